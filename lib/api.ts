@@ -1,0 +1,223 @@
+// The public API: one function, `pullback`, and conveniences on it (as in Zygote).
+
+import { closeTape, isDeriving, openTape } from './core/scope.js';
+import { live, onEscape, Traced } from './core/traced.js';
+import type { Tape } from './core/tape.js';
+import { took } from './coercion.js';
+import { wrapArgument } from '../proxies/arguments.js';
+import { ensureRewritten } from './rewritten.js';
+
+/**
+ * The gradient of a value of type `T`: a number for a number, `null` for what has no
+ * derivative. (Structures get structural gradients in a later release.)
+ */
+export type Gradient<T> = T extends number ? number : null;
+
+/** One gradient per argument; `null` where the output does not depend on the argument. */
+export type Gradients<A extends readonly unknown[]> = { -readonly [K in keyof A]: Gradient<A[K]> | null };
+
+/** The pullback (back-propagator): maps an output cotangent to the arguments' gradients. */
+export type Back<A extends readonly unknown[]> = (dy?: number) => Gradients<A>;
+
+/**
+ * Runs `f(...args)` while recording, and returns its value with the pullback.
+ * `back(dy)` gives dy·∂f/∂args; it may be called any number of times.
+ *
+ * @example
+ * const [y, back] = pullback((a, b) => a * b, 2, 3); // y = 6
+ * back(1); // [3, 2]
+ * back(2); // [6, 4]
+ */
+export function pullback<A extends unknown[], Y>(f: (...args: A) => Y, ...args: A): [Y, Back<A>] {
+  const [y, back] = record(checkedFunction(f, 'pullback'), args, 'pullback');
+  return [y, back];
+}
+
+/**
+ * The gradient of a scalar function with respect to each argument (Zygote's `gradient`).
+ *
+ * @example
+ * gradient((x) => 3 * x ** 2 + 2 * x + 1, 5); // [32]
+ * gradient((a, b) => a * b, 2, 3);            // [3, 2]
+ */
+export function gradient<A extends unknown[]>(f: (...args: A) => number, ...args: A): Gradients<A> {
+  const [, back, tape] = record(checkedFunction(f, 'gradient'), args, 'gradient');
+  const grad = back(1);
+  tape.release();
+  return grad;
+}
+
+/**
+ * The value and the gradient together.
+ *
+ * @example
+ * withgradient((x) => x ** 2, 3); // { val: 9, grad: [6] }
+ */
+export function withgradient<A extends unknown[]>(
+  f: (...args: A) => number,
+  ...args: A
+): { val: number; grad: Gradients<A> } {
+  const [val, back, tape] = record(checkedFunction(f, 'withgradient'), args, 'withgradient');
+  const grad = back(1);
+  tape.release();
+  return { val, grad };
+}
+
+/**
+ * The derivative of a scalar function of one number: like `gradient(f, x)[0]`, but 0 (not
+ * `null`) where `f` does not depend on `x`, so it composes: `derivative(x => derivative(f, x), x)`.
+ *
+ * @example
+ * derivative(Math.sin, 0); // 1
+ */
+export function derivative(f: (x: number) => number, x: number): number {
+  return derivativeOf(checkedFunction(f, 'derivative'), x);
+}
+
+/**
+ * The second derivative of a scalar function of one number, by differentiating twice.
+ *
+ * @example
+ * hessian((x) => x ** 3, 2); // 12
+ */
+export function hessian(f: (x: number) => number, x: number): number {
+  const g = checkedFunction(f, 'hessian');
+  if (typeof live(x) !== 'number' && !(live(x) instanceof Traced)) {
+    throw new TypeError(`zygote-ts: hessian(f, x) takes a number x (got ${typeof x}).`);
+  }
+  return derivativeOf((y: number) => derivativeOf(g, y), x);
+}
+
+/** True while a differentiation is running (Zygote's `isderiving`). */
+export function isderiving(): boolean {
+  return isDeriving();
+}
+
+function derivativeOf(f: (x: number) => number, x: number): number {
+  const [, back, tape] = record(f, [x], 'derivative');
+  const [dx] = back(1);
+  tape.release();
+  return dx ?? 0;
+}
+
+// ---- the one place a differentiation happens ------------------------------------------
+
+function record<A extends unknown[], Y>(f: (...args: A) => Y, args: A, caller: string): [Y, Back<A>, Tape] {
+  const tape = openTape();
+  let output: unknown;
+  let inputs: (Traced | null)[];
+  try {
+    const wrapped = args.map((arg, k) => wrapArgument(arg, tape, k));
+    inputs = wrapped.map((w) => w.input);
+    output = f(...(wrapped.map((w) => w.value) as A));
+  } finally {
+    closeTape(tape);
+    took(); // drop any value held for `a && b`
+  }
+  warnAboutEscapes(tape);
+  const row = output instanceof Traced && output.tape === tape ? output.index : -1;
+  const value = row >= 0 ? (output as Traced).value : live(output);
+  checkScalar(value, caller);
+
+  const back: Back<A> = (dy: unknown = 1) => {
+    if (typeof dy !== 'number' && !(dy instanceof Traced)) {
+      throw new TypeError(`zygote-ts: the pullback takes a number (the output's cotangent), got ${describeValue(dy)}.`);
+    }
+    if (row < 0) return inputs.map(() => null) as Gradients<A>;
+    const cotangents = tape.sweep(row, dy);
+    return inputs.map((input) => (input !== null && cotangents.reached(input.index) ? cotangents.get(input.index) : null)) as Gradients<A>;
+  };
+  return [value as Y, back, tape];
+}
+
+function checkScalar(value: unknown, caller: string): void {
+  if (typeof value === 'number' || value instanceof Traced) return;
+  if (value instanceof Promise) {
+    throw new TypeError(
+      `zygote-ts: ${caller} got a Promise from f. Async functions cannot be differentiated: the trace ends when f ` +
+        `returns. Await the data first, then differentiate a synchronous function of it.`,
+    );
+  }
+  throw new TypeError(
+    `zygote-ts: ${caller} needs f to return a number, but it returned ${describeValue(value)}. ` +
+      `Reduce the output to a scalar (a sum, a loss), or differentiate each output component separately.`,
+  );
+}
+
+function checkedFunction<F>(f: F, caller: string): F {
+  if (typeof f !== 'function') {
+    throw new TypeError(`zygote-ts: ${caller}(f, ...args) needs a function f, got ${describeValue(f)}.`);
+  }
+  return ensureRewritten(f as F & Function) as F;
+}
+
+function describeValue(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'an array';
+  if (typeof x === 'object') return `an object (${Object.prototype.toString.call(x)})`;
+  return `${typeof x} ${String(x)}`;
+}
+
+// ---- lost derivatives: strict mode throws, otherwise one warning per place -------------
+
+let strict = typeof process !== 'undefined' && /^(1|true|yes)$/i.test(process.env?.['ZYGOTE_STRICT'] ?? '');
+let warnings = true;
+const escapes = new WeakMap<Tape, { count: number; where: string }>();
+const warnedPlaces = new Set<string>();
+
+/** Options of the whole library. */
+export interface ZygoteOptions {
+  /**
+   * Throw where a traced number is converted to a plain one (its derivative would be lost):
+   * code that was not rewritten, a typed-array write, a JSON round trip.
+   * Also set by the environment variable `ZYGOTE_STRICT=1`. Default false.
+   */
+  strict?: boolean;
+  /** Warn (once per place) about such conversions when not strict. Default true. */
+  warnings?: boolean;
+}
+
+/**
+ * Sets library-wide options; returns the previous ones.
+ *
+ * @example
+ * configure({ strict: true });
+ */
+export function configure(options: ZygoteOptions): Required<ZygoteOptions> {
+  const previous = { strict, warnings };
+  if (options.strict !== undefined) strict = options.strict;
+  if (options.warnings !== undefined) warnings = options.warnings;
+  return previous;
+}
+
+onEscape((x, how) => {
+  const where = callerLine(new Error().stack);
+  if (strict) {
+    throw new TypeError(
+      `zygote-ts (strict): a traced number was turned into a plain number by ${how}${where ? ` at ${where}` : ''}, ` +
+        `so its derivative would be lost. Usual causes: code that was not rewritten (run it with the loader or ` +
+        `plugin; list packages in ZYGOTE_INCLUDE), a Float64Array/Float32Array write, or a JSON round trip.`,
+    );
+  }
+  const seen = escapes.get(x.tape);
+  if (seen) seen.count++;
+  else escapes.set(x.tape, { count: 1, where: `${how}${where ? ` at ${where}` : ''}` });
+});
+
+function warnAboutEscapes(tape: Tape): void {
+  const seen = escapes.get(tape);
+  if (!seen || !warnings || warnedPlaces.has(seen.where)) return;
+  warnedPlaces.add(seen.where);
+  console.warn(
+    `zygote-ts: ${seen.count} traced number(s) were turned into plain numbers during differentiation ` +
+      `(first by ${seen.where}); derivatives through them are lost. Rewrite that code (loader, plugin, ` +
+      `ZYGOTE_INCLUDE for packages) or run with configure({ strict: true }) to stop at the spot.`,
+  );
+}
+
+/** The first stack line outside zygote-ts's own files. */
+function callerLine(stack: string | undefined): string {
+  const lines = (stack ?? '').split('\n').slice(1);
+  const outside = lines.find((line) => !/[\\/](dist[\\/](lib|rules|proxies)|lib[\\/]core)[\\/]/.test(line) && !line.includes('(node:'));
+  return outside?.trim().replace(/^at /, '') ?? '';
+}

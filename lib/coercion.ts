@@ -1,0 +1,104 @@
+// How a traced number passes for a number where JavaScript asks: comparisons, equality,
+// truthiness, `typeof`, `switch`, `Number`, `isNaN`/`isFinite`. None of these has a
+// derivative; each answers from the primal value. The transform routes them here.
+
+import { primal, Traced } from './core/traced.js';
+
+const unwrap = (x: unknown): unknown => (x instanceof Traced ? primal(x) : x);
+
+// ---- comparisons and equality (fast path: the operator itself) --------------------------
+export function lt(a: unknown, b: unknown): boolean {
+  if (typeof a === 'number' && typeof b === 'number') return a < b;
+  return (unwrap(a) as number) < (unwrap(b) as number);
+}
+export function le(a: unknown, b: unknown): boolean {
+  if (typeof a === 'number' && typeof b === 'number') return a <= b;
+  return (unwrap(a) as number) <= (unwrap(b) as number);
+}
+export function gt(a: unknown, b: unknown): boolean {
+  if (typeof a === 'number' && typeof b === 'number') return a > b;
+  return (unwrap(a) as number) > (unwrap(b) as number);
+}
+export function ge(a: unknown, b: unknown): boolean {
+  if (typeof a === 'number' && typeof b === 'number') return a >= b;
+  return (unwrap(a) as number) >= (unwrap(b) as number);
+}
+/** `===`: traced numbers compare by value (so a traced NaN is not equal to itself). */
+export function seq(a: unknown, b: unknown): boolean {
+  return unwrap(a) === unwrap(b);
+}
+export function sne(a: unknown, b: unknown): boolean {
+  return unwrap(a) !== unwrap(b);
+}
+export function eq(a: unknown, b: unknown): boolean {
+  // eslint-disable-next-line eqeqeq -- this is JavaScript's loose equality, on purpose
+  return unwrap(a) == unwrap(b);
+}
+export function ne(a: unknown, b: unknown): boolean {
+  // eslint-disable-next-line eqeqeq
+  return unwrap(a) != unwrap(b);
+}
+
+// ---- truthiness -------------------------------------------------------------------------
+/** A traced 0 or NaN is falsy, like the number. */
+export function truthy(x: unknown): boolean {
+  return x instanceof Traced ? !!primal(x) : !!x;
+}
+
+// `a && b` must return `a` itself when it is falsy: the transform writes
+// `(test(a) ? b : took())`. No user code runs between `test` and `took`, so one slot is safe.
+let slot: unknown;
+export function test(x: unknown): boolean {
+  slot = x;
+  return x instanceof Traced ? !!primal(x) : !!x;
+}
+export function took(): unknown {
+  const x = slot;
+  slot = undefined;
+  return x;
+}
+
+// ---- typeof, switch ---------------------------------------------------------------------
+export function typeOf(x: unknown): string {
+  return x instanceof Traced ? 'number' : typeof x;
+}
+
+/** `switch` compares with `===`: a traced discriminant or case compares by its number. */
+export function key(x: unknown): unknown {
+  return unwrap(x);
+}
+
+// ---- Number and the global predicates ---------------------------------------------------
+const isNumberLike = (x: unknown): x is number | Traced => typeof x === 'number' || x instanceof Traced;
+
+export const differentiableIsNaN = { isNaN: (x: unknown): boolean => isNaN(unwrap(x) as number) }.isNaN;
+export const differentiableIsFinite = { isFinite: (x: unknown): boolean => isFinite(unwrap(x) as number) }.isFinite;
+
+/**
+ * Stands in for the global `Number`: `Number(x)` keeps a traced number (it is already a
+ * number), `Number.isFinite` etc. see through tracing, and everything else is `Number`'s.
+ */
+export const differentiableNumber: NumberConstructor = Object.assign(
+  function Number(this: unknown, ...args: unknown[]): unknown {
+    if (new.target) return Reflect.construct(globalThis.Number, args.map(unwrap), new.target);
+    if (args.length > 0 && args[0] instanceof Traced) return args[0];
+    return args.length === 0 ? 0 : globalThis.Number(args[0]);
+  },
+  {
+    MAX_SAFE_INTEGER: Number.MAX_SAFE_INTEGER,
+    MIN_SAFE_INTEGER: Number.MIN_SAFE_INTEGER,
+    MAX_VALUE: Number.MAX_VALUE,
+    MIN_VALUE: Number.MIN_VALUE,
+    EPSILON: Number.EPSILON,
+    NaN: Number.NaN,
+    POSITIVE_INFINITY: Number.POSITIVE_INFINITY,
+    NEGATIVE_INFINITY: Number.NEGATIVE_INFINITY,
+    parseFloat: Number.parseFloat,
+    parseInt: Number.parseInt,
+    isFinite: (x: unknown): boolean => isNumberLike(x) && Number.isFinite(unwrap(x)),
+    isNaN: (x: unknown): boolean => isNumberLike(x) && Number.isNaN(unwrap(x)),
+    isInteger: (x: unknown): boolean => isNumberLike(x) && Number.isInteger(unwrap(x)),
+    isSafeInteger: (x: unknown): boolean => isNumberLike(x) && Number.isSafeInteger(unwrap(x)),
+  },
+) as unknown as NumberConstructor;
+Object.defineProperty(differentiableNumber, 'prototype', { value: Number.prototype });

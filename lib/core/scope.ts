@@ -1,0 +1,26 @@
+// Differentiation scopes. Each `pullback` opens a tape, runs `f`, and closes the tape in a
+// `finally`, so a throwing `f` leaves nothing behind. Tapes nest: a differentiation inside
+// `f` (as in `hessian`) opens a deeper tape, and its traced values carry the outer ones as
+// their primal values — each tape is its own tag, so perturbations are never confused.
+
+import { Tape } from './tape.js';
+
+const open: Tape[] = [];
+
+export function openTape(): Tape {
+  const tape = new Tape(open.length + 1);
+  open.push(tape);
+  return tape;
+}
+
+/** Closes `tape`; its traced values behave as constants from now on. */
+export function closeTape(tape: Tape): void {
+  tape.active = false;
+  const at = open.lastIndexOf(tape);
+  if (at >= 0) open.splice(at);
+}
+
+/** True while some differentiation is running (Zygote's `isderiving`). */
+export function isDeriving(): boolean {
+  return open.length > 0;
+}

@@ -1,0 +1,220 @@
+// The tape: a Wengert list of scalar operations, stored as rows of flat typed arrays.
+//
+// Row i records one traced value: the rows of (at most) two parents and the local
+// partial derivative with respect to each. Recording a scalar operation writes four
+// array slots and allocates one small `Traced` handle; no closure, no node graph.
+// The reverse sweep is one backward loop over the rows (never recursion).
+//
+// Partials are plain numbers in the common case. In nested differentiation a partial is
+// itself traced on an outer tape (and later, for generic scalars, a field element such as
+// a Fraction); such rows keep their partials in a side table and the sweep switches to
+// an algebra supplied by the runtime, so the core names no operation itself.
+
+import { Traced } from './traced.js';
+
+/** Addition and multiplication on any scalar the runtime understands (set once by the runtime). */
+export interface Algebra {
+  add(a: unknown, b: unknown): unknown;
+  mul(a: unknown, b: unknown): unknown;
+}
+
+let algebra: Algebra | null = null;
+
+/** Called once by the runtime: the operations the generic sweep uses. */
+export function setAlgebra(ops: Algebra): void {
+  algebra = ops;
+}
+
+const NO_PARENT = -1;
+const INITIAL_ROWS = 1024;
+
+// Row arrays are reused from tape to tape: a gradient call in a loop then allocates
+// nothing but its traced handles.
+interface Buffers {
+  parentA: Int32Array;
+  parentB: Int32Array;
+  partialA: Float64Array;
+  partialB: Float64Array;
+  adjoint: Float64Array;
+  reached: Uint8Array;
+}
+const POOL_SIZE = 4;
+const pool: Buffers[] = [];
+
+function newBuffers(rows: number): Buffers {
+  return {
+    parentA: new Int32Array(rows),
+    parentB: new Int32Array(rows),
+    partialA: new Float64Array(rows),
+    partialB: new Float64Array(rows),
+    adjoint: new Float64Array(rows),
+    reached: new Uint8Array(rows),
+  };
+}
+
+/** Gradients of a sweep: a cotangent per row and whether the output reaches the row. */
+export interface Cotangents {
+  /** Cotangent of row i (meaningful only where `reached(i)`). */
+  get(row: number): unknown;
+  reached(row: number): boolean;
+}
+
+export class Tape {
+  /** Nesting depth: 1 for an outermost differentiation, 2 for one inside it, … */
+  readonly depth: number;
+  /** Operations record only on active tapes; a closed tape's values act as constants. */
+  active = true;
+  size = 0;
+  private parentA: Int32Array;
+  private parentB: Int32Array;
+  private partialA: Float64Array;
+  private partialB: Float64Array;
+  /** Sweep scratch, reused by each sweep of this tape. */
+  private adjoint: Float64Array;
+  private reachedRows: Uint8Array;
+  /** Non-number partials by row (nested differentiation, generic scalars), or null if none. */
+  private genericPartials: Map<number, [unknown, unknown]> | null = null;
+
+  constructor(depth: number) {
+    this.depth = depth;
+    const buffers = pool.pop() ?? newBuffers(INITIAL_ROWS);
+    this.parentA = buffers.parentA;
+    this.parentB = buffers.parentB;
+    this.partialA = buffers.partialA;
+    this.partialB = buffers.partialB;
+    this.adjoint = buffers.adjoint;
+    this.reachedRows = buffers.reached;
+  }
+
+  /**
+   * Hands the tape's arrays back for reuse by the next tape. Only for a closed tape that
+   * will not be swept again (`gradient` releases; a `pullback` keeps its tape for `back`).
+   */
+  release(): void {
+    if (this.active || pool.length >= POOL_SIZE) return;
+    const { parentA, parentB, partialA, partialB, adjoint } = this;
+    pool.push({ parentA, parentB, partialA, partialB, adjoint, reached: this.reachedRows });
+    this.size = 0;
+    this.genericPartials = null;
+  }
+
+  /** A new independent variable (an argument being differentiated). */
+  input(value: unknown): Traced {
+    return this.push(value, NO_PARENT, 0, NO_PARENT, 0);
+  }
+
+  /**
+   * Records `value = op(a, b)` with ∂value/∂a = `da`, ∂value/∂b = `db`.
+   * A parent index of -1 means that operand is a constant on this tape.
+   */
+  push(value: unknown, a: number, da: unknown, b: number, db: unknown): Traced {
+    return new Traced(value, this.record(a, da, b, db), this);
+  }
+
+  /**
+   * Records `value` with ∂value/∂(row k) = partials[k] for many parents, as a chain of
+   * two-parent rows (n-ary operations such as `Math.hypot(a, b, c)`).
+   */
+  pushMany(value: unknown, rows: readonly number[], partials: readonly unknown[]): Traced {
+    const n = rows.length;
+    if (n <= 2) return this.push(value, n > 0 ? rows[0]! : NO_PARENT, n > 0 ? partials[0] : 0, n > 1 ? rows[1]! : NO_PARENT, n > 1 ? partials[1] : 0);
+    let row = this.record(rows[0]!, partials[0], rows[1]!, partials[1]);
+    for (let k = 2; k < n - 1; k++) row = this.record(row, 1, rows[k]!, partials[k]);
+    return this.push(value, row, 1, rows[n - 1]!, partials[n - 1]);
+  }
+
+  private record(a: number, da: unknown, b: number, db: unknown): number {
+    const row = this.size;
+    if (row === this.parentA.length) this.grow();
+    this.parentA[row] = a;
+    this.parentB[row] = b;
+    if (typeof da === 'number' && typeof db === 'number') {
+      this.partialA[row] = da;
+      this.partialB[row] = db;
+    } else {
+      (this.genericPartials ??= new Map()).set(row, [da, db]);
+    }
+    this.size = row + 1;
+    return row;
+  }
+
+  private grow(): void {
+    const n = this.parentA.length * 2;
+    const next = newBuffers(n);
+    next.parentA.set(this.parentA);
+    next.parentB.set(this.parentB);
+    next.partialA.set(this.partialA);
+    next.partialB.set(this.partialB);
+    this.parentA = next.parentA;
+    this.parentB = next.parentB;
+    this.partialA = next.partialA;
+    this.partialB = next.partialB;
+    this.adjoint = next.adjoint;
+    this.reachedRows = next.reached;
+  }
+
+  /** The reverse sweep from `output` with seed cotangent `seed`. */
+  sweep(output: number, seed: unknown): Cotangents {
+    if (typeof seed === 'number' && this.genericPartials === null) return this.sweepNumbers(output, seed);
+    return this.sweepGeneric(output, seed);
+  }
+
+  private sweepNumbers(output: number, seed: number): Cotangents {
+    const { parentA, parentB, partialA, partialB, adjoint } = this;
+    adjoint.fill(0, 0, output + 1);
+    adjoint[output] = seed;
+    for (let i = output; i >= 0; i--) {
+      const g = adjoint[i];
+      const a = parentA[i];
+      if (a !== NO_PARENT) adjoint[a] += g * partialA[i];
+      const b = parentB[i];
+      if (b !== NO_PARENT) adjoint[b] += g * partialB[i];
+    }
+    // A nonzero cotangent proves a path; only a zero one needs the reachability pass.
+    return { get: (row) => adjoint[row], reached: (row) => adjoint[row] !== 0 || this.reaches(output, row) };
+  }
+
+  /** Whether some path leads from row `output` back to row `target`. */
+  private reaches(output: number, target: number): boolean {
+    const reached = this.reachedRows;
+    reached.fill(0, 0, output + 1);
+    reached[output] = 1;
+    for (let i = output; i > target; i--) {
+      if (reached[i] === 0) continue;
+      const a = this.parentA[i];
+      const b = this.parentB[i];
+      if (a === target || b === target) return true;
+      if (a !== NO_PARENT) reached[a] = 1;
+      if (b !== NO_PARENT) reached[b] = 1;
+    }
+    return output === target;
+  }
+
+  // Cotangents may be traced on an outer tape (nested differentiation): accumulate with
+  // the runtime's own operations, so the outer tape records this sweep.
+  private sweepGeneric(output: number, seed: unknown): Cotangents {
+    if (algebra === null) throw new Error('zygote-ts: the runtime did not register its algebra');
+    const { add, mul } = algebra;
+    const adjoint: unknown[] = new Array<unknown>(output + 1).fill(0);
+    const { parentA, parentB, partialA, partialB, genericPartials, reachedRows: reached } = this;
+    reached.fill(0, 0, output + 1);
+    adjoint[output] = seed;
+    reached[output] = 1;
+    for (let i = output; i >= 0; i--) {
+      if (reached[i] === 0) continue;
+      const g = adjoint[i];
+      const generic = genericPartials?.get(i);
+      const a = parentA[i];
+      if (a !== NO_PARENT) {
+        adjoint[a] = add(adjoint[a], mul(g, generic ? generic[0] : partialA[i]));
+        reached[a] = 1;
+      }
+      const b = parentB[i];
+      if (b !== NO_PARENT) {
+        adjoint[b] = add(adjoint[b], mul(g, generic ? generic[1] : partialB[i]));
+        reached[b] = 1;
+      }
+    }
+    return { get: (row) => adjoint[row], reached: (row) => reached[row] === 1 };
+  }
+}

@@ -1,0 +1,125 @@
+// A traced scalar: a value plus its row on a tape.
+//
+// JavaScript cannot overload operators, so rewritten code sends arithmetic through the
+// runtime, which recognises `Traced` operands. Everywhere else a traced number must pass
+// for its number: `valueOf`, `toString`, `toFixed`, `toJSON` give the primal value.
+// Converting to a plain number (`valueOf`) loses the derivative: strict mode throws
+// there, otherwise the escape is counted so the API can warn.
+
+import type { Tape } from './tape.js';
+
+export class Traced {
+  /** The primal value: a number, or a value traced on an outer tape (nesting). */
+  readonly value: unknown;
+  readonly index: number;
+  readonly tape: Tape;
+
+  constructor(value: unknown, index: number, tape: Tape) {
+    this.value = value;
+    this.index = index;
+    this.tape = tape;
+  }
+
+  valueOf(): number {
+    const n = primal(this);
+    if (this.tape.active) reportEscape(this, 'valueOf');
+    return n;
+  }
+
+  toString(radix?: number): string {
+    return primal(this).toString(radix);
+  }
+
+  toFixed(digits?: number): string {
+    return primal(this).toFixed(digits);
+  }
+
+  toPrecision(precision?: number): string {
+    return primal(this).toPrecision(precision);
+  }
+
+  toExponential(digits?: number): string {
+    return primal(this).toExponential(digits);
+  }
+
+  toLocaleString(locales?: string | string[], options?: Intl.NumberFormatOptions): string {
+    return primal(this).toLocaleString(locales, options);
+  }
+
+  /** `JSON.stringify` writes the number; the derivative cannot survive a JSON round trip. */
+  toJSON(): number {
+    if (this.tape.active) reportEscape(this, 'JSON.stringify');
+    return primal(this);
+  }
+
+  [Symbol.toPrimitive](hint: string): number | string {
+    if (hint === 'string') return this.toString();
+    return this.valueOf();
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Traced';
+  }
+}
+
+/** The plain number inside any nesting of traced values (other values unchanged). */
+export function primal(x: unknown): number {
+  while (x instanceof Traced) x = x.value;
+  return x as number;
+}
+
+/** Strips traced layers whose tape has closed: they are constants now. */
+export function live(x: unknown): unknown {
+  return x instanceof Traced && !x.tape.active ? live(x.value) : x;
+}
+
+export function isTraced(x: unknown): x is Traced {
+  return x instanceof Traced;
+}
+
+/** What to do when a live traced number is turned into a plain one. */
+export type EscapeHandler = (x: Traced, how: string) => void;
+
+let escapeHandler: EscapeHandler = () => {};
+
+/** The API installs the policy (strict: throw; default: count and warn). */
+export function onEscape(handler: EscapeHandler): void {
+  escapeHandler = handler;
+}
+
+function reportEscape(x: Traced, how: string): void {
+  escapeHandler(x, how);
+}
+
+// ---- Operands, as the rules see them -------------------------------------------------
+// A rule gets operands that may be plain values, values traced on the tape being
+// recorded, or values traced on an outer tape (constants for this tape, but still
+// carrying the outer derivative). These three helpers are all a rule needs.
+
+/** The innermost active tape among two operands, or null when neither is traced. */
+export function innerTape(a: unknown, b: unknown): Tape | null {
+  const ta = a instanceof Traced && a.tape.active ? a.tape : null;
+  const tb = b instanceof Traced && b.tape.active ? b.tape : null;
+  if (ta === null) return tb;
+  if (tb === null || ta.depth >= tb.depth) return ta;
+  return tb;
+}
+
+/** The innermost active tape among any number of operands. */
+export function innermostTape(operands: readonly unknown[]): Tape | null {
+  let inner: Tape | null = null;
+  for (const x of operands) {
+    if (x instanceof Traced && x.tape.active && (inner === null || x.tape.depth > inner.depth)) inner = x.tape;
+  }
+  return inner;
+}
+
+/** The operand's value as seen by tape `t`: its primal if recorded on `t`, else itself. */
+export function valueOn(x: unknown, t: Tape): unknown {
+  return x instanceof Traced && x.tape === t ? x.value : x;
+}
+
+/** The operand's row on tape `t`, or -1 when it is a constant there. */
+export function rowOn(x: unknown, t: Tape): number {
+  return x instanceof Traced && x.tape === t ? x.index : -1;
+}

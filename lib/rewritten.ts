@@ -1,0 +1,54 @@
+// A function that reaches `gradient` must have been rewritten by the transform: JavaScript
+// operators on traced values would otherwise call `valueOf` and lose the derivative
+// silently. Rewritten code calls into `__zy`; a function whose source has operators but no
+// such calls was loaded without the loader or plugin. If it closes over nothing but
+// globals we recompile it from its source; otherwise we say how to enable the rewrite.
+
+import { __zy } from './runtime.js';
+import { freeVariables, isRewritten, transformFunctionSource } from './transform/index.js';
+
+const checked = new WeakMap<Function, Function>();
+
+/** Native functions with a differentiable stand-in (`gradient(Math.sin, x)`). */
+const nativeStandIns = new Map<unknown, Function>(
+  Object.getOwnPropertyNames(Math)
+    .filter((name) => typeof (Math as unknown as Record<string, unknown>)[name] === 'function')
+    .map((name) => [
+      (Math as unknown as Record<string, unknown>)[name],
+      (__zy.Math as unknown as Record<string, Function>)[name]!,
+    ]),
+);
+
+export function ensureRewritten<F extends Function>(f: F): F {
+  let g = checked.get(f);
+  if (g === undefined) {
+    g = rewriteIfNeeded(f);
+    checked.set(f, g);
+  }
+  return g as F;
+}
+
+function rewriteIfNeeded(f: Function): Function {
+  const standIn = nativeStandIns.get(f);
+  if (standIn) return standIn;
+  const source = Function.prototype.toString.call(f);
+  if (isRewritten(source) || source.endsWith('[native code] }')) return f;
+  let rewritten: string;
+  try {
+    rewritten = transformFunctionSource(source);
+  } catch {
+    return f; // not parseable as a function expression (a class, a bound method): run as it is
+  }
+  if (!isRewritten(rewritten)) return f; // nothing in it that the transform would change
+  const free = freeVariables(source).filter((name) => !(name in globalThis));
+  const name = f.name ? `'${f.name}'` : 'the function';
+  if (free.length > 0) {
+    throw new Error(
+      `zygote-ts: ${name} passed to gradient was not rewritten for differentiation, and it uses ` +
+        `${free.map((v) => `'${v}'`).join(', ')} from its surroundings, so it cannot be recompiled here. ` +
+        `Run the file with 'node --import zygote-ts/register' (or 'npx zygote file.ts'), or add the ` +
+        `zygote-ts plugin to Vite/Vitest ('zygote-ts/vite') or esbuild ('zygote-ts/esbuild').`,
+    );
+  }
+  return new Function('__zy', `return (${rewritten});`)(__zy) as Function;
+}

@@ -1,0 +1,62 @@
+// The runtime's operator table: what rewritten code calls (`__zy.mul(a, b)`, …).
+//
+// The transform emits these names and nothing else, so this object is the whole contract
+// between rewritten code and the AD system. It is also published on a global symbol, so
+// code rewritten for CommonJS or compiled from `f.toString()` finds the same instance.
+
+import { setAlgebra } from './core/tape.js';
+import * as arithmetic from '../rules/arithmetic.js';
+import * as nondiff from '../rules/nondiff.js';
+import { differentiableMath } from '../rules/math.js';
+import * as coercion from './coercion.js';
+
+export const __zy = Object.freeze({
+  // arithmetic (rules/arithmetic.ts)
+  add: arithmetic.add,
+  sub: arithmetic.sub,
+  mul: arithmetic.mul,
+  div: arithmetic.div,
+  mod: arithmetic.mod,
+  pow: arithmetic.pow,
+  neg: arithmetic.neg,
+  pos: arithmetic.pos,
+  inc: arithmetic.inc,
+  dec: arithmetic.dec,
+  // bit operations (rules/nondiff.ts)
+  bor: nondiff.bor,
+  band: nondiff.band,
+  bxor: nondiff.bxor,
+  shl: nondiff.shl,
+  shr: nondiff.shr,
+  ushr: nondiff.ushr,
+  bnot: nondiff.bnot,
+  // comparisons, equality, truthiness, typeof, switch (lib/coercion.ts)
+  lt: coercion.lt,
+  le: coercion.le,
+  gt: coercion.gt,
+  ge: coercion.ge,
+  eq: coercion.eq,
+  ne: coercion.ne,
+  seq: coercion.seq,
+  sne: coercion.sne,
+  truthy: coercion.truthy,
+  test: coercion.test,
+  took: coercion.took,
+  typeOf: coercion.typeOf,
+  key: coercion.key,
+  // globals the transform replaces
+  Math: differentiableMath,
+  Number: coercion.differentiableNumber,
+  isNaN: coercion.differentiableIsNaN,
+  isFinite: coercion.differentiableIsFinite,
+});
+
+export type Runtime = typeof __zy;
+
+/** The global key under which the runtime publishes itself. */
+export const RUNTIME_KEY = Symbol.for('zygote-ts.runtime');
+
+setAlgebra({ add: arithmetic.add, mul: arithmetic.mul });
+
+// The latest loaded copy wins (test runners re-evaluate modules per test file).
+(globalThis as unknown as Record<symbol, Runtime>)[RUNTIME_KEY] = __zy;

@@ -1,0 +1,37 @@
+// Wrapping the arguments of a differentiation call.
+//
+// Numbers become inputs on the tape. Values that cannot carry a derivative (strings,
+// booleans, functions, …) pass through and get a `null` gradient. Objects, arrays and
+// Maps are where the Proxy-based tracing of structures plugs in; until it does, they are
+// refused with a clear error rather than silently given no gradient.
+
+import { live, Traced } from '../lib/core/traced.js';
+import type { Tape } from '../lib/core/tape.js';
+
+export interface WrappedArgument {
+  /** What `f` receives. */
+  value: unknown;
+  /** The tape input whose cotangent is this argument's gradient, or null (no gradient). */
+  input: Traced | null;
+}
+
+export function wrapArgument(arg: unknown, tape: Tape, position: number): WrappedArgument {
+  const x = live(arg);
+  if (typeof x === 'number' || x instanceof Traced) {
+    const input = tape.input(x);
+    return { value: input, input };
+  }
+  if (x === null || typeof x !== 'object') return { value: x, input: null };
+  throw new TypeError(
+    `zygote-ts: argument ${position} is ${describe(x)}; only numbers (and values without a derivative, ` +
+      `such as strings, booleans and functions) can be differentiated so far. Pass the numbers you want ` +
+      `gradients for as separate arguments, or close over the object and differentiate with respect to numbers.`,
+  );
+}
+
+function describe(x: object): string {
+  if (Array.isArray(x)) return 'an array';
+  if (x instanceof Map) return 'a Map';
+  const name = Object.getPrototypeOf(x)?.constructor?.name;
+  return name && name !== 'Object' ? `an instance of ${name}` : 'an object';
+}

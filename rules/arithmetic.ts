@@ -1,0 +1,189 @@
+// Rules for JavaScript's arithmetic operators: + - * / % ** and unary - +, ++/--.
+//
+// Each operator is the runtime entry the transform calls. Its fast path on two plain
+// numbers is the plain operator. Otherwise, when an operand is traced on an active tape,
+// the value and the local partials are computed with these same functions (so operands
+// traced on an outer tape are followed too, which is what makes nesting work) and
+// recorded on the innermost tape. With no traced operand, JavaScript's own operator runs,
+// so strings, BigInt, Dates and `valueOf` objects keep their meaning.
+
+import { innerTape, rowOn, Traced } from '../lib/core/traced.js';
+import { eitherTraced, live, operandOn, plain, toPrimitive } from './operands.js';
+import { log } from './math.js';
+
+// ---- add: ∂(a+b)/∂a = 1, ∂(a+b)/∂b = 1 --------------------------------------------------
+export function add(a: unknown, b: unknown): any {
+  if (typeof a === 'number' && typeof b === 'number') return a + b;
+  // Common case first: numbers traced on one active tape, or one side a plain number.
+  if (a instanceof Traced) {
+    const t = a.tape;
+    const x = a.value;
+    if (t.active && typeof x === 'number') {
+      if (typeof b === 'number') return t.push(x + b, a.index, 1, -1, 0);
+      if (b instanceof Traced && b.tape === t && typeof b.value === 'number') {
+        const y = b.value;
+        return t.push(x + y, a.index, 1, b.index, 1);
+      }
+    }
+  } else if (typeof a === 'number' && b instanceof Traced) {
+    const t = b.tape;
+    const y = b.value;
+    if (t.active && typeof y === 'number') return t.push(a + y, -1, 0, b.index, 1);
+  }
+  const t = innerTape(a, b);
+  if (t === null) return eitherTraced(a, b) ? add(live(a), live(b)) : (a as number) + (b as number);
+  if (!isNumeric(a) || !isNumeric(b)) return addMixed(a, b);
+  return t.push(add(operandOn(a, t), operandOn(b, t)), rowOn(a, t), 1, rowOn(b, t), 1);
+}
+
+const isNumeric = (x: unknown) => typeof x === 'number' || x instanceof Traced;
+
+// A traced number plus something else: `traced + "px"` concatenates as the number would;
+// otherwise the other side goes through ToPrimitive and ToNumber.
+function addMixed(a: unknown, b: unknown): unknown {
+  const pa = isNumeric(a) ? a : toPrimitive(a);
+  const pb = isNumeric(b) ? b : toPrimitive(b);
+  if (typeof pa === 'string' || typeof pb === 'string') return (plain(pa) as string) + (plain(pb) as string);
+  return add(isNumeric(pa) ? pa : +(pa as number), isNumeric(pb) ? pb : +(pb as number));
+}
+
+// ---- sub: ∂(a-b)/∂a = 1, ∂(a-b)/∂b = -1 -------------------------------------------------
+export function sub(a: unknown, b: unknown): any {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (a instanceof Traced) {
+    const t = a.tape;
+    const x = a.value;
+    if (t.active && typeof x === 'number') {
+      if (typeof b === 'number') return t.push(x - b, a.index, 1, -1, 0);
+      if (b instanceof Traced && b.tape === t && typeof b.value === 'number') {
+        const y = b.value;
+        return t.push(x - y, a.index, 1, b.index, -1);
+      }
+    }
+  } else if (typeof a === 'number' && b instanceof Traced) {
+    const t = b.tape;
+    const y = b.value;
+    if (t.active && typeof y === 'number') return t.push(a - y, -1, 0, b.index, -1);
+  }
+  const t = innerTape(a, b);
+  if (t === null) return eitherTraced(a, b) ? sub(live(a), live(b)) : (a as number) - (b as number);
+  const x = operandOn(a, t);
+  const y = operandOn(b, t);
+  return t.push(sub(x, y), rowOn(a, t), 1, rowOn(b, t), -1);
+}
+
+// ---- mul: ∂(a*b)/∂a = b, ∂(a*b)/∂b = a ---------------------------------------------------
+export function mul(a: unknown, b: unknown): any {
+  if (typeof a === 'number' && typeof b === 'number') return a * b;
+  if (a instanceof Traced) {
+    const t = a.tape;
+    const x = a.value;
+    if (t.active && typeof x === 'number') {
+      if (typeof b === 'number') return t.push(x * b, a.index, b, -1, 0);
+      if (b instanceof Traced && b.tape === t && typeof b.value === 'number') {
+        const y = b.value;
+        return t.push(x * y, a.index, y, b.index, x);
+      }
+    }
+  } else if (typeof a === 'number' && b instanceof Traced) {
+    const t = b.tape;
+    const y = b.value;
+    if (t.active && typeof y === 'number') return t.push(a * y, -1, 0, b.index, a);
+  }
+  const t = innerTape(a, b);
+  if (t === null) return eitherTraced(a, b) ? mul(live(a), live(b)) : (a as number) * (b as number);
+  const x = operandOn(a, t);
+  const y = operandOn(b, t);
+  return t.push(mul(x, y), rowOn(a, t), y, rowOn(b, t), x);
+}
+
+// ---- div: ∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = -(a/b)/b -----------------------------------------
+export function div(a: unknown, b: unknown): any {
+  if (typeof a === 'number' && typeof b === 'number') return a / b;
+  if (a instanceof Traced) {
+    const t = a.tape;
+    const x = a.value;
+    if (t.active && typeof x === 'number') {
+      if (typeof b === 'number') return t.push(x / b, a.index, 1 / b, -1, 0);
+      if (b instanceof Traced && b.tape === t && typeof b.value === 'number') {
+        const y = b.value;
+        return t.push(x / y, a.index, 1 / y, b.index, -x / (y * y));
+      }
+    }
+  } else if (typeof a === 'number' && b instanceof Traced) {
+    const t = b.tape;
+    const y = b.value;
+    if (t.active && typeof y === 'number') return t.push(a / y, -1, 0, b.index, -a / (y * y));
+  }
+  const t = innerTape(a, b);
+  if (t === null) return eitherTraced(a, b) ? div(live(a), live(b)) : (a as number) / (b as number);
+  const x = operandOn(a, t);
+  const y = operandOn(b, t);
+  const z = div(x, y);
+  const rowB = rowOn(b, t);
+  return t.push(z, rowOn(a, t), div(1, y), rowB, rowB < 0 ? 0 : neg(div(z, y)));
+}
+
+// ---- mod: a % b = a - b·trunc(a/b); ∂/∂a = 1, ∂/∂b = -trunc(a/b) --------------------------
+export function mod(a: unknown, b: unknown): any {
+  if (typeof a === 'number' && typeof b === 'number') return a % b;
+  const t = innerTape(a, b);
+  if (t === null) return eitherTraced(a, b) ? mod(live(a), live(b)) : (a as number) % (b as number);
+  const x = operandOn(a, t);
+  const y = operandOn(b, t);
+  const rowB = rowOn(b, t);
+  return t.push(mod(x, y), rowOn(a, t), 1, rowB, rowB < 0 ? 0 : -Math.trunc((plain(x) as number) / (plain(y) as number)));
+}
+
+// ---- pow: ∂(a**b)/∂a = b·a**(b-1), ∂(a**b)/∂b = a**b·log(a) -------------------------------
+// The exponent's partial is computed only when the exponent is traced: `(-2) ** 2` with a
+// constant exponent must not leak the NaN of log(-2) into the sweep. At a = 0 with b = 0
+// the base's partial is 0 (as JAX), not 0 · 0**-1 = NaN.
+export function pow(a: unknown, b: unknown): any {
+  if (typeof a === 'number' && typeof b === 'number') return a ** b;
+  const t = innerTape(a, b);
+  if (t === null) return eitherTraced(a, b) ? pow(live(a), live(b)) : (a as number) ** (b as number);
+  const x = operandOn(a, t);
+  const y = operandOn(b, t);
+  const z = pow(x, y);
+  const rowA = rowOn(a, t);
+  const rowB = rowOn(b, t);
+  const dx = rowA < 0 || plain(y) === 0 ? 0 : mul(y, pow(x, sub(y, 1)));
+  const dy = rowB < 0 ? 0 : mul(z, log(x));
+  return t.push(z, rowA, dx, rowB, dy);
+}
+
+// ---- unary minus and plus ---------------------------------------------------------------
+export function neg(a: unknown): any {
+  if (typeof a === 'number') return -a;
+  a = live(a);
+  if (!(a instanceof Traced)) return -(a as number);
+  return a.tape.push(neg(a.value), a.index, -1, -1, 0);
+}
+
+/** Unary `+`: ToNumber, keeping a traced number as it is. */
+export function pos(a: unknown): any {
+  if (typeof a === 'number') return a;
+  a = live(a);
+  if (a instanceof Traced) return a;
+  return +(a as number);
+}
+
+// ---- ++ and -- (the transform writes `x = inc(x)`; `pos` gives a postfix result) ---------
+export function inc(a: unknown): any {
+  if (typeof a === 'number') return a + 1;
+  a = live(a);
+  if (a instanceof Traced) return add(a, 1);
+  let v = a as number;
+  v++; // ToNumeric, so BigInt stays BigInt
+  return v;
+}
+
+export function dec(a: unknown): any {
+  if (typeof a === 'number') return a - 1;
+  a = live(a);
+  if (a instanceof Traced) return sub(a, 1);
+  let v = a as number;
+  v--;
+  return v;
+}

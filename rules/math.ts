@@ -1,0 +1,120 @@
+// Rules for `Math`. The transform turns every reference to the global `Math` into the
+// runtime's `differentiableMath`, an object with the same keys, so `Math.sin(x)`,
+// `const { sqrt } = Math` and `Math.PI` all work on traced numbers.
+//
+// Partials are written with the runtime's operations (not `Math.*` directly) so that they
+// are themselves differentiable: that is what second derivatives are made of.
+
+import { innermostTape as innerOf, rowOn } from '../lib/core/traced.js';
+import { add, div, mul, neg, pow, sub } from './arithmetic.js';
+import { live, numeric, operandOn, plain } from './operands.js';
+import { binaryRule, unaryRule } from './scalar.js';
+import { ceil, clz32, floor, imul, round, sign, trunc } from './nondiff.js';
+
+const square = (x: unknown) => mul(x, x);
+
+// ---- trigonometric ----------------------------------------------------------------------
+export const sin = unaryRule('sin', Math.sin, (x) => cos(x));
+export const cos = unaryRule('cos', Math.cos, (x) => neg(sin(x)));
+export const tan = unaryRule('tan', Math.tan, (_x, y) => add(1, square(y)));
+export const asin = unaryRule('asin', Math.asin, (x) => div(1, sqrt(sub(1, square(x)))));
+export const acos = unaryRule('acos', Math.acos, (x) => neg(div(1, sqrt(sub(1, square(x))))));
+export const atan = unaryRule('atan', Math.atan, (x) => div(1, add(1, square(x))));
+/** atan2(y, x): ∂/∂y = x/(x²+y²), ∂/∂x = -y/(x²+y²). */
+export const atan2 = binaryRule('atan2', Math.atan2, (y, x) => {
+  const r2 = add(square(x), square(y));
+  return [div(x, r2), neg(div(y, r2))];
+});
+
+// ---- hyperbolic -------------------------------------------------------------------------
+export const sinh = unaryRule('sinh', Math.sinh, (x) => cosh(x));
+export const cosh = unaryRule('cosh', Math.cosh, (x) => sinh(x));
+export const tanh = unaryRule('tanh', Math.tanh, (_x, y) => sub(1, square(y)));
+export const asinh = unaryRule('asinh', Math.asinh, (x) => div(1, sqrt(add(square(x), 1))));
+export const acosh = unaryRule('acosh', Math.acosh, (x) => div(1, sqrt(sub(square(x), 1))));
+export const atanh = unaryRule('atanh', Math.atanh, (x) => div(1, sub(1, square(x))));
+
+// ---- exponential and logarithmic --------------------------------------------------------
+export const exp = unaryRule('exp', Math.exp, (_x, y) => y);
+export const expm1 = unaryRule('expm1', Math.expm1, (_x, y) => add(y, 1));
+export const log = unaryRule('log', Math.log, (x) => div(1, x));
+export const log1p = unaryRule('log1p', Math.log1p, (x) => div(1, add(1, x)));
+export const log2 = unaryRule('log2', Math.log2, (x) => div(1, mul(x, Math.LN2)));
+export const log10 = unaryRule('log10', Math.log10, (x) => div(1, mul(x, Math.LN10)));
+
+// ---- powers and roots -------------------------------------------------------------------
+export const sqrt = unaryRule('sqrt', Math.sqrt, (_x, y) => div(0.5, y));
+export const cbrt = unaryRule('cbrt', Math.cbrt, (_x, y) => div(1, mul(3, square(y))));
+/** Math.pow is the `**` rule (same care for a negative base with a constant exponent). */
+export const mathPow = { pow: (a: unknown, b: unknown): any => pow(a, b) }.pow;
+
+// ---- absolute value: derivative sign(x), 0 at the kink (the subgradient JAX and ChainRules pick)
+export const abs = unaryRule('abs', Math.abs, (x) => sign(plain(x)));
+/** fround rounds to float32: treated as the identity for derivatives. */
+export const fround = unaryRule('fround', Math.fround, () => 1);
+
+// ---- variadic: hypot, min, max ----------------------------------------------------------
+/** hypot(x₁…xₙ): ∂/∂xᵢ = xᵢ / hypot (0 at the origin, where every xᵢ is 0). */
+export function hypot(...args: unknown[]): any {
+  if (args.length === 2) return hypot2(args[0], args[1]);
+  const operands = args.map(live);
+  const t = innerOf(operands);
+  if (t === null) return Math.hypot(...(operands as number[]));
+  const values = operands.map((x) => operandOn(x, t));
+  // Math.hypot's own value when the values are plain numbers (it avoids overflow and rounding).
+  const h = values.every((v) => typeof v === 'number') ? Math.hypot(...(values as number[])) : values.reduce((acc: unknown, v) => hypot2(acc, v), 0);
+  const rows: number[] = [];
+  const partials: unknown[] = [];
+  operands.forEach((x, k) => {
+    const row = rowOn(x, t);
+    if (row >= 0) {
+      rows.push(row);
+      partials.push(plain(h) === 0 ? 0 : div(values[k], h));
+    }
+  });
+  return t.pushMany(h, rows, partials);
+}
+
+const hypot2 = binaryRule('hypot', Math.hypot, (a, b, h) =>
+  plain(h) === 0 ? [0, 0] : [div(a, h), div(b, h)],
+);
+
+/**
+ * max/min pass the chosen argument through with derivative 1. On ties the first of the
+ * tied arguments is chosen; a NaN argument makes the result NaN, and that argument is chosen.
+ */
+export function max(...args: unknown[]): any {
+  return extremum(args, Math.max, -Infinity);
+}
+
+export function min(...args: unknown[]): any {
+  return extremum(args, Math.min, Infinity);
+}
+
+function extremum(args: unknown[], pick: (...values: number[]) => number, empty: number): unknown {
+  if (args.length === 2 && typeof args[0] === 'number' && typeof args[1] === 'number') return pick(args[0], args[1]);
+  if (args.length === 0) return empty;
+  const operands = args.map(live);
+  if (innerOf(operands) === null) return pick(...(operands as number[]));
+  const numbers = operands.map(numeric);
+  const primals = numbers.map((x) => plain(x) as number);
+  const best = pick(...primals);
+  const chosen = Number.isNaN(best) ? primals.findIndex(Number.isNaN) : primals.findIndex((p) => Object.is(p, best));
+  return numbers[chosen];
+}
+
+/** The object the transform puts in place of the global `Math`. */
+export const differentiableMath = Object.freeze({
+  E: Math.E,
+  LN10: Math.LN10,
+  LN2: Math.LN2,
+  LOG10E: Math.LOG10E,
+  LOG2E: Math.LOG2E,
+  PI: Math.PI,
+  SQRT1_2: Math.SQRT1_2,
+  SQRT2: Math.SQRT2,
+  abs, acos, acosh, asin, asinh, atan, atan2, atanh, cbrt, ceil, clz32, cos, cosh, exp, expm1,
+  floor, fround, hypot, imul, log, log10, log1p, log2, max, min, pow: mathPow, random: Math.random,
+  round, sign, sin, sinh, sqrt, tan, tanh, trunc,
+  [Symbol.toStringTag]: 'Math',
+});

@@ -1,0 +1,60 @@
+// One-line definitions of scalar rules (the analogue of ChainRules' `@scalar_rule`).
+
+import { innerTape, rowOn, Traced } from '../lib/core/traced.js';
+import { eitherTraced, live, operandOn } from './operands.js';
+
+export type UnaryOp = (x: unknown) => any;
+export type BinaryOp = (a: unknown, b: unknown) => any;
+
+/**
+ * A differentiable function of one number. `f` is the plain-number function; `partial(x, y)`
+ * gives ∂y/∂x from the input `x` and the output `y`, written with the runtime's own
+ * operations so it also works when `x` is traced on an outer tape (nesting).
+ */
+export function unaryRule(name: string, f: (x: number) => number, partial: (x: unknown, y: unknown) => unknown): UnaryOp {
+  const op: UnaryOp = {
+    [name](x: unknown): any {
+      if (typeof x === 'number') return f(x);
+      if (!(x instanceof Traced)) return f(x as number); // JavaScript's own coercion
+      if (!x.tape.active) return op(live(x));
+      const v = x.value;
+      if (typeof v === 'number') {
+        const y = f(v);
+        return x.tape.push(y, x.index, partial(v, y), -1, 0);
+      }
+      const y = op(v);
+      return x.tape.push(y, x.index, partial(x.value, y), -1, 0);
+    },
+  }[name]!;
+  return op;
+}
+
+/** A differentiable function of two numbers; `partials(a, b, y)` returns [∂y/∂a, ∂y/∂b]. */
+export function binaryRule(
+  name: string,
+  f: (a: number, b: number) => number,
+  partials: (a: unknown, b: unknown, y: unknown) => [unknown, unknown],
+): BinaryOp {
+  const op: BinaryOp = {
+    [name](a: unknown, b: unknown): any {
+      if (typeof a === 'number' && typeof b === 'number') return f(a, b);
+      const t = innerTape(a, b);
+      if (t === null) return eitherTraced(a, b) ? op(live(a), live(b)) : f(a as number, b as number);
+      const x = operandOn(a, t);
+      const y = operandOn(b, t);
+      const z = op(x, y);
+      const [da, db] = partials(x, y, z);
+      return t.push(z, rowOn(a, t), da, rowOn(b, t), db);
+    },
+  }[name]!;
+  return op;
+}
+
+/** A function whose derivative is zero wherever it exists (rounding, sign, bit operations). */
+export function zeroDerivative1(name: string, f: (x: number) => number): UnaryOp {
+  return unaryRule(name, f, () => 0);
+}
+
+export function zeroDerivative2(name: string, f: (a: number, b: number) => number): BinaryOp {
+  return binaryRule(name, f, () => [0, 0]);
+}
