@@ -7,7 +7,7 @@
 
 import { innermostTape as innerOf, rowOn } from '../lib/core/traced.js';
 import { add, div, mul, neg, pow, sub } from './arithmetic.js';
-import { live, numeric, operandOn, plain } from './operands.js';
+import { live, operandOn, plain } from './operands.js';
 import { binaryRule, unaryRule } from './scalar.js';
 import { ceil, clz32, floor, imul, round, sign, trunc } from './nondiff.js';
 
@@ -80,8 +80,8 @@ const hypot2 = binaryRule('hypot', Math.hypot, (a, b, h) =>
 );
 
 /**
- * max/min pass the chosen argument through with derivative 1. On ties the first of the
- * tied arguments is chosen; a NaN argument makes the result NaN, and that argument is chosen.
+ * max/min: derivative 1 for the chosen argument, 0 for the others. On ties the first of
+ * the tied arguments is chosen; a NaN argument makes the result NaN and is the one chosen.
  */
 export function max(...args: unknown[]): any {
   return extremum(args, Math.max, -Infinity);
@@ -95,12 +95,22 @@ function extremum(args: unknown[], pick: (...values: number[]) => number, empty:
   if (args.length === 2 && typeof args[0] === 'number' && typeof args[1] === 'number') return pick(args[0], args[1]);
   if (args.length === 0) return empty;
   const operands = args.map(live);
-  if (innerOf(operands) === null) return pick(...(operands as number[]));
-  const numbers = operands.map(numeric);
-  const primals = numbers.map((x) => plain(x) as number);
+  const t = innerOf(operands);
+  if (t === null) return pick(...(operands as number[]));
+  const values = operands.map((x) => operandOn(x, t));
+  const primals = values.map((x) => plain(x) as number);
   const best = pick(...primals);
   const chosen = Number.isNaN(best) ? primals.findIndex(Number.isNaN) : primals.findIndex((p) => Object.is(p, best));
-  return numbers[chosen];
+  const rows: number[] = [];
+  const partials: number[] = [];
+  operands.forEach((x, k) => {
+    const row = rowOn(x, t);
+    if (row >= 0) {
+      rows.push(row);
+      partials.push(k === chosen ? 1 : 0);
+    }
+  });
+  return t.pushMany(values[chosen], rows, partials);
 }
 
 /** The object the transform puts in place of the global `Math`. */

@@ -4,17 +4,6 @@ import { live, primal, Traced } from '../lib/core/traced.js';
 import type { Tape } from '../lib/core/tape.js';
 
 /**
- * An operand of a numeric rule after JavaScript's ToNumber, keeping traced values:
- * booleans, null, undefined and strings become numbers (`(h < 0) * 2` is 0 or 2),
- * objects go through their `valueOf`. BigInt throws as it does in JavaScript when mixed
- * with numbers.
- */
-export function numeric(x: unknown): unknown {
-  if (typeof x === 'number' || x instanceof Traced) return x;
-  return +(x as number);
-}
-
-/**
  * An operand as tape `t` sees it, after ToNumber: the primal of a value recorded on `t`;
  * a value traced on an outer tape (or a closed one) as it is; anything else as a number.
  */

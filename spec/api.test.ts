@@ -1,0 +1,156 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { configure, derivative, gradient, hessian, isderiving, pullback } from 'zygote-ts';
+
+afterEach(() => {
+  configure({ strict: false, warnings: true });
+});
+
+describe('control flow', () => {
+  it('branches on traced values take the branch of their number', () => {
+    const relu = (x: number) => (x > 0 ? x : 0);
+    expect(gradient(relu, 3)).toEqual([1]);
+    expect(gradient(relu, -3)).toEqual([null]);
+    const f = (x: number) => {
+      let y = x;
+      while (y < 100) y = y * 2;
+      return y;
+    };
+    expect(gradient(f, 3)).toEqual([64]);
+  });
+  it('truthiness is the number’s: a traced 0 is falsy, && returns the operand', () => {
+    const f = (mag: number, d: number) => (mag && d / mag) || d;
+    expect(gradient(f, 0, 5)).toEqual([null, 1]);
+    expect(gradient(f, 2, 6)).toEqual([-1.5, 0.5]);
+    const g = (x: number) => (!x ? 1 : x * x);
+    expect(gradient(g, 0)).toEqual([null]);
+    expect(gradient(g, 3)).toEqual([6]);
+  });
+  it('update and compound operators', () => {
+    const f = (x: number) => {
+      let y = x;
+      y += x;
+      y *= x;
+      y -= 1;
+      y /= 2;
+      y **= 2;
+      let z = x;
+      z++;
+      ++z;
+      z--;
+      return y + z;
+    };
+    // y = ((2x·x - 1)/2)², z = x + 1
+    const x = 1.5;
+    expect(gradient(f, x)[0]).toBeCloseTo(2 * ((2 * x * x - 1) / 2) * 2 * x + 1, 12);
+  });
+  it('typeof, Number predicates and formatting see a number', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {}); // JSON drops the derivative
+    const seen: unknown[] = [];
+    gradient((x: number) => {
+      seen.push(typeof x, Number.isFinite(x), Number.isInteger(x), isNaN(x), String(x), `${x}`, x.toFixed(2), JSON.stringify({ x }));
+      return x;
+    }, 3);
+    expect(seen).toEqual(['number', true, true, false, '3', '3', '3.00', '{"x":3}']);
+    warn.mockRestore();
+  });
+  it('switch on a traced number', () => {
+    const f = (x: number) => {
+      switch (x) {
+        case 2:
+          return x * 10;
+        default:
+          return x;
+      }
+    };
+    expect(gradient(f, 2)).toEqual([10]);
+    expect(gradient(f, 3)).toEqual([1]);
+  });
+  it('=== compares by value', () => {
+    expect(gradient((x: number) => (x === 2 ? x * x : x), 2)).toEqual([4]);
+  });
+});
+
+describe('nesting', () => {
+  it('second derivatives of Math functions', () => {
+    expect(hessian((x: number) => Math.sin(x), 0.7)).toBeCloseTo(-Math.sin(0.7), 14);
+    expect(hessian((x: number) => Math.exp(2 * x), 0.5)).toBeCloseTo(4 * Math.exp(1), 12);
+  });
+  it('no perturbation confusion (Siskind & Pearlmutter)', () => {
+    // d/dx [x · d/dy (x + y)]  at any x is 1: the inner derivative must not see x.
+    expect(derivative((x: number) => x * derivative((y: number) => x + y, 1), 5)).toBe(1);
+  });
+  it('a gradient of a function closing over the outer variable', () => {
+    expect(gradient((x: number) => gradient((y: number) => x * y * y, 3)[0]!, 2)).toEqual([6]);
+  });
+  it('third derivative by nesting hessian', () => {
+    expect(derivative((x: number) => hessian((y: number) => y ** 4, x), 2)).toBe(48);
+  });
+});
+
+describe('errors and state', () => {
+  it('f must return a number', () => {
+    expect(() => gradient(((x: number) => [x]) as unknown as (x: number) => number, 1)).toThrow(/return a number/);
+    expect(() => gradient((async (x: number) => x) as unknown as (x: number) => number, 1)).toThrow(/Async functions/);
+  });
+  it('f must be a function', () => {
+    expect(() => gradient(3 as unknown as (x: number) => number, 1)).toThrow(/needs a function/);
+  });
+  it('objects are refused clearly until structures are supported', () => {
+    expect(() => gradient(((p: { x: number }) => p.x) as (p: unknown) => number, { x: 1 })).toThrow(/argument 0 is an object/);
+  });
+  it('a throwing f leaves no state behind', () => {
+    expect(() =>
+      gradient((x: number) => {
+        if (x > 0) throw new Error('boom');
+        return x;
+      }, 1),
+    ).toThrow('boom');
+    expect(isderiving()).toBe(false);
+    expect(gradient((x: number) => x * x, 3)).toEqual([6]);
+  });
+  it('a traced value that escapes acts as its number afterwards', () => {
+    let kept = 0;
+    gradient((x: number) => {
+      kept = x;
+      return x;
+    }, 4);
+    expect(kept * 2).toBe(8);
+    expect(gradient((x: number) => x * kept, 3)).toEqual([4]);
+  });
+  it('isderiving is true only inside', () => {
+    let inside = false;
+    gradient((x: number) => {
+      inside = isderiving();
+      return x;
+    }, 1);
+    expect(inside).toBe(true);
+    expect(isderiving()).toBe(false);
+  });
+  it('strict mode throws where a derivative would be lost', () => {
+    configure({ strict: true });
+    const buffer = new Float64Array(1);
+    expect(() =>
+      gradient((x: number) => {
+        buffer[0] = x; // a typed-array write keeps only the number
+        return buffer[0]! * 2;
+      }, 3),
+    ).toThrow(/strict/);
+  });
+  it('without strict mode, a lost derivative is warned about once', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const buffer = new Float64Array(1);
+    const f = (x: number) => {
+      buffer[0] = x;
+      return buffer[0]! * 2;
+    };
+    expect(gradient(f, 3)).toEqual([null]);
+    gradient(f, 3);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]![0])).toMatch(/turned into plain numbers/);
+    warn.mockRestore();
+  });
+  it('pullback rejects a cotangent that is not a number', () => {
+    const [, back] = pullback((x: number) => x * 2, 1);
+    expect(() => back('1' as unknown as number)).toThrow(/takes a number/);
+  });
+});
