@@ -1,0 +1,144 @@
+/**
+ * Minimal AST helpers over acorn's ESTree types: a typed child iterator and the
+ * small syntactic predicates the rewriters share. Hand-written instead of
+ * acorn-walk so that we control exactly which positions are visited (property
+ * keys, labels and the like are names, not expressions, and must never be
+ * rewritten).
+ */
+import type * as acorn from 'acorn';
+
+export type Node = acorn.AnyNode;
+export type NodeOf<T extends Node['type']> = Extract<Node, { type: T }>;
+
+/** Narrowing helper: `is(n, 'Identifier')`. */
+export function is<T extends Node['type']>(node: Node | null | undefined, type: T): node is NodeOf<T> {
+  return node != null && node.type === type;
+}
+
+function isNodeLike(value: unknown): value is Node {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}
+
+/**
+ * The child nodes of `node` that are code positions, in source order.
+ * Name-only positions (non-computed member properties and object/class keys,
+ * labels, `import.meta`'s parts, import/export specifier names) are omitted,
+ * so every Identifier reached through this function is either a reference or a
+ * binding, never a property name.
+ */
+export function children(node: Node): Node[] {
+  const out: Node[] = [];
+  const push = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      for (const item of v) if (isNodeLike(item)) out.push(item);
+    } else if (isNodeLike(v)) out.push(v);
+  };
+  switch (node.type) {
+    case 'MemberExpression':
+      push(node.object);
+      if (node.computed) push(node.property);
+      return out;
+    case 'Property':
+      // A shorthand `{ x }` has distinct key and value nodes over the same range;
+      // only the value is code.
+      if (node.computed) push(node.key);
+      push(node.value);
+      return out;
+    case 'MethodDefinition':
+    case 'PropertyDefinition':
+      if (node.computed) push(node.key);
+      push(node.value);
+      return out;
+    case 'LabeledStatement':
+      push(node.body);
+      return out;
+    case 'BreakStatement':
+    case 'ContinueStatement':
+    case 'MetaProperty':
+    case 'PrivateIdentifier':
+    case 'Identifier':
+    case 'Literal':
+    case 'ThisExpression':
+    case 'Super':
+    case 'TemplateElement':
+    case 'EmptyStatement':
+    case 'DebuggerStatement':
+      return out;
+    case 'ImportSpecifier':
+    case 'ImportDefaultSpecifier':
+    case 'ImportNamespaceSpecifier':
+      push(node.local);
+      return out;
+    case 'ExportSpecifier':
+      // `export { a as b }`: `a` is a reference to a local; `b` is a name.
+      push(node.local);
+      return out;
+    default:
+      break;
+  }
+  // Generic: every own property holding a node or node array, in key order.
+  // acorn creates properties in source order for all remaining node kinds.
+  const record = node as unknown as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (key === 'type' || key === 'start' || key === 'end' || key === 'loc' || key === 'range') continue;
+    push(record[key]);
+  }
+  // TaggedTemplate/Template: keep source order (quasis and expressions interleave).
+  if (node.type === 'TemplateLiteral') out.sort((a, b) => a.start - b.start);
+  return out;
+}
+
+/** A number literal (including `-0`-style constants handled by callers). */
+export function isNumericLiteral(node: Node): boolean {
+  return node.type === 'Literal' && (typeof node.value === 'number' || typeof node.bigint === 'string');
+}
+
+/** Numeric literal possibly under unary minus/plus: `1`, `-1`, `+2n`. */
+export function isConstantNumber(node: Node): boolean {
+  if (isNumericLiteral(node)) return true;
+  return node.type === 'UnaryExpression' && (node.operator === '-' || node.operator === '+') && isNumericLiteral(node.argument);
+}
+
+const booleanBinary = new Set(['==', '!=', '===', '!==', '<', '<=', '>', '>=', 'in', 'instanceof']);
+
+/**
+ * True when `node` always evaluates to a primitive boolean, whatever its operands
+ * are: such tests need no `__zy.truthy` because native truthiness is exact.
+ */
+export function isSyntacticBoolean(node: Node): boolean {
+  switch (node.type) {
+    case 'Literal':
+      return typeof node.value === 'boolean';
+    case 'BinaryExpression':
+      return booleanBinary.has(node.operator);
+    case 'UnaryExpression':
+      return node.operator === '!' || node.operator === 'delete';
+    case 'LogicalExpression':
+      return node.operator !== '??' && isSyntacticBoolean(node.left) && isSyntacticBoolean(node.right);
+    case 'SequenceExpression':
+      return isSyntacticBoolean(node.expressions[node.expressions.length - 1]!);
+    case 'AssignmentExpression':
+      return node.operator === '=' && isSyntacticBoolean(node.right);
+    case 'ConditionalExpression':
+      return isSyntacticBoolean(node.consequent) && isSyntacticBoolean(node.alternate);
+    default:
+      return false;
+  }
+}
+
+/**
+ * Literals that can never equal a number (traced or not) under `===`, and that
+ * make `==` against `null`/`undefined` exact natively: comparisons against them
+ * stay native. Strings are excluded for `==` (`x == "5"` coerces).
+ */
+export function isNonNumericConstant(node: Node, loose: boolean): boolean {
+  if (node.type === 'Literal') {
+    if (node.value === null && !('regex' in node && node.regex)) return true;
+    if (loose) return false;
+    return typeof node.value === 'string' || typeof node.value === 'boolean';
+  }
+  if (!loose && node.type === 'TemplateLiteral') return node.expressions.length === 0;
+  if (node.type === 'UnaryExpression' && node.operator === 'void') return true;
+  if (!loose && node.type === 'UnaryExpression' && node.operator === 'typeof') return true;
+  return false;
+}

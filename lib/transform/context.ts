@@ -1,0 +1,69 @@
+/**
+ * State shared by the rewriters while one file is rewritten.
+ */
+import type { Node } from './ast.js';
+import type { Editor } from './edit.js';
+import type { ScopeInfo } from './scope.js';
+import type { Temporaries } from './temporaries.js';
+
+export interface RewriteContext {
+  readonly ed: Editor;
+  readonly scope: ScopeInfo;
+  readonly temps: Temporaries;
+  /** Ancestors of the node being rewritten, root first; the last one is its parent. */
+  readonly ancestors: readonly Node[];
+}
+
+/**
+ * One construct's rewrite: `test` decides (cheaply, syntactically) whether the
+ * node needs it, `rewrite` edits the source. Rewriters run bottom-up, so a
+ * node's children are already rewritten when its own rewriter runs.
+ */
+export interface Rewriter {
+  readonly name: string;
+  test(node: Node, ctx: RewriteContext): boolean;
+  rewrite(node: Node, ctx: RewriteContext): void;
+}
+
+export function parentOf(ctx: RewriteContext, depth = 1): Node | undefined {
+  return ctx.ancestors[ctx.ancestors.length - depth];
+}
+
+/**
+ * Whether the value of `node` (the node being rewritten) is discarded: it is an
+ * expression statement, a `for` init/update clause, or a non-final (or unused)
+ * element of a comma sequence. Parentheses do not appear in the AST, so
+ * `(x++);` counts as unused too.
+ */
+export function valueUnused(node: Node, ctx: RewriteContext): boolean {
+  let child: Node = node;
+  for (let i = ctx.ancestors.length - 1; i >= 0; i--) {
+    const parent = ctx.ancestors[i]!;
+    if (parent.type === 'ExpressionStatement') return true;
+    if (parent.type === 'ForStatement') return parent.init === child || parent.update === child;
+    if (parent.type === 'SequenceExpression') {
+      if (parent.expressions[parent.expressions.length - 1] !== child) return true;
+      child = parent;
+      continue;
+    }
+    return false;
+  }
+  return false;
+}
+
+/** Whether `node` is the whole expression of an expression statement (then no wrapping parentheses are needed). */
+export function isStatementExpression(node: Node, ctx: RewriteContext): boolean {
+  const parent = parentOf(ctx);
+  return parent !== undefined && parent.type === 'ExpressionStatement' && parent.expression === node;
+}
+
+/** `text` parenthesized unless it stands alone as a statement's expression. */
+export function group(node: Node, ctx: RewriteContext, text: string): string {
+  return isStatementExpression(node, ctx) ? text : `(${text})`;
+}
+
+/** Rewritten text of a child, parenthesized where a comma would otherwise split it. */
+export function embed(node: Node, ctx: RewriteContext): string {
+  const text = ctx.ed.text(node);
+  return node.type === 'SequenceExpression' ? `(${text})` : text;
+}

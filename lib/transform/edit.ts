@@ -1,0 +1,65 @@
+/**
+ * Source editing on top of magic-string. Rewriters run bottom-up (children
+ * before parents), so a parent's prefix inserted at the same offset as a
+ * child's prefix must come first: `prependRight` does exactly that, and
+ * `appendLeft` puts a parent's suffix after its children's suffixes. Reading a
+ * child with `text()` then yields the child's already-rewritten source.
+ */
+import MagicString from 'magic-string';
+import type * as acorn from 'acorn';
+import { findToken } from './parse.js';
+import type { Node } from './ast.js';
+
+export class Editor {
+  readonly s: MagicString;
+  /** Last prefix inserted at each offset = the outermost, i.e. the first characters emitted there. */
+  private readonly firstInsert = new Map<number, string>();
+
+  constructor(
+    readonly code: string,
+    readonly tokens: readonly acorn.Token[],
+  ) {
+    this.s = new MagicString(code);
+  }
+
+  /** Current (rewritten) text of a node. */
+  text(node: { start: number; end: number }): string {
+    return this.s.slice(node.start, node.end);
+  }
+
+  original(node: { start: number; end: number }): string {
+    return this.code.slice(node.start, node.end);
+  }
+
+  prefix(pos: number, text: string): void {
+    this.s.prependRight(pos, text);
+    this.firstInsert.set(pos, text);
+  }
+
+  suffix(pos: number, text: string): void {
+    this.s.appendLeft(pos, text);
+  }
+
+  wrap(node: Node, before: string, after: string): void {
+    this.prefix(node.start, before);
+    this.suffix(node.end, after);
+  }
+
+  /** Replace a whole node by new text (which usually embeds children's `text()`). */
+  replace(node: Node, text: string): void {
+    this.s.overwrite(node.start, node.end, text);
+    this.firstInsert.set(node.start, text);
+  }
+
+  /** Replace the operator token spelled `op` found between offsets `from` and `to`. */
+  replaceToken(from: number, to: number, op: string, text: string): void {
+    const tok = findToken(this.tokens, from, to, op, this.code);
+    this.s.overwrite(tok.start, tok.end, text);
+  }
+
+  /** Whether the emitted text at `pos` now starts with an opening parenthesis. */
+  startsWithParen(pos: number): boolean {
+    const t = this.firstInsert.get(pos);
+    return t !== undefined && t.startsWith('(');
+  }
+}

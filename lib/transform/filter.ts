@@ -1,0 +1,85 @@
+/**
+ * Which files the loader and the bundler plugins rewrite: user files by
+ * default; files under `node_modules` only for listed packages (`*` = all);
+ * never zygote-ts's own files (its runtime, rules and proxies are written
+ * against the runtime directly and must not be traced twice).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Extensions of files that may be rewritten. */
+export const SCRIPT_EXTENSIONS: readonly string[] = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '.tsx', '.jsx'];
+export const TS_EXTENSIONS: readonly string[] = ['.ts', '.mts', '.cts', '.tsx'];
+
+function findPackageRoot(start: string): string {
+  let dir = start;
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown }).name === 'zygote-ts') return dir;
+      } catch {
+        // unreadable package.json: keep walking up
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return start;
+    dir = parent;
+  }
+}
+
+/** Root directory of the zygote-ts package this module belongs to. */
+export const PACKAGE_ROOT: string = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+
+const OWN_DIRS = ['dist', 'lib', 'rules', 'proxies'].map((d) => join(PACKAGE_ROOT, d) + sep);
+
+/** Absolute path of the built runtime module (the one every rewritten file must share). */
+export const RUNTIME_PATH: string = fileURLToPath(new URL('../runtime.js', import.meta.url));
+
+export function isOwnFile(path: string): boolean {
+  return OWN_DIRS.some((d) => path.startsWith(d));
+}
+
+/** Package name of a path inside `node_modules` (`@scope/name` or `name`), or null. */
+export function nodeModulesPackage(path: string): string | null {
+  const norm = path.split(sep).join('/');
+  const at = norm.lastIndexOf('/node_modules/');
+  if (at < 0) return null;
+  const parts = norm.slice(at + '/node_modules/'.length).split('/');
+  if (parts[0]?.startsWith('@')) return parts.length > 1 ? `${parts[0]}/${parts[1]}` : parts[0];
+  return parts[0] ?? null;
+}
+
+/** Package names from the `ZYGOTE_INCLUDE` environment variable (comma-separated). */
+export function includeFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  return (env['ZYGOTE_INCLUDE'] ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+export interface FileFilter {
+  /** Package names under node_modules to rewrite; `'*'` for all. */
+  include?: readonly string[];
+  /** Paths to leave alone: a string matches as a path substring, a RegExp is tested against the path. */
+  exclude?: readonly (string | RegExp)[];
+}
+
+function hasExtension(path: string, exts: readonly string[]): boolean {
+  return exts.some((e) => path.endsWith(e));
+}
+
+export function isTypeScriptFile(path: string): boolean {
+  return hasExtension(path, TS_EXTENSIONS);
+}
+
+/** Whether the file at absolute `path` should be rewritten. */
+export function shouldRewrite(path: string, filter: FileFilter = {}): boolean {
+  if (!hasExtension(path, SCRIPT_EXTENSIONS)) return false;
+  if (path.endsWith('.d.ts') || path.endsWith('.d.mts') || path.endsWith('.d.cts')) return false;
+  if (isOwnFile(path)) return false;
+  if (filter.exclude?.some((e) => (typeof e === 'string' ? path.includes(e) : e.test(path)))) return false;
+  const pkg = nodeModulesPackage(path);
+  if (pkg === null) return true;
+  if (pkg === 'zygote-ts') return false;
+  const include = filter.include ?? [];
+  return include.includes('*') || include.includes(pkg);
+}

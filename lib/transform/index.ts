@@ -1,0 +1,218 @@
+/**
+ * zygote-ts/transform: the source transform that makes ordinary JavaScript
+ * differentiable. Numeric operators, comparisons, truthiness tests, `typeof`
+ * and references to the global `Math`/`Number`/`isNaN`/`isFinite` become
+ * calls into the runtime object `__zy`, whose fast path on plain numbers is
+ * the plain operator.
+ *
+ * @example
+ * ```ts
+ * import { transform } from 'zygote-ts/transform';
+ * const { code } = transform('export const f = (x) => 3 * x ** 2;');
+ * // import { __zy } from "zygote-ts/runtime"; …
+ * // export const f = (x) => __zy.mul(3 , __zy.pow(x , 2));
+ * ```
+ */
+import { transformSync } from 'esbuild';
+import { parse, type Parsed } from './parse.js';
+import {
+  IGNORE_PRAGMA,
+  REWRITTEN_MARKER,
+  prologue,
+  type RuntimeBinding,
+} from './prologue.js';
+import { rewriteProgram } from './rewrite.js';
+import { analyzeScopes } from './scope.js';
+import { composeMaps, type SourceMapV3 } from './sourcemap.js';
+
+export type { RuntimeBinding } from './prologue.js';
+export { REWRITTEN_MARKER, IGNORE_PRAGMA, RUNTIME_GLOBAL_KEY, MISSING_RUNTIME_MESSAGE } from './prologue.js';
+export type { SourceMapV3 } from './sourcemap.js';
+
+/** Options of {@link transform}. */
+export interface TransformOptions {
+  /** File name recorded in the source map (and used in error messages). */
+  filename?: string;
+  /**
+   * How the rewritten file binds `__zy`. Default: `import { __zy } from
+   * "zygote-ts/runtime"`. Code that only parses as a script (CommonJS, sloppy
+   * code) always uses `{ kind: 'global' }`, as it cannot `import`.
+   */
+  runtime?: RuntimeBinding;
+  /** Produce a source map (default `true`). */
+  sourceMap?: boolean;
+  /** Parse goal; `'auto'` (default) tries module, then script. */
+  sourceType?: 'module' | 'script' | 'auto';
+}
+
+/** Result of {@link transform}. */
+export interface TransformResult {
+  code: string;
+  /** Maps the output to the input; `null` when unchanged or not requested. */
+  map: SourceMapV3 | null;
+  /** False when the input was returned as is (nothing to rewrite, already rewritten, or `@zygote-ignore`). */
+  changed: boolean;
+}
+
+export const DEFAULT_RUNTIME: RuntimeBinding = { kind: 'import', specifier: 'zygote-ts/runtime' };
+
+function hasIgnorePragma(parsed: Parsed): boolean {
+  const first = parsed.ast.body[0];
+  const limit = first ? first.start : Infinity;
+  return parsed.comments.some((c) => c.start < limit && c.value.includes(IGNORE_PRAGMA));
+}
+
+/**
+ * Rewrite JavaScript source for differentiation.
+ *
+ * @example
+ * ```ts
+ * import { transform } from 'zygote-ts/transform';
+ * const out = transform('if (x) y = -x * 2;', { runtime: { kind: 'global' } });
+ * out.code;    // 'var __zy = globalThis[…]; … if (__zy.truthy(x)) y = __zy.mul(__zy.neg(x) , 2);'
+ * out.changed; // true
+ * ```
+ */
+export function transform(code: string, options: TransformOptions = {}): TransformResult {
+  const unchanged: TransformResult = { code, map: null, changed: false };
+  if (code.includes(REWRITTEN_MARKER)) return unchanged;
+  const parsed = parse(code, options.sourceType ?? 'auto');
+  if (hasIgnorePragma(parsed)) return unchanged;
+  const result = rewriteProgram(code, parsed);
+  const { ed } = result;
+  if (!ed.s.hasChanged()) return unchanged;
+  const binding: RuntimeBinding = parsed.sourceType === 'script' ? { kind: 'global' } : options.runtime ?? DEFAULT_RUNTIME;
+  const text = prologue(binding, result.programTemps);
+  if (result.afterDirective) ed.suffix(result.prologueAt, ` ${text}`);
+  else ed.prefix(result.prologueAt, text);
+  const filename = options.filename ?? 'input.js';
+  let map: SourceMapV3 | null = null;
+  if (options.sourceMap !== false) {
+    map = JSON.parse(ed.s.generateMap({ hires: 'boundary', includeContent: true }).toString()) as SourceMapV3;
+    // The source is the file itself, named as the caller names it (absolute for the plugins).
+    map.sources = [filename];
+    map.file = filename;
+  }
+  return { code: ed.s.toString(), map, changed: true };
+}
+
+/** Options of {@link transformTs}. */
+export interface TransformTsOptions extends Omit<TransformOptions, 'filename' | 'sourceType'> {
+  /** Convert ES module syntax to CommonJS while stripping types (for `.cts`). */
+  format?: 'esm' | 'cjs';
+}
+
+/**
+ * Strip TypeScript with esbuild, then {@link transform}. The returned map is
+ * composed, so it points at the TypeScript source lines.
+ *
+ * @example
+ * ```ts
+ * import { transformTs } from 'zygote-ts/transform';
+ * const out = transformTs('export const sq = (x: number): number => x * x;', 'sq.ts');
+ * out.code; // '… export const sq = (x) => __zy.mul(x , x); …'
+ * ```
+ */
+export function transformTs(code: string, filename: string, options: TransformTsOptions = {}): TransformResult {
+  const stripped = transformSync(code, {
+    loader: filename.endsWith('.tsx') ? 'tsx' : 'ts',
+    sourcefile: filename,
+    sourcemap: 'external',
+    ...(options.format === 'cjs' ? { format: 'cjs' as const } : {}),
+  });
+  const jsMap = JSON.parse(stripped.map) as SourceMapV3;
+  jsMap.sourcesContent = [code];
+  const out = transform(stripped.code, {
+    ...options,
+    filename,
+    sourceType: options.format === 'cjs' ? 'script' : 'auto',
+  });
+  if (!out.changed) return { code: stripped.code, map: options.sourceMap === false ? null : jsMap, changed: false };
+  return { ...out, map: out.map ? composeMaps(out.map, jsMap) : null };
+}
+
+interface FunctionParse {
+  parsed: Parsed;
+  /** The wrapped source that was parsed. */
+  code: string;
+  /** `(src)` parsed as a function expression, or `({src})` as a method. */
+  kind: 'expression' | 'method';
+}
+
+/** Parse the `toString()` of a function, whatever its form. */
+function parseFunctionSource(src: string): FunctionParse {
+  const attempts: [FunctionParse['kind'], string, string][] = [
+    ['expression', '(', ')'],
+    ['method', '({', '})'],
+  ];
+  let firstError: unknown;
+  for (const [kind, open, close] of attempts) {
+    try {
+      const code = `${open}${src}\n${close};`;
+      return { parsed: parse(code, 'auto'), code, kind };
+    } catch (e) {
+      firstError ??= e;
+    }
+  }
+  throw firstError;
+}
+
+/**
+ * Rewrite the source of a single function (as given by `f.toString()`: arrow,
+ * function expression, async/generator function, or method shorthand
+ * `foo(x) {…}`) into an expression that evaluates to the rewritten function.
+ * The output refers to a free `__zy` (no prologue); evaluate it with
+ * `new Function('__zy', 'return (' + out + ')')(runtime)`.
+ *
+ * @example
+ * ```ts
+ * import { transformFunctionSource } from 'zygote-ts/transform';
+ * const src = transformFunctionSource(((x: number) => x * x).toString());
+ * const f = new Function('__zy', 'return (' + src + ')')(__zy);
+ * ```
+ */
+export function transformFunctionSource(src: string): string {
+  const { parsed, code, kind } = parseFunctionSource(src);
+  const result = rewriteProgram(code, parsed);
+  const stmt = parsed.ast.body[0];
+  if (!stmt || stmt.type !== 'ExpressionStatement') throw new Error('zygote-ts: not a function source');
+  if (result.programTemps.length > 0) throw new Error('zygote-ts: unexpected program-level temporaries in a function source');
+  const text = result.ed.text(stmt.expression);
+  if (kind === 'expression') return text;
+  return `((o) => o[Reflect.ownKeys(o)[0]])(${text})`;
+}
+
+/**
+ * Identifiers a function source reads without binding them itself (free
+ * variables), in order of first use. The gradient API recompiles a function
+ * from `f.toString()` only when each of these is a global.
+ *
+ * @example
+ * ```ts
+ * import { freeVariables } from 'zygote-ts/transform';
+ * freeVariables('(x) => Math.sin(x) * k'); // ['Math', 'k']
+ * ```
+ */
+export function freeVariables(src: string): string[] {
+  const { parsed } = parseFunctionSource(src);
+  const info = analyzeScopes(parsed.ast, parsed.sourceType);
+  const seen = new Set<string>();
+  const ordered = [...info.freeRefs].sort((a, b) => a.start - b.start);
+  for (const id of ordered) seen.add(id.name);
+  return [...seen];
+}
+
+/**
+ * Cheap check: does this (function) source contain calls into `__zy`, i.e.
+ * was it rewritten?
+ *
+ * @example
+ * ```ts
+ * import { isRewritten } from 'zygote-ts/transform';
+ * isRewritten('(x) => __zy.mul(x, x)'); // true
+ * isRewritten('(x) => x * x');          // false
+ * ```
+ */
+export function isRewritten(fnSource: string): boolean {
+  return fnSource.includes('__zy.');
+}

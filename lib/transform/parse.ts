@@ -1,0 +1,74 @@
+/**
+ * Parsing with acorn. Modules first; CommonJS and sloppy scripts (`with`,
+ * octal literals, `arguments`-style code) fall back to script goal.
+ */
+import * as acorn from 'acorn';
+
+export type SourceType = 'module' | 'script';
+
+export interface Parsed {
+  ast: acorn.Program;
+  /** All tokens in source order (comments excluded); used to locate operators. */
+  tokens: acorn.Token[];
+  comments: acorn.Comment[];
+  sourceType: SourceType;
+}
+
+function parseAs(code: string, sourceType: SourceType): Parsed {
+  const tokens: acorn.Token[] = [];
+  const comments: acorn.Comment[] = [];
+  const ast = acorn.parse(code, {
+    ecmaVersion: 'latest',
+    sourceType,
+    allowHashBang: true,
+    allowReturnOutsideFunction: sourceType === 'script',
+    allowAwaitOutsideFunction: sourceType === 'module',
+    onToken: tokens,
+    onComment: comments,
+  });
+  return { ast, tokens, comments, sourceType };
+}
+
+/**
+ * Parse `code`. With `'auto'`, module goal is tried first and script goal is the
+ * fallback; the error of the module attempt is rethrown when both fail, as it
+ * is the more informative one for modern code.
+ */
+export function parse(code: string, sourceType: SourceType | 'auto' = 'auto'): Parsed {
+  if (sourceType !== 'auto') return parseAs(code, sourceType);
+  try {
+    return parseAs(code, 'module');
+  } catch (moduleError) {
+    try {
+      return parseAs(code, 'script');
+    } catch {
+      throw moduleError;
+    }
+  }
+}
+
+/** Index of the first token whose start is >= pos (binary search). */
+export function tokenAtOrAfter(tokens: readonly acorn.Token[], pos: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (tokens[mid]!.start < pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The token spelling `text` between `from` and `to` (the operator between two
+ * operands; parentheses and comments around operands are skipped naturally
+ * because they are other tokens or not tokens at all).
+ */
+export function findToken(tokens: readonly acorn.Token[], from: number, to: number, text: string, code: string): acorn.Token {
+  for (let i = tokenAtOrAfter(tokens, from); i < tokens.length; i++) {
+    const tok = tokens[i]!;
+    if (tok.start >= to) break;
+    if (code.slice(tok.start, tok.end) === text) return tok;
+  }
+  throw new Error(`zygote-ts transform: operator ${text} not found between ${from} and ${to}`);
+}

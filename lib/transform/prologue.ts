@@ -1,0 +1,35 @@
+/**
+ * The per-file binding of `__zy` and the markers that make the transform
+ * idempotent and opt-out-able.
+ */
+
+/** How a rewritten file obtains the runtime object `__zy`. */
+export type RuntimeBinding =
+  /** ESM: `import { __zy } from "<specifier>";` */
+  | { kind: 'import'; specifier: string }
+  /** Scripts/CommonJS: read the global the runtime module sets on load. */
+  | { kind: 'global' };
+
+/** Appears in every prologue; a file containing it is not rewritten again. */
+export const REWRITTEN_MARKER = 'zygote-ts:rewritten';
+
+/** A file whose leading comments contain this is left untouched. */
+export const IGNORE_PRAGMA = '@zygote-ignore';
+
+/** `Symbol.for` key of the global the runtime module sets to `__zy`. */
+export const RUNTIME_GLOBAL_KEY = 'zygote-ts.runtime';
+
+export const MISSING_RUNTIME_MESSAGE =
+  "zygote-ts: this file was rewritten for differentiation but the zygote-ts runtime is not loaded; import 'zygote-ts' first or run with node --import zygote-ts/register";
+
+/** Source of the prologue (one line, no newline, so line numbers are kept). */
+export function prologue(binding: RuntimeBinding, temps: readonly string[]): string {
+  const decl = temps.length > 0 ? ` var ${temps.join(', ')};` : '';
+  if (binding.kind === 'import') {
+    return `import { __zy } from ${JSON.stringify(binding.specifier)}; /*${REWRITTEN_MARKER}*/${decl} `;
+  }
+  return (
+    `var __zy = globalThis[Symbol.for(${JSON.stringify(RUNTIME_GLOBAL_KEY)})]; /*${REWRITTEN_MARKER}*/ ` +
+    `if (!__zy) throw new Error(${JSON.stringify(MISSING_RUNTIME_MESSAGE)});${decl} `
+  );
+}

@@ -1,0 +1,202 @@
+/**
+ * Scope analysis: which identifier references resolve to a binding declared in
+ * the analysed code, and which are free (globals, or outer variables of a
+ * function source). Two passes: declare everything (hoisting included), then
+ * resolve every reference against the chain of scopes.
+ */
+import type * as acorn from 'acorn';
+import { children, type Node } from './ast.js';
+
+class Scope {
+  readonly names = new Set<string>();
+  constructor(
+    readonly parent: Scope | null,
+    /** Function-like scopes receive `var` and sloppy function declarations. */
+    readonly isVarScope: boolean,
+  ) {}
+  varScope(): Scope {
+    let s: Scope = this;
+    while (!s.isVarScope && s.parent) s = s.parent;
+    return s;
+  }
+  has(name: string): boolean {
+    for (let s: Scope | null = this; s; s = s.parent) if (s.names.has(name)) return true;
+    return false;
+  }
+}
+
+export interface ScopeInfo {
+  /** References (Identifier nodes in expression position) that resolve to no declaration in the code. */
+  readonly freeRefs: ReadonlySet<acorn.Identifier>;
+  /** References inside a `with` body (their resolution is dynamic). */
+  readonly withRefs: ReadonlySet<acorn.Identifier>;
+  /** Identifiers that are assignment/update targets or bindings. */
+  readonly writes: ReadonlySet<acorn.Identifier>;
+  /** Every identifier name spelled anywhere (for collision-free temporaries). */
+  readonly allNames: ReadonlySet<string>;
+  /** Whether a given reference is declared in the code (scope-resolved). */
+  isDeclared(id: acorn.Identifier): boolean;
+}
+
+/** Collect the identifiers bound by a pattern (`a`, `{ b, c: [d] }`, `...e`, `f = 1`). */
+export function patternNames(pattern: Node, out: acorn.Identifier[] = []): acorn.Identifier[] {
+  switch (pattern.type) {
+    case 'Identifier':
+      out.push(pattern);
+      break;
+    case 'ObjectPattern':
+      for (const p of pattern.properties) {
+        if (p.type === 'RestElement') patternNames(p.argument, out);
+        else patternNames(p.value, out);
+      }
+      break;
+    case 'ArrayPattern':
+      for (const e of pattern.elements) if (e) patternNames(e, out);
+      break;
+    case 'RestElement':
+      patternNames(pattern.argument, out);
+      break;
+    case 'AssignmentPattern':
+      patternNames(pattern.left, out);
+      break;
+    default:
+      break; // MemberExpression targets bind nothing
+  }
+  return out;
+}
+
+function isFunction(node: Node): node is acorn.Function & Node {
+  return node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression';
+}
+
+export function analyzeScopes(program: acorn.Program, sourceType: 'module' | 'script'): ScopeInfo {
+  const scopeOf = new Map<Node, Scope>();
+  const bindingIds = new Set<acorn.Identifier>();
+  const allNames = new Set<string>();
+  const strictProgram = sourceType === 'module';
+
+  const root = new Scope(null, true);
+  scopeOf.set(program, root);
+
+  // Pass 1: create scopes and declare names.
+  const declare = (node: Node, scope: Scope): void => {
+    switch (node.type) {
+      case 'VariableDeclaration': {
+        const target = node.kind === 'var' ? scope.varScope() : scope;
+        for (const d of node.declarations) for (const id of patternNames(d.id)) { target.names.add(id.name); bindingIds.add(id); }
+        break;
+      }
+      case 'FunctionDeclaration':
+        if (node.id) {
+          scope.names.add(node.id.name);
+          bindingIds.add(node.id);
+          // Annex B: in sloppy code a block-level function is also var-visible.
+          if (!strictProgram) scope.varScope().names.add(node.id.name);
+        }
+        break;
+      case 'ClassDeclaration':
+        if (node.id) { scope.names.add(node.id.name); bindingIds.add(node.id); }
+        break;
+      case 'ImportDeclaration':
+        for (const s of node.specifiers) { scope.names.add(s.local.name); bindingIds.add(s.local); }
+        break;
+      default:
+        break;
+    }
+  };
+
+  const visit1 = (node: Node, scope: Scope): void => {
+    if (node.type === 'Identifier') allNames.add(node.name);
+    let inner = scope;
+    if (isFunction(node)) {
+      inner = new Scope(scope, true);
+      if (node.type === 'FunctionExpression' && node.id) { inner.names.add(node.id.name); bindingIds.add(node.id); }
+      if (node.type !== 'ArrowFunctionExpression') inner.names.add('arguments');
+      for (const p of node.params) for (const id of patternNames(p)) { inner.names.add(id.name); bindingIds.add(id); }
+      scopeOf.set(node, inner);
+      // The body block shares the function scope (let/const in the body see params).
+      if (node.body.type === 'BlockStatement') scopeOf.set(node.body, inner);
+    } else if (node.type === 'ClassExpression' || node.type === 'ClassDeclaration') {
+      inner = new Scope(scope, false);
+      if (node.id) { inner.names.add(node.id.name); bindingIds.add(node.id); }
+      scopeOf.set(node, inner);
+    } else if (node.type === 'StaticBlock' || node.type === 'PropertyDefinition') {
+      inner = new Scope(scope, true);
+      scopeOf.set(node, inner);
+    } else if (node.type === 'CatchClause') {
+      inner = new Scope(scope, false);
+      if (node.param) for (const id of patternNames(node.param)) { inner.names.add(id.name); bindingIds.add(id); }
+      scopeOf.set(node, inner);
+      scopeOf.set(node.body, inner);
+    } else if (
+      (node.type === 'BlockStatement' && !scopeOf.has(node)) ||
+      node.type === 'ForStatement' || node.type === 'ForInStatement' || node.type === 'ForOfStatement' ||
+      node.type === 'SwitchStatement'
+    ) {
+      inner = new Scope(scope, false);
+      scopeOf.set(node, inner);
+    } else if (node.type === 'BlockStatement') {
+      inner = scopeOf.get(node)!;
+    }
+    if (node.type === 'Program' || node.type === 'BlockStatement' || node.type === 'StaticBlock') {
+      for (const stmt of node.body) declare(stmt, inner);
+      // Exported declarations are nested one level.
+      if (node.type === 'Program') {
+        for (const stmt of node.body) {
+          if ((stmt.type === 'ExportNamedDeclaration' || stmt.type === 'ExportDefaultDeclaration') && stmt.declaration) {
+            declare(stmt.declaration, inner);
+          }
+        }
+      }
+    } else if (node.type === 'SwitchStatement') {
+      for (const c of node.cases) for (const stmt of c.consequent) declare(stmt, inner);
+    } else if (node.type === 'ForStatement' && node.init && node.init.type === 'VariableDeclaration') {
+      declare(node.init, inner);
+    } else if ((node.type === 'ForInStatement' || node.type === 'ForOfStatement') && node.left.type === 'VariableDeclaration') {
+      declare(node.left, inner);
+    } else if (node.type === 'VariableDeclaration' && node.kind === 'var') {
+      // `var` nested in non-block statement bodies (`if (a) var x;`, labels).
+      declare(node, scope);
+    }
+    for (const child of children(node)) visit1(child, inner);
+  };
+  visit1(program, root);
+
+  // Pass 2: resolve references.
+  const freeRefs = new Set<acorn.Identifier>();
+  const withRefs = new Set<acorn.Identifier>();
+  const declaredRefs = new Set<acorn.Identifier>();
+  const writes = new Set<acorn.Identifier>();
+  const visit2 = (node: Node, scope: Scope, inWith: boolean): void => {
+    const own = scopeOf.get(node) ?? scope;
+    if (node.type === 'Identifier') {
+      if (bindingIds.has(node)) { writes.add(node); return; }
+      if (own.has(node.name)) declaredRefs.add(node);
+      else freeRefs.add(node);
+      if (inWith) withRefs.add(node);
+      return;
+    }
+    if (node.type === 'AssignmentExpression' || node.type === 'UpdateExpression') {
+      const target = node.type === 'AssignmentExpression' ? node.left : node.argument;
+      for (const id of patternNames(target)) writes.add(id);
+    }
+    if ((node.type === 'ForInStatement' || node.type === 'ForOfStatement') && node.left.type !== 'VariableDeclaration') {
+      for (const id of patternNames(node.left)) writes.add(id);
+    }
+    if (node.type === 'WithStatement') {
+      visit2(node.object, own, inWith);
+      visit2(node.body, own, true);
+      return;
+    }
+    for (const child of children(node)) visit2(child, own, inWith);
+  };
+  visit2(program, root, false);
+
+  return {
+    freeRefs,
+    withRefs,
+    writes,
+    allNames,
+    isDeclared: (id) => declaredRefs.has(id) || bindingIds.has(id),
+  };
+}

@@ -1,0 +1,36 @@
+// This spec file itself went through the zygote-ts Vite plugin (vitest.config.ts): its
+// own functions are rewritten, and they import the same runtime instance as the package.
+import { describe, expect, it } from 'vitest';
+import { isRewritten } from '../../lib/transform/index.js';
+import zygote from '../../lib/transform/vite.js';
+
+describe('zygote-ts/vite', () => {
+  it('rewrote this spec file', () => {
+    const f = (x: number): number => x * 2;
+    expect(isRewritten(f.toString())).toBe(true);
+    expect(f(21)).toBe(42);
+  });
+
+  it('rewrites user modules and leaves node_modules, own files and virtual modules alone', () => {
+    const plugin = zygote({ runtime: '/rt.js' });
+    expect(plugin.enforce).toBe('post');
+    const out = plugin.transform('export const f = (x) => x * x;', '/home/u/app/src/f.ts');
+    expect(out?.code).toContain('import { __zy } from "/rt.js";');
+    expect(out?.code).toContain('__zy.mul(x , x)');
+    expect(out?.map?.sources).toEqual(['/home/u/app/src/f.ts']);
+    expect(plugin.transform('export const f = (x) => x * x;', '/home/u/app/node_modules/pkg/f.js')).toBeNull();
+    expect(plugin.transform('export const f = (x) => x * x;', '\0virtual:f')).toBeNull();
+    expect(plugin.transform('export const f = (x) => x * x;', '/home/u/app/src/f.ts?raw')).toBeNull();
+    expect(plugin.transform('export const s = "plain";', '/home/u/app/src/s.ts')).toBeNull();
+  });
+
+  it('rewrites included packages only', () => {
+    const plugin = zygote({ include: ['pkg', '@scope/lib'], runtime: '/rt.js' });
+    const src = 'export const f = (x) => x * x;';
+    expect(plugin.transform(src, '/a/node_modules/pkg/f.js')).not.toBeNull();
+    expect(plugin.transform(src, '/a/node_modules/@scope/lib/dist/f.js')).not.toBeNull();
+    expect(plugin.transform(src, '/a/node_modules/other/f.js')).toBeNull();
+    expect(zygote({ include: ['*'] }).transform(src, '/a/node_modules/other/f.js')).not.toBeNull();
+    expect(zygote({ exclude: ['/gen/'] }).transform(src, '/a/gen/f.js')).toBeNull();
+  });
+});
