@@ -34,8 +34,12 @@ export const PACKAGE_ROOT: string = findPackageRoot(dirname(fileURLToPath(import
 
 const OWN_DIRS = ['dist', 'lib', 'rules', 'proxies'].map((d) => join(PACKAGE_ROOT, d) + sep);
 
-/** Absolute path of the built runtime module (the one every rewritten file must share). */
-export const RUNTIME_PATH: string = fileURLToPath(new URL('../runtime.js', import.meta.url));
+/**
+ * Absolute path of the built runtime module, the one every rewritten file must
+ * share (found from the package root, so it is the same whether this module
+ * runs from dist/ or from the TypeScript sources).
+ */
+export const RUNTIME_PATH: string = join(PACKAGE_ROOT, 'dist', 'lib', 'runtime.js');
 
 export function isOwnFile(path: string): boolean {
   return OWN_DIRS.some((d) => path.startsWith(d));

@@ -13,7 +13,8 @@
  * // export const f = (x) => __zy.mul(3 , __zy.pow(x , 2));
  * ```
  */
-import { transformSync } from 'esbuild';
+import { createRequire } from 'node:module';
+import type * as Esbuild from 'esbuild';
 import { parse, type Parsed } from './parse.js';
 import {
   IGNORE_PRAGMA,
@@ -22,7 +23,7 @@ import {
   type RuntimeBinding,
 } from './prologue.js';
 import { rewriteProgram } from './rewrite.js';
-import { analyzeScopes } from './scope.js';
+import { analyzeScopes, type ScopeInfo } from './scope.js';
 import { composeMaps, type SourceMapV3 } from './sourcemap.js';
 
 export type { RuntimeBinding } from './prologue.js';
@@ -39,6 +40,12 @@ export interface TransformOptions {
    * code) always uses `{ kind: 'global' }`, as it cannot `import`.
    */
   runtime?: RuntimeBinding;
+  /**
+   * Binding for code that is CommonJS: it parses only as a script, or it has
+   * no import/export and uses `require`, `module` or `exports` freely.
+   * Default `{ kind: 'global' }`.
+   */
+  commonjsRuntime?: RuntimeBinding;
   /** Produce a source map (default `true`). */
   sourceMap?: boolean;
   /** Parse goal; `'auto'` (default) tries module, then script. */
@@ -55,6 +62,17 @@ export interface TransformResult {
 }
 
 export const DEFAULT_RUNTIME: RuntimeBinding = { kind: 'import', specifier: 'zygote-ts/runtime' };
+
+const COMMONJS_NAMES = new Set(['require', 'module', 'exports']);
+
+/** Script goal, or module syntax-free code using CommonJS's free variables. */
+function looksCommonJs(parsed: Parsed, scope: ScopeInfo): boolean {
+  if (parsed.sourceType === 'script') return true;
+  const esm = parsed.ast.body.some((s) => s.type === 'ImportDeclaration' || s.type.startsWith('Export'));
+  if (esm) return false;
+  for (const id of scope.freeRefs) if (COMMONJS_NAMES.has(id.name)) return true;
+  return false;
+}
 
 function hasIgnorePragma(parsed: Parsed): boolean {
   const first = parsed.ast.body[0];
@@ -81,7 +99,9 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
   const result = rewriteProgram(code, parsed);
   const { ed } = result;
   if (!ed.s.hasChanged()) return unchanged;
-  const binding: RuntimeBinding = parsed.sourceType === 'script' ? { kind: 'global' } : options.runtime ?? DEFAULT_RUNTIME;
+  const binding: RuntimeBinding = looksCommonJs(parsed, result.scope)
+    ? options.commonjsRuntime ?? { kind: 'global' }
+    : options.runtime ?? DEFAULT_RUNTIME;
   const text = prologue(binding, result.programTemps);
   if (result.afterDirective) ed.suffix(result.prologueAt, ` ${text}`);
   else ed.prefix(result.prologueAt, text);
@@ -114,14 +134,8 @@ export interface TransformTsOptions extends Omit<TransformOptions, 'filename' | 
  * ```
  */
 export function transformTs(code: string, filename: string, options: TransformTsOptions = {}): TransformResult {
-  const stripped = transformSync(code, {
-    loader: filename.endsWith('.tsx') ? 'tsx' : 'ts',
-    sourcefile: filename,
-    sourcemap: 'external',
-    ...(options.format === 'cjs' ? { format: 'cjs' as const } : {}),
-  });
-  const jsMap = JSON.parse(stripped.map) as SourceMapV3;
-  jsMap.sourcesContent = [code];
+  const stripped = stripTs(code, filename, options.format);
+  const jsMap = stripped.map!;
   const out = transform(stripped.code, {
     ...options,
     filename,
@@ -129,6 +143,39 @@ export function transformTs(code: string, filename: string, options: TransformTs
   });
   if (!out.changed) return { code: stripped.code, map: options.sourceMap === false ? null : jsMap, changed: false };
   return { ...out, map: out.map ? composeMaps(out.map, jsMap) : null };
+}
+
+/**
+ * Strip TypeScript syntax only (no rewrite), with a source map to the .ts file.
+ *
+ * @example
+ * ```ts
+ * import { stripTs } from 'zygote-ts/transform';
+ * stripTs('const n: number = 1;', 'n.ts').code; // 'const n = 1;\n'
+ * ```
+ */
+export function stripTs(code: string, filename: string, format?: 'esm' | 'cjs'): TransformResult {
+  const stripped = esbuild().transformSync(code, {
+    loader: filename.endsWith('.tsx') ? 'tsx' : 'ts',
+    sourcefile: filename,
+    sourcemap: 'external',
+    ...(format === 'cjs' ? { format: 'cjs' as const } : {}),
+  });
+  const map = JSON.parse(stripped.map) as SourceMapV3;
+  map.sources = [filename];
+  map.sourcesContent = [code];
+  return { code: stripped.code, map, changed: true };
+}
+
+let esbuildModule: typeof Esbuild | undefined;
+/**
+ * esbuild, loaded on first use: code that only needs `transformFunctionSource`
+ * (the gradient API, possibly bundled for a browser) must not pull in esbuild's
+ * native binary, so it is not a static import.
+ */
+function esbuild(): typeof Esbuild {
+  esbuildModule ??= createRequire(import.meta.url)('esbuild') as typeof Esbuild;
+  return esbuildModule;
 }
 
 interface FunctionParse {
@@ -214,5 +261,18 @@ export function freeVariables(src: string): string[] {
  * ```
  */
 export function isRewritten(fnSource: string): boolean {
-  return fnSource.includes('__zy.');
+  // Bundlers may rename the binding to avoid collisions (`__zy2.mul`), so accept
+  // `__zy` followed by digits, then a dot, not preceded by an identifier character.
+  for (let at = fnSource.indexOf('__zy'); at >= 0; at = fnSource.indexOf('__zy', at + 4)) {
+    const before = at > 0 ? fnSource.charCodeAt(at - 1) : 0;
+    if (isIdentifierChar(before)) continue;
+    let i = at + 4;
+    while (i < fnSource.length && fnSource.charCodeAt(i) >= 48 && fnSource.charCodeAt(i) <= 57) i++;
+    if (fnSource[i] === '.') return true;
+  }
+  return false;
+}
+
+function isIdentifierChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 36 || code === 95;
 }

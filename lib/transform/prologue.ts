@@ -7,6 +7,8 @@
 export type RuntimeBinding =
   /** ESM: `import { __zy } from "<specifier>";` */
   | { kind: 'import'; specifier: string }
+  /** CommonJS in a bundler: `var __zy = require("<specifier>").__zy;` */
+  | { kind: 'require'; specifier: string }
   /** Scripts/CommonJS: read the global the runtime module sets on load. */
   | { kind: 'global' };
 
@@ -27,6 +29,9 @@ export function prologue(binding: RuntimeBinding, temps: readonly string[]): str
   const decl = temps.length > 0 ? ` var ${temps.join(', ')};` : '';
   if (binding.kind === 'import') {
     return `import { __zy } from ${JSON.stringify(binding.specifier)}; /*${REWRITTEN_MARKER}*/${decl} `;
+  }
+  if (binding.kind === 'require') {
+    return `var __zy = require(${JSON.stringify(binding.specifier)}).__zy; /*${REWRITTEN_MARKER}*/${decl} `;
   }
   return (
     `var __zy = globalThis[Symbol.for(${JSON.stringify(RUNTIME_GLOBAL_KEY)})]; /*${REWRITTEN_MARKER}*/ ` +

@@ -133,3 +133,8 @@ export function composeMaps(outer: SourceMapV3, inner: SourceMapV3): SourceMapV3
 export function inlineSourceMapComment(map: SourceMapV3): string {
   return `\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}`;
 }
+
+/** `code` with its map appended as an inline `sourceMappingURL` comment (when there is one). */
+export function withInlineMap(code: string, map: SourceMapV3 | null): string {
+  return map ? code + inlineSourceMapComment(map) : code;
+}

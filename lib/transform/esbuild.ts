@@ -1,0 +1,59 @@
+/**
+ * zygote-ts/esbuild: an esbuild plugin that strips TypeScript and rewrites
+ * user files (and listed packages) for differentiation while bundling.
+ *
+ * @example
+ * ```ts
+ * import { build } from 'esbuild';
+ * import zygote from 'zygote-ts/esbuild';
+ * await build({ entryPoints: ['main.ts'], bundle: true, outfile: 'out.js', plugins: [zygote()] });
+ * ```
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Plugin } from 'esbuild';
+import { isTypeScriptFile, RUNTIME_PATH, shouldRewrite } from './filter.js';
+import { transform, transformTs } from './index.js';
+import { withInlineMap } from './sourcemap.js';
+
+export interface ZygoteEsbuildOptions {
+  /** Packages under node_modules to rewrite too (`'*'` for all). Default: none. */
+  include?: string[];
+  /** Files to leave alone: a string matches as a path substring, a RegExp is tested against the path. */
+  exclude?: (string | RegExp)[];
+  /** Module the rewritten files take `__zy` from. Default: zygote-ts's built runtime (absolute path), bundled once. */
+  runtime?: string;
+}
+
+/** Paths of JavaScript/TypeScript files (a filter on file names, not on code). */
+const SCRIPT_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
+
+/**
+ * Create the plugin.
+ *
+ * @example
+ * ```ts
+ * import zygote from 'zygote-ts/esbuild';
+ * const plugins = [zygote({ include: ['simple-statistics'] })];
+ * ```
+ */
+export default function zygote(options: ZygoteEsbuildOptions = {}): Plugin {
+  const specifier = options.runtime ?? RUNTIME_PATH;
+  const filter = { include: options.include ?? [], exclude: options.exclude ?? [] };
+  return {
+    name: 'zygote-ts',
+    setup(build) {
+      build.onLoad({ filter: SCRIPT_FILE }, async (args) => {
+        if (args.namespace !== 'file' || args.path === specifier || !shouldRewrite(args.path, filter)) return undefined;
+        const code = await readFile(args.path, 'utf8');
+        const runtime = { kind: 'import', specifier } as const;
+        const commonjsRuntime = { kind: 'require', specifier } as const;
+        const out = isTypeScriptFile(args.path)
+          ? transformTs(code, args.path, { runtime, commonjsRuntime })
+          : transform(code, { filename: args.path, runtime, commonjsRuntime });
+        if (!out.changed && !isTypeScriptFile(args.path)) return undefined;
+        return { contents: withInlineMap(out.code, out.map), loader: 'js', resolveDir: dirname(args.path) };
+      });
+    },
+  };
+}
