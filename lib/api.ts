@@ -115,6 +115,7 @@ function record<A extends unknown[], Y>(f: (...args: A) => Y, args: A, caller: s
     took(); // drop any value held for `a && b`
   }
   warnAboutEscapes(tape);
+  const inputRows = inputs.map((input) => (input === null ? -1 : input.index));
   const row = output instanceof Traced && output.tape === tape ? output.index : -1;
   const value = row >= 0 ? (output as Traced).value : live(output);
   checkScalar(value, caller);
@@ -124,8 +125,8 @@ function record<A extends unknown[], Y>(f: (...args: A) => Y, args: A, caller: s
       throw new TypeError(`zygote-ts: the pullback takes a number (the output's cotangent), got ${describeValue(dy)}.`);
     }
     if (row < 0) return inputs.map(() => null) as Gradients<A>;
-    const cotangents = tape.sweep(row, dy);
-    return inputs.map((input) => (input !== null && cotangents.reached(input.index) ? cotangents.get(input.index) : null)) as Gradients<A>;
+    const grads = tape.sweep(row, dy, inputRows);
+    return inputs.map((input, k) => (input === null ? null : grads[k])) as Gradients<A>;
   };
   return [value as Y, back, tape];
 }

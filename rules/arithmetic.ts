@@ -1,34 +1,40 @@
 // Rules for JavaScript's arithmetic operators: + - * / % ** and unary - +, ++/--.
 //
 // Each operator is the runtime entry the transform calls. Its fast path on two plain
-// numbers is the plain operator. Otherwise, when an operand is traced on an active tape,
-// the value and the local partials are computed with these same functions (so operands
-// traced on an outer tape are followed too, which is what makes nesting work) and
-// recorded on the innermost tape. With no traced operand, JavaScript's own operator runs,
-// so strings, BigInt, Dates and `valueOf` objects keep their meaning.
+// numbers is the plain operator, and the entry is kept tiny so V8 inlines it into the
+// caller: rewritten code that never sees a traced value runs almost as plain code.
+// Otherwise, when an operand is traced on an active tape, the value and the local
+// partials are computed with these same functions (so operands traced on an outer tape
+// are followed too, which is what makes nesting work) and recorded on the innermost tape.
+// The three common cases (a traced number with a plain one, or two on one tape) are
+// recorded straight away; everything else takes the general path below them.
+// With no traced operand, JavaScript's own operator runs, so strings, BigInt, Dates and
+// `valueOf` objects keep their meaning.
 
 import { innerTape, rowOn, Traced } from '../lib/core/traced.js';
-import { eitherTraced, live, operandOn, plain, toPrimitive } from './operands.js';
+import { BOTH_TRACED, classify, eitherTraced, live, NUMBER_TRACED, operandOn, plain, toPrimitive, TRACED_NUMBER } from './operands.js';
 import { log } from './math.js';
 
 // ---- add: ∂(a+b)/∂a = 1, ∂(a+b)/∂b = 1 --------------------------------------------------
 export function add(a: unknown, b: unknown): any {
-  if (typeof a === 'number' && typeof b === 'number') return a + b;
-  // Common case first: numbers traced on one active tape, or one side a plain number.
-  if (a instanceof Traced) {
-    const t = a.tape;
-    const x = a.value;
-    if (t.active && typeof x === 'number') {
-      if (typeof b === 'number') return t.push(x + b, a.index, 1, -1, 0);
-      if (b instanceof Traced && b.tape === t && typeof b.value === 'number') {
-        const y = b.value;
-        return t.push(x + y, a.index, 1, b.index, 1);
-      }
+  return typeof a === 'number' && typeof b === 'number' ? a + b : addTraced(a, b);
+}
+
+function addTraced(a: unknown, b: unknown): unknown {
+  switch (classify(a, b)) {
+    case TRACED_NUMBER: {
+      const x = (a as Traced).value as number;
+      return (a as Traced).tape.push(x + (b as number), (a as Traced).index, 1, -1, 0);
     }
-  } else if (typeof a === 'number' && b instanceof Traced) {
-    const t = b.tape;
-    const y = b.value;
-    if (t.active && typeof y === 'number') return t.push(a + y, -1, 0, b.index, 1);
+    case NUMBER_TRACED: {
+      const y = (b as Traced).value as number;
+      return (b as Traced).tape.push((a as number) + y, -1, 0, (b as Traced).index, 1);
+    }
+    case BOTH_TRACED: {
+      const x = (a as Traced).value as number;
+      const y = (b as Traced).value as number;
+      return (a as Traced).tape.push(x + y, (a as Traced).index, 1, (b as Traced).index, 1);
+    }
   }
   const t = innerTape(a, b);
   if (t === null) return eitherTraced(a, b) ? add(live(a), live(b)) : (a as number) + (b as number);
@@ -49,46 +55,50 @@ function addMixed(a: unknown, b: unknown): unknown {
 
 // ---- sub: ∂(a-b)/∂a = 1, ∂(a-b)/∂b = -1 -------------------------------------------------
 export function sub(a: unknown, b: unknown): any {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  if (a instanceof Traced) {
-    const t = a.tape;
-    const x = a.value;
-    if (t.active && typeof x === 'number') {
-      if (typeof b === 'number') return t.push(x - b, a.index, 1, -1, 0);
-      if (b instanceof Traced && b.tape === t && typeof b.value === 'number') {
-        const y = b.value;
-        return t.push(x - y, a.index, 1, b.index, -1);
-      }
+  return typeof a === 'number' && typeof b === 'number' ? a - b : subTraced(a, b);
+}
+
+function subTraced(a: unknown, b: unknown): unknown {
+  switch (classify(a, b)) {
+    case TRACED_NUMBER: {
+      const x = (a as Traced).value as number;
+      return (a as Traced).tape.push(x - (b as number), (a as Traced).index, 1, -1, 0);
     }
-  } else if (typeof a === 'number' && b instanceof Traced) {
-    const t = b.tape;
-    const y = b.value;
-    if (t.active && typeof y === 'number') return t.push(a - y, -1, 0, b.index, -1);
+    case NUMBER_TRACED: {
+      const y = (b as Traced).value as number;
+      return (b as Traced).tape.push((a as number) - y, -1, 0, (b as Traced).index, -1);
+    }
+    case BOTH_TRACED: {
+      const x = (a as Traced).value as number;
+      const y = (b as Traced).value as number;
+      return (a as Traced).tape.push(x - y, (a as Traced).index, 1, (b as Traced).index, -1);
+    }
   }
   const t = innerTape(a, b);
   if (t === null) return eitherTraced(a, b) ? sub(live(a), live(b)) : (a as number) - (b as number);
-  const x = operandOn(a, t);
-  const y = operandOn(b, t);
-  return t.push(sub(x, y), rowOn(a, t), 1, rowOn(b, t), -1);
+  return t.push(sub(operandOn(a, t), operandOn(b, t)), rowOn(a, t), 1, rowOn(b, t), -1);
 }
 
 // ---- mul: ∂(a*b)/∂a = b, ∂(a*b)/∂b = a ---------------------------------------------------
 export function mul(a: unknown, b: unknown): any {
-  if (typeof a === 'number' && typeof b === 'number') return a * b;
-  if (a instanceof Traced) {
-    const t = a.tape;
-    const x = a.value;
-    if (t.active && typeof x === 'number') {
-      if (typeof b === 'number') return t.push(x * b, a.index, b, -1, 0);
-      if (b instanceof Traced && b.tape === t && typeof b.value === 'number') {
-        const y = b.value;
-        return t.push(x * y, a.index, y, b.index, x);
-      }
+  return typeof a === 'number' && typeof b === 'number' ? a * b : mulTraced(a, b);
+}
+
+function mulTraced(a: unknown, b: unknown): unknown {
+  switch (classify(a, b)) {
+    case TRACED_NUMBER: {
+      const x = (a as Traced).value as number;
+      return (a as Traced).tape.push(x * (b as number), (a as Traced).index, b as number, -1, 0);
     }
-  } else if (typeof a === 'number' && b instanceof Traced) {
-    const t = b.tape;
-    const y = b.value;
-    if (t.active && typeof y === 'number') return t.push(a * y, -1, 0, b.index, a);
+    case NUMBER_TRACED: {
+      const y = (b as Traced).value as number;
+      return (b as Traced).tape.push((a as number) * y, -1, 0, (b as Traced).index, a as number);
+    }
+    case BOTH_TRACED: {
+      const x = (a as Traced).value as number;
+      const y = (b as Traced).value as number;
+      return (a as Traced).tape.push(x * y, (a as Traced).index, y, (b as Traced).index, x);
+    }
   }
   const t = innerTape(a, b);
   if (t === null) return eitherTraced(a, b) ? mul(live(a), live(b)) : (a as number) * (b as number);
@@ -99,21 +109,24 @@ export function mul(a: unknown, b: unknown): any {
 
 // ---- div: ∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = -(a/b)/b -----------------------------------------
 export function div(a: unknown, b: unknown): any {
-  if (typeof a === 'number' && typeof b === 'number') return a / b;
-  if (a instanceof Traced) {
-    const t = a.tape;
-    const x = a.value;
-    if (t.active && typeof x === 'number') {
-      if (typeof b === 'number') return t.push(x / b, a.index, 1 / b, -1, 0);
-      if (b instanceof Traced && b.tape === t && typeof b.value === 'number') {
-        const y = b.value;
-        return t.push(x / y, a.index, 1 / y, b.index, -x / (y * y));
-      }
+  return typeof a === 'number' && typeof b === 'number' ? a / b : divTraced(a, b);
+}
+
+function divTraced(a: unknown, b: unknown): unknown {
+  switch (classify(a, b)) {
+    case TRACED_NUMBER: {
+      const x = (a as Traced).value as number;
+      return (a as Traced).tape.push(x / (b as number), (a as Traced).index, 1 / (b as number), -1, 0);
     }
-  } else if (typeof a === 'number' && b instanceof Traced) {
-    const t = b.tape;
-    const y = b.value;
-    if (t.active && typeof y === 'number') return t.push(a / y, -1, 0, b.index, -a / (y * y));
+    case NUMBER_TRACED: {
+      const y = (b as Traced).value as number;
+      return (b as Traced).tape.push((a as number) / y, -1, 0, (b as Traced).index, -(a as number) / (y * y));
+    }
+    case BOTH_TRACED: {
+      const x = (a as Traced).value as number;
+      const y = (b as Traced).value as number;
+      return (a as Traced).tape.push(x / y, (a as Traced).index, 1 / y, (b as Traced).index, -x / (y * y));
+    }
   }
   const t = innerTape(a, b);
   if (t === null) return eitherTraced(a, b) ? div(live(a), live(b)) : (a as number) / (b as number);
@@ -126,13 +139,17 @@ export function div(a: unknown, b: unknown): any {
 
 // ---- mod: a % b = a - b·trunc(a/b); ∂/∂a = 1, ∂/∂b = -trunc(a/b) --------------------------
 export function mod(a: unknown, b: unknown): any {
-  if (typeof a === 'number' && typeof b === 'number') return a % b;
+  return typeof a === 'number' && typeof b === 'number' ? a % b : modTraced(a, b);
+}
+
+function modTraced(a: unknown, b: unknown): unknown {
   const t = innerTape(a, b);
   if (t === null) return eitherTraced(a, b) ? mod(live(a), live(b)) : (a as number) % (b as number);
   const x = operandOn(a, t);
   const y = operandOn(b, t);
   const rowB = rowOn(b, t);
-  return t.push(mod(x, y), rowOn(a, t), 1, rowB, rowB < 0 ? 0 : -Math.trunc((plain(x) as number) / (plain(y) as number)));
+  const quotient = rowB < 0 ? 0 : -Math.trunc((plain(x) as number) / (plain(y) as number));
+  return t.push(mod(x, y), rowOn(a, t), 1, rowB, quotient);
 }
 
 // ---- pow: ∂(a**b)/∂a = b·a**(b-1), ∂(a**b)/∂b = a**b·log(a) -------------------------------
@@ -140,7 +157,10 @@ export function mod(a: unknown, b: unknown): any {
 // constant exponent must not leak the NaN of log(-2) into the sweep. At a = 0 with b = 0
 // the base's partial is 0 (as JAX), not 0 · 0**-1 = NaN.
 export function pow(a: unknown, b: unknown): any {
-  if (typeof a === 'number' && typeof b === 'number') return a ** b;
+  return typeof a === 'number' && typeof b === 'number' ? a ** b : powTraced(a, b);
+}
+
+function powTraced(a: unknown, b: unknown): unknown {
   const t = innerTape(a, b);
   if (t === null) return eitherTraced(a, b) ? pow(live(a), live(b)) : (a as number) ** (b as number);
   const x = operandOn(a, t);
@@ -155,7 +175,10 @@ export function pow(a: unknown, b: unknown): any {
 
 // ---- unary minus and plus ---------------------------------------------------------------
 export function neg(a: unknown): any {
-  if (typeof a === 'number') return -a;
+  return typeof a === 'number' ? -a : negTraced(a);
+}
+
+function negTraced(a: unknown): unknown {
   a = live(a);
   if (!(a instanceof Traced)) return -(a as number);
   return a.tape.push(neg(a.value), a.index, -1, -1, 0);
@@ -165,25 +188,23 @@ export function neg(a: unknown): any {
 export function pos(a: unknown): any {
   if (typeof a === 'number') return a;
   a = live(a);
-  if (a instanceof Traced) return a;
-  return +(a as number);
+  return a instanceof Traced ? a : +(a as number);
 }
 
 // ---- ++ and -- (the transform writes `x = inc(x)`; `pos` gives a postfix result) ---------
 export function inc(a: unknown): any {
-  if (typeof a === 'number') return a + 1;
-  a = live(a);
-  if (a instanceof Traced) return add(a, 1);
-  let v = a as number;
-  v++; // ToNumeric, so BigInt stays BigInt
-  return v;
+  return typeof a === 'number' ? a + 1 : step(a, 1);
 }
 
 export function dec(a: unknown): any {
-  if (typeof a === 'number') return a - 1;
+  return typeof a === 'number' ? a - 1 : step(a, -1);
+}
+
+function step(a: unknown, by: 1 | -1): unknown {
   a = live(a);
-  if (a instanceof Traced) return sub(a, 1);
-  let v = a as number;
-  v--;
+  if (a instanceof Traced) return add(a, by);
+  let v = a as number; // ToNumeric, so a BigInt stays a BigInt
+  if (by === 1) v++;
+  else v--;
   return v;
 }

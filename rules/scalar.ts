@@ -12,18 +12,17 @@ export type BinaryOp = (a: unknown, b: unknown) => any;
  * operations so it also works when `x` is traced on an outer tape (nesting).
  */
 export function unaryRule(name: string, f: (x: number) => number, partial: (x: unknown, y: unknown) => unknown): UnaryOp {
+  const traced = (x: unknown): unknown => {
+    if (!(x instanceof Traced)) return f(x as number); // JavaScript's own coercion
+    if (!x.tape.active) return op(live(x));
+    const v = x.value;
+    const y = typeof v === 'number' ? f(v) : op(v);
+    return x.tape.push(y, x.index, partial(v, y), -1, 0);
+  };
+  // The entry stays tiny so that V8 inlines it: plain numbers go straight to `f`.
   const op: UnaryOp = {
     [name](x: unknown): any {
-      if (typeof x === 'number') return f(x);
-      if (!(x instanceof Traced)) return f(x as number); // JavaScript's own coercion
-      if (!x.tape.active) return op(live(x));
-      const v = x.value;
-      if (typeof v === 'number') {
-        const y = f(v);
-        return x.tape.push(y, x.index, partial(v, y), -1, 0);
-      }
-      const y = op(v);
-      return x.tape.push(y, x.index, partial(x.value, y), -1, 0);
+      return typeof x === 'number' ? f(x) : traced(x);
     },
   }[name]!;
   return op;
@@ -35,16 +34,18 @@ export function binaryRule(
   f: (a: number, b: number) => number,
   partials: (a: unknown, b: unknown, y: unknown) => [unknown, unknown],
 ): BinaryOp {
+  const traced = (a: unknown, b: unknown): unknown => {
+    const t = innerTape(a, b);
+    if (t === null) return eitherTraced(a, b) ? op(live(a), live(b)) : f(a as number, b as number);
+    const x = operandOn(a, t);
+    const y = operandOn(b, t);
+    const z = op(x, y);
+    const [da, db] = partials(x, y, z);
+    return t.push(z, rowOn(a, t), da, rowOn(b, t), db);
+  };
   const op: BinaryOp = {
     [name](a: unknown, b: unknown): any {
-      if (typeof a === 'number' && typeof b === 'number') return f(a, b);
-      const t = innerTape(a, b);
-      if (t === null) return eitherTraced(a, b) ? op(live(a), live(b)) : f(a as number, b as number);
-      const x = operandOn(a, t);
-      const y = operandOn(b, t);
-      const z = op(x, y);
-      const [da, db] = partials(x, y, z);
-      return t.push(z, rowOn(a, t), da, rowOn(b, t), db);
+      return typeof a === 'number' && typeof b === 'number' ? f(a, b) : traced(a, b);
     },
   }[name]!;
   return op;

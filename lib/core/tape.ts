@@ -31,10 +31,8 @@ const INITIAL_ROWS = 1024;
 // Row arrays are reused from tape to tape: a gradient call in a loop then allocates
 // nothing but its traced handles.
 interface Buffers {
-  parentA: Int32Array;
-  parentB: Int32Array;
-  partialA: Float64Array;
-  partialB: Float64Array;
+  /** Row i at [4i, 4i+4): parent a, ∂/∂a, parent b, ∂/∂b (row numbers are exact in a double). */
+  rows: Float64Array;
   adjoint: Float64Array;
   reached: Uint8Array;
 }
@@ -42,21 +40,7 @@ const POOL_SIZE = 4;
 const pool: Buffers[] = [];
 
 function newBuffers(rows: number): Buffers {
-  return {
-    parentA: new Int32Array(rows),
-    parentB: new Int32Array(rows),
-    partialA: new Float64Array(rows),
-    partialB: new Float64Array(rows),
-    adjoint: new Float64Array(rows),
-    reached: new Uint8Array(rows),
-  };
-}
-
-/** Gradients of a sweep: a cotangent per row and whether the output reaches the row. */
-export interface Cotangents {
-  /** Cotangent of row i (meaningful only where `reached(i)`). */
-  get(row: number): unknown;
-  reached(row: number): boolean;
+  return { rows: new Float64Array(4 * rows), adjoint: new Float64Array(rows), reached: new Uint8Array(rows) };
 }
 
 export class Tape {
@@ -65,10 +49,8 @@ export class Tape {
   /** Operations record only on active tapes; a closed tape's values act as constants. */
   active = true;
   size = 0;
-  private parentA: Int32Array;
-  private parentB: Int32Array;
-  private partialA: Float64Array;
-  private partialB: Float64Array;
+  private rows: Float64Array;
+  private capacity: number;
   /** Sweep scratch, reused by each sweep of this tape. */
   private adjoint: Float64Array;
   private reachedRows: Uint8Array;
@@ -78,10 +60,8 @@ export class Tape {
   constructor(depth: number) {
     this.depth = depth;
     const buffers = pool.pop() ?? newBuffers(INITIAL_ROWS);
-    this.parentA = buffers.parentA;
-    this.parentB = buffers.parentB;
-    this.partialA = buffers.partialA;
-    this.partialB = buffers.partialB;
+    this.rows = buffers.rows;
+    this.capacity = buffers.adjoint.length;
     this.adjoint = buffers.adjoint;
     this.reachedRows = buffers.reached;
   }
@@ -92,8 +72,7 @@ export class Tape {
    */
   release(): void {
     if (this.active || pool.length >= POOL_SIZE) return;
-    const { parentA, parentB, partialA, partialB, adjoint } = this;
-    pool.push({ parentA, parentB, partialA, partialB, adjoint, reached: this.reachedRows });
+    pool.push({ rows: this.rows, adjoint: this.adjoint, reached: this.reachedRows });
     this.size = 0;
     this.genericPartials = null;
   }
@@ -108,7 +87,19 @@ export class Tape {
    * A parent index of -1 means that operand is a constant on this tape.
    */
   push(value: unknown, a: number, da: unknown, b: number, db: unknown): Traced {
-    return new Traced(value, this.record(a, da, b, db), this);
+    // Kept small so that V8 inlines it into every rule: the common row is four stores.
+    const row = this.size;
+    if (row === this.capacity || typeof da !== 'number' || typeof db !== 'number') {
+      return new Traced(value, this.record(a, da, b, db), this);
+    }
+    const rows = this.rows;
+    const at = row << 2;
+    rows[at] = a;
+    rows[at + 1] = da;
+    rows[at + 2] = b;
+    rows[at + 3] = db;
+    this.size = row + 1;
+    return new Traced(value, row, this);
   }
 
   /**
@@ -125,12 +116,14 @@ export class Tape {
 
   private record(a: number, da: unknown, b: number, db: unknown): number {
     const row = this.size;
-    if (row === this.parentA.length) this.grow();
-    this.parentA[row] = a;
-    this.parentB[row] = b;
+    if (row === this.capacity) this.grow();
+    const rows = this.rows;
+    const at = row << 2;
+    rows[at] = a;
+    rows[at + 2] = b;
     if (typeof da === 'number' && typeof db === 'number') {
-      this.partialA[row] = da;
-      this.partialB[row] = db;
+      rows[at + 1] = da;
+      rows[at + 3] = db;
     } else {
       (this.genericPartials ??= new Map()).set(row, [da, db]);
     }
@@ -139,39 +132,43 @@ export class Tape {
   }
 
   private grow(): void {
-    const n = this.parentA.length * 2;
-    const next = newBuffers(n);
-    next.parentA.set(this.parentA);
-    next.parentB.set(this.parentB);
-    next.partialA.set(this.partialA);
-    next.partialB.set(this.partialB);
-    this.parentA = next.parentA;
-    this.parentB = next.parentB;
-    this.partialA = next.partialA;
-    this.partialB = next.partialB;
+    this.capacity *= 2;
+    const next = newBuffers(this.capacity);
+    next.rows.set(this.rows);
+    this.rows = next.rows;
     this.adjoint = next.adjoint;
     this.reachedRows = next.reached;
   }
 
-  /** The reverse sweep from `output` with seed cotangent `seed`. */
-  sweep(output: number, seed: unknown): Cotangents {
-    if (typeof seed === 'number' && this.genericPartials === null) return this.sweepNumbers(output, seed);
-    return this.sweepGeneric(output, seed);
+  /**
+   * The reverse sweep from row `output` with seed cotangent `seed`. Returns the cotangent
+   * of each row in `wanted`, or null where no path leads from the output to that row.
+   */
+  sweep(output: number, seed: unknown, wanted: readonly number[]): (unknown | null)[] {
+    if (typeof seed === 'number' && this.genericPartials === null) return this.sweepNumbers(output, seed, wanted);
+    return this.sweepGeneric(output, seed, wanted);
   }
 
-  private sweepNumbers(output: number, seed: number): Cotangents {
-    const { parentA, parentB, partialA, partialB, adjoint } = this;
+  private sweepNumbers(output: number, seed: number, wanted: readonly number[]): (number | null)[] {
+    const { rows, adjoint } = this;
     adjoint.fill(0, 0, output + 1);
     adjoint[output] = seed;
     for (let i = output; i >= 0; i--) {
-      const g = adjoint[i];
-      const a = parentA[i];
-      if (a !== NO_PARENT) adjoint[a] += g * partialA[i];
-      const b = parentB[i];
-      if (b !== NO_PARENT) adjoint[b] += g * partialB[i];
+      const g = adjoint[i]!;
+      const at = i << 2;
+      const a = rows[at]!;
+      if (a !== NO_PARENT) adjoint[a] += g * rows[at + 1]!;
+      const b = rows[at + 2]!;
+      if (b !== NO_PARENT) adjoint[b] += g * rows[at + 3]!;
     }
     // A nonzero cotangent proves a path; only a zero one needs the reachability pass.
-    return { get: (row) => adjoint[row], reached: (row) => adjoint[row] !== 0 || this.reaches(output, row) };
+    const result: (number | null)[] = new Array(wanted.length);
+    for (let k = 0; k < wanted.length; k++) {
+      const row = wanted[k]!;
+      if (row < 0 || row > output) result[k] = null;
+      else result[k] = adjoint[row]! !== 0 || this.reaches(output, row) ? adjoint[row]! : null;
+    }
+    return result;
   }
 
   /** Whether some path leads from row `output` back to row `target`. */
@@ -181,8 +178,8 @@ export class Tape {
     reached[output] = 1;
     for (let i = output; i > target; i--) {
       if (reached[i] === 0) continue;
-      const a = this.parentA[i];
-      const b = this.parentB[i];
+      const a = this.rows[4 * i]!;
+      const b = this.rows[4 * i + 2]!;
       if (a === target || b === target) return true;
       if (a !== NO_PARENT) reached[a] = 1;
       if (b !== NO_PARENT) reached[b] = 1;
@@ -192,11 +189,11 @@ export class Tape {
 
   // Cotangents may be traced on an outer tape (nested differentiation): accumulate with
   // the runtime's own operations, so the outer tape records this sweep.
-  private sweepGeneric(output: number, seed: unknown): Cotangents {
+  private sweepGeneric(output: number, seed: unknown, wanted: readonly number[]): (unknown | null)[] {
     if (algebra === null) throw new Error('zygote-ts: the runtime did not register its algebra');
     const { add, mul } = algebra;
     const adjoint: unknown[] = new Array<unknown>(output + 1).fill(0);
-    const { parentA, parentB, partialA, partialB, genericPartials, reachedRows: reached } = this;
+    const { rows, genericPartials, reachedRows: reached } = this;
     reached.fill(0, 0, output + 1);
     adjoint[output] = seed;
     reached[output] = 1;
@@ -204,17 +201,18 @@ export class Tape {
       if (reached[i] === 0) continue;
       const g = adjoint[i];
       const generic = genericPartials?.get(i);
-      const a = parentA[i];
+      const at = i << 2;
+      const a = rows[at]!;
       if (a !== NO_PARENT) {
-        adjoint[a] = add(adjoint[a], mul(g, generic ? generic[0] : partialA[i]));
+        adjoint[a] = add(adjoint[a], mul(g, generic ? generic[0] : rows[at + 1]));
         reached[a] = 1;
       }
-      const b = parentB[i];
+      const b = rows[at + 2]!;
       if (b !== NO_PARENT) {
-        adjoint[b] = add(adjoint[b], mul(g, generic ? generic[1] : partialB[i]));
+        adjoint[b] = add(adjoint[b], mul(g, generic ? generic[1] : rows[at + 3]));
         reached[b] = 1;
       }
     }
-    return { get: (row) => adjoint[row], reached: (row) => reached[row] === 1 };
+    return wanted.map((row) => (row >= 0 && row <= output && reached[row] === 1 ? adjoint[row] : null));
   }
 }

@@ -9,10 +9,12 @@
 import type { Tape } from './tape.js';
 
 export class Traced {
+  // `declare`: plain assignments in the constructor, no class-field definitions, which
+  // V8 creates more slowly (this constructor runs once per recorded operation).
   /** The primal value: a number, or a value traced on an outer tape (nesting). */
-  readonly value: unknown;
-  readonly index: number;
-  readonly tape: Tape;
+  declare readonly value: unknown;
+  declare readonly index: number;
+  declare readonly tape: Tape;
 
   constructor(value: unknown, index: number, tape: Tape) {
     this.value = value;

@@ -1,0 +1,24 @@
+// The benchmark workloads, as ordinary JavaScript. bench/run.js loads this file twice:
+// as it is (plain JavaScript) and rewritten by the zygote-ts transform.
+
+/** W1: a scalar chain, 250 × (x = sin(x)·1.0001 + x·x·0.001): 1250 operations. */
+export function w1(x) {
+  for (let i = 0; i < 250; i++) x = Math.sin(x) * 1.0001 + x * x * 0.001;
+  return x;
+}
+
+/** W2: Rosenbrock over a plain array, written as a scalar loop. */
+export function rosenbrock(x) {
+  let s = 0;
+  for (let i = 0; i < x.length - 1; i++) {
+    const a = x[i + 1] - x[i] * x[i];
+    const b = 1 - x[i];
+    s += 100 * a * a + b * b;
+  }
+  return s;
+}
+
+/** W2 with its array spread into scalar arguments (one gradient per element). */
+export function rosenbrockOfArgs(...x) {
+  return rosenbrock(x);
+}
