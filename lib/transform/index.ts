@@ -74,6 +74,11 @@ function looksCommonJs(parsed: Parsed, scope: ScopeInfo): boolean {
   return false;
 }
 
+/** The prologue's marker comment is present (a real comment, not text inside a string). */
+function isAlreadyRewritten(code: string, parsed: Parsed): boolean {
+  return code.includes(REWRITTEN_MARKER) && parsed.comments.some((c) => c.value === REWRITTEN_MARKER);
+}
+
 function hasIgnorePragma(parsed: Parsed): boolean {
   const first = parsed.ast.body[0];
   const limit = first ? first.start : Infinity;
@@ -93,9 +98,8 @@ function hasIgnorePragma(parsed: Parsed): boolean {
  */
 export function transform(code: string, options: TransformOptions = {}): TransformResult {
   const unchanged: TransformResult = { code, map: null, changed: false };
-  if (code.includes(REWRITTEN_MARKER)) return unchanged;
   const parsed = parse(code, options.sourceType ?? 'auto');
-  if (hasIgnorePragma(parsed)) return unchanged;
+  if (isAlreadyRewritten(code, parsed) || hasIgnorePragma(parsed)) return unchanged;
   const result = rewriteProgram(code, parsed);
   const { ed } = result;
   if (!ed.s.hasChanged()) return unchanged;

@@ -1,0 +1,184 @@
+// The public transform API: emitted shapes, skips, prologue placement, scope-aware
+// globals, temporaries, source maps, function sources and free variables.
+import { describe, expect, it } from 'vitest';
+import {
+  freeVariables,
+  isRewritten,
+  MISSING_RUNTIME_MESSAGE,
+  RUNTIME_GLOBAL_KEY,
+  transform,
+  transformFunctionSource,
+  transformTs,
+} from '../../lib/transform/index.js';
+import { decodeMappings } from '../../lib/transform/sourcemap.js';
+
+const G = { runtime: { kind: 'global' as const }, sourceMap: false };
+/** Rewritten body without the prologue. */
+function body(code: string, sourceType: 'module' | 'script' = 'module'): string {
+  const out = transform(code, { ...G, sourceType, runtime: { kind: 'import', specifier: 'rt' } }).code;
+  const marker = '/*zygote-ts:rewritten*/ ';
+  const at = out.indexOf(marker);
+  return at < 0 ? out : out.slice(at + marker.length);
+}
+
+describe('emitted shapes', () => {
+  it.each([
+    ['a + b;', '__zy.add(a , b);'],
+    ['a ** b * c;', '__zy.mul(__zy.pow(a , b) , c);'],
+    ['(a, b) + (c);', '__zy.add((a, b) , (c));'],
+    ['x | 0;', '__zy.bor(x , 0);'],
+    ['-x; +y; ~z;', '__zy.neg(x); __zy.pos(y); __zy.bnot(z);'],
+    ['-1; +2; 1 + 2; 2 ** -1; "a" + "b";', '-1; +2; 1 + 2; 2 ** -1; "a" + "b";'],
+    ['x === "a"; x !== null; x == null; x === 1; t = typeof k === "number";', 'x === "a"; x !== null; x == null; __zy.seq(x , 1); t = (typeof k === "object" ? __zy.typeOf(k) : typeof k) === "number";'],
+    ['a in b; a instanceof B; void a; delete a.b; a ?? b;', 'a in b; a instanceof B; void a; delete a.b; a ?? b;'],
+    ['x++;', 'x = __zy.inc(x);'],
+    ['y = --x;', 'y = (x = __zy.dec(x));'],
+    ['x += y;', 'x = __zy.add(x, y);'],
+    ['o.p *= 2;', 'o.p = __zy.mul(o.p, 2);'],
+    ['if (x) a(); while (!y) b(); do c(); while (z); for (;w;) d();', 'if (__zy.truthy(x)) a(); while (!__zy.truthy(y)) b(); do c(); while (__zy.truthy(z)); for (;__zy.truthy(w);) d();'],
+    ['if (x < 1 && !y) a();', 'if (__zy.lt(x , 1) && !__zy.truthy(y)) a();'],
+    ['if (a > b) f(); c = x === y ? 1 : 2;', 'if (__zy.gt(a , b)) f(); c = __zy.seq(x , y) ? 1 : 2;'],
+    ['v = a && b;', 'v = (__zy.test(a ) ? b : __zy.took());'],
+    ['v = a || b;', 'v = (__zy.test(a ) ? __zy.took() : b);'],
+    ['a && b();', '__zy.test(a ) ? b() : __zy.took();'],
+    ['v = a < 1 && b;', 'v = __zy.lt(a , 1) && b;'],
+    ['switch (d) { case 1: case "a": case k: }', 'switch (__zy.key(d)) { case 1: case "a": case __zy.key(k): }'],
+    ['const s = Math.sin(x) + Number(y); isNaN(z); isFinite(w);', 'const s = __zy.add(__zy.Math.sin(x) , __zy.Number(y)); __zy.isNaN(z); __zy.isFinite(w);'],
+    ['const { sqrt } = Math; globalThis.Math.PI; o = { Math };', 'const { sqrt } = __zy.Math; globalThis.Math.PI; o = { Math: __zy.Math };'],
+    ['typeof u;', 'typeof u === "object" ? __zy.typeOf(u) : typeof u;'],
+    ['let k; v = typeof k;', 'let k; v = __zy.typeOf( k);'],
+  ])('%s', (input, expected) => {
+    expect(body(input)).toBe(expected);
+  });
+
+  it('keeps a file-local Math, Number, isNaN', () => {
+    const code = 'import { Math } from "./m.js"; Math.sin(1); function f(Number) { return Number(1) } { const isNaN = 1; isNaN; } isNaN(2);';
+    expect(body(code)).toBe('import { Math } from "./m.js"; Math.sin(1); function f(Number) { return Number(1) } { const isNaN = 1; isNaN; } __zy.isNaN(2);');
+  });
+
+  it('declares temporaries in the nearest function, arrow, field or default, avoiding user names', () => {
+    const out = body('var __zy$1; function f() { "use strict"; return g()[k()] += 1; } const h = () => g().p++; class C { x = g().q--; } function d(a = g()[0]++) {}');
+    expect(out).toBe(
+      'var __zy$1; function f() { "use strict"; var __zy$2; return (__zy$2 = g(), __zy$2[k()] = __zy.add(__zy$2[k()], 1)); }'.replace('__zy$2[k()] = __zy.add(__zy$2[k()], 1)', '__zy$3 = k(), __zy$2[__zy$3] = __zy.add(__zy$2[__zy$3], 1)').replace('var __zy$2;', 'var __zy$2, __zy$3;') +
+        ' const h = () => { var __zy$4, __zy$5; return  (__zy$4 = g(), __zy$5 = __zy.pos(__zy$4.p), __zy$4.p = __zy.inc(__zy$5), __zy$5); };' +
+        ' class C { x = (() => { var __zy$6, __zy$7; return (__zy$6 = g(), __zy$7 = __zy.pos(__zy$6.q), __zy$6.q = __zy.dec(__zy$7), __zy$7); })(); }' +
+        ' function d(a = (() => { var __zy$8, __zy$9; return (__zy$8 = g(), __zy$9 = __zy.pos(__zy$8[0]), __zy$8[0] = __zy.inc(__zy$9), __zy$9); })()) {}',
+    );
+  });
+
+  it('guards against ASI when a statement now starts with a parenthesis', () => {
+    expect(body('a\n;(x++).toString()')).toContain(';((__zy$1 = __zy.pos(x)');
+    expect(body('let a = b\n++c')).toBe('let a = b\nc = __zy.inc(c)');
+  });
+});
+
+describe('prologue and skips', () => {
+  it('imports the runtime in modules and keeps lines aligned', () => {
+    const out = transform('export const f = (x) => x * x;\nexport const g = 1;', { runtime: { kind: 'import', specifier: 'zygote-ts/runtime' } });
+    expect(out.code.startsWith('import { __zy } from "zygote-ts/runtime";')).toBe(true);
+    expect(out.code.split('\n')).toHaveLength(2);
+    expect(out.changed).toBe(true);
+  });
+
+  it('puts the global binding after the directive prologue, with a clear error when the runtime is missing', () => {
+    const out = transform('"use strict";\n\'use asm\';\nmodule.exports = (x) => x * x;', { sourceMap: false });
+    expect(out.code.startsWith('"use strict";\n\'use asm\'; var __zy = globalThis[Symbol.for("zygote-ts.runtime")];')).toBe(true);
+    const key = Symbol.for(RUNTIME_GLOBAL_KEY);
+    const g = globalThis as unknown as Record<symbol, unknown>;
+    const saved = g[key];
+    try {
+      delete g[key];
+      expect(() => new Function('module', out.code)({})).toThrow(MISSING_RUNTIME_MESSAGE);
+    } finally {
+      g[key] = saved;
+    }
+    const mod = { exports: null as unknown };
+    new Function('module', out.code)(mod);
+    expect((mod.exports as (x: number) => number)(3)).toBe(9);
+  });
+
+  it('treats CommonJS-looking modules and scripts as CommonJS', () => {
+    expect(transform('const a = require("a"); exports.f = (x) => x * 2;', { sourceMap: false }).code).toContain('var __zy = globalThis');
+    expect(transform('with (o) { a * 2 }', { sourceMap: false }).code).toContain('var __zy = globalThis');
+    expect(transform('exports.f = (x) => x * 2;', { sourceMap: false, commonjsRuntime: { kind: 'require', specifier: '/rt.js' } }).code).toContain('var __zy = require("/rt.js").__zy;');
+  });
+
+  it('is idempotent, honours @zygote-ignore, and leaves code without operators unchanged', () => {
+    const once = transform('export const f = (x) => x * x;');
+    expect(transform(once.code)).toEqual({ code: once.code, map: null, changed: false });
+    const ignored = '// @zygote-ignore\nexport const f = (x) => x * x;';
+    expect(transform(ignored)).toEqual({ code: ignored, map: null, changed: false });
+    const later = 'export const f = (x) => x * x; // @zygote-ignore';
+    expect(transform(later).changed).toBe(true);
+    expect(transform('export const s = "x"; f(a, b);')).toEqual({ code: 'export const s = "x"; f(a, b);', map: null, changed: false });
+  });
+
+  it('keeps a hashbang first', () => {
+    const out = transform('#!/usr/bin/env node\nconsole.log(1 + x);', { runtime: { kind: 'import', specifier: 'rt' } });
+    expect(out.code.startsWith('#!/usr/bin/env node\nimport { __zy } from "rt";')).toBe(true);
+  });
+
+  it('parses modern syntax without complaint', () => {
+    const code = [
+      'class A extends B { static #n = 0; #x = 1; static { A.#n++; } get v() { return this.#x * 2 } set v(y) { this.#x = y / 2 } m() { super.m(); super.k += 1; return new.target ?? import.meta.url } }',
+      'async function* g(o) { for await (const x of o) yield x * 2; o.p += await o.q; o.r += yield; }',
+      'label: for (const [a = 1 * 2, { b } = {}] of []) { if (a) continue label; else break label; }',
+      'const t = tag`a${x * 2}b`; const r = /a+/gu; const big = 2n ** 64n; const s = `x${y + 1}`;',
+      'o?.a?.[b * 2]?.(c - 1); const sp = [...xs, ...ys.map((v) => v * 2)];',
+    ].join('\n');
+    const out = transform(code, { runtime: { kind: 'import', specifier: 'rt' } });
+    expect(out.changed).toBe(true);
+    expect(() => transform(out.code.replace('/*zygote-ts:rewritten*/', ''), { sourceType: 'module' })).not.toThrow();
+  });
+});
+
+describe('source maps', () => {
+  it('map rewritten positions back to the original, and through TypeScript stripping', () => {
+    const ts = 'type N = number;\ninterface I { a: N }\nexport function f(x: N): N {\n  return x * 2 + 1;\n}\n';
+    const out = transformTs(ts, '/src/f.ts', { runtime: { kind: 'import', specifier: 'rt' } });
+    expect(out.map?.sources).toEqual(['/src/f.ts']);
+    expect(out.map?.sourcesContent).toEqual([ts]);
+    const lines = out.code.split('\n');
+    const genLine = lines.findIndex((l) => l.includes('return'));
+    const seg = decodeMappings(out.map!.mappings)[genLine]!.find((s) => s.length >= 4 && s[0] >= lines[genLine]!.indexOf('return'));
+    expect(seg?.[2]).toBe(3); // line 4 of the .ts (0-based 3)
+  });
+});
+
+describe('function sources', () => {
+  const run = (src: string, ...args: unknown[]): unknown => {
+    const out = transformFunctionSource(src);
+    expect(isRewritten(out)).toBe(true);
+    const zy = (globalThis as unknown as Record<symbol, unknown>)[Symbol.for(RUNTIME_GLOBAL_KEY)];
+    const f = new Function('__zy', `return (${out});`)(zy) as (...a: unknown[]) => unknown;
+    return f(...args);
+  };
+
+  it('rewrites arrows, function expressions, async functions, generators and methods', async () => {
+    expect(run('x => x * x', 3)).toBe(9);
+    expect(run('(x, y = x * 2) => { let s = 0; for (let i = 0; i < y; i++) s += i; return s; }', 2)).toBe(6);
+    expect(run('function named(x) { return x > 1 ? x * named(x - 1) : 1 }', 5)).toBe(120);
+    expect(await (run('async (x) => (await x) * 2', Promise.resolve(4)) as Promise<number>)).toBe(8);
+    expect([...(run('function* (n) { while (n) yield n--; }', 3) as Iterable<number>)]).toEqual([3, 2, 1]);
+    expect(run('square(x) { return x * x }', 7)).toBe(49);
+    expect(run('async method(x) { return x - 1 }', 7)).toBeInstanceOf(Promise);
+    expect(run('[Symbol.iterator](x) { return x ** 2 }', 3)).toBe(9);
+    expect(run('o => o.p++', { p: 1 })).toBe(1);
+    expect(transformFunctionSource('() => 1')).toBe('() => 1');
+  });
+
+  it('finds free variables', () => {
+    expect(freeVariables('(x) => Math.sin(x) * k')).toEqual(['Math', 'k']);
+    expect(freeVariables('function f(a, { b = c }) { var d = a + b + f(e); return arguments.length + d }')).toEqual(['c', 'e']);
+    expect(freeVariables('() => arguments[0]')).toEqual(['arguments']);
+    expect(freeVariables('m(x) { const y = x; return this.z + y + super.w }')).toEqual([]);
+    expect(freeVariables('(x) => { try { x() } catch (err) { return err } class K {} return new K() }')).toEqual([]);
+  });
+
+  it('isRewritten accepts bundler-renamed bindings', () => {
+    expect(isRewritten('(x) => __zy.mul(x, x)')).toBe(true);
+    expect(isRewritten('(x) => __zy2.mul(x, x)')).toBe(true);
+    expect(isRewritten('(x) => x * x')).toBe(false);
+    expect(isRewritten('(x) => my__zy.mul(x)')).toBe(false);
+  });
+});
