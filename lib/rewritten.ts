@@ -19,7 +19,13 @@ const nativeStandIns = new Map<unknown, Function>(
     ]),
 );
 
+/** The runtime's own functions (what `Math.tanh` means in rewritten code) need no rewrite. */
+const runtimeFunctions = new WeakSet<Function>(
+  ([...Object.values(__zy), ...Object.values(__zy.Math)] as unknown[]).filter((v): v is Function => typeof v === 'function'),
+);
+
 export function ensureRewritten<F extends Function>(f: F): F {
+  if (runtimeFunctions.has(f)) return f;
   let g = checked.get(f);
   if (g === undefined) {
     g = rewriteIfNeeded(f);

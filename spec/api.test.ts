@@ -87,6 +87,23 @@ describe('nesting', () => {
   });
 });
 
+describe('functions that reach gradient', () => {
+  it('Math functions passed directly are differentiable (native or rewritten)', () => {
+    expect(gradient(Math.sin, 0)).toEqual([1]);
+    expect(derivative(Math.tanh, 0)).toBe(1);
+    const nativeSin = globalThis.Math.sin; // the global object itself is not rewritten
+    expect(gradient(nativeSin, 0)).toEqual([1]);
+  });
+  it('a function that was not rewritten is recompiled from its source when it closes over nothing', () => {
+    const f = new Function('x', 'return 3 * x ** 2 + Math.sin(x)') as (x: number) => number;
+    expect(gradient(f, 0)).toEqual([1]);
+  });
+  it('a function that was not rewritten and closes over locals is refused with a way out', () => {
+    const make = new Function('k', 'return (x) => k * x * x') as (k: number) => (x: number) => number;
+    expect(() => gradient(make(3), 2)).toThrow(/not rewritten.*'k'.*zygote-ts\/register/s);
+  });
+});
+
 describe('errors and state', () => {
   it('f must return a number', () => {
     expect(() => gradient(((x: number) => [x]) as unknown as (x: number) => number, 1)).toThrow(/return a number/);
