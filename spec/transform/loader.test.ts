@@ -48,6 +48,18 @@ describe('node --import zygote-ts/register', () => {
     expect(r.stderr).toContain('throws.ts:6:');
   });
 
+  it('rewrites node_modules packages only when ZYGOTE_INCLUDE names them', () => {
+    const file = join(fixtures, 'include.ts');
+    expect(JSON.parse(node(['--import', registerUrl, file]))).toEqual({ rewritten: false, mean: 2.5 });
+    const included = execFileSync(process.execPath, ['--import', registerUrl, file], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '', ZYGOTE_INCLUDE: 'culori, simple-statistics' },
+    });
+    // d/dx sampleVariance([x, 2, 3, 4]) at x = 1 is -1: differentiated through the package's own code.
+    expect(JSON.parse(included)).toEqual({ rewritten: true, mean: 2.5, grad: [-1] });
+  });
+
   it('differentiates end to end through the gradient API', () => {
     expect(node(['--import', registerUrl, join(fixtures, 'gradient.ts')]).trim()).toBe('[32]');
   });
