@@ -29,6 +29,8 @@ const expected = {
   cjs: 8,
   cjsRewritten: true,
   rewritten: true,
+  half: 1.5,
+  mjsRewritten: true,
 };
 
 function node(args: string[]): string {
