@@ -20,6 +20,7 @@ export const __zy = Object.freeze({
   pow: arithmetic.pow,
   neg: arithmetic.neg,
   pos: arithmetic.pos,
+  numeric: arithmetic.numeric,
   inc: arithmetic.inc,
   dec: arithmetic.dec,
   // bit operations (rules/nondiff.ts)

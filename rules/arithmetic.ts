@@ -191,7 +191,16 @@ export function pos(a: unknown): any {
   return a instanceof Traced ? a : +(a as number);
 }
 
-// ---- ++ and -- (the transform writes `x = inc(x)`; `pos` gives a postfix result) ---------
+/** ToNumeric (the value of a postfix `x++`): like `pos`, but a BigInt stays a BigInt. */
+export function numeric(a: unknown): any {
+  if (typeof a === 'number' || typeof a === 'bigint') return a;
+  a = live(a);
+  if (a instanceof Traced) return a;
+  let v = a as number;
+  return v++; // a postfix's value is ToNumeric of the old value: valueOf runs once, BigInt stays
+}
+
+// ---- ++ and -- (the transform writes `x = inc(x)`; `numeric` gives a postfix result) -----
 export function inc(a: unknown): any {
   return typeof a === 'number' ? a + 1 : step(a, 1);
 }

@@ -11,9 +11,9 @@
  * operation, set.
  *
  * Postfix updates whose value is used also yield the old value converted
- * with ToNumeric (`__zy.pos`, so `valueOf` runs once), computed before the
+ * with ToNumeric (`__zy.numeric`, so `valueOf` runs once and a BigInt stays one), computed before the
  * new one and kept in a temporary: `y = x++` →
- * `y = (__zy$1 = __zy.pos(x), x = __zy.inc(__zy$1), __zy$1)`. (A shared
+ * `y = (__zy$1 = __zy.numeric(x), x = __zy.inc(__zy$1), __zy$1)`. (A shared
  * runtime slot would not do: a setter or `valueOf` may run user code between
  * the store and the read, and the runtime object is frozen.)
  */
@@ -85,7 +85,7 @@ export const rewriteUpdate: Rewriter = {
       return;
     }
     const old = ctx.temps.fresh();
-    ctx.ed.replace(node, `(${sequence([...ref.setup, `${old} = __zy.pos(${ref.get})`, `${ref.set} = __zy.${method}(${old})`, old])})`);
+    ctx.ed.replace(node, `(${sequence([...ref.setup, `${old} = __zy.numeric(${ref.get})`, `${ref.set} = __zy.${method}(${old})`, old])})`);
   },
 };
 
