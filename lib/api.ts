@@ -102,24 +102,38 @@ function derivativeOf(f: (x: number) => number, x: number): number {
 
 // ---- the one place a differentiation happens ------------------------------------------
 
-function record<A extends unknown[], Y>(f: (...args: A) => Y, args: A, caller: string): [Y, Back<A>, Tape] {
+interface Trace {
+  tape: Tape;
+  /** The tape input of each argument, or null for an argument with no derivative. */
+  inputs: (Traced | null)[];
+  output: unknown;
+}
+
+/** Runs `f` on wrapped arguments with a fresh tape open, and closes it whatever happens. */
+function trace<A extends unknown[]>(f: (...args: A) => unknown, args: A): Trace {
   const tape = openTape();
-  let output: unknown;
-  let inputs: (Traced | null)[];
   try {
     const wrapped = args.map((arg, k) => wrapArgument(arg, tape, k));
-    inputs = wrapped.map((w) => w.input);
-    output = f(...(wrapped.map((w) => w.value) as A));
+    const output = f(...(wrapped.map((w) => w.value) as A));
+    return { tape, inputs: wrapped.map((w) => w.input), output };
   } finally {
     closeTape(tape);
     took(); // drop any value held for `a && b`
+    warnAboutEscapes(tape);
   }
-  warnAboutEscapes(tape);
-  const inputRows = inputs.map((input) => (input === null ? -1 : input.index));
-  const row = output instanceof Traced && output.tape === tape ? output.index : -1;
-  const value = row >= 0 ? (output as Traced).value : live(output);
-  checkScalar(value, caller);
+}
 
+/** The row of a value on `tape` (-1 if it does not depend on the tape) and its value outside. */
+function outputOn(output: unknown, tape: Tape): [row: number, value: unknown] {
+  const row = output instanceof Traced && output.tape === tape ? output.index : -1;
+  return [row, row >= 0 ? (output as Traced).value : live(output)];
+}
+
+function record<A extends unknown[], Y>(f: (...args: A) => Y, args: A, caller: string): [Y, Back<A>, Tape] {
+  const { tape, inputs, output } = trace(f, args);
+  const [row, value] = outputOn(output, tape);
+  checkScalar(value, caller);
+  const inputRows = inputs.map((input) => (input === null ? -1 : input.index));
   const back: Back<A> = (dy: unknown = 1) => {
     if (typeof dy !== 'number' && !(dy instanceof Traced)) {
       throw new TypeError(`zygote-ts: the pullback takes a number (the output's cotangent), got ${describeValue(dy)}.`);
@@ -129,6 +143,48 @@ function record<A extends unknown[], Y>(f: (...args: A) => Y, args: A, caller: s
     return inputs.map((input, k) => (input === null ? null : grads[k])) as Gradients<A>;
   };
   return [value as Y, back, tape];
+}
+
+/** For each argument, ∂yᵢ/∂x for every output i (a column of the Jacobian), or null. */
+export type Jacobians<A extends readonly unknown[]> = { -readonly [K in keyof A]: A[K] extends number ? number[] : null };
+
+/**
+ * The Jacobian of a function returning an array of numbers: for each argument, the
+ * derivative of every output with respect to it (rows are outputs, as in Zygote).
+ * Entries where an output does not depend on the argument are 0.
+ *
+ * @example
+ * jacobian((x, y) => [x * y, x + y, 2 * x], 3, 5); // [[5, 1, 2], [3, 1, 0]]
+ */
+export function jacobian<A extends unknown[]>(f: (...args: A) => readonly number[], ...args: A): Jacobians<A> {
+  return withjacobian(f, ...args).grad;
+}
+
+/** The value and the Jacobian together: `{ val, grad }`. */
+export function withjacobian<A extends unknown[]>(
+  f: (...args: A) => readonly number[],
+  ...args: A
+): { val: number[]; grad: Jacobians<A> } {
+  const { tape, inputs, output } = trace(checkedFunction(f, 'jacobian'), args);
+  if (!Array.isArray(output)) {
+    throw new TypeError(
+      `zygote-ts: jacobian needs f to return an array of numbers, but it returned ${describeValue(output)}. ` +
+        `For a function returning one number, use gradient.`,
+    );
+  }
+  const inputRows = inputs.map((input) => (input === null ? -1 : input.index));
+  const columns: (number[] | null)[] = inputs.map((input) => (input === null ? null : []));
+  const val = output.map((element: unknown, i: number) => {
+    const [row, value] = outputOn(element, tape);
+    if (typeof value !== 'number' && !(value instanceof Traced)) {
+      throw new TypeError(`zygote-ts: jacobian: output ${i} is ${describeValue(value)}, not a number.`);
+    }
+    const grads = row >= 0 ? tape.sweep(row, 1, inputRows) : [];
+    columns.forEach((column, k) => column?.push((grads[k] as number | null | undefined) ?? 0));
+    return value as number;
+  });
+  tape.release();
+  return { val, grad: columns as Jacobians<A> };
 }
 
 function checkScalar(value: unknown, caller: string): void {
@@ -141,7 +197,7 @@ function checkScalar(value: unknown, caller: string): void {
   }
   throw new TypeError(
     `zygote-ts: ${caller} needs f to return a number, but it returned ${describeValue(value)}. ` +
-      `Reduce the output to a scalar (a sum, a loss), or differentiate each output component separately.`,
+      `Reduce the output to a scalar (a sum, a loss), or use jacobian for a function returning an array.`,
   );
 }
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { configure, derivative, gradient, hessian, isderiving, pullback } from 'zygote-ts';
+import { configure, derivative, gradient, hessian, isderiving, jacobian, pullback, withjacobian } from 'zygote-ts';
 
 afterEach(() => {
   configure({ strict: false, warnings: true });
@@ -84,6 +84,29 @@ describe('nesting', () => {
   });
   it('third derivative by nesting hessian', () => {
     expect(derivative((x: number) => hessian((y: number) => y ** 4, x), 2)).toBe(48);
+  });
+});
+
+describe('jacobian', () => {
+  it('gives, per argument, the derivative of every output (rows are outputs)', () => {
+    expect(jacobian((x: number, y: number) => [x * y, x + y, 2 * x], 3, 5)).toEqual([
+      [5, 1, 2],
+      [3, 1, 0],
+    ]);
+    expect(withjacobian((x: number) => [x ** 2, 7], 3)).toEqual({ val: [9, 7], grad: [[6, 0]] });
+  });
+  it('matches central differences', () => {
+    const f = (a: number, b: number) => [Math.sin(a) * b, Math.exp(a - b), Math.hypot(a, b)];
+    const [ja, jb] = jacobian(f, 0.4, 1.3);
+    const h = 1e-6;
+    for (let i = 0; i < 3; i++) {
+      expect(ja[i]).toBeCloseTo((f(0.4 + h, 1.3)[i]! - f(0.4 - h, 1.3)[i]!) / (2 * h), 8);
+      expect(jb[i]).toBeCloseTo((f(0.4, 1.3 + h)[i]! - f(0.4, 1.3 - h)[i]!) / (2 * h), 8);
+    }
+  });
+  it('refuses a scalar output, pointing to gradient; gradient points to jacobian', () => {
+    expect(() => jacobian(((x: number) => x) as unknown as (x: number) => number[], 1)).toThrow(/use gradient/);
+    expect(() => gradient(((x: number) => [x]) as unknown as (x: number) => number, 1)).toThrow(/use jacobian/);
   });
 });
 

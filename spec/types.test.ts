@@ -1,0 +1,19 @@
+// The public API's types: a gradient's type follows its argument's type. Checked by
+// `tsc` (npm test type-checks spec/) and at run time by vitest.
+import { describe, expectTypeOf, it } from 'vitest';
+import { gradient, jacobian, pullback, withgradient, type Gradients } from 'zygote-ts';
+
+describe('types', () => {
+  it('gradients follow the arguments', () => {
+    const g = gradient((a: number, s: string, b: number) => (s.length > 0 ? a * b : a), 2, 'x', 3);
+    expectTypeOf(g).toEqualTypeOf<[number | null, null, number | null]>();
+    expectTypeOf<Gradients<[number, boolean]>>().toEqualTypeOf<[number | null, null]>();
+  });
+  it('pullback, withgradient and jacobian', () => {
+    const [y, back] = pullback((x: number) => x * 2, 1);
+    expectTypeOf(y).toEqualTypeOf<number>();
+    expectTypeOf(back).parameter(0).toEqualTypeOf<number | undefined>();
+    expectTypeOf(withgradient((x: number) => x, 1).grad).toEqualTypeOf<[number | null]>();
+    expectTypeOf(jacobian((x: number, s: string) => [x, s.length], 1, 'a')).toEqualTypeOf<[number[], null]>();
+  });
+});
