@@ -104,8 +104,8 @@ function derivativeOf(f: (x: number) => number, x: number): number {
 
 interface Trace {
   tape: Tape;
-  /** The tape input of each argument, or null for an argument with no derivative. */
-  inputs: (Traced | null)[];
+  /** The tape row of each argument's input, or -1 for an argument with no derivative. */
+  inputRows: number[];
   output: unknown;
 }
 
@@ -113,9 +113,16 @@ interface Trace {
 function trace<A extends unknown[]>(f: (...args: A) => unknown, args: A): Trace {
   const tape = openTape();
   try {
-    const wrapped = args.map((arg, k) => wrapArgument(arg, tape, k));
-    const output = f(...(wrapped.map((w) => w.value) as A));
-    return { tape, inputs: wrapped.map((w) => w.input), output };
+    const n = args.length;
+    const values = new Array<unknown>(n);
+    const inputRows = new Array<number>(n);
+    for (let k = 0; k < n; k++) {
+      const value = wrapArgument(args[k], tape, k);
+      values[k] = value;
+      inputRows[k] = value instanceof Traced && value.tape === tape ? value.index : -1;
+    }
+    const output = f(...(values as A));
+    return { tape, inputRows, output };
   } finally {
     closeTape(tape);
     took(); // drop any value held for `a && b`
@@ -130,17 +137,15 @@ function outputOn(output: unknown, tape: Tape): [row: number, value: unknown] {
 }
 
 function record<A extends unknown[], Y>(f: (...args: A) => Y, args: A, caller: string): [Y, Back<A>, Tape] {
-  const { tape, inputs, output } = trace(f, args);
+  const { tape, inputRows, output } = trace(f, args);
   const [row, value] = outputOn(output, tape);
   checkScalar(value, caller);
-  const inputRows = inputs.map((input) => (input === null ? -1 : input.index));
   const back: Back<A> = (dy: unknown = 1) => {
     if (typeof dy !== 'number' && !(dy instanceof Traced)) {
       throw new TypeError(`zygote-ts: the pullback takes a number (the output's cotangent), got ${describeValue(dy)}.`);
     }
-    if (row < 0) return inputs.map(() => null) as Gradients<A>;
-    const grads = tape.sweep(row, dy, inputRows);
-    return inputs.map((input, k) => (input === null ? null : grads[k])) as Gradients<A>;
+    if (row < 0) return inputRows.map(() => null) as Gradients<A>;
+    return tape.sweep(row, dy, inputRows) as Gradients<A>;
   };
   return [value as Y, back, tape];
 }
@@ -165,15 +170,14 @@ export function withjacobian<A extends unknown[]>(
   f: (...args: A) => readonly number[],
   ...args: A
 ): { val: number[]; grad: Jacobians<A> } {
-  const { tape, inputs, output } = trace(checkedFunction(f, 'jacobian'), args);
+  const { tape, inputRows, output } = trace(checkedFunction(f, 'jacobian'), args);
   if (!Array.isArray(output)) {
     throw new TypeError(
       `zygote-ts: jacobian needs f to return an array of numbers, but it returned ${describeValue(output)}. ` +
         `For a function returning one number, use gradient.`,
     );
   }
-  const inputRows = inputs.map((input) => (input === null ? -1 : input.index));
-  const columns: (number[] | null)[] = inputs.map((input) => (input === null ? null : []));
+  const columns: (number[] | null)[] = inputRows.map((row) => (row < 0 ? null : []));
   const val = output.map((element: unknown, i: number) => {
     const [row, value] = outputOn(element, tape);
     if (typeof value !== 'number' && !(value instanceof Traced)) {

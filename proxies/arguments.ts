@@ -8,20 +8,15 @@
 import { live, Traced } from '../lib/core/traced.js';
 import type { Tape } from '../lib/core/tape.js';
 
-export interface WrappedArgument {
-  /** What `f` receives. */
-  value: unknown;
-  /** The tape input whose cotangent is this argument's gradient, or null (no gradient). */
-  input: Traced | null;
-}
-
-export function wrapArgument(arg: unknown, tape: Tape, position: number): WrappedArgument {
+/**
+ * What `f` receives for `arg`: numbers become inputs on `tape` (a `Traced` recorded there,
+ * whose cotangent is the argument's gradient); values with no derivative pass through.
+ */
+export function wrapArgument(arg: unknown, tape: Tape, position: number): unknown {
+  if (typeof arg === 'number') return tape.input(arg);
   const x = live(arg);
-  if (typeof x === 'number' || x instanceof Traced) {
-    const input = tape.input(x);
-    return { value: input, input };
-  }
-  if (x === null || typeof x !== 'object') return { value: x, input: null };
+  if (typeof x === 'number' || x instanceof Traced) return tape.input(x);
+  if (x === null || typeof x !== 'object') return x;
   throw new TypeError(
     `zygote-ts: argument ${position} is ${describe(x)}; only numbers (and values without a derivative, ` +
       `such as strings, booleans and functions) can be differentiated so far. Pass the numbers you want ` +

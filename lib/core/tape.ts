@@ -161,30 +161,31 @@ export class Tape {
       const b = rows[at + 2]!;
       if (b !== NO_PARENT) adjoint[b] += g * rows[at + 3]!;
     }
-    // A nonzero cotangent proves a path; only a zero one needs the reachability pass.
+    // A nonzero cotangent proves a path; only zero ones need the reachability pass.
     const result: (number | null)[] = new Array(wanted.length);
+    let reached: Uint8Array | null = null;
     for (let k = 0; k < wanted.length; k++) {
       const row = wanted[k]!;
       if (row < 0 || row > output) result[k] = null;
-      else result[k] = adjoint[row]! !== 0 || this.reaches(output, row) ? adjoint[row]! : null;
+      else if (adjoint[row] !== 0) result[k] = adjoint[row]!;
+      else result[k] = (reached ??= this.markReached(output))[row] === 1 ? 0 : null;
     }
     return result;
   }
 
-  /** Whether some path leads from row `output` back to row `target`. */
-  private reaches(output: number, target: number): boolean {
-    const reached = this.reachedRows;
+  /** Marks every row that some path leads to from row `output` (in `reachedRows`). */
+  private markReached(output: number): Uint8Array {
+    const { rows, reachedRows: reached } = this;
     reached.fill(0, 0, output + 1);
     reached[output] = 1;
-    for (let i = output; i > target; i--) {
+    for (let i = output; i >= 0; i--) {
       if (reached[i] === 0) continue;
-      const a = this.rows[4 * i]!;
-      const b = this.rows[4 * i + 2]!;
-      if (a === target || b === target) return true;
+      const a = rows[i << 2]!;
+      const b = rows[(i << 2) + 2]!;
       if (a !== NO_PARENT) reached[a] = 1;
       if (b !== NO_PARENT) reached[b] = 1;
     }
-    return output === target;
+    return reached;
   }
 
   // Cotangents may be traced on an outer tape (nested differentiation): accumulate with

@@ -1,0 +1,73 @@
+// One workload in a fresh process (spawned by bench/run.js); prints its timings as JSON.
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { execFileSync } from 'node:child_process';
+import { transform } from 'zygote-ts/transform';
+import { gradient } from 'zygote-ts';
+import { measure } from './measure.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const source = readFileSync(join(here, 'workloads.js'), 'utf8');
+const runtimeUrl = pathToFileURL(fileURLToPath(import.meta.resolve('zygote-ts/runtime'))).href;
+const rewrittenFile = join(mkdtempSync(join(tmpdir(), 'zygote-bench-')), 'workloads.rewritten.js');
+writeFileSync(rewrittenFile, transform(source, { runtime: { kind: 'import', specifier: runtimeUrl } }).code);
+const plain = await import('./workloads.js');
+const rewritten = await import(pathToFileURL(rewrittenFile).href);
+
+const w2Input = Array.from({ length: 1000 }, (_, i) => -1.5 + (3 * ((i * 7919) % 1000)) / 1000);
+const workloads = {
+  w1: {
+    plain: () => plain.w1(0.5),
+    rewritten: () => rewritten.w1(0.5),
+    gradient: () => gradient(rewritten.w1, 0.5),
+    check(g) {
+      const h = 1e-6;
+      const fd = (plain.w1(0.5 + h) - plain.w1(0.5 - h)) / (2 * h);
+      if (Math.abs(g[0] - fd) > 1e-6) throw new Error(`W1 gradient ${g[0]} differs from finite difference ${fd}`);
+    },
+  },
+  w2: {
+    plain: () => plain.rosenbrock(w2Input),
+    rewritten: () => rewritten.rosenbrock(w2Input),
+    gradient: () => gradient(rewritten.rosenbrockOfArgs, ...w2Input),
+    check(g) {
+      const h = 1e-6;
+      for (const k of [0, 1, 500, 999]) {
+        const plus = w2Input.slice();
+        const minus = w2Input.slice();
+        plus[k] += h;
+        minus[k] -= h;
+        const fd = (plain.rosenbrock(plus) - plain.rosenbrock(minus)) / (2 * h);
+        if (Math.abs(g[k] - fd) > 1e-4 * Math.max(1, Math.abs(fd))) throw new Error(`W2 gradient[${k}] ${g[k]} differs from ${fd}`);
+      }
+    },
+  },
+};
+
+const w = workloads[process.argv[2]];
+let sink = 0;
+if (process.argv[3] === '--untraced-only') {
+  // Rewritten code on plain numbers in a process that never traces anything.
+  console.log(JSON.stringify({ rewritten: measure(() => { sink += w.rewritten(); }) }));
+} else {
+  const t0 = performance.now();
+  const first = w.gradient(); // the first gradient call of a fresh process
+  const cold = performance.now() - t0;
+  w.check(first);
+  const untraced = execFileSync(process.execPath, [fileURLToPath(import.meta.url), process.argv[2], '--untraced-only'], { encoding: 'utf8' });
+  console.log(
+    JSON.stringify({
+      plain: measure(() => { sink += w.plain(); }),
+      rewritten: JSON.parse(untraced).rewritten,
+      // The same rewritten function after it has been traced: V8 now compiles one version
+      // that handles both plain and traced numbers.
+      afterTracing: measure(() => { sink += w.rewritten(); }),
+      gradient: measure(() => { sink += w.gradient()[0]; }),
+      cold,
+    }),
+  );
+}
+if (!Number.isFinite(sink)) console.error('(sink is not finite)');
