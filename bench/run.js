@@ -19,8 +19,8 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 console.log(`zygote-ts benchmark — ${cpus()[0]?.model ?? 'cpu'} (${cpus().length} cores), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
 console.log(`Median ms per call (median of ${ROUNDS} fresh processes); ratios against the plain JavaScript primal of the same source.\n`);
-console.log('| workload | plain JS | rewritten, never traced | rewritten, after tracing | gradient | first gradient call | targets |');
-console.log('|---|---|---|---|---|---|---|');
+console.log('| workload | plain JS | rewritten, never traced | rewritten, after tracing | gradient | ideal eager tape | first gradient call | targets |');
+console.log('|---|---|---|---|---|---|---|---|');
 for (const w of workloads) {
   const rounds = [];
   for (let r = 0; r < ROUNDS; r++) rounds.push(JSON.parse(execFileSync(process.execPath, [worker, w.id], { encoding: 'utf8' })));
@@ -29,7 +29,9 @@ for (const w of workloads) {
   console.log(
     `| ${w.name} | ${formatMs(m.plain)} | ${formatMs(m.rewritten)} (${ratio(m.rewritten)}×) | ` +
       `${formatMs(m.afterTracing)} (${ratio(m.afterTracing)}×) | ${formatMs(m.gradient)} (${ratio(m.gradient)}×) | ` +
+      `${formatMs(m.ideal)} (${ratio(m.ideal)}×) | ` +
       `${formatMs(m.cold)} ms | rewritten ≤ 1.3×, gradient ≤ ${w.target}×, first call ≤ 10 ms |`,
   );
 }
-console.log('\nFor scale (../shared/peers, same machine): tf.grad on W1 takes 17–20 ms (~7000× plain); jax-js jit(grad) 4.7× after a 1.4 s first call.');
+console.log('\nideal eager tape: bench/ideal-tape.js, the same tape hand-inlined with no generality — a floor for eager taping.');
+console.log('For scale (../shared/peers, same machine): tf.grad on W1 takes 17–20 ms (~7000× plain); jax-js jit(grad) 4.7× after a 1.4 s first call.');

@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { transform } from 'zygote-ts/transform';
 import { gradient } from 'zygote-ts';
 import { measure } from './measure.js';
+import { idealW1Gradient, idealW2Gradient } from './ideal-tape.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const source = readFileSync(join(here, 'workloads.js'), 'utf8');
@@ -23,6 +24,7 @@ const workloads = {
     plain: () => plain.w1(0.5),
     rewritten: () => rewritten.w1(0.5),
     gradient: () => gradient(rewritten.w1, 0.5),
+    ideal: () => idealW1Gradient(0.5),
     check(g) {
       const h = 1e-6;
       const fd = (plain.w1(0.5 + h) - plain.w1(0.5 - h)) / (2 * h);
@@ -33,6 +35,7 @@ const workloads = {
     plain: () => plain.rosenbrock(w2Input),
     rewritten: () => rewritten.rosenbrock(w2Input),
     gradient: () => gradient(rewritten.rosenbrockOfArgs, ...w2Input),
+    ideal: () => idealW2Gradient(w2Input),
     check(g) {
       const h = 1e-6;
       for (const k of [0, 1, 500, 999]) {
@@ -57,6 +60,7 @@ if (process.argv[3] === '--untraced-only') {
   const first = w.gradient(); // the first gradient call of a fresh process
   const cold = performance.now() - t0;
   w.check(first);
+  w.check(w.ideal());
   const untraced = execFileSync(process.execPath, [fileURLToPath(import.meta.url), process.argv[2], '--untraced-only'], { encoding: 'utf8' });
   console.log(
     JSON.stringify({
@@ -66,6 +70,7 @@ if (process.argv[3] === '--untraced-only') {
       // that handles both plain and traced numbers.
       afterTracing: measure(() => { sink += w.rewritten(); }),
       gradient: measure(() => { sink += w.gradient()[0]; }),
+      ideal: measure(() => { sink += w.ideal()[0]; }),
       cold,
     }),
   );

@@ -153,13 +153,21 @@ export class Tape {
     const { rows, adjoint } = this;
     adjoint.fill(0, 0, output + 1);
     adjoint[output] = seed;
+    // Most rows consume the row just before them (a chain of operations): that
+    // contribution is carried in a register instead of a store and a reload, which
+    // shortens the loop's dependency chain.
+    let carry = 0;
     for (let i = output; i >= 0; i--) {
-      const g = adjoint[i]!;
+      const g = adjoint[i]! + carry;
+      carry = 0;
       const at = i << 2;
       const a = rows[at]!;
-      if (a !== NO_PARENT) adjoint[a] += g * rows[at + 1]!;
+      if (a === i - 1) carry = g * rows[at + 1]!;
+      else if (a !== NO_PARENT) adjoint[a] += g * rows[at + 1]!;
       const b = rows[at + 2]!;
-      if (b !== NO_PARENT) adjoint[b] += g * rows[at + 3]!;
+      if (b === i - 1) carry += g * rows[at + 3]!;
+      else if (b !== NO_PARENT) adjoint[b] += g * rows[at + 3]!;
+      adjoint[i] = g;
     }
     // A nonzero cotangent proves a path; only zero ones need the reachability pass.
     const result: (number | null)[] = new Array(wanted.length);
