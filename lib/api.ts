@@ -276,9 +276,13 @@ function warnAboutEscapes(tape: Tape): void {
   );
 }
 
-/** The first stack line outside zygote-ts's own files. */
+// zygote-ts's own files, as stack frames name them (built, or mapped back to the sources).
+const ownRoot = new URL('../..', import.meta.url).pathname;
+const ownFolders = ['dist/', 'lib/', 'rules/', 'proxies/'].map((folder) => ownRoot + folder);
+
+/** The first stack line outside zygote-ts's own files (the user's line that lost a derivative). */
 function callerLine(stack: string | undefined): string {
   const lines = (stack ?? '').split('\n').slice(1);
-  const outside = lines.find((line) => !/[\\/](dist[\\/](lib|rules|proxies)|lib[\\/]core)[\\/]/.test(line) && !line.includes('(node:'));
+  const outside = lines.find((line) => !ownFolders.some((folder) => line.includes(folder)) && !line.includes('(node:'));
   return outside?.trim().replace(/^at /, '') ?? '';
 }

@@ -174,7 +174,7 @@ describe('errors and state', () => {
         buffer[0] = x; // a typed-array write keeps only the number
         return buffer[0]! * 2;
       }, 3),
-    ).toThrow(/strict/);
+    ).toThrow(/strict.*at .*spec\/api\.test\.ts:\d+/);
   });
   it('without strict mode, a lost derivative is warned about once', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
