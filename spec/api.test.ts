@@ -53,6 +53,18 @@ describe('control flow', () => {
     expect(seen).toEqual(['number', true, true, false, '3', '3', '3.00', '{"x":3}']);
     warn.mockRestore();
   });
+  it('Number(x) keeps the derivative; parsing a string does not pretend to', () => {
+    expect(gradient((x: number) => Number(x) * 2, 3)).toEqual([2]);
+    expect(gradient((x: number) => parseFloat(String(x)) * 2, 3)).toEqual([null]);
+    expect(gradient((x: number) => (Number.isNaN(x) ? 0 : x), 3)).toEqual([1]);
+  });
+  it('booleans in arithmetic keep their meaning', () => {
+    const angle = (h: number) => h + (h < 0 ? 1 : 0) * 2 * Math.PI;
+    const withBool = (h: number) => h + Number(h < 0) * 2 * Math.PI;
+    expect(gradient(angle, -1)).toEqual([1]);
+    expect(gradient((h: number) => h * ((h < 0) as unknown as number), -2)).toEqual([1]);
+    expect(gradient(withBool, -1)).toEqual([1]);
+  });
   it('switch on a traced number', () => {
     const f = (x: number) => {
       switch (x) {
