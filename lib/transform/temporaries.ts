@@ -5,7 +5,7 @@
  * target:
  * - a function / program / class static block body: `var __zy$1, __zy$2;`
  *   after the directive prologue;
- * - an arrow with an expression body: the body becomes `{ var …; return …; }`;
+ * - an arrow with an expression body: the body becomes `{ var …; return (…); }`;
  * - a class field initializer or a parameter default: the expression is
  *   wrapped as `(() => { var …; return …; })()` (arrows keep `this`,
  *   `arguments`, `super` and `new.target`; parameter scopes cannot see body
@@ -83,8 +83,10 @@ export class Temporaries {
       case 'arrow-expression': {
         const arrow = node as acorn.ArrowFunctionExpression;
         const arrowToken = findArrow(ed, arrow);
-        ed.prefix(arrowToken, ` { ${decl} return `);
-        ed.suffix(arrow.end, '; }');
+        // `return (`: the body may start on the next line, where a bare
+        // `return` would end the statement (automatic semicolon insertion).
+        ed.prefix(arrowToken, ` { ${decl} return (`);
+        ed.suffix(arrow.end, '); }');
         return [];
       }
       case 'expression':

@@ -57,6 +57,7 @@ const cases: Case[] = [
   { name: 'comma sequences and for updates', body: `let i = 0, j = 10, k; for (; i < j; i++, j--); k = (i++, j++, i + j); return [i, j, k]` },
   { name: 'ASI around rewritten statements', body: `let a = 1\nlet b = a\n++b\nconst c = [b]\n;(a++)\nreturn [a, b, c]` },
   { name: 'temporaries in arrow bodies, fields and defaults', body: `const o = { a: 1 }; const k = () => (log('k'), 'a'); const inc = () => o[k()] += 1; inc(); const r = [inc()]; class C { v = o[k()]++; } r.push(new C().v); function f(x = o[k()]++) { return x } r.push(f(), f(9), o.a); return r` },
+  { name: 'arrow body on the line after the arrow, with temporaries', body: `const o = { p: 1 }; const k = (q) =>\n  q.p++; const m = (q) =>\n\n  (q.p += 2, q.p); return [k(o), m(o), o.p]` },
   { name: 'closures capturing loop variables', body: `const fs = []; for (let i = 0; i < 3; i++) fs.push(() => i * 10); let n = 0; return [fs.map(f => f()), (() => { n += 2; return n })()]` },
   { name: 'conditional expressions', body: `const r = []; for (const v of [0, 1, -1, NaN]) r.push(v ? v * 2 : v - 1, v > 0 ? 'pos' : v < 0 ? 'neg' : 'zero'); return r` },
   { name: 'nested logical in tests', body: `const r = []; for (const [a, b, c] of [[0, 1, 0], [1, 0, 1], [1, 1, 0], [0, 0, 0]]) { if (a && (b || !c)) r.push('x'); else r.push('y'); r.push(!(a || b) ? 1 : 2, (a && b) || c); } return r` },

@@ -60,7 +60,7 @@ describe('emitted shapes', () => {
     const out = body('var __zy$1; function f() { "use strict"; return g()[k()] += 1; } const h = () => g().p++; class C { x = g().q--; } function d(a = g()[0]++) {}');
     expect(out).toBe(
       'var __zy$1; function f() { "use strict"; var __zy$2; return (__zy$2 = g(), __zy$2[k()] = __zy.add(__zy$2[k()], 1)); }'.replace('__zy$2[k()] = __zy.add(__zy$2[k()], 1)', '__zy$3 = k(), __zy$2[__zy$3] = __zy.add(__zy$2[__zy$3], 1)').replace('var __zy$2;', 'var __zy$2, __zy$3;') +
-        ' const h = () => { var __zy$4, __zy$5; return  (__zy$4 = g(), __zy$5 = __zy.numeric(__zy$4.p), __zy$4.p = __zy.inc(__zy$5), __zy$5); };' +
+        ' const h = () => { var __zy$4, __zy$5; return ( (__zy$4 = g(), __zy$5 = __zy.numeric(__zy$4.p), __zy$4.p = __zy.inc(__zy$5), __zy$5)); };' +
         ' class C { x = (() => { var __zy$6, __zy$7; return (__zy$6 = g(), __zy$7 = __zy.numeric(__zy$6.q), __zy$6.q = __zy.dec(__zy$7), __zy$7); })(); }' +
         ' function d(a = (() => { var __zy$8, __zy$9; return (__zy$8 = g(), __zy$9 = __zy.numeric(__zy$8[0]), __zy$8[0] = __zy.inc(__zy$9), __zy$9); })()) {}',
     );
