@@ -6,8 +6,24 @@ import type { Editor } from './edit.js';
 import type { ScopeInfo } from './scope.js';
 import type { Temporaries } from './temporaries.js';
 
+/** Per-file choices of the rewrite pass. */
+export interface RewriteOptions {
+  /**
+   * Emit the plain-number fast path of arithmetic, comparisons, updates and
+   * compound assignments inline at each site (`typeof a === "number" && … ? a * b : __zy.mul(a, b)`),
+   * so that every site has its own V8 type feedback.
+   */
+  readonly inlineFastPaths: boolean;
+  /**
+   * Whether an inline fast path may declare temporaries at program level
+   * (not in a function source, whose program is only a wrapper).
+   */
+  readonly programTemps: boolean;
+}
+
 export interface RewriteContext {
   readonly ed: Editor;
+  readonly options: RewriteOptions;
   readonly scope: ScopeInfo;
   readonly temps: Temporaries;
   /** Ancestors of the node being rewritten, root first; the last one is its parent. */
@@ -17,7 +33,9 @@ export interface RewriteContext {
 /**
  * One construct's rewrite: `test` decides (cheaply, syntactically) whether the
  * node needs it, `rewrite` edits the source. Rewriters run bottom-up, so a
- * node's children are already rewritten when its own rewriter runs.
+ * node's children are already rewritten when its own rewriter runs. The
+ * first rewriter in the list whose `test` accepts a node is the only one that
+ * rewrites it.
  */
 export interface Rewriter {
   readonly name: string;

@@ -51,6 +51,12 @@ export class Editor {
     this.firstInsert.set(node.start, text);
   }
 
+  /** Replace the source between two offsets (no node boundary inside may carry edits). */
+  overwrite(start: number, end: number, text: string): void {
+    this.s.overwrite(start, end, text);
+    this.firstInsert.set(start, text);
+  }
+
   /** Replace the operator token spelled `op` found between offsets `from` and `to`. */
   replaceToken(from: number, to: number, op: string, text: string): void {
     const tok = findToken(this.tokens, from, to, op, this.code);

@@ -2,15 +2,16 @@
  * zygote-ts/transform: the source transform that makes ordinary JavaScript
  * differentiable. Numeric operators, comparisons, truthiness tests, `typeof`
  * and references to the global `Math`/`Number`/`isNaN`/`isFinite` become
- * calls into the runtime object `__zy`, whose fast path on plain numbers is
- * the plain operator.
+ * calls into the runtime object `__zy`. Arithmetic, comparisons, updates and
+ * compound assignments keep their plain-number fast path inline at the site,
+ * so code that never sees a traced number runs as plain code.
  *
  * @example
  * ```ts
  * import { transform } from 'zygote-ts/transform';
- * const { code } = transform('export const f = (x) => 3 * x ** 2;');
+ * const { code } = transform('export const f = (x) => x * x;');
  * // import { __zy } from "zygote-ts/runtime"; …
- * // export const f = (x) => __zy.mul(3 , __zy.pow(x , 2));
+ * // export const f = (x) => (typeof x === "number" ? x * x : __zy.mul(x, x));
  * ```
  */
 import { createRequire } from 'node:module';
@@ -50,7 +51,18 @@ export interface TransformOptions {
   sourceMap?: boolean;
   /** Parse goal; `'auto'` (default) tries module, then script. */
   sourceType?: 'module' | 'script' | 'auto';
+  /**
+   * Emit the plain-number fast path of `+ - * / % **`, `< <= > >=`, `++`/`--`
+   * and arithmetic compound assignments on local variables inline at each
+   * site: `(typeof a === "number" && typeof b === "number" ? a * b : __zy.mul(a, b))`.
+   * Each site then has its own V8 type feedback instead of sharing the
+   * runtime function's. Default {@link DEFAULT_INLINE_FAST_PATHS}.
+   */
+  inlineFastPaths?: boolean;
 }
+
+/** Default of {@link TransformOptions.inlineFastPaths}. */
+export const DEFAULT_INLINE_FAST_PATHS = true;
 
 /** Result of {@link transform}. */
 export interface TransformResult {
@@ -91,7 +103,7 @@ function hasIgnorePragma(parsed: Parsed): boolean {
  * @example
  * ```ts
  * import { transform } from 'zygote-ts/transform';
- * const out = transform('if (x) y = -x * 2;', { runtime: { kind: 'global' } });
+ * const out = transform('if (x) y = -x * 2;', { runtime: { kind: 'global' }, inlineFastPaths: false });
  * out.code;    // 'var __zy = globalThis[…]; … if (__zy.truthy(x)) y = __zy.mul(__zy.neg(x) , 2);'
  * out.changed; // true
  * ```
@@ -100,7 +112,7 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
   const unchanged: TransformResult = { code, map: null, changed: false };
   const parsed = parse(code, options.sourceType ?? 'auto');
   if (isAlreadyRewritten(code, parsed) || hasIgnorePragma(parsed)) return unchanged;
-  const result = rewriteProgram(code, parsed);
+  const result = rewriteProgram(code, parsed, { inlineFastPaths: options.inlineFastPaths ?? DEFAULT_INLINE_FAST_PATHS, programTemps: true });
   const { ed } = result;
   if (!ed.s.hasChanged()) return unchanged;
   const binding: RuntimeBinding = looksCommonJs(parsed, result.scope)
@@ -134,7 +146,7 @@ export interface TransformTsOptions extends Omit<TransformOptions, 'filename' | 
  * ```ts
  * import { transformTs } from 'zygote-ts/transform';
  * const out = transformTs('export const sq = (x: number): number => x * x;', 'sq.ts');
- * out.code; // '… export const sq = (x) => __zy.mul(x , x); …'
+ * out.code; // '… export const sq = (x) => (typeof x === "number" ? x * x : __zy.mul(x, x)); …'
  * ```
  */
 export function transformTs(code: string, filename: string, options: TransformTsOptions = {}): TransformResult {
@@ -222,9 +234,9 @@ function parseFunctionSource(src: string): FunctionParse {
  * const f = new Function('__zy', 'return (' + src + ')')(__zy);
  * ```
  */
-export function transformFunctionSource(src: string): string {
+export function transformFunctionSource(src: string, options: Pick<TransformOptions, 'inlineFastPaths'> = {}): string {
   const { parsed, code, kind } = parseFunctionSource(src);
-  const result = rewriteProgram(code, parsed);
+  const result = rewriteProgram(code, parsed, { inlineFastPaths: options.inlineFastPaths ?? DEFAULT_INLINE_FAST_PATHS, programTemps: false });
   const stmt = parsed.ast.body[0];
   if (!stmt || stmt.type !== 'ExpressionStatement') throw new Error('zygote-ts: not a function source');
   if (result.programTemps.length > 0) throw new Error('zygote-ts: unexpected program-level temporaries in a function source');

@@ -5,24 +5,32 @@
  */
 import type * as acorn from 'acorn';
 import { children, type Node } from './ast.js';
-import type { RewriteContext, Rewriter } from './context.js';
+import type { RewriteContext, RewriteOptions, Rewriter } from './context.js';
 import { Editor } from './edit.js';
 import type { Parsed } from './parse.js';
 import { rewriteCompoundAssignment, rewriteUpdate } from './rewrite-assign.js';
 import { rewriteGlobals } from './rewrite-globals.js';
+import { rewriteBinaryInline, rewriteCompoundInline, rewriteUpdateInline } from './rewrite-inline.js';
 import { rewriteBinary, rewriteNot, rewriteTypeof, rewriteUnaryNumeric } from './rewrite-operators.js';
 import { rewriteLogical, rewriteSwitch, rewriteTests } from './rewrite-truthiness.js';
 import { analyzeScopes, type ScopeInfo } from './scope.js';
 import { Temporaries, type TargetKind } from './temporaries.js';
 
-/** Every construct's rewrite, applied in this order to each node (after its children). */
+/**
+ * Every construct's rewrite, tried in this order on each node (after its
+ * children); the first whose test accepts the node rewrites it. The inline
+ * fast paths come before the plain runtime calls they specialise.
+ */
 export const REWRITERS: readonly Rewriter[] = [
   rewriteGlobals,
+  rewriteBinaryInline,
   rewriteBinary,
   rewriteUnaryNumeric,
   rewriteNot,
   rewriteTypeof,
+  rewriteUpdateInline,
   rewriteUpdate,
+  rewriteCompoundInline,
   rewriteCompoundAssignment,
   rewriteLogical,
   rewriteTests,
@@ -47,12 +55,12 @@ function hasStatementList(node: Node): boolean {
   return node.type === 'Program' || node.type === 'BlockStatement' || node.type === 'StaticBlock' || node.type === 'SwitchCase';
 }
 
-export function rewriteProgram(code: string, parsed: Parsed): RewriteResult {
+export function rewriteProgram(code: string, parsed: Parsed, options: RewriteOptions): RewriteResult {
   const ed = new Editor(code, parsed.tokens);
   const scope = analyzeScopes(parsed.ast, parsed.sourceType);
   const temps = new Temporaries(ed, scope.allNames);
   const ancestors: Node[] = [];
-  const ctx: RewriteContext = { ed, scope, temps, ancestors };
+  const ctx: RewriteContext = { ed, options, scope, temps, ancestors };
   let programTemps: string[] = [];
 
   /** Hoist-target kind of `node` given its parent, when it opens one. */
@@ -81,7 +89,12 @@ export function rewriteProgram(code: string, parsed: Parsed): RewriteResult {
       for (const child of children(node)) visit(child, childParams);
     }
     ancestors.pop();
-    for (const r of REWRITERS) if (r.test(node, ctx)) r.rewrite(node, ctx);
+    for (const r of REWRITERS) {
+      if (r.test(node, ctx)) {
+        r.rewrite(node, ctx);
+        break;
+      }
+    }
     if (hasStatementList(node)) guardStatements(node, ed);
     if (kind) {
       const names = temps.pop();

@@ -1,8 +1,8 @@
 /**
  * Function-scoped temporaries (`__zy$N`) for rewrites that must evaluate an
- * object or key once (compound assignment and updates on non-trivial member
- * expressions). Each temporary is declared with `var` in the nearest hoist
- * target:
+ * object, key or operand once (compound assignment and updates on non-trivial
+ * member expressions, postfix values, the operands of inline fast paths). Each
+ * temporary is declared with `var` in the nearest hoist target:
  * - a function / program / class static block body: `var __zy$1, __zy$2;`
  *   after the directive prologue;
  * - an arrow with an expression body: the body becomes `{ var …; return (…); }`;
@@ -44,6 +44,11 @@ export class Temporaries {
 
   push(kind: TargetKind, node: Node): void {
     this.stack.push({ kind, node, names: [] });
+  }
+
+  /** Kind of the innermost hoist target (where {@link fresh} would declare). */
+  get kind(): TargetKind | undefined {
+    return this.stack[this.stack.length - 1]?.kind;
   }
 
   /** A fresh temporary declared in the innermost target. */

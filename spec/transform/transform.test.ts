@@ -11,17 +11,18 @@ import {
   transformTs,
 } from '../../lib/transform/index.js';
 import { decodeMappings } from '../../lib/transform/sourcemap.js';
+import { __zy as zyRuntime, derivative, gradient } from '../../lib/index.js';
 
 const G = { runtime: { kind: 'global' as const }, sourceMap: false };
-/** Rewritten body without the prologue. */
-function body(code: string, sourceType: 'module' | 'script' = 'module'): string {
-  const out = transform(code, { ...G, sourceType, runtime: { kind: 'import', specifier: 'rt' } }).code;
+/** Rewritten body without the prologue (program-level temporaries, `var …;`, stay in). */
+function body(code: string, options: { sourceType?: 'module' | 'script'; inlineFastPaths?: boolean } = {}): string {
+  const out = transform(code, { ...G, sourceType: 'module', ...options, runtime: { kind: 'import', specifier: 'rt' } }).code;
   const marker = '/*zygote-ts:rewritten*/ ';
   const at = out.indexOf(marker);
   return at < 0 ? out : out.slice(at + marker.length);
 }
 
-describe('emitted shapes', () => {
+describe('emitted shapes without inline fast paths (inlineFastPaths: false)', () => {
   it.each([
     ['a + b;', '__zy.add(a , b);'],
     ['a ** b * c;', '__zy.mul(__zy.pow(a , b) , c);'],
@@ -48,7 +49,7 @@ describe('emitted shapes', () => {
     ['typeof u;', 'typeof u === "object" ? __zy.typeOf(u) : typeof u;'],
     ['let k; v = typeof k;', 'let k; v = __zy.typeOf( k);'],
   ])('%s', (input, expected) => {
-    expect(body(input)).toBe(expected);
+    expect(body(input, { inlineFastPaths: false })).toBe(expected);
   });
 
   it('keeps a file-local Math, Number, isNaN', () => {
@@ -67,8 +68,63 @@ describe('emitted shapes', () => {
   });
 
   it('guards against ASI when a statement now starts with a parenthesis', () => {
+    expect(body('let x, a\n;(x++).toString()')).toContain(';((typeof x === "number" ? x++ :');
     expect(body('a\n;(x++).toString()')).toContain(';((__zy$1 = __zy.numeric(x)');
     expect(body('let a = b\n++c')).toBe('let a = b\nc = __zy.inc(c)');
+  });
+});
+
+const T = (n: string): string => `typeof ${n} === "number"`;
+
+describe('emitted shapes with inline fast paths (the default)', () => {
+  it.each([
+    // Names and number literals: the original expression stays in place as the fast path.
+    ['let a, b; a * b;', `let a, b; ${T('a')} && ${T('b')} ? a * b : __zy.mul(a, b);`],
+    ['let i; v = i + 1; w = 2 ** i; i ** i;', `let i; v = (${T('i')} ? i + 1 : __zy.add(i, 1)); w = (${T('i')} ? 2 ** i : __zy.pow(2, i)); ${T('i')} ? i ** i : __zy.pow(i, i);`],
+    ['let a, b; if (a < b) f(); c = a >= 1 ? 1 : 2;', `let a, b; if ((${T('a')} && ${T('b')} ? a < b : __zy.lt(a, b))) f(); c = (${T('a')} ? a >= 1 : __zy.ge(a, 1)) ? 1 : 2;`],
+    ['let x; (-1) ** x; x - -1;', `let x; ${T('x')} ? (-1) ** x : __zy.pow(-1, x); ${T('x')} ? x - -1 : __zy.sub(x, -1);`],
+    // Any other operand is evaluated once, in order, into a temporary (a name too, when the other side is not a name).
+    ['let x; f() * x;', `var __zy$1, __zy$2; let x; __zy$1 = f() , __zy$2 = x, ${T('__zy$1')} && ${T('__zy$2')} ? __zy$1 * __zy$2 : __zy.mul(__zy$1, __zy$2);`],
+    ['let x; v = x < o.n;', `var __zy$1, __zy$2; let x; v = (__zy$1 = x , __zy$2 = o.n, ${T('__zy$1')} && ${T('__zy$2')} ? __zy$1 < __zy$2 : __zy.lt(__zy$1, __zy$2));`],
+    ['v = 2*f(); w = f()/2; (-1) ** f();', `var __zy$1, __zy$2, __zy$3; v = (__zy$1 = f(), ${T('__zy$1')} ? 2 * __zy$1 : __zy.mul(2, __zy$1)); w = (__zy$2 = f(), ${T('__zy$2')} ? __zy$2 / 2 : __zy.div(__zy$2, 2)); __zy$3 = f(), ${T('__zy$3')} ? (-1) ** __zy$3 : __zy.pow(-1, __zy$3);`],
+    ['(a, b) + (c);', `var __zy$1, __zy$2; __zy$1 = (a, b) , __zy$2 = (c), ${T('__zy$1')} && ${T('__zy$2')} ? __zy$1 + __zy$2 : __zy.add(__zy$1, __zy$2);`],
+    ['let a, b; v = a * b + 1;', `var __zy$1; let a, b; v = (__zy$1 = (${T('a')} && ${T('b')} ? a * b : __zy.mul(a, b)) , ${T('__zy$1')} ? __zy$1 + 1 : __zy.add(__zy$1, 1));`],
+    // A free identifier may be undeclared or an accessor: read once, into a temporary.
+    ['u * 2;', `var __zy$1; __zy$1 = u , ${T('__zy$1')} ? __zy$1 * 2 : __zy.mul(__zy$1, 2);`],
+    // Updates and compound assignments on declared names.
+    ['let i; i++; --i; for (;; i++);', `let i; i = ${T('i')} ? i + 1 : __zy.inc(i); i = ${T('i')} ? i - 1 : __zy.dec(i); for (;; (i = ${T('i')} ? i + 1 : __zy.inc(i)));`],
+    ['let i; v = i++; w = ++i;', `var __zy$1; let i; v = (${T('i')} ? i++ : (__zy$1 = __zy.numeric(i), i = __zy.inc(__zy$1), __zy$1)); w = (i = ${T('i')} ? i + 1 : __zy.inc(i));`],
+    ['let s, i; s += i; s *= 2; s-=-1;', `let s, i; s = ${T('s')} && ${T('i')} ? s + i : __zy.add(s, i); s = ${T('s')} ? s * 2 : __zy.mul(s, 2); s = ${T('s')} ? s - -1 : __zy.sub(s, -1);`],
+    ['let s; v = s -= f();', `var __zy$1, __zy$2; let s; v = (__zy$1 = s, __zy$2 = f(), s = ${T('__zy$1')} && ${T('__zy$2')} ? __zy$1 - __zy$2 : __zy.sub(__zy$1, __zy$2));`],
+    // Never numbers, other operators, free or member targets: runtime calls as before.
+    ['let x; x * "s"; x + 1n; x + `t${1}`; "a" + x; x + !x; x | 1; x === 1; -x;', 'let x; __zy.mul(x , "s"); __zy.add(x , 1n); __zy.add(x , `t${1}`); __zy.add("a" , x); __zy.add(x , !__zy.truthy(x)); __zy.bor(x , 1); __zy.seq(x , 1); __zy.neg(x);'],
+    ['u++; u += 1; o.p += 1; let x; x |= 1;', 'u = __zy.inc(u); u = __zy.add(u, 1); o.p = __zy.add(o.p, 1); let x; x = __zy.bor(x, 1);'],
+    // Field initializers and parameter defaults inline names only (a temporary there would need a closure).
+    ['let a; class C { p = a * a; q = a.b * 2; } function d(p = a * 2, q = f() * 2) {}', `let a; class C { p = (${T('a')} ? a * a : __zy.mul(a, a)); q = __zy.mul(a.b , 2); } function d(p = (${T('a')} ? a * 2 : __zy.mul(a, 2)), q = __zy.mul(f() , 2)) {}`],
+    // Arrow expression bodies get a block for their temporaries.
+    ['let a; g = (x) =>\n  x.p * a;', `let a; g = (x) => { var __zy$1, __zy$2; return (\n  (__zy$1 = x.p , __zy$2 = a, ${T('__zy$1')} && ${T('__zy$2')} ? __zy$1 * __zy$2 : __zy.mul(__zy$1, __zy$2))); };`],
+  ])('%s', (input, expected) => {
+    expect(body(input)).toBe(expected);
+  });
+
+  it('is an option of transform and transformFunctionSource', () => {
+    expect(body('let a, b; a * b;', { inlineFastPaths: false })).toBe('let a, b; __zy.mul(a , b);');
+    expect(transformFunctionSource('(a) => a * 2', { inlineFastPaths: false })).toBe('(a) => __zy.mul(a , 2)');
+    expect(transformFunctionSource('(a) => a * 2')).toBe(`(a) => (${T('a')} ? a * 2 : __zy.mul(a, 2))`);
+  });
+
+  it('takes no program-level temporaries in a function source (its program is a wrapper)', () => {
+    expect(transformFunctionSource('[k.n * 2](x) { return x.p * 2 }')).toBe(
+      `((o) => o[Reflect.ownKeys(o)[0]])({[__zy.mul(k.n , 2)](x) { var __zy$1; return (__zy$1 = x.p , ${T('__zy$1')} ? __zy$1 * 2 : __zy.mul(__zy$1, 2)) }\n})`,
+    );
+  });
+
+  it('keeps the fast path in place, so the source map points into it', () => {
+    const out = transform('let a, b;\nexport const v = a * b;\n', { runtime: { kind: 'import', specifier: 'rt' } });
+    const lines = out.code.split('\n');
+    const col = lines[1]!.indexOf('? a * b');
+    const seg = decodeMappings(out.map!.mappings)[1]!.find((s) => s[0] === col + 2);
+    expect(seg?.slice(2, 4)).toEqual([1, 'export const v = '.length]);
   });
 });
 
@@ -165,6 +221,35 @@ describe('function sources', () => {
     expect(run('[Symbol.iterator](x) { return x ** 2 }', 3)).toBe(9);
     expect(run('o => o.p++', { p: 1 })).toBe(1);
     expect(transformFunctionSource('() => 1')).toBe('() => 1');
+  });
+
+  it('differentiates through inline fast paths as through runtime calls', () => {
+    const src = `function (x, y) {
+      let s = 0;
+      for (let i = 0; i < 3; i++) { s += x * y; s -= i; s += 2; }
+      let t = x; t++; ++t; t *= y; t **= 2; t /= x; t %= 1000; t -= y; const old = t--;
+      const c = x < y ? x * x : y ** 3;
+      let k = 0; while (k <= x) k++;
+      const m = (x >= 1 ? 2 * x : 0) + (y > x ? y / x : x - y) + old * 0.5;
+      return s + t + c + k * x + m + x % 0.7 + (1 - x) ** 2;
+    }`;
+    const compile = (inlineFastPaths: boolean) =>
+      new Function('__zy', `return (${transformFunctionSource(src, { inlineFastPaths })});`)(zyRuntime) as (x: number, y: number) => number;
+    const plain = new Function(`return (${src});`)() as (x: number, y: number) => number;
+    const inline = compile(true);
+    const calls = compile(false);
+    for (const [x, y] of [[1.3, 2.1], [2.5, 0.4], [0.2, 0.3]] as const) {
+      const gi = gradient(inline, x, y);
+      const gc = gradient(calls, x, y);
+      expect(inline(x, y)).toBe(plain(x, y));
+      expect(gi).toEqual(gc);
+      const h = 1e-6;
+      expect(gi[0]).toBeCloseTo((plain(x + h, y) - plain(x - h, y)) / (2 * h), 4);
+      expect(gi[1]).toBeCloseTo((plain(x, y + h) - plain(x, y - h)) / (2 * h), 4);
+      // Nested: the inline tests see traced numbers of an outer tape too.
+      expect(derivative((u: number) => derivative((v: number) => inline(v, u), x), y)).toBeCloseTo(
+        derivative((u: number) => derivative((v: number) => calls(v, u), x), y), 10);
+    }
   });
 
   it('finds free variables', () => {

@@ -1,0 +1,241 @@
+/**
+ * Inline fast paths. The runtime's entries (`__zy.mul`, …) test for two plain
+ * numbers first, but one shared function serves every site of the program, so
+ * V8's type feedback for it is merged across the whole program. Emitting the
+ * test at the site instead gives each site its own feedback, and a site that
+ * only ever sees numbers compiles to the plain operator:
+ *
+ * - both operands are names or number literals:
+ *   `a * b` → `(typeof a === "number" && typeof b === "number" ? a * b : __zy.mul(a, b))`,
+ *   `i + 1` → `(typeof i === "number" ? i + 1 : __zy.add(i, 1))`
+ *   (the original `a * b` stays in place, so the source map is exact);
+ * - otherwise each operand is evaluated once, left to right, into a
+ *   temporary before anything is tested:
+ *   `f() * g` → `(__zy$1 = f() , __zy$2 = g, typeof __zy$1 === "number" && typeof __zy$2 === "number" ? __zy$1 * __zy$2 : __zy.mul(__zy$1, __zy$2))`;
+ * - `x++` → `x = typeof x === "number" ? x + 1 : __zy.inc(x)`; a postfix whose
+ *   value is used keeps the native `x++` on numbers;
+ * - `x += y` → `x = typeof x === "number" && typeof y === "number" ? x + y : __zy.add(x, y)`.
+ *
+ * Only `+ - * / % **` and `< <= > >=` are inlined: on anything but two
+ * numbers (strings, BigInt, Dates, `valueOf` objects, traced numbers) the
+ * runtime call runs, exactly as without inlining.
+ *
+ * "Names" are identifiers declared in the file and not inside `with`: reading
+ * them has no side effect, so the test may read them again. A free identifier
+ * (a global, possibly undeclared or an accessor) is read once into a
+ * temporary, so it throws its `ReferenceError` or runs its getter exactly once.
+ *
+ * Temporaries are only taken where a function, arrow, static block or
+ * program declares them: a class field initializer or parameter default that
+ * would need one keeps the plain runtime call rather than being wrapped in a
+ * closure.
+ */
+import type * as acorn from 'acorn';
+import { isConstantNumber, type Node } from './ast.js';
+import type { RewriteContext, Rewriter } from './context.js';
+import { isStatementExpression, valueUnused } from './context.js';
+import { findToken } from './parse.js';
+import { BINARY_METHODS } from './rewrite-operators.js';
+
+/** Binary operators whose number fast path is inlined. */
+export const INLINE_BINARY: ReadonlySet<string> = new Set(['+', '-', '*', '/', '%', '**', '<', '<=', '>', '>=']);
+
+/** Compound assignments inlined on identifiers (the operator without `=`). */
+const INLINE_COMPOUND: ReadonlySet<string> = new Set(['+=', '-=', '*=', '/=', '%=', '**=']);
+
+/**
+ * How an operand takes part in the inline test:
+ * - `number`: a number literal (possibly under `-`/`+`), never tested;
+ * - `name`: a declared identifier, tested and re-read in place;
+ * - `value`: anything else, evaluated once into a temporary;
+ * - `never`: syntactically never a number (string, BigInt, template, `typeof`,
+ *   object…): the fast path could never be taken, so the site is not inlined.
+ */
+type OperandKind = 'number' | 'name' | 'value' | 'never';
+
+function isBigIntConstant(node: Node): boolean {
+  const lit = node.type === 'UnaryExpression' ? node.argument : node;
+  return lit.type === 'Literal' && typeof lit.bigint === 'string';
+}
+
+function operandKind(node: Node, ctx: RewriteContext): OperandKind {
+  if (isConstantNumber(node)) return isBigIntConstant(node) ? 'never' : 'number';
+  switch (node.type) {
+    case 'Identifier':
+      return ctx.scope.isDeclared(node) && !ctx.scope.withRefs.has(node) ? 'name' : 'value';
+    case 'Literal':
+    case 'TemplateLiteral':
+    case 'ArrayExpression':
+    case 'ObjectExpression':
+    case 'FunctionExpression':
+    case 'ArrowFunctionExpression':
+    case 'ClassExpression':
+      return 'never';
+    case 'UnaryExpression':
+      return node.operator === 'typeof' || node.operator === 'void' || node.operator === '!' || node.operator === 'delete' ? 'never' : 'value';
+    default:
+      return 'value';
+  }
+}
+
+/** Whether the innermost hoist target can declare a temporary without wrapping code in a closure. */
+function tempsAvailable(ctx: RewriteContext): boolean {
+  switch (ctx.temps.kind) {
+    case 'function':
+    case 'arrow-expression':
+    case 'static-block':
+      return true;
+    case 'program':
+      return ctx.options.programTemps;
+    default:
+      return false;
+  }
+}
+
+/** Parentheses around a replacement of `node`, unless it is a statement's whole expression. */
+function bracket(node: Node, ctx: RewriteContext): [string, string] {
+  return isStatementExpression(node, ctx) ? ['', ''] : ['(', ')'];
+}
+
+/** Spelling of a number-literal operand; `(-1) ** x` needs its parentheses where it is the left of `**`. */
+function numberText(node: Node, ctx: RewriteContext, leftOfPow = false): string {
+  const text = ctx.ed.original(node);
+  return leftOfPow && node.type === 'UnaryExpression' ? `(${text})` : text;
+}
+
+/** A space after an operator being re-spelled, unless the source already has one there. */
+function gapAfter(pos: number, ctx: RewriteContext): string {
+  return /\s/.test(ctx.ed.code[pos] ?? '') ? '' : ' ';
+}
+
+function typeTest(names: readonly (string | null)[]): string {
+  const unique = [...new Set(names.filter((n): n is string => n !== null))];
+  return unique.map((n) => `typeof ${n} === "number"`).join(' && ');
+}
+
+interface BinaryPlan {
+  left: OperandKind;
+  right: OperandKind;
+  temps: boolean;
+}
+
+function planBinary(node: Node, ctx: RewriteContext): BinaryPlan | null {
+  if (!ctx.options.inlineFastPaths || node.type !== 'BinaryExpression' || !INLINE_BINARY.has(node.operator)) return null;
+  if (node.left.type === 'PrivateIdentifier') return null;
+  const left = operandKind(node.left, ctx);
+  const right = operandKind(node.right, ctx);
+  if (left === 'never' || right === 'never') return null;
+  if (left === 'number' && right === 'number') return null; // constant folding stays native
+  const temps = left === 'value' || right === 'value';
+  if (temps && !tempsAvailable(ctx)) return null;
+  return { left, right, temps };
+}
+
+export const rewriteBinaryInline: Rewriter = {
+  name: 'binary-inline',
+  test: (node, ctx) => planBinary(node, ctx) !== null,
+  rewrite(node, ctx) {
+    const plan = planBinary(node, ctx);
+    if (!plan || node.type !== 'BinaryExpression') return;
+    const { ed } = ctx;
+    const { left, right, operator } = node as acorn.BinaryExpression & { left: Node };
+    const method = BINARY_METHODS[operator]!;
+    const [open, close] = bracket(node, ctx);
+    if (!plan.temps) {
+      // Names and literals only: the original `a * b` stays in place as the fast path.
+      const l = ed.original(left);
+      const r = ed.original(right);
+      ed.prefix(node.start, `${open}${typeTest([plan.left === 'name' ? l : null, plan.right === 'name' ? r : null])} ? `);
+      ed.suffix(node.end, ` : __zy.${method}(${l}, ${r})${close}`);
+      return;
+    }
+    // Every operand that is not a literal goes into a temporary, in order; the
+    // operands' (already rewritten) text stays in place.
+    const tok = findToken(ed.tokens, left.end, right.start, operator, ed.code);
+    const l = plan.left === 'number' ? numberText(left, ctx) : ctx.temps.fresh();
+    const r = plan.right === 'number' ? numberText(right, ctx) : ctx.temps.fresh();
+    const fast = `${plan.left === 'number' ? numberText(left, ctx, operator === '**') : l} ${operator} ${r}`;
+    const tail = `${typeTest([plan.left === 'number' ? null : l, plan.right === 'number' ? null : r])} ? ${fast} : __zy.${method}(${l}, ${r})${close}`;
+    if (plan.left === 'number') {
+      ed.overwrite(node.start, tok.end, `${open}${r} =${gapAfter(tok.end, ctx)}`);
+      ed.suffix(node.end, `, ${tail}`);
+    } else if (plan.right === 'number') {
+      ed.prefix(node.start, `${open}${l} = `);
+      ed.overwrite(tok.start, node.end, `, ${tail}`);
+    } else {
+      ed.prefix(node.start, `${open}${l} = `);
+      ed.replaceToken(tok.start, tok.end, operator, `, ${r} =${gapAfter(tok.end, ctx)}`);
+      ed.suffix(node.end, `, ${tail}`);
+    }
+  },
+};
+
+/** A declared identifier outside `with`: its reads and writes have no side effects beyond the variable. */
+function isLocalName(node: Node, ctx: RewriteContext): node is acorn.Identifier {
+  return node.type === 'Identifier' && ctx.scope.isDeclared(node) && !ctx.scope.withRefs.has(node);
+}
+
+/**
+ * `++x`/`x++` on a declared identifier:
+ * `x = typeof x === "number" ? x + 1 : __zy.inc(x)`; a postfix whose value is
+ * used: `(typeof x === "number" ? x++ : (__zy$1 = __zy.numeric(x), x = __zy.inc(__zy$1), __zy$1))`.
+ */
+export const rewriteUpdateInline: Rewriter = {
+  name: 'update-inline',
+  test: (node, ctx) => ctx.options.inlineFastPaths && node.type === 'UpdateExpression' && isLocalName(node.argument, ctx),
+  rewrite(node, ctx) {
+    if (node.type !== 'UpdateExpression' || node.argument.type !== 'Identifier') return;
+    const x = node.argument.name;
+    const [method, sign] = node.operator === '++' ? ['inc', '+'] : ['dec', '-'];
+    const [open, close] = bracket(node, ctx);
+    if (node.prefix || valueUnused(node, ctx)) {
+      ctx.ed.replace(node, `${open}${x} = typeof ${x} === "number" ? ${x} ${sign} 1 : __zy.${method}(${x})${close}`);
+      return;
+    }
+    const old = ctx.temps.fresh();
+    ctx.ed.replace(node, `(typeof ${x} === "number" ? ${x}${node.operator} : (${old} = __zy.numeric(${x}), ${x} = __zy.${method}(${old}), ${old}))`);
+  },
+};
+
+function planCompound(node: Node, ctx: RewriteContext): OperandKind | null {
+  if (!ctx.options.inlineFastPaths || node.type !== 'AssignmentExpression' || !INLINE_COMPOUND.has(node.operator)) return null;
+  if (!isLocalName(node.left as Node, ctx)) return null;
+  const right = operandKind(node.right, ctx);
+  if (right === 'never') return null;
+  if (right === 'value' && !tempsAvailable(ctx)) return null;
+  return right;
+}
+
+/**
+ * `x += y` on a declared identifier:
+ * `x = typeof x === "number" && typeof y === "number" ? x + y : __zy.add(x, y)`;
+ * with any other right-hand side the old value and the right-hand side are
+ * kept in temporaries first (the right-hand side may assign `x`):
+ * `(__zy$1 = x, __zy$2 = f(), x = typeof __zy$1 === "number" && … ? __zy$1 + __zy$2 : __zy.add(__zy$1, __zy$2))`.
+ */
+export const rewriteCompoundInline: Rewriter = {
+  name: 'compound-inline',
+  test: (node, ctx) => planCompound(node, ctx) !== null,
+  rewrite(node, ctx) {
+    const right = planCompound(node, ctx);
+    if (right === null || node.type !== 'AssignmentExpression' || node.left.type !== 'Identifier') return;
+    const { ed } = ctx;
+    const x = node.left.name;
+    const op = node.operator.slice(0, -1);
+    const method = BINARY_METHODS[op]!;
+    const tok = findToken(ed.tokens, node.left.end, node.right.start, node.operator, ed.code);
+    const [open, close] = bracket(node, ctx);
+    if (right !== 'value') {
+      const r = right === 'name' ? ed.original(node.right) : numberText(node.right, ctx);
+      const tested = right === 'name' ? [x, r] : [x];
+      // The right-hand side stays in place as the fast path's right operand.
+      ed.overwrite(node.start, tok.end, `${open}${x} = ${typeTest(tested)} ? ${x} ${op}${gapAfter(tok.end, ctx)}`);
+      ed.suffix(node.end, ` : __zy.${method}(${x}, ${r})${close}`);
+      return;
+    }
+    const old = ctx.temps.fresh();
+    const rhs = ctx.temps.fresh();
+    ed.overwrite(node.start, tok.end, `${open}${old} = ${x}, ${rhs} =${gapAfter(tok.end, ctx)}`);
+    ed.suffix(node.end, `, ${x} = ${typeTest([old, rhs])} ? ${old} ${op} ${rhs} : __zy.${method}(${old}, ${rhs})${close}`);
+  },
+};
