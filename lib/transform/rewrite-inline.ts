@@ -16,9 +16,11 @@
  *   value is used keeps the native `x++` on numbers;
  * - `x += y` → `x = typeof x === "number" && typeof y === "number" ? x + y : __zy.add(x, y)`.
  *
- * Only `+ - * / % **` and `< <= > >=` are inlined: on anything but two
- * numbers (strings, BigInt, Dates, `valueOf` objects, traced numbers) the
- * runtime call runs, exactly as without inlining.
+ * - `-x` → `(typeof x === "number" ? -x : __zy.neg(x))`, and `+x` likewise.
+ *
+ * Inlined: `+ - * / % **`, `< <= > >=`, `== != === !==` and unary `-`/`+`.
+ * On anything but numbers (strings, BigInt, Dates, `valueOf` objects, traced
+ * numbers) the runtime call runs, exactly as without inlining.
  *
  * "Names" are identifiers declared in the file and not inside `with`: reading
  * them has no side effect, so the test may read them again. A free identifier
@@ -37,15 +39,26 @@ import { isStatementExpression, valueUnused } from './context.js';
 import { findToken } from './parse.js';
 import { BINARY_METHODS } from './rewrite-operators.js';
 
-/** Binary operators whose number fast path is inlined. */
-export const INLINE_BINARY: ReadonlySet<string> = new Set(['+', '-', '*', '/', '%', '**', '<', '<=', '>', '>=']);
+/**
+ * Binary operators whose number fast path is inlined. (Equality against a
+ * constant that is never a number, `x === "a"`, `x == null`, stays native:
+ * such a constant makes the operand `never` below, and `rewriteBinary` leaves
+ * the site alone.)
+ */
+export const INLINE_BINARY: ReadonlySet<string> = new Set([
+  '+', '-', '*', '/', '%', '**', '<', '<=', '>', '>=', '==', '!=', '===', '!==',
+]);
+
+/** Unary operators whose number fast path is inlined (`-x`, `+x`). */
+const INLINE_UNARY: Readonly<Record<string, string>> = { '-': 'neg', '+': 'pos' };
 
 /** Compound assignments inlined on identifiers (the operator without `=`). */
 const INLINE_COMPOUND: ReadonlySet<string> = new Set(['+=', '-=', '*=', '/=', '%=', '**=']);
 
 /**
  * How an operand takes part in the inline test:
- * - `number`: a number literal (possibly under `-`/`+`), never tested;
+ * - `number`: a number literal (possibly under `-`/`+`) or the global `NaN`
+ *   or `Infinity`, never tested;
  * - `name`: a declared identifier, tested and re-read in place;
  * - `value`: anything else, evaluated once into a temporary;
  * - `never`: syntactically never a number (string, BigInt, template, `typeof`,
@@ -62,7 +75,11 @@ function operandKind(node: Node, ctx: RewriteContext): OperandKind {
   if (isConstantNumber(node)) return isBigIntConstant(node) ? 'never' : 'number';
   switch (node.type) {
     case 'Identifier':
-      return ctx.scope.isDeclared(node) && !ctx.scope.withRefs.has(node) ? 'name' : 'value';
+      if (ctx.scope.withRefs.has(node)) return 'value';
+      if (ctx.scope.isDeclared(node)) return 'name';
+      // The global value properties cannot be assigned, redefined or read with side effects.
+      if (node.name === 'NaN' || node.name === 'Infinity') return 'number';
+      return node.name === 'undefined' ? 'never' : 'value';
     case 'Literal':
     case 'TemplateLiteral':
     case 'ArrayExpression':
@@ -167,6 +184,42 @@ export const rewriteBinaryInline: Rewriter = {
       ed.replaceToken(tok.start, tok.end, operator, `, ${r} =${gapAfter(tok.end, ctx)}`);
       ed.suffix(node.end, `, ${tail}`);
     }
+  },
+};
+
+function planUnary(node: Node, ctx: RewriteContext): OperandKind | null {
+  if (!ctx.options.inlineFastPaths || node.type !== 'UnaryExpression' || !(node.operator in INLINE_UNARY)) return null;
+  const arg = operandKind(node.argument, ctx);
+  if (arg === 'never' || arg === 'number') return null; // `-1` stays a literal
+  if (arg === 'value' && !tempsAvailable(ctx)) return null;
+  return arg;
+}
+
+/**
+ * `-x` → `(typeof x === "number" ? -x : __zy.neg(x))`; any other operand is
+ * evaluated once into a temporary: `(__zy$1 = f(), typeof __zy$1 === "number" ? -__zy$1 : __zy.neg(__zy$1))`.
+ */
+export const rewriteUnaryInline: Rewriter = {
+  name: 'unary-inline',
+  test: (node, ctx) => planUnary(node, ctx) !== null,
+  rewrite(node, ctx) {
+    const arg = planUnary(node, ctx);
+    if (arg === null || node.type !== 'UnaryExpression') return;
+    const { ed } = ctx;
+    const { operator, argument } = node;
+    const method = INLINE_UNARY[operator]!;
+    const [open, close] = bracket(node, ctx);
+    if (arg === 'name') {
+      // The original `-x` stays in place as the fast path.
+      const x = ed.original(argument);
+      ed.prefix(node.start, `${open}${typeTest([x])} ? `);
+      ed.suffix(node.end, ` : __zy.${method}(${x})${close}`);
+      return;
+    }
+    const tok = findToken(ed.tokens, node.start, argument.start, operator, ed.code);
+    const t = ctx.temps.fresh();
+    ed.overwrite(tok.start, tok.end, `${open}${t} =${gapAfter(tok.end, ctx)}`);
+    ed.suffix(node.end, `, ${typeTest([t])} ? ${operator}${t} : __zy.${method}(${t})${close}`);
   },
 };
 

@@ -10,7 +10,7 @@ import { Editor } from './edit.js';
 import type { Parsed } from './parse.js';
 import { rewriteCompoundAssignment, rewriteUpdate } from './rewrite-assign.js';
 import { rewriteGlobals } from './rewrite-globals.js';
-import { rewriteBinaryInline, rewriteCompoundInline, rewriteUpdateInline } from './rewrite-inline.js';
+import { rewriteBinaryInline, rewriteCompoundInline, rewriteUnaryInline, rewriteUpdateInline } from './rewrite-inline.js';
 import { rewriteBinary, rewriteNot, rewriteTypeof, rewriteUnaryNumeric } from './rewrite-operators.js';
 import { rewriteLogical, rewriteSwitch, rewriteTests } from './rewrite-truthiness.js';
 import { analyzeScopes, type ScopeInfo } from './scope.js';
@@ -25,6 +25,7 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteGlobals,
   rewriteBinaryInline,
   rewriteBinary,
+  rewriteUnaryInline,
   rewriteUnaryNumeric,
   rewriteNot,
   rewriteTypeof,

@@ -82,6 +82,8 @@ const cases: Case[] = [
   { name: 'inline: getters as operands in a loop', body: `let calls = 0; const o = { get v() { calls++; return calls } }; let s = 0; for (let i = 0; i < o.v / 4; i++) s += o.v * o.v - i; return [s, calls]` },
   { name: 'inline: arrow expression bodies', body: `const a = 3; const f = (o) => o.a * o.b; const g = (x) =>\n  x * 2 + a; const h = (x) => x < a; const k = (x) => (x.n++, x.n * x.n); return [f({ a: 2, b: 5 }), g(4), g('4'), h(1), h('4'), k({ n: 1 })]` },
   { name: 'inline: comparisons of strings, null, undefined and objects', body: `const xs = [1, '2', 'b', null, undefined, NaN, [1], {}, true, -0, 2n]; const r = []; for (const a of xs) for (const b of xs) { try { r.push(a < b, a <= b, a > b, a >= b) } catch (e) { r.push(e.name) } } return r` },
+  { name: 'inline: equality of every kind of value', body: `const xs = [0, -0, 1, NaN, '1', '', null, undefined, true, [1], {}, 1n, Infinity]; const r = []; for (const a of xs) for (const b of xs) r.push(a === b, a !== b, a == b, a != b); const n = NaN; return [r, n === n, n != n]` },
+  { name: 'inline: unary minus and plus', body: `const o = { valueOf() { log('v'); return 4 } }; const xs = [0, -0, 1.5, NaN, '3', '', null, undefined, true, [2], o, 2n, new Date(5), Infinity]; const r = []; for (const x of xs) { try { r.push(-x, +x, - -x, -x * 2) } catch (e) { r.push(e.name) } } const f = (n, v) => (log(n), v); return [r, -f(1, 2), +f(2, '7'), -(f(3, 1), f(4, 2))]` },
   { name: 'inline: sequences and assignments as operands', body: `let a = 1, b = 2; const r = [(a, b) * (b, a), (a = 3) + (b = 4), a * (b += 1), (a += 1) < (b -= 1), a, b]; return r` },
 ];
 

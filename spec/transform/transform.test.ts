@@ -97,7 +97,12 @@ describe('emitted shapes with inline fast paths (the default)', () => {
     ['let s, i; s += i; s *= 2; s-=-1;', `let s, i; s = ${T('s')} && ${T('i')} ? s + i : __zy.add(s, i); s = ${T('s')} ? s * 2 : __zy.mul(s, 2); s = ${T('s')} ? s - -1 : __zy.sub(s, -1);`],
     ['let s; v = s -= f();', `var __zy$1, __zy$2; let s; v = (__zy$1 = s, __zy$2 = f(), s = ${T('__zy$1')} && ${T('__zy$2')} ? __zy$1 - __zy$2 : __zy.sub(__zy$1, __zy$2));`],
     // Never numbers, other operators, free or member targets: runtime calls as before.
-    ['let x; x * "s"; x + 1n; x + `t${1}`; "a" + x; x + !x; x | 1; x === 1; -x;', 'let x; __zy.mul(x , "s"); __zy.add(x , 1n); __zy.add(x , `t${1}`); __zy.add("a" , x); __zy.add(x , !__zy.truthy(x)); __zy.bor(x , 1); __zy.seq(x , 1); __zy.neg(x);'],
+    ['let x; x * "s"; x + 1n; x + `t${1}`; "a" + x; x + !x; x | 1; x == "1"; x + undefined; ~x; -"1";', 'let x; __zy.mul(x , "s"); __zy.add(x , 1n); __zy.add(x , `t${1}`); __zy.add("a" , x); __zy.add(x , !__zy.truthy(x)); __zy.bor(x , 1); __zy.eq(x , "1"); __zy.add(x , undefined); __zy.bnot(x); __zy.neg("1");'],
+    // Equality with numbers and unary minus/plus.
+    ['let x, y; x === y; v = x != 1; x === "a"; x == null;', `let x, y; ${T('x')} && ${T('y')} ? x === y : __zy.seq(x, y); v = (${T('x')} ? x != 1 : __zy.ne(x, 1)); x === "a"; x == null;`],
+    ['let x; -x; v = +x; w = -f(); -1;', `var __zy$1; let x; ${T('x')} ? -x : __zy.neg(x); v = (${T('x')} ? +x : __zy.pos(x)); w = (__zy$1 = f(), ${T('__zy$1')} ? -__zy$1 : __zy.neg(__zy$1)); -1;`],
+    // The global NaN and Infinity are numbers that cannot change.
+    ['let x; x < Infinity; x * NaN; function f(NaN) { return x * NaN }', `let x; ${T('x')} ? x < Infinity : __zy.lt(x, Infinity); ${T('x')} ? x * NaN : __zy.mul(x, NaN); function f(NaN) { return (${T('x')} && ${T('NaN')} ? x * NaN : __zy.mul(x, NaN)) }`],
     ['u++; u += 1; o.p += 1; let x; x |= 1;', 'u = __zy.inc(u); u = __zy.add(u, 1); o.p = __zy.add(o.p, 1); let x; x = __zy.bor(x, 1);'],
     // Field initializers and parameter defaults inline names only (a temporary there would need a closure).
     ['let a; class C { p = a * a; q = a.b * 2; } function d(p = a * 2, q = f() * 2) {}', `let a; class C { p = (${T('a')} ? a * a : __zy.mul(a, a)); q = __zy.mul(a.b , 2); } function d(p = (${T('a')} ? a * 2 : __zy.mul(a, 2)), q = __zy.mul(f() , 2)) {}`],
