@@ -52,11 +52,13 @@ export interface TransformOptions {
   /** Parse goal; `'auto'` (default) tries module, then script. */
   sourceType?: 'module' | 'script' | 'auto';
   /**
-   * Emit the plain-number fast path of `+ - * / % **`, `< <= > >=`, `++`/`--`
-   * and arithmetic compound assignments on local variables inline at each
-   * site: `(typeof a === "number" && typeof b === "number" ? a * b : __zy.mul(a, b))`.
-   * Each site then has its own V8 type feedback instead of sharing the
-   * runtime function's. Default {@link DEFAULT_INLINE_FAST_PATHS}.
+   * Emit the plain-number fast path inline at each site:
+   * `(typeof a === "number" && typeof b === "number" ? a * b : __zy.mul(a, b))`,
+   * for `+ - * / % **`, `< <= > >=`, `== != === !==`, unary `-`/`+`,
+   * `typeof`, calls of the global `Math`'s functions, and `++`/`--` and
+   * arithmetic compound assignments on local variables. Each site then has
+   * its own V8 type feedback instead of sharing the runtime function's.
+   * Default {@link DEFAULT_INLINE_FAST_PATHS}.
    */
   inlineFastPaths?: boolean;
 }

@@ -18,7 +18,12 @@
  *
  * - `-x` → `(typeof x === "number" ? -x : __zy.neg(x))`, and `+x` likewise.
  *
- * Inlined: `+ - * / % **`, `< <= > >=`, `== != === !==` and unary `-`/`+`.
+ * - `typeof x` → `(typeof x === "object" ? __zy.typeOf(x) : typeof x)`;
+ * - `Math.sin(x)` → `(typeof x === "number" ? Math.sin(x) : __zy.Math.sin(x))`
+ *   (calls of the global `Math`'s functions).
+ *
+ * Inlined: `+ - * / % **`, `< <= > >=`, `== != === !==`, unary `-`/`+`,
+ * `typeof` and calls of `Math` functions.
  * On anything but numbers (strings, BigInt, Dates, `valueOf` objects, traced
  * numbers) the runtime call runs, exactly as without inlining.
  *
@@ -37,6 +42,7 @@ import { isConstantNumber, type Node } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
 import { isStatementExpression, valueUnused } from './context.js';
 import { findToken } from './parse.js';
+import { rewriteGlobals } from './rewrite-globals.js';
 import { BINARY_METHODS } from './rewrite-operators.js';
 
 /**
@@ -57,8 +63,8 @@ const INLINE_COMPOUND: ReadonlySet<string> = new Set(['+=', '-=', '*=', '/=', '%
 
 /**
  * How an operand takes part in the inline test:
- * - `number`: a number literal (possibly under `-`/`+`) or the global `NaN`
- *   or `Infinity`, never tested;
+ * - `number`: a number literal (possibly under `-`/`+`), the global `NaN` or
+ *   `Infinity`, or a constant of the global `Math` (`Math.PI`): never tested;
  * - `name`: a declared identifier, tested and re-read in place;
  * - `value`: anything else, evaluated once into a temporary;
  * - `never`: syntactically never a number (string, BigInt, template, `typeof`,
@@ -69,6 +75,17 @@ type OperandKind = 'number' | 'name' | 'value' | 'never';
 function isBigIntConstant(node: Node): boolean {
   const lit = node.type === 'UnaryExpression' ? node.argument : node;
   return lit.type === 'Literal' && typeof lit.bigint === 'string';
+}
+
+const MATH_CONSTANTS: ReadonlySet<string> = new Set(['E', 'LN10', 'LN2', 'LOG10E', 'LOG2E', 'PI', 'SQRT1_2', 'SQRT2']);
+
+/** `Math.PI` and the like on the global `Math`: read-only numbers. */
+function isMathConstant(node: Node, ctx: RewriteContext): boolean {
+  return (
+    node.type === 'MemberExpression' && !node.computed && !node.optional &&
+    node.object.type === 'Identifier' && node.object.name === 'Math' && rewriteGlobals.test(node.object, ctx) &&
+    node.property.type === 'Identifier' && MATH_CONSTANTS.has(node.property.name)
+  );
 }
 
 function operandKind(node: Node, ctx: RewriteContext): OperandKind {
@@ -90,6 +107,8 @@ function operandKind(node: Node, ctx: RewriteContext): OperandKind {
       return 'never';
     case 'UnaryExpression':
       return node.operator === 'typeof' || node.operator === 'void' || node.operator === '!' || node.operator === 'delete' ? 'never' : 'value';
+    case 'MemberExpression':
+      return isMathConstant(node, ctx) ? 'number' : 'value';
     default:
       return 'value';
   }
@@ -142,7 +161,11 @@ function planBinary(node: Node, ctx: RewriteContext): BinaryPlan | null {
   const left = operandKind(node.left, ctx);
   const right = operandKind(node.right, ctx);
   if (left === 'never' || right === 'never') return null;
-  if (left === 'number' && right === 'number') return null; // constant folding stays native
+  if (left === 'number' && right === 'number') {
+    // Two literals: constant folding, left native by `rewriteBinary`. Two numbers
+    // otherwise (`2 * Math.PI`): claimed here and left native too.
+    return isConstantNumber(node.left) && isConstantNumber(node.right) ? null : { left, right, temps: false };
+  }
   const temps = left === 'value' || right === 'value';
   if (temps && !tempsAvailable(ctx)) return null;
   return { left, right, temps };
@@ -158,6 +181,7 @@ export const rewriteBinaryInline: Rewriter = {
     const { left, right, operator } = node as acorn.BinaryExpression & { left: Node };
     const method = BINARY_METHODS[operator]!;
     const [open, close] = bracket(node, ctx);
+    if (plan.left === 'number' && plan.right === 'number') return; // never traced: native
     if (!plan.temps) {
       // Names and literals only: the original `a * b` stays in place as the fast path.
       const l = ed.original(left);
@@ -220,6 +244,118 @@ export const rewriteUnaryInline: Rewriter = {
     const t = ctx.temps.fresh();
     ed.overwrite(tok.start, tok.end, `${open}${t} =${gapAfter(tok.end, ctx)}`);
     ed.suffix(node.end, `, ${typeTest([t])} ? ${operator}${t} : __zy.${method}(${t})${close}`);
+  },
+};
+
+function planTypeof(node: Node, ctx: RewriteContext): OperandKind | null {
+  if (!ctx.options.inlineFastPaths || node.type !== 'UnaryExpression' || node.operator !== 'typeof') return null;
+  // A free identifier may be undeclared (no temporary may read it): `rewriteTypeof` has its own form.
+  if (node.argument.type === 'Identifier' && operandKind(node.argument, ctx) !== 'name') return null;
+  const arg = operandKind(node.argument, ctx);
+  if (arg === 'value' && !tempsAvailable(ctx)) return null;
+  return arg;
+}
+
+/**
+ * `typeof x` → `(typeof x === "object" ? __zy.typeOf(x) : typeof x)` (a traced
+ * number is an object); any other operand is evaluated once into a temporary.
+ * Literals, and operands that are never numbers, keep the native `typeof`.
+ */
+export const rewriteTypeofInline: Rewriter = {
+  name: 'typeof-inline',
+  test: (node, ctx) => planTypeof(node, ctx) !== null,
+  rewrite(node, ctx) {
+    const arg = planTypeof(node, ctx);
+    if (arg === null || arg === 'number' || arg === 'never' || node.type !== 'UnaryExpression') return;
+    const { ed } = ctx;
+    const [open, close] = bracket(node, ctx);
+    if (arg === 'name') {
+      const x = ed.original(node.argument);
+      ed.prefix(node.start, `${open}typeof ${x} === "object" ? __zy.typeOf(${x}) : `);
+      if (close) ed.suffix(node.end, close);
+      return;
+    }
+    const tok = findToken(ed.tokens, node.start, node.argument.start, 'typeof', ed.code);
+    const t = ctx.temps.fresh();
+    ed.overwrite(tok.start, tok.end, `${open}${t} =${gapAfter(tok.end, ctx)}`);
+    ed.suffix(node.end, `, typeof ${t} === "object" ? __zy.typeOf(${t}) : typeof ${t}${close}`);
+  },
+};
+
+/**
+ * Functions of the global `Math` whose runtime version is the native function
+ * on plain numbers (every one but `random`).
+ */
+const MATH_FUNCTIONS: ReadonlySet<string> = new Set([
+  'abs', 'acos', 'acosh', 'asin', 'asinh', 'atan', 'atan2', 'atanh', 'cbrt', 'ceil', 'clz32', 'cos', 'cosh',
+  'exp', 'expm1', 'floor', 'fround', 'hypot', 'imul', 'log', 'log10', 'log1p', 'log2', 'max', 'min', 'pow',
+  'round', 'sign', 'sin', 'sinh', 'sqrt', 'tan', 'tanh', 'trunc',
+]);
+
+interface MathPlan {
+  name: string;
+  args: OperandKind[];
+  temps: boolean;
+}
+
+function planMathCall(node: Node, ctx: RewriteContext): MathPlan | null {
+  if (!ctx.options.inlineFastPaths || node.type !== 'CallExpression' || node.optional) return null;
+  const callee = node.callee;
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.optional) return null;
+  if (callee.object.type !== 'Identifier' || callee.object.name !== 'Math' || !rewriteGlobals.test(callee.object, ctx)) return null;
+  if (callee.property.type !== 'Identifier' || !MATH_FUNCTIONS.has(callee.property.name)) return null;
+  if (node.arguments.length === 0) return null;
+  const args: OperandKind[] = [];
+  for (const a of node.arguments) {
+    if (a.type === 'SpreadElement') return null;
+    const kind = operandKind(a, ctx);
+    if (kind === 'never') return null;
+    args.push(kind);
+  }
+  if (args.every((k) => k === 'number')) return null;
+  const temps = args.includes('value');
+  if (temps && !tempsAvailable(ctx)) return null;
+  return { name: callee.property.name, args, temps };
+}
+
+/**
+ * `Math.f(a, b)` on the global `Math` (already `__zy.Math.f(a, b)`) →
+ * `(typeof a === "number" && typeof b === "number" ? Math.f(a, b) : __zy.Math.f(a, b))`;
+ * when an argument is neither a name nor a number literal, every argument is
+ * evaluated once, in order, into a temporary first.
+ */
+export const rewriteMathCallInline: Rewriter = {
+  name: 'math-call-inline',
+  test: (node, ctx) => planMathCall(node, ctx) !== null,
+  rewrite(node, ctx) {
+    const plan = planMathCall(node, ctx);
+    if (!plan || node.type !== 'CallExpression') return;
+    const { ed } = ctx;
+    const args = node.arguments as Node[];
+    const [open, close] = bracket(node, ctx);
+    if (!plan.temps) {
+      // The runtime call stays in place as the slow path.
+      const texts = args.map((a) => ed.original(a));
+      const tested = texts.map((t, k) => (plan.args[k] === 'name' ? t : null));
+      ed.prefix(node.start, `${open}${typeTest(tested)} ? Math.${plan.name}(${texts.join(', ')}) : `);
+      if (close) ed.suffix(node.end, close);
+      return;
+    }
+    const names = args.map(() => ctx.temps.fresh());
+    const paren = findToken(ed.tokens, node.callee.end, args[0]!.start, '(', ed.code);
+    ed.overwrite(node.start, paren.end, `${open}${names[0]} =${gapAfter(paren.end, ctx)}`);
+    for (let k = 1; k < args.length; k++) {
+      const comma = findToken(ed.tokens, args[k - 1]!.end, args[k]!.start, ',', ed.code);
+      ed.overwrite(comma.start, comma.end, `, ${names[k]} =${gapAfter(comma.end, ctx)}`);
+    }
+    // A trailing comma, then the closing parenthesis of the call.
+    const last = args[args.length - 1]!;
+    const closing = findToken(ed.tokens, node.end - 1, node.end, ')', ed.code);
+    const trailing = ed.tokens.find((t) => t.start >= last.end && t.end <= closing.start && ed.code.slice(t.start, t.end) === ',');
+    if (trailing) ed.overwrite(trailing.start, trailing.end, '');
+    const list = names.join(', ');
+    const tested = names.map((t, k) => (plan.args[k] === 'number' ? null : t));
+    ed.overwrite(closing.start, closing.end, `, ${typeTest(tested)} ? Math.${plan.name}(${list}) : __zy.Math.${plan.name}(${list})${close}`);
   },
 };
 

@@ -10,7 +10,14 @@ import { Editor } from './edit.js';
 import type { Parsed } from './parse.js';
 import { rewriteCompoundAssignment, rewriteUpdate } from './rewrite-assign.js';
 import { rewriteGlobals } from './rewrite-globals.js';
-import { rewriteBinaryInline, rewriteCompoundInline, rewriteUnaryInline, rewriteUpdateInline } from './rewrite-inline.js';
+import {
+  rewriteBinaryInline,
+  rewriteCompoundInline,
+  rewriteMathCallInline,
+  rewriteTypeofInline,
+  rewriteUnaryInline,
+  rewriteUpdateInline,
+} from './rewrite-inline.js';
 import { rewriteBinary, rewriteNot, rewriteTypeof, rewriteUnaryNumeric } from './rewrite-operators.js';
 import { rewriteLogical, rewriteSwitch, rewriteTests } from './rewrite-truthiness.js';
 import { analyzeScopes, type ScopeInfo } from './scope.js';
@@ -28,6 +35,7 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteUnaryInline,
   rewriteUnaryNumeric,
   rewriteNot,
+  rewriteTypeofInline,
   rewriteTypeof,
   rewriteUpdateInline,
   rewriteUpdate,
@@ -36,6 +44,7 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteLogical,
   rewriteTests,
   rewriteSwitch,
+  rewriteMathCallInline,
 ];
 
 export interface RewriteResult {

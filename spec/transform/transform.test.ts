@@ -101,6 +101,10 @@ describe('emitted shapes with inline fast paths (the default)', () => {
     // Equality with numbers and unary minus/plus.
     ['let x, y; x === y; v = x != 1; x === "a"; x == null;', `let x, y; ${T('x')} && ${T('y')} ? x === y : __zy.seq(x, y); v = (${T('x')} ? x != 1 : __zy.ne(x, 1)); x === "a"; x == null;`],
     ['let x; -x; v = +x; w = -f(); -1;', `var __zy$1; let x; ${T('x')} ? -x : __zy.neg(x); v = (${T('x')} ? +x : __zy.pos(x)); w = (__zy$1 = f(), ${T('__zy$1')} ? -__zy$1 : __zy.neg(__zy$1)); -1;`],
+    // typeof, and calls of the global Math's functions.
+    ['let x; v = typeof x === "number"; typeof o.p; typeof u; typeof 1;', `var __zy$1; let x; v = (typeof x === "object" ? __zy.typeOf(x) : typeof x) === "number"; __zy$1 = o.p, typeof __zy$1 === "object" ? __zy.typeOf(__zy$1) : typeof __zy$1; typeof u === "object" ? __zy.typeOf(u) : typeof u; typeof 1;`],
+    ['let x, y; v = Math.sin(x); Math.max(x, 2, y); Math.abs(o.p);', `var __zy$1; let x, y; v = (${T('x')} ? Math.sin(x) : __zy.Math.sin(x)); ${T('x')} && ${T('y')} ? Math.max(x, 2, y) : __zy.Math.max(x, 2, y); __zy$1 = o.p, ${T('__zy$1')} ? Math.abs(__zy$1) : __zy.Math.abs(__zy$1);`],
+    ['let x; Math.max(x, (a, b), f(),); Math.max(...x); Math.random(); Math.sin(1); v = Math.PI * x; w = Math.PI * 2;', `var __zy$1, __zy$2, __zy$3; let x; __zy$1 = x, __zy$2 = (a, b), __zy$3 = f(), ${T('__zy$1')} && ${T('__zy$2')} && ${T('__zy$3')} ? Math.max(__zy$1, __zy$2, __zy$3) : __zy.Math.max(__zy$1, __zy$2, __zy$3); __zy.Math.max(...x); __zy.Math.random(); __zy.Math.sin(1); v = (${T('x')} ? __zy.Math.PI * x : __zy.mul(Math.PI, x)); w = __zy.Math.PI * 2;`],
     // The global NaN and Infinity are numbers that cannot change.
     ['let x; x < Infinity; x * NaN; function f(NaN) { return x * NaN }', `let x; ${T('x')} ? x < Infinity : __zy.lt(x, Infinity); ${T('x')} ? x * NaN : __zy.mul(x, NaN); function f(NaN) { return (${T('x')} && ${T('NaN')} ? x * NaN : __zy.mul(x, NaN)) }`],
     ['u++; u += 1; o.p += 1; let x; x |= 1;', 'u = __zy.inc(u); u = __zy.add(u, 1); o.p = __zy.add(o.p, 1); let x; x = __zy.bor(x, 1);'],
@@ -235,8 +239,9 @@ describe('function sources', () => {
       let t = x; t++; ++t; t *= y; t **= 2; t /= x; t %= 1000; t -= y; const old = t--;
       const c = x < y ? x * x : y ** 3;
       let k = 0; while (k <= x) k++;
-      const m = (x >= 1 ? 2 * x : 0) + (y > x ? y / x : x - y) + old * 0.5;
-      return s + t + c + k * x + m + x % 0.7 + (1 - x) ** 2;
+      const m = (x >= 1 ? 2 * x : 0) + (y > x ? y / x : x - y) + old * 0.5 + -x * +y;
+      const g = Math.sin(x) * Math.exp(-y) + Math.max(x, y, 0.5) + Math.hypot(x, y) * Math.PI + (typeof x === 'number' ? 0 : 1e9) + (x === y ? 1e9 : 0);
+      return s + t + c + k * x + m + g + x % 0.7 + (1 - x) ** 2;
     }`;
     const compile = (inlineFastPaths: boolean) =>
       new Function('__zy', `return (${transformFunctionSource(src, { inlineFastPaths })});`)(zyRuntime) as (x: number, y: number) => number;
