@@ -14,18 +14,18 @@
  *   `f() * g` → `(__zy$1 = f() , __zy$2 = g, typeof __zy$1 === "number" && typeof __zy$2 === "number" ? __zy$1 * __zy$2 : __zy.mul(__zy$1, __zy$2))`;
  * - `x++` → `x = typeof x === "number" ? x + 1 : __zy.inc(x)`; a postfix whose
  *   value is used keeps the native `x++` on numbers;
- * - `x += y` → `x = typeof x === "number" && typeof y === "number" ? x + y : __zy.add(x, y)`.
- *
- * - `-x` → `(typeof x === "number" ? -x : __zy.neg(x))`, and `+x` likewise.
- *
+ * - `x += y` → `x = typeof x === "number" && typeof y === "number" ? x + y : __zy.add(x, y)`;
+ * - `-x` → `(typeof x === "number" ? -x : __zy.neg(x))`, and `+x` likewise;
  * - `typeof x` → `(typeof x === "object" ? __zy.typeOf(x) : typeof x)`;
  * - `Math.sin(x)` → `(typeof x === "number" ? Math.sin(x) : __zy.Math.sin(x))`
  *   (calls of the global `Math`'s functions).
  *
  * Inlined: `+ - * / % **`, `< <= > >=`, `== != === !==`, unary `-`/`+`,
- * `typeof` and calls of `Math` functions.
- * On anything but numbers (strings, BigInt, Dates, `valueOf` objects, traced
- * numbers) the runtime call runs, exactly as without inlining.
+ * `typeof`, calls of `Math` functions, and `++`/`--` and arithmetic compound
+ * assignments on declared names. On anything but numbers (strings, BigInt,
+ * Dates, `valueOf` objects, traced numbers) the runtime call runs, exactly as
+ * without inlining. Bitwise operators, truthiness, `switch` and other uses of
+ * the globals keep their runtime calls.
  *
  * "Names" are identifiers declared in the file and not inside `with`: reading
  * them has no side effect, so the test may read them again. A free identifier
