@@ -277,8 +277,9 @@ function warnAboutEscapes(tape: Tape): void {
 }
 
 // zygote-ts's own files, as stack frames name them (built, or mapped back to the sources).
-const ownRoot = new URL('../..', import.meta.url).pathname;
-const ownFolders = ['dist/', 'lib/', 'rules/', 'proxies/'].map((folder) => ownRoot + folder);
+// (A bundle may not know its own URL: then every frame counts as the user's.)
+const ownRoot = typeof import.meta.url === 'string' ? new URL('../..', import.meta.url).pathname : null;
+const ownFolders = ownRoot === null ? [] : ['dist/', 'lib/', 'rules/', 'proxies/'].map((folder) => ownRoot + folder);
 
 /** The first stack line outside zygote-ts's own files (the user's line that lost a derivative). */
 function callerLine(stack: string | undefined): string {

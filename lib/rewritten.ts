@@ -5,7 +5,7 @@
 // globals we recompile it from its source; otherwise we say how to enable the rewrite.
 
 import { __zy } from './runtime.js';
-import { freeVariables, isRewritten, transformFunctionSource } from './transform/index.js';
+import { freeVariables, isRewritten, transformFunctionSource } from './transform/transform.js';
 
 const checked = new WeakMap<Function, Function>();
 

@@ -1,0 +1,214 @@
+// The transform itself, in plain JavaScript (acorn + magic-string): no Node built-ins, so
+// it also runs in a browser. TypeScript stripping, which needs esbuild, is in typescript.ts.
+import { parse, type Parsed } from './parse.js';
+import {
+  IGNORE_PRAGMA,
+  REWRITTEN_MARKER,
+  prologue,
+  type RuntimeBinding,
+} from './prologue.js';
+import { rewriteProgram } from './rewrite.js';
+import { analyzeScopes, type ScopeInfo } from './scope.js';
+import type { SourceMapV3 } from './sourcemap.js';
+
+/** Options of {@link transform}. */
+export interface TransformOptions {
+  /** File name recorded in the source map (and used in error messages). */
+  filename?: string;
+  /**
+   * How the rewritten file binds `__zy`. Default: `import { __zy } from
+   * "zygote-ts/runtime"`. Code that only parses as a script (CommonJS, sloppy
+   * code) always uses `{ kind: 'global' }`, as it cannot `import`.
+   */
+  runtime?: RuntimeBinding;
+  /**
+   * Binding for code that is CommonJS: it parses only as a script, or it has
+   * no import/export and uses `require`, `module` or `exports` freely.
+   * Default `{ kind: 'global' }`.
+   */
+  commonjsRuntime?: RuntimeBinding;
+  /** Produce a source map (default `true`). */
+  sourceMap?: boolean;
+  /** Parse goal; `'auto'` (default) tries module, then script. */
+  sourceType?: 'module' | 'script' | 'auto';
+  /**
+   * Emit the plain-number fast path inline at each site:
+   * `(typeof a === "number" && typeof b === "number" ? a * b : __zy.mul(a, b))`,
+   * for `+ - * / % **`, `< <= > >=`, `== != === !==`, unary `-`/`+`,
+   * `typeof`, calls of the global `Math`'s functions, and `++`/`--` and
+   * arithmetic compound assignments on local variables. Each site then has
+   * its own V8 type feedback instead of sharing the runtime function's.
+   * Default {@link DEFAULT_INLINE_FAST_PATHS}.
+   */
+  inlineFastPaths?: boolean;
+}
+
+/** Default of {@link TransformOptions.inlineFastPaths}. */
+export const DEFAULT_INLINE_FAST_PATHS = true;
+
+/** Result of {@link transform}. */
+export interface TransformResult {
+  code: string;
+  /** Maps the output to the input; `null` when unchanged or not requested. */
+  map: SourceMapV3 | null;
+  /** False when the input was returned as is (nothing to rewrite, already rewritten, or `@zygote-ignore`). */
+  changed: boolean;
+}
+
+export const DEFAULT_RUNTIME: RuntimeBinding = { kind: 'import', specifier: 'zygote-ts/runtime' };
+
+const COMMONJS_NAMES = new Set(['require', 'module', 'exports']);
+
+/** Script goal, or module syntax-free code using CommonJS's free variables. */
+function looksCommonJs(parsed: Parsed, scope: ScopeInfo): boolean {
+  if (parsed.sourceType === 'script') return true;
+  const esm = parsed.ast.body.some((s) => s.type === 'ImportDeclaration' || s.type.startsWith('Export'));
+  if (esm) return false;
+  for (const id of scope.freeRefs) if (COMMONJS_NAMES.has(id.name)) return true;
+  return false;
+}
+
+/** The prologue's marker comment is present (a real comment, not text inside a string). */
+function isAlreadyRewritten(code: string, parsed: Parsed): boolean {
+  return code.includes(REWRITTEN_MARKER) && parsed.comments.some((c) => c.value === REWRITTEN_MARKER);
+}
+
+function hasIgnorePragma(parsed: Parsed): boolean {
+  const first = parsed.ast.body[0];
+  const limit = first ? first.start : Infinity;
+  return parsed.comments.some((c) => c.start < limit && c.value.includes(IGNORE_PRAGMA));
+}
+
+/**
+ * Rewrite JavaScript source for differentiation.
+ *
+ * @example
+ * ```ts
+ * import { transform } from 'zygote-ts/transform';
+ * const out = transform('if (x) y = -x * 2;', { runtime: { kind: 'global' }, inlineFastPaths: false });
+ * out.code;    // 'var __zy = globalThis[…]; … if (__zy.truthy(x)) y = __zy.mul(__zy.neg(x) , 2);'
+ * out.changed; // true
+ * ```
+ */
+export function transform(code: string, options: TransformOptions = {}): TransformResult {
+  const unchanged: TransformResult = { code, map: null, changed: false };
+  const parsed = parse(code, options.sourceType ?? 'auto');
+  if (isAlreadyRewritten(code, parsed) || hasIgnorePragma(parsed)) return unchanged;
+  const result = rewriteProgram(code, parsed, { inlineFastPaths: options.inlineFastPaths ?? DEFAULT_INLINE_FAST_PATHS, programTemps: true });
+  const { ed } = result;
+  if (!ed.s.hasChanged()) return unchanged;
+  const binding: RuntimeBinding = looksCommonJs(parsed, result.scope)
+    ? options.commonjsRuntime ?? { kind: 'global' }
+    : options.runtime ?? DEFAULT_RUNTIME;
+  const text = prologue(binding, result.programTemps);
+  if (result.afterDirective) ed.suffix(result.prologueAt, ` ${text}`);
+  else ed.prefix(result.prologueAt, text);
+  const filename = options.filename ?? 'input.js';
+  let map: SourceMapV3 | null = null;
+  if (options.sourceMap !== false) {
+    map = JSON.parse(ed.s.generateMap({ hires: 'boundary', includeContent: true }).toString()) as SourceMapV3;
+    // The source is the file itself, named as the caller names it (absolute for the plugins).
+    map.sources = [filename];
+    map.file = filename;
+  }
+  return { code: ed.s.toString(), map, changed: true };
+}
+
+interface FunctionParse {
+  parsed: Parsed;
+  /** The wrapped source that was parsed. */
+  code: string;
+  /** `(src)` parsed as a function expression, or `({src})` as a method. */
+  kind: 'expression' | 'method';
+}
+
+/** Parse the `toString()` of a function, whatever its form. */
+function parseFunctionSource(src: string): FunctionParse {
+  const attempts: [FunctionParse['kind'], string, string][] = [
+    ['expression', '(', ')'],
+    ['method', '({', '})'],
+  ];
+  let firstError: unknown;
+  for (const [kind, open, close] of attempts) {
+    try {
+      const code = `${open}${src}\n${close};`;
+      return { parsed: parse(code, 'auto'), code, kind };
+    } catch (e) {
+      firstError ??= e;
+    }
+  }
+  throw firstError;
+}
+
+/**
+ * Rewrite the source of a single function (as given by `f.toString()`: arrow,
+ * function expression, async/generator function, or method shorthand
+ * `foo(x) {…}`) into an expression that evaluates to the rewritten function.
+ * The output refers to a free `__zy` (no prologue); evaluate it with
+ * `new Function('__zy', 'return (' + out + ')')(runtime)`.
+ *
+ * @example
+ * ```ts
+ * import { transformFunctionSource } from 'zygote-ts/transform';
+ * const src = transformFunctionSource(((x: number) => x * x).toString());
+ * const f = new Function('__zy', 'return (' + src + ')')(__zy);
+ * ```
+ */
+export function transformFunctionSource(src: string, options: Pick<TransformOptions, 'inlineFastPaths'> = {}): string {
+  const { parsed, code, kind } = parseFunctionSource(src);
+  const result = rewriteProgram(code, parsed, { inlineFastPaths: options.inlineFastPaths ?? DEFAULT_INLINE_FAST_PATHS, programTemps: false });
+  const stmt = parsed.ast.body[0];
+  if (!stmt || stmt.type !== 'ExpressionStatement') throw new Error('zygote-ts: not a function source');
+  if (result.programTemps.length > 0) throw new Error('zygote-ts: unexpected program-level temporaries in a function source');
+  const text = result.ed.text(stmt.expression);
+  if (kind === 'expression') return text;
+  return `((o) => o[Reflect.ownKeys(o)[0]])(${text})`;
+}
+
+/**
+ * Identifiers a function source reads without binding them itself (free
+ * variables), in order of first use. The gradient API recompiles a function
+ * from `f.toString()` only when each of these is a global.
+ *
+ * @example
+ * ```ts
+ * import { freeVariables } from 'zygote-ts/transform';
+ * freeVariables('(x) => Math.sin(x) * k'); // ['Math', 'k']
+ * ```
+ */
+export function freeVariables(src: string): string[] {
+  const { parsed } = parseFunctionSource(src);
+  const info = analyzeScopes(parsed.ast, parsed.sourceType);
+  const seen = new Set<string>();
+  const ordered = [...info.freeRefs].sort((a, b) => a.start - b.start);
+  for (const id of ordered) seen.add(id.name);
+  return [...seen];
+}
+
+/**
+ * Cheap check: does this (function) source contain calls into `__zy`, i.e.
+ * was it rewritten?
+ *
+ * @example
+ * ```ts
+ * import { isRewritten } from 'zygote-ts/transform';
+ * isRewritten('(x) => __zy.mul(x, x)'); // true
+ * isRewritten('(x) => x * x');          // false
+ * ```
+ */
+export function isRewritten(fnSource: string): boolean {
+  // Bundlers may rename the binding to avoid collisions (`__zy2.mul`), so accept
+  // `__zy` followed by digits, then a dot, not preceded by an identifier character.
+  for (let at = fnSource.indexOf('__zy'); at >= 0; at = fnSource.indexOf('__zy', at + 4)) {
+    const before = at > 0 ? fnSource.charCodeAt(at - 1) : 0;
+    if (isIdentifierChar(before)) continue;
+    let i = at + 4;
+    while (i < fnSource.length && fnSource.charCodeAt(i) >= 48 && fnSource.charCodeAt(i) <= 57) i++;
+    if (fnSource[i] === '.') return true;
+  }
+  return false;
+}
+
+function isIdentifierChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 36 || code === 95;
+}

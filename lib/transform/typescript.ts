@@ -1,0 +1,69 @@
+// TypeScript in, rewritten JavaScript out: esbuild strips the types, then the transform
+// runs and the two source maps are composed. Node only (esbuild's native binary).
+import { createRequire } from 'node:module';
+import type * as Esbuild from 'esbuild';
+import { composeMaps, type SourceMapV3 } from './sourcemap.js';
+import { transform, type TransformOptions, type TransformResult } from './transform.js';
+
+/** Options of {@link transformTs}. */
+export interface TransformTsOptions extends Omit<TransformOptions, 'filename' | 'sourceType'> {
+  /** Convert ES module syntax to CommonJS while stripping types (for `.cts`). */
+  format?: 'esm' | 'cjs';
+}
+
+/**
+ * Strip TypeScript with esbuild, then {@link transform}. The returned map is
+ * composed, so it points at the TypeScript source lines.
+ *
+ * @example
+ * ```ts
+ * import { transformTs } from 'zygote-ts/transform';
+ * const out = transformTs('export const sq = (x: number): number => x * x;', 'sq.ts');
+ * out.code; // '… export const sq = (x) => (typeof x === "number" ? x * x : __zy.mul(x, x)); …'
+ * ```
+ */
+export function transformTs(code: string, filename: string, options: TransformTsOptions = {}): TransformResult {
+  const stripped = stripTs(code, filename, options.format);
+  const jsMap = stripped.map!;
+  const out = transform(stripped.code, {
+    ...options,
+    filename,
+    sourceType: options.format === 'cjs' ? 'script' : 'auto',
+  });
+  if (!out.changed) return { code: stripped.code, map: options.sourceMap === false ? null : jsMap, changed: false };
+  return { ...out, map: out.map ? composeMaps(out.map, jsMap) : null };
+}
+
+/**
+ * Strip TypeScript syntax only (no rewrite), with a source map to the .ts file.
+ *
+ * @example
+ * ```ts
+ * import { stripTs } from 'zygote-ts/transform';
+ * stripTs('const n: number = 1;', 'n.ts').code; // 'const n = 1;\n'
+ * ```
+ */
+export function stripTs(code: string, filename: string, format?: 'esm' | 'cjs'): TransformResult {
+  const stripped = esbuild().transformSync(code, {
+    loader: filename.endsWith('.tsx') ? 'tsx' : 'ts',
+    sourcefile: filename,
+    sourcemap: 'external',
+    ...(format === 'cjs' ? { format: 'cjs' as const } : {}),
+  });
+  const map = JSON.parse(stripped.map) as SourceMapV3;
+  map.sources = [filename];
+  map.sourcesContent = [code];
+  return { code: stripped.code, map, changed: true };
+}
+
+let esbuildModule: typeof Esbuild | undefined;
+/**
+ * esbuild, loaded on first use: code that only needs `transformFunctionSource`
+ * (the gradient API, possibly bundled for a browser) must not pull in esbuild's
+ * native binary, so it is not a static import.
+ */
+function esbuild(): typeof Esbuild {
+  esbuildModule ??= createRequire(import.meta.url)('esbuild') as typeof Esbuild;
+  return esbuildModule;
+}
+
