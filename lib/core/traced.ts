@@ -75,10 +75,6 @@ export function live(x: unknown): unknown {
   return x instanceof Traced && !x.tape.active ? live(x.value) : x;
 }
 
-export function isTraced(x: unknown): x is Traced {
-  return x instanceof Traced;
-}
-
 /** What to do when a live traced number is turned into a plain one. */
 export type EscapeHandler = (x: Traced, how: string) => void;
 
@@ -96,7 +92,7 @@ function reportEscape(x: Traced, how: string): void {
 // ---- Operands, as the rules see them -------------------------------------------------
 // A rule gets operands that may be plain values, values traced on the tape being
 // recorded, or values traced on an outer tape (constants for this tape, but still
-// carrying the outer derivative). These three helpers are all a rule needs.
+// carrying the outer derivative). These helpers find the tape and the rows.
 
 /** The innermost active tape among two operands, or null when neither is traced. */
 export function innerTape(a: unknown, b: unknown): Tape | null {
@@ -114,11 +110,6 @@ export function innermostTape(operands: readonly unknown[]): Tape | null {
     if (x instanceof Traced && x.tape.active && (inner === null || x.tape.depth > inner.depth)) inner = x.tape;
   }
   return inner;
-}
-
-/** The operand's value as seen by tape `t`: its primal if recorded on `t`, else itself. */
-export function valueOn(x: unknown, t: Tape): unknown {
-  return x instanceof Traced && x.tape === t ? x.value : x;
 }
 
 /** The operand's row on tape `t`, or -1 when it is a constant there. */
