@@ -6,13 +6,14 @@
 // Otherwise, when an operand is traced on an active tape, the value and the local
 // partials are computed with these same functions (so operands traced on an outer tape
 // are followed too, which is what makes nesting work) and recorded on the innermost tape.
-// The three common cases (a traced number with a plain one, or two on one tape) are
-// recorded straight away; everything else takes the general path below them.
+// The common cases (a number traced on an active tape with a plain number, or two on
+// the same tape) are checked inline and recorded straight away; everything else (outer
+// or closed tapes, nesting, non-numbers) takes the general path below them.
 // With no traced operand, JavaScript's own operator runs, so strings, BigInt, Dates and
 // `valueOf` objects keep their meaning.
 
 import { innerTape, rowOn, Traced } from '../lib/core/traced.js';
-import { BOTH_TRACED, classify, eitherTraced, live, NUMBER_TRACED, operandOn, plain, toPrimitive, TRACED_NUMBER } from './operands.js';
+import { eitherTraced, live, operandOn, plain, toPrimitive } from './operands.js';
 import { log } from './math.js';
 
 // ---- add: ∂(a+b)/∂a = 1, ∂(a+b)/∂b = 1 --------------------------------------------------
@@ -21,20 +22,20 @@ export function add(a: unknown, b: unknown): any {
 }
 
 function addTraced(a: unknown, b: unknown): unknown {
-  switch (classify(a, b)) {
-    case TRACED_NUMBER: {
-      const x = (a as Traced).value as number;
-      return (a as Traced).tape.push(x + (b as number), (a as Traced).index, 1, -1, 0);
+  if (a instanceof Traced) {
+    const t = a.tape;
+    const x = a.value;
+    if (t.active && typeof x === 'number') {
+      if (typeof b === 'number') return t.push(x + b, a.index, 1, -1, 0);
+      if (b instanceof Traced && b.tape === t) {
+        const y = b.value;
+        if (typeof y === 'number') return t.push(x + y, a.index, 1, b.index, 1);
+      }
     }
-    case NUMBER_TRACED: {
-      const y = (b as Traced).value as number;
-      return (b as Traced).tape.push((a as number) + y, -1, 0, (b as Traced).index, 1);
-    }
-    case BOTH_TRACED: {
-      const x = (a as Traced).value as number;
-      const y = (b as Traced).value as number;
-      return (a as Traced).tape.push(x + y, (a as Traced).index, 1, (b as Traced).index, 1);
-    }
+  } else if (typeof a === 'number' && b instanceof Traced) {
+    const t = b.tape;
+    const y = b.value;
+    if (t.active && typeof y === 'number') return t.push(a + y, -1, 0, b.index, 1);
   }
   const t = innerTape(a, b);
   if (t === null) return eitherTraced(a, b) ? add(live(a), live(b)) : (a as number) + (b as number);
@@ -59,20 +60,20 @@ export function sub(a: unknown, b: unknown): any {
 }
 
 function subTraced(a: unknown, b: unknown): unknown {
-  switch (classify(a, b)) {
-    case TRACED_NUMBER: {
-      const x = (a as Traced).value as number;
-      return (a as Traced).tape.push(x - (b as number), (a as Traced).index, 1, -1, 0);
+  if (a instanceof Traced) {
+    const t = a.tape;
+    const x = a.value;
+    if (t.active && typeof x === 'number') {
+      if (typeof b === 'number') return t.push(x - b, a.index, 1, -1, 0);
+      if (b instanceof Traced && b.tape === t) {
+        const y = b.value;
+        if (typeof y === 'number') return t.push(x - y, a.index, 1, b.index, -1);
+      }
     }
-    case NUMBER_TRACED: {
-      const y = (b as Traced).value as number;
-      return (b as Traced).tape.push((a as number) - y, -1, 0, (b as Traced).index, -1);
-    }
-    case BOTH_TRACED: {
-      const x = (a as Traced).value as number;
-      const y = (b as Traced).value as number;
-      return (a as Traced).tape.push(x - y, (a as Traced).index, 1, (b as Traced).index, -1);
-    }
+  } else if (typeof a === 'number' && b instanceof Traced) {
+    const t = b.tape;
+    const y = b.value;
+    if (t.active && typeof y === 'number') return t.push(a - y, -1, 0, b.index, -1);
   }
   const t = innerTape(a, b);
   if (t === null) return eitherTraced(a, b) ? sub(live(a), live(b)) : (a as number) - (b as number);
@@ -85,20 +86,20 @@ export function mul(a: unknown, b: unknown): any {
 }
 
 function mulTraced(a: unknown, b: unknown): unknown {
-  switch (classify(a, b)) {
-    case TRACED_NUMBER: {
-      const x = (a as Traced).value as number;
-      return (a as Traced).tape.push(x * (b as number), (a as Traced).index, b as number, -1, 0);
+  if (a instanceof Traced) {
+    const t = a.tape;
+    const x = a.value;
+    if (t.active && typeof x === 'number') {
+      if (typeof b === 'number') return t.push(x * b, a.index, b, -1, 0);
+      if (b instanceof Traced && b.tape === t) {
+        const y = b.value;
+        if (typeof y === 'number') return t.push(x * y, a.index, y, b.index, x);
+      }
     }
-    case NUMBER_TRACED: {
-      const y = (b as Traced).value as number;
-      return (b as Traced).tape.push((a as number) * y, -1, 0, (b as Traced).index, a as number);
-    }
-    case BOTH_TRACED: {
-      const x = (a as Traced).value as number;
-      const y = (b as Traced).value as number;
-      return (a as Traced).tape.push(x * y, (a as Traced).index, y, (b as Traced).index, x);
-    }
+  } else if (typeof a === 'number' && b instanceof Traced) {
+    const t = b.tape;
+    const y = b.value;
+    if (t.active && typeof y === 'number') return t.push(a * y, -1, 0, b.index, a);
   }
   const t = innerTape(a, b);
   if (t === null) return eitherTraced(a, b) ? mul(live(a), live(b)) : (a as number) * (b as number);
@@ -113,20 +114,20 @@ export function div(a: unknown, b: unknown): any {
 }
 
 function divTraced(a: unknown, b: unknown): unknown {
-  switch (classify(a, b)) {
-    case TRACED_NUMBER: {
-      const x = (a as Traced).value as number;
-      return (a as Traced).tape.push(x / (b as number), (a as Traced).index, 1 / (b as number), -1, 0);
+  if (a instanceof Traced) {
+    const t = a.tape;
+    const x = a.value;
+    if (t.active && typeof x === 'number') {
+      if (typeof b === 'number') return t.push(x / b, a.index, 1 / b, -1, 0);
+      if (b instanceof Traced && b.tape === t) {
+        const y = b.value;
+        if (typeof y === 'number') return t.push(x / y, a.index, 1 / y, b.index, -x / (y * y));
+      }
     }
-    case NUMBER_TRACED: {
-      const y = (b as Traced).value as number;
-      return (b as Traced).tape.push((a as number) / y, -1, 0, (b as Traced).index, -(a as number) / (y * y));
-    }
-    case BOTH_TRACED: {
-      const x = (a as Traced).value as number;
-      const y = (b as Traced).value as number;
-      return (a as Traced).tape.push(x / y, (a as Traced).index, 1 / y, (b as Traced).index, -x / (y * y));
-    }
+  } else if (typeof a === 'number' && b instanceof Traced) {
+    const t = b.tape;
+    const y = b.value;
+    if (t.active && typeof y === 'number') return t.push(a / y, -1, 0, b.index, -a / (y * y));
   }
   const t = innerTape(a, b);
   if (t === null) return eitherTraced(a, b) ? div(live(a), live(b)) : (a as number) / (b as number);

@@ -12,27 +12,6 @@ export function operandOn(x: unknown, t: Tape): unknown {
   return typeof x === 'number' ? x : +(x as number);
 }
 
-// How two operands stand, for the rules' fast paths.
-/** Anything not below (outer tapes, closed tapes, non-numbers): the general path. */
-export const GENERAL = 0;
-/** `a` is a number traced on an active tape; `b` is a plain number. */
-export const TRACED_NUMBER = 1;
-/** `a` is a plain number; `b` is a number traced on an active tape. */
-export const NUMBER_TRACED = 2;
-/** Both are numbers traced on the same active tape. */
-export const BOTH_TRACED = 3;
-
-/** Classifies the common cases in a few checks; the rules then read `.value` directly. */
-export function classify(a: unknown, b: unknown): number {
-  if (a instanceof Traced) {
-    if (!a.tape.active || typeof a.value !== 'number') return GENERAL;
-    if (typeof b === 'number') return TRACED_NUMBER;
-    return b instanceof Traced && b.tape === a.tape && typeof b.value === 'number' ? BOTH_TRACED : GENERAL;
-  }
-  if (typeof a === 'number' && b instanceof Traced && b.tape.active && typeof b.value === 'number') return NUMBER_TRACED;
-  return GENERAL;
-}
-
 /** True when either operand is a traced value (here: one whose tape has closed). */
 export function eitherTraced(a: unknown, b: unknown): boolean {
   return a instanceof Traced || b instanceof Traced;
