@@ -6,6 +6,7 @@
 // are themselves differentiable: that is what second derivatives are made of.
 
 import { innermostTape as innerOf, rowOn } from '../lib/core/traced.js';
+import type { Tape } from '../lib/core/tape.js';
 import { add, div, mul, neg, pow, sub } from './arithmetic.js';
 import { live, operandOn, plain } from './operands.js';
 import { binaryRule, unaryRule } from './scalar.js';
@@ -63,16 +64,7 @@ export function hypot(...args: unknown[]): any {
   const values = operands.map((x) => operandOn(x, t));
   // Math.hypot's own value when the values are plain numbers (it avoids overflow and rounding).
   const h = values.every((v) => typeof v === 'number') ? Math.hypot(...(values as number[])) : values.reduce((acc: unknown, v) => hypot2(acc, v), 0);
-  const rows: number[] = [];
-  const partials: unknown[] = [];
-  operands.forEach((x, k) => {
-    const row = rowOn(x, t);
-    if (row >= 0) {
-      rows.push(row);
-      partials.push(plain(h) === 0 ? 0 : div(values[k], h));
-    }
-  });
-  return t.pushMany(h, rows, partials);
+  return recordOver(t, h, operands, (k) => (plain(h) === 0 ? 0 : div(values[k], h)));
 }
 
 const hypot2 = binaryRule('hypot', Math.hypot, (a, b, h) =>
@@ -101,16 +93,21 @@ function extremum(args: unknown[], pick: (...values: number[]) => number, empty:
   const primals = values.map((x) => plain(x) as number);
   const best = pick(...primals);
   const chosen = Number.isNaN(best) ? primals.findIndex(Number.isNaN) : primals.findIndex((p) => Object.is(p, best));
+  return recordOver(t, values[chosen], operands, (k) => (k === chosen ? 1 : 0));
+}
+
+/** Records an n-ary result: ∂value/∂operands[k] = partialOf(k) for each operand traced on `t`. */
+function recordOver(t: Tape, value: unknown, operands: unknown[], partialOf: (k: number) => unknown): unknown {
   const rows: number[] = [];
-  const partials: number[] = [];
+  const partials: unknown[] = [];
   operands.forEach((x, k) => {
     const row = rowOn(x, t);
     if (row >= 0) {
       rows.push(row);
-      partials.push(k === chosen ? 1 : 0);
+      partials.push(partialOf(k));
     }
   });
-  return t.pushMany(values[chosen], rows, partials);
+  return t.pushMany(value, rows, partials);
 }
 
 /** The object the transform puts in place of the global `Math`. */
