@@ -4,20 +4,10 @@ import { closeTape, isDeriving, openTape } from './core/scope.js';
 import { live, onEscape, Traced } from './core/traced.js';
 import type { Tape } from './core/tape.js';
 import { took } from './coercion.js';
-import { wrapArgument } from '../proxies/arguments.js';
+import { WrappedArguments } from '../proxies/arguments.js';
+import { beginStores, endStores } from '../proxies/cleanup.js';
+import type { Back, Gradients, Jacobians } from './types.js';
 import { ensureRewritten } from './rewritten.js';
-
-/**
- * The gradient of a value of type `T`: a number for a number, `null` for what has no
- * derivative. (Structures get structural gradients in a later release.)
- */
-export type Gradient<T> = T extends number ? number : null;
-
-/** One gradient per argument; `null` where the output does not depend on the argument. */
-export type Gradients<A extends readonly unknown[]> = { -readonly [K in keyof A]: Gradient<A[K]> | null };
-
-/** The pullback (back-propagator): maps an output cotangent to the arguments' gradients. */
-export type Back<A extends readonly unknown[]> = (dy?: number) => Gradients<A>;
 
 /**
  * Runs `f(...args)` while recording, and returns its value with the pullback.
@@ -102,31 +92,33 @@ function derivativeOf(f: (x: number) => number, x: number): number {
 
 // ---- the one place a differentiation happens ------------------------------------------
 
-interface Trace {
-  tape: Tape;
-  /** The tape row of each argument's input, or -1 for an argument with no derivative. */
-  inputRows: number[];
-  output: unknown;
-}
-
-/** Runs `f` on wrapped arguments with a fresh tape open, and closes it whatever happens. */
-function trace<A extends unknown[]>(f: (...args: A) => unknown, args: A): Trace {
+/**
+ * Runs `f` on wrapped arguments with a fresh tape open, and closes it whatever happens.
+ * `read` sees the output while its traced values are intact; then f's writes go back
+ * into the arguments and traced values left in user data are replaced by numbers.
+ */
+function trace<A extends unknown[], R>(
+  f: (...args: A) => unknown,
+  args: A,
+  read: (output: unknown, tape: Tape) => R,
+): { tape: Tape; wrapped: WrappedArguments; result: R } {
   const tape = openTape();
+  beginStores();
+  let wrapped: WrappedArguments | null = null;
   try {
-    const n = args.length;
-    const values = new Array<unknown>(n);
-    const inputRows = new Array<number>(n);
-    for (let k = 0; k < n; k++) {
-      const value = wrapArgument(args[k], tape, k);
-      values[k] = value;
-      inputRows[k] = value instanceof Traced && value.tape === tape ? value.index : -1;
-    }
-    const output = f(...(values as A));
-    return { tape, inputRows, output };
+    wrapped = new WrappedArguments(args, tape);
+    const output = f(...(wrapped.values as A));
+    closeTape(tape);
+    return { tape, wrapped, result: read(output, tape) };
   } finally {
     closeTape(tape);
     took(); // drop any value held for `a && b`
-    warnAboutEscapes(tape);
+    try {
+      wrapped?.finish();
+    } finally {
+      endStores();
+      warnAboutEscapes(tape);
+    }
   }
 }
 
@@ -137,21 +129,21 @@ function outputOn(output: unknown, tape: Tape): [row: number, value: unknown] {
 }
 
 function record<A extends unknown[], Y>(f: (...args: A) => Y, args: A, caller: string): [Y, Back<A>, Tape] {
-  const { tape, inputRows, output } = trace(f, args);
-  const [row, value] = outputOn(output, tape);
-  checkScalar(value, caller);
+  const { tape, wrapped, result } = trace(f, args, (output, tape) => {
+    const [row, value] = outputOn(output, tape);
+    checkScalar(value, caller);
+    return { row, value };
+  });
+  const { row, value } = result;
   const back: Back<A> = (dy: unknown = 1) => {
     if (typeof dy !== 'number' && !(dy instanceof Traced)) {
       throw new TypeError(`zygote-ts: the pullback takes a number (the output's cotangent), got ${describeValue(dy)}.`);
     }
-    if (row < 0) return inputRows.map(() => null) as Gradients<A>;
-    return tape.sweep(row, dy, inputRows) as Gradients<A>;
+    if (row < 0) return args.map(() => null) as Gradients<A>;
+    return wrapped.gradients(tape.sweep(row, dy, wrapped.inputRows)) as Gradients<A>;
   };
   return [value as Y, back, tape];
 }
-
-/** For each argument, ∂yᵢ/∂x for every output i (a column of the Jacobian), or null. */
-export type Jacobians<A extends readonly unknown[]> = { -readonly [K in keyof A]: A[K] extends number ? number[] : null };
 
 /**
  * The Jacobian of a function returning an array of numbers: for each argument, the
@@ -170,25 +162,29 @@ export function withjacobian<A extends unknown[]>(
   f: (...args: A) => readonly number[],
   ...args: A
 ): { val: number[]; grad: Jacobians<A> } {
-  const { tape, inputRows, output } = trace(checkedFunction(f, 'jacobian'), args);
-  if (!Array.isArray(output)) {
-    throw new TypeError(
-      `zygote-ts: jacobian needs f to return an array of numbers, but it returned ${describeValue(output)}. ` +
-        `For a function returning one number, use gradient.`,
-    );
-  }
-  const columns: (number[] | null)[] = inputRows.map((row) => (row < 0 ? null : []));
-  const val = output.map((element: unknown, i: number) => {
-    const [row, value] = outputOn(element, tape);
-    if (typeof value !== 'number' && !(value instanceof Traced)) {
-      throw new TypeError(`zygote-ts: jacobian: output ${i} is ${describeValue(value)}, not a number.`);
+  const { tape, wrapped, result: rows } = trace(checkedFunction(f, 'jacobian'), args, (output, tape) => {
+    if (!Array.isArray(output)) {
+      throw new TypeError(
+        `zygote-ts: jacobian needs f to return an array of numbers, but it returned ${describeValue(output)}. ` +
+          `For a function returning one number, use gradient.`,
+      );
     }
-    const grads = row >= 0 ? tape.sweep(row, 1, inputRows) : [];
-    columns.forEach((column, k) => column?.push((grads[k] as number | null | undefined) ?? 0));
-    return value as number;
+    return output.map((element: unknown, i: number) => {
+      const [row, value] = outputOn(element, tape);
+      if (typeof value !== 'number' && !(value instanceof Traced)) {
+        throw new TypeError(`zygote-ts: jacobian: output ${i} is ${describeValue(value)}, not a number.`);
+      }
+      return { row, value: value as number };
+    });
   });
+  const inputRows = wrapped.inputRows;
+  const grad = args.map((_, k) => (wrapped.differentiable(k) ? ([] as unknown[]) : null));
+  for (const { row } of rows) {
+    const cotangents = row >= 0 ? tape.sweep(row, 1, inputRows) : inputRows.map(() => null);
+    wrapped.gradients(cotangents, true).forEach((g, k) => grad[k]?.push(g));
+  }
   tape.release();
-  return { val, grad: columns as Jacobians<A> };
+  return { val: rows.map((r) => r.value), grad: grad as Jacobians<A> };
 }
 
 function checkScalar(value: unknown, caller: string): void {
@@ -208,6 +204,14 @@ function checkScalar(value: unknown, caller: string): void {
 function checkedFunction<F>(f: F, caller: string): F {
   if (typeof f !== 'function') {
     throw new TypeError(`zygote-ts: ${caller}(f, ...args) needs a function f, got ${describeValue(f)}.`);
+  }
+  const kind = (f as Function).constructor?.name;
+  if (kind === 'AsyncFunction' || kind === 'AsyncGeneratorFunction' || kind === 'GeneratorFunction') {
+    throw new TypeError(
+      `zygote-ts: ${caller} got ${kind === 'AsyncFunction' ? 'an async' : 'a generator'} function. Only synchronous ` +
+        `functions can be differentiated: the trace ends when f returns. Await the data first, then differentiate ` +
+        `a synchronous function of it.`,
+    );
   }
   return ensureRewritten(f as F & Function) as F;
 }

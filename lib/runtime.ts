@@ -9,6 +9,7 @@ import * as arithmetic from '../rules/arithmetic.js';
 import * as nondiff from '../rules/nondiff.js';
 import { differentiableMath } from '../rules/math.js';
 import * as coercion from './coercion.js';
+import * as barrier from '../proxies/barrier.js';
 
 export const __zy = Object.freeze({
   // arithmetic (rules/arithmetic.ts)
@@ -50,6 +51,12 @@ export const __zy = Object.freeze({
   Number: coercion.differentiableNumber,
   isNaN: coercion.differentiableIsNaN,
   isFinite: coercion.differentiableIsFinite,
+  // stores into existing objects, and `#private` members of stand-ins (proxies/barrier.ts)
+  touch: barrier.touch,
+  privateHost: barrier.privateHost,
+  privateGet: barrier.privateGet,
+  privateSet: barrier.privateSet,
+  isStandIn: barrier.isStandIn,
 });
 
 export type Runtime = typeof __zy;

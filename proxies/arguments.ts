@@ -1,32 +1,44 @@
-// Wrapping the arguments of a differentiation call.
+// Wrapping the arguments of one differentiation call, and reading their gradients back.
 //
-// Numbers become inputs on the tape. Values that cannot carry a derivative (strings,
-// booleans, functions, …) pass through and get a `null` gradient. Objects, arrays and
-// Maps are where the Proxy-based tracing of structures plugs in; until it does, they are
-// refused with a clear error rather than silently given no gradient.
+// Numbers become inputs on the tape. Records, class instances, arrays, Maps and Sets get
+// stand-ins (standins.ts) whose numbers are inputs. Values with no derivative (strings,
+// booleans, functions, opaque objects such as Dates) pass through and get `null`.
 
-import { live, Traced } from '../lib/core/traced.js';
 import type { Tape } from '../lib/core/tape.js';
+import { structuralGradients } from './gradients.js';
+import { type Slot, Wrapping } from './standins.js';
 
-/**
- * What `f` receives for `arg`: numbers become inputs on `tape` (a `Traced` recorded there,
- * whose cotangent is the argument's gradient); values with no derivative pass through.
- */
-export function wrapArgument(arg: unknown, tape: Tape, position: number): unknown {
-  if (typeof arg === 'number') return tape.input(arg);
-  const x = live(arg);
-  if (typeof x === 'number' || x instanceof Traced) return tape.input(x);
-  if (x === null || typeof x !== 'object') return x;
-  throw new TypeError(
-    `zygote-ts: argument ${position} is ${describe(x)}; only numbers (and values without a derivative, ` +
-      `such as strings, booleans and functions) can be differentiated so far. Pass the numbers you want ` +
-      `gradients for as separate arguments, or close over the object and differentiate with respect to numbers.`,
-  );
-}
+export class WrappedArguments {
+  /** What f receives. */
+  readonly values: unknown[];
+  private readonly wrapping: Wrapping;
+  private readonly roots: Slot[];
+  private rows: number[] | null = null;
 
-function describe(x: object): string {
-  if (Array.isArray(x)) return 'an array';
-  if (x instanceof Map) return 'a Map';
-  const name = Object.getPrototypeOf(x)?.constructor?.name;
-  return name && name !== 'Object' ? `an instance of ${name}` : 'an object';
+  constructor(args: readonly unknown[], tape: Tape) {
+    const wrapping = new Wrapping(tape);
+    this.wrapping = wrapping;
+    this.values = args.map((arg, k) => wrapping.wrap(arg, k));
+    this.roots = this.values.map((value, k) => wrapping.slotOfArgument(value, args[k]));
+  }
+
+  /** Whether argument k can have a gradient at all (a number or a traced structure). */
+  differentiable(k: number): boolean {
+    return this.roots[k] !== null;
+  }
+
+  /** The tape row of every input, in the order `gradients` expects their cotangents. */
+  get inputRows(): readonly number[] {
+    return (this.rows ??= this.wrapping.inputs.map((input) => input.index));
+  }
+
+  /** Each argument's gradient from the inputs' cotangents (see proxies/gradients.ts). */
+  gradients(cotangents: readonly unknown[], zeros = false): unknown[] {
+    return structuralGradients(this.wrapping, this.roots, cotangents, zeros);
+  }
+
+  /** After f returned or threw (tape closed): writes f's changes back into the arguments. */
+  finish(): void {
+    this.wrapping.finish();
+  }
 }

@@ -15,6 +15,7 @@
 import { innerTape, rowOn, Traced } from '../lib/core/traced.js';
 import { eitherTraced, live, operandOn, plain, toPrimitive } from './operands.js';
 import { log } from './math.js';
+import { NOT_OVERLOADED, operators, overloaded, overloadedNeg } from './overloads.js';
 
 // ---- add: ∂(a+b)/∂a = 1, ∂(a+b)/∂b = 1 --------------------------------------------------
 export function add(a: unknown, b: unknown): any {
@@ -37,6 +38,10 @@ function addTraced(a: unknown, b: unknown): unknown {
     const y = b.value;
     if (t.active && typeof y === 'number') return t.push(a + y, -1, 0, b.index, 1);
   }
+  if (isObject(a) || isObject(b)) {
+    const custom = overloaded(operators.add, a, b);
+    if (custom !== NOT_OVERLOADED) return custom;
+  }
   const t = innerTape(a, b);
   if (t === null) return eitherTraced(a, b) ? add(live(a), live(b)) : (a as number) + (b as number);
   if (!isNumeric(a) || !isNumeric(b)) return addMixed(a, b);
@@ -44,6 +49,9 @@ function addTraced(a: unknown, b: unknown): unknown {
 }
 
 const isNumeric = (x: unknown) => typeof x === 'number' || x instanceof Traced;
+
+/** An operand that may define its own operators (a traced number does not). */
+const isObject = (x: unknown) => typeof x === 'object' && x !== null && !(x instanceof Traced);
 
 // A traced number plus something else: `traced + "px"` concatenates as the number would;
 // otherwise the other side goes through ToPrimitive and ToNumber.
@@ -75,6 +83,10 @@ function subTraced(a: unknown, b: unknown): unknown {
     const y = b.value;
     if (t.active && typeof y === 'number') return t.push(a - y, -1, 0, b.index, -1);
   }
+  if (isObject(a) || isObject(b)) {
+    const custom = overloaded(operators.sub, a, b);
+    if (custom !== NOT_OVERLOADED) return custom;
+  }
   const t = innerTape(a, b);
   if (t === null) return eitherTraced(a, b) ? sub(live(a), live(b)) : (a as number) - (b as number);
   return t.push(sub(operandOn(a, t), operandOn(b, t)), rowOn(a, t), 1, rowOn(b, t), -1);
@@ -100,6 +112,10 @@ function mulTraced(a: unknown, b: unknown): unknown {
     const t = b.tape;
     const y = b.value;
     if (t.active && typeof y === 'number') return t.push(a * y, -1, 0, b.index, a);
+  }
+  if (isObject(a) || isObject(b)) {
+    const custom = overloaded(operators.mul, a, b);
+    if (custom !== NOT_OVERLOADED) return custom;
   }
   const t = innerTape(a, b);
   if (t === null) return eitherTraced(a, b) ? mul(live(a), live(b)) : (a as number) * (b as number);
@@ -128,6 +144,10 @@ function divTraced(a: unknown, b: unknown): unknown {
     const t = b.tape;
     const y = b.value;
     if (t.active && typeof y === 'number') return t.push(a / y, -1, 0, b.index, -a / (y * y));
+  }
+  if (isObject(a) || isObject(b)) {
+    const custom = overloaded(operators.div, a, b);
+    if (custom !== NOT_OVERLOADED) return custom;
   }
   const t = innerTape(a, b);
   if (t === null) return eitherTraced(a, b) ? div(live(a), live(b)) : (a as number) / (b as number);
@@ -180,6 +200,10 @@ export function neg(a: unknown): any {
 }
 
 function negTraced(a: unknown): unknown {
+  if (isObject(a)) {
+    const custom = overloadedNeg(a);
+    if (custom !== NOT_OVERLOADED) return custom;
+  }
   a = live(a);
   if (!(a instanceof Traced)) return -(a as number);
   return a.tape.push(neg(a.value), a.index, -1, -1, 0);

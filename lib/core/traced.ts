@@ -62,6 +62,11 @@ export class Traced {
   get [Symbol.toStringTag](): string {
     return 'Traced';
   }
+
+  /** How Node's console shows it: the number, marked as traced. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `Traced(${String(primal(this))})`;
+  }
 }
 
 /** The plain number inside any nesting of traced values (other values unchanged). */

@@ -1,0 +1,43 @@
+// The types of gradients: computed from the argument's type, so editors complete them.
+
+type AnyFunction = (...args: never[]) => unknown;
+
+/**
+ * The gradient of a value of type `T`, in `T`'s shape: a number for a number; for a
+ * record or class instance, an object with its (non-method) fields, each `null` where no
+ * path leads to it; an array for an array (numbers dense, 0 where no path); a Map with
+ * the same keys for a Map; a Map from member to gradient for a Set; `null` for what has
+ * no derivative (strings, booleans, functions).
+ *
+ * @example
+ * class Point { constructor(public x: number, public y: number) {} }
+ * type G = Grad<Point>; // { x: number | null; y: number | null }
+ */
+export type Grad<T> = T extends number
+  ? number
+  : T extends bigint | string | boolean | symbol | null | undefined | AnyFunction
+    ? null
+    : T extends ReadonlyMap<infer K, infer V>
+      ? Map<K, Grad<V> | null>
+      : T extends ReadonlySet<infer E>
+        ? Map<E, Grad<E> | null>
+        : T extends readonly unknown[]
+          ? { -readonly [I in keyof T]: T[I] extends number ? number : Grad<T[I]> | null }
+          : T extends object
+            ? { -readonly [K in keyof T as T[K] extends AnyFunction ? never : K]: Grad<T[K]> | null }
+            : null;
+
+/** One gradient per argument; `null` where the output does not depend on the argument. */
+export type Gradients<A extends readonly unknown[]> = { -readonly [K in keyof A]: Grad<A[K]> | null };
+
+/** The pullback (back-propagator): maps an output cotangent to the arguments' gradients. */
+export type Back<A extends readonly unknown[]> = (dy?: number) => Gradients<A>;
+
+/**
+ * For each argument, one entry per output of f (a Jacobian row): a number for a number
+ * argument (0 where the output does not depend on it), a gradient in the argument's shape
+ * for a structure; `null` for an argument with no derivative.
+ */
+export type Jacobians<A extends readonly unknown[]> = {
+  -readonly [K in keyof A]: A[K] extends number ? number[] : Grad<A[K]> extends null ? null : (Grad<A[K]> | null)[];
+};

@@ -1,0 +1,49 @@
+// What rewritten code calls around stores and `#private` members (the transform emits
+// these by name; see lib/transform/rewrite-stores.ts).
+//
+// - `touch(container, result)` wraps a store into an existing object (`o.k = v`,
+//   `m.set(k, v)`, `a.push(v)`, …): during a differentiation it notes the container, so
+//   that traced values f leaves there are replaced by their numbers when the call ends.
+// - Private members cannot be read through a stand-in (the object f receives in place of
+//   an argument: it is not the class's own instance), so rewritten code reads and writes
+//   them on the original and lets the stand-in's state say what f should see.
+
+import { noteStore } from './cleanup.js';
+import { standInNode } from './standins.js';
+
+/** Returns `result`; during a differentiation, remembers that `container` was written. */
+export function touch<R>(container: unknown, result: R): R {
+  noteStore(container);
+  return result;
+}
+
+/** The object whose `#private` members to use: the original for a stand-in, else `o`. */
+export function privateHost<T>(o: T): T {
+  const node = standInNode(o);
+  return node === undefined ? o : (node.original as T);
+}
+
+/** True when `o` is a stand-in for an argument (its private writes are recorded, not made). */
+export function isStandIn(o: unknown): boolean {
+  return standInNode(o) !== undefined;
+}
+
+/**
+ * What f sees when it reads `o.#name` (`value` is the member as read on the host): for a
+ * stand-in, the value f last wrote, or the original's value traced as an input.
+ */
+export function privateGet(o: unknown, name: string, value: unknown): unknown {
+  const node = standInNode(o);
+  return node === undefined ? value : node.readPrivate(name, value);
+}
+
+/**
+ * Records `o.#name = value` on a stand-in; `write` makes the write on the original (with
+ * the value's number) when the differentiation ends, as plain JavaScript would have.
+ */
+export function privateSet<V>(o: unknown, name: string, value: V, write: (host: any, value: any) => void): V {
+  const node = standInNode(o);
+  if (node === undefined) write(o, value);
+  else node.writePrivate(name, value, write);
+  return value;
+}

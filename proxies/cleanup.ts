@@ -1,0 +1,106 @@
+// Escape clean-up: no traced value stays in user data after a differentiation.
+//
+// f may store traced values into objects it did not receive as arguments: a Map or a
+// record captured by its closure, a log array it pushes to. Rewritten code notes each
+// container written to during a differentiation (`touch`, in barrier.ts); when the call
+// ends — returning or throwing — every noted container is walked and each traced value
+// in it replaced by its value outside the call (its number, or, inside a nested
+// differentiation, the value traced on the enclosing tape). Stand-ins f stored are
+// replaced by the objects they stand for.
+
+import { live, Traced } from '../lib/core/traced.js';
+import { kindOf } from './kinds.js';
+import { standInNode } from './standins.js';
+
+/** Containers written to, one list per open differentiation (innermost last). */
+const noted: object[][] = [];
+
+export function noteStore(container: unknown): void {
+  const depth = noted.length;
+  if (depth === 0 || typeof container !== 'object' || container === null) return;
+  const list = noted[depth - 1]!;
+  if (list[list.length - 1] !== container) list.push(container);
+}
+
+/** Starts noting stores for a differentiation that is opening. */
+export function beginStores(): void {
+  noted.push([]);
+}
+
+/**
+ * Cleans what the closing differentiation wrote. Values traced on an enclosing tape stay
+ * (that differentiation is still running), so its containers are handed to it as well.
+ */
+export function endStores(): void {
+  const list = noted.pop() ?? [];
+  const unique = new Set(list);
+  const seen = new Set<object>();
+  for (const container of unique) if (standInNode(container) === undefined) cleanDeep(container, seen);
+  noted[noted.length - 1]?.push(...unique);
+}
+
+/** The value to leave in user data for `v` once this differentiation has closed. */
+export function outward(v: unknown): unknown {
+  if (v instanceof Traced) return live(v);
+  if (typeof v !== 'object' || v === null) return v;
+  const node = standInNode(v);
+  if (node !== undefined) return node.original;
+  cleanDeep(v, new Set());
+  return v;
+}
+
+/** Replaces, in place, traced values and stand-ins anywhere inside `root`. */
+function cleanDeep(root: object, seen: Set<object>): void {
+  const stack: object[] = [root];
+  let o: object | undefined;
+  // Replaces one held value; returns the replacement (or `v` itself) and queues objects.
+  const settle = (v: unknown): unknown => {
+    if (v instanceof Traced) return live(v);
+    if (typeof v !== 'object' || v === null) return v;
+    const node = standInNode(v);
+    if (node !== undefined) return node.original;
+    if (!seen.has(v)) stack.push(v);
+    return v;
+  };
+  while ((o = stack.pop()) !== undefined) {
+    if (seen.has(o)) continue;
+    seen.add(o);
+    if (Object.isFrozen(o)) continue;
+    const kind = kindOf(o);
+    if (kind === 'array') {
+      const a = o as unknown[];
+      for (let i = 0; i < a.length; i++) {
+        const v = a[i];
+        const r = settle(v);
+        if (r !== v) a[i] = r;
+      }
+    } else if (kind === 'map') {
+      const m = o as Map<unknown, unknown>;
+      for (const [k, v] of [...m]) {
+        const rk = settle(k);
+        const rv = settle(v);
+        if (rk !== k) m.delete(k);
+        if (rk !== k || rv !== v) m.set(rk, rv);
+      }
+    } else if (kind === 'set') {
+      const s = o as Set<unknown>;
+      for (const v of [...s]) {
+        const r = settle(v);
+        if (r !== v) {
+          s.delete(v);
+          s.add(r);
+        }
+      }
+    } else if (kind === 'record') {
+      for (const key of Reflect.ownKeys(o)) {
+        const d = Object.getOwnPropertyDescriptor(o, key);
+        if (d === undefined || !('value' in d)) continue;
+        const r = settle(d.value);
+        if (r !== d.value) {
+          if (d.writable) (o as Record<PropertyKey, unknown>)[key] = r;
+          else if (d.configurable) Object.defineProperty(o, key, { ...d, value: r });
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,71 @@
+// What kind of structure an argument (or a value inside one) is, for tracing.
+//
+// Records (plain objects and instances of user classes), arrays, Maps and Sets get a
+// stand-in. Objects with internal slots that a copy cannot have (Date, RegExp, Error, DOM
+// nodes, …) are opaque: f receives them as they are and their gradient is null. A few
+// kinds hold numbers we cannot follow, and are refused with a reason.
+
+export type Kind = 'record' | 'array' | 'map' | 'set' | 'opaque';
+
+/** A value inside an argument that cannot be traced; the message names its path. */
+export class Refusal extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+const kindByPrototype = new WeakMap<object, Kind>();
+
+/** The kind of a non-null object, or a `Refusal` saying why it cannot be traced. */
+export function kindOf(value: object): Kind | Refusal {
+  if (isForeignProxy(value)) {
+    return new Refusal(
+      'is a Proxy that zygote-ts did not make: its traps would run on a copy, not on your data. ' +
+        'Pass the object behind the Proxy (for a Vue/MobX store, its raw value).',
+    );
+  }
+  if (Array.isArray(value)) return 'array';
+  if (ArrayBuffer.isView(value)) {
+    return new Refusal(
+      `is a ${Object.prototype.toString.call(value).slice(8, -1)}: typed arrays hold plain numbers only, so ` +
+        `derivatives cannot flow through them. Use an ordinary array of numbers.`,
+    );
+  }
+  if (value instanceof Map) return 'map';
+  if (value instanceof Set) return 'set';
+  if (value instanceof WeakMap || value instanceof WeakSet) {
+    return new Refusal(
+      `is a ${value instanceof WeakMap ? 'WeakMap' : 'WeakSet'}: its entries cannot be listed, so they cannot be ` +
+        `traced. Use a Map (or Set), or close over it instead of passing it.`,
+    );
+  }
+  if (value instanceof Promise) {
+    return new Refusal('is a Promise: differentiation is synchronous. Await the value first, then pass it.');
+  }
+  return kindOfPrototype(Object.getPrototypeOf(value) as object | null);
+}
+
+// A record's prototype chain reaches Object.prototype (or null) through user classes only;
+// a built-in constructor on the way (Date, Error, HTMLElement, …) means internal slots.
+function kindOfPrototype(proto: object | null): Kind {
+  if (proto === null || proto === Object.prototype) return 'record';
+  const known = kindByPrototype.get(proto);
+  if (known !== undefined) return known;
+  const ctor = Object.prototype.hasOwnProperty.call(proto, 'constructor') ? (proto as { constructor: unknown }).constructor : undefined;
+  const kind = typeof ctor === 'function' && isNative(ctor) ? 'opaque' : kindOfPrototype(Object.getPrototypeOf(proto) as object | null);
+  kindByPrototype.set(proto, kind);
+  return kind;
+}
+
+function isNative(f: Function): boolean {
+  return /\{\s*\[native code\]\s*\}\s*$/.test(Function.prototype.toString.call(f));
+}
+
+// Node can tell a Proxy apart (util.types.isProxy); a browser cannot, and there a foreign
+// Proxy is traced through its traps like any object.
+type IsProxy = (value: unknown) => boolean;
+const isForeignProxy: IsProxy = (() => {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const util = proc?.getBuiltinModule?.('node:util') as { types?: { isProxy?: IsProxy } } | undefined;
+  return util?.types?.isProxy ?? (() => false);
+})();

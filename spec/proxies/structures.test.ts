@@ -1,0 +1,198 @@
+// Structured arguments: gradients in the argument's shape, and JavaScript's behaviour on
+// the stand-ins f receives (the traps listed in issue 3, each with a test).
+import { describe, expect, it } from 'vitest';
+import { configure, gradient, pullback, type Grad } from 'zygote-ts';
+import { expectClose, expectMatchesFiniteDifferences } from './fd.js';
+
+class Point {
+  constructor(
+    public x: number,
+    public y: number,
+  ) {}
+  get norm(): number {
+    return Math.sqrt(this.x * this.x + this.y * this.y);
+  }
+  scaled(k: number): Point {
+    return new Point(this.x * k, this.y * k);
+  }
+}
+
+describe('gradients in the shape of the argument', () => {
+  it('a record: same field names, null where no path, null for non-numbers', () => {
+    const p = { x: 2, y: 3, z: 4, name: 'p', on: true, f: () => 1 };
+    expect(gradient((q: typeof p) => q.x * q.y, p)).toEqual([{ x: 3, y: 2, z: null, name: null, on: null, f: null }]);
+  });
+  it('a class instance: a plain object of its fields; methods and getters run on it', () => {
+    const [g] = gradient((p: Point) => p.scaled(2).norm, new Point(3, 4));
+    expectClose(g, { x: 0.6 * 2, y: 0.8 * 2 });
+    expect(Object.getPrototypeOf(g)).toBe(Object.prototype);
+  });
+  it('arrays are dense (0 where no path); a structure with no path at all is null', () => {
+    expect(gradient((v: number[]) => v[1]! * 3, [1, 2, 3])).toEqual([[0, 3, 0]]);
+    expect(gradient((v: number[], w: number[]) => v[0]! * 2, [1], [5, 6])).toEqual([[2], null]);
+    expect(gradient((v: (number | string)[]) => (v[0] as number) * 2, [1, 'a'])).toEqual([[2, null]]);
+  });
+  it('nesting: records of arrays of records, Maps of arrays', () => {
+    const model = { layers: [{ w: [1, 2], b: 0.5 }, { w: [3, 4], b: -1 }], scale: 2 };
+    const f = (m: typeof model) => m.scale * m.layers.reduce((s, l) => s + l.w[0]! * l.w[1]! + l.b, 0);
+    const [g] = gradient(f, model);
+    expect(g).toEqual({ layers: [{ w: [4, 2], b: 2 }, { w: [8, 6], b: 2 }], scale: 2.5 + 11 });
+    expectMatchesFiniteDifferences(f, () => structuredClone(model), g);
+    const m = new Map([['a', [1, 2]], ['b', [3]]]);
+    expect(gradient((m: Map<string, number[]>) => m.get('a')![1]! * 5, m)).toEqual([new Map([['a', [0, 5]], ['b', null]])]);
+  });
+  it('a Set: a Map from each member to its gradient', () => {
+    const p = { v: 2 };
+    const s = new Set([p, { v: 3 }]);
+    const [g] = gradient((s: Set<{ v: number }>) => [...s].reduce((acc, q) => acc * q.v, 1), s);
+    expect(g).toEqual(new Map([[p, { v: 3 }], [[...s][1], { v: 2 }]]));
+  });
+  it('the same object reached twice has one gradient: contributions add', () => {
+    const p = { x: 3 };
+    expect(gradient((a: { x: number }, b: { x: number }) => a.x * b.x, p, p)).toEqual([{ x: 6 }, { x: 6 }]);
+    const both = { a: p, b: p };
+    const [g] = gradient((o: typeof both) => o.a.x * o.b.x, both);
+    expect(g).toEqual({ a: { x: 6 }, b: { x: 6 } });
+    expect(g!.a).toBe(g!.b);
+  });
+  it('cyclic structures: the gradient has the same cycle', () => {
+    type N = { v: number; next: N | null };
+    const a: N = { v: 2, next: null };
+    const b: N = { v: 5, next: a };
+    a.next = b;
+    const [g] = gradient((n: N) => n.v * n.next!.v * n.next!.next!.v, a);
+    expect(g!.v).toBe(2 * 2 * 5);
+    expect(g!.next!.v).toBe(4);
+    expect(g!.next!.next).toBe(g);
+  });
+  it('a long linked list does not overflow the stack', () => {
+    type L = { v: number; next: L | null };
+    let list: L | null = null;
+    for (let i = 0; i < 100_000; i++) list = { v: 1, next: list };
+    const [g] = gradient((l: L) => l.v * 3, list!);
+    expect(g!.v).toBe(3);
+    expect(g!.next).toBe(null);
+  });
+  it('pullback gives structural gradients each time it is called', () => {
+    const [y, back] = pullback((p: Point) => p.x * p.y, new Point(2, 5));
+    expect(y).toBe(10);
+    expect(back(1)).toEqual([{ x: 5, y: 2 }]);
+    expect(back(2)).toEqual([{ x: 10, y: 4 }]);
+  });
+});
+
+describe("JavaScript's behaviour on what f receives", () => {
+  it('instanceof, Array.isArray, Object.keys, spread, JSON.stringify and Object.entries behave as on the originals', () => {
+    const p = new Point(1, 2);
+    const arr = [1, 2, 3];
+    const seen: unknown[] = [];
+    const previous = configure({ warnings: false });
+    try {
+      gradient(
+        (p: Point, arr: number[]) => {
+          seen.push(p instanceof Point, Array.isArray(arr), Object.keys(p), JSON.stringify(p), JSON.stringify(arr));
+          seen.push(Object.entries({ ...p }).map(([k, v]) => `${k}=${v}`), [...arr].length, `${arr}`);
+          return p.x + arr[0]!;
+        },
+        p,
+        arr,
+      );
+    } finally {
+      configure(previous);
+    }
+    expect(seen).toEqual([true, true, ['x', 'y'], JSON.stringify(p), JSON.stringify(arr), ['x=1', 'y=2'], 3, '1,2,3']);
+  });
+  it('Map and Set methods work (they need a real receiver)', () => {
+    const m = new Map([['a', 2], ['b', 3]]);
+    const [g] = gradient((m: Map<string, number>) => {
+      let s = 0;
+      m.forEach((v) => (s += v * v));
+      for (const [, v] of m.entries()) s += v;
+      return s + (m.has('a') ? m.get('a')! : 0) + m.size;
+    }, m);
+    expect(g).toEqual(new Map([['a', 2 * 2 + 1 + 1], ['b', 2 * 3 + 1]]));
+    const s = new Set([1, 2]);
+    expect(gradient((s: Set<number>) => [...s.values()].reduce((a, v) => a + v * v, 0) + (s.has(1) ? 1 : 0), s)).toEqual([
+      new Map([[1, 2], [2, 4]]),
+    ]);
+  });
+  it('subclasses of Map and Array keep their class', () => {
+    class Registry extends Map<string, number> {
+      total(): number {
+        let s = 0;
+        for (const v of this.values()) s += v;
+        return s;
+      }
+    }
+    class Vec extends Array<number> {}
+    const r = new Registry([['a', 1], ['b', 2]]);
+    const v = Vec.from([1, 2]) as Vec;
+    const [gr, gv] = gradient((r: Registry, v: Vec) => r.total() * (v instanceof Vec ? v[1]! : 0), r, v);
+    expect(gr).toEqual(new Map([['a', 2], ['b', 2]]));
+    expect(gv).toEqual([0, 3]);
+  });
+  it('frozen objects and non-configurable properties (Proxy invariants did not apply; writes still fail)', () => {
+    const frozen = Object.freeze({ x: 3, inner: Object.freeze([1, 2]) });
+    const fixed = {};
+    Object.defineProperty(fixed, 'k', { value: 4, enumerable: true, writable: false, configurable: false });
+    const [gf, gk] = gradient(
+      (o: typeof frozen, k: { k: number }) => {
+        expect(Object.isFrozen(o)).toBe(true);
+        expect(() => {
+          'use strict';
+          (o as { x: number }).x = 1;
+        }).toThrow(TypeError);
+        return o.x * o.inner[1]! * k.k;
+      },
+      frozen,
+      fixed as { k: number },
+    );
+    expect(gf).toEqual({ x: 8, inner: [0, 12] });
+    expect(gk).toEqual({ k: 6 });
+    expect(frozen.x).toBe(3);
+  });
+  it('getters that compute from other fields: on the prototype and own', () => {
+    const own = { a: 3, get twice() { return this.a * 2; } };
+    expectClose(gradient((p: Point) => p.norm, new Point(3, 4)), [{ x: 0.6, y: 0.8 }]);
+    // an own getter is not a field: the gradient has the data fields only
+    expect(gradient((o: typeof own) => o.twice * o.twice, own)).toEqual([{ a: 24 }]);
+  });
+  it('class private #fields and methods work, with gradients under "#name"', () => {
+    class Account {
+      #rate: number;
+      constructor(rate: number, public balance: number) {
+        this.#rate = rate;
+      }
+      #grow(years: number): number {
+        return this.balance * (1 + this.#rate) ** years;
+      }
+      future(years: number): number {
+        return this.#grow(years);
+      }
+      hasRate(o: object): boolean {
+        return #rate in o;
+      }
+      bump(): void {
+        this.#rate += 0.01;
+      }
+    }
+    const acct = new Account(0.1, 100);
+    const [g] = gradient((a: Account) => {
+      expect(a.hasRate(a)).toBe(true);
+      return a.future(2);
+    }, acct);
+    expect(g).toEqual({ balance: 1.1 ** 2, '#rate': 100 * 2 * 1.1 });
+    gradient((a: Account) => {
+      a.bump();
+      return a.future(1);
+    }, acct);
+    expect(acct.future(0)).toBe(100);
+    expect(acct.future(1)).toBeCloseTo(111, 12); // the write to #rate reached the original, as a number
+  });
+  it('Grad<T> follows T', () => {
+    const [g] = gradient((p: Point) => p.x, new Point(1, 2));
+    const typed: Grad<Point> | null = g;
+    const fields: { x: number | null; y: number | null } | null = typed;
+    expect(fields).toEqual({ x: 1, y: null });
+  });
+});
