@@ -22,3 +22,21 @@ export function rosenbrock(x) {
 export function rosenbrockOfArgs(...x) {
   return rosenbrock(x);
 }
+
+/** W-points: the seed's Point and dist, summed over an array of 10⁵ class instances. */
+export class Point {
+  constructor(x, y) {
+    this.x = x;
+    this.y = y;
+  }
+}
+
+export function dist(p) {
+  return Math.sqrt(p.x ** 2 + p.y ** 2);
+}
+
+export function totalDist(points) {
+  let s = 0;
+  for (const p of points) s += dist(p);
+  return s;
+}

@@ -117,6 +117,7 @@ function trace<A extends unknown[], R>(
       wrapped?.finish();
     } finally {
       endStores();
+      wrapped?.close();
       warnAboutEscapes(tape);
     }
   }

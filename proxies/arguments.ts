@@ -6,25 +6,28 @@
 
 import type { Tape } from '../lib/core/tape.js';
 import { structuralGradients } from './gradients.js';
-import { type Slot, Wrapping } from './standins.js';
+import { Wrapping } from './standins.js';
 
 export class WrappedArguments {
   /** What f receives. */
   readonly values: unknown[];
   private readonly wrapping: Wrapping;
-  private readonly roots: Slot[];
   private rows: number[] | null = null;
 
   constructor(args: readonly unknown[], tape: Tape) {
     const wrapping = new Wrapping(tape);
     this.wrapping = wrapping;
-    this.values = args.map((arg, k) => wrapping.wrap(arg, k));
-    this.roots = this.values.map((value, k) => wrapping.slotOfArgument(value, args[k]));
+    try {
+      this.values = args.map((arg, k) => wrapping.wrap(arg, k));
+    } catch (refusal) {
+      wrapping.close(); // f never ran: nothing to write back
+      throw refusal;
+    }
   }
 
   /** Whether argument k can have a gradient at all (a number or a traced structure). */
   differentiable(k: number): boolean {
-    return this.roots[k] !== null;
+    return this.wrapping.roots[k] !== null;
   }
 
   /** The tape row of every input, in the order `gradients` expects their cotangents. */
@@ -34,11 +37,16 @@ export class WrappedArguments {
 
   /** Each argument's gradient from the inputs' cotangents (see proxies/gradients.ts). */
   gradients(cotangents: readonly unknown[], zeros = false): unknown[] {
-    return structuralGradients(this.wrapping, this.roots, cotangents, zeros);
+    return structuralGradients(this.wrapping, cotangents, zeros);
   }
 
   /** After f returned or threw (tape closed): writes f's changes back into the arguments. */
   finish(): void {
     this.wrapping.finish();
+  }
+
+  /** After the clean-up of user data: the stand-ins are no longer looked up. */
+  close(): void {
+    this.wrapping.close();
   }
 }

@@ -7,73 +7,87 @@
 // dense (0 where there is no path), as in Zygote; a structure with no path at all is
 // `null`. An object reached along several paths has one gradient object, shared.
 
-import { Node, type Slot, type Wrapping } from './standins.js';
+import type { Node, Slot, Wrapping } from './standins.js';
 
 /**
  * The gradient of each argument, given the cotangent of each input of `wrapping`
  * (`cotangents[k]` for `wrapping.inputs[k]`, null where unreached). With `zeros`,
  * unreached numbers are 0 instead of null (Jacobian rows).
  */
-export function structuralGradients(
-  wrapping: Wrapping,
-  roots: readonly unknown[],
-  cotangents: readonly unknown[],
-  zeros = false,
-): unknown[] {
-  const reached = reachedNodes(wrapping, cotangents);
-  const built = new Map<Node, object>();
+export function structuralGradients(wrapping: Wrapping, cotangents: readonly unknown[], zeros = false): unknown[] {
+  const pass = markReached(wrapping, cotangents);
   const pending: Node[] = [];
 
   const gradientOf = (slot: Slot, dense: boolean): unknown => {
     if (typeof slot === 'number') return cotangents[slot] ?? (dense || zeros ? 0 : null);
-    if (slot === null || !reached.has(slot)) return null;
-    let g = built.get(slot);
-    if (g === undefined) {
+    if (slot === null || slot.reachedIn !== pass) return null;
+    let g = slot.gradient;
+    if (g === null) {
       g = slot.kind === 'record' ? {} : slot.kind === 'array' ? new Array<unknown>(slot.length).fill(null) : new Map();
-      built.set(slot, g);
+      slot.gradient = g;
       pending.push(slot);
     }
     return g;
   };
 
-  const result = roots.map((root) => gradientOf(root as Slot, false));
+  const result = wrapping.roots.map((root) => gradientOf(root, false));
   // Filled iteratively, so a long chain of nested objects does not overflow the stack.
   let node: Node | undefined;
   while ((node = pending.pop()) !== undefined) {
-    const g = built.get(node)!;
-    const { keys, slots } = node;
+    const g = node.gradient!;
+    const e = node.entries;
     if (node.kind === 'record') {
       const o = g as Record<string, unknown>;
-      for (let i = 0; i < keys.length; i++) o[keys[i] as string] = gradientOf(slots[i]!, false);
+      for (let i = 0; i < e.length; i += 3) o[e[i] as string] = gradientOf(e[i + 1] as Slot, false);
       if (node.privates !== null) {
         for (const [name, member] of node.privates) if (member.slot !== null) o[`#${name}`] = gradientOf(member.slot, false);
       }
     } else if (node.kind === 'array') {
       const a = g as unknown[];
-      for (let i = 0; i < keys.length; i++) a[keys[i] as number] = gradientOf(slots[i]!, true);
+      for (let i = 0; i < e.length; i += 3) a[e[i] as number] = gradientOf(e[i + 1] as Slot, true);
     } else {
       const m = g as Map<unknown, unknown>;
-      for (let i = 0; i < keys.length; i++) m.set(keys[i], gradientOf(slots[i]!, false));
+      for (let i = 0; i < e.length; i += 3) m.set(e[i], gradientOf(e[i + 1] as Slot, false));
     }
   }
+  for (const n of wrapping.nodes.values()) n.gradient = null;
   return result;
 }
 
-/** The nodes below which some input has a cotangent (propagated up through every parent). */
-function reachedNodes(wrapping: Wrapping, cotangents: readonly unknown[]): Set<Node> {
-  const reached = new Set<Node>();
+let passes = 0;
+
+/**
+ * Marks (with a fresh pass number) the nodes below which some input has a cotangent,
+ * up through every parent; returns the pass number.
+ */
+function markReached(wrapping: Wrapping, cotangents: readonly unknown[]): number {
+  const pass = ++passes;
   const stack: Node[] = [];
-  const mark = (n: Node) => {
-    if (!reached.has(n)) {
-      reached.add(n);
+  const mark = (n: Node | null) => {
+    if (n !== null && n.reachedIn !== pass) {
+      n.reachedIn = pass;
       stack.push(n);
     }
   };
   for (const node of wrapping.nodes.values()) {
-    if (node.slots.some((s) => typeof s === 'number' && cotangents[s] != null)) mark(node);
-    else if (node.privates !== null && [...node.privates.values()].some((m) => typeof m.slot === 'number' && cotangents[m.slot] != null)) mark(node);
+    if (holdsReachedInput(node, cotangents)) mark(node);
   }
   let n: Node | undefined;
-  while ((n = stack.pop()) !== undefined) for (const p of n.parents) mark(p);
-  return reached;
+  while ((n = stack.pop()) !== undefined) {
+    mark(n.parent);
+    if (n.otherParents !== null) for (const p of n.otherParents) mark(p);
+  }
+  return pass;
+}
+
+function holdsReachedInput(node: Node, cotangents: readonly unknown[]): boolean {
+  const e = node.entries;
+  for (let i = 1; i < e.length; i += 3) {
+    const slot = e[i];
+    if (typeof slot === 'number' && cotangents[slot] != null) return true;
+  }
+  if (node.privates !== null) {
+    for (const m of node.privates.values()) if (typeof m.slot === 'number' && cotangents[m.slot] != null) return true;
+  }
+  return false;
 }

@@ -18,7 +18,7 @@
 import { live, Traced } from '../lib/core/traced.js';
 import type { Tape } from '../lib/core/tape.js';
 import { kindOf, Refusal, type Kind } from './kinds.js';
-import { outward } from './cleanup.js';
+import { writeBack } from './writeback.js';
 
 /** Under one key of a node: the position of its input, the child node, or nothing traced. */
 export type Slot = number | Node | null;
@@ -32,39 +32,70 @@ interface PrivateMember {
   write: Writer | null;
 }
 
-const nodeByStandIn = new WeakMap<object, Node>();
-let anyStandIns = false;
+// Stand-ins are found through the differentiations still open (innermost first). A strong
+// Map per call, not one WeakMap: a WeakMap of 10⁵ entries per call makes every young-gen
+// collection walk its ephemerons, which cost more than the differentiation itself.
+const openWrappings: Wrapping[] = [];
 
-/** The node behind a stand-in (undefined for any other value). */
+/** The node behind a stand-in of an open differentiation (undefined for any other value). */
 export function standInNode(x: unknown): Node | undefined {
-  return anyStandIns && typeof x === 'object' && x !== null ? nodeByStandIn.get(x) : undefined;
+  if (openWrappings.length === 0 || typeof x !== 'object' || x === null) return undefined;
+  for (let i = openWrappings.length - 1; i >= 0; i--) {
+    const node = openWrappings[i]!.nodeOfStandIn(x);
+    if (node !== undefined) return node;
+  }
+  return undefined;
 }
 
 export class Node {
-  readonly keys: unknown[] = [];
-  readonly slots: Slot[] = [];
-  /** What was put in the stand-in under keys[i] (to tell f's writes apart). */
-  readonly placed: unknown[] = [];
-  /** Nodes holding this one (an object may be reached along several paths). */
-  readonly parents: Node[] = [];
-  privates: Map<string, PrivateMember> | null = null;
+  // Fields assigned in the constructor (`declare`d): a call makes one node per object
+  // of the arguments, and class-field definitions are slower to create in V8.
+  declare readonly kind: Exclude<Kind, 'opaque'>;
+  declare readonly original: object;
+  declare readonly standIn: object;
+  declare readonly wrapping: Wrapping;
+  /** The first node that reached this one (and the key there), for paths in messages. */
+  declare readonly parent: Node | null;
+  declare readonly keyInParent: unknown;
+  /**
+   * What the stand-in holds, three slots per key: the key, its `Slot`, and the value put
+   * in the stand-in (to tell f's writes apart).
+   */
+  declare readonly entries: unknown[];
+  /** Further nodes holding this one (an object may be reached along several paths). */
+  declare otherParents: Node[] | null;
+  declare privates: Map<string, PrivateMember> | null;
   /** An array's length when f received it (the gradient's length). */
-  length = 0;
+  declare length: number;
+  /** A record's own property count when made (so a write-back can see added keys). */
+  declare ownCount: number;
+  /** Scratch for building gradients: the pass that last marked it reached, and its gradient then. */
+  declare reachedIn: number;
+  declare gradient: object | null;
 
-  constructor(
-    readonly kind: Exclude<Kind, 'opaque'>,
-    readonly original: object,
-    readonly standIn: object,
-    readonly wrapping: Wrapping,
-    /** The first path that reached this node, for error messages. */
-    readonly parent: Node | null,
-    readonly keyInParent: unknown,
-  ) {}
+  constructor(kind: Exclude<Kind, 'opaque'>, original: object, standIn: object, wrapping: Wrapping, parent: Node | null, keyInParent: unknown) {
+    this.kind = kind;
+    this.original = original;
+    this.standIn = standIn;
+    this.wrapping = wrapping;
+    this.parent = parent;
+    this.keyInParent = keyInParent;
+    this.entries = [];
+    this.otherParents = null;
+    this.privates = null;
+    this.length = 0;
+    this.ownCount = 0;
+    this.reachedIn = 0;
+    this.gradient = null;
+  }
 
-  hold(key: unknown, value: unknown, placed: unknown): void {
-    this.keys.push(key);
-    this.slots.push(this.wrapping.slotOf(placed, value));
-    this.placed.push(placed);
+  /** Records that the stand-in holds `placed` under `key` (`placed` just came from `standInFor`). */
+  hold(key: unknown, placed: unknown): void {
+    this.entries.push(key, this.wrapping.lastSlot, placed);
+  }
+
+  addParent(parent: Node): void {
+    if (parent !== this.parent) (this.otherParents ??= []).push(parent);
   }
 
   /** `this.#name` as f sees it (rewritten code reads `value` on the original). */
@@ -73,7 +104,7 @@ export class Node {
     if (known !== undefined) return known.value;
     if (!this.wrapping.open) return value;
     const seen = this.wrapping.standInFor(value, this, `#${name}`);
-    (this.privates ??= new Map()).set(name, { slot: this.wrapping.slotOf(seen, value), value: seen, write: null });
+    (this.privates ??= new Map()).set(name, { slot: this.wrapping.lastSlot, value: seen, write: null });
     this.wrapping.fillAll();
     return seen;
   }
@@ -93,15 +124,40 @@ export class Node {
 export class Wrapping {
   /** The tape inputs, in the order created; slots refer to them by position. */
   readonly inputs: Traced[] = [];
+  /** Each original object's node (so aliases and cycles share one). */
   readonly nodes = new Map<object, Node>();
+  /** The slot of the value `standInFor` returned last. */
+  lastSlot: Slot = null;
+  /** The slot of each argument. */
+  readonly roots: Slot[] = [];
   open = true;
   private readonly unfilled: Node[] = [];
+  // Built on first use only: most calls never look a stand-in up.
+  private byStandIn: Map<object, Node> | null = null;
 
-  constructor(readonly tape: Tape) {}
+  constructor(readonly tape: Tape) {
+    openWrappings.push(this);
+  }
+
+  /** The node of one of this call's stand-ins. */
+  nodeOfStandIn(x: object): Node | undefined {
+    if (this.byStandIn === null) {
+      this.byStandIn = new Map();
+      for (const node of this.nodes.values()) this.byStandIn.set(node.standIn, node);
+    }
+    return this.byStandIn.get(x);
+  }
+
+  /** Forgets the stand-ins (after `finish` and the clean-up that follows it). */
+  close(): void {
+    const at = openWrappings.lastIndexOf(this);
+    if (at >= 0) openWrappings.splice(at, 1);
+  }
 
   /** What f receives for argument `position`. */
   wrap(arg: unknown, position: number): unknown {
     const value = this.standInFor(arg, null, position);
+    this.roots[position] = this.lastSlot;
     this.fillAll();
     return value;
   }
@@ -111,43 +167,31 @@ export class Wrapping {
     if (typeof value === 'number') return this.input(value);
     if (value instanceof Traced) {
       const x = live(value);
-      return typeof x === 'number' || x instanceof Traced ? this.input(x) : x;
+      if (typeof x === 'number' || x instanceof Traced) return this.input(x);
+      value = x;
     }
+    this.lastSlot = null;
     if (typeof value !== 'object' || value === null) return value;
     const known = this.nodes.get(value);
     if (known !== undefined) {
-      if (parent !== null) known.parents.push(parent);
+      if (parent !== null) known.addParent(parent);
+      this.lastSlot = known;
       return known.standIn;
     }
     const kind = kindOf(value);
     if (kind instanceof Refusal) throw new TypeError(`zygote-ts: ${pathOf(parent, key)} ${kind.reason}`);
     if (kind === 'opaque') return value;
     const node = new Node(kind, value, emptyLike(kind, value), this, parent, key);
-    if (parent !== null) node.parents.push(parent);
     this.nodes.set(value, node);
-    nodeByStandIn.set(node.standIn, node);
-    anyStandIns = true;
+    if (this.byStandIn !== null) this.byStandIn.set(node.standIn, node);
     this.unfilled.push(node);
+    this.lastSlot = node;
     return node.standIn;
-  }
-
-  /** The slot for a value `standInFor` just returned (an input is always the newest one). */
-  slotOf(placed: unknown, original: unknown): Slot {
-    if (placed instanceof Traced && placed.tape === this.tape && this.inputs[this.inputs.length - 1] === placed) {
-      return this.inputs.length - 1;
-    }
-    if (typeof placed === 'object' && placed !== null && placed !== original) return nodeByStandIn.get(placed) ?? null;
-    return null;
-  }
-
-  /** The slot of a whole argument (its input may not be the newest one). */
-  slotOfArgument(placed: unknown, original: unknown): Slot {
-    if (placed instanceof Traced && placed.tape === this.tape) return this.inputs.indexOf(placed);
-    return this.slotOf(placed, original);
   }
 
   private input(x: unknown): Traced {
     const t = this.tape.input(x);
+    this.lastSlot = this.inputs.length;
     this.inputs.push(t);
     return t;
   }
@@ -169,10 +213,7 @@ export class Wrapping {
    */
   finish(): void {
     this.open = false;
-    for (const node of this.nodes.values()) {
-      if (Object.isFrozen(node.original)) continue;
-      writeBack(node);
-    }
+    for (const node of this.nodes.values()) writeBack(node);
   }
 }
 
@@ -203,29 +244,30 @@ function fill(node: Node): void {
       const from = original as unknown[];
       const to = standIn as unknown[];
       const n = from.length;
-      to.length = n;
       node.length = n;
+      // Appending in order keeps V8's packed representation when there are no holes.
       for (let i = 0; i < n; i++) {
-        if (!(i in from)) continue; // a hole stays a hole
         const v = from[i];
+        if (v === undefined && !(i in from)) continue; // a hole stays a hole
         const s = w.standInFor(v, node, i);
         to[i] = s;
-        node.hold(i, v, s);
+        node.hold(i, s);
       }
+      to.length = n;
       return;
     }
     case 'map':
       for (const [k, v] of Map.prototype.entries.call(original as Map<unknown, unknown>)) {
         const s = w.standInFor(v, node, k);
         Map.prototype.set.call(standIn as Map<unknown, unknown>, k, s);
-        node.hold(k, v, s);
+        node.hold(k, s);
       }
       return;
     case 'set':
       for (const m of Set.prototype.values.call(original as Set<unknown>)) {
         const s = w.standInFor(m, node, m);
         Set.prototype.add.call(standIn as Set<unknown>, s);
-        node.hold(m, m, s);
+        node.hold(m, s);
       }
       return;
   }
@@ -233,27 +275,36 @@ function fill(node: Node): void {
 
 function fillRecord(node: Node, original: object, standIn: object): void {
   const w = node.wrapping;
-  for (const key of Reflect.ownKeys(original)) {
+  const proto = Object.getPrototypeOf(original) as object | null;
+  // (Object.getOwnPropertyNames and getOwnPropertySymbols are each several times faster
+  // than Reflect.ownKeys, and most records have no symbol keys.)
+  const names = Object.getOwnPropertyNames(original);
+  node.ownCount = names.length;
+  for (const key of names) {
     const d = Object.getOwnPropertyDescriptor(original, key)!;
     if (!('value' in d)) {
       Object.defineProperty(standIn, key, d); // an own getter runs on the stand-in
       continue;
     }
-    if (typeof key === 'symbol') {
-      if (carriesNumbers(d.value)) {
-        throw new TypeError(
-          `zygote-ts: ${pathOf(node, key)} holds numbers under a Symbol key; gradients are given by field name. ` +
-            `Use a string key for what you differentiate.`,
-        );
-      }
-      Object.defineProperty(standIn, key, d);
-      continue;
-    }
     const v: unknown = d.value;
     const s = w.standInFor(v, node, key);
-    d.value = s;
-    Object.defineProperty(standIn, key, d); // define, not assign: a setter on the prototype must not run
-    node.hold(key, v, s);
+    if (d.writable && d.enumerable && d.configurable && (proto === null || !(key in proto))) {
+      (standIn as Record<string, unknown>)[key] = s; // the common case, and ~5× faster than defining
+    } else {
+      d.value = s;
+      Object.defineProperty(standIn, key, d); // define, not assign: a setter on the prototype must not run
+    }
+    node.hold(key, s);
+  }
+  for (const key of Object.getOwnPropertySymbols(original)) {
+    const d = Object.getOwnPropertyDescriptor(original, key)!;
+    if ('value' in d && carriesNumbers(d.value)) {
+      throw new TypeError(
+        `zygote-ts: ${pathOf(node, key)} holds numbers under a Symbol key; gradients are given by field name. ` +
+          `Use a string key for what you differentiate.`,
+      );
+    }
+    Object.defineProperty(standIn, key, d);
   }
 }
 
@@ -269,74 +320,6 @@ function sealLike(original: object, standIn: object): void {
   if (Object.isFrozen(original)) Object.freeze(standIn);
   else if (Object.isSealed(original)) Object.seal(standIn);
   else Object.preventExtensions(standIn);
-}
-
-// ---- writing f's changes back --------------------------------------------------------------
-
-const hasOwn = (o: object, k: PropertyKey) => Object.prototype.hasOwnProperty.call(o, k);
-
-function writeBack(node: Node): void {
-  const { original, standIn, keys, placed } = node;
-  switch (node.kind) {
-    case 'record': {
-      const s = standIn as Record<PropertyKey, unknown>;
-      const o = original as Record<PropertyKey, unknown>;
-      const held = new Set<unknown>(keys);
-      for (let i = 0; i < keys.length; i++) {
-        const key = keys[i] as string;
-        if (!hasOwn(s, key)) Reflect.deleteProperty(o, key);
-        else if (isDataProperty(s, key) && s[key] !== placed[i]) Reflect.set(o, key, outward(s[key]));
-      }
-      for (const key of Reflect.ownKeys(s)) {
-        if (held.has(key) || hasOwn(o, key)) continue;
-        const d = Object.getOwnPropertyDescriptor(s, key)!;
-        if ('value' in d) d.value = outward(d.value);
-        Reflect.defineProperty(o, key, d);
-      }
-      break;
-    }
-    case 'array': {
-      const s = standIn as unknown[];
-      const o = original as unknown[];
-      const was = new Array<unknown>(Math.max(o.length, s.length)).fill(HOLE);
-      for (let k = 0; k < keys.length; k++) was[keys[k] as number] = placed[k];
-      if (o.length !== s.length) Reflect.set(o, 'length', s.length);
-      for (let i = 0; i < s.length; i++) {
-        if (!(i in s)) {
-          if (i in o) delete o[i];
-        } else if (s[i] !== was[i]) o[i] = outward(s[i]);
-      }
-      break;
-    }
-    case 'map': {
-      const s = standIn as Map<unknown, unknown>;
-      const o = original as Map<unknown, unknown>;
-      for (let i = 0; i < keys.length; i++) {
-        if (!s.has(keys[i])) Map.prototype.delete.call(o, keys[i]);
-        else if (s.get(keys[i]) !== placed[i]) Map.prototype.set.call(o, keys[i], outward(s.get(keys[i])));
-      }
-      for (const [k, v] of s) if (!Map.prototype.has.call(o, k)) Map.prototype.set.call(o, outward(k), outward(v));
-      break;
-    }
-    case 'set': {
-      const s = standIn as Set<unknown>;
-      const o = original as Set<unknown>;
-      const before = new Set(placed);
-      for (let i = 0; i < keys.length; i++) if (!s.has(placed[i])) Set.prototype.delete.call(o, keys[i]);
-      for (const m of s) if (!before.has(m)) Set.prototype.add.call(o, outward(m));
-      break;
-    }
-  }
-  if (node.privates !== null) {
-    for (const member of node.privates.values()) if (member.write !== null) member.write(original, outward(member.value));
-  }
-}
-
-const HOLE = Symbol('hole');
-
-function isDataProperty(o: object, key: PropertyKey): boolean {
-  const d = Object.getOwnPropertyDescriptor(o, key);
-  return d !== undefined && 'value' in d;
 }
 
 // ---- paths for messages -----------------------------------------------------------------

@@ -1,0 +1,105 @@
+// Writing f's changes to a stand-in back into the original, when the call ends.
+//
+// Plain JavaScript would have mutated the caller's object; zygote-ts mutated the stand-in,
+// so each difference between what the node put in the stand-in and what the stand-in
+// holds now is written to the original — with numbers for traced values (`outward`), and
+// the originals for stand-ins f stored. Frozen originals cannot have changed.
+
+import { outward } from './cleanup.js';
+import type { Node } from './standins.js';
+
+const hasOwn = (o: object, k: PropertyKey) => Object.prototype.hasOwnProperty.call(o, k);
+
+export function writeBack(node: Node): void {
+  const { original } = node;
+  if (Object.isFrozen(original)) return;
+  switch (node.kind) {
+    case 'record':
+      writeBackRecord(node, node.standIn as Record<PropertyKey, unknown>, original as Record<PropertyKey, unknown>);
+      break;
+    case 'array':
+      writeBackArray(node, node.standIn as unknown[], original as unknown[]);
+      break;
+    case 'map':
+      writeBackMap(node, node.standIn as Map<unknown, unknown>, original as Map<unknown, unknown>);
+      break;
+    case 'set':
+      writeBackSet(node, node.standIn as Set<unknown>, original as Set<unknown>);
+      break;
+  }
+  if (node.privates !== null) {
+    for (const member of node.privates.values()) if (member.write !== null) member.write(original, outward(member.value));
+  }
+}
+
+function writeBackRecord(node: Node, s: Record<PropertyKey, unknown>, o: Record<PropertyKey, unknown>): void {
+  const e = node.entries;
+  let kept = true;
+  for (let i = 0; i < e.length; i += 3) {
+    const key = e[i] as string;
+    if (!hasOwn(s, key)) {
+      Reflect.deleteProperty(o, key);
+      kept = false;
+    } else if (s[key] !== e[i + 2]) {
+      Reflect.set(o, key, outward(s[key]));
+    }
+  }
+  // Keys f added (the common case, none, is told by the count alone).
+  if (kept && Object.getOwnPropertyNames(s).length === node.ownCount) return;
+  const held = new Set<unknown>();
+  for (let i = 0; i < e.length; i += 3) held.add(e[i]);
+  for (const key of Reflect.ownKeys(s)) {
+    if (held.has(key) || hasOwn(o, key)) continue;
+    const d = Object.getOwnPropertyDescriptor(s, key)!;
+    if ('value' in d) d.value = outward(d.value);
+    Reflect.defineProperty(o, key, d);
+  }
+}
+
+function writeBackArray(node: Node, s: unknown[], o: unknown[]): void {
+  const e = node.entries;
+  const n = s.length;
+  // Unchanged in place is the common case: compare in one pass before anything else.
+  if (n === node.length && e.length === 3 * n) {
+    let same = true;
+    for (let i = 0; i < n; i++) {
+      if (s[i] !== e[3 * i + 2]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return;
+  }
+  const was = new Array<unknown>(Math.max(node.length, n)).fill(HOLE);
+  for (let i = 0; i < e.length; i += 3) was[e[i] as number] = e[i + 2];
+  if (o.length !== n) Reflect.set(o, 'length', n);
+  for (let i = 0; i < n; i++) {
+    if (!(i in s)) {
+      if (i in o) delete o[i];
+    } else if (s[i] !== was[i]) {
+      o[i] = outward(s[i]);
+    }
+  }
+}
+
+const HOLE = Symbol('hole');
+
+function writeBackMap(node: Node, s: Map<unknown, unknown>, o: Map<unknown, unknown>): void {
+  const e = node.entries;
+  for (let i = 0; i < e.length; i += 3) {
+    const key = e[i];
+    if (!s.has(key)) Map.prototype.delete.call(o, key);
+    else if (s.get(key) !== e[i + 2]) Map.prototype.set.call(o, key, outward(s.get(key)));
+  }
+  for (const [k, v] of s) if (!Map.prototype.has.call(o, k)) Map.prototype.set.call(o, outward(k), outward(v));
+}
+
+function writeBackSet(node: Node, s: Set<unknown>, o: Set<unknown>): void {
+  const e = node.entries;
+  const before = new Set<unknown>();
+  for (let i = 0; i < e.length; i += 3) {
+    before.add(e[i + 2]);
+    if (!s.has(e[i + 2])) Set.prototype.delete.call(o, e[i]);
+  }
+  for (const m of s) if (!before.has(m)) Set.prototype.add.call(o, outward(m));
+}

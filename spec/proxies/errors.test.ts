@@ -1,0 +1,38 @@
+// Errors that help: what cannot be traced is refused with the path inside the argument.
+import { describe, expect, it } from 'vitest';
+import { gradient } from 'zygote-ts';
+
+const f = (x: unknown) => 0 * (x as { n?: number }).n!;
+
+describe('what cannot be traced is refused, naming the place', () => {
+  it('a typed array deep inside an argument', () => {
+    const model = { layers: [{ W: [1] }, { W: [2] }, { W: new Float64Array([3]) }] };
+    expect(() => gradient(f, model)).toThrow(/arg 0 \.layers\[2\]\.W is a Float64Array: typed arrays hold plain numbers only/);
+  });
+  it('a WeakMap or WeakSet', () => {
+    expect(() => gradient(f, { cache: new WeakMap() })).toThrow(/arg 0 \.cache is a WeakMap: its entries cannot be listed/);
+    expect(() => gradient((_a: number, b: unknown) => 0 * (b as number), 1, new WeakSet())).toThrow(/arg 1 is a WeakSet/);
+  });
+  it('a Promise argument and an async f', () => {
+    expect(() => gradient(f, { data: Promise.resolve(1) })).toThrow(/arg 0 \.data is a Promise: .*Await/);
+    expect(() => gradient((async (x: number) => x) as unknown as (x: number) => number, 1)).toThrow(/async function/);
+  });
+  it('a Proxy the user made', () => {
+    const reactive = new Proxy({ n: 1 }, {});
+    expect(() => gradient(f, new Map([['store', reactive]]))).toThrow(/arg 0 \.get\("store"\) is a Proxy that zygote-ts did not make/);
+  });
+  it('numbers under a Symbol key', () => {
+    const key = Symbol('weight');
+    expect(() => gradient(f, { inner: { [key]: 2 } })).toThrow(/arg 0 \.inner\[Symbol\(weight\)\] holds numbers under a Symbol key/);
+  });
+  it('opaque objects (Date, RegExp, Error) pass through with a null gradient', () => {
+    const when = new Date(0);
+    expect(gradient((o: { t: Date; k: number }) => o.k * (o.t.getTime() + 1), { t: when, k: 2 })).toEqual([{ t: null, k: 1 }]);
+  });
+  it('a failed wrap leaves no state behind', () => {
+    const p = { x: 1, bad: new Int8Array(1) };
+    expect(() => gradient((q: typeof p) => q.x, p)).toThrow(/Int8Array/);
+    expect(p.x).toBe(1);
+    expect(gradient((x: number) => x * x, 3)).toEqual([6]);
+  });
+});
