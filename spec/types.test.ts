@@ -1,7 +1,17 @@
 // The public API's types: a gradient's type follows its argument's type. Checked by
 // `tsc` (npm test type-checks spec/) and at run time by vitest.
 import { describe, expectTypeOf, it } from 'vitest';
-import { gradient, jacobian, pullback, withgradient, type Gradients } from 'zygote-ts';
+import { gradient, jacobian, pullback, withgradient, type Grad, type Gradients } from 'zygote-ts';
+
+class Point {
+  constructor(
+    public x: number,
+    public y: number,
+  ) {}
+  norm(): number {
+    return Math.hypot(this.x, this.y);
+  }
+}
 
 describe('types', () => {
   it('gradients follow the arguments', () => {
@@ -15,5 +25,19 @@ describe('types', () => {
     expectTypeOf(back).parameter(0).toEqualTypeOf<number | undefined>();
     expectTypeOf(withgradient((x: number) => x, 1).grad).toEqualTypeOf<[number | null]>();
     expectTypeOf(jacobian((x: number, s: string) => [x, s.length], 1, 'a')).toEqualTypeOf<[number[], null]>();
+  });
+  it('structures: Grad<T> mirrors T', () => {
+    expectTypeOf<Grad<Point>>().toEqualTypeOf<{ x: number | null; y: number | null }>();
+    expectTypeOf<Grad<number[]>>().toEqualTypeOf<number[]>();
+    expectTypeOf<Grad<[number, string]>>().toEqualTypeOf<[number, null]>();
+    expectTypeOf<Grad<Point[]>>().toEqualTypeOf<({ x: number | null; y: number | null } | null)[]>();
+    expectTypeOf<Grad<Map<string, number[]>>>().toEqualTypeOf<Map<string, number[] | null>>();
+    expectTypeOf<Grad<{ W: number[][]; b: number[]; name: string }>>().toEqualTypeOf<{
+      W: (number[] | null)[] | null;
+      b: number[] | null;
+      name: null;
+    }>();
+    const [g] = gradient((p: Point) => p.norm(), new Point(3, 4));
+    expectTypeOf(g).toEqualTypeOf<{ x: number | null; y: number | null } | null>();
   });
 });
