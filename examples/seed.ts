@@ -1,6 +1,6 @@
-// The scalar examples of Zygote's documentation, in TypeScript.
+// The examples of Zygote's documentation, in TypeScript.
 // Run: npm start   (node --import zygote-ts/register examples/seed.ts)
-import { derivative, gradient, hessian, pullback, withgradient } from 'zygote-ts';
+import { derivative, gradient, hessian, operators, pullback, withgradient } from 'zygote-ts';
 
 const show = (code: string, value: unknown) => console.log(`${code.padEnd(58)} ${format(value)}`);
 const format = (v: unknown): string =>
@@ -34,3 +34,50 @@ const [y, back] = pullback((a: number, b: number) => a * b, 2, 3);
 show('pullback((a, b) => a*b, 2, 3): y, back(1), back(10)', [y, back(1), back(10)]);
 show('derivative(Math.tanh, 0.5)', derivative(Math.tanh, 0.5));
 show('hessian(x => x**3, 2)', hessian((x: number) => x ** 3, 2));
+
+// Data structures, including mutable ones (a Map captured by the closure).
+const d = new Map<string, number>();
+show("gradient(x => { d.set('x', x); … }, 5)", gradient((x: number) => (d.set('x', x), d.get('x')! * d.get('x')!), 5));
+show("d.get('x')                             // a number again", d.get('x'));
+
+// Structs and types: the seed's Point, with + defined through zygote-ts's operator symbols.
+class Point {
+  constructor(
+    readonly x: number,
+    readonly y: number,
+  ) {}
+  [operators.add](other: Point): Point {
+    return new Point(this.x + other.x, this.y + other.y);
+  }
+}
+const dist = (p: Point) => Math.sqrt(p.x ** 2 + p.y ** 2);
+const a = new Point(1, 2);
+const b = new Point(3, 4);
+// @ts-expect-error TypeScript does not know Point's +; the rewrite does.
+const plus = (p: Point, q: Point): Point => p + q;
+show('dist(a + b)', dist(plus(a, b)));
+show('gradient(a => dist(a + b), a)', gradient((a: Point) => dist(plus(a, b)), a));
+show('gradient(x => sum(abs2, x), [7, 11, 13])', gradient((x: number[]) => x.reduce((s, v) => s + v * v, 0), [7, 11, 13]));
+
+// Explicit parameters: a record, a Map, and a callable-struct analogue.
+const sum = (xs: readonly number[]) => xs.reduce((s, v) => s + v, 0);
+function linear(θ: { W: number[][]; b: number[] }, x: number[]): number[] {
+  return θ.W.map((row, i) => row.reduce((s, w, j) => s + w * x[j]!, θ.b[i]!));
+}
+const x = [0.5, -1, 2];
+type Params = { W: number[][]; b: number[] };
+const θ: Params = { W: [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], b: [0.04, 0.53] };
+show('gradient(θ => sum(linear(θ, x)), θ)', gradient((p: Params) => sum(linear(p, x)), θ));
+const θmap = new Map<string, number[][] | number[]>([['W', θ.W], ['b', θ.b]]);
+const [gmap] = gradient((m: typeof θmap) => sum(linear({ W: m.get('W') as number[][], b: m.get('b') as number[] }, x)), θmap);
+show('… with θ as a Map', Object.fromEntries(gmap!));
+class Linear {
+  constructor(
+    readonly W: number[][],
+    readonly b: number[],
+  ) {}
+  apply(x: number[]): number[] {
+    return linear(this, x);
+  }
+}
+show('gradient(m => sum(m.apply(x)), model)', gradient((m: Linear) => sum(m.apply(x)), new Linear(θ.W, θ.b)));
