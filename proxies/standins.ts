@@ -61,7 +61,7 @@ export class Node {
    * What the stand-in holds, three slots per key: the key, its `Slot`, and the value put
    * in the stand-in (to tell f's writes apart).
    */
-  declare readonly entries: unknown[];
+  declare entries: unknown[];
   /** Further nodes holding this one (an object may be reached along several paths). */
   declare otherParents: Node[] | null;
   declare privates: Map<string, PrivateMember> | null;
@@ -280,6 +280,8 @@ function fillRecord(node: Node, original: object, standIn: object): void {
   // than Reflect.ownKeys, and most records have no symbol keys.)
   const names = Object.getOwnPropertyNames(original);
   node.ownCount = names.length;
+  const entries = new Array<unknown>(3 * names.length); // sized exactly: one per object adds up
+  let at = 0;
   for (const key of names) {
     const d = Object.getOwnPropertyDescriptor(original, key)!;
     if (!('value' in d)) {
@@ -294,8 +296,12 @@ function fillRecord(node: Node, original: object, standIn: object): void {
       d.value = s;
       Object.defineProperty(standIn, key, d); // define, not assign: a setter on the prototype must not run
     }
-    node.hold(key, s);
+    entries[at++] = key;
+    entries[at++] = w.lastSlot;
+    entries[at++] = s;
   }
+  if (at < entries.length) entries.length = at; // (accessors hold nothing)
+  node.entries = entries;
   for (const key of Object.getOwnPropertySymbols(original)) {
     const d = Object.getOwnPropertyDescriptor(original, key)!;
     if ('value' in d && carriesNumbers(d.value)) {

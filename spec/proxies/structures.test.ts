@@ -73,6 +73,14 @@ describe('gradients in the shape of the argument', () => {
     expect(g!.v).toBe(3);
     expect(g!.next).toBe(null);
   });
+  it('nested differentiation with structures (second derivatives)', () => {
+    const p = { x: 3, y: 2 };
+    const f = (p: { x: number; y: number }) => gradient((q: typeof p) => q.x * q.x * p.y, p)[0]!.x!; // 2xy
+    expect(gradient(f, p)).toEqual([{ x: 4, y: 6 }]);
+    expect(p).toEqual({ x: 3, y: 2 });
+    const g = (v: number[]) => gradient((w: number[]) => w.reduce((s, a) => s + a * a * a, 0), v)[0]!.reduce((s, a) => s + a, 0);
+    expect(gradient(g, [1, 2, 3])).toEqual([[6, 12, 18]]);
+  });
   it('pullback gives structural gradients each time it is called', () => {
     const [y, back] = pullback((p: Point) => p.x * p.y, new Point(2, 5));
     expect(y).toBe(10);
