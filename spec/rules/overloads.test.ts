@@ -51,7 +51,8 @@ describe('user-defined operators', () => {
   it('gradients flow through them, checked against finite differences', () => {
     const f = (p: Vec) => {
       const P: Untyped = p;
-      const q: Untyped = -((P * 3 - new Vec(1, 1)) / 2);
+      const shift: Untyped = new Vec(1, 1);
+      const q: Untyped = -((P * 3 - shift) / 2);
       return (q * q) as number; // |q|²
     };
     const [g] = gradient(f, new Vec(0.7, -1.3));
