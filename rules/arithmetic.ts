@@ -182,6 +182,11 @@ export function pow(a: unknown, b: unknown): any {
 }
 
 function powTraced(a: unknown, b: unknown): unknown {
+  // The common case, a traced number to a constant power (`x ** 2`), recorded straight away.
+  if (a instanceof Traced && typeof b === 'number') {
+    const x = a.value;
+    if (a.tape.active && typeof x === 'number') return a.tape.push(x ** b, a.index, b === 0 ? 0 : b * x ** (b - 1), -1, 0);
+  }
   const t = innerTape(a, b);
   if (t === null) return eitherTraced(a, b) ? pow(live(a), live(b)) : (a as number) ** (b as number);
   const x = operandOn(a, t);
