@@ -4,7 +4,9 @@
  * and references to the global `Math`/`Number`/`isNaN`/`isFinite` become
  * calls into the runtime object `__zy`. Arithmetic, comparisons, updates and
  * compound assignments keep their plain-number fast path inline at the site,
- * so code that never sees a traced number runs as plain code.
+ * so code that never sees a traced number runs as plain code. Stores of
+ * objects into objects report the container to the runtime (`__zy.touch`),
+ * and `#private` members of stand-ins are reached through the runtime.
  *
  * @example
  * ```ts

@@ -115,7 +115,7 @@ function operandKind(node: Node, ctx: RewriteContext): OperandKind {
 }
 
 /** Whether the innermost hoist target can declare a temporary without wrapping code in a closure. */
-function tempsAvailable(ctx: RewriteContext): boolean {
+export function tempsAvailable(ctx: RewriteContext): boolean {
   switch (ctx.temps.kind) {
     case 'function':
     case 'arrow-expression':

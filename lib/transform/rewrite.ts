@@ -19,6 +19,14 @@ import {
   rewriteUpdateInline,
 } from './rewrite-inline.js';
 import { rewriteBinary, rewriteNot, rewriteTypeof, rewriteUnaryNumeric } from './rewrite-operators.js';
+import {
+  rewritePrivateAssign,
+  rewritePrivateCall,
+  rewritePrivateIn,
+  rewritePrivateRead,
+  rewritePrivateUpdate,
+} from './rewrite-private.js';
+import { rewriteMemberStore, rewriteMutatingCall, rewriteObjectAssign } from './rewrite-stores.js';
 import { rewriteLogical, rewriteSwitch, rewriteTests } from './rewrite-truthiness.js';
 import { analyzeScopes, type ScopeInfo } from './scope.js';
 import { Temporaries, type TargetKind } from './temporaries.js';
@@ -26,10 +34,17 @@ import { Temporaries, type TargetKind } from './temporaries.js';
 /**
  * Every construct's rewrite, tried in this order on each node (after its
  * children); the first whose test accepts the node rewrites it. The inline
- * fast paths come before the plain runtime calls they specialise.
+ * fast paths come before the plain runtime calls they specialise; the
+ * `#private` rewrites before the update and compound rewrites (which would
+ * otherwise take private targets).
  */
 export const REWRITERS: readonly Rewriter[] = [
   rewriteGlobals,
+  rewritePrivateRead,
+  rewritePrivateCall,
+  rewritePrivateAssign,
+  rewritePrivateUpdate,
+  rewritePrivateIn,
   rewriteBinaryInline,
   rewriteBinary,
   rewriteUnaryInline,
@@ -45,6 +60,9 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteTests,
   rewriteSwitch,
   rewriteMathCallInline,
+  rewriteMemberStore,
+  rewriteMutatingCall,
+  rewriteObjectAssign,
 ];
 
 export interface RewriteResult {

@@ -34,6 +34,14 @@ export interface ScopeInfo {
   readonly writes: ReadonlySet<acorn.Identifier>;
   /** Every identifier name spelled anywhere (for collision-free temporaries). */
   readonly allNames: ReadonlySet<string>;
+  /**
+   * Names that may change after their declaration: assigned somewhere in the code
+   * (assignment, update, `for…in/of` head), imported (live bindings the exporter may
+   * assign), or declared at the top level of a script (other scripts share them). By
+   * name, whatever the binding: a declared name outside this set keeps the value it
+   * was initialized with.
+   */
+  readonly assignedNames: ReadonlySet<string>;
   /** Whether a given reference is declared in the code (scope-resolved). */
   isDeclared(id: acorn.Identifier): boolean;
 }
@@ -167,6 +175,11 @@ export function analyzeScopes(program: acorn.Program, sourceType: 'module' | 'sc
   const withRefs = new Set<acorn.Identifier>();
   const declaredRefs = new Set<acorn.Identifier>();
   const writes = new Set<acorn.Identifier>();
+  const assignedNames = new Set<string>();
+  if (!strictProgram) for (const name of root.names) assignedNames.add(name);
+  for (const stmt of program.body) {
+    if (stmt.type === 'ImportDeclaration') for (const spec of stmt.specifiers) assignedNames.add(spec.local.name);
+  }
   const visit2 = (node: Node, scope: Scope, inWith: boolean): void => {
     const own = scopeOf.get(node) ?? scope;
     if (node.type === 'Identifier') {
@@ -178,10 +191,10 @@ export function analyzeScopes(program: acorn.Program, sourceType: 'module' | 'sc
     }
     if (node.type === 'AssignmentExpression' || node.type === 'UpdateExpression') {
       const target = node.type === 'AssignmentExpression' ? node.left : node.argument;
-      for (const id of patternNames(target)) writes.add(id);
+      for (const id of patternNames(target)) { writes.add(id); assignedNames.add(id.name); }
     }
     if ((node.type === 'ForInStatement' || node.type === 'ForOfStatement') && node.left.type !== 'VariableDeclaration') {
-      for (const id of patternNames(node.left)) writes.add(id);
+      for (const id of patternNames(node.left)) { writes.add(id); assignedNames.add(id.name); }
     }
     if (node.type === 'WithStatement') {
       visit2(node.object, own, inWith);
@@ -197,6 +210,7 @@ export function analyzeScopes(program: acorn.Program, sourceType: 'module' | 'sc
     withRefs,
     writes,
     allNames,
+    assignedNames,
     isDeclared: (id) => declaredRefs.has(id) || bindingIds.has(id),
   };
 }

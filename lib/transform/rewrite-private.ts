@@ -1,0 +1,263 @@
+/**
+ * `#private` members. Differentiation may hand user code a stand-in for an argument: a
+ * copy that is not an instance of the class, so `standIn.#x` would throw. A private
+ * access therefore tests the object's brand inline (`#x in o`, no call): an object
+ * that has the member is no stand-in and is used as written; any other object goes
+ * to the runtime, which says which object holds the member (`__zy.privateHost`: the
+ * original for a stand-in, else the object itself, whose access then throws the
+ * TypeError plain JavaScript throws) and what user code sees (`__zy.privateGet`):
+ *
+ * - read: `o.#x` → `(o !== null && o !== undefined && #x in o ? o.#x : __zy.privateGet(o, "x", __zy.privateHost(o).#x))`;
+ * - call: `o.#m(a)` → `(<test> ? o.#m : __zy.privateGet(o, "m", __zy.privateHost(o).#m)).call(o, a)`
+ *   (`this` in the method is o; `o.#m?.(a)` uses `?.call`);
+ * - write: `o.#x = V` → `(__zy$1 = V, W)` with W =
+ *   `<test> ? o.#x = __zy$1 : __zy.isStandIn(o) ? __zy.privateSet(o, "x", __zy$1, (h, v) => { h.#x = v; }) : (o.#x = __zy$1)`,
+ *   whose value is V (the closure is only made for a stand-in);
+ * - compound: `o.#x += V` → `(__zy$1 = __zy.add(<read>, V), W)`; `&&=`/`||=` as
+ *   `__zy.test(<read>) ? (__zy$1 = V, W) : __zy.took()`, `??=` as `<read> ?? (__zy$1 = V, W)`;
+ * - update: `o.#x++` → `(__zy$1 = __zy.inc(<read>), W)`; a postfix whose value is used
+ *   yields the old value through `__zy.numeric`, as in rewrite-assign.ts;
+ * - `#x in o` → `#x in __zy.privateHost(o)`.
+ *
+ * `o` stands for `this` or a name: for a read, any declared name (nothing runs between
+ * its reads); where user code runs before the store or call (V, a getter, `valueOf`),
+ * a name never assigned in the file. Any other object is evaluated once, first, into a
+ * temporary: `f().#x` → `((__zy$1 = f()) !== null && __zy$1 !== undefined && #x in __zy$1 ? …)`.
+ * The order is JavaScript's (object, old value, right-hand side, store). Static members
+ * work the same way (o is the class). The inline test relies on a stand-in never
+ * carrying the class's brand (the runtime makes them with `Object.create` or
+ * `Reflect.construct` of a built-in, never through the class's constructor).
+ *
+ * The null/undefined tests keep plain JavaScript's error for a missing receiver (a
+ * method called detached); on a primitive receiver (`m.call(5)`) the TypeError's message
+ * differs ("Cannot use 'in' operator…"): a `typeof this` test instead made V8 give up
+ * its escape analysis of fresh instances (measured: several times slower).
+ *
+ * Left alone: optional chains (`o?.#x`, `a?.b.#x`: the short-circuit must stay whole),
+ * tagged templates (`` this.#tag`…` ``: `this` binding), and destructuring or `for…of`
+ * targets (`[this.#x] = a`): no single store to re-spell. A stand-in reaching those
+ * throws as plain JavaScript would.
+ */
+import type * as acorn from 'acorn';
+import type { Node } from './ast.js';
+import type { RewriteContext, Rewriter } from './context.js';
+import { embed, group, isStatementExpression, parentOf, valueUnused } from './context.js';
+import { findToken } from './parse.js';
+import { BINARY_METHODS } from './rewrite-operators.js';
+import { accessorToken, dropParens, fixedName, hasOptionalLink, stableObject } from './rewrite-stores.js';
+
+type PrivateMember = acorn.MemberExpression & { property: acorn.PrivateIdentifier };
+
+/** `E.#x` outside any optional chain. */
+function isPrivateMember(node: Node): node is PrivateMember {
+  return node.type === 'MemberExpression' && node.property.type === 'PrivateIdentifier' && !hasOptionalLink(node);
+}
+
+/** The object's spelling in the rewrite, and whether it went into a temporary. */
+interface Host {
+  name: string;
+  temp: boolean;
+}
+
+/**
+ * In place when it is `this` or a name that keeps its value over the access (any
+ * declared name for a read, one never assigned where user code runs in between),
+ * otherwise a temporary.
+ */
+function host(member: PrivateMember, ctx: RewriteContext, userCodeBetween: boolean): Host {
+  const inPlace = userCodeBetween ? fixedName(member.object, ctx) : stableObject(member.object, ctx);
+  if (inPlace !== null) return { name: inPlace, temp: false };
+  return { name: ctx.temps.fresh(), temp: true };
+}
+
+/** What follows the first read of `obj` in the brand test (the first read may be `(__zy$1 = E)`). */
+function brandTail(obj: string, name: string): string {
+  return ` !== null && ${obj} !== undefined && #${name} in ${obj}`;
+}
+
+/** Whether `obj` has the member: then it is no stand-in, and is used as written. */
+function branded(obj: string, name: string): string {
+  return `${obj}${brandTail(obj, name)}`;
+}
+
+/** The slow path of a read: what user code sees of `obj.#name`. */
+function slowRead(obj: string, name: string): string {
+  return `__zy.privateGet(${obj}, "${name}", __zy.privateHost(${obj}).#${name})`;
+}
+
+/** What user code sees of `obj.#name` (parenthesized). */
+function read(obj: string, name: string): string {
+  return `(${branded(obj, name)} ? ${obj}.#${name} : ${slowRead(obj, name)})`;
+}
+
+/** Stores `value` (a temporary) as `obj.#name`: a conditional whose value is `value`. */
+function write(obj: string, name: string, value: string): string {
+  return (
+    `${branded(obj, name)} ? ${obj}.#${name} = ${value} : ` +
+    `__zy.isStandIn(${obj}) ? __zy.privateSet(${obj}, "${name}", ${value}, (h, v) => { h.#${name} = v; }) : (${obj}.#${name} = ${value})`
+  );
+}
+
+/**
+ * Re-spells the start of a read or call as `(E !== null && E !== undefined && #x in E ? E.#x : <slow>)`
+ * with E's text kept in place as the first operand (`((__zy$1 = E) !== null && …` for a
+ * temporary); `after` follows the closing parenthesis, and the overwrite runs from the
+ * accessor through `end`.
+ */
+function brandedAccess(member: PrivateMember, h: Host, end: number, after: string, ctx: RewriteContext): void {
+  const { ed } = ctx;
+  const name = member.property.name;
+  const dot = accessorToken(member, ctx);
+  ed.prefix(member.start, h.temp ? `((${h.name} = ` : '(');
+  const first = h.temp ? ')' : '';
+  ed.overwrite(dot.start, end, `${first}${brandTail(h.name, name)} ? ${h.name}.#${name} : ${slowRead(h.name, name)})${after}`);
+}
+
+/** Whether `node` (a private member) is written by a pattern or `for…in/of` head, or is a tag. */
+function isUntouchedPosition(node: Node, ctx: RewriteContext): boolean {
+  const parent = parentOf(ctx);
+  if (!parent) return false;
+  switch (parent.type) {
+    case 'ArrayPattern':
+    case 'RestElement':
+      return true;
+    case 'AssignmentPattern':
+      return parent.left === node;
+    case 'Property': {
+      const grand = parentOf(ctx, 2);
+      return grand !== undefined && grand.type === 'ObjectPattern' && parent.value === node;
+    }
+    case 'ForInStatement':
+    case 'ForOfStatement':
+      return parent.left === node;
+    case 'TaggedTemplateExpression':
+      return parent.tag === node;
+    default:
+      return false;
+  }
+}
+
+/** Whether a private member is read as a value (not called, written or updated here). */
+function isRead(node: Node, ctx: RewriteContext): boolean {
+  const parent = parentOf(ctx);
+  if (!parent) return true;
+  if (parent.type === 'CallExpression' && parent.callee === node) return false;
+  if (parent.type === 'AssignmentExpression' && parent.left === node) return false;
+  if (parent.type === 'UpdateExpression') return false;
+  return !isUntouchedPosition(node, ctx);
+}
+
+/** `E.#x` read (see the file header). */
+export const rewritePrivateRead: Rewriter = {
+  name: 'private-read',
+  test: (node, ctx) => isPrivateMember(node) && isRead(node, ctx),
+  rewrite(node, ctx) {
+    if (!isPrivateMember(node)) return;
+    brandedAccess(node, host(node, ctx, false), node.end, '', ctx);
+  },
+};
+
+/** `E.#m(a)` (see the file header). */
+export const rewritePrivateCall: Rewriter = {
+  name: 'private-call',
+  test: (node) => node.type === 'CallExpression' && isPrivateMember(node.callee),
+  rewrite(node, ctx) {
+    if (node.type !== 'CallExpression' || !isPrivateMember(node.callee)) return;
+    const { ed } = ctx;
+    const member = node.callee;
+    if (member.start !== node.start) dropParens(member, node.start, ctx);
+    const h = host(member, ctx, true);
+    // Through the `(` of the arguments: `.#m`, closing parentheses of the callee, `?.`.
+    const paren = findToken(ed.tokens, member.end, node.end, '(', ed.code);
+    const link = node.optional ? '?.' : '.';
+    const sep = node.arguments.length > 0 ? ', ' : '';
+    brandedAccess(member, h, paren.end, `${link}call(${h.name}${sep}`, ctx);
+  },
+};
+
+/** `E.#x = V`, `E.#x += V`, `E.#x &&= V`, … (see the file header). */
+export const rewritePrivateAssign: Rewriter = {
+  name: 'private-assign',
+  test: (node) => node.type === 'AssignmentExpression' && isPrivateMember(node.left as Node),
+  rewrite(node, ctx) {
+    if (node.type !== 'AssignmentExpression' || !isPrivateMember(node.left as Node)) return;
+    const { ed } = ctx;
+    const member = node.left as PrivateMember;
+    if (member.start !== node.start) dropParens(member, node.start, ctx);
+    const h = host(member, ctx, true);
+    const name = member.property.name;
+    const value = ctx.temps.fresh();
+    const op = findToken(ed.tokens, member.end, node.right.start, node.operator, ed.code);
+    const w = write(h.name, name, value);
+    const old = read(h.name, name);
+    // No parentheses around the whole when it is a statement's expression.
+    const [lp, rp] = isStatementExpression(node, ctx) ? ['', ''] : ['(', ')'];
+    let head: string;
+    let tail: string;
+    switch (node.operator) {
+      case '=':
+        head = `${value} =`;
+        tail = `, ${w}`;
+        break;
+      case '&&=':
+        head = `__zy.test(${old}) ? (${value} =`;
+        tail = `, ${w}) : __zy.took()`;
+        break;
+      case '||=':
+        head = `__zy.test(${old}) ? __zy.took() : (${value} =`;
+        tail = `, ${w})`;
+        break;
+      case '??=':
+        head = `${old} ?? (${value} =`;
+        tail = `, ${w})`;
+        break;
+      default: {
+        const method = BINARY_METHODS[node.operator.slice(0, -1)]!;
+        head = `${value} = __zy.${method}(${old},`;
+        tail = `), ${w}`;
+      }
+    }
+    if (h.temp) {
+      ed.prefix(member.start, `${lp}${h.name} = `);
+      ed.overwrite(accessorToken(member, ctx).start, op.end, `, ${head}`);
+    } else {
+      // E is `this` or a name: the whole target, through the operator, is re-spelled.
+      ed.overwrite(member.start, op.end, `${lp}${head}`);
+    }
+    ed.suffix(node.end, `${tail}${rp}`);
+  },
+};
+
+/** `E.#x++`, `--E.#x` (see the file header). */
+export const rewritePrivateUpdate: Rewriter = {
+  name: 'private-update',
+  test: (node) => node.type === 'UpdateExpression' && isPrivateMember(node.argument),
+  rewrite(node, ctx) {
+    if (node.type !== 'UpdateExpression' || !isPrivateMember(node.argument)) return;
+    const member = node.argument;
+    const h = host(member, ctx, true);
+    const name = member.property.name;
+    const method = node.operator === '++' ? 'inc' : 'dec';
+    const parts = h.temp ? [`${h.name} = ${embed(member.object as Node, ctx)}`] : [];
+    const value = ctx.temps.fresh();
+    if (node.prefix || valueUnused(node, ctx)) {
+      parts.push(`${value} = __zy.${method}(${read(h.name, name)})`, write(h.name, name, value));
+    } else {
+      const old = ctx.temps.fresh();
+      parts.push(`${old} = __zy.numeric(${read(h.name, name)})`, `${value} = __zy.${method}(${old})`, write(h.name, name, value), old);
+    }
+    ctx.ed.replace(node, group(node, ctx, parts.join(', ')));
+  },
+};
+
+/** `#x in E` → `#x in __zy.privateHost(E)`. */
+export const rewritePrivateIn: Rewriter = {
+  name: 'private-in',
+  test: (node) => node.type === 'BinaryExpression' && node.operator === 'in' && node.left.type === 'PrivateIdentifier',
+  rewrite(node, ctx) {
+    if (node.type !== 'BinaryExpression') return;
+    const right = node.right;
+    const sequence = right.type === 'SequenceExpression';
+    ctx.ed.wrap(right, sequence ? '__zy.privateHost((' : '__zy.privateHost(', sequence ? '))' : ')');
+  },
+};
