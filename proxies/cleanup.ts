@@ -17,7 +17,7 @@ const noted: object[][] = [];
 
 export function noteStore(container: unknown): void {
   const depth = noted.length;
-  if (depth === 0 || typeof container !== 'object' || container === null) return;
+  if (depth === 0 || (typeof container !== 'object' && typeof container !== 'function') || container === null) return;
   const list = noted[depth - 1]!;
   if (list[list.length - 1] !== container) list.push(container);
 }
@@ -66,7 +66,7 @@ function cleanDeep(root: object, seen: Set<object>): void {
     if (seen.has(o)) continue;
     seen.add(o);
     if (Object.isFrozen(o)) continue;
-    const kind = kindOf(o);
+    const kind = typeof o === 'function' ? 'record' : kindOf(o); // (a class's static fields)
     if (kind === 'array') {
       const a = o as unknown[];
       for (let i = 0; i < a.length; i++) {

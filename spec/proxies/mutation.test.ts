@@ -130,6 +130,16 @@ describe('data captured by the closure', () => {
     expect([...s]).toEqual([2]);
     for (const c of [d, r, history, s]) expect(isPlainData(c)).toBe(true);
   });
+  it("a class's static fields", () => {
+    class Stats {
+      static last: unknown = null;
+    }
+    gradient((x: number) => {
+      Stats.last = x * 2;
+      return x;
+    }, 4);
+    expect(Stats.last).toBe(8);
+  });
   it('also when f throws', () => {
     const log: number[] = [];
     expect(() =>
