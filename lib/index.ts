@@ -4,3 +4,11 @@ export type { ZygoteOptions } from './api.js';
 export type { Grad, Gradients, Back, Jacobians } from './types.js';
 export { __zy } from './runtime.js';
 export { operators } from '../rules/overloads.js';
+// Arrays: the type, constructors, and operations (also reached through the operators).
+export { NDArray, type ArrayLike } from './ndarray.js';
+export { array, zeros, ones, rand } from './arrays.js';
+export { matmul, transpose, dot, outer } from '../rules/arrays/linalg.js';
+export { sum, broadcastTo } from '../rules/arrays/elementwise.js';
+export { get, shape, size, reshape } from '../rules/arrays/shape.js';
+export { add, sub, mul, div, pow, neg } from '../rules/arithmetic.js';
+export { exp, log, sqrt, abs, tanh } from '../rules/math.js';

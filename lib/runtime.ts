@@ -10,6 +10,7 @@ import * as nondiff from '../rules/nondiff.js';
 import { differentiableMath } from '../rules/math.js';
 import * as coercion from './coercion.js';
 import * as barrier from '../proxies/barrier.js';
+import { addAt, arrayOf } from '../rules/arrays/shape.js';
 
 export const __zy = Object.freeze({
   // arithmetic (rules/arithmetic.ts)
@@ -64,7 +65,7 @@ export type Runtime = typeof __zy;
 /** The global key under which the runtime publishes itself. */
 export const RUNTIME_KEY = Symbol.for('zygote-ts.runtime');
 
-setAlgebra({ add: arithmetic.add, mul: arithmetic.mul });
+setAlgebra({ add: arithmetic.add, mul: arithmetic.mul, addAt, arrayOf });
 
 // The latest loaded copy wins (test runners re-evaluate modules per test file).
 (globalThis as unknown as Record<symbol, Runtime>)[RUNTIME_KEY] = __zy;

@@ -10,6 +10,13 @@
 
 import { live, Traced } from '../lib/core/traced.js';
 import { kindOf } from './kinds.js';
+import { NDArray } from '../lib/ndarray.js';
+
+/** An array with this call's (closed) traced layers stripped. */
+function liveArray(x: NDArray): NDArray {
+  while (x.tape !== null && !x.tape.active) x = x.value;
+  return x;
+}
 import { standInNode } from './standins.js';
 
 /** Containers written to, one list per open differentiation (innermost last). */
@@ -42,6 +49,7 @@ export function endStores(): void {
 /** The value to leave in user data for `v` once this differentiation has closed. */
 export function outward(v: unknown): unknown {
   if (v instanceof Traced) return live(v);
+  if (v instanceof NDArray) return liveArray(v);
   if (typeof v !== 'object' || v === null) return v;
   const node = standInNode(v);
   if (node !== undefined) return node.original;
@@ -56,6 +64,7 @@ function cleanDeep(root: object, seen: Set<object>): void {
   // Replaces one held value; returns the replacement (or `v` itself) and queues objects.
   const settle = (v: unknown): unknown => {
     if (v instanceof Traced) return live(v);
+    if (v instanceof NDArray) return liveArray(v);
     if (typeof v !== 'object' || v === null) return v;
     const node = standInNode(v);
     if (node !== undefined) return node.original;

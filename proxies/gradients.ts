@@ -7,7 +7,15 @@
 // dense (0 where there is no path), as in Zygote; a structure with no path at all is
 // `null`. An object reached along several paths has one gradient object, shared.
 
+import { NDArray } from '../lib/ndarray.js';
 import type { Node, Slot, Wrapping } from './standins.js';
+
+/** An array input's gradient: an array of its shape (null where no path; zeros with `zeros`). */
+function arrayGradient(input: NDArray, cotangent: unknown, zeros: boolean): unknown {
+  if (cotangent instanceof Float64Array) return new NDArray(input.shape, cotangent);
+  if (cotangent === null || cotangent === undefined) return zeros ? new NDArray(input.shape, new Float64Array(input.size)) : null;
+  return cotangent; // traced on an enclosing tape (nested differentiation)
+}
 
 /**
  * The gradient of each argument, given the cotangent of each input of `wrapping`
@@ -19,7 +27,11 @@ export function structuralGradients(wrapping: Wrapping, cotangents: readonly unk
   const pending: Node[] = [];
 
   const gradientOf = (slot: Slot, dense: boolean): unknown => {
-    if (typeof slot === 'number') return cotangents[slot] ?? (dense || zeros ? 0 : null);
+    if (typeof slot === 'number') {
+      const input = wrapping.inputs[slot]!;
+      if (input instanceof NDArray) return arrayGradient(input, cotangents[slot], zeros);
+      return cotangents[slot] ?? (dense || zeros ? 0 : null);
+    }
     if (slot === null || slot.reachedIn !== pass) return null;
     let g = slot.gradient;
     if (g === null) {
@@ -30,7 +42,11 @@ export function structuralGradients(wrapping: Wrapping, cotangents: readonly unk
     return g;
   };
 
-  const result = wrapping.roots.map((root) => gradientOf(root, false));
+  const result = wrapping.roots.map((root, k) => {
+    const g = gradientOf(root, false);
+    const typed = wrapping.typedArguments.get(k);
+    return typed !== undefined && g instanceof NDArray ? typed.from(g.data) : g;
+  });
   // Filled iteratively, so a long chain of nested objects does not overflow the stack.
   let node: Node | undefined;
   while ((node = pending.pop()) !== undefined) {

@@ -28,7 +28,7 @@ export function kindOf(value: object): Kind | Refusal {
   if (ArrayBuffer.isView(value)) {
     return new Refusal(
       `is a ${Object.prototype.toString.call(value).slice(8, -1)}: typed arrays hold plain numbers only, so ` +
-        `derivatives cannot flow through them. Use an ordinary array of numbers.`,
+        `derivatives cannot flow through them. Use an ordinary array of numbers or an NDArray (\`array(…)\`).`,
     );
   }
   if (value instanceof Map) return 'map';

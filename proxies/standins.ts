@@ -16,6 +16,7 @@
 // original, as numbers, so the caller sees plain JavaScript's effects and no traced value.
 
 import { live, Traced } from '../lib/core/traced.js';
+import { fromNested, NDArray, traceArray } from '../lib/ndarray.js';
 import type { Tape } from '../lib/core/tape.js';
 import { kindOf, Refusal, type Kind } from './kinds.js';
 import { writeBack } from './writeback.js';
@@ -122,8 +123,10 @@ export class Node {
 
 /** One differentiation call's stand-ins and inputs. */
 export class Wrapping {
-  /** The tape inputs, in the order created; slots refer to them by position. */
-  readonly inputs: Traced[] = [];
+  /** The tape inputs (numbers and arrays), in the order created; slots refer to them by position. */
+  readonly inputs: (Traced | NDArray)[] = [];
+  /** Arguments given as typed arrays (f receives an NDArray; the gradient is given back typed). */
+  readonly typedArguments = new Map<number, Float64ArrayConstructor | Float32ArrayConstructor>();
   /** Each original object's node (so aliases and cycles share one). */
   readonly nodes = new Map<object, Node>();
   /** The slot of the value `standInFor` returned last. */
@@ -156,6 +159,10 @@ export class Wrapping {
 
   /** What f receives for argument `position`. */
   wrap(arg: unknown, position: number): unknown {
+    if (arg instanceof Float64Array || arg instanceof Float32Array) {
+      this.typedArguments.set(position, arg instanceof Float64Array ? Float64Array : Float32Array);
+      arg = fromNested(arg);
+    }
     const value = this.standInFor(arg, null, position);
     this.roots[position] = this.lastSlot;
     this.fillAll();
@@ -172,6 +179,7 @@ export class Wrapping {
     }
     this.lastSlot = null;
     if (typeof value !== 'object' || value === null) return value;
+    if (value instanceof NDArray) return this.arrayInput(value);
     const known = this.nodes.get(value);
     if (known !== undefined) {
       if (parent !== null) known.addParent(parent);
@@ -187,6 +195,15 @@ export class Wrapping {
     this.unfilled.push(node);
     this.lastSlot = node;
     return node.standIn;
+  }
+
+  // Arrays are values: one input row for the whole array, no stand-in.
+  private arrayInput(x: NDArray): NDArray {
+    while (x.tape !== null && !x.tape.active) x = x.value;
+    const t = traceArray(this.tape, x);
+    this.lastSlot = this.inputs.length;
+    this.inputs.push(t);
+    return t;
   }
 
   private input(x: unknown): Traced {

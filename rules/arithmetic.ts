@@ -16,6 +16,8 @@ import { innerTape, rowOn, Traced } from '../lib/core/traced.js';
 import { eitherTraced, live, operandOn, plain, toPrimitive } from './operands.js';
 import { log } from './math.js';
 import { NOT_OVERLOADED, operators, overloaded, overloadedNeg } from './overloads.js';
+import { NDArray } from '../lib/ndarray.js';
+import { addArrays, divArrays, isArrayOperation, modArrays, mulArrays, negArray, powArrays, subArrays } from './arrays/elementwise.js';
 
 // ---- add: ∂(a+b)/∂a = 1, ∂(a+b)/∂b = 1 --------------------------------------------------
 export function add(a: unknown, b: unknown): any {
@@ -39,6 +41,7 @@ function addTraced(a: unknown, b: unknown): unknown {
     if (t.active && typeof y === 'number') return t.push(a + y, -1, 0, b.index, 1);
   }
   if (isObject(a) || isObject(b)) {
+    if (isArrayOperation(a, b)) return addArrays(a, b);
     const custom = overloaded(operators.add, a, b);
     if (custom !== NOT_OVERLOADED) return custom;
   }
@@ -84,6 +87,7 @@ function subTraced(a: unknown, b: unknown): unknown {
     if (t.active && typeof y === 'number') return t.push(a - y, -1, 0, b.index, -1);
   }
   if (isObject(a) || isObject(b)) {
+    if (isArrayOperation(a, b)) return subArrays(a, b);
     const custom = overloaded(operators.sub, a, b);
     if (custom !== NOT_OVERLOADED) return custom;
   }
@@ -114,6 +118,7 @@ function mulTraced(a: unknown, b: unknown): unknown {
     if (t.active && typeof y === 'number') return t.push(a * y, -1, 0, b.index, a);
   }
   if (isObject(a) || isObject(b)) {
+    if (isArrayOperation(a, b)) return mulArrays(a, b);
     const custom = overloaded(operators.mul, a, b);
     if (custom !== NOT_OVERLOADED) return custom;
   }
@@ -146,6 +151,7 @@ function divTraced(a: unknown, b: unknown): unknown {
     if (t.active && typeof y === 'number') return t.push(a / y, -1, 0, b.index, -a / (y * y));
   }
   if (isObject(a) || isObject(b)) {
+    if (isArrayOperation(a, b)) return divArrays(a, b);
     const custom = overloaded(operators.div, a, b);
     if (custom !== NOT_OVERLOADED) return custom;
   }
@@ -164,6 +170,7 @@ export function mod(a: unknown, b: unknown): any {
 }
 
 function modTraced(a: unknown, b: unknown): unknown {
+  if (isArrayOperation(a, b)) return modArrays(a, b);
   const t = innerTape(a, b);
   if (t === null) return eitherTraced(a, b) ? mod(live(a), live(b)) : (a as number) % (b as number);
   const x = operandOn(a, t);
@@ -187,6 +194,7 @@ function powTraced(a: unknown, b: unknown): unknown {
     const x = a.value;
     if (a.tape.active && typeof x === 'number') return a.tape.push(x ** b, a.index, b === 0 ? 0 : b * x ** (b - 1), -1, 0);
   }
+  if (isArrayOperation(a, b)) return powArrays(a, b);
   const t = innerTape(a, b);
   if (t === null) return eitherTraced(a, b) ? pow(live(a), live(b)) : (a as number) ** (b as number);
   const x = operandOn(a, t);
@@ -205,6 +213,7 @@ export function neg(a: unknown): any {
 }
 
 function negTraced(a: unknown): unknown {
+  if (a instanceof NDArray) return negArray(a);
   if (isObject(a)) {
     const custom = overloadedNeg(a);
     if (custom !== NOT_OVERLOADED) return custom;

@@ -2,6 +2,9 @@
 
 import { innerTape, rowOn, Traced } from '../lib/core/traced.js';
 import { eitherTraced, live, operandOn } from './operands.js';
+import { NDArray } from '../lib/ndarray.js';
+import { isArrayOperation, lift1, lift2 } from './arrays/elementwise.js';
+import { mul } from './arithmetic.js';
 
 export type UnaryOp = (x: unknown) => any;
 export type BinaryOp = (a: unknown, b: unknown) => any;
@@ -13,6 +16,7 @@ export type BinaryOp = (a: unknown, b: unknown) => any;
  */
 export function unaryRule(name: string, f: (x: number) => number, partial: (x: unknown, y: unknown) => unknown): UnaryOp {
   const traced = (x: unknown): unknown => {
+    if (x instanceof NDArray) return onArray(x); // elementwise, like numpy's ufuncs
     if (!(x instanceof Traced)) return f(x as number); // JavaScript's own coercion
     if (!x.tape.active) return op(live(x));
     const v = x.value;
@@ -25,6 +29,7 @@ export function unaryRule(name: string, f: (x: number) => number, partial: (x: u
       return typeof x === 'number' ? f(x) : traced(x);
     },
   }[name]!;
+  const onArray = lift1(op, f, partial);
   return op;
 }
 
@@ -35,6 +40,7 @@ export function binaryRule(
   partials: (a: unknown, b: unknown, y: unknown) => [unknown, unknown],
 ): BinaryOp {
   const traced = (a: unknown, b: unknown): unknown => {
+    if (isArrayOperation(a, b)) return onArrays(a, b);
     const t = innerTape(a, b);
     if (t === null) return eitherTraced(a, b) ? op(live(a), live(b)) : f(a as number, b as number);
     const x = operandOn(a, t);
@@ -48,6 +54,10 @@ export function binaryRule(
       return typeof a === 'number' && typeof b === 'number' ? f(a, b) : traced(a, b);
     },
   }[name]!;
+  const onArrays = lift2(name, f, (g, x, y, z) => {
+    const [da, db] = partials(x, y, z);
+    return [mul(g, da), mul(g, db)];
+  });
   return op;
 }
 

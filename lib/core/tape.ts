@@ -16,6 +16,26 @@ import { Traced } from './traced.js';
 export interface Algebra {
   add(a: unknown, b: unknown): unknown;
   mul(a: unknown, b: unknown): unknown;
+  /**
+   * Adds `g` at element `k` of the cotangent `acc` (null: zeros) of array row `node`, when
+   * `g` is not a plain number (nested differentiation); returns the sum.
+   */
+  addAt(acc: unknown, k: number, g: unknown, node: NodeRecord): unknown;
+  /** The runtime's array for a plain cotangent buffer of array row `node`. */
+  arrayOf(data: Float64Array, node: NodeRecord): unknown;
+}
+
+/**
+ * A row whose value a rule computed with its own pullback (array operations): it maps
+ * the row's cotangent to one contribution per parent row (null for none).
+ */
+export interface NodeRecord {
+  readonly parents: readonly number[];
+  readonly pullback: ((cotangent: unknown) => readonly unknown[]) | null;
+  /** Array-valued rows have array cotangents of `size` elements; scalar rows, numbers. */
+  readonly size: number;
+  readonly shape: readonly number[];
+  readonly arrayValued: boolean;
 }
 
 let algebra: Algebra | null = null;
@@ -26,6 +46,10 @@ export function setAlgebra(ops: Algebra): void {
 }
 
 const NO_PARENT = -1;
+// Markers in a row's first slot: a node with its own pullback (see `NodeRecord`), and a read
+// of one element of an array row (rows[at+1] = the array's row, rows[at+2] = the element).
+const NODE = -2;
+const ELEMENT = -3;
 const INITIAL_ROWS = 1024;
 
 // Row arrays are reused from tape to tape: a gradient call in a loop then allocates
@@ -56,6 +80,8 @@ export class Tape {
   private reachedRows: Uint8Array;
   /** Non-number partials by row (nested differentiation, generic scalars), or null if none. */
   private genericPartials: Map<number, [unknown, unknown]> | null = null;
+  /** Rows recorded with their own pullback (array operations), or null if none. */
+  private nodes: Map<number, NodeRecord> | null = null;
 
   constructor(depth: number) {
     this.depth = depth;
@@ -75,11 +101,33 @@ export class Tape {
     pool.push({ rows: this.rows, adjoint: this.adjoint, reached: this.reachedRows });
     this.size = 0;
     this.genericPartials = null;
+    this.nodes = null;
   }
 
   /** A new independent variable (an argument being differentiated). */
   input(value: unknown): Traced {
     return this.push(value, NO_PARENT, 0, NO_PARENT, 0);
+  }
+
+  /**
+   * Records a row with its own pullback (an array operation, or an array input when
+   * `node.pullback` is null); returns the row.
+   */
+  pushNode(node: NodeRecord): number {
+    const row = this.record(NODE, 0, NO_PARENT, 0);
+    (this.nodes ??= new Map()).set(row, node);
+    return row;
+  }
+
+  /** Records `value`, element `k` of the array-valued row `arrayRow`. */
+  pushElement(value: unknown, arrayRow: number, k: number): Traced {
+    const row = this.record(ELEMENT, arrayRow, k, 0);
+    return new Traced(value, row, this);
+  }
+
+  /** The record of a node row (undefined for scalar rows). */
+  nodeAt(row: number): NodeRecord | undefined {
+    return this.nodes?.get(row);
   }
 
   /**
@@ -145,6 +193,7 @@ export class Tape {
    * of each row in `wanted`, or null where no path leads from the output to that row.
    */
   sweep(output: number, seed: unknown, wanted: readonly number[]): (unknown | null)[] {
+    if (this.nodes !== null) return this.sweepNodes(output, seed, wanted);
     if (typeof seed === 'number' && this.genericPartials === null) return this.sweepNumbers(output, seed, wanted);
     return this.sweepGeneric(output, seed, wanted);
   }
@@ -223,5 +272,102 @@ export class Tape {
       }
     }
     return wanted.map((row) => (row >= 0 && row <= output && reached[row] === 1 ? adjoint[row] : null));
+  }
+
+  // A tape with array nodes. Scalar cotangents stay in the Float64Array; array cotangents
+  // are Float64Arrays of the array's size (accumulated in place once owned), or — when they
+  // are traced on an outer tape — whatever the runtime's algebra builds. Only rows reached
+  // from the output are visited.
+  private sweepNodes(output: number, seed: unknown, wanted: readonly number[]): (unknown | null)[] {
+    const ops = algebra;
+    if (ops === null) throw new Error('zygote-ts: the runtime did not register its algebra');
+    const { rows, genericPartials, reachedRows: reached } = this;
+    const nodes = this.nodes!;
+    const scalar: unknown[] = new Array<unknown>(output + 1).fill(0);
+    const arrays = new Map<number, unknown>();
+    const owned = new Set<number>();
+    reached.fill(0, 0, output + 1);
+    reached[output] = 1;
+    const addScalar = (row: number, g: unknown) => {
+      const acc = scalar[row];
+      scalar[row] = typeof acc === 'number' && typeof g === 'number' ? acc + g : acc === 0 ? g : ops.add(acc, g);
+      reached[row] = 1;
+    };
+    const addArray = (row: number, g: unknown) => {
+      reached[row] = 1;
+      const acc = arrays.get(row);
+      if (acc === undefined) {
+        arrays.set(row, g);
+      } else if (acc instanceof Float64Array && g instanceof Float64Array) {
+        let into = acc;
+        if (!owned.has(row)) {
+          into = Float64Array.from(acc);
+          owned.add(row);
+          arrays.set(row, into);
+        }
+        for (let k = 0; k < into.length; k++) into[k]! += g[k]!;
+      } else {
+        const node = nodes.get(row)!;
+        const wrap = (v: unknown) => (v instanceof Float64Array ? ops.arrayOf(v, node) : v);
+        arrays.set(row, ops.add(wrap(acc), wrap(g)));
+        owned.delete(row);
+      }
+    };
+    const contribute = (row: number, g: unknown) => {
+      const node = nodes.get(row);
+      if (node !== undefined && node.arrayValued) addArray(row, g);
+      else addScalar(row, g);
+    };
+    contribute(output, seed);
+    for (let i = output; i >= 0; i--) {
+      if (reached[i] === 0) continue;
+      const at = i << 2;
+      const a = rows[at]!;
+      if (a === NODE) {
+        const node = nodes.get(i)!;
+        if (node.pullback === null) continue;
+        const g = node.arrayValued ? arrays.get(i) : scalar[i];
+        if (g === undefined) continue;
+        const parts = node.pullback(g);
+        for (let j = 0; j < node.parents.length; j++) {
+          const part = parts[j];
+          if (part !== null && part !== undefined) contribute(node.parents[j]!, part);
+        }
+      } else if (a === ELEMENT) {
+        const g = scalar[i];
+        const arrayRow = rows[at + 1]!;
+        const k = rows[at + 2]!;
+        reached[arrayRow] = 1;
+        const acc = arrays.get(arrayRow);
+        if (typeof g === 'number' && (acc === undefined || (acc instanceof Float64Array && owned.has(arrayRow)))) {
+          const into = (acc as Float64Array | undefined) ?? new Float64Array(nodes.get(arrayRow)!.size);
+          into[k]! += g;
+          if (acc === undefined) {
+            arrays.set(arrayRow, into);
+            owned.add(arrayRow);
+          }
+        } else if (typeof g === 'number' && acc instanceof Float64Array) {
+          const into = Float64Array.from(acc);
+          into[k]! += g;
+          arrays.set(arrayRow, into);
+          owned.add(arrayRow);
+        } else {
+          const node = nodes.get(arrayRow)!;
+          arrays.set(arrayRow, ops.addAt(acc instanceof Float64Array ? ops.arrayOf(acc, node) : (acc ?? null), k, g, node));
+          owned.delete(arrayRow);
+        }
+      } else {
+        const g = scalar[i];
+        const generic = genericPartials?.get(i);
+        if (a !== NO_PARENT) addScalar(a, generic ? ops.mul(g, generic[0]) : typeof g === 'number' ? g * rows[at + 1]! : ops.mul(g, rows[at + 1]));
+        const b = rows[at + 2]!;
+        if (b !== NO_PARENT) addScalar(b, generic ? ops.mul(g, generic[1]) : typeof g === 'number' ? g * rows[at + 3]! : ops.mul(g, rows[at + 3]));
+      }
+    }
+    return wanted.map((row) => {
+      if (row < 0 || row > output || reached[row] === 0) return null;
+      const node = nodes.get(row);
+      return node !== undefined && node.arrayValued ? (arrays.get(row) ?? new Float64Array(node.size)) : scalar[row];
+    });
   }
 }

@@ -80,8 +80,8 @@ export function live(x: unknown): unknown {
   return x instanceof Traced && !x.tape.active ? live(x.value) : x;
 }
 
-/** What to do when a live traced number is turned into a plain one. */
-export type EscapeHandler = (x: Traced, how: string) => void;
+/** What to do when a live traced value is turned into plain numbers. */
+export type EscapeHandler = (x: { readonly tape: Tape }, how: string) => void;
 
 let escapeHandler: EscapeHandler = () => {};
 
@@ -90,7 +90,8 @@ export function onEscape(handler: EscapeHandler): void {
   escapeHandler = handler;
 }
 
-function reportEscape(x: Traced, how: string): void {
+/** Reports that traced `x` (a number or an array) was turned into plain numbers by `how`. */
+export function reportEscape(x: { readonly tape: Tape }, how: string): void {
   escapeHandler(x, how);
 }
 

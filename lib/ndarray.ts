@@ -1,0 +1,163 @@
+// The n-dimensional array type: row-major `Float64Array` storage and a shape.
+//
+// Arrays are values: operations return new arrays and never write into their operands,
+// so a pullback may keep what it needs without copying. A traced array is the same type
+// with a tape row: `value` is the array one level out (the plain array, or — in nested
+// differentiation — the array traced on the enclosing tape), and `data` always holds the
+// numbers. Operations live in `rules/arrays/`; this file only holds the type and its
+// conversions.
+
+import type { Tape } from './core/tape.js';
+import { reportEscape } from './core/traced.js';
+
+/** What may be given where an array is expected: our arrays, nested number arrays, typed arrays. */
+export type ArrayLike = NDArray | readonly number[] | readonly (readonly number[])[] | Float64Array | Float32Array;
+
+export class NDArray {
+  declare readonly shape: readonly number[];
+  declare readonly size: number;
+  /** The numbers, row-major. Read-only by convention: arrays are values. */
+  declare readonly data: Float64Array;
+  /** The tape recording this array, or null for a plain array. */
+  declare tape: Tape | null;
+  declare index: number;
+  /** The array one level out (itself when plain). */
+  declare value: NDArray;
+
+  constructor(shape: readonly number[], data: Float64Array, tape: Tape | null = null, index = -1, value?: NDArray) {
+    this.shape = shape;
+    this.size = data.length;
+    this.data = data;
+    this.tape = tape;
+    this.index = index;
+    this.value = value ?? this;
+  }
+
+  /** Number of dimensions. */
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /**
+   * Element `i` (vector), `(i, j)` (matrix), …: a number, traced when the array is (its
+   * gradient flows back into the array's, one element at a time).
+   */
+  get(...index: number[]): number {
+    return readElement(this, flatIndex(this.shape, index));
+  }
+
+  /**
+   * Nested arrays of the numbers (a vector gives number[], a matrix number[][]). On a
+   * traced array this leaves differentiation (reported like any lost derivative).
+   */
+  toArray(): any {
+    if (this.tape !== null && this.tape.active) reportEscape(this as { tape: Tape }, 'NDArray.toArray');
+    return nest(this.data, this.shape, 0, 0);
+  }
+
+  toString(): string {
+    return `NDArray(${this.shape.join('×')}) ${JSON.stringify(nest(this.data, this.shape, 0, 0))}`;
+  }
+
+  /** `JSON.stringify` writes the nested numbers. */
+  toJSON(): unknown {
+    if (this.tape !== null && this.tape.active) reportEscape(this as { tape: Tape }, 'JSON.stringify');
+    return nest(this.data, this.shape, 0, 0);
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `${this.tape !== null && this.tape.active ? 'Traced' : ''}NDArray(${this.shape.join('×') || 'scalar'}) ${JSON.stringify(nest(this.data, this.shape, 0, 0))}`;
+  }
+
+  /** The elements in row-major order (traced when the array is). */
+  *[Symbol.iterator](): IterableIterator<number> {
+    for (let k = 0; k < this.size; k++) yield readElement(this, k);
+  }
+}
+
+/** The row-major position of `index` in `shape`, checked. */
+export function flatIndex(shape: readonly number[], index: readonly number[]): number {
+  if (index.length !== shape.length) {
+    throw new RangeError(`zygote-ts: an array of shape [${shape.join(', ')}] takes ${shape.length} indices, got ${index.length}.`);
+  }
+  let k = 0;
+  for (let d = 0; d < shape.length; d++) {
+    const i = index[d]!;
+    if (!Number.isInteger(i) || i < 0 || i >= shape[d]!) {
+      throw new RangeError(`zygote-ts: index ${i} is out of bounds for axis ${d} of shape [${shape.join(', ')}].`);
+    }
+    k = k * shape[d]! + i;
+  }
+  return k;
+}
+
+// Reading an element of a traced array records on the tape, which is the rules' business;
+// they register the reader (rules/arrays/shape.ts) so this file names no operation.
+let readElement = (x: NDArray, k: number): number => x.data[k]!;
+
+export function setElementReader(reader: (x: NDArray, k: number) => number): void {
+  readElement = reader;
+}
+
+function nest(data: Float64Array, shape: readonly number[], axis: number, offset: number): unknown {
+  if (shape.length === 0) return data[0];
+  const n = shape[axis]!;
+  if (axis === shape.length - 1) return Array.from(data.subarray(offset, offset + n));
+  const stride = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const out = new Array<unknown>(n);
+  for (let i = 0; i < n; i++) out[i] = nest(data, shape, axis + 1, offset + i * stride);
+  return out;
+}
+
+/** True for a nested JavaScript array of numbers or a typed array (what `array()` converts). */
+export function isNumericArrayLike(x: unknown): boolean {
+  return Array.isArray(x) || x instanceof Float64Array || x instanceof Float32Array;
+}
+
+/** The shape of a rectangular nested array, or a message saying where it is ragged. */
+export function shapeOfNested(x: unknown): number[] {
+  const shape: number[] = [];
+  let level: unknown = x;
+  while (Array.isArray(level) || level instanceof Float64Array || level instanceof Float32Array) {
+    shape.push((level as ArrayLike & { length: number }).length);
+    if ((level as { length: number }).length === 0) break;
+    level = (level as unknown[])[0];
+  }
+  return shape;
+}
+
+/** A plain array from numbers in nested arrays (checked rectangular) or a typed array. */
+export function fromNested(x: unknown, what = 'array'): NDArray {
+  if (x instanceof NDArray) return x;
+  if (x instanceof Float64Array) return new NDArray([x.length], Float64Array.from(x));
+  if (x instanceof Float32Array) return new NDArray([x.length], Float64Array.from(x));
+  if (typeof x === 'number') return new NDArray([], Float64Array.of(x));
+  if (!Array.isArray(x)) throw new TypeError(`zygote-ts: ${what} must be an array of numbers, got ${typeof x}.`);
+  const shape = shapeOfNested(x);
+  const size = shape.reduce((a, b) => a * b, 1);
+  const data = new Float64Array(size);
+  let at = 0;
+  const walk = (v: unknown, axis: number, path: string): void => {
+    if (axis === shape.length) {
+      if (typeof v !== 'number') throw new TypeError(`zygote-ts: ${what}${path} is ${v === null ? 'null' : typeof v}, not a number.`);
+      data[at++] = v;
+      return;
+    }
+    const n = (v as unknown[])?.length;
+    if (!Array.isArray(v) && !(v instanceof Float64Array) && !(v instanceof Float32Array)) {
+      throw new TypeError(`zygote-ts: ${what}${path} is not an array (the array is ragged: expected shape [${shape.join(', ')}]).`);
+    }
+    if (n !== shape[axis]) {
+      throw new TypeError(`zygote-ts: ${what}${path} has length ${n}, but its siblings have ${shape[axis]} (arrays must be rectangular).`);
+    }
+    for (let i = 0; i < n; i++) walk((v as unknown[])[i], axis + 1, `${path}[${i}]`);
+  };
+  walk(x, 0, '');
+  return new NDArray(shape, data);
+}
+
+/** A new input on tape `t` holding `x`'s numbers (an argument or a parameter being differentiated). */
+export function traceArray(t: Tape, x: NDArray): NDArray {
+  const row = t.pushNode({ parents: [], size: x.size, shape: x.shape, arrayValued: true, pullback: null });
+  return new NDArray(x.shape, x.data, t, row, x);
+}

@@ -1,0 +1,145 @@
+// Elementwise array operations with broadcasting: the arithmetic operators and every
+// `Math` function, lifted from their scalar rules. A pullback is written with the
+// runtime's own (array-aware) operations, so it is differentiable again (hessians).
+
+import { NDArray } from '../../lib/ndarray.js';
+import { live, Traced } from '../../lib/core/traced.js';
+import { add, div, mul, neg, pow, sub, mod } from '../arithmetic.js';
+import { log } from '../math.js';
+import { trunc } from '../nondiff.js';
+import { map1, map2, stretchTo, sumToShape } from './broadcast.js';
+import { asArray, liveArray, on, record, tapeOf } from './record.js';
+
+/** A scalar operand (a number, or a traced number), or an array. */
+type Operand = number | Traced | NDArray;
+
+/**
+ * Whether `a op b` is an array operation: one side is our array, or a JavaScript array
+ * holding traced numbers (an argument's stand-in), and the other side is numeric.
+ * Two plain JavaScript arrays, or an array and a string, keep JavaScript's meaning.
+ */
+export function isArrayOperation(a: unknown, b: unknown): boolean {
+  const arrayA = a instanceof NDArray || holdsTraced(a);
+  const arrayB = b instanceof NDArray || holdsTraced(b);
+  if (!arrayA && !arrayB) return false;
+  return isNumeric(a, arrayA) && isNumeric(b, arrayB);
+}
+
+function isNumeric(x: unknown, array: boolean): boolean {
+  return array || typeof x === 'number' || x instanceof Traced || Array.isArray(x) || x instanceof Float64Array;
+}
+
+function holdsTraced(x: unknown): boolean {
+  let v: unknown = x;
+  while (Array.isArray(v)) v = v[0];
+  return v !== x && v instanceof Traced && v.tape.active;
+}
+
+function operand(x: unknown, what: string): Operand {
+  if (x instanceof NDArray) return liveArray(x);
+  if (typeof x === 'number') return x;
+  if (x instanceof Traced) {
+    const v = live(x);
+    return typeof v === 'number' || v instanceof Traced ? v : +(v as number);
+  }
+  return asArray(x, what);
+}
+
+const toArray = (x: Operand): NDArray => (x instanceof NDArray ? x : asArray(x, 'operand'));
+const shapeOf = (x: Operand): readonly number[] => (x instanceof NDArray ? x.shape : []);
+
+/** A gradient part reduced to an operand's shape (a scalar operand gets a scalar). */
+function reduceTo(part: unknown, x: Operand): unknown {
+  if (!(x instanceof NDArray)) return part instanceof NDArray ? sum(part) : part;
+  return part instanceof NDArray ? sumTo(part, x.shape) : broadcastTo(part, x.shape);
+}
+
+type BinaryGrads = (g: any, x: any, y: any, z: any, need: readonly [boolean, boolean]) => [unknown, unknown];
+
+/** An elementwise binary operation on arrays with broadcasting. */
+export function lift2(name: string, f: (x: number, y: number) => number, grads: BinaryGrads): (a: unknown, b: unknown) => any {
+  const op = (a: unknown, b: unknown): unknown => {
+    const A = operand(a, `${name}: left operand`);
+    const B = operand(b, `${name}: right operand`);
+    const t = tapeOf([A, B]);
+    if (t === null) return map2(toArray(A), toArray(B), f, name);
+    const x = on(A, t);
+    const y = on(B, t);
+    const z = op(x, y);
+    const need = [A instanceof NDArray || A instanceof Traced ? A.tape === t : false, B instanceof NDArray || B instanceof Traced ? B.tape === t : false] as const;
+    return record(t, z, [A, B], function elementwisePullback(g) {
+      const [ga, gb] = grads(g, x, y, z, need);
+      return [need[0] ? reduceTo(ga, A) : null, need[1] ? reduceTo(gb, B) : null];
+    });
+  };
+  return op;
+}
+
+/** An elementwise unary function on arrays from its scalar rule (`partial(x, y)` = ∂y/∂x). */
+export function lift1(op: (x: unknown) => any, f: (x: number) => number, partial: (x: unknown, y: unknown) => unknown) {
+  return function onArray(X: NDArray): unknown {
+    X = liveArray(X);
+    const t = tapeOf([X]);
+    if (t === null) return map1(X, f);
+    const x = on(X, t);
+    const y = op(x);
+    return record(t, y, [X], function unaryPullback(g) {
+      return [mul(g, partial(x, y))];
+    });
+  };
+}
+
+// ---- the arithmetic operators on arrays ------------------------------------------------
+export const addArrays = lift2('add', (x, y) => x + y, (g) => [g, g]);
+export const subArrays = lift2('sub', (x, y) => x - y, (g) => [g, neg(g)]);
+export const mulArrays = lift2('mul', (x, y) => x * y, (g, x, y, _z, need) => [need[0] ? mul(g, y) : null, need[1] ? mul(g, x) : null]);
+export const divArrays = lift2('div', (x, y) => x / y, (g, _x, y, z, need) => [need[0] ? div(g, y) : null, need[1] ? neg(mul(g, div(z, y))) : null]);
+export const modArrays = lift2('mod', (x, y) => x % y, (g, x, y, _z, need) => [g, need[1] ? neg(mul(g, trunc(div(x, y)))) : null]);
+// As for numbers: the exponent's partial (with its log) only when the exponent is traced.
+export const powArrays = lift2('pow', (x, y) => x ** y, (g, x, y, z, need) => [
+  need[0] ? mul(g, mul(y, pow(x, sub(y, 1)))) : null,
+  need[1] ? mul(g, mul(z, log(x))) : null,
+]);
+export const negArray = (x: NDArray): unknown => subArrays(0, x);
+
+// ---- broadcasting as operations (so that pullbacks of pullbacks work) --------------------
+
+/** Sums over the axes where `x` is broadcast against `shape` (to exactly `shape`). */
+export function sumTo(x: NDArray, shape: readonly number[]): NDArray {
+  x = liveArray(x);
+  const t = tapeOf([x]);
+  if (t === null) return sumToShape(x, shape);
+  const v = on(x, t) as NDArray;
+  return record(t, sumTo(v, shape), [x], function sumToPullback(g) {
+    return [broadcastTo(g, x.shape)];
+  });
+}
+
+/** `x` stretched to `shape` by broadcasting. */
+export function broadcastTo(x: unknown, shape: readonly number[]): NDArray {
+  const X = x instanceof NDArray ? liveArray(x) : toArray(operand(x, 'broadcastTo'));
+  const t = tapeOf([X]);
+  if (t === null) return stretchTo(X, shape);
+  const v = on(X, t) as NDArray;
+  return record(t, broadcastTo(v, shape), [X], function broadcastPullback(g) {
+    return [sumTo(g, X.shape)];
+  });
+}
+
+/** The sum of all elements: a number (traced when `x` is). */
+export function sum(x: unknown): any {
+  const X = toArray(operand(x, 'sum'));
+  const t = tapeOf([X]);
+  if (t === null) {
+    let s = 0;
+    const d = X.data;
+    for (let k = 0; k < d.length; k++) s += d[k]!;
+    return s;
+  }
+  const v = on(X, t);
+  return record(t, sum(v), [X], function sumPullback(g) {
+    return [broadcastTo(g, X.shape)];
+  });
+}
+
+export { shapeOf, add };

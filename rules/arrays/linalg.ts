@@ -1,0 +1,90 @@
+// Linear algebra: matmul, transpose, dot, outer. Plain arrays go to the kernels
+// (lib/kernels/); the pullbacks are written with these same operations, so they are
+// differentiable again.
+
+import { NDArray } from '../../lib/ndarray.js';
+import { kernels } from '../../lib/kernels/index.js';
+import { asArray, on, record, tapeOf } from './record.js';
+import { mulArrays, sum } from './elementwise.js';
+import { reshape } from './shape.js';
+
+/**
+ * Matrix product: matrix·matrix, matrix·vector (a vector result), vector·matrix, and
+ * vector·vector (their dot product, a number).
+ */
+export function matmul(a: unknown, b: unknown): any {
+  const A = asArray(a, 'matmul: left operand');
+  const B = asArray(b, 'matmul: right operand');
+  if (A.ndim === 1 && B.ndim === 1) return dot(A, B);
+  // Vectors take part as a row (on the left) or a column (on the right), then lose that axis.
+  const A2 = A.ndim === 1 ? reshape(A, [1, A.size]) : A;
+  const B2 = B.ndim === 1 ? reshape(B, [B.size, 1]) : B;
+  const C = matmul2(A2, B2, false, false);
+  if (A.ndim === 1) return reshape(C, [C.shape[1]!]);
+  if (B.ndim === 1) return reshape(C, [C.shape[0]!]);
+  return C;
+}
+
+// C = op(A)·op(B) for matrices; the transposed forms serve the pullbacks without copies.
+function matmul2(A: NDArray, B: NDArray, transA: boolean, transB: boolean): NDArray {
+  if (A.ndim !== 2 || B.ndim !== 2) {
+    throw new RangeError(`zygote-ts: matmul takes vectors and matrices, got shapes [${A.shape.join(', ')}] and [${B.shape.join(', ')}].`);
+  }
+  const [m, k] = transA ? [A.shape[1]!, A.shape[0]!] : [A.shape[0]!, A.shape[1]!];
+  const [k2, n] = transB ? [B.shape[1]!, B.shape[0]!] : [B.shape[0]!, B.shape[1]!];
+  if (k !== k2) {
+    throw new RangeError(
+      `zygote-ts: matmul: shapes [${A.shape.join(', ')}]${transA ? 'ᵀ' : ''} and [${B.shape.join(', ')}]${transB ? 'ᵀ' : ''} ` +
+        `do not match (${k} columns against ${k2} rows).`,
+    );
+  }
+  const t = tapeOf([A, B]);
+  if (t === null) return new NDArray([m, n], kernels().matmul(A.data, B.data, m, k, n, transA, transB));
+  const x = on(A, t) as NDArray;
+  const y = on(B, t) as NDArray;
+  const C = matmul2(x, y, transA, transB);
+  return record(t, C, [A, B], function matmulPullback(g: NDArray) {
+    // C = A·B: Ā = G·Bᵀ, B̄ = Aᵀ·G (with the transposes folded in)
+    const gA = transA ? matmul2(y, g, transB, true) : matmul2(g, y, false, !transB);
+    const gB = transB ? matmul2(g, x, true, transA) : matmul2(x, g, !transA, false);
+    return [A.tape === t ? gA : null, B.tape === t ? gB : null];
+  });
+}
+
+/** The transpose of a matrix (a vector is returned as it is). */
+export function transpose(a: unknown): NDArray {
+  const A = asArray(a, 'transpose');
+  if (A.ndim < 2) return A;
+  if (A.ndim !== 2) throw new RangeError(`zygote-ts: transpose takes a matrix, got shape [${A.shape.join(', ')}].`);
+  const t = tapeOf([A]);
+  if (t === null) {
+    const [m, n] = A.shape as [number, number];
+    const out = new Float64Array(m * n);
+    const d = A.data;
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[j * m + i] = d[i * n + j]!;
+    return new NDArray([n, m], out);
+  }
+  return record(t, transpose(on(A, t)), [A], function transposePullback(g: NDArray) {
+    return [transpose(g)];
+  });
+}
+
+/** The dot product of two vectors of equal length: a number. */
+export function dot(a: unknown, b: unknown): any {
+  const A = asArray(a, 'dot: left operand');
+  const B = asArray(b, 'dot: right operand');
+  if (A.ndim !== 1 || B.ndim !== 1 || A.size !== B.size) {
+    throw new RangeError(`zygote-ts: dot takes two vectors of equal length, got shapes [${A.shape.join(', ')}] and [${B.shape.join(', ')}].`);
+  }
+  return sum(mulArrays(A, B));
+}
+
+/** The outer product of two vectors: a matrix, out[i][j] = a[i]·b[j]. */
+export function outer(a: unknown, b: unknown): NDArray {
+  const A = asArray(a, 'outer: left operand');
+  const B = asArray(b, 'outer: right operand');
+  if (A.ndim !== 1 || B.ndim !== 1) {
+    throw new RangeError(`zygote-ts: outer takes two vectors, got shapes [${A.shape.join(', ')}] and [${B.shape.join(', ')}].`);
+  }
+  return mulArrays(reshape(A, [A.size, 1]), reshape(B, [1, B.size]));
+}

@@ -1,0 +1,148 @@
+// How array rules see their operands and record themselves: one tape node per operation,
+// with a pullback over whole arrays (the array analogue of rules/operands.ts).
+
+import { NDArray, fromNested } from '../../lib/ndarray.js';
+import { live, Traced } from '../../lib/core/traced.js';
+import type { Tape } from '../../lib/core/tape.js';
+
+/** True for one of our arrays (plain or traced). */
+export const isNDArray = (x: unknown): x is NDArray => x instanceof NDArray;
+
+/** Strips traced layers whose tape has closed (constants now). */
+export function liveArray(x: NDArray): NDArray {
+  while (x.tape !== null && !x.tape.active) x = x.value;
+  return x;
+}
+
+/** The innermost active tape among array and scalar operands, or null. */
+export function tapeOf(operands: readonly unknown[]): Tape | null {
+  let inner: Tape | null = null;
+  for (const x of operands) {
+    const t = x instanceof NDArray || x instanceof Traced ? x.tape : null;
+    if (t !== null && t.active && (inner === null || t.depth > inner.depth)) inner = t;
+  }
+  return inner;
+}
+
+/** An operand as tape `t` sees it: one level out when recorded on `t`, else as it is. */
+export function on(x: unknown, t: Tape): unknown {
+  if (x instanceof NDArray || x instanceof Traced) return x.tape === t ? x.value : x;
+  return x;
+}
+
+/** The row of an operand on tape `t`, or -1 when it is a constant there. */
+export function rowOf(x: unknown, t: Tape): number {
+  return (x instanceof NDArray || x instanceof Traced) && x.tape === t ? x.index : -1;
+}
+
+/**
+ * Records `value` (computed from the operands as `t` sees them) with `pullback`, which
+ * maps the result's cotangent to one contribution per operand (null: none needed).
+ * Contributions for operands that are constants on `t` are never asked for.
+ */
+export function record(
+  t: Tape,
+  value: unknown,
+  operands: readonly unknown[],
+  pullback: (g: any) => readonly unknown[],
+): any {
+  const parents: number[] = [];
+  const which: number[] = [];
+  operands.forEach((x, k) => {
+    const row = rowOf(x, t);
+    if (row >= 0) {
+      parents.push(row);
+      which.push(k);
+    }
+  });
+  const arrayValued = value instanceof NDArray;
+  const size = arrayValued ? value.size : 1;
+  const row = t.pushNode({
+    parents,
+    size,
+    shape: arrayValued ? value.shape : [],
+    arrayValued,
+    pullback: (g) => {
+      const parts = pullback(arrayValued && g instanceof Float64Array ? new NDArray((value as NDArray).shape, g) : g);
+      return which.map((k) => cotangentOf(parts[k]));
+    },
+  });
+  return arrayValued ? new NDArray(value.shape, value.data, t, row, value) : new Traced(value, row, t);
+}
+
+// The sweep accumulates plain array cotangents as Float64Arrays (in place); traced ones
+// (nested differentiation) stay arrays.
+function cotangentOf(part: unknown): unknown {
+  if (part instanceof NDArray && (part.tape === null || !part.tape.active)) return liveArray(part).data;
+  return part;
+}
+
+
+/**
+ * An operand as an array: ours as it is; a nested JavaScript array (or typed array) of
+ * numbers converted — and when its elements are traced (a stand-in for an argument), packed
+ * into one traced array whose gradient flows back to each element.
+ */
+export function asArray(x: unknown, what: string): NDArray {
+  if (x instanceof NDArray) return liveArray(x);
+  if (typeof x === 'number') return new NDArray([], Float64Array.of(x));
+  if (x instanceof Traced) return packScalars([x], []);
+  if (Array.isArray(x)) {
+    const flat: unknown[] = [];
+    const shape = flatten(x, flat, what);
+    if (flat.some((v) => v instanceof Traced && v.tape.active)) return packScalars(flat, shape);
+    return new NDArray(shape, Float64Array.from(flat.map((v) => +(live(v) as number))));
+  }
+  return fromNested(x, what);
+}
+
+function flatten(x: unknown[], out: unknown[], what: string): number[] {
+  const probe = fromShape(x);
+  const walk = (v: unknown, axis: number, path: string) => {
+    if (axis === probe.length) {
+      if (typeof v !== 'number' && !(v instanceof Traced)) throw new TypeError(`zygote-ts: ${what}${path} is not a number.`);
+      out.push(v);
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== probe[axis]) {
+      throw new TypeError(`zygote-ts: ${what}${path} does not match shape [${probe.join(', ')}] (arrays must be rectangular).`);
+    }
+    for (let i = 0; i < v.length; i++) walk(v[i], axis + 1, `${path}[${i}]`);
+  };
+  walk(x, 0, '');
+  return probe;
+}
+
+function fromShape(x: unknown[]): number[] {
+  const shape: number[] = [];
+  let v: unknown = x;
+  while (Array.isArray(v)) {
+    shape.push(v.length);
+    v = v[0];
+  }
+  return shape;
+}
+
+// One node whose parents are the traced elements: its pullback hands each its cotangent.
+function packScalars(elements: readonly unknown[], shape: number[]): NDArray {
+  const t = tapeOf(elements)!;
+  const outer = elements.map((v) => on(v, t));
+  const value = outer.some((v) => v instanceof Traced && v.tape.active) ? packScalars(outer, shape) : new NDArray(shape, Float64Array.from(outer.map((v) => +(live(v) as number))));
+  return record(t, value, elements, (g: NDArray) => elementsOf(g, elements.length));
+}
+
+function elementsOf(g: NDArray, n: number): unknown[] {
+  const out = new Array<unknown>(n);
+  if (g.tape === null || !g.tape.active) for (let k = 0; k < n; k++) out[k] = g.data[k];
+  else for (let k = 0; k < n; k++) out[k] = g.get(...unflat(g.shape, k));
+  return out;
+}
+
+function unflat(shape: readonly number[], k: number): number[] {
+  const index = new Array<number>(shape.length);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    index[d] = k % shape[d]!;
+    k = Math.floor(k / shape[d]!);
+  }
+  return index;
+}

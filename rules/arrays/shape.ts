@@ -1,0 +1,76 @@
+// Reading elements, shapes and reshaping: `get`, `size`, `shape`, `reshape`, and the
+// sparse accumulation a nested sweep needs.
+
+import { NDArray, flatIndex, setElementReader } from '../../lib/ndarray.js';
+import { Traced } from '../../lib/core/traced.js';
+import type { NodeRecord } from '../../lib/core/tape.js';
+import { add, mul } from '../arithmetic.js';
+import { asArray, liveArray, on, record, tapeOf } from './record.js';
+
+// ---- element reads: one tape row each, accumulated sparsely into the array's cotangent --
+function readElement(x: NDArray, k: number): number {
+  x = liveArray(x);
+  const t = x.tape;
+  if (t === null) return x.data[k]!;
+  const outer = x.value.tape === null ? x.data[k]! : readElement(x.value, k);
+  return t.pushElement(outer, x.index, k) as unknown as number;
+}
+setElementReader(readElement);
+
+/** x[i, j, …] as a number (traced when `x` is). Also `x.get(i, j)`. */
+export function get(x: NDArray, ...index: number[]): number {
+  return readElement(x, flatIndex(x.shape, index));
+}
+
+/** Array row `node`'s cotangent `acc` (null: zeros) plus `g` at element `k` (nested sweeps). */
+export function addAt(acc: unknown, k: number, g: unknown, node: NodeRecord): unknown {
+  const oneHot = new Float64Array(node.size);
+  oneHot[k] = 1;
+  const part = mul(new NDArray(node.shape, oneHot), g);
+  return acc === null ? part : add(acc, part);
+}
+
+/** What the runtime's algebra uses for plain cotangent buffers. */
+export function arrayOf(data: Float64Array, node: NodeRecord): NDArray {
+  return new NDArray(node.shape, data);
+}
+
+// ---- shapes -------------------------------------------------------------------------------
+/** The shape of an array (ours or a nested JavaScript array). */
+export function shape(x: unknown): number[] {
+  return [...asArray(x, 'shape').shape];
+}
+
+/** The number of elements, or the length along axis `d` (counted from 0, as in numpy). */
+export function size(x: unknown, d?: number): number {
+  const s = x instanceof NDArray ? x.shape : asArray(x, 'size').shape;
+  if (d === undefined) return s.reduce((p, n) => p * n, 1);
+  const axis = typeof d === 'number' ? d : +(d as unknown as Traced).valueOf();
+  if (!Number.isInteger(axis) || axis < -s.length || axis >= s.length) {
+    throw new RangeError(`zygote-ts: size: axis ${axis} is out of range for shape [${s.join(', ')}].`);
+  }
+  return s[axis < 0 ? s.length + axis : axis]!;
+}
+
+/** The same elements in another shape (one length may be -1: inferred). */
+export function reshape(x: unknown, newShape: readonly number[]): NDArray {
+  const X = asArray(x, 'reshape');
+  const target = resolveShape(X, newShape);
+  const t = tapeOf([X]);
+  if (t === null) return new NDArray(target, X.data);
+  const v = on(X, t);
+  return record(t, reshape(v, target), [X], function reshapePullback(g: NDArray) {
+    return [reshape(g, X.shape)];
+  });
+}
+
+function resolveShape(x: NDArray, shape: readonly number[]): number[] {
+  const out = [...shape];
+  const unknown = out.indexOf(-1);
+  const known = out.reduce((p, n) => (n === -1 ? p : p * n), 1);
+  if (unknown >= 0) out[unknown] = x.size / known;
+  if (out.some((n) => !Number.isInteger(n) || n < 0) || out.reduce((p, n) => p * n, 1) !== x.size) {
+    throw new RangeError(`zygote-ts: reshape: an array of shape [${x.shape.join(', ')}] (${x.size} elements) cannot take shape [${shape.join(', ')}].`);
+  }
+  return out;
+}
