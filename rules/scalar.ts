@@ -16,7 +16,7 @@ export type BinaryOp = (a: unknown, b: unknown) => any;
  */
 export function unaryRule(name: string, f: (x: number) => number, partial: (x: unknown, y: unknown) => unknown): UnaryOp {
   const traced = (x: unknown): unknown => {
-    if (x instanceof NDArray) return onArray(x); // elementwise, like numpy's ufuncs
+    if (x instanceof NDArray) return (onArray ??= lift1(op, f, partial))(x); // elementwise, like numpy's ufuncs
     if (!(x instanceof Traced)) return f(x as number); // JavaScript's own coercion
     if (!x.tape.active) return op(live(x));
     const v = x.value;
@@ -29,7 +29,8 @@ export function unaryRule(name: string, f: (x: number) => number, partial: (x: u
       return typeof x === 'number' ? f(x) : traced(x);
     },
   }[name]!;
-  const onArray = lift1(op, f, partial);
+  // Made on first use: the array module imports this one (a cycle that must not run at load).
+  let onArray: ((x: NDArray) => unknown) | undefined;
   return op;
 }
 
@@ -40,7 +41,7 @@ export function binaryRule(
   partials: (a: unknown, b: unknown, y: unknown) => [unknown, unknown],
 ): BinaryOp {
   const traced = (a: unknown, b: unknown): unknown => {
-    if (isArrayOperation(a, b)) return onArrays(a, b);
+    if (isArrayOperation(a, b)) return (onArrays ??= liftPartials())(a, b);
     const t = innerTape(a, b);
     if (t === null) return eitherTraced(a, b) ? op(live(a), live(b)) : f(a as number, b as number);
     const x = operandOn(a, t);
@@ -54,10 +55,12 @@ export function binaryRule(
       return typeof a === 'number' && typeof b === 'number' ? f(a, b) : traced(a, b);
     },
   }[name]!;
-  const onArrays = lift2(name, f, (g, x, y, z) => {
-    const [da, db] = partials(x, y, z);
-    return [mul(g, da), mul(g, db)];
-  });
+  let onArrays: ((a: unknown, b: unknown) => unknown) | undefined;
+  const liftPartials = () =>
+    lift2(name, f, (g, x, y, z) => {
+      const [da, db] = partials(x, y, z);
+      return [mul(g, da), mul(g, db)];
+    });
   return op;
 }
 
