@@ -5,6 +5,9 @@ import { live, onEscape, Traced } from './core/traced.js';
 import type { Tape } from './core/tape.js';
 import { took } from './coercion.js';
 import { WrappedArguments } from '../proxies/arguments.js';
+import { MarkedParams } from '../proxies/params.js';
+import { Grads, Params } from './params.js';
+import { NDArray } from './ndarray.js';
 import { beginStores, endStores } from '../proxies/cleanup.js';
 import type { Back, Gradients, Jacobians } from './types.js';
 import { ensureRewritten } from './rewritten.js';
@@ -18,7 +21,9 @@ import { ensureRewritten } from './rewritten.js';
  * back(1); // [3, 2]
  * back(2); // [6, 4]
  */
-export function pullback<A extends unknown[], Y>(f: (...args: A) => Y, ...args: A): [Y, Back<A>] {
+export function pullback<Y>(f: () => Y, ps: Params): [Y, (dy?: number) => Grads];
+export function pullback<A extends unknown[], Y>(f: (...args: A) => Y, ...args: A): [Y, Back<A>];
+export function pullback(f: (...args: any[]) => unknown, ...args: unknown[]): [unknown, (dy?: number) => unknown] {
   const [y, back] = record(checkedFunction(f, 'pullback'), args, 'pullback');
   return [y, back];
 }
@@ -30,7 +35,9 @@ export function pullback<A extends unknown[], Y>(f: (...args: A) => Y, ...args: 
  * gradient((x) => 3 * x ** 2 + 2 * x + 1, 5); // [32]
  * gradient((a, b) => a * b, 2, 3);            // [3, 2]
  */
-export function gradient<A extends unknown[]>(f: (...args: A) => number, ...args: A): Gradients<A> {
+export function gradient(f: () => number, ps: Params): Grads;
+export function gradient<A extends unknown[]>(f: (...args: A) => number, ...args: A): Gradients<A>;
+export function gradient(f: (...args: any[]) => number, ...args: unknown[]): unknown {
   const [, back, tape] = record(checkedFunction(f, 'gradient'), args, 'gradient');
   const grad = back(1);
   tape.release();
@@ -43,10 +50,9 @@ export function gradient<A extends unknown[]>(f: (...args: A) => number, ...args
  * @example
  * withgradient((x) => x ** 2, 3); // { val: 9, grad: [6] }
  */
-export function withgradient<A extends unknown[]>(
-  f: (...args: A) => number,
-  ...args: A
-): { val: number; grad: Gradients<A> } {
+export function withgradient(f: () => number, ps: Params): { val: number; grad: Grads };
+export function withgradient<A extends unknown[]>(f: (...args: A) => number, ...args: A): { val: number; grad: Gradients<A> };
+export function withgradient(f: (...args: any[]) => number, ...args: unknown[]): { val: number; grad: unknown } {
   const [val, back, tape] = record(checkedFunction(f, 'withgradient'), args, 'withgradient');
   const grad = back(1);
   tape.release();
@@ -70,12 +76,19 @@ export function derivative(f: (x: number) => number, x: number): number {
  * @example
  * hessian((x) => x ** 3, 2); // 12
  */
-export function hessian(f: (x: number) => number, x: number): number {
+export function hessian(f: (x: number) => number, x: number): number;
+export function hessian(f: (x: NDArray) => number, x: NDArray): NDArray;
+export function hessian(f: (x: number[]) => number, x: number[]): number[][];
+export function hessian(f: (x: any) => number, x: unknown): unknown {
   const g = checkedFunction(f, 'hessian');
-  if (typeof live(x) !== 'number' && !(live(x) instanceof Traced)) {
-    throw new TypeError(`zygote-ts: hessian(f, x) takes a number x (got ${typeof x}).`);
+  if (x instanceof NDArray || Array.isArray(x)) {
+    // The Jacobian of the gradient (reverse over reverse; the inner pullbacks are traced).
+    return jacobian((y: unknown) => (gradient(g, y) as unknown[])[0] as NDArray | number[], x)[0];
   }
-  return derivativeOf((y: number) => derivativeOf(g, y), x);
+  if (typeof live(x) !== 'number' && !(live(x) instanceof Traced)) {
+    throw new TypeError(`zygote-ts: hessian(f, x) takes a number, an NDArray or an array of numbers (got ${describeValue(x)}).`);
+  }
+  return derivativeOf((y: number) => derivativeOf(g, y), x as number);
 }
 
 /** True while a differentiation is running (Zygote's `isderiving`). */
@@ -97,16 +110,19 @@ function derivativeOf(f: (x: number) => number, x: number): number {
  * `read` sees the output while its traced values are intact; then f's writes go back
  * into the arguments and traced values left in user data are replaced by numbers.
  */
+/** What `trace` hands f and reads gradients from: explicit arguments, or marked Params. */
+type Wrapped = WrappedArguments | MarkedParams;
+
 function trace<A extends unknown[], R>(
   f: (...args: A) => unknown,
   args: A,
   read: (output: unknown, tape: Tape) => R,
-): { tape: Tape; wrapped: WrappedArguments; result: R } {
+): { tape: Tape; wrapped: Wrapped; result: R } {
   const tape = openTape();
   beginStores();
-  let wrapped: WrappedArguments | null = null;
+  let wrapped: Wrapped | null = null;
   try {
-    wrapped = new WrappedArguments(args, tape);
+    wrapped = isImplicit(args) ? new MarkedParams(args[0].toArray(), tape) : new WrappedArguments(args, tape);
     const output = f(...(wrapped.values as A));
     closeTape(tape);
     return { tape, wrapped, result: read(output, tape) };
@@ -121,6 +137,11 @@ function trace<A extends unknown[], R>(
       warnAboutEscapes(tape);
     }
   }
+}
+
+/** `gradient(f, ps)` with one `Params` argument: the implicit style. */
+function isImplicit(args: readonly unknown[]): args is [Params] {
+  return args.length === 1 && args[0] instanceof Params;
 }
 
 /** The row of a value on `tape` (-1 if it does not depend on the tape) and its value outside. */
@@ -140,8 +161,9 @@ function record<A extends unknown[], Y>(f: (...args: A) => Y, args: A, caller: s
     if (typeof dy !== 'number' && !(dy instanceof Traced)) {
       throw new TypeError(`zygote-ts: the pullback takes a number (the output's cotangent), got ${describeValue(dy)}.`);
     }
-    if (row < 0) return args.map(() => null) as Gradients<A>;
-    return wrapped.gradients(tape.sweep(row, dy, wrapped.inputRows)) as Gradients<A>;
+    const grads = row < 0 ? wrapped.gradients(wrapped.inputRows.map(() => null)) : wrapped.gradients(tape.sweep(row, dy, wrapped.inputRows));
+    if (isImplicit(args)) return new Grads(args[0].toArray(), grads) as unknown as Gradients<A>;
+    return (row < 0 ? args.map(() => null) : grads) as Gradients<A>;
   };
   return [value as Y, back, tape];
 }
@@ -154,38 +176,75 @@ function record<A extends unknown[], Y>(f: (...args: A) => Y, args: A, caller: s
  * @example
  * jacobian((x, y) => [x * y, x + y, 2 * x], 3, 5); // [[5, 1, 2], [3, 1, 0]]
  */
-export function jacobian<A extends unknown[]>(f: (...args: A) => readonly number[], ...args: A): Jacobians<A> {
+export function jacobian<A extends unknown[]>(f: (...args: A) => readonly number[] | NDArray, ...args: A): Jacobians<A> {
   return withjacobian(f, ...args).grad;
 }
 
 /** The value and the Jacobian together: `{ val, grad }`. */
 export function withjacobian<A extends unknown[]>(
-  f: (...args: A) => readonly number[],
+  f: (...args: A) => readonly number[] | NDArray,
   ...args: A
-): { val: number[]; grad: Jacobians<A> } {
-  const { tape, wrapped, result: rows } = trace(checkedFunction(f, 'jacobian'), args, (output, tape) => {
-    if (!Array.isArray(output)) {
-      throw new TypeError(
-        `zygote-ts: jacobian needs f to return an array of numbers, but it returned ${describeValue(output)}. ` +
-          `For a function returning one number, use gradient.`,
-      );
-    }
-    return output.map((element: unknown, i: number) => {
-      const [row, value] = outputOn(element, tape);
-      if (typeof value !== 'number' && !(value instanceof Traced)) {
-        throw new TypeError(`zygote-ts: jacobian: output ${i} is ${describeValue(value)}, not a number.`);
-      }
-      return { row, value: value as number };
-    });
-  });
+): { val: number[] | NDArray; grad: Jacobians<A> } {
+  const { tape, wrapped, result: out } = trace(checkedFunction(f, 'jacobian'), args, (output, tape) => outputsOf(output, tape));
   const inputRows = wrapped.inputRows;
-  const grad = args.map((_, k) => (wrapped.differentiable(k) ? ([] as unknown[]) : null));
-  for (const { row } of rows) {
-    const cotangents = row >= 0 ? tape.sweep(row, 1, inputRows) : inputRows.map(() => null);
-    wrapped.gradients(cotangents, true).forEach((g, k) => grad[k]?.push(g));
+  const rows: unknown[][] = args.map(() => []);
+  for (let i = 0; i < out.count; i++) {
+    const cotangents = out.sweep(i, inputRows);
+    wrapped.gradients(cotangents, true).forEach((g, k) => rows[k]!.push(g));
   }
   tape.release();
-  return { val: rows.map((r) => r.value), grad: grad as Jacobians<A> };
+  const grad = args.map((_, k) => (wrapped.differentiable(k) ? stackRows(rows[k]!, out.count) : null));
+  return { val: out.value, grad: grad as Jacobians<A> };
+}
+
+/** The outputs of a Jacobian's f: how many, their values, and a sweep per output. */
+function outputsOf(output: unknown, tape: Tape) {
+  if (output instanceof NDArray) {
+    let x = output;
+    while (x.tape !== null && !x.tape.active && x.tape !== tape) x = x.value;
+    const row = x.tape === tape ? x.index : -1;
+    const value = row >= 0 ? x.value : x;
+    return {
+      count: output.size,
+      value,
+      sweep(i: number, wanted: readonly number[]) {
+        if (row < 0) return wanted.map(() => null);
+        const seed = new Float64Array(output.size);
+        seed[i] = 1;
+        return tape.sweep(row, seed, wanted);
+      },
+    };
+  }
+  if (!Array.isArray(output)) {
+    throw new TypeError(
+      `zygote-ts: jacobian needs f to return an array of numbers (or an NDArray), but it returned ${describeValue(output)}. ` +
+        `For a function returning one number, use gradient.`,
+    );
+  }
+  const elements = output.map((element: unknown, i: number) => {
+    const [row, value] = outputOn(element, tape);
+    if (typeof value !== 'number' && !(value instanceof Traced)) {
+      throw new TypeError(`zygote-ts: jacobian: output ${i} is ${describeValue(value)}, not a number.`);
+    }
+    return { row, value: value as number };
+  });
+  return {
+    count: elements.length,
+    value: elements.map((e) => e.value),
+    sweep(i: number, wanted: readonly number[]) {
+      const { row } = elements[i]!;
+      return row >= 0 ? tape.sweep(row, 1, wanted) : wanted.map(() => null);
+    },
+  };
+}
+
+/** One argument's Jacobian from its per-output gradients: an NDArray argument gives an m×n NDArray. */
+function stackRows(rows: unknown[], m: number): unknown {
+  if (rows.length === 0 || !(rows[0] instanceof NDArray)) return rows;
+  const n = (rows[0] as NDArray).size;
+  const data = new Float64Array(m * n);
+  rows.forEach((r, i) => data.set((r as NDArray).data, i * n));
+  return new NDArray([m, n], data);
 }
 
 function checkScalar(value: unknown, caller: string): void {

@@ -2,6 +2,7 @@
 export { pullback, gradient, withgradient, jacobian, withjacobian, derivative, hessian, isderiving, configure } from './api.js';
 export type { ZygoteOptions } from './api.js';
 export type { Grad, Gradients, Back, Jacobians } from './types.js';
+export { Params, Grads, type Param } from './params.js';
 export { __zy } from './runtime.js';
 export { operators } from '../rules/overloads.js';
 // Arrays: the type, constructors, and operations (also reached through the operators).

@@ -1,5 +1,7 @@
 // The types of gradients: computed from the argument's type, so editors complete them.
 
+import type { NDArray } from './ndarray.js';
+
 type AnyFunction = (...args: never[]) => unknown;
 
 /**
@@ -15,7 +17,9 @@ type AnyFunction = (...args: never[]) => unknown;
  */
 export type Grad<T> = T extends number
   ? number
-  : T extends bigint | string | boolean | symbol | null | undefined | AnyFunction
+  : T extends NDArray | Float64Array | Float32Array
+    ? T
+    : T extends bigint | string | boolean | symbol | null | undefined | AnyFunction
     ? null
     : T extends ReadonlyMap<infer K, infer V>
       ? Map<K, Grad<V> | null>
@@ -39,5 +43,5 @@ export type Back<A extends readonly unknown[]> = (dy?: number) => Gradients<A>;
  * for a structure; `null` for an argument with no derivative.
  */
 export type Jacobians<A extends readonly unknown[]> = {
-  -readonly [K in keyof A]: A[K] extends number ? number[] : Grad<A[K]> extends null ? null : (Grad<A[K]> | null)[];
+  -readonly [K in keyof A]: A[K] extends number ? number[] : A[K] extends NDArray ? NDArray : Grad<A[K]> extends null ? null : (Grad<A[K]> | null)[];
 };

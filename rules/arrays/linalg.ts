@@ -43,11 +43,14 @@ function matmul2(A: NDArray, B: NDArray, transA: boolean, transB: boolean): NDAr
   const x = on(A, t) as NDArray;
   const y = on(B, t) as NDArray;
   const C = matmul2(x, y, transA, transB);
+  // (decided now: a parameter's tape fields are restored before the sweep runs)
+  const needA = A.tape === t;
+  const needB = B.tape === t;
   return record(t, C, [A, B], function matmulPullback(g: NDArray) {
     // C = A·B: Ā = G·Bᵀ, B̄ = Aᵀ·G (with the transposes folded in)
-    const gA = transA ? matmul2(y, g, transB, true) : matmul2(g, y, false, !transB);
-    const gB = transB ? matmul2(g, x, true, transA) : matmul2(x, g, !transA, false);
-    return [A.tape === t ? gA : null, B.tape === t ? gB : null];
+    const gA = !needA ? null : transA ? matmul2(y, g, transB, true) : matmul2(g, y, false, !transB);
+    const gB = !needB ? null : transB ? matmul2(g, x, true, transA) : matmul2(x, g, !transA, false);
+    return [needA ? gA : null, needB ? gB : null];
   });
 }
 

@@ -38,7 +38,9 @@ export function rowOf(x: unknown, t: Tape): number {
 /**
  * Records `value` (computed from the operands as `t` sees them) with `pullback`, which
  * maps the result's cotangent to one contribution per operand (null: none needed).
- * Contributions for operands that are constants on `t` are never asked for.
+ * Contributions for operands that are constants on `t` are never asked for. A pullback
+ * must not look at its operands' `tape` fields: it runs after the call, when implicit
+ * parameters have been restored to plain arrays; decide what it needs when recording.
  */
 export function record(
   t: Tape,

@@ -2,7 +2,7 @@
 // sparse accumulation a nested sweep needs.
 
 import { NDArray, flatIndex, setElementReader } from '../../lib/ndarray.js';
-import { Traced } from '../../lib/core/traced.js';
+import { primal } from '../../lib/core/traced.js';
 import type { NodeRecord } from '../../lib/core/tape.js';
 import { add, mul } from '../arithmetic.js';
 import { asArray, liveArray, on, record, tapeOf } from './record.js';
@@ -45,7 +45,8 @@ export function shape(x: unknown): number[] {
 export function size(x: unknown, d?: number): number {
   const s = x instanceof NDArray ? x.shape : asArray(x, 'size').shape;
   if (d === undefined) return s.reduce((p, n) => p * n, 1);
-  const axis = typeof d === 'number' ? d : +(d as unknown as Traced).valueOf();
+  // An axis is an index: a traced one is read as its number, and gets no derivative.
+  const axis = primal(d);
   if (!Number.isInteger(axis) || axis < -s.length || axis >= s.length) {
     throw new RangeError(`zygote-ts: size: axis ${axis} is out of range for shape [${s.join(', ')}].`);
   }

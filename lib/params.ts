@@ -1,0 +1,148 @@
+// Implicit parameters (Zygote's `Params`/`Grads`): differentiate a function of no
+// arguments with respect to arrays it reaches by itself, keyed by identity.
+
+import { NDArray } from './ndarray.js';
+import { operators } from '../rules/overloads.js';
+
+/** What may be a parameter: one of our arrays, or a (nested) JavaScript array of numbers. */
+export type Param = NDArray | number[] | number[][];
+
+/**
+ * The arrays to differentiate with respect to, by identity.
+ *
+ * @example
+ * const W = rand(2, 3), b = zeros(2);
+ * const gs = gradient(() => sum(tanh(matmul(W, x) + b)), new Params([W, b]));
+ * gs.get(W); // an NDArray like W
+ */
+export class Params implements Iterable<Param> {
+  private readonly items: Param[] = [];
+
+  constructor(params: Iterable<Param> = []) {
+    for (const p of params) this.push(p);
+  }
+
+  /** Adds a parameter (once: it is keyed by identity). */
+  push(p: Param): this {
+    checkParam(p, this.items.length);
+    if (!this.items.includes(p)) this.items.push(p);
+    return this;
+  }
+
+  has(p: unknown): boolean {
+    return this.items.includes(p as Param);
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  [Symbol.iterator](): Iterator<Param> {
+    return this.items[Symbol.iterator]();
+  }
+
+  toArray(): Param[] {
+    return [...this.items];
+  }
+}
+
+function checkParam(p: unknown, at: number): void {
+  if (p instanceof NDArray) {
+    if (p.tape !== null && p.tape.active) return;
+    return;
+  }
+  if (!Array.isArray(p)) {
+    const what = p instanceof Float64Array || p instanceof Float32Array ? 'a typed array (it cannot hold traced numbers; use array(…))' : p === null ? 'null' : typeof p === 'object' ? 'an object (pass its arrays: Params([m.W, m.b]))' : `a ${typeof p} (a value has no identity; put it in an array)`;
+    throw new TypeError(`zygote-ts: Params: parameter ${at} is ${what}. Parameters are NDArrays or arrays of numbers.`);
+  }
+  if (Object.isFrozen(p)) throw new TypeError(`zygote-ts: Params: parameter ${at} is a frozen array; its numbers cannot be traced in place.`);
+  const walk = (a: unknown[], path: string): void => {
+    a.forEach((v, i) => {
+      if (Array.isArray(v)) {
+        if (Object.isFrozen(v)) throw new TypeError(`zygote-ts: Params: parameter ${at}${path}[${i}] is frozen; its numbers cannot be traced in place.`);
+        walk(v, `${path}[${i}]`);
+      } else if (typeof v !== 'number') {
+        throw new TypeError(`zygote-ts: Params: parameter ${at}${path}[${i}] is ${typeof v}, not a number.`);
+      }
+    });
+  };
+  walk(p, '');
+}
+
+/** The gradients of `Params`: `get(p)` in the form of `p`, keyed by identity (Zygote's `Grads`). */
+export class Grads implements Iterable<[Param, NDArray | number[] | number[][] | null]> {
+  constructor(
+    private readonly params: readonly Param[],
+    private readonly grads: readonly unknown[],
+  ) {}
+
+  /** The gradient of parameter `p` (null where the output does not depend on it). */
+  get<P extends Param>(p: P): (P extends NDArray ? NDArray : P) | null {
+    const at = this.params.indexOf(p);
+    if (at < 0) throw new RangeError('zygote-ts: Grads.get: that array is not one of the Params (they are keyed by identity, not by value).');
+    return this.grads[at] as (P extends NDArray ? NDArray : P) | null;
+  }
+
+  /** Whether `p` is one of the parameters. */
+  has(p: unknown): boolean {
+    return this.params.includes(p as Param);
+  }
+
+  *[Symbol.iterator](): Iterator<[Param, NDArray | number[] | number[][] | null]> {
+    for (let k = 0; k < this.params.length; k++) yield [this.params[k]!, this.grads[k] as NDArray | number[] | number[][] | null];
+  }
+
+  /** Sum of two gradients of the same Params (also `g1 + g2` in rewritten code). */
+  plus(other: Grads): Grads {
+    return new Grads(
+      this.params,
+      this.params.map((p, k) => combine(this.grads[k], other.has(p) ? other.get(p) : null, (a, b) => a + b)),
+    );
+  }
+
+  /** Every gradient times `k` (also `g * k` and `k * g` in rewritten code). */
+  times(k: number): Grads {
+    return new Grads(this.params, this.grads.map((g) => combine(g, null, (a) => a * k)));
+  }
+
+  /**
+   * The optimiser step: each parameter += `scale` · its gradient, in place (parameters with
+   * no gradient are left alone). `gs.update(-0.1)` is gradient descent with rate 0.1.
+   */
+  update(scale: number): void {
+    this.params.forEach((p, k) => {
+      const g = this.grads[k];
+      if (g === null || g === undefined) return;
+      if (p instanceof NDArray) {
+        const data = p.data;
+        const gd = (g as NDArray).data;
+        for (let i = 0; i < data.length; i++) data[i]! += scale * gd[i]!;
+      } else {
+        const step = (a: unknown[], b: unknown[]) => a.forEach((v, i) => (Array.isArray(v) ? step(v, b[i] as unknown[]) : (a[i] = (v as number) + scale * (b[i] as number))));
+        step(p, g as unknown[]);
+      }
+    });
+  }
+
+  [operators.add](other: unknown): Grads {
+    if (!(other instanceof Grads)) throw new TypeError('zygote-ts: Grads can be added to Grads only.');
+    return this.plus(other);
+  }
+
+  [operators.mul](k: unknown): Grads {
+    if (typeof k !== 'number') throw new TypeError('zygote-ts: Grads can be multiplied by a number only.');
+    return this.times(k);
+  }
+}
+
+// Elementwise on gradients of one parameter (NDArray or nested arrays); null is zero.
+function combine(a: unknown, b: unknown, f: (x: number, y: number) => number): unknown {
+  if (a === null || a === undefined) return b === null || b === undefined ? null : combine(b, null, (x) => f(0, x));
+  if (a instanceof NDArray) {
+    const out = new Float64Array(a.size);
+    const bd = b instanceof NDArray ? b.data : null;
+    for (let i = 0; i < out.length; i++) out[i] = f(a.data[i]!, bd ? bd[i]! : 0);
+    return new NDArray(a.shape, out);
+  }
+  return (a as unknown[]).map((v, i) => (Array.isArray(v) ? combine(v, b ? (b as unknown[])[i] : null, f) : f(v as number, b ? ((b as unknown[])[i] as number) : 0)));
+}
