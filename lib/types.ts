@@ -40,8 +40,9 @@ export type Back<A extends readonly unknown[]> = (dy?: number) => Gradients<A>;
 /**
  * For each argument, one entry per output of f (a Jacobian row): a number for a number
  * argument (0 where the output does not depend on it), a gradient in the argument's shape
- * for a structure; `null` for an argument with no derivative.
+ * for a structure (zeros where the output does not depend on it), an m×n NDArray for an
+ * NDArray; `null` for an argument with no derivative.
  */
 export type Jacobians<A extends readonly unknown[]> = {
-  -readonly [K in keyof A]: A[K] extends number ? number[] : A[K] extends NDArray ? NDArray : Grad<A[K]> extends null ? null : (Grad<A[K]> | null)[];
+  -readonly [K in keyof A]: A[K] extends number ? number[] : A[K] extends NDArray ? NDArray : Grad<A[K]> extends null ? null : Grad<A[K]>[];
 };

@@ -32,7 +32,7 @@ export function structuralGradients(wrapping: Wrapping, cotangents: readonly unk
       if (input instanceof NDArray) return arrayGradient(input, cotangents[slot], zeros);
       return cotangents[slot] ?? (dense || zeros ? 0 : null);
     }
-    if (slot === null || slot.reachedIn !== pass) return null;
+    if (slot === null || (slot.reachedIn !== pass && !zeros)) return null;
     let g = slot.gradient;
     if (g === null) {
       g = slot.kind === 'record' ? {} : slot.kind === 'array' ? new Array<unknown>(slot.length).fill(null) : new Map();
