@@ -1,7 +1,7 @@
 // The public API's types: a gradient's type follows its argument's type. Checked by
 // `tsc` (npm test type-checks spec/) and at run time by vitest.
 import { describe, expectTypeOf, it } from 'vitest';
-import { gradient, jacobian, pullback, withgradient, type Grad, type Gradients } from 'zygote-ts';
+import { array, gradient, Grads, jacobian, NDArray, Params, pullback, withgradient, type Grad, type Gradients } from 'zygote-ts';
 
 class Point {
   constructor(
@@ -39,5 +39,15 @@ describe('types', () => {
     }>();
     const [g] = gradient((p: Point) => p.norm(), new Point(3, 4));
     expectTypeOf(g).toEqualTypeOf<{ x: number | null; y: number | null } | null>();
+  });
+  it('arrays: an NDArray argument has an NDArray gradient; Params give Grads', () => {
+    const [g] = gradient((x: NDArray) => x.get(0), array([1, 2]));
+    expectTypeOf(g).toEqualTypeOf<NDArray | null>();
+    expectTypeOf<Grad<{ W: NDArray; b: number[] }>>().toEqualTypeOf<{ W: NDArray | null; b: number[] | null }>();
+    const W = array([1]);
+    const gs = gradient(() => W.get(0), new Params([W]));
+    expectTypeOf(gs).toEqualTypeOf<Grads>();
+    expectTypeOf(gs.get(W)).toEqualTypeOf<NDArray | null>();
+    expectTypeOf(jacobian((x: NDArray) => x, array([1]))).toEqualTypeOf<[NDArray]>();
   });
 });
