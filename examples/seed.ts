@@ -1,6 +1,6 @@
 // The examples of Zygote's documentation, in TypeScript.
 // Run: npm start   (node --import zygote-ts/register examples/seed.ts)
-import { derivative, gradient, hessian, operators, pullback, withgradient } from 'zygote-ts';
+import { array, derivative, gradient, hessian, matmul, mul, NDArray, operators, Params, pullback, rand, reshape, sum, withgradient } from 'zygote-ts';
 
 const show = (code: string, value: unknown) => console.log(`${code.padEnd(58)} ${format(value)}`);
 const format = (v: unknown): string =>
@@ -60,14 +60,13 @@ show('gradient(a => dist(a + b), a)', gradient((a: Point) => dist(plus(a, b)), a
 show('gradient(x => sum(abs2, x), [7, 11, 13])', gradient((x: number[]) => x.reduce((s, v) => s + v * v, 0), [7, 11, 13]));
 
 // Explicit parameters: a record, a Map, and a callable-struct analogue.
-const sum = (xs: readonly number[]) => xs.reduce((s, v) => s + v, 0);
 function linear(θ: { W: number[][]; b: number[] }, x: number[]): number[] {
   return θ.W.map((row, i) => row.reduce((s, w, j) => s + w * x[j]!, θ.b[i]!));
 }
 const x = [0.5, -1, 2];
-type Params = { W: number[][]; b: number[] };
-const θ: Params = { W: [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], b: [0.04, 0.53] };
-show('gradient(θ => sum(linear(θ, x)), θ)', gradient((p: Params) => sum(linear(p, x)), θ));
+type Θ = { W: number[][]; b: number[] };
+const θ: Θ = { W: [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], b: [0.04, 0.53] };
+show('gradient(θ => sum(linear(θ, x)), θ)', gradient((p: Θ) => sum(linear(p, x)), θ));
 const θmap = new Map<string, number[][] | number[]>([['W', θ.W], ['b', θ.b]]);
 const [gmap] = gradient((m: typeof θmap) => sum(linear({ W: m.get('W') as number[][], b: m.get('b') as number[] }, x)), θmap);
 show('… with θ as a Map', Object.fromEntries(gmap!));
@@ -81,3 +80,17 @@ class Linear {
   }
 }
 show('gradient(m => sum(m.apply(x)), model)', gradient((m: Linear) => sum(m.apply(x)), new Linear(θ.W, θ.b)));
+
+// Arrays: whole-array operations, one tape node each.
+const Wm = rand(2, 3, { seed: 1 });
+const xv = rand(3, { seed: 2 });
+show('gradient(W => sum(matmul(W, x)), W)    // both rows = x', gradient((W: NDArray) => sum(matmul(W, xv)), Wm)[0]!.toArray());
+show('x', xv.toArray());
+// Implicit parameters (the seed's Params example), keyed by identity.
+const xs = [[1, 2, 3], [4, 5, 6]];
+const ys = [7, 8];
+const zs = [1, 10, 100];
+const gs = gradient(() => sum(mul(mul(xs, reshape(ys, [2, 1])), zs)), new Params([xs, ys]));
+show('gradient(() => sum(x .* y .* z), Params([x, y])): g[x]', gs.get(xs));
+show('g has z?', gs.has(zs));
+show('hessian(x => sum(x .^ 3), [1, 2])', hessian((v: NDArray) => sum(mul(mul(v, v), v)), array([1, 2])).toArray());
