@@ -1,42 +1,160 @@
-// Plain-JavaScript kernels on Float64Array. Loop orders keep the innermost loop running
-// along contiguous memory (V8 then keeps values unboxed in registers); blocking over k keeps
-// a panel of B in cache for large matrices.
+// Plain-JavaScript kernels on Float64Array.
+//
+// matmul follows the layout of the BLIS/GotoBLAS family, scaled down to what V8 compiles
+// well: op(A) and op(B) are copied ("packed") block by block into scratch buffers laid out
+// in the order the inner loop reads them — A in panels of MR rows, B in panels of NR
+// columns, each panel stored p-major so that one step of p reads MR + NR consecutive
+// numbers — and a register tile of MR×NR sums runs along p. Packing folds the transposes
+// in (so Aᵀ·B and A·Bᵀ, which matmul's pullback uses, cost the same as A·B) and turns every
+// read of the inner loop into a contiguous one; blocking p by KC and the rows by MC keeps
+// the packed A block in L2 and a packed B panel in L1 whatever the sizes.
+//
+// The tile is 2×4: eight sums and six operands stay in the sixteen double registers V8
+// uses on x64 (a 4×4 tile spills and was ~15% slower; 4×2, 3×4 and unrolling p by two
+// measured the same as 2×4, within noise). About 4 GFLOP/s on a 2.6 GHz EPYC core, four
+// times the unpacked loops this replaces.
 
 import type { Kernels } from './index.js';
 
-const BLOCK = 64;
+const MR = 2;
+const NR = 4;
+/** Depth of one packed block (p). */
+const KC = 256;
+/** Rows of one packed A block. */
+const MC = 128;
+
+// Scratch for the packed blocks, grown on demand and reused (kernels never re-enter).
+let packedA = new Float64Array(MC * KC);
+let packedB = new Float64Array(KC * 64);
 
 function matmul(a: Float64Array, b: Float64Array, m: number, k: number, n: number, transA: boolean, transB: boolean): Float64Array {
   const c = new Float64Array(m * n);
-  if (transB) {
-    // C[i,j] = Σ_p A[i,p]·B[j,p]: rows of A against rows of B, both contiguous.
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        if (transA) for (let p = 0; p < k; p++) s += a[p * m + i]! * b[j * k + p]!;
-        else {
-          const ai = i * k;
-          const bj = j * k;
-          for (let p = 0; p < k; p++) s += a[ai + p]! * b[bj + p]!;
-        }
-        c[i * n + j] = s;
-      }
-    }
-    return c;
-  }
-  // C[i,:] += A[i,p]·B[p,:], in blocks of p.
-  for (let p0 = 0; p0 < k; p0 += BLOCK) {
-    const p1 = Math.min(k, p0 + BLOCK);
-    for (let i = 0; i < m; i++) {
-      const ci = i * n;
-      for (let p = p0; p < p1; p++) {
-        const aip = transA ? a[p * m + i]! : a[i * k + p]!;
-        const bp = p * n;
-        for (let j = 0; j < n; j++) c[ci + j]! += aip * b[bp + j]!;
-      }
+  if (m === 0 || n === 0 || k === 0) return c;
+  const np = Math.ceil(n / NR) * NR;
+  const mcMax = Math.min(MC, Math.ceil(m / MR) * MR);
+  const kcMax = Math.min(KC, k);
+  if (packedB.length < kcMax * np) packedB = new Float64Array(kcMax * np);
+  if (packedA.length < kcMax * mcMax) packedA = new Float64Array(kcMax * mcMax);
+  const pa = packedA;
+  const pb = packedB;
+  for (let p0 = 0; p0 < k; p0 += KC) {
+    const kc = Math.min(KC, k - p0);
+    packB(b, pb, p0, kc, k, n, transB);
+    for (let i0 = 0; i0 < m; i0 += MC) {
+      const mc = Math.min(MC, m - i0);
+      packA(a, pa, i0, mc, p0, kc, m, k, transA);
+      block(pa, pb, c, i0, mc, kc, n, p0 > 0);
     }
   }
   return c;
+}
+
+/**
+ * Packs rows [i0, i0+mc) × columns [p0, p0+kc) of op(A) into panels of MR rows: panel r
+ * holds, for each p, its MR numbers side by side (rows past m are zeros).
+ */
+function packA(a: Float64Array, pa: Float64Array, i0: number, mc: number, p0: number, kc: number, m: number, k: number, trans: boolean): void {
+  for (let r = 0; r < mc; r += MR) {
+    const base = r * kc;
+    for (let ii = 0; ii < MR; ii++) {
+      const i = i0 + r + ii;
+      let at = base + ii;
+      if (r + ii >= mc) {
+        for (let p = 0; p < kc; p++, at += MR) pa[at] = 0;
+      } else if (trans) {
+        // op(A)[i, p] = A[p, i]
+        for (let p = 0, from = p0 * m + i; p < kc; p++, at += MR, from += m) pa[at] = a[from]!;
+      } else {
+        for (let p = 0, from = i * k + p0; p < kc; p++, at += MR) pa[at] = a[from + p]!;
+      }
+    }
+  }
+}
+
+/**
+ * Packs rows [p0, p0+kc) of op(B) (all n columns) into panels of NR columns: panel s holds,
+ * for each p, its NR numbers side by side (columns past n are zeros).
+ */
+function packB(b: Float64Array, pb: Float64Array, p0: number, kc: number, k: number, n: number, trans: boolean): void {
+  for (let j0 = 0; j0 < n; j0 += NR) {
+    const base = j0 * kc;
+    if (!trans && j0 + NR <= n) {
+      // the common case: four neighbouring numbers of each row of B
+      for (let p = 0, at = base, from = p0 * n + j0; p < kc; p++, at += NR, from += n) {
+        pb[at] = b[from]!;
+        pb[at + 1] = b[from + 1]!;
+        pb[at + 2] = b[from + 2]!;
+        pb[at + 3] = b[from + 3]!;
+      }
+      continue;
+    }
+    for (let jj = 0; jj < NR; jj++) {
+      const j = j0 + jj;
+      let at = base + jj;
+      if (j >= n) {
+        for (let p = 0; p < kc; p++, at += NR) pb[at] = 0;
+      } else if (trans) {
+        // op(B)[p, j] = B[j, p]
+        for (let p = 0, from = j * k + p0; p < kc; p++, at += NR) pb[at] = b[from + p]!;
+      } else {
+        for (let p = 0, from = p0 * n + j; p < kc; p++, at += NR, from += n) pb[at] = b[from]!;
+      }
+    }
+  }
+}
+
+/** C[i0 .. i0+mc, :] (+)= packed A block · packed B block, one MR×NR tile at a time. */
+function block(pa: Float64Array, pb: Float64Array, c: Float64Array, i0: number, mc: number, kc: number, n: number, accumulate: boolean): void {
+  for (let j0 = 0; j0 < n; j0 += NR) {
+    const bStart = j0 * kc;
+    const fullCols = j0 + NR <= n;
+    for (let r = 0; r < mc; r += MR) {
+      let x = r * kc;
+      const end = x + kc * MR;
+      let y = bStart;
+      let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+      let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+      for (; x < end; x += MR, y += NR) {
+        const a0 = pa[x]!;
+        const a1 = pa[x + 1]!;
+        const b0 = pb[y]!;
+        const b1 = pb[y + 1]!;
+        const b2 = pb[y + 2]!;
+        const b3 = pb[y + 3]!;
+        c00 += a0 * b0;
+        c01 += a0 * b1;
+        c02 += a0 * b2;
+        c03 += a0 * b3;
+        c10 += a1 * b0;
+        c11 += a1 * b1;
+        c12 += a1 * b2;
+        c13 += a1 * b3;
+      }
+      const i = i0 + r;
+      const o = i * n + j0;
+      const twoRows = r + 1 < mc;
+      if (fullCols) {
+        if (accumulate) {
+          c[o]! += c00; c[o + 1]! += c01; c[o + 2]! += c02; c[o + 3]! += c03;
+          if (twoRows) { c[o + n]! += c10; c[o + n + 1]! += c11; c[o + n + 2]! += c12; c[o + n + 3]! += c13; }
+        } else {
+          c[o] = c00; c[o + 1] = c01; c[o + 2] = c02; c[o + 3] = c03;
+          if (twoRows) { c[o + n] = c10; c[o + n + 1] = c11; c[o + n + 2] = c12; c[o + n + 3] = c13; }
+        }
+      } else {
+        // the last, partial panel of columns (written as sums: C starts at zero)
+        const cols = n - j0;
+        c[o]! += c00;
+        if (cols > 1) c[o + 1]! += c01;
+        if (cols > 2) c[o + 2]! += c02;
+        if (twoRows) {
+          c[o + n]! += c10;
+          if (cols > 1) c[o + n + 1]! += c11;
+          if (cols > 2) c[o + n + 2]! += c12;
+        }
+      }
+    }
+  }
 }
 
 export const jsKernels: Kernels = { matmul };
