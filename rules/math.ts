@@ -9,8 +9,10 @@ import { innermostTape as innerOf, rowOn } from '../lib/core/traced.js';
 import type { Tape } from '../lib/core/tape.js';
 import { add, div, mul, neg, pow, sub } from './arithmetic.js';
 import { live, operandOn, plain } from './operands.js';
-import { binaryRule, unaryRule } from './scalar.js';
+import { binaryRule, unaryRule, zeroDerivative1 } from './scalar.js';
 import { ceil, clz32, floor, imul, round, sign, trunc } from './nondiff.js';
+import { NDArray } from '../lib/ndarray.js';
+import { maximum, minimum } from './arrays/pointwise.js';
 
 const square = (x: unknown) => mul(x, x);
 
@@ -51,6 +53,17 @@ export const mathPow = { pow: (a: unknown, b: unknown): any => pow(a, b) }.pow;
 
 // ---- absolute value: derivative sign(x), 0 at the kink (the subgradient JAX and ChainRules pick)
 export const abs = unaryRule('abs', Math.abs, (x) => sign(plain(x)));
+/** The logistic function 1/(1+e⁻ˣ), evaluated without overflow on either side; σ′ = σ(1-σ). */
+export const sigmoid: { (x: number): number; (x: NDArray): NDArray } = unaryRule(
+  'sigmoid',
+  (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
+  (_x, y) => mul(y, sub(1, y)),
+);
+// 1 where x > 0, else 0: relu's derivative (0 at the kink, as JAX and Flux choose).
+const positive = zeroDerivative1('positive', (x) => (x > 0 ? 1 : 0));
+/** max(x, 0); its derivative at 0 is 0. */
+export const relu: { (x: number): number; (x: NDArray): NDArray } = unaryRule('relu', (x) => (x > 0 ? x : x === x ? 0 : x), (x) => positive(x));
+
 /** fround rounds to float32: treated as the identity for derivatives. */
 export const fround = unaryRule('fround', Math.fround, () => 1);
 
@@ -86,6 +99,14 @@ export function min(...args: unknown[]): any {
 function extremum(args: unknown[], pick: (...values: number[]) => number, empty: number): unknown {
   if (args.length === 2 && typeof args[0] === 'number' && typeof args[1] === 'number') return pick(args[0], args[1]);
   if (args.length === 0) return empty;
+  // An NDArray among the arguments: elementwise, folded from the left (ties keep the first).
+  if (args.some((x) => x instanceof NDArray)) {
+    if (args.length === 1) {
+      throw new TypeError(`zygote-ts: Math.${pick === Math.max ? 'max' : 'min'} of one array is not elementwise; for its largest or smallest element use max(x) or min(x).`);
+    }
+    const pair = pick === Math.max ? maximum : minimum;
+    return args.slice(1).reduce((acc: unknown, x) => pair(acc as NDArray, x as NDArray), args[0]);
+  }
   const operands = args.map(live);
   const t = innerOf(operands);
   if (t === null) return pick(...(operands as number[]));

@@ -7,7 +7,7 @@ import { live, Traced } from '../../lib/core/traced.js';
 import { add, div, mul, neg, pow, sub, mod } from '../arithmetic.js';
 import { log } from '../math.js';
 import { trunc } from '../nondiff.js';
-import { map1, map2, stretchTo, sumToShape } from './broadcast.js';
+import { broadcastShapes, map1, map2, sameShape, stretchTo, sumToShape } from './broadcast.js';
 import { asArray, liveArray, on, record, tapeOf } from './record.js';
 
 /** A scalar operand (a number, or a traced number), or an array. */
@@ -118,6 +118,10 @@ export function sumTo(x: NDArray, shape: readonly number[]): NDArray {
 /** `x` stretched to `shape` by broadcasting. */
 export function broadcastTo(x: unknown, shape: readonly number[]): NDArray {
   const X = x instanceof NDArray ? liveArray(x) : toArray(operand(x, 'broadcastTo'));
+  // Stretching only: [3] cannot become [1] (broadcasting both ways would give [3]).
+  if (!sameShape(broadcastShapes(X.shape, shape, 'broadcastTo'), shape)) {
+    throw new RangeError(`zygote-ts: broadcastTo: shape [${X.shape.join(', ')}] cannot be stretched to [${shape.join(', ')}].`);
+  }
   const t = tapeOf([X]);
   if (t === null) return stretchTo(X, shape);
   const v = on(X, t) as NDArray;
@@ -126,7 +130,7 @@ export function broadcastTo(x: unknown, shape: readonly number[]): NDArray {
   });
 }
 
-/** The sum of all elements: a number (traced when `x` is). */
+/** The sum of all elements: a number (traced when `x` is). The exported `sum`, which also sums along an axis, is in reductions.ts. */
 export function sum(x: unknown): any {
   const X = toArray(operand(x, 'sum'));
   const t = tapeOf([X]);

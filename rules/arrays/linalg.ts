@@ -16,6 +16,13 @@ export function matmul(a: unknown, b: unknown): any {
   const A = asArray(a, 'matmul: left operand');
   const B = asArray(b, 'matmul: right operand');
   if (A.ndim === 1 && B.ndim === 1) return dot(A, B);
+  // Checked here too, so that the message names the shapes as given (not a vector's reshape).
+  if (A.ndim <= 2 && B.ndim <= 2 && A.ndim > 0 && B.ndim > 0 && A.shape[A.ndim - 1] !== B.shape[0]) {
+    throw new RangeError(
+      `zygote-ts: matmul: shapes [${A.shape.join(', ')}] and [${B.shape.join(', ')}] do not match ` +
+        `(${A.shape[A.ndim - 1]} columns against ${B.shape[0]} rows).`,
+    );
+  }
   // Vectors take part as a row (on the left) or a column (on the right), then lose that axis.
   const A2 = A.ndim === 1 ? reshape(A, [1, A.size]) : A;
   const B2 = B.ndim === 1 ? reshape(B, [B.size, 1]) : B;

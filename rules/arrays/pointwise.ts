@@ -1,0 +1,62 @@
+// Elementwise maximum/minimum with broadcasting, and abs2. Ties follow the scalar
+// Math.max/Math.min rule: the whole derivative goes to the first operand (and a NaN operand
+// is the one chosen), so arrays and numbers agree.
+
+import { NDArray } from '../../lib/ndarray.js';
+import { primal, Traced } from '../../lib/core/traced.js';
+import { mul } from '../arithmetic.js';
+import { max as scalarMax, min as scalarMin } from '../math.js';
+import { unaryRule } from '../scalar.js';
+import { lift2 } from './elementwise.js';
+import { map1, map2 } from './broadcast.js';
+import type { ArrayInput } from './axes.js';
+
+type Operand = ArrayInput | number;
+
+/** Elementwise max(a, b) with broadcasting (numbers: Math.max). */
+export function maximum(a: number, b: number): number;
+export function maximum(a: Operand, b: Operand): NDArray;
+export function maximum(a: unknown, b: unknown): any {
+  if (!isArrayLike(a) && !isArrayLike(b)) return scalarMax(a, b);
+  return (maximumArrays ??= lift2('maximum', Math.max, extremeGrads(Math.max)))(a, b);
+}
+
+/** Elementwise min(a, b) with broadcasting (numbers: Math.min). */
+export function minimum(a: number, b: number): number;
+export function minimum(a: Operand, b: Operand): NDArray;
+export function minimum(a: unknown, b: unknown): any {
+  if (!isArrayLike(a) && !isArrayLike(b)) return scalarMin(a, b);
+  return (minimumArrays ??= lift2('minimum', Math.min, extremeGrads(Math.min)))(a, b);
+}
+
+// Made on first use: this module and rules/math.ts import each other.
+let maximumArrays: ((a: unknown, b: unknown) => any) | undefined;
+let minimumArrays: ((a: unknown, b: unknown) => any) | undefined;
+
+export const isArrayLike = (x: unknown): boolean =>
+  x instanceof NDArray || Array.isArray(x) || x instanceof Float64Array || x instanceof Float32Array;
+
+/**
+ * The pullback of an elementwise extreme: the cotangent where the first operand was chosen
+ * goes to it, the rest to the second. Which was chosen is read from the numbers: a
+ * constant mask (its own derivative is zero almost everywhere).
+ */
+function extremeGrads(pick: (a: number, b: number) => number) {
+  const first = (a: number, b: number): number => {
+    const best = pick(a, b);
+    return (best !== best ? a !== a : Object.is(a, best)) ? 1 : 0;
+  };
+  return function extremePullback(g: unknown, x: unknown, y: unknown, _z: unknown, need: readonly [boolean, boolean]): [unknown, unknown] {
+    const mask = map2(numbers(x), numbers(y), first, 'mask');
+    return [need[0] ? mul(g, mask) : null, need[1] ? mul(g, map1(mask, (m) => 1 - m)) : null];
+  };
+}
+
+// The numbers of an operand (one level out): an array's data, a traced scalar's primal.
+function numbers(x: unknown): NDArray {
+  if (x instanceof NDArray) return new NDArray(x.shape, x.data);
+  return new NDArray([], Float64Array.of(x instanceof Traced ? primal(x) : (x as number)));
+}
+
+/** x² elementwise (|x|² for real numbers, as Julia's abs2); on numbers too. */
+export const abs2: { (x: number): number; (x: NDArray): NDArray } = unaryRule('abs2', (x) => x * x, (x) => mul(2, x));
