@@ -17,4 +17,5 @@ export { maximum, minimum, abs2 } from '../rules/arrays/pointwise.js';
 export { sum, mean, prod, max, min, sumsq, logsumexp, softmax } from '../rules/arrays/reductions.js';
 export { cumsum } from '../rules/arrays/scan.js';
 export { concat, stack, slice, row } from '../rules/arrays/join.js';
+export { map } from '../rules/arrays/map.js';
 export type { ArrayInput, NestedNumbers } from '../rules/arrays/axes.js';
