@@ -1,0 +1,80 @@
+// Shape mismatches and bad axes are RangeErrors that name the shapes.
+import { describe, expect, it } from 'vitest';
+import {
+  __zy, add, array, broadcastTo, concat, cumsum, dot, gradient, logsumexp, map, matmul, max, maximum, mean, min, mul,
+  NDArray, ones, prod, reshape, row, slice, softmax, stack, sum, zeros,
+} from 'zygote-ts';
+
+const M = __zy.Math as unknown as Record<string, (...xs: unknown[]) => unknown>;
+const m23 = ones(2, 3);
+
+describe('array errors', () => {
+  it('elementwise operations name the shapes that do not broadcast', () => {
+    expect(() => add(m23, ones(2))).toThrow(RangeError);
+    expect(() => add(m23, ones(2))).toThrow('add: shapes [2, 3] and [2] do not broadcast');
+    expect(() => mul(ones(4), ones(3))).toThrow('mul: shapes [4] and [3] do not broadcast');
+    expect(() => maximum(m23, ones(3, 2))).toThrow('maximum: shapes [2, 3] and [3, 2] do not broadcast');
+    expect(() => M.min!(m23, ones(4))).toThrow('minimum: shapes [2, 3] and [4] do not broadcast');
+    expect(() => map((a: number, b: number) => a + b, m23, ones(5))).toThrow('map: shapes [2, 3] and [5] do not broadcast');
+    // also inside a differentiation
+    expect(() => gradient((x: NDArray) => sum(add(x, ones(3, 3))), m23)).toThrow('shapes [2, 3] and [3, 3] do not broadcast');
+  });
+
+  it('broadcastTo only stretches', () => {
+    expect(() => broadcastTo(ones(3), [1])).toThrow('broadcastTo: shape [3] cannot be stretched to [1]');
+    expect(() => broadcastTo(ones(2), [2, 3])).toThrow(RangeError);
+  });
+
+  it('linear algebra names both shapes', () => {
+    expect(() => matmul(m23, ones(2, 3))).toThrow('matmul: shapes [2, 3] and [2, 3] do not match (3 columns against 2 rows)');
+    expect(() => matmul(m23, ones(4))).toThrow('matmul: shapes [2, 3] and [4] do not match (3 columns against 4 rows)');
+    expect(() => matmul(ones(2), 3 as unknown as NDArray)).toThrow('matmul takes vectors and matrices');
+    expect(() => matmul(ones(2, 2, 2), ones(2, 2))).toThrow('matmul takes vectors and matrices, got shapes [2, 2, 2] and [2, 2]');
+    expect(() => dot(ones(3), ones(4))).toThrow('dot takes two vectors of equal length, got shapes [3] and [4]');
+  });
+
+  it('bad axes name the axis and the shape', () => {
+    expect(() => sum(m23, 2)).toThrow(RangeError);
+    expect(() => sum(m23, 2)).toThrow('sum: axis 2 is out of range for shape [2, 3] (axes run from -2 to 1)');
+    expect(() => mean(m23, -3)).toThrow('mean: axis -3 is out of range for shape [2, 3]');
+    expect(() => prod(m23, 0.5)).toThrow('prod: axis 0.5 is out of range');
+    expect(() => max(ones(3), 1)).toThrow('max: axis 1 is out of range for shape [3]');
+    expect(() => softmax(array(2))).toThrow('softmax: axis -1 is out of range for shape [] (it has no axes)');
+    expect(() => cumsum(m23, 5)).toThrow('cumsum: axis 5 is out of range for shape [2, 3]');
+    expect(() => logsumexp(m23, -4)).toThrow('logsumexp: axis -4');
+    expect(() => stack([ones(2), ones(2)], 3)).toThrow('stack: axis 3 is out of range for shape [2]');
+    expect(() => concat([m23, m23], 2)).toThrow('concat: axis 2 is out of range for shape [2, 3]');
+  });
+
+  it('joining names the shapes that do not fit', () => {
+    expect(() => concat([m23, ones(2, 2)])).toThrow('concat: shapes [2, 3], [2, 2] do not match except along axis 0');
+    expect(() => concat([ones(2), ones(2, 1)])).toThrow(RangeError);
+    expect(() => concat([array(1), array(2)])).toThrow('use stack');
+    expect(() => concat([])).toThrow('concat takes a non-empty list of arrays');
+    expect(() => stack([ones(2), ones(3)])).toThrow('stack needs arrays of one shape, got [2], [3]');
+  });
+
+  it('cutting names the range and the shape', () => {
+    expect(() => slice(ones(4, 2), 1, 5)).toThrow('slice(1, 5) is out of range for shape [4, 2] (axis 0 has 4)');
+    expect(() => slice(ones(4), 3, 1)).toThrow(RangeError);
+    expect(() => slice(array(3), 0)).toThrow('a 0-d array has no axis to slice');
+    expect(() => row(ones(3), 0)).toThrow('row takes a matrix, got shape [3]');
+    expect(() => row(m23, 2)).toThrow('row 2 is out of range for shape [2, 3]');
+    expect(() => m23.get(2, 0)).toThrow('index 2 is out of bounds for axis 0 of shape [2, 3]');
+    expect(() => reshape(m23, [4, 2])).toThrow('reshape: an array of shape [2, 3] (6 elements) cannot take shape [4, 2]');
+  });
+
+  it('reductions with no value and misuse are clear errors', () => {
+    expect(() => max(zeros(0))).toThrow('max of an empty array (shape [0]) has no value');
+    expect(() => min(zeros(2, 0), 1)).toThrow(RangeError);
+    expect(() => M.max!(m23)).toThrow('use max(x) or min(x)');
+  });
+
+  it('map: f must be a function returning a number', () => {
+    expect(() => map(3 as unknown as (v: number) => number, m23)).toThrow('map(f, x) needs a function f');
+    expect(() => map(((v: number) => [v]) as unknown as (v: number) => number, m23)).toThrow('f must return a number, got object');
+    expect(() => gradient((x: NDArray) => sum(map(((v: number) => `${v}`) as unknown as (v: number) => number, x)), m23)).toThrow(
+      'f must return a number, got string',
+    );
+  });
+});

@@ -1,0 +1,141 @@
+// Values and documented choices of the array operations: kinks, ties, zeros, stability,
+// and nested JavaScript arrays as operands.
+import { describe, expect, it } from 'vitest';
+import {
+  __zy, array, concat, cumsum, gradient, logsumexp, max, maximum, mean, min, minimum, NDArray, prod, relu, row, sigmoid,
+  reshape, slice, softmax, stack, sum, sumsq, abs2,
+} from 'zygote-ts';
+
+const M = __zy.Math as unknown as Record<string, (...xs: unknown[]) => NDArray>;
+const nested = (x: unknown) => (x instanceof NDArray ? x.toArray() : x);
+const grads = (gs: unknown[]) => gs.map(nested);
+
+describe('elementwise kinks and ties', () => {
+  it('relu has derivative 0 at 0, on numbers and arrays', () => {
+    expect(gradient((x: number) => relu(x), 0)).toEqual([0]);
+    expect(grads(gradient((x: NDArray) => sum(relu(x)), array([-1, 0, 2])))).toEqual([[0, 0, 1]]);
+    expect(relu(array([-1, 0, 2, -0])).toArray()).toEqual([0, 0, 2, 0]);
+  });
+
+  it('sigmoid does not overflow and has σ(1-σ) as derivative', () => {
+    expect(sigmoid(array([-800, 0, 800])).toArray()).toEqual([0, 0.5, 1]);
+    expect(gradient((x: number) => sigmoid(x), 0)).toEqual([0.25]);
+    expect(grads(gradient((x: NDArray) => sum(sigmoid(x)), array([-800, 800])))).toEqual([[0, 0]]);
+  });
+
+  it('abs2 and sumsq', () => {
+    expect(abs2(array([-2, 3])).toArray()).toEqual([4, 9]);
+    expect(sumsq([[1, 2], [3, 4]])).toBe(30);
+    expect(grads(gradient((x: NDArray) => sumsq(x), array([1, -2])))).toEqual([[2, -4]]);
+  });
+
+  it('maximum and minimum give a tie to the first operand, as Math.max does for numbers', () => {
+    const a = array([1, 2, 3]);
+    const b = array([1, 0, 3]);
+    expect(grads(gradient((x: NDArray, y: NDArray) => sum(maximum(x, y)), a, b))).toEqual([[1, 1, 1], [0, 0, 0]]);
+    expect(grads(gradient((x: NDArray, y: NDArray) => sum(minimum(x, y)), a, b))).toEqual([[1, 0, 1], [0, 1, 0]]);
+    expect(grads(gradient((x: NDArray, y: NDArray) => sum(M.max!(x, y)), a, b))).toEqual([[1, 1, 1], [0, 0, 0]]);
+    expect(gradient((x: number, y: number) => maximum(x, y), 2, 2)).toEqual([1, 0]);
+    // broadcast: the scalar collects the cotangent of every element it won
+    expect(grads(gradient((x: NDArray, s: number) => sum(maximum(x, s)), a, 2))).toEqual([[0, 1, 1], 1]);
+  });
+
+  it('a NaN operand is chosen (as for numbers)', () => {
+    const [ga, gb] = gradient((x: NDArray, y: NDArray) => sum(maximum(x, y)), array([NaN, 1]), array([0, NaN]));
+    expect(nested(ga)).toEqual([1, 0]);
+    expect(nested(gb)).toEqual([0, 1]);
+    expect(maximum(array([NaN, 1]), array([0, NaN])).toArray()).toEqual([NaN, NaN]);
+  });
+
+  it('Math.max/Math.min of arrays are elementwise and broadcast', () => {
+    expect(M.max!(array([[1, 5]]), array([3, 2])).toArray()).toEqual([[3, 5]]);
+    expect(M.min!(array([1, 5]), 2, array([0, 9])).toArray()).toEqual([0, 2]);
+    expect(Math.max(1, 2)).toBe(2);
+  });
+});
+
+describe('reductions', () => {
+  const x = array([[1, 2, 3], [4, 5, 6]]);
+  it('over all elements give numbers, over an axis arrays without it', () => {
+    expect(sum(x)).toBe(21);
+    expect(sum(x, 0).toArray()).toEqual([5, 7, 9]);
+    expect(sum(x, -1).toArray()).toEqual([6, 15]);
+    expect(mean(x)).toBe(3.5);
+    expect(mean(x, 1).toArray()).toEqual([2, 5]);
+    expect(prod(x, 0).toArray()).toEqual([4, 10, 18]);
+    expect(max(x)).toBe(6);
+    expect(min(x, 1).toArray()).toEqual([1, 4]);
+    expect(sum(reshape(array([1, 2, 3, 4]), [1, 2, 2]), 1).toArray()).toEqual([[4, 6]]);
+  });
+
+  it('sum over all elements is traced inside a differentiation', () => {
+    expect(grads(gradient((y: NDArray) => sum(y) ** 2, x))).toEqual([[[42, 42, 42], [42, 42, 42]]]);
+  });
+
+  it('prod: the gradient is exact with zeros', () => {
+    expect(grads(gradient((y: NDArray) => prod(y), array([2, 0, 3])))).toEqual([[0, 6, 0]]);
+    expect(grads(gradient((y: NDArray) => prod(y), array([0, 0, 3])))).toEqual([[0, 0, 0]]);
+    expect(grads(gradient((y: NDArray) => sum(prod(y, 1)), array([[0, 2], [3, 4]])))).toEqual([[[2, 0], [4, 3]]]);
+    expect(prod(array([]))).toBe(1);
+  });
+
+  it('prod: second order works, third order is refused with a clear error', () => {
+    const d2 = (s: number) => (gradient((t: number) => (gradient((u: number) => prod([u, u, u, 2]), t) as number[])[0]!, s) as number[])[0]!;
+    expect(d2(1.5)).toBeCloseTo(6 * 2 * 1.5, 12); // (2u³)'' = 12u
+    expect(() => gradient(d2, 1.5)).toThrow('prod: derivatives of third and higher order are not implemented');
+  });
+
+  it('max/min give the cotangent to the first extreme element', () => {
+    expect(grads(gradient((y: NDArray) => max(y), array([1, 3, 3])))).toEqual([[0, 1, 0]]);
+    expect(grads(gradient((y: NDArray) => sum(max(y, 0)), array([[1, 7], [1, 2]])))).toEqual([[[1, 1], [0, 0]]]);
+    expect(grads(gradient((y: NDArray) => min(y), array([2, 1, 1])))).toEqual([[0, 1, 0]]);
+    expect(max(array([1, NaN, 3]))).toBeNaN();
+  });
+
+  it('logsumexp is stable and softmax normalises', () => {
+    expect(logsumexp(array([1000, 1000]))).toBeCloseTo(1000 + Math.log(2), 10);
+    expect(logsumexp(array([-1000, -1000]))).toBeCloseTo(-1000 + Math.log(2), 10);
+    expect(logsumexp(array([-Infinity, -Infinity]))).toBe(-Infinity);
+    expect(grads(gradient((y: NDArray) => logsumexp(y), array([1000, 1000])))).toEqual([[0.5, 0.5]]);
+    const s = softmax(array([[1000, 1001, 1002], [-5, 0, 5]]));
+    expect(sum(s, 1).toArray().map((v: number) => +v.toFixed(12))).toEqual([1, 1]);
+    expect(s.data.every((v) => Number.isFinite(v))).toBe(true);
+    expect(softmax(array([[1, 2], [3, 5]]), 0).get(0, 0)).toBeCloseTo(1 / (1 + Math.exp(2)), 12);
+  });
+
+  it('cumsum flattens without an axis (as numpy)', () => {
+    expect(cumsum(array([1, 2, 3])).toArray()).toEqual([1, 3, 6]);
+    expect(cumsum(array([[1, 2], [3, 4]])).toArray()).toEqual([1, 3, 6, 10]);
+    expect(cumsum(array([[1, 2], [3, 4]]), 0).toArray()).toEqual([[1, 2], [4, 6]]);
+    expect(cumsum(array([[1, 2], [3, 4]]), -1).toArray()).toEqual([[1, 3], [3, 7]]);
+    expect(grads(gradient((y: NDArray) => sum(cumsum(y)), array([[1, 2], [3, 4]])))).toEqual([[[4, 3], [2, 1]]]);
+  });
+});
+
+describe('joining and cutting', () => {
+  const a = array([[1, 2], [3, 4]]);
+  it('values', () => {
+    expect(concat([a, array([[5, 6]])]).toArray()).toEqual([[1, 2], [3, 4], [5, 6]]);
+    expect(concat([a, a], 1).toArray()).toEqual([[1, 2, 1, 2], [3, 4, 3, 4]]);
+    expect(stack([array([1, 2]), array([3, 4])]).toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(stack([array([1, 2]), array([3, 4])], 1).toArray()).toEqual([[1, 3], [2, 4]]);
+    expect(slice(array([1, 2, 3, 4]), 1, 3).toArray()).toEqual([2, 3]);
+    expect(slice(a, -1).toArray()).toEqual([[3, 4]]);
+    expect(slice(a, 1, 1).shape).toEqual([0, 2]);
+    expect(row(a, 1).toArray()).toEqual([3, 4]);
+    expect(a.get(1, 0)).toBe(3);
+  });
+
+  it('a gradient reaches each joined operand, and the rows that were cut', () => {
+    const [ga, gb] = gradient((x: NDArray, y: NDArray) => sum(concat([x, y, x])), array([1, 2]), array([3]));
+    expect([nested(ga), nested(gb)]).toEqual([[2, 2], [1]]);
+    expect(grads(gradient((x: NDArray) => sum(row(x, 0)) + 10 * sum(slice(x, 1)), a))).toEqual([[[1, 1], [10, 10]]]);
+  });
+
+  it('nested JavaScript arrays are accepted, and their gradients come back nested', () => {
+    expect(concat([[[1, 2]], [[3, 4]]]).toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(sum([[1, 2], [3, 4]], 0).toArray()).toEqual([4, 6]);
+    const [g] = gradient((x: number[][]) => sum(mean(x, 1)) + max(row(x, 1)), [[1, 2], [3, 4]]);
+    expect(g).toEqual([[0.5, 0.5], [0.5, 1.5]]);
+  });
+});
