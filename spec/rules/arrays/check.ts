@@ -1,9 +1,9 @@
-// Finite-difference checks for array rules: the gradient of L = Σ f(...inputs) ⊙ w (a
+// Finite-difference checks for array rules: the gradient of L = Σ sin(f(...inputs)) ⊙ w (a
 // random weight w, so every output element matters with its own factor) against central
 // differences of L in every element of every input; and, for second order, the gradient
 // of Σ ∂L/∂input ⊙ v against central differences of that gradient.
 import { expect } from 'vitest';
-import { array, gradient, mul, NDArray, rand, sum, withgradient } from 'zygote-ts';
+import { __zy, array, gradient, mul, NDArray, rand, sum, withgradient } from 'zygote-ts';
 
 export type Input = NDArray | number;
 export type ArrayFn = (...xs: any[]) => NDArray | number;
@@ -47,15 +47,21 @@ function expectClose(actual: Input | null, expected: Float64Array, tol: number, 
   }
 }
 
-/** A weighted scalar of an output: Σ y ⊙ w (w of y's shape, fixed by `seed`). */
+/**
+ * A weighted scalar of an output: Σ sin(y) ⊙ w (w of y's shape, fixed by `seed`). The sine
+ * makes the cotangent reaching the rule depend on its inputs, so second order also
+ * exercises each pullback's derivative in its cotangent.
+ */
 function weigh(y: NDArray | number, seed: number): (v: NDArray | number) => number {
   if (typeof y === 'number' || !(y instanceof NDArray)) {
     const w = 0.5 + uniform([1], seed).data[0]!;
-    return (v) => mul(v, w) as number;
+    return (v) => mul(sin(v), w) as number;
   }
   const w = uniform([...y.shape], seed);
-  return (v) => sum(mul(v, w));
+  return (v) => sum(mul(sin(v), w));
 }
+
+const sin = __zy.Math.sin as unknown as <T>(x: T) => T;
 
 export interface CheckOptions {
   /** Also check second derivatives (default true). */

@@ -2,7 +2,7 @@
 // and nested JavaScript arrays as operands.
 import { describe, expect, it } from 'vitest';
 import {
-  __zy, array, concat, cumsum, gradient, logsumexp, max, maximum, mean, min, minimum, NDArray, prod, relu, row, sigmoid,
+  __zy, array, concat, cumsum, gradient, logsumexp, max, maximum, mean, min, minimum, mul, NDArray, prod, relu, row, sigmoid,
   reshape, slice, softmax, stack, sum, sumsq, abs2,
 } from 'zygote-ts';
 
@@ -83,6 +83,25 @@ describe('reductions', () => {
     const d2 = (s: number) => (gradient((t: number) => (gradient((u: number) => prod([u, u, u, 2]), t) as number[])[0]!, s) as number[])[0]!;
     expect(d2(1.5)).toBeCloseTo(6 * 2 * 1.5, 12); // (2u³)'' = 12u
     expect(() => gradient(d2, 1.5)).toThrow('prod: derivatives of third and higher order are not implemented');
+  });
+
+  it('prod: a Hessian-vector product scaled by an outer variable (three tapes, exact at a zero)', () => {
+    // F(θ) = uᵀ ∇ₓ[θ · wᵀ∇prod(x)] = θ · uᵀHw, so F′(θ) = uᵀHw with H_ij = Π_{k∉{i,j}} x_k.
+    const x = array([1.5, 0, 0.5, 3]);
+    const u = array([0.3, -1, 2, 0.5]);
+    const w = array([1, 0.25, -0.5, 2]);
+    const F = (θ: number) =>
+      sum(mul(u, gradient((y: NDArray) => θ * sum(mul(w, gradient((z: NDArray) => prod(z), y)[0] as NDArray)), x)[0] as NDArray));
+    let expected = 0;
+    for (let i = 0; i < 4; i++) {
+      for (let j = 0; j < 4; j++) {
+        if (i === j) continue;
+        let p = 1;
+        for (let k = 0; k < 4; k++) if (k !== i && k !== j) p *= x.data[k]!;
+        expected += u.data[i]! * p * w.data[j]!;
+      }
+    }
+    expect(gradient(F, 0.7)[0]).toBeCloseTo(expected, 12);
   });
 
   it('max/min give the cotangent to the first extreme element', () => {
