@@ -1,38 +1,119 @@
-// npm run bench: zygote-ts against plain JavaScript on the reference workloads.
-// A report, not a test. Each workload runs as plain JavaScript (the same source, not
-// rewritten), rewritten but not traced, and differentiated. Every workload is measured in
-// its own fresh process (V8's type feedback from one workload would otherwise shape the
-// next), three rounds, and the median round is reported.
+// npm run bench: zygote-ts against plain JavaScript on the reference workloads, and on the
+// array workloads against TensorFlow.js and jax-js (devDependencies, used only here).
+// A report, not a test — but every gradient is checked against a reference first, and a
+// wrong one stops the report.
+//
+// Scalar workloads run as plain JavaScript (the same source, not rewritten), rewritten but
+// not traced, and differentiated. Array workloads run in zygote-ts, by hand, and in each
+// peer. Every measurement is made in its own fresh process (V8's type feedback from one
+// workload would otherwise shape the next), three rounds, and the median round is reported.
+// `node bench/run.js scalars` or `node bench/run.js arrays` prints only that part.
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { formatMs } from './measure.js';
 
-const worker = fileURLToPath(new URL('./workload.js', import.meta.url));
 const ROUNDS = 3;
-const workloads = [
-  { id: 'w1', name: 'W1 scalar chain (250 iterations)', target: 8 },
-  { id: 'w2', name: 'W2 Rosenbrock n = 1000 (scalar loop)', target: 100 },
-  { id: 'points', name: 'dist over 10⁵ Points (array of class instances)', target: 15 },
-];
-
+const part = process.argv[2] ?? 'all';
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const medians = (rounds) => Object.fromEntries(Object.keys(rounds[0]).map((k) => [k, rounds[0][k] === null ? null : median(rounds.map((x) => x[k]))]));
+const ratioText = (r) => `${r.toFixed(r < 10 ? 2 : 0)}×`;
 
 console.log(`zygote-ts benchmark — ${cpus()[0]?.model ?? 'cpu'} (${cpus().length} cores), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
-console.log(`Median ms per call (median of ${ROUNDS} fresh processes); ratios against the plain JavaScript primal of the same source.\n`);
-console.log('| workload | plain JS | rewritten, never traced | rewritten, after tracing | gradient | ideal eager tape | first gradient call | targets |');
-console.log('|---|---|---|---|---|---|---|---|');
-for (const w of workloads) {
-  const rounds = [];
-  for (let r = 0; r < ROUNDS; r++) rounds.push(JSON.parse(execFileSync(process.execPath, [worker, w.id], { encoding: 'utf8' })));
-  const m = Object.fromEntries(Object.keys(rounds[0]).map((k) => [k, rounds[0][k] === null ? null : median(rounds.map((x) => x[k]))]));
-  const ratio = (x) => (x / m.plain).toFixed(x / m.plain < 10 ? 2 : 0);
+if (part !== 'arrays') scalars();
+if (part !== 'scalars') arrays();
+
+// ---- scalar workloads: zygote-ts against the plain JavaScript of the same source -----------
+function scalars() {
+  const worker = fileURLToPath(new URL('./workload.js', import.meta.url));
+  const workloads = [
+    { id: 'w1', name: 'W1 scalar chain (250 iterations)', target: 8 },
+    { id: 'w2', name: 'W2 Rosenbrock n = 1000 (scalar loop)', target: 100 },
+    { id: 'points', name: 'dist over 10⁵ Points (array of class instances)', target: 15 },
+  ];
+  console.log(`Median ms per call (median of ${ROUNDS} fresh processes); ratios against the plain JavaScript primal of the same source.\n`);
+  console.log('| workload | plain JS | rewritten, never traced | rewritten, after tracing | gradient | ideal eager tape | first gradient call | targets |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const w of workloads) {
+    const rounds = [];
+    for (let r = 0; r < ROUNDS; r++) rounds.push(JSON.parse(execFileSync(process.execPath, [worker, w.id], { encoding: 'utf8' })));
+    const m = medians(rounds);
+    const ratio = (x) => ratioText(x / m.plain);
+    console.log(
+      `| ${w.name} | ${formatMs(m.plain)} | ${formatMs(m.rewritten)} (${ratio(m.rewritten)}) | ` +
+        `${formatMs(m.afterTracing)} (${ratio(m.afterTracing)}) | ${formatMs(m.gradient)} (${ratio(m.gradient)}) | ` +
+        `${m.ideal === null ? '—' : `${formatMs(m.ideal)} (${ratio(m.ideal)})`} | ` +
+        `${formatMs(m.cold)} ms | rewritten ≤ 1.3×, gradient ≤ ${w.target}×, first call ≤ 10 ms |`,
+    );
+  }
+  console.log('\nideal eager tape: bench/ideal-tape.js, the same tape hand-inlined with no generality — a floor for eager taping.');
+  console.log('For scale (../shared/peers, same machine): tf.grad on W1 takes 17–20 ms (~7000× plain); jax-js jit(grad) 4.7× after a 1.4 s first call.');
+}
+
+// ---- array workloads: the same math in zygote-ts, by hand, in TensorFlow.js and in jax-js ---
+function arrays() {
+  const worker = fileURLToPath(new URL('./array-workload.js', import.meta.url));
+  const workloads = [
+    { id: 'w3', name: 'W3 MLP 784→128 (tanh)→10, batch 64, MSE: ∂/∂(W1, b1, W2, b2)' },
+    { id: 'w4', name: 'W4 sum(A·B), 256×256: ∂/∂(A, B)' },
+    { id: 'rosenbrock', name: 'Rosenbrock n = 10⁵ with array operations (slices): ∂/∂x' },
+  ];
+  const contenders = [
+    { id: 'zygote-ts', name: 'zygote-ts' },
+    { id: 'hand', name: 'plain JS by hand' },
+    { id: 'tfjs-cpu', name: 'tfjs cpu (f32)' },
+    { id: 'tfjs-wasm', name: 'tfjs wasm (f32)' },
+    { id: 'jax-eager', name: 'jax-js wasm' },
+    { id: 'jax-jit', name: 'jax-js wasm jit' },
+  ];
+  // A contender's process prints its result as JSON. Its stderr (where tfjs advertises its
+  // Node backend) is shown only when it fails: a wrong gradient makes it exit non-zero, which
+  // stops the report here.
+  const run = (w, c) => {
+    try {
+      return JSON.parse(execFileSync(process.execPath, [worker, w, c], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+    } catch (error) {
+      process.stderr.write(error.stderr ?? '');
+      throw new Error(`bench: ${c} on ${w} failed`);
+    }
+  };
+  const results = {};
+  for (const w of workloads) {
+    const rounds = Object.fromEntries(contenders.map((c) => [c.id, []]));
+    for (let r = 0; r < ROUNDS; r++) for (const c of contenders) rounds[c.id].push(run(w.id, c.id));
+    results[w.id] = Object.fromEntries(
+      contenders.map((c) => {
+        const rs = rounds[c.id];
+        if (rs[0] === null) return [c.id, null];
+        return [c.id, { ...medians(rs), error: Math.max(...rs.map((x) => x.error)) }];
+      }),
+    );
+  }
+
+  console.log(`\nArrays: the same math in each, float64 (tfjs has no float64: float32). Median ms per call (median of ${ROUNDS} fresh processes);`);
+  console.log('in parentheses, zygote-ts ÷ that column (below 1: zygote-ts is faster).\n');
+  const cell = (ours, theirs, key) => (theirs === null ? '—' : theirs === ours ? formatMs(ours[key]) : `${formatMs(theirs[key])} (${ratioText(ours[key] / theirs[key])})`);
+  for (const [title, key] of [['gradient', 'gradient'], ['loss only (forward)', 'forward']]) {
+    console.log(`| ${title} | ${contenders.map((c) => c.name).join(' | ')} |`);
+    console.log(`|---|${contenders.map(() => '---|').join('')}`);
+    for (const w of workloads) {
+      const r = results[w.id];
+      console.log(`| ${w.name} | ${contenders.map((c) => cell(r['zygote-ts'], r[c.id], key)).join(' | ')} |`);
+    }
+    console.log('');
+  }
+  console.log('Gradient checks against float64 references (by hand for W3 and Rosenbrock, the closed form for W4): the largest');
+  console.log('max |g − ref| / max(1, max |ref|) over the rounds (a process stops the report above 1e-6, or 1e-4 for float32 tfjs);');
+  console.log('and the first gradient call of a fresh process, ms:');
+  for (const w of workloads) {
+    const r = results[w.id];
+    const parts = contenders.filter((c) => r[c.id] !== null).map((c) => `${c.name} ${r[c.id].error.toExponential(1)}, ${formatMs(r[c.id].cold)} ms`);
+    console.log(`- ${w.id}: ${parts.join('; ')}`);
+  }
+  const ours = (w) => results[w]['zygote-ts'].gradient;
+  const verdict = (ok) => (ok ? 'met' : 'NOT MET');
   console.log(
-    `| ${w.name} | ${formatMs(m.plain)} | ${formatMs(m.rewritten)} (${ratio(m.rewritten)}×) | ` +
-      `${formatMs(m.afterTracing)} (${ratio(m.afterTracing)}×) | ${formatMs(m.gradient)} (${ratio(m.gradient)}×) | ` +
-      `${m.ideal === null ? '—' : `${formatMs(m.ideal)} (${ratio(m.ideal)}×)`} | ` +
-      `${formatMs(m.cold)} ms | rewritten ≤ 1.3×, gradient ≤ ${w.target}×, first call ≤ 10 ms |`,
+    `\nTargets: gradient faster than tfjs cpu on all three — ${verdict(workloads.every((w) => ours(w.id) < results[w.id]['tfjs-cpu'].gradient))}; ` +
+      `W3 no slower than plain JS by hand — ${verdict(ours('w3') <= results.w3.hand.gradient)}.`,
   );
 }
-console.log('\nideal eager tape: bench/ideal-tape.js, the same tape hand-inlined with no generality — a floor for eager taping.');
-console.log('For scale (../shared/peers, same machine): tf.grad on W1 takes 17–20 ms (~7000× plain); jax-js jit(grad) 4.7× after a 1.4 s first call.');

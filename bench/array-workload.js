@@ -1,0 +1,92 @@
+// One array workload for one contender in a fresh process (spawned by bench/run.js);
+// prints its timings and its gradient's error against the float64 reference as JSON.
+//   node bench/array-workload.js <w3|w4|rosenbrock> <zygote-ts|hand|tfjs-cpu|tfjs-wasm|jax-eager|jax-jit>
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { measure } from './measure.js';
+import * as data from './array-data.js';
+
+const [id, who] = process.argv.slice(2);
+
+/** Each contender: { gradient(): list of flat arrays, forward(): number }, built for workload `id`. */
+async function contender() {
+  if (who === 'zygote-ts') return zygote();
+  if (who === 'hand') return hand();
+  const peers = await import('./array-peers.js');
+  if (who === 'tfjs-cpu' || who === 'tfjs-wasm') return peers.tfjs(id, who.slice(5));
+  if (who === 'jax-eager' || who === 'jax-jit') return peers.jax(id, who.slice(4));
+  throw new Error(`unknown contender ${who}`);
+}
+
+// zygote-ts: bench/arrays.js rewritten by the transform (as `node --import zygote-ts/register`
+// would), arrays passed as NDArray arguments.
+async function zygote() {
+  const { transform } = await import('zygote-ts/transform');
+  const { gradient, NDArray } = await import('zygote-ts');
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const url = (specifier) => JSON.stringify(pathToFileURL(fileURLToPath(import.meta.resolve(specifier))).href);
+  const source = readFileSync(join(here, 'arrays.js'), 'utf8').replace("from 'zygote-ts'", `from ${url('zygote-ts')}`);
+  const file = join(mkdtempSync(join(tmpdir(), 'zygote-bench-')), 'arrays.rewritten.js');
+  const runtime = JSON.parse(url('zygote-ts/runtime'));
+  writeFileSync(file, transform(source, { runtime: { kind: 'import', specifier: runtime } }).code);
+  const w = await import(pathToFileURL(file).href);
+  const flat = (grads) => grads.map((g) => g.data);
+  if (id === 'w3') {
+    const { batch, nin, nh, nout } = data.W3;
+    const d = data.w3Data();
+    const loss = w.mlpLoss(new NDArray([batch, nin], d.X), new NDArray([batch, nout], d.Y));
+    const P = [new NDArray([nin, nh], d.W1), new NDArray([nh], d.b1), new NDArray([nh, nout], d.W2), new NDArray([nout], d.b2)];
+    return { gradient: () => flat(gradient(loss, ...P)), forward: () => loss(...P) };
+  }
+  if (id === 'w4') {
+    const { A, B } = data.w4Data();
+    const a = new NDArray([data.W4_N, data.W4_N], A), b = new NDArray([data.W4_N, data.W4_N], B);
+    return { gradient: () => flat(gradient(w.sumOfProduct, a, b)), forward: () => w.sumOfProduct(a, b) };
+  }
+  const x = new NDArray([data.ROSENBROCK_N], data.rosenbrockData());
+  return { gradient: () => flat(gradient(w.rosenbrock, x)), forward: () => w.rosenbrock(x) };
+}
+
+// Plain JavaScript by hand (loops over Float64Arrays, preallocated buffers).
+function hand() {
+  if (id === 'w3') {
+    const d = data.w3Data();
+    const ws = data.w3Workspace();
+    return { gradient: () => data.w3GradHand(d, ws).grads, forward: () => data.w3Forward(d, ws.H, ws.O) };
+  }
+  if (id === 'w4') return null; // no hand-written row: the closed form skips the product
+  const x = data.rosenbrockData();
+  const g = new Float64Array(x.length);
+  return { gradient: () => [data.rosenbrockGradHand(x, g)], forward: () => data.rosenbrockHand(x) };
+}
+
+// The gradient must match the float64 reference: to 1e-6 (relative to the largest entry)
+// for the float64 contenders, to 1e-4 for tfjs, which computes in float32.
+const tolerance = who.startsWith('tfjs') ? 1e-4 : 1e-6;
+
+const c = await contender();
+if (c === null) {
+  console.log('null');
+} else {
+  const t0 = performance.now();
+  const first = c.gradient();
+  const cold = performance.now() - t0;
+  const error = data.relativeError(first, data.referenceGradient(id));
+  if (!(error <= tolerance)) {
+    console.error(`${who}'s gradient on ${id} differs from the float64 reference by ${error} (relative; tolerance ${tolerance})`);
+    process.exit(1);
+  }
+  let sink = 0;
+  console.log(
+    JSON.stringify({
+      gradient: measure(() => { sink += c.gradient().length; }),
+      forward: measure(() => { sink += c.forward(); }),
+      cold,
+      error,
+    }),
+  );
+  if (!Number.isFinite(sink)) console.error('(sink is not finite)');
+}
