@@ -51,6 +51,9 @@ describe('elementwise kinks and ties', () => {
     expect(M.max!(array([[1, 5]]), array([3, 2])).toArray()).toEqual([[3, 5]]);
     expect(M.min!(array([1, 5]), 2, array([0, 9])).toArray()).toEqual([0, 2]);
     expect(Math.max(1, 2)).toBe(2);
+    // the global Math in rewritten code is the runtime's: arrays go elementwise there too
+    const [ga] = gradient((a: NDArray) => sum(Math.max(a as unknown as number, 0) as unknown as NDArray), array([-1, 2]));
+    expect(nested(ga)).toEqual([0, 1]);
   });
 });
 
