@@ -14,7 +14,7 @@
 // measured the same as 2×4, within noise). About 4 GFLOP/s on a 2.6 GHz EPYC core, four
 // times the unpacked loops this replaces.
 
-import type { Kernels } from './index.js';
+import type { ElementwiseOp, Kernels } from './index.js';
 
 const MR = 2;
 const NR = 4;
@@ -157,4 +157,92 @@ function block(pa: Float64Array, pb: Float64Array, c: Float64Array, i0: number, 
   }
 }
 
-export const jsKernels: Kernels = { matmul };
+// ---- elementwise ------------------------------------------------------------------------
+// One loop per operation and operand kind: each loop then sees a single operation, which V8
+// compiles to a tight loop, where one loop calling the operation as a function (what a
+// generic map does) makes an un-inlined call per element — 5–10× slower on 10⁵ elements.
+
+function elementwise(op: ElementwiseOp, x: Float64Array | number, y: Float64Array | number): Float64Array {
+  if (typeof x === 'number') {
+    if (typeof y === 'number') return Float64Array.of(scalar(op, x, y));
+    return numberArray[op](x, y);
+  }
+  if (typeof y === 'number') return arrayNumber[op](x, y);
+  if (x.length !== y.length) throw new RangeError(`zygote-ts: kernels.elementwise: lengths ${x.length} and ${y.length} differ.`);
+  return arrayArray[op](x, y);
+}
+
+function scalar(op: ElementwiseOp, x: number, y: number): number {
+  return op === 'add' ? x + y : op === 'sub' ? x - y : op === 'mul' ? x * y : x / y;
+}
+
+const arrayArray: Record<ElementwiseOp, (x: Float64Array, y: Float64Array) => Float64Array> = {
+  add(x, y) {
+    const z = new Float64Array(x.length);
+    for (let i = 0; i < z.length; i++) z[i] = x[i]! + y[i]!;
+    return z;
+  },
+  sub(x, y) {
+    const z = new Float64Array(x.length);
+    for (let i = 0; i < z.length; i++) z[i] = x[i]! - y[i]!;
+    return z;
+  },
+  mul(x, y) {
+    const z = new Float64Array(x.length);
+    for (let i = 0; i < z.length; i++) z[i] = x[i]! * y[i]!;
+    return z;
+  },
+  div(x, y) {
+    const z = new Float64Array(x.length);
+    for (let i = 0; i < z.length; i++) z[i] = x[i]! / y[i]!;
+    return z;
+  },
+};
+
+const arrayNumber: Record<ElementwiseOp, (x: Float64Array, y: number) => Float64Array> = {
+  add(x, y) {
+    const z = new Float64Array(x.length);
+    for (let i = 0; i < z.length; i++) z[i] = x[i]! + y;
+    return z;
+  },
+  sub(x, y) {
+    const z = new Float64Array(x.length);
+    for (let i = 0; i < z.length; i++) z[i] = x[i]! - y;
+    return z;
+  },
+  mul(x, y) {
+    const z = new Float64Array(x.length);
+    for (let i = 0; i < z.length; i++) z[i] = x[i]! * y;
+    return z;
+  },
+  div(x, y) {
+    const z = new Float64Array(x.length);
+    for (let i = 0; i < z.length; i++) z[i] = x[i]! / y;
+    return z;
+  },
+};
+
+const numberArray: Record<ElementwiseOp, (x: number, y: Float64Array) => Float64Array> = {
+  add(x, y) {
+    const z = new Float64Array(y.length);
+    for (let i = 0; i < z.length; i++) z[i] = x + y[i]!;
+    return z;
+  },
+  sub(x, y) {
+    const z = new Float64Array(y.length);
+    for (let i = 0; i < z.length; i++) z[i] = x - y[i]!;
+    return z;
+  },
+  mul(x, y) {
+    const z = new Float64Array(y.length);
+    for (let i = 0; i < z.length; i++) z[i] = x * y[i]!;
+    return z;
+  },
+  div(x, y) {
+    const z = new Float64Array(y.length);
+    for (let i = 0; i < z.length; i++) z[i] = x / y[i]!;
+    return z;
+  },
+};
+
+export const jsKernels: Kernels = { matmul, elementwise };
