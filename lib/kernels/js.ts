@@ -30,6 +30,9 @@ let packedB = new Float64Array(KC * 64);
 function matmul(a: Float64Array, b: Float64Array, m: number, k: number, n: number, transA: boolean, transB: boolean): Float64Array {
   const c = new Float64Array(m * n);
   if (m === 0 || n === 0 || k === 0) return c;
+  // A vector on either side (matrix·vector, vector·matrix): a tile would be mostly padding.
+  if (n === 1) return vectorProduct(a, b, c, m, k, transA);
+  if (m === 1) return vectorProduct(b, a, c, n, k, !transB);
   const np = Math.ceil(n / NR) * NR;
   const mcMax = Math.min(MC, Math.ceil(m / MR) * MR);
   const kcMax = Math.min(KC, k);
@@ -44,6 +47,29 @@ function matmul(a: Float64Array, b: Float64Array, m: number, k: number, n: numbe
       const mc = Math.min(MC, m - i0);
       packA(a, pa, i0, mc, p0, kc, m, k, transA);
       block(pa, pb, c, i0, mc, kc, n, p0 > 0);
+    }
+  }
+  return c;
+}
+
+/**
+ * c = M·v for the m×k matrix M (stored k×m when `trans`) and the k-vector v. Also serves
+ * vector·matrix: (vᵀ·B)ᵀ = Bᵀ·v.
+ */
+function vectorProduct(M: Float64Array, v: Float64Array, c: Float64Array, m: number, k: number, trans: boolean): Float64Array {
+  if (trans) {
+    // c += v[p]·(row p of the stored matrix)
+    for (let p = 0; p < k; p++) {
+      const vp = v[p]!;
+      const row = p * m;
+      for (let i = 0; i < m; i++) c[i]! += vp * M[row + i]!;
+    }
+  } else {
+    for (let i = 0; i < m; i++) {
+      const row = i * k;
+      let s = 0;
+      for (let p = 0; p < k; p++) s += M[row + p]! * v[p]!;
+      c[i] = s;
     }
   }
   return c;
