@@ -54,9 +54,9 @@ function scalars() {
 function arrays() {
   const worker = fileURLToPath(new URL('./array-workload.js', import.meta.url));
   const workloads = [
-    { id: 'w3', name: 'W3 MLP 784→128 (tanh)→10, batch 64, MSE: ∂/∂(W1, b1, W2, b2)' },
-    { id: 'w4', name: 'W4 sum(A·B), 256×256: ∂/∂(A, B)' },
-    { id: 'rosenbrock', name: 'Rosenbrock n = 10⁵ with array operations (slices): ∂/∂x' },
+    { id: 'w3', name: 'W3 MLP 784→128 (tanh)→10, batch 64, MSE' },
+    { id: 'w4', name: 'W4 sum(A·B), 256×256' },
+    { id: 'rosenbrock', name: 'Rosenbrock n = 10⁵ (array operations, slices)' },
   ];
   const contenders = [
     { id: 'zygote-ts', name: 'zygote-ts' },
@@ -91,7 +91,7 @@ function arrays() {
   }
 
   console.log(`\nArrays: the same math in each, float64 (tfjs has no float64: float32). Median ms per call (median of ${ROUNDS} fresh processes);`);
-  console.log('in parentheses, zygote-ts ÷ that column (below 1: zygote-ts is faster).\n');
+  console.log('in parentheses, zygote-ts ÷ that column (below 1: zygote-ts is faster). Gradients w.r.t. W1, b1, W2, b2 (W3), A and B (W4), x (Rosenbrock).\n');
   const cell = (ours, theirs, key) => (theirs === null ? '—' : theirs === ours ? formatMs(ours[key]) : `${formatMs(theirs[key])} (${ratioText(ours[key] / theirs[key])})`);
   for (const [title, key] of [['gradient', 'gradient'], ['loss only (forward)', 'forward']]) {
     console.log(`| ${title} | ${contenders.map((c) => c.name).join(' | ')} |`);
