@@ -6,8 +6,9 @@
 // columns, each panel stored p-major so that one step of p reads MR + NR consecutive
 // numbers — and a register tile of MR×NR sums runs along p. Packing folds the transposes
 // in (so Aᵀ·B and A·Bᵀ, which matmul's pullback uses, cost the same as A·B) and turns every
-// read of the inner loop into a contiguous one; blocking p by KC and the rows by MC keeps
-// the packed A block in L2 and a packed B panel in L1 whatever the sizes.
+// read of the inner loop into a contiguous one; blocking p by KC, the rows by MC and the
+// columns by NC keeps the packed A block in L2 and a packed B panel in L1 whatever the
+// sizes, and the scratch bounded.
 //
 // The tile is 2×4: eight sums and six operands stay in the sixteen double registers V8
 // uses on x64 (a 4×4 tile spills and was ~15% slower; 4×2, 3×4 and unrolling p by two
@@ -22,6 +23,8 @@ const NR = 4;
 const KC = 256;
 /** Rows of one packed A block. */
 const MC = 128;
+/** Columns of one packed B block (a multiple of NR): bounds the scratch at KC·NC numbers. */
+const NC = 1024;
 
 // Scratch for the packed blocks, grown on demand and reused (kernels never re-enter).
 let packedA = new Float64Array(MC * KC);
@@ -33,20 +36,23 @@ function matmul(a: Float64Array, b: Float64Array, m: number, k: number, n: numbe
   // A vector on either side (matrix·vector, vector·matrix): a tile would be mostly padding.
   if (n === 1) return vectorProduct(a, b, c, m, k, transA);
   if (m === 1) return vectorProduct(b, a, c, n, k, !transB);
-  const np = Math.ceil(n / NR) * NR;
+  const ncMax = Math.min(NC, Math.ceil(n / NR) * NR);
   const mcMax = Math.min(MC, Math.ceil(m / MR) * MR);
   const kcMax = Math.min(KC, k);
-  if (packedB.length < kcMax * np) packedB = new Float64Array(kcMax * np);
+  if (packedB.length < kcMax * ncMax) packedB = new Float64Array(kcMax * ncMax);
   if (packedA.length < kcMax * mcMax) packedA = new Float64Array(kcMax * mcMax);
   const pa = packedA;
   const pb = packedB;
-  for (let p0 = 0; p0 < k; p0 += KC) {
-    const kc = Math.min(KC, k - p0);
-    packB(b, pb, p0, kc, k, n, transB);
-    for (let i0 = 0; i0 < m; i0 += MC) {
-      const mc = Math.min(MC, m - i0);
-      packA(a, pa, i0, mc, p0, kc, m, k, transA);
-      block(pa, pb, c, i0, mc, kc, n, p0 > 0);
+  for (let j0 = 0; j0 < n; j0 += NC) {
+    const nc = Math.min(NC, n - j0);
+    for (let p0 = 0; p0 < k; p0 += KC) {
+      const kc = Math.min(KC, k - p0);
+      packB(b, pb, p0, kc, j0, nc, k, n, transB);
+      for (let i0 = 0; i0 < m; i0 += MC) {
+        const mc = Math.min(MC, m - i0);
+        packA(a, pa, i0, mc, p0, kc, m, k, transA);
+        block(pa, pb, c, i0, mc, kc, j0, nc, n, p0 > 0);
+      }
     }
   }
   return c;
@@ -98,13 +104,14 @@ function packA(a: Float64Array, pa: Float64Array, i0: number, mc: number, p0: nu
 }
 
 /**
- * Packs rows [p0, p0+kc) of op(B) (all n columns) into panels of NR columns: panel s holds,
- * for each p, its NR numbers side by side (columns past n are zeros).
+ * Packs rows [p0, p0+kc) × columns [c0, c0+nc) of op(B) into panels of NR columns: panel s
+ * holds, for each p, its NR numbers side by side (columns past the block are zeros).
  */
-function packB(b: Float64Array, pb: Float64Array, p0: number, kc: number, k: number, n: number, trans: boolean): void {
-  for (let j0 = 0; j0 < n; j0 += NR) {
-    const base = j0 * kc;
-    if (!trans && j0 + NR <= n) {
+function packB(b: Float64Array, pb: Float64Array, p0: number, kc: number, c0: number, nc: number, k: number, n: number, trans: boolean): void {
+  const last = c0 + nc;
+  for (let j0 = c0; j0 < last; j0 += NR) {
+    const base = (j0 - c0) * kc;
+    if (!trans && j0 + NR <= last) {
       // the common case: four neighbouring numbers of each row of B
       for (let p = 0, at = base, from = p0 * n + j0; p < kc; p++, at += NR, from += n) {
         pb[at] = b[from]!;
@@ -117,7 +124,7 @@ function packB(b: Float64Array, pb: Float64Array, p0: number, kc: number, k: num
     for (let jj = 0; jj < NR; jj++) {
       const j = j0 + jj;
       let at = base + jj;
-      if (j >= n) {
+      if (j >= last) {
         for (let p = 0; p < kc; p++, at += NR) pb[at] = 0;
       } else if (trans) {
         // op(B)[p, j] = B[j, p]
@@ -129,11 +136,15 @@ function packB(b: Float64Array, pb: Float64Array, p0: number, kc: number, k: num
   }
 }
 
-/** C[i0 .. i0+mc, :] (+)= packed A block · packed B block, one MR×NR tile at a time. */
-function block(pa: Float64Array, pb: Float64Array, c: Float64Array, i0: number, mc: number, kc: number, n: number, accumulate: boolean): void {
-  for (let j0 = 0; j0 < n; j0 += NR) {
-    const bStart = j0 * kc;
-    const fullCols = j0 + NR <= n;
+/**
+ * C[i0 .. i0+mc, c0 .. c0+nc] (+)= packed A block · packed B block, one MR×NR tile at a
+ * time (C is m×n).
+ */
+function block(pa: Float64Array, pb: Float64Array, c: Float64Array, i0: number, mc: number, kc: number, c0: number, nc: number, n: number, accumulate: boolean): void {
+  const last = c0 + nc;
+  for (let j0 = c0; j0 < last; j0 += NR) {
+    const bStart = (j0 - c0) * kc;
+    const fullCols = j0 + NR <= last;
     for (let r = 0; r < mc; r += MR) {
       let x = r * kc;
       const end = x + kc * MR;
@@ -169,7 +180,7 @@ function block(pa: Float64Array, pb: Float64Array, c: Float64Array, i0: number, 
         }
       } else {
         // the last, partial panel of columns (written as sums: C starts at zero)
-        const cols = n - j0;
+        const cols = last - j0;
         c[o]! += c00;
         if (cols > 1) c[o + 1]! += c01;
         if (cols > 2) c[o + 2]! += c02;
