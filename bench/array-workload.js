@@ -1,7 +1,7 @@
 // One array workload for one contender in a fresh process (spawned by bench/run.js);
 // prints its timings and its gradient's error against the float64 reference as JSON.
 //   node bench/array-workload.js <w3|w4|rosenbrock> <zygote-ts|hand|tfjs-cpu|tfjs-wasm|jax-eager|jax-jit>
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
@@ -29,10 +29,12 @@ async function zygote() {
   const here = fileURLToPath(new URL('.', import.meta.url));
   const url = (specifier) => JSON.stringify(pathToFileURL(fileURLToPath(import.meta.resolve(specifier))).href);
   const source = readFileSync(join(here, 'arrays.js'), 'utf8').replace("from 'zygote-ts'", `from ${url('zygote-ts')}`);
-  const file = join(mkdtempSync(join(tmpdir(), 'zygote-bench-')), 'arrays.rewritten.js');
+  const dir = mkdtempSync(join(tmpdir(), 'zygote-bench-'));
+  const file = join(dir, 'arrays.rewritten.js');
   const runtime = JSON.parse(url('zygote-ts/runtime'));
   writeFileSync(file, transform(source, { runtime: { kind: 'import', specifier: runtime } }).code);
   const w = await import(pathToFileURL(file).href);
+  rmSync(dir, { recursive: true });
   const flat = (grads) => grads.map((g) => g.data);
   if (id === 'w3') {
     const { batch, nin, nh, nout } = data.W3;
