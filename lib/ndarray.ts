@@ -11,7 +11,10 @@ import type { Tape } from './core/tape.js';
 import { reportEscape } from './core/traced.js';
 
 /** What may be given where an array is expected: our arrays, nested number arrays, typed arrays. */
-export type ArrayLike = NDArray | readonly number[] | readonly (readonly number[])[] | Float64Array | Float32Array;
+export type ArrayLike = NDArray | Nested | Float64Array | Float32Array;
+
+/** Numbers nested in arrays to any depth. */
+export type Nested = readonly (number | Nested)[];
 
 export class NDArray {
   declare readonly shape: readonly number[];
@@ -57,6 +60,12 @@ export class NDArray {
 
   toString(): string {
     return `NDArray(${this.shape.join('×')}) ${JSON.stringify(nest(this.data, this.shape, 0, 0))}`;
+  }
+
+  /** A copy of the numbers, row-major (on a traced array this leaves differentiation, reported). */
+  toFloat64Array(): Float64Array {
+    if (this.tape !== null && this.tape.active) reportEscape(this as { tape: Tape }, 'NDArray.toFloat64Array');
+    return Float64Array.from(this.data);
   }
 
   /** `JSON.stringify` writes the nested numbers. */

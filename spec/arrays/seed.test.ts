@@ -83,3 +83,19 @@ describe('the seed, arrays', () => {
     expect(typeof x[0]![0]).toBe('number');
   });
 });
+
+describe('array forms', () => {
+  it('a Float64Array argument is received as an NDArray; its gradient is a Float64Array', () => {
+    const [g] = gradient((x: Float64Array) => sum(pow(x as unknown as NDArray, 2)), Float64Array.of(1, 2, 3));
+    expect(g).toBeInstanceOf(Float64Array);
+    expect([...(g as Float64Array)]).toEqual([2, 4, 6]);
+  });
+  it('conversions to and from nested arrays and Float64Array', () => {
+    const x = array([[[1, 2]], [[3, 4]]]);
+    expect(x.shape).toEqual([2, 1, 2]);
+    expect(x.toArray()).toEqual([[[1, 2]], [[3, 4]]]);
+    expect([...x.toFloat64Array()]).toEqual([1, 2, 3, 4]);
+    expect(array(Float64Array.of(5, 6)).toArray()).toEqual([5, 6]);
+    expect(() => array([[1, 2], [3]])).toThrow(/rectangular/);
+  });
+});
