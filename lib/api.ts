@@ -8,6 +8,7 @@ import { WrappedArguments } from '../proxies/arguments.js';
 import { MarkedParams } from '../proxies/params.js';
 import { Grads, Params } from './params.js';
 import { NDArray } from './ndarray.js';
+import { isScalarObject } from './core/scalars.js';
 import { beginStores, endStores } from '../proxies/cleanup.js';
 import type { Back, Gradients, Jacobians } from './types.js';
 import { ensureRewritten } from './rewritten.js';
@@ -248,7 +249,7 @@ function stackRows(rows: unknown[], m: number): unknown {
 }
 
 function checkScalar(value: unknown, caller: string): void {
-  if (typeof value === 'number' || value instanceof Traced) return;
+  if (typeof value === 'number' || value instanceof Traced || isScalarObject(value)) return;
   if (value instanceof Promise) {
     throw new TypeError(
       `zygote-ts: ${caller} got a Promise from f. Async functions cannot be differentiated: the trace ends when f ` +

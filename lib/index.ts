@@ -19,3 +19,5 @@ export { cumsum } from '../rules/arrays/scan.js';
 export { concat, stack, slice, row } from '../rules/arrays/join.js';
 export { map } from '../rules/arrays/map.js';
 export type { ArrayInput, NestedNumbers } from '../rules/arrays/axes.js';
+// Generic numbers, custom rules and gradient control.
+export { numberField, type FieldMethods } from '../rules/fields.js';

@@ -17,6 +17,7 @@
 
 import { live, Traced } from '../lib/core/traced.js';
 import { fromNested, NDArray, traceArray } from '../lib/ndarray.js';
+import { isScalarObject } from '../lib/core/scalars.js';
 import type { Tape } from '../lib/core/tape.js';
 import { kindOf, Refusal, type Kind } from './kinds.js';
 import { writeBack } from './writeback.js';
@@ -180,6 +181,7 @@ export class Wrapping {
     this.lastSlot = null;
     if (typeof value !== 'object' || value === null) return value;
     if (value instanceof NDArray) return this.arrayInput(value);
+    if (isScalarObject(value)) return this.input(value); // a Fraction, a Decimal, …
     const known = this.nodes.get(value);
     if (known !== undefined) {
       if (parent !== null) known.addParent(parent);

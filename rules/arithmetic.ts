@@ -195,6 +195,10 @@ function powTraced(a: unknown, b: unknown): unknown {
     if (a.tape.active && typeof x === 'number') return a.tape.push(x ** b, a.index, b === 0 ? 0 : b * x ** (b - 1), -1, 0);
   }
   if (isArrayOperation(a, b)) return powArrays(a, b);
+  if (isObject(a) || isObject(b)) {
+    const custom = overloaded(operators.pow, a, b);
+    if (custom !== NOT_OVERLOADED) return custom;
+  }
   const t = innerTape(a, b);
   if (t === null) return eitherTraced(a, b) ? pow(live(a), live(b)) : (a as number) ** (b as number);
   const x = operandOn(a, t);

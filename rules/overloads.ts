@@ -5,7 +5,7 @@
 //
 // `a + b` calls `a[operators.add](b, false)` when `a` has the method, else
 // `b[operators.add](a, true)` (`true`: the receiver is on the right, so `2 * p` works).
-// `-a` calls `a[operators.neg]()`.
+// `-a` calls `a[operators.neg]()`; `a ** b` calls `a[operators.pow](b, false)`.
 
 /** The symbols under which a class defines its operators. */
 export const operators = Object.freeze({
@@ -13,6 +13,7 @@ export const operators = Object.freeze({
   sub: Symbol.for('zygote-ts.operator.sub'),
   mul: Symbol.for('zygote-ts.operator.mul'),
   div: Symbol.for('zygote-ts.operator.div'),
+  pow: Symbol.for('zygote-ts.operator.pow'),
   neg: Symbol.for('zygote-ts.operator.neg'),
 });
 

@@ -1,0 +1,47 @@
+// Generic numbers: exact rationals, decimals and complex numbers as traced values.
+import { Complex } from 'complex.js';
+import { Decimal } from 'decimal.js';
+import Fraction from 'fraction.js';
+import { describe, expect, it } from 'vitest';
+import { gradient, numberField, pullback } from 'zygote-ts';
+
+numberField(Fraction);
+numberField(Decimal, { add: 'plus', sub: 'minus', mul: 'times', div: 'div', neg: 'neg', pow: 'pow' });
+numberField(Complex);
+
+type Untyped = any; // TypeScript cannot type operators on objects; the rewrite makes them work
+
+describe('exact rationals (fraction.js), as the seed does with 1//4', () => {
+  it('gradient(x -> 3x^2 + 2x + 1, 1//4) is exactly 7//2', () => {
+    const [g] = gradient((x: Untyped) => 3 * x ** 2 + 2 * x + 1, new Fraction(1, 4));
+    expect(g).toBeInstanceOf(Fraction);
+    expect((g as unknown as Fraction).equals(new Fraction(7, 2))).toBe(true);
+  });
+  it('a / b gives 1/3 and -2/9', () => {
+    const [ga, gb] = gradient((a: Untyped, b: Untyped) => a / b, new Fraction(2), new Fraction(3));
+    expect((ga as unknown as Fraction).toFraction()).toBe('1/3');
+    expect((gb as unknown as Fraction).toFraction()).toBe('-2/9');
+  });
+  it('a pullback scaled by a number stays exact; subtraction and negation from either side', () => {
+    const [y, back] = pullback((x: Untyped) => 1 - x * x - -x, new Fraction(1, 3));
+    expect((y as unknown as Fraction).toFraction()).toBe('11/9');
+    expect((back(3)[0] as unknown as Fraction).toFraction()).toBe('1'); // 3 · (1 − 2/3)
+  });
+});
+
+describe('other fields', () => {
+  it('decimal.js: exact decimal arithmetic', () => {
+    const [g] = gradient((x: Untyped) => x * x * 3 - 1 / x, new Decimal('0.1'));
+    expect(String(g)).toBe('100.6'); // 6x + 1/x²
+  });
+  it('complex.js: the complex derivative of a holomorphic function', () => {
+    const [g] = gradient((z: Untyped) => z * z + 2 * z, new Complex(1, 2));
+    expect(String(g)).toBe('4 + 4i'); // 2z + 2
+  });
+  it('a class without the named method is refused clearly', () => {
+    class Odd {
+      plus() {}
+    }
+    expect(() => numberField(Odd)).toThrow(/Odd\.prototype\.add is not a method/);
+  });
+});
