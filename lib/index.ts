@@ -21,3 +21,6 @@ export { map } from '../rules/arrays/map.js';
 export type { ArrayInput, NestedNumbers } from '../rules/arrays/axes.js';
 // Generic numbers, custom rules and gradient control.
 export { numberField, type FieldMethods } from '../rules/fields.js';
+export { rule, type Rrule } from '../rules/custom.js';
+export { dropgrad, ignore, nograd, hook } from '../rules/control.js';
+export { checkpointed } from './checkpoint.js';

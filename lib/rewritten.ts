@@ -6,6 +6,7 @@
 
 import { __zy } from './runtime.js';
 import { freeVariables, isRewritten, transformFunctionSource } from './transform/transform.js';
+import { hasOwnDerivative } from './core/own-derivative.js';
 
 const checked = new WeakMap<Function, Function>();
 
@@ -25,7 +26,7 @@ const runtimeFunctions = new WeakSet<Function>(
 );
 
 export function ensureRewritten<F extends Function>(f: F): F {
-  if (runtimeFunctions.has(f)) return f;
+  if (runtimeFunctions.has(f) || hasOwnDerivative(f)) return f;
   let g = checked.get(f);
   if (g === undefined) {
     g = rewriteIfNeeded(f);

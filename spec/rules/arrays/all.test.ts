@@ -35,6 +35,8 @@ const notArrayOps = [
   'NDArray', 'array', 'zeros', 'ones', 'rand',
   // shapes are integers
   'shape', 'size',
+  // generic numbers, custom rules and gradient control (spec/generic, spec/control)
+  'numberField', 'rule', 'dropgrad', 'ignore', 'nograd', 'hook', 'checkpointed',
 ];
 
 describe('the array tables', () => {

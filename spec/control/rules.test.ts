@@ -1,0 +1,106 @@
+// Custom rules (Zygote's @adjoint / ChainRules' rrule) and gradient control.
+import { describe, expect, it } from 'vitest';
+import {
+  array,
+  checkpointed,
+  derivative,
+  dropgrad,
+  gradient,
+  hook,
+  ignore,
+  isderiving,
+  matmul,
+  mul,
+  NDArray,
+  nograd,
+  pullback,
+  rule,
+  sum,
+  tanh,
+} from 'zygote-ts';
+
+describe('custom rules', () => {
+  it("Zygote's example: a rule for mul(a, b), whose pullback runs once per backward pass", () => {
+    let calls = 0;
+    const mul2 = rule(
+      (a: number, b: number) => a * b,
+      (a, b) => [
+        a * b,
+        (c: number) => {
+          calls++;
+          return [c * b, c * a];
+        },
+      ],
+    );
+    expect(gradient(mul2, 2, 3)).toEqual([3, 2]);
+    expect(calls).toBe(1);
+    const [, back] = pullback((x: number) => mul2(x, x) + mul2(x, 1), 5);
+    calls = 0;
+    expect(back(1)).toEqual([11]);
+    expect(calls).toBe(2); // two calls of mul2 in f: two nodes, each pulled back once
+  });
+  it('is used instead of differentiating the function (a numerically better softplus)', () => {
+    const naive = (x: number) => Math.log(1 + Math.exp(x));
+    const softplus = rule(naive, (x) => {
+      const y = x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+      return [y, (dy: number) => [dy / (1 + Math.exp(-x))]];
+    });
+    expect(gradient(naive, 800)).toEqual([NaN]); // exp(800) overflows
+    expect(gradient(softplus, 800)).toEqual([1]);
+    expect(gradient(softplus, -3)[0]).toBeCloseTo(1 / (1 + Math.exp(3)), 15);
+    // (outside a differentiation the function itself runs: the rule only defines the derivative)
+  });
+  it('a rule written with differentiable operations gives second derivatives', () => {
+    const cube = rule((x: number) => x ** 3, (x) => [x ** 3, (dy: number) => [dy * 3 * x * x]]);
+    expect(derivative((x: number) => derivative(cube, x), 2)).toBe(12);
+  });
+  it('works on arrays, and is checked', () => {
+    const square = rule((x: NDArray) => mul(x, x), (x) => [mul(x, x), (dy: NDArray) => [mul(mul(dy, x), 2)]]);
+    expect(gradient((x: NDArray) => sum(square(x)), array([1, 2]))[0]!.toArray()).toEqual([2, 4]);
+    const bad = rule((x: number) => x, (x) => [x, () => []]);
+    expect(() => gradient(bad, 1)).toThrow(/returned 0 cotangents for 1 arguments/);
+  });
+});
+
+describe('gradient control', () => {
+  it('dropgrad and ignore stop the gradient', () => {
+    expect(gradient((x: number) => x * dropgrad(x), 1)).toEqual([1]);
+    expect(gradient((x: number) => x * ignore(() => x * x), 3)).toEqual([9]);
+    expect(gradient((x: NDArray) => sum(mul(x, dropgrad(x))), array([1, 2]))[0]!.toArray()).toEqual([1, 2]);
+  });
+  it('nograd: the function is never differentiated', () => {
+    const count = nograd((x: number) => Math.round(x * 10));
+    expect(gradient((x: number) => x * count(x), 2)).toEqual([20]);
+  });
+  it('hook rewrites the cotangent on its way back', () => {
+    expect(gradient((a: number, b: number) => hook((g: number) => -g, a) * b, 2, 3)).toEqual([-3, 2]);
+    const seen: number[] = [];
+    gradient((x: number) => hook((g: number) => (seen.push(g), g), x * 2) * 5, 1);
+    expect(seen).toEqual([5]);
+  });
+  it('checkpointed recomputes on each backward pass, with the same gradient', () => {
+    let runs = 0;
+    const inner = (y: number) => {
+      runs++;
+      return Math.sin(y) * y;
+    };
+    const f = (x: number) => checkpointed(inner, x) * 2;
+    const [, back] = pullback(f, 1.3);
+    expect(runs).toBe(1);
+    const [g] = back(1);
+    expect(runs).toBe(2);
+    back(1);
+    expect(runs).toBe(3);
+    expect(g).toBeCloseTo(2 * (Math.cos(1.3) * 1.3 + Math.sin(1.3)), 12);
+    const W = array([[1, 2], [3, 4]]);
+    const [gx] = gradient((x: NDArray) => sum(checkpointed((v: NDArray) => tanh(matmul(W, v)) as NDArray, x)), array([0.1, 0.2]));
+    const [ref] = gradient((x: NDArray) => sum(tanh(matmul(W, x))), array([0.1, 0.2]));
+    expect(gx!.toArray()).toEqual(ref!.toArray());
+  });
+  it('isderiving is true only while differentiating', () => {
+    let inside = false;
+    gradient((x: number) => ((inside = isderiving()), x), 1);
+    expect(inside).toBe(true);
+    expect(isderiving()).toBe(false);
+  });
+});
