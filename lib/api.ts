@@ -7,7 +7,7 @@ import { took } from './coercion.js';
 import { WrappedArguments } from '../proxies/arguments.js';
 import { MarkedParams } from '../proxies/params.js';
 import { Grads, Params } from './params.js';
-import { NDArray } from './ndarray.js';
+import { fromNested, NDArray } from './ndarray.js';
 import { isScalarObject } from './core/scalars.js';
 import { beginStores, endStores } from '../proxies/cleanup.js';
 import type { Back, Gradients, Jacobians } from './types.js';
@@ -153,20 +153,43 @@ function outputOn(output: unknown, tape: Tape): [row: number, value: unknown] {
 
 function record<A extends unknown[], Y>(f: (...args: A) => Y, args: A, caller: string): [Y, Back<A>, Tape] {
   const { tape, wrapped, result } = trace(f, args, (output, tape) => {
+    // pullback (the core) also takes an array-valued f: its back takes an array cotangent
+    if (caller === 'pullback' && output instanceof NDArray) return arrayOutputOn(output, tape);
     const [row, value] = outputOn(output, tape);
     checkScalar(value, caller);
-    return { row, value };
+    return { row, value, shape: null };
   });
-  const { row, value } = result;
+  const { row, value, shape } = result;
   const back: Back<A> = (dy: unknown = 1) => {
-    if (typeof dy !== 'number' && !(dy instanceof Traced)) {
-      throw new TypeError(`zygote-ts: the pullback takes a number (the output's cotangent), got ${describeValue(dy)}.`);
-    }
-    const grads = row < 0 ? wrapped.gradients(wrapped.inputRows.map(() => null)) : wrapped.gradients(tape.sweep(row, dy, wrapped.inputRows));
+    const seed = shape === null ? checkedScalarCotangent(dy) : checkedArrayCotangent(dy, shape);
+    const grads = row < 0 ? wrapped.gradients(wrapped.inputRows.map(() => null)) : wrapped.gradients(tape.sweep(row, seed, wrapped.inputRows));
     if (isImplicit(args)) return new Grads(args[0].toArray(), grads) as unknown as Gradients<A>;
     return (row < 0 ? args.map(() => null) : grads) as Gradients<A>;
   };
   return [value as Y, back, tape];
+}
+
+function arrayOutputOn(output: NDArray, tape: Tape): { row: number; value: NDArray; shape: readonly number[] } {
+  let x = output;
+  while (x.tape !== null && !x.tape.active && x.tape !== tape) x = x.value;
+  return x.tape === tape ? { row: x.index, value: x.value, shape: x.shape } : { row: -1, value: x, shape: x.shape };
+}
+
+function checkedScalarCotangent(dy: unknown): unknown {
+  if (typeof dy !== 'number' && !(dy instanceof Traced) && !isScalarObject(dy)) {
+    throw new TypeError(`zygote-ts: the pullback takes a number (the output's cotangent), got ${describeValue(dy)}.`);
+  }
+  return dy;
+}
+
+function checkedArrayCotangent(dy: unknown, shape: readonly number[]): unknown {
+  const g = dy instanceof NDArray ? dy : Array.isArray(dy) || dy instanceof Float64Array ? fromNested(dy) : null;
+  if (g === null || g.size !== shape.reduce((p, n) => p * n, 1)) {
+    throw new TypeError(
+      `zygote-ts: f returned an array of shape [${shape.join(', ')}], so its pullback takes a cotangent of that shape, got ${describeValue(dy)}.`,
+    );
+  }
+  return g.tape !== null && g.tape.active ? g : Float64Array.from(g.data);
 }
 
 /**

@@ -6,7 +6,7 @@ export { Params, Grads, type Param } from './params.js';
 export { __zy } from './runtime.js';
 export { operators } from '../rules/overloads.js';
 // Arrays: the type, constructors, and operations (also reached through the operators).
-export { NDArray, type ArrayLike } from './ndarray.js';
+export { NDArray, type ArrayLike, type Nested } from './ndarray.js';
 export { array, zeros, ones, rand } from './arrays.js';
 export { matmul, transpose, dot, outer } from '../rules/arrays/linalg.js';
 export { broadcastTo } from '../rules/arrays/elementwise.js';

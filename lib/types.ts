@@ -1,6 +1,6 @@
 // The types of gradients: computed from the argument's type, so editors complete them.
 
-import type { NDArray } from './ndarray.js';
+import type { NDArray, Nested } from './ndarray.js';
 
 type AnyFunction = (...args: never[]) => unknown;
 
@@ -34,8 +34,8 @@ export type Grad<T> = T extends number
 /** One gradient per argument; `null` where the output does not depend on the argument. */
 export type Gradients<A extends readonly unknown[]> = { -readonly [K in keyof A]: Grad<A[K]> | null };
 
-/** The pullback (back-propagator): maps an output cotangent to the arguments' gradients. */
-export type Back<A extends readonly unknown[]> = (dy?: number) => Gradients<A>;
+/** The pullback (back-propagator): maps an output cotangent (a number, or an array of the output's shape) to the arguments' gradients. */
+export type Back<A extends readonly unknown[]> = (dy?: number | NDArray | Nested) => Gradients<A>;
 
 /**
  * For each argument, one entry per output of f (a Jacobian row): a number for a number

@@ -1,7 +1,7 @@
 // The public API's types: a gradient's type follows its argument's type. Checked by
 // `tsc` (npm test type-checks spec/) and at run time by vitest.
 import { describe, expectTypeOf, it } from 'vitest';
-import { array, gradient, Grads, jacobian, NDArray, Params, pullback, withgradient, type Grad, type Gradients } from 'zygote-ts';
+import { array, gradient, Grads, jacobian, NDArray, Params, pullback, withgradient, type Grad, type Gradients, type Nested } from 'zygote-ts';
 
 class Point {
   constructor(
@@ -22,7 +22,7 @@ describe('types', () => {
   it('pullback, withgradient and jacobian', () => {
     const [y, back] = pullback((x: number) => x * 2, 1);
     expectTypeOf(y).toEqualTypeOf<number>();
-    expectTypeOf(back).parameter(0).toEqualTypeOf<number | undefined>();
+    expectTypeOf(back).parameter(0).toEqualTypeOf<number | NDArray | readonly (number | Nested)[] | undefined>();
     expectTypeOf(withgradient((x: number) => x, 1).grad).toEqualTypeOf<[number | null]>();
     expectTypeOf(jacobian((x: number, s: string) => [x, s.length], 1, 'a')).toEqualTypeOf<[number[], null]>();
   });

@@ -1,7 +1,7 @@
 // jacobian over arrays (a matrix per argument, rows = outputs) and hessian for vectors,
 // both against finite differences.
 import { describe, expect, it } from 'vitest';
-import { add, array, hessian, jacobian, matmul, mul, NDArray, rand, sum, tanh, withjacobian } from 'zygote-ts';
+import { add, array, hessian, jacobian, matmul, mul, NDArray, pullback, rand, sum, tanh, withjacobian } from 'zygote-ts';
 
 const h = 1e-5;
 
@@ -77,5 +77,16 @@ describe('hessian for vectors', () => {
       [4, 2],
       [2, 0],
     ]);
+  });
+});
+
+describe('pullback of an array-valued f', () => {
+  it('back takes a cotangent of the output shape: a vector-Jacobian product', () => {
+    const W = array([[1, 2, 3], [4, 5, 6]]);
+    const [y, back] = pullback((x: NDArray) => matmul(W, x), array([1, 0, -1]));
+    expect((y as NDArray).toArray()).toEqual([-2, -2]);
+    expect(back(array([1, 10]))[0]!.toArray()).toEqual([41, 52, 63]);
+    expect(back([1, 0])[0]!.toArray()).toEqual([1, 2, 3]);
+    expect(() => back(1)).toThrow(/cotangent of that shape/);
   });
 });
