@@ -1,0 +1,21 @@
+// Structs: a class with fields, and a + defined through zygote-ts's operator symbols.
+// The gradient of a Point comes back as { x, y }, in the shape of the argument.
+import { gradient, operators } from 'zygote-ts';
+
+class Point {
+  constructor(readonly x: number, readonly y: number) {}
+  [operators.add](other: Point): Point {
+    return new Point(this.x + other.x, this.y + other.y);
+  }
+}
+
+const dist = (p: Point) => Math.sqrt(p.x ** 2 + p.y ** 2);
+const a = new Point(1, 2);
+const b = new Point(3, 4);
+
+// TypeScript does not know Point's +; the rewrite does (the playground strips types, it
+// does not check them).
+const plus = (p: Point, q: Point): Point => p + q;
+
+dist(plus(a, b));
+gradient((a: Point) => dist(plus(a, b)), a); // [{ x: 0.5547…, y: 0.8320… }]

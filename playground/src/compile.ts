@@ -1,0 +1,235 @@
+// The playground's compiler: the user's TypeScript → one JavaScript function body that the
+// worker evaluates. Three steps, each with a source map, composed so that any position in
+// the final code traces back to the user's line and column:
+//   1. strip TypeScript (esbuild-wasm in the browser, esbuild in Node: same API);
+//   2. playground edits: imports become `__import(…)` lookups (the worker hands out
+//      pre-bundled modules), `export` is dropped, and each top-level expression statement
+//      is wrapped in `__show(site, …)` so its value is displayed, notebook-style;
+//   3. zygote-ts's own transform, exactly as the loader and plugins run it.
+// Plain JavaScript with no Node built-ins, so the page runs it as it is.
+import * as acorn from 'acorn';
+import MagicString from 'magic-string';
+import { transform } from '../../lib/transform/transform.js';
+import { composeMaps, decodeMappings, type SourceMapV3 } from '../../lib/transform/sourcemap.js';
+
+/** esbuild's `transform(code, { loader: 'ts', sourcemap: 'external' })`, browser or Node. */
+export type Strip = (source: string, filename: string) => Promise<{ code: string; map: string }>;
+
+/** A top-level expression whose value the page shows (lines are 1-based, in the user's file). */
+export interface ShowSite {
+  line: number;
+  endLine: number;
+  /** The statement's source text. */
+  text: string;
+}
+
+export interface Compiled {
+  /** A function body; evaluate it with {@link wrapForEval}. */
+  code: string;
+  /** Maps `code` to the user's TypeScript. */
+  map: SourceMapV3;
+  sites: ShowSite[];
+  /** Module specifiers the code imports, in order. */
+  imports: string[];
+  /** Names esbuild changed (it renames a local that shadows a top-level one: `a` → `a2`). */
+  renames: Record<string, string>;
+}
+
+/** A compile error at a place in the user's file (1-based line and column). */
+export class CompileError extends Error {
+  constructor(
+    message: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(message);
+    this.name = 'CompileError';
+  }
+}
+
+export const USER_FILE = 'playground.ts';
+/** The name user code runs under in stack traces (the `//# sourceURL` of the evaluated code). */
+export const EVAL_URL = 'zygote-playground-user.js';
+const WRAP_PREFIX = '(function (__import, __show, console) {\n';
+/** Lines the wrapper puts before the body: stack line L is body line L - 1 - this (0-based). */
+const WRAP_LINES = 1;
+
+/** The source to pass to an indirect `eval`: a function of `(__import, __show, console)`. */
+export function wrapForEval(body: string): string {
+  return `${WRAP_PREFIX}${body}\n})\n//# sourceURL=${EVAL_URL}`;
+}
+
+export async function compile(source: string, strip: Strip): Promise<Compiled> {
+  let stripped: { code: string; map: string };
+  try {
+    stripped = await strip(source, USER_FILE);
+  } catch (e) {
+    throw esbuildError(e);
+  }
+  const tsMap = JSON.parse(stripped.map) as SourceMapV3;
+  tsMap.sources = [USER_FILE];
+  tsMap.sourcesContent = [source];
+  const js = stripped.code;
+
+  let ast: acorn.Program;
+  try {
+    ast = acorn.parse(js, { ecmaVersion: 'latest', sourceType: 'module', allowAwaitOutsideFunction: false });
+  } catch (e) {
+    const loc = (e as { loc?: { line: number; column: number } }).loc;
+    const at = loc ? originalPosition(tsMap, loc.line - 1, loc.column) : null;
+    throw new CompileError((e as Error).message.replace(/\s*\(\d+:\d+\)$/, ''), at?.line, at?.column);
+  }
+
+  const ms = new MagicString(js);
+  const sites: ShowSite[] = [];
+  const imports: string[] = [];
+  const lines = source.split('\n');
+  const site = (node: acorn.Node): number => {
+    const start = originalPosition(tsMap, ...lineCol(js, node.start));
+    const end = originalPosition(tsMap, ...lineCol(js, Math.max(node.start, node.end - 1)));
+    const line = start?.line ?? 1;
+    const endLine = Math.max(line, end?.line ?? line);
+    sites.push({ line, endLine, text: lines.slice(line - 1, endLine).join('\n').trim() });
+    return sites.length - 1;
+  };
+  const show = (expr: acorn.Node, stmt: acorn.Node) => {
+    ms.prependLeft(expr.start, `__show(${site(stmt)}, (`);
+    ms.appendRight(expr.end, '))');
+  };
+
+  for (const stmt of ast.body) {
+    switch (stmt.type) {
+      case 'ImportDeclaration': {
+        const from = String(stmt.source.value);
+        imports.push(from);
+        const lookup = `__import(${JSON.stringify(from)})`;
+        const parts: string[] = [];
+        const named: string[] = [];
+        for (const s of stmt.specifiers) {
+          if (s.type === 'ImportNamespaceSpecifier') parts.push(`${s.local.name} = ${lookup}`);
+          else if (s.type === 'ImportDefaultSpecifier') parts.push(`${s.local.name} = ${lookup}.default`);
+          else {
+            const imported = s.imported.type === 'Identifier' ? s.imported.name : JSON.stringify(s.imported.value);
+            named.push(imported === s.local.name ? imported : `${imported}: ${s.local.name}`);
+          }
+        }
+        if (named.length > 0) parts.push(`{ ${named.join(', ')} } = ${lookup}`);
+        // One line, like the import it replaces, so the lines below keep their numbers.
+        ms.overwrite(stmt.start, stmt.end, parts.length > 0 ? `const ${parts.join(', ')};` : `${lookup};`);
+        break;
+      }
+      case 'ExportNamedDeclaration':
+        if (stmt.declaration) ms.remove(stmt.start, stmt.declaration.start);
+        else ms.remove(stmt.start, stmt.end); // `export { a }`: nothing to export to
+        break;
+      case 'ExportAllDeclaration':
+        ms.remove(stmt.start, stmt.end);
+        break;
+      case 'ExportDefaultDeclaration': {
+        const d = stmt.declaration;
+        if ((d.type === 'FunctionDeclaration' || d.type === 'ClassDeclaration') && d.id) ms.remove(stmt.start, d.start);
+        else {
+          ms.remove(stmt.start, d.start);
+          show(d, stmt);
+        }
+        break;
+      }
+      case 'ExpressionStatement':
+        if (stmt.directive === undefined && shown(stmt.expression)) show(stmt.expression, stmt);
+        break;
+      default:
+        break;
+    }
+  }
+  ms.prepend('"use strict"; ');
+
+  const edited = ms.toString();
+  const editMap = JSON.parse(ms.generateMap({ hires: 'boundary', source: 'stripped.js' }).toString()) as SourceMapV3;
+  const toTs = composeMaps(editMap, tsMap);
+  let out;
+  try {
+    out = transform(edited, { filename: USER_FILE, runtime: { kind: 'global' }, commonjsRuntime: { kind: 'global' }, sourceType: 'module' });
+  } catch (e) {
+    const loc = (e as { loc?: { line: number; column: number } }).loc;
+    const at = loc ? originalPosition(toTs, loc.line - 1, loc.column) : null;
+    throw new CompileError((e as Error).message, at?.line, at?.column);
+  }
+  const map = out.changed && out.map ? composeMaps(out.map, toTs) : toTs;
+  return { code: out.code, map, sites, imports, renames: renamed(js, tsMap) };
+}
+
+/** Identifiers whose source-map segment names a different original name. */
+function renamed(js: string, map: SourceMapV3): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (map.names.length === 0) return out;
+  const lines = js.split('\n');
+  decodeMappings(map.mappings).forEach((segs, l) => {
+    for (const seg of segs) {
+      if (seg.length !== 5) continue;
+      const original = map.names[seg[4]];
+      const id = /^[\p{L}_$][\p{L}\p{N}_$]*/u.exec(lines[l]?.slice(seg[0]) ?? '')?.[0];
+      if (original !== undefined && id !== undefined && id !== original) out[id] = original;
+    }
+  });
+  return out;
+}
+
+/** Statements whose value is worth showing: not assignments, updates, `delete` or `void`. */
+function shown(e: acorn.Expression): boolean {
+  if (e.type === 'AssignmentExpression' || e.type === 'UpdateExpression') return false;
+  if (e.type === 'UnaryExpression' && (e.operator === 'delete' || e.operator === 'void')) return false;
+  return true;
+}
+
+function lineCol(code: string, offset: number): [number, number] {
+  let line = 0;
+  let start = 0;
+  for (let i = code.indexOf('\n'); i >= 0 && i < offset; i = code.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return [line, offset - start];
+}
+
+/** The user's 1-based line and column of a 0-based generated position, or null when unmapped. */
+export function originalPosition(map: SourceMapV3, line: number, column: number): { line: number; column: number } | null {
+  const decoded = decodeMappings(map.mappings);
+  // The last mapped segment at or before the position (earlier lines if this one has none).
+  for (let l = line; l >= 0 && l >= line - 2; l--) {
+    const segs = decoded[l];
+    if (!segs || segs.length === 0) continue;
+    let best: readonly number[] | undefined;
+    for (const s of segs) {
+      if (s.length < 4) continue;
+      if (l < line || s[0]! <= column) best = s;
+      else break;
+    }
+    best ??= segs.find((s) => s.length >= 4);
+    if (best) return { line: best[2]! + 1, column: best[3]! + 1 };
+  }
+  return null;
+}
+
+/** Where in the user's file an error happened: the first stack frame in the user's code. */
+export function errorPosition(stack: string, map: SourceMapV3): { line: number; column: number } | null {
+  const re = new RegExp(`${EVAL_URL.replace(/[.]/g, '\\.')}:(\\d+):(\\d+)`, 'g');
+  for (const m of stack.matchAll(re)) {
+    const line = Number(m[1]) - 1 - WRAP_LINES;
+    if (line < 0) continue;
+    const at = originalPosition(map, line, Number(m[2]) - 1);
+    if (at) return at;
+  }
+  return null;
+}
+
+/** esbuild's error (`errors[0].location`: 1-based line, 0-based byte column) as a CompileError. */
+function esbuildError(e: unknown): CompileError {
+  const first = (e as { errors?: { text: string; location?: { line: number; column: number; lineText: string } | null }[] }).errors?.[0];
+  if (!first) return new CompileError(e instanceof Error ? e.message : String(e));
+  const loc = first.location;
+  if (!loc) return new CompileError(first.text);
+  // esbuild counts the column in UTF-8 bytes; the editor counts UTF-16 units.
+  const bytes = new TextEncoder().encode(loc.lineText).slice(0, loc.column);
+  const column = new TextDecoder().decode(bytes).length + 1;
+  return new CompileError(first.text, loc.line, column);
+}

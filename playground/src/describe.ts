@@ -1,0 +1,164 @@
+// @zygote-ignore — reads values as they are (a traced number must not be seen through the runtime).
+// A value → a small JSON tree the page renders by structure (the worker cannot send class
+// instances, functions or NDArrays as they are), and the end-to-end tests compare with the
+// library's own results in Node.
+import { Grads, NDArray } from 'zygote-ts';
+
+/** A number, with the values JSON cannot hold spelled out. */
+export type Num = number | 'NaN' | 'Infinity' | '-Infinity' | '-0';
+
+export type Described =
+  | { t: 'num'; v: Num; traced?: true }
+  | { t: 'str'; v: string }
+  | { t: 'bool'; v: boolean }
+  | { t: 'null' }
+  | { t: 'undef' }
+  | { t: 'bigint'; v: string }
+  | { t: 'fn'; name: string }
+  /** Arrays and typed arrays (`cls` names a typed array). */
+  | { t: 'arr'; items: Described[]; more?: number; cls?: string }
+  /** An NDArray: its shape and (up to a limit) its numbers, row-major. */
+  | { t: 'nd'; shape: number[]; data: Num[]; more?: number; traced?: true }
+  | { t: 'obj'; cls?: string; fields: [string, Described][]; more?: number }
+  | { t: 'map'; entries: [Described, Described][]; more?: number }
+  | { t: 'set'; items: Described[]; more?: number }
+  /** An instance of a number-like class (fraction.js, decimal.js, complex.js): its own text. */
+  | { t: 'scalar'; cls: string; text: string }
+  /** `Grads` of implicit parameters: parameter → gradient. */
+  | { t: 'grads'; entries: [Described, Described][] }
+  | { t: 'ref'; text: string }
+  | { t: 'other'; text: string };
+
+export function num(x: number): Num {
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Infinity) return 'Infinity';
+  if (x === -Infinity) return '-Infinity';
+  if (Object.is(x, -0)) return '-0';
+  return x;
+}
+
+/** A traced scalar (`Traced` is not exported; it names itself through `Symbol.toStringTag`). */
+export function isTracedScalar(x: unknown): x is { value: unknown; tape: { active: boolean } } {
+  return typeof x === 'object' && x !== null && Object.prototype.toString.call(x) === '[object Traced]';
+}
+
+/** The number inside any nesting of traced scalars. */
+export function primal(x: unknown): unknown {
+  while (isTracedScalar(x)) x = x.value;
+  return x;
+}
+
+const LIMITS = { items: 200, ndarray: 400, fields: 100, depth: 12 };
+const TYPED = [Float64Array, Float32Array, Int32Array, Int16Array, Int8Array, Uint32Array, Uint16Array, Uint8Array, Uint8ClampedArray];
+
+export function describe(value: unknown): Described {
+  return walk(value, new Set(), 0);
+}
+
+function walk(x: unknown, seen: Set<object>, depth: number): Described {
+  if (isTracedScalar(x)) {
+    const p = primal(x);
+    const d = walk(p, seen, depth);
+    return d.t === 'num' ? { ...d, traced: true } : d;
+  }
+  switch (typeof x) {
+    case 'number':
+      return { t: 'num', v: num(x) };
+    case 'string':
+      return { t: 'str', v: x };
+    case 'boolean':
+      return { t: 'bool', v: x };
+    case 'undefined':
+      return { t: 'undef' };
+    case 'bigint':
+      return { t: 'bigint', v: x.toString() };
+    case 'symbol':
+      return { t: 'other', text: x.toString() };
+    case 'function':
+      return { t: 'fn', name: x.name };
+  }
+  if (x === null) return { t: 'null' };
+  const o = x as object;
+  if (seen.has(o)) return { t: 'ref', text: '[Circular]' };
+  if (depth >= LIMITS.depth) return { t: 'ref', text: '[…]' };
+  seen.add(o);
+  try {
+    return walkObject(o, seen, depth + 1);
+  } finally {
+    seen.delete(o);
+  }
+}
+
+function walkObject(o: object, seen: Set<object>, depth: number): Described {
+  if (o instanceof NDArray) {
+    const data = Array.from(o.data.subarray(0, LIMITS.ndarray), num);
+    const d: Described = { t: 'nd', shape: [...o.shape], data };
+    if (o.size > LIMITS.ndarray) d.more = o.size - LIMITS.ndarray;
+    if (o.tape !== null) d.traced = true;
+    return d;
+  }
+  if (o instanceof Grads) {
+    return { t: 'grads', entries: [...o].map(([p, g]) => [walk(p, seen, depth), walk(g, seen, depth)] as [Described, Described]) };
+  }
+  if (Array.isArray(o)) return list(o, seen, depth, 'arr');
+  for (const T of TYPED) {
+    if (o instanceof T) {
+      const d = list(Array.from(o as ArrayLike<number>), seen, depth, 'arr');
+      return d.t === 'arr' ? { ...d, cls: T.name } : d;
+    }
+  }
+  if (o instanceof Map) {
+    const entries: [Described, Described][] = [];
+    for (const [k, v] of o) {
+      if (entries.length >= LIMITS.items) break;
+      entries.push([walk(k, seen, depth), walk(v, seen, depth)]);
+    }
+    return o.size > entries.length ? { t: 'map', entries, more: o.size - entries.length } : { t: 'map', entries };
+  }
+  if (o instanceof Set) {
+    const d = list([...o], seen, depth, 'set');
+    return d;
+  }
+  if (o instanceof Error) return { t: 'other', text: `${o.name}: ${o.message}` };
+  if (o instanceof Date) return { t: 'other', text: Number.isNaN(o.getTime()) ? 'Invalid Date' : o.toISOString() };
+  if (o instanceof RegExp) return { t: 'other', text: String(o) };
+  const proto = Object.getPrototypeOf(o) as object | null;
+  const name = proto && proto !== Object.prototype ? (proto.constructor as { name?: string } | undefined)?.name : undefined;
+  // fraction.js and complex.js build their prototypes as object literals (constructor: Object).
+  const cls = name && name !== 'Object' ? name : undefined;
+  // A number-like class shows itself as it prints (Fraction 7/2, Complex 4 + 4i).
+  if (proto !== null && proto !== Object.prototype && hasOwnToString(proto)) {
+    try {
+      const f = (o as { toFraction?: unknown }).toFraction;
+      const text = typeof f === 'function' ? String(f.call(o)) : String(o);
+      return { t: 'scalar', cls: cls ?? (typeof f === 'function' ? 'Fraction' : 'number'), text };
+    } catch {
+      // a toString that throws: fall through to the fields
+    }
+  }
+  const fields: [string, Described][] = [];
+  const keys = Object.keys(o);
+  for (const k of keys) {
+    if (fields.length >= LIMITS.fields) break;
+    const desc = Object.getOwnPropertyDescriptor(o, k);
+    // Getters are not run: showing a value must not change anything.
+    fields.push([k, desc && 'value' in desc ? walk(desc.value, seen, depth) : { t: 'other', text: '(getter)' }]);
+  }
+  const d: Described = { t: 'obj', fields };
+  if (cls !== undefined) d.cls = cls;
+  if (keys.length > fields.length) d.more = keys.length - fields.length;
+  return d;
+}
+
+function list(xs: readonly unknown[], seen: Set<object>, depth: number, t: 'arr' | 'set'): Described & { t: 'arr' | 'set' } {
+  const items = xs.slice(0, LIMITS.items).map((v) => walk(v, seen, depth));
+  return xs.length > items.length ? { t, items, more: xs.length - items.length } : { t, items };
+}
+
+/** Whether some class between `proto` and Object.prototype defines its own toString. */
+function hasOwnToString(proto: object | null): boolean {
+  for (let p = proto; p && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
+    if (Object.prototype.hasOwnProperty.call(p, 'toString')) return true;
+  }
+  return false;
+}

@@ -1,0 +1,165 @@
+// Runs code: compile on the page (esbuild-wasm strips TypeScript in its own worker, then
+// zygote-ts's transform), execute in a fresh Web Worker under a time limit. A spare worker
+// is always loading, so a run does not wait for one, and a worker that overruns is
+// terminated — an endless loop never blocks the page.
+import * as esbuild from 'esbuild-wasm';
+import { compile, errorPosition, EVAL_URL, wrapForEval, type Compiled, type Strip } from './compile.js';
+import type { FromWorker, PlotData, ToWorker } from './protocol.js';
+import type { CallInfo } from './worker/trace.js';
+import type { Described } from './describe.js';
+
+export interface RunHandlers {
+  show(site: number, value: Described): void;
+  log(level: string, values: Described[]): void;
+}
+
+export type RunOutcome =
+  | { kind: 'done'; calls: CallInfo[]; ms: number }
+  | { kind: 'error'; name: string; message: string; line?: number; column?: number; calls: CallInfo[]; ms?: number; phase: 'compile' | 'run' }
+  | { kind: 'timeout'; limitMs: number }
+  /** A newer run replaced this one. */
+  | { kind: 'cancelled' };
+
+let esbuildReady: Promise<void> | null = null;
+
+/** Load esbuild-wasm once (the .wasm file is served with the page). */
+export function initCompiler(wasmURL: string): Promise<void> {
+  esbuildReady ??= esbuild.initialize({ wasmURL, worker: true });
+  return esbuildReady;
+}
+
+const strip: Strip = async (source, filename) => {
+  await esbuildReady;
+  const r = await esbuild.transform(source, { loader: 'ts', sourcemap: 'external', sourcefile: filename, charset: 'utf8', target: 'es2022' });
+  return { code: r.code, map: r.map };
+};
+
+class WorkerHandle {
+  readonly worker: Worker;
+  readonly ready: Promise<void>;
+  listener: ((m: FromWorker) => void) | null = null;
+
+  constructor(url: string) {
+    this.worker = new Worker(url, { type: 'module' });
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.onerror = (e) => reject(new Error(e.message || 'the worker failed to load'));
+      this.worker.onmessage = (e: MessageEvent<FromWorker>) => {
+        if (e.data.type === 'ready') resolve();
+        else this.listener?.(e.data);
+      };
+    });
+  }
+
+  post(m: ToWorker): void {
+    this.worker.postMessage(m);
+  }
+}
+
+export class Runner {
+  private spare: WorkerHandle;
+  /** The worker of the last run, kept for plot requests until the next run. */
+  private current: WorkerHandle | null = null;
+  private plotId = 0;
+  private pending: { resolve: (d: PlotData | null | undefined) => void } | null = null;
+  private cancelRun: (() => void) | null = null;
+  private generation = 0;
+  compiled: Compiled | null = null;
+
+  constructor(
+    private readonly workerURL: string,
+    public limitMs: number,
+  ) {
+    this.spare = new WorkerHandle(workerURL);
+  }
+
+  /** Resolves when the first worker has loaded (the library and the packages it offers). */
+  get ready(): Promise<void> {
+    return this.spare.ready;
+  }
+
+  async run(source: string, handlers: RunHandlers): Promise<RunOutcome> {
+    this.pending?.resolve(undefined);
+    this.cancelRun?.();
+    this.current?.worker.terminate();
+    this.current = null;
+    const generation = ++this.generation;
+    let compiled: Compiled;
+    try {
+      compiled = await compile(source, strip);
+      if (generation !== this.generation) return { kind: 'cancelled' };
+    } catch (e) {
+      const err = e as Error & { line?: number; column?: number };
+      return { kind: 'error', name: err.name, message: err.message, line: err.line, column: err.column, calls: [], phase: 'compile' };
+    }
+    this.compiled = compiled;
+    const handle = this.spare;
+    this.spare = new WorkerHandle(this.workerURL);
+    await handle.ready;
+    if (generation !== this.generation) {
+      handle.worker.terminate();
+      return { kind: 'cancelled' };
+    }
+    this.current = handle;
+    return new Promise<RunOutcome>((resolve) => {
+      const finish = (o: RunOutcome) => {
+        clearTimeout(timer);
+        if (this.cancelRun === cancel) this.cancelRun = null;
+        handle.listener = null;
+        resolve(o);
+      };
+      const cancel = () => finish({ kind: 'cancelled' });
+      this.cancelRun = cancel;
+      const timer = setTimeout(() => {
+        handle.worker.terminate();
+        if (this.current === handle) this.current = null;
+        finish({ kind: 'timeout', limitMs: this.limitMs });
+      }, this.limitMs);
+      handle.listener = (m) => {
+        if (m.type === 'show') handlers.show(m.site, m.value);
+        else if (m.type === 'log') handlers.log(m.level, m.values);
+        else if (m.type === 'done') finish({ kind: 'done', calls: m.calls, ms: m.ms });
+        else if (m.type === 'error') {
+          const at = errorPosition(m.stack, compiled.map);
+          finish({ kind: 'error', name: m.name, message: m.message, line: at?.line, column: at?.column, calls: m.calls, ms: m.ms, phase: 'run' });
+        }
+      };
+      handle.post({ type: 'run', source: wrapForEval(compiled.code), renames: compiled.renames });
+    });
+  }
+
+  /**
+   * f and f′ over [lo, hi] for a call of the last run: null when its worker is gone or took
+   * too long, undefined when a newer request replaced this one.
+   */
+  plot(call: number, lo: number, hi: number, n = 241): Promise<PlotData | null | undefined> {
+    const handle = this.current;
+    if (handle === null) return Promise.resolve(null);
+    this.pending?.resolve(undefined);
+    const id = ++this.plotId;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        handle.worker.terminate();
+        if (this.current === handle) this.current = null;
+        this.pending = null;
+        resolve(null);
+      }, this.limitMs);
+      this.pending = {
+        resolve: (d) => {
+          clearTimeout(timer);
+          this.pending = null;
+          resolve(d);
+        },
+      };
+      handle.listener = (m) => {
+        if (m.type === 'plot' && m.id === id) this.pending?.resolve(m.data);
+      };
+      handle.post({ type: 'plot', id, call, lo, hi, n });
+    });
+  }
+
+  /** The user's line of a recorded call (its place in the evaluated code, mapped back). */
+  callLine(call: CallInfo): number | null {
+    if (!call.at || !this.compiled) return null;
+    return errorPosition(`${EVAL_URL}:${call.at.line}:${call.at.column}`, this.compiled.map)?.line ?? null;
+  }
+}

@@ -1,0 +1,41 @@
+// The code lives in the page's URL hash, so a link reproduces it: `#code=` + base64url of
+// the deflated UTF-8 text (`#src=` + base64url of the plain text where the browser has no
+// CompressionStream). `#example=<id>` opens an example from the menu.
+
+function toBase64Url(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(text: string): Uint8Array {
+  const s = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  return Uint8Array.from(s, (c) => c.charCodeAt(0));
+}
+
+async function pipe(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
+  const out = new Blob([bytes as BlobPart]).stream().pipeThrough(stream);
+  return new Uint8Array(await new Response(out).arrayBuffer());
+}
+
+export async function encodeHash(code: string): Promise<string> {
+  const bytes = new TextEncoder().encode(code);
+  if (typeof CompressionStream === 'undefined') return `#src=${toBase64Url(bytes)}`;
+  return `#code=${toBase64Url(await pipe(bytes, new CompressionStream('deflate-raw')))}`;
+}
+
+export type HashContent = { code: string } | { example: string } | null;
+
+export async function decodeHash(hash: string): Promise<HashContent> {
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  try {
+    const code = params.get('code');
+    if (code !== null) return { code: new TextDecoder().decode(await pipe(fromBase64Url(code), new DecompressionStream('deflate-raw'))) };
+    const src = params.get('src');
+    if (src !== null) return { code: new TextDecoder().decode(fromBase64Url(src)) };
+  } catch {
+    return null; // a damaged link: the page opens its first example instead
+  }
+  const example = params.get('example');
+  return example !== null ? { example } : null;
+}

@@ -1,0 +1,454 @@
+// @zygote-ignore — this file looks at traced values as they are; it must not be rewritten.
+//
+// The trace graph of each differentiation call, recorded from the outside. The core's tape
+// has no public reader, so the worker hands user code (and culori, rewritten at build time)
+// an instrumented copy of the runtime table `__zy` and of zygote-ts's exports: each
+// operation on a traced value is logged as a node with its operands, and each traced
+// operand is passed through `hook`, whose pullback notes the cotangent flowing back along
+// that edge. The graph therefore shows the library's own backward pass, not a recomputation.
+// See playground/README.md for the inspection hook that would replace this (`TraceSource`).
+//
+// Every function that user code can reach here (and hand to `gradient`) has a one-line
+// body with no operators: the library recompiles a function given to `gradient` whose
+// source the transform would change, and these must be run as they are.
+import * as Z from 'zygote-ts';
+import * as acorn from 'acorn';
+import { isTracedScalar, num, primal, type Num } from '../describe.js';
+
+/** A value as a graph shows it: a number, an array's shape and first numbers, or a text. */
+export type Summary = { n: Num } | { shape: number[]; data: Num[]; more?: number } | { s: string };
+
+export interface GraphNode {
+  id: number;
+  /** `input`: an argument (or parameter) of f; `op`: an operation; `leaf`: a traced value of unknown origin. */
+  kind: 'input' | 'op' | 'leaf';
+  /** The operation (`×`, `sin`, `matmul`) or the input's path (`p.x`, `θ.W[0][1]`). */
+  label: string;
+  /** The operation with its constant operands, `·` for traced ones: `3 × ·`, `pow(·, 2)`. */
+  detail?: string;
+  value: Summary;
+  output?: true;
+}
+
+export interface GraphEdge {
+  from: number;
+  to: number;
+  /** The cotangent that flowed back along this edge in the last backward pass (null: none ran). */
+  grad: Summary | null;
+}
+
+export interface Graph {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  /** Recording stopped at the node limit. */
+  truncated: boolean;
+  /** The node of f's result, -1 when it was not traced. */
+  output: number;
+  /** The cotangent the backward pass started from (`dy`; 1 for gradient). */
+  outputGrad: Summary | null;
+}
+
+export interface CallInfo {
+  index: number;
+  kind: string;
+  /** Where the call is in the evaluated code (1-based, from a stack trace), for the page to map to the user's line. */
+  at: { line: number; column: number } | null;
+  /** A function of one number: the page can plot f and f′. */
+  scalar: boolean;
+  x0?: number;
+  graph: Graph;
+}
+
+/** The largest graph recorded per call (a bigger one is cut, and says so). */
+export const NODE_LIMIT = 600;
+const CALL_LIMIT = 100;
+const API = ['pullback', 'gradient', 'withgradient', 'derivative', 'hessian', 'jacobian', 'withjacobian'] as const;
+/** Exports recorded as one node each (their insides are not looked into). */
+const ARRAY_OPS = new Set([
+  'matmul', 'transpose', 'dot', 'outer', 'broadcastTo', 'get', 'reshape', 'add', 'sub', 'mul', 'div', 'pow', 'neg',
+  'exp', 'log', 'sqrt', 'abs', 'tanh', 'sigmoid', 'relu', 'maximum', 'minimum', 'abs2', 'sum', 'mean', 'prod', 'max',
+  'min', 'sumsq', 'logsumexp', 'softmax', 'cumsum', 'concat', 'stack', 'slice', 'row', 'map', 'checkpointed',
+]);
+const INFIX: Record<string, string> = { add: '+', sub: '−', mul: '×', div: '÷', mod: '%', pow: '^' };
+const PREFIX: Record<string, string> = { neg: '−', pos: '+' };
+const POSTFIX: Record<string, string> = { inc: '+ 1', dec: '− 1' };
+
+interface Session {
+  graph: Graph;
+  ids: WeakMap<object, number>;
+  labels: WeakMap<object, string>;
+  recording: boolean;
+  invoked: boolean;
+}
+
+let session: Session | null = null;
+/** Inside an operation being recorded (its own work is not user code). */
+let opDepth = 0;
+/** Inside a nested differentiation, or sampling a plot: record nothing. */
+let suspended = 0;
+const calls: CallInfo[] = [];
+const scalarFns = new Map<number, (x: number) => unknown>();
+
+export function isTraced(x: unknown): boolean {
+  if (x instanceof Z.NDArray) return x.tape !== null;
+  return isTracedScalar(x) && x.tape.active;
+}
+
+export function summarize(x: unknown): Summary {
+  const p = primal(x);
+  if (typeof p === 'number') return { n: num(p) };
+  if (p instanceof Z.NDArray) {
+    const data = Array.from(p.data.subarray(0, 24), num);
+    return p.size > data.length ? { shape: [...p.shape], data, more: p.size - data.length } : { shape: [...p.shape], data };
+  }
+  try {
+    return { s: String(p) };
+  } catch {
+    return { s: '?' };
+  }
+}
+
+function brief(x: unknown): string {
+  if (typeof x === 'number') return String(Number(x.toPrecision(6)));
+  if (x instanceof Z.NDArray) return `[${x.shape.join('×')}]`;
+  if (Array.isArray(x)) return x.length <= 3 && x.every((v) => typeof v === 'number') ? `[${x.join(', ')}]` : `[…${x.length}]`;
+  if (typeof x === 'string') return JSON.stringify(x);
+  if (x === null || x === undefined || typeof x === 'boolean') return String(x);
+  if (typeof x === 'function') return 'ƒ';
+  const s = String(x);
+  return s.startsWith('[object') ? '{…}' : s;
+}
+
+function nodeFor(s: Session, x: object): number {
+  const known = s.ids.get(x);
+  if (known !== undefined) return known;
+  const label = s.labels.get(x);
+  const id = s.graph.nodes.length;
+  s.graph.nodes.push({ id, kind: label === undefined ? 'leaf' : 'input', label: label ?? 'traced', value: summarize(x) });
+  s.ids.set(x, id);
+  return id;
+}
+
+/** An operand passed on through `hook`, so that its edge learns its cotangent. */
+function watched(s: Session, x: object, to: GraphEdge[], from = nodeFor(s, x)): unknown {
+  const edge: GraphEdge = { from, to: -1, grad: null };
+  s.graph.edges.push(edge);
+  to.push(edge);
+  return Z.hook((g: number | Z.NDArray) => {
+    edge.grad = summarize(g);
+    return g;
+  }, x as number | Z.NDArray);
+}
+
+/** Arrays of numbers larger than this are drawn as one node without per-element gradients. */
+const GROUP_LIMIT = 256;
+
+/** The traced numbers of a plain nested array, in row-major order (null past the limits). */
+function tracedElements(a: readonly unknown[], depth = 0, out: { shape: number[]; flat: unknown[] } = { shape: [], flat: [] }): { shape: number[]; flat: unknown[] } | null {
+  if (depth > 4 || out.flat.length > GROUP_LIMIT) return null;
+  if (out.shape.length === depth) out.shape.push(a.length);
+  for (const v of a) {
+    if (Array.isArray(v)) {
+      if (tracedElements(v, depth + 1, out) === null) return null;
+    } else out.flat.push(v);
+  }
+  return out;
+}
+
+function containsTraced(a: readonly unknown[], depth = 0): boolean {
+  if (depth > 4) return false;
+  return a.some((v) => isTraced(v) || (Array.isArray(v) && containsTraced(v, depth + 1)));
+}
+
+/** `a` with each traced number passed through `f` (the same nesting, a new array). */
+function mapDeep(a: readonly unknown[], f: (v: unknown) => unknown): unknown[] {
+  return a.map((v) => (Array.isArray(v) ? mapDeep(v, f) : isTraced(v) ? f(v) : v));
+}
+
+/**
+ * A plain array holding traced numbers, as one operand: an input node when it is (part of)
+ * an argument or a parameter, otherwise a node that packs its elements. One edge carries
+ * the elementwise cotangent, gathered from a hook on each element.
+ */
+function group(s: Session, a: unknown[], to: GraphEdge[]): unknown {
+  const els = tracedElements(a);
+  let id = s.ids.get(a);
+  if (id === undefined) {
+    id = s.graph.nodes.length;
+    const label = s.labels.get(a);
+    const value: Summary = els ? { shape: els.shape, data: els.flat.map((v) => num(Number(primal(v)))) } : { s: `array of ${a.length}` };
+    if (label !== undefined) s.graph.nodes.push({ id, kind: 'input', label, value });
+    else {
+      s.graph.nodes.push({ id, kind: 'op', label: 'array', detail: `[${a.length <= 3 ? a.map((v) => (isTraced(v) ? '·' : Array.isArray(v) ? '[…]' : brief(v))).join(', ') : `… ${a.length}`}]`, value });
+      // Elements computed by recorded operations feed the pack.
+      if (els && els.flat.length <= 24) {
+        for (const v of els.flat) if (isTraced(v) && s.ids.has(v as object)) s.graph.edges.push({ from: s.ids.get(v as object)!, to: id, grad: null });
+      }
+    }
+    s.ids.set(a, id);
+  }
+  const edge: GraphEdge = { from: id, to: -1, grad: null };
+  s.graph.edges.push(edge);
+  to.push(edge);
+  if (els === null) return a;
+  const parts: Num[] = els.flat.map(() => 0);
+  let k = 0;
+  return mapDeep(a, (v) => {
+    const at = k++;
+    return Z.hook((g: number) => {
+      parts[at] = num(Number(primal(g)));
+      edge.grad = { shape: els.shape, data: [...parts] };
+      return g;
+    }, v as number);
+  });
+}
+
+/** Runs one operation, recording it when a traced operand makes it part of the trace. */
+function op(name: string, fn: Function, self: unknown, args: unknown[], closed: boolean): unknown {
+  const s = session;
+  if (s === null || !s.recording || opDepth > 0 || suspended > 0) return closed ? opaque(fn, self, args) : fn.apply(self, args);
+  const traced = args.some((a) => isTraced(a) || (Array.isArray(a) && containsTraced(a)));
+  if (!traced) return closed ? opaque(fn, self, args) : fn.apply(self, args);
+  if (s.graph.nodes.length >= NODE_LIMIT) {
+    s.graph.truncated = true;
+    return opaque(fn, self, args);
+  }
+  const edges: GraphEdge[] = [];
+  const shown: string[] = [];
+  const passed = args.map((a) => {
+    if (isTraced(a)) {
+      shown.push('·');
+      return watched(s, a as object, edges);
+    }
+    if (Array.isArray(a) && containsTraced(a)) {
+      // A list of arrays (concat, stack): one edge per array; numbers: the array as one operand.
+      if (a.some((v) => v instanceof Z.NDArray) && a.every((v) => !isTraced(v) || v instanceof Z.NDArray)) {
+        shown.push(`[${a.map((v) => (isTraced(v) ? '·' : brief(v))).join(', ')}]`);
+        return a.map((v) => (isTraced(v) ? watched(s, v as object, edges) : v));
+      }
+      shown.push('·');
+      return group(s, a, edges);
+    }
+    shown.push(brief(a));
+    return a;
+  });
+  const result = opaque(fn, self, passed);
+  if (!isTraced(result) || passed.includes(result)) {
+    // Not a traced value after all (a comparison, an identity): no node, no edges.
+    s.graph.edges = s.graph.edges.filter((e) => !edges.includes(e));
+    return result;
+  }
+  const id = s.graph.nodes.length;
+  const label = INFIX[name] ?? PREFIX[name] ?? POSTFIX[name] ?? name;
+  const detail =
+    INFIX[name] !== undefined && shown.length === 2 ? `${shown[0]} ${INFIX[name]} ${shown[1]}`
+    : PREFIX[name] !== undefined ? `${PREFIX[name]}${shown[0]}`
+    : POSTFIX[name] !== undefined ? `${shown[0]} ${POSTFIX[name]}`
+    : `${name}(${shown.join(', ')})`;
+  s.graph.nodes.push({ id, kind: 'op', label, detail, value: summarize(result) });
+  for (const e of edges) e.to = id;
+  s.ids.set(result as object, id);
+  return result;
+}
+
+function opaque(fn: Function, self: unknown, args: unknown[]): unknown {
+  opDepth++;
+  try {
+    return fn.apply(self, args);
+  } finally {
+    opDepth--;
+  }
+}
+
+/**
+ * A recorded operation as user code sees it: a one-line body (see the top of the file).
+ * `closed`: a library function whose own work (a scalar function `map` runs, a rule's
+ * pullback) is not recorded; the runtime's operators are open, since `a + b` on objects
+ * calls the user's own operator methods, whose operations belong in the graph.
+ */
+function recorded(name: string, fn: Function, closed: boolean): Function {
+  const wrapper = function (this: unknown, ...args: unknown[]) { return op(name, fn, this, args, closed); };
+  Object.defineProperty(wrapper, 'name', { value: fn.name });
+  return wrapper;
+}
+
+type Runtime = typeof Z.__zy;
+
+/** The runtime table user code and culori call: the real one, with arithmetic and `Math` recorded. */
+export function instrumentRuntime(real: Runtime): Runtime {
+  const table: Record<string, unknown> = { ...real };
+  for (const name of ['add', 'sub', 'mul', 'div', 'mod', 'pow', 'neg', 'pos', 'inc', 'dec'] as const) {
+    table[name] = recorded(name, real[name] as Function, false);
+  }
+  const math: Record<string, unknown> = {};
+  for (const name of Object.getOwnPropertyNames(real.Math)) {
+    const v = (real.Math as unknown as Record<string, unknown>)[name];
+    math[name] = typeof v === 'function' ? recorded(name, v, false) : v;
+  }
+  table['Math'] = Object.freeze(math);
+  return Object.freeze(table) as unknown as Runtime;
+}
+
+/** zygote-ts's exports as user code imports them: differentiation calls open a recording, array operations are recorded. */
+export function instrumentLibrary(lib: typeof Z): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...lib };
+  for (const name of API) out[name] = differentiation(name, lib[name] as Function);
+  for (const name of ARRAY_OPS) if (typeof out[name] === 'function') out[name] = recorded(name, out[name] as Function, true);
+  const rule = lib.rule as Function;
+  out['rule'] = function (...args: unknown[]) { return recorded('rule', rule(...args) as Function, true); };
+  return out;
+}
+
+function differentiation(kind: string, real: Function): Function {
+  const wrapper = function (this: unknown, f: unknown, ...args: unknown[]) { return differentiate(kind, real, this, f, args); };
+  Object.defineProperty(wrapper, 'name', { value: kind });
+  return wrapper;
+}
+
+function differentiate(kind: string, real: Function, self: unknown, f: unknown, args: unknown[]): unknown {
+  const plainFunction = typeof f === 'function' && (f as Function).constructor === Function;
+  if (session !== null || suspended > 0 || opDepth > 0 || !plainFunction || calls.length >= CALL_LIMIT) {
+    // A differentiation inside f (or while plotting) is part of f's work, not a new call.
+    suspended++;
+    try {
+      return real.call(self, f, ...args);
+    } finally {
+      suspended--;
+    }
+  }
+  const index = calls.length;
+  const graph: Graph = { nodes: [], edges: [], truncated: false, output: -1, outputGrad: null };
+  const scalar = args.length === 1 && typeof args[0] === 'number';
+  const info: CallInfo = { index, kind, at: callSite(), scalar, graph };
+  if (scalar) {
+    info.x0 = args[0] as number;
+    scalarFns.set(index, f as (x: number) => unknown);
+  }
+  calls.push(info);
+  const s: Session = { graph, ids: new WeakMap(), labels: new WeakMap(), recording: false, invoked: false };
+  const names = parameterNames(f as Function);
+  const params = args.length === 1 && args[0] instanceof Z.Params ? [...args[0]] : null;
+  const user = f as Function;
+  const traced = function (this: unknown, ...a: unknown[]) { return runTraced(s, user, this, a, names, params); };
+  session = s;
+  try {
+    return real.call(self, traced, ...args);
+  } finally {
+    session = null;
+  }
+}
+
+function runTraced(s: Session, f: Function, self: unknown, args: unknown[], names: string[], params: unknown[] | null): unknown {
+  if (s.invoked) return f.apply(self, args); // f run again by the library (not recorded twice)
+  s.invoked = true;
+  labelled = 0;
+  if (params !== null) params.forEach((p, k) => label(s, p, `params[${k}]`, 0));
+  else args.forEach((a, k) => label(s, a, names[k] ?? `arg${k}`, 0));
+  s.recording = true;
+  let result: unknown;
+  try {
+    result = f.apply(self, args);
+  } finally {
+    s.recording = false;
+  }
+  if (isTraced(result)) {
+    const id = nodeFor(s, result as object);
+    s.graph.nodes[id]!.output = true;
+    s.graph.output = id;
+    const graph = s.graph;
+    return Z.hook((g: number | Z.NDArray) => {
+      graph.outputGrad = summarize(g);
+      return g;
+    }, result as number | Z.NDArray);
+  }
+  return result;
+}
+
+let labelled = 0;
+/** Names the traced numbers inside an argument by their path (`θ.W[0][1]`), without running getters. */
+function label(s: Session, x: unknown, path: string, depth: number): void {
+  if (labelled > 5000 || depth > 8) return;
+  labelled++;
+  if (isTraced(x)) {
+    s.labels.set(x as object, path);
+    return;
+  }
+  if (typeof x !== 'object' || x === null) return;
+  if (Array.isArray(x)) {
+    s.labels.set(x, path);
+    x.forEach((v, i) => label(s, v, `${path}[${i}]`, depth + 1));
+  } else if (x instanceof Map) {
+    for (const [k, v] of x) label(s, v, `${path}.get(${typeof k === 'string' ? JSON.stringify(k) : brief(k)})`, depth + 1);
+  } else if (!(x instanceof Z.NDArray)) {
+    for (const k of Object.keys(x)) {
+      const d = Object.getOwnPropertyDescriptor(x, k);
+      if (d && 'value' in d) label(s, d.value, `${path}.${k}`, depth + 1);
+    }
+  }
+}
+
+let renames: Record<string, string> = {};
+/** The user's names for identifiers esbuild renamed (from the compiler's source map). */
+export function setRenames(r: Record<string, string>): void {
+  renames = r;
+}
+
+/** f's parameter names, for the graph's input labels (`arg0`… where a name cannot be read). */
+function parameterNames(f: Function): string[] {
+  try {
+    const src = Function.prototype.toString.call(f);
+    const expr = (acorn.parseExpressionAt(`(${src})`, 0, { ecmaVersion: 'latest' }) as acorn.Expression);
+    const fn = expr.type === 'ArrowFunctionExpression' || expr.type === 'FunctionExpression' ? expr : null;
+    const name = (p: acorn.Pattern, i: number) => (p.type === 'Identifier' ? p.name : p.type === 'AssignmentPattern' && p.left.type === 'Identifier' ? p.left.name : `arg${i}`);
+    return fn ? fn.params.map((p, i) => renames[name(p, i)] ?? name(p, i)) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The first frame of the user's code in this stack (`zygote-playground-user.js:L:C`). */
+function callSite(): CallInfo['at'] {
+  const m = /zygote-playground-user\.js:(\d+):(\d+)/.exec(new Error().stack ?? '');
+  return m ? { line: Number(m[1]), column: Number(m[2]) } : null;
+}
+
+export function recordedCalls(): CallInfo[] {
+  return calls;
+}
+
+/** f and f′ at n points of [lo, hi] for a recorded call of a function of one number. */
+export function sample(index: number, lo: number, hi: number, n: number): { xs: number[]; ys: number[]; ds: number[]; y0: number; d0: number } | null {
+  const f = scalarFns.get(index);
+  const x0 = calls[index]?.x0;
+  if (f === undefined || x0 === undefined) return null;
+  const value = (x: number): number => {
+    try {
+      const y = primal(f(x));
+      return typeof y === 'number' ? y : NaN;
+    } catch {
+      return NaN;
+    }
+  };
+  const slope = (x: number): number => {
+    try {
+      return Z.derivative(f as (x: number) => number, x);
+    } catch {
+      return NaN;
+    }
+  };
+  suspended++;
+  try {
+    const xs: number[] = [];
+    const ys: number[] = [];
+    const ds: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const x = lo + ((hi - lo) * i) / (n - 1);
+      xs.push(x);
+      ys.push(value(x));
+      ds.push(slope(x));
+    }
+    return { xs, ys, ds, y0: value(x0), d0: slope(x0) };
+  } finally {
+    suspended--;
+  }
+}

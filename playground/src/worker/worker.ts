@@ -1,0 +1,80 @@
+// @zygote-ignore
+// The Web Worker that runs the user's code. The page starts a fresh one for every run (so
+// nothing a run defines leaks into the next) and terminates it when a run takes longer than
+// the time limit — an endless loop stops the worker, never the page.
+import * as zygote from 'zygote-ts';
+import * as culori from 'culori';
+import * as fraction from 'fraction.js';
+import * as complex from 'complex.js';
+import * as decimal from 'decimal.js';
+import { describe, type Described } from '../describe.js';
+import type { FromWorker, ToWorker } from '../protocol.js';
+import { __zy } from './runtime.js';
+import { instrumentLibrary, recordedCalls, sample, setRenames } from './trace.js';
+
+// User code is compiled with the global runtime binding: give it the instrumented table.
+(globalThis as unknown as Record<symbol, unknown>)[Symbol.for('zygote-ts.runtime')] = __zy;
+
+/** What `import … from '…'` in the playground can name. */
+export const MODULES: Record<string, unknown> = {
+  'zygote-ts': Object.freeze(instrumentLibrary(zygote)),
+  culori,
+  'fraction.js': fraction,
+  'complex.js': complex,
+  'decimal.js': decimal,
+};
+
+const post = (m: FromWorker) => (globalThis as unknown as { postMessage: (m: FromWorker) => void }).postMessage(m);
+
+function safeDescribe(v: unknown): Described {
+  try {
+    return describe(v);
+  } catch (e) {
+    return { t: 'other', text: `(cannot show: ${(e as Error).message})` };
+  }
+}
+
+function importModule(name: string): unknown {
+  const m = MODULES[name];
+  if (m === undefined) {
+    throw new Error(`The playground has no module '${name}'. It offers: ${Object.keys(MODULES).map((k) => `'${k}'`).join(', ')}.`);
+  }
+  return m;
+}
+
+// console, as user code (and the library's warnings) reach it: to the page, by structure.
+const userConsole: Record<string, (...values: unknown[]) => void> = {};
+for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+  userConsole[level] = (...values: unknown[]) =>
+    post({ type: 'log', level: level === 'debug' ? 'log' : level, values: values.map((v) => (typeof v === 'string' ? { t: 'other', text: v } : safeDescribe(v))) });
+}
+userConsole['table'] = userConsole['log']!;
+userConsole['dir'] = userConsole['log']!;
+Object.assign(console, userConsole);
+
+function run(source: string): void {
+  const started = performance.now();
+  const show = (site: number, value: unknown) => {
+    if (value !== undefined) post({ type: 'show', site, value: safeDescribe(value) });
+    return value;
+  };
+  try {
+    const fn = (0, eval)(source) as (i: typeof importModule, s: typeof show, c: typeof userConsole) => void;
+    fn(importModule, show, userConsole);
+    post({ type: 'done', calls: recordedCalls(), ms: performance.now() - started });
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    post({ type: 'error', name: err.name, message: err.message, stack: err.stack ?? '', calls: recordedCalls(), ms: performance.now() - started });
+  }
+}
+
+(globalThis as unknown as { onmessage: (e: MessageEvent<ToWorker>) => void }).onmessage = (event) => {
+  const m = event.data;
+  if (m.type === 'run') {
+    setRenames(m.renames);
+    run(m.source);
+  }
+  else if (m.type === 'plot') post({ type: 'plot', id: m.id, data: sample(m.call, m.lo, m.hi, m.n) });
+};
+
+post({ type: 'ready' });

@@ -1,0 +1,345 @@
+// End-to-end tests of the playground in a real browser: Debian's Chromium, driven by
+// playwright-core. Run by .ci/run (or `npm run test:e2e`), not by `npm test`: they need
+// /usr/bin/chromium (CHROMIUM=… to use another) and take about a minute.
+// Screenshots are saved in spec/artifacts/playground/.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import zygote from 'zygote-ts/esbuild';
+import { buildPlayground } from '../../playground/build.mjs';
+import { serve } from '../../playground/serve.mjs';
+import { EXAMPLES } from '../../playground/src/examples.js';
+import type { Described } from '../../playground/src/describe.js';
+import type { Reference } from './reference.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const examplesDir = join(root, 'playground/examples');
+const artifacts = join(root, 'spec/artifacts/playground');
+const executablePath = process.env['CHROMIUM'] ?? '/usr/bin/chromium';
+
+let browser: Browser;
+let server: { url: string; close: () => Promise<void> };
+let references: Reference[];
+const requests: string[] = [];
+const pageErrors: string[] = [];
+
+/** The library's results in Node, from reference.ts bundled and run in a child process. */
+async function nodeReferences(): Promise<Reference[]> {
+  const outfile = join(artifacts, 'reference.mjs'); // inside the package: `zygote-ts` resolves to dist/
+  await build({
+    entryPoints: [join(root, 'spec/playground/reference.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile,
+    absWorkingDir: root,
+    external: ['zygote-ts', 'zygote-ts/*', 'esbuild'],
+    // culori rewritten as ZYGOTE_INCLUDE=culori would, bound to the runtime in dist/.
+    plugins: [zygote({ include: ['culori'], runtime: 'zygote-ts/runtime', exclude: ['/spec/playground/', '/playground/src/'] })],
+    logLevel: 'error',
+  });
+  return JSON.parse(execFileSync(process.execPath, [outfile, examplesDir], { encoding: 'utf8', maxBuffer: 64 << 20 })) as Reference[];
+}
+
+async function newPage(width = 1366, height = 800): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height } });
+  page.on('request', (r) => void requests.push(r.url()));
+  page.on('pageerror', (e) => void pageErrors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(m.text());
+  });
+  // Offline: anything not served by our own server is refused (and recorded above).
+  await page.route('**/*', (route) => (route.request().url().startsWith(server.url) ? route.continue() : route.abort()));
+  return page;
+}
+
+/** Does `action` and waits for the run it starts to finish; returns the page's state. */
+async function runs(page: Page, action: () => Promise<unknown>, timeout = 20_000): Promise<string> {
+  const before = Number((await page.getAttribute('body', 'data-run')) ?? 0);
+  await action();
+  await page.waitForFunction(
+    (n) => Number(document.body.dataset['run']) > n && document.body.dataset['done'] === document.body.dataset['run'],
+    before,
+    { timeout },
+  );
+  return (await page.getAttribute('body', 'data-state')) ?? '';
+}
+
+async function open(page: Page, hash = ''): Promise<void> {
+  await page.goto(server.url + hash);
+  await page.waitForSelector('body[data-ready]', { timeout: 30_000 });
+  await page.waitForFunction(() => document.body.dataset['done'] !== undefined && document.body.dataset['done'] === document.body.dataset['run'], undefined, { timeout: 20_000 });
+}
+
+async function shownRows(page: Page): Promise<{ line: number; value: Described; text: string }[]> {
+  return page.$$eval('#output .row.show', (rows) =>
+    rows.map((r) => ({ line: Number((r as HTMLElement).dataset['line']), value: JSON.parse((r as HTMLElement).dataset['value']!) as Described, text: (r.querySelector('.val') as HTMLElement).innerText })),
+  );
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(artifacts, `${name}.png`) });
+}
+
+/** Equal trees, numbers within 1e-12 (relative): V8 in Chromium and in Node may differ in a last bit of Math. */
+function same(a: unknown, b: unknown, path = '$'): string | null {
+  if (typeof a === 'number' && typeof b === 'number') {
+    return a === b || Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(a), Math.abs(b)) ? null : `${path}: ${a} ≠ ${b}`;
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return `${path}: length ${a.length} ≠ ${b.length}`;
+    for (let i = 0; i < a.length; i++) {
+      const d = same(a[i], b[i], `${path}[${i}]`);
+      if (d) return d;
+    }
+    return null;
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const ka = Object.keys(a).sort();
+    const kb = Object.keys(b).sort();
+    if (ka.join() !== kb.join()) return `${path}: keys ${ka} ≠ ${kb}`;
+    for (const k of ka) {
+      const d = same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
+      if (d) return d;
+    }
+    return null;
+  }
+  return a === b ? null : `${path}: ${JSON.stringify(a)} ≠ ${JSON.stringify(b)}`;
+}
+
+/** A described value as plain JSON, for the seed's numbers (nd → nested rows, Map → entries). */
+function plain(d: Described): unknown {
+  switch (d.t) {
+    case 'num':
+      return typeof d.v === 'number' ? d.v : Number(d.v.replace('−', '-'));
+    case 'arr':
+    case 'set':
+      return d.items.map(plain);
+    case 'nd': {
+      if (d.shape.length !== 2) return d.data;
+      const [m, n] = d.shape as [number, number];
+      return Array.from({ length: m }, (_, i) => d.data.slice(i * n, (i + 1) * n));
+    }
+    case 'obj':
+      return Object.fromEntries(d.fields.map(([k, v]) => [k, plain(v)]));
+    case 'map':
+    case 'grads':
+      return d.entries.map(([k, v]) => [plain(k), plain(v)]);
+    case 'scalar':
+      return d.text;
+    case 'str':
+    case 'bool':
+    case 'bigint':
+      return d.v;
+    case 'null':
+      return null;
+    default:
+      return d.t;
+  }
+}
+
+const x3 = [0.5, -1, 2];
+/** The seed's numbers (examples/seed.ts, spec/seed*.test.ts, spec/arrays/seed.test.ts, spec/generic/fields.test.ts): rows in order. */
+const SEED: Record<string, unknown[]> = {
+  polynomial: [{ val: 86, grad: [32] }, 6, 32, [32]],
+  product: [6, [3, 2], [30, 20], [3, 2]],
+  product3: [[15, 10, 6]],
+  'pow-loop': [125, [75]],
+  'pow-recursion': [[75]],
+  dictionary: [[10], [['x', 5]]],
+  point: [7.211102550927978, [{ x: 0.5547001962252291, y: 0.8320502943378437 }]],
+  // Node's V8 gives 86.60781444907963; Chromium's, one bit less (plain culori too): within 1e-12.
+  culori: [86.60781444907963],
+  explicit: [[{ W: [x3, x3], b: [1, 1] }], [[['W', [x3, x3]], ['b', [1, 1]]]]],
+  linear: [[0.49, 1.43], [{ W: [x3, x3], b: [1, 1] }]],
+  params: [[[7, 70, 700], [8, 80, 800]], [321, 654], false],
+  'size-null': [[[14, 22], 2, null]],
+  rationals: [['7/2'], ['1/3', '-2/9']],
+};
+
+beforeAll(async () => {
+  if (!existsSync(executablePath)) throw new Error(`No Chromium at ${executablePath}: apt-get install -y chromium (or set CHROMIUM=…)`);
+  mkdirSync(artifacts, { recursive: true });
+  await buildPlayground();
+  server = await serve(join(root, 'playground/dist'), 0);
+  references = await nodeReferences();
+  browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the playground in Chromium', () => {
+  it('offers every example of the seed in its menu', async () => {
+    const page = await newPage();
+    await open(page);
+    const ids = await page.$$eval('#examples option', (os) => os.map((o) => (o as HTMLOptionElement).value).filter((v) => v !== ''));
+    expect(ids).toEqual(EXAMPLES.map((e) => e.id));
+    expect(EXAMPLES.map((e) => e.file).sort()).toEqual(readdirSync(examplesDir).filter((f) => f.endsWith('.ts')).sort());
+    expect(Object.keys(SEED).every((id) => ids.includes(id))).toBe(true);
+    await page.close();
+  });
+
+  it('runs every example from the menu and shows the library’s own results', async () => {
+    const page = await newPage();
+    await open(page);
+    for (const ex of EXAMPLES) {
+      const state = await runs(page, () => page.selectOption('#examples', ex.id));
+      const ref = references.find((r) => r.file === ex.file)!;
+      expect(ref.error, `${ex.id} in Node`).toBe(null);
+      expect(state, `${ex.id}: ${await page.textContent('#output')}`).toBe('done');
+      const rows = await shownRows(page);
+      expect(rows.map((r) => r.line), ex.id).toEqual(ref.rows.map((r) => r.line));
+      rows.forEach((r, i) => expect(same(r.value, ref.rows[i]!.value), `${ex.id}, line ${r.line}`).toBe(null));
+      const seed = SEED[ex.id];
+      if (seed) seed.forEach((want, i) => expect(same(plain(rows[i]!.value), want), `${ex.id}, row ${i}`).toBe(null));
+      // Numbers are shown, not "[object Object]".
+      for (const r of rows) expect(r.text).not.toMatch(/\[object /);
+      // Every example differentiates something: its calls are listed for the pictures.
+      expect(await page.$$eval('#calls option', (os) => os.length), ex.id).toBeGreaterThan(0);
+      if (ex.id === 'polynomial' || ex.id === 'culori' || ex.id === 'params') await screenshot(page, `example-${ex.id}`);
+    }
+    await page.close();
+  }, 120_000);
+
+  it('plots f and f′ of a function of one number, with the call’s point marked, over an adjustable range', async () => {
+    const page = await newPage();
+    await open(page, '#example=polynomial');
+    await page.waitForSelector('#plot svg.plot');
+    expect(await page.$$eval('#plot .curve', (ps) => ps.length)).toBe(2);
+    expect(await page.$$eval('#plot circle.mark', (cs) => cs.length)).toBe(2);
+    expect(await page.inputValue('#plot-from')).toBe('0');
+    expect(await page.inputValue('#plot-to')).toBe('10');
+    // The marked point is f(5) = 86 and f′(5) = 32.
+    const titles = await page.$$eval('#plot circle.mark title', (ts) => ts.map((t) => t.textContent));
+    expect(titles).toEqual(['f(5) = 86', 'f′(5) = 32']);
+    const before = await page.getAttribute('#plot .f .curve', 'd');
+    await page.fill('#plot-from', '-20');
+    await page.press('#plot-from', 'Enter');
+    await page.waitForFunction((d) => {
+      const curve = document.querySelector('#plot .f .curve');
+      return curve !== null && curve.getAttribute('d') !== d;
+    }, before);
+    const ticks = await page.$$eval('#plot .tick.x', (ts) => ts.map((t) => t.textContent));
+    expect(ticks[0]).toBe('−20');
+    await page.hover('#plot .hit');
+    expect(await page.$eval('#plot .readout', (r) => r.getAttribute('visibility'))).toBe('visible');
+    await screenshot(page, 'plot-range');
+    await page.close();
+  }, 60_000);
+
+  it('draws the trace graph of the last call, with gradients on the edges and values on hover', async () => {
+    const page = await newPage();
+    await open(page, '#example=point');
+    await page.click('button[data-tab=graph]');
+    await page.waitForSelector('#graph svg.graph');
+    const nodes = await page.$$eval('#graph .node', (ns) => ns.map((n) => n.textContent));
+    expect(nodes.some((t) => t!.includes('a.x'))).toBe(true); // inputs named by their path
+    expect(nodes.some((t) => t!.includes('sqrt'))).toBe(true);
+    const labels = await page.$$eval('#graph .edge-label text', (ts) => ts.map((t) => t.textContent));
+    expect(labels).toContain('← 0.5547'); // ∂dist/∂a.x flowing back into a.x
+    await page.hover('#graph .node.output');
+    const tip = await page.textContent('#tooltip');
+    expect(tip).toContain('7.211102550927978');
+    await screenshot(page, 'graph-point');
+    // A package's insides: culori's CIEDE2000 is a few hundred operations.
+    await runs(page, () => page.selectOption('#examples', 'culori'));
+    await page.waitForSelector('#graph svg.graph');
+    expect(await page.$$eval('#graph .node', (ns) => ns.length)).toBeGreaterThan(100);
+    await screenshot(page, 'graph-culori');
+    await page.close();
+  }, 60_000);
+
+  it('shows an error at the user’s line and column, in the output and in the editor', async () => {
+    const page = await newPage();
+    const code = [
+      "import { gradient } from 'zygote-ts';",
+      '',
+      'const f = (x: number) => {',
+      '  const o: any = undefined;',
+      '  return o.value * x;',
+      '};',
+      'gradient(f, 1);',
+    ].join('\n');
+    await open(page, `#src=${Buffer.from(code).toString('base64url')}`);
+    expect(await page.getAttribute('body', 'data-state')).toBe('error');
+    expect(await page.getAttribute('#output .row.error', 'data-line')).toBe('5');
+    expect(await page.textContent('#output .row.error')).toMatch(/TypeError: .*value.*at line 5, column 12/s);
+    await page.waitForSelector('.cm-lintRange-error');
+    await screenshot(page, 'error-runtime');
+    // A syntax error is reported by the compiler at its place.
+    const broken = "import { gradient } from 'zygote-ts';\nconst y: number = ;\n";
+    await page.goto(`${server.url}#src=${Buffer.from(broken).toString('base64url')}`);
+    await page.waitForFunction(() => document.body.dataset['state'] === 'error');
+    expect(await page.getAttribute('#output .row.error', 'data-line')).toBe('2');
+    expect(await page.textContent('#output .row.error')).toMatch(/Does not compile.*line 2, column 19/s);
+    await page.close();
+  }, 60_000);
+
+  it('stops an endless loop at the time limit, and the page stays responsive', async () => {
+    const page = await newPage();
+    await open(page);
+    await page.selectOption('#limit', '1000');
+    const loop = "import { gradient } from 'zygote-ts';\nlet n = 0;\nwhile (true) n++;\n";
+    const started = Date.now();
+    const state = runs(page, () => page.evaluate((c) => (location.hash = `src=${btoa(c)}`), loop));
+    // While the worker spins, the page still answers.
+    await page.waitForFunction(() => document.body.dataset['state'] === 'running');
+    expect(await page.evaluate(() => 1 + 1)).toBe(2);
+    expect(await state).toBe('timeout');
+    expect(Date.now() - started).toBeLessThan(8000);
+    expect(await page.textContent('#output')).toMatch(/Stopped after 1 s/);
+    await screenshot(page, 'endless-loop-stopped');
+    // And the next run works.
+    expect(await runs(page, () => page.selectOption('#examples', 'product'))).toBe('done');
+    await page.close();
+  }, 60_000);
+
+  it('runs with Ctrl+Enter, and the URL hash reproduces edited code', async () => {
+    const page = await newPage();
+    await open(page, '#example=product3');
+    await page.click('.cm-content');
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\ngradient((a: number) => a * a * a, 2);');
+    expect(await runs(page, () => page.keyboard.press('Control+Enter'))).toBe('done');
+    const rows = await shownRows(page);
+    expect(plain(rows[rows.length - 1]!.value)).toEqual([12]);
+    await page.waitForFunction(() => location.hash.startsWith('#code='));
+    const link = page.url();
+    const other = await newPage();
+    await open(other, new URL(link).hash);
+    expect(await other.evaluate(() => document.querySelector('.cm-content')!.textContent)).toContain('gradient((a: number) => a * a * a, 2);');
+    expect(plain((await shownRows(other)).at(-1)!.value)).toEqual([12]);
+    await other.close();
+    await page.close();
+  }, 60_000);
+
+  it('fits a laptop’s width', async () => {
+    for (const [w, h] of [[1280, 800], [1024, 700]] as const) {
+      const page = await newPage(w, h);
+      await open(page, '#example=explicit');
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `${w}×${h}`).toBeLessThanOrEqual(0);
+      await screenshot(page, `laptop-${w}x${h}`);
+      await page.close();
+    }
+  }, 60_000);
+
+  it('loaded everything from its own server (no CDN), with no errors in the console', () => {
+    const foreign = requests.filter((u) => !u.startsWith(server.url) && !u.startsWith('data:') && !u.startsWith('blob:'));
+    expect(foreign).toEqual([]);
+    expect(requests.some((u) => u.endsWith('/esbuild.wasm'))).toBe(true);
+    expect(requests.some((u) => u.endsWith('.woff2'))).toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
+});
