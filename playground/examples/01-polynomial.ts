@@ -1,4 +1,5 @@
-// The seed's first example: the derivative of a polynomial, f′(x) = 6x + 2.
+// The seed's first example: the derivative of a polynomial.
+// f(x) = 3x² + 2x + 1, so f′(x) = 6x + 2 and f′(5) = 32.
 import { derivative, gradient, hessian, withgradient } from 'zygote-ts';
 
 const f = (x: number) => 3 * x ** 2 + 2 * x + 1;

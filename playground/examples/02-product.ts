@@ -1,7 +1,7 @@
-// One gradient per argument: ∂(a·b)/∂a = b, ∂(a·b)/∂b = a.
+// One gradient per argument: ∂(a·b)/∂a = b and ∂(a·b)/∂b = a.
 import { gradient, pullback } from 'zygote-ts';
 
-// pullback gives the value and a function that maps an output cotangent back.
+// pullback: the value, and a function mapping a cotangent back.
 const [y, back] = pullback((a: number, b: number) => a * b, 2, 3);
 y;
 back(1);

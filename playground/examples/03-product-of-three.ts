@@ -1,4 +1,6 @@
-// `*` of three numbers: each partial is the product of the other two.
+// `*` of three numbers: each partial is the product of the others.
 import { gradient } from 'zygote-ts';
 
-gradient((a: number, b: number, c: number) => a * b * c, 2, 3, 5); // [15, 10, 6]
+const f = (a: number, b: number, c: number) => a * b * c;
+
+gradient(f, 2, 3, 5); // [15, 10, 6]

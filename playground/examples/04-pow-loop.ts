@@ -1,4 +1,5 @@
-// Control flow is plain code: a loop runs as often as it runs, and is differentiated.
+// Control flow is plain code: the loop runs as often as it runs,
+// and each step is differentiated.
 import { gradient } from 'zygote-ts';
 
 function pow(x: number, n: number): number {

@@ -1,5 +1,6 @@
-// A dictionary captured by the closure and mutated inside f: the derivative follows the
-// value through the Map, and after the call the Map holds a plain number again.
+// A dictionary captured by the closure and written inside f: the
+// derivative follows the value through the Map, and after the call
+// the Map holds a plain number again.
 import { gradient } from 'zygote-ts';
 
 const d = new Map<string, number>();

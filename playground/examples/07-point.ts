@@ -1,5 +1,5 @@
-// Structs: a class with fields, and a + defined through zygote-ts's operator symbols.
-// The gradient of a Point comes back as { x, y }, in the shape of the argument.
+// Structs: a class with fields, and a + defined through zygote-ts's
+// operator symbols. The gradient of a Point comes back as { x, y }.
 import { gradient, operators } from 'zygote-ts';
 
 class Point {
@@ -13,8 +13,8 @@ const dist = (p: Point) => Math.sqrt(p.x ** 2 + p.y ** 2);
 const a = new Point(1, 2);
 const b = new Point(3, 4);
 
-// TypeScript does not know Point's +; the rewrite does (the playground strips types, it
-// does not check them).
+// TypeScript does not know Point's +; the rewrite does (the page
+// strips types, it does not check them).
 const plus = (p: Point, q: Point): Point => p + q;
 
 dist(plus(a, b));

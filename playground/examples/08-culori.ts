@@ -1,6 +1,6 @@
-// An npm package, differentiated: culori is rewritten by the same transform when the
-// playground is built. How does the CIEDE2000 distance between red and green change as
-// either colour's channels move?
+// An npm package, differentiated: culori is rewritten by the same
+// transform when the playground is built. How does the CIEDE2000
+// distance between red and green change as their channels move?
 import { differenceCiede2000, rgb } from 'culori';
 import { gradient } from 'zygote-ts';
 

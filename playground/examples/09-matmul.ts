@@ -1,4 +1,5 @@
-// Arrays: W = rand(2, 3); x = rand(3); the gradient of sum(W·x) in W has both rows equal to x.
+// Arrays: W = rand(2, 3), x = rand(3). The gradient of sum(W·x)
+// with respect to W has both rows equal to x.
 import { gradient, matmul, rand, sum, type NDArray } from 'zygote-ts';
 
 const W = rand(2, 3, { seed: 1 });

@@ -1,4 +1,5 @@
-// A layer as a class (Julia's callable struct): its gradient is a record of its fields.
+// A layer as a class (Julia's callable struct): its gradient is a
+// record of its fields.
 import { gradient, sum } from 'zygote-ts';
 
 class Linear {

@@ -1,5 +1,6 @@
-// Implicit parameters: differentiate a function of no arguments with respect to arrays it
-// reaches by itself (found by identity), as Zygote's Params.
+// Implicit parameters: differentiate a function of no arguments with
+// respect to arrays it reaches by itself (found by identity), as
+// Zygote's Params.
 import { gradient, mul, Params, reshape, sum } from 'zygote-ts';
 
 const x = [[1, 2, 3], [4, 5, 6]];
@@ -7,7 +8,8 @@ const y = [7, 8];
 const z = [1, 10, 100];
 
 // sum(x .* y .* z): y is a column, z a row, broadcast over x.
-const g = gradient(() => sum(mul(mul(x, reshape(y, [2, 1])), z)), new Params([x, y]));
+const loss = () => sum(mul(mul(x, reshape(y, [2, 1])), z));
+const g = gradient(loss, new Params([x, y]));
 
 g.get(x); // [[7, 70, 700], [8, 80, 800]]
 g.get(y);

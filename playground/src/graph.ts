@@ -3,7 +3,7 @@
 // last backward pass. Hover a node or an edge for its exact numbers.
 import { fmt, full } from './format.js';
 import { layout } from './layout.js';
-import type { Graph, GraphEdge, GraphNode, Summary } from './worker/trace.js';
+import type { Graph, GraphEdge, GraphNode, Summary } from './trace-model.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const NODE_H = 42;
@@ -67,7 +67,11 @@ export function drawGraph(g: Graph, tooltip: HTMLElement): GraphView {
     const [a, b] = nodeText(n);
     return { id: n.id, width: Math.max(64, Math.ceil(Math.max(a.length, b.length) * CHAR_W) + 22), height: NODE_H };
   });
-  const L = layout(sizes, g.edges, g.output, 64, 16);
+  // Small graphs carry the gradient on each edge: leave room for the widest label.
+  const showLabels = g.edges.length <= 40;
+  const widest = showLabels ? Math.max(0, ...g.edges.map((e) => `← ${brief(e.grad)}`.length * 6.6 + 8)) : 0;
+  const gapX = Math.max(52, widest + 20);
+  const L = layout(sizes, g.edges, g.output, gapX, 14);
   const pad = 24;
   const W = L.width + 2 * pad;
   const H = L.height + 2 * pad;
@@ -91,7 +95,6 @@ export function drawGraph(g: Graph, tooltip: HTMLElement): GraphView {
     (incoming.get(e.to) ?? incoming.set(e.to, []).get(e.to)!).push(e);
     (outgoing.get(e.from) ?? outgoing.set(e.from, []).get(e.from)!).push(e);
   }
-  const showLabels = g.edges.length <= 40;
 
   const tip = (ev: MouseEvent, lines: [string, string][]) => {
     tooltip.replaceChildren(
@@ -128,7 +131,8 @@ export function drawGraph(g: Graph, tooltip: HTMLElement): GraphView {
     const x1 = a.x + sa.width + pad;
     const y1 = a.y + NODE_H / 2 + pad;
     const x2 = b.x + pad - 1;
-    const y2 = b.y + NODE_H / 2 + pad + (k - (into.length - 1) / 2) * Math.min(10, 26 / Math.max(1, into.length - 1));
+    const spread = showLabels ? 18 : 10;
+    const y2 = b.y + NODE_H / 2 + pad + (k - (into.length - 1) / 2) * Math.min(spread, 36 / Math.max(1, into.length - 1));
     const dx = Math.max(24, (x2 - x1) / 2);
     const d = `M${x1},${y1} C${x1 + dx},${y1} ${x2 - dx},${y2} ${x2},${y2}`;
     const group = svg('g', { class: `edge${e.grad === null ? ' no-grad' : ''}` });
@@ -147,8 +151,17 @@ export function drawGraph(g: Graph, tooltip: HTMLElement): GraphView {
     group.addEventListener('mouseleave', untip);
     edgeLayer.append(group);
     if (showLabels && e.grad !== null) {
-      const mx = (x1 + x2) / 2;
-      const my = (y1 + y2) / 2;
+      // In the gap just before the target, where no other node stands.
+      const mx = x2 - gapX / 2;
+      let my = y2;
+      for (let t = 0, best = Infinity; t <= 1; t += 0.02) {
+        const u = 1 - t;
+        const bx = u * u * u * x1 + 3 * u * u * t * (x1 + dx) + 3 * u * t * t * (x2 - dx) + t * t * t * x2;
+        if (Math.abs(bx - mx) < best) {
+          best = Math.abs(bx - mx);
+          my = u * u * u * y1 + 3 * u * u * t * y1 + 3 * u * t * t * y2 + t * t * t * y2;
+        }
+      }
       const text = `← ${brief(e.grad)}`;
       const w = text.length * 6.6 + 8;
       const label = svg('g', { class: 'edge-label', transform: `translate(${mx - w / 2},${my - 9})` });
@@ -193,6 +206,40 @@ export function drawGraph(g: Graph, tooltip: HTMLElement): GraphView {
     const y = out ? (out.y + pad + NODE_H / 2) * scale : (H * scale) / 2;
     wrap.scrollTop = y - wrap.clientHeight / 2;
   };
+  // Drag to pan; Ctrl (or ⌘) + wheel to zoom around the pointer.
+  let drag: { x: number; y: number; left: number; top: number } | null = null;
+  wrap.addEventListener('pointerdown', (e) => {
+    if (e.button !== 0) return;
+    drag = { x: e.clientX, y: e.clientY, left: wrap.scrollLeft, top: wrap.scrollTop };
+    wrap.classList.add('dragging');
+  });
+  window.addEventListener('pointermove', (e) => {
+    if (!drag) return;
+    wrap.scrollLeft = drag.left - (e.clientX - drag.x);
+    wrap.scrollTop = drag.top - (e.clientY - drag.y);
+  });
+  window.addEventListener('pointerup', () => {
+    drag = null;
+    wrap.classList.remove('dragging');
+  });
+  const zoomAt = (factor: number, px: number, py: number) => {
+    const cx = (wrap.scrollLeft + px) / scale;
+    const cy = (wrap.scrollTop + py) / scale;
+    scale = Math.min(2.5, Math.max(0.15, scale * factor));
+    apply();
+    wrap.scrollLeft = cx * scale - px;
+    wrap.scrollTop = cy * scale - py;
+  };
+  wrap.addEventListener(
+    'wheel',
+    (e) => {
+      if (!e.ctrlKey && !e.metaKey) return;
+      e.preventDefault();
+      const r = wrap.getBoundingClientRect();
+      zoomAt(Math.exp(-e.deltaY * 0.0015), e.clientX - r.left, e.clientY - r.top);
+    },
+    { passive: false },
+  );
   return {
     element: wrap,
     fit() {
@@ -206,12 +253,7 @@ export function drawGraph(g: Graph, tooltip: HTMLElement): GraphView {
       showOutput();
     },
     zoom(factor: number) {
-      const cx = (wrap.scrollLeft + wrap.clientWidth / 2) / scale;
-      const cy = (wrap.scrollTop + wrap.clientHeight / 2) / scale;
-      scale = Math.min(2.5, Math.max(0.2, scale * factor));
-      apply();
-      wrap.scrollLeft = cx * scale - wrap.clientWidth / 2;
-      wrap.scrollTop = cy * scale - wrap.clientHeight / 2;
+      zoomAt(factor, wrap.clientWidth / 2, wrap.clientHeight / 2);
     },
   };
 }

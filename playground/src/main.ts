@@ -10,7 +10,7 @@ import { setExact } from './format.js';
 import { defaultRange, drawPlot } from './plot.js';
 import { drawGraph, type GraphView } from './graph.js';
 import type { Described } from './describe.js';
-import type { CallInfo } from './worker/trace.js';
+import type { CallInfo } from './trace-model.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const ui = {
@@ -172,6 +172,7 @@ function setTab(next: 'plot' | 'graph'): void {
 
 async function drawPictures(resetRange: boolean): Promise<void> {
   const c = selectedCall();
+  ui.tooltip.hidden = true;
   ui.graph.replaceChildren();
   graphView = null;
   // The old plot stays until the new one is drawn (no flicker while the worker samples).
@@ -191,7 +192,7 @@ async function drawPictures(resetRange: boolean): Promise<void> {
     ui.graphNote.textContent =
       `${ops} operation${ops === 1 ? '' : 's'} on ${g.nodes.length - ops} input${g.nodes.length - ops === 1 ? '' : 's'}` +
       (g.truncated ? ` — only the first ${g.nodes.length} nodes are drawn` : '') +
-      '. Values flow →; the orange numbers are the gradient flowing back ← along each edge. Hover for exact values.';
+      '. Values flow →, the gradient flows back ← (orange). Hover for exact values; drag to pan, Ctrl+wheel to zoom.';
     graphView = drawGraph(g, ui.tooltip);
     ui.graph.append(graphView.element);
     graphView.fit();
@@ -219,6 +220,12 @@ async function drawPictures(resetRange: boolean): Promise<void> {
   if (data === undefined || selectedCall() !== c) return; // a newer request replaced this one
   if (data === null) {
     ui.plotNote.textContent = 'The function took longer than the time limit on this range (or the run was replaced).';
+    return;
+  }
+  if (!data.ys.some(Number.isFinite)) {
+    ui.plot.replaceChildren();
+    lastRender = null;
+    ui.plotNote.textContent = `f gave no number anywhere on [${lo}, ${hi}] (it throws, or returns something else): nothing to plot.`;
     return;
   }
   const x0 = c.x0;

@@ -1,6 +1,6 @@
 // Messages between the page and the worker that runs the user's code.
 import type { Described } from './describe.js';
-import type { CallInfo } from './worker/trace.js';
+import type { CallInfo } from './trace-model.js';
 
 export type ToWorker =
   /** `source` is the compiled code wrapped by `wrapForEval`. */

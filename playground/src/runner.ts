@@ -5,7 +5,7 @@
 import * as esbuild from 'esbuild-wasm';
 import { compile, errorPosition, EVAL_URL, wrapForEval, type Compiled, type Strip } from './compile.js';
 import type { FromWorker, PlotData, ToWorker } from './protocol.js';
-import type { CallInfo } from './worker/trace.js';
+import type { CallInfo } from './trace-model.js';
 import type { Described } from './describe.js';
 
 export interface RunHandlers {

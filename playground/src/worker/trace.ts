@@ -6,7 +6,8 @@
 // operation on a traced value is logged as a node with its operands, and each traced
 // operand is passed through `hook`, whose pullback notes the cotangent flowing back along
 // that edge. The graph therefore shows the library's own backward pass, not a recomputation.
-// See playground/README.md for the inspection hook that would replace this (`TraceSource`).
+// It produces the `Graph` of trace-model.ts; playground/README.md describes the core hook
+// that would let a tape reader produce it instead.
 //
 // Every function that user code can reach here (and hand to `gradient`) has a one-line
 // body with no operators: the library recompiles a function given to `gradient` whose
@@ -14,50 +15,9 @@
 import * as Z from 'zygote-ts';
 import * as acorn from 'acorn';
 import { isTracedScalar, num, primal, type Num } from '../describe.js';
+import type { CallInfo, Graph, GraphEdge, Summary } from '../trace-model.js';
 
-/** A value as a graph shows it: a number, an array's shape and first numbers, or a text. */
-export type Summary = { n: Num } | { shape: number[]; data: Num[]; more?: number } | { s: string };
-
-export interface GraphNode {
-  id: number;
-  /** `input`: an argument (or parameter) of f; `op`: an operation; `leaf`: a traced value of unknown origin. */
-  kind: 'input' | 'op' | 'leaf';
-  /** The operation (`×`, `sin`, `matmul`) or the input's path (`p.x`, `θ.W[0][1]`). */
-  label: string;
-  /** The operation with its constant operands, `·` for traced ones: `3 × ·`, `pow(·, 2)`. */
-  detail?: string;
-  value: Summary;
-  output?: true;
-}
-
-export interface GraphEdge {
-  from: number;
-  to: number;
-  /** The cotangent that flowed back along this edge in the last backward pass (null: none ran). */
-  grad: Summary | null;
-}
-
-export interface Graph {
-  nodes: GraphNode[];
-  edges: GraphEdge[];
-  /** Recording stopped at the node limit. */
-  truncated: boolean;
-  /** The node of f's result, -1 when it was not traced. */
-  output: number;
-  /** The cotangent the backward pass started from (`dy`; 1 for gradient). */
-  outputGrad: Summary | null;
-}
-
-export interface CallInfo {
-  index: number;
-  kind: string;
-  /** Where the call is in the evaluated code (1-based, from a stack trace), for the page to map to the user's line. */
-  at: { line: number; column: number } | null;
-  /** A function of one number: the page can plot f and f′. */
-  scalar: boolean;
-  x0?: number;
-  graph: Graph;
-}
+export type { CallInfo, Graph, GraphEdge, GraphNode, Summary } from '../trace-model.js';
 
 /** The largest graph recorded per call (a bigger one is cut, and says so). */
 export const NODE_LIMIT = 600;

@@ -1,0 +1,51 @@
+// The trace graph as the page draws it: the contract between whatever records a
+// differentiation call (today: worker/trace.ts, which instruments the runtime table and
+// zygote-ts's exports from the outside) and the view (graph.ts). With an inspection hook in
+// the core (playground/README.md), a recorder reading the tape's rows would produce the
+// same `Graph`, and the view would not change.
+import type { Num } from './describe.js';
+
+/** A value as a graph shows it: a number, an array's shape and first numbers, or a text. */
+export type Summary = { n: Num } | { shape: number[]; data: Num[]; more?: number } | { s: string };
+
+export interface GraphNode {
+  id: number;
+  /** `input`: an argument (or parameter) of f; `op`: an operation; `leaf`: a traced value of unknown origin. */
+  kind: 'input' | 'op' | 'leaf';
+  /** The operation (`×`, `sin`, `matmul`) or the input's path (`p.x`, `θ.W[0][1]`). */
+  label: string;
+  /** The operation with its constant operands, `·` for traced ones: `3 × ·`, `pow(·, 2)`. */
+  detail?: string;
+  value: Summary;
+  output?: true;
+}
+
+export interface GraphEdge {
+  from: number;
+  to: number;
+  /** The cotangent that flowed back along this edge in the last backward pass (null: none ran). */
+  grad: Summary | null;
+}
+
+export interface Graph {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  /** Recording stopped at the node limit. */
+  truncated: boolean;
+  /** The node of f's result, -1 when it was not traced. */
+  output: number;
+  /** The cotangent the backward pass started from (`dy`; 1 for gradient). */
+  outputGrad: Summary | null;
+}
+
+export interface CallInfo {
+  index: number;
+  kind: string;
+  /** Where the call is in the evaluated code (1-based, from a stack trace), for the page to map to the user's line. */
+  at: { line: number; column: number } | null;
+  /** A function of one number: the page can plot f and f′. */
+  scalar: boolean;
+  x0?: number;
+  graph: Graph;
+}
+

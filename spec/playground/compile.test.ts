@@ -1,0 +1,58 @@
+// The playground's compiler (playground/src/compile.ts), in Node: the page runs the same
+// code with esbuild-wasm in place of esbuild.
+import { describe, expect, it } from 'vitest';
+import { transform } from 'esbuild';
+import * as zygote from 'zygote-ts';
+import { compile, CompileError, errorPosition, wrapForEval } from '../../playground/src/compile.js';
+
+const strip = async (code: string, sourcefile: string) => {
+  const r = await transform(code, { loader: 'ts', sourcemap: 'external', sourcefile, charset: 'utf8' });
+  return { code: r.code, map: r.map };
+};
+
+/** Compiles and runs `source`; returns what it showed (line → value) or the error's place. */
+async function run(source: string) {
+  const c = await compile(source, strip);
+  const shown: [number, unknown][] = [];
+  const fn = (0, eval)(wrapForEval(c.code)) as Function;
+  try {
+    fn((m: string) => ({ 'zygote-ts': zygote })[m], (site: number, v: unknown) => (shown.push([c.sites[site]!.line, v]), v), console);
+    return { shown, error: null, compiled: c };
+  } catch (e) {
+    return { shown, error: errorPosition((e as Error).stack ?? '', c.map), compiled: c };
+  }
+}
+
+describe('the playground compiler', () => {
+  it('shows each top-level expression with its line, and rewrites for differentiation', async () => {
+    const { shown } = await run(
+      ["import { gradient } from 'zygote-ts';", 'const f = (x: number): number => 3 * x ** 2 + 2 * x + 1;', '', 'f(1);', 'let k = 0;', 'k = 2;', 'gradient(f, 5);'].join('\n'),
+    );
+    expect(shown).toEqual([[4, 6], [7, [32]]]); // the assignment on line 6 is not shown
+  });
+
+  it('imports by name, by default, as a namespace, and renamed', async () => {
+    const c = await compile("import z, * as ns from 'a';\nimport { b as c, d } from 'e';\nexport const q = c(d, z, ns);\n", strip);
+    expect(c.imports).toEqual(['a', 'e']);
+    expect(c.code).toContain('const z = __import("a").default, ns = __import("a");');
+    expect(c.code).toContain('const { b: c, d } = __import("e");');
+    expect(c.code).not.toContain('export');
+  });
+
+  it('maps a runtime error to the user’s line and column', async () => {
+    const { error } = await run(['const f = (x: number) => {', '  const o: any = null;', '  return x * o.missing;', '};', 'f(1);'].join('\n'));
+    expect(error).toEqual({ line: 3, column: 16 });
+  });
+
+  it('reports a syntax error at its line and column, counting columns in characters', async () => {
+    const err = await compile('const θ = 1;\nconst y: number = θ +;\n', strip).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CompileError);
+    expect(err).toMatchObject({ line: 2, column: 22 });
+  });
+
+  it('knows the names esbuild changed (a parameter shadowing a top-level name)', async () => {
+    const c = await compile('const a = 1;\nconst f = (a: number) => a * 2;\nf(a);\n', strip);
+    expect(c.code).toMatch(/\(a2\) =>/);
+    expect(c.renames).toEqual({ a2: 'a' });
+  });
+});

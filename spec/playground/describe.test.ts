@@ -1,0 +1,49 @@
+// Values as the playground shows them (playground/src/describe.ts): by structure.
+import { describe as group, expect, it } from 'vitest';
+import Fraction from 'fraction.js';
+import { array, gradient, Params } from 'zygote-ts';
+import { describe } from '../../playground/src/describe.js';
+
+class Point {
+  constructor(
+    readonly x: number,
+    readonly y: number,
+  ) {}
+}
+
+group('describing values for the page', () => {
+  it('numbers, including the ones JSON cannot hold', () => {
+    expect([1.5, NaN, Infinity, -0].map(describe)).toEqual([
+      { t: 'num', v: 1.5 },
+      { t: 'num', v: 'NaN' },
+      { t: 'num', v: 'Infinity' },
+      { t: 'num', v: '-0' },
+    ]);
+  });
+  it('records, class instances, Maps, null and cycles', () => {
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic['self'] = cyclic;
+    expect(describe(new Point(3, 4))).toEqual({ t: 'obj', cls: 'Point', fields: [['x', { t: 'num', v: 3 }], ['y', { t: 'num', v: 4 }]] });
+    expect(describe(new Map([['W', null]]))).toEqual({ t: 'map', entries: [[{ t: 'str', v: 'W' }, { t: 'null' }]] });
+    expect(describe(cyclic)).toEqual({ t: 'obj', fields: [['a', { t: 'num', v: 1 }], ['self', { t: 'ref', text: '[Circular]' }]] });
+  });
+  it('NDArrays with their shape, and number classes by their own text', () => {
+    expect(describe(array([[1, 2], [3, 4]]))).toEqual({ t: 'nd', shape: [2, 2], data: [1, 2, 3, 4] });
+    expect(describe(new Fraction(7, 2))).toEqual({ t: 'scalar', cls: 'Fraction', text: '7/2' });
+  });
+  it('Grads of implicit parameters, parameter by parameter', () => {
+    const w = [1, 2];
+    const g = gradient(() => w[0]! * w[1]!, new Params([w]));
+    expect(describe(g)).toEqual({ t: 'grads', entries: [[describe([1, 2]), describe([2, 1])]] });
+  });
+  it('getters are not run', () => {
+    let runs = 0;
+    const o = {
+      get g() {
+        return ++runs;
+      },
+    };
+    expect(describe(o)).toEqual({ t: 'obj', fields: [['g', { t: 'other', text: '(getter)' }]] });
+    expect(runs).toBe(0);
+  });
+});
