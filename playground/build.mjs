@@ -51,6 +51,7 @@ export async function buildPlayground({ outdir = join(here, 'dist'), watch = fal
     target: 'es2022',
     sourcemap: 'linked',
     minify,
+    keepNames: true, // class names are shown (Decimal, Point), and minifying would change them
     absWorkingDir: root,
     outdir,
     logLevel: 'warning',

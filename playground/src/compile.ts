@@ -50,11 +50,12 @@ export class CompileError extends Error {
 export const USER_FILE = 'playground.ts';
 /** The name user code runs under in stack traces (the `//# sourceURL` of the evaluated code). */
 export const EVAL_URL = 'zygote-playground-user.js';
-const WRAP_PREFIX = '(function (__import, __show, console) {\n';
+// Async, so that top-level `await` works as in a module (differentiation itself is synchronous).
+const WRAP_PREFIX = '(async function (__import, __show, console) {\n';
 /** Lines the wrapper puts before the body: stack line L is body line L - 1 - this (0-based). */
 const WRAP_LINES = 1;
 
-/** The source to pass to an indirect `eval`: a function of `(__import, __show, console)`. */
+/** The source to pass to an indirect `eval`: an async function of `(__import, __show, console)`. */
 export function wrapForEval(body: string): string {
   return `${WRAP_PREFIX}${body}\n})\n//# sourceURL=${EVAL_URL}`;
 }
@@ -73,7 +74,7 @@ export async function compile(source: string, strip: Strip): Promise<Compiled> {
 
   let ast: acorn.Program;
   try {
-    ast = acorn.parse(js, { ecmaVersion: 'latest', sourceType: 'module', allowAwaitOutsideFunction: false });
+    ast = acorn.parse(js, { ecmaVersion: 'latest', sourceType: 'module' });
   } catch (e) {
     const loc = (e as { loc?: { line: number; column: number } }).loc;
     const at = loc ? originalPosition(tsMap, loc.line - 1, loc.column) : null;

@@ -129,9 +129,12 @@ function walkObject(o: object, seen: Set<object>, depth: number): Described {
   // A number-like class shows itself as it prints (Fraction 7/2, Complex 4 + 4i).
   if (proto !== null && proto !== Object.prototype && hasOwnToString(proto)) {
     try {
+      // fraction.js prints decimals (3.5); its toFraction() gives 7/2 (decimal.js's gives an array).
       const f = (o as { toFraction?: unknown }).toFraction;
-      const text = typeof f === 'function' ? String(f.call(o)) : String(o);
-      return { t: 'scalar', cls: cls ?? (typeof f === 'function' ? 'Fraction' : 'number'), text };
+      const exact = typeof f === 'function' ? (f.call(o) as unknown) : undefined;
+      const text = typeof exact === 'string' ? exact : String(o);
+      const name = cls ?? (typeof exact === 'string' ? 'Fraction' : 're' in o && 'im' in o ? 'Complex' : '');
+      return { t: 'scalar', cls: name, text };
     } catch {
       // a toString that throws: fall through to the fields
     }

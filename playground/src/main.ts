@@ -138,7 +138,7 @@ function showError(o: Extract<RunOutcome, { kind: 'error' }>): void {
   r.append(head);
   const where = document.createElement('div');
   where.className = 'err-where';
-  where.textContent = o.line !== undefined ? `at line ${o.line}${o.column !== undefined ? `, column ${o.column}` : ''}` : 'no line in your code (the error was raised inside a library)';
+  where.textContent = o.line !== undefined ? `at line ${o.line}${o.column !== undefined ? `, column ${o.column}` : ''}` : 'no line of your code is in its stack';
   r.append(where);
   editor.mark(`${o.name}: ${o.message}`, o.line, o.column);
 }

@@ -143,13 +143,11 @@ export function drawPlot(data: PlotData, { x0, width, height }: PlotOptions): SV
   return root;
 }
 
-/** The range first shown around the call's point x0. */
+/** The range first shown around the call's point x0: about x0 ± max(3, |x0|), on round numbers. */
 export function defaultRange(x0: number): [number, number] {
   const w = Math.max(3, Math.abs(x0));
-  return [niceRound(x0 - w), niceRound(x0 + w)];
-}
-
-function niceRound(x: number): number {
-  const m = 10 ** Math.floor(Math.log10(Math.max(1e-9, Math.abs(x)))) / 10;
-  return Math.round(x / m) * m;
+  const mag = 10 ** Math.floor(Math.log10(w / 5));
+  const step = [1, 2, 5, 10].map((k) => k * mag).find((s) => s >= w / 5) ?? 10 * mag;
+  const clean = (x: number) => Number(x.toPrecision(12));
+  return [clean(Math.floor((x0 - w) / step) * step), clean(Math.ceil((x0 + w) / step) * step)];
 }

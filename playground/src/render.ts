@@ -90,7 +90,8 @@ export function render(d: Described): El {
       return el('span', 'v-fn', `ƒ ${d.name || '(anonymous)'}`);
     case 'scalar': {
       const e = el('span', 'v-scalar');
-      e.append(el('span', 'v-cls', d.cls), el('span', 'v-num', d.text));
+      if (d.cls) e.append(el('span', 'v-cls', d.cls));
+      e.append(el('span', 'v-num', d.text));
       return e;
     }
     case 'ref':
@@ -188,7 +189,7 @@ function table(caption: string | undefined, rows: [El, Described][], more?: numb
   return e;
 }
 
-function grid(rows: Num[][], label?: string, shape?: readonly number[]): El {
+function grid(rows: Num[][], label?: string, shape?: readonly number[], totalRows = rows.length): El {
   const e = el('div', 'v-matrix');
   const cap = el('div', 'v-caption', `${label ? `${label} ` : ''}${shape ? shape.join('×') : `${rows.length}×${rows[0]!.length}`}`);
   const t = el('table', 'v-grid');
@@ -204,9 +205,11 @@ function grid(rows: Num[][], label?: string, shape?: readonly number[]): El {
     if (r.length > maxCols) tr.append(el('td', 'v-more', '…'));
     t.append(tr);
   }
-  if (rows.length > maxRows) {
+  if (totalRows > Math.min(rows.length, maxRows)) {
     const tr = el('tr');
-    tr.append(el('td', 'v-more', `… ${rows.length - maxRows} more rows`));
+    const td = el('td', 'v-more', `… ${totalRows - Math.min(rows.length, maxRows)} more rows`);
+    td.setAttribute('colspan', String(Math.min(maxCols, rows[0]?.length ?? 1) + 1));
+    tr.append(td);
     t.append(tr);
   }
   e.append(cap, t);
@@ -215,11 +218,12 @@ function grid(rows: Num[][], label?: string, shape?: readonly number[]): El {
 
 function ndarray(d: Described & { t: 'nd' }): El {
   const label = d.traced ? 'traced NDArray' : 'NDArray';
-  if (d.shape.length === 2 && !d.more) {
+  if (d.shape.length === 2 && d.shape[1]! > 0) {
     const [m, n] = d.shape as [number, number];
     const rows: Num[][] = [];
-    for (let i = 0; i < m; i++) rows.push(d.data.slice(i * n, (i + 1) * n));
-    return grid(rows, label, d.shape);
+    // The numbers sent may stop partway: show the complete rows.
+    for (let i = 0; i < m && (i + 1) * n <= d.data.length; i++) rows.push(d.data.slice(i * n, (i + 1) * n));
+    if (rows.length > 0) return grid(rows, label, d.shape, m);
   }
   if (d.shape.length <= 1) {
     const e = el(d.data.length <= 12 ? 'span' : 'div', 'v-list');

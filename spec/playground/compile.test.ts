@@ -16,7 +16,7 @@ async function run(source: string) {
   const shown: [number, unknown][] = [];
   const fn = (0, eval)(wrapForEval(c.code)) as Function;
   try {
-    fn((m: string) => ({ 'zygote-ts': zygote })[m], (site: number, v: unknown) => (shown.push([c.sites[site]!.line, v]), v), console);
+    await fn((m: string) => ({ 'zygote-ts': zygote })[m], (site: number, v: unknown) => (shown.push([c.sites[site]!.line, v]), v), console);
     return { shown, error: null, compiled: c };
   } catch (e) {
     return { shown, error: errorPosition((e as Error).stack ?? '', c.map), compiled: c };

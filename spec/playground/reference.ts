@@ -40,7 +40,7 @@ export async function reference(dir: string): Promise<Reference[]> {
     const quiet = { log() {}, info() {}, warn() {}, error() {}, debug() {}, table() {}, dir() {} };
     let error: string | null = null;
     try {
-      ((0, eval)(wrapForEval(compiled.code)) as Function)((m: string) => modules[m], show, quiet);
+      await ((0, eval)(wrapForEval(compiled.code)) as Function)((m: string) => modules[m], show, quiet);
     } catch (e) {
       error = String(e);
     }

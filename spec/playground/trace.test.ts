@@ -25,7 +25,7 @@ async function calls(source: string): Promise<CallInfo[]> {
     return { code: r.code, map: r.map };
   };
   const c = await compile(source, strip);
-  ((0, eval)(wrapForEval(c.code)) as Function)(() => lib, (_: number, v: unknown) => v, console);
+  await ((0, eval)(wrapForEval(c.code)) as Function)(() => lib, (_: number, v: unknown) => v, console);
   return recordedCalls().slice(before);
 }
 

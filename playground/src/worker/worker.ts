@@ -52,15 +52,15 @@ userConsole['table'] = userConsole['log']!;
 userConsole['dir'] = userConsole['log']!;
 Object.assign(console, userConsole);
 
-function run(source: string): void {
+async function run(source: string): Promise<void> {
   const started = performance.now();
   const show = (site: number, value: unknown) => {
     if (value !== undefined) post({ type: 'show', site, value: safeDescribe(value) });
     return value;
   };
   try {
-    const fn = (0, eval)(source) as (i: typeof importModule, s: typeof show, c: typeof userConsole) => void;
-    fn(importModule, show, userConsole);
+    const fn = (0, eval)(source) as (i: typeof importModule, s: typeof show, c: typeof userConsole) => Promise<void>;
+    await fn(importModule, show, userConsole);
     post({ type: 'done', calls: recordedCalls(), ms: performance.now() - started });
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
@@ -72,7 +72,7 @@ function run(source: string): void {
   const m = event.data;
   if (m.type === 'run') {
     setRenames(m.renames);
-    run(m.source);
+    void run(m.source);
   }
   else if (m.type === 'plot') post({ type: 'plot', id: m.id, data: sample(m.call, m.lo, m.hi, m.n) });
 };
