@@ -63,6 +63,8 @@ let editor: Editor;
 let runId = 0;
 let calls: CallInfo[] = [];
 let tab: 'plot' | 'graph' = 'plot';
+/** The tab the user picked last (kept across runs where the call allows it). */
+let preferred: 'plot' | 'graph' | null = null;
 let graphView: GraphView | null = null;
 let lastRender: (() => void) | null = null;
 let syncingHash = false;
@@ -159,7 +161,7 @@ function showCalls(list: CallInfo[]): void {
   ui.calls.disabled = list.length === 0;
   if (list.length > 0) ui.calls.value = String(list.length - 1);
   const last = list[list.length - 1];
-  setTab(last && !last.scalar ? 'graph' : 'plot');
+  setTab(last && (!last.scalar || preferred === 'graph') ? 'graph' : 'plot');
 }
 
 function setTab(next: 'plot' | 'graph'): void {
@@ -243,7 +245,13 @@ async function run(): Promise<void> {
   editor.mark(null);
   showCalls([]);
   setState('running', 'Running…');
-  const outcome = await runner.run(editor.get(), { show: showValue, log: showLog });
+  let outcome: RunOutcome;
+  try {
+    outcome = await runner.run(editor.get(), { show: showValue, log: showLog });
+  } catch (e) {
+    // The worker itself failed to load (a broken build, a browser without module workers).
+    outcome = { kind: 'error', name: 'Error', message: `the worker could not start: ${(e as Error).message}`, calls: [], phase: 'run' };
+  }
   if (id !== runId) return; // a newer run started
   if (outcome.kind === 'cancelled') return;
   if (outcome.kind === 'timeout') {
@@ -332,7 +340,12 @@ async function main(): Promise<void> {
     load(next.code, next.example);
     void run();
   });
-  for (const b of ui.tabs) b.addEventListener('click', () => setTab(b.dataset['tab'] as 'plot' | 'graph'));
+  for (const b of ui.tabs) {
+    b.addEventListener('click', () => {
+      preferred = b.dataset['tab'] as 'plot' | 'graph';
+      setTab(preferred);
+    });
+  }
   ui.calls.addEventListener('change', () => void drawPictures(true));
   const replot = () => void drawPictures(false);
   ui.plotFrom.addEventListener('change', replot);
