@@ -1,43 +1,39 @@
 /**
  * CommonJS support for the loader. Node 20's ESM hooks do not see `require`,
  * so `Module.prototype._compile` is wrapped: TypeScript (`.ts`, `.cts`,
- * `.tsx` when required) is stripped to CommonJS, and user files are rewritten
- * with the global runtime binding (a CommonJS module cannot `import`).
+ * `.tsx` when required) is stripped to CommonJS, and user files and included
+ * packages are rewritten with the global runtime binding (a CommonJS module
+ * cannot `import`). The same hook sees CommonJS reached from `import` (Node
+ * compiles it with its CommonJS loader) and, in Node ≥ 20.19, ES modules
+ * loaded by `require` (`_compile`'s third argument is then `'module'`).
  */
 import Module from 'node:module';
 import { readFileSync } from 'node:fs';
-import { type FileFilter, isTypeScriptFile, shouldRewrite } from './filter.js';
-import { stripTs, transform, transformTs } from './index.js';
-import { withInlineMap } from './sourcemap.js';
+import { cacheFromEnv, type TransformCache } from './cache.js';
+import type { FileFilter } from './filter.js';
+import { requiredSource } from './node-source.js';
 
 interface CompilableModule {
-  _compile(content: string, filename: string): unknown;
+  _compile(content: string, filename: string, format?: string): unknown;
 }
 type ExtensionHandler = (module: CompilableModule, filename: string) => void;
 
 const INSTALLED = Symbol.for('zygote-ts.cjs-hook');
 
-/** Source of a CommonJS file as it should be compiled. */
-export function compileSource(content: string, filename: string, filter: FileFilter): string {
-  const rewrite = shouldRewrite(filename, filter);
-  if (isTypeScriptFile(filename)) {
-    const out = rewrite ? transformTs(content, filename, { format: 'cjs', runtime: { kind: 'global' } }) : stripTs(content, filename, 'cjs');
-    return withInlineMap(out.code, out.map);
-  }
-  if (!rewrite) return content;
-  const out = transform(content, { filename, runtime: { kind: 'global' }, sourceType: 'script' });
-  return out.changed ? withInlineMap(out.code, out.map) : content;
+/** Source of a CommonJS file (or an ES module loaded by `require`) as it should be compiled. */
+export function compileSource(content: string, filename: string, filter: FileFilter, format?: string, cache: TransformCache | null = null): string {
+  return requiredSource(filename, content, filter, cache, format) ?? content;
 }
 
 /** Install the `require` hook once per process. */
-export function installCjsHook(filter: FileFilter): void {
+export function installCjsHook(filter: FileFilter, cache: TransformCache | null = cacheFromEnv()): void {
   const registry = globalThis as unknown as Record<symbol, boolean>;
   if (registry[INSTALLED]) return;
   registry[INSTALLED] = true;
   const proto = Module.prototype as unknown as CompilableModule;
   const original = proto._compile;
-  proto._compile = function compile(this: CompilableModule, content: string, filename: string): unknown {
-    return original.call(this, compileSource(content, filename, filter), filename);
+  proto._compile = function compile(this: CompilableModule, content: string, filename: string, format?: string): unknown {
+    return original.call(this, compileSource(content, filename, filter, format, cache), filename, format);
   };
   // `require('./x.ts')`: read TypeScript files as text; `_compile` above strips them.
   const extensions = (Module as unknown as { _extensions: Record<string, ExtensionHandler> })._extensions;

@@ -12,6 +12,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Plugin } from 'esbuild';
+import { cacheFromEnv, openCache, throughCache, type TransformCache } from './cache.js';
 import { isTypeScriptFile, RUNTIME_PATH, shouldRewrite } from './filter.js';
 import { transform, transformTs } from './index.js';
 import { withInlineMap } from './sourcemap.js';
@@ -23,6 +24,11 @@ export interface ZygoteEsbuildOptions {
   exclude?: (string | RegExp)[];
   /** Module the rewritten files take `__zy` from. Default: zygote-ts's built runtime (absolute path), bundled once. */
   runtime?: string;
+  /**
+   * Folder for the cache of rewritten files, or `false` for none. Default: as the Node
+   * loader (`ZYGOTE_CACHE_DIR`, else `node_modules/.cache/zygote-ts`; `ZYGOTE_CACHE=0` for none).
+   */
+  cache?: string | false;
 }
 
 /** Paths of JavaScript/TypeScript files (a filter on file names, not on code). */
@@ -40,19 +46,23 @@ const SCRIPT_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 export default function zygote(options: ZygoteEsbuildOptions = {}): Plugin {
   const specifier = options.runtime ?? RUNTIME_PATH;
   const filter = { include: options.include ?? [], exclude: options.exclude ?? [] };
+  let cache: TransformCache | null | undefined;
   return {
     name: 'zygote-ts',
     setup(build) {
       build.onLoad({ filter: SCRIPT_FILE }, async (args) => {
         if (args.namespace !== 'file' || args.path === specifier || !shouldRewrite(args.path, filter)) return undefined;
         const code = await readFile(args.path, 'utf8');
-        const runtime = { kind: 'import', specifier } as const;
-        const commonjsRuntime = { kind: 'require', specifier } as const;
-        const out = isTypeScriptFile(args.path)
-          ? transformTs(code, args.path, { runtime, commonjsRuntime })
-          : transform(code, { filename: args.path, runtime, commonjsRuntime });
-        if (!out.changed && !isTypeScriptFile(args.path)) return undefined;
-        return { contents: withInlineMap(out.code, out.map), loader: 'js', resolveDir: dirname(args.path) };
+        if (cache === undefined) cache = options.cache === false ? null : options.cache === undefined ? cacheFromEnv() : openCache(options.cache);
+        const contents = throughCache(cache, `esbuild ${specifier}`, args.path, code, () => {
+          const runtime = { kind: 'import', specifier } as const;
+          const commonjsRuntime = { kind: 'require', specifier } as const;
+          const out = isTypeScriptFile(args.path)
+            ? transformTs(code, args.path, { runtime, commonjsRuntime })
+            : transform(code, { filename: args.path, runtime, commonjsRuntime });
+          return !out.changed && !isTypeScriptFile(args.path) ? null : withInlineMap(out.code, out.map);
+        });
+        return contents === null ? undefined : { contents, loader: 'js', resolveDir: dirname(args.path) };
       });
     },
   };

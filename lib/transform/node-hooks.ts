@@ -3,16 +3,17 @@
  * - `resolve`: `./x.js` finds `./x.ts` (and `.mjs`→`.mts`, `.cjs`→`.cts`);
  *   extensionless relative imports find `.ts`/`.tsx`/`index.ts`.
  * - `load`: TypeScript is stripped with esbuild (ESM unless `.cts`) and user
- *   files (see `filter.ts`) are rewritten, importing `__zy` from the runtime's
- *   absolute file URL so that every file shares one runtime instance.
+ *   files (see `filter.ts`) are rewritten (`node-source.ts`, through the cache
+ *   of `cache.ts`), importing `__zy` from the runtime's absolute file URL so
+ *   that every file shares one runtime instance.
  *   CommonJS files are left to the `require` hook (`cjs-hook.ts`).
  */
 import { readFile } from 'node:fs/promises';
 import { statSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { includeFromEnv, isTypeScriptFile, RUNTIME_PATH, shouldRewrite } from './filter.js';
-import { stripTs, transform, transformTs } from './index.js';
-import { withInlineMap } from './sourcemap.js';
+import { fileURLToPath } from 'node:url';
+import { cacheFromEnv } from './cache.js';
+import { includeFromEnv, isTypeScriptFile, shouldRewrite } from './filter.js';
+import { moduleSource } from './node-source.js';
 
 interface ResolveContext { conditions: string[]; importAttributes?: Record<string, string>; parentURL?: string }
 interface ResolveResult { url: string; format?: string | null; shortCircuit?: boolean }
@@ -21,8 +22,8 @@ interface LoadContext { conditions: string[]; format?: string | null; importAttr
 interface LoadResult { format: string; source?: string | ArrayBuffer | Uint8Array | null; shortCircuit?: boolean }
 type NextLoad = (url: string, context?: LoadContext) => Promise<LoadResult>;
 
-const RUNTIME_URL = pathToFileURL(RUNTIME_PATH).href;
 const filter = { include: includeFromEnv() };
+const cache = cacheFromEnv();
 
 const SWAPS: [string, string[]][] = [
   ['.js', ['.ts', '.tsx']],
@@ -73,19 +74,18 @@ function formatOfTs(path: string): 'module' | 'commonjs' {
 export async function load(url: string, context: LoadContext, next: NextLoad): Promise<LoadResult> {
   if (!url.startsWith('file:')) return next(url, context);
   const path = fileURLToPath(url);
-  const runtime = { kind: 'import', specifier: RUNTIME_URL } as const;
   if (isTypeScriptFile(path)) {
     const format = formatOfTs(path);
     // CommonJS TypeScript goes through require (cjs-hook.ts strips and rewrites it).
     if (format === 'commonjs') return { format, source: null, shortCircuit: true };
     const code = await readFile(path, 'utf8');
-    const out = shouldRewrite(path, filter) ? transformTs(code, path, { runtime }) : stripTs(code, path);
-    return { format, source: withInlineMap(out.code, out.map), shortCircuit: true };
+    return { format, source: moduleSource(path, code, filter, cache) ?? code, shortCircuit: true };
   }
   const result = await next(url, context);
+  // CommonJS (also when reached from `import`) is compiled by Node's CommonJS loader,
+  // where the require hook rewrites it.
   if (result.format !== 'module' || result.source == null || !shouldRewrite(path, filter)) return result;
   const code = typeof result.source === 'string' ? result.source : Buffer.from(result.source as Uint8Array).toString('utf8');
-  const out = transform(code, { filename: path, runtime, sourceType: 'module' });
-  if (!out.changed) return result;
-  return { ...result, source: withInlineMap(out.code, out.map) };
+  const source = moduleSource(path, code, filter, cache);
+  return source === null ? result : { ...result, source };
 }

@@ -3,6 +3,11 @@
  * for differentiation. It runs after Vite's own transforms (`enforce: 'post'`),
  * when TypeScript is already stripped.
  *
+ * Packages listed in `include` must reach the plugin at all: Vite hands
+ * dependencies to Node as they are (SSR, Vitest) or pre-bundles them with
+ * esbuild (dev server), so the plugin's `config` hook marks them as
+ * `ssr.noExternal`, `test.server.deps.inline` and `optimizeDeps.exclude`.
+ *
  * @example
  * ```ts
  * // vitest.config.ts
@@ -11,6 +16,7 @@
  * export default defineConfig({ plugins: [zygote({ include: ['simple-statistics'] })] });
  * ```
  */
+import { cacheFromEnv, openCache, throughCache, type TransformCache } from './cache.js';
 import { RUNTIME_PATH, shouldRewrite } from './filter.js';
 import { transform } from './index.js';
 import type { SourceMapV3 } from './sourcemap.js';
@@ -22,13 +28,31 @@ export interface ZygoteViteOptions {
   exclude?: (string | RegExp)[];
   /** Module every rewritten file imports `__zy` from. Default: zygote-ts's built `dist/lib/runtime.js` (absolute path). */
   runtime?: string;
+  /**
+   * Folder for the cache of rewritten files, or `false` for none. Default: as the Node
+   * loader (`ZYGOTE_CACHE_DIR`, else `node_modules/.cache/zygote-ts`; `ZYGOTE_CACHE=0` for none).
+   */
+  cache?: string | false;
+}
+
+/** The part of Vite's (and Vitest's) config that the plugin sets so that included packages reach it. */
+export interface ZygoteViteConfig {
+  ssr: { noExternal: string[] | true };
+  optimizeDeps: { exclude: string[] };
+  test: { server: { deps: { inline: string[] | true } } };
 }
 
 /** The subset of Vite's plugin interface this plugin uses (no dependency on Vite's types). */
 export interface ZygoteVitePlugin {
   name: string;
   enforce: 'post';
+  config(): ZygoteViteConfig | undefined;
   transform(code: string, id: string): { code: string; map: SourceMapV3 | null } | null;
+}
+
+function cacheOf(option: string | false | undefined): TransformCache | null {
+  if (option === false) return null;
+  return option === undefined ? cacheFromEnv() : openCache(option);
 }
 
 /**
@@ -42,17 +66,33 @@ export interface ZygoteVitePlugin {
  */
 export default function zygote(options: ZygoteViteOptions = {}): ZygoteVitePlugin {
   const specifier = options.runtime ?? RUNTIME_PATH;
-  const filter = { include: options.include ?? [], exclude: options.exclude ?? [] };
+  const include = options.include ?? [];
+  const filter = { include, exclude: options.exclude ?? [] };
+  let cache: TransformCache | null | undefined;
   return {
     name: 'zygote-ts',
     enforce: 'post',
+    config() {
+      if (include.length === 0) return undefined;
+      const all = include.includes('*');
+      // `*` cannot be excluded from pre-bundling by name; the dev server's pre-bundled
+      // packages then stay un-rewritten (a strict-mode error, or a warning, says so).
+      return {
+        ssr: { noExternal: all ? true : [...include] },
+        optimizeDeps: { exclude: all ? [] : [...include] },
+        test: { server: { deps: { inline: all ? true : [...include] } } },
+      };
+    },
     transform(code, id) {
       // Virtual modules (`\0…`) and queries (`?raw`, `?worker`) are not user source files.
       if (id.startsWith('\0') || id.includes('?')) return null;
       if (id === specifier || !shouldRewrite(id, filter)) return null;
-      const out = transform(code, { filename: id, runtime: { kind: 'import', specifier } });
-      if (!out.changed) return null;
-      return { code: out.code, map: out.map };
+      if (cache === undefined) cache = cacheOf(options.cache);
+      const stored = throughCache(cache, `vite ${specifier}`, id, code, () => {
+        const out = transform(code, { filename: id, runtime: { kind: 'import', specifier } });
+        return out.changed ? JSON.stringify({ code: out.code, map: out.map }) : null;
+      });
+      return stored === null ? null : (JSON.parse(stored) as { code: string; map: SourceMapV3 | null });
     },
   };
 }

@@ -33,4 +33,18 @@ describe('zygote-ts/vite', () => {
     expect(zygote({ include: ['*'] }).transform(src, '/a/node_modules/other/f.js')).not.toBeNull();
     expect(zygote({ exclude: ['/gen/'] }).transform(src, '/a/gen/f.js')).toBeNull();
   });
+
+  it('makes Vite and Vitest hand included packages to the plugin (config hook)', () => {
+    expect(zygote().config()).toBeUndefined();
+    expect(zygote({ include: ['culori', 'chroma-js'] }).config()).toEqual({
+      ssr: { noExternal: ['culori', 'chroma-js'] },
+      optimizeDeps: { exclude: ['culori', 'chroma-js'] },
+      test: { server: { deps: { inline: ['culori', 'chroma-js'] } } },
+    });
+    expect(zygote({ include: ['*'] }).config()).toEqual({
+      ssr: { noExternal: true },
+      optimizeDeps: { exclude: [] },
+      test: { server: { deps: { inline: true } } },
+    });
+  });
 });
