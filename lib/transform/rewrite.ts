@@ -26,6 +26,7 @@ import {
   rewritePrivateRead,
   rewritePrivateUpdate,
 } from './rewrite-private.js';
+import { rewriteSortComparator } from './rewrite-sort.js';
 import { rewriteMemberStore, rewriteMutatingCall, rewriteObjectAssign } from './rewrite-stores.js';
 import { rewriteLogical, rewriteSwitch, rewriteTests } from './rewrite-truthiness.js';
 import { analyzeScopes, type ScopeInfo } from './scope.js';
@@ -63,6 +64,7 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteMemberStore,
   rewriteMutatingCall,
   rewriteObjectAssign,
+  rewriteSortComparator,
 ];
 
 export interface RewriteResult {
