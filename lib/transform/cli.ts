@@ -2,11 +2,13 @@
 /**
  * `zygote [node options] file.ts [args…]`: run a file with the zygote-ts loader
  * (`node --import zygote-ts/register file.ts args…`), with inherited stdio and
- * the child's exit code (or signal).
+ * the child's exit code (or signal). The environment is passed on, so packages are
+ * opted in as for the loader: `ZYGOTE_INCLUDE=culori,chroma-js npx zygote main.ts`.
  *
  * @example
  * ```sh
  * npx zygote examples/seed.ts --steps 10
+ * ZYGOTE_INCLUDE=culori,chroma-js npx zygote examples/colordiff.ts
  * ```
  */
 import { spawn } from 'node:child_process';

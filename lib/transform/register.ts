@@ -6,6 +6,8 @@
  *
  * Files under node_modules are rewritten only for packages listed in the
  * `ZYGOTE_INCLUDE` environment variable (comma-separated; `*` for all).
+ * Rewritten files are cached (cache.ts): `ZYGOTE_CACHE_DIR` moves the cache,
+ * `ZYGOTE_CACHE=0` turns it off.
  *
  * @example
  * ```sh
