@@ -372,6 +372,9 @@ const ownFolders = ownRoot === null ? [] : ['dist/', 'lib/', 'rules/', 'proxies/
 /** The first stack line outside zygote-ts's own files (the user's line that lost a derivative). */
 function callerLine(stack: string | undefined): string {
   const lines = (stack ?? '').split('\n').slice(1);
-  const outside = lines.find((line) => !ownFolders.some((folder) => line.includes(folder)) && !line.includes('(node:'));
+  // (built-in frames such as `JSON.stringify (<anonymous>)` are not the user's line either)
+  const outside = lines.find(
+    (line) => !ownFolders.some((folder) => line.includes(folder)) && !line.includes('(node:') && !line.trim().endsWith('(<anonymous>)'),
+  );
   return outside?.trim().replace(/^at /, '') ?? '';
 }

@@ -207,7 +207,9 @@ function powTraced(a: unknown, b: unknown): unknown {
   const rowA = rowOn(a, t);
   const rowB = rowOn(b, t);
   const dx = rowA < 0 || plain(y) === 0 ? 0 : mul(y, pow(x, sub(y, 1)));
-  const dy = rowB < 0 ? 0 : mul(z, log(x));
+  // At x = 0 with a positive exponent, x**y is 0 near there for any y: ∂/∂y = 0 (as ChainRules),
+  // not 0 · log(0) = NaN.
+  const dy = rowB < 0 ? 0 : plain(x) === 0 && (plain(y) as number) > 0 ? 0 : mul(z, log(x));
   return t.push(z, rowA, dx, rowB, dy);
 }
 

@@ -59,8 +59,15 @@ export class Traced {
     return this.valueOf();
   }
 
+  /** A brand that tools can test without importing this class (`Symbol.for('zygote-ts.traced')`). */
+  get [Symbol.for('zygote-ts.traced')](): true {
+    return true;
+  }
+
+  // Libraries test for numbers with Object.prototype.toString (chroma-js's `type(x)`):
+  // a traced number must answer as a number there too.
   get [Symbol.toStringTag](): string {
-    return 'Traced';
+    return 'Number';
   }
 
   /** How Node's console shows it: the number, marked as traced. */

@@ -38,8 +38,12 @@ export function num(x: number): Num {
 }
 
 /** A traced scalar (`Traced` is not exported; it names itself through `Symbol.toStringTag`). */
+// zygote-ts brands its traced numbers with this symbol (they answer '[object Number]' to
+// Object.prototype.toString, as libraries expect of numbers).
+const TRACED = Symbol.for('zygote-ts.traced');
+
 export function isTracedScalar(x: unknown): x is { value: unknown; tape: { active: boolean } } {
-  return typeof x === 'object' && x !== null && Object.prototype.toString.call(x) === '[object Traced]';
+  return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[TRACED] === true;
 }
 
 /** The number inside any nesting of traced scalars. */

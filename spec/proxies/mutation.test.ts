@@ -7,7 +7,7 @@ import { expectMatchesFiniteDifferences } from './fd.js';
 
 const isPlainData = (x: unknown): boolean => {
   if (typeof x !== 'object' || x === null) return true;
-  if (Object.prototype.toString.call(x) === '[object Traced]') return false;
+  if ((x as object).constructor?.name === 'Traced') return false;
   if (x instanceof Map) return [...x].every(([k, v]) => isPlainData(k) && isPlainData(v));
   if (x instanceof Set) return [...x].every(isPlainData);
   return Object.values(x).every(isPlainData);
