@@ -10,6 +10,7 @@ import * as nondiff from '../rules/nondiff.js';
 import { differentiableMath } from '../rules/math.js';
 import * as coercion from './coercion.js';
 import * as barrier from '../proxies/barrier.js';
+import { rewritingFunction } from './dynamic-function.js';
 import { addAt, arrayOf } from '../rules/arrays/shape.js';
 
 export const __zy = Object.freeze({
@@ -52,6 +53,7 @@ export const __zy = Object.freeze({
   Number: coercion.differentiableNumber,
   isNaN: coercion.differentiableIsNaN,
   isFinite: coercion.differentiableIsFinite,
+  Function: rewritingFunction,
   // stores into existing objects, and `#private` members of stand-ins (proxies/barrier.ts)
   touch: barrier.touch,
   privateHost: barrier.privateHost,

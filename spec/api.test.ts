@@ -130,11 +130,12 @@ describe('functions that reach gradient', () => {
     expect(gradient(nativeSin, 0)).toEqual([1]);
   });
   it('a function that was not rewritten is recompiled from its source when it closes over nothing', () => {
-    const f = new Function('x', 'return 3 * x ** 2 + Math.sin(x)') as (x: number) => number;
+    const f = new globalThis.Function('x', 'return 3 * x ** 2 + Math.sin(x)') as (x: number) => number;
     expect(gradient(f, 0)).toEqual([1]);
   });
   it('a function that was not rewritten and closes over locals is refused with a way out', () => {
-    const make = new Function('k', 'return (x) => k * x * x') as (k: number) => (x: number) => number;
+    // (globalThis.Function: the rewrite turns `Function(…)` into one that rewrites its body)
+    const make = new globalThis.Function('k', 'return (x) => k * x * x') as (k: number) => (x: number) => number;
     expect(() => gradient(make(3), 2)).toThrow(/not rewritten.*'k'.*zygote-ts\/register/s);
   });
 });

@@ -1,7 +1,7 @@
 /**
- * References to the global `Math`, `Number`, `isNaN` and `isFinite` become
+ * References to the global `Math`, `Number`, `isNaN`, `isFinite` and `Function` become
  * `__zy.Math` etc., so `Math.sin(x)`, `Math.PI` and `const { sqrt } = Math`
- * see the runtime's traced-aware versions. Only references that resolve to no
+ * see the runtime's traced-aware versions (and code built by `Function(…)` is rewritten). Only references that resolve to no
  * declaration in the file are rewritten (a file's own `Math` is kept), never
  * assignment targets, and not inside `with` bodies (dynamic resolution).
  * `globalThis.Math` / `window.Math` are property accesses and stay as written.
@@ -9,7 +9,7 @@
 import type { Rewriter } from './context.js';
 import { parentOf } from './context.js';
 
-export const REWRITTEN_GLOBALS: ReadonlySet<string> = new Set(['Math', 'Number', 'isNaN', 'isFinite']);
+export const REWRITTEN_GLOBALS: ReadonlySet<string> = new Set(['Math', 'Number', 'isNaN', 'isFinite', 'Function']);
 
 export const rewriteGlobals: Rewriter = {
   name: 'globals',
