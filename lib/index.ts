@@ -1,6 +1,6 @@
 // zygote-ts: reverse-mode automatic differentiation of ordinary TypeScript.
-export { pullback, gradient, withgradient, jacobian, withjacobian, derivative, hessian, isderiving, configure } from './api.js';
-export type { ZygoteOptions } from './api.js';
+export { pullback, gradient, withgradient, jacobian, withjacobian, derivative, hessian, isderiving } from './api.js';
+export { configure, type ZygoteOptions } from './escapes.js';
 export type { Grad, Gradients, Back, Jacobians } from './types.js';
 export { Params, Grads, type Param } from './params.js';
 export { __zy } from './runtime.js';
