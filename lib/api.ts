@@ -170,6 +170,7 @@ function record<A extends unknown[], Y>(f: (...args: A) => Y, args: A, caller: s
   return [value as Y, back, tape];
 }
 
+/** An array output's row on `tape` (-1: it does not depend on it) and its value outside. */
 function arrayOutputOn(output: NDArray, tape: Tape): { row: number; value: NDArray; shape: readonly number[] } {
   let x = output;
   while (x.tape !== null && !x.tape.active && x.tape !== tape) x = x.value;
@@ -225,10 +226,7 @@ export function withjacobian<A extends unknown[]>(
 /** The outputs of a Jacobian's f: how many, their values, and a sweep per output. */
 function outputsOf(output: unknown, tape: Tape) {
   if (output instanceof NDArray) {
-    let x = output;
-    while (x.tape !== null && !x.tape.active && x.tape !== tape) x = x.value;
-    const row = x.tape === tape ? x.index : -1;
-    const value = row >= 0 ? x.value : x;
+    const { row, value } = arrayOutputOn(output, tape);
     return {
       count: output.size,
       value,

@@ -118,6 +118,12 @@ function nest(data: Float64Array, shape: readonly number[], axis: number, offset
   return out;
 }
 
+/** Strips traced layers whose tape has closed: constants now (the array analogue of `live`). */
+export function liveArray(x: NDArray): NDArray {
+  while (x.tape !== null && !x.tape.active) x = x.value;
+  return x;
+}
+
 /** True for a nested JavaScript array of numbers or a typed array (what `array()` converts). */
 export function isNumericArrayLike(x: unknown): boolean {
   return Array.isArray(x) || x instanceof Float64Array || x instanceof Float32Array;

@@ -47,10 +47,7 @@ export class Params implements Iterable<Param> {
 }
 
 function checkParam(p: unknown, at: number): void {
-  if (p instanceof NDArray) {
-    if (p.tape !== null && p.tape.active) return;
-    return;
-  }
+  if (p instanceof NDArray) return;
   if (!Array.isArray(p)) {
     const what = p instanceof Float64Array || p instanceof Float32Array ? 'a typed array (it cannot hold traced numbers; use array(…))' : p === null ? 'null' : typeof p === 'object' ? 'an object (pass its arrays: Params([m.W, m.b]))' : `a ${typeof p} (a value has no identity; put it in an array)`;
     throw new TypeError(`zygote-ts: Params: parameter ${at} is ${what}. Parameters are NDArrays or arrays of numbers.`);

@@ -10,13 +10,7 @@
 
 import { live, Traced } from '../lib/core/traced.js';
 import { kindOf } from './kinds.js';
-import { NDArray } from '../lib/ndarray.js';
-
-/** An array with this call's (closed) traced layers stripped. */
-function liveArray(x: NDArray): NDArray {
-  while (x.tape !== null && !x.tape.active) x = x.value;
-  return x;
-}
+import { liveArray, NDArray } from '../lib/ndarray.js';
 import { standInNode } from './standins.js';
 
 /** Containers written to, one list per open differentiation (innermost last). */

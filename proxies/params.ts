@@ -110,8 +110,7 @@ export class MarkedParams {
 
   /** Puts every parameter back as it was (keeping what f wrote, as numbers). */
   finish(): void {
-    for (const m of this.marked) m.restore();
-    this.marked.length = this.marked.length; // (kept for `gradients`)
+    for (const m of this.marked) m.restore(); // (the records stay: `gradients` reads them)
   }
 
   close(): void {}

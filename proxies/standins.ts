@@ -16,7 +16,7 @@
 // original, as numbers, so the caller sees plain JavaScript's effects and no traced value.
 
 import { live, Traced } from '../lib/core/traced.js';
-import { fromNested, NDArray, traceArray } from '../lib/ndarray.js';
+import { fromNested, liveArray, NDArray, traceArray } from '../lib/ndarray.js';
 import { isScalarObject } from '../lib/core/scalars.js';
 import type { Tape } from '../lib/core/tape.js';
 import { kindOf, Refusal, type Kind } from './kinds.js';
@@ -201,8 +201,7 @@ export class Wrapping {
 
   // Arrays are values: one input row for the whole array, no stand-in.
   private arrayInput(x: NDArray): NDArray {
-    while (x.tape !== null && !x.tape.active) x = x.value;
-    const t = traceArray(this.tape, x);
+    const t = traceArray(this.tape, liveArray(x));
     this.lastSlot = this.inputs.length;
     this.inputs.push(t);
     return t;

@@ -16,8 +16,10 @@ export type BinaryOp = (a: unknown, b: unknown) => any;
  */
 export function unaryRule(name: string, f: (x: number) => number, partial: (x: unknown, y: unknown) => unknown): UnaryOp {
   const traced = (x: unknown): unknown => {
-    if (x instanceof NDArray) return (onArray ??= lift1(op, f, partial))(x); // elementwise, like numpy's ufuncs
-    if (!(x instanceof Traced)) return f(x as number); // JavaScript's own coercion
+    if (!(x instanceof Traced)) {
+      if (x instanceof NDArray) return (onArray ??= lift1(op, f, partial))(x); // elementwise, like numpy's ufuncs
+      return f(x as number); // JavaScript's own coercion
+    }
     if (!x.tape.active) return op(live(x));
     const v = x.value;
     const y = typeof v === 'number' ? f(v) : op(v);

@@ -1,18 +1,14 @@
 // How array rules see their operands and record themselves: one tape node per operation,
 // with a pullback over whole arrays (the array analogue of rules/operands.ts).
 
-import { NDArray, fromNested } from '../../lib/ndarray.js';
+import { NDArray, fromNested, liveArray, shapeOfNested } from '../../lib/ndarray.js';
 import { live, Traced } from '../../lib/core/traced.js';
 import type { Tape } from '../../lib/core/tape.js';
 
 /** True for one of our arrays (plain or traced). */
 export const isNDArray = (x: unknown): x is NDArray => x instanceof NDArray;
 
-/** Strips traced layers whose tape has closed (constants now). */
-export function liveArray(x: NDArray): NDArray {
-  while (x.tape !== null && !x.tape.active) x = x.value;
-  return x;
-}
+export { liveArray };
 
 /** The innermost active tape among array and scalar operands, or null. */
 export function tapeOf(operands: readonly unknown[]): Tape | null {
@@ -99,30 +95,22 @@ export function asArray(x: unknown, what: string): NDArray {
 }
 
 function flatten(x: unknown[], out: unknown[], what: string): number[] {
-  const probe = fromShape(x);
+  const probe = shapeOfNested(x);
   const walk = (v: unknown, axis: number, path: string) => {
     if (axis === probe.length) {
       if (typeof v !== 'number' && !(v instanceof Traced)) throw new TypeError(`zygote-ts: ${what}${path} is not a number.`);
       out.push(v);
       return;
     }
-    if (!Array.isArray(v) || v.length !== probe[axis]) {
+    // (rows may be typed arrays too, as `shapeOfNested` and `fromNested` allow)
+    const row = v as ArrayLike<unknown> | null;
+    if (!(Array.isArray(v) || v instanceof Float64Array || v instanceof Float32Array) || row!.length !== probe[axis]) {
       throw new TypeError(`zygote-ts: ${what}${path} does not match shape [${probe.join(', ')}] (arrays must be rectangular).`);
     }
-    for (let i = 0; i < v.length; i++) walk(v[i], axis + 1, `${path}[${i}]`);
+    for (let i = 0; i < row!.length; i++) walk(row![i], axis + 1, `${path}[${i}]`);
   };
   walk(x, 0, '');
   return probe;
-}
-
-function fromShape(x: unknown[]): number[] {
-  const shape: number[] = [];
-  let v: unknown = x;
-  while (Array.isArray(v)) {
-    shape.push(v.length);
-    v = v[0];
-  }
-  return shape;
 }
 
 // One node whose parents are the traced elements: its pullback hands each its cotangent.
