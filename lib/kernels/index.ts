@@ -1,22 +1,36 @@
-// The numeric kernels behind array operations, behind one small interface, so a faster
-// implementation (WebAssembly SIMD, a later issue) can replace the plain-JavaScript one.
+// The numeric kernels behind array operations, behind one small interface, so that the
+// implementation (WebAssembly SIMD where the engine has it, plain JavaScript elsewhere)
+// is chosen once at load and can be swapped.
 
 import { jsKernels } from './js.js';
+
+/** The storage of an array: float64 (the default) or float32. */
+export type FloatArray = Float64Array | Float32Array;
 
 /** The elementwise binary operations the kernels implement. */
 export type ElementwiseOp = 'add' | 'sub' | 'mul' | 'div';
 
+/**
+ * Every kernel takes operands of one storage type (all Float64Array or all Float32Array)
+ * and returns a new array of that type; float32 kernels round as float32 arithmetic does.
+ */
 export interface Kernels {
+  /** What runs: 'wasm-simd', 'js', … (shown by benchmarks). */
+  readonly name: string;
   /**
    * C = op(A)·op(B) for row-major A, B; op transposes when asked. A is m×k after op,
    * B is k×n after op; returns C, m×n.
    */
-  matmul(a: Float64Array, b: Float64Array, m: number, k: number, n: number, transA: boolean, transB: boolean): Float64Array;
+  matmul<T extends FloatArray>(a: T, b: T, m: number, k: number, n: number, transA: boolean, transB: boolean): T;
   /**
    * z[i] = x[i] ∘ y[i] for ∘ = op (+ − × ÷): x and y are arrays of one length, or one of them
    * is a number, which stands for every element. Returns z, a new array.
    */
-  elementwise(op: ElementwiseOp, x: Float64Array | number, y: Float64Array | number): Float64Array;
+  elementwise<T extends FloatArray>(op: ElementwiseOp, x: T | number, y: T | number): T;
+  /** The sum of all elements (accumulated in float64 for both types). */
+  sum(x: FloatArray): number;
+  /** The transpose of a row-major m×n matrix: a new n×m matrix. */
+  transpose<T extends FloatArray>(a: T, m: number, n: number): T;
 }
 
 let active: Kernels = jsKernels;

@@ -1,4 +1,4 @@
-// Plain-JavaScript kernels on Float64Array.
+// Plain-JavaScript kernels on Float64Array and Float32Array.
 //
 // matmul follows the layout of the BLIS/GotoBLAS family, scaled down to what V8 compiles
 // well: op(A) and op(B) are copied ("packed") block by block into scratch buffers laid out
@@ -14,8 +14,17 @@
 // uses on x64 (a 4×4 tile spills and was ~15% slower; 4×2, 3×4 and unrolling p by two
 // measured the same as 2×4, within noise). About 4 GFLOP/s on a 2.6 GHz EPYC core, four
 // times the unpacked loops this replaces.
+//
+// Float32 operands are packed into the same float64 scratch, so the inner loop stays
+// monomorphic (V8 slows a loop that sees two array types); the products are summed in
+// float64 and rounded to float32 when stored into C.
 
-import type { ElementwiseOp, Kernels } from './index.js';
+import type { ElementwiseOp, FloatArray, Kernels } from './index.js';
+
+/** A new zeroed array of x's type. */
+function alike<T extends FloatArray>(x: T, length: number): T {
+  return (x instanceof Float32Array ? new Float32Array(length) : new Float64Array(length)) as T;
+}
 
 const MR = 2;
 const NR = 4;
@@ -30,8 +39,8 @@ const NC = 1024;
 let packedA = new Float64Array(MC * KC);
 let packedB = new Float64Array(KC * 64);
 
-function matmul(a: Float64Array, b: Float64Array, m: number, k: number, n: number, transA: boolean, transB: boolean): Float64Array {
-  const c = new Float64Array(m * n);
+function matmul<T extends FloatArray>(a: T, b: T, m: number, k: number, n: number, transA: boolean, transB: boolean): T {
+  const c = alike(a, m * n);
   if (m === 0 || n === 0 || k === 0) return c;
   // A vector on either side (matrix·vector, vector·matrix): a tile would be mostly padding.
   if (n === 1) return vectorProduct(a, b, c, m, k, transA);
@@ -62,7 +71,7 @@ function matmul(a: Float64Array, b: Float64Array, m: number, k: number, n: numbe
  * c = M·v for the m×k matrix M (stored k×m when `trans`) and the k-vector v. Also serves
  * vector·matrix: (vᵀ·B)ᵀ = Bᵀ·v.
  */
-function vectorProduct(M: Float64Array, v: Float64Array, c: Float64Array, m: number, k: number, trans: boolean): Float64Array {
+function vectorProduct<T extends FloatArray>(M: FloatArray, v: FloatArray, c: T, m: number, k: number, trans: boolean): T {
   if (trans) {
     // c += v[p]·(row p of the stored matrix)
     for (let p = 0; p < k; p++) {
@@ -85,7 +94,7 @@ function vectorProduct(M: Float64Array, v: Float64Array, c: Float64Array, m: num
  * Packs rows [i0, i0+mc) × columns [p0, p0+kc) of op(A) into panels of MR rows: panel r
  * holds, for each p, its MR numbers side by side (rows past m are zeros).
  */
-function packA(a: Float64Array, pa: Float64Array, i0: number, mc: number, p0: number, kc: number, m: number, k: number, trans: boolean): void {
+function packA(a: FloatArray, pa: Float64Array, i0: number, mc: number, p0: number, kc: number, m: number, k: number, trans: boolean): void {
   for (let r = 0; r < mc; r += MR) {
     const base = r * kc;
     for (let ii = 0; ii < MR; ii++) {
@@ -107,7 +116,7 @@ function packA(a: Float64Array, pa: Float64Array, i0: number, mc: number, p0: nu
  * Packs rows [p0, p0+kc) × columns [c0, c0+nc) of op(B) into panels of NR columns: panel s
  * holds, for each p, its NR numbers side by side (columns past the block are zeros).
  */
-function packB(b: Float64Array, pb: Float64Array, p0: number, kc: number, c0: number, nc: number, k: number, n: number, trans: boolean): void {
+function packB(b: FloatArray, pb: Float64Array, p0: number, kc: number, c0: number, nc: number, k: number, n: number, trans: boolean): void {
   const last = c0 + nc;
   for (let j0 = c0; j0 < last; j0 += NR) {
     const base = (j0 - c0) * kc;
@@ -140,7 +149,7 @@ function packB(b: Float64Array, pb: Float64Array, p0: number, kc: number, c0: nu
  * C[i0 .. i0+mc, c0 .. c0+nc] (+)= packed A block · packed B block, one MR×NR tile at a
  * time (C is m×n).
  */
-function block(pa: Float64Array, pb: Float64Array, c: Float64Array, i0: number, mc: number, kc: number, c0: number, nc: number, n: number, accumulate: boolean): void {
+function block(pa: Float64Array, pb: Float64Array, c: FloatArray, i0: number, mc: number, kc: number, c0: number, nc: number, n: number, accumulate: boolean): void {
   const last = c0 + nc;
   for (let j0 = c0; j0 < last; j0 += NR) {
     const bStart = (j0 - c0) * kc;
@@ -199,87 +208,112 @@ function block(pa: Float64Array, pb: Float64Array, c: Float64Array, i0: number, 
 // compiles to a tight loop, where one loop calling the operation as a function (what a
 // generic map does) makes an un-inlined call per element — 5–10× slower on 10⁵ elements.
 
-function elementwise(op: ElementwiseOp, x: Float64Array | number, y: Float64Array | number): Float64Array {
+function elementwise<T extends FloatArray>(op: ElementwiseOp, x: T | number, y: T | number): T {
   if (typeof x === 'number') {
-    if (typeof y === 'number') return Float64Array.of(scalar(op, x, y));
-    return numberArray[op](x, y);
+    if (typeof y === 'number') return Float64Array.of(scalar(op, x, y)) as T;
+    return numberArray[op](x, y) as T;
   }
-  if (typeof y === 'number') return arrayNumber[op](x, y);
+  if (typeof y === 'number') return arrayNumber[op](x, y) as T;
   if (x.length !== y.length) throw new RangeError(`zygote-ts: kernels.elementwise: lengths ${x.length} and ${y.length} differ.`);
-  return arrayArray[op](x, y);
+  return arrayArray[op](x, y) as T;
 }
 
 function scalar(op: ElementwiseOp, x: number, y: number): number {
   return op === 'add' ? x + y : op === 'sub' ? x - y : op === 'mul' ? x * y : x / y;
 }
 
-const arrayArray: Record<ElementwiseOp, (x: Float64Array, y: Float64Array) => Float64Array> = {
+const arrayArray: Record<ElementwiseOp, (x: FloatArray, y: FloatArray) => FloatArray> = {
   add(x, y) {
-    const z = new Float64Array(x.length);
+    const z = alike(x, x.length);
     for (let i = 0; i < z.length; i++) z[i] = x[i]! + y[i]!;
     return z;
   },
   sub(x, y) {
-    const z = new Float64Array(x.length);
+    const z = alike(x, x.length);
     for (let i = 0; i < z.length; i++) z[i] = x[i]! - y[i]!;
     return z;
   },
   mul(x, y) {
-    const z = new Float64Array(x.length);
+    const z = alike(x, x.length);
     for (let i = 0; i < z.length; i++) z[i] = x[i]! * y[i]!;
     return z;
   },
   div(x, y) {
-    const z = new Float64Array(x.length);
+    const z = alike(x, x.length);
     for (let i = 0; i < z.length; i++) z[i] = x[i]! / y[i]!;
     return z;
   },
 };
 
-const arrayNumber: Record<ElementwiseOp, (x: Float64Array, y: number) => Float64Array> = {
+const arrayNumber: Record<ElementwiseOp, (x: FloatArray, y: number) => FloatArray> = {
   add(x, y) {
-    const z = new Float64Array(x.length);
+    const z = alike(x, x.length);
     for (let i = 0; i < z.length; i++) z[i] = x[i]! + y;
     return z;
   },
   sub(x, y) {
-    const z = new Float64Array(x.length);
+    const z = alike(x, x.length);
     for (let i = 0; i < z.length; i++) z[i] = x[i]! - y;
     return z;
   },
   mul(x, y) {
-    const z = new Float64Array(x.length);
+    const z = alike(x, x.length);
     for (let i = 0; i < z.length; i++) z[i] = x[i]! * y;
     return z;
   },
   div(x, y) {
-    const z = new Float64Array(x.length);
+    const z = alike(x, x.length);
     for (let i = 0; i < z.length; i++) z[i] = x[i]! / y;
     return z;
   },
 };
 
-const numberArray: Record<ElementwiseOp, (x: number, y: Float64Array) => Float64Array> = {
+const numberArray: Record<ElementwiseOp, (x: number, y: FloatArray) => FloatArray> = {
   add(x, y) {
-    const z = new Float64Array(y.length);
+    const z = alike(y, y.length);
     for (let i = 0; i < z.length; i++) z[i] = x + y[i]!;
     return z;
   },
   sub(x, y) {
-    const z = new Float64Array(y.length);
+    const z = alike(y, y.length);
     for (let i = 0; i < z.length; i++) z[i] = x - y[i]!;
     return z;
   },
   mul(x, y) {
-    const z = new Float64Array(y.length);
+    const z = alike(y, y.length);
     for (let i = 0; i < z.length; i++) z[i] = x * y[i]!;
     return z;
   },
   div(x, y) {
-    const z = new Float64Array(y.length);
+    const z = alike(y, y.length);
     for (let i = 0; i < z.length; i++) z[i] = x / y[i]!;
     return z;
   },
 };
 
-export const jsKernels: Kernels = { matmul, elementwise };
+// ---- sum, transpose ---------------------------------------------------------------------
+
+function sum(x: FloatArray): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i]!;
+  return s;
+}
+
+/** Square tiles of the source, so that both the rows read and the columns written stay in cache. */
+const TRANSPOSE_TILE = 32;
+
+function transpose<T extends FloatArray>(a: T, m: number, n: number): T {
+  const t = alike(a, m * n);
+  for (let i0 = 0; i0 < m; i0 += TRANSPOSE_TILE) {
+    const i1 = Math.min(m, i0 + TRANSPOSE_TILE);
+    for (let j0 = 0; j0 < n; j0 += TRANSPOSE_TILE) {
+      const j1 = Math.min(n, j0 + TRANSPOSE_TILE);
+      for (let i = i0; i < i1; i++) {
+        for (let j = j0, from = i * n + j0, to = j0 * m + i; j < j1; j++, from++, to += m) t[to] = a[from]!;
+      }
+    }
+  }
+  return t;
+}
+
+export const jsKernels: Kernels = { name: 'js', matmul, elementwise, sum, transpose };
