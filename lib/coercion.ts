@@ -3,46 +3,61 @@
 // derivative; each answers from the primal value. The transform routes them here.
 
 import { primal, Traced } from './core/traced.js';
+import { compareSymbolic, Symbolic, type Comparison } from './core/symbolic.js';
 
 const unwrap = (x: unknown): unknown => (x instanceof Traced ? primal(x) : x);
+
+// The innermost value of a traced one, a symbolic number kept as it is (compileGradient
+// records the comparison as a guard instead of pinning the number).
+function inner(x: unknown): unknown {
+  while (x instanceof Traced) x = x.value;
+  return x;
+}
+
+function compare(op: Comparison, a: unknown, b: unknown): boolean {
+  return compareSymbolic(op, inner(a), inner(b));
+}
+
+function truthOf(x: Traced): boolean {
+  const v = inner(x);
+  return v instanceof Symbolic ? v.recorder.truth(v) : !!v;
+}
 
 // ---- comparisons and equality (fast path: the operator itself) --------------------------
 export function lt(a: unknown, b: unknown): boolean {
   if (typeof a === 'number' && typeof b === 'number') return a < b;
-  return (unwrap(a) as number) < (unwrap(b) as number);
+  return compare('<', a, b);
 }
 export function le(a: unknown, b: unknown): boolean {
   if (typeof a === 'number' && typeof b === 'number') return a <= b;
-  return (unwrap(a) as number) <= (unwrap(b) as number);
+  return compare('<=', a, b);
 }
 export function gt(a: unknown, b: unknown): boolean {
   if (typeof a === 'number' && typeof b === 'number') return a > b;
-  return (unwrap(a) as number) > (unwrap(b) as number);
+  return compare('>', a, b);
 }
 export function ge(a: unknown, b: unknown): boolean {
   if (typeof a === 'number' && typeof b === 'number') return a >= b;
-  return (unwrap(a) as number) >= (unwrap(b) as number);
+  return compare('>=', a, b);
 }
 /** `===`: traced numbers compare by value (so a traced NaN is not equal to itself). */
 export function seq(a: unknown, b: unknown): boolean {
-  return unwrap(a) === unwrap(b);
+  return compare('===', a, b);
 }
 export function sne(a: unknown, b: unknown): boolean {
-  return unwrap(a) !== unwrap(b);
+  return compare('!==', a, b);
 }
 export function eq(a: unknown, b: unknown): boolean {
-  // eslint-disable-next-line eqeqeq -- this is JavaScript's loose equality, on purpose
-  return unwrap(a) == unwrap(b);
+  return compare('==', a, b);
 }
 export function ne(a: unknown, b: unknown): boolean {
-  // eslint-disable-next-line eqeqeq
-  return unwrap(a) != unwrap(b);
+  return compare('!=', a, b);
 }
 
 // ---- truthiness -------------------------------------------------------------------------
 /** A traced 0 or NaN is falsy, like the number. */
 export function truthy(x: unknown): boolean {
-  return x instanceof Traced ? !!primal(x) : !!x;
+  return x instanceof Traced ? truthOf(x) : !!x;
 }
 
 // `a && b` must return `a` itself when it is falsy: the transform writes
@@ -50,7 +65,7 @@ export function truthy(x: unknown): boolean {
 let slot: unknown;
 export function test(x: unknown): boolean {
   slot = x;
-  return x instanceof Traced ? !!primal(x) : !!x;
+  return x instanceof Traced ? truthOf(x) : !!x;
 }
 export function took(): unknown {
   const x = slot;

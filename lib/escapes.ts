@@ -67,7 +67,7 @@ const ownRoot = typeof import.meta.url === 'string' ? new URL('../..', import.me
 const ownFolders = ownRoot === null ? [] : ['dist/', 'lib/', 'rules/', 'proxies/'].map((folder) => ownRoot + folder);
 
 /** The first stack line outside zygote-ts's own files (the user's line that lost a derivative). */
-function callerLine(stack: string | undefined): string {
+export function callerLine(stack: string | undefined): string {
   const lines = (stack ?? '').split('\n').slice(1);
   // (built-in frames such as `JSON.stringify (<anonymous>)` are not the user's line either)
   const outside = lines.find(

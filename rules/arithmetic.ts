@@ -15,6 +15,9 @@
 import { innerTape, rowOn, Traced } from '../lib/core/traced.js';
 import { eitherTraced, live, operandOn, plain, toPrimitive } from './operands.js';
 import { log } from './math.js';
+import { trunc } from './nondiff.js';
+import { gt, seq } from '../lib/coercion.js';
+import { callSymbolic } from '../lib/core/symbolic.js';
 import { NOT_OVERLOADED, operators, overloaded, overloadedNeg } from './overloads.js';
 import { NDArray } from '../lib/ndarray.js';
 import { addArrays, divArrays, isArrayOperation, modArrays, mulArrays, negArray, powArrays, subArrays } from './arrays/elementwise.js';
@@ -169,14 +172,16 @@ export function mod(a: unknown, b: unknown): any {
   return typeof a === 'number' && typeof b === 'number' ? a % b : modTraced(a, b);
 }
 
+const remainder = (a: number, b: number) => a % b;
+
 function modTraced(a: unknown, b: unknown): unknown {
   if (isArrayOperation(a, b)) return modArrays(a, b);
   const t = innerTape(a, b);
-  if (t === null) return eitherTraced(a, b) ? mod(live(a), live(b)) : (a as number) % (b as number);
+  if (t === null) return eitherTraced(a, b) ? mod(live(a), live(b)) : (callSymbolic(remainder, [a, b]) ?? (a as number) % (b as number));
   const x = operandOn(a, t);
   const y = operandOn(b, t);
   const rowB = rowOn(b, t);
-  const quotient = rowB < 0 ? 0 : -Math.trunc((plain(x) as number) / (plain(y) as number));
+  const quotient = rowB < 0 ? 0 : neg(trunc(div(x, y)));
   return t.push(mod(x, y), rowOn(a, t), 1, rowB, quotient);
 }
 
@@ -206,10 +211,10 @@ function powTraced(a: unknown, b: unknown): unknown {
   const z = pow(x, y);
   const rowA = rowOn(a, t);
   const rowB = rowOn(b, t);
-  const dx = rowA < 0 || plain(y) === 0 ? 0 : mul(y, pow(x, sub(y, 1)));
+  const dx = rowA < 0 || seq(y, 0) ? 0 : mul(y, pow(x, sub(y, 1)));
   // At x = 0 with a positive exponent, x**y is 0 near there for any y: ∂/∂y = 0 (as ChainRules),
   // not 0 · log(0) = NaN.
-  const dy = rowB < 0 ? 0 : plain(x) === 0 && (plain(y) as number) > 0 ? 0 : mul(z, log(x));
+  const dy = rowB < 0 ? 0 : seq(x, 0) && gt(y, 0) ? 0 : mul(z, log(x));
   return t.push(z, rowA, dx, rowB, dy);
 }
 

@@ -13,6 +13,9 @@ import { binaryRule, unaryRule, zeroDerivative1 } from './scalar.js';
 import { ceil, clz32, floor, imul, round, sign, trunc } from './nondiff.js';
 import { NDArray } from '../lib/ndarray.js';
 import { maximum, minimum } from './arrays/pointwise.js';
+import { gt, lt, seq, sne } from '../lib/coercion.js';
+import { Symbolic } from '../lib/core/symbolic.js';
+import { Traced } from '../lib/core/traced.js';
 
 const square = (x: unknown) => mul(x, x);
 
@@ -77,11 +80,11 @@ export function hypot(...args: unknown[]): any {
   const values = operands.map((x) => operandOn(x, t));
   // Math.hypot's own value when the values are plain numbers (it avoids overflow and rounding).
   const h = values.every((v) => typeof v === 'number') ? Math.hypot(...(values as number[])) : values.reduce((acc: unknown, v) => hypot2(acc, v), 0);
-  return recordOver(t, h, operands, (k) => (plain(h) === 0 ? 0 : div(values[k], h)));
+  return recordOver(t, h, operands, (k) => (seq(h, 0) ? 0 : div(values[k], h)));
 }
 
 const hypot2 = binaryRule('hypot', Math.hypot, (a, b, h) =>
-  plain(h) === 0 ? [0, 0] : [div(a, h), div(b, h)],
+  seq(h, 0) ? [0, 0] : [div(a, h), div(b, h)],
 );
 
 /**
@@ -111,11 +114,29 @@ function extremum(args: unknown[], pick: (...values: number[]) => number, empty:
   const t = innerOf(operands);
   if (t === null) return pick(...(operands as number[]));
   const values = operands.map((x) => operandOn(x, t));
-  const primals = values.map((x) => plain(x) as number);
-  const best = pick(...primals);
-  const chosen = Number.isNaN(best) ? primals.findIndex(Number.isNaN) : primals.findIndex((p) => Object.is(p, best));
+  const chosen = values.some(isSymbolic) ? chooseByGuards(values, pick === Math.max ? gt : lt) : chooseByValue(values, pick);
   return recordOver(t, values[chosen], operands, (k) => (k === chosen ? 1 : 0));
 }
+
+function chooseByValue(values: readonly unknown[], pick: (...values: number[]) => number): number {
+  const primals = values.map((x) => plain(x) as number);
+  const best = pick(...primals);
+  return Number.isNaN(best) ? primals.findIndex(Number.isNaN) : primals.findIndex((p) => Object.is(p, best));
+}
+
+// The same choice made with comparisons, which compileGradient records as guards (reading
+// the numbers would pin the compiled path to them).
+function chooseByGuards(values: readonly unknown[], beats: (a: unknown, b: unknown) => boolean): number {
+  for (let k = 0; k < values.length; k++) if (sne(values[k], values[k])) return k; // a NaN is chosen
+  let chosen = 0;
+  for (let k = 1; k < values.length; k++) if (beats(values[k], values[chosen])) chosen = k;
+  return chosen;
+}
+
+const isSymbolic = (x: unknown): boolean => {
+  while (x instanceof Traced) x = x.value;
+  return x instanceof Symbolic;
+};
 
 /** Records an n-ary result: ∂value/∂operands[k] = partialOf(k) for each operand traced on `t`. */
 function recordOver(t: Tape, value: unknown, operands: unknown[], partialOf: (k: number) => unknown): unknown {

@@ -5,6 +5,7 @@ import { eitherTraced, live, operandOn } from './operands.js';
 import { NDArray } from '../lib/ndarray.js';
 import { isArrayOperation, lift1, lift2 } from './arrays/elementwise.js';
 import { mul } from './arithmetic.js';
+import { callSymbolic, Symbolic } from '../lib/core/symbolic.js';
 
 export type UnaryOp = (x: unknown) => any;
 export type BinaryOp = (a: unknown, b: unknown) => any;
@@ -18,6 +19,7 @@ export function unaryRule(name: string, f: (x: number) => number, partial: (x: u
   const traced = (x: unknown): unknown => {
     if (!(x instanceof Traced)) {
       if (x instanceof NDArray) return (onArray ??= lift1(op, f, partial))(x); // elementwise, like numpy's ufuncs
+      if (x instanceof Symbolic) return callSymbolic(f, [x]); // compileGradient records the call
       return f(x as number); // JavaScript's own coercion
     }
     if (!x.tape.active) return op(live(x));
@@ -45,7 +47,7 @@ export function binaryRule(
   const traced = (a: unknown, b: unknown): unknown => {
     if (isArrayOperation(a, b)) return (onArrays ??= liftPartials())(a, b);
     const t = innerTape(a, b);
-    if (t === null) return eitherTraced(a, b) ? op(live(a), live(b)) : f(a as number, b as number);
+    if (t === null) return eitherTraced(a, b) ? op(live(a), live(b)) : (callSymbolic(f, [a, b]) ?? f(a as number, b as number));
     const x = operandOn(a, t);
     const y = operandOn(b, t);
     const z = op(x, y);

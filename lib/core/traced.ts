@@ -7,6 +7,7 @@
 // there, otherwise the escape is counted so the API can warn.
 
 import type { Tape } from './tape.js';
+import { unpin } from './symbolic.js';
 
 export class Traced {
   // `declare`: plain assignments in the constructor, no class-field definitions, which
@@ -76,10 +77,13 @@ export class Traced {
   }
 }
 
-/** The plain number inside any nesting of traced values (other values unchanged). */
+/**
+ * The plain number inside any nesting of traced values (other values unchanged; a symbolic
+ * number, recorded by `compileGradient`, gives its number and pins the path to it).
+ */
 export function primal(x: unknown): number {
   while (x instanceof Traced) x = x.value;
-  return x as number;
+  return unpin(x) as number;
 }
 
 /** Strips traced layers whose tape has closed: they are constants now. */

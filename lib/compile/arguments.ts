@@ -1,0 +1,185 @@
+// How a compiled path meets its arguments. When f is recorded, its arguments are copied
+// with each number replaced by a symbolic input; the same walk writes the code that, on
+// later calls, checks that the arguments have that structure (same array lengths, same
+// keys and classes, the same non-number values) and reads their numbers into `X`.
+// The gradient f's recording returned — the same structure with symbolic leaves — is
+// turned into the code that builds the compiled gradient.
+
+import { Symbolic } from '../core/symbolic.js';
+import { NDArray } from '../ndarray.js';
+import type { Program } from './program.js';
+import { literal } from './codegen.js';
+
+/** f cannot be compiled (it still runs, uncompiled): the message says why. */
+export class Uncompilable extends Error {}
+
+export interface SymbolicArguments {
+  /** The copy f is recorded on. */
+  readonly values: unknown[];
+  /** Statements that check `args` and fill `X` (`return MISS` when the structure differs). */
+  readonly reader: string;
+  /** Objects the reader compares against (`C[k]`). */
+  readonly constants: unknown[];
+  /** True if f changed the copy (wrote to its arguments): compiled code would not. */
+  changed(): boolean;
+}
+
+/** Arrays of more numbers than this are read in a loop. */
+const UNROLL = 8;
+
+export function symbolicArguments(args: readonly unknown[], program: Program): SymbolicArguments {
+  const lines: string[] = [];
+  const constants: unknown[] = [];
+  const copies = new Map<object, { copy: object; name: string }>();
+  const written: [object, PropertyKey, unknown][] = [];
+  const sizes: [object, number][] = [];
+  let names = 0;
+  const constant = (x: unknown) => {
+    const k = constants.indexOf(x);
+    return `C[${k >= 0 ? k : constants.push(x) - 1}]`;
+  };
+
+  const visit = (value: unknown, expr: string, path: string): unknown => {
+    if (typeof value === 'number') {
+      const input = program.input(value);
+      lines.push(`if (typeof ${expr} !== 'number') return MISS;`, `X[${inputIndex(program, input)}] = ${expr};`);
+      return input;
+    }
+    if (typeof value !== 'object' || value === null) {
+      lines.push(`if (${expr} !== ${constant(value)}) return MISS;`);
+      return value;
+    }
+    const seen = copies.get(value);
+    if (seen !== undefined) {
+      lines.push(`if (${expr} !== ${seen.name}) return MISS;`);
+      return seen.copy;
+    }
+    const name = `o${names++}`;
+    lines.push(`const ${name} = ${expr};`);
+    if (Array.isArray(value) && Object.getPrototypeOf(value) === Array.prototype) {
+      const copy: unknown[] = [];
+      copies.set(value, { copy, name });
+      sizes.push([copy, value.length]);
+      lines.push(`if (!Array.isArray(${name}) || ${name}.length !== ${value.length}) return MISS;`);
+      if (value.length > UNROLL && value.every((v) => typeof v === 'number')) {
+        const first = program.inputCount;
+        for (const v of value) copy.push(program.input(v as number));
+        lines.push(
+          `for (let i = 0; i < ${value.length}; i++) {`,
+          `  const v = ${name}[i];`,
+          `  if (typeof v !== 'number') return MISS;`,
+          `  X[${first} + i] = v;`,
+          `}`,
+        );
+      } else {
+        value.forEach((v, i) => copy.push(visit(v, `${name}[${i}]`, `${path}[${i}]`)));
+      }
+      copy.forEach((v, i) => written.push([copy, i, v]));
+      return copy;
+    }
+    const proto = Object.getPrototypeOf(value) as object | null;
+    if (!isRecordPrototype(proto)) {
+      const kind = value instanceof NDArray ? 'an NDArray' : `a ${proto?.constructor?.name ?? 'special object'}`;
+      throw new Uncompilable(`argument ${path} is ${kind}; compileGradient reads numbers, arrays and objects of them`);
+    }
+    const copy = Object.create(proto) as Record<string, unknown>;
+    copies.set(value, { copy, name });
+    const keys = Object.keys(value);
+    sizes.push([copy, keys.length]);
+    lines.push(`if (typeof ${name} !== 'object' || ${name} === null || Object.getPrototypeOf(${name}) !== ${constant(proto)} || Object.keys(${name}).length !== ${keys.length}) return MISS;`);
+    for (const key of keys) {
+      const v = visit((value as Record<string, unknown>)[key], `${name}[${JSON.stringify(key)}]`, `${path}.${key}`);
+      copy[key] = v;
+      written.push([copy, key, v]);
+    }
+    return copy;
+  };
+
+  const values = args.map((arg, i) => visit(arg, `args[${i}]`, `${i}`));
+  if (copies.size > 1) addDistinctnessCheck(lines, copies);
+  return {
+    values,
+    reader: lines.join('\n'),
+    constants,
+    changed: () =>
+      written.some(([o, key, v]) => !Object.is((o as Record<PropertyKey, unknown>)[key], v)) ||
+      sizes.some(([o, n]) => (Array.isArray(o) ? o.length : Object.keys(o).length) !== n),
+  };
+}
+
+// Inputs are numbered in the order they are read.
+function inputIndex(program: Program, input: Symbolic): number {
+  return program.extra[input.id]!;
+}
+
+// Objects that were distinct when f was recorded must be distinct now: an object passed
+// twice shares one gradient (contributions add), which the compiled path does not do.
+function addDistinctnessCheck(lines: string[], copies: Map<object, { name: string }>): void {
+  const names = [...copies.values()].map((c) => c.name);
+  lines.push(`const distinct = new Set([${names.join(', ')}]);`, `if (distinct.size !== ${names.length}) return MISS;`);
+}
+
+// Plain records and instances of the user's classes (not built-ins such as Map or Date).
+function isRecordPrototype(proto: object | null): boolean {
+  if (proto === null || proto === Object.prototype) return true;
+  const ctor = (proto as { constructor?: unknown }).constructor;
+  if (typeof ctor !== 'function') return true;
+  return !/\{\s*\[native code\]\s*\}\s*$/.test(Function.prototype.toString.call(ctor)) && !(proto instanceof NDArray);
+}
+
+/**
+ * The statements that build the gradient from `grads` (symbolic leaves) and its final
+ * expression; `valueOf` gives a leaf's expression, `slotOf` its index in `V`.
+ */
+export function gradientWriter(
+  grads: unknown,
+  valueOf: (id: number) => string,
+  slotOf: (id: number) => number,
+  indexTables: Int32Array[],
+): { code: string; result: string } {
+  const lines: string[] = [];
+  const made = new Map<object, string>();
+  let names = 0;
+  const write = (g: unknown): string => {
+    if (g instanceof Symbolic) return valueOf(g.id);
+    if (typeof g === 'number') return literal(g);
+    if (g === null || g === undefined) return String(g);
+    if (typeof g !== 'object') throw new Uncompilable(`the gradient holds ${typeof g}`);
+    const known = made.get(g);
+    if (known !== undefined) return known;
+    const name = `g${names++}`;
+    made.set(g, name);
+    if (Array.isArray(g)) {
+      if (g.length > UNROLL && g.every((x) => x instanceof Symbolic)) {
+        const table = Int32Array.from(g, (x) => slotOf((x as Symbolic).id));
+        const k = indexTables.push(table) - 1;
+        lines.push(`const ${name} = new Array(${g.length});`, `for (let i = 0; i < ${g.length}; i++) ${name}[i] = V[I[${k}][i]];`);
+      } else {
+        lines.push(`const ${name} = [];`);
+        for (const x of g) lines.push(`${name}.push(${write(x)});`);
+      }
+      return name;
+    }
+    if (Object.getPrototypeOf(g) !== Object.prototype) throw new Uncompilable(`the gradient holds a ${Object.prototype.toString.call(g)}`);
+    lines.push(`const ${name} = {};`);
+    for (const [key, x] of Object.entries(g)) lines.push(`${name}[${JSON.stringify(key)}] = ${write(x)};`);
+    return name;
+  };
+  const result = write(grads);
+  return { code: lines.join('\n'), result };
+}
+
+/** The symbolic values a gradient holds (the program's outputs). */
+export function symbolicLeaves(grads: unknown): number[] {
+  const ids: number[] = [];
+  const seen = new Set<object>();
+  const walk = (g: unknown) => {
+    if (g instanceof Symbolic) ids.push(g.id);
+    else if (typeof g === 'object' && g !== null && !seen.has(g)) {
+      seen.add(g);
+      for (const x of Array.isArray(g) ? g : Object.values(g)) walk(x);
+    }
+  };
+  walk(grads);
+  return ids;
+}

@@ -1,0 +1,38 @@
+// Dead-code elimination: only what the gradient or a guard needs is generated. The forward
+// value of f itself, for one, is dead in a gradient of a function whose pullback does not
+// use it (JAX's jit drops it the same way).
+
+import { Op, Program, Slot } from './program.js';
+
+const isGuard = (code: number) => code === Op.compare || code === Op.truth || code === Op.pin;
+
+/** The program without dead instructions, and each old id's new id (-1: removed). */
+export function withoutDeadCode(p: Program, outputs: readonly number[]): { program: Program; newId: Int32Array } {
+  const n = p.length;
+  const live = new Uint8Array(n);
+  for (const id of outputs) live[id] = 1;
+  for (let i = n - 1; i >= 0; i--) {
+    if (!live[i] && !isGuard(p.op[i]!)) continue;
+    live[i] = 1;
+    if (p.slotA[i] === Slot.value) live[p.a[i]!] = 1;
+    if (p.slotB[i] === Slot.value) live[p.b[i]!] = 1;
+  }
+  const newId = new Int32Array(n).fill(-1);
+  const q = new Program();
+  q.functions.push(...p.functions);
+  q.inputCount = p.inputCount;
+  for (let i = 0; i < n; i++) {
+    if (!live[i]) continue;
+    newId[i] = q.op.length;
+    q.op.push(p.op[i]!);
+    q.a.push(p.slotA[i] === Slot.value ? newId[p.a[i]!]! : p.a[i]!);
+    q.b.push(p.slotB[i] === Slot.value ? newId[p.b[i]!]! : p.b[i]!);
+    q.slotA.push(p.slotA[i]!);
+    q.slotB.push(p.slotB[i]!);
+    q.extra.push(p.extra[i]!);
+    q.expected.push(p.expected[i]!);
+    const site = p.sites.get(i);
+    if (site !== undefined) q.sites.set(newId[i]!, site);
+  }
+  return { program: q, newId };
+}

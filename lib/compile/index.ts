@@ -1,0 +1,145 @@
+// compileGradient: the gradient of f as generated JavaScript, recorded once per path.
+//
+// The first call records f on symbolic numbers (lib/core/symbolic.ts) through the usual
+// machinery — stand-ins, rules, the tape and its reverse sweep — so the program holds the
+// forward pass, the rules' partials and the sweep as straight-line code. That code becomes
+// one function (rerolled into loops where f looped). Each comparison or truth test f made
+// on a traced number is a guard: a later call whose numbers would take another path fails
+// a guard and is recorded again; a few paths are kept. Functions that cannot be compiled
+// (arguments other than numbers, arrays and objects of them; writes to arguments; too many
+// paths) run uncompiled, with the reason in `fallback`. As with jax.jit, f's other side
+// effects (logging, writes to outside data) happen when it is recorded, not on every call.
+
+import { gradient } from '../api.js';
+import type { Gradients } from '../types.js';
+import { generateBody } from './codegen.js';
+import { gradientWriter, symbolicArguments, symbolicLeaves, Uncompilable } from './arguments.js';
+import { COMPARISONS, Op, Program } from './program.js';
+import { withoutDeadCode } from './dead-code.js';
+
+export interface CompileOptions {
+  /** How many paths (one per outcome of f's comparisons) are kept. Default 4. */
+  paths?: number;
+  /** After this many recordings f runs uncompiled (its paths keep changing). Default 16. */
+  maxRecordings?: number;
+}
+
+export interface CompiledGradient<A extends unknown[]> {
+  (...args: A): Gradients<A>;
+  /** The generated JavaScript of the paths kept, newest first. */
+  readonly source: string;
+  /** How many times f has been recorded. */
+  readonly recordings: number;
+  /** Why f runs uncompiled, or null while it is compiled. */
+  readonly fallback: string | null;
+}
+
+type Run = (args: readonly unknown[]) => unknown;
+
+interface Path {
+  readonly run: Run;
+  readonly source: string;
+}
+
+/** The answer of a path whose guards do not hold for these arguments. */
+const MISS: unique symbol = Symbol('zygote-ts: another path');
+
+/**
+ * The gradient of `f` (like `gradient(f, ...args)`), compiled to JavaScript for each path
+ * through f's control flow that the calls take.
+ *
+ * @example
+ * const g = compileGradient((x: number) => 3 * x ** 2 + 2 * x + 1);
+ * g(5); // [32]
+ * g.source; // the generated code
+ */
+export function compileGradient<A extends unknown[]>(f: (...args: A) => number, options: CompileOptions = {}): CompiledGradient<A> {
+  const maxPaths = options.paths ?? 4;
+  const maxRecordings = options.maxRecordings ?? 16;
+  const paths: Path[] = [];
+  let recordings = 0;
+  let fallback: string | null = null;
+
+  const compiled = function (...args: A): Gradients<A> {
+    if (fallback === null) {
+      for (let k = 0; k < paths.length; k++) {
+        const out = paths[k]!.run(args);
+        if (out === MISS) continue;
+        if (k > 0) paths.unshift(...paths.splice(k, 1)); // most recent first
+        return out as Gradients<A>;
+      }
+      if (recordings >= maxRecordings) fallback = `f took a new path on each of ${maxRecordings} recordings`;
+      else {
+        try {
+          recordings++;
+          const path = record(f as (...args: unknown[]) => number, args);
+          paths.unshift(path);
+          if (paths.length > maxPaths) paths.pop();
+          const out = path.run(args);
+          if (out === MISS) throw new Error('zygote-ts: internal error: a compiled path rejected the call it was recorded from');
+          return out as Gradients<A>;
+        } catch (e) {
+          if (!(e instanceof Uncompilable)) throw e;
+          fallback = e.message;
+        }
+      }
+    }
+    return gradient(f, ...args);
+  } as CompiledGradient<A>;
+  Object.defineProperties(compiled, {
+    source: { get: () => paths.map((p) => p.source).join('\n\n') },
+    recordings: { get: () => recordings },
+    fallback: { get: () => fallback },
+    name: { value: `compiled ${f.name || 'gradient'}` },
+  });
+  return compiled;
+}
+
+let serial = 0;
+
+function record(f: (...args: unknown[]) => number, args: readonly unknown[]): Path {
+  const program = new Program();
+  const symbolic = symbolicArguments(args, program);
+  const grads = gradient(f, ...symbolic.values);
+  if (symbolic.changed()) throw new Uncompilable('f writes to its arguments, which compiled code would not do again');
+  const outputs = symbolicLeaves(grads);
+  const { program: live, newId } = withoutDeadCode(program, outputs);
+  const body = generateBody(live, outputs.map((id) => newId[id]!));
+  const indexTables: Int32Array[] = [];
+  const writer = gradientWriter(grads, (id) => body.valueOf(newId[id]!), (id) => newId[id]!, indexTables);
+  const name = `${(f.name || 'f').replace(/[^\w$]/g, '_')}_path${++serial}`;
+  const source = [
+    `// compileGradient(${f.name || 'f'}): ${program.length} instructions recorded, ${live.length} live, ${program.inputCount} inputs`,
+    guardNotes(live),
+    `function ${name}(args, X, V) {`,
+    symbolic.reader,
+    body.code,
+    writer.code,
+    `return ${writer.result};`,
+    `}`,
+  ]
+    .filter((part) => part !== '')
+    .join('\n');
+  const factory = new Function('MISS', 'F', 'C', 'I', 'sameNumber', `${source}\nreturn ${name};\n//# sourceURL=zygote-ts/compiled/${name}.js`);
+  const generated = factory(MISS, live.functions, symbolic.constants, indexTables, sameNumber) as (args: readonly unknown[], X: Float64Array, V: Float64Array) => unknown;
+  const X = new Float64Array(program.inputCount);
+  const V = new Float64Array(live.length);
+  return { run: (callArgs) => generated(callArgs, X, V), source };
+}
+
+/** Object.is for numbers, except that +0 and -0 count as the same (as `===` does). */
+function sameNumber(x: number, y: number): boolean {
+  return x === y || (x !== x && y !== y);
+}
+
+// Where the user's code made each guard, as comments at the top of the source.
+function guardNotes(program: Program): string {
+  const notes: string[] = [];
+  for (const [id, site] of program.sites) {
+    const what = program.op[id] === Op.compare ? `a comparison (${COMPARISONS[program.extra[id]!]})` : program.op[id] === Op.truth ? 'a truth test' : 'a number read as a plain number';
+    notes.push(`//   guard at instruction ${id}: ${what}, at ${site}`);
+  }
+  if (notes.length === 0) return '';
+  const shown = notes.length > 20 ? [...notes.slice(0, 20), `//   … and ${notes.length - 20} more`] : notes;
+  return ['// guards (a failed guard records f again):', ...shown].join('\n');
+}

@@ -1,0 +1,183 @@
+// The program `compileGradient` records: straight-line code for one path through f.
+//
+// Each instruction defines one value (its index is its id) or checks a guard. Operands
+// are earlier values or constants. Symbolic numbers (lib/core/symbolic.ts) append
+// instructions as f runs on them — the forward values, the local partials the rules
+// compute, and then the reverse sweep itself, which the tape runs on symbolic partials.
+
+import { Symbolic, compareValues, type Comparison, type Recorder } from '../core/symbolic.js';
+import { registerScalarPrototype } from '../core/scalars.js';
+import { NOT_OVERLOADED, operators } from '../../rules/overloads.js';
+import { callerLine } from '../escapes.js';
+
+/** Instruction codes. */
+export const Op = {
+  input: 0,
+  add: 1,
+  sub: 2,
+  mul: 3,
+  div: 4,
+  pow: 5,
+  neg: 6,
+  /** f(a) or f(a, b) for a plain-number function `functions[fn]`. */
+  call: 7,
+  /** Guard: (a cmp b) === expected. */
+  compare: 8,
+  /** Guard: !!a === expected. */
+  truth: 9,
+  /** Guard: a is exactly the constant b. */
+  pin: 10,
+} as const;
+
+/** How an operand slot is filled. */
+export const Slot = { none: 0, value: 1, constant: 2 } as const;
+
+export const COMPARISONS: readonly Comparison[] = ['<', '<=', '>', '>=', '===', '!==', '==', '!='];
+
+export type Operand = number | Symbolic;
+
+export class Program implements Recorder {
+  readonly op: number[] = [];
+  /** Operand a and b: a value id (Slot.value) or a number (Slot.constant). */
+  readonly a: number[] = [];
+  readonly b: number[] = [];
+  readonly slotA: number[] = [];
+  readonly slotB: number[] = [];
+  /** input: the input's index; call: the function's index; compare: the comparison's index in COMPARISONS. */
+  readonly extra: number[] = [];
+  /** A guard's expected outcome (1 true, 0 false). */
+  readonly expected: number[] = [];
+  readonly functions: ((...args: number[]) => number)[] = [];
+  /** Where each guard was taken, in the user's code (a stack line), by instruction. */
+  readonly sites = new Map<number, string>();
+  inputCount = 0;
+
+  get length(): number {
+    return this.op.length;
+  }
+
+  /** A new input of the compiled function (the next leaf of its arguments). */
+  input(value: number): Symbolic {
+    return this.define(Op.input, 0, 0, Slot.none, Slot.none, this.inputCount++, value);
+  }
+
+  binary(code: number, x: Operand, y: Operand): Symbolic {
+    const u = valueOf(x);
+    const v = valueOf(y);
+    let value: number;
+    switch (code) {
+      case Op.add: value = u + v; break;
+      case Op.sub: value = u - v; break;
+      case Op.mul:
+        // x·1 is x exactly (NaN, ±0, ±∞ included): the sweep's seed is 1.
+        if (y === 1 && x instanceof Symbolic) return x;
+        if (x === 1 && y instanceof Symbolic) return y;
+        value = u * v;
+        break;
+      case Op.div: value = u / v; break;
+      case Op.pow: value = u ** v; break;
+      default: throw new Error(`zygote-ts: not a binary instruction: ${code}`);
+    }
+    return this.define(code, ...operands(x, y), 0, value);
+  }
+
+  neg(x: Symbolic): Symbolic {
+    return this.define(Op.neg, x.id, 0, Slot.value, Slot.none, 0, -x.value);
+  }
+
+  call(f: (...args: number[]) => number, args: readonly Operand[]): Symbolic {
+    if (args.length > 2) throw new Error('zygote-ts: compileGradient records functions of one or two numbers');
+    let fn = this.functions.indexOf(f);
+    if (fn < 0) fn = this.functions.push(f) - 1;
+    const [x, y] = args as [Operand, Operand | undefined];
+    const value = y === undefined ? f(valueOf(x)) : f(valueOf(x), valueOf(y));
+    return this.define(Op.call, ...operands(x, y), fn, value);
+  }
+
+  compare(cmp: Comparison, x: Operand, y: Operand): boolean {
+    const result = compareValues(cmp, valueOf(x), valueOf(y));
+    this.guard(Op.compare, ...operands(x, y), COMPARISONS.indexOf(cmp), result);
+    return result;
+  }
+
+  truth(x: Symbolic): boolean {
+    const result = !!x.value;
+    this.guard(Op.truth, x.id, 0, Slot.value, Slot.none, 0, result);
+    return result;
+  }
+
+  pin(id: number, value: number): number {
+    this.guard(Op.pin, id, value, Slot.value, Slot.constant, 0, true);
+    return value;
+  }
+
+  private define(code: number, a: number, b: number, slotA: number, slotB: number, extra: number, value: number): Symbolic {
+    const id = this.push(code, a, b, slotA, slotB, extra, 0);
+    return new Symbolic(value, id, this);
+  }
+
+  private guard(code: number, a: number, b: number, slotA: number, slotB: number, extra: number, expected: boolean): void {
+    const id = this.push(code, a, b, slotA, slotB, extra, expected ? 1 : 0);
+    const site = callerLine(new Error().stack);
+    if (site !== '') this.sites.set(id, site);
+  }
+
+  private push(code: number, a: number, b: number, slotA: number, slotB: number, extra: number, expected: number): number {
+    this.op.push(code);
+    this.a.push(a);
+    this.b.push(b);
+    this.slotA.push(slotA);
+    this.slotB.push(slotB);
+    this.extra.push(extra);
+    this.expected.push(expected);
+    return this.op.length - 1;
+  }
+}
+
+const valueOf = (x: Operand): number => (x instanceof Symbolic ? x.value : x);
+const operandSlot = (x: Operand): number => (x instanceof Symbolic ? Slot.value : Slot.constant);
+
+/** Operands as [a, b, slotA, slotB]; a missing `y` leaves slot b empty. */
+function operands(x: Operand, y?: Operand): [number, number, number, number] {
+  const b = y === undefined ? 0 : y instanceof Symbolic ? y.id : y;
+  return [x instanceof Symbolic ? x.id : x, b, operandSlot(x), y === undefined ? Slot.none : operandSlot(y)];
+}
+
+
+// ---- arithmetic on symbolic numbers (the runtime's operator protocol, rules/overloads.ts) ----
+type SymbolicMethods = Record<symbol, (this: Symbolic, other?: unknown, receiverOnRight?: boolean) => unknown>;
+
+function installOperators(): void {
+  const proto = Symbolic.prototype as unknown as SymbolicMethods;
+  const binaries: [symbol, number][] = [
+    [operators.add, Op.add],
+    [operators.sub, Op.sub],
+    [operators.mul, Op.mul],
+    [operators.div, Op.div],
+    [operators.pow, Op.pow],
+  ];
+  for (const [symbol, code] of binaries) {
+    proto[symbol] = function symbolicOperator(this: Symbolic, other: unknown, receiverOnRight?: boolean): unknown {
+      // A value traced on a tape is not ours to combine: the rule goes on (and pins if it must).
+      if (typeof other !== 'number' && !(other instanceof Symbolic && other.recorder === this.recorder)) return NOT_OVERLOADED;
+      const program = this.recorder as Program;
+      return receiverOnRight ? program.binary(code, other, this) : program.binary(code, this, other);
+    };
+  }
+  proto[operators.neg] = function symbolicNeg(this: Symbolic): unknown {
+    return (this.recorder as Program).neg(this);
+  };
+  // A symbolic number is one leaf of an argument, like a number: one tape input.
+  registerScalarPrototype(Symbolic.prototype);
+}
+
+installOperators();
+
+/** The JavaScript operator of each binary instruction. */
+export const BINARY_OPERATORS: Record<number, string> = {
+  [Op.add]: '+',
+  [Op.sub]: '-',
+  [Op.mul]: '*',
+  [Op.div]: '/',
+  [Op.pow]: '**',
+};

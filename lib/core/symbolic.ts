@@ -1,0 +1,89 @@
+// A symbolic number: what a traced value holds while `compileGradient` records f once.
+//
+// It carries its number for this run (so f's control flow runs as usual) and its place in
+// the program being recorded (lib/compile/program.ts), so every operation on it becomes a
+// line of generated code. Comparisons and truth tests on it become guards of the path.
+// Wherever its number is read as a plain number in any other way — `+x`, a library reading
+// `valueOf` — the program records a guard that this value is exactly that number again,
+// so a compiled path is only reused when it computes the same thing.
+
+export type Comparison = '<' | '<=' | '>' | '>=' | '===' | '!==' | '==' | '!=';
+
+/** What a symbolic number needs of the program recording it. */
+export interface Recorder {
+  /** Records that value `id` must equal `value` for this path to be reused; returns `value`. */
+  pin(id: number, value: number): number;
+  /** Records `f(...args)` for a plain-number function `f` (Math.sin, Math.sign, …). */
+  call(f: (...args: number[]) => number, args: readonly (number | Symbolic)[]): Symbolic;
+  /** Records the guard `(a op b) === result`; returns result. */
+  compare(op: Comparison, a: number | Symbolic, b: number | Symbolic): boolean;
+  /** Records the guard that `x`'s truthiness is what it is now; returns it. */
+  truth(x: Symbolic): boolean;
+}
+
+export class Symbolic {
+  declare readonly value: number;
+  declare readonly id: number;
+  declare readonly recorder: Recorder;
+
+  constructor(value: number, id: number, recorder: Recorder) {
+    this.value = value;
+    this.id = id;
+    this.recorder = recorder;
+  }
+
+  /** The number, read as a plain number: the path now depends on it exactly. */
+  pin(): number {
+    return this.recorder.pin(this.id, this.value);
+  }
+
+  valueOf(): number {
+    return this.pin();
+  }
+
+  toString(radix?: number): string {
+    return this.pin().toString(radix);
+  }
+}
+
+/** A symbolic number's plain value, pinned; anything else unchanged. */
+export function unpin(x: unknown): unknown {
+  return x instanceof Symbolic ? x.pin() : x;
+}
+
+/** `f(...args)` for a plain-number function when some argument is symbolic, else null. */
+export function callSymbolic(f: (...args: number[]) => number, args: readonly unknown[]): Symbolic | null {
+  const recorder = recorderOf(args);
+  if (recorder === null) return null;
+  if (!args.every((x) => typeof x === 'number' || x instanceof Symbolic)) return null;
+  return recorder.call(f, args as (number | Symbolic)[]);
+}
+
+/** `a op b` where either side may be symbolic (a guard when one is); sides already unwrapped. */
+export function compareSymbolic(op: Comparison, a: unknown, b: unknown): boolean {
+  const recorder = recorderOf([a, b]);
+  if (recorder !== null && (typeof a === 'number' || a instanceof Symbolic) && (typeof b === 'number' || b instanceof Symbolic)) {
+    return recorder.compare(op, a, b);
+  }
+  return compareValues(op, unpin(a), unpin(b));
+}
+
+export function compareValues(op: Comparison, a: any, b: any): boolean {
+  switch (op) {
+    case '<': return a < b;
+    case '<=': return a <= b;
+    case '>': return a > b;
+    case '>=': return a >= b;
+    case '===': return a === b;
+    case '!==': return a !== b;
+    // eslint-disable-next-line eqeqeq -- JavaScript's loose equality, on purpose
+    case '==': return a == b;
+    // eslint-disable-next-line eqeqeq
+    case '!=': return a != b;
+  }
+}
+
+function recorderOf(values: readonly unknown[]): Recorder | null {
+  for (const x of values) if (x instanceof Symbolic) return x.recorder;
+  return null;
+}
