@@ -1,36 +1,58 @@
-// Constructors of arrays: from nested arrays, zeros, ones, and seeded random numbers.
+// Constructors of arrays: from nested arrays, zeros, ones, and seeded random numbers, each
+// float64 unless asked for `{ dtype: 'float32' }`.
 
-import { fromNested, NDArray, type ArrayLike } from './ndarray.js';
+import { allocate, checkDtype, fromNested, NDArray, type ArrayLike, type Dtype, type DtypeOption } from './ndarray.js';
+import { astype } from '../rules/arrays/dtype.js';
 
-/** An array from nested arrays of numbers (checked rectangular) or a typed array. */
-export function array(x: ArrayLike | number): NDArray {
-  return fromNested(x);
+/** Options of `rand`: a seed for reproducible numbers, and the dtype. */
+export interface RandOptions extends DtypeOption {
+  seed?: number;
+}
+
+/**
+ * An array from nested arrays of numbers (checked rectangular) or a typed array: float64,
+ * or float32 for a Float32Array, unless `dtype` says. Given an NDArray of another dtype,
+ * the cast is `astype` (differentiable).
+ */
+export function array(x: ArrayLike | number, options?: DtypeOption): NDArray {
+  const dtype = options?.dtype === undefined ? undefined : checkDtype(options.dtype, 'array');
+  if (x instanceof NDArray) return dtype === undefined ? x : astype(x, dtype);
+  return fromNested(x, 'array', dtype);
+}
+
+/** An array of zeros: `zeros(2, 3)`, `zeros(2, 3, { dtype: 'float32' })`. */
+export function zeros(...args: [...shape: number[], options: DtypeOption] | number[]): NDArray {
+  const [shape, dtype] = shapeAndDtype(args, 'zeros');
+  return new NDArray(shape, allocate(dtype, sizeOf(shape)));
+}
+
+/** An array of ones: `ones(2, 3)`, `ones(2, 3, { dtype: 'float32' })`. */
+export function ones(...args: [...shape: number[], options: DtypeOption] | number[]): NDArray {
+  const [shape, dtype] = shapeAndDtype(args, 'ones');
+  return new NDArray(shape, allocate(dtype, sizeOf(shape)).fill(1));
+}
+
+/**
+ * Uniform random numbers in [0, 1). `rand(2, 3)`; options last: `rand(2, 3, { seed: 42 })`
+ * for reproducible numbers (a small PRNG, mulberry32), `{ dtype: 'float32' }` for float32
+ * (the same numbers, rounded).
+ */
+export function rand(...args: [...shape: number[], options: RandOptions] | number[]): NDArray {
+  const [shape, dtype, options] = shapeAndDtype<RandOptions>(args, 'rand');
+  const data = allocate(dtype, sizeOf(shape));
+  const next = options.seed === undefined ? Math.random : mulberry32(options.seed);
+  for (let k = 0; k < data.length; k++) data[k] = next();
+  return new NDArray(shape, data);
 }
 
 const sizeOf = (shape: readonly number[]) => shape.reduce((p, n) => p * n, 1);
 
-/** An array of zeros. */
-export function zeros(...shape: number[]): NDArray {
-  return new NDArray(shape, new Float64Array(sizeOf(shape)));
-}
-
-/** An array of ones. */
-export function ones(...shape: number[]): NDArray {
-  return new NDArray(shape, new Float64Array(sizeOf(shape)).fill(1));
-}
-
-/**
- * Uniform random numbers in [0, 1). `rand(2, 3)`; for reproducible numbers pass a seed
- * last as `{ seed }`: `rand(2, 3, { seed: 42 })` (a small PRNG, mulberry32).
- */
-export function rand(...args: (number | { seed: number })[]): NDArray {
+// The lengths, then optionally an options object last.
+function shapeAndDtype<O extends DtypeOption>(args: readonly (number | O)[], op: string): [number[], Dtype, O] {
   const last = args[args.length - 1];
-  const seed = typeof last === 'object' ? last.seed : undefined;
-  const shape = (typeof last === 'object' ? args.slice(0, -1) : args) as number[];
-  const data = new Float64Array(sizeOf(shape));
-  const next = seed === undefined ? Math.random : mulberry32(seed);
-  for (let k = 0; k < data.length; k++) data[k] = next();
-  return new NDArray(shape, data);
+  const options = (typeof last === 'object' && last !== null ? last : {}) as O;
+  const shape = (options === last ? args.slice(0, -1) : args) as number[];
+  return [shape, options.dtype === undefined ? 'float64' : checkDtype(options.dtype, op), options];
 }
 
 function mulberry32(seed: number): () => number {

@@ -6,8 +6,9 @@ export { Params, Grads, type Param } from './params.js';
 export { __zy } from './runtime.js';
 export { operators } from '../rules/overloads.js';
 // Arrays: the type, constructors, and operations (also reached through the operators).
-export { NDArray, type ArrayLike, type Nested } from './ndarray.js';
-export { array, zeros, ones, rand } from './arrays.js';
+export { NDArray, type ArrayLike, type Nested, type Dtype, type DtypeOption } from './ndarray.js';
+export { array, zeros, ones, rand, type RandOptions } from './arrays.js';
+export { astype } from '../rules/arrays/dtype.js';
 export { matmul, transpose, dot, outer } from '../rules/arrays/linalg.js';
 export { broadcastTo } from '../rules/arrays/elementwise.js';
 export { get, shape, size, reshape } from '../rules/arrays/shape.js';

@@ -1,4 +1,6 @@
-// The n-dimensional array type: row-major `Float64Array` storage and a shape.
+// The n-dimensional array type: row-major storage and a shape. The storage is a
+// Float64Array (dtype 'float64', the default) or a Float32Array ('float32'); the dtype is
+// read from the storage, so every `new NDArray(shape, data)` keeps it.
 //
 // Arrays are values: operations return new arrays and never write into their operands,
 // so a pullback may keep what it needs without copying. A traced array is the same type
@@ -8,7 +10,49 @@
 // conversions.
 
 import type { Tape } from './core/tape.js';
+import type { FloatArray } from './kernels/index.js';
 import { reportEscape } from './core/traced.js';
+
+export type { FloatArray };
+
+/** The element type of an array: 64-bit floats (the default) or 32-bit floats. */
+export type Dtype = 'float64' | 'float32';
+
+/** Options of the functions that make arrays. */
+export interface DtypeOption {
+  /** The element type (default 'float64'; a Float32Array given to `array` defaults to 'float32'). */
+  dtype?: Dtype;
+}
+
+const storageOf = { float64: Float64Array, float32: Float32Array } as const;
+
+/** True for a typed array that can be an array's storage. */
+export const isFloatArray = (x: unknown): x is FloatArray => x instanceof Float64Array || x instanceof Float32Array;
+
+/** The dtype that storage `data` holds. */
+export const dtypeOf = (data: FloatArray): Dtype => (data instanceof Float32Array ? 'float32' : 'float64');
+
+/** Zeros of `dtype`'s storage. */
+export function allocate(dtype: Dtype, size: number): FloatArray {
+  return new storageOf[dtype](size);
+}
+
+/** `data` as `dtype`'s storage: itself when it already is, else a converted copy (float32 rounds). */
+export function castData(data: FloatArray, dtype: Dtype): FloatArray {
+  return dtypeOf(data) === dtype ? data : storageOf[dtype].from(data);
+}
+
+/**
+ * The dtype of an operation on arrays of dtypes `a` and `b` (as in JAX and numpy): float32
+ * only when both are. Numbers are not arrays here: they take the array's dtype ("weak").
+ */
+export const promote = (a: Dtype, b: Dtype): Dtype => (a === 'float32' && b === 'float32' ? 'float32' : 'float64');
+
+/** `dtype` checked (it may come from untyped code). */
+export function checkDtype(dtype: unknown, op: string): Dtype {
+  if (dtype === 'float64' || dtype === 'float32') return dtype;
+  throw new TypeError(`zygote-ts: ${op}: dtype must be 'float64' or 'float32', got ${typeof dtype === 'string' ? `'${dtype}'` : String(dtype)}.`);
+}
 
 /** What may be given where an array is expected: our arrays, nested number arrays, typed arrays. */
 export type ArrayLike = NDArray | Nested | Float64Array | Float32Array;
@@ -20,17 +64,20 @@ export class NDArray {
   declare readonly shape: readonly number[];
   declare readonly size: number;
   /** The numbers, row-major. Read-only by convention: arrays are values. */
-  declare readonly data: Float64Array;
+  declare readonly data: FloatArray;
+  /** The element type, that of `data`. */
+  declare readonly dtype: Dtype;
   /** The tape recording this array, or null for a plain array. */
   declare tape: Tape | null;
   declare index: number;
   /** The array one level out (itself when plain). */
   declare value: NDArray;
 
-  constructor(shape: readonly number[], data: Float64Array, tape: Tape | null = null, index = -1, value?: NDArray) {
+  constructor(shape: readonly number[], data: FloatArray, tape: Tape | null = null, index = -1, value?: NDArray) {
     this.shape = shape;
     this.size = data.length;
     this.data = data;
+    this.dtype = dtypeOf(data);
     this.tape = tape;
     this.index = index;
     this.value = value ?? this;
@@ -59,13 +106,19 @@ export class NDArray {
   }
 
   toString(): string {
-    return `NDArray(${this.shape.join('×')}) ${JSON.stringify(nest(this.data, this.shape, 0, 0))}`;
+    return `NDArray(${this.shape.join('×')}${this.dtypeNote()}) ${JSON.stringify(nest(this.data, this.shape, 0, 0))}`;
   }
 
   /** A copy of the numbers, row-major (on a traced array this leaves differentiation, reported). */
   toFloat64Array(): Float64Array {
     if (this.tape !== null && this.tape.active) reportEscape(this as { tape: Tape }, 'NDArray.toFloat64Array');
     return Float64Array.from(this.data);
+  }
+
+  /** A copy of the numbers as float32, row-major (on a traced array this leaves differentiation, reported). */
+  toFloat32Array(): Float32Array {
+    if (this.tape !== null && this.tape.active) reportEscape(this as { tape: Tape }, 'NDArray.toFloat32Array');
+    return Float32Array.from(this.data);
   }
 
   /** `JSON.stringify` writes the nested numbers. */
@@ -75,7 +128,12 @@ export class NDArray {
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return `${this.tape !== null && this.tape.active ? 'Traced' : ''}NDArray(${this.shape.join('×') || 'scalar'}) ${JSON.stringify(nest(this.data, this.shape, 0, 0))}`;
+    return `${this.tape !== null && this.tape.active ? 'Traced' : ''}NDArray(${this.shape.join('×') || 'scalar'}${this.dtypeNote()}) ${JSON.stringify(nest(this.data, this.shape, 0, 0))}`;
+  }
+
+  // Shown only when it is not the default.
+  private dtypeNote(): string {
+    return this.dtype === 'float64' ? '' : `, ${this.dtype}`;
   }
 
   /** The elements in row-major order (traced when the array is). */
@@ -108,7 +166,7 @@ export function setElementReader(reader: (x: NDArray, k: number) => number): voi
   readElement = reader;
 }
 
-function nest(data: Float64Array, shape: readonly number[], axis: number, offset: number): unknown {
+function nest(data: FloatArray, shape: readonly number[], axis: number, offset: number): unknown {
   if (shape.length === 0) return data[0];
   const n = shape[axis]!;
   if (axis === shape.length - 1) return Array.from(data.subarray(offset, offset + n));
@@ -126,14 +184,14 @@ export function liveArray(x: NDArray): NDArray {
 
 /** True for a nested JavaScript array of numbers or a typed array (what `array()` converts). */
 export function isNumericArrayLike(x: unknown): boolean {
-  return Array.isArray(x) || x instanceof Float64Array || x instanceof Float32Array;
+  return Array.isArray(x) || isFloatArray(x);
 }
 
 /** The shape of a rectangular nested array, or a message saying where it is ragged. */
 export function shapeOfNested(x: unknown): number[] {
   const shape: number[] = [];
   let level: unknown = x;
-  while (Array.isArray(level) || level instanceof Float64Array || level instanceof Float32Array) {
+  while (Array.isArray(level) || isFloatArray(level)) {
     shape.push((level as ArrayLike & { length: number }).length);
     if ((level as { length: number }).length === 0) break;
     level = (level as unknown[])[0];
@@ -141,16 +199,21 @@ export function shapeOfNested(x: unknown): number[] {
   return shape;
 }
 
-/** A plain array from numbers in nested arrays (checked rectangular) or a typed array. */
-export function fromNested(x: unknown, what = 'array'): NDArray {
+/**
+ * A plain array from numbers in nested arrays (checked rectangular) or a typed array (a
+ * copy), of `dtype`: by default float32 for a Float32Array, float64 otherwise. An NDArray
+ * is returned as it is (casting one is `astype`'s business: it is differentiable).
+ */
+export function fromNested(x: unknown, what = 'array', dtype?: Dtype): NDArray {
   if (x instanceof NDArray) return x;
-  if (x instanceof Float64Array) return new NDArray([x.length], Float64Array.from(x));
-  if (x instanceof Float32Array) return new NDArray([x.length], Float64Array.from(x));
-  if (typeof x === 'number') return new NDArray([], Float64Array.of(x));
+  if (isFloatArray(x)) {
+    return new NDArray([x.length], storageOf[dtype ?? dtypeOf(x)].from(x));
+  }
+  if (typeof x === 'number') return new NDArray([], storageOf[dtype ?? 'float64'].of(x));
   if (!Array.isArray(x)) throw new TypeError(`zygote-ts: ${what} must be an array of numbers, got ${typeof x}.`);
   const shape = shapeOfNested(x);
   const size = shape.reduce((a, b) => a * b, 1);
-  const data = new Float64Array(size);
+  const data = allocate(dtype ?? 'float64', size);
   let at = 0;
   const walk = (v: unknown, axis: number, path: string): void => {
     if (axis === shape.length) {
@@ -159,7 +222,7 @@ export function fromNested(x: unknown, what = 'array'): NDArray {
       return;
     }
     const n = (v as unknown[])?.length;
-    if (!Array.isArray(v) && !(v instanceof Float64Array) && !(v instanceof Float32Array)) {
+    if (!Array.isArray(v) && !isFloatArray(v)) {
       throw new TypeError(`zygote-ts: ${what}${path} is not an array (the array is ragged: expected shape [${shape.join(', ')}]).`);
     }
     if (n !== shape[axis]) {
@@ -173,6 +236,6 @@ export function fromNested(x: unknown, what = 'array'): NDArray {
 
 /** A new input on tape `t` holding `x`'s numbers (an argument or a parameter being differentiated). */
 export function traceArray(t: Tape, x: NDArray): NDArray {
-  const row = t.pushNode({ parents: [], size: x.size, shape: x.shape, arrayValued: true, pullback: null });
+  const row = t.pushNode({ parents: [], size: x.size, shape: x.shape, arrayValued: true, dtype: x.dtype, pullback: null });
   return new NDArray(x.shape, x.data, t, row, x);
 }

@@ -11,6 +11,7 @@
 // an algebra supplied by the runtime, so the core names no operation itself.
 
 import { Traced } from './traced.js';
+import { allocate, castData, isFloatArray, type Dtype, type FloatArray } from '../ndarray.js';
 
 /** Addition and multiplication on any scalar the runtime understands (set once by the runtime). */
 export interface Algebra {
@@ -21,8 +22,8 @@ export interface Algebra {
    * `g` is not a plain number (nested differentiation); returns the sum.
    */
   addAt(acc: unknown, k: number, g: unknown, node: NodeRecord): unknown;
-  /** The runtime's array for a plain cotangent buffer of array row `node`. */
-  arrayOf(data: Float64Array, node: NodeRecord): unknown;
+  /** The runtime's array for a plain cotangent buffer of array row `node` (of the row's dtype). */
+  arrayOf(data: FloatArray, node: NodeRecord): unknown;
 }
 
 /**
@@ -36,6 +37,8 @@ export interface NodeRecord {
   readonly size: number;
   readonly shape: readonly number[];
   readonly arrayValued: boolean;
+  /** The element type of an array row, and so of its cotangent buffers. */
+  readonly dtype: Dtype;
 }
 
 let algebra: Algebra | null = null;
@@ -275,9 +278,10 @@ export class Tape {
   }
 
   // A tape with array nodes. Scalar cotangents stay in the Float64Array; array cotangents
-  // are Float64Arrays of the array's size (accumulated in place once owned), or — when they
-  // are traced on an outer tape — whatever the runtime's algebra builds. Only rows reached
-  // from the output are visited.
+  // are plain buffers of the array's size and dtype (a Float64Array or a Float32Array,
+  // accumulated in place once owned), or — when they are traced on an outer tape — whatever
+  // the runtime's algebra builds. Only rows reached from the output are visited. A wanted
+  // array row's cotangent is returned as the runtime's array (so it carries its dtype).
   private sweepNodes(output: number, seed: unknown, wanted: readonly number[]): (unknown | null)[] {
     const ops = algebra;
     if (ops === null) throw new Error('zygote-ts: the runtime did not register its algebra');
@@ -295,20 +299,22 @@ export class Tape {
     };
     const addArray = (row: number, g: unknown) => {
       reached[row] = 1;
+      const node = nodes.get(row)!;
+      // Rules hand back cotangents in their operand's dtype; a seed may come as float64.
+      if (isFloatArray(g)) g = castData(g, node.dtype);
       const acc = arrays.get(row);
       if (acc === undefined) {
         arrays.set(row, g);
-      } else if (acc instanceof Float64Array && g instanceof Float64Array) {
+      } else if (isFloatArray(acc) && isFloatArray(g)) {
         let into = acc;
         if (!owned.has(row)) {
-          into = Float64Array.from(acc);
+          into = acc.slice();
           owned.add(row);
           arrays.set(row, into);
         }
         for (let k = 0; k < into.length; k++) into[k]! += g[k]!;
       } else {
-        const node = nodes.get(row)!;
-        const wrap = (v: unknown) => (v instanceof Float64Array ? ops.arrayOf(v, node) : v);
+        const wrap = (v: unknown) => (isFloatArray(v) ? ops.arrayOf(v, node) : v);
         arrays.set(row, ops.add(wrap(acc), wrap(g)));
         owned.delete(row);
       }
@@ -339,21 +345,21 @@ export class Tape {
         const k = rows[at + 2]!;
         reached[arrayRow] = 1;
         const acc = arrays.get(arrayRow);
-        if (typeof g === 'number' && (acc === undefined || (acc instanceof Float64Array && owned.has(arrayRow)))) {
-          const into = (acc as Float64Array | undefined) ?? new Float64Array(nodes.get(arrayRow)!.size);
+        const node = nodes.get(arrayRow)!;
+        if (typeof g === 'number' && (acc === undefined || (isFloatArray(acc) && owned.has(arrayRow)))) {
+          const into = (acc as FloatArray | undefined) ?? allocate(node.dtype, node.size);
           into[k]! += g;
           if (acc === undefined) {
             arrays.set(arrayRow, into);
             owned.add(arrayRow);
           }
-        } else if (typeof g === 'number' && acc instanceof Float64Array) {
-          const into = Float64Array.from(acc);
+        } else if (typeof g === 'number' && isFloatArray(acc)) {
+          const into = acc.slice();
           into[k]! += g;
           arrays.set(arrayRow, into);
           owned.add(arrayRow);
         } else {
-          const node = nodes.get(arrayRow)!;
-          arrays.set(arrayRow, ops.addAt(acc instanceof Float64Array ? ops.arrayOf(acc, node) : (acc ?? null), k, g, node));
+          arrays.set(arrayRow, ops.addAt(isFloatArray(acc) ? ops.arrayOf(acc, node) : (acc ?? null), k, g, node));
           owned.delete(arrayRow);
         }
       } else {
@@ -367,7 +373,9 @@ export class Tape {
     return wanted.map((row) => {
       if (row < 0 || row > output || reached[row] === 0) return null;
       const node = nodes.get(row);
-      return node !== undefined && node.arrayValued ? (arrays.get(row) ?? new Float64Array(node.size)) : scalar[row];
+      if (node === undefined || !node.arrayValued) return scalar[row];
+      const g = arrays.get(row) ?? allocate(node.dtype, node.size);
+      return isFloatArray(g) ? ops.arrayOf(g, node) : g;
     });
   }
 }

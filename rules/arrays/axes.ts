@@ -3,9 +3,9 @@
 // middle is `outer` blocks of `n` rows of `inner` contiguous elements; one group is the n
 // elements at offsets base, base + inner, …, base + (n-1)·inner.
 
-import { NDArray } from '../../lib/ndarray.js';
+import { allocate, NDArray, type FloatArray } from '../../lib/ndarray.js';
 import { primal } from '../../lib/core/traced.js';
-import { broadcastTo } from './elementwise.js';
+import { broadcastTo, spread } from './elementwise.js';
 import { reshape } from './shape.js';
 
 /** What may be given where an array is expected: our arrays, nested numbers, typed arrays. */
@@ -52,14 +52,14 @@ export function groupsOf(shape: readonly number[], axis: number | null): Groups 
 
 /**
  * One number per group: `reduce(data, base, stride, n)` reads the group's elements at
- * data[base + i·stride]. The result has the reduced shape (a Float64Array, row-major).
+ * data[base + i·stride]. The result has the reduced shape and x's dtype (row-major).
  */
 export function reduceGroups(
   x: NDArray,
   g: Groups,
-  reduce: (data: Float64Array, base: number, stride: number, n: number) => number,
-): Float64Array {
-  const out = new Float64Array(g.outer * g.inner);
+  reduce: (data: FloatArray, base: number, stride: number, n: number) => number,
+): FloatArray {
+  const out = allocate(x.dtype, g.outer * g.inner);
   const d = x.data;
   for (let o = 0; o < g.outer; o++) {
     for (let j = 0; j < g.inner; j++) out[o * g.inner + j] = reduce(d, o * g.n * g.inner + j, g.inner, g.n);
@@ -67,13 +67,13 @@ export function reduceGroups(
   return out;
 }
 
-/** A new array of x's shape, each group written by `fill(src, dst, base, stride, n)`. */
+/** A new array of x's shape and dtype, each group written by `fill(src, dst, base, stride, n)`. */
 export function transformGroups(
   x: NDArray,
   g: Groups,
-  fill: (src: Float64Array, dst: Float64Array, base: number, stride: number, n: number) => void,
-): Float64Array {
-  const out = new Float64Array(x.size);
+  fill: (src: FloatArray, dst: FloatArray, base: number, stride: number, n: number) => void,
+): FloatArray {
+  const out = allocate(x.dtype, x.size);
   for (let o = 0; o < g.outer; o++) {
     for (let j = 0; j < g.inner; j++) fill(x.data, out, o * g.n * g.inner + j, g.inner, g.n);
   }
@@ -81,15 +81,15 @@ export function transformGroups(
 }
 
 /** A reduction's result: a number over all elements, else an array of the reduced shape. */
-export function reducedValue(out: Float64Array, g: Groups, axis: number | null): number | NDArray {
+export function reducedValue(out: FloatArray, g: Groups, axis: number | null): number | NDArray {
   return axis === null ? out[0]! : new NDArray(g.reduced, out);
 }
 
 /**
- * The cotangent of a reduced result stretched back over the reduced axis (differentiable:
- * pullbacks built on it can be differentiated again).
+ * The cotangent of a result reduced from `x` stretched back over the reduced axis, in x's
+ * shape and dtype (differentiable: pullbacks built on it can be differentiated again).
  */
-export function expandBack(g: unknown, shape: readonly number[], groups: Groups, axis: number | null): NDArray {
-  if (axis === null) return broadcastTo(g, shape);
-  return broadcastTo(reshape(g, groups.kept), shape);
+export function expandBack(g: unknown, x: NDArray, groups: Groups, axis: number | null): NDArray {
+  if (axis === null) return spread(g, x);
+  return broadcastTo(reshape(g, groups.kept), x.shape);
 }

@@ -1,7 +1,7 @@
 // numpy broadcasting (the convention of TensorFlow.js and jax-js): shapes are aligned at
 // their last axes; an axis of length 1 (or a missing one) stretches to the other's length.
 
-import { NDArray } from '../../lib/ndarray.js';
+import { allocate, castData, NDArray, promote, type Dtype, type FloatArray } from '../../lib/ndarray.js';
 import { kernels, type ElementwiseOp } from '../../lib/kernels/index.js';
 
 const isKernelOp = (op: string): op is ElementwiseOp => op === 'add' || op === 'sub' || op === 'mul' || op === 'div';
@@ -37,38 +37,54 @@ function stridesIn(shape: readonly number[], out: readonly number[]): number[] {
 
 const sizeOf = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
 
-/** z = f(a, b) elementwise over the broadcast shape, on plain arrays. */
-export function map2(a: NDArray, b: NDArray, f: (x: number, y: number) => number, op: string): NDArray {
-  const A = a.data;
-  const B = b.data;
+/**
+ * z = f(a, b) elementwise over the broadcast shape, on plain arrays or numbers. A number
+ * stands for every element and takes the array's dtype (it is "weak", as in JAX); two
+ * arrays give float32 only when both are float32.
+ */
+export function map2(a: NDArray | number, b: NDArray | number, f: (x: number, y: number) => number, op: string): NDArray {
+  if (typeof a === 'number' && typeof b === 'number') return new NDArray([], Float64Array.of(f(a, b)));
+  const dtype = typeof a === 'number' ? (b as NDArray).dtype : typeof b === 'number' ? a.dtype : promote(a.dtype, b.dtype);
+  const shapeA = typeof a === 'number' ? [] : a.shape;
+  const shapeB = typeof b === 'number' ? [] : b.shape;
+  const A = typeof a === 'number' ? null : castData(a.data, dtype);
+  const B = typeof b === 'number' ? null : castData(b.data, dtype);
+  // One element with no more axes than the other side stands for every element, as a number does.
+  const x = A === null ? (a as number) : A.length === 1 && shapeA.length <= shapeB.length ? A[0]! : null;
+  const y = B === null ? (b as number) : B.length === 1 && shapeB.length <= shapeA.length ? B[0]! : null;
   // The four arithmetic operators have a kernel each: a loop calling `f` per element is
   // not inlined (map2 serves every operation) and costs ~4× on Rosenbrock over 10⁵.
-  if (isKernelOp(op)) {
-    if (a.size === b.size && sameShape(a.shape, b.shape)) return new NDArray(a.shape, kernels().elementwise(op, A, B));
-    if (b.size === 1 && b.shape.length <= a.shape.length) return new NDArray(a.shape, kernels().elementwise(op, A, B[0]!));
-    if (a.size === 1 && a.shape.length <= b.shape.length) return new NDArray(b.shape, kernels().elementwise(op, A[0]!, B));
-  }
-  if (a.size === b.size && sameShape(a.shape, b.shape)) {
-    const z = new Float64Array(a.size);
+  const kernelOp = isKernelOp(op) ? op : null;
+  if (A !== null && B !== null && sameShape(shapeA, shapeB)) {
+    if (kernelOp !== null) return new NDArray(shapeA, kernels().elementwise(kernelOp, A, B));
+    const z = allocate(dtype, A.length);
     for (let k = 0; k < z.length; k++) z[k] = f(A[k]!, B[k]!);
-    return new NDArray(a.shape, z);
+    return new NDArray(shapeA, z);
   }
-  if (b.size === 1 && b.shape.length <= a.shape.length) {
-    const y = B[0]!;
-    const z = new Float64Array(a.size);
+  if (A !== null && y !== null) {
+    if (kernelOp !== null) return new NDArray(shapeA, kernels().elementwise(kernelOp, A, y));
+    const z = allocate(dtype, A.length);
     for (let k = 0; k < z.length; k++) z[k] = f(A[k]!, y);
-    return new NDArray(a.shape, z);
+    return new NDArray(shapeA, z);
   }
-  if (a.size === 1 && a.shape.length <= b.shape.length) {
-    const x = A[0]!;
-    const z = new Float64Array(b.size);
+  if (x !== null && B !== null) {
+    if (kernelOp !== null) return new NDArray(shapeB, kernels().elementwise(kernelOp, x, B));
+    const z = allocate(dtype, B.length);
     for (let k = 0; k < z.length; k++) z[k] = f(x, B[k]!);
-    return new NDArray(b.shape, z);
+    return new NDArray(shapeB, z);
   }
-  const shape = broadcastShapes(a.shape, b.shape, op);
-  const sa = stridesIn(a.shape, shape);
-  const sb = stridesIn(b.shape, shape);
-  const z = new Float64Array(sizeOf(shape));
+  return broadcastMap(A!, shapeA, B!, shapeB, f, op, dtype);
+}
+
+// The general case: both sides stretched along different axes.
+function broadcastMap(
+  A: FloatArray, shapeA: readonly number[], B: FloatArray, shapeB: readonly number[],
+  f: (x: number, y: number) => number, op: string, dtype: Dtype,
+): NDArray {
+  const shape = broadcastShapes(shapeA, shapeB, op);
+  const sa = stridesIn(shapeA, shape);
+  const sb = stridesIn(shapeB, shape);
+  const z = allocate(dtype, sizeOf(shape));
   const index = new Array<number>(shape.length).fill(0);
   let ia = 0;
   let ib = 0;
@@ -88,10 +104,10 @@ export function map2(a: NDArray, b: NDArray, f: (x: number, y: number) => number
   return new NDArray(shape, z);
 }
 
-/** y = f(x) elementwise, on a plain array. */
+/** y = f(x) elementwise, on a plain array (of x's dtype). */
 export function map1(x: NDArray, f: (v: number) => number): NDArray {
   const X = x.data;
-  const z = new Float64Array(x.size);
+  const z = allocate(x.dtype, x.size);
   for (let k = 0; k < z.length; k++) z[k] = f(X[k]!);
   return new NDArray(x.shape, z);
 }
@@ -99,7 +115,7 @@ export function map1(x: NDArray, f: (v: number) => number): NDArray {
 /** Sums a plain array over the axes that broadcasting stretched, back to `shape`. */
 export function sumToShape(g: NDArray, shape: readonly number[]): NDArray {
   if (sameShape(g.shape, shape)) return g;
-  const out = new Float64Array(sizeOf(shape));
+  const out = allocate(g.dtype, sizeOf(shape));
   const s = stridesIn(shape, g.shape);
   const index = new Array<number>(g.shape.length).fill(0);
   let at = 0;
@@ -120,8 +136,8 @@ export function sumToShape(g: NDArray, shape: readonly number[]): NDArray {
 /** A plain array stretched to `shape` (the adjoint of `sumToShape`). */
 export function stretchTo(x: NDArray, shape: readonly number[]): NDArray {
   if (sameShape(x.shape, shape)) return x;
-  if (x.size === 1 && x.shape.length <= shape.length) return new NDArray(shape, new Float64Array(sizeOf(shape)).fill(x.data[0]!));
-  return map2(x, new NDArray(shape, new Float64Array(sizeOf(shape))), (v) => v, 'broadcast');
+  if (x.size === 1 && x.shape.length <= shape.length) return new NDArray(shape, allocate(x.dtype, sizeOf(shape)).fill(x.data[0]!));
+  return map2(x, new NDArray(shape, allocate(x.dtype, sizeOf(shape))), (v) => v, 'broadcast');
 }
 
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {

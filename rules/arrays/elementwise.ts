@@ -2,13 +2,15 @@
 // `Math` function, lifted from their scalar rules. A pullback is written with the
 // runtime's own (array-aware) operations, so it is differentiable again (hessians).
 
-import { NDArray } from '../../lib/ndarray.js';
+import { allocate, isFloatArray, NDArray } from '../../lib/ndarray.js';
+import { kernels } from '../../lib/kernels/index.js';
 import { live, Traced } from '../../lib/core/traced.js';
 import { add, div, mul, neg, pow, sub, mod } from '../arithmetic.js';
 import { log } from '../math.js';
 import { trunc } from '../nondiff.js';
 import { broadcastShapes, map1, map2, sameShape, stretchTo, sumToShape } from './broadcast.js';
 import { asArray, liveArray, on, record, tapeOf } from './record.js';
+import { astype } from './dtype.js';
 
 /** A scalar operand (a number, or a traced number), or an array. */
 type Operand = number | Traced | NDArray;
@@ -26,7 +28,7 @@ export function isArrayOperation(a: unknown, b: unknown): boolean {
 }
 
 function isNumeric(x: unknown, array: boolean): boolean {
-  return array || typeof x === 'number' || x instanceof Traced || Array.isArray(x) || x instanceof Float64Array;
+  return array || typeof x === 'number' || x instanceof Traced || Array.isArray(x) || isFloatArray(x);
 }
 
 function holdsTraced(x: unknown): boolean {
@@ -62,7 +64,8 @@ export function lift2(name: string, f: (x: number, y: number) => number, grads: 
     const A = operand(a, `${name}: left operand`);
     const B = operand(b, `${name}: right operand`);
     const t = tapeOf([A, B]);
-    if (t === null) return map2(toArray(A), toArray(B), f, name);
+    // (with no tape active, a scalar operand is a number: it takes the array's dtype)
+    if (t === null) return map2(A as NDArray | number, B as NDArray | number, f, name);
     const x = on(A, t);
     const y = on(B, t);
     const z = op(x, y);
@@ -130,19 +133,23 @@ export function broadcastTo(x: unknown, shape: readonly number[]): NDArray {
   });
 }
 
+/**
+ * The cotangent `g` of a number computed from all of an array's elements (a sum), spread
+ * over the array's shape in its dtype.
+ */
+export function spread(g: unknown, like: NDArray): NDArray {
+  if (typeof g === 'number') return new NDArray(like.shape, allocate(like.dtype, like.size).fill(g));
+  return astype(broadcastTo(g, like.shape), like.dtype); // traced on an outer tape (nesting)
+}
+
 /** The sum of all elements: a number (traced when `x` is). The exported `sum`, which also sums along an axis, is in reductions.ts. */
 export function sum(x: unknown): any {
   const X = toArray(operand(x, 'sum'));
   const t = tapeOf([X]);
-  if (t === null) {
-    let s = 0;
-    const d = X.data;
-    for (let k = 0; k < d.length; k++) s += d[k]!;
-    return s;
-  }
+  if (t === null) return kernels().sum(X.data);
   const v = on(X, t);
   return record(t, sum(v), [X], function sumPullback(g) {
-    return [broadcastTo(g, X.shape)];
+    return [spread(g, X)];
   });
 }
 

@@ -1,7 +1,7 @@
 // Joining and cutting arrays: concat, stack, slice, row. Cutting (`take`) and placing into
 // zeros (`place`) are each other's pullbacks, so every rule here differentiates to any order.
 
-import { NDArray } from '../../lib/ndarray.js';
+import { allocate, NDArray, promote, type FloatArray } from '../../lib/ndarray.js';
 import { primal } from '../../lib/core/traced.js';
 import { asArray, liveArray, on, record, tapeOf } from './record.js';
 import { fmt, normalizeAxis, type ArrayInput } from './axes.js';
@@ -13,13 +13,13 @@ const sizeOf = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
  * contiguous elements. Copies `len` rows from row `from` of src into row `to` of dst.
  */
 function copyRows(
-  src: Float64Array, srcLen: number, from: number,
-  dst: Float64Array, dstLen: number, to: number,
+  src: FloatArray, srcLen: number, from: number,
+  dst: FloatArray, dstLen: number, to: number,
   len: number, outer: number, inner: number,
 ): void {
   for (let o = 0; o < outer; o++) {
     const s = (o * srcLen + from) * inner;
-    dst.set(src.subarray(s, s + len * inner), (o * dstLen + to) * inner);
+    dst.set(src.subarray(s, s + len * inner), (o * dstLen + to) * inner); // (converts float32 ↔ float64)
   }
 }
 
@@ -35,7 +35,7 @@ function take(X: NDArray, axis: number, start: number, end: number, drop: boolea
   const shape = drop ? kept.filter((_, i) => i !== axis) : kept;
   const t = tapeOf([X]);
   if (t === null) {
-    const out = new Float64Array(sizeOf(kept));
+    const out = allocate(X.dtype, sizeOf(kept));
     copyRows(X.data, X.shape[axis]!, start, out, end - start, 0, end - start, outerOf(X.shape, axis), innerOf(X.shape, axis));
     return new NDArray(shape, out);
   }
@@ -51,7 +51,7 @@ function place(G: unknown, shape: readonly number[], axis: number, start: number
   const len = drop ? 1 : X.shape[axis]!;
   const t = tapeOf([X]);
   if (t === null) {
-    const out = new Float64Array(sizeOf(shape));
+    const out = allocate(X.dtype, sizeOf(shape));
     copyRows(X.data, len, 0, out, shape[axis]!, start, len, outerOf(shape, axis), innerOf(shape, axis));
     return new NDArray(shape, out);
   }
@@ -105,7 +105,8 @@ function join(Xs: readonly NDArray[], axis: number, originals?: readonly NDArray
   const operands = originals ?? Xs;
   const t = tapeOf(operands);
   if (t === null) {
-    const out = new Float64Array(sizeOf(shape));
+    // float32 only when every part is (a float64 part's numbers are not rounded)
+    const out = allocate(Xs.map((X) => X.dtype).reduce(promote), sizeOf(shape));
     const outer = outerOf(shape, axis);
     const inner = innerOf(shape, axis);
     let at = 0;

@@ -2,7 +2,7 @@
 // (lib/kernels/); the pullbacks are written with these same operations, so they are
 // differentiable again.
 
-import { NDArray } from '../../lib/ndarray.js';
+import { castData, NDArray, promote } from '../../lib/ndarray.js';
 import { kernels } from '../../lib/kernels/index.js';
 import { asArray, on, record, tapeOf } from './record.js';
 import { mulArrays, sum } from './elementwise.js';
@@ -46,7 +46,11 @@ function matmul2(A: NDArray, B: NDArray, transA: boolean, transB: boolean): NDAr
     );
   }
   const t = tapeOf([A, B]);
-  if (t === null) return new NDArray([m, n], kernels().matmul(A.data, B.data, m, k, n, transA, transB));
+  if (t === null) {
+    // Float32 only when both are (the kernels take operands of one storage type).
+    const dtype = promote(A.dtype, B.dtype);
+    return new NDArray([m, n], kernels().matmul(castData(A.data, dtype), castData(B.data, dtype), m, k, n, transA, transB));
+  }
   const x = on(A, t) as NDArray;
   const y = on(B, t) as NDArray;
   const C = matmul2(x, y, transA, transB);
@@ -69,10 +73,7 @@ export function transpose(a: unknown): NDArray {
   const t = tapeOf([A]);
   if (t === null) {
     const [m, n] = A.shape as [number, number];
-    const out = new Float64Array(m * n);
-    const d = A.data;
-    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[j * m + i] = d[i * n + j]!;
-    return new NDArray([n, m], out);
+    return new NDArray([n, m], kernels().transpose(A.data, m, n));
   }
   return record(t, transpose(on(A, t)), [A], function transposePullback(g: NDArray) {
     return [transpose(g)];

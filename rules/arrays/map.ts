@@ -14,7 +14,7 @@
 // parameter), the partials in the operands do not tell the whole story; then f is recorded
 // element by element on the tape, and the results packed into one array.
 
-import { NDArray } from '../../lib/ndarray.js';
+import { allocate, NDArray, promote, type Dtype } from '../../lib/ndarray.js';
 import { live, Traced } from '../../lib/core/traced.js';
 import { closeTape, openTape } from '../../lib/core/scope.js';
 import { ensureRewritten } from '../../lib/rewritten.js';
@@ -23,6 +23,7 @@ import { broadcastTo, sumTo } from './elementwise.js';
 import { broadcastShapes, stretchTo } from './broadcast.js';
 import { asArray, liveArray, on, record, tapeOf } from './record.js';
 import { reshape } from './shape.js';
+import { astype } from './dtype.js';
 import type { ArrayInput } from './axes.js';
 
 type ScalarFn = (...args: any[]) => unknown;
@@ -37,42 +38,46 @@ export function map(f: ScalarFn, ...operands: unknown[]): NDArray {
   }
   const Xs = operands.map((x, k) => asArray(x, `map: operand ${k}`));
   const shape = Xs.length === 1 ? Xs[0]!.shape : broadcastShapes(Xs[0]!.shape, Xs[1]!.shape, 'map');
-  return mapAt(ensureRewritten(f), Xs, [...shape]);
+  // float32 only when every array operand is; numbers are weak (they take the arrays' dtype)
+  const arrays = Xs.filter((_, k) => typeof operands[k] !== 'number' && !(operands[k] instanceof Traced));
+  const dtype = arrays.length === 0 ? 'float64' : arrays.map((X) => X.dtype).reduce(promote);
+  return mapAt(ensureRewritten(f), Xs, [...shape], dtype);
 }
 
-function mapAt(f: ScalarFn, Xs: NDArray[], shape: number[]): NDArray {
+/** f over the operands, as an array of `shape` and `dtype`. */
+function mapAt(f: ScalarFn, Xs: NDArray[], shape: number[], dtype: Dtype): NDArray {
   Xs = Xs.map(liveArray);
   const t = tapeOf(Xs);
-  if (t === null) return evaluate(f, Xs, shape);
+  if (t === null) return evaluate(f, Xs, shape, dtype);
   const vs = Xs.map((X) => liveArray(on(X, t) as NDArray));
   const need = Xs.map((X) => X.tape === t);
   const shapes = Xs.map((X) => X.shape);
   if (vs.every((v) => v.tape === null)) {
-    const local = partialsAt(f, vs, shape);
-    if (local === null) return traceElements(f, Xs, shape);
+    const local = partialsAt(f, vs, shape, dtype);
+    if (local === null) return traceElements(f, Xs, shape, dtype);
     const [y, partials] = local;
     return record(t, y, Xs, function mapPullback(g) {
       return partials.map((d, k) => (need[k] ? sumTo(mul(g, d), shapes[k]!) : null));
     });
   }
   // One level out: the value is map there; a value traced here means f captured one.
-  const y = mapAt(f, vs, shape);
-  if (y.tape === t) return traceElements(f, Xs, shape);
+  const y = mapAt(f, vs, shape, dtype);
+  if (y.tape === t) return traceElements(f, Xs, shape, dtype);
   const derivatives = vs.map((_, k) => partialFunction(f, k));
   return record(t, y, Xs, function mapPullback(g) {
-    return derivatives.map((df, k) => (need[k] ? sumTo(mul(g, mapAt(df, vs, shape)), shapes[k]!) : null));
+    return derivatives.map((df, k) => (need[k] ? sumTo(mul(g, mapAt(df, vs, shape, dtype)), shapes[k]!) : null));
   });
 }
 
 /** Plain operands: f's values (packed, if f returned numbers traced through captures). */
-function evaluate(f: ScalarFn, Xs: NDArray[], shape: number[]): NDArray {
+function evaluate(f: ScalarFn, Xs: NDArray[], shape: number[], dtype: Dtype): NDArray {
   const A = stretchTo(Xs[0]!, shape).data;
   const B = Xs.length === 1 ? null : stretchTo(Xs[1]!, shape).data;
-  const out = new Float64Array(A.length);
+  const out = allocate(dtype, A.length);
   for (let k = 0; k < A.length; k++) {
     const r = B === null ? f(A[k]!) : f(A[k]!, B[k]!);
     if (typeof r === 'number') out[k] = r;
-    else return traceElements(f, Xs, shape);
+    else return traceElements(f, Xs, shape, dtype);
   }
   return new NDArray(shape, out);
 }
@@ -81,15 +86,15 @@ function evaluate(f: ScalarFn, Xs: NDArray[], shape: number[]): NDArray {
  * Each element's value and partials, from a tape per element; null when f depends on
  * traced values other than its arguments (captured), which the partials would miss.
  */
-function partialsAt(f: ScalarFn, vs: NDArray[], shape: number[]): [NDArray, NDArray[]] | null {
+function partialsAt(f: ScalarFn, vs: NDArray[], shape: number[], dtype: Dtype): [NDArray, NDArray[]] | null {
   const data = vs.map((v) => stretchTo(v, shape).data);
   const unary = data.length === 1;
   const A = data[0]!;
   const B = unary ? A : data[1]!;
   const n = A.length;
-  const values = new Float64Array(n);
-  const da = new Float64Array(n);
-  const db = unary ? da : new Float64Array(n);
+  const values = allocate(dtype, n);
+  const da = allocate(dtype, n);
+  const db = unary ? da : allocate(dtype, n);
   // The hot loop of map: one small tape per element, no other allocation.
   for (let k = 0; k < n; k++) {
     const tape = openTape();
@@ -165,7 +170,7 @@ function partialFunction(f: ScalarFn, k: number): ScalarFn {
  * The slow, general path: f recorded element by element on the tape (through element
  * reads of the broadcast operands), the results packed into one array.
  */
-export function traceElements(f: ScalarFn, Xs: NDArray[], shape: number[]): NDArray {
+function traceElements(f: ScalarFn, Xs: NDArray[], shape: number[], dtype: Dtype): NDArray {
   const elements = Xs.map((X) => [...(X.tape === null ? stretchTo(X, shape) : broadcastTo(X, shape))]);
   const n = elements[0]!.length;
   const results = new Array<unknown>(n);
@@ -176,5 +181,5 @@ export function traceElements(f: ScalarFn, Xs: NDArray[], shape: number[]): NDAr
     }
     results[k] = r;
   }
-  return reshape(asArray(results, 'map: results'), shape);
+  return astype(reshape(asArray(results, 'map: results'), shape), dtype);
 }

@@ -2,7 +2,7 @@
 // Math.max/Math.min rule: the whole derivative goes to the first operand (and a NaN operand
 // is the one chosen), so arrays and numbers agree.
 
-import { NDArray } from '../../lib/ndarray.js';
+import { isNumericArrayLike, NDArray } from '../../lib/ndarray.js';
 import { primal, Traced } from '../../lib/core/traced.js';
 import { mul } from '../arithmetic.js';
 import { max as scalarMax, min as scalarMin } from '../math.js';
@@ -34,7 +34,7 @@ let maximumArrays: ((a: unknown, b: unknown) => any) | undefined;
 let minimumArrays: ((a: unknown, b: unknown) => any) | undefined;
 
 export const isArrayLike = (x: unknown): boolean =>
-  x instanceof NDArray || Array.isArray(x) || x instanceof Float64Array || x instanceof Float32Array;
+  x instanceof NDArray || isNumericArrayLike(x);
 
 /**
  * The pullback of an elementwise extreme: the cotangent where the first operand was chosen
@@ -52,10 +52,11 @@ function extremeGrads(pick: (a: number, b: number) => number) {
   };
 }
 
-// The numbers of an operand (one level out): an array's data, a traced scalar's primal.
-function numbers(x: unknown): NDArray {
+// The numbers of an operand (one level out): an array's data, a traced scalar's primal
+// (a number: it takes the other side's dtype, so the mask has the result's).
+function numbers(x: unknown): NDArray | number {
   if (x instanceof NDArray) return new NDArray(x.shape, x.data);
-  return new NDArray([], Float64Array.of(x instanceof Traced ? primal(x) : (x as number)));
+  return x instanceof Traced ? primal(x) : (x as number);
 }
 
 /** x² elementwise (|x|² for real numbers, as Julia's abs2); on numbers too. */

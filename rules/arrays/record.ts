@@ -1,9 +1,10 @@
 // How array rules see their operands and record themselves: one tape node per operation,
 // with a pullback over whole arrays (the array analogue of rules/operands.ts).
 
-import { NDArray, fromNested, liveArray, shapeOfNested } from '../../lib/ndarray.js';
+import { NDArray, fromNested, isFloatArray, liveArray, shapeOfNested, type Dtype } from '../../lib/ndarray.js';
 import { live, Traced } from '../../lib/core/traced.js';
 import type { Tape } from '../../lib/core/tape.js';
+import { astype } from './dtype.js';
 
 /** True for one of our arrays (plain or traced). */
 export const isNDArray = (x: unknown): x is NDArray => x instanceof NDArray;
@@ -46,11 +47,14 @@ export function record(
 ): any {
   const parents: number[] = [];
   const which: number[] = [];
+  /** Each traced operand's dtype (null for a scalar): its cotangent comes back in it. */
+  const dtypes: (Dtype | null)[] = [];
   operands.forEach((x, k) => {
     const row = rowOf(x, t);
     if (row >= 0) {
       parents.push(row);
       which.push(k);
+      dtypes.push(x instanceof NDArray ? x.dtype : null);
     }
   });
   const arrayValued = value instanceof NDArray;
@@ -60,19 +64,22 @@ export function record(
     size,
     shape: arrayValued ? value.shape : [],
     arrayValued,
+    dtype: arrayValued ? value.dtype : 'float64',
     pullback: (g) => {
-      const parts = pullback(arrayValued && g instanceof Float64Array ? new NDArray((value as NDArray).shape, g) : g);
-      return which.map((k) => cotangentOf(parts[k]));
+      const parts = pullback(arrayValued && isFloatArray(g) ? new NDArray((value as NDArray).shape, g) : g);
+      return which.map((k, j) => cotangentOf(parts[k], dtypes[j]!));
     },
   });
   return arrayValued ? new NDArray(value.shape, value.data, t, row, value) : new Traced(value, row, t);
 }
 
-// The sweep accumulates plain array cotangents as Float64Arrays (in place); traced ones
-// (nested differentiation) stay arrays.
-function cotangentOf(part: unknown): unknown {
-  if (part instanceof NDArray && (part.tape === null || !part.tape.active)) return liveArray(part).data;
-  return part;
+// The sweep accumulates plain array cotangents as typed arrays (in place); traced ones
+// (nested differentiation) stay arrays. An array operand's cotangent is cast to its dtype
+// (as in JAX): a float32 operand of a float64 result gets a float32 gradient.
+function cotangentOf(part: unknown, dtype: Dtype | null): unknown {
+  if (!(part instanceof NDArray)) return part;
+  const cast = dtype === null || part.dtype === dtype ? part : astype(part, dtype);
+  return cast.tape === null || !cast.tape.active ? liveArray(cast).data : cast;
 }
 
 
@@ -104,7 +111,7 @@ function flatten(x: unknown[], out: unknown[], what: string): number[] {
     }
     // (rows may be typed arrays too, as `shapeOfNested` and `fromNested` allow)
     const row = v as ArrayLike<unknown> | null;
-    if (!(Array.isArray(v) || v instanceof Float64Array || v instanceof Float32Array) || row!.length !== probe[axis]) {
+    if (!(Array.isArray(v) || isFloatArray(v)) || row!.length !== probe[axis]) {
       throw new TypeError(`zygote-ts: ${what}${path} does not match shape [${probe.join(', ')}] (arrays must be rectangular).`);
     }
     for (let i = 0; i < row!.length; i++) walk(row![i], axis + 1, `${path}[${i}]`);

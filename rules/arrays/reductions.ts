@@ -3,7 +3,7 @@
 // which normalises along an axis. Each records one node; each pullback is written with
 // differentiable operations (or a rule whose own pullback is), so hessians work.
 
-import { NDArray } from '../../lib/ndarray.js';
+import { allocate, NDArray, type FloatArray } from '../../lib/ndarray.js';
 import { div, mul, sub } from '../arithmetic.js';
 import { sum as sumAll } from './elementwise.js';
 import { asArray, liveArray, on, record, tapeOf } from './record.js';
@@ -48,7 +48,7 @@ export function sum(x: unknown, axis?: unknown): any {
   if (axis === undefined || axis === null) return sumAll(x);
   return reduction('sum', x, axis, sumKernel, (v, a) => sum(v, axisOf(a)!), (_v, _y, X, g, a) =>
     function sumPullback(ct) {
-      return expandBack(ct, X.shape, g, a);
+      return expandBack(ct, X, g, a);
     },
   );
 }
@@ -70,7 +70,7 @@ export function mean(x: unknown, axis?: unknown): any {
     return typeof s === 'number' ? s / g.n : new NDArray(s.shape, s.data.map((v) => v / g.n));
   }, (v, a) => mean(v, axisOf(a)!), (_v, _y, X, g, a) =>
     function meanPullback(ct) {
-      return expandBack(div(ct, g.n), X.shape, g, a);
+      return expandBack(div(ct, g.n), X, g, a);
     },
   );
 }
@@ -101,7 +101,7 @@ export function prod(x: unknown, axis?: unknown): any {
     return p;
   }), g, a), (v, a) => prod(v, axisOf(a)!), (v, _y, X, g, a) =>
     function prodPullback(ct) {
-      return mul(expandBack(ct, X.shape, g, a), othersProduct(v, g));
+      return mul(expandBack(ct, X, g, a), othersProduct(v, g));
     },
   );
 }
@@ -121,7 +121,7 @@ function othersProduct(X: NDArray, g: Groups): NDArray {
   });
 }
 
-function othersKernel(src: Float64Array, dst: Float64Array, base: number, stride: number, n: number): void {
+function othersKernel(src: FloatArray, dst: FloatArray, base: number, stride: number, n: number): void {
   let p = 1;
   for (let i = 0; i < n; i++) {
     dst[base + i * stride] = p;
@@ -147,9 +147,9 @@ function othersProductBack(C: unknown, x: NDArray, g: Groups): NDArray {
   });
 }
 
-function othersBackKernel(c: Float64Array, x: NDArray, g: Groups): Float64Array {
+function othersBackKernel(c: FloatArray, x: NDArray, g: Groups): FloatArray {
   const X = liveArray(x).data;
-  const out = new Float64Array(X.length);
+  const out = allocate(x.dtype, X.length);
   const before = new Float64Array(g.n);
   const after = new Float64Array(g.n);
   for (let o = 0; o < g.outer; o++) {
@@ -195,7 +195,7 @@ export function min(x: unknown, axis?: unknown): any {
 }
 
 /** Position (0…n-1) of the first extreme element of a group; a NaN wins at once. */
-function argExtreme(d: Float64Array, base: number, stride: number, n: number, better: (a: number, b: number) => boolean): number {
+function argExtreme(d: FloatArray, base: number, stride: number, n: number, better: (a: number, b: number) => boolean): number {
   let best = 0;
   for (let i = 0; i < n; i++) {
     const v = d[base + i * stride]!;
@@ -216,7 +216,7 @@ function extreme(op: 'max' | 'min', x: unknown, axis: unknown, better: (a: numbe
       dst[base + argExtreme(src, base, stride, n, better) * stride] = 1;
     }));
     return function extremePullback(ct) {
-      return mul(expandBack(ct, X.shape, g, a), mask);
+      return mul(expandBack(ct, X, g, a), mask);
     };
   });
 }
@@ -231,12 +231,12 @@ export function logsumexp(x: unknown, axis?: unknown): any {
     (v, a) => logsumexp(v, axisOf(a)!), (v, _y, X, g, a) =>
       function logsumexpPullback(ct) {
         // ∂ logsumexp / ∂x = softmax(x) along the same axis
-        return mul(expandBack(ct, X.shape, g, a), softmaxAt(v, a));
+        return mul(expandBack(ct, X, g, a), softmaxAt(v, a));
       },
   );
 }
 
-function lseKernel(d: Float64Array, base: number, stride: number, n: number): number {
+function lseKernel(d: FloatArray, base: number, stride: number, n: number): number {
   let m = -Infinity;
   for (let i = 0; i < n; i++) m = Math.max(m, d[base + i * stride]!);
   if (m === Infinity || m === -Infinity || m !== m) return m; // all -∞, some +∞, or a NaN
@@ -260,11 +260,11 @@ function softmaxAt(X: NDArray, axis: Axis): NDArray {
   return record(t, y, [X], function softmaxPullback(ct) {
     // x̄ = y ⊙ (ȳ - Σ_axis ȳ ⊙ y)
     const inner = axis === null ? sumAll(mul(ct, y)) : sum(mul(ct, y), axis);
-    return [mul(y, sub(ct, expandBack(inner, X.shape, g, axis)))];
+    return [mul(y, sub(ct, expandBack(inner, X, g, axis)))];
   });
 }
 
-function softmaxKernel(src: Float64Array, dst: Float64Array, base: number, stride: number, n: number): void {
+function softmaxKernel(src: FloatArray, dst: FloatArray, base: number, stride: number, n: number): void {
   let m = -Infinity;
   for (let i = 0; i < n; i++) m = Math.max(m, src[base + i * stride]!);
   let s = 0;

@@ -1,7 +1,7 @@
 // Cumulative sums. The pullback of a running sum is the running sum taken from the other
 // end, and vice versa, so the two directions are each other's pullbacks (any order).
 
-import { NDArray } from '../../lib/ndarray.js';
+import { NDArray, type FloatArray } from '../../lib/ndarray.js';
 import { asArray, liveArray, on, record, tapeOf } from './record.js';
 import { groupsOf, normalizeAxis, transformGroups, type ArrayInput } from './axes.js';
 import { reshape } from './shape.js';
@@ -34,12 +34,12 @@ function scan(X: NDArray, axis: number | null, reverse: boolean): NDArray {
   });
 }
 
-function prefixSums(src: Float64Array, dst: Float64Array, base: number, stride: number, n: number): void {
+function prefixSums(src: FloatArray, dst: FloatArray, base: number, stride: number, n: number): void {
   let s = 0;
   for (let i = 0; i < n; i++) dst[base + i * stride] = s += src[base + i * stride]!;
 }
 
-function suffixSums(src: Float64Array, dst: Float64Array, base: number, stride: number, n: number): void {
+function suffixSums(src: FloatArray, dst: FloatArray, base: number, stride: number, n: number): void {
   let s = 0;
   for (let i = n - 1; i >= 0; i--) dst[base + i * stride] = s += src[base + i * stride]!;
 }

@@ -1,7 +1,7 @@
 // Reading elements, shapes and reshaping: `get`, `size`, `shape`, `reshape`, and the
 // sparse accumulation a nested sweep needs.
 
-import { NDArray, flatIndex, setElementReader } from '../../lib/ndarray.js';
+import { allocate, NDArray, flatIndex, setElementReader, type FloatArray } from '../../lib/ndarray.js';
 import { primal } from '../../lib/core/traced.js';
 import type { NodeRecord } from '../../lib/core/tape.js';
 import { add, mul } from '../arithmetic.js';
@@ -24,14 +24,14 @@ export function get(x: NDArray, ...index: number[]): number {
 
 /** Array row `node`'s cotangent `acc` (null: zeros) plus `g` at element `k` (nested sweeps). */
 export function addAt(acc: unknown, k: number, g: unknown, node: NodeRecord): unknown {
-  const oneHot = new Float64Array(node.size);
+  const oneHot = allocate(node.dtype, node.size);
   oneHot[k] = 1;
   const part = mul(new NDArray(node.shape, oneHot), g);
   return acc === null ? part : add(acc, part);
 }
 
 /** What the runtime's algebra uses for plain cotangent buffers. */
-export function arrayOf(data: Float64Array, node: NodeRecord): NDArray {
+export function arrayOf(data: FloatArray, node: NodeRecord): NDArray {
   return new NDArray(node.shape, data);
 }
 

@@ -2,19 +2,8 @@
 // and a check that every exported operation has a row in the tables.
 import { describe, expect, it } from 'vitest';
 import * as zygote from 'zygote-ts';
-import { checkArrayRule, type Case } from './check.js';
-import { elementwiseCases } from './table-elementwise.js';
-import { reductionCases } from './table-reductions.js';
-import { linalgCases, shapeCases } from './table-shape.js';
-import { mapCases } from './table-map.js';
-
-const tables: Record<string, Record<string, Case[]>> = {
-  elementwise: elementwiseCases,
-  reductions: reductionCases,
-  'linear algebra': linalgCases,
-  shapes: shapeCases,
-  map: mapCases,
-};
+import { checkArrayRule } from './check.js';
+import { tables } from './tables.js';
 
 for (const [domain, table] of Object.entries(tables)) {
   describe(`array rules against finite differences: ${domain}`, () => {
@@ -37,6 +26,8 @@ const notArrayOps = [
   'shape', 'size',
   // generic numbers, custom rules and gradient control (spec/generic, spec/control)
   'numberField', 'rule', 'dropgrad', 'ignore', 'nograd', 'hook', 'checkpointed',
+  // compiled gradients (spec/compile)
+  'compileGradient',
 ];
 
 describe('the array tables', () => {

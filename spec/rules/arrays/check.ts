@@ -3,7 +3,7 @@
 // differences of L in every element of every input; and, for second order, the gradient
 // of Σ ∂L/∂input ⊙ v against central differences of that gradient.
 import { expect } from 'vitest';
-import { __zy, array, gradient, mul, NDArray, rand, sum, withgradient } from 'zygote-ts';
+import { __zy, array, astype, gradient, mul, NDArray, rand, sum, withgradient } from 'zygote-ts';
 
 export type Input = NDArray | number;
 export type ArrayFn = (...xs: any[]) => NDArray | number;
@@ -14,7 +14,7 @@ export function uniform(shape: number[], seed: number, lo = -1, hi = 1): NDArray
   return new NDArray(shape, r.data.map((v) => lo + (hi - lo) * v));
 }
 
-const numbersOf = (x: Input): Float64Array => (typeof x === 'number' ? Float64Array.of(x) : x.data);
+export const numbersOf = (x: Input): ArrayLike<number> => (typeof x === 'number' ? [x] : x.data);
 
 function withElement(x: Input, k: number, v: number): Input {
   if (typeof x === 'number') return v;
@@ -36,28 +36,29 @@ export function centralDifferences(L: (...xs: Input[]) => number, inputs: Input[
   return out;
 }
 
-function expectClose(actual: Input | null, expected: Float64Array, tol: number, what: string): void {
-  expect(actual, `${what}: gradient is null`).not.toBeNull();
+/** `actual` (a number or an array) against `expected`, to `tol` relative to the largest expected entry (at least 1). */
+export function expectClose(actual: Input | null, expected: ArrayLike<number>, tol: number, what: string): void {
+  expect(actual, `${what} is null`).not.toBeNull();
   const a = numbersOf(actual!);
-  expect(a.length, `${what}: gradient size`).toBe(expected.length);
+  expect(a.length, `${what}: size`).toBe(expected.length);
   const scale = Math.max(1, ...Array.from(expected, Math.abs));
   for (let i = 0; i < a.length; i++) {
     const err = Math.abs(a[i]! - expected[i]!) / scale;
-    expect(err, `${what}[${i}]: got ${a[i]}, finite difference ${expected[i]}`).toBeLessThan(tol);
+    expect(err, `${what}[${i}]: got ${a[i]}, expected ${expected[i]}`).toBeLessThan(tol);
   }
 }
 
 /**
- * A weighted scalar of an output: Σ sin(y) ⊙ w (w of y's shape, fixed by `seed`). The sine
- * makes the cotangent reaching the rule depend on its inputs, so second order also
+ * A weighted scalar of an output: Σ sin(y) ⊙ w (w of y's shape and dtype, fixed by `seed`).
+ * The sine makes the cotangent reaching the rule depend on its inputs, so second order also
  * exercises each pullback's derivative in its cotangent.
  */
-function weigh(y: NDArray | number, seed: number): (v: NDArray | number) => number {
+export function weigh(y: NDArray | number, seed: number): (v: NDArray | number) => number {
   if (typeof y === 'number' || !(y instanceof NDArray)) {
     const w = 0.5 + uniform([1], seed).data[0]!;
     return (v) => mul(sin(v), w) as number;
   }
-  const w = uniform([...y.shape], seed);
+  const w = astype(uniform([...y.shape], seed), y.dtype);
   return (v) => sum(mul(sin(v), w));
 }
 

@@ -1,5 +1,5 @@
-// Finite-difference cases for linear algebra, shapes, joining and cutting.
-import { broadcastTo, concat, dot, get, matmul, outer, reshape, row, slice, stack, transpose, type NDArray } from 'zygote-ts';
+// Finite-difference cases for linear algebra, shapes, joining and cutting, and casts.
+import { astype, broadcastTo, concat, dot, exp, get, matmul, outer, reshape, row, slice, stack, transpose, type NDArray } from 'zygote-ts';
 import { uniform as u, type Case } from './check.js';
 
 export const linalgCases: Record<string, Case[]> = {
@@ -49,5 +49,15 @@ export const shapeCases: Record<string, Case[]> = {
   row: [
     { label: 'row 1', f: (x: NDArray) => row(x, 1), inputs: [u([3, 2], 1)] },
     { label: 'row -1 of 3-d', f: (x: NDArray) => row(x, -1), inputs: [u([2, 2, 2], 1)] },
+  ],
+};
+
+// In float64 these casts are no-ops (finite differences cannot see through float32
+// rounding; spec/arrays/dtype.test.ts checks a cast to float32 with a wider step); the
+// float32 spec runs them on float32 inputs, where both casts are real.
+export const dtypeCases: Record<string, Case[]> = {
+  astype: [
+    { label: 'to its own dtype (unchanged)', f: (x: NDArray) => astype(x, x.dtype), inputs: [u([2, 3], 1)] },
+    { label: 'through float64 and back', f: (x: NDArray) => astype(exp(astype(x, 'float64')), x.dtype), inputs: [u([2, 3], 2)] },
   ],
 };

@@ -1,0 +1,59 @@
+// Every row of the array tables in float32: the array inputs rounded to float32 give
+// float32 results (a JavaScript number where the operation reduces to one) and float32
+// gradients, first and second order, that equal float64 on the same rounded inputs within
+// float32's precision.
+import { describe, expect, it } from 'vitest';
+import { astype, gradient, NDArray, withgradient, type Dtype } from 'zygote-ts';
+import { expectClose, numbersOf, weigh, type ArrayFn, type Case, type Input } from './check.js';
+import { tables } from './tables.js';
+
+// Relative to the largest reference entry (at least 1); float32 rounds at 6e-8, and the
+// cases chain a few operations (the bench holds tfjs's float32 gradients to the same 1e-4).
+const TOL = 1e-4;
+
+const cast = (x: Input, dtype: Dtype): Input => (typeof x === 'number' ? x : astype(x, dtype));
+
+/** A result or gradient in float32 against float64: its kind, dtype, shape and numbers. */
+function expectFloat32Like(got: unknown, reference: unknown, dtype: Dtype, what: string): void {
+  if (reference === null) return void expect(got, `${what}: no path in float64, so none in float32`).toBeNull();
+  if (typeof reference === 'number') expect(typeof got, `${what} is a number`).toBe('number');
+  else {
+    expect(got, `${what} is an array`).toBeInstanceOf(NDArray);
+    expect((got as NDArray).dtype, `${what}: dtype`).toBe(dtype);
+    expect((got as NDArray).shape, `${what}: shape`).toEqual((reference as NDArray).shape);
+  }
+  expectClose(got as Input, numbersOf(reference as Input), TOL, what);
+}
+
+function checkFloat32(name: string, f: ArrayFn, inputs: Input[], second: boolean): void {
+  const in32 = inputs.map((x) => cast(x, 'float32'));
+  const in64 = in32.map((x) => cast(x, 'float64'));
+  // Numbers are weak: with no array among the inputs there is no float32 to keep.
+  const resultDtype: Dtype = inputs.some((x) => x instanceof NDArray) ? 'float32' : 'float64';
+  const y64 = f(...in64);
+  expectFloat32Like(f(...in32), y64, resultDtype, `${name}: value`);
+
+  const L = (...xs: Input[]) => weigh(f(...xs), 7)(f(...xs));
+  const g32 = withgradient(L, ...in32);
+  const g64 = withgradient(L, ...in64);
+  expectFloat32Like(g32.val, g64.val, 'float64', `${name}: traced value`);
+  in32.forEach((_, k) => expectFloat32Like(g32.grad[k], g64.grad[k], 'float32', `${name} ∂/∂x${k}`));
+  if (!second) return;
+  in32.forEach((x, k) => {
+    // the gradient of Σ ∂L/∂x_k ⊙ v: gradients of float32 arrays taken on a traced tape
+    const S = (...xs: Input[]) => weigh(x, 11 + k)((gradient(L, ...xs) as (Input | null)[])[k] ?? 0);
+    const s32 = gradient(S, ...in32) as unknown[];
+    const s64 = gradient(S, ...in64) as unknown[];
+    in32.forEach((_, j) => expectFloat32Like(s32[j], s64[j], 'float32', `${name} ∂²/∂x${j}∂x${k}`));
+  });
+}
+
+for (const [domain, table] of Object.entries(tables)) {
+  describe(`array rules in float32 against float64: ${domain}`, () => {
+    for (const [name, cases] of Object.entries(table)) {
+      it(name, () => {
+        for (const c of cases as Case[]) checkFloat32(`${name} (${c.label ?? 'basic'})`, c.f, c.inputs, c.second ?? true);
+      });
+    }
+  });
+}
