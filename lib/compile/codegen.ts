@@ -1,8 +1,9 @@
-// JavaScript from a recorded program: one function that reads the inputs from `X`, runs
-// every instruction (rerolled into loops where the program repeats itself), returns
-// `MISS` at the first guard that fails, and leaves the values the caller asked for where
-// `valueOf(id)` says. Straight-line values are locals; values a loop needs from other
-// iterations, or the caller needs after a loop, live in the Float64Array `V`.
+// JavaScript from a recorded program: one function that reads its inputs from `X` (value
+// k < inputCount is input k), runs every instruction (rerolled into loops where the
+// program repeats itself), returns `MISS` at the first guard that fails, and leaves the
+// values the caller asked for where `valueOf(id)` says. Straight-line values are locals;
+// values a loop needs from other iterations, or the caller needs after a loop, live in
+// the Float64Array `V`.
 
 import { BINARY_OPERATORS, COMPARISONS, Op, Slot, type Program } from './program.js';
 import { reroll, type Loop } from './reroll.js';
@@ -22,7 +23,8 @@ const MATH_NAMES = new Map<Function, string>(
 );
 
 export function generateBody(p: Program, outputs: readonly number[]): GeneratedBody {
-  const segments = reroll(p);
+  const inputs = p.inputCount;
+  const segments = reroll(p, inputs);
   const n = p.length;
   // Where each value is defined: -1 straight, else the index of its loop segment.
   const loopOf = new Int32Array(n).fill(-1);
@@ -44,8 +46,8 @@ export function generateBody(p: Program, outputs: readonly number[]): GeneratedB
     }
     for (let j = 0; j < seg.period; j++) {
       const i = seg.start + j;
-      if (p.slotA[i] === Slot.value) markUses(seg, p.a[i]!, seg.stepA[j]!, loopOf, needSlot);
-      if (p.slotB[i] === Slot.value) markUses(seg, p.b[i]!, seg.stepB[j]!, loopOf, needSlot);
+      if (p.slotA[i] === Slot.value) markUses(seg, p.a[i]!, seg.stepA[j]!, loopOf, needSlot, inputs);
+      if (p.slotB[i] === Slot.value) markUses(seg, p.b[i]!, seg.stepB[j]!, loopOf, needSlot, inputs);
     }
   }
   for (const id of outputs) needSlot(id); // (the gradient's code may read them from V by index)
@@ -62,13 +64,15 @@ export function generateBody(p: Program, outputs: readonly number[]): GeneratedB
   p.functions.forEach((f, k) => {
     if (!MATH_NAMES.has(f)) lines.push(`const F${k} = F[${k}];`);
   });
-  const straightValue = (id: number) => (loopOf[id]! >= 0 ? `V[${id}]` : `v${id}`);
+  // Inputs a loop reads together with other values, or the gradient's code reads by index, are copied into V.
+  for (let k = 0; k < inputs; k++) if (inSlot[k]) lines.push(`V[${k}] = X[${k}];`);
+  const straightValue = (id: number) => (id < inputs ? `X[${id}]` : loopOf[id]! >= 0 ? `V[${id}]` : `v${id}`);
 
   segments.forEach((seg, k) => {
     if (seg.kind === 'straight') {
       for (let i = seg.start; i < seg.end; i++) {
         const operand = (slot: number, x: number) => (slot === Slot.value ? straightValue(x) : literal(x));
-        const line = statement(p, i, `v${i}`, operand(p.slotA[i]!, p.a[i]!), operand(p.slotB[i]!, p.b[i]!), `X[${p.extra[i]}]`, functionNames);
+        const line = statement(p, i, `v${i}`, operand(p.slotA[i]!, p.a[i]!), operand(p.slotB[i]!, p.b[i]!), functionNames);
         lines.push(line);
         if (inSlot[i] && isValue(p.op[i]!)) lines.push(`V[${i}] = v${i};`);
       }
@@ -76,28 +80,44 @@ export function generateBody(p: Program, outputs: readonly number[]): GeneratedB
     }
     const flags = stored[k]!;
     const { start, period, count } = seg;
-    lines.push(`for (let t = 0; t < ${count}; t++) {`);
+    // A value the next copy reads is carried in a local (c<j>), not through V.
+    const carried = new Map<number, string>();
+    const body: string[] = [];
     for (let j = 0; j < period; j++) {
       const i = start + j;
       const operand = (slot: number, x: number, step: number) => {
         if (slot !== Slot.value) return literal(x);
-        if (step === period && x >= start && x < start + period) return `l${x - start}`; // this iteration
+        if (step === period && x >= start && x < start + period) return `l${x - start}`; // this copy
+        if (step === period && x >= start - period && x < start) {
+          const from = x - (start - period);
+          if (!carried.has(from)) carried.set(from, straightValue(x));
+          return `c${from}`;
+        }
         if (step === 0) return straightValue(x);
-        return `V[${offset(x, step)}]`;
+        return `${inputsOnly(x, step, count, inputs) ? 'X' : 'V'}[${offset(x, step)}]`;
       };
-      const input = `X[${offset(p.extra[i]!, seg.stepExtra[j]!)}]`;
-      lines.push('  ' + statement(p, i, `l${j}`, operand(p.slotA[i]!, p.a[i]!, seg.stepA[j]!), operand(p.slotB[i]!, p.b[i]!, seg.stepB[j]!), input, functionNames));
-      if (flags[j] && isValue(p.op[i]!)) lines.push(`  V[${offset(i, period)}] = l${j};`);
+      body.push('  ' + statement(p, i, `l${j}`, operand(p.slotA[i]!, p.a[i]!, seg.stepA[j]!), operand(p.slotB[i]!, p.b[i]!, seg.stepB[j]!), functionNames));
+      if (flags[j] && isValue(p.op[i]!)) body.push(`  V[${offset(i, period)}] = l${j};`);
     }
-    lines.push('}');
+    for (const [from, first] of carried) {
+      lines.push(`let c${from} = ${first};`);
+      body.push(`  c${from} = l${from};`);
+    }
+    lines.push(`for (let t = 0; t < ${count}; t++) {`, ...body, '}');
   });
   return { code: lines.join('\n'), valueOf: straightValue };
 }
 
 // The values a loop's operand reads over all its copies: those outside the same copy must be in V.
-function markUses(seg: Loop, first: number, step: number, loopOf: Int32Array, needSlot: (id: number) => void): void {
+function markUses(seg: Loop, first: number, step: number, loopOf: Int32Array, needSlot: (id: number) => void, inputs: number): void {
   const sameCopy = step === seg.period && first >= seg.start && first < seg.start + seg.period;
-  if (sameCopy) return;
+  if (sameCopy || inputsOnly(first, step, seg.count, inputs)) return;
+  // The previous copy's value is carried in a local; only the one before the loop is read.
+  const previousCopy = step === seg.period && first >= seg.start - seg.period && first < seg.start;
+  if (previousCopy) {
+    if (loopOf[first]! >= 0) needSlot(first);
+    return;
+  }
   if (step === 0) {
     if (loopOf[first]! >= 0) needSlot(first);
     return;
@@ -105,15 +125,18 @@ function markUses(seg: Loop, first: number, step: number, loopOf: Int32Array, ne
   for (let t = 0; t < seg.count; t++) needSlot(first + step * t);
 }
 
+/** True when a loop operand reads only inputs (from X) over all its copies. */
+function inputsOnly(first: number, step: number, count: number, inputs: number): boolean {
+  return Math.max(first, first + step * (count - 1)) < inputs;
+}
+
 const offset = (first: number, step: number) => (step === 0 ? `${first}` : `${first} + ${step} * t`);
 
 const isValue = (code: number) => code !== Op.compare && code !== Op.truth && code !== Op.pin;
 
-function statement(p: Program, i: number, name: string, a: string, b: string, input: string, functionNames: readonly string[]): string {
+function statement(p: Program, i: number, name: string, a: string, b: string, functionNames: readonly string[]): string {
   const code = p.op[i]!;
   switch (code) {
-    case Op.input:
-      return `const ${name} = ${input};`;
     case Op.neg:
       return `const ${name} = -${a};`;
     case Op.call:

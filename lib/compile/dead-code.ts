@@ -12,7 +12,8 @@ export function withoutDeadCode(p: Program, outputs: readonly number[]): { progr
   const live = new Uint8Array(n);
   for (const id of outputs) live[id] = 1;
   for (let i = n - 1; i >= 0; i--) {
-    if (!live[i] && !isGuard(p.op[i]!)) continue;
+    // (inputs stay, so that value k < inputCount is input k, read from X in place)
+    if (!live[i] && !isGuard(p.op[i]!) && p.op[i] !== Op.input) continue;
     live[i] = 1;
     if (p.slotA[i] === Slot.value) live[p.a[i]!] = 1;
     if (p.slotB[i] === Slot.value) live[p.b[i]!] = 1;

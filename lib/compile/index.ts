@@ -14,7 +14,9 @@ import { gradient } from '../api.js';
 import type { Gradients } from '../types.js';
 import { generateBody } from './codegen.js';
 import { gradientWriter, symbolicArguments, symbolicLeaves, Uncompilable } from './arguments.js';
-import { COMPARISONS, Op, Program } from './program.js';
+import { COMPARISONS, Op, Program, type Operand } from './program.js';
+import { setAlgebra, type Algebra } from '../core/tape.js';
+import { Symbolic } from '../core/symbolic.js';
 import { withoutDeadCode } from './dead-code.js';
 
 export interface CompileOptions {
@@ -100,7 +102,7 @@ let serial = 0;
 function record(f: (...args: unknown[]) => number, args: readonly unknown[]): Path {
   const program = new Program();
   const symbolic = symbolicArguments(args, program);
-  const grads = gradient(f, ...symbolic.values);
+  const grads = withSymbolicSweep(program, () => gradient(f, ...symbolic.values));
   if (symbolic.changed()) throw new Uncompilable('f writes to its arguments, which compiled code would not do again');
   const outputs = symbolicLeaves(grads);
   const { program: live, newId } = withoutDeadCode(program, outputs);
@@ -125,6 +127,26 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[]): Pa
   const X = new Float64Array(program.inputCount);
   const V = new Float64Array(live.length);
   return { run: (callArgs) => generated(callArgs, X, V), source };
+}
+
+// The reverse sweep adds and multiplies symbolic partials and cotangents: record those
+// straight into the program rather than through the runtime's general operator paths.
+function withSymbolicSweep<T>(program: Program, run: () => T): T {
+  const ours = (x: unknown): x is number | Symbolic => typeof x === 'number' || (x instanceof Symbolic && x.recorder === program);
+  const symbolic = (a: unknown, b: unknown) => (a instanceof Symbolic || b instanceof Symbolic) && ours(a) && ours(b);
+  const sweep: Algebra = {
+    // A cotangent's first contribution is added to 0: that is the contribution (up to a zero's sign).
+    add: (a, b) => (a === 0 && b instanceof Symbolic && b.recorder === program ? b : symbolic(a, b) ? program.binary(Op.add, a as Operand, b as Operand) : base!.add(a, b)),
+    mul: (a, b) => (symbolic(a, b) ? program.binary(Op.mul, a as Operand, b as Operand) : base!.mul(a, b)),
+    addAt: (acc, k, g, node) => base!.addAt(acc, k, g, node),
+    arrayOf: (data, node) => base!.arrayOf(data, node),
+  };
+  const base = setAlgebra(sweep);
+  try {
+    return run();
+  } finally {
+    setAlgebra(base);
+  }
 }
 
 /** Object.is for numbers, except that +0 and -0 count as the same (as `===` does). */

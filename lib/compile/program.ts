@@ -72,6 +72,9 @@ export class Program implements Recorder {
         // x·1 is x exactly (NaN, ±0, ±∞ included): the sweep's seed is 1.
         if (y === 1 && x instanceof Symbolic) return x;
         if (x === 1 && y instanceof Symbolic) return y;
+        // x·(-1) is -x exactly
+        if (y === -1 && x instanceof Symbolic) return this.neg(x);
+        if (x === -1 && y instanceof Symbolic) return this.neg(y);
         value = u * v;
         break;
       case Op.div: value = u / v; break;

@@ -2,9 +2,10 @@
 // times is a thousand copies of its body. Generated code that long is slow to compile and
 // too big for V8's optimising compiler, so repeated runs of instructions are folded back
 // into loops. Two runs match when every instruction has the same code and constants and
-// each operand (and each input index) moves by the same step from one run to the next.
+// each value operand moves by the same step from one run to the next. (Inputs are not
+// rerolled: they are read from X where they are.)
 
-import { Op, Slot, type Program } from './program.js';
+import { Slot, type Program } from './program.js';
 
 /** A run of straight instructions [start, end). */
 export interface Straight {
@@ -16,7 +17,7 @@ export interface Straight {
 /**
  * `count` copies of a body of `period` instructions starting at `start`: instruction
  * start + t·period + j is instruction start + j with its value operands moved by
- * stepA[j]·t and stepB[j]·t (and an input's index by stepExtra[j]·t).
+ * stepA[j]·t and stepB[j]·t.
  */
 export interface Loop {
   readonly kind: 'loop';
@@ -25,7 +26,6 @@ export interface Loop {
   readonly count: number;
   readonly stepA: Int32Array;
   readonly stepB: Int32Array;
-  readonly stepExtra: Int32Array;
 }
 
 export type Segment = Straight | Loop;
@@ -34,11 +34,12 @@ const MAX_PERIOD = 96;
 /** A loop must cover at least this many instructions and run at least three times. */
 const MIN_COVERED = 24;
 
-export function reroll(p: Program): Segment[] {
+/** The segments of instructions [from, p.length). */
+export function reroll(p: Program, from: number): Segment[] {
   const n = p.length;
   const segments: Segment[] = [];
-  let straightFrom = 0;
-  let s = 0;
+  let straightFrom = from;
+  let s = from;
   while (s < n) {
     const loop = longestLoopAt(p, s);
     if (loop === null) {
@@ -61,6 +62,8 @@ function longestLoopAt(p: Program, s: number): Loop | null {
   const maxPeriod = Math.min(MAX_PERIOD, Math.floor((n - s) / 3));
   for (let period = 1; period <= maxPeriod; period++) {
     if (op[s + period] !== op[s]) continue;
+    // A multiple of a period found repeats too, but covers no more.
+    if (best !== null && period % best.period === 0) continue;
     const steps = stepsBetween(p, s, period);
     if (steps === null) continue;
     let count = 2;
@@ -73,14 +76,13 @@ function longestLoopAt(p: Program, s: number): Loop | null {
   return best;
 }
 
-type Steps = Pick<Loop, 'stepA' | 'stepB' | 'stepExtra'>;
+type Steps = Pick<Loop, 'stepA' | 'stepB'>;
 
 // The steps that turn the body at s into the body at s + period, or null where they differ
-// in anything but value operands and input indices.
+// in anything but value operands.
 function stepsBetween(p: Program, s: number, period: number): Steps | null {
   const stepA = new Int32Array(period);
   const stepB = new Int32Array(period);
-  const stepExtra = new Int32Array(period);
   for (let j = 0; j < period; j++) {
     const i = s + j;
     const k = i + period;
@@ -89,10 +91,9 @@ function stepsBetween(p: Program, s: number, period: number): Steps | null {
     else if (p.slotA[i] === Slot.constant && !Object.is(p.a[k], p.a[i])) return null;
     if (p.slotB[i] === Slot.value) stepB[j] = p.b[k]! - p.b[i]!;
     else if (p.slotB[i] === Slot.constant && !Object.is(p.b[k], p.b[i])) return null;
-    if (p.op[i] === Op.input) stepExtra[j] = p.extra[k]! - p.extra[i]!;
-    else if (p.extra[k] !== p.extra[i]) return null;
+    if (p.extra[k] !== p.extra[i]) return null;
   }
-  return { stepA, stepB, stepExtra };
+  return { stepA, stepB };
 }
 
 function sameSteps(p: Program, s: number, period: number, steps: Steps): boolean {
@@ -102,7 +103,7 @@ function sameSteps(p: Program, s: number, period: number, steps: Steps): boolean
     if (!sameShape(p, i, k)) return false;
     if (p.slotA[i] === Slot.value ? p.a[k]! - p.a[i]! !== steps.stepA[j] : p.slotA[i] === Slot.constant && !Object.is(p.a[k], p.a[i])) return false;
     if (p.slotB[i] === Slot.value ? p.b[k]! - p.b[i]! !== steps.stepB[j] : p.slotB[i] === Slot.constant && !Object.is(p.b[k], p.b[i])) return false;
-    if (p.op[i] === Op.input ? p.extra[k]! - p.extra[i]! !== steps.stepExtra[j] : p.extra[k] !== p.extra[i]) return false;
+    if (p.extra[k] !== p.extra[i]) return false;
   }
   return true;
 }

@@ -43,9 +43,11 @@ export interface NodeRecord {
 
 let algebra: Algebra | null = null;
 
-/** Called once by the runtime: the operations the generic sweep uses. */
-export function setAlgebra(ops: Algebra): void {
+/** Sets the operations the generic sweep uses (the runtime's; compileGradient's while it records); returns the previous ones. */
+export function setAlgebra(ops: Algebra | null): Algebra | null {
+  const previous = algebra;
   algebra = ops;
+  return previous;
 }
 
 const NO_PARENT = -1;
