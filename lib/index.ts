@@ -25,3 +25,5 @@ export { numberField, type FieldMethods } from '../rules/fields.js';
 export { rule, type Rrule } from '../rules/custom.js';
 export { dropgrad, ignore, nograd, hook } from '../rules/control.js';
 export { checkpointed } from './checkpoint.js';
+// Compiled gradients.
+export { compileGradient, type CompiledGradient, type CompileOptions } from './compile/index.js';
