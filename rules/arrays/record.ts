@@ -73,13 +73,13 @@ export function record(
   return arrayValued ? new NDArray(value.shape, value.data, t, row, value) : new Traced(value, row, t);
 }
 
-// The sweep accumulates plain array cotangents as typed arrays (in place); traced ones
-// (nested differentiation) stay arrays. An array operand's cotangent is cast to its dtype
-// (as in JAX): a float32 operand of a float64 result gets a float32 gradient.
+// The sweep accumulates plain array cotangents as typed arrays (in place), cast to their
+// row's dtype; traced ones (nested differentiation) stay arrays, cast here by a recorded
+// astype. So, as in JAX, a float32 operand of a float64 result gets a float32 cotangent.
 function cotangentOf(part: unknown, dtype: Dtype | null): unknown {
   if (!(part instanceof NDArray)) return part;
-  const cast = dtype === null || part.dtype === dtype ? part : astype(part, dtype);
-  return cast.tape === null || !cast.tape.active ? liveArray(cast).data : cast;
+  if (part.tape === null || !part.tape.active) return liveArray(part).data;
+  return dtype === null || part.dtype === dtype ? part : astype(part, dtype);
 }
 
 

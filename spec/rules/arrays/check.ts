@@ -23,13 +23,13 @@ function withElement(x: Input, k: number, v: number): Input {
   return new NDArray(x.shape, d);
 }
 
-/** Central differences of a scalar function in every element of input `k`. */
-export function centralDifferences(L: (...xs: Input[]) => number, inputs: Input[], k: number): Float64Array {
+/** Central differences of a scalar function in every element of input `k` (steps of `step` relative to the element, at least `step`). */
+export function centralDifferences(L: (...xs: Input[]) => number, inputs: Input[], k: number, step = 1e-6): Float64Array {
   const x = inputs[k]!;
   const d = numbersOf(x);
   const out = new Float64Array(d.length);
   for (let i = 0; i < d.length; i++) {
-    const h = 1e-6 * Math.max(1, Math.abs(d[i]!));
+    const h = step * Math.max(1, Math.abs(d[i]!));
     const at = (v: number) => L(...inputs.map((y, j) => (j === k ? withElement(x, i, v) : y)));
     out[i] = (at(d[i]! + h) - at(d[i]! - h)) / (2 * h);
   }
