@@ -3,6 +3,7 @@
 // is chosen once at load and can be swapped.
 
 import { jsKernels } from './js.js';
+import { loadWasmKernels } from './wasm/kernels.js';
 
 /** The storage of an array: float64 (the default) or float32. */
 export type FloatArray = Float64Array | Float32Array;
@@ -33,7 +34,16 @@ export interface Kernels {
   transpose<T extends FloatArray>(a: T, m: number, n: number): T;
 }
 
-let active: Kernels = jsKernels;
+/**
+ * WebAssembly SIMD where the engine compiles it, else plain JavaScript;
+ * ZYGOTE_KERNELS=js in the environment (Node) forces JavaScript.
+ */
+function chooseKernels(): Kernels {
+  if (globalThis.process?.env?.['ZYGOTE_KERNELS'] === 'js') return jsKernels;
+  return loadWasmKernels() ?? jsKernels;
+}
+
+let active: Kernels = chooseKernels();
 
 /** The kernels in use. */
 export function kernels(): Kernels {
