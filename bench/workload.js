@@ -6,7 +6,7 @@ import { pathToFileURL, fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { execFileSync } from 'node:child_process';
 import { transform } from 'zygote-ts/transform';
-import { gradient } from 'zygote-ts';
+import { compileGradient, gradient } from 'zygote-ts';
 import { measure } from './measure.js';
 import { idealW1Gradient, idealW2Gradient } from './ideal-tape.js';
 
@@ -27,6 +27,10 @@ const workloads = {
     plain: () => plain.w1(0.5),
     rewritten: () => rewritten.w1(0.5),
     gradient: () => gradient(rewritten.w1, 0.5),
+    compile: () => {
+      const g = compileGradient(rewritten.w1);
+      return () => g(0.5);
+    },
     ideal: () => idealW1Gradient(0.5),
     check(g) {
       const h = 1e-6;
@@ -38,6 +42,11 @@ const workloads = {
     plain: () => plain.rosenbrock(w2Input),
     rewritten: () => rewritten.rosenbrock(w2Input),
     gradient: () => gradient(rewritten.rosenbrockOfArgs, ...w2Input),
+    // (the array form, as jax-js's jit(grad) takes it: one gradient array)
+    compile: () => {
+      const g = compileGradient(rewritten.rosenbrock);
+      return () => g(w2Input)[0];
+    },
     ideal: () => idealW2Gradient(w2Input),
     check(g) {
       const h = 1e-6;
@@ -55,6 +64,7 @@ const workloads = {
     plain: () => plain.totalDist(points),
     rewritten: () => rewritten.totalDist(points),
     gradient: () => gradient(rewritten.totalDist, points),
+    compile: null,
     ideal: null,
     check([g]) {
       for (const k of [0, 1, 50_000, 99_999]) {
@@ -71,23 +81,34 @@ let sink = 0;
 if (process.argv[3] === '--untraced-only') {
   // Rewritten code on plain numbers in a process that never traces anything.
   console.log(JSON.stringify({ rewritten: measure(() => { sink += w.rewritten(); }) }));
+} else if (process.argv[3] === '--compiled-only') {
+  // compileGradient in a fresh process: its first call (recording and generating code), then steady calls.
+  const t0 = performance.now();
+  const compiled = w.compile();
+  const first = compiled();
+  const cold = performance.now() - t0;
+  w.check(first);
+  console.log(JSON.stringify({ compiled: measure(() => { sink += compiled().length; }), compiledCold: cold }));
 } else {
   const t0 = performance.now();
   const first = w.gradient(); // the first gradient call of a fresh process
   const cold = performance.now() - t0;
   w.check(first);
   if (w.ideal) w.check(w.ideal());
-  const untraced = execFileSync(process.execPath, [fileURLToPath(import.meta.url), process.argv[2], '--untraced-only'], { encoding: 'utf8' });
+  const run = (flag) => JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), process.argv[2], flag], { encoding: 'utf8' }));
+  const untraced = run('--untraced-only');
+  const compiled = w.compile ? run('--compiled-only') : { compiled: null, compiledCold: null };
   console.log(
     JSON.stringify({
       plain: measure(() => { sink += w.plain(); }),
-      rewritten: JSON.parse(untraced).rewritten,
+      rewritten: untraced.rewritten,
       // The same rewritten function after it has been traced: V8 now compiles one version
       // that handles both plain and traced numbers.
       afterTracing: measure(() => { sink += w.rewritten(); }),
       gradient: measure(() => { sink += w.gradient().length; }),
       ideal: w.ideal ? measure(() => { sink += w.ideal()[0]; }) : null,
       cold,
+      ...compiled,
     }),
   );
 }

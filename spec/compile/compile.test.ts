@@ -1,0 +1,193 @@
+// compileGradient: every result equals the eager gradient — the same operations; only the
+// order in which a cotangent's contributions are summed may differ, so the last bit may —
+// paths are guarded, and what cannot be compiled runs uncompiled with the reason given.
+import { describe, expect, it } from 'vitest';
+import { compileGradient, derivative, gradient } from 'zygote-ts';
+
+/** Deep equality of two gradients, numbers equal up to the rounding of a sum's order (and a zero's sign). */
+function expectSame(actual: unknown, expected: unknown, path = 'gradient'): void {
+  if (typeof expected === 'number') {
+    expect(typeof actual, path).toBe('number');
+    if (Number.isNaN(expected)) expect(Number.isNaN(actual as number), path).toBe(true);
+    else expect(Math.abs((actual as number) - expected), `${path}: ${String(actual)} vs eager ${expected}`).toBeLessThanOrEqual(1e-14 * Math.abs(expected));
+    return;
+  }
+  if (expected === null || typeof expected !== 'object') {
+    expect(actual, path).toBe(expected);
+    return;
+  }
+  expect(Array.isArray(actual), path).toBe(Array.isArray(expected));
+  const keys = Object.keys(expected);
+  expect(Object.keys(actual as object).sort(), path).toEqual(keys.sort());
+  for (const k of keys) expectSame((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k], `${path}.${k}`);
+}
+
+/** Compiles f and checks it against the eager gradient at each point (each point a list of arguments). */
+function agrees<A extends unknown[]>(f: (...args: A) => number, points: A[]) {
+  const compiled = compileGradient(f);
+  for (const args of points) expectSame(compiled(...args), gradient(f, ...args), `at ${JSON.stringify(args)}`);
+  expect(compiled.fallback).toBeNull();
+  return compiled;
+}
+
+const xs = [0.3, 1.7, -0.8, 2.5].map((x) => [x] as [number]);
+
+describe('compileGradient equals the eager gradient', () => {
+  it('on the seed polynomial, and reuses one path', () => {
+    const g = agrees((x: number) => 3 * x ** 2 + 2 * x + 1, [[5], [1], [-2]]);
+    expect(g(5)).toEqual([32]);
+    expect(g.recordings).toBe(1);
+  });
+
+  it('on every scalar Math function', () => {
+    const unary: [string, (x: number) => number, number[]][] = [
+      ['sin', Math.sin, [0.3, 2]], ['cos', Math.cos, [0.3, 2]], ['tan', Math.tan, [0.3, 1]],
+      ['asin', Math.asin, [0.3, -0.5]], ['acos', Math.acos, [0.3, -0.5]], ['atan', Math.atan, [0.3, 4]],
+      ['sinh', Math.sinh, [0.3, -1]], ['cosh', Math.cosh, [0.3, -1]], ['tanh', Math.tanh, [0.3, -1]],
+      ['asinh', Math.asinh, [0.3, -2]], ['acosh', Math.acosh, [1.3, 3]], ['atanh', Math.atanh, [0.3, -0.5]],
+      ['exp', Math.exp, [0.3, -1]], ['expm1', Math.expm1, [0.3, -1]], ['log', Math.log, [0.3, 5]],
+      ['log1p', Math.log1p, [0.3, 5]], ['log2', Math.log2, [0.3, 5]], ['log10', Math.log10, [0.3, 5]],
+      ['sqrt', Math.sqrt, [0.3, 5]], ['cbrt', Math.cbrt, [0.3, -5]], ['abs', Math.abs, [0.3, -5]],
+      ['sign', Math.sign, [0.3, -5]], ['floor', Math.floor, [0.3, -5.5]], ['round', Math.round, [0.3, 2.6]],
+      ['fround', Math.fround, [0.3, 2.6]],
+    ];
+    for (const [name, fn, points] of unary) {
+      const f = (x: number) => fn(x * 1.5) * x;
+      const compiled = compileGradient(f);
+      for (const x of points) expectSame(compiled(x), gradient(f, x), `${name} at ${x}`);
+      expect(compiled.recordings, `${name} needs one path`).toBe(1);
+    }
+  });
+
+  it('on binary operations and n-ary Math functions', () => {
+    const points: [number, number][] = [[0.7, 1.3], [2, -0.4], [-1.5, 2.5]];
+    agrees((a: number, b: number) => a / b - a * b + (a - b) ** 2, points);
+    agrees((a: number, b: number) => Math.atan2(a, b) + Math.hypot(a, b, 1) + Math.abs(a) ** b, points);
+    agrees((a: number, b: number) => Math.max(a, b, 0.5) * Math.min(a, b) + (a % b), points);
+    agrees((a: number, b: number) => Math.pow(Math.abs(a), b) + Math.exp(b) ** 0.5, points);
+  });
+
+  it('through branches, loops, recursion and closures', () => {
+    const k = 0.25;
+    agrees((x: number) => (x > 0 ? x * x * k : -x * k), xs);
+    const pow2 = (x: number, n: number): number => (n <= 0 ? 1 : x * pow2(x, n - 1));
+    agrees((x: number) => pow2(x, 5), xs);
+    // A loop whose trip count depends on x (Newton's square root): one path per trip count.
+    const newtonSqrt = (a: number) => {
+      let r = a;
+      while (Math.abs(r * r - a) > 1e-12 * a) r = (r + a / r) / 2;
+      return r;
+    };
+    agrees(newtonSqrt, [[2], [2.1], [9], [100]]);
+    agrees((x: number) => (x || 1) * (x && 2) + (x === 1.7 ? 5 : 0), xs);
+  });
+
+  it('on arrays, records, class instances and several arguments', () => {
+    class Point {
+      constructor(
+        public x: number,
+        public y: number,
+      ) {}
+    }
+    const dist = (p: Point) => Math.sqrt(p.x ** 2 + p.y ** 2);
+    agrees(dist, [[new Point(3, 4)], [new Point(-1, 2)]]);
+    const total = (ps: Point[], w: { scale: number; label: string }) => {
+      let s = 0;
+      for (const p of ps) s += dist(p) * w.scale;
+      return s;
+    };
+    const ps = Array.from({ length: 40 }, (_, i) => new Point(Math.cos(i), Math.sin(i) + 2));
+    agrees(total, [[ps, { scale: 2, label: 'a' }], [ps.map((p) => new Point(p.y, p.x)), { scale: 3, label: 'a' }]]);
+    agrees((m: number[][], v: number[]) => m.reduce((s, row, i) => s + row[0]! * v[i]! + row[1]! ** 2, 0), [
+      [[[1, 2], [3, 4]], [5, 6]],
+      [[[0.5, -2], [3, 1]], [-1, 6]],
+    ]);
+    // Arguments without a path get null, as eagerly.
+    agrees((x: number, _unused: number) => x * 2, [[1, 2]]);
+  });
+
+  it('on long loops, rerolled (Rosenbrock over 1000 numbers)', () => {
+    const rosenbrock = (x: number[]) => {
+      let s = 0;
+      for (let i = 0; i < x.length - 1; i++) s += 100 * (x[i + 1]! - x[i]! ** 2) ** 2 + (1 - x[i]!) ** 2;
+      return s;
+    };
+    const x = Array.from({ length: 1000 }, (_, i) => Math.sin(i));
+    const g = agrees(rosenbrock, [[x], [x.map((v) => v * 0.5)]]);
+    expect(g.source).toMatch(/for \(let t = 0; t < \d+; t\+\+\)/);
+    expect(g.source.length).toBeLessThan(20_000);
+  });
+
+  it('with differentiation inside f', () => {
+    agrees((x: number) => derivative((y: number) => y ** 3 * x, x) + x, xs);
+  });
+});
+
+describe('paths and guards', () => {
+  it('records a new path when a comparison goes the other way, and keeps both', () => {
+    const g = compileGradient((x: number) => (x > 0 ? x * x : -x));
+    expect(g(3)).toEqual([6]);
+    expect(g(-3)).toEqual([-1]);
+    expect(g(2)).toEqual([4]);
+    expect(g(-5)).toEqual([-1]);
+    expect(g.recordings).toBe(2);
+    // The guard names the user's line.
+    expect(g.source).toMatch(/guard at instruction \d+: a comparison \(>\), at .*compile\.test\.ts:\d+/);
+  });
+
+  it('does not pin values that only a comparison looked at (abs, max, relu)', () => {
+    const g = compileGradient((x: number) => Math.abs(x) + Math.max(x, 1) + Math.min(0, x));
+    for (const x of [2, 3, 4.5, 7]) g(x);
+    expect(g.recordings).toBe(1);
+  });
+
+  it('pins a number read as a plain number, and stays correct', () => {
+    const g = compileGradient((x: number) => x * Number(String(x)));
+    expect(g(2)).toEqual([2]);
+    expect(g(3)).toEqual([3]);
+    expect(g.recordings).toBe(2);
+  });
+
+  it('gives up compiling after too many paths, and says why', () => {
+    const g = compileGradient((x: number) => x * Number(`${x}`), { maxRecordings: 3 });
+    for (let k = 1; k <= 5; k++) expect(g(k)).toEqual([k]);
+    expect(g.recordings).toBe(3);
+    expect(g.fallback).toMatch(/new path on each of 3 recordings/);
+  });
+
+  it('records again when the arguments change shape or kind', () => {
+    const g = compileGradient((v: number[]) => v.reduce((s, x) => s + x * x, 0));
+    expect(g([1, 2])).toEqual([[2, 4]]);
+    expect(g([1, 2, 3])).toEqual([[2, 4, 6]]);
+    expect(g.recordings).toBe(2);
+    expect(() => g(['a' as unknown as number])).not.toThrow();
+  });
+
+  it('treats an object passed twice as one, as the eager gradient does', () => {
+    const f = (a: number[], b: number[]) => a[0]! * b[0]!;
+    const g = compileGradient(f);
+    const x = [3];
+    expectSame(g([2], [5]), gradient(f, [2], [5]));
+    expectSame(g(x, x), gradient(f, x, x));
+  });
+});
+
+describe('what is not compiled runs uncompiled', () => {
+  it('writes to the arguments', () => {
+    const f = (v: number[]) => {
+      v[0] = v[0]! * 2;
+      return v[0]!;
+    };
+    const g = compileGradient(f);
+    const v = [3];
+    expect(g(v)).toEqual([[2]]);
+    expect(v).toEqual([6]);
+    expect(g.fallback).toMatch(/writes to its arguments/);
+  });
+
+  it('arguments of other kinds, naming the argument', () => {
+    const g = compileGradient((m: Map<string, number>) => m.get('a')! ** 2);
+    expect(g(new Map([['a', 3]]))).toEqual([new Map([['a', 6]])]);
+    expect(g.fallback).toMatch(/argument 0 is a Map/);
+  });
+});
