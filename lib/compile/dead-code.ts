@@ -24,14 +24,9 @@ export function withoutDeadCode(p: Program, outputs: readonly number[]): { progr
   q.inputCount = p.inputCount;
   for (let i = 0; i < n; i++) {
     if (!live[i]) continue;
-    newId[i] = q.op.length;
-    q.op.push(p.op[i]!);
-    q.a.push(p.slotA[i] === Slot.value ? newId[p.a[i]!]! : p.a[i]!);
-    q.b.push(p.slotB[i] === Slot.value ? newId[p.b[i]!]! : p.b[i]!);
-    q.slotA.push(p.slotA[i]!);
-    q.slotB.push(p.slotB[i]!);
-    q.extra.push(p.extra[i]!);
-    q.expected.push(p.expected[i]!);
+    const a = p.slotA[i] === Slot.value ? newId[p.a[i]!]! : p.a[i]!;
+    const b = p.slotB[i] === Slot.value ? newId[p.b[i]!]! : p.b[i]!;
+    newId[i] = q.push(p.op[i]!, a, b, p.slotA[i]!, p.slotB[i]!, p.extra[i]!, p.expected[i]!);
     const site = p.sites.get(i);
     if (site !== undefined) q.sites.set(newId[i]!, site);
   }

@@ -36,25 +36,23 @@ export const COMPARISONS: readonly Comparison[] = ['<', '<=', '>', '>=', '===', 
 
 export type Operand = number | Symbolic;
 
+// Columns of typed arrays, grown by doubling: a recording appends thousands of instructions.
 export class Program implements Recorder {
-  readonly op: number[] = [];
+  op = new Uint8Array(1024);
   /** Operand a and b: a value id (Slot.value) or a number (Slot.constant). */
-  readonly a: number[] = [];
-  readonly b: number[] = [];
-  readonly slotA: number[] = [];
-  readonly slotB: number[] = [];
+  a = new Float64Array(1024);
+  b = new Float64Array(1024);
+  slotA = new Uint8Array(1024);
+  slotB = new Uint8Array(1024);
   /** input: the input's index; call: the function's index; compare: the comparison's index in COMPARISONS. */
-  readonly extra: number[] = [];
+  extra = new Int32Array(1024);
   /** A guard's expected outcome (1 true, 0 false). */
-  readonly expected: number[] = [];
+  expected = new Uint8Array(1024);
   readonly functions: ((...args: number[]) => number)[] = [];
   /** Where each guard was taken, in the user's code (a stack line), by instruction. */
   readonly sites = new Map<number, string>();
   inputCount = 0;
-
-  get length(): number {
-    return this.op.length;
-  }
+  length = 0;
 
   /** A new input of the compiled function (the next leaf of its arguments). */
   input(value: number): Symbolic {
@@ -125,15 +123,35 @@ export class Program implements Recorder {
     if (site !== '') this.sites.set(id, site);
   }
 
-  private push(code: number, a: number, b: number, slotA: number, slotB: number, extra: number, expected: number): number {
-    this.op.push(code);
-    this.a.push(a);
-    this.b.push(b);
-    this.slotA.push(slotA);
-    this.slotB.push(slotB);
-    this.extra.push(extra);
-    this.expected.push(expected);
-    return this.op.length - 1;
+  /** Appends an instruction; returns its id. */
+  push(code: number, a: number, b: number, slotA: number, slotB: number, extra: number, expected: number): number {
+    const i = this.length;
+    if (i === this.op.length) this.grow();
+    this.op[i] = code;
+    this.a[i] = a;
+    this.b[i] = b;
+    this.slotA[i] = slotA;
+    this.slotB[i] = slotB;
+    this.extra[i] = extra;
+    this.expected[i] = expected;
+    this.length = i + 1;
+    return i;
+  }
+
+  private grow(): void {
+    const n = this.op.length * 2;
+    const grown = <T extends Uint8Array | Int32Array | Float64Array>(column: T, make: new (n: number) => T): T => {
+      const next = new make(n);
+      next.set(column);
+      return next;
+    };
+    this.op = grown(this.op, Uint8Array);
+    this.a = grown(this.a, Float64Array);
+    this.b = grown(this.b, Float64Array);
+    this.slotA = grown(this.slotA, Uint8Array);
+    this.slotB = grown(this.slotB, Uint8Array);
+    this.extra = grown(this.extra, Int32Array);
+    this.expected = grown(this.expected, Uint8Array);
   }
 }
 
