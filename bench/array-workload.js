@@ -1,6 +1,6 @@
 // One array workload for one contender in a fresh process (spawned by bench/run.js);
 // prints its timings and its gradient's error against the float64 reference as JSON.
-//   node bench/array-workload.js <w3|w4|rosenbrock> <zygote-ts|hand|tfjs-cpu|tfjs-wasm|jax-eager|jax-jit>
+//   node bench/array-workload.js <w3|w4|rosenbrock> <zygote-ts|zygote-ts-f32|hand|tfjs-cpu|tfjs-wasm|jax-eager|jax-jit>
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,8 @@ const [id, who] = process.argv.slice(2);
 
 /** Each contender: { gradient(): list of flat arrays, forward(): number }, built for workload `id`. */
 async function contender() {
-  if (who === 'zygote-ts') return zygote();
+  if (who === 'zygote-ts') return zygote('float64');
+  if (who === 'zygote-ts-f32') return zygote('float32');
   if (who === 'hand') return hand();
   const peers = await import('./array-peers.js');
   if (who === 'tfjs-cpu' || who === 'tfjs-wasm') return peers.tfjs(id, who.slice(5));
@@ -22,10 +23,12 @@ async function contender() {
 }
 
 // zygote-ts: bench/arrays.js rewritten by the transform (as `node --import zygote-ts/register`
-// would), arrays passed as NDArray arguments.
-async function zygote() {
+// would), arrays passed as NDArray arguments of `dtype` (the data rounded to float32 for
+// 'float32': parameters, inputs and targets alike).
+async function zygote(dtype) {
   const { transform } = await import('zygote-ts/transform');
-  const { gradient, NDArray } = await import('zygote-ts');
+  const { gradient, NDArray, astype } = await import('zygote-ts');
+  const arrayOf = (shape, data) => astype(new NDArray(shape, data), dtype);
   const here = fileURLToPath(new URL('.', import.meta.url));
   const url = (specifier) => JSON.stringify(pathToFileURL(fileURLToPath(import.meta.resolve(specifier))).href);
   const source = readFileSync(join(here, 'arrays.js'), 'utf8').replace("from 'zygote-ts'", `from ${url('zygote-ts')}`);
@@ -39,16 +42,16 @@ async function zygote() {
   if (id === 'w3') {
     const { batch, nin, nh, nout } = data.W3;
     const d = data.w3Data();
-    const loss = w.mlpLoss(new NDArray([batch, nin], d.X), new NDArray([batch, nout], d.Y));
-    const P = [new NDArray([nin, nh], d.W1), new NDArray([nh], d.b1), new NDArray([nh, nout], d.W2), new NDArray([nout], d.b2)];
+    const loss = w.mlpLoss(arrayOf([batch, nin], d.X), arrayOf([batch, nout], d.Y));
+    const P = [arrayOf([nin, nh], d.W1), arrayOf([nh], d.b1), arrayOf([nh, nout], d.W2), arrayOf([nout], d.b2)];
     return { gradient: () => flat(gradient(loss, ...P)), forward: () => loss(...P) };
   }
   if (id === 'w4') {
     const { A, B } = data.w4Data();
-    const a = new NDArray([data.W4_N, data.W4_N], A), b = new NDArray([data.W4_N, data.W4_N], B);
+    const a = arrayOf([data.W4_N, data.W4_N], A), b = arrayOf([data.W4_N, data.W4_N], B);
     return { gradient: () => flat(gradient(w.sumOfProduct, a, b)), forward: () => w.sumOfProduct(a, b) };
   }
-  const x = new NDArray([data.ROSENBROCK_N], data.rosenbrockData());
+  const x = arrayOf([data.ROSENBROCK_N], data.rosenbrockData());
   return { gradient: () => flat(gradient(w.rosenbrock, x)), forward: () => w.rosenbrock(x) };
 }
 
@@ -66,8 +69,8 @@ function hand() {
 }
 
 // The gradient must match the float64 reference: to 1e-6 (relative to the largest entry)
-// for the float64 contenders, to 1e-4 for tfjs, which computes in float32.
-const tolerance = who.startsWith('tfjs') ? 1e-4 : 1e-6;
+// for the float64 contenders, to 1e-4 for those computing in float32 (tfjs, zygote-ts-f32).
+const tolerance = who.startsWith('tfjs') || who === 'zygote-ts-f32' ? 1e-4 : 1e-6;
 
 const c = await contender();
 if (c === null) {
