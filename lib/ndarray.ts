@@ -206,9 +206,7 @@ export function shapeOfNested(x: unknown): number[] {
  */
 export function fromNested(x: unknown, what = 'array', dtype?: Dtype): NDArray {
   if (x instanceof NDArray) return x;
-  if (isFloatArray(x)) {
-    return new NDArray([x.length], storageOf[dtype ?? dtypeOf(x)].from(x));
-  }
+  if (isFloatArray(x)) return new NDArray([x.length], storageOf[dtype ?? dtypeOf(x)].from(x));
   if (typeof x === 'number') return new NDArray([], storageOf[dtype ?? 'float64'].of(x));
   if (!Array.isArray(x)) throw new TypeError(`zygote-ts: ${what} must be an array of numbers, got ${typeof x}.`);
   const shape = shapeOfNested(x);
