@@ -39,6 +39,25 @@ export interface NodeRecord {
   readonly arrayValued: boolean;
   /** The element type of an array row, and so of its cotangent buffers. */
   readonly dtype: Dtype;
+  /** The operation in replayable form (for compileGradient), when the rule gives one. */
+  readonly step?: unknown;
+}
+
+/** A row as a code generator reads it (`Tape.rowAt`). */
+export type RowView =
+  | { readonly kind: 'scalar'; readonly a: number; readonly da: unknown; readonly b: number; readonly db: unknown }
+  | { readonly kind: 'node'; readonly node: NodeRecord }
+  | { readonly kind: 'element'; readonly array: number; readonly index: number };
+
+/** What compileGradient attaches to the tape it records on. */
+export interface TapeRecorder {
+  /** An element of an array row is read: compiled code cannot follow it. */
+  elementRead(): void;
+  /**
+   * Node `row` was recorded with these operands and value; returns the value its traced
+   * result carries (a number becomes a symbolic number of the program).
+   */
+  recordNode(row: number, node: NodeRecord, operands: readonly unknown[], value: unknown): unknown;
 }
 
 let algebra: Algebra | null = null;
@@ -87,6 +106,8 @@ export class Tape {
   private genericPartials: Map<number, [unknown, unknown]> | null = null;
   /** Rows recorded with their own pullback (array operations), or null if none. */
   private nodes: Map<number, NodeRecord> | null = null;
+  /** compileGradient's recorder while it records on this tape, else null. */
+  recorder: TapeRecorder | null = null;
 
   constructor(depth: number) {
     this.depth = depth;
@@ -126,6 +147,7 @@ export class Tape {
 
   /** Records `value`, element `k` of the array-valued row `arrayRow`. */
   pushElement(value: unknown, arrayRow: number, k: number): Traced {
+    this.recorder?.elementRead();
     const row = this.record(ELEMENT, arrayRow, k, 0);
     return new Traced(value, row, this);
   }
@@ -133,6 +155,16 @@ export class Tape {
   /** The record of a node row (undefined for scalar rows). */
   nodeAt(row: number): NodeRecord | undefined {
     return this.nodes?.get(row);
+  }
+
+  /** Row `i` as recorded: for code generators, which write their own sweep. */
+  rowAt(i: number): RowView {
+    const at = i << 2;
+    const a = this.rows[at]!;
+    if (a === NODE) return { kind: 'node', node: this.nodes!.get(i)! };
+    if (a === ELEMENT) return { kind: 'element', array: this.rows[at + 1]!, index: this.rows[at + 2]! };
+    const generic = this.genericPartials?.get(i);
+    return { kind: 'scalar', a, da: generic ? generic[0] : this.rows[at + 1], b: this.rows[at + 2]!, db: generic ? generic[1] : this.rows[at + 3] };
   }
 
   /**

@@ -2,7 +2,7 @@
 // back to the input's dtype (as JAX's does), so a float32 array's gradient stays float32.
 
 import { castData, checkDtype, NDArray, type Dtype } from '../../lib/ndarray.js';
-import { asArray, on, record, tapeOf } from './record.js';
+import { asArray, recordStep, tapeOf } from './record.js';
 import type { ArrayInput } from './axes.js';
 
 /** `x` with elements of `dtype`: itself when it has that dtype already, else a copy (to float32: rounded). */
@@ -13,7 +13,10 @@ export function astype(x: ArrayInput | number, dtype: Dtype): NDArray {
   const t = tapeOf([X]);
   if (t === null) return new NDArray(X.shape, castData(X.data, to));
   const from = X.dtype;
-  return record(t, astype(on(X, t) as NDArray, to), [X], function astypePullback(g: NDArray) {
-    return [astype(g, from)];
+  return recordStep(t, [X], {
+    name: 'astype',
+    forward: ([v]) => astype(v, to),
+    backward: (g: NDArray) => [astype(g, from)],
+    reads: { operands: [false], result: false },
   });
 }

@@ -9,7 +9,7 @@ import { add, div, mul, neg, pow, sub, mod } from '../arithmetic.js';
 import { log } from '../math.js';
 import { trunc } from '../nondiff.js';
 import { broadcastShapes, map1, map2, sameShape, stretchTo, sumToShape } from './broadcast.js';
-import { asArray, liveArray, on, record, tapeOf } from './record.js';
+import { asArray, liveArray, recordStep, tapeOf } from './record.js';
 import { astype } from './dtype.js';
 
 /** A scalar operand (a number, or a traced number), or an array. */
@@ -58,21 +58,32 @@ function reduceTo(part: unknown, x: Operand): unknown {
 
 type BinaryGrads = (g: any, x: any, y: any, z: any, need: readonly [boolean, boolean]) => [unknown, unknown];
 
-/** An elementwise binary operation on arrays with broadcasting. */
-export function lift2(name: string, f: (x: number, y: number) => number, grads: BinaryGrads): (a: unknown, b: unknown) => any {
+/**
+ * An elementwise binary operation on arrays with broadcasting. `reads(need)` says which of
+ * x, y, z its grads use when the operands that need a gradient are `need` (for compiled code).
+ */
+export function lift2(
+  name: string,
+  f: (x: number, y: number) => number,
+  grads: BinaryGrads,
+  reads: (need: readonly [boolean, boolean]) => readonly [boolean, boolean, boolean] = () => [true, true, true],
+): (a: unknown, b: unknown) => any {
   const op = (a: unknown, b: unknown): unknown => {
     const A = operand(a, `${name}: left operand`);
     const B = operand(b, `${name}: right operand`);
     const t = tapeOf([A, B]);
     // (with no tape active, a scalar operand is a number: it takes the array's dtype)
     if (t === null) return map2(A as NDArray | number, B as NDArray | number, f, name);
-    const x = on(A, t);
-    const y = on(B, t);
-    const z = op(x, y);
     const need = [A instanceof NDArray || A instanceof Traced ? A.tape === t : false, B instanceof NDArray || B instanceof Traced ? B.tape === t : false] as const;
-    return record(t, z, [A, B], function elementwisePullback(g) {
-      const [ga, gb] = grads(g, x, y, z, need);
-      return [need[0] ? reduceTo(ga, A) : null, need[1] ? reduceTo(gb, B) : null];
+    const [readX, readY, readZ] = reads(need);
+    return recordStep(t, [A, B], {
+      name,
+      forward: ([x, y]) => op(x, y),
+      backward: (g, [x, y], z) => {
+        const [ga, gb] = grads(g, x, y, z, need);
+        return [need[0] ? reduceTo(ga, A) : null, need[1] ? reduceTo(gb, B) : null];
+      },
+      reads: { operands: [readX, readY], result: readZ },
     });
   };
   return op;
@@ -84,20 +95,21 @@ export function lift1(op: (x: unknown) => any, f: (x: number) => number, partial
     X = liveArray(X);
     const t = tapeOf([X]);
     if (t === null) return map1(X, f);
-    const x = on(X, t);
-    const y = op(x);
-    return record(t, y, [X], function unaryPullback(g) {
-      return [mul(g, partial(x, y))];
+    return recordStep(t, [X], {
+      name: op.name,
+      forward: ([x]) => op(x),
+      backward: (g, [x], y) => [mul(g, partial(x, y))],
     });
   };
 }
 
 // ---- the arithmetic operators on arrays ------------------------------------------------
-export const addArrays = lift2('add', (x, y) => x + y, (g) => [g, g]);
-export const subArrays = lift2('sub', (x, y) => x - y, (g) => [g, neg(g)]);
-export const mulArrays = lift2('mul', (x, y) => x * y, (g, x, y, _z, need) => [need[0] ? mul(g, y) : null, need[1] ? mul(g, x) : null]);
-export const divArrays = lift2('div', (x, y) => x / y, (g, _x, y, z, need) => [need[0] ? div(g, y) : null, need[1] ? neg(mul(g, div(z, y))) : null]);
-export const modArrays = lift2('mod', (x, y) => x % y, (g, x, y, _z, need) => [g, need[1] ? neg(mul(g, trunc(div(x, y)))) : null]);
+const readsNothing = () => [false, false, false] as const;
+export const addArrays = lift2('add', (x, y) => x + y, (g) => [g, g], readsNothing);
+export const subArrays = lift2('sub', (x, y) => x - y, (g) => [g, neg(g)], readsNothing);
+export const mulArrays = lift2('mul', (x, y) => x * y, (g, x, y, _z, need) => [need[0] ? mul(g, y) : null, need[1] ? mul(g, x) : null], (need) => [need[1], need[0], false]);
+export const divArrays = lift2('div', (x, y) => x / y, (g, _x, y, z, need) => [need[0] ? div(g, y) : null, need[1] ? neg(mul(g, div(z, y))) : null], (need) => [false, true, need[1]]);
+export const modArrays = lift2('mod', (x, y) => x % y, (g, x, y, _z, need) => [g, need[1] ? neg(mul(g, trunc(div(x, y)))) : null], (need) => [need[1], need[1], false]);
 // As for numbers: the exponent's partial (with its log) only when the exponent is traced.
 export const powArrays = lift2('pow', (x, y) => x ** y, (g, x, y, z, need) => [
   need[0] ? mul(g, mul(y, pow(x, sub(y, 1)))) : null,
@@ -112,9 +124,11 @@ export function sumTo(x: NDArray, shape: readonly number[]): NDArray {
   x = liveArray(x);
   const t = tapeOf([x]);
   if (t === null) return sumToShape(x, shape);
-  const v = on(x, t) as NDArray;
-  return record(t, sumTo(v, shape), [x], function sumToPullback(g) {
-    return [broadcastTo(g, x.shape)];
+  return recordStep(t, [x], {
+    name: 'sumTo',
+    forward: ([v]) => sumTo(v, shape),
+    backward: (g) => [broadcastTo(g, x.shape)],
+    reads: { operands: [false], result: false },
   });
 }
 
@@ -127,9 +141,11 @@ export function broadcastTo(x: unknown, shape: readonly number[]): NDArray {
   }
   const t = tapeOf([X]);
   if (t === null) return stretchTo(X, shape);
-  const v = on(X, t) as NDArray;
-  return record(t, broadcastTo(v, shape), [X], function broadcastPullback(g) {
-    return [sumTo(g, X.shape)];
+  return recordStep(t, [X], {
+    name: 'broadcastTo',
+    forward: ([v]) => broadcastTo(v, shape),
+    backward: (g) => [sumTo(g, X.shape)],
+    reads: { operands: [false], result: false },
   });
 }
 
@@ -147,9 +163,11 @@ export function sum(x: unknown): any {
   const X = toArray(operand(x, 'sum'));
   const t = tapeOf([X]);
   if (t === null) return kernels().sum(X.data);
-  const v = on(X, t);
-  return record(t, sum(v), [X], function sumPullback(g) {
-    return [spread(g, X)];
+  return recordStep(t, [X], {
+    name: 'sum',
+    forward: ([v]) => sum(v),
+    backward: (g) => [spread(g, X)],
+    reads: { operands: [false], result: false },
   });
 }
 

@@ -3,7 +3,7 @@
 
 import { allocate, NDArray, promote, type FloatArray } from '../../lib/ndarray.js';
 import { primal } from '../../lib/core/traced.js';
-import { asArray, liveArray, on, record, tapeOf } from './record.js';
+import { asArray, liveArray, on, record, recordStep, tapeOf } from './record.js';
 import { fmt, normalizeAxis, type ArrayInput } from './axes.js';
 
 const sizeOf = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
@@ -40,8 +40,11 @@ function take(X: NDArray, axis: number, start: number, end: number, drop: boolea
     return new NDArray(shape, out);
   }
   const full = X.shape;
-  return record(t, take(on(X, t) as NDArray, axis, start, end, drop), [X], function takePullback(g) {
-    return [place(g, full, axis, start, drop)];
+  return recordStep(t, [X], {
+    name: 'slice',
+    forward: ([v]) => take(v, axis, start, end, drop),
+    backward: (g) => [place(g, full, axis, start, drop)],
+    reads: { operands: [false], result: false },
   });
 }
 
@@ -55,8 +58,11 @@ function place(G: unknown, shape: readonly number[], axis: number, start: number
     copyRows(X.data, len, 0, out, shape[axis]!, start, len, outerOf(shape, axis), innerOf(shape, axis));
     return new NDArray(shape, out);
   }
-  return record(t, place(on(X, t), shape, axis, start, drop), [X], function placePullback(h) {
-    return [take(h, axis, start, start + len, drop)];
+  return recordStep(t, [X], {
+    name: 'place',
+    forward: ([v]) => place(v, shape, axis, start, drop),
+    backward: (h) => [take(h, axis, start, start + len, drop)],
+    reads: { operands: [false], result: false },
   });
 }
 

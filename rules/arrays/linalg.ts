@@ -4,7 +4,7 @@
 
 import { castData, NDArray, promote } from '../../lib/ndarray.js';
 import { kernels } from '../../lib/kernels/index.js';
-import { asArray, on, record, tapeOf } from './record.js';
+import { asArray, recordStep, tapeOf } from './record.js';
 import { mulArrays, sum } from './elementwise.js';
 import { reshape } from './shape.js';
 
@@ -51,17 +51,18 @@ function matmul2(A: NDArray, B: NDArray, transA: boolean, transB: boolean): NDAr
     const dtype = promote(A.dtype, B.dtype);
     return new NDArray([m, n], kernels().matmul(castData(A.data, dtype), castData(B.data, dtype), m, k, n, transA, transB));
   }
-  const x = on(A, t) as NDArray;
-  const y = on(B, t) as NDArray;
-  const C = matmul2(x, y, transA, transB);
   // (decided now: a parameter's tape fields are restored before the sweep runs)
   const needA = A.tape === t;
   const needB = B.tape === t;
-  return record(t, C, [A, B], function matmulPullback(g: NDArray) {
+  return recordStep(t, [A, B], {
+    name: 'matmul',
+    forward: ([x, y]) => matmul2(x, y, transA, transB),
     // C = A·B: Ā = G·Bᵀ, B̄ = Aᵀ·G (with the transposes folded in)
-    const gA = !needA ? null : transA ? matmul2(y, g, transB, true) : matmul2(g, y, false, !transB);
-    const gB = !needB ? null : transB ? matmul2(g, x, true, transA) : matmul2(x, g, !transA, false);
-    return [needA ? gA : null, needB ? gB : null];
+    backward: (g: NDArray, [x, y]) => [
+      !needA ? null : transA ? matmul2(y, g, transB, true) : matmul2(g, y, false, !transB),
+      !needB ? null : transB ? matmul2(g, x, true, transA) : matmul2(x, g, !transA, false),
+    ],
+    reads: { operands: [needB, needA], result: false },
   });
 }
 
@@ -75,8 +76,11 @@ export function transpose(a: unknown): NDArray {
     const [m, n] = A.shape as [number, number];
     return new NDArray([n, m], kernels().transpose(A.data, m, n));
   }
-  return record(t, transpose(on(A, t)), [A], function transposePullback(g: NDArray) {
-    return [transpose(g)];
+  return recordStep(t, [A], {
+    name: 'transpose',
+    forward: ([x]) => transpose(x),
+    backward: (g) => [transpose(g)],
+    reads: { operands: [false], result: false },
   });
 }
 

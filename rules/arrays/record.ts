@@ -44,6 +44,7 @@ export function record(
   value: unknown,
   operands: readonly unknown[],
   pullback: (g: any) => readonly unknown[],
+  step?: Step,
 ): any {
   const parents: number[] = [];
   const which: number[] = [];
@@ -69,8 +70,35 @@ export function record(
       const parts = pullback(arrayValued && isFloatArray(g) ? new NDArray((value as NDArray).shape, g) : g);
       return which.map((k, j) => cotangentOf(parts[k], dtypes[j]!));
     },
+    step,
   });
+  if (t.recorder !== null) {
+    const node = t.nodeAt(row)!;
+    const carried = t.recorder.recordNode(row, node, operands, value);
+    return arrayValued ? new NDArray(value.shape, value.data, t, row, value) : new Traced(carried, row, t);
+  }
   return arrayValued ? new NDArray(value.shape, value.data, t, row, value) : new Traced(value, row, t);
+}
+
+/**
+ * An array operation in replayable form, so that compileGradient can run it again on new
+ * values: `forward` computes the result from the operands' values (as the tape sees them),
+ * `backward` the contribution to each operand from the result's cotangent (null: none).
+ * `reads` says which of the operands' values and the result `backward` uses (default: all),
+ * so compiled code computes only what is needed.
+ */
+export interface Step {
+  readonly name: string;
+  forward(values: readonly any[]): unknown;
+  backward(g: any, values: readonly any[], result: any): readonly unknown[];
+  readonly reads?: { readonly operands?: readonly boolean[]; readonly result?: boolean };
+}
+
+/** Records an operation given as a step: its value from the operands, its pullback from `backward`. */
+export function recordStep(t: Tape, operands: readonly unknown[], step: Step): any {
+  const values = operands.map((x) => on(x, t));
+  const value = step.forward(values);
+  return record(t, value, operands, (g) => step.backward(g, values, value), step);
 }
 
 // The sweep accumulates plain array cotangents as typed arrays (in place), cast to their

@@ -6,7 +6,7 @@
 import { allocate, NDArray, type FloatArray } from '../../lib/ndarray.js';
 import { div, mul, sub } from '../arithmetic.js';
 import { sum as sumAll } from './elementwise.js';
-import { asArray, liveArray, on, record, tapeOf } from './record.js';
+import { asArray, liveArray, on, record, recordStep, tapeOf } from './record.js';
 import {
   expandBack, fmt, groupsOf, normalizeAxis, reduceGroups, reducedValue, transformGroups,
   type ArrayInput, type Groups,
@@ -31,10 +31,11 @@ function reduction(
   const groups = groupsOf(X.shape, axis);
   const t = tapeOf([X]);
   if (t === null) return kernel(X, groups, axis);
-  const v = on(X, t) as NDArray;
-  const y = self(v, axis);
-  const pullback = back(v, y, X, groups, axis);
-  return record(t, y, [X], (g) => [pullback(g)]);
+  return recordStep(t, [X], {
+    name: op,
+    forward: ([v]) => self(v, axis),
+    backward: (g, [v], y) => [back(v, y, X, groups, axis)(g)],
+  });
 }
 
 const axisOf = (axis: Axis): number | undefined => (axis === null ? undefined : axis);

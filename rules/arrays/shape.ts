@@ -5,7 +5,7 @@ import { allocate, NDArray, flatIndex, setElementReader, type FloatArray } from 
 import { primal } from '../../lib/core/traced.js';
 import type { NodeRecord } from '../../lib/core/tape.js';
 import { add, mul } from '../arithmetic.js';
-import { asArray, liveArray, on, record, tapeOf } from './record.js';
+import { asArray, liveArray, recordStep, tapeOf } from './record.js';
 
 // ---- element reads: one tape row each, accumulated sparsely into the array's cotangent --
 function readElement(x: NDArray, k: number): number {
@@ -59,9 +59,11 @@ export function reshape(x: unknown, newShape: readonly number[]): NDArray {
   const target = resolveShape(X, newShape);
   const t = tapeOf([X]);
   if (t === null) return new NDArray(target, X.data);
-  const v = on(X, t);
-  return record(t, reshape(v, target), [X], function reshapePullback(g: NDArray) {
-    return [reshape(g, X.shape)];
+  return recordStep(t, [X], {
+    name: 'reshape',
+    forward: ([v]) => reshape(v, target),
+    backward: (g: NDArray) => [reshape(g, X.shape)],
+    reads: { operands: [false], result: false },
   });
 }
 
