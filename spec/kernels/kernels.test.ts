@@ -2,17 +2,31 @@
 // The kernels against plain reference loops: the JavaScript kernels, the WebAssembly SIMD
 // kernels as loaded (small work goes to JavaScript), and the WebAssembly kernels forced
 // to run everything (no size cutoffs), for float64 and float32.
-import { describe, expect, it, vi } from 'vitest';
+import { execFile } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { jsKernels } from '../../lib/kernels/js.js';
 import { kernels, type ElementwiseOp, type FloatArray, type Kernels } from '../../lib/kernels/index.js';
 import { loadWasmKernels } from '../../lib/kernels/wasm/kernels.js';
 
-const everythingInWasm = loadWasmKernels({ matmul: 0, vectorProduct: 0, elementwise: 0, sum: 0, transpose: 0 })!;
+const noCutoffs = { matmul: 0, elementwise: 0, sum: 0, transpose: 0 };
+const everythingInWasm = loadWasmKernels({ ...noCutoffs, matmulThreads: Infinity }, false)!;
+/** Every matmul split between this thread and the helper (once it is ready: see beforeAll). */
+const twoThreads = loadWasmKernels({ ...noCutoffs, matmulThreads: 0 })!;
 const implementations: [string, Kernels][] = [
   ['js', jsKernels],
   ['wasm (as loaded)', loadWasmKernels()!],
   ['wasm (no cutoffs)', everythingInWasm],
+  ['wasm (no cutoffs, two threads)', twoThreads],
 ];
+
+beforeAll(async () => {
+  // on a machine of one core there is no helper, and the two-thread kernels run on one
+  expect(await twoThreads.whenHelperReady()).toBe(availableParallelism() >= 2);
+});
 const types = [Float64Array, Float32Array] as const;
 type FloatArrayType = (typeof types)[number];
 
@@ -169,6 +183,22 @@ describe('elementwise, sum and transpose against plain loops', () => {
       });
     }
   }
+});
+
+describe('the helper thread', () => {
+  it('lets a process exit by itself once its matmuls are done', async () => {
+    // the kernels' source bundled with a script that uses the helper, run in a fresh Node
+    const script = `
+      import { loadWasmKernels } from './lib/kernels/wasm/kernels.ts';
+      const k = loadWasmKernels({ matmul: 0, elementwise: 0, sum: 0, transpose: 0, matmulThreads: 0 });
+      const ready = await k.whenHelperReady();
+      const ones = new Float64Array(200 * 200).fill(1);
+      console.log(ready, k.matmul(ones, ones, 200, 200, 200, false, false)[0]);`;
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const bundle = await build({ stdin: { contents: script, resolveDir: root, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', write: false });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', bundle.outputFiles[0]!.text], { timeout: 20_000 });
+    expect(stdout.trim()).toBe(`${availableParallelism() >= 2} 200`);
+  });
 });
 
 describe('choosing the kernels', () => {

@@ -7,7 +7,8 @@
 import type { ElementwiseOp, FloatArray, Kernels } from '../index.js';
 import { jsKernels } from '../js.js';
 import { V128, encodeModule, v128 } from './encoder.js';
-import { ELEMENTWISE_OPS, KC, MC, MR, NC, SUM_BLOCK, kernelsModule, tileColumns } from './module.js';
+import { ELEMENTWISE_OPS, KC, MAX_PAGES, MC, MR, NC, SUM_BLOCK, kernelsModule, tileColumns } from './module.js';
+import { MAILBOX_BYTES, MatmulHelper, helperThreadsPossible } from './threads.js';
 
 /** The exports of the kernels module, one set per precision. */
 type Precision = 'f64' | 'f32';
@@ -22,25 +23,34 @@ export type KernelExports = {
   [P in Precision as `transpose_${P}`]: (a: number, t: number, m: number, n: number) => void;
 };
 
-/** The sizes below which the JavaScript kernels run instead: matmul's m·k·n, the others' element count. */
+/** Where each implementation runs. */
 export interface Cutoffs {
+  /** Below these sizes the JavaScript kernels run: matmul's m·k·n, the others' element count. */
   matmul: number;
-  /** For m = 1 or n = 1, where most of a register tile would be padding. */
-  vectorProduct: number;
   elementwise: number;
   sum: number;
   transpose: number;
+  /**
+   * From this m·k·n on, a matmul is split with a helper thread, where there is one
+   * (float32's m·k·n counts half: it runs twice as fast, so the fixed costs weigh double).
+   */
+  matmulThreads: number;
 }
 
-/** Where the JavaScript kernels are as fast or faster (bench/kernels.js, 2-core EPYC, Node 20). */
-export const JS_BELOW: Cutoffs = { matmul: 4096, vectorProduct: Infinity, elementwise: 256, sum: 256, transpose: 256 };
-
-/** Bytes at the start of the memory that no operand uses (the threads' mailbox, ./threads.ts). */
-export const RESERVED_BYTES = 256;
-const ALIGN = 64;
-const PAGE = 65536;
+/**
+ * The crossovers measured by bench/kernels.js (2-core EPYC, Node 20): JavaScript is as
+ * fast up to ~12³ for matmul and a few hundred elements for the others (the copies and the
+ * call dominate there); a second thread breaks even at ~64³ (float64) and gains 1.2× at 96³.
+ */
+export const CUTOFFS: Cutoffs = { matmul: 12 ** 3, elementwise: 256, sum: 128, transpose: 256, matmulThreads: 96 ** 3 };
 
 const roundUp = (x: number, multiple: number): number => Math.ceil(x / multiple) * multiple;
+
+/** Operands start on cache lines. */
+const ALIGN = 64;
+/** Bytes at the start of the memory that no operand uses: the threads' mailbox. */
+const RESERVED_BYTES = roundUp(MAILBOX_BYTES, ALIGN);
+const PAGE = 65536;
 
 /** A rectangle of C computed by one thread, with that thread's packing scratch. */
 export interface MatmulPart {
@@ -51,12 +61,6 @@ export interface MatmulPart {
   packedA: number;
   packedB: number;
 }
-
-/**
- * Splits a matmul among threads: given the arguments of matmul_<precision> (without the
- * part), runs the parts, the first on this thread. Without one, the whole runs here.
- */
-export type MatmulRunner = (precision: Precision, args: number[], parts: MatmulPart[]) => void;
 
 /** The memory and typed views on it, renewed when it grows. */
 class Heap {
@@ -103,7 +107,13 @@ class Layout {
   }
 }
 
-export function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, jsBelow: Cutoffs, runMatmul?: MatmulRunner): Kernels {
+/** The WebAssembly kernels, and a way to wait for their helper thread (benchmarks, specs). */
+export interface WasmKernels extends Kernels {
+  /** Starts the helper thread if there can be one; resolves whether it is ready. */
+  whenHelperReady(): Promise<boolean>;
+}
+
+function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, cutoffs: Cutoffs, helper: MatmulHelper | undefined): WasmKernels {
   const heap = new Heap(memory);
 
   /** Copies x into the memory at `at`. */
@@ -116,9 +126,7 @@ export function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, 
 
   function matmul<T extends FloatArray>(a: T, b: T, m: number, k: number, n: number, transA: boolean, transB: boolean): T {
     const volume = m * k * n;
-    if (volume === 0 || volume < jsBelow.matmul || ((m === 1 || n === 1) && volume < jsBelow.vectorProduct) || a.constructor !== b.constructor) {
-      return jsKernels.matmul(a, b, m, k, n, transA, transB);
-    }
+    if (volume === 0 || volume < cutoffs.matmul || a.constructor !== b.constructor) return jsKernels.matmul(a, b, m, k, n, transA, transB);
     const bytes = a.BYTES_PER_ELEMENT;
     const nr = tileColumns(bytes);
     // C padded to whole register tiles: ldc columns, a multiple of MR rows
@@ -127,37 +135,48 @@ export function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, 
     const aAt = layout.take(m * k * bytes);
     const bAt = layout.take(k * n * bytes);
     const cAt = layout.take(roundUp(m, MR) * ldc * bytes);
-    const parts = splitMatmul(m, k, n, nr, bytes, layout);
+    const threadsPay = helper !== undefined && (volume * bytes) / 8 >= cutoffs.matmulThreads;
+    if (threadsPay) helper.start();
+    const parts = splitMatmul(m, k, n, nr, bytes, layout, threadsPay && helper.ready);
     if (!heap.reserve(layout.top)) return jsKernels.matmul(a, b, m, k, n, transA, transB);
     copyIn(a, aAt);
     copyIn(b, bAt);
     const precision = precisionOf(a);
     const args = [aAt, bAt, cAt, m, k, n, +transA, +transB];
-    if (runMatmul) runMatmul(precision, args, parts);
+    const [mine, theirs] = parts;
+    if (theirs) helper!.run(precision, args, mine!, theirs);
     else {
-      const { row0, row1, column0, column1, packedA, packedB } = parts[0]!;
+      const { row0, row1, column0, column1, packedA, packedB } = mine!;
       exports[`matmul_${precision}`](aAt, bAt, cAt, m, k, n, +transA, +transB, row0, row1, column0, column1, packedA, packedB);
     }
     if (ldc === n) return copyOut(a, cAt, m * n);
-    const c = new (a.constructor as { new (length: number): T })(m * n);
+    const c = new (a.constructor as new (length: number) => T)(m * n);
     const view = heap.viewLike(a);
     const first = cAt / bytes;
     for (let i = 0; i < m; i++) c.set(view.subarray(first + i * ldc, first + i * ldc + n), i * n);
     return c;
   }
 
-  /** One part (the whole of C) or, when a runner may use threads, a part per thread. */
-  function splitMatmul(m: number, k: number, n: number, nr: number, bytes: number, layout: Layout): MatmulPart[] {
-    const scratch = (rows: number, columns: number) => ({
-      packedA: layout.take(Math.min(MC, roundUp(rows, MR)) * Math.min(KC, k) * bytes),
-      packedB: layout.take(Math.min(KC, k) * Math.min(NC, roundUp(columns, nr)) * bytes),
+  /**
+   * The whole of C as one part, or two halves (split along C's longer side at a tile
+   * boundary) for two threads; each part has its own packing scratch.
+   */
+  function splitMatmul(m: number, k: number, n: number, nr: number, bytes: number, layout: Layout, twoThreads: boolean): MatmulPart[] {
+    const part = (row0: number, row1: number, column0: number, column1: number): MatmulPart => ({
+      row0, row1, column0, column1,
+      packedA: layout.take(Math.min(MC, roundUp(row1 - row0, MR)) * Math.min(KC, k) * bytes),
+      packedB: layout.take(Math.min(KC, k) * Math.min(NC, roundUp(column1 - column0, nr)) * bytes),
     });
-    return [{ row0: 0, row1: m, column0: 0, column1: n, ...scratch(m, n) }];
+    const rowHalf = roundUp(m / 2, MR);
+    const columnHalf = roundUp(n / 2, nr);
+    if (twoThreads && m >= n && rowHalf < m) return [part(0, rowHalf, 0, n), part(rowHalf, m, 0, n)];
+    if (twoThreads && columnHalf < n) return [part(0, m, 0, columnHalf), part(0, m, columnHalf, n)];
+    return [part(0, m, 0, n)];
   }
 
   function elementwise<T extends FloatArray>(op: ElementwiseOp, x: T | number, y: T | number): T {
     const array = typeof x === 'number' ? y : x;
-    if (typeof array === 'number' || array.length === 0 || array.length < jsBelow.elementwise) return jsKernels.elementwise(op, x, y);
+    if (typeof array === 'number' || array.length === 0 || array.length < cutoffs.elementwise) return jsKernels.elementwise(op, x, y);
     if (typeof x !== 'number' && typeof y !== 'number' && (x.length !== y.length || x.constructor !== y.constructor)) {
       return jsKernels.elementwise(op, x, y); // its error, or mixed types
     }
@@ -185,7 +204,7 @@ export function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, 
   }
 
   function sum(x: FloatArray): number {
-    if (x.length === 0 || x.length < jsBelow.sum) return jsKernels.sum(x);
+    if (x.length === 0 || x.length < cutoffs.sum) return jsKernels.sum(x);
     const blocks = Math.ceil(x.length / SUM_BLOCK);
     const layout = new Layout();
     const at = layout.take(blocks * SUM_BLOCK * x.BYTES_PER_ELEMENT);
@@ -197,7 +216,7 @@ export function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, 
   }
 
   function transpose<T extends FloatArray>(a: T, m: number, n: number): T {
-    if (a.length < jsBelow.transpose) return jsKernels.transpose(a, m, n);
+    if (a.length < cutoffs.transpose) return jsKernels.transpose(a, m, n);
     const layout = new Layout();
     const aAt = layout.take(a.byteLength);
     const tAt = layout.take(a.byteLength);
@@ -207,19 +226,38 @@ export function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, 
     return copyOut(a, tAt, m * n);
   }
 
-  return { name: 'wasm-simd', matmul, elementwise, sum, transpose };
+  const whenHelperReady = async (): Promise<boolean> => (helper ? helper.whenReady() : false);
+  return { name: 'wasm-simd', matmul, elementwise, sum, transpose, whenHelperReady };
 }
 
 /** A module of one function returning a SIMD constant: engines without SIMD reject it. */
 const simdProbe = encodeModule({ functions: [{ params: [], results: [V128], locals: [], body: v128.zero() }] });
 
-/** The WebAssembly SIMD kernels, or undefined where the engine lacks WebAssembly, SIMD, or permission to compile. */
-export function loadWasmKernels(jsBelow = JS_BELOW): Kernels | undefined {
+/**
+ * The WebAssembly SIMD kernels, or undefined where the engine lacks WebAssembly, SIMD, or
+ * permission to compile. Where a helper thread can run (Node), the memory is shared so
+ * that one can join later; `threads: false` keeps to one thread.
+ */
+export function loadWasmKernels(cutoffs = CUTOFFS, threads = true): WasmKernels | undefined {
   try {
     if (!WebAssembly.validate(simdProbe)) return undefined;
-    const memory = new WebAssembly.Memory({ initial: 1 });
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(kernelsModule(false)), { env: { memory } });
-    return wasmKernels(instance.exports as unknown as KernelExports, memory, jsBelow);
+  } catch {
+    return undefined;
+  }
+  if (threads && helperThreadsPossible()) {
+    const kernels = instantiate(cutoffs, true);
+    if (kernels) return kernels;
+  }
+  return instantiate(cutoffs, false);
+}
+
+function instantiate(cutoffs: Cutoffs, shared: boolean): WasmKernels | undefined {
+  try {
+    // a shared memory must declare its maximum, and may fail to reserve it
+    const memory = shared ? new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true }) : new WebAssembly.Memory({ initial: 1 });
+    const module = new WebAssembly.Module(kernelsModule(shared));
+    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+    return wasmKernels(exports, memory, cutoffs, shared ? new MatmulHelper(module, memory, exports) : undefined);
   } catch {
     return undefined;
   }
