@@ -119,8 +119,10 @@ function trace<A extends unknown[], R>(
   f: (...args: A) => unknown,
   args: A,
   read: (output: unknown, tape: Tape) => R,
+  opened?: (tape: Tape) => void,
 ): { tape: Tape; wrapped: Wrapped; result: R } {
   const tape = openTape();
+  opened?.(tape);
   beginStores();
   let wrapped: Wrapped | null = null;
   try {
@@ -168,6 +170,30 @@ function record<A extends unknown[], Y>(f: (...args: A) => Y, args: A, caller: s
     return (row < 0 ? args.map(() => null) : grads) as Gradients<A>;
   };
   return [value as Y, back, tape];
+}
+
+/**
+ * compileGradient's recording: `gradient(f, ...args)`, except that `opened` sees the tape
+ * before f runs and `sweep` supplies the cotangents of the inputs (it writes the reverse
+ * pass as code instead of running it).
+ */
+export function gradientWithSweep(
+  f: (...args: unknown[]) => unknown,
+  args: unknown[],
+  opened: (tape: Tape) => void,
+  sweep: (tape: Tape, output: number, wanted: readonly number[]) => unknown[],
+): unknown[] {
+  const { tape, wrapped, result: row } = trace(
+    checkedFunction(f, 'compileGradient'),
+    args,
+    (output, tape) => {
+      const [row, value] = outputOn(output, tape);
+      checkScalar(value, 'compileGradient');
+      return row;
+    },
+    opened,
+  );
+  return row < 0 ? args.map(() => null) : wrapped.gradients(sweep(tape, row, wrapped.inputRows));
 }
 
 /** An array output's row on `tape` (-1: it does not depend on it) and its value outside. */

@@ -7,6 +7,7 @@
 
 import { Symbolic } from '../core/symbolic.js';
 import { NDArray } from '../ndarray.js';
+import { Params } from '../params.js';
 import type { Program } from './program.js';
 import { literal } from './codegen.js';
 
@@ -27,7 +28,7 @@ export interface SymbolicArguments {
 /** Arrays of more numbers than this are read in a loop. */
 const UNROLL = 8;
 
-export function symbolicArguments(args: readonly unknown[], program: Program): SymbolicArguments {
+export function symbolicArguments(args: readonly unknown[], program: Program, arrays: Map<NDArray, number>): SymbolicArguments {
   const lines: string[] = [];
   const constants: unknown[] = [];
   const copies = new Map<object, { copy: object; name: string }>();
@@ -76,6 +77,19 @@ export function symbolicArguments(args: readonly unknown[], program: Program): S
       }
       copy.forEach((v, i) => written.push([copy, i, v]));
       return copy;
+    }
+    if (value instanceof Params) throw new Uncompilable('implicit parameters (Params) are not compiled yet: pass the arrays as arguments');
+    if (value instanceof NDArray && value.tape === null) {
+      // An array argument is an object input, read from A; its shape and dtype are part of the path.
+      const k = arrays.size;
+      arrays.set(value, program.argument(k));
+      copies.set(value, { copy: value, name });
+      lines.push(
+        `if (!(${name} instanceof ${constant(NDArray)}) || ${name}.tape !== null || ${name}.dtype !== ${JSON.stringify(value.dtype)} || ` +
+          `${name}.shape.length !== ${value.shape.length}${value.shape.map((d, i) => ` || ${name}.shape[${i}] !== ${d}`).join('')}) return MISS;`,
+        `A[${k}] = ${name};`,
+      );
+      return value;
     }
     const proto = Object.getPrototypeOf(value) as object | null;
     if (!isRecordPrototype(proto)) {
@@ -129,7 +143,8 @@ function isRecordPrototype(proto: object | null): boolean {
 
 /**
  * The statements that build the gradient from `grads` (symbolic leaves) and its final
- * expression; `valueOf` gives a leaf's expression, `slotOf` its index in `V`.
+ * expression; `valueOf` gives a leaf's expression, `slotOf` its index in `V` (-1: an
+ * array, held in a local).
  */
 export function gradientWriter(
   grads: unknown,
@@ -150,7 +165,7 @@ export function gradientWriter(
     const name = `g${names++}`;
     made.set(g, name);
     if (Array.isArray(g)) {
-      if (g.length > UNROLL && g.every((x) => x instanceof Symbolic)) {
+      if (g.length > UNROLL && g.every((x) => x instanceof Symbolic && slotOf(x.id) >= 0)) {
         const table = Int32Array.from(g, (x) => slotOf((x as Symbolic).id));
         const k = indexTables.push(table) - 1;
         lines.push(`const ${name} = new Array(${g.length});`, `for (let i = 0; i < ${g.length}; i++) ${name}[i] = V[I[${k}][i]];`);

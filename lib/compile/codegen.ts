@@ -9,8 +9,11 @@ import { BINARY_OPERATORS, COMPARISONS, Op, Slot, type Program } from './program
 import { reroll, type Loop } from './reroll.js';
 
 export interface GeneratedBody {
-  /** Statements of the function body (inputs in `X`, values in `V`, functions in `F`). */
+  /** Statements of the function body (inputs in `X`, values in `V`, functions in `F`, array operations in `P`, constants in `K`, object arguments in `A`). */
   readonly code: string;
+  /** The functions of the program's calls (`P`) and the objects its calls take as constants (`K`). */
+  readonly calls: readonly ((...args: any[]) => unknown)[];
+  readonly constants: readonly unknown[];
   /** The expression for value `id` after the body has run (for the output's code). */
   valueOf(id: number): string;
 }
@@ -33,7 +36,7 @@ export function generateBody(p: Program, outputs: readonly number[]): GeneratedB
   });
   const inSlot = new Uint8Array(n); // 1: the value is (also) stored in V[id]
   const needSlot = (id: number) => {
-    inSlot[id] = 1;
+    if (!p.objects.has(id)) inSlot[id] = 1; // (an array is a local, never in V)
   };
   for (let k = 0; k < segments.length; k++) {
     const seg = segments[k]!;
@@ -64,6 +67,17 @@ export function generateBody(p: Program, outputs: readonly number[]): GeneratedB
   p.functions.forEach((f, k) => {
     if (!MATH_NAMES.has(f)) lines.push(`const F${k} = F[${k}];`);
   });
+  const calls = p.calls.map((call) => call.fn);
+  const constants: unknown[] = [];
+  const callArgs = (k: number) =>
+    p.calls[k]!.args
+      .map((arg) => {
+        if ('id' in arg) return straightValue(arg.id);
+        if (typeof arg.constant === 'number') return literal(arg.constant);
+        if (arg.constant === undefined) return 'undefined';
+        return `K[${constants.push(arg.constant) - 1}]`;
+      })
+      .join(', ');
   // Inputs a loop reads together with other values, or the gradient's code reads by index, are copied into V.
   for (let k = 0; k < inputs; k++) if (inSlot[k]) lines.push(`V[${k}] = X[${k}];`);
   const straightValue = (id: number) => (id < inputs ? `X[${id}]` : loopOf[id]! >= 0 ? `V[${id}]` : `v${id}`);
@@ -72,7 +86,10 @@ export function generateBody(p: Program, outputs: readonly number[]): GeneratedB
     if (seg.kind === 'straight') {
       for (let i = seg.start; i < seg.end; i++) {
         const operand = (slot: number, x: number) => (slot === Slot.value ? straightValue(x) : literal(x));
-        const line = statement(p, i, `v${i}`, operand(p.slotA[i]!, p.a[i]!), operand(p.slotB[i]!, p.b[i]!), functionNames);
+        const line =
+          p.op[i] === Op.apply
+            ? `const v${i} = P[${p.extra[i]}](${callArgs(p.extra[i]!)}); // ${p.calls[p.extra[i]!]!.label}`
+            : statement(p, i, `v${i}`, operand(p.slotA[i]!, p.a[i]!), operand(p.slotB[i]!, p.b[i]!), functionNames);
         lines.push(line);
         if (inSlot[i] && isValue(p.op[i]!)) lines.push(`V[${i}] = v${i};`);
       }
@@ -105,7 +122,7 @@ export function generateBody(p: Program, outputs: readonly number[]): GeneratedB
     }
     lines.push(`for (let t = 0; t < ${count}; t++) {`, ...body, '}');
   });
-  return { code: lines.join('\n'), valueOf: straightValue };
+  return { code: lines.join('\n'), valueOf: straightValue, calls, constants };
 }
 
 // The values a loop's operand reads over all its copies: those outside the same copy must be in V.
@@ -147,6 +164,10 @@ function statement(p: Program, i: number, name: string, a: string, b: string, fu
       return `if (!${a} !== ${p.expected[i] !== 1}) return MISS;`;
     case Op.pin:
       return `if (!sameNumber(${a}, ${b})) return MISS;`;
+    case Op.part:
+      return `const ${name} = ${a}[${p.extra[i]}];`;
+    case Op.argument:
+      return `const ${name} = A[${p.extra[i]}];`;
     default:
       return `const ${name} = ${a} ${BINARY_OPERATORS[code]} ${b};`;
   }

@@ -17,6 +17,7 @@ export function withoutDeadCode(p: Program, outputs: readonly number[]): { progr
     live[i] = 1;
     if (p.slotA[i] === Slot.value) live[p.a[i]!] = 1;
     if (p.slotB[i] === Slot.value) live[p.b[i]!] = 1;
+    if (p.op[i] === Op.apply) for (const arg of p.calls[p.extra[i]!]!.args) if ('id' in arg) live[arg.id] = 1;
   }
   const newId = new Int32Array(n).fill(-1);
   const q = new Program();
@@ -26,7 +27,13 @@ export function withoutDeadCode(p: Program, outputs: readonly number[]): { progr
     if (!live[i]) continue;
     const a = p.slotA[i] === Slot.value ? newId[p.a[i]!]! : p.a[i]!;
     const b = p.slotB[i] === Slot.value ? newId[p.b[i]!]! : p.b[i]!;
-    newId[i] = q.push(p.op[i]!, a, b, p.slotA[i]!, p.slotB[i]!, p.extra[i]!, p.expected[i]!);
+    let extra = p.extra[i]!;
+    if (p.op[i] === Op.apply) {
+      const call = p.calls[extra]!;
+      extra = q.calls.push({ ...call, args: call.args.map((arg) => ('id' in arg ? { id: newId[arg.id]! } : arg)) }) - 1;
+    }
+    newId[i] = q.push(p.op[i]!, a, b, p.slotA[i]!, p.slotB[i]!, extra, p.expected[i]!);
+    if (p.objects.has(i)) q.objects.add(newId[i]!);
     const site = p.sites.get(i);
     if (site !== undefined) q.sites.set(newId[i]!, site);
   }

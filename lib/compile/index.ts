@@ -10,13 +10,12 @@
 // paths) run uncompiled, with the reason in `fallback`. As with jax.jit, f's other side
 // effects (logging, writes to outside data) happen when it is recorded, not on every call.
 
-import { gradient } from '../api.js';
+import { gradient, gradientWithSweep } from '../api.js';
 import type { Gradients } from '../types.js';
 import { generateBody } from './codegen.js';
 import { gradientWriter, symbolicArguments, symbolicLeaves, Uncompilable } from './arguments.js';
-import { COMPARISONS, Op, Program, type Operand } from './program.js';
-import { setAlgebra, type Algebra } from '../core/tape.js';
-import { Symbolic } from '../core/symbolic.js';
+import { COMPARISONS, Op, Program } from './program.js';
+import { ArrayRecorder, writeSweep } from './sweep.js';
 import { withoutDeadCode } from './dead-code.js';
 
 export interface CompileOptions {
@@ -101,19 +100,26 @@ let serial = 0;
 
 function record(f: (...args: unknown[]) => number, args: readonly unknown[]): Path {
   const program = new Program();
-  const symbolic = symbolicArguments(args, program);
-  const grads = withSymbolicSweep(program, () => gradient(f, ...symbolic.values));
+  const recorder = new ArrayRecorder(program);
+  const symbolic = symbolicArguments(args, program, recorder.arguments);
+  const grads = gradientWithSweep(
+    f,
+    symbolic.values,
+    (tape) => recorder.attach(tape),
+    (tape, output, wanted) => writeSweep(program, recorder, tape, output, wanted),
+  );
   if (symbolic.changed()) throw new Uncompilable('f writes to its arguments, which compiled code would not do again');
   const outputs = symbolicLeaves(grads);
   const { program: live, newId } = withoutDeadCode(program, outputs);
   const body = generateBody(live, outputs.map((id) => newId[id]!));
   const indexTables: Int32Array[] = [];
-  const writer = gradientWriter(grads, (id) => body.valueOf(newId[id]!), (id) => newId[id]!, indexTables);
+  const slotOf = (id: number) => (live.objects.has(newId[id]!) ? -1 : newId[id]!);
+  const writer = gradientWriter(grads, (id) => body.valueOf(newId[id]!), slotOf, indexTables);
   const name = `${(f.name || 'f').replace(/[^\w$]/g, '_')}_path${++serial}`;
   const source = [
     `// compileGradient(${f.name || 'f'}): ${program.length} instructions recorded, ${live.length} live, ${program.inputCount} inputs`,
     guardNotes(live),
-    `function ${name}(args, X, V) {`,
+    `function ${name}(args, X, V, A) {`,
     symbolic.reader,
     body.code,
     writer.code,
@@ -122,31 +128,17 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[]): Pa
   ]
     .filter((part) => part !== '')
     .join('\n');
-  const factory = new Function('MISS', 'F', 'C', 'I', 'sameNumber', `${source}\nreturn ${name};\n//# sourceURL=zygote-ts/compiled/${name}.js`);
-  const generated = factory(MISS, live.functions, symbolic.constants, indexTables, sameNumber) as (args: readonly unknown[], X: Float64Array, V: Float64Array) => unknown;
+  const factory = new Function('MISS', 'F', 'C', 'I', 'P', 'K', 'sameNumber', `${source}\nreturn ${name};\n//# sourceURL=zygote-ts/compiled/${name}.js`);
+  const generated = factory(MISS, live.functions, symbolic.constants, indexTables, body.calls, body.constants, sameNumber) as (
+    args: readonly unknown[],
+    X: Float64Array,
+    V: Float64Array,
+    A: unknown[],
+  ) => unknown;
   const X = new Float64Array(program.inputCount);
   const V = new Float64Array(live.length);
-  return { run: (callArgs) => generated(callArgs, X, V), source };
-}
-
-// The reverse sweep adds and multiplies symbolic partials and cotangents: record those
-// straight into the program rather than through the runtime's general operator paths.
-function withSymbolicSweep<T>(program: Program, run: () => T): T {
-  const ours = (x: unknown): x is number | Symbolic => typeof x === 'number' || (x instanceof Symbolic && x.recorder === program);
-  const symbolic = (a: unknown, b: unknown) => (a instanceof Symbolic || b instanceof Symbolic) && ours(a) && ours(b);
-  const sweep: Algebra = {
-    // A cotangent's first contribution is added to 0: that is the contribution (up to a zero's sign).
-    add: (a, b) => (a === 0 && b instanceof Symbolic && b.recorder === program ? b : symbolic(a, b) ? program.binary(Op.add, a as Operand, b as Operand) : base!.add(a, b)),
-    mul: (a, b) => (symbolic(a, b) ? program.binary(Op.mul, a as Operand, b as Operand) : base!.mul(a, b)),
-    addAt: (acc, k, g, node) => base!.addAt(acc, k, g, node),
-    arrayOf: (data, node) => base!.arrayOf(data, node),
-  };
-  const base = setAlgebra(sweep);
-  try {
-    return run();
-  } finally {
-    setAlgebra(base);
-  }
+  const A: unknown[] = [];
+  return { run: (callArgs) => generated(callArgs, X, V, A), source };
 }
 
 /** Object.is for numbers, except that +0 and -0 count as the same (as `===` does). */

@@ -27,7 +27,23 @@ export const Op = {
   truth: 9,
   /** Guard: a is exactly the constant b. */
   pin: 10,
+  /** calls[extra].fn(...calls[extra].args): an array operation's forward or backward. */
+  apply: 11,
+  /** Element `extra` of the list value a (one contribution of a backward). */
+  part: 12,
+  /** Object argument `extra` (an NDArray), read from `A`. */
+  argument: 13,
 } as const;
+
+/** An operand of an `apply`: a value (its id), a number, an object constant, or nothing (undefined). */
+export type CallOperand = { readonly id: number } | { readonly constant: unknown };
+
+export interface Call {
+  readonly fn: (...args: any[]) => unknown;
+  readonly args: readonly CallOperand[];
+  /** What the call is, for the generated source (`matmul at model.ts:12:5`). */
+  readonly label: string;
+}
 
 /** How an operand slot is filled. */
 export const Slot = { none: 0, value: 1, constant: 2 } as const;
@@ -51,6 +67,10 @@ export class Program implements Recorder {
   readonly functions: ((...args: number[]) => number)[] = [];
   /** Where each guard was taken, in the user's code (a stack line), by instruction. */
   readonly sites = new Map<number, string>();
+  /** The calls of `apply` instructions. */
+  readonly calls: Call[] = [];
+  /** Values that are objects (arrays, lists of contributions), not numbers. */
+  readonly objects = new Set<number>();
   inputCount = 0;
   length = 0;
 
@@ -80,6 +100,27 @@ export class Program implements Recorder {
       default: throw new Error(`zygote-ts: not a binary instruction: ${code}`);
     }
     return this.define(code, ...operands(x, y), 0, value);
+  }
+
+  /** A value computed by `fn(...args)` (an array operation); `value` is what it gave now. */
+  apply(fn: (...args: any[]) => unknown, args: readonly CallOperand[], value: unknown, label: string): number {
+    const id = this.push(Op.apply, 0, 0, Slot.none, Slot.none, this.calls.push({ fn, args, label }) - 1, 0);
+    if (typeof value !== 'number') this.objects.add(id);
+    return id;
+  }
+
+  /** Element `index` of list value `list`; `object` when it is not a number. */
+  part(list: number, index: number, object: boolean): number {
+    const id = this.push(Op.part, list, 0, Slot.value, Slot.none, index, 0);
+    if (object) this.objects.add(id);
+    return id;
+  }
+
+  /** Object argument `index` (read from `A`). */
+  argument(index: number): number {
+    const id = this.push(Op.argument, 0, 0, Slot.none, Slot.none, index, 0);
+    this.objects.add(id);
+    return id;
   }
 
   neg(x: Symbolic): Symbolic {

@@ -5,7 +5,7 @@
 // each value operand moves by the same step from one run to the next. (Inputs are not
 // rerolled: they are read from X where they are.)
 
-import { Slot, type Program } from './program.js';
+import { Op, Slot, type Program } from './program.js';
 
 /** A run of straight instructions [start, end). */
 export interface Straight {
@@ -109,5 +109,6 @@ function sameSteps(p: Program, s: number, period: number, steps: Steps): boolean
 }
 
 function sameShape(p: Program, i: number, k: number): boolean {
-  return p.op[i] === p.op[k] && p.slotA[i] === p.slotA[k] && p.slotB[i] === p.slotB[k] && p.expected[i] === p.expected[k];
+  // (array operations stay straight: each has its own call)
+  return p.op[i] === p.op[k] && p.op[i] !== Op.apply && p.op[i] !== Op.part && p.op[i] !== Op.argument && p.slotA[i] === p.slotA[k] && p.slotB[i] === p.slotB[k] && p.expected[i] === p.expected[k];
 }
