@@ -34,6 +34,7 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
   const copies = new Map<object, { copy: object; name: string }>();
   const written: [object, PropertyKey, unknown][] = [];
   const sizes: [object, number][] = [];
+  const arrayArguments: NDArray[] = [];
   let names = 0;
   const constant = (x: unknown) => {
     const k = constants.indexOf(x);
@@ -81,8 +82,7 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
     if (value instanceof Params) throw new Uncompilable('implicit parameters (Params) are not compiled yet: pass the arrays as arguments');
     if (value instanceof NDArray && value.tape === null) {
       // An array argument is an object input, read from A; its shape and dtype are part of the path.
-      const k = arrays.size;
-      arrays.set(value, program.argument(k));
+      const k = arrayArguments.push(value) - 1;
       copies.set(value, { copy: value, name });
       lines.push(
         `if (!(${name} instanceof ${constant(NDArray)}) || ${name}.tape !== null || ${name}.dtype !== ${JSON.stringify(value.dtype)} || ` +
@@ -110,6 +110,8 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
   };
 
   const values = args.map((arg, i) => visit(arg, `args[${i}]`, `${i}`));
+  // (after every number input, so that value k < inputCount is input k)
+  arrayArguments.forEach((x, k) => arrays.set(x, program.argument(k)));
   if (copies.size > 1) addDistinctnessCheck(lines, copies);
   return {
     values,

@@ -128,7 +128,12 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[]): Pa
   ]
     .filter((part) => part !== '')
     .join('\n');
-  const factory = new Function('MISS', 'F', 'C', 'I', 'P', 'K', 'sameNumber', `${source}\nreturn ${name};\n//# sourceURL=zygote-ts/compiled/${name}.js`);
+  let factory: Function;
+  try {
+    factory = new Function('MISS', 'F', 'C', 'I', 'P', 'K', 'sameNumber', `${source}\nreturn ${name};\n//# sourceURL=zygote-ts/compiled/${name}.js`);
+  } catch (e) {
+    throw new Error(`zygote-ts: internal error: compileGradient generated code that does not parse (${(e as Error).message}):\n${source}`);
+  }
   const generated = factory(MISS, live.functions, symbolic.constants, indexTables, body.calls, body.constants, sameNumber) as (
     args: readonly unknown[],
     X: Float64Array,

@@ -54,7 +54,7 @@ export class ArrayRecorder implements TapeRecorder {
 
   recordNode(row: number, node: NodeRecord, operands: readonly unknown[], value: unknown): unknown {
     const step = node.step as Step | undefined;
-    if (step === undefined) throw new Uncompilable(`f uses an array operation that has no compiled form yet (${node.pullback?.name || 'an operation'})`);
+    if (step === undefined) throw new Uncompilable(`f uses an array operation that has no compiled form yet (${node.name || 'unnamed'})`);
     const resolved = operands.map((x) => this.operand(x));
     const which: number[] = [];
     const dtypes: (string | null)[] = [];

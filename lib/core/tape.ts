@@ -41,6 +41,8 @@ export interface NodeRecord {
   readonly dtype: Dtype;
   /** The operation in replayable form (for compileGradient), when the rule gives one. */
   readonly step?: unknown;
+  /** The operation's name, for messages. */
+  readonly name?: string;
 }
 
 /** A row as a code generator reads it (`Tape.rowAt`). */

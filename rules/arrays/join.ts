@@ -3,7 +3,7 @@
 
 import { allocate, NDArray, promote, type FloatArray } from '../../lib/ndarray.js';
 import { primal } from '../../lib/core/traced.js';
-import { asArray, liveArray, on, record, recordStep, tapeOf } from './record.js';
+import { asArray, liveArray, recordStep, tapeOf } from './record.js';
 import { fmt, normalizeAxis, type ArrayInput } from './axes.js';
 
 const sizeOf = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
@@ -122,16 +122,19 @@ function join(Xs: readonly NDArray[], axis: number, originals?: readonly NDArray
     });
     return new NDArray(shape, out);
   }
-  const values = operands.map((X) => on(X, t) as NDArray);
-  const y = originals ? stack(values, axis) : concat(values, axis);
   const need = operands.map((X) => X.tape === t);
-  return record(t, y, operands, function concatPullback(g) {
-    let at = 0;
-    return lengths.map((n, k) => {
-      const part = need[k] ? take(g, axis, at, at + n, originals !== undefined) : null;
-      at += n;
-      return part;
-    });
+  return recordStep(t, operands, {
+    name: originals ? 'stack' : 'concat',
+    forward: (values) => (originals ? stack(values, axis) : concat(values, axis)),
+    backward: (g) => {
+      let at = 0;
+      return lengths.map((n, k) => {
+        const part = need[k] ? take(g, axis, at, at + n, originals !== undefined) : null;
+        at += n;
+        return part;
+      });
+    },
+    reads: { operands: operands.map(() => false), result: false },
   });
 }
 

@@ -71,6 +71,7 @@ export function record(
       return which.map((k, j) => cotangentOf(parts[k], dtypes[j]!));
     },
     step,
+    name: step?.name ?? pullback.name.replace(/Pullback$/, ''),
   });
   if (t.recorder !== null) {
     const node = t.nodeAt(row)!;

@@ -257,11 +257,15 @@ function softmaxAt(X: NDArray, axis: Axis): NDArray {
   const g = groupsOf(X.shape, axis);
   const t = tapeOf([X]);
   if (t === null) return new NDArray(X.shape, transformGroups(X, g, softmaxKernel));
-  const y = softmaxAt(on(X, t) as NDArray, axis);
-  return record(t, y, [X], function softmaxPullback(ct) {
-    // x̄ = y ⊙ (ȳ - Σ_axis ȳ ⊙ y)
-    const inner = axis === null ? sumAll(mul(ct, y)) : sum(mul(ct, y), axis);
-    return [mul(y, sub(ct, expandBack(inner, X, g, axis)))];
+  return recordStep(t, [X], {
+    name: 'softmax',
+    forward: ([v]) => softmaxAt(v, axis),
+    backward: (ct, _values, y) => {
+      // x̄ = y ⊙ (ȳ - Σ_axis ȳ ⊙ y)
+      const inner = axis === null ? sumAll(mul(ct, y)) : sum(mul(ct, y), axis);
+      return [mul(y, sub(ct, expandBack(inner, X, g, axis)))];
+    },
+    reads: { operands: [false], result: true },
   });
 }
 

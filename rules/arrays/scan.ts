@@ -2,7 +2,7 @@
 // end, and vice versa, so the two directions are each other's pullbacks (any order).
 
 import { NDArray, type FloatArray } from '../../lib/ndarray.js';
-import { asArray, liveArray, on, record, tapeOf } from './record.js';
+import { asArray, liveArray, recordStep, tapeOf } from './record.js';
 import { groupsOf, normalizeAxis, transformGroups, type ArrayInput } from './axes.js';
 import { reshape } from './shape.js';
 
@@ -25,12 +25,16 @@ function scan(X: NDArray, axis: number | null, reverse: boolean): NDArray {
     const out = transformGroups(X, groupsOf(X.shape, axis), reverse ? suffixSums : prefixSums);
     return new NDArray(outShape, out);
   }
-  const y = scan(on(X, t) as NDArray, axis, reverse);
   const shape = X.shape;
-  return record(t, y, [X], function cumsumPullback(g) {
-    // A flattened scan's cotangent is a vector: scanned along it, then given x's shape.
-    const back = scan(g, axis === null ? 0 : axis, !reverse);
-    return [axis === null ? reshape(back, shape) : back];
+  return recordStep(t, [X], {
+    name: 'cumsum',
+    forward: ([v]) => scan(v, axis, reverse),
+    backward: (g) => {
+      // A flattened scan's cotangent is a vector: scanned along it, then given x's shape.
+      const back = scan(g, axis === null ? 0 : axis, !reverse);
+      return [axis === null ? reshape(back, shape) : back];
+    },
+    reads: { operands: [false], result: false },
   });
 }
 
