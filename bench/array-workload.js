@@ -1,6 +1,6 @@
 // One array workload for one contender in a fresh process (spawned by bench/run.js);
 // prints its timings and its gradient's error against the float64 reference as JSON.
-//   node bench/array-workload.js <w3|w4|rosenbrock> <zygote-ts|zygote-ts-f32|hand|tfjs-cpu|tfjs-wasm|jax-eager|jax-jit>
+//   node bench/array-workload.js <w3|w4|rosenbrock> <zygote-ts[-compiled][-f32]|hand|tfjs-cpu|tfjs-wasm|jax-eager|jax-jit>
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,8 +13,7 @@ const [id, who] = process.argv.slice(2);
 
 /** Each contender: { gradient(): list of flat arrays, forward(): number }, built for workload `id`. */
 async function contender() {
-  if (who === 'zygote-ts') return zygote('float64');
-  if (who === 'zygote-ts-f32') return zygote('float32');
+  if (who.startsWith('zygote-ts')) return zygote(who.endsWith('-f32') ? 'float32' : 'float64', who.includes('-compiled'));
   if (who === 'hand') return hand();
   const peers = await import('./array-peers.js');
   if (who === 'tfjs-cpu' || who === 'tfjs-wasm') return peers.tfjs(id, who.slice(5));
@@ -24,10 +23,17 @@ async function contender() {
 
 // zygote-ts: bench/arrays.js rewritten by the transform (as `node --import zygote-ts/register`
 // would), arrays passed as NDArray arguments of `dtype` (the data rounded to float32 for
-// 'float32': parameters, inputs and targets alike).
-async function zygote(dtype) {
+// 'float32': parameters, inputs and targets alike). `compiled`: through compileGradient.
+async function zygote(dtype, compiled) {
   const { transform } = await import('zygote-ts/transform');
-  const { gradient, NDArray, astype } = await import('zygote-ts');
+  const zy = await import('zygote-ts');
+  const { NDArray, astype } = zy;
+  const compiledOf = new Map();
+  const gradient = (f, ...args) => {
+    if (!compiled) return zy.gradient(f, ...args);
+    if (!compiledOf.has(f)) compiledOf.set(f, zy.compileGradient(f));
+    return compiledOf.get(f)(...args);
+  };
   const arrayOf = (shape, data) => astype(new NDArray(shape, data), dtype);
   const here = fileURLToPath(new URL('.', import.meta.url));
   const url = (specifier) => JSON.stringify(pathToFileURL(fileURLToPath(import.meta.resolve(specifier))).href);
@@ -70,7 +76,7 @@ function hand() {
 
 // The gradient must match the float64 reference: to 1e-6 (relative to the largest entry)
 // for the float64 contenders, to 1e-4 for those computing in float32 (tfjs, zygote-ts-f32).
-const tolerance = who.startsWith('tfjs') || who === 'zygote-ts-f32' ? 1e-4 : 1e-6;
+const tolerance = who.startsWith('tfjs') || who.endsWith('-f32') ? 1e-4 : 1e-6;
 
 const c = await contender();
 if (c === null) {

@@ -64,6 +64,8 @@ function arrays() {
   const contenders = [
     { id: 'zygote-ts', name: 'zygote-ts' },
     { id: 'zygote-ts-f32', name: 'zygote-ts f32' },
+    { id: 'zygote-ts-compiled', name: 'zygote-ts compiled' },
+    { id: 'zygote-ts-compiled-f32', name: 'zygote-ts compiled f32' },
     { id: 'hand', name: 'plain JS by hand' },
     { id: 'tfjs-cpu', name: 'tfjs cpu (f32)' },
     { id: 'tfjs-wasm', name: 'tfjs wasm (f32)' },
@@ -116,9 +118,14 @@ function arrays() {
     console.log(`- ${w.id}: ${parts.join('; ')}`);
   }
   const ours = (w) => results[w]['zygote-ts'].gradient;
+  const compiled = (w, f32) => results[w][f32 ? 'zygote-ts-compiled-f32' : 'zygote-ts-compiled'].gradient;
   const verdict = (ok) => (ok ? 'met' : 'NOT MET');
   console.log(
     `\nTargets: gradient faster than tfjs cpu on all three — ${verdict(workloads.every((w) => ours(w.id) < results[w.id]['tfjs-cpu'].gradient))}; ` +
       `W3 no slower than plain JS by hand — ${verdict(ours('w3') <= results.w3.hand.gradient)}.`,
+  );
+  console.log(
+    `Compiled: W3 ≤ 1.3 ms f32 — ${verdict(compiled('w3', true) <= 1.3)}, ≤ 5 ms f64 — ${verdict(compiled('w3', false) <= 5)}; ` +
+      `W4 ≤ 2 ms f32 — ${verdict(compiled('w4', true) <= 2)}, ≤ 4 ms f64 — ${verdict(compiled('w4', false) <= 4)}.`,
   );
 }
