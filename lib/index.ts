@@ -25,5 +25,7 @@ export { numberField, type FieldMethods } from '../rules/fields.js';
 export { rule, type Rrule } from '../rules/custom.js';
 export { dropgrad, ignore, nograd, hook } from '../rules/control.js';
 export { checkpointed } from './checkpoint.js';
+// The numeric kernels (WebAssembly SIMD where available, else JavaScript), swappable.
+export { kernels, useKernels, type Kernels, type FloatArray } from './kernels/index.js';
 // Compiled gradients.
 export { compileGradient, type CompiledGradient, type CompileOptions } from './compile/index.js';

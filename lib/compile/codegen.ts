@@ -88,7 +88,7 @@ export function generateBody(p: Program, outputs: readonly number[]): GeneratedB
         const operand = (slot: number, x: number) => (slot === Slot.value ? straightValue(x) : literal(x));
         const line =
           p.op[i] === Op.apply
-            ? `const v${i} = P[${p.extra[i]}](${callArgs(p.extra[i]!)}); // ${p.calls[p.extra[i]!]!.label}`
+            ? applyLine(p, i, callArgs(p.extra[i]!))
             : statement(p, i, `v${i}`, operand(p.slotA[i]!, p.a[i]!), operand(p.slotB[i]!, p.b[i]!), functionNames);
         lines.push(line);
         if (inSlot[i] && isValue(p.op[i]!)) lines.push(`V[${i}] = v${i};`);
@@ -145,6 +145,13 @@ function markUses(seg: Loop, first: number, step: number, loopOf: Int32Array, ne
 /** True when a loop operand reads only inputs (from X) over all its copies. */
 function inputsOnly(first: number, step: number, count: number, inputs: number): boolean {
   return Math.max(first, first + step * (count - 1)) < inputs;
+}
+
+// An array operation: `site` says which, should it throw (the function's catch names the user's line).
+function applyLine(p: Program, i: number, args: string): string {
+  const k = p.extra[i]!;
+  const { label, site } = p.calls[k]!;
+  return `site = ${k}; const v${i} = P[${k}](${args}); // ${label}${site === '' ? '' : ` at ${site}`}`;
 }
 
 const offset = (first: number, step: number) => (step === 0 ? `${first}` : `${first} + ${step} * t`);

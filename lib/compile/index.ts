@@ -120,21 +120,24 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[]): Pa
     `// compileGradient(${f.name || 'f'}): ${program.length} instructions recorded, ${live.length} live, ${program.inputCount} inputs`,
     guardNotes(live),
     `function ${name}(args, X, V, A) {`,
-    symbolic.reader,
-    body.code,
-    writer.code,
-    `return ${writer.result};`,
+    // (array operations can throw: the catch names the user's line that made the one that did)
+    ...(live.calls.length === 0
+      ? [symbolic.reader, body.code, writer.code, `return ${writer.result};`]
+      : ['let site = -1;', 'try {', symbolic.reader, body.code, writer.code, `return ${writer.result};`, '} catch (e) {', '  throw atUserLine(e, site);', '}']),
     `}`,
   ]
     .filter((part) => part !== '')
     .join('\n');
   let factory: Function;
   try {
-    factory = new Function('MISS', 'F', 'C', 'I', 'P', 'K', 'sameNumber', `${source}\nreturn ${name};\n//# sourceURL=zygote-ts/compiled/${name}.js`);
+    factory = new Function('MISS', 'F', 'C', 'I', 'P', 'K', 'sameNumber', 'atUserLine', `${source}\nreturn ${name};\n//# sourceURL=zygote-ts/compiled/${name}.js`);
   } catch (e) {
     throw new Error(`zygote-ts: internal error: compileGradient generated code that does not parse (${(e as Error).message}):\n${source}`);
   }
-  const generated = factory(MISS, live.functions, symbolic.constants, indexTables, body.calls, body.constants, sameNumber) as (
+  const sites = live.calls.map((call) => call.site);
+  const generated = factory(MISS, live.functions, symbolic.constants, indexTables, body.calls, body.constants, sameNumber, (e: unknown, k: number) =>
+    atUserLine(e, sites[k] ?? ''),
+  ) as (
     args: readonly unknown[],
     X: Float64Array,
     V: Float64Array,
@@ -144,6 +147,15 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[]): Pa
   const V = new Float64Array(live.length);
   const A: unknown[] = [];
   return { run: (callArgs) => generated(callArgs, X, V, A), source };
+}
+
+/** An error thrown by an array operation in compiled code, its stack naming the user's line that made the operation. */
+function atUserLine(e: unknown, site: string): unknown {
+  if (e instanceof Error && typeof e.stack === 'string' && site !== '') {
+    const firstFrame = e.stack.indexOf('\n    at ');
+    if (firstFrame >= 0) e.stack = `${e.stack.slice(0, firstFrame)}\n    at ${site}${e.stack.slice(firstFrame)}`;
+  }
+  return e;
 }
 
 /** Object.is for numbers, except that +0 and -0 count as the same (as `===` does). */

@@ -41,8 +41,10 @@ export type CallOperand = { readonly id: number } | { readonly constant: unknown
 export interface Call {
   readonly fn: (...args: any[]) => unknown;
   readonly args: readonly CallOperand[];
-  /** What the call is, for the generated source (`matmul at model.ts:12:5`). */
+  /** What the call is, for the generated source (`matmul`, `matmul: backward`). */
   readonly label: string;
+  /** The user's line that made the operation (a stack frame's text), or ''. */
+  readonly site: string;
 }
 
 /** How an operand slot is filled. */
@@ -103,8 +105,8 @@ export class Program implements Recorder {
   }
 
   /** A value computed by `fn(...args)` (an array operation); `value` is what it gave now. */
-  apply(fn: (...args: any[]) => unknown, args: readonly CallOperand[], value: unknown, label: string): number {
-    const id = this.push(Op.apply, 0, 0, Slot.none, Slot.none, this.calls.push({ fn, args, label }) - 1, 0);
+  apply(fn: (...args: any[]) => unknown, args: readonly CallOperand[], value: unknown, label: string, site = ''): number {
+    const id = this.push(Op.apply, 0, 0, Slot.none, Slot.none, this.calls.push({ fn, args, label, site }) - 1, 0);
     if (typeof value !== 'number') this.objects.add(id);
     return id;
   }

@@ -27,8 +27,9 @@ interface RecordedNode {
   /** For each parent row (in order), the operand it is and its dtype (null: a scalar). */
   readonly which: readonly number[];
   readonly dtypes: readonly (string | null)[];
-  /** The operation and the user's line that called it. */
-  readonly label: string;
+  /** The operation, and the user's line that called it. */
+  readonly name: string;
+  readonly site: string;
 }
 
 /**
@@ -65,9 +66,8 @@ export class ArrayRecorder implements TapeRecorder {
       }
     });
     const site = callerLine(new Error().stack);
-    const label = `${step.name}${site === '' ? '' : ` at ${site}`}`;
-    const id = this.program.apply((...values: unknown[]) => step.forward(values), resolved, value, label);
-    this.nodes.set(row, { id, operands: resolved, which, dtypes, label });
+    const id = this.program.apply((...values: unknown[]) => step.forward(values), resolved, value, step.name, site);
+    this.nodes.set(row, { id, operands: resolved, which, dtypes, name: step.name, site });
     return typeof value === 'number' ? new Symbolic(value, id, this.program) : value;
   }
 
@@ -97,7 +97,7 @@ export class ArrayRecorder implements TapeRecorder {
   private argumentRow(x: NDArray): RecordedNode | undefined {
     const id = this.arguments.get(x.value as NDArray);
     if (id === undefined) return undefined;
-    const recorded = { id, operands: [], which: [], dtypes: [], label: 'argument' };
+    const recorded = { id, operands: [], which: [], dtypes: [], name: 'argument', site: '' };
     this.nodes.set(x.index, recorded);
     return recorded;
   }
@@ -176,6 +176,6 @@ function backward(program: Program, step: Step, node: RecordedNode, g: Cotangent
   const args: CallOperand[] = [operandOf(g)];
   node.operands.forEach((x, k) => args.push(readsOperands === undefined || readsOperands[k] ? x : { constant: undefined }));
   args.push(readsResult ? { id: node.id } : { constant: undefined });
-  const list = program.apply(run, args, null, `${node.label}: backward`);
+  const list = program.apply(run, args, null, `${node.name}: backward`, node.site);
   return which.map((_, j) => new Symbolic(NaN, program.part(list, j, dtypes[j] !== null), program));
 }

@@ -26,8 +26,8 @@ const notArrayOps = [
   'shape', 'size',
   // generic numbers, custom rules and gradient control (spec/generic, spec/control)
   'numberField', 'rule', 'dropgrad', 'ignore', 'nograd', 'hook', 'checkpointed',
-  // compiled gradients (spec/compile)
-  'compileGradient',
+  // compiled gradients (spec/compile) and the kernels behind array operations (spec/kernels)
+  'compileGradient', 'kernels', 'useKernels',
 ];
 
 describe('the array tables', () => {
