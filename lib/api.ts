@@ -8,7 +8,7 @@ import { warnAboutEscapes } from './escapes.js';
 import { WrappedArguments } from '../proxies/arguments.js';
 import { MarkedParams } from '../proxies/params.js';
 import { Grads, Params } from './params.js';
-import { fromNested, NDArray } from './ndarray.js';
+import { allocate, fromNested, NDArray } from './ndarray.js';
 import { isScalarObject } from './core/scalars.js';
 import { beginStores, endStores } from '../proxies/cleanup.js';
 import type { Back, Gradients, Jacobians } from './types.js';
@@ -211,13 +211,13 @@ function checkedScalarCotangent(dy: unknown): unknown {
 }
 
 function checkedArrayCotangent(dy: unknown, shape: readonly number[]): unknown {
-  const g = dy instanceof NDArray ? dy : Array.isArray(dy) || dy instanceof Float64Array ? fromNested(dy) : null;
+  const g = dy instanceof NDArray ? dy : Array.isArray(dy) || dy instanceof Float64Array || dy instanceof Float32Array ? fromNested(dy) : null;
   if (g === null || g.size !== shape.reduce((p, n) => p * n, 1)) {
     throw new TypeError(
       `zygote-ts: f returned an array of shape [${shape.join(', ')}], so its pullback takes a cotangent of that shape, got ${describeValue(dy)}.`,
     );
   }
-  return g.tape !== null && g.tape.active ? g : Float64Array.from(g.data);
+  return g.tape !== null && g.tape.active ? g : g.data.slice();
 }
 
 /**
@@ -291,7 +291,7 @@ function outputsOf(output: unknown, tape: Tape) {
 function stackRows(rows: unknown[], m: number): unknown {
   if (rows.length === 0 || !(rows[0] instanceof NDArray)) return rows;
   const n = (rows[0] as NDArray).size;
-  const data = new Float64Array(m * n);
+  const data = allocate((rows[0] as NDArray).dtype, m * n); // (a float32 argument's Jacobian is float32)
   rows.forEach((r, i) => data.set((r as NDArray).data, i * n));
   return new NDArray([m, n], data);
 }

@@ -1,7 +1,7 @@
 // Implicit parameters (Zygote's `Params`/`Grads`): differentiate a function of no
 // arguments with respect to arrays it reaches by itself, keyed by identity.
 
-import { NDArray } from './ndarray.js';
+import { allocate, NDArray } from './ndarray.js';
 import { operators } from '../rules/overloads.js';
 
 /** What may be a parameter: one of our arrays, or a (nested) JavaScript array of numbers. */
@@ -136,7 +136,7 @@ export class Grads implements Iterable<[Param, NDArray | number[] | number[][] |
 function combine(a: unknown, b: unknown, f: (x: number, y: number) => number): unknown {
   if (a === null || a === undefined) return b === null || b === undefined ? null : combine(b, null, (x) => f(0, x));
   if (a instanceof NDArray) {
-    const out = new Float64Array(a.size);
+    const out = allocate(a.dtype, a.size); // (a float32 parameter's gradient stays float32)
     const bd = b instanceof NDArray ? b.data : null;
     for (let i = 0; i < out.length; i++) out[i] = f(a.data[i]!, bd ? bd[i]! : 0);
     return new NDArray(a.shape, out);

@@ -7,14 +7,13 @@
 // dense (0 where there is no path), as in Zygote; a structure with no path at all is
 // `null`. An object reached along several paths has one gradient object, shared.
 
-import { NDArray } from '../lib/ndarray.js';
+import { allocate, NDArray } from '../lib/ndarray.js';
 import type { Node, Slot, Wrapping } from './standins.js';
 
 /** An array input's gradient: an array of its shape (null where no path; zeros with `zeros`). */
 function arrayGradient(input: NDArray, cotangent: unknown, zeros: boolean): unknown {
-  if (cotangent instanceof Float64Array) return new NDArray(input.shape, cotangent);
-  if (cotangent === null || cotangent === undefined) return zeros ? new NDArray(input.shape, new Float64Array(input.size)) : null;
-  return cotangent; // traced on an enclosing tape (nested differentiation)
+  if (cotangent === null || cotangent === undefined) return zeros ? new NDArray(input.shape, allocate(input.dtype, input.size)) : null;
+  return cotangent; // an NDArray (the sweep gives array rows as arrays of their dtype)
 }
 
 /**

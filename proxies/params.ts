@@ -10,7 +10,7 @@
 
 import { live, Traced } from '../lib/core/traced.js';
 import type { Tape } from '../lib/core/tape.js';
-import { NDArray, traceArray } from '../lib/ndarray.js';
+import { allocate, NDArray, traceArray } from '../lib/ndarray.js';
 import { outward } from './cleanup.js';
 
 /** A parameter's place in the tape: its inputs, and how to undo the marking. */
@@ -96,8 +96,7 @@ export class MarkedParams {
     return this.marked.map((m) => {
       if (m.param instanceof NDArray) {
         const c = cotangents[m.first];
-        if (c instanceof Float64Array) return new NDArray(m.param.shape, c);
-        return c ?? (zeros ? new NDArray(m.param.shape, new Float64Array(m.param.size)) : null);
+        return c ?? (zeros ? new NDArray(m.param.shape, allocate(m.param.dtype, m.param.size)) : null);
       }
       let reached = zeros;
       for (let k = m.first; k < m.first + m.count; k++) if (cotangents[k] != null) reached = true;

@@ -2,7 +2,7 @@
 // its gradient, gradients of float32 arguments and parameters, and a mixed program.
 import { describe, expect, it } from 'vitest';
 import {
-  __zy, add, array, astype, concat, gradient, map, matmul, maximum, mean, mul, NDArray, ones, Params, pullback, rand, stack, sum, tanh,
+  __zy, add, array, astype, concat, gradient, jacobian, map, matmul, maximum, mean, mul, NDArray, ones, Params, pullback, rand, stack, sum, tanh,
   zeros, type Dtype,
 } from 'zygote-ts';
 import { centralDifferences, expectClose, uniform } from '../rules/arrays/check.js';
@@ -228,5 +228,28 @@ describe('a mixed float32/float64 program', () => {
     expect(seen).toEqual(['float32', 'float64']);
     expect(h!.dtype).toBe('float32');
     expectClose(h!, reference!.data, 1e-6, 'Hessian-vector product');
+  });
+});
+
+describe('float32 through the rest of the API', () => {
+  const w = array([1, 2, 3], { dtype: 'float32' });
+  it('Grads arithmetic keeps a float32 parameter\'s gradient float32', () => {
+    const g = gradient(() => sum(mul(w, w)), new Params([w]));
+    const doubled = g.plus(g).get(w) as NDArray;
+    expect(doubled.dtype).toBe('float32');
+    expect(doubled.toArray()).toEqual([4, 8, 12]);
+    expect((g.times(0.5).get(w) as NDArray).dtype).toBe('float32');
+  });
+  it('a Jacobian with respect to a float32 array is float32', () => {
+    const [J] = jacobian((x: NDArray) => mul(x, 2), w) as [NDArray];
+    expect(J.dtype).toBe('float32');
+    expect(J.shape).toEqual([3, 3]);
+    expect(J.toArray()).toEqual([[2, 0, 0], [0, 2, 0], [0, 0, 2]]);
+  });
+  it('a pullback takes a Float32Array cotangent', () => {
+    const [, back] = pullback((x: NDArray) => mul(x, 3), w);
+    const [g] = back(Float32Array.of(1, 0, 2) as unknown as number) as [NDArray];
+    expect(g.dtype).toBe('float32');
+    expect(g.toArray()).toEqual([3, 0, 6]);
   });
 });
