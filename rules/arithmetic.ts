@@ -17,7 +17,7 @@ import { eitherTraced, live, operandOn, plain, toPrimitive } from './operands.js
 import { log } from './math.js';
 import { trunc } from './nondiff.js';
 import { gt, seq } from '../lib/coercion.js';
-import { callSymbolic } from '../lib/core/symbolic.js';
+import { callSymbolic, Symbolic } from '../lib/core/symbolic.js';
 import { NOT_OVERLOADED, operators, overloaded, overloadedNeg } from './overloads.js';
 import { NDArray } from '../lib/ndarray.js';
 import { addArrays, divArrays, isArrayOperation, modArrays, mulArrays, negArray, powArrays, subArrays } from './arrays/elementwise.js';
@@ -37,11 +37,17 @@ function addTraced(a: unknown, b: unknown): unknown {
         const y = b.value;
         if (typeof y === 'number') return t.push(x + y, a.index, 1, b.index, 1);
       }
+    } else if (t.active && x instanceof Symbolic) {
+      // compileGradient is recording: the same rows, with symbolic values
+      if (typeof b === 'number') return t.push(x.recorder.arithmetic('+', x, b), a.index, 1, -1, 0);
+      const y = symbolicOn(b, t);
+      if (y !== null) return t.push(x.recorder.arithmetic('+', x, y), a.index, 1, (b as Traced).index, 1);
     }
   } else if (typeof a === 'number' && b instanceof Traced) {
     const t = b.tape;
     const y = b.value;
     if (t.active && typeof y === 'number') return t.push(a + y, -1, 0, b.index, 1);
+    if (t.active && y instanceof Symbolic) return t.push(y.recorder.arithmetic('+', a, y), -1, 0, b.index, 1);
   }
   if (isObject(a) || isObject(b)) {
     if (isArrayOperation(a, b)) return addArrays(a, b);
@@ -55,6 +61,11 @@ function addTraced(a: unknown, b: unknown): unknown {
 }
 
 const isNumeric = (x: unknown) => typeof x === 'number' || x instanceof Traced;
+
+/** The symbolic value of `b` when it is traced on `t` and holds one (compileGradient's recording), else null. */
+function symbolicOn(b: unknown, t: unknown): Symbolic | null {
+  return b instanceof Traced && b.tape === t && b.value instanceof Symbolic ? b.value : null;
+}
 
 /** An operand that may define its own operators (a traced number does not). */
 const isObject = (x: unknown) => typeof x === 'object' && x !== null && !(x instanceof Traced);
@@ -83,11 +94,16 @@ function subTraced(a: unknown, b: unknown): unknown {
         const y = b.value;
         if (typeof y === 'number') return t.push(x - y, a.index, 1, b.index, -1);
       }
+    } else if (t.active && x instanceof Symbolic) {
+      if (typeof b === 'number') return t.push(x.recorder.arithmetic('-', x, b), a.index, 1, -1, 0);
+      const y = symbolicOn(b, t);
+      if (y !== null) return t.push(x.recorder.arithmetic('-', x, y), a.index, 1, (b as Traced).index, -1);
     }
   } else if (typeof a === 'number' && b instanceof Traced) {
     const t = b.tape;
     const y = b.value;
     if (t.active && typeof y === 'number') return t.push(a - y, -1, 0, b.index, -1);
+    if (t.active && y instanceof Symbolic) return t.push(y.recorder.arithmetic('-', a, y), -1, 0, b.index, -1);
   }
   if (isObject(a) || isObject(b)) {
     if (isArrayOperation(a, b)) return subArrays(a, b);
@@ -114,11 +130,16 @@ function mulTraced(a: unknown, b: unknown): unknown {
         const y = b.value;
         if (typeof y === 'number') return t.push(x * y, a.index, y, b.index, x);
       }
+    } else if (t.active && x instanceof Symbolic) {
+      if (typeof b === 'number') return t.push(x.recorder.arithmetic('*', x, b), a.index, b, -1, 0);
+      const y = symbolicOn(b, t);
+      if (y !== null) return t.push(x.recorder.arithmetic('*', x, y), a.index, y, (b as Traced).index, x);
     }
   } else if (typeof a === 'number' && b instanceof Traced) {
     const t = b.tape;
     const y = b.value;
     if (t.active && typeof y === 'number') return t.push(a * y, -1, 0, b.index, a);
+    if (t.active && y instanceof Symbolic) return t.push(y.recorder.arithmetic('*', a, y), -1, 0, b.index, a);
   }
   if (isObject(a) || isObject(b)) {
     if (isArrayOperation(a, b)) return mulArrays(a, b);

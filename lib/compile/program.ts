@@ -5,7 +5,7 @@
 // instructions as f runs on them — the forward values, the local partials the rules
 // compute, and then the reverse sweep itself, which the tape runs on symbolic partials.
 
-import { Symbolic, compareValues, type Comparison, type Recorder } from '../core/symbolic.js';
+import { Symbolic, compareValues, type Arithmetic, type Comparison, type Recorder } from '../core/symbolic.js';
 import { registerScalarPrototype } from '../core/scalars.js';
 import { NOT_OVERLOADED, operators } from '../../rules/overloads.js';
 import { callerLine } from '../escapes.js';
@@ -123,6 +123,10 @@ export class Program implements Recorder {
     const id = this.push(Op.argument, 0, 0, Slot.none, Slot.none, index, 0);
     this.objects.add(id);
     return id;
+  }
+
+  arithmetic(op: Arithmetic, x: Operand, y: Operand): Symbolic {
+    return this.binary(op === '+' ? Op.add : op === '-' ? Op.sub : op === '*' ? Op.mul : Op.div, x, y);
   }
 
   neg(x: Symbolic): Symbolic {

@@ -8,11 +8,14 @@
 // so a compiled path is only reused when it computes the same thing.
 
 export type Comparison = '<' | '<=' | '>' | '>=' | '===' | '!==' | '==' | '!=';
+export type Arithmetic = '+' | '-' | '*' | '/';
 
 /** What a symbolic number needs of the program recording it. */
 export interface Recorder {
   /** Records that value `id` must equal `value` for this path to be reused; returns `value`. */
   pin(id: number, value: number): number;
+  /** Records `a op b` (the arithmetic rules' short way for symbolic operands). */
+  arithmetic(op: Arithmetic, a: number | Symbolic, b: number | Symbolic): Symbolic;
   /** Records `f(...args)` for a plain-number function `f` (Math.sin, Math.sign, …). */
   call(f: (...args: number[]) => number, args: readonly (number | Symbolic)[]): Symbolic;
   /** Records the guard `(a op b) === result`; returns result. */
