@@ -20,7 +20,9 @@ export function withoutDeadCode(p: Program, outputs: readonly number[]): { progr
     if (p.op[i] === Op.apply) for (const arg of p.calls[p.extra[i]!]!.args) if ('id' in arg) live[arg.id] = 1;
   }
   const newId = new Int32Array(n).fill(-1);
-  const q = new Program();
+  let count = 0;
+  for (let i = 0; i < n; i++) count += live[i]!;
+  const q = new Program(count);
   q.functions.push(...p.functions);
   q.inputCount = p.inputCount;
   for (let i = 0; i < n; i++) {

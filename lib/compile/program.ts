@@ -56,16 +56,16 @@ export type Operand = number | Symbolic;
 
 // Columns of typed arrays, grown by doubling: a recording appends thousands of instructions.
 export class Program implements Recorder {
-  op = new Uint8Array(1024);
+  op: Uint8Array;
   /** Operand a and b: a value id (Slot.value) or a number (Slot.constant). */
-  a = new Float64Array(1024);
-  b = new Float64Array(1024);
-  slotA = new Uint8Array(1024);
-  slotB = new Uint8Array(1024);
+  a: Float64Array;
+  b: Float64Array;
+  slotA: Uint8Array;
+  slotB: Uint8Array;
   /** input: the input's index; call: the function's index; compare: the comparison's index in COMPARISONS. */
-  extra = new Int32Array(1024);
+  extra: Int32Array;
   /** A guard's expected outcome (1 true, 0 false). */
-  expected = new Uint8Array(1024);
+  expected: Uint8Array;
   readonly functions: ((...args: number[]) => number)[] = [];
   /** Where each guard was taken, in the user's code (a stack line), by instruction. */
   readonly sites = new Map<number, string>();
@@ -75,6 +75,17 @@ export class Program implements Recorder {
   readonly objects = new Set<number>();
   inputCount = 0;
   length = 0;
+
+  /** `capacity`: how many instructions to make room for at first (it grows as needed). */
+  constructor(capacity = 1024) {
+    this.op = new Uint8Array(capacity);
+    this.a = new Float64Array(capacity);
+    this.b = new Float64Array(capacity);
+    this.slotA = new Uint8Array(capacity);
+    this.slotB = new Uint8Array(capacity);
+    this.extra = new Int32Array(capacity);
+    this.expected = new Uint8Array(capacity);
+  }
 
   /** A new input of the compiled function (the next leaf of its arguments). */
   input(value: number): Symbolic {
@@ -186,7 +197,7 @@ export class Program implements Recorder {
   }
 
   private grow(): void {
-    const n = this.op.length * 2;
+    const n = Math.max(16, this.op.length * 2);
     const grown = <T extends Uint8Array | Int32Array | Float64Array>(column: T, make: new (n: number) => T): T => {
       const next = new make(n);
       next.set(column);

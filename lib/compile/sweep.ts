@@ -105,14 +105,14 @@ export class ArrayRecorder implements TapeRecorder {
 
 /** Appends the reverse pass from `output` to `program`; returns the cotangent of each wanted row (null: no path). */
 export function writeSweep(program: Program, recorder: ArrayRecorder, tape: Tape, output: number, wanted: readonly number[]): unknown[] {
-  const cotangents = new Map<number, Cotangent>();
+  const cotangents = new Array<Cotangent | undefined>(output + 1);
   const contribute = (row: number, c: Cotangent) => {
-    const held = cotangents.get(row);
-    cotangents.set(row, held === undefined ? c : sum(program, held, c));
+    const held = cotangents[row];
+    cotangents[row] = held === undefined ? c : sum(program, held, c);
   };
-  cotangents.set(output, 1);
+  cotangents[output] = 1;
   for (let i = output; i >= 0; i--) {
-    const g = cotangents.get(i);
+    const g = cotangents[i];
     if (g === undefined) continue;
     const row = tape.rowAt(i);
     if (row.kind === 'scalar') {
@@ -128,11 +128,7 @@ export function writeSweep(program: Program, recorder: ArrayRecorder, tape: Tape
       row.node.parents.forEach((parent, j) => contribute(parent, parts[j]!));
     }
   }
-  return wanted.map((row) => {
-    const c = cotangents.get(row);
-    if (c === undefined) return null;
-    return c;
-  });
+  return wanted.map((row) => (row >= 0 && row <= output ? (cotangents[row] ?? null) : null));
 }
 
 // ---- the instructions -------------------------------------------------------------------
