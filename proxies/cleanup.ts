@@ -9,6 +9,7 @@
 // replaced by the objects they stand for.
 
 import { live, Traced } from '../lib/core/traced.js';
+import { Symbolic } from '../lib/core/symbolic.js';
 import { kindOf } from './kinds.js';
 import { liveArray, NDArray } from '../lib/ndarray.js';
 import { standInNode } from './standins.js';
@@ -42,7 +43,7 @@ export function endStores(): void {
 
 /** The value to leave in user data for `v` once this differentiation has closed. */
 export function outward(v: unknown): unknown {
-  if (v instanceof Traced) return live(v);
+  if (v instanceof Traced) return settled(live(v));
   if (v instanceof NDArray) return liveArray(v);
   if (typeof v !== 'object' || v === null) return v;
   const node = standInNode(v);
@@ -51,13 +52,16 @@ export function outward(v: unknown): unknown {
   return v;
 }
 
+// A value left by compileGradient's recording holds a symbolic number: leave its number.
+const settled = (v: unknown): unknown => (v instanceof Symbolic ? v.value : v);
+
 /** Replaces, in place, traced values and stand-ins anywhere inside `root`. */
 function cleanDeep(root: object, seen: Set<object>): void {
   const stack: object[] = [root];
   let o: object | undefined;
   // Replaces one held value; returns the replacement (or `v` itself) and queues objects.
   const settle = (v: unknown): unknown => {
-    if (v instanceof Traced) return live(v);
+    if (v instanceof Traced) return settled(live(v));
     if (v instanceof NDArray) return liveArray(v);
     if (typeof v !== 'object' || v === null) return v;
     const node = standInNode(v);

@@ -8,11 +8,17 @@
 import { Symbolic } from '../core/symbolic.js';
 import { NDArray } from '../ndarray.js';
 import { Params } from '../params.js';
+import { Traced } from '../core/traced.js';
 import type { Program } from './program.js';
 import { literal } from './codegen.js';
 
 /** f cannot be compiled (it still runs, uncompiled): the message says why. */
-export class Uncompilable extends Error {}
+export class Uncompilable extends Error {
+  /** Only this call cannot be (its arguments are traced by an enclosing differentiation). */
+  constructor(message: string, readonly thisCallOnly = false) {
+    super(message);
+  }
+}
 
 export interface SymbolicArguments {
   /** The copy f is recorded on. */
@@ -42,6 +48,9 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
   };
 
   const visit = (value: unknown, expr: string, path: string): unknown => {
+    if (value instanceof Traced || (value instanceof NDArray && value.tape !== null)) {
+      throw new Uncompilable(`argument ${path} is traced by an enclosing differentiation: that call runs uncompiled`, true);
+    }
     if (typeof value === 'number') {
       const input = program.input(value);
       lines.push(`if (typeof ${expr} !== 'number') return MISS;`, `X[${inputIndex(program, input)}] = ${expr};`);
@@ -80,7 +89,7 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
       return copy;
     }
     if (value instanceof Params) throw new Uncompilable('implicit parameters (Params) are not compiled yet: pass the arrays as arguments');
-    if (value instanceof NDArray && value.tape === null) {
+    if (value instanceof NDArray) {
       // An array argument is an object input, read from A; its shape and dtype are part of the path.
       const k = arrayArguments.push(value) - 1;
       copies.set(value, { copy: value, name });

@@ -61,6 +61,7 @@ export function compileGradient<A extends unknown[]>(f: (...args: A) => number, 
   let recordings = 0;
   let fallback: string | null = null;
 
+  if (typeof f !== 'function') throw new TypeError(`zygote-ts: compileGradient(f) needs a function f, got ${f === null ? 'null' : typeof f}.`);
   const compiled = function (...args: A): Gradients<A> {
     if (fallback === null) {
       for (let k = 0; k < paths.length; k++) {
@@ -72,8 +73,8 @@ export function compileGradient<A extends unknown[]>(f: (...args: A) => number, 
       if (recordings >= maxRecordings) fallback = `f took a new path on each of ${maxRecordings} recordings`;
       else {
         try {
-          recordings++;
           const path = record(f as (...args: unknown[]) => number, args);
+          recordings++;
           paths.unshift(path);
           if (paths.length > maxPaths) paths.pop();
           const out = path.run(args);
@@ -81,7 +82,7 @@ export function compileGradient<A extends unknown[]>(f: (...args: A) => number, 
           return out as Gradients<A>;
         } catch (e) {
           if (!(e instanceof Uncompilable)) throw e;
-          fallback = e.message;
+          if (!e.thisCallOnly) fallback = e.message;
         }
       }
     }

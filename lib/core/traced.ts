@@ -7,7 +7,7 @@
 // there, otherwise the escape is counted so the API can warn.
 
 import type { Tape } from './tape.js';
-import { unpin } from './symbolic.js';
+import { Symbolic, unpin } from './symbolic.js';
 
 export class Traced {
   // `declare`: plain assignments in the constructor, no class-field definitions, which
@@ -73,7 +73,10 @@ export class Traced {
 
   /** How Node's console shows it: the number, marked as traced. */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return `Traced(${String(primal(this))})`;
+    // (showing a number does not make compileGradient's path depend on it)
+    let x: unknown = this;
+    while (x instanceof Traced) x = x.value;
+    return `Traced(${String(x instanceof Symbolic ? x.value : x)})`;
   }
 }
 

@@ -1,6 +1,7 @@
 // compileGradient: every result equals the eager gradient — the same operations; only the
 // order in which a cotangent's contributions are summed may differ, so the last bit may —
 // paths are guarded, and what cannot be compiled runs uncompiled with the reason given.
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { compileGradient, derivative, gradient } from 'zygote-ts';
 
@@ -169,6 +170,50 @@ describe('paths and guards', () => {
     const x = [3];
     expectSame(g([2], [5]), gradient(f, [2], [5]));
     expectSame(g(x, x), gradient(f, x, x));
+  });
+});
+
+describe('around the recording', () => {
+  it('differentiates a compiled gradient (second derivatives), uncompiled for that call only', () => {
+    const g = compileGradient((x: number) => x ** 3);
+    expect(g(2)).toEqual([12]);
+    expect(gradient((x: number) => (g(x) as number[])[0]!, 2)).toEqual([12]);
+    expect(g.fallback).toBeNull();
+    expect(g(3)).toEqual([27]);
+    expect(g.recordings).toBe(1);
+  });
+
+  it('leaves numbers, not recording values, in data f writes to, and logging does not pin the path', () => {
+    const log: unknown[] = [];
+    const seen: string[] = [];
+    const g = compileGradient((x: number) => {
+      log.push(x * 2);
+      seen.push(inspect(x)); // what console.log shows
+      return x * x;
+    });
+    expect(g(3)).toEqual([6]);
+    expect(log).toEqual([6]);
+    expect(typeof log[0]).toBe('number');
+    expect(g(4)).toEqual([8]);
+    expect(log).toHaveLength(1); // side effects happen when f is recorded
+    expect(seen).toEqual(['Traced(3)']);
+    expect(g.recordings).toBe(1);
+  });
+
+  it('passes on an error f throws while recorded, and records again on the next call', () => {
+    let fail = true;
+    const g = compileGradient((x: number) => {
+      if (fail) throw new Error('not now');
+      return x * 5;
+    });
+    expect(() => g(1)).toThrow('not now');
+    fail = false;
+    expect(g(1)).toEqual([5]);
+    expect(g.fallback).toBeNull();
+  });
+
+  it('refuses a non-function at once', () => {
+    expect(() => compileGradient(3 as unknown as () => number)).toThrow(/needs a function/);
   });
 });
 
