@@ -23,4 +23,5 @@ export const EXAMPLES: readonly Example[] = [
   { id: 'params', file: '12-implicit-params.ts', title: 'Implicit Params', group: 'Arrays and parameters' },
   { id: 'size-null', file: '13-size-null.ts', title: 'size(x, d): a null gradient', group: 'Arrays and parameters' },
   { id: 'rationals', file: '14-rationals.ts', title: 'Exact rationals (fraction.js)', group: 'Other numbers' },
+  { id: 'compiled', file: '15-compiled.ts', title: 'compileGradient: generated code, guarded paths', group: 'Speed' },
 ];
