@@ -5,13 +5,17 @@
 // The threads talk through a mailbox of int32s at the start of the memory, not by
 // messages: the main thread cannot receive a message while it waits, and a worker blocked
 // in Atomics.wait wakes faster than one returning to its event loop. The main thread
-// writes the helper's part, stores GO and notifies, computes its own part, then waits on
-// STATE. The worker is unref()ed, so a process exits with it waiting.
+// writes the helper's part, offers it (GO = 1) and notifies, computes its own part, then
+// takes the helper's part back if the helper has not claimed it yet (compare-exchange on
+// GO: whoever swaps 1 for 0 computes it) — so a helper kept off the CPU by other
+// processes costs one compare-exchange, not a wait — or else waits on STATE. The worker
+// is unref()ed, so a process exits with it waiting.
 //
 // Waking a thread blocked in Atomics.wait takes ~15–25 µs here, twice per matmul; so each
-// side first spins a little on the mailbox: the main thread for the helper's part, which
+// side first spins briefly on the mailbox: the main thread for the helper's part, which
 // ends about when its own does, and the helper for the next matmul, which in a gradient
-// often follows at once (spinning, it starts within a microsecond).
+// often follows within a tenth of a millisecond. Spins are short because on a busy
+// machine a spinning thread takes a core from someone.
 //
 // Node only: a browser page's main thread may not Atomics.wait, and spawning the helper
 // from a library inside a cross-origin-isolated worker is left for later — browsers run
@@ -33,8 +37,8 @@ const DONE = 1;
 const FAILED = 2;
 
 /** How long each side spins on the mailbox before it blocks (ms). */
-const MAIN_SPIN_MS = 0.5;
-const HELPER_SPIN_MS = 0.2;
+const MAIN_SPIN_MS = 0.1;
+const HELPER_SPIN_MS = 0.1;
 
 /** What the worker runs (a CommonJS script: Node evaluates a string worker so). */
 const workerSource = `
@@ -47,7 +51,7 @@ for (;;) {
   const until = performance.now() + ${HELPER_SPIN_MS};
   while (Atomics.load(mailbox, ${GO}) === 0 && performance.now() < until);
   Atomics.wait(mailbox, ${GO}, 0);
-  Atomics.store(mailbox, ${GO}, 0);
+  if (Atomics.compareExchange(mailbox, ${GO}, 1, 0) !== 1) continue; // the main thread took it back
   const matmul = mailbox[${PRECISION}] === 0 ? kernels.matmul_f64 : kernels.matmul_f32;
   let state = ${DONE};
   try {
@@ -65,11 +69,10 @@ type Os = typeof import('node:os');
 
 /** Node's worker_threads where a helper thread can run (a second core, shared memory), else undefined. */
 function nodeWorkerThreads(): WorkerThreads | undefined {
-  const getBuiltinModule = globalThis.process?.getBuiltinModule;
-  if (typeof getBuiltinModule !== 'function' || typeof SharedArrayBuffer !== 'function') return undefined;
-  const os = getBuiltinModule('node:os') as Os;
-  if (os.availableParallelism() < 2) return undefined;
-  return getBuiltinModule('node:worker_threads') as WorkerThreads;
+  const node = globalThis.process;
+  if (typeof node?.getBuiltinModule !== 'function' || typeof SharedArrayBuffer !== 'function') return undefined;
+  if ((node.getBuiltinModule('node:os') as Os).availableParallelism() < 2) return undefined;
+  return node.getBuiltinModule('node:worker_threads') as WorkerThreads;
 }
 
 /** Whether helper threads can run here: the memory must then be created shared. */
@@ -130,9 +133,11 @@ export class MatmulHelper {
     Atomics.notify(mailbox, GO);
     const matmul = this.exports[`matmul_${precision}`];
     matmul(...(partArgs(mine) as Parameters<typeof matmul>));
+    const theirsHere = () => matmul(...(partArgs(theirs) as Parameters<typeof matmul>));
+    if (Atomics.compareExchange(mailbox, GO, 1, 0) === 1) return theirsHere();
     const until = performance.now() + MAIN_SPIN_MS;
     while (Atomics.load(mailbox, STATE) === WORKING && performance.now() < until);
     while (Atomics.load(mailbox, STATE) === WORKING) Atomics.wait(mailbox, STATE, WORKING);
-    if (Atomics.load(mailbox, STATE) === FAILED) matmul(...(partArgs(theirs) as Parameters<typeof matmul>));
+    if (Atomics.load(mailbox, STATE) === FAILED) theirsHere();
   }
 }
