@@ -17,7 +17,7 @@ export const V128 = 0x7b;
 export type ValueType = typeof I32 | typeof F64 | typeof V128;
 
 /** Unsigned LEB128. */
-export function uleb(n: number): Code {
+function uleb(n: number): Code {
   const out: Code = [];
   do {
     let byte = n & 0x7f;
@@ -29,7 +29,7 @@ export function uleb(n: number): Code {
 }
 
 /** Signed LEB128 (for i32.const). */
-export function sleb(n: number): Code {
+function sleb(n: number): Code {
   const out: Code = [];
   for (;;) {
     const byte = n & 0x7f;
@@ -53,14 +53,15 @@ export const set = (local: number, value: Code): Code => [...value, 0x21, ...ule
 export const inc = (local: number, value: Code): Code => set(local, seq(get(local), value, [0x6a]));
 
 /** A block with no result; `br(depth)` to it jumps past its end. */
-export const block = (...body: Code[]): Code => [0x02, 0x40, ...body.flat(), 0x0b];
+const block = (...body: Code[]): Code => [0x02, 0x40, ...body.flat(), 0x0b];
 /** A loop with no result; `br(depth)` to it jumps back to its start. */
-export const loop = (...body: Code[]): Code => [0x03, 0x40, ...body.flat(), 0x0b];
+const loop = (...body: Code[]): Code => [0x03, 0x40, ...body.flat(), 0x0b];
+/** Calls function `functionIndex` of the module with `args`. */
 export const call = (functionIndex: number, ...args: Code[]): Code => [...args.flat(), 0x10, ...uleb(functionIndex)];
+/** if (condition) body. */
 export const when = (condition: Code, ...body: Code[]): Code => [...condition, 0x04, 0x40, ...body.flat(), 0x0b];
-export const ifElse = (condition: Code, then: Code, otherwise: Code): Code => [...condition, 0x04, 0x40, ...then, 0x05, ...otherwise, 0x0b];
-export const br = (depth: number): Code => [0x0c, ...uleb(depth)];
-export const brIf = (depth: number, condition: Code): Code => [...condition, 0x0d, ...uleb(depth)];
+const br = (depth: number): Code => [0x0c, ...uleb(depth)];
+const brIf = (depth: number, condition: Code): Code => [...condition, 0x0d, ...uleb(depth)];
 /** Pushes `a` if `condition` is nonzero, else `b` (any one type; both are evaluated). */
 export const select = (a: Code, b: Code, condition: Code): Code => seq(a, b, condition, [0x1b]);
 
@@ -80,7 +81,6 @@ export const i32 = {
   eq: binary([0x46]),
   ne: binary([0x47]),
   ltU: binary([0x49]),
-  gtU: binary([0x4b]),
   add: binary([0x6a]),
   sub: binary([0x6b]),
   mul: binary([0x6c]),
@@ -89,8 +89,6 @@ export const i32 = {
   shrU: binary([0x76]),
   /** The smaller of two unsigned numbers (each operand's code runs twice: keep them pure). */
   minU: (a: Code, b: Code): Code => select(a, b, i32.ltU(a, b)),
-  load: (address: Code, offset = 0): Code => seq(address, [0x28], memarg(2, offset)),
-  store: (address: Code, value: Code, offset = 0): Code => seq(address, value, [0x36], memarg(2, offset)),
 };
 
 export const f32 = {

@@ -40,30 +40,32 @@ export const SUM_BLOCK = 8;
 interface Precision {
   name: 'f64' | 'f32';
   bytes: number;
-  lanes: number;
   load(address: Code, offset?: number): Code;
   store(address: Code, value: Code, offset?: number): Code;
   /** Loads one number into every lane. */
   splat(address: Code, offset?: number): Code;
   vector: Record<'add' | 'sub' | 'mul' | 'div', (a: Code, b: Code) => Code>;
-  /** Adds the SUM_BLOCK numbers at `address`, widened to float64, into four f64x2 sums. */
-  sumBlock(sums: number[], address: Code): Code;
+  /** Adds the SUM_BLOCK numbers at `address`, widened to float64, into four f64x2 sums (`scratch`: a v128 local). */
+  sumBlock(sums: number[], address: Code, scratch: number): Code;
 }
 
 const float64: Precision = {
-  name: 'f64', bytes: 8, lanes: 2, load: f64.load, store: f64.store, splat: v128.load64Splat, vector: f64x2,
+  name: 'f64', bytes: 8, load: f64.load, store: f64.store, splat: v128.load64Splat, vector: f64x2,
   sumBlock: (sums, address) => sums.flatMap((s, v) => set(s, f64x2.add(get(s), v128.load(address, v * VECTOR_BYTES)))),
 };
 
 const float32: Precision = {
-  name: 'f32', bytes: 4, lanes: 4, load: f32.load, store: f32.store, splat: v128.load32Splat, vector: f32x4,
-  sumBlock: (sums, address) => [0, 1].flatMap((v) => {
+  name: 'f32', bytes: 4, load: f32.load, store: f32.store, splat: v128.load32Splat, vector: f32x4,
+  sumBlock: (sums, address, x) => [0, 1].flatMap((v) => {
     const low = sums[2 * v]!;
     const high = sums[2 * v + 1]!;
-    const x = v128.load(address, v * VECTOR_BYTES);
     // lanes 2, 3 moved down to 0, 1 (the upper half of the shuffle is unused)
-    const upper = v128.shuffle(x, x, [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
-    return [...set(low, f64x2.add(get(low), f64x2.promoteLowF32x4(x))), ...set(high, f64x2.add(get(high), f64x2.promoteLowF32x4(upper)))];
+    const upper = v128.shuffle(get(x), get(x), [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
+    return [
+      ...set(x, v128.load(address, v * VECTOR_BYTES)),
+      ...set(low, f64x2.add(get(low), f64x2.promoteLowF32x4(get(x)))),
+      ...set(high, f64x2.add(get(high), f64x2.promoteLowF32x4(upper))),
+    ];
   }),
 };
 
@@ -278,10 +280,11 @@ function sum(t: Precision): FunctionDefinition {
   const [x, blocks] = f.params(I32, I32);
   const sums = times(4).map(() => f.local(V128));
   const [s0, s1, s2, s3] = sums as [number, number, number, number];
+  const scratch = f.local(V128);
   return f.define([
     ...sums.flatMap((s) => set(s, v128.zero())),
     ...doWhile([
-      ...t.sumBlock(sums, get(x)),
+      ...t.sumBlock(sums, get(x), scratch),
       ...inc(x, i32.const(SUM_BLOCK * t.bytes)),
       ...set(blocks, i32.sub(get(blocks), i32.const(1))),
     ], get(blocks)),
