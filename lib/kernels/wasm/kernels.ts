@@ -1,8 +1,8 @@
 // The Kernels interface on the WebAssembly SIMD module (./module.ts): operands are copied
-// into one WebAssembly.Memory, grown on demand, and the result copied out. The copies cost
-// ~0.3 ns a number (memcpy), against ~50 ns of arithmetic per number of a 256³ matmul's
-// operands, but they and the call dominate small work: below the thresholds measured in
-// bench/kernels.js, the plain-JavaScript kernels run instead.
+// into one WebAssembly.Memory, grown on demand, and the result copied out. For a 256³
+// matmul the copies are ~5% of the time (0.07 of 1.56 ms, float64, one thread); for small
+// work they and the call dominate, and below the cutoffs measured by bench/kernels.js the
+// plain-JavaScript kernels run instead.
 
 import type { ElementwiseOp, FloatArray, Kernels } from '../index.js';
 import { jsKernels } from '../js.js';
@@ -39,10 +39,11 @@ export interface Cutoffs {
 
 /**
  * The crossovers measured by bench/kernels.js (2-core EPYC, Node 20): JavaScript is as
- * fast up to ~12³ for matmul and a few hundred elements for the others (the copies and the
- * call dominate there); a second thread breaks even at ~64³ (float64) and gains 1.2× at 96³.
+ * fast up to ~11³ for matmul, ~250 elements for sum and ~250 (float32) to ~500 (float64)
+ * for elementwise and transpose — the call and the copies (~0.15 µs + ~0.3 ns a number)
+ * dominate there; a second thread breaks even at ~64³ (float64) and gains 1.2× at 96³.
  */
-export const CUTOFFS: Cutoffs = { matmul: 12 ** 3, elementwise: 256, sum: 128, transpose: 256, matmulThreads: 96 ** 3 };
+export const CUTOFFS: Cutoffs = { matmul: 12 ** 3, elementwise: 512, sum: 256, transpose: 512, matmulThreads: 96 ** 3 };
 
 const roundUp = (x: number, multiple: number): number => Math.ceil(x / multiple) * multiple;
 
