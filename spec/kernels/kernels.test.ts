@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { jsKernels } from '../../lib/kernels/js.js';
 import { kernels, type ElementwiseOp, type FloatArray, type Kernels } from '../../lib/kernels/index.js';
 import { loadWasmKernels } from '../../lib/kernels/wasm/kernels.js';
+import { kernelsModule } from '../../lib/kernels/wasm/module.js';
 
 const noCutoffs = { matmul: 0, elementwise: 0, sum: 0, transpose: 0 };
 const everythingInWasm = loadWasmKernels({ ...noCutoffs, matmulThreads: Infinity }, false)!;
@@ -216,6 +217,11 @@ describe('choosing the kernels', () => {
       vi.unstubAllEnvs();
       vi.resetModules();
     }
+  });
+
+  it('the module stays under 4 KB, the most a browser page compiles synchronously (Chrome)', () => {
+    expect(kernelsModule(false).length).toBeLessThanOrEqual(4096);
+    expect(kernelsModule(true).length).toBeLessThanOrEqual(4096);
   });
 
   it('JavaScript where the engine rejects SIMD, or compiling is refused', () => {
