@@ -177,9 +177,8 @@ export function gradientWriter(
     made.set(g, name);
     if (Array.isArray(g)) {
       if (g.length > UNROLL && g.every((x) => x instanceof Symbolic && slotOf(x.id) >= 0)) {
-        const table = Int32Array.from(g, (x) => slotOf((x as Symbolic).id));
-        const k = indexTables.push(table) - 1;
-        lines.push(`const ${name} = new Array(${g.length});`, `for (let i = 0; i < ${g.length}; i++) ${name}[i] = V[I[${k}][i]];`);
+        const slots = Int32Array.from(g, (x) => slotOf((x as Symbolic).id));
+        lines.push(`const ${name} = new Array(${g.length});`, ...gather(name, slots, indexTables));
       } else {
         lines.push(`const ${name} = [];`);
         for (const x of g) lines.push(`${name}.push(${write(x)});`);
@@ -193,6 +192,43 @@ export function gradientWriter(
   };
   const result = write(grads);
   return { code: lines.join('\n'), result };
+}
+
+/**
+ * `name[i] = V[slots[i]]` for every i: runs of evenly spaced slots (a loop's values) as
+ * strided loops, single ones one by one, and irregular stretches through an index table.
+ */
+function gather(name: string, slots: Int32Array, indexTables: Int32Array[]): string[] {
+  const lines: string[] = [];
+  const n = slots.length;
+  let irregular: number[] = [];
+  const flush = () => {
+    if (irregular.length === 0) return;
+    const from = irregular[0]!;
+    if (irregular.length <= UNROLL) for (const i of irregular) lines.push(`${name}[${i}] = V[${slots[i]}];`);
+    else {
+      const k = indexTables.push(slots.subarray(from, from + irregular.length)) - 1;
+      lines.push(`for (let i = 0; i < ${irregular.length}; i++) ${name}[${from} + i] = V[I[${k}][i]];`);
+    }
+    irregular = [];
+  };
+  let i = 0;
+  while (i < n) {
+    const step = i + 1 < n ? slots[i + 1]! - slots[i]! : 0;
+    let end = i + 1;
+    while (end < n && slots[end]! - slots[end - 1]! === step) end++;
+    if (end - i > UNROLL) {
+      flush();
+      const base = slots[i]! - step * i;
+      lines.push(`for (let i = ${i}; i < ${end}; i++) ${name}[i] = V[${base} + ${step} * i];`);
+      i = end;
+    } else {
+      irregular.push(i);
+      i++;
+    }
+  }
+  flush();
+  return lines;
 }
 
 /** The symbolic values a gradient holds (the program's outputs). */

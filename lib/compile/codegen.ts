@@ -25,7 +25,8 @@ const MATH_NAMES = new Map<Function, string>(
     .map((k) => [(Math as unknown as Record<string, Function>)[k]!, `Math.${k}`]),
 );
 
-export function generateBody(p: Program, outputs: readonly number[]): GeneratedBody {
+/** The body for program `p`; `live` flags the instructions to generate (lib/compile/dead-code.ts). */
+export function generateBody(p: Program, outputs: readonly number[], live: Uint8Array): GeneratedBody {
   const inputs = p.inputCount;
   const segments = reroll(p, inputs);
   const n = p.length;
@@ -34,6 +35,35 @@ export function generateBody(p: Program, outputs: readonly number[]): GeneratedB
   segments.forEach((seg, k) => {
     if (seg.kind === 'loop') loopOf.fill(k, seg.start, seg.start + seg.period * seg.count);
   });
+  // A loop's body instruction is generated when any of its copies is live.
+  const bodyLive = segments.map((seg) => {
+    if (seg.kind !== 'loop') return null;
+    const flags = new Uint8Array(seg.period);
+    for (let t = 0; t < seg.count; t++) for (let j = 0; j < seg.period; j++) flags[j]! |= live[seg.start + t * seg.period + j]!;
+    return flags;
+  });
+  // A loop's body value j that the next copy reads is carried in a local, c<loop>_<j>; after
+  // the loop it holds the last copy's value.
+  const carried = segments.map((seg, k) => {
+    if (seg.kind !== 'loop') return null;
+    const flags = new Uint8Array(seg.period);
+    const { start, period } = seg;
+    for (let j = 0; j < period; j++) {
+      if (!bodyLive[k]![j]) continue;
+      const i = start + j;
+      if (p.slotA[i] === Slot.value && seg.stepA[j] === period && p.a[i]! >= start - period && p.a[i]! < start) flags[p.a[i]! - start + period] = 1;
+      if (p.slotB[i] === Slot.value && seg.stepB[j] === period && p.b[i]! >= start - period && p.b[i]! < start) flags[p.b[i]! - start + period] = 1;
+    }
+    return flags;
+  });
+  /** The carried local holding value `id` after its loop (it is the last copy's), or null. */
+  const carriedAfter = (id: number): string | null => {
+    const k = loopOf[id]!;
+    if (k < 0) return null;
+    const seg = segments[k] as Loop;
+    const j = id - (seg.start + (seg.count - 1) * seg.period);
+    return j >= 0 && carried[k]![j] ? `c${k}_${j}` : null;
+  };
   const inSlot = new Uint8Array(n); // 1: the value is (also) stored in V[id]
   const needSlot = (id: number) => {
     if (!p.objects.has(id)) inSlot[id] = 1; // (an array is a local, never in V)
@@ -42,13 +72,15 @@ export function generateBody(p: Program, outputs: readonly number[]): GeneratedB
     const seg = segments[k]!;
     if (seg.kind === 'straight') {
       for (let i = seg.start; i < seg.end; i++) {
-        if (p.slotA[i] === Slot.value && loopOf[p.a[i]!]! >= 0) needSlot(p.a[i]!);
-        if (p.slotB[i] === Slot.value && loopOf[p.b[i]!]! >= 0) needSlot(p.b[i]!);
+        if (!live[i]) continue;
+        if (p.slotA[i] === Slot.value && loopOf[p.a[i]!]! >= 0 && carriedAfter(p.a[i]!) === null) needSlot(p.a[i]!);
+        if (p.slotB[i] === Slot.value && loopOf[p.b[i]!]! >= 0 && carriedAfter(p.b[i]!) === null) needSlot(p.b[i]!);
       }
       continue;
     }
     for (let j = 0; j < seg.period; j++) {
       const i = seg.start + j;
+      if (!bodyLive[k]![j]) continue;
       if (p.slotA[i] === Slot.value) markUses(seg, p.a[i]!, seg.stepA[j]!, loopOf, needSlot, inputs);
       if (p.slotB[i] === Slot.value) markUses(seg, p.b[i]!, seg.stepB[j]!, loopOf, needSlot, inputs);
     }
@@ -85,7 +117,8 @@ export function generateBody(p: Program, outputs: readonly number[]): GeneratedB
   segments.forEach((seg, k) => {
     if (seg.kind === 'straight') {
       for (let i = seg.start; i < seg.end; i++) {
-        const operand = (slot: number, x: number) => (slot === Slot.value ? straightValue(x) : literal(x));
+        if (!live[i]) continue;
+        const operand = (slot: number, x: number) => (slot === Slot.value ? (carriedAfter(x) ?? straightValue(x)) : literal(x));
         const line =
           p.op[i] === Op.apply
             ? applyLine(p, i, callArgs(p.extra[i]!))
@@ -97,29 +130,25 @@ export function generateBody(p: Program, outputs: readonly number[]): GeneratedB
     }
     const flags = stored[k]!;
     const { start, period, count } = seg;
-    // A value the next copy reads is carried in a local (c<j>), not through V.
-    const carried = new Map<number, string>();
     const body: string[] = [];
     for (let j = 0; j < period; j++) {
       const i = start + j;
+      if (!bodyLive[k]![j]) continue;
       const operand = (slot: number, x: number, step: number) => {
         if (slot !== Slot.value) return literal(x);
         if (step === period && x >= start && x < start + period) return `l${x - start}`; // this copy
-        if (step === period && x >= start - period && x < start) {
-          const from = x - (start - period);
-          if (!carried.has(from)) carried.set(from, straightValue(x));
-          return `c${from}`;
-        }
+        if (step === period && x >= start - period && x < start) return `c${k}_${x - (start - period)}`; // the previous copy
         if (step === 0) return straightValue(x);
         return `${inputsOnly(x, step, count, inputs) ? 'X' : 'V'}[${offset(x, step)}]`;
       };
       body.push('  ' + statement(p, i, `l${j}`, operand(p.slotA[i]!, p.a[i]!, seg.stepA[j]!), operand(p.slotB[i]!, p.b[i]!, seg.stepB[j]!), functionNames));
       if (flags[j] && isValue(p.op[i]!)) body.push(`  V[${offset(i, period)}] = l${j};`);
     }
-    for (const [from, first] of carried) {
-      lines.push(`let c${from} = ${first};`);
-      body.push(`  c${from} = l${from};`);
-    }
+    carried[k]!.forEach((flag, j) => {
+      if (!flag) return;
+      lines.push(`let c${k}_${j} = ${carriedAfter(start - period + j) ?? straightValue(start - period + j)};`);
+      body.push(`  c${k}_${j} = l${j};`);
+    });
     lines.push(`for (let t = 0; t < ${count}; t++) {`, ...body, '}');
   });
   return { code: lines.join('\n'), valueOf: straightValue, calls, constants };

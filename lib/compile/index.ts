@@ -16,7 +16,7 @@ import { generateBody } from './codegen.js';
 import { gradientWriter, symbolicArguments, symbolicLeaves, Uncompilable } from './arguments.js';
 import { COMPARISONS, Op, Program } from './program.js';
 import { ArrayRecorder, writeSweep } from './sweep.js';
-import { withoutDeadCode } from './dead-code.js';
+import { liveInstructions } from './dead-code.js';
 
 export interface CompileOptions {
   /** How many paths (one per outcome of f's comparisons) are kept. Default 4. */
@@ -111,18 +111,18 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[]): Pa
   );
   if (symbolic.changed()) throw new Uncompilable('f writes to its arguments, which compiled code would not do again');
   const outputs = symbolicLeaves(grads);
-  const { program: live, newId } = withoutDeadCode(program, outputs);
-  const body = generateBody(live, outputs.map((id) => newId[id]!));
+  const live = liveInstructions(program, outputs);
+  const body = generateBody(program, outputs, live);
   const indexTables: Int32Array[] = [];
-  const slotOf = (id: number) => (live.objects.has(newId[id]!) ? -1 : newId[id]!);
-  const writer = gradientWriter(grads, (id) => body.valueOf(newId[id]!), slotOf, indexTables);
+  const slotOf = (id: number) => (program.objects.has(id) ? -1 : id);
+  const writer = gradientWriter(grads, body.valueOf, slotOf, indexTables);
   const name = `${(f.name || 'f').replace(/[^\w$]/g, '_')}_path${++serial}`;
   const source = [
-    `// compileGradient(${f.name || 'f'}): ${program.length} instructions recorded, ${live.length} live, ${program.inputCount} inputs`,
-    guardNotes(live),
+    `// compileGradient(${f.name || 'f'}): ${program.length} instructions recorded, ${live.reduce((n, x) => n + x, 0)} live, ${program.inputCount} inputs`,
+    guardNotes(program),
     `function ${name}(args, X, V, A) {`,
     // (array operations can throw: the catch names the user's line that made the one that did)
-    ...(live.calls.length === 0
+    ...(program.calls.length === 0
       ? [symbolic.reader, body.code, writer.code, `return ${writer.result};`]
       : ['let site = -1;', 'try {', symbolic.reader, body.code, writer.code, `return ${writer.result};`, '} catch (e) {', '  throw atUserLine(e, site);', '}']),
     `}`,
@@ -135,8 +135,8 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[]): Pa
   } catch (e) {
     throw new Error(`zygote-ts: internal error: compileGradient generated code that does not parse (${(e as Error).message}):\n${source}`);
   }
-  const sites = live.calls.map((call) => call.site);
-  const generated = factory(MISS, live.functions, symbolic.constants, indexTables, body.calls, body.constants, sameNumber, (e: unknown, k: number) =>
+  const sites = program.calls.map((call) => call.site);
+  const generated = factory(MISS, program.functions, symbolic.constants, indexTables, body.calls, body.constants, sameNumber, (e: unknown, k: number) =>
     atUserLine(e, sites[k] ?? ''),
   ) as (
     args: readonly unknown[],
@@ -145,7 +145,7 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[]): Pa
     A: unknown[],
   ) => unknown;
   const X = new Float64Array(program.inputCount);
-  const V = new Float64Array(live.length);
+  const V = new Float64Array(program.length);
   const A: unknown[] = [];
   return { run: (callArgs) => generated(callArgs, X, V, A), source };
 }

@@ -112,7 +112,7 @@ export class Program implements Recorder {
       case Op.pow: value = u ** v; break;
       default: throw new Error(`zygote-ts: not a binary instruction: ${code}`);
     }
-    return this.define(code, ...operands(x, y), 0, value);
+    return this.define(code, operandA(x), operandA(y), slotOf(x), slotOf(y), 0, value);
   }
 
   /** A value computed by `fn(...args)` (an array operation); `value` is what it gave now. */
@@ -148,14 +148,15 @@ export class Program implements Recorder {
     if (args.length > 2) throw new Error('zygote-ts: compileGradient records functions of one or two numbers');
     let fn = this.functions.indexOf(f);
     if (fn < 0) fn = this.functions.push(f) - 1;
-    const [x, y] = args as [Operand, Operand | undefined];
-    const value = y === undefined ? f(valueOf(x)) : f(valueOf(x), valueOf(y));
-    return this.define(Op.call, ...operands(x, y), fn, value);
+    const x = args[0]!;
+    if (args.length === 1) return this.define(Op.call, operandA(x), 0, slotOf(x), Slot.none, fn, f(valueOf(x)));
+    const y = args[1]!;
+    return this.define(Op.call, operandA(x), operandA(y), slotOf(x), slotOf(y), fn, f(valueOf(x), valueOf(y)));
   }
 
   compare(cmp: Comparison, x: Operand, y: Operand): boolean {
     const result = compareValues(cmp, valueOf(x), valueOf(y));
-    this.guard(Op.compare, ...operands(x, y), COMPARISONS.indexOf(cmp), result);
+    this.guard(Op.compare, operandA(x), operandA(y), slotOf(x), slotOf(y), COMPARISONS.indexOf(cmp), result);
     return result;
   }
 
@@ -213,15 +214,10 @@ export class Program implements Recorder {
   }
 }
 
-const valueOf = (x: Operand): number => (x instanceof Symbolic ? x.value : x);
-const operandSlot = (x: Operand): number => (x instanceof Symbolic ? Slot.value : Slot.constant);
-
-/** Operands as [a, b, slotA, slotB]; a missing `y` leaves slot b empty. */
-function operands(x: Operand, y?: Operand): [number, number, number, number] {
-  const b = y === undefined ? 0 : y instanceof Symbolic ? y.id : y;
-  return [x instanceof Symbolic ? x.id : x, b, operandSlot(x), y === undefined ? Slot.none : operandSlot(y)];
-}
-
+const valueOf = (x: Operand): number => (typeof x === 'number' ? x : x.value);
+/** An operand as the instruction stores it: a value's id, or the number itself. */
+const operandA = (x: Operand): number => (typeof x === 'number' ? x : x.id);
+const slotOf = (x: Operand): number => (typeof x === 'number' ? Slot.constant : Slot.value);
 
 // ---- arithmetic on symbolic numbers (the runtime's operator protocol, rules/overloads.ts) ----
 type SymbolicMethods = Record<symbol, (this: Symbolic, other?: unknown, receiverOnRight?: boolean) => unknown>;

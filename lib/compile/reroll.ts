@@ -88,9 +88,9 @@ function stepsBetween(p: Program, s: number, period: number): Steps | null {
     const k = i + period;
     if (!sameShape(p, i, k)) return null;
     if (p.slotA[i] === Slot.value) stepA[j] = p.a[k]! - p.a[i]!;
-    else if (p.slotA[i] === Slot.constant && !Object.is(p.a[k], p.a[i])) return null;
+    else if (p.slotA[i] === Slot.constant && !sameConstant(p.a[k]!, p.a[i]!)) return null;
     if (p.slotB[i] === Slot.value) stepB[j] = p.b[k]! - p.b[i]!;
-    else if (p.slotB[i] === Slot.constant && !Object.is(p.b[k], p.b[i])) return null;
+    else if (p.slotB[i] === Slot.constant && !sameConstant(p.b[k]!, p.b[i]!)) return null;
     if (p.extra[k] !== p.extra[i]) return null;
   }
   return { stepA, stepB };
@@ -101,12 +101,15 @@ function sameSteps(p: Program, s: number, period: number, steps: Steps): boolean
     const i = s + j;
     const k = i + period;
     if (!sameShape(p, i, k)) return false;
-    if (p.slotA[i] === Slot.value ? p.a[k]! - p.a[i]! !== steps.stepA[j] : p.slotA[i] === Slot.constant && !Object.is(p.a[k], p.a[i])) return false;
-    if (p.slotB[i] === Slot.value ? p.b[k]! - p.b[i]! !== steps.stepB[j] : p.slotB[i] === Slot.constant && !Object.is(p.b[k], p.b[i])) return false;
+    if (p.slotA[i] === Slot.value ? p.a[k]! - p.a[i]! !== steps.stepA[j] : p.slotA[i] === Slot.constant && !sameConstant(p.a[k]!, p.a[i]!)) return false;
+    if (p.slotB[i] === Slot.value ? p.b[k]! - p.b[i]! !== steps.stepB[j] : p.slotB[i] === Slot.constant && !sameConstant(p.b[k]!, p.b[i]!)) return false;
     if (p.extra[k] !== p.extra[i]) return false;
   }
   return true;
 }
+
+/** Object.is for numbers, without the call (this runs once per instruction and copy). */
+const sameConstant = (x: number, y: number): boolean => (x === y ? x !== 0 || 1 / x === 1 / y : x !== x && y !== y);
 
 function sameShape(p: Program, i: number, k: number): boolean {
   // (array operations stay straight: each has its own call)

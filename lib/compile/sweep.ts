@@ -133,17 +133,16 @@ export function writeSweep(program: Program, recorder: ArrayRecorder, tape: Tape
 
 // ---- the instructions -------------------------------------------------------------------
 
+// (a scalar row's cotangent and partials are numbers or symbolic numbers, never arrays)
 function product(program: Program, g: Cotangent, partial: unknown): Cotangent {
-  if (typeof g === 'number' && typeof partial === 'number') return g * partial;
-  if (!(partial instanceof Symbolic) && typeof partial !== 'number') throw new Uncompilable('a partial derivative compiled code cannot follow');
-  if (program.objects.has((g as Symbolic).id ?? -1)) throw new Uncompilable('an array cotangent meets a scalar partial');
-  return program.binary(Op.mul, g, partial as number | Symbolic);
+  if (typeof partial === 'number') return typeof g === 'number' ? g * partial : program.binary(Op.mul, g, partial);
+  if (!(partial instanceof Symbolic)) throw new Uncompilable('a partial derivative compiled code cannot follow');
+  return program.binary(Op.mul, g, partial);
 }
 
 function sum(program: Program, a: Cotangent, b: Cotangent): Cotangent {
   if (typeof a === 'number' && typeof b === 'number') return a + b;
-  const objects = [a, b].map((x) => x instanceof Symbolic && program.objects.has(x.id));
-  if (objects[0] || objects[1]) {
+  if ((a instanceof Symbolic && program.objects.has(a.id)) || (b instanceof Symbolic && program.objects.has(b.id))) {
     const id = program.apply(add, [operandOf(a), operandOf(b)], null, 'add cotangents');
     return new Symbolic(NaN, id, program);
   }
