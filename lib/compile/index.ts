@@ -13,7 +13,8 @@
 import { gradient, gradientWithSweep } from '../api.js';
 import type { Gradients } from '../types.js';
 import { generateBody } from './codegen.js';
-import { gradientWriter, symbolicArguments, symbolicLeaves, Uncompilable } from './arguments.js';
+import { gradientWriter, symbolicArguments, symbolicLeaves, Uncompilable, type SymbolicArguments } from './arguments.js';
+import { Symbolic } from '../core/symbolic.js';
 import { COMPARISONS, Op, Program } from './program.js';
 import { ArrayRecorder, writeSweep } from './sweep.js';
 import { liveInstructions } from './dead-code.js';
@@ -73,11 +74,11 @@ export function compileGradient<A extends unknown[]>(f: (...args: A) => number, 
       if (recordings >= maxRecordings) fallback = `f took a new path on each of ${maxRecordings} recordings`;
       else {
         try {
-          const path = record(f as (...args: unknown[]) => number, args);
+          const { path, gradient: recorded } = record(f as (...args: unknown[]) => number, args);
           recordings++;
           paths.unshift(path);
           if (paths.length > maxPaths) paths.pop();
-          const out = path.run(args);
+          const out = recorded ?? path.run(args);
           if (out === MISS) throw new Error('zygote-ts: internal error: a compiled path rejected the call it was recorded from');
           return out as Gradients<A>;
         } catch (e) {
@@ -99,7 +100,8 @@ export function compileGradient<A extends unknown[]>(f: (...args: A) => number, 
 
 let serial = 0;
 
-function record(f: (...args: unknown[]) => number, args: readonly unknown[]): Path {
+/** Records f once on these arguments: the path, and (when it is known already) this call's gradient. */
+function record(f: (...args: unknown[]) => number, args: readonly unknown[]): { path: Path; gradient: unknown | null } {
   const program = new Program();
   const recorder = new ArrayRecorder(program);
   const symbolic = symbolicArguments(args, program, recorder.arguments);
@@ -111,6 +113,26 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[]): Pa
   );
   if (symbolic.changed()) throw new Uncompilable('f writes to its arguments, which compiled code would not do again');
   const outputs = symbolicLeaves(grads);
+  const generate = () => generatePath(f, program, symbolic, grads, outputs);
+  let generated: GeneratedPath | null = null;
+  const path: Path = {
+    run: (callArgs) => (generated ??= generate()).run(callArgs),
+    get source() {
+      return (generated ??= generate()).source;
+    },
+  };
+  // Without array operations every value was computed while recording, by the same
+  // operations on the same numbers as the generated code: this call's gradient is those
+  // values, and the code is generated when a second call needs it.
+  return { path, gradient: program.calls.length === 0 ? valuesOf(grads) : null };
+}
+
+interface GeneratedPath {
+  run(args: readonly unknown[]): unknown;
+  readonly source: string;
+}
+
+function generatePath(f: Function, program: Program, symbolic: SymbolicArguments, grads: unknown, outputs: readonly number[]): GeneratedPath {
   const live = liveInstructions(program, outputs);
   const body = generateBody(program, outputs, live);
   const indexTables: Int32Array[] = [];
@@ -138,16 +160,33 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[]): Pa
   const sites = program.calls.map((call) => call.site);
   const generated = factory(MISS, program.functions, symbolic.constants, indexTables, body.calls, body.constants, sameNumber, (e: unknown, k: number) =>
     atUserLine(e, sites[k] ?? ''),
-  ) as (
-    args: readonly unknown[],
-    X: Float64Array,
-    V: Float64Array,
-    A: unknown[],
-  ) => unknown;
+  ) as (args: readonly unknown[], X: Float64Array, V: Float64Array, A: unknown[]) => unknown;
   const X = new Float64Array(program.inputCount);
   const V = new Float64Array(program.length);
   const A: unknown[] = [];
   return { run: (callArgs) => generated(callArgs, X, V, A), source };
+}
+
+/** A recorded gradient with each symbolic number replaced by its value (new objects, aliases kept). */
+function valuesOf(grads: unknown): unknown {
+  const made = new Map<object, unknown>();
+  const copy = (g: unknown): unknown => {
+    if (g instanceof Symbolic) return g.value;
+    if (typeof g !== 'object' || g === null) return g;
+    const known = made.get(g);
+    if (known !== undefined) return known;
+    if (Array.isArray(g)) {
+      const out: unknown[] = [];
+      made.set(g, out);
+      for (const x of g) out.push(copy(x));
+      return out;
+    }
+    const out: Record<string, unknown> = {};
+    made.set(g, out);
+    for (const [key, x] of Object.entries(g)) out[key] = copy(x);
+    return out;
+  };
+  return copy(grads);
 }
 
 /** An error thrown by an array operation in compiled code, its stack naming the user's line that made the operation. */

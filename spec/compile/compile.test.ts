@@ -124,6 +124,23 @@ describe('compileGradient equals the eager gradient', () => {
   });
 });
 
+describe('the first call', () => {
+  it('gives, from the recording, exactly what the generated code gives (code is generated on the second call)', () => {
+    const fs: [(...xs: any[]) => number, unknown[]][] = [
+      [(x: number) => { for (let i = 0; i < 50; i++) x = Math.sin(x) * 1.0001 + x * x * 0.001; return x; }, [0.5]],
+      [(v: number[]) => v.reduce((s, x, i) => s + (x - i) ** 2 * Math.exp(-x), 0), [[0.1, 0.7, 1.3, 2.2, -0.4]]],
+      [(p: { x: number; y: number }) => Math.hypot(p.x, p.y) / (1 + Math.abs(p.x)), [{ x: -3, y: 4 }]],
+    ];
+    for (const [f, args] of fs) {
+      const first = compileGradient(f)(...args);
+      const again = compileGradient(f);
+      again(...args);
+      expect(again(...args)).toEqual(first); // the second call runs generated code
+      expect(again.source).toMatch(/^\/\/ compileGradient/);
+    }
+  });
+});
+
 describe('paths and guards', () => {
   it('records a new path when a comparison goes the other way, and keeps both', () => {
     const g = compileGradient((x: number) => (x > 0 ? x * x : -x));
