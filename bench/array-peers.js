@@ -67,13 +67,15 @@ export async function tfjs(id, backend) {
   return { gradient: () => tidy(() => [g(x).dataSync()]), forward: () => tidy(() => f(x).dataSync()[0]) };
 }
 
-export async function jax(id, mode) {
+/** jax-js on its wasm device; `mode` 'jit' or 'eager', `dtype` 'float64' (the default) or 'float32'. */
+export async function jax(id, mode, dtype = 'float64') {
   if (typeof globalThis.Float16Array === 'undefined') globalThis.Float16Array = class Float16Array {};
   const { numpy: np, grad, jit, tree, init, defaultDevice } = await import('@jax-js/jax');
   await init('wasm', 'cpu');
   defaultDevice('wasm');
   const wrap = (f) => (mode === 'jit' ? jit(f) : f);
-  const arr = (values, shape) => np.array(Float64Array.from(values), { shape, dtype: np.float64 });
+  const arr = (values, shape) =>
+    dtype === 'float32' ? np.array(Float32Array.from(values), { shape, dtype: np.float32 }) : np.array(Float64Array.from(values), { shape, dtype: np.float64 });
   // jax-js arrays are reference counted: each call passes `.ref` copies of the inputs, and
   // dataSync() realises a result and releases it.
   if (id === 'w3') {

@@ -1,6 +1,6 @@
 // One array workload for one contender in a fresh process (spawned by bench/run.js);
 // prints its timings and its gradient's error against the float64 reference as JSON.
-//   node bench/array-workload.js <w3|w4|rosenbrock> <zygote-ts[-compiled][-f32]|hand|tfjs-cpu|tfjs-wasm|jax-eager|jax-jit>
+//   node bench/array-workload.js <w3|w4|rosenbrock> <zygote-ts[-compiled][-f32]|hand|tfjs-cpu|tfjs-wasm|jax-eager|jax-jit[-f32]>
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ async function contender() {
   const peers = await import('./array-peers.js');
   if (who === 'tfjs-cpu' || who === 'tfjs-wasm') return peers.tfjs(id, who.slice(5));
   if (who === 'jax-eager' || who === 'jax-jit') return peers.jax(id, who.slice(4));
+  if (who === 'jax-jit-f32') return peers.jax(id, 'jit', 'float32');
   throw new Error(`unknown contender ${who}`);
 }
 

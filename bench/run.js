@@ -7,7 +7,8 @@
 // not traced, and differentiated. Array workloads run in zygote-ts, by hand, and in each
 // peer. Every measurement is made in its own fresh process (V8's type feedback from one
 // workload would otherwise shape the next), three rounds, and the median round is reported.
-// `node bench/run.js scalars` or `node bench/run.js arrays` prints only that part.
+// `node bench/run.js scalars`, `… arrays` or `… kernels` prints only that part (kernels:
+// bench/kernels.js, the matmul kernels' GFLOP/s against the machine's peak).
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
@@ -20,8 +21,14 @@ const medians = (rounds) => Object.fromEntries(Object.keys(rounds[0]).map((k) =>
 const ratioText = (r) => `${r.toFixed(r < 10 ? 2 : 0)}×`;
 
 console.log(`zygote-ts benchmark — ${cpus()[0]?.model ?? 'cpu'} (${cpus().length} cores), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
-if (part !== 'arrays') scalars();
-if (part !== 'scalars') arrays();
+if (part === 'all' || part === 'scalars') scalars();
+if (part === 'all' || part === 'arrays') arrays();
+if (part === 'all' || part === 'kernels') kernelReport();
+
+function kernelReport() {
+  console.log('\nKernels (bench/kernels.js):\n');
+  console.log(execFileSync(process.execPath, [fileURLToPath(new URL('./kernels.js', import.meta.url))], { encoding: 'utf8' }));
+}
 
 // ---- scalar workloads: zygote-ts against the plain JavaScript of the same source -----------
 function scalars() {
@@ -72,6 +79,7 @@ function arrays() {
     { id: 'tfjs-wasm', name: 'tfjs wasm (f32)' },
     { id: 'jax-eager', name: 'jax-js wasm' },
     { id: 'jax-jit', name: 'jax-js wasm jit' },
+    { id: 'jax-jit-f32', name: 'jax-js wasm jit f32' },
   ];
   // A contender's process prints its result as JSON. Its stderr (where tfjs advertises its
   // Node backend) is shown only when it fails: a wrong gradient makes it exit non-zero, which
