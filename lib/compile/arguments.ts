@@ -33,6 +33,8 @@ export interface SymbolicArguments {
 
 /** Arrays of more numbers than this are read in a loop. */
 const UNROLL = 8;
+/** Objects are read one by one: past this many, the generated reader would be too long. */
+const MAX_OBJECTS = 5000;
 
 export function symbolicArguments(args: readonly unknown[], program: Program, arrays: Map<NDArray, number>): SymbolicArguments {
   const lines: string[] = [];
@@ -66,6 +68,9 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
       return seen.copy;
     }
     const name = `o${names++}`;
+    if (names > MAX_OBJECTS) {
+      throw new Uncompilable(`the arguments hold more than ${MAX_OBJECTS} objects, which compiled code would read one by one (arrays of numbers and NDArrays are read whole)`);
+    }
     lines.push(`const ${name} = ${expr};`);
     if (Array.isArray(value) && Object.getPrototypeOf(value) === Array.prototype) {
       const copy: unknown[] = [];
