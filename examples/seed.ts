@@ -1,6 +1,6 @@
 // The examples of Zygote's documentation, in TypeScript.
 // Run: npm start   (node --import zygote-ts/register examples/seed.ts)
-import { array, derivative, gradient, hessian, matmul, mul, NDArray, operators, Params, pullback, rand, reshape, sum, withgradient } from 'zygote-ts';
+import { array, compileGradient, derivative, gradient, hessian, matmul, mul, NDArray, operators, Params, pullback, rand, reshape, sum, withgradient } from 'zygote-ts';
 
 const show = (code: string, value: unknown) => console.log(`${code.padEnd(58)} ${format(value)}`);
 const format = (v: unknown): string =>
@@ -94,3 +94,8 @@ const gs = gradient(() => sum(mul(mul(xs, reshape(ys, [2, 1])), zs)), new Params
 show('gradient(() => sum(x .* y .* z), Params([x, y])): g[x]', gs.get(xs));
 show('g has z?', gs.has(zs));
 show('hessian(x => sum(x .^ 3), [1, 2])', hessian((v: NDArray) => sum(mul(mul(v, v), v)), array([1, 2])).toArray());
+
+// Compiled: the same gradient as generated JavaScript (recorded on the first call, one path per branch).
+const compiledPolynomial = compileGradient((x: number) => 3 * x ** 2 + 2 * x + 1);
+compiledPolynomial(1);
+show('compileGradient(x => 3x² + 2x + 1)(5)', compiledPolynomial(5));
