@@ -1,7 +1,8 @@
 // How a compiled path meets its arguments. When f is recorded, its arguments are copied
 // with each number replaced by a symbolic input; the same walk writes the code that, on
 // later calls, checks that the arguments have that structure (same array lengths, same
-// keys and classes, the same non-number values) and reads their numbers into `X`.
+// keys and classes, NDArrays of the same shape and dtype, the same non-number values) and
+// reads their numbers into `X` and their NDArrays into `A`.
 // The gradient f's recording returned — the same structure with symbolic leaves — is
 // turned into the code that builds the compiled gradient.
 
@@ -36,6 +37,7 @@ const UNROLL = 8;
 /** Objects are read one by one: past this many, the generated reader would be too long. */
 const MAX_OBJECTS = 5000;
 
+/** The symbolic copy of `args` and its reader; `arrays` receives each NDArray argument's program value. */
 export function symbolicArguments(args: readonly unknown[], program: Program, arrays: Map<NDArray, number>): SymbolicArguments {
   const lines: string[] = [];
   const constants: unknown[] = [];

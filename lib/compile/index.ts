@@ -1,14 +1,16 @@
 // compileGradient: the gradient of f as generated JavaScript, recorded once per path.
 //
 // The first call records f on symbolic numbers (lib/core/symbolic.ts) through the usual
-// machinery — stand-ins, rules, the tape and its reverse sweep — so the program holds the
-// forward pass, the rules' partials and the sweep as straight-line code. That code becomes
-// one function (rerolled into loops where f looped). Each comparison or truth test f made
-// on a traced number is a guard: a later call whose numbers would take another path fails
-// a guard and is recorded again; a few paths are kept. Functions that cannot be compiled
-// (arguments other than numbers, arrays and objects of them; writes to arguments; too many
-// paths) run uncompiled, with the reason in `fallback`. As with jax.jit, f's other side
-// effects (logging, writes to outside data) happen when it is recorded, not on every call.
+// machinery — stand-ins, rules, the tape — so the program holds the forward pass and the
+// rules' partials as straight-line code, array operations as calls of their steps; the
+// reverse pass is then written from the tape (sweep.ts). That code becomes one function,
+// without dead code and rerolled into loops where f looped. Each comparison or truth test
+// f made on a traced number is a guard: a later call whose numbers would take another
+// path fails a guard and is recorded again; a few paths are kept. Functions that cannot be
+// compiled (arguments other than numbers, arrays and objects of them and NDArrays; writes
+// to arguments; array operations without a step; too many paths) run uncompiled, with the
+// reason in `fallback`. As with jax.jit, f's other side effects (logging, writes to
+// outside data) happen when it is recorded, not on every call.
 
 import { gradient, gradientWithSweep } from '../api.js';
 import type { Gradients } from '../types.js';

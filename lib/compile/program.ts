@@ -2,8 +2,9 @@
 //
 // Each instruction defines one value (its index is its id) or checks a guard. Operands
 // are earlier values or constants. Symbolic numbers (lib/core/symbolic.ts) append
-// instructions as f runs on them — the forward values, the local partials the rules
-// compute, and then the reverse sweep itself, which the tape runs on symbolic partials.
+// instructions as f runs on them — the forward values and the local partials the rules
+// compute; array operations append calls of their steps; then sweep.ts appends the
+// reverse pass.
 
 import { Symbolic, compareValues, type Arithmetic, type Comparison, type Recorder } from '../core/symbolic.js';
 import { registerScalarPrototype } from '../core/scalars.js';
