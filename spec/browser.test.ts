@@ -20,5 +20,29 @@ describe('in a browser', () => {
       context,
     ) as unknown[];
     expect(JSON.parse(JSON.stringify(out))).toEqual([[32], 'undefined', 'undefined']);
+    // Compiled gradients generate code with Function, and arrays run on the JavaScript
+    // kernels when the page has no WebAssembly (a fresh bundle, loaded without it).
+    const bare: Record<string, unknown> = { console, URL, TextEncoder, TextDecoder, btoa, atob, WebAssembly: undefined };
+    runInNewContext(code, bare);
+    const compiled = runInNewContext(
+      `const g = zygote.compileGradient(new Function('x', 'return x > 0 ? 3 * x ** 2 : -x'));
+       const W = zygote.array([[1, 2], [3, 4]]);
+       [g(5), g(-1), g.recordings, zygote.kernels().name, zygote.gradient(new Function('zy', 'W', 'return zy.sum(zy.matmul(W, W))').bind(null, zygote), W)[0].toArray()]`,
+      bare,
+    ) as unknown[];
+    expect(JSON.parse(JSON.stringify(compiled))).toEqual([[30], [-1], 2, 'js', [[7, 11], [9, 13]]]);
+  });
+
+  it('chooses the WebAssembly SIMD kernels where the page has WebAssembly', async () => {
+    const result = await build({ entryPoints: [entry], bundle: true, platform: 'browser', format: 'iife', globalName: 'zygote', write: false, logLevel: 'silent' });
+    const context: Record<string, unknown> = { console, URL, TextEncoder, TextDecoder, btoa, atob, WebAssembly };
+    runInNewContext(result.outputFiles[0]!.text, context);
+    const out = runInNewContext(
+      `const A = zygote.rand(40, 40, { seed: 1 }); const B = zygote.rand(40, 40, { seed: 2 });
+       [zygote.kernels().name, zygote.sum(zygote.matmul(A, B))]`,
+      context,
+    ) as [string, number];
+    expect(out[0]).toBe('wasm-simd');
+    expect(out[1]).toBeGreaterThan(0);
   });
 });
