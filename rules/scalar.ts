@@ -47,7 +47,10 @@ export function binaryRule(
   const traced = (a: unknown, b: unknown): unknown => {
     if (isArrayOperation(a, b)) return (onArrays ??= liftPartials())(a, b);
     const t = innerTape(a, b);
-    if (t === null) return eitherTraced(a, b) ? op(live(a), live(b)) : (callSymbolic(f, [a, b]) ?? f(a as number, b as number));
+    if (t === null) {
+      if (eitherTraced(a, b)) return op(live(a), live(b));
+      return a instanceof Symbolic || b instanceof Symbolic ? (callSymbolic(f, [a, b]) ?? f(a as number, b as number)) : f(a as number, b as number);
+    }
     const x = operandOn(a, t);
     const y = operandOn(b, t);
     const z = op(x, y);

@@ -56,7 +56,8 @@ export function unpin(x: unknown): unknown {
 
 /** `f(...args)` for a plain-number function when some argument is symbolic, else null. */
 export function callSymbolic(f: (...args: number[]) => number, args: readonly unknown[]): Symbolic | null {
-  const recorder = recorderOf(args);
+  let recorder: Recorder | null = null;
+  for (const x of args) if (x instanceof Symbolic) recorder = x.recorder;
   if (recorder === null) return null;
   if (!args.every((x) => typeof x === 'number' || x instanceof Symbolic)) return null;
   return recorder.call(f, args as (number | Symbolic)[]);
@@ -64,10 +65,9 @@ export function callSymbolic(f: (...args: number[]) => number, args: readonly un
 
 /** `a op b` where either side may be symbolic (a guard when one is); sides already unwrapped. */
 export function compareSymbolic(op: Comparison, a: unknown, b: unknown): boolean {
-  const recorder = recorderOf([a, b]);
-  if (recorder !== null && (typeof a === 'number' || a instanceof Symbolic) && (typeof b === 'number' || b instanceof Symbolic)) {
-    return recorder.compare(op, a, b);
-  }
+  if (!(a instanceof Symbolic) && !(b instanceof Symbolic)) return compareValues(op, a, b); // (not recording)
+  const recorder = a instanceof Symbolic ? a.recorder : (b as Symbolic).recorder;
+  if ((typeof a === 'number' || a instanceof Symbolic) && (typeof b === 'number' || b instanceof Symbolic)) return recorder.compare(op, a, b);
   return compareValues(op, unpin(a), unpin(b));
 }
 
@@ -84,9 +84,4 @@ export function compareValues(op: Comparison, a: any, b: any): boolean {
     // eslint-disable-next-line eqeqeq
     case '!=': return a != b;
   }
-}
-
-function recorderOf(values: readonly unknown[]): Recorder | null {
-  for (const x of values) if (x instanceof Symbolic) return x.recorder;
-  return null;
 }
