@@ -125,6 +125,7 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
     return copy;
   };
 
+  lines.push(`if (args.length !== ${args.length}) return MISS;`);
   const values = args.map((arg, i) => visit(arg, `args[${i}]`, `${i}`));
   // (after every number input, so that value k < inputCount is input k)
   arrayArguments.forEach((x, k) => arrays.set(x, program.argument(k)));

@@ -181,6 +181,15 @@ describe('paths and guards', () => {
     expect(() => g(['a' as unknown as number])).not.toThrow();
   });
 
+  it('records again for another number of arguments (defaults, rest parameters)', () => {
+    const f = (x: number, y = 2) => x * y;
+    const g = compileGradient(f);
+    expect(g(3)).toEqual([2]);
+    expect(g(3, 5)).toEqual([5, 3]);
+    expect(g(4)).toEqual([2]);
+    expect(g.recordings).toBe(2);
+  });
+
   it('treats an object passed twice as one, as the eager gradient does', () => {
     const f = (a: number[], b: number[]) => a[0]! * b[0]!;
     const g = compileGradient(f);
