@@ -75,6 +75,8 @@ export function generateBody(p: Program, outputs: readonly number[], live: Uint8
         if (!live[i]) continue;
         if (p.slotA[i] === Slot.value && loopOf[p.a[i]!]! >= 0 && carriedAfter(p.a[i]!) === null) needSlot(p.a[i]!);
         if (p.slotB[i] === Slot.value && loopOf[p.b[i]!]! >= 0 && carriedAfter(p.b[i]!) === null) needSlot(p.b[i]!);
+        // (an array operation's operands: a number computed in a loop is read from V)
+        if (p.op[i] === Op.apply) for (const arg of p.calls[p.extra[i]!]!.args) if ('id' in arg && loopOf[arg.id]! >= 0) needSlot(arg.id);
       }
       continue;
     }

@@ -3,6 +3,7 @@
 
 import { NDArray, fromNested, isFloatArray, liveArray, shapeOfNested, type Dtype } from '../../lib/ndarray.js';
 import { live, Traced } from '../../lib/core/traced.js';
+import { Symbolic } from '../../lib/core/symbolic.js';
 import type { Tape } from '../../lib/core/tape.js';
 import { astype } from './dtype.js';
 
@@ -97,7 +98,10 @@ export interface Step {
 
 /** Records an operation given as a step: its value from the operands, its pullback from `backward`. */
 export function recordStep(t: Tape, operands: readonly unknown[], step: Step): any {
-  const values = operands.map((x) => on(x, t));
+  let values = operands.map((x) => on(x, t));
+  // While compileGradient records, a traced number holds a symbolic one: the step runs on
+  // its value now, and compiled code passes the number of each later call.
+  if (t.recorder !== null) values = values.map((v) => (v instanceof Symbolic ? v.value : v));
   const value = step.forward(values);
   return record(t, value, operands, (g) => step.backward(g, values, value), step);
 }

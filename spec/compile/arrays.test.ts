@@ -18,6 +18,8 @@ function agrees(f: (...args: any[]) => number, points: unknown[][]) {
         expect(g.shape).toEqual(w.shape);
         expect(g.dtype).toBe(w.dtype);
         g.data.forEach((v, i) => expect(Math.abs(v - w.data[i]!)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(w.data[i]!))));
+      } else if (Array.isArray(w)) {
+        (w as number[]).forEach((x, i) => expect((got[k] as number[])[i]).toBeCloseTo(x, 12));
       } else {
         expect(got[k]).toBeCloseTo(w as number, 12);
       }
@@ -64,6 +66,16 @@ describe('compileGradient on arrays', () => {
     agrees((a: NDArray, b: NDArray) => sum(mul(concat([a, b]), concat([cumsum(b, 1), a]))) + sum(mul(stack([a, b]), stack([b, a]))), [
       [seeded([2, 3], 8), seeded([2, 3], 9)],
     ]);
+  });
+
+  it('passes numbers computed in a loop to array operations', () => {
+    const f = (x: NDArray, v: number[]) => {
+      let s = 0;
+      for (const a of v) s += Math.sin(a) * a; // rerolled into a loop
+      return sum(mul(x, s)) * s;
+    };
+    const v = Array.from({ length: 40 }, (_, i) => i / 10);
+    agrees(f, [[seeded([3], 1), v], [seeded([3], 2), v.map((a) => a + 0.5)]]);
   });
 
   it('keeps float32 arrays float32, gradients included', () => {
