@@ -7,7 +7,7 @@
 
 import { Symbolic } from '../core/symbolic.js';
 import type { NodeRecord, Tape, TapeRecorder } from '../core/tape.js';
-import { NDArray } from '../ndarray.js';
+import { NDArray, type Dtype } from '../ndarray.js';
 import { Traced } from '../core/traced.js';
 import type { Step } from '../../rules/arrays/record.js';
 import { add } from '../../rules/arithmetic.js';
@@ -22,13 +22,13 @@ type Cotangent = number | Symbolic;
 interface RecordedNode {
   /** The program value of the node's result. */
   readonly id: number;
+  readonly step: Step;
   /** Each operand as the forward call took it. */
   readonly operands: readonly CallOperand[];
   /** For each parent row (in order), the operand it is and its dtype (null: a scalar). */
   readonly which: readonly number[];
-  readonly dtypes: readonly (string | null)[];
-  /** The operation, and the user's line that called it. */
-  readonly name: string;
+  readonly dtypes: readonly (Dtype | null)[];
+  /** The user's line that called the operation. */
   readonly site: string;
 }
 
@@ -53,21 +53,13 @@ export class ArrayRecorder implements TapeRecorder {
     throw new Uncompilable('f reads single elements of an array (get, iteration, toArray), which compiled code does not follow yet');
   }
 
-  recordNode(row: number, node: NodeRecord, operands: readonly unknown[], value: unknown): unknown {
+  recordNode(row: number, node: NodeRecord, operands: readonly unknown[], value: unknown, which: readonly number[], dtypes: readonly (Dtype | null)[]): unknown {
     const step = node.step as Step | undefined;
     if (step === undefined) throw new Uncompilable(`f uses an array operation that has no compiled form yet (${node.name || 'unnamed'})`);
     const resolved = operands.map((x) => this.operand(x));
-    const which: number[] = [];
-    const dtypes: (string | null)[] = [];
-    operands.forEach((x, k) => {
-      if ((x instanceof NDArray || x instanceof Traced) && x.tape === this.tape) {
-        which.push(k);
-        dtypes.push(x instanceof NDArray ? x.dtype : null);
-      }
-    });
     const site = callerLine(new Error().stack);
     const id = this.program.apply((...values: unknown[]) => step.forward(values), resolved, value, step.name, site);
-    this.nodes.set(row, { id, operands: resolved, which, dtypes, name: step.name, site });
+    this.nodes.set(row, { id, step, operands: resolved, which, dtypes, site });
     return typeof value === 'number' ? new Symbolic(value, id, this.program) : value;
   }
 
@@ -76,9 +68,10 @@ export class ArrayRecorder implements TapeRecorder {
     const t = this.tape;
     if (x instanceof NDArray) {
       if (x.tape === t) {
-        const known = this.nodes.get(x.index) ?? this.argumentRow(x);
-        if (known === undefined) throw new Uncompilable('f uses an array that compiled code cannot follow');
-        return { id: known.id };
+        // (an argument's array is the array input wrapping it: its value is the argument)
+        const id = this.nodes.get(x.index)?.id ?? this.arguments.get(x.value as NDArray);
+        if (id === undefined) throw new Uncompilable('f uses an array that compiled code cannot follow');
+        return { id };
       }
       if (x.tape !== null && x.tape.active) throw new Uncompilable('f differentiates arrays inside a compiled gradient (nested), which is not compiled yet');
       return { constant: x };
@@ -91,15 +84,6 @@ export class ArrayRecorder implements TapeRecorder {
     }
     if (x instanceof Symbolic) return { id: x.id };
     return { constant: x };
-  }
-
-  // An argument's array: its row on the tape is the array input that wraps it.
-  private argumentRow(x: NDArray): RecordedNode | undefined {
-    const id = this.arguments.get(x.value as NDArray);
-    if (id === undefined) return undefined;
-    const recorded = { id, operands: [], which: [], dtypes: [], name: 'argument', site: '' };
-    this.nodes.set(x.index, recorded);
-    return recorded;
   }
 }
 
@@ -121,10 +105,8 @@ export function writeSweep(program: Program, recorder: ArrayRecorder, tape: Tape
     } else if (row.kind === 'element') {
       recorder.elementRead();
     } else if (row.node.pullback !== null) {
-      const recorded = recorder.nodes.get(i);
-      const step = row.node.step as Step | undefined;
-      if (recorded === undefined || step === undefined) throw new Uncompilable('f uses an array operation that has no compiled form yet');
-      const parts = backward(program, step, recorded, g);
+      // (every node recorded with a pullback went through recordNode, which refuses those without a step)
+      const parts = backward(program, recorder.nodes.get(i)!, g);
       row.node.parents.forEach((parent, j) => contribute(parent, parts[j]!));
     }
   }
@@ -156,21 +138,22 @@ const operandOf = (x: Cotangent): CallOperand => (x instanceof Symbolic ? { id: 
 
 // One call of the step's backward, reading only what it says it reads, then its parts
 // (cast to each operand's dtype, as the eager sweep does).
-function backward(program: Program, step: Step, node: RecordedNode, g: Cotangent): Cotangent[] {
+function backward(program: Program, node: RecordedNode, g: Cotangent): Cotangent[] {
+  const { step, which, dtypes } = node;
   const readsOperands = step.reads?.operands;
   const readsResult = step.reads?.result ?? true;
   const n = node.operands.length;
-  const { which, dtypes } = node;
   const run = (g: unknown, ...rest: unknown[]) => {
     const parts = step.backward(g, rest.slice(0, n), rest[n]);
     return which.map((k, j) => {
       const part = parts[k];
-      return part instanceof NDArray && dtypes[j] !== null && part.dtype !== dtypes[j] ? astype(part, dtypes[j] as NDArray['dtype']) : part;
+      const dtype = dtypes[j];
+      return part instanceof NDArray && dtype != null && part.dtype !== dtype ? astype(part, dtype) : part;
     });
   };
   const args: CallOperand[] = [operandOf(g)];
   node.operands.forEach((x, k) => args.push(readsOperands === undefined || readsOperands[k] ? x : { constant: undefined }));
   args.push(readsResult ? { id: node.id } : { constant: undefined });
-  const list = program.apply(run, args, null, `${node.name}: backward`, node.site);
+  const list = program.apply(run, args, null, `${step.name}: backward`, node.site);
   return which.map((_, j) => new Symbolic(NaN, program.part(list, j, dtypes[j] !== null), program));
 }

@@ -56,10 +56,11 @@ export interface TapeRecorder {
   /** An element of an array row is read: compiled code cannot follow it. */
   elementRead(): void;
   /**
-   * Node `row` was recorded with these operands and value; returns the value its traced
-   * result carries (a number becomes a symbolic number of the program).
+   * Node `row` was recorded with these operands and value — its parents being operands
+   * `which[j]`, of dtype `dtypes[j]` (null: a number); returns the value its traced result
+   * carries (a number becomes a symbolic number of the program).
    */
-  recordNode(row: number, node: NodeRecord, operands: readonly unknown[], value: unknown): unknown;
+  recordNode(row: number, node: NodeRecord, operands: readonly unknown[], value: unknown, which: readonly number[], dtypes: readonly (Dtype | null)[]): unknown;
 }
 
 let algebra: Algebra | null = null;

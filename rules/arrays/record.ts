@@ -4,7 +4,7 @@
 import { NDArray, fromNested, isFloatArray, liveArray, shapeOfNested, type Dtype } from '../../lib/ndarray.js';
 import { live, Traced } from '../../lib/core/traced.js';
 import { Symbolic } from '../../lib/core/symbolic.js';
-import type { Tape } from '../../lib/core/tape.js';
+import type { NodeRecord, Tape } from '../../lib/core/tape.js';
 import { astype } from './dtype.js';
 
 /** True for one of our arrays (plain or traced). */
@@ -61,7 +61,7 @@ export function record(
   });
   const arrayValued = value instanceof NDArray;
   const size = arrayValued ? value.size : 1;
-  const row = t.pushNode({
+  const node: NodeRecord = {
     parents,
     size,
     shape: arrayValued ? value.shape : [],
@@ -73,13 +73,13 @@ export function record(
     },
     step,
     name: step?.name ?? pullback.name.replace(/Pullback$/, ''),
-  });
-  if (t.recorder !== null) {
-    const node = t.nodeAt(row)!;
-    const carried = t.recorder.recordNode(row, node, operands, value);
-    return arrayValued ? new NDArray(value.shape, value.data, t, row, value) : new Traced(carried, row, t);
+  };
+  const row = t.pushNode(node);
+  if (arrayValued) {
+    t.recorder?.recordNode(row, node, operands, value, which, dtypes);
+    return new NDArray(value.shape, value.data, t, row, value);
   }
-  return arrayValued ? new NDArray(value.shape, value.data, t, row, value) : new Traced(value, row, t);
+  return new Traced(t.recorder === null ? value : t.recorder.recordNode(row, node, operands, value, which, dtypes), row, t);
 }
 
 /**
