@@ -36,12 +36,7 @@ export function generateBody(p: Program, outputs: readonly number[], live: Uint8
     if (seg.kind === 'loop') loopOf.fill(k, seg.start, seg.start + seg.period * seg.count);
   });
   // A loop's body instruction is generated when any of its copies is live.
-  const bodyLive = segments.map((seg) => {
-    if (seg.kind !== 'loop') return null;
-    const flags = new Uint8Array(seg.period);
-    for (let t = 0; t < seg.count; t++) for (let j = 0; j < seg.period; j++) flags[j]! |= live[seg.start + t * seg.period + j]!;
-    return flags;
-  });
+  const bodyLive = segments.map((seg) => (seg.kind === 'loop' ? anyCopy(seg, live) : null));
   // A loop's body value j that the next copy reads is carried in a local, c<loop>_<j>; after
   // the loop it holds the last copy's value.
   const carried = segments.map((seg, k) => {
@@ -89,12 +84,7 @@ export function generateBody(p: Program, outputs: readonly number[], live: Uint8
   }
   for (const id of outputs) needSlot(id); // (the gradient's code may read them from V by index)
   // A loop stores body value j in V when any of its copies is needed there.
-  const stored = segments.map((seg) => {
-    if (seg.kind !== 'loop') return null;
-    const flags = new Uint8Array(seg.period);
-    for (let t = 0; t < seg.count; t++) for (let j = 0; j < seg.period; j++) if (inSlot[seg.start + t * seg.period + j]) flags[j] = 1;
-    return flags;
-  });
+  const stored = segments.map((seg) => (seg.kind === 'loop' ? anyCopy(seg, inSlot) : null));
 
   const lines: string[] = [];
   const functionNames = p.functions.map((f, k) => MATH_NAMES.get(f) ?? `F${k}`);
@@ -156,17 +146,21 @@ export function generateBody(p: Program, outputs: readonly number[], live: Uint8
   return { code: lines.join('\n'), valueOf: straightValue, calls, constants };
 }
 
+/** For each body instruction j of `seg`: 1 when `flags` is set for any of its copies. */
+function anyCopy(seg: Loop, flags: Uint8Array): Uint8Array {
+  const body = new Uint8Array(seg.period);
+  for (let t = 0; t < seg.count; t++) for (let j = 0; j < seg.period; j++) body[j]! |= flags[seg.start + t * seg.period + j]!;
+  return body;
+}
+
 // The values a loop's operand reads over all its copies: those outside the same copy must be in V.
 function markUses(seg: Loop, first: number, step: number, loopOf: Int32Array, needSlot: (id: number) => void, inputs: number): void {
   const sameCopy = step === seg.period && first >= seg.start && first < seg.start + seg.period;
   if (sameCopy || inputsOnly(first, step, seg.count, inputs)) return;
-  // The previous copy's value is carried in a local; only the one before the loop is read.
+  // A value read by every copy, or the previous copy's (carried in a local: only the one
+  // before the loop is read), is one value: from V only when another loop made it.
   const previousCopy = step === seg.period && first >= seg.start - seg.period && first < seg.start;
-  if (previousCopy) {
-    if (loopOf[first]! >= 0) needSlot(first);
-    return;
-  }
-  if (step === 0) {
+  if (previousCopy || step === 0) {
     if (loopOf[first]! >= 0) needSlot(first);
     return;
   }
