@@ -56,9 +56,8 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
       throw new Uncompilable(`argument ${path} is traced by an enclosing differentiation: that call runs uncompiled`, true);
     }
     if (typeof value === 'number') {
-      const input = program.input(value);
-      lines.push(`if (typeof ${expr} !== 'number') return MISS;`, `X[${inputIndex(program, input)}] = ${expr};`);
-      return input;
+      lines.push(`if (typeof ${expr} !== 'number') return MISS;`, `X[${program.inputCount}] = ${expr};`); // (inputs are numbered in order)
+      return program.input(value);
     }
     if (typeof value !== 'object' || value === null) {
       lines.push(`if (${expr} !== ${constant(value)}) return MISS;`);
@@ -109,8 +108,7 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
     }
     const proto = Object.getPrototypeOf(value) as object | null;
     if (!isRecordPrototype(proto)) {
-      const kind = value instanceof NDArray ? 'an NDArray' : `a ${proto?.constructor?.name ?? 'special object'}`;
-      throw new Uncompilable(`argument ${path} is ${kind}; compileGradient reads numbers, arrays and objects of them`);
+      throw new Uncompilable(`argument ${path} is a ${proto?.constructor?.name ?? 'special object'}; compileGradient reads numbers, NDArrays, and arrays and objects of them`);
     }
     const copy = Object.create(proto) as Record<string, unknown>;
     copies.set(value, { copy, name });
@@ -140,11 +138,6 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
   };
 }
 
-// Inputs are numbered in the order they are read.
-function inputIndex(program: Program, input: Symbolic): number {
-  return program.extra[input.id]!;
-}
-
 // Objects that were distinct when f was recorded must be distinct now: an object passed
 // twice shares one gradient (contributions add), which the compiled path does not do.
 function addDistinctnessCheck(lines: string[], copies: Map<object, { name: string }>): void {
@@ -157,7 +150,7 @@ function isRecordPrototype(proto: object | null): boolean {
   if (proto === null || proto === Object.prototype) return true;
   const ctor = (proto as { constructor?: unknown }).constructor;
   if (typeof ctor !== 'function') return true;
-  return !/\{\s*\[native code\]\s*\}\s*$/.test(Function.prototype.toString.call(ctor)) && !(proto instanceof NDArray);
+  return !/\{\s*\[native code\]\s*\}\s*$/.test(Function.prototype.toString.call(ctor));
 }
 
 /**
