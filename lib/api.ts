@@ -1,14 +1,14 @@
 // The public API: one function, `pullback`, and conveniences on it (as in Zygote).
 
 import { closeTape, isDeriving, openTape } from './core/scope.js';
-import { live, Traced } from './core/traced.js';
+import { live, Traced, isTraced } from './core/traced.js';
 import type { Tape } from './core/tape.js';
 import { took } from './coercion.js';
 import { warnAboutEscapes } from './escapes.js';
 import { WrappedArguments } from '../proxies/arguments.js';
 import { MarkedParams } from '../proxies/params.js';
 import { Grads, Params } from './params.js';
-import { allocate, fromNested, NDArray } from './ndarray.js';
+import { allocate, fromNested, NDArray, isNDArray } from './ndarray.js';
 import { isScalarObject } from './core/scalars.js';
 import { beginStores, endStores } from '../proxies/cleanup.js';
 import type { Back, Gradients, Jacobians } from './types.js';
@@ -83,11 +83,11 @@ export function hessian(f: (x: NDArray) => number, x: NDArray): NDArray;
 export function hessian(f: (x: number[]) => number, x: number[]): number[][];
 export function hessian(f: (x: any) => number, x: unknown): unknown {
   const g = checkedFunction(f, 'hessian');
-  if (x instanceof NDArray || Array.isArray(x)) {
+  if (isNDArray(x) || Array.isArray(x)) {
     // The Jacobian of the gradient (reverse over reverse; the inner pullbacks are traced).
     return jacobian((y: unknown) => (gradient(g, y) as unknown[])[0] as NDArray | number[], x)[0];
   }
-  if (typeof live(x) !== 'number' && !(live(x) instanceof Traced)) {
+  if (typeof live(x) !== 'number' && !isTraced(live(x))) {
     throw new TypeError(`zygote-ts: hessian(f, x) takes a number, an NDArray or an array of numbers (got ${describeValue(x)}).`);
   }
   return derivativeOf((y: number) => derivativeOf(g, y), x as number);
@@ -150,14 +150,14 @@ function isImplicit(args: readonly unknown[]): args is [Params] {
 
 /** The row of a value on `tape` (-1 if it does not depend on the tape) and its value outside. */
 function outputOn(output: unknown, tape: Tape): [row: number, value: unknown] {
-  const row = output instanceof Traced && output.tape === tape ? output.index : -1;
+  const row = isTraced(output) && output.tape === tape ? output.index : -1;
   return [row, row >= 0 ? (output as Traced).value : live(output)];
 }
 
 function record<A extends unknown[], Y>(f: (...args: A) => Y, args: A, caller: string): [Y, Back<A>, Tape] {
   const { tape, wrapped, result } = trace(f, args, (output, tape) => {
     // pullback (the core) also takes an array-valued f: its back takes an array cotangent
-    if (caller === 'pullback' && output instanceof NDArray) return arrayOutputOn(output, tape);
+    if (caller === 'pullback' && isNDArray(output)) return arrayOutputOn(output, tape);
     const [row, value] = outputOn(output, tape);
     checkScalar(value, caller);
     return { row, value, shape: null };
@@ -204,14 +204,14 @@ function arrayOutputOn(output: NDArray, tape: Tape): { row: number; value: NDArr
 }
 
 function checkedScalarCotangent(dy: unknown): unknown {
-  if (typeof dy !== 'number' && !(dy instanceof Traced) && !isScalarObject(dy)) {
+  if (typeof dy !== 'number' && !isTraced(dy) && !isScalarObject(dy)) {
     throw new TypeError(`zygote-ts: the pullback takes a number (the output's cotangent), got ${describeValue(dy)}.`);
   }
   return dy;
 }
 
 function checkedArrayCotangent(dy: unknown, shape: readonly number[]): unknown {
-  const g = dy instanceof NDArray ? dy : Array.isArray(dy) || dy instanceof Float64Array || dy instanceof Float32Array ? fromNested(dy) : null;
+  const g = isNDArray(dy) ? dy : Array.isArray(dy) || dy instanceof Float64Array || dy instanceof Float32Array ? fromNested(dy) : null;
   if (g === null || g.size !== shape.reduce((p, n) => p * n, 1)) {
     throw new TypeError(
       `zygote-ts: f returned an array of shape [${shape.join(', ')}], so its pullback takes a cotangent of that shape, got ${describeValue(dy)}.`,
@@ -251,7 +251,7 @@ export function withjacobian<A extends unknown[]>(
 
 /** The outputs of a Jacobian's f: how many, their values, and a sweep per output. */
 function outputsOf(output: unknown, tape: Tape) {
-  if (output instanceof NDArray) {
+  if (isNDArray(output)) {
     const { row, value } = arrayOutputOn(output, tape);
     return {
       count: output.size,
@@ -272,7 +272,7 @@ function outputsOf(output: unknown, tape: Tape) {
   }
   const elements = output.map((element: unknown, i: number) => {
     const [row, value] = outputOn(element, tape);
-    if (typeof value !== 'number' && !(value instanceof Traced)) {
+    if (typeof value !== 'number' && !isTraced(value)) {
       throw new TypeError(`zygote-ts: jacobian: output ${i} is ${describeValue(value)}, not a number.`);
     }
     return { row, value: value as number };
@@ -289,7 +289,7 @@ function outputsOf(output: unknown, tape: Tape) {
 
 /** One argument's Jacobian from its per-output gradients: an NDArray argument gives an m×n NDArray. */
 function stackRows(rows: unknown[], m: number): unknown {
-  if (rows.length === 0 || !(rows[0] instanceof NDArray)) return rows;
+  if (rows.length === 0 || !isNDArray(rows[0])) return rows;
   const n = (rows[0] as NDArray).size;
   const data = allocate((rows[0] as NDArray).dtype, m * n); // (a float32 argument's Jacobian is float32)
   rows.forEach((r, i) => data.set((r as NDArray).data, i * n));
@@ -297,7 +297,7 @@ function stackRows(rows: unknown[], m: number): unknown {
 }
 
 function checkScalar(value: unknown, caller: string): void {
-  if (typeof value === 'number' || value instanceof Traced || isScalarObject(value)) return;
+  if (typeof value === 'number' || isTraced(value) || isScalarObject(value)) return;
   if (value instanceof Promise) {
     throw new TypeError(
       `zygote-ts: ${caller} got a Promise from f. Async functions cannot be differentiated: the trace ends when f ` +

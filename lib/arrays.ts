@@ -1,7 +1,7 @@
 // Constructors of arrays: from nested arrays, zeros, ones, and seeded random numbers, each
 // float64 unless asked for `{ dtype: 'float32' }`.
 
-import { allocate, checkDtype, fromNested, NDArray, type ArrayLike, type Dtype, type DtypeOption } from './ndarray.js';
+import { allocate, checkDtype, fromNested, NDArray, type ArrayLike, type Dtype, type DtypeOption, isNDArray } from './ndarray.js';
 import { astype } from '../rules/arrays/dtype.js';
 
 /** Options of `rand`: a seed for reproducible numbers, and the dtype. */
@@ -16,7 +16,7 @@ export interface RandOptions extends DtypeOption {
  */
 export function array(x: ArrayLike | number, options?: DtypeOption): NDArray {
   const dtype = options?.dtype === undefined ? undefined : checkDtype(options.dtype, 'array');
-  if (x instanceof NDArray) return dtype === undefined ? x : astype(x, dtype);
+  if (isNDArray(x)) return dtype === undefined ? x : astype(x, dtype);
   return fromNested(x, 'array', dtype);
 }
 

@@ -1,6 +1,6 @@
 // Gradient checkpointing: trade compute for memory by recomputing on the backward pass.
 
-import { NDArray } from './ndarray.js';
+import { NDArray, isNDArray } from './ndarray.js';
 import { on, record, tapeOf } from '../rules/arrays/record.js';
 import { sum } from '../rules/arrays/elementwise.js';
 import { mul } from '../rules/arithmetic.js';
@@ -21,8 +21,8 @@ export function checkpointed<A extends (number | NDArray)[], Y extends number | 
   const value = f(...outer);
   return record(t, value, args, function checkpointedPullback(dy: unknown) {
     // An array result is pulled back through ⟨f(x), dy⟩, a number.
-    const scalar = dy instanceof NDArray ? (...xs: unknown[]) => sum(mul(f(...(xs as A)), dy)) : (f as (...xs: unknown[]) => unknown);
+    const scalar = isNDArray(dy) ? (...xs: unknown[]) => sum(mul(f(...(xs as A)), dy)) : (f as (...xs: unknown[]) => unknown);
     const [, back] = pullback(scalar, ...outer);
-    return back(dy instanceof NDArray ? 1 : (dy as number)) as unknown[];
+    return back(isNDArray(dy) ? 1 : (dy as number)) as unknown[];
   }) as Y;
 }

@@ -2,15 +2,15 @@
 // truthiness, `typeof`, `switch`, `Number`, `isNaN`/`isFinite`. None of these has a
 // derivative; each answers from the primal value. The transform routes them here.
 
-import { primal, Traced } from './core/traced.js';
-import { compareSymbolic, Symbolic, type Comparison } from './core/symbolic.js';
+import { primal, Traced, isTraced } from './core/traced.js';
+import { compareSymbolic, type Comparison, isSymbolic } from './core/symbolic.js';
 
-const unwrap = (x: unknown): unknown => (x instanceof Traced ? primal(x) : x);
+const unwrap = (x: unknown): unknown => (isTraced(x) ? primal(x) : x);
 
 // The innermost value of a traced one, a symbolic number kept as it is (compileGradient
 // records the comparison as a guard instead of pinning the number).
 function inner(x: unknown): unknown {
-  while (x instanceof Traced) x = x.value;
+  while (isTraced(x)) x = x.value;
   return x;
 }
 
@@ -20,7 +20,7 @@ function compare(op: Comparison, a: unknown, b: unknown): boolean {
 
 function truthOf(x: Traced): boolean {
   const v = inner(x);
-  return v instanceof Symbolic ? v.recorder.truth(v) : !!v;
+  return isSymbolic(v) ? v.recorder.truth(v) : !!v;
 }
 
 // ---- comparisons and equality (fast path: the operator itself) --------------------------
@@ -57,7 +57,7 @@ export function ne(a: unknown, b: unknown): boolean {
 // ---- truthiness -------------------------------------------------------------------------
 /** A traced 0 or NaN is falsy, like the number. */
 export function truthy(x: unknown): boolean {
-  return x instanceof Traced ? truthOf(x) : !!x;
+  return isTraced(x) ? truthOf(x) : !!x;
 }
 
 // `a && b` must return `a` itself when it is falsy: the transform writes
@@ -65,7 +65,7 @@ export function truthy(x: unknown): boolean {
 let slot: unknown;
 export function test(x: unknown): boolean {
   slot = x;
-  return x instanceof Traced ? truthOf(x) : !!x;
+  return isTraced(x) ? truthOf(x) : !!x;
 }
 export function took(): unknown {
   const x = slot;
@@ -75,7 +75,7 @@ export function took(): unknown {
 
 // ---- typeof, switch ---------------------------------------------------------------------
 export function typeOf(x: unknown): string {
-  return x instanceof Traced ? 'number' : typeof x;
+  return isTraced(x) ? 'number' : typeof x;
 }
 
 /** `switch` compares with `===`: a traced discriminant or case compares by its number. */
@@ -84,7 +84,7 @@ export function key(x: unknown): unknown {
 }
 
 // ---- Number and the global predicates ---------------------------------------------------
-const isNumberLike = (x: unknown): x is number | Traced => typeof x === 'number' || x instanceof Traced;
+const isNumberLike = (x: unknown): x is number | Traced => typeof x === 'number' || isTraced(x);
 
 export const differentiableIsNaN = { isNaN: (x: unknown): boolean => isNaN(unwrap(x) as number) }.isNaN;
 export const differentiableIsFinite = { isFinite: (x: unknown): boolean => isFinite(unwrap(x) as number) }.isFinite;
@@ -96,7 +96,7 @@ export const differentiableIsFinite = { isFinite: (x: unknown): boolean => isFin
 export const differentiableNumber: NumberConstructor = Object.assign(
   function Number(this: unknown, ...args: unknown[]): unknown {
     if (new.target) return Reflect.construct(globalThis.Number, args.map(unwrap), new.target);
-    if (args.length > 0 && args[0] instanceof Traced) return args[0];
+    if (args.length > 0 && isTraced(args[0])) return args[0];
     return args.length === 0 ? 0 : globalThis.Number(args[0]);
   },
   {

@@ -61,6 +61,12 @@ export type ArrayLike = NDArray | Nested | Float64Array | Float32Array;
 export type Nested = readonly (number | Nested)[];
 
 export class NDArray {
+  // A private brand, asked without observable effects on user values (see `Traced.is`).
+  #ndarray = true;
+  static is(x: unknown): x is NDArray {
+    return typeof x === 'object' && x !== null && #ndarray in x;
+  }
+
   declare readonly shape: readonly number[];
   declare readonly size: number;
   /** The numbers, row-major. Read-only by convention: arrays are values. */
@@ -142,6 +148,9 @@ export class NDArray {
   }
 }
 
+/** True for an NDArray, asked without observable effects on user values (see `NDArray.is`). */
+export const isNDArray = (x: unknown): x is NDArray => NDArray.is(x);
+
 /** The row-major position of `index` in `shape`, checked. */
 export function flatIndex(shape: readonly number[], index: readonly number[]): number {
   if (index.length !== shape.length) {
@@ -205,7 +214,7 @@ export function shapeOfNested(x: unknown): number[] {
  * is returned as it is (casting one is `astype`'s business: it is differentiable).
  */
 export function fromNested(x: unknown, what = 'array', dtype?: Dtype): NDArray {
-  if (x instanceof NDArray) return x;
+  if (isNDArray(x)) return x;
   if (isFloatArray(x)) return new NDArray([x.length], storageOf[dtype ?? dtypeOf(x)].from(x));
   if (typeof x === 'number') return new NDArray([], storageOf[dtype ?? 'float64'].of(x));
   if (!Array.isArray(x)) throw new TypeError(`zygote-ts: ${what} must be an array of numbers, got ${typeof x}.`);

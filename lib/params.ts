@@ -1,7 +1,7 @@
 // Implicit parameters (Zygote's `Params`/`Grads`): differentiate a function of no
 // arguments with respect to arrays it reaches by itself, keyed by identity.
 
-import { allocate, NDArray } from './ndarray.js';
+import { allocate, NDArray, isNDArray } from './ndarray.js';
 import { operators } from '../rules/overloads.js';
 
 /** What may be a parameter: one of our arrays, or a (nested) JavaScript array of numbers. */
@@ -47,7 +47,7 @@ export class Params implements Iterable<Param> {
 }
 
 function checkParam(p: unknown, at: number): void {
-  if (p instanceof NDArray) return;
+  if (isNDArray(p)) return;
   if (!Array.isArray(p)) {
     const what = p instanceof Float64Array || p instanceof Float32Array ? 'a typed array (it cannot hold traced numbers; use array(…))' : p === null ? 'null' : typeof p === 'object' ? 'an object (pass its arrays: Params([m.W, m.b]))' : `a ${typeof p} (a value has no identity; put it in an array)`;
     throw new TypeError(`zygote-ts: Params: parameter ${at} is ${what}. Parameters are NDArrays or arrays of numbers.`);
@@ -110,7 +110,7 @@ export class Grads implements Iterable<[Param, NDArray | number[] | number[][] |
     this.params.forEach((p, k) => {
       const g = this.grads[k];
       if (g === null || g === undefined) return;
-      if (p instanceof NDArray) {
+      if (isNDArray(p)) {
         const data = p.data;
         const gd = (g as NDArray).data;
         for (let i = 0; i < data.length; i++) data[i]! += scale * gd[i]!;
@@ -135,9 +135,9 @@ export class Grads implements Iterable<[Param, NDArray | number[] | number[][] |
 // Elementwise on gradients of one parameter (NDArray or nested arrays); null is zero.
 function combine(a: unknown, b: unknown, f: (x: number, y: number) => number): unknown {
   if (a === null || a === undefined) return b === null || b === undefined ? null : combine(b, null, (x) => f(0, x));
-  if (a instanceof NDArray) {
+  if (isNDArray(a)) {
     const out = allocate(a.dtype, a.size); // (a float32 parameter's gradient stays float32)
-    const bd = b instanceof NDArray ? b.data : null;
+    const bd = isNDArray(b) ? b.data : null;
     for (let i = 0; i < out.length; i++) out[i] = f(a.data[i]!, bd ? bd[i]! : 0);
     return new NDArray(a.shape, out);
   }

@@ -8,10 +8,10 @@
 // differentiation, the value traced on the enclosing tape). Stand-ins f stored are
 // replaced by the objects they stand for.
 
-import { live, Traced } from '../lib/core/traced.js';
-import { Symbolic } from '../lib/core/symbolic.js';
+import { live, isTraced } from '../lib/core/traced.js';
+import { isSymbolic } from '../lib/core/symbolic.js';
 import { kindOf } from './kinds.js';
-import { liveArray, NDArray } from '../lib/ndarray.js';
+import { liveArray, isNDArray } from '../lib/ndarray.js';
 import { standInNode } from './standins.js';
 
 /** Containers written to, one list per open differentiation (innermost last). */
@@ -43,8 +43,8 @@ export function endStores(): void {
 
 /** The value to leave in user data for `v` once this differentiation has closed. */
 export function outward(v: unknown): unknown {
-  if (v instanceof Traced) return settled(live(v));
-  if (v instanceof NDArray) return liveArray(v);
+  if (isTraced(v)) return settled(live(v));
+  if (isNDArray(v)) return liveArray(v);
   if (typeof v !== 'object' || v === null) return v;
   const node = standInNode(v);
   if (node !== undefined) return node.original;
@@ -53,7 +53,7 @@ export function outward(v: unknown): unknown {
 }
 
 // A value left by compileGradient's recording holds a symbolic number: leave its number.
-const settled = (v: unknown): unknown => (v instanceof Symbolic ? v.value : v);
+const settled = (v: unknown): unknown => (isSymbolic(v) ? v.value : v);
 
 /** Replaces, in place, traced values and stand-ins anywhere inside `root`. */
 function cleanDeep(root: object, seen: Set<object>): void {
@@ -61,8 +61,8 @@ function cleanDeep(root: object, seen: Set<object>): void {
   let o: object | undefined;
   // Replaces one held value; returns the replacement (or `v` itself) and queues objects.
   const settle = (v: unknown): unknown => {
-    if (v instanceof Traced) return settled(live(v));
-    if (v instanceof NDArray) return liveArray(v);
+    if (isTraced(v)) return settled(live(v));
+    if (isNDArray(v)) return liveArray(v);
     if (typeof v !== 'object' || v === null) return v;
     const node = standInNode(v);
     if (node !== undefined) return node.original;

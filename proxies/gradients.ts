@@ -7,7 +7,7 @@
 // dense (0 where there is no path), as in Zygote; a structure with no path at all is
 // `null`. An object reached along several paths has one gradient object, shared.
 
-import { allocate, NDArray } from '../lib/ndarray.js';
+import { allocate, NDArray, isNDArray } from '../lib/ndarray.js';
 import type { Node, Slot, Wrapping } from './standins.js';
 
 /** An array input's gradient: an array of its shape (null where no path; zeros with `zeros`). */
@@ -28,7 +28,7 @@ export function structuralGradients(wrapping: Wrapping, cotangents: readonly unk
   const gradientOf = (slot: Slot, dense: boolean): unknown => {
     if (typeof slot === 'number') {
       const input = wrapping.inputs[slot]!;
-      if (input instanceof NDArray) return arrayGradient(input, cotangents[slot], zeros);
+      if (isNDArray(input)) return arrayGradient(input, cotangents[slot], zeros);
       return cotangents[slot] ?? (dense || zeros ? 0 : null);
     }
     if (slot === null || (slot.reachedIn !== pass && !zeros)) return null;
@@ -44,7 +44,7 @@ export function structuralGradients(wrapping: Wrapping, cotangents: readonly unk
   const result = wrapping.roots.map((root, k) => {
     const g = gradientOf(root, false);
     const typed = wrapping.typedArguments.get(k);
-    return typed !== undefined && g instanceof NDArray ? typed.from(g.data) : g;
+    return typed !== undefined && isNDArray(g) ? typed.from(g.data) : g;
   });
   // Filled iteratively, so a long chain of nested objects does not overflow the stack.
   let node: Node | undefined;

@@ -8,9 +8,9 @@
 // or — where f wrote — the number f wrote). Restoring happens in `finish`, also when f
 // throws, so the caller's arrays never keep a traced value.
 
-import { live, Traced } from '../lib/core/traced.js';
+import { live, Traced, isTraced } from '../lib/core/traced.js';
 import type { Tape } from '../lib/core/tape.js';
-import { allocate, NDArray, traceArray } from '../lib/ndarray.js';
+import { allocate, NDArray, traceArray, isNDArray } from '../lib/ndarray.js';
 import { outward } from './cleanup.js';
 
 /** A parameter's place in the tape: its inputs, and how to undo the marking. */
@@ -29,7 +29,7 @@ export class MarkedParams {
 
   constructor(params: readonly object[], tape: Tape) {
     try {
-      for (const p of params) this.marked.push(p instanceof NDArray ? this.markArray(p, tape) : this.markNumbers(p as unknown[], tape));
+      for (const p of params) this.marked.push(isNDArray(p) ? this.markArray(p, tape) : this.markNumbers(p as unknown[], tape));
     } catch (error) {
       this.finish();
       throw error;
@@ -72,7 +72,7 @@ export class MarkedParams {
       for (let i = 0; i < a.length; i++) {
         const v = a[i];
         if (Array.isArray(v)) walk(v);
-        else if (typeof v === 'number' || v instanceof Traced) {
+        else if (typeof v === 'number' || isTraced(v)) {
           const input = tape.input(live(v));
           this.inputs.push(input);
           placed.push([a, i, v, input]);
@@ -94,7 +94,7 @@ export class MarkedParams {
   /** Each parameter's gradient (null where no path), in its own form. */
   gradients(cotangents: readonly unknown[], zeros = false): unknown[] {
     return this.marked.map((m) => {
-      if (m.param instanceof NDArray) {
+      if (isNDArray(m.param)) {
         const c = cotangents[m.first];
         return c ?? (zeros ? new NDArray(m.param.shape, allocate(m.param.dtype, m.param.size)) : null);
       }

@@ -15,8 +15,8 @@
 // When f returns or throws, `finish` compares and writes what f changed back into the
 // original, as numbers, so the caller sees plain JavaScript's effects and no traced value.
 
-import { live, Traced } from '../lib/core/traced.js';
-import { fromNested, liveArray, NDArray, traceArray } from '../lib/ndarray.js';
+import { live, Traced, isTraced } from '../lib/core/traced.js';
+import { fromNested, liveArray, NDArray, traceArray, isNDArray } from '../lib/ndarray.js';
 import { isScalarObject } from '../lib/core/scalars.js';
 import type { Tape } from '../lib/core/tape.js';
 import { kindOf, Refusal, type Kind } from './kinds.js';
@@ -173,14 +173,14 @@ export class Wrapping {
   /** The stand-in for one value: an input for a number, a stand-in for a structure. */
   standInFor(value: unknown, parent: Node | null, key: unknown): unknown {
     if (typeof value === 'number') return this.input(value);
-    if (value instanceof Traced) {
+    if (isTraced(value)) {
       const x = live(value);
-      if (typeof x === 'number' || x instanceof Traced) return this.input(x);
+      if (typeof x === 'number' || isTraced(x)) return this.input(x);
       value = x;
     }
     this.lastSlot = null;
     if (typeof value !== 'object' || value === null) return value;
-    if (value instanceof NDArray) return this.arrayInput(value);
+    if (isNDArray(value)) return this.arrayInput(value);
     if (isScalarObject(value)) return this.input(value); // a Fraction, a Decimal, …
     const known = this.nodes.get(value);
     if (known !== undefined) {
@@ -333,7 +333,7 @@ function fillRecord(node: Node, original: object, standIn: object): void {
 }
 
 function carriesNumbers(v: unknown): boolean {
-  if (typeof v === 'number' || v instanceof Traced) return true;
+  if (typeof v === 'number' || isTraced(v)) return true;
   if (typeof v !== 'object' || v === null) return false;
   const kind = kindOf(v);
   return kind !== 'opaque' && !(kind instanceof Refusal);

@@ -12,14 +12,14 @@
 // With no traced operand, JavaScript's own operator runs, so strings, BigInt, Dates and
 // `valueOf` objects keep their meaning.
 
-import { innerTape, rowOn, Traced } from '../lib/core/traced.js';
+import { innerTape, rowOn, Traced, isTracedOperand } from '../lib/core/traced.js';
 import { eitherTraced, live, operandOn, plain, toPrimitive } from './operands.js';
 import { log } from './math.js';
 import { trunc } from './nondiff.js';
 import { gt, seq } from '../lib/coercion.js';
-import { callSymbolic, Symbolic } from '../lib/core/symbolic.js';
+import { callSymbolic, Symbolic, isSymbolic } from '../lib/core/symbolic.js';
 import { NOT_OVERLOADED, operators, overloaded, overloadedNeg } from './overloads.js';
-import { NDArray } from '../lib/ndarray.js';
+import { isNDArray } from '../lib/ndarray.js';
 import { addArrays, divArrays, isArrayOperation, modArrays, mulArrays, negArray, powArrays, subArrays } from './arrays/elementwise.js';
 
 // ---- add: ∂(a+b)/∂a = 1, ∂(a+b)/∂b = 1 --------------------------------------------------
@@ -28,26 +28,26 @@ export function add(a: unknown, b: unknown): any {
 }
 
 function addTraced(a: unknown, b: unknown): unknown {
-  if (a instanceof Traced) {
+  if (isTracedOperand(a)) {
     const t = a.tape;
     const x = a.value;
     if (t.active && typeof x === 'number') {
       if (typeof b === 'number') return t.push(x + b, a.index, 1, -1, 0);
-      if (b instanceof Traced && b.tape === t) {
+      if (isTracedOperand(b) && b.tape === t) {
         const y = b.value;
         if (typeof y === 'number') return t.push(x + y, a.index, 1, b.index, 1);
       }
-    } else if (t.active && x instanceof Symbolic) {
+    } else if (t.active && isSymbolic(x)) {
       // compileGradient is recording: the same rows, with symbolic values
       if (typeof b === 'number') return t.push(x.recorder.arithmetic('+', x, b), a.index, 1, -1, 0);
       const y = symbolicOn(b, t);
       if (y !== null) return t.push(x.recorder.arithmetic('+', x, y), a.index, 1, (b as Traced).index, 1);
     }
-  } else if (typeof a === 'number' && b instanceof Traced) {
+  } else if (typeof a === 'number' && isTracedOperand(b)) {
     const t = b.tape;
     const y = b.value;
     if (t.active && typeof y === 'number') return t.push(a + y, -1, 0, b.index, 1);
-    if (t.active && y instanceof Symbolic) return t.push(y.recorder.arithmetic('+', a, y), -1, 0, b.index, 1);
+    if (t.active && isSymbolic(y)) return t.push(y.recorder.arithmetic('+', a, y), -1, 0, b.index, 1);
   }
   if (isObject(a) || isObject(b)) {
     if (isArrayOperation(a, b)) return addArrays(a, b);
@@ -60,15 +60,15 @@ function addTraced(a: unknown, b: unknown): unknown {
   return t.push(add(operandOn(a, t), operandOn(b, t)), rowOn(a, t), 1, rowOn(b, t), 1);
 }
 
-const isNumeric = (x: unknown) => typeof x === 'number' || x instanceof Traced;
+const isNumeric = (x: unknown) => typeof x === 'number' || isTracedOperand(x);
 
 /** The symbolic value of `b` when it is traced on `t` and holds one (compileGradient's recording), else null. */
 function symbolicOn(b: unknown, t: unknown): Symbolic | null {
-  return b instanceof Traced && b.tape === t && b.value instanceof Symbolic ? b.value : null;
+  return isTracedOperand(b) && b.tape === t && isSymbolic(b.value) ? b.value : null;
 }
 
 /** An operand that may define its own operators (a traced number does not). */
-const isObject = (x: unknown) => typeof x === 'object' && x !== null && !(x instanceof Traced);
+const isObject = (x: unknown) => typeof x === 'object' && x !== null && !isTracedOperand(x);
 
 // A traced number plus something else: `traced + "px"` concatenates as the number would;
 // otherwise the other side goes through ToPrimitive and ToNumber.
@@ -85,25 +85,25 @@ export function sub(a: unknown, b: unknown): any {
 }
 
 function subTraced(a: unknown, b: unknown): unknown {
-  if (a instanceof Traced) {
+  if (isTracedOperand(a)) {
     const t = a.tape;
     const x = a.value;
     if (t.active && typeof x === 'number') {
       if (typeof b === 'number') return t.push(x - b, a.index, 1, -1, 0);
-      if (b instanceof Traced && b.tape === t) {
+      if (isTracedOperand(b) && b.tape === t) {
         const y = b.value;
         if (typeof y === 'number') return t.push(x - y, a.index, 1, b.index, -1);
       }
-    } else if (t.active && x instanceof Symbolic) {
+    } else if (t.active && isSymbolic(x)) {
       if (typeof b === 'number') return t.push(x.recorder.arithmetic('-', x, b), a.index, 1, -1, 0);
       const y = symbolicOn(b, t);
       if (y !== null) return t.push(x.recorder.arithmetic('-', x, y), a.index, 1, (b as Traced).index, -1);
     }
-  } else if (typeof a === 'number' && b instanceof Traced) {
+  } else if (typeof a === 'number' && isTracedOperand(b)) {
     const t = b.tape;
     const y = b.value;
     if (t.active && typeof y === 'number') return t.push(a - y, -1, 0, b.index, -1);
-    if (t.active && y instanceof Symbolic) return t.push(y.recorder.arithmetic('-', a, y), -1, 0, b.index, -1);
+    if (t.active && isSymbolic(y)) return t.push(y.recorder.arithmetic('-', a, y), -1, 0, b.index, -1);
   }
   if (isObject(a) || isObject(b)) {
     if (isArrayOperation(a, b)) return subArrays(a, b);
@@ -121,25 +121,25 @@ export function mul(a: unknown, b: unknown): any {
 }
 
 function mulTraced(a: unknown, b: unknown): unknown {
-  if (a instanceof Traced) {
+  if (isTracedOperand(a)) {
     const t = a.tape;
     const x = a.value;
     if (t.active && typeof x === 'number') {
       if (typeof b === 'number') return t.push(x * b, a.index, b, -1, 0);
-      if (b instanceof Traced && b.tape === t) {
+      if (isTracedOperand(b) && b.tape === t) {
         const y = b.value;
         if (typeof y === 'number') return t.push(x * y, a.index, y, b.index, x);
       }
-    } else if (t.active && x instanceof Symbolic) {
+    } else if (t.active && isSymbolic(x)) {
       if (typeof b === 'number') return t.push(x.recorder.arithmetic('*', x, b), a.index, b, -1, 0);
       const y = symbolicOn(b, t);
       if (y !== null) return t.push(x.recorder.arithmetic('*', x, y), a.index, y, (b as Traced).index, x);
     }
-  } else if (typeof a === 'number' && b instanceof Traced) {
+  } else if (typeof a === 'number' && isTracedOperand(b)) {
     const t = b.tape;
     const y = b.value;
     if (t.active && typeof y === 'number') return t.push(a * y, -1, 0, b.index, a);
-    if (t.active && y instanceof Symbolic) return t.push(y.recorder.arithmetic('*', a, y), -1, 0, b.index, a);
+    if (t.active && isSymbolic(y)) return t.push(y.recorder.arithmetic('*', a, y), -1, 0, b.index, a);
   }
   if (isObject(a) || isObject(b)) {
     if (isArrayOperation(a, b)) return mulArrays(a, b);
@@ -159,17 +159,17 @@ export function div(a: unknown, b: unknown): any {
 }
 
 function divTraced(a: unknown, b: unknown): unknown {
-  if (a instanceof Traced) {
+  if (isTracedOperand(a)) {
     const t = a.tape;
     const x = a.value;
     if (t.active && typeof x === 'number') {
       if (typeof b === 'number') return t.push(x / b, a.index, 1 / b, -1, 0);
-      if (b instanceof Traced && b.tape === t) {
+      if (isTracedOperand(b) && b.tape === t) {
         const y = b.value;
         if (typeof y === 'number') return t.push(x / y, a.index, 1 / y, b.index, -x / (y * y));
       }
     }
-  } else if (typeof a === 'number' && b instanceof Traced) {
+  } else if (typeof a === 'number' && isTracedOperand(b)) {
     const t = b.tape;
     const y = b.value;
     if (t.active && typeof y === 'number') return t.push(a / y, -1, 0, b.index, -a / (y * y));
@@ -216,7 +216,7 @@ export function pow(a: unknown, b: unknown): any {
 
 function powTraced(a: unknown, b: unknown): unknown {
   // The common case, a traced number to a constant power (`x ** 2`), recorded straight away.
-  if (a instanceof Traced && typeof b === 'number') {
+  if (isTracedOperand(a) && typeof b === 'number') {
     const x = a.value;
     if (a.tape.active && typeof x === 'number') return a.tape.push(x ** b, a.index, b === 0 ? 0 : b * x ** (b - 1), -1, 0);
   }
@@ -245,13 +245,13 @@ export function neg(a: unknown): any {
 }
 
 function negTraced(a: unknown): unknown {
-  if (a instanceof NDArray) return negArray(a);
+  if (isNDArray(a)) return negArray(a);
   if (isObject(a)) {
     const custom = overloadedNeg(a);
     if (custom !== NOT_OVERLOADED) return custom;
   }
   a = live(a);
-  if (!(a instanceof Traced)) return -(a as number);
+  if (!isTracedOperand(a)) return -(a as number);
   return a.tape.push(neg(a.value), a.index, -1, -1, 0);
 }
 
@@ -259,14 +259,14 @@ function negTraced(a: unknown): unknown {
 export function pos(a: unknown): any {
   if (typeof a === 'number') return a;
   a = live(a);
-  return a instanceof Traced ? a : +(a as number);
+  return isTracedOperand(a) ? a : +(a as number);
 }
 
 /** ToNumeric (the value of a postfix `x++`): like `pos`, but a BigInt stays a BigInt. */
 export function numeric(a: unknown): any {
   if (typeof a === 'number' || typeof a === 'bigint') return a;
   a = live(a);
-  if (a instanceof Traced) return a;
+  if (isTracedOperand(a)) return a;
   let v = a as number;
   return v++; // a postfix's value is ToNumeric of the old value: valueOf runs once, BigInt stays
 }
@@ -282,7 +282,7 @@ export function dec(a: unknown): any {
 
 function step(a: unknown, by: 1 | -1): unknown {
   a = live(a);
-  if (a instanceof Traced) return add(a, by);
+  if (isTracedOperand(a)) return add(a, by);
   let v = a as number; // ToNumeric, so a BigInt stays a BigInt
   if (by === 1) v++;
   else v--;

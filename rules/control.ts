@@ -2,8 +2,8 @@
 // `dropgrad`, `ignore` and `nograd` stop it; `hook` rewrites it on its way back.
 // (`checkpointed` and `isderiving` are in the API: they differentiate themselves.)
 
-import { NDArray } from '../lib/ndarray.js';
-import { primal, Traced } from '../lib/core/traced.js';
+import { NDArray, isNDArray } from '../lib/ndarray.js';
+import { primal, isTraced } from '../lib/core/traced.js';
 import { on, record, tapeOf } from './arrays/record.js';
 import { markOwnDerivative } from '../lib/core/own-derivative.js';
 
@@ -15,8 +15,8 @@ import { markOwnDerivative } from '../lib/core/own-derivative.js';
  * gradient((x) => x * dropgrad(x), 1); // [1]
  */
 export function dropgrad<T>(x: T): T {
-  if (x instanceof Traced) return primal(x) as T;
-  if (x instanceof NDArray) return (x.tape === null ? x : new NDArray(x.shape, x.data)) as T;
+  if (isTraced(x)) return primal(x) as T;
+  if (isNDArray(x)) return (x.tape === null ? x : new NDArray(x.shape, x.data)) as T;
   if (Array.isArray(x)) return x.map(dropgrad) as T;
   if (typeof x === 'object' && x !== null && Object.getPrototypeOf(x) === Object.prototype) {
     return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, dropgrad(v)])) as T;

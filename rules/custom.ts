@@ -3,8 +3,8 @@
 // whose pullback runs once per backward pass. For numerically better gradients
 // (logsumexp, softplus), and for code zygote-ts cannot follow (a native addon, WebAssembly).
 
-import { NDArray } from '../lib/ndarray.js';
-import { Traced } from '../lib/core/traced.js';
+import { isNDArray } from '../lib/ndarray.js';
+import { isTraced } from '../lib/core/traced.js';
 import { on, record, tapeOf } from './arrays/record.js';
 import { markOwnDerivative } from '../lib/core/own-derivative.js';
 
@@ -43,6 +43,6 @@ export function rule<A extends unknown[], Y>(fn: (...args: A) => Y, rrule: Rrule
 }
 
 function checkValue(value: unknown, name: string): void {
-  if (typeof value === 'number' || value instanceof Traced || value instanceof NDArray) return;
+  if (typeof value === 'number' || isTraced(value) || isNDArray(value)) return;
   throw new TypeError(`zygote-ts: the rule for ${name} must return [value, pullback] with a number or an NDArray value, got ${typeof value}.`);
 }

@@ -5,17 +5,16 @@
 // Partials are written with the runtime's operations (not `Math.*` directly) so that they
 // are themselves differentiable: that is what second derivatives are made of.
 
-import { innermostTape as innerOf, rowOn } from '../lib/core/traced.js';
+import { innermostTape as innerOf, rowOn, isTraced } from '../lib/core/traced.js';
 import type { Tape } from '../lib/core/tape.js';
 import { add, div, mul, neg, pow, sub } from './arithmetic.js';
 import { live, operandOn, plain } from './operands.js';
 import { binaryRule, unaryRule, zeroDerivative1 } from './scalar.js';
 import { ceil, clz32, floor, imul, round, sign, trunc } from './nondiff.js';
-import { NDArray } from '../lib/ndarray.js';
+import { NDArray, isNDArray } from '../lib/ndarray.js';
 import { maximum, minimum } from './arrays/pointwise.js';
 import { gt, lt, seq, sne } from '../lib/coercion.js';
-import { Symbolic } from '../lib/core/symbolic.js';
-import { Traced } from '../lib/core/traced.js';
+import { isSymbolic } from '../lib/core/symbolic.js';
 
 const square = (x: unknown) => mul(x, x);
 
@@ -103,7 +102,7 @@ function extremum(args: unknown[], pick: (...values: number[]) => number, empty:
   if (args.length === 2 && typeof args[0] === 'number' && typeof args[1] === 'number') return pick(args[0], args[1]);
   if (args.length === 0) return empty;
   // An NDArray among the arguments: elementwise, folded from the left (ties keep the first).
-  if (args.some((x) => x instanceof NDArray)) {
+  if (args.some((x) => isNDArray(x))) {
     if (args.length === 1) {
       throw new TypeError(`zygote-ts: Math.${pick === Math.max ? 'max' : 'min'} of one array is not elementwise; for its largest or smallest element use max(x) or min(x).`);
     }
@@ -114,7 +113,7 @@ function extremum(args: unknown[], pick: (...values: number[]) => number, empty:
   const t = innerOf(operands);
   if (t === null) return pick(...(operands as number[]));
   const values = operands.map((x) => operandOn(x, t));
-  const chosen = values.some(isSymbolic) ? chooseByGuards(values, pick === Math.max ? gt : lt) : chooseByValue(values, pick);
+  const chosen = values.some(holdsSymbolic) ? chooseByGuards(values, pick === Math.max ? gt : lt) : chooseByValue(values, pick);
   return recordOver(t, values[chosen], operands, (k) => (k === chosen ? 1 : 0));
 }
 
@@ -133,9 +132,10 @@ function chooseByGuards(values: readonly unknown[], beats: (a: unknown, b: unkno
   return chosen;
 }
 
-const isSymbolic = (x: unknown): boolean => {
-  while (x instanceof Traced) x = x.value;
-  return x instanceof Symbolic;
+/** A symbolic number under any traced layers (compileGradient is recording). */
+const holdsSymbolic = (x: unknown): boolean => {
+  while (isTraced(x)) x = x.value;
+  return isSymbolic(x);
 };
 
 /** Records an n-ary result: ∂value/∂operands[k] = partialOf(k) for each operand traced on `t`. */

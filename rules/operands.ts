@@ -1,6 +1,6 @@
 // How the rules read their operands: JavaScript's own coercions, kept for traced values.
 
-import { live, primal, Traced } from '../lib/core/traced.js';
+import { live, primal, isTracedOperand } from '../lib/core/traced.js';
 import type { Tape } from '../lib/core/tape.js';
 
 /**
@@ -8,13 +8,13 @@ import type { Tape } from '../lib/core/tape.js';
  * a value traced on an outer tape (or a closed one) as it is; anything else as a number.
  */
 export function operandOn(x: unknown, t: Tape): unknown {
-  if (x instanceof Traced) return x.tape === t ? x.value : x;
+  if (isTracedOperand(x)) return x.tape === t ? x.value : x;
   return typeof x === 'number' ? x : +(x as number);
 }
 
 /** True when either operand is a traced value (here: one whose tape has closed). */
 export function eitherTraced(a: unknown, b: unknown): boolean {
-  return a instanceof Traced || b instanceof Traced;
+  return isTracedOperand(a) || isTracedOperand(b);
 }
 
 /** ECMAScript's ToPrimitive with the 'default' hint, used by `+` to choose concatenation. */
@@ -39,7 +39,7 @@ export function toPrimitive(x: unknown): unknown {
 
 /** A traced value's number where JavaScript semantics need a primitive; others unchanged. */
 export function plain(x: unknown): unknown {
-  return x instanceof Traced ? primal(x) : x;
+  return isTracedOperand(x) ? primal(x) : x;
 }
 
 export { live };

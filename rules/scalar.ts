@@ -1,11 +1,11 @@
 // One-line definitions of scalar rules (the analogue of ChainRules' `@scalar_rule`).
 
-import { innerTape, rowOn, Traced } from '../lib/core/traced.js';
+import { innerTape, rowOn, isTracedOperand } from '../lib/core/traced.js';
 import { eitherTraced, live, operandOn } from './operands.js';
-import { NDArray } from '../lib/ndarray.js';
+import { NDArray, isNDArray } from '../lib/ndarray.js';
 import { isArrayOperation, lift1, lift2 } from './arrays/elementwise.js';
 import { mul } from './arithmetic.js';
-import { callSymbolic, Symbolic } from '../lib/core/symbolic.js';
+import { callSymbolic, isSymbolic } from '../lib/core/symbolic.js';
 
 export type UnaryOp = (x: unknown) => any;
 export type BinaryOp = (a: unknown, b: unknown) => any;
@@ -17,9 +17,9 @@ export type BinaryOp = (a: unknown, b: unknown) => any;
  */
 export function unaryRule(name: string, f: (x: number) => number, partial: (x: unknown, y: unknown) => unknown): UnaryOp {
   const traced = (x: unknown): unknown => {
-    if (!(x instanceof Traced)) {
-      if (x instanceof NDArray) return (onArray ??= lift1(op, f, partial))(x); // elementwise, like numpy's ufuncs
-      if (x instanceof Symbolic) return callSymbolic(f, [x]); // compileGradient records the call
+    if (!isTracedOperand(x)) {
+      if (isNDArray(x)) return (onArray ??= lift1(op, f, partial))(x); // elementwise, like numpy's ufuncs
+      if (isSymbolic(x)) return callSymbolic(f, [x]); // compileGradient records the call
       return f(x as number); // JavaScript's own coercion
     }
     if (!x.tape.active) return op(live(x));
@@ -49,7 +49,7 @@ export function binaryRule(
     const t = innerTape(a, b);
     if (t === null) {
       if (eitherTraced(a, b)) return op(live(a), live(b));
-      return a instanceof Symbolic || b instanceof Symbolic ? (callSymbolic(f, [a, b]) ?? f(a as number, b as number)) : f(a as number, b as number);
+      return isSymbolic(a) || isSymbolic(b) ? (callSymbolic(f, [a, b]) ?? f(a as number, b as number)) : f(a as number, b as number);
     }
     const x = operandOn(a, t);
     const y = operandOn(b, t);

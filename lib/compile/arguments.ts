@@ -6,10 +6,10 @@
 // The gradient f's recording returned — the same structure with symbolic leaves — is
 // turned into the code that builds the compiled gradient.
 
-import { Symbolic } from '../core/symbolic.js';
-import { NDArray } from '../ndarray.js';
+import { Symbolic, isSymbolic } from '../core/symbolic.js';
+import { NDArray, isNDArray } from '../ndarray.js';
 import { Params } from '../params.js';
-import { Traced } from '../core/traced.js';
+import { isTraced } from '../core/traced.js';
 import type { Program } from './program.js';
 import { literal } from './codegen.js';
 
@@ -52,7 +52,7 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
   };
 
   const visit = (value: unknown, expr: string, path: string): unknown => {
-    if (value instanceof Traced || (value instanceof NDArray && value.tape !== null)) {
+    if (isTraced(value) || (isNDArray(value) && value.tape !== null)) {
       throw new Uncompilable(`argument ${path} is traced by an enclosing differentiation: that call runs uncompiled`, true);
     }
     if (typeof value === 'number') {
@@ -95,7 +95,7 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
       return copy;
     }
     if (value instanceof Params) throw new Uncompilable('implicit parameters (Params) are not compiled yet: pass the arrays as arguments');
-    if (value instanceof NDArray) {
+    if (isNDArray(value)) {
       // An array argument is an object input, read from A; its shape and dtype are part of the path.
       const k = arrayArguments.push(value) - 1;
       copies.set(value, { copy: value, name });
@@ -168,7 +168,7 @@ export function gradientWriter(
   const made = new Map<object, string>();
   let names = 0;
   const write = (g: unknown): string => {
-    if (g instanceof Symbolic) return valueOf(g.id);
+    if (isSymbolic(g)) return valueOf(g.id);
     if (typeof g === 'number') return literal(g);
     if (g === null || g === undefined) return String(g);
     if (typeof g !== 'object') throw new Uncompilable(`the gradient holds ${typeof g}`);
@@ -177,7 +177,7 @@ export function gradientWriter(
     const name = `g${names++}`;
     made.set(g, name);
     if (Array.isArray(g)) {
-      if (g.length > UNROLL && g.every((x) => x instanceof Symbolic && slotOf(x.id) >= 0)) {
+      if (g.length > UNROLL && g.every((x) => isSymbolic(x) && slotOf(x.id) >= 0)) {
         const slots = Int32Array.from(g, (x) => slotOf((x as Symbolic).id));
         lines.push(`const ${name} = new Array(${g.length});`, ...gather(name, slots, indexTables));
       } else {
@@ -237,7 +237,7 @@ export function symbolicLeaves(grads: unknown): number[] {
   const ids: number[] = [];
   const seen = new Set<object>();
   const walk = (g: unknown) => {
-    if (g instanceof Symbolic) ids.push(g.id);
+    if (isSymbolic(g)) ids.push(g.id);
     else if (typeof g === 'object' && g !== null && !seen.has(g)) {
       seen.add(g);
       for (const x of Array.isArray(g) ? g : Object.values(g)) walk(x);

@@ -16,7 +16,7 @@ import { gradient, gradientWithSweep } from '../api.js';
 import type { Gradients } from '../types.js';
 import { generateBody } from './codegen.js';
 import { gradientWriter, symbolicArguments, symbolicLeaves, Uncompilable, type SymbolicArguments } from './arguments.js';
-import { Symbolic } from '../core/symbolic.js';
+import { isSymbolic } from '../core/symbolic.js';
 import { COMPARISONS, Op, Program } from './program.js';
 import { ArrayRecorder, writeSweep } from './sweep.js';
 import { liveInstructions } from './dead-code.js';
@@ -173,7 +173,7 @@ function generatePath(f: Function, program: Program, symbolic: SymbolicArguments
 function valuesOf(grads: unknown): unknown {
   const made = new Map<object, unknown>();
   const copy = (g: unknown): unknown => {
-    if (g instanceof Symbolic) return g.value;
+    if (isSymbolic(g)) return g.value;
     if (typeof g !== 'object' || g === null) return g;
     const known = made.get(g);
     if (known !== undefined) return known;

@@ -6,7 +6,7 @@
 // compute; array operations append calls of their steps; then sweep.ts appends the
 // reverse pass.
 
-import { Symbolic, compareValues, type Arithmetic, type Comparison, type Recorder } from '../core/symbolic.js';
+import { Symbolic, compareValues, type Arithmetic, type Comparison, type Recorder, isSymbolic } from '../core/symbolic.js';
 import { registerScalarPrototype } from '../core/scalars.js';
 import { NOT_OVERLOADED, operators } from '../../rules/overloads.js';
 import { callerLine } from '../escapes.js';
@@ -102,11 +102,11 @@ export class Program implements Recorder {
       case Op.sub: value = u - v; break;
       case Op.mul:
         // x·1 is x exactly (NaN, ±0, ±∞ included): the sweep's seed is 1.
-        if (y === 1 && x instanceof Symbolic) return x;
-        if (x === 1 && y instanceof Symbolic) return y;
+        if (y === 1 && isSymbolic(x)) return x;
+        if (x === 1 && isSymbolic(y)) return y;
         // x·(-1) is -x exactly
-        if (y === -1 && x instanceof Symbolic) return this.neg(x);
-        if (x === -1 && y instanceof Symbolic) return this.neg(y);
+        if (y === -1 && isSymbolic(x)) return this.neg(x);
+        if (x === -1 && isSymbolic(y)) return this.neg(y);
         value = u * v;
         break;
       case Op.div: value = u / v; break;
@@ -235,7 +235,7 @@ function installOperators(): void {
   for (const [symbol, code] of binaries) {
     proto[symbol] = function symbolicOperator(this: Symbolic, other: unknown, receiverOnRight?: boolean): unknown {
       // A value traced on a tape is not ours to combine: the rule goes on (and pins if it must).
-      if (typeof other !== 'number' && !(other instanceof Symbolic && other.recorder === this.recorder)) return NOT_OVERLOADED;
+      if (typeof other !== 'number' && !(isSymbolic(other) && other.recorder === this.recorder)) return NOT_OVERLOADED;
       const program = this.recorder as Program;
       return receiverOnRight ? program.binary(code, other, this) : program.binary(code, this, other);
     };

@@ -5,10 +5,10 @@
 // instructions that will compute them: a multiply and an add per scalar edge, a call of
 // the operation's `backward` per array node. Only what reaches the inputs is written.
 
-import { Symbolic } from '../core/symbolic.js';
+import { Symbolic, isSymbolic } from '../core/symbolic.js';
 import type { NodeRecord, Tape, TapeRecorder } from '../core/tape.js';
-import { NDArray, type Dtype } from '../ndarray.js';
-import { Traced } from '../core/traced.js';
+import { NDArray, type Dtype, isNDArray } from '../ndarray.js';
+import { isTraced } from '../core/traced.js';
 import type { Step } from '../../rules/arrays/record.js';
 import { add } from '../../rules/arithmetic.js';
 import { astype } from '../../rules/arrays/dtype.js';
@@ -66,7 +66,7 @@ export class ArrayRecorder implements TapeRecorder {
   /** The program's operand for one operand of an array operation. */
   private operand(x: unknown): CallOperand {
     const t = this.tape;
-    if (x instanceof NDArray) {
+    if (isNDArray(x)) {
       if (x.tape === t) {
         // (an argument's array is the array input wrapping it: its value is the argument)
         const id = this.nodes.get(x.index)?.id ?? this.arguments.get(x.value as NDArray);
@@ -76,13 +76,13 @@ export class ArrayRecorder implements TapeRecorder {
       if (x.tape !== null && x.tape.active) throw new Uncompilable('f differentiates arrays inside a compiled gradient (nested), which is not compiled yet');
       return { constant: x };
     }
-    if (x instanceof Traced) {
+    if (isTraced(x)) {
       if (x.tape !== t) throw new Uncompilable('f mixes in a number traced by another differentiation, which is not compiled yet');
       const v = x.value;
-      if (v instanceof Symbolic) return { id: v.id };
+      if (isSymbolic(v)) return { id: v.id };
       throw new Uncompilable('f computes an array from a number that compiled code cannot follow');
     }
-    if (x instanceof Symbolic) return { id: x.id };
+    if (isSymbolic(x)) return { id: x.id };
     return { constant: x };
   }
 }
@@ -118,13 +118,13 @@ export function writeSweep(program: Program, recorder: ArrayRecorder, tape: Tape
 // (a scalar row's cotangent and partials are numbers or symbolic numbers, never arrays)
 function product(program: Program, g: Cotangent, partial: unknown): Cotangent {
   if (typeof partial === 'number') return typeof g === 'number' ? g * partial : program.binary(Op.mul, g, partial);
-  if (!(partial instanceof Symbolic)) throw new Uncompilable('a partial derivative compiled code cannot follow');
+  if (!isSymbolic(partial)) throw new Uncompilable('a partial derivative compiled code cannot follow');
   return program.binary(Op.mul, g, partial);
 }
 
 function sum(program: Program, a: Cotangent, b: Cotangent): Cotangent {
   if (typeof a === 'number' && typeof b === 'number') return a + b;
-  if ((a instanceof Symbolic && program.objects.has(a.id)) || (b instanceof Symbolic && program.objects.has(b.id))) {
+  if ((isSymbolic(a) && program.objects.has(a.id)) || (isSymbolic(b) && program.objects.has(b.id))) {
     const id = program.apply(add, [operandOf(a), operandOf(b)], null, 'add cotangents');
     return new Symbolic(NaN, id, program);
   }
@@ -134,7 +134,7 @@ function sum(program: Program, a: Cotangent, b: Cotangent): Cotangent {
   return program.binary(Op.add, a, b);
 }
 
-const operandOf = (x: Cotangent): CallOperand => (x instanceof Symbolic ? { id: x.id } : { constant: x });
+const operandOf = (x: Cotangent): CallOperand => (isSymbolic(x) ? { id: x.id } : { constant: x });
 
 // One call of the step's backward, reading only what it says it reads, then its parts
 // (cast to each operand's dtype, as the eager sweep does).
@@ -148,7 +148,7 @@ function backward(program: Program, node: RecordedNode, g: Cotangent): Cotangent
     return which.map((k, j) => {
       const part = parts[k];
       const dtype = dtypes[j];
-      return part instanceof NDArray && dtype != null && part.dtype !== dtype ? astype(part, dtype) : part;
+      return isNDArray(part) && dtype != null && part.dtype !== dtype ? astype(part, dtype) : part;
     });
   };
   const args: CallOperand[] = [operandOf(g)];

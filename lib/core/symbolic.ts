@@ -25,6 +25,12 @@ export interface Recorder {
 }
 
 export class Symbolic {
+  // A private brand, asked without observable effects on user values (see `Traced.is`).
+  #symbolic = true;
+  static is(x: unknown): x is Symbolic {
+    return typeof x === 'object' && x !== null && #symbolic in x;
+  }
+
   declare readonly value: number;
   declare readonly id: number;
   declare readonly recorder: Recorder;
@@ -49,25 +55,28 @@ export class Symbolic {
   }
 }
 
+/** True for a symbolic number (compileGradient's recording). */
+export const isSymbolic = (x: unknown): x is Symbolic => Symbolic.is(x);
+
 /** A symbolic number's plain value, pinned; anything else unchanged. */
 export function unpin(x: unknown): unknown {
-  return x instanceof Symbolic ? x.pin() : x;
+  return isSymbolic(x) ? x.pin() : x;
 }
 
 /** `f(...args)` for a plain-number function when some argument is symbolic, else null. */
 export function callSymbolic(f: (...args: number[]) => number, args: readonly unknown[]): Symbolic | null {
   let recorder: Recorder | null = null;
-  for (const x of args) if (x instanceof Symbolic) recorder = x.recorder;
+  for (const x of args) if (isSymbolic(x)) recorder = x.recorder;
   if (recorder === null) return null;
-  if (!args.every((x) => typeof x === 'number' || x instanceof Symbolic)) return null;
+  if (!args.every((x) => typeof x === 'number' || isSymbolic(x))) return null;
   return recorder.call(f, args as (number | Symbolic)[]);
 }
 
 /** `a op b` where either side may be symbolic (a guard when one is); sides already unwrapped. */
 export function compareSymbolic(op: Comparison, a: unknown, b: unknown): boolean {
-  if (!(a instanceof Symbolic) && !(b instanceof Symbolic)) return compareValues(op, a, b); // (not recording)
-  const recorder = a instanceof Symbolic ? a.recorder : (b as Symbolic).recorder;
-  if ((typeof a === 'number' || a instanceof Symbolic) && (typeof b === 'number' || b instanceof Symbolic)) return recorder.compare(op, a, b);
+  if (!isSymbolic(a) && !isSymbolic(b)) return compareValues(op, a, b); // (not recording)
+  const recorder = isSymbolic(a) ? a.recorder : (b as Symbolic).recorder;
+  if ((typeof a === 'number' || isSymbolic(a)) && (typeof b === 'number' || isSymbolic(b))) return recorder.compare(op, a, b);
   return compareValues(op, unpin(a), unpin(b));
 }
 

@@ -7,9 +7,23 @@
 // there, otherwise the escape is counted so the API can warn.
 
 import type { Tape } from './tape.js';
-import { Symbolic, unpin } from './symbolic.js';
+import { unpin, isSymbolic } from './symbolic.js';
 
 export class Traced {
+  // A private brand: `isTraced` asks for it without running user code (a Proxy's traps)
+  // and without throwing (a revoked Proxy), as `instanceof` would. (A field, not a private
+  // method: V8 11 checks a field's brand about as fast as `instanceof`.)
+  #traced = true;
+  static is(x: unknown): x is Traced {
+    return typeof x === 'object' && x !== null && #traced in x;
+  }
+  // The same check at a second site, for the operator rules alone: a check's inline cache
+  // slows down a lot once it has seen many kinds of object, and the rules see traced
+  // numbers almost always while the rest of the library sees every kind of value.
+  static isOperand(x: unknown): x is Traced {
+    return typeof x === 'object' && x !== null && #traced in x;
+  }
+
   // `declare`: plain assignments in the constructor, no class-field definitions, which
   // V8 creates more slowly (this constructor runs once per recorded operation).
   /** The primal value: a number, or a value traced on an outer tape (nesting). */
@@ -75,23 +89,29 @@ export class Traced {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     // (showing a number does not make compileGradient's path depend on it)
     let x: unknown = this;
-    while (x instanceof Traced) x = x.value;
-    return `Traced(${String(x instanceof Symbolic ? x.value : x)})`;
+    while (isTraced(x)) x = x.value;
+    return `Traced(${String(isSymbolic(x) ? x.value : x)})`;
   }
 }
+
+/** True for a traced number, asked without observable effects (see `Traced.is`). */
+export const isTraced = (x: unknown): x is Traced => Traced.is(x);
+
+/** `isTraced`, for the operator rules (`rules/`): see `Traced.isOperand`. */
+export const isTracedOperand = (x: unknown): x is Traced => Traced.isOperand(x);
 
 /**
  * The plain number inside any nesting of traced values (other values unchanged; a symbolic
  * number, recorded by `compileGradient`, gives its number and pins the path to it).
  */
 export function primal(x: unknown): number {
-  while (x instanceof Traced) x = x.value;
+  while (isTraced(x)) x = x.value;
   return unpin(x) as number;
 }
 
 /** Strips traced layers whose tape has closed: they are constants now. */
 export function live(x: unknown): unknown {
-  return x instanceof Traced && !x.tape.active ? live(x.value) : x;
+  return isTraced(x) && !x.tape.active ? live(x.value) : x;
 }
 
 /** What to do when a live traced value is turned into plain numbers. */
@@ -116,8 +136,8 @@ export function reportEscape(x: { readonly tape: Tape }, how: string): void {
 
 /** The innermost active tape among two operands, or null when neither is traced. */
 export function innerTape(a: unknown, b: unknown): Tape | null {
-  const ta = a instanceof Traced && a.tape.active ? a.tape : null;
-  const tb = b instanceof Traced && b.tape.active ? b.tape : null;
+  const ta = isTraced(a) && a.tape.active ? a.tape : null;
+  const tb = isTraced(b) && b.tape.active ? b.tape : null;
   if (ta === null) return tb;
   if (tb === null || ta.depth >= tb.depth) return ta;
   return tb;
@@ -127,12 +147,12 @@ export function innerTape(a: unknown, b: unknown): Tape | null {
 export function innermostTape(operands: readonly unknown[]): Tape | null {
   let inner: Tape | null = null;
   for (const x of operands) {
-    if (x instanceof Traced && x.tape.active && (inner === null || x.tape.depth > inner.depth)) inner = x.tape;
+    if (isTraced(x) && x.tape.active && (inner === null || x.tape.depth > inner.depth)) inner = x.tape;
   }
   return inner;
 }
 
 /** The operand's row on tape `t`, or -1 when it is a constant there. */
 export function rowOn(x: unknown, t: Tape): number {
-  return x instanceof Traced && x.tape === t ? x.index : -1;
+  return isTraced(x) && x.tape === t ? x.index : -1;
 }

@@ -2,9 +2,9 @@
 // `Math` function, lifted from their scalar rules. A pullback is written with the
 // runtime's own (array-aware) operations, so it is differentiable again (hessians).
 
-import { allocate, isFloatArray, NDArray } from '../../lib/ndarray.js';
+import { allocate, isFloatArray, NDArray, isNDArray } from '../../lib/ndarray.js';
 import { kernels } from '../../lib/kernels/index.js';
-import { live, Traced } from '../../lib/core/traced.js';
+import { live, Traced, isTraced } from '../../lib/core/traced.js';
 import { add, div, mul, neg, pow, sub, mod } from '../arithmetic.js';
 import { log } from '../math.js';
 import { trunc } from '../nondiff.js';
@@ -21,39 +21,39 @@ type Operand = number | Traced | NDArray;
  * Two plain JavaScript arrays, or an array and a string, keep JavaScript's meaning.
  */
 export function isArrayOperation(a: unknown, b: unknown): boolean {
-  const arrayA = a instanceof NDArray || holdsTraced(a);
-  const arrayB = b instanceof NDArray || holdsTraced(b);
+  const arrayA = isNDArray(a) || holdsTraced(a);
+  const arrayB = isNDArray(b) || holdsTraced(b);
   if (!arrayA && !arrayB) return false;
   return isNumeric(a, arrayA) && isNumeric(b, arrayB);
 }
 
 function isNumeric(x: unknown, array: boolean): boolean {
-  return array || typeof x === 'number' || x instanceof Traced || Array.isArray(x) || isFloatArray(x);
+  return array || typeof x === 'number' || isTraced(x) || Array.isArray(x) || isFloatArray(x);
 }
 
 function holdsTraced(x: unknown): boolean {
   let v: unknown = x;
   while (Array.isArray(v)) v = v[0];
-  return v !== x && v instanceof Traced && v.tape.active;
+  return v !== x && isTraced(v) && v.tape.active;
 }
 
 function operand(x: unknown, what: string): Operand {
-  if (x instanceof NDArray) return liveArray(x);
+  if (isNDArray(x)) return liveArray(x);
   if (typeof x === 'number') return x;
-  if (x instanceof Traced) {
+  if (isTraced(x)) {
     const v = live(x);
-    return typeof v === 'number' || v instanceof Traced ? v : +(v as number);
+    return typeof v === 'number' || isTraced(v) ? v : +(v as number);
   }
   return asArray(x, what);
 }
 
-const toArray = (x: Operand): NDArray => (x instanceof NDArray ? x : asArray(x, 'operand'));
-const shapeOf = (x: Operand): readonly number[] => (x instanceof NDArray ? x.shape : []);
+const toArray = (x: Operand): NDArray => (isNDArray(x) ? x : asArray(x, 'operand'));
+const shapeOf = (x: Operand): readonly number[] => (isNDArray(x) ? x.shape : []);
 
 /** A gradient part reduced to an operand's shape (a scalar operand gets a scalar). */
 function reduceTo(part: unknown, x: Operand): unknown {
-  if (!(x instanceof NDArray)) return part instanceof NDArray ? sum(part) : part;
-  return part instanceof NDArray ? sumTo(part, x.shape) : broadcastTo(part, x.shape);
+  if (!isNDArray(x)) return isNDArray(part) ? sum(part) : part;
+  return isNDArray(part) ? sumTo(part, x.shape) : broadcastTo(part, x.shape);
 }
 
 type BinaryGrads = (g: any, x: any, y: any, z: any, need: readonly [boolean, boolean]) => [unknown, unknown];
@@ -74,7 +74,7 @@ export function lift2(
     const t = tapeOf([A, B]);
     // (with no tape active, a scalar operand is a number: it takes the array's dtype)
     if (t === null) return map2(A as NDArray | number, B as NDArray | number, f, name);
-    const need = [A instanceof NDArray || A instanceof Traced ? A.tape === t : false, B instanceof NDArray || B instanceof Traced ? B.tape === t : false] as const;
+    const need = [isNDArray(A) || isTraced(A) ? A.tape === t : false, isNDArray(B) || isTraced(B) ? B.tape === t : false] as const;
     const [readX, readY, readZ] = reads(need);
     return recordStep(t, [A, B], {
       name,
@@ -134,7 +134,7 @@ export function sumTo(x: NDArray, shape: readonly number[]): NDArray {
 
 /** `x` stretched to `shape` by broadcasting. */
 export function broadcastTo(x: unknown, shape: readonly number[]): NDArray {
-  const X = x instanceof NDArray ? liveArray(x) : toArray(operand(x, 'broadcastTo'));
+  const X = isNDArray(x) ? liveArray(x) : toArray(operand(x, 'broadcastTo'));
   // Stretching only: [3] cannot become [1] (broadcasting both ways would give [3]).
   if (!sameShape(broadcastShapes(X.shape, shape, 'broadcastTo'), shape)) {
     throw new RangeError(`zygote-ts: broadcastTo: shape [${X.shape.join(', ')}] cannot be stretched to [${shape.join(', ')}].`);

@@ -15,7 +15,7 @@
 // element by element on the tape, and the results packed into one array.
 
 import { allocate, NDArray, promote, type Dtype } from '../../lib/ndarray.js';
-import { live, Traced } from '../../lib/core/traced.js';
+import { live, Traced, isTraced } from '../../lib/core/traced.js';
 import { closeTape, openTape } from '../../lib/core/scope.js';
 import { ensureRewritten } from '../../lib/rewritten.js';
 import { mul } from '../arithmetic.js';
@@ -39,7 +39,7 @@ export function map(f: ScalarFn, ...operands: unknown[]): NDArray {
   const Xs = operands.map((x, k) => asArray(x, `map: operand ${k}`));
   const shape = Xs.length === 1 ? Xs[0]!.shape : broadcastShapes(Xs[0]!.shape, Xs[1]!.shape, 'map');
   // float32 only when every array operand is; numbers are weak (they take the arrays' dtype)
-  const arrays = Xs.filter((_, k) => typeof operands[k] !== 'number' && !(operands[k] instanceof Traced));
+  const arrays = Xs.filter((_, k) => typeof operands[k] !== 'number' && !isTraced(operands[k]));
   const dtype = arrays.length === 0 ? 'float64' : arrays.map((X) => X.dtype).reduce(promote);
   return mapAt(ensureRewritten(f), Xs, [...shape], dtype);
 }
@@ -108,7 +108,7 @@ function partialsAt(f: ScalarFn, vs: NDArray[], shape: number[], dtype: Dtype): 
     } finally {
       closeTape(tape);
     }
-    if (r instanceof Traced && r.tape === tape) {
+    if (isTraced(r) && r.tape === tape) {
       const value = live(r.value);
       if (typeof value !== 'number') return null; // f read a traced value it closes over
       const ds = tape.sweep(r.index, 1, b === null ? [a.index] : [a.index, b.index]);
@@ -123,7 +123,7 @@ function partialsAt(f: ScalarFn, vs: NDArray[], shape: number[], dtype: Dtype): 
       }
     } else if (typeof r === 'number') {
       values[k] = r; // f ignores its arguments here
-    } else if (r instanceof Traced) {
+    } else if (isTraced(r)) {
       return null;
     } else {
       throw new TypeError(`zygote-ts: map: f must return a number, got ${r === null ? 'null' : typeof r}.`);
@@ -146,10 +146,10 @@ function local(f: ScalarFn, args: readonly unknown[]): [unknown, unknown[]] {
     closeTape(tape);
   }
   let result: [unknown, unknown[]];
-  if (r instanceof Traced && r.tape === tape) {
+  if (isTraced(r) && r.tape === tape) {
     const ds = tape.sweep(r.index, 1, inputs.map((x) => x.index));
     result = [r.value, ds.map((d) => d ?? 0)];
-  } else if (typeof r === 'number' || r instanceof Traced) {
+  } else if (typeof r === 'number' || isTraced(r)) {
     result = [r, args.map(() => 0)]; // f ignores its arguments here
   } else {
     tape.release();
@@ -176,7 +176,7 @@ function traceElements(f: ScalarFn, Xs: NDArray[], shape: number[], dtype: Dtype
   const results = new Array<unknown>(n);
   for (let k = 0; k < n; k++) {
     const r = f(...elements.map((e) => e[k]));
-    if (typeof r !== 'number' && !(r instanceof Traced)) {
+    if (typeof r !== 'number' && !isTraced(r)) {
       throw new TypeError(`zygote-ts: map: f must return a number, got ${r === null ? 'null' : typeof r}.`);
     }
     results[k] = r;

@@ -2,8 +2,8 @@
 // Math.max/Math.min rule: the whole derivative goes to the first operand (and a NaN operand
 // is the one chosen), so arrays and numbers agree.
 
-import { isNumericArrayLike, NDArray } from '../../lib/ndarray.js';
-import { primal, Traced } from '../../lib/core/traced.js';
+import { isNumericArrayLike, NDArray, isNDArray } from '../../lib/ndarray.js';
+import { primal, isTraced } from '../../lib/core/traced.js';
 import { mul } from '../arithmetic.js';
 import { max as scalarMax, min as scalarMin } from '../math.js';
 import { unaryRule } from '../scalar.js';
@@ -34,7 +34,7 @@ let maximumArrays: ((a: unknown, b: unknown) => any) | undefined;
 let minimumArrays: ((a: unknown, b: unknown) => any) | undefined;
 
 export const isArrayLike = (x: unknown): boolean =>
-  x instanceof NDArray || isNumericArrayLike(x);
+  isNDArray(x) || isNumericArrayLike(x);
 
 /**
  * The pullback of an elementwise extreme: the cotangent where the first operand was chosen
@@ -55,8 +55,8 @@ function extremeGrads(pick: (a: number, b: number) => number) {
 // The numbers of an operand (one level out): an array's data, a traced scalar's primal
 // (a number: it takes the other side's dtype, so the mask has the result's).
 function numbers(x: unknown): NDArray | number {
-  if (x instanceof NDArray) return new NDArray(x.shape, x.data);
-  return x instanceof Traced ? primal(x) : (x as number);
+  if (isNDArray(x)) return new NDArray(x.shape, x.data);
+  return isTraced(x) ? primal(x) : (x as number);
 }
 
 /** x² elementwise (|x|² for real numbers, as Julia's abs2); on numbers too. */

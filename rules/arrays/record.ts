@@ -1,22 +1,19 @@
 // How array rules see their operands and record themselves: one tape node per operation,
 // with a pullback over whole arrays (the array analogue of rules/operands.ts).
 
-import { NDArray, fromNested, isFloatArray, liveArray, shapeOfNested, type Dtype } from '../../lib/ndarray.js';
-import { live, Traced } from '../../lib/core/traced.js';
-import { Symbolic } from '../../lib/core/symbolic.js';
+import { NDArray, fromNested, isFloatArray, isNDArray, liveArray, shapeOfNested, type Dtype } from '../../lib/ndarray.js';
+import { live, Traced, isTraced } from '../../lib/core/traced.js';
+import { isSymbolic } from '../../lib/core/symbolic.js';
 import type { NodeRecord, Tape } from '../../lib/core/tape.js';
 import { astype } from './dtype.js';
 
-/** True for one of our arrays (plain or traced). */
-export const isNDArray = (x: unknown): x is NDArray => x instanceof NDArray;
-
-export { liveArray };
+export { isNDArray, liveArray };
 
 /** The innermost active tape among array and scalar operands, or null. */
 export function tapeOf(operands: readonly unknown[]): Tape | null {
   let inner: Tape | null = null;
   for (const x of operands) {
-    const t = x instanceof NDArray || x instanceof Traced ? x.tape : null;
+    const t = isNDArray(x) || isTraced(x) ? x.tape : null;
     if (t !== null && t.active && (inner === null || t.depth > inner.depth)) inner = t;
   }
   return inner;
@@ -24,13 +21,13 @@ export function tapeOf(operands: readonly unknown[]): Tape | null {
 
 /** An operand as tape `t` sees it: one level out when recorded on `t`, else as it is. */
 export function on(x: unknown, t: Tape): unknown {
-  if (x instanceof NDArray || x instanceof Traced) return x.tape === t ? x.value : x;
+  if (isNDArray(x) || isTraced(x)) return x.tape === t ? x.value : x;
   return x;
 }
 
 /** The row of an operand on tape `t`, or -1 when it is a constant there. */
 export function rowOf(x: unknown, t: Tape): number {
-  return (x instanceof NDArray || x instanceof Traced) && x.tape === t ? x.index : -1;
+  return (isNDArray(x) || isTraced(x)) && x.tape === t ? x.index : -1;
 }
 
 /**
@@ -56,10 +53,10 @@ export function record(
     if (row >= 0) {
       parents.push(row);
       which.push(k);
-      dtypes.push(x instanceof NDArray ? x.dtype : null);
+      dtypes.push(isNDArray(x) ? x.dtype : null);
     }
   });
-  const arrayValued = value instanceof NDArray;
+  const arrayValued = isNDArray(value);
   const size = arrayValued ? value.size : 1;
   const node: NodeRecord = {
     parents,
@@ -101,7 +98,7 @@ export function recordStep(t: Tape, operands: readonly unknown[], step: Step): a
   let values = operands.map((x) => on(x, t));
   // While compileGradient records, a traced number holds a symbolic one: the step runs on
   // its value now, and compiled code passes the number of each later call.
-  if (t.recorder !== null) values = values.map((v) => (v instanceof Symbolic ? v.value : v));
+  if (t.recorder !== null) values = values.map((v) => (isSymbolic(v) ? v.value : v));
   const value = step.forward(values);
   return record(t, value, operands, (g) => step.backward(g, values, value), step);
 }
@@ -110,7 +107,7 @@ export function recordStep(t: Tape, operands: readonly unknown[], step: Step): a
 // row's dtype; traced ones (nested differentiation) stay arrays, cast here by a recorded
 // astype. So, as in JAX, a float32 operand of a float64 result gets a float32 cotangent.
 function cotangentOf(part: unknown, dtype: Dtype | null): unknown {
-  if (!(part instanceof NDArray)) return part;
+  if (!isNDArray(part)) return part;
   if (part.tape === null || !part.tape.active) return liveArray(part).data;
   return dtype === null || part.dtype === dtype ? part : astype(part, dtype);
 }
@@ -122,13 +119,13 @@ function cotangentOf(part: unknown, dtype: Dtype | null): unknown {
  * into one traced array whose gradient flows back to each element.
  */
 export function asArray(x: unknown, what: string): NDArray {
-  if (x instanceof NDArray) return liveArray(x);
+  if (isNDArray(x)) return liveArray(x);
   if (typeof x === 'number') return new NDArray([], Float64Array.of(x));
-  if (x instanceof Traced) return packScalars([x], []);
+  if (isTraced(x)) return packScalars([x], []);
   if (Array.isArray(x)) {
     const flat: unknown[] = [];
     const shape = flatten(x, flat, what);
-    if (flat.some((v) => v instanceof Traced && v.tape.active)) return packScalars(flat, shape);
+    if (flat.some((v) => isTraced(v) && v.tape.active)) return packScalars(flat, shape);
     return new NDArray(shape, Float64Array.from(flat.map((v) => +(live(v) as number))));
   }
   return fromNested(x, what);
@@ -138,7 +135,7 @@ function flatten(x: unknown[], out: unknown[], what: string): number[] {
   const probe = shapeOfNested(x);
   const walk = (v: unknown, axis: number, path: string) => {
     if (axis === probe.length) {
-      if (typeof v !== 'number' && !(v instanceof Traced)) throw new TypeError(`zygote-ts: ${what}${path} is not a number.`);
+      if (typeof v !== 'number' && !isTraced(v)) throw new TypeError(`zygote-ts: ${what}${path} is not a number.`);
       out.push(v);
       return;
     }
@@ -157,7 +154,7 @@ function flatten(x: unknown[], out: unknown[], what: string): number[] {
 function packScalars(elements: readonly unknown[], shape: number[]): NDArray {
   const t = tapeOf(elements)!;
   const outer = elements.map((v) => on(v, t));
-  const value = outer.some((v) => v instanceof Traced && v.tape.active) ? packScalars(outer, shape) : new NDArray(shape, Float64Array.from(outer.map((v) => +(live(v) as number))));
+  const value = outer.some((v) => isTraced(v) && v.tape.active) ? packScalars(outer, shape) : new NDArray(shape, Float64Array.from(outer.map((v) => +(live(v) as number))));
   return record(t, value, elements, (g: NDArray) => elementsOf(g, elements.length));
 }
 

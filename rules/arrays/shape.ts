@@ -1,7 +1,7 @@
 // Reading elements, shapes and reshaping: `get`, `size`, `shape`, `reshape`, and the
 // sparse accumulation a nested sweep needs.
 
-import { allocate, NDArray, flatIndex, setElementReader, type FloatArray } from '../../lib/ndarray.js';
+import { allocate, NDArray, flatIndex, setElementReader, type FloatArray, isNDArray } from '../../lib/ndarray.js';
 import { primal } from '../../lib/core/traced.js';
 import type { NodeRecord } from '../../lib/core/tape.js';
 import { add, mul } from '../arithmetic.js';
@@ -43,7 +43,7 @@ export function shape(x: unknown): number[] {
 
 /** The number of elements, or the length along axis `d` (counted from 0, as in numpy). */
 export function size(x: unknown, d?: number): number {
-  const s = x instanceof NDArray ? x.shape : asArray(x, 'size').shape;
+  const s = isNDArray(x) ? x.shape : asArray(x, 'size').shape;
   if (d === undefined) return s.reduce((p, n) => p * n, 1);
   // An axis is an index: a traced one is read as its number, and gets no derivative.
   const axis = primal(d);
