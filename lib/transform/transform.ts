@@ -1,8 +1,8 @@
 // The transform itself, in plain JavaScript (acorn + magic-string): no Node built-ins, so
 // it also runs in a browser. TypeScript stripping, which needs esbuild, is in typescript.ts.
 import { parse, type Parsed } from './parse.js';
+import { hasIgnorePragma } from './pragma.js';
 import {
-  IGNORE_PRAGMA,
   REWRITTEN_MARKER,
   prologue,
   type RuntimeBinding,
@@ -73,12 +73,6 @@ function isAlreadyRewritten(code: string, parsed: Parsed): boolean {
   return code.includes(REWRITTEN_MARKER) && parsed.comments.some((c) => c.value === REWRITTEN_MARKER);
 }
 
-function hasIgnorePragma(parsed: Parsed): boolean {
-  const first = parsed.ast.body[0];
-  const limit = first ? first.start : Infinity;
-  return parsed.comments.some((c) => c.start < limit && c.value.includes(IGNORE_PRAGMA));
-}
-
 /**
  * Rewrite JavaScript source for differentiation.
  *
@@ -92,8 +86,9 @@ function hasIgnorePragma(parsed: Parsed): boolean {
  */
 export function transform(code: string, options: TransformOptions = {}): TransformResult {
   const unchanged: TransformResult = { code, map: null, changed: false };
+  if (hasIgnorePragma(code)) return unchanged;
   const parsed = parse(code, options.sourceType ?? 'auto');
-  if (isAlreadyRewritten(code, parsed) || hasIgnorePragma(parsed)) return unchanged;
+  if (isAlreadyRewritten(code, parsed)) return unchanged;
   const result = rewriteProgram(code, parsed, { inlineFastPaths: options.inlineFastPaths ?? DEFAULT_INLINE_FAST_PATHS, programTemps: true });
   const { ed } = result;
   if (!ed.s.hasChanged()) return unchanged;

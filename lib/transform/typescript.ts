@@ -2,6 +2,7 @@
 // runs and the two source maps are composed. Node only (esbuild's native binary).
 import { createRequire } from 'node:module';
 import type * as Esbuild from 'esbuild';
+import { hasIgnorePragma } from './pragma.js';
 import { composeMaps, type SourceMapV3 } from './sourcemap.js';
 import { transform, type TransformOptions, type TransformResult } from './transform.js';
 
@@ -12,8 +13,9 @@ export interface TransformTsOptions extends Omit<TransformOptions, 'filename' | 
 }
 
 /**
- * Strip TypeScript with esbuild, then {@link transform}. The returned map is
- * composed, so it points at the TypeScript source lines.
+ * Strip TypeScript with esbuild, then {@link transform} (unless the TypeScript
+ * starts with `@zygote-ignore`). The returned map is composed, so it points at
+ * the TypeScript source lines.
  *
  * @example
  * ```ts
@@ -25,12 +27,11 @@ export interface TransformTsOptions extends Omit<TransformOptions, 'filename' | 
 export function transformTs(code: string, filename: string, options: TransformTsOptions = {}): TransformResult {
   const stripped = stripTs(code, filename, options.format);
   const jsMap = stripped.map!;
-  const out = transform(stripped.code, {
-    ...options,
-    filename,
-    sourceType: options.format === 'cjs' ? 'script' : 'auto',
-  });
-  if (!out.changed) return { code: stripped.code, map: options.sourceMap === false ? null : jsMap, changed: false };
+  // `@zygote-ignore` is looked for in the TypeScript: stripping drops the comments.
+  const out = hasIgnorePragma(code)
+    ? null
+    : transform(stripped.code, { ...options, filename, sourceType: options.format === 'cjs' ? 'script' : 'auto' });
+  if (out === null || !out.changed) return { code: stripped.code, map: options.sourceMap === false ? null : jsMap, changed: false };
   return { ...out, map: out.map ? composeMaps(out.map, jsMap) : null };
 }
 

@@ -17,8 +17,10 @@
  * ```
  */
 import { cacheFromEnv, openCache, throughCache, type TransformCache } from './cache.js';
-import { RUNTIME_PATH, shouldRewrite } from './filter.js';
+import { readFileSync } from 'node:fs';
+import { isTypeScriptFile, RUNTIME_PATH, shouldRewrite } from './filter.js';
 import { transform } from './index.js';
+import { hasIgnorePragma } from './pragma.js';
 import type { SourceMapV3 } from './sourcemap.js';
 
 export interface ZygoteViteOptions {
@@ -56,6 +58,19 @@ function cacheOf(option: string | false | undefined): TransformCache | null {
 }
 
 /**
+ * Whether a TypeScript file starts with `@zygote-ignore`. The plugin sees TypeScript after
+ * Vite's esbuild has stripped it, comments included, so the file is read as written.
+ */
+function ignoredTypeScript(id: string): boolean {
+  if (!isTypeScriptFile(id)) return false;
+  try {
+    return hasIgnorePragma(readFileSync(id, 'utf8'));
+  } catch {
+    return false; // not a file on disk: nothing says to leave it alone
+  }
+}
+
+/**
  * Create the plugin.
  *
  * @example
@@ -86,7 +101,7 @@ export default function zygote(options: ZygoteViteOptions = {}): ZygoteVitePlugi
     transform(code, id) {
       // Virtual modules (`\0…`) and queries (`?raw`, `?worker`) are not user source files.
       if (id.startsWith('\0') || id.includes('?')) return null;
-      if (id === specifier || !shouldRewrite(id, filter)) return null;
+      if (id === specifier || !shouldRewrite(id, filter) || ignoredTypeScript(id)) return null;
       if (cache === undefined) cache = cacheOf(options.cache);
       const stored = throughCache(cache, `vite ${specifier}`, id, code, () => {
         const out = transform(code, { filename: id, runtime: { kind: 'import', specifier } });
