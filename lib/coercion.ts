@@ -1,6 +1,7 @@
 // How a traced number passes for a number where JavaScript asks: comparisons, equality,
-// truthiness, `typeof`, `switch`, `Number`, `isNaN`/`isFinite`. None of these has a
-// derivative; each answers from the primal value. The transform routes them here.
+// truthiness, `typeof`, `switch`, `isNaN`/`isFinite`, `Number.isNaN` and its kin. None of
+// these has a derivative; each answers from the primal value. `Number(x)` returns a traced
+// number itself. The transform routes them here.
 
 import { primal, Traced, isTraced } from './core/traced.js';
 import { compareSymbolic, type Comparison, isSymbolic } from './core/symbolic.js';
@@ -78,42 +79,47 @@ export function typeOf(x: unknown): string {
   return isTraced(x) ? 'number' : typeof x;
 }
 
+/**
+ * `typeof g` for a global name `g`: the type of the global object's property `g` (found
+ * along its prototype chain by descriptor, and read once: a getter runs once, as `typeof g`
+ * runs it), or undefined when it has none — then `g` is undeclared or a global `let`, and
+ * the rewritten code's own `typeof g` answers.
+ */
+export function typeOfGlobal(global: object, name: string): string | undefined {
+  for (let o: object | null = global; o !== null; o = Object.getPrototypeOf(o) as object | null) {
+    const d = Object.getOwnPropertyDescriptor(o, name);
+    if (d !== undefined) return typeOf('value' in d ? d.value : d.get?.call(global));
+  }
+  return undefined;
+}
+
 /** `switch` compares with `===`: a traced discriminant or case compares by its number. */
 export function key(x: unknown): unknown {
   return unwrap(x);
 }
 
-// ---- Number and the global predicates ---------------------------------------------------
+// ---- Number and the number predicates -----------------------------------------------------
 const isNumberLike = (x: unknown): x is number | Traced => typeof x === 'number' || isTraced(x);
 
+/** `isNaN`, `isFinite` in rewritten code: a traced number answers as its value. */
 export const differentiableIsNaN = { isNaN: (x: unknown): boolean => isNaN(unwrap(x) as number) }.isNaN;
 export const differentiableIsFinite = { isFinite: (x: unknown): boolean => isFinite(unwrap(x) as number) }.isFinite;
 
+/** `Number.isNaN`, `Number.isFinite`, … in rewritten code: a traced number is a number to them. */
+export const numberPredicates = Object.freeze({
+  isNaN: (x: unknown): boolean => isNumberLike(x) && Number.isNaN(unwrap(x)),
+  isFinite: (x: unknown): boolean => isNumberLike(x) && Number.isFinite(unwrap(x)),
+  isInteger: (x: unknown): boolean => isNumberLike(x) && Number.isInteger(unwrap(x)),
+  isSafeInteger: (x: unknown): boolean => isNumberLike(x) && Number.isSafeInteger(unwrap(x)),
+});
+
 /**
- * Stands in for the global `Number`: `Number(x)` keeps a traced number (it is already a
- * number), `Number.isFinite` etc. see through tracing, and everything else is `Number`'s.
+ * `Number(x)` in rewritten code (the global `Number` itself is never replaced, only its
+ * calls): a traced number is a number already and stays itself, its derivative with it;
+ * anything else is `Number`'s.
  */
-export const differentiableNumber: NumberConstructor = Object.assign(
-  function Number(this: unknown, ...args: unknown[]): unknown {
-    if (new.target) return Reflect.construct(globalThis.Number, args.map(unwrap), new.target);
-    if (args.length > 0 && isTraced(args[0])) return args[0];
-    return args.length === 0 ? 0 : globalThis.Number(args[0]);
+export const tracedNumber = {
+  Number(...args: unknown[]): unknown {
+    return args.length > 0 && isTraced(args[0]) ? args[0] : Number(...args);
   },
-  {
-    MAX_SAFE_INTEGER: Number.MAX_SAFE_INTEGER,
-    MIN_SAFE_INTEGER: Number.MIN_SAFE_INTEGER,
-    MAX_VALUE: Number.MAX_VALUE,
-    MIN_VALUE: Number.MIN_VALUE,
-    EPSILON: Number.EPSILON,
-    NaN: Number.NaN,
-    POSITIVE_INFINITY: Number.POSITIVE_INFINITY,
-    NEGATIVE_INFINITY: Number.NEGATIVE_INFINITY,
-    parseFloat: Number.parseFloat,
-    parseInt: Number.parseInt,
-    isFinite: (x: unknown): boolean => isNumberLike(x) && Number.isFinite(unwrap(x)),
-    isNaN: (x: unknown): boolean => isNumberLike(x) && Number.isNaN(unwrap(x)),
-    isInteger: (x: unknown): boolean => isNumberLike(x) && Number.isInteger(unwrap(x)),
-    isSafeInteger: (x: unknown): boolean => isNumberLike(x) && Number.isSafeInteger(unwrap(x)),
-  },
-) as unknown as NumberConstructor;
-Object.defineProperty(differentiableNumber, 'prototype', { value: Number.prototype });
+}.Number;

@@ -13,6 +13,16 @@ import * as barrier from '../proxies/barrier.js';
 import { rewritingFunction } from './dynamic-function.js';
 import { addAt, arrayOf } from '../rules/arrays/shape.js';
 
+// `Number(…)`, `Function(…)` in rewritten code call `__zy.builtin(Number)(…)`: the runtime's
+// version of the built-in the code names, or that value itself when it is something else.
+const builtins = new Map<unknown, unknown>([
+  [Number, coercion.tracedNumber],
+  [Function, rewritingFunction],
+]);
+function builtin(callee: unknown): unknown {
+  return builtins.get(callee) ?? callee;
+}
+
 export const __zy = Object.freeze({
   // arithmetic (rules/arithmetic.ts)
   add: arithmetic.add,
@@ -47,13 +57,14 @@ export const __zy = Object.freeze({
   test: coercion.test,
   took: coercion.took,
   typeOf: coercion.typeOf,
+  typeOfGlobal: coercion.typeOfGlobal,
   key: coercion.key,
-  // globals the transform replaces
+  // globals' functions the transform puts in place (lib/transform/rewrite-globals.ts)
   Math: differentiableMath,
-  Number: coercion.differentiableNumber,
+  Number: coercion.numberPredicates,
   isNaN: coercion.differentiableIsNaN,
   isFinite: coercion.differentiableIsFinite,
-  Function: rewritingFunction,
+  builtin,
   // stores into existing objects, and `#private` members of stand-ins (proxies/barrier.ts)
   touch: barrier.touch,
   privateHost: barrier.privateHost,

@@ -36,6 +36,20 @@ export interface RewriteContext {
  * node's children are already rewritten when its own rewriter runs. The
  * first rewriter in the list whose `test` accepts a node is the only one that
  * rewrites it.
+ *
+ * The contract of a rewrite: JavaScript's meaning is kept for every value that is
+ * not traced — each operand evaluated once, in JavaScript's order, and nothing
+ * observable added (no extra property reads, no Proxy traps).
+ * - To move an expression into a runtime call, use `ed.wrap(node, '__zy.f(', ')')`
+ *   (text left in place) or `ed.operand(node)` (text copied into new text): they
+ *   parenthesize what must be (a comma expression) so the node stays one operand.
+ *   Never splice `ed.text(node)` into an argument list.
+ * - A replacement that is not a statement's whole expression is parenthesized
+ *   ({@link group}).
+ * - An operand read twice must be one that reading cannot change or observe (a
+ *   declared name outside `with`); anything else goes into a temporary
+ *   (`ctx.temps.fresh()`), and where none can be declared the rewrite falls back to
+ *   a plain runtime call.
  */
 export interface Rewriter {
   readonly name: string;
@@ -69,6 +83,34 @@ export function valueUnused(node: Node, ctx: RewriteContext): boolean {
   return false;
 }
 
+/**
+ * Whether `node` (the node being rewritten) is written rather than read: the target of
+ * an assignment or update, the head of a `for…in/of`, or a target inside a
+ * destructuring pattern.
+ */
+export function isWriteTarget(node: Node, ctx: RewriteContext): boolean {
+  const parent = parentOf(ctx);
+  if (!parent) return false;
+  switch (parent.type) {
+    case 'AssignmentExpression':
+    case 'ForInStatement':
+    case 'ForOfStatement':
+      return parent.left === node;
+    case 'UpdateExpression':
+    case 'ArrayPattern':
+    case 'RestElement':
+      return true;
+    case 'AssignmentPattern':
+      return parent.left === node;
+    case 'Property': {
+      const grand = parentOf(ctx, 2);
+      return grand !== undefined && grand.type === 'ObjectPattern' && parent.value === node;
+    }
+    default:
+      return false;
+  }
+}
+
 /** Whether `node` is the whole expression of an expression statement (then no wrapping parentheses are needed). */
 export function isStatementExpression(node: Node, ctx: RewriteContext): boolean {
   const parent = parentOf(ctx);
@@ -78,10 +120,4 @@ export function isStatementExpression(node: Node, ctx: RewriteContext): boolean 
 /** `text` parenthesized unless it stands alone as a statement's expression. */
 export function group(node: Node, ctx: RewriteContext, text: string): string {
   return isStatementExpression(node, ctx) ? text : `(${text})`;
-}
-
-/** Rewritten text of a child, parenthesized where a comma would otherwise split it. */
-export function embed(node: Node, ctx: RewriteContext): string {
-  const text = ctx.ed.text(node);
-  return node.type === 'SequenceExpression' ? `(${text})` : text;
 }

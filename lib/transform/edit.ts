@@ -4,6 +4,13 @@
  * child's prefix must come first: `prependRight` does exactly that, and
  * `appendLeft` puts a parent's suffix after its children's suffixes. Reading a
  * child with `text()` then yields the child's already-rewritten source.
+ *
+ * Moving an expression into a runtime call (or any place that takes one operand:
+ * an argument, an assignment's right-hand side) goes through {@link Editor.wrap}
+ * (the text stays where it is) or {@link Editor.operand} (the text is copied into
+ * new text). Both parenthesize a comma expression, whose parentheses are not part of
+ * its node: `if (p = ps[i], u)` must become `__zy.truthy((p = ps[i], u))`, not a call
+ * with two arguments.
  */
 import MagicString from 'magic-string';
 import type * as acorn from 'acorn';
@@ -40,9 +47,17 @@ export class Editor {
     this.s.appendLeft(pos, text);
   }
 
+  /** Puts `before` and `after` around `node`, which stays one operand between them (see the file header). */
   wrap(node: Node, before: string, after: string): void {
-    this.prefix(node.start, before);
-    this.suffix(node.end, after);
+    const sequence = node.type === 'SequenceExpression';
+    this.prefix(node.start, sequence ? `${before}(` : before);
+    this.suffix(node.end, sequence ? `)${after}` : after);
+  }
+
+  /** The rewritten text of `node`, to be placed in new text as one operand (see the file header). */
+  operand(node: Node): string {
+    const text = this.text(node);
+    return node.type === 'SequenceExpression' ? `(${text})` : text;
   }
 
   /** Replace a whole node by new text (which usually embeds children's `text()`). */

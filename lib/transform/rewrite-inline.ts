@@ -10,8 +10,10 @@
  *   `i + 1` → `(typeof i === "number" ? i + 1 : __zy.add(i, 1))`
  *   (the original `a * b` stays in place, so the source map is exact);
  * - otherwise each operand is evaluated once, left to right, into a
- *   temporary before anything is tested:
- *   `f() * g` → `(__zy$1 = f() , __zy$2 = g, typeof __zy$1 === "number" && typeof __zy$2 === "number" ? __zy$1 * __zy$2 : __zy.mul(__zy$1, __zy$2))`;
+ *   temporary before anything is tested (a right operand that is a name is read
+ *   where it stands: nothing runs between):
+ *   `f() * g()` → `(__zy$1 = f() , __zy$2 = g(), typeof __zy$1 === "number" && typeof __zy$2 === "number" ? __zy$1 * __zy$2 : __zy.mul(__zy$1, __zy$2))`,
+ *   `f() * b` → `(__zy$1 = f(), typeof __zy$1 === "number" && typeof b === "number" ? __zy$1 * b : __zy.mul(__zy$1, b))`;
  * - `x++` → `x = typeof x === "number" ? x + 1 : __zy.inc(x)`; a postfix whose
  *   value is used keeps the native `x++` on numbers;
  * - `x += y` → `x = typeof x === "number" && typeof y === "number" ? x + y : __zy.add(x, y)`;
@@ -42,8 +44,8 @@ import { isConstantNumber, type Node } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
 import { isStatementExpression, valueUnused } from './context.js';
 import { findToken } from './parse.js';
-import { rewriteGlobals } from './rewrite-globals.js';
-import { BINARY_METHODS } from './rewrite-operators.js';
+import { isGlobalMathFunction, isGlobalReference } from './rewrite-globals.js';
+import { BINARY_METHODS, typeofObservesNumbers } from './rewrite-operators.js';
 
 /**
  * Binary operators whose number fast path is inlined. (Equality against a
@@ -83,7 +85,7 @@ const MATH_CONSTANTS: ReadonlySet<string> = new Set(['E', 'LN10', 'LN2', 'LOG10E
 function isMathConstant(node: Node, ctx: RewriteContext): boolean {
   return (
     node.type === 'MemberExpression' && !node.computed && !node.optional &&
-    node.object.type === 'Identifier' && node.object.name === 'Math' && rewriteGlobals.test(node.object, ctx) &&
+    isGlobalReference(node.object, 'Math', ctx) &&
     node.property.type === 'Identifier' && MATH_CONSTANTS.has(node.property.name)
   );
 }
@@ -190,17 +192,20 @@ export const rewriteBinaryInline: Rewriter = {
       ed.suffix(node.end, ` : __zy.${method}(${l}, ${r})${close}`);
       return;
     }
-    // Every operand that is not a literal goes into a temporary, in order; the
-    // operands' (already rewritten) text stays in place.
+    // The left operand goes into a temporary unless it is a literal (evaluating the right
+    // one may assign a name), and so does the right one unless it is a literal or a name
+    // (read right after it would have been: nothing runs in between); the operands'
+    // (already rewritten) text stays in place. A temporary is held from its operand on.
     const tok = findToken(ed.tokens, left.end, right.start, operator, ed.code);
-    const l = plan.left === 'number' ? numberText(left, ctx) : ctx.temps.fresh();
-    const r = plan.right === 'number' ? numberText(right, ctx) : ctx.temps.fresh();
+    const rightInPlace = plan.right !== 'value';
+    const l = plan.left === 'number' ? numberText(left, ctx) : ctx.temps.fresh(left.end);
+    const r = plan.right === 'number' ? numberText(right, ctx) : plan.right === 'name' ? ed.original(right) : ctx.temps.fresh(right.end);
     const fast = `${plan.left === 'number' ? numberText(left, ctx, operator === '**') : l} ${operator} ${r}`;
     const tail = `${typeTest([plan.left === 'number' ? null : l, plan.right === 'number' ? null : r])} ? ${fast} : __zy.${method}(${l}, ${r})${close}`;
     if (plan.left === 'number') {
       ed.overwrite(node.start, tok.end, `${open}${r} =${gapAfter(tok.end, ctx)}`);
       ed.suffix(node.end, `, ${tail}`);
-    } else if (plan.right === 'number') {
+    } else if (rightInPlace) {
       ed.prefix(node.start, `${open}${l} = `);
       ed.overwrite(tok.start, node.end, `, ${tail}`);
     } else {
@@ -241,7 +246,7 @@ export const rewriteUnaryInline: Rewriter = {
       return;
     }
     const tok = findToken(ed.tokens, node.start, argument.start, operator, ed.code);
-    const t = ctx.temps.fresh();
+    const t = ctx.temps.fresh(argument.end);
     ed.overwrite(tok.start, tok.end, `${open}${t} =${gapAfter(tok.end, ctx)}`);
     ed.suffix(node.end, `, ${typeTest([t])} ? ${operator}${t} : __zy.${method}(${t})${close}`);
   },
@@ -249,6 +254,7 @@ export const rewriteUnaryInline: Rewriter = {
 
 function planTypeof(node: Node, ctx: RewriteContext): OperandKind | null {
   if (!ctx.options.inlineFastPaths || node.type !== 'UnaryExpression' || node.operator !== 'typeof') return null;
+  if (!typeofObservesNumbers(node, ctx)) return null;
   // A free identifier may be undeclared (no temporary may read it): `rewriteTypeof` has its own form.
   if (node.argument.type === 'Identifier' && operandKind(node.argument, ctx) !== 'name') return null;
   const arg = operandKind(node.argument, ctx);
@@ -276,21 +282,11 @@ export const rewriteTypeofInline: Rewriter = {
       return;
     }
     const tok = findToken(ed.tokens, node.start, node.argument.start, 'typeof', ed.code);
-    const t = ctx.temps.fresh();
+    const t = ctx.temps.fresh(node.argument.end);
     ed.overwrite(tok.start, tok.end, `${open}${t} =${gapAfter(tok.end, ctx)}`);
     ed.suffix(node.end, `, typeof ${t} === "object" ? __zy.typeOf(${t}) : typeof ${t}${close}`);
   },
 };
-
-/**
- * Functions of the global `Math` whose runtime version is the native function
- * on plain numbers (every one but `random`).
- */
-const MATH_FUNCTIONS: ReadonlySet<string> = new Set([
-  'abs', 'acos', 'acosh', 'asin', 'asinh', 'atan', 'atan2', 'atanh', 'cbrt', 'ceil', 'clz32', 'cos', 'cosh',
-  'exp', 'expm1', 'floor', 'fround', 'hypot', 'imul', 'log', 'log10', 'log1p', 'log2', 'max', 'min', 'pow',
-  'round', 'sign', 'sin', 'sinh', 'sqrt', 'tan', 'tanh', 'trunc',
-]);
 
 interface MathPlan {
   name: string;
@@ -301,9 +297,7 @@ interface MathPlan {
 function planMathCall(node: Node, ctx: RewriteContext): MathPlan | null {
   if (!ctx.options.inlineFastPaths || node.type !== 'CallExpression' || node.optional) return null;
   const callee = node.callee;
-  if (callee.type !== 'MemberExpression' || callee.computed || callee.optional) return null;
-  if (callee.object.type !== 'Identifier' || callee.object.name !== 'Math' || !rewriteGlobals.test(callee.object, ctx)) return null;
-  if (callee.property.type !== 'Identifier' || !MATH_FUNCTIONS.has(callee.property.name)) return null;
+  if (!isGlobalMathFunction(callee, ctx) || callee.optional || callee.property.type !== 'Identifier') return null;
   if (node.arguments.length === 0) return null;
   const args: OperandKind[] = [];
   for (const a of node.arguments) {
@@ -341,7 +335,7 @@ export const rewriteMathCallInline: Rewriter = {
       if (close) ed.suffix(node.end, close);
       return;
     }
-    const names = args.map(() => ctx.temps.fresh());
+    const names = args.map((a) => ctx.temps.fresh(a.end));
     const paren = findToken(ed.tokens, node.callee.end, args[0]!.start, '(', ed.code);
     ed.overwrite(node.start, paren.end, `${open}${names[0]} =${gapAfter(paren.end, ctx)}`);
     for (let k = 1; k < args.length; k++) {
@@ -423,7 +417,7 @@ export const rewriteCompoundInline: Rewriter = {
       return;
     }
     const old = ctx.temps.fresh();
-    const rhs = ctx.temps.fresh();
+    const rhs = ctx.temps.fresh(node.right.end);
     ed.overwrite(node.start, tok.end, `${open}${old} = ${x}, ${rhs} =${gapAfter(tok.end, ctx)}`);
     ed.suffix(node.end, `, ${x} = ${typeTest([old, rhs])} ? ${old} ${op} ${rhs} : __zy.${method}(${old}, ${rhs})${close}`);
   },

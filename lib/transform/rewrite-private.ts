@@ -41,7 +41,7 @@
 import type * as acorn from 'acorn';
 import type { Node } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
-import { embed, group, isStatementExpression, parentOf, valueUnused } from './context.js';
+import { group, isStatementExpression, isWriteTarget, parentOf, valueUnused } from './context.js';
 import { findToken } from './parse.js';
 import { BINARY_METHODS } from './rewrite-operators.js';
 import { accessorToken, dropParens, fixedName, hasOptionalLink, stableObject } from './rewrite-stores.js';
@@ -113,38 +113,13 @@ function brandedAccess(member: PrivateMember, h: Host, end: number, after: strin
   ed.overwrite(dot.start, end, `${first}${brandTail(h.name, name)} ? ${h.name}.#${name} : ${slowRead(h.name, name)})${after}`);
 }
 
-/** Whether `node` (a private member) is written by a pattern or `for…in/of` head, or is a tag. */
-function isUntouchedPosition(node: Node, ctx: RewriteContext): boolean {
-  const parent = parentOf(ctx);
-  if (!parent) return false;
-  switch (parent.type) {
-    case 'ArrayPattern':
-    case 'RestElement':
-      return true;
-    case 'AssignmentPattern':
-      return parent.left === node;
-    case 'Property': {
-      const grand = parentOf(ctx, 2);
-      return grand !== undefined && grand.type === 'ObjectPattern' && parent.value === node;
-    }
-    case 'ForInStatement':
-    case 'ForOfStatement':
-      return parent.left === node;
-    case 'TaggedTemplateExpression':
-      return parent.tag === node;
-    default:
-      return false;
-  }
-}
-
-/** Whether a private member is read as a value (not called, written or updated here). */
+/** Whether a private member is read as a value (not called, written, updated or destructured into here, nor a tag). */
 function isRead(node: Node, ctx: RewriteContext): boolean {
   const parent = parentOf(ctx);
   if (!parent) return true;
   if (parent.type === 'CallExpression' && parent.callee === node) return false;
-  if (parent.type === 'AssignmentExpression' && parent.left === node) return false;
-  if (parent.type === 'UpdateExpression') return false;
-  return !isUntouchedPosition(node, ctx);
+  if (parent.type === 'TaggedTemplateExpression' && parent.tag === node) return false;
+  return !isWriteTarget(node, ctx);
 }
 
 /** `E.#x` read (see the file header). */
@@ -238,7 +213,7 @@ export const rewritePrivateUpdate: Rewriter = {
     const h = host(member, ctx, true);
     const name = member.property.name;
     const method = node.operator === '++' ? 'inc' : 'dec';
-    const parts = h.temp ? [`${h.name} = ${embed(member.object as Node, ctx)}`] : [];
+    const parts = h.temp ? [`${h.name} = ${ctx.ed.operand(member.object as Node)}`] : [];
     const value = ctx.temps.fresh();
     if (node.prefix || valueUnused(node, ctx)) {
       parts.push(`${value} = __zy.${method}(${read(h.name, name)})`, write(h.name, name, value));
@@ -256,8 +231,6 @@ export const rewritePrivateIn: Rewriter = {
   test: (node) => node.type === 'BinaryExpression' && node.operator === 'in' && node.left.type === 'PrivateIdentifier',
   rewrite(node, ctx) {
     if (node.type !== 'BinaryExpression') return;
-    const right = node.right;
-    const sequence = right.type === 'SequenceExpression';
-    ctx.ed.wrap(right, sequence ? '__zy.privateHost((' : '__zy.privateHost(', sequence ? '))' : ')');
+    ctx.ed.wrap(node.right, '__zy.privateHost(', ')');
   },
 };

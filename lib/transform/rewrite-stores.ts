@@ -245,7 +245,7 @@ export const rewriteMemberStore: Rewriter = {
     const [open, close] = brackets(node, ctx);
     const obj = objectForCheck(member, node, ctx);
     const valueName = fixedName(node.right, ctx);
-    const v = valueName ?? ctx.temps.fresh();
+    const v = valueName ?? ctx.temps.fresh(node.right.end);
     if (valueName === null) ed.replaceToken(node.left.end, node.right.start, '=', `= ${v} =`);
     if (obj.temp) {
       ed.prefix(node.start, `${open}${obj.name} = `);

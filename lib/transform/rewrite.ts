@@ -9,7 +9,7 @@ import type { RewriteContext, RewriteOptions, Rewriter } from './context.js';
 import { Editor } from './edit.js';
 import type { Parsed } from './parse.js';
 import { rewriteCompoundAssignment, rewriteUpdate } from './rewrite-assign.js';
-import { rewriteGlobals } from './rewrite-globals.js';
+import { rewriteBuiltinCalls, rewriteGlobalFunctions, rewriteGlobalPredicates, rewriteMathDestructured } from './rewrite-globals.js';
 import {
   rewriteBinaryInline,
   rewriteCompoundInline,
@@ -40,7 +40,10 @@ import { Temporaries, type TargetKind } from './temporaries.js';
  * otherwise take private targets).
  */
 export const REWRITERS: readonly Rewriter[] = [
-  rewriteGlobals,
+  rewriteGlobalFunctions,
+  rewriteGlobalPredicates,
+  rewriteMathDestructured,
+  rewriteBuiltinCalls,
   rewritePrivateRead,
   rewritePrivateCall,
   rewritePrivateAssign,
@@ -121,6 +124,7 @@ export function rewriteProgram(code: string, parsed: Parsed, options: RewriteOpt
     ancestors.pop();
     for (const r of REWRITERS) {
       if (r.test(node, ctx)) {
+        temps.enterSite(node, ancestors.length);
         r.rewrite(node, ctx);
         break;
       }

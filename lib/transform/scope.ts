@@ -34,6 +34,8 @@ export interface ScopeInfo {
   readonly writes: ReadonlySet<acorn.Identifier>;
   /** Every identifier name spelled anywhere (for collision-free temporaries). */
   readonly allNames: ReadonlySet<string>;
+  /** Every name declared anywhere in the code (variables, functions, classes, parameters, imports, catch bindings). */
+  readonly boundNames: ReadonlySet<string>;
   /**
    * Names that may change after their declaration: assigned somewhere in the code
    * (assignment, update, `for…in/of` head), imported (live bindings the exporter may
@@ -210,6 +212,7 @@ export function analyzeScopes(program: acorn.Program, sourceType: 'module' | 'sc
     withRefs,
     writes,
     allNames,
+    boundNames: new Set([...bindingIds].map((id) => id.name)),
     assignedNames,
     isDeclared: (id) => declaredRefs.has(id) || bindingIds.has(id),
   };

@@ -1,5 +1,6 @@
 // The public transform API: emitted shapes, skips, prologue placement, scope-aware
 // globals, temporaries, source maps, function sources and free variables.
+import { runInThisContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import {
   freeVariables,
@@ -30,7 +31,7 @@ describe('emitted shapes without inline fast paths (inlineFastPaths: false)', ()
     ['x | 0;', '__zy.bor(x , 0);'],
     ['-x; +y; ~z;', '__zy.neg(x); __zy.pos(y); __zy.bnot(z);'],
     ['-1; +2; 1 + 2; 2 ** -1; "a" + "b";', '-1; +2; 1 + 2; 2 ** -1; "a" + "b";'],
-    ['x === "a"; x !== null; x == null; x === 1; t = typeof k === "number";', 'x === "a"; x !== null; x == null; __zy.seq(x , 1); t = (typeof k === "object" ? __zy.typeOf(k) : typeof k) === "number";'],
+    ['x === "a"; x !== null; x == null; x === 1; t = typeof k === "number";', 'x === "a"; x !== null; x == null; __zy.seq(x , 1); t = (__zy.typeOfGlobal(globalThis, "k") ?? typeof k) === "number";'],
     ['a in b; a instanceof B; void a; delete a.b; a ?? b;', 'a in b; a instanceof B; void a; delete a.b; a ?? b;'],
     ['x++;', 'x = __zy.inc(x);'],
     ['y = --x;', 'y = (x = __zy.dec(x));'],
@@ -47,9 +48,18 @@ describe('emitted shapes without inline fast paths (inlineFastPaths: false)', ()
     ['a && b();', '__zy.test(a ) ? b() : __zy.took();'],
     ['v = a < 1 && b;', 'v = __zy.lt(a , 1) && b;'],
     ['switch (d) { case 1: case "a": case k: }', 'switch (__zy.key(d)) { case 1: case "a": case __zy.key(k): }'],
-    ['const s = Math.sin(x) + Number(y); isNaN(z); isFinite(w);', 'const s = __zy.add(__zy.Math.sin(x) , __zy.Number(y)); __zy.isNaN(z); __zy.isFinite(w);'],
-    ['const { sqrt } = Math; globalThis.Math.PI; o = { Math };', 'const { sqrt } = __zy.Math; globalThis.Math.PI; o = { Math: __zy.Math };'],
-    ['typeof u;', 'typeof u === "object" ? __zy.typeOf(u) : typeof u;'],
+    // The global objects are never replaced: Math's functions, the number predicates and
+    // calls of Number and Function are (rewrite-globals.ts).
+    ['const s = Math.sin(x) + Number(y); isNaN(z); isFinite(w);', 'const s = __zy.add(__zy.Math.sin(x) , __zy.builtin(Number)(y)); __zy.isNaN(z); __zy.isFinite(w);'],
+    ['const { sqrt } = Math; globalThis.Math.PI; o = { Math }; Math.PI; Math.random(); Math.sin = () => 1; xs.map(Math.sqrt);', 'const { sqrt } = __zy.Math; globalThis.Math.PI; o = { Math }; Math.PI; Math.random(); Math.sin = () => 1; xs.map(__zy.Math.sqrt);'],
+    ['Number.isNaN(a); Number.MAX_VALUE; new Number(b); xs.filter(Number.isFinite); o = { isNaN };', '__zy.Number.isNaN(a); Number.MAX_VALUE; new Number(b); xs.filter(__zy.Number.isFinite); o = { isNaN: __zy.isNaN };'],
+    ['Function(a, b); new Function(c); Function.apply(null, d); x instanceof Function; class F extends Function {}', '__zy.builtin(Function)(a, b); new (__zy.builtin(Function))(c); __zy.builtin(Function).apply(null, d); x instanceof Function; class F extends Function {}'],
+    // A global name's typeof reads it once, and does not throw where it is undeclared.
+    ['typeof u;', '__zy.typeOfGlobal(globalThis, "u") ?? typeof u;'],
+    // Compared with a string that is neither "number" nor "object", typeof stays native.
+    ['typeof u === "undefined"; typeof f != "function"; typeof k == "number";', 'typeof u === "undefined"; typeof f != "function"; ;(__zy.typeOfGlobal(globalThis, "k") ?? typeof k) == "number";'],
+    // A comma expression moved into a call stays one argument.
+    ['if (p = ps[i], u) f(); v = (a, b) ? 1 : 2; switch (x = 0, 1) { case 2, 3: }', 'if (__zy.truthy((p = ps[i], u))) f(); v = (__zy.truthy((a, b))) ? 1 : 2; switch (__zy.key((x = 0, 1))) { case __zy.key((2, 3)): }'],
     ['let k; v = typeof k;', 'let k; v = __zy.typeOf( k);'],
   ])('%s', (input, expected) => {
     expect(body(input, { inlineFastPaths: false })).toBe(expected);
@@ -87,9 +97,11 @@ describe('emitted shapes with inline fast paths (the default)', () => {
     ['let a, b; if (a < b) f(); c = a >= 1 ? 1 : 2;', `let a, b; if ((${T('a')} && ${T('b')} ? a < b : __zy.lt(a, b))) f(); c = (${T('a')} ? a >= 1 : __zy.ge(a, 1)) ? 1 : 2;`],
     ['let x; (-1) ** x; x - -1;', `let x; ${T('x')} ? (-1) ** x : __zy.pow(-1, x); ${T('x')} ? x - -1 : __zy.sub(x, -1);`],
     // Any other operand is evaluated once, in order, into a temporary (a name too, when the other side is not a name).
-    ['let x; f() * x;', `var __zy$1, __zy$2; let x; __zy$1 = f() , __zy$2 = x, ${T('__zy$1')} && ${T('__zy$2')} ? __zy$1 * __zy$2 : __zy.mul(__zy$1, __zy$2);`],
+    // A right operand that is a name is read where it stands (nothing runs in between).
+    ['let x; f() * x;', `var __zy$1; let x; __zy$1 = f() , ${T('__zy$1')} && ${T('x')} ? __zy$1 * x : __zy.mul(__zy$1, x);`],
     ['let x; v = x < o.n;', `var __zy$1, __zy$2; let x; v = (__zy$1 = x , __zy$2 = o.n, ${T('__zy$1')} && ${T('__zy$2')} ? __zy$1 < __zy$2 : __zy.lt(__zy$1, __zy$2));`],
-    ['v = 2*f(); w = f()/2; (-1) ** f();', `var __zy$1, __zy$2, __zy$3; v = (__zy$1 = f(), ${T('__zy$1')} ? 2 * __zy$1 : __zy.mul(2, __zy$1)); w = (__zy$2 = f(), ${T('__zy$2')} ? __zy$2 / 2 : __zy.div(__zy$2, 2)); __zy$3 = f(), ${T('__zy$3')} ? (-1) ** __zy$3 : __zy.pow(-1, __zy$3);`],
+    // Sites one after the other share their temporaries.
+    ['v = 2*f(); w = f()/2; (-1) ** f();', `var __zy$1; v = (__zy$1 = f(), ${T('__zy$1')} ? 2 * __zy$1 : __zy.mul(2, __zy$1)); w = (__zy$1 = f(), ${T('__zy$1')} ? __zy$1 / 2 : __zy.div(__zy$1, 2)); __zy$1 = f(), ${T('__zy$1')} ? (-1) ** __zy$1 : __zy.pow(-1, __zy$1);`],
     ['(a, b) + (c);', `var __zy$1, __zy$2; __zy$1 = (a, b) , __zy$2 = (c), ${T('__zy$1')} && ${T('__zy$2')} ? __zy$1 + __zy$2 : __zy.add(__zy$1, __zy$2);`],
     ['let a, b; v = a * b + 1;', `var __zy$1; let a, b; v = (__zy$1 = (${T('a')} && ${T('b')} ? a * b : __zy.mul(a, b)) , ${T('__zy$1')} ? __zy$1 + 1 : __zy.add(__zy$1, 1));`],
     // A free identifier may be undeclared or an accessor: read once, into a temporary.
@@ -105,16 +117,16 @@ describe('emitted shapes with inline fast paths (the default)', () => {
     ['let x, y; x === y; v = x != 1; x === "a"; x == null;', `let x, y; ${T('x')} && ${T('y')} ? x === y : __zy.seq(x, y); v = (${T('x')} ? x != 1 : __zy.ne(x, 1)); x === "a"; x == null;`],
     ['let x; -x; v = +x; w = -f(); -1;', `var __zy$1; let x; ${T('x')} ? -x : __zy.neg(x); v = (${T('x')} ? +x : __zy.pos(x)); w = (__zy$1 = f(), ${T('__zy$1')} ? -__zy$1 : __zy.neg(__zy$1)); -1;`],
     // typeof, and calls of the global Math's functions.
-    ['let x; v = typeof x === "number"; typeof o.p; typeof u; typeof 1;', `var __zy$1; let x; v = (typeof x === "object" ? __zy.typeOf(x) : typeof x) === "number"; __zy$1 = o.p, typeof __zy$1 === "object" ? __zy.typeOf(__zy$1) : typeof __zy$1; typeof u === "object" ? __zy.typeOf(u) : typeof u; typeof 1;`],
+    ['let x; v = typeof x === "number"; typeof o.p; typeof u; typeof 1;', `var __zy$1; let x; v = (typeof x === "object" ? __zy.typeOf(x) : typeof x) === "number"; __zy$1 = o.p, typeof __zy$1 === "object" ? __zy.typeOf(__zy$1) : typeof __zy$1; __zy.typeOfGlobal(globalThis, "u") ?? typeof u; typeof 1;`],
     ['let x, y; v = Math.sin(x); Math.max(x, 2, y); Math.abs(o.p);', `var __zy$1; let x, y; v = (${T('x')} ? Math.sin(x) : __zy.Math.sin(x)); ${T('x')} && ${T('y')} ? Math.max(x, 2, y) : __zy.Math.max(x, 2, y); __zy$1 = o.p, ${T('__zy$1')} ? Math.abs(__zy$1) : __zy.Math.abs(__zy$1);`],
-    ['let x; Math.max(x, (a, b), f(),); Math.max(...x); Math.random(); Math.sin(1); v = Math.PI * x; w = Math.PI * 2;', `var __zy$1, __zy$2, __zy$3; let x; __zy$1 = x, __zy$2 = (a, b), __zy$3 = f(), ${T('__zy$1')} && ${T('__zy$2')} && ${T('__zy$3')} ? Math.max(__zy$1, __zy$2, __zy$3) : __zy.Math.max(__zy$1, __zy$2, __zy$3); __zy.Math.max(...x); __zy.Math.random(); __zy.Math.sin(1); v = (${T('x')} ? __zy.Math.PI * x : __zy.mul(Math.PI, x)); w = __zy.Math.PI * 2;`],
+    ['let x; Math.max(x, (a, b), f(),); Math.max(...x); Math.random(); Math.sin(1); v = Math.PI * x; w = Math.PI * 2;', `var __zy$1, __zy$2, __zy$3; let x; __zy$1 = x, __zy$2 = (a, b), __zy$3 = f(), ${T('__zy$1')} && ${T('__zy$2')} && ${T('__zy$3')} ? Math.max(__zy$1, __zy$2, __zy$3) : __zy.Math.max(__zy$1, __zy$2, __zy$3); __zy.Math.max(...x); Math.random(); __zy.Math.sin(1); v = (${T('x')} ? Math.PI * x : __zy.mul(Math.PI, x)); w = Math.PI * 2;`],
     // The global NaN and Infinity are numbers that cannot change.
     ['let x; x < Infinity; x * NaN; function f(NaN) { return x * NaN }', `let x; ${T('x')} ? x < Infinity : __zy.lt(x, Infinity); ${T('x')} ? x * NaN : __zy.mul(x, NaN); function f(NaN) { return (${T('x')} && ${T('NaN')} ? x * NaN : __zy.mul(x, NaN)) }`],
     ['u++; u += 1; let o; o.p += 1; let x; x |= 1;', 'var __zy$1; u = __zy.inc(u); u = __zy.add(u, 1); let o; o.p = __zy$1 = __zy.add(o.p, 1), typeof __zy$1 === "object" ? __zy.touch(o, __zy$1) : __zy$1; let x; x = __zy.bor(x, 1);'],
     // Field initializers and parameter defaults inline names only (a temporary there would need a closure).
     ['let a; class C { p = a * a; q = a.b * 2; } function d(p = a * 2, q = f() * 2) {}', `let a; class C { p = (${T('a')} ? a * a : __zy.mul(a, a)); q = __zy.mul(a.b , 2); } function d(p = (${T('a')} ? a * 2 : __zy.mul(a, 2)), q = __zy.mul(f() , 2)) {}`],
     // Arrow expression bodies get a block for their temporaries.
-    ['let a; g = (x) =>\n  x.p * a;', `let a; g = (x) => { var __zy$1, __zy$2; return (\n  (__zy$1 = x.p , __zy$2 = a, ${T('__zy$1')} && ${T('__zy$2')} ? __zy$1 * __zy$2 : __zy.mul(__zy$1, __zy$2))); };`],
+    ['let a; g = (x) =>\n  x.p * a;', `let a; g = (x) => { var __zy$1; return (\n  (__zy$1 = x.p , ${T('__zy$1')} && ${T('a')} ? __zy$1 * a : __zy.mul(__zy$1, a))); };`],
   ])('%s', (input, expected) => {
     expect(body(input)).toBe(expected);
   });
@@ -248,7 +260,8 @@ describe('function sources', () => {
     }`;
     const compile = (inlineFastPaths: boolean) =>
       new Function('__zy', `return (${transformFunctionSource(src, { inlineFastPaths })});`)(zyRuntime) as (x: number, y: number) => number;
-    const plain = new Function(`return (${src});`)() as (x: number, y: number) => number;
+    // `vm`: this file is rewritten itself, and a `Function(…)` call here would rewrite the body.
+    const plain = runInThisContext(`(${src})`) as (x: number, y: number) => number;
     const inline = compile(true);
     const calls = compile(false);
     for (const [x, y] of [[1.3, 2.1], [2.5, 0.4], [0.2, 0.3]] as const) {
