@@ -10,7 +10,10 @@ import { createRealm, rewrite } from './realm.js';
 
 export interface Outcome {
   log: string[];
-  /** `ok`, `throw <name>: <message>`, `syntax error`, or `timeout`. */
+  /**
+   * `ok`, `throw <name>: <message>`, `syntax error` (V8 did not compile it), `not
+   * ECMAScript` (the transform's parser, acorn, rejected it), or `timeout`.
+   */
   end: string;
 }
 
@@ -44,11 +47,13 @@ function formatter(): (x: unknown) => string {
 
 /**
  * V8 quotes the source text of the expression in some messages (`(--b) is not iterable`,
- * `o.m is not a function`, with `(cannot read property …)` after a call); rewritten
+ * `o.m is not a function`, with `(cannot read property …)` after a call, `Cannot
+ * destructure property 'p' of '(a && b)' …`); rewritten
  * source says the same thing in other words, so the quoted text is left out of the
  * comparison. Everything else in a message is compared.
  */
 const QUOTING_MESSAGE = /^.* (is not (?:a function|iterable|a constructor|a function or its return value is not iterable))(?: \(cannot read property .*\))?$/s;
+const QUOTING_DESTRUCTURE = /^(Cannot destructure property '.*' of) '.*' (as it is (?:undefined|null)\.)$/s;
 
 /**
  * A `#private` member of a primitive (`(0).#x`) throws a TypeError either way, but the
@@ -59,7 +64,7 @@ const QUOTING_MESSAGE = /^.* (is not (?:a function|iterable|a constructor|a func
 const PRIVATE_OF_PRIMITIVE = /^(?:Cannot use 'in' operator to search for '(#\w+)' in .*|Cannot (?:read|write) private member (#\w+) (?:from|to) an object whose class did not declare it)$/s;
 
 export function comparableMessage(message: string): string {
-  return message.replace(QUOTING_MESSAGE, '… $1').replace(PRIVATE_OF_PRIMITIVE, (_, a: string | undefined, b: string | undefined) => `private member ${a ?? b} of a value without it`);
+  return message.replace(QUOTING_MESSAGE, '… $1').replace(QUOTING_DESTRUCTURE, '$1 … $2').replace(PRIVATE_OF_PRIMITIVE, (_, a: string | undefined, b: string | undefined) => `private member ${a ?? b} of a value without it`);
 }
 
 /** An error as `name: message`, read from its own properties only (it may come from either realm). */
@@ -91,11 +96,20 @@ export function execute(code: string, options: RunOptions): Outcome {
     },
     comparableMessage: (message: unknown) => comparableMessage(String(message)),
   });
+  let source = code;
+  if (options.rewritten) {
+    try {
+      source = rewrite(code, 'script', options.inline ?? true);
+    } catch (error) {
+      if ((error as { name?: string }).name === 'SyntaxError') return { log, end: 'not ECMAScript' };
+      throw error;
+    }
+  }
   let script: vm.Script;
   try {
-    script = new vm.Script(options.rewritten ? rewrite(code, 'script', options.inline ?? true) : code, { filename: 'program.js' });
+    script = new vm.Script(source, { filename: 'program.js' });
   } catch (error) {
-    if (error instanceof SyntaxError || (error as { name?: string }).name === 'SyntaxError') return { log, end: 'syntax error' };
+    if ((error as { name?: string }).name === 'SyntaxError') return { log, end: 'syntax error' };
     throw error;
   }
   try {
@@ -112,15 +126,24 @@ export interface Comparison {
   rewritten: Outcome;
   /** Null when the runs agree; otherwise where they first part. */
   difference: string | null;
-  /** Plain did not compile or did not end: the program says nothing about the rewrite. */
+  /** Plain did not compile or did not end, or it is not ECMAScript: the program says nothing about the rewrite. */
   invalid: boolean;
 }
 
-/** Run `code` both ways and compare logs and endings. */
+/**
+ * Run `code` both ways and compare logs and endings. A program V8 does not compile or
+ * finish plain is invalid; so is one acorn rejects while V8 runs it: V8 accepts some
+ * early errors for the web's sake (`++f()` and `f() = 1` throw ReferenceError at run
+ * time), which the loader cannot rewrite and reports with the file's name.
+ */
 export function compare(code: string, inline = true): Comparison {
   const plain = execute(code, { rewritten: false });
-  const invalid = plain.end === 'syntax error' || plain.end === 'timeout';
-  const rewritten = invalid ? plain : execute(code, { rewritten: true, inline });
+  let invalid = plain.end === 'syntax error' || plain.end === 'timeout';
+  let rewritten = plain;
+  if (!invalid) {
+    rewritten = execute(code, { rewritten: true, inline });
+    invalid = rewritten.end === 'not ECMAScript';
+  }
   return { plain, rewritten, difference: invalid ? null : firstDifference(plain, rewritten), invalid };
 }
 

@@ -40,10 +40,11 @@ export interface RewriteContext {
  * The contract of a rewrite: JavaScript's meaning is kept for every value that is
  * not traced — each operand evaluated once, in JavaScript's order, and nothing
  * observable added (no extra property reads, no Proxy traps).
- * - To move an expression into a runtime call, use `ed.wrap(node, '__zy.f(', ')')`
+ * - To move an expression into a runtime call, use `ed.wrap(node, `${runtime('f')}(`, ')')`
  *   (text left in place) or `ed.operand(node)` (text copied into new text): they
  *   parenthesize what must be (a comma expression) so the node stays one operand.
- *   Never splice `ed.text(node)` into an argument list.
+ *   Never splice `ed.text(node)` into an argument list. Runtime functions are called
+ *   through {@link runtime}, without a receiver.
  * - A replacement that is not a statement's whole expression is parenthesized
  *   ({@link group}).
  * - An operand read twice must be one that reading cannot change or observe (a
@@ -117,7 +118,36 @@ export function isStatementExpression(node: Node, ctx: RewriteContext): boolean 
   return parent !== undefined && parent.type === 'ExpressionStatement' && parent.expression === node;
 }
 
+/**
+ * The runtime's function `name` as rewritten code calls it: `(0, __zy.name)(…)`. A call
+ * without a receiver takes one register less in the frame of the function making it,
+ * and a deep recursion must fit in as many frames rewritten as plain (issue 13).
+ */
+export function runtime(name: string): string {
+  return `(0, __zy.${name})`;
+}
+
 /** `text` parenthesized unless it stands alone as a statement's expression. */
 export function group(node: Node, ctx: RewriteContext, text: string): string {
   return isStatementExpression(node, ctx) ? text : `(${text})`;
+}
+
+/**
+ * The spelling of an object that may be read again right after it was read, with the
+ * same value and no side effect: `this`, or a name declared in the file outside `with`.
+ * Null for anything else (a global may be an accessor, a call runs code).
+ */
+export function stableObject(node: Node, ctx: RewriteContext): string | null {
+  if (node.type === 'ThisExpression') return 'this';
+  if (node.type === 'Identifier' && ctx.scope.isDeclared(node) && !ctx.scope.withRefs.has(node)) return node.name;
+  return null;
+}
+
+/**
+ * `this`, or a declared name (outside `with`) that is never assigned in the file: it
+ * has the same value whenever it is read, whatever code ran in between. Null otherwise.
+ */
+export function fixedName(node: Node, ctx: RewriteContext): string | null {
+  if (node.type === 'Identifier' && ctx.scope.assignedNames.has(node.name)) return null;
+  return stableObject(node, ctx);
 }

@@ -28,10 +28,10 @@
 import type * as acorn from 'acorn';
 import type { Node } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
-import { group, valueUnused } from './context.js';
+import { fixedName, group, runtime, stableObject, valueUnused } from './context.js';
 import { BINARY_METHODS } from './rewrite-operators.js';
 import { tempsAvailable } from './rewrite-inline.js';
-import { checkedStore, fixedName, hasOptionalLink, holdsNoTraced, stableObject, tempsAllowed, touchStore } from './rewrite-stores.js';
+import { checkedStore, hasOptionalLink, holdsNoTraced, tempsAllowed, touchStore } from './rewrite-stores.js';
 
 interface Reference {
   /** Assignments evaluating object/key into temporaries, in order (may be empty). */
@@ -136,11 +136,11 @@ export const rewriteUpdate: Rewriter = {
     if (!ref) return;
     const method = node.operator === '++' ? 'inc' : 'dec';
     if (node.prefix || valueUnused(node, ctx)) {
-      ctx.ed.replace(node, group(node, ctx, sequence([...ref.setup, store(ref, `__zy.${method}(${ref.get})`, ctx)])));
+      ctx.ed.replace(node, group(node, ctx, sequence([...ref.setup, store(ref, `${runtime(method)}(${ref.get})`, ctx)])));
       return;
     }
     const old = ctx.temps.fresh();
-    ctx.ed.replace(node, `(${sequence([...ref.setup, `${old} = __zy.numeric(${ref.get})`, store(ref, `__zy.${method}(${old})`, ctx), old])})`);
+    ctx.ed.replace(node, `(${sequence([...ref.setup, `${old} = ${runtime('numeric')}(${ref.get})`, store(ref, `${runtime(method)}(${old})`, ctx), old])})`);
   },
 };
 
@@ -167,12 +167,12 @@ export const rewriteCompoundAssignment: Rewriter = {
     const logicalRef = holdsNoTraced(node.right, ctx) ? { ...ref, container: null } : ref;
     let core: string;
     const rhsEnd = node.right.end;
-    if (node.operator === '&&=') core = `__zy.test(${ref.get}) ? ${store(logicalRef, rhs, ctx, rhsEnd, true)} : __zy.took()`;
-    else if (node.operator === '||=') core = `__zy.test(${ref.get}) ? __zy.took() : ${store(logicalRef, rhs, ctx, rhsEnd, true)}`;
+    if (node.operator === '&&=') core = `${runtime('test')}(${ref.get}) ? ${store(logicalRef, rhs, ctx, rhsEnd, true)} : ${runtime('took')}()`;
+    else if (node.operator === '||=') core = `${runtime('test')}(${ref.get}) ? ${runtime('took')}() : ${store(logicalRef, rhs, ctx, rhsEnd, true)}`;
     else if (node.operator === '??=') core = `${ref.get} ?? ${store(ref, rhs, ctx, rhsEnd, true)}`;
     else {
       const method = BINARY_METHODS[node.operator.slice(0, -1)]!;
-      core = store(ref, `__zy.${method}(${ref.get}, ${rhs})`, ctx, rhsEnd);
+      core = store(ref, `${runtime(method)}(${ref.get}, ${rhs})`, ctx, rhsEnd);
     }
     const parts = [...ref.setup, core];
     // A conditional inside a comma sequence needs no extra parentheses (it binds tighter).

@@ -28,7 +28,7 @@
 import type * as acorn from 'acorn';
 import type { Node } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
-import { isWriteTarget, parentOf } from './context.js';
+import { isWriteTarget, parentOf, runtime } from './context.js';
 
 /** Math's functions with a runtime version (all but `random`). */
 export const MATH_FUNCTIONS: ReadonlySet<string> = new Set([
@@ -69,18 +69,26 @@ function isRead(node: Node, ctx: RewriteContext): boolean {
   return !isWriteTarget(node, ctx) && !(parent?.type === 'UnaryExpression' && parent.operator === 'delete');
 }
 
-/** `Math.sin` → `__zy.Math.sin`; `Number.isNaN` → `__zy.Number.isNaN` (read, not written). */
+/** Whether `node` is called here (`f(x)`, `f?.(x)`): then the runtime's function is called without a receiver. */
+function isCallee(node: Node, ctx: RewriteContext): boolean {
+  const parent = parentOf(ctx);
+  return parent?.type === 'CallExpression' && parent.callee === node;
+}
+
+/** `Math.sin` → `__zy.Math.sin`, `Math.sin(x)` → `(0, __zy.Math.sin)(x)`; `Number.isNaN` likewise (read, not written). */
 export const rewriteGlobalFunctions: Rewriter = {
   name: 'global-functions',
   test: (node, ctx) =>
     (isGlobalMathFunction(node, ctx) || isGlobalMember(node, 'Number', NUMBER_PREDICATES, ctx)) && isRead(node, ctx),
   rewrite(node, ctx) {
-    if (node.type !== 'MemberExpression') return;
-    ctx.ed.replace(node.object as Node, `__zy.${(node.object as acorn.Identifier).name}`);
+    if (node.type !== 'MemberExpression' || node.object.type !== 'Identifier' || node.property.type !== 'Identifier') return;
+    const name = `${node.object.name}.${node.property.name}`;
+    if (isCallee(node, ctx)) ctx.ed.replace(node, runtime(name));
+    else ctx.ed.replace(node.object as Node, `__zy.${node.object.name}`);
   },
 };
 
-/** `isNaN`, `isFinite` (read) → `__zy.isNaN`, `__zy.isFinite`; `{ isNaN }` → `{ isNaN: __zy.isNaN }`. */
+/** `isNaN`, `isFinite` (read) → `__zy.isNaN`, `(0, __zy.isNaN)(x)`; `{ isNaN }` → `{ isNaN: __zy.isNaN }`. */
 export const rewriteGlobalPredicates: Rewriter = {
   name: 'global-predicates',
   test: (node, ctx) => node.type === 'Identifier' && GLOBAL_PREDICATES.has(node.name) && isGlobalReference(node, node.name, ctx),
@@ -88,7 +96,8 @@ export const rewriteGlobalPredicates: Rewriter = {
     if (node.type !== 'Identifier') return;
     const parent = parentOf(ctx);
     const shorthand = parent !== undefined && parent.type === 'Property' && parent.shorthand;
-    ctx.ed.replace(node, shorthand ? `${node.name}: __zy.${node.name}` : `__zy.${node.name}`);
+    if (shorthand) ctx.ed.replace(node, `${node.name}: __zy.${node.name}`);
+    else ctx.ed.replace(node, isCallee(node, ctx) ? runtime(node.name) : `__zy.${node.name}`);
   },
 };
 
@@ -125,7 +134,7 @@ export const rewriteBuiltinCalls: Rewriter = {
   rewrite(node, ctx) {
     const name = calledBuiltin(node, ctx);
     if (name === null) return;
-    if (node.type === 'NewExpression') ctx.ed.wrap(name, '(__zy.builtin(', '))');
-    else ctx.ed.wrap(name, '__zy.builtin(', ')');
+    if (node.type === 'NewExpression') ctx.ed.wrap(name, `(${runtime('builtin')}(`, '))');
+    else ctx.ed.wrap(name, `${runtime('builtin')}(`, ')');
   },
 };

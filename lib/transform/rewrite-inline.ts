@@ -42,7 +42,7 @@
 import type * as acorn from 'acorn';
 import { isConstantNumber, type Node } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
-import { isStatementExpression, valueUnused } from './context.js';
+import { fixedName, isStatementExpression, runtime, valueUnused } from './context.js';
 import { findToken } from './parse.js';
 import { isGlobalMathFunction, isGlobalReference } from './rewrite-globals.js';
 import { BINARY_METHODS, typeofObservesNumbers } from './rewrite-operators.js';
@@ -189,20 +189,23 @@ export const rewriteBinaryInline: Rewriter = {
       const l = ed.original(left);
       const r = ed.original(right);
       ed.prefix(node.start, `${open}${typeTest([plan.left === 'name' ? l : null, plan.right === 'name' ? r : null])} ? `);
-      ed.suffix(node.end, ` : __zy.${method}(${l}, ${r})${close}`);
+      ed.suffix(node.end, ` : ${runtime(method)}(${l}, ${r})${close}`);
       return;
     }
-    // The left operand goes into a temporary unless it is a literal (evaluating the right
-    // one may assign a name), and so does the right one unless it is a literal or a name
-    // (read right after it would have been: nothing runs in between); the operands'
-    // (already rewritten) text stays in place. A temporary is held from its operand on.
+    // The left operand goes into a temporary unless it is a literal or a name that has
+    // the same value and cannot throw whenever it is read (a parameter or `var` never
+    // assigned: the right operand cannot change it); the right one unless it is a literal
+    // or a name (read right after it would have been: nothing runs in between). The
+    // operands' (already rewritten) text stays in place; a temporary is held from its
+    // operand on.
     const tok = findToken(ed.tokens, left.end, right.start, operator, ed.code);
+    const leftInPlace = plan.left === 'number' || (plan.left === 'name' && isSettledName(left, ctx));
     const rightInPlace = plan.right !== 'value';
-    const l = plan.left === 'number' ? numberText(left, ctx) : ctx.temps.fresh(left.end);
-    const r = plan.right === 'number' ? numberText(right, ctx) : plan.right === 'name' ? ed.original(right) : ctx.temps.fresh(right.end);
+    const l = plan.left === 'number' ? numberText(left, ctx) : leftInPlace ? ed.original(left) : ctx.temps.fresh(left.end);
+    const r = plan.right === 'number' ? numberText(right, ctx) : rightInPlace ? ed.original(right) : ctx.temps.fresh(right.end);
     const fast = `${plan.left === 'number' ? numberText(left, ctx, operator === '**') : l} ${operator} ${r}`;
-    const tail = `${typeTest([plan.left === 'number' ? null : l, plan.right === 'number' ? null : r])} ? ${fast} : __zy.${method}(${l}, ${r})${close}`;
-    if (plan.left === 'number') {
+    const tail = `${typeTest([plan.left === 'number' ? null : l, plan.right === 'number' ? null : r])} ? ${fast} : ${runtime(method)}(${l}, ${r})${close}`;
+    if (leftInPlace) {
       ed.overwrite(node.start, tok.end, `${open}${r} =${gapAfter(tok.end, ctx)}`);
       ed.suffix(node.end, `, ${tail}`);
     } else if (rightInPlace) {
@@ -215,6 +218,11 @@ export const rewriteBinaryInline: Rewriter = {
     }
   },
 };
+
+/** A parameter or `var` (no dead zone) never assigned in the file, outside `with`: any read gives its one value. */
+function isSettledName(node: Node, ctx: RewriteContext): boolean {
+  return node.type === 'Identifier' && ctx.scope.isHoisted(node) && fixedName(node, ctx) !== null;
+}
 
 function planUnary(node: Node, ctx: RewriteContext): OperandKind | null {
   if (!ctx.options.inlineFastPaths || node.type !== 'UnaryExpression' || !(node.operator in INLINE_UNARY)) return null;
@@ -242,13 +250,13 @@ export const rewriteUnaryInline: Rewriter = {
       // The original `-x` stays in place as the fast path.
       const x = ed.original(argument);
       ed.prefix(node.start, `${open}${typeTest([x])} ? `);
-      ed.suffix(node.end, ` : __zy.${method}(${x})${close}`);
+      ed.suffix(node.end, ` : ${runtime(method)}(${x})${close}`);
       return;
     }
     const tok = findToken(ed.tokens, node.start, argument.start, operator, ed.code);
     const t = ctx.temps.fresh(argument.end);
     ed.overwrite(tok.start, tok.end, `${open}${t} =${gapAfter(tok.end, ctx)}`);
-    ed.suffix(node.end, `, ${typeTest([t])} ? ${operator}${t} : __zy.${method}(${t})${close}`);
+    ed.suffix(node.end, `, ${typeTest([t])} ? ${operator}${t} : ${runtime(method)}(${t})${close}`);
   },
 };
 
@@ -277,14 +285,14 @@ export const rewriteTypeofInline: Rewriter = {
     const [open, close] = bracket(node, ctx);
     if (arg === 'name') {
       const x = ed.original(node.argument);
-      ed.prefix(node.start, `${open}typeof ${x} === "object" ? __zy.typeOf(${x}) : `);
+      ed.prefix(node.start, `${open}typeof ${x} === "object" ? ${runtime('typeOf')}(${x}) : `);
       if (close) ed.suffix(node.end, close);
       return;
     }
     const tok = findToken(ed.tokens, node.start, node.argument.start, 'typeof', ed.code);
     const t = ctx.temps.fresh(node.argument.end);
     ed.overwrite(tok.start, tok.end, `${open}${t} =${gapAfter(tok.end, ctx)}`);
-    ed.suffix(node.end, `, typeof ${t} === "object" ? __zy.typeOf(${t}) : typeof ${t}${close}`);
+    ed.suffix(node.end, `, typeof ${t} === "object" ? ${runtime('typeOf')}(${t}) : typeof ${t}${close}`);
   },
 };
 
@@ -349,7 +357,7 @@ export const rewriteMathCallInline: Rewriter = {
     if (trailing) ed.overwrite(trailing.start, trailing.end, '');
     const list = names.join(', ');
     const tested = names.map((t, k) => (plan.args[k] === 'number' ? null : t));
-    ed.overwrite(closing.start, closing.end, `, ${typeTest(tested)} ? Math.${plan.name}(${list}) : __zy.Math.${plan.name}(${list})${close}`);
+    ed.overwrite(closing.start, closing.end, `, ${typeTest(tested)} ? Math.${plan.name}(${list}) : ${runtime(`Math.${plan.name}`)}(${list})${close}`);
   },
 };
 
@@ -372,11 +380,11 @@ export const rewriteUpdateInline: Rewriter = {
     const [method, sign] = node.operator === '++' ? ['inc', '+'] : ['dec', '-'];
     const [open, close] = bracket(node, ctx);
     if (node.prefix || valueUnused(node, ctx)) {
-      ctx.ed.replace(node, `${open}${x} = typeof ${x} === "number" ? ${x} ${sign} 1 : __zy.${method}(${x})${close}`);
+      ctx.ed.replace(node, `${open}${x} = typeof ${x} === "number" ? ${x} ${sign} 1 : ${runtime(method)}(${x})${close}`);
       return;
     }
     const old = ctx.temps.fresh();
-    ctx.ed.replace(node, `(typeof ${x} === "number" ? ${x}${node.operator} : (${old} = __zy.numeric(${x}), ${x} = __zy.${method}(${old}), ${old}))`);
+    ctx.ed.replace(node, `(typeof ${x} === "number" ? ${x}${node.operator} : (${old} = ${runtime('numeric')}(${x}), ${x} = ${runtime(method)}(${old}), ${old}))`);
   },
 };
 
@@ -413,12 +421,12 @@ export const rewriteCompoundInline: Rewriter = {
       const tested = right === 'name' ? [x, r] : [x];
       // The right-hand side stays in place as the fast path's right operand.
       ed.overwrite(node.start, tok.end, `${open}${x} = ${typeTest(tested)} ? ${x} ${op}${gapAfter(tok.end, ctx)}`);
-      ed.suffix(node.end, ` : __zy.${method}(${x}, ${r})${close}`);
+      ed.suffix(node.end, ` : ${runtime(method)}(${x}, ${r})${close}`);
       return;
     }
     const old = ctx.temps.fresh();
     const rhs = ctx.temps.fresh(node.right.end);
     ed.overwrite(node.start, tok.end, `${open}${old} = ${x}, ${rhs} =${gapAfter(tok.end, ctx)}`);
-    ed.suffix(node.end, `, ${x} = ${typeTest([old, rhs])} ? ${old} ${op} ${rhs} : __zy.${method}(${old}, ${rhs})${close}`);
+    ed.suffix(node.end, `, ${x} = ${typeTest([old, rhs])} ? ${old} ${op} ${rhs} : ${runtime(method)}(${old}, ${rhs})${close}`);
   },
 };

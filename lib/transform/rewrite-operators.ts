@@ -11,7 +11,7 @@
  */
 import type * as acorn from 'acorn';
 import type { RewriteContext, Rewriter } from './context.js';
-import { group, parentOf } from './context.js';
+import { group, parentOf, runtime } from './context.js';
 import { isConstantNumber, isNonNumericConstant, isNumericLiteral, type Node } from './ast.js';
 import { isBooleanTest } from './rewrite-truthiness.js';
 
@@ -47,7 +47,7 @@ export const rewriteBinary: Rewriter = {
   rewrite(node, ctx) {
     if (node.type !== 'BinaryExpression') return;
     const method = BINARY_METHODS[node.operator]!;
-    ctx.ed.prefix(node.start, `__zy.${method}(`);
+    ctx.ed.prefix(node.start, `${runtime(method)}(`);
     ctx.ed.replaceToken(node.left.end, node.right.start, node.operator, ',');
     ctx.ed.suffix(node.end, ')');
   },
@@ -60,7 +60,7 @@ export const rewriteUnaryNumeric: Rewriter = {
   test: (node) => node.type === 'UnaryExpression' && node.operator in UNARY_METHODS && !isNumericLiteral(node.argument),
   rewrite(node, ctx) {
     if (node.type !== 'UnaryExpression') return;
-    ctx.ed.replaceToken(node.start, node.argument.start, node.operator, `__zy.${UNARY_METHODS[node.operator]!}(`);
+    ctx.ed.replaceToken(node.start, node.argument.start, node.operator, `${runtime(UNARY_METHODS[node.operator]!)}(`);
     ctx.ed.suffix(node.end, ')');
   },
 };
@@ -71,7 +71,7 @@ export const rewriteNot: Rewriter = {
   test: (node) => node.type === 'UnaryExpression' && node.operator === '!' && !isBooleanTest(node.argument),
   rewrite(node, ctx) {
     if (node.type !== 'UnaryExpression') return;
-    ctx.ed.replaceToken(node.start, node.argument.start, '!', '!__zy.truthy(');
+    ctx.ed.replaceToken(node.start, node.argument.start, '!', `!${runtime('truthy')}(`);
     ctx.ed.suffix(node.end, ')');
   },
 };
@@ -123,10 +123,10 @@ export const rewriteTypeof: Rewriter = {
     const arg = node.argument;
     if (isGlobalName(arg, ctx)) {
       const x = arg.name;
-      ctx.ed.replace(node, group(node, ctx, `__zy.typeOfGlobal(globalThis, ${JSON.stringify(x)}) ?? typeof ${x}`));
+      ctx.ed.replace(node, group(node, ctx, `${runtime('typeOfGlobal')}(globalThis, ${JSON.stringify(x)}) ?? typeof ${x}`));
       return;
     }
-    ctx.ed.replaceToken(node.start, arg.start, 'typeof', '__zy.typeOf(');
+    ctx.ed.replaceToken(node.start, arg.start, 'typeof', `${runtime('typeOf')}(`);
     ctx.ed.suffix(node.end, ')');
   },
 };

@@ -41,10 +41,10 @@
 import type * as acorn from 'acorn';
 import type { Node } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
-import { group, isStatementExpression, isWriteTarget, parentOf, valueUnused } from './context.js';
+import { fixedName, group, isStatementExpression, isWriteTarget, parentOf, runtime, stableObject, valueUnused } from './context.js';
 import { findToken } from './parse.js';
 import { BINARY_METHODS } from './rewrite-operators.js';
-import { accessorToken, dropParens, fixedName, hasOptionalLink, stableObject } from './rewrite-stores.js';
+import { accessorToken, dropParens, hasOptionalLink } from './rewrite-stores.js';
 
 type PrivateMember = acorn.MemberExpression & { property: acorn.PrivateIdentifier };
 
@@ -82,7 +82,7 @@ function branded(obj: string, name: string): string {
 
 /** The slow path of a read: what user code sees of `obj.#name`. */
 function slowRead(obj: string, name: string): string {
-  return `__zy.privateGet(${obj}, "${name}", __zy.privateHost(${obj}).#${name})`;
+  return `${runtime('privateGet')}(${obj}, "${name}", ${runtime('privateHost')}(${obj}).#${name})`;
 }
 
 /** What user code sees of `obj.#name` (parenthesized). */
@@ -94,7 +94,7 @@ function read(obj: string, name: string): string {
 function write(obj: string, name: string, value: string): string {
   return (
     `${branded(obj, name)} ? ${obj}.#${name} = ${value} : ` +
-    `__zy.isStandIn(${obj}) ? __zy.privateSet(${obj}, "${name}", ${value}, (h, v) => { h.#${name} = v; }) : (${obj}.#${name} = ${value})`
+    `${runtime('isStandIn')}(${obj}) ? ${runtime('privateSet')}(${obj}, "${name}", ${value}, (h, v) => { h.#${name} = v; }) : (${obj}.#${name} = ${value})`
   );
 }
 
@@ -175,11 +175,11 @@ export const rewritePrivateAssign: Rewriter = {
         tail = `, ${w}`;
         break;
       case '&&=':
-        head = `__zy.test(${old}) ? (${value} =`;
-        tail = `, ${w}) : __zy.took()`;
+        head = `${runtime('test')}(${old}) ? (${value} =`;
+        tail = `, ${w}) : ${runtime('took')}()`;
         break;
       case '||=':
-        head = `__zy.test(${old}) ? __zy.took() : (${value} =`;
+        head = `${runtime('test')}(${old}) ? ${runtime('took')}() : (${value} =`;
         tail = `, ${w})`;
         break;
       case '??=':
@@ -188,7 +188,7 @@ export const rewritePrivateAssign: Rewriter = {
         break;
       default: {
         const method = BINARY_METHODS[node.operator.slice(0, -1)]!;
-        head = `${value} = __zy.${method}(${old},`;
+        head = `${value} = ${runtime(method)}(${old},`;
         tail = `), ${w}`;
       }
     }
@@ -216,10 +216,10 @@ export const rewritePrivateUpdate: Rewriter = {
     const parts = h.temp ? [`${h.name} = ${ctx.ed.operand(member.object as Node)}`] : [];
     const value = ctx.temps.fresh();
     if (node.prefix || valueUnused(node, ctx)) {
-      parts.push(`${value} = __zy.${method}(${read(h.name, name)})`, write(h.name, name, value));
+      parts.push(`${value} = ${runtime(method)}(${read(h.name, name)})`, write(h.name, name, value));
     } else {
       const old = ctx.temps.fresh();
-      parts.push(`${old} = __zy.numeric(${read(h.name, name)})`, `${value} = __zy.${method}(${old})`, write(h.name, name, value), old);
+      parts.push(`${old} = ${runtime('numeric')}(${read(h.name, name)})`, `${value} = ${runtime(method)}(${old})`, write(h.name, name, value), old);
     }
     ctx.ed.replace(node, group(node, ctx, parts.join(', ')));
   },
@@ -231,6 +231,6 @@ export const rewritePrivateIn: Rewriter = {
   test: (node) => node.type === 'BinaryExpression' && node.operator === 'in' && node.left.type === 'PrivateIdentifier',
   rewrite(node, ctx) {
     if (node.type !== 'BinaryExpression') return;
-    ctx.ed.wrap(node.right, '__zy.privateHost(', ')');
+    ctx.ed.wrap(node.right, `${runtime('privateHost')}(`, ')');
   },
 };

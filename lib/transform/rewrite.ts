@@ -2,12 +2,15 @@
  * The rewrite pass: one bottom-up walk applying the rewriters below, in order,
  * to every node. Also manages hoist targets for temporaries and the
  * semicolon guard against automatic-semicolon-insertion hazards.
+ *
+ * The rewriters' headers write a runtime call as `__zy.f(x)`; it is emitted as
+ * `(0, __zy.f)(x)`, without a receiver (see `runtime` in context.ts).
  */
 import type * as acorn from 'acorn';
 import { children, type Node } from './ast.js';
 import type { RewriteContext, RewriteOptions, Rewriter } from './context.js';
 import { Editor } from './edit.js';
-import type { Parsed } from './parse.js';
+import { tokenAtOrAfter, type Parsed } from './parse.js';
 import { rewriteCompoundAssignment, rewriteUpdate } from './rewrite-assign.js';
 import { rewriteBuiltinCalls, rewriteGlobalFunctions, rewriteGlobalPredicates, rewriteMathDestructured } from './rewrite-globals.js';
 import {
@@ -151,7 +154,8 @@ export function rewriteProgram(code: string, parsed: Parsed, options: RewriteOpt
 /**
  * A statement that now starts with `(` while the original did not could be
  * glued to the previous line by ASI (`a\n(b…)` is a call). Statements in a
- * list get a leading `;` in that case (an empty statement, always harmless).
+ * list get a leading `;` in that case (an empty statement, always harmless),
+ * unless the token before them ends a statement or opens a list (`;`, `{`, `:`).
  */
 function guardStatements(node: Node, ed: Editor): void {
   let body: readonly Node[];
@@ -159,8 +163,16 @@ function guardStatements(node: Node, ed: Editor): void {
   else if (node.type === 'Program' || node.type === 'BlockStatement' || node.type === 'StaticBlock') body = node.body;
   else return;
   for (const stmt of body) {
-    if (stmt.type === 'ExpressionStatement' && ed.code[stmt.start] !== '(' && ed.startsWithParen(stmt.start)) {
+    if (stmt.type === 'ExpressionStatement' && ed.code[stmt.start] !== '(' && ed.startsWithParen(stmt.start) && mayContinue(stmt, ed)) {
       ed.prefix(stmt.start, ';');
     }
   }
+}
+
+const ENDS_OR_OPENS = new Set([';', '{', ':']);
+
+/** Whether the code before `stmt` could go on into it (there is such code, and it does not end in `;`, `{` or `:`). */
+function mayContinue(stmt: Node, ed: Editor): boolean {
+  const before = ed.tokens[tokenAtOrAfter(ed.tokens, stmt.start) - 1];
+  return before !== undefined && !ENDS_OR_OPENS.has(ed.code.slice(before.start, before.end));
 }

@@ -16,7 +16,7 @@ describe('zygote-ts/vite', () => {
     expect(plugin.enforce).toBe('post');
     const out = plugin.transform('export const f = (x) => x * x;', '/home/u/app/src/f.ts');
     expect(out?.code).toContain('import { __zy } from "/rt.js";');
-    expect(out?.code).toContain('(typeof x === "number" ? x * x : __zy.mul(x, x))');
+    expect(out?.code).toContain('(typeof x === "number" ? x * x : (0, __zy.mul)(x, x))');
     expect(out?.map?.sources).toEqual(['/home/u/app/src/f.ts']);
     expect(plugin.transform('export const f = (x) => x * x;', '/home/u/app/node_modules/pkg/f.js')).toBeNull();
     expect(plugin.transform('export const f = (x) => x * x;', '\0virtual:f')).toBeNull();
