@@ -76,6 +76,7 @@ export class Editor {
   replaceToken(from: number, to: number, op: string, text: string): void {
     const tok = findToken(this.tokens, from, to, op, this.code);
     this.s.overwrite(tok.start, tok.end, text);
+    this.firstInsert.set(tok.start, text);
   }
 
   /** Whether the emitted text at `pos` now starts with an opening parenthesis. */

@@ -25,6 +25,8 @@ const cases: { name: string; body: string }[] = [
   // Keys and objects of compound assignments are read once unless reading them is unobservable.
   { name: 'global getters as keys and objects of compound assignments', body: `let n = 0; Object.defineProperty(globalThis, 'zyKeyGetter', { get() { n++; return 'a' }, configurable: true }); try { const o = { a: 1 }; const arr = [1]; o[zyKeyGetter] += 1; o[zyKeyGetter]++; o[zyKeyGetter] ||= 5; arr[zyKeyGetter] /= 2; return [o.a, n] } finally { delete globalThis.zyKeyGetter }` },
   { name: 'a key assigned by a getter during a compound assignment', body: `let k = 'a'; const o = { get a() { k = 'b'; return 1 }, set a(v) { log('set a ' + v) }, b: 10 }; o[k] += 1; k = 'a'; const r = o[k]++; k = 'a'; o[k] ||= 3; k = 'a'; o[k] &&= 4; return [k, o.b, r]` },
+  // A statement that now starts with a runtime call `(0, __zy.f)(…)` is not glued to the line before.
+  { name: 'no semicolons before statements that start with a runtime call', body: 'let x = 1\nx | 0\nlet y = x\n~y\nx && log(y)\n-y\ny ^ 2\nreturn [x, y]' },
 ];
 
 describe('rewritten code keeps JavaScript semantics where test262 and the fuzzer looked', () => {
