@@ -32,6 +32,7 @@ interface Batch {
 
 /** A worker: runs the batches it is sent, and reports each one's tally. */
 function worker(): void {
+  process.on('disconnect', () => process.exit(0)); // the campaign ended or was stopped
   process.on('message', (batch: Batch | 'stop') => {
     if (batch === 'stop') process.exit(0);
     process.send!(runCampaign(batch.seed, batch.from, batch.to, batch.failures));

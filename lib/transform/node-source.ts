@@ -4,11 +4,23 @@
  * (node-hooks.ts) and the `require` hook (cjs-hook.ts). A file that cannot be
  * rewritten stops the load with its path named, not a bare parser error.
  */
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { throughCache, type TransformCache } from './cache.js';
-import { type FileFilter, isTypeScriptFile, RUNTIME_PATH, shouldRewrite } from './filter.js';
-import { stripTs, transform, transformTs } from './index.js';
+import { type FileFilter, isTypeScriptFile, nodeModulesPackage, RUNTIME_PATH, shouldRewrite } from './filter.js';
+import type * as Transform from './index.js';
 import { withInlineMap } from './sourcemap.js';
+
+let transformModule: typeof Transform | undefined;
+
+/**
+ * The transform, loaded on the first file the cache does not have: a start whose files
+ * are all cached parses nothing and need not load the parser (here and in the loader's
+ * hooks thread).
+ */
+function transformer(): typeof Transform {
+  return (transformModule ??= createRequire(import.meta.url)('./index.js') as typeof Transform);
+}
 
 const RUNTIME_URL = pathToFileURL(RUNTIME_PATH).href;
 
@@ -23,6 +35,17 @@ export function rewriteFailure(path: string, error: unknown): Error {
     ? 'Leave this package out of ZYGOTE_INCLUDE (or the include option) if it need not be differentiated.'
     : 'Put a // @zygote-ignore comment at the top of the file to leave it as it is.';
   return new SyntaxError(`zygote-ts could not rewrite ${path}: ${message}. ${advice}`, { cause: error });
+}
+
+/**
+ * Whether a rewritten JavaScript file carries a source map: not a package's (under
+ * node_modules). The rewrite keeps every line where it was, so stack traces through a
+ * package name the right lines (only columns move), while Node decodes the inline map of
+ * every module it loads once source maps are on: a cost every start would pay for every
+ * file of every included package.
+ */
+function mapped(path: string): boolean {
+  return nodeModulesPackage(path) === null;
 }
 
 function guarded<T>(path: string, run: () => T): T {
@@ -44,7 +67,7 @@ export function moduleSource(path: string, code: string, filter: FileFilter, cac
   if (isTypeScriptFile(path)) {
     return throughCache(cache, rewrite ? `ts-esm ${RUNTIME_URL}` : 'strip-esm', path, code, () =>
       guarded(path, () => {
-        const out = rewrite ? transformTs(code, path, { runtime }) : stripTs(code, path);
+        const out = rewrite ? transformer().transformTs(code, path, { runtime }) : transformer().stripTs(code, path);
         return withInlineMap(out.code, out.map);
       }),
     );
@@ -52,7 +75,7 @@ export function moduleSource(path: string, code: string, filter: FileFilter, cac
   if (!rewrite) return null;
   return throughCache(cache, `esm ${RUNTIME_URL}`, path, code, () =>
     guarded(path, () => {
-      const out = transform(code, { filename: path, runtime, sourceType: 'module' });
+      const out = transformer().transform(code, { filename: path, runtime, sourceType: 'module', sourceMap: mapped(path) });
       return out.changed ? withInlineMap(out.code, out.map) : null;
     }),
   );
@@ -70,7 +93,7 @@ export function requiredSource(path: string, code: string, filter: FileFilter, c
   if (isTypeScriptFile(path)) {
     return throughCache(cache, rewrite ? 'ts-cjs' : 'strip-cjs', path, code, () =>
       guarded(path, () => {
-        const out = rewrite ? transformTs(code, path, { format: 'cjs', runtime }) : stripTs(code, path, 'cjs');
+        const out = rewrite ? transformer().transformTs(code, path, { format: 'cjs', runtime }) : transformer().stripTs(code, path, 'cjs');
         return withInlineMap(out.code, out.map);
       }),
     );
@@ -84,8 +107,9 @@ export function requiredSource(path: string, code: string, filter: FileFilter, c
   );
 }
 
-function transformRequired(code: string, filename: string, format: string | undefined): ReturnType<typeof transform> {
-  const options = { filename, runtime: { kind: 'global' }, commonjsRuntime: { kind: 'global' } } as const;
+function transformRequired(code: string, filename: string, format: string | undefined): Transform.TransformResult {
+  const { transform } = transformer();
+  const options = { filename, runtime: { kind: 'global' }, commonjsRuntime: { kind: 'global' }, sourceMap: mapped(filename) } as const;
   if (format === 'module') return transform(code, { ...options, sourceType: 'module' });
   try {
     return transform(code, { ...options, sourceType: 'script' });
