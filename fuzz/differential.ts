@@ -47,13 +47,14 @@ function formatter(): (x: unknown) => string {
 
 /**
  * V8 quotes the source text of the expression in some messages (`(--b) is not iterable`,
- * `o.m is not a function`, with `(cannot read property …)` after a call, `Cannot
- * destructure property 'p' of '(a && b)' …`); rewritten
+ * `o.m is not a function`, with `(cannot read property …)` after a call); rewritten
  * source says the same thing in other words, so the quoted text is left out of the
- * comparison. Everything else in a message is compared.
+ * comparison. For the same reason a destructuring of null or undefined is worded as
+ * the property read it is (V8 words it one way or the other by where the value comes
+ * from). Everything else in a message is compared.
  */
 const QUOTING_MESSAGE = /^.* (is not (?:a function|iterable|a constructor|a function or its return value is not iterable))(?: \(cannot read property .*\))?$/s;
-const QUOTING_DESTRUCTURE = /^(Cannot destructure property '.*' of) '.*' (as it is (?:undefined|null)\.)$/s;
+const QUOTING_DESTRUCTURE = /^Cannot destructure property '(.*)' of '.*' as it is (undefined|null)\.$/s;
 
 /**
  * A `#private` member of a primitive (`(0).#x`) throws a TypeError either way, but the
@@ -64,7 +65,7 @@ const QUOTING_DESTRUCTURE = /^(Cannot destructure property '.*' of) '.*' (as it 
 const PRIVATE_OF_PRIMITIVE = /^(?:Cannot use 'in' operator to search for '(#\w+)' in .*|Cannot (?:read|write) private member (#\w+) (?:from|to) an object whose class did not declare it)$/s;
 
 export function comparableMessage(message: string): string {
-  return message.replace(QUOTING_MESSAGE, '… $1').replace(QUOTING_DESTRUCTURE, '$1 … $2').replace(PRIVATE_OF_PRIMITIVE, (_, a: string | undefined, b: string | undefined) => `private member ${a ?? b} of a value without it`);
+  return message.replace(QUOTING_MESSAGE, '… $1').replace(QUOTING_DESTRUCTURE, "Cannot read properties of $2 (reading '$1')").replace(PRIVATE_OF_PRIMITIVE, (_, a: string | undefined, b: string | undefined) => `private member ${a ?? b} of a value without it`);
 }
 
 /** An error as `name: message`, read from its own properties only (it may come from either realm). */

@@ -14,13 +14,15 @@
  */
 import MagicString from 'magic-string';
 import type * as acorn from 'acorn';
-import { findToken } from './parse.js';
+import { findToken, tokenAtOrAfter } from './parse.js';
 import type { Node } from './ast.js';
 
 export class Editor {
   readonly s: MagicString;
   /** Last prefix inserted at each offset = the outermost, i.e. the first characters emitted there. */
   private readonly firstInsert = new Map<number, string>();
+  /** How many edits were made so far (a node's subtree was edited if the count moved while it was visited). */
+  edits = 0;
 
   constructor(
     readonly code: string,
@@ -41,10 +43,12 @@ export class Editor {
   prefix(pos: number, text: string): void {
     this.s.prependRight(pos, text);
     this.firstInsert.set(pos, text);
+    this.edits++;
   }
 
   suffix(pos: number, text: string): void {
     this.s.appendLeft(pos, text);
+    this.edits++;
   }
 
   /** Puts `before` and `after` around `node`, which stays one operand between them (see the file header). */
@@ -64,12 +68,14 @@ export class Editor {
   replace(node: Node, text: string): void {
     this.s.overwrite(node.start, node.end, text);
     this.firstInsert.set(node.start, text);
+    this.edits++;
   }
 
   /** Replace the source between two offsets (no node boundary inside may carry edits). */
   overwrite(start: number, end: number, text: string): void {
     this.s.overwrite(start, end, text);
     this.firstInsert.set(start, text);
+    this.edits++;
   }
 
   /** Replace the operator token spelled `op` found between offsets `from` and `to`. */
@@ -77,6 +83,13 @@ export class Editor {
     const tok = findToken(this.tokens, from, to, op, this.code);
     this.s.overwrite(tok.start, tok.end, text);
     this.firstInsert.set(tok.start, text);
+    this.edits++;
+  }
+
+  /** The text of the last token of `node` (before its end offset). */
+  lastToken(node: { end: number }): string {
+    const tok = this.tokens[tokenAtOrAfter(this.tokens, node.end) - 1];
+    return tok === undefined ? '' : this.code.slice(tok.start, tok.end);
   }
 
   /** Whether the emitted text at `pos` now starts with an opening parenthesis. */

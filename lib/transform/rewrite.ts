@@ -110,7 +110,11 @@ export function rewriteProgram(code: string, parsed: Parsed, options: RewriteOpt
     return null;
   };
 
+  /** Nodes whose text the rewrite changed (the guards below look at statements and class fields). */
+  const edited = new Set<Node>();
+
   const visit = (node: Node, inParams: boolean): void => {
+    const editsBefore = ed.edits;
     const parent = ancestors[ancestors.length - 1];
     const kind = targetKind(node, parent, inParams);
     if (kind) temps.push(kind, node);
@@ -132,7 +136,8 @@ export function rewriteProgram(code: string, parsed: Parsed, options: RewriteOpt
         break;
       }
     }
-    if (hasStatementList(node)) guardStatements(node, ed);
+    if (hasStatementList(node) || node.type === 'ClassBody') guardStatements(node, ed, edited);
+    if (ed.edits > editsBefore) edited.add(node);
     if (kind) {
       const names = temps.pop();
       if (kind === 'program') programTemps = names;
@@ -141,38 +146,52 @@ export function rewriteProgram(code: string, parsed: Parsed, options: RewriteOpt
   visit(parsed.ast, false);
 
   let prologueAt = parsed.ast.body.length > 0 ? parsed.ast.body[0]!.start : code.length;
-  let afterDirective = false;
+  let lastDirective: Node | null = null;
   for (const stmt of parsed.ast.body) {
     if (stmt.type === 'ExpressionStatement' && typeof (stmt as acorn.ExpressionStatement & { directive?: string }).directive === 'string') {
       prologueAt = stmt.end;
-      afterDirective = true;
+      lastDirective = stmt;
     } else break;
   }
+  const afterDirective = lastDirective !== null;
+  // The prologue follows the directives: one that ASI ended must not run on into it.
+  if (lastDirective !== null && ed.s.hasChanged() && ed.lastToken(lastDirective) !== ';') terminate(lastDirective.end, ed);
   return { ed, scope, programTemps, prologueAt, afterDirective };
 }
 
 /**
- * A statement that now starts with `(` while the original did not could be
- * glued to the previous line by ASI (`a\n(b…)` is a call). Statements in a
- * list get a leading `;` in that case (an empty statement, always harmless),
- * unless the token before them ends a statement or opens a list (`;`, `{`, `:`).
+ * Automatic semicolon insertion, kept. A statement that now starts with `(` while the
+ * original did not could be glued to the code before it (`a\n(b…)` is a call): it gets a
+ * leading `;` (an empty statement, always harmless), unless that code ends in `;`, `{`
+ * or `:`. And a statement (or class field) that ended without `;`, ASI ending it before
+ * the next line, may now end in a way the next line can go on from (`a++\n[b] = c`
+ * was two statements; `a = __zy.inc(a)\n[b] = c` is one): a rewritten one gets its `;`.
  */
-function guardStatements(node: Node, ed: Editor): void {
+function guardStatements(node: Node, ed: Editor, edited: ReadonlySet<Node>): void {
   let body: readonly Node[];
   if (node.type === 'SwitchCase') body = node.consequent;
-  else if (node.type === 'Program' || node.type === 'BlockStatement' || node.type === 'StaticBlock') body = node.body;
+  else if (node.type === 'Program' || node.type === 'BlockStatement' || node.type === 'StaticBlock' || node.type === 'ClassBody') body = node.body;
   else return;
-  for (const stmt of body) {
+  body.forEach((stmt, k) => {
     if (stmt.type === 'ExpressionStatement' && ed.code[stmt.start] !== '(' && ed.startsWithParen(stmt.start) && mayContinue(stmt, ed)) {
       ed.prefix(stmt.start, ';');
     }
-  }
+    // (The last one is followed by `}` or the end: nothing to run on into.)
+    const endsHere = node.type !== 'ClassBody' || stmt.type === 'PropertyDefinition';
+    if (endsHere && k < body.length - 1 && edited.has(stmt) && !ENDS.has(ed.lastToken(stmt))) terminate(stmt.end, ed);
+  });
 }
 
 const ENDS_OR_OPENS = new Set([';', '{', ':']);
+const ENDS = new Set([';', '}']);
 
 /** Whether the code before `stmt` could go on into it (there is such code, and it does not end in `;`, `{` or `:`). */
 function mayContinue(stmt: Node, ed: Editor): boolean {
   const before = ed.tokens[tokenAtOrAfter(ed.tokens, stmt.start) - 1];
   return before !== undefined && !ENDS_OR_OPENS.has(ed.code.slice(before.start, before.end));
+}
+
+/** Ends a statement that ASI ended, explicitly: `;` after everything else written at `end`. */
+function terminate(end: number, ed: Editor): void {
+  ed.suffix(end, ';');
 }

@@ -57,13 +57,16 @@ interface Target {
   temporaries: Temporary[];
 }
 
-function directiveEnd(body: readonly Node[]): number | null {
-  let end: number | null = null;
+/** The end of a body's directive prologue (`"use strict";`), or null; one ended by ASI gets its `;`. */
+function directiveEnd(body: readonly Node[], ed: Editor): number | null {
+  let last: Node | null = null;
   for (const stmt of body) {
-    if (stmt.type === 'ExpressionStatement' && typeof (stmt as acorn.ExpressionStatement & { directive?: string }).directive === 'string') end = stmt.end;
+    if (stmt.type === 'ExpressionStatement' && typeof (stmt as acorn.ExpressionStatement & { directive?: string }).directive === 'string') last = stmt;
     else break;
   }
-  return end;
+  if (last === null) return null;
+  if (ed.lastToken(last) !== ';') ed.suffix(last.end, ';');
+  return last.end;
 }
 
 export class Temporaries {
@@ -130,13 +133,13 @@ export class Temporaries {
       case 'function': {
         const fn = node as acorn.Function;
         const body = fn.body as acorn.BlockStatement;
-        const at = directiveEnd(body.body) ?? body.start + 1;
+        const at = directiveEnd(body.body, ed) ?? body.start + 1;
         ed.suffix(at, ` ${decl}`);
         return [];
       }
       case 'static-block': {
         const block = node as acorn.StaticBlock;
-        const at = directiveEnd(block.body) ?? openBrace(ed, block.start) + 1;
+        const at = directiveEnd(block.body, ed) ?? openBrace(ed, block.start) + 1;
         ed.suffix(at, ` ${decl}`);
         return [];
       }

@@ -27,6 +27,9 @@ const cases: { name: string; body: string }[] = [
   { name: 'a key assigned by a getter during a compound assignment', body: `let k = 'a'; const o = { get a() { k = 'b'; return 1 }, set a(v) { log('set a ' + v) }, b: 10 }; o[k] += 1; k = 'a'; const r = o[k]++; k = 'a'; o[k] ||= 3; k = 'a'; o[k] &&= 4; return [k, o.b, r]` },
   // A statement that now starts with a runtime call `(0, __zy.f)(…)` is not glued to the line before.
   { name: 'no semicolons before statements that start with a runtime call', body: 'let x = 1\nx | 0\nlet y = x\n~y\nx && log(y)\n-y\ny ^ 2\nreturn [x, y]' },
+  // A statement ASI ended, rewritten to end in `)`, is not glued to the next line.
+  { name: 'ASI after statements and class fields the rewrite re-ends', body: 'let a = 1\na++\n[a] = [5]\nlet b = a--\n[b] = [b * 2]\nclass C { x = a++\n[a] = 3 }\nreturn [a, b, new C().x, new C()[5]]' },
+  { name: 'temporaries declared after a directive without a semicolon', body: '"use strict"\nconst o = [2]\nreturn [0 % o[0], o[0] * o[0]]' },
 ];
 
 describe('rewritten code keeps JavaScript semantics where test262 and the fuzzer looked', () => {
