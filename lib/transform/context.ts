@@ -54,6 +54,11 @@ export interface RewriteContext {
  */
 export interface Rewriter {
   readonly name: string;
+  /**
+   * The node types `test` can accept: the pass asks a rewriter only about those (asking
+   * every rewriter about every node was most of the transform's time).
+   */
+  readonly types: readonly Node['type'][];
   test(node: Node, ctx: RewriteContext): boolean;
   rewrite(node: Node, ctx: RewriteContext): void;
 }

@@ -129,6 +129,7 @@ function isOwnTarget(target: Node): boolean {
 
 export const rewriteUpdate: Rewriter = {
   name: 'update',
+  types: ['UpdateExpression'],
   test: (node) => node.type === 'UpdateExpression' && isOwnTarget(node.argument),
   rewrite(node, ctx) {
     if (node.type !== 'UpdateExpression') return;
@@ -148,6 +149,7 @@ const COMPOUND = new Set(['+=', '-=', '*=', '/=', '%=', '**=', '|=', '&=', '^=',
 
 export const rewriteCompoundAssignment: Rewriter = {
   name: 'compound-assignment',
+  types: ['AssignmentExpression'],
   test(node, ctx) {
     if (node.type !== 'AssignmentExpression' || !isOwnTarget(node.left as Node)) return false;
     if (COMPOUND.has(node.operator)) return true;

@@ -78,6 +78,7 @@ function isCallee(node: Node, ctx: RewriteContext): boolean {
 /** `Math.sin` → `__zy.Math.sin`, `Math.sin(x)` → `(0, __zy.Math.sin)(x)`; `Number.isNaN` likewise (read, not written). */
 export const rewriteGlobalFunctions: Rewriter = {
   name: 'global-functions',
+  types: ['MemberExpression'],
   test: (node, ctx) =>
     (isGlobalMathFunction(node, ctx) || isGlobalMember(node, 'Number', NUMBER_PREDICATES, ctx)) && isRead(node, ctx),
   rewrite(node, ctx) {
@@ -91,6 +92,7 @@ export const rewriteGlobalFunctions: Rewriter = {
 /** `isNaN`, `isFinite` (read) → `__zy.isNaN`, `(0, __zy.isNaN)(x)`; `{ isNaN }` → `{ isNaN: __zy.isNaN }`. */
 export const rewriteGlobalPredicates: Rewriter = {
   name: 'global-predicates',
+  types: ['Identifier'],
   test: (node, ctx) => node.type === 'Identifier' && GLOBAL_PREDICATES.has(node.name) && isGlobalReference(node, node.name, ctx),
   rewrite(node, ctx) {
     if (node.type !== 'Identifier') return;
@@ -104,6 +106,7 @@ export const rewriteGlobalPredicates: Rewriter = {
 /** `const { sqrt } = Math`, `({ sqrt } = Math)` → `… = __zy.Math`. */
 export const rewriteMathDestructured: Rewriter = {
   name: 'math-destructured',
+  types: ['Identifier'],
   test(node, ctx) {
     if (!isGlobalReference(node, 'Math', ctx)) return false;
     const parent = parentOf(ctx);
@@ -130,6 +133,7 @@ const FUNCTION_METHODS: ReadonlySet<string> = new Set(['apply', 'call']);
 /** `Number(…)` → `__zy.builtin(Number)(…)`, `new Function(…)` → `new (__zy.builtin(Function))(…)`, … (see the file header). */
 export const rewriteBuiltinCalls: Rewriter = {
   name: 'builtin-calls',
+  types: ['CallExpression', 'NewExpression'],
   test: (node, ctx) => calledBuiltin(node, ctx) !== null,
   rewrite(node, ctx) {
     const name = calledBuiltin(node, ctx);

@@ -175,6 +175,7 @@ function planBinary(node: Node, ctx: RewriteContext): BinaryPlan | null {
 
 export const rewriteBinaryInline: Rewriter = {
   name: 'binary-inline',
+  types: ['BinaryExpression'],
   test: (node, ctx) => planBinary(node, ctx) !== null,
   rewrite(node, ctx) {
     const plan = planBinary(node, ctx);
@@ -238,6 +239,7 @@ function planUnary(node: Node, ctx: RewriteContext): OperandKind | null {
  */
 export const rewriteUnaryInline: Rewriter = {
   name: 'unary-inline',
+  types: ['UnaryExpression'],
   test: (node, ctx) => planUnary(node, ctx) !== null,
   rewrite(node, ctx) {
     const arg = planUnary(node, ctx);
@@ -277,6 +279,7 @@ function planTypeof(node: Node, ctx: RewriteContext): OperandKind | null {
  */
 export const rewriteTypeofInline: Rewriter = {
   name: 'typeof-inline',
+  types: ['UnaryExpression'],
   test: (node, ctx) => planTypeof(node, ctx) !== null,
   rewrite(node, ctx) {
     const arg = planTypeof(node, ctx);
@@ -328,6 +331,7 @@ function planMathCall(node: Node, ctx: RewriteContext): MathPlan | null {
  */
 export const rewriteMathCallInline: Rewriter = {
   name: 'math-call-inline',
+  types: ['CallExpression'],
   test: (node, ctx) => planMathCall(node, ctx) !== null,
   rewrite(node, ctx) {
     const plan = planMathCall(node, ctx);
@@ -373,6 +377,7 @@ function isLocalName(node: Node, ctx: RewriteContext): node is acorn.Identifier 
  */
 export const rewriteUpdateInline: Rewriter = {
   name: 'update-inline',
+  types: ['UpdateExpression'],
   test: (node, ctx) => ctx.options.inlineFastPaths && node.type === 'UpdateExpression' && isLocalName(node.argument, ctx),
   rewrite(node, ctx) {
     if (node.type !== 'UpdateExpression' || node.argument.type !== 'Identifier') return;
@@ -406,6 +411,7 @@ function planCompound(node: Node, ctx: RewriteContext): OperandKind | null {
  */
 export const rewriteCompoundInline: Rewriter = {
   name: 'compound-inline',
+  types: ['AssignmentExpression'],
   test: (node, ctx) => planCompound(node, ctx) !== null,
   rewrite(node, ctx) {
     const right = planCompound(node, ctx);

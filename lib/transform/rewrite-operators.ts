@@ -33,6 +33,7 @@ function isTypeofTest(a: acorn.AnyNode, b: acorn.AnyNode): boolean {
 
 export const rewriteBinary: Rewriter = {
   name: 'binary',
+  types: ['BinaryExpression'],
   test(node) {
     if (node.type !== 'BinaryExpression' || !(node.operator in BINARY_METHODS)) return false;
     const { left, right, operator } = node;
@@ -57,6 +58,7 @@ const UNARY_METHODS: Readonly<Record<string, string>> = { '-': 'neg', '+': 'pos'
 
 export const rewriteUnaryNumeric: Rewriter = {
   name: 'unary-numeric',
+  types: ['UnaryExpression'],
   test: (node) => node.type === 'UnaryExpression' && node.operator in UNARY_METHODS && !isNumericLiteral(node.argument),
   rewrite(node, ctx) {
     if (node.type !== 'UnaryExpression') return;
@@ -68,6 +70,7 @@ export const rewriteUnaryNumeric: Rewriter = {
 /** `!x` → `!__zy.truthy(x)` (a traced number is an object, always truthy natively). */
 export const rewriteNot: Rewriter = {
   name: 'not',
+  types: ['UnaryExpression'],
   test: (node) => node.type === 'UnaryExpression' && node.operator === '!' && !isBooleanTest(node.argument),
   rewrite(node, ctx) {
     if (node.type !== 'UnaryExpression') return;
@@ -113,6 +116,7 @@ function globalObjectReachable(ctx: RewriteContext): boolean {
  */
 export const rewriteTypeof: Rewriter = {
   name: 'typeof',
+  types: ['UnaryExpression'],
   test(node, ctx) {
     if (node.type !== 'UnaryExpression' || node.operator !== 'typeof' || !typeofObservesNumbers(node, ctx)) return false;
     if (!isGlobalName(node.argument, ctx)) return true;

@@ -125,6 +125,7 @@ function isRead(node: Node, ctx: RewriteContext): boolean {
 /** `E.#x` read (see the file header). */
 export const rewritePrivateRead: Rewriter = {
   name: 'private-read',
+  types: ['MemberExpression'],
   test: (node, ctx) => isPrivateMember(node) && isRead(node, ctx),
   rewrite(node, ctx) {
     if (!isPrivateMember(node)) return;
@@ -135,6 +136,7 @@ export const rewritePrivateRead: Rewriter = {
 /** `E.#m(a)` (see the file header). */
 export const rewritePrivateCall: Rewriter = {
   name: 'private-call',
+  types: ['CallExpression'],
   test: (node) => node.type === 'CallExpression' && isPrivateMember(node.callee),
   rewrite(node, ctx) {
     if (node.type !== 'CallExpression' || !isPrivateMember(node.callee)) return;
@@ -153,6 +155,7 @@ export const rewritePrivateCall: Rewriter = {
 /** `E.#x = V`, `E.#x += V`, `E.#x &&= V`, … (see the file header). */
 export const rewritePrivateAssign: Rewriter = {
   name: 'private-assign',
+  types: ['AssignmentExpression'],
   test: (node) => node.type === 'AssignmentExpression' && isPrivateMember(node.left as Node),
   rewrite(node, ctx) {
     if (node.type !== 'AssignmentExpression' || !isPrivateMember(node.left as Node)) return;
@@ -206,6 +209,7 @@ export const rewritePrivateAssign: Rewriter = {
 /** `E.#x++`, `--E.#x` (see the file header). */
 export const rewritePrivateUpdate: Rewriter = {
   name: 'private-update',
+  types: ['UpdateExpression'],
   test: (node) => node.type === 'UpdateExpression' && isPrivateMember(node.argument),
   rewrite(node, ctx) {
     if (node.type !== 'UpdateExpression' || !isPrivateMember(node.argument)) return;
@@ -228,6 +232,7 @@ export const rewritePrivateUpdate: Rewriter = {
 /** `#x in E` → `#x in __zy.privateHost(E)`. */
 export const rewritePrivateIn: Rewriter = {
   name: 'private-in',
+  types: ['BinaryExpression'],
   test: (node) => node.type === 'BinaryExpression' && node.operator === 'in' && node.left.type === 'PrivateIdentifier',
   rewrite(node, ctx) {
     if (node.type !== 'BinaryExpression') return;

@@ -21,6 +21,7 @@ const WRAPPER =
 
 export const rewriteSortComparator: Rewriter = {
   name: 'sort-comparator',
+  types: ['CallExpression'],
   test(node) {
     if (node.type !== 'CallExpression' || node.arguments.length !== 1) return false;
     const arg = node.arguments[0]!;

@@ -208,6 +208,7 @@ function canWrap(member: acorn.MemberExpression, ctx: RewriteContext): boolean {
 /** `E.k = V` / `E[K] = V` (see the file header). */
 export const rewriteMemberStore: Rewriter = {
   name: 'member-store',
+  types: ['AssignmentExpression'],
   test: (node, ctx) =>
     node.type === 'AssignmentExpression' &&
     node.operator === '=' &&
@@ -238,6 +239,7 @@ export const rewriteMemberStore: Rewriter = {
 /** `E.push(x)` and the other mutating methods (see the file header). */
 export const rewriteMutatingCall: Rewriter = {
   name: 'mutating-call',
+  types: ['CallExpression'],
   test: (node, ctx) =>
     node.type === 'CallExpression' &&
     !node.optional &&
@@ -290,6 +292,7 @@ export const rewriteMutatingCall: Rewriter = {
 /** `Object.assign(T, …S)` on the global `Object` → `__zy.touch(__zy$1 = Object.assign(T, …S), __zy$1)` (it returns T). */
 export const rewriteObjectAssign: Rewriter = {
   name: 'object-assign',
+  types: ['CallExpression'],
   test: (node, ctx) => {
     if (node.type !== 'CallExpression' || node.optional || !tempsAllowed(ctx)) return false;
     const callee = node.callee;

@@ -59,6 +59,7 @@ function truthy(test: Node | null | undefined, ctx: RewriteContext): void {
 
 export const rewriteTests: Rewriter = {
   name: 'tests',
+  types: ['IfStatement', 'WhileStatement', 'DoWhileStatement', 'ForStatement', 'ConditionalExpression'],
   test: (node) =>
     node.type === 'IfStatement' || node.type === 'WhileStatement' || node.type === 'DoWhileStatement' ||
     node.type === 'ForStatement' || node.type === 'ConditionalExpression',
@@ -79,6 +80,7 @@ export const rewriteTests: Rewriter = {
 
 export const rewriteLogical: Rewriter = {
   name: 'logical',
+  types: ['LogicalExpression'],
   test: (node) => node.type === 'LogicalExpression' && node.operator !== '??' && !isSyntacticBoolean(node),
   rewrite(node, ctx) {
     if (node.type !== 'LogicalExpression') return;
@@ -104,6 +106,7 @@ export const rewriteLogical: Rewriter = {
 
 export const rewriteSwitch: Rewriter = {
   name: 'switch',
+  types: ['SwitchStatement'],
   test: (node) => node.type === 'SwitchStatement',
   rewrite(node, ctx) {
     if (node.type !== 'SwitchStatement') return;

@@ -73,6 +73,15 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteSortComparator,
 ];
 
+const BY_TYPE = new Map<string, readonly Rewriter[]>();
+
+/** The rewriters that may take a node of `type`, in REWRITERS order. */
+function rewritersOf(type: string): readonly Rewriter[] {
+  let list = BY_TYPE.get(type);
+  if (list === undefined) BY_TYPE.set(type, (list = REWRITERS.filter((r) => (r.types as readonly string[]).includes(type))));
+  return list;
+}
+
 export interface RewriteResult {
   ed: Editor;
   scope: ScopeInfo;
@@ -129,7 +138,7 @@ export function rewriteProgram(code: string, parsed: Parsed, options: RewriteOpt
       for (const child of children(node)) visit(child, childParams);
     }
     ancestors.pop();
-    for (const r of REWRITERS) {
+    for (const r of rewritersOf(node.type)) {
       if (r.test(node, ctx)) {
         temps.enterSite(node, ancestors.length);
         r.rewrite(node, ctx);
