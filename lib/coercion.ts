@@ -4,6 +4,8 @@
 
 import { primal, Traced, isTraced } from './core/traced.js';
 import { compareSymbolic, type Comparison, isSymbolic } from './core/symbolic.js';
+import { convertsToPrimitive, toNumber, toPrimitive } from '../rules/operands.js';
+import { readBack } from '../rules/text.js';
 
 const unwrap = (x: unknown): unknown => (isTraced(x) ? primal(x) : x);
 
@@ -15,6 +17,18 @@ function inner(x: unknown): unknown {
 }
 
 function compare(op: Comparison, a: unknown, b: unknown): boolean {
+  // An object operand converts as JavaScript converts it, but here its `valueOf` may give a
+  // traced number (rules/operands.ts): relational comparisons convert both sides, left
+  // first; loose equality converts an object compared with a primitive.
+  if (convertsToPrimitive(a) || convertsToPrimitive(b)) {
+    if (op !== '===' && op !== '!==' && op !== '==' && op !== '!=') {
+      a = toPrimitive(a, 'number');
+      b = toPrimitive(b, 'number');
+    } else if (op === '==' || op === '!=') {
+      if (convertsToPrimitive(a) && !convertsToPrimitive(b) && b != null) a = toPrimitive(a);
+      else if (convertsToPrimitive(b) && !convertsToPrimitive(a) && a != null) b = toPrimitive(b);
+    }
+  }
   return compareSymbolic(op, inner(a), inner(b));
 }
 
@@ -86,8 +100,8 @@ export function key(x: unknown): unknown {
 // ---- Number and the global predicates ---------------------------------------------------
 const isNumberLike = (x: unknown): x is number | Traced => typeof x === 'number' || isTraced(x);
 
-export const differentiableIsNaN = { isNaN: (x: unknown): boolean => isNaN(unwrap(x) as number) }.isNaN;
-export const differentiableIsFinite = { isFinite: (x: unknown): boolean => isFinite(unwrap(x) as number) }.isFinite;
+export const differentiableIsNaN = { isNaN: (x: unknown): boolean => isNaN(unwrap(toNumber(x)) as number) }.isNaN;
+export const differentiableIsFinite = { isFinite: (x: unknown): boolean => isFinite(unwrap(toNumber(x)) as number) }.isFinite;
 
 /**
  * Stands in for the global `Number`: `Number(x)` keeps a traced number (it is already a
@@ -96,8 +110,11 @@ export const differentiableIsFinite = { isFinite: (x: unknown): boolean => isFin
 export const differentiableNumber: NumberConstructor = Object.assign(
   function Number(this: unknown, ...args: unknown[]): unknown {
     if (new.target) return Reflect.construct(globalThis.Number, args.map(unwrap), new.target);
-    if (args.length > 0 && isTraced(args[0])) return args[0];
-    return args.length === 0 ? 0 : globalThis.Number(args[0]);
+    if (args.length === 0) return 0;
+    const p = toPrimitive(args[0], 'number'); // (an object may convert to a traced number)
+    if (isTraced(p)) return p;
+    const n = globalThis.Number(p);
+    return typeof p === 'string' ? readBack(p, n, true) : n; // (text a traced number wrote)
   },
   {
     MAX_SAFE_INTEGER: Number.MAX_SAFE_INTEGER,

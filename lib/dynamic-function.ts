@@ -1,8 +1,9 @@
-// `Function(…)` / `new Function(…)` in rewritten code: the body is code too, so it is
-// rewritten before it is compiled (numeric.js generates its loops this way; unrewritten,
-// a traced number there has typeof 'object' and a loop bound never matches).
+// Code made from strings in rewritten code is code too, so it is rewritten before it runs:
+// `Function(…)` / `new Function(…)` bodies (numeric.js generates its loops this way;
+// unrewritten, a traced number there has typeof 'object' and a loop bound never matches),
+// and the source of a direct `eval(…)`, which runs in the caller's scope.
 
-import { isRewritten, transformFunctionSource } from './transform/transform.js';
+import { isRewritten, transform, transformFunctionSource } from './transform/transform.js';
 
 const RUNTIME_KEY = Symbol.for('zygote-ts.runtime');
 
@@ -23,3 +24,17 @@ export function rewritingFunction(...args: unknown[]): Function {
 }
 // `x instanceof Function`, `Function.prototype.call` keep their meaning.
 rewritingFunction.prototype = Function.prototype;
+
+/**
+ * The source a direct `eval(code)` in rewritten code runs: `code` rewritten (as a script;
+ * it reads the runtime from its global, which works in any scope), or `code` itself when
+ * it is not a string (eval returns it) or cannot be parsed (eval reports the SyntaxError).
+ */
+export function evalSource(code: unknown): unknown {
+  if (typeof code !== 'string' || isRewritten(code)) return code;
+  try {
+    return transform(code, { sourceType: 'script', runtime: { kind: 'global' }, sourceMap: false }).code;
+  } catch {
+    return code;
+  }
+}

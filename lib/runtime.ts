@@ -10,8 +10,11 @@ import * as nondiff from '../rules/nondiff.js';
 import { differentiableMath } from '../rules/math.js';
 import * as coercion from './coercion.js';
 import * as barrier from '../proxies/barrier.js';
-import { rewritingFunction } from './dynamic-function.js';
+import { evalSource, rewritingFunction } from './dynamic-function.js';
+import * as text from '../rules/text.js';
+import * as builtins from '../rules/builtins.js';
 import { addAt, arrayOf } from '../rules/arrays/shape.js';
+import * as escapes from './escapes.js';
 
 export const __zy = Object.freeze({
   // arithmetic (rules/arithmetic.ts)
@@ -54,12 +57,22 @@ export const __zy = Object.freeze({
   isNaN: coercion.differentiableIsNaN,
   isFinite: coercion.differentiableIsFinite,
   Function: rewritingFunction,
+  // calls of built-ins whose meaning on traced numbers is supplied here (rules/text.ts, rules/builtins.ts)
+  parseFloat: text.parseFloatOf,
+  parseInt: text.parseIntOf,
+  jsonParse: text.jsonParse,
+  jsonStringify: text.jsonStringify,
+  objectIs: builtins.objectIs,
+  structuredClone: builtins.structuredCloneOf,
+  evalSource,
   // stores into existing objects, and `#private` members of stand-ins (proxies/barrier.ts)
   touch: barrier.touch,
   privateHost: barrier.privateHost,
   privateGet: barrier.privateGet,
   privateSet: barrier.privateSet,
   isStandIn: barrier.isStandIn,
+  // each rewritten file, as it loads (lib/escapes.ts)
+  rewritten: escapes.registerRewritten,
 });
 
 export type Runtime = typeof __zy;

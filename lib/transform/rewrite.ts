@@ -10,6 +10,7 @@ import { Editor } from './edit.js';
 import type { Parsed } from './parse.js';
 import { rewriteCompoundAssignment, rewriteUpdate } from './rewrite-assign.js';
 import { rewriteGlobals } from './rewrite-globals.js';
+import { rewriteBuiltinCall, rewriteDirectEval } from './rewrite-builtins.js';
 import {
   rewriteBinaryInline,
   rewriteCompoundInline,
@@ -41,6 +42,8 @@ import { Temporaries, type TargetKind } from './temporaries.js';
  */
 export const REWRITERS: readonly Rewriter[] = [
   rewriteGlobals,
+  rewriteBuiltinCall,
+  rewriteDirectEval,
   rewritePrivateRead,
   rewritePrivateCall,
   rewritePrivateAssign,
