@@ -12,9 +12,8 @@ export { astype } from '../rules/arrays/dtype.js';
 export { matmul, transpose, dot, outer } from '../rules/arrays/linalg.js';
 export { broadcastTo } from '../rules/arrays/elementwise.js';
 export { get, shape, size, reshape } from '../rules/arrays/shape.js';
-export { add, sub, mul, div, pow, neg } from '../rules/arithmetic.js';
-export { exp, log, sqrt, abs, tanh, sigmoid, relu } from '../rules/math.js';
-export { maximum, minimum, abs2 } from '../rules/arrays/pointwise.js';
+export { add, sub, mul, div, pow, neg, exp, log, sqrt, abs, tanh, sigmoid, relu, abs2, type Elementwise1, type Elementwise2 } from '../rules/arrays/exported.js';
+export { maximum, minimum } from '../rules/arrays/pointwise.js';
 export { sum, mean, prod, max, min, sumsq, logsumexp, softmax } from '../rules/arrays/reductions.js';
 export { cumsum } from '../rules/arrays/scan.js';
 export { concat, stack, slice, row } from '../rules/arrays/join.js';
@@ -29,3 +28,9 @@ export { checkpointed } from './checkpoint.js';
 export { kernels, useKernels, type Kernels, type FloatArray } from './kernels/index.js';
 // Compiled gradients.
 export { compileGradient, type CompiledGradient, type CompileOptions } from './compile/index.js';
+
+// The package's own functions are rules: `gradient(sum, x)` differentiates `sum` by its
+// rule, never by recompiling its source (lib/rewritten.ts).
+import { markOwnDerivative } from './core/own-derivative.js';
+import * as library from './index.js';
+for (const f of Object.values(library)) if (typeof f === 'function') markOwnDerivative(f);
