@@ -8,7 +8,8 @@ type AnyFunction = (...args: never[]) => unknown;
  * The gradient of a value of type `T`, in `T`'s shape: a number for a number; for a
  * record or class instance, an object with its (non-method) fields, each `null` where no
  * path leads to it; an array for an array (numbers dense, 0 where no path); a Map with
- * the same keys for a Map; a Map from member to gradient for a Set; `null` for what has
+ * the same keys for a Map; a Map from member to gradient for a Set; a typed array of its
+ * class for a Float64Array or Float32Array; `null` for what has
  * no derivative (strings, booleans, functions).
  *
  * @example

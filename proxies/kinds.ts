@@ -1,11 +1,12 @@
 // What kind of structure an argument (or a value inside one) is, for tracing.
 //
-// Records (plain objects and instances of user classes), arrays, Maps and Sets get a
-// stand-in. Objects with internal slots that a copy cannot have (Date, RegExp, Error, DOM
-// nodes, …) are opaque: f receives them as they are and their gradient is null. A few
-// kinds hold numbers we cannot follow, and are refused with a reason.
+// Records (plain objects and instances of user classes), arrays, Maps, Sets and float
+// typed arrays get a stand-in. Objects with internal slots that a copy cannot have (Date,
+// RegExp, Error, DOM nodes, integer typed arrays, …) are opaque: f receives them as they
+// are and their gradient is null. A few kinds hold numbers we cannot follow, and are
+// refused with a reason.
 
-export type Kind = 'record' | 'array' | 'map' | 'set' | 'opaque';
+export type Kind = 'record' | 'array' | 'map' | 'set' | 'typed' | 'opaque';
 
 /** A value inside an argument that cannot be traced; the message names its path. */
 export class Refusal extends Error {
@@ -25,12 +26,7 @@ export function kindOf(value: object): Kind | Refusal {
     );
   }
   if (Array.isArray(value)) return 'array';
-  if (ArrayBuffer.isView(value)) {
-    return new Refusal(
-      `is a ${Object.prototype.toString.call(value).slice(8, -1)}: typed arrays hold plain numbers only, so ` +
-        `derivatives cannot flow through them. Use an ordinary array of numbers or an NDArray (\`array(…)\`).`,
-    );
-  }
+  if (ArrayBuffer.isView(value)) return value instanceof Float64Array || value instanceof Float32Array ? 'typed' : 'opaque';
   if (value instanceof Map) return 'map';
   if (value instanceof Set) return 'set';
   if (value instanceof WeakMap || value instanceof WeakSet) {
