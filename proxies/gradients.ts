@@ -10,6 +10,7 @@
 
 import { allocate, NDArray, isNDArray } from '../lib/ndarray.js';
 import type { Node, Slot, Wrapping } from './standins.js';
+import { typedArrayOf } from './typed-arrays.js';
 
 /** An array input's gradient: an array of its shape (null where no path; zeros with `zeros`). */
 function arrayGradient(input: NDArray, cotangent: unknown, zeros: boolean): unknown {
@@ -67,10 +68,15 @@ export function structuralGradients(wrapping: Wrapping, cotangents: readonly unk
   return result;
 }
 
-/** A typed array's gradient: a typed array of its class from its numbers' cotangent (an NDArray). */
+/**
+ * A typed array's gradient: a typed array of its class from its numbers' cotangent (an
+ * NDArray); inside an enclosing differentiation, one whose elements stay traced on it.
+ */
 function typedGradient(node: Node, cotangent: unknown): unknown {
-  const original = node.original as Float64Array | Float32Array;
-  return isNDArray(cotangent) ? (original.constructor as Float64ArrayConstructor).from(cotangent.data) : null;
+  if (!isNDArray(cotangent)) return null;
+  const ctor = node.original instanceof Float32Array ? Float32Array : Float64Array;
+  if (cotangent.tape === null || !cotangent.tape.active) return ctor.from(cotangent.data);
+  return typedArrayOf(ctor, Array.from({ length: cotangent.size }, (_, i) => cotangent.get(i)));
 }
 
 let passes = 0;

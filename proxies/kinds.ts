@@ -6,6 +6,8 @@
 // are and their gradient is null. A few kinds hold numbers we cannot follow, and are
 // refused with a reason.
 
+import { typedStandIn } from './typed-arrays.js';
+
 export type Kind = 'record' | 'array' | 'map' | 'set' | 'typed' | 'opaque';
 
 /** A value inside an argument that cannot be traced; the message names its path. */
@@ -19,6 +21,7 @@ const kindByPrototype = new WeakMap<object, Kind>();
 
 /** The kind of a non-null object, or a `Refusal` saying why it cannot be traced. */
 export function kindOf(value: object): Kind | Refusal {
+  if (typedStandIn(value) !== undefined) return 'typed'; // (a typed array a differentiation gave f: a Proxy of ours)
   if (isForeignProxy(value)) {
     return new Refusal(
       'is a Proxy that zygote-ts did not make: its traps would run on a copy, not on your data. ' +

@@ -16,7 +16,7 @@
 // original, as numbers, so the caller sees plain JavaScript's effects and no traced value.
 
 import { live, Traced, isTraced } from '../lib/core/traced.js';
-import { liveArray, NDArray, traceArray, isNDArray, type FloatArray } from '../lib/ndarray.js';
+import { fromNested, liveArray, NDArray, traceArray, isNDArray, type FloatArray } from '../lib/ndarray.js';
 import { typedArgument } from './typed-arrays.js';
 import { isScalarObject } from '../lib/core/scalars.js';
 import type { Tape } from '../lib/core/tape.js';
@@ -198,7 +198,7 @@ export class Wrapping {
   // A typed array: one input row for its numbers (as an NDArray argument), read element by
   // element through its stand-in (proxies/typed-arrays.ts).
   private typedNode(value: FloatArray, parent: Node | null, key: unknown): FloatArray {
-    const input = this.arrayInput(new NDArray([value.length], value.slice()));
+    const input = this.arrayInput(fromNested(value)); // (a copy of its numbers; traced ones if f got it from an enclosing differentiation)
     const slot = this.lastSlot;
     const standIn = typedArgument(value, input);
     const node = new Node('typed', value, standIn, this, parent, key);

@@ -53,7 +53,8 @@ export function typedArrayOf(ctor: FloatArrayClass, values: ArrayLike<unknown>):
 /** The stand-in for an argument's typed array: its elements are read from `input`, a traced array of its numbers. */
 export function typedArgument(original: FloatArray, input: NDArray): FloatArray {
   const ctor: FloatArrayClass = original instanceof Float32Array ? Float32Array : Float64Array;
-  return new TypedArrayStandIn(ctor, ctor.from(original), { values: new Array(original.length), input, written: false }, 0).proxy;
+  const numbers = typedStandIn(original)?.target ?? original;
+  return new TypedArrayStandIn(ctor, ctor.from(numbers), { values: new Array(original.length), input, written: false }, 0).proxy;
 }
 
 /** Whether f wrote any element of the stand-in `x` (then its original must be written back). */

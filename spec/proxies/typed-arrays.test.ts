@@ -70,6 +70,22 @@ describe('typed arrays as arguments', () => {
     expect(gradient((v: Float32Array) => v.map((x) => x * 5)[1]!, Float32Array.of(1, 2))).toEqual([Float32Array.of(0, 5)]);
   });
 
+  it('nested: a gradient with respect to a typed array, differentiated again', () => {
+    // d/dv of v₁·(∂/∂w₀ of w₀w₁ at w = v) = d/dv v₁² = [0, 2v₁]
+    const outer = (v: Float64Array) => (gradient((w: Float64Array) => w[0]! * w[1]!, v)[0] as Float64Array)[0]! * v[1]!;
+    expect(gradient(outer, Float64Array.of(2, 3))).toEqual([Float64Array.of(0, 6)]);
+  });
+
+  it('a typed array f made and left in outside data holds numbers afterwards', () => {
+    let kept: Float64Array | null = null;
+    gradient((v: Float64Array) => {
+      kept = v.map((x) => x * 2);
+      return kept[0]!;
+    }, Float64Array.of(2, 3));
+    expect(kept![0]).toBe(4);
+    expect(typeof kept![1]).toBe('number');
+  });
+
   it('compileGradient runs them uncompiled, with the same gradient', () => {
     const g = compileGradient((v: Float64Array) => v[0]! * v[1]!);
     expect(g(Float64Array.of(2, 3))).toEqual([Float64Array.of(3, 2)]);
