@@ -1,7 +1,7 @@
 // zygote-ts: reverse-mode automatic differentiation of ordinary TypeScript.
-export { pullback, gradient, withgradient, jacobian, withjacobian, derivative, hessian, isderiving } from './api.js';
+export { pullback, gradient, withgradient, densegradient, jacobian, withjacobian, derivative, hessian, isderiving } from './api.js';
 export { configure, type ZygoteOptions } from './escapes.js';
-export type { Grad, Gradients, Back, Jacobians } from './types.js';
+export type { Grad, Gradients, DenseGrad, DenseGradients, Back, Jacobians } from './types.js';
 export { Params, Grads, type Param } from './params.js';
 export { __zy } from './runtime.js';
 export { operators } from '../rules/overloads.js';

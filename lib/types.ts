@@ -32,6 +32,32 @@ export type Grad<T> = T extends number
             ? { -readonly [K in keyof T as T[K] extends AnyFunction ? never : K]: Grad<T[K]> | null }
             : null;
 
+/**
+ * The gradient of a value of type `T` as `densegradient` gives it: `Grad<T>` with zeros,
+ * never `null`, for everything that holds numbers (`null` only for what has no derivative).
+ *
+ * @example
+ * type G = DenseGrad<{ w: number[]; b: number; name: string }>; // { w: number[]; b: number; name: null }
+ */
+export type DenseGrad<T> = T extends number
+  ? number
+  : T extends NDArray | Float64Array | Float32Array
+    ? T
+    : T extends bigint | string | boolean | symbol | null | undefined | AnyFunction
+      ? null
+      : T extends ReadonlyMap<infer K, infer V>
+        ? Map<K, DenseGrad<V>>
+        : T extends ReadonlySet<infer E>
+          ? Map<E, DenseGrad<E>>
+          : T extends readonly unknown[]
+            ? { -readonly [I in keyof T]: DenseGrad<T[I]> }
+            : T extends object
+              ? { -readonly [K in keyof T as T[K] extends AnyFunction ? never : K]: DenseGrad<T[K]> }
+              : null;
+
+/** One dense gradient per argument (`densegradient`). */
+export type DenseGradients<A extends readonly unknown[]> = { -readonly [K in keyof A]: DenseGrad<A[K]> };
+
 /** One gradient per argument; `null` where the output does not depend on the argument. */
 export type Gradients<A extends readonly unknown[]> = { -readonly [K in keyof A]: Grad<A[K]> | null };
 

@@ -1,7 +1,7 @@
 // The public API's types: a gradient's type follows its argument's type. Checked by
 // `tsc` (npm test type-checks spec/) and at run time by vitest.
 import { describe, expectTypeOf, it } from 'vitest';
-import { array, gradient, Grads, jacobian, NDArray, Params, pullback, withgradient, type Grad, type Gradients, type Nested } from 'zygote-ts';
+import { array, densegradient, gradient, Grads, jacobian, NDArray, Params, pullback, withgradient, type DenseGrad, type Grad, type Gradients, type Nested } from 'zygote-ts';
 
 class Point {
   constructor(
@@ -25,6 +25,17 @@ describe('types', () => {
     expectTypeOf(back).parameter(0).toEqualTypeOf<number | NDArray | readonly (number | Nested)[] | undefined>();
     expectTypeOf(withgradient((x: number) => x, 1).grad).toEqualTypeOf<[number | null]>();
     expectTypeOf(jacobian((x: number, s: string) => [x, s.length], 1, 'a')).toEqualTypeOf<[number[], null]>();
+  });
+  it('densegradient: the same shapes, without null where numbers are', () => {
+    const [g, s] = densegradient((p: Point, name: string) => p.x * name.length, new Point(3, 4), 'ab');
+    expectTypeOf(g).toEqualTypeOf<{ x: number; y: number }>();
+    expectTypeOf(s).toEqualTypeOf<null>();
+    expectTypeOf<DenseGrad<{ W: number[][]; b: Map<string, number>; m: NDArray; f: Float32Array }>>().toEqualTypeOf<{
+      W: number[][];
+      b: Map<string, number>;
+      m: NDArray;
+      f: Float32Array;
+    }>();
   });
   it('structures: Grad<T> mirrors T', () => {
     expectTypeOf<Grad<Point>>().toEqualTypeOf<{ x: number | null; y: number | null }>();

@@ -18,7 +18,7 @@ for (const [domain, table] of Object.entries(tables)) {
 // Exports that are not array operations with a gradient to check.
 const notArrayOps = [
   // the API and its companions
-  'pullback', 'gradient', 'withgradient', 'jacobian', 'withjacobian', 'derivative', 'hessian', 'isderiving',
+  'pullback', 'gradient', 'withgradient', 'densegradient', 'jacobian', 'withjacobian', 'derivative', 'hessian', 'isderiving',
   'configure', 'operators', '__zy', 'Params', 'Grads',
   // the type and its constructors (no derivative: they take plain numbers)
   'NDArray', 'array', 'zeros', 'ones', 'rand',
