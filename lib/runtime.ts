@@ -64,6 +64,12 @@ export const __zy = Object.freeze({
   jsonStringify: text.jsonStringify,
   objectIs: builtins.objectIs,
   structuredClone: builtins.structuredCloneOf,
+  callMethod: builtins.callMethod,
+  construct: builtins.construct,
+  float64ArrayFrom: builtins.float64ArrayFrom,
+  float32ArrayFrom: builtins.float32ArrayFrom,
+  float64ArrayOf: builtins.float64ArrayOf,
+  float32ArrayOf: builtins.float32ArrayOf,
   evalSource,
   // stores into existing objects, and `#private` members of stand-ins (proxies/barrier.ts)
   touch: barrier.touch,

@@ -50,6 +50,12 @@ export function typedArrayOf(ctor: FloatArrayClass, values: ArrayLike<unknown>):
   return standIn.proxy;
 }
 
+/** A stand-in over a typed array f made (its numbers, then what f stores in it). */
+export function typedArrayOver(made: FloatArray): FloatArray {
+  const ctor: FloatArrayClass = made instanceof Float32Array ? Float32Array : Float64Array;
+  return new TypedArrayStandIn(ctor, made, { values: [], input: null, written: true }, 0).proxy;
+}
+
 /** The stand-in for an argument's typed array: its elements are read from `input`, a traced array of its numbers. */
 export function typedArgument(original: FloatArray, input: NDArray): FloatArray {
   const ctor: FloatArrayClass = original instanceof Float32Array ? Float32Array : Float64Array;

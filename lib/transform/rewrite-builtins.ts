@@ -8,6 +8,8 @@
  *   (a JSON round trip keeps derivatives);
  * - `Object.is(a, b)` → `__zy.objectIs(a, b)`, `structuredClone(v)` → `__zy.structuredClone(v)`
  *   (a traced number is its value: rules/builtins.ts);
+ * - `Float64Array.from(…)`, `Float32Array.of(…)` & co. → `__zy.float64ArrayFrom(…)` & co. (while
+ *   a differentiation runs, a typed array holding traced numbers: proxies/typed-arrays.ts);
  * - a direct `eval(code)` → `eval(__zy.evalSource(code))`: still a direct eval (its callee is
  *   the name `eval`), running the rewritten code in the caller's scope.
  * Only the callee is replaced, so arguments keep their place and order; only calls of the
@@ -30,6 +32,8 @@ const MEMBER_CALLS: Readonly<Record<string, Readonly<Record<string, string>>>> =
   Number: { parseFloat: 'parseFloat', parseInt: 'parseInt' },
   JSON: { parse: 'jsonParse', stringify: 'jsonStringify' },
   Object: { is: 'objectIs' },
+  Float64Array: { from: 'float64ArrayFrom', of: 'float64ArrayOf' },
+  Float32Array: { from: 'float32ArrayFrom', of: 'float32ArrayOf' },
 };
 
 const own = (table: object, key: string) => Object.prototype.hasOwnProperty.call(table, key);
