@@ -110,4 +110,12 @@ describe('a traced number behaves as its value', () => {
     }, xs);
     expect(g).toEqual([2, 2 * 1.4, 0, 0, 0]);
   });
+
+  it('direct eval runs its code rewritten, in the caller’s scope', () => {
+    const g = agrees((a, seen) => {
+      seen.push(eval('typeof a[0]'), eval('a[1] > 1'));
+      return eval('a[0] * a[1]') as number;
+    }, xs);
+    expect(g).toEqual([1.4, 2.7, 0, 0, 0]);
+  });
 });

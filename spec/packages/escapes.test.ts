@@ -42,4 +42,12 @@ describe('what cannot be followed is refused at its place, in every mode', () =>
     expect(out['typed-array write']?.error).toMatch(/code that was not rewritten for differentiation used a traced number at .*zy-escapes\/index\.js:11:\d+/);
     expect(out['Float32Array.from']?.error).toMatch(/given to Function\.from at .*zy-escapes\/index\.js:16:\d+\), which keeps only its number/);
   });
+
+  it('forgetting the loader: an error naming the line and the fix, not a null gradient', () => {
+    const r = node([join(fixtures, 'no-loader.mjs')]);
+    const out = JSON.parse(r.stdout) as { grad?: unknown; error?: string };
+    expect(out.grad).toBeUndefined();
+    expect(out.error).toMatch(/code that was not rewritten for differentiation used a traced number at P\.sq \(.*no-loader\.mjs:10:\d+\)/);
+    expect(out.error).toMatch(/node --import zygote-ts\/register/);
+  });
 });
