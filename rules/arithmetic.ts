@@ -20,6 +20,7 @@ import { gt, seq } from '../lib/coercion.js';
 import { callSymbolic, Symbolic, isSymbolic } from '../lib/core/symbolic.js';
 import { NOT_OVERLOADED, operators, overloaded, overloadedNeg } from './overloads.js';
 import { isNDArray } from '../lib/ndarray.js';
+import { refuseForeignTraced } from '../lib/core/foreign.js';
 import { addArrays, divArrays, isArrayOperation, modArrays, mulArrays, negArray, powArrays, subArrays } from './arrays/elementwise.js';
 
 // ---- add: ∂(a+b)/∂a = 1, ∂(a+b)/∂b = 1 --------------------------------------------------
@@ -68,7 +69,7 @@ function symbolicOn(b: unknown, t: unknown): Symbolic | null {
 }
 
 /** An operand that may define its own operators (a traced number does not). */
-const isObject = (x: unknown) => typeof x === 'object' && x !== null && !isTracedOperand(x);
+const isObject = (x: unknown) => typeof x === 'object' && x !== null && !isTracedOperand(refuseForeignTraced(x));
 
 // A traced number plus something else: `traced + "px"` concatenates as the number would;
 // otherwise the other side goes through ToPrimitive and ToNumber.
@@ -198,7 +199,7 @@ const remainder = (a: number, b: number) => a % b;
 function modTraced(a: unknown, b: unknown): unknown {
   if (isArrayOperation(a, b)) return modArrays(a, b);
   const t = innerTape(a, b);
-  if (t === null) return eitherTraced(a, b) ? mod(live(a), live(b)) : (callSymbolic(remainder, [a, b]) ?? (a as number) % (b as number));
+  if (t === null) return eitherTraced(a, b) ? mod(live(a), live(b)) : (callSymbolic(remainder, [refuseForeignTraced(a), refuseForeignTraced(b)]) ?? (a as number) % (b as number));
   const x = operandOn(a, t);
   const y = operandOn(b, t);
   const rowB = rowOn(b, t);
@@ -259,7 +260,7 @@ function negTraced(a: unknown): unknown {
 export function pos(a: unknown): any {
   if (typeof a === 'number') return a;
   a = live(a);
-  return isTracedOperand(a) ? a : +(a as number);
+  return isTracedOperand(a) ? a : +(refuseForeignTraced(a) as number);
 }
 
 /** ToNumeric (the value of a postfix `x++`): like `pos`, but a BigInt stays a BigInt. */
@@ -267,7 +268,7 @@ export function numeric(a: unknown): any {
   if (typeof a === 'number' || typeof a === 'bigint') return a;
   a = live(a);
   if (isTracedOperand(a)) return a;
-  let v = a as number;
+  let v = refuseForeignTraced(a) as number;
   return v++; // a postfix's value is ToNumeric of the old value: valueOf runs once, BigInt stays
 }
 
@@ -283,7 +284,7 @@ export function dec(a: unknown): any {
 function step(a: unknown, by: 1 | -1): unknown {
   a = live(a);
   if (isTracedOperand(a)) return add(a, by);
-  let v = a as number; // ToNumeric, so a BigInt stays a BigInt
+  let v = refuseForeignTraced(a) as number; // ToNumeric, so a BigInt stays a BigInt
   if (by === 1) v++;
   else v--;
   return v;

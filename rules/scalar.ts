@@ -1,6 +1,7 @@
 // One-line definitions of scalar rules (the analogue of ChainRules' `@scalar_rule`).
 
 import { innerTape, rowOn, isTracedOperand } from '../lib/core/traced.js';
+import { refuseForeignTraced } from '../lib/core/foreign.js';
 import { eitherTraced, live, operandOn } from './operands.js';
 import { NDArray, isNDArray } from '../lib/ndarray.js';
 import { isArrayOperation, lift1, lift2 } from './arrays/elementwise.js';
@@ -20,7 +21,7 @@ export function unaryRule(name: string, f: (x: number) => number, partial: (x: u
     if (!isTracedOperand(x)) {
       if (isNDArray(x)) return (onArray ??= lift1(op, f, partial))(x); // elementwise, like numpy's ufuncs
       if (isSymbolic(x)) return callSymbolic(f, [x]); // compileGradient records the call
-      return f(x as number); // JavaScript's own coercion
+      return f(refuseForeignTraced(x) as number); // JavaScript's own coercion
     }
     if (!x.tape.active) return op(live(x));
     const v = x.value;
