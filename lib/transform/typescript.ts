@@ -2,8 +2,8 @@
 // runs and the two source maps are composed. Node only (esbuild's native binary).
 //
 // esbuild is an optional peer dependency: only the Node loader and CLI need it, to run
-// `.ts` files (Node 20 strips no types itself; Node 22's stripping refuses enums,
-// namespaces and parameter properties, and warns that it is experimental). Bundler users
+// `.ts` files (Node 20 strips no types itself; Node's own stripping, on by default from
+// 22.18, refuses enums, namespaces with code and parameter properties). Bundler users
 // have their own: Vite strips the types before the plugin sees the code, and the esbuild
 // plugin runs inside esbuild. Missing, it is named with the command that installs it.
 import { createRequire } from 'node:module';
