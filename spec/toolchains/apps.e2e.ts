@@ -131,11 +131,21 @@ function builtCode(dir: string): string {
     .join('\n');
 }
 
-/** A minified build of the app: the runtime's binding renamed (no `__zy.mul(` left), the source rewriter left out. */
-function expectMinifiedWithoutRewriter(code: string): void {
+/**
+ * A minified build of the app in `dir`: the runtime's binding renamed (no `__zy.mul(` left),
+ * no source rewriter in it; served as a static site, its page's gradients as in Node.
+ */
+async function checkBuild(name: string, dir: string): Promise<void> {
+  const code = builtCode(dir);
   expect(code).not.toMatch(/\b__zy\d*\.\w+\(/);
   expect(code).toMatch(/typeof \w+=+["'`]number["'`]\?\w+\*\w+:\w+\.mul\(/); // a fast path, renamed
   expect(code).not.toMatch(/ecmaVersion|MagicString/); // acorn's options, magic-string's class
+  const server = await serve(dir, 0);
+  try {
+    check(name, await load(server.url));
+  } finally {
+    await server.close();
+  }
 }
 
 beforeAll(async () => {
@@ -180,23 +190,11 @@ describe('a Vite app with the plugin, and an esbuild bundle, in Chromium', () =>
 
   it('vite build (minified): gradients as in Node', async () => {
     execFileSync(process.execPath, [viteBin, 'build', '--outDir', 'dist-vite', '--logLevel', 'warn'], { cwd: app, env: { ...process.env, NO_COLOR: '1' } });
-    expectMinifiedWithoutRewriter(builtCode(join(app, 'dist-vite')));
-    const server = await serve(join(app, 'dist-vite'), 0);
-    try {
-      check('vite build', await load(server.url));
-    } finally {
-      await server.close();
-    }
+    await checkBuild('vite build', join(app, 'dist-vite'));
   });
 
   it('esbuild bundle (minified): gradients as in Node', async () => {
     execFileSync(process.execPath, ['build-esbuild.mjs', 'dist-esbuild'], { cwd: app });
-    expectMinifiedWithoutRewriter(builtCode(join(app, 'dist-esbuild')));
-    const server = await serve(join(app, 'dist-esbuild'), 0);
-    try {
-      check('esbuild', await load(server.url));
-    } finally {
-      await server.close();
-    }
+    await checkBuild('esbuild', join(app, 'dist-esbuild'));
   });
 });

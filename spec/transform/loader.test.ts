@@ -88,7 +88,7 @@ describe('zygote CLI', () => {
   });
 
   it('runs an ES module entry in its own process, others in a child, as node --import would', () => {
-    const where = (args: string[], file: string, source: string) => {
+    const where = (args: string[], file: string, source: string): Record<string, unknown> => {
       writeFileSync(join(tmp, file), source);
       const r = spawnSync(process.execPath, [cli, ...args, join(tmp, file), 'x'], { cwd: root, encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
