@@ -4,7 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { build } from 'esbuild';
 import { runInNewContext } from 'node:vm';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import zygote from '../lib/transform/esbuild.js';
 
 const entry = fileURLToPath(new URL('../dist/lib/index.js', import.meta.url));
 const recompile = fileURLToPath(new URL('../dist/lib/recompile.js', import.meta.url));
@@ -56,6 +60,23 @@ describe('in a browser', () => {
     );
     // Rewritten code (here by hand, minified, with the runtime under another name) runs.
     expect(runInNewContext(`const e = zygote.__zy; zygote.gradient((t) => typeof t=="number"?t*t:e.mul(t,t), 3)`, context)).toEqual([6]);
+  });
+
+  it('bundles the rewriter with files that build functions from strings, so their bodies are rewritten', async () => {
+    // As numeric.js does: the body given to Function(…) is code, rewritten when it is built.
+    const dir = mkdtempSync(join(tmpdir(), 'zygote-function-'));
+    try {
+      writeFileSync(join(dir, 'cube.cjs'), `module.exports = new Function('x', 'var s = 1; for (var i = 0; i < 3; i++) s *= x; return s;');`);
+      writeFileSync(join(dir, 'square.mjs'), `export const square = Function('y', 'return typeof y === "number" ? y * y : -1');`);
+      writeFileSync(join(dir, 'main.mjs'), `import { gradient } from ${JSON.stringify(entry)}; import cube from './cube.cjs'; import { square } from './square.mjs';
+        globalThis.results = [gradient(cube, 2), gradient(square, 3)];`);
+      const result = await build({ entryPoints: [join(dir, 'main.mjs')], bundle: true, minify: true, platform: 'browser', format: 'iife', write: false, logLevel: 'silent', plugins: [zygote({ cache: false })] });
+      const context: Record<string, unknown> = { console, URL, TextEncoder, TextDecoder, btoa, atob };
+      runInNewContext(result.outputFiles[0]!.text, context);
+      expect(JSON.parse(JSON.stringify(context['results']))).toEqual([[12], [6]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('chooses the WebAssembly SIMD kernels where the page has WebAssembly', async () => {
