@@ -23,7 +23,11 @@ export interface ZygoteEsbuildOptions {
   include?: string[];
   /** Files to leave alone: a string matches as a path substring, a RegExp is tested against the path. */
   exclude?: (string | RegExp)[];
-  /** Module the rewritten files take `__zy` from. Default: zygote-ts's built runtime (absolute path), bundled once. */
+  /**
+   * Module the rewritten files take `__zy` from. Default: zygote-ts's built runtime (absolute path), bundled once,
+   * or `dist/lib/recompile.js` for a file that calls `Function(…)` (bundler.ts). With a module of your own,
+   * import 'zygote-ts/recompile' in the page if its code calls `Function(…)`.
+   */
   runtime?: string;
   /**
    * Folder for the cache of rewritten files, or `false` for none. Default: as the Node

@@ -32,7 +32,11 @@ export interface ZygoteViteOptions {
   include?: string[];
   /** Files to leave alone: a string matches as a path substring, a RegExp is tested against the path. */
   exclude?: (string | RegExp)[];
-  /** Module every rewritten file imports `__zy` from. Default: zygote-ts's built `dist/lib/runtime.js` (absolute path). */
+  /**
+   * Module every rewritten file imports `__zy` from. Default: zygote-ts's built `dist/lib/runtime.js` (absolute path),
+   * or `dist/lib/recompile.js` for a file that calls `Function(…)` (bundler.ts). With a module of your own,
+   * import 'zygote-ts/recompile' in the page if its code calls `Function(…)`.
+   */
   runtime?: string;
   /**
    * Folder for the cache of rewritten files, or `false` for none. Default: as the Node
