@@ -114,11 +114,20 @@ export function isRewritten(fnSource: string): boolean {
   }
   for (const reach of fnSource.matchAll(GLOBAL_STAND_IN)) {
     const [, assigned, receiver, global, member, call] = reach as unknown as (string | undefined)[];
-    if (GLOBAL_OBJECTS.has(receiver!)) continue;
-    const used = member !== undefined ? STAND_IN_MEMBERS[global!]!.has(member) : call !== undefined ? global !== 'Math' : assigned !== undefined && global === 'Math';
-    if (used) return true;
+    if (!GLOBAL_OBJECTS.has(receiver!) && usedAsTheGlobal(global!, member, call !== undefined, assigned !== undefined)) return true;
   }
   return false;
+}
+
+/**
+ * Whether `R.Math`/`R.Number`/`R.Function` is used as the global it stands in for: a member
+ * the global has (`R.Math.sqrt`, `R.Number.EPSILON`), a call (`R.Number(x)`, `new R.Function(…)`),
+ * or `Math` itself taken apart (`const { sqrt } = R.Math`).
+ */
+function usedAsTheGlobal(global: string, member: string | undefined, called: boolean, assigned: boolean): boolean {
+  if (member !== undefined) return STAND_IN_MEMBERS[global]!.has(member);
+  if (called) return global !== 'Math';
+  return assigned && global === 'Math';
 }
 
 /** Each identifier tested with `typeof`, and where. */
