@@ -18,7 +18,7 @@ export interface SourceRewriter {
 }
 
 /** The global under which `zygote-ts/recompile` publishes the rewriter. */
-export const SOURCE_REWRITER_KEY = Symbol.for('zygote-ts.source-rewriter');
+const SOURCE_REWRITER_KEY = Symbol.for('zygote-ts.source-rewriter');
 
 type Registry = Record<symbol, SourceRewriter | undefined>;
 
