@@ -50,7 +50,7 @@ export function binaryRule(
     const t = innerTape(a, b);
     if (t === null) {
       if (eitherTraced(a, b)) return op(live(a), live(b));
-      return isSymbolic(a) || isSymbolic(b) ? (callSymbolic(f, [a, b]) ?? f(a as number, b as number)) : f(a as number, b as number);
+      return isSymbolic(a) || isSymbolic(b) ? (callSymbolic(f, [a, b]) ?? f(a as number, b as number)) : f(refuseForeignTraced(a) as number, refuseForeignTraced(b) as number);
     }
     const x = operandOn(a, t);
     const y = operandOn(b, t);

@@ -53,6 +53,7 @@ describe('two copies of zygote-ts', () => {
       ['x && 1', (x) => theirs.test(x)],
       ['typeof x', (x) => theirs.typeOf(x)],
       ['Math.sin(x)', (x) => theirs.Math.sin(x)],
+      ['Math.atan2(x, 1)', (x) => theirs.Math.atan2(x, 1)],
     ];
     for (const [code, use] of uses) expect(() => gradient((x: number) => Number(use(x)), 3), code).toThrow(ANOTHER_COPY);
     // And the other way round.
