@@ -6,6 +6,7 @@ import { primal, Traced, isTraced } from './core/traced.js';
 import { compareSymbolic, type Comparison, isSymbolic } from './core/symbolic.js';
 import { convertsToPrimitive, toNumber, toPrimitive } from '../rules/operands.js';
 import { readBack } from '../rules/text.js';
+import { refuseForeignTraced } from './core/foreign.js';
 
 const unwrap = (x: unknown): unknown => (isTraced(x) ? primal(x) : x);
 
@@ -13,7 +14,7 @@ const unwrap = (x: unknown): unknown => (isTraced(x) ? primal(x) : x);
 // records the comparison as a guard instead of pinning the number).
 function inner(x: unknown): unknown {
   while (isTraced(x)) x = x.value;
-  return x;
+  return refuseForeignTraced(x);
 }
 
 function compare(op: Comparison, a: unknown, b: unknown): boolean {
@@ -71,7 +72,7 @@ export function ne(a: unknown, b: unknown): boolean {
 // ---- truthiness -------------------------------------------------------------------------
 /** A traced 0 or NaN is falsy, like the number. */
 export function truthy(x: unknown): boolean {
-  return isTraced(x) ? truthOf(x) : !!x;
+  return isTraced(x) ? truthOf(x) : !!refuseForeignTraced(x);
 }
 
 // `a && b` must return `a` itself when it is falsy: the transform writes
@@ -79,7 +80,7 @@ export function truthy(x: unknown): boolean {
 let slot: unknown;
 export function test(x: unknown): boolean {
   slot = x;
-  return isTraced(x) ? truthOf(x) : !!x;
+  return isTraced(x) ? truthOf(x) : !!refuseForeignTraced(x);
 }
 export function took(): unknown {
   const x = slot;
@@ -89,7 +90,7 @@ export function took(): unknown {
 
 // ---- typeof, switch ---------------------------------------------------------------------
 export function typeOf(x: unknown): string {
-  return isTraced(x) ? 'number' : typeof x;
+  return isTraced(x) ? 'number' : typeof refuseForeignTraced(x);
 }
 
 /** `switch` compares with `===`: a traced discriminant or case compares by its number. */

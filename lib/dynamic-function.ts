@@ -3,7 +3,8 @@
 // unrewritten, a traced number there has typeof 'object' and a loop bound never matches),
 // and the source of a direct `eval(…)`, which runs in the caller's scope.
 
-import { isRewritten, transform, transformFunctionSource } from './transform/transform.js';
+import { isRewritten } from './transform/recognize.js';
+import { sourceRewriter } from './source-rewriter.js';
 
 const RUNTIME_KEY = Symbol.for('zygote-ts.runtime');
 
@@ -12,10 +13,13 @@ export function rewritingFunction(...args: unknown[]): Function {
   const body = args.length > 0 ? String(args[args.length - 1]) : '';
   const params = args.slice(0, -1).map(String).join(',');
   // Code that is rewritten already (a bundle, a test harness) is compiled as it is.
-  if (isRewritten(body) || /\b__zy\b/.test(params)) return Function(...(args as string[]));
+  // So is code in a page without the source rewriter (lib/source-rewriter.ts): a traced
+  // number reaching it is then reported as lost, as in any code that was not rewritten.
+  const rewriter = sourceRewriter();
+  if (rewriter === undefined || isRewritten(body) || /\b__zy\b/.test(params)) return Function(...(args as string[]));
   let rewritten: string;
   try {
-    rewritten = transformFunctionSource(`(function anonymous(${params}\n) {\n${body}\n})`);
+    rewritten = rewriter.transformFunctionSource(`(function anonymous(${params}\n) {\n${body}\n})`);
   } catch {
     return Function(...(args as string[])); // let JavaScript report its own SyntaxError
   }
@@ -31,9 +35,10 @@ rewritingFunction.prototype = Function.prototype;
  * it is not a string (eval returns it) or cannot be parsed (eval reports the SyntaxError).
  */
 export function evalSource(code: unknown): unknown {
-  if (typeof code !== 'string' || isRewritten(code)) return code;
+  const rewriter = sourceRewriter();
+  if (typeof code !== 'string' || rewriter === undefined || isRewritten(code)) return code;
   try {
-    return transform(code, { sourceType: 'script', runtime: { kind: 'global' }, sourceMap: false }).code;
+    return rewriter.transformScript(code);
   } catch {
     return code;
   }

@@ -3,6 +3,9 @@
 // nothing a run defines leaks into the next) and terminates it when a run takes longer than
 // the time limit — an endless loop stops the worker, never the page.
 import * as zygote from 'zygote-ts';
+// Code typed into the page may build functions from strings (`new Function(…)`): their
+// bodies are rewritten as they are built, which needs the source rewriter here.
+import 'zygote-ts/recompile';
 import * as culori from 'culori';
 import * as fraction from 'fraction.js';
 import * as complex from 'complex.js';
