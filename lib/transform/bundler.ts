@@ -25,10 +25,11 @@ export function cacheOf(option: string | false | undefined): TransformCache | nu
 
 /**
  * `rewrite(specifier)` with the runtime the file needs: the given one, or — when that is the
- * default runtime and the output calls `Function(…)` — `zygote-ts/recompile`. (A custom
+ * default runtime and the output calls `Function(…)` or a direct `eval(…)` — `zygote-ts/recompile`. (A custom
  * runtime is kept as it is: its page imports 'zygote-ts/recompile' itself if it needs it.)
  */
 export function rewriteWithRuntime(specifier: string, rewrite: (specifier: string) => TransformResult): TransformResult {
   const out = rewrite(specifier);
-  return specifier === RUNTIME_PATH && out.code.includes('__zy.Function') ? rewrite(RECOMPILE_PATH) : out;
+  const compilesCode = out.code.includes('__zy.Function') || out.code.includes('__zy.evalSource(');
+  return specifier === RUNTIME_PATH && compilesCode ? rewrite(RECOMPILE_PATH) : out;
 }
