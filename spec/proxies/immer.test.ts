@@ -2,7 +2,7 @@
 // called inside f — a reducer that updates a model, differentiated. Every gradient is
 // checked against central differences of the same function on plain copies.
 import { describe, expect, it } from 'vitest';
-import { current, enableMapSet, freeze, immerable, produce } from 'immer';
+import { castDraft, current, enableMapSet, freeze, immerable, produce } from 'immer';
 import { array, gradient, mul, NDArray, sum } from 'zygote-ts';
 import { expectMatchesFiniteDifferences } from './fd.js';
 
@@ -114,7 +114,7 @@ describe('produce inside f', () => {
     const viaMap = (st: typeof s, k: number) => {
       const next = produce(st, (d) => {
         d.m.set('a', d.m.get('a')! * k);
-        d.v = mul(d.v, k) as NDArray;
+        d.v = castDraft(mul(st.v, k) as NDArray);
       });
       return next.m.get('a')! * next.m.get('b')! + sum(next.v);
     };
