@@ -34,6 +34,8 @@ export { sgd, adam, adamw, rmsprop, type SgdOptions, type AdamWOptions, type Rms
 export { scale, scaleByLearningRate, trace, scaleByAdam, scaleByRms, addDecayedWeights, clipByGlobalNorm, type TraceOptions, type AdamOptions, type RmsOptions } from './optimise/transforms.js';
 export { linearSchedule, exponentialDecay, cosineDecay, warmupCosineDecay, type Schedule, type LearningRate, type ExponentialDecayOptions } from './optimise/schedules.js';
 export { applyUpdates, applyUpdatesInPlace } from './optimise/apply.js';
+export { minimize, type MinimizeOptions, type MinimizeResult, type MinimizeStep, type MinimizeMethod, type StopReason } from './optimise/minimize.js';
+export { leastSquares, type LeastSquaresOptions, type LeastSquaresResult, type LeastSquaresStep } from './optimise/least-squares.js';
 
 // The package's own functions are rules: `gradient(sum, x)` differentiates `sum` by its
 // rule, never by recompiling its source (lib/rewritten.ts).

@@ -10,6 +10,8 @@ import {
   gradient,
   Grads,
   jacobian,
+  leastSquares,
+  minimize,
   NDArray,
   Params,
   pullback,
@@ -105,5 +107,9 @@ describe('types', () => {
     expect(() => opt.update({ q: 1 }, state)).toThrow(/\.q holds numbers/);
     // @ts-expect-error a state made for another structure
     expect(() => opt.update(g, opt.init({ other: 1 }))).toThrow(/\.p holds numbers/);
+    const r = minimize((p: Point) => p.norm(), new Point(3, 4), { maxIterations: 1 });
+    expectTypeOf(r.x).toEqualTypeOf<Point>();
+    expectTypeOf(r.gradient).toEqualTypeOf<{ x: number | null; y: number | null }>();
+    expectTypeOf(leastSquares((p: { a: number }) => [p.a - 1], { a: 0 }).x).toEqualTypeOf<{ a: number }>();
   });
 });

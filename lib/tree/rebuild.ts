@@ -117,5 +117,8 @@ function copyWith(container: object, changes: readonly Change[], freezeAll: bool
     for (const [k, v] of changes) descriptors[k as string] = { ...descriptors[k as string], value: v };
     copy = Object.create(Object.getPrototypeOf(container) as object | null, descriptors) as object;
   }
-  return freezeAll || Object.isFrozen(container) ? freeze(copy) : copy;
+  if (!freezeAll && !Object.isFrozen(container)) return copy;
+  // (immer's freeze also makes a Map's or Set's methods refuse writes; it leaves alone what it
+  // cannot draft, such as a class instance, which Object.freeze then freezes)
+  return copy instanceof Map || copy instanceof Set ? freeze(copy) : Object.freeze(copy);
 }

@@ -76,6 +76,11 @@ describe('applyUpdates', () => {
     expect(Object.isFrozen(next) && Object.isFrozen(next.model)).toBe(true);
     expect(next.other).toBe(frozen.other);
     expect(frozen.model.w).toBe(1);
+    // a frozen Map stays immutable (immer's freeze makes its set refuse)
+    const table = freeze({ m: new Map([['a', 1]]) }, true);
+    const updated = applyUpdates(table, { m: new Map([['a', 1]]) });
+    expect(updated.m.get('a')).toBe(2);
+    expect(() => updated.m.set('a', 0)).toThrow();
     // a mutable structure gives a mutable one, and is not frozen by the update
     const mutable = { a: [1, 2], b: { c: 3 } };
     const after = applyUpdates(mutable, { a: [1, 1], b: null });
