@@ -36,6 +36,8 @@ export { linearSchedule, exponentialDecay, cosineDecay, warmupCosineDecay, type 
 export { applyUpdates, applyUpdatesInPlace } from './optimise/apply.js';
 export { minimize, type MinimizeOptions, type MinimizeResult, type MinimizeStep, type MinimizeMethod, type StopReason } from './optimise/minimize.js';
 export { leastSquares, type LeastSquaresOptions, type LeastSquaresResult, type LeastSquaresStep } from './optimise/least-squares.js';
+// Checking custom rules (after ChainRulesTestUtils' test_rrule and Mooncake's test_rule).
+export { testRule, ruleReport, type TestRuleOptions, type RuleReport, type RuleCheck } from './testing/test-rule.js';
 
 // The package's own functions are rules: `gradient(sum, x)` differentiates `sum` by its
 // rule, never by recompiling its source (lib/rewritten.ts).
