@@ -44,18 +44,21 @@ export class Objective<T> {
     return this.layout.flatten(this.layout.gather(gradient, this.caller));
   }
 
-  /** Whether the gradient is compiled (false once compileGradient has fallen back, or when not asked). */
+  /**
+   * Whether the gradient is compiled: until f takes a second path through its comparisons
+   * (each new path is recorded and generated again, ~0.6 s for CIEDE2000 — a minimisation
+   * moving x would keep paying it), or compileGradient falls back, or compiling was not asked.
+   */
   get isCompiled(): boolean {
-    return this.compiled !== null && this.compiled.fallback === null;
+    return this.compiled !== null && this.compiled.fallback === null && this.compiled.recordings <= 1;
   }
 
   evaluate(v: Float64Array): Evaluation {
     this.evaluations++;
     const x = this.structure(v);
-    const compiled = this.compiled;
-    if (compiled !== null && compiled.fallback === null) {
+    if (this.isCompiled) {
       const value = this.f(x);
-      const [g] = compiled(x);
+      const [g] = this.compiled!(x);
       return { value, gradient: this.flatten(g) };
     }
     const { val, grad } = withgradient(this.f, x);

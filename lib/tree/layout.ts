@@ -54,7 +54,7 @@ export class Layout {
       if (typeof v !== 'object' || v === null) return null;
       const known = seen.get(v);
       if (known !== undefined) return known;
-      checkPlain(v, caller, path);
+      checkPlain(v, caller, path, null);
       if (isLeaf(v)) {
         const ref = new SlotRef(specs.push(specOf(v)) - 1);
         seen.set(v, ref);
@@ -98,11 +98,13 @@ export class Layout {
     const out: (Leaf | null)[] = new Array<Leaf | null>(this.count).fill(null);
     const counted = new Map<number, Set<object>>(); // slot → the leaf objects added to it
     const visited = new Map<object, Set<object>>(); // skeleton container → trees walked with it
-    const add = (ref: SlotRef, v: unknown, path: Path) => {
-      checkPlain(v, caller, path);
+    // (`up` and `step` say where a value is; the path is made only for a container or a message)
+    const at = (up: Path, step: Step | null): Path => (step === null ? up : into(up, step));
+    const add = (ref: SlotRef, v: unknown, up: Path, step: Step | null) => {
+      checkPlain(v, caller, up, step);
       const spec = this.specs[ref.slot]!;
       const wrong = mismatchOf(spec, v);
-      if (wrong !== null) throw new TypeError(`zygote-ts: ${caller}: ${pathText(path)} is ${wrong} in the parameters.`);
+      if (wrong !== null) throw new TypeError(`zygote-ts: ${caller}: ${pathText(at(up, step))} is ${wrong} in the parameters.`);
       const now = out[ref.slot];
       if (typeof v === 'object') {
         const objects = counted.get(ref.slot) ?? new Set<object>();
@@ -111,9 +113,10 @@ export class Layout {
       }
       out[ref.slot] = now === null || now === undefined ? (v as Leaf) : leafwise(now, plus, now, v as Leaf);
     };
-    const walk = (s: Skeleton, t: unknown, path: Path): void => {
+    const walk = (s: Skeleton, t: unknown, up: Path, step: Step | null): void => {
       if (t === null || t === undefined) return;
-      if (s instanceof SlotRef) return add(s, t, path);
+      if (s instanceof SlotRef) return add(s, t, up, step);
+      const path = at(up, step);
       if (s === null) {
         if (holdsNumbers(t)) throw new TypeError(`zygote-ts: ${caller}: ${pathText(path)} holds numbers (${describe(t)}) where the parameters have none to update.`);
         return;
@@ -123,16 +126,16 @@ export class Layout {
       visited.set(s, trees.add(t as object));
       if (Array.isArray(s)) {
         if (!Array.isArray(t)) throw shapeError(caller, path, t, 'an array');
-        s.forEach((item, i) => walk(item, t[i], into(path, i)));
-        for (let i = s.length; i < t.length; i++) walk(null, t[i], into(path, i));
+        for (let i = 0; i < s.length; i++) walk(s[i]!, t[i], path, i);
+        for (let i = s.length; i < t.length; i++) walk(null, t[i], path, i);
       } else if (s instanceof Map) {
         if (!(t instanceof Map)) throw shapeError(caller, path, t, 'a Map');
-        for (const [k, item] of s) walk(item, t.get(k), into(path, { mapKey: k }));
-        for (const [k, v] of t) if (!s.has(k)) walk(null, v, into(path, { mapKey: k }));
+        for (const [k, item] of s) walk(item, t.get(k), path, { mapKey: k });
+        for (const [k, v] of t) if (!s.has(k)) walk(null, v, path, { mapKey: k });
       } else {
         if (typeof t !== 'object' || Array.isArray(t) || t instanceof Map || isLeaf(t)) throw shapeError(caller, path, t, 'an object');
         const record = t as Record<string, unknown>;
-        for (const key of Object.keys(s)) walk(s[key]!, record[key], into(path, key));
+        for (const key of Object.keys(s)) walk(s[key]!, record[key], path, key);
         for (const key of dataKeys(t)) {
           if (Object.prototype.hasOwnProperty.call(s, key)) continue;
           if (key.startsWith('#') && holdsNumbers(record[key])) {
@@ -141,11 +144,11 @@ export class Layout {
                 `Make it a public field to optimise it.`,
             );
           }
-          walk(null, record[key], into(path, key));
+          walk(null, record[key], path, key);
         }
       }
     };
-    walk(this.skeleton, tree, null);
+    walk(this.skeleton, tree, null, null);
     return out;
   }
 
@@ -206,10 +209,10 @@ const plus = (a: number, b: number) => a + b;
  * numbers in library code, which is not rewritten — a traced value here would lose its
  * derivative (an NDArray's silently).
  */
-function checkPlain(v: unknown, caller: string, path: Path): void {
+function checkPlain(v: unknown, caller: string, up: Path, step: Step | null): void {
   if (isTraced(v) || (isNDArray(v) && v.tape !== null && v.tape.active)) {
     throw new TypeError(
-      `zygote-ts: ${caller}: ${pathText(path)} is being differentiated (a traced value). Optimisers and solvers ` +
+      `zygote-ts: ${caller}: ${pathText(step === null ? up : into(up, step))} is being differentiated (a traced value). Optimisers and solvers ` +
         `compute on plain numbers and are not differentiated: to differentiate through a step, write it in f.`,
     );
   }
