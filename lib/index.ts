@@ -29,7 +29,7 @@ export { kernels, useKernels, type Kernels, type FloatArray } from './kernels/in
 // Compiled gradients.
 export { compileGradient, type CompiledGradient, type CompileOptions } from './compile/index.js';
 // Optimisers (optax-style gradient transformations over any parameter structure).
-export { Transformation, chain, type OptState } from './optimise/transformation.js';
+export { GradientTransformation, chain, type OptState } from './optimise/transformation.js';
 export { sgd, adam, adamw, rmsprop, type SgdOptions, type AdamWOptions, type RmspropOptions } from './optimise/optimisers.js';
 export { scale, scaleByLearningRate, trace, scaleByAdam, scaleByRms, addDecayedWeights, clipByGlobalNorm, type TraceOptions, type AdamOptions, type RmsOptions } from './optimise/transforms.js';
 export { linearSchedule, exponentialDecay, cosineDecay, warmupCosineDecay, type Schedule, type LearningRate, type ExponentialDecayOptions } from './optimise/schedules.js';

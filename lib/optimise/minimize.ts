@@ -14,7 +14,7 @@ import { LbfgsMemory } from './lbfgs.js';
 import { strongWolfe, type Trial } from './line-search.js';
 import { Objective, type Evaluation } from './objective.js';
 import { adam, sgd } from './optimisers.js';
-import type { Transformation } from './transformation.js';
+import type { GradientTransformation } from './transformation.js';
 import { allFinite, along, difference, dot, maxAbs } from './vectors.js';
 
 export type MinimizeMethod = 'lbfgs' | 'gd' | 'adam';
@@ -192,7 +192,7 @@ function steepestDescent<T>(objective: Objective<T>): Stepper {
 }
 
 /** A transformation applied to the flat vector (Adam, or gradient descent with a fixed rate). */
-function fixedRate<T>(objective: Objective<T>, optimiser: Transformation): Stepper {
+function fixedRate<T>(objective: Objective<T>, optimiser: GradientTransformation): Stepper {
   let state = optimiser.init(objective.start);
   return (at) => {
     const [updates, next] = optimiser.update(at.gradient, state);

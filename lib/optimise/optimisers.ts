@@ -2,7 +2,7 @@
 // optax defines them. Learning rates are numbers or schedules (schedules.ts).
 
 import type { LearningRate } from './schedules.js';
-import { chain, Transformation } from './transformation.js';
+import { chain, GradientTransformation } from './transformation.js';
 import { addDecayedWeights, scaleByAdam, scaleByLearningRate, scaleByRms, trace, type AdamOptions, type RmsOptions } from './transforms.js';
 
 const rateName = (lr: LearningRate) => (typeof lr === 'number' ? String(lr) : 'schedule');
@@ -24,7 +24,7 @@ export interface SgdOptions {
  * const [updates, next] = opt.update(grads, state);
  * params = applyUpdates(params, updates);
  */
-export function sgd(lr: LearningRate, { momentum, nesterov = false }: SgdOptions = {}): Transformation {
+export function sgd(lr: LearningRate, { momentum, nesterov = false }: SgdOptions = {}): GradientTransformation {
   if (nesterov && momentum === undefined) throw new TypeError('zygote-ts: sgd: nesterov needs a momentum.');
   const steps = momentum === undefined ? [scaleByLearningRate(lr)] : [trace({ decay: momentum, nesterov }), scaleByLearningRate(lr)];
   return named(`sgd(${rateName(lr)}${momentum === undefined ? '' : `, momentum ${momentum}${nesterov ? ', nesterov' : ''}`})`, chain(...steps));
@@ -43,7 +43,7 @@ export function sgd(lr: LearningRate, { momentum, nesterov = false }: SgdOptions
  *   model = applyUpdates(model, updates);
  * }
  */
-export function adam(lr: LearningRate, options: AdamOptions = {}): Transformation {
+export function adam(lr: LearningRate, options: AdamOptions = {}): GradientTransformation {
   return named(`adam(${rateName(lr)})`, chain(scaleByAdam(options), scaleByLearningRate(lr)));
 }
 
@@ -61,7 +61,7 @@ export interface AdamWOptions extends AdamOptions {
  * const opt = adamw(0.001, { weightDecay: 0.01 });
  * const [updates, next] = opt.update(g, state, model);
  */
-export function adamw(lr: LearningRate, { weightDecay = 1e-4, ...options }: AdamWOptions = {}): Transformation {
+export function adamw(lr: LearningRate, { weightDecay = 1e-4, ...options }: AdamWOptions = {}): GradientTransformation {
   return named(`adamw(${rateName(lr)})`, chain(scaleByAdam(options), addDecayedWeights(weightDecay), scaleByLearningRate(lr)));
 }
 
@@ -80,10 +80,10 @@ export interface RmspropOptions extends RmsOptions {
  * @example
  * const opt = rmsprop(0.001, { decay: 0.99 });
  */
-export function rmsprop(lr: LearningRate, { momentum, nesterov = false, ...options }: RmspropOptions = {}): Transformation {
+export function rmsprop(lr: LearningRate, { momentum, nesterov = false, ...options }: RmspropOptions = {}): GradientTransformation {
   const steps = [scaleByRms(options), ...(momentum === undefined ? [] : [trace({ decay: momentum, nesterov })]), scaleByLearningRate(lr)];
   return named(`rmsprop(${rateName(lr)})`, chain(...steps));
 }
 
 /** `t` under the name users wrote (for messages). */
-const named = (name: string, t: Transformation): Transformation => new Transformation(name, t.rule);
+const named = (name: string, t: GradientTransformation): GradientTransformation => new GradientTransformation(name, t.rule);

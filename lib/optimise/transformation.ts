@@ -43,11 +43,11 @@ class State<T> implements OptState<T> {
 }
 
 /**
- * A gradient transformation (optax's `GradientTransformation`): `init(params)` gives the
+ * A gradient transformation (optax's): `init(params)` gives the
  * state, `update(grads, state, params)` gives `[updates, nextState]`, updates in the shape
  * of the gradient (`Grad<T>`), null where the gradient is null.
  */
-export class Transformation {
+export class GradientTransformation {
   constructor(
     /** What it is, for messages: `adam(0.001)`. */
     readonly name: string,
@@ -102,7 +102,7 @@ function paramsOf(layout: Layout, params: unknown, caller: string): Leaf[] {
  * @example
  * const opt = chain(clipByGlobalNorm(1), adam(0.001)); // clip, then Adam
  */
-export function chain(...transformations: Transformation[]): Transformation {
+export function chain(...transformations: GradientTransformation[]): GradientTransformation {
   const rules = transformations.map((t) => t.rule);
   const chained: SlotRule<unknown[]> = {
     init: (params) => rules.map((r) => r.init(params)),
@@ -116,5 +116,5 @@ export function chain(...transformations: Transformation[]): Transformation {
       return [[...u], next];
     },
   };
-  return new Transformation(`chain(${transformations.map((t) => t.name).join(', ')})`, chained);
+  return new GradientTransformation(`chain(${transformations.map((t) => t.name).join(', ')})`, chained);
 }

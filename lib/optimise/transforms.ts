@@ -8,7 +8,7 @@
 
 import { leafwise, dotLeaves, zerosOfSpec, specOf, type Leaf } from '../tree/leaves.js';
 import { scheduleOf, type LearningRate } from './schedules.js';
-import { Transformation, type SlotRule, type Slots } from './transformation.js';
+import { GradientTransformation, type SlotRule, type Slots } from './transformation.js';
 
 /** Each non-null slot of `grads` mapped by `fn` (null stays null). */
 const eachSlot = (grads: Slots, fn: (g: Leaf, k: number) => Leaf): (Leaf | null)[] => grads.map((g, k) => (g === null ? null : fn(g, k)));
@@ -25,12 +25,12 @@ const advance = (state: readonly Leaf[], grads: Slots, fn: (s: Leaf, g: Leaf) =>
  * @example
  * const [u] = scale(-0.1).update({ w: 2 }, scale(-0.1).init({ w: 1 })); // { w: -0.2 }
  */
-export function scale(factor: number): Transformation {
+export function scale(factor: number): GradientTransformation {
   const rule: SlotRule<null> = {
     init: () => null,
     update: (grads) => [eachSlot(grads, (g) => leafwise(g, (x) => factor * x, g)), null],
   };
-  return new Transformation(`scale(${factor})`, rule);
+  return new GradientTransformation(`scale(${factor})`, rule);
 }
 
 /**
@@ -40,7 +40,7 @@ export function scale(factor: number): Transformation {
  * @example
  * const opt = chain(scaleByAdam(), scaleByLearningRate(cosineDecay(0.01, 1000))); // adam with a cosine schedule
  */
-export function scaleByLearningRate(lr: LearningRate): Transformation {
+export function scaleByLearningRate(lr: LearningRate): GradientTransformation {
   const rate = scheduleOf(lr);
   const rule: SlotRule<number> = {
     init: () => 0,
@@ -49,7 +49,7 @@ export function scaleByLearningRate(lr: LearningRate): Transformation {
       return [eachSlot(grads, (g) => leafwise(g, (x) => factor * x, g)), count + 1];
     },
   };
-  return new Transformation(`scaleByLearningRate(${typeof lr === 'number' ? lr : 'schedule'})`, rule);
+  return new GradientTransformation(`scaleByLearningRate(${typeof lr === 'number' ? lr : 'schedule'})`, rule);
 }
 
 /** Options of `trace` (momentum). */
@@ -67,7 +67,7 @@ export interface TraceOptions {
  * @example
  * const heavyBall = chain(trace({ decay: 0.9 }), scaleByLearningRate(0.01)); // = sgd(0.01, { momentum: 0.9 })
  */
-export function trace({ decay = 0.9, nesterov = false }: TraceOptions = {}): Transformation {
+export function trace({ decay = 0.9, nesterov = false }: TraceOptions = {}): GradientTransformation {
   const rule: SlotRule<Leaf[]> = {
     init: zerosLike,
     update(grads, traces) {
@@ -76,7 +76,7 @@ export function trace({ decay = 0.9, nesterov = false }: TraceOptions = {}): Tra
       return [updates, next];
     },
   };
-  return new Transformation(`trace(${decay}${nesterov ? ', nesterov' : ''})`, rule);
+  return new GradientTransformation(`trace(${decay}${nesterov ? ', nesterov' : ''})`, rule);
 }
 
 /** Options of Adam's scaling. */
@@ -104,7 +104,7 @@ interface AdamState {
  * @example
  * const opt = chain(scaleByAdam({ b1: 0.8 }), scaleByLearningRate(0.01));
  */
-export function scaleByAdam({ b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0 }: AdamOptions = {}): Transformation {
+export function scaleByAdam({ b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0 }: AdamOptions = {}): GradientTransformation {
   const rule: SlotRule<AdamState> = {
     init: (params) => ({ count: 0, mu: zerosLike(params), nu: zerosLike(params) }),
     update(grads, { count, mu, nu }) {
@@ -117,7 +117,7 @@ export function scaleByAdam({ b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0 }: A
       return [updates, { count: t, mu: mu1, nu: nu1 }];
     },
   };
-  return new Transformation('scaleByAdam', rule);
+  return new GradientTransformation('scaleByAdam', rule);
 }
 
 /** Options of RMSprop's scaling. */
@@ -135,7 +135,7 @@ export interface RmsOptions {
  * @example
  * const opt = chain(scaleByRms({ decay: 0.99 }), scaleByLearningRate(0.001));
  */
-export function scaleByRms({ decay = 0.9, eps = 1e-8 }: RmsOptions = {}): Transformation {
+export function scaleByRms({ decay = 0.9, eps = 1e-8 }: RmsOptions = {}): GradientTransformation {
   const rule: SlotRule<Leaf[]> = {
     init: zerosLike,
     update(grads, nu) {
@@ -143,7 +143,7 @@ export function scaleByRms({ decay = 0.9, eps = 1e-8 }: RmsOptions = {}): Transf
       return [eachSlot(grads, (g, k) => leafwise(g, (gi, vi) => gi / (Math.sqrt(vi) + eps), g, nu1[k]!)), nu1];
     },
   };
-  return new Transformation('scaleByRms', rule);
+  return new GradientTransformation('scaleByRms', rule);
 }
 
 /**
@@ -153,7 +153,7 @@ export function scaleByRms({ decay = 0.9, eps = 1e-8 }: RmsOptions = {}): Transf
  * @example
  * const opt = chain(scaleByAdam(), addDecayedWeights(1e-4), scaleByLearningRate(0.001)); // = adamw(0.001)
  */
-export function addDecayedWeights(weightDecay: number): Transformation {
+export function addDecayedWeights(weightDecay: number): GradientTransformation {
   const name = `addDecayedWeights(${weightDecay})`;
   const rule: SlotRule<null> = {
     init: () => null,
@@ -162,7 +162,7 @@ export function addDecayedWeights(weightDecay: number): Transformation {
       return [eachSlot(grads, (g, k) => leafwise(g, (gi, pi) => gi + weightDecay * pi, g, params[k]!)), state];
     },
   };
-  return new Transformation(name, rule);
+  return new GradientTransformation(name, rule);
 }
 
 /**
@@ -172,7 +172,7 @@ export function addDecayedWeights(weightDecay: number): Transformation {
  * @example
  * const opt = chain(clipByGlobalNorm(1), adam(0.001));
  */
-export function clipByGlobalNorm(maxNorm: number): Transformation {
+export function clipByGlobalNorm(maxNorm: number): GradientTransformation {
   if (!(maxNorm > 0)) throw new RangeError(`zygote-ts: clipByGlobalNorm: the norm must be positive, got ${maxNorm}.`);
   const rule: SlotRule<null> = {
     init: () => null,
@@ -185,5 +185,5 @@ export function clipByGlobalNorm(maxNorm: number): Transformation {
       return [eachSlot(grads, (g) => leafwise(g, (x) => factor * x, g)), state];
     },
   };
-  return new Transformation(`clipByGlobalNorm(${maxNorm})`, rule);
+  return new GradientTransformation(`clipByGlobalNorm(${maxNorm})`, rule);
 }

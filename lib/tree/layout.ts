@@ -229,7 +229,7 @@ export function dotSlots(a: readonly (Leaf | null)[], b: readonly (Leaf | null)[
 }
 
 /** A record's own data properties (not accessors: a getter computes, it holds nothing). */
-export function dataKeys(o: object): string[] {
+function dataKeys(o: object): string[] {
   return Object.getOwnPropertyNames(o).filter((k) => 'value' in Object.getOwnPropertyDescriptor(o, k)!);
 }
 

@@ -19,7 +19,7 @@ import {
   sgd,
   sum,
   type OptState,
-  type Transformation,
+  type GradientTransformation,
 } from 'zygote-ts';
 
 /** A structure holding six numbers in every kind of leaf, and its numbers in order. */
@@ -42,7 +42,7 @@ const gradientsAt = (step: number) => Array.from({ length: 6 }, (_, i) => Math.s
 const start = [0.5, -1, 2, 0.25, -0.75, 1.5];
 
 /** Runs `opt` for five steps on the structure; each step's update as six numbers. */
-function run(opt: Transformation, nullAt?: { step: number; index: 'a' | 'v' }): (number | null)[][] {
+function run(opt: GradientTransformation, nullAt?: { step: number; index: 'a' | 'v' }): (number | null)[][] {
   let params = make(start);
   let state = opt.init(params);
   const out: (number | null)[][] = [];

@@ -29,7 +29,7 @@ const notArrayOps = [
   // compiled gradients (spec/compile) and the kernels behind array operations (spec/kernels)
   'compileGradient', 'kernels', 'useKernels',
   // optimisers, schedules and solvers use gradients (spec/optimise); testRule checks rules (spec/testing)
-  'Transformation', 'chain', 'sgd', 'adam', 'adamw', 'rmsprop', 'scale', 'scaleByLearningRate', 'trace', 'scaleByAdam', 'scaleByRms',
+  'GradientTransformation', 'chain', 'sgd', 'adam', 'adamw', 'rmsprop', 'scale', 'scaleByLearningRate', 'trace', 'scaleByAdam', 'scaleByRms',
   'addDecayedWeights', 'clipByGlobalNorm', 'linearSchedule', 'exponentialDecay', 'cosineDecay', 'warmupCosineDecay',
   'applyUpdates', 'applyUpdatesInPlace', 'minimize', 'leastSquares', 'testRule', 'ruleReport',
 ];
