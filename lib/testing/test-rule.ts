@@ -281,8 +281,17 @@ function slotsUnder(s: Skeleton, out = new Set<number>(), seen = new Set<object>
 function reportOf(name: string, args: readonly unknown[], checks: RuleCheck[]): RuleReport {
   const passed = checks.every((c) => c.passed);
   const failed = checks.filter((c) => !c.passed).length;
-  const at = args.map((a) => (typeof a === 'number' ? String(a) : isNDArray(a) ? `NDArray[${a.shape.join('×')}]` : typeof a)).join(', ');
+  const at = args.map(argumentText).join(', ');
   const head = `testRule(${name}) at (${at}): ${passed ? `all ${checks.length} checks passed` : `${failed} of ${checks.length} checks failed`}`;
   const text = [head, ...checks.map((c) => `  ${c.passed ? '✓' : '✗'} ${c.name}: ${c.detail}`)].join('\n');
   return { passed, checks, text };
+}
+
+/** An argument in the report's first line: a number, or what kind of value and its size. */
+function argumentText(a: unknown): string {
+  if (typeof a === 'number') return String(a);
+  if (isNDArray(a)) return `NDArray[${a.shape.join('×')}]`;
+  if (a instanceof Float64Array || a instanceof Float32Array) return `${a.constructor.name}[${a.length}]`;
+  if (Array.isArray(a)) return `array[${a.length}]`;
+  return typeof a === 'object' && a !== null ? (Object.getPrototypeOf(a) as { constructor?: { name?: string } } | null)?.constructor?.name || 'object' : typeof a;
 }

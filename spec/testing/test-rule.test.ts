@@ -1,7 +1,7 @@
 // testRule / ruleReport: right rules pass; each kind of wrong rule fails the check that
 // should catch it, and the report says where, with the numbers.
 import { describe, expect, it } from 'vitest';
-import { add, array, gradient, matmul, mul, NDArray, rule, ruleReport, sum, testRule, transpose } from 'zygote-ts';
+import { add, array, astype, gradient, matmul, mul, NDArray, rule, ruleReport, sum, testRule, transpose } from 'zygote-ts';
 
 const failed = (report: { checks: readonly { name: string; passed: boolean }[] }) => report.checks.filter((c) => !c.passed).map((c) => c.name);
 
@@ -27,6 +27,8 @@ describe('rules that are right pass', () => {
     const v = array([1, -2, 0.5]);
     const twice = ruleReport(dotRule, [v, v]);
     expect(twice.passed).toBe(true);
+    // float32 arrays, with tolerances float32 can meet
+    expect(testRule(dotRule, astype(v, 'float32'), astype(array([0.5, 2, -1]), 'float32')).text).toMatch(/^testRule\(rule\) at \(NDArray\[3\], NDArray\[3\]\): all 4 checks passed/);
     // not a rule at all: any differentiable function of structures
     expect(testRule((p: { w: number[]; b: number }) => p.w[0]! * p.w[1]! + Math.sin(p.b), { w: [1, 2], b: 0.3 }).passed).toBe(true);
   });
