@@ -118,7 +118,12 @@ export class Layout {
       if (s instanceof SlotRef) return add(s, t, up, step);
       const path = at(up, step);
       if (s === null) {
-        if (holdsNumbers(t)) throw new TypeError(`zygote-ts: ${caller}: ${pathText(path)} holds numbers (${describe(t)}) where the parameters have none to update.`);
+        if (holdsNumbers(t)) {
+          throw new TypeError(
+            `zygote-ts: ${caller}: ${pathText(path)} holds numbers (${describe(t)}) where the parameters have none to update ` +
+              `(nothing there, a built-in object such as a Date, or a Set, whose members are its keys and cannot be updated: keep parameters in an array or a Map).`,
+          );
+        }
         return;
       }
       const trees = visited.get(s) ?? new Set<object>();

@@ -9,7 +9,7 @@
 // for a slice). Any other class instance is copied here the way immer copies an
 // immerable one: an object of the same prototype with the same own properties. A copy is
 // frozen when its original was (an immer state stays deeply frozen) and otherwise left as
-// mutable as the original; nothing the caller passed is ever frozen or written.
+// mutable as the original: done functionally, nothing the caller passed is frozen or written.
 
 import { enableMapSet, freeze, Immer, isDraftable } from 'immer';
 import { assignInto, type Leaf } from './leaves.js';

@@ -121,6 +121,9 @@ describe('applyUpdates', () => {
     const [g] = gradient((s: Secret) => s.w() * s.v, new Secret());
     expect(g).toEqual({ v: 1, '#w': 2 });
     expect(() => applyUpdates(new Secret(), g)).toThrow(/\.#w is a #private field: it cannot be updated from outside its class/);
+    const bag = { members: new Set([1, 2]), w: 1 };
+    const [gb] = gradient((b: typeof bag) => [...b.members].reduce((s, m) => s + m * b.w, 0), bag);
+    expect(() => applyUpdates(bag, gb)).toThrow(/\.members holds numbers \(a Map\) .* a Set, whose members are its keys and cannot be updated/);
     type Node = { v: number; next: Node | null };
     const a: Node = { v: 1, next: null };
     a.next = a;
