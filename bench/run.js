@@ -26,6 +26,7 @@ console.log(`zygote-ts benchmark — ${cpus()[0]?.model ?? 'cpu'} (${cpus().leng
 if (part === 'all' || part === 'scalars') scalars();
 if (part === 'all' || part === 'arrays') arrays();
 if (part === 'all' || part === 'kernels') kernelReport();
+if (part === 'all' || part === 'optimise') console.log(execFileSync(process.execPath, [fileURLToPath(new URL('./optimise.js', import.meta.url))], { encoding: 'utf8' }));
 
 function kernelReport() {
   console.log('\nKernels (bench/kernels.js):\n');

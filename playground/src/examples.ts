@@ -24,4 +24,5 @@ export const EXAMPLES: readonly Example[] = [
   { id: 'size-null', file: '13-size-null.ts', title: 'size(x, d): a null gradient', group: 'Arrays and parameters' },
   { id: 'rationals', file: '14-rationals.ts', title: 'Exact rationals (fraction.js)', group: 'Other numbers' },
   { id: 'compiled', file: '15-compiled.ts', title: 'compileGradient: generated code, guarded paths', group: 'Speed' },
+  { id: 'optimise', file: '16-optimise.ts', title: 'minimize (L-BFGS) and an Adam loop', group: 'Optimisation' },
 ];

@@ -2,7 +2,7 @@
 // reaching the other's runtime stops with an error naming the cause and the fix, at each
 // slow path where it would otherwise pass for a plain object — never a null gradient.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -21,6 +21,9 @@ beforeAll(async () => {
   const copy = join(folder, 'node_modules', 'zygote-ts');
   cpSync(join(root, 'dist'), join(copy, 'dist'), { recursive: true });
   cpSync(join(root, 'package.json'), join(copy, 'package.json'));
+  // (its dependencies installed beside it, as npm would)
+  const { dependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  for (const dep of Object.keys(dependencies)) symlinkSync(join(root, 'node_modules', dep), join(folder, 'node_modules', dep), 'dir');
   other = (await import(pathToFileURL(join(copy, 'dist', 'lib', 'index.js')).href)) as Library;
 });
 
