@@ -77,7 +77,7 @@ describe('rules that are wrong fail, and the report says how', () => {
     expect(report.text).toMatch(/number 0 .* changed from 1 to 0/);
   });
 
-  it('a pullback that writes into the cotangent it receives (which corrupts another gradient in a larger graph)', () => {
+  it('a pullback that writes into the cotangent it receives corrupts nothing: it gets its own copy', () => {
     const reuse = rule(
       (x: NDArray) => mul(x, 3) as NDArray,
       (x) => [mul(x, 3) as NDArray, (dy: NDArray) => {
@@ -91,9 +91,7 @@ describe('rules that are wrong fail, and the report says how', () => {
     const [gx, gz] = gradient((x: NDArray, z: NDArray) => sum(mul(add(reuse(x), z), c)), array([1, 1]), array([5, 5]));
     expect(gx!.toArray()).toEqual([3, 6]);
     expect(gz!.toArray()).toEqual([1, 2]);
-    const report = ruleReport(reuse, [array([1, 2])]);
-    expect(failed(report)).toEqual(['inputs']);
-    expect(report.text).toMatch(/the pullback writes into the cotangent it receives/);
+    expect(failed(ruleReport(reuse, [array([1, 2])]))).toEqual([]);
   });
 
   it('aliasing: fn returns its argument, the rule a copy', () => {
