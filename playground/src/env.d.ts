@@ -6,3 +6,8 @@ declare module 'virtual:examples' {
 }
 declare module 'culori';
 declare module '*.css';
+declare module 'virtual:type-files' {
+  /** Path in the language service's virtual file system → declaration text. */
+  const files: Record<string, string>;
+  export default files;
+}
