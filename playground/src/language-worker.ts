@@ -43,7 +43,7 @@ expose(
   createWorker(() => {
     const fs = new Map(Object.entries(files));
     fs.set('/playground-globals.d.ts', GLOBALS);
-    fs.set(USER_PATH, '');
+    fs.set(USER_PATH, '\n'); // (an empty file counts as missing)
     return createVirtualTypeScriptEnvironment(createSystem(fs), ['/playground-globals.d.ts', USER_PATH], ts, options);
   }),
 );

@@ -7,6 +7,7 @@ import { drawPlane, planeRange } from './plot-plane.js';
 import { drawGraph, type GraphView } from './graph.js';
 import { createCodeView, type CodeView } from './code-view.js';
 import { WRAP_LINES } from './compile.js';
+import { fmt } from './format.js';
 import type { Runner } from './runner.js';
 import type { CompiledSource } from './protocol.js';
 import type { CallInfo, Pos } from './trace-model.js';
@@ -59,7 +60,7 @@ export function initPictures(runner: Runner, highlightLines: (lines: number[]) =
   const lineOf = (at: Pos | null | undefined) => runner.userLine(at);
   const callLabel = (c: CallInfo) => {
     const line = lineOf(c.at);
-    const where = c.scalar ? ` at x = ${c.x0}` : c.plane ? ` at (${c.plane.at.join(', ')})` : '';
+    const where = c.scalar && c.x0 !== undefined ? ` at x = ${fmt(c.x0)}` : c.plane ? ` at (${c.plane.at.map(fmt).join(', ')})` : '';
     return `${line !== null ? `line ${line} · ` : ''}${c.kind}${where}`;
   };
   const selectedCall = (): CallInfo | undefined => calls[Number(ui.calls.value)];

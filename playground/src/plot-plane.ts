@@ -6,6 +6,7 @@ import { contours } from 'd3-contour';
 import type { GridData } from './protocol.js';
 import { fmt } from './format.js';
 import { ticks } from './plot.js';
+import { heatCanvas } from './colour.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -15,29 +16,17 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
   return e;
 }
 
-// Viridis (matplotlib's perceptually uniform map), at nine stops.
-const VIRIDIS = ['#440154', '#472d7b', '#3b528b', '#2c728e', '#21918c', '#28ae80', '#5ec962', '#addc30', '#fde725'].map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)));
-
-function viridis(t: number): [number, number, number] {
-  const u = Math.min(1, Math.max(0, t)) * (VIRIDIS.length - 1);
-  const i = Math.min(VIRIDIS.length - 2, Math.floor(u));
-  const a = VIRIDIS[i]!;
-  const b = VIRIDIS[i + 1]!;
-  const k = u - i;
-  return [0, 1, 2].map((c) => Math.round(a[c]! + (b[c]! - a[c]!) * k)) as [number, number, number];
-}
-
-/** A square range around points: each axis covers them all, with a margin, on round numbers. */
+/**
+ * A square around the points: both axes cover them all with a margin, at one scale (so the
+ * arrows and contours keep their true angles), on round numbers.
+ */
 export function planeRange(points: readonly [number, number][]): { x: [number, number]; y: [number, number] } {
-  const axis = (vs: number[]): [number, number] => {
-    const lo = Math.min(...vs);
-    const hi = Math.max(...vs);
-    const half = Math.max(1, (hi - lo) * 0.6, Math.abs(lo + hi) * 0.25);
-    const mid = (lo + hi) / 2;
-    const clean = (x: number) => Number(x.toPrecision(3));
-    return [clean(mid - half), clean(mid + half)];
-  };
-  return { x: axis(points.map((p) => p[0])), y: axis(points.map((p) => p[1])) };
+  const mid = (k: 0 | 1) => (Math.min(...points.map((p) => p[k])) + Math.max(...points.map((p) => p[k]))) / 2;
+  const spread = (k: 0 | 1) => Math.max(...points.map((p) => p[k])) - Math.min(...points.map((p) => p[k]));
+  const [mx, my] = [mid(0), mid(1)];
+  const half = Math.max(1, Math.max(spread(0), spread(1)) * 0.6, Math.max(Math.abs(mx), Math.abs(my)) * 0.25);
+  const clean = (x: number) => Number(x.toPrecision(3));
+  return { x: [clean(mx - half), clean(mx + half)], y: [clean(my - half), clean(my + half)] };
 }
 
 export interface PlaneOptions {
@@ -60,23 +49,10 @@ export function drawPlane(d: GridData, o: PlaneOptions): SVGSVGElement {
   const X = (x: number) => left + ((x - d.x[0]) / (d.x[1] - d.x[0])) * side;
   const Y = (y: number) => top + side - ((y - d.y[0]) / (d.y[1] - d.y[0])) * side;
   const finite = d.zs.filter(Number.isFinite);
-  const zlo = Math.min(...finite);
-  const zhi = Math.max(...finite);
-  const span = zhi - zlo || 1;
+  const span = Math.max(...finite) - Math.min(...finite);
 
-  // The heat map: one pixel per sample, smoothed by the browser as it scales.
-  const canvas = document.createElement('canvas');
-  canvas.width = d.n;
-  canvas.height = d.n;
-  const ctx = canvas.getContext('2d')!;
-  const img = ctx.createImageData(d.n, d.n);
-  d.zs.forEach((z, k) => {
-    const i = k % d.n;
-    const j = d.n - 1 - Math.floor(k / d.n); // row 0 is the lowest y: the image's bottom
-    const [r, g, b] = Number.isFinite(z) ? viridis((z - zlo) / span) : [128, 128, 128];
-    img.data.set([r, g, b, 255], (j * d.n + i) * 4);
-  });
-  ctx.putImageData(img, 0, 0);
+  // The heat map: one pixel per sample (row 0 is the lowest y: the image's bottom), smoothed by the browser as it scales.
+  const canvas = heatCanvas(d.zs, d.n, d.n, true);
   const cell = side / (d.n - 1);
   root.append(svg('image', { href: canvas.toDataURL(), x: left - cell / 2, y: top - cell / 2, width: side + cell, height: side + cell, preserveAspectRatio: 'none' }));
   const clip = svg('clipPath', { id: 'plane-clip' });
@@ -134,7 +110,7 @@ export function drawPlane(d: GridData, o: PlaneOptions): SVGSVGElement {
   dot.append(title);
   inside.append(dot);
 
-  root.append(svg('rect', { x: left, y: top, width: side, height: side, class: 'frame', fill: 'none' }));
+  root.append(svg('rect', { x: left, y: top, width: side, height: side, class: 'plane-frame' }));
   for (const t of ticks(d.x[0], d.x[1], 5)) root.append(Object.assign(svg('text', { x: X(t), y: top + side + 14, class: 'tick x' }), { textContent: fmt(t) }));
   for (const t of ticks(d.y[0], d.y[1], 5)) root.append(Object.assign(svg('text', { x: left - 6, y: Y(t) + 4, class: 'tick y' }), { textContent: fmt(t) }));
   root.append(Object.assign(svg('text', { x: left + side / 2, y: top + side + 30, class: 'axis-name', 'text-anchor': 'middle' }), { textContent: o.names[0] }));
@@ -158,7 +134,7 @@ export function drawPlane(d: GridData, o: PlaneOptions): SVGSVGElement {
     lines[1]!.textContent = `${o.names[1]} = ${fmt(d.y[0] + ((d.y[1] - d.y[0]) * j) / (d.n - 1))}`;
     lines[2]!.textContent = `f = ${fmt(d.zs[k]!)}`;
     lines[3]!.textContent = `∇f = (${fmt(d.gx[k]!)}, ${fmt(d.gy[k]!)})`;
-    const w = Math.max(...lines.map((l) => (l.textContent ?? '').length)) * 7 + 16;
+    const w = Math.max(...lines.map((l) => (l.textContent ?? '').length)) * 7.5 + 16;
     box.setAttribute('width', String(w));
     const bx = px + 12 + w > o.width ? px - 12 - w : px + 12;
     readout.setAttribute('transform', `translate(${bx},${Math.min(py + 12, top + side - 66)})`);
