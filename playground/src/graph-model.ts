@@ -55,7 +55,7 @@ export function findGroups(g: Graph, loops: readonly Loop[], origins: Origins): 
   const lines = new Map(ops.map((n) => [n.id, nodeLines(n, origins)]));
   const groups: Group[] = [];
   const add = (kind: Group['kind'], label: string, members: GraphNode[]) => {
-    groups.push({ id: g.nodes.length + groups.length, kind, label, members: members.map((n) => n.id), lines: [...new Set(members.flatMap((n) => lines.get(n.id)!))] });
+    groups.push({ id: g.nodes.length + groups.length, kind, label, members: members.map((n) => n.id), lines: [...new Set(members.flatMap((n) => lines.get(n.id)!))].sort((a, b) => a - b) });
   };
   // The outermost loop around any of a node's lines: loops are listed outer first.
   const loopOf = (n: GraphNode) => {
