@@ -24,7 +24,8 @@ export function createCodeView(parent: HTMLElement, label: string): CodeView {
         keymap.of(defaultKeymap),
         javascript(),
         editorLook,
-        EditorView.contentAttributes.of({ 'aria-label': label }),
+        // Focusable, so that keyboard users can scroll it (axe: scrollable-region-focusable).
+        EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0' }),
       ],
     }),
   });

@@ -340,7 +340,8 @@ export function drawGraph(g: Graph, opts: GraphOptions): GraphView {
       const at = world(b);
       const cls = `node ${n.kind}${n.output ? ' output' : ''}`;
       const [head, value] = nodeText(n);
-      const el = svg('g', { class: cls, transform: `translate(${at.x},${at.y})`, tabindex: -1, role: 'button', 'aria-label': `${n.kind === 'group' ? 'group' : n.kind}: ${head}, ${value}` });
+      const el = svg('g', { class: cls, transform: `translate(${at.x},${at.y})`, tabindex: -1, role: 'button' });
+      // Named by its own text (head and value); a folded group says that it opens.
       if (n.kind === 'group') el.setAttribute('aria-expanded', 'false');
       el.append(svg('rect', { width: b.width, height: NODE_H, rx: 8 }));
       el.append(Object.assign(svg('text', { x: b.width / 2, y: 17, class: 'node-head' }), { textContent: head }));

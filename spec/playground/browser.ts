@@ -1,0 +1,82 @@
+// What the browser tests share: Debian's Chromium driven by playwright-core, pages that can
+// reach nothing but the playground's own server (recorded, so a test can check that nothing
+// else was asked for), and waiting for runs.
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
+
+export const root = fileURLToPath(new URL('../..', import.meta.url));
+export const artifacts = join(root, 'spec/artifacts/playground');
+const executablePath = process.env['CHROMIUM'] ?? '/usr/bin/chromium';
+
+export interface Session {
+  browser: Browser;
+  url: string;
+  /** Every address the pages asked for. */
+  requests: string[];
+  /** Uncaught errors and console errors of the pages. */
+  errors: string[];
+}
+
+export async function launch(): Promise<Session> {
+  if (!existsSync(executablePath)) throw new Error(`No Chromium at ${executablePath}: apt-get install -y chromium (or set CHROMIUM=…)`);
+  mkdirSync(artifacts, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  return { browser, url: inject('playgroundURL'), requests: [], errors: [] };
+}
+
+export async function newPage(s: Session, width = 1366, height = 800, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
+  const page = await s.browser.newPage({ viewport: { width, height }, colorScheme });
+  page.on('request', (r) => void s.requests.push(r.url()));
+  page.on('pageerror', (e) => void s.errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') s.errors.push(m.text());
+  });
+  // Offline: anything not served by our own server is refused (and recorded above).
+  await page.route('**/*', (route) => (route.request().url().startsWith(s.url) ? route.continue() : route.abort()));
+  return page;
+}
+
+/** Opens the page (at a hash) and waits for its first run to end. */
+export async function open(s: Session, page: Page, hash = ''): Promise<void> {
+  await page.goto(s.url + hash);
+  await page.waitForSelector('body[data-ready]', { timeout: 30_000 });
+  await page.waitForFunction(() => document.body.dataset['done'] !== undefined && document.body.dataset['done'] === document.body.dataset['run'], undefined, { timeout: 20_000 });
+}
+
+/** Does `action` and waits for the run it starts to finish; returns the page's state. */
+export async function runs(page: Page, action: () => Promise<unknown>, timeout = 20_000): Promise<string> {
+  const before = Number((await page.getAttribute('body', 'data-run')) ?? 0);
+  await action();
+  await page.waitForFunction(
+    (n) => Number(document.body.dataset['run']) > n && document.body.dataset['done'] === document.body.dataset['run'],
+    before,
+    { timeout },
+  );
+  return (await page.getAttribute('body', 'data-state')) ?? '';
+}
+
+export async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage });
+}
+
+/** A link to this code (the `#src=` form). */
+export const linkTo = (code: string) => `#src=${Buffer.from(code).toString('base64url')}`;
+
+/** The violations axe-core finds on the page, with their impact. */
+export async function accessibility(page: Page): Promise<{ id: string; impact: string | null; nodes: string[] }[]> {
+  const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  await page.addScriptTag({ content: axe });
+  return page.evaluate(async () => {
+    const w = window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }> } };
+    const r = await w.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  });
+}
