@@ -12,7 +12,7 @@ export interface Group {
   /** `deltaE(…)`, `for at line 7`. */
   label: string;
   members: number[];
-  /** The user's lines that made its members. */
+  /** The user's lines that made its members (each member's innermost frame). */
   lines: number[];
 }
 
@@ -27,7 +27,12 @@ export interface Origins {
   callee(at: Pos): string | null;
 }
 
-/** The user's lines that made a node (innermost frame first). */
+/** The user's line that made a node: its innermost frame in the user's code (for a library's operation, the line that called the library). */
+export function madeAt(n: GraphNode, origins: Origins): number | null {
+  return n.at?.[0] ? origins.line(n.at[0]) : null;
+}
+
+/** The user's lines of every frame of a node (innermost first): what called what to make it. */
 export function nodeLines(n: GraphNode, origins: Origins): number[] {
   return (n.at ?? []).map((p) => origins.line(p)).filter((l): l is number => l !== null);
 }
@@ -55,7 +60,8 @@ export function findGroups(g: Graph, loops: readonly Loop[], origins: Origins): 
   const lines = new Map(ops.map((n) => [n.id, nodeLines(n, origins)]));
   const groups: Group[] = [];
   const add = (kind: Group['kind'], label: string, members: GraphNode[]) => {
-    groups.push({ id: g.nodes.length + groups.length, kind, label, members: members.map((n) => n.id), lines: [...new Set(members.flatMap((n) => lines.get(n.id)!))].sort((a, b) => a - b) });
+    const made = members.map((n) => madeAt(n, origins)).filter((l): l is number => l !== null);
+    groups.push({ id: g.nodes.length + groups.length, kind, label, members: members.map((n) => n.id), lines: [...new Set(made)].sort((a, b) => a - b) });
   };
   // The outermost loop around any of a node's lines: loops are listed outer first.
   const loopOf = (n: GraphNode) => {

@@ -9,7 +9,7 @@
 // open group around it, + − 0 zoom (0 fits).
 import { fmt, full } from './format.js';
 import { edgeKey, layout, type Box, type Layout } from './layout.js';
-import { findGroups, nodeLines, total, visibleGraph, type Group, type Origins, type ViewGraph, type ViewNode } from './graph-model.js';
+import { findGroups, madeAt, total, visibleGraph, type Group, type Origins, type ViewGraph, type ViewNode } from './graph-model.js';
 import type { Loop } from './compile.js';
 import type { Graph, GraphEdge, Summary } from './trace-model.js';
 
@@ -96,7 +96,11 @@ export function drawGraph(g: Graph, opts: GraphOptions): GraphView {
   }
   const groups = findGroups(g, opts.loops, opts.origins);
   const open = new Set<number>();
-  const linesOf = (n: ViewNode) => (n.kind === 'group' ? n.group.lines : nodeLines(n, opts.origins));
+  const linesOf = (n: ViewNode): number[] => {
+    if (n.kind === 'group') return n.group.lines;
+    const line = madeAt(n, opts.origins);
+    return line === null ? [] : [line];
+  };
   const outgoingGrads = new Map<number, (Summary | null)[]>();
   for (const e of g.edges) if (e.to >= 0) (outgoingGrads.get(e.from) ?? outgoingGrads.set(e.from, []).get(e.from)!).push(e.grad);
 
@@ -231,11 +235,13 @@ export function drawGraph(g: Graph, opts: GraphOptions): GraphView {
     { passive: false },
   );
   const fromMinimap = (e: PointerEvent) => {
+    // In the minimap's content box (inside its border), where the viewBox is drawn.
     const r = minimap.getBoundingClientRect();
+    const [left, top, width, height] = [r.left + minimap.clientLeft, r.top + minimap.clientTop, minimap.clientWidth, minimap.clientHeight];
     const W = L.width + 2 * PAD;
     const H = L.height + 2 * PAD;
-    const k = Math.max(W / r.width, H / r.height); // the viewBox keeps its aspect (xMidYMid meet)
-    centre(W / 2 + (e.clientX - r.left - r.width / 2) * k, H / 2 + (e.clientY - r.top - r.height / 2) * k);
+    const k = Math.max(W / width, H / height); // the viewBox keeps its aspect (xMidYMid meet)
+    centre(W / 2 + (e.clientX - left - width / 2) * k, H / 2 + (e.clientY - top - height / 2) * k);
   };
   minimap.addEventListener('pointerdown', (e) => {
     e.stopPropagation();
@@ -252,14 +258,16 @@ export function drawGraph(g: Graph, opts: GraphOptions): GraphView {
     nodeEls.get(n.id)?.classList.add('selected');
     opts.selected(linesOf(n));
   };
-  const toggleGroup = (gr: Group, focusAfter: number) => {
-    if (open.has(gr.id)) open.delete(gr.id);
-    else open.add(gr.id);
+  /** Opens or folds a group; the focus goes to its first member drawn (opened) or to it (folded). */
+  const toggleGroup = (gr: Group) => {
+    const opening = !open.has(gr.id);
+    if (opening) open.add(gr.id);
+    else open.delete(gr.id);
     draw();
-    focusNode(focusAfter);
+    focusNode(opening ? (gr.members.find((m) => nodeEls.has(m)) ?? gr.id) : gr.id);
   };
   const activate = (n: ViewNode) => {
-    if (n.kind === 'group') toggleGroup(n.group, n.group.members.find((m) => nodeEls.has(m)) ?? n.id);
+    if (n.kind === 'group') toggleGroup(n.group);
     else select(n);
   };
 
@@ -299,7 +307,7 @@ export function drawGraph(g: Graph, opts: GraphOptions): GraphView {
       title.textContent = `${gr.kind === 'loop' ? '↻ ' : ''}${gr.label} — ${gr.members.length} operations (click here to fold)`;
       frame.append(title);
       frame.addEventListener('click', (e) => {
-        if (!drag?.moved && e.target === title) toggleGroup(gr, gr.id);
+        if (!drag?.moved && e.target === title) toggleGroup(gr);
       });
       frameLayer.append(frame);
     }
@@ -340,7 +348,7 @@ export function drawGraph(g: Graph, opts: GraphOptions): GraphView {
       const at = world(b);
       const cls = `node ${n.kind}${n.output ? ' output' : ''}`;
       const [head, value] = nodeText(n);
-      const el = svg('g', { class: cls, transform: `translate(${at.x},${at.y})`, tabindex: -1, role: 'button' });
+      const el = svg('g', { class: cls, transform: `translate(${at.x},${at.y})`, tabindex: -1, role: 'button', 'data-id': n.id });
       // Named by its own text (head and value); a folded group says that it opens.
       if (n.kind === 'group') el.setAttribute('aria-expanded', 'false');
       el.append(svg('rect', { width: b.width, height: NODE_H, rx: 8 }));
@@ -373,7 +381,7 @@ export function drawGraph(g: Graph, opts: GraphOptions): GraphView {
 
     minimap.replaceChildren();
     minimap.setAttribute('viewBox', `0 0 ${W} ${H}`);
-    const k = Math.min(160 / W, 110 / H);
+    const k = Math.min(200 / W, 120 / H);
     minimap.setAttribute('width', String(Math.max(40, W * k)));
     minimap.setAttribute('height', String(Math.max(24, H * k)));
     for (const n of view.nodes) {
@@ -435,7 +443,7 @@ export function drawGraph(g: Graph, opts: GraphOptions): GraphView {
     else if (e.key === 'Escape') {
       // Folds the open group around the focused node (or just hides the tooltip).
       const around = onNode ? groups.find((gr) => open.has(gr.id) && gr.members.includes(focused)) : undefined;
-      if (around) toggleGroup(around, around.id);
+      if (around) toggleGroup(around);
       else untip();
     } else return;
     e.preventDefault();
