@@ -17,7 +17,7 @@ afterAll(async () => {
 const inView = (page: Page) =>
   page.evaluate(() => {
     const box = document.getElementById('graph')!.getBoundingClientRect();
-    const nodes = [...document.querySelectorAll('#graph .node')].map((n) => n.getBoundingClientRect());
+    const nodes = Array.from(document.querySelectorAll('#graph .node'), (n) => n.getBoundingClientRect());
     const inside = nodes.filter((r) => r.left >= box.left - 1 && r.right <= box.right + 1 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1);
     return { inside: inside.length, all: nodes.length };
   });
