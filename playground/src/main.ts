@@ -1,6 +1,7 @@
 // The playground page: editor, examples, output, and pictures (plot, trace graph, the
-// JavaScript that ran). The TypeScript language service loads after the first run, in its
-// own worker, so that the first run is not kept waiting.
+// JavaScript that ran). The TypeScript language service loads in its own worker when the
+// editor is first used (focused or pointed at), after the first run: the first run is not
+// kept waiting, and a page that is only read never loads the compiler (about 5 MB).
 import './style.css';
 import sources from 'virtual:examples';
 import { createEditor, type Editor } from './editor.js';
@@ -51,14 +52,13 @@ const exampleCode = (id: string) => {
 const runner = new Runner('./worker.js', Number(ui.limit.value));
 let editor: Editor;
 let runId = 0;
-let ranOnce = false;
 let syncingHash = false;
 /** A note for the first run (a link that could not be read). */
 let openingNote: string | null = null;
 const output = outputPanel(ui.output, (line, column) => editor.goTo(line, column));
 const pictures = initPictures(runner, (lines) => editor.highlightLines(lines));
 
-type State = 'loading' | 'ready' | 'running' | 'done' | 'error' | 'timeout' | 'stopped';
+type State = 'loading' | 'running' | 'done' | 'error' | 'timeout' | 'stopped';
 function setState(state: State, text: string): void {
   document.body.dataset['state'] = state;
   ui.status.textContent = text;
@@ -124,10 +124,19 @@ async function run(): Promise<void> {
     setState('done', `Ran in ${seconds(outcome.ms)}`);
   }
   document.body.dataset['done'] = String(id);
-  if (!ranOnce) {
-    ranOnce = true;
-    void loadLanguageService();
-  }
+  firstRunDone();
+}
+
+/** Resolves when the first run has ended (the language service waits for it). */
+let firstRunDone: () => void = () => {};
+const firstRun = new Promise<void>((resolve) => (firstRunDone = resolve));
+let languageRequested = false;
+
+/** Loads the language service once, on the first use of the editor, after the first run. */
+function wantLanguageService(): void {
+  if (languageRequested) return;
+  languageRequested = true;
+  void firstRun.then(loadLanguageService);
 }
 
 /** The TypeScript language service (diagnostics, completion, hover), after the first run. */
@@ -187,6 +196,7 @@ async function main(): Promise<void> {
     },
   });
   ui.examples.value = first.example;
+  for (const event of ['focusin', 'pointerenter']) ui.editor.addEventListener(event, wantLanguageService, { once: true });
   initTheme(ui.theme, () => pictures.redraw());
   initSplitters(
     [
@@ -232,9 +242,10 @@ async function main(): Promise<void> {
   });
   new ResizeObserver(() => pictures.redraw()).observe($('plot'));
 
-  await Promise.all([initCompiler('./esbuild.wasm'), runner.ready]);
-  document.body.dataset['ready'] = 'true';
-  setState('ready', 'Ready');
+  // The first run starts as soon as the compiler is there: it compiles (esbuild's first
+  // transform is its slowest) while the worker is still loading the library.
+  await initCompiler('./esbuild.wasm');
+  void runner.ready.then(() => (document.body.dataset['ready'] = 'true'));
   await run();
 }
 

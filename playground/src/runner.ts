@@ -88,8 +88,10 @@ export class Runner {
     this.current = null;
     const generation = ++this.generation;
     let compiled: Compiled;
+    performance.mark('playground:compile');
     try {
       compiled = await compile(source, strip);
+      performance.mark('playground:compiled');
       if (generation !== this.generation) return { kind: 'cancelled' };
     } catch (e) {
       const err = e as Error & { line?: number; column?: number };
