@@ -6,33 +6,52 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 export const artifacts = join(root, 'spec/artifacts/playground');
 const executablePath = process.env['CHROMIUM'] ?? '/usr/bin/chromium';
 
-export interface Session {
-  browser: Browser;
-  url: string;
+/** A test file's browser, and what its pages asked for and logged. */
+export class Session {
+  /** Launched before the file's tests (useBrowser). */
+  browser: Browser | null = null;
+  url = '';
   /** Every address the pages asked for. */
-  requests: string[];
+  readonly requests: string[] = [];
   /** Uncaught errors and console errors of the pages. */
-  errors: string[];
+  readonly errors: string[] = [];
 }
 
-export async function launch(): Promise<Session> {
-  if (!existsSync(executablePath)) throw new Error(`No Chromium at ${executablePath}: apt-get install -y chromium (or set CHROMIUM=…)`);
-  mkdirSync(artifacts, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+/** Launches Chromium for this test file (closed after it); the playground is already served (global-setup.ts). */
+export function useBrowser(): Session {
+  const s = new Session();
+  beforeAll(async () => {
+    if (!existsSync(executablePath)) throw new Error(`No Chromium at ${executablePath}: apt-get install -y chromium (or set CHROMIUM=…)`);
+    mkdirSync(artifacts, { recursive: true });
+    s.url = inject('playgroundURL');
+    s.browser = await chromium.launch({
+      executablePath,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await s.browser?.close();
   });
-  return { browser, url: inject('playgroundURL'), requests: [], errors: [] };
+  return s;
+}
+
+/** The last test of a file: its pages asked nothing of any other server (no CDN) and logged no error. */
+export function itLoadedOnlyItsOwnFiles(s: Session): void {
+  it('loaded everything from its own server, with no errors in the console', () => {
+    expect(s.requests.filter((u) => !u.startsWith(s.url) && !u.startsWith('data:') && !u.startsWith('blob:'))).toEqual([]);
+    expect(s.errors).toEqual([]);
+  });
 }
 
 export async function newPage(s: Session, width = 1366, height = 800, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
+  if (s.browser === null) throw new Error('newPage: the browser is not launched (call useBrowser() in the test file)');
   const page = await s.browser.newPage({ viewport: { width, height }, colorScheme });
   page.on('request', (r) => void s.requests.push(r.url()));
   page.on('pageerror', (e) => void s.errors.push(e.message));

@@ -1,17 +1,11 @@
 // The editor's TypeScript intelligence (the language service in its own worker, loaded
 // after the first run) and the JavaScript tab: the code as zygote-ts rewrote it, and the
 // generated code of a compiled gradient.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launch, newPage, open, runs, screenshot, type Session } from './browser.js';
+import { itLoadedOnlyItsOwnFiles, newPage, open, runs, screenshot, useBrowser } from './browser.js';
 
-let s: Session;
-beforeAll(async () => {
-  s = await launch();
-}, 60_000);
-afterAll(async () => {
-  await s?.browser.close();
-});
+const s = useBrowser();
 
 /** Types text at the end of the editor. */
 async function append(page: Page, text: string): Promise<void> {
@@ -121,8 +115,5 @@ describe('the editor', () => {
     await page.close();
   }, 60_000);
 
-  it('loaded everything from its own server, with no errors in the console', () => {
-    expect(s.requests.filter((u) => !u.startsWith(s.url) && !u.startsWith('data:') && !u.startsWith('blob:'))).toEqual([]);
-    expect(s.errors).toEqual([]);
-  });
+  itLoadedOnlyItsOwnFiles(s);
 });

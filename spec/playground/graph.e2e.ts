@@ -1,17 +1,11 @@
 // The trace graph on real traces (issue 18): culori's CIEDE2000 (about 200 operations)
 // folded into one node, opened, fitted whole in view and legible when zoomed; the minimap,
 // search, a node's source lines and a line's nodes; the graph by keyboard.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launch, newPage, open, screenshot, type Session } from './browser.js';
+import { itLoadedOnlyItsOwnFiles, newPage, open, screenshot, useBrowser } from './browser.js';
 
-let s: Session;
-beforeAll(async () => {
-  s = await launch();
-}, 60_000);
-afterAll(async () => {
-  await s?.browser.close();
-});
+const s = useBrowser();
 
 /** How many of the graph's nodes lie wholly inside its panel, of how many. */
 const inView = (page: Page) =>
@@ -118,8 +112,5 @@ describe('the trace graph', () => {
     await page.close();
   }, 60_000);
 
-  it('loaded everything from its own server, with no errors in the console', () => {
-    expect(s.requests.filter((u) => !u.startsWith(s.url) && !u.startsWith('data:') && !u.startsWith('blob:'))).toEqual([]);
-    expect(s.errors).toEqual([]);
-  });
+  itLoadedOnlyItsOwnFiles(s);
 });

@@ -482,12 +482,27 @@ export function recordedCalls(): CallInfo[] {
   return calls;
 }
 
+/** Runs `fn` without recording (sampling a picture is not part of any call's trace). */
+function unrecorded<T>(fn: () => T): T {
+  suspended++;
+  try {
+    return fn();
+  } finally {
+    suspended--;
+  }
+}
+
+/** What f returned, as a plain number (NaN for anything else). */
+function numberOf(y: unknown): number {
+  const p = primal(y);
+  return typeof p === 'number' ? p : NaN;
+}
+
 /** f and its gradient on an n×n grid over [x0, x1]×[y0, y1], row by row from y0, for a call of a function of two numbers. */
 export function sampleGrid(index: number, x0: number, x1: number, y0: number, y1: number, n: number): { zs: number[]; gx: number[]; gy: number[] } | null {
   const plane = planeFns.get(index);
   if (plane === undefined) return null;
-  suspended++;
-  try {
+  return unrecorded(() => {
     const zs: number[] = [];
     const gx: number[] = [];
     const gy: number[] = [];
@@ -497,8 +512,7 @@ export function sampleGrid(index: number, x0: number, x1: number, y0: number, y1
         let z = NaN;
         let g: [number, number] = [NaN, NaN];
         try {
-          const v = primal(plane.f(...a));
-          z = typeof v === 'number' ? v : NaN;
+          z = numberOf(plane.f(...a));
           g = plane.read(Z.gradient(plane.f, ...a));
         } catch {
           // f throws here: a hole in the picture
@@ -509,9 +523,7 @@ export function sampleGrid(index: number, x0: number, x1: number, y0: number, y1
       }
     }
     return { zs, gx, gy };
-  } finally {
-    suspended--;
-  }
+  });
 }
 
 /** f and f′ at n points of [lo, hi] for a recorded call of a function of one number. */
@@ -521,8 +533,7 @@ export function sample(index: number, lo: number, hi: number, n: number): { xs: 
   if (f === undefined || x0 === undefined) return null;
   const value = (x: number): number => {
     try {
-      const y = primal(f(x));
-      return typeof y === 'number' ? y : NaN;
+      return numberOf(f(x));
     } catch {
       return NaN;
     }
@@ -534,8 +545,7 @@ export function sample(index: number, lo: number, hi: number, n: number): { xs: 
       return NaN;
     }
   };
-  suspended++;
-  try {
+  return unrecorded(() => {
     const xs: number[] = [];
     const ys: number[] = [];
     const ds: number[] = [];
@@ -546,7 +556,5 @@ export function sample(index: number, lo: number, hi: number, n: number): { xs: 
       ds.push(slope(x));
     }
     return { xs, ys, ds, y0: value(x0), d0: slope(x0) };
-  } finally {
-    suspended--;
-  }
+  });
 }
