@@ -66,8 +66,10 @@ export interface GraphOptions {
   origins: Origins;
   /** A node was chosen: the user's lines that made it (empty for an input). */
   selected(lines: number[]): void;
-  /** Layers left to right, or top to bottom (for a tall, narrow panel). */
-  direction: 'LR' | 'TB';
+  /** The panel's size: a tall, narrow one may show the layers top to bottom, if that fits better. */
+  viewport(): { width: number; height: number };
+  /** After each drawing: how many groups are open, of how many. */
+  groupsChanged(open: number, all: number): void;
 }
 
 export interface GraphView {
@@ -75,8 +77,8 @@ export interface GraphView {
   /** The whole graph in view. */
   fit(): void;
   zoom(factor: number): void;
-  /** Opens every group, or closes them all; returns whether they are now open. */
-  toggleAll(): boolean;
+  /** Opens every group, or folds them all when all are open. */
+  toggleAll(): void;
   readonly groupCount: number;
   /** Marks the nodes whose name holds `text` and shows the first; returns how many matched. */
   search(text: string): number;
@@ -89,7 +91,7 @@ export interface GraphView {
 export function drawGraph(g: Graph, opts: GraphOptions): GraphView {
   const wrap = document.createElement('div');
   wrap.className = 'graph-canvas';
-  const nothing = { fit() {}, zoom() {}, toggleAll: () => false, groupCount: 0, search: () => 0, next() {}, showLine: () => 0 };
+  const nothing = { fit() {}, zoom() {}, toggleAll() {}, groupCount: 0, search: () => 0, next() {}, showLine: () => 0 };
   if (g.nodes.length === 0) {
     wrap.append(Object.assign(document.createElement('p'), { className: 'empty', textContent: 'f did not depend on its arguments: nothing was traced.' }));
     return { element: wrap, ...nothing };
@@ -112,6 +114,7 @@ export function drawGraph(g: Graph, opts: GraphOptions): GraphView {
   let hitIndex = 0;
   let query = '';
   let focused = -1;
+  let direction: 'LR' | 'TB' = 'LR';
   let scale = 1;
   let tx = 0;
   let ty = 0;
@@ -282,7 +285,16 @@ export function drawGraph(g: Graph, opts: GraphOptions): GraphView {
     const labelWidth = (e: GraphEdge) => labelText(e).length * LABEL_CHAR_W + 8;
     const clusters = new Map([...view.frames].map(([gr, members]) => [gr.id, members]));
     const edges = view.edges.map((e) => (labelled(e) ? { ...e, label: { width: labelWidth(e), height: 18 } } : e));
-    L = layout(sizes, edges, { gapX: 36, gapY: 14, clusters, direction: opts.direction });
+    const options = { gapX: 36, gapY: 14, clusters };
+    L = layout(sizes, edges, { ...options, direction: 'LR' });
+    direction = 'LR';
+    const panel = opts.viewport();
+    if (panel.width < panel.height) {
+      // A tall panel: top to bottom when that shows the graph larger.
+      const down = layout(sizes, edges, { ...options, direction: 'TB' });
+      const fits = (l: Layout) => Math.min(panel.width / (l.width + 2 * PAD), panel.height / (l.height + 2 * PAD));
+      if (fits(down) > fits(L)) [L, direction] = [down, 'TB'];
+    }
     const W = L.width + 2 * PAD;
     const H = L.height + 2 * PAD;
     const next = svg('svg', { class: 'graph', width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: 'group', 'aria-label': `Trace graph: ${view.nodes.length} nodes. Arrow keys move between nodes, Enter selects or opens.` });
@@ -395,6 +407,7 @@ export function drawGraph(g: Graph, opts: GraphOptions): GraphView {
     if (!minimap.isConnected) wrap.append(minimap);
     if (query) mark(query);
     apply();
+    opts.groupsChanged(open.size, groups.length);
   }
 
   // ---- keyboard ----
@@ -407,7 +420,7 @@ export function drawGraph(g: Graph, opts: GraphOptions): GraphView {
     const cx = b.x + b.width / 2;
     const cy = b.y + b.height / 2;
     // Along the flow: → (↓ when the layers go down) to a use, back to an operand.
-    const lr = opts.direction === 'LR';
+    const lr = direction === 'LR';
     const forth = lr ? 'ArrowRight' : 'ArrowDown';
     const back = lr ? 'ArrowLeft' : 'ArrowUp';
     if (key === forth || key === back) {
@@ -474,7 +487,6 @@ export function drawGraph(g: Graph, opts: GraphOptions): GraphView {
       if (opening) for (const gr of groups) open.add(gr.id);
       draw();
       fit();
-      return opening;
     },
     search(text) {
       query = text;

@@ -131,7 +131,11 @@ export function initPictures(runner: Runner, highlightLines: (lines: number[]) =
       loops: compiled?.loops ?? [],
       origins: { line: lineOf, callee: (at) => calleeAt(compiled?.code ?? '', at) },
       selected: highlightLines,
-      direction: ui.graph.clientWidth < ui.graph.clientHeight * 0.9 ? 'TB' : 'LR',
+      viewport: () => ({ width: ui.graph.clientWidth, height: ui.graph.clientHeight }),
+      groupsChanged(open, all) {
+        ui.graphExpand.hidden = all === 0;
+        ui.graphExpand.textContent = open === all ? 'Fold all' : 'Expand all';
+      },
     });
     const folded = graphView.groupCount;
     ui.graphNote.textContent =
@@ -139,8 +143,6 @@ export function initPictures(runner: Runner, highlightLines: (lines: number[]) =
       (g.truncated ? ` — only the first ${g.nodes.length} nodes are drawn` : '') +
       (folded ? `; ${folded} group${folded === 1 ? '' : 's'} folded (open with a click or Enter)` : '') +
       '. Values flow from the inputs to the output, the gradient flows back (orange). Click a node for the lines that made it.';
-    ui.graphExpand.hidden = folded === 0;
-    ui.graphExpand.textContent = 'Expand all';
     ui.graph.append(graphView.element);
     graphView.fit();
     if (ui.search.value) ui.found.textContent = matches(graphView.search(ui.search.value));
@@ -215,9 +217,7 @@ export function initPictures(runner: Runner, highlightLines: (lines: number[]) =
   ui.graphFit.addEventListener('click', () => graphView?.fit());
   ui.graphIn.addEventListener('click', () => graphView?.zoom(1.25));
   ui.graphOut.addEventListener('click', () => graphView?.zoom(0.8));
-  ui.graphExpand.addEventListener('click', () => {
-    if (graphView) ui.graphExpand.textContent = graphView.toggleAll() ? 'Fold all' : 'Expand all';
-  });
+  ui.graphExpand.addEventListener('click', () => graphView?.toggleAll());
   const matches = (n: number) => (n === 0 ? 'no match' : `${n} match${n === 1 ? '' : 'es'}${n > 1 ? ' (Enter: next)' : ''}`);
   ui.search.addEventListener('input', () => {
     if (graphView) ui.found.textContent = ui.search.value ? matches(graphView.search(ui.search.value)) : (graphView.search(''), '');
