@@ -206,11 +206,20 @@ async function main(): Promise<void> {
     () => pictures.redraw(),
   );
 
-  ui.examples.addEventListener('change', () => {
-    const code = exampleCode(ui.examples.value);
+  ui.examples.addEventListener('change', async () => {
+    const id = ui.examples.value;
+    const code = exampleCode(id);
     if (code === null) return;
-    load(code, ui.examples.value);
-    history.replaceState(null, '', `#example=${ui.examples.value}`);
+    const current = editor.get();
+    if (EXAMPLES.some((e) => sources[e.file] === current)) history.replaceState(null, '', `#example=${id}`);
+    else {
+      // The user's own code stays one Back away (a keyboard user may pick an example by
+      // accident, with an arrow key on the menu): its link becomes a history entry first.
+      clearTimeout(hashTimer);
+      history.replaceState(null, '', await encodeHash(current));
+      history.pushState(null, '', `#example=${id}`);
+    }
+    load(code, id);
     void run();
   });
   ui.run.addEventListener('click', () => {

@@ -195,6 +195,19 @@ describe('the page', () => {
     await page.close();
   }, 60_000);
 
+  it('keeps edited code one Back away when an example replaces it', async () => {
+    const page = await newPage(s);
+    await open(s, page, '#example=product');
+    await page.click('.cm-content');
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\n// my own line');
+    expect(await runs(page, () => page.selectOption('#examples', 'polynomial'))).toBe('done');
+    expect(await page.textContent('.cm-content')).not.toContain('my own line');
+    expect(await runs(page, () => page.goBack())).toBe('done');
+    expect(await page.textContent('.cm-content')).toContain('// my own line');
+    await page.close();
+  }, 60_000);
+
   it('says so when a link’s code cannot be read, instead of silently opening an example', async () => {
     const page = await newPage(s);
     await open(s, page, '#code=AAAA-this-is-not-deflate');
