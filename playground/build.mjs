@@ -9,10 +9,11 @@
 //   node playground/build.mjs --serve    build, then serve on http://localhost:8080 (PORT=…)
 //   node playground/build.mjs --watch    build on every change, and serve
 // zygote-ts must be built first (npm run build): the worker bundles dist/, as users get it.
-import { context } from 'esbuild';
+import { build as esbuild, context, transform } from 'esbuild';
 import { copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import zygote from 'zygote-ts/esbuild';
 import { serve } from './serve.mjs';
@@ -21,7 +22,40 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const require = createRequire(import.meta.url);
 
-/** `import sources from 'virtual:examples'`: the example files, name → text. */
+/**
+ * The examples compiled as the page compiles them (src/compile.ts, with native esbuild in
+ * place of esbuild-wasm, same version and options), so that opening an example runs it
+ * without waiting for the compiler to load. An example that does not compile is left to
+ * the page, which reports the error.
+ * @param {Record<string, string>} sources
+ */
+async function precompile(sources) {
+  const bundle = join(tmpdir(), `zygote-playground-compile-${process.pid}-${Date.now()}.mjs`);
+  await esbuild({ entryPoints: [join(here, 'src/compile.ts')], bundle: true, platform: 'node', format: 'esm', outfile: bundle, absWorkingDir: root, logLevel: 'error' });
+  try {
+    /** @type {typeof import('./src/compile.js')} */
+    const { compile, STRIP_OPTIONS } = await import(pathToFileURL(bundle).href);
+    /** @type {import('./src/compile.js').Strip} */
+    const strip = async (code, sourcefile) => {
+      const r = await transform(code, { ...STRIP_OPTIONS, sourcefile });
+      return { code: r.code, map: r.map };
+    };
+    /** @type {Record<string, import('./src/compile.js').Compiled>} */
+    const out = {};
+    for (const [file, source] of Object.entries(sources)) {
+      try {
+        out[file] = await compile(source, strip);
+      } catch {
+        // the page compiles it, and shows the error
+      }
+    }
+    return out;
+  } finally {
+    await rm(bundle, { force: true });
+  }
+}
+
+/** `import sources, { compiled } from 'virtual:examples'`: the example files, name → text, and their compilations. */
 const examplesPlugin = {
   name: 'playground-examples',
   /** @param {import('esbuild').PluginBuild} b */
@@ -31,7 +65,8 @@ const examplesPlugin = {
       const dir = join(here, 'examples');
       const files = (await readdir(dir)).filter((f) => f.endsWith('.ts')).sort();
       const sources = Object.fromEntries(await Promise.all(files.map(async (f) => [f, await readFile(join(dir, f), 'utf8')])));
-      return { contents: `export default ${JSON.stringify(sources)};`, loader: 'js', watchFiles: files.map((f) => join(dir, f)), watchDirs: [dir] };
+      const contents = `export default ${JSON.stringify(sources)};\nexport const compiled = ${JSON.stringify(await precompile(sources))};`;
+      return { contents, loader: 'js', watchFiles: files.map((f) => join(dir, f)), watchDirs: [dir] };
     });
   },
 };

@@ -1,6 +1,6 @@
 // @ts-check
 // How fast the playground opens: builds it, serves it, and opens it in Chromium a few times,
-// reporting the median time to "ready" (the compiler and the first worker loaded) and to the
+// reporting the median time to "ready" (the worker that runs code loaded) and to the
 // end of the first run (the default example's output shown), and the size of what it loads.
 //
 //   node playground/measure.mjs            (after npm run build; CHROMIUM=… for another browser)
@@ -63,7 +63,7 @@ try {
 }
 const files = await sizes(dist);
 const kb = (/** @type {number} */ n) => `${(n / 1024).toFixed(0)} KiB`;
-console.log(`ready (compiler + first worker): median ${median(ready)} ms of ${ready.join(', ')}`);
+console.log(`ready (the first worker loaded):   median ${median(ready)} ms of ${ready.join(', ')}`);
 console.log(`first run shown:                 median ${median(firstRun)} ms of ${firstRun.join(', ')}`);
 console.log(`loaded before the first run:     ${kb(median(loaded))}`);
 console.log(`dist/ in all:                    ${kb(files.reduce((s, [, n]) => s + n, 0))}`);

@@ -12,8 +12,11 @@ import MagicString from 'magic-string';
 import { transform } from '../../lib/transform/transform.js';
 import { composeMaps, decodeMappings, type SourceMapV3 } from '../../lib/transform/sourcemap.js';
 
-/** esbuild's `transform(code, { loader: 'ts', sourcemap: 'external' })`, browser or Node. */
+/** esbuild's `transform(code, { ...STRIP_OPTIONS, sourcefile: filename })`, browser or Node. */
 export type Strip = (source: string, filename: string) => Promise<{ code: string; map: string }>;
+
+/** How esbuild strips TypeScript, on the page (esbuild-wasm) and when the build precompiles the examples (esbuild). */
+export const STRIP_OPTIONS = { loader: 'ts', sourcemap: 'external', charset: 'utf8', target: 'es2022' } as const;
 
 /** A top-level expression whose value the page shows (lines are 1-based, in the user's file). */
 export interface ShowSite {

@@ -3,7 +3,7 @@
 // editor is first used (focused or pointed at), after the first run: the first run is not
 // kept waiting, and a page that is only read never loads the compiler (about 5 MB).
 import './style.css';
-import sources from 'virtual:examples';
+import sources, { compiled as precompiled } from 'virtual:examples';
 import { createEditor, type Editor } from './editor.js';
 import { examplesOf } from './examples.js';
 import { decodeHash, encodeHash } from './share.js';
@@ -13,6 +13,7 @@ import { outputPanel } from './output.js';
 import { initPictures } from './pictures.js';
 import { initSplitters } from './splitters.js';
 import { initTheme } from './theme.js';
+import type { Described } from './describe.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const ui = {
@@ -93,7 +94,10 @@ async function run(): Promise<void> {
   }, 100);
   let outcome: RunOutcome;
   try {
-    outcome = await runner.run(editor.get(), { show: (site, value) => output.show(runner.compiled?.sites[site], value), log: (level, values) => output.log(level, values) });
+    const source = editor.get();
+    const example = EXAMPLES.find((e) => sources[e.file] === source);
+    const handlers = { show: (site: number, value: Described) => output.show(runner.compiled?.sites[site], value), log: (level: string, values: Described[]) => output.log(level, values) };
+    outcome = await runner.run(source, handlers, example && precompiled[example.file]);
   } catch (e) {
     // The worker itself failed to load (a broken build, a browser without module workers).
     outcome = { kind: 'error', name: 'Error', message: `the worker could not start: ${(e as Error).message}`, calls: [], phase: 'run', compiled: [] };
@@ -251,9 +255,12 @@ async function main(): Promise<void> {
   });
   new ResizeObserver(() => pictures.redraw()).observe($('plot'));
 
-  // The first run starts as soon as the compiler is there: it compiles (esbuild's first
-  // transform is its slowest) while the worker is still loading the library.
-  await initCompiler('./esbuild.wasm');
+  // An example opens without the compiler (the build compiled it); other code compiles as
+  // soon as the compiler is there, while the worker is still loading the library.
+  initCompiler('./esbuild.wasm').catch((e: unknown) => {
+    // Examples still run; other code says that it cannot be compiled.
+    console.warn(`The compiler (esbuild-wasm) did not load: ${(e as Error).message}`);
+  });
   void runner.ready.then(() => (document.body.dataset['ready'] = 'true'));
   await run();
 }

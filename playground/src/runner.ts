@@ -3,7 +3,7 @@
 // is always loading, so a run does not wait for one, and a worker that overruns is
 // terminated — an endless loop never blocks the page.
 import * as esbuild from 'esbuild-wasm';
-import { compile, errorPosition, EVAL_URL, wrapForEval, type Compiled, type Strip } from './compile.js';
+import { compile, errorPosition, EVAL_URL, STRIP_OPTIONS, wrapForEval, type Compiled, type Strip } from './compile.js';
 import type { CompiledSource, FromWorker, GridData, PlotData, ToWorker } from './protocol.js';
 import type { Pos } from './trace-model.js';
 import type { Described } from './describe.js';
@@ -33,7 +33,7 @@ export function initCompiler(wasmURL: string): Promise<void> {
 
 const strip: Strip = async (source, filename) => {
   await esbuildReady;
-  const r = await esbuild.transform(source, { loader: 'ts', sourcemap: 'external', sourcefile: filename, charset: 'utf8', target: 'es2022' });
+  const r = await esbuild.transform(source, { ...STRIP_OPTIONS, sourcefile: filename });
   return { code: r.code, map: r.map };
 };
 
@@ -81,7 +81,8 @@ export class Runner {
     return this.spare.ready;
   }
 
-  async run(source: string, handlers: RunHandlers): Promise<RunOutcome> {
+  /** Runs `source`; `precompiled` is its compilation made by the build (an example's), which spares the compiler. */
+  async run(source: string, handlers: RunHandlers, precompiled?: Compiled): Promise<RunOutcome> {
     this.pending?.resolve(undefined);
     this.cancelRun?.();
     this.current?.worker.terminate();
@@ -90,7 +91,7 @@ export class Runner {
     let compiled: Compiled;
     performance.mark('playground:compile');
     try {
-      compiled = await compile(source, strip);
+      compiled = precompiled ?? (await compile(source, strip));
       performance.mark('playground:compiled');
       if (generation !== this.generation) return { kind: 'cancelled' };
     } catch (e) {

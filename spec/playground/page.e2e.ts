@@ -195,6 +195,27 @@ describe('the page', () => {
     await page.close();
   }, 60_000);
 
+  it('runs an example without waiting for the compiler (the build compiled it); other code waits for it', async () => {
+    const page = await newPage(s);
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // esbuild.wasm is held back until the example has run.
+    await page.route('**/esbuild.wasm', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await open(s, page, '#example=polynomial');
+    expect(await page.getAttribute('body', 'data-state')).toBe('done');
+    expect(await page.textContent('#output .row.show .val')).toContain('86');
+    release();
+    await page.click('.cm-content');
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\n2 ** 10;');
+    expect(await runs(page, () => page.keyboard.press('Control+Enter'))).toBe('done');
+    expect(await page.textContent('#output .row.show:last-child .val')).toBe('1024');
+    await page.close();
+  }, 60_000);
+
   it('keeps edited code one Back away when an example replaces it', async () => {
     const page = await newPage(s);
     await open(s, page, '#example=product');
