@@ -214,7 +214,7 @@ function op(name: string, fn: Function, self: unknown, args: unknown[], closed: 
     : PREFIX[name] !== undefined ? `${PREFIX[name]}${shown[0]}`
     : POSTFIX[name] !== undefined ? `${shown[0]} ${POSTFIX[name]}`
     : `${name}(${shown.join(', ')})`;
-  const where = userFrames(s.callAt);
+  const where = framesTaken++ < FRAMES_PER_RUN ? userFrames(s.callAt) : {};
   s.graph.nodes.push({ id, kind: 'op', label, detail, value: summarize(result), ...where });
   for (const e of edges) e.to = id;
   s.ids.set(result as object, id);
@@ -402,30 +402,65 @@ function parameterNames(f: Function): string[] {
   }
 }
 
+const USER_FILE = 'zygote-playground-user.js';
 const USER_FRAME = /zygote-playground-user\.js:(\d+):(\d+)/;
-/** The stack frames of `op`, the `recorded` wrapper and this function, above the operation's caller. */
-const OWN_FRAMES = 3;
+/** The frames of `op` and of the `recorded` wrapper, above the operation's caller. */
+const OWN_FRAMES = 2;
+/** Enough for an operation inside culori, called from f (capturing costs in proportion to the frames). */
+const FRAME_LIMIT = 24;
+/**
+ * Frames are taken for this many operations of a run (about 30 µs each): enough for every
+ * graph of most programs, and a bound on a long loop of recorded calls, whose later graphs
+ * then draw without links to lines and without folding.
+ */
+const FRAMES_PER_RUN = 5000;
+let framesTaken = 0;
+
+/** A stack frame as V8 (Chromium, Node) hands it to `Error.prepareStackTrace`. */
+interface Frame {
+  getScriptNameOrSourceURL?(): string | null | undefined;
+  getFileName(): string | null | undefined;
+  getLineNumber(): number | null;
+  getColumnNumber(): number | null;
+}
+type V8ErrorConstructor = ErrorConstructor & {
+  prepareStackTrace?: (error: Error, frames: Frame[]) => unknown;
+  captureStackTrace?: (target: object, above?: Function) => void;
+};
 
 /**
  * The user's frames that made the operation being recorded, innermost first, up to the
  * differentiation call; and whether a library function (culori) made it, called from at[0].
+ * The frames are V8's structured call sites, not the formatted stack text: formatting cost
+ * ~0.2 ms per operation, which made a traced optimisation loop four times slower. Other
+ * engines give no frames (the graph then cannot link nodes to lines).
  */
 function userFrames(callAt: Pos | null): { at?: Pos[]; inLibrary?: true } {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 60; // culori's insides are a few frames deep
-  const stack = new Error().stack ?? '';
-  Error.stackTraceLimit = limit;
-  const frames = stack.split('\n').filter((l) => l.trimStart().startsWith('at ')).slice(OWN_FRAMES);
+  const E = Error as V8ErrorConstructor;
+  if (E.captureStackTrace === undefined) return {};
+  const [limit, prepare] = [E.stackTraceLimit, E.prepareStackTrace];
+  const holder: { stack?: unknown } = {};
+  let stack: unknown;
+  try {
+    E.stackTraceLimit = FRAME_LIMIT;
+    E.prepareStackTrace = (_, frames) => frames;
+    E.captureStackTrace(holder, userFrames);
+    stack = holder.stack; // (V8 prepares it when it is first read)
+  } finally {
+    E.stackTraceLimit = limit;
+    E.prepareStackTrace = prepare;
+  }
+  const frames = (Array.isArray(stack) ? (stack as Frame[]) : []).slice(OWN_FRAMES);
+  const inUserCode = (f: Frame) => (f.getScriptNameOrSourceURL?.() ?? f.getFileName()) === USER_FILE;
   const at: Pos[] = [];
-  for (const frame of frames) {
-    const m = USER_FRAME.exec(frame);
-    if (!m) continue;
-    const p = { line: Number(m[1]), column: Number(m[2]) };
+  for (const f of frames) {
+    if (!inUserCode(f)) continue;
+    const p = { line: f.getLineNumber() ?? 0, column: f.getColumnNumber() ?? 0 };
     if (callAt && p.line === callAt.line && p.column === callAt.column) break;
     at.push(p);
   }
   if (at.length === 0) return {};
-  return frames.length > 0 && !USER_FRAME.test(frames[0]!) ? { at, inLibrary: true } : { at };
+  return inUserCode(frames[0]!) ? { at } : { at, inLibrary: true };
 }
 
 /** Numbers inside a plain argument (arrays and plain objects), with their paths, up to `max + 1` of them. */
