@@ -188,14 +188,14 @@ function loopsOf(ast: acorn.Program, js: string, tsMap: SourceMapV3): Loop[] {
       for (const n of node) visit(n);
       return;
     }
-    const n = node as acorn.Node & Record<string, unknown>;
-    if (typeof n.type !== 'string') return;
+    if (!('type' in node) || typeof node.type !== 'string') return;
+    // Every object with a string `type` in acorn's tree is one of its nodes.
+    const n = node as acorn.AnyNode;
     const kind = LOOP_STATEMENTS[n.type];
     if (kind) add(n, kind);
     if (n.type === 'CallExpression') {
-      const call = n as unknown as acorn.CallExpression;
-      const method = call.callee.type === 'MemberExpression' && call.callee.property.type === 'Identifier' ? call.callee.property.name : null;
-      const callback = call.arguments.find((a) => a.type === 'ArrowFunctionExpression' || a.type === 'FunctionExpression');
+      const method = n.callee.type === 'MemberExpression' && n.callee.property.type === 'Identifier' ? n.callee.property.name : null;
+      const callback = n.arguments.find((a) => a.type === 'ArrowFunctionExpression' || a.type === 'FunctionExpression');
       if (method !== null && ITERATING.has(method) && callback) add(callback, `.${method}(…)`);
     }
     for (const [k, v] of Object.entries(n)) if (k !== 'loc' && typeof v === 'object') visit(v);

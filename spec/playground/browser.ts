@@ -89,13 +89,22 @@ export async function screenshot(page: Page, name: string, fullPage = false): Pr
 /** A link to this code (the `#src=` form). */
 export const linkTo = (code: string) => `#src=${Buffer.from(code).toString('base64url')}`;
 
+/** What axe-core's script defines on the page. */
+interface Axe {
+  run(context: Document, options: object): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }>;
+}
+declare global {
+  interface Window {
+    axe?: Axe;
+  }
+}
+
 /** The violations axe-core finds on the page, with their impact. */
 export async function accessibility(page: Page): Promise<{ id: string; impact: string | null; nodes: string[] }[]> {
   const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   await page.addScriptTag({ content: axe });
   return page.evaluate(async () => {
-    const w = window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }> } };
-    const r = await w.axe.run(document, { resultTypes: ['violations'] });
+    const r = await window.axe!.run(document, { resultTypes: ['violations'] });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
   });
 }
