@@ -63,6 +63,7 @@ type State = 'loading' | 'running' | 'done' | 'error' | 'timeout' | 'stopped';
 function setState(state: State, text: string): void {
   document.body.dataset['state'] = state;
   ui.status.textContent = text;
+  ui.status.title = text; // (a narrow bar cuts it short)
   ui.status.className = `status ${state}`;
   const running = state === 'running';
   ui.runLabel.textContent = running ? 'Stop' : 'Run';
