@@ -183,6 +183,14 @@ describe('the playground in Chromium', () => {
     expect(ticks[0]).toBe('−20');
     await page.hover('#plot .hit');
     expect(await page.$eval('#plot .readout', (r) => r.getAttribute('visibility'))).toBe('visible');
+    // By keyboard: the plot takes the focus, and the arrow keys move along x.
+    await page.mouse.move(0, 0);
+    await page.focus('#plot svg.plot');
+    expect(await page.$eval('#plot .readout', (r) => r.getAttribute('visibility'))).toBe('visible');
+    await page.keyboard.press('End');
+    expect(await page.textContent('#plot .readout')).toMatch(/x = 10f = 321f′ = 62/);
+    await page.keyboard.press('ArrowLeft');
+    expect(await page.textContent('#plot .readout')).toMatch(/x = 9\.875/);
     await screenshot(page, 'plot-range');
     await page.close();
   }, 60_000);
