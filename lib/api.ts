@@ -11,7 +11,7 @@ import { Grads, Params } from './params.js';
 import { allocate, fromNested, NDArray, isNDArray } from './ndarray.js';
 import { isScalarObject } from './core/scalars.js';
 import { beginStores, endStores } from '../proxies/cleanup.js';
-import type { Back, Gradients, Jacobians } from './types.js';
+import type { Back, DenseGradients, Gradients, Jacobians } from './types.js';
 import { ensureRewritten } from './rewritten.js';
 
 /**
@@ -59,6 +59,22 @@ export function withgradient(f: (...args: any[]) => number, ...args: unknown[]):
   const grad = back(1);
   tape.release();
   return { val, grad };
+}
+
+/**
+ * The gradient with zeros, not `null`, wherever f's output does not depend on a number of
+ * the arguments: every gradient has its argument's full shape, typed without `null` (as JAX
+ * gives gradients). For training code that adds gradients up or steps every parameter.
+ * (Values with no derivative — strings, booleans, functions — are still `null`.)
+ *
+ * @example
+ * densegradient((p: { a: number; b: number }) => p.a * 2, { a: 1, b: 5 }); // [{ a: 2, b: 0 }]
+ */
+export function densegradient<A extends unknown[]>(f: (...args: A) => number, ...args: A): DenseGradients<A> {
+  const [, back, tape] = record(checkedFunction(f, 'densegradient'), args, 'densegradient', true);
+  const grad = back(1);
+  tape.release();
+  return grad as unknown as DenseGradients<A>;
 }
 
 /**
@@ -154,7 +170,8 @@ function outputOn(output: unknown, tape: Tape): [row: number, value: unknown] {
   return [row, row >= 0 ? (output as Traced).value : live(output)];
 }
 
-function record<A extends unknown[], Y>(f: (...args: A) => Y, args: A, caller: string): [Y, Back<A>, Tape] {
+/** Records f on `args`; `back` gives null where no path leads, or zeros when `dense`. */
+function record<A extends unknown[], Y>(f: (...args: A) => Y, args: A, caller: string, dense = false): [Y, Back<A>, Tape] {
   const { tape, wrapped, result } = trace(f, args, (output, tape) => {
     // pullback (the core) also takes an array-valued f: its back takes an array cotangent
     if (caller === 'pullback' && isNDArray(output)) return arrayOutputOn(output, tape);
@@ -165,9 +182,9 @@ function record<A extends unknown[], Y>(f: (...args: A) => Y, args: A, caller: s
   const { row, value, shape } = result;
   const back: Back<A> = (dy: unknown = 1) => {
     const seed = shape === null ? checkedScalarCotangent(dy) : checkedArrayCotangent(dy, shape);
-    const grads = row < 0 ? wrapped.gradients(wrapped.inputRows.map(() => null)) : wrapped.gradients(tape.sweep(row, seed, wrapped.inputRows));
+    const grads = wrapped.gradients(row < 0 ? wrapped.inputRows.map(() => null) : tape.sweep(row, seed, wrapped.inputRows), dense);
     if (isImplicit(args)) return new Grads(args[0].toArray(), grads) as unknown as Gradients<A>;
-    return (row < 0 ? args.map(() => null) : grads) as Gradients<A>;
+    return (row < 0 && !dense ? args.map(() => null) : grads) as Gradients<A>;
   };
   return [value as Y, back, tape];
 }

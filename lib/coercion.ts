@@ -5,6 +5,9 @@
 
 import { primal, Traced, isTraced } from './core/traced.js';
 import { compareSymbolic, type Comparison, isSymbolic } from './core/symbolic.js';
+import { convertsToPrimitive, toNumber, toPrimitive } from '../rules/operands.js';
+import { readBack } from '../rules/text.js';
+import { refuseForeignTraced } from './core/foreign.js';
 
 const unwrap = (x: unknown): unknown => (isTraced(x) ? primal(x) : x);
 
@@ -12,10 +15,22 @@ const unwrap = (x: unknown): unknown => (isTraced(x) ? primal(x) : x);
 // records the comparison as a guard instead of pinning the number).
 function inner(x: unknown): unknown {
   while (isTraced(x)) x = x.value;
-  return x;
+  return refuseForeignTraced(x);
 }
 
 function compare(op: Comparison, a: unknown, b: unknown): boolean {
+  // An object operand converts as JavaScript converts it, but here its `valueOf` may give a
+  // traced number (rules/operands.ts): relational comparisons convert both sides, left
+  // first; loose equality converts an object compared with a primitive.
+  if (convertsToPrimitive(a) || convertsToPrimitive(b)) {
+    if (op !== '===' && op !== '!==' && op !== '==' && op !== '!=') {
+      a = toPrimitive(a, 'number');
+      b = toPrimitive(b, 'number');
+    } else if (op === '==' || op === '!=') {
+      if (convertsToPrimitive(a) && !convertsToPrimitive(b) && b != null) a = toPrimitive(a);
+      else if (convertsToPrimitive(b) && !convertsToPrimitive(a) && a != null) b = toPrimitive(b);
+    }
+  }
   return compareSymbolic(op, inner(a), inner(b));
 }
 
@@ -58,7 +73,7 @@ export function ne(a: unknown, b: unknown): boolean {
 // ---- truthiness -------------------------------------------------------------------------
 /** A traced 0 or NaN is falsy, like the number. */
 export function truthy(x: unknown): boolean {
-  return isTraced(x) ? truthOf(x) : !!x;
+  return isTraced(x) ? truthOf(x) : !!refuseForeignTraced(x);
 }
 
 // `a && b` must return `a` itself when it is falsy: the transform writes
@@ -66,7 +81,7 @@ export function truthy(x: unknown): boolean {
 let slot: unknown;
 export function test(x: unknown): boolean {
   slot = x;
-  return isTraced(x) ? truthOf(x) : !!x;
+  return isTraced(x) ? truthOf(x) : !!refuseForeignTraced(x);
 }
 export function took(): unknown {
   const x = slot;
@@ -76,7 +91,7 @@ export function took(): unknown {
 
 // ---- typeof, switch ---------------------------------------------------------------------
 export function typeOf(x: unknown): string {
-  return isTraced(x) ? 'number' : typeof x;
+  return isTraced(x) ? 'number' : typeof refuseForeignTraced(x);
 }
 
 /**
@@ -101,9 +116,9 @@ export function key(x: unknown): unknown {
 // ---- Number and the number predicates -----------------------------------------------------
 const isNumberLike = (x: unknown): x is number | Traced => typeof x === 'number' || isTraced(x);
 
-/** `isNaN`, `isFinite` in rewritten code: a traced number answers as its value. */
-export const differentiableIsNaN = { isNaN: (x: unknown): boolean => isNaN(unwrap(x) as number) }.isNaN;
-export const differentiableIsFinite = { isFinite: (x: unknown): boolean => isFinite(unwrap(x) as number) }.isFinite;
+/** `isNaN`, `isFinite` in rewritten code: a traced number answers as its value (an object converting to one, too). */
+export const differentiableIsNaN = { isNaN: (x: unknown): boolean => isNaN(unwrap(toNumber(x)) as number) }.isNaN;
+export const differentiableIsFinite = { isFinite: (x: unknown): boolean => isFinite(unwrap(toNumber(x)) as number) }.isFinite;
 
 /** `Number.isNaN`, `Number.isFinite`, … in rewritten code: a traced number is a number to them. */
 export const numberPredicates = Object.freeze({
@@ -120,6 +135,10 @@ export const numberPredicates = Object.freeze({
  */
 export const tracedNumber = {
   Number(...args: unknown[]): unknown {
-    return args.length > 0 && isTraced(args[0]) ? args[0] : Number(...args);
+    if (args.length === 0) return 0;
+    const p = toPrimitive(args[0], 'number'); // (an object may convert to a traced number)
+    if (isTraced(p)) return p;
+    const n = Number(p);
+    return typeof p === 'string' ? readBack(p, n, true) : n; // (text a traced number wrote)
   },
 }.Number;

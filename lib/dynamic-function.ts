@@ -1,9 +1,11 @@
-// `Function(…)` / `new Function(…)` in rewritten code (through `__zy.builtin(Function)`):
-// the body is code too, so it is rewritten before it is compiled (numeric.js generates its
-// loops this way; unrewritten, a traced number there has typeof 'object' and a loop bound
-// never matches).
+// Code made from strings in rewritten code is code too, so it is rewritten before it runs:
+// `Function(…)` / `new Function(…)` bodies (through `__zy.builtin(Function)`; numeric.js
+// generates its loops this way; unrewritten, a traced number there has typeof 'object' and
+// a loop bound never matches), and the source of a direct `eval(…)`, which runs in the
+// caller's scope.
 
-import { isRewritten, transformFunctionSource } from './transform/transform.js';
+import { isRewritten } from './transform/recognize.js';
+import { sourceRewriter } from './source-rewriter.js';
 
 const RUNTIME_KEY = Symbol.for('zygote-ts.runtime');
 
@@ -20,14 +22,32 @@ export function rewritingFunction(...args: unknown[]): Function {
   const body = texts.length > 0 ? texts[texts.length - 1]! : '';
   const params = texts.slice(0, -1).join(',');
   // Code that is rewritten already (a bundle, a test harness) is compiled as it is.
-  if (isRewritten(body) || /\b__zy\b/.test(params)) return plain;
+  // So is code in a page without the source rewriter (lib/source-rewriter.ts): a traced
+  // number reaching it is then reported as lost, as in any code that was not rewritten.
+  const rewriter = sourceRewriter();
+  if (rewriter === undefined || isRewritten(body) || /\b__zy\b/.test(params)) return plain;
   let rewritten: string;
   try {
-    rewritten = transformFunctionSource(`(function (${params}\n) {\n${body}\n})`);
+    rewritten = rewriter.transformFunctionSource(`(function (${params}\n) {\n${body}\n})`);
   } catch {
     return plain; // a syntax the transform's parser does not know: left as it is
   }
   const runtime = (globalThis as Record<symbol, unknown>)[RUNTIME_KEY];
   const made = new Function('__zy', `return ${rewritten}`)(runtime) as Function;
   return Object.defineProperty(made, 'name', { value: 'anonymous' });
+}
+
+/**
+ * The source a direct `eval(code)` in rewritten code runs: `code` rewritten (as a script;
+ * it reads the runtime from its global, which works in any scope), or `code` itself when
+ * it is not a string (eval returns it) or cannot be parsed (eval reports the SyntaxError).
+ */
+export function evalSource(code: unknown): unknown {
+  const rewriter = sourceRewriter();
+  if (typeof code !== 'string' || rewriter === undefined || isRewritten(code)) return code;
+  try {
+    return rewriter.transformScript(code);
+  } catch {
+    return code;
+  }
 }

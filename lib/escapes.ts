@@ -1,8 +1,24 @@
-// Lost derivatives: where a traced number is turned into a plain one (code that was not
-// rewritten, a typed-array write, a JSON round trip), strict mode throws at the spot,
-// naming the user's (or the package's) file and line; otherwise one warning per place.
+// Lost derivatives. A traced number turned into a plain one loses its derivative; this is
+// the policy for each way that happens.
+//
+// - Lost for certain — code that was not rewritten doing arithmetic or comparisons with a
+//   traced number (a package left out of ZYGOTE_INCLUDE, a file run without the loader), a
+//   built-in that keeps only the number (Math's own functions reached without the rewrite,
+//   typed arrays, DataView, Atomics), a traced number stored into a typed array: an error
+//   at the spot, always, naming the place and the fix. A gradient is never silently wrong.
+// - The program's own choice — an explicit `x.valueOf()`, `NDArray.toArray()`: one
+//   warning per place, or an error in strict mode.
+// - Only read — printed (`console.log`, `util.format`, `Intl.NumberFormat#format`), used
+//   as an index or a count (`arr.slice(x)`), written as JSON: nothing is said.
+//
+// JavaScript's own conversions (ToPrimitive) are told apart by who asked: the stack frame
+// right below the traced number's `Symbol.toPrimitive`. A built-in shows its name there;
+// JavaScript code shows its file, and rewritten files say at load that they are rewritten
+// (`registerRewritten`, called by the prologue the transform writes). A conversion asked by
+// a rewritten file is a built-in without a frame of its own (Intl's formatting, a DOM
+// setter): only read, except the typed-array store, which the store barrier reports.
 
-import { onEscape } from './core/traced.js';
+import { onEscape, Traced } from './core/traced.js';
 import type { Tape } from './core/tape.js';
 
 let strict = typeof process !== 'undefined' && /^(1|true|yes)$/i.test(process.env?.['ZYGOTE_STRICT'] ?? '');
@@ -13,9 +29,10 @@ const warnedPlaces = new Set<string>();
 /** Options of the whole library. */
 export interface ZygoteOptions {
   /**
-   * Throw where a traced number is converted to a plain one (its derivative would be lost):
-   * code that was not rewritten, a typed-array write, a JSON round trip.
-   * Also set by the environment variable `ZYGOTE_STRICT=1`. Default false.
+   * Also throw where the program itself turns a traced number into a plain one (an explicit
+   * `x.valueOf()`, `NDArray.toArray()`), whose derivative would be lost. (Conversions that
+   * lose a derivative for certain — code that was not rewritten, typed arrays — always
+   * throw.) Also set by the environment variable `ZYGOTE_STRICT=1`. Default false.
    */
   strict?: boolean;
   /** Warn (once per place) about such conversions when not strict. Default true. */
@@ -35,13 +52,30 @@ export function configure(options: ZygoteOptions): Required<ZygoteOptions> {
   return previous;
 }
 
+const FIX =
+  'Run that code rewritten: with the loader (node --import zygote-ts/register, or npx zygote), the Vite or ' +
+  'esbuild plugin, and its package listed in ZYGOTE_INCLUDE (or the plugin’s include option). If its ' +
+  'derivative is not wanted, pass it dropgrad(x).';
+
 onEscape((x, how) => {
+  if (how === 'conversion') {
+    const lost = lostByConversion();
+    if (lost !== null) throw new TypeError(`zygote-ts: ${lost.what}${lost.where ? ` at ${lost.where}` : ''}${lost.why}, so its derivative would be lost. ${lost.fix}`);
+    return;
+  }
+  if (how === 'typed array store') {
+    const where = callerLine(new Error().stack);
+    throw new TypeError(
+      `zygote-ts: a traced number was stored into a typed array${where ? ` at ${where}` : ''}, which keeps only the ` +
+        `number, so its derivative would be lost. Use a plain array, or let f receive the typed array (an argument ` +
+        `keeps its derivatives), or pass dropgrad(x) if the derivative is not wanted.`,
+    );
+  }
   const where = callerLine(new Error().stack);
   if (strict) {
     throw new TypeError(
       `zygote-ts (strict): a traced number was turned into a plain number by ${how}${where ? ` at ${where}` : ''}, ` +
-        `so its derivative would be lost. Usual causes: code that was not rewritten (run it with the loader or ` +
-        `plugin; list packages in ZYGOTE_INCLUDE), a Float64Array/Float32Array write, or a JSON round trip.`,
+        `so its derivative would be lost.`,
     );
   }
   const seen = escapes.get(x.tape);
@@ -56,9 +90,100 @@ export function warnAboutEscapes(tape: Tape): void {
   warnedPlaces.add(seen.where);
   console.warn(
     `zygote-ts: ${seen.count} traced number(s) were turned into plain numbers during differentiation ` +
-      `(first by ${seen.where}); derivatives through them are lost. Rewrite that code (loader, plugin, ` +
-      `ZYGOTE_INCLUDE for packages) or run with configure({ strict: true }) to stop at the spot.`,
+      `(first by ${seen.where}); derivatives through them are lost. Keep them traced, or run with ` +
+      `configure({ strict: true }) to stop at the spot.`,
   );
+}
+
+// ---- who converted a traced number ------------------------------------------------------
+
+/** Built-ins that keep only the number they are given (a derivative through them is lost). */
+const LOSSY_BUILTIN = /^(?:new )?(?:Math\.|Atomics\.|DataView\.|(?:Big)?(?:Int|Uint|Float)(?:8|16|32|64)(?:Clamped)?Array\b|Function\.(?:from|of)$|TypedArray\.)/;
+
+/** The files rewritten for differentiation (as stack frames name them). */
+const rewrittenFiles = new Set<string>();
+
+/** Called by every rewritten file as it loads (the transform's prologue): notes its file, as stack frames name it. */
+export function registerRewritten(): void {
+  const holder: { stack?: string } = {};
+  const captures = typeof Error.captureStackTrace === 'function';
+  if (captures) Error.captureStackTrace(holder, registerRewritten);
+  else holder.stack = new Error().stack;
+  const frame = frameOf(holder.stack, captures ? 0 : 1);
+  if (frame !== null && frame.file !== null) rewrittenFiles.add(frame.file);
+}
+
+interface Frame {
+  /** A built-in's name (`Math.sin`, `new Float64Array`), or null for JavaScript code. */
+  readonly builtin: string | null;
+  /** The file (URL or path, without line and column), or null. */
+  readonly file: string | null;
+  /** The frame as the stack shows it, for messages. */
+  readonly text: string;
+}
+
+/** Why the conversion being reported loses a derivative, or null when it only reads the number. */
+function lostByConversion(): { what: string; where: string; why: string; fix: string } | null {
+  const holder: { stack?: string } = {};
+  const captures = typeof Error.captureStackTrace === 'function';
+  // V8: the stack from the converting frame on (frames from the traced number's method up are left out).
+  if (captures) Error.captureStackTrace(holder, Traced.prototype[Symbol.toPrimitive]);
+  else holder.stack = new Error().stack;
+  const frame = frameOf(holder.stack, captures ? 0 : -1);
+  if (frame === null) return null; // (no stack to tell: say nothing rather than guess)
+  if (frame.builtin !== null) {
+    if (!LOSSY_BUILTIN.test(frame.builtin)) return null;
+    return {
+      what: `a traced number was given to ${frame.builtin}`,
+      where: callerLine(holder.stack),
+      why: `, which keeps only its number`,
+      fix: frame.builtin.startsWith('Math.')
+        ? `Call Math through the rewrite (a file run with the loader or plugin rewrites Math.${frame.builtin.slice(5)}), or pass dropgrad(x).`
+        : 'Keep traced numbers in plain arrays (or let f receive the typed array as an argument), or pass dropgrad(x).',
+    };
+  }
+  if (frame.file === null || frame.file.startsWith('node:') || rewrittenFiles.has(frame.file) || isOwnEval(frame.text)) return null;
+  return { what: 'code that was not rewritten for differentiation used a traced number', where: frame.text, why: '', fix: FIX };
+}
+
+// A frame of code compiled by zygote-ts itself (a function recompiled from its source, a
+// `Function(…)` body in rewritten code) is rewritten code.
+function isOwnEval(text: string): boolean {
+  return text.includes('eval at ') && ownFolders.some((folder) => text.includes(folder));
+}
+
+/**
+ * Frame `k` of a stack (0: the first `at` line; -1: the first frame outside zygote-ts's
+ * own files), or null. V8's format: `at name (location)`, `at location`, `at new Name
+ * (<anonymous>)` for a built-in; SpiderMonkey's and JavaScriptCore's: `name@location`.
+ */
+function frameOf(stack: string | undefined, k: number): Frame | null {
+  const lines = (stack ?? '').split('\n').filter((line) => /^\s+at |@/.test(line));
+  const line = k >= 0 ? lines[k] : lines.find((l) => !isOwnFrame(l));
+  if (line === undefined) return null;
+  const trimmed = line.trim();
+  const text = trimmed.replace(/^at /, '');
+  let location: string;
+  if (trimmed.startsWith('at ')) {
+    const named = /^(?:async )?(.*?) \((.*)\)$/.exec(text);
+    if (named !== null && named[2] === '<anonymous>') return { builtin: named[1]!, file: null, text };
+    location = named !== null ? named[2]! : text;
+  } else {
+    location = text.slice(text.lastIndexOf('@') + 1);
+  }
+  // (code made by eval or Function: named by where it was made, the same for all its lines)
+  if (location.startsWith('eval at ')) return { builtin: null, file: location.replace(/, <anonymous>(?::\d+){1,2}$/, ''), text };
+  return { builtin: null, file: fileName(location.replace(/(?::\d+){1,2}$/, '')), text };
+}
+
+// (Node names a file by its URL or, where a source map applies, by its path: one spelling)
+function fileName(location: string): string {
+  if (!location.startsWith('file://')) return location;
+  try {
+    return decodeURIComponent(new URL(location).pathname);
+  } catch {
+    return location;
+  }
 }
 
 // zygote-ts's own files, as stack frames name them (built, or mapped back to the sources).
@@ -66,12 +191,12 @@ export function warnAboutEscapes(tape: Tape): void {
 const ownRoot = typeof import.meta.url === 'string' ? new URL('../..', import.meta.url).pathname : null;
 const ownFolders = ownRoot === null ? [] : ['dist/', 'lib/', 'rules/', 'proxies/'].map((folder) => ownRoot + folder);
 
+const isOwnFrame = (line: string) => ownFolders.some((folder) => line.includes(folder)) || line.includes('(node:');
+
 /** The first stack line outside zygote-ts's own files (the user's line that lost a derivative). */
 export function callerLine(stack: string | undefined): string {
   const lines = (stack ?? '').split('\n').slice(1);
   // (built-in frames such as `JSON.stringify (<anonymous>)` are not the user's line either)
-  const outside = lines.find(
-    (line) => !ownFolders.some((folder) => line.includes(folder)) && !line.includes('(node:') && !line.trim().endsWith('(<anonymous>)'),
-  );
+  const outside = lines.find((line) => !isOwnFrame(line) && !line.trim().endsWith('(<anonymous>)'));
   return outside?.trim().replace(/^at /, '') ?? '';
 }

@@ -215,7 +215,7 @@ export function shapeOfNested(x: unknown): number[] {
  */
 export function fromNested(x: unknown, what = 'array', dtype?: Dtype): NDArray {
   if (isNDArray(x)) return x;
-  if (isFloatArray(x)) return new NDArray([x.length], storageOf[dtype ?? dtypeOf(x)].from(x));
+  if (isFloatArray(x)) return typedStandInReader(x) ?? new NDArray([x.length], storageOf[dtype ?? dtypeOf(x)].from(x));
   if (typeof x === 'number') return new NDArray([], storageOf[dtype ?? 'float64'].of(x));
   if (!Array.isArray(x)) throw new TypeError(`zygote-ts: ${what} must be an array of numbers, got ${typeof x}.`);
   const shape = shapeOfNested(x);
@@ -239,6 +239,14 @@ export function fromNested(x: unknown, what = 'array', dtype?: Dtype): NDArray {
   };
   walk(x, 0, '');
   return new NDArray(shape, data);
+}
+
+// Typed arrays f received (proxies/typed-arrays.ts) are Proxies whose elements may be
+// traced: array operations read one as the NDArray it stands for.
+let typedStandInReader: (x: unknown) => NDArray | null = () => null;
+
+export function setTypedStandInReader(read: (x: unknown) => NDArray | null): void {
+  typedStandInReader = read;
 }
 
 /** A new input on tape `t` holding `x`'s numbers (an argument or a parameter being differentiated). */

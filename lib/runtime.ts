@@ -10,17 +10,20 @@ import * as nondiff from '../rules/nondiff.js';
 import { differentiableMath } from '../rules/math.js';
 import * as coercion from './coercion.js';
 import * as barrier from '../proxies/barrier.js';
-import { rewritingFunction } from './dynamic-function.js';
+import { evalSource, rewritingFunction } from './dynamic-function.js';
+import * as text from '../rules/text.js';
+import * as builtins from '../rules/builtins.js';
 import { addAt, arrayOf } from '../rules/arrays/shape.js';
+import * as escapes from './escapes.js';
 
 // `Number(…)`, `Function(…)` in rewritten code call `__zy.builtin(Number)(…)`: the runtime's
 // version of the built-in the code names, or that value itself when it is something else.
-const builtins = new Map<unknown, unknown>([
+const runtimeVersions = new Map<unknown, unknown>([
   [Number, coercion.tracedNumber],
   [Function, rewritingFunction],
 ]);
 function builtin(callee: unknown): unknown {
-  return builtins.get(callee) ?? callee;
+  return runtimeVersions.get(callee) ?? callee;
 }
 
 export const __zy = Object.freeze({
@@ -65,12 +68,28 @@ export const __zy = Object.freeze({
   isNaN: coercion.differentiableIsNaN,
   isFinite: coercion.differentiableIsFinite,
   builtin,
+  // calls of built-ins whose meaning on traced numbers is supplied here (rules/text.ts, rules/builtins.ts)
+  parseFloat: text.parseFloatOf,
+  parseInt: text.parseIntOf,
+  jsonParse: text.jsonParse,
+  jsonStringify: text.jsonStringify,
+  objectIs: builtins.objectIs,
+  structuredClone: builtins.structuredCloneOf,
+  callMethod: builtins.callMethod,
+  construct: builtins.construct,
+  float64ArrayFrom: builtins.float64ArrayFrom,
+  float32ArrayFrom: builtins.float32ArrayFrom,
+  float64ArrayOf: builtins.float64ArrayOf,
+  float32ArrayOf: builtins.float32ArrayOf,
+  evalSource,
   // stores into existing objects, and `#private` members of stand-ins (proxies/barrier.ts)
   touch: barrier.touch,
   privateHost: barrier.privateHost,
   privateGet: barrier.privateGet,
   privateSet: barrier.privateSet,
   isStandIn: barrier.isStandIn,
+  // each rewritten file, as it loads (lib/escapes.ts)
+  rewritten: escapes.registerRewritten,
 });
 
 export type Runtime = typeof __zy;

@@ -8,7 +8,8 @@ type AnyFunction = (...args: never[]) => unknown;
  * The gradient of a value of type `T`, in `T`'s shape: a number for a number; for a
  * record or class instance, an object with its (non-method) fields, each `null` where no
  * path leads to it; an array for an array (numbers dense, 0 where no path); a Map with
- * the same keys for a Map; a Map from member to gradient for a Set; `null` for what has
+ * the same keys for a Map; a Map from member to gradient for a Set; a typed array of its
+ * class for a Float64Array or Float32Array; `null` for what has
  * no derivative (strings, booleans, functions).
  *
  * @example
@@ -28,8 +29,40 @@ export type Grad<T> = T extends number
         : T extends readonly unknown[]
           ? { -readonly [I in keyof T]: T[I] extends number ? number : Grad<T[I]> | null }
           : T extends object
-            ? { -readonly [K in keyof T as T[K] extends AnyFunction ? never : K]: Grad<T[K]> | null }
+            ? { -readonly [K in keyof T as GradKey<T, K>]: Grad<T[K]> | null }
             : null;
+
+/**
+ * The keys of a record's gradient: its fields by name — not methods, and not symbol-keyed
+ * members (gradients are given by field name; immer's `[immerable]` flag is one).
+ */
+type GradKey<T, K extends keyof T> = K extends symbol ? never : T[K] extends AnyFunction ? never : K;
+
+/**
+ * The gradient of a value of type `T` as `densegradient` gives it: `Grad<T>` with zeros,
+ * never `null`, for everything that holds numbers (`null` only for what has no derivative).
+ *
+ * @example
+ * type G = DenseGrad<{ w: number[]; b: number; name: string }>; // { w: number[]; b: number; name: null }
+ */
+export type DenseGrad<T> = T extends number
+  ? number
+  : T extends NDArray | Float64Array | Float32Array
+    ? T
+    : T extends bigint | string | boolean | symbol | null | undefined | AnyFunction
+      ? null
+      : T extends ReadonlyMap<infer K, infer V>
+        ? Map<K, DenseGrad<V>>
+        : T extends ReadonlySet<infer E>
+          ? Map<E, DenseGrad<E>>
+          : T extends readonly unknown[]
+            ? { -readonly [I in keyof T]: DenseGrad<T[I]> }
+            : T extends object
+              ? { -readonly [K in keyof T as GradKey<T, K>]: DenseGrad<T[K]> }
+              : null;
+
+/** One dense gradient per argument (`densegradient`). */
+export type DenseGradients<A extends readonly unknown[]> = { -readonly [K in keyof A]: DenseGrad<A[K]> };
 
 /** One gradient per argument; `null` where the output does not depend on the argument. */
 export type Gradients<A extends readonly unknown[]> = { -readonly [K in keyof A]: Grad<A[K]> | null };

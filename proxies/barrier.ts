@@ -10,10 +10,15 @@
 
 import { noteStore } from './cleanup.js';
 import { standInNode } from './standins.js';
+import { isTraced, reportEscape } from '../lib/core/traced.js';
 
-/** Returns `result`; during a differentiation, remembers that `container` was written. */
+/**
+ * Returns `result`; during a differentiation, remembers that `container` was written. A
+ * traced number stored into a typed array (which kept only its number) is a lost derivative.
+ */
 export function touch<R>(container: unknown, result: R): R {
   noteStore(container);
+  if (ArrayBuffer.isView(container) && isTraced(result) && result.tape.active) reportEscape(result, 'typed array store');
   return result;
 }
 

@@ -3,12 +3,14 @@
 //
 // A record's gradient is a plain object with its field names (Zygote's named tuple), an
 // array's an array, a Map's a Map with the same keys, a Set's a Map from each member to
-// its gradient. A field with no path from the output is `null`; an array of numbers is
+// its gradient, a Float64Array's or Float32Array's a typed array of its class. A field
+// with no path from the output is `null`; an array of numbers is
 // dense (0 where there is no path), as in Zygote; a structure with no path at all is
 // `null`. An object reached along several paths has one gradient object, shared.
 
-import { allocate, NDArray, isNDArray } from '../lib/ndarray.js';
+import { allocate, NDArray, isNDArray, type FloatArray } from '../lib/ndarray.js';
 import type { Node, Slot, Wrapping } from './standins.js';
+import { typedArrayOf } from './typed-arrays.js';
 
 /** An array input's gradient: an array of its shape (null where no path; zeros with `zeros`). */
 function arrayGradient(input: NDArray, cotangent: unknown, zeros: boolean): unknown {
@@ -32,6 +34,8 @@ export function structuralGradients(wrapping: Wrapping, cotangents: readonly unk
       return cotangents[slot] ?? (dense || zeros ? 0 : null);
     }
     if (slot === null || (slot.reachedIn !== pass && !zeros)) return null;
+    // (one gradient per typed array, however many paths reach it, as for any other object)
+    if (slot.kind === 'typed') return (slot.gradient ??= typedGradient(slot, gradientOf(slot.entries[1] as Slot, false)));
     let g = slot.gradient;
     if (g === null) {
       g = slot.kind === 'record' ? {} : slot.kind === 'array' ? new Array<unknown>(slot.length).fill(null) : new Map();
@@ -41,11 +45,7 @@ export function structuralGradients(wrapping: Wrapping, cotangents: readonly unk
     return g;
   };
 
-  const result = wrapping.roots.map((root, k) => {
-    const g = gradientOf(root, false);
-    const typed = wrapping.typedArguments.get(k);
-    return typed !== undefined && isNDArray(g) ? typed.from(g.data) : g;
-  });
+  const result = wrapping.roots.map((root) => gradientOf(root, false));
   // Filled iteratively, so a long chain of nested objects does not overflow the stack.
   let node: Node | undefined;
   while ((node = pending.pop()) !== undefined) {
@@ -67,6 +67,17 @@ export function structuralGradients(wrapping: Wrapping, cotangents: readonly unk
   }
   for (const n of wrapping.nodes.values()) n.gradient = null;
   return result;
+}
+
+/**
+ * A typed array's gradient: a typed array of its class from its numbers' cotangent (an
+ * NDArray); inside an enclosing differentiation, one whose elements stay traced on it.
+ */
+function typedGradient(node: Node, cotangent: unknown): FloatArray | null {
+  if (!isNDArray(cotangent)) return null;
+  const ctor = node.original instanceof Float32Array ? Float32Array : Float64Array;
+  if (cotangent.tape === null || !cotangent.tape.active) return ctor.from(cotangent.data);
+  return typedArrayOf(ctor, Array.from({ length: cotangent.size }, (_, i) => cotangent.get(i)));
 }
 
 let passes = 0;

@@ -1,11 +1,14 @@
 // What kind of structure an argument (or a value inside one) is, for tracing.
 //
-// Records (plain objects and instances of user classes), arrays, Maps and Sets get a
-// stand-in. Objects with internal slots that a copy cannot have (Date, RegExp, Error, DOM
-// nodes, …) are opaque: f receives them as they are and their gradient is null. A few
-// kinds hold numbers we cannot follow, and are refused with a reason.
+// Records (plain objects and instances of user classes), arrays, Maps, Sets and float
+// typed arrays get a stand-in. Objects with internal slots that a copy cannot have (Date,
+// RegExp, Error, DOM nodes, integer typed arrays, …) are opaque: f receives them as they
+// are and their gradient is null. A few kinds hold numbers we cannot follow, and are
+// refused with a reason.
 
-export type Kind = 'record' | 'array' | 'map' | 'set' | 'opaque';
+import { typedStandIn } from './typed-arrays.js';
+
+export type Kind = 'record' | 'array' | 'map' | 'set' | 'typed' | 'opaque';
 
 /** A value inside an argument that cannot be traced; the message names its path. */
 export class Refusal extends Error {
@@ -18,21 +21,18 @@ const kindByPrototype = new WeakMap<object, Kind>();
 
 /** The kind of a non-null object, or a `Refusal` saying why it cannot be traced. */
 export function kindOf(value: object): Kind | Refusal {
+  if (typedStandIn(value) !== undefined) return 'typed'; // (a typed array a differentiation gave f: a Proxy of ours)
   if (isForeignProxy(value)) {
+    if (isImmerDraft(value)) return IMMER_DRAFT;
     return new Refusal(
       'is a Proxy that zygote-ts did not make: its traps would run on a copy, not on your data. ' +
         'Pass the object behind the Proxy (for a Vue/MobX store, its raw value).',
     );
   }
   if (Array.isArray(value)) return 'array';
-  if (ArrayBuffer.isView(value)) {
-    return new Refusal(
-      `is a ${Object.prototype.toString.call(value).slice(8, -1)}: typed arrays hold plain numbers only, so ` +
-        `derivatives cannot flow through them. Use an ordinary array of numbers or an NDArray (\`array(…)\`).`,
-    );
-  }
-  if (value instanceof Map) return 'map';
-  if (value instanceof Set) return 'set';
+  if (ArrayBuffer.isView(value)) return value instanceof Float64Array || value instanceof Float32Array ? 'typed' : 'opaque';
+  if (value instanceof Map) return isImmerDraft(value) ? IMMER_DRAFT : 'map';
+  if (value instanceof Set) return isImmerDraft(value) ? IMMER_DRAFT : 'set';
   if (value instanceof WeakMap || value instanceof WeakSet) {
     return new Refusal(
       `is a ${value instanceof WeakMap ? 'WeakMap' : 'WeakSet'}: its entries cannot be listed, so they cannot be ` +
@@ -44,6 +44,16 @@ export function kindOf(value: object): Kind | Refusal {
   }
   return kindOfPrototype(Object.getPrototypeOf(value) as object | null);
 }
+
+// An immer draft (what a `produce` recipe works on): a Proxy for records and arrays, a Map
+// or Set subclass holding its entries elsewhere for Maps and Sets — a copy of it would be
+// empty. immer marks every draft with this registered symbol.
+const IMMER_STATE = Symbol.for('immer-state');
+const isImmerDraft = (value: object): boolean => (value as Record<symbol, unknown>)[IMMER_STATE] !== undefined;
+const IMMER_DRAFT = new Refusal(
+  "is an immer draft (the recipe's argument inside produce), which a differentiation cannot trace. " +
+    "Pass current(draft) from immer, a plain copy of the draft as it is now.",
+);
 
 // A record's prototype chain reaches Object.prototype (or null) through user classes only;
 // a built-in constructor on the way (Date, Error, HTMLElement, …) means internal slots.

@@ -16,7 +16,8 @@
 // original, as numbers, so the caller sees plain JavaScript's effects and no traced value.
 
 import { live, Traced, isTraced } from '../lib/core/traced.js';
-import { fromNested, liveArray, NDArray, traceArray, isNDArray } from '../lib/ndarray.js';
+import { fromNested, liveArray, NDArray, traceArray, isNDArray, type FloatArray } from '../lib/ndarray.js';
+import { typedArgument } from './typed-arrays.js';
 import { isScalarObject } from '../lib/core/scalars.js';
 import type { Tape } from '../lib/core/tape.js';
 import { kindOf, Refusal, type Kind } from './kinds.js';
@@ -126,8 +127,6 @@ export class Node {
 export class Wrapping {
   /** The tape inputs (numbers and arrays), in the order created; slots refer to them by position. */
   readonly inputs: (Traced | NDArray)[] = [];
-  /** Arguments given as typed arrays (f receives an NDArray; the gradient is given back typed). */
-  readonly typedArguments = new Map<number, Float64ArrayConstructor | Float32ArrayConstructor>();
   /** Each original object's node (so aliases and cycles share one). */
   readonly nodes = new Map<object, Node>();
   /** The slot of the value `standInFor` returned last. */
@@ -160,10 +159,6 @@ export class Wrapping {
 
   /** What f receives for argument `position`. */
   wrap(arg: unknown, position: number): unknown {
-    if (arg instanceof Float64Array || arg instanceof Float32Array) {
-      this.typedArguments.set(position, arg instanceof Float64Array ? Float64Array : Float32Array);
-      arg = fromNested(arg);
-    }
     const value = this.standInFor(arg, null, position);
     this.roots[position] = this.lastSlot;
     this.fillAll();
@@ -191,12 +186,27 @@ export class Wrapping {
     const kind = kindOf(value);
     if (kind instanceof Refusal) throw new TypeError(`zygote-ts: ${pathOf(parent, key)} ${kind.reason}`);
     if (kind === 'opaque') return value;
+    if (kind === 'typed') return this.typedNode(value as FloatArray, parent, key);
     const node = new Node(kind, value, emptyLike(kind, value), this, parent, key);
     this.nodes.set(value, node);
     if (this.byStandIn !== null) this.byStandIn.set(node.standIn, node);
     this.unfilled.push(node);
     this.lastSlot = node;
     return node.standIn;
+  }
+
+  // A typed array: one input row for its numbers (as an NDArray argument), read element by
+  // element through its stand-in (proxies/typed-arrays.ts).
+  private typedNode(value: FloatArray, parent: Node | null, key: unknown): FloatArray {
+    const input = this.arrayInput(fromNested(value)); // (a copy of its numbers; traced ones if f got it from an enclosing differentiation)
+    const slot = this.lastSlot;
+    const standIn = typedArgument(value, input);
+    const node = new Node('typed', value, standIn, this, parent, key);
+    node.entries = ['numbers', slot, standIn];
+    this.nodes.set(value, node);
+    if (this.byStandIn !== null) this.byStandIn.set(standIn, node);
+    this.lastSlot = node;
+    return standIn;
   }
 
   // Arrays are values: one input row for the whole array, no stand-in.
@@ -237,7 +247,7 @@ export class Wrapping {
 
 // ---- making stand-ins ------------------------------------------------------------------
 
-function emptyLike(kind: Exclude<Kind, 'opaque'>, original: object): object {
+function emptyLike(kind: Exclude<Kind, 'opaque' | 'typed'>, original: object): object {
   const proto = Object.getPrototypeOf(original) as object | null;
   switch (kind) {
     case 'record':

@@ -7,6 +7,7 @@
 
 import { outward } from './cleanup.js';
 import type { Node } from './standins.js';
+import { numbersOf, wasWritten } from './typed-arrays.js';
 
 const hasOwn = (o: object, k: PropertyKey) => Object.prototype.hasOwnProperty.call(o, k);
 
@@ -25,6 +26,10 @@ export function writeBack(node: Node): void {
       break;
     case 'set':
       writeBackSet(node, node.standIn as Set<unknown>, original as Set<unknown>);
+      break;
+    case 'typed':
+      // (its stand-in keeps the numbers f wrote in a typed array of its own)
+      if (wasWritten(node.standIn)) (original as Float64Array).set(numbersOf(node.standIn as Float64Array));
       break;
   }
   if (node.privates !== null) {

@@ -13,13 +13,14 @@
 // `valueOf` objects keep their meaning.
 
 import { innerTape, rowOn, Traced, isTracedOperand } from '../lib/core/traced.js';
-import { eitherTraced, live, operandOn, plain, toPrimitive } from './operands.js';
+import { convertsToPrimitive, eitherTraced, live, operandOn, plain, toNumber, toNumeric, toPrimitive } from './operands.js';
 import { log } from './math.js';
 import { trunc } from './nondiff.js';
 import { gt, seq } from '../lib/coercion.js';
 import { callSymbolic, Symbolic, isSymbolic } from '../lib/core/symbolic.js';
 import { NOT_OVERLOADED, operators, overloaded, overloadedNeg } from './overloads.js';
 import { isNDArray } from '../lib/ndarray.js';
+import { refuseForeignTraced } from '../lib/core/foreign.js';
 import { addArrays, divArrays, isArrayOperation, modArrays, mulArrays, negArray, powArrays, subArrays } from './arrays/elementwise.js';
 
 // ---- add: ∂(a+b)/∂a = 1, ∂(a+b)/∂b = 1 --------------------------------------------------
@@ -53,6 +54,7 @@ function addTraced(a: unknown, b: unknown): unknown {
     if (isArrayOperation(a, b)) return addArrays(a, b);
     const custom = overloaded(operators.add, a, b);
     if (custom !== NOT_OVERLOADED) return custom;
+    if (converts(a) || converts(b)) return addMixed(a, b);
   }
   const t = innerTape(a, b);
   if (t === null) return eitherTraced(a, b) ? add(live(a), live(b)) : (a as number) + (b as number);
@@ -67,16 +69,27 @@ function symbolicOn(b: unknown, t: unknown): Symbolic | null {
   return isTracedOperand(b) && b.tape === t && isSymbolic(b.value) ? b.value : null;
 }
 
-/** An operand that may define its own operators (a traced number does not). */
-const isObject = (x: unknown) => typeof x === 'object' && x !== null && !isTracedOperand(x);
+/**
+ * An operand that may define its own operators, or convert to a number through its own
+ * `valueOf` (a traced number does neither).
+ */
+const isObject = (x: unknown) => (typeof x === 'object' || typeof x === 'function') && x !== null && !isTracedOperand(refuseForeignTraced(x));
+
+/**
+ * An operand the operator converts before it computes: an object (above), or a string,
+ * whose number may be a traced number's text read back (rules/text.ts).
+ */
+const convertible = (x: unknown) => typeof x === 'string' || isObject(x);
+/** An operand JavaScript's operator would convert (a string, or an object that is not a symbolic number). */
+const converts = (x: unknown) => typeof x === 'string' || convertsToPrimitive(x);
 
 // A traced number plus something else: `traced + "px"` concatenates as the number would;
 // otherwise the other side goes through ToPrimitive and ToNumber.
 function addMixed(a: unknown, b: unknown): unknown {
-  const pa = isNumeric(a) ? a : toPrimitive(a);
-  const pb = isNumeric(b) ? b : toPrimitive(b);
+  const pa = toPrimitive(a);
+  const pb = toPrimitive(b);
   if (typeof pa === 'string' || typeof pb === 'string') return (plain(pa) as string) + (plain(pb) as string);
-  return add(isNumeric(pa) ? pa : +(pa as number), isNumeric(pb) ? pb : +(pb as number));
+  return add(toNumeric(pa), toNumeric(pb));
 }
 
 // ---- sub: ∂(a-b)/∂a = 1, ∂(a-b)/∂b = -1 -------------------------------------------------
@@ -105,10 +118,11 @@ function subTraced(a: unknown, b: unknown): unknown {
     if (t.active && typeof y === 'number') return t.push(a - y, -1, 0, b.index, -1);
     if (t.active && isSymbolic(y)) return t.push(y.recorder.arithmetic('-', a, y), -1, 0, b.index, -1);
   }
-  if (isObject(a) || isObject(b)) {
+  if (convertible(a) || convertible(b)) {
     if (isArrayOperation(a, b)) return subArrays(a, b);
     const custom = overloaded(operators.sub, a, b);
     if (custom !== NOT_OVERLOADED) return custom;
+    if (converts(a) || converts(b)) return sub(toNumeric(a), toNumeric(b)); // (each side in turn, as JavaScript does)
   }
   const t = innerTape(a, b);
   if (t === null) return eitherTraced(a, b) ? sub(live(a), live(b)) : (a as number) - (b as number);
@@ -141,10 +155,11 @@ function mulTraced(a: unknown, b: unknown): unknown {
     if (t.active && typeof y === 'number') return t.push(a * y, -1, 0, b.index, a);
     if (t.active && isSymbolic(y)) return t.push(y.recorder.arithmetic('*', a, y), -1, 0, b.index, a);
   }
-  if (isObject(a) || isObject(b)) {
+  if (convertible(a) || convertible(b)) {
     if (isArrayOperation(a, b)) return mulArrays(a, b);
     const custom = overloaded(operators.mul, a, b);
     if (custom !== NOT_OVERLOADED) return custom;
+    if (converts(a) || converts(b)) return mul(toNumeric(a), toNumeric(b)); // (each side in turn, as JavaScript does)
   }
   const t = innerTape(a, b);
   if (t === null) return eitherTraced(a, b) ? mul(live(a), live(b)) : (a as number) * (b as number);
@@ -174,10 +189,11 @@ function divTraced(a: unknown, b: unknown): unknown {
     const y = b.value;
     if (t.active && typeof y === 'number') return t.push(a / y, -1, 0, b.index, -a / (y * y));
   }
-  if (isObject(a) || isObject(b)) {
+  if (convertible(a) || convertible(b)) {
     if (isArrayOperation(a, b)) return divArrays(a, b);
     const custom = overloaded(operators.div, a, b);
     if (custom !== NOT_OVERLOADED) return custom;
+    if (converts(a) || converts(b)) return div(toNumeric(a), toNumeric(b)); // (each side in turn, as JavaScript does)
   }
   const t = innerTape(a, b);
   if (t === null) return eitherTraced(a, b) ? div(live(a), live(b)) : (a as number) / (b as number);
@@ -197,8 +213,9 @@ const remainder = (a: number, b: number) => a % b;
 
 function modTraced(a: unknown, b: unknown): unknown {
   if (isArrayOperation(a, b)) return modArrays(a, b);
+  if (converts(a) || converts(b)) return mod(toNumeric(a), toNumeric(b));
   const t = innerTape(a, b);
-  if (t === null) return eitherTraced(a, b) ? mod(live(a), live(b)) : (callSymbolic(remainder, [a, b]) ?? (a as number) % (b as number));
+  if (t === null) return eitherTraced(a, b) ? mod(live(a), live(b)) : (callSymbolic(remainder, [refuseForeignTraced(a), refuseForeignTraced(b)]) ?? (a as number) % (b as number));
   const x = operandOn(a, t);
   const y = operandOn(b, t);
   const rowB = rowOn(b, t);
@@ -221,9 +238,10 @@ function powTraced(a: unknown, b: unknown): unknown {
     if (a.tape.active && typeof x === 'number') return a.tape.push(x ** b, a.index, b === 0 ? 0 : b * x ** (b - 1), -1, 0);
   }
   if (isArrayOperation(a, b)) return powArrays(a, b);
-  if (isObject(a) || isObject(b)) {
+  if (convertible(a) || convertible(b)) {
     const custom = overloaded(operators.pow, a, b);
     if (custom !== NOT_OVERLOADED) return custom;
+    if (converts(a) || converts(b)) return pow(toNumeric(a), toNumeric(b));
   }
   const t = innerTape(a, b);
   if (t === null) return eitherTraced(a, b) ? pow(live(a), live(b)) : (a as number) ** (b as number);
@@ -246,9 +264,10 @@ export function neg(a: unknown): any {
 
 function negTraced(a: unknown): unknown {
   if (isNDArray(a)) return negArray(a);
-  if (isObject(a)) {
+  if (convertible(a)) {
     const custom = overloadedNeg(a);
     if (custom !== NOT_OVERLOADED) return custom;
+    if (converts(a)) return neg(toNumeric(a));
   }
   a = live(a);
   if (!isTracedOperand(a)) return -(a as number);
@@ -259,16 +278,13 @@ function negTraced(a: unknown): unknown {
 export function pos(a: unknown): any {
   if (typeof a === 'number') return a;
   a = live(a);
-  return isTracedOperand(a) ? a : +(a as number);
+  return isTracedOperand(a) ? a : toNumber(a);
 }
 
 /** ToNumeric (the value of a postfix `x++`): like `pos`, but a BigInt stays a BigInt. */
 export function numeric(a: unknown): any {
   if (typeof a === 'number' || typeof a === 'bigint') return a;
-  a = live(a);
-  if (isTracedOperand(a)) return a;
-  let v = a as number;
-  return v++; // a postfix's value is ToNumeric of the old value: valueOf runs once, BigInt stays
+  return toNumeric(live(a)); // (a postfix's value is ToNumeric of the old value: BigInt stays)
 }
 
 // ---- ++ and -- (the transform writes `x = inc(x)`; `numeric` gives a postfix result) -----
@@ -281,9 +297,9 @@ export function dec(a: unknown): any {
 }
 
 function step(a: unknown, by: 1 | -1): unknown {
-  a = live(a);
+  a = toNumeric(live(a));
   if (isTracedOperand(a)) return add(a, by);
-  let v = a as number; // ToNumeric, so a BigInt stays a BigInt
+  let v = a as number; // (a BigInt stays a BigInt)
   if (by === 1) v++;
   else v--;
   return v;

@@ -8,7 +8,7 @@
 import { innermostTape as innerOf, rowOn, isTraced } from '../lib/core/traced.js';
 import type { Tape } from '../lib/core/tape.js';
 import { add, div, mul, neg, pow, sub } from './arithmetic.js';
-import { live, operandOn, plain } from './operands.js';
+import { convertsToPrimitive, live, operandOn, plain, toNumber } from './operands.js';
 import { binaryRule, unaryRule, zeroDerivative1 } from './scalar.js';
 import { ceil, clz32, floor, imul, round, sign, trunc } from './nondiff.js';
 import { NDArray, isNDArray } from '../lib/ndarray.js';
@@ -79,10 +79,13 @@ export const relu: { (x: number): number; (x: NDArray): NDArray } = unaryRule('r
 export const fround = unaryRule('fround', Math.fround, () => 1);
 
 // ---- variadic: hypot, min, max ----------------------------------------------------------
+/** An argument of a variadic function after ToNumber (in order, as JavaScript converts them). */
+const numberOperand = (x: unknown): unknown => live(convertsToPrimitive(x) ? toNumber(x) : x);
+
 /** hypot(x₁…xₙ): ∂/∂xᵢ = xᵢ / hypot (0 at the origin, where every xᵢ is 0). */
 export function hypot(...args: unknown[]): any {
   if (args.length === 2) return hypot2(args[0], args[1]);
-  const operands = args.map(live);
+  const operands = args.map(numberOperand);
   const t = innerOf(operands);
   if (t === null) return Math.hypot(...(operands as number[]));
   const values = operands.map((x) => operandOn(x, t));
@@ -118,7 +121,7 @@ function extremum(args: unknown[], pick: (...values: number[]) => number, empty:
     const pair = pick === Math.max ? maximum : minimum;
     return args.slice(1).reduce((acc: unknown, x) => pair(acc as NDArray, x as NDArray), args[0]);
   }
-  const operands = args.map(live);
+  const operands = args.map(numberOperand);
   const t = innerOf(operands);
   if (t === null) return pick(...(operands as number[]));
   const values = operands.map((x) => operandOn(x, t));

@@ -2,6 +2,9 @@
 
 import { live, primal, isTracedOperand } from '../lib/core/traced.js';
 import type { Tape } from '../lib/core/tape.js';
+import { readBack } from './text.js';
+import { isSymbolic } from '../lib/core/symbolic.js';
+import { refuseForeignTraced } from '../lib/core/foreign.js';
 
 /**
  * An operand as tape `t` sees it, after ToNumber: the primal of a value recorded on `t`;
@@ -17,24 +20,57 @@ export function eitherTraced(a: unknown, b: unknown): boolean {
   return isTracedOperand(a) || isTracedOperand(b);
 }
 
-/** ECMAScript's ToPrimitive with the 'default' hint, used by `+` to choose concatenation. */
-export function toPrimitive(x: unknown): unknown {
-  if (x === null || (typeof x !== 'object' && typeof x !== 'function')) return x;
+/**
+ * Whether `x` is an object JavaScript would convert with ToPrimitive (a traced number is a
+ * number, and so is a symbolic one: compileGradient's recording).
+ */
+export const convertsToPrimitive = (x: unknown): boolean =>
+  (typeof x === 'object' || typeof x === 'function') && x !== null && !isTracedOperand(x) && !isSymbolic(x);
+
+/**
+ * ECMAScript's ToPrimitive (7.1.1), step for step, except that a traced number returned by
+ * `Symbol.toPrimitive`, `valueOf` or `toString` is taken as the number it is. Natively it is
+ * an object, so JavaScript would try the next method or throw; here a class whose
+ * `valueOf` returns a traced field (`class R { valueOf() { return this.r } }`) converts to
+ * that field, derivative and all. Primitives and traced numbers are returned as they are.
+ */
+export function toPrimitive(x: unknown, hint: 'default' | 'number' | 'string' = 'default'): unknown {
+  if (!convertsToPrimitive(refuseForeignTraced(x))) return x;
   const target = x as Record<string | symbol, unknown>;
   const exotic = target[Symbol.toPrimitive];
-  if (typeof exotic === 'function') {
-    const result: unknown = exotic.call(x, 'default');
-    if (result === null || (typeof result !== 'object' && typeof result !== 'function')) return result;
+  if (exotic !== undefined && exotic !== null) {
+    if (typeof exotic !== 'function') throw new TypeError(`${String(exotic)} is not a function`);
+    const result: unknown = exotic.call(x, hint);
+    if (!convertsToPrimitive(result)) return result;
     throw new TypeError('Cannot convert object to primitive value');
   }
-  for (const method of ['valueOf', 'toString']) {
+  for (const method of hint === 'string' ? ['toString', 'valueOf'] : ['valueOf', 'toString']) {
     const fn = target[method];
     if (typeof fn === 'function') {
       const result: unknown = fn.call(x);
-      if (result === null || (typeof result !== 'object' && typeof result !== 'function')) return result;
+      if (!convertsToPrimitive(result)) return result;
     }
   }
   throw new TypeError('Cannot convert object to primitive value');
+}
+
+/**
+ * ToNumber (7.1.4), keeping a traced number (also one an object converts to: see
+ * toPrimitive, and one whose text is read back: rules/text.ts).
+ */
+export function toNumber(x: unknown): unknown {
+  if (typeof x === 'number' || isTracedOperand(x) || isSymbolic(x)) return x;
+  const p = toPrimitive(x, 'number');
+  if (isTracedOperand(p)) return p;
+  const n = +(p as number); // (unary plus is ToNumber: a BigInt or Symbol throws)
+  return typeof p === 'string' ? readBack(p, n, true) : n;
+}
+
+/** ToNumeric (7.1.3): as toNumber, but a BigInt stays a BigInt. */
+export function toNumeric(x: unknown): unknown {
+  if (typeof x === 'bigint') return x;
+  const p = convertsToPrimitive(x) ? toPrimitive(x, 'number') : x;
+  return typeof p === 'bigint' ? p : toNumber(p);
 }
 
 /** A traced value's number where JavaScript semantics need a primitive; others unchanged. */

@@ -1,7 +1,8 @@
 // One-line definitions of scalar rules (the analogue of ChainRules' `@scalar_rule`).
 
 import { innerTape, rowOn, isTracedOperand } from '../lib/core/traced.js';
-import { eitherTraced, live, operandOn } from './operands.js';
+import { convertsToPrimitive, eitherTraced, live, operandOn, toNumeric } from './operands.js';
+import { refuseForeignTraced } from '../lib/core/foreign.js';
 import { NDArray, isNDArray } from '../lib/ndarray.js';
 import { isArrayOperation, lift1, lift2 } from './arrays/elementwise.js';
 import { mul } from './arithmetic.js';
@@ -20,7 +21,8 @@ export function unaryRule(name: string, f: (x: number) => number, partial: (x: u
     if (!isTracedOperand(x)) {
       if (isNDArray(x)) return (onArray ??= lift1(op, f, partial))(x); // elementwise, like numpy's ufuncs
       if (isSymbolic(x)) return callSymbolic(f, [x]); // compileGradient records the call
-      return f(x as number); // JavaScript's own coercion
+      // JavaScript's own coercion, but an object converting to a traced number keeps it
+      return convertsToPrimitive(x) ? op(toNumeric(x)) : f(x as number);
     }
     if (!x.tape.active) return op(live(x));
     const v = x.value;
@@ -46,10 +48,11 @@ export function binaryRule(
 ): BinaryOp {
   const traced = (a: unknown, b: unknown): unknown => {
     if (isArrayOperation(a, b)) return (onArrays ??= liftPartials())(a, b);
+    if (convertsToPrimitive(a) || convertsToPrimitive(b)) return op(toNumeric(a), toNumeric(b));
     const t = innerTape(a, b);
     if (t === null) {
       if (eitherTraced(a, b)) return op(live(a), live(b));
-      return isSymbolic(a) || isSymbolic(b) ? (callSymbolic(f, [a, b]) ?? f(a as number, b as number)) : f(a as number, b as number);
+      return isSymbolic(a) || isSymbolic(b) ? (callSymbolic(f, [a, b]) ?? f(a as number, b as number)) : f(refuseForeignTraced(a) as number, refuseForeignTraced(b) as number);
     }
     const x = operandOn(a, t);
     const y = operandOn(b, t);

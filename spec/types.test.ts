@@ -1,7 +1,27 @@
 // The public API's types: a gradient's type follows its argument's type. Checked by
 // `tsc` (npm test type-checks spec/) and at run time by vitest.
-import { describe, expectTypeOf, it } from 'vitest';
-import { array, gradient, Grads, jacobian, NDArray, Params, pullback, withgradient, type Grad, type Gradients, type Nested } from 'zygote-ts';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { immerable } from 'immer';
+import {
+  adam,
+  applyUpdates,
+  array,
+  densegradient,
+  gradient,
+  Grads,
+  jacobian,
+  leastSquares,
+  minimize,
+  NDArray,
+  Params,
+  pullback,
+  withgradient,
+  type DenseGrad,
+  type Grad,
+  type Gradients,
+  type Nested,
+  type OptState,
+} from 'zygote-ts';
 
 class Point {
   constructor(
@@ -26,6 +46,17 @@ describe('types', () => {
     expectTypeOf(withgradient((x: number) => x, 1).grad).toEqualTypeOf<[number | null]>();
     expectTypeOf(jacobian((x: number, s: string) => [x, s.length], 1, 'a')).toEqualTypeOf<[number[], null]>();
   });
+  it('densegradient: the same shapes, without null where numbers are', () => {
+    const [g, s] = densegradient((p: Point, name: string) => p.x * name.length, new Point(3, 4), 'ab');
+    expectTypeOf(g).toEqualTypeOf<{ x: number; y: number }>();
+    expectTypeOf(s).toEqualTypeOf<null>();
+    expectTypeOf<DenseGrad<{ W: number[][]; b: Map<string, number>; m: NDArray; f: Float32Array }>>().toEqualTypeOf<{
+      W: number[][];
+      b: Map<string, number>;
+      m: NDArray;
+      f: Float32Array;
+    }>();
+  });
   it('structures: Grad<T> mirrors T', () => {
     expectTypeOf<Grad<Point>>().toEqualTypeOf<{ x: number | null; y: number | null }>();
     expectTypeOf<Grad<number[]>>().toEqualTypeOf<number[]>();
@@ -49,5 +80,36 @@ describe('types', () => {
     expectTypeOf(gs).toEqualTypeOf<Grads>();
     expectTypeOf(gs.get(W)).toEqualTypeOf<NDArray | null>();
     expectTypeOf(jacobian((x: NDArray) => x, array([1]))).toEqualTypeOf<[NDArray]>();
+  });
+  it('a gradient has no symbol-keyed members (immer marks classes with one)', () => {
+    class Drafted {
+      [immerable] = true;
+      constructor(public w: number) {}
+    }
+    expectTypeOf<Grad<Drafted>>().toEqualTypeOf<{ w: number | null }>();
+    expectTypeOf<DenseGrad<Drafted>>().toEqualTypeOf<{ w: number }>();
+  });
+  it('optimisers and solvers: their types follow the parameters', () => {
+    const model = { p: new Point(1, 2), w: [1, 2], W: array([1]), name: 'm' };
+    type Model = typeof model;
+    const opt = adam(0.1);
+    const state = opt.init(model);
+    expectTypeOf(state).toEqualTypeOf<OptState<Model>>();
+    const [g] = gradient((m: Model) => m.p.x * m.w[0]!, model);
+    const [u, next] = opt.update(g, state, model);
+    expectTypeOf(u).toEqualTypeOf<Grad<Model> | null>();
+    expectTypeOf(next).toEqualTypeOf<OptState<Model>>();
+    expectTypeOf(applyUpdates(model, u)).toEqualTypeOf<Model>();
+    // dense gradients fit too
+    opt.update(densegradient((m: Model) => m.p.x, model)[0], state);
+    // (and what TypeScript refuses, the optimiser refuses too)
+    // @ts-expect-error a gradient of another structure
+    expect(() => opt.update({ q: 1 }, state)).toThrow(/\.q holds numbers/);
+    // @ts-expect-error a state made for another structure
+    expect(() => opt.update(g, opt.init({ other: 1 }))).toThrow(/\.p holds numbers/);
+    const r = minimize((p: Point) => p.norm(), new Point(3, 4), { maxIterations: 1 });
+    expectTypeOf(r.x).toEqualTypeOf<Point>();
+    expectTypeOf(r.gradient).toEqualTypeOf<{ x: number | null; y: number | null }>();
+    expectTypeOf(leastSquares((p: { a: number }) => [p.a - 1], { a: 0 }).x).toEqualTypeOf<{ a: number }>();
   });
 });

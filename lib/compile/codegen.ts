@@ -200,6 +200,8 @@ function statement(p: Program, i: number, name: string, a: string, b: string, fu
       return `const ${name} = ${a}[${p.extra[i]}];`;
     case Op.argument:
       return `const ${name} = A[${p.extra[i]}];`;
+    case Op.scale:
+      return `const ${name} = ${a} === 0 ? 0 : ${a} * ${b};`;
     default:
       return `const ${name} = ${a} ${BINARY_OPERATORS[code]} ${b};`;
   }

@@ -34,6 +34,11 @@ export const Op = {
   part: 12,
   /** Object argument `extra` (an NDArray), read from `A`. */
   argument: 13,
+  /**
+   * A cotangent a times a partial b, 0 when a is 0: a zero cotangent contributes nothing,
+   * even through an infinite partial, as in the eager sweep (lib/core/tape.ts).
+   */
+  scale: 14,
 } as const;
 
 /** An operand of an `apply`: a value (its id), a number, an object constant, or nothing (undefined). */
@@ -111,6 +116,10 @@ export class Program implements Recorder {
         break;
       case Op.div: value = u / v; break;
       case Op.pow: value = u ** v; break;
+      case Op.scale:
+        if (y === 1 && isSymbolic(x)) return x;
+        value = u === 0 ? 0 : u * v;
+        break;
       default: throw new Error(`zygote-ts: not a binary instruction: ${code}`);
     }
     return this.define(code, operandA(x), operandA(y), slotOf(x), slotOf(y), 0, value);

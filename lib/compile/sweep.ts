@@ -115,11 +115,17 @@ export function writeSweep(program: Program, recorder: ArrayRecorder, tape: Tape
 
 // ---- the instructions -------------------------------------------------------------------
 
-// (a scalar row's cotangent and partials are numbers or symbolic numbers, never arrays)
+// (a scalar row's cotangent and partials are numbers or symbolic numbers, never arrays;
+// a zero cotangent contributes nothing, as in the eager sweep)
 function product(program: Program, g: Cotangent, partial: unknown): Cotangent {
-  if (typeof partial === 'number') return typeof g === 'number' ? g * partial : program.binary(Op.mul, g, partial);
+  if (typeof g === 'number') {
+    if (g === 0) return 0;
+    if (typeof partial === 'number') return g * partial;
+  } else if (typeof partial === 'number') {
+    return program.binary(Number.isFinite(partial) ? Op.mul : Op.scale, g, partial);
+  }
   if (!isSymbolic(partial)) throw new Uncompilable('a partial derivative compiled code cannot follow');
-  return program.binary(Op.mul, g, partial);
+  return typeof g === 'number' ? program.binary(Op.mul, g, partial) : program.binary(Op.scale, g, partial);
 }
 
 function sum(program: Program, a: Cotangent, b: Cotangent): Cotangent {

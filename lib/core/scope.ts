@@ -13,11 +13,19 @@ export function openTape(): Tape {
   return tape;
 }
 
+const whenIdle: (() => void)[] = [];
+
 /** Closes `tape`; its traced values behave as constants from now on. */
 export function closeTape(tape: Tape): void {
   tape.active = false;
   const at = open.lastIndexOf(tape);
   if (at >= 0) open.splice(at);
+  if (open.length === 0) for (const clear of whenIdle) clear();
+}
+
+/** Registers bookkeeping to drop whenever no differentiation is running any more. */
+export function onIdle(clear: () => void): void {
+  whenIdle.push(clear);
 }
 
 /** True while some differentiation is running (Zygote's `isderiving`). */

@@ -249,6 +249,10 @@ export class Tape {
     for (let i = output; i >= 0; i--) {
       const g = adjoint[i]! + carry;
       carry = 0;
+      adjoint[i] = g;
+      // A zero cotangent contributes nothing, even through an infinite partial (0·∞ would
+      // be NaN): a value the output does not use must not poison the inputs' gradients.
+      if (g === 0) continue;
       const at = i << 2;
       const a = rows[at]!;
       if (a === i - 1) carry = g * rows[at + 1]!;
@@ -256,7 +260,6 @@ export class Tape {
       const b = rows[at + 2]!;
       if (b === i - 1) carry += g * rows[at + 3]!;
       else if (b !== NO_PARENT) adjoint[b] += g * rows[at + 3]!;
-      adjoint[i] = g;
     }
     // A nonzero cotangent proves a path; only zero ones need the reachability pass.
     const result: (number | null)[] = new Array(wanted.length);
@@ -298,16 +301,19 @@ export class Tape {
     for (let i = output; i >= 0; i--) {
       if (reached[i] === 0) continue;
       const g = adjoint[i];
+      // (a plain zero contributes nothing; a zero traced on an outer tape still carries
+      // that tape's derivative, so it goes through)
+      const contributes = g !== 0;
       const generic = genericPartials?.get(i);
       const at = i << 2;
       const a = rows[at]!;
       if (a !== NO_PARENT) {
-        adjoint[a] = add(adjoint[a], mul(g, generic ? generic[0] : rows[at + 1]));
+        if (contributes) adjoint[a] = add(adjoint[a], mul(g, generic ? generic[0] : rows[at + 1]));
         reached[a] = 1;
       }
       const b = rows[at + 2]!;
       if (b !== NO_PARENT) {
-        adjoint[b] = add(adjoint[b], mul(g, generic ? generic[1] : rows[at + 3]));
+        if (contributes) adjoint[b] = add(adjoint[b], mul(g, generic ? generic[1] : rows[at + 3]));
         reached[b] = 1;
       }
     }
@@ -370,7 +376,11 @@ export class Tape {
         const node = nodes.get(i)!;
         if (node.pullback === null) continue;
         const g = node.arrayValued ? arrays.get(i) : scalar[i];
-        if (g === undefined) continue;
+        if (g === undefined || g === 0 || (isFloatArray(g) && isAllZero(g))) {
+          // nothing to pull back (see sweepNumbers), but the parents are reached
+          for (const parent of node.parents) reached[parent] = 1;
+          continue;
+        }
         const parts = node.pullback(g);
         for (let j = 0; j < node.parents.length; j++) {
           const part = parts[j];
@@ -381,6 +391,7 @@ export class Tape {
         const arrayRow = rows[at + 1]!;
         const k = rows[at + 2]!;
         reached[arrayRow] = 1;
+        if (g === 0) continue;
         const acc = arrays.get(arrayRow);
         const node = nodes.get(arrayRow)!;
         if (typeof g === 'number' && (acc === undefined || (isFloatArray(acc) && owned.has(arrayRow)))) {
@@ -401,9 +412,14 @@ export class Tape {
         }
       } else {
         const g = scalar[i];
+        const b = rows[at + 2]!;
+        if (g === 0) {
+          if (a !== NO_PARENT) reached[a] = 1;
+          if (b !== NO_PARENT) reached[b] = 1;
+          continue;
+        }
         const generic = genericPartials?.get(i);
         if (a !== NO_PARENT) addScalar(a, generic ? ops.mul(g, generic[0]) : typeof g === 'number' ? g * rows[at + 1]! : ops.mul(g, rows[at + 1]));
-        const b = rows[at + 2]!;
         if (b !== NO_PARENT) addScalar(b, generic ? ops.mul(g, generic[1]) : typeof g === 'number' ? g * rows[at + 3]! : ops.mul(g, rows[at + 3]));
       }
     }
@@ -415,4 +431,9 @@ export class Tape {
       return isFloatArray(g) ? ops.arrayOf(g, node) : g;
     });
   }
+}
+
+function isAllZero(data: FloatArray): boolean {
+  for (let k = 0; k < data.length; k++) if (data[k] !== 0) return false;
+  return true;
 }

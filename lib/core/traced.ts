@@ -2,9 +2,9 @@
 //
 // JavaScript cannot overload operators, so rewritten code sends arithmetic through the
 // runtime, which recognises `Traced` operands. Everywhere else a traced number must pass
-// for its number: `valueOf`, `toString`, `toFixed`, `toJSON` give the primal value.
-// Converting to a plain number (`valueOf`) loses the derivative: strict mode throws
-// there, otherwise the escape is counted so the API can warn.
+// for its number: `valueOf`, `toString`, `toFixed`, `toJSON`, printing give the primal
+// value. Where it becomes a plain number its derivative is lost: the runtime is told
+// (`reportEscape`), and its policy (lib/escapes.ts) decides whether that is an error.
 
 import type { Tape } from './tape.js';
 import { unpin, isSymbolic } from './symbolic.js';
@@ -37,41 +37,52 @@ export class Traced {
     this.tape = tape;
   }
 
+  /** `x.valueOf()`, called explicitly: a deliberate plain number (strict mode refuses it). */
   valueOf(): number {
     const n = primal(this);
     if (this.tape.active) reportEscape(this, 'valueOf');
     return n;
   }
 
+  // Text: the number's own text. The runtime is told which traced number made it, so that
+  // text read back as a number (`parseFloat(String(x))`) keeps the derivative: exactly for
+  // the shortest round-trip text, with derivative 0 for rounded text (toFixed & co.).
   toString(radix?: number): string {
-    return primal(this).toString(radix);
+    return written(this, primal(this).toString(radix), radix === undefined || radix === 10);
   }
 
   toFixed(digits?: number): string {
-    return primal(this).toFixed(digits);
+    return written(this, primal(this).toFixed(digits), false);
   }
 
   toPrecision(precision?: number): string {
-    return primal(this).toPrecision(precision);
+    return written(this, primal(this).toPrecision(precision), false);
   }
 
   toExponential(digits?: number): string {
-    return primal(this).toExponential(digits);
+    return written(this, primal(this).toExponential(digits), false);
   }
 
   toLocaleString(locales?: string | string[], options?: Intl.NumberFormatOptions): string {
-    return primal(this).toLocaleString(locales, options);
+    return written(this, primal(this).toLocaleString(locales, options), false);
   }
 
-  /** `JSON.stringify` writes the number; the derivative cannot survive a JSON round trip. */
+  /** `JSON.stringify` writes the number (and the runtime notes which traced number it was). */
   toJSON(): number {
-    if (this.tape.active) reportEscape(this, 'JSON.stringify');
+    if (this.tape.active) noteText(this, null, true);
     return primal(this);
   }
 
+  /**
+   * JavaScript converting the number itself (`${x}`, or code that was not rewritten doing
+   * `x * 2`): text as above; a number is reported, and the runtime tells a lost derivative
+   * (code that was not rewritten, a typed array) from a harmless read (formatting).
+   */
   [Symbol.toPrimitive](hint: string): number | string {
     if (hint === 'string') return this.toString();
-    return this.valueOf();
+    const n = primal(this);
+    if (this.tape.active) reportEscape(this, 'conversion');
+    return n;
   }
 
   /** A brand that tools can test without importing this class (`Symbol.for('zygote-ts.traced')`). */
@@ -85,12 +96,12 @@ export class Traced {
     return 'Number';
   }
 
-  /** How Node's console shows it: the number, marked as traced. */
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
+  /** How Node's console and `util.format` show it: as the number, as plain code would. */
+  [Symbol.for('nodejs.util.inspect.custom')](): number {
     // (showing a number does not make compileGradient's path depend on it)
     let x: unknown = this;
     while (isTraced(x)) x = x.value;
-    return `Traced(${String(isSymbolic(x) ? x.value : x)})`;
+    return (isSymbolic(x) ? x.value : x) as number;
   }
 }
 
@@ -116,17 +127,38 @@ export function live(x: unknown): unknown {
 
 /** What to do when a live traced value is turned into plain numbers. */
 export type EscapeHandler = (x: { readonly tape: Tape }, how: string) => void;
+/** What to do when a live traced number is written as text (`text` null: by JSON.stringify). */
+export type TextHandler = (x: Traced, text: string | null, exact: boolean) => void;
 
 let escapeHandler: EscapeHandler = () => {};
+let textHandler: TextHandler = () => {};
 
-/** The API installs the policy (strict: throw; default: count and warn). */
+/** The API installs the policy (lib/escapes.ts). */
 export function onEscape(handler: EscapeHandler): void {
   escapeHandler = handler;
 }
 
-/** Reports that traced `x` (a number or an array) was turned into plain numbers by `how`. */
+/** The runtime installs the bookkeeping of text round trips (rules/text.ts). */
+export function onText(handler: TextHandler): void {
+  textHandler = handler;
+}
+
+/**
+ * Reports that traced `x` (a number or an array) was turned into plain numbers by `how`:
+ * 'valueOf' (called explicitly), 'conversion' (JavaScript converting it), or a method's name.
+ */
 export function reportEscape(x: { readonly tape: Tape }, how: string): void {
   escapeHandler(x, how);
+}
+
+function noteText(x: Traced, text: string | null, exact: boolean): void {
+  textHandler(x, text, exact);
+}
+
+/** `text`, written from `x` (noted while its tape records; a prototype method would be visible on every traced number). */
+function written(x: Traced, text: string, exact: boolean): string {
+  if (x.tape.active) noteText(x, text, exact);
+  return text;
 }
 
 // ---- Operands, as the rules see them -------------------------------------------------

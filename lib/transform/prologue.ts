@@ -24,17 +24,23 @@ export const RUNTIME_GLOBAL_KEY = 'zygote-ts.runtime';
 export const MISSING_RUNTIME_MESSAGE =
   "zygote-ts: this file was rewritten for differentiation but the zygote-ts runtime is not loaded; import 'zygote-ts' first or run with node --import zygote-ts/register";
 
-/** Source of the prologue (one line, no newline, so line numbers are kept). */
+/**
+ * Source of the prologue (one line, no newline, so line numbers are kept). It binds the
+ * runtime, then tells it that this file is rewritten (`__zy.rewritten()`, which reads the
+ * file's name off the stack, as stack frames will name it: so that a traced number converted
+ * by a built-in called from here is not taken for code that was not rewritten).
+ */
 export function prologue(binding: RuntimeBinding, temps: readonly string[]): string {
   const decl = temps.length > 0 ? ` var ${temps.join(', ')};` : '';
+  const register = ' __zy.rewritten();';
   if (binding.kind === 'import') {
-    return `import { __zy } from ${JSON.stringify(binding.specifier)}; /*${REWRITTEN_MARKER}*/${decl} `;
+    return `import { __zy } from ${JSON.stringify(binding.specifier)}; /*${REWRITTEN_MARKER}*/${register}${decl} `;
   }
   if (binding.kind === 'require') {
-    return `var __zy = require(${JSON.stringify(binding.specifier)}).__zy; /*${REWRITTEN_MARKER}*/${decl} `;
+    return `var __zy = require(${JSON.stringify(binding.specifier)}).__zy; /*${REWRITTEN_MARKER}*/${register}${decl} `;
   }
   return (
     `var __zy = globalThis[Symbol.for(${JSON.stringify(RUNTIME_GLOBAL_KEY)})]; /*${REWRITTEN_MARKER}*/ ` +
-    `if (!__zy) throw new Error(${JSON.stringify(MISSING_RUNTIME_MESSAGE)});${decl} `
+    `if (!__zy) throw new Error(${JSON.stringify(MISSING_RUNTIME_MESSAGE)});${register}${decl} `
   );
 }

@@ -13,6 +13,7 @@ import { Editor } from './edit.js';
 import { tokenAtOrAfter, type Parsed } from './parse.js';
 import { rewriteCompoundAssignment, rewriteUpdate } from './rewrite-assign.js';
 import { rewriteBuiltinCalls, rewriteGlobalFunctions, rewriteGlobalPredicates, rewriteMathDestructured } from './rewrite-globals.js';
+import { rewriteBuiltinCall, rewriteDirectEval } from './rewrite-builtins.js';
 import {
   rewriteBinaryInline,
   rewriteCompoundInline,
@@ -47,6 +48,8 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteGlobalPredicates,
   rewriteMathDestructured,
   rewriteBuiltinCalls,
+  rewriteBuiltinCall,
+  rewriteDirectEval,
   rewritePrivateRead,
   rewritePrivateCall,
   rewritePrivateAssign,

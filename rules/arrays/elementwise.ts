@@ -86,7 +86,7 @@ export function lift2(
       forward: ([x, y]) => op(x, y),
       backward: (g, [x, y], z) => {
         const [ga, gb] = grads(g, x, y, z, need);
-        return [need[0] ? reduceTo(ga, A) : null, need[1] ? reduceTo(gb, B) : null];
+        return [need[0] ? reduceTo(nothingFromZeros(ga, g), A) : null, need[1] ? reduceTo(nothingFromZeros(gb, g), B) : null];
       },
       reads: { operands: [readX, readY], result: readZ },
     });
@@ -103,9 +103,26 @@ export function lift1(op: (x: unknown) => any, f: (x: number) => number, partial
     return recordStep(t, [X], {
       name: op.name,
       forward: ([x]) => op(x),
-      backward: (g, [x], y) => [mul(g, partial(x, y))],
+      backward: (g, [x], y) => [nothingFromZeros(mul(g, partial(x, y)), g)],
     });
   };
+}
+
+/**
+ * An elementwise contribution `part` (computed from the cotangent `g`, of `g`'s shape) with
+ * nothing where `g` is zero: a zero cotangent contributes nothing, even through an infinite
+ * or undefined partial (0·∞, 0/0), as in the scalar sweep (lib/core/tape.ts). A cotangent
+ * traced on an outer tape (nesting) keeps its derivative and is left as it is.
+ */
+function nothingFromZeros(part: unknown, g: unknown): unknown {
+  if (!isNDArray(part) || !isNDArray(g) || part.tape !== null || g.tape !== null || part.size !== g.size) return part;
+  const p = part.data;
+  const z = g.data;
+  let fixed: typeof p | null = null;
+  for (let k = 0; k < p.length; k++) {
+    if (p[k] !== p[k] && z[k] === 0) (fixed ??= p.slice())[k] = 0;
+  }
+  return fixed === null ? part : new NDArray(part.shape, fixed);
 }
 
 // ---- the arithmetic operators on arrays ------------------------------------------------

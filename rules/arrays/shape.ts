@@ -6,6 +6,7 @@ import { primal } from '../../lib/core/traced.js';
 import type { NodeRecord } from '../../lib/core/tape.js';
 import { add, mul } from '../arithmetic.js';
 import { asArray, liveArray, recordStep, tapeOf } from './record.js';
+import type { ArrayInput } from './axes.js';
 
 // ---- element reads: one tape row each, accumulated sparsely into the array's cotangent --
 function readElement(x: NDArray, k: number): number {
@@ -17,9 +18,10 @@ function readElement(x: NDArray, k: number): number {
 }
 setElementReader(readElement);
 
-/** x[i, j, …] as a number (traced when `x` is). Also `x.get(i, j)`. */
-export function get(x: NDArray, ...index: number[]): number {
-  return readElement(x, flatIndex(x.shape, index));
+/** x[i, j, …] as a number (traced when `x` is). Also `x.get(i, j)`; a nested array of numbers is read as an array. */
+export function get(x: ArrayInput, ...index: number[]): number {
+  const X = isNDArray(x) ? x : asArray(x, 'get');
+  return readElement(X, flatIndex(X.shape, index));
 }
 
 /** Array row `node`'s cotangent `acc` (null: zeros) plus `g` at element `k` (nested sweeps). */

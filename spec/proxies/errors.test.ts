@@ -5,10 +5,6 @@ import { gradient } from 'zygote-ts';
 const f = (x: unknown) => 0 * (x as { n?: number }).n!;
 
 describe('what cannot be traced is refused, naming the place', () => {
-  it('a typed array deep inside an argument', () => {
-    const model = { layers: [{ W: [1] }, { W: [2] }, { W: new Float64Array([3]) }] };
-    expect(() => gradient(f, model)).toThrow(/arg 0 \.layers\[2\]\.W is a Float64Array: typed arrays hold plain numbers only/);
-  });
   it('a WeakMap or WeakSet', () => {
     expect(() => gradient(f, { cache: new WeakMap() })).toThrow(/arg 0 \.cache is a WeakMap: its entries cannot be listed/);
     expect(() => gradient((_a: number, b: unknown) => 0 * (b as number), 1, new WeakSet())).toThrow(/arg 1 is a WeakSet/);
@@ -30,8 +26,8 @@ describe('what cannot be traced is refused, naming the place', () => {
     expect(gradient((o: { t: Date; k: number }) => o.k * (o.t.getTime() + 1), { t: when, k: 2 })).toEqual([{ t: null, k: 1 }]);
   });
   it('a failed wrap leaves no state behind', () => {
-    const p = { x: 1, bad: new Int8Array(1) };
-    expect(() => gradient((q: typeof p) => q.x, p)).toThrow(/Int8Array/);
+    const p = { x: 1, bad: new WeakMap() };
+    expect(() => gradient((q: typeof p) => q.x, p)).toThrow(/WeakMap/);
     expect(p.x).toBe(1);
     expect(gradient((x: number) => x * x, 3)).toEqual([6]);
   });

@@ -18,7 +18,7 @@ const G = { runtime: { kind: 'global' as const }, sourceMap: false };
 /** Rewritten body without the prologue (program-level temporaries, `var …;`, stay in). */
 function body(code: string, options: { sourceType?: 'module' | 'script'; inlineFastPaths?: boolean } = {}): string {
   const out = transform(code, { ...G, sourceType: 'module', ...options, runtime: { kind: 'import', specifier: 'rt' } }).code;
-  const marker = '/*zygote-ts:rewritten*/ ';
+  const marker = '/*zygote-ts:rewritten*/ __zy.rewritten(); ';
   const at = out.indexOf(marker);
   return at < 0 ? out : out.slice(at + marker.length);
 }

@@ -1,0 +1,319 @@
+// Typed-array stand-ins: what f receives for a Float64Array or Float32Array (an argument,
+// or inside one), and what a typed array holding traced numbers is made of.
+//
+// A typed array stores plain numbers in a buffer: indexed writes convert with ToNumber,
+// and no class can intercept them. So this is the one stand-in that is an ES Proxy (the
+// design card's original choice; records, arrays, Maps and Sets are real objects, which
+// are ~50× faster to read: see standins.ts). Its target is a real typed array of the same
+// class holding the numbers — so `instanceof`, `length`, `buffer` and the property
+// invariants are the typed array's own — while the elements f reads and writes are kept
+// beside it, traced: `v[0] * v[1]`, `out[0] = a[0] + b[0]`, `v.subarray(1)`, iteration,
+// spread and the typed-array methods work on them as the built-ins work on numbers.
+//
+// An argument's elements are read from one traced array input (one tape row for the
+// whole typed array, element reads recorded sparsely, as `NDArray.get`); array operations
+// given the stand-in use that input directly. What cannot be made to look the same:
+// `ArrayBuffer.isView(v)` is false for a Proxy, and a built-in called with the stand-in as
+// `this` (`Float32Array.prototype.map.call(v, f)`) refuses it.
+
+import { live, isTraced, primal } from '../lib/core/traced.js';
+import { NDArray, setTypedStandInReader, type FloatArray } from '../lib/ndarray.js';
+import { fround } from '../rules/math.js';
+import { gt, lt, sne } from '../lib/coercion.js';
+import { toNumber } from '../rules/operands.js';
+import { asArray } from '../rules/arrays/record.js';
+import { astype } from '../rules/arrays/dtype.js';
+
+export type FloatArrayClass = Float64ArrayConstructor | Float32ArrayConstructor;
+
+/** What views of one typed array share (a stand-in and its subarrays). */
+interface Shared {
+  /** Element k's value as f sees it (traced or a number); undefined: not read yet (see `input`). */
+  readonly values: unknown[];
+  /** The traced array an argument's unread elements come from (null: all in `values`). */
+  readonly input: NDArray | null;
+  /** Whether f wrote any element (then the values, not the input, are the array). */
+  written: boolean;
+}
+
+const standIns = new WeakMap<object, TypedArrayStandIn>();
+
+/** The stand-in behind a Proxy this module made (undefined for anything else). */
+export function typedStandIn(x: unknown): TypedArrayStandIn | undefined {
+  return typeof x === 'object' && x !== null ? standIns.get(x) : undefined;
+}
+
+/** A new typed array of class `ctor` holding `values` (traced numbers kept), as f sees one. */
+export function typedArrayOf(ctor: FloatArrayClass, values: ArrayLike<unknown>): FloatArray {
+  const standIn = new TypedArrayStandIn(ctor, new ctor(values.length), { values: [], input: null, written: true }, 0);
+  for (let i = 0; i < values.length; i++) standIn.store(i, values[i]);
+  return standIn.proxy;
+}
+
+/** A stand-in over a typed array f made (its numbers, then what f stores in it). */
+export function typedArrayOver(made: FloatArray): FloatArray {
+  const ctor: FloatArrayClass = made instanceof Float32Array ? Float32Array : Float64Array;
+  return new TypedArrayStandIn(ctor, made, { values: [], input: null, written: true }, 0).proxy;
+}
+
+/** The stand-in for an argument's typed array: its elements are read from `input`, a traced array of its numbers. */
+export function typedArgument(original: FloatArray, input: NDArray): FloatArray {
+  const ctor: FloatArrayClass = original instanceof Float32Array ? Float32Array : Float64Array;
+  const numbers = typedStandIn(original)?.target ?? original;
+  return new TypedArrayStandIn(ctor, ctor.from(numbers), { values: new Array(original.length), input, written: false }, 0).proxy;
+}
+
+/** Whether f wrote any element of the stand-in `x` (then its original must be written back). */
+export function wasWritten(x: object): boolean {
+  return typedStandIn(x)?.shared.written ?? false;
+}
+
+/** The numbers the stand-in `x` holds now. */
+export function numbersOf(x: FloatArray): FloatArray {
+  return typedStandIn(x)?.target ?? x;
+}
+
+// Array operations given a stand-in see an NDArray: the argument's traced array when f wrote
+// nothing and the view is whole, else its elements packed (traced where they are).
+setTypedStandInReader((x) => {
+  const s = typedStandIn(x);
+  if (s === undefined) return null;
+  const { input, written } = s.shared;
+  if (input !== null && !written && s.offset === 0 && s.length === input.size && input.tape !== null && input.tape.active) return input;
+  const packed = asArray(Array.from({ length: s.length }, (_, i) => s.element(i)), 'a typed array');
+  return s.ctor === Float32Array ? (astype(packed, 'float32') as NDArray) : packed;
+});
+
+/** A typed array's canonical numeric property key as a number, or null for any other key. */
+function numericKey(key: string | symbol): number | null {
+  if (typeof key !== 'string') return null;
+  const n = Number(key);
+  return String(n) === key || key === '-0' ? n : null;
+}
+
+export class TypedArrayStandIn {
+  readonly proxy: FloatArray;
+  private methods: Map<PropertyKey, Function> | null = null;
+
+  constructor(
+    readonly ctor: FloatArrayClass,
+    /** A real typed array of the numbers: the Proxy's target. */
+    readonly target: FloatArray,
+    readonly shared: Shared,
+    readonly offset: number,
+  ) {
+    this.proxy = new Proxy(target, this.traps());
+    standIns.set(this.proxy, this);
+  }
+
+  get length(): number {
+    return this.target.length;
+  }
+
+  /** Element i as f sees it. */
+  element(i: number): unknown {
+    const k = this.offset + i;
+    let v = this.shared.values[k];
+    if (v === undefined) {
+      const input = this.shared.input;
+      if (input === null || input.tape === null || !input.tape.active) return this.target[i];
+      v = input.get(k); // (an element read, recorded on the argument's row)
+      this.shared.values[k] = v;
+    }
+    return isTraced(v) ? live(v) : v;
+  }
+
+  /** Element i = value, as a typed array stores it (ToNumber, rounded to float32 in a Float32Array); out of range: nothing. */
+  store(i: number, value: unknown): void {
+    const n = toNumber(value);
+    if (!(Number.isInteger(i) && i >= 0 && i < this.target.length)) return;
+    this.shared.written = true;
+    if (isTraced(n) && n.tape.active) {
+      const p = primal(n);
+      this.target[i] = p;
+      this.shared.values[this.offset + i] = this.target[i] === p || Number.isNaN(p) ? n : fround(n);
+    } else {
+      this.target[i] = n as number;
+      this.shared.values[this.offset + i] = this.target[i];
+    }
+  }
+
+  private traps(): ProxyHandler<FloatArray> {
+    const inRange = (k: number) => Number.isInteger(k) && !Object.is(k, -0) && k >= 0 && k < this.length;
+    return {
+      get: (target, key) => {
+        const k = numericKey(key);
+        if (k !== null) return inRange(k) ? this.element(k) : undefined;
+        if (key === Symbol.toStringTag) return this.ctor.name;
+        return this.method(key) ?? Reflect.get(target, key, target);
+      },
+      set: (target, key, value) => {
+        const k = numericKey(key);
+        if (k === null) return Reflect.set(target, key, value, target);
+        this.store(k, value); // (out of range: ignored, as a typed array does)
+        return true;
+      },
+      has: (target, key) => {
+        const k = numericKey(key);
+        return k !== null ? inRange(k) : Reflect.has(target, key);
+      },
+      getOwnPropertyDescriptor: (target, key) => {
+        const k = numericKey(key);
+        if (k === null) return Reflect.getOwnPropertyDescriptor(target, key);
+        return inRange(k) ? { value: this.element(k), writable: true, enumerable: true, configurable: true } : undefined;
+      },
+      defineProperty: (target, key, descriptor) => {
+        const k = numericKey(key);
+        if (k === null) return Reflect.defineProperty(target, key, descriptor);
+        if (!inRange(k) || descriptor.get !== undefined || descriptor.set !== undefined) return false;
+        if (descriptor.configurable === false || descriptor.enumerable === false || descriptor.writable === false) return false;
+        if ('value' in descriptor) this.store(k, descriptor.value);
+        return true;
+      },
+      deleteProperty: (target, key) => {
+        const k = numericKey(key);
+        return k === null ? Reflect.deleteProperty(target, key) : !inRange(k);
+      },
+    };
+  }
+
+  // ---- the typed-array methods, on the elements as f sees them --------------------------
+
+  /** The stand-in's own version of a typed-array method (one function per name, so `v.map === v.map`). */
+  private method(key: PropertyKey): Function | undefined {
+    const make = METHODS[key as string];
+    if (make === undefined || !Object.prototype.hasOwnProperty.call(METHODS, key)) return undefined;
+    this.methods ??= new Map();
+    let f = this.methods.get(key);
+    if (f === undefined) {
+      f = make(this);
+      Object.defineProperty(f, 'name', { value: typeof key === 'symbol' ? `[${key.description ?? ''}]` : key });
+      this.methods.set(key, f);
+    }
+    return f;
+  }
+
+  /** The elements as an array (for methods that read them all). */
+  elements(): unknown[] {
+    return Array.from({ length: this.length }, (_, i) => this.element(i));
+  }
+
+  /** A view of elements [begin, end) sharing this one's elements and numbers (`subarray`). */
+  view(begin: number, end: number): FloatArray {
+    return new TypedArrayStandIn(this.ctor, this.target.subarray(begin, end), this.shared, this.offset + begin).proxy;
+  }
+}
+
+type Callback = (value: unknown, index: number, array: FloatArray) => unknown;
+
+/** A relative index as the built-ins resolve one (negative from the end, clamped). */
+function relative(i: unknown, length: number, fallback: number): number {
+  if (i === undefined) return fallback;
+  const n = Math.trunc(primal(toNumber(i))) || 0;
+  return n < 0 ? Math.max(length + n, 0) : Math.min(n, length);
+}
+
+/** The order of two elements for the default sort: numeric, -0 before +0, NaN last. */
+function defaultOrder(a: unknown, b: unknown): number {
+  if (sne(a, a)) return sne(b, b) ? 0 : 1;
+  if (sne(b, b)) return -1;
+  if (lt(a, b)) return -1;
+  if (gt(a, b)) return 1;
+  const pa = primal(a);
+  const pb = primal(b);
+  return Object.is(pa, -0) && Object.is(pb, 0) ? -1 : Object.is(pa, 0) && Object.is(pb, -0) ? 1 : 0;
+}
+
+/** A comparator's result as a sign (a traced difference is compared, not read). */
+function sign(c: unknown): number {
+  if (isTraced(c)) return lt(c, 0) ? -1 : gt(c, 0) ? 1 : 0;
+  const n = Number(c);
+  return n !== n ? 0 : n;
+}
+
+const sameValueZero = (a: unknown, b: unknown) => !sne(a, b) || (sne(a, a) && sne(b, b));
+
+const METHODS: Record<string, (s: TypedArrayStandIn) => Function> = {
+  at: (s) => (i?: unknown) => {
+    const n = Math.trunc(primal(toNumber(i))) || 0;
+    const k = n < 0 ? s.length + n : n;
+    return k >= 0 && k < s.length ? s.element(k) : undefined;
+  },
+  copyWithin: (s) => (target: unknown, start: unknown, end?: unknown) => {
+    const n = s.length;
+    const to = relative(target, n, 0);
+    const from = relative(start, n, 0);
+    const final = relative(end, n, n);
+    const moved = s.elements().slice(from, final).slice(0, n - to);
+    moved.forEach((v, j) => s.store(to + j, v));
+    return s.proxy;
+  },
+  entries: (s) => () => s.elements().map((v, i) => [i, v]).values(),
+  every: (s) => (f: Callback, thisArg?: unknown) => s.elements().every((v, i) => f.call(thisArg, v, i, s.proxy)),
+  fill: (s) => (value: unknown, start?: unknown, end?: unknown) => {
+    const v = toNumber(value);
+    for (let i = relative(start, s.length, 0); i < relative(end, s.length, s.length); i++) s.store(i, v);
+    return s.proxy;
+  },
+  filter: (s) => (f: Callback, thisArg?: unknown) => typedArrayOf(s.ctor, s.elements().filter((v, i) => f.call(thisArg, v, i, s.proxy))),
+  find: (s) => (f: Callback, thisArg?: unknown) => s.elements().find((v, i) => f.call(thisArg, v, i, s.proxy)),
+  findIndex: (s) => (f: Callback, thisArg?: unknown) => s.elements().findIndex((v, i) => f.call(thisArg, v, i, s.proxy)),
+  findLast: (s) => (f: Callback, thisArg?: unknown) => s.elements().findLast((v, i) => f.call(thisArg, v, i, s.proxy)),
+  findLastIndex: (s) => (f: Callback, thisArg?: unknown) => s.elements().findLastIndex((v, i) => f.call(thisArg, v, i, s.proxy)),
+  forEach: (s) => (f: Callback, thisArg?: unknown) => s.elements().forEach((v, i) => f.call(thisArg, v, i, s.proxy)),
+  includes: (s) => (x: unknown, from?: unknown) => s.elements().slice(relative(from, s.length, 0)).some((v) => sameValueZero(v, x)),
+  indexOf: (s) => (x: unknown, from?: unknown) => {
+    for (let i = relative(from, s.length, 0); i < s.length; i++) if (!sne(s.element(i), x)) return i;
+    return -1;
+  },
+  join: (s) => (separator?: unknown) => s.elements().map(String).join(separator === undefined ? ',' : String(separator)),
+  keys: (s) => () => s.elements().keys(),
+  lastIndexOf: (s) => (x: unknown, ...from: unknown[]) => {
+    const start = from.length === 0 ? s.length - 1 : Math.min(relative(from[0], s.length, 0), s.length - 1);
+    for (let i = start; i >= 0; i--) if (!sne(s.element(i), x)) return i;
+    return -1;
+  },
+  map: (s) => (f: Callback, thisArg?: unknown) => typedArrayOf(s.ctor, s.elements().map((v, i) => f.call(thisArg, v, i, s.proxy))),
+  reduce: (s) => (f: (acc: unknown, v: unknown, i: number, a: FloatArray) => unknown, ...initial: unknown[]) =>
+    initial.length === 0
+      ? s.elements().reduce((acc, v, i) => f(acc, v, i, s.proxy))
+      : s.elements().reduce((acc, v, i) => f(acc, v, i, s.proxy), initial[0]),
+  reduceRight: (s) => (f: (acc: unknown, v: unknown, i: number, a: FloatArray) => unknown, ...initial: unknown[]) =>
+    initial.length === 0
+      ? s.elements().reduceRight((acc, v, i) => f(acc, v, i, s.proxy))
+      : s.elements().reduceRight((acc, v, i) => f(acc, v, i, s.proxy), initial[0]),
+  reverse: (s) => () => {
+    s.elements().reverse().forEach((v, i) => s.store(i, v));
+    return s.proxy;
+  },
+  set: (s) => (source: ArrayLike<unknown>, offset?: unknown) => {
+    const at = offset === undefined ? 0 : primal(toNumber(offset));
+    const from = typedStandIn(source)?.elements() ?? Array.from(source);
+    if (at < 0 || at + from.length > s.length) throw new RangeError('offset is out of bounds');
+    from.forEach((v, j) => s.store(at + j, v));
+  },
+  slice: (s) => (begin?: unknown, end?: unknown) => typedArrayOf(s.ctor, s.elements().slice(relative(begin, s.length, 0), relative(end, s.length, s.length))),
+  some: (s) => (f: Callback, thisArg?: unknown) => s.elements().some((v, i) => f.call(thisArg, v, i, s.proxy)),
+  sort: (s) => (compare?: (a: unknown, b: unknown) => unknown) => {
+    const order = compare === undefined ? defaultOrder : (a: unknown, b: unknown) => sign(compare(a, b));
+    s.elements().sort(order).forEach((v, i) => s.store(i, v));
+    return s.proxy;
+  },
+  subarray: (s) => (begin?: unknown, end?: unknown) => s.view(relative(begin, s.length, 0), Math.max(relative(begin, s.length, 0), relative(end, s.length, s.length))),
+  toLocaleString: (s: TypedArrayStandIn) => (locales?: string | string[], options?: Intl.NumberFormatOptions) =>
+    s.elements().map((v: unknown) => (v as number).toLocaleString(locales, options)).join(','),
+  toReversed: (s) => () => typedArrayOf(s.ctor, s.elements().reverse()),
+  toSorted: (s) => (compare?: (a: unknown, b: unknown) => unknown) =>
+    typedArrayOf(s.ctor, s.elements().sort(compare === undefined ? defaultOrder : (a, b) => sign(compare(a, b)))),
+  toString: (s: TypedArrayStandIn) => () => s.elements().map(String).join(','),
+  values: (s) => () => s.elements().values(),
+  with: (s) => (index: unknown, value: unknown) => {
+    const n = Math.trunc(primal(toNumber(index))) || 0;
+    const k = n < 0 ? s.length + n : n;
+    if (k < 0 || k >= s.length) throw new RangeError('Invalid typed array index');
+    const copy = s.elements();
+    copy[k] = toNumber(value);
+    return typedArrayOf(s.ctor, copy);
+  },
+  [Symbol.iterator as unknown as string]: (s) => () => s.elements().values(),
+};

@@ -1,0 +1,251 @@
+// Built-ins that compare or copy numbers, given traced ones. A traced number is an object,
+// so natively these would see its identity (`Object.is(a[0], 1.4)` false, two equal values
+// two different things) or copy its fields (`structuredClone` of a traced number is a
+// record of its tape). Rewritten code calls these instead (lib/transform/rewrite-builtins.ts);
+// each behaves as the built-in does on the numbers, and keeps the derivatives.
+
+import { isTraced, primal } from '../lib/core/traced.js';
+import { isDeriving, onIdle } from '../lib/core/scope.js';
+import { typedArrayOf, typedArrayOver } from '../proxies/typed-arrays.js';
+
+/** `Object.is`: a traced number is its value (and is the same as itself). */
+export function objectIs(a: unknown, b: unknown): boolean {
+  if (!isTraced(a) && !isTraced(b)) return Object.is(a, b);
+  const numberLike = (x: unknown) => typeof x === 'number' || isTraced(x);
+  return numberLike(a) && numberLike(b) && Object.is(primal(a), primal(b));
+}
+
+// ---- structuredClone ----------------------------------------------------------------------
+
+/**
+ * `structuredClone`: the built-in, unless the value holds traced numbers while a
+ * differentiation runs; then the same copy made here (records and class instances become
+ * records of their own enumerable fields, arrays keep their holes, Maps and Sets their
+ * entries, Dates and RegExps are copied, objects met twice are copied once), with each
+ * traced number kept as it is: a copy of a number is the number, and so keeps its derivative.
+ */
+export function structuredCloneOf(value: unknown, options?: StructuredSerializeOptions): unknown {
+  if (!isDeriving() || !holdsTraced(value)) return structuredClone(value, options);
+  return new Cloner().clone(value);
+}
+
+function holdsTraced(value: unknown): boolean {
+  const seen = new Set<object>();
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (isTraced(v)) return true;
+    if (typeof v !== 'object' || v === null || seen.has(v) || ArrayBuffer.isView(v)) continue;
+    seen.add(v);
+    if (v instanceof Map) for (const [k, x] of v) stack.push(k, x);
+    else if (v instanceof Set) for (const x of v) stack.push(x);
+    else for (const k of Object.keys(v)) stack.push((v as Record<string, unknown>)[k]);
+  }
+  return false;
+}
+
+class Cloner {
+  private readonly made = new Map<object, unknown>();
+
+  clone(v: unknown): unknown {
+    if (isTraced(v) || typeof v !== 'object' || v === null) {
+      // (functions and symbols throw DataCloneError, as the built-in says it)
+      return typeof v === 'function' || typeof v === 'symbol' ? structuredClone(v) : v;
+    }
+    const known = this.made.get(v);
+    if (known !== undefined) return known;
+    if (v instanceof Map) {
+      const out = new Map();
+      this.made.set(v, out);
+      for (const [k, x] of v) out.set(this.clone(k), this.clone(x));
+      return out;
+    }
+    if (v instanceof Set) {
+      const out = new Set();
+      this.made.set(v, out);
+      for (const x of v) out.add(this.clone(x));
+      return out;
+    }
+    if (Array.isArray(v)) {
+      const out: unknown[] = new Array(v.length);
+      this.made.set(v, out);
+      for (const k of Object.keys(v)) (out as unknown as Record<string, unknown>)[k] = this.clone((v as unknown as Record<string, unknown>)[k]);
+      return out;
+    }
+    if (isPlainData(v)) {
+      const out: Record<string, unknown> = {};
+      this.made.set(v, out);
+      for (const k of Object.keys(v)) out[k] = this.clone((v as Record<string, unknown>)[k]);
+      return out;
+    }
+    // Dates, RegExps, typed arrays, errors, wrappers…: they hold no traced number
+    const out = structuredClone(v);
+    this.made.set(v, out);
+    return out;
+  }
+}
+
+/** An object the built-in copies as a record of its own enumerable fields (not a Date, a typed array, …). */
+function isPlainData(v: object): boolean {
+  return !(
+    v instanceof Date ||
+    v instanceof RegExp ||
+    v instanceof Error ||
+    v instanceof ArrayBuffer ||
+    ArrayBuffer.isView(v) ||
+    v instanceof Boolean ||
+    v instanceof Number ||
+    v instanceof String ||
+    v instanceof BigInt
+  );
+}
+
+// ---- searching and keying by value --------------------------------------------------------
+// `xs.indexOf(Math.max(...xs))`, `xs.includes(2.7)`, `new Set(xs).size`, `m.get(x)`: the
+// built-ins compare by identity (or SameValueZero), under which two traced numbers with one
+// value are two things. Rewritten code calls these methods through `callMethod`, which, while
+// a differentiation runs, searches arrays by value and keys Maps and Sets by a traced
+// number's value (the first traced number stored under a value is the key kept; a plain
+// number and a traced one with the same value are one key). Otherwise the method runs as it is.
+
+const ArrayProto = Array.prototype;
+const { get: mapGet, set: mapSet, has: mapHas, delete: mapDelete } = Map.prototype;
+const { add: setAdd, has: setHas, delete: setDelete } = Set.prototype;
+
+const numberLike = (x: unknown): boolean => typeof x === 'number' || isTraced(x);
+/** A key's value as Map and Set compare it (SameValueZero: -0 is 0). */
+const keyValue = (x: unknown): number => primal(x) || 0;
+
+/** For each Map or Set holding traced keys: the key it holds for each value. */
+let tracedKeys = new WeakMap<object, Map<number, unknown>>();
+onIdle(() => {
+  tracedKeys = new WeakMap();
+});
+
+/** The key collection `c` holds for `k`'s value (a traced or plain number), or `k` itself when none. */
+function heldKey(c: object, k: unknown, has: (this: object, key: unknown) => boolean): unknown {
+  if (!numberLike(k)) return k;
+  const v = keyValue(k);
+  const held = tracedKeys.get(c)?.get(v);
+  if (held !== undefined && has.call(c, held)) return held;
+  if (isTraced(k) && has.call(c, v)) return v;
+  return k;
+}
+
+/** Notes that `c` holds the traced key `k` (when it is the first key with its value). */
+function noteKey(c: object, k: unknown): void {
+  if (!isTraced(k)) return;
+  let keys = tracedKeys.get(c);
+  if (keys === undefined) tracedKeys.set(c, (keys = new Map()));
+  if (!keys.has(keyValue(k))) keys.set(keyValue(k), k);
+}
+
+/** Array search by value: `===` for indexOf/lastIndexOf, SameValueZero for includes. */
+function search(a: ArrayLike<unknown>, x: unknown, from: number, step: 1 | -1, zero: boolean): number {
+  for (let i = from; i >= 0 && i < a.length; i += step) {
+    if (step === 1 && !zero && !(i in a)) continue; // (indexOf skips holes; includes reads them as undefined)
+    const v = a[i];
+    if (v === x) return i;
+    if (numberLike(v) && numberLike(x)) {
+      const pv = primal(v);
+      const px = primal(x);
+      if (pv === px || (zero && pv !== pv && px !== px)) return i;
+    }
+  }
+  return -1;
+}
+
+/** A fromIndex as the array methods resolve it. */
+function start(length: number, from: unknown, fallback: number): number {
+  if (from === undefined) return fallback;
+  const n = Math.trunc(Number(from)) || 0;
+  return n < 0 ? Math.max(length + n, -1) : n;
+}
+
+/** `receiver[name](...args)` with `fn` = `receiver[name]`, read already (rewritten code passes both, in JavaScript's order). */
+export function callMethod(receiver: unknown, fn: unknown, ...args: unknown[]): unknown {
+  if (isDeriving() && typeof receiver === 'object' && receiver !== null) {
+    switch (fn) {
+      case ArrayProto.indexOf: {
+        const a = receiver as unknown[];
+        return search(a, args[0], Math.max(start(a.length, args[1], 0), 0), 1, false);
+      }
+      case ArrayProto.lastIndexOf: {
+        const a = receiver as unknown[];
+        return search(a, args[0], Math.min(start(a.length, args[1], a.length - 1), a.length - 1), -1, false);
+      }
+      case ArrayProto.includes: {
+        const a = receiver as unknown[];
+        return search(a, args[0], Math.max(start(a.length, args[1], 0), 0), 1, true) >= 0;
+      }
+      case mapGet:
+        return mapGet.call(receiver as Map<unknown, unknown>, heldKey(receiver, args[0], mapHas));
+      case mapHas:
+        return mapHas.call(receiver as Map<unknown, unknown>, heldKey(receiver, args[0], mapHas));
+      case mapDelete:
+        return mapDelete.call(receiver as Map<unknown, unknown>, heldKey(receiver, args[0], mapHas));
+      case mapSet: {
+        const k = heldKey(receiver, args[0], mapHas);
+        noteKey(receiver, k);
+        return mapSet.call(receiver as Map<unknown, unknown>, k, args[1]);
+      }
+      case setHas:
+        return setHas.call(receiver as Set<unknown>, heldKey(receiver, args[0], setHas));
+      case setDelete:
+        return setDelete.call(receiver as Set<unknown>, heldKey(receiver, args[0], setHas));
+      case setAdd: {
+        const k = heldKey(receiver, args[0], setHas);
+        noteKey(receiver, k);
+        return setAdd.call(receiver as Set<unknown>, k);
+      }
+    }
+  }
+  return Reflect.apply(fn as Function, receiver, args);
+}
+
+/**
+ * `new C(...args)` in rewritten code while a differentiation runs: a Map or a Set is filled
+ * through `callMethod` (equal values are one key), and a Float64Array or Float32Array is a
+ * typed-array stand-in (proxies/typed-arrays.ts), so the traced numbers f stores in it keep
+ * their derivatives (`out[0] = a[0] + b[0]` into `new Float32Array(3)`, as gl-matrix does).
+ */
+export function construct(ctor: unknown, ...args: unknown[]): unknown {
+  if (!isDeriving()) return Reflect.construct(ctor as Function, args);
+  if (ctor === Float64Array || ctor === Float32Array) {
+    const typed = ctor as Float64ArrayConstructor | Float32ArrayConstructor;
+    const from = args[0];
+    if (typeof from === 'object' && from !== null && !(from instanceof ArrayBuffer) && !(typeof SharedArrayBuffer !== 'undefined' && from instanceof SharedArrayBuffer)) {
+      return typedArrayOf(typed, Array.from(from as ArrayLike<unknown>)); // (its elements, traced ones kept)
+    }
+    return typedArrayOver(Reflect.construct(typed as Function, args) as Float64Array);
+  }
+  if ((ctor === Map || ctor === Set) && args[0] !== undefined && args[0] !== null) {
+    const made: object = ctor === Map ? new Map() : new Set();
+    const adder = ctor === Map ? mapSet : setAdd;
+    for (const item of args[0] as Iterable<unknown>) {
+      if (ctor === Map) {
+        if (typeof item !== 'object' || item === null) throw new TypeError(`Iterator value ${String(item)} is not an entry object`);
+        callMethod(made, adder, (item as unknown[])[0], (item as unknown[])[1]);
+      } else {
+        callMethod(made, adder, item);
+      }
+    }
+    return made;
+  }
+  return Reflect.construct(ctor as Function, args);
+}
+
+/** `Float64Array.from` / `Float32Array.from` in rewritten code: a typed-array stand-in while a differentiation runs. */
+export const float64ArrayFrom = typedFrom(Float64Array);
+export const float32ArrayFrom = typedFrom(Float32Array);
+/** `Float64Array.of` / `Float32Array.of` in rewritten code. */
+export const float64ArrayOf = (...items: unknown[]): unknown => (isDeriving() ? typedArrayOf(Float64Array, items) : Float64Array.of(...(items as number[])));
+export const float32ArrayOf = (...items: unknown[]): unknown => (isDeriving() ? typedArrayOf(Float32Array, items) : Float32Array.of(...(items as number[])));
+
+function typedFrom(ctor: Float64ArrayConstructor | Float32ArrayConstructor) {
+  return function from(source: unknown, mapFn?: (v: unknown, k: number) => unknown, thisArg?: unknown): unknown {
+    if (!isDeriving()) return Reflect.apply(ctor.from, ctor, arguments);
+    const items = mapFn === undefined ? Array.from(source as ArrayLike<unknown>) : Array.from(source as ArrayLike<unknown>, mapFn, thisArg);
+    return typedArrayOf(ctor, items);
+  };
+}

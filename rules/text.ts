@@ -1,0 +1,153 @@
+// Numbers written as text and read back: `parseFloat(String(x))`, `+x.toFixed(2)`,
+// `Number(el.style.width)` after `el.style.width = `${x}``. A string is a primitive and
+// cannot carry a derivative, so the runtime remembers, while a differentiation runs, which
+// traced number wrote which text (the traced number tells it: lib/core/traced.ts); text
+// read back as a number in rewritten code is looked up there.
+//
+// - The shortest round-trip text (`String(x)`, `${x}`, `x.toString()`) reads back as x
+//   itself: the round trip is the identity, so is its derivative.
+// - Rounded text (`toFixed`, `toPrecision`, `toExponential`, `toLocaleString`) reads back
+//   as its own number with derivative 0 (a step function), as `Math.round` has.
+// - Text written by two different traced numbers cannot say whose derivative it carries:
+//   that is reported (an error in strict mode).
+// - JSON written by `JSON.stringify` reads back (`JSON.parse` of that very text) with each
+//   traced number where it was: a deep copy by JSON keeps its derivatives.
+// Text that was never written from a traced number reads as plain JavaScript reads it.
+
+import { isTraced, onText, primal, reportEscape, Traced } from '../lib/core/traced.js';
+import { isDeriving, onIdle } from '../lib/core/scope.js';
+
+interface Written {
+  /** The traced number that wrote the text, or null when two different ones did. */
+  readonly by: Traced | null;
+  /** One of the traced numbers that wrote it (for the report when they were several). */
+  readonly first: Traced;
+  readonly exact: boolean;
+}
+
+const written = new Map<string, Written>();
+
+onText((x, text, exact) => {
+  if (text === null) {
+    pendingJSON = x;
+    return;
+  }
+  const before = written.get(text);
+  if (before === undefined) written.set(text, { by: x, first: x, exact });
+  else if (before.by !== null && !sameNumber(before.by, x)) written.set(text, { by: null, first: before.first, exact: before.exact && exact });
+});
+onIdle(() => {
+  written.clear();
+  writtenJSON.clear();
+});
+
+/** The same traced value (possibly read twice: two handles on one row). */
+const sameNumber = (a: Traced, b: Traced) => a === b || (a.tape === b.tape && a.index === b.index);
+
+/** A decimal literal at the start of a string, as parseFloat reads it. */
+const DECIMAL_PREFIX = /^[+-]?(?:Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)/;
+
+/**
+ * The number text `s` reads as (`parsed`, what JavaScript read), kept traced when a traced
+ * number wrote that text during this differentiation. `whole`: the whole string is the
+ * number (Number, unary +, arithmetic) rather than its start (parseFloat, parseInt);
+ * `rounds`: the reading itself rounds (parseInt), so its derivative is 0.
+ */
+export function readBack(s: string, parsed: number, whole: boolean, rounds = false): number | Traced {
+  if (written.size === 0 || parsed !== parsed) return parsed;
+  const trimmed = s.trim();
+  const text = whole ? trimmed : DECIMAL_PREFIX.exec(trimmed)?.[0];
+  const entry = text === undefined ? undefined : written.get(text);
+  if (entry === undefined) return parsed;
+  const { by } = entry;
+  if (by === null) {
+    if (entry.first.tape.active) reportEscape(entry.first, `reading back the text "${text}", which more than one traced number wrote`);
+    return parsed;
+  }
+  if (!by.tape.active) return parsed;
+  if (entry.exact && !rounds && primal(by) === parsed) return by;
+  return by.tape.push(parsed, by.index, 0, -1, 0); // (rounded: the path exists, its derivative is 0)
+}
+
+/** `parseFloat` (and `Number.parseFloat`) in rewritten code. */
+export function parseFloatOf(value: unknown): unknown {
+  if (isTraced(value) && value.tape.active) return value; // (its text reads back as itself)
+  const s = `${value as string}`; // (ToString: a Symbol throws, as in parseFloat)
+  return readBack(s, parseFloat(s), false);
+}
+
+/** `parseInt` (and `Number.parseInt`) in rewritten code: an integer, so its derivative is 0. */
+export function parseIntOf(value: unknown, radix?: unknown): unknown {
+  const s = `${value as string}`;
+  const parsed = parseInt(s, radix as number);
+  return radix === undefined || radix === 10 || radix === 0 ? readBack(s, parsed, false, true) : parsed;
+}
+
+// ---- JSON ------------------------------------------------------------------------------
+
+/** For JSON text written while a differentiation runs: each number's traced value (null: a plain number), in order. */
+const writtenJSON = new Map<string, (Traced | null)[]>();
+/** The traced number whose `toJSON` ran last (JSON.stringify hands its number to the replacer next). */
+let pendingJSON: Traced | null = null;
+
+/** `JSON.stringify` in rewritten code. */
+export function jsonStringify(value: unknown, replacer?: unknown, space?: string | number): string | undefined {
+  if (!isDeriving() || Array.isArray(replacer)) return JSON.stringify(value, replacer as (string | number)[], space);
+  const numbers: (Traced | null)[] = [];
+  let traced = false;
+  const user = typeof replacer === 'function' ? (replacer as (this: unknown, key: string, value: unknown) => unknown) : null;
+  pendingJSON = null;
+  // The replacer sees every value in the order it is written; a traced number's toJSON ran just before.
+  const noting = function (this: unknown, key: string, v: unknown): unknown {
+    const from = pendingJSON;
+    pendingJSON = null;
+    const out = user === null ? v : user.call(this, key, v);
+    if (typeof out === 'number' && Number.isFinite(out)) {
+      const keeps = from !== null && from.tape.active && primal(from) === out;
+      numbers.push(keeps ? from : null);
+      traced ||= keeps;
+    }
+    return out;
+  };
+  const text = JSON.stringify(value, noting, space);
+  if (traced && text !== undefined) writtenJSON.set(text, numbers);
+  return text;
+}
+
+/** `JSON.parse` in rewritten code: JSON written from traced numbers reads back with them. */
+export function jsonParse(text: unknown, reviver?: unknown): unknown {
+  const numbers = typeof text === 'string' ? writtenJSON.get(text) : undefined;
+  if (numbers === undefined) return JSON.parse(text as string, reviver as undefined);
+  const parsed: unknown = JSON.parse(text as string);
+  let k = 0;
+  // (JSON.parse makes keys in the order JSON.stringify wrote them: the same walk meets the same numbers)
+  const put = (v: unknown): unknown => {
+    if (typeof v === 'number') {
+      const x = numbers[k++];
+      return x !== null && x !== undefined && x.tape.active ? x : v;
+    }
+    if (typeof v === 'object' && v !== null) {
+      const record = v as Record<string, unknown>;
+      for (const key of Object.keys(record)) record[key] = put(record[key]);
+    }
+    return v;
+  };
+  const value = put(parsed);
+  return typeof reviver === 'function' ? revive({ '': value }, '', reviver as Reviver) : value;
+}
+
+type Reviver = (this: unknown, key: string, value: unknown) => unknown;
+
+// JSON.parse's reviver walk (ECMAScript's InternalizeJSONProperty), over values holding traced numbers.
+function revive(holder: object, name: string, reviver: Reviver): unknown {
+  const value = (holder as Record<string, unknown>)[name];
+  if (typeof value === 'object' && value !== null) {
+    const keys = Array.isArray(value) ? Array.from(value, (_, i) => String(i)) : Object.keys(value);
+    for (const key of keys) {
+      const revived = revive(value, key, reviver);
+      if (revived === undefined) delete (value as Record<string, unknown>)[key];
+      else Object.defineProperty(value, key, { value: revived, writable: true, enumerable: true, configurable: true });
+    }
+  }
+  return reviver.call(holder, name, value);
+}

@@ -1,0 +1,27 @@
+// A traced number behaves as its value: run the same program plain and inside a
+// differentiation, and compare everything it observes (issue 12).
+import { expect } from 'vitest';
+import { withgradient } from 'zygote-ts';
+
+const TRACED = Symbol.for('zygote-ts.traced');
+
+/** An observation with traced numbers replaced by their values (read without converting them). */
+function settled(v: unknown): unknown {
+  if (typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[TRACED] === true) return settled((v as { value: unknown }).value);
+  if (Array.isArray(v)) return v.map(settled);
+  return v;
+}
+
+/**
+ * Runs `program(xs, seen)` on plain numbers and on traced ones (as f of withgradient), and
+ * expects the same observations (`seen`) and the same result. Returns the gradient.
+ */
+export function agrees(program: (xs: number[], seen: unknown[]) => number, xs: number[]): unknown {
+  const plainSeen: unknown[] = [];
+  const plainResult = program([...xs], plainSeen);
+  const tracedSeen: unknown[] = [];
+  const { val, grad } = withgradient((v: number[]) => program(v, tracedSeen), [...xs]);
+  expect(tracedSeen.map(settled)).toEqual(plainSeen);
+  expect(val).toEqual(plainResult);
+  return grad[0];
+}

@@ -1,0 +1,121 @@
+// The built-ins that compare, clone, print or convert numbers see a traced number as its
+// value: each program below observes the same things plain and differentiated (issue 12).
+import { describe, expect, it, vi } from 'vitest';
+import { inspect, format } from 'node:util';
+import { configure, gradient } from 'zygote-ts';
+import { agrees } from './agree.js';
+
+const xs = [2.7, 1.4, 3.1, 1.4, -0.5];
+
+describe('a traced number behaves as its value', () => {
+  it('Object.is', () => {
+    agrees((a, seen) => {
+      seen.push(Object.is(a[1], 1.4), Object.is(a[1], a[3]), Object.is(a[0], a[1]), Object.is(a[0], '2.7'));
+      return a[1]!;
+    }, xs);
+  });
+
+  it('structuredClone keeps the numbers and their derivatives', () => {
+    const g = agrees((a, seen) => {
+      const copy = structuredClone({ p: a, m: new Map([['k', a[0]]]), d: new Date(0) });
+      seen.push(copy.p.length, copy.m.get('k'), copy.d.getTime());
+      return copy.p[0]! * copy.m.get('k')!;
+    }, xs);
+    expect(g).toEqual([2 * 2.7, 0, 0, 0, 0]);
+  });
+
+  it('printing: util.inspect, util.format, String, template literals, toFixed', () => {
+    agrees((a, seen) => {
+      seen.push(inspect(a[0]), inspect(a), format('x = %s, %d, %f', a[0], a[1], a[2]), String(a[3]), `${a[4]}`, a[0]!.toFixed(2));
+      return a[0]!;
+    }, xs);
+  });
+
+  it('Intl formatting and JSON labels only read the number (no report, even in strict mode)', () => {
+    const previous = configure({ strict: true });
+    try {
+      agrees((a, seen) => {
+        seen.push(new Intl.NumberFormat('en', { maximumFractionDigits: 1 }).format(a[2]!), a[2]!.toLocaleString('de'), JSON.stringify({ x: a[2] }));
+        return a[2]! * 2;
+      }, xs);
+    } finally {
+      configure(previous);
+    }
+  });
+
+  it('JSON: stringify writes the numbers; parsing that text gives them back, derivatives and all', () => {
+    const g = agrees((a, seen) => {
+      const text = JSON.stringify({ a, n: 3 });
+      seen.push(text);
+      const back = JSON.parse(text) as { a: number[]; n: number };
+      return back.a[0]! * back.a[1]! + back.n;
+    }, xs);
+    expect(g).toEqual([1.4, 2.7, 0, 0, 0]);
+  });
+
+  it('text read back as a number keeps the derivative (exactly for a number’s own text)', () => {
+    const g = agrees((a, seen) => {
+      const width = `${a[0]}px`;
+      seen.push(width);
+      return parseFloat(width) * Number(String(a[1])) + +`${a[2]}` * Number.parseFloat(a[4]!.toString());
+    }, xs);
+    expect(g).toEqual([1.4, 2.7, -0.5, 0, 3.1]);
+  });
+
+  it('text that two traced numbers wrote cannot say whose it is: reported, never guessed', () => {
+    const program = (a: number[]) => Number(String(a[1])) * Number(String(a[3]));
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    expect(gradient(program, [0, 1.4, 0, 1.4])).toEqual([[0, 1.4, 0, 0]]);
+    expect(String(warn.mock.calls[0]?.[0])).toMatch(/reading back the text "1\.4", which more than one traced number wrote/);
+    warn.mockRestore();
+    const previous = configure({ strict: true });
+    try {
+      expect(() => gradient(program, [0, 1.4, 0, 1.4])).toThrow(/more than one traced number wrote/);
+    } finally {
+      configure(previous);
+    }
+  });
+
+  it('rounded text reads back with derivative 0', () => {
+    const g = agrees((a) => Number(a[0]!.toFixed(1)) * a[1]!, xs);
+    expect(g).toEqual([0, 2.7, 0, 0, 0]);
+  });
+
+  it('sort without a comparator sorts by text, as plain JavaScript does', () => {
+    agrees((a, seen) => {
+      const sorted = [...a, 10, 100].sort();
+      seen.push(sorted);
+      return sorted[0]!;
+    }, xs);
+  });
+
+  it('a class whose valueOf or Symbol.toPrimitive gives a number', () => {
+    class R {
+      constructor(public r: number) {}
+      valueOf() {
+        return this.r;
+      }
+    }
+    class P {
+      constructor(public p: number) {}
+      [Symbol.toPrimitive](hint: string) {
+        return hint === 'string' ? `P(${this.p})` : this.p;
+      }
+    }
+    const g = agrees((a, seen) => {
+      const r = new R(a[0]!) as unknown as number;
+      const p = new P(a[1]!) as unknown as number;
+      seen.push(r > 2, p < 2, `${p}`, Math.max(r, p), r == 2.7);
+      return r * 3 + p * p - Number(r);
+    }, xs);
+    expect(g).toEqual([2, 2 * 1.4, 0, 0, 0]);
+  });
+
+  it('direct eval runs its code rewritten, in the caller’s scope', () => {
+    const g = agrees((a, seen) => {
+      seen.push(eval('typeof a[0]'), eval('a[1] > 1'));
+      return eval('a[0] * a[1]') as number;
+    }, xs);
+    expect(g).toEqual([1.4, 2.7, 0, 0, 0]);
+  });
+});

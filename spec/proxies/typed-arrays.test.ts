@@ -1,0 +1,93 @@
+// Float64Array and Float32Array arguments (issue 12): f receives a typed array that behaves
+// as the one it was given — indexing, length, iteration, subarray, the methods, writes — and
+// the gradient is a typed array of its class, checked against finite differences.
+import { describe, expect, it } from 'vitest';
+import { gradient, withgradient, sum, mul, compileGradient } from 'zygote-ts';
+import { expectMatchesFiniteDifferences } from './fd.js';
+
+type F = (v: Float64Array) => number;
+
+function checks(f: F, make: () => Float64Array | Float32Array, options?: { h: number; tol: number }) {
+  const [g] = gradient(f, make() as Float64Array);
+  expect(g).toBeInstanceOf(make().constructor);
+  expectMatchesFiniteDifferences(f as (x: unknown) => number, make, g, options);
+}
+
+describe('typed arrays as arguments', () => {
+  it('behave as typed arrays: indexing, length, instanceof, the tag', () => {
+    expect(withgradient((v: Float32Array) => v[0]! * v[1]!, new Float32Array([1, 2]))).toEqual({ val: 2, grad: [new Float32Array([2, 1])] });
+    const seen: unknown[] = [];
+    gradient((v: Float64Array) => {
+      seen.push(v instanceof Float64Array, Array.isArray(v), v.length, Object.prototype.toString.call(v), v[5], 2 in v, Object.keys(v), v.constructor === Float64Array);
+      return v[0]!;
+    }, new Float64Array([1, 2, 3]));
+    expect(seen).toEqual([true, false, 3, '[object Float64Array]', undefined, true, ['0', '1', '2'], true]);
+  });
+
+  it('gradients agree with finite differences, through loops, methods and views', () => {
+    const make = () => Float64Array.of(0.5, -1.25, 2, 0.75);
+    checks((v) => { let s = 0; for (const x of v) s += x * x * x; return s; }, make);
+    checks((v) => v.reduce((s, x, i) => s + Math.sin(x) * (i + 1), 0), make);
+    checks((v) => v.subarray(1, 3).map((x) => x * 2).reduce((a, b) => a * b, 1), make);
+    checks((v) => [...v].sort((a, b) => a - b)[1]! * v.at(-1)!, make);
+    checks((v) => v.slice(1).filter((x) => x > 0).reduce((a, b) => a + Math.exp(b), 0), make);
+    checks((v) => sum(mul(v, v)), make);
+    // (finite differences in float32 need a step float32 can hold)
+    checks((v) => Math.hypot(...v), () => Float32Array.of(1, 2, 2), { h: 1e-2, tol: 1e-3 });
+  });
+
+  it('writes: f writes into the typed array it got, the caller sees the numbers, and derivatives follow', () => {
+    const f = (v: Float64Array) => {
+      v[0] = v[1]! * 3;
+      v.fill(v[2]!, 2);
+      v.set([v[0]! + 1], 3);
+      return v[0]! * v[3]!;
+    };
+    const make = () => Float64Array.of(1, 2, 3, 4);
+    const x = make();
+    const [g] = gradient(f, x);
+    expect(x).toEqual(Float64Array.of(6, 2, 3, 7)); // (written back, as plain JavaScript writes)
+    expectMatchesFiniteDifferences(f as (x: unknown) => number, make, g);
+  });
+
+  it('a Float32Array stores float32 numbers, as the built-in does', () => {
+    const [g] = gradient((v: Float32Array) => {
+      v[0] = v[0]! / 3;
+      return v[0]! * 3;
+    }, Float32Array.of(1));
+    expect(g![0]).toBeCloseTo(1, 6);
+    expect(withgradient((v: Float32Array) => { v[0] = 0.1; return v[0]!; }, Float32Array.of(0)).val).toBe(Math.fround(0.1));
+  });
+
+  it('nested inside records and arrays', () => {
+    const model = { layers: [{ W: Float64Array.of(1, 2) }, { W: Float64Array.of(3) }], b: 0.5 };
+    const f = (m: typeof model) => m.layers[0]!.W[1]! * m.layers[1]!.W[0]! + m.b;
+    const [g] = gradient(f, model);
+    expect(g).toEqual({ layers: [{ W: Float64Array.of(0, 3) }, { W: Float64Array.of(2) }], b: 1 });
+  });
+
+  it('a typed array made from a traced one (map, slice, filter) keeps the derivatives', () => {
+    expect(gradient((v: Float32Array) => v.map((x) => x * 5)[1]!, Float32Array.of(1, 2))).toEqual([Float32Array.of(0, 5)]);
+  });
+
+  it('nested: a gradient with respect to a typed array, differentiated again', () => {
+    // d/dv of v₁·(∂/∂w₀ of w₀w₁ at w = v) = d/dv v₁² = [0, 2v₁]
+    const outer = (v: Float64Array) => (gradient((w: Float64Array) => w[0]! * w[1]!, v)[0] as Float64Array)[0]! * v[1]!;
+    expect(gradient(outer, Float64Array.of(2, 3))).toEqual([Float64Array.of(0, 6)]);
+  });
+
+  it('a typed array f made and left in outside data holds numbers afterwards', () => {
+    let kept: Float64Array | null = null;
+    gradient((v: Float64Array) => {
+      kept = v.map((x) => x * 2);
+      return kept[0]!;
+    }, Float64Array.of(2, 3));
+    expect(kept![0]).toBe(4);
+    expect(typeof kept![1]).toBe('number');
+  });
+
+  it('compileGradient runs them uncompiled, with the same gradient', () => {
+    const g = compileGradient((v: Float64Array) => v[0]! * v[1]!);
+    expect(g(Float64Array.of(2, 3))).toEqual([Float64Array.of(3, 2)]);
+  });
+});
