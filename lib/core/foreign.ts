@@ -8,23 +8,31 @@
 // treated as a plain value, ask here and stop with the cause and the fix.
 //
 // Reading the brand costs as much again as those paths do on objects (`if (node)`,
-// `node === null`), so it is read only once a second copy of this module has loaded in
-// this realm: the copies count themselves on a global record they share.
+// `node === null`), and on a Proxy it runs the Proxy's `has` trap, which plain JavaScript
+// would not run. So it is read only while another copy is differentiating (no other copy
+// has a traced number otherwise): the copies count their open tapes on a global record
+// they share.
 
 import { isTraced } from './traced.js';
 
 const CROSS_COPY_BRAND = Symbol.for('zygote-ts.traced');
 
 interface Copies {
-  /** How many copies of this module have been evaluated in this realm (test runners re-evaluate modules: they count too). */
-  loaded: number;
+  /** How many tapes all copies of this module in this realm have open (test runners re-evaluate modules: they are copies too). */
+  openTapes: number;
 }
-const copies: Copies = ((globalThis as unknown as Record<symbol, Copies | undefined>)[Symbol.for('zygote-ts.copies')] ??= { loaded: 0 });
-copies.loaded++;
+const copies: Copies = ((globalThis as unknown as Record<symbol, Copies | undefined>)[Symbol.for('zygote-ts.open-tapes')] ??= { openTapes: 0 });
+let ownOpenTapes = 0;
+
+/** This copy opened (`change` 1) or closed (`change` -n) tapes (lib/core/scope.ts). */
+export function countOpenTapes(change: number): void {
+  ownOpenTapes += change;
+  copies.openTapes += change;
+}
 
 /** `x` itself, unless it is a traced number of another copy of zygote-ts: then an error that says so. */
 export function refuseForeignTraced<T>(x: T): T {
-  if (copies.loaded > 1 && typeof x === 'object' && x !== null && !isTraced(x) && hasCrossCopyBrand(x)) throw new Error(ANOTHER_COPY);
+  if (copies.openTapes > ownOpenTapes && typeof x === 'object' && x !== null && !isTraced(x) && hasCrossCopyBrand(x)) throw new Error(ANOTHER_COPY);
   return x;
 }
 

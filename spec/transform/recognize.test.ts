@@ -50,7 +50,7 @@ async function bundled(pkg: string, options: { rewrite: boolean; minify: boolean
 }
 
 const SNIPPETS = [
-  'x * x + 1', 'x ? 1 : 0', 'typeof x === "number"', 'isNaN(x) ? 0 : 1', 'Math.sqrt(x)', 'Math.PI * 2',
+  'x * x + 1', 'x ? 1 : 0', 'typeof x === "number"', 'isNaN(x) ? 0 : 1', 'Math.sqrt(x)', 'Math.max(x, 2)', 'Number(x)',
   '(o.v = x, o)', 'x && 2', 'x || 2', '-x', 'x === 0', 'x < 3 ? x : 3', '!x', 'x++', '++x', 'x **= 2',
   '(() => { let s = 0; for (let k = 0; k < 3; k++) s += x; return s; })()',
   '(() => { const { sqrt } = Math; return sqrt(x); })()', 'Number.isFinite(x)', 'new Function("a", "return a")',
