@@ -4,6 +4,7 @@
 // record of its tape). Rewritten code calls these instead (lib/transform/rewrite-builtins.ts);
 // each behaves as the built-in does on the numbers, and keeps the derivatives.
 
+import { touch } from '../proxies/barrier.js';
 import { isTraced, primal } from '../lib/core/traced.js';
 import { isDeriving, onIdle } from '../lib/core/scope.js';
 import { typedArrayOf, typedArrayOver } from '../proxies/typed-arrays.js';
@@ -162,45 +163,62 @@ function start(length: number, from: unknown, fallback: number): number {
   return n < 0 ? Math.max(length + n, -1) : n;
 }
 
-/** `receiver[name](...args)` with `fn` = `receiver[name]`, read already (rewritten code passes both, in JavaScript's order). */
-export function callMethod(receiver: unknown, fn: unknown, ...args: unknown[]): unknown {
-  if (isDeriving() && typeof receiver === 'object' && receiver !== null) {
-    switch (fn) {
-      case ArrayProto.indexOf: {
-        const a = receiver as unknown[];
-        return search(a, args[0], Math.max(start(a.length, args[1], 0), 0), 1, false);
-      }
-      case ArrayProto.lastIndexOf: {
-        const a = receiver as unknown[];
-        return search(a, args[0], Math.min(start(a.length, args[1], a.length - 1), a.length - 1), -1, false);
-      }
-      case ArrayProto.includes: {
-        const a = receiver as unknown[];
-        return search(a, args[0], Math.max(start(a.length, args[1], 0), 0), 1, true) >= 0;
-      }
-      case mapGet:
-        return mapGet.call(receiver as Map<unknown, unknown>, heldKey(receiver, args[0], mapHas));
-      case mapHas:
-        return mapHas.call(receiver as Map<unknown, unknown>, heldKey(receiver, args[0], mapHas));
-      case mapDelete:
-        return mapDelete.call(receiver as Map<unknown, unknown>, heldKey(receiver, args[0], mapHas));
-      case mapSet: {
-        const k = heldKey(receiver, args[0], mapHas);
-        noteKey(receiver, k);
-        return mapSet.call(receiver as Map<unknown, unknown>, k, args[1]);
-      }
-      case setHas:
-        return setHas.call(receiver as Set<unknown>, heldKey(receiver, args[0], setHas));
-      case setDelete:
-        return setDelete.call(receiver as Set<unknown>, heldKey(receiver, args[0], setHas));
-      case setAdd: {
-        const k = heldKey(receiver, args[0], setHas);
-        noteKey(receiver, k);
-        return setAdd.call(receiver as Set<unknown>, k);
-      }
+const NOT_A_SEARCH = Symbol('not a search');
+
+/** A search of an array, Map or Set by a traced number's value, or NOT_A_SEARCH when `fn` is none of those methods. */
+function searchByValue(receiver: object, fn: Function, args: unknown[]): unknown {
+  switch (fn) {
+    case ArrayProto.indexOf: {
+      const a = receiver as unknown[];
+      return search(a, args[0], Math.max(start(a.length, args[1], 0), 0), 1, false);
+    }
+    case ArrayProto.lastIndexOf: {
+      const a = receiver as unknown[];
+      return search(a, args[0], Math.min(start(a.length, args[1], a.length - 1), a.length - 1), -1, false);
+    }
+    case ArrayProto.includes: {
+      const a = receiver as unknown[];
+      return search(a, args[0], Math.max(start(a.length, args[1], 0), 0), 1, true) >= 0;
+    }
+    case mapGet:
+      return mapGet.call(receiver as Map<unknown, unknown>, heldKey(receiver, args[0], mapHas));
+    case mapHas:
+      return mapHas.call(receiver as Map<unknown, unknown>, heldKey(receiver, args[0], mapHas));
+    case mapDelete:
+      return mapDelete.call(receiver as Map<unknown, unknown>, heldKey(receiver, args[0], mapHas));
+    case mapSet: {
+      const k = heldKey(receiver, args[0], mapHas);
+      noteKey(receiver, k);
+      return mapSet.call(receiver as Map<unknown, unknown>, k, args[1]);
+    }
+    case setHas:
+      return setHas.call(receiver as Set<unknown>, heldKey(receiver, args[0], setHas));
+    case setDelete:
+      return setDelete.call(receiver as Set<unknown>, heldKey(receiver, args[0], setHas));
+    case setAdd: {
+      const k = heldKey(receiver, args[0], setHas);
+      noteKey(receiver, k);
+      return setAdd.call(receiver as Set<unknown>, k);
     }
   }
-  return Reflect.apply(fn as Function, receiver, args);
+  return NOT_A_SEARCH;
+}
+
+/**
+ * `receiver.m(...args)` in rewritten code for the methods that search or key by value
+ * (indexOf, lastIndexOf, includes, get, set, has, delete, add), with `fn` = `receiver.m`
+ * read already (rewritten code passes both, in JavaScript's order). While a
+ * differentiation runs, arrays, Maps and Sets are searched by a traced number's value;
+ * and a call given an object (a traced number is one) notes the receiver as written, as
+ * the store barrier notes `m.set(k, v)` (proxies/barrier.ts).
+ */
+export function callMethod(receiver: unknown, fn: unknown, ...args: unknown[]): unknown {
+  if (typeof fn !== 'function') throw new TypeError(`${typeof fn} is not a function`); // (as the call itself would throw)
+  if (!isDeriving()) return Reflect.apply(fn, receiver, args);
+  let result = typeof receiver === 'object' && receiver !== null ? searchByValue(receiver, fn, args) : NOT_A_SEARCH;
+  if (result === NOT_A_SEARCH) result = Reflect.apply(fn, receiver, args);
+  for (const a of args) if (typeof a === 'object' && a !== null) return touch(receiver, result);
+  return result;
 }
 
 /**

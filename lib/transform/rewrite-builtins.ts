@@ -10,6 +10,14 @@
  *   (a traced number is its value: rules/builtins.ts);
  * - `Float64Array.from(…)`, `Float32Array.of(…)` & co. → `__zy.float64ArrayFrom(…)` & co. (while
  *   a differentiation runs, a typed array holding traced numbers: proxies/typed-arrays.ts);
+ * - `r.indexOf(x)`, `r.lastIndexOf`, `r.includes`, `r.get`, `r.set`, `r.has`, `r.delete`,
+ *   `r.add` → `(0, __zy.callMethod)(r, r.indexOf, x)` (`r` read once: a temporary unless it
+ *   is `this` or a declared name; the method read before the arguments, as JavaScript
+ *   does): while a differentiation runs, the runtime searches arrays and keys Maps and Sets
+ *   by a traced number's value (rules/builtins.ts); otherwise it calls the method;
+ * - `new Map(…)`, `new Set(…)`, `new Float64Array(…)`, `new Float32Array(…)`, and `new a.B(…)`
+ *   → `(0, __zy.construct)(Map, …)`: equal values are one key; a typed array made in f
+ *   holds traced numbers;
  * - a direct `eval(code)` → `eval((0, __zy.evalSource)(code))`: still a direct eval (its callee is
  *   the name `eval`), running the rewritten code in the caller's scope.
  * (Each runtime function is spelled `(0, __zy.f)`, as everywhere: lib/transform/context.ts.)
@@ -17,9 +25,12 @@
  * globals themselves are (names declared in the file, `with` bodies, optional calls and
  * other references such as `const { parse } = JSON` keep JavaScript's meaning).
  */
+import type * as acorn from 'acorn';
 import type { Node } from './ast.js';
-import { runtime, type RewriteContext, type Rewriter } from './context.js';
+import { runtime, stableObject, type RewriteContext, type Rewriter } from './context.js';
 import { isGlobalReference } from './rewrite-globals.js';
+import { tempsAvailable } from './rewrite-inline.js';
+import { hasOptionalLink } from './rewrite-stores.js';
 
 /** `name(…)` → `__zy.entry(…)`. */
 const GLOBAL_CALLS: Readonly<Record<string, string>> = {
@@ -74,5 +85,77 @@ export const rewriteDirectEval: Rewriter = {
     // (a comma expression is one argument: it keeps its parentheses inside the call)
     const sequence = code.type === 'SequenceExpression';
     ctx.ed.wrap(code, `${runtime('evalSource')}(${sequence ? '(' : ''}`, sequence ? '))' : ')');
+  },
+};
+
+/** Methods that compare their argument with what the receiver holds: by value, for a traced number. */
+const SEARCHES: ReadonlySet<string> = new Set(['indexOf', 'lastIndexOf', 'includes', 'get', 'set', 'has', 'delete', 'add']);
+
+/** How the receiver of a search call is spelled twice: in place (`this`, a declared name), through a temporary, or not at all (null: left as it is). */
+function receiverOf(object: Node, ctx: RewriteContext): { first: string; again: string } | null {
+  const stable = stableObject(object, ctx);
+  if (stable !== null) return { first: '', again: stable };
+  if (!tempsAvailable(ctx)) return null;
+  const temporary = ctx.temps.fresh(object.end);
+  return { first: `${temporary} = `, again: temporary };
+}
+
+function isSearchCall(node: Node): node is acorn.CallExpression & { callee: acorn.MemberExpression } {
+  if (node.type !== 'CallExpression' || node.optional) return false;
+  const callee = node.callee;
+  return (
+    callee.type === 'MemberExpression' && !callee.computed && !callee.optional && callee.object.type !== 'Super' &&
+    callee.property.type === 'Identifier' && SEARCHES.has(callee.property.name) && !hasOptionalLink(callee.object as Node)
+  );
+}
+
+export const rewriteSearchCall: Rewriter = {
+  name: 'search-call',
+  types: ['CallExpression'],
+  test: (node, ctx) => isSearchCall(node) && (stableObject(node.callee.object as Node, ctx) !== null || tempsAvailable(ctx)),
+  rewrite(node, ctx) {
+    if (!isSearchCall(node)) return;
+    const callee = node.callee;
+    const receiver = receiverOf(callee.object as Node, ctx);
+    if (receiver === null) return;
+    const args = node.arguments;
+    // r.m(a, b) → (0, __zy.callMethod)(t = r, t.m, a, b): three token edits keep every line where it was.
+    ctx.ed.prefix(node.start, `${runtime('callMethod')}(${receiver.first}`);
+    ctx.ed.replaceToken(callee.object.end, callee.property.start, '.', `, ${receiver.again}.`);
+    ctx.ed.replaceToken(callee.end, args.length > 0 ? args[0]!.start : node.end, '(', args.length > 0 ? ', ' : '');
+  },
+};
+
+/** Constructors whose instances compare or hold numbers: `new` of the global itself goes through the runtime. */
+const CONSTRUCTED: ReadonlySet<string> = new Set(['Map', 'Set', 'Float64Array', 'Float32Array']);
+
+/**
+ * `new Map(…)` and its kin by their global names, and `new a.B(…)`: a constructor reached
+ * through an object may be one of them (gl-matrix makes its vectors with
+ * `new glMatrix.ARRAY_TYPE(3)`, a Float32Array). A constructor named by a plain
+ * identifier otherwise (`new Point(…)`, hot in loops) is left alone.
+ */
+function isRoutedConstruct(node: Node, ctx: RewriteContext): node is acorn.NewExpression {
+  if (node.type !== 'NewExpression') return false;
+  const callee = node.callee;
+  if (callee.type === 'Identifier') return CONSTRUCTED.has(callee.name) && isGlobalReference(callee, callee.name, ctx);
+  return callee.type === 'MemberExpression' && !callee.optional && callee.object.type !== 'Super' && !hasOptionalLink(callee.object as Node);
+}
+
+export const rewriteConstruct: Rewriter = {
+  name: 'construct',
+  types: ['NewExpression'],
+  test: isRoutedConstruct,
+  rewrite(node, ctx) {
+    if (node.type !== 'NewExpression') return;
+    const name = ctx.ed.text(node.callee);
+    const args = node.arguments;
+    if (node.end === node.callee.end) {
+      ctx.ed.replace(node, `${runtime('construct')}(${name})`); // `new Set` without parentheses
+      return;
+    }
+    // new Set(a) → (0, __zy.construct)(Set, a)
+    ctx.ed.replaceToken(node.start, node.callee.start, 'new', `${runtime('construct')}(`);
+    ctx.ed.replaceToken(node.callee.end, args.length > 0 ? args[0]!.start : node.end, '(', args.length > 0 ? ', ' : '');
   },
 };

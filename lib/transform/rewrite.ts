@@ -13,7 +13,7 @@ import { Editor } from './edit.js';
 import { tokenAtOrAfter, type Parsed } from './parse.js';
 import { rewriteCompoundAssignment, rewriteUpdate } from './rewrite-assign.js';
 import { rewriteBuiltinCalls, rewriteGlobalFunctions, rewriteGlobalPredicates, rewriteMathDestructured } from './rewrite-globals.js';
-import { rewriteBuiltinCall, rewriteDirectEval } from './rewrite-builtins.js';
+import { rewriteBuiltinCall, rewriteConstruct, rewriteDirectEval, rewriteSearchCall } from './rewrite-builtins.js';
 import {
   rewriteBinaryInline,
   rewriteCompoundInline,
@@ -50,6 +50,8 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteBuiltinCalls,
   rewriteBuiltinCall,
   rewriteDirectEval,
+  rewriteSearchCall,
+  rewriteConstruct,
   rewritePrivateRead,
   rewritePrivateCall,
   rewritePrivateAssign,

@@ -81,6 +81,44 @@ describe('a traced number behaves as its value', () => {
     expect(g).toEqual([0, 2.7, 0, 0, 0]);
   });
 
+  it('array search: indexOf, lastIndexOf, includes (the argmax idiom)', () => {
+    const g = agrees((a, seen) => {
+      const top = Math.max(...a);
+      seen.push(a.indexOf(top), a.indexOf(1.4), a.indexOf(1.4, 2), a.lastIndexOf(1.4), a.lastIndexOf(a[1]!, 2), a.includes(-0.5), a.includes(9), a.indexOf(a[4]!, -1));
+      return a[a.indexOf(top)]! * 2;
+    }, xs);
+    expect(g).toEqual([0, 0, 2, 0, 0]);
+  });
+
+  it('Set and Map key by value: equal numbers are one key', () => {
+    const g = agrees((a, seen) => {
+      const unique = new Set(a);
+      const counts = new Map<number, number>();
+      for (const v of a) counts.set(v, (counts.get(v) ?? 0) + 1);
+      const s = new Set<number>();
+      s.add(a[1]!).add(a[3]!).add(1.4);
+      seen.push(unique.size, unique.has(1.4), counts.get(1.4), counts.size, counts.has(a[3]!), s.size, [...new Map([[a[1]!, 'a'], [a[3]!, 'b']])].length);
+      counts.delete(1.4);
+      seen.push(counts.size, s.delete(a[1]!), s.size);
+      return a[0]! * unique.size + a[1]! * counts.size;
+    }, xs);
+    expect(g).toEqual([4, 3, 0, 0, 0]);
+  });
+
+  it('a Map or Set that f fills keeps no traced number once the call ends', () => {
+    const memo = new Map<string, number>();
+    const seen = new Set<number>();
+    const g = gradient((x: number) => {
+      memo.set('y', x * 2);
+      seen.add(x * 3);
+      return memo.get('y')! + [...seen][0]!;
+    }, 1.5);
+    expect(g).toEqual([5]);
+    expect(typeof memo.get('y')).toBe('number');
+    expect(memo.get('y')).toBe(3);
+    expect([...seen].map((v) => typeof v)).toEqual(['number']);
+  });
+
   it('sort without a comparator sorts by text, as plain JavaScript does', () => {
     agrees((a, seen) => {
       const sorted = [...a, 10, 100].sort();

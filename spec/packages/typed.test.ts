@@ -15,6 +15,10 @@ describe('gl-matrix (ZYGOTE_INCLUDE=gl-matrix)', () => {
     close(out['vec3.length']?.grad, [[1 / 3, 2 / 3, 2 / 3]]);
     expect(out['vec3.dot']).toEqual({ grad: [[4, 5, 6], [1, 2, 3]] });
   });
+  it('a vector made inside f (vec3.create: new glMatrix.ARRAY_TYPE(3)) holds traced numbers', () => {
+    const unit = [1, 2, 3].map((v) => v / Math.sqrt(14));
+    close(out['vec3.add into a new vector']?.grad, [unit, unit]);
+  });
   it('a function that writes its result into its argument (out = a)', () => {
     expect(out['vec3.scale into its argument']).toEqual({ grad: [[3, 3, 0]] });
   });

@@ -141,8 +141,8 @@ describe('what the barrier reports', () => {
       getO()['j'] += x;
       b.n ??= [2];
       b.n ??= [3];
-      m.set(1, b); s.add(x); arr.push(1, b); arr.unshift(x); arr.splice(0, 1, x); arr.fill(b); arr.push(...[x]);
-      m.set(1, 2); s.add(3); arr.push(4); arr.splice(0, 1); getO().push ? 0 : 0;
+      arr.push(1, b); arr.unshift(x); arr.splice(0, 1, x); arr.fill(b); arr.push(...[x]);
+      arr.push(4); arr.splice(0, 1); getO().push ? 0 : 0;
       const t = Object.assign(getO(), { z: 1 });
       b.p = 1; b.q = 'x'; b.r = null; b.s = () => 1; b.u = x; b.v = a.next; b.w = b.n;
       return t;
@@ -162,11 +162,13 @@ describe('what the barrier reports', () => {
     expect(calls).toBe(5);
     // `a.next = a = b` reports the old a; number and string stores, `??=` that stores
     // nothing, and calls with only literal or number arguments report nothing.
-    expect(reported()).toEqual(['a', 'o', 'b', 'm', 'arr', 'arr', 'arr', 'o', 'b']);
+    // (Map#set and Set#add go through the runtime's callMethod, which notes the receiver
+    // itself: spec/as-value/builtins.test.ts.)
+    expect(reported()).toEqual(['a', 'o', 'b', 'arr', 'arr', 'arr', 'o', 'b']);
     touched.length = 0;
     f(a, b, m, s, arr, () => o, x);
-    // With an object for x: add, unshift, splice and `b.u = x` report too.
-    expect(reported()).toEqual(['a', 'o', 'm', 's', 'arr', 'arr', 'arr', 'arr', 'arr', 'o', 'b', 'b']);
+    // With an object for x: unshift, splice and `b.u = x` report too.
+    expect(reported()).toEqual(['a', 'o', 'arr', 'arr', 'arr', 'arr', 'arr', 'o', 'b', 'b']);
   });
 
   it('an object reassigned by the value is reported as it was before', () => {
@@ -255,8 +257,9 @@ describe('emitted shapes', () => {
   it('mutating calls, Object.assign, compound and ??= stores', () => {
     const code = out('export function f(a, m, v) { a.push(v); m.set(1, v); g().add(h()); a.push(...v); a.splice(0, 1); Object.assign(a, v); a.p += v; a.q ??= v; a.map(v); }');
     expect(code).toContain('__zy$1 = a.push(v), typeof v === "object" ? (0, __zy.touch)(a, __zy$1) : __zy$1;');
-    expect(code).toContain('__zy$1 = m.set(1, v), typeof v === "object" ? (0, __zy.touch)(m, __zy$1) : __zy$1;');
-    expect(code).toContain('__zy$1 = g(), __zy$2 = __zy$1.add(__zy$3 = h()), typeof __zy$3 === "object" ? (0, __zy.touch)(__zy$1, __zy$2) : __zy$2;');
+    // (set and add key by value too: the runtime notes the receiver when given an object: rules/builtins.ts)
+    expect(code).toContain('(0, __zy.callMethod)(m, m.set, 1, v);');
+    expect(code).toContain('(0, __zy.callMethod)(__zy$1 = g(), __zy$1.add, h());');
     expect(code).toContain('(0, __zy.touch)(a, a.push(...v));');
     expect(code).toContain('a.splice(0, 1);');
     expect(code).toContain('(0, __zy.touch)(__zy$1 = Object.assign(a, v), __zy$1);');

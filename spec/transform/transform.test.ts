@@ -61,6 +61,10 @@ describe('emitted shapes without inline fast paths (inlineFastPaths: false)', ()
     // A comma expression moved into a call stays one argument.
     ['if (p = ps[i], u) f(); v = (a, b) ? 1 : 2; switch (x = 0, 1) { case 2, 3: }', 'if ((0, __zy.truthy)((p = ps[i], u))) f(); v = ((0, __zy.truthy)((a, b))) ? 1 : 2; switch ((0, __zy.key)((x = 0, 1))) { case (0, __zy.key)((2, 3)): }'],
     ['let k; v = typeof k;', 'let k; v = (0, __zy.typeOf)( k);'],
+    // Searches and keyed stores go through the runtime (a traced number is found by its
+    // value): the receiver read once, the method before the arguments.
+    ['let xs; xs.indexOf(m); this.s.has(k); g().includes(1, ...r); xs?.indexOf(m); a?.b.has(k); (xs).get();', 'var __zy$1; let xs; (0, __zy.callMethod)(xs, xs.indexOf, m); (0, __zy.callMethod)(__zy$1 = this.s, __zy$1.has, k); (0, __zy.callMethod)(__zy$1 = g(), __zy$1.includes, 1, ...r); xs?.indexOf(m); a?.b.has(k); (0, __zy.callMethod)((xs), xs.get);'],
+    ['new Set(a); new Map; new Float32Array(3); new glMatrix.ARRAY_TYPE(3); new Point(1); new (a?.B)();', '(0, __zy.construct)( Set, a); (0, __zy.construct)(Map); (0, __zy.construct)( Float32Array, 3); (0, __zy.construct)( glMatrix.ARRAY_TYPE, 3); new Point(1); new (a?.B)();'],
   ])('%s', (input, expected) => {
     expect(body(input, { inlineFastPaths: false })).toBe(expected);
   });
