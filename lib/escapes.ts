@@ -52,7 +52,7 @@ export function configure(options: ZygoteOptions): Required<ZygoteOptions> {
   return previous;
 }
 
-const FIX =
+export const FIX =
   'Run that code rewritten: with the loader (node --import zygote-ts/register, or npx zygote), the Vite or ' +
   'esbuild plugin, and its package listed in ZYGOTE_INCLUDE (or the plugin’s include option). If its ' +
   'derivative is not wanted, pass it dropgrad(x).';

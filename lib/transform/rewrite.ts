@@ -14,6 +14,7 @@ import { tokenAtOrAfter, type Parsed } from './parse.js';
 import { rewriteCompoundAssignment, rewriteUpdate } from './rewrite-assign.js';
 import { rewriteBuiltinCalls, rewriteGlobalFunctions, rewriteGlobalPredicates, rewriteMathDestructured } from './rewrite-globals.js';
 import { rewriteBuiltinCall, rewriteConstruct, rewriteDirectEval, rewriteSearchCall } from './rewrite-builtins.js';
+import { rewriteImportedCall } from './rewrite-imports.js';
 import {
   rewriteBinaryInline,
   rewriteCompoundInline,
@@ -51,6 +52,7 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteBuiltinCall,
   rewriteDirectEval,
   rewriteSearchCall,
+  rewriteImportedCall,
   rewriteConstruct,
   rewritePrivateRead,
   rewritePrivateCall,

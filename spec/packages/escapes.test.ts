@@ -30,6 +30,13 @@ describe('what cannot be followed is refused at its place, in every mode', () =>
         expect(out[name]?.error).not.toMatch(/\/(?:dist|lib|rules|proxies)\/[\w/.-]+:\d+/);
       });
     }
+    it(`${mode}: a package that tests typeof x === "number" and returns NaN stops, naming the function and the fix`, () => {
+      for (const [name, fn] of [['ss.mean, not in ZYGOTE_INCLUDE', 'mean'], ['sum, not in ZYGOTE_INCLUDE', 'sum']]) {
+        expect(out[name!]?.grad).toBeUndefined();
+        expect(out[name!]?.error).toMatch(new RegExp(`^zygote-ts: ${fn}\\(…\\), imported from a package that was not rewritten .* returned NaN.*ZYGOTE_INCLUDE`, 's'));
+      }
+      expect(out['ss.mean of plain numbers']).toEqual({ grad: [1.5] });
+    });
     it(`${mode}: a JSON round trip and Float32Array.from in a rewritten package keep the derivative`, () => {
       expect(out['JSON round trip']).toEqual({ grad: [2] });
       expect(out['Float32Array.from']).toEqual({ grad: [1] });

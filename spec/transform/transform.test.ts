@@ -64,6 +64,9 @@ describe('emitted shapes without inline fast paths (inlineFastPaths: false)', ()
     // Searches and keyed stores go through the runtime (a traced number is found by its
     // value): the receiver read once, the method before the arguments.
     ['let xs; xs.indexOf(m); this.s.has(k); g().includes(1, ...r); xs?.indexOf(m); a?.b.has(k); (xs).get();', 'var __zy$1; let xs; (0, __zy.callMethod)(xs, xs.indexOf, m); (0, __zy.callMethod)(__zy$1 = this.s, __zy$1.has, k); (0, __zy.callMethod)(__zy$1 = g(), __zy$1.includes, 1, ...r); xs?.indexOf(m); a?.b.has(k); (0, __zy.callMethod)((xs), xs.get);'],
+    // A function imported from a package is called through the runtime, which stops a call
+    // into a package that was not rewritten when it returns NaN for traced numbers.
+    ['import { mean } from "simple-statistics"; import * as ss from "ss"; import own from "./own.js"; mean(a); ss.sum(b); own(c); mean?.(a);', 'import { mean } from "simple-statistics"; import * as ss from "ss"; import own from "./own.js"; (0, __zy.callImported)(void 0, mean, a); (0, __zy.callImported)(ss, ss.sum, b); own(c); mean?.(a);'],
     ['new Set(a); new Map; new Float32Array(3); new glMatrix.ARRAY_TYPE(3); new Point(1); new (a?.B)();', '(0, __zy.construct)( Set, a); (0, __zy.construct)(Map); (0, __zy.construct)( Float32Array, 3); (0, __zy.construct)( glMatrix.ARRAY_TYPE, 3); new Point(1); new (a?.B)();'],
   ])('%s', (input, expected) => {
     expect(body(input, { inlineFastPaths: false })).toBe(expected);

@@ -1,0 +1,47 @@
+// Calls of functions imported from packages, in rewritten code. A package that was not
+// rewritten (not listed in ZYGOTE_INCLUDE or the plugin's include option) sees a traced
+// number as an object: arithmetic on it is reported where it happens (lib/escapes.ts), but
+// a package that first tests what it is given (`typeof x !== "number"` → `return NaN`, as
+// simple-statistics' `sum` does) converts nothing and returns NaN, and the derivative
+// would be lost without a word. So while a differentiation runs, such a call that is
+// given traced numbers and returns a plain NaN stops, naming the function and the fix.
+
+import { isDeriving } from './core/scope.js';
+import { isTraced, primal } from './core/traced.js';
+import { isRewritten } from './transform/recognize.js';
+import { FIX } from './escapes.js';
+
+const rewrittenFunctions = new WeakMap<Function, boolean>();
+
+function wasRewritten(fn: Function): boolean {
+  let known = rewrittenFunctions.get(fn);
+  if (known === undefined) rewrittenFunctions.set(fn, (known = isRewritten(Function.prototype.toString.call(fn))));
+  return known;
+}
+
+/** A traced number whose value is not NaN, as an argument or one level inside it (an array, a plain object). */
+function holdsTracedNumber(x: unknown): boolean {
+  const traced = (v: unknown) => isTraced(v) && v.tape.active && primal(v) === primal(v);
+  if (traced(x)) return true;
+  if (typeof x !== 'object' || x === null) return false;
+  if (Array.isArray(x)) return x.some(traced);
+  return Object.getPrototypeOf(x) === Object.prototype && Object.values(x).some(traced);
+}
+
+/**
+ * `receiver.fn(...args)` (or `fn(...args)`, receiver undefined) where `fn` was imported from
+ * a package; rewritten code passes `fn` read already, in JavaScript's order.
+ */
+export function callImported(receiver: unknown, fn: unknown, ...args: unknown[]): unknown {
+  if (typeof fn !== 'function') throw new TypeError(`${typeof fn} is not a function`); // (as the call itself would throw)
+  const result: unknown = Reflect.apply(fn, receiver, args);
+  if (typeof result === 'number' && result !== result && isDeriving() && !wasRewritten(fn) && args.some(holdsTracedNumber)) {
+    const name = fn.name ? `${fn.name}(…)` : 'a function';
+    throw new Error(
+      `zygote-ts: ${name}, imported from a package that was not rewritten for differentiation, was given ` +
+        `traced numbers and returned NaN: to code that was not rewritten a traced number is an object, so a ` +
+        `test such as typeof x === "number" fails and the result and its derivative are lost. ${FIX}`,
+    );
+  }
+  return result;
+}

@@ -1,0 +1,68 @@
+/**
+ * Calls of functions imported from packages (`import { mean } from 'simple-statistics'`,
+ * `import * as ss from '…'`, a default import): `mean(xs)` → `(0, __zy.callImported)(void 0, mean, xs)`,
+ * `ss.mean(xs)` → `(0, __zy.callImported)(ss, ss.mean, xs)`. While a differentiation runs,
+ * the runtime stops a call into a package that was not rewritten when it returns NaN for
+ * traced numbers, a derivative lost without a conversion to report (lib/imported.ts).
+ * Imports of relative paths, `node:` modules and zygote-ts itself are the program's own
+ * or known; a local name that shadows an import is checked at run time as well (the
+ * runtime looks at the function called), which costs a call and changes nothing.
+ */
+import type * as acorn from 'acorn';
+import type { Node } from './ast.js';
+import { runtime, type RewriteContext, type Rewriter } from './context.js';
+
+const importedNames = new WeakMap<Node, ReadonlySet<string>>();
+
+function isPackageSpecifier(specifier: unknown): boolean {
+  return (
+    typeof specifier === 'string' && !/^(?:\.|\/|[a-z][a-z0-9+.-]*:)/i.test(specifier) &&
+    specifier !== 'zygote-ts' && !specifier.startsWith('zygote-ts/')
+  );
+}
+
+/** The names a module imports from packages. */
+function packageImports(program: Node): ReadonlySet<string> {
+  let names = importedNames.get(program);
+  if (names === undefined) {
+    const found = new Set<string>();
+    if (program.type === 'Program') {
+      for (const statement of program.body) {
+        if (statement.type !== 'ImportDeclaration' || !isPackageSpecifier(statement.source.value)) continue;
+        for (const s of statement.specifiers) found.add(s.local.name);
+      }
+    }
+    importedNames.set(program, (names = found));
+  }
+  return names;
+}
+
+function isImported(node: Node, ctx: RewriteContext): node is acorn.Identifier {
+  return node.type === 'Identifier' && ctx.ancestors.length > 0 && packageImports(ctx.ancestors[0]!).has(node.name) && ctx.scope.isDeclared(node) && !ctx.scope.withRefs.has(node);
+}
+
+function importedCallee(node: Node, ctx: RewriteContext): acorn.Identifier | acorn.MemberExpression | null {
+  if (node.type !== 'CallExpression' || node.optional) return null;
+  const callee = node.callee;
+  if (isImported(callee, ctx)) return callee;
+  if (callee.type === 'MemberExpression' && !callee.optional && isImported(callee.object as Node, ctx)) return callee;
+  return null;
+}
+
+export const rewriteImportedCall: Rewriter = {
+  name: 'imported-call',
+  types: ['CallExpression'],
+  test: (node, ctx) => importedCallee(node, ctx) !== null,
+  rewrite(node, ctx) {
+    const callee = importedCallee(node, ctx);
+    if (callee === null || node.type !== 'CallExpression') return;
+    const args = node.arguments;
+    if (callee.type === 'Identifier') {
+      ctx.ed.prefix(node.start, `${runtime('callImported')}(void 0, `);
+    } else {
+      // (an import binding is read twice: reading it runs nothing)
+      ctx.ed.prefix(node.start, `${runtime('callImported')}(${callee.object.type === 'Identifier' ? callee.object.name : ''}, `);
+    }
+    ctx.ed.replaceToken(callee.end, args.length > 0 ? args[0]!.start : node.end, '(', args.length > 0 ? ', ' : '');
+  },
+};
