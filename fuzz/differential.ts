@@ -138,7 +138,10 @@ export interface Comparison {
  * time), which the loader cannot rewrite and reports with the file's name.
  */
 export function compare(code: string, inline = true): Comparison {
-  const plain = execute(code, { rewritten: false });
+  // A plain run that does not end soon is a loop that never ends (random programs run in
+  // well under a millisecond), and says nothing: a short limit keeps such programs cheap.
+  // The rewritten run, slower by design, keeps the long one.
+  const plain = execute(code, { rewritten: false, timeout: 250 });
   let invalid = plain.end === 'syntax error' || plain.end === 'timeout';
   let rewritten = plain;
   if (!invalid) {
@@ -148,12 +151,42 @@ export function compare(code: string, inline = true): Comparison {
   return { plain, rewritten, difference: invalid ? null : firstDifference(plain, rewritten), invalid };
 }
 
-function firstDifference(plain: Outcome, rewritten: Outcome): string | null {
-  const n = Math.max(plain.log.length, rewritten.log.length);
-  for (let i = 0; i < n; i++) {
-    if (plain.log[i] !== rewritten.log[i]) {
-      return `log line ${i + 1}: plain ${plain.log[i] ?? '(nothing)'} | rewritten ${rewritten.log[i] ?? '(nothing)'}`;
+const STACK_OVERFLOW = 'RangeError: Maximum call stack size exceeded';
+
+/** A log split where the stack overflowed (a caught overflow logs its error; an uncaught one ends the run). */
+function segments(outcome: Outcome): { lines: string[]; overflowed: boolean }[] {
+  const out: { lines: string[]; overflowed: boolean }[] = [{ lines: [], overflowed: false }];
+  for (const line of outcome.log) {
+    if (!line.includes(STACK_OVERFLOW)) {
+      out[out.length - 1]!.lines.push(line);
+      continue;
     }
+    out[out.length - 1]!.overflowed = true;
+    out.push({ lines: [], overflowed: false });
+  }
+  if (outcome.end.includes(STACK_OVERFLOW)) out[out.length - 1]!.overflowed = true;
+  return out;
+}
+
+/**
+ * Where two runs first differ, or null. What a run logged right before its stack
+ * overflowed is compared as far as both runs got: how deep a recursion gets is no part of
+ * the language (it moves with frame sizes, which differ between V8's tiers too, and a
+ * recursion through `valueOf` has the runtime's conversion frames between its calls).
+ */
+function firstDifference(plain: Outcome, rewritten: Outcome): string | null {
+  const p = segments(plain);
+  const r = segments(rewritten);
+  let line = 0;
+  for (let k = 0; k < Math.max(p.length, r.length); k++) {
+    const a = p[k] ?? { lines: [], overflowed: false };
+    const b = r[k] ?? { lines: [], overflowed: false };
+    if (a.overflowed !== b.overflowed) return `stack overflow ${k + 1}: plain ${a.overflowed ? 'overflowed' : 'did not'} | rewritten ${b.overflowed ? 'overflowed' : 'did not'}`;
+    const n = (a.overflowed ? Math.min : Math.max)(a.lines.length, b.lines.length);
+    for (let i = 0; i < n; i++) {
+      if (a.lines[i] !== b.lines[i]) return `log line ${line + i + 1}: plain ${a.lines[i] ?? '(nothing)'} | rewritten ${b.lines[i] ?? '(nothing)'}`;
+    }
+    line += Math.max(a.lines.length, b.lines.length) + 1;
   }
   return plain.end === rewritten.end ? null : `end: plain ${plain.end} | rewritten ${rewritten.end}`;
 }

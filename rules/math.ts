@@ -8,7 +8,7 @@
 import { innermostTape as innerOf, rowOn, isTraced } from '../lib/core/traced.js';
 import type { Tape } from '../lib/core/tape.js';
 import { add, div, mul, neg, pow, sub } from './arithmetic.js';
-import { convertsToPrimitive, live, operandOn, plain, toNumber } from './operands.js';
+import { live, operandOn, plain, toNumber } from './operands.js';
 import { binaryRule, unaryRule, zeroDerivative1 } from './scalar.js';
 import { ceil, clz32, floor, imul, round, sign, trunc } from './nondiff.js';
 import { NDArray, isNDArray } from '../lib/ndarray.js';
@@ -30,7 +30,7 @@ export const atan = unaryRule('atan', Math.atan, (x) => div(1, add(1, square(x))
 export const atan2 = binaryRule('atan2', Math.atan2, (y, x) => {
   const r2 = add(square(x), square(y));
   return [div(x, r2), neg(div(y, r2))];
-});
+}, toNumber);
 
 // ---- hyperbolic -------------------------------------------------------------------------
 export const sinh = unaryRule('sinh', Math.sinh, (x) => cosh(x));
@@ -80,7 +80,7 @@ export const fround = unaryRule('fround', Math.fround, () => 1);
 
 // ---- variadic: hypot, min, max ----------------------------------------------------------
 /** An argument of a variadic function after ToNumber (in order, as JavaScript converts them). */
-const numberOperand = (x: unknown): unknown => live(convertsToPrimitive(x) ? toNumber(x) : x);
+const numberOperand = (x: unknown): unknown => live(toNumber(x)); // (a Symbol or BigInt throws here, before the next is converted)
 
 /** hypot(x₁…xₙ): ∂/∂xᵢ = xᵢ / hypot (0 at the origin, where every xᵢ is 0). */
 export function hypot(...args: unknown[]): any {
@@ -96,6 +96,7 @@ export function hypot(...args: unknown[]): any {
 
 const hypot2 = binaryRule('hypot', Math.hypot, (a, b, h) =>
   seq(h, 0) ? [0, 0] : [div(a, h), div(b, h)],
+  toNumber,
 );
 
 /**

@@ -3,6 +3,7 @@
 // JavaScript's own. `Math.random` takes no argument and needs no rule.
 
 import { zeroDerivative1, zeroDerivative2 } from './scalar.js';
+import { toNumber } from './operands.js';
 
 export const floor = zeroDerivative1('floor', Math.floor);
 export const ceil = zeroDerivative1('ceil', Math.ceil);
@@ -11,7 +12,7 @@ export const trunc = zeroDerivative1('trunc', Math.trunc);
 /** sign: 0 derivative; at 0 the subgradient 0 is chosen (so `abs` uses sign(x) = 0 at 0). */
 export const sign = zeroDerivative1('sign', Math.sign);
 export const clz32 = zeroDerivative1('clz32', Math.clz32);
-export const imul = zeroDerivative2('imul', Math.imul);
+export const imul = zeroDerivative2('imul', Math.imul, toNumber);
 
 // Bit operations are integer-valued. The plain functions below also run on BigInt
 // operands (the operators are dynamic at run time), so BigInt keeps its meaning.

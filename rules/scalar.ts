@@ -40,15 +40,21 @@ export function unaryRule(name: string, f: (x: number) => number, partial: (x: u
   return op;
 }
 
-/** A differentiable function of two numbers; `partials(a, b, y)` returns [∂y/∂a, ∂y/∂b]. */
+/**
+ * A differentiable function of two numbers; `partials(a, b, y)` returns [∂y/∂a, ∂y/∂b].
+ * An object operand is converted as the function's JavaScript counterpart converts it:
+ * an operator by ToNumeric (a BigInt stays one), a `Math` function by ToNumber (a BigInt
+ * throws, before the next operand is converted).
+ */
 export function binaryRule(
   name: string,
   f: (a: number, b: number) => number,
   partials: (a: unknown, b: unknown, y: unknown) => [unknown, unknown],
+  convert: (x: unknown) => unknown = toNumeric,
 ): BinaryOp {
   const traced = (a: unknown, b: unknown): unknown => {
     if (isArrayOperation(a, b)) return (onArrays ??= liftPartials())(a, b);
-    if (convertsToPrimitive(a) || convertsToPrimitive(b)) return op(toNumeric(a), toNumeric(b));
+    if (convertsToPrimitive(a) || convertsToPrimitive(b)) return op(convert(a), convert(b));
     const t = innerTape(a, b);
     if (t === null) {
       if (eitherTraced(a, b)) return op(live(a), live(b));
@@ -79,6 +85,6 @@ export function zeroDerivative1(name: string, f: (x: number) => number): UnaryOp
   return unaryRule(name, f, () => 0);
 }
 
-export function zeroDerivative2(name: string, f: (a: number, b: number) => number): BinaryOp {
-  return binaryRule(name, f, () => [0, 0]);
+export function zeroDerivative2(name: string, f: (a: number, b: number) => number, convert?: (x: unknown) => unknown): BinaryOp {
+  return binaryRule(name, f, () => [0, 0], convert);
 }

@@ -29,6 +29,17 @@ describe('differential fuzzer', () => {
     expect(result.rewritten.end).toBe('throw RangeError: r');
   });
 
+  it('compares what was logged before a stack overflow as far as both runs got (depth is no part of the language)', () => {
+    const program = 'var a = { valueOf() { log("valueOf"); return a - 0 } }; try { a >= 0 } catch (e) { log(String(e)) } log("after");';
+    const result = compare(program);
+    expect(result.plain.log.length).not.toBe(result.rewritten.log.length); // (the runtime's conversion frames)
+    expect(result.plain.log.at(-1)).toBe('"after"');
+    expect(result.difference).toBeNull();
+    // What follows the overflow is compared in full.
+    expect(compare(program.replace('log("after")', 'log(typeof function () {}.toString())')).difference).toBeNull();
+    expect(compare(`${program} log(String(function () { return 1 + x }));`).difference).toMatch(/^log line \d+: plain/);
+  });
+
   it('shrinks a failing program to what fails', () => {
     const keep = expressionStatement(leaf('expression', Prec.call, 'log(String(function () { return 1 + 2 * x }))'));
     const noise = (k: number) => expressionStatement(leaf('expression', Prec.call, `log(${k} + 1)`));
