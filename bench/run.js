@@ -8,8 +8,9 @@
 // not traced, and differentiated. Array workloads run in zygote-ts, by hand, and in each
 // peer. Every measurement is made in its own fresh process (V8's type feedback from one
 // workload would otherwise shape the next), three rounds, and the median round is reported.
-// `node bench/run.js scalars`, `… arrays` or `… kernels` prints only that part (kernels:
-// bench/kernels.js, the matmul kernels' GFLOP/s against the machine's peak).
+// `node bench/run.js scalars`, `… arrays`, `… kernels`, `… load` or `… optimise` prints only
+// that part (kernels: bench/kernels.js, the matmul kernels' GFLOP/s against the machine's
+// peak; load: bench/load.js, loading a large package rewritten against plain).
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
@@ -26,6 +27,7 @@ console.log(`zygote-ts benchmark — ${cpus()[0]?.model ?? 'cpu'} (${cpus().leng
 if (part === 'all' || part === 'scalars') scalars();
 if (part === 'all' || part === 'arrays') arrays();
 if (part === 'all' || part === 'kernels') kernelReport();
+if (part === 'all' || part === 'load') console.log(execFileSync(process.execPath, [fileURLToPath(new URL('./load.js', import.meta.url))], { encoding: 'utf8' }));
 if (part === 'all' || part === 'optimise') console.log(execFileSync(process.execPath, [fileURLToPath(new URL('./optimise.js', import.meta.url))], { encoding: 'utf8' }));
 
 function kernelReport() {
