@@ -46,7 +46,7 @@ export function evalSource(code: unknown): unknown {
   const rewriter = sourceRewriter();
   if (typeof code !== 'string' || rewriter === undefined || isRewritten(code)) return code;
   try {
-    return rewriter.transformScript(code);
+    return rewriter.transformScript(code, { directEval: true });
   } catch {
     return code;
   }

@@ -15,8 +15,8 @@ export interface SourceRewriter {
   transformFunctionSource(source: string): string;
   /** The names a function's source reads without binding them. */
   freeVariables(source: string): string[];
-  /** A script's source, rewritten, reading the runtime from its global (for a direct `eval`). */
-  transformScript(source: string): string;
+  /** A script's source, rewritten, reading the runtime from its global (`directEval`: code a direct `eval` runs). */
+  transformScript(source: string, options?: { directEval?: boolean }): string;
 }
 
 /** The global under which `zygote-ts/recompile` publishes the rewriter. */

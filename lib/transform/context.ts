@@ -19,6 +19,8 @@ export interface RewriteOptions {
    * (not in a function source, whose program is only a wrapper).
    */
   readonly programTemps: boolean;
+  /** Code run by a direct `eval`: a name it does not declare may be the caller's local (not a global). */
+  readonly freeNamesMayBeLocal: boolean;
 }
 
 export interface RewriteContext {

@@ -112,7 +112,8 @@ function globalObjectReachable(ctx: RewriteContext): boolean {
  * `(__zy.typeOfGlobal(globalThis, "g") ?? typeof g)` — the runtime reads the global
  * object's property once if there is one; otherwise (no such name, or a global `let`)
  * the native `typeof` answers. Inside `with`, or where `globalThis` is a local name,
- * a global name's `typeof` stays native.
+ * a global name's `typeof` stays native. In code a direct `eval` runs, a name it does not
+ * declare may be the caller's local: `typeof x === "object" ? __zy.typeOf(x) : typeof x`.
  */
 export const rewriteTypeof: Rewriter = {
   name: 'typeof',
@@ -125,6 +126,13 @@ export const rewriteTypeof: Rewriter = {
   rewrite(node, ctx) {
     if (node.type !== 'UnaryExpression') return;
     const arg = node.argument;
+    if (isGlobalName(arg, ctx) && ctx.options.freeNamesMayBeLocal) {
+      // In code a direct eval runs, the name may be the caller's local: tested by the
+      // native typeof first (which does not throw where it is undeclared), then read.
+      const x = arg.name;
+      ctx.ed.replace(node, group(node, ctx, `typeof ${x} === "object" ? ${runtime('typeOf')}(${x}) : typeof ${x}`));
+      return;
+    }
     if (isGlobalName(arg, ctx)) {
       const x = arg.name;
       ctx.ed.replace(node, group(node, ctx, `${runtime('typeOfGlobal')}(globalThis, ${JSON.stringify(x)}) ?? typeof ${x}`));

@@ -41,6 +41,12 @@ export interface TransformOptions {
    * Default {@link DEFAULT_INLINE_FAST_PATHS}.
    */
   inlineFastPaths?: boolean;
+  /**
+   * The code is run by a direct `eval` (a script): a name it does not declare may be a
+   * local of the code calling `eval`, not a global, and a `var` it declares may land in
+   * the caller's scope (sloppy mode), so it declares no temporaries of its own at its top.
+   */
+  directEval?: boolean;
 }
 
 /** Default of {@link TransformOptions.inlineFastPaths}. */
@@ -89,7 +95,12 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
   if (hasIgnorePragma(code)) return unchanged;
   const parsed = parse(code, options.sourceType ?? 'auto');
   if (isAlreadyRewritten(code, parsed)) return unchanged;
-  const result = rewriteProgram(code, parsed, { inlineFastPaths: options.inlineFastPaths ?? DEFAULT_INLINE_FAST_PATHS, programTemps: true });
+  const directEval = options.directEval === true;
+  const result = rewriteProgram(code, parsed, {
+    inlineFastPaths: options.inlineFastPaths ?? DEFAULT_INLINE_FAST_PATHS,
+    programTemps: !directEval,
+    freeNamesMayBeLocal: directEval,
+  });
   const { ed } = result;
   if (!ed.s.hasChanged()) return unchanged;
   const binding: RuntimeBinding = looksCommonJs(parsed, result.scope)
@@ -119,8 +130,8 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
  * transformScript('a * b'); // 'var __zy = globalThis[…]; … (typeof a === "number" && … ? a * b : __zy.mul(a, b))'
  * ```
  */
-export function transformScript(code: string): string {
-  return transform(code, { sourceType: 'script', runtime: { kind: 'global' }, sourceMap: false }).code;
+export function transformScript(code: string, options: { directEval?: boolean } = {}): string {
+  return transform(code, { sourceType: 'script', runtime: { kind: 'global' }, sourceMap: false, directEval: options.directEval ?? false }).code;
 }
 
 interface FunctionParse {
@@ -165,7 +176,7 @@ function parseFunctionSource(src: string): FunctionParse {
  */
 export function transformFunctionSource(src: string, options: Pick<TransformOptions, 'inlineFastPaths'> = {}): string {
   const { parsed, code, kind } = parseFunctionSource(src);
-  const result = rewriteProgram(code, parsed, { inlineFastPaths: options.inlineFastPaths ?? DEFAULT_INLINE_FAST_PATHS, programTemps: false });
+  const result = rewriteProgram(code, parsed, { inlineFastPaths: options.inlineFastPaths ?? DEFAULT_INLINE_FAST_PATHS, programTemps: false, freeNamesMayBeLocal: false });
   const stmt = parsed.ast.body[0];
   if (!stmt || stmt.type !== 'ExpressionStatement') throw new Error('zygote-ts: not a function source');
   if (result.programTemps.length > 0) throw new Error('zygote-ts: unexpected program-level temporaries in a function source');

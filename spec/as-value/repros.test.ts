@@ -19,6 +19,13 @@ class R {
   }
 }
 
+class P {
+  constructor(public r: number) {}
+  [Symbol.toPrimitive](): number {
+    return this.r;
+  }
+}
+
 const repros: Repro[] = [
   { name: 'an unused value with an infinite partial', f: (x: number) => { const unused = Math.sqrt(x - 3); return x * 2; }, args: () => [3], grad: [2] },
   { name: 'text round trip: parseFloat(String(x)) * x', f: (x: number) => parseFloat(String(x)) * x, args: () => [1.7], grad: [3.4] },
@@ -30,6 +37,10 @@ const repros: Repro[] = [
   { name: 'Object.is(a[0], 1.4)', f: (a: number[]) => (Object.is(a[0], 1.4) ? a[0]! * 2 : 0), args: () => [[1.4]], grad: [[2]] },
   { name: 'structuredClone(p).x * 2', f: (p: { x: number }) => structuredClone(p).x * 2, args: () => [{ x: 3 }], grad: [{ x: 2 }] },
   { name: 'a class whose valueOf gives its field', f: (v: R) => (v as unknown as number) * 3, args: () => [new R(2)], grad: [{ r: 3 }] },
+  { name: 'a class whose Symbol.toPrimitive gives its field', f: (v: P) => (v as unknown as number) * 3, args: () => [new P(2)], grad: [{ r: 3 }] },
+  { name: 'sort() without a comparator: the smallest by text', f: (p: number[]) => [...p].sort()[0]! * 2, args: () => [[10, 9, 100]], grad: [[2, 0, 0]] },
+  // eslint-disable-next-line no-eval
+  { name: "eval('typeof x') inside f", f: (x: number) => (eval('typeof x') === 'number' ? x * 2 : 0), args: () => [1.5], grad: [2] },
   { name: 'the same object made inside f', f: (x: number) => (new R(x) as unknown as number) * 3, args: () => [2], grad: [3] },
   { name: 'a Float32Array argument', f: (v: Float32Array) => v[0]! * v[1]!, args: () => [new Float32Array([1, 2])], grad: [new Float32Array([2, 1])], compiles: false },
   { name: 'sum(abs2(x)) on a plain array', f: (x: number[]) => sum(abs2(x)), args: () => [[7, 11, 13]], grad: [[14, 22, 26]], compiles: false },

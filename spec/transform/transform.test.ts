@@ -9,6 +9,7 @@ import {
   RUNTIME_GLOBAL_KEY,
   transform,
   transformFunctionSource,
+  transformScript,
   transformTs,
 } from '../../lib/transform/index.js';
 import { decodeMappings } from '../../lib/transform/sourcemap.js';
@@ -70,6 +71,14 @@ describe('emitted shapes without inline fast paths (inlineFastPaths: false)', ()
     ['new Set(a); new Map; new Float32Array(3); new glMatrix.ARRAY_TYPE(3); new Point(1); new (a?.B)();', '(0, __zy.construct)( Set, a); (0, __zy.construct)(Map); (0, __zy.construct)( Float32Array, 3); (0, __zy.construct)( glMatrix.ARRAY_TYPE, 3); new Point(1); new (a?.B)();'],
   ])('%s', (input, expected) => {
     expect(body(input, { inlineFastPaths: false })).toBe(expected);
+  });
+
+  it('code a direct eval runs: a name it does not declare may be the caller’s local, and it declares no temporaries of its own', () => {
+    const out = transformScript('typeof x; y = a * b;', { directEval: true });
+    expect(out).toContain('typeof x === "object" ? (0, __zy.typeOf)(x) : typeof x;');
+    expect(out).not.toContain('typeOfGlobal');
+    expect(out).not.toMatch(/var __zy\$/);
+    expect(transformScript('typeof x;')).toContain('(0, __zy.typeOfGlobal)(globalThis, "x") ?? typeof x');
   });
 
   it('keeps a file-local Math, Number, isNaN', () => {
