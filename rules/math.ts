@@ -14,7 +14,7 @@ import { ceil, clz32, floor, imul, round, sign, trunc } from './nondiff.js';
 import { NDArray, isNDArray } from '../lib/ndarray.js';
 import { maximum, minimum } from './arrays/pointwise.js';
 import { gt, lt, seq, sne } from '../lib/coercion.js';
-import { isSymbolic } from '../lib/core/symbolic.js';
+import { isSymbolic, type Symbolic } from '../lib/core/symbolic.js';
 
 const square = (x: unknown) => mul(x, x);
 
@@ -116,8 +116,24 @@ function extremum(args: unknown[], pick: (...values: number[]) => number, empty:
   const t = innerOf(operands);
   if (t === null) return pick(...(operands as number[]));
   const values = operands.map((x) => operandOn(x, t));
-  const chosen = values.some(holdsSymbolic) ? chooseByGuards(values, pick === Math.max ? gt : lt) : chooseByValue(values, pick);
+  if (values.some(holdsSymbolic)) {
+    // compileGradient is recording: pairs of symbolic numbers (or numbers) are picked without a guard
+    if (operands.length === 2 && values.every((v) => typeof v === 'number' || isSymbolic(v))) return pickWithoutGuard(t, operands, values, pick === Math.max);
+    const chosen = chooseByGuards(values, pick === Math.max ? gt : lt);
+    return recordOver(t, values[chosen], operands, (k) => (k === chosen ? 1 : 0));
+  }
+  const chosen = chooseByValue(values, pick);
   return recordOver(t, values[chosen], operands, (k) => (k === chosen ? 1 : 0));
+}
+
+// The choice as an instruction of the compiled program (with its partials 1 and 0 as
+// values): the same choice as chooseByValue, with no guard, so that a compiled path does not
+// depend on which operand each call's numbers choose (a kink in a loop; issue 15).
+function pickWithoutGuard(t: Tape, operands: unknown[], values: unknown[], max: boolean): unknown {
+  const [x, y] = values as (number | Symbolic)[];
+  const recorder = (isSymbolic(x) ? x : (y as Symbolic)).recorder;
+  const { value, first } = recorder.pick(max, x!, y!);
+  return recordOver(t, value, operands, (k) => (k === 0 ? first : sub(1, first)));
 }
 
 function chooseByValue(values: readonly unknown[], pick: (...values: number[]) => number): number {

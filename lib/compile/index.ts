@@ -17,7 +17,7 @@ import type { Gradients } from '../types.js';
 import { generateBody } from './codegen.js';
 import { gradientWriter, symbolicArguments, symbolicLeaves, Uncompilable, type SymbolicArguments } from './arguments.js';
 import { isSymbolic } from '../core/symbolic.js';
-import { COMPARISONS, Op, Program } from './program.js';
+import { Program } from './program.js';
 import { ArrayRecorder, writeSweep } from './sweep.js';
 import { liveInstructions } from './dead-code.js';
 
@@ -26,6 +26,13 @@ export interface CompileOptions {
   paths?: number;
   /** After this many recordings f runs uncompiled (its paths keep changing). Default 16. */
   maxRecordings?: number;
+  /**
+   * How many recorded instructions that do not fold into loops (a table entry of data
+   * counting 1/16) one path may hold. Past it the recording stops, the call finishes as
+   * `gradient` would, and f runs uncompiled from then on, with the reason in `fallback`.
+   * Default 50 000.
+   */
+  budget?: number;
 }
 
 export interface CompiledGradient<A extends unknown[]> {
@@ -48,6 +55,8 @@ interface Path {
 /** The answer of a path whose guards do not hold for these arguments. */
 const MISS: unique symbol = Symbol('zygote-ts: another path');
 
+const DEFAULT_BUDGET = 50_000;
+
 /**
  * The gradient of `f` (like `gradient(f, ...args)`), compiled to JavaScript for each path
  * through f's control flow that the calls take.
@@ -60,6 +69,7 @@ const MISS: unique symbol = Symbol('zygote-ts: another path');
 export function compileGradient<A extends unknown[]>(f: (...args: A) => number, options: CompileOptions = {}): CompiledGradient<A> {
   const maxPaths = options.paths ?? 4;
   const maxRecordings = options.maxRecordings ?? 16;
+  const budget = options.budget ?? DEFAULT_BUDGET;
   const paths: Path[] = [];
   let recordings = 0;
   let fallback: string | null = null;
@@ -76,11 +86,16 @@ export function compileGradient<A extends unknown[]>(f: (...args: A) => number, 
       if (recordings >= maxRecordings) fallback = `f took a new path on each of ${maxRecordings} recordings`;
       else {
         try {
-          const { path, gradient: recorded } = record(f as (...args: unknown[]) => number, args);
+          const recorded = record(f as (...args: unknown[]) => number, args, budget);
           recordings++;
-          paths.unshift(path);
+          if (recorded.path === null) {
+            // (the recording stopped: this call's gradient was finished eagerly)
+            fallback = recorded.abandoned;
+            return recorded.gradient as Gradients<A>;
+          }
+          paths.unshift(recorded.path);
           if (paths.length > maxPaths) paths.pop();
-          const out = recorded ?? path.run(args);
+          const out = recorded.gradient ?? recorded.path.run(args);
           if (out === MISS) throw new Error('zygote-ts: internal error: a compiled path rejected the call it was recorded from');
           return out as Gradients<A>;
         } catch (e) {
@@ -102,18 +117,28 @@ export function compileGradient<A extends unknown[]>(f: (...args: A) => number, 
 
 let serial = 0;
 
-/** Records f once on these arguments: the path, and (when it is known already) this call's gradient. */
-function record(f: (...args: unknown[]) => number, args: readonly unknown[]): { path: Path; gradient: unknown | null } {
-  const program = new Program();
+type Recorded =
+  | { readonly path: Path; readonly gradient: unknown | null; readonly abandoned: null }
+  | { readonly path: null; readonly gradient: unknown; readonly abandoned: string };
+
+/**
+ * Records f once on these arguments: the path, and (when it is known already) this call's
+ * gradient; or, when the recording was abandoned, the reason and the gradient finished eagerly.
+ */
+function record(f: (...args: unknown[]) => number, args: readonly unknown[], budget: number): Recorded {
+  const program = new Program(budget);
   const recorder = new ArrayRecorder(program);
   const symbolic = symbolicArguments(args, program, recorder.arguments);
   const grads = gradientWithSweep(
     f,
     symbolic.values,
     (tape) => recorder.attach(tape),
-    (tape, output, wanted) => writeSweep(program, recorder, tape, output, wanted),
+    // (a recording abandoned on the way is swept as `gradient` sweeps: the tape holds every partial's number)
+    (tape, output, wanted) => (program.abandoned === null ? writeSweep(program, recorder, tape, output, wanted) : null) ?? tape.sweep(output, 1, wanted),
   );
   if (symbolic.changed()) throw new Uncompilable('f writes to its arguments, which compiled code would not do again');
+  if (program.abandoned !== null) return { path: null, gradient: grads, abandoned: `${program.abandoned}: f runs uncompiled` };
+  program.finish();
   const outputs = symbolicLeaves(grads);
   const generate = () => generatePath(f, program, symbolic, grads, outputs);
   let generated: GeneratedPath | null = null;
@@ -126,7 +151,7 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[]): { 
   // Without array operations every value was computed while recording, by the same
   // operations on the same numbers as the generated code: this call's gradient is those
   // values, and the code is generated when a second call needs it.
-  return { path, gradient: program.calls.length === 0 ? valuesOf(grads) : null };
+  return { path, gradient: program.calls.length === 0 ? valuesOf(grads) : null, abandoned: null };
 }
 
 interface GeneratedPath {
@@ -138,11 +163,11 @@ function generatePath(f: Function, program: Program, symbolic: SymbolicArguments
   const live = liveInstructions(program, outputs);
   const body = generateBody(program, outputs, live);
   const indexTables: Int32Array[] = [];
-  const slotOf = (id: number) => (program.objects.has(id) ? -1 : id);
-  const writer = gradientWriter(grads, body.valueOf, slotOf, indexTables);
+  const writer = gradientWriter(grads, body.valueOf, body.slotOf, indexTables);
   const name = `${(f.name || 'f').replace(/[^\w$]/g, '_')}_path${++serial}`;
+  const loops = program.segments.filter((s) => s.kind === 'loop').length;
   const source = [
-    `// compileGradient(${f.name || 'f'}): ${program.length} instructions recorded, ${live.reduce((n, x) => n + x, 0)} live, ${program.inputCount} inputs`,
+    `// compileGradient(${f.name || 'f'}): ${program.length} instructions recorded, ${program.stored} kept (${loops} loops), ${body.live} generated, ${program.inputCount} inputs`,
     guardNotes(program),
     `function ${name}(args, X, V, A) {`,
     // (array operations can throw: the catch names the user's line that made the one that did)
@@ -155,16 +180,16 @@ function generatePath(f: Function, program: Program, symbolic: SymbolicArguments
     .join('\n');
   let factory: Function;
   try {
-    factory = new Function('MISS', 'F', 'C', 'I', 'P', 'K', 'sameNumber', 'atUserLine', `${source}\nreturn ${name};\n//# sourceURL=zygote-ts/compiled/${name}.js`);
+    factory = new Function('MISS', 'F', 'C', 'I', 'P', 'K', 'D', 'sameNumber', 'atUserLine', `${source}\nreturn ${name};\n//# sourceURL=zygote-ts/compiled/${name}.js`);
   } catch (e) {
     throw new Error(`zygote-ts: internal error: compileGradient generated code that does not parse (${(e as Error).message}):\n${source}`);
   }
   const sites = program.calls.map((call) => call.site);
-  const generated = factory(MISS, program.functions, symbolic.constants, indexTables, body.calls, body.constants, sameNumber, (e: unknown, k: number) =>
+  const generated = factory(MISS, program.functions, symbolic.constants, indexTables, body.calls, body.constants, body.tables, sameNumber, (e: unknown, k: number) =>
     atUserLine(e, sites[k] ?? ''),
   ) as (args: readonly unknown[], X: Float64Array, V: Float64Array, A: unknown[]) => unknown;
   const X = new Float64Array(program.inputCount);
-  const V = new Float64Array(program.length);
+  const V = new Float64Array(body.slots);
   const A: unknown[] = [];
   return { run: (callArgs) => generated(callArgs, X, V, A), source };
 }
@@ -205,14 +230,11 @@ function sameNumber(x: number, y: number): boolean {
   return x === y || (x !== x && y !== y);
 }
 
-// Where the user's code made each guard, as comments at the top of the source.
+// Where the user's code made the first guards, as comments at the top of the source.
 function guardNotes(program: Program): string {
   const notes: string[] = [];
-  for (const [id, site] of program.sites) {
-    const what = program.op[id] === Op.compare ? `a comparison (${COMPARISONS[program.extra[id]!]})` : program.op[id] === Op.truth ? 'a truth test' : 'a number read as a plain number';
-    notes.push(`//   guard at instruction ${id}: ${what}, at ${site}`);
-  }
+  for (const [id, { site, what }] of program.sites) notes.push(`//   guard at instruction ${id}: ${what}, at ${site}`);
   if (notes.length === 0) return '';
-  const shown = notes.length > 20 ? [...notes.slice(0, 20), `//   … and ${notes.length - 20} more`] : notes;
-  return ['// guards (a failed guard records f again):', ...shown].join('\n');
+  if (program.guards > notes.length) notes.push(`//   … and ${program.guards - notes.length} more`);
+  return ['// guards (a failed guard records f again):', ...notes].join('\n');
 }

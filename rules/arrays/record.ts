@@ -95,10 +95,13 @@ export interface Step {
 
 /** Records an operation given as a step: its value from the operands, its pullback from `backward`. */
 export function recordStep(t: Tape, operands: readonly unknown[], step: Step): any {
-  let values = operands.map((x) => on(x, t));
-  // While compileGradient records, a traced number holds a symbolic one: the step runs on
-  // its value now, and compiled code passes the number of each later call.
-  if (t.recorder !== null) values = values.map((v) => (isSymbolic(v) ? v.value : v));
+  // While compileGradient records (or once it has stopped recording, for the rest of that
+  // call), a traced number holds a symbolic one: the step runs on its value now, and
+  // compiled code passes the number of each later call.
+  const values = operands.map((x) => {
+    const v = on(x, t);
+    return isSymbolic(v) ? v.value : v;
+  });
   const value = step.forward(values);
   return record(t, value, operands, (g) => step.backward(g, values, value), step);
 }
