@@ -169,7 +169,7 @@ function generatePath(f: Function, program: Program, symbolic: SymbolicArguments
   const source = [
     `// compileGradient(${f.name || 'f'}): ${program.length} instructions recorded, ${program.stored} kept (${loops} loops), ${body.live} generated, ${program.inputCount} inputs`,
     guardNotes(program),
-    `function ${name}(args, X, V, A) {`,
+    `function ${name}(args, X, V, A, E) {`,
     // (array operations can throw: the catch names the user's line that made the one that did)
     ...(program.calls.length === 0
       ? [symbolic.reader, body.code, writer.code, `return ${writer.result};`]
@@ -187,11 +187,13 @@ function generatePath(f: Function, program: Program, symbolic: SymbolicArguments
   const sites = program.calls.map((call) => call.site);
   const generated = factory(MISS, program.functions, symbolic.constants, indexTables, body.calls, body.constants, body.tables, sameNumber, (e: unknown, k: number) =>
     atUserLine(e, sites[k] ?? ''),
-  ) as (args: readonly unknown[], X: Float64Array, V: Float64Array, A: unknown[]) => unknown;
+  ) as (args: readonly unknown[], X: Float64Array, V: Float64Array, A: unknown[], E: unknown[]) => unknown;
   const X = new Float64Array(program.inputCount);
   const V = new Float64Array(body.slots);
   const A: unknown[] = [];
-  return { run: (callArgs) => generated(callArgs, X, V, A), source };
+  // (the objects of the last call whose objects were checked distinct: see arguments.ts)
+  const E = Object.assign(new Array<unknown>(symbolic.objects).fill(undefined), { checked: false });
+  return { run: (callArgs) => generated(callArgs, X, V, A, E), source };
 }
 
 /** A recorded gradient with each symbolic number replaced by its value (new objects, aliases kept). */
