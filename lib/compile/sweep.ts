@@ -111,68 +111,15 @@ const CONSTANT = -1;
  * recording was abandoned on the way (the tape can then be swept eagerly).
  */
 export function writeSweep(program: Program, recorder: ArrayRecorder, tape: Tape, output: number, wanted: readonly number[]): unknown[] | null {
-  const n = output + 1;
-  // Each row's cotangent: an id, CONSTANT (its number in `number`) or NONE.
-  const id = new Int32Array(n).fill(NONE);
-  const number = new Float64Array(n);
-  const objects = program.objects;
-  // The product and the sum last made (or passed through), as an id (or CONSTANT) and a number.
-  let rid = 0;
-  let rnum = 0;
-
-  // g·partial: a zero cotangent contributes nothing (the eager sweep skips it), even
-  // through an infinite partial; numbers known now are multiplied now. (g·1 is written too:
-  // a partial that is 1 in one copy of a loop's body and another number in the next must
-  // not make the copies differ; V8 folds g·1 itself.)
-  const product = (gid: number, g: number, pid: number, p: number): void => {
-    if (gid === CONSTANT) {
-      if (g === 0 || pid === CONSTANT) {
-        rid = CONSTANT;
-        rnum = g === 0 ? 0 : g * p;
-      } else {
-        emit(Op.mul, g, Slot.constant, pid, Slot.value, g * p);
-      }
-    } else if (pid === CONSTANT) {
-      emit(Number.isFinite(p) ? Op.mul : Op.scale, gid, Slot.value, p, Slot.constant, g === 0 ? 0 : g * p);
-    } else {
-      emit(Op.scale, gid, Slot.value, pid, Slot.value, g === 0 ? 0 : g * p);
-    }
-  };
-  const emit = (code: number, a: number, slotA: number, b: number, slotB: number, value: number): void => {
-    rid = program.push(code, a, b, slotA, slotB, 0, 0);
-    rnum = value;
-  };
-  // Adds the contribution (cid, c) to row `row`'s cotangent.
-  const contribute = (row: number, cid: number, c: number): void => {
-    const held = id[row]!;
-    if (held === NONE) {
-      id[row] = cid;
-      number[row] = c;
-    } else if (held === CONSTANT && cid === CONSTANT) {
-      number[row] = number[row]! + c;
-    } else if (objects.has(held) || objects.has(cid)) {
-      const sum = program.apply(add, [operand(held, number[row]!), operand(cid, c)], null, 'add cotangents');
-      id[row] = sum;
-      number[row] = NaN;
-    } else if (held === CONSTANT && number[row] === 0) {
-      // (the first contribution is added to 0 in the eager sweep: 0 + x is x, up to a zero's sign)
-      id[row] = cid;
-      number[row] = c;
-    } else if (!(cid === CONSTANT && c === 0)) {
-      const sum = held === CONSTANT ? program.push(Op.add, number[row]!, cid, Slot.constant, Slot.value, 0, 0) : program.push(Op.add, held, cid === CONSTANT ? c : cid, Slot.value, cid === CONSTANT ? Slot.constant : Slot.value, 0, 0);
-      id[row] = sum;
-      number[row] = number[row]! + c;
-    }
-  };
-
+  const w = new SweepWriter(program, output + 1);
   const { rows, partialIds, generic } = tape.recorded();
-  id[output] = CONSTANT;
-  number[output] = 1;
+  w.id[output] = CONSTANT;
+  w.number[output] = 1;
   for (let i = output; i >= 0; i--) {
     if (program.abandoned !== null) return null;
-    const gid = id[i]!;
+    const gid = w.id[i]!;
     if (gid === NONE) continue;
-    const g = number[i]!;
+    const g = w.number[i]!;
     const at = i << 2;
     if (rows[at]! >= -1 && (generic === null || !generic.has(i))) {
       // a scalar operation: its partials are numbers or symbolic numbers (their ids beside)
@@ -180,8 +127,8 @@ export function writeSweep(program: Program, recorder: ArrayRecorder, tape: Tape
         const parent = rows[at + 2 * side]!;
         if (parent < 0) continue;
         const pid = partialIds === null ? -1 : partialIds[2 * i + side]! - 1;
-        product(gid, g, pid < 0 ? CONSTANT : pid, rows[at + 2 * side + 1]!);
-        contribute(parent, rid, rnum);
+        w.product(gid, g, pid < 0 ? CONSTANT : pid, rows[at + 2 * side + 1]!);
+        w.contribute(parent, w.rid, w.rnum);
       }
       continue;
     }
@@ -191,13 +138,13 @@ export function writeSweep(program: Program, recorder: ArrayRecorder, tape: Tape
       const sides: [number, unknown][] = [[row.a, row.da], [row.b, row.db]];
       for (const [parent, partial] of sides) {
         if (parent < 0) continue;
-        if (typeof partial === 'number') product(gid, g, CONSTANT, partial);
-        else if (isSymbolic(partial)) product(gid, g, partial.id, partial.value);
+        if (typeof partial === 'number') w.product(gid, g, CONSTANT, partial);
+        else if (isSymbolic(partial)) w.product(gid, g, partial.id, partial.value);
         else {
           program.abandon('a partial derivative compiled code cannot follow');
           return null;
         }
-        contribute(parent, rid, rnum);
+        w.contribute(parent, w.rid, w.rnum);
       }
       continue;
     }
@@ -205,21 +152,82 @@ export function writeSweep(program: Program, recorder: ArrayRecorder, tape: Tape
       recorder.elementRead();
       return null;
     }
-    if (row.kind === 'node' && row.node.pullback !== null) {
+    if (row.node.pullback !== null) {
       // (every node recorded with a pullback went through recordNode, which refuses those without a step)
       const parts = backward(program, recorder.nodes.get(i)!, operand(gid, g));
       if (parts === null) return null;
-      row.node.parents.forEach((parent, j) => contribute(parent, parts[j]!, NaN));
+      row.node.parents.forEach((parent, j) => w.contribute(parent, parts[j]!, NaN));
     }
   }
   if (program.abandoned !== null) return null;
   return wanted.map((row) => {
     if (row < 0 || row > output) return null;
-    const held = id[row]!;
+    const held = w.id[row]!;
     if (held === NONE) return null;
-    if (held === CONSTANT) return number[row]!;
-    return new Symbolic(number[row]!, held, program);
+    if (held === CONSTANT) return w.number[row]!;
+    return new Symbolic(w.number[row]!, held, program);
   });
+}
+
+// The cotangents while the sweep is written, and the two instructions it writes.
+class SweepWriter {
+  /** Each row's cotangent: an id, CONSTANT (its number in `number`) or NONE. */
+  readonly id: Int32Array;
+  /** Each row's cotangent's number (NaN for an array's, or one an array operation gave). */
+  readonly number: Float64Array;
+  /** The product last made (or passed through): an id (or CONSTANT) and its number. */
+  rid = 0;
+  rnum = 0;
+
+  constructor(readonly program: Program, rows: number) {
+    this.id = new Int32Array(rows).fill(NONE);
+    this.number = new Float64Array(rows);
+  }
+
+  // g·partial: a zero cotangent contributes nothing (the eager sweep skips it), even
+  // through an infinite partial; numbers known now are multiplied now. (g·1 is written too:
+  // a partial that is 1 in one copy of a loop's body and another number in the next must
+  // not make the copies differ; V8 folds g·1 itself.)
+  product(gid: number, g: number, pid: number, p: number): void {
+    if (gid === CONSTANT) {
+      if (g === 0 || pid === CONSTANT) {
+        this.rid = CONSTANT;
+        this.rnum = g === 0 ? 0 : g * p;
+      } else {
+        this.rid = this.program.push(Op.mul, g, pid, Slot.constant, Slot.value, 0, 0);
+        this.rnum = g * p;
+      }
+    } else {
+      const code = pid !== CONSTANT ? Op.scale : Number.isFinite(p) ? Op.mul : Op.scale;
+      this.rid = this.program.push(code, gid, pid === CONSTANT ? p : pid, Slot.value, pid === CONSTANT ? Slot.constant : Slot.value, 0, 0);
+      this.rnum = g === 0 ? 0 : g * p;
+    }
+  }
+
+  /** Adds the contribution (cid, c) to row `row`'s cotangent. */
+  contribute(row: number, cid: number, c: number): void {
+    const { id, number, program } = this;
+    const held = id[row]!;
+    if (held === NONE) {
+      id[row] = cid;
+      number[row] = c;
+    } else if (held === CONSTANT && cid === CONSTANT) {
+      number[row] = number[row]! + c;
+    } else if (program.objects.size > 0 && (program.objects.has(held) || program.objects.has(cid))) {
+      id[row] = program.apply(add, [operand(held, number[row]!), operand(cid, c)], null, 'add cotangents');
+      number[row] = NaN;
+    } else if (held === CONSTANT && number[row] === 0) {
+      // (the first contribution is added to 0 in the eager sweep: 0 + x is x, up to a zero's sign)
+      id[row] = cid;
+      number[row] = c;
+    } else if (!(cid === CONSTANT && c === 0)) {
+      id[row] =
+        held === CONSTANT
+          ? program.push(Op.add, number[row]!, cid, Slot.constant, Slot.value, 0, 0)
+          : program.push(Op.add, held, cid === CONSTANT ? c : cid, Slot.value, cid === CONSTANT ? Slot.constant : Slot.value, 0, 0);
+      number[row] = number[row]! + c;
+    }
+  }
 }
 
 const operand = (cid: number, c: number): CallOperand => (cid === CONSTANT ? { constant: c } : { id: cid });
