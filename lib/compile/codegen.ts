@@ -206,8 +206,7 @@ export function generateBody(p: Program, outputs: readonly number[], live: Uint8
 // An array operation: `site` says which, should it throw (the function's catch names the user's line).
 function applyLine(p: Program, k: number, id: number, args: string): string {
   const c = p.extra[k]!;
-  const { label, site } = p.calls[c]!;
-  return `site = ${c}; const v${id} = P[${c}](${args}); // ${label}${site === '' ? '' : ` at ${site}`}`;
+  return `site = ${c}; const v${id} = P[${c}](${args}); // ${p.calls[c]!.label} (array operation ${c})`;
 }
 
 /** The test `pick` makes: a is chosen (Math.max when `max`, else Math.min; see instructions.ts's picksFirst). */

@@ -166,9 +166,8 @@ function generatePath(f: Function, program: Program, symbolic: SymbolicArguments
   const writer = gradientWriter(grads, body.valueOf, body.slotOf, indexTables);
   const name = `${(f.name || 'f').replace(/[^\w$]/g, '_')}_path${++serial}`;
   const loops = program.segments.filter((s) => s.kind === 'loop').length;
-  const source = [
-    `// compileGradient(${f.name || 'f'}): ${program.length} instructions recorded, ${program.stored} kept (${loops} loops), ${body.live} generated, ${program.inputCount} inputs`,
-    guardNotes(program),
+  const header = `// compileGradient(${f.name || 'f'}): ${program.length} instructions recorded, ${program.stored} kept (${loops} loops), ${body.live} generated, ${program.inputCount} inputs`;
+  const code = [
     `function ${name}(args, X, V, A, E) {`,
     // (array operations can throw: the catch names the user's line that made the one that did)
     ...(program.calls.length === 0
@@ -180,20 +179,28 @@ function generatePath(f: Function, program: Program, symbolic: SymbolicArguments
     .join('\n');
   let factory: Function;
   try {
-    factory = new Function('MISS', 'F', 'C', 'I', 'P', 'K', 'D', 'sameNumber', 'atUserLine', `${source}\nreturn ${name};\n//# sourceURL=zygote-ts/compiled/${name}.js`);
+    factory = new Function('MISS', 'F', 'C', 'I', 'P', 'K', 'D', 'sameNumber', 'atUserLine', `${header}\n${code}\nreturn ${name};\n//# sourceURL=zygote-ts/compiled/${name}.js`);
   } catch (e) {
-    throw new Error(`zygote-ts: internal error: compileGradient generated code that does not parse (${(e as Error).message}):\n${source}`);
+    throw new Error(`zygote-ts: internal error: compileGradient generated code that does not parse (${(e as Error).message}):\n${code}`);
   }
   const sites = program.calls.map((call) => call.site);
   const generated = factory(MISS, program.functions, symbolic.constants, indexTables, body.calls, body.constants, body.tables, sameNumber, (e: unknown, k: number) =>
-    atUserLine(e, sites[k] ?? ''),
+    atUserLine(e, String(sites[k] ?? '')),
   ) as (args: readonly unknown[], X: Float64Array, V: Float64Array, A: unknown[], E: unknown[]) => unknown;
   const X = new Float64Array(program.inputCount);
   const V = new Float64Array(body.slots);
   const A: unknown[] = [];
   // (the objects of the last call whose objects were checked distinct: see arguments.ts)
   const E = Object.assign(new Array<unknown>(symbolic.objects).fill(undefined), { checked: false });
-  return { run: (callArgs) => generated(callArgs, X, V, A, E), source };
+  // (where the user's code made the guards and the array operations is written only when the source is read)
+  let notes: string | null = null;
+  return {
+    run: (callArgs) => generated(callArgs, X, V, A, E),
+    get source() {
+      notes ??= [guardNotes(program), arrayNotes(program)].filter((part) => part !== '').join('\n');
+      return [header, notes, code].filter((part) => part !== '').join('\n');
+    },
+  };
 }
 
 /** A recorded gradient with each symbolic number replaced by its value (new objects, aliases kept). */
@@ -232,10 +239,16 @@ function sameNumber(x: number, y: number): boolean {
   return x === y || (x !== x && y !== y);
 }
 
+// Where the user's code made each array operation, as comments at the top of the source.
+function arrayNotes(program: Program): string {
+  if (program.calls.length === 0) return '';
+  return ['// array operations recorded:', ...program.calls.map((call, k) => `//   ${k}: ${call.label}${String(call.site) === '' ? '' : ` at ${String(call.site)}`}`)].join('\n');
+}
+
 // Where the user's code made the first guards, as comments at the top of the source.
 function guardNotes(program: Program): string {
   const notes: string[] = [];
-  for (const [id, { site, what }] of program.sites) notes.push(`//   guard at instruction ${id}: ${what}, at ${site}`);
+  for (const [id, { site, what }] of program.sites) if (String(site) !== '') notes.push(`//   guard at instruction ${id}: ${what}, at ${String(site)}`);
   if (notes.length === 0) return '';
   if (program.guards > notes.length) notes.push(`//   … and ${program.guards - notes.length} more`);
   return ['// guards (a failed guard records f again):', ...notes].join('\n');

@@ -44,6 +44,7 @@ export const Op = {
 export const Slot = { none: 0, value: 1, constant: 2 } as const;
 
 import type { Comparison } from '../core/symbolic.js';
+import { callerLine } from '../escapes.js';
 
 export type { Comparison };
 
@@ -72,9 +73,27 @@ export interface Call {
   readonly args: readonly CallOperand[];
   /** What the call is, for the generated source (`matmul`, `matmul: backward`). */
   readonly label: string;
-  /** The user's line that made the operation (a stack frame's text), or ''. */
-  readonly site: string;
+  /** The user's line that made the operation. */
+  readonly site: UserSite;
 }
+
+/**
+ * Where the user's code made an instruction: the stack is taken when it is made, and written
+ * as text (a frame's, source-mapped: slow) only when asked, for a message or the source.
+ */
+export class UserSite {
+  private text: string | null = null;
+  constructor(private readonly error: Error | null) {}
+  /** Takes the stack here. */
+  static here(): UserSite {
+    return new UserSite(new Error());
+  }
+  toString(): string {
+    return (this.text ??= this.error === null ? '' : callerLine(this.error.stack));
+  }
+}
+
+export const NO_SITE = new UserSite(null);
 
 /** Object.is for numbers, without the call (this runs once per instruction and copy). */
 export const sameConstant = (x: number, y: number): boolean => (x === y ? x !== 0 || 1 / x === 1 / y : x !== x && y !== y);

@@ -13,8 +13,7 @@
 import { Symbolic, compareValues, type Arithmetic, type Recorder, isSymbolic } from '../core/symbolic.js';
 import { registerScalarPrototype } from '../core/scalars.js';
 import { NOT_OVERLOADED, operators } from '../../rules/overloads.js';
-import { callerLine } from '../escapes.js';
-import { COMPARISONS, Op, picksFirst, Slot, type Call, type CallOperand, type Comparison } from './instructions.js';
+import { COMPARISONS, NO_SITE, Op, picksFirst, Slot, UserSite, type Call, type CallOperand, type Comparison } from './instructions.js';
 import { Instructions } from './reroll.js';
 
 export { BINARY_OPERATORS, COMPARISONS, Op, Slot, type Call, type CallOperand } from './instructions.js';
@@ -26,8 +25,8 @@ const SITES = 20;
 
 export class Program extends Instructions implements Recorder {
   readonly functions: ((...args: number[]) => number)[] = [];
-  /** Where the first guards were taken, in the user's code (a stack line), by instruction. */
-  readonly sites = new Map<number, { site: string; what: string }>();
+  /** Where the first guards were taken, in the user's code, by instruction. */
+  readonly sites = new Map<number, { site: UserSite; what: string }>();
   /** How many guards were recorded. */
   guards = 0;
   /** The calls of `apply` instructions. */
@@ -59,7 +58,7 @@ export class Program extends Instructions implements Recorder {
   }
 
   /** A value computed by `fn(...args)` (an array operation); `value` is what it gave now. Returns its id (-1: abandoned). */
-  apply(fn: (...args: any[]) => unknown, args: readonly CallOperand[], value: unknown, label: string, site = ''): number {
+  apply(fn: (...args: any[]) => unknown, args: readonly CallOperand[], value: unknown, label: string, site = NO_SITE): number {
     const id = this.push(Op.apply, 0, 0, Slot.none, Slot.none, this.calls.length, 0);
     if (id < 0) return id;
     this.calls.push({ fn, args, label, site });
@@ -134,11 +133,8 @@ export class Program extends Instructions implements Recorder {
   private guard(code: number, a: number, b: number, slotA: number, slotB: number, extra: number, expected: boolean, what: string): void {
     const id = this.push(code, a, b, slotA, slotB, extra, expected ? 1 : 0);
     if (id < 0) return;
-    // (a stack is slow to take: only the first guards' places are kept)
-    if (this.guards++ < SITES) {
-      const site = callerLine(new Error().stack);
-      if (site !== '') this.sites.set(id, { site, what });
-    }
+    // (only the first guards' places are kept, and written only for the source)
+    if (this.guards++ < SITES) this.sites.set(id, { site: UserSite.here(), what });
   }
 }
 

@@ -20,7 +20,7 @@
 // Past `budget` stored instructions (plus table entries / TABLE_WEIGHT), the recording is
 // abandoned: compileGradient finishes that call eagerly (program.ts, index.ts).
 
-import { isGuard, isLoopable, sameConstant, Slot } from './instructions.js';
+import { isLoopable, Op, sameConstant, Slot } from './instructions.js';
 
 /** Instructions [start, end), stored at [phys, phys + end - start). */
 export interface Straight {
@@ -85,6 +85,7 @@ export const TABLE_WEIGHT = 16;
 const K = 4;
 const WAYS = 4;
 const HASH_BITS = 14;
+const MAX_WAIT = 32;
 
 /** The recorded instructions: stored columns, segments, and the rerolling as they arrive. */
 export class Instructions {
@@ -115,6 +116,9 @@ export class Instructions {
   private tableEntries = 0;
   private readonly seen = new Int32Array(WAYS << HASH_BITS);
   private detectWork = 0;
+  /** Where the next search for a loop may start, and the wait after a search that found none (doubling up to MAX_WAIT). */
+  private nextSearch = 0;
+  private wait = 1;
 
   /** `budget`: how many instructions may be stored (those that fold into loops are not). */
   constructor(readonly budget: number = Infinity, capacity = 1024) {
@@ -314,14 +318,24 @@ export class Instructions {
     for (let q = p - K + 1; q <= p; q++) h = Math.imul(h ^ this.shape(q), 0x01000193);
     const at = ((h >>> (32 - HASH_BITS)) & ((1 << HASH_BITS) - 1)) * WAYS;
     const id = this.length - 1;
-    // (detection costs at most a few times the instructions recorded: a program without
-    // loops is not searched without end)
-    if (this.detectWork <= 8 * this.length + 100_000) {
+    // Searching costs at most a few times the instructions recorded (a program without loops
+    // is not searched without end), and after a search that found nothing, the next waits a
+    // little longer: a loop found a few copies late is found all the same (it extends back).
+    if (id >= this.nextSearch && this.detectWork <= 4 * this.length + 10_000) {
+      let searched = false;
       for (let w = 0; w < WAYS; w++) {
         const before = this.seen[at + w]! - 1;
         const period = id - before;
         if (before < 0 || period < 1 || period > MAX_PERIOD || MIN_COPIES * period > runLength) continue;
-        if (this.tryLoop(run, period)) return;
+        searched = true;
+        if (this.tryLoop(run, period)) {
+          this.wait = 1;
+          return;
+        }
+      }
+      if (searched) {
+        this.nextSearch = id + this.wait;
+        this.wait = Math.min(2 * this.wait, MAX_WAIT);
       }
     }
     for (let w = WAYS - 1; w > 0; w--) this.seen[at + w] = this.seen[at + w - 1]!;
@@ -387,12 +401,13 @@ export class Instructions {
 
   private stepsBetween(s: number, period: number): Pick<Loop, 'stepA' | 'stepB'> | null {
     this.detectWork += period;
+    // (most candidates fail: the steps are written into arrays only for one that matched)
+    for (let j = 0; j < period; j++) if (!this.sameShape(s + j, s + j + period)) return null;
     const stepA = new Int32Array(period);
     const stepB = new Int32Array(period);
     for (let j = 0; j < period; j++) {
       const i = s + j;
       const k = i + period;
-      if (!this.sameShape(i, k)) return null;
       if (this.slotA[i] === Slot.value) stepA[j] = this.a[k]! - this.a[i]!;
       if (this.slotB[i] === Slot.value) stepB[j] = this.b[k]! - this.b[i]!;
     }
@@ -415,11 +430,13 @@ export class Instructions {
     const code = this.op[i]!;
     return (
       code === this.op[k] &&
-      isLoopable(code) &&
+      code !== Op.apply &&
+      code !== Op.part &&
+      code !== Op.argument &&
       this.slotA[i] === this.slotA[k] &&
       this.slotB[i] === this.slotB[k] &&
       this.extra[i] === this.extra[k] &&
-      (this.expected[i] === this.expected[k] || isGuard(code))
+      (this.expected[i] === this.expected[k] || code === Op.compare || code === Op.truth || code === Op.pin)
     );
   }
 }

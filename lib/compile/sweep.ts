@@ -15,7 +15,7 @@ import type { Step } from '../../rules/arrays/record.js';
 import { add } from '../../rules/arithmetic.js';
 import { astype } from '../../rules/arrays/dtype.js';
 import { Op, Slot, type CallOperand, type Program } from './program.js';
-import { callerLine } from '../escapes.js';
+import { UserSite } from './instructions.js';
 
 interface RecordedNode {
   /** The program value of the node's result. */
@@ -27,7 +27,7 @@ interface RecordedNode {
   readonly which: readonly number[];
   readonly dtypes: readonly (Dtype | null)[];
   /** The user's line that called the operation. */
-  readonly site: string;
+  readonly site: UserSite;
 }
 
 /**
@@ -71,7 +71,7 @@ export class ArrayRecorder implements TapeRecorder {
       }
       resolved.push(operand);
     }
-    const site = callerLine(new Error().stack);
+    const site = UserSite.here();
     const id = this.program.apply((...values: unknown[]) => step.forward(values), resolved, value, step.name, site);
     if (id < 0) return value;
     this.nodes.set(row, { id, step, operands: resolved, which, dtypes, site });
