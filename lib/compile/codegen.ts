@@ -9,6 +9,7 @@
 import { BINARY_OPERATORS, COMPARISONS, isGuard, Op, Slot } from './instructions.js';
 import type { Program } from './program.js';
 import type { Loop } from './reroll.js';
+import { planFusion, writeRun } from './fuse.js';
 
 export interface GeneratedBody {
   /** Statements of the function body (inputs in `X`, values in `V`, functions in `F`, array operations in `P`, constants in `K`, tables in `D`, object arguments in `A`). */
@@ -35,8 +36,11 @@ const MATH_NAMES = new Map<Function, string>(
     .map((k) => [(Math as unknown as Record<string, Function>)[k]!, `Math.${k}`]),
 );
 
-/** The body for program `p` (its recording finished); `live` flags the stored instructions to generate (dead-code.ts). */
-export function generateBody(p: Program, outputs: readonly number[], live: Uint8Array): GeneratedBody {
+/**
+ * The body for program `p` (its recording finished); `live` flags the stored instructions to
+ * generate (dead-code.ts); `fuse`: runs of elementwise array operations become loops (fuse.ts).
+ */
+export function generateBody(p: Program, outputs: readonly number[], live: Uint8Array, fuse = true): GeneratedBody {
   const inputs = p.inputCount;
   const segments = p.segments;
   /** Where value id is: its segment, and for a loop its copy and body instruction. */
@@ -149,6 +153,13 @@ export function generateBody(p: Program, outputs: readonly number[], live: Uint8
       .join(', ');
   for (const [id, slot] of inputSlot) lines.push(`V[${slot}] = X[${id}];`);
   let generated = 0;
+  const plan = fuse && p.calls.length > 0 ? planFusion(p, live, outputs) : null;
+  const constantOf = (x: unknown) => `K[${constants.indexOf(x) >= 0 ? constants.indexOf(x) : constants.push(x) - 1}]`;
+  /** The id of straight row k (the rows of fused runs are straight). */
+  const idAt = (k: number) => {
+    for (const sg of segments) if (sg.kind === 'straight' && k >= sg.phys && k < sg.phys + sg.end - sg.start) return sg.start + k - sg.phys;
+    throw new Error('zygote-ts: internal error: a fused row outside the straight code');
+  };
 
   segments.forEach((seg, s) => {
     if (seg.kind === 'straight') {
@@ -156,6 +167,15 @@ export function generateBody(p: Program, outputs: readonly number[], live: Uint8
         if (!live[k]) continue;
         generated++;
         const id = seg.start + k - seg.phys;
+        const r = plan === null ? -1 : plan.runOf[k]!;
+        if (r >= 0) {
+          // a member of a fused run: the run's loop is written where its last member was
+          const run = plan!.runs[r]!;
+          if (run.rows[run.rows.length - 1] !== k) continue;
+          lines.push(...writeRun(p, run, r, idAt, value, constantOf, literal));
+          for (const m of run.rows) if (inV[m] && !p.objects.has(idAt(m))) lines.push(`V[${base[m]}] = v${idAt(m)};`);
+          continue;
+        }
         const operand = (slot: number, x: number) => (slot === Slot.value ? value(x) : literal(x));
         const line =
           p.op[k] === Op.apply

@@ -33,6 +33,8 @@ export interface CompileOptions {
    * Default 50 000.
    */
   budget?: number;
+  /** Runs of elementwise array operations (and their backwards) become one loop each (fuse.ts). Default true. */
+  fuse?: boolean;
 }
 
 export interface CompiledGradient<A extends unknown[]> {
@@ -70,6 +72,7 @@ export function compileGradient<A extends unknown[]>(f: (...args: A) => number, 
   const maxPaths = options.paths ?? 4;
   const maxRecordings = options.maxRecordings ?? 16;
   const budget = options.budget ?? DEFAULT_BUDGET;
+  const fuse = options.fuse ?? true;
   const paths: Path[] = [];
   let recordings = 0;
   let fallback: string | null = null;
@@ -86,7 +89,7 @@ export function compileGradient<A extends unknown[]>(f: (...args: A) => number, 
       if (recordings >= maxRecordings) fallback = `f took a new path on each of ${maxRecordings} recordings`;
       else {
         try {
-          const recorded = record(f as (...args: unknown[]) => number, args, budget);
+          const recorded = record(f as (...args: unknown[]) => number, args, budget, fuse);
           recordings++;
           if (recorded.path === null) {
             // (the recording stopped: this call's gradient was finished eagerly)
@@ -125,7 +128,7 @@ type Recorded =
  * Records f once on these arguments: the path, and (when it is known already) this call's
  * gradient; or, when the recording was abandoned, the reason and the gradient finished eagerly.
  */
-function record(f: (...args: unknown[]) => number, args: readonly unknown[], budget: number): Recorded {
+function record(f: (...args: unknown[]) => number, args: readonly unknown[], budget: number, fuse: boolean): Recorded {
   const program = new Program(budget);
   const recorder = new ArrayRecorder(program);
   const symbolic = symbolicArguments(args, program, recorder.arguments);
@@ -140,7 +143,7 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
   if (program.abandoned !== null) return { path: null, gradient: grads, abandoned: `${program.abandoned}: f runs uncompiled` };
   program.finish();
   const outputs = symbolicLeaves(grads);
-  const generate = () => generatePath(f, program, symbolic, grads, outputs);
+  const generate = () => generatePath(f, program, symbolic, grads, outputs, fuse);
   let generated: GeneratedPath | null = null;
   const path: Path = {
     run: (callArgs) => (generated ??= generate()).run(callArgs),
@@ -159,16 +162,16 @@ interface GeneratedPath {
   readonly source: string;
 }
 
-function generatePath(f: Function, program: Program, symbolic: SymbolicArguments, grads: unknown, outputs: readonly number[]): GeneratedPath {
+function generatePath(f: Function, program: Program, symbolic: SymbolicArguments, grads: unknown, outputs: readonly number[], fuse: boolean): GeneratedPath {
   const live = liveInstructions(program, outputs);
-  const body = generateBody(program, outputs, live);
+  const body = generateBody(program, outputs, live, fuse);
   const indexTables: Int32Array[] = [];
   const writer = gradientWriter(grads, body.valueOf, body.slotOf, indexTables);
   const name = `${(f.name || 'f').replace(/[^\w$]/g, '_')}_path${++serial}`;
   const loops = program.segments.filter((s) => s.kind === 'loop').length;
   const header = `// compileGradient(${f.name || 'f'}): ${program.length} instructions recorded, ${program.stored} kept (${loops} loops), ${body.live} generated, ${program.inputCount} inputs`;
   const code = [
-    `function ${name}(args, X, V, A, E) {`,
+    `function ${name}(args, X, V, A, E, S) {`,
     // (array operations can throw: the catch names the user's line that made the one that did)
     ...(program.calls.length === 0
       ? [symbolic.reader, body.code, writer.code, `return ${writer.result};`]
@@ -186,16 +189,18 @@ function generatePath(f: Function, program: Program, symbolic: SymbolicArguments
   const sites = program.calls.map((call) => call.site);
   const generated = factory(MISS, program.functions, symbolic.constants, indexTables, body.calls, body.constants, body.tables, sameNumber, (e: unknown, k: number) =>
     atUserLine(e, String(sites[k] ?? '')),
-  ) as (args: readonly unknown[], X: Float64Array, V: Float64Array, A: unknown[], E: unknown[]) => unknown;
+  ) as (args: readonly unknown[], X: Float64Array, V: Float64Array, A: unknown[], E: unknown[], S: unknown[]) => unknown;
   const X = new Float64Array(program.inputCount);
   const V = new Float64Array(body.slots);
   const A: unknown[] = [];
   // (the objects of the last call whose objects were checked distinct: see arguments.ts)
   const E = Object.assign(new Array<unknown>(symbolic.objects).fill(undefined), { checked: false });
+  // (arrays a fused loop writes and only later fused loops read, reused by every call: fuse.ts)
+  const S: unknown[] = [];
   // (where the user's code made the guards and the array operations is written only when the source is read)
   let notes: string | null = null;
   return {
-    run: (callArgs) => generated(callArgs, X, V, A, E),
+    run: (callArgs) => generated(callArgs, X, V, A, E, S),
     get source() {
       notes ??= [guardNotes(program), arrayNotes(program)].filter((part) => part !== '').join('\n');
       return [header, notes, code].filter((part) => part !== '').join('\n');

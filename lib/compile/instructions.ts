@@ -45,6 +45,7 @@ export const Slot = { none: 0, value: 1, constant: 2 } as const;
 
 import type { Comparison } from '../core/symbolic.js';
 import { callerLine } from '../escapes.js';
+import type { Fusion } from './fuse.js';
 
 export type { Comparison };
 
@@ -75,6 +76,8 @@ export interface Call {
   readonly label: string;
   /** The user's line that made the operation. */
   readonly site: UserSite;
+  /** For an elementwise operation, its backward, or a sum of cotangents: what fusing it needs (fuse.ts). */
+  readonly fusion?: Fusion;
 }
 
 /**

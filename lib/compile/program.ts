@@ -15,6 +15,7 @@ import { registerScalarPrototype } from '../core/scalars.js';
 import { NOT_OVERLOADED, operators } from '../../rules/overloads.js';
 import { COMPARISONS, NO_SITE, Op, picksFirst, Slot, UserSite, type Call, type CallOperand, type Comparison } from './instructions.js';
 import { Instructions } from './reroll.js';
+import type { Fusion } from './fuse.js';
 
 export { BINARY_OPERATORS, COMPARISONS, Op, Slot, type Call, type CallOperand } from './instructions.js';
 
@@ -58,10 +59,10 @@ export class Program extends Instructions implements Recorder {
   }
 
   /** A value computed by `fn(...args)` (an array operation); `value` is what it gave now. Returns its id (-1: abandoned). */
-  apply(fn: (...args: any[]) => unknown, args: readonly CallOperand[], value: unknown, label: string, site = NO_SITE): number {
+  apply(fn: (...args: any[]) => unknown, args: readonly CallOperand[], value: unknown, label: string, site = NO_SITE, fusion?: Fusion): number {
     const id = this.push(Op.apply, 0, 0, Slot.none, Slot.none, this.calls.length, 0);
     if (id < 0) return id;
-    this.calls.push({ fn, args, label, site });
+    this.calls.push({ fn, args, label, site, fusion });
     if (typeof value !== 'number') this.objects.add(id);
     return id;
   }

@@ -15,7 +15,8 @@ import type { Step } from '../../rules/arrays/record.js';
 import { add } from '../../rules/arithmetic.js';
 import { astype } from '../../rules/arrays/dtype.js';
 import { Op, Slot, type CallOperand, type Program } from './program.js';
-import { UserSite } from './instructions.js';
+import { NO_SITE, UserSite } from './instructions.js';
+import { describeBackward, describeOperation, describeSum, type Fusion } from './fuse.js';
 
 interface RecordedNode {
   /** The program value of the node's result. */
@@ -28,6 +29,8 @@ interface RecordedNode {
   readonly dtypes: readonly (Dtype | null)[];
   /** The user's line that called the operation. */
   readonly site: UserSite;
+  /** How the operation fuses, when it does (fuse.ts). */
+  readonly fusion: Fusion | undefined;
 }
 
 /**
@@ -72,9 +75,10 @@ export class ArrayRecorder implements TapeRecorder {
       resolved.push(operand);
     }
     const site = UserSite.here();
-    const id = this.program.apply((...values: unknown[]) => step.forward(values), resolved, value, step.name, site);
+    const fusion = describeOperation(step, operands, value);
+    const id = this.program.apply((...values: unknown[]) => step.forward(values), resolved, value, step.name, site, fusion);
     if (id < 0) return value;
-    this.nodes.set(row, { id, step, operands: resolved, which, dtypes, site });
+    this.nodes.set(row, { id, step, operands: resolved, which, dtypes, site, fusion });
     return typeof value === 'number' ? new Symbolic(value, id, this.program) : value;
   }
 
@@ -111,7 +115,7 @@ const CONSTANT = -1;
  * recording was abandoned on the way (the tape can then be swept eagerly).
  */
 export function writeSweep(program: Program, recorder: ArrayRecorder, tape: Tape, output: number, wanted: readonly number[]): unknown[] | null {
-  const w = new SweepWriter(program, output + 1);
+  const w = new SweepWriter(program, output + 1, (row) => tape.nodeAt(row));
   const { rows, partialIds, generic } = tape.recorded();
   w.id[output] = CONSTANT;
   w.number[output] = 1;
@@ -179,7 +183,12 @@ class SweepWriter {
   rid = 0;
   rnum = 0;
 
-  constructor(readonly program: Program, rows: number) {
+  constructor(
+    readonly program: Program,
+    rows: number,
+    /** The record of an array row (the shape and dtype of its cotangents). */
+    readonly nodeAt: (row: number) => NodeRecord | undefined,
+  ) {
     this.id = new Int32Array(rows).fill(NONE);
     this.number = new Float64Array(rows);
   }
@@ -214,7 +223,9 @@ class SweepWriter {
     } else if (held === CONSTANT && cid === CONSTANT) {
       number[row] = number[row]! + c;
     } else if (program.objects.size > 0 && (program.objects.has(held) || program.objects.has(cid))) {
-      id[row] = program.apply(add, [operand(held, number[row]!), operand(cid, c)], null, 'add cotangents');
+      const node = this.nodeAt(row);
+      const fusion = node?.arrayValued && program.objects.has(held) && program.objects.has(cid) ? describeSum(node.shape, node.dtype) : undefined;
+      id[row] = program.apply(add, [operand(held, number[row]!), operand(cid, c)], null, 'add cotangents', NO_SITE, fusion);
       number[row] = NaN;
     } else if (held === CONSTANT && number[row] === 0) {
       // (the first contribution is added to 0 in the eager sweep: 0 + x is x, up to a zero's sign)
@@ -250,7 +261,8 @@ function backward(program: Program, node: RecordedNode, g: CallOperand): number[
   const args: CallOperand[] = [g];
   node.operands.forEach((x, k) => args.push(readsOperands === undefined || readsOperands[k] ? x : { constant: undefined }));
   args.push(readsResult ? { id: node.id } : { constant: undefined });
-  const list = program.apply(run, args, null, `${step.name}: backward`, node.site);
+  const need = node.operands.map((_, k) => which.includes(k));
+  const list = program.apply(run, args, null, `${step.name}: backward`, node.site, describeBackward(node.fusion, need, which, dtypes));
   if (list < 0) return null;
   const parts = which.map((_, j) => program.part(list, j, dtypes[j] !== null));
   return parts.some((p) => p < 0) ? null : parts;
