@@ -6,11 +6,10 @@
 // - jax-js: init('wasm', 'cpu') (a bare init() probes WebGPU through `navigator` and throws
 //   on Node 20), and a stand-in global Float16Array class, because np.array tests
 //   `data instanceof Float16Array`, which Node 20 lacks. float64 on the wasm device.
-// Each returns { gradient(): list of flat arrays, forward(): number }.
-import { createRequire } from 'node:module';
+// Each returns { gradient(): list of flat arrays, forward(): number }. The peers live in
+// bench/peers (installed by bench/run.js on first use), and load from there.
 import * as data from './array-data.js';
-
-const require = createRequire(import.meta.url);
+import { importJax, requirePeer as require } from './peers/index.js';
 
 export async function tfjs(id, backend) {
   const tf = require('@tensorflow/tfjs');
@@ -70,7 +69,7 @@ export async function tfjs(id, backend) {
 /** jax-js on its wasm device; `mode` 'jit' or 'eager', `dtype` 'float64' (the default) or 'float32'. */
 export async function jax(id, mode, dtype = 'float64') {
   if (typeof globalThis.Float16Array === 'undefined') globalThis.Float16Array = class Float16Array {};
-  const { numpy: np, grad, jit, tree, init, defaultDevice } = await import('@jax-js/jax');
+  const { numpy: np, grad, jit, tree, init, defaultDevice } = await importJax();
   await init('wasm', 'cpu');
   defaultDevice('wasm');
   const wrap = (f) => (mode === 'jit' ? jit(f) : f);

@@ -1,5 +1,6 @@
 // npm run bench: zygote-ts against plain JavaScript on the reference workloads, and on the
-// array workloads against TensorFlow.js and jax-js (devDependencies, used only here).
+// array workloads against TensorFlow.js and jax-js (bench/peers: a package of their own,
+// installed there from its lock file the first time the array part runs).
 // A report, not a test — but every gradient is checked against a reference first, and a
 // wrong one stops the report.
 //
@@ -14,6 +15,7 @@ import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { formatMs } from './measure.js';
+import { installPeers } from './peers/index.js';
 
 const ROUNDS = 3;
 const part = process.argv[2] ?? 'all';
@@ -26,6 +28,7 @@ if (part === 'all' || part === 'scalars') scalars();
 if (part === 'all' || part === 'cliffs') cliffs();
 if (part === 'all' || part === 'arrays') arrays();
 if (part === 'all' || part === 'kernels') kernelReport();
+if (part === 'all' || part === 'optimise') console.log(execFileSync(process.execPath, [fileURLToPath(new URL('./optimise.js', import.meta.url))], { encoding: 'utf8' }));
 
 function kernelReport() {
   console.log('\nKernels (bench/kernels.js):\n');
@@ -106,6 +109,7 @@ function cliffs() {
 
 // ---- array workloads: the same math in zygote-ts, by hand, in TensorFlow.js and in jax-js ---
 function arrays() {
+  installPeers();
   const worker = fileURLToPath(new URL('./array-workload.js', import.meta.url));
   const workloads = [
     { id: 'w3', name: 'W3 MLP 784→128 (tanh)→10, batch 64, MSE' },

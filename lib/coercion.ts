@@ -1,11 +1,13 @@
 // How a traced number passes for a number where JavaScript asks: comparisons, equality,
-// truthiness, `typeof`, `switch`, `Number`, `isNaN`/`isFinite`. None of these has a
-// derivative; each answers from the primal value. The transform routes them here.
+// truthiness, `typeof`, `switch`, `isNaN`/`isFinite`, `Number.isNaN` and its kin. None of
+// these has a derivative; each answers from the primal value. `Number(x)` returns a traced
+// number itself. The transform routes them here.
 
 import { primal, Traced, isTraced } from './core/traced.js';
 import { compareSymbolic, type Comparison, isSymbolic } from './core/symbolic.js';
 import { convertsToPrimitive, toNumber, toPrimitive } from '../rules/operands.js';
 import { readBack } from '../rules/text.js';
+import { refuseForeignTraced } from './core/foreign.js';
 
 const unwrap = (x: unknown): unknown => (isTraced(x) ? primal(x) : x);
 
@@ -13,7 +15,7 @@ const unwrap = (x: unknown): unknown => (isTraced(x) ? primal(x) : x);
 // records the comparison as a guard instead of pinning the number).
 function inner(x: unknown): unknown {
   while (isTraced(x)) x = x.value;
-  return x;
+  return refuseForeignTraced(x);
 }
 
 function compare(op: Comparison, a: unknown, b: unknown): boolean {
@@ -71,7 +73,7 @@ export function ne(a: unknown, b: unknown): boolean {
 // ---- truthiness -------------------------------------------------------------------------
 /** A traced 0 or NaN is falsy, like the number. */
 export function truthy(x: unknown): boolean {
-  return isTraced(x) ? truthOf(x) : !!x;
+  return isTraced(x) ? truthOf(x) : !!refuseForeignTraced(x);
 }
 
 // `a && b` must return `a` itself when it is falsy: the transform writes
@@ -79,7 +81,7 @@ export function truthy(x: unknown): boolean {
 let slot: unknown;
 export function test(x: unknown): boolean {
   slot = x;
-  return isTraced(x) ? truthOf(x) : !!x;
+  return isTraced(x) ? truthOf(x) : !!refuseForeignTraced(x);
 }
 export function took(): unknown {
   const x = slot;
@@ -89,7 +91,21 @@ export function took(): unknown {
 
 // ---- typeof, switch ---------------------------------------------------------------------
 export function typeOf(x: unknown): string {
-  return isTraced(x) ? 'number' : typeof x;
+  return isTraced(x) ? 'number' : typeof refuseForeignTraced(x);
+}
+
+/**
+ * `typeof g` for a global name `g`: the type of the global object's property `g` (found
+ * along its prototype chain by descriptor, and read once: a getter runs once, as `typeof g`
+ * runs it), or undefined when it has none — then `g` is undeclared or a global `let`, and
+ * the rewritten code's own `typeof g` answers.
+ */
+export function typeOfGlobal(global: object, name: string): string | undefined {
+  for (let o: object | null = global; o !== null; o = Object.getPrototypeOf(o) as object | null) {
+    const d = Object.getOwnPropertyDescriptor(o, name);
+    if (d !== undefined) return typeOf('value' in d ? d.value : d.get?.call(global));
+  }
+  return undefined;
 }
 
 /** `switch` compares with `===`: a traced discriminant or case compares by its number. */
@@ -97,40 +113,32 @@ export function key(x: unknown): unknown {
   return unwrap(x);
 }
 
-// ---- Number and the global predicates ---------------------------------------------------
+// ---- Number and the number predicates -----------------------------------------------------
 const isNumberLike = (x: unknown): x is number | Traced => typeof x === 'number' || isTraced(x);
 
+/** `isNaN`, `isFinite` in rewritten code: a traced number answers as its value (an object converting to one, too). */
 export const differentiableIsNaN = { isNaN: (x: unknown): boolean => isNaN(unwrap(toNumber(x)) as number) }.isNaN;
 export const differentiableIsFinite = { isFinite: (x: unknown): boolean => isFinite(unwrap(toNumber(x)) as number) }.isFinite;
 
+/** `Number.isNaN`, `Number.isFinite`, … in rewritten code: a traced number is a number to them. */
+export const numberPredicates = Object.freeze({
+  isNaN: (x: unknown): boolean => isNumberLike(x) && Number.isNaN(unwrap(x)),
+  isFinite: (x: unknown): boolean => isNumberLike(x) && Number.isFinite(unwrap(x)),
+  isInteger: (x: unknown): boolean => isNumberLike(x) && Number.isInteger(unwrap(x)),
+  isSafeInteger: (x: unknown): boolean => isNumberLike(x) && Number.isSafeInteger(unwrap(x)),
+});
+
 /**
- * Stands in for the global `Number`: `Number(x)` keeps a traced number (it is already a
- * number), `Number.isFinite` etc. see through tracing, and everything else is `Number`'s.
+ * `Number(x)` in rewritten code (the global `Number` itself is never replaced, only its
+ * calls): a traced number is a number already and stays itself, its derivative with it;
+ * anything else is `Number`'s.
  */
-export const differentiableNumber: NumberConstructor = Object.assign(
-  function Number(this: unknown, ...args: unknown[]): unknown {
-    if (new.target) return Reflect.construct(globalThis.Number, args.map(unwrap), new.target);
+export const tracedNumber = {
+  Number(...args: unknown[]): unknown {
     if (args.length === 0) return 0;
     const p = toPrimitive(args[0], 'number'); // (an object may convert to a traced number)
     if (isTraced(p)) return p;
-    const n = globalThis.Number(p);
+    const n = Number(p);
     return typeof p === 'string' ? readBack(p, n, true) : n; // (text a traced number wrote)
   },
-  {
-    MAX_SAFE_INTEGER: Number.MAX_SAFE_INTEGER,
-    MIN_SAFE_INTEGER: Number.MIN_SAFE_INTEGER,
-    MAX_VALUE: Number.MAX_VALUE,
-    MIN_VALUE: Number.MIN_VALUE,
-    EPSILON: Number.EPSILON,
-    NaN: Number.NaN,
-    POSITIVE_INFINITY: Number.POSITIVE_INFINITY,
-    NEGATIVE_INFINITY: Number.NEGATIVE_INFINITY,
-    parseFloat: Number.parseFloat,
-    parseInt: Number.parseInt,
-    isFinite: (x: unknown): boolean => isNumberLike(x) && Number.isFinite(unwrap(x)),
-    isNaN: (x: unknown): boolean => isNumberLike(x) && Number.isNaN(unwrap(x)),
-    isInteger: (x: unknown): boolean => isNumberLike(x) && Number.isInteger(unwrap(x)),
-    isSafeInteger: (x: unknown): boolean => isNumberLike(x) && Number.isSafeInteger(unwrap(x)),
-  },
-) as unknown as NumberConstructor;
-Object.defineProperty(differentiableNumber, 'prototype', { value: Number.prototype });
+}.Number;

@@ -28,6 +28,16 @@ export { checkpointed } from './checkpoint.js';
 export { kernels, useKernels, type Kernels, type FloatArray } from './kernels/index.js';
 // Compiled gradients.
 export { compileGradient, type CompiledGradient, type CompileOptions } from './compile/index.js';
+// Optimisers (optax-style gradient transformations over any parameter structure).
+export { GradientTransformation, chain, type OptState } from './optimise/transformation.js';
+export { sgd, adam, adamw, rmsprop, type SgdOptions, type AdamWOptions, type RmspropOptions } from './optimise/optimisers.js';
+export { scale, scaleByLearningRate, trace, scaleByAdam, scaleByRms, addDecayedWeights, clipByGlobalNorm, type TraceOptions, type AdamOptions, type RmsOptions } from './optimise/transforms.js';
+export { linearSchedule, exponentialDecay, cosineDecay, warmupCosineDecay, type Schedule, type LearningRate, type ExponentialDecayOptions } from './optimise/schedules.js';
+export { applyUpdates, applyUpdatesInPlace } from './optimise/apply.js';
+export { minimize, type MinimizeOptions, type MinimizeResult, type MinimizeStep, type MinimizeMethod, type StopReason } from './optimise/minimize.js';
+export { leastSquares, type LeastSquaresOptions, type LeastSquaresResult, type LeastSquaresStep } from './optimise/least-squares.js';
+// Checking custom rules (after ChainRulesTestUtils' test_rrule and Mooncake's test_rule).
+export { testRule, ruleReport, type TestRuleOptions, type RuleReport, type RuleCheck } from './testing/test-rule.js';
 
 // The package's own functions are rules: `gradient(sum, x)` differentiates `sum` by its
 // rule, never by recompiling its source (lib/rewritten.ts).

@@ -1,11 +1,14 @@
 // A function that reaches `gradient` must have been rewritten by the transform: JavaScript
 // operators on traced values would otherwise call `valueOf` and lose the derivative
-// silently. Rewritten code calls into `__zy`; a function whose source has operators but no
+// silently. Rewritten code calls into the runtime (lib/transform/recognize.ts tells it from
+// the function's source, minified or not); a function whose source has operators but no
 // such calls was loaded without the loader or plugin. If it closes over nothing but
-// globals we recompile it from its source; otherwise we say how to enable the rewrite.
+// globals we recompile it from its source (where the source rewriter is at hand:
+// lib/source-rewriter.ts); otherwise we say how to enable the rewrite.
 
 import { __zy } from './runtime.js';
-import { freeVariables, isRewritten, transformFunctionSource } from './transform/transform.js';
+import { isRewritten, mayNeedRewrite } from './transform/recognize.js';
+import { sourceRewriter } from './source-rewriter.js';
 import { hasOwnDerivative } from './core/own-derivative.js';
 
 const checked = new WeakMap<Function, Function>();
@@ -25,6 +28,10 @@ const runtimeFunctions = new WeakSet<Function>(
   ([...Object.values(__zy), ...Object.values(__zy.Math)] as unknown[]).filter((v): v is Function => typeof v === 'function'),
 );
 
+const ENABLE_THE_REWRITE =
+  `Run the file with 'node --import zygote-ts/register' (or 'npx zygote file.ts'), or add the ` +
+  `zygote-ts plugin to Vite/Vitest ('zygote-ts/vite') or esbuild ('zygote-ts/esbuild').`;
+
 export function ensureRewritten<F extends Function>(f: F): F {
   if (runtimeFunctions.has(f) || hasOwnDerivative(f)) return f;
   let g = checked.get(f);
@@ -40,21 +47,29 @@ function rewriteIfNeeded(f: Function): Function {
   if (standIn) return standIn;
   const source = Function.prototype.toString.call(f);
   if (isRewritten(source) || source.endsWith('[native code] }')) return f;
+  const rewriter = sourceRewriter();
+  const name = f.name ? `'${f.name}'` : 'the function';
+  if (rewriter === undefined) {
+    if (!mayNeedRewrite(source)) return f;
+    throw new Error(
+      `zygote-ts: ${name} passed to gradient was not rewritten for differentiation, and this page ` +
+        `cannot recompile it (the source rewriter is not loaded). ${ENABLE_THE_REWRITE} To recompile ` +
+        `functions typed into a page from their source, import 'zygote-ts/recompile' once.`,
+    );
+  }
   let rewritten: string;
   try {
-    rewritten = transformFunctionSource(source);
+    rewritten = rewriter.transformFunctionSource(source);
   } catch {
     return f; // not parseable as a function expression (a class, a bound method): run as it is
   }
   if (!isRewritten(rewritten)) return f; // nothing in it that the transform would change
-  const free = freeVariables(source).filter((name) => !(name in globalThis));
-  const name = f.name ? `'${f.name}'` : 'the function';
+  const free = rewriter.freeVariables(source).filter((v) => !(v in globalThis));
   if (free.length > 0) {
     throw new Error(
       `zygote-ts: ${name} passed to gradient was not rewritten for differentiation, and it uses ` +
         `${free.map((v) => `'${v}'`).join(', ')} from its surroundings, so it cannot be recompiled here. ` +
-        `Run the file with 'node --import zygote-ts/register' (or 'npx zygote file.ts'), or add the ` +
-        `zygote-ts plugin to Vite/Vitest ('zygote-ts/vite') or esbuild ('zygote-ts/esbuild').`,
+        ENABLE_THE_REWRITE,
     );
   }
   return new Function('__zy', `return (${rewritten});`)(__zy) as Function;

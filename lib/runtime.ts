@@ -16,6 +16,16 @@ import * as builtins from '../rules/builtins.js';
 import { addAt, arrayOf } from '../rules/arrays/shape.js';
 import * as escapes from './escapes.js';
 
+// `Number(…)`, `Function(…)` in rewritten code call `__zy.builtin(Number)(…)`: the runtime's
+// version of the built-in the code names, or that value itself when it is something else.
+const runtimeVersions = new Map<unknown, unknown>([
+  [Number, coercion.tracedNumber],
+  [Function, rewritingFunction],
+]);
+function builtin(callee: unknown): unknown {
+  return runtimeVersions.get(callee) ?? callee;
+}
+
 export const __zy = Object.freeze({
   // arithmetic (rules/arithmetic.ts)
   add: arithmetic.add,
@@ -50,13 +60,14 @@ export const __zy = Object.freeze({
   test: coercion.test,
   took: coercion.took,
   typeOf: coercion.typeOf,
+  typeOfGlobal: coercion.typeOfGlobal,
   key: coercion.key,
-  // globals the transform replaces
+  // globals' functions the transform puts in place (lib/transform/rewrite-globals.ts)
   Math: differentiableMath,
-  Number: coercion.differentiableNumber,
+  Number: coercion.numberPredicates,
   isNaN: coercion.differentiableIsNaN,
   isFinite: coercion.differentiableIsFinite,
-  Function: rewritingFunction,
+  builtin,
   // calls of built-ins whose meaning on traced numbers is supplied here (rules/text.ts, rules/builtins.ts)
   parseFloat: text.parseFloatOf,
   parseInt: text.parseIntOf,

@@ -29,8 +29,14 @@ export type Grad<T> = T extends number
         : T extends readonly unknown[]
           ? { -readonly [I in keyof T]: T[I] extends number ? number : Grad<T[I]> | null }
           : T extends object
-            ? { -readonly [K in keyof T as T[K] extends AnyFunction ? never : K]: Grad<T[K]> | null }
+            ? { -readonly [K in keyof T as GradKey<T, K>]: Grad<T[K]> | null }
             : null;
+
+/**
+ * The keys of a record's gradient: its fields by name — not methods, and not symbol-keyed
+ * members (gradients are given by field name; immer's `[immerable]` flag is one).
+ */
+type GradKey<T, K extends keyof T> = K extends symbol ? never : T[K] extends AnyFunction ? never : K;
 
 /**
  * The gradient of a value of type `T` as `densegradient` gives it: `Grad<T>` with zeros,
@@ -52,7 +58,7 @@ export type DenseGrad<T> = T extends number
           : T extends readonly unknown[]
             ? { -readonly [I in keyof T]: DenseGrad<T[I]> }
             : T extends object
-              ? { -readonly [K in keyof T as T[K] extends AnyFunction ? never : K]: DenseGrad<T[K]> }
+              ? { -readonly [K in keyof T as GradKey<T, K>]: DenseGrad<T[K]> }
               : null;
 
 /** One dense gradient per argument (`densegradient`). */

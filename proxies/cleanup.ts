@@ -55,6 +55,23 @@ export function outward(v: unknown): unknown {
 // A value left by compileGradient's recording holds a symbolic number: leave its number.
 const settled = (v: unknown): unknown => (isSymbolic(v) ? v.value : v);
 
+/**
+ * A frozen object cannot have been written, and an object that can no longer be read holds
+ * nothing anyone can reach. The latter is what f's stores into an immer draft leave noted:
+ * `produce` revokes its drafts when the recipe returns (a draft record or array is a
+ * revoked Proxy, on which every operation throws; a draft Map or Set throws on any use),
+ * and what f stored through a draft lives on in the state `produce` returned, not in it.
+ */
+function holdsNothingToClean(o: object): boolean {
+  try {
+    if (Object.isFrozen(o)) return true;
+    if (o instanceof Map || o instanceof Set) void o.size;
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /** Replaces, in place, traced values and stand-ins anywhere inside `root`. */
 function cleanDeep(root: object, seen: Set<object>): void {
   const stack: object[] = [root];
@@ -72,7 +89,7 @@ function cleanDeep(root: object, seen: Set<object>): void {
   while ((o = stack.pop()) !== undefined) {
     if (seen.has(o)) continue;
     seen.add(o);
-    if (Object.isFrozen(o)) continue;
+    if (holdsNothingToClean(o)) continue;
     const kind = typeof o === 'function' ? 'record' : kindOf(o); // (a class's static fields)
     if (kind === 'array') {
       const a = o as unknown[];

@@ -8,7 +8,7 @@
 // dense (0 where there is no path), as in Zygote; a structure with no path at all is
 // `null`. An object reached along several paths has one gradient object, shared.
 
-import { allocate, NDArray, isNDArray } from '../lib/ndarray.js';
+import { allocate, NDArray, isNDArray, type FloatArray } from '../lib/ndarray.js';
 import type { Node, Slot, Wrapping } from './standins.js';
 import { typedArrayOf } from './typed-arrays.js';
 
@@ -34,7 +34,8 @@ export function structuralGradients(wrapping: Wrapping, cotangents: readonly unk
       return cotangents[slot] ?? (dense || zeros ? 0 : null);
     }
     if (slot === null || (slot.reachedIn !== pass && !zeros)) return null;
-    if (slot.kind === 'typed') return typedGradient(slot, gradientOf(slot.entries[1] as Slot, false));
+    // (one gradient per typed array, however many paths reach it, as for any other object)
+    if (slot.kind === 'typed') return (slot.gradient ??= typedGradient(slot, gradientOf(slot.entries[1] as Slot, false)));
     let g = slot.gradient;
     if (g === null) {
       g = slot.kind === 'record' ? {} : slot.kind === 'array' ? new Array<unknown>(slot.length).fill(null) : new Map();
@@ -72,7 +73,7 @@ export function structuralGradients(wrapping: Wrapping, cotangents: readonly unk
  * A typed array's gradient: a typed array of its class from its numbers' cotangent (an
  * NDArray); inside an enclosing differentiation, one whose elements stay traced on it.
  */
-function typedGradient(node: Node, cotangent: unknown): unknown {
+function typedGradient(node: Node, cotangent: unknown): FloatArray | null {
   if (!isNDArray(cotangent)) return null;
   const ctor = node.original instanceof Float32Array ? Float32Array : Float64Array;
   if (cotangent.tape === null || !cotangent.tape.active) return ctor.from(cotangent.data);

@@ -23,6 +23,7 @@ const kindByPrototype = new WeakMap<object, Kind>();
 export function kindOf(value: object): Kind | Refusal {
   if (typedStandIn(value) !== undefined) return 'typed'; // (a typed array a differentiation gave f: a Proxy of ours)
   if (isForeignProxy(value)) {
+    if (isImmerDraft(value)) return IMMER_DRAFT;
     return new Refusal(
       'is a Proxy that zygote-ts did not make: its traps would run on a copy, not on your data. ' +
         'Pass the object behind the Proxy (for a Vue/MobX store, its raw value).',
@@ -30,8 +31,8 @@ export function kindOf(value: object): Kind | Refusal {
   }
   if (Array.isArray(value)) return 'array';
   if (ArrayBuffer.isView(value)) return value instanceof Float64Array || value instanceof Float32Array ? 'typed' : 'opaque';
-  if (value instanceof Map) return 'map';
-  if (value instanceof Set) return 'set';
+  if (value instanceof Map) return isImmerDraft(value) ? IMMER_DRAFT : 'map';
+  if (value instanceof Set) return isImmerDraft(value) ? IMMER_DRAFT : 'set';
   if (value instanceof WeakMap || value instanceof WeakSet) {
     return new Refusal(
       `is a ${value instanceof WeakMap ? 'WeakMap' : 'WeakSet'}: its entries cannot be listed, so they cannot be ` +
@@ -43,6 +44,16 @@ export function kindOf(value: object): Kind | Refusal {
   }
   return kindOfPrototype(Object.getPrototypeOf(value) as object | null);
 }
+
+// An immer draft (what a `produce` recipe works on): a Proxy for records and arrays, a Map
+// or Set subclass holding its entries elsewhere for Maps and Sets — a copy of it would be
+// empty. immer marks every draft with this registered symbol.
+const IMMER_STATE = Symbol.for('immer-state');
+const isImmerDraft = (value: object): boolean => (value as Record<symbol, unknown>)[IMMER_STATE] !== undefined;
+const IMMER_DRAFT = new Refusal(
+  "is an immer draft (the recipe's argument inside produce), which a differentiation cannot trace. " +
+    "Pass current(draft) from immer, a plain copy of the draft as it is now.",
+);
 
 // A record's prototype chain reaches Object.prototype (or null) through user classes only;
 // a built-in constructor on the way (Date, Error, HTMLElement, …) means internal slots.

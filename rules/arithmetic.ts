@@ -20,6 +20,7 @@ import { gt, seq } from '../lib/coercion.js';
 import { callSymbolic, Symbolic, isSymbolic } from '../lib/core/symbolic.js';
 import { NOT_OVERLOADED, operators, overloaded, overloadedNeg } from './overloads.js';
 import { isNDArray } from '../lib/ndarray.js';
+import { refuseForeignTraced } from '../lib/core/foreign.js';
 import { addArrays, divArrays, isArrayOperation, modArrays, mulArrays, negArray, powArrays, subArrays } from './arrays/elementwise.js';
 
 // ---- add: ∂(a+b)/∂a = 1, ∂(a+b)/∂b = 1 --------------------------------------------------
@@ -72,7 +73,7 @@ function symbolicOn(b: unknown, t: unknown): Symbolic | null {
  * An operand that may define its own operators, or convert to a number through its own
  * `valueOf` (a traced number does neither).
  */
-const isObject = (x: unknown) => (typeof x === 'object' || typeof x === 'function') && x !== null && !isTracedOperand(x);
+const isObject = (x: unknown) => (typeof x === 'object' || typeof x === 'function') && x !== null && !isTracedOperand(refuseForeignTraced(x));
 
 /**
  * An operand the operator converts before it computes: an object (above), or a string,
@@ -214,7 +215,7 @@ function modTraced(a: unknown, b: unknown): unknown {
   if (isArrayOperation(a, b)) return modArrays(a, b);
   if (converts(a) || converts(b)) return mod(toNumeric(a), toNumeric(b));
   const t = innerTape(a, b);
-  if (t === null) return eitherTraced(a, b) ? mod(live(a), live(b)) : (callSymbolic(remainder, [a, b]) ?? (a as number) % (b as number));
+  if (t === null) return eitherTraced(a, b) ? mod(live(a), live(b)) : (callSymbolic(remainder, [refuseForeignTraced(a), refuseForeignTraced(b)]) ?? (a as number) % (b as number));
   const x = operandOn(a, t);
   const y = operandOn(b, t);
   const rowB = rowOn(b, t);

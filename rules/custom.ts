@@ -3,7 +3,7 @@
 // whose pullback runs once per backward pass. For numerically better gradients
 // (logsumexp, softplus), and for code zygote-ts cannot follow (a native addon, WebAssembly).
 
-import { isNDArray } from '../lib/ndarray.js';
+import { isNDArray, NDArray } from '../lib/ndarray.js';
 import { isTraced } from '../lib/core/traced.js';
 import { on, record, tapeOf } from './arrays/record.js';
 import { markOwnDerivative } from '../lib/core/own-derivative.js';
@@ -31,7 +31,10 @@ export function rule<A extends unknown[], Y>(fn: (...args: A) => Y, rrule: Rrule
       const [value, pullback] = rrule(...outer);
       checkValue(value, name);
       return record(t, value, args, function rulePullback(dy: unknown) {
-        const parts = pullback(dy);
+        // (the rule gets its own copy: a cotangent buffer may be shared with another
+        // operand's, as `a + b` gives both the same, and a pullback that writes into it
+        // would change that gradient too)
+        const parts = pullback(isNDArray(dy) && dy.tape === null ? new NDArray(dy.shape, dy.data.slice()) : dy);
         if (!Array.isArray(parts) || parts.length !== args.length) {
           throw new TypeError(`zygote-ts: the rule for ${name} returned ${Array.isArray(parts) ? parts.length : 'no'} cotangents for ${args.length} arguments; return one per argument (null for none).`);
         }

@@ -15,6 +15,7 @@ import { NDArray, isNDArray } from '../lib/ndarray.js';
 import { maximum, minimum } from './arrays/pointwise.js';
 import { gt, lt, seq, sne } from '../lib/coercion.js';
 import { isSymbolic, type Symbolic } from '../lib/core/symbolic.js';
+import { isDeriving } from '../lib/core/scope.js';
 
 const square = (x: unknown) => mul(x, x);
 
@@ -50,8 +51,16 @@ export const log10 = unaryRule('log10', Math.log10, (x) => div(1, mul(x, Math.LN
 // ---- powers and roots -------------------------------------------------------------------
 export const sqrt = unaryRule('sqrt', Math.sqrt, (_x, y) => div(0.5, y), (e, _x, y) => e.div(e.constant(0.5), y));
 export const cbrt = unaryRule('cbrt', Math.cbrt, (_x, y) => div(1, mul(3, square(y))));
-/** Math.pow is the `**` rule (same care for a negative base with a constant exponent). */
-export const mathPow = { pow: (a: unknown, b: unknown): any => pow(a, b) }.pow;
+/**
+ * Math.pow is the `**` rule (same care for a negative base with a constant exponent) where
+ * an operand is differentiable; on anything else it is Math.pow, whose conversions differ
+ * from `**`'s (`Math.pow(2n, 1n)` throws, `2n ** 1n` is 2n).
+ */
+const differentiable = (x: unknown): boolean =>
+  typeof x === 'object' && x !== null && (isTraced(x) || isNDArray(x) || isSymbolic(x) || (isDeriving() && Array.isArray(x)));
+export const mathPow = {
+  pow: (a: unknown, b: unknown): any => (differentiable(a) || differentiable(b) ? pow(a, b) : Math.pow(a as number, b as number)),
+}.pow;
 
 // ---- absolute value: derivative sign(x), 0 at the kink (the subgradient JAX and ChainRules pick)
 export const abs = unaryRule('abs', Math.abs, (x) => sign(plain(x)));

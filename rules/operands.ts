@@ -4,6 +4,7 @@ import { live, primal, isTracedOperand } from '../lib/core/traced.js';
 import type { Tape } from '../lib/core/tape.js';
 import { readBack } from './text.js';
 import { isSymbolic } from '../lib/core/symbolic.js';
+import { refuseForeignTraced } from '../lib/core/foreign.js';
 
 /**
  * An operand as tape `t` sees it, after ToNumber: the primal of a value recorded on `t`;
@@ -34,7 +35,7 @@ export const convertsToPrimitive = (x: unknown): boolean =>
  * that field, derivative and all. Primitives and traced numbers are returned as they are.
  */
 export function toPrimitive(x: unknown, hint: 'default' | 'number' | 'string' = 'default'): unknown {
-  if (!convertsToPrimitive(x)) return x;
+  if (!convertsToPrimitive(refuseForeignTraced(x))) return x;
   const target = x as Record<string | symbol, unknown>;
   const exotic = target[Symbol.toPrimitive];
   if (exotic !== undefined && exotic !== null) {

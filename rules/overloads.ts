@@ -24,7 +24,15 @@ type OperatorMethod = (other: unknown, receiverOnRight: boolean) => unknown;
 
 function methodOf(x: unknown, symbol: symbol): OperatorMethod | undefined {
   if ((typeof x !== 'object' && typeof x !== 'function') || x === null) return undefined;
-  const method = (x as Record<symbol, unknown>)[symbol];
+  let method: unknown;
+  try {
+    method = (x as Record<symbol, unknown>)[symbol];
+  } catch {
+    // A revoked Proxy, or a trap that throws: no operator here. The operation then fails
+    // as plain JavaScript's does, with its error and in its order (`a / revoked` converts
+    // `a` first).
+    return undefined;
+  }
   return typeof method === 'function' ? (method as OperatorMethod) : undefined;
 }
 

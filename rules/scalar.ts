@@ -2,6 +2,7 @@
 
 import { innerTape, rowOn, isTracedOperand } from '../lib/core/traced.js';
 import { convertsToPrimitive, eitherTraced, live, operandOn, toNumeric } from './operands.js';
+import { refuseForeignTraced } from '../lib/core/foreign.js';
 import { NDArray, isNDArray } from '../lib/ndarray.js';
 import { isArrayOperation, lift1, lift2, type UnaryPartialForm } from './arrays/elementwise.js';
 import { mul } from './arithmetic.js';
@@ -53,7 +54,7 @@ export function binaryRule(
     const t = innerTape(a, b);
     if (t === null) {
       if (eitherTraced(a, b)) return op(live(a), live(b));
-      return isSymbolic(a) || isSymbolic(b) ? (callSymbolic(f, [a, b]) ?? f(a as number, b as number)) : f(a as number, b as number);
+      return isSymbolic(a) || isSymbolic(b) ? (callSymbolic(f, [a, b]) ?? f(a as number, b as number)) : f(refuseForeignTraced(a) as number, refuseForeignTraced(b) as number);
     }
     const x = operandOn(a, t);
     const y = operandOn(b, t);

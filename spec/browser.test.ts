@@ -1,20 +1,33 @@
 // The library is ESM for Node and browsers: the public entry bundles for the browser with
 // no Node built-ins, and the bundle differentiates in a context that has no Node globals.
+// The source rewriter is not part of it: a page gets it by importing 'zygote-ts/recompile'.
 import { describe, expect, it } from 'vitest';
 import { build } from 'esbuild';
 import { runInNewContext } from 'node:vm';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import zygote from '../lib/transform/esbuild.js';
 
 const entry = fileURLToPath(new URL('../dist/lib/index.js', import.meta.url));
+const recompile = fileURLToPath(new URL('../dist/lib/recompile.js', import.meta.url));
+
+/** The public entry (and `extra` modules) bundled for a browser as the global `zygote`. */
+async function browserBundle(...extra: string[]): Promise<string> {
+  const contents = [`export * from ${JSON.stringify(entry)};`, ...extra.map((m) => `import ${JSON.stringify(m)};`)].join('\n');
+  const result = await build({ stdin: { contents, resolveDir: process.cwd() }, bundle: true, platform: 'browser', format: 'iife', globalName: 'zygote', write: false, logLevel: 'silent' });
+  return result.outputFiles[0]!.text;
+}
 
 describe('in a browser', () => {
   it('bundles for the browser and differentiates without Node globals', async () => {
-    const result = await build({ entryPoints: [entry], bundle: true, platform: 'browser', format: 'iife', globalName: 'zygote', write: false, logLevel: 'silent' });
-    const code = result.outputFiles[0]!.text;
+    const code = await browserBundle(recompile);
     // A fresh global object with what browsers have, and none of process, require, Buffer, module.
     const context: Record<string, unknown> = { console, URL, TextEncoder, TextDecoder, btoa, atob };
     runInNewContext(code, context);
-    // Code typed into a page is not rewritten by a loader: gradient recompiles it from its source.
+    // Code typed into a page is not rewritten by a loader: with 'zygote-ts/recompile' imported,
+    // gradient recompiles it from its source.
     const out = runInNewContext(
       `[zygote.gradient(new Function('x', 'return 3 * x ** 2 + 2 * x + 1'), 5), typeof process, typeof require]`,
       context,
@@ -33,10 +46,42 @@ describe('in a browser', () => {
     expect(JSON.parse(JSON.stringify(compiled))).toEqual([[30], [-1], 2, 'js', [[7, 11], [9, 13]]]);
   });
 
+  it('leaves the source rewriter out, and says how to get it when code was not rewritten', async () => {
+    const code = await browserBundle();
+    expect(code).not.toMatch(/ecmaVersion|MagicString/); // acorn's options, magic-string's class
+    expect(code.length).toBeLessThan((await browserBundle(recompile)).length / 1.5);
+    const context: Record<string, unknown> = { console, URL, TextEncoder, TextDecoder, btoa, atob };
+    runInNewContext(code, context);
+    // No operator to rewrite: it runs as it is.
+    expect(runInNewContext(`zygote.gradient(new Function('p', 'return zygote.sum(zygote.matmul(p, p))'), zygote.array([[1, 2], [3, 4]]))[0].toArray()`, context)).toEqual([[7, 11], [9, 13]]);
+    // Operators, not rewritten, and nothing to recompile them with: a clear error, no null gradient.
+    expect(() => runInNewContext(`zygote.gradient(new Function('x', 'return x * x'), 3)`, context)).toThrow(
+      /not rewritten for differentiation, and this page cannot recompile it .*'zygote-ts\/vite'.*import 'zygote-ts\/recompile'/,
+    );
+    // Rewritten code (here by hand, minified, with the runtime under another name) runs.
+    expect(runInNewContext(`const e = zygote.__zy; zygote.gradient((t) => typeof t=="number"?t*t:e.mul(t,t), 3)`, context)).toEqual([6]);
+  });
+
+  it('bundles the rewriter with files that build functions from strings, so their bodies are rewritten', async () => {
+    // As numeric.js does: the body given to Function(…) is code, rewritten when it is built.
+    const dir = mkdtempSync(join(tmpdir(), 'zygote-function-'));
+    try {
+      writeFileSync(join(dir, 'cube.cjs'), `module.exports = new Function('x', 'var s = 1; for (var i = 0; i < 3; i++) s *= x; return s;');`);
+      writeFileSync(join(dir, 'square.mjs'), `export const square = Function('y', 'return typeof y === "number" ? y * y : -1');`);
+      writeFileSync(join(dir, 'main.mjs'), `import { gradient } from ${JSON.stringify(entry)}; import cube from './cube.cjs'; import { square } from './square.mjs';
+        globalThis.results = [gradient(cube, 2), gradient(square, 3)];`);
+      const result = await build({ entryPoints: [join(dir, 'main.mjs')], bundle: true, minify: true, platform: 'browser', format: 'iife', write: false, logLevel: 'silent', plugins: [zygote({ cache: false })] });
+      const context: Record<string, unknown> = { console, URL, TextEncoder, TextDecoder, btoa, atob };
+      runInNewContext(result.outputFiles[0]!.text, context);
+      expect(JSON.parse(JSON.stringify(context['results']))).toEqual([[12], [6]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('chooses the WebAssembly SIMD kernels where the page has WebAssembly', async () => {
-    const result = await build({ entryPoints: [entry], bundle: true, platform: 'browser', format: 'iife', globalName: 'zygote', write: false, logLevel: 'silent' });
     const context: Record<string, unknown> = { console, URL, TextEncoder, TextDecoder, btoa, atob, WebAssembly };
-    runInNewContext(result.outputFiles[0]!.text, context);
+    runInNewContext(await browserBundle(), context);
     const out = runInNewContext(
       `const A = zygote.rand(40, 40, { seed: 1 }); const B = zygote.rand(40, 40, { seed: 2 });
        [zygote.kernels().name, zygote.sum(zygote.matmul(A, B))]`,

@@ -1,7 +1,27 @@
 // The public API's types: a gradient's type follows its argument's type. Checked by
 // `tsc` (npm test type-checks spec/) and at run time by vitest.
-import { describe, expectTypeOf, it } from 'vitest';
-import { array, densegradient, gradient, Grads, jacobian, NDArray, Params, pullback, withgradient, type DenseGrad, type Grad, type Gradients, type Nested } from 'zygote-ts';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { immerable } from 'immer';
+import {
+  adam,
+  applyUpdates,
+  array,
+  densegradient,
+  gradient,
+  Grads,
+  jacobian,
+  leastSquares,
+  minimize,
+  NDArray,
+  Params,
+  pullback,
+  withgradient,
+  type DenseGrad,
+  type Grad,
+  type Gradients,
+  type Nested,
+  type OptState,
+} from 'zygote-ts';
 
 class Point {
   constructor(
@@ -60,5 +80,36 @@ describe('types', () => {
     expectTypeOf(gs).toEqualTypeOf<Grads>();
     expectTypeOf(gs.get(W)).toEqualTypeOf<NDArray | null>();
     expectTypeOf(jacobian((x: NDArray) => x, array([1]))).toEqualTypeOf<[NDArray]>();
+  });
+  it('a gradient has no symbol-keyed members (immer marks classes with one)', () => {
+    class Drafted {
+      [immerable] = true;
+      constructor(public w: number) {}
+    }
+    expectTypeOf<Grad<Drafted>>().toEqualTypeOf<{ w: number | null }>();
+    expectTypeOf<DenseGrad<Drafted>>().toEqualTypeOf<{ w: number }>();
+  });
+  it('optimisers and solvers: their types follow the parameters', () => {
+    const model = { p: new Point(1, 2), w: [1, 2], W: array([1]), name: 'm' };
+    type Model = typeof model;
+    const opt = adam(0.1);
+    const state = opt.init(model);
+    expectTypeOf(state).toEqualTypeOf<OptState<Model>>();
+    const [g] = gradient((m: Model) => m.p.x * m.w[0]!, model);
+    const [u, next] = opt.update(g, state, model);
+    expectTypeOf(u).toEqualTypeOf<Grad<Model> | null>();
+    expectTypeOf(next).toEqualTypeOf<OptState<Model>>();
+    expectTypeOf(applyUpdates(model, u)).toEqualTypeOf<Model>();
+    // dense gradients fit too
+    opt.update(densegradient((m: Model) => m.p.x, model)[0], state);
+    // (and what TypeScript refuses, the optimiser refuses too)
+    // @ts-expect-error a gradient of another structure
+    expect(() => opt.update({ q: 1 }, state)).toThrow(/\.q holds numbers/);
+    // @ts-expect-error a state made for another structure
+    expect(() => opt.update(g, opt.init({ other: 1 }))).toThrow(/\.p holds numbers/);
+    const r = minimize((p: Point) => p.norm(), new Point(3, 4), { maxIterations: 1 });
+    expectTypeOf(r.x).toEqualTypeOf<Point>();
+    expectTypeOf(r.gradient).toEqualTypeOf<{ x: number | null; y: number | null }>();
+    expectTypeOf(leastSquares((p: { a: number }) => [p.a - 1], { a: 0 }).x).toEqualTypeOf<{ a: number }>();
   });
 });

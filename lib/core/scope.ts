@@ -4,12 +4,14 @@
 // their primal values — each tape is its own tag, so perturbations are never confused.
 
 import { Tape } from './tape.js';
+import { countOpenTapes } from './foreign.js';
 
 const open: Tape[] = [];
 
 export function openTape(): Tape {
   const tape = new Tape(open.length + 1);
   open.push(tape);
+  countOpenTapes(1);
   return tape;
 }
 
@@ -19,7 +21,7 @@ const whenIdle: (() => void)[] = [];
 export function closeTape(tape: Tape): void {
   tape.active = false;
   const at = open.lastIndexOf(tape);
-  if (at >= 0) open.splice(at);
+  if (at >= 0) countOpenTapes(-open.splice(at).length);
   if (open.length === 0) for (const clear of whenIdle) clear();
 }
 

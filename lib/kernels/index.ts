@@ -1,6 +1,6 @@
 // The numeric kernels behind array operations, behind one small interface, so that the
 // implementation (WebAssembly SIMD where the engine has it, plain JavaScript elsewhere)
-// is chosen once at load and can be swapped.
+// is chosen once, on first use, and can be swapped.
 
 import { jsKernels } from './js.js';
 import { loadWasmKernels } from './wasm/kernels.js';
@@ -43,16 +43,19 @@ function chooseKernels(): Kernels {
   return loadWasmKernels() ?? jsKernels;
 }
 
-let active: Kernels = chooseKernels();
+// Chosen on first use, not at load: emitting and compiling the WebAssembly takes tens of
+// milliseconds, which every process that loads the runtime (the Node loader does, before
+// any user code) would pay even if it never touches an array.
+let active: Kernels | null = null;
 
 /** The kernels in use. */
 export function kernels(): Kernels {
-  return active;
+  return (active ??= chooseKernels());
 }
 
 /** Swaps in another implementation (returns the previous one). */
 export function useKernels(next: Kernels): Kernels {
-  const previous = active;
+  const previous = kernels();
   active = next;
   return previous;
 }

@@ -1,9 +1,19 @@
 #!/usr/bin/env node
 /**
- * `zygote [node options] file.ts [args…]`: run a file with the zygote-ts loader
- * (`node --import zygote-ts/register file.ts args…`), with inherited stdio and
- * the child's exit code (or signal). The environment is passed on, so packages are
- * opted in as for the loader: `ZYGOTE_INCLUDE=culori,chroma-js npx zygote main.ts`.
+ * `zygote [node options] file.ts [args…]`: run a file with the zygote-ts loader, as
+ * `node --import zygote-ts/register file.ts args…` does. The environment is passed on, so
+ * packages are opted in as for the loader: `ZYGOTE_INCLUDE=culori,chroma-js npx zygote main.ts`.
+ * `zygote --version` prints the version.
+ *
+ * An ES module entry (`.ts`, `.mts`, `.mjs`, `.js` in a `"type": "module"` package) runs in
+ * this process, after the loader is installed here: starting a second Node for it
+ * doubled the start-up (issue 14). A Worker it starts from a TypeScript file needs the
+ * loader passed on, `new Worker(url, { execArgv: process.execArgv })` (child processes
+ * inherit it). The rest runs in a child `node --import …/register.js` with inherited stdio,
+ * whose exit code (or signal) is this process's: node options before the file
+ * (`zygote --inspect main.ts`), which only a new process can take, and CommonJS entries,
+ * for which only Node's own start sets `require.main` (and a file that is not there, which
+ * Node reports).
  *
  * @example
  * ```sh
@@ -12,8 +22,11 @@
  * ```
  */
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
-const USAGE = 'usage: zygote [node options] <file> [args...]';
+const USAGE = 'usage: zygote [node options] <file> [args...]\n       zygote --version';
 
 /** Split CLI arguments into node options (before the file), the file, and the script's arguments. */
 export function splitArgs(argv: readonly string[]): { nodeArgs: string[]; file: string | undefined; args: string[] } {
@@ -24,13 +37,33 @@ export function splitArgs(argv: readonly string[]): { nodeArgs: string[]; file: 
   return { nodeArgs, file: argv[i], args: argv.slice(i + 1) };
 }
 
-function main(): void {
-  const { nodeArgs, file, args } = splitArgs(process.argv.slice(2));
-  if (file === undefined || nodeArgs.includes('--help') || nodeArgs.includes('-h')) {
-    console.error(USAGE);
-    process.exit(file === undefined ? 2 : 0);
+function packageVersion(): string {
+  const pkg = new URL('../../../package.json', import.meta.url); // dist/lib/transform/cli.js → package.json
+  return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
+}
+
+/** Whether Node loads `path` as an ES module (the loader strips `.ts` to one; `.js` follows its package's "type"). */
+function isModuleEntry(path: string): boolean {
+  if (/\.(?:mjs|mts|ts|tsx)$/.test(path)) return true;
+  if (!/\.(?:js|jsx)$/.test(path)) return false;
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) return (JSON.parse(readFileSync(pkg, 'utf8')) as { type?: unknown }).type === 'module';
+    if (dirname(dir) === dir) return false;
   }
-  const registerUrl = new URL('./register.js', import.meta.url).href;
+}
+
+/** Runs the file at `path` here, as `node --import register path` would run it. */
+async function runHere(registerUrl: string, path: string, args: string[]): Promise<void> {
+  process.argv = [process.execPath, path, ...args];
+  // Workers and child processes the script starts inherit execArgv: they get the loader too.
+  process.execArgv.push('--import', registerUrl);
+  await import(registerUrl);
+  // An error it throws reaches Node as the entry point's, and Node reports it as it would.
+  await import(pathToFileURL(path).href);
+}
+
+function runInChild(registerUrl: string, nodeArgs: string[], file: string, args: string[]): void {
   const child = spawn(process.execPath, [...nodeArgs, '--import', registerUrl, file, ...args], { stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => child.kill(signal));
@@ -41,4 +74,21 @@ function main(): void {
   });
 }
 
-main();
+async function main(): Promise<void> {
+  const { nodeArgs, file, args } = splitArgs(process.argv.slice(2));
+  if (file === undefined && (nodeArgs.includes('--version') || nodeArgs.includes('-v'))) {
+    console.log(packageVersion());
+    return;
+  }
+  if (file === undefined || nodeArgs.includes('--help') || nodeArgs.includes('-h')) {
+    console.error(USAGE);
+    process.exitCode = file === undefined ? 2 : 0;
+    return;
+  }
+  const registerUrl = new URL('./register.js', import.meta.url).href;
+  const path = resolve(file);
+  if (nodeArgs.length === 0 && existsSync(path) && isModuleEntry(path)) await runHere(registerUrl, path, args);
+  else runInChild(registerUrl, nodeArgs, file, args);
+}
+
+await main();

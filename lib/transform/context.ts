@@ -36,9 +36,29 @@ export interface RewriteContext {
  * node's children are already rewritten when its own rewriter runs. The
  * first rewriter in the list whose `test` accepts a node is the only one that
  * rewrites it.
+ *
+ * The contract of a rewrite: JavaScript's meaning is kept for every value that is
+ * not traced — each operand evaluated once, in JavaScript's order, and nothing
+ * observable added (no extra property reads, no Proxy traps).
+ * - To move an expression into a runtime call, use `ed.wrap(node, `${runtime('f')}(`, ')')`
+ *   (text left in place) or `ed.operand(node)` (text copied into new text): they
+ *   parenthesize what must be (a comma expression) so the node stays one operand.
+ *   Never splice `ed.text(node)` into an argument list. Runtime functions are called
+ *   through {@link runtime}, without a receiver.
+ * - A replacement that is not a statement's whole expression is parenthesized
+ *   ({@link group}).
+ * - An operand read twice must be one that reading cannot change or observe (a
+ *   declared name outside `with`); anything else goes into a temporary
+ *   (`ctx.temps.fresh()`), and where none can be declared the rewrite falls back to
+ *   a plain runtime call.
  */
 export interface Rewriter {
   readonly name: string;
+  /**
+   * The node types `test` can accept: the pass asks a rewriter only about those (asking
+   * every rewriter about every node was most of the transform's time).
+   */
+  readonly types: readonly Node['type'][];
   test(node: Node, ctx: RewriteContext): boolean;
   rewrite(node: Node, ctx: RewriteContext): void;
 }
@@ -69,10 +89,47 @@ export function valueUnused(node: Node, ctx: RewriteContext): boolean {
   return false;
 }
 
+/**
+ * Whether `node` (the node being rewritten) is written rather than read: the target of
+ * an assignment or update, the head of a `for…in/of`, or a target inside a
+ * destructuring pattern.
+ */
+export function isWriteTarget(node: Node, ctx: RewriteContext): boolean {
+  const parent = parentOf(ctx);
+  if (!parent) return false;
+  switch (parent.type) {
+    case 'AssignmentExpression':
+    case 'ForInStatement':
+    case 'ForOfStatement':
+      return parent.left === node;
+    case 'UpdateExpression':
+    case 'ArrayPattern':
+    case 'RestElement':
+      return true;
+    case 'AssignmentPattern':
+      return parent.left === node;
+    case 'Property': {
+      const grand = parentOf(ctx, 2);
+      return grand !== undefined && grand.type === 'ObjectPattern' && parent.value === node;
+    }
+    default:
+      return false;
+  }
+}
+
 /** Whether `node` is the whole expression of an expression statement (then no wrapping parentheses are needed). */
 export function isStatementExpression(node: Node, ctx: RewriteContext): boolean {
   const parent = parentOf(ctx);
   return parent !== undefined && parent.type === 'ExpressionStatement' && parent.expression === node;
+}
+
+/**
+ * The runtime's function `name` as rewritten code calls it: `(0, __zy.name)(…)`. A call
+ * without a receiver takes one register less in the frame of the function making it,
+ * and a deep recursion must fit in as many frames rewritten as plain (issue 13).
+ */
+export function runtime(name: string): string {
+  return `(0, __zy.${name})`;
 }
 
 /** `text` parenthesized unless it stands alone as a statement's expression. */
@@ -80,8 +137,22 @@ export function group(node: Node, ctx: RewriteContext, text: string): string {
   return isStatementExpression(node, ctx) ? text : `(${text})`;
 }
 
-/** Rewritten text of a child, parenthesized where a comma would otherwise split it. */
-export function embed(node: Node, ctx: RewriteContext): string {
-  const text = ctx.ed.text(node);
-  return node.type === 'SequenceExpression' ? `(${text})` : text;
+/**
+ * The spelling of an object that may be read again right after it was read, with the
+ * same value and no side effect: `this`, or a name declared in the file outside `with`.
+ * Null for anything else (a global may be an accessor, a call runs code).
+ */
+export function stableObject(node: Node, ctx: RewriteContext): string | null {
+  if (node.type === 'ThisExpression') return 'this';
+  if (node.type === 'Identifier' && ctx.scope.isDeclared(node) && !ctx.scope.withRefs.has(node)) return node.name;
+  return null;
+}
+
+/**
+ * `this`, or a declared name (outside `with`) that is never assigned in the file: it
+ * has the same value whenever it is read, whatever code ran in between. Null otherwise.
+ */
+export function fixedName(node: Node, ctx: RewriteContext): string | null {
+  if (node.type === 'Identifier' && ctx.scope.assignedNames.has(node.name)) return null;
+  return stableObject(node, ctx);
 }

@@ -4,16 +4,25 @@
  * child's prefix must come first: `prependRight` does exactly that, and
  * `appendLeft` puts a parent's suffix after its children's suffixes. Reading a
  * child with `text()` then yields the child's already-rewritten source.
+ *
+ * Moving an expression into a runtime call (or any place that takes one operand:
+ * an argument, an assignment's right-hand side) goes through {@link Editor.wrap}
+ * (the text stays where it is) or {@link Editor.operand} (the text is copied into
+ * new text). Both parenthesize a comma expression, whose parentheses are not part of
+ * its node: `if (p = ps[i], u)` must become `__zy.truthy((p = ps[i], u))`, not a call
+ * with two arguments.
  */
 import MagicString from 'magic-string';
 import type * as acorn from 'acorn';
-import { findToken } from './parse.js';
+import { findToken, tokenAtOrAfter } from './parse.js';
 import type { Node } from './ast.js';
 
 export class Editor {
   readonly s: MagicString;
   /** Last prefix inserted at each offset = the outermost, i.e. the first characters emitted there. */
   private readonly firstInsert = new Map<number, string>();
+  /** How many edits were made so far (a node's subtree was edited if the count moved while it was visited). */
+  edits = 0;
 
   constructor(
     readonly code: string,
@@ -34,33 +43,53 @@ export class Editor {
   prefix(pos: number, text: string): void {
     this.s.prependRight(pos, text);
     this.firstInsert.set(pos, text);
+    this.edits++;
   }
 
   suffix(pos: number, text: string): void {
     this.s.appendLeft(pos, text);
+    this.edits++;
   }
 
+  /** Puts `before` and `after` around `node`, which stays one operand between them (see the file header). */
   wrap(node: Node, before: string, after: string): void {
-    this.prefix(node.start, before);
-    this.suffix(node.end, after);
+    const sequence = node.type === 'SequenceExpression';
+    this.prefix(node.start, sequence ? `${before}(` : before);
+    this.suffix(node.end, sequence ? `)${after}` : after);
+  }
+
+  /** The rewritten text of `node`, to be placed in new text as one operand (see the file header). */
+  operand(node: Node): string {
+    const text = this.text(node);
+    return node.type === 'SequenceExpression' ? `(${text})` : text;
   }
 
   /** Replace a whole node by new text (which usually embeds children's `text()`). */
   replace(node: Node, text: string): void {
     this.s.overwrite(node.start, node.end, text);
     this.firstInsert.set(node.start, text);
+    this.edits++;
   }
 
   /** Replace the source between two offsets (no node boundary inside may carry edits). */
   overwrite(start: number, end: number, text: string): void {
     this.s.overwrite(start, end, text);
     this.firstInsert.set(start, text);
+    this.edits++;
   }
 
   /** Replace the operator token spelled `op` found between offsets `from` and `to`. */
   replaceToken(from: number, to: number, op: string, text: string): void {
     const tok = findToken(this.tokens, from, to, op, this.code);
     this.s.overwrite(tok.start, tok.end, text);
+    this.firstInsert.set(tok.start, text);
+    this.edits++;
+  }
+
+  /** The text of the last token of `node` (before its end offset). */
+  lastToken(node: { end: number }): string {
+    const tok = this.tokens[tokenAtOrAfter(this.tokens, node.end) - 1];
+    return tok === undefined ? '' : this.code.slice(tok.start, tok.end);
   }
 
   /** Whether the emitted text at `pos` now starts with an opening parenthesis. */

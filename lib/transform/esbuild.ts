@@ -12,7 +12,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Plugin } from 'esbuild';
-import { cacheFromEnv, openCache, throughCache, type TransformCache } from './cache.js';
+import { throughCache, type TransformCache } from './cache.js';
+import { cacheOf, rewriteWithRuntime } from './bundler.js';
 import { isTypeScriptFile, RUNTIME_PATH, shouldRewrite } from './filter.js';
 import { transform, transformTs } from './index.js';
 import { withInlineMap } from './sourcemap.js';
@@ -22,7 +23,11 @@ export interface ZygoteEsbuildOptions {
   include?: string[];
   /** Files to leave alone: a string matches as a path substring, a RegExp is tested against the path. */
   exclude?: (string | RegExp)[];
-  /** Module the rewritten files take `__zy` from. Default: zygote-ts's built runtime (absolute path), bundled once. */
+  /**
+   * Module the rewritten files take `__zy` from. Default: zygote-ts's built runtime (absolute path), bundled once,
+   * or `dist/lib/recompile.js` for a file that calls `Function(…)` (bundler.ts). With a module of your own,
+   * import 'zygote-ts/recompile' in the page if its code calls `Function(…)`.
+   */
   runtime?: string;
   /**
    * Folder for the cache of rewritten files, or `false` for none. Default: as the Node
@@ -53,13 +58,15 @@ export default function zygote(options: ZygoteEsbuildOptions = {}): Plugin {
       build.onLoad({ filter: SCRIPT_FILE }, async (args) => {
         if (args.namespace !== 'file' || args.path === specifier || !shouldRewrite(args.path, filter)) return undefined;
         const code = await readFile(args.path, 'utf8');
-        if (cache === undefined) cache = options.cache === false ? null : options.cache === undefined ? cacheFromEnv() : openCache(options.cache);
+        if (cache === undefined) cache = cacheOf(options.cache);
         const contents = throughCache(cache, `esbuild ${specifier}`, args.path, code, () => {
-          const runtime = { kind: 'import', specifier } as const;
-          const commonjsRuntime = { kind: 'require', specifier } as const;
-          const out = isTypeScriptFile(args.path)
-            ? transformTs(code, args.path, { runtime, commonjsRuntime })
-            : transform(code, { filename: args.path, runtime, commonjsRuntime });
+          const out = rewriteWithRuntime(specifier, (module) => {
+            const runtime = { kind: 'import', specifier: module } as const;
+            const commonjsRuntime = { kind: 'require', specifier: module } as const;
+            return isTypeScriptFile(args.path)
+              ? transformTs(code, args.path, { runtime, commonjsRuntime })
+              : transform(code, { filename: args.path, runtime, commonjsRuntime });
+          });
           return !out.changed && !isTypeScriptFile(args.path) ? null : withInlineMap(out.code, out.map);
         });
         return contents === null ? undefined : { contents, loader: 'js', resolveDir: dirname(args.path) };

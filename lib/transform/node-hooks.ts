@@ -1,5 +1,7 @@
 /**
- * Node ESM loader hooks (registered by `register.ts` with `module.register`):
+ * Node ESM loader hooks, registered by `register.ts`: synchronous, in the loading
+ * thread, with `module.registerHooks` where Node has it (22.15 and later), else
+ * asynchronous with `module.register`, which runs them in a thread of their own:
  * - `resolve`: `./x.js` finds `./x.ts` (and `.mjs`→`.mts`, `.cjs`→`.cts`);
  *   extensionless relative imports find `.ts`/`.tsx`/`index.ts`.
  * - `load`: TypeScript is stripped with esbuild (ESM unless `.cts`) and user
@@ -8,8 +10,7 @@
  *   that every file shares one runtime instance.
  *   CommonJS files are left to the `require` hook (`cjs-hook.ts`).
  */
-import { readFile } from 'node:fs/promises';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cacheFromEnv } from './cache.js';
 import { includeFromEnv, isTypeScriptFile, shouldRewrite } from './filter.js';
@@ -54,16 +55,30 @@ function candidates(specifier: string, parentURL: string): string[] {
   return out.map((c) => new URL(c, parentURL).href);
 }
 
+/** After the default resolution failed: a relative `./x.js` that means `./x.ts`, and the like. */
+function resolveTypeScript(specifier: string, context: ResolveContext, error: unknown): ResolveResult {
+  const relative = specifier.startsWith('./') || specifier.startsWith('../') || specifier.startsWith('/') || specifier.startsWith('file:');
+  if (!relative || !context.parentURL) throw error;
+  for (const url of candidates(specifier, context.parentURL)) {
+    if (isFile(fileURLToPath(url))) return { url, shortCircuit: true };
+  }
+  throw error;
+}
+
 export async function resolve(specifier: string, context: ResolveContext, next: NextResolve): Promise<ResolveResult> {
   try {
     return await next(specifier, context);
   } catch (error) {
-    const relative = specifier.startsWith('./') || specifier.startsWith('../') || specifier.startsWith('/') || specifier.startsWith('file:');
-    if (!relative || !context.parentURL) throw error;
-    for (const url of candidates(specifier, context.parentURL)) {
-      if (isFile(fileURLToPath(url))) return { url, shortCircuit: true };
-    }
-    throw error;
+    return resolveTypeScript(specifier, context, error);
+  }
+}
+
+/** {@link resolve} for `module.registerHooks`, whose hooks and `next` are synchronous. */
+export function resolveSync(specifier: string, context: ResolveContext, next: (specifier: string, context?: ResolveContext) => ResolveResult): ResolveResult {
+  try {
+    return next(specifier, context);
+  } catch (error) {
+    return resolveTypeScript(specifier, context, error);
   }
 }
 
@@ -71,21 +86,36 @@ function formatOfTs(path: string): 'module' | 'commonjs' {
   return path.endsWith('.cts') ? 'commonjs' : 'module';
 }
 
-export async function load(url: string, context: LoadContext, next: NextLoad): Promise<LoadResult> {
-  if (!url.startsWith('file:')) return next(url, context);
-  const path = fileURLToPath(url);
-  if (isTypeScriptFile(path)) {
-    const format = formatOfTs(path);
-    // CommonJS TypeScript goes through require (cjs-hook.ts strips and rewrites it).
-    if (format === 'commonjs') return { format, source: null, shortCircuit: true };
-    const code = await readFile(path, 'utf8');
-    return { format, source: moduleSource(path, code, filter, cache) ?? code, shortCircuit: true };
-  }
-  const result = await next(url, context);
+/** A TypeScript file's load, stripped and (for user files and included packages) rewritten. */
+function loadTypeScript(path: string): LoadResult {
+  const format = formatOfTs(path);
+  // CommonJS TypeScript goes through require (cjs-hook.ts strips and rewrites it).
+  if (format === 'commonjs') return { format, source: null, shortCircuit: true };
+  const code = readFileSync(path, 'utf8');
+  return { format, source: moduleSource(path, code, filter, cache) ?? code, shortCircuit: true };
+}
+
+/** What Node loaded, rewritten where it is an ES module of a user file or an included package. */
+function rewriteLoaded(path: string, result: LoadResult): LoadResult {
   // CommonJS (also when reached from `import`) is compiled by Node's CommonJS loader,
   // where the require hook rewrites it.
   if (result.format !== 'module' || result.source == null || !shouldRewrite(path, filter)) return result;
   const code = typeof result.source === 'string' ? result.source : Buffer.from(result.source as Uint8Array).toString('utf8');
   const source = moduleSource(path, code, filter, cache);
   return source === null ? result : { ...result, source };
+}
+
+export async function load(url: string, context: LoadContext, next: NextLoad): Promise<LoadResult> {
+  if (!url.startsWith('file:')) return next(url, context);
+  const path = fileURLToPath(url);
+  if (isTypeScriptFile(path)) return loadTypeScript(path);
+  return rewriteLoaded(path, await next(url, context));
+}
+
+/** {@link load} for `module.registerHooks`, whose hooks and `next` are synchronous. */
+export function loadSync(url: string, context: LoadContext, next: (url: string, context?: LoadContext) => LoadResult): LoadResult {
+  if (!url.startsWith('file:')) return next(url, context);
+  const path = fileURLToPath(url);
+  if (isTypeScriptFile(path)) return loadTypeScript(path);
+  return rewriteLoaded(path, next(url, context));
 }

@@ -3,8 +3,10 @@
  *
  * Identifier targets: `x += y` → `x = __zy.add(x, y)`, `++x` → `x = __zy.inc(x)`.
  * Member targets whose object is `this`, `super` or a name never assigned in
- * the file, and whose key is a name, literal or identifier, are re-spelled in
- * place; any other object or key is evaluated once into a temporary. The
+ * the file, and whose key is a literal, or a name never assigned in the file
+ * (`o.k`, `o[0]`, `o[k]`), are re-spelled in place; any other object or key is
+ * evaluated once into a temporary (`super[k()]` reads `this` first, as
+ * `super[…]` does). The
  * store of a member goes through the store barrier (rewrite-stores.ts; not
  * for `super`), which reports the object only when the stored value is one:
  * `o.p += y` → `o.p = __zy$1 = __zy.add(o.p, y), typeof __zy$1 === "object" ? __zy.touch(o, __zy$1) : __zy$1`,
@@ -26,10 +28,10 @@
 import type * as acorn from 'acorn';
 import type { Node } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
-import { embed, group, valueUnused } from './context.js';
+import { fixedName, group, runtime, stableObject, valueUnused } from './context.js';
 import { BINARY_METHODS } from './rewrite-operators.js';
 import { tempsAvailable } from './rewrite-inline.js';
-import { checkedStore, fixedName, hasOptionalLink, holdsNoTraced, stableObject, tempsAllowed, touchStore } from './rewrite-stores.js';
+import { checkedStore, hasOptionalLink, holdsNoTraced, tempsAllowed, touchStore } from './rewrite-stores.js';
 
 interface Reference {
   /** Assignments evaluating object/key into temporaries, in order (may be empty). */
@@ -44,8 +46,13 @@ interface Reference {
   fixed: boolean;
 }
 
-function isSimpleKey(node: Node): boolean {
-  return node.type === 'Identifier' || node.type === 'Literal' || node.type === 'PrivateIdentifier';
+/**
+ * A key that may be spelled twice (read, then written): a literal, or a name that keeps
+ * its value whatever runs in between (a getter or `valueOf` may assign a name; a global
+ * may be an accessor). Converting it to a property key at each access is what V8 does too.
+ */
+function isSimpleKey(node: Node, ctx: RewriteContext): boolean {
+  return node.type === 'Literal' || fixedName(node, ctx) !== null;
 }
 
 /**
@@ -71,7 +78,7 @@ function reference(target: Node, ctx: RewriteContext): Reference | null {
   const { object, property, computed } = target;
   const inPlace = objectInPlace(object, ctx);
   const container = (text: string): string | null => (object.type === 'Super' ? null : text);
-  const simpleKey = !computed || isSimpleKey(property);
+  const simpleKey = !computed || isSimpleKey(property, ctx);
   if (inPlace !== null && simpleKey) {
     const t = ctx.ed.text(target);
     return { setup: [], get: t, set: t, container: container(inPlace.text), fixed: inPlace.fixed };
@@ -80,15 +87,18 @@ function reference(target: Node, ctx: RewriteContext): Reference | null {
   let objectText: string;
   if (inPlace !== null) objectText = ctx.ed.text(object);
   else {
-    objectText = ctx.temps.fresh();
-    setup.push(`${objectText} = ${embed(object, ctx)}`);
+    objectText = ctx.temps.fresh(object.end);
+    setup.push(`${objectText} = ${ctx.ed.operand(object)}`);
   }
   let access: string;
   if (!computed) access = `${objectText}.${ctx.ed.original(property)}`;
   else if (simpleKey) access = `${objectText}[${ctx.ed.text(property)}]`;
   else {
-    const key = ctx.temps.fresh();
-    setup.push(`${key} = ${embed(property, ctx)}`);
+    // `super[k]` asks for `this` before it evaluates k (a derived constructor before
+    // `super()` throws there): read `this` first, as the key now runs before the access.
+    if (object.type === 'Super') setup.push('this');
+    const key = ctx.temps.fresh(property.end);
+    setup.push(`${key} = ${ctx.ed.operand(property)}`);
     access = `${objectText}[${key}]`;
   }
   return { setup, get: access, set: access, container: container(objectText), fixed: inPlace === null || inPlace.fixed };
@@ -101,12 +111,13 @@ function sequence(parts: string[]): string {
 /**
  * `set = value`, through the store barrier when the target is a member: tested
  * (a comma sequence, `branch` parenthesizes it for a conditional's branch) where a
- * temporary can be had, else `__zy.touch(container, set = value)`.
+ * temporary can be had, else `__zy.touch(container, set = value)`. `valueFrom`: where
+ * the value is computed (its temporary is held from there).
  */
-function store(ref: Reference, value: string, ctx: RewriteContext, branch = false): string {
+function store(ref: Reference, value: string, ctx: RewriteContext, valueFrom?: number, branch = false): string {
   if (ref.container === null) return `${ref.set} = ${value}`;
   if (!ref.fixed || !tempsAvailable(ctx)) return touchStore(ref.container, `${ref.set} = ${value}`);
-  const checked = checkedStore(ref.container, ref.set, value, ctx.temps.fresh());
+  const checked = checkedStore(ref.container, ref.set, value, ctx.temps.fresh(valueFrom));
   return branch ? `(${checked})` : checked;
 }
 
@@ -118,6 +129,7 @@ function isOwnTarget(target: Node): boolean {
 
 export const rewriteUpdate: Rewriter = {
   name: 'update',
+  types: ['UpdateExpression'],
   test: (node) => node.type === 'UpdateExpression' && isOwnTarget(node.argument),
   rewrite(node, ctx) {
     if (node.type !== 'UpdateExpression') return;
@@ -125,11 +137,11 @@ export const rewriteUpdate: Rewriter = {
     if (!ref) return;
     const method = node.operator === '++' ? 'inc' : 'dec';
     if (node.prefix || valueUnused(node, ctx)) {
-      ctx.ed.replace(node, group(node, ctx, sequence([...ref.setup, store(ref, `__zy.${method}(${ref.get})`, ctx)])));
+      ctx.ed.replace(node, group(node, ctx, sequence([...ref.setup, store(ref, `${runtime(method)}(${ref.get})`, ctx)])));
       return;
     }
     const old = ctx.temps.fresh();
-    ctx.ed.replace(node, `(${sequence([...ref.setup, `${old} = __zy.numeric(${ref.get})`, store(ref, `__zy.${method}(${old})`, ctx), old])})`);
+    ctx.ed.replace(node, `(${sequence([...ref.setup, `${old} = ${runtime('numeric')}(${ref.get})`, store(ref, `${runtime(method)}(${old})`, ctx), old])})`);
   },
 };
 
@@ -137,6 +149,7 @@ const COMPOUND = new Set(['+=', '-=', '*=', '/=', '%=', '**=', '|=', '&=', '^=',
 
 export const rewriteCompoundAssignment: Rewriter = {
   name: 'compound-assignment',
+  types: ['AssignmentExpression'],
   test(node, ctx) {
     if (node.type !== 'AssignmentExpression' || !isOwnTarget(node.left as Node)) return false;
     if (COMPOUND.has(node.operator)) return true;
@@ -151,16 +164,17 @@ export const rewriteCompoundAssignment: Rewriter = {
     if (node.type !== 'AssignmentExpression') return;
     const ref = reference(node.left as acorn.AnyNode, ctx);
     if (!ref) return;
-    const rhs = embed(node.right, ctx);
+    const rhs = ctx.ed.operand(node.right);
     // A logical assignment storing a value that holds nothing traced needs no barrier.
     const logicalRef = holdsNoTraced(node.right, ctx) ? { ...ref, container: null } : ref;
     let core: string;
-    if (node.operator === '&&=') core = `__zy.test(${ref.get}) ? ${store(logicalRef, rhs, ctx, true)} : __zy.took()`;
-    else if (node.operator === '||=') core = `__zy.test(${ref.get}) ? __zy.took() : ${store(logicalRef, rhs, ctx, true)}`;
-    else if (node.operator === '??=') core = `${ref.get} ?? ${store(ref, rhs, ctx, true)}`;
+    const rhsEnd = node.right.end;
+    if (node.operator === '&&=') core = `${runtime('test')}(${ref.get}) ? ${store(logicalRef, rhs, ctx, rhsEnd, true)} : ${runtime('took')}()`;
+    else if (node.operator === '||=') core = `${runtime('test')}(${ref.get}) ? ${runtime('took')}() : ${store(logicalRef, rhs, ctx, rhsEnd, true)}`;
+    else if (node.operator === '??=') core = `${ref.get} ?? ${store(ref, rhs, ctx, rhsEnd, true)}`;
     else {
       const method = BINARY_METHODS[node.operator.slice(0, -1)]!;
-      core = store(ref, `__zy.${method}(${ref.get}, ${rhs})`, ctx);
+      core = store(ref, `${runtime(method)}(${ref.get}, ${rhs})`, ctx, rhsEnd);
     }
     const parts = [...ref.setup, core];
     // A conditional inside a comma sequence needs no extra parentheses (it binds tighter).

@@ -1,32 +1,144 @@
 /**
- * References to the global `Math`, `Number`, `isNaN`, `isFinite` and `Function` become
- * `__zy.Math` etc., so `Math.sin(x)`, `Math.PI` and `const { sqrt } = Math`
- * see the runtime's traced-aware versions (and code built by `Function(…)` is rewritten). Only references that resolve to no
- * declaration in the file are rewritten (a file's own `Math` is kept), never
- * assignment targets, and not inside `with` bodies (dynamic resolution).
- * `globalThis.Math` / `window.Math` are property accesses and stay as written.
+ * The globals whose answer differs for a traced number: `Math`'s functions, `Number(x)`,
+ * the number predicates and `Function(…)` (whose body is code to rewrite). The objects
+ * `Math`, `Number` and `Function` are never replaced as values, so code that compares,
+ * subclasses, constructs, extends or freezes them meets the real ones
+ * (`(1).constructor === Number`, `class F extends Function {}`, strict-mode
+ * `Number.MAX_VALUE = 1` throwing, `Math.random = seeded`). What is rewritten:
+ *
+ * - `Math.sin`, read (called or not: `xs.map(Math.sqrt)`), for each of Math's
+ *   differentiable functions → `__zy.Math.sin`; and `Math` destructured
+ *   (`const { sqrt, pow } = Math`) → `__zy.Math`. `Math.PI`, `Math.random()`, `Math[k]`
+ *   and stores into `Math` stay as written.
+ * - `isNaN`, `isFinite`, `Number.isNaN`, `Number.isFinite`, `Number.isInteger`,
+ *   `Number.isSafeInteger`, read → `__zy.isNaN`, `__zy.Number.isNaN`, …: a traced
+ *   number is a number to them.
+ * - `Number(…)` → `__zy.builtin(Number)(…)`, `Function(…)` → `__zy.builtin(Function)(…)`,
+ *   `new Function(…)` → `new (__zy.builtin(Function))(…)`, `Function.apply(…)` →
+ *   `__zy.builtin(Function).apply(…)` (numeric.js compiles its loops so; `.call` too):
+ *   the callee stays the value the code names; the runtime gives its own version only
+ *   for the built-in itself (a traced argument of `Number` is already a number; a
+ *   `Function` body is rewritten before it is compiled).
+ *
+ * The functions put in place are the runtime's: the same results on every value that is
+ * not traced, but another identity than the built-in's (`Math.sin === globalThis.Math.sin`
+ * is false in rewritten code) and their own `toString()`. Only names that resolve to no
+ * declaration in the file, outside `with`, and are never assigned in the file.
  */
-import type { Rewriter } from './context.js';
-import { parentOf } from './context.js';
+import type * as acorn from 'acorn';
+import type { Node } from './ast.js';
+import type { RewriteContext, Rewriter } from './context.js';
+import { isWriteTarget, parentOf, runtime } from './context.js';
 
-export const REWRITTEN_GLOBALS: ReadonlySet<string> = new Set(['Math', 'Number', 'isNaN', 'isFinite', 'Function']);
+/** Math's functions with a runtime version (all but `random`). */
+export const MATH_FUNCTIONS: ReadonlySet<string> = new Set([
+  'abs', 'acos', 'acosh', 'asin', 'asinh', 'atan', 'atan2', 'atanh', 'cbrt', 'ceil', 'clz32', 'cos', 'cosh',
+  'exp', 'expm1', 'floor', 'fround', 'hypot', 'imul', 'log', 'log10', 'log1p', 'log2', 'max', 'min', 'pow',
+  'round', 'sign', 'sin', 'sinh', 'sqrt', 'tan', 'tanh', 'trunc',
+]);
 
-export const rewriteGlobals: Rewriter = {
-  name: 'globals',
+const NUMBER_PREDICATES: ReadonlySet<string> = new Set(['isNaN', 'isFinite', 'isInteger', 'isSafeInteger']);
+const GLOBAL_PREDICATES: ReadonlySet<string> = new Set(['isNaN', 'isFinite']);
+const CONSTRUCTORS_CALLED: ReadonlySet<string> = new Set(['Number', 'Function']);
+
+/** `node` is the identifier `name` and means the global of that name here. */
+export function isGlobalReference(node: Node, name: string, ctx: RewriteContext): node is acorn.Identifier {
+  return (
+    node.type === 'Identifier' && node.name === name &&
+    ctx.scope.freeRefs.has(node) && !ctx.scope.writes.has(node) && !ctx.scope.withRefs.has(node) &&
+    !ctx.scope.assignedNames.has(name)
+  );
+}
+
+/** `Object.name` on the global `Object`, non-computed, with `name` in `names`. */
+function isGlobalMember(node: Node, object: string, names: ReadonlySet<string>, ctx: RewriteContext): node is acorn.MemberExpression {
+  return (
+    node.type === 'MemberExpression' && !node.computed && node.property.type === 'Identifier' &&
+    names.has(node.property.name) && isGlobalReference(node.object, object, ctx)
+  );
+}
+
+/** `Math.sin` and the like, on the global `Math`. */
+export function isGlobalMathFunction(node: Node, ctx: RewriteContext): node is acorn.MemberExpression {
+  return isGlobalMember(node, 'Math', MATH_FUNCTIONS, ctx);
+}
+
+/** Whether a member is read here (not stored into, updated, deleted or destructured into). */
+function isRead(node: Node, ctx: RewriteContext): boolean {
+  const parent = parentOf(ctx);
+  return !isWriteTarget(node, ctx) && !(parent?.type === 'UnaryExpression' && parent.operator === 'delete');
+}
+
+/** Whether `node` is called here (`f(x)`, `f?.(x)`): then the runtime's function is called without a receiver. */
+function isCallee(node: Node, ctx: RewriteContext): boolean {
+  const parent = parentOf(ctx);
+  return parent?.type === 'CallExpression' && parent.callee === node;
+}
+
+/** `Math.sin` → `__zy.Math.sin`, `Math.sin(x)` → `(0, __zy.Math.sin)(x)`; `Number.isNaN` likewise (read, not written). */
+export const rewriteGlobalFunctions: Rewriter = {
+  name: 'global-functions',
+  types: ['MemberExpression'],
   test: (node, ctx) =>
-    node.type === 'Identifier' &&
-    REWRITTEN_GLOBALS.has(node.name) &&
-    ctx.scope.freeRefs.has(node) &&
-    !ctx.scope.writes.has(node) &&
-    !ctx.scope.withRefs.has(node),
+    (isGlobalMathFunction(node, ctx) || isGlobalMember(node, 'Number', NUMBER_PREDICATES, ctx)) && isRead(node, ctx),
+  rewrite(node, ctx) {
+    if (node.type !== 'MemberExpression' || node.object.type !== 'Identifier' || node.property.type !== 'Identifier') return;
+    const name = `${node.object.name}.${node.property.name}`;
+    if (isCallee(node, ctx)) ctx.ed.replace(node, runtime(name));
+    else ctx.ed.replace(node.object as Node, `__zy.${node.object.name}`);
+  },
+};
+
+/** `isNaN`, `isFinite` (read) → `__zy.isNaN`, `(0, __zy.isNaN)(x)`; `{ isNaN }` → `{ isNaN: __zy.isNaN }`. */
+export const rewriteGlobalPredicates: Rewriter = {
+  name: 'global-predicates',
+  types: ['Identifier'],
+  test: (node, ctx) => node.type === 'Identifier' && GLOBAL_PREDICATES.has(node.name) && isGlobalReference(node, node.name, ctx),
   rewrite(node, ctx) {
     if (node.type !== 'Identifier') return;
     const parent = parentOf(ctx);
-    // `{ Math }` in an object literal is shorthand for `{ Math: Math }`.
-    if (parent && parent.type === 'Property' && parent.shorthand) {
-      ctx.ed.replace(node, `${node.name}: __zy.${node.name}`);
-    } else {
-      ctx.ed.replace(node, `__zy.${node.name}`);
-    }
+    const shorthand = parent !== undefined && parent.type === 'Property' && parent.shorthand;
+    if (shorthand) ctx.ed.replace(node, `${node.name}: __zy.${node.name}`);
+    else ctx.ed.replace(node, isCallee(node, ctx) ? runtime(node.name) : `__zy.${node.name}`);
+  },
+};
+
+/** `const { sqrt } = Math`, `({ sqrt } = Math)` → `… = __zy.Math`. */
+export const rewriteMathDestructured: Rewriter = {
+  name: 'math-destructured',
+  types: ['Identifier'],
+  test(node, ctx) {
+    if (!isGlobalReference(node, 'Math', ctx)) return false;
+    const parent = parentOf(ctx);
+    if (parent?.type === 'VariableDeclarator') return parent.init === node && parent.id.type === 'ObjectPattern';
+    return parent?.type === 'AssignmentExpression' && parent.right === node && parent.left.type === 'ObjectPattern';
+  },
+  rewrite(node, ctx) {
+    ctx.ed.replace(node, '__zy.Math');
+  },
+};
+
+/** The global `Number` or `Function` called (`Number(x)`, `Function.apply(null, a)`), or `Function` constructed: that name's node. */
+function calledBuiltin(node: Node, ctx: RewriteContext): Node | null {
+  if (node.type === 'NewExpression') return isGlobalReference(node.callee, 'Function', ctx) ? node.callee : null;
+  if (node.type !== 'CallExpression' || node.optional) return null;
+  const callee = node.callee;
+  if (callee.type === 'Identifier') return CONSTRUCTORS_CALLED.has(callee.name) && isGlobalReference(callee, callee.name, ctx) ? callee : null;
+  const viaMethod = isGlobalMember(callee, 'Function', FUNCTION_METHODS, ctx) && !callee.optional;
+  return viaMethod ? (callee as acorn.MemberExpression).object : null;
+}
+
+const FUNCTION_METHODS: ReadonlySet<string> = new Set(['apply', 'call']);
+
+/** `Number(…)` → `__zy.builtin(Number)(…)`, `new Function(…)` → `new (__zy.builtin(Function))(…)`, … (see the file header). */
+export const rewriteBuiltinCalls: Rewriter = {
+  name: 'builtin-calls',
+  types: ['CallExpression', 'NewExpression'],
+  test: (node, ctx) => calledBuiltin(node, ctx) !== null,
+  rewrite(node, ctx) {
+    const name = calledBuiltin(node, ctx);
+    if (name === null) return;
+    if (node.type === 'NewExpression') ctx.ed.wrap(name, `(${runtime('builtin')}(`, '))');
+    else ctx.ed.wrap(name, `${runtime('builtin')}(`, ')');
   },
 };

@@ -10,8 +10,10 @@
  *   `i + 1` → `(typeof i === "number" ? i + 1 : __zy.add(i, 1))`
  *   (the original `a * b` stays in place, so the source map is exact);
  * - otherwise each operand is evaluated once, left to right, into a
- *   temporary before anything is tested:
- *   `f() * g` → `(__zy$1 = f() , __zy$2 = g, typeof __zy$1 === "number" && typeof __zy$2 === "number" ? __zy$1 * __zy$2 : __zy.mul(__zy$1, __zy$2))`;
+ *   temporary before anything is tested (a right operand that is a name is read
+ *   where it stands: nothing runs between):
+ *   `f() * g()` → `(__zy$1 = f() , __zy$2 = g(), typeof __zy$1 === "number" && typeof __zy$2 === "number" ? __zy$1 * __zy$2 : __zy.mul(__zy$1, __zy$2))`,
+ *   `f() * b` → `(__zy$1 = f(), typeof __zy$1 === "number" && typeof b === "number" ? __zy$1 * b : __zy.mul(__zy$1, b))`;
  * - `x++` → `x = typeof x === "number" ? x + 1 : __zy.inc(x)`; a postfix whose
  *   value is used keeps the native `x++` on numbers;
  * - `x += y` → `x = typeof x === "number" && typeof y === "number" ? x + y : __zy.add(x, y)`;
@@ -40,10 +42,10 @@
 import type * as acorn from 'acorn';
 import { isConstantNumber, type Node } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
-import { isStatementExpression, valueUnused } from './context.js';
+import { fixedName, isStatementExpression, runtime, valueUnused } from './context.js';
 import { findToken } from './parse.js';
-import { rewriteGlobals } from './rewrite-globals.js';
-import { BINARY_METHODS } from './rewrite-operators.js';
+import { isGlobalMathFunction, isGlobalReference } from './rewrite-globals.js';
+import { BINARY_METHODS, typeofObservesNumbers } from './rewrite-operators.js';
 
 /**
  * Binary operators whose number fast path is inlined. (Equality against a
@@ -83,7 +85,7 @@ const MATH_CONSTANTS: ReadonlySet<string> = new Set(['E', 'LN10', 'LN2', 'LOG10E
 function isMathConstant(node: Node, ctx: RewriteContext): boolean {
   return (
     node.type === 'MemberExpression' && !node.computed && !node.optional &&
-    node.object.type === 'Identifier' && node.object.name === 'Math' && rewriteGlobals.test(node.object, ctx) &&
+    isGlobalReference(node.object, 'Math', ctx) &&
     node.property.type === 'Identifier' && MATH_CONSTANTS.has(node.property.name)
   );
 }
@@ -173,6 +175,7 @@ function planBinary(node: Node, ctx: RewriteContext): BinaryPlan | null {
 
 export const rewriteBinaryInline: Rewriter = {
   name: 'binary-inline',
+  types: ['BinaryExpression'],
   test: (node, ctx) => planBinary(node, ctx) !== null,
   rewrite(node, ctx) {
     const plan = planBinary(node, ctx);
@@ -187,20 +190,26 @@ export const rewriteBinaryInline: Rewriter = {
       const l = ed.original(left);
       const r = ed.original(right);
       ed.prefix(node.start, `${open}${typeTest([plan.left === 'name' ? l : null, plan.right === 'name' ? r : null])} ? `);
-      ed.suffix(node.end, ` : __zy.${method}(${l}, ${r})${close}`);
+      ed.suffix(node.end, ` : ${runtime(method)}(${l}, ${r})${close}`);
       return;
     }
-    // Every operand that is not a literal goes into a temporary, in order; the
-    // operands' (already rewritten) text stays in place.
+    // The left operand goes into a temporary unless it is a literal or a name that has
+    // the same value and cannot throw whenever it is read (a parameter or `var` never
+    // assigned: the right operand cannot change it); the right one unless it is a literal
+    // or a name (read right after it would have been: nothing runs in between). The
+    // operands' (already rewritten) text stays in place; a temporary is held from its
+    // operand on.
     const tok = findToken(ed.tokens, left.end, right.start, operator, ed.code);
-    const l = plan.left === 'number' ? numberText(left, ctx) : ctx.temps.fresh();
-    const r = plan.right === 'number' ? numberText(right, ctx) : ctx.temps.fresh();
+    const leftInPlace = plan.left === 'number' || (plan.left === 'name' && isSettledName(left, ctx));
+    const rightInPlace = plan.right !== 'value';
+    const l = plan.left === 'number' ? numberText(left, ctx) : leftInPlace ? ed.original(left) : ctx.temps.fresh(left.end);
+    const r = plan.right === 'number' ? numberText(right, ctx) : rightInPlace ? ed.original(right) : ctx.temps.fresh(right.end);
     const fast = `${plan.left === 'number' ? numberText(left, ctx, operator === '**') : l} ${operator} ${r}`;
-    const tail = `${typeTest([plan.left === 'number' ? null : l, plan.right === 'number' ? null : r])} ? ${fast} : __zy.${method}(${l}, ${r})${close}`;
-    if (plan.left === 'number') {
+    const tail = `${typeTest([plan.left === 'number' ? null : l, plan.right === 'number' ? null : r])} ? ${fast} : ${runtime(method)}(${l}, ${r})${close}`;
+    if (leftInPlace) {
       ed.overwrite(node.start, tok.end, `${open}${r} =${gapAfter(tok.end, ctx)}`);
       ed.suffix(node.end, `, ${tail}`);
-    } else if (plan.right === 'number') {
+    } else if (rightInPlace) {
       ed.prefix(node.start, `${open}${l} = `);
       ed.overwrite(tok.start, node.end, `, ${tail}`);
     } else {
@@ -210,6 +219,11 @@ export const rewriteBinaryInline: Rewriter = {
     }
   },
 };
+
+/** A parameter or `var` (no dead zone) never assigned in the file, outside `with`: any read gives its one value. */
+function isSettledName(node: Node, ctx: RewriteContext): boolean {
+  return node.type === 'Identifier' && ctx.scope.isHoisted(node) && fixedName(node, ctx) !== null;
+}
 
 function planUnary(node: Node, ctx: RewriteContext): OperandKind | null {
   if (!ctx.options.inlineFastPaths || node.type !== 'UnaryExpression' || !(node.operator in INLINE_UNARY)) return null;
@@ -225,6 +239,7 @@ function planUnary(node: Node, ctx: RewriteContext): OperandKind | null {
  */
 export const rewriteUnaryInline: Rewriter = {
   name: 'unary-inline',
+  types: ['UnaryExpression'],
   test: (node, ctx) => planUnary(node, ctx) !== null,
   rewrite(node, ctx) {
     const arg = planUnary(node, ctx);
@@ -237,18 +252,19 @@ export const rewriteUnaryInline: Rewriter = {
       // The original `-x` stays in place as the fast path.
       const x = ed.original(argument);
       ed.prefix(node.start, `${open}${typeTest([x])} ? `);
-      ed.suffix(node.end, ` : __zy.${method}(${x})${close}`);
+      ed.suffix(node.end, ` : ${runtime(method)}(${x})${close}`);
       return;
     }
     const tok = findToken(ed.tokens, node.start, argument.start, operator, ed.code);
-    const t = ctx.temps.fresh();
+    const t = ctx.temps.fresh(argument.end);
     ed.overwrite(tok.start, tok.end, `${open}${t} =${gapAfter(tok.end, ctx)}`);
-    ed.suffix(node.end, `, ${typeTest([t])} ? ${operator}${t} : __zy.${method}(${t})${close}`);
+    ed.suffix(node.end, `, ${typeTest([t])} ? ${operator}${t} : ${runtime(method)}(${t})${close}`);
   },
 };
 
 function planTypeof(node: Node, ctx: RewriteContext): OperandKind | null {
   if (!ctx.options.inlineFastPaths || node.type !== 'UnaryExpression' || node.operator !== 'typeof') return null;
+  if (!typeofObservesNumbers(node, ctx)) return null;
   // A free identifier may be undeclared (no temporary may read it): `rewriteTypeof` has its own form.
   if (node.argument.type === 'Identifier' && operandKind(node.argument, ctx) !== 'name') return null;
   const arg = operandKind(node.argument, ctx);
@@ -263,6 +279,7 @@ function planTypeof(node: Node, ctx: RewriteContext): OperandKind | null {
  */
 export const rewriteTypeofInline: Rewriter = {
   name: 'typeof-inline',
+  types: ['UnaryExpression'],
   test: (node, ctx) => planTypeof(node, ctx) !== null,
   rewrite(node, ctx) {
     const arg = planTypeof(node, ctx);
@@ -271,26 +288,16 @@ export const rewriteTypeofInline: Rewriter = {
     const [open, close] = bracket(node, ctx);
     if (arg === 'name') {
       const x = ed.original(node.argument);
-      ed.prefix(node.start, `${open}typeof ${x} === "object" ? __zy.typeOf(${x}) : `);
+      ed.prefix(node.start, `${open}typeof ${x} === "object" ? ${runtime('typeOf')}(${x}) : `);
       if (close) ed.suffix(node.end, close);
       return;
     }
     const tok = findToken(ed.tokens, node.start, node.argument.start, 'typeof', ed.code);
-    const t = ctx.temps.fresh();
+    const t = ctx.temps.fresh(node.argument.end);
     ed.overwrite(tok.start, tok.end, `${open}${t} =${gapAfter(tok.end, ctx)}`);
-    ed.suffix(node.end, `, typeof ${t} === "object" ? __zy.typeOf(${t}) : typeof ${t}${close}`);
+    ed.suffix(node.end, `, typeof ${t} === "object" ? ${runtime('typeOf')}(${t}) : typeof ${t}${close}`);
   },
 };
-
-/**
- * Functions of the global `Math` whose runtime version is the native function
- * on plain numbers (every one but `random`).
- */
-const MATH_FUNCTIONS: ReadonlySet<string> = new Set([
-  'abs', 'acos', 'acosh', 'asin', 'asinh', 'atan', 'atan2', 'atanh', 'cbrt', 'ceil', 'clz32', 'cos', 'cosh',
-  'exp', 'expm1', 'floor', 'fround', 'hypot', 'imul', 'log', 'log10', 'log1p', 'log2', 'max', 'min', 'pow',
-  'round', 'sign', 'sin', 'sinh', 'sqrt', 'tan', 'tanh', 'trunc',
-]);
 
 interface MathPlan {
   name: string;
@@ -301,9 +308,7 @@ interface MathPlan {
 function planMathCall(node: Node, ctx: RewriteContext): MathPlan | null {
   if (!ctx.options.inlineFastPaths || node.type !== 'CallExpression' || node.optional) return null;
   const callee = node.callee;
-  if (callee.type !== 'MemberExpression' || callee.computed || callee.optional) return null;
-  if (callee.object.type !== 'Identifier' || callee.object.name !== 'Math' || !rewriteGlobals.test(callee.object, ctx)) return null;
-  if (callee.property.type !== 'Identifier' || !MATH_FUNCTIONS.has(callee.property.name)) return null;
+  if (!isGlobalMathFunction(callee, ctx) || callee.optional || callee.property.type !== 'Identifier') return null;
   if (node.arguments.length === 0) return null;
   const args: OperandKind[] = [];
   for (const a of node.arguments) {
@@ -326,6 +331,7 @@ function planMathCall(node: Node, ctx: RewriteContext): MathPlan | null {
  */
 export const rewriteMathCallInline: Rewriter = {
   name: 'math-call-inline',
+  types: ['CallExpression'],
   test: (node, ctx) => planMathCall(node, ctx) !== null,
   rewrite(node, ctx) {
     const plan = planMathCall(node, ctx);
@@ -341,7 +347,7 @@ export const rewriteMathCallInline: Rewriter = {
       if (close) ed.suffix(node.end, close);
       return;
     }
-    const names = args.map(() => ctx.temps.fresh());
+    const names = args.map((a) => ctx.temps.fresh(a.end));
     const paren = findToken(ed.tokens, node.callee.end, args[0]!.start, '(', ed.code);
     ed.overwrite(node.start, paren.end, `${open}${names[0]} =${gapAfter(paren.end, ctx)}`);
     for (let k = 1; k < args.length; k++) {
@@ -355,7 +361,7 @@ export const rewriteMathCallInline: Rewriter = {
     if (trailing) ed.overwrite(trailing.start, trailing.end, '');
     const list = names.join(', ');
     const tested = names.map((t, k) => (plan.args[k] === 'number' ? null : t));
-    ed.overwrite(closing.start, closing.end, `, ${typeTest(tested)} ? Math.${plan.name}(${list}) : __zy.Math.${plan.name}(${list})${close}`);
+    ed.overwrite(closing.start, closing.end, `, ${typeTest(tested)} ? Math.${plan.name}(${list}) : ${runtime(`Math.${plan.name}`)}(${list})${close}`);
   },
 };
 
@@ -371,6 +377,7 @@ function isLocalName(node: Node, ctx: RewriteContext): node is acorn.Identifier 
  */
 export const rewriteUpdateInline: Rewriter = {
   name: 'update-inline',
+  types: ['UpdateExpression'],
   test: (node, ctx) => ctx.options.inlineFastPaths && node.type === 'UpdateExpression' && isLocalName(node.argument, ctx),
   rewrite(node, ctx) {
     if (node.type !== 'UpdateExpression' || node.argument.type !== 'Identifier') return;
@@ -378,11 +385,11 @@ export const rewriteUpdateInline: Rewriter = {
     const [method, sign] = node.operator === '++' ? ['inc', '+'] : ['dec', '-'];
     const [open, close] = bracket(node, ctx);
     if (node.prefix || valueUnused(node, ctx)) {
-      ctx.ed.replace(node, `${open}${x} = typeof ${x} === "number" ? ${x} ${sign} 1 : __zy.${method}(${x})${close}`);
+      ctx.ed.replace(node, `${open}${x} = typeof ${x} === "number" ? ${x} ${sign} 1 : ${runtime(method)}(${x})${close}`);
       return;
     }
     const old = ctx.temps.fresh();
-    ctx.ed.replace(node, `(typeof ${x} === "number" ? ${x}${node.operator} : (${old} = __zy.numeric(${x}), ${x} = __zy.${method}(${old}), ${old}))`);
+    ctx.ed.replace(node, `(typeof ${x} === "number" ? ${x}${node.operator} : (${old} = ${runtime('numeric')}(${x}), ${x} = ${runtime(method)}(${old}), ${old}))`);
   },
 };
 
@@ -404,6 +411,7 @@ function planCompound(node: Node, ctx: RewriteContext): OperandKind | null {
  */
 export const rewriteCompoundInline: Rewriter = {
   name: 'compound-inline',
+  types: ['AssignmentExpression'],
   test: (node, ctx) => planCompound(node, ctx) !== null,
   rewrite(node, ctx) {
     const right = planCompound(node, ctx);
@@ -419,12 +427,12 @@ export const rewriteCompoundInline: Rewriter = {
       const tested = right === 'name' ? [x, r] : [x];
       // The right-hand side stays in place as the fast path's right operand.
       ed.overwrite(node.start, tok.end, `${open}${x} = ${typeTest(tested)} ? ${x} ${op}${gapAfter(tok.end, ctx)}`);
-      ed.suffix(node.end, ` : __zy.${method}(${x}, ${r})${close}`);
+      ed.suffix(node.end, ` : ${runtime(method)}(${x}, ${r})${close}`);
       return;
     }
     const old = ctx.temps.fresh();
-    const rhs = ctx.temps.fresh();
+    const rhs = ctx.temps.fresh(node.right.end);
     ed.overwrite(node.start, tok.end, `${open}${old} = ${x}, ${rhs} =${gapAfter(tok.end, ctx)}`);
-    ed.suffix(node.end, `, ${x} = ${typeTest([old, rhs])} ? ${old} ${op} ${rhs} : __zy.${method}(${old}, ${rhs})${close}`);
+    ed.suffix(node.end, `, ${x} = ${typeTest([old, rhs])} ? ${old} ${op} ${rhs} : ${runtime(method)}(${old}, ${rhs})${close}`);
   },
 };

@@ -4,14 +4,15 @@
  * `__zy.typeOf(x)`. Constant folding is left alone: a binary operation on two
  * numeric literals, and `-`/`+` on a numeric literal, stay native. Strict
  * (in)equality against a literal that can never be a number (`x === "a"`,
- * `typeof x === "number"`, `x === null`) and loose equality against
- * `null`/`void 0` stay native too: they are exact on traced values and keep
- * type-test code fast.
+ * `typeof x === "number"`, `x === null`), loose equality against
+ * `null`/`void 0`, and `typeof x == "number"` stay native too: they are exact on
+ * traced values and keep type-test code fast. `typeof x` compared with a string
+ * other than "number" and "object" stays native as well.
  */
 import type * as acorn from 'acorn';
-import type { Rewriter } from './context.js';
-import { group } from './context.js';
-import { isConstantNumber, isNonNumericConstant, isNumericLiteral } from './ast.js';
+import type { RewriteContext, Rewriter } from './context.js';
+import { group, parentOf, runtime } from './context.js';
+import { isConstantNumber, isNonNumericConstant, isNumericLiteral, type Node } from './ast.js';
 import { isBooleanTest } from './rewrite-truthiness.js';
 
 export const BINARY_METHODS: Readonly<Record<string, string>> = {
@@ -25,8 +26,14 @@ function isStringLiteral(node: acorn.AnyNode): boolean {
   return (node.type === 'Literal' && typeof node.value === 'string') || (node.type === 'TemplateLiteral' && node.expressions.length === 0);
 }
 
+/** `typeof x == "string"`: two strings, compared exactly natively (loose or strict). */
+function isTypeofTest(a: acorn.AnyNode, b: acorn.AnyNode): boolean {
+  return a.type === 'UnaryExpression' && a.operator === 'typeof' && isStringLiteral(b);
+}
+
 export const rewriteBinary: Rewriter = {
   name: 'binary',
+  types: ['BinaryExpression'],
   test(node) {
     if (node.type !== 'BinaryExpression' || !(node.operator in BINARY_METHODS)) return false;
     const { left, right, operator } = node;
@@ -34,13 +41,14 @@ export const rewriteBinary: Rewriter = {
     if (isConstantNumber(left) && isConstantNumber(right)) return false;
     if (isStringLiteral(left) && isStringLiteral(right)) return false;
     if (operator === '===' || operator === '!==') return !isNonNumericConstant(left, false) && !isNonNumericConstant(right, false);
+    if (isTypeofTest(left, right) || isTypeofTest(right, left)) return false;
     if (operator === '==' || operator === '!=') return !isNonNumericConstant(left, true) && !isNonNumericConstant(right, true);
     return true;
   },
   rewrite(node, ctx) {
     if (node.type !== 'BinaryExpression') return;
     const method = BINARY_METHODS[node.operator]!;
-    ctx.ed.prefix(node.start, `__zy.${method}(`);
+    ctx.ed.prefix(node.start, `${runtime(method)}(`);
     ctx.ed.replaceToken(node.left.end, node.right.start, node.operator, ',');
     ctx.ed.suffix(node.end, ')');
   },
@@ -50,10 +58,11 @@ const UNARY_METHODS: Readonly<Record<string, string>> = { '-': 'neg', '+': 'pos'
 
 export const rewriteUnaryNumeric: Rewriter = {
   name: 'unary-numeric',
+  types: ['UnaryExpression'],
   test: (node) => node.type === 'UnaryExpression' && node.operator in UNARY_METHODS && !isNumericLiteral(node.argument),
   rewrite(node, ctx) {
     if (node.type !== 'UnaryExpression') return;
-    ctx.ed.replaceToken(node.start, node.argument.start, node.operator, `__zy.${UNARY_METHODS[node.operator]!}(`);
+    ctx.ed.replaceToken(node.start, node.argument.start, node.operator, `${runtime(UNARY_METHODS[node.operator]!)}(`);
     ctx.ed.suffix(node.end, ')');
   },
 };
@@ -61,31 +70,67 @@ export const rewriteUnaryNumeric: Rewriter = {
 /** `!x` → `!__zy.truthy(x)` (a traced number is an object, always truthy natively). */
 export const rewriteNot: Rewriter = {
   name: 'not',
+  types: ['UnaryExpression'],
   test: (node) => node.type === 'UnaryExpression' && node.operator === '!' && !isBooleanTest(node.argument),
   rewrite(node, ctx) {
     if (node.type !== 'UnaryExpression') return;
-    ctx.ed.replaceToken(node.start, node.argument.start, '!', '!__zy.truthy(');
+    ctx.ed.replaceToken(node.start, node.argument.start, '!', `!${runtime('truthy')}(`);
     ctx.ed.suffix(node.end, ')');
   },
 };
 
 /**
- * `typeof x` → `__zy.typeOf(x)`. A bare identifier that is not declared in the
- * file may be an undeclared global, where `typeof` must not throw: it becomes
- * `(typeof x === "object" ? __zy.typeOf(x) : typeof x)`.
+ * Whether the result of `typeof x` can tell a traced number from a plain one: not when
+ * it is only compared with a string other than "number" and "object" (`typeof x ===
+ * "undefined"`, the common global test), which is true of neither. Anywhere else the
+ * runtime answers.
+ */
+export function typeofObservesNumbers(node: Node, ctx: RewriteContext): boolean {
+  const parent = parentOf(ctx);
+  if (!parent || parent.type !== 'BinaryExpression' || !EQUALITY.has(parent.operator)) return true;
+  const other = parent.left === node ? parent.right : parent.left;
+  const text = other.type === 'Literal' ? other.value : other.type === 'TemplateLiteral' && other.expressions.length === 0 ? other.quasis[0]!.value.cooked : null;
+  return typeof text !== 'string' || text === 'number' || text === 'object';
+}
+
+const EQUALITY: ReadonlySet<string> = new Set(['==', '!=', '===', '!==']);
+
+/** A name that resolves to no declaration in the file: a global, possibly undeclared or an accessor. */
+function isGlobalName(node: Node, ctx: RewriteContext): node is acorn.Identifier {
+  return node.type === 'Identifier' && !ctx.scope.isDeclared(node);
+}
+
+/** Whether `globalThis` names the global object throughout the file (never declared or assigned in it). */
+function globalObjectReachable(ctx: RewriteContext): boolean {
+  return !ctx.scope.boundNames.has('globalThis') && !ctx.scope.assignedNames.has('globalThis');
+}
+
+/**
+ * `typeof x` → `__zy.typeOf(x)`, where the result may tell a traced number from a plain
+ * one (see {@link typeofObservesNumbers}). A global name `g` may be undeclared (where
+ * `typeof` must not throw) or an accessor (read once, as `typeof` reads it):
+ * `(__zy.typeOfGlobal(globalThis, "g") ?? typeof g)` — the runtime reads the global
+ * object's property once if there is one; otherwise (no such name, or a global `let`)
+ * the native `typeof` answers. Inside `with`, or where `globalThis` is a local name,
+ * a global name's `typeof` stays native.
  */
 export const rewriteTypeof: Rewriter = {
   name: 'typeof',
-  test: (node) => node.type === 'UnaryExpression' && node.operator === 'typeof',
+  types: ['UnaryExpression'],
+  test(node, ctx) {
+    if (node.type !== 'UnaryExpression' || node.operator !== 'typeof' || !typeofObservesNumbers(node, ctx)) return false;
+    if (!isGlobalName(node.argument, ctx)) return true;
+    return !ctx.scope.withRefs.has(node.argument) && globalObjectReachable(ctx);
+  },
   rewrite(node, ctx) {
     if (node.type !== 'UnaryExpression') return;
     const arg = node.argument;
-    const argText = ctx.ed.text(arg);
-    if (arg.type === 'Identifier' && !ctx.scope.isDeclared(arg) && argText === arg.name) {
-      ctx.ed.replace(node, group(node, ctx, `typeof ${arg.name} === "object" ? __zy.typeOf(${arg.name}) : typeof ${arg.name}`));
+    if (isGlobalName(arg, ctx)) {
+      const x = arg.name;
+      ctx.ed.replace(node, group(node, ctx, `${runtime('typeOfGlobal')}(globalThis, ${JSON.stringify(x)}) ?? typeof ${x}`));
       return;
     }
-    ctx.ed.replaceToken(node.start, arg.start, 'typeof', '__zy.typeOf(');
+    ctx.ed.replaceToken(node.start, arg.start, 'typeof', `${runtime('typeOf')}(`);
     ctx.ed.suffix(node.end, ')');
   },
 };

@@ -41,10 +41,10 @@
 import type * as acorn from 'acorn';
 import type { Node } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
-import { embed, group, isStatementExpression, parentOf, valueUnused } from './context.js';
+import { fixedName, group, isStatementExpression, isWriteTarget, parentOf, runtime, stableObject, valueUnused } from './context.js';
 import { findToken } from './parse.js';
 import { BINARY_METHODS } from './rewrite-operators.js';
-import { accessorToken, dropParens, fixedName, hasOptionalLink, stableObject } from './rewrite-stores.js';
+import { accessorToken, dropParens, hasOptionalLink } from './rewrite-stores.js';
 
 type PrivateMember = acorn.MemberExpression & { property: acorn.PrivateIdentifier };
 
@@ -82,7 +82,7 @@ function branded(obj: string, name: string): string {
 
 /** The slow path of a read: what user code sees of `obj.#name`. */
 function slowRead(obj: string, name: string): string {
-  return `__zy.privateGet(${obj}, "${name}", __zy.privateHost(${obj}).#${name})`;
+  return `${runtime('privateGet')}(${obj}, "${name}", ${runtime('privateHost')}(${obj}).#${name})`;
 }
 
 /** What user code sees of `obj.#name` (parenthesized). */
@@ -94,7 +94,7 @@ function read(obj: string, name: string): string {
 function write(obj: string, name: string, value: string): string {
   return (
     `${branded(obj, name)} ? ${obj}.#${name} = ${value} : ` +
-    `__zy.isStandIn(${obj}) ? __zy.privateSet(${obj}, "${name}", ${value}, (h, v) => { h.#${name} = v; }) : (${obj}.#${name} = ${value})`
+    `${runtime('isStandIn')}(${obj}) ? ${runtime('privateSet')}(${obj}, "${name}", ${value}, (h, v) => { h.#${name} = v; }) : (${obj}.#${name} = ${value})`
   );
 }
 
@@ -113,43 +113,19 @@ function brandedAccess(member: PrivateMember, h: Host, end: number, after: strin
   ed.overwrite(dot.start, end, `${first}${brandTail(h.name, name)} ? ${h.name}.#${name} : ${slowRead(h.name, name)})${after}`);
 }
 
-/** Whether `node` (a private member) is written by a pattern or `for…in/of` head, or is a tag. */
-function isUntouchedPosition(node: Node, ctx: RewriteContext): boolean {
-  const parent = parentOf(ctx);
-  if (!parent) return false;
-  switch (parent.type) {
-    case 'ArrayPattern':
-    case 'RestElement':
-      return true;
-    case 'AssignmentPattern':
-      return parent.left === node;
-    case 'Property': {
-      const grand = parentOf(ctx, 2);
-      return grand !== undefined && grand.type === 'ObjectPattern' && parent.value === node;
-    }
-    case 'ForInStatement':
-    case 'ForOfStatement':
-      return parent.left === node;
-    case 'TaggedTemplateExpression':
-      return parent.tag === node;
-    default:
-      return false;
-  }
-}
-
-/** Whether a private member is read as a value (not called, written or updated here). */
+/** Whether a private member is read as a value (not called, written, updated or destructured into here, nor a tag). */
 function isRead(node: Node, ctx: RewriteContext): boolean {
   const parent = parentOf(ctx);
   if (!parent) return true;
   if (parent.type === 'CallExpression' && parent.callee === node) return false;
-  if (parent.type === 'AssignmentExpression' && parent.left === node) return false;
-  if (parent.type === 'UpdateExpression') return false;
-  return !isUntouchedPosition(node, ctx);
+  if (parent.type === 'TaggedTemplateExpression' && parent.tag === node) return false;
+  return !isWriteTarget(node, ctx);
 }
 
 /** `E.#x` read (see the file header). */
 export const rewritePrivateRead: Rewriter = {
   name: 'private-read',
+  types: ['MemberExpression'],
   test: (node, ctx) => isPrivateMember(node) && isRead(node, ctx),
   rewrite(node, ctx) {
     if (!isPrivateMember(node)) return;
@@ -160,6 +136,7 @@ export const rewritePrivateRead: Rewriter = {
 /** `E.#m(a)` (see the file header). */
 export const rewritePrivateCall: Rewriter = {
   name: 'private-call',
+  types: ['CallExpression'],
   test: (node) => node.type === 'CallExpression' && isPrivateMember(node.callee),
   rewrite(node, ctx) {
     if (node.type !== 'CallExpression' || !isPrivateMember(node.callee)) return;
@@ -178,6 +155,7 @@ export const rewritePrivateCall: Rewriter = {
 /** `E.#x = V`, `E.#x += V`, `E.#x &&= V`, … (see the file header). */
 export const rewritePrivateAssign: Rewriter = {
   name: 'private-assign',
+  types: ['AssignmentExpression'],
   test: (node) => node.type === 'AssignmentExpression' && isPrivateMember(node.left as Node),
   rewrite(node, ctx) {
     if (node.type !== 'AssignmentExpression' || !isPrivateMember(node.left as Node)) return;
@@ -200,11 +178,11 @@ export const rewritePrivateAssign: Rewriter = {
         tail = `, ${w}`;
         break;
       case '&&=':
-        head = `__zy.test(${old}) ? (${value} =`;
-        tail = `, ${w}) : __zy.took()`;
+        head = `${runtime('test')}(${old}) ? (${value} =`;
+        tail = `, ${w}) : ${runtime('took')}()`;
         break;
       case '||=':
-        head = `__zy.test(${old}) ? __zy.took() : (${value} =`;
+        head = `${runtime('test')}(${old}) ? ${runtime('took')}() : (${value} =`;
         tail = `, ${w})`;
         break;
       case '??=':
@@ -213,7 +191,7 @@ export const rewritePrivateAssign: Rewriter = {
         break;
       default: {
         const method = BINARY_METHODS[node.operator.slice(0, -1)]!;
-        head = `${value} = __zy.${method}(${old},`;
+        head = `${value} = ${runtime(method)}(${old},`;
         tail = `), ${w}`;
       }
     }
@@ -231,6 +209,7 @@ export const rewritePrivateAssign: Rewriter = {
 /** `E.#x++`, `--E.#x` (see the file header). */
 export const rewritePrivateUpdate: Rewriter = {
   name: 'private-update',
+  types: ['UpdateExpression'],
   test: (node) => node.type === 'UpdateExpression' && isPrivateMember(node.argument),
   rewrite(node, ctx) {
     if (node.type !== 'UpdateExpression' || !isPrivateMember(node.argument)) return;
@@ -238,13 +217,13 @@ export const rewritePrivateUpdate: Rewriter = {
     const h = host(member, ctx, true);
     const name = member.property.name;
     const method = node.operator === '++' ? 'inc' : 'dec';
-    const parts = h.temp ? [`${h.name} = ${embed(member.object as Node, ctx)}`] : [];
+    const parts = h.temp ? [`${h.name} = ${ctx.ed.operand(member.object as Node)}`] : [];
     const value = ctx.temps.fresh();
     if (node.prefix || valueUnused(node, ctx)) {
-      parts.push(`${value} = __zy.${method}(${read(h.name, name)})`, write(h.name, name, value));
+      parts.push(`${value} = ${runtime(method)}(${read(h.name, name)})`, write(h.name, name, value));
     } else {
       const old = ctx.temps.fresh();
-      parts.push(`${old} = __zy.numeric(${read(h.name, name)})`, `${value} = __zy.${method}(${old})`, write(h.name, name, value), old);
+      parts.push(`${old} = ${runtime('numeric')}(${read(h.name, name)})`, `${value} = ${runtime(method)}(${old})`, write(h.name, name, value), old);
     }
     ctx.ed.replace(node, group(node, ctx, parts.join(', ')));
   },
@@ -253,11 +232,10 @@ export const rewritePrivateUpdate: Rewriter = {
 /** `#x in E` → `#x in __zy.privateHost(E)`. */
 export const rewritePrivateIn: Rewriter = {
   name: 'private-in',
+  types: ['BinaryExpression'],
   test: (node) => node.type === 'BinaryExpression' && node.operator === 'in' && node.left.type === 'PrivateIdentifier',
   rewrite(node, ctx) {
     if (node.type !== 'BinaryExpression') return;
-    const right = node.right;
-    const sequence = right.type === 'SequenceExpression';
-    ctx.ed.wrap(right, sequence ? '__zy.privateHost((' : '__zy.privateHost(', sequence ? '))' : ')');
+    ctx.ed.wrap(node.right, `${runtime('privateHost')}(`, ')');
   },
 };

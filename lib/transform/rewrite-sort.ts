@@ -11,15 +11,17 @@
  */
 import type { Node } from './ast.js';
 import type { Rewriter } from './context.js';
+import { runtime } from './context.js';
 
 const SORTS: ReadonlySet<string> = new Set(['sort', 'toSorted']);
 
 const WRAPPER =
   '((f) => typeof f !== "function" ? f : (a, b) => { const c = f(a, b); ' +
-  'return typeof c === "object" && c !== null && __zy.typeOf(c) === "number" ? (__zy.lt(c, 0) ? -1 : __zy.gt(c, 0) ? 1 : 0) : c; })';
+  `return typeof c === "object" && c !== null && ${runtime('typeOf')}(c) === "number" ? (${runtime('lt')}(c, 0) ? -1 : ${runtime('gt')}(c, 0) ? 1 : 0) : c; })`;
 
 export const rewriteSortComparator: Rewriter = {
   name: 'sort-comparator',
+  types: ['CallExpression'],
   test(node) {
     if (node.type !== 'CallExpression' || node.arguments.length !== 1) return false;
     const arg = node.arguments[0]!;

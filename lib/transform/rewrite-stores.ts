@@ -43,7 +43,7 @@
 import type * as acorn from 'acorn';
 import { isConstantNumber, isSyntacticBoolean, type Node } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
-import { isStatementExpression } from './context.js';
+import { fixedName, isStatementExpression, runtime, stableObject } from './context.js';
 import { findToken, tokenAtOrAfter } from './parse.js';
 import { tempsAvailable } from './rewrite-inline.js';
 
@@ -57,32 +57,12 @@ const MUTATING_METHODS: ReadonlySet<string> = new Set(['set', 'add', 'push', 'un
  * sequence whose value is the stored value, kept in the temporary `v`.
  */
 export function checkedStore(container: string, set: string, value: string, v: string): string {
-  return `${set} = ${v} = ${value}, typeof ${v} === "object" ? __zy.touch(${container}, ${v}) : ${v}`;
+  return `${set} = ${v} = ${value}, typeof ${v} === "object" ? ${runtime('touch')}(${container}, ${v}) : ${v}`;
 }
 
 /** `__zy.touch(container, store)`, for sites that cannot test the value. */
 export function touchStore(container: string, store: string): string {
-  return `__zy.touch(${container}, ${store})`;
-}
-
-/**
- * The spelling of an object that may be read again right after it was read, with the
- * same value and no side effect: `this`, or a name declared in the file outside `with`.
- * Null for anything else (a global may be an accessor, a call runs code).
- */
-export function stableObject(node: Node, ctx: RewriteContext): string | null {
-  if (node.type === 'ThisExpression') return 'this';
-  if (node.type === 'Identifier' && ctx.scope.isDeclared(node) && !ctx.scope.withRefs.has(node)) return node.name;
-  return null;
-}
-
-/**
- * `this`, or a declared name (outside `with`) that is never assigned in the file: it
- * has the same value whenever it is read, whatever code ran in between. Null otherwise.
- */
-export function fixedName(node: Node, ctx: RewriteContext): string | null {
-  if (node.type === 'Identifier' && ctx.scope.assignedNames.has(node.name)) return null;
-  return stableObject(node, ctx);
+  return `${runtime('touch')}(${container}, ${store})`;
 }
 
 /**
@@ -209,13 +189,13 @@ function touchFirst(outer: Node, member: acorn.MemberExpression, ctx: RewriteCon
   const { ed } = ctx;
   const stable = stableObject(member.object, ctx);
   if (stable !== null) {
-    ed.prefix(outer.start, `__zy.touch(${stable}, `);
+    ed.prefix(outer.start, `${runtime('touch')}(${stable}, `);
     ed.suffix(outer.end, ')');
     return;
   }
   if (member.start !== outer.start) dropParens(member, outer.start, ctx);
   const t = ctx.temps.fresh();
-  ed.prefix(outer.start, `__zy.touch(${t} = `);
+  ed.prefix(outer.start, `${runtime('touch')}(${t} = `);
   ed.suffix(accessorToken(member, ctx).start, `, ${t}`);
   ed.suffix(outer.end, ')');
 }
@@ -228,6 +208,7 @@ function canWrap(member: acorn.MemberExpression, ctx: RewriteContext): boolean {
 /** `E.k = V` / `E[K] = V` (see the file header). */
 export const rewriteMemberStore: Rewriter = {
   name: 'member-store',
+  types: ['AssignmentExpression'],
   test: (node, ctx) =>
     node.type === 'AssignmentExpression' &&
     node.operator === '=' &&
@@ -245,19 +226,20 @@ export const rewriteMemberStore: Rewriter = {
     const [open, close] = brackets(node, ctx);
     const obj = objectForCheck(member, node, ctx);
     const valueName = fixedName(node.right, ctx);
-    const v = valueName ?? ctx.temps.fresh();
+    const v = valueName ?? ctx.temps.fresh(node.right.end);
     if (valueName === null) ed.replaceToken(node.left.end, node.right.start, '=', `= ${v} =`);
     if (obj.temp) {
       ed.prefix(node.start, `${open}${obj.name} = `);
       ed.suffix(accessorToken(member, ctx).start, `, ${obj.name}`);
     } else if (open) ed.prefix(node.start, open);
-    ed.suffix(node.end, `, typeof ${v} === "object" ? __zy.touch(${obj.name}, ${v}) : ${v}${close}`);
+    ed.suffix(node.end, `, typeof ${v} === "object" ? ${runtime('touch')}(${obj.name}, ${v}) : ${v}${close}`);
   },
 };
 
 /** `E.push(x)` and the other mutating methods (see the file header). */
 export const rewriteMutatingCall: Rewriter = {
   name: 'mutating-call',
+  types: ['CallExpression'],
   test: (node, ctx) =>
     node.type === 'CallExpression' &&
     !node.optional &&
@@ -303,13 +285,14 @@ export const rewriteMutatingCall: Rewriter = {
       ed.prefix(node.start, `${open}${obj.name} = `);
       ed.suffix(accessorToken(member, ctx).start, `, ${result} = ${obj.name}`);
     } else ed.prefix(node.start, `${open}${result} = `);
-    ed.suffix(node.end, `, ${test} ? __zy.touch(${obj.name}, ${result}) : ${result}${close}`);
+    ed.suffix(node.end, `, ${test} ? ${runtime('touch')}(${obj.name}, ${result}) : ${result}${close}`);
   },
 };
 
 /** `Object.assign(T, …S)` on the global `Object` → `__zy.touch(__zy$1 = Object.assign(T, …S), __zy$1)` (it returns T). */
 export const rewriteObjectAssign: Rewriter = {
   name: 'object-assign',
+  types: ['CallExpression'],
   test: (node, ctx) => {
     if (node.type !== 'CallExpression' || node.optional || !tempsAllowed(ctx)) return false;
     const callee = node.callee;
@@ -322,7 +305,7 @@ export const rewriteObjectAssign: Rewriter = {
   },
   rewrite(node, ctx) {
     const t = ctx.temps.fresh();
-    ctx.ed.prefix(node.start, `__zy.touch(${t} = `);
+    ctx.ed.prefix(node.start, `${runtime('touch')}(${t} = `);
     ctx.ed.suffix(node.end, `, ${t})`);
   },
 };

@@ -15,7 +15,7 @@
 import type { Node } from './ast.js';
 import { isSyntacticBoolean } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
-import { group } from './context.js';
+import { group, runtime } from './context.js';
 
 /** `&&`/`||` (not `??`), which become boolean-valued when only their truthiness is asked. */
 function isTruthinessLogical(node: Node): boolean {
@@ -54,11 +54,12 @@ export function isBooleanTest(node: Node): boolean {
 
 function truthy(test: Node | null | undefined, ctx: RewriteContext): void {
   if (!test || isBooleanTest(test)) return;
-  ctx.ed.wrap(test, '__zy.truthy(', ')');
+  ctx.ed.wrap(test, `${runtime('truthy')}(`, ')');
 }
 
 export const rewriteTests: Rewriter = {
   name: 'tests',
+  types: ['IfStatement', 'WhileStatement', 'DoWhileStatement', 'ForStatement', 'ConditionalExpression'],
   test: (node) =>
     node.type === 'IfStatement' || node.type === 'WhileStatement' || node.type === 'DoWhileStatement' ||
     node.type === 'ForStatement' || node.type === 'ConditionalExpression',
@@ -79,6 +80,7 @@ export const rewriteTests: Rewriter = {
 
 export const rewriteLogical: Rewriter = {
   name: 'logical',
+  types: ['LogicalExpression'],
   test: (node) => node.type === 'LogicalExpression' && node.operator !== '??' && !isSyntacticBoolean(node),
   rewrite(node, ctx) {
     if (node.type !== 'LogicalExpression') return;
@@ -91,12 +93,12 @@ export const rewriteLogical: Rewriter = {
     const bare = group(node, ctx, '') === '';
     const open = bare ? '' : '(';
     const close = bare ? '' : ')';
-    ctx.ed.prefix(node.start, `${open}__zy.test(`);
+    ctx.ed.prefix(node.start, `${open}${runtime('test')}(`);
     if (node.operator === '&&') {
       ctx.ed.replaceToken(node.left.end, node.right.start, '&&', ') ?');
-      ctx.ed.suffix(node.end, ` : __zy.took()${close}`);
+      ctx.ed.suffix(node.end, ` : ${runtime('took')}()${close}`);
     } else {
-      ctx.ed.replaceToken(node.left.end, node.right.start, '||', ') ? __zy.took() :');
+      ctx.ed.replaceToken(node.left.end, node.right.start, '||', `) ? ${runtime('took')}() :`);
       ctx.ed.suffix(node.end, close);
     }
   },
@@ -104,12 +106,13 @@ export const rewriteLogical: Rewriter = {
 
 export const rewriteSwitch: Rewriter = {
   name: 'switch',
+  types: ['SwitchStatement'],
   test: (node) => node.type === 'SwitchStatement',
   rewrite(node, ctx) {
     if (node.type !== 'SwitchStatement') return;
-    ctx.ed.wrap(node.discriminant, '__zy.key(', ')');
+    ctx.ed.wrap(node.discriminant, `${runtime('key')}(`, ')');
     for (const c of node.cases) {
-      if (c.test && c.test.type !== 'Literal') ctx.ed.wrap(c.test, '__zy.key(', ')');
+      if (c.test && c.test.type !== 'Literal') ctx.ed.wrap(c.test, `${runtime('key')}(`, ')');
     }
   },
 };

@@ -2,14 +2,17 @@
  * The rewrite pass: one bottom-up walk applying the rewriters below, in order,
  * to every node. Also manages hoist targets for temporaries and the
  * semicolon guard against automatic-semicolon-insertion hazards.
+ *
+ * The rewriters' headers write a runtime call as `__zy.f(x)`; it is emitted as
+ * `(0, __zy.f)(x)`, without a receiver (see `runtime` in context.ts).
  */
 import type * as acorn from 'acorn';
 import { children, type Node } from './ast.js';
 import type { RewriteContext, RewriteOptions, Rewriter } from './context.js';
 import { Editor } from './edit.js';
-import type { Parsed } from './parse.js';
+import { tokenAtOrAfter, type Parsed } from './parse.js';
 import { rewriteCompoundAssignment, rewriteUpdate } from './rewrite-assign.js';
-import { rewriteGlobals } from './rewrite-globals.js';
+import { rewriteBuiltinCalls, rewriteGlobalFunctions, rewriteGlobalPredicates, rewriteMathDestructured } from './rewrite-globals.js';
 import { rewriteBuiltinCall, rewriteDirectEval } from './rewrite-builtins.js';
 import {
   rewriteBinaryInline,
@@ -41,7 +44,10 @@ import { Temporaries, type TargetKind } from './temporaries.js';
  * otherwise take private targets).
  */
 export const REWRITERS: readonly Rewriter[] = [
-  rewriteGlobals,
+  rewriteGlobalFunctions,
+  rewriteGlobalPredicates,
+  rewriteMathDestructured,
+  rewriteBuiltinCalls,
   rewriteBuiltinCall,
   rewriteDirectEval,
   rewritePrivateRead,
@@ -69,6 +75,15 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteObjectAssign,
   rewriteSortComparator,
 ];
+
+const BY_TYPE = new Map<string, readonly Rewriter[]>();
+
+/** The rewriters that may take a node of `type`, in REWRITERS order. */
+function rewritersOf(type: string): readonly Rewriter[] {
+  let list = BY_TYPE.get(type);
+  if (list === undefined) BY_TYPE.set(type, (list = REWRITERS.filter((r) => (r.types as readonly string[]).includes(type))));
+  return list;
+}
 
 export interface RewriteResult {
   ed: Editor;
@@ -107,7 +122,11 @@ export function rewriteProgram(code: string, parsed: Parsed, options: RewriteOpt
     return null;
   };
 
+  /** Nodes whose text the rewrite changed (the guards below look at statements and class fields). */
+  const edited = new Set<Node>();
+
   const visit = (node: Node, inParams: boolean): void => {
+    const editsBefore = ed.edits;
     const parent = ancestors[ancestors.length - 1];
     const kind = targetKind(node, parent, inParams);
     if (kind) temps.push(kind, node);
@@ -122,13 +141,15 @@ export function rewriteProgram(code: string, parsed: Parsed, options: RewriteOpt
       for (const child of children(node)) visit(child, childParams);
     }
     ancestors.pop();
-    for (const r of REWRITERS) {
+    for (const r of rewritersOf(node.type)) {
       if (r.test(node, ctx)) {
+        temps.enterSite(node, ancestors.length);
         r.rewrite(node, ctx);
         break;
       }
     }
-    if (hasStatementList(node)) guardStatements(node, ed);
+    if (hasStatementList(node) || node.type === 'ClassBody') guardStatements(node, ed, edited);
+    if (ed.edits > editsBefore) edited.add(node);
     if (kind) {
       const names = temps.pop();
       if (kind === 'program') programTemps = names;
@@ -137,29 +158,52 @@ export function rewriteProgram(code: string, parsed: Parsed, options: RewriteOpt
   visit(parsed.ast, false);
 
   let prologueAt = parsed.ast.body.length > 0 ? parsed.ast.body[0]!.start : code.length;
-  let afterDirective = false;
+  let lastDirective: Node | null = null;
   for (const stmt of parsed.ast.body) {
     if (stmt.type === 'ExpressionStatement' && typeof (stmt as acorn.ExpressionStatement & { directive?: string }).directive === 'string') {
       prologueAt = stmt.end;
-      afterDirective = true;
+      lastDirective = stmt;
     } else break;
   }
+  const afterDirective = lastDirective !== null;
+  // The prologue follows the directives: one that ASI ended must not run on into it.
+  if (lastDirective !== null && ed.s.hasChanged() && ed.lastToken(lastDirective) !== ';') terminate(lastDirective.end, ed);
   return { ed, scope, programTemps, prologueAt, afterDirective };
 }
 
 /**
- * A statement that now starts with `(` while the original did not could be
- * glued to the previous line by ASI (`a\n(b…)` is a call). Statements in a
- * list get a leading `;` in that case (an empty statement, always harmless).
+ * Automatic semicolon insertion, kept. A statement that now starts with `(` while the
+ * original did not could be glued to the code before it (`a\n(b…)` is a call): it gets a
+ * leading `;` (an empty statement, always harmless), unless that code ends in `;`, `{`
+ * or `:`. And a statement (or class field) that ended without `;`, ASI ending it before
+ * the next line, may now end in a way the next line can go on from (`a++\n[b] = c`
+ * was two statements; `a = __zy.inc(a)\n[b] = c` is one): a rewritten one gets its `;`.
  */
-function guardStatements(node: Node, ed: Editor): void {
+function guardStatements(node: Node, ed: Editor, edited: ReadonlySet<Node>): void {
   let body: readonly Node[];
   if (node.type === 'SwitchCase') body = node.consequent;
-  else if (node.type === 'Program' || node.type === 'BlockStatement' || node.type === 'StaticBlock') body = node.body;
+  else if (node.type === 'Program' || node.type === 'BlockStatement' || node.type === 'StaticBlock' || node.type === 'ClassBody') body = node.body;
   else return;
-  for (const stmt of body) {
-    if (stmt.type === 'ExpressionStatement' && ed.code[stmt.start] !== '(' && ed.startsWithParen(stmt.start)) {
+  body.forEach((stmt, k) => {
+    if (stmt.type === 'ExpressionStatement' && ed.code[stmt.start] !== '(' && ed.startsWithParen(stmt.start) && mayContinue(stmt, ed)) {
       ed.prefix(stmt.start, ';');
     }
-  }
+    // (The last one is followed by `}` or the end: nothing to run on into.)
+    const endsHere = node.type !== 'ClassBody' || stmt.type === 'PropertyDefinition';
+    if (endsHere && k < body.length - 1 && edited.has(stmt) && !ENDS.has(ed.lastToken(stmt))) terminate(stmt.end, ed);
+  });
+}
+
+const ENDS_OR_OPENS = new Set([';', '{', ':']);
+const ENDS = new Set([';', '}']);
+
+/** Whether the code before `stmt` could go on into it (there is such code, and it does not end in `;`, `{` or `:`). */
+function mayContinue(stmt: Node, ed: Editor): boolean {
+  const before = ed.tokens[tokenAtOrAfter(ed.tokens, stmt.start) - 1];
+  return before !== undefined && !ENDS_OR_OPENS.has(ed.code.slice(before.start, before.end));
+}
+
+/** Ends a statement that ASI ended, explicitly: `;` after everything else written at `end`. */
+function terminate(end: number, ed: Editor): void {
+  ed.suffix(end, ';');
 }

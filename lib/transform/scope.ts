@@ -9,6 +9,8 @@ import { children, type Node } from './ast.js';
 
 class Scope {
   readonly names = new Set<string>();
+  /** The names bound here that are initialized before the scope's code runs (var, function, parameter, catch parameter). */
+  readonly hoisted = new Set<string>();
   constructor(
     readonly parent: Scope | null,
     /** Function-like scopes receive `var` and sloppy function declarations. */
@@ -20,8 +22,17 @@ class Scope {
     return s;
   }
   has(name: string): boolean {
-    for (let s: Scope | null = this; s; s = s.parent) if (s.names.has(name)) return true;
-    return false;
+    return this.binder(name) !== null;
+  }
+  /** The scope whose binding of `name` a reference here resolves to. */
+  binder(name: string): Scope | null {
+    for (let s: Scope | null = this; s; s = s.parent) if (s.names.has(name)) return s;
+    return null;
+  }
+  /** Binds `name` here; `hoisted`: initialized before any code of the scope runs (no temporal dead zone). */
+  bind(name: string, hoisted: boolean): void {
+    this.names.add(name);
+    if (hoisted) this.hoisted.add(name);
   }
 }
 
@@ -34,6 +45,8 @@ export interface ScopeInfo {
   readonly writes: ReadonlySet<acorn.Identifier>;
   /** Every identifier name spelled anywhere (for collision-free temporaries). */
   readonly allNames: ReadonlySet<string>;
+  /** Every name declared anywhere in the code (variables, functions, classes, parameters, imports, catch bindings). */
+  readonly boundNames: ReadonlySet<string>;
   /**
    * Names that may change after their declaration: assigned somewhere in the code
    * (assignment, update, `for…in/of` head), imported (live bindings the exporter may
@@ -44,6 +57,12 @@ export interface ScopeInfo {
   readonly assignedNames: ReadonlySet<string>;
   /** Whether a given reference is declared in the code (scope-resolved). */
   isDeclared(id: acorn.Identifier): boolean;
+  /**
+   * Whether a reference resolves to a parameter, `var`, function or catch parameter of the
+   * code: initialized before any code of its scope runs, so reading it never throws
+   * (a `let`, `const`, class or import may be read in its temporal dead zone).
+   */
+  isHoisted(id: acorn.Identifier): boolean;
 }
 
 /** Collect the identifiers bound by a pattern (`a`, `{ b, c: [d] }`, `...e`, `f = 1`). */
@@ -91,22 +110,22 @@ export function analyzeScopes(program: acorn.Program, sourceType: 'module' | 'sc
     switch (node.type) {
       case 'VariableDeclaration': {
         const target = node.kind === 'var' ? scope.varScope() : scope;
-        for (const d of node.declarations) for (const id of patternNames(d.id)) { target.names.add(id.name); bindingIds.add(id); }
+        for (const d of node.declarations) for (const id of patternNames(d.id)) { target.bind(id.name, node.kind === 'var'); bindingIds.add(id); }
         break;
       }
       case 'FunctionDeclaration':
         if (node.id) {
-          scope.names.add(node.id.name);
+          scope.bind(node.id.name, true);
           bindingIds.add(node.id);
-          // Annex B: in sloppy code a block-level function is also var-visible.
-          if (!strictProgram) scope.varScope().names.add(node.id.name);
+          // Annex B: in sloppy code a block-level function is also var-visible (undefined until its block runs).
+          if (!strictProgram) scope.varScope().bind(node.id.name, true);
         }
         break;
       case 'ClassDeclaration':
-        if (node.id) { scope.names.add(node.id.name); bindingIds.add(node.id); }
+        if (node.id) { scope.bind(node.id.name, false); bindingIds.add(node.id); }
         break;
       case 'ImportDeclaration':
-        for (const s of node.specifiers) { scope.names.add(s.local.name); bindingIds.add(s.local); }
+        for (const s of node.specifiers) { scope.bind(s.local.name, false); bindingIds.add(s.local); }
         break;
       default:
         break;
@@ -118,22 +137,23 @@ export function analyzeScopes(program: acorn.Program, sourceType: 'module' | 'sc
     let inner = scope;
     if (isFunction(node)) {
       inner = new Scope(scope, true);
-      if (node.type === 'FunctionExpression' && node.id) { inner.names.add(node.id.name); bindingIds.add(node.id); }
-      if (node.type !== 'ArrowFunctionExpression') inner.names.add('arguments');
-      for (const p of node.params) for (const id of patternNames(p)) { inner.names.add(id.name); bindingIds.add(id); }
+      if (node.type === 'FunctionExpression' && node.id) { inner.bind(node.id.name, true); bindingIds.add(node.id); }
+      if (node.type !== 'ArrowFunctionExpression') inner.bind('arguments', true);
+      // (A parameter read by an earlier parameter's default is in its dead zone: not hoisted.)
+      for (const p of node.params) for (const id of patternNames(p)) { inner.bind(id.name, node.params.every((q) => q.type === 'Identifier')); bindingIds.add(id); }
       scopeOf.set(node, inner);
       // The body block shares the function scope (let/const in the body see params).
       if (node.body.type === 'BlockStatement') scopeOf.set(node.body, inner);
     } else if (node.type === 'ClassExpression' || node.type === 'ClassDeclaration') {
       inner = new Scope(scope, false);
-      if (node.id) { inner.names.add(node.id.name); bindingIds.add(node.id); }
+      if (node.id) { inner.bind(node.id.name, false); bindingIds.add(node.id); }
       scopeOf.set(node, inner);
     } else if (node.type === 'StaticBlock' || node.type === 'PropertyDefinition') {
       inner = new Scope(scope, true);
       scopeOf.set(node, inner);
     } else if (node.type === 'CatchClause') {
       inner = new Scope(scope, false);
-      if (node.param) for (const id of patternNames(node.param)) { inner.names.add(id.name); bindingIds.add(id); }
+      if (node.param) for (const id of patternNames(node.param)) { inner.bind(id.name, node.param.type === 'Identifier'); bindingIds.add(id); }
       scopeOf.set(node, inner);
       scopeOf.set(node.body, inner);
     } else if (
@@ -174,6 +194,7 @@ export function analyzeScopes(program: acorn.Program, sourceType: 'module' | 'sc
   const freeRefs = new Set<acorn.Identifier>();
   const withRefs = new Set<acorn.Identifier>();
   const declaredRefs = new Set<acorn.Identifier>();
+  const hoistedRefs = new Set<acorn.Identifier>();
   const writes = new Set<acorn.Identifier>();
   const assignedNames = new Set<string>();
   if (!strictProgram) for (const name of root.names) assignedNames.add(name);
@@ -184,8 +205,12 @@ export function analyzeScopes(program: acorn.Program, sourceType: 'module' | 'sc
     const own = scopeOf.get(node) ?? scope;
     if (node.type === 'Identifier') {
       if (bindingIds.has(node)) { writes.add(node); return; }
-      if (own.has(node.name)) declaredRefs.add(node);
-      else freeRefs.add(node);
+      const binder = own.binder(node.name);
+      if (binder === null) freeRefs.add(node);
+      else {
+        declaredRefs.add(node);
+        if (binder.hoisted.has(node.name)) hoistedRefs.add(node);
+      }
       if (inWith) withRefs.add(node);
       return;
     }
@@ -210,7 +235,9 @@ export function analyzeScopes(program: acorn.Program, sourceType: 'module' | 'sc
     withRefs,
     writes,
     allNames,
+    boundNames: new Set([...bindingIds].map((id) => id.name)),
     assignedNames,
     isDeclared: (id) => declaredRefs.has(id) || bindingIds.has(id),
+    isHoisted: (id) => hoistedRefs.has(id),
   };
 }

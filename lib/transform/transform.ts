@@ -1,8 +1,8 @@
 // The transform itself, in plain JavaScript (acorn + magic-string): no Node built-ins, so
 // it also runs in a browser. TypeScript stripping, which needs esbuild, is in typescript.ts.
 import { parse, type Parsed } from './parse.js';
+import { hasIgnorePragma } from './pragma.js';
 import {
-  IGNORE_PRAGMA,
   REWRITTEN_MARKER,
   prologue,
   type RuntimeBinding,
@@ -73,12 +73,6 @@ function isAlreadyRewritten(code: string, parsed: Parsed): boolean {
   return code.includes(REWRITTEN_MARKER) && parsed.comments.some((c) => c.value === REWRITTEN_MARKER);
 }
 
-function hasIgnorePragma(parsed: Parsed): boolean {
-  const first = parsed.ast.body[0];
-  const limit = first ? first.start : Infinity;
-  return parsed.comments.some((c) => c.start < limit && c.value.includes(IGNORE_PRAGMA));
-}
-
 /**
  * Rewrite JavaScript source for differentiation.
  *
@@ -92,8 +86,9 @@ function hasIgnorePragma(parsed: Parsed): boolean {
  */
 export function transform(code: string, options: TransformOptions = {}): TransformResult {
   const unchanged: TransformResult = { code, map: null, changed: false };
+  if (hasIgnorePragma(code)) return unchanged;
   const parsed = parse(code, options.sourceType ?? 'auto');
-  if (isAlreadyRewritten(code, parsed) || hasIgnorePragma(parsed)) return unchanged;
+  if (isAlreadyRewritten(code, parsed)) return unchanged;
   const result = rewriteProgram(code, parsed, { inlineFastPaths: options.inlineFastPaths ?? DEFAULT_INLINE_FAST_PATHS, programTemps: true });
   const { ed } = result;
   if (!ed.s.hasChanged()) return unchanged;
@@ -112,6 +107,20 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
     map.file = filename;
   }
   return { code: ed.s.toString(), map, changed: true };
+}
+
+/**
+ * Rewrite a script's source as code given to a direct `eval` runs it: as a script, reading
+ * the runtime from its global (which it reaches from any scope).
+ *
+ * @example
+ * ```ts
+ * import { transformScript } from 'zygote-ts/transform';
+ * transformScript('a * b'); // 'var __zy = globalThis[…]; … (typeof a === "number" && … ? a * b : __zy.mul(a, b))'
+ * ```
+ */
+export function transformScript(code: string): string {
+  return transform(code, { sourceType: 'script', runtime: { kind: 'global' }, sourceMap: false }).code;
 }
 
 interface FunctionParse {
@@ -185,30 +194,4 @@ export function freeVariables(src: string): string[] {
   return [...seen];
 }
 
-/**
- * Cheap check: does this (function) source contain calls into `__zy`, i.e.
- * was it rewritten?
- *
- * @example
- * ```ts
- * import { isRewritten } from 'zygote-ts/transform';
- * isRewritten('(x) => __zy.mul(x, x)'); // true
- * isRewritten('(x) => x * x');          // false
- * ```
- */
-export function isRewritten(fnSource: string): boolean {
-  // Bundlers may rename the binding to avoid collisions (`__zy2.mul`), so accept
-  // `__zy` followed by digits, then a dot, not preceded by an identifier character.
-  for (let at = fnSource.indexOf('__zy'); at >= 0; at = fnSource.indexOf('__zy', at + 4)) {
-    const before = at > 0 ? fnSource.charCodeAt(at - 1) : 0;
-    if (isIdentifierChar(before)) continue;
-    let i = at + 4;
-    while (i < fnSource.length && fnSource.charCodeAt(i) >= 48 && fnSource.charCodeAt(i) <= 57) i++;
-    if (fnSource[i] === '.') return true;
-  }
-  return false;
-}
-
-function isIdentifierChar(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 36 || code === 95;
-}
+export { isRewritten, mayNeedRewrite } from './recognize.js';

@@ -1,7 +1,14 @@
 // TypeScript in, rewritten JavaScript out: esbuild strips the types, then the transform
 // runs and the two source maps are composed. Node only (esbuild's native binary).
+//
+// esbuild is an optional peer dependency: only the Node loader and CLI need it, to run
+// `.ts` files (Node 20 strips no types itself; Node's own stripping, on by default from
+// 22.18, refuses enums, namespaces with code and parameter properties). Bundler users
+// have their own: Vite strips the types before the plugin sees the code, and the esbuild
+// plugin runs inside esbuild. Missing, it is named with the command that installs it.
 import { createRequire } from 'node:module';
 import type * as Esbuild from 'esbuild';
+import { hasIgnorePragma } from './pragma.js';
 import { composeMaps, type SourceMapV3 } from './sourcemap.js';
 import { transform, type TransformOptions, type TransformResult } from './transform.js';
 
@@ -12,8 +19,9 @@ export interface TransformTsOptions extends Omit<TransformOptions, 'filename' | 
 }
 
 /**
- * Strip TypeScript with esbuild, then {@link transform}. The returned map is
- * composed, so it points at the TypeScript source lines.
+ * Strip TypeScript with esbuild, then {@link transform} (unless the TypeScript
+ * starts with `@zygote-ignore`). The returned map is composed, so it points at
+ * the TypeScript source lines.
  *
  * @example
  * ```ts
@@ -25,12 +33,11 @@ export interface TransformTsOptions extends Omit<TransformOptions, 'filename' | 
 export function transformTs(code: string, filename: string, options: TransformTsOptions = {}): TransformResult {
   const stripped = stripTs(code, filename, options.format);
   const jsMap = stripped.map!;
-  const out = transform(stripped.code, {
-    ...options,
-    filename,
-    sourceType: options.format === 'cjs' ? 'script' : 'auto',
-  });
-  if (!out.changed) return { code: stripped.code, map: options.sourceMap === false ? null : jsMap, changed: false };
+  // `@zygote-ignore` is looked for in the TypeScript: stripping drops the comments.
+  const out = hasIgnorePragma(code)
+    ? null
+    : transform(stripped.code, { ...options, filename, sourceType: options.format === 'cjs' ? 'script' : 'auto' });
+  if (out === null || !out.changed) return { code: stripped.code, map: options.sourceMap === false ? null : jsMap, changed: false };
   return { ...out, map: out.map ? composeMaps(out.map, jsMap) : null };
 }
 
@@ -44,7 +51,7 @@ export function transformTs(code: string, filename: string, options: TransformTs
  * ```
  */
 export function stripTs(code: string, filename: string, format?: 'esm' | 'cjs'): TransformResult {
-  const stripped = esbuild().transformSync(code, {
+  const stripped = esbuild(filename).transformSync(code, {
     loader: filename.endsWith('.tsx') ? 'tsx' : 'ts',
     sourcefile: filename,
     sourcemap: 'external',
@@ -57,13 +64,29 @@ export function stripTs(code: string, filename: string, format?: 'esm' | 'cjs'):
 }
 
 let esbuildModule: typeof Esbuild | undefined;
+
+/** Stripping TypeScript needs esbuild, and it is not installed. */
+export const ESBUILD_MISSING =
+  'zygote-ts: running TypeScript needs esbuild to strip the types, and it is not installed ' +
+  '(Node 20 strips none itself). Install it beside zygote-ts: npm install --save-dev esbuild';
+
 /**
  * esbuild, loaded on first use: code that only needs `transformFunctionSource`
  * (the gradient API, possibly bundled for a browser) must not pull in esbuild's
- * native binary, so it is not a static import.
+ * native binary, so it is not a static import. Missing, the error names the file that
+ * needed it and nothing else (its cause and our frames would only bury the fix).
  */
-function esbuild(): typeof Esbuild {
-  esbuildModule ??= createRequire(import.meta.url)('esbuild') as typeof Esbuild;
+function esbuild(filename: string): typeof Esbuild {
+  if (esbuildModule === undefined) {
+    try {
+      esbuildModule = createRequire(import.meta.url)('esbuild') as typeof Esbuild;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'MODULE_NOT_FOUND') throw error;
+      const missing = new Error(ESBUILD_MISSING);
+      missing.stack = `Error: ${ESBUILD_MISSING}\n    at ${filename}`;
+      throw missing;
+    }
+  }
   return esbuildModule;
 }
 

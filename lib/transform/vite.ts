@@ -4,9 +4,14 @@
  * when TypeScript is already stripped.
  *
  * Packages listed in `include` must reach the plugin at all: Vite hands
- * dependencies to Node as they are (SSR, Vitest) or pre-bundles them with
- * esbuild (dev server), so the plugin's `config` hook marks them as
- * `ssr.noExternal`, `test.server.deps.inline` and `optimizeDeps.exclude`.
+ * dependencies to Node as they are (SSR, Vitest) or pre-bundles them (dev
+ * server), so the plugin's `config` hook marks them as `ssr.noExternal`,
+ * `test.server.deps.inline` and `optimizeDeps.exclude`.
+ *
+ * zygote-ts itself is excluded from the dev server's pre-bundling: rewritten
+ * files import the runtime by its path, and a pre-bundled copy of the
+ * library would be a second runtime, whose traced numbers the first one
+ * does not know (issue 14: `null` gradients).
  *
  * @example
  * ```ts
@@ -16,9 +21,12 @@
  * export default defineConfig({ plugins: [zygote({ include: ['simple-statistics'] })] });
  * ```
  */
-import { cacheFromEnv, openCache, throughCache, type TransformCache } from './cache.js';
-import { RUNTIME_PATH, shouldRewrite } from './filter.js';
+import { readFileSync } from 'node:fs';
+import { throughCache, type TransformCache } from './cache.js';
+import { cacheOf, rewriteWithRuntime } from './bundler.js';
+import { isTypeScriptFile, RUNTIME_PATH, shouldRewrite } from './filter.js';
 import { transform } from './index.js';
+import { hasIgnorePragma } from './pragma.js';
 import type { SourceMapV3 } from './sourcemap.js';
 
 export interface ZygoteViteOptions {
@@ -26,7 +34,11 @@ export interface ZygoteViteOptions {
   include?: string[];
   /** Files to leave alone: a string matches as a path substring, a RegExp is tested against the path. */
   exclude?: (string | RegExp)[];
-  /** Module every rewritten file imports `__zy` from. Default: zygote-ts's built `dist/lib/runtime.js` (absolute path). */
+  /**
+   * Module every rewritten file imports `__zy` from. Default: zygote-ts's built `dist/lib/runtime.js` (absolute path),
+   * or `dist/lib/recompile.js` for a file that calls `Function(…)` (bundler.ts). With a module of your own,
+   * import 'zygote-ts/recompile' in the page if its code calls `Function(…)`.
+   */
   runtime?: string;
   /**
    * Folder for the cache of rewritten files, or `false` for none. Default: as the Node
@@ -35,24 +47,50 @@ export interface ZygoteViteOptions {
   cache?: string | false;
 }
 
-/** The part of Vite's (and Vitest's) config that the plugin sets so that included packages reach it. */
+/**
+ * The part of Vite's (and Vitest's) config that the plugin sets: one copy of zygote-ts in
+ * the dev server, and included packages reaching the plugin.
+ */
 export interface ZygoteViteConfig {
-  ssr: { noExternal: string[] | true };
   optimizeDeps: { exclude: string[] };
-  test: { server: { deps: { inline: string[] | true } } };
+  ssr?: { noExternal: string[] | true };
+  test?: { server: { deps: { inline: string[] | true } } };
 }
+
+/** The package's own name, which the dev server must not pre-bundle. */
+const OWN_NAME = 'zygote-ts';
 
 /** The subset of Vite's plugin interface this plugin uses (no dependency on Vite's types). */
 export interface ZygoteVitePlugin {
   name: string;
   enforce: 'post';
-  config(): ZygoteViteConfig | undefined;
+  config(): ZygoteViteConfig;
   transform(code: string, id: string): { code: string; map: SourceMapV3 | null } | null;
 }
 
-function cacheOf(option: string | false | undefined): TransformCache | null {
-  if (option === false) return null;
-  return option === undefined ? cacheFromEnv() : openCache(option);
+/**
+ * The file a module id names, or null for a module that is not a source file: virtual
+ * modules (`\0…`) and queries (`?raw`, `?worker`, `?url`). The dev server's version query
+ * (`?v=1a2b3c4d`, on files under node_modules) still names the file itself.
+ */
+function sourceFile(id: string): string | null {
+  if (id.startsWith('\0')) return null;
+  const query = id.indexOf('?');
+  if (query < 0) return id;
+  return /^\?v=[\w-]+$/.test(id.slice(query)) ? id.slice(0, query) : null;
+}
+
+/**
+ * Whether a TypeScript file starts with `@zygote-ignore`. The plugin sees TypeScript after
+ * Vite's esbuild has stripped it, comments included, so the file is read as written.
+ */
+function ignoredTypeScript(id: string): boolean {
+  if (!isTypeScriptFile(id)) return false;
+  try {
+    return hasIgnorePragma(readFileSync(id, 'utf8'));
+  } catch {
+    return false; // not a file on disk: nothing says to leave it alone
+  }
 }
 
 /**
@@ -73,23 +111,22 @@ export default function zygote(options: ZygoteViteOptions = {}): ZygoteVitePlugi
     name: 'zygote-ts',
     enforce: 'post',
     config() {
-      if (include.length === 0) return undefined;
       const all = include.includes('*');
       // `*` cannot be excluded from pre-bundling by name; the dev server's pre-bundled
       // packages then stay un-rewritten (a strict-mode error, or a warning, says so).
-      return {
-        ssr: { noExternal: all ? true : [...include] },
-        optimizeDeps: { exclude: all ? [] : [...include] },
-        test: { server: { deps: { inline: all ? true : [...include] } } },
-      };
+      const config: ZygoteViteConfig = { optimizeDeps: { exclude: [OWN_NAME, ...(all ? [] : include)] } };
+      if (include.length > 0) {
+        config.ssr = { noExternal: all ? true : [...include] };
+        config.test = { server: { deps: { inline: all ? true : [...include] } } };
+      }
+      return config;
     },
-    transform(code, id) {
-      // Virtual modules (`\0…`) and queries (`?raw`, `?worker`) are not user source files.
-      if (id.startsWith('\0') || id.includes('?')) return null;
-      if (id === specifier || !shouldRewrite(id, filter)) return null;
+    transform(code, moduleId) {
+      const id = sourceFile(moduleId);
+      if (id === null || id === specifier || !shouldRewrite(id, filter) || ignoredTypeScript(id)) return null;
       if (cache === undefined) cache = cacheOf(options.cache);
       const stored = throughCache(cache, `vite ${specifier}`, id, code, () => {
-        const out = transform(code, { filename: id, runtime: { kind: 'import', specifier } });
+        const out = rewriteWithRuntime(specifier, (runtime) => transform(code, { filename: id, runtime: { kind: 'import', specifier: runtime } }));
         return out.changed ? JSON.stringify({ code: out.code, map: out.map }) : null;
       });
       return stored === null ? null : (JSON.parse(stored) as { code: string; map: SourceMapV3 | null });

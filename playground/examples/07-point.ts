@@ -13,8 +13,8 @@ const dist = (p: Point) => Math.sqrt(p.x ** 2 + p.y ** 2);
 const a = new Point(1, 2);
 const b = new Point(3, 4);
 
-// TypeScript does not know Point's +; the rewrite does (the page
-// strips types, it does not check them).
+// TypeScript does not know Point's +; the rewrite does (so the
+// editor does not flag operators that zygote-ts rewrites).
 const plus = (p: Point, q: Point): Point => p + q;
 
 dist(plus(a, b));

@@ -12,8 +12,11 @@ import MagicString from 'magic-string';
 import { transform } from '../../lib/transform/transform.js';
 import { composeMaps, decodeMappings, type SourceMapV3 } from '../../lib/transform/sourcemap.js';
 
-/** esbuild's `transform(code, { loader: 'ts', sourcemap: 'external' })`, browser or Node. */
+/** esbuild's `transform(code, { ...STRIP_OPTIONS, sourcefile: filename })`, browser or Node. */
 export type Strip = (source: string, filename: string) => Promise<{ code: string; map: string }>;
+
+/** How esbuild strips TypeScript, on the page (esbuild-wasm) and when the build precompiles the examples (esbuild). */
+export const STRIP_OPTIONS = { loader: 'ts', sourcemap: 'external', charset: 'utf8', target: 'es2022' } as const;
 
 /** A top-level expression whose value the page shows (lines are 1-based, in the user's file). */
 export interface ShowSite {
@@ -33,6 +36,15 @@ export interface Compiled {
   imports: string[];
   /** Names esbuild changed (it renames a local that shadows a top-level one: `a` → `a2`). */
   renames: Record<string, string>;
+  /** The user's loops (statements, and callbacks of map/reduce/forEach…), by line: the trace graph folds their operations. */
+  loops: Loop[];
+}
+
+export interface Loop {
+  line: number;
+  endLine: number;
+  /** `for`, `while`, `.map(…)`… */
+  kind: string;
 }
 
 /** A compile error at a place in the user's file (1-based line and column). */
@@ -53,7 +65,7 @@ export const EVAL_URL = 'zygote-playground-user.js';
 // Async, so that top-level `await` works as in a module (differentiation itself is synchronous).
 const WRAP_PREFIX = '(async function (__import, __show, console) {\n';
 /** Lines the wrapper puts before the body: stack line L is body line L - 1 - this (0-based). */
-const WRAP_LINES = 1;
+export const WRAP_LINES = 1;
 
 /** The source to pass to an indirect `eval`: an async function of `(__import, __show, console)`. */
 export function wrapForEval(body: string): string {
@@ -156,7 +168,40 @@ export async function compile(source: string, strip: Strip): Promise<Compiled> {
     throw new CompileError((e as Error).message, at?.line, at?.column);
   }
   const map = out.changed && out.map ? composeMaps(out.map, toTs) : toTs;
-  return { code: out.code, map, sites, imports, renames: renamed(js, tsMap) };
+  return { code: out.code, map, sites, imports, renames: renamed(js, tsMap), loops: loopsOf(ast, js, tsMap) };
+}
+
+const LOOP_STATEMENTS: Record<string, string> = { ForStatement: 'for', ForInStatement: 'for…in', ForOfStatement: 'for…of', WhileStatement: 'while', DoWhileStatement: 'do…while' };
+const ITERATING = new Set(['map', 'reduce', 'reduceRight', 'forEach', 'filter', 'flatMap', 'some', 'every', 'find', 'findIndex']);
+
+/** Every loop of the program with its lines in the user's file (outer loops before the loops they hold). */
+function loopsOf(ast: acorn.Program, js: string, tsMap: SourceMapV3): Loop[] {
+  const found: Loop[] = [];
+  const add = (node: acorn.Node, kind: string) => {
+    const start = originalPosition(tsMap, ...lineCol(js, node.start));
+    const end = originalPosition(tsMap, ...lineCol(js, Math.max(node.start, node.end - 1)));
+    if (start) found.push({ line: start.line, endLine: Math.max(start.line, end?.line ?? start.line), kind });
+  };
+  const visit = (node: unknown): void => {
+    if (typeof node !== 'object' || node === null) return;
+    if (Array.isArray(node)) {
+      for (const n of node) visit(n);
+      return;
+    }
+    if (!('type' in node) || typeof node.type !== 'string') return;
+    // Every object with a string `type` in acorn's tree is one of its nodes.
+    const n = node as acorn.AnyNode;
+    const kind = LOOP_STATEMENTS[n.type];
+    if (kind) add(n, kind);
+    if (n.type === 'CallExpression') {
+      const method = n.callee.type === 'MemberExpression' && n.callee.property.type === 'Identifier' ? n.callee.property.name : null;
+      const callback = n.arguments.find((a) => a.type === 'ArrowFunctionExpression' || a.type === 'FunctionExpression');
+      if (method !== null && ITERATING.has(method) && callback) add(callback, `.${method}(…)`);
+    }
+    for (const [k, v] of Object.entries(n)) if (k !== 'loc' && typeof v === 'object') visit(v);
+  };
+  visit(ast);
+  return found;
 }
 
 /** Identifiers whose source-map segment names a different original name. */

@@ -17,8 +17,10 @@ export type Described =
   | { t: 'fn'; name: string }
   /** Arrays and typed arrays (`cls` names a typed array). */
   | { t: 'arr'; items: Described[]; more?: number; cls?: string }
-  /** An NDArray: its shape and (up to a limit) its numbers, row-major. */
-  | { t: 'nd'; shape: number[]; data: Num[]; more?: number; traced?: true }
+  /** An NDArray: its shape and (up to a limit) its numbers, row-major; a big one with its smallest and largest. */
+  | { t: 'nd'; shape: number[]; data: Num[]; more?: number; traced?: true; range?: [Num, Num] }
+  /** A long flat list of numbers (an array or a typed array): its numbers (up to a limit), smallest and largest. */
+  | { t: 'nums'; cls?: string; values: Num[]; more?: number; range: [Num, Num] }
   | { t: 'obj'; cls?: string; fields: [string, Described][]; more?: number }
   | { t: 'map'; entries: [Described, Described][]; more?: number }
   | { t: 'set'; items: Described[]; more?: number }
@@ -52,7 +54,10 @@ export function primal(x: unknown): unknown {
   return x;
 }
 
-const LIMITS = { items: 200, ndarray: 400, fields: 100, depth: 12 };
+// Big arrays are sent whole (up to `numbers`), so that the page can show all their values.
+const LIMITS = { items: 200, numbers: 100_000, fields: 100, depth: 12 };
+/** From this many numbers on, an array is shown as a summary (shape, range, first and last). */
+export const SUMMARY_FROM = 64;
 const TYPED = [Float64Array, Float32Array, Int32Array, Int16Array, Int8Array, Uint32Array, Uint16Array, Uint8Array, Uint8ClampedArray];
 
 export function describe(value: unknown): Described {
@@ -95,19 +100,22 @@ function walk(x: unknown, seen: Set<object>, depth: number): Described {
 
 function walkObject(o: object, seen: Set<object>, depth: number): Described {
   if (o instanceof NDArray) {
-    const data = Array.from(o.data.subarray(0, LIMITS.ndarray), num);
+    const data = Array.from(o.data.subarray(0, LIMITS.numbers), num);
     const d: Described = { t: 'nd', shape: [...o.shape], data };
-    if (o.size > LIMITS.ndarray) d.more = o.size - LIMITS.ndarray;
+    if (o.size > LIMITS.numbers) d.more = o.size - LIMITS.numbers;
     if (o.tape !== null) d.traced = true;
+    if (o.size >= SUMMARY_FROM) d.range = range(o.data);
     return d;
   }
   if (o instanceof Grads) {
     return { t: 'grads', entries: [...o].map(([p, g]) => [walk(p, seen, depth), walk(g, seen, depth)] as [Described, Described]) };
   }
-  if (Array.isArray(o)) return list(o, seen, depth, 'arr');
+  if (Array.isArray(o)) return o.length >= SUMMARY_FROM && o.every((v) => typeof v === 'number') ? numbers(o as number[]) : list(o, seen, depth, 'arr');
   for (const T of TYPED) {
     if (o instanceof T) {
-      const d = list(Array.from(o as ArrayLike<number>), seen, depth, 'arr');
+      const xs = Array.from(o as ArrayLike<number>);
+      if (xs.length >= SUMMARY_FROM) return { ...numbers(xs), cls: T.name };
+      const d = list(xs, seen, depth, 'arr');
       return d.t === 'arr' ? { ...d, cls: T.name } : d;
     }
   }
@@ -160,6 +168,26 @@ function walkObject(o: object, seen: Set<object>, depth: number): Described {
 function list(xs: readonly unknown[], seen: Set<object>, depth: number, t: 'arr' | 'set'): Described & { t: 'arr' | 'set' } {
   const items = xs.slice(0, LIMITS.items).map((v) => walk(v, seen, depth));
   return xs.length > items.length ? { t, items, more: xs.length - items.length } : { t, items };
+}
+
+/** The smallest and largest number (NaN when one is NaN, as Math.min says). */
+function range(xs: ArrayLike<number>): [Num, Num] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!;
+    if (Number.isNaN(x)) return ['NaN', 'NaN'];
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  return [num(lo), num(hi)];
+}
+
+function numbers(xs: readonly number[]): Described & { t: 'nums' } {
+  const values = xs.slice(0, LIMITS.numbers).map(num);
+  const d: Described & { t: 'nums' } = { t: 'nums', values, range: range(xs) };
+  if (xs.length > values.length) d.more = xs.length - values.length;
+  return d;
 }
 
 /** Whether some class between `proto` and Object.prototype defines its own toString. */

@@ -119,26 +119,47 @@ export function drawPlot(data: PlotData, { x0, width, height }: PlotOptions): SV
   root.append(cursor, readout);
   const hitArea = svg('rect', { x: left, y: top, width: width - left - right, height: height - top - bottom, class: 'hit' });
   root.append(hitArea);
-  hitArea.addEventListener('mousemove', (ev) => {
-    const r = root.getBoundingClientRect();
-    const px = ((ev.clientX - r.left) / r.width) * width;
-    const i = Math.max(0, Math.min(data.xs.length - 1, Math.round(((px - left) / (width - left - right)) * (data.xs.length - 1))));
+  /** Shows the numbers at sample i (the pointer's, or the arrow keys'). */
+  let at = -1;
+  const show = (i: number) => {
+    at = i;
     const x = data.xs[i]!;
     cursor.setAttribute('x1', String(X(x)));
     cursor.setAttribute('x2', String(X(x)));
     lines[0]!.textContent = `x = ${fmt(x)}`;
     lines[1]!.textContent = `f = ${fmt(data.ys[i]!)}`;
     lines[2]!.textContent = `f′ = ${fmt(data.ds[i]!)}`;
-    const w = Math.max(...lines.map((l) => (l.textContent ?? '').length)) * 7 + 16;
+    const w = Math.max(...lines.map((l) => (l.textContent ?? '').length)) * 7.5 + 16;
     box.setAttribute('width', String(w));
     const bx = X(x) + 10 + w > width - right ? X(x) - 10 - w : X(x) + 10;
     readout.setAttribute('transform', `translate(${bx},${top + 6})`);
     cursor.setAttribute('visibility', 'visible');
     readout.setAttribute('visibility', 'visible');
-  });
-  hitArea.addEventListener('mouseleave', () => {
+  };
+  const hide = () => {
     cursor.setAttribute('visibility', 'hidden');
     readout.setAttribute('visibility', 'hidden');
+  };
+  hitArea.addEventListener('mousemove', (ev) => {
+    const r = root.getBoundingClientRect();
+    const px = ((ev.clientX - r.left) / r.width) * width;
+    show(Math.max(0, Math.min(data.xs.length - 1, Math.round(((px - left) / (width - left - right)) * (data.xs.length - 1)))));
+  });
+  hitArea.addEventListener('mouseleave', hide);
+  // By keyboard: focus the plot, then ← → (Shift: ten steps), Home, End.
+  root.setAttribute('tabindex', '0');
+  root.setAttribute('role', 'img');
+  root.setAttribute('aria-label', `Plot of f and f′ from ${fmt(lo)} to ${fmt(hi)}; the arrow keys read the numbers`);
+  const nearest = (x: number) => data.xs.reduce((best, v, i) => (Math.abs(v - x) < Math.abs(data.xs[best]! - x) ? i : best), 0);
+  root.addEventListener('focus', () => show(at >= 0 ? at : nearest(x0)));
+  root.addEventListener('blur', hide);
+  root.addEventListener('keydown', (e) => {
+    const last = data.xs.length - 1;
+    const step = e.shiftKey ? 10 : 1;
+    const next = e.key === 'ArrowRight' ? at + step : e.key === 'ArrowLeft' ? at - step : e.key === 'Home' ? 0 : e.key === 'End' ? last : null;
+    if (next === null) return;
+    e.preventDefault();
+    show(Math.max(0, Math.min(last, next)));
   });
   return root;
 }

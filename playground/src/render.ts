@@ -1,7 +1,10 @@
 // A described value → DOM, by its structure: numbers and short lists inline, matrices as
-// grids, records and Maps as key → value tables, null and undefined set apart.
+// grids, records and Maps as key → value tables, null and undefined set apart. A big array
+// is a summary (shape, smallest and largest, first and last numbers; a 2-D one also as a
+// heat-map thumbnail) with a button that shows all its numbers.
 import type { Described, Num } from './describe.js';
 import { fmt, full } from './format.js';
+import { heatCanvas } from './colour.js';
 
 type El = HTMLElement;
 
@@ -60,6 +63,8 @@ function width(d: Described): number {
       return d.fields.reduce((s, [k, v]) => s + k.length + width(v) + 4, 4 + (d.cls ? d.cls.length + 2 : 0));
     case 'nd':
       return d.shape.length <= 1 && d.data.length <= 12 ? d.data.length * 10 + 12 : Infinity;
+    case 'nums':
+      return Infinity;
     case 'map':
     case 'grads':
       return Infinity;
@@ -98,7 +103,9 @@ export function render(d: Described): El {
     case 'other':
       return el('span', 'v-other', d.text);
     case 'nd':
-      return ndarray(d);
+      return d.range ? summary(d.traced ? 'traced NDArray' : 'NDArray', d.shape, d.data, d.range, d.more) : ndarray(d);
+    case 'nums':
+      return summary(d.cls ?? 'Array', [d.values.length + (d.more ?? 0)], d.values, d.range, d.more);
     case 'arr':
     case 'set':
       return list(d);
@@ -189,12 +196,10 @@ function table(caption: string | undefined, rows: [El, Described][], more?: numb
   return e;
 }
 
-function grid(rows: Num[][], label?: string, shape?: readonly number[], totalRows = rows.length): El {
+function grid(rows: Num[][], label?: string, shape?: readonly number[], totalRows = rows.length, maxRows = 24, maxCols = 12): El {
   const e = el('div', 'v-matrix');
   const cap = el('div', 'v-caption', `${label ? `${label} ` : ''}${shape ? shape.join('×') : `${rows.length}×${rows[0]!.length}`}`);
   const t = el('table', 'v-grid');
-  const maxRows = 24;
-  const maxCols = 12;
   for (const r of rows.slice(0, maxRows)) {
     const tr = el('tr');
     for (const v of r.slice(0, maxCols)) {
@@ -213,6 +218,73 @@ function grid(rows: Num[][], label?: string, shape?: readonly number[], totalRow
     t.append(tr);
   }
   e.append(cap, t);
+  return e;
+}
+
+const ENDS = 3;
+
+/** A big array: what it is, its range, its first and last numbers, a thumbnail of a 2-D one, and all its numbers on demand. */
+function summary(label: string, shape: readonly number[], data: readonly Num[], [lo, hi]: [Num, Num], more?: number): El {
+  const e = el('div', 'v-summary');
+  const line = el('div', 'v-summary-line');
+  line.append(el('span', 'v-cls', `${label} ${shape.join('×')}`));
+  const stat = (name: string, v: Num) => {
+    const s = el('span', 'v-stat', `${name} `);
+    s.append(numEl(v));
+    return s;
+  };
+  line.append(stat('min', lo), stat('max', hi));
+  const ends = el('span', 'v-ends');
+  ends.append(el('span', 'v-punct', '['));
+  data.slice(0, ENDS).forEach((v, i) => ends.append(...(i > 0 ? [el('span', 'v-punct', ', ')] : []), numEl(v)));
+  ends.append(el('span', 'v-more', ' … '));
+  const total = data.length + (more ?? 0);
+  if (!more) data.slice(-ENDS).forEach((v, i) => ends.append(...(i > 0 ? [el('span', 'v-punct', ', ')] : []), numEl(v)));
+  ends.append(el('span', 'v-punct', ']'));
+  line.append(ends);
+  e.append(line);
+  if (shape.length === 2 && shape[0]! * shape[1]! <= data.length) {
+    const [m, n] = shape as [number, number];
+    const canvas = heatCanvas(data.map(Number), m, n);
+    canvas.className = 'v-heat';
+    // A thumbnail about 120 px on its longer side, each number at least one pixel.
+    const k = Math.max(1, Math.floor(120 / Math.max(m, n)));
+    canvas.style.width = `${n * k}px`;
+    canvas.style.height = `${m * k}px`;
+    canvas.title = `${m}×${n}: dark is ${fmt(lo)}, light is ${fmt(hi)}`;
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', `heat map of a ${m} by ${n} array, from ${fmt(lo)} (dark) to ${fmt(hi)} (light)`);
+    e.append(canvas);
+  }
+  const button = el('button', 'v-expand', `Show all ${total} numbers`) as HTMLButtonElement;
+  button.type = 'button';
+  button.setAttribute('aria-expanded', 'false');
+  let all: El | null = null;
+  button.addEventListener('click', () => {
+    if (all) {
+      all.remove();
+      all = null;
+      button.textContent = `Show all ${total} numbers`;
+      button.setAttribute('aria-expanded', 'false');
+      return;
+    }
+    all = el('div', 'v-all');
+    if (shape.length === 2) {
+      const [m, n] = shape as [number, number];
+      const rows: Num[][] = [];
+      for (let i = 0; i < m && (i + 1) * n <= data.length; i++) rows.push(data.slice(i * n, (i + 1) * n));
+      all.append(grid(rows, undefined, shape, m, Infinity, Infinity));
+    } else {
+      const wrap = el('div', 'v-wrap');
+      data.forEach((v, i) => wrap.append(...(i > 0 ? [el('span', 'v-punct', ', ')] : []), numEl(v)));
+      all.append(wrap);
+    }
+    if (more) all.append(el('div', 'v-more', `… and ${more} more (not sent to the page)`));
+    e.append(all);
+    button.textContent = 'Hide the numbers';
+    button.setAttribute('aria-expanded', 'true');
+  });
+  line.append(button);
   return e;
 }
 

@@ -3,10 +3,11 @@
 // is always loading, so a run does not wait for one, and a worker that overruns is
 // terminated — an endless loop never blocks the page.
 import * as esbuild from 'esbuild-wasm';
-import { compile, errorPosition, EVAL_URL, wrapForEval, type Compiled, type Strip } from './compile.js';
-import type { FromWorker, PlotData, ToWorker } from './protocol.js';
-import type { CallInfo } from './trace-model.js';
+import { compile, errorPosition, EVAL_URL, STRIP_OPTIONS, wrapForEval, type Compiled, type Strip } from './compile.js';
+import type { CompiledSource, FromWorker, GridData, PlotData, ToWorker } from './protocol.js';
+import type { Pos } from './trace-model.js';
 import type { Described } from './describe.js';
+import type { CallInfo } from './trace-model.js';
 
 export interface RunHandlers {
   show(site: number, value: Described): void;
@@ -14,9 +15,11 @@ export interface RunHandlers {
 }
 
 export type RunOutcome =
-  | { kind: 'done'; calls: CallInfo[]; ms: number }
-  | { kind: 'error'; name: string; message: string; line?: number; column?: number; calls: CallInfo[]; ms?: number; phase: 'compile' | 'run' }
+  | { kind: 'done'; calls: CallInfo[]; ms: number; compiled: CompiledSource[] }
+  | { kind: 'error'; name: string; message: string; line?: number; column?: number; calls: CallInfo[]; ms?: number; phase: 'compile' | 'run'; compiled: CompiledSource[] }
   | { kind: 'timeout'; limitMs: number }
+  /** The user pressed Stop. */
+  | { kind: 'stopped'; ms: number }
   /** A newer run replaced this one. */
   | { kind: 'cancelled' };
 
@@ -30,7 +33,7 @@ export function initCompiler(wasmURL: string): Promise<void> {
 
 const strip: Strip = async (source, filename) => {
   await esbuildReady;
-  const r = await esbuild.transform(source, { loader: 'ts', sourcemap: 'external', sourcefile: filename, charset: 'utf8', target: 'es2022' });
+  const r = await esbuild.transform(source, { ...STRIP_OPTIONS, sourcefile: filename });
   return { code: r.code, map: r.map };
 };
 
@@ -59,9 +62,10 @@ export class Runner {
   private spare: WorkerHandle;
   /** The worker of the last run, kept for plot requests until the next run. */
   private current: WorkerHandle | null = null;
-  private plotId = 0;
-  private pending: { resolve: (d: PlotData | null | undefined) => void } | null = null;
+  private requestId = 0;
+  private pending: { resolve: (d: null | undefined) => void } | null = null;
   private cancelRun: (() => void) | null = null;
+  private stopRun: (() => void) | null = null;
   private generation = 0;
   compiled: Compiled | null = null;
 
@@ -77,19 +81,22 @@ export class Runner {
     return this.spare.ready;
   }
 
-  async run(source: string, handlers: RunHandlers): Promise<RunOutcome> {
+  /** Runs `source`; `precompiled` is its compilation made by the build (an example's), which spares the compiler. */
+  async run(source: string, handlers: RunHandlers, precompiled?: Compiled): Promise<RunOutcome> {
     this.pending?.resolve(undefined);
     this.cancelRun?.();
     this.current?.worker.terminate();
     this.current = null;
     const generation = ++this.generation;
     let compiled: Compiled;
+    performance.mark('playground:compile');
     try {
-      compiled = await compile(source, strip);
+      compiled = precompiled ?? (await compile(source, strip));
+      performance.mark('playground:compiled');
       if (generation !== this.generation) return { kind: 'cancelled' };
     } catch (e) {
       const err = e as Error & { line?: number; column?: number };
-      return { kind: 'error', name: err.name, message: err.message, line: err.line, column: err.column, calls: [], phase: 'compile' };
+      return { kind: 'error', name: err.name, message: err.message, line: err.line, column: err.column, calls: [], phase: 'compile', compiled: [] };
     }
     this.compiled = compiled;
     const handle = this.spare;
@@ -100,15 +107,23 @@ export class Runner {
       return { kind: 'cancelled' };
     }
     this.current = handle;
+    const started = performance.now();
     return new Promise<RunOutcome>((resolve) => {
       const finish = (o: RunOutcome) => {
         clearTimeout(timer);
         if (this.cancelRun === cancel) this.cancelRun = null;
+        if (this.stopRun === stop) this.stopRun = null;
         handle.listener = null;
         resolve(o);
       };
       const cancel = () => finish({ kind: 'cancelled' });
+      const stop = () => {
+        handle.worker.terminate();
+        if (this.current === handle) this.current = null;
+        finish({ kind: 'stopped', ms: performance.now() - started });
+      };
       this.cancelRun = cancel;
+      this.stopRun = stop;
       const timer = setTimeout(() => {
         handle.worker.terminate();
         if (this.current === handle) this.current = null;
@@ -117,14 +132,21 @@ export class Runner {
       handle.listener = (m) => {
         if (m.type === 'show') handlers.show(m.site, m.value);
         else if (m.type === 'log') handlers.log(m.level, m.values);
-        else if (m.type === 'done') finish({ kind: 'done', calls: m.calls, ms: m.ms });
+        else if (m.type === 'done') finish({ kind: 'done', calls: m.calls, ms: m.ms, compiled: m.compiled });
         else if (m.type === 'error') {
           const at = errorPosition(m.stack, compiled.map);
-          finish({ kind: 'error', name: m.name, message: m.message, line: at?.line, column: at?.column, calls: m.calls, ms: m.ms, phase: 'run' });
+          finish({ kind: 'error', name: m.name, message: m.message, line: at?.line, column: at?.column, calls: m.calls, ms: m.ms, phase: 'run', compiled: m.compiled });
         }
       };
       handle.post({ type: 'run', source: wrapForEval(compiled.code), renames: compiled.renames });
     });
+  }
+
+  /** Stops the run in progress (its worker is terminated); false when none is running. */
+  stop(): boolean {
+    if (this.stopRun === null) return false;
+    this.stopRun();
+    return true;
   }
 
   /**
@@ -132,10 +154,20 @@ export class Runner {
    * too long, undefined when a newer request replaced this one.
    */
   plot(call: number, lo: number, hi: number, n = 241): Promise<PlotData | null | undefined> {
+    return this.ask((id) => ({ type: 'plot', id, call, lo, hi, n }), (m, id) => (m.type === 'plot' && m.id === id ? m.data : undefined));
+  }
+
+  /** f and its gradient on an n×n grid, for a call of a function of two numbers (as `plot`). */
+  grid(call: number, x: [number, number], y: [number, number], n: number): Promise<GridData | null | undefined> {
+    return this.ask((id) => ({ type: 'grid', id, call, x, y, n }), (m, id) => (m.type === 'grid' && m.id === id ? m.data : undefined));
+  }
+
+  /** One request to the last run's worker, under the time limit; a newer request replaces it. */
+  private ask<T>(message: (id: number) => ToWorker, answer: (m: FromWorker, id: number) => T | null | undefined): Promise<T | null | undefined> {
     const handle = this.current;
     if (handle === null) return Promise.resolve(null);
     this.pending?.resolve(undefined);
-    const id = ++this.plotId;
+    const id = ++this.requestId;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         handle.worker.terminate();
@@ -143,23 +175,23 @@ export class Runner {
         this.pending = null;
         resolve(null);
       }, this.limitMs);
-      this.pending = {
-        resolve: (d) => {
-          clearTimeout(timer);
-          this.pending = null;
-          resolve(d);
-        },
+      const settle = (d: T | null | undefined) => {
+        clearTimeout(timer);
+        this.pending = null;
+        resolve(d);
       };
+      this.pending = { resolve: settle };
       handle.listener = (m) => {
-        if (m.type === 'plot' && m.id === id) this.pending?.resolve(m.data);
+        const d = answer(m, id);
+        if (d !== undefined) settle(d);
       };
-      handle.post({ type: 'plot', id, call, lo, hi, n });
+      handle.post(message(id));
     });
   }
 
-  /** The user's line of a recorded call (its place in the evaluated code, mapped back). */
-  callLine(call: CallInfo): number | null {
-    if (!call.at || !this.compiled) return null;
-    return errorPosition(`${EVAL_URL}:${call.at.line}:${call.at.column}`, this.compiled.map)?.line ?? null;
+  /** The user's line of a place in the evaluated code (a recorded call, a graph node's frame). */
+  userLine(at: Pos | null | undefined): number | null {
+    if (!at || !this.compiled) return null;
+    return errorPosition(`${EVAL_URL}:${at.line}:${at.column}`, this.compiled.map)?.line ?? null;
   }
 }

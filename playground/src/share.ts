@@ -1,6 +1,7 @@
 // The code lives in the page's URL hash, so a link reproduces it: `#code=` + base64url of
 // the deflated UTF-8 text (`#src=` + base64url of the plain text where the browser has no
-// CompressionStream). `#example=<id>` opens an example from the menu.
+// CompressionStream). `#example=<id>` opens an example from the menu. A link whose code
+// cannot be decoded is reported as broken, never silently replaced.
 
 function toBase64Url(bytes: Uint8Array): string {
   let s = '';
@@ -24,17 +25,22 @@ export async function encodeHash(code: string): Promise<string> {
   return `#code=${toBase64Url(await pipe(bytes, new CompressionStream('deflate-raw')))}`;
 }
 
-export type HashContent = { code: string } | { example: string } | null;
+/** What a hash holds: code, an example's id, a link whose code cannot be read (and why), or nothing. */
+export type HashContent = { code: string } | { example: string } | { broken: string } | null;
+
+/** Invalid UTF-8 is a damaged link, not text with replacement characters. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export async function decodeHash(hash: string): Promise<HashContent> {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   try {
     const code = params.get('code');
-    if (code !== null) return { code: new TextDecoder().decode(await pipe(fromBase64Url(code), new DecompressionStream('deflate-raw'))) };
+    if (code !== null) return { code: utf8.decode(await pipe(fromBase64Url(code), new DecompressionStream('deflate-raw'))) };
     const src = params.get('src');
-    if (src !== null) return { code: new TextDecoder().decode(fromBase64Url(src)) };
-  } catch {
-    return null; // a damaged link: the page opens its first example instead
+    if (src !== null) return { code: utf8.decode(fromBase64Url(src)) };
+  } catch (e) {
+    // A damaged link (cut short, edited by hand): the page says so, and opens its first example.
+    return { broken: e instanceof Error && e.message ? e.message : String(e) };
   }
   const example = params.get('example');
   return example !== null ? { example } : null;

@@ -18,6 +18,19 @@ export interface GraphNode {
   detail?: string;
   value: Summary;
   output?: true;
+  /**
+   * For operations: the frames of the user's code that made it, innermost first, up to the
+   * differentiation call (positions in the evaluated code; the page maps them to lines).
+   */
+  at?: Pos[];
+  /** Made inside a library function that the user's code called at `at[0]` (culori's insides). */
+  inLibrary?: true;
+}
+
+/** A place in the evaluated code (1-based), as a stack trace gives it. */
+export interface Pos {
+  line: number;
+  column: number;
 }
 
 export interface GraphEdge {
@@ -42,10 +55,14 @@ export interface CallInfo {
   index: number;
   kind: string;
   /** Where the call is in the evaluated code (1-based, from a stack trace), for the page to map to the user's line. */
-  at: { line: number; column: number } | null;
+  at: Pos | null;
   /** A function of one number: the page can plot f and f′. */
   scalar: boolean;
   x0?: number;
+  /** A function of two numbers (two arguments, or one argument holding exactly two): the page can draw f's contours and gradient field. */
+  plane?: { names: [string, string]; at: [number, number] };
+  /** Calls of the same f share a number: their points together are an iterate path. */
+  fn: number;
   graph: Graph;
 }
 

@@ -5,6 +5,7 @@
 import { allocate, isFloatArray, NDArray, isNDArray } from '../../lib/ndarray.js';
 import { kernels } from '../../lib/kernels/index.js';
 import { live, Traced, isTraced } from '../../lib/core/traced.js';
+import { isDeriving } from '../../lib/core/scope.js';
 import { add, div, mul, neg, pow, sub, mod } from '../arithmetic.js';
 import { log } from '../math.js';
 import { trunc } from '../nondiff.js';
@@ -31,7 +32,11 @@ function isNumeric(x: unknown, array: boolean): boolean {
   return array || typeof x === 'number' || isTraced(x) || Array.isArray(x) || isFloatArray(x);
 }
 
+// Only while a differentiation runs (no traced number is live otherwise): looking into an
+// array reads its element 0 (a getter, a Proxy's trap) and asks whether it is an array
+// (a revoked Proxy throws), which plain `[1] + 1` never does.
 function holdsTraced(x: unknown): boolean {
+  if (!isDeriving()) return false;
   let v: unknown = x;
   while (Array.isArray(v)) v = v[0];
   return v !== x && isTraced(v) && v.tape.active;

@@ -58,7 +58,8 @@ describe('a file the transform cannot parse', () => {
       const path = join(fixtures, 'node_modules/zy-broken', file);
       const r = node(['--import', registerUrl, '--input-type=module', '-e', `import ${JSON.stringify(path)};`], { ZYGOTE_INCLUDE: 'zy-broken' });
       expect(r.status).not.toBe(0);
-      expect(r.stderr).toContain(`zygote-ts could not rewrite ${path}: Unexpected token (2:`);
+      expect(r.stderr).toContain(`Unexpected token\n    at ${path}:2:`);
+      expect(r.stderr).toContain('leave its package out of ZYGOTE_INCLUDE');
     });
   }
 });

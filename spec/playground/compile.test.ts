@@ -55,4 +55,16 @@ describe('the playground compiler', () => {
     expect(c.code).toMatch(/\(a2\) =>/);
     expect(c.renames).toEqual({ a2: 'a' });
   });
+  it('lists the loops by their lines, outer first (the trace graph folds their operations)', async () => {
+    const c = await compile(
+      ['const xs = [1, 2, 3];', 'let s = 0;', 'for (const x of xs) {', '  for (let i = 0; i < 2; i++) s += x;', '}', 'xs.map((x) =>', '  x * 2);', 'while (s > 100) s--;'].join('\n'),
+      strip,
+    );
+    expect(c.loops).toEqual([
+      { line: 3, endLine: 5, kind: 'for…of' },
+      { line: 4, endLine: 4, kind: 'for' },
+      { line: 6, endLine: 7, kind: '.map(…)' },
+      { line: 8, endLine: 8, kind: 'while' },
+    ]);
+  });
 });

@@ -31,6 +31,19 @@ group('describing values for the page', () => {
     expect(describe(array([[1, 2], [3, 4]]))).toEqual({ t: 'nd', shape: [2, 2], data: [1, 2, 3, 4] });
     expect(describe(new Fraction(7, 2))).toEqual({ t: 'scalar', cls: 'Fraction', text: '7/2' });
   });
+  it('a big array whole, with its smallest and largest number (the page shows a summary)', () => {
+    const xs = Array.from({ length: 300 }, (_, i) => Math.cos(i));
+    const d = describe(xs);
+    expect(d).toMatchObject({ t: 'nums', range: [Math.min(...xs), Math.max(...xs)] });
+    expect(d.t === 'nums' && d.values).toEqual(xs);
+    expect(describe(new Float32Array(100).fill(2))).toMatchObject({ t: 'nums', cls: 'Float32Array', range: [2, 2] });
+    expect(describe([1, NaN, ...new Array(70).fill(0)])).toMatchObject({ t: 'nums', range: ['NaN', 'NaN'] });
+    const big = describe(array(Array.from({ length: 10 }, (_, i) => Array.from({ length: 10 }, (_, j) => i * 10 + j))));
+    expect(big).toMatchObject({ t: 'nd', shape: [10, 10], range: [0, 99] });
+    expect(big.t === 'nd' && big.data.length).toBe(100);
+    // Small ones keep their structure.
+    expect(describe([1, 2, 3])).toEqual({ t: 'arr', items: [1, 2, 3].map((v) => ({ t: 'num', v })) });
+  });
   it('Grads of implicit parameters, parameter by parameter', () => {
     const w = [1, 2];
     const g = gradient(() => w[0]! * w[1]!, new Params([w]));

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transform } from 'esbuild';
 import * as zygote from 'zygote-ts';
 import { compile, wrapForEval } from '../../playground/src/compile.js';
-import { instrumentLibrary, instrumentRuntime, recordedCalls, sample, type CallInfo } from '../../playground/src/worker/trace.js';
+import { compiledSources, instrumentLibrary, instrumentRuntime, recordedCalls, sample, sampleGrid, type CallInfo } from '../../playground/src/worker/trace.js';
+import { errorPosition } from '../../playground/src/compile.js';
 
 const KEY = Symbol.for('zygote-ts.runtime');
 const globals = globalThis as unknown as Record<symbol, unknown>;
@@ -18,6 +19,15 @@ afterAll(() => {
   globals[KEY] = saved;
 });
 
+/** A library's function, as a rewritten package calls the runtime (culori does): its operations are made outside the user's code. */
+const library = {
+  square: (x: number) => (globals[KEY] as typeof zygote.__zy).mul(x, x),
+};
+
+let lastMap: Parameters<typeof errorPosition>[1] | null = null;
+/** The user's line of a place in the evaluated code. */
+const userLine = (at: { line: number; column: number }) => errorPosition(`zygote-playground-user.js:${at.line}:${at.column}`, lastMap!)?.line;
+
 async function calls(source: string): Promise<CallInfo[]> {
   const before = recordedCalls().length;
   const strip = async (code: string, sourcefile: string) => {
@@ -25,7 +35,8 @@ async function calls(source: string): Promise<CallInfo[]> {
     return { code: r.code, map: r.map };
   };
   const c = await compile(source, strip);
-  await ((0, eval)(wrapForEval(c.code)) as Function)(() => lib, (_: number, v: unknown) => v, console);
+  lastMap = c.map;
+  await ((0, eval)(wrapForEval(c.code)) as Function)((m: string) => (m === 'library' ? library : lib), (_: number, v: unknown) => v, console);
   return recordedCalls().slice(before);
 }
 
@@ -64,5 +75,41 @@ describe('the trace graph', () => {
     const [call] = await calls("import { gradient } from 'zygote-ts';\ngradient((x: number) => x ** 3, 2);");
     const s = sample(call!.index, -1, 1, 3)!;
     expect(s).toEqual({ xs: [-1, 0, 1], ys: [-1, 0, 1], ds: [3, 0, 3], y0: 8, d0: 12 });
+  });
+  it('notes the lines of the user’s code that made each operation, and which came from inside a library', async () => {
+    const [call] = await calls(
+      ["import { gradient } from 'zygote-ts';", "import { square } from 'library';", 'const f = (x: number) => {', '  const y = x * 3;', '  return square(y) + 1;', '};', 'gradient(f, 2);'].join('\n'),
+    );
+    const ops = call!.graph.nodes.filter((n) => n.kind === 'op');
+    expect(ops.map((n) => n.label)).toEqual(['×', '×', '+']);
+    expect(ops.map((n) => n.at!.map(userLine))).toEqual([[4], [5], [5]]);
+    expect(ops.map((n) => n.inLibrary ?? false)).toEqual([false, true, false]);
+  });
+
+  it('sees a function of two numbers, samples it on a grid, and numbers the calls of each f', async () => {
+    const list = await calls(
+      ["import { gradient } from 'zygote-ts';", 'const f = (x: number, y: number) => x * x + 3 * y;', 'gradient(f, 1, 2);', 'gradient(f, 0, 1);', 'gradient((p: number[]) => p[0]! * p[1]!, [2, 5]);'].join('\n'),
+    );
+    expect(list.map((c) => c.plane)).toEqual([
+      { names: ['x', 'y'], at: [1, 2] },
+      { names: ['x', 'y'], at: [0, 1] },
+      { names: ['p[0]', 'p[1]'], at: [2, 5] },
+    ]);
+    expect(list[0]!.fn).toBe(list[1]!.fn);
+    expect(list[2]!.fn).not.toBe(list[0]!.fn);
+    // f = x² + 3y on [-1, 1]²: rows from the lowest y.
+    const grid = sampleGrid(list[0]!.index, -1, 1, -1, 1, 3)!;
+    expect(grid.zs).toEqual([-2, -3, -2, 1, 0, 1, 4, 3, 4]);
+    expect(grid.gx).toEqual([-2, 0, 2, -2, 0, 2, -2, 0, 2]);
+    expect(grid.gy).toEqual(new Array(9).fill(3));
+    expect(sampleGrid(list[2]!.index, 0, 1, 0, 1, 2)!.gx).toEqual([0, 0, 1, 1]); // ∂(p0·p1)/∂p0 = p1
+  });
+
+  it('keeps the generated code of each compiled gradient', async () => {
+    const before = compiledSources().length;
+    await calls(["import { compileGradient } from 'zygote-ts';", 'const g = compileGradient((x: number) => Math.sin(x) * x);', 'g(1);'].join('\n'));
+    const [made] = compiledSources().slice(before);
+    expect(userLine(made!.at!)).toBe(2);
+    expect(made!.source).toMatch(/Math\.sin|sin/);
   });
 });

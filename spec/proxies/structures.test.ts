@@ -55,6 +55,15 @@ describe('gradients in the shape of the argument', () => {
     expect(g).toEqual({ a: { x: 6 }, b: { x: 6 } });
     expect(g!.a).toBe(g!.b);
   });
+  it('a typed array reached twice has one gradient too (not one full copy per path, which adding up would count twice)', () => {
+    const t = new Float64Array([1, 2]);
+    const [g] = gradient((o: { a: Float64Array; b: Float64Array }) => o.a[0]! * 2 + o.b[1]! * 3, { a: t, b: t });
+    expect(g!.a).toEqual(new Float64Array([2, 3]));
+    expect(g!.a).toBe(g!.b);
+    const [ga, gb] = gradient((a: Float64Array, b: Float64Array) => a[0]! * b[1]!, t, t);
+    expect(ga).toEqual(new Float64Array([2, 1]));
+    expect(ga).toBe(gb);
+  });
   it('cyclic structures: the gradient has the same cycle', () => {
     type N = { v: number; next: N | null };
     const a: N = { v: 2, next: null };

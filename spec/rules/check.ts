@@ -1,6 +1,6 @@
 // Finite-difference checks for scalar rules (after ChainRulesTestUtils' test_rrule).
 import { expect } from 'vitest';
-import { gradient } from 'zygote-ts';
+import { gradient, ruleReport } from 'zygote-ts';
 
 export type ScalarFn = (...args: number[]) => number;
 
@@ -20,12 +20,15 @@ function close(actual: number, expected: number, tol: number, what: string): voi
 }
 
 /**
- * Checks a differentiable scalar function at a point: the traced value equals the plain
- * one, there is one gradient per argument, each matches a central difference, and the
- * gradient of each partial (second derivatives through nested tapes) matches a central
- * difference of the partial.
+ * Checks a differentiable scalar function at a point: `testRule`'s checks (the traced value
+ * equals the plain one; the pullback passes a dot-product test against central
+ * differences; the arguments are untouched), one gradient per argument, each matching a
+ * central difference, and the gradient of each partial (second derivatives through
+ * nested tapes) matching a central difference of the partial.
  */
 export function checkRule(name: string, f: ScalarFn, args: number[], tol = 1e-6): void {
+  const report = ruleReport(f, args, { rtol: tol });
+  expect(report.passed, `${name}:\n${report.text}`).toBe(true);
   const grads = gradient(f, ...args) as (number | null)[];
   expect(grads.length, `${name}: one gradient per argument`).toBe(args.length);
   args.forEach((_, k) => {

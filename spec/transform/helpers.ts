@@ -1,5 +1,6 @@
 // Shared helpers for the transform specs: evaluate a function body plain and rewritten
 // (through transformFunctionSource, as the gradient API does) and capture the outcome.
+import { runInThisContext } from 'node:vm';
 import { __zy } from '../../lib/runtime.js';
 import { transformFunctionSource } from '../../lib/transform/index.js';
 
@@ -11,9 +12,12 @@ export interface Outcome {
 
 type Body = (log: (...xs: unknown[]) => void) => unknown;
 
+// Compiled with `vm`, not `Function`: this file is itself rewritten (the specs run through
+// the Vite plugin), and rewritten code's `Function(…)` rewrites the body it compiles, which
+// would make the plain run a rewritten one too.
 function compile(src: string, rewrite: boolean): Body {
-  if (!rewrite) return new Function(`return (${src});`)() as Body;
-  return new Function('__zy', `return (${transformFunctionSource(src)});`)(__zy) as Body;
+  if (!rewrite) return runInThisContext(`(${src})`) as Body;
+  return (runInThisContext(`(function (__zy) { return (${transformFunctionSource(src)}); })`) as (zy: unknown) => Body)(__zy);
 }
 
 /** Source of the rewritten function for `body` (for shape assertions). */

@@ -1,7 +1,7 @@
 // The places the rewrite runs: the Node loader (`--import zygote-ts/register`), the CLI and
 // the esbuild plugin, on fixture files in spec/fixtures/transform (built dist/ required).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -76,9 +76,36 @@ describe('zygote CLI', () => {
   it('forwards the exit code', () => {
     const r = spawnSync(process.execPath, [cli, join(fixtures, 'throws.ts')], { cwd: root, encoding: 'utf8' });
     expect(r.status).toBe(1);
+    expect(r.stderr).toContain('throws.ts:6:');
     const usage = spawnSync(process.execPath, [cli], { encoding: 'utf8' });
     expect(usage.status).toBe(2);
     expect(usage.stderr).toContain('usage: zygote');
+  });
+
+  it('prints its version', () => {
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    expect(node([cli, '--version']).trim()).toBe(version);
+  });
+
+  it('runs an ES module entry in its own process, others in a child, as node --import would', () => {
+    const where = (args: string[], file: string, source: string): Record<string, unknown> => {
+      writeFileSync(join(tmp, file), source);
+      const r = spawnSync(process.execPath, [cli, ...args, join(tmp, file), 'x'], { cwd: root, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      return { ...(JSON.parse(r.stdout) as Record<string, unknown>), cliPid: r.pid };
+    };
+    const fields = '{ pid: process.pid, argv: process.argv.slice(1), loader: process.execArgv.includes("--import") }';
+    // TypeScript: here (one Node start, not two), with the loader passed on to child processes.
+    const ts = where([], 'entry.ts', `const n: number = 1; console.log(JSON.stringify(${fields}));`);
+    expect(ts).toEqual({ pid: ts.cliPid, argv: [join(tmp, 'entry.ts'), 'x'], loader: true, cliPid: ts.cliPid });
+    // CommonJS: in a child, where Node sets require.main.
+    const cjs = where([], 'entry.cjs', `console.log(JSON.stringify({ main: require.main === module, ...${fields} }));`);
+    expect(cjs).toMatchObject({ main: true, argv: [join(tmp, 'entry.cjs'), 'x'], loader: true });
+    expect(cjs['pid']).not.toBe(cjs.cliPid);
+    // Node options: in a child that takes them.
+    const withOptions = where(['--no-warnings'], 'options.mjs', `console.log(JSON.stringify({ warnings: process.execArgv.includes('--no-warnings'), ...${fields} }));`);
+    expect(withOptions).toMatchObject({ warnings: true, loader: true });
+    expect(withOptions['pid']).not.toBe(withOptions.cliPid);
   });
 });
 

@@ -232,7 +232,7 @@ describe('what the barrier reports', () => {
 describe('emitted shapes', () => {
   const G = { runtime: { kind: 'global' as const }, sourceMap: false, sourceType: 'module' as const };
   const out = (code: string): string => transform(code, G).code;
-  const T = (v: string, c: string): string => `typeof ${v} === "object" ? __zy.touch(${c}, ${v}) : ${v}`;
+  const T = (v: string, c: string): string => `typeof ${v} === "object" ? (0, __zy.touch)(${c}, ${v}) : ${v}`;
 
   it('stores report their container only for object values; stores of primitives stay plain', () => {
     const code = out('export function f(o, v) { o.k = v; o.n = 1; o.s = "a"; o.t = `t`; o.u = undefined; o.b = v < 1; o.f = () => 1; this.k = v; g().k = v; o[k()] = h(); }');
@@ -241,49 +241,50 @@ describe('emitted shapes', () => {
     expect(code).toContain('o.f = () => 1;');
     expect(code).toContain(`this.k = v, ${T('v', 'this')};`);
     expect(code).toContain(`__zy$1 = g(), __zy$1.k = v, ${T('v', '__zy$1')};`);
-    expect(code).toContain(`o[k()] = __zy$2 = h(), ${T('__zy$2', 'o')};`);
-    expect(code).not.toContain('__zy.touch(o, 1');
+    expect(code).toContain(`o[k()] = __zy$1 = h(), ${T('__zy$1', 'o')};`);
+    expect(code).not.toContain('(0, __zy.touch)(o, 1');
   });
 
   it('a reassigned object, a value expression, a used value', () => {
     const code = out('export function f(a, b) { a.next = a = b; x = a.k = g(); }');
     expect(code).toContain(`__zy$1 = a, __zy$1.next = __zy$2 = a = b, ${T('__zy$2', '__zy$1')};`);
-    expect(code).toContain(`x = (__zy$3 = a, __zy$3.k = __zy$4 = g(), ${T('__zy$4', '__zy$3')});`);
+    // Statements one after the other share their temporaries.
+    expect(code).toContain(`x = (__zy$1 = a, __zy$1.k = __zy$2 = g(), ${T('__zy$2', '__zy$1')});`);
   });
 
   it('mutating calls, Object.assign, compound and ??= stores', () => {
     const code = out('export function f(a, m, v) { a.push(v); m.set(1, v); g().add(h()); a.push(...v); a.splice(0, 1); Object.assign(a, v); a.p += v; a.q ??= v; a.map(v); }');
-    expect(code).toContain('__zy$1 = a.push(v), typeof v === "object" ? __zy.touch(a, __zy$1) : __zy$1;');
-    expect(code).toContain('__zy$2 = m.set(1, v), typeof v === "object" ? __zy.touch(m, __zy$2) : __zy$2;');
-    expect(code).toContain('__zy$3 = g(), __zy$4 = __zy$3.add(__zy$5 = h()), typeof __zy$5 === "object" ? __zy.touch(__zy$3, __zy$4) : __zy$4;');
-    expect(code).toContain('__zy.touch(a, a.push(...v));');
+    expect(code).toContain('__zy$1 = a.push(v), typeof v === "object" ? (0, __zy.touch)(a, __zy$1) : __zy$1;');
+    expect(code).toContain('__zy$1 = m.set(1, v), typeof v === "object" ? (0, __zy.touch)(m, __zy$1) : __zy$1;');
+    expect(code).toContain('__zy$1 = g(), __zy$2 = __zy$1.add(__zy$3 = h()), typeof __zy$3 === "object" ? (0, __zy.touch)(__zy$1, __zy$2) : __zy$2;');
+    expect(code).toContain('(0, __zy.touch)(a, a.push(...v));');
     expect(code).toContain('a.splice(0, 1);');
-    expect(code).toContain('__zy.touch(__zy$6 = Object.assign(a, v), __zy$6);');
-    expect(code).toContain(`a.p = __zy$7 = __zy.add(a.p, v), ${T('__zy$7', 'a')};`);
-    expect(code).toContain(`a.q ?? (a.q = __zy$8 = v, ${T('__zy$8', 'a')});`);
+    expect(code).toContain('(0, __zy.touch)(__zy$1 = Object.assign(a, v), __zy$1);');
+    expect(code).toContain(`a.p = __zy$1 = (0, __zy.add)(a.p, v), ${T('__zy$1', 'a')};`);
+    expect(code).toContain(`a.q ?? (a.q = __zy$1 = v, ${T('__zy$1', 'a')});`);
     expect(code).toContain('a.map(v);');
   });
 
   it('class fields and parameter defaults take no temporary for the test', () => {
     const code = out('class C { x = this.y = g(); } function d(o, p = o.k = g()) {}');
-    expect(code).toContain('x = __zy.touch(this, this.y = g());');
-    expect(code).toContain('p = __zy.touch(o, o.k = g())');
+    expect(code).toContain('x = (0, __zy.touch)(this, this.y = g());');
+    expect(code).toContain('p = (0, __zy.touch)(o, o.k = g())');
   });
 
   it('private members test the brand inline and call the runtime otherwise', () => {
     const code = out('class C { #x; #m() {} f(o) { const a = this.#x; this.#m(1); this.#x = a; return #x in o; } }');
     const test = 'this !== null && this !== undefined && #x in this';
-    expect(code).toContain(`const a = (${test} ? this.#x : __zy.privateGet(this, "x", __zy.privateHost(this).#x));`);
-    expect(code).toContain('(this !== null && this !== undefined && #m in this ? this.#m : __zy.privateGet(this, "m", __zy.privateHost(this).#m)).call(this, 1);');
-    expect(code).toContain(`__zy$1 = a, ${test} ? this.#x = __zy$1 : __zy.isStandIn(this) ? __zy.privateSet(this, "x", __zy$1, (h, v) => { h.#x = v; }) : (this.#x = __zy$1);`);
-    expect(code).toContain('return #x in __zy.privateHost(o);');
+    expect(code).toContain(`const a = (${test} ? this.#x : (0, __zy.privateGet)(this, "x", (0, __zy.privateHost)(this).#x));`);
+    expect(code).toContain('(this !== null && this !== undefined && #m in this ? this.#m : (0, __zy.privateGet)(this, "m", (0, __zy.privateHost)(this).#m)).call(this, 1);');
+    expect(code).toContain(`__zy$1 = a, ${test} ? this.#x = __zy$1 : (0, __zy.isStandIn)(this) ? (0, __zy.privateSet)(this, "x", __zy$1, (h, v) => { h.#x = v; }) : (this.#x = __zy$1);`);
+    expect(code).toContain('return #x in (0, __zy.privateHost)(o);');
   });
 
   it('applies in function sources too, except where a temporary cannot be declared', () => {
     const src = rewrittenSource('const o = {}; o.k = log; o.n = 1; [].push(log);');
     expect(src).toContain(`o.k = log, ${T('log', 'o')};`);
     expect(src).toContain('o.n = 1;');
-    expect(src).toContain('__zy$1 = [], __zy$2 = __zy$1.push(log), typeof log === "object" ? __zy.touch(__zy$1, __zy$2) : __zy$2;');
+    expect(src).toContain('__zy$1 = [], __zy$2 = __zy$1.push(log), typeof log === "object" ? (0, __zy.touch)(__zy$1, __zy$2) : __zy$2;');
     // A computed method key is at the program level of the wrapper: no temporary there.
     expect(transformFunctionSource('[g().k = v](x) { return x }')).toContain('{[g().k = v](x)');
     expect(transformFunctionSource('[o.k = v](x) { return x }')).toContain('{[o.k = v](x)');

@@ -16,11 +16,12 @@ describe('zygote-ts/vite', () => {
     expect(plugin.enforce).toBe('post');
     const out = plugin.transform('export const f = (x) => x * x;', '/home/u/app/src/f.ts');
     expect(out?.code).toContain('import { __zy } from "/rt.js";');
-    expect(out?.code).toContain('(typeof x === "number" ? x * x : __zy.mul(x, x))');
+    expect(out?.code).toContain('(typeof x === "number" ? x * x : (0, __zy.mul)(x, x))');
     expect(out?.map?.sources).toEqual(['/home/u/app/src/f.ts']);
     expect(plugin.transform('export const f = (x) => x * x;', '/home/u/app/node_modules/pkg/f.js')).toBeNull();
     expect(plugin.transform('export const f = (x) => x * x;', '\0virtual:f')).toBeNull();
     expect(plugin.transform('export const f = (x) => x * x;', '/home/u/app/src/f.ts?raw')).toBeNull();
+    expect(plugin.transform('export const f = (x) => x * x;', '/home/u/app/src/f.ts?worker&v=1a2b')).toBeNull();
     expect(plugin.transform('export const s = "plain";', '/home/u/app/src/s.ts')).toBeNull();
   });
 
@@ -31,20 +32,32 @@ describe('zygote-ts/vite', () => {
     expect(plugin.transform(src, '/a/node_modules/@scope/lib/dist/f.js')).not.toBeNull();
     expect(plugin.transform(src, '/a/node_modules/other/f.js')).toBeNull();
     expect(zygote({ include: ['*'] }).transform(src, '/a/node_modules/other/f.js')).not.toBeNull();
+    // The dev server serves files under node_modules with a version query.
+    expect(plugin.transform(src, '/a/node_modules/pkg/f.js?v=d3a26af7')?.map?.sources).toEqual(['/a/node_modules/pkg/f.js']);
     expect(zygote({ exclude: ['/gen/'] }).transform(src, '/a/gen/f.js')).toBeNull();
   });
 
-  it('makes Vite and Vitest hand included packages to the plugin (config hook)', () => {
-    expect(zygote().config()).toBeUndefined();
+  it('keeps one copy of zygote-ts in the dev server, and hands included packages to the plugin (config hook)', () => {
+    // Pre-bundled, zygote-ts would be a second runtime beside the one rewritten files import.
+    expect(zygote().config()).toEqual({ optimizeDeps: { exclude: ['zygote-ts'] } });
     expect(zygote({ include: ['culori', 'chroma-js'] }).config()).toEqual({
       ssr: { noExternal: ['culori', 'chroma-js'] },
-      optimizeDeps: { exclude: ['culori', 'chroma-js'] },
+      optimizeDeps: { exclude: ['zygote-ts', 'culori', 'chroma-js'] },
       test: { server: { deps: { inline: ['culori', 'chroma-js'] } } },
     });
     expect(zygote({ include: ['*'] }).config()).toEqual({
       ssr: { noExternal: true },
-      optimizeDeps: { exclude: [] },
+      optimizeDeps: { exclude: ['zygote-ts'] },
       test: { server: { deps: { inline: true } } },
     });
+  });
+
+  it('takes the runtime from zygote-ts/recompile in files that call Function(…), whose bodies are rewritten at run time', () => {
+    const plugin = zygote();
+    const out = plugin.transform('export const f = (body) => new Function("x", body);', '/home/u/app/src/f.js');
+    expect(out?.code).toMatch(/^import \{ __zy \} from ".*\/dist\/lib\/recompile\.js";/);
+    expect(plugin.transform('export const f = (x) => x * x;', '/home/u/app/src/g.js')?.code).toMatch(/^import \{ __zy \} from ".*\/dist\/lib\/runtime\.js";/);
+    // A runtime of the user's own is kept (its page provides the rewriter if it needs one).
+    expect(zygote({ runtime: '/rt.js' }).transform('export const f = (b) => Function(b);', '/home/u/app/src/f.js')?.code).toContain('from "/rt.js"');
   });
 });

@@ -15,7 +15,7 @@
 import * as Z from 'zygote-ts';
 import * as acorn from 'acorn';
 import { isTracedScalar, num, primal, type Num } from '../describe.js';
-import type { CallInfo, Graph, GraphEdge, Summary } from '../trace-model.js';
+import type { CallInfo, Graph, GraphEdge, Pos, Summary } from '../trace-model.js';
 
 export type { CallInfo, Graph, GraphEdge, GraphNode, Summary } from '../trace-model.js';
 
@@ -35,6 +35,8 @@ const POSTFIX: Record<string, string> = { inc: '+ 1', dec: '− 1' };
 
 interface Session {
   graph: Graph;
+  /** Where the user's code called the differentiation (its frames below this are not f's). */
+  callAt: Pos | null;
   ids: WeakMap<object, number>;
   labels: WeakMap<object, string>;
   recording: boolean;
@@ -48,6 +50,13 @@ let opDepth = 0;
 let suspended = 0;
 const calls: CallInfo[] = [];
 const scalarFns = new Map<number, (x: number) => unknown>();
+/** For a function of two numbers: f, and its arguments with those two numbers replaced. */
+const planeFns = new Map<number, { f: (...args: unknown[]) => number; args: (x: number, y: number) => unknown[]; read: (grads: unknown[]) => [number, number] }>();
+/** Each differentiated function's number (CallInfo.fn), so that calls of the same f are seen together. */
+const fnNumbers = new WeakMap<object, number>();
+let nextFn = 0;
+/** The compiled gradients (compileGradient) the user's code made, with where it made them. */
+const compiledGradients: { at: Pos | null; g: { source: string } }[] = [];
 
 export function isTraced(x: unknown): boolean {
   if (x instanceof Z.NDArray) return x.tape !== null;
@@ -205,7 +214,8 @@ function op(name: string, fn: Function, self: unknown, args: unknown[], closed: 
     : PREFIX[name] !== undefined ? `${PREFIX[name]}${shown[0]}`
     : POSTFIX[name] !== undefined ? `${shown[0]} ${POSTFIX[name]}`
     : `${name}(${shown.join(', ')})`;
-  s.graph.nodes.push({ id, kind: 'op', label, detail, value: summarize(result) });
+  const where = framesTaken++ < FRAMES_PER_RUN ? userFrames(s.callAt) : {};
+  s.graph.nodes.push({ id, kind: 'op', label, detail, value: summarize(result), ...where });
   for (const e of edges) e.to = id;
   s.ids.set(result as object, id);
   return result;
@@ -254,9 +264,27 @@ export function instrumentLibrary(lib: typeof Z): Record<string, unknown> {
   const out: Record<string, unknown> = { ...lib };
   for (const name of API) out[name] = differentiation(name, lib[name] as Function);
   for (const name of ARRAY_OPS) if (typeof out[name] === 'function') out[name] = recorded(name, out[name] as Function, true);
+  const compile = lib.compileGradient as Function;
+  out['compileGradient'] = function (this: unknown, ...args: unknown[]) { return remember(compile.apply(this, args) as { source: string }); };
   const rule = lib.rule as Function;
   out['rule'] = function (...args: unknown[]) { return recorded('rule', rule(...args) as Function, true); };
   return out;
+}
+
+function remember(g: { source: string }): { source: string } {
+  compiledGradients.push({ at: callSite(), g });
+  return g;
+}
+
+/** The generated source of each compiled gradient, as it stands now (it grows with each path recorded). */
+export function compiledSources(): { at: Pos | null; source: string }[] {
+  return compiledGradients.map(({ at, g }) => {
+    try {
+      return { at, source: g.source };
+    } catch (e) {
+      return { at, source: `// (its source cannot be read: ${(e as Error).message})` };
+    }
+  });
 }
 
 function differentiation(kind: string, real: Function): Function {
@@ -279,14 +307,22 @@ function differentiate(kind: string, real: Function, self: unknown, f: unknown, 
   const index = calls.length;
   const graph: Graph = { nodes: [], edges: [], truncated: false, output: -1, outputGrad: null };
   const scalar = args.length === 1 && typeof args[0] === 'number';
-  const info: CallInfo = { index, kind, at: callSite(), scalar, graph };
+  let fn = fnNumbers.get(f as object);
+  if (fn === undefined) fnNumbers.set(f as object, (fn = nextFn++));
+  const info: CallInfo = { index, kind, at: callSite(), scalar, graph, fn };
+  const names = parameterNames(f as Function);
   if (scalar) {
     info.x0 = args[0] as number;
     scalarFns.set(index, f as (x: number) => unknown);
+  } else if (kind !== 'pullback') {
+    const plane = twoNumbers(args, names);
+    if (plane) {
+      info.plane = { names: plane.names, at: plane.at };
+      planeFns.set(index, { f: f as (...args: unknown[]) => number, args: plane.args, read: plane.read });
+    }
   }
   calls.push(info);
-  const s: Session = { graph, ids: new WeakMap(), labels: new WeakMap(), recording: false, invoked: false };
-  const names = parameterNames(f as Function);
+  const s: Session = { graph, callAt: info.at, ids: new WeakMap(), labels: new WeakMap(), recording: false, invoked: false };
   const params = args.length === 1 && args[0] instanceof Z.Params ? [...args[0]] : null;
   const user = f as Function;
   const traced = function (this: unknown, ...a: unknown[]) { return runTraced(s, user, this, a, names, params); };
@@ -366,14 +402,163 @@ function parameterNames(f: Function): string[] {
   }
 }
 
+const USER_FILE = 'zygote-playground-user.js';
+const USER_FRAME = /zygote-playground-user\.js:(\d+):(\d+)/;
+/** The frames of `op` and of the `recorded` wrapper, above the operation's caller. */
+const OWN_FRAMES = 2;
+/** Enough for an operation inside culori, called from f (capturing costs in proportion to the frames). */
+const FRAME_LIMIT = 24;
+/**
+ * Frames are taken for this many operations of a run (about 30 µs each): enough for every
+ * graph of most programs, and a bound on a long loop of recorded calls, whose later graphs
+ * then draw without links to lines and without folding.
+ */
+const FRAMES_PER_RUN = 5000;
+let framesTaken = 0;
+
+/** A stack frame as V8 (Chromium, Node) hands it to `Error.prepareStackTrace`. */
+interface Frame {
+  getScriptNameOrSourceURL?(): string | null | undefined;
+  getFileName(): string | null | undefined;
+  getLineNumber(): number | null;
+  getColumnNumber(): number | null;
+}
+type V8ErrorConstructor = ErrorConstructor & {
+  prepareStackTrace?: (error: Error, frames: Frame[]) => unknown;
+  captureStackTrace?: (target: object, above?: Function) => void;
+};
+
+/**
+ * The user's frames that made the operation being recorded, innermost first, up to the
+ * differentiation call; and whether a library function (culori) made it, called from at[0].
+ * The frames are V8's structured call sites, not the formatted stack text: formatting cost
+ * ~0.2 ms per operation, which made a traced optimisation loop four times slower. Other
+ * engines give no frames (the graph then cannot link nodes to lines).
+ */
+function userFrames(callAt: Pos | null): { at?: Pos[]; inLibrary?: true } {
+  const E = Error as V8ErrorConstructor;
+  if (E.captureStackTrace === undefined) return {};
+  const [limit, prepare] = [E.stackTraceLimit, E.prepareStackTrace];
+  const holder: { stack?: unknown } = {};
+  let stack: unknown;
+  try {
+    E.stackTraceLimit = FRAME_LIMIT;
+    E.prepareStackTrace = (_, frames) => frames;
+    E.captureStackTrace(holder, userFrames);
+    stack = holder.stack; // (V8 prepares it when it is first read)
+  } finally {
+    E.stackTraceLimit = limit;
+    E.prepareStackTrace = prepare;
+  }
+  const frames = (Array.isArray(stack) ? (stack as Frame[]) : []).slice(OWN_FRAMES);
+  const inUserCode = (f: Frame) => (f.getScriptNameOrSourceURL?.() ?? f.getFileName()) === USER_FILE;
+  const at: Pos[] = [];
+  for (const f of frames) {
+    if (!inUserCode(f)) continue;
+    const p = { line: f.getLineNumber() ?? 0, column: f.getColumnNumber() ?? 0 };
+    if (callAt && p.line === callAt.line && p.column === callAt.column) break;
+    at.push(p);
+  }
+  if (at.length === 0) return {};
+  return inUserCode(frames[0]!) ? { at } : { at, inLibrary: true };
+}
+
+/** Numbers inside a plain argument (arrays and plain objects), with their paths, up to `max + 1` of them. */
+function numberLeaves(x: unknown, path: (string | number)[], out: (string | number)[][], values: number[], max: number, depth = 0): void {
+  if (out.length > max || depth > 4) return;
+  if (typeof x === 'number') {
+    out.push(path);
+    values.push(x);
+  } else if (Array.isArray(x)) x.forEach((v, i) => numberLeaves(v, [...path, i], out, values, max, depth + 1));
+  else if (typeof x === 'object' && x !== null && Object.getPrototypeOf(x) === Object.prototype) {
+    for (const k of Object.keys(x)) numberLeaves((x as Record<string, unknown>)[k], [...path, k], out, values, max, depth + 1);
+  } else if (x !== null && x !== undefined && typeof x !== 'string' && typeof x !== 'boolean') out.length = max + 1; // a class instance, an NDArray: not a plane
+}
+
+/** `x` with the number at `path` replaced (new arrays and objects along the path). */
+function replaced(x: unknown, path: readonly (string | number)[], v: number): unknown {
+  if (path.length === 0) return v;
+  const [k, ...rest] = path;
+  const copy = (Array.isArray(x) ? [...x] : { ...(x as object) }) as Record<string | number, unknown>;
+  copy[k!] = replaced(copy[k!], rest, v);
+  return copy;
+}
+
+function read(x: unknown, path: readonly (string | number)[]): number {
+  let v = x;
+  for (const k of path) v = v === null || v === undefined ? v : (v as Record<string | number, unknown>)[k];
+  return typeof v === 'number' ? v : NaN;
+}
+
+/** When the arguments hold exactly two numbers: their names, values, and how to make arguments at another point. */
+function twoNumbers(args: unknown[], names: string[]): { names: [string, string]; at: [number, number]; args: (x: number, y: number) => unknown[]; read: (grads: unknown[]) => [number, number] } | null {
+  const paths: (string | number)[][] = [];
+  const values: number[] = [];
+  numberLeaves(args, [], paths, values, 2);
+  if (paths.length !== 2) return null;
+  const [p, q] = paths as [(string | number)[], (string | number)[]];
+  const name = (path: (string | number)[]) =>
+    `${names[path[0] as number] ?? `arg${String(path[0])}`}${path.slice(1).map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('')}`;
+  return {
+    names: [name(p), name(q)],
+    at: [values[0]!, values[1]!],
+    args: (x, y) => replaced(replaced(args, p, x), q, y) as unknown[],
+    read: (grads) => [read(grads, p), read(grads, q)],
+  };
+}
+
 /** The first frame of the user's code in this stack (`zygote-playground-user.js:L:C`). */
 function callSite(): CallInfo['at'] {
-  const m = /zygote-playground-user\.js:(\d+):(\d+)/.exec(new Error().stack ?? '');
+  const m = USER_FRAME.exec(new Error().stack ?? '');
   return m ? { line: Number(m[1]), column: Number(m[2]) } : null;
 }
 
 export function recordedCalls(): CallInfo[] {
   return calls;
+}
+
+/** Runs `fn` without recording (sampling a picture is not part of any call's trace). */
+function unrecorded<T>(fn: () => T): T {
+  suspended++;
+  try {
+    return fn();
+  } finally {
+    suspended--;
+  }
+}
+
+/** What f returned, as a plain number (NaN for anything else). */
+function numberOf(y: unknown): number {
+  const p = primal(y);
+  return typeof p === 'number' ? p : NaN;
+}
+
+/** f and its gradient on an n×n grid over [x0, x1]×[y0, y1], row by row from y0, for a call of a function of two numbers. */
+export function sampleGrid(index: number, x0: number, x1: number, y0: number, y1: number, n: number): { zs: number[]; gx: number[]; gy: number[] } | null {
+  const plane = planeFns.get(index);
+  if (plane === undefined) return null;
+  return unrecorded(() => {
+    const zs: number[] = [];
+    const gx: number[] = [];
+    const gy: number[] = [];
+    for (let j = 0; j < n; j++) {
+      for (let i = 0; i < n; i++) {
+        const a = plane.args(x0 + ((x1 - x0) * i) / (n - 1), y0 + ((y1 - y0) * j) / (n - 1));
+        let z = NaN;
+        let g: [number, number] = [NaN, NaN];
+        try {
+          z = numberOf(plane.f(...a));
+          g = plane.read(Z.gradient(plane.f, ...a));
+        } catch {
+          // f throws here: a hole in the picture
+        }
+        zs.push(z);
+        gx.push(g[0]);
+        gy.push(g[1]);
+      }
+    }
+    return { zs, gx, gy };
+  });
 }
 
 /** f and f′ at n points of [lo, hi] for a recorded call of a function of one number. */
@@ -383,8 +568,7 @@ export function sample(index: number, lo: number, hi: number, n: number): { xs: 
   if (f === undefined || x0 === undefined) return null;
   const value = (x: number): number => {
     try {
-      const y = primal(f(x));
-      return typeof y === 'number' ? y : NaN;
+      return numberOf(f(x));
     } catch {
       return NaN;
     }
@@ -396,8 +580,7 @@ export function sample(index: number, lo: number, hi: number, n: number): { xs: 
       return NaN;
     }
   };
-  suspended++;
-  try {
+  return unrecorded(() => {
     const xs: number[] = [];
     const ys: number[] = [];
     const ds: number[] = [];
@@ -408,7 +591,5 @@ export function sample(index: number, lo: number, hi: number, n: number): { xs: 
       ds.push(slope(x));
     }
     return { xs, ys, ds, y0: value(x0), d0: slope(x0) };
-  } finally {
-    suspended--;
-  }
+  });
 }

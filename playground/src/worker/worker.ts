@@ -3,6 +3,9 @@
 // nothing a run defines leaks into the next) and terminates it when a run takes longer than
 // the time limit — an endless loop stops the worker, never the page.
 import * as zygote from 'zygote-ts';
+// Code typed into the page may build functions from strings (`new Function(…)`): their
+// bodies are rewritten as they are built, which needs the source rewriter here.
+import 'zygote-ts/recompile';
 import * as culori from 'culori';
 import * as fraction from 'fraction.js';
 import * as complex from 'complex.js';
@@ -10,7 +13,7 @@ import * as decimal from 'decimal.js';
 import { describe, type Described } from '../describe.js';
 import type { FromWorker, ToWorker } from '../protocol.js';
 import { __zy } from './runtime.js';
-import { instrumentLibrary, recordedCalls, sample, setRenames } from './trace.js';
+import { compiledSources, instrumentLibrary, recordedCalls, sample, sampleGrid, setRenames } from './trace.js';
 
 // User code is compiled with the global runtime binding: give it the instrumented table.
 (globalThis as unknown as Record<symbol, unknown>)[Symbol.for('zygote-ts.runtime')] = __zy;
@@ -61,10 +64,10 @@ async function run(source: string): Promise<void> {
   try {
     const fn = (0, eval)(source) as (i: typeof importModule, s: typeof show, c: typeof userConsole) => Promise<void>;
     await fn(importModule, show, userConsole);
-    post({ type: 'done', calls: recordedCalls(), ms: performance.now() - started });
+    post({ type: 'done', calls: recordedCalls(), ms: performance.now() - started, compiled: compiledSources() });
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
-    post({ type: 'error', name: err.name, message: err.message, stack: err.stack ?? '', calls: recordedCalls(), ms: performance.now() - started });
+    post({ type: 'error', name: err.name, message: err.message, stack: err.stack ?? '', calls: recordedCalls(), ms: performance.now() - started, compiled: compiledSources() });
   }
 }
 
@@ -75,6 +78,10 @@ async function run(source: string): Promise<void> {
     void run(m.source);
   }
   else if (m.type === 'plot') post({ type: 'plot', id: m.id, data: sample(m.call, m.lo, m.hi, m.n) });
+  else if (m.type === 'grid') {
+    const g = sampleGrid(m.call, m.x[0], m.x[1], m.y[0], m.y[1], m.n);
+    post({ type: 'grid', id: m.id, data: g && { x: m.x, y: m.y, n: m.n, ...g } });
+  }
 };
 
 post({ type: 'ready' });

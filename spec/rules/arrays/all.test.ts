@@ -28,6 +28,10 @@ const notArrayOps = [
   'numberField', 'rule', 'dropgrad', 'ignore', 'nograd', 'hook', 'checkpointed',
   // compiled gradients (spec/compile) and the kernels behind array operations (spec/kernels)
   'compileGradient', 'kernels', 'useKernels',
+  // optimisers, schedules and solvers use gradients (spec/optimise); testRule checks rules (spec/testing)
+  'GradientTransformation', 'chain', 'sgd', 'adam', 'adamw', 'rmsprop', 'scale', 'scaleByLearningRate', 'trace', 'scaleByAdam', 'scaleByRms',
+  'addDecayedWeights', 'clipByGlobalNorm', 'linearSchedule', 'exponentialDecay', 'cosineDecay', 'warmupCosineDecay',
+  'applyUpdates', 'applyUpdatesInPlace', 'minimize', 'leastSquares', 'testRule', 'ruleReport',
 ];
 
 describe('the array tables', () => {

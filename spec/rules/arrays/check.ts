@@ -3,7 +3,7 @@
 // differences of L in every element of every input; and, for second order, the gradient
 // of Σ ∂L/∂input ⊙ v against central differences of that gradient.
 import { expect } from 'vitest';
-import { __zy, array, astype, gradient, mul, NDArray, rand, sum, withgradient } from 'zygote-ts';
+import { __zy, array, astype, gradient, mul, NDArray, rand, ruleReport, sum, withgradient } from 'zygote-ts';
 
 export type Input = NDArray | number;
 export type ArrayFn = (...xs: any[]) => NDArray | number;
@@ -77,6 +77,9 @@ export interface CheckOptions {
  */
 export function checkArrayRule(name: string, f: ArrayFn, inputs: Input[], options: CheckOptions = {}): void {
   const tol = options.tol ?? 1e-6;
+  // testRule's checks: value, a dot-product test of the pullback, untouched inputs, aliasing as in the plain call
+  const report = ruleReport(f, inputs, { rtol: tol });
+  expect(report.passed, `${name}:\n${report.text}`).toBe(true);
   const plain = f(...inputs);
   const w = weigh(plain, 7);
   const L = (...xs: Input[]) => w(f(...xs));

@@ -1,0 +1,159 @@
+// @zygote-ignore: the harness is not code under test; it runs programs plain and rewritten itself.
+/**
+ * One program, run plain and rewritten, each in a fresh realm: what it logged, and how it
+ * ended. Logged values are written without running any of their code (numbers with
+ * their sign of zero, objects by identity: the first object logged is `object#0`), so
+ * writing the log cannot itself differ between the two runs.
+ */
+import vm from 'node:vm';
+import { createRealm, rewrite } from './realm.js';
+
+export interface Outcome {
+  log: string[];
+  /**
+   * `ok`, `throw <name>: <message>`, `syntax error` (V8 did not compile it), `not
+   * ECMAScript` (the transform's parser, acorn, rejected it), or `timeout`.
+   */
+  end: string;
+}
+
+/** How values are written in the log: side-effect free, identity kept per run. */
+function formatter(): (x: unknown) => string {
+  const ids = new Map<unknown, number>();
+  const id = (x: unknown): number => {
+    let k = ids.get(x);
+    if (k === undefined) ids.set(x, (k = ids.size));
+    return k;
+  };
+  return (x) => {
+    switch (typeof x) {
+      case 'number':
+        return Object.is(x, -0) ? '-0' : String(x);
+      case 'bigint':
+        return `${x}n`;
+      case 'string':
+        return JSON.stringify(x);
+      case 'symbol':
+        return `Symbol(${x.description ?? ''})`;
+      case 'function':
+        return `function#${id(x)}`;
+      case 'object':
+        return x === null ? 'null' : `object#${id(x)}`;
+      default:
+        return String(x);
+    }
+  };
+}
+
+/**
+ * V8 quotes the source text of the expression in some messages (`(--b) is not iterable`,
+ * `o.m is not a function`, with `(cannot read property …)` after a call); rewritten
+ * source says the same thing in other words, so the quoted text is left out of the
+ * comparison. For the same reason a destructuring of null or undefined is worded as
+ * the property read it is (V8 words it one way or the other by where the value comes
+ * from). Everything else in a message is compared.
+ */
+const QUOTING_MESSAGE = /^.* (is not (?:a function|iterable|a constructor|a function or its return value is not iterable))(?: \(cannot read property .*\))?$/s;
+const QUOTING_DESTRUCTURE = /^Cannot destructure property '(.*)' of '.*' as it is (undefined|null)\.$/s;
+
+/**
+ * A `#private` member of a primitive (`(0).#x`) throws a TypeError either way, but the
+ * rewrite's inline brand test (`#x in o`) words it its own way: a difference
+ * lib/transform/rewrite-private.ts accepts (a `typeof` test instead costs V8 its escape
+ * analysis of fresh instances). Both wordings are read as one.
+ */
+const PRIVATE_OF_PRIMITIVE = /^(?:Cannot use 'in' operator to search for '(#\w+)' in .*|Cannot (?:read|write) private member (#\w+) (?:from|to) an object whose class did not declare it)$/s;
+
+export function comparableMessage(message: string): string {
+  return message.replace(QUOTING_MESSAGE, '… $1').replace(QUOTING_DESTRUCTURE, "Cannot read properties of $2 (reading '$1')").replace(PRIVATE_OF_PRIMITIVE, (_, a: string | undefined, b: string | undefined) => `private member ${a ?? b} of a value without it`);
+}
+
+/** An error as `name: message`, read from its own properties only (it may come from either realm). */
+function describeThrown(error: unknown): string {
+  if (typeof error === 'object' && error !== null) {
+    const own = (key: string): unknown => Object.getOwnPropertyDescriptor(error, key)?.value;
+    const proto = Object.getPrototypeOf(error) as { name?: unknown } | null;
+    const name = own('name') ?? proto?.name;
+    return `${String(name)}: ${comparableMessage(String(own('message')))}`;
+  }
+  return formatter()(error);
+}
+
+export interface RunOptions {
+  rewritten: boolean;
+  /** The transform's `inlineFastPaths` (rewritten runs). */
+  inline?: boolean;
+  /** Milliseconds before a run counts as not ending. */
+  timeout?: number;
+}
+
+/** Run a script in a fresh realm, plain or rewritten. */
+export function execute(code: string, options: RunOptions): Outcome {
+  const log: string[] = [];
+  const format = formatter();
+  const realm = createRealm(options.rewritten ? 'shared' : 'none', {
+    log: (...xs: unknown[]) => {
+      log.push(xs.map(format).join(' '));
+    },
+    comparableMessage: (message: unknown) => comparableMessage(String(message)),
+  });
+  let source = code;
+  if (options.rewritten) {
+    try {
+      source = rewrite(code, 'script', options.inline ?? true);
+    } catch (error) {
+      if ((error as { name?: string }).name === 'SyntaxError') return { log, end: 'not ECMAScript' };
+      throw error;
+    }
+  }
+  let script: vm.Script;
+  try {
+    script = new vm.Script(source, { filename: 'program.js' });
+  } catch (error) {
+    if ((error as { name?: string }).name === 'SyntaxError') return { log, end: 'syntax error' };
+    throw error;
+  }
+  try {
+    script.runInContext(realm, { timeout: options.timeout ?? 2_000 });
+    return { log, end: 'ok' };
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return { log, end: 'timeout' };
+    return { log, end: `throw ${describeThrown(error)}` };
+  }
+}
+
+export interface Comparison {
+  plain: Outcome;
+  rewritten: Outcome;
+  /** Null when the runs agree; otherwise where they first part. */
+  difference: string | null;
+  /** Plain did not compile or did not end, or it is not ECMAScript: the program says nothing about the rewrite. */
+  invalid: boolean;
+}
+
+/**
+ * Run `code` both ways and compare logs and endings. A program V8 does not compile or
+ * finish plain is invalid; so is one acorn rejects while V8 runs it: V8 accepts some
+ * early errors for the web's sake (`++f()` and `f() = 1` throw ReferenceError at run
+ * time), which the loader cannot rewrite and reports with the file's name.
+ */
+export function compare(code: string, inline = true): Comparison {
+  const plain = execute(code, { rewritten: false });
+  let invalid = plain.end === 'syntax error' || plain.end === 'timeout';
+  let rewritten = plain;
+  if (!invalid) {
+    rewritten = execute(code, { rewritten: true, inline });
+    invalid = rewritten.end === 'not ECMAScript';
+  }
+  return { plain, rewritten, difference: invalid ? null : firstDifference(plain, rewritten), invalid };
+}
+
+function firstDifference(plain: Outcome, rewritten: Outcome): string | null {
+  const n = Math.max(plain.log.length, rewritten.log.length);
+  for (let i = 0; i < n; i++) {
+    if (plain.log[i] !== rewritten.log[i]) {
+      return `log line ${i + 1}: plain ${plain.log[i] ?? '(nothing)'} | rewritten ${rewritten.log[i] ?? '(nothing)'}`;
+    }
+  }
+  return plain.end === rewritten.end ? null : `end: plain ${plain.end} | rewritten ${rewritten.end}`;
+}

@@ -1,0 +1,67 @@
+// f over a structure, seen by a solver as a function of one vector: the iterate is the
+// structure x0 with its numbers replaced (lib/tree/rebuild.ts: same classes, same shape),
+// and the gradient is flattened in the same order. The gradient comes from compileGradient
+// while f compiles (f itself gives the value), else from withgradient.
+
+import { withgradient } from '../api.js';
+import { compileGradient, type CompiledGradient } from '../compile/index.js';
+import { Layout } from '../tree/layout.js';
+import { rebuild } from '../tree/rebuild.js';
+
+export interface Evaluation {
+  readonly value: number;
+  readonly gradient: Float64Array;
+}
+
+export class Objective<T> {
+  readonly layout: Layout;
+  /** x0's numbers, flattened. */
+  readonly start: Float64Array;
+  /** Evaluations of f with its gradient so far. */
+  evaluations = 0;
+  private readonly compiled: CompiledGradient<[T]> | null;
+
+  constructor(
+    private readonly f: (x: T) => number,
+    private readonly x0: T,
+    private readonly caller: string,
+    compile: boolean,
+  ) {
+    if (typeof f !== 'function') throw new TypeError(`zygote-ts: ${caller}(f, x0) needs a function f, got ${f === null ? 'null' : typeof f}.`);
+    this.layout = Layout.of(x0, caller);
+    if (this.layout.size === 0) throw new TypeError(`zygote-ts: ${caller}: x0 holds no numbers to optimise.`);
+    this.start = this.layout.flatten(this.layout.gather(x0, caller));
+    this.compiled = compile ? compileGradient(f) : null;
+  }
+
+  /** The structure holding the numbers of `v` (frozen throughout with `freeze`: a snapshot). */
+  structure(v: Float64Array, freeze = false): T {
+    return rebuild(this.x0, this.layout, this.layout.unflatten(v), { caller: this.caller, freeze });
+  }
+
+  /** Flattens a gradient of the structure (null: zeros). */
+  flatten(gradient: unknown): Float64Array {
+    return this.layout.flatten(this.layout.gather(gradient, this.caller));
+  }
+
+  /**
+   * Whether the gradient is compiled: until f takes a second path through its comparisons
+   * (each new path is recorded and generated again, ~0.6 s for CIEDE2000 — a minimisation
+   * moving x would keep paying it), or compileGradient falls back, or compiling was not asked.
+   */
+  get isCompiled(): boolean {
+    return this.compiled !== null && this.compiled.fallback === null && this.compiled.recordings <= 1;
+  }
+
+  evaluate(v: Float64Array): Evaluation {
+    this.evaluations++;
+    const x = this.structure(v);
+    if (this.isCompiled) {
+      const value = this.f(x);
+      const [g] = this.compiled!(x);
+      return { value, gradient: this.flatten(g) };
+    }
+    const { val, grad } = withgradient(this.f, x);
+    return { value: val, gradient: this.flatten(grad[0]) };
+  }
+}

@@ -1,0 +1,189 @@
+// The building blocks of optimisers (optax's names, camel-cased): each is a gradient
+// transformation, and `chain` (transformation.ts) composes them. The optimisers users pick
+// by name — sgd, adam, adamw, rmsprop — are chains of these (optimisers.ts).
+//
+// A slot whose gradient is null (no path from the loss to that parameter) gets a null
+// update and keeps its state as it was: the parameter is left untouched, its moments are
+// not decayed. Step counts are one per transformation, as in optax.
+
+import { leafwise, dotLeaves, zerosOfSpec, specOf, type Leaf } from '../tree/leaves.js';
+import { scheduleOf, type LearningRate } from './schedules.js';
+import { GradientTransformation, type SlotRule, type Slots } from './transformation.js';
+
+/** Each non-null slot of `grads` mapped by `fn` (null stays null). */
+const eachSlot = (grads: Slots, fn: (g: Leaf, k: number) => Leaf): (Leaf | null)[] => grads.map((g, k) => (g === null ? null : fn(g, k)));
+
+/** Zeros in the form of each parameter: a moment's initial state. */
+const zerosLike = (params: readonly Leaf[]): Leaf[] => params.map((p) => zerosOfSpec(specOf(p)));
+
+/** A state slot that moves where the gradient has a path and stays where it does not. */
+const advance = (state: readonly Leaf[], grads: Slots, fn: (s: Leaf, g: Leaf) => Leaf): Leaf[] => state.map((s, k) => (grads[k] === null || grads[k] === undefined ? s : fn(s, grads[k]!)));
+
+/**
+ * Multiplies the updates by `factor`.
+ *
+ * @example
+ * const [u] = scale(-0.1).update({ w: 2 }, scale(-0.1).init({ w: 1 })); // { w: -0.2 }
+ */
+export function scale(factor: number): GradientTransformation {
+  const rule: SlotRule<null> = {
+    init: () => null,
+    update: (grads) => [eachSlot(grads, (g) => leafwise(g, (x) => factor * x, g)), null],
+  };
+  return new GradientTransformation(`scale(${factor})`, rule);
+}
+
+/**
+ * Multiplies the updates by minus the learning rate (a number or a schedule of the step
+ * count): the last link of a descent.
+ *
+ * @example
+ * const opt = chain(scaleByAdam(), scaleByLearningRate(cosineDecay(0.01, 1000))); // adam with a cosine schedule
+ */
+export function scaleByLearningRate(lr: LearningRate): GradientTransformation {
+  const rate = scheduleOf(lr);
+  const rule: SlotRule<number> = {
+    init: () => 0,
+    update(grads, count) {
+      const factor = -rate(count);
+      return [eachSlot(grads, (g) => leafwise(g, (x) => factor * x, g)), count + 1];
+    },
+  };
+  return new GradientTransformation(`scaleByLearningRate(${typeof lr === 'number' ? lr : 'schedule'})`, rule);
+}
+
+/** Options of `trace` (momentum). */
+export interface TraceOptions {
+  /** How much of the previous trace is kept (the momentum). Default 0.9. */
+  decay?: number;
+  /** Nesterov's momentum: the update looks ahead along the trace. Default false. */
+  nesterov?: boolean;
+}
+
+/**
+ * Momentum: the update is a trace of past gradients, `t ← g + decay · t` (with Nesterov,
+ * `g + decay · t` of the new trace).
+ *
+ * @example
+ * const heavyBall = chain(trace({ decay: 0.9 }), scaleByLearningRate(0.01)); // = sgd(0.01, { momentum: 0.9 })
+ */
+export function trace({ decay = 0.9, nesterov = false }: TraceOptions = {}): GradientTransformation {
+  const rule: SlotRule<Leaf[]> = {
+    init: zerosLike,
+    update(grads, traces) {
+      const next = advance(traces, grads, (t, g) => leafwise(g, (gi, ti) => gi + decay * ti, g, t));
+      const updates = eachSlot(grads, (g, k) => (nesterov ? leafwise(g, (gi, ti) => gi + decay * ti, g, next[k]!) : next[k]!));
+      return [updates, next];
+    },
+  };
+  return new GradientTransformation(`trace(${decay}${nesterov ? ', nesterov' : ''})`, rule);
+}
+
+/** Options of Adam's scaling. */
+export interface AdamOptions {
+  /** Decay of the first moment (the mean of gradients). Default 0.9. */
+  b1?: number;
+  /** Decay of the second moment (the mean of squared gradients). Default 0.999. */
+  b2?: number;
+  /** Added to the root of the second moment (keeps the step finite). Default 1e-8. */
+  eps?: number;
+  /** Added to the second moment inside the root (for differentiating through the step). Default 0. */
+  epsRoot?: number;
+}
+
+interface AdamState {
+  count: number;
+  mu: Leaf[];
+  nu: Leaf[];
+}
+
+/**
+ * Adam's scaling (Kingma & Ba 2015): the bias-corrected mean of the gradients over the root
+ * of their bias-corrected mean square, `m̂ / (√(v̂ + epsRoot) + eps)`.
+ *
+ * @example
+ * const opt = chain(scaleByAdam({ b1: 0.8 }), scaleByLearningRate(0.01));
+ */
+export function scaleByAdam({ b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0 }: AdamOptions = {}): GradientTransformation {
+  const rule: SlotRule<AdamState> = {
+    init: (params) => ({ count: 0, mu: zerosLike(params), nu: zerosLike(params) }),
+    update(grads, { count, mu, nu }) {
+      const t = count + 1;
+      const mu1 = advance(mu, grads, (m, g) => leafwise(g, (mi, gi) => b1 * mi + (1 - b1) * gi, m, g));
+      const nu1 = advance(nu, grads, (v, g) => leafwise(g, (vi, gi) => b2 * vi + (1 - b2) * gi * gi, v, g));
+      const c1 = 1 - b1 ** t;
+      const c2 = 1 - b2 ** t;
+      const updates = eachSlot(grads, (g, k) => leafwise(g, (m, v) => m / c1 / (Math.sqrt(v / c2 + epsRoot) + eps), mu1[k]!, nu1[k]!));
+      return [updates, { count: t, mu: mu1, nu: nu1 }];
+    },
+  };
+  return new GradientTransformation('scaleByAdam', rule);
+}
+
+/** Options of RMSprop's scaling. */
+export interface RmsOptions {
+  /** Decay of the mean square of gradients. Default 0.9. */
+  decay?: number;
+  /** Added to its root (keeps the step finite). Default 1e-8. */
+  eps?: number;
+}
+
+/**
+ * RMSprop's scaling (Tieleman & Hinton 2012): the gradient over the root of its running
+ * mean square, `g / (√v + eps)`.
+ *
+ * @example
+ * const opt = chain(scaleByRms({ decay: 0.99 }), scaleByLearningRate(0.001));
+ */
+export function scaleByRms({ decay = 0.9, eps = 1e-8 }: RmsOptions = {}): GradientTransformation {
+  const rule: SlotRule<Leaf[]> = {
+    init: zerosLike,
+    update(grads, nu) {
+      const nu1 = advance(nu, grads, (v, g) => leafwise(g, (vi, gi) => decay * vi + (1 - decay) * gi * gi, v, g));
+      return [eachSlot(grads, (g, k) => leafwise(g, (gi, vi) => gi / (Math.sqrt(vi) + eps), g, nu1[k]!)), nu1];
+    },
+  };
+  return new GradientTransformation('scaleByRms', rule);
+}
+
+/**
+ * Adds `weightDecay · params` to the updates (decoupled weight decay, as in AdamW; it needs
+ * the parameters: `update(grads, state, params)`).
+ *
+ * @example
+ * const opt = chain(scaleByAdam(), addDecayedWeights(1e-4), scaleByLearningRate(0.001)); // = adamw(0.001)
+ */
+export function addDecayedWeights(weightDecay: number): GradientTransformation {
+  const name = `addDecayedWeights(${weightDecay})`;
+  const rule: SlotRule<null> = {
+    init: () => null,
+    update(grads, state, params) {
+      if (params === null) throw new TypeError(`zygote-ts: ${name} needs the parameters: pass them as update's third argument.`);
+      return [eachSlot(grads, (g, k) => leafwise(g, (gi, pi) => gi + weightDecay * pi, g, params[k]!)), state];
+    },
+  };
+  return new GradientTransformation(name, rule);
+}
+
+/**
+ * Scales the whole update down so that its norm (over every parameter together) is at most
+ * `maxNorm`; an update within it passes unchanged.
+ *
+ * @example
+ * const opt = chain(clipByGlobalNorm(1), adam(0.001));
+ */
+export function clipByGlobalNorm(maxNorm: number): GradientTransformation {
+  if (!(maxNorm > 0)) throw new RangeError(`zygote-ts: clipByGlobalNorm: the norm must be positive, got ${maxNorm}.`);
+  const rule: SlotRule<null> = {
+    init: () => null,
+    update(grads, state) {
+      let squares = 0;
+      for (const g of grads) if (g !== null) squares += dotLeaves(g, g);
+      const norm = Math.sqrt(squares);
+      if (norm <= maxNorm) return [[...grads], state];
+      const factor = maxNorm / norm;
+      return [eachSlot(grads, (g) => leafwise(g, (x) => factor * x, g)), state];
+    },
+  };
+  return new GradientTransformation(`clipByGlobalNorm(${maxNorm})`, rule);
+}

@@ -1,0 +1,142 @@
+// Writing slots back into a parameter structure (layout.ts has the slots): functionally —
+// a new structure made with immer's `produce`, whose unchanged parts are the old ones (same
+// identity) and whose class instances keep their class — or in place, for code that
+// mutates its model.
+//
+// immer copies what it can draft: plain objects, Maps, Sets, and classes marked
+// `[immerable]`. An array is sliced, as produce would, without its Proxy: a write through
+// an immer draft costs ~0.8 µs (measured: 76 µs to update 100 numbers, against 0.15 µs
+// for a slice). Any other class instance is copied here the way immer copies an
+// immerable one: an object of the same prototype with the same own properties. A copy is
+// frozen when its original was (an immer state stays deeply frozen) and otherwise left as
+// mutable as the original: done functionally, nothing the caller passed is frozen or written.
+
+import { enableMapSet, freeze, Immer, isDraftable } from 'immer';
+import { assignInto, type Leaf } from './leaves.js';
+import { Layout, SlotRef, into, pathText, type Path, type Skeleton, type Step } from './layout.js';
+
+// Map and Set drafts are an immer plugin, registered once for this copy of immer.
+enableMapSet();
+// Freezing is decided per copy (see above), so immer's own, which would also freeze the
+// caller's unchanged objects shared into the result, is off.
+const immer = new Immer({ autoFreeze: false });
+
+export interface RebuildOptions {
+  /** The public function rebuilding, for messages. */
+  caller: string;
+  /** Write into `x` itself (NDArray and typed array leaves are filled in place; a number root is returned). */
+  inPlace?: boolean;
+  /** Freeze every new container (a snapshot), not only copies of frozen ones. */
+  freeze?: boolean;
+}
+
+type Change = [key: unknown, value: unknown];
+
+/**
+ * `x` with slot k's leaf replaced by `leaves[k]` wherever it is not null (`layout` is x's).
+ * Functionally, unless `inPlace`.
+ */
+export function rebuild<T>(x: T, layout: Layout, leaves: readonly (Leaf | null)[], options: RebuildOptions): T {
+  const done = new Map<object, unknown>();
+  const underway = new Set<object>();
+  const inPlace = options.inPlace === true;
+
+  // (`up` and `step` say where `node` is; the path is made only for a container or a message)
+  const walk = (node: unknown, s: Skeleton, up: Path, step: Step | null): unknown => {
+    if (s === null) return node;
+    if (s instanceof SlotRef) {
+      const next = leaves[s.slot];
+      if (next === null || next === undefined) return node;
+      if (typeof node === 'number') return next;
+      const known = done.get(node as object);
+      if (known !== undefined) return known;
+      const result = inPlace ? (assignInto(node as Exclude<Leaf, number>, next), node) : next;
+      done.set(node as object, result);
+      return result;
+    }
+    const container = node as object;
+    const known = done.get(container);
+    if (known !== undefined) return known;
+    const path = step === null ? up : into(up, step);
+    if (underway.has(container)) {
+      if (inPlace) return container;
+      throw new TypeError(`zygote-ts: ${options.caller}: the parameters hold a cycle (at ${pathText(path)}), which a new structure cannot copy; update them in place.`);
+    }
+    underway.add(container);
+    let result: object;
+    if (Array.isArray(s)) {
+      // An array is written element by element into its copy (or itself), made at the first
+      // change: parameter arrays of thousands of numbers are rebuilt on every step.
+      const a = container as unknown[];
+      let out: unknown[] | null = null;
+      for (let i = 0; i < s.length; i++) {
+        const next = walk(a[i], s[i]!, path, i);
+        if (next === a[i] && out === null) continue;
+        out ??= inPlace ? writable(a, path, options.caller) : a.slice();
+        out[i] = next;
+      }
+      result = out === null ? a : inPlace ? a : sealed(a, out, options.freeze === true);
+    } else {
+      const changes: Change[] = [];
+      if (s instanceof Map) {
+        const m = container as Map<unknown, unknown>;
+        for (const [k, sub] of s) {
+          const child = m.get(k);
+          const next = walk(child, sub, path, { mapKey: k });
+          if (next !== child) changes.push([k, next]);
+        }
+      } else {
+        const o = container as Record<string, unknown>;
+        for (const key of Object.keys(s)) {
+          const next = walk(o[key], s[key]!, path, key);
+          if (next !== o[key]) changes.push([key, next]);
+        }
+      }
+      result = changes.length === 0 ? container : inPlace ? (write(writable(container, path, options.caller), changes), container) : copyWith(container, changes, options.freeze === true);
+    }
+    underway.delete(container);
+    done.set(container, result);
+    return result;
+  };
+  return walk(x, layout.skeleton, null, null) as T;
+}
+
+function write(target: object, changes: readonly Change[]): void {
+  if (target instanceof Map) for (const [k, v] of changes) target.set(k, v);
+  else for (const [k, v] of changes) (target as Record<PropertyKey, unknown>)[k as PropertyKey] = v;
+}
+
+/** `container` itself, to be written in place (refused when frozen). */
+function writable<C extends object>(container: C, path: Path, caller: string): C {
+  if (Object.isFrozen(container)) {
+    throw new TypeError(
+      `zygote-ts: ${caller}: ${pathText(path)} is frozen (an immer state is), so it cannot be updated in place; ` +
+        `applyUpdates returns the updated parameters instead.`,
+    );
+  }
+  return container;
+}
+
+/** A copy of a record, Map or Set with `changes` made: immer's produce where immer drafts it. */
+function copyWith(container: object, changes: readonly Change[], freezeAll: boolean): object {
+  let copy: object;
+  if (isDraftable(container)) {
+    copy = immer.produce(container, (draft: object) => write(draft, changes));
+  } else {
+    // A class instance immer does not draft: same prototype, same own properties.
+    // (its changed properties are given their new values as they are defined, which a
+    // read-only one would refuse afterwards)
+    const descriptors: PropertyDescriptorMap = Object.getOwnPropertyDescriptors(container);
+    for (const [k, v] of changes) descriptors[k as string] = { ...descriptors[k as string], value: v };
+    copy = Object.create(Object.getPrototypeOf(container) as object | null, descriptors) as object;
+  }
+  return sealed(container, copy, freezeAll);
+}
+
+/** The copy, frozen when its original is (or when every copy is to be). */
+function sealed<C extends object>(original: object, copy: C, freezeAll: boolean): C {
+  if (!freezeAll && !Object.isFrozen(original)) return copy;
+  // (immer's freeze also makes a Map's or Set's methods refuse writes; it leaves alone what it
+  // cannot draft, such as a class instance, which Object.freeze then freezes)
+  return copy instanceof Map || copy instanceof Set ? freeze(copy) : Object.freeze(copy);
+}

@@ -1,0 +1,157 @@
+// applyUpdates (new parameters, immer's produce) and applyUpdatesInPlace, over every kind of
+// structure zygote-ts differentiates: what changes, what keeps its identity and class,
+// what stays frozen, and what null leaves alone.
+import { describe, expect, it } from 'vitest';
+import { freeze, immerable, produce } from 'immer';
+import { applyUpdates, applyUpdatesInPlace, array, gradient, mul, NDArray, sum } from 'zygote-ts';
+
+class Linear {
+  constructor(
+    public W: NDArray,
+    public b: number[],
+  ) {}
+  apply(x: NDArray): number {
+    return sum(mul(this.W, x)) + this.b[0]!;
+  }
+}
+
+class Drafted {
+  [immerable] = true;
+  constructor(
+    public w: number,
+    public label: string,
+  ) {}
+  twice(): number {
+    return 2 * this.w;
+  }
+}
+
+describe('applyUpdates', () => {
+  it('adds updates in the shape of the gradient, leaving the parameters as they were', () => {
+    const model = {
+      layer: new Linear(array([1, 2]), [0.5]),
+      scale: 3,
+      table: new Map([['a', 1], ['b', 2]]),
+      weights: new Float64Array([1, 1]),
+      note: 'v1',
+    };
+    const next = applyUpdates(model, {
+      layer: { W: array([0.1, -0.1]), b: [1] },
+      scale: -1,
+      table: new Map([['a', 0.5], ['b', null]]),
+      weights: new Float64Array([2, 3]),
+      note: null,
+    });
+    expect((next.layer.W as NDArray).toArray()).toEqual([1.1, 1.9]);
+    expect(next.layer.b).toEqual([1.5]);
+    expect(next.scale).toBe(2);
+    expect(next.table).toEqual(new Map([['a', 1.5], ['b', 2]]));
+    expect(next.weights).toEqual(new Float64Array([3, 4]));
+    // class instances keep their class (methods work), and the input is untouched
+    expect(next.layer).toBeInstanceOf(Linear);
+    expect(next.layer.apply(array([1, 1]))).toBeCloseTo(1.1 + 1.9 + 1.5, 14);
+    expect((model.layer.W as NDArray).toArray()).toEqual([1, 2]);
+    expect(model.table.get('a')).toBe(1);
+    expect(model.weights).toEqual(new Float64Array([1, 1]));
+  });
+
+  it('what no update touches keeps its identity; a null update leaves its parameter alone', () => {
+    const model = { enc: { w: [1, 2] }, dec: { w: [3, 4] }, name: 'm' };
+    const next = applyUpdates(model, { enc: { w: [1, 1] }, dec: null, name: null });
+    expect(next).not.toBe(model);
+    expect(next.enc).not.toBe(model.enc);
+    expect(next.dec).toBe(model.dec);
+    expect(applyUpdates(model, null)).toBe(model);
+    expect(applyUpdates(model, { enc: null, dec: { w: [1, 0] }, name: null }).dec).not.toBe(model.dec);
+    // (an update that changes no number changes nothing)
+    expect(applyUpdates(model, { enc: null, dec: { w: [0, 0] }, name: null })).toBe(model);
+  });
+
+  it('an immerable class goes through immer, a frozen immer state gives a frozen state, and nothing passed in is frozen', () => {
+    const state = produce({ model: new Drafted(1, 'a'), other: { k: 5 } }, () => {});
+    const frozen = freeze({ model: new Drafted(1, 'a'), other: { k: 5 } }, true);
+    const next = applyUpdates(frozen, { model: { w: 0.5, label: null }, other: null });
+    expect(next.model).toBeInstanceOf(Drafted);
+    expect(next.model.twice()).toBe(3);
+    expect(Object.isFrozen(next) && Object.isFrozen(next.model)).toBe(true);
+    expect(next.other).toBe(frozen.other);
+    expect(frozen.model.w).toBe(1);
+    // a frozen Map stays immutable (immer's freeze makes its set refuse)
+    const table = freeze({ m: new Map([['a', 1]]) }, true);
+    const updated = applyUpdates(table, { m: new Map([['a', 1]]) });
+    expect(updated.m.get('a')).toBe(2);
+    expect(() => updated.m.set('a', 0)).toThrow();
+    // a mutable structure gives a mutable one, and is not frozen by the update
+    const mutable = { a: [1, 2], b: { c: 3 } };
+    const after = applyUpdates(mutable, { a: [1, 1], b: null });
+    expect(Object.isFrozen(after) || Object.isFrozen(after.a) || Object.isFrozen(mutable.b)).toBe(false);
+    expect(state.model.w).toBe(1);
+  });
+
+  it('a tied NDArray gets the sum of its updates once, and stays tied', () => {
+    const W = array([1, 2]);
+    const model = { enc: W, dec: W };
+    const next = applyUpdates(model, { enc: array([1, 1]), dec: array([0.5, 0.5]) });
+    expect(next.enc).toBe(next.dec);
+    expect((next.enc as NDArray).toArray()).toEqual([2.5, 3.5]);
+  });
+
+  it('updates a model trained by its own gradient: the loss falls by about the first-order prediction', () => {
+    const model = { layer: new Linear(array([0.3, -0.2]), [0.1]) };
+    const x = array([1, 2]);
+    const loss = (m: typeof model) => (m.layer.apply(x) - 1) ** 2;
+    const [g] = gradient(loss, model);
+    const eta = 1e-4;
+    const negative = { layer: { W: mul(g!.layer!.W as NDArray, -eta) as NDArray, b: g!.layer!.b!.map((v) => -eta * v) } };
+    const next = applyUpdates(model, negative);
+    const squared = (g!.layer!.W as NDArray).toArray().reduce((s: number, v: number) => s + v * v, 0) + g!.layer!.b![0]! ** 2;
+    // the decrease is η‖g‖² to first order in η
+    expect((loss(model) - loss(next)) / (eta * squared)).toBeCloseTo(1, 2);
+  });
+
+  it('refuses updates that do not fit, a #private field, and a cycle it cannot copy', () => {
+    expect(() => applyUpdates({ w: [1, 2] }, { w: [1, 2, 3] } as never)).toThrow(/applyUpdates \(the updates\): \.w\[2\] holds numbers/);
+    class Secret {
+      #w = 1;
+      public v = 2;
+      w(): number {
+        return this.#w;
+      }
+    }
+    const [g] = gradient((s: Secret) => s.w() * s.v, new Secret());
+    expect(g).toEqual({ v: 1, '#w': 2 });
+    expect(() => applyUpdates(new Secret(), g)).toThrow(/\.#w is a #private field: it cannot be updated from outside its class/);
+    const bag = { members: new Set([1, 2]), w: 1 };
+    const [gb] = gradient((b: typeof bag) => [...b.members].reduce((s, m) => s + m * b.w, 0), bag);
+    expect(() => applyUpdates(bag, gb)).toThrow(/\.members holds numbers \(a Map\) .* a Set, whose members are its keys and cannot be updated/);
+    type Node = { v: number; next: Node | null };
+    const a: Node = { v: 1, next: null };
+    a.next = a;
+    expect(() => applyUpdates(a, { v: 1, next: null })).toThrow(/the parameters hold a cycle/);
+    applyUpdatesInPlace(a, { v: 1, next: null });
+    expect(a.v).toBe(2);
+  });
+});
+
+describe('applyUpdatesInPlace', () => {
+  it('writes into the parameters: numbers in their containers, NDArrays and typed arrays filled', () => {
+    const W = array([1, 2]);
+    const layer = new Linear(W, [0.5]);
+    const t = new Float32Array([1, 2]);
+    const model = { layer, t, m: new Map([['k', 1]]) };
+    const same = applyUpdatesInPlace(model, { layer: { W: array([1, 1]), b: [1] }, t: new Float32Array([1, 1]), m: new Map([['k', 2]]) });
+    expect(same).toBe(model);
+    expect(model.layer).toBe(layer);
+    expect(layer.W).toBe(W);
+    expect(W.toArray()).toEqual([2, 3]);
+    expect(layer.b).toEqual([1.5]);
+    expect(t).toEqual(new Float32Array([2, 3]));
+    expect(model.m.get('k')).toBe(3);
+    expect(applyUpdatesInPlace(4, 1)).toBe(5);
+  });
+
+  it('refuses a frozen structure, pointing to applyUpdates', () => {
+    const frozen = freeze({ a: { w: 1 } }, true);
+    expect(() => applyUpdatesInPlace(frozen, { a: { w: 1 } })).toThrow(/applyUpdatesInPlace: \.a is frozen .* applyUpdates returns/);
+  });
+});

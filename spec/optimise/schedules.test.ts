@@ -1,0 +1,51 @@
+// Learning-rate schedules: their ends, their shapes and their joins.
+import { describe, expect, it } from 'vitest';
+import { cosineDecay, exponentialDecay, linearSchedule, warmupCosineDecay } from 'zygote-ts';
+
+const steps = (n: number) => Array.from({ length: n + 1 }, (_, i) => i);
+const monotone = (xs: number[], sign: 1 | -1) => xs.every((x, i) => i === 0 || sign * (x - xs[i - 1]!) >= 0);
+
+describe('schedules', () => {
+  it('linear: from init to end over its steps, flat before and after, equal steps between', () => {
+    const lr = linearSchedule(0.1, 0.02, 8, 4);
+    expect(lr(0)).toBe(0.1);
+    expect(lr(4)).toBe(0.1);
+    expect(lr(12)).toBeCloseTo(0.02, 15);
+    expect(lr(100)).toBeCloseTo(0.02, 15);
+    const diffs = steps(8).slice(1).map((k) => lr(4 + k) - lr(3 + k));
+    diffs.forEach((d) => expect(d).toBeCloseTo(-0.01, 15));
+  });
+
+  it('exponential: a constant ratio per period, a staircase constant within a period, bounded by end', () => {
+    const lr = exponentialDecay(1, 0.5, 10);
+    steps(30).slice(1).forEach((k) => expect(lr(k) / lr(k - 1)).toBeCloseTo(0.5 ** 0.1, 14));
+    const stairs = exponentialDecay(1, 0.5, 10, { staircase: true });
+    expect([stairs(0), stairs(9), stairs(10), stairs(19), stairs(20)]).toEqual([1, 1, 0.5, 0.5, 0.25]);
+    const floored = exponentialDecay(1, 0.5, 10, { end: 0.3 });
+    expect(floored(100)).toBe(0.3);
+    const delayed = exponentialDecay(1, 0.5, 10, { begin: 5 });
+    expect([delayed(0), delayed(5), delayed(15)]).toEqual([1, 1, 0.5]);
+    expect(exponentialDecay(1, 2, 1, { end: 3 })(10)).toBe(3); // growing, capped
+  });
+
+  it('cosine: from init to alpha·init, symmetric about its midpoint, then flat', () => {
+    const lr = cosineDecay(2, 100, 0.1);
+    expect(lr(0)).toBe(2);
+    expect(lr(100)).toBeCloseTo(0.2, 14);
+    expect(lr(500)).toBeCloseTo(0.2, 14);
+    expect(lr(50)).toBeCloseTo((2 + 0.2) / 2, 14);
+    expect(lr(25) + lr(75)).toBeCloseTo(2 + 0.2, 14);
+    expect(monotone(steps(100).map(lr), -1)).toBe(true);
+  });
+
+  it('warm-up then cosine: rises to the peak, continuous at the join, decays to end', () => {
+    const lr = warmupCosineDecay(1e-3, 10, 110, { init: 1e-5, end: 1e-6 });
+    expect(lr(0)).toBe(1e-5);
+    expect(lr(10)).toBeCloseTo(1e-3, 15);
+    expect(Math.abs(lr(10) - lr(9.999))).toBeLessThan(1e-6);
+    expect(lr(110)).toBeCloseTo(1e-6, 15);
+    expect(monotone(steps(10).map(lr), 1) && monotone(steps(100).map((k) => lr(10 + k)), -1)).toBe(true);
+    expect(() => warmupCosineDecay(1, 10, 10)).toThrow(/steps \(10\) must be more than the warm-up/);
+    expect(() => cosineDecay(1, 0)).toThrow(/must be positive/);
+  });
+});

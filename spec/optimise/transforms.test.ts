@@ -1,0 +1,219 @@
+// The gradient transformations against their papers' recurrences, written out per number
+// below, over structures of every kind (the same numbers whatever holds them); null
+// gradients; and training loops that reach a closed-form optimum.
+import { describe, expect, it } from 'vitest';
+import {
+  adam,
+  adamw,
+  applyUpdates,
+  array,
+  chain,
+  clipByGlobalNorm,
+  cosineDecay,
+  gradient,
+  mul,
+  NDArray,
+  rmsprop,
+  scale,
+  scaleByLearningRate,
+  sgd,
+  sum,
+  type OptState,
+  type GradientTransformation,
+} from 'zygote-ts';
+
+/** A structure holding six numbers in every kind of leaf, and its numbers in order. */
+interface Params {
+  a: number;
+  v: number[];
+  W: NDArray;
+  t: Float64Array;
+}
+const make = (xs: number[]): Params => ({ a: xs[0]!, v: [xs[1]!, xs[2]!], W: array([xs[3]!, xs[4]!]), t: Float64Array.of(xs[5]!) });
+const numbers = (p: { a: number | null; v: number[] | null; W: NDArray | null; t: Float64Array | null }): (number | null)[] => [
+  p.a,
+  ...(p.v ?? [null, null]),
+  ...(p.W === null ? [null, null] : Array.from(p.W.data)),
+  ...(p.t === null ? [null] : Array.from(p.t)),
+];
+
+/** Gradients for five steps (a deterministic sequence with signs and scales mixed). */
+const gradientsAt = (step: number) => Array.from({ length: 6 }, (_, i) => Math.sin(1.7 * step + i) * (1 + i / 2));
+const start = [0.5, -1, 2, 0.25, -0.75, 1.5];
+
+/** Runs `opt` for five steps on the structure; each step's update as six numbers. */
+function run(opt: GradientTransformation, nullAt?: { step: number; index: 'a' | 'v' }): (number | null)[][] {
+  let params = make(start);
+  let state = opt.init(params);
+  const out: (number | null)[][] = [];
+  for (let step = 0; step < 5; step++) {
+    const g = make(gradientsAt(step));
+    const grads = { ...g, ...(nullAt?.step === step ? { [nullAt.index]: null } : {}) };
+    const [u, next] = opt.update(grads, state, params);
+    state = next;
+    params = applyUpdates(params, u);
+    out.push(numbers(u!));
+  }
+  return out;
+}
+
+/**
+ * The same recurrence per number: `rule(i)` makes the rule of number i, which gets its
+ * gradient (null where `nullAt` says there is none) and its parameter, and gives its update.
+ */
+type Rule = (g: number | null, p: number) => number | null;
+function reference(rule: (i: number) => Rule, nullAt?: { step: number; indices: number[] }): (number | null)[][] {
+  const rules = start.map((_, i) => rule(i));
+  const p = [...start];
+  return [0, 1, 2, 3, 4].map((step) =>
+    gradientsAt(step).map((gi, i) => {
+      const u = rules[i]!(nullAt?.step === step && nullAt.indices.includes(i) ? null : gi, p[i]!);
+      if (u !== null) p[i]! += u;
+      return u;
+    }),
+  );
+}
+
+/** Adam's recurrence (with decoupled weight decay `decay`); optax counts steps per transformation, so a skipped number's count moves too. */
+const adamRule = (lr: number, decay: number) => (): Rule => {
+  let [m, v, t] = [0, 0, 0];
+  return (g, p) => {
+    t++;
+    if (g === null) return null;
+    m = 0.9 * m + 0.1 * g;
+    v = 0.999 * v + 0.001 * g * g;
+    return -lr * (m / (1 - 0.9 ** t) / (Math.sqrt(v / (1 - 0.999 ** t)) + 1e-8) + decay * p);
+  };
+};
+
+function expectSame(actual: (number | null)[][], expected: (number | null)[][]): void {
+  actual.forEach((row, s) =>
+    row.forEach((u, i) => {
+      const e = expected[s]![i]!;
+      if (e === null) expect(u, `step ${s}, number ${i}`).toBe(null);
+      else expect(Math.abs(u! - e), `step ${s}, number ${i}: ${u} vs ${e}`).toBeLessThan(1e-14 * Math.max(1, Math.abs(e)));
+    }),
+  );
+}
+
+describe('the transformations follow their recurrences, for every kind of leaf', () => {
+  it('sgd, with momentum and with Nesterov', () => {
+    expectSame(run(sgd(0.1)), reference(() => (g) => -0.1 * g!));
+    const momentum = (nesterov: boolean) => (): Rule => {
+      let t = 0;
+      return (g) => {
+        t = g! + 0.9 * t;
+        return -0.05 * (nesterov ? g! + 0.9 * t : t);
+      };
+    };
+    expectSame(run(sgd(0.05, { momentum: 0.9 })), reference(momentum(false)));
+    expectSame(run(sgd(0.05, { momentum: 0.9, nesterov: true })), reference(momentum(true)));
+  });
+
+  it('adam and adamw (Kingma & Ba; Loshchilov & Hutter)', () => {
+    expectSame(run(adam(0.01)), reference(adamRule(0.01, 0)));
+    expectSame(run(adamw(0.01, { weightDecay: 0.1 })), reference(adamRule(0.01, 0.1)));
+  });
+
+  it('rmsprop (Tieleman & Hinton)', () => {
+    expectSame(
+      run(rmsprop(0.01)),
+      reference(() => {
+        let v = 0;
+        return (g) => {
+          v = 0.9 * v + 0.1 * g! * g!;
+          return (-0.01 * g!) / (Math.sqrt(v) + 1e-8);
+        };
+      }),
+    );
+  });
+
+  it('a schedule is read at the step count, from 0', () => {
+    const seen: number[] = [];
+    run(scaleByLearningRate((step) => (seen.push(step), 0.1)));
+    expect(seen).toEqual([0, 1, 2, 3, 4]);
+    expectSame(
+      run(scaleByLearningRate((step) => 1 / (step + 1))),
+      reference(() => {
+        let step = 0;
+        return (g) => -g! / ++step;
+      }),
+    );
+  });
+
+  it('a null gradient leaves its parameters and their moments alone', () => {
+    expectSame(run(adam(0.01), { step: 2, index: 'v' }), reference(adamRule(0.01, 0), { step: 2, indices: [1, 2] }));
+    expectSame(run(adam(0.01), { step: 0, index: 'a' }), reference(adamRule(0.01, 0), { step: 0, indices: [0] }));
+  });
+
+  it('clipByGlobalNorm scales the whole update to the norm, and passes a smaller one', () => {
+    const params = make(start);
+    const clip = clipByGlobalNorm(1);
+    const state = clip.init(params);
+    const big = make(gradientsAt(0));
+    const [u] = clip.update(big, state);
+    const norm = (xs: (number | null)[]) => Math.sqrt(xs.reduce((s: number, x) => s + x! * x!, 0));
+    expect(norm(numbers(u!))).toBeCloseTo(1, 14);
+    // one factor for every number (the first gradient is sin 0 = 0)
+    const ratios = numbers(u!).slice(1).map((x, i) => x! / gradientsAt(0)[i + 1]!);
+    ratios.forEach((r) => expect(r).toBeCloseTo(ratios[0]!, 14));
+    expect(numbers(u!)[0]).toBe(0);
+    const small = make(gradientsAt(0).map((g) => g / 100));
+    expect(numbers(clip.update(small, state)[0]!)).toEqual(numbers(small));
+  });
+
+  it('chain composes, in order', () => {
+    expectSame(run(chain(scale(2), scaleByLearningRate(0.1))), reference(() => (g) => -0.2 * g!));
+    expectSame(run(chain(clipByGlobalNorm(1e9), sgd(0.3))), reference(() => (g) => -0.3 * g!));
+  });
+
+  it('adamw needs the parameters, and a state from another optimiser is refused', () => {
+    const p = make(start);
+    const opt = adamw(0.1);
+    expect(() => opt.update(make(gradientsAt(0)), opt.init(p))).toThrow(/addDecayedWeights\(0.0001\) needs the parameters/);
+    expect(() => sgd(0.1).update(make(gradientsAt(0)), { stolen: true } as unknown as OptState<Params>)).toThrow(/the state must come from sgd\(0.1\)\.init/);
+  });
+});
+
+describe('training loops reach the least-squares optimum (the normal equations, solved by hand)', () => {
+  // y ≈ w·x + b on fixed data
+  const xs = [[1, 0.5], [-0.3, 2], [0.7, -1.2], [1.5, 1], [-1, -0.4], [0.2, 0.3]];
+  const ys = [1.5, -0.4, 0.9, 2.2, -1.1, 0.6];
+  const X = xs.map(([a, c]) => [a!, c!, 1]);
+  // the optimum: XᵀX θ = Xᵀy (3×3, by Cramer's rule)
+  const A = [0, 1, 2].map((i) => [0, 1, 2].map((j) => X.reduce((s, r) => s + r[i]! * r[j]!, 0)));
+  const rhs = [0, 1, 2].map((i) => X.reduce((s, r, k) => s + r[i]! * ys[k]!, 0));
+  const det = (m: number[][]) =>
+    m[0]![0]! * (m[1]![1]! * m[2]![2]! - m[1]![2]! * m[2]![1]!) - m[0]![1]! * (m[1]![0]! * m[2]![2]! - m[1]![2]! * m[2]![0]!) + m[0]![2]! * (m[1]![0]! * m[2]![1]! - m[1]![1]! * m[2]![0]!);
+  const theta = [0, 1, 2].map((c) => det(A.map((row, i) => row.map((v, j) => (j === c ? rhs[i]! : v)))) / det(A));
+
+  class Model {
+    constructor(
+      public w: NDArray,
+      public b: number,
+    ) {}
+    predict(x: number[]): number {
+      return sum(mul(this.w, array(x))) + this.b;
+    }
+  }
+  const loss = (m: Model) => xs.reduce((s, x, i) => s + (m.predict(x) - ys[i]!) ** 2, 0) / xs.length;
+
+  for (const [name, opt, steps] of [
+    ['adam with a cosine schedule', adam(cosineDecay(0.1, 300)), 300],
+    ['sgd with Nesterov momentum', sgd(0.05, { momentum: 0.9, nesterov: true }), 300],
+  ] as const) {
+    it(`${name}, on a class instance holding an NDArray`, () => {
+      let model = new Model(array([0, 0]), 0);
+      let state = opt.init(model);
+      for (let i = 0; i < steps; i++) {
+        const [g] = gradient(loss, model);
+        const [u, next] = opt.update(g, state, model);
+        state = next;
+        model = applyUpdates(model, u);
+      }
+      expect(model).toBeInstanceOf(Model);
+      const got = [...(model.w.toArray() as number[]), model.b];
+      got.forEach((v, i) => expect(Math.abs(v - theta[i]!), `θ${i}: ${v} vs ${theta[i]}`).toBeLessThan(1e-4));
+    });
+  }
+});

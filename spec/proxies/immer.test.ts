@@ -1,0 +1,148 @@
+// immer in user code (issue 17): a deeply frozen immer state as an argument, and `produce`
+// called inside f — a reducer that updates a model, differentiated. Every gradient is
+// checked against central differences of the same function on plain copies.
+import { describe, expect, it } from 'vitest';
+import { castDraft, current, enableMapSet, freeze, immerable, produce } from 'immer';
+import { array, gradient, mul, NDArray, sum } from 'zygote-ts';
+import { expectMatchesFiniteDifferences } from './fd.js';
+
+enableMapSet();
+
+class Linear {
+  [immerable] = true;
+  constructor(
+    public w: number[],
+    public b: number,
+  ) {}
+  predict(x: number[]): number {
+    return this.w.reduce((s, wi, i) => s + wi * x[i]!, this.b);
+  }
+}
+
+interface State {
+  model: Linear;
+  trained: number;
+  note: string;
+}
+
+const xs = [
+  [1, 0.5],
+  [-0.3, 2],
+  [0.7, -1.2],
+];
+const ys = [1.5, -0.4, 0.9];
+
+const mse = (m: Linear) => xs.reduce((s, x, i) => s + (m.predict(x) - ys[i]!) ** 2, 0) / xs.length;
+
+// A reducer as a Redux/Zustand store would hold it: one gradient step, by hand.
+function train(state: State, lr: number): State {
+  return produce(state, (draft) => {
+    const m = draft.model;
+    const residuals = xs.map((x, i) => m.predict(x) - ys[i]!);
+    m.w = m.w.map((wj, j) => wj - (lr * 2 * residuals.reduce((s, r, i) => s + r * xs[i]![j]!, 0)) / xs.length);
+    m.b -= (lr * 2 * residuals.reduce((s, r) => s + r, 0)) / xs.length;
+    draft.trained += 1;
+  });
+}
+
+const initial = (): State => produce({ model: new Linear([0.2, -0.1], 0.05), trained: 0, note: 'fresh' }, () => {});
+
+/** A plain, unfrozen copy with the same numbers (for central differences, which set fields). */
+const thawed = (s: { model: { w: number[]; b: number } }) => ({ model: { w: [...s.model.w], b: s.model.b } });
+const asState = (p: { model: { w: number[]; b: number } }): State => ({ model: new Linear([...p.model.w], p.model.b), trained: 0, note: '' });
+
+describe('a frozen immer state as an argument', () => {
+  it('differentiates through records, arrays, an immerable class, a Map and an NDArray, all frozen', () => {
+    const state = freeze(
+      {
+        model: new Linear([0.5, -1.5], 0.25),
+        table: new Map([
+          ['a', 2],
+          ['b', -3],
+        ]),
+        weights: array([1, -2, 0.5]),
+        tag: 'v1',
+      },
+      true,
+    );
+    expect(Object.isFrozen(state.model.w) && Object.isFrozen(state.table)).toBe(true);
+    const loss = (s: typeof state) => mse(s.model) * s.table.get('a')! + s.table.get('b')! ** 2 + sum(mul(s.weights, s.weights)) * s.model.b;
+    const [g] = gradient(loss, state);
+    expect(g!.tag).toBe(null);
+    const plain = () => ({ model: { w: [0.5, -1.5], b: 0.25 }, table: new Map([['a', 2], ['b', -3]]) });
+    const onPlain = (p: ReturnType<typeof plain>) => loss({ ...state, model: new Linear(p.model.w, p.model.b), table: p.table });
+    expectMatchesFiniteDifferences(onPlain, plain, { model: g!.model, table: g!.table });
+    // ∂/∂weights of Σ weights² · b is 2 · b · weights
+    expect((g!.weights as NDArray).toArray()).toEqual([1, -2, 0.5].map((v) => 2 * 0.25 * v));
+    // the state is as it was: frozen, same numbers
+    expect(Object.isFrozen(state.model) && state.model.w[0] === 0.5 && state.table.get('a') === 2).toBe(true);
+  });
+});
+
+describe('produce inside f', () => {
+  it('a reducer that trains a model: the loss after the step, by the initial model and the learning rate', () => {
+    const lossAfterStep = (s: State, lr: number) => mse(train(s, lr).model);
+    const state = initial();
+    const [gs, glr] = gradient(lossAfterStep, state, 0.3);
+    expectMatchesFiniteDifferences((p) => lossAfterStep(asState(p), 0.3), () => thawed(state), { model: gs!.model });
+    const h = 1e-6;
+    expect(glr).toBeCloseTo((lossAfterStep(state, 0.3 + h) - lossAfterStep(state, 0.3 - h)) / (2 * h), 7);
+    // the reducer did its work, and left the state frozen and untouched
+    expect(train(state, 0.3).trained).toBe(1);
+    expect(Object.isFrozen(state) && state.trained === 0).toBe(true);
+  });
+
+  it('a reducer whose step is a gradient taken inside the recipe (of current(draft)): second order through produce', () => {
+    const step = (s: State, lr: number) =>
+      produce(s, (draft) => {
+        const [g] = gradient(mse, current(draft.model));
+        draft.model.w = draft.model.w.map((wj, j) => wj - lr * g!.w![j]!);
+        draft.model.b -= lr * g!.b!;
+      });
+    const after = (s: State, lr: number) => mse(step(s, lr).model);
+    const state = initial();
+    const [gs, glr] = gradient(after, state, 0.2);
+    expectMatchesFiniteDifferences((p) => after(asState(p), 0.2), () => thawed(state), { model: gs!.model }, { tol: 1e-5 });
+    const h = 1e-6;
+    expect(glr).toBeCloseTo((after(state, 0.2 + h) - after(state, 0.2 - h)) / (2 * h), 7);
+    // the same numbers as the hand-written step
+    expect(after(state, 0.2)).toBeCloseTo(mse(train(state, 0.2).model), 14);
+  });
+
+  it('Map drafts, a recipe that returns the next state, and a push through a draft', () => {
+    const s = freeze({ m: new Map([['a', 2], ['b', 3]]), v: array([1, 2]) }, true);
+    const viaMap = (st: typeof s, k: number) => {
+      const next = produce(st, (d) => {
+        d.m.set('a', d.m.get('a')! * k);
+        d.v = castDraft(mul(st.v, k) as NDArray);
+      });
+      return next.m.get('a')! * next.m.get('b')! + sum(next.v);
+    };
+    const [g, gk] = gradient(viaMap, s, 2);
+    // closed forms of (a k) b + k Σv
+    expect(g!.m).toEqual(new Map([['a', 2 * 3], ['b', 2 * 2]]));
+    expect((g!.v as NDArray).toArray()).toEqual([2, 2]);
+    expect(gk).toBe(2 * 3 + 3);
+
+    const returning = (st: { w: number[] }, k: number) => produce(st, (d) => ({ w: [...d.w, k * k] })).w.reduce((a, b) => a + b, 0);
+    expect(gradient(returning, { w: [1, 5] }, 3)).toEqual([{ w: [1, 1] }, 6]);
+
+    const pushing = (st: { w: number[] }, k: number) =>
+      produce(st, (d) => {
+        d.w.push(k * 2);
+        d.w[0] = current(d).w[1]! * k;
+      }).w.reduce((a, b) => a + b, 0);
+    const [gw, gk2] = gradient(pushing, { w: [1, 5] }, 3);
+    expectMatchesFiniteDifferences((p) => pushing(p, 3), () => ({ w: [1, 5] }), gw);
+    expect(gk2).toBeCloseTo((pushing({ w: [1, 5] }, 3 + 1e-6) - pushing({ w: [1, 5] }, 3 - 1e-6)) / 2e-6, 8);
+  });
+
+  it('a draft given to gradient is refused with what to pass instead', () => {
+    const s = freeze({ m: new Map([['a', 2]]), r: { x: 2 } }, true);
+    produce(s, (d) => {
+      expect(() => gradient((m: Map<string, number>) => m.get('a')! * 2, d.m)).toThrow(/arg 0 is an immer draft .*current\(draft\)/);
+      expect(() => gradient((r: { x: number }) => r.x * 2, d.r)).toThrow(/arg 0 is an immer draft .*current\(draft\)/);
+      expect(gradient((r: { x: number }) => r.x * 2, current(d.r))).toEqual([{ x: 2 }]);
+    });
+  });
+});
