@@ -81,7 +81,16 @@ export function compileGradient<A extends unknown[]>(f: (...args: A) => number, 
   const compiled = function (...args: A): Gradients<A> {
     if (fallback === null) {
       for (let k = 0; k < paths.length; k++) {
-        const out = paths[k]!.run(args);
+        let out: unknown;
+        try {
+          out = paths[k]!.run(args);
+        } catch (e) {
+          // (code the engine cannot take: f runs uncompiled from now on)
+          if (!(e instanceof Uncompilable)) throw e;
+          fallback = e.message;
+          paths.length = 0;
+          return gradient(f, ...args);
+        }
         if (out === MISS) continue;
         if (k > 0) paths.unshift(...paths.splice(k, 1)); // most recent first
         return out as Gradients<A>;
@@ -184,6 +193,7 @@ function generatePath(f: Function, program: Program, symbolic: SymbolicArguments
   try {
     factory = new Function('MISS', 'F', 'C', 'I', 'P', 'K', 'D', 'sameNumber', 'atUserLine', `${header}\n${code}\nreturn ${name};\n//# sourceURL=zygote-ts/compiled/${name}.js`);
   } catch (e) {
+    if (e instanceof RangeError) throw tooLarge(e, code);
     throw new Error(`zygote-ts: internal error: compileGradient generated code that does not parse (${(e as Error).message}):\n${code}`);
   }
   const sites = program.calls.map((call) => call.site);
@@ -199,13 +209,32 @@ function generatePath(f: Function, program: Program, symbolic: SymbolicArguments
   const S: unknown[] = [];
   // (where the user's code made the guards and the array operations is written only when the source is read)
   let notes: string | null = null;
+  // The engine compiles the function when it first runs: code too deep or too long for it
+  // throws a RangeError then (a stack overflow in its parser), before any of it has run.
+  let ran = false;
+  const run = (callArgs: readonly unknown[]): unknown => {
+    if (ran) return generated(callArgs, X, V, A, E, S);
+    try {
+      const out = generated(callArgs, X, V, A, E, S);
+      ran = true;
+      return out;
+    } catch (e) {
+      if (e instanceof RangeError && /call stack/i.test(e.message)) throw tooLarge(e, code);
+      throw e;
+    }
+  };
   return {
-    run: (callArgs) => generated(callArgs, X, V, A, E, S),
+    run,
     get source() {
       notes ??= [guardNotes(program), arrayNotes(program)].filter((part) => part !== '').join('\n');
       return [header, notes, code].filter((part) => part !== '').join('\n');
     },
   };
+}
+
+/** Generated code the engine refused (a RangeError): f runs uncompiled, saying so. */
+function tooLarge(e: RangeError, code: string): Uncompilable {
+  return new Uncompilable(`the generated code (${code.length} characters) is more than this engine can compile (${e.message}): f runs uncompiled`);
 }
 
 /** A recorded gradient with each symbolic number replaced by its value (new objects, aliases kept). */

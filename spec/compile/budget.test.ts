@@ -17,6 +17,13 @@ const close = (a: unknown, b: unknown, tol = 1e-12): void => {
   for (const k of Object.keys(b as object)) close((a as any)[k], (b as any)[k], tol);
 };
 
+/** Central differences of f along each (number) argument. */
+const centralDifferences = (f: (...xs: number[]) => number, xs: number[], h = 1e-6): number[] =>
+  xs.map((_, k) => (f(...xs.map((x, j) => (j === k ? x + h : x))) - f(...xs.map((x, j) => (j === k ? x - h : x)))) / (2 * h));
+const agreesWithDifferences = (got: unknown, f: (...xs: number[]) => number, xs: number[]): void => {
+  centralDifferences(f, xs).forEach((d, k) => expect(Math.abs((got as number[])[k]! - d)).toBeLessThan(1e-6 * (1 + Math.abs(d))));
+};
+
 // The issue's first program: a % inside the body, a Math.max kink.
 const monteCarlo = (n: number) => (s0: number) => {
   let p = 0;
@@ -67,6 +74,7 @@ describe('past its budget, a call finishes eagerly and f runs uncompiled', () =>
     close(g(1.3), gradient(f, 1.3));
     expect(g.fallback).toMatch(/budget of 40 instructions/);
     close(g(0.9), gradient(f, 0.9));
+    agreesWithDifferences(g(1.3), f, [1.3]);
   });
 
   it('the spring–mass simulation', () => {
@@ -75,6 +83,7 @@ describe('past its budget, a call finishes eagerly and f runs uncompiled', () =>
     close(g(2, 0.1), gradient(f, 2, 0.1));
     expect(g.fallback).toMatch(/budget of 100 instructions/);
     close(g(2.5, 0.2), gradient(f, 2.5, 0.2));
+    agreesWithDifferences(g(2.5, 0.2), f, [2.5, 0.2]);
   });
 
   it('a loop whose body changes with the data (it cannot reroll), stopped part way: side effects happen once', () => {
@@ -114,11 +123,54 @@ describe('past its budget, a call finishes eagerly and f runs uncompiled', () =>
   });
 });
 
+describe('code the engine cannot compile is no error: f runs uncompiled, saying why', () => {
+  // (V8 refuses a function too deep or too long with a RangeError, when it is made or when it
+  // first runs; a stand-in Function that refuses the same way stands for the 28 MB function)
+  const refusing = <T>(when: 'made' | 'run', body: () => T): T => {
+    const original = globalThis.Function;
+    const overflow = (): never => {
+      throw new RangeError('Maximum call stack size exceeded');
+    };
+    // (a function, not an arrow: the library calls it with `new`; the factory it makes returns the path's function)
+    globalThis.Function = (when === 'made'
+      ? function () {
+          return overflow();
+        }
+      : function (...source: string[]) {
+          const factory = original(...source) as (...a: unknown[]) => unknown;
+          return (...a: unknown[]) => {
+            factory(...a);
+            return () => overflow();
+          };
+        }) as unknown as FunctionConstructor;
+    try {
+      return body();
+    } finally {
+      globalThis.Function = original;
+    }
+  };
+
+  for (const when of ['made', 'run'] as const) {
+    it(`when the generated function is ${when}`, () => {
+      const f = monteCarlo(50);
+      const g = compileGradient(f);
+      close(g(1.3), gradient(f, 1.3)); // (recorded: this call's gradient is the recording's)
+      expect(g.fallback).toBeNull();
+      const got = refusing(when, () => g(0.9)); // (the code is generated now)
+      close(got, gradient(f, 0.9));
+      expect(g.fallback).toMatch(/more than this engine can compile \(Maximum call stack size exceeded\): f runs uncompiled/);
+      close(g(1.1), gradient(f, 1.1));
+      agreesWithDifferences(g(1.1), f, [1.1]);
+    });
+  }
+});
+
 describe('within the budget they compile, and loops reroll', () => {
   it('the Monte Carlo loop: one loop each way, whatever the data', () => {
     const f = monteCarlo(2000);
     const g = compileGradient(f);
     for (const s0 of [1, 1.7, 0.4]) close(g(s0), gradient(f, s0));
+    agreesWithDifferences(g(1.7), f, [1.7]);
     expect(g.fallback).toBeNull();
     expect(g.recordings).toBe(1); // (the kink is not a guard)
     expect(g.source.match(/for \(let t = 0;/g)?.length).toBeLessThanOrEqual(4);
@@ -129,6 +181,7 @@ describe('within the budget they compile, and loops reroll', () => {
     const f = springMass(300);
     const g = compileGradient(f);
     for (const [k, c] of [[2, 0.1], [3, 0.05], [2, 0.1]]) close(g(k!, c!), gradient(f, k!, c!), 1e-10);
+    agreesWithDifferences(g(3, 0.05), f, [3, 0.05]);
     expect(g.fallback).toBeNull();
     expect(g.source.length).toBeLessThan(60_000);
   });
