@@ -200,6 +200,8 @@ function readsAny(p: Program, k: number, ids: Set<number>): boolean {
 
 /** An element in a loop: an expression (a local, a literal, an array read); `known`, its number when it is a constant. */
 class Expr implements Element {
+  /** When this is `times` multiplied by a finite number (so 0 where `times` is 0, never NaN there). */
+  times: Expr | null = null;
   constructor(
     readonly code: string,
     readonly scalar: boolean,
@@ -263,7 +265,8 @@ export function writeRun(
     nothingFromZeros: (part, g) => {
       const pe = used(part as Expr);
       const ge = used(g as Expr);
-      if (pe === ge) return pe;
+      // (a finite multiple of g is 0 where g is: never NaN there)
+      if (pe === ge || pe.times === ge) return pe;
       // (a cotangent known now: it is zero everywhere, or nowhere)
       if (ge.known !== null) return ge.known === 0 ? bind(`${pe.code} !== ${pe.code} ? 0 : ${pe.code}`, pe.scalar) : pe;
       return bind(`${pe.code} !== ${pe.code} && ${ge.code} === 0 ? 0 : ${pe.code}`, pe.scalar);
@@ -290,7 +293,18 @@ export function writeRun(
     if ((op === '*' && b.known === 1) || (op === '/' && b.known === 1)) if (!a.scalar) return a;
     if (op === '*' && a.known === 1 && !b.scalar) return b;
     const side = (x: Expr) => (f32 && x.scalar ? (x.known !== null ? literal(Math.fround(x.known)) : `Math.fround(${x.code})`) : x.code);
-    return bind(round(`${side(a)} ${op} ${side(b)}`), false);
+    // 0 − x of an element is exact in its dtype (no rounding to write)
+    const exact = op === '-' && a.known === 0 && !b.scalar;
+    const z = bind(exact ? `0 - ${b.code}` : round(`${side(a)} ${op} ${side(b)}`), false);
+    // (g·k, k·g, g/k and 0 − g for a finite number k: 0 where g is 0)
+    const finite = (x: Expr) => x.known !== null && Number.isFinite(x.known) && (!f32 || Number.isFinite(Math.fround(x.known)));
+    if (z.times === null) {
+      if (op === '*' && finite(b) && !a.scalar) z.times = a;
+      else if (op === '*' && finite(a) && !b.scalar) z.times = b;
+      else if (op === '/' && finite(b) && b.known !== 0 && !a.scalar) z.times = a;
+      else if (exact) z.times = b;
+    }
+    return z;
   }
   function used(x: Expr): Expr {
     if (x === UNREAD) throw new Error('zygote-ts: internal error: an elementwise formula reads an operand its step does not read');
