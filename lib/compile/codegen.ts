@@ -172,7 +172,8 @@ export function generateBody(p: Program, outputs: readonly number[], live: Uint8
           // a member of a fused run: the run's loop is written where its last member was
           const run = plan!.runs[r]!;
           if (run.rows[run.rows.length - 1] !== k) continue;
-          lines.push(...writeRun(p, run, r, idAt, value, constantOf, literal));
+          // (a merged run's values were made by the loop of the run before it)
+          if (!run.merged) lines.push(...writeRun(p, run, r, idAt, value, constantOf, literal));
           for (const m of run.rows) if (inV[m] && !p.objects.has(idAt(m))) lines.push(`V[${base[m]}] = v${idAt(m)};`);
           continue;
         }

@@ -95,6 +95,13 @@ export interface FusedRun {
    * arrays are made once and reused by every call (`S`, kept by the path).
    */
   readonly scratch: Set<number>;
+  /**
+   * A run that only places this run's values in arrays one element longer (the cotangents of
+   * slices `x[0:n-1]`, `x[1:n]`) and adds them up: this run's loop computes it too (its values
+   * at element i + 1 carried to the next element), and `tail.merged` is set.
+   */
+  tail?: FusedRun;
+  merged?: boolean;
 }
 
 /**
@@ -181,6 +188,7 @@ export function planFusion(p: Program, live: Uint8Array, outputs: readonly numbe
     }
     close();
   }
+  for (let r = 1; r < runs.length; r++) mergeTail(p, runs[r - 1]!, runs[r]!, idOf, readers, outputs);
   // An array output that only later fused loops read can be the same array on every call.
   runs.forEach((run, r) => {
     for (const id of run.outputs) {
@@ -189,6 +197,43 @@ export function planFusion(p: Program, live: Uint8Array, outputs: readonly numbe
     }
   });
   return { runOf, runs };
+}
+
+const sizeOf = (shape: readonly number[]) => shape.reduce((a, d) => a * d, 1);
+
+/**
+ * Makes `tail` part of `head`'s loop when all it does is place values of `head` (each at
+ * offset 0 or 1 of an array one element longer, at least one at 0) and add such arrays: the
+ * cotangent of x in a stencil over the slices x[0:n-1] and x[1:n]. The places' values then
+ * need no arrays of their own.
+ */
+function mergeTail(p: Program, head: FusedRun, tail: FusedRun, idOf: Map<number, number>, readers: Map<number, number[]>, outputs: readonly number[]): void {
+  if (head.tail !== undefined || head.merged || tail.dtype !== head.dtype) return;
+  const n = sizeOf(head.shape);
+  if (sizeOf(tail.shape) !== n + 1) return;
+  const members = new Set(tail.rows.map((k) => idOf.get(k)!));
+  const placed = new Set<number>();
+  let atZero = false;
+  for (const k of tail.rows) {
+    if (p.op[k] === Op.part) continue;
+    if (p.op[k] !== Op.apply) return;
+    const call = p.calls[p.extra[k]!]!;
+    const fusion = call.fusion!;
+    if (fusion.kind === 'place') {
+      const g = call.args[0]!;
+      if (!('id' in g) || !head.outputs.has(g.id) || sizeOf(fusion.source!) !== n || (fusion.offset !== 0 && fusion.offset !== 1)) return;
+      atZero ||= fusion.offset === 0;
+      placed.add(g.id);
+    } else if (fusion.kind === 'add') {
+      if (!call.args.every((x) => 'id' in x && members.has(x.id))) return;
+    } else return;
+  }
+  if (!atZero) return;
+  head.tail = tail;
+  tail.merged = true;
+  const tailRows = new Set(tail.rows);
+  // (a value of head that only the tail read is no longer written to an array)
+  for (const id of placed) if (!outputs.includes(id) && (readers.get(id) ?? []).every((k) => tailRows.has(k))) head.outputs.delete(id);
 }
 
 function readsAny(p: Program, k: number, ids: Set<number>): boolean {
@@ -231,17 +276,19 @@ export function writeRun(
   const before: string[] = [];
   const body: string[] = [];
   const after: string[] = [];
+  /** Where bound expressions are written: the loop's body, or (for a tail) the last element's lines. */
+  let sink = body;
   const elements = new Map<number, Expr>(); // member id → its element in the loop
   const leaves = new Map<string, string>(); // data expression → its local
   let temps = 0;
   // (each expression once: the backwards of x·x, say, ask for g·x twice)
-  const bound = new Map<string, Expr>();
+  let bound = new Map<string, Expr>();
   const bind = (code: string, scalar: boolean): Expr => {
     const key = `${scalar}:${code}`;
     const known = bound.get(key);
     if (known !== undefined) return known;
     const name = `f${temps++}`;
-    body.push(`  const ${name} = ${code};`);
+    sink.push(`  const ${name} = ${code};`);
     const x = new Expr(name, scalar);
     bound.set(key, x);
     return x;
@@ -400,7 +447,54 @@ export function writeRun(
     body.push(`  O${id}[i] = ${el.code};`);
     after.push(`const v${id} = new ${constant(NDArray)}(${JSON.stringify(run.shape)}, O${id});`);
   }
-  return [`// fused: ${labels.join(', ')}`, ...before, `for (let i = 0; i < ${n}; i++) {`, ...body, '}', ...after];
+  const last: string[] = [];
+  if (run.tail !== undefined) {
+    // The tail's element i, in the loop: a value placed at offset 0 is this element's, one at
+    // offset 1 the last element's (carried in C…, 0 before the first); its element n, after
+    // the loop: 0, and the carried value.
+    const tail = run.tail;
+    const carried = new Set<number>();
+    const placeAll = (at: (g: number, offset: number) => Expr) => {
+      for (const k of tail.rows) {
+        if (p.op[k] !== Op.apply) continue;
+        const call = p.calls[p.extra[k]!]!;
+        const fusion = call.fusion!;
+        if (fusion.kind === 'place') {
+          const g = (call.args[0] as { id: number }).id;
+          const x = at(g, fusion.offset!);
+          for (const r of tail.rows) if (p.op[r] === Op.part && p.a[r] === idOf(k)) elements.set(idOf(r), x);
+        } else elements.set(idOf(k), e.add(elements.get((call.args[0] as { id: number }).id)!, elements.get((call.args[1] as { id: number }).id)!) as Expr);
+      }
+    };
+    for (const k of tail.rows) if (p.op[k] === Op.apply) labels.push(p.calls[p.extra[k]!]!.label);
+    placeAll((g, offset) => {
+      if (offset === 0) return elements.get(g)!;
+      carried.add(g);
+      return new Expr(`C${g}`, false);
+    });
+    for (const g of carried) before.push(`let C${g} = 0;`);
+    const writes = (at: string, into: string[]) => {
+      for (const id of tail.outputs) {
+        const el = elements.get(id);
+        if (el !== undefined) into.push(`${into === body ? '  ' : ''}O${id}[${at}] = ${el.code};`);
+      }
+    };
+    writes('i', body);
+    for (const g of carried) body.push(`  C${g} = ${elements.get(g)!.code};`);
+    // (the last element: its own lines, after the loop, reading only the carries and constants)
+    sink = last;
+    bound = new Map();
+    const m = sizeOf(tail.shape);
+    // (a placed zero is an element of its array, not a number combined with one)
+    placeAll((g, offset) => (offset === 0 ? known(0, false) : new Expr(`C${g}`, false)));
+    writes(String(n), last);
+    for (const id of tail.outputs) {
+      if (!elements.has(id)) continue;
+      before.push(tail.scratch.has(id) ? `const O${id} = S[${id}] ?? (S[${id}] = new ${storage}(${m}));` : `const O${id} = new ${storage}(${m});`);
+      after.push(`const v${id} = new ${constant(NDArray)}(${JSON.stringify(tail.shape)}, O${id});`);
+    }
+  }
+  return [`// fused: ${labels.join(', ')}`, ...before, `for (let i = 0; i < ${n}; i++) {`, ...body, '}', ...last.map((line) => line.replace(/^ {2}/, '')), ...after];
 }
 
 function arithmetic(op: string, a: number, b: number): number {

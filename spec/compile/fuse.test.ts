@@ -98,7 +98,19 @@ describe('fused elementwise array code', () => {
         return sum(add(mul(100, mul(t, t)), mul(u, u)));
       };
       const g = fusesLike(rosenbrock, [[seeded(64, 1, dtype)], [seeded(64, 2, dtype)], [seeded(64, 3, dtype)]], { fdTol: 1e-5 });
-      // (one loop forward and backward, and one more for the sum of the two slices' cotangents)
+      // (one loop forward and backward, which also sums the two slices' cotangents into x's:
+      // element i takes x[1:]'s cotangent of element i − 1, carried from the step before)
+      expect(g.source.match(/\/\/ fused: /g)).toHaveLength(1);
+      expect(g.source).toMatch(/fused: slice, slice, .*slice: backward, slice: backward, add cotangents/);
+    });
+
+    it(`differences of a matrix's rows (windows three elements apart: placed in a loop of their own), ${dtype}`, () => {
+      const f = (m: NDArray) => {
+        const d = sub(slice(m, 1, 5), slice(m, 0, 4));
+        return sum(mul(mul(d, d), d));
+      };
+      const m = (seed: number) => reshape(seeded(15, seed, dtype), [5, 3]);
+      const g = fusesLike(f, [[m(1)], [m(2)]]);
       expect(g.source.match(/\/\/ fused: /g)).toHaveLength(2);
     });
   }
