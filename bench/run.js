@@ -184,4 +184,12 @@ function arrays() {
     `Compiled: W3 ≤ 1.3 ms f32 — ${verdict(compiled('w3', true) <= 1.3)}, ≤ 5 ms f64 — ${verdict(compiled('w3', false) <= 5)}; ` +
       `W4 ≤ 2 ms f32 — ${verdict(compiled('w4', true) <= 2)}, ≤ 4 ms f64 — ${verdict(compiled('w4', false) <= 4)}.`,
   );
+  // (issue 15: fused elementwise code, against jax-js's jit, which fuses too, in this run)
+  const jit = (w, f32) => results[w][f32 ? 'jax-jit-f32' : 'jax-jit'].gradient;
+  console.log(
+    `Fused (issue 15): Rosenbrock over arrays compiled ≤ jax-js jit, f32 — ${verdict(compiled('rosenbrock', true) <= jit('rosenbrock', true))} ` +
+      `(${formatMs(compiled('rosenbrock', true))} against ${formatMs(jit('rosenbrock', true))} ms), f64 — ${verdict(compiled('rosenbrock', false) <= jit('rosenbrock', false))} ` +
+      `(${formatMs(compiled('rosenbrock', false))} against ${formatMs(jit('rosenbrock', false))} ms); W3 and W4 compiled against jax-js jit f32: ` +
+      `${formatMs(compiled('w3', true))} / ${formatMs(jit('w3', true))} ms and ${formatMs(compiled('w4', true))} / ${formatMs(jit('w4', true))} ms.`,
+  );
 }
