@@ -64,6 +64,15 @@ const unary: [string, (x: any) => any, number, number][] = [
   ['relu', (x) => relu(x), -1, 1],
   ['abs2', (x) => abs2(x), -1, 1],
   ['floor', (x) => Math.floor(x), 0.1, 0.9],
+  ['asin', (x) => Math.asin(x), -0.9, 0.9],
+  ['acos', (x) => Math.acos(x), -0.9, 0.9],
+  ['asinh', (x) => Math.asinh(x), -2, 2],
+  ['acosh', (x) => Math.acosh(x), 2, 4],
+  ['atanh', (x) => Math.atanh(x), -0.9, 0.9],
+  ['log2', (x) => Math.log2(x), 0.2, 2],
+  ['log10', (x) => Math.log10(x), 0.2, 2],
+  ['cbrt', (x) => Math.cbrt(x), 0.2, 2],
+  ['abs', (x) => Math.abs(x), -1, 1],
 ];
 
 describe('fused elementwise array code', () => {
