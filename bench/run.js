@@ -8,9 +8,10 @@
 // not traced, and differentiated. Array workloads run in zygote-ts, by hand, and in each
 // peer. Every measurement is made in its own fresh process (V8's type feedback from one
 // workload would otherwise shape the next), three rounds, and the median round is reported.
-// `node bench/run.js scalars`, `… arrays`, `… kernels`, `… load` or `… optimise` prints only
-// that part (kernels: bench/kernels.js, the matmul kernels' GFLOP/s against the machine's
-// peak; load: bench/load.js, loading a large package rewritten against plain).
+// `node bench/run.js scalars`, `… cliffs`, `… arrays`, `… kernels`, `… load` or `… optimise`
+// prints only that part (cliffs: bench/cliffs.js, issue 15's programs that compileGradient
+// used to crash or stall on; kernels: bench/kernels.js, the matmul kernels' GFLOP/s against
+// the machine's peak; load: bench/load.js, loading a large package rewritten against plain).
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
@@ -25,6 +26,7 @@ const ratioText = (r) => `${r.toFixed(r < 10 ? 2 : 0)}×`;
 
 console.log(`zygote-ts benchmark — ${cpus()[0]?.model ?? 'cpu'} (${cpus().length} cores), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
 if (part === 'all' || part === 'scalars') scalars();
+if (part === 'all' || part === 'cliffs') cliffs();
 if (part === 'all' || part === 'arrays') arrays();
 if (part === 'all' || part === 'kernels') kernelReport();
 if (part === 'all' || part === 'load') console.log(execFileSync(process.execPath, [fileURLToPath(new URL('./load.js', import.meta.url))], { encoding: 'utf8' }));
@@ -41,7 +43,7 @@ function scalars() {
   const workloads = [
     { id: 'w1', name: 'W1 scalar chain (250 iterations)', target: 8, compiledTarget: '≤ 3× primal, first call ≤ 10 ms', compiledMet: (m) => m.compiled <= 3 * m.plain && m.compiledCold <= 10 },
     { id: 'w2', name: 'W2 Rosenbrock n = 1000 (scalar loop)', target: 100, compiledTarget: '≤ 0.01 ms', compiledMet: (m) => m.compiled <= 0.01 },
-    { id: 'points', name: 'dist over 10⁵ Points (array of class instances)', target: 15, compiledTarget: '—', compiledMet: null },
+    { id: 'points', name: 'dist over 10⁵ Points (array of class instances)', target: 15, compiledTarget: '≤ 15× plain', compiledMet: (m) => m.compiled <= 15 * m.plain },
   ];
   const verdicts = [];
   console.log(`Median ms per call (median of ${ROUNDS} fresh processes); ratios against the plain JavaScript primal of the same source.\n`);
@@ -67,6 +69,44 @@ function scalars() {
   console.log('the second generates the code (array code is generated at once). W2 compiled takes the array (one gradient array), as jax-js does.');
   console.log('For scale (../shared/peers, same machine): tf.grad on W1 takes 17–20 ms (~7000× plain); jax-js jit(grad) 4.7× after a 1.4 s first call.');
   console.log(`Compiled targets: ${verdicts.join('; ')}.`);
+}
+
+// ---- issue 15's cliffs: programs compileGradient used to crash or stall on ------------------
+function cliffs() {
+  const worker = fileURLToPath(new URL('./cliffs.js', import.meta.url));
+  const workloads = [
+    { id: 'monteCarlo', name: 'Monte Carlo loop, 10⁵ iterations (% and Math.max in the body)' },
+    { id: 'springMass', name: 'spring–mass simulation, 1000 steps over Vec and Particle instances' },
+    { id: 'rosenbrock1e6', name: "Rosenbrock n = 10⁶ (W2's scalar loop)" },
+    { id: 'logistic', name: 'logistic loss, 200 samples × 4 features (a branch on each sample)' },
+  ];
+  const run = (id, mode) => JSON.parse(execFileSync(process.execPath, ['--expose-gc', worker, id, mode], { encoding: 'utf8' }));
+  console.log(`\nCliffs (issue 15): each in fresh processes, median of ${ROUNDS} rounds; ms per call; first calls also with the resident memory they added (MB).\n`);
+  console.log('| workload | plain JS | rewritten, after tracing | eager: first call | eager: later calls | compiled: first call | second call | later calls | compiled first ÷ eager first (time, memory) | fallback |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  const verdicts = [];
+  for (const w of workloads) {
+    const rounds = { plain: [], eager: [], compiled: [] };
+    for (let r = 0; r < ROUNDS; r++) for (const mode of Object.keys(rounds)) rounds[mode].push(run(w.id, mode));
+    const pick = (mode, key) => median(rounds[mode].map((x) => x[key]));
+    const p = pick('plain', 'plain');
+    const ratio = (x) => ratioText(x / p);
+    const timeRatio = pick('compiled', 'first') / pick('eager', 'first');
+    const memoryRatio = pick('compiled', 'firstMB') / Math.max(1, pick('eager', 'firstMB'));
+    const fallback = rounds.compiled.map((x) => x.fallback).find((x) => x !== null) ?? null;
+    console.log(
+      `| ${w.name} | ${formatMs(p)} | ${formatMs(pick('plain', 'afterTracing'))} (${ratio(pick('plain', 'afterTracing'))}) | ` +
+        `${formatMs(pick('eager', 'first'))} ms, ${pick('eager', 'firstMB').toFixed(0)} MB | ${formatMs(pick('eager', 'later'))} (${ratio(pick('eager', 'later'))}) | ` +
+        `${formatMs(pick('compiled', 'first'))} ms, ${pick('compiled', 'firstMB').toFixed(0)} MB | ${formatMs(pick('compiled', 'second'))} | ` +
+        `${formatMs(pick('compiled', 'later'))} (${ratio(pick('compiled', 'later'))}) | ${timeRatio.toFixed(2)}×, ${memoryRatio.toFixed(2)}× | ${fallback ?? 'none'} |`,
+    );
+    verdicts.push(`${w.id}: compiled first call ≤ 2× the eager first call's time and memory — ${timeRatio <= 2 && memoryRatio <= 2 ? 'met' : 'NOT MET'}`);
+    if (w.id === 'logistic') verdicts.push(`eager ≤ 10× plain on the logistic loss — ${pick('eager', 'later') <= 10 * p ? 'met' : 'NOT MET'}`);
+  }
+  console.log('\nFirst calls are cold (a fresh process: V8 compiles the library as it goes), for the eager gradient and compileGradient alike;');
+  console.log('memory is the peak resident size the call added (MB; below 1 MB counts as 1 in the ratio). Every gradient is checked');
+  console.log('against central differences of the plain function. The logistic loss is part 4\'s program of choice (eager ≤ 10× plain).');
+  console.log(`Targets: ${verdicts.join('; ')}.`);
 }
 
 // ---- array workloads: the same math in zygote-ts, by hand, in TensorFlow.js and in jax-js ---
@@ -145,5 +185,13 @@ function arrays() {
   console.log(
     `Compiled: W3 ≤ 1.3 ms f32 — ${verdict(compiled('w3', true) <= 1.3)}, ≤ 5 ms f64 — ${verdict(compiled('w3', false) <= 5)}; ` +
       `W4 ≤ 2 ms f32 — ${verdict(compiled('w4', true) <= 2)}, ≤ 4 ms f64 — ${verdict(compiled('w4', false) <= 4)}.`,
+  );
+  // (issue 15: fused elementwise code, against jax-js's jit, which fuses too, in this run)
+  const jit = (w, f32) => results[w][f32 ? 'jax-jit-f32' : 'jax-jit'].gradient;
+  console.log(
+    `Fused (issue 15): Rosenbrock over arrays compiled ≤ jax-js jit, f32 — ${verdict(compiled('rosenbrock', true) <= jit('rosenbrock', true))} ` +
+      `(${formatMs(compiled('rosenbrock', true))} against ${formatMs(jit('rosenbrock', true))} ms), f64 — ${verdict(compiled('rosenbrock', false) <= jit('rosenbrock', false))} ` +
+      `(${formatMs(compiled('rosenbrock', false))} against ${formatMs(jit('rosenbrock', false))} ms); W3 and W4 compiled against jax-js jit f32: ` +
+      `${formatMs(compiled('w3', true))} / ${formatMs(jit('w3', true))} ms and ${formatMs(compiled('w4', true))} / ${formatMs(jit('w4', true))} ms.`,
   );
 }

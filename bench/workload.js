@@ -64,7 +64,11 @@ const workloads = {
     plain: () => plain.totalDist(points),
     rewritten: () => rewritten.totalDist(points),
     gradient: () => gradient(rewritten.totalDist, points),
-    compile: null,
+    // (the array of 10⁵ Points is read in columns: lib/compile/arguments.ts)
+    compile: () => {
+      const g = compileGradient(rewritten.totalDist);
+      return () => g(points);
+    },
     ideal: null,
     check([g]) {
       for (const k of [0, 1, 50_000, 99_999]) {

@@ -14,18 +14,20 @@ import { ceil, clz32, floor, imul, round, sign, trunc } from './nondiff.js';
 import { NDArray, isNDArray } from '../lib/ndarray.js';
 import { maximum, minimum } from './arrays/pointwise.js';
 import { gt, lt, seq, sne } from '../lib/coercion.js';
-import { isSymbolic } from '../lib/core/symbolic.js';
+import { isSymbolic, type Symbolic } from '../lib/core/symbolic.js';
 import { isDeriving } from '../lib/core/scope.js';
 
 const square = (x: unknown) => mul(x, x);
 
 // ---- trigonometric ----------------------------------------------------------------------
-export const sin = unaryRule('sin', Math.sin, (x) => cos(x));
-export const cos = unaryRule('cos', Math.cos, (x) => neg(sin(x)));
-export const tan = unaryRule('tan', Math.tan, (_x, y) => add(1, square(y)));
-export const asin = unaryRule('asin', Math.asin, (x) => div(1, sqrt(sub(1, square(x)))));
-export const acos = unaryRule('acos', Math.acos, (x) => neg(div(1, sqrt(sub(1, square(x))))));
-export const atan = unaryRule('atan', Math.atan, (x) => div(1, add(1, square(x))));
+export const sin = unaryRule('sin', Math.sin, (x) => cos(x), (e, x) => e.map(Math.cos, x));
+export const cos = unaryRule('cos', Math.cos, (x) => neg(sin(x)), (e, x) => e.sub(e.constant(0), e.map(Math.sin, x)));
+export const tan = unaryRule('tan', Math.tan, (_x, y) => add(1, square(y)), (e, _x, y) => e.add(e.constant(1), e.mul(y, y)));
+export const asin = unaryRule('asin', Math.asin, (x) => div(1, sqrt(sub(1, square(x)))), (e, x) => e.div(e.constant(1), e.map(Math.sqrt, e.sub(e.constant(1), e.mul(x, x)))));
+export const acos = unaryRule('acos', Math.acos, (x) => neg(div(1, sqrt(sub(1, square(x))))), (e, x) =>
+  e.sub(e.constant(0), e.div(e.constant(1), e.map(Math.sqrt, e.sub(e.constant(1), e.mul(x, x))))),
+);
+export const atan = unaryRule('atan', Math.atan, (x) => div(1, add(1, square(x))), (e, x) => e.div(e.constant(1), e.add(e.constant(1), e.mul(x, x))));
 /** atan2(y, x): ∂/∂y = x/(x²+y²), ∂/∂x = -y/(x²+y²). */
 export const atan2 = binaryRule('atan2', Math.atan2, (y, x) => {
   const r2 = add(square(x), square(y));
@@ -33,24 +35,24 @@ export const atan2 = binaryRule('atan2', Math.atan2, (y, x) => {
 }, toNumber);
 
 // ---- hyperbolic -------------------------------------------------------------------------
-export const sinh = unaryRule('sinh', Math.sinh, (x) => cosh(x));
-export const cosh = unaryRule('cosh', Math.cosh, (x) => sinh(x));
-export const tanh = unaryRule('tanh', Math.tanh, (_x, y) => sub(1, square(y)));
-export const asinh = unaryRule('asinh', Math.asinh, (x) => div(1, sqrt(add(square(x), 1))));
-export const acosh = unaryRule('acosh', Math.acosh, (x) => div(1, sqrt(sub(square(x), 1))));
-export const atanh = unaryRule('atanh', Math.atanh, (x) => div(1, sub(1, square(x))));
+export const sinh = unaryRule('sinh', Math.sinh, (x) => cosh(x), (e, x) => e.map(Math.cosh, x));
+export const cosh = unaryRule('cosh', Math.cosh, (x) => sinh(x), (e, x) => e.map(Math.sinh, x));
+export const tanh = unaryRule('tanh', Math.tanh, (_x, y) => sub(1, square(y)), (e, _x, y) => e.sub(e.constant(1), e.mul(y, y)));
+export const asinh = unaryRule('asinh', Math.asinh, (x) => div(1, sqrt(add(square(x), 1))), (e, x) => e.div(e.constant(1), e.map(Math.sqrt, e.add(e.mul(x, x), e.constant(1)))));
+export const acosh = unaryRule('acosh', Math.acosh, (x) => div(1, sqrt(sub(square(x), 1))), (e, x) => e.div(e.constant(1), e.map(Math.sqrt, e.sub(e.mul(x, x), e.constant(1)))));
+export const atanh = unaryRule('atanh', Math.atanh, (x) => div(1, sub(1, square(x))), (e, x) => e.div(e.constant(1), e.sub(e.constant(1), e.mul(x, x))));
 
 // ---- exponential and logarithmic --------------------------------------------------------
-export const exp = unaryRule('exp', Math.exp, (_x, y) => y);
-export const expm1 = unaryRule('expm1', Math.expm1, (_x, y) => add(y, 1));
-export const log = unaryRule('log', Math.log, (x) => div(1, x));
-export const log1p = unaryRule('log1p', Math.log1p, (x) => div(1, add(1, x)));
-export const log2 = unaryRule('log2', Math.log2, (x) => div(1, mul(x, Math.LN2)));
-export const log10 = unaryRule('log10', Math.log10, (x) => div(1, mul(x, Math.LN10)));
+export const exp = unaryRule('exp', Math.exp, (_x, y) => y, (_e, _x, y) => y);
+export const expm1 = unaryRule('expm1', Math.expm1, (_x, y) => add(y, 1), (e, _x, y) => e.add(y, e.constant(1)));
+export const log = unaryRule('log', Math.log, (x) => div(1, x), (e, x) => e.div(e.constant(1), x));
+export const log1p = unaryRule('log1p', Math.log1p, (x) => div(1, add(1, x)), (e, x) => e.div(e.constant(1), e.add(e.constant(1), x)));
+export const log2 = unaryRule('log2', Math.log2, (x) => div(1, mul(x, Math.LN2)), (e, x) => e.div(e.constant(1), e.mul(x, e.constant(Math.LN2))));
+export const log10 = unaryRule('log10', Math.log10, (x) => div(1, mul(x, Math.LN10)), (e, x) => e.div(e.constant(1), e.mul(x, e.constant(Math.LN10))));
 
 // ---- powers and roots -------------------------------------------------------------------
-export const sqrt = unaryRule('sqrt', Math.sqrt, (_x, y) => div(0.5, y));
-export const cbrt = unaryRule('cbrt', Math.cbrt, (_x, y) => div(1, mul(3, square(y))));
+export const sqrt = unaryRule('sqrt', Math.sqrt, (_x, y) => div(0.5, y), (e, _x, y) => e.div(e.constant(0.5), y));
+export const cbrt = unaryRule('cbrt', Math.cbrt, (_x, y) => div(1, mul(3, square(y))), (e, _x, y) => e.div(e.constant(1), e.mul(e.constant(3), e.mul(y, y))));
 /**
  * Math.pow is the `**` rule (same care for a negative base with a constant exponent) where
  * an operand is differentiable; on anything else it is Math.pow, whose conversions differ
@@ -63,17 +65,19 @@ export const mathPow = {
 }.pow;
 
 // ---- absolute value: derivative sign(x), 0 at the kink (the subgradient JAX and ChainRules pick)
-export const abs = unaryRule('abs', Math.abs, (x) => sign(plain(x)));
+export const abs = unaryRule('abs', Math.abs, (x) => sign(plain(x)), (e, x) => e.map(Math.sign, x));
 /** The logistic function 1/(1+e⁻ˣ), evaluated without overflow on either side; σ′ = σ(1-σ). */
 export const sigmoid: { (x: number): number; (x: NDArray): NDArray } = unaryRule(
   'sigmoid',
   (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
   (_x, y) => mul(y, sub(1, y)),
+  (e, _x, y) => e.mul(y, e.sub(e.constant(1), y)),
 );
 // 1 where x > 0, else 0: relu's derivative (0 at the kink, as JAX and Flux choose).
-const positive = zeroDerivative1('positive', (x) => (x > 0 ? 1 : 0));
+const isPositive = (x: number): number => (x > 0 ? 1 : 0);
+const positive = zeroDerivative1('positive', isPositive);
 /** max(x, 0); its derivative at 0 is 0. */
-export const relu: { (x: number): number; (x: NDArray): NDArray } = unaryRule('relu', (x) => (x > 0 ? x : x === x ? 0 : x), (x) => positive(x));
+export const relu: { (x: number): number; (x: NDArray): NDArray } = unaryRule('relu', (x) => (x > 0 ? x : x === x ? 0 : x), (x) => positive(x), (e, x) => e.map(isPositive, x));
 
 /** fround rounds to float32: treated as the identity for derivatives. */
 export const fround = unaryRule('fround', Math.fround, () => 1);
@@ -126,8 +130,24 @@ function extremum(args: unknown[], pick: (...values: number[]) => number, empty:
   const t = innerOf(operands);
   if (t === null) return pick(...(operands as number[]));
   const values = operands.map((x) => operandOn(x, t));
-  const chosen = values.some(holdsSymbolic) ? chooseByGuards(values, pick === Math.max ? gt : lt) : chooseByValue(values, pick);
+  if (values.some(holdsSymbolic)) {
+    // compileGradient is recording: pairs of symbolic numbers (or numbers) are picked without a guard
+    if (operands.length === 2 && values.every((v) => typeof v === 'number' || isSymbolic(v))) return pickWithoutGuard(t, operands, values, pick === Math.max);
+    const chosen = chooseByGuards(values, pick === Math.max ? gt : lt);
+    return recordOver(t, values[chosen], operands, (k) => (k === chosen ? 1 : 0));
+  }
+  const chosen = chooseByValue(values, pick);
   return recordOver(t, values[chosen], operands, (k) => (k === chosen ? 1 : 0));
+}
+
+// The choice as an instruction of the compiled program (with its partials 1 and 0 as
+// values): the same choice as chooseByValue, with no guard, so that a compiled path does not
+// depend on which operand each call's numbers choose (a kink in a loop; issue 15).
+function pickWithoutGuard(t: Tape, operands: unknown[], values: unknown[], max: boolean): unknown {
+  const [x, y] = values as (number | Symbolic)[];
+  const recorder = (isSymbolic(x) ? x : (y as Symbolic)).recorder;
+  const { value, first } = recorder.pick(max, x!, y!);
+  return recordOver(t, value, operands, (k) => (k === 0 ? first : sub(1, first)));
 }
 
 function chooseByValue(values: readonly unknown[], pick: (...values: number[]) => number): number {

@@ -4,7 +4,7 @@ import { innerTape, rowOn, isTracedOperand } from '../lib/core/traced.js';
 import { convertsToPrimitive, eitherTraced, live, operandOn, toNumeric } from './operands.js';
 import { refuseForeignTraced } from '../lib/core/foreign.js';
 import { NDArray, isNDArray } from '../lib/ndarray.js';
-import { isArrayOperation, lift1, lift2 } from './arrays/elementwise.js';
+import { isArrayOperation, lift1, lift2, type UnaryPartialForm } from './arrays/elementwise.js';
 import { mul } from './arithmetic.js';
 import { callSymbolic, isSymbolic } from '../lib/core/symbolic.js';
 
@@ -14,12 +14,14 @@ export type BinaryOp = (a: unknown, b: unknown) => any;
 /**
  * A differentiable function of one number. `f` is the plain-number function; `partial(x, y)`
  * gives ∂y/∂x from the input `x` and the output `y`, written with the runtime's own
- * operations so it also works when `x` is traced on an outer tape (nesting).
+ * operations so it also works when `x` is traced on an outer tape (nesting). `form` is the
+ * same partial on one array element (what `partial` computes on arrays, op by op), for
+ * compiled code that fuses elementwise operations; without it they are not fused.
  */
-export function unaryRule(name: string, f: (x: number) => number, partial: (x: unknown, y: unknown) => unknown): UnaryOp {
+export function unaryRule(name: string, f: (x: number) => number, partial: (x: unknown, y: unknown) => unknown, form?: UnaryPartialForm): UnaryOp {
   const traced = (x: unknown): unknown => {
     if (!isTracedOperand(x)) {
-      if (isNDArray(x)) return (onArray ??= lift1(op, f, partial))(x); // elementwise, like numpy's ufuncs
+      if (isNDArray(x)) return (onArray ??= lift1(op, f, partial, form))(x); // elementwise, like numpy's ufuncs
       if (isSymbolic(x)) return callSymbolic(f, [x]); // compileGradient records the call
       // JavaScript's own coercion, but an object converting to a traced number keeps it
       return convertsToPrimitive(x) ? op(toNumeric(x)) : f(x as number);
@@ -82,7 +84,7 @@ export function binaryRule(
 
 /** A function whose derivative is zero wherever it exists (rounding, sign, bit operations). */
 export function zeroDerivative1(name: string, f: (x: number) => number): UnaryOp {
-  return unaryRule(name, f, () => 0);
+  return unaryRule(name, f, () => 0, (e) => e.constant(0));
 }
 
 export function zeroDerivative2(name: string, f: (a: number, b: number) => number, convert?: (x: unknown) => unknown): BinaryOp {

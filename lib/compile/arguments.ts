@@ -28,14 +28,22 @@ export interface SymbolicArguments {
   readonly reader: string;
   /** Objects the reader compares against (`C[k]`). */
   readonly constants: unknown[];
+  /**
+   * How many objects the arguments hold. The reader keeps the last call's in `E` (an array
+   * of that length), and sets `E.checked` once they were found distinct: a call passing the
+   * same objects again is not checked again.
+   */
+  readonly objects: number;
   /** True if f changed the copy (wrote to its arguments): compiled code would not. */
   changed(): boolean;
 }
 
-/** Arrays of more numbers than this are read in a loop. */
+/** Arrays of more numbers (or small records of numbers) than this are read in a loop. */
 const UNROLL = 8;
-/** Objects are read one by one: past this many, the generated reader would be too long. */
+/** Objects are read one by one (except in arrays of small records): past this many, the generated reader would be too long. */
 const MAX_OBJECTS = 5000;
+/** Records of at most this many numbers, in an array, are read in a loop, one column per key. */
+const SMALL_RECORD = 16;
 
 /** The symbolic copy of `args` and its reader; `arrays` receives each NDArray argument's program value. */
 export function symbolicArguments(args: readonly unknown[], program: Program, arrays: Map<NDArray, number>): SymbolicArguments {
@@ -45,11 +53,16 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
   const written: [object, PropertyKey, unknown][] = [];
   const sizes: [object, number][] = [];
   const arrayArguments: NDArray[] = [];
+  /** How many objects the arguments hold (each has its place in the distinctness check's list). */
+  let objects = 0;
   let names = 0;
   const constant = (x: unknown) => {
     const k = constants.indexOf(x);
     return `C[${k >= 0 ? k : constants.push(x) - 1}]`;
   };
+  // Each object is compared with the one at its place on the last call whose objects were
+  // checked distinct (`E`, kept by the path): only when one differs is the check made again.
+  const noteObject = (name: string) => `if (E[${objects}] !== ${name}) { E[${objects++}] = ${name}; E.checked = false; }`;
 
   const visit = (value: unknown, expr: string, path: string): unknown => {
     if (isTraced(value) || (isNDArray(value) && value.tape !== null)) {
@@ -70,14 +83,16 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
     }
     const name = `o${names++}`;
     if (names > MAX_OBJECTS) {
-      throw new Uncompilable(`the arguments hold more than ${MAX_OBJECTS} objects, which compiled code would read one by one (arrays of numbers and NDArrays are read whole)`);
+      // (this call only: another call's arguments may be arrays of distinct small records again)
+      throw new Uncompilable(`the arguments hold more than ${MAX_OBJECTS} objects that are not small records in arrays, which compiled code would read one by one`, true);
     }
-    lines.push(`const ${name} = ${expr};`);
+    lines.push(`const ${name} = ${expr};`, noteObject(name));
     if (Array.isArray(value) && Object.getPrototypeOf(value) === Array.prototype) {
       const copy: unknown[] = [];
       copies.set(value, { copy, name });
       sizes.push([copy, value.length]);
       lines.push(`if (!Array.isArray(${name}) || ${name}.length !== ${value.length}) return MISS;`);
+      const columns = value.length > UNROLL ? smallRecords(value, copies) : null;
       if (value.length > UNROLL && value.every((v) => typeof v === 'number')) {
         const first = program.inputCount;
         for (const v of value) copy.push(program.input(v as number));
@@ -86,6 +101,31 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
           `  const v = ${name}[i];`,
           `  if (typeof v !== 'number') return MISS;`,
           `  X[${first} + i] = v;`,
+          `}`,
+        );
+      } else if (columns !== null) {
+        // An array of records of one class holding the same numbers: read in a loop, a column per key.
+        const first = program.inputCount;
+        const at = objects;
+        for (const record of value as object[]) {
+          const c = Object.create(columns.proto) as Record<string, unknown>;
+          copies.set(record, { copy: c, name: `${name}[${copy.length}]` });
+          for (const key of columns.keys) {
+            c[key] = program.input((record as Record<string, number>)[key]!);
+            written.push([c, key, c[key]]);
+          }
+          sizes.push([c, columns.keys.length]);
+          copy.push(c);
+          objects++;
+        }
+        const m = columns.keys.length;
+        lines.push(
+          `const ${name}p = ${constant(columns.proto)};`,
+          `for (let i = 0; i < ${value.length}; i++) {`,
+          `  const e = ${name}[i];`,
+          `  if (typeof e !== 'object' || e === null || Object.getPrototypeOf(e) !== ${name}p || Object.keys(e).length !== ${m}) return MISS;`,
+          `  if (E[${at} + i] !== e) { E[${at} + i] = e; E.checked = false; }`,
+          ...columns.keys.flatMap((key, k) => [`  const v${k} = e[${JSON.stringify(key)}];`, `  if (typeof v${k} !== 'number') return MISS;`, `  X[${first + k} + ${m} * i] = v${k};`]),
           `}`,
         );
       } else {
@@ -127,22 +167,41 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
   const values = args.map((arg, i) => visit(arg, `args[${i}]`, `${i}`));
   // (after every number input, so that value k < inputCount is input k)
   arrayArguments.forEach((x, k) => arrays.set(x, program.argument(k)));
-  if (copies.size > 1) addDistinctnessCheck(lines, copies);
+  // Objects that were distinct when f was recorded must be distinct now: an object passed
+  // twice shares one gradient (contributions add), which the compiled path does not do.
+  if (objects > 1) lines.push(`if (!E.checked) {`, `  if (new Set(E).size !== ${objects}) return MISS;`, `  E.checked = true;`, `}`);
   return {
     values,
     reader: lines.join('\n'),
     constants,
+    objects,
     changed: () =>
       written.some(([o, key, v]) => !Object.is((o as Record<PropertyKey, unknown>)[key], v)) ||
       sizes.some(([o, n]) => (Array.isArray(o) ? o.length : Object.keys(o).length) !== n),
   };
 }
 
-// Objects that were distinct when f was recorded must be distinct now: an object passed
-// twice shares one gradient (contributions add), which the compiled path does not do.
-function addDistinctnessCheck(lines: string[], copies: Map<object, { name: string }>): void {
-  const names = [...copies.values()].map((c) => c.name);
-  lines.push(`const distinct = new Set([${names.join(', ')}]);`, `if (distinct.size !== ${names.length}) return MISS;`);
+/**
+ * The prototype and keys shared by every element of `value`, when each is a record (a plain
+ * object or an instance of a user's class) holding only numbers, at most SMALL_RECORD of
+ * them, none seen before; else null.
+ */
+function smallRecords(value: unknown[], seen: Map<object, unknown>): { proto: object; keys: string[] } | null {
+  const first = value[0];
+  if (typeof first !== 'object' || first === null || Array.isArray(first) || isNDArray(first) || isTraced(first)) return null;
+  const proto = Object.getPrototypeOf(first) as object | null;
+  if (!isRecordPrototype(proto) || proto === null || first instanceof Params) return null;
+  const keys = Object.keys(first);
+  if (keys.length === 0 || keys.length > SMALL_RECORD) return null;
+  const distinct = new Set<object>();
+  for (const e of value) {
+    if (typeof e !== 'object' || e === null || Object.getPrototypeOf(e) !== proto || seen.has(e) || distinct.has(e)) return null;
+    distinct.add(e);
+    const own = Object.keys(e);
+    if (own.length !== keys.length) return null;
+    for (let k = 0; k < keys.length; k++) if (own[k] !== keys[k] || typeof (e as Record<string, unknown>)[keys[k]!] !== 'number') return null;
+  }
+  return { proto, keys };
 }
 
 // Plain records and instances of the user's classes (not built-ins such as Map or Date).
@@ -166,6 +225,7 @@ export function gradientWriter(
 ): { code: string; result: string } {
   const lines: string[] = [];
   const made = new Map<object, string>();
+  const shared = sharedObjects(grads);
   let names = 0;
   const write = (g: unknown): string => {
     if (isSymbolic(g)) return valueOf(g.id);
@@ -180,6 +240,8 @@ export function gradientWriter(
       if (g.length > UNROLL && g.every((x) => isSymbolic(x) && slotOf(x.id) >= 0)) {
         const slots = Int32Array.from(g, (x) => slotOf((x as Symbolic).id));
         lines.push(`const ${name} = new Array(${g.length});`, ...gather(name, slots, indexTables));
+      } else if (g.length > UNROLL && writeRecords(name, g, shared, slotOf, indexTables, lines)) {
+        // (the gradient of an array of small records: one loop, a column per key)
       } else {
         lines.push(`const ${name} = [];`);
         for (const x of g) lines.push(`${name}.push(${write(x)});`);
@@ -193,6 +255,60 @@ export function gradientWriter(
   };
   const result = write(grads);
   return { code: lines.join('\n'), result };
+}
+
+/** The objects a gradient reaches by more than one way (they keep their identity: written one by one). */
+function sharedObjects(grads: unknown): Set<object> {
+  const seen = new Set<object>();
+  const shared = new Set<object>();
+  const stack: unknown[] = [grads];
+  while (stack.length > 0) {
+    const g = stack.pop();
+    if (typeof g !== 'object' || g === null || isSymbolic(g)) continue;
+    if (seen.has(g)) {
+      shared.add(g);
+      continue;
+    }
+    seen.add(g);
+    for (const x of Array.isArray(g) ? g : Object.values(g)) stack.push(x);
+  }
+  return shared;
+}
+
+/**
+ * Writes `name`, an array of plain records with the same keys (the gradient of an array of
+ * small records), as one loop making a record per element, each key's values read as a
+ * column: from V (evenly spaced, or through an index table), or one literal for all. False
+ * (nothing written) when `g` is not such an array.
+ */
+function writeRecords(name: string, g: unknown[], shared: Set<object>, slotOf: (id: number) => number, indexTables: Int32Array[], lines: string[]): boolean {
+  const first = g[0];
+  if (typeof first !== 'object' || first === null || Object.getPrototypeOf(first) !== Object.prototype) return false;
+  const keys = Object.keys(first);
+  if (keys.length === 0 || keys.length > SMALL_RECORD || keys.includes('__proto__')) return false;
+  for (const e of g) {
+    if (typeof e !== 'object' || e === null || Object.getPrototypeOf(e) !== Object.prototype || shared.has(e)) return false;
+    const own = Object.keys(e);
+    if (own.length !== keys.length || own.some((k, i) => k !== keys[i])) return false;
+  }
+  const n = g.length;
+  const columns: string[] = [];
+  for (const key of keys) {
+    const column = g.map((e) => (e as Record<string, unknown>)[key]);
+    const c0 = column[0];
+    if (column.every((x) => isSymbolic(x) && slotOf(x.id) >= 0)) {
+      const slots = Int32Array.from(column, (x) => slotOf((x as Symbolic).id));
+      const step = slots[1]! - slots[0]!;
+      if (slots.every((v, i) => v === slots[0]! + step * i)) columns.push(`V[${slots[0]} + ${step} * i]`);
+      else columns.push(`V[I[${indexTables.push(slots) - 1}][i]]`);
+    } else if ((c0 === null || typeof c0 === 'number') && column.every((x) => Object.is(x, c0))) {
+      columns.push(c0 === null ? 'null' : literal(c0));
+    } else {
+      return false;
+    }
+  }
+  lines.push(`const ${name} = new Array(${n});`, `for (let i = 0; i < ${n}; i++) ${name}[i] = { ${keys.map((k, j) => `${JSON.stringify(k)}: ${columns[j]}`).join(', ')} };`);
+  return true;
 }
 
 /**

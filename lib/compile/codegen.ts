@@ -1,21 +1,32 @@
 // JavaScript from a recorded program: one function that reads its inputs from `X` (value
-// k < inputCount is input k), runs every instruction (rerolled into loops where the
-// program repeats itself), returns `MISS` at the first guard that fails, and leaves the
+// k < inputCount is input k), runs every instruction (each loop of reroll.ts as a `for`
+// loop over its copies), returns `MISS` at the first guard that fails, and leaves the
 // values the caller asked for where `valueOf(id)` says. Straight-line values are locals;
-// values a loop needs from other iterations, or the caller needs after a loop, live in
-// the Float64Array `V`.
+// a loop's value that the next copy reads is carried in a local; values read from other
+// copies, or after the loop, live in the Float64Array `V`, `count` places per loop body
+// instruction (copy t at base + t), one per straight value the caller reads by index.
 
-import { BINARY_OPERATORS, COMPARISONS, Op, Slot, type Program } from './program.js';
-import { reroll, type Loop } from './reroll.js';
+import { BINARY_OPERATORS, COMPARISONS, isGuard, Op, Slot } from './instructions.js';
+import type { Program } from './program.js';
+import type { Loop } from './reroll.js';
+import { planFusion, writeRun } from './fuse.js';
 
 export interface GeneratedBody {
-  /** Statements of the function body (inputs in `X`, values in `V`, functions in `F`, array operations in `P`, constants in `K`, object arguments in `A`). */
+  /** Statements of the function body (inputs in `X`, values in `V`, functions in `F`, array operations in `P`, constants in `K`, tables in `D`, object arguments in `A`). */
   readonly code: string;
   /** The functions of the program's calls (`P`) and the objects its calls take as constants (`K`). */
   readonly calls: readonly ((...args: any[]) => unknown)[];
   readonly constants: readonly unknown[];
+  /** The loops' tables of data (`D`). */
+  readonly tables: readonly (Float64Array | Uint8Array)[];
+  /** How many places `V` has. */
+  readonly slots: number;
   /** The expression for value `id` after the body has run (for the output's code). */
   valueOf(id: number): string;
+  /** The place of output `id` in `V`. */
+  slotOf(id: number): number;
+  /** How many stored instructions are generated. */
+  readonly live: number;
 }
 
 /** Math functions called by name (V8 inlines those) instead of through `F`. */
@@ -25,66 +36,96 @@ const MATH_NAMES = new Map<Function, string>(
     .map((k) => [(Math as unknown as Record<string, Function>)[k]!, `Math.${k}`]),
 );
 
-/** The body for program `p`; `live` flags the instructions to generate (lib/compile/dead-code.ts). */
-export function generateBody(p: Program, outputs: readonly number[], live: Uint8Array): GeneratedBody {
+/**
+ * The body for program `p` (its recording finished); `live` flags the stored instructions to
+ * generate (dead-code.ts); `fuse`: runs of elementwise array operations become loops (fuse.ts).
+ */
+export function generateBody(p: Program, outputs: readonly number[], live: Uint8Array, fuse = true): GeneratedBody {
   const inputs = p.inputCount;
-  const segments = reroll(p, inputs);
-  const n = p.length;
-  // Where each value is defined: -1 straight, else the index of its loop segment.
-  const loopOf = new Int32Array(n).fill(-1);
-  segments.forEach((seg, k) => {
-    if (seg.kind === 'loop') loopOf.fill(k, seg.start, seg.start + seg.period * seg.count);
-  });
-  // A loop's body instruction is generated when any of its copies is live.
-  const bodyLive = segments.map((seg) => (seg.kind === 'loop' ? anyCopy(seg, live) : null));
+  const segments = p.segments;
+  /** Where value id is: its segment, and for a loop its copy and body instruction. */
+  const place = (id: number) => {
+    const s = p.segmentOf(id);
+    const seg = segments[s]!;
+    if (seg.kind === 'straight') return { s, seg, copy: 0, j: id - seg.start, k: seg.phys + id - seg.start };
+    const copy = Math.floor((id - seg.start) / seg.period);
+    const j = id - seg.start - copy * seg.period;
+    return { s, seg, copy, j, k: seg.phys + j };
+  };
   // A loop's body value j that the next copy reads is carried in a local, c<loop>_<j>; after
   // the loop it holds the last copy's value.
-  const carried = segments.map((seg, k) => {
-    if (seg.kind !== 'loop') return null;
-    const flags = new Uint8Array(seg.period);
-    const { start, period } = seg;
+  const carried = new Uint8Array(p.stored);
+  segments.forEach((seg) => {
+    if (seg.kind !== 'loop') return;
+    const { start, period, phys } = seg;
     for (let j = 0; j < period; j++) {
-      if (!bodyLive[k]![j]) continue;
-      const i = start + j;
-      if (p.slotA[i] === Slot.value && seg.stepA[j] === period && p.a[i]! >= start - period && p.a[i]! < start) flags[p.a[i]! - start + period] = 1;
-      if (p.slotB[i] === Slot.value && seg.stepB[j] === period && p.b[i]! >= start - period && p.b[i]! < start) flags[p.b[i]! - start + period] = 1;
+      const k = phys + j;
+      if (!live[k]) continue;
+      if (p.slotA[k] === Slot.value && seg.stepA[j] === period && p.a[k]! >= start - period && p.a[k]! < start) carried[phys + p.a[k]! - start + period] = 1;
+      if (p.slotB[k] === Slot.value && seg.stepB[j] === period && p.b[k]! >= start - period && p.b[k]! < start) carried[phys + p.b[k]! - start + period] = 1;
     }
-    return flags;
   });
-  /** The carried local holding value `id` after its loop (it is the last copy's), or null. */
+  /** The carried local holding loop value `id` after its loop (it is the last copy's), or null. */
   const carriedAfter = (id: number): string | null => {
-    const k = loopOf[id]!;
-    if (k < 0) return null;
-    const seg = segments[k] as Loop;
-    const j = id - (seg.start + (seg.count - 1) * seg.period);
-    return j >= 0 && carried[k]![j] ? `c${k}_${j}` : null;
+    const at = place(id);
+    return at.seg.kind === 'loop' && at.copy === at.seg.count - 1 && carried[at.k] ? `c${at.s}_${at.j}` : null;
   };
-  const inSlot = new Uint8Array(n); // 1: the value is (also) stored in V[id]
-  const needSlot = (id: number) => {
-    if (!p.objects.has(id)) inSlot[id] = 1; // (an array is a local, never in V)
+
+  // Which values live in V: a loop's body value read from outside its copy (except through a
+  // carried local), and every output.
+  const inV = new Uint8Array(p.stored);
+  const inputInV = new Set<number>();
+  const readOnce = (id: number) => {
+    if (id < inputs) return;
+    const at = place(id);
+    if (at.seg.kind === 'loop' && carriedAfter(id) === null) inV[at.k] = 1;
   };
-  for (let k = 0; k < segments.length; k++) {
-    const seg = segments[k]!;
+  for (const seg of segments) {
     if (seg.kind === 'straight') {
-      for (let i = seg.start; i < seg.end; i++) {
-        if (!live[i]) continue;
-        if (p.slotA[i] === Slot.value && loopOf[p.a[i]!]! >= 0 && carriedAfter(p.a[i]!) === null) needSlot(p.a[i]!);
-        if (p.slotB[i] === Slot.value && loopOf[p.b[i]!]! >= 0 && carriedAfter(p.b[i]!) === null) needSlot(p.b[i]!);
-        // (an array operation's operands: a number computed in a loop is read from V)
-        if (p.op[i] === Op.apply) for (const arg of p.calls[p.extra[i]!]!.args) if ('id' in arg && loopOf[arg.id]! >= 0) needSlot(arg.id);
+      for (let k = seg.phys; k < seg.phys + seg.end - seg.start; k++) {
+        if (!live[k]) continue;
+        if (p.slotA[k] === Slot.value) readOnce(p.a[k]!);
+        if (p.slotB[k] === Slot.value) readOnce(p.b[k]!);
+        if (p.op[k] === Op.apply) for (const arg of p.calls[p.extra[k]!]!.args) if ('id' in arg) readOnce(arg.id);
       }
       continue;
     }
-    for (let j = 0; j < seg.period; j++) {
-      const i = seg.start + j;
-      if (!bodyLive[k]![j]) continue;
-      if (p.slotA[i] === Slot.value) markUses(seg, p.a[i]!, seg.stepA[j]!, loopOf, needSlot, inputs);
-      if (p.slotB[i] === Slot.value) markUses(seg, p.b[i]!, seg.stepB[j]!, loopOf, needSlot, inputs);
+    const { start, period, phys } = seg;
+    const read = (a0: number, step: number) => {
+      if (step === period && a0 >= start - period) {
+        if (a0 < start) readOnce(a0); // (the value before the loop, carried in)
+      } else if (step === 0) readOnce(a0);
+      else if (a0 >= inputs) inV[place(a0).k] = 1; // another loop's copies
+    };
+    for (let j = 0; j < period; j++) {
+      const k = phys + j;
+      if (!live[k]) continue;
+      if (p.slotA[k] === Slot.value) read(p.a[k]!, seg.stepA[j]!);
+      if (p.slotB[k] === Slot.value) read(p.b[k]!, seg.stepB[j]!);
     }
   }
-  for (const id of outputs) needSlot(id); // (the gradient's code may read them from V by index)
-  // A loop stores body value j in V when any of its copies is needed there.
-  const stored = segments.map((seg) => (seg.kind === 'loop' ? anyCopy(seg, inSlot) : null));
+  for (const id of outputs) {
+    if (id < inputs) inputInV.add(id);
+    else if (!p.objects.has(id)) inV[place(id).k] = 1; // (an array stays a local)
+  }
+  // Places in V: `count` for a loop's body value, one for a straight value or an input.
+  const base = new Int32Array(p.stored).fill(-1);
+  let slots = 0;
+  const inputSlot = new Map<number, number>();
+  for (const id of inputInV) inputSlot.set(id, slots++);
+  for (const seg of segments) {
+    const n = seg.kind === 'loop' ? seg.period : seg.end - seg.start;
+    for (let k = seg.phys; k < seg.phys + n; k++) {
+      if (!inV[k]) continue;
+      base[k] = slots;
+      slots += seg.kind === 'loop' ? seg.count : 1;
+    }
+  }
+  const slotOf = (id: number): number => {
+    if (id < inputs) return inputSlot.get(id) ?? -1;
+    const at = place(id);
+    return base[at.k]! < 0 ? -1 : base[at.k]! + at.copy;
+  };
 
   const lines: string[] = [];
   const functionNames = p.functions.map((f, k) => MATH_NAMES.get(f) ?? `F${k}`);
@@ -93,115 +134,129 @@ export function generateBody(p: Program, outputs: readonly number[], live: Uint8
   });
   const calls = p.calls.map((call) => call.fn);
   const constants: unknown[] = [];
+  const tables: (Float64Array | Uint8Array)[] = [];
+  /** A value, read after it was made, outside its loop. */
+  const value = (id: number): string => {
+    if (id < inputs) return `X[${id}]`;
+    const at = place(id);
+    if (at.seg.kind === 'straight') return `v${id}`;
+    return carriedAfter(id) ?? `V[${slotOf(id)}]`;
+  };
   const callArgs = (k: number) =>
     p.calls[k]!.args
       .map((arg) => {
-        if ('id' in arg) return straightValue(arg.id);
+        if ('id' in arg) return value(arg.id);
         if (typeof arg.constant === 'number') return literal(arg.constant);
         if (arg.constant === undefined) return 'undefined';
         return `K[${constants.push(arg.constant) - 1}]`;
       })
       .join(', ');
-  // Inputs a loop reads together with other values, or the gradient's code reads by index, are copied into V.
-  for (let k = 0; k < inputs; k++) if (inSlot[k]) lines.push(`V[${k}] = X[${k}];`);
-  const straightValue = (id: number) => (id < inputs ? `X[${id}]` : loopOf[id]! >= 0 ? `V[${id}]` : `v${id}`);
+  for (const [id, slot] of inputSlot) lines.push(`V[${slot}] = X[${id}];`);
+  let generated = 0;
+  const plan = fuse && p.calls.length > 0 ? planFusion(p, live, outputs) : null;
+  const constantOf = (x: unknown) => `K[${constants.indexOf(x) >= 0 ? constants.indexOf(x) : constants.push(x) - 1}]`;
+  /** The id of straight row k (the rows of fused runs are straight). */
+  const idAt = (k: number) => {
+    for (const sg of segments) if (sg.kind === 'straight' && k >= sg.phys && k < sg.phys + sg.end - sg.start) return sg.start + k - sg.phys;
+    throw new Error('zygote-ts: internal error: a fused row outside the straight code');
+  };
 
-  segments.forEach((seg, k) => {
+  segments.forEach((seg, s) => {
     if (seg.kind === 'straight') {
-      for (let i = seg.start; i < seg.end; i++) {
-        if (!live[i]) continue;
-        const operand = (slot: number, x: number) => (slot === Slot.value ? (carriedAfter(x) ?? straightValue(x)) : literal(x));
+      for (let k = seg.phys; k < seg.phys + seg.end - seg.start; k++) {
+        if (!live[k]) continue;
+        generated++;
+        const id = seg.start + k - seg.phys;
+        const r = plan === null ? -1 : plan.runOf[k]!;
+        if (r >= 0) {
+          // a member of a fused run: the run's loop is written where its last member was
+          const run = plan!.runs[r]!;
+          if (run.rows[run.rows.length - 1] !== k) continue;
+          // (a merged run's values were made by the loop of the run before it)
+          if (!run.merged) lines.push(...writeRun(p, run, r, idAt, value, constantOf, literal));
+          for (const m of run.rows) if (inV[m] && !p.objects.has(idAt(m))) lines.push(`V[${base[m]}] = v${idAt(m)};`);
+          continue;
+        }
+        const operand = (slot: number, x: number) => (slot === Slot.value ? value(x) : literal(x));
         const line =
-          p.op[i] === Op.apply
-            ? applyLine(p, i, callArgs(p.extra[i]!))
-            : statement(p, i, `v${i}`, operand(p.slotA[i]!, p.a[i]!), operand(p.slotB[i]!, p.b[i]!), functionNames);
+          p.op[k] === Op.apply
+            ? applyLine(p, k, id, callArgs(p.extra[k]!))
+            : statement(p, k, `v${id}`, operand(p.slotA[k]!, p.a[k]!), operand(p.slotB[k]!, p.b[k]!), String(p.expected[k] === 1), functionNames);
         lines.push(line);
-        if (inSlot[i] && isValue(p.op[i]!)) lines.push(`V[${i}] = v${i};`);
+        if (inV[k] && !isGuard(p.op[k]!)) lines.push(`V[${base[k]}] = v${id};`);
       }
       return;
     }
-    const flags = stored[k]!;
-    const { start, period, count } = seg;
+    const { start, period, count, phys } = seg;
     const body: string[] = [];
+    const table = (t: Float64Array | Uint8Array) => {
+      lines.push(`const D${tables.length} = D[${tables.length}];`);
+      return `D${tables.push(t) - 1}[t]`;
+    };
     for (let j = 0; j < period; j++) {
-      const i = start + j;
-      if (!bodyLive[k]![j]) continue;
-      const operand = (slot: number, x: number, step: number) => {
-        if (slot !== Slot.value) return literal(x);
-        if (step === period && x >= start && x < start + period) return `l${x - start}`; // this copy
-        if (step === period && x >= start - period && x < start) return `c${k}_${x - (start - period)}`; // the previous copy
-        if (step === 0) return straightValue(x);
-        return `${inputsOnly(x, step, count, inputs) ? 'X' : 'V'}[${offset(x, step)}]`;
+      const k = phys + j;
+      if (!live[k]) continue;
+      generated++;
+      const operand = (slot: number, x: number, step: number, data: Float64Array | null) => {
+        if (slot === Slot.constant) return data === null ? literal(x) : table(data.subarray(0, count));
+        if (slot !== Slot.value) return '';
+        if (step === period && x >= start) return `l${x - start}`; // this copy
+        if (step === period && x >= start - period) return `c${s}_${x - start + period}`; // the previous copy
+        if (step === 0) return value(x);
+        if (x < inputs) return `X[${x} + ${step} * t]`;
+        const at = place(x); // another loop's copies, `step / period` of them a copy
+        return `V[${base[at.k]! + at.copy} + ${step / (at.seg as Loop).period} * t]`;
       };
-      body.push('  ' + statement(p, i, `l${j}`, operand(p.slotA[i]!, p.a[i]!, seg.stepA[j]!), operand(p.slotB[i]!, p.b[i]!, seg.stepB[j]!), functionNames));
-      if (flags[j] && isValue(p.op[i]!)) body.push(`  V[${offset(i, period)}] = l${j};`);
+      const expected = seg.tableExpected[j] ? `(${table(seg.tableExpected[j]!.subarray(0, count))} === 1)` : String(p.expected[k] === 1);
+      body.push(
+        '  ' +
+          statement(p, k, `l${j}`, operand(p.slotA[k]!, p.a[k]!, seg.stepA[j]!, seg.tableA[j]!), operand(p.slotB[k]!, p.b[k]!, seg.stepB[j]!, seg.tableB[j]!), expected, functionNames),
+      );
+      if (inV[k] && !isGuard(p.op[k]!)) body.push(`  V[${base[k]} + t] = l${j};`);
     }
-    carried[k]!.forEach((flag, j) => {
-      if (!flag) return;
-      lines.push(`let c${k}_${j} = ${carriedAfter(start - period + j) ?? straightValue(start - period + j)};`);
-      body.push(`  c${k}_${j} = l${j};`);
-    });
+    for (let j = 0; j < period; j++) {
+      if (!carried[phys + j]) continue;
+      lines.push(`let c${s}_${j} = ${value(start - period + j)};`);
+      body.push(`  c${s}_${j} = l${j};`);
+    }
     lines.push(`for (let t = 0; t < ${count}; t++) {`, ...body, '}');
   });
-  return { code: lines.join('\n'), valueOf: straightValue, calls, constants };
-}
-
-/** For each body instruction j of `seg`: 1 when `flags` is set for any of its copies. */
-function anyCopy(seg: Loop, flags: Uint8Array): Uint8Array {
-  const body = new Uint8Array(seg.period);
-  for (let t = 0; t < seg.count; t++) for (let j = 0; j < seg.period; j++) body[j]! |= flags[seg.start + t * seg.period + j]!;
-  return body;
-}
-
-// The values a loop's operand reads over all its copies: those outside the same copy must be in V.
-function markUses(seg: Loop, first: number, step: number, loopOf: Int32Array, needSlot: (id: number) => void, inputs: number): void {
-  const sameCopy = step === seg.period && first >= seg.start && first < seg.start + seg.period;
-  if (sameCopy || inputsOnly(first, step, seg.count, inputs)) return;
-  // A value read by every copy, or the previous copy's (carried in a local: only the one
-  // before the loop is read), is one value: from V only when another loop made it.
-  const previousCopy = step === seg.period && first >= seg.start - seg.period && first < seg.start;
-  if (previousCopy || step === 0) {
-    if (loopOf[first]! >= 0) needSlot(first);
-    return;
-  }
-  for (let t = 0; t < seg.count; t++) needSlot(first + step * t);
-}
-
-/** True when a loop operand reads only inputs (from X) over all its copies. */
-function inputsOnly(first: number, step: number, count: number, inputs: number): boolean {
-  return Math.max(first, first + step * (count - 1)) < inputs;
+  return { code: lines.join('\n'), valueOf: value, slotOf, calls, constants, tables, slots, live: generated };
 }
 
 // An array operation: `site` says which, should it throw (the function's catch names the user's line).
-function applyLine(p: Program, i: number, args: string): string {
-  const k = p.extra[i]!;
-  const { label, site } = p.calls[k]!;
-  return `site = ${k}; const v${i} = P[${k}](${args}); // ${label}${site === '' ? '' : ` at ${site}`}`;
+function applyLine(p: Program, k: number, id: number, args: string): string {
+  const c = p.extra[k]!;
+  return `site = ${c}; const v${id} = P[${c}](${args}); // ${p.calls[c]!.label} (array operation ${c})`;
 }
 
-const offset = (first: number, step: number) => (step === 0 ? `${first}` : `${first} + ${step} * t`);
+/** The test `pick` makes: a is chosen (Math.max when `max`, else Math.min; see instructions.ts's picksFirst). */
+const picksFirst = (max: boolean, a: string, b: string) =>
+  `(${a} !== ${a} || (${b} === ${b} && (${a} ${max ? '>' : '<'} ${b} || (${a} === ${b} && 1 / ${a} ${max ? '>=' : '<='} 1 / ${b}))))`;
 
-const isValue = (code: number) => code !== Op.compare && code !== Op.truth && code !== Op.pin;
-
-function statement(p: Program, i: number, name: string, a: string, b: string, functionNames: readonly string[]): string {
-  const code = p.op[i]!;
+function statement(p: Program, k: number, name: string, a: string, b: string, expected: string, functionNames: readonly string[]): string {
+  const code = p.op[k]!;
   switch (code) {
     case Op.neg:
       return `const ${name} = -${a};`;
     case Op.call:
-      return `const ${name} = ${functionNames[p.extra[i]!]}(${p.slotB[i] === Slot.none ? a : `${a}, ${b}`});`;
+      return `const ${name} = ${functionNames[p.extra[k]!]}(${p.slotB[k] === Slot.none ? a : `${a}, ${b}`});`;
     case Op.compare:
-      return `if ((${a} ${COMPARISONS[p.extra[i]!]} ${b}) !== ${p.expected[i] === 1}) return MISS;`;
+      return `if ((${a} ${COMPARISONS[p.extra[k]!]} ${b}) !== ${expected}) return MISS;`;
     case Op.truth:
-      return `if (!${a} !== ${p.expected[i] !== 1}) return MISS;`;
+      return `if (!!${a} !== ${expected}) return MISS;`;
     case Op.pin:
       return `if (!sameNumber(${a}, ${b})) return MISS;`;
     case Op.part:
-      return `const ${name} = ${a}[${p.extra[i]}];`;
+      return `const ${name} = ${a}[${p.extra[k]}];`;
     case Op.argument:
-      return `const ${name} = A[${p.extra[i]}];`;
+      return `const ${name} = A[${p.extra[k]}];`;
     case Op.scale:
       return `const ${name} = ${a} === 0 ? 0 : ${a} * ${b};`;
+    case Op.pick:
+      return `const ${name} = ${picksFirst(p.extra[k] === 0, a, b)} ? ${a} : ${b};`;
+    case Op.picked:
+      return `const ${name} = ${picksFirst(p.extra[k] === 0, a, b)} ? 1 : 0;`;
     default:
       return `const ${name} = ${a} ${BINARY_OPERATORS[code]} ${b};`;
   }

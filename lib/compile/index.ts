@@ -17,7 +17,7 @@ import type { Gradients } from '../types.js';
 import { generateBody } from './codegen.js';
 import { gradientWriter, symbolicArguments, symbolicLeaves, Uncompilable, type SymbolicArguments } from './arguments.js';
 import { isSymbolic } from '../core/symbolic.js';
-import { COMPARISONS, Op, Program } from './program.js';
+import { Program } from './program.js';
 import { ArrayRecorder, writeSweep } from './sweep.js';
 import { liveInstructions } from './dead-code.js';
 
@@ -26,6 +26,15 @@ export interface CompileOptions {
   paths?: number;
   /** After this many recordings f runs uncompiled (its paths keep changing). Default 16. */
   maxRecordings?: number;
+  /**
+   * How many recorded instructions that do not fold into loops (a table entry of data
+   * counting 1/16) one path may hold. Past it the recording stops, the call finishes as
+   * `gradient` would, and f runs uncompiled from then on, with the reason in `fallback`.
+   * Default 50 000.
+   */
+  budget?: number;
+  /** Runs of elementwise array operations (and their backwards) become one loop each (fuse.ts). Default true. */
+  fuse?: boolean;
 }
 
 export interface CompiledGradient<A extends unknown[]> {
@@ -48,6 +57,8 @@ interface Path {
 /** The answer of a path whose guards do not hold for these arguments. */
 const MISS: unique symbol = Symbol('zygote-ts: another path');
 
+const DEFAULT_BUDGET = 50_000;
+
 /**
  * The gradient of `f` (like `gradient(f, ...args)`), compiled to JavaScript for each path
  * through f's control flow that the calls take.
@@ -60,6 +71,8 @@ const MISS: unique symbol = Symbol('zygote-ts: another path');
 export function compileGradient<A extends unknown[]>(f: (...args: A) => number, options: CompileOptions = {}): CompiledGradient<A> {
   const maxPaths = options.paths ?? 4;
   const maxRecordings = options.maxRecordings ?? 16;
+  const budget = options.budget ?? DEFAULT_BUDGET;
+  const fuse = options.fuse ?? true;
   const paths: Path[] = [];
   let recordings = 0;
   let fallback: string | null = null;
@@ -68,7 +81,16 @@ export function compileGradient<A extends unknown[]>(f: (...args: A) => number, 
   const compiled = function (...args: A): Gradients<A> {
     if (fallback === null) {
       for (let k = 0; k < paths.length; k++) {
-        const out = paths[k]!.run(args);
+        let out: unknown;
+        try {
+          out = paths[k]!.run(args);
+        } catch (e) {
+          // (code the engine cannot take: f runs uncompiled from now on)
+          if (!(e instanceof Uncompilable)) throw e;
+          fallback = e.message;
+          paths.length = 0;
+          return gradient(f, ...args);
+        }
         if (out === MISS) continue;
         if (k > 0) paths.unshift(...paths.splice(k, 1)); // most recent first
         return out as Gradients<A>;
@@ -76,11 +98,16 @@ export function compileGradient<A extends unknown[]>(f: (...args: A) => number, 
       if (recordings >= maxRecordings) fallback = `f took a new path on each of ${maxRecordings} recordings`;
       else {
         try {
-          const { path, gradient: recorded } = record(f as (...args: unknown[]) => number, args);
+          const recorded = record(f as (...args: unknown[]) => number, args, budget, fuse);
           recordings++;
-          paths.unshift(path);
+          if (recorded.path === null) {
+            // (the recording stopped: this call's gradient was finished eagerly)
+            fallback = recorded.abandoned;
+            return recorded.gradient as Gradients<A>;
+          }
+          paths.unshift(recorded.path);
           if (paths.length > maxPaths) paths.pop();
-          const out = recorded ?? path.run(args);
+          const out = recorded.gradient ?? recorded.path.run(args);
           if (out === MISS) throw new Error('zygote-ts: internal error: a compiled path rejected the call it was recorded from');
           return out as Gradients<A>;
         } catch (e) {
@@ -102,20 +129,30 @@ export function compileGradient<A extends unknown[]>(f: (...args: A) => number, 
 
 let serial = 0;
 
-/** Records f once on these arguments: the path, and (when it is known already) this call's gradient. */
-function record(f: (...args: unknown[]) => number, args: readonly unknown[]): { path: Path; gradient: unknown | null } {
-  const program = new Program();
+type Recorded =
+  | { readonly path: Path; readonly gradient: unknown | null; readonly abandoned: null }
+  | { readonly path: null; readonly gradient: unknown; readonly abandoned: string };
+
+/**
+ * Records f once on these arguments: the path, and (when it is known already) this call's
+ * gradient; or, when the recording was abandoned, the reason and the gradient finished eagerly.
+ */
+function record(f: (...args: unknown[]) => number, args: readonly unknown[], budget: number, fuse: boolean): Recorded {
+  const program = new Program(budget);
   const recorder = new ArrayRecorder(program);
   const symbolic = symbolicArguments(args, program, recorder.arguments);
   const grads = gradientWithSweep(
     f,
     symbolic.values,
     (tape) => recorder.attach(tape),
-    (tape, output, wanted) => writeSweep(program, recorder, tape, output, wanted),
+    // (a recording abandoned on the way is swept as `gradient` sweeps: the tape holds every partial's number)
+    (tape, output, wanted) => (program.abandoned === null ? writeSweep(program, recorder, tape, output, wanted) : null) ?? tape.sweep(output, 1, wanted),
   );
   if (symbolic.changed()) throw new Uncompilable('f writes to its arguments, which compiled code would not do again');
+  if (program.abandoned !== null) return { path: null, gradient: grads, abandoned: `${program.abandoned}: f runs uncompiled` };
+  program.finish();
   const outputs = symbolicLeaves(grads);
-  const generate = () => generatePath(f, program, symbolic, grads, outputs);
+  const generate = () => generatePath(f, program, symbolic, grads, outputs, fuse);
   let generated: GeneratedPath | null = null;
   const path: Path = {
     run: (callArgs) => (generated ??= generate()).run(callArgs),
@@ -126,7 +163,7 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[]): { 
   // Without array operations every value was computed while recording, by the same
   // operations on the same numbers as the generated code: this call's gradient is those
   // values, and the code is generated when a second call needs it.
-  return { path, gradient: program.calls.length === 0 ? valuesOf(grads) : null };
+  return { path, gradient: program.calls.length === 0 ? valuesOf(grads) : null, abandoned: null };
 }
 
 interface GeneratedPath {
@@ -134,17 +171,16 @@ interface GeneratedPath {
   readonly source: string;
 }
 
-function generatePath(f: Function, program: Program, symbolic: SymbolicArguments, grads: unknown, outputs: readonly number[]): GeneratedPath {
+function generatePath(f: Function, program: Program, symbolic: SymbolicArguments, grads: unknown, outputs: readonly number[], fuse: boolean): GeneratedPath {
   const live = liveInstructions(program, outputs);
-  const body = generateBody(program, outputs, live);
+  const body = generateBody(program, outputs, live, fuse);
   const indexTables: Int32Array[] = [];
-  const slotOf = (id: number) => (program.objects.has(id) ? -1 : id);
-  const writer = gradientWriter(grads, body.valueOf, slotOf, indexTables);
+  const writer = gradientWriter(grads, body.valueOf, body.slotOf, indexTables);
   const name = `${(f.name || 'f').replace(/[^\w$]/g, '_')}_path${++serial}`;
-  const source = [
-    `// compileGradient(${f.name || 'f'}): ${program.length} instructions recorded, ${live.reduce((n, x) => n + x, 0)} live, ${program.inputCount} inputs`,
-    guardNotes(program),
-    `function ${name}(args, X, V, A) {`,
+  const loops = program.segments.filter((s) => s.kind === 'loop').length;
+  const header = `// compileGradient(${f.name || 'f'}): ${program.length} instructions recorded, ${program.stored} kept (${loops} loops), ${body.live} generated, ${program.inputCount} inputs`;
+  const code = [
+    `function ${name}(args, X, V, A, E, S) {`,
     // (array operations can throw: the catch names the user's line that made the one that did)
     ...(program.calls.length === 0
       ? [symbolic.reader, body.code, writer.code, `return ${writer.result};`]
@@ -155,18 +191,50 @@ function generatePath(f: Function, program: Program, symbolic: SymbolicArguments
     .join('\n');
   let factory: Function;
   try {
-    factory = new Function('MISS', 'F', 'C', 'I', 'P', 'K', 'sameNumber', 'atUserLine', `${source}\nreturn ${name};\n//# sourceURL=zygote-ts/compiled/${name}.js`);
+    factory = new Function('MISS', 'F', 'C', 'I', 'P', 'K', 'D', 'sameNumber', 'atUserLine', `${header}\n${code}\nreturn ${name};\n//# sourceURL=zygote-ts/compiled/${name}.js`);
   } catch (e) {
-    throw new Error(`zygote-ts: internal error: compileGradient generated code that does not parse (${(e as Error).message}):\n${source}`);
+    if (e instanceof RangeError) throw tooLarge(e, code);
+    throw new Error(`zygote-ts: internal error: compileGradient generated code that does not parse (${(e as Error).message}):\n${code}`);
   }
   const sites = program.calls.map((call) => call.site);
-  const generated = factory(MISS, program.functions, symbolic.constants, indexTables, body.calls, body.constants, sameNumber, (e: unknown, k: number) =>
-    atUserLine(e, sites[k] ?? ''),
-  ) as (args: readonly unknown[], X: Float64Array, V: Float64Array, A: unknown[]) => unknown;
+  const generated = factory(MISS, program.functions, symbolic.constants, indexTables, body.calls, body.constants, body.tables, sameNumber, (e: unknown, k: number) =>
+    atUserLine(e, String(sites[k] ?? '')),
+  ) as (args: readonly unknown[], X: Float64Array, V: Float64Array, A: unknown[], E: unknown[], S: unknown[]) => unknown;
   const X = new Float64Array(program.inputCount);
-  const V = new Float64Array(program.length);
+  const V = new Float64Array(body.slots);
   const A: unknown[] = [];
-  return { run: (callArgs) => generated(callArgs, X, V, A), source };
+  // (the objects of the last call whose objects were checked distinct: see arguments.ts)
+  const E = Object.assign(new Array<unknown>(symbolic.objects).fill(undefined), { checked: false });
+  // (arrays a fused loop writes and only later fused loops read, reused by every call: fuse.ts)
+  const S: unknown[] = [];
+  // (where the user's code made the guards and the array operations is written only when the source is read)
+  let notes: string | null = null;
+  // The engine compiles the function when it first runs: code too deep or too long for it
+  // throws a RangeError then (a stack overflow in its parser), before any of it has run.
+  let ran = false;
+  const run = (callArgs: readonly unknown[]): unknown => {
+    if (ran) return generated(callArgs, X, V, A, E, S);
+    try {
+      const out = generated(callArgs, X, V, A, E, S);
+      ran = true;
+      return out;
+    } catch (e) {
+      if (e instanceof RangeError && /call stack/i.test(e.message)) throw tooLarge(e, code);
+      throw e;
+    }
+  };
+  return {
+    run,
+    get source() {
+      notes ??= [guardNotes(program), arrayNotes(program)].filter((part) => part !== '').join('\n');
+      return [header, notes, code].filter((part) => part !== '').join('\n');
+    },
+  };
+}
+
+/** Generated code the engine refused (a RangeError): f runs uncompiled, saying so. */
+function tooLarge(e: RangeError, code: string): Uncompilable {
+  return new Uncompilable(`the generated code (${code.length} characters) is more than this engine can compile (${e.message}): f runs uncompiled`);
 }
 
 /** A recorded gradient with each symbolic number replaced by its value (new objects, aliases kept). */
@@ -205,14 +273,17 @@ function sameNumber(x: number, y: number): boolean {
   return x === y || (x !== x && y !== y);
 }
 
-// Where the user's code made each guard, as comments at the top of the source.
+// Where the user's code made each array operation, as comments at the top of the source.
+function arrayNotes(program: Program): string {
+  if (program.calls.length === 0) return '';
+  return ['// array operations recorded:', ...program.calls.map((call, k) => `//   ${k}: ${call.label}${String(call.site) === '' ? '' : ` at ${String(call.site)}`}`)].join('\n');
+}
+
+// Where the user's code made the first guards, as comments at the top of the source.
 function guardNotes(program: Program): string {
   const notes: string[] = [];
-  for (const [id, site] of program.sites) {
-    const what = program.op[id] === Op.compare ? `a comparison (${COMPARISONS[program.extra[id]!]})` : program.op[id] === Op.truth ? 'a truth test' : 'a number read as a plain number';
-    notes.push(`//   guard at instruction ${id}: ${what}, at ${site}`);
-  }
+  for (const [id, { site, what }] of program.sites) if (String(site) !== '') notes.push(`//   guard at instruction ${id}: ${what}, at ${String(site)}`);
   if (notes.length === 0) return '';
-  const shown = notes.length > 20 ? [...notes.slice(0, 20), `//   … and ${notes.length - 20} more`] : notes;
-  return ['// guards (a failed guard records f again):', ...shown].join('\n');
+  if (program.guards > notes.length) notes.push(`//   … and ${program.guards - notes.length} more`);
+  return ['// guards (a failed guard records f again):', ...notes].join('\n');
 }

@@ -10,14 +10,23 @@
 export type Comparison = '<' | '<=' | '>' | '>=' | '===' | '!==' | '==' | '!=';
 export type Arithmetic = '+' | '-' | '*' | '/';
 
-/** What a symbolic number needs of the program recording it. */
+/**
+ * What a symbolic number needs of the program recording it. Results are symbolic numbers,
+ * or plain numbers once the program has stopped recording (compileGradient finishes that
+ * call eagerly).
+ */
 export interface Recorder {
   /** Records that value `id` must equal `value` for this path to be reused; returns `value`. */
   pin(id: number, value: number): number;
   /** Records `a op b` (the arithmetic rules' short way for symbolic operands). */
-  arithmetic(op: Arithmetic, a: number | Symbolic, b: number | Symbolic): Symbolic;
+  arithmetic(op: Arithmetic, a: number | Symbolic, b: number | Symbolic): Symbolic | number;
   /** Records `f(...args)` for a plain-number function `f` (Math.sin, Math.sign, …). */
-  call(f: (...args: number[]) => number, args: readonly (number | Symbolic)[]): Symbolic;
+  call(f: (...args: number[]) => number, args: readonly (number | Symbolic)[]): Symbolic | number;
+  /**
+   * Math.max(a, b) (`max`) or Math.min(a, b) without a guard: the operand chosen, and
+   * whether it is `a` (1 or 0, the partial for `a`).
+   */
+  pick(max: boolean, a: number | Symbolic, b: number | Symbolic): { value: Symbolic | number; first: Symbolic | number };
   /** Records the guard `(a op b) === result`; returns result. */
   compare(op: Comparison, a: number | Symbolic, b: number | Symbolic): boolean;
   /** Records the guard that `x`'s truthiness is what it is now; returns it. */
@@ -64,7 +73,7 @@ export function unpin(x: unknown): unknown {
 }
 
 /** `f(...args)` for a plain-number function when some argument is symbolic, else null. */
-export function callSymbolic(f: (...args: number[]) => number, args: readonly unknown[]): Symbolic | null {
+export function callSymbolic(f: (...args: number[]) => number, args: readonly unknown[]): Symbolic | number | null {
   let recorder: Recorder | null = null;
   for (const x of args) if (isSymbolic(x)) recorder = x.recorder;
   if (recorder === null) return null;

@@ -11,6 +11,7 @@
 // an algebra supplied by the runtime, so the core names no operation itself.
 
 import { Traced } from './traced.js';
+import { isSymbolic } from './symbolic.js';
 import { allocate, castData, isFloatArray, type Dtype, type FloatArray } from '../ndarray.js';
 
 /** Addition and multiplication on any scalar the runtime understands (set once by the runtime). */
@@ -107,6 +108,12 @@ export class Tape {
   private reachedRows: Uint8Array;
   /** Non-number partials by row (nested differentiation, generic scalars), or null if none. */
   private genericPartials: Map<number, [unknown, unknown]> | null = null;
+  /**
+   * While compileGradient records, a partial may be a symbolic number: the row keeps its
+   * number (so the tape can still be swept eagerly) and this its id + 1 (0: a constant),
+   * two per row; null until one comes.
+   */
+  private partialIds: Int32Array | null = null;
   /** Rows recorded with their own pullback (array operations), or null if none. */
   private nodes: Map<number, NodeRecord> | null = null;
   /** compileGradient's recorder while it records on this tape, else null. */
@@ -116,7 +123,7 @@ export class Tape {
     this.depth = depth;
     const buffers = pool.pop() ?? newBuffers(INITIAL_ROWS);
     this.rows = buffers.rows;
-    this.capacity = buffers.adjoint.length;
+    this.capacity = buffers.rows.length >> 2;
     this.adjoint = buffers.adjoint;
     this.reachedRows = buffers.reached;
   }
@@ -130,6 +137,7 @@ export class Tape {
     pool.push({ rows: this.rows, adjoint: this.adjoint, reached: this.reachedRows });
     this.size = 0;
     this.genericPartials = null;
+    this.partialIds = null;
     this.nodes = null;
   }
 
@@ -158,6 +166,16 @@ export class Tape {
   /** The record of a node row (undefined for scalar rows). */
   nodeAt(row: number): NodeRecord | undefined {
     return this.nodes?.get(row);
+  }
+
+  /**
+   * For code generators, which read every row: the rows as stored (row i at [4i, 4i+4):
+   * parent a, ∂a, parent b, ∂b; a first slot below -1 marks a node or an element read, for
+   * `rowAt`), the ids + 1 of symbolic partials (two per row, 0 for a number; null: none), and
+   * the rows whose partials are neither (in `rowAt`).
+   */
+  recorded(): { readonly rows: Float64Array; readonly partialIds: Int32Array | null; readonly generic: ReadonlySet<number> | null } {
+    return { rows: this.rows, partialIds: this.partialIds, generic: this.genericPartials === null ? null : new Set(this.genericPartials.keys()) };
   }
 
   /** Row `i` as recorded: for code generators, which write their own sweep. */
@@ -212,6 +230,13 @@ export class Tape {
     if (typeof da === 'number' && typeof db === 'number') {
       rows[at + 1] = da;
       rows[at + 3] = db;
+    } else if ((typeof da === 'number' || isSymbolic(da)) && (typeof db === 'number' || isSymbolic(db))) {
+      // compileGradient is recording: numbers in the row, symbolic ids beside it
+      const ids = (this.partialIds ??= new Int32Array(2 * this.capacity));
+      rows[at + 1] = typeof da === 'number' ? da : da.value;
+      rows[at + 3] = typeof db === 'number' ? db : db.value;
+      ids[2 * row] = typeof da === 'number' ? 0 : da.id + 1;
+      ids[2 * row + 1] = typeof db === 'number' ? 0 : db.id + 1;
     } else {
       (this.genericPartials ??= new Map()).set(row, [da, db]);
     }
@@ -221,11 +246,15 @@ export class Tape {
 
   private grow(): void {
     this.capacity *= 2;
-    const next = newBuffers(this.capacity);
-    next.rows.set(this.rows);
-    this.rows = next.rows;
-    this.adjoint = next.adjoint;
-    this.reachedRows = next.reached;
+    // (only the rows: the sweep's scratch is sized when a sweep needs it)
+    const rows = new Float64Array(4 * this.capacity);
+    rows.set(this.rows);
+    this.rows = rows;
+    if (this.partialIds !== null) {
+      const ids = new Int32Array(2 * this.capacity);
+      ids.set(this.partialIds);
+      this.partialIds = ids;
+    }
   }
 
   /**
@@ -233,6 +262,10 @@ export class Tape {
    * of each row in `wanted`, or null where no path leads from the output to that row.
    */
   sweep(output: number, seed: unknown, wanted: readonly number[]): (unknown | null)[] {
+    if (this.adjoint.length <= output) {
+      this.adjoint = new Float64Array(this.capacity);
+      this.reachedRows = new Uint8Array(this.capacity);
+    }
     if (this.nodes !== null) return this.sweepNodes(output, seed, wanted);
     if (typeof seed === 'number' && this.genericPartials === null) return this.sweepNumbers(output, seed, wanted);
     return this.sweepGeneric(output, seed, wanted);

@@ -209,11 +209,13 @@ function block(pa: Float64Array, pb: Float64Array, c: FloatArray, i0: number, mc
 // generic map does) makes an un-inlined call per element — 5–10× slower on 10⁵ elements.
 
 function elementwise<T extends FloatArray>(op: ElementwiseOp, x: T | number, y: T | number): T {
+  // (a number with a float32 array is rounded to float32 first, as the WebAssembly kernels
+  // and numpy's weak scalars do: the result does not depend on the array's length)
   if (typeof x === 'number') {
     if (typeof y === 'number') return Float64Array.of(scalar(op, x, y)) as T;
-    return numberArray[op](x, y) as T;
+    return numberArray[op](y instanceof Float32Array ? Math.fround(x) : x, y) as T;
   }
-  if (typeof y === 'number') return arrayNumber[op](x, y) as T;
+  if (typeof y === 'number') return arrayNumber[op](x, x instanceof Float32Array ? Math.fround(y) : y) as T;
   if (x.length !== y.length) throw new RangeError(`zygote-ts: kernels.elementwise: lengths ${x.length} and ${y.length} differ.`);
   return arrayArray[op](x, y) as T;
 }

@@ -10,7 +10,7 @@ import { add, div, mul, neg, pow, sub, mod } from '../arithmetic.js';
 import { log } from '../math.js';
 import { trunc } from '../nondiff.js';
 import { broadcastShapes, map1, map2, sameShape, stretchTo, sumToShape } from './broadcast.js';
-import { asArray, liveArray, recordStep, tapeOf } from './record.js';
+import { asArray, liveArray, recordStep, tapeOf, type Element, type Elements, type ElementwiseForm } from './record.js';
 import { astype } from './dtype.js';
 
 /** A scalar operand (a number, or a traced number), or an array. */
@@ -63,16 +63,28 @@ function reduceTo(part: unknown, x: Operand): unknown {
 
 type BinaryGrads = (g: any, x: any, y: any, z: any, need: readonly [boolean, boolean]) => [unknown, unknown];
 
+/** A binary operation's element formulas: `parts` are its grads' on one element (before nothing-from-zeros). */
+export interface BinaryForm {
+  forward(e: Elements, x: Element, y: Element): Element;
+  parts(e: Elements, g: Element, x: Element, y: Element, z: Element, need: readonly boolean[]): readonly [Element | null, Element | null];
+}
+
 /**
  * An elementwise binary operation on arrays with broadcasting. `reads(need)` says which of
- * x, y, z its grads use when the operands that need a gradient are `need` (for compiled code).
+ * x, y, z its grads use when the operands that need a gradient are `need` (for compiled code);
+ * `form`, its formulas on one element (for compiled code that fuses).
  */
 export function lift2(
   name: string,
   f: (x: number, y: number) => number,
   grads: BinaryGrads,
   reads: (need: readonly [boolean, boolean]) => readonly [boolean, boolean, boolean] = () => [true, true, true],
+  form?: BinaryForm,
 ): (a: unknown, b: unknown) => any {
+  const elementwise: ElementwiseForm | undefined = form && {
+    forward: (e, [x, y]) => form.forward(e, x!, y!),
+    backward: (e, g, [x, y], z, need) => form.parts(e, g, x!, y!, z, need).map((part) => (part === null ? null : e.nothingFromZeros(part, g))),
+  };
   const op = (a: unknown, b: unknown): unknown => {
     const A = operand(a, `${name}: left operand`);
     const B = operand(b, `${name}: right operand`);
@@ -89,13 +101,24 @@ export function lift2(
         return [need[0] ? reduceTo(nothingFromZeros(ga, g), A) : null, need[1] ? reduceTo(nothingFromZeros(gb, g), B) : null];
       },
       reads: { operands: [readX, readY], result: readZ },
+      elementwise,
     });
   };
   return op;
 }
 
-/** An elementwise unary function on arrays from its scalar rule (`partial(x, y)` = ∂y/∂x). */
-export function lift1(op: (x: unknown) => any, f: (x: number) => number, partial: (x: unknown, y: unknown) => unknown) {
+/**
+ * The partial of a unary function on one element, written as its rule's `partial` computes it
+ * on arrays (for compiled code that fuses).
+ */
+export type UnaryPartialForm = (e: Elements, x: Element, y: Element) => Element;
+
+/** An elementwise unary function on arrays from its scalar rule (`partial(x, y)` = ∂y/∂x; `form`, the same on one element). */
+export function lift1(op: (x: unknown) => any, f: (x: number) => number, partial: (x: unknown, y: unknown) => unknown, form?: UnaryPartialForm) {
+  const elementwise: ElementwiseForm | undefined = form && {
+    forward: (e, [x]) => e.map(f, x!),
+    backward: (e, g, [x], y) => [e.nothingFromZeros(e.mul(g, form(e, x!, y)), g)],
+  };
   return function onArray(X: NDArray): unknown {
     X = liveArray(X);
     const t = tapeOf([X]);
@@ -104,6 +127,7 @@ export function lift1(op: (x: unknown) => any, f: (x: number) => number, partial
       name: op.name,
       forward: ([x]) => op(x),
       backward: (g, [x], y) => [nothingFromZeros(mul(g, partial(x, y)), g)],
+      elementwise,
     });
   };
 }
@@ -126,11 +150,24 @@ function nothingFromZeros(part: unknown, g: unknown): unknown {
 }
 
 // ---- the arithmetic operators on arrays ------------------------------------------------
+// (each with its formulas on one element: `neg` of an array is `0 − x`, as negArray computes it)
 const readsNothing = () => [false, false, false] as const;
-export const addArrays = lift2('add', (x, y) => x + y, (g) => [g, g], readsNothing);
-export const subArrays = lift2('sub', (x, y) => x - y, (g) => [g, neg(g)], readsNothing);
-export const mulArrays = lift2('mul', (x, y) => x * y, (g, x, y, _z, need) => [need[0] ? mul(g, y) : null, need[1] ? mul(g, x) : null], (need) => [need[1], need[0], false]);
-export const divArrays = lift2('div', (x, y) => x / y, (g, _x, y, z, need) => [need[0] ? div(g, y) : null, need[1] ? neg(mul(g, div(z, y))) : null], (need) => [false, true, need[1]]);
+export const addArrays = lift2('add', (x, y) => x + y, (g) => [g, g], readsNothing, {
+  forward: (e, x, y) => e.add(x, y),
+  parts: (_e, g) => [g, g],
+});
+export const subArrays = lift2('sub', (x, y) => x - y, (g) => [g, neg(g)], readsNothing, {
+  forward: (e, x, y) => e.sub(x, y),
+  parts: (e, g) => [g, e.sub(e.constant(0), g)],
+});
+export const mulArrays = lift2('mul', (x, y) => x * y, (g, x, y, _z, need) => [need[0] ? mul(g, y) : null, need[1] ? mul(g, x) : null], (need) => [need[1], need[0], false], {
+  forward: (e, x, y) => e.mul(x, y),
+  parts: (e, g, x, y, _z, need) => [need[0] ? e.mul(g, y) : null, need[1] ? e.mul(g, x) : null],
+});
+export const divArrays = lift2('div', (x, y) => x / y, (g, _x, y, z, need) => [need[0] ? div(g, y) : null, need[1] ? neg(mul(g, div(z, y))) : null], (need) => [false, true, need[1]], {
+  forward: (e, x, y) => e.div(x, y),
+  parts: (e, g, _x, y, z, need) => [need[0] ? e.div(g, y) : null, need[1] ? e.sub(e.constant(0), e.mul(g, e.div(z, y))) : null],
+});
 export const modArrays = lift2('mod', (x, y) => x % y, (g, x, y, _z, need) => [g, need[1] ? neg(mul(g, trunc(div(x, y)))) : null], (need) => [need[1], need[1], false]);
 // As for numbers: the exponent's partial (with its log) only when the exponent is traced.
 export const powArrays = lift2('pow', (x, y) => x ** y, (g, x, y, z, need) => [
@@ -190,7 +227,11 @@ export function sum(x: unknown): any {
     forward: ([v]) => sum(v),
     backward: (g) => [spread(g, X)],
     reads: { operands: [false], result: false },
+    elementwise: sumForm,
   });
 }
+
+// (the sum of every element; its backward gives each element the cotangent, as `spread` stores it)
+const sumForm: ElementwiseForm = { reduces: true, forward: (_e, [x]) => x!, backward: (e, g) => [e.stored(g)] };
 
 export { shapeOf, add };

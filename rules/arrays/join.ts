@@ -45,6 +45,8 @@ function take(X: NDArray, axis: number, start: number, end: number, drop: boolea
     forward: ([v]) => take(v, axis, start, end, drop),
     backward: (g) => [place(g, full, axis, start, drop)],
     reads: { operands: [false], result: false },
+    // (rows of the first axis, or of any axis with one block before it, are one run of the storage)
+    window: outerOf(full, axis) === 1 ? start * innerOf(full, axis) : undefined,
   });
 }
 

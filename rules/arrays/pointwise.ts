@@ -60,4 +60,4 @@ function numbers(x: unknown): NDArray | number {
 }
 
 /** x² elementwise (|x|² for real numbers, as Julia's abs2); on numbers too. */
-export const abs2: { (x: number): number; (x: NDArray): NDArray } = unaryRule('abs2', (x) => x * x, (x) => mul(2, x));
+export const abs2: { (x: number): number; (x: NDArray): NDArray } = unaryRule('abs2', (x) => x * x, (x) => mul(2, x), (e, x) => e.mul(e.constant(2), x));

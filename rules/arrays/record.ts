@@ -91,14 +91,70 @@ export interface Step {
   forward(values: readonly any[]): unknown;
   backward(g: any, values: readonly any[], result: any): readonly unknown[];
   readonly reads?: { readonly operands?: readonly boolean[]; readonly result?: boolean };
+  /**
+   * For an operation that works element by element, its formulas on one element, so that
+   * compiled code can run a chain of such operations (and their backwards) as one loop
+   * (lib/compile/fuse.ts). They must compute exactly what `forward` and `backward` compute
+   * for operands of one shape (numbers standing for every element); spec/compile/fuse.test.ts
+   * holds each to that.
+   */
+  readonly elementwise?: ElementwiseForm;
+  /**
+   * For a slice that is a contiguous window of its operand's storage: the result's element i
+   * is the operand's element `window + i` (compiled code reads it in place when it fuses).
+   */
+  readonly window?: number;
+}
+
+/**
+ * One element of an array — or a number standing for every element — in a fused loop: an
+ * expression of compiled code (lib/compile/fuse.ts writes it).
+ */
+export interface Element {
+  /** True for a number (not an array's element). */
+  readonly scalar: boolean;
+}
+
+/**
+ * The array operations as they act on one element, for writing element formulas: each
+ * rounds its result to the arrays' dtype; + − × ÷ of a float32 array and a number round
+ * the number to float32 first, as the kernels do.
+ */
+export interface Elements {
+  constant(x: number): Element;
+  add(a: Element, b: Element): Element;
+  sub(a: Element, b: Element): Element;
+  mul(a: Element, b: Element): Element;
+  div(a: Element, b: Element): Element;
+  /** f(a) or f(a, b) for a plain-number function, as `map1`/`map2` apply it (the number as it is). */
+  map(f: (...xs: number[]) => number, ...args: Element[]): Element;
+  /** `part`, but 0 where it is NaN and the cotangent `g` is 0 (elementwise.ts's nothingFromZeros). */
+  nothingFromZeros(part: Element, g: Element): Element;
+  /** A number as an element: rounded to the arrays' dtype, as storing it rounds it. */
+  stored(x: Element): Element;
+}
+
+/**
+ * An elementwise operation's formulas: `forward` gives the result's element from the
+ * operands'; `backward` each operand's contribution from the cotangent's element (null where
+ * `need` says none is asked for). `reduces`: the result is the sum of `forward`'s elements
+ * (a number), as `sum` gives.
+ */
+export interface ElementwiseForm {
+  forward(e: Elements, args: readonly Element[]): Element;
+  backward(e: Elements, g: Element, args: readonly Element[], z: Element, need: readonly boolean[]): readonly (Element | null)[];
+  readonly reduces?: boolean;
 }
 
 /** Records an operation given as a step: its value from the operands, its pullback from `backward`. */
 export function recordStep(t: Tape, operands: readonly unknown[], step: Step): any {
-  let values = operands.map((x) => on(x, t));
-  // While compileGradient records, a traced number holds a symbolic one: the step runs on
-  // its value now, and compiled code passes the number of each later call.
-  if (t.recorder !== null) values = values.map((v) => (isSymbolic(v) ? v.value : v));
+  // While compileGradient records (or once it has stopped recording, for the rest of that
+  // call), a traced number holds a symbolic one: the step runs on its value now, and
+  // compiled code passes the number of each later call.
+  const values = operands.map((x) => {
+    const v = on(x, t);
+    return isSymbolic(v) ? v.value : v;
+  });
   const value = step.forward(values);
   return record(t, value, operands, (g) => step.backward(g, values, value), step);
 }

@@ -1,0 +1,107 @@
+// Issue 15's cliffs, one workload and one way of running it in a fresh process (spawned by
+// bench/run.js); prints JSON.
+//   node --expose-gc bench/cliffs.js <monteCarlo|springMass|rosenbrock1e6|logistic> <plain|eager|compiled>
+// plain: ms per call of the plain JavaScript primal, and of the rewritten code on numbers
+//   after the same process has taken one gradient (part 3's "after tracing").
+// eager: gradient(f, ...): its first call (ms, and the resident memory it added at its peak),
+//   then later calls.
+// compiled: compileGradient(f): its first call (ms, memory, as above), its second call, later
+//   calls, and `fallback`.
+// Every gradient is checked against central differences of the plain function first.
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { transform } from 'zygote-ts/transform';
+import { compileGradient, gradient } from 'zygote-ts';
+import { measure } from './measure.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const source = readFileSync(join(here, 'cliff-workloads.js'), 'utf8');
+const runtimeUrl = pathToFileURL(fileURLToPath(import.meta.resolve('zygote-ts/runtime'))).href;
+const dir = mkdtempSync(join(tmpdir(), 'zygote-bench-'));
+const file = join(dir, 'cliff-workloads.rewritten.js');
+writeFileSync(file, transform(source, { runtime: { kind: 'import', specifier: runtimeUrl } }).code);
+const plain = await import('./cliff-workloads.js');
+const rewritten = await import(pathToFileURL(file).href);
+rmSync(dir, { recursive: true });
+
+const rosenbrockInput = Array.from({ length: 1_000_000 }, (_, i) => -1.5 + (3 * ((i * 7919) % 1000)) / 1000);
+const samples = Array.from({ length: 200 }, (_, n) => ({ x: [Math.sin(n), Math.cos(n * 0.7), ((n * 37) % 11) / 11 - 0.5, 1], y: n % 3 === 0 ? -1 : 1 }));
+const workloads = {
+  monteCarlo: { f: (m) => m.monteCarlo, args: [1.2], heavy: false },
+  springMass: { f: (m) => m.springMass, args: [2, 0.1], heavy: false },
+  rosenbrock1e6: { f: (m) => m.rosenbrock, args: [rosenbrockInput], heavy: true },
+  logistic: { f: (m) => m.logisticLoss(samples), args: [[0.3, -0.2, 0.5, 0.1], 0.05], heavy: false },
+};
+const [id, mode] = process.argv.slice(2);
+const w = workloads[id];
+const fPlain = w.f(plain);
+const fRewritten = w.f(rewritten);
+
+// Central differences of the plain function along each number of the arguments (for the
+// 10⁶-element array, along a few of them).
+function check(g) {
+  const h = 1e-6;
+  w.args.forEach((arg, k) => {
+    const at = (delta, i) => {
+      const args = w.args.map((a) => (Array.isArray(a) ? a.slice() : a));
+      if (i === null) args[k] += delta;
+      else args[k][i] += delta;
+      return fPlain(...args);
+    };
+    const indices = Array.isArray(arg) ? (arg.length > 10 ? [0, 1, 500_000, arg.length - 1] : arg.map((_, i) => i)) : [null];
+    for (const i of indices) {
+      const fd = (at(h, i) - at(-h, i)) / (2 * h);
+      const got = i === null ? g[k] : g[k][i];
+      if (!(Math.abs(got - fd) <= 1e-4 * Math.max(1, Math.abs(fd)))) throw new Error(`${id}: gradient ${k}${i === null ? '' : `[${i}]`} = ${got}, central difference ${fd}`);
+    }
+  });
+}
+
+/** ms and resident memory added (MB, at its peak) by one call. */
+function firstCall(fn) {
+  globalThis.gc?.();
+  const rss = process.memoryUsage().rss;
+  const t0 = performance.now();
+  const out = fn();
+  const ms = performance.now() - t0;
+  const peak = process.resourceUsage().maxRSS * 1024;
+  return { out, ms, mb: Math.max(0, peak - rss) / 2 ** 20 };
+}
+
+/** ms per call: `measure` for quick calls, the median of a few for slow ones. */
+function perCall(fn) {
+  if (!w.heavy) return measure(fn, { repeats: 5, targetMs: 100, warmupMs: 200 });
+  const times = [];
+  for (let r = 0; r < 3; r++) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  return times.sort((a, b) => a - b)[1];
+}
+
+let sink = 0;
+if (mode === 'plain') {
+  const p = perCall(() => (sink += fPlain(...w.args)));
+  check(gradient(fRewritten, ...w.args)); // (this process has now traced the rewritten code once)
+  const after = perCall(() => (sink += fRewritten(...w.args)));
+  console.log(JSON.stringify({ plain: p, afterTracing: after }));
+} else if (mode === 'eager') {
+  const first = firstCall(() => gradient(fRewritten, ...w.args));
+  check(first.out);
+  const later = perCall(() => (sink += gradient(fRewritten, ...w.args).length));
+  console.log(JSON.stringify({ first: first.ms, firstMB: first.mb, later }));
+} else {
+  const g = compileGradient(fRewritten);
+  const first = firstCall(() => g(...w.args));
+  check(first.out);
+  const t0 = performance.now();
+  check(g(...w.args));
+  const second = performance.now() - t0;
+  const later = perCall(() => (sink += g(...w.args).length));
+  console.log(JSON.stringify({ first: first.ms, firstMB: first.mb, second, later, fallback: g.fallback, source: g.source.length }));
+}
+if (!Number.isFinite(sink)) console.error('(sink is not finite)');

@@ -1,0 +1,509 @@
+// Fused elementwise array code (issue 15). Compiled array code calls each operation's step:
+// one kernel call and one new array per operation, forward and backward. Where a run of the
+// program's array operations works element by element on arrays of one shape and dtype —
+// arithmetic, Math functions, sums, slices that are windows of their operand, sums of
+// cotangents, and the backwards of these — the run becomes one loop over the elements: each
+// element's forward values are computed where the backward needs them (not stored and read
+// back), and only the arrays something outside the run reads are written.
+//
+// The formulas come from the rules (Step.elementwise, rules/arrays/record.ts) and are written
+// here with each operation's own rounding: a float32 result is rounded after every operation,
+// and a number combined with a float32 array by + − × ÷ is rounded to float32 first, as the
+// kernels do; so a fused loop gives exactly what the operations give one by one, but for the
+// order in which a sum adds its elements (spec/compile/fuse.test.ts).
+
+import { NDArray, isNDArray, type Dtype } from '../ndarray.js';
+import { isTraced } from '../core/traced.js';
+import { isSymbolic } from '../core/symbolic.js';
+import type { Element, Elements, ElementwiseForm, Step } from '../../rules/arrays/record.js';
+import { Op, Slot, type Call, type CallOperand } from './instructions.js';
+import type { Program } from './program.js';
+
+/** What fusing needs to know of an array operation (or a backward, or a sum of cotangents), on the Call. */
+export interface Fusion {
+  readonly kind: 'forward' | 'backward' | 'window' | 'place' | 'add';
+  /** The shape and dtype of the arrays the loop runs over. */
+  readonly shape: readonly number[];
+  readonly dtype: Dtype;
+  readonly form?: ElementwiseForm;
+  /** window: the operand's element read for element 0; place (a window's backward): where the cotangent's element 0 goes. */
+  readonly offset?: number;
+  /** window: the shape of the operand (place: of the cotangent). */
+  readonly source?: readonly number[];
+  /** forward and backward: each operand of the operation, an array of `shape` or a number. */
+  readonly arrays?: readonly boolean[];
+  /** backward: which operands need a gradient, and the operand of each part the backward returns. */
+  readonly need?: readonly boolean[];
+  readonly which?: readonly number[];
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+const isScalar = (x: unknown) => typeof x === 'number' || isTraced(x) || isSymbolic(x);
+
+/** The fusion of an array operation recorded with these operands and this value, if it can be fused. */
+export function describeOperation(step: Step, operands: readonly unknown[], value: unknown): Fusion | undefined {
+  if (step.window !== undefined) {
+    const x = operands[0];
+    if (!isNDArray(value) || !isNDArray(x) || value.dtype !== x.dtype || value.size === 0) return undefined;
+    return { kind: 'window', shape: value.shape, dtype: value.dtype, offset: step.window, source: x.shape };
+  }
+  const form = step.elementwise;
+  if (form === undefined) return undefined;
+  // The elements: the result's (the operand's, for a sum).
+  const like = form.reduces ? operands[0] : value;
+  if (!isNDArray(like) || like.ndim === 0 || like.size === 0) return undefined;
+  if (form.reduces ? typeof value !== 'number' && !isSymbolic(value) : !isNDArray(value)) return undefined;
+  const arrays: boolean[] = [];
+  for (const x of operands) {
+    if (isNDArray(x) && sameShape(x.shape, like.shape) && x.dtype === like.dtype) arrays.push(true);
+    else if (isScalar(x)) arrays.push(false);
+    else return undefined; // (broadcast, another dtype)
+  }
+  return { kind: 'forward', shape: like.shape, dtype: like.dtype, form, arrays };
+}
+
+/** The fusion of the backward of a fused operation, whose parts are for operands `which` (of dtypes `dtypes`), if it can be fused. */
+export function describeBackward(forward: Fusion | undefined, need: readonly boolean[], which: readonly number[], dtypes: readonly (Dtype | null)[]): Fusion | undefined {
+  // (a window's backward places the cotangent in zeros of the operand's shape: a loop over those)
+  if (forward?.kind === 'window') return dtypes[0] === forward.dtype ? { kind: 'place', shape: forward.source!, dtype: forward.dtype, offset: forward.offset, source: forward.shape } : undefined;
+  if (forward === undefined || forward.kind !== 'forward') return undefined;
+  if (which.some((k, j) => (forward.arrays![k] ? dtypes[j] !== forward.dtype : dtypes[j] !== null))) return undefined;
+  return { ...forward, kind: 'backward', need, which };
+}
+
+/** The fusion of a sum of two cotangents of an array row (`shape`, `dtype`). */
+export function describeSum(shape: readonly number[], dtype: Dtype): Fusion {
+  return { kind: 'add', shape, dtype };
+}
+
+/** The runs of the program fused into loops: the loop of each is written at its last member. */
+export interface FusionPlan {
+  /** For each stored row: the run it belongs to (-1: none). */
+  readonly runOf: Int32Array;
+  readonly runs: readonly FusedRun[];
+}
+
+export interface FusedRun {
+  /** Stored rows of the run's members (array operations, and the parts of its backwards), in order. */
+  readonly rows: readonly number[];
+  readonly shape: readonly number[];
+  readonly dtype: Dtype;
+  /** Member values read outside the run (written to arrays, or kept as numbers). */
+  readonly outputs: Set<number>;
+  /**
+   * Outputs read only by later fused runs (never returned, never kept by an operation): their
+   * arrays are made once and reused by every call (`S`, kept by the path).
+   */
+  readonly scratch: Set<number>;
+  /**
+   * A run that only places this run's values in arrays one element longer (the cotangents of
+   * slices `x[0:n-1]`, `x[1:n]`) and adds them up: this run's loop computes it too (its values
+   * at element i + 1 carried to the next element), and `tail.merged` is set.
+   */
+  tail?: FusedRun;
+  merged?: boolean;
+}
+
+/**
+ * The runs of fusable array operations among the live straight rows. A run ends at an
+ * operation of another shape or dtype, at one that cannot be fused, and before any other
+ * row that reads one of its values (the loop is written where its last member was).
+ */
+export function planFusion(p: Program, live: Uint8Array, outputs: readonly number[]): FusionPlan {
+  const runOf = new Int32Array(p.stored).fill(-1);
+  const runs: FusedRun[] = [];
+  // Rows that read each value (ids), to find what leaves a run.
+  const readers = new Map<number, number[]>();
+  const note = (id: number, k: number) => {
+    const list = readers.get(id);
+    if (list === undefined) readers.set(id, [k]);
+    else list.push(k);
+  };
+  const idOf = new Map<number, number>(); // stored row → id (straight rows)
+  for (const seg of p.segments) {
+    if (seg.kind !== 'straight') {
+      // (a loop reads values made before it by id: one for every copy, or copy 0's carried in)
+      for (let j = 0; j < seg.period; j++) {
+        const k = seg.phys + j;
+        if (!live[k]) continue;
+        if (p.slotA[k] === Slot.value && p.a[k]! < seg.start) note(p.a[k]!, k);
+        if (p.slotB[k] === Slot.value && p.b[k]! < seg.start) note(p.b[k]!, k);
+      }
+      continue;
+    }
+    for (let k = seg.phys; k < seg.phys + seg.end - seg.start; k++) {
+      idOf.set(k, seg.start + k - seg.phys);
+      if (!live[k]) continue;
+      if (p.slotA[k] === Slot.value) note(p.a[k]!, k);
+      if (p.slotB[k] === Slot.value) note(p.b[k]!, k);
+      if (p.op[k] === Op.apply) for (const arg of p.calls[p.extra[k]!]!.args) if ('id' in arg) note(arg.id, k);
+    }
+  }
+  const fusionAt = (k: number): Fusion | undefined => (p.op[k] === Op.apply ? p.calls[p.extra[k]!]!.fusion : undefined);
+  for (const seg of p.segments) {
+    if (seg.kind !== 'straight') continue;
+    let run: { rows: number[]; members: Set<number>; shape: readonly number[]; dtype: Dtype; lists: Set<number> } | null = null;
+    const close = () => {
+      if (run !== null && run.rows.filter((k) => p.op[k] === Op.apply && fusionAt(k)!.kind !== 'window').length >= 2) {
+        const out = new Set<number>();
+        for (const k of run.rows) {
+          const id = idOf.get(k)!;
+          if (p.op[k] === Op.apply && (fusionAt(k)!.kind === 'backward' || fusionAt(k)!.kind === 'place')) continue; // (its parts are the values)
+          if (outputs.includes(id) || (readers.get(id) ?? []).some((r) => !run!.rows.includes(r))) out.add(id);
+        }
+        for (const k of run.rows) runOf[k] = runs.length;
+        runs.push({ rows: run.rows, shape: run.shape, dtype: run.dtype, outputs: out, scratch: new Set() });
+      }
+      run = null;
+    };
+    for (let k = seg.phys; k < seg.phys + seg.end - seg.start; k++) {
+      if (!live[k]) continue;
+      const id = idOf.get(k)!;
+      const fusion = fusionAt(k);
+      const isPart = p.op[k] === Op.part && run !== null && run.lists.has(p.a[k]!);
+      if (isPart) {
+        run!.rows.push(k);
+        run!.members.add(id);
+        continue;
+      }
+      const fits =
+        fusion !== undefined &&
+        run !== null &&
+        sameShape(fusion.shape, run.shape) &&
+        fusion.dtype === run.dtype &&
+        // (a window reads its operand, and a place its cotangent, at other places: made before the run)
+        !((fusion.kind === 'window' || fusion.kind === 'place') && 'id' in p.calls[p.extra[k]!]!.args[0]! && run.members.has((p.calls[p.extra[k]!]!.args[0] as { id: number }).id));
+      if (fusion !== undefined && !fits) {
+        close();
+        run = { rows: [], members: new Set(), shape: fusion.shape, dtype: fusion.dtype, lists: new Set() };
+      }
+      if (fusion !== undefined) {
+        run!.rows.push(k);
+        run!.members.add(id);
+        if (fusion.kind === 'backward' || fusion.kind === 'place') run!.lists.add(id);
+        continue;
+      }
+      // A row that reads a member ends the run before it.
+      if (run !== null && readsAny(p, k, run.members)) close();
+    }
+    close();
+  }
+  for (let r = 1; r < runs.length; r++) mergeTail(p, runs[r - 1]!, runs[r]!, idOf, readers, outputs);
+  // An array output that only later fused loops read can be the same array on every call.
+  runs.forEach((run, r) => {
+    for (const id of run.outputs) {
+      const rows = readers.get(id) ?? [];
+      if (!outputs.includes(id) && rows.every((k) => runOf[k]! > r && p.op[k] !== Op.part)) run.scratch.add(id);
+    }
+  });
+  return { runOf, runs };
+}
+
+const sizeOf = (shape: readonly number[]) => shape.reduce((a, d) => a * d, 1);
+
+/**
+ * Makes `tail` part of `head`'s loop when all it does is place values of `head` (each at
+ * offset 0 or 1 of an array one element longer, at least one at 0) and add such arrays: the
+ * cotangent of x in a stencil over the slices x[0:n-1] and x[1:n]. The places' values then
+ * need no arrays of their own.
+ */
+function mergeTail(p: Program, head: FusedRun, tail: FusedRun, idOf: Map<number, number>, readers: Map<number, number[]>, outputs: readonly number[]): void {
+  if (head.tail !== undefined || head.merged || tail.dtype !== head.dtype) return;
+  const n = sizeOf(head.shape);
+  if (sizeOf(tail.shape) !== n + 1) return;
+  const members = new Set(tail.rows.map((k) => idOf.get(k)!));
+  const placed = new Set<number>();
+  let atZero = false;
+  for (const k of tail.rows) {
+    if (p.op[k] === Op.part) continue;
+    if (p.op[k] !== Op.apply) return;
+    const call = p.calls[p.extra[k]!]!;
+    const fusion = call.fusion!;
+    if (fusion.kind === 'place') {
+      const g = call.args[0]!;
+      if (!('id' in g) || !head.outputs.has(g.id) || sizeOf(fusion.source!) !== n || (fusion.offset !== 0 && fusion.offset !== 1)) return;
+      atZero ||= fusion.offset === 0;
+      placed.add(g.id);
+    } else if (fusion.kind === 'add') {
+      if (!call.args.every((x) => 'id' in x && members.has(x.id))) return;
+    } else return;
+  }
+  if (!atZero) return;
+  head.tail = tail;
+  tail.merged = true;
+  const tailRows = new Set(tail.rows);
+  // (a value of head that only the tail read is no longer written to an array)
+  for (const id of placed) if (!outputs.includes(id) && (readers.get(id) ?? []).every((k) => tailRows.has(k))) head.outputs.delete(id);
+}
+
+function readsAny(p: Program, k: number, ids: Set<number>): boolean {
+  if (p.slotA[k] === Slot.value && ids.has(p.a[k]!)) return true;
+  if (p.slotB[k] === Slot.value && ids.has(p.b[k]!)) return true;
+  if (p.op[k] === Op.apply) for (const arg of p.calls[p.extra[k]!]!.args) if ('id' in arg && ids.has(arg.id)) return true;
+  return false;
+}
+
+/** An element in a loop: an expression (a local, a literal, an array read); `known`, its number when it is a constant. */
+class Expr implements Element {
+  /** When this is `times` multiplied by a finite number (so 0 where `times` is 0, never NaN there). */
+  times: Expr | null = null;
+  constructor(
+    readonly code: string,
+    readonly scalar: boolean,
+    readonly known: number | null = null,
+  ) {}
+}
+
+/** An operand a backward does not read: using it is a mistake in a rule's formulas. */
+const UNREAD = new Expr('(unread)', true);
+
+/**
+ * The loop of one run, as lines of code. `value(id)` is the expression of a value made before
+ * the loop; `constant(x)` the expression of an object constant; `literal`, a number's source.
+ */
+export function writeRun(
+  p: Program,
+  run: FusedRun,
+  /** The run's number (its arrays' locals are named after it). */
+  index: number,
+  idOf: (k: number) => number,
+  value: (id: number) => string,
+  constant: (x: unknown) => string,
+  literal: (x: number) => string,
+): string[] {
+  const f32 = run.dtype === 'float32';
+  const n = run.shape.reduce((a, d) => a * d, 1);
+  const before: string[] = [];
+  const body: string[] = [];
+  const after: string[] = [];
+  /** Where bound expressions are written: the loop's body, or (for a tail) the last element's lines. */
+  let sink = body;
+  const elements = new Map<number, Expr>(); // member id → its element in the loop
+  const leaves = new Map<string, string>(); // data expression → its local
+  let temps = 0;
+  // (each expression once: the backwards of x·x, say, ask for g·x twice)
+  let bound = new Map<string, Expr>();
+  const bind = (code: string, scalar: boolean): Expr => {
+    const key = `${scalar}:${code}`;
+    const known = bound.get(key);
+    if (known !== undefined) return known;
+    const name = `f${temps++}`;
+    sink.push(`  const ${name} = ${code};`);
+    const x = new Expr(name, scalar);
+    bound.set(key, x);
+    return x;
+  };
+  const round = (code: string) => (f32 ? `Math.fround(${code})` : code);
+  const roundNumber = (x: number) => (f32 ? Math.fround(x) : x);
+  const known = (x: number, scalar: boolean) => new Expr(literal(x), scalar, x);
+  const functionName = (f: Function) => MATH_NAMES.get(f) ?? constant(f);
+  const e: Elements = {
+    constant: (x) => known(x, true),
+    add: (a, b) => kernelOp('+', a as Expr, b as Expr),
+    sub: (a, b) => kernelOp('-', a as Expr, b as Expr),
+    mul: (a, b) => kernelOp('*', a as Expr, b as Expr),
+    div: (a, b) => kernelOp('/', a as Expr, b as Expr),
+    map: (fn, ...args) => {
+      const xs = args as Expr[];
+      for (const x of xs) used(x);
+      const call = `${functionName(fn)}(${xs.map((x) => x.code).join(', ')})`;
+      return xs.every((x) => x.scalar) ? bind(call, true) : bind(round(call), false);
+    },
+    nothingFromZeros: (part, g) => {
+      const pe = used(part as Expr);
+      const ge = used(g as Expr);
+      // (a finite multiple of g is 0 where g is: never NaN there)
+      if (pe === ge || pe.times === ge) return pe;
+      // (a cotangent known now: it is zero everywhere, or nowhere)
+      if (ge.known !== null) return ge.known === 0 ? bind(`${pe.code} !== ${pe.code} ? 0 : ${pe.code}`, pe.scalar) : pe;
+      return bind(`${pe.code} !== ${pe.code} && ${ge.code} === 0 ? 0 : ${pe.code}`, pe.scalar);
+    },
+    stored: (x) => {
+      const xe = used(x as Expr);
+      return xe.known !== null ? known(roundNumber(xe.known), false) : bind(round(xe.code), false);
+    },
+  };
+  // + − × ÷ as map2's kernels compute them: two numbers in double; a number with a float32
+  // array rounded to float32 first; the result rounded to the dtype.
+  function kernelOp(op: string, a: Expr, b: Expr): Expr {
+    used(a);
+    used(b);
+    if (a.scalar && b.scalar) {
+      if (a.known !== null && b.known !== null) return known(arithmetic(op, a.known, b.known), true);
+      return bind(`${a.code} ${op} ${b.code}`, true);
+    }
+    if (a.known !== null && b.known !== null) {
+      const sideOf = (x: Expr) => (f32 && x.scalar ? Math.fround(x.known!) : x.known!);
+      return known(roundNumber(arithmetic(op, sideOf(a), sideOf(b))), false);
+    }
+    // x·1, 1·x and x/1 are x exactly (NaN and ±0 too) when x is an element already rounded to the dtype
+    if ((op === '*' && b.known === 1) || (op === '/' && b.known === 1)) if (!a.scalar) return a;
+    if (op === '*' && a.known === 1 && !b.scalar) return b;
+    const side = (x: Expr) => (f32 && x.scalar ? (x.known !== null ? literal(Math.fround(x.known)) : `Math.fround(${x.code})`) : x.code);
+    // 0 − x of an element is exact in its dtype (no rounding to write)
+    const exact = op === '-' && a.known === 0 && !b.scalar;
+    const z = bind(exact ? `0 - ${b.code}` : round(`${side(a)} ${op} ${side(b)}`), false);
+    // (g·k, k·g, g/k and 0 − g for a finite number k: 0 where g is 0)
+    const finite = (x: Expr) => x.known !== null && Number.isFinite(x.known) && (!f32 || Number.isFinite(Math.fround(x.known)));
+    if (z.times === null) {
+      if (op === '*' && finite(b) && !a.scalar) z.times = a;
+      else if (op === '*' && finite(a) && !b.scalar) z.times = b;
+      else if (op === '/' && finite(b) && b.known !== 0 && !a.scalar) z.times = a;
+      else if (exact) z.times = b;
+    }
+    return z;
+  }
+  function used(x: Expr): Expr {
+    if (x === UNREAD) throw new Error('zygote-ts: internal error: an elementwise formula reads an operand its step does not read');
+    return x;
+  }
+  const leaf = (data: string, offset = 0): Expr => {
+    let name = leaves.get(data);
+    if (name === undefined) {
+      name = `L${index}_${leaves.size}`;
+      leaves.set(data, name);
+      before.push(`const ${name} = ${data};`);
+    }
+    return bind(offset === 0 ? `${name}[i]` : `${name}[i + ${offset}]`, false);
+  };
+  // An operand's element: a member's, an array made before the loop, a number.
+  const element = (operand: CallOperand, isArray: boolean): Expr => {
+    if ('id' in operand) {
+      const mine = elements.get(operand.id);
+      if (mine !== undefined) return mine;
+      return isArray ? leaf(`${value(operand.id)}.data`) : new Expr(`${value(operand.id)}`, true);
+    }
+    const c = operand.constant;
+    if (c === undefined) return UNREAD;
+    if (typeof c === 'number') return e.constant(c) as Expr;
+    if (isNDArray(c)) return leaf(`${constant(c)}.data`);
+    throw new Error('zygote-ts: internal error: a fused operand is neither an array nor a number');
+  };
+
+  const labels: string[] = [];
+  for (const k of run.rows) {
+    const id = idOf(k);
+    if (p.op[k] === Op.part) continue; // (made with its backward)
+    const call: Call = p.calls[p.extra[k]!]!;
+    const fusion = call.fusion!;
+    labels.push(call.label);
+    if (fusion.kind === 'window') {
+      const src = call.args[0]!;
+      elements.set(id, 'id' in src ? leaf(`${value(src.id)}.data`, fusion.offset) : leaf(`${constant(src.constant)}.data`, fusion.offset));
+    } else if (fusion.kind === 'place') {
+      // zeros but for the cotangent at [offset, offset + its size)
+      const g = call.args[0]!;
+      const data = 'id' in g ? `${value(g.id)}.data` : `${constant(g.constant)}.data`;
+      let name = leaves.get(data);
+      if (name === undefined) {
+        name = `L${index}_${leaves.size}`;
+        leaves.set(data, name);
+        before.push(`const ${name} = ${data};`);
+      }
+      const from = fusion.offset!;
+      const to = from + fusion.source!.reduce((a, d) => a * d, 1);
+      const placed = bind(`i >= ${from} && i < ${to} ? ${name}[i - ${from}] : 0`, false);
+      for (const r of run.rows) if (p.op[r] === Op.part && p.a[r] === id) elements.set(idOf(r), placed);
+    } else if (fusion.kind === 'add') {
+      elements.set(id, e.add(element(call.args[0]!, true), element(call.args[1]!, true)) as Expr);
+    } else if (fusion.kind === 'forward') {
+      const args = call.args.map((x, j) => element(x, fusion.arrays![j]!));
+      const z = fusion.form!.forward(e, args) as Expr;
+      if (fusion.form!.reduces) {
+        before.push(`let R${id} = 0;`);
+        body.push(`  R${id} += ${z.code};`);
+        after.push(`const v${id} = R${id};`);
+      } else elements.set(id, z);
+    } else {
+      // backward: args are [g, ...operands, result]
+      const m = fusion.arrays!.length;
+      const g = element(call.args[0]!, !fusion.form!.reduces);
+      const args = call.args.slice(1, 1 + m).map((x, j) => element(x, fusion.arrays![j]!));
+      const z = element(call.args[1 + m]!, !fusion.form!.reduces);
+      const parts = fusion.form!.backward(e, g, args, z, fusion.need!);
+      // Each part the backward returns: an array's element, or a number's sum.
+      const partRows = run.rows.filter((r) => p.op[r] === Op.part && p.a[r] === id);
+      for (const r of partRows) {
+        const j = p.extra[r]!;
+        const operandIndex = fusion.which![j]!;
+        const part = parts[operandIndex];
+        if (part === null || part === undefined) throw new Error(`zygote-ts: internal error: ${call.label} has no part for operand ${operandIndex}`);
+        const partId = idOf(r);
+        if (fusion.arrays![operandIndex]) elements.set(partId, part as Expr);
+        else {
+          before.push(`let R${partId} = 0;`);
+          body.push(`  R${partId} += ${(part as Expr).code};`);
+          after.push(`const v${partId} = R${partId};`);
+        }
+      }
+    }
+  }
+  // The arrays read after the loop.
+  const storage = f32 ? 'Float32Array' : 'Float64Array';
+  for (const id of run.outputs) {
+    const el = elements.get(id);
+    if (el === undefined) continue; // (a number: a sum, declared above)
+    before.push(run.scratch.has(id) ? `const O${id} = S[${id}] ?? (S[${id}] = new ${storage}(${n}));` : `const O${id} = new ${storage}(${n});`);
+    body.push(`  O${id}[i] = ${el.code};`);
+    after.push(`const v${id} = new ${constant(NDArray)}(${JSON.stringify(run.shape)}, O${id});`);
+  }
+  const last: string[] = [];
+  if (run.tail !== undefined) {
+    // The tail's element i, in the loop: a value placed at offset 0 is this element's, one at
+    // offset 1 the last element's (carried in C…, 0 before the first); its element n, after
+    // the loop: 0, and the carried value.
+    const tail = run.tail;
+    const carried = new Set<number>();
+    const placeAll = (at: (g: number, offset: number) => Expr) => {
+      for (const k of tail.rows) {
+        if (p.op[k] !== Op.apply) continue;
+        const call = p.calls[p.extra[k]!]!;
+        const fusion = call.fusion!;
+        if (fusion.kind === 'place') {
+          const g = (call.args[0] as { id: number }).id;
+          const x = at(g, fusion.offset!);
+          for (const r of tail.rows) if (p.op[r] === Op.part && p.a[r] === idOf(k)) elements.set(idOf(r), x);
+        } else elements.set(idOf(k), e.add(elements.get((call.args[0] as { id: number }).id)!, elements.get((call.args[1] as { id: number }).id)!) as Expr);
+      }
+    };
+    for (const k of tail.rows) if (p.op[k] === Op.apply) labels.push(p.calls[p.extra[k]!]!.label);
+    placeAll((g, offset) => {
+      if (offset === 0) return elements.get(g)!;
+      carried.add(g);
+      return new Expr(`C${g}`, false);
+    });
+    for (const g of carried) before.push(`let C${g} = 0;`);
+    const writes = (at: string, into: string[]) => {
+      for (const id of tail.outputs) {
+        const el = elements.get(id);
+        if (el !== undefined) into.push(`${into === body ? '  ' : ''}O${id}[${at}] = ${el.code};`);
+      }
+    };
+    writes('i', body);
+    for (const g of carried) body.push(`  C${g} = ${elements.get(g)!.code};`);
+    // (the last element: its own lines, after the loop, reading only the carries and constants)
+    sink = last;
+    bound = new Map();
+    const m = sizeOf(tail.shape);
+    // (a placed zero is an element of its array, not a number combined with one)
+    placeAll((g, offset) => (offset === 0 ? known(0, false) : new Expr(`C${g}`, false)));
+    writes(String(n), last);
+    for (const id of tail.outputs) {
+      if (!elements.has(id)) continue;
+      before.push(tail.scratch.has(id) ? `const O${id} = S[${id}] ?? (S[${id}] = new ${storage}(${m}));` : `const O${id} = new ${storage}(${m});`);
+      after.push(`const v${id} = new ${constant(NDArray)}(${JSON.stringify(tail.shape)}, O${id});`);
+    }
+  }
+  return [`// fused: ${labels.join(', ')}`, ...before, `for (let i = 0; i < ${n}; i++) {`, ...body, '}', ...last.map((line) => line.replace(/^ {2}/, '')), ...after];
+}
+
+function arithmetic(op: string, a: number, b: number): number {
+  return op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : a / b;
+}
+
+/** Math functions called by name (V8 inlines those). */
+const MATH_NAMES = new Map<Function, string>(
+  Object.getOwnPropertyNames(Math)
+    .filter((k) => typeof (Math as unknown as Record<string, unknown>)[k] === 'function')
+    .map((k) => [(Math as unknown as Record<string, Function>)[k]!, `Math.${k}`]),
+);

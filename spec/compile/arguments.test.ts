@@ -1,0 +1,87 @@
+// How a compiled path reads its arguments (lib/compile/arguments.ts): an array of small
+// records of one class (10⁵ Points) is read in a loop, a column per key, and its gradient
+// written the same way; the objects are checked distinct once, and again only when one of
+// them is not the one at its place on the last call.
+import { describe, expect, it } from 'vitest';
+import { compileGradient, gradient } from 'zygote-ts';
+
+class Point {
+  constructor(
+    public x: number,
+    public y: number,
+  ) {}
+}
+const dist = (p: Point) => Math.sqrt(p.x ** 2 + p.y ** 2);
+const total = (ps: Point[], w: { scale: number }) => {
+  let s = 0;
+  for (const p of ps) s += dist(p) * w.scale;
+  return s;
+};
+const points = (n: number, k = 1) => Array.from({ length: n }, (_, i) => new Point(Math.cos(i) * (1 + (i % 7)) * k, Math.sin(i) * (1 + (i % 5))));
+
+type Grad = [{ x: number; y: number }[], { scale: number }];
+const same = (a: Grad, b: Grad) => {
+  expect(a[0]).toHaveLength(b[0].length);
+  let worst = 0;
+  let keys = 0;
+  b[0].forEach((g, i) => {
+    if (Object.keys(a[0][i]!).join() !== Object.keys(g).join()) keys++;
+    worst = Math.max(worst, Math.abs(a[0][i]!.x - g.x), Math.abs(a[0][i]!.y - g.y));
+  });
+  expect(keys).toBe(0);
+  expect(worst).toBeLessThanOrEqual(1e-12);
+  expect(Math.abs(a[1].scale - b[1].scale)).toBeLessThanOrEqual(1e-9 * Math.abs(b[1].scale));
+};
+
+describe('arrays of small records', () => {
+  it('are read and written column by column (6000 Points: more objects than are read one by one)', () => {
+    const ps = points(6000);
+    const g = compileGradient(total);
+    same(g(ps, { scale: 2 }) as Grad, gradient(total, ps, { scale: 2 }) as Grad);
+    const qs = points(6000, -0.5);
+    same(g(qs, { scale: 3 }) as Grad, gradient(total, qs, { scale: 3 }) as Grad);
+    expect(g.fallback).toBeNull();
+    expect(g.recordings).toBe(1);
+    expect(g.source.length).toBeLessThan(10_000);
+    expect(g.source).toMatch(/for \(let i = 0; i < 6000; i\+\+\) g\d+\[i\] = \{ "x": V\[/);
+  });
+
+  it('an object that appears twice (at two places, or also elsewhere) is one object, as eagerly', () => {
+    const ps = points(100);
+    const g = compileGradient(total);
+    g(ps, { scale: 1 });
+    const twice = ps.slice();
+    twice[7] = twice[3]!;
+    const eager = gradient(total, twice, { scale: 1 }) as Grad;
+    const compiled = g(twice, { scale: 1 }) as Grad;
+    same(compiled, eager);
+    expect(compiled[0][7]).toBe(compiled[0][3]); // (one gradient, contributions added)
+    // The same objects again, now distinct: checked again, and compiled.
+    same(g(ps, { scale: 1 }) as Grad, gradient(total, ps, { scale: 1 }) as Grad);
+    // One object replaced by a new one: checked again.
+    const replaced = ps.slice();
+    replaced[50] = new Point(1, 1);
+    same(g(replaced, { scale: 1 }) as Grad, gradient(total, replaced, { scale: 1 }) as Grad);
+  });
+
+  it('records of another class, other keys, or holding more than numbers are another path', () => {
+    const g = compileGradient(total);
+    g(points(20), { scale: 1 });
+    const plain = points(20).map((p) => ({ x: p.x, y: p.y }));
+    same(g(plain as Point[], { scale: 1 }) as Grad, gradient(total, plain as Point[], { scale: 1 }) as Grad);
+    const extra = points(20).map((p) => Object.assign(p, { label: 'a' }));
+    const e = g(extra, { scale: 1 }) as Grad;
+    expect(e[0][0]).toHaveProperty('label', null);
+    expect(g.fallback).toBeNull();
+  });
+});
+
+describe('what is not read in columns', () => {
+  it('more than 5000 objects that are not small records in an array run uncompiled, call by call', () => {
+    const nested = Array.from({ length: 6000 }, (_, i) => ({ at: { x: i, y: 1 } }));
+    const f = (ps: { at: { x: number; y: number } }[]) => ps.reduce((s, p) => s + p.at.x * p.at.y, 0);
+    const g = compileGradient(f);
+    expect((g(nested) as { at: { x: number; y: number } }[][])[0]![5]).toEqual({ at: { x: 1, y: 5 } });
+    expect(g.recordings).toBe(0);
+  });
+});
