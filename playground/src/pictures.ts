@@ -70,7 +70,8 @@ export function initPictures(runner: Runner, highlightLines: (lines: number[]) =
   };
   const selectedCall = (): CallInfo | undefined => calls[Number(ui.calls.value)];
 
-  function setTab(next: Tab, focus = false): void {
+  /** `keepPicture`: the plot stays until the new one is drawn (the live picture, as the run's own replaces it). */
+  function setTab(next: Tab, focus = false, keepPicture = false): void {
     tab = next;
     for (const b of ui.tabs) {
       const on = b.dataset['tab'] === tab;
@@ -80,7 +81,7 @@ export function initPictures(runner: Runner, highlightLines: (lines: number[]) =
     }
     for (const [name, pane] of Object.entries(panes)) pane.hidden = name !== tab;
     ui.calls.parentElement!.hidden = tab === 'code';
-    void draw(true);
+    void draw(!keepPicture);
   }
 
   for (const b of ui.tabs) {
@@ -267,6 +268,7 @@ export function initPictures(runner: Runner, highlightLines: (lines: number[]) =
 
   return {
     show(list, code, compiled) {
+      const wasLive = live !== null && lastRender !== null;
       live = null;
       delete ui.plot.dataset['live'];
       calls = list;
@@ -283,7 +285,8 @@ export function initPictures(runner: Runner, highlightLines: (lines: number[]) =
       if (compiled.length > 0) ui.codeWhich.value = String(codes.length - 1);
       const last = list[list.length - 1];
       const next: Tab = preferred === 'code' ? 'code' : last && (preferred === 'graph' || (!last.scalar && !last.plane)) ? 'graph' : 'plot';
-      setTab(next);
+      // (A plane's picture does not depend on the range fields; a line's does, and starts afresh.)
+      setTab(next, false, wasLive && next === 'plot' && last?.plane !== undefined);
     },
     progress(p) {
       live ??= { calls: [], grids: new Map() };

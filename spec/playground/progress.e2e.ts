@@ -45,7 +45,9 @@ describe('live progress of an optimisation', () => {
     expect(partial.live).toBeLessThanOrEqual(100);
     expect(partial.points).toBe(partial.live);
     expect(Number(/iteration (\d+)/.exec(partial.status)![1])).toBe(partial.live);
-    // After: the Adam loop's 100 calls (the call selected), and minimize's path dashed beside it.
+    // After: the Adam loop's 100 calls (the call selected), and minimize's path dashed beside
+    // it, once the full picture has replaced the live one.
+    await page.waitForFunction(() => document.querySelectorAll('#plot .iterate-dot').length === 100);
     await page.waitForSelector('#plot svg.plane .contour');
     expect(await page.getAttribute('#plot', 'data-live')).toBeNull();
     expect(await page.textContent('#status')).toMatch(/^Ran in/);
