@@ -14,6 +14,7 @@ import { initPictures } from './pictures.js';
 import { initSplitters } from './splitters.js';
 import { initTheme } from './theme.js';
 import type { Described } from './describe.js';
+import type { Progress } from './protocol.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const ui = {
@@ -89,15 +90,28 @@ async function run(): Promise<void> {
   pictures.show([], null, []);
   const started = performance.now();
   setState('running', 'Running…');
-  // Elapsed time while it runs (a long run says how long it has taken so far).
-  const ticker = setInterval(() => {
-    if (id === runId && document.body.dataset['state'] === 'running') ui.status.textContent = `Running… ${seconds(performance.now() - started)}`;
-  }, 100);
+  // Elapsed time while it runs (a long run says how long it has taken so far), and how far
+  // an optimisation has got (the worker's progress reports).
+  let progress: string | null = null;
+  const tick = () => {
+    if (id !== runId || document.body.dataset['state'] !== 'running') return;
+    ui.status.textContent = `Running… ${seconds(performance.now() - started)}${progress ? ` · ${progress}` : ''}`;
+    ui.status.title = ui.status.textContent; // (a narrow bar cuts it short)
+  };
+  const ticker = setInterval(tick, 100);
   let outcome: RunOutcome;
   try {
     const source = editor.get();
     const example = EXAMPLES.find((e) => sources[e.file] === source);
-    const handlers = { show: (site: number, value: Described) => output.show(runner.compiled?.sites[site], value), log: (level: string, values: Described[]) => output.log(level, values) };
+    const handlers = {
+      show: (site: number, value: Described) => output.show(runner.compiled?.sites[site], value),
+      log: (level: string, values: Described[]) => output.log(level, values),
+      progress: (p: Progress) => {
+        if (id !== runId) return;
+        progress = pictures.progress(p);
+        tick();
+      },
+    };
     outcome = await runner.run(source, handlers, example && precompiled[example.file]);
   } catch (e) {
     // The worker itself failed to load (a broken build, a browser without module workers).

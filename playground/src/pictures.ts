@@ -3,13 +3,14 @@
 // the operations of the selected differentiation call. "JavaScript": what actually ran.
 // Tabs follow WAI-ARIA's tab pattern (one tab stop; ← → Home End move between tabs).
 import { defaultRange, drawPlot } from './plot.js';
-import { drawPlane, planeRange } from './plot-plane.js';
+import { drawPlane } from './plot-plane.js';
+import { liveRange, pathsOf, planeRange, progressText, type CallPoint } from './progress.js';
 import { drawGraph, type GraphView } from './graph.js';
 import { createCodeView, type CodeView } from './code-view.js';
 import { WRAP_LINES } from './compile.js';
 import { fmt } from './format.js';
 import type { Runner } from './runner.js';
-import type { CompiledSource } from './protocol.js';
+import type { CompiledSource, GridData, Progress } from './protocol.js';
 import type { CallInfo, Pos } from './trace-model.js';
 
 export type Tab = 'plot' | 'graph' | 'code';
@@ -19,6 +20,8 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 export interface Pictures {
   /** After a run: its calls, the code that ran and the compiled gradients' code. */
   show(calls: CallInfo[], code: string | null, compiled: CompiledSource[]): void;
+  /** While a run goes on: what it has recorded so far (the iterate path grows on the plot). Returns the progress line. */
+  progress(p: Progress): string | null;
   /** Redraws what depends on the panel's size or the theme. */
   redraw(): void;
   /** The editor's cursor is on this line: mark the graph nodes it made. */
@@ -56,6 +59,8 @@ export function initPictures(runner: Runner, highlightLines: (lines: number[]) =
   let lastRender: (() => void) | null = null;
   let codes: { label: string; code: string }[] = [];
   let codeView: CodeView | null = null;
+  /** What the run in progress has reported (null once it has ended). */
+  let live: { calls: CallPoint[]; grids: Map<number, GridData | null> } | null = null;
 
   const lineOf = (at: Pos | null | undefined) => runner.userLine(at);
   const callLabel = (c: CallInfo) => {
@@ -65,7 +70,8 @@ export function initPictures(runner: Runner, highlightLines: (lines: number[]) =
   };
   const selectedCall = (): CallInfo | undefined => calls[Number(ui.calls.value)];
 
-  function setTab(next: Tab, focus = false): void {
+  /** `keepPicture`: the plot stays until the new one is drawn (the live picture, as the run's own replaces it). */
+  function setTab(next: Tab, focus = false, keepPicture = false): void {
     tab = next;
     for (const b of ui.tabs) {
       const on = b.dataset['tab'] === tab;
@@ -75,7 +81,7 @@ export function initPictures(runner: Runner, highlightLines: (lines: number[]) =
     }
     for (const [name, pane] of Object.entries(panes)) pane.hidden = name !== tab;
     ui.calls.parentElement!.hidden = tab === 'code';
-    void draw(true);
+    void draw(!keepPicture);
   }
 
   for (const b of ui.tabs) {
@@ -124,6 +130,11 @@ export function initPictures(runner: Runner, highlightLines: (lines: number[]) =
 
   function drawTrace(c: CallInfo): void {
     const g = c.graph;
+    if (c.kind === 'minimize') {
+      // (A solver's step: its gradients were computed inside the library, not traced.)
+      ui.graphNote.textContent = `A step of minimize${c.iteration !== undefined ? ` (iteration ${c.iteration})` : ''}: its gradients are computed inside the library, so there is no trace graph to draw. The calls of gradient and the other differentiation functions have one.`;
+      return;
+    }
     const ops = g.nodes.filter((n) => n.kind === 'op').length;
     const compiled = runner.compiled;
     graphView = drawGraph(g, {
@@ -180,13 +191,15 @@ export function initPictures(runner: Runner, highlightLines: (lines: number[]) =
   }
 
   async function drawPlaneOf(c: CallInfo, plane: NonNullable<CallInfo['plane']>): Promise<void> {
-    // Every call of the same f, in order: the path an optimisation took.
-    const path = calls.filter((o) => o.fn === c.fn && o.plane).map((o) => o.plane!.at);
-    const range = planeRange(path);
+    // The calls of the same f from the same place, in order: the path an optimisation took
+    // (and those from other places: another optimiser on the same f).
+    const { own: path, others } = pathsOf(calls, c);
+    const range = planeRange([...path, ...others.flat()]);
     ui.plotPane.classList.add('empty'); // no x range to edit: the picture covers every call's point
     ui.plotNote.textContent =
       `f(${plane.names.join(', ')}) as colour (light is high) with its contour lines; arrows: the gradient ∇f computed by zygote-ts (uphill). ` +
-      (path.length > 1 ? `The white line joins the ${path.length} calls of this f, in order; the orange dot is the one selected.` : 'The orange dot is the call.') +
+      (path.length > 1 ? `The white line joins the ${path.length} calls of this f from this place, in order; the orange dot is the one selected.` : 'The orange dot is the call.') +
+      (others.length > 0 ? ` Dashed: the calls of the same f from ${others.length === 1 ? 'another place' : `${others.length} other places`}.` : '') +
       ' Hover for the numbers.';
     const data = await runner.grid(c.index, range.x, range.y, 41);
     if (data === undefined || selectedCall() !== c || tab !== 'plot') return;
@@ -198,7 +211,30 @@ export function initPictures(runner: Runner, highlightLines: (lines: number[]) =
       ui.plotNote.textContent = 'f gave no number anywhere on this grid: nothing to draw.';
       return;
     }
-    lastRender = () => ui.plot.replaceChildren(drawPlane(data, { width: Math.max(260, ui.plot.clientWidth), height: Math.max(240, ui.plot.clientHeight), names: plane.names, at: plane.at, path }));
+    lastRender = () => ui.plot.replaceChildren(drawPlane(data, { width: Math.max(260, ui.plot.clientWidth), height: Math.max(240, ui.plot.clientHeight), names: plane.names, at: plane.at, path, others }));
+    lastRender();
+  }
+
+  /**
+   * The picture while the run goes on: the latest call's f over the coarse grid the worker
+   * sampled (blank when it could not), with the paths so far. The calls menu, the trace
+   * graph and the full picture come when the run ends.
+   */
+  function drawLive(): void {
+    if (live === null || tab !== 'plot') return;
+    const text = progressText(live.calls);
+    const last = live.calls.findLast((c) => c.plane !== undefined);
+    if (last === undefined) {
+      if (text !== null) ui.plotNote.textContent = `Running: ${text}. The pictures come when the run ends.`;
+      return;
+    }
+    const plane = last.plane!;
+    const { own, others } = pathsOf(live.calls, last);
+    const data = live.grids.get(last.fn) ?? blankGrid(liveRange([...own, ...others.flat()]));
+    ui.plotPane.classList.add('empty');
+    ui.plotNote.textContent = `Running: ${text}. The path so far (${own.length} point${own.length === 1 ? '' : 's'}) over f(${plane.names.join(', ')}); the full picture comes when the run ends.`;
+    ui.plot.dataset['live'] = String(own.length);
+    lastRender = () => ui.plot.replaceChildren(drawPlane(data, { width: Math.max(260, ui.plot.clientWidth), height: Math.max(240, ui.plot.clientHeight), names: plane.names, at: plane.at, path: own, others }));
     lastRender();
   }
 
@@ -232,6 +268,9 @@ export function initPictures(runner: Runner, highlightLines: (lines: number[]) =
 
   return {
     show(list, code, compiled) {
+      const wasLive = live !== null && lastRender !== null;
+      live = null;
+      delete ui.plot.dataset['live'];
       calls = list;
       ui.calls.replaceChildren(...list.map((c, i) => new Option(callLabel(c), String(i))));
       ui.calls.disabled = list.length === 0;
@@ -246,7 +285,15 @@ export function initPictures(runner: Runner, highlightLines: (lines: number[]) =
       if (compiled.length > 0) ui.codeWhich.value = String(codes.length - 1);
       const last = list[list.length - 1];
       const next: Tab = preferred === 'code' ? 'code' : last && (preferred === 'graph' || (!last.scalar && !last.plane)) ? 'graph' : 'plot';
-      setTab(next);
+      // (A plane's picture does not depend on the range fields; a line's does, and starts afresh.)
+      setTab(next, false, wasLive && next === 'plot' && last?.plane !== undefined);
+    },
+    progress(p) {
+      live ??= { calls: [], grids: new Map() };
+      live.calls.push(...p.calls);
+      if (p.grid) live.grids.set(p.grid.fn, p.grid.data);
+      drawLive();
+      return progressText(live.calls);
     },
     redraw() {
       lastRender?.();
@@ -255,6 +302,12 @@ export function initPictures(runner: Runner, highlightLines: (lines: number[]) =
       graphView?.showLine(line);
     },
   };
+}
+
+/** A grid with no samples: the axes and the paths, no heat map. */
+function blankGrid(range: { x: [number, number]; y: [number, number] }): GridData {
+  const none = [NaN, NaN, NaN, NaN];
+  return { ...range, n: 2, zs: none, gx: none, gy: none };
 }
 
 /** The name called at a place in the evaluated code (`deltaE` of `deltaE(a, b)`), for a folded library call. */

@@ -1,6 +1,7 @@
 // f of two numbers: a heat map of f with its contour lines (d3-contour's marching squares),
 // the gradient as arrows (uphill; a descent goes against them), the call's point, and the
-// points of every call of the same f joined in order: an optimisation's iterate path.
+// points of the calls of the same f from the same place joined in order: an optimisation's
+// iterate path (the paths from other places, another optimiser on the same f, fainter).
 // Hover for x, y, f and ∇f at the nearest sample.
 import { contours } from 'd3-contour';
 import type { GridData } from './protocol.js';
@@ -16,27 +17,16 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
   return e;
 }
 
-/**
- * A square around the points: both axes cover them all with a margin, at one scale (so the
- * arrows and contours keep their true angles), on round numbers.
- */
-export function planeRange(points: readonly [number, number][]): { x: [number, number]; y: [number, number] } {
-  const mid = (k: 0 | 1) => (Math.min(...points.map((p) => p[k])) + Math.max(...points.map((p) => p[k]))) / 2;
-  const spread = (k: 0 | 1) => Math.max(...points.map((p) => p[k])) - Math.min(...points.map((p) => p[k]));
-  const [mx, my] = [mid(0), mid(1)];
-  const half = Math.max(1, Math.max(spread(0), spread(1)) * 0.6, Math.max(Math.abs(mx), Math.abs(my)) * 0.25);
-  const clean = (x: number) => Number(x.toPrecision(3));
-  return { x: [clean(mx - half), clean(mx + half)], y: [clean(my - half), clean(my + half)] };
-}
-
 export interface PlaneOptions {
   width: number;
   height: number;
   names: [string, string];
   /** The selected call's point. */
   at: [number, number];
-  /** The points of every call of the same f, in order. */
+  /** The points of the calls of the same f from the same place, in order (the selected call's iterate path). */
   path: [number, number][];
+  /** The paths of the calls of f from other places (another optimiser on the same f), drawn fainter. */
+  others?: [number, number][][];
 }
 
 export function drawPlane(d: GridData, o: PlaneOptions): SVGSVGElement {
@@ -52,14 +42,18 @@ export function drawPlane(d: GridData, o: PlaneOptions): SVGSVGElement {
   const span = Math.max(...finite) - Math.min(...finite);
 
   // The heat map: one pixel per sample (row 0 is the lowest y: the image's bottom), smoothed by the browser as it scales.
-  const canvas = heatCanvas(d.zs, d.n, d.n, true);
-  const cell = side / (d.n - 1);
-  root.append(svg('image', { href: canvas.toDataURL(), x: left - cell / 2, y: top - cell / 2, width: side + cell, height: side + cell, preserveAspectRatio: 'none' }));
+  // (None when f was not sampled: the picture drawn while a run goes on, before f could be.)
+  // Cut at the frame: the outer samples' pixels reach half a cell beyond it.
   const clip = svg('clipPath', { id: 'plane-clip' });
   clip.append(svg('rect', { x: left, y: top, width: side, height: side }));
   root.append(clip);
   const inside = svg('g', { 'clip-path': 'url(#plane-clip)' });
   root.append(inside);
+  const cell = side / (d.n - 1);
+  if (finite.length > 0) {
+    const canvas = heatCanvas(d.zs, d.n, d.n, true);
+    inside.append(svg('image', { href: canvas.toDataURL(), x: left - cell / 2, y: top - cell / 2, width: side + cell, height: side + cell, preserveAspectRatio: 'none' }));
+  }
 
   // Contours, in grid coordinates (0…n-1 from the first sample) mapped onto the square.
   if (finite.length === d.zs.length && span > 0) {
@@ -101,7 +95,10 @@ export function drawPlane(d: GridData, o: PlaneOptions): SVGSVGElement {
     }
   }
 
-  // The iterate path, and the selected call's point.
+  // The iterate paths, and the selected call's point.
+  for (const other of o.others ?? []) {
+    if (other.length > 1) inside.append(svg('polyline', { points: other.map(([x, y]) => `${X(x)},${Y(y)}`).join(' '), class: 'iterate other' }));
+  }
   if (o.path.length > 1) inside.append(svg('polyline', { points: o.path.map(([x, y]) => `${X(x)},${Y(y)}`).join(' '), class: 'iterate' }));
   for (const [x, y] of o.path) inside.append(svg('circle', { cx: X(x), cy: Y(y), r: 2.5, class: 'iterate-dot' }));
   const dot = svg('circle', { cx: X(o.at[0]), cy: Y(o.at[1]), r: 5.5, class: 'mark', fill: 'var(--df)' });

@@ -1,5 +1,6 @@
 // Messages between the page and the worker that runs the user's code.
 import type { Described } from './describe.js';
+import type { CallPoint } from './progress.js';
 import type { CallInfo, Pos } from './trace-model.js';
 
 export type ToWorker =
@@ -32,6 +33,17 @@ export interface CompiledSource {
   source: string;
 }
 
+/**
+ * While the run goes on (at most every PROGRESS_MS): the calls recorded since the last
+ * report, and, when the latest call's iterate path has left the last picture's range, f
+ * sampled on a coarse grid around it (null: f was too slow to sample without holding the run up).
+ */
+export interface Progress {
+  ms: number;
+  calls: CallPoint[];
+  grid?: { fn: number; data: GridData | null };
+}
+
 /** What every run reports at its end, finished or failed. */
 interface RunEnd {
   calls: CallInfo[];
@@ -43,6 +55,7 @@ export type FromWorker =
   | { type: 'ready' }
   | { type: 'show'; site: number; value: Described }
   | { type: 'log'; level: 'log' | 'info' | 'warn' | 'error'; values: Described[] }
+  | ({ type: 'progress' } & Progress)
   | ({ type: 'done' } & RunEnd)
   | ({ type: 'error'; name: string; message: string; stack: string } & RunEnd)
   | { type: 'plot'; id: number; data: PlotData | null }

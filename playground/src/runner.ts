@@ -4,7 +4,7 @@
 // terminated — an endless loop never blocks the page.
 import * as esbuild from 'esbuild-wasm';
 import { compile, errorPosition, EVAL_URL, STRIP_OPTIONS, wrapForEval, type Compiled, type Strip } from './compile.js';
-import type { CompiledSource, FromWorker, GridData, PlotData, ToWorker } from './protocol.js';
+import type { CompiledSource, FromWorker, GridData, PlotData, Progress, ToWorker } from './protocol.js';
 import type { Pos } from './trace-model.js';
 import type { Described } from './describe.js';
 import type { CallInfo } from './trace-model.js';
@@ -12,6 +12,8 @@ import type { CallInfo } from './trace-model.js';
 export interface RunHandlers {
   show(site: number, value: Described): void;
   log(level: string, values: Described[]): void;
+  /** While the run goes on: the calls recorded since the last report (progress.ts). */
+  progress?(p: Progress): void;
 }
 
 export type RunOutcome =
@@ -132,6 +134,7 @@ export class Runner {
       handle.listener = (m) => {
         if (m.type === 'show') handlers.show(m.site, m.value);
         else if (m.type === 'log') handlers.log(m.level, m.values);
+        else if (m.type === 'progress') handlers.progress?.(m);
         else if (m.type === 'done') finish({ kind: 'done', calls: m.calls, ms: m.ms, compiled: m.compiled });
         else if (m.type === 'error') {
           const at = errorPosition(m.stack, compiled.map);

@@ -61,8 +61,12 @@ export interface CallInfo {
   x0?: number;
   /** A function of two numbers (two arguments, or one argument holding exactly two): the page can draw f's contours and gradient field. */
   plane?: { names: [string, string]; at: [number, number] };
-  /** Calls of the same f share a number: their points together are an iterate path. */
+  /** Calls of the same f share a number: their points (from one place in the code) are an iterate path. */
   fn: number;
+  /** f's value at the call, when it is a number (the loss of an optimisation's step). */
+  value?: number;
+  /** For a step of `minimize` (kind 'minimize'): the solver's iteration (0: x0). */
+  iteration?: number;
   graph: Graph;
 }
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transform } from 'esbuild';
 import * as zygote from 'zygote-ts';
 import { compile, wrapForEval } from '../../playground/src/compile.js';
-import { compiledSources, instrumentLibrary, instrumentRuntime, recordedCalls, sample, sampleGrid, type CallInfo } from '../../playground/src/worker/trace.js';
+import { compiledSources, instrumentLibrary, instrumentRuntime, onRecorded, recordedCalls, sample, sampleGrid, type CallInfo } from '../../playground/src/worker/trace.js';
 import { errorPosition } from '../../playground/src/compile.js';
 
 const KEY = Symbol.for('zygote-ts.runtime');
@@ -103,6 +103,41 @@ describe('the trace graph', () => {
     expect(grid.gx).toEqual([-2, 0, 2, -2, 0, 2, -2, 0, 2]);
     expect(grid.gy).toEqual(new Array(9).fill(3));
     expect(sampleGrid(list[2]!.index, 0, 1, 0, 1, 2)!.gx).toEqual([0, 0, 1, 1]); // ∂(p0·p1)/∂p0 = p1
+  });
+
+  it("records f's value at each call, a class instance of two numbers as a plane (keeping its class), and minimize's steps", async () => {
+    const heard: number[] = [];
+    onRecorded(() => heard.push(recordedCalls().length));
+    const list = await calls(
+      [
+        "import { gradient, minimize } from 'zygote-ts';",
+        'class Point { constructor(public x: number, public y: number) {} norm2() { return this.x ** 2 + this.y ** 2; } }',
+        'const f = (p: Point) => p.norm2() + p.x;',
+        'gradient(f, new Point(1, 2));',
+        'const seen: number[] = [];',
+        'const r = minimize(f, new Point(1, 2), { onStep: (s) => void seen.push(s.iteration) });',
+        'if (seen.length !== r.iterations) throw new Error("the user\'s onStep missed a step");',
+      ].join('\n'),
+    );
+    onRecorded(null);
+    const [first, ...steps] = list;
+    expect(first!.kind).toBe('gradient');
+    expect(first!.value).toBe(6);
+    expect(first!.plane).toEqual({ names: ['p.x', 'p.y'], at: [1, 2] });
+    // Sampled with Points: f calls a method of the class.
+    expect(sampleGrid(first!.index, 0, 1, 0, 1, 2)!.zs).toEqual([0, 2, 1, 3]);
+    expect(steps.length).toBeGreaterThan(1);
+    expect(steps.every((c) => c.kind === 'minimize' && c.fn === first!.fn && c.graph.nodes.length === 0)).toBe(true);
+    expect(steps.map((c) => c.iteration)).toEqual(steps.map((_, i) => i));
+    expect(steps[0]!.value).toBeUndefined(); // x0, before the solver evaluated f
+    expect(steps[0]!.plane!.at).toEqual([1, 2]);
+    const last = steps[steps.length - 1]!;
+    expect(last.plane!.at[0]).toBeCloseTo(-0.5, 6); // the minimum of x² + y² + x
+    expect(last.plane!.at[1]).toBeCloseTo(0, 6);
+    expect(last.value).toBeCloseTo(-0.25, 10);
+    expect(sampleGrid(last.index, 0, 1, 0, 1, 2)!.zs).toEqual([0, 2, 1, 3]);
+    // The listener heard each call as it ended.
+    expect(heard).toEqual(list.map((c) => c.index + 1));
   });
 
   it('keeps the generated code of each compiled gradient', async () => {

@@ -21,7 +21,10 @@ export type { CallInfo, Graph, GraphEdge, GraphNode, Summary } from '../trace-mo
 
 /** The largest graph recorded per call (a bigger one is cut, and says so). */
 export const NODE_LIMIT = 600;
+/** Differentiation calls recorded with their graphs. */
 const CALL_LIMIT = 100;
+/** Steps of minimize recorded (a point and a value each, no graph). */
+const STEP_LIMIT = 2000;
 const API = ['pullback', 'gradient', 'withgradient', 'derivative', 'hessian', 'jacobian', 'withjacobian'] as const;
 /** Exports recorded as one node each (their insides are not looked into). */
 const ARRAY_OPS = new Set([
@@ -34,6 +37,7 @@ const PREFIX: Record<string, string> = { neg: '−', pos: '+' };
 const POSTFIX: Record<string, string> = { inc: '+ 1', dec: '− 1' };
 
 interface Session {
+  call: CallInfo;
   graph: Graph;
   /** Where the user's code called the differentiation (its frames below this are not f's). */
   callAt: Pos | null;
@@ -49,6 +53,10 @@ let opDepth = 0;
 /** Inside a nested differentiation, or sampling a plot: record nothing. */
 let suspended = 0;
 const calls: CallInfo[] = [];
+let tracedCalls = 0;
+let steps = 0;
+/** Told after each recorded call has ended (the worker's progress posts). */
+let recordedListener: (() => void) | null = null;
 const scalarFns = new Map<number, (x: number) => unknown>();
 /** For a function of two numbers: f, and its arguments with those two numbers replaced. */
 const planeFns = new Map<number, { f: (...args: unknown[]) => number; args: (x: number, y: number) => unknown[]; read: (grads: unknown[]) => [number, number] }>();
@@ -263,6 +271,8 @@ export function instrumentRuntime(real: Runtime): Runtime {
 export function instrumentLibrary(lib: typeof Z): Record<string, unknown> {
   const out: Record<string, unknown> = { ...lib };
   for (const name of API) out[name] = differentiation(name, lib[name] as Function);
+  const minimize = lib.minimize as Function;
+  out['minimize'] = function (this: unknown, f: unknown, x0: unknown, options?: unknown) { return minimizeRecorded(minimize, this, f, x0, options); };
   for (const name of ARRAY_OPS) if (typeof out[name] === 'function') out[name] = recorded(name, out[name] as Function, true);
   const compile = lib.compileGradient as Function;
   out['compileGradient'] = function (this: unknown, ...args: unknown[]) { return remember(compile.apply(this, args) as { source: string }); };
@@ -295,7 +305,7 @@ function differentiation(kind: string, real: Function): Function {
 
 function differentiate(kind: string, real: Function, self: unknown, f: unknown, args: unknown[]): unknown {
   const plainFunction = typeof f === 'function' && (f as Function).constructor === Function;
-  if (session !== null || suspended > 0 || opDepth > 0 || !plainFunction || calls.length >= CALL_LIMIT) {
+  if (session !== null || suspended > 0 || opDepth > 0 || !plainFunction || tracedCalls >= CALL_LIMIT) {
     // A differentiation inside f (or while plotting) is part of f's work, not a new call.
     suspended++;
     try {
@@ -305,11 +315,10 @@ function differentiate(kind: string, real: Function, self: unknown, f: unknown, 
     }
   }
   const index = calls.length;
+  tracedCalls++;
   const graph: Graph = { nodes: [], edges: [], truncated: false, output: -1, outputGrad: null };
   const scalar = args.length === 1 && typeof args[0] === 'number';
-  let fn = fnNumbers.get(f as object);
-  if (fn === undefined) fnNumbers.set(f as object, (fn = nextFn++));
-  const info: CallInfo = { index, kind, at: callSite(), scalar, graph, fn };
+  const info: CallInfo = { index, kind, at: callSite(), scalar, graph, fn: fnNumber(f as object) };
   const names = parameterNames(f as Function);
   if (scalar) {
     info.x0 = args[0] as number;
@@ -322,7 +331,7 @@ function differentiate(kind: string, real: Function, self: unknown, f: unknown, 
     }
   }
   calls.push(info);
-  const s: Session = { graph, callAt: info.at, ids: new WeakMap(), labels: new WeakMap(), recording: false, invoked: false };
+  const s: Session = { call: info, graph, callAt: info.at, ids: new WeakMap(), labels: new WeakMap(), recording: false, invoked: false };
   const params = args.length === 1 && args[0] instanceof Z.Params ? [...args[0]] : null;
   const user = f as Function;
   const traced = function (this: unknown, ...a: unknown[]) { return runTraced(s, user, this, a, names, params); };
@@ -331,7 +340,52 @@ function differentiate(kind: string, real: Function, self: unknown, f: unknown, 
     return real.call(self, traced, ...args);
   } finally {
     session = null;
+    recordedListener?.();
   }
+}
+
+function fnNumber(f: object): number {
+  let fn = fnNumbers.get(f);
+  if (fn === undefined) fnNumbers.set(f, (fn = nextFn++));
+  return fn;
+}
+
+/**
+ * minimize, as user code calls it: x0 and each iterate onStep sees are recorded as calls of
+ * kind 'minimize' (a point and f's value, no graph: the solver's gradients are computed
+ * inside the library), so that the plot draws the solver's path and progress can say how
+ * far it has got. The user's own onStep still sees every step.
+ */
+function minimizeRecorded(real: Function, self: unknown, f: unknown, x0: unknown, options: unknown): unknown {
+  if (session !== null || suspended > 0 || opDepth > 0 || typeof f !== 'function') return unrecorded(() => real.call(self, f, x0, options));
+  const at = callSite();
+  const fn = fnNumber(f);
+  const names = parameterNames(f as Function);
+  const note = (iteration: number, x: unknown, value: number | undefined) => {
+    if (steps >= STEP_LIMIT) return;
+    steps++;
+    const info: CallInfo = { index: calls.length, kind: 'minimize', at, scalar: false, graph: { nodes: [], edges: [], truncated: false, output: -1, outputGrad: null }, fn, iteration };
+    if (value !== undefined) info.value = value;
+    const plane = twoNumbers([x], names);
+    if (plane) {
+      info.plane = { names: plane.names, at: plane.at };
+      planeFns.set(info.index, { f: f as (...args: unknown[]) => number, args: plane.args, read: plane.read });
+    }
+    calls.push(info);
+    recordedListener?.();
+  };
+  const given = (typeof options === 'object' && options !== null ? options : {}) as { onStep?: (step: { iteration: number; x: unknown; value: number }) => unknown };
+  const onStep = (step: { iteration: number; x: unknown; value: number }) => {
+    note(step.iteration, step.x, step.value);
+    return given.onStep?.(step);
+  };
+  note(0, x0, undefined);
+  return unrecorded(() => real.call(self, f, x0, { ...given, onStep }));
+}
+
+/** Calls `listener` after each recorded call (null: no one is listening). */
+export function onRecorded(listener: (() => void) | null): void {
+  recordedListener = listener;
 }
 
 function runTraced(s: Session, f: Function, self: unknown, args: unknown[], names: string[], params: unknown[] | null): unknown {
@@ -347,6 +401,8 @@ function runTraced(s: Session, f: Function, self: unknown, args: unknown[], name
   } finally {
     s.recording = false;
   }
+  const value = primal(result);
+  if (typeof value === 'number') s.call.value = value;
   if (isTraced(result)) {
     const id = nodeFor(s, result as object);
     s.graph.nodes[id]!.output = true;
@@ -470,16 +526,30 @@ function numberLeaves(x: unknown, path: (string | number)[], out: (string | numb
     out.push(path);
     values.push(x);
   } else if (Array.isArray(x)) x.forEach((v, i) => numberLeaves(v, [...path, i], out, values, max, depth + 1));
-  else if (typeof x === 'object' && x !== null && Object.getPrototypeOf(x) === Object.prototype) {
+  else if (isRecord(x)) {
     for (const k of Object.keys(x)) numberLeaves((x as Record<string, unknown>)[k], [...path, k], out, values, max, depth + 1);
-  } else if (x !== null && x !== undefined && typeof x !== 'string' && typeof x !== 'boolean') out.length = max + 1; // a class instance, an NDArray: not a plane
+  } else if (x !== null && x !== undefined && typeof x !== 'string' && typeof x !== 'boolean') out.length = max + 1; // an NDArray, a Map, an object with getters: not a plane
 }
 
-/** `x` with the number at `path` replaced (new arrays and objects along the path). */
+/**
+ * A plain object, or an instance of the user's class holding only data properties (a
+ * `Point`, the frozen snapshots minimize hands onStep): not a Map, an NDArray, a typed
+ * array or another built-in object.
+ */
+function isRecord(x: unknown): x is object {
+  if (typeof x !== 'object' || x === null || Array.isArray(x) || ArrayBuffer.isView(x)) return false;
+  const proto = Object.getPrototypeOf(x) as object | null;
+  if (proto === Object.prototype || proto === null) return true;
+  if (x instanceof Z.NDArray || x instanceof Map || x instanceof Set || x instanceof Date || x instanceof RegExp || x instanceof Promise || x instanceof WeakMap || x instanceof WeakSet) return false;
+  if (Object.prototype.toString.call(x) !== '[object Object]') return false;
+  return Object.getOwnPropertyNames(x).every((k) => 'value' in Object.getOwnPropertyDescriptor(x, k)!);
+}
+
+/** `x` with the number at `path` replaced (new arrays and objects along the path; a class instance keeps its class). */
 function replaced(x: unknown, path: readonly (string | number)[], v: number): unknown {
   if (path.length === 0) return v;
   const [k, ...rest] = path;
-  const copy = (Array.isArray(x) ? [...x] : { ...(x as object) }) as Record<string | number, unknown>;
+  const copy = (Array.isArray(x) ? [...x] : Object.assign(Object.create(Object.getPrototypeOf(x) as object | null) as object, x)) as Record<string | number, unknown>;
   copy[k!] = replaced(copy[k!], rest, v);
   return copy;
 }
@@ -533,8 +603,11 @@ function numberOf(y: unknown): number {
   return typeof p === 'number' ? p : NaN;
 }
 
-/** f and its gradient on an n×n grid over [x0, x1]×[y0, y1], row by row from y0, for a call of a function of two numbers. */
-export function sampleGrid(index: number, x0: number, x1: number, y0: number, y1: number, n: number): { zs: number[]; gx: number[]; gy: number[] } | null {
+/**
+ * f and its gradient on an n×n grid over [x0, x1]×[y0, y1], row by row from y0, for a call of
+ * a function of two numbers; null when there is none, or past `deadline` (performance.now()).
+ */
+export function sampleGrid(index: number, x0: number, x1: number, y0: number, y1: number, n: number, deadline = Infinity): { zs: number[]; gx: number[]; gy: number[] } | null {
   const plane = planeFns.get(index);
   if (plane === undefined) return null;
   return unrecorded(() => {
@@ -542,6 +615,7 @@ export function sampleGrid(index: number, x0: number, x1: number, y0: number, y1
     const gx: number[] = [];
     const gy: number[] = [];
     for (let j = 0; j < n; j++) {
+      if (performance.now() > deadline) return null; // (a picture drawn while the run goes on must not hold it up)
       for (let i = 0; i < n; i++) {
         const a = plane.args(x0 + ((x1 - x0) * i) / (n - 1), y0 + ((y1 - y0) * j) / (n - 1));
         let z = NaN;
