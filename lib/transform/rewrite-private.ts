@@ -53,6 +53,26 @@ function isPrivateMember(node: Node): node is PrivateMember {
   return node.type === 'MemberExpression' && node.property.type === 'PrivateIdentifier' && !hasOptionalLink(node);
 }
 
+/**
+ * Whether `this` here may still be uninitialized: inside a derived class's constructor
+ * (arrow functions keep its `this`), where it is until `super()` returns.
+ */
+function thisMayBeUninitialized(ctx: RewriteContext): boolean {
+  const chain = ctx.ancestors;
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const n = chain[i]!;
+    if (n.type === 'ArrowFunctionExpression') continue;
+    if (n.type !== 'FunctionExpression' && n.type !== 'FunctionDeclaration') continue;
+    const method = chain[i - 1];
+    const classNode = chain[i - 3];
+    return (
+      method?.type === 'MethodDefinition' && method.kind === 'constructor' &&
+      (classNode?.type === 'ClassDeclaration' || classNode?.type === 'ClassExpression') && classNode.superClass !== null
+    );
+  }
+  return false;
+}
+
 /** The object's spelling in the rewrite, and whether it went into a temporary. */
 interface Host {
   name: string;
@@ -174,7 +194,9 @@ export const rewritePrivateAssign: Rewriter = {
     let tail: string;
     switch (node.operator) {
       case '=':
-        head = `${value} =`;
+        // `this` is read before the value, as JavaScript reads the target first: before
+        // `super()` in a derived constructor, reading it throws (and the value never runs).
+        head = `${h.name === 'this' && thisMayBeUninitialized(ctx) ? 'this, ' : ''}${value} =`;
         tail = `, ${w}`;
         break;
       case '&&=':
