@@ -13,6 +13,7 @@ import * as barrier from '../proxies/barrier.js';
 import { evalSource, rewritingFunction } from './dynamic-function.js';
 import * as text from '../rules/text.js';
 import * as builtins from '../rules/builtins.js';
+import * as wasm from '../rules/wasm.js';
 import { callImported } from './imported.js';
 import { addAt, arrayOf } from '../rules/arrays/shape.js';
 import * as escapes from './escapes.js';
@@ -78,6 +79,8 @@ export const __zy = Object.freeze({
   structuredClone: builtins.structuredCloneOf,
   callMethod: builtins.callMethod,
   callImported,
+  wasmInstantiate: wasm.wasmInstantiate,
+  wasmInstantiateStreaming: wasm.wasmInstantiateStreaming,
   construct: builtins.construct,
   float64ArrayFrom: builtins.float64ArrayFrom,
   float32ArrayFrom: builtins.float32ArrayFrom,

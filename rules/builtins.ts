@@ -8,6 +8,7 @@ import { touch } from '../proxies/barrier.js';
 import { isTraced, primal } from '../lib/core/traced.js';
 import { isDeriving, onIdle } from '../lib/core/scope.js';
 import { typedArrayOf, typedArrayOver } from '../proxies/typed-arrays.js';
+import { watchInstance } from './wasm.js';
 
 /** `Object.is`: a traced number is its value (and is the same as itself). */
 export function objectIs(a: unknown, b: unknown): boolean {
@@ -228,6 +229,7 @@ export function callMethod(receiver: unknown, fn: unknown, ...args: unknown[]): 
  * their derivatives (`out[0] = a[0] + b[0]` into `new Float32Array(3)`, as gl-matrix does).
  */
 export function construct(ctor: unknown, ...args: unknown[]): unknown {
+  if (typeof WebAssembly !== 'undefined' && ctor === WebAssembly.Instance) return watchInstance(Reflect.construct(WebAssembly.Instance, args));
   if (!isDeriving()) return Reflect.construct(ctor as Function, args);
   if (ctor === Float64Array || ctor === Float32Array) {
     const typed = ctor as Float64ArrayConstructor | Float32ArrayConstructor;

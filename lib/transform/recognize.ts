@@ -40,7 +40,8 @@ const DISTINCT_OPERATIONS = new Set([
   'seq', 'sne', 'bor', 'band', 'bxor', 'shl', 'shr', 'ushr', 'bnot',
   // built-in calls the runtime supplies (rewrite-builtins.ts)
   'jsonParse', 'jsonStringify', 'objectIs', 'evalSource', 'callMethod',
-  'float64ArrayFrom', 'float32ArrayFrom', 'float64ArrayOf', 'float32ArrayOf',
+  'float64ArrayFrom', 'float32ArrayFrom', 'float64ArrayOf', 'float32ArrayOf', 'callImported',
+  'wasmInstantiate', 'wasmInstantiateStreaming',
 ]);
 
 /** Globals whose calls the transform routes through the runtime: `(0,R.builtin)(Number)(x)`. */

@@ -18,6 +18,9 @@
  * - `new Map(…)`, `new Set(…)`, `new Float64Array(…)`, `new Float32Array(…)`, and `new a.B(…)`
  *   → `(0, __zy.construct)(Map, …)`: equal values are one key; a typed array made in f
  *   holds traced numbers;
+ * - `WebAssembly.instantiate(…)`, `WebAssembly.instantiateStreaming(…)` (and `new WebAssembly.Instance`,
+ *   through `construct` below) → instances whose exported functions refuse a traced number
+ *   while a differentiation runs (rules/wasm.ts);
  * - a direct `eval(code)` → `eval((0, __zy.evalSource)(code))`: still a direct eval (its callee is
  *   the name `eval`), running the rewritten code in the caller's scope.
  * (Each runtime function is spelled `(0, __zy.f)`, as everywhere: lib/transform/context.ts.)
@@ -46,6 +49,7 @@ const MEMBER_CALLS: Readonly<Record<string, Readonly<Record<string, string>>>> =
   Object: { is: 'objectIs' },
   Float64Array: { from: 'float64ArrayFrom', of: 'float64ArrayOf' },
   Float32Array: { from: 'float32ArrayFrom', of: 'float32ArrayOf' },
+  WebAssembly: { instantiate: 'wasmInstantiate', instantiateStreaming: 'wasmInstantiateStreaming' },
 };
 
 const own = (table: object, key: string) => Object.prototype.hasOwnProperty.call(table, key);

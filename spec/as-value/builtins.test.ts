@@ -157,3 +157,31 @@ describe('a traced number behaves as its value', () => {
     expect(g).toEqual([1.4, 2.7, 0, 0, 0]);
   });
 });
+
+// A WebAssembly function converts its arguments to numbers with no frame of its own: from
+// rewritten code, instances are made with exports that refuse a traced number (rules/wasm.ts).
+describe('WebAssembly made in rewritten code', () => {
+  // (module: export "square" (func (param f64) (result f64) local.get 0 local.get 0 f64.mul))
+  const bytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 6, 1, 96, 1, 124, 1, 124, 3, 2, 1, 0, 7, 10, 1, 6, 115, 113, 117, 97, 114, 101, 0, 0, 10, 9, 1, 7, 0, 32, 0, 32, 0, 162, 11]);
+  type Square = { square: (x: number) => number };
+
+  it('new WebAssembly.Instance: plain numbers pass, a traced one is refused by name', () => {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
+    const exports = instance.exports as unknown as Square;
+    expect(instance).toBeInstanceOf(WebAssembly.Instance);
+    expect(instance.exports).toBe(instance.exports);
+    expect(exports.square(3)).toBe(9);
+    expect(gradient((x: number) => exports.square(2) * x, 1.5)).toEqual([4]);
+    expect(() => gradient((x: number) => exports.square(x), 1.5)).toThrow(/WebAssembly function exports\.square \(argument 0\) at .*builtins\.test\.ts:\d+:\d+.*, which keeps only its number/);
+  });
+
+  it('WebAssembly.instantiate: the same, for its module-and-instance and its instance results', async () => {
+    const { instance, module } = await WebAssembly.instantiate(bytes);
+    const again = await WebAssembly.instantiate(module);
+    for (const i of [instance, again]) {
+      const exports = i.exports as unknown as Square;
+      expect(exports.square(4)).toBe(16);
+      expect(() => gradient((x: number) => exports.square(x), 1.5)).toThrow(/exports\.square/);
+    }
+  });
+});

@@ -10,6 +10,7 @@ type Output = Record<string, { grad?: (number | null)[]; error?: string }>;
 // What loses a derivative for certain, and how the error names it and its package line.
 const LOST = {
   'typed-array write': [/stored into a typed array/, /node_modules\/zy-escapes\/index\.js:11:\d+/],
+  'WebAssembly call': [/given to the WebAssembly function exports\.square \(argument 0\) at .*, which keeps only its number/, /node_modules\/zy-escapes\/index\.js:25:\d+/],
   'package not in ZYGOTE_INCLUDE': [/given to Math\.\w+ at .*, which keeps only its number/, /node_modules\/culori\/src\/[\w/]+\.js:\d+:\d+/],
 } as const;
 
