@@ -19,6 +19,14 @@ function wasRewritten(fn: Function): boolean {
   return known;
 }
 
+/**
+ * A function exported by a WebAssembly instance: native code whose name is its index in
+ * the module (V8 names them so); it converts what it is given to numbers.
+ */
+function isWebAssemblyExport(fn: Function): boolean {
+  return /^\d+$/.test(fn.name) && Function.prototype.toString.call(fn).endsWith('[native code] }');
+}
+
 /** A traced number whose value is not NaN, as an argument or one level inside it (an array, a plain object). */
 function holdsTracedNumber(x: unknown): boolean {
   const traced = (v: unknown) => isTraced(v) && v.tape.active && primal(v) === primal(v);
@@ -34,6 +42,13 @@ function holdsTracedNumber(x: unknown): boolean {
  */
 export function callImported(receiver: unknown, fn: unknown, ...args: unknown[]): unknown {
   if (typeof fn !== 'function') throw new TypeError(`${typeof fn} is not a function`); // (as the call itself would throw)
+  if (isWebAssemblyExport(fn) && isDeriving() && args.some(holdsTracedNumber)) {
+    throw new TypeError(
+      `zygote-ts: a traced number was given to the WebAssembly function ${fn.name === '' ? '' : `${fn.name} `}imported from a package, ` +
+        'which keeps only its number, so its derivative would be lost. Give that function a custom rule ' +
+        '(rule(f, pullback)), or pass dropgrad(x).',
+    );
+  }
   const result: unknown = Reflect.apply(fn, receiver, args);
   if (typeof result === 'number' && result !== result && isDeriving() && !wasRewritten(fn) && args.some(holdsTracedNumber)) {
     const name = fn.name ? `${fn.name}(…)` : 'a function';

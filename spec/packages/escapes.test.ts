@@ -38,6 +38,9 @@ describe('what cannot be followed is refused at its place, in every mode', () =>
       }
       expect(out['ss.mean of plain numbers']).toEqual({ grad: [1.5] });
     });
+    it(`${mode}: a WebAssembly function a left-out package exports, called with a traced number, stops`, () => {
+      expect(out['WebAssembly export of a package left out']?.error).toMatch(/^zygote-ts: a traced number was given to the WebAssembly function 0 imported from a package, which keeps only its number/);
+    });
     it(`${mode}: a JSON round trip and Float32Array.from in a rewritten package keep the derivative`, () => {
       expect(out['JSON round trip']).toEqual({ grad: [2] });
       expect(out['Float32Array.from']).toEqual({ grad: [1] });
