@@ -42,7 +42,7 @@ function holdsTracedNumber(x: unknown): boolean {
  */
 export function callImported(receiver: unknown, fn: unknown, ...args: unknown[]): unknown {
   if (typeof fn !== 'function') throw new TypeError(`${typeof fn} is not a function`); // (as the call itself would throw)
-  if (isWebAssemblyExport(fn) && isDeriving() && args.some(holdsTracedNumber)) {
+  if (isDeriving() && /^\d+$/.test(fn.name) && isWebAssemblyExport(fn) && args.some(holdsTracedNumber)) {
     throw new TypeError(
       `zygote-ts: a traced number was given to the WebAssembly function ${fn.name === '' ? '' : `${fn.name} `}imported from a package, ` +
         'which keeps only its number, so its derivative would be lost. Give that function a custom rule ' +
