@@ -57,12 +57,9 @@ export const rewriteImportedCall: Rewriter = {
     const callee = importedCallee(node, ctx);
     if (callee === null || node.type !== 'CallExpression') return;
     const args = node.arguments;
-    if (callee.type === 'Identifier') {
-      ctx.ed.prefix(node.start, `${runtime('callImported')}(void 0, `);
-    } else {
-      // (an import binding is read twice: reading it runs nothing)
-      ctx.ed.prefix(node.start, `${runtime('callImported')}(${callee.object.type === 'Identifier' ? callee.object.name : ''}, `);
-    }
+    // (the receiver, an import binding, is read twice: reading it runs nothing)
+    const receiver = callee.type === 'Identifier' ? 'void 0' : (callee.object as acorn.Identifier).name;
+    ctx.ed.prefix(node.start, `${runtime('callImported')}(${receiver}, `);
     ctx.ed.replaceToken(callee.end, args.length > 0 ? args[0]!.start : node.end, '(', args.length > 0 ? ', ' : '');
   },
 };
