@@ -6,7 +6,7 @@
 
 import type { Tape } from '../lib/core/tape.js';
 import { structuralGradients } from './gradients.js';
-import { Wrapping } from './standins.js';
+import { Wrapping, type Seeder } from './standins.js';
 
 export class WrappedArguments {
   /** What f receives. */
@@ -14,8 +14,9 @@ export class WrappedArguments {
   private readonly wrapping: Wrapping;
   private rows: number[] | null = null;
 
-  constructor(args: readonly unknown[], tape: Tape) {
-    const wrapping = new Wrapping(tape);
+  /** `seeder`: forward mode's, which gives each input its tangents as it is made. */
+  constructor(args: readonly unknown[], tape: Tape, seeder: Seeder | null = null) {
+    const wrapping = new Wrapping(tape, seeder);
     this.wrapping = wrapping;
     try {
       this.values = args.map((arg, k) => wrapping.wrap(arg, k));

@@ -11,6 +11,7 @@
 // an algebra supplied by the runtime, so the core names no operation itself.
 
 import { Traced } from './traced.js';
+import { Tangents } from './tangents.js';
 import { isSymbolic } from './symbolic.js';
 import { allocate, castData, isFloatArray, type Dtype, type FloatArray } from '../ndarray.js';
 
@@ -25,6 +26,8 @@ export interface Algebra {
   addAt(acc: unknown, k: number, g: unknown, node: NodeRecord): unknown;
   /** The runtime's array for a plain cotangent buffer of array row `node` (of the row's dtype). */
   arrayOf(data: FloatArray, node: NodeRecord): unknown;
+  /** Element `k` (flat) of an array traced on some tape (forward mode reads array tangents). */
+  elementAt(array: unknown, k: number): unknown;
 }
 
 /**
@@ -44,6 +47,13 @@ export interface NodeRecord {
   readonly step?: unknown;
   /** The operation's name, for messages. */
   readonly name?: string;
+  /**
+   * Forward mode: the result's tangent from each parent's (in `parents`' order; null for a
+   * zero tangent, an NDArray for an array parent); null or undefined for zero.
+   */
+  readonly pushforward?: (tangents: readonly unknown[]) => unknown;
+  /** A user's custom rule (messages suggest giving it a forward rule). */
+  readonly custom?: boolean;
 }
 
 /** A row as a code generator reads it (`Tape.rowAt`). */
@@ -118,9 +128,24 @@ export class Tape {
   private nodes: Map<number, NodeRecord> | null = null;
   /** compileGradient's recorder while it records on this tape, else null. */
   recorder: TapeRecorder | null = null;
+  /**
+   * A forward-mode tape's tangents (lib/core/tangents.ts), else null. A forward tape keeps
+   * `capacity === size`, so every `push` takes the slow path into `record`, which carries
+   * tangents instead of storing rows: reverse mode's hot path gains no test.
+   */
+  readonly tangents: Tangents | null;
 
-  constructor(depth: number) {
+  constructor(depth: number, forwardWidth = 0) {
     this.depth = depth;
+    if (forwardWidth > 0) {
+      this.tangents = new Tangents(forwardWidth);
+      this.rows = new Float64Array(0);
+      this.capacity = 0;
+      this.adjoint = new Float64Array(0);
+      this.reachedRows = new Uint8Array(0);
+      return;
+    }
+    this.tangents = null;
     const buffers = pool.pop() ?? newBuffers(INITIAL_ROWS);
     this.rows = buffers.rows;
     this.capacity = buffers.rows.length >> 2;
@@ -133,7 +158,7 @@ export class Tape {
    * will not be swept again (`gradient` releases; a `pullback` keeps its tape for `back`).
    */
   release(): void {
-    if (this.active || pool.length >= POOL_SIZE) return;
+    if (this.active || pool.length >= POOL_SIZE || this.tangents !== null) return;
     pool.push({ rows: this.rows, adjoint: this.adjoint, reached: this.reachedRows });
     this.size = 0;
     this.genericPartials = null;
@@ -151,6 +176,11 @@ export class Tape {
    * `node.pullback` is null); returns the row.
    */
   pushNode(node: NodeRecord): number {
+    if (this.tangents !== null) {
+      const row = this.nextForwardRow();
+      this.tangents.node(row, node);
+      return row;
+    }
     const row = this.record(NODE, 0, NO_PARENT, 0);
     (this.nodes ??= new Map()).set(row, node);
     return row;
@@ -159,6 +189,11 @@ export class Tape {
   /** Records `value`, element `k` of the array-valued row `arrayRow`. */
   pushElement(value: unknown, arrayRow: number, k: number): Traced {
     this.recorder?.elementRead();
+    if (this.tangents !== null) {
+      const row = this.nextForwardRow();
+      this.tangents.element(algebra!, row, arrayRow, k);
+      return new Traced(value, row, this);
+    }
     const row = this.record(ELEMENT, arrayRow, k, 0);
     return new Traced(value, row, this);
   }
@@ -221,6 +256,11 @@ export class Tape {
   }
 
   private record(a: number, da: unknown, b: number, db: unknown): number {
+    if (this.tangents !== null) {
+      const row = this.nextForwardRow();
+      this.tangents.scalar(algebra!, row, a, da, b, db);
+      return row;
+    }
     const row = this.size;
     if (row === this.capacity) this.grow();
     const rows = this.rows;
@@ -244,6 +284,19 @@ export class Tape {
     return row;
   }
 
+  /** A forward tape's next row (kept at `capacity`: see `tangents`). */
+  private nextForwardRow(): number {
+    const row = this.size;
+    this.size = row + 1;
+    this.capacity = this.size;
+    return row;
+  }
+
+  /** Sets the tangents of an input row of a forward tape (one per direction; null: zero). */
+  seed(row: number, tangents: readonly unknown[]): void {
+    this.tangents!.seed(row, tangents);
+  }
+
   private grow(): void {
     this.capacity *= 2;
     // (only the rows: the sweep's scratch is sized when a sweep needs it)
@@ -262,6 +315,7 @@ export class Tape {
    * of each row in `wanted`, or null where no path leads from the output to that row.
    */
   sweep(output: number, seed: unknown, wanted: readonly number[]): (unknown | null)[] {
+    if (this.tangents !== null) throw new Error('zygote-ts: a forward-mode tape has no reverse sweep');
     if (this.adjoint.length <= output) {
       this.adjoint = new Float64Array(this.capacity);
       this.reachedRows = new Uint8Array(this.capacity);

@@ -1,0 +1,163 @@
+// Forward mode: pushforwards (Jacobian-vector products), Jacobians by columns, and
+// Hessian-vector products by forward over reverse.
+//
+// A call runs f once on a forward-mode tape (lib/core/tangents.ts), which carries each
+// value's tangents beside it through the same rules as reverse mode; nothing is kept for a
+// backward pass. Choose forward mode when f has few inputs and many outputs (`jacfwd`), for
+// directional derivatives (`jvp`), and for second order (`hvp`, `hessian`: forward over
+// reverse); reverse mode when f has many inputs and one output (`gradient`).
+
+import { live, isTraced } from '../core/traced.js';
+import type { Tape } from '../core/tape.js';
+import { isNDArray, NDArray, allocate } from '../ndarray.js';
+import { checkedFunction, describeValue, trace } from '../call.js';
+import { WrappedArguments } from '../../proxies/arguments.js';
+import { StructuredSeeds, BasisSeeds } from '../../proxies/tangents.js';
+import { splitOutput } from './outputs.js';
+import { densegradient } from '../api.js';
+import type { DenseGrad, Gradients, Jacobians } from '../types.js';
+
+/** Tangents for f's arguments, in their shapes (`null` anywhere: not perturbed). */
+export type Tangents<A extends readonly unknown[]> = Gradients<A>;
+
+/**
+ * f's value and its directional derivative along `tangents` (a Jacobian-vector product),
+ * in one evaluation of f. Tangents have the arguments' shapes; the output's tangent has the
+ * output's shape.
+ *
+ * @example
+ * jvp((x, y) => x * y, [2, 3], [1, 0]); // [6, 3]
+ * jvp((p: { x: number; y: number }) => [p.x * p.y, p.x], [{ x: 2, y: 3 }], [{ x: 1, y: 1 }]); // [[6, 2], [5, 1]]
+ */
+export function jvp<A extends unknown[], Y>(f: (...args: A) => Y, args: A, tangents: Tangents<A>): [Y, DenseGrad<Y>] {
+  const g = checkedFunction(f, 'jvp');
+  if (!Array.isArray(args) || !Array.isArray(tangents)) {
+    throw new TypeError(`zygote-ts: jvp(f, args, tangents) takes the arguments and their tangents as two arrays.`);
+  }
+  if (tangents.length !== args.length) {
+    throw new TypeError(`zygote-ts: jvp got ${tangents.length} tangents for ${args.length} arguments; give one per argument (null where not perturbed).`);
+  }
+  const { result } = trace(g, args, (output, tape) => splitOutput(output, tape, 0), {
+    forward: { width: 1, seeder: new StructuredSeeds(tangents) },
+  });
+  return result as [Y, DenseGrad<Y>];
+}
+
+/**
+ * Zygote's `pushforward`: `pushforward(f, ...args)(...tangents)` is `jvp(f, args, tangents)`,
+ * f's value and its derivative along the tangents. Each call of the returned function runs f.
+ *
+ * @example
+ * pushforward(Math.sin, 0)(2); // [0, 2]
+ */
+export function pushforward<A extends unknown[], Y>(f: (...args: A) => Y, ...args: A): (...tangents: Tangents<A>) => [Y, DenseGrad<Y>] {
+  checkedFunction(f, 'pushforward');
+  return (...tangents) => jvp(f, args, tangents as Tangents<A>);
+}
+
+/**
+ * The Jacobian by forward mode: one column per number of the arguments, all carried
+ * through one evaluation of f. The same result as `jacobian` (rows are outputs; for each
+ * argument a number's derivatives, an NDArray's m×n NDArray, or a gradient-shaped row per
+ * output for a structure); cheaper when f has fewer inputs than outputs.
+ *
+ * @example
+ * jacfwd((x, y) => [x * y, x + y, 2 * x], 3, 5); // [[5, 1, 2], [3, 1, 0]]
+ */
+export function jacfwd<A extends unknown[]>(f: (...args: A) => readonly number[] | NDArray, ...args: A): Jacobians<A> {
+  return withjacfwd(f, ...args).grad;
+}
+
+/** `jacfwd`'s value and Jacobian together: `{ val, grad }` (as `withjacobian`). */
+export function withjacfwd<A extends unknown[]>(f: (...args: A) => readonly number[] | NDArray, ...args: A): { val: number[] | NDArray; grad: Jacobians<A> } {
+  const g = checkedFunction(f, 'jacfwd');
+  const seeds = new BasisSeeds();
+  const { wrapped, result } = trace(g, args, (output, tape) => columnsOf(output, tape), {
+    forward: {
+      width: 1,
+      seeder: seeds,
+      wrapped: (tape) => {
+        tape.tangents!.resize(seeds.width);
+        seeds.seedAll(tape);
+      },
+    },
+  });
+  const { value, rows } = result;
+  const inputs = seeds.inputs;
+  const perArgument: unknown[][] = args.map(() => []);
+  for (const row of rows) {
+    // Output i's derivative with respect to each input: its columns, in the input's shape.
+    let column = 0;
+    const parts = inputs.map((x) => {
+      if (!isNDArray(x)) return row[column++]!;
+      const data = allocate(x.dtype, x.size);
+      for (let k = 0; k < x.size; k++) data[k] = row[column++]!;
+      return new NDArray(x.shape, data);
+    });
+    (wrapped as WrappedArguments).gradients(parts, true).forEach((gk, k) => perArgument[k]!.push(gk));
+  }
+  const grad = args.map((_, k) => ((wrapped as WrappedArguments).differentiable(k) ? stack(perArgument[k]!, rows.length) : null));
+  return { val: value, grad: grad as Jacobians<A> };
+}
+
+/** f's outputs (an array of numbers, or an NDArray) as values and rows of the Jacobian. */
+function columnsOf(output: unknown, tape: Tape): { value: number[] | NDArray; rows: number[][] } {
+  const width = tape.tangents!.width;
+  if (isNDArray(output)) {
+    const [value, first] = splitOutput(output, tape, 0);
+    const m = (value as NDArray).size;
+    const rows = Array.from({ length: m }, () => new Array<number>(width).fill(0));
+    for (let j = 0; j < width; j++) {
+      const t = (j === 0 ? first : splitOutput(output, tape, j)[1]) as NDArray;
+      for (let i = 0; i < m; i++) rows[i]![j] = plainNumber(t.data[i]);
+    }
+    return { value: value as NDArray, rows };
+  }
+  if (!Array.isArray(output)) {
+    throw new TypeError(
+      `zygote-ts: jacfwd needs f to return an array of numbers (or an NDArray), but it returned ${describeValue(output)}. ` +
+        `For a function returning one number, use gradient (or jvp for one direction).`,
+    );
+  }
+  const value: number[] = [];
+  const rows = output.map((element: unknown, i: number) => {
+    if (typeof live(element) !== 'number' && !isTraced(element)) {
+      throw new TypeError(`zygote-ts: jacfwd: output ${i} is ${describeValue(element)}, not a number.`);
+    }
+    const row = new Array<number>(width);
+    for (let j = 0; j < width; j++) {
+      const [v, t] = splitOutput(element, tape, j);
+      if (j === 0) value.push(v as number);
+      row[j] = plainNumber(t);
+    }
+    return row;
+  });
+  return { value, rows };
+}
+
+function plainNumber(x: unknown): number {
+  // (a Jacobian's entries inside an enclosing differentiation stay traced on it)
+  return x as number;
+}
+
+/** One argument's Jacobian from its per-output rows: an NDArray argument gives an m×n NDArray. */
+function stack(rows: unknown[], m: number): unknown {
+  if (rows.length === 0 || !isNDArray(rows[0])) return rows;
+  const n = (rows[0] as NDArray).size;
+  const data = allocate((rows[0] as NDArray).dtype, m * n);
+  rows.forEach((r, i) => data.set((r as NDArray).data, i * n));
+  return new NDArray([m, n], data);
+}
+
+/**
+ * The Hessian of scalar f at x times v (x's shape), by forward over reverse: the derivative
+ * of f's gradient along v, at about the cost of a few gradients and without forming H.
+ *
+ * @example
+ * hvp((x: number[]) => x[0] ** 2 * x[1], [1, 2], [1, 0]); // [4, 2]
+ */
+export function hvp<X>(f: (x: X) => number, x: X, v: X | DenseGrad<X>): DenseGrad<X> {
+  const g = checkedFunction(f, 'hvp');
+  const [, Hv] = jvp((y: X) => densegradient(g as (y: X) => number, y)[0], [x] as [X], [v] as never);
+  return Hv as unknown as DenseGrad<X>;
+}
