@@ -1,8 +1,8 @@
 // zygote-ts: reverse-mode automatic differentiation of ordinary TypeScript.
 export { pullback, gradient, withgradient, densegradient, jacobian, withjacobian, derivative, hessian, isderiving } from './api.js';
-export { jvp, pushforward, jacfwd, withjacfwd, hvp, type Tangents } from './forward/index.js';
+export { jvp, pushforward, jacfwd, withjacfwd, hvp } from './forward/index.js';
 export { configure, type ZygoteOptions } from './escapes.js';
-export type { Grad, Gradients, DenseGrad, DenseGradients, Back, Jacobians } from './types.js';
+export type { Grad, Gradients, DenseGrad, DenseGradients, Back, Jacobians, Tangent, Tangents } from './types.js';
 export { Params, Grads, type Param } from './params.js';
 export { __zy } from './runtime.js';
 export { operators } from '../rules/overloads.js';

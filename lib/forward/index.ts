@@ -15,10 +15,7 @@ import { WrappedArguments } from '../../proxies/arguments.js';
 import { StructuredSeeds, BasisSeeds } from '../../proxies/tangents.js';
 import { splitOutput } from './outputs.js';
 import { densegradient } from '../api.js';
-import type { DenseGrad, Gradients, Jacobians } from '../types.js';
-
-/** Tangents for f's arguments, in their shapes (`null` anywhere: not perturbed). */
-export type Tangents<A extends readonly unknown[]> = Gradients<A>;
+import type { DenseGrad, Jacobians, Tangent, Tangents } from '../types.js';
 
 /**
  * f's value and its directional derivative along `tangents` (a Jacobian-vector product),
@@ -109,7 +106,7 @@ function columnsOf(output: unknown, tape: Tape): { value: number[] | NDArray; ro
     const rows = Array.from({ length: m }, () => new Array<number>(width).fill(0));
     for (let j = 0; j < width; j++) {
       const t = (j === 0 ? first : splitOutput(output, tape, j)[1]) as NDArray;
-      for (let i = 0; i < m; i++) rows[i]![j] = plainNumber(t.data[i]);
+      for (let i = 0; i < m; i++) rows[i]![j] = t.data[i]!;
     }
     return { value: value as NDArray, rows };
   }
@@ -124,20 +121,16 @@ function columnsOf(output: unknown, tape: Tape): { value: number[] | NDArray; ro
     if (typeof live(element) !== 'number' && !isTraced(element)) {
       throw new TypeError(`zygote-ts: jacfwd: output ${i} is ${describeValue(element)}, not a number.`);
     }
-    const row = new Array<number>(width);
-    for (let j = 0; j < width; j++) {
-      const [v, t] = splitOutput(element, tape, j);
-      if (j === 0) value.push(v as number);
-      row[j] = plainNumber(t);
-    }
+    const [v, first] = splitOutput(element, tape, 0);
+    value.push(v as number);
+    // (an output traced on this tape has every direction's tangent in its row; others have none)
+    const x = isTraced(element) && element.tape === tape ? element : null;
+    const row = new Array<number>(width).fill(0);
+    if (x !== null) for (let j = 0; j < width; j++) row[j] = tape.tangents!.at(x.index, j) as number;
+    else row[0] = first as number;
     return row;
   });
   return { value, rows };
-}
-
-function plainNumber(x: unknown): number {
-  // (a Jacobian's entries inside an enclosing differentiation stay traced on it)
-  return x as number;
 }
 
 /** One argument's Jacobian from its per-output rows: an NDArray argument gives an m×n NDArray. */
@@ -156,7 +149,7 @@ function stack(rows: unknown[], m: number): unknown {
  * @example
  * hvp((x: number[]) => x[0] ** 2 * x[1], [1, 2], [1, 0]); // [4, 2]
  */
-export function hvp<X>(f: (x: X) => number, x: X, v: X | DenseGrad<X>): DenseGrad<X> {
+export function hvp<X>(f: (x: X) => number, x: X, v: Tangent<X>): DenseGrad<X> {
   const g = checkedFunction(f, 'hvp');
   const [, Hv] = jvp((y: X) => densegradient(g as (y: X) => number, y)[0], [x] as [X], [v] as never);
   return Hv as unknown as DenseGrad<X>;

@@ -108,7 +108,7 @@ describe('jacfwd', () => {
     };
     const { val, grad } = withjacfwd(f, 1, 0.5, 2);
     expect(calls).toBe(1);
-    expect(val[3]).toBeCloseTo(Math.sin(1.5) + 6, 14);
+    expect((val as number[])[3]).toBeCloseTo(Math.sin(1.5) + 6, 14);
     expect((grad[1] as number[])[3]).toBeCloseTo(3 * Math.cos(1.5), 14);
   });
 
