@@ -31,6 +31,12 @@ export class WrappedArguments {
     return this.wrapping.roots[k] !== null;
   }
 
+  /** Argument k's input (its position in `inputRows`) when it is a number or an array; else null. */
+  rootInput(k: number): number | null {
+    const slot = this.wrapping.roots[k];
+    return typeof slot === 'number' ? slot : null;
+  }
+
   /** The tape row of every input, in the order `gradients` expects their cotangents. */
   get inputRows(): readonly number[] {
     return (this.rows ??= this.wrapping.inputs.map((input) => input.index));

@@ -14,6 +14,10 @@
 import type { Algebra, NodeRecord } from './tape.js';
 import { isNDArray } from '../ndarray.js';
 
+// Buffers of finished forward tapes: rows are written before they are read, so a buffer
+// needs no clearing, and a call in a loop stops growing one from small.
+const spare: Float64Array[] = [];
+
 export class Tangents {
   /** Tangents per row (directions). */
   width: number;
@@ -27,7 +31,14 @@ export class Tangents {
 
   constructor(width: number) {
     this.width = width;
-    this.plain = new Float64Array(Math.max(64, 64 * width));
+    this.plain = spare.pop() ?? new Float64Array(Math.max(64, 64 * width));
+  }
+
+  /** Hands the buffer back for the next forward tape (after the call has read its tangents). */
+  release(): void {
+    if (spare.length < 2) spare.push(this.plain);
+    this.plain = new Float64Array(0);
+    this.generic = null;
   }
 
   /**
@@ -36,7 +47,6 @@ export class Tangents {
    */
   resize(width: number): void {
     this.width = width;
-    this.plain = new Float64Array(Math.max(64, 64 * width));
     this.generic = null;
   }
 

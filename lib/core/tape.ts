@@ -158,7 +158,12 @@ export class Tape {
    * will not be swept again (`gradient` releases; a `pullback` keeps its tape for `back`).
    */
   release(): void {
-    if (this.active || pool.length >= POOL_SIZE || this.tangents !== null) return;
+    if (this.active) return;
+    if (this.tangents !== null) {
+      this.tangents.release();
+      return;
+    }
+    if (pool.length >= POOL_SIZE) return;
     pool.push({ rows: this.rows, adjoint: this.adjoint, reached: this.reachedRows });
     this.size = 0;
     this.genericPartials = null;

@@ -34,9 +34,10 @@ export function jvp<A extends unknown[], Y>(f: (...args: A) => Y, args: A, tange
   if (tangents.length !== args.length) {
     throw new TypeError(`zygote-ts: jvp got ${tangents.length} tangents for ${args.length} arguments; give one per argument (null where not perturbed).`);
   }
-  const { result } = trace(g, args, (output, tape) => splitOutput(output, tape, 0), {
+  const { tape, result } = trace(g, args, (output, tape) => splitOutput(output, tape, 0), {
     forward: { width: 1, seeder: new StructuredSeeds(tangents) },
   });
+  tape.release();
   return result as [Y, DenseGrad<Y>];
 }
 
@@ -69,7 +70,7 @@ export function jacfwd<A extends unknown[]>(f: (...args: A) => readonly number[]
 export function withjacfwd<A extends unknown[]>(f: (...args: A) => readonly number[] | NDArray, ...args: A): { val: number[] | NDArray; grad: Jacobians<A> } {
   const g = checkedFunction(f, 'jacfwd');
   const seeds = new BasisSeeds();
-  const { wrapped, result } = trace(g, args, (output, tape) => columnsOf(output, tape), {
+  const { tape, wrapped, result } = trace(g, args, (output, tape) => columnsOf(output, tape), {
     forward: {
       width: 1,
       seeder: seeds,
@@ -79,22 +80,39 @@ export function withjacfwd<A extends unknown[]>(f: (...args: A) => readonly numb
       },
     },
   });
+  tape.release();
   const { value, rows } = result;
   const inputs = seeds.inputs;
-  const perArgument: unknown[][] = args.map(() => []);
-  for (const row of rows) {
-    // Output i's derivative with respect to each input: its columns, in the input's shape.
-    let column = 0;
-    const parts = inputs.map((x) => {
-      if (!isNDArray(x)) return row[column++]!;
-      const data = allocate(x.dtype, x.size);
-      for (let k = 0; k < x.size; k++) data[k] = row[column++]!;
-      return new NDArray(x.shape, data);
+  const w = wrapped as WrappedArguments;
+  const starts: number[] = [];
+  inputs.reduce((column, x) => (starts.push(column), column + (isNDArray(x) ? x.size : 1)), 0);
+  // An argument that is a number or an NDArray reads its columns directly; a structure gets
+  // one gradient-shaped row per output (as jacobian gives), built from that row's columns.
+  const structured = args.some((_, k) => typeof w.rootInput(k) !== 'number' && w.differentiable(k));
+  const perRow = structured ? rows.map((row) => w.gradients(inputs.map((x, s) => columnsAsInput(x, row, starts[s]!)), true)) : null;
+  const grad = args.map((_, k) => {
+    if (!w.differentiable(k)) return null;
+    const s = w.rootInput(k);
+    if (typeof s !== 'number') return perRow!.map((g) => g[k]);
+    const x = inputs[s]!;
+    const start = starts[s]!;
+    if (!isNDArray(x)) return rows.map((row) => row[start]!);
+    const n = x.size;
+    const data = allocate(x.dtype, rows.length * n);
+    rows.forEach((row, i) => {
+      for (let c = 0; c < n; c++) data[i * n + c] = row[start + c]!;
     });
-    (wrapped as WrappedArguments).gradients(parts, true).forEach((gk, k) => perArgument[k]!.push(gk));
-  }
-  const grad = args.map((_, k) => ((wrapped as WrappedArguments).differentiable(k) ? stack(perArgument[k]!, rows.length) : null));
+    return new NDArray([rows.length, n], data);
+  });
   return { val: value, grad: grad as Jacobians<A> };
+}
+
+/** Input `x`'s columns of a Jacobian row, in the input's shape (a number, or an NDArray). */
+function columnsAsInput(x: unknown, row: readonly number[], start: number): unknown {
+  if (!isNDArray(x)) return row[start]!;
+  const data = allocate(x.dtype, x.size);
+  for (let k = 0; k < x.size; k++) data[k] = row[start + k]!;
+  return new NDArray(x.shape, data);
 }
 
 /** f's outputs (an array of numbers, or an NDArray) as values and rows of the Jacobian. */
@@ -131,15 +149,6 @@ function columnsOf(output: unknown, tape: Tape): { value: number[] | NDArray; ro
     return row;
   });
   return { value, rows };
-}
-
-/** One argument's Jacobian from its per-output rows: an NDArray argument gives an m×n NDArray. */
-function stack(rows: unknown[], m: number): unknown {
-  if (rows.length === 0 || !isNDArray(rows[0])) return rows;
-  const n = (rows[0] as NDArray).size;
-  const data = allocate((rows[0] as NDArray).dtype, m * n);
-  rows.forEach((r, i) => data.set((r as NDArray).data, i * n));
-  return new NDArray([m, n], data);
 }
 
 /**
