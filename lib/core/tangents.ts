@@ -130,6 +130,13 @@ export class Tangents {
     this.store(row, values.slice(), values.every((v) => typeof v === 'number'));
   }
 
+  /** Sets row `row`'s tangents to plain numbers (one per direction). */
+  seedNumbers(row: number, values: ArrayLike<number>): void {
+    this.ensure(row);
+    for (let j = 0; j < this.width; j++) this.plain[row * this.width + j] = values[j]!;
+    this.generic?.delete(row);
+  }
+
   /**
    * Row `row`'s tangent in direction `j`: a number, an NDArray, or a value traced on an
    * outer tape; null for the zero tangent of an array row.

@@ -327,6 +327,10 @@ export class Tape {
     }
     if (this.nodes !== null) return this.sweepNodes(output, seed, wanted);
     if (typeof seed === 'number' && this.genericPartials === null) return this.sweepNumbers(output, seed, wanted);
+    if (typeof seed === 'number') {
+      const dual = this.sweepDual(output, seed, wanted);
+      if (dual !== null) return dual;
+    }
     return this.sweepGeneric(output, seed, wanted);
   }
 
@@ -378,6 +382,106 @@ export class Tape {
       if (b !== NO_PARENT) reached[b] = 1;
     }
     return reached;
+  }
+
+  // Forward over reverse (`hvp`): every partial is a number or a value traced on one forward
+  // tape, with plain numbers for its value and tangents. Then each cotangent is a pair —
+  // its number and its tangents — carried in typed arrays by the product rule
+  // (ā += g·p, and its tangent += ġ·p + g·ṗ), instead of building every step of the sweep
+  // on the forward tape as sweepGeneric would; the wanted cotangents are handed back as
+  // values of that forward tape with their tangents. Null when the tape does not qualify.
+  private sweepDual(output: number, seed: number, wanted: readonly number[]): (unknown | null)[] | null {
+    const { rows, reachedRows: reached } = this;
+    // Each row's two partials as numbers (P) and their tangents (PT, w per partial), read once.
+    const P = new Float64Array(2 * (output + 1));
+    for (let i = 0; i <= output; i++) {
+      P[2 * i] = rows[(i << 2) + 1]!;
+      P[2 * i + 1] = rows[(i << 2) + 3]!;
+    }
+    let F: Tape | null = null;
+    let PT: Float64Array | null = null;
+    let w = 0;
+    let qualifies = true;
+    // (forEach: no entry arrays, as `for … of` over a Map makes)
+    this.genericPartials!.forEach((pair, i) => {
+      if (!qualifies || i > output) return;
+      for (let side = 0; side < 2; side++) {
+        const p = pair[side];
+        if (typeof p === 'number') {
+          P[2 * i + side] = p;
+          continue;
+        }
+        if (!Traced.is(p) || typeof p.value !== 'number' || p.tape.tangents === null || !p.tape.active || (F !== null && p.tape !== F)) {
+          qualifies = false;
+          return;
+        }
+        if (F === null) {
+          F = p.tape;
+          w = F.tangents!.width;
+          PT = new Float64Array(2 * (output + 1) * w);
+        }
+        P[2 * i + side] = p.value;
+        for (let j = 0; j < w; j++) {
+          const t = (F as Tape).tangents!.at(p.index, j);
+          if (typeof t !== 'number') {
+            qualifies = false;
+            return;
+          }
+          PT![(2 * i + side) * w + j] = t;
+        }
+      }
+    });
+    if (!qualifies) return null;
+    if (F === null || PT === null) return null;
+    const adjoint = new Float64Array(output + 1);
+    const tangent = new Float64Array((output + 1) * w);
+    reached.fill(0, 0, output + 1);
+    adjoint[output] = seed;
+    reached[output] = 1;
+    for (let i = output; i >= 0; i--) {
+      if (reached[i] === 0) continue;
+      const g = adjoint[i]!;
+      let moves = g !== 0;
+      for (let j = 0; j < w && !moves; j++) moves = tangent[i * w + j] !== 0;
+      const at = i << 2;
+      for (let side = 0; side < 2; side++) {
+        const parent = rows[at + 2 * side]!;
+        if (parent === NO_PARENT) continue;
+        reached[parent] = 1;
+        if (!moves) continue; // (a zero cotangent contributes nothing: see sweepNumbers)
+        const k = 2 * i + side;
+        const p = P[k]!;
+        if (g !== 0) adjoint[parent] += g * p;
+        for (let j = 0; j < w; j++) {
+          const dg = tangent[i * w + j]!;
+          const dp = PT[k * w + j]!;
+          let d = 0;
+          if (dg !== 0) d = dg * p;
+          if (g !== 0 && dp !== 0) d += g * dp;
+          tangent[parent * w + j] += d;
+        }
+      }
+    }
+    const forward = F as Tape;
+    const result = new Array<unknown>(wanted.length);
+    for (let k = 0; k < wanted.length; k++) {
+      const row = wanted[k]!;
+      if (row < 0 || row > output || reached[row] === 0) {
+        result[k] = null;
+        continue;
+      }
+      let zero = true;
+      for (let j = 0; j < w && zero; j++) zero = tangent[row * w + j] === 0;
+      result[k] = zero ? adjoint[row]! : forward.withTangents(adjoint[row]!, tangent.subarray(row * w, row * w + w));
+    }
+    return result;
+  }
+
+  /** A forward tape's value `value` with the given tangents (sweepDual's results). */
+  withTangents(value: number, tangents: ArrayLike<number>): Traced {
+    const row = this.nextForwardRow();
+    this.tangents!.seedNumbers(row, tangents);
+    return new Traced(value, row, this);
   }
 
   // Cotangents may be traced on an outer tape (nested differentiation): accumulate with

@@ -79,4 +79,22 @@ describe('second order by the four nestings agree', () => {
     for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) expected += v[i]! * H[i]![j]! * w[j]!;
     expect(vHw).toBeCloseTo(expected, 12);
   });
+
+  it('hvp keeps strong zeros, and nests inside another differentiation', () => {
+    // an unused infinite partial (√x at 0) contributes nothing, forward or reverse
+    const g = (y: number[]) => {
+      const unused = Math.sqrt(y[0]!);
+      return y[1]! ** 2 * y[0]! + y[1]!;
+    };
+    expect(hvp(g, [0, 3], [1, 1])).toEqual([6, 0 + 2 * 0 + 6]);
+    // reverse over (forward over reverse): d/ds of vᵀ H(x + s·v) v at s = 0, against central differences
+    const v = [0.3, -1.1];
+    const third = (s: number) => {
+      const Hv = hvp(f, [x[0]! + s * v[0]!, x[1]! + s * v[1]!], v);
+      return Hv[0]! * v[0]! + Hv[1]! * v[1]!;
+    };
+    const h = 1e-5;
+    expect(derivative(third, 0)).toBeCloseTo((third(h) - third(-h)) / (2 * h), 5);
+  });
 });
+
