@@ -81,8 +81,7 @@ export function record(
             const perOperand = operands.map(() => null as unknown);
             // (a scalar row's zero tangent comes as the number 0: zero, as null says)
             which.forEach((k, j) => (perOperand[k] = tangents[j] === 0 || tangents[j] === undefined ? null : tangents[j]));
-            if (perOperand.every((d) => d === null)) return null;
-            return conformed(pushforward(perOperand), value);
+            return conformed(perOperand.every((d) => d === null) ? null : pushforward(perOperand), value);
           },
     custom,
   };
@@ -95,14 +94,15 @@ export function record(
 }
 
 /**
- * A rule's tangent as its result's: an array result's in the result's shape (a tangent that
- * broadcasting would stretch is stretched now: element reads index it flat) and dtype (a
- * float64 tangent of a float32 array becomes float32, as reverse mode's cotangents take
- * their operand's dtype); null for zero.
+ * A rule's tangent as its result's: a number's a number (0 for zero: what jvp hands back for
+ * a number); an array's in the array's shape (a tangent that broadcasting would stretch is
+ * stretched now: element reads index it flat) and dtype (a float64 tangent of a float32
+ * array becomes float32, as reverse mode's cotangents take their operand's dtype), or null
+ * for zero.
  */
 function conformed(tangent: unknown, value: unknown): unknown {
+  if (!isNDArray(value)) return tangent === null || tangent === undefined ? 0 : tangent;
   if (tangent === null || tangent === undefined || tangent === 0) return null;
-  if (!isNDArray(value)) return tangent;
   let a = isNDArray(tangent) ? tangent : broadcastTo(tangent, value.shape);
   if (a.shape.length !== value.shape.length || a.shape.some((n, d) => n !== value.shape[d])) a = broadcastTo(a, value.shape);
   return a.dtype === value.dtype ? a : astype(a, value.dtype);
