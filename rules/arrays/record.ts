@@ -73,9 +73,10 @@ export function record(
     },
     step,
     name: step?.name ?? pullback.name.replace(/Pullback$/, ''),
-    // (forward mode: the rule sees a tangent per operand, null for constants and zeros)
+    // (forward mode: the rule sees a tangent per operand, null for constants and zeros; only a
+    // forward tape asks, as the node is recorded)
     pushforward:
-      pushforward === undefined
+      pushforward === undefined || t.tangents === null
         ? undefined
         : (tangents) => {
             const perOperand = operands.map(() => null as unknown);
