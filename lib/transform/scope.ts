@@ -201,10 +201,17 @@ export function analyzeScopes(program: acorn.Program, sourceType: 'module' | 'sc
   for (const stmt of program.body) {
     if (stmt.type === 'ImportDeclaration') for (const spec of stmt.specifiers) assignedNames.add(spec.local.name);
   }
+  // A sloppy-mode function's `arguments` is mapped to its parameters (`arguments[0] = 1`
+  // assigns the first one), so where any code reads `arguments`, no parameter counts as
+  // never assigned. (Conservative: every function's, strict ones too.)
+  let readsArguments = false;
+  const parameterNames = new Set<string>();
   const visit2 = (node: Node, scope: Scope, inWith: boolean): void => {
     const own = scopeOf.get(node) ?? scope;
+    if (isFunction(node)) for (const p of node.params) for (const id of patternNames(p)) parameterNames.add(id.name);
     if (node.type === 'Identifier') {
       if (bindingIds.has(node)) { writes.add(node); return; }
+      if (node.name === 'arguments') readsArguments = true;
       const binder = own.binder(node.name);
       if (binder === null) freeRefs.add(node);
       else {
@@ -229,6 +236,7 @@ export function analyzeScopes(program: acorn.Program, sourceType: 'module' | 'sc
     for (const child of children(node)) visit2(child, own, inWith);
   };
   visit2(program, root, false);
+  if (readsArguments) for (const name of parameterNames) assignedNames.add(name);
 
   return {
     freeRefs,

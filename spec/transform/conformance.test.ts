@@ -31,6 +31,9 @@ const cases: { name: string; body: string }[] = [
   { name: 'no semicolons before statements that start with a runtime call', body: 'let x = 1\nx | 0\nlet y = x\n~y\nx && log(y)\n-y\ny ^ 2\nreturn [x, y]' },
   // A statement ASI ended, rewritten to end in `)`, is not glued to the next line.
   { name: 'ASI after statements and class fields the rewrite re-ends', body: 'let a = 1\na++\n[a] = [5]\nlet b = a--\n[b] = [b * 2]\nclass C { x = a++\n[a] = 3 }\nreturn [a, b, new C().x, new C()[5]]' },
+  // A sloppy function's parameters are mapped to `arguments`: writing `arguments[0]` assigns
+  // the first one, so a parameter read before it is not read after it (seed 9 program 235192).
+  { name: 'parameters assigned through the arguments object', body: `function h(x) { return x - arguments[0]-- } function k(x, y) { return [x * (arguments[0] = 7), x + (arguments[1] = 2, y)] } function* g(x) { switch (0) { default: log(0); case .5: case x - arguments[0]--: } return x } return [h(0), h(5), k(2, 1), g(0).next(0).value]` },
   { name: 'temporaries declared after a directive without a semicolon', body: '"use strict"\nconst o = [2]\nreturn [0 % o[0], o[0] * o[0]]' },
 ];
 
