@@ -8,8 +8,8 @@
 // not traced, and differentiated. Array workloads run in zygote-ts, by hand, and in each
 // peer. Every measurement is made in its own fresh process (V8's type feedback from one
 // workload would otherwise shape the next), three rounds, and the median round is reported.
-// `node bench/run.js scalars`, `… cliffs`, `… arrays`, `… kernels`, `… load` or `… optimise`
-// prints only that part (cliffs: bench/cliffs.js, issue 15's programs that compileGradient
+// `node bench/run.js scalars`, `… cliffs`, `… forward`, `… arrays`, `… kernels`, `… load` or `… optimise`
+// prints only that part (forward: bench/forward.js, forward mode against reverse mode; cliffs: bench/cliffs.js, issue 15's programs that compileGradient
 // used to crash or stall on; kernels: bench/kernels.js, the matmul kernels' GFLOP/s against
 // the machine's peak; load: bench/load.js, loading a large package rewritten against plain).
 import { cpus, totalmem } from 'node:os';
@@ -27,6 +27,7 @@ const ratioText = (r) => `${r.toFixed(r < 10 ? 2 : 0)}×`;
 console.log(`zygote-ts benchmark — ${cpus()[0]?.model ?? 'cpu'} (${cpus().length} cores), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
 if (part === 'all' || part === 'scalars') scalars();
 if (part === 'all' || part === 'cliffs') cliffs();
+if (part === 'all' || part === 'forward') forwardMode();
 if (part === 'all' || part === 'arrays') arrays();
 if (part === 'all' || part === 'kernels') kernelReport();
 if (part === 'all' || part === 'load') console.log(execFileSync(process.execPath, [fileURLToPath(new URL('./load.js', import.meta.url))], { encoding: 'utf8' }));
@@ -69,6 +70,24 @@ function scalars() {
   console.log('the second generates the code (array code is generated at once). W2 compiled takes the array (one gradient array), as jax-js does.');
   console.log('For scale (../shared/peers, same machine): tf.grad on W1 takes 17–20 ms (~7000× plain); jax-js jit(grad) 4.7× after a 1.4 s first call.');
   console.log(`Compiled targets: ${verdicts.join('; ')}.`);
+}
+
+// ---- forward mode against the reverse-mode way of getting the same numbers ----------------
+function forwardMode() {
+  const worker = fileURLToPath(new URL('./forward.js', import.meta.url));
+  const run = (id) => {
+    const rounds = [];
+    for (let r = 0; r < ROUNDS; r++) rounds.push(JSON.parse(execFileSync(process.execPath, [worker, id], { encoding: 'utf8' })));
+    return medians(rounds);
+  };
+  console.log(`\nForward mode (bench/forward.js): median ms per call (median of ${ROUNDS} fresh processes), results checked against each other first.\n`);
+  console.log('| workload | plain JS | forward mode | reverse mode | forward against reverse |');
+  console.log('|---|---|---|---|---|');
+  const j = run('jacfwd');
+  console.log(`| Jacobian of a 3-input, 1000-output curve: jacfwd vs jacobian | ${formatMs(j.plain)} | ${formatMs(j.forward)} (${ratioText(j.forward / j.plain)}) | ${formatMs(j.reverse)} (${ratioText(j.reverse / j.plain)}) | ${ratioText(j.reverse / j.forward)} faster |`);
+  const h = run('hvp');
+  console.log(`| H·v of W2's Rosenbrock, n = 1000: hvp (forward over reverse) vs reverse over reverse | ${formatMs(h.plain)} | ${formatMs(h.forward)} (${ratioText(h.forward / h.gradient)} a gradient) | ${formatMs(h.reverse)} (${ratioText(h.reverse / h.gradient)} a gradient) | ${h.forward <= h.reverse ? `${ratioText(h.reverse / h.forward)} faster` : `${ratioText(h.forward / h.reverse)} slower`} |`);
+  console.log(`(one gradient of the Rosenbrock: ${formatMs(h.gradient)} ms)`);
 }
 
 // ---- issue 15's cliffs: programs compileGradient used to crash or stall on ------------------

@@ -1,18 +1,13 @@
 // The public API: one function, `pullback`, and conveniences on it (as in Zygote).
 
-import { closeTape, isDeriving, openTape } from './core/scope.js';
+import { isDeriving } from './core/scope.js';
 import { live, Traced, isTraced } from './core/traced.js';
 import type { Tape } from './core/tape.js';
-import { took } from './coercion.js';
-import { warnAboutEscapes } from './escapes.js';
-import { WrappedArguments } from '../proxies/arguments.js';
-import { MarkedParams } from '../proxies/params.js';
 import { Grads, Params } from './params.js';
 import { allocate, fromNested, NDArray, isNDArray } from './ndarray.js';
 import { isScalarObject } from './core/scalars.js';
-import { beginStores, endStores } from '../proxies/cleanup.js';
 import type { Back, DenseGradients, Gradients, Jacobians } from './types.js';
-import { ensureRewritten } from './rewritten.js';
+import { checkedFunction, describeValue, isImplicit, trace } from './call.js';
 
 /**
  * Runs `f(...args)` while recording, and returns its value with the pullback.
@@ -123,47 +118,6 @@ function derivativeOf(f: (x: number) => number, x: number): number {
 
 // ---- the one place a differentiation happens ------------------------------------------
 
-/**
- * Runs `f` on wrapped arguments with a fresh tape open, and closes it whatever happens.
- * `read` sees the output while its traced values are intact; then f's writes go back
- * into the arguments and traced values left in user data are replaced by numbers.
- */
-/** What `trace` hands f and reads gradients from: explicit arguments, or marked Params. */
-type Wrapped = WrappedArguments | MarkedParams;
-
-function trace<A extends unknown[], R>(
-  f: (...args: A) => unknown,
-  args: A,
-  read: (output: unknown, tape: Tape) => R,
-  opened?: (tape: Tape) => void,
-): { tape: Tape; wrapped: Wrapped; result: R } {
-  const tape = openTape();
-  opened?.(tape);
-  beginStores();
-  let wrapped: Wrapped | null = null;
-  try {
-    wrapped = isImplicit(args) ? new MarkedParams(args[0].toArray(), tape) : new WrappedArguments(args, tape);
-    const output = f(...(wrapped.values as A));
-    closeTape(tape);
-    return { tape, wrapped, result: read(output, tape) };
-  } finally {
-    closeTape(tape);
-    took(); // drop any value held for `a && b`
-    try {
-      wrapped?.finish();
-    } finally {
-      endStores();
-      wrapped?.close();
-      warnAboutEscapes(tape);
-    }
-  }
-}
-
-/** `gradient(f, ps)` with one `Params` argument: the implicit style. */
-function isImplicit(args: readonly unknown[]): args is [Params] {
-  return args.length === 1 && args[0] instanceof Params;
-}
-
 /** The row of a value on `tape` (-1 if it does not depend on the tape) and its value outside. */
 function outputOn(output: unknown, tape: Tape): [row: number, value: unknown] {
   const row = isTraced(output) && output.tape === tape ? output.index : -1;
@@ -208,7 +162,7 @@ export function gradientWithSweep(
       checkScalar(value, 'compileGradient');
       return row;
     },
-    opened,
+    { opened },
   );
   return row < 0 ? args.map(() => null) : wrapped.gradients(sweep(tape, row, wrapped.inputRows));
 }
@@ -325,26 +279,4 @@ function checkScalar(value: unknown, caller: string): void {
     `zygote-ts: ${caller} needs f to return a number, but it returned ${describeValue(value)}. ` +
       `Reduce the output to a scalar (a sum, a loss), or use jacobian for a function returning an array.`,
   );
-}
-
-function checkedFunction<F>(f: F, caller: string): F {
-  if (typeof f !== 'function') {
-    throw new TypeError(`zygote-ts: ${caller}(f, ...args) needs a function f, got ${describeValue(f)}.`);
-  }
-  const kind = (f as Function).constructor?.name;
-  if (kind === 'AsyncFunction' || kind === 'AsyncGeneratorFunction' || kind === 'GeneratorFunction') {
-    throw new TypeError(
-      `zygote-ts: ${caller} got ${kind === 'AsyncFunction' ? 'an async' : 'a generator'} function. Only synchronous ` +
-        `functions can be differentiated: the trace ends when f returns. Await the data first, then differentiate ` +
-        `a synchronous function of it.`,
-    );
-  }
-  return ensureRewritten(f as F & Function) as F;
-}
-
-function describeValue(x: unknown): string {
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return 'an array';
-  if (typeof x === 'object') return `an object (${Object.prototype.toString.call(x)})`;
-  return `${typeof x} ${String(x)}`;
 }

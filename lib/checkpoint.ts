@@ -16,7 +16,7 @@ import { pullback } from './api.js';
  */
 export function checkpointed<A extends (number | NDArray)[], Y extends number | NDArray>(f: (...args: A) => Y, ...args: A): Y {
   const t = tapeOf(args);
-  if (t === null) return f(...args);
+  if (t === null || t.tangents !== null) return f(...args); // (forward mode stores nothing to save)
   const outer = args.map((x) => on(x, t)) as A;
   const value = f(...outer);
   return record(t, value, args, function checkpointedPullback(dy: unknown) {

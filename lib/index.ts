@@ -1,7 +1,8 @@
 // zygote-ts: reverse-mode automatic differentiation of ordinary TypeScript.
 export { pullback, gradient, withgradient, densegradient, jacobian, withjacobian, derivative, hessian, isderiving } from './api.js';
+export { jvp, pushforward, jacfwd, withjacfwd, hvp } from './forward/index.js';
 export { configure, type ZygoteOptions } from './escapes.js';
-export type { Grad, Gradients, DenseGrad, DenseGradients, Back, Jacobians } from './types.js';
+export type { Grad, Gradients, DenseGrad, DenseGradients, Back, Jacobians, Tangent, Tangents } from './types.js';
 export { Params, Grads, type Param } from './params.js';
 export { __zy } from './runtime.js';
 export { operators } from '../rules/overloads.js';
@@ -21,7 +22,7 @@ export { map } from '../rules/arrays/map.js';
 export type { ArrayInput, NestedNumbers } from '../rules/arrays/axes.js';
 // Generic numbers, custom rules and gradient control.
 export { numberField, type FieldMethods } from '../rules/fields.js';
-export { rule, type Rrule } from '../rules/custom.js';
+export { rule, type Rrule, type Frule } from '../rules/custom.js';
 export { dropgrad, ignore, nograd, hook } from '../rules/control.js';
 export { checkpointed } from './checkpoint.js';
 // The numeric kernels (WebAssembly SIMD where available, else JavaScript), swappable.

@@ -5,6 +5,7 @@
 // code rewritten for CommonJS or compiled from `f.toString()` finds the same instance.
 
 import { setAlgebra } from './core/tape.js';
+import type { NDArray } from './ndarray.js';
 import * as arithmetic from '../rules/arithmetic.js';
 import * as nondiff from '../rules/nondiff.js';
 import { differentiableMath } from '../rules/math.js';
@@ -15,7 +16,7 @@ import * as text from '../rules/text.js';
 import * as builtins from '../rules/builtins.js';
 import * as wasm from '../rules/wasm.js';
 import { callImported } from './imported.js';
-import { addAt, arrayOf } from '../rules/arrays/shape.js';
+import { addAt, arrayOf, readElement } from '../rules/arrays/shape.js';
 import * as escapes from './escapes.js';
 
 // `Number(…)`, `Function(…)` in rewritten code call `__zy.builtin(Number)(…)`: the runtime's
@@ -102,7 +103,7 @@ export type Runtime = typeof __zy;
 /** The global key under which the runtime publishes itself. */
 export const RUNTIME_KEY = Symbol.for('zygote-ts.runtime');
 
-setAlgebra({ add: arithmetic.add, mul: arithmetic.mul, addAt, arrayOf });
+setAlgebra({ add: arithmetic.add, mul: arithmetic.mul, addAt, arrayOf, elementAt: (x, k) => readElement(x as NDArray, k) });
 
 // The latest loaded copy wins (test runners re-evaluate modules per test file).
 (globalThis as unknown as Record<symbol, Runtime>)[RUNTIME_KEY] = __zy;

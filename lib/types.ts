@@ -79,3 +79,27 @@ export type Back<A extends readonly unknown[]> = (dy?: number | NDArray | Nested
 export type Jacobians<A extends readonly unknown[]> = {
   -readonly [K in keyof A]: A[K] extends number ? number[] : A[K] extends NDArray ? NDArray : Grad<A[K]> extends null ? null : Grad<A[K]>[];
 };
+
+/**
+ * A tangent for a value of type `T` (forward mode's input): `Grad<T>`'s shape, with `null`
+ * anywhere for "not perturbed". A record's keys are optional in the type — a getter looks
+ * like a field to TypeScript — but every field holding numbers needs one (an error says which).
+ */
+export type Tangent<T> = T extends number
+  ? number
+  : T extends NDArray | Float64Array | Float32Array
+    ? T | Nested | ArrayLike<number>
+    : T extends bigint | string | boolean | symbol | null | undefined | AnyFunction
+      ? null
+      : T extends ReadonlyMap<infer K, infer V>
+        ? Map<K, Tangent<V> | null>
+        : T extends ReadonlySet<infer E>
+          ? Map<E, Tangent<E> | null>
+          : T extends readonly unknown[]
+            ? { -readonly [I in keyof T]: Tangent<T[I]> | null }
+            : T extends object
+              ? { -readonly [K in keyof T as GradKey<T, K>]?: Tangent<T[K]> | null }
+              : null;
+
+/** One tangent per argument (`null`: not perturbed). */
+export type Tangents<A extends readonly unknown[]> = { -readonly [K in keyof A]: Tangent<A[K]> | null };

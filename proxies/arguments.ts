@@ -6,7 +6,7 @@
 
 import type { Tape } from '../lib/core/tape.js';
 import { structuralGradients } from './gradients.js';
-import { Wrapping } from './standins.js';
+import { Wrapping, type Seeder } from './standins.js';
 
 export class WrappedArguments {
   /** What f receives. */
@@ -14,8 +14,9 @@ export class WrappedArguments {
   private readonly wrapping: Wrapping;
   private rows: number[] | null = null;
 
-  constructor(args: readonly unknown[], tape: Tape) {
-    const wrapping = new Wrapping(tape);
+  /** `seeder`: forward mode's, which gives each input its tangents as it is made. */
+  constructor(args: readonly unknown[], tape: Tape, seeder: Seeder | null = null) {
+    const wrapping = new Wrapping(tape, seeder);
     this.wrapping = wrapping;
     try {
       this.values = args.map((arg, k) => wrapping.wrap(arg, k));
@@ -28,6 +29,12 @@ export class WrappedArguments {
   /** Whether argument k can have a gradient at all (a number or a traced structure). */
   differentiable(k: number): boolean {
     return this.wrapping.roots[k] !== null;
+  }
+
+  /** Argument k's input (its position in `inputRows`) when it is a number or an array; else null. */
+  rootInput(k: number): number | null {
+    const slot = this.wrapping.roots[k];
+    return typeof slot === 'number' ? slot : null;
   }
 
   /** The tape row of every input, in the order `gradients` expects their cotangents. */

@@ -123,6 +123,18 @@ export class Node {
   }
 }
 
+/**
+ * Forward mode's view of the wrapping (proxies/tangents.ts): told of each structure and each
+ * input as it is made — where it sits in the arguments — so that it can give the input its
+ * tangents. (Private members are made lazily, while f runs, so this cannot be a pass after.)
+ */
+export interface Seeder {
+  /** Node `node` was made for the value under `key` of `parent` (argument `key` when null). */
+  node(node: Node, parent: Node | null, key: unknown): void;
+  /** Input `input` (a number's or an array's row) was made for the value under `key` of `parent`. */
+  input(input: Traced | NDArray, parent: Node | null, key: unknown): void;
+}
+
 /** One differentiation call's stand-ins and inputs. */
 export class Wrapping {
   /** The tape inputs (numbers and arrays), in the order created; slots refer to them by position. */
@@ -138,7 +150,10 @@ export class Wrapping {
   // Built on first use only: most calls never look a stand-in up.
   private byStandIn: Map<object, Node> | null = null;
 
-  constructor(readonly tape: Tape) {
+  constructor(
+    readonly tape: Tape,
+    private readonly seeder: Seeder | null = null,
+  ) {
     openWrappings.push(this);
   }
 
@@ -167,16 +182,16 @@ export class Wrapping {
 
   /** The stand-in for one value: an input for a number, a stand-in for a structure. */
   standInFor(value: unknown, parent: Node | null, key: unknown): unknown {
-    if (typeof value === 'number') return this.input(value);
+    if (typeof value === 'number') return this.input(value, parent, key);
     if (isTraced(value)) {
       const x = live(value);
-      if (typeof x === 'number' || isTraced(x)) return this.input(x);
+      if (typeof x === 'number' || isTraced(x)) return this.input(x, parent, key);
       value = x;
     }
     this.lastSlot = null;
     if (typeof value !== 'object' || value === null) return value;
-    if (isNDArray(value)) return this.arrayInput(value);
-    if (isScalarObject(value)) return this.input(value); // a Fraction, a Decimal, …
+    if (isNDArray(value)) return this.arrayInput(value, parent, key);
+    if (isScalarObject(value)) return this.input(value, parent, key); // a Fraction, a Decimal, …
     const known = this.nodes.get(value);
     if (known !== undefined) {
       if (parent !== null) known.addParent(parent);
@@ -190,6 +205,7 @@ export class Wrapping {
     const node = new Node(kind, value, emptyLike(kind, value), this, parent, key);
     this.nodes.set(value, node);
     if (this.byStandIn !== null) this.byStandIn.set(node.standIn, node);
+    this.seeder?.node(node, parent, key);
     this.unfilled.push(node);
     this.lastSlot = node;
     return node.standIn;
@@ -198,10 +214,11 @@ export class Wrapping {
   // A typed array: one input row for its numbers (as an NDArray argument), read element by
   // element through its stand-in (proxies/typed-arrays.ts).
   private typedNode(value: FloatArray, parent: Node | null, key: unknown): FloatArray {
-    const input = this.arrayInput(fromNested(value)); // (a copy of its numbers; traced ones if f got it from an enclosing differentiation)
+    const input = this.arrayInput(fromNested(value), parent, key); // (a copy of its numbers; traced ones if f got it from an enclosing differentiation)
     const slot = this.lastSlot;
     const standIn = typedArgument(value, input);
     const node = new Node('typed', value, standIn, this, parent, key);
+    this.seeder?.node(node, parent, key);
     node.entries = ['numbers', slot, standIn];
     this.nodes.set(value, node);
     if (this.byStandIn !== null) this.byStandIn.set(standIn, node);
@@ -210,17 +227,19 @@ export class Wrapping {
   }
 
   // Arrays are values: one input row for the whole array, no stand-in.
-  private arrayInput(x: NDArray): NDArray {
+  private arrayInput(x: NDArray, parent: Node | null, key: unknown): NDArray {
     const t = traceArray(this.tape, liveArray(x));
     this.lastSlot = this.inputs.length;
     this.inputs.push(t);
+    this.seeder?.input(t, parent, key);
     return t;
   }
 
-  private input(x: unknown): Traced {
+  private input(x: unknown, parent: Node | null, key: unknown): Traced {
     const t = this.tape.input(x);
     this.lastSlot = this.inputs.length;
     this.inputs.push(t);
+    this.seeder?.input(t, parent, key);
     return t;
   }
 

@@ -43,6 +43,12 @@ export function nograd<A extends unknown[], Y>(fn: (...args: A) => Y): (...args:
 export function hook<T extends number | NDArray>(fn: (cotangent: T) => T, x: T): T {
   const t = tapeOf([x]);
   if (t === null) return x;
+  if (t.tangents !== null) {
+    // A forward tape has no cotangents to hook: the tangent passes through, and the hook
+    // stays on the value one level out (an enclosing reverse differentiation).
+    const never = () => [];
+    return record(t, hook(fn, on(x, t) as T), [x], never, undefined, ([dx]) => dx) as T;
+  }
   return record(t, on(x, t), [x], function hookPullback(g: T) {
     return [fn(g)];
   }) as T;

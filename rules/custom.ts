@@ -3,7 +3,8 @@
 // whose pullback runs once per backward pass. For numerically better gradients
 // (logsumexp, softplus), and for code zygote-ts cannot follow (a native addon, WebAssembly).
 
-import { isNDArray, NDArray } from '../lib/ndarray.js';
+import { allocate, isNDArray, NDArray } from '../lib/ndarray.js';
+import type { Tape } from '../lib/core/tape.js';
 import { isTraced } from '../lib/core/traced.js';
 import { on, record, tapeOf } from './arrays/record.js';
 import { markOwnDerivative } from '../lib/core/own-derivative.js';
@@ -12,22 +13,36 @@ import { markOwnDerivative } from '../lib/core/own-derivative.js';
 export type Rrule<A extends unknown[], Y> = (...args: A) => [Y, (dy: any) => readonly unknown[]];
 
 /**
+ * A forward rule: the value of `fn` at `args`, and the pushforward from one tangent per
+ * argument (0, or an array of zeros, for an argument that is not perturbed) to the output's.
+ */
+export type Frule<A extends unknown[], Y> = (...args: A) => [Y, (...tangents: any[]) => unknown];
+
+/**
  * `fn` with a derivative rule: call the returned function wherever you would call `fn`.
  * Arguments and result are numbers or NDArrays; the pullback returns one cotangent per
  * argument (`null` for none). The rule computes with zygote-ts's operations (or plain
  * numbers), so a rule written with differentiable code also gives second derivatives.
+ * Forward mode (`jvp`, `jacfwd`, `hvp`) uses `frule`, which gives the value and the
+ * pushforward; without one, forward mode through `fn` is an error that says so.
  *
  * @example
- * const mul = rule((a: number, b: number) => a * b, (a, b) => [a * b, (c) => [c * b, c * a]]);
- * gradient(mul, 2, 3); // [3, 2]
+ * const mul = rule(
+ *   (a: number, b: number) => a * b,
+ *   (a, b) => [a * b, (c) => [c * b, c * a]],
+ *   (a, b) => [a * b, (da, db) => da * b + a * db],
+ * );
+ * gradient(mul, 2, 3);           // [3, 2]
+ * jvp(mul, [2, 3], [1, 0]);      // [6, 3]
  */
-export function rule<A extends unknown[], Y>(fn: (...args: A) => Y, rrule: Rrule<A, Y>): (...args: A) => Y {
+export function rule<A extends unknown[], Y>(fn: (...args: A) => Y, rrule: Rrule<A, Y>, frule?: Frule<A, Y>): (...args: A) => Y {
   const name = fn.name || 'rule';
   const withRule = {
     [name](...args: A): Y {
       const t = tapeOf(args);
       if (t === null) return fn(...args);
       const outer = args.map((x) => on(x, t)) as A;
+      if (t.tangents !== null) return forward(t, name, args, outer, rrule, frule);
       const [value, pullback] = rrule(...outer);
       checkValue(value, name);
       return record(t, value, args, function rulePullback(dy: unknown) {
@@ -43,6 +58,29 @@ export function rule<A extends unknown[], Y>(fn: (...args: A) => Y, rrule: Rrule
     },
   }[name]!;
   return markOwnDerivative(withRule);
+}
+
+// On a forward-mode tape: the value and pushforward from `frule` (none: the tape reports it
+// when a tangent reaches the rule). A forward tape never runs pullbacks.
+function forward<A extends unknown[], Y>(t: Tape, name: string, args: A, outer: A, rrule: Rrule<A, Y>, frule: Frule<A, Y> | undefined): Y {
+  const [value, pushforward] = frule === undefined ? [rrule(...outer)[0], undefined] : frule(...outer);
+  checkValue(value, name);
+  if (pushforward !== undefined && typeof pushforward !== 'function') {
+    throw new TypeError(`zygote-ts: the forward rule for ${name} must return [value, pushforward], with pushforward a function.`);
+  }
+  const unused = () => {
+    throw new Error('zygote-ts: a forward-mode tape is never swept');
+  };
+  const pf =
+    pushforward === undefined
+      ? undefined
+      : (tangents: readonly unknown[]) => pushforward(...tangents.map((d, k) => d ?? zeroLike(outer[k]))) as unknown;
+  return record(t, value, args, unused, undefined, pf, true) as Y;
+}
+
+/** A zero tangent for a rule's argument: 0 for a number, zeros of its shape for an array. */
+function zeroLike(x: unknown): unknown {
+  return isNDArray(x) ? new NDArray(x.shape, allocate(x.dtype, x.size)) : 0;
 }
 
 function checkValue(value: unknown, name: string): void {

@@ -8,8 +8,9 @@ import { countOpenTapes } from './foreign.js';
 
 const open: Tape[] = [];
 
-export function openTape(): Tape {
-  const tape = new Tape(open.length + 1);
+/** Opens a tape: reverse mode, or forward mode carrying `forwardWidth` tangents per value. */
+export function openTape(forwardWidth = 0): Tape {
+  const tape = new Tape(open.length + 1, forwardWidth);
   open.push(tape);
   countOpenTapes(1);
   return tape;

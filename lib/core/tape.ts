@@ -11,6 +11,7 @@
 // an algebra supplied by the runtime, so the core names no operation itself.
 
 import { Traced } from './traced.js';
+import { Tangents } from './tangents.js';
 import { isSymbolic } from './symbolic.js';
 import { allocate, castData, isFloatArray, type Dtype, type FloatArray } from '../ndarray.js';
 
@@ -25,6 +26,8 @@ export interface Algebra {
   addAt(acc: unknown, k: number, g: unknown, node: NodeRecord): unknown;
   /** The runtime's array for a plain cotangent buffer of array row `node` (of the row's dtype). */
   arrayOf(data: FloatArray, node: NodeRecord): unknown;
+  /** Element `k` (flat) of an array traced on some tape (forward mode reads array tangents). */
+  elementAt(array: unknown, k: number): unknown;
 }
 
 /**
@@ -44,6 +47,13 @@ export interface NodeRecord {
   readonly step?: unknown;
   /** The operation's name, for messages. */
   readonly name?: string;
+  /**
+   * Forward mode: the result's tangent from each parent's (in `parents`' order; null for a
+   * zero tangent, an NDArray for an array parent); null or undefined for zero.
+   */
+  readonly pushforward?: (tangents: readonly unknown[]) => unknown;
+  /** A user's custom rule (messages suggest giving it a forward rule). */
+  readonly custom?: boolean;
 }
 
 /** A row as a code generator reads it (`Tape.rowAt`). */
@@ -118,9 +128,24 @@ export class Tape {
   private nodes: Map<number, NodeRecord> | null = null;
   /** compileGradient's recorder while it records on this tape, else null. */
   recorder: TapeRecorder | null = null;
+  /**
+   * A forward-mode tape's tangents (lib/core/tangents.ts), else null. A forward tape keeps
+   * `capacity === size`, so every `push` takes the slow path into `record`, which carries
+   * tangents instead of storing rows: reverse mode's hot path gains no test.
+   */
+  readonly tangents: Tangents | null;
 
-  constructor(depth: number) {
+  constructor(depth: number, forwardWidth = 0) {
     this.depth = depth;
+    if (forwardWidth > 0) {
+      this.tangents = new Tangents(forwardWidth);
+      this.rows = new Float64Array(0);
+      this.capacity = 0;
+      this.adjoint = new Float64Array(0);
+      this.reachedRows = new Uint8Array(0);
+      return;
+    }
+    this.tangents = null;
     const buffers = pool.pop() ?? newBuffers(INITIAL_ROWS);
     this.rows = buffers.rows;
     this.capacity = buffers.rows.length >> 2;
@@ -133,7 +158,12 @@ export class Tape {
    * will not be swept again (`gradient` releases; a `pullback` keeps its tape for `back`).
    */
   release(): void {
-    if (this.active || pool.length >= POOL_SIZE) return;
+    if (this.active) return;
+    if (this.tangents !== null) {
+      this.tangents.release();
+      return;
+    }
+    if (pool.length >= POOL_SIZE) return;
     pool.push({ rows: this.rows, adjoint: this.adjoint, reached: this.reachedRows });
     this.size = 0;
     this.genericPartials = null;
@@ -151,6 +181,11 @@ export class Tape {
    * `node.pullback` is null); returns the row.
    */
   pushNode(node: NodeRecord): number {
+    if (this.tangents !== null) {
+      const row = this.nextForwardRow();
+      this.tangents.node(row, node);
+      return row;
+    }
     const row = this.record(NODE, 0, NO_PARENT, 0);
     (this.nodes ??= new Map()).set(row, node);
     return row;
@@ -159,6 +194,11 @@ export class Tape {
   /** Records `value`, element `k` of the array-valued row `arrayRow`. */
   pushElement(value: unknown, arrayRow: number, k: number): Traced {
     this.recorder?.elementRead();
+    if (this.tangents !== null) {
+      const row = this.nextForwardRow();
+      this.tangents.element(algebra!, row, arrayRow, k);
+      return new Traced(value, row, this);
+    }
     const row = this.record(ELEMENT, arrayRow, k, 0);
     return new Traced(value, row, this);
   }
@@ -221,6 +261,11 @@ export class Tape {
   }
 
   private record(a: number, da: unknown, b: number, db: unknown): number {
+    if (this.tangents !== null) {
+      const row = this.nextForwardRow();
+      this.tangents.scalar(algebra!, row, a, da, b, db);
+      return row;
+    }
     const row = this.size;
     if (row === this.capacity) this.grow();
     const rows = this.rows;
@@ -244,6 +289,19 @@ export class Tape {
     return row;
   }
 
+  /** A forward tape's next row (kept at `capacity`: see `tangents`). */
+  private nextForwardRow(): number {
+    const row = this.size;
+    this.size = row + 1;
+    this.capacity = this.size;
+    return row;
+  }
+
+  /** Sets the tangents of an input row of a forward tape (one per direction; null: zero). */
+  seed(row: number, tangents: readonly unknown[]): void {
+    this.tangents!.seed(row, tangents);
+  }
+
   private grow(): void {
     this.capacity *= 2;
     // (only the rows: the sweep's scratch is sized when a sweep needs it)
@@ -262,12 +320,17 @@ export class Tape {
    * of each row in `wanted`, or null where no path leads from the output to that row.
    */
   sweep(output: number, seed: unknown, wanted: readonly number[]): (unknown | null)[] {
+    if (this.tangents !== null) throw new Error('zygote-ts: a forward-mode tape has no reverse sweep');
     if (this.adjoint.length <= output) {
       this.adjoint = new Float64Array(this.capacity);
       this.reachedRows = new Uint8Array(this.capacity);
     }
     if (this.nodes !== null) return this.sweepNodes(output, seed, wanted);
     if (typeof seed === 'number' && this.genericPartials === null) return this.sweepNumbers(output, seed, wanted);
+    if (typeof seed === 'number') {
+      const dual = this.sweepDual(output, seed, wanted);
+      if (dual !== null) return dual;
+    }
     return this.sweepGeneric(output, seed, wanted);
   }
 
@@ -319,6 +382,106 @@ export class Tape {
       if (b !== NO_PARENT) reached[b] = 1;
     }
     return reached;
+  }
+
+  // Forward over reverse (`hvp`): every partial is a number or a value traced on one forward
+  // tape, with plain numbers for its value and tangents. Then each cotangent is a pair —
+  // its number and its tangents — carried in typed arrays by the product rule
+  // (ā += g·p, and its tangent += ġ·p + g·ṗ), instead of building every step of the sweep
+  // on the forward tape as sweepGeneric would; the wanted cotangents are handed back as
+  // values of that forward tape with their tangents. Null when the tape does not qualify.
+  private sweepDual(output: number, seed: number, wanted: readonly number[]): (unknown | null)[] | null {
+    const { rows, reachedRows: reached } = this;
+    // Each row's two partials as numbers (P) and their tangents (PT, w per partial), read once.
+    const P = new Float64Array(2 * (output + 1));
+    for (let i = 0; i <= output; i++) {
+      P[2 * i] = rows[(i << 2) + 1]!;
+      P[2 * i + 1] = rows[(i << 2) + 3]!;
+    }
+    let F: Tape | null = null;
+    let PT: Float64Array | null = null;
+    let w = 0;
+    let qualifies = true;
+    // (forEach: no entry arrays, as `for … of` over a Map makes)
+    this.genericPartials!.forEach((pair, i) => {
+      if (!qualifies || i > output) return;
+      for (let side = 0; side < 2; side++) {
+        const p = pair[side];
+        if (typeof p === 'number') {
+          P[2 * i + side] = p;
+          continue;
+        }
+        if (!Traced.is(p) || typeof p.value !== 'number' || p.tape.tangents === null || !p.tape.active || (F !== null && p.tape !== F)) {
+          qualifies = false;
+          return;
+        }
+        if (F === null) {
+          F = p.tape;
+          w = F.tangents!.width;
+          PT = new Float64Array(2 * (output + 1) * w);
+        }
+        P[2 * i + side] = p.value;
+        for (let j = 0; j < w; j++) {
+          const t = (F as Tape).tangents!.at(p.index, j);
+          if (typeof t !== 'number') {
+            qualifies = false;
+            return;
+          }
+          PT![(2 * i + side) * w + j] = t;
+        }
+      }
+    });
+    if (!qualifies) return null;
+    if (F === null || PT === null) return null;
+    const adjoint = new Float64Array(output + 1);
+    const tangent = new Float64Array((output + 1) * w);
+    reached.fill(0, 0, output + 1);
+    adjoint[output] = seed;
+    reached[output] = 1;
+    for (let i = output; i >= 0; i--) {
+      if (reached[i] === 0) continue;
+      const g = adjoint[i]!;
+      let moves = g !== 0;
+      for (let j = 0; j < w && !moves; j++) moves = tangent[i * w + j] !== 0;
+      const at = i << 2;
+      for (let side = 0; side < 2; side++) {
+        const parent = rows[at + 2 * side]!;
+        if (parent === NO_PARENT) continue;
+        reached[parent] = 1;
+        if (!moves) continue; // (a zero cotangent contributes nothing: see sweepNumbers)
+        const k = 2 * i + side;
+        const p = P[k]!;
+        if (g !== 0) adjoint[parent] += g * p;
+        for (let j = 0; j < w; j++) {
+          const dg = tangent[i * w + j]!;
+          const dp = PT[k * w + j]!;
+          let d = 0;
+          if (dg !== 0) d = dg * p;
+          if (g !== 0 && dp !== 0) d += g * dp;
+          tangent[parent * w + j] += d;
+        }
+      }
+    }
+    const forward = F as Tape;
+    const result = new Array<unknown>(wanted.length);
+    for (let k = 0; k < wanted.length; k++) {
+      const row = wanted[k]!;
+      if (row < 0 || row > output || reached[row] === 0) {
+        result[k] = null;
+        continue;
+      }
+      let zero = true;
+      for (let j = 0; j < w && zero; j++) zero = tangent[row * w + j] === 0;
+      result[k] = zero ? adjoint[row]! : forward.withTangents(adjoint[row]!, tangent.subarray(row * w, row * w + w));
+    }
+    return result;
+  }
+
+  /** A forward tape's value `value` with the given tangents (sweepDual's results). */
+  withTangents(value: number, tangents: ArrayLike<number>): Traced {
+    const row = this.nextForwardRow();
+    this.tangents!.seedNumbers(row, tangents);
+    return new Traced(value, row, this);
   }
 
   // Cotangents may be traced on an outer tape (nested differentiation): accumulate with

@@ -43,6 +43,8 @@ export function record(
   operands: readonly unknown[],
   pullback: (g: any) => readonly unknown[],
   step?: Step,
+  pushforward?: Pushforward,
+  custom?: boolean,
 ): any {
   const parents: number[] = [];
   const which: number[] = [];
@@ -70,6 +72,16 @@ export function record(
     },
     step,
     name: step?.name ?? pullback.name.replace(/Pullback$/, ''),
+    // (forward mode: the rule sees a tangent per operand, null for constants and zeros)
+    pushforward:
+      pushforward === undefined
+        ? undefined
+        : (tangents) => {
+            const perOperand = operands.map(() => null as unknown);
+            which.forEach((k, j) => (perOperand[k] = tangents[j]));
+            return pushforward(perOperand);
+          },
+    custom,
   };
   const row = t.pushNode(node);
   if (arrayValued) {
@@ -78,6 +90,15 @@ export function record(
   }
   return new Traced(t.recorder === null ? value : t.recorder.recordNode(row, node, operands, value, which, dtypes), row, t);
 }
+
+/**
+ * Forward mode's rule for an operation: the result's tangent from one tangent per operand
+ * (null where the operand is a constant or its tangent is zero; an NDArray of the operand's
+ * shape for an array operand, a number — or a value traced one level out — for a scalar).
+ * Returns the result's tangent (null: zero). Written with the runtime's array operations,
+ * so that it nests (forward over reverse, …).
+ */
+export type Pushforward = (tangents: readonly unknown[]) => unknown;
 
 /**
  * An array operation in replayable form, so that compileGradient can run it again on new
@@ -104,6 +125,8 @@ export interface Step {
    * is the operand's element `window + i` (compiled code reads it in place when it fuses).
    */
   readonly window?: number;
+  /** Forward mode: the result's tangent (see `Pushforward`), given the operands' values as `forward` saw them and the result. */
+  jvp?(tangents: readonly unknown[], values: readonly any[], result: any): unknown;
 }
 
 /**
@@ -156,7 +179,8 @@ export function recordStep(t: Tape, operands: readonly unknown[], step: Step): a
     return isSymbolic(v) ? v.value : v;
   });
   const value = step.forward(values);
-  return record(t, value, operands, (g) => step.backward(g, values, value), step);
+  const jvp = step.jvp;
+  return record(t, value, operands, (g) => step.backward(g, values, value), step, jvp === undefined ? undefined : (tangents) => jvp.call(step, tangents, values, value));
 }
 
 // The sweep accumulates plain array cotangents as typed arrays (in place), cast to their

@@ -9,7 +9,7 @@ import { asArray, liveArray, recordStep, tapeOf } from './record.js';
 import type { ArrayInput } from './axes.js';
 
 // ---- element reads: one tape row each, accumulated sparsely into the array's cotangent --
-function readElement(x: NDArray, k: number): number {
+export function readElement(x: NDArray, k: number): number {
   x = liveArray(x);
   const t = x.tape;
   if (t === null) return x.data[k]!;

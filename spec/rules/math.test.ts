@@ -1,44 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { __zy, gradient } from 'zygote-ts';
 import { checkRule, type ScalarFn } from './check.js';
+import { specs, zeroDerivative, notDifferentiable, widerStep } from './math-points.js';
 
 const M = __zy.Math as unknown as Record<string, ScalarFn>;
-
-// One spec per differentiable Math function: sample points away from kinks and edges.
-const specs: Record<string, number[][]> = {
-  sin: [[0.3], [-2.1], [4]],
-  cos: [[0.3], [-2.1], [4]],
-  tan: [[0.3], [-1.1], [2]],
-  asin: [[0.3], [-0.7]],
-  acos: [[0.3], [-0.7]],
-  atan: [[0.3], [-3], [10]],
-  atan2: [[0.3, 0.8], [-1, 2], [2, -1.5]],
-  sinh: [[0.3], [-2]],
-  cosh: [[0.3], [-2]],
-  tanh: [[0.3], [-2], [1.5]],
-  asinh: [[0.3], [-2]],
-  acosh: [[1.3], [4]],
-  atanh: [[0.3], [-0.6]],
-  exp: [[0.3], [-2], [3]],
-  expm1: [[0.3], [-2], [1e-3]],
-  log: [[0.3], [7]],
-  log1p: [[0.3], [-0.5], [7]],
-  log2: [[0.3], [7]],
-  log10: [[0.3], [7]],
-  sqrt: [[0.3], [7]],
-  cbrt: [[0.3], [-7]],
-  pow: [[1.7, 2.3], [0.5, -1.5], [3, 0.5]],
-  abs: [[0.3], [-2]],
-  hypot: [[3, 4], [-1, 2, 0.5], [2]],
-  max: [[0.3, 2], [-1, -3, 2]],
-  min: [[0.3, 2], [-1, -3, 2]],
-};
-
-// Functions whose derivative is zero wherever it exists; checked apart.
-const zeroDerivative = ['floor', 'ceil', 'round', 'trunc', 'sign', 'clz32', 'imul'];
-const notDifferentiable = ['random'];
-// fround rounds to float32: its derivative is taken as 1 and checked with a wide step.
-const widerStep = ['fround'];
 
 describe('Math rules against finite differences', () => {
   for (const [name, points] of Object.entries(specs)) {

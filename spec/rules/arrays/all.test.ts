@@ -19,6 +19,7 @@ for (const [domain, table] of Object.entries(tables)) {
 const notArrayOps = [
   // the API and its companions
   'pullback', 'gradient', 'withgradient', 'densegradient', 'jacobian', 'withjacobian', 'derivative', 'hessian', 'isderiving',
+  'jvp', 'pushforward', 'jacfwd', 'withjacfwd', 'hvp',
   'configure', 'operators', '__zy', 'Params', 'Grads',
   // the type and its constructors (no derivative: they take plain numbers)
   'NDArray', 'array', 'zeros', 'ones', 'rand',

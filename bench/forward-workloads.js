@@ -1,0 +1,29 @@
+// Forward-mode workloads, as ordinary JavaScript (bench/forward.js loads them rewritten).
+
+/** Three inputs, 1000 outputs: a curve sampled at 1000 points (amplitude, frequency, drift). */
+export function curve(a, b, c) {
+  const out = new Array(1000);
+  for (let i = 0; i < 1000; i++) {
+    const t = i / 1000;
+    out[i] = a * Math.sin(b * t * 6.28) + c * t * t;
+  }
+  return out;
+}
+
+/** W2: Rosenbrock over a plain array, written as a scalar loop. */
+export function rosenbrock(x) {
+  let s = 0;
+  for (let i = 0; i < x.length - 1; i++) {
+    const a = x[i + 1] - x[i] * x[i];
+    const b = 1 - x[i];
+    s += 100 * a * a + b * b;
+  }
+  return s;
+}
+
+/** ⟨∇f(x), v⟩ with ∇f(x) given: the inner product reverse over reverse differentiates. */
+export function dot(g, v) {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += g[i] * v[i];
+  return s;
+}

@@ -1,0 +1,13 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { transform } from 'zygote-ts/transform';
+import { gradient } from 'zygote-ts';
+const source = readFileSync('/work/main/bench/workloads.js', 'utf8');
+const runtimeUrl = pathToFileURL(fileURLToPath(import.meta.resolve('zygote-ts/runtime'))).href;
+writeFileSync('/tmp/wr.mjs', transform(source, { runtime: { kind: 'import', specifier: runtimeUrl } }).code);
+const w = await import('/tmp/wr.mjs');
+const t0 = performance.now();
+for (let r = 0; r < 100000; r++) gradient(w.w1, 0.5);
+const t1 = performance.now();
+for (let r = 0; r < 100000; r++) w.w1(0.5);
+console.log('eager', ((t1 - t0) / 100000 * 1000).toFixed(2), 'µs; rewritten', ((performance.now() - t1) / 100000 * 1000).toFixed(2), 'µs');

@@ -1,0 +1,92 @@
+// One differentiation call, in either mode: open a tape, wrap the arguments, run f, and
+// restore everything whatever happens (lib/api.ts for reverse mode, lib/forward/ for forward).
+
+import { closeTape, openTape } from './core/scope.js';
+import type { Tape } from './core/tape.js';
+import { took } from './coercion.js';
+import { warnAboutEscapes } from './escapes.js';
+import { WrappedArguments } from '../proxies/arguments.js';
+import { MarkedParams } from '../proxies/params.js';
+import type { Seeder } from '../proxies/standins.js';
+import { Params } from './params.js';
+import { beginStores, endStores } from '../proxies/cleanup.js';
+import { ensureRewritten } from './rewritten.js';
+
+/** What `trace` hands f and reads gradients from: explicit arguments, or marked Params. */
+export type Wrapped = WrappedArguments | MarkedParams;
+
+/** How a call traces: reverse mode (the default), or forward mode with its seeds. */
+export interface CallOptions {
+  /** Sees the tape before the arguments are wrapped (compileGradient's recorder). */
+  opened?: (tape: Tape) => void;
+  /** Forward mode: tangents per value, and what gives the inputs theirs. */
+  forward?: { width: number; seeder: Seeder; wrapped?: (tape: Tape) => void };
+}
+
+/**
+ * Runs `f` on wrapped arguments with a fresh tape open, and closes it whatever happens.
+ * `read` sees the output while its traced values are intact; then f's writes go back
+ * into the arguments and traced values left in user data are replaced by numbers.
+ */
+export function trace<A extends unknown[], R>(
+  f: (...args: A) => unknown,
+  args: A,
+  read: (output: unknown, tape: Tape) => R,
+  options: CallOptions = {},
+): { tape: Tape; wrapped: Wrapped; result: R } {
+  const tape = openTape(options.forward?.width ?? 0);
+  options.opened?.(tape);
+  beginStores();
+  let wrapped: Wrapped | null = null;
+  try {
+    if (isImplicit(args)) {
+      if (options.forward !== undefined) throw new TypeError('zygote-ts: forward mode takes explicit arguments, not Params.');
+      wrapped = new MarkedParams(args[0].toArray(), tape);
+    } else {
+      wrapped = new WrappedArguments(args, tape, options.forward?.seeder ?? null);
+    }
+    options.forward?.wrapped?.(tape);
+    const output = f(...(wrapped.values as A));
+    closeTape(tape);
+    return { tape, wrapped, result: read(output, tape) };
+  } finally {
+    closeTape(tape);
+    took(); // drop any value held for `a && b`
+    try {
+      wrapped?.finish();
+    } finally {
+      endStores();
+      wrapped?.close();
+      warnAboutEscapes(tape);
+    }
+  }
+}
+
+/** `gradient(f, ps)` with one `Params` argument: the implicit style. */
+export function isImplicit(args: readonly unknown[]): args is [Params] {
+  return args.length === 1 && args[0] instanceof Params;
+}
+
+/** `f`, checked to be a synchronous function, and rewritten if it was not loaded rewritten. */
+export function checkedFunction<F>(f: F, caller: string): F {
+  if (typeof f !== 'function') {
+    throw new TypeError(`zygote-ts: ${caller}(f, ...args) needs a function f, got ${describeValue(f)}.`);
+  }
+  const kind = (f as Function).constructor?.name;
+  if (kind === 'AsyncFunction' || kind === 'AsyncGeneratorFunction' || kind === 'GeneratorFunction') {
+    throw new TypeError(
+      `zygote-ts: ${caller} got ${kind === 'AsyncFunction' ? 'an async' : 'a generator'} function. Only synchronous ` +
+        `functions can be differentiated: the trace ends when f returns. Await the data first, then differentiate ` +
+        `a synchronous function of it.`,
+    );
+  }
+  return ensureRewritten(f as F & Function) as F;
+}
+
+/** A value, described for messages. */
+export function describeValue(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'an array';
+  if (typeof x === 'object') return `an object (${Object.prototype.toString.call(x)})`;
+  return `${typeof x} ${String(x)}`;
+}

@@ -1,0 +1,87 @@
+// What forward mode hands back: f's output with its traced numbers replaced by their values
+// (the primal), and the same structure holding their tangents.
+//
+// Numbers, NDArrays, arrays, records and class instances (a copy with the same prototype),
+// Maps and typed arrays are followed; other values (strings, booleans, functions) are
+// returned as they are, with tangent null. A number that does not depend on the inputs has
+// tangent 0, an array of them zeros: a tangent always has its value's shape.
+
+import { live, isTraced } from '../core/traced.js';
+import type { Tape } from '../core/tape.js';
+import { allocate, isFloatArray, isNDArray, NDArray } from '../ndarray.js';
+
+/** `y` split into its value and its tangent in direction `j` of forward tape `tape`. */
+export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknown] {
+  const seen = new Map<object, [unknown, unknown]>();
+  const split = (x: unknown): [unknown, unknown] => {
+    if (isTraced(x)) {
+      // (layers of closed tapes inside f — a finished inner differentiation — are constants)
+      let v: unknown = x;
+      while (isTraced(v) && v.tape !== tape && !v.tape.active) v = v.value;
+      if (isTraced(v) && v.tape === tape) return [v.value, tape.tangents!.at(v.index, j)];
+      return [v, 0];
+    }
+    if (typeof x === 'number') return [x, 0];
+    if (typeof x !== 'object' || x === null) return [x, null];
+    if (isNDArray(x)) return splitArray(x, tape, j);
+    const known = seen.get(x);
+    if (known !== undefined) return known;
+    if (Array.isArray(x)) {
+      const value: unknown[] = [];
+      const tangent: unknown[] = [];
+      seen.set(x, [value, tangent]);
+      for (let i = 0; i < x.length; i++) [value[i], tangent[i]] = split(x[i]);
+      return [value, tangent];
+    }
+    if (isFloatArray(x)) {
+      const Kind = x instanceof Float32Array ? Float32Array : Float64Array;
+      const value = new Kind(x.length);
+      const tangent = new Kind(x.length);
+      // (a typed array made in f holds traced numbers: its elements are read one by one)
+      for (let i = 0; i < x.length; i++) {
+        const [v, t] = split(x[i]);
+        value[i] = live(v) as number;
+        tangent[i] = live(t) as number;
+      }
+      return [value, tangent];
+    }
+    if (x instanceof Map) {
+      const value = new Map();
+      const tangent = new Map();
+      seen.set(x, [value, tangent]);
+      for (const [k, e] of x) {
+        const [v, t] = split(e);
+        value.set(k, v);
+        tangent.set(k, t);
+      }
+      return [value, tangent];
+    }
+    const proto = Object.getPrototypeOf(x) as object | null;
+    if (proto !== Object.prototype && proto !== null && !isPlainClassInstance(x)) return [x, null];
+    const value = Object.create(proto) as Record<string, unknown>;
+    const tangent: Record<string, unknown> = {};
+    seen.set(x, [value, tangent]);
+    for (const key of Object.keys(x)) [value[key], tangent[key]] = split((x as Record<string, unknown>)[key]);
+    return [value, tangent];
+  };
+  return split(y);
+}
+
+/** An array output: its value one level out, and its tangent (zeros when it does not depend on the tape). */
+function splitArray(x: NDArray, tape: Tape, j: number): [unknown, unknown] {
+  while (x.tape !== null && !x.tape.active && x.tape !== tape) x = x.value;
+  if (x.tape === tape) {
+    const t = tape.tangents!.at(x.index, j);
+    return [x.value, t === null ? zeros(x) : t];
+  }
+  return [x, zeros(x)];
+}
+
+const zeros = (x: NDArray) => new NDArray(x.shape, allocate(x.dtype, x.size));
+
+// Instances of user classes are copied (as their gradients are records); built-ins with
+// internal slots (Date, RegExp, Promise, …) cannot be, and carry no tangent.
+function isPlainClassInstance(x: object): boolean {
+  const tag = Object.prototype.toString.call(x);
+  return tag === '[object Object]';
+}

@@ -1,0 +1,100 @@
+// The four nestings of forward and reverse mode, and the perturbation-confusion cases
+// (Siskind & Pearlmutter): each differentiation is its own tag, however they nest.
+import { describe, expect, it } from 'vitest';
+import { derivative, gradient, hessian, hvp, jacfwd, jacobian, jvp } from 'zygote-ts';
+
+/** d/dx f at x by forward mode. */
+const Df = (f: (x: number) => number, x: number) => jvp(f, [x], [1])[1] as number;
+/** d/dx f at x by reverse mode. */
+const Dr = (f: (x: number) => number, x: number) => derivative(f, x);
+const modes = { forward: Df, reverse: Dr };
+
+describe('perturbation confusion', () => {
+  for (const [outerName, Douter] of Object.entries(modes)) {
+    for (const [innerName, Dinner] of Object.entries(modes)) {
+      const how = `${outerName} over ${innerName}`;
+      it(`d/dx (x · d/dy (x + y)) = 1, ${how}`, () => {
+        for (const x of [1, 2.5, -3]) expect(Douter((x) => x * Dinner((y) => x + y, 2), x)).toBe(1);
+      });
+      it(`d/dx (x · d/dy (x · y)) at y = 2 is 2x, ${how}`, () => {
+        // the inner derivative is x (closed over), so the outer one is d/dx x² = 2x
+        for (const x of [1, 2.5, -3]) expect(Douter((x) => x * Dinner((y) => x * y, 2), x)).toBe(2 * x);
+      });
+      it(`d/dx d/dy exp(x·y) at (x, y) = 2x·… (the mixed partial), ${how}`, () => {
+        const x = 0.7;
+        const y = 1.3;
+        const mixed = Douter((x) => Dinner((y) => Math.exp(x * y), y), x);
+        expect(mixed).toBeCloseTo(Math.exp(x * y) * (1 + x * y), 12);
+      });
+    }
+  }
+
+  it('three levels: forward over reverse over forward', () => {
+    // d³/dx³ of x⁴ at x is 24x
+    const f = (x: number) => x ** 4;
+    for (const x of [0.5, 2]) expect(Df((a) => Dr((b) => Df(f, b), a), x)).toBeCloseTo(24 * x, 10);
+  });
+
+  it('a perturbation that escapes into a closure is still told apart', () => {
+    // the inner derivative returns a function closed over the outer x
+    const shift = (x: number) => (y: number) => x + y;
+    expect(Df((x) => Df((y) => shift(x)(y) * x, 3), 2)).toBe(1);
+  });
+});
+
+describe('second order by the four nestings agree', () => {
+  const f = (x: number[]) => Math.sin(x[0]! * x[1]!) + x[0]! ** 3 * Math.exp(x[1]! / 2) - Math.log1p(x[0]! * x[0]! + x[1]!);
+  const x = [0.8, 1.4];
+  const H = hessian(f, x);
+
+  it('hessian equals the Jacobian of the gradient, by jacobian and by jacfwd', () => {
+    const byReverse = jacobian((y: number[]) => gradient(f, y)[0] as number[], x)[0] as number[][];
+    const byForward = jacfwd((y: number[]) => gradient(f, y)[0] as number[], x)[0] as number[][];
+    for (let i = 0; i < 2; i++) {
+      for (let j = 0; j < 2; j++) {
+        expect(byReverse[i]![j]!).toBeCloseTo(H[i]![j]!, 12);
+        expect(byForward[i]![j]!).toBeCloseTo(H[i]![j]!, 12);
+      }
+    }
+    expect(H[0]![1]!).toBeCloseTo(H[1]![0]!, 12);
+  });
+
+  it('hvp is H·v (forward over reverse)', () => {
+    const v = [0.3, -1.1];
+    const Hv = hvp(f, x, v);
+    for (let i = 0; i < 2; i++) expect(Hv[i]!).toBeCloseTo(H[i]![0]! * v[0]! + H[i]![1]! * v[1]!, 12);
+  });
+
+  it('reverse over forward: the gradient of a directional derivative is H·v', () => {
+    const v = [0.3, -1.1];
+    const g = gradient((y: number[]) => jvp(f, [y], [v])[1] as number, x)[0] as number[];
+    for (let i = 0; i < 2; i++) expect(g[i]!).toBeCloseTo(H[i]![0]! * v[0]! + H[i]![1]! * v[1]!, 12);
+  });
+
+  it('forward over forward: vᵀ H w', () => {
+    const v = [0.3, -1.1];
+    const w = [1.7, 0.4];
+    const vHw = jvp((y: number[]) => jvp(f, [y], [w])[1] as number, [x], [v])[1] as number;
+    let expected = 0;
+    for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) expected += v[i]! * H[i]![j]! * w[j]!;
+    expect(vHw).toBeCloseTo(expected, 12);
+  });
+
+  it('hvp keeps strong zeros, and nests inside another differentiation', () => {
+    // an unused infinite partial (√x at 0) contributes nothing, forward or reverse
+    const g = (y: number[]) => {
+      const unused = Math.sqrt(y[0]!);
+      return y[1]! ** 2 * y[0]! + y[1]!;
+    };
+    expect(hvp(g, [0, 3], [1, 1])).toEqual([6, 0 + 2 * 0 + 6]);
+    // reverse over (forward over reverse): d/ds of vᵀ H(x + s·v) v at s = 0, against central differences
+    const v = [0.3, -1.1];
+    const third = (s: number) => {
+      const Hv = hvp(f, [x[0]! + s * v[0]!, x[1]! + s * v[1]!], v);
+      return Hv[0]! * v[0]! + Hv[1]! * v[1]!;
+    };
+    const h = 1e-5;
+    expect(derivative(third, 0)).toBeCloseTo((third(h) - third(-h)) / (2 * h), 5);
+  });
+});
+

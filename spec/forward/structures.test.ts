@@ -1,0 +1,147 @@
+// Forward mode through the arguments' shapes: tangents shaped like the arguments in, the
+// output's tangent shaped like the output out; clear errors for tangents that do not fit.
+import { describe, expect, it } from 'vitest';
+import { array, gradient, jacfwd, jacobian, jvp, NDArray, pushforward, rule, withjacfwd, Params } from 'zygote-ts';
+
+class Vec {
+  constructor(public x: number, public y: number) {}
+  add(o: Vec) { return new Vec(this.x + o.x, this.y + o.y); }
+  scale(s: number) { return new Vec(this.x * s, this.y * s); }
+  get norm() { return Math.hypot(this.x, this.y); }
+}
+
+class Account {
+  #balance: number;
+  constructor(balance: number, public rate: number) { this.#balance = balance; }
+  grow(years: number) { return this.#balance * (1 + this.rate) ** years; }
+}
+
+describe('jvp on structured arguments', () => {
+  it('records and class instances: tangents by field name', () => {
+    const [y, dy] = jvp((p: Vec, q: { s: number }) => p.scale(q.s).norm, [new Vec(3, 4), { s: 2 }], [{ x: 1, y: 0 }, { s: 0 }]);
+    expect(y).toBe(10);
+    expect(dy).toBeCloseTo(2 * 0.6, 14);
+  });
+
+  it('a class output: its value keeps the class, its tangent is a record', () => {
+    const [y, dy] = jvp((p: Vec) => p.add(p.scale(2)), [new Vec(1, 2)], [{ x: 1, y: -1 }]);
+    expect(y).toBeInstanceOf(Vec);
+    expect(y).toEqual(new Vec(3, 6));
+    expect(dy).toEqual({ x: 3, y: -3 });
+  });
+
+  it('arrays, Maps, Sets and nested outputs', () => {
+    const f = (xs: number[], m: Map<string, number>) => ({ total: xs.reduce((a, b) => a + b * m.get('w')!, 0), parts: xs.map((v) => v * v) });
+    const [y, dy] = jvp(f, [[1, 2, 3], new Map([['w', 2]])], [[1, 0, 1], new Map([['w', 1]])]);
+    expect(y).toEqual({ total: 12, parts: [1, 4, 9] });
+    expect(dy).toEqual({ total: 2 * 2 + 6, parts: [2, 0, 6] });
+    const member = { v: 3 };
+    const sumSquares = (s: Set<{ v: number }>) => [...s].reduce((a, o) => a + o.v ** 2, 0);
+    const [, ds] = jvp(sumSquares, [new Set([member])], [new Map([[member, { v: 1 }]])] as never);
+    expect(ds).toBe(6); // a Set's tangent is a Map from member to tangent, as its gradient
+    expect(() => jvp(sumSquares, [new Set([member])], [new Map()] as never)).toThrow(/no tangent for arg 0 \(a Set member\)/);
+  });
+
+  it('null anywhere: not perturbed', () => {
+    const [, dy] = jvp((p: Vec, s: number) => p.norm * s, [new Vec(3, 4), 2], [null, 1]);
+    expect(dy).toBe(5);
+    const [, dz] = jvp((p: Vec, s: number) => p.norm * s, [new Vec(3, 4), 2], [{ x: null, y: 1 }, null]);
+    expect(dz).toBeCloseTo(0.8 * 2, 14);
+  });
+
+  it('private members: the tangent under "#name", as gradients name them', () => {
+    const acct = new Account(100, 0.05);
+    const g = gradient((a: Account) => a.grow(2), acct)[0] as Record<string, number>;
+    const [, dy] = jvp((a: Account) => a.grow(2), [acct], [{ '#balance': 1, rate: 0 } as never]);
+    expect(dy).toBeCloseTo(g['#balance']!, 12);
+    const [, dr] = jvp((a: Account) => a.grow(2), [acct], [{ '#balance': 0, rate: 1 } as never]);
+    expect(dr).toBeCloseTo(g.rate!, 10);
+  });
+
+  it('typed arrays and NDArrays (element reads)', () => {
+    const [, dt] = jvp((v: Float64Array) => v[0]! * v[1]! + v[2]!, [Float64Array.of(2, 3, 4)], [Float64Array.of(1, 0, 1)]);
+    expect(dt).toBe(3 + 1);
+    const A = array([[1, 2], [3, 4]]);
+    const [, da] = jvp((a: NDArray) => a.get(0, 1) * a.get(1, 0), [A], [array([[0, 1], [1, 0]])]);
+    expect(da).toBe(3 + 2);
+    const [, dn] = jvp((a: NDArray) => a.get(1, 1) ** 2, [A], [[[0, 0], [0, 1]]] as never);
+    expect(dn).toBe(8);
+  });
+
+  it('the caller\'s data holds plain numbers afterwards, also when f throws', () => {
+    const p = new Vec(1, 2);
+    const keep: unknown[] = [];
+    jvp((q: Vec) => { keep.push(q.x * 2); p.x = q.y * 3; return q.x; }, [p], [{ x: 1, y: 1 }]);
+    expect(typeof keep[0]).toBe('number');
+    expect(p.x).toBe(6);
+    expect(typeof p.x).toBe('number');
+    const o = { v: 1 };
+    expect(() => jvp((q: { v: number }) => { o.v = q.v * 5; throw new Error('boom'); }, [{ v: 2 }], [{ v: 1 }])).toThrow('boom');
+    expect(o.v).toBe(10);
+    expect(typeof o.v).toBe('number');
+  });
+
+  it('pushforward is jvp with the tangents given later', () => {
+    const pf = pushforward((a: number, b: number) => a * b + Math.sin(a), 1, 2);
+    expect(pf(1, 0)).toEqual(jvp((a: number, b: number) => a * b + Math.sin(a), [1, 2], [1, 0]));
+    expect(pf(0, 1)[1]).toBe(1);
+  });
+});
+
+describe('jacfwd', () => {
+  it('equals jacobian on numbers, arrays, records and NDArrays', () => {
+    const f = (x: number, p: { a: number; b: number }) => [x * p.a, x + p.b, Math.sin(p.a * p.b)];
+    expect(jacfwd(f, 2, { a: 3, b: 5 })).toEqual(jacobian(f, 2, { a: 3, b: 5 }));
+    const g = (xs: number[]) => xs.map((v, i) => v ** (i + 1));
+    expect(jacfwd(g, [1, 2, 3])).toEqual(jacobian(g, [1, 2, 3]));
+    const h = (a: NDArray) => [a.get(0) * a.get(1), a.get(1) ** 2];
+    const J = jacfwd(h, array([3, 4]))[0] as NDArray;
+    expect(J.shape).toEqual([2, 2]);
+    expect(J.toArray()).toEqual((jacobian(h, array([3, 4]))[0] as NDArray).toArray());
+  });
+
+  it('withjacfwd gives the value too; a few inputs to many outputs in one evaluation', () => {
+    let calls = 0;
+    const f = (a: number, b: number, c: number) => {
+      calls++;
+      return Array.from({ length: 50 }, (_, i) => a * Math.sin(i * b) + c * i);
+    };
+    const { val, grad } = withjacfwd(f, 1, 0.5, 2);
+    expect(calls).toBe(1);
+    expect((val as number[])[3]).toBeCloseTo(Math.sin(1.5) + 6, 14);
+    expect((grad[1] as number[])[3]).toBeCloseTo(3 * Math.cos(1.5), 14);
+  });
+
+  it('refuses what it cannot see before f runs: private members', () => {
+    expect(() => jacfwd((a: Account) => [a.grow(1)], new Account(1, 0.1))).toThrow(/private member.*Use jacobian/);
+  });
+});
+
+describe('forward-mode errors say what to do', () => {
+  it('tangents that do not fit the arguments', () => {
+    expect(() => jvp((x: number) => x, [1], [] as never)).toThrow(/1 arguments.*one per argument/);
+    expect(() => jvp((p: Vec) => p.x, [new Vec(1, 2)], [{ x: 1 }] as never)).toThrow(/no tangent for arg 0 \.y/);
+    expect(() => jvp((p: Vec) => p.x, [new Vec(1, 2)], [3] as never)).toThrow(/arg 0 .*structure/);
+    expect(() => jvp((x: number) => x, [1], ['a'] as never)).toThrow(/a number's tangent is a number/);
+    expect(() => jvp((a: NDArray) => a.get(0), [array([1, 2])], [[1, 2, 3]] as never)).toThrow(/array of 2 numbers/);
+  });
+
+  it('Params (the implicit style) is reverse mode only', () => {
+    expect(() => jvp(() => 1, [new Params([])] as never, [null] as never)).toThrow(/explicit arguments/);
+  });
+
+  it('a custom rule without a forward rule says so; with one it is used', () => {
+    const square = rule((x: number) => x * x, (x) => [x * x, (d: number) => [2 * x * d]]);
+    expect(() => jvp((x: number) => square(x) + 1, [3], [1])).toThrow(/no rule for .*forward rule: rule\(fn, rrule, frule\)/);
+    let used = 0;
+    const cube = rule(
+      (x: number) => x ** 3,
+      (x) => [x ** 3, (d: number) => [3 * x * x * d]],
+      (x) => [x ** 3, (dx: number) => (used++, 3 * x * x * dx)],
+    );
+    expect(jvp((x: number) => cube(x) * 2, [2], [1])).toEqual([16, 24]);
+    expect(used).toBe(1);
+    // second order through the frule (written with differentiable code)
+    expect(gradient((x: number) => jvp(cube, [x], [1])[1] as number, 2)[0]).toBe(12);
+  });
+});
