@@ -5,8 +5,8 @@
 // w) differentiates through every inner gradient (in the position). The four functions
 // pick the mode of the outer and the inner gradient (f = forward, r = reverse).
 
-import { gradient } from 'zygote-ts';
-import { argmin, type Grad } from './solver.js';
+import { gradient, jvp } from 'zygote-ts';
+import { argmin, forward, reverse, type Grad } from './solver.js';
 import { multipleRuns, type Runs } from './protocol.js';
 
 interface Input extends Runs {
@@ -55,10 +55,15 @@ function particle(outer: Grad, inner: PointGrad, w0: number): number {
   return argmin(outer, ([w]) => miss(w!, inner), [w0])[0]!;
 }
 
-const reverse: Grad = (f, x) => gradient(f, x)[0];
 const reversePoint: PointGrad = (p, x) => {
   const g = gradient(p, x)[0];
   return new Point(g.x!, g.y!);
 };
 
+// Two jvps, along x and along y (a tangent of a class instance is a record of its fields).
+const forwardPoint: PointGrad = (p, x) => new Point(jvp(p, [x], [{ x: 1, y: 0 }])[1], jvp(p, [x], [{ x: 0, y: 1 }])[1]);
+
+export const ff = multipleRuns(({ w }: Input) => () => particle(forward, forwardPoint, w));
+export const fr = multipleRuns(({ w }: Input) => () => particle(forward, reversePoint, w));
+export const rf = multipleRuns(({ w }: Input) => () => particle(reverse, forwardPoint, w));
 export const rr = multipleRuns(({ w }: Input) => () => particle(reverse, reversePoint, w));

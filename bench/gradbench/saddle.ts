@@ -3,8 +3,7 @@
 // outer gradient differentiates through the inner solver's iterations. The four functions
 // pick the mode of the outer and the inner gradient (f = forward, r = reverse).
 
-import { gradient } from 'zygote-ts';
-import { argmax, argmin, max, type Grad } from './solver.js';
+import { argmax, argmin, forward, max, reverse, type Grad } from './solver.js';
 import { multipleRuns, type Runs } from './protocol.js';
 
 interface Input extends Runs {
@@ -19,6 +18,7 @@ function saddle(outer: Grad, inner: Grad, start: number[]): number[] {
   return [...x, ...y];
 }
 
-const reverse: Grad = (f, x) => gradient(f, x)[0];
-
+export const ff = multipleRuns(({ start }: Input) => () => saddle(forward, forward, start));
+export const fr = multipleRuns(({ start }: Input) => () => saddle(forward, reverse, start));
+export const rf = multipleRuns(({ start }: Input) => () => saddle(reverse, forward, start));
 export const rr = multipleRuns(({ start }: Input) => () => saddle(reverse, reverse, start));
