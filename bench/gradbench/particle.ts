@@ -5,7 +5,7 @@
 // w) differentiates through every inner gradient (in the position). The four functions
 // pick the mode of the outer and the inner gradient (f = forward, r = reverse).
 
-import { gradient, jvp } from 'zygote-ts';
+import { densegradient, jvp } from 'zygote-ts';
 import { argmin, forward, reverse, type Grad } from './solver.js';
 import { multipleRuns, type Runs } from './protocol.js';
 
@@ -56,8 +56,8 @@ function particle(outer: Grad, inner: PointGrad, w0: number): number {
 }
 
 const reversePoint: PointGrad = (p, x) => {
-  const g = gradient(p, x)[0];
-  return new Point(g.x!, g.y!);
+  const g = densegradient(p, x)[0];
+  return new Point(g.x, g.y);
 };
 
 // Two jvps, along x and along y (a tangent of a class instance is a record of its fields).

@@ -3,13 +3,13 @@
 // the step is below 1e-5. The gradient is a parameter — forward or reverse mode, and, when
 // the solver runs inside another differentiation, nested in it.
 
-import { gradient, jvp } from 'zygote-ts';
+import { densegradient, jvp } from 'zygote-ts';
 
 /** The gradient of f at x, by some mode. */
 export type Grad = (f: (x: number[]) => number, x: number[]) => number[];
 
 /** By reverse mode: one pullback. */
-export const reverse: Grad = (f, x) => gradient(f, x)[0];
+export const reverse: Grad = (f, x) => densegradient(f, x)[0];
 
 /** By forward mode: one jvp per input, along each unit vector. */
 export const forward: Grad = (f, x) => x.map((_, i) => jvp(f, [x], [x.map((_, j) => (j === i ? 1 : 0))])[1]);
