@@ -133,6 +133,8 @@ export interface Seeder {
   node(node: Node, parent: Node | null, key: unknown): void;
   /** Input `input` (a number's or an array's row) was made for the value under `key` of `parent`. */
   input(input: Traced | NDArray, parent: Node | null, key: unknown): void;
+  /** Node `node`, made before, is reached again under `key` of `parent` (an object along two paths). */
+  alias(node: Node, parent: Node | null, key: unknown): void;
 }
 
 /** One differentiation call's stand-ins and inputs. */
@@ -195,6 +197,7 @@ export class Wrapping {
     const known = this.nodes.get(value);
     if (known !== undefined) {
       if (parent !== null) known.addParent(parent);
+      this.seeder?.alias(known, parent, key);
       this.lastSlot = known;
       return known.standIn;
     }

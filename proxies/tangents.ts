@@ -9,10 +9,10 @@
 //
 // `jacfwd` seeds the unit directions instead: every number of the arguments is one column.
 
-import { fromNested, isFloatArray, isNDArray, NDArray, allocate } from '../lib/ndarray.js';
+import { castData, fromNested, isFloatArray, isNDArray, NDArray, allocate } from '../lib/ndarray.js';
 import { isTraced, type Traced } from '../lib/core/traced.js';
 import type { Tape } from '../lib/core/tape.js';
-import { pathOf, type Node, type Seeder } from './standins.js';
+import { pathOf, type Node, type Seeder, type Slot } from './standins.js';
 
 /** Seeds from tangents shaped like the arguments (one direction). */
 export class StructuredSeeds implements Seeder {
@@ -33,6 +33,10 @@ export class StructuredSeeds implements Seeder {
   input(input: Traced | NDArray, parent: Node | null, key: unknown): void {
     const t = this.tangentAt(parent, key);
     if (t === null) return; // (inputs start with zero tangents)
+    this.seedInput(input, t, parent, key);
+  }
+
+  private seedInput(input: Traced | NDArray, t: unknown, parent: Node | null, key: unknown): void {
     const tape = (this.tape ??= input.tape!);
     if (isNDArray(input)) {
       tape.seed(input.index, [arrayTangent(t, input, pathOf(parent, key))]);
@@ -44,27 +48,64 @@ export class StructuredSeeds implements Seeder {
     tape.seed(input.index, [t]);
   }
 
+  /**
+   * `node` (already made) is reached again, under `key` of `parent`. An object's numbers have
+   * one tangent: the tangents along its paths must be the same object, or null on all but one.
+   */
+  alias(node: Node, parent: Node | null, key: unknown): void {
+    this.merge(node, this.tangentAt(parent, key), parent, key);
+  }
+
+  private merge(node: Node, t: unknown, parent: Node | null, key: unknown): void {
+    const before = this.ofNode.get(node) ?? null;
+    if (t === null || t === before) return;
+    if (before !== null) {
+      throw new TypeError(
+        `zygote-ts: ${pathOf(parent, key)} is the same object as ${pathOf(node.parent, node.keyInParent)}, and an object's numbers have ` +
+          `one tangent: give the same tangent object at every place it is reached, or null at all but one.`,
+      );
+    }
+    if (typeof t !== 'object' || isTraced(t)) {
+      throw new TypeError(`zygote-ts: the tangent for ${pathOf(parent, key)} is ${describe(t)}, but the argument there is a structure; give a tangent of its shape, or null.`);
+    }
+    this.ofNode.set(node, t);
+    // What was made under it while its tangent was null gets its tangent now.
+    const e = node.entries;
+    for (let i = 0; i + 1 < e.length; i += 3) this.reseed(node, e[i], e[i + 1] as Slot);
+    if (node.privates !== null) for (const [name, m] of node.privates) this.reseed(node, `#${name}`, m.slot);
+  }
+
+  private reseed(node: Node, key: unknown, slot: Slot): void {
+    if (slot === null) return;
+    if (typeof slot === 'number') {
+      // (a typed array's numbers are its input: its tangent is the node's own)
+      const t = node.kind === 'typed' ? this.ofNode.get(node) : this.childOf(node, key);
+      if (t !== null) this.seedInput(node.wrapping.inputs[slot]!, t, node.kind === 'typed' ? node.parent : node, node.kind === 'typed' ? node.keyInParent : key);
+      return;
+    }
+    this.merge(slot, this.childOf(node, key), node, key);
+  }
+
   /** The tangent for the value under `key` of `parent`; null when it is not perturbed. */
   private tangentAt(parent: Node | null, key: unknown): unknown {
-    let t: unknown;
-    if (parent === null) {
-      t = this.roots[key as number];
-    } else {
-      const up = this.ofNode.get(parent);
-      if (up === null || up === undefined) return null;
-      if (parent.kind === 'map' || parent.kind === 'set') {
-        if (!(up instanceof Map)) {
-          throw new TypeError(`zygote-ts: the tangent for ${pathOf(parent.parent, parent.keyInParent)} must be a Map (from each ${parent.kind === 'set' ? 'member' : 'key'} to its tangent), got ${describe(up)}.`);
-        }
-        t = up.has(key) ? up.get(key) : undefined;
-      } else {
-        t = (up as Record<PropertyKey, unknown>)[key as PropertyKey];
-      }
-    }
+    const t = parent === null ? this.roots[key as number] : this.childOf(parent, key);
     if (t === undefined) {
       throw new TypeError(`zygote-ts: no tangent for ${pathOf(parent, key)}. Give tangents in the shape of the arguments, with null where a value is not perturbed.`);
     }
     return t;
+  }
+
+  /** The tangent under `key` of `parent`'s tangent (null when `parent`'s is; undefined when missing). */
+  private childOf(parent: Node, key: unknown): unknown {
+    const up = this.ofNode.get(parent);
+    if (up === null || up === undefined) return null;
+    if (parent.kind === 'map' || parent.kind === 'set') {
+      if (!(up instanceof Map)) {
+        throw new TypeError(`zygote-ts: the tangent for ${pathOf(parent.parent, parent.keyInParent)} must be a Map (from each ${parent.kind === 'set' ? 'member' : 'key'} to its tangent), got ${describe(up)}.`);
+      }
+      return up.has(key) ? up.get(key) : undefined;
+    }
+    return (up as Record<PropertyKey, unknown>)[key as PropertyKey];
   }
 }
 
@@ -78,6 +119,8 @@ export class BasisSeeds implements Seeder {
   private sealed = false;
 
   node(): void {}
+
+  alias(): void {}
 
   input(input: Traced | NDArray, parent: Node | null, key: unknown): void {
     if (this.sealed) {
@@ -129,7 +172,16 @@ function arrayTangent(t: unknown, input: NDArray, where: string): NDArray {
   if (a === null || a.size !== input.size) {
     throw new TypeError(`zygote-ts: the tangent for ${where} is ${describe(t)}; it must be an array of ${input.size} numbers (shape [${input.shape.join(', ')}]), or null.`);
   }
-  return a.shape.length === input.shape.length && a.shape.every((n, d) => n === input.shape[d]) ? a : new NDArray(input.shape, a.data);
+  // (in the input's shape and dtype: a float32 argument's tangents are float32, as its values)
+  const sameShape = a.shape.length === input.shape.length && a.shape.every((n, d) => n === input.shape[d]);
+  if (a.tape !== null && a.tape.active) {
+    if (!sameShape || a.dtype !== input.dtype) {
+      throw new TypeError(`zygote-ts: the tangent for ${where} is traced by an enclosing differentiation: give it as an NDArray of the argument's shape [${input.shape.join(', ')}] and dtype (${input.dtype}).`);
+    }
+    return a;
+  }
+  if (sameShape && a.dtype === input.dtype) return a;
+  return new NDArray(input.shape, castData(a.data, input.dtype));
 }
 
 function describe(x: unknown): string {

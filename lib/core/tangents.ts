@@ -104,7 +104,9 @@ export class Tangents {
   /** Row `row` is an operation with its own rule (an array operation, a custom rule). */
   node(row: number, node: NodeRecord): void {
     this.ensure(row);
-    const out = new Array<unknown>(this.width).fill(null);
+    // (a zero tangent: null for an array, which has a shape; 0 for a number)
+    const zero = node.arrayValued ? null : 0;
+    const out = new Array<unknown>(this.width).fill(zero);
     if (node.parents.length > 0) {
       for (let j = 0; j < this.width; j++) {
         const inputs = node.parents.map((p) => this.at(p, j));
@@ -118,7 +120,7 @@ export class Tangents {
           );
         }
         const t = node.pushforward(inputs);
-        out[j] = t === undefined ? null : t;
+        out[j] = t === undefined || t === null ? zero : t;
       }
     }
     (this.generic ??= new Map()).set(row, out);

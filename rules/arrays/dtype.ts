@@ -18,5 +18,6 @@ export function astype(x: ArrayInput | number, dtype: Dtype): NDArray {
     forward: ([v]) => astype(v, to),
     backward: (g: NDArray) => [astype(g, from)],
     reads: { operands: [false], result: false },
+    jvp: ([d]) => astype(d as NDArray, to),
   });
 }

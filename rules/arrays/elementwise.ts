@@ -102,9 +102,29 @@ export function lift2(
       },
       reads: { operands: [readX, readY], result: readZ },
       elementwise,
+      // ż = ∂z/∂x ⊙ ẋ + ∂z/∂y ⊙ ẏ: each grad is the cotangent times the partial (the
+      // Jacobian is diagonal), so a tangent stretched to z's shape takes the cotangent's place
+      jvp: ([dx, dy], [x, y], z: NDArray) => {
+        const along = (d: unknown, k: 0 | 1) => {
+          const g = stretched(d, z);
+          return nothingFromZeros(grads(g, x, y, z, k === 0 ? [true, false] : [false, true])[k], g);
+        };
+        return plus(dx === null ? null : along(dx, 0), dy === null ? null : along(dy, 1));
+      },
     });
   };
   return op;
+}
+
+/** A tangent in the shape of the result `z` it is a part of (a number stays a number). */
+function stretched(d: unknown, z: NDArray): unknown {
+  return isNDArray(d) && !sameShape(d.shape, z.shape) ? broadcastTo(d, z.shape) : d;
+}
+
+/** The sum of two tangents, either of which may be null (zero). */
+export function plus(a: unknown, b: unknown): unknown {
+  if (a === null) return b;
+  return b === null ? a : add(a, b);
 }
 
 /**
@@ -128,6 +148,7 @@ export function lift1(op: (x: unknown) => any, f: (x: number) => number, partial
       forward: ([x]) => op(x),
       backward: (g, [x], y) => [nothingFromZeros(mul(g, partial(x, y)), g)],
       elementwise,
+      jvp: ([dx], [x], y) => nothingFromZeros(mul(dx, partial(x, y)), dx),
     });
   };
 }
@@ -135,10 +156,11 @@ export function lift1(op: (x: unknown) => any, f: (x: number) => number, partial
 /**
  * An elementwise contribution `part` (computed from the cotangent `g`, of `g`'s shape) with
  * nothing where `g` is zero: a zero cotangent contributes nothing, even through an infinite
- * or undefined partial (0·∞, 0/0), as in the scalar sweep (lib/core/tape.ts). A cotangent
- * traced on an outer tape (nesting) keeps its derivative and is left as it is.
+ * or undefined partial (0·∞, 0/0), as in the scalar sweep (lib/core/tape.ts); the same for a
+ * tangent in forward mode (lib/core/tangents.ts). A cotangent or tangent traced on an outer
+ * tape (nesting) keeps its derivative and is left as it is.
  */
-function nothingFromZeros(part: unknown, g: unknown): unknown {
+export function nothingFromZeros(part: unknown, g: unknown): unknown {
   if (!isNDArray(part) || !isNDArray(g) || part.tape !== null || g.tape !== null || part.size !== g.size) return part;
   const p = part.data;
   const z = g.data;
@@ -188,6 +210,7 @@ export function sumTo(x: NDArray, shape: readonly number[]): NDArray {
     forward: ([v]) => sumTo(v, shape),
     backward: (g) => [broadcastTo(g, x.shape)],
     reads: { operands: [false], result: false },
+    jvp: ([d]) => sumTo(d as NDArray, shape),
   });
 }
 
@@ -205,6 +228,7 @@ export function broadcastTo(x: unknown, shape: readonly number[]): NDArray {
     forward: ([v]) => broadcastTo(v, shape),
     backward: (g) => [sumTo(g, X.shape)],
     reads: { operands: [false], result: false },
+    jvp: ([d]) => broadcastTo(d, shape),
   });
 }
 
@@ -228,6 +252,7 @@ export function sum(x: unknown): any {
     backward: (g) => [spread(g, X)],
     reads: { operands: [false], result: false },
     elementwise: sumForm,
+    jvp: ([d]) => sum(d),
   });
 }
 

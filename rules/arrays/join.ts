@@ -45,6 +45,7 @@ function take(X: NDArray, axis: number, start: number, end: number, drop: boolea
     forward: ([v]) => take(v, axis, start, end, drop),
     backward: (g) => [place(g, full, axis, start, drop)],
     reads: { operands: [false], result: false },
+    jvp: ([d]) => take(d as NDArray, axis, start, end, drop),
     // (rows of the first axis, or of any axis with one block before it, are one run of the storage)
     window: outerOf(full, axis) === 1 ? start * innerOf(full, axis) : undefined,
   });
@@ -65,6 +66,7 @@ function place(G: unknown, shape: readonly number[], axis: number, start: number
     forward: ([v]) => place(v, shape, axis, start, drop),
     backward: (h) => [take(h, axis, start, start + len, drop)],
     reads: { operands: [false], result: false },
+    jvp: ([d]) => place(d, shape, axis, start, drop),
   });
 }
 
@@ -137,6 +139,11 @@ function join(Xs: readonly NDArray[], axis: number, originals?: readonly NDArray
       });
     },
     reads: { operands: operands.map(() => false), result: false },
+    // the tangents joined the same way (zeros for the operands that have none)
+    jvp: (tangents, values: readonly NDArray[]) => {
+      const parts = tangents.map((d, k) => (d === null ? new NDArray(values[k]!.shape, allocate(values[k]!.dtype, values[k]!.size)) : (d as NDArray)));
+      return originals ? stack(parts, axis) : concat(parts, axis);
+    },
   });
 }
 

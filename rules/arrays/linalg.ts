@@ -5,7 +5,7 @@
 import { castData, NDArray, promote } from '../../lib/ndarray.js';
 import { kernels } from '../../lib/kernels/index.js';
 import { asArray, recordStep, tapeOf } from './record.js';
-import { mulArrays, sum } from './elementwise.js';
+import { mulArrays, plus, sum } from './elementwise.js';
 import { reshape } from './shape.js';
 
 /**
@@ -63,6 +63,8 @@ function matmul2(A: NDArray, B: NDArray, transA: boolean, transB: boolean): NDAr
       !needB ? null : transB ? matmul2(g, x, true, transA) : matmul2(x, g, !transA, false),
     ],
     reads: { operands: [needB, needA], result: false },
+    // the product rule: Ċ = op(Ȧ)·op(B) + op(A)·op(Ḃ)
+    jvp: ([dA, dB], [x, y]) => plus(dA === null ? null : matmul2(dA as NDArray, y, transA, transB), dB === null ? null : matmul2(x, dB as NDArray, transA, transB)),
   });
 }
 
@@ -81,6 +83,7 @@ export function transpose(a: unknown): NDArray {
     forward: ([x]) => transpose(x),
     backward: (g) => [transpose(g)],
     reads: { operands: [false], result: false },
+    jvp: ([d]) => transpose(d),
   });
 }
 

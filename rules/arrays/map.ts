@@ -19,7 +19,7 @@ import { live, Traced, isTraced } from '../../lib/core/traced.js';
 import { closeTape, openTape } from '../../lib/core/scope.js';
 import { ensureRewritten } from '../../lib/rewritten.js';
 import { mul } from '../arithmetic.js';
-import { broadcastTo, sumTo } from './elementwise.js';
+import { broadcastTo, nothingFromZeros, plus, sumTo } from './elementwise.js';
 import { broadcastShapes, stretchTo } from './broadcast.js';
 import { asArray, liveArray, on, record, tapeOf } from './record.js';
 import { reshape } from './shape.js';
@@ -58,6 +58,13 @@ function mapAt(f: ScalarFn, Xs: NDArray[], shape: number[], dtype: Dtype): NDArr
     const [y, partials] = local;
     return record(t, y, Xs, function mapPullback(g) {
       return partials.map((d, k) => (need[k] ? sumTo(mul(g, d), shapes[k]!) : null));
+    }, undefined, function mapTangent(tangents) {
+      // ẏ = Σ_k ∂f/∂x_k ⊙ ẋ_k (each tangent stretched to the result, as its operand is)
+      return tangents.reduce((sum: unknown, d, k) => {
+        if (d === null) return sum;
+        const stretched = broadcastTo(d, shape);
+        return plus(sum, nothingFromZeros(mul(stretched, partials[k]!), stretched));
+      }, null);
     });
   }
   // One level out: the value is map there; a value traced here means f captured one.
@@ -66,6 +73,12 @@ function mapAt(f: ScalarFn, Xs: NDArray[], shape: number[], dtype: Dtype): NDArr
   const derivatives = vs.map((_, k) => partialFunction(f, k));
   return record(t, y, Xs, function mapPullback(g) {
     return derivatives.map((df, k) => (need[k] ? sumTo(mul(g, mapAt(df, vs, shape, dtype)), shapes[k]!) : null));
+  }, undefined, function mapTangent(tangents) {
+    return tangents.reduce((sum: unknown, d, k) => {
+      if (d === null) return sum;
+      const stretched = broadcastTo(d, shape);
+      return plus(sum, nothingFromZeros(mul(stretched, mapAt(derivatives[k]!, vs, shape, dtype)), stretched));
+    }, null);
   });
 }
 

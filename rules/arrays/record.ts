@@ -6,6 +6,7 @@ import { live, Traced, isTraced } from '../../lib/core/traced.js';
 import { isSymbolic } from '../../lib/core/symbolic.js';
 import type { NodeRecord, Tape } from '../../lib/core/tape.js';
 import { astype } from './dtype.js';
+import { broadcastTo } from './elementwise.js';
 
 export { isNDArray, liveArray };
 
@@ -72,14 +73,16 @@ export function record(
     },
     step,
     name: step?.name ?? pullback.name.replace(/Pullback$/, ''),
-    // (forward mode: the rule sees a tangent per operand, null for constants and zeros)
+    // (forward mode: the rule sees a tangent per operand, null for constants and zeros; only a
+    // forward tape asks, as the node is recorded)
     pushforward:
-      pushforward === undefined
+      pushforward === undefined || t.tangents === null
         ? undefined
         : (tangents) => {
             const perOperand = operands.map(() => null as unknown);
-            which.forEach((k, j) => (perOperand[k] = tangents[j]));
-            return pushforward(perOperand);
+            // (a scalar row's zero tangent comes as the number 0: zero, as null says)
+            which.forEach((k, j) => (perOperand[k] = tangents[j] === 0 || tangents[j] === undefined ? null : tangents[j]));
+            return conformed(perOperand.every((d) => d === null) ? null : pushforward(perOperand), value);
           },
     custom,
   };
@@ -89,6 +92,21 @@ export function record(
     return new NDArray(value.shape, value.data, t, row, value);
   }
   return new Traced(t.recorder === null ? value : t.recorder.recordNode(row, node, operands, value, which, dtypes), row, t);
+}
+
+/**
+ * A rule's tangent as its result's: a number's a number (0 for zero: what jvp hands back for
+ * a number); an array's in the array's shape (a tangent that broadcasting would stretch is
+ * stretched now: element reads index it flat) and dtype (a float64 tangent of a float32
+ * array becomes float32, as reverse mode's cotangents take their operand's dtype), or null
+ * for zero.
+ */
+function conformed(tangent: unknown, value: unknown): unknown {
+  if (!isNDArray(value)) return tangent === null || tangent === undefined ? 0 : tangent;
+  if (tangent === null || tangent === undefined || tangent === 0) return null;
+  let a = isNDArray(tangent) ? tangent : broadcastTo(tangent, value.shape);
+  if (a.shape.length !== value.shape.length || a.shape.some((n, d) => n !== value.shape[d])) a = broadcastTo(a, value.shape);
+  return a.dtype === value.dtype ? a : astype(a, value.dtype);
 }
 
 /**
@@ -125,8 +143,12 @@ export interface Step {
    * is the operand's element `window + i` (compiled code reads it in place when it fuses).
    */
   readonly window?: number;
-  /** Forward mode: the result's tangent (see `Pushforward`), given the operands' values as `forward` saw them and the result. */
-  jvp?(tangents: readonly unknown[], values: readonly any[], result: any): unknown;
+  /**
+   * Forward mode: the result's tangent (see `Pushforward`) from one tangent per operand (null:
+   * zero; never all null), given the operands' values as `forward` saw them and the result.
+   * Required, so that an operation without its forward rule does not compile.
+   */
+  jvp(tangents: readonly any[], values: readonly any[], result: any): unknown;
 }
 
 /**
@@ -179,8 +201,7 @@ export function recordStep(t: Tape, operands: readonly unknown[], step: Step): a
     return isSymbolic(v) ? v.value : v;
   });
   const value = step.forward(values);
-  const jvp = step.jvp;
-  return record(t, value, operands, (g) => step.backward(g, values, value), step, jvp === undefined ? undefined : (tangents) => jvp.call(step, tangents, values, value));
+  return record(t, value, operands, (g) => step.backward(g, values, value), step, (tangents) => step.jvp(tangents, values, value));
 }
 
 // The sweep accumulates plain array cotangents as typed arrays (in place), cast to their
@@ -235,7 +256,12 @@ function packScalars(elements: readonly unknown[], shape: number[]): NDArray {
   const t = tapeOf(elements)!;
   const outer = elements.map((v) => on(v, t));
   const value = outer.some((v) => isTraced(v) && v.tape.active) ? packScalars(outer, shape) : new NDArray(shape, Float64Array.from(outer.map((v) => +(live(v) as number))));
-  return record(t, value, elements, (g: NDArray) => elementsOf(g, elements.length));
+  return record(t, value, elements, (g: NDArray) => elementsOf(g, elements.length), undefined, function packScalarsTangent(tangents) {
+    // the elements' tangents packed the same way (traced ones, one level out, into a traced array)
+    const ts = tangents.map((d) => d ?? 0);
+    if (ts.some((d) => isTraced(d) && d.tape.active)) return packScalars(ts, shape);
+    return new NDArray(shape, Float64Array.from(ts.map((d) => +(live(d) as number))));
+  });
 }
 
 function elementsOf(g: NDArray, n: number): unknown[] {

@@ -5,7 +5,7 @@
 
 import { allocate, NDArray, type FloatArray } from '../../lib/ndarray.js';
 import { div, mul, sub } from '../arithmetic.js';
-import { sum as sumAll } from './elementwise.js';
+import { plus, sum as sumAll } from './elementwise.js';
 import { asArray, liveArray, on, record, recordStep, tapeOf } from './record.js';
 import {
   expandBack, fmt, groupsOf, normalizeAxis, reduceGroups, reducedValue, transformGroups,
@@ -16,7 +16,8 @@ type Axis = number | null;
 
 /**
  * The skeleton of a reduction along `axis`: plain arrays go to `kernel`; a traced one
- * records the value computed one level out (by `self`) with the pullback `back` makes.
+ * records the value computed one level out (by `self`) with the pullback `back` makes and
+ * the tangent `tangent` gives (forward mode: from x's tangent ẋ, of x's shape).
  */
 function reduction(
   op: string,
@@ -25,6 +26,7 @@ function reduction(
   kernel: (X: NDArray, g: Groups, axis: Axis) => number | NDArray,
   self: (v: NDArray, axis: Axis) => unknown,
   back: (v: NDArray, y: unknown, X: NDArray, g: Groups, axis: Axis) => (cotangent: unknown) => unknown,
+  tangent: (v: NDArray, dx: NDArray, g: Groups, axis: Axis) => unknown,
 ): any {
   const X = asArray(x, op);
   const axis = axisArg === undefined || axisArg === null ? null : normalizeAxis(axisArg, X.shape, op);
@@ -35,10 +37,14 @@ function reduction(
     name: op,
     forward: ([v]) => self(v, axis),
     backward: (g, [v], y) => [back(v, y, X, groups, axis)(g)],
+    jvp: ([dx], [v]) => tangent(v, dx as NDArray, groups, axis),
   });
 }
 
 const axisOf = (axis: Axis): number | undefined => (axis === null ? undefined : axis);
+
+/** Σ over the reduced axis (all elements when it is null): the tangent of a reduction weighing x's tangent elementwise. */
+const reduced = (a: unknown, axis: Axis): unknown => (axis === null ? sumAll(a) : sum(a as NDArray, axis));
 
 // ---- sum, mean --------------------------------------------------------------------------
 
@@ -51,6 +57,7 @@ export function sum(x: unknown, axis?: unknown): any {
     function sumPullback(ct) {
       return expandBack(ct, X, g, a);
     },
+    (_v, dx, _g, a) => sum(dx, axisOf(a)!),
   );
 }
 
@@ -73,6 +80,7 @@ export function mean(x: unknown, axis?: unknown): any {
     function meanPullback(ct) {
       return expandBack(div(ct, g.n), X, g, a);
     },
+    (_v, dx, _g, a) => (a === null ? mean(dx) : mean(dx, a)),
   );
 }
 
@@ -86,6 +94,7 @@ export function sumsq(x: ArrayInput | number): number {
     function sumsqPullback(ct) {
       return mul(ct, mul(2, v));
     },
+    (v, dx) => mul(2, sumAll(mul(v, dx))),
   );
 }
 
@@ -102,24 +111,44 @@ export function prod(x: unknown, axis?: unknown): any {
     return p;
   }), g, a), (v, a) => prod(v, axisOf(a)!), (v, _y, X, g, a) =>
     function prodPullback(ct) {
-      return mul(expandBack(ct, X, g, a), othersProduct(v, g));
+      return mul(expandBack(ct, X, g, a), othersProduct(v, [], g));
     },
+    (v, dx, g, a) => reduced(mul(othersProduct(v, [], g), dx), a),
   );
 }
 
-/** For each element, the product of the others in its group. */
-function othersProduct(X: NDArray, g: Groups): NDArray {
+/**
+ * For each element x_k, the product of the others in its group — and, given arrays
+ * c₁…c_m of x's shape, Σ c₁[i₁]⋯c_m[i_m] · Π_{j ∉ {k, i₁…i_m}} x_j over distinct positions
+ * i₁…i_m of the group other than k: prod's (m+1)-th derivative at x along c₁…c_m. Then
+ * ⟨h, others(x; c)⟩ is prod's (m+2)-th derivative along h, c₁, …, c_m, symmetric in all of
+ * them, so the pullback and the tangent are `others` with one array more: every order, in
+ * both modes, exact at zeros.
+ */
+function othersProduct(X: NDArray, cs: readonly NDArray[], g: Groups): NDArray {
   X = liveArray(X);
-  const t = tapeOf([X]);
-  if (t === null) return new NDArray(X.shape, transformGroups(X, g, othersKernel));
+  const Cs = cs.map(liveArray);
+  const operands = [X, ...Cs];
+  const t = tapeOf(operands);
+  if (t === null) return new NDArray(X.shape, Cs.length === 0 ? transformGroups(X, g, othersKernel) : othersWithKernel(X, Cs, g));
   const v = on(X, t) as NDArray;
-  return record(t, othersProduct(v, g), [X], function othersProductPullback(ct) {
-    // ∂others_i/∂x_k is a product of n-2 elements; its own derivative in x is not provided.
-    if (liveArray(v).tape !== null) {
-      throw new Error('zygote-ts: prod: derivatives of third and higher order are not implemented (the second order is).');
-    }
-    return [othersProductBack(ct, v, g)];
-  });
+  const vs = Cs.map((c) => on(c, t) as NDArray);
+  // (decided now: a parameter's tape fields are restored before the sweep runs)
+  const need = operands.map((x) => x.tape === t);
+  /** others(x; c) with c_a replaced by `d` (a = -1: with `d` added, the derivative in x). */
+  const along = (a: number, d: NDArray) => othersProduct(v, a < 0 ? [...vs, d] : vs.map((c, b) => (b === a ? d : c)), g);
+  return record(
+    t,
+    othersProduct(v, vs, g),
+    operands,
+    function othersProductPullback(h: NDArray) {
+      return [need[0] ? along(-1, h) : null, ...vs.map((_, a) => (need[a + 1] ? along(a, h) : null))];
+    },
+    undefined,
+    function othersProductTangent(tangents) {
+      return tangents.reduce((sum: unknown, d, k) => (d === null ? sum : plus(sum, along(k - 1, d as NDArray))), null);
+    },
+  );
 }
 
 function othersKernel(src: FloatArray, dst: FloatArray, base: number, stride: number, n: number): void {
@@ -136,42 +165,45 @@ function othersKernel(src: FloatArray, dst: FloatArray, base: number, stride: nu
 }
 
 /**
- * x̄_k = Σ_{i≠k} c_i Π_{j∉{i,k}} x_j for constant x: linear in the cotangent c, by a
- * symmetric matrix, so its pullback is itself (differentiable in c to any order).
+ * others(x; c₁…c_m) on plain arrays. Element j of a group stands for x_j + Σ_a c_a[j]·ε_a,
+ * where the ε_a commute and ε_a² = 0 (so each c_a is used once, and each position gives one
+ * factor): the coefficient of ε₁⋯ε_m in the product over j ≠ k is element k's value. Such a
+ * number is 2^m coefficients, one per subset S of {1…m} (bit a of S: ε_a); the products of
+ * the elements before and after k are kept, as the prefix × suffix of `othersKernel`.
  */
-function othersProductBack(C: unknown, x: NDArray, g: Groups): NDArray {
-  const c = liveArray(C as NDArray);
-  const t = tapeOf([c]);
-  if (t === null) return new NDArray(x.shape, othersBackKernel(c.data, x, g));
-  return record(t, othersProductBack(on(c, t), x, g), [c], function othersProductBackPullback(h) {
-    return [othersProductBack(h, x, g)];
-  });
-}
-
-function othersBackKernel(c: FloatArray, x: NDArray, g: Groups): FloatArray {
-  const X = liveArray(x).data;
-  const out = allocate(x.dtype, X.length);
-  const before = new Float64Array(g.n);
-  const after = new Float64Array(g.n);
+function othersWithKernel(X: NDArray, cs: readonly NDArray[], g: Groups): FloatArray {
+  const m = cs.length;
+  const size = 1 << m;
+  const full = size - 1;
+  const x = X.data;
+  const c = cs.map((ci) => ci.data);
+  const out = allocate(X.dtype, X.size);
+  const before = new Float64Array(g.n * size);
+  const run = new Float64Array(size);
+  // run ← run · (x_p + Σ_a c_a[p] ε_a), in place (subsets after their subsets: descending)
+  const times = (p: number) => {
+    for (let S = full; S >= 0; S--) {
+      let v = run[S]! * x[p]!;
+      for (let a = 0; a < m; a++) if (S & (1 << a)) v += run[S ^ (1 << a)]! * c[a]![p]!;
+      run[S] = v;
+    }
+  };
   for (let o = 0; o < g.outer; o++) {
     for (let j = 0; j < g.inner; j++) {
       const base = o * g.n * g.inner + j;
-      const at = (i: number) => base + i * g.inner;
-      // before[k] = Π_{j<k} x_j, after[k] = Π_{j>k} x_j
-      let p = 1;
-      for (let i = 0; i < g.n; i++) (before[i] = p), (p *= X[at(i)]!);
-      p = 1;
-      for (let i = g.n - 1; i >= 0; i--) (after[i] = p), (p *= X[at(i)]!);
-      // left_k = Σ_{i<k} c_i Π_{i≠j<k} x_j; right_k likewise over i > k
-      let left = 0;
-      for (let k = 0; k < g.n; k++) {
-        out[at(k)] = left * after[k]!;
-        left = left * X[at(k)]! + c[at(k)]! * before[k]!;
+      run.fill(0);
+      run[0] = 1;
+      for (let i = 0; i < g.n; i++) {
+        before.set(run, i * size);
+        times(base + i * g.inner);
       }
-      let right = 0;
-      for (let k = g.n - 1; k >= 0; k--) {
-        out[at(k)]! += right * before[k]!;
-        right = right * X[at(k)]! + c[at(k)]! * after[k]!;
+      run.fill(0);
+      run[0] = 1;
+      for (let i = g.n - 1; i >= 0; i--) {
+        let s = 0;
+        for (let S = 0; S <= full; S++) s += before[i * size + S]! * run[full ^ S]!;
+        out[base + i * g.inner] = s;
+        times(base + i * g.inner);
       }
     }
   }
@@ -213,13 +245,18 @@ function extreme(op: 'max' | 'min', x: unknown, axis: unknown, better: (a: numbe
     return reducedValue(reduceGroups(X, g, (d, base, stride, n) => d[base + argExtreme(d, base, stride, n, better) * stride]!), g, a);
   }, self, (v, _y, X, g, a) => {
     // Which element is chosen is decided now, from the numbers: a constant mask.
-    const mask = new NDArray(X.shape, transformGroups(liveArray(v), g, (src, dst, base, stride, n) => {
-      dst[base + argExtreme(src, base, stride, n, better) * stride] = 1;
-    }));
+    const mask = extremeMask(v, g, better);
     return function extremePullback(ct) {
       return mul(expandBack(ct, X, g, a), mask);
     };
-  });
+  }, (v, dx, g, a) => reduced(mul(extremeMask(v, g, better), dx), a));
+}
+
+/** 1 at the element each group's extreme is taken from, else 0 (decided from the numbers: a constant). */
+function extremeMask(v: NDArray, g: Groups, better: (a: number, b: number) => boolean): NDArray {
+  return new NDArray(v.shape, transformGroups(liveArray(v), g, (src, dst, base, stride, n) => {
+    dst[base + argExtreme(src, base, stride, n, better) * stride] = 1;
+  }));
 }
 
 // ---- logsumexp and softmax ------------------------------------------------------------
@@ -234,6 +271,7 @@ export function logsumexp(x: unknown, axis?: unknown): any {
         // ∂ logsumexp / ∂x = softmax(x) along the same axis
         return mul(expandBack(ct, X, g, a), softmaxAt(v, a));
       },
+    (v, dx, _g, a) => reduced(mul(softmaxAt(v, a), dx), a),
   );
 }
 
@@ -260,13 +298,16 @@ function softmaxAt(X: NDArray, axis: Axis): NDArray {
   return recordStep(t, [X], {
     name: 'softmax',
     forward: ([v]) => softmaxAt(v, axis),
-    backward: (ct, _values, y) => {
-      // x̄ = y ⊙ (ȳ - Σ_axis ȳ ⊙ y)
-      const inner = axis === null ? sumAll(mul(ct, y)) : sum(mul(ct, y), axis);
-      return [mul(y, sub(ct, expandBack(inner, X, g, axis)))];
-    },
+    // x̄ = y ⊙ (ȳ - Σ_axis ȳ ⊙ y); the Jacobian diag(y) - y yᵀ (per group) is symmetric, so
+    // the tangent is the same map of ẋ
+    backward: (ct, _values, y) => [softmaxLinear(ct, y, X, g, axis)],
     reads: { operands: [false], result: true },
+    jvp: ([dx], _values, y) => softmaxLinear(dx, y, X, g, axis),
   });
+}
+
+function softmaxLinear(d: unknown, y: NDArray, X: NDArray, g: Groups, axis: Axis): unknown {
+  return mul(y, sub(d, expandBack(reduced(mul(d, y), axis), X, g, axis)));
 }
 
 function softmaxKernel(src: FloatArray, dst: FloatArray, base: number, stride: number, n: number): void {

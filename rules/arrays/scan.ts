@@ -35,6 +35,8 @@ function scan(X: NDArray, axis: number | null, reverse: boolean): NDArray {
       return [axis === null ? reshape(back, shape) : back];
     },
     reads: { operands: [false], result: false },
+    // linear: the running sums of the tangent
+    jvp: ([d]) => scan(d as NDArray, axis, reverse),
   });
 }
 

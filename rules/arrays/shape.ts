@@ -66,6 +66,7 @@ export function reshape(x: unknown, newShape: readonly number[]): NDArray {
     forward: ([v]) => reshape(v, target),
     backward: (g: NDArray) => [reshape(g, X.shape)],
     reads: { operands: [false], result: false },
+    jvp: ([d]) => reshape(d, target),
   });
 }
 

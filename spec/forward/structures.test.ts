@@ -1,7 +1,7 @@
 // Forward mode through the arguments' shapes: tangents shaped like the arguments in, the
 // output's tangent shaped like the output out; clear errors for tangents that do not fit.
 import { describe, expect, it } from 'vitest';
-import { array, gradient, jacfwd, jacobian, jvp, NDArray, pushforward, rule, withjacfwd, Params } from 'zygote-ts';
+import { array, astype, sum, gradient, jacfwd, jacobian, jvp, NDArray, pushforward, rule, withjacfwd, Params } from 'zygote-ts';
 
 class Vec {
   constructor(public x: number, public y: number) {}
@@ -85,6 +85,38 @@ describe('jvp on structured arguments', () => {
     const pf = pushforward((a: number, b: number) => a * b + Math.sin(a), 1, 2);
     expect(pf(1, 0)).toEqual(jvp((a: number, b: number) => a * b + Math.sin(a), [1, 2], [1, 0]));
     expect(pf(0, 1)[1]).toBe(1);
+  });
+});
+
+describe('jvp edge cases', () => {
+  it("a number's tangent is a number: 0, not null, where it does not move", () => {
+    expect(jvp((y: NDArray) => sum(y), [array([1, 2, 3])], [null])).toEqual([6, 0]);
+    expect(jvp((y: NDArray, s: number) => sum(y) * 0 + s, [array([1, 2, 3]), 2], [null, 1])).toEqual([2, 1]);
+  });
+
+  it('an object reached along two paths has one tangent: the same object, or null on all but one', () => {
+    const xs = [0.3, -0.5];
+    const f = (a: number[], b: number[]) => a[0]! * b[1]!;
+    // reverse mode gives each place the object's whole gradient D = [-0.5, 0.3]; along t, ⟨D, t⟩
+    const t = [1, 2];
+    expect(jvp(f, [xs, xs], [t, t])[1]).toBeCloseTo(-0.5 * 1 + 0.3 * 2, 14);
+    expect(jvp(f, [xs, xs], [null, t])[1]).toBeCloseTo(-0.5 * 1 + 0.3 * 2, 14);
+    expect(jvp(f, [xs, xs], [t, null])[1]).toBeCloseTo(-0.5 * 1 + 0.3 * 2, 14);
+    expect(() => jvp(f, [xs, xs], [[1, 0], [0, 1]])).toThrow(/arg 1 is the same object as arg 0.*one tangent/);
+    // shared inside a structure: a model whose two layers share one weight record
+    const W = { w: 2 };
+    const model = { enc: W, dec: W };
+    const g = (m: typeof model) => m.enc.w * m.dec.w;
+    const dW = { w: 1 };
+    expect(jvp(g, [model], [{ enc: dW, dec: dW }])[1]).toBe(4);
+    expect(jvp(g, [model], [{ enc: null, dec: dW }])[1]).toBe(4);
+    expect(() => jvp(g, [model], [{ enc: { w: 1 }, dec: { w: 1 } }])).toThrow(/arg 0 \.dec is the same object as arg 0 \.enc/);
+  });
+
+  it("an array argument's tangent takes the argument's dtype", () => {
+    const x = astype(array([1, 2]), 'float32');
+    const [, dx] = jvp((y: NDArray) => y, [x], [array([0.1, 0.2])]);
+    expect((dx as NDArray).dtype).toBe('float32');
   });
 });
 

@@ -82,10 +82,14 @@ describe('reductions', () => {
     expect(prod(array([]))).toBe(1);
   });
 
-  it('prod: second order works, third order is refused with a clear error', () => {
-    const d2 = (s: number) => (gradient((t: number) => (gradient((u: number) => prod([u, u, u, 2]), t) as number[])[0]!, s) as number[])[0]!;
-    expect(d2(1.5)).toBeCloseTo(6 * 2 * 1.5, 12); // (2u³)'' = 12u
-    expect(() => gradient(d2, 1.5)).toThrow('prod: derivatives of third and higher order are not implemented');
+  it('prod: derivatives of every order (2u³ has 12u, 12, then 0)', () => {
+    const d = (f: (s: number) => number) => (s: number) => (gradient(f, s) as number[])[0] ?? 0;
+    const d2 = d(d((u: number) => prod([u, u, u, 2])));
+    expect(d2(1.5)).toBeCloseTo(12 * 1.5, 12);
+    expect(d(d2)(1.5)).toBeCloseTo(12, 12);
+    expect(d(d(d2))(1.5)).toBe(0);
+    // the same with a zero among the factors: Π(u, u, u, 0, 2) is 0 to every order
+    expect(d(d(d((u: number) => prod([u, u, u, 0, 2]))))(1.5)).toBe(0);
   });
 
   it('prod: a Hessian-vector product scaled by an outer variable (three tapes, exact at a zero)', () => {
