@@ -66,10 +66,18 @@ const QUOTING_DESTRUCTURE = /^Cannot destructure property '(.*)' of '.*' as it i
  * lib/transform/rewrite-private.ts accepts (a `typeof` test instead costs V8 its escape
  * analysis of fresh instances). Both wordings are read as one.
  */
+/**
+ * `Symbol.iterator in 0` throws a TypeError that V8 words as the `in` it is, or — after a
+ * `do … while` whose test calls a function, in plain code with no rewrite involved — as
+ * `number 0 is not iterable (cannot read property Symbol(Symbol.iterator))` (seed 10
+ * program 580271). Both wordings are read as one.
+ */
+const IN_ITERATOR = /^Cannot use 'in' operator to search for 'Symbol\(Symbol\.iterator\)' in .*$/s;
+
 const PRIVATE_OF_PRIMITIVE = /^(?:Cannot use 'in' operator to search for '(#\w+)' in .*|Cannot (?:read|write) private member (#\w+) (?:from|to) an object whose class did not declare it)$/s;
 
 export function comparableMessage(message: string): string {
-  return message.replace(QUOTING_MESSAGE, '… $1').replace(QUOTING_DESTRUCTURE, "Cannot read properties of $2 (reading '$1')").replace(PRIVATE_OF_PRIMITIVE, (_, a: string | undefined, b: string | undefined) => `private member ${a ?? b} of a value without it`);
+  return message.replace(IN_ITERATOR, '… is not iterable').replace(QUOTING_MESSAGE, '… $1').replace(QUOTING_DESTRUCTURE, "Cannot read properties of $2 (reading '$1')").replace(PRIVATE_OF_PRIMITIVE, (_, a: string | undefined, b: string | undefined) => `private member ${a ?? b} of a value without it`);
 }
 
 /** An error as `name: message`, read from its own properties only (it may come from either realm). */

@@ -49,6 +49,21 @@ describe('differential fuzzer', () => {
     expect(result.difference).toBeNull();
   });
 
+  it('reads V8’s two wordings of `Symbol.iterator in 0` as one (seed 10 program 580271)', () => {
+    expect(comparableMessage("Cannot use 'in' operator to search for 'Symbol(Symbol.iterator)' in 0")).toBe(
+      comparableMessage('number 0 is not iterable (cannot read property Symbol(Symbol.iterator))'),
+    );
+    expect(comparableMessage("Cannot use 'in' operator to search for 'p' in 0")).not.toBe(comparableMessage('number 0 is not iterable'));
+    // the program itself, plain and rewritten, no longer differs
+    const program = [
+      'let fuel = 60;',
+      'const more = () => fuel-- > 0;',
+      'try { L3: do { if (!more()) break; } while (~0); } catch (e) { log(e.name) }',
+      "try { Symbol.iterator in 0; } catch (e) { log(e.name + ': ' + comparableMessage(e.message)) }",
+    ].join('\n');
+    expect(compare(program).difference).toBeNull();
+  });
+
   it('shrinks a failing program to what fails', () => {
     const keep = expressionStatement(leaf('expression', Prec.call, 'log(String(function () { return 1 + 2 * x }))'));
     const noise = (k: number) => expressionStatement(leaf('expression', Prec.call, `log(${k} + 1)`));
