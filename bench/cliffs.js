@@ -8,24 +8,12 @@
 // compiled: compileGradient(f): its first call (ms, memory, as above), its second call, later
 //   calls, and `fallback`.
 // Every gradient is checked against central differences of the plain function first.
-import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL, fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { transform } from 'zygote-ts/transform';
 import { compileGradient, gradient } from 'zygote-ts';
 import { measure } from './measure.js';
+import { loadBoth } from './rewritten.js';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const source = readFileSync(join(here, 'cliff-workloads.js'), 'utf8');
-const runtimeUrl = pathToFileURL(fileURLToPath(import.meta.resolve('zygote-ts/runtime'))).href;
-const dir = mkdtempSync(join(tmpdir(), 'zygote-bench-'));
-const file = join(dir, 'cliff-workloads.rewritten.js');
-writeFileSync(file, transform(source, { runtime: { kind: 'import', specifier: runtimeUrl } }).code);
-const plain = await import('./cliff-workloads.js');
-const rewritten = await import(pathToFileURL(file).href);
-rmSync(dir, { recursive: true });
+const { plain, rewritten } = await loadBoth('cliff-workloads.js');
 
 const rosenbrockInput = Array.from({ length: 1_000_000 }, (_, i) => -1.5 + (3 * ((i * 7919) % 1000)) / 1000);
 const samples = Array.from({ length: 200 }, (_, n) => ({ x: [Math.sin(n), Math.cos(n * 0.7), ((n * 37) % 11) / 11 - 0.5, 1], y: n % 3 === 0 ? -1 : 1 }));

@@ -10,17 +10,6 @@ export function curve(a, b, c) {
   return out;
 }
 
-/** W2: Rosenbrock over a plain array, written as a scalar loop. */
-export function rosenbrock(x) {
-  let s = 0;
-  for (let i = 0; i < x.length - 1; i++) {
-    const a = x[i + 1] - x[i] * x[i];
-    const b = 1 - x[i];
-    s += 100 * a * a + b * b;
-  }
-  return s;
-}
-
 /** ⟨∇f(x), v⟩ with ∇f(x) given: the inner product reverse over reverse differentiates. */
 export function dot(g, v) {
   let s = 0;

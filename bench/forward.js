@@ -6,23 +6,13 @@
 // hvp: H·v of W2's Rosenbrock (n = 1000) by hvp (forward over reverse), against reverse over
 //   reverse (the gradient of ⟨∇f(x), v⟩), and the plain primal.
 // The results are checked against each other (and jacfwd against central differences) first.
-import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL, fileURLToPath } from 'node:url';
-import { transform } from 'zygote-ts/transform';
 import { gradient, hvp, jacfwd, jacobian } from 'zygote-ts';
 import { measure } from './measure.js';
+import { loadBoth } from './rewritten.js';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const source = readFileSync(join(here, 'forward-workloads.js'), 'utf8');
-const runtimeUrl = pathToFileURL(fileURLToPath(import.meta.resolve('zygote-ts/runtime'))).href;
-const dir = mkdtempSync(join(tmpdir(), 'zygote-bench-'));
-const file = join(dir, 'forward-workloads.rewritten.js');
-writeFileSync(file, transform(source, { runtime: { kind: 'import', specifier: runtimeUrl } }).code);
-const plain = await import('./forward-workloads.js');
-const w = await import(pathToFileURL(file).href);
-rmSync(dir, { recursive: true });
+const { plain, rewritten: w } = await loadBoth('forward-workloads.js');
+// (W2's Rosenbrock, as the scalar bench has it)
+const { plain: w2Plain, rewritten: w2 } = await loadBoth('workloads.js');
 
 const close = (a, b, what) => {
   if (!(Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b)))) throw new Error(`${what}: ${a} against ${b}`);
@@ -49,14 +39,14 @@ if (id === 'jacfwd') {
 } else if (id === 'hvp') {
   const x = Array.from({ length: 1000 }, (_, i) => -1.5 + (3 * ((i * 7919) % 1000)) / 1000);
   const v = Array.from({ length: 1000 }, (_, i) => Math.sin(i));
-  const forward = () => hvp(w.rosenbrock, x, v);
-  const reverse = () => gradient((y) => w.dot(gradient(w.rosenbrock, y)[0], v), x)[0];
+  const forward = () => hvp(w2.rosenbrock, x, v);
+  const reverse = () => gradient((y) => w.dot(gradient(w2.rosenbrock, y)[0], v), x)[0];
   const a = forward();
   const b = reverse();
   for (let i = 0; i < x.length; i++) close(a[i], b[i], `hvp[${i}] vs reverse over reverse`);
   console.log(JSON.stringify({
-    plain: measure(() => plain.rosenbrock(x)),
-    gradient: measure(() => gradient(w.rosenbrock, x)),
+    plain: measure(() => w2Plain.rosenbrock(x)),
+    gradient: measure(() => gradient(w2.rosenbrock, x)),
     forward: measure(forward),
     reverse: measure(reverse),
   }));

@@ -1,24 +1,13 @@
 // One workload in a fresh process (spawned by bench/run.js); prints its timings as JSON.
-import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL, fileURLToPath } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { execFileSync } from 'node:child_process';
-import { transform } from 'zygote-ts/transform';
 import { compileGradient, gradient } from 'zygote-ts';
 import { measure } from './measure.js';
+import { loadBoth } from './rewritten.js';
 import { idealW1Gradient, idealW2Gradient } from './ideal-tape.js';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const source = readFileSync(join(here, 'workloads.js'), 'utf8');
-const runtimeUrl = pathToFileURL(fileURLToPath(import.meta.resolve('zygote-ts/runtime'))).href;
-const rewrittenDir = mkdtempSync(join(tmpdir(), 'zygote-bench-'));
-const rewrittenFile = join(rewrittenDir, 'workloads.rewritten.js');
-writeFileSync(rewrittenFile, transform(source, { runtime: { kind: 'import', specifier: runtimeUrl } }).code);
-const plain = await import('./workloads.js');
-const rewritten = await import(pathToFileURL(rewrittenFile).href);
-rmSync(rewrittenDir, { recursive: true });
+const { plain, rewritten } = await loadBoth('workloads.js');
 
 const w2Input = Array.from({ length: 1000 }, (_, i) => -1.5 + (3 * ((i * 7919) % 1000)) / 1000);
 const points = Array.from({ length: 100_000 }, (_, i) => new plain.Point(Math.cos(i) * (1 + (i % 7)), Math.sin(i) * (1 + (i % 5))));
