@@ -15,12 +15,16 @@
  * else `.zygote-cache`. `ZYGOTE_CACHE=0` turns it off. Deleting the folder is
  * always safe.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PACKAGE_ROOT } from './filter.js';
+
+// fs and crypto are taken with process.getBuiltinModule, here and in every module of the
+// loader's start (filter.ts, cjs-hook.ts, node-hooks.ts): an `import … from 'node:fs'`
+// builds the module's ES namespace, which loads Node's streams: ~5 ms of every start that
+// plain Node does not pay, in each thread that loads the loader.
+const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } = process.getBuiltinModule('node:fs');
+const { createHash } = process.getBuiltinModule('node:crypto');
 
 // An entry's first character: the rewritten source follows, or the file is used as it is.
 const REWRITTEN = 'R';
@@ -79,18 +83,28 @@ export function transformVersion(): string {
     if (!/\.(?:js|ts)$/.test(name) || name.endsWith('.d.ts')) continue;
     hash.update(name).update('\0').update(readFileSync(join(here, name))).update('\0');
   }
-  const require = createRequire(import.meta.url);
-  for (const dep of ['acorn', 'magic-string', 'esbuild']) {
-    let version = '?';
-    try {
-      version = (require(`${dep}/package.json`) as { version: string }).version;
-    } catch {
-      // not resolvable from here (a bundle): the files' hash above still changes with the transform
-    }
-    hash.update(`${dep}@${version}\0`);
-  }
+  for (const dep of ['acorn', 'magic-string', 'esbuild']) hash.update(`${dep}@${dependencyVersion(dep, here)}\0`);
   versionMemo = hash.digest('hex');
   return versionMemo;
+}
+
+/**
+ * A package's version, from the first node_modules folder up from `dir` that has it, as
+ * `require` would find it ('?' when none has: a bundle, whose files' hash still changes
+ * with the transform). Read directly: `createRequire(…)(name + '/package.json')` cost ~4 ms
+ * of every start.
+ */
+function dependencyVersion(name: string, dir: string): string {
+  for (;;) {
+    try {
+      return (JSON.parse(readFileSync(join(dir, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      // not in this folder: look further up
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return '?';
+    dir = parent;
+  }
 }
 
 /**

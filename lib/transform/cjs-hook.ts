@@ -8,10 +8,12 @@
  * loaded by `require` (`_compile`'s third argument is then `'module'`).
  */
 import Module from 'node:module';
-import { readFileSync } from 'node:fs';
 import { cacheFromEnv, type TransformCache } from './cache.js';
 import type { FileFilter } from './filter.js';
 import { requiredSource } from './node-source.js';
+
+// (not `import … from 'node:fs'`: see cache.ts)
+const { readFileSync } = process.getBuiltinModule('node:fs');
 
 interface CompilableModule {
   _compile(content: string, filename: string, format?: string): unknown;

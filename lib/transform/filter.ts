@@ -4,9 +4,11 @@
  * never zygote-ts's own files (its runtime, rules and proxies are written
  * against the runtime directly and must not be traced twice).
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+// (not `import … from 'node:fs'`: see cache.ts)
+const { existsSync, readFileSync } = process.getBuiltinModule('node:fs');
 
 /** Extensions of files that may be rewritten. */
 export const SCRIPT_EXTENSIONS: readonly string[] = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '.tsx', '.jsx'];

@@ -10,11 +10,13 @@
  *   that every file shares one runtime instance.
  *   CommonJS files are left to the `require` hook (`cjs-hook.ts`).
  */
-import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cacheFromEnv } from './cache.js';
 import { includeFromEnv, isTypeScriptFile, shouldRewrite } from './filter.js';
 import { moduleSource } from './node-source.js';
+
+// (not `import … from 'node:fs'`: see cache.ts)
+const { readFileSync, statSync } = process.getBuiltinModule('node:fs');
 
 interface ResolveContext { conditions: string[]; importAttributes?: Record<string, string>; parentURL?: string }
 interface ResolveResult { url: string; format?: string | null; shortCircuit?: boolean }
