@@ -14,6 +14,8 @@ import { planFusion, writeRun } from './fuse.js';
 export interface GeneratedBody {
   /** Statements of the function body (inputs in `X`, values in `V`, functions in `F`, array operations in `P`, constants in `K`, tables in `D`, object arguments in `A`). */
   readonly code: string;
+  /** Declarations the body uses, written once outside it (the fused loops' functions: fuse.ts's writeRun). */
+  readonly helpers: string;
   /** The functions of the program's calls (`P`) and the objects its calls take as constants (`K`). */
   readonly calls: readonly ((...args: any[]) => unknown)[];
   readonly constants: readonly unknown[];
@@ -154,6 +156,13 @@ export function generateBody(p: Program, outputs: readonly number[], live: Uint8
   for (const [id, slot] of inputSlot) lines.push(`V[${slot}] = X[${id}];`);
   let generated = 0;
   const plan = fuse && p.calls.length > 0 ? planFusion(p, live, outputs) : null;
+  // Each fused loop's function, written once for every run whose code it is.
+  const loopFunctions = new Map<string, string>();
+  const outline = (code: string): string => {
+    let name = loopFunctions.get(code);
+    if (name === undefined) loopFunctions.set(code, (name = `loop${loopFunctions.size}`));
+    return name;
+  };
   const constantOf = (x: unknown) => `K[${constants.indexOf(x) >= 0 ? constants.indexOf(x) : constants.push(x) - 1}]`;
   /** The id of straight row k (the rows of fused runs are straight). */
   const idAt = (k: number) => {
@@ -173,7 +182,7 @@ export function generateBody(p: Program, outputs: readonly number[], live: Uint8
           const run = plan!.runs[r]!;
           if (run.rows[run.rows.length - 1] !== k) continue;
           // (a merged run's values were made by the loop of the run before it)
-          if (!run.merged) lines.push(...writeRun(p, run, r, idAt, value, constantOf, literal));
+          if (!run.merged) lines.push(...writeRun(p, run, idAt, value, constantOf, literal, outline));
           for (const m of run.rows) if (inV[m] && !p.objects.has(idAt(m))) lines.push(`V[${base[m]}] = v${idAt(m)};`);
           continue;
         }
@@ -221,7 +230,12 @@ export function generateBody(p: Program, outputs: readonly number[], live: Uint8
     }
     lines.push(`for (let t = 0; t < ${count}; t++) {`, ...body, '}');
   });
-  return { code: lines.join('\n'), valueOf: value, slotOf, calls, constants, tables, slots, live: generated };
+  const sums = Math.max(0, ...[...loopFunctions.keys()].map((code) => code.match(/\bSUMS\[/g)?.length ?? 0));
+  const helpers = [
+    ...(sums > 0 ? [`const SUMS = new Float64Array(${sums});`] : []),
+    ...[...loopFunctions].map(([code, name]) => `function ${name}${code}`),
+  ].join('\n');
+  return { code: lines.join('\n'), helpers, valueOf: value, slotOf, calls, constants, tables, slots, live: generated };
 }
 
 // An array operation: `site` says which, should it throw (the function's catch names the user's line).

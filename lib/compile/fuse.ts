@@ -258,28 +258,55 @@ class Expr implements Element {
 const UNREAD = new Expr('(unread)', true);
 
 /**
- * The loop of one run, as lines of code. `value(id)` is the expression of a value made before
- * the loop; `constant(x)` the expression of an object constant; `literal`, a number's source.
+ * One run, as the lines that call its loop. The loop is a function of its own, which
+ * `outline(code)` names at the level of the generated factory (runs whose code is the
+ * same, like the steps of a Runge–Kutta loop, share one): a loop inside the one large
+ * generated function runs in V8's interpreter until that whole function is optimised,
+ * which took seconds of calls on long programs, while a small function is optimised
+ * within its first call, once for all the runs that share it. The loop function reads
+ * what it needs from outside through its parameters (p0, p1, …) and leaves its sums in
+ * `SUMS` (see codegen.ts).
+ * `value(id)` is the expression of a value made before the loop; `constant(x)` the
+ * expression of an object constant; `literal`, a number's source.
  */
 export function writeRun(
   p: Program,
   run: FusedRun,
-  /** The run's number (its arrays' locals are named after it). */
-  index: number,
   idOf: (k: number) => number,
   value: (id: number) => string,
   constant: (x: unknown) => string,
   literal: (x: number) => string,
+  outline: (code: string) => string,
 ): string[] {
   const f32 = run.dtype === 'float32';
   const n = run.shape.reduce((a, d) => a * d, 1);
-  const before: string[] = [];
+  /** The caller's expressions the loop reads, each passed once: parameter j is `params[j]`. */
+  const params: string[] = [];
+  const paramOf = new Map<string, string>();
+  const param = (expr: string): string => {
+    let name = paramOf.get(expr);
+    if (name === undefined) {
+      name = `p${params.length}`;
+      params.push(expr);
+      paramOf.set(expr, name);
+    }
+    return name;
+  };
+  const outer: string[] = []; // the caller's lines before the call (the arrays the loop writes)
+  const before: string[] = []; // the loop function's lines before its loop
   const body: string[] = [];
-  const after: string[] = [];
+  const after: string[] = []; // the caller's lines after the call
+  const sums: string[] = []; // the loop function's last lines (its sums, into SUMS)
+  const sum = (id: number, code: string) => {
+    const r = `r${sums.length}`;
+    before.push(`let ${r} = 0;`);
+    body.push(`  ${r} += ${code};`);
+    after.push(`const v${id} = SUMS[${sums.length}];`);
+    sums.push(`SUMS[${sums.length}] = ${r};`);
+  };
   /** Where bound expressions are written: the loop's body, or (for a tail) the last element's lines. */
   let sink = body;
   const elements = new Map<number, Expr>(); // member id → its element in the loop
-  const leaves = new Map<string, string>(); // data expression → its local
   let temps = 0;
   // (each expression once: the backwards of x·x, say, ask for g·x twice)
   let bound = new Map<string, Expr>();
@@ -296,7 +323,7 @@ export function writeRun(
   const round = (code: string) => (f32 ? `Math.fround(${code})` : code);
   const roundNumber = (x: number) => (f32 ? Math.fround(x) : x);
   const known = (x: number, scalar: boolean) => new Expr(literal(x), scalar, x);
-  const functionName = (f: Function) => MATH_NAMES.get(f) ?? constant(f);
+  const functionName = (f: Function) => MATH_NAMES.get(f) ?? param(constant(f));
   const e: Elements = {
     constant: (x) => known(x, true),
     add: (a, b) => kernelOp('+', a as Expr, b as Expr),
@@ -358,12 +385,7 @@ export function writeRun(
     return x;
   }
   const leaf = (data: string, offset = 0): Expr => {
-    let name = leaves.get(data);
-    if (name === undefined) {
-      name = `L${index}_${leaves.size}`;
-      leaves.set(data, name);
-      before.push(`const ${name} = ${data};`);
-    }
+    const name = param(data);
     return bind(offset === 0 ? `${name}[i]` : `${name}[i + ${offset}]`, false);
   };
   // An operand's element: a member's, an array made before the loop, a number.
@@ -371,7 +393,7 @@ export function writeRun(
     if ('id' in operand) {
       const mine = elements.get(operand.id);
       if (mine !== undefined) return mine;
-      return isArray ? leaf(`${value(operand.id)}.data`) : new Expr(`${value(operand.id)}`, true);
+      return isArray ? leaf(`${value(operand.id)}.data`) : new Expr(param(value(operand.id)), true);
     }
     const c = operand.constant;
     if (c === undefined) return UNREAD;
@@ -393,13 +415,7 @@ export function writeRun(
     } else if (fusion.kind === 'place') {
       // zeros but for the cotangent at [offset, offset + its size)
       const g = call.args[0]!;
-      const data = 'id' in g ? `${value(g.id)}.data` : `${constant(g.constant)}.data`;
-      let name = leaves.get(data);
-      if (name === undefined) {
-        name = `L${index}_${leaves.size}`;
-        leaves.set(data, name);
-        before.push(`const ${name} = ${data};`);
-      }
+      const name = param('id' in g ? `${value(g.id)}.data` : `${constant(g.constant)}.data`);
       const from = fusion.offset!;
       const to = from + fusion.source!.reduce((a, d) => a * d, 1);
       const placed = bind(`i >= ${from} && i < ${to} ? ${name}[i - ${from}] : 0`, false);
@@ -409,11 +425,8 @@ export function writeRun(
     } else if (fusion.kind === 'forward') {
       const args = call.args.map((x, j) => element(x, fusion.arrays![j]!));
       const z = fusion.form!.forward(e, args) as Expr;
-      if (fusion.form!.reduces) {
-        before.push(`let R${id} = 0;`);
-        body.push(`  R${id} += ${z.code};`);
-        after.push(`const v${id} = R${id};`);
-      } else elements.set(id, z);
+      if (fusion.form!.reduces) sum(id, z.code);
+      else elements.set(id, z);
     } else {
       // backward: args are [g, ...operands, result]
       const m = fusion.arrays!.length;
@@ -430,11 +443,7 @@ export function writeRun(
         if (part === null || part === undefined) throw new Error(`zygote-ts: internal error: ${call.label} has no part for operand ${operandIndex}`);
         const partId = idOf(r);
         if (fusion.arrays![operandIndex]) elements.set(partId, part as Expr);
-        else {
-          before.push(`let R${partId} = 0;`);
-          body.push(`  R${partId} += ${(part as Expr).code};`);
-          after.push(`const v${partId} = R${partId};`);
-        }
+        else sum(partId, (part as Expr).code);
       }
     }
   }
@@ -443,8 +452,8 @@ export function writeRun(
   for (const id of run.outputs) {
     const el = elements.get(id);
     if (el === undefined) continue; // (a number: a sum, declared above)
-    before.push(run.scratch.has(id) ? `const O${id} = S[${id}] ?? (S[${id}] = new ${storage}(${n}));` : `const O${id} = new ${storage}(${n});`);
-    body.push(`  O${id}[i] = ${el.code};`);
+    outer.push(run.scratch.has(id) ? `const O${id} = S[${id}] ?? (S[${id}] = new ${storage}(${n}));` : `const O${id} = new ${storage}(${n});`);
+    body.push(`  ${param(`O${id}`)}[i] = ${el.code};`);
     after.push(`const v${id} = new ${constant(NDArray)}(${JSON.stringify(run.shape)}, O${id});`);
   }
   const last: string[] = [];
@@ -453,7 +462,7 @@ export function writeRun(
     // offset 1 the last element's (carried in C…, 0 before the first); its element n, after
     // the loop: 0, and the carried value.
     const tail = run.tail;
-    const carried = new Set<number>();
+    const carried = new Map<number, string>(); // carried value → its local
     const placeAll = (at: (g: number, offset: number) => Expr) => {
       for (const k of tail.rows) {
         if (p.op[k] !== Op.apply) continue;
@@ -467,34 +476,40 @@ export function writeRun(
       }
     };
     for (const k of tail.rows) if (p.op[k] === Op.apply) labels.push(p.calls[p.extra[k]!]!.label);
-    placeAll((g, offset) => {
-      if (offset === 0) return elements.get(g)!;
-      carried.add(g);
-      return new Expr(`C${g}`, false);
-    });
-    for (const g of carried) before.push(`let C${g} = 0;`);
+    const carry = (g: number) => {
+      let name = carried.get(g);
+      if (name === undefined) carried.set(g, (name = `c${carried.size}`));
+      return name;
+    };
+    placeAll((g, offset) => (offset === 0 ? elements.get(g)! : new Expr(carry(g), false)));
+    for (const name of carried.values()) before.push(`let ${name} = 0;`);
     const writes = (at: string, into: string[]) => {
       for (const id of tail.outputs) {
         const el = elements.get(id);
-        if (el !== undefined) into.push(`${into === body ? '  ' : ''}O${id}[${at}] = ${el.code};`);
+        if (el !== undefined) into.push(`${into === body ? '  ' : ''}${param(`O${id}`)}[${at}] = ${el.code};`);
       }
     };
     writes('i', body);
-    for (const g of carried) body.push(`  C${g} = ${elements.get(g)!.code};`);
+    for (const [g, name] of carried) body.push(`  ${name} = ${elements.get(g)!.code};`);
     // (the last element: its own lines, after the loop, reading only the carries and constants)
     sink = last;
     bound = new Map();
     const m = sizeOf(tail.shape);
     // (a placed zero is an element of its array, not a number combined with one)
-    placeAll((g, offset) => (offset === 0 ? known(0, false) : new Expr(`C${g}`, false)));
+    placeAll((g, offset) => (offset === 0 ? known(0, false) : new Expr(carry(g), false)));
     writes(String(n), last);
     for (const id of tail.outputs) {
       if (!elements.has(id)) continue;
-      before.push(tail.scratch.has(id) ? `const O${id} = S[${id}] ?? (S[${id}] = new ${storage}(${m}));` : `const O${id} = new ${storage}(${m});`);
+      outer.push(tail.scratch.has(id) ? `const O${id} = S[${id}] ?? (S[${id}] = new ${storage}(${m}));` : `const O${id} = new ${storage}(${m});`);
       after.push(`const v${id} = new ${constant(NDArray)}(${JSON.stringify(tail.shape)}, O${id});`);
     }
   }
-  return [`// fused: ${labels.join(', ')}`, ...before, `for (let i = 0; i < ${n}; i++) {`, ...body, '}', ...last.map((line) => line.replace(/^ {2}/, '')), ...after];
+  const loop = [
+    `(${params.map((_, j) => `p${j}`).join(', ')}) {`,
+    ...[...before, `for (let i = 0; i < ${n}; i++) {`, ...body, '}', ...last.map((line) => line.replace(/^ {2}/, '')), ...sums].map((line) => `  ${line}`),
+    '}',
+  ].join('\n');
+  return [`// fused: ${labels.join(', ')}`, ...outer, `${outline(loop)}(${params.join(', ')});`, ...after];
 }
 
 function arithmetic(op: string, a: number, b: number): number {

@@ -191,7 +191,7 @@ function generatePath(f: Function, program: Program, symbolic: SymbolicArguments
     .join('\n');
   let factory: Function;
   try {
-    factory = new Function('MISS', 'F', 'C', 'I', 'P', 'K', 'D', 'sameNumber', 'atUserLine', `${header}\n${code}\nreturn ${name};\n//# sourceURL=zygote-ts/compiled/${name}.js`);
+    factory = new Function('MISS', 'F', 'C', 'I', 'P', 'K', 'D', 'sameNumber', 'atUserLine', `${header}\n${body.helpers}\n${code}\nreturn ${name};\n//# sourceURL=zygote-ts/compiled/${name}.js`);
   } catch (e) {
     if (e instanceof RangeError) throw tooLarge(e, code);
     throw new Error(`zygote-ts: internal error: compileGradient generated code that does not parse (${(e as Error).message}):\n${code}`);
@@ -227,7 +227,7 @@ function generatePath(f: Function, program: Program, symbolic: SymbolicArguments
     run,
     get source() {
       notes ??= [guardNotes(program), arrayNotes(program)].filter((part) => part !== '').join('\n');
-      return [header, notes, code].filter((part) => part !== '').join('\n');
+      return [header, notes, body.helpers, code].filter((part) => part !== '').join('\n');
     },
   };
 }

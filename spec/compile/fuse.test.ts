@@ -4,7 +4,7 @@
 // numbers — bit for bit for arrays; numbers that are sums of elements up to the order of
 // the additions — and (float64) agree with central differences of the plain function.
 import { describe, expect, it } from 'vitest';
-import { abs2, add, array, compileGradient, div, exp, log, mul, NDArray, rand, relu, sigmoid, slice, sqrt, sub, sum, tanh, matmul, reshape } from 'zygote-ts';
+import { abs2, add, array, compileGradient, concat, div, exp, log, mul, NDArray, rand, relu, sigmoid, slice, sqrt, sub, sum, tanh, matmul, reshape, zeros } from 'zygote-ts';
 import { centralDifferences, expectClose, type Input } from '../rules/arrays/check.js';
 
 type Dtype = 'float64' | 'float32';
@@ -123,6 +123,30 @@ describe('fused elementwise array code', () => {
       expect(g.source.match(/\/\/ fused: /g)).toHaveLength(2);
     });
   }
+
+  it('gives each loop a function of its own, one for all the runs whose code is the same (Runge–Kutta steps)', () => {
+    // GradBench's ode: y₀′ = x₀, yᵢ′ = xᵢ·yᵢ₋₁, by s steps of classical Runge–Kutta; the steps'
+    // runs are the same code on other arrays, so they call the same loop functions (a loop
+    // written inline in the one large function ran interpreted for the first calls)
+    const rhs = (x: NDArray, y: NDArray) => concat([slice(x, 0, 1), mul(slice(x, 1), slice(y, 0, x.size - 1))]);
+    const f = (x: NDArray) => {
+      const h = 2 / 6;
+      let y = zeros(x.size);
+      for (let step = 0; step < 6; step++) {
+        const k1 = rhs(x, y);
+        const k2 = rhs(x, add(y, mul(k1, h / 2)));
+        const k3 = rhs(x, add(y, mul(k2, h / 2)));
+        const k4 = rhs(x, add(y, mul(k3, h)));
+        y = add(y, mul(add(add(k1, mul(k2, 2)), add(mul(k3, 2), k4)), h / 6));
+      }
+      return sum(slice(y, x.size - 1));
+    };
+    const g = fusesLike(f, [[seeded(40, 1, 'float64', 0.5, 1.5)], [seeded(40, 2, 'float64', 0.5, 1.5)]], { fdTol: 1e-6 });
+    const runs = g.source.match(/\/\/ fused: /g)!.length;
+    const loops = g.source.match(/^function loop\d+\(/gm)!.length;
+    expect(g.source.match(/\bloop\d+\(/g)!.length - loops).toBe(runs); // (each run calls a loop function)
+    expect(loops).toBeLessThanOrEqual(runs / 4); // (48 runs, 12 functions: unshared, 48)
+  });
 
   it('writes the arrays other operations read, and keeps them apart from call to call', () => {
     // t is read by matmul (not fused) and returned through the gradient of W; each call's
