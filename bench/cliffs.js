@@ -1,6 +1,6 @@
 // Issue 15's cliffs, one workload and one way of running it in a fresh process (spawned by
 // bench/run.js); prints JSON.
-//   node --expose-gc bench/cliffs.js <monteCarlo|springMass|rosenbrock1e6|logistic> <plain|eager|compiled>
+//   node --expose-gc bench/cliffs.js <monteCarlo|springMass|rosenbrock1e6|logistic|ode> <plain|eager|compiled>
 // plain: ms per call of the plain JavaScript primal, and of the rewritten code on numbers
 //   after the same process has taken one gradient (part 3's "after tracing").
 // eager: gradient(f, ...): its first call (ms, and the resident memory it added at its peak),
@@ -9,7 +9,10 @@
 //   calls, and `fallback`.
 // Every gradient is checked against central differences of the plain function first.
 import { performance } from 'node:perf_hooks';
-import { compileGradient, gradient } from 'zygote-ts';
+import * as zygote from 'zygote-ts';
+import { array, compileGradient, gradient, NDArray } from 'zygote-ts';
+
+const isNDArray = (x) => x instanceof NDArray;
 import { measure } from './measure.js';
 import { loadBoth } from './rewritten.js';
 
@@ -22,6 +25,7 @@ const workloads = {
   springMass: { f: (m) => m.springMass, args: [2, 0.1], heavy: false },
   rosenbrock1e6: { f: (m) => m.rosenbrock, args: [rosenbrockInput], heavy: true },
   logistic: { f: (m) => m.logisticLoss(samples), args: [[0.3, -0.2, 0.5, 0.1], 0.05], heavy: false },
+  ode: { f: (m) => m.odeLast(zygote), args: [array(Array.from({ length: 100_000 }, (_, i) => 0.5 + (i % 7) / 10))], heavy: true },
 };
 const [id, mode] = process.argv.slice(2);
 const w = workloads[id];
@@ -34,15 +38,17 @@ function check(g) {
   const h = 1e-6;
   w.args.forEach((arg, k) => {
     const at = (delta, i) => {
-      const args = w.args.map((a) => (Array.isArray(a) ? a.slice() : a));
+      const args = w.args.map((a) => (Array.isArray(a) ? a.slice() : isNDArray(a) ? array(Float64Array.from(a.data)) : a));
       if (i === null) args[k] += delta;
+      else if (isNDArray(args[k])) args[k].data[i] += delta;
       else args[k][i] += delta;
-      return fPlain(...args);
+      return Number(fPlain(...args));
     };
-    const indices = Array.isArray(arg) ? (arg.length > 10 ? [0, 1, 500_000, arg.length - 1] : arg.map((_, i) => i)) : [null];
+    const elements = isNDArray(arg) ? arg.data : arg;
+    const indices = Array.isArray(arg) || isNDArray(arg) ? (elements.length > 10 ? [0, 1, elements.length >> 1, elements.length - 1] : Array.from(elements, (_, i) => i)) : [null];
     for (const i of indices) {
       const fd = (at(h, i) - at(-h, i)) / (2 * h);
-      const got = i === null ? g[k] : g[k][i];
+      const got = i === null ? g[k] : isNDArray(g[k]) ? g[k].data[i] : g[k][i];
       if (!(Math.abs(got - fd) <= 1e-4 * Math.max(1, Math.abs(fd)))) throw new Error(`${id}: gradient ${k}${i === null ? '' : `[${i}]`} = ${got}, central difference ${fd}`);
     }
   });
@@ -87,8 +93,9 @@ if (mode === 'plain') {
   const first = firstCall(() => g(...w.args));
   check(first.out);
   const t0 = performance.now();
-  check(g(...w.args));
+  const out = g(...w.args);
   const second = performance.now() - t0;
+  check(out);
   const later = perCall(() => (sink += g(...w.args).length));
   console.log(JSON.stringify({ first: first.ms, firstMB: first.mb, second, later, fallback: g.fallback, source: g.source.length }));
 }

@@ -98,6 +98,7 @@ function cliffs() {
     { id: 'springMass', name: 'spring–mass simulation, 1000 steps over Vec and Particle instances' },
     { id: 'rosenbrock1e6', name: "Rosenbrock n = 10⁶ (W2's scalar loop)" },
     { id: 'logistic', name: 'logistic loss, 200 samples × 4 features (a branch on each sample)' },
+    { id: 'ode', name: "GradBench's ode: Runge–Kutta over NDArrays, n = 10⁵, 10 steps (~90 fused loops)" },
   ];
   const run = (id, mode) => JSON.parse(execFileSync(process.execPath, ['--expose-gc', worker, id, mode], { encoding: 'utf8' }));
   console.log(`\nCliffs (issue 15): each in fresh processes, median of ${ROUNDS} rounds; ms per call; first calls also with the resident memory they added (MB).\n`);
