@@ -13,7 +13,7 @@
 // `valueOf` objects keep their meaning.
 
 import { innerTape, rowOn, Traced, isTracedOperand } from '../lib/core/traced.js';
-import { convertsToPrimitive, eitherTraced, live, operandOn, plain, toNumber, toNumeric, toPrimitive } from './operands.js';
+import { convertsToPrimitive, eitherTraced, live, operandOn, toNumber, toNumeric, toPrimitive } from './operands.js';
 import { log } from './math.js';
 import { trunc } from './nondiff.js';
 import { gt, seq } from '../lib/coercion.js';
@@ -88,9 +88,16 @@ const converts = (x: unknown) => typeof x === 'string' || convertsToPrimitive(x)
 function addMixed(a: unknown, b: unknown): unknown {
   const pa = toPrimitive(a);
   const pb = toPrimitive(b);
-  if (typeof pa === 'string' || typeof pb === 'string') return (plain(pa) as string) + (plain(pb) as string);
+  if (typeof pa === 'string' || typeof pb === 'string') return (textOf(pa) as string) + (textOf(pb) as string);
   return add(toNumeric(pa), toNumeric(pb));
 }
+
+/**
+ * A concatenated operand: a traced number as its text, written by the number itself so that
+ * the text read back keeps its derivative (`Number('' + x)`, as `${x}` and `String(x)` do:
+ * rules/text.ts); anything else as it is, for the operator to convert (a Symbol throws).
+ */
+const textOf = (p: unknown): unknown => (isTracedOperand(p) ? String(p) : p);
 
 // ---- sub: ∂(a-b)/∂a = 1, ∂(a-b)/∂b = -1 -------------------------------------------------
 export function sub(a: unknown, b: unknown): any {

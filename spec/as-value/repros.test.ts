@@ -29,6 +29,9 @@ class P {
 const repros: Repro[] = [
   { name: 'an unused value with an infinite partial', f: (x: number) => { const unused = Math.sqrt(x - 3); return x * 2; }, args: () => [3], grad: [2] },
   { name: 'text round trip: parseFloat(String(x)) * x', f: (x: number) => parseFloat(String(x)) * x, args: () => [1.7], grad: [3.4] },
+  // (concatenation wrote the text without the traced number's note: the derivative through it was dropped, silently)
+  { name: "text by concatenation: Number('' + x) * x", f: (x: number) => Number('' + x) * x, args: () => [1.7], grad: [3.4] },
+  { name: "text by concatenation: parseFloat(x + 'px') * 2, s += x", f: (x: number) => { let s = 'w='; s += x; return parseFloat(x + 'px') * 2 + Number(s.slice(2)); }, args: () => [1.7], grad: [3] },
   { name: 'sqrt(-x): the path exists', f: (x: number) => Math.sqrt(-x), args: () => [1], grad: [NaN] },
   { name: 'p[p.indexOf(Math.max(...p))] (the argmax idiom)', f: (p: number[]) => p[p.indexOf(Math.max(...p))]! * 2, args: () => [[1.5, 3.25, 2.5]], grad: [[0, 2, 0]] },
   { name: 'xs.includes(2.7), xs.lastIndexOf', f: (p: number[]) => (p.includes(2.7) ? p[0]! * p.lastIndexOf(p[1]!) : 0), args: () => [[1, 2.7, 2.7]], grad: [[2, 0, 0]] },
