@@ -8,6 +8,7 @@ import { compareSymbolic, type Comparison, isSymbolic } from './core/symbolic.js
 import { convertsToPrimitive, toNumber, toPrimitive } from '../rules/operands.js';
 import { readBack } from '../rules/text.js';
 import { refuseForeignTraced } from './core/foreign.js';
+import { originalOf, sameObject } from '../proxies/standins.js';
 
 const unwrap = (x: unknown): unknown => (isTraced(x) ? primal(x) : x);
 
@@ -18,7 +19,14 @@ function inner(x: unknown): unknown {
   return refuseForeignTraced(x);
 }
 
+/** An object compared by identity: not null, not a traced number (which compares as its number). */
+const isIdentity = (x: unknown): x is object => ((typeof x === 'object' && x !== null) || typeof x === 'function') && !isTraced(x);
+
 function compare(op: Comparison, a: unknown, b: unknown): boolean {
+  // Two objects are equal when they are one object of the plain program (a stand-in is its original).
+  if ((op === '===' || op === '!==' || op === '==' || op === '!=') && isIdentity(a) && isIdentity(b)) {
+    return sameObject(a, b) === (op === '===' || op === '==');
+  }
   // An object operand converts as JavaScript converts it, but here its `valueOf` may give a
   // traced number (rules/operands.ts): relational comparisons convert both sides, left
   // first; loose equality converts an object compared with a primitive.
@@ -108,9 +116,9 @@ export function typeOfGlobal(global: object, name: string): string | undefined {
   return undefined;
 }
 
-/** `switch` compares with `===`: a traced discriminant or case compares by its number. */
+/** `switch` compares with `===`: a traced discriminant or case compares by its number, a stand-in as its original. */
 export function key(x: unknown): unknown {
-  return unwrap(x);
+  return isIdentity(x) ? originalOf(x) : unwrap(x);
 }
 
 // ---- Number and the number predicates -----------------------------------------------------

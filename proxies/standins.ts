@@ -50,6 +50,26 @@ export function standInNode(x: unknown): Node | undefined {
   return undefined;
 }
 
+/**
+ * The object a stand-in of an open differentiation stands for (followed through nested
+ * differentiations to the caller's own), or `x` itself.
+ */
+export function originalOf(x: object): object {
+  let node: Node | undefined;
+  while ((node = standInNode(x)) !== undefined) x = node.original;
+  return x;
+}
+
+/**
+ * Whether two objects are one object of the plain program: inside f an argument is its
+ * stand-in, and `arg === original` holds as it does without differentiation (equality,
+ * `Object.is`, array searches and Map/Set keys in rewritten code ask here: lib/coercion.ts,
+ * rules/builtins.ts).
+ */
+export function sameObject(a: object, b: object): boolean {
+  return a === b || (openWrappings.length > 0 && originalOf(a) === originalOf(b));
+}
+
 export class Node {
   // Fields assigned in the constructor (`declare`d): a call makes one node per object
   // of the arguments, and class-field definitions are slower to create in V8.

@@ -9,10 +9,11 @@ import { isTraced, primal } from '../lib/core/traced.js';
 import { isDeriving, onIdle } from '../lib/core/scope.js';
 import { typedArrayOf, typedArrayOver } from '../proxies/typed-arrays.js';
 import { watchInstance } from './wasm.js';
+import { originalOf, sameObject } from '../proxies/standins.js';
 
 /** `Object.is`: a traced number is its value (and is the same as itself). */
 export function objectIs(a: unknown, b: unknown): boolean {
-  if (!isTraced(a) && !isTraced(b)) return Object.is(a, b);
+  if (!isTraced(a) && !isTraced(b)) return Object.is(a, b) || (isIdentity(a) && isIdentity(b) && sameObject(a, b));
   const numberLike = (x: unknown) => typeof x === 'number' || isTraced(x);
   return numberLike(a) && numberLike(b) && Object.is(primal(a), primal(b));
 }
@@ -113,8 +114,12 @@ function isPlainData(v: object): boolean {
 const ArrayProto = Array.prototype;
 const { get: mapGet, set: mapSet, has: mapHas, delete: mapDelete } = Map.prototype;
 const { add: setAdd, has: setHas, delete: setDelete } = Set.prototype;
+const { get: weakMapGet, has: weakMapHas, delete: weakMapDelete } = WeakMap.prototype;
+const { has: weakSetHas, delete: weakSetDelete } = WeakSet.prototype;
 
 const numberLike = (x: unknown): boolean => typeof x === 'number' || isTraced(x);
+/** An object compared by identity (a stand-in is its original: proxies/standins.ts), not a traced number. */
+const isIdentity = (x: unknown): x is object => ((typeof x === 'object' && x !== null) || typeof x === 'function') && !isTraced(x);
 /** A key's value as Map and Set compare it (SameValueZero: -0 is 0). */
 const keyValue = (x: unknown): number => primal(x) || 0;
 
@@ -126,12 +131,19 @@ onIdle(() => {
 
 /** The key collection `c` holds for `k`'s value (a traced or plain number), or `k` itself when none. */
 function heldKey(c: object, k: unknown, has: (this: object, key: unknown) => boolean): unknown {
+  if (isIdentity(k)) return has.call(c, k) ? k : heldOriginal(c, k, has);
   if (!numberLike(k)) return k;
   const v = keyValue(k);
   const held = tracedKeys.get(c)?.get(v);
   if (held !== undefined && has.call(c, held)) return held;
   if (isTraced(k) && has.call(c, v)) return v;
   return k;
+}
+
+/** The original of stand-in `k` when `c` holds it (a collection keyed by the caller's objects), else `k`. */
+function heldOriginal(c: object, k: object, has: (this: object, key: unknown) => boolean): unknown {
+  const original = originalOf(k);
+  return original !== k && has.call(c, original) ? original : k;
 }
 
 /** Notes that `c` holds the traced key `k` (when it is the first key with its value). */
@@ -147,7 +159,7 @@ function search(a: ArrayLike<unknown>, x: unknown, from: number, step: 1 | -1, z
   for (let i = from; i >= 0 && i < a.length; i += step) {
     if (step === 1 && !zero && !(i in a)) continue; // (indexOf skips holes; includes reads them as undefined)
     const v = a[i];
-    if (v === x) return i;
+    if (v === x || (isIdentity(v) && isIdentity(x) && sameObject(v, x))) return i;
     if (numberLike(v) && numberLike(x)) {
       const pv = primal(v);
       const px = primal(x);
@@ -196,6 +208,15 @@ function searchByValue(receiver: object, fn: Function, args: unknown[]): unknown
       return setHas.call(receiver as Set<unknown>, heldKey(receiver, args[0], setHas));
     case setDelete:
       return setDelete.call(receiver as Set<unknown>, heldKey(receiver, args[0], setHas));
+    case weakMapGet:
+    case weakMapHas:
+    case weakMapDelete:
+    case weakSetHas:
+    case weakSetDelete: {
+      const k = args[0];
+      const has = (fn === weakSetHas || fn === weakSetDelete ? weakSetHas : weakMapHas) as (this: object, key: unknown) => boolean;
+      return Reflect.apply(fn, receiver, isIdentity(k) && !has.call(receiver, k) ? [heldOriginal(receiver, k, has)] : args);
+    }
     case setAdd: {
       const k = heldKey(receiver, args[0], setHas);
       noteKey(receiver, k);

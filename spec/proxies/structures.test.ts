@@ -1,7 +1,7 @@
 // Structured arguments: gradients in the argument's shape, and JavaScript's behaviour on
 // the stand-ins f receives (the traps listed in issue 3, each with a test).
 import { describe, expect, it } from 'vitest';
-import { configure, gradient, pullback, type Grad } from 'zygote-ts';
+import { configure, gradient, hessian, jvp, pullback, type Grad } from 'zygote-ts';
 import { expectClose, expectMatchesFiniteDifferences } from './fd.js';
 
 class Point {
@@ -118,6 +118,32 @@ describe("JavaScript's behaviour on what f receives", () => {
       configure(previous);
     }
     expect(seen).toEqual([true, true, ['x', 'y'], JSON.stringify(p), JSON.stringify(arr), ['x=1', 'y=2'], 3, '1,2,3']);
+  });
+  it('an argument is its original: ===, ==, Object.is, switch, array searches, Map/Set/WeakMap/WeakSet keys (rewritten code)', () => {
+    // (f compared its stand-in with the caller's object as different: a branch the plain
+    // program does not take, and a gradient that was silently another function's)
+    const a = [1, 2, 3];
+    const o = { v: 2 };
+    const m = new Map<object, number>([[o, 10]]);
+    const wm = new WeakMap<object, number>([[o, 7]]);
+    const ws = new WeakSet<object>([o]);
+    const s = new Set<object>([o]);
+    expect(gradient((p: number[]) => (p === a ? p[0]! * 10 : p[0]!), a)).toEqual([[10, 0, 0]]);
+    expect(gradient((p: number[]) => (p !== a ? p[0]! * 10 : p[0]!), a)).toEqual([[1, 0, 0]]);
+    // eslint-disable-next-line eqeqeq
+    expect(gradient((p: number[]) => (p == a ? p[0]! * 10 : p[0]!), a)).toEqual([[10, 0, 0]]);
+    expect(gradient((p: number[]) => (Object.is(p, a) ? p[0]! * 10 : p[0]!), a)).toEqual([[10, 0, 0]]);
+    expect(gradient((p: number[]) => ([a].includes(p) ? p[0]! * 10 : p[0]!), a)).toEqual([[10, 0, 0]]);
+    expect(gradient((p: number[]) => ([0, a].indexOf(p) + [a, 0].lastIndexOf(p)) * p[0]!, a)).toEqual([[1, 0, 0]]);
+    expect(gradient((p: number[]) => { switch (p) { case a: return p[1]! * 5; default: return 0; } }, a)).toEqual([[0, 5, 0]]);
+    expect(gradient((q: { v: number }) => (m.get(q) ?? 0) * q.v + (m.has(q) && s.has(q) ? q.v : 0), o)).toEqual([{ v: 11 }]);
+    expect(gradient((q: { v: number }) => (wm.get(q) ?? 0) * q.v + (ws.has(q) ? q.v : 0), o)).toEqual([{ v: 8 }]);
+    // nested differentiations: the inner stand-in, the outer one and the original are one object
+    expect(hessian((p: number[]) => (p === a ? p[0]! * p[0]! * 5 : p[0]!), a)).toEqual([[10, 0, 0], [0, 0, 0], [0, 0, 0]]);
+    expect(jvp((p: number[]) => (p === a ? p[0]! * 10 : p[0]!), [a], [[1, 0, 0]])).toEqual([10, 10]);
+    // two different objects stay two; traced numbers still compare by value
+    expect(gradient((p: number[], q: { v: number }) => ((p as unknown) === (q as unknown) ? 1 : 2) * p[0]! * q.v, a, o)).toEqual([[4, 0, 0], { v: 2 }]);
+    expect(gradient((x: number) => { const y = x * 1; return y === x ? x * 3 : x; }, 2)).toEqual([3]);
   });
   it('Map and Set methods work (they need a real receiver)', () => {
     const m = new Map([['a', 2], ['b', 3]]);
