@@ -16,7 +16,7 @@
 // `ArrayBuffer.isView(v)` is false for a Proxy, and a built-in called with the stand-in as
 // `this` (`Float32Array.prototype.map.call(v, f)`) refuses it.
 
-import { live, isTraced, primal } from '../lib/core/traced.js';
+import { live, isTraced, primal, reportEscape } from '../lib/core/traced.js';
 import { NDArray, setTypedStandInReader, type FloatArray } from '../lib/ndarray.js';
 import { fround } from '../rules/math.js';
 import { gt, lt, sne } from '../lib/coercion.js';
@@ -138,6 +138,22 @@ export class TypedArrayStandIn {
     }
   }
 
+  /**
+   * `v.buffer` holds the numbers only: another view of it (`new Float64Array(v.buffer)`, a
+   * DataView) reads plain numbers, so while traced numbers are in the elements their
+   * derivatives would be lost without a word. It is reported as a conversion is (a warning
+   * once per place; an error in strict mode: lib/escapes.ts).
+   */
+  private reportBufferRead(): void {
+    const { input, values } = this.shared;
+    let tape = input !== null && input.tape !== null && input.tape.active ? input.tape : null;
+    for (let k = 0; tape === null && k < values.length; k++) {
+      const v = values[k];
+      if (isTraced(v) && v.tape.active) tape = v.tape;
+    }
+    if (tape !== null) reportEscape({ tape }, 'reading the buffer of a typed array holding it (other views of the buffer read plain numbers)');
+  }
+
   private traps(): ProxyHandler<FloatArray> {
     const inRange = (k: number) => Number.isInteger(k) && !Object.is(k, -0) && k >= 0 && k < this.length;
     return {
@@ -145,6 +161,7 @@ export class TypedArrayStandIn {
         const k = numericKey(key);
         if (k !== null) return inRange(k) ? this.element(k) : undefined;
         if (key === Symbol.toStringTag) return this.ctor.name;
+        if (key === 'buffer') this.reportBufferRead();
         return this.method(key) ?? Reflect.get(target, key, target);
       },
       set: (target, key, value) => {

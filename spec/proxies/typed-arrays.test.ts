@@ -1,8 +1,8 @@
 // Float64Array and Float32Array arguments (issue 12): f receives a typed array that behaves
 // as the one it was given — indexing, length, iteration, subarray, the methods, writes — and
 // the gradient is a typed array of its class, checked against finite differences.
-import { describe, expect, it } from 'vitest';
-import { gradient, withgradient, sum, mul, compileGradient } from 'zygote-ts';
+import { describe, expect, it, vi } from 'vitest';
+import { configure, gradient, withgradient, sum, mul, compileGradient } from 'zygote-ts';
 import { expectMatchesFiniteDifferences } from './fd.js';
 
 type F = (v: Float64Array) => number;
@@ -84,6 +84,26 @@ describe('typed arrays as arguments', () => {
     }, Float64Array.of(2, 3));
     expect(kept![0]).toBe(4);
     expect(typeof kept![1]).toBe('number');
+  });
+
+  it('another view of the buffer reads plain numbers: said (a warning; strict: an error), not a silent null', () => {
+    const viaBuffer = (v: Float64Array) => new Float64Array(v.buffer)[0]! * 5;
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      expect(gradient(viaBuffer, Float64Array.of(1, 2))).toEqual([null]);
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/reading the buffer of a typed array/));
+    } finally {
+      warn.mockRestore();
+    }
+    const previous = configure({ strict: true });
+    try {
+      expect(() => gradient(viaBuffer, Float64Array.of(1, 2))).toThrow(/strict.*reading the buffer of a typed array/);
+      // (one that f made and filled with plain numbers has nothing to lose)
+      expect(gradient((x: number) => { const o = new Float64Array(2); o[1] = 3; return new Float64Array(o.buffer)[1]! * x; }, 2)).toEqual([3]);
+      expect(gradient((v: Float64Array) => v.byteLength * v[0]!, Float64Array.of(1, 2))).toEqual([Float64Array.of(16, 0)]);
+    } finally {
+      configure(previous);
+    }
   });
 
   it('compileGradient runs them uncompiled, with the same gradient', () => {
