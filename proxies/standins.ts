@@ -40,6 +40,15 @@ interface PrivateMember {
 // collection walk its ephemerons, which cost more than the differentiation itself.
 const openWrappings: Wrapping[] = [];
 
+/** The NDArray argument of an open differentiation that `x` traces (undefined for any other value). */
+function tracedArrayOriginal(x: object): NDArray | undefined {
+  for (let i = openWrappings.length - 1; i >= 0; i--) {
+    const original = openWrappings[i]!.arrayOriginal(x);
+    if (original !== undefined) return original;
+  }
+  return undefined;
+}
+
 /** The node behind a stand-in of an open differentiation (undefined for any other value). */
 export function standInNode(x: unknown): Node | undefined {
   if (openWrappings.length === 0 || typeof x !== 'object' || x === null) return undefined;
@@ -51,23 +60,78 @@ export function standInNode(x: unknown): Node | undefined {
 }
 
 /**
+ * A compileGradient recording (lib/compile/index.ts): f runs on copies of the arguments,
+ * `originals` maps each copy to the caller's object (an NDArray argument to itself). Its
+ * compiled code checks the structure of the objects it is given, not which objects they
+ * are, so a comparison whose answer depends on that calls `comparedByIdentity` (the
+ * recording is abandoned: the call finishes eagerly, and f runs uncompiled).
+ */
+export interface IdentityRecording {
+  readonly originals: ReadonlyMap<object, object>;
+  comparedByIdentity(): void;
+}
+const openRecordings: IdentityRecording[] = [];
+
+/** Opens a recording (innermost last); the function returned closes it. */
+export function openIdentityRecording(recording: IdentityRecording): () => void {
+  openRecordings.push(recording);
+  return () => {
+    const i = openRecordings.lastIndexOf(recording);
+    if (i >= 0) openRecordings.splice(i, 1);
+  };
+}
+
+/** The caller's object behind `x` (through stand-ins and recordings' copies), and the recording crossed on the way, if any. */
+function resolveOriginal(x: object): { readonly original: object; readonly recording: IdentityRecording | null } {
+  let recording: IdentityRecording | null = null;
+  for (;;) {
+    const node = standInNode(x);
+    if (node !== undefined) {
+      x = node.original;
+      continue;
+    }
+    const array = tracedArrayOriginal(x);
+    if (array !== undefined) {
+      x = array;
+      continue;
+    }
+    let copied: object | undefined;
+    for (let i = openRecordings.length - 1; i >= 0 && copied === undefined; i--) {
+      copied = openRecordings[i]!.originals.get(x);
+      if (copied !== undefined) recording = openRecordings[i]!;
+    }
+    if (copied === undefined || copied === x) return { original: x, recording };
+    x = copied;
+  }
+}
+
+/**
  * The object a stand-in of an open differentiation stands for (followed through nested
- * differentiations to the caller's own), or `x` itself.
+ * differentiations to the caller's own), or `x` itself. Asked for a key (switch, Map/Set
+ * keys): inside a compileGradient recording, an argument's identity then matters.
  */
 export function originalOf(x: object): object {
-  let node: Node | undefined;
-  while ((node = standInNode(x)) !== undefined) x = node.original;
-  return x;
+  if (openWrappings.length === 0 && openRecordings.length === 0) return x;
+  const { original, recording } = resolveOriginal(x);
+  recording?.comparedByIdentity();
+  return original;
 }
 
 /**
  * Whether two objects are one object of the plain program: inside f an argument is its
  * stand-in, and `arg === original` holds as it does without differentiation (equality,
  * `Object.is`, array searches and Map/Set keys in rewritten code ask here: lib/coercion.ts,
- * rules/builtins.ts).
+ * rules/builtins.ts). Two arguments of a compileGradient recording compare as its
+ * compiled code checks them (aliases are part of the structure); an argument and another
+ * object do not compile.
  */
 export function sameObject(a: object, b: object): boolean {
-  return a === b || (openWrappings.length > 0 && originalOf(a) === originalOf(b));
+  if (a === b) return true;
+  if (openWrappings.length === 0 && openRecordings.length === 0) return false;
+  const ra = resolveOriginal(a);
+  const rb = resolveOriginal(b);
+  if (ra.recording !== rb.recording) (ra.recording ?? rb.recording)!.comparedByIdentity();
+  return ra.original === rb.original;
 }
 
 export class Node {
@@ -171,6 +235,8 @@ export class Wrapping {
   private readonly unfilled: Node[] = [];
   // Built on first use only: most calls never look a stand-in up.
   private byStandIn: Map<object, Node> | null = null;
+  /** Each NDArray argument's traced array → the array f was given (arrays are values: no node). */
+  private readonly arrayOriginals = new Map<object, NDArray>();
 
   constructor(
     readonly tape: Tape,
@@ -186,6 +252,11 @@ export class Wrapping {
       for (const node of this.nodes.values()) this.byStandIn.set(node.standIn, node);
     }
     return this.byStandIn.get(x);
+  }
+
+  /** The NDArray argument `x` traces (undefined for anything else). */
+  arrayOriginal(x: object): NDArray | undefined {
+    return this.arrayOriginals.get(x);
   }
 
   /** Forgets the stand-ins (after `finish` and the clean-up that follows it). */
@@ -252,6 +323,7 @@ export class Wrapping {
   // Arrays are values: one input row for the whole array, no stand-in.
   private arrayInput(x: NDArray, parent: Node | null, key: unknown): NDArray {
     const t = traceArray(this.tape, liveArray(x));
+    this.arrayOriginals.set(t, x);
     this.lastSlot = this.inputs.length;
     this.inputs.push(t);
     this.seeder?.input(t, parent, key);

@@ -36,6 +36,8 @@ export interface SymbolicArguments {
   readonly objects: number;
   /** True if f changed the copy (wrote to its arguments): compiled code would not. */
   changed(): boolean;
+  /** Each object of the copy → the caller's object it copies (an NDArray argument is itself). */
+  readonly originals: ReadonlyMap<object, object>;
 }
 
 /** Arrays of more numbers (or small records of numbers) than this are read in a loop. */
@@ -170,8 +172,11 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
   // Objects that were distinct when f was recorded must be distinct now: an object passed
   // twice shares one gradient (contributions add), which the compiled path does not do.
   if (objects > 1) lines.push(`if (!E.checked) {`, `  if (new Set(E).size !== ${objects}) return MISS;`, `  E.checked = true;`, `}`);
+  const originals = new Map<object, object>();
+  for (const [original, { copy }] of copies) originals.set(copy as object, original);
   return {
     values,
+    originals,
     reader: lines.join('\n'),
     constants,
     objects,

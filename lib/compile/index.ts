@@ -20,6 +20,7 @@ import { isSymbolic } from '../core/symbolic.js';
 import { Program } from './program.js';
 import { ArrayRecorder, writeSweep } from './sweep.js';
 import { liveInstructions } from './dead-code.js';
+import { openIdentityRecording } from '../../proxies/standins.js';
 
 export interface CompileOptions {
   /** How many paths (one per outcome of f's comparisons) are kept. Default 4. */
@@ -141,13 +142,22 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
   const program = new Program(budget);
   const recorder = new ArrayRecorder(program);
   const symbolic = symbolicArguments(args, program, recorder.arguments);
-  const grads = gradientWithSweep(
-    f,
-    symbolic.values,
-    (tape) => recorder.attach(tape),
-    // (a recording abandoned on the way is swept as `gradient` sweeps: the tape holds every partial's number)
-    (tape, output, wanted) => (program.abandoned === null ? writeSweep(program, recorder, tape, output, wanted) : null) ?? tape.sweep(output, 1, wanted),
-  );
+  const close = openIdentityRecording({
+    originals: symbolic.originals,
+    comparedByIdentity: () => program.abandon('f compares an argument with an object from outside by identity (===, Object.is, switch, a search or a Map key), which compiled code does not check'),
+  });
+  let grads: unknown;
+  try {
+    grads = gradientWithSweep(
+      f,
+      symbolic.values,
+      (tape) => recorder.attach(tape),
+      // (a recording abandoned on the way is swept as `gradient` sweeps: the tape holds every partial's number)
+      (tape, output, wanted) => (program.abandoned === null ? writeSweep(program, recorder, tape, output, wanted) : null) ?? tape.sweep(output, 1, wanted),
+    );
+  } finally {
+    close();
+  }
   if (symbolic.changed()) throw new Uncompilable('f writes to its arguments, which compiled code would not do again');
   if (program.abandoned !== null) return { path: null, gradient: grads, abandoned: `${program.abandoned}: f runs uncompiled` };
   program.finish();

@@ -259,6 +259,29 @@ describe('what is not compiled runs uncompiled', () => {
     expect(g.fallback).toMatch(/writes to its arguments/);
   });
 
+  it("an argument compared by identity with an object from outside (compiled code checks structure, not identity)", () => {
+    // (before: the recording saw a copy, never the caller's object, and the compiled path
+    // kept that branch for every later call, also for the very object it was compared with)
+    const a = [1, 2, 3];
+    const b = [1, 2, 3];
+    const m = new Map<object, number>([[a, 4]]);
+    const cases: [(p: number[]) => number, unknown, unknown][] = [
+      [(p) => (p === a ? p[0]! * 10 : p[0]!), [[10, 0, 0]], [[1, 0, 0]]],
+      [(p) => ([a].includes(p) ? p[1]! * 10 : p[1]!), [[0, 10, 0]], [[0, 1, 0]]],
+      [(p) => (m.get(p) ?? 1) * p[0]!, [[4, 0, 0]], [[1, 0, 0]]],
+      [(p) => { switch (p) { case a: return p[2]! * 3; default: return 0; } }, [[0, 0, 3]], [null]],
+    ];
+    for (const [f, atA, atB] of cases) {
+      const g = compileGradient(f);
+      expect([g(a), g(b), g(a)]).toEqual([atA, atB, atA]);
+      expect(g.fallback).toMatch(/compares an argument with an object from outside by identity/);
+    }
+    // two arguments compared with each other compile: aliasing is part of what compiled code checks
+    const h = compileGradient((p: number[], q: number[]) => (p === q ? p[0]! * 10 : p[0]! + q[1]!));
+    expect([h(a, a), h(a, b), h(b, b)]).toEqual([[[10, 0, 0], [10, 0, 0]], [[1, 0, 0], [0, 1, 0]], [[10, 0, 0], [10, 0, 0]]]);
+    expect(h.fallback).toBe(null);
+  });
+
   it('arguments of other kinds, naming the argument', () => {
     const g = compileGradient((m: Map<string, number>) => m.get('a')! ** 2);
     expect(g(new Map([['a', 3]]))).toEqual([new Map([['a', 6]])]);

@@ -1,7 +1,7 @@
 // Structured arguments: gradients in the argument's shape, and JavaScript's behaviour on
 // the stand-ins f receives (the traps listed in issue 3, each with a test).
 import { describe, expect, it } from 'vitest';
-import { configure, gradient, hessian, jvp, pullback, type Grad } from 'zygote-ts';
+import { array, configure, gradient, hessian, jvp, mul, NDArray, pullback, sum, type Grad } from 'zygote-ts';
 import { expectClose, expectMatchesFiniteDifferences } from './fd.js';
 
 class Point {
@@ -141,6 +141,11 @@ describe("JavaScript's behaviour on what f receives", () => {
     // nested differentiations: the inner stand-in, the outer one and the original are one object
     expect(hessian((p: number[]) => (p === a ? p[0]! * p[0]! * 5 : p[0]!), a)).toEqual([[10, 0, 0], [0, 0, 0], [0, 0, 0]]);
     expect(jvp((p: number[]) => (p === a ? p[0]! * 10 : p[0]!), [a], [[1, 0, 0]])).toEqual([10, 10]);
+    // an NDArray argument (a value: its traced array is another object) is the caller's array too
+    const A = array([1, 2]);
+    expect(gradient((x: NDArray) => (x === A ? 5 : 1) * sum(x), A)).toEqual([array([5, 5])]);
+    expect(gradient((x: NDArray, y: NDArray) => (x === y ? 5 : 1) * sum(mul(x, y)), A, A)).toEqual([array([5, 10]), array([5, 10])]);
+    expect(gradient((x: NDArray, y: NDArray) => (x === y ? 5 : 1) * sum(mul(x, y)), A, array([1, 2]))).toEqual([array([1, 2]), array([1, 2])]);
     // two different objects stay two; traced numbers still compare by value
     expect(gradient((p: number[], q: { v: number }) => ((p as unknown) === (q as unknown) ? 1 : 2) * p[0]! * q.v, a, o)).toEqual([[4, 0, 0], { v: 2 }]);
     expect(gradient((x: number) => { const y = x * 1; return y === x ? x * 3 : x; }, 2)).toEqual([3]);
