@@ -8,7 +8,7 @@ import { compareSymbolic, type Comparison, isSymbolic } from './core/symbolic.js
 import { convertsToPrimitive, toNumber, toPrimitive } from '../rules/operands.js';
 import { readBack } from '../rules/text.js';
 import { refuseForeignTraced } from './core/foreign.js';
-import { originalOf, sameObject } from '../proxies/standins.js';
+import { isIdentityObject as isIdentity, originalOf, sameObject } from '../proxies/standins.js';
 
 const unwrap = (x: unknown): unknown => (isTraced(x) ? primal(x) : x);
 
@@ -18,9 +18,6 @@ function inner(x: unknown): unknown {
   while (isTraced(x)) x = x.value;
   return refuseForeignTraced(x);
 }
-
-/** An object compared by identity: not null, not a traced number (which compares as its number). */
-const isIdentity = (x: unknown): x is object => ((typeof x === 'object' && x !== null) || typeof x === 'function') && !isTraced(x);
 
 function compare(op: Comparison, a: unknown, b: unknown): boolean {
   // Two objects are equal when they are one object of the plain program (a stand-in is its original).

@@ -117,6 +117,9 @@ export function originalOf(x: object): object {
   return original;
 }
 
+/** An object compared by identity: not null, not a traced number (which compares as its number). */
+export const isIdentityObject = (x: unknown): x is object => ((typeof x === 'object' && x !== null) || typeof x === 'function') && !isTraced(x);
+
 /**
  * Whether two objects are one object of the plain program: inside f an argument is its
  * stand-in, and `arg === original` holds as it does without differentiation (equality,

@@ -9,7 +9,7 @@ import { isTraced, primal } from '../lib/core/traced.js';
 import { isDeriving, onIdle } from '../lib/core/scope.js';
 import { typedArrayOf, typedArrayOver } from '../proxies/typed-arrays.js';
 import { watchInstance } from './wasm.js';
-import { originalOf, sameObject } from '../proxies/standins.js';
+import { isIdentityObject as isIdentity, originalOf, sameObject } from '../proxies/standins.js';
 
 /** `Object.is`: a traced number is its value (and is the same as itself). */
 export function objectIs(a: unknown, b: unknown): boolean {
@@ -118,8 +118,6 @@ const { get: weakMapGet, has: weakMapHas, delete: weakMapDelete } = WeakMap.prot
 const { has: weakSetHas, delete: weakSetDelete } = WeakSet.prototype;
 
 const numberLike = (x: unknown): boolean => typeof x === 'number' || isTraced(x);
-/** An object compared by identity (a stand-in is its original: proxies/standins.ts), not a traced number. */
-const isIdentity = (x: unknown): x is object => ((typeof x === 'object' && x !== null) || typeof x === 'function') && !isTraced(x);
 /** A key's value as Map and Set compare it (SameValueZero: -0 is 0). */
 const keyValue = (x: unknown): number => primal(x) || 0;
 
