@@ -36,8 +36,10 @@ export interface SymbolicArguments {
   readonly objects: number;
   /** True if f changed the copy (wrote to its arguments): compiled code would not. */
   changed(): boolean;
-  /** Each object of the copy → the caller's object it copies (an NDArray argument is itself). */
+  /** Each object of the copy → the caller's object it copies (an NDArray argument is itself), while f is recorded. */
   readonly originals: ReadonlyMap<object, object>;
+  /** After the recording: the caller's objects are not kept. */
+  forgetOriginals(): void;
 }
 
 /** Arrays of more numbers (or small records of numbers) than this are read in a loop. */
@@ -172,11 +174,23 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
   // Objects that were distinct when f was recorded must be distinct now: an object passed
   // twice shares one gradient (contributions add), which the compiled path does not do.
   if (objects > 1) lines.push(`if (!E.checked) {`, `  if (new Set(E).size !== ${objects}) return MISS;`, `  E.checked = true;`, `}`);
-  const originals = new Map<object, object>();
-  for (const [original, { copy }] of copies) originals.set(copy as object, original);
+  // (made when f first compares an object by identity, which most recordings never do;
+  // forgotten after the recording, so that the path does not keep the caller's objects)
+  let originals: Map<object, object> | null = null;
+  let recorded: typeof copies | null = copies;
   return {
     values,
-    originals,
+    get originals() {
+      if (originals === null) {
+        originals = new Map();
+        for (const [original, { copy }] of recorded ?? []) originals.set(copy as object, original);
+      }
+      return originals;
+    },
+    forgetOriginals() {
+      originals = null;
+      recorded = null;
+    },
     reader: lines.join('\n'),
     constants,
     objects,

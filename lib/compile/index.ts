@@ -143,7 +143,9 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
   const recorder = new ArrayRecorder(program);
   const symbolic = symbolicArguments(args, program, recorder.arguments);
   const close = openIdentityRecording({
-    originals: symbolic.originals,
+    get originals() {
+      return symbolic.originals;
+    },
     comparedByIdentity: () => program.abandon('f compares an argument with an object from outside by identity (===, Object.is, switch, a search or a Map key), which compiled code does not check'),
   });
   let grads: unknown;
@@ -157,6 +159,7 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
     );
   } finally {
     close();
+    symbolic.forgetOriginals();
   }
   if (symbolic.changed()) throw new Uncompilable('f writes to its arguments, which compiled code would not do again');
   if (program.abandoned !== null) return { path: null, gradient: grads, abandoned: `${program.abandoned}: f runs uncompiled` };
