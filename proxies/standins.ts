@@ -391,14 +391,17 @@ function fill(node: Node): void {
       const n = from.length;
       node.length = n;
       // Appending in order keeps V8's packed representation when there are no holes.
+      let present = 0;
       for (let i = 0; i < n; i++) {
         const v = from[i];
         if (v === undefined && !(i in from)) continue; // a hole stays a hole
         const s = w.standInFor(v, node, i);
         to[i] = s;
         node.hold(i, s);
+        present++;
       }
       to.length = n;
+      copyNamedProperties(node, from, to, present);
       return;
     }
     case 'map':
@@ -417,6 +420,33 @@ function fill(node: Node): void {
       return;
   }
 }
+
+/**
+ * An array's own enumerable properties besides its elements (`arr.label = 'a'`, a RegExp
+ * match's `index` and `input`), which f would otherwise read as undefined on the stand-in.
+ * Copied as they are; numbers under them are refused, since an array's gradient is by index.
+ * (Object.keys is the cheapest way to see them: one key per element, ~10 µs for 1000.)
+ */
+function copyNamedProperties(node: Node, from: unknown[], to: unknown[], elements: number): void {
+  const keys = Object.keys(from);
+  if (keys.length === elements) return;
+  for (const key of keys) {
+    if (isArrayIndex(key)) continue;
+    const v = (from as unknown as Record<string, unknown>)[key];
+    if (carriesNumbers(v)) {
+      throw new TypeError(
+        `zygote-ts: ${pathOf(node, key)} is a number (or holds numbers) under a named property of an array; an array's ` +
+          `gradient is given by index. Move it out of the array (into a record beside it), or pass it separately.`,
+      );
+    }
+    (to as unknown as Record<string, unknown>)[key] = v;
+  }
+}
+
+const isArrayIndex = (key: string) => {
+  const n = Number(key);
+  return Number.isInteger(n) && n >= 0 && n < 2 ** 32 - 1 && String(n) === key;
+};
 
 function fillRecord(node: Node, original: object, standIn: object): void {
   const w = node.wrapping;

@@ -92,6 +92,9 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
     }
     lines.push(`const ${name} = ${expr};`, noteObject(name));
     if (Array.isArray(value) && Object.getPrototypeOf(value) === Array.prototype) {
+      // (the copy holds the elements only: f reading `arr.label` would see undefined)
+      const named = Object.keys(value).find((k) => String(Number(k) >>> 0) !== k);
+      if (named !== undefined) throw new Uncompilable(`argument ${path} is an array with a named property (${JSON.stringify(named)}); compiled code reads arrays by index`);
       const copy: unknown[] = [];
       copies.set(value, { copy, name });
       sizes.push([copy, value.length]);

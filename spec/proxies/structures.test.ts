@@ -1,7 +1,7 @@
 // Structured arguments: gradients in the argument's shape, and JavaScript's behaviour on
 // the stand-ins f receives (the traps listed in issue 3, each with a test).
 import { describe, expect, it } from 'vitest';
-import { array, configure, gradient, hessian, jvp, mul, NDArray, pullback, sum, type Grad } from 'zygote-ts';
+import { array, compileGradient, configure, gradient, hessian, jvp, mul, NDArray, pullback, sum, type Grad } from 'zygote-ts';
 import { expectClose, expectMatchesFiniteDifferences } from './fd.js';
 
 class Point {
@@ -149,6 +149,15 @@ describe("JavaScript's behaviour on what f receives", () => {
     // two different objects stay two; traced numbers still compare by value
     expect(gradient((p: number[], q: { v: number }) => ((p as unknown) === (q as unknown) ? 1 : 2) * p[0]! * q.v, a, o)).toEqual([[4, 0, 0], { v: 2 }]);
     expect(gradient((x: number) => { const y = x * 1; return y === x ? x * 3 : x; }, 2)).toEqual([3]);
+  });
+  it("an array's named properties reach f (they were undefined there); numbers under them are refused", () => {
+    const labelled = Object.assign([1, 2], { label: 'pts' });
+    expect(gradient((p: typeof labelled) => (p.label === 'pts' ? p[0]! * 3 : p[0]!), labelled)).toEqual([[3, 0]]);
+    const weighted = Object.assign([1, 2], { w: 4 });
+    expect(() => gradient((p: typeof weighted) => p[0]! * p.w, weighted)).toThrow(/named property of an array.*by index/);
+    const c = compileGradient((p: typeof labelled) => (p.label === 'pts' ? p[0]! * 3 : p[0]!));
+    expect([c(labelled), c(labelled)]).toEqual([[[3, 0]], [[3, 0]]]);
+    expect(c.fallback).toMatch(/array with a named property \("label"\)/);
   });
   it('Map and Set methods work (they need a real receiver)', () => {
     const m = new Map([['a', 2], ['b', 3]]);
