@@ -443,7 +443,8 @@ function copyNamedProperties(node: Node, from: unknown[], to: unknown[], element
   }
 }
 
-const isArrayIndex = (key: string) => {
+/** A property key that is an array index ("0" … "4294967294"), not a named property. */
+export const isArrayIndex = (key: string): boolean => {
   const n = Number(key);
   return Number.isInteger(n) && n >= 0 && n < 2 ** 32 - 1 && String(n) === key;
 };

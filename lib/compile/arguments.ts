@@ -12,6 +12,7 @@ import { Params } from '../params.js';
 import { isTraced } from '../core/traced.js';
 import type { Program } from './program.js';
 import { literal } from './codegen.js';
+import { isArrayIndex } from '../../proxies/standins.js';
 
 /** f cannot be compiled (it still runs, uncompiled): the message says why. */
 export class Uncompilable extends Error {
@@ -93,7 +94,7 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
     lines.push(`const ${name} = ${expr};`, noteObject(name));
     if (Array.isArray(value) && Object.getPrototypeOf(value) === Array.prototype) {
       // (the copy holds the elements only: f reading `arr.label` would see undefined)
-      const named = Object.keys(value).find((k) => String(Number(k) >>> 0) !== k);
+      const named = Object.keys(value).find((k) => !isArrayIndex(k));
       if (named !== undefined) throw new Uncompilable(`argument ${path} is an array with a named property (${JSON.stringify(named)}); compiled code reads arrays by index`);
       const copy: unknown[] = [];
       copies.set(value, { copy, name });

@@ -158,7 +158,9 @@ export function generateBody(p: Program, outputs: readonly number[], live: Uint8
   const plan = fuse && p.calls.length > 0 ? planFusion(p, live, outputs) : null;
   // Each fused loop's function, written once for every run whose code it is.
   const loopFunctions = new Map<string, string>();
-  const outline = (code: string): string => {
+  let sums = 0; // (the most numbers one loop function leaves in SUMS)
+  const outline = (code: string, loopSums: number): string => {
+    sums = Math.max(sums, loopSums);
     let name = loopFunctions.get(code);
     if (name === undefined) loopFunctions.set(code, (name = `loop${loopFunctions.size}`));
     return name;
@@ -230,7 +232,6 @@ export function generateBody(p: Program, outputs: readonly number[], live: Uint8
     }
     lines.push(`for (let t = 0; t < ${count}; t++) {`, ...body, '}');
   });
-  const sums = Math.max(0, ...[...loopFunctions.keys()].map((code) => code.match(/\bSUMS\[/g)?.length ?? 0));
   const helpers = [
     ...(sums > 0 ? [`const SUMS = new Float64Array(${sums});`] : []),
     ...[...loopFunctions].map(([code, name]) => `function ${name}${code}`),

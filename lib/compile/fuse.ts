@@ -259,7 +259,7 @@ const UNREAD = new Expr('(unread)', true);
 
 /**
  * One run, as the lines that call its loop. The loop is a function of its own, which
- * `outline(code)` names at the level of the generated factory (runs whose code is the
+ * `outline(code, sums)` names at the level of the generated factory (runs whose code is the
  * same, like the steps of a Runge–Kutta loop, share one): a loop inside the one large
  * generated function runs in V8's interpreter until that whole function is optimised,
  * which took seconds of calls on long programs, while a small function is optimised
@@ -276,7 +276,8 @@ export function writeRun(
   value: (id: number) => string,
   constant: (x: unknown) => string,
   literal: (x: number) => string,
-  outline: (code: string) => string,
+  /** Names the loop function `code`, which leaves `sums` numbers in SUMS. */
+  outline: (code: string, sums: number) => string,
 ): string[] {
   const f32 = run.dtype === 'float32';
   const n = run.shape.reduce((a, d) => a * d, 1);
@@ -509,7 +510,7 @@ export function writeRun(
     ...[...before, `for (let i = 0; i < ${n}; i++) {`, ...body, '}', ...last.map((line) => line.replace(/^ {2}/, '')), ...sums].map((line) => `  ${line}`),
     '}',
   ].join('\n');
-  return [`// fused: ${labels.join(', ')}`, ...outer, `${outline(loop)}(${params.join(', ')});`, ...after];
+  return [`// fused: ${labels.join(', ')}`, ...outer, `${outline(loop, sums.length)}(${params.join(', ')});`, ...after];
 }
 
 function arithmetic(op: string, a: number, b: number): number {
