@@ -72,8 +72,9 @@ const workloads = {
 const w = workloads[process.argv[2]];
 let sink = 0;
 if (process.argv[3] === '--untraced-only') {
-  // Rewritten code on plain numbers in a process that never traces anything.
-  console.log(JSON.stringify({ rewritten: measure(() => { sink += w.rewritten(); }) }));
+  // Plain JavaScript, and rewritten code on plain numbers, in a process that never traces
+  // anything (a traced class's objects, for one, can change shape for the whole process).
+  console.log(JSON.stringify({ plain: measure(() => { sink += w.plain(); }), rewritten: measure(() => { sink += w.rewritten(); }) }));
 } else if (process.argv[3] === '--compiled-only') {
   // compileGradient in a fresh process: its first call (recording f), its second (generating the
   // code, for a function without array operations), then steady calls.
@@ -97,7 +98,7 @@ if (process.argv[3] === '--untraced-only') {
   const compiled = w.compile ? run('--compiled-only') : { compiled: null, compiledCold: null, compiledSecond: null };
   console.log(
     JSON.stringify({
-      plain: measure(() => { sink += w.plain(); }),
+      plain: untraced.plain,
       rewritten: untraced.rewritten,
       // The same rewritten function after it has been traced: V8 now compiles one version
       // that handles both plain and traced numbers.
