@@ -99,7 +99,8 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
       const copy: unknown[] = [];
       copies.set(value, { copy, name });
       sizes.push([copy, value.length]);
-      lines.push(`if (!Array.isArray(${name}) || ${name}.length !== ${value.length}) return MISS;`);
+      const seal = sealOf(value);
+      lines.push(`if (!Array.isArray(${name}) || ${name}.length !== ${value.length} || ${sealDiffers(name, seal)}) return MISS;`);
       const columns = value.length > UNROLL ? smallRecords(value, copies) : null;
       if (value.length > UNROLL && value.every((v) => typeof v === 'number')) {
         const first = program.inputCount;
@@ -123,7 +124,7 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
             written.push([c, key, c[key]]);
           }
           sizes.push([c, columns.keys.length]);
-          copy.push(c);
+          copy.push(sealLike(c, columns.seal));
           objects++;
         }
         const m = columns.keys.length;
@@ -131,7 +132,7 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
           `const ${name}p = ${constant(columns.proto)};`,
           `for (let i = 0; i < ${value.length}; i++) {`,
           `  const e = ${name}[i];`,
-          `  if (typeof e !== 'object' || e === null || Object.getPrototypeOf(e) !== ${name}p || Object.keys(e).length !== ${m}) return MISS;`,
+          `  if (typeof e !== 'object' || e === null || Object.getPrototypeOf(e) !== ${name}p || Object.keys(e).length !== ${m} || ${sealDiffers('e', columns.seal)}) return MISS;`,
           `  if (E[${at} + i] !== e) { E[${at} + i] = e; E.checked = false; }`,
           ...columns.keys.flatMap((key, k) => [`  const v${k} = e[${JSON.stringify(key)}];`, `  if (typeof v${k} !== 'number') return MISS;`, `  X[${first + k} + ${m} * i] = v${k};`]),
           `}`,
@@ -140,7 +141,7 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
         value.forEach((v, i) => copy.push(visit(v, `${name}[${i}]`, `${path}[${i}]`)));
       }
       copy.forEach((v, i) => written.push([copy, i, v]));
-      return copy;
+      return sealLike(copy, seal);
     }
     if (value instanceof Params) throw new Uncompilable('implicit parameters (Params) are not compiled yet: pass the arrays as arguments');
     if (isNDArray(value)) {
@@ -161,14 +162,17 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
     const copy = Object.create(proto) as Record<string, unknown>;
     copies.set(value, { copy, name });
     const keys = Object.keys(value);
+    const unread = unreadProperty(value, keys);
+    if (unread !== null) throw new Uncompilable(`argument ${path} has ${unread}; compiled code copies an object's enumerable data properties only`);
+    const seal = sealOf(value);
     sizes.push([copy, keys.length]);
-    lines.push(`if (typeof ${name} !== 'object' || ${name} === null || Object.getPrototypeOf(${name}) !== ${constant(proto)} || Object.keys(${name}).length !== ${keys.length}) return MISS;`);
+    lines.push(`if (typeof ${name} !== 'object' || ${name} === null || Object.getPrototypeOf(${name}) !== ${constant(proto)} || Object.keys(${name}).length !== ${keys.length} || ${sealDiffers(name, seal)}) return MISS;`);
     for (const key of keys) {
       const v = visit((value as Record<string, unknown>)[key], `${name}[${JSON.stringify(key)}]`, `${path}.${key}`);
       copy[key] = v;
       written.push([copy, key, v]);
     }
-    return copy;
+    return sealLike(copy, seal);
   };
 
   lines.push(`if (args.length !== ${args.length}) return MISS;`);
@@ -209,22 +213,67 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
  * object or an instance of a user's class) holding only numbers, at most SMALL_RECORD of
  * them, none seen before; else null.
  */
-function smallRecords(value: unknown[], seen: Map<object, unknown>): { proto: object; keys: string[] } | null {
+function smallRecords(value: unknown[], seen: Map<object, unknown>): { proto: object; keys: string[]; seal: Seal } | null {
   const first = value[0];
   if (typeof first !== 'object' || first === null || Array.isArray(first) || isNDArray(first) || isTraced(first)) return null;
   const proto = Object.getPrototypeOf(first) as object | null;
   if (!isRecordPrototype(proto) || proto === null || first instanceof Params) return null;
   const keys = Object.keys(first);
   if (keys.length === 0 || keys.length > SMALL_RECORD) return null;
+  const seal = sealOf(first);
   const distinct = new Set<object>();
   for (const e of value) {
     if (typeof e !== 'object' || e === null || Object.getPrototypeOf(e) !== proto || seen.has(e) || distinct.has(e)) return null;
     distinct.add(e);
     const own = Object.keys(e);
-    if (own.length !== keys.length) return null;
+    if (own.length !== keys.length || sealOf(e) !== seal || unreadProperty(e, own) !== null) return null;
     for (let k = 0; k < keys.length; k++) if (own[k] !== keys[k] || typeof (e as Record<string, unknown>)[keys[k]!] !== 'number') return null;
   }
-  return { proto, keys };
+  return { proto, keys, seal };
+}
+
+/**
+ * What of an object's own properties the copy f is recorded on would not have (it holds the
+ * enumerable data properties, by name): a Symbol key, a property that is not enumerable, a
+ * getter or setter; null when there is none. (f could read them, and a getter could read
+ * the other fields: recorded on the copy, f would answer for another object.)
+ */
+function unreadProperty(o: object, keys: readonly string[]): string | null {
+  if (Object.getOwnPropertySymbols(o).length > 0) return 'a Symbol-keyed property';
+  const names = Object.getOwnPropertyNames(o);
+  if (names.length !== keys.length) return `a property that is not enumerable (${JSON.stringify(names.find((n) => !keys.includes(n)))})`;
+  for (const key of keys) {
+    const d = Object.getOwnPropertyDescriptor(o, key)!;
+    if (d.get !== undefined || d.set !== undefined) return `a getter or setter (${JSON.stringify(key)})`;
+  }
+  return null;
+}
+
+/** JavaScript's levels of locking an object, which f can test (`Object.isFrozen(p)`): the copy gets its object's. */
+type Seal = 'open' | 'preventExtensions' | 'seal' | 'freeze';
+
+function sealOf(o: object): Seal {
+  if (Object.isExtensible(o)) return 'open';
+  return Object.isFrozen(o) ? 'freeze' : Object.isSealed(o) ? 'seal' : 'preventExtensions';
+}
+
+function sealLike<T extends object>(copy: T, seal: Seal): T {
+  if (seal !== 'open') (Object[seal] as (o: object) => object)(copy);
+  return copy;
+}
+
+/** The reader's test that the object `expr` is locked otherwise than the recorded one was. */
+function sealDiffers(expr: string, seal: Seal): string {
+  switch (seal) {
+    case 'open':
+      return `!Object.isExtensible(${expr})`;
+    case 'freeze':
+      return `!Object.isFrozen(${expr})`;
+    case 'seal':
+      return `!Object.isSealed(${expr}) || Object.isFrozen(${expr})`;
+    case 'preventExtensions':
+      return `Object.isExtensible(${expr}) || Object.isSealed(${expr})`;
+  }
 }
 
 // Plain records and instances of the user's classes (not built-ins such as Map or Date).

@@ -55,12 +55,14 @@ export class Traced {
     return written(this, primal(this).toFixed(digits), false);
   }
 
+  // 17 significant digits (or the shortest text, with no argument) read back as every
+  // double exactly: that text is not rounded, its round trip is the identity.
   toPrecision(precision?: number): string {
-    return written(this, primal(this).toPrecision(precision), false);
+    return written(this, primal(this).toPrecision(precision), precision === undefined || Number(precision) >= 17);
   }
 
   toExponential(digits?: number): string {
-    return written(this, primal(this).toExponential(digits), false);
+    return written(this, primal(this).toExponential(digits), digits === undefined || Number(digits) >= 16);
   }
 
   toLocaleString(locales?: string | string[], options?: Intl.NumberFormatOptions): string {

@@ -39,6 +39,8 @@ const idioms: [string, (x: number) => number][] = [
   ['destructuring swap, defaults', (x) => { let a = x, b = 2 * x; [a, b] = [b, a]; const { c = x * 3 } = {} as { c?: number }; return a * 10 + b + c; }],
   ['optional chains, ??=, ||=', (x) => { const o: any = { p: { q: x } }; let y: number | undefined; y ??= x * 2; let z = 0; z ||= x; return (o?.p?.q ?? 0) * 3 + y + z; }],
   ['Math.hypot, atan2, cbrt, expm1, log1p, pow', (x) => Math.hypot(x, 3, x) + Math.atan2(x, 2) + Math.cbrt(x) + Math.expm1(x) + Math.log1p(x) + Math.pow(x, 0.5) + x ** 0.5],
+  // (17 significant digits read back as the number itself: not a rounding, so the derivative stays)
+  ['text at full precision: toPrecision(17), toExponential()', (x) => Number(x.toPrecision(17)) * 2 + parseFloat(x.toExponential()) * x + Number(x.toPrecision(3))],
   ['**=, %, unary +, Number()', (x) => { let y = x; y **= 3; return y + ((x * 7) % 3) + +x * x + Number(x) * Number(x); }],
   ['closures: a counter, loop variables', (x) => { let s = 0; const add = (v: number) => { s += v; }; for (let i = 0; i < 3; i++) add(x * i); const fs: (() => number)[] = []; for (let i = 0; i < 3; i++) fs.push(() => x * i); return s + fs.reduce((t, f) => t + f(), 0); }],
   ['classes: getters, private members, static blocks, super', (x) => { class K { #v: number; constructor(v: number) { this.#v = v; } get v() { return this.#v * 2; } } return new K(x).v + new Derived(1.5).scaled(x); }],

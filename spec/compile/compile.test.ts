@@ -287,4 +287,37 @@ describe('what is not compiled runs uncompiled', () => {
     expect(g(new Map([['a', 3]]))).toEqual([new Map([['a', 6]])]);
     expect(g.fallback).toMatch(/argument 0 is a Map/);
   });
+
+  // The recording copies an object's enumerable data properties: f reading anything else on
+  // the copy would answer for another object (silently, before: `p.a * p.hid` had a null gradient).
+  it('an argument with a non-enumerable property or a getter runs uncompiled, saying which', () => {
+    const hidden = () => Object.defineProperty({ a: 1.5 }, 'hid', { value: 2, enumerable: false, writable: true }) as { a: number; hid: number };
+    const g = compileGradient((p: { a: number; hid: number }) => p.a * p.hid);
+    for (let k = 0; k < 3; k++) expect(g(hidden())).toEqual(gradient((p: { a: number; hid: number }) => p.a * p.hid, hidden()));
+    expect(g(hidden())[0]).toEqual({ a: 2, hid: 1.5 });
+    expect(g.fallback).toMatch(/argument 0 has a property that is not enumerable \("hid"\)/);
+    let v = 2;
+    const withGetter = { b: 3, get a() { return v; }, set a(x) { v = x; } };
+    const h = compileGradient((p: { a: number; b: number }) => p.a * p.b);
+    expect(h(withGetter)).toEqual(gradient((p: { a: number; b: number }) => p.a * p.b, withGetter));
+    expect(h.fallback).toMatch(/a getter or setter \("a"\)/);
+  });
+
+  it('an argument that is frozen, sealed or not extensible is recorded so, and a call with another kind misses the path', () => {
+    const f = (p: { v: number }) => (Object.isFrozen(p) ? 5 * p.v : Object.isSealed(p) ? 3 * p.v : Object.isExtensible(p) ? p.v : 7 * p.v);
+    const g = compileGradient(f);
+    const kinds = [() => Object.seal({ v: 1.5 }), () => Object.freeze({ v: 1.5 }), () => ({ v: 1.5 }), () => Object.preventExtensions({ v: 1.5 })];
+    for (const make of [...kinds, ...kinds, ...kinds]) expect(g(make())).toEqual(gradient(f, make()));
+    expect(g(Object.seal({ v: 1 }))).toEqual([{ v: 3 }]);
+    expect(g(Object.freeze({ v: 1 }))).toEqual([{ v: 5 }]);
+    // arrays, and arrays of small records (read in a loop), likewise
+    const a = (xs: number[]) => (Object.isFrozen(xs) ? 2 : 1) * xs[0]!;
+    const ga = compileGradient(a);
+    for (const xs of [Object.freeze([1, 2]), [1, 2], Object.freeze([1, 2]), [1, 2]]) expect(ga(xs)).toEqual(gradient(a, xs));
+    const points = (frozen: boolean) => Array.from({ length: 20 }, (_, i) => (frozen ? Object.freeze({ x: i, y: 1 }) : { x: i, y: 1 }));
+    const r = (ps: { x: number; y: number }[]) => ps.reduce((s, p) => s + (Object.isFrozen(p) ? 2 : 1) * p.x * p.y, 0);
+    const gr = compileGradient(r);
+    for (const frozen of [true, false, true, false, true]) expect(gr(points(frozen))).toEqual(gradient(r, points(frozen)));
+    expect(gr.fallback).toBeNull();
+  });
 });
