@@ -313,7 +313,7 @@ describe('what is not compiled runs uncompiled', () => {
     // arrays, and arrays of small records (read in a loop), likewise
     const a = (xs: number[]) => (Object.isFrozen(xs) ? 2 : 1) * xs[0]!;
     const ga = compileGradient(a);
-    for (const xs of [Object.freeze([1, 2]), [1, 2], Object.freeze([1, 2]), [1, 2]]) expect(ga(xs)).toEqual(gradient(a, xs));
+    for (const xs of [Object.freeze([1, 2]) as number[], [1, 2], Object.freeze([1, 2]) as number[], [1, 2]]) expect(ga(xs)).toEqual(gradient(a, xs));
     const points = (frozen: boolean) => Array.from({ length: 20 }, (_, i) => (frozen ? Object.freeze({ x: i, y: 1 }) : { x: i, y: 1 }));
     const r = (ps: { x: number; y: number }[]) => ps.reduce((s, p) => s + (Object.isFrozen(p) ? 2 : 1) * p.x * p.y, 0);
     const gr = compileGradient(r);
