@@ -69,7 +69,8 @@ describe('live progress of an optimisation', () => {
     await open(s, page);
     await page.selectOption('#limit', '30000');
     await page.evaluate((hash) => (location.hash = hash), linkTo(slow));
-    await page.waitForFunction(() => Number(document.getElementById('plot')?.dataset['live']) >= 20, undefined, { timeout: 20_000 });
+    // (minimize's path is drawn once its first iterations are in: waited for too, as on a busy machine it can come after the 20th Adam step)
+    await page.waitForFunction(() => Number(document.getElementById('plot')?.dataset['live']) >= 20 && document.querySelectorAll('#plot polyline.iterate.other').length > 0, undefined, { timeout: 20_000 });
     expect(await page.getAttribute('body', 'data-state')).toBe('running');
     expect(await page.textContent('#status')).toMatch(/^Running… .* · iteration \d+, loss \d/);
     expect(await page.textContent('#plot-note')).toMatch(/^Running: iteration \d+, loss .*The path so far \(\d+ points\)/);
