@@ -349,7 +349,7 @@ export class Wrapping {
       fill(node);
       filled.push(node);
     }
-    for (const n of filled) sealLike(n.original, n.standIn);
+    for (const n of filled) sealLike(n.standIn, sealOf(n.original));
   }
 
   /**
@@ -497,11 +497,18 @@ function carriesNumbers(v: unknown): boolean {
   return kind !== 'opaque' && !(kind instanceof Refusal);
 }
 
-function sealLike(original: object, standIn: object): void {
-  if (Object.isExtensible(original)) return;
-  if (Object.isFrozen(original)) Object.freeze(standIn);
-  else if (Object.isSealed(original)) Object.seal(standIn);
-  else Object.preventExtensions(standIn);
+/** JavaScript's levels of locking an object, which f can test (`Object.isFrozen(p)`): a copy gets its object's. */
+export type Seal = 'open' | 'preventExtensions' | 'seal' | 'freeze';
+
+export function sealOf(o: object): Seal {
+  if (Object.isExtensible(o)) return 'open';
+  return Object.isFrozen(o) ? 'freeze' : Object.isSealed(o) ? 'seal' : 'preventExtensions';
+}
+
+/** Locks `copy` at level `seal`; returns it. */
+export function sealLike<T extends object>(copy: T, seal: Seal): T {
+  if (seal !== 'open') (Object[seal] as (o: object) => object)(copy);
+  return copy;
 }
 
 // ---- paths for messages -----------------------------------------------------------------

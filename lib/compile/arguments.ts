@@ -12,7 +12,7 @@ import { Params } from '../params.js';
 import { isTraced } from '../core/traced.js';
 import type { Program } from './program.js';
 import { literal } from './codegen.js';
-import { isArrayIndex } from '../../proxies/standins.js';
+import { isArrayIndex, sealLike, sealOf, type Seal } from '../../proxies/standins.js';
 
 /** f cannot be compiled (it still runs, uncompiled): the message says why. */
 export class Uncompilable extends Error {
@@ -247,19 +247,6 @@ function unreadProperty(o: object, keys: readonly string[]): string | null {
     if (d.get !== undefined || d.set !== undefined) return `a getter or setter (${JSON.stringify(key)})`;
   }
   return null;
-}
-
-/** JavaScript's levels of locking an object, which f can test (`Object.isFrozen(p)`): the copy gets its object's. */
-type Seal = 'open' | 'preventExtensions' | 'seal' | 'freeze';
-
-function sealOf(o: object): Seal {
-  if (Object.isExtensible(o)) return 'open';
-  return Object.isFrozen(o) ? 'freeze' : Object.isSealed(o) ? 'seal' : 'preventExtensions';
-}
-
-function sealLike<T extends object>(copy: T, seal: Seal): T {
-  if (seal !== 'open') (Object[seal] as (o: object) => object)(copy);
-  return copy;
 }
 
 /** The reader's test that the object `expr` is locked otherwise than the recorded one was. */
