@@ -18,6 +18,7 @@ import * as wasm from '../rules/wasm.js';
 import { callImported } from './imported.js';
 import { addAt, arrayOf, readElement } from '../rules/arrays/shape.js';
 import * as escapes from './escapes.js';
+import { copies } from './core/foreign.js';
 
 // `Number(…)`, `Function(…)` in rewritten code call `__zy.builtin(Number)(…)`: the runtime's
 // version of the built-in the code names, or that value itself when it is something else.
@@ -96,6 +97,8 @@ export const __zy = Object.freeze({
   isStandIn: barrier.isStandIn,
   // each rewritten file, as it loads (lib/escapes.ts)
   rewritten: escapes.registerRewritten,
+  // how many differentiations run: picks which of a function's two bodies runs (lib/transform/two-bodies.ts)
+  tapes: copies,
 });
 
 export type Runtime = typeof __zy;

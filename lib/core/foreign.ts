@@ -17,11 +17,11 @@ import { isTraced } from './traced.js';
 
 const CROSS_COPY_BRAND = Symbol.for('zygote-ts.traced');
 
-interface Copies {
+export interface Copies {
   /** How many tapes all copies of this module in this realm have open (test runners re-evaluate modules: they are copies too). */
   openTapes: number;
 }
-const copies: Copies = ((globalThis as unknown as Record<symbol, Copies | undefined>)[Symbol.for('zygote-ts.open-tapes')] ??= { openTapes: 0 });
+export const copies: Copies = ((globalThis as unknown as Record<symbol, Copies | undefined>)[Symbol.for('zygote-ts.open-tapes')] ??= { openTapes: 0 });
 let ownOpenTapes = 0;
 
 /** This copy opened (`change` 1) or closed (`change` -n) tapes (lib/core/scope.ts). */

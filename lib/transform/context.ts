@@ -21,6 +21,8 @@ export interface RewriteOptions {
   readonly programTemps: boolean;
   /** Code run by a direct `eval`: a name it does not declare may be the caller's local (not a global). */
   readonly freeNamesMayBeLocal: boolean;
+  /** Mark function bodies to be written twice, one copy for tracing and one for plain numbers (two-bodies.ts). */
+  readonly twoBodies: boolean;
 }
 
 export interface RewriteContext {

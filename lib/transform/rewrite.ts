@@ -36,6 +36,7 @@ import { rewriteMemberStore, rewriteMutatingCall, rewriteObjectAssign } from './
 import { rewriteLogical, rewriteSwitch, rewriteTests } from './rewrite-truthiness.js';
 import { analyzeScopes, type ScopeInfo } from './scope.js';
 import { Temporaries, type TargetKind } from './temporaries.js';
+import { markTwoBodies, wantsTwoBodies } from './two-bodies.js';
 
 /**
  * Every construct's rewrite, tried in this order on each node (after its
@@ -128,6 +129,11 @@ export function rewriteProgram(code: string, parsed: Parsed, options: RewriteOpt
 
   /** Nodes whose text the rewrite changed (the guards below look at statements and class fields). */
   const edited = new Set<Node>();
+  /**
+   * Per enclosing function: edits made inside its nested functions and their text's length,
+   * and edits made in its own body (not counting nested functions): two-bodies.ts.
+   */
+  const functions: { nestedEdits: number; nestedText: number; bodyEdits: number }[] = [];
 
   const visit = (node: Node, inParams: boolean): void => {
     const editsBefore = ed.edits;
@@ -135,10 +141,14 @@ export function rewriteProgram(code: string, parsed: Parsed, options: RewriteOpt
     const kind = targetKind(node, parent, inParams);
     if (kind) temps.push(kind, node);
     ancestors.push(node);
-    if (isFunctionNode(node)) {
+    const fn = isFunctionNode(node) ? { nestedEdits: 0, nestedText: 0, bodyEdits: 0 } : null;
+    if (fn) functions.push(fn);
+    if (isFunctionNode(node) && fn) {
       if (node.type !== 'ArrowFunctionExpression' && node.id) visit(node.id, false);
       for (const p of node.params) visit(p, true);
+      const bodyFrom = ed.edits - fn.nestedEdits;
       visit(node.body, false);
+      fn.bodyEdits = ed.edits - fn.nestedEdits - bodyFrom;
     } else {
       // Nested functions reset `inParams` themselves; classes in params keep it off.
       const childParams = inParams && node.type !== 'ClassExpression';
@@ -154,9 +164,22 @@ export function rewriteProgram(code: string, parsed: Parsed, options: RewriteOpt
     }
     if (hasStatementList(node) || node.type === 'ClassBody') guardStatements(node, ed, edited);
     if (ed.edits > editsBefore) edited.add(node);
+    let twoBodies = false;
+    if (fn) {
+      functions.pop();
+      twoBodies = options.twoBodies && wantsTwoBodies(node as acorn.Function & Node, fn.bodyEdits, fn.nestedText, code);
+    }
+    // An expression body is marked before its temporaries make it a block; a block body after.
+    if (twoBodies && kind === 'arrow-expression') markTwoBodies(node as acorn.Function & Node, ed);
     if (kind) {
       const names = temps.pop();
       if (kind === 'program') programTemps = names;
+    }
+    if (twoBodies && kind === 'function') markTwoBodies(node as acorn.Function & Node, ed);
+    const outer = fn ? functions[functions.length - 1] : undefined;
+    if (outer) {
+      outer.nestedEdits += ed.edits - editsBefore;
+      outer.nestedText += node.end - node.start;
     }
   };
   visit(parsed.ast, false);

@@ -67,7 +67,7 @@ function vlq(n: number): string {
   return out;
 }
 
-export function encodeMappings(lines: readonly (readonly Segment[])[]): string {
+export function encodeMappings(lines: readonly (readonly (readonly number[])[])[]): string {
   const prev = [0, 0, 0, 0, 0];
   return lines
     .map((line) => {

@@ -10,6 +10,7 @@ import {
 import { rewriteProgram } from './rewrite.js';
 import { analyzeScopes, type ScopeInfo } from './scope.js';
 import type { SourceMapV3 } from './sourcemap.js';
+import { canMarkTwoBodies, expandTwoBodies } from './two-bodies.js';
 
 /** Options of {@link transform}. */
 export interface TransformOptions {
@@ -47,6 +48,14 @@ export interface TransformOptions {
    * the caller's scope (sloppy mode), so it declares no temporaries of its own at its top.
    */
   directEval?: boolean;
+  /**
+   * Write each rewritten function's body twice, one copy run while a differentiation is
+   * under way and one otherwise, so that plain numbers keep fast code after a gradient
+   * (see two-bodies.ts). The copies move the lines after them, so the default is to
+   * write them where a source map carries positions back (`sourceMap` on); without one,
+   * every line stays where it was, and stack traces name the right lines.
+   */
+  twoBodies?: boolean;
 }
 
 /** Default of {@link TransformOptions.inlineFastPaths}. */
@@ -100,6 +109,7 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
     inlineFastPaths: options.inlineFastPaths ?? DEFAULT_INLINE_FAST_PATHS,
     programTemps: !directEval,
     freeNamesMayBeLocal: directEval,
+    twoBodies: (options.twoBodies ?? options.sourceMap !== false) && canMarkTwoBodies(code),
   });
   const { ed } = result;
   if (!ed.s.hasChanged()) return unchanged;
@@ -117,7 +127,7 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
     map.sources = [filename];
     map.file = filename;
   }
-  return { code: ed.s.toString(), map, changed: true };
+  return { ...expandTwoBodies(ed.s.toString(), map), changed: true };
 }
 
 /**
@@ -176,7 +186,13 @@ function parseFunctionSource(src: string): FunctionParse {
  */
 export function transformFunctionSource(src: string, options: Pick<TransformOptions, 'inlineFastPaths'> = {}): string {
   const { parsed, code, kind } = parseFunctionSource(src);
-  const result = rewriteProgram(code, parsed, { inlineFastPaths: options.inlineFastPaths ?? DEFAULT_INLINE_FAST_PATHS, programTemps: false, freeNamesMayBeLocal: false });
+  // One body: a function recompiled from its text is the API's own copy, run only while tracing.
+  const result = rewriteProgram(code, parsed, {
+    inlineFastPaths: options.inlineFastPaths ?? DEFAULT_INLINE_FAST_PATHS,
+    programTemps: false,
+    freeNamesMayBeLocal: false,
+    twoBodies: false,
+  });
   const stmt = parsed.ast.body[0];
   if (!stmt || stmt.type !== 'ExpressionStatement') throw new Error('zygote-ts: not a function source');
   if (result.programTemps.length > 0) throw new Error('zygote-ts: unexpected program-level temporaries in a function source');

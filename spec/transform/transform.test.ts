@@ -16,9 +16,12 @@ import { decodeMappings } from '../../lib/transform/sourcemap.js';
 import { __zy as zyRuntime, derivative, gradient } from '../../lib/index.js';
 
 const G = { runtime: { kind: 'global' as const }, sourceMap: false };
-/** Rewritten body without the prologue (program-level temporaries, `var …;`, stay in). */
-function body(code: string, options: { sourceType?: 'module' | 'script'; inlineFastPaths?: boolean } = {}): string {
-  const out = transform(code, { ...G, sourceType: 'module', ...options, runtime: { kind: 'import', specifier: 'rt' } }).code;
+/**
+ * Rewritten body without the prologue (program-level temporaries, `var …;`, stay in).
+ * Each function with its body once: the two bodies have their own specs (two-bodies.test.ts).
+ */
+function body(code: string, options: { sourceType?: 'module' | 'script'; inlineFastPaths?: boolean; twoBodies?: boolean } = {}): string {
+  const out = transform(code, { ...G, sourceType: 'module', twoBodies: false, ...options, runtime: { kind: 'import', specifier: 'rt' } }).code;
   const marker = '/*zygote-ts:rewritten*/ __zy.rewritten(); ';
   const at = out.indexOf(marker);
   return at < 0 ? out : out.slice(at + marker.length);

@@ -1,0 +1,291 @@
+/**
+ * Two bodies per function, so plain code stays fast after a gradient (issue 15).
+ *
+ * V8 keeps type feedback per site. A rewritten site that has once seen a traced number
+ * (an object) stays polymorphic for the life of the process: `x[i]` over a double array,
+ * `a * b` on numbers, all slow down, although the code is again running on plain numbers.
+ * So a rewritten function gets its rewritten body twice,
+ *
+ *     function f(x) { if (__zy.tapes.openTapes) { BODY } else { BODY } }
+ *     (x) => (__zy.tapes.openTapes ? (EXPR) : (EXPR))
+ *
+ * and only the first copy runs while a differentiation is under way. The two copies are
+ * the same text, so which one runs changes no result (a traced number kept past its
+ * gradient goes through the same runtime calls either way): the choice only keeps each
+ * copy's feedback to its own kind of values.
+ *
+ * The copy that runs while tracing has nested functions with one body (closures made
+ * while tracing are the tape's); the other copy's nested functions have two bodies
+ * themselves (a loss closure made in plain code is differentiated later). A function at
+ * nesting depth k thus appears k + 2 times; to bound that, a function whose nested
+ * functions are large (a module wrapper, a factory of many methods) keeps one body, and
+ * its nested functions are considered one by one.
+ *
+ * The rewrite pass marks each chosen body with comments ({@link markTwoBodies}); once
+ * the file is written, {@link expandTwoBodies} copies the marked text and its source map.
+ */
+import type * as acorn from 'acorn';
+import { children, type Node } from './ast.js';
+import type { Editor } from './edit.js';
+import { patternNames } from './scope.js';
+import { decodeMappings, encodeMappings, type SourceMapV3 } from './sourcemap.js';
+
+/** What picks the copy: some differentiation (of any copy of zygote-ts) is running. */
+export const TRACING = '__zy.tapes.openTapes';
+
+/** Marker comments: a body's start (`b` block, `e` expression) and end. Private-use characters, which real code does not spell. */
+const OPEN = '/*\uE000';
+const CLOSE = '/*\uE001*/';
+const MARKER_CHARS = /[\uE000\uE001]/;
+
+/** A function whose nested functions' text is longer than this keeps one body. */
+export const MAX_NESTED_TEXT = 2000;
+/** A function whose body is longer than this keeps one body (its copies would weigh on load time). */
+export const MAX_BODY_TEXT = 20000;
+
+type Fn = acorn.Function & Node;
+
+/** Whether `code` can carry the markers (it spells neither of their characters). */
+export function canMarkTwoBodies(code: string): boolean {
+  return !MARKER_CHARS.test(code);
+}
+
+/**
+ * Whether `fn` gets two bodies: rewritten code of its own to keep apart (`ownEdits`),
+ * small enough, and of a kind whose body can sit in a block unchanged.
+ */
+export function wantsTwoBodies(fn: Fn, ownEdits: number, nestedText: number, code: string): boolean {
+  if (ownEdits === 0 || fn.generator || fn.async) return false;
+  if (nestedText > MAX_NESTED_TEXT || fn.body.end - fn.body.start > MAX_BODY_TEXT) return false;
+  // A direct `eval` may declare into the function's scope: keep such functions as written.
+  if (code.slice(fn.body.start, fn.body.end).includes('eval')) return false;
+  return fn.body.type !== 'BlockStatement' || functionsCanMove(fn, fn.body);
+}
+
+/**
+ * A function declaration at the top of a body is var-scoped; in a block it is lexical.
+ * That changes nothing unless its name is also a parameter's, a `var`'s or another
+ * declaration's (a block makes those a SyntaxError, or a different binding).
+ */
+function functionsCanMove(fn: Fn, body: acorn.BlockStatement): boolean {
+  const declared = body.body.filter((s): s is acorn.FunctionDeclaration => s.type === 'FunctionDeclaration');
+  if (declared.length === 0) return true;
+  const others = new Set<string>(['arguments']);
+  for (const p of fn.params) for (const id of patternNames(p as Node)) others.add(id.name);
+  collectVarNames(body, others);
+  for (const d of declared) {
+    const name = d.id.name;
+    if (others.has(name)) return false;
+    others.add(name);
+  }
+  return true;
+}
+
+/** Names declared with `var` in `node`, not counting nested functions. */
+function collectVarNames(node: Node, out: Set<string>): void {
+  for (const child of children(node)) {
+    if (child.type === 'FunctionDeclaration' || child.type === 'FunctionExpression' || child.type === 'ArrowFunctionExpression') continue;
+    if (child.type === 'VariableDeclaration' && child.kind === 'var') {
+      for (const d of child.declarations) for (const id of patternNames(d.id as Node)) out.add(id.name);
+    }
+    collectVarNames(child, out);
+  }
+}
+
+/**
+ * Marks `fn`'s body for two copies. Called once the pass is done with the function: for a
+ * block body after its temporaries are declared (they stay shared, before the copies), for
+ * an expression body before (its temporaries turn it into a block around the copies).
+ */
+export function markTwoBodies(fn: Fn, ed: Editor): void {
+  const body = fn.body;
+  if (body.type === 'BlockStatement') {
+    let start = body.start + 1;
+    for (const stmt of body.body) {
+      if (stmt.type !== 'ExpressionStatement' || typeof (stmt as { directive?: unknown }).directive !== 'string') break;
+      start = stmt.end;
+      // The directive prologue stays first; one that ASI ended gets its `;` before the `if`.
+      if (ed.lastToken(stmt) !== ';') ed.suffix(stmt.end, ';');
+    }
+    ed.suffix(start, `${OPEN}b*/`);
+    ed.s.prependRight(body.end - 1, CLOSE);
+  } else {
+    ed.s.prependRight(body.start, `${OPEN}e*/`);
+    ed.s.appendLeft(body.end, CLOSE);
+  }
+}
+
+interface Region {
+  kind: 'b' | 'e';
+  /** The open marker's start and end, the close marker's start and end. */
+  openStart: number;
+  openEnd: number;
+  closeStart: number;
+  closeEnd: number;
+  inner: Region[];
+}
+
+/** Either marker; the open one's kind is group 1. */
+const MARKER = /\/\*\uE000([be])\*\/|\/\*\uE001\*\//g;
+
+/** The marked regions of `code`, nested; null when the markers do not pair up (then nothing is copied). */
+function regionsOf(code: string): Region[] | null {
+  const top: Region[] = [];
+  const stack: Region[] = [];
+  for (const m of code.matchAll(MARKER)) {
+    const kind = m[1];
+    if (kind === 'b' || kind === 'e') {
+      stack.push({ kind, openStart: m.index, openEnd: m.index + m[0].length, closeStart: -1, closeEnd: -1, inner: [] });
+      continue;
+    }
+    const region = stack.pop();
+    if (region === undefined) return null;
+    region.closeStart = m.index;
+    region.closeEnd = m.index + m[0].length;
+    (stack.length > 0 ? stack[stack.length - 1]!.inner : top).push(region);
+  }
+  return stack.length === 0 ? top : null;
+}
+
+/** A source-map segment without its generated column: [] (unmapped) or [source, line, column(, name)]. */
+type Origin = number[];
+
+/** The output being assembled: text, and the origins of its copied pieces by output offset. */
+class Output {
+  text = '';
+  readonly offsets: number[] = [];
+  readonly origins: Origin[] = [];
+
+  constructor(
+    private readonly code: string,
+    /** Generated offset → origin, in offset order (null: no map to carry). */
+    private readonly segments: { offsets: number[]; origins: Origin[] } | null,
+  ) {}
+
+  insert(text: string): void {
+    this.text += text;
+  }
+
+  /** Appends `code[from, to)`, with the map's segments over it. */
+  copy(from: number, to: number): void {
+    if (to <= from) return;
+    const base = this.text.length;
+    this.text += this.code.slice(from, to);
+    const segs = this.segments;
+    if (segs === null) return;
+    let k = upperBound(segs.offsets, from) - 1;
+    if (k >= 0 && segs.offsets[k]! < from) {
+      // The piece starts inside a segment: it maps where that segment does, moved along its line.
+      const origin = segs.origins[k]!;
+      const moved = origin.length >= 3 && !this.code.slice(segs.offsets[k]!, from).includes('\n');
+      this.push(base, moved ? [origin[0]!, origin[1]!, origin[2]! + from - segs.offsets[k]!] : origin);
+    }
+    for (k = Math.max(k, 0); k < segs.offsets.length && segs.offsets[k]! < to; k++) {
+      if (segs.offsets[k]! >= from) this.push(base + segs.offsets[k]! - from, segs.origins[k]!);
+    }
+  }
+
+  private push(offset: number, origin: Origin): void {
+    this.offsets.push(offset);
+    this.origins.push(origin);
+  }
+}
+
+/** The first index whose value is greater than `x` (`values` ascending). */
+function upperBound(values: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Offsets where each line of `text` starts. */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/**
+ * `code` (rewritten, with markers) with each marked body written twice, and its source
+ * map carried over: both copies map to the original body. Markers that do not pair up
+ * (which the pass should never leave) are dropped, every body then written once.
+ */
+export function expandTwoBodies(code: string, map: SourceMapV3 | null): { code: string; map: SourceMapV3 | null } {
+  if (!MARKER_CHARS.test(code)) return { code, map };
+  const regions = regionsOf(code);
+  const segments = map === null ? null : flatten(code, map.mappings);
+  const out = new Output(code, segments);
+  if (regions === null) {
+    writeStripped(code, out);
+  } else {
+    const write = (from: number, to: number, inner: readonly Region[], twice: boolean): void => {
+      let at = from;
+      for (const r of inner) {
+        out.copy(at, r.openStart);
+        if (!twice) write(r.openEnd, r.closeStart, r.inner, false);
+        else if (r.kind === 'b') {
+          out.insert(`if (${TRACING}) {`);
+          write(r.openEnd, r.closeStart, r.inner, false);
+          out.insert('} else {');
+          write(r.openEnd, r.closeStart, r.inner, true);
+          out.insert('}');
+        } else {
+          out.insert(`(${TRACING} ? (`);
+          write(r.openEnd, r.closeStart, r.inner, false);
+          out.insert(') : (');
+          write(r.openEnd, r.closeStart, r.inner, true);
+          out.insert('))');
+        }
+        at = r.closeEnd;
+      }
+      out.copy(at, to);
+    };
+    write(0, code.length, regions, true);
+  }
+  if (map === null) return { code: out.text, map: null };
+  return { code: out.text, map: { ...map, mappings: encodeMappings(unflatten(out)) } };
+}
+
+/** Every marker removed: one body each. */
+function writeStripped(code: string, out: Output): void {
+  let at = 0;
+  for (const m of code.matchAll(MARKER)) {
+    out.copy(at, m.index);
+    at = m.index + m[0].length;
+  }
+  out.copy(at, code.length);
+}
+
+/** A map's segments keyed by generated offset. */
+function flatten(code: string, mappings: string): { offsets: number[]; origins: Origin[] } {
+  const starts = lineStarts(code);
+  const offsets: number[] = [];
+  const origins: Origin[] = [];
+  decodeMappings(mappings).forEach((line, l) => {
+    const start = starts[l];
+    if (start === undefined) return;
+    for (const seg of line) {
+      offsets.push(start + seg[0]);
+      origins.push(seg.slice(1));
+    }
+  });
+  return { offsets, origins };
+}
+
+/** The output's segments by line and column. */
+function unflatten(out: Output): number[][][] {
+  const starts = lineStarts(out.text);
+  const lines: number[][][] = starts.map(() => []);
+  let line = 0;
+  for (let k = 0; k < out.offsets.length; k++) {
+    const offset = out.offsets[k]!;
+    while (line + 1 < starts.length && starts[line + 1]! <= offset) line++;
+    lines[line]!.push([offset - starts[line]!, ...out.origins[k]!]);
+  }
+  return lines;
+}

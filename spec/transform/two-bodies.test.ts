@@ -1,0 +1,153 @@
+// Two bodies per function (lib/transform/two-bodies.ts): which functions get them, what
+// the copies look like, that they run as the code did, and that maps carry both back.
+import { runInThisContext } from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import { transform } from '../../lib/transform/index.js';
+import { decodeMappings } from '../../lib/transform/sourcemap.js';
+import { TRACING } from '../../lib/transform/two-bodies.js';
+import { __zy, compileGradient, gradient, jvp } from '../../lib/index.js';
+
+/** The script rewritten with two bodies (no map), its prologue cut off. */
+function twoBodies(code: string): string {
+  const out = transform(code, { runtime: { kind: 'global' }, sourceType: 'script', sourceMap: false, twoBodies: true }).code;
+  return out.slice(out.indexOf('__zy.rewritten();') + '__zy.rewritten();'.length).trim();
+}
+
+/** How many times `text` occurs in `code`. */
+const count = (code: string, text: string) => code.split(text).length - 1;
+
+/** The script's completion value, rewritten with two bodies, run with the plain bodies or (`traced`) the others. */
+function run(code: string, bodies: 'plain' | 'traced'): unknown {
+  const out = transform(code, { runtime: { kind: 'global' }, sourceType: 'script', sourceMap: false, twoBodies: true }).code;
+  return runInThisContext(bodies === 'traced' ? out.replaceAll(TRACING, '1') : out);
+}
+
+describe('which functions get two bodies', () => {
+  it('a function or arrow with rewritten code of its own; the copies are the same text', () => {
+    const out = twoBodies('function f(x) { const y = x * 2; return y + 1 }\nconst g = (x) => x * x;');
+    expect(out).toContain(`function f(x) {if (${TRACING}) {`);
+    const [traced, plain] = out.slice(out.indexOf(`if (${TRACING}) {`) + `if (${TRACING}) {`.length, out.indexOf('}}')).split('} else {');
+    expect(traced).toContain('const y');
+    expect(traced).toBe(plain);
+    expect(out).toContain(`const g = (x) => (${TRACING} ? ((typeof x === "number" ? x * x : (0, __zy.mul)(x, x))) : ((typeof x === "number" ? x * x : (0, __zy.mul)(x, x))));`);
+  });
+
+  it('not one with nothing rewritten, a generator, an async function, or one that calls eval', () => {
+    for (const code of [
+      'function f(a, i) { return a[i] }',
+      'function* f(x) { yield x * 2 }',
+      'async function f(x) { return x * 2 }',
+      'function f(x) { return eval("x") * 2 }',
+    ]) expect(twoBodies(code)).not.toContain(TRACING);
+  });
+
+  it('not one whose top-level function declaration a block would rebind (a parameter, a var, a twin)', () => {
+    for (const code of [
+      'function f(g) { function g() {} return g.length * 2 }',
+      'function f(x) { var g = 1; function g() {} return g * x }',
+      'function f(x) { function g() { return 1 } function g() { return 2 } return g() * x }',
+    ]) expect(twoBodies(code)).not.toContain(TRACING);
+    expect(run('(function f(g) { function g() {} return typeof g + g.length * 2 })(5)', 'plain')).toBe('function0');
+    expect(run('(function f(x) { var g = 1; function g() {} return g * x })(3)', 'plain')).toBe(3);
+    expect(run('(function f(x) { function g() { return 1 } function g() { return 2 } return g() * x })(3)', 'plain')).toBe(6);
+  });
+
+  it('a function with large nested functions keeps one body (a module wrapper), its nested functions get theirs', () => {
+    const inner = Array.from({ length: 60 }, (_, i) => `function h${i}(x) { return x * ${i} + x / 2 }`).join('\n');
+    const out = twoBodies(`(function () { ${inner}\nglobalThis.k = h3(2) * 2 })()`);
+    expect(count(out, TRACING)).toBe(60);
+  });
+
+  it('the copy that runs while tracing has its nested functions once, the other has them with two bodies', () => {
+    const out = twoBodies('function outer(k) { const inner = (w) => w * k; return inner(k) * 2 }');
+    // outer's test, and inner's in the plain copy only
+    expect(count(out, TRACING)).toBe(2);
+  });
+
+  it('keeps the directive prologue first, ending one that ASI ended', () => {
+    const out = twoBodies('function f(x) {\n  "use strict"\n  return x * 2\n}');
+    expect(out).toMatch(/^function f\(x\) \{\n {2}"use strict";.*if \(__zy\.tapes\.openTapes\) \{/s);
+    expect(run('(function (x) { "use strict"\n return this === undefined ? x * 2 : -1 })(4)', 'plain')).toBe(8);
+    expect(run('(function (x) { "use strict"\n return this === undefined ? x * 2 : -1 })(4)', 'traced')).toBe(8);
+  });
+});
+
+describe('both bodies run as the code did', () => {
+  const programs: [string, unknown][] = [
+    ['(function (n) { let s = 0; for (let i = 0; i < n; i++) s += i * i; return s })(10)', 285],
+    ['(function () { function g(x) { return x * 3 } return g(2) + h(1); function h(y) { return y - 1 } })()', 6],
+    ['(() => { const mk = (k) => (w) => w * k; const f = mk(3); return f(2) + mk(4)(1) })()', 10],
+    ['(function (x) { return arguments.length * x + (new.target === undefined ? 1 : 0) })(2, 3)', 5],
+    ['(() => ({ a: 1 * 2 }))().a', 2],
+    ['(() => (1, 2 * 3))()', 6],
+    ['(class { constructor(x) { this.v = x * 2 } get w() { return this.v + 1 } static of(x) { return new this(x).w * 1 } }).of(4)', 9],
+    ['(class A { m() { return 2 } static n() { return new (class extends A { m() { return super.m() * 5 } })().m() } }).n()', 10],
+    ['(function f(n) { return n <= 1 ? 1 : n * f(n - 1) })(5)', 120],
+    ['(function () { let t = 0; try { t = 1 * 2; throw 3 } catch (e) { return t + e * 1 } })()', 5],
+  ];
+  it.each(programs)('%s', (code, expected) => {
+    expect(run(code, 'plain')).toEqual(expected);
+    expect(run(code, 'traced')).toEqual(expected);
+  });
+});
+
+describe('the test that picks a body', () => {
+  it('counts every differentiation while it runs: reverse, forward, and compileGradient recording', () => {
+    const seen: number[] = [];
+    const f = (x: number) => {
+      seen.push(__zy.tapes.openTapes);
+      return x * x;
+    };
+    expect(__zy.tapes.openTapes).toBe(0);
+    gradient(f, 3);
+    jvp(f, [3], [1]);
+    compileGradient(f)(3);
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+    expect(seen.every((n) => n >= 1)).toBe(true);
+    expect(__zy.tapes.openTapes).toBe(0);
+    expect(() => gradient((_x: number) => { throw new Error('f threw'); }, 1)).toThrow('f threw');
+    expect(__zy.tapes.openTapes).toBe(0);
+  });
+
+  it('a function loaded with two bodies has the same gradient and value as before and after', () => {
+    const out = transform('globalThis.__twoBodies = function (x) { let s = 0; for (let i = 1; i <= 3; i++) s += Math.sin(x * i) / i; return s };', {
+      runtime: { kind: 'global' },
+      sourceType: 'script',
+    });
+    expect(count(out.code, TRACING)).toBe(1);
+    runInThisContext(out.code);
+    const f = (globalThis as unknown as { __twoBodies: (x: number) => number }).__twoBodies;
+    const plain = (x: number) => Math.sin(x) + Math.sin(2 * x) / 2 + Math.sin(3 * x) / 3;
+    expect(f(0.7)).toBe(plain(0.7));
+    const [g] = gradient(f, 0.7);
+    expect(g).toBeCloseTo(Math.cos(0.7) + Math.cos(1.4) + Math.cos(2.1), 12);
+    expect(f(0.7)).toBe(plain(0.7));
+  });
+});
+
+describe('source maps', () => {
+  it('map both copies to the original lines', () => {
+    const code = 'export function f(x) {\n  const y = x * 2;\n  return y + 1;\n}\nexport const after = (k) => k * 2;\n';
+    const out = transform(code, { runtime: { kind: 'import', specifier: 'rt' } });
+    const lines = out.code.split('\n');
+    const maps = decodeMappings(out.map!.mappings);
+    const originLine = (text: string, nth: number) => {
+      const found = lines.flatMap((l, i) => (l.includes(text) ? [i] : []));
+      const i = found[nth]!;
+      const col = lines[i]!.indexOf(text);
+      return maps[i]!.filter((s) => s[0] <= col && s.length >= 4).pop()?.[2];
+    };
+    expect(originLine('return (', 0)).toBe(2);
+    expect(originLine('return (', 1)).toBe(2);
+    expect(originLine('const y', 0)).toBe(1);
+    expect(originLine('const y', 1)).toBe(1);
+    expect(originLine('export const after', 0)).toBe(4);
+  });
+
+  it('are not needed without one: no map, one body, every line where it was', () => {
+    const code = 'function f(x) {\n  const y = x * 2;\n  return y + 1;\n}\n';
+    const out = transform(code, { runtime: { kind: 'global' }, sourceMap: false });
+    expect(out.code).not.toContain(TRACING);
+    expect(out.code.split('\n')).toHaveLength(code.split('\n').length);
+  });
+});
