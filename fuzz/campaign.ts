@@ -6,6 +6,7 @@
  * spec that runs a fixed seed inside `npm test`.
  */
 import { compare, type Outcome } from './differential.js';
+import type { Bodies } from './realm.js';
 import { generate } from './grammar.js';
 import { shrink } from './shrink.js';
 import { print } from './tree.js';
@@ -15,6 +16,8 @@ export interface Failure {
   index: number;
   /** Whether the rewrite had its inline fast paths. */
   inline: boolean;
+  /** Which of each function's two bodies ran. */
+  bodies: Bodies;
   /** The shrunk program, and how its two runs differ. */
   program: string;
   difference: string;
@@ -34,20 +37,26 @@ export function inlineFor(index: number): boolean {
   return index % 5 !== 4;
 }
 
+/** Every other program runs the bodies written for tracing (they nest differently). */
+export function bodiesFor(index: number): Bodies {
+  return index % 2 === 0 ? 'plain' : 'traced';
+}
+
 /** Programs `from` … `to - 1` of `seed`; stops after `maxFailures` failures. */
 export function runCampaign(seed: number, from: number, to: number, maxFailures = 1): Tally {
   const tally: Tally = { programs: 0, invalid: 0, failures: [] };
   for (let index = from; index < to && tally.failures.length < maxFailures; index++) {
     const { tree } = generate(seed, index);
     const inline = inlineFor(index);
-    const result = compare(print(tree), inline);
+    const bodies = bodiesFor(index);
+    const result = compare(print(tree), inline, bodies);
     tally.programs++;
     if (result.invalid) tally.invalid++;
     else if (result.difference !== null) {
-      const smallest = shrink(tree, (candidate) => compare(print(candidate), inline).difference !== null);
+      const smallest = shrink(tree, (candidate) => compare(print(candidate), inline, bodies).difference !== null);
       const program = print(smallest);
-      const again = compare(program, inline);
-      tally.failures.push({ seed, index, inline, program, difference: again.difference ?? result.difference, plain: again.plain, rewritten: again.rewritten });
+      const again = compare(program, inline, bodies);
+      tally.failures.push({ seed, index, inline, bodies, program, difference: again.difference ?? result.difference, plain: again.plain, rewritten: again.rewritten });
     }
   }
   return tally;
@@ -56,7 +65,7 @@ export function runCampaign(seed: number, from: number, to: number, maxFailures 
 /** A failure as a report: the program (runnable with the two globals it names) and both runs. */
 export function describeFailure(f: Failure): string {
   return [
-    `program ${f.index} of seed ${f.seed} (inline fast paths ${f.inline ? 'on' : 'off'}), shrunk:`,
+    `program ${f.index} of seed ${f.seed} (inline fast paths ${f.inline ? 'on' : 'off'}, ${f.bodies} bodies), shrunk:`,
     '// globals: log(...values) and comparableMessage(message), see fuzz/differential.ts',
     f.program.trim(),
     `first difference: ${f.difference}`,

@@ -6,7 +6,7 @@
  * writing the log cannot itself differ between the two runs.
  */
 import vm from 'node:vm';
-import { createRealm, rewrite } from './realm.js';
+import { createRealm, rewrite, type Bodies } from './realm.js';
 
 export interface Outcome {
   log: string[];
@@ -95,6 +95,8 @@ export interface RunOptions {
   rewritten: boolean;
   /** The transform's `inlineFastPaths` (rewritten runs). */
   inline?: boolean;
+  /** Which of each function's two bodies runs (rewritten runs). */
+  bodies?: Bodies;
   /** Milliseconds before a run counts as not ending. */
   timeout?: number;
 }
@@ -112,7 +114,7 @@ export function execute(code: string, options: RunOptions): Outcome {
   let source = code;
   if (options.rewritten) {
     try {
-      source = rewrite(code, 'script', options.inline ?? true);
+      source = rewrite(code, 'script', options.inline ?? true, options.bodies ?? 'plain');
     } catch (error) {
       if ((error as { name?: string }).name === 'SyntaxError') return { log, end: 'not ECMAScript' };
       throw error;
@@ -149,7 +151,7 @@ export interface Comparison {
  * early errors for the web's sake (`++f()` and `f() = 1` throw ReferenceError at run
  * time), which the loader cannot rewrite and reports with the file's name.
  */
-export function compare(code: string, inline = true): Comparison {
+export function compare(code: string, inline = true, bodies: Bodies = 'plain'): Comparison {
   // A plain run that does not end soon is a loop that never ends (random programs run in
   // well under a millisecond), and says nothing: a short limit keeps such programs cheap.
   // The rewritten run, slower by design, keeps the long one.
@@ -157,10 +159,10 @@ export function compare(code: string, inline = true): Comparison {
   let invalid = plain.end === 'syntax error' || plain.end === 'timeout';
   let rewritten = plain;
   if (!invalid) {
-    rewritten = execute(code, { rewritten: true, inline });
+    rewritten = execute(code, { rewritten: true, inline, bodies });
     // A busy machine (a test run beside a long campaign) can stretch a run past its limit:
     // a timeout is only believed when a second run, with ten times the time, times out too.
-    if (rewritten.end === 'timeout') rewritten = execute(code, { rewritten: true, inline, timeout: 20_000 });
+    if (rewritten.end === 'timeout') rewritten = execute(code, { rewritten: true, inline, bodies, timeout: 20_000 });
     invalid = rewritten.end === 'not ECMAScript';
   }
   return { plain, rewritten, difference: invalid ? null : firstDifference(plain, rewritten), invalid };

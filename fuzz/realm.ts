@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import { __zy } from '../lib/runtime.js';
 import { RUNTIME_GLOBAL_KEY, transform } from '../lib/transform/index.js';
+import { TRACING } from '../lib/transform/two-bodies.js';
 
 export type RuntimeCopy = 'none' | 'shared' | 'own';
 
@@ -39,7 +40,14 @@ export function createRealm(runtime: RuntimeCopy, globals: Record<string, unknow
   return context;
 }
 
-/** A script or module source rewritten as the loader rewrites CommonJS (the runtime read from its global). */
-export function rewrite(code: string, sourceType: 'script' | 'module', inlineFastPaths = true): string {
-  return transform(code, { runtime: { kind: 'global' }, sourceType, sourceMap: false, inlineFastPaths }).code;
+/** Which of a function's two bodies runs (lib/transform/two-bodies.ts): as on plain numbers, or as while tracing. */
+export type Bodies = 'plain' | 'traced';
+
+/**
+ * A script or module source rewritten as the loader rewrites CommonJS (the runtime read
+ * from its global), each function with its two bodies; `bodies` picks the one that runs.
+ */
+export function rewrite(code: string, sourceType: 'script' | 'module', inlineFastPaths = true, bodies: Bodies = 'plain'): string {
+  const out = transform(code, { runtime: { kind: 'global' }, sourceType, sourceMap: false, inlineFastPaths, twoBodies: true }).code;
+  return bodies === 'traced' ? out.replaceAll(TRACING, '1') : out;
 }
