@@ -109,10 +109,44 @@ export function markTwoBodies(fn: Fn, ed: Editor): void {
     }
     ed.suffix(start, `${OPEN}b*/`);
     ed.s.prependRight(body.end - 1, CLOSE);
+    for (const loop of loopsIn(body)) ed.suffix(loop.end, `;${TRACING};`);
   } else {
     ed.s.prependRight(body.start, `${OPEN}e*/`);
     ed.s.appendLeft(body.end, CLOSE);
   }
+}
+
+const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
+
+/**
+ * The loops of a body (not of its nested functions) that stand in a statement list, each
+ * with its labels: the statements after which the test is read once more.
+ *
+ * Why: V8 compiles a hot loop on its own (on-stack replacement) and keeps that code apart
+ * from the function's. The first traced call throws the function's code away (its traced
+ * body had never run), but the loop's code would stay, entered from unoptimised code on
+ * every later call, and the function would never be compiled again (W2 stayed at 3.7×
+ * plain). V8 folds the test to a constant until the first differentiation, and code that
+ * read it is thrown away when it changes: read after the loop, the test is in the loop's
+ * code too. A read of a field of the runtime's own record: nothing a program can observe.
+ */
+function loopsIn(body: acorn.BlockStatement): Node[] {
+  const found: Node[] = [];
+  const visit = (node: Node): void => {
+    if (node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression') return;
+    if (node.type === 'ClassDeclaration' || node.type === 'ClassExpression') return;
+    const list = node.type === 'BlockStatement' ? node.body : node.type === 'SwitchCase' ? node.consequent : null;
+    if (list !== null) {
+      for (const stmt of list) {
+        let inner: Node = stmt;
+        while (inner.type === 'LabeledStatement') inner = inner.body;
+        if (LOOPS.has(inner.type)) found.push(stmt);
+      }
+    }
+    for (const child of children(node)) visit(child);
+  };
+  visit(body);
+  return found;
 }
 
 interface Region {
