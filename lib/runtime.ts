@@ -84,6 +84,7 @@ export const __zy = Object.freeze({
   wasmInstantiate: wasm.wasmInstantiate,
   wasmInstantiateStreaming: wasm.wasmInstantiateStreaming,
   construct: builtins.construct,
+  sizeOf: builtins.sizeOf,
   float64ArrayFrom: builtins.float64ArrayFrom,
   float32ArrayFrom: builtins.float32ArrayFrom,
   float64ArrayOf: builtins.float64ArrayOf,

@@ -249,6 +249,7 @@ export function callMethod(receiver: unknown, fn: unknown, ...args: unknown[]): 
  */
 export function construct(ctor: unknown, ...args: unknown[]): unknown {
   if (typeof WebAssembly !== 'undefined' && ctor === WebAssembly.Instance) return watchInstance(Reflect.construct(WebAssembly.Instance, args));
+  if ((ctor === Float64Array || ctor === Float32Array) && isTraced(args[0])) args[0] = sizeOf(args[0]);
   if (!isDeriving()) return Reflect.construct(ctor as Function, args);
   if (ctor === Float64Array || ctor === Float32Array) {
     const typed = ctor as Float64ArrayConstructor | Float32ArrayConstructor;
@@ -272,6 +273,16 @@ export function construct(ctor: unknown, ...args: unknown[]): unknown {
     return made;
   }
   return Reflect.construct(ctor as Function, args);
+}
+
+/**
+ * A size given to `Array(n)`, `new Int32Array(n)`, `new ArrayBuffer(n)` and their kin in
+ * rewritten code: a traced number stands for its value, as JavaScript reads a number there
+ * (a size has no derivative, as shapes have none in JAX). Passed as it is, a traced number
+ * is an object: `Array(n)` would be `[n]`, `new Int32Array(n)` would be empty.
+ */
+export function sizeOf(x: unknown): unknown {
+  return isTraced(x) ? primal(x) : x;
 }
 
 /** `Float64Array.from` / `Float32Array.from` in rewritten code: a typed-array stand-in while a differentiation runs. */

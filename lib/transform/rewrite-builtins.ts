@@ -18,6 +18,8 @@
  * - `new Map(…)`, `new Set(…)`, `new Float64Array(…)`, `new Float32Array(…)`, and `new a.B(…)`
  *   → `(0, __zy.construct)(Map, …)`: equal values are one key; a typed array made in f
  *   holds traced numbers;
+ * - the sizes given to `Array(n)`, `new Array(n)`, other typed arrays and buffers →
+ *   `new Int32Array((0, __zy.sizeOf)(n))`: a traced number's value;
  * - `WebAssembly.instantiate(…)`, `WebAssembly.instantiateStreaming(…)` (and `new WebAssembly.Instance`,
  *   through `construct` below) → instances whose exported functions refuse a traced number
  *   while a differentiation runs (rules/wasm.ts);
@@ -129,6 +131,45 @@ export const rewriteSearchCall: Rewriter = {
     ctx.ed.replaceToken(callee.end, args.length > 0 ? args[0]!.start : node.end, '(', args.length > 0 ? ', ' : '');
   },
 };
+
+/**
+ * Built-ins that read a number argument as a size: each argument of a typed array's or a
+ * buffer's constructor (a length, an offset), and the one argument of `Array(n)`, are given
+ * to `__zy.sizeOf`, which passes a traced number's value (`new Array(x)` would otherwise be
+ * `[x]`, and `new Int32Array(x)` empty). (`Float64Array` and `Float32Array` go through
+ * `construct` below, which does the same.)
+ */
+const SIZED: ReadonlySet<string> = new Set([
+  'Array', 'ArrayBuffer', 'SharedArrayBuffer', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray',
+  'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'BigInt64Array', 'BigUint64Array',
+]);
+
+/** The arguments of a sized built-in's call or `new` that are sizes; none when the call is not one. */
+function sizeArguments(node: Node, ctx: RewriteContext): Node[] {
+  if ((node.type !== 'NewExpression' && node.type !== 'CallExpression') || (node.type === 'CallExpression' && node.optional)) return [];
+  const callee = node.callee;
+  if (callee.type !== 'Identifier' || !SIZED.has(callee.name) || !isGlobalReference(callee, callee.name, ctx)) return [];
+  const args = node.arguments as Node[];
+  if (args.some((a) => a.type === 'SpreadElement')) return []; // (which argument is which is not known)
+  // Array(a, b) lists elements; Array(n) alone is a length
+  if (callee.name === 'Array') return args.length === 1 ? args : [];
+  return args;
+}
+
+export const rewriteSizeArguments: Rewriter = {
+  name: 'size-arguments',
+  types: ['NewExpression', 'CallExpression'],
+  test: (node, ctx) => sizeArguments(node, ctx).some((a) => !isSyntacticNumber(a)),
+  rewrite(node, ctx) {
+    for (const arg of sizeArguments(node, ctx)) if (!isSyntacticNumber(arg)) ctx.ed.wrap(arg, `${runtime('sizeOf')}(`, ')');
+  },
+};
+
+/** A number literal (or its negation): nothing to convert. */
+function isSyntacticNumber(node: Node): boolean {
+  if (node.type === 'Literal') return typeof node.value === 'number';
+  return node.type === 'UnaryExpression' && node.operator === '-' && node.argument.type === 'Literal' && typeof node.argument.value === 'number';
+}
 
 /** Constructors whose instances compare or hold numbers: `new` of the global itself goes through the runtime. */
 const CONSTRUCTED: ReadonlySet<string> = new Set(['Map', 'Set', 'Float64Array', 'Float32Array']);

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { run } from './helpers.js';
 
 const cases: { name: string; body: string }[] = [
+  // A size given to Array or a typed array is read through the runtime (a traced number's value).
+  { name: 'sizes: Array(n), typed arrays and buffers keep their meaning', body: `const r = []; const n = 3; const k = { valueOf() { log('valueOf'); return 2 } }; r.push(Array(n).length, new Array(n).length, Array('3'), Array(n, 2), new Array(k).length, Array(...[4]).length, new Int32Array(n).length, new Int32Array([1, n]), new Uint8Array(new ArrayBuffer(n * 2), 2, 1).length, new Int16Array(k).length, new Float64Array(n).length); for (const bad of [2.5, -1]) { try { Array(bad) } catch (e) { r.push(e.name) } try { new Int32Array(bad) } catch (e) { r.push(e.name) } } { const Array = (x) => [x, 'own']; r.push(Array(n)) } return r` },
   // A comma expression moved into a runtime call stays one argument.
   { name: 'comma: switch discriminant', body: `var x, r; switch (x = 0, 1) { case 1: r = 'case 1'; break; default: r = 'default'; } return [r, x]` },
   { name: 'comma: conditional test', body: `var t = true, seen; return [(t && (seen = 0, t)) ? 'yes' : 'no', (seen, 0) ? 1 : 2, seen]` },
