@@ -246,11 +246,18 @@ export function callMethod(receiver: unknown, fn: unknown, ...args: unknown[]): 
  * through `callMethod` (equal values are one key), and a Float64Array or Float32Array is a
  * typed-array stand-in (proxies/typed-arrays.ts), so the traced numbers f stores in it keep
  * their derivatives (`out[0] = a[0] + b[0]` into `new Float32Array(3)`, as gl-matrix does).
+ * `new Number(x)` of a traced number is refused: the wrapper would keep only the number.
  */
 export function construct(ctor: unknown, ...args: unknown[]): unknown {
   if (typeof WebAssembly !== 'undefined' && ctor === WebAssembly.Instance) return watchInstance(Reflect.construct(WebAssembly.Instance, args));
   if ((ctor === Float64Array || ctor === Float32Array) && isTraced(args[0])) args[0] = sizeOf(args[0]);
   if (!isDeriving()) return Reflect.construct(ctor as Function, args);
+  if (ctor === Number && isTraced(args[0])) {
+    throw new TypeError(
+      'zygote-ts: new Number(x) was given a traced number: a Number object keeps only the number, so its derivative ' +
+        'would be lost. Use the number itself (x, or Number(x), which keeps the derivative).',
+    );
+  }
   if (ctor === Float64Array || ctor === Float32Array) {
     const typed = ctor as Float64ArrayConstructor | Float32ArrayConstructor;
     const from = args[0];

@@ -15,9 +15,9 @@
  *   is `this` or a declared name; the method read before the arguments, as JavaScript
  *   does): while a differentiation runs, the runtime searches arrays and keys Maps and Sets
  *   by a traced number's value (rules/builtins.ts); otherwise it calls the method;
- * - `new Map(…)`, `new Set(…)`, `new Float64Array(…)`, `new Float32Array(…)`, and `new a.B(…)`
- *   → `(0, __zy.construct)(Map, …)`: equal values are one key; a typed array made in f
- *   holds traced numbers;
+ * - `new Map(…)`, `new Set(…)`, `new Float64Array(…)`, `new Float32Array(…)`, `new Number(…)`,
+ *   and `new a.B(…)` → `(0, __zy.construct)(Map, …)`: equal values are one key; a typed array
+ *   made in f holds traced numbers; a Number object is not made of a traced number;
  * - the sizes given to `Array(n)`, `new Array(n)`, other typed arrays and buffers →
  *   `new Int32Array((0, __zy.sizeOf)(n))`: a traced number's value;
  * - `WebAssembly.instantiate(…)`, `WebAssembly.instantiateStreaming(…)` (and `new WebAssembly.Instance`,
@@ -172,7 +172,7 @@ function isSyntacticNumber(node: Node): boolean {
 }
 
 /** Constructors whose instances compare or hold numbers: `new` of the global itself goes through the runtime. */
-const CONSTRUCTED: ReadonlySet<string> = new Set(['Map', 'Set', 'Float64Array', 'Float32Array']);
+const CONSTRUCTED: ReadonlySet<string> = new Set(['Map', 'Set', 'Float64Array', 'Float32Array', 'Number']);
 
 /**
  * `new Map(…)` and its kin by their global names, and `new a.B(…)`: a constructor reached

@@ -149,6 +149,11 @@ describe('a traced number behaves as its value', () => {
     expect(g).toEqual([2, 2 * 1.4, 0, 0, 0]);
   });
 
+  it('new Number(x) of a traced number is refused (the wrapper keeps only the number); of a plain one it is made', () => {
+    expect(() => gradient((x: number) => (new Number(x) as unknown as number) * 2, 1.5)).toThrow(/new Number\(x\) was given a traced number.*Use the number itself/);
+    expect(gradient((x: number) => (new Number(3) as unknown as number) * x + Number(x), 1.5)).toEqual([4]);
+  });
+
   it('direct eval runs its code rewritten, in the caller’s scope', () => {
     const g = agrees((a, seen) => {
       seen.push(eval('typeof a[0]'), eval('a[1] > 1'));
