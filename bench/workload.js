@@ -10,6 +10,7 @@ import { idealW1Gradient, idealW2Gradient } from './ideal-tape.js';
 const { plain, rewritten } = await loadBoth('workloads.js');
 
 const w2Input = Array.from({ length: 1000 }, (_, i) => -1.5 + (3 * ((i * 7919) % 1000)) / 1000);
+const mlpParams = Array.from({ length: 33 }, (_, i) => Math.sin(1 + 0.37 * i) * 0.8);
 const points = Array.from({ length: 100_000 }, (_, i) => new plain.Point(Math.cos(i) * (1 + (i % 7)), Math.sin(i) * (1 + (i % 5))));
 const workloads = {
   w1: {
@@ -46,6 +47,27 @@ const workloads = {
         minus[k] -= h;
         const fd = (plain.rosenbrock(plus) - plain.rosenbrock(minus)) / (2 * h);
         if (Math.abs(g[k] - fd) > 1e-4 * Math.max(1, Math.abs(fd))) throw new Error(`W2 gradient[${k}] ${g[k]} differs from ${fd}`);
+      }
+    },
+  },
+  mlp: {
+    plain: () => plain.mlpLoss(mlpParams),
+    rewritten: () => rewritten.mlpLoss(mlpParams),
+    gradient: () => gradient(rewritten.mlpLoss, mlpParams)[0],
+    compile: () => {
+      const g = compileGradient(rewritten.mlpLoss);
+      return () => g(mlpParams)[0];
+    },
+    ideal: null,
+    check(g) {
+      const h = 1e-6;
+      for (const k of [0, 10, 25, 32]) {
+        const plus = mlpParams.slice();
+        const minus = mlpParams.slice();
+        plus[k] += h;
+        minus[k] -= h;
+        const fd = (plain.mlpLoss(plus) - plain.mlpLoss(minus)) / (2 * h);
+        if (Math.abs(g[k] - fd) > 1e-6 * Math.max(1, Math.abs(fd))) throw new Error(`MLP gradient[${k}] ${g[k]} differs from ${fd}`);
       }
     },
   },

@@ -40,3 +40,21 @@ export function totalDist(points) {
   for (const p of points) s += dist(p);
   return s;
 }
+
+/**
+ * W-mlp: a small network written with scalars — 2 inputs, 8 tanh units, 1 output — and its
+ * mean squared error over 16 samples (33 parameters in one array). Not a workload of the
+ * other rows: the eager gradient's figure on a program chosen after the tape was tuned.
+ */
+const MLP_SAMPLES = Array.from({ length: 16 }, (_, i) => [Math.cos(i), Math.sin(1.7 * i), Math.tanh(i / 8 - 1)]);
+
+export function mlpLoss(p) {
+  let loss = 0;
+  for (const [x1, x2, y] of MLP_SAMPLES) {
+    let out = p[32];
+    for (let j = 0; j < 8; j++) out += p[24 + j] * Math.tanh(p[3 * j] * x1 + p[3 * j + 1] * x2 + p[3 * j + 2]);
+    const e = out - y;
+    loss += e * e;
+  }
+  return loss / MLP_SAMPLES.length;
+}
