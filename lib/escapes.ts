@@ -149,7 +149,7 @@ function lostByConversion(): { what: string; where: string; why: string; fix: st
   const frame = frameOf(holder.stack, captures ? 0 : -1);
   if (frame === null) return null; // (no stack to tell: say nothing rather than guess)
   if (frame.builtin !== null) {
-    if (!LOSSY_BUILTIN.test(frame.builtin)) return null;
+    if (!LOSSY_BUILTIN.test(frame.builtin) || isArrayFromLength(frame.builtin, holder.stack, captures)) return null;
     return {
       what: `a traced number was given to ${frame.builtin}`,
       where: callerLine(holder.stack),
@@ -161,6 +161,16 @@ function lostByConversion(): { what: string; where: string; why: string; fix: st
   }
   if (frame.file === null || frame.file.startsWith('node:') || isRewrittenFile(frame.file) || isOwnEval(frame.text)) return null;
   return { what: 'code that was not rewritten for differentiation used a traced number', where: frame.text, why: '', fix: FIX };
+}
+
+/**
+ * `Array.from` reading an array-like's length (a count) through the runtime's `arrayFrom`:
+ * V8 names its frame as a typed array's `from`, which converts every element.
+ */
+function isArrayFromLength(builtin: string, stack: string | undefined, captures: boolean): boolean {
+  if (builtin !== 'Function.from') return false;
+  const caller = frameOf(stack, captures ? 1 : 0);
+  return caller !== null && /^arrayFrom \(/.test(caller.text) && caller.file !== null && isOwnFrame(caller.text);
 }
 
 // A frame of code compiled by zygote-ts itself (a function recompiled from its source, a

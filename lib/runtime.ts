@@ -85,6 +85,7 @@ export const __zy = Object.freeze({
   wasmInstantiateStreaming: wasm.wasmInstantiateStreaming,
   construct: builtins.construct,
   sizeOf: builtins.sizeOf,
+  arrayFrom: builtins.arrayFrom,
   float64ArrayFrom: builtins.float64ArrayFrom,
   float32ArrayFrom: builtins.float32ArrayFrom,
   float64ArrayOf: builtins.float64ArrayOf,

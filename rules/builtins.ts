@@ -292,6 +292,16 @@ export function sizeOf(x: unknown): unknown {
   return isTraced(x) ? primal(x) : x;
 }
 
+/**
+ * `Array.from(…)` in rewritten code: Array.from itself. The one number it converts is an
+ * array-like's length (`Array.from({ length: n }, …)`), a count; called from here, the
+ * report of conversions (lib/escapes.ts) tells it from a typed array's `from`, which
+ * converts every element and whose stack frame V8 names alike (`Function.from`).
+ */
+export function arrayFrom(...args: unknown[]): unknown[] {
+  return Reflect.apply(Array.from, Array, args) as unknown[];
+}
+
 /** `Float64Array.from` / `Float32Array.from` in rewritten code: a typed-array stand-in while a differentiation runs. */
 export const float64ArrayFrom = typedFrom(Float64Array);
 export const float32ArrayFrom = typedFrom(Float32Array);

@@ -8,6 +8,7 @@
  *   (a JSON round trip keeps derivatives);
  * - `Object.is(a, b)` → `__zy.objectIs(a, b)`, `structuredClone(v)` → `__zy.structuredClone(v)`
  *   (a traced number is its value: rules/builtins.ts);
+ * - `Array.from(…)` → `__zy.arrayFrom(…)` (a traced length is a count, not a lost derivative);
  * - `Float64Array.from(…)`, `Float32Array.of(…)` & co. → `__zy.float64ArrayFrom(…)` & co. (while
  *   a differentiation runs, a typed array holding traced numbers: proxies/typed-arrays.ts);
  * - `r.indexOf(x)`, `r.lastIndexOf`, `r.includes`, `r.get`, `r.set`, `r.has`, `r.delete`,
@@ -49,6 +50,7 @@ const MEMBER_CALLS: Readonly<Record<string, Readonly<Record<string, string>>>> =
   Number: { parseFloat: 'parseFloat', parseInt: 'parseInt' },
   JSON: { parse: 'jsonParse', stringify: 'jsonStringify' },
   Object: { is: 'objectIs' },
+  Array: { from: 'arrayFrom' },
   Float64Array: { from: 'float64ArrayFrom', of: 'float64ArrayOf' },
   Float32Array: { from: 'float32ArrayFrom', of: 'float32ArrayOf' },
   WebAssembly: { instantiate: 'wasmInstantiate', instantiateStreaming: 'wasmInstantiateStreaming' },

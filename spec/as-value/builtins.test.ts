@@ -149,6 +149,11 @@ describe('a traced number behaves as its value', () => {
     expect(g).toEqual([2, 2 * 1.4, 0, 0, 0]);
   });
 
+  it('Array.from reads a traced length as a count; a typed array’s from, even called inside it, is refused', () => {
+    expect(gradient((x: number) => Array.from({ length: Math.floor(x) }, (_, i) => i * x).reduce((a, b) => a + b, 0), 3.5)).toEqual([3]);
+    expect(() => gradient((x: number) => Array.from({ length: 2 }, () => Int32Array.from([x * 10])[0]!)[0]!, 1.5)).toThrow(/traced number was given to Function\.from .*keeps only its number/);
+  });
+
   it('new Number(x) of a traced number is refused (the wrapper keeps only the number); of a plain one it is made', () => {
     expect(() => gradient((x: number) => (new Number(x) as unknown as number) * 2, 1.5)).toThrow(/new Number\(x\) was given a traced number.*Use the number itself/);
     expect(gradient((x: number) => (new Number(3) as unknown as number) * x + Number(x), 1.5)).toEqual([4]);

@@ -52,8 +52,9 @@ const idioms: [string, (x: number) => number][] = [
   ['toSorted, with, copyWithin', (x) => [3, x, 2].toSorted((a, b) => a - b)[0]! * 3 + [0, 1].with(0, x)[0]! * 3 + [x, 2, 3].copyWithin(1, 0, 1)[1]! * 3],
   ['a local Float64Array, typed-array methods', (x) => { const t = new Float64Array([x, 2]); const u = Float64Array.from([x, 1], (v) => v * 2); return t[0]! * t[1]! + u[0]! + Math.max(...t); }],
   ['recursion, default parameters', (x) => { const p = (v: number, n: number): number => (n === 0 ? 1 : v * p(v, n - 1)); const f = (a: number, b = a * 2) => a * b; return p(x, 4) + f(x); }],
-  // (a size read from x: Array(x) once made [x], and new Int32Array(x) an empty array)
-  ['sizes from x: Array(n), new Array(n), typed arrays, an ArrayBuffer', (x) => { const n = Math.floor(x * 3); return Array(n).length * x + new Array(n).fill(x).reduce((a: number, b: number) => a + b, 0) + new Float64Array(n).length * x + new Int32Array(n).length * x + new Uint8Array(new ArrayBuffer(n)).length * x; }],
+  // (a size read from x: Array(x) once made [x], new Int32Array(x) an empty array, and
+  // Array.from({ length: x }) was refused as if it lost a derivative)
+  ['sizes from x: Array(n), new Array(n), Array.from({ length: n }), typed arrays, an ArrayBuffer', (x) => { const n = Math.floor(x * 3); return Array(n).length * x + new Array(n).fill(x).reduce((a: number, b: number) => a + b, 0) + Array.from({ length: n }, (_, i) => i * x).reduce((a, b) => a + b, 0) + new Float64Array(n).length * x + new Int32Array(n).length * x + new Uint8Array(new ArrayBuffer(n)).length * x; }],
   ['a branch, a kink and a rounding away from them', (x) => (x > 1 ? (x > 2 ? x : x * x) : -x) + Math.round(x) + Math.sign(x) * x + Math.floor(x) * x],
 ];
 
