@@ -98,7 +98,20 @@ export function warnAboutEscapes(tape: Tape): void {
 // ---- who converted a traced number ------------------------------------------------------
 
 /** Built-ins that keep only the number they are given (a derivative through them is lost). */
-const LOSSY_BUILTIN = /^(?:new )?(?:Math\.|Atomics\.|DataView\.|(?:Big)?(?:Int|Uint|Float)(?:8|16|32|64)(?:Clamped)?Array\b|Function\.(?:from|of)$|TypedArray\.)/;
+const LOSSY_BUILTIN = /^(?:new )?(?:Math\.|Atomics\.|DataView\.|(?:Big)?(?:Int|Uint|Float)(?:8|16|32|64)(?:Clamped)?Array\b|Function\.(?:from|of)$|TypedArray\.|Number$)/;
+
+/**
+ * A function of Math's, as V8 names its frame when it was not called on `Math` itself:
+ * `sin` (`Reflect.get(Math, 'sin')(x)`), `Array.sin` (`[Math.sin][0](x)` without the
+ * rewrite). No other built-in has these names.
+ */
+const MATH_FRAME = /^(?:[\w$]+\.)?(abs|acosh?|asinh?|atanh?|atan2|cbrt|ceil|clz32|cosh?|expm1|exp|floor|fround|hypot|imul|log(?:10|1p|2)?|max|min|pow|round|sign|sinh?|sqrt|tanh?|trunc)$/;
+
+/** The name of Math's function a builtin frame is (`Math.sin`, `sin`, `Array.sin` → `sin`), or null. */
+function mathFunctionOf(builtin: string): string | null {
+  if (builtin.startsWith('Math.')) return builtin.slice(5);
+  return MATH_FRAME.exec(builtin)?.[1] ?? null;
+}
 
 /** The files rewritten for differentiation (as stack frames name them). */
 const rewrittenFiles = new Set<string>();
@@ -149,18 +162,32 @@ function lostByConversion(): { what: string; where: string; why: string; fix: st
   const frame = frameOf(holder.stack, captures ? 0 : -1);
   if (frame === null) return null; // (no stack to tell: say nothing rather than guess)
   if (frame.builtin !== null) {
-    if (!LOSSY_BUILTIN.test(frame.builtin) || isArrayFromLength(frame.builtin, holder.stack, captures)) return null;
+    const math = mathFunctionOf(frame.builtin);
+    if ((math === null && !LOSSY_BUILTIN.test(frame.builtin)) || isArrayFromLength(frame.builtin, holder.stack, captures)) return null;
+    if (frame.builtin === 'Number' && isCalledByNode(holder.stack, captures)) return null; // (util.format's %d: printing)
     return {
-      what: `a traced number was given to ${frame.builtin}`,
+      what: `a traced number was given to ${math === null ? frame.builtin : `Math.${math}`}`,
       where: callerLine(holder.stack),
       why: `, which keeps only its number`,
-      fix: frame.builtin.startsWith('Math.')
-        ? `Call Math through the rewrite (a file run with the loader or plugin rewrites Math.${frame.builtin.slice(5)}), or pass dropgrad(x).`
-        : 'Keep traced numbers in plain arrays (or let f receive the typed array as an argument), or pass dropgrad(x).',
+      fix:
+        math !== null
+          ? `Call Math.${math} by that name (the loader or plugin rewrites Math.${math}: not Math[k], nor Math reached another way), or pass dropgrad(x).`
+          : frame.builtin === 'Number'
+            ? 'Call Number(x) by that name (rewritten, it keeps the derivative), or map with (v) => Number(v), or pass dropgrad(x).'
+            : 'Keep traced numbers in plain arrays (or let f receive the typed array as an argument), or pass dropgrad(x).',
     };
   }
   if (frame.file === null || frame.file.startsWith('node:') || isRewrittenFile(frame.file) || isOwnEval(frame.text)) return null;
   return { what: 'code that was not rewritten for differentiation used a traced number', where: frame.text, why: '', fix: FIX };
+}
+
+/** Whether the first JavaScript frame under the converting built-in is Node's own (`node:…`). */
+function isCalledByNode(stack: string | undefined, captures: boolean): boolean {
+  for (let k = captures ? 1 : 0; ; k++) {
+    const caller = frameOf(stack, k);
+    if (caller === null) return false;
+    if (caller.builtin === null) return caller.file !== null && caller.file.startsWith('node:');
+  }
 }
 
 /**

@@ -68,7 +68,7 @@ export const __zy = Object.freeze({
   key: coercion.key,
   // globals' functions the transform puts in place (lib/transform/rewrite-globals.ts)
   Math: differentiableMath,
-  Number: coercion.numberPredicates,
+  Number: Object.freeze({ ...coercion.numberPredicates, parseFloat: text.parseFloatOf, parseInt: text.parseIntOf }),
   isNaN: coercion.differentiableIsNaN,
   isFinite: coercion.differentiableIsFinite,
   builtin,

@@ -1,9 +1,7 @@
 /**
  * Calls of built-ins whose meaning on traced numbers the runtime supplies (the runtime's
- * versions behave as the built-ins do on numbers, and keep derivatives):
- * - `parseFloat(s)`, `parseInt(s, r)`, `Number.parseFloat(s)`, `Number.parseInt(s, r)`
- *   → `(0, __zy.parseFloat)(s)`, `(0, __zy.parseInt)(s, r)` (text a traced number wrote reads back
- *   as that number: rules/text.ts);
+ * versions behave as the built-ins do on numbers, and keep derivatives; `parseFloat` and
+ * its kin, read as values too, are rewrite-globals.ts's):
  * - `JSON.stringify(v, …)`, `JSON.parse(t, …)` → `__zy.jsonStringify(…)`, `__zy.jsonParse(…)`
  *   (a JSON round trip keeps derivatives);
  * - `Object.is(a, b)` → `__zy.objectIs(a, b)`, `structuredClone(v)` → `__zy.structuredClone(v)`
@@ -40,14 +38,11 @@ import { hasOptionalLink } from './rewrite-stores.js';
 
 /** `name(…)` → `__zy.entry(…)`. */
 const GLOBAL_CALLS: Readonly<Record<string, string>> = {
-  parseFloat: 'parseFloat',
-  parseInt: 'parseInt',
   structuredClone: 'structuredClone',
 };
 
 /** `object.name(…)` → `__zy.entry(…)`. */
 const MEMBER_CALLS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  Number: { parseFloat: 'parseFloat', parseInt: 'parseInt' },
   JSON: { parse: 'jsonParse', stringify: 'jsonStringify' },
   Object: { is: 'objectIs' },
   Array: { from: 'arrayFrom' },

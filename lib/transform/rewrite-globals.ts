@@ -12,7 +12,9 @@
  *   and stores into `Math` stay as written.
  * - `isNaN`, `isFinite`, `Number.isNaN`, `Number.isFinite`, `Number.isInteger`,
  *   `Number.isSafeInteger`, read → `__zy.isNaN`, `__zy.Number.isNaN`, …: a traced
- *   number is a number to them.
+ *   number is a number to them. And `parseFloat`, `parseInt`, `Number.parseFloat`,
+ *   `Number.parseInt`, read (called or not: `texts.map(parseFloat)`) → `__zy.parseFloat`, …:
+ *   text a traced number wrote reads back as that number (rules/text.ts).
  * - `Number(…)` → `__zy.builtin(Number)(…)`, `Function(…)` → `__zy.builtin(Function)(…)`,
  *   `new Function(…)` → `new (__zy.builtin(Function))(…)`, `Function.apply(…)` →
  *   `__zy.builtin(Function).apply(…)` (numeric.js compiles its loops so; `.call` too):
@@ -37,8 +39,8 @@ export const MATH_FUNCTIONS: ReadonlySet<string> = new Set([
   'round', 'sign', 'sin', 'sinh', 'sqrt', 'tan', 'tanh', 'trunc',
 ]);
 
-const NUMBER_PREDICATES: ReadonlySet<string> = new Set(['isNaN', 'isFinite', 'isInteger', 'isSafeInteger']);
-const GLOBAL_PREDICATES: ReadonlySet<string> = new Set(['isNaN', 'isFinite']);
+const NUMBER_PREDICATES: ReadonlySet<string> = new Set(['isNaN', 'isFinite', 'isInteger', 'isSafeInteger', 'parseFloat', 'parseInt']);
+const GLOBAL_PREDICATES: ReadonlySet<string> = new Set(['isNaN', 'isFinite', 'parseFloat', 'parseInt']);
 const CONSTRUCTORS_CALLED: ReadonlySet<string> = new Set(['Number', 'Function']);
 
 /** `node` is the identifier `name` and means the global of that name here. */
@@ -89,7 +91,7 @@ export const rewriteGlobalFunctions: Rewriter = {
   },
 };
 
-/** `isNaN`, `isFinite` (read) → `__zy.isNaN`, `(0, __zy.isNaN)(x)`; `{ isNaN }` → `{ isNaN: __zy.isNaN }`. */
+/** `isNaN`, `isFinite`, `parseFloat`, `parseInt` (read) → `__zy.isNaN`, `(0, __zy.isNaN)(x)`; `{ isNaN }` → `{ isNaN: __zy.isNaN }`. */
 export const rewriteGlobalPredicates: Rewriter = {
   name: 'global-predicates',
   types: ['Identifier'],

@@ -154,6 +154,15 @@ describe('a traced number behaves as its value', () => {
     expect(() => gradient((x: number) => Array.from({ length: 2 }, () => Int32Array.from([x * 10])[0]!)[0]!, 1.5)).toThrow(/traced number was given to Function\.from .*keeps only its number/);
   });
 
+  it('parseFloat and parseInt passed as values read text back as the number (xs.map(parseFloat))', () => {
+    expect(gradient((x: number) => [String(x)].map(parseFloat)[0]! * 2 + [String(x)].map(Number.parseFloat)[0]!, 1.5)).toEqual([3]);
+  });
+
+  it('Number or a Math function reached as a value the rewrite does not see converts: refused, naming it and the fix', () => {
+    expect(() => gradient((x: number) => [x].map(Number)[0]! * x, 1.5)).toThrow(/given to Number at .*Call Number\(x\) by that name/);
+    expect(() => gradient((x: number) => (Reflect.get(Math, 'sin') as (v: number) => number)(x), 1.5)).toThrow(/given to Math\.sin at .*Call Math\.sin by that name/);
+  });
+
   it('new Number(x) of a traced number is refused (the wrapper keeps only the number); of a plain one it is made', () => {
     expect(() => gradient((x: number) => (new Number(x) as unknown as number) * 2, 1.5)).toThrow(/new Number\(x\) was given a traced number.*Use the number itself/);
     expect(gradient((x: number) => (new Number(3) as unknown as number) * x + Number(x), 1.5)).toEqual([4]);
