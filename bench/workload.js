@@ -12,6 +12,19 @@ const { plain, rewritten } = await loadBoth('workloads.js');
 const w2Input = Array.from({ length: 1000 }, (_, i) => -1.5 + (3 * ((i * 7919) % 1000)) / 1000);
 const mlpParams = Array.from({ length: 33 }, (_, i) => Math.sin(1 + 0.37 * i) * 0.8);
 const points = Array.from({ length: 100_000 }, (_, i) => new plain.Point(Math.cos(i) * (1 + (i % 7)), Math.sin(i) * (1 + (i % 5))));
+/** Elements `ks` of the gradient `g` of `f` at `input`, against central differences (relative `tolerance`). */
+function checkElements(name, f, input, g, ks, tolerance) {
+  const h = 1e-6;
+  for (const k of ks) {
+    const plus = input.slice();
+    const minus = input.slice();
+    plus[k] += h;
+    minus[k] -= h;
+    const fd = (f(plus) - f(minus)) / (2 * h);
+    if (Math.abs(g[k] - fd) > tolerance * Math.max(1, Math.abs(fd))) throw new Error(`${name} gradient[${k}] ${g[k]} differs from ${fd}`);
+  }
+}
+
 const workloads = {
   w1: {
     plain: () => plain.w1(0.5),
@@ -38,17 +51,7 @@ const workloads = {
       return () => g(w2Input)[0];
     },
     ideal: () => idealW2Gradient(w2Input),
-    check(g) {
-      const h = 1e-6;
-      for (const k of [0, 1, 500, 999]) {
-        const plus = w2Input.slice();
-        const minus = w2Input.slice();
-        plus[k] += h;
-        minus[k] -= h;
-        const fd = (plain.rosenbrock(plus) - plain.rosenbrock(minus)) / (2 * h);
-        if (Math.abs(g[k] - fd) > 1e-4 * Math.max(1, Math.abs(fd))) throw new Error(`W2 gradient[${k}] ${g[k]} differs from ${fd}`);
-      }
-    },
+    check: (g) => checkElements('W2', plain.rosenbrock, w2Input, g, [0, 1, 500, 999], 1e-4),
   },
   mlp: {
     plain: () => plain.mlpLoss(mlpParams),
@@ -59,17 +62,7 @@ const workloads = {
       return () => g(mlpParams)[0];
     },
     ideal: null,
-    check(g) {
-      const h = 1e-6;
-      for (const k of [0, 10, 25, 32]) {
-        const plus = mlpParams.slice();
-        const minus = mlpParams.slice();
-        plus[k] += h;
-        minus[k] -= h;
-        const fd = (plain.mlpLoss(plus) - plain.mlpLoss(minus)) / (2 * h);
-        if (Math.abs(g[k] - fd) > 1e-6 * Math.max(1, Math.abs(fd))) throw new Error(`MLP gradient[${k}] ${g[k]} differs from ${fd}`);
-      }
-    },
+    check: (g) => checkElements('MLP', plain.mlpLoss, mlpParams, g, [0, 10, 25, 32], 1e-6),
   },
   points: {
     plain: () => plain.totalDist(points),

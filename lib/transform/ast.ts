@@ -10,6 +10,11 @@ import type * as acorn from 'acorn';
 export type Node = acorn.AnyNode;
 export type NodeOf<T extends Node['type']> = Extract<Node, { type: T }>;
 
+/** A function declaration, expression or arrow (each has its own scope, `this` aside). */
+export function isFunction(node: Node): node is acorn.Function & Node {
+  return node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression';
+}
+
 /** Narrowing helper: `is(n, 'Identifier')`. */
 export function is<T extends Node['type']>(node: Node | null | undefined, type: T): node is NodeOf<T> {
   return node != null && node.type === type;

@@ -7,7 +7,7 @@
  * `(0, __zy.f)(x)`, without a receiver (see `runtime` in context.ts).
  */
 import type * as acorn from 'acorn';
-import { children, type Node } from './ast.js';
+import { children, isFunction, type Node } from './ast.js';
 import type { RewriteContext, RewriteOptions, Rewriter } from './context.js';
 import { Editor } from './edit.js';
 import { tokenAtOrAfter, type Parsed } from './parse.js';
@@ -101,10 +101,6 @@ export interface RewriteResult {
   afterDirective: boolean;
 }
 
-function isFunctionNode(node: Node): node is acorn.Function & Node {
-  return node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression';
-}
-
 function hasStatementList(node: Node): boolean {
   return node.type === 'Program' || node.type === 'BlockStatement' || node.type === 'StaticBlock' || node.type === 'SwitchCase';
 }
@@ -120,7 +116,7 @@ export function rewriteProgram(code: string, parsed: Parsed, options: RewriteOpt
   /** Hoist-target kind of `node` given its parent, when it opens one. */
   const targetKind = (node: Node, parent: Node | undefined, inParams: boolean): TargetKind | null => {
     if (node.type === 'Program') return 'program';
-    if (isFunctionNode(node)) return node.body.type === 'BlockStatement' ? 'function' : 'arrow-expression';
+    if (isFunction(node)) return node.body.type === 'BlockStatement' ? 'function' : 'arrow-expression';
     if (node.type === 'StaticBlock') return 'static-block';
     if (parent && parent.type === 'PropertyDefinition' && parent.value === node) return 'expression';
     if (inParams && parent && parent.type === 'AssignmentPattern' && parent.right === node) return 'expression';
@@ -142,9 +138,9 @@ export function rewriteProgram(code: string, parsed: Parsed, options: RewriteOpt
     const kind = targetKind(node, parent, inParams);
     if (kind) temps.push(kind, node);
     ancestors.push(node);
-    const fn = isFunctionNode(node) ? { nestedEdits: 0, nestedText: 0, bodyEdits: 0 } : null;
-    if (fn) functions.push(fn);
-    if (isFunctionNode(node) && fn) {
+    let fn: { nestedEdits: number; nestedText: number; bodyEdits: number } | null = null;
+    if (isFunction(node)) {
+      functions.push((fn = { nestedEdits: 0, nestedText: 0, bodyEdits: 0 }));
       if (node.type !== 'ArrowFunctionExpression' && node.id) visit(node.id, false);
       for (const p of node.params) visit(p, true);
       const bodyFrom = ed.edits - fn.nestedEdits;
@@ -165,18 +161,16 @@ export function rewriteProgram(code: string, parsed: Parsed, options: RewriteOpt
     }
     if (hasStatementList(node) || node.type === 'ClassBody') guardStatements(node, ed, edited);
     if (ed.edits > editsBefore) edited.add(node);
-    let twoBodies = false;
-    if (fn) {
-      functions.pop();
-      twoBodies = options.twoBodies && wantsTwoBodies(node as acorn.Function & Node, fn.bodyEdits, fn.nestedText, code);
-    }
+    if (fn) functions.pop();
+    // The function to write with two bodies, if this is one (two-bodies.ts).
+    const twice = fn && options.twoBodies && isFunction(node) && wantsTwoBodies(node, fn.bodyEdits, fn.nestedText, code) ? node : null;
     // An expression body is marked before its temporaries make it a block; a block body after.
-    if (twoBodies && kind === 'arrow-expression') markTwoBodies(node as acorn.Function & Node, ed);
+    if (twice && kind === 'arrow-expression') markTwoBodies(twice, ed);
     if (kind) {
       const names = temps.pop();
       if (kind === 'program') programTemps = names;
     }
-    if (twoBodies && kind === 'function') markTwoBodies(node as acorn.Function & Node, ed);
+    if (twice && kind === 'function') markTwoBodies(twice, ed);
     const outer = fn ? functions[functions.length - 1] : undefined;
     if (outer) {
       outer.nestedEdits += ed.edits - editsBefore;

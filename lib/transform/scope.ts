@@ -5,7 +5,7 @@
  * resolve every reference against the chain of scopes.
  */
 import type * as acorn from 'acorn';
-import { children, type Node } from './ast.js';
+import { children, isFunction, type Node } from './ast.js';
 
 class Scope {
   readonly names = new Set<string>();
@@ -90,10 +90,6 @@ export function patternNames(pattern: Node, out: acorn.Identifier[] = []): acorn
       break; // MemberExpression targets bind nothing
   }
   return out;
-}
-
-function isFunction(node: Node): node is acorn.Function & Node {
-  return node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression';
 }
 
 export function analyzeScopes(program: acorn.Program, sourceType: 'module' | 'script'): ScopeInfo {

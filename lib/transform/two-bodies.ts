@@ -25,7 +25,7 @@
  * the file is written, {@link expandTwoBodies} copies the marked text and its source map.
  */
 import type * as acorn from 'acorn';
-import { children, type Node } from './ast.js';
+import { children, isFunction, type Node } from './ast.js';
 import type { Editor } from './edit.js';
 import { patternNames } from './scope.js';
 import { decodeMappings, encodeMappings, type SourceMapV3 } from './sourcemap.js';
@@ -39,9 +39,9 @@ const CLOSE = '/*\uE001*/';
 const MARKER_CHARS = /[\uE000\uE001]/;
 
 /** A function whose nested functions' text is longer than this keeps one body. */
-export const MAX_NESTED_TEXT = 2000;
+const MAX_NESTED_TEXT = 2000;
 /** A function whose body is longer than this keeps one body (its copies would weigh on load time). */
-export const MAX_BODY_TEXT = 20000;
+const MAX_BODY_TEXT = 20000;
 
 type Fn = acorn.Function & Node;
 
@@ -84,7 +84,7 @@ function functionsCanMove(fn: Fn, body: acorn.BlockStatement): boolean {
 /** Names declared with `var` in `node`, not counting nested functions. */
 function collectVarNames(node: Node, out: Set<string>): void {
   for (const child of children(node)) {
-    if (child.type === 'FunctionDeclaration' || child.type === 'FunctionExpression' || child.type === 'ArrowFunctionExpression') continue;
+    if (isFunction(child)) continue;
     if (child.type === 'VariableDeclaration' && child.kind === 'var') {
       for (const d of child.declarations) for (const id of patternNames(d.id as Node)) out.add(id.name);
     }
@@ -133,8 +133,7 @@ const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'Whil
 function loopsIn(body: acorn.BlockStatement): Node[] {
   const found: Node[] = [];
   const visit = (node: Node): void => {
-    if (node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression') return;
-    if (node.type === 'ClassDeclaration' || node.type === 'ClassExpression') return;
+    if (isFunction(node) || node.type === 'ClassDeclaration' || node.type === 'ClassExpression') return;
     const list = node.type === 'BlockStatement' ? node.body : node.type === 'SwitchCase' ? node.consequent : null;
     if (list !== null) {
       for (const stmt of list) {
