@@ -67,7 +67,10 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
   };
   // Each object is compared with the one at its place on the last call whose objects were
   // checked distinct (`E`, kept by the path): only when one differs is the check made again.
-  const noteObject = (name: string) => `if (E[${objects}] !== ${name}) { E[${objects++}] = ${name}; E.checked = false; }`;
+  // A record arriving at its place is also checked for properties of the kinds the copy
+  // lacks (f could read them); one already there is not (see README: what runs uncompiled).
+  const noteObject = (name: string, record = false) =>
+    `if (E[${objects}] !== ${name}) { ${record ? `if (${constant(hasUnreadProperty)}(${name})) return MISS; ` : ''}E[${objects++}] = ${name}; E.checked = false; }`;
 
   const visit = (value: unknown, expr: string, path: string): unknown => {
     if (isTraced(value) || (isNDArray(value) && value.tape !== null)) {
@@ -91,7 +94,7 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
       // (this call only: another call's arguments may be arrays of distinct small records again)
       throw new Uncompilable(`the arguments hold more than ${MAX_OBJECTS} objects that are not small records in arrays, which compiled code would read one by one`, true);
     }
-    lines.push(`const ${name} = ${expr};`, noteObject(name));
+    lines.push(`const ${name} = ${expr};`);
     if (Array.isArray(value) && Object.getPrototypeOf(value) === Array.prototype) {
       // (the copy holds the elements only: f reading `arr.label` would see undefined)
       const named = Object.keys(value).find((k) => !isArrayIndex(k));
@@ -100,7 +103,7 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
       copies.set(value, { copy, name });
       sizes.push([copy, value.length]);
       const seal = sealOf(value);
-      lines.push(`if (!Array.isArray(${name}) || ${name}.length !== ${value.length} || ${sealDiffers(name, seal)}) return MISS;`);
+      lines.push(`if (!Array.isArray(${name}) || ${name}.length !== ${value.length} || ${sealDiffers(name, seal)}) return MISS;`, noteObject(name));
       const columns = value.length > UNROLL ? smallRecords(value, copies) : null;
       if (value.length > UNROLL && value.every((v) => typeof v === 'number')) {
         const first = program.inputCount;
@@ -133,7 +136,7 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
           `for (let i = 0; i < ${value.length}; i++) {`,
           `  const e = ${name}[i];`,
           `  if (typeof e !== 'object' || e === null || Object.getPrototypeOf(e) !== ${name}p || Object.keys(e).length !== ${m} || ${sealDiffers('e', columns.seal)}) return MISS;`,
-          `  if (E[${at} + i] !== e) { E[${at} + i] = e; E.checked = false; }`,
+          `  if (E[${at} + i] !== e) { if (${constant(hasUnreadProperty)}(e)) return MISS; E[${at} + i] = e; E.checked = false; }`,
           ...columns.keys.flatMap((key, k) => [`  const v${k} = e[${JSON.stringify(key)}];`, `  if (typeof v${k} !== 'number') return MISS;`, `  X[${first + k} + ${m} * i] = v${k};`]),
           `}`,
         );
@@ -151,6 +154,7 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
       lines.push(
         `if (!(${name} instanceof ${constant(NDArray)}) || ${name}.tape !== null || ${name}.dtype !== ${JSON.stringify(value.dtype)} || ` +
           `${name}.shape.length !== ${value.shape.length}${value.shape.map((d, i) => ` || ${name}.shape[${i}] !== ${d}`).join('')}) return MISS;`,
+        noteObject(name),
         `A[${k}] = ${name};`,
       );
       return value;
@@ -166,7 +170,10 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
     if (unread !== null) throw new Uncompilable(`argument ${path} has ${unread}; compiled code copies an object's enumerable data properties only`);
     const seal = sealOf(value);
     sizes.push([copy, keys.length]);
-    lines.push(`if (typeof ${name} !== 'object' || ${name} === null || Object.getPrototypeOf(${name}) !== ${constant(proto)} || Object.keys(${name}).length !== ${keys.length} || ${sealDiffers(name, seal)}) return MISS;`);
+    lines.push(
+      `if (typeof ${name} !== 'object' || ${name} === null || Object.getPrototypeOf(${name}) !== ${constant(proto)} || Object.keys(${name}).length !== ${keys.length} || ${sealDiffers(name, seal)}) return MISS;`,
+      noteObject(name, true),
+    );
     for (const key of keys) {
       const v = visit((value as Record<string, unknown>)[key], `${name}[${JSON.stringify(key)}]`, `${path}.${key}`);
       copy[key] = v;
@@ -247,6 +254,11 @@ function unreadProperty(o: object, keys: readonly string[]): string | null {
     if (d.get !== undefined || d.set !== undefined) return `a getter or setter (${JSON.stringify(key)})`;
   }
   return null;
+}
+
+/** True if `o` has a property of a kind the recording's copy would not hold (see unreadProperty). */
+function hasUnreadProperty(o: object): boolean {
+  return unreadProperty(o, Object.keys(o)) !== null;
 }
 
 /** The reader's test that the object `expr` is locked otherwise than the recorded one was. */

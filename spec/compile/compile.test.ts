@@ -303,6 +303,39 @@ describe('what is not compiled runs uncompiled', () => {
     expect(h.fallback).toMatch(/a getter or setter \("a"\)/);
   });
 
+  // The same, arriving on a later call, after a plain object was recorded: the reader counts
+  // enumerable keys on every call, and checks a newly arrived object for the other kinds
+  // (before, `p.x * (p.z ?? 1)` kept the recorded `undefined` for a hidden z: gradient 1, not 5).
+  it('a later call whose object has a non-enumerable property, a Symbol key or a getter misses the path', () => {
+    const hidden = <T extends object>(o: T, key: PropertyKey, d: PropertyDescriptor) => Object.defineProperty(o, key, d) as T & Record<PropertyKey, number>;
+    const f = (p: { x: number; z?: number }) => p.x * (p.z ?? 1) * ('w' in p ? 10 : 1);
+    const g = compileGradient(f);
+    for (let k = 0; k < 3; k++) expect(g({ x: 2 })).toEqual([{ x: 1 }]);
+    expect(g(hidden({ x: 2 }, 'z', { value: 5, enumerable: false }))).toEqual([{ x: 5, z: 2 }]);
+    expect(g(hidden({ x: 2 }, 'w', { value: 0, enumerable: false }))).toEqual(gradient(f, hidden({ x: 2 }, 'w', { value: 0, enumerable: false })));
+    expect(g.fallback).toMatch(/not enumerable/);
+    const s = Symbol('s');
+    const h = compileGradient((p: { x: number }) => p.x * ((p as Record<symbol, number>)[s] ?? 1));
+    for (let k = 0; k < 3; k++) expect(h({ x: 2 })).toEqual([{ x: 1 }]);
+    expect(() => h({ x: 2, [s]: 5 })).toThrow(/Symbol key/); // (as the eager gradient refuses it)
+    const m = compileGradient((p: { x: number; y: number }) => p.x * p.y);
+    for (let k = 0; k < 3; k++) expect(m({ x: 2, y: 3 })).toEqual([{ x: 3, y: 2 }]);
+    const withGetter = hidden({ x: 2 } as { x: number; y: number }, 'y', { get: () => 4, enumerable: true });
+    expect(m(withGetter)).toEqual(gradient((p: { x: number; y: number }) => p.x * p.y, withGetter));
+    expect(m.fallback).toMatch(/getter/);
+    // arrays of small records (read in columns)
+    class P {
+      constructor(public x: number, public y: number) {}
+    }
+    const r = (ps: P[]) => ps.reduce((t, p) => t + p.x * ((p as P & { w?: number }).w ?? 1), 0);
+    const gr = compileGradient(r);
+    const points = () => Array.from({ length: 20 }, (_, i) => new P(i, 1));
+    for (let k = 0; k < 3; k++) expect(gr(points())).toEqual(gradient(r, points()));
+    const odd = points();
+    hidden(odd[3]!, 'w', { value: 7, enumerable: false, writable: true });
+    expect(gr(odd)[0][3]).toEqual({ x: 7, y: null, w: 3 });
+  });
+
   it('an argument that is frozen, sealed or not extensible is recorded so, and a call with another kind misses the path', () => {
     const f = (p: { v: number }) => (Object.isFrozen(p) ? 5 * p.v : Object.isSealed(p) ? 3 * p.v : Object.isExtensible(p) ? p.v : 7 * p.v);
     const g = compileGradient(f);
