@@ -103,7 +103,11 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
       copies.set(value, { copy, name });
       sizes.push([copy, value.length]);
       const seal = sealOf(value);
-      lines.push(`if (!Array.isArray(${name}) || ${name}.length !== ${value.length} || ${sealDiffers(name, seal)}) return MISS;`, noteObject(name));
+      // (a subclass of Array passes Array.isArray: f could call its methods)
+      lines.push(
+        `if (!Array.isArray(${name}) || Object.getPrototypeOf(${name}) !== ${constant(Array.prototype)} || ${name}.length !== ${value.length} || ${sealDiffers(name, seal)}) return MISS;`,
+        noteObject(name),
+      );
       const columns = value.length > UNROLL ? smallRecords(value, copies) : null;
       if (value.length > UNROLL && value.every((v) => typeof v === 'number')) {
         const first = program.inputCount;
@@ -135,7 +139,9 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
           `const ${name}p = ${constant(columns.proto)};`,
           `for (let i = 0; i < ${value.length}; i++) {`,
           `  const e = ${name}[i];`,
-          `  if (typeof e !== 'object' || e === null || Object.getPrototypeOf(e) !== ${name}p || Object.keys(e).length !== ${m} || ${sealDiffers('e', columns.seal)}) return MISS;`,
+          `  if (typeof e !== 'object' || e === null || Object.getPrototypeOf(e) !== ${name}p || ${sealDiffers('e', columns.seal)}) return MISS;`,
+          `  const k = Object.keys(e);`,
+          `  if (${keysDiffer('k', columns.keys)}) return MISS;`,
           `  if (E[${at} + i] !== e) { if (${constant(hasUnreadProperty)}(e)) return MISS; E[${at} + i] = e; E.checked = false; }`,
           ...columns.keys.flatMap((key, k) => [`  const v${k} = e[${JSON.stringify(key)}];`, `  if (typeof v${k} !== 'number') return MISS;`, `  X[${first + k} + ${m} * i] = v${k};`]),
           `}`,
@@ -171,7 +177,9 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
     const seal = sealOf(value);
     sizes.push([copy, keys.length]);
     lines.push(
-      `if (typeof ${name} !== 'object' || ${name} === null || Object.getPrototypeOf(${name}) !== ${constant(proto)} || Object.keys(${name}).length !== ${keys.length} || ${sealDiffers(name, seal)}) return MISS;`,
+      `if (typeof ${name} !== 'object' || ${name} === null || Object.getPrototypeOf(${name}) !== ${constant(proto)} || ${sealDiffers(name, seal)}) return MISS;`,
+      `const ${name}k = Object.keys(${name});`,
+      `if (${keysDiffer(`${name}k`, keys)}) return MISS;`,
       noteObject(name, true),
     );
     for (const key of keys) {
@@ -259,6 +267,11 @@ function unreadProperty(o: object, keys: readonly string[]): string | null {
 /** True if `o` has a property of a kind the recording's copy would not hold (see unreadProperty). */
 function hasUnreadProperty(o: object): boolean {
   return unreadProperty(o, Object.keys(o)) !== null;
+}
+
+/** The reader's test that the key list `expr` differs from `keys` (in order too: f could read `Object.values`). */
+function keysDiffer(expr: string, keys: readonly string[]): string {
+  return [`${expr}.length !== ${keys.length}`, ...keys.map((key, k) => `${expr}[${k}] !== ${JSON.stringify(key)}`)].join(' || ');
 }
 
 /** The reader's test that the object `expr` is locked otherwise than the recorded one was. */

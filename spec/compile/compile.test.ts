@@ -336,6 +336,30 @@ describe('what is not compiled runs uncompiled', () => {
     expect(gr(odd)[0][3]).toEqual({ x: 7, y: null, w: 3 });
   });
 
+  // f can see key order (Object.values) and an array's class (its methods, instanceof): before,
+  // a later call with `{ y, x }` or an Array subclass took the recorded path, silently wrong.
+  it('a later call whose object has its keys in another order, or whose array is a subclass, misses the path', () => {
+    const first = (p: Record<string, number>) => Object.values(p)[0]! * 2;
+    const g = compileGradient(first);
+    for (let k = 0; k < 3; k++) expect(g({ x: 1, y: 2 })).toEqual([{ x: 2, y: null }]);
+    expect(g({ y: 2, x: 1 })).toEqual([{ y: 2, x: null }]);
+    const records = (swap: boolean) => Array.from({ length: 20 }, (_, i) => (swap ? { y: 1, x: i } : { x: i, y: 1 }));
+    const firsts = (ps: Record<string, number>[]) => ps.reduce((s, p) => s + Object.values(p)[0]!, 0);
+    const gr = compileGradient(firsts);
+    for (let k = 0; k < 3; k++) expect(gr(records(false))[0][3]).toEqual({ x: 1, y: null });
+    expect(gr(records(true))[0][3]).toEqual({ y: 1, x: null });
+    class Scaled extends Array<number> {
+      total() {
+        return 100 * this[0]!;
+      }
+    }
+    const h = (xs: number[]) => (xs instanceof Scaled ? xs.total() : xs[0]!);
+    const gh = compileGradient(h);
+    for (let k = 0; k < 3; k++) expect(gh([1, 2])).toEqual([[1, 0]]);
+    expect(gh(Scaled.from([1, 2]))).toEqual(gradient(h, Scaled.from([1, 2])));
+    expect(gh(Scaled.from([1, 2]))[0][0]).toBe(100);
+  });
+
   it('an argument that is frozen, sealed or not extensible is recorded so, and a call with another kind misses the path', () => {
     const f = (p: { v: number }) => (Object.isFrozen(p) ? 5 * p.v : Object.isSealed(p) ? 3 * p.v : Object.isExtensible(p) ? p.v : 7 * p.v);
     const g = compileGradient(f);
