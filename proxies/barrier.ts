@@ -9,7 +9,7 @@
 //   them on the original and lets the stand-in's state say what f should see.
 
 import { noteStore } from './cleanup.js';
-import { standInNode } from './standins.js';
+import { privateHostOf, standInNode } from './standins.js';
 import { isTraced, reportEscape } from '../lib/core/traced.js';
 
 /**
@@ -22,10 +22,11 @@ export function touch<R>(container: unknown, result: R): R {
   return result;
 }
 
-/** The object whose `#private` members to use: the original for a stand-in, else `o`. */
+/** The object whose `#private` members to use: the original for a stand-in or a compileGradient copy, else `o`. */
 export function privateHost<T>(o: T): T {
   const node = standInNode(o);
-  return node === undefined ? o : (node.original as T);
+  const host = node === undefined ? o : node.original;
+  return typeof host === 'object' && host !== null ? (privateHostOf(host) as T) : (host as T);
 }
 
 /** True when `o` is a stand-in for an argument (its private writes are recorded, not made). */

@@ -69,6 +69,8 @@ export function standInNode(x: unknown): Node | undefined {
 export interface IdentityRecording {
   readonly originals: ReadonlyMap<object, object>;
   comparedByIdentity(): void;
+  /** f read a `#private` member of an argument (on the caller's object: the copy has none). */
+  readPrivate(): void;
 }
 const openRecordings: IdentityRecording[] = [];
 
@@ -115,6 +117,23 @@ export function originalOf(x: object): object {
   const { original, recording } = resolveOriginal(x);
   recording?.comparedByIdentity();
   return original;
+}
+
+/**
+ * The object whose `#private` members rewritten code uses for `x` (a stand-in's original,
+ * already followed): the caller's object for a recording's copy, which has none (the
+ * recording is abandoned: compiled code reads public fields only), else `x`.
+ */
+export function privateHostOf(x: object): object {
+  if (openRecordings.length === 0) return x;
+  for (let i = openRecordings.length - 1; i >= 0; i--) {
+    const original = openRecordings[i]!.originals.get(x);
+    if (original !== undefined && original !== x) {
+      openRecordings[i]!.readPrivate();
+      return privateHostOf(original);
+    }
+  }
+  return x;
 }
 
 /** An object compared by identity: not null, not a traced number (which compares as its number). */

@@ -147,6 +147,7 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
       return symbolic.originals;
     },
     comparedByIdentity: () => program.abandon('f compares an argument with an object from outside by identity (===, Object.is, switch, a search or a Map key), which compiled code does not check'),
+    readPrivate: () => program.abandon("f reads a #private member of an argument, which compiled code does not read (it reads an object's enumerable fields)"),
   });
   let grads: unknown;
   try {

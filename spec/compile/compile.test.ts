@@ -360,6 +360,34 @@ describe('what is not compiled runs uncompiled', () => {
     expect(gh(Scaled.from([1, 2]))[0][0]).toBe(100);
   });
 
+  // The recording's copy of a class instance has no #private members: before, a method
+  // reading one threw a TypeError the eager gradient does not, and `#s in o` was silently false.
+  it('f reading a #private member of an argument runs uncompiled, as the eager gradient answers', () => {
+    class Tagged {
+      #scale: number;
+      constructor(
+        public x: number,
+        scale: number,
+      ) {
+        this.#scale = scale;
+      }
+      get scale() {
+        return this.#scale;
+      }
+      static is(o: object) {
+        return #scale in o;
+      }
+    }
+    const read = (t: Tagged) => t.scale * t.x;
+    const g = compileGradient(read);
+    for (const s of [2, 5, 7]) expect(g(new Tagged(3, s))).toEqual(gradient(read, new Tagged(3, s)));
+    expect(g(new Tagged(3, 5))[0]).toEqual({ x: 5, '#scale': 3 });
+    expect(g.fallback).toMatch(/#private member/);
+    const brand = (t: Tagged) => (Tagged.is(t) ? 2 : 1) * t.x;
+    const h = compileGradient(brand);
+    for (let k = 0; k < 3; k++) expect(h(new Tagged(3, 1))).toEqual([{ x: 2 }]);
+  });
+
   it('an argument that is frozen, sealed or not extensible is recorded so, and a call with another kind misses the path', () => {
     const f = (p: { v: number }) => (Object.isFrozen(p) ? 5 * p.v : Object.isSealed(p) ? 3 * p.v : Object.isExtensible(p) ? p.v : 7 * p.v);
     const g = compileGradient(f);
