@@ -5,11 +5,11 @@
 // each behaves as the built-in does on the numbers, and keeps the derivatives.
 
 import { touch } from '../proxies/barrier.js';
-import { isTraced, primal } from '../lib/core/traced.js';
+import { isTraced, primal, reportEscape } from '../lib/core/traced.js';
 import { isDeriving, onIdle } from '../lib/core/scope.js';
 import { typedArrayOf, typedArrayOver } from '../proxies/typed-arrays.js';
 import { watchInstance } from './wasm.js';
-import { isIdentityObject as isIdentity, originalOf, sameObject } from '../proxies/standins.js';
+import { isIdentityObject as isIdentity, originalOf, sameObject, standInNode } from '../proxies/standins.js';
 
 /** `Object.is`: a traced number is its value (and is the same as itself). */
 export function objectIs(a: unknown, b: unknown): boolean {
@@ -152,6 +152,20 @@ function noteKey(c: object, k: unknown): void {
   if (!keys.has(keyValue(k))) keys.set(keyValue(k), k);
 }
 
+/**
+ * `value`, found by `key` under the entry `held`. A number stored outside this
+ * differentiation (under a plain number, or under the caller's object for a stand-in)
+ * is a constant here: when the Map caches values computed from the key (memoization),
+ * the derivative through them is lost, so it is reported as a conversion is (a warning
+ * once per place; strict mode stops there). A lookup table's numbers are right as they are.
+ */
+function lookedUp(key: unknown, held: unknown, value: unknown): unknown {
+  if (held === key || isTraced(held) || typeof value !== 'number') return value; // (a traced key: stored by this differentiation)
+  const tape = isTraced(key) ? key.tape : typeof key === 'object' && key !== null ? standInNode(key)?.wrapping.tape : undefined;
+  if (tape !== undefined && tape.active) reportEscape({ tape }, 'a Map lookup that found a number stored outside this differentiation (a cache of values computed from the key?)');
+  return value;
+}
+
 /** Array search by value: `===` for indexOf/lastIndexOf, SameValueZero for includes. */
 function search(a: ArrayLike<unknown>, x: unknown, from: number, step: 1 | -1, zero: boolean): number {
   for (let i = from; i >= 0 && i < a.length; i += step) {
@@ -191,8 +205,10 @@ function searchByValue(receiver: object, fn: Function, args: unknown[]): unknown
       const a = receiver as unknown[];
       return search(a, args[0], Math.max(start(a.length, args[1], 0), 0), 1, true) >= 0;
     }
-    case mapGet:
-      return mapGet.call(receiver as Map<unknown, unknown>, heldKey(receiver, args[0], mapHas));
+    case mapGet: {
+      const held = heldKey(receiver, args[0], mapHas);
+      return lookedUp(args[0], held, mapGet.call(receiver as Map<unknown, unknown>, held));
+    }
     case mapHas:
       return mapHas.call(receiver as Map<unknown, unknown>, heldKey(receiver, args[0], mapHas));
     case mapDelete:
@@ -206,7 +222,11 @@ function searchByValue(receiver: object, fn: Function, args: unknown[]): unknown
       return setHas.call(receiver as Set<unknown>, heldKey(receiver, args[0], setHas));
     case setDelete:
       return setDelete.call(receiver as Set<unknown>, heldKey(receiver, args[0], setHas));
-    case weakMapGet:
+    case weakMapGet: {
+      const k = args[0];
+      const held = isIdentity(k) && !weakMapHas.call(receiver, k) ? heldOriginal(receiver, k, weakMapHas as (this: object, key: unknown) => boolean) : k;
+      return lookedUp(k, held, weakMapGet.call(receiver as WeakMap<object, unknown>, held as object));
+    }
     case weakMapHas:
     case weakMapDelete:
     case weakSetHas:

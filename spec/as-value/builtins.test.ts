@@ -119,6 +119,53 @@ describe('a traced number behaves as its value', () => {
     expect([...seen].map((v) => typeof v)).toEqual(['number']);
   });
 
+  // A Map caching values by the key being differentiated (memoization) returned, on a hit,
+  // the number stored by an earlier call: a constant, and before, nothing was said.
+  it('a Map lookup by a traced key or an argument that finds a number stored outside the differentiation is reported (a cache)', () => {
+    const squares = new Map<number, number>();
+    const square = (x: number) => {
+      const hit = squares.get(x);
+      if (hit !== undefined) return hit;
+      const y = x * x;
+      squares.set(x, y);
+      return y;
+    };
+    const norms = new WeakMap<object, number>();
+    const norm = (p: { x: number; y: number }) => {
+      const hit = norms.get(p);
+      if (hit !== undefined) return hit;
+      const r = Math.hypot(p.x, p.y);
+      norms.set(p, r);
+      return r;
+    };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      expect(gradient(square, 3)).toEqual([6]); // (a miss: computed, and stored as a number when the call ends)
+      expect(warn).not.toHaveBeenCalled();
+      expect(gradient(square, 3)).toEqual([null]);
+      expect(String(warn.mock.calls[0]?.[0])).toMatch(/a Map lookup that found a number stored outside this differentiation \(a cache/);
+      const p = { x: 3, y: 4 };
+      norm(p);
+      expect(gradient(norm, p)).toEqual([null]);
+      expect(warn).toHaveBeenCalledTimes(2);
+      // a lookup table filled by f itself, keyed by traced numbers, says nothing
+      gradient((a: number[]) => {
+        const counts = new Map<number, number>();
+        for (const v of a) counts.set(v, (counts.get(v) ?? 0) + 1);
+        return a[0]! * counts.size;
+      }, [1, 2, 1]);
+      expect(warn).toHaveBeenCalledTimes(2);
+    } finally {
+      warn.mockRestore();
+    }
+    const previous = configure({ strict: true });
+    try {
+      expect(() => gradient(square, 3)).toThrow(/\(strict\).*a Map lookup that found a number stored outside/);
+    } finally {
+      configure(previous);
+    }
+  });
+
   it('sort without a comparator sorts by text, as plain JavaScript does', () => {
     agrees((a, seen) => {
       const sorted = [...a, 10, 100].sort();
