@@ -123,8 +123,11 @@ const keyValue = (x: unknown): number => primal(x) || 0;
 
 /** For each Map or Set holding traced keys: the key it holds for each value. */
 let tracedKeys = new WeakMap<object, Map<number, unknown>>();
+/** Maps and WeakMaps made by rewritten code while a differentiation runs (they hold nothing from before it). */
+let madeWhileDeriving = new WeakSet<object>();
 onIdle(() => {
   tracedKeys = new WeakMap();
+  madeWhileDeriving = new WeakSet();
 });
 
 /** The key collection `c` holds for `k`'s value (a traced or plain number), or `k` itself when none. */
@@ -153,14 +156,16 @@ function noteKey(c: object, k: unknown): void {
 }
 
 /**
- * `value`, found by `key` under the entry `held`. A number stored outside this
- * differentiation (under a plain number, or under the caller's object for a stand-in)
- * is a constant here: when the Map caches values computed from the key (memoization),
- * the derivative through them is lost, so it is reported as a conversion is (a warning
- * once per place; strict mode stops there). A lookup table's numbers are right as they are.
+ * `value`, found in `map` by `key` under the entry `held`. A number stored outside this
+ * differentiation (in a Map made before it, under a plain number, or under the caller's
+ * object for a stand-in) is a constant here: when the Map caches values computed from the
+ * key (memoization), the derivative through them is lost, so it is reported as a
+ * conversion is (a warning once per place; strict mode stops there). A lookup table f
+ * makes itself says nothing.
  */
-function lookedUp(key: unknown, held: unknown, value: unknown): unknown {
-  if (held === key || isTraced(held) || typeof value !== 'number') return value; // (a traced key: stored by this differentiation)
+function lookedUp(map: object, key: unknown, held: unknown, value: unknown): unknown {
+  // (a traced key was stored by this differentiation)
+  if (held === key || isTraced(held) || typeof value !== 'number' || madeWhileDeriving.has(map)) return value;
   const tape = isTraced(key) ? key.tape : typeof key === 'object' && key !== null ? standInNode(key)?.wrapping.tape : undefined;
   if (tape !== undefined && tape.active) reportEscape({ tape }, 'a Map lookup that found a number stored outside this differentiation (a cache of values computed from the key?)');
   return value;
@@ -207,7 +212,7 @@ function searchByValue(receiver: object, fn: Function, args: unknown[]): unknown
     }
     case mapGet: {
       const held = heldKey(receiver, args[0], mapHas);
-      return lookedUp(args[0], held, mapGet.call(receiver as Map<unknown, unknown>, held));
+      return lookedUp(receiver, args[0], held, mapGet.call(receiver as Map<unknown, unknown>, held));
     }
     case mapHas:
       return mapHas.call(receiver as Map<unknown, unknown>, heldKey(receiver, args[0], mapHas));
@@ -225,7 +230,7 @@ function searchByValue(receiver: object, fn: Function, args: unknown[]): unknown
     case weakMapGet: {
       const k = args[0];
       const held = isIdentity(k) && !weakMapHas.call(receiver, k) ? heldOriginal(receiver, k, weakMapHas as (this: object, key: unknown) => boolean) : k;
-      return lookedUp(k, held, weakMapGet.call(receiver as WeakMap<object, unknown>, held as object));
+      return lookedUp(receiver, k, held, weakMapGet.call(receiver as WeakMap<object, unknown>, held as object));
     }
     case weakMapHas:
     case weakMapDelete:
@@ -297,9 +302,12 @@ export function construct(ctor: unknown, ...args: unknown[]): unknown {
         callMethod(made, adder, item);
       }
     }
+    if (made instanceof Map) madeWhileDeriving.add(made);
     return made;
   }
-  return Reflect.construct(ctor as Function, args);
+  const made = Reflect.construct(ctor as Function, args) as unknown;
+  if (made instanceof Map || made instanceof WeakMap) madeWhileDeriving.add(made);
+  return made;
 }
 
 /**
