@@ -37,18 +37,21 @@ export function inlineFor(index: number): boolean {
   return index % 5 !== 4;
 }
 
-/** Every other program runs the bodies written for tracing (they nest differently). */
-export function bodiesFor(index: number): Bodies {
-  return index % 2 === 0 ? 'plain' : 'traced';
+/**
+ * Every other program runs the bodies written for tracing (they nest differently); of the
+ * others, a strict one is rewritten as a module, whose plain bodies call plain twins.
+ */
+export function bodiesFor(index: number, strict: boolean): Bodies {
+  return index % 2 === 1 ? 'traced' : strict ? 'twins' : 'plain';
 }
 
 /** Programs `from` … `to - 1` of `seed`; stops after `maxFailures` failures. */
 export function runCampaign(seed: number, from: number, to: number, maxFailures = 1): Tally {
   const tally: Tally = { programs: 0, invalid: 0, failures: [] };
   for (let index = from; index < to && tally.failures.length < maxFailures; index++) {
-    const { tree } = generate(seed, index);
+    const { tree, strict } = generate(seed, index);
     const inline = inlineFor(index);
-    const bodies = bodiesFor(index);
+    const bodies = bodiesFor(index, strict);
     const result = compare(print(tree), inline, bodies);
     tally.programs++;
     if (result.invalid) tally.invalid++;

@@ -285,6 +285,8 @@ export class ProgramGenerator {
       [2, () => expr(Prec.call, rng.pick(['o.m', 'pfn', 'o.self().m', 'px.m']), '(', ...this.args(scope, d, rng.int(3)), ')')],
       [1, () => expr(Prec.call, rng.pick(['[3, 1, 2]', '[...arr]']), rng.pick(['.sort(', '.toSorted(']), e(this.comparator(scope, d), Prec.assign), ')')],
       [1, () => expr(Prec.call, 'arr.push(', ...this.args(scope, d, 1 + rng.int(2)), ')')],
+      // (module-level functions: rewritten as a module, a plain body calls their plain twins)
+      [2, () => expr(Prec.call, rng.pick(['tw', 'tw2']), '(', ...this.args(scope, d, 1 + rng.int(2)), ')')],
       [scope.inClass ? 2 : 0, () => expr(Prec.call, 'this.#m(', e(this.expression(scope, d), Prec.assign), ')')],
     ]);
   }
@@ -541,7 +543,9 @@ export class ProgramGenerator {
 
 /**
  * What every program starts with: the objects its expressions use, each of whose
- * effects is logged. `more()` spends the loops' shared fuel.
+ * effects is logged. `more()` spends the loops' shared fuel. `tw` and `tw2` are
+ * module-level functions that get plain twins when a strict program is rewritten as a
+ * module (lib/transform/two-bodies.ts).
  *
  * The Proxies' traps log every operation but one: the runtime's look-up of a user-defined
  * operator (`a[Symbol.for("zygote-ts.operator.add")]`, rules/overloads.ts), a documented
@@ -550,6 +554,8 @@ export class ProgramGenerator {
 const PRELUDE = `let fuel = 60;
 const more = () => fuel-- > 0;
 const f = (n, v) => (log("f", n), v);
+function tw(x, ...ys) { log("tw", typeof this, arguments.length, x); return x * 2 + (ys.length > 0 ? ys[0] : 1) }
+function tw2(n) { return n > 0 && more() ? tw2(n - 1) + tw(n) : n * 3 }
 const logError = (e) => log("caught", e !== null && typeof e === "object" && "name" in e ? e.name + ": " + comparableMessage(e.message) : e);
 const o = { p: 1, q: "x", 0: 2, n: undefined, get g() { log("get g"); return this._g }, set g(v) { log("set g", v); this._g = v }, _g: 3, m(x) { log("m", x); return x }, self() { return this } };
 const arr = [1, "x", 2, null];

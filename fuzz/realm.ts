@@ -40,8 +40,12 @@ export function createRealm(runtime: RuntimeCopy, globals: Record<string, unknow
   return context;
 }
 
-/** Which of a function's two bodies runs (lib/transform/two-bodies.ts): as on plain numbers, or as while tracing. */
-export type Bodies = 'plain' | 'traced';
+/**
+ * Which of a function's two bodies runs (lib/transform/two-bodies.ts): as on plain numbers,
+ * or as while tracing; `twins`: as on plain numbers, a strict program rewritten as a module
+ * (whose top-level functions get plain twins, which plain bodies call) and run as a script.
+ */
+export type Bodies = 'plain' | 'traced' | 'twins';
 
 /**
  * A script or module source rewritten as the loader rewrites CommonJS (the runtime read

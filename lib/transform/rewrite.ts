@@ -36,7 +36,7 @@ import { rewriteMemberStore, rewriteMutatingCall, rewriteObjectAssign } from './
 import { rewriteLogical, rewriteSwitch, rewriteTests } from './rewrite-truthiness.js';
 import { analyzeScopes, type ScopeInfo } from './scope.js';
 import { Temporaries, type TargetKind } from './temporaries.js';
-import { markTwoBodies, wantsTwoBodies } from './two-bodies.js';
+import { markTwin, markTwinCall, markTwoBodies, twinCandidates, wantsTwoBodies } from './two-bodies.js';
 
 /**
  * Every construct's rewrite, tried in this order on each node (after its
@@ -111,6 +111,8 @@ export function rewriteProgram(code: string, parsed: Parsed, options: RewriteOpt
   const temps = new Temporaries(ed, scope.allNames);
   const ancestors: Node[] = [];
   const ctx: RewriteContext = { ed, options, scope, temps, ancestors };
+  // Top-level functions that may get a plain twin, and calls of them (two-bodies.ts).
+  const twins = options.twoBodies ? twinCandidates(parsed.ast, scope, parsed.sourceType) : new Map<string, Node>();
   let programTemps: string[] = [];
 
   /** Hoist-target kind of `node` given its parent, when it opens one. */
@@ -152,6 +154,9 @@ export function rewriteProgram(code: string, parsed: Parsed, options: RewriteOpt
       for (const child of children(node)) visit(child, childParams);
     }
     ancestors.pop();
+    if (node.type === 'CallExpression' && node.callee.type === 'Identifier' && twins.has(node.callee.name) && scope.isProgramLevel(node.callee)) {
+      markTwinCall(node.callee, ed);
+    }
     for (const r of rewritersOf(node.type)) {
       if (r.test(node, ctx)) {
         temps.enterSite(node, ancestors.length);
@@ -170,7 +175,10 @@ export function rewriteProgram(code: string, parsed: Parsed, options: RewriteOpt
       const names = temps.pop();
       if (kind === 'program') programTemps = names;
     }
-    if (twice && kind === 'function') markTwoBodies(twice, ed);
+    if (twice && kind === 'function') {
+      markTwoBodies(twice, ed);
+      if (twins.get((twice as acorn.FunctionDeclaration).id?.name ?? '') === twice) markTwin(twice, ed);
+    }
     const outer = fn ? functions[functions.length - 1] : undefined;
     if (outer) {
       outer.nestedEdits += ed.edits - editsBefore;

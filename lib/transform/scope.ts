@@ -63,6 +63,8 @@ export interface ScopeInfo {
    * (a `let`, `const`, class or import may be read in its temporal dead zone).
    */
   isHoisted(id: acorn.Identifier): boolean;
+  /** Whether a reference resolves to a binding of the program's own top-level scope. */
+  isProgramLevel(id: acorn.Identifier): boolean;
 }
 
 /** Collect the identifiers bound by a pattern (`a`, `{ b, c: [d] }`, `...e`, `f = 1`). */
@@ -191,6 +193,7 @@ export function analyzeScopes(program: acorn.Program, sourceType: 'module' | 'sc
   const withRefs = new Set<acorn.Identifier>();
   const declaredRefs = new Set<acorn.Identifier>();
   const hoistedRefs = new Set<acorn.Identifier>();
+  const programRefs = new Set<acorn.Identifier>();
   const writes = new Set<acorn.Identifier>();
   const assignedNames = new Set<string>();
   if (!strictProgram) for (const name of root.names) assignedNames.add(name);
@@ -213,6 +216,7 @@ export function analyzeScopes(program: acorn.Program, sourceType: 'module' | 'sc
       else {
         declaredRefs.add(node);
         if (binder.hoisted.has(node.name)) hoistedRefs.add(node);
+        if (binder === root) programRefs.add(node);
       }
       if (inWith) withRefs.add(node);
       return;
@@ -243,5 +247,6 @@ export function analyzeScopes(program: acorn.Program, sourceType: 'module' | 'sc
     assignedNames,
     isDeclared: (id) => declaredRefs.has(id) || bindingIds.has(id),
     isHoisted: (id) => hoistedRefs.has(id),
+    isProgramLevel: (id) => programRefs.has(id),
   };
 }

@@ -21,13 +21,22 @@
  * functions are large (a module wrapper, a factory of many methods) keeps one body, and
  * its nested functions are considered one by one.
  *
+ * A function compiled into its caller (inlined) brings both copies along, and the traced
+ * copy's feedback then slows the caller's plain loop (V8 boxes every number where the two
+ * copies' results meet: Points ran 5× slower after one gradient). So a module's top-level
+ * function with two bodies also gets a plain twin, a third copy that only plain copies
+ * call ({@link twinCandidates}): `dist(p)` in a plain copy is `__zy$p_dist(p)`. The twin is
+ * a function declaration (hoisted as the function is) with the same parameters and the
+ * plain body, named as the function in stack traces (by a call marked pure, which a
+ * bundler drops with the twin, or always when it minifies: its frames then say `__zy$p_f`).
+ *
  * The rewrite pass marks each chosen body with comments ({@link markTwoBodies}); once
  * the file is written, {@link expandTwoBodies} copies the marked text and its source map.
  */
 import type * as acorn from 'acorn';
 import { children, isFunction, type Node } from './ast.js';
 import type { Editor } from './edit.js';
-import { patternNames } from './scope.js';
+import { patternNames, type ScopeInfo } from './scope.js';
 import { decodeMappings, encodeMappings, type SourceMapV3 } from './sourcemap.js';
 
 /** What picks the copy: some differentiation (of any copy of zygote-ts) is running. */
@@ -36,7 +45,13 @@ export const TRACING = '__zy.tapes.openTapes';
 /** Marker comments: a body's start (`b` block, `e` expression) and end. Private-use characters, which real code does not spell. */
 const OPEN = '/*\uE000';
 const CLOSE = '/*\uE001*/';
-const MARKER_CHARS = /[\uE000\uE001]/;
+/** After a twinned function's name; after its declaration (where its twin is written); before a call's callee. */
+const NAME_MARK = '/*\uE002*/';
+const twinMark = (name: string) => `/*\uE003${name}*/`;
+const callMark = (name: string) => `/*\uE004${name}*/`;
+const MARKER_CHARS = /[\uE000-\uE004]/;
+/** A twin's name: the function's, after this. */
+const TWIN_PREFIX = '__zy$p_';
 
 /** A function whose nested functions' text is longer than this keeps one body. */
 const MAX_NESTED_TEXT = 2000;
@@ -116,6 +131,39 @@ export function markTwoBodies(fn: Fn, ed: Editor): void {
   }
 }
 
+/**
+ * The module's top-level function declarations that may have a plain twin, by name: not
+ * async or generators, never assigned, with plain parameters (the twin repeats their text),
+ * named so that the twin's name is free. Only in modules: a script's top-level function is
+ * a global, and a twin would be one more.
+ */
+export function twinCandidates(program: acorn.Program, scope: ScopeInfo, sourceType: 'module' | 'script'): ReadonlyMap<string, Node> {
+  const out = new Map<string, Node>();
+  // (the twin is named with Object.defineProperty)
+  if (sourceType !== 'module' || scope.boundNames.has('Object')) return out;
+  for (const stmt of program.body) {
+    const d = stmt.type === 'ExportNamedDeclaration' ? stmt.declaration : stmt;
+    if (d?.type !== 'FunctionDeclaration' || d.async || d.generator) continue;
+    const name = d.id.name;
+    if (!/^[A-Za-z_$][\w$]*$/.test(name) || scope.assignedNames.has(name) || scope.allNames.has(TWIN_PREFIX + name)) continue;
+    if (!d.params.every((p) => p.type === 'Identifier' || (p.type === 'RestElement' && p.argument.type === 'Identifier'))) continue;
+    out.set(name, d as Node);
+  }
+  return out;
+}
+
+/** Marks a twin candidate's declaration, once it has two bodies: its twin is written after it. */
+export function markTwin(fn: Fn, ed: Editor): void {
+  const name = (fn as acorn.FunctionDeclaration).id!.name;
+  ed.s.appendLeft((fn as acorn.FunctionDeclaration).id!.end, NAME_MARK);
+  ed.s.appendLeft(fn.end, twinMark(name));
+}
+
+/** Marks a call of twin candidate `callee` (resolved to it): in a plain copy it calls the twin, if the function has one. */
+export function markTwinCall(callee: acorn.Identifier, ed: Editor): void {
+  ed.s.prependRight(callee.start, callMark(callee.name));
+}
+
 const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
 
 /**
@@ -149,7 +197,10 @@ function loopsIn(body: acorn.BlockStatement): Node[] {
 }
 
 interface Region {
-  kind: 'b' | 'e';
+  /** A body (`b` block, `e` expression); points: `n` a twinned function's name, `t` its twin's place, `c` a call. */
+  kind: 'b' | 'e' | 'n' | 't' | 'c';
+  /** The function's name (`t`, `c`). */
+  name?: string;
   /** The open marker's start and end, the close marker's start and end. */
   openStart: number;
   openEnd: number;
@@ -158,8 +209,8 @@ interface Region {
   inner: Region[];
 }
 
-/** Either marker; the open one's kind is group 1. */
-const MARKER = /\/\*\uE000([be])\*\/|\/\*\uE001\*\//g;
+/** Any marker; a body's open one has its kind in group 1, a point its character and name in groups 2 and 3. */
+const MARKER = /\/\*\uE000([be])\*\/|\/\*\uE001\*\/|\/\*(\uE002)\*\/|\/\*([\uE003\uE004])([\w$]+)\*\//g;
 
 /** The marked regions of `code`, nested; null when the markers do not pair up (then nothing is copied). */
 function regionsOf(code: string): Region[] | null {
@@ -167,6 +218,13 @@ function regionsOf(code: string): Region[] | null {
   const stack: Region[] = [];
   for (const m of code.matchAll(MARKER)) {
     const kind = m[1];
+    const point = m[2] ?? m[3];
+    if (point !== undefined) {
+      const end = m.index + m[0].length;
+      const r: Region = { kind: point === '\uE002' ? 'n' : point === '\uE003' ? 't' : 'c', name: m[4], openStart: m.index, openEnd: end, closeStart: end, closeEnd: end, inner: [] };
+      (stack.length > 0 ? stack[stack.length - 1]!.inner : top).push(r);
+      continue;
+    }
     if (kind === 'b' || kind === 'e') {
       stack.push({ kind, openStart: m.index, openEnd: m.index + m[0].length, closeStart: -1, closeEnd: -1, inner: [] });
       continue;
@@ -256,32 +314,70 @@ export function expandTwoBodies(code: string, map: SourceMapV3 | null): { code: 
   if (regions === null) {
     writeStripped(code, out);
   } else {
-    const write = (from: number, to: number, inner: readonly Region[], twice: boolean): void => {
+    const twins = twinsOf(regions);
+    // `twice`: nested bodies get two copies (not in a copy that runs while tracing);
+    // `plain`: in a plain copy, whose calls of twinned functions call their twins.
+    const write = (from: number, to: number, inner: readonly Region[], twice: boolean, plain: boolean): void => {
       let at = from;
       for (const r of inner) {
         out.copy(at, r.openStart);
-        if (!twice) write(r.openEnd, r.closeStart, r.inner, false);
+        at = r.closeEnd;
+        if (r.kind === 'c') {
+          const name = r.name!;
+          if (plain && twins.has(name) && code.startsWith(name, r.openEnd) && !/[\w$]/.test(code[r.openEnd + name.length] ?? '')) {
+            out.insert(TWIN_PREFIX + name);
+            at = r.openEnd + name.length;
+          }
+        } else if (r.kind === 't') {
+          const twin = twins.get(r.name!);
+          if (twin !== undefined) {
+            const id = TWIN_PREFIX + r.name!;
+            out.insert(`function ${id}`);
+            out.copy(twin.name.closeEnd, twin.body.openStart); // (its parameters, `{` and the shared temporaries)
+            write(twin.body.openEnd, twin.body.closeStart, twin.body.inner, true, true);
+            // (pure: a bundler drops it, and a twin no plain code calls with it, as it drops an unused function)
+            out.insert(`}/* @__PURE__ */ Object.defineProperty(${id}, "name", { value: ${JSON.stringify(r.name!)} });`);
+          }
+        } else if (r.kind === 'n') {
+          // (nothing: a place)
+        } else if (!twice) write(r.openEnd, r.closeStart, r.inner, false, false);
         else if (r.kind === 'b') {
           out.insert(`if (${TRACING}) {`);
-          write(r.openEnd, r.closeStart, r.inner, false);
+          write(r.openEnd, r.closeStart, r.inner, false, false);
           out.insert('} else {');
-          write(r.openEnd, r.closeStart, r.inner, true);
+          write(r.openEnd, r.closeStart, r.inner, true, true);
           out.insert('}');
         } else {
           out.insert(`(${TRACING} ? (`);
-          write(r.openEnd, r.closeStart, r.inner, false);
+          write(r.openEnd, r.closeStart, r.inner, false, false);
           out.insert(') : (');
-          write(r.openEnd, r.closeStart, r.inner, true);
+          write(r.openEnd, r.closeStart, r.inner, true, true);
           out.insert('))');
         }
-        at = r.closeEnd;
       }
       out.copy(at, to);
     };
-    write(0, code.length, regions, true);
+    write(0, code.length, regions, true, false);
   }
   if (map === null) return { code: out.text, map: null };
   return { code: out.text, map: { ...map, mappings: encodeMappings(unflatten(out)) } };
+}
+
+/**
+ * The twins to write, by function name: each top-level twin place with its function's name
+ * place and block body before it (a call of any other name calls the function itself).
+ */
+function twinsOf(regions: readonly Region[]): Map<string, { name: Region; body: Region }> {
+  const twins = new Map<string, { name: Region; body: Region }>();
+  let name: Region | null = null;
+  let body: Region | null = null;
+  for (const r of regions) {
+    if (r.kind === 'n') (name = r), (body = null);
+    else if (r.kind === 'b' && name !== null) body = r;
+    else if (r.kind === 't' && name !== null && body !== null) twins.set(r.name!, { name, body });
+    if (r.kind === 't') name = body = null;
+  }
+  return twins;
 }
 
 /** Every marker removed: one body each. */

@@ -30,7 +30,7 @@ function minified(fnSource: string): string {
   const source = fnSource.replace(/\b__zy\d+\b/g, '__zy'); // as the bundle's modules named it
   const code = transformSync(`import { __zy } from "runtime"; export default (${source});`, { minify: true, format: 'esm' }).code;
   const body = code.replace(/^import[^;]*;/, '');
-  expect(body).not.toContain('__zy');
+  expect(body).not.toMatch(/__zy(?![\w$])/); // (the runtime's binding is renamed; a plain twin, `__zy$p_f`, is the module's)
   return body;
 }
 

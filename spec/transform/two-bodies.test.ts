@@ -102,6 +102,68 @@ describe('both bodies run as the code did', () => {
   });
 });
 
+describe('plain twins of a module\'s top-level functions', () => {
+  /** The module rewritten with two bodies (no map), its prologue cut off. */
+  const rewritten = (code: string) => {
+    const out = transform(code, { runtime: { kind: 'global' }, sourceType: 'module', sourceMap: false, twoBodies: true }).code;
+    return out.slice(out.indexOf('__zy.rewritten();') + '__zy.rewritten();'.length).trim();
+  };
+  /** Runs a rewritten module's text (its exports as locals) and returns `names`' values. */
+  const load = (code: string, names: string[]) =>
+    new Function('__zy', `'use strict';\n${rewritten(code).replace(/\bexport /g, '')}\nreturn { ${names.join(', ')} };`)(__zy) as Record<string, (...a: unknown[]) => unknown>;
+  const geometry = [
+    'export function dist(p) { return Math.sqrt(p.x * p.x + p.y * p.y) }',
+    'export function total(ps) { let s = 0; for (const p of ps) s += dist(p); return s }',
+    'export const origin = dist({ x: 3, y: 4 }) * 0;',
+  ].join('\n');
+
+  it('a plain copy calls the twin, the traced copy and the top level call the function', () => {
+    const out = rewritten(geometry);
+    expect(out).toContain('function __zy$p_dist(p) {');
+    expect(out).toContain('/* @__PURE__ */ Object.defineProperty(__zy$p_dist, "name", { value: "dist" });');
+    const total = out.slice(out.indexOf('export function total'), out.indexOf('function __zy$p_total'));
+    const [traced, plain] = total.split('} else {');
+    expect(traced).toContain('dist(p)');
+    expect(traced).not.toContain('__zy$p_dist');
+    expect(plain).toContain('__zy$p_dist(p)');
+    expect(out.slice(out.indexOf('export const origin'))).toMatch(/^export const origin = [^;]*\bdist\(\{/);
+  });
+
+  it('runs as the function does: values, gradients, the name in stack traces', () => {
+    const { dist, total } = load(geometry, ['dist', 'total']);
+    const ps = [{ x: 3, y: 4 }, { x: 6, y: 8 }];
+    expect(total!(ps)).toBe(15);
+    const [g] = gradient(total as (ps: { x: number; y: number }[]) => number, ps);
+    for (const e of g as { x: number; y: number }[]) expect([e.x, e.y].map((v) => Math.round(v * 1e12) / 1e12)).toEqual([0.6, 0.8]);
+    expect(total!(ps)).toBe(15);
+    expect(dist!.name).toBe('dist');
+    const { call } = load('export function boom(x) { if (x > 1) throw new Error("big"); return x * 2 }\nexport function call(x) { return boom(x) + 1 }', ['call']);
+    expect(call!(0.5)).toBe(2);
+    let stack = '';
+    try {
+      call!(5);
+    } catch (e) {
+      stack = String((e as Error).stack);
+    }
+    expect(stack.split('\n')[1]).toMatch(/^\s*at boom /);
+  });
+
+  it('not for a script, a function assigned, one with patterns for parameters, async or generator; not a call of a local of that name', () => {
+    const none = (code: string, sourceType: 'module' | 'script' = 'module') =>
+      expect(transform(code, { runtime: { kind: 'global' }, sourceType, sourceMap: false, twoBodies: true }).code).not.toContain('__zy$p_f');
+    none('function f(x) { return x * 2 }\nfunction g(x) { return f(x) * 3 }', 'script');
+    none('let h = 0;\nfunction f(x) { return x * 2 }\nfunction g(x) { return f(x) * 3 }\nf = (x) => x;');
+    none('function f({ x }) { return x * 2 }\nfunction g(x) { return f({ x }) * 3 }');
+    none('function f(x = 1) { return x * 2 }\nfunction g(x) { return f(x) * 3 }');
+    none('async function f(x) { return x * 2 }\nfunction g(x) { return f(x) * 3 }');
+    const shadowed = rewritten('function f(x) { return x * 2 }\nfunction g(x, f) { return f(x) * 3 }');
+    expect(shadowed.slice(shadowed.indexOf('function g'))).not.toMatch(/__zy\$p_f\(x\)/);
+    const member = rewritten('function f(x) { return x * 2 }\nfunction g(o, x) { return o.f(x) * 3 + f(x) }');
+    expect(member).toContain('o.f(x)');
+    expect(member).toContain('__zy$p_f(x)');
+  });
+});
+
 describe('the test that picks a body', () => {
   it('counts every differentiation while it runs: reverse, forward, and compileGradient recording', () => {
     const seen: number[] = [];
@@ -152,6 +214,7 @@ describe('source maps', () => {
     expect(originLine('return (', 1)).toBe(2);
     expect(originLine('const y', 0)).toBe(1);
     expect(originLine('const y', 1)).toBe(1);
+    expect(originLine('const y', 2)).toBe(1); // (f's plain twin)
     expect(originLine('export const after', 0)).toBe(4);
   });
 
