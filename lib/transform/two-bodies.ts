@@ -6,10 +6,11 @@
  * `a * b` on numbers, all slow down, although the code is again running on plain numbers.
  * So a rewritten function gets its rewritten body twice,
  *
- *     function f(x) { if (__zy.tapes.openTapes) { BODY } else { BODY } }
+ *     function f(x) { try { if (__zy.tapes.openTapes) { BODY } else { BODY } } finally { __zy.tapes.openTapes; } }
  *     (x) => (__zy.tapes.openTapes ? (EXPR) : (EXPR))
  *
- * and only the first copy runs while a differentiation is under way. The two copies are
+ * and only the first copy runs while a differentiation is under way (the test read again
+ * in `finally`: see {@link expandTwoBodies}). The two copies are
  * the same text, so which one runs changes no result (a traced number kept past its
  * gradient goes through the same runtime calls either way): the choice only keeps each
  * copy's feedback to its own kind of values.
@@ -23,12 +24,16 @@
  *
  * A function compiled into its caller (inlined) brings both copies along, and the traced
  * copy's feedback then slows the caller's plain loop (V8 boxes every number where the two
- * copies' results meet: Points ran 5× slower after one gradient). So a module's top-level
- * function with two bodies also gets a plain twin, a third copy that only plain copies
- * call ({@link twinCandidates}): `dist(p)` in a plain copy is `__zy$p_dist(p)`. The twin is
- * a function declaration (hoisted as the function is) with the same parameters and the
- * plain body, named as the function in stack traces (by a call marked pure, which a
- * bundler drops with the twin, or always when it minifies: its frames then say `__zy$p_f`).
+ * copies' results meet: Points ran 5× slower after one gradient). And a function whose
+ * plain copy first runs after a gradient starts from V8's state for the function as the
+ * traced copy left it (W2 stayed at 1.24× plain). So a module's top-level function with two
+ * bodies has its plain copy as a function of its own, its plain twin
+ * ({@link twinCandidates}): the function's plain branch calls it (`Reflect.apply`, or
+ * `Reflect.construct` for `new`), and plain copies call it directly: `dist(p)` in a plain
+ * copy is `__zy$p_dist(p)`. The twin is a function declaration (hoisted as the function
+ * is) with the same parameters and the plain body, named as the function in stack traces
+ * (by a call marked pure, which a bundler drops with the twin, or always when it minifies:
+ * its frames then say `__zy$p_f`); a call through the function has one frame more.
  *
  * The rewrite pass marks each chosen body with comments ({@link markTwoBodies}); once
  * the file is written, {@link expandTwoBodies} copies the marked text and its source map.
@@ -124,7 +129,6 @@ export function markTwoBodies(fn: Fn, ed: Editor): void {
     }
     ed.suffix(start, `${OPEN}b*/`);
     ed.s.prependRight(body.end - 1, CLOSE);
-    for (const loop of loopsIn(body)) ed.suffix(loop.end, `;${TRACING};`);
   } else {
     ed.s.prependRight(body.start, `${OPEN}e*/`);
     ed.s.appendLeft(body.end, CLOSE);
@@ -139,8 +143,8 @@ export function markTwoBodies(fn: Fn, ed: Editor): void {
  */
 export function twinCandidates(program: acorn.Program, scope: ScopeInfo, sourceType: 'module' | 'script'): ReadonlyMap<string, Node> {
   const out = new Map<string, Node>();
-  // (the twin is named with Object.defineProperty)
-  if (sourceType !== 'module' || scope.boundNames.has('Object')) return out;
+  // (the twin is named with Object.defineProperty, and called with Reflect)
+  if (sourceType !== 'module' || scope.boundNames.has('Object') || scope.boundNames.has('Reflect')) return out;
   for (const stmt of program.body) {
     const d = stmt.type === 'ExportNamedDeclaration' ? stmt.declaration : stmt;
     if (d?.type !== 'FunctionDeclaration' || d.async || d.generator) continue;
@@ -162,38 +166,6 @@ export function markTwin(fn: Fn, ed: Editor): void {
 /** Marks a call of twin candidate `callee` (resolved to it): in a plain copy it calls the twin, if the function has one. */
 export function markTwinCall(callee: acorn.Identifier, ed: Editor): void {
   ed.s.prependRight(callee.start, callMark(callee.name));
-}
-
-const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
-
-/**
- * The loops of a body (not of its nested functions) that stand in a statement list, each
- * with its labels: the statements after which the test is read once more.
- *
- * Why: V8 compiles a hot loop on its own (on-stack replacement) and keeps that code apart
- * from the function's. The first traced call throws the function's code away (its traced
- * body had never run), but the loop's code would stay, entered from unoptimised code on
- * every later call, and the function would never be compiled again (W2 stayed at 3.7×
- * plain). V8 folds the test to a constant until the first differentiation, and code that
- * read it is thrown away when it changes: read after the loop, the test is in the loop's
- * code too. A read of a field of the runtime's own record: nothing a program can observe.
- */
-function loopsIn(body: acorn.BlockStatement): Node[] {
-  const found: Node[] = [];
-  const visit = (node: Node): void => {
-    if (isFunction(node) || node.type === 'ClassDeclaration' || node.type === 'ClassExpression') return;
-    const list = node.type === 'BlockStatement' ? node.body : node.type === 'SwitchCase' ? node.consequent : null;
-    if (list !== null) {
-      for (const stmt of list) {
-        let inner: Node = stmt;
-        while (inner.type === 'LabeledStatement') inner = inner.body;
-        if (LOOPS.has(inner.type)) found.push(stmt);
-      }
-    }
-    for (const child of children(node)) visit(child);
-  };
-  visit(body);
-  return found;
 }
 
 interface Region {
@@ -257,6 +229,16 @@ class Output {
     this.text += text;
   }
 
+  /** Appends `text`, mapped where `code[at]` maps. */
+  insertMapped(text: string, at: number): void {
+    const base = this.text.length;
+    this.text += text;
+    const segs = this.segments;
+    if (segs === null) return;
+    const k = upperBound(segs.offsets, at) - 1;
+    if (k >= 0) this.push(base, segs.origins[k]!);
+  }
+
   /** Appends `code[from, to)`, with the map's segments over it. */
   copy(from: number, to: number): void {
     if (to <= from) return;
@@ -305,6 +287,21 @@ function lineStarts(text: string): number[] {
  * `code` (rewritten, with markers) with each marked body written twice, and its source
  * map carried over: both copies map to the original body. Markers that do not pair up
  * (which the pass should never leave) are dropped, every body then written once.
+ *
+ * A block body's copies sit in `try { … } finally { TEST; }`, for V8's sake. V8 compiles a
+ * hot loop on its own (on-stack replacement) and keeps that code apart from the
+ * function's; a loop compiled so, entered again from unoptimised code on every later call,
+ * kept the function from being compiled whole. Two ways:
+ * - compiled before the first differentiation, where V8 folded the test to a constant, the
+ *   loop's code stayed when the first traced call threw the function's code away (W2 stayed
+ *   at 3.7× plain): read in `finally`, the test is in the loop's code too, which is thrown
+ *   away with the rest when the test changes;
+ * - compiled in its first run, a plain copy's loop reached code after it that had never
+ *   run, left the loop's code there on every call, and was entered again on the next
+ *   (Points stayed at 5× plain). Code after a loop in its own copy would not have run; the
+ *   `finally` has, at the end of the traced call.
+ * A read of a field of the runtime's own record, which cannot throw: nothing a program
+ * can observe.
  */
 export function expandTwoBodies(code: string, map: SourceMapV3 | null): { code: string; map: SourceMapV3 | null } {
   if (!MARKER_CHARS.test(code)) return { code, map };
@@ -315,6 +312,7 @@ export function expandTwoBodies(code: string, map: SourceMapV3 | null): { code: 
     writeStripped(code, out);
   } else {
     const twins = twinsOf(regions);
+    const twinOfBody = new Map([...twins].map(([name, t]) => [t.body, name]));
     // `twice`: nested bodies get two copies (not in a copy that runs while tracing);
     // `plain`: in a plain copy, whose calls of twinned functions call their twins.
     const write = (from: number, to: number, inner: readonly Region[], twice: boolean, plain: boolean): void => {
@@ -342,11 +340,18 @@ export function expandTwoBodies(code: string, map: SourceMapV3 | null): { code: 
           // (nothing: a place)
         } else if (!twice) write(r.openEnd, r.closeStart, r.inner, false, false);
         else if (r.kind === 'b') {
-          out.insert(`if (${TRACING}) {`);
+          out.insert(`try { if (${TRACING}) {`);
           write(r.openEnd, r.closeStart, r.inner, false, false);
-          out.insert('} else {');
-          write(r.openEnd, r.closeStart, r.inner, true, true);
-          out.insert('}');
+          const twin = twinOfBody.get(r);
+          if (twin !== undefined) {
+            // (a twinned function's plain copy is its twin: see twinCandidates)
+            const id = TWIN_PREFIX + twin;
+            out.insertMapped(`} else { return new.target === undefined ? Reflect.apply(${id}, this, arguments) : Reflect.construct(${id}, arguments, new.target);`, twins.get(twin)!.name.openStart);
+          } else {
+            out.insert('} else {');
+            write(r.openEnd, r.closeStart, r.inner, true, true);
+          }
+          out.insert(`} } finally { ${TRACING}; }`);
         } else {
           out.insert(`(${TRACING} ? (`);
           write(r.openEnd, r.closeStart, r.inner, false, false);

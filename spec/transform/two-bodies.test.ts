@@ -25,8 +25,9 @@ function run(code: string, bodies: 'plain' | 'traced'): unknown {
 describe('which functions get two bodies', () => {
   it('a function or arrow with rewritten code of its own; the copies are the same text', () => {
     const out = twoBodies('function f(x) { const y = x * 2; return y + 1 }\nconst g = (x) => x * x;');
-    expect(out).toContain(`function f(x) {if (${TRACING}) {`);
-    const [traced, plain] = out.slice(out.indexOf(`if (${TRACING}) {`) + `if (${TRACING}) {`.length, out.indexOf('}}')).split('} else {');
+    expect(out).toContain(`function f(x) {try { if (${TRACING}) {`);
+    expect(out).toContain(`} } finally { ${TRACING}; }}`);
+    const [traced, plain] = out.slice(out.indexOf(`if (${TRACING}) {`) + `if (${TRACING}) {`.length, out.indexOf('} }')).split('} else {');
     expect(traced).toContain('const y');
     expect(traced).toBe(plain);
     expect(out).toContain(`const g = (x) => (${TRACING} ? ((typeof x === "number" ? x * x : (0, __zy.mul)(x, x))) : ((typeof x === "number" ? x * x : (0, __zy.mul)(x, x))));`);
@@ -55,20 +56,24 @@ describe('which functions get two bodies', () => {
   it('a function with large nested functions keeps one body (a module wrapper), its nested functions get theirs', () => {
     const inner = Array.from({ length: 60 }, (_, i) => `function h${i}(x) { return x * ${i} + x / 2 }`).join('\n');
     const out = twoBodies(`(function () { ${inner}\nglobalThis.k = h3(2) * 2 })()`);
-    expect(count(out, TRACING)).toBe(60);
+    expect(count(out, TRACING)).toBe(120); // (each: the test, and its read in `finally`)
   });
 
   it('the copy that runs while tracing has its nested functions once, the other has them with two bodies', () => {
     const out = twoBodies('function outer(k) { const inner = (w) => w * k; return inner(k) * 2 }');
-    // outer's test, and inner's in the plain copy only
-    expect(count(out, TRACING)).toBe(2);
+    // outer's test and its read in `finally`, and inner's test in the plain copy only (an arrow's expression: no `finally`)
+    expect(count(out, TRACING)).toBe(3);
   });
 
-  it('reads the test again after each loop of a statement list, so V8 drops the loop code compiled on its own with the rest', () => {
-    const out = twoBodies('function f(n) { let s = 0; a: for (let i = 0; i < n; i++) s += i * 2; if (n) while (n--) s *= 1; return s }');
-    expect(count(out, `s += (typeof __zy$1`)).toBe(0);
-    expect(count(out, `;${TRACING};`)).toBe(2); // after the labeled loop, in each copy; not after the if's loop
-    expect(out).toMatch(new RegExp(`a: for \\(.*?;;${TRACING.replace(/[.[\]]/g, '\\$&')}; if`));
+  it('reads the test again in `finally`, after either copy, so V8 drops a loop compiled on its own with the rest', () => {
+    const code = 'function f(n) { let s = 0; a: for (let i = 0; i < n; i++) { if (i > 5) break a; s += i * 2 } if (n) while (n--) s *= 1; return s }';
+    const out = twoBodies(code);
+    expect(count(out, `finally { ${TRACING}; }`)).toBe(1);
+    expect(count(out, `;${TRACING};`)).toBe(0);
+    expect(run(`(${code})(9)`, 'plain')).toBe(30);
+    expect(run(`(${code})(9)`, 'traced')).toBe(30);
+    expect(run('(function f(x) { try { return x * 2 } finally { x = 0 } })(4)', 'plain')).toBe(8);
+    expect(() => run('(function f(x) { if (x > 1) throw new RangeError("r" + x * 2); return x })(4)', 'plain')).toThrow('r8');
   });
 
   it('keeps the directive prologue first, ending one that ASI ended', () => {
@@ -125,7 +130,10 @@ describe('plain twins of a module\'s top-level functions', () => {
     const [traced, plain] = total.split('} else {');
     expect(traced).toContain('dist(p)');
     expect(traced).not.toContain('__zy$p_dist');
-    expect(plain).toContain('__zy$p_dist(p)');
+    // (the function's plain copy is its twin, which it calls)
+    expect(plain).toBe(' return new.target === undefined ? Reflect.apply(__zy$p_total, this, arguments) : Reflect.construct(__zy$p_total, arguments, new.target);} } finally { __zy.tapes.openTapes; }}');
+    const twin = out.slice(out.indexOf('function __zy$p_total'));
+    expect(twin.slice(0, twin.indexOf('Object.defineProperty'))).toContain('__zy$p_dist(p)');
     expect(out.slice(out.indexOf('export const origin'))).toMatch(/^export const origin = [^;]*\bdist\(\{/);
   });
 
@@ -137,6 +145,17 @@ describe('plain twins of a module\'s top-level functions', () => {
     for (const e of g as { x: number; y: number }[]) expect([e.x, e.y].map((v) => Math.round(v * 1e12) / 1e12)).toEqual([0.6, 0.8]);
     expect(total!(ps)).toBe(15);
     expect(dist!.name).toBe('dist');
+    // called with `new`, the function is constructed as written (`this`, `new.target`, what it returns)
+    const { Made, made } = load(
+      'export function Made(x) { this.v = x * 2; this.kind = new.target === Made ? "made" : "other" }\nexport function made(x) { return new Made(x).v * 3 }',
+      ['Made', 'made'],
+    );
+    const m = new (Made as unknown as new (x: number) => { v: number; kind: string })(2);
+    expect([m.v, m.kind, m instanceof (Made as unknown as new () => unknown)]).toEqual([4, 'made', true]);
+    expect(made!(2)).toBe(12);
+    class Sub extends (Made as unknown as new (x: number) => { v: number; kind: string }) {}
+    expect(new Sub(5).kind).toBe('other');
+    expect(new Sub(5) instanceof Sub).toBe(true);
     const { call } = load('export function boom(x) { if (x > 1) throw new Error("big"); return x * 2 }\nexport function call(x) { return boom(x) + 1 }', ['call']);
     expect(call!(0.5)).toBe(2);
     let stack = '';
@@ -214,7 +233,7 @@ describe('source maps', () => {
     expect(originLine('return (', 1)).toBe(2);
     expect(originLine('const y', 0)).toBe(1);
     expect(originLine('const y', 1)).toBe(1);
-    expect(originLine('const y', 2)).toBe(1); // (f's plain twin)
+    expect(lines.filter((l) => l.includes('const y'))).toHaveLength(2); // (f's plain copy is its twin: see below)
     expect(originLine('export const after', 0)).toBe(4);
   });
 
