@@ -233,10 +233,8 @@ class Output {
   insertMapped(text: string, at: number): void {
     const base = this.text.length;
     this.text += text;
-    const segs = this.segments;
-    if (segs === null) return;
-    const k = upperBound(segs.offsets, at) - 1;
-    if (k >= 0) this.push(base, segs.origins[k]!);
+    const origin = this.originAt(at, true);
+    if (origin !== null) this.push(base, origin);
   }
 
   /** Appends `code[from, to)`, with the map's segments over it. */
@@ -247,15 +245,26 @@ class Output {
     const segs = this.segments;
     if (segs === null) return;
     let k = upperBound(segs.offsets, from) - 1;
-    if (k >= 0 && segs.offsets[k]! < from) {
-      // The piece starts inside a segment: it maps where that segment does, moved along its line.
-      const origin = segs.origins[k]!;
-      const moved = origin.length >= 3 && !this.code.slice(segs.offsets[k]!, from).includes('\n');
-      this.push(base, moved ? [origin[0]!, origin[1]!, origin[2]! + from - segs.offsets[k]!] : origin);
-    }
+    // (a piece that starts inside a segment maps where that segment does, moved along its line)
+    const within = this.originAt(from, false);
+    if (within !== null) this.push(base, within);
     for (k = Math.max(k, 0); k < segs.offsets.length && segs.offsets[k]! < to; k++) {
       if (segs.offsets[k]! >= from) this.push(base + segs.offsets[k]! - from, segs.origins[k]!);
     }
+  }
+
+  /**
+   * Where `code[at]` maps: the origin of the segment it is in, moved along its line; null
+   * when none is, or (`atStart` false) when a segment starts at `at` (it is copied as it is).
+   */
+  private originAt(at: number, atStart: boolean): Origin | null {
+    const segs = this.segments;
+    if (segs === null) return null;
+    const k = upperBound(segs.offsets, at) - 1;
+    if (k < 0 || (!atStart && segs.offsets[k] === at)) return null;
+    const origin = segs.origins[k]!;
+    const moved = origin.length >= 3 && !this.code.slice(segs.offsets[k]!, at).includes('\n');
+    return moved ? [origin[0]!, origin[1]!, origin[2]! + at - segs.offsets[k]!] : origin;
   }
 
   private push(offset: number, origin: Origin): void {
@@ -323,7 +332,7 @@ export function expandTwoBodies(code: string, map: SourceMapV3 | null): { code: 
         if (r.kind === 'c') {
           const name = r.name!;
           if (plain && twins.has(name) && code.startsWith(name, r.openEnd) && !/[\w$]/.test(code[r.openEnd + name.length] ?? '')) {
-            out.insert(TWIN_PREFIX + name);
+            out.insertMapped(TWIN_PREFIX + name, r.openEnd);
             at = r.openEnd + name.length;
           }
         } else if (r.kind === 't') {

@@ -237,6 +237,27 @@ describe('source maps', () => {
     expect(originLine('export const after', 0)).toBe(4);
   });
 
+  it('map a call of a twin to the call, and the call of the twin to the function', () => {
+    const code = 'export function boom(x) {\n  return x * 2;\n}\nexport function call(x) {\n  return 1 + boom(x);\n}\n';
+    const out = transform(code, { runtime: { kind: 'import', specifier: 'rt' } });
+    const lines = out.code.split('\n');
+    const maps = decodeMappings(out.map!.mappings);
+    /** [line, column] of the original where generated `text` (its first occurrence after `after`) starts. */
+    const origin = (text: string, after = '') => {
+      for (let i = 0; i < lines.length; i++) {
+        const from = after && lines[i]!.includes(after) ? lines[i]!.indexOf(after) : after ? -1 : 0;
+        if (from < 0) continue;
+        const col = lines[i]!.indexOf(text, from);
+        if (col < 0) continue;
+        const seg = maps[i]!.filter((s) => s[0] <= col && s.length >= 4).pop()!;
+        return [seg[2], seg[3]]; // (as a stack trace reads the map: the segment's origin)
+      }
+      return null;
+    };
+    expect(origin('__zy$p_boom(x), typeof')).toEqual([4, 13]); // (`boom(x)` in call's twin)
+    expect(origin('Reflect.apply(__zy$p_call')).toEqual([3, 16]); // (call's plain branch: its name)
+  });
+
   it('are not needed without one: no map, one body, every line where it was', () => {
     const code = 'function f(x) {\n  const y = x * 2;\n  return y + 1;\n}\n';
     const out = transform(code, { runtime: { kind: 'global' }, sourceMap: false });
