@@ -355,7 +355,7 @@ export function expandTwoBodies(code: string, map: SourceMapV3 | null): { code: 
           if (twin !== undefined) {
             // (a twinned function's plain copy is its twin: see twinCandidates)
             const id = TWIN_PREFIX + twin;
-            out.insertMapped(`} else { return new.target === undefined ? Reflect.apply(${id}, this, arguments) : Reflect.construct(${id}, arguments, new.target);`, twins.get(twin)!.name.openStart);
+            out.insertMapped(`} else { return new.target === undefined ? Reflect.apply(${id}, this, arguments) : Reflect.construct(${id}, arguments, new.target);`, twins.get(twin)!.name.openStart - twin.length); // (at its name)
           } else {
             out.insert('} else {');
             write(r.openEnd, r.closeStart, r.inner, true, true);
