@@ -38,11 +38,12 @@ export function inlineFor(index: number): boolean {
 }
 
 /**
- * Every other program runs the bodies written for tracing (they nest differently); of the
- * others, a strict one is rewritten as a module, whose plain bodies call plain twins.
+ * Every other program runs the bodies written for tracing (they nest differently); a
+ * strict program is rewritten as a module, whose top-level functions have twins.
  */
 export function bodiesFor(index: number, strict: boolean): Bodies {
-  return index % 2 === 1 ? 'traced' : strict ? 'twins' : 'plain';
+  const bodies = index % 2 === 1 ? 'traced' : 'plain';
+  return strict ? `${bodies}, module` : bodies;
 }
 
 /** Programs `from` … `to - 1` of `seed`; stops after `maxFailures` failures. */

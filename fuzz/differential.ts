@@ -114,7 +114,7 @@ export function execute(code: string, options: RunOptions): Outcome {
   let source = code;
   if (options.rewritten) {
     try {
-      source = rewrite(code, options.bodies === 'twins' ? 'module' : 'script', options.inline ?? true, options.bodies ?? 'plain');
+      source = rewrite(code, options.bodies?.endsWith('module') ? 'module' : 'script', options.inline ?? true, options.bodies ?? 'plain');
     } catch (error) {
       if ((error as { name?: string }).name === 'SyntaxError') return { log, end: 'not ECMAScript' };
       throw error;

@@ -285,7 +285,7 @@ export class ProgramGenerator {
       [2, () => expr(Prec.call, rng.pick(['o.m', 'pfn', 'o.self().m', 'px.m']), '(', ...this.args(scope, d, rng.int(3)), ')')],
       [1, () => expr(Prec.call, rng.pick(['[3, 1, 2]', '[...arr]']), rng.pick(['.sort(', '.toSorted(']), e(this.comparator(scope, d), Prec.assign), ')')],
       [1, () => expr(Prec.call, 'arr.push(', ...this.args(scope, d, 1 + rng.int(2)), ')')],
-      // (module-level functions: rewritten as a module, a plain body calls their plain twins)
+      // (module-level functions: rewritten as a module, a copy calls their twins)
       [2, () => expr(Prec.call, rng.pick(['tw', 'tw2']), '(', ...this.args(scope, d, 1 + rng.int(2)), ')')],
       [scope.inClass ? 2 : 0, () => expr(Prec.call, 'this.#m(', e(this.expression(scope, d), Prec.assign), ')')],
     ]);
@@ -544,8 +544,8 @@ export class ProgramGenerator {
 /**
  * What every program starts with: the objects its expressions use, each of whose
  * effects is logged. `more()` spends the loops' shared fuel. `tw` and `tw2` are
- * module-level functions that get plain twins when a strict program is rewritten as a
- * module (lib/transform/two-bodies.ts).
+ * module-level functions that get twins when a strict program is rewritten as a module
+ * (lib/transform/two-bodies.ts).
  *
  * The Proxies' traps log every operation but one: the runtime's look-up of a user-defined
  * operator (`a[Symbol.for("zygote-ts.operator.add")]`, rules/overloads.ts), a documented

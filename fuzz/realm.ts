@@ -42,10 +42,10 @@ export function createRealm(runtime: RuntimeCopy, globals: Record<string, unknow
 
 /**
  * Which of a function's two bodies runs (lib/transform/two-bodies.ts): as on plain numbers,
- * or as while tracing; `twins`: as on plain numbers, a strict program rewritten as a module
- * (whose top-level functions get plain twins, which plain bodies call) and run as a script.
+ * or as while tracing; `, module`: a strict program rewritten as a module (whose top-level
+ * functions get twins, which the copies call) and run as a script.
  */
-export type Bodies = 'plain' | 'traced' | 'twins';
+export type Bodies = 'plain' | 'traced' | 'plain, module' | 'traced, module';
 
 /**
  * A script or module source rewritten as the loader rewrites CommonJS (the runtime read
@@ -53,5 +53,5 @@ export type Bodies = 'plain' | 'traced' | 'twins';
  */
 export function rewrite(code: string, sourceType: 'script' | 'module', inlineFastPaths = true, bodies: Bodies = 'plain'): string {
   const out = transform(code, { runtime: { kind: 'global' }, sourceType, sourceMap: false, inlineFastPaths, twoBodies: true }).code;
-  return bodies === 'traced' ? out.replaceAll(TRACING, '1') : out;
+  return bodies.startsWith('traced') ? out.replaceAll(TRACING, '1') : out;
 }

@@ -14,6 +14,7 @@
  *   not a number has no test either: `R.eq(t,"function")`;
  * - a call of an operation that ordinary code has no reason to name (`R.truthy(x)`,
  *   `R.took()`, `R.typeOf(x)`, `R.sne(x,void 0)`, `R.shl(x,8)`, `R.privateGet(…)`);
+ * - the test that picks a function's copy, `R.tapes.openTapes` (lib/transform/two-bodies.ts);
  * - the runtime's stand-ins for the globals, used as the globals are (`R.Math.PI`,
  *   `R.Number.isFinite(x)`) on an object that is not a global object, and the runtime's
  *   version of a built-in called (`(0,R.builtin)(Function)(…)`).
@@ -100,6 +101,9 @@ const AFTER_TEST = /(?:[?:(,=]|&&)\s*$/;
 /** The unminified sign: `__zy` (or a bundler's `__zy2`) followed by a dot. */
 const RUNTIME_NAME = /(?<![\w$])__zy\d*\s*\./;
 
+/** The test that picks a function's copy (two-bodies.ts): `R.tapes.openTapes`, all a twinned function's own code has. */
+const BODY_TEST = new RegExp(`(?<![\\w$.])${IDENTIFIER}\\s*\\.\\s*tapes\\s*\\.\\s*openTapes(?![\\w$])`);
+
 /**
  * Does this (function) source call into the runtime, i.e. was it rewritten?
  *
@@ -113,7 +117,7 @@ const RUNTIME_NAME = /(?<![\w$])__zy\d*\s*\./;
  * ```
  */
 export function isRewritten(fnSource: string): boolean {
-  if (RUNTIME_NAME.test(fnSource)) return true;
+  if (RUNTIME_NAME.test(fnSource) || BODY_TEST.test(fnSource)) return true;
   const tested = typeofTests(fnSource);
   for (const call of fnSource.matchAll(MEMBER_CALL)) {
     const name = (call[1] ?? call[2])!;

@@ -22,18 +22,23 @@
  * functions are large (a module wrapper, a factory of many methods) keeps one body, and
  * its nested functions are considered one by one.
  *
- * A function compiled into its caller (inlined) brings both copies along, and the traced
- * copy's feedback then slows the caller's plain loop (V8 boxes every number where the two
- * copies' results meet: Points ran 5× slower after one gradient). And a function whose
- * plain copy first runs after a gradient starts from V8's state for the function as the
- * traced copy left it (W2 stayed at 1.24× plain). So a module's top-level function with two
- * bodies has its plain copy as a function of its own, its plain twin
- * ({@link twinCandidates}): the function's plain branch calls it (`Reflect.apply`, or
- * `Reflect.construct` for `new`), and plain copies call it directly: `dist(p)` in a plain
- * copy is `__zy$p_dist(p)`. The twin is a function declaration (hoisted as the function
- * is) with the same parameters and the plain body, named as the function in stack traces
- * (by a call marked pure, which a bundler drops with the twin, or always when it minifies:
- * its frames then say `__zy$p_f`); a call through the function has one frame more.
+ * A module's top-level function does better: its two copies are functions of their own,
+ * its twins (`__zy$t_f`, run while tracing, and `__zy$p_f`, the plain one), and `f` only
+ * calls one of them ({@link twinCandidates}):
+ *
+ *     export function f(x) { return new.target === undefined ? (TEST ? __zy$t_f(x) : __zy$p_f(x)) : Reflect.construct(TEST ? __zy$t_f : __zy$p_f, arguments, new.target); }
+ *
+ * and a call `g(y)` of such a function in a copy calls that copy's twin of g. Three things
+ * made this worth it. A function compiled into its caller (inlined) brought both copies
+ * along, and V8 boxed every number where their results met (Points ran 5× slower after one
+ * gradient). A plain copy first run after a gradient started from V8's state for the
+ * function as the traced copy had left it (W2: 1.24× plain). And V8 put off compiling a
+ * function whose only hot path was small but whose whole text was large (W1: 1.25×). The
+ * twins are function declarations (hoisted as `f` is) with `f`'s parameters, passed on as
+ * they are (or with `this` and `arguments` by `Reflect.apply` when the body reads those),
+ * named `f` in stack traces (by a call marked pure, which a bundler drops with the twin, or
+ * always when it minifies: the frames then say `__zy$p_f`). A call of `f` from code that
+ * was not rewritten has one frame more, at `f`'s name.
  *
  * The rewrite pass marks each chosen body with comments ({@link markTwoBodies}); once
  * the file is written, {@link expandTwoBodies} copies the marked text and its source map.
@@ -50,13 +55,14 @@ export const TRACING = '__zy.tapes.openTapes';
 /** Marker comments: a body's start (`b` block, `e` expression) and end. Private-use characters, which real code does not spell. */
 const OPEN = '/*\uE000';
 const CLOSE = '/*\uE001*/';
-/** After a twinned function's name; after its declaration (where its twin is written); before a call's callee. */
+/** After a twinned function's name; after its declaration (where its twins are written); before a call's callee. */
 const NAME_MARK = '/*\uE002*/';
-const twinMark = (name: string) => `/*\uE003${name}*/`;
+const twinMark = (name: string, args: string) => `/*\uE003${name}(${args})*/`;
 const callMark = (name: string) => `/*\uE004${name}*/`;
 const MARKER_CHARS = /[\uE000-\uE004]/;
-/** A twin's name: the function's, after this. */
+/** A twin's name: the function's, after this (its plain copy; its copy that runs while tracing). */
 const TWIN_PREFIX = '__zy$p_';
+const TRACED_PREFIX = '__zy$t_';
 
 /** A function whose nested functions' text is longer than this keeps one body. */
 const MAX_NESTED_TEXT = 2000;
@@ -136,10 +142,10 @@ export function markTwoBodies(fn: Fn, ed: Editor): void {
 }
 
 /**
- * The module's top-level function declarations that may have a plain twin, by name: not
- * async or generators, never assigned, with plain parameters (the twin repeats their text),
- * named so that the twin's name is free. Only in modules: a script's top-level function is
- * a global, and a twin would be one more.
+ * The module's top-level function declarations that may have twins, by name: not async or
+ * generators, never assigned, with plain parameters (the twins repeat their text), named
+ * so that the twins' names are free. Only in modules: a script's top-level function is a
+ * global, and a twin would be one more.
  */
 export function twinCandidates(program: acorn.Program, scope: ScopeInfo, sourceType: 'module' | 'script'): ReadonlyMap<string, Node> {
   const out = new Map<string, Node>();
@@ -149,30 +155,46 @@ export function twinCandidates(program: acorn.Program, scope: ScopeInfo, sourceT
     const d = stmt.type === 'ExportNamedDeclaration' ? stmt.declaration : stmt;
     if (d?.type !== 'FunctionDeclaration' || d.async || d.generator) continue;
     const name = d.id.name;
-    if (!/^[A-Za-z_$][\w$]*$/.test(name) || scope.assignedNames.has(name) || scope.allNames.has(TWIN_PREFIX + name)) continue;
+    if (!/^[A-Za-z_$][\w$]*$/.test(name) || scope.assignedNames.has(name) || scope.allNames.has(TWIN_PREFIX + name) || scope.allNames.has(TRACED_PREFIX + name)) continue;
     if (!d.params.every((p) => p.type === 'Identifier' || (p.type === 'RestElement' && p.argument.type === 'Identifier'))) continue;
     out.set(name, d as Node);
   }
   return out;
 }
 
-/** Marks a twin candidate's declaration, once it has two bodies: its twin is written after it. */
+/**
+ * Marks a twin candidate's declaration, once it has two bodies: its twins are written after
+ * it. With them goes how the function passes a call on: its parameters (`x,...ys`), or `*`
+ * when its body reads `this` or `arguments` (then all of them are passed, by `Reflect.apply`).
+ */
 export function markTwin(fn: Fn, ed: Editor): void {
   const name = (fn as acorn.FunctionDeclaration).id!.name;
+  const args = readsThisOrArguments(fn.body as Node)
+    ? '*'
+    : fn.params.map((p) => (p.type === 'RestElement' ? `...${(p.argument as acorn.Identifier).name}` : (p as acorn.Identifier).name)).join(',');
   ed.s.appendLeft((fn as acorn.FunctionDeclaration).id!.end, NAME_MARK);
-  ed.s.appendLeft(fn.end, twinMark(name));
+  ed.s.appendLeft(fn.end, twinMark(name, args));
 }
 
-/** Marks a call of twin candidate `callee` (resolved to it): in a plain copy it calls the twin, if the function has one. */
+/** Whether `node` reads its function's `this` or `arguments` (arrows and classes inside count; other functions do not). */
+function readsThisOrArguments(node: Node): boolean {
+  if (node.type === 'ThisExpression' || (node.type === 'Identifier' && node.name === 'arguments')) return true;
+  if (isFunction(node) && node.type !== 'ArrowFunctionExpression') return false;
+  return children(node).some(readsThisOrArguments);
+}
+
+/** Marks a call of twin candidate `callee` (resolved to it): in a copy it calls that copy's twin, if the function has twins. */
 export function markTwinCall(callee: acorn.Identifier, ed: Editor): void {
   ed.s.prependRight(callee.start, callMark(callee.name));
 }
 
 interface Region {
-  /** A body (`b` block, `e` expression); points: `n` a twinned function's name, `t` its twin's place, `c` a call. */
+  /** A body (`b` block, `e` expression); points: `n` a twinned function's name, `t` its twins' place, `c` a call. */
   kind: 'b' | 'e' | 'n' | 't' | 'c';
   /** The function's name (`t`, `c`). */
   name?: string;
+  /** How the function passes a call on to its twins (`t`: see markTwin). */
+  args?: string;
   /** The open marker's start and end, the close marker's start and end. */
   openStart: number;
   openEnd: number;
@@ -182,7 +204,7 @@ interface Region {
 }
 
 /** Any marker; a body's open one has its kind in group 1, a point its character and name in groups 2 and 3. */
-const MARKER = /\/\*\uE000([be])\*\/|\/\*\uE001\*\/|\/\*(\uE002)\*\/|\/\*([\uE003\uE004])([\w$]+)\*\//g;
+const MARKER = /\/\*\uE000([be])\*\/|\/\*\uE001\*\/|\/\*(\uE002)\*\/|\/\*([\uE003\uE004])([\w$]+)(?:\(([\w$.,]*|\*)\))?\*\//g;
 
 /** The marked regions of `code`, nested; null when the markers do not pair up (then nothing is copied). */
 function regionsOf(code: string): Region[] | null {
@@ -193,7 +215,7 @@ function regionsOf(code: string): Region[] | null {
     const point = m[2] ?? m[3];
     if (point !== undefined) {
       const end = m.index + m[0].length;
-      const r: Region = { kind: point === '\uE002' ? 'n' : point === '\uE003' ? 't' : 'c', name: m[4], openStart: m.index, openEnd: end, closeStart: end, closeEnd: end, inner: [] };
+      const r: Region = { kind: point === '\uE002' ? 'n' : point === '\uE003' ? 't' : 'c', name: m[4], args: m[5], openStart: m.index, openEnd: end, closeStart: end, closeEnd: end, inner: [] };
       (stack.length > 0 ? stack[stack.length - 1]!.inner : top).push(r);
       continue;
     }
@@ -322,56 +344,63 @@ export function expandTwoBodies(code: string, map: SourceMapV3 | null): { code: 
   } else {
     const twins = twinsOf(regions);
     const twinOfBody = new Map([...twins].map(([name, t]) => [t.body, name]));
-    // `twice`: nested bodies get two copies (not in a copy that runs while tracing);
-    // `plain`: in a plain copy, whose calls of twinned functions call their twins.
-    const write = (from: number, to: number, inner: readonly Region[], twice: boolean, plain: boolean): void => {
+    // Where the text is: at the top (a body here gets two copies), in a copy that runs
+    // while tracing (nested bodies get one), or in a plain copy. A call of a twinned
+    // function in a copy calls that copy's twin.
+    type Place = 'top' | 'traced' | 'plain';
+    const twinPrefix = (place: Place) => (place === 'traced' ? TRACED_PREFIX : TWIN_PREFIX);
+    const write = (from: number, to: number, inner: readonly Region[], place: Place): void => {
       let at = from;
       for (const r of inner) {
         out.copy(at, r.openStart);
         at = r.closeEnd;
         if (r.kind === 'c') {
           const name = r.name!;
-          if (plain && twins.has(name) && code.startsWith(name, r.openEnd) && !/[\w$]/.test(code[r.openEnd + name.length] ?? '')) {
-            out.insertMapped(TWIN_PREFIX + name, r.openEnd);
+          if (place !== 'top' && twins.has(name) && code.startsWith(name, r.openEnd) && !/[\w$]/.test(code[r.openEnd + name.length] ?? '')) {
+            out.insertMapped(twinPrefix(place) + name, r.openEnd);
             at = r.openEnd + name.length;
           }
         } else if (r.kind === 't') {
           const twin = twins.get(r.name!);
           if (twin !== undefined) {
-            const id = TWIN_PREFIX + r.name!;
-            out.insert(`function ${id}`);
-            out.copy(twin.name.closeEnd, twin.body.openStart); // (its parameters, `{` and the shared temporaries)
-            write(twin.body.openEnd, twin.body.closeStart, twin.body.inner, true, true);
-            // (pure: a bundler drops it, and a twin no plain code calls with it, as it drops an unused function)
-            out.insert(`}/* @__PURE__ */ Object.defineProperty(${id}, "name", { value: ${JSON.stringify(r.name!)} });`);
+            for (const copy of ['traced', 'plain'] as const) {
+              const id = twinPrefix(copy) + r.name!;
+              out.insert(`function ${id}`);
+              out.copy(twin.name.closeEnd, twin.body.openStart); // (its parameters, `{` and the shared temporaries)
+              write(twin.body.openEnd, twin.body.closeStart, twin.body.inner, copy);
+              // (pure: a bundler drops it, and a twin nothing calls with it, as it drops an unused function)
+              out.insert(`}/* @__PURE__ */ Object.defineProperty(${id}, "name", { value: ${JSON.stringify(r.name!)} });`);
+            }
           }
         } else if (r.kind === 'n') {
           // (nothing: a place)
-        } else if (!twice) write(r.openEnd, r.closeStart, r.inner, false, false);
-        else if (r.kind === 'b') {
+        } else if (place === 'traced') write(r.openEnd, r.closeStart, r.inner, 'traced');
+        else if (r.kind === 'b' && twinOfBody.has(r)) {
+          // A twinned function calls its copies, functions of their own (see twinCandidates):
+          // with its parameters, unless its body reads `this` or `arguments` (V8 did not
+          // compile a function passing `arguments` on with Reflect.apply: W1 1.25× plain).
+          const twin = twinOfBody.get(r)!;
+          const { args, name } = twins.get(twin)!;
+          const pick = `${TRACING} ? ${TRACED_PREFIX}${twin} : ${TWIN_PREFIX}${twin}`;
+          const call = args === '*' ? `Reflect.apply(${pick}, this, arguments)` : `(${TRACING} ? ${TRACED_PREFIX}${twin}(${args}) : ${TWIN_PREFIX}${twin}(${args}))`;
+          out.insertMapped(`return new.target === undefined ? ${call} : Reflect.construct(${pick}, arguments, new.target);`, name.openStart - twin.length); // (at its name)
+        } else if (r.kind === 'b') {
           out.insert(`try { if (${TRACING}) {`);
-          write(r.openEnd, r.closeStart, r.inner, false, false);
-          const twin = twinOfBody.get(r);
-          if (twin !== undefined) {
-            // (a twinned function's plain copy is its twin: see twinCandidates)
-            const id = TWIN_PREFIX + twin;
-            out.insertMapped(`} else { return new.target === undefined ? Reflect.apply(${id}, this, arguments) : Reflect.construct(${id}, arguments, new.target);`, twins.get(twin)!.name.openStart - twin.length); // (at its name)
-          } else {
-            out.insert('} else {');
-            write(r.openEnd, r.closeStart, r.inner, true, true);
-          }
+          write(r.openEnd, r.closeStart, r.inner, 'traced');
+          out.insert('} else {');
+          write(r.openEnd, r.closeStart, r.inner, 'plain');
           out.insert(`} } finally { ${TRACING}; }`);
         } else {
           out.insert(`(${TRACING} ? (`);
-          write(r.openEnd, r.closeStart, r.inner, false, false);
+          write(r.openEnd, r.closeStart, r.inner, 'traced');
           out.insert(') : (');
-          write(r.openEnd, r.closeStart, r.inner, true, true);
+          write(r.openEnd, r.closeStart, r.inner, 'plain');
           out.insert('))');
         }
       }
       out.copy(at, to);
     };
-    write(0, code.length, regions, true, false);
+    write(0, code.length, regions, 'top');
   }
   if (map === null) return { code: out.text, map: null };
   return { code: out.text, map: { ...map, mappings: encodeMappings(unflatten(out)) } };
@@ -381,14 +410,14 @@ export function expandTwoBodies(code: string, map: SourceMapV3 | null): { code: 
  * The twins to write, by function name: each top-level twin place with its function's name
  * place and block body before it (a call of any other name calls the function itself).
  */
-function twinsOf(regions: readonly Region[]): Map<string, { name: Region; body: Region }> {
-  const twins = new Map<string, { name: Region; body: Region }>();
+function twinsOf(regions: readonly Region[]): Map<string, { name: Region; body: Region; args: string }> {
+  const twins = new Map<string, { name: Region; body: Region; args: string }>();
   let name: Region | null = null;
   let body: Region | null = null;
   for (const r of regions) {
     if (r.kind === 'n') (name = r), (body = null);
     else if (r.kind === 'b' && name !== null) body = r;
-    else if (r.kind === 't' && name !== null && body !== null) twins.set(r.name!, { name, body });
+    else if (r.kind === 't' && name !== null && body !== null && r.args !== undefined) twins.set(r.name!, { name, body, args: r.args });
     if (r.kind === 't') name = body = null;
   }
   return twins;

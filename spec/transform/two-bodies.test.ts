@@ -122,19 +122,24 @@ describe('plain twins of a module\'s top-level functions', () => {
     'export const origin = dist({ x: 3, y: 4 }) * 0;',
   ].join('\n');
 
-  it('a plain copy calls the twin, the traced copy and the top level call the function', () => {
+  it('a twinned function calls its copies, which call each other\'s copies; the top level calls the function', () => {
     const out = rewritten(geometry);
-    expect(out).toContain('function __zy$p_dist(p) {');
+    const dispatch = (name: string, args: string) =>
+      `return new.target === undefined ? (${TRACING} ? __zy$t_${name}(${args}) : __zy$p_${name}(${args})) : Reflect.construct(${TRACING} ? __zy$t_${name} : __zy$p_${name}, arguments, new.target);}`;
+    expect(out).toMatch(/export function dist\(p\) \{ var [\w$, ]+;return new\.target/); // (its temporaries, unused)
+    expect(out).toContain(dispatch('dist', 'p'));
+    expect(out).toContain('/* @__PURE__ */ Object.defineProperty(__zy$t_dist, "name", { value: "dist" });');
     expect(out).toContain('/* @__PURE__ */ Object.defineProperty(__zy$p_dist, "name", { value: "dist" });');
-    const total = out.slice(out.indexOf('export function total'), out.indexOf('function __zy$p_total'));
-    const [traced, plain] = total.split('} else {');
-    expect(traced).toContain('dist(p)');
-    expect(traced).not.toContain('__zy$p_dist');
-    // (the function's plain copy is its twin, which it calls)
-    expect(plain).toBe(' return new.target === undefined ? Reflect.apply(__zy$p_total, this, arguments) : Reflect.construct(__zy$p_total, arguments, new.target);} } finally { __zy.tapes.openTapes; }}');
-    const twin = out.slice(out.indexOf('function __zy$p_total'));
-    expect(twin.slice(0, twin.indexOf('Object.defineProperty'))).toContain('__zy$p_dist(p)');
+    const copy = (id: string) => out.slice(out.indexOf(`function ${id}(`), out.indexOf(`Object.defineProperty(${id},`));
+    expect(copy('__zy$t_total')).toContain('__zy$t_dist(p)');
+    expect(copy('__zy$p_total')).toContain('__zy$p_dist(p)');
+    expect(copy('__zy$p_total')).not.toContain(TRACING); // (nothing of the test left in a copy)
     expect(out.slice(out.indexOf('export const origin'))).toMatch(/^export const origin = [^;]*\bdist\(\{/);
+    // a body that reads `this` or `arguments` gets them passed on as they are
+    const own = rewritten('export function f(x) { return arguments.length * x * 2 }');
+    expect(own).toContain(`Reflect.apply(${TRACING} ? __zy$t_f : __zy$p_f, this, arguments)`);
+    const { f } = load('export function f(x) { return arguments.length * x * 2 }', ['f']);
+    expect(f!(1, 2, 3)).toBe(6);
   });
 
   it('runs as the function does: values, gradients, the name in stack traces', () => {
@@ -255,7 +260,7 @@ describe('source maps', () => {
       return null;
     };
     expect(origin('__zy$p_boom(x), typeof')).toEqual([4, 13]); // (`boom(x)` in call's twin)
-    expect(origin('Reflect.apply(__zy$p_call')).toEqual([3, 16]); // (call's plain branch: its name)
+    expect(origin('(__zy.tapes.openTapes ? __zy$t_call(x)')).toEqual([3, 16]); // (call's call of its copies: its name)
   });
 
   it('are not needed without one: no map, one body, every line where it was', () => {
