@@ -111,7 +111,7 @@ export function rewriteProgram(code: string, parsed: Parsed, options: RewriteOpt
   const temps = new Temporaries(ed, scope.allNames);
   const ancestors: Node[] = [];
   const ctx: RewriteContext = { ed, options, scope, temps, ancestors };
-  // Top-level functions that may get a plain twin, and calls of them (two-bodies.ts).
+  // Top-level functions that may get twins, and calls of them (two-bodies.ts).
   const twins = options.twoBodies ? twinCandidates(parsed.ast, scope, parsed.sourceType) : new Map<string, Node>();
   let programTemps: string[] = [];
 

@@ -203,7 +203,7 @@ interface Region {
   inner: Region[];
 }
 
-/** Any marker; a body's open one has its kind in group 1, a point its character and name in groups 2 and 3. */
+/** Any marker: a body's open one has its kind in group 1; a point its character in group 2 (`n`) or 3, its name in 4, its arguments in 5 (`t`). */
 const MARKER = /\/\*\uE000([be])\*\/|\/\*\uE001\*\/|\/\*(\uE002)\*\/|\/\*([\uE003\uE004])([\w$]+)(?:\(([\w$.,]*|\*)\))?\*\//g;
 
 /** The marked regions of `code`, nested; null when the markers do not pair up (then nothing is copied). */
