@@ -343,7 +343,7 @@ export function expandTwoBodies(code: string, map: SourceMapV3 | null): { code: 
     writeStripped(code, out);
   } else {
     const twins = twinsOf(regions);
-    const twinOfBody = new Map([...twins].map(([name, t]) => [t.body, name]));
+    const twinOfBody = new Map([...twins].map(([name, t]) => [t.body, { fn: name, ...t }]));
     // Where the text is: at the top (a body here gets two copies), in a copy that runs
     // while tracing (nested bodies get one), or in a plain copy. A call of a twinned
     // function in a copy calls that copy's twin.
@@ -379,8 +379,7 @@ export function expandTwoBodies(code: string, map: SourceMapV3 | null): { code: 
           // A twinned function calls its copies, functions of their own (see twinCandidates):
           // with its parameters, unless its body reads `this` or `arguments` (V8 did not
           // compile a function passing `arguments` on with Reflect.apply: W1 1.25× plain).
-          const twin = twinOfBody.get(r)!;
-          const { args, name } = twins.get(twin)!;
+          const { fn: twin, args, name } = twinOfBody.get(r)!;
           const pick = `${TRACING} ? ${TRACED_PREFIX}${twin} : ${TWIN_PREFIX}${twin}`;
           const call = args === '*' ? `Reflect.apply(${pick}, this, arguments)` : `(${TRACING} ? ${TRACED_PREFIX}${twin}(${args}) : ${TWIN_PREFIX}${twin}(${args}))`;
           out.insertMapped(`return new.target === undefined ? ${call} : Reflect.construct(${pick}, arguments, new.target);`, name.openStart - twin.length); // (at its name)

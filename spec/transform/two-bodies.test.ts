@@ -223,44 +223,32 @@ describe('the test that picks a body', () => {
 });
 
 describe('source maps', () => {
+  /** [line, column] where the `nth` line of `code` holding `text` maps there (the segment's origin, as a stack trace reads the map). */
+  const origin = (out: { code: string; map: { mappings: string } | null }, text: string, nth = 0) => {
+    const lines = out.code.split('\n');
+    const i = lines.flatMap((l, k) => (l.includes(text) ? [k] : []))[nth]!;
+    const col = lines[i]!.indexOf(text);
+    const seg = decodeMappings(out.map!.mappings)[i]!.filter((s) => s[0] <= col && s.length >= 4).pop()!;
+    return [seg[2], seg[3]];
+  };
+
   it('map both copies to the original lines', () => {
     const code = 'export function f(x) {\n  const y = x * 2;\n  return y + 1;\n}\nexport const after = (k) => k * 2;\n';
     const out = transform(code, { runtime: { kind: 'import', specifier: 'rt' } });
-    const lines = out.code.split('\n');
-    const maps = decodeMappings(out.map!.mappings);
-    const originLine = (text: string, nth: number) => {
-      const found = lines.flatMap((l, i) => (l.includes(text) ? [i] : []));
-      const i = found[nth]!;
-      const col = lines[i]!.indexOf(text);
-      return maps[i]!.filter((s) => s[0] <= col && s.length >= 4).pop()?.[2];
-    };
+    const originLine = (text: string, nth: number) => origin(out, text, nth)[0];
     expect(originLine('return (', 0)).toBe(2);
     expect(originLine('return (', 1)).toBe(2);
     expect(originLine('const y', 0)).toBe(1);
     expect(originLine('const y', 1)).toBe(1);
-    expect(lines.filter((l) => l.includes('const y'))).toHaveLength(2); // (f's plain copy is its twin: see below)
+    expect(out.code.split('\n').filter((l) => l.includes('const y'))).toHaveLength(2); // (f's plain copy is its twin: see below)
     expect(originLine('export const after', 0)).toBe(4);
   });
 
   it('map a call of a twin to the call, and the call of the twin to the function', () => {
     const code = 'export function boom(x) {\n  return x * 2;\n}\nexport function call(x) {\n  return 1 + boom(x);\n}\n';
     const out = transform(code, { runtime: { kind: 'import', specifier: 'rt' } });
-    const lines = out.code.split('\n');
-    const maps = decodeMappings(out.map!.mappings);
-    /** [line, column] of the original where generated `text` (its first occurrence after `after`) starts. */
-    const origin = (text: string, after = '') => {
-      for (let i = 0; i < lines.length; i++) {
-        const from = after && lines[i]!.includes(after) ? lines[i]!.indexOf(after) : after ? -1 : 0;
-        if (from < 0) continue;
-        const col = lines[i]!.indexOf(text, from);
-        if (col < 0) continue;
-        const seg = maps[i]!.filter((s) => s[0] <= col && s.length >= 4).pop()!;
-        return [seg[2], seg[3]]; // (as a stack trace reads the map: the segment's origin)
-      }
-      return null;
-    };
-    expect(origin('__zy$p_boom(x), typeof')).toEqual([4, 13]); // (`boom(x)` in call's twin)
-    expect(origin('(__zy.tapes.openTapes ? __zy$t_call(x)')).toEqual([3, 16]); // (call's call of its copies: its name)
+    expect(origin(out, '__zy$p_boom(x), typeof')).toEqual([4, 13]); // (`boom(x)` in call's twin)
+    expect(origin(out, '(__zy.tapes.openTapes ? __zy$t_call(x)')).toEqual([3, 16]); // (call's call of its copies: its name)
   });
 
   it('are not needed without one: no map, one body, every line where it was', () => {
