@@ -35,6 +35,7 @@ export function beginStores(): void {
  */
 export function endStores(): void {
   const list = noted.pop() ?? [];
+  if (list.length === 0) return;
   const unique = new Set(list);
   const seen = new Set<object>();
   for (const container of unique) if (standInNode(container) === undefined) cleanDeep(container, seen);

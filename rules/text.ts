@@ -37,8 +37,9 @@ onText((x, text, exact) => {
   else if (before.by !== null && !sameNumber(before.by, x)) written.set(text, { by: null, first: before.first, exact: before.exact && exact });
 });
 onIdle(() => {
-  written.clear();
-  writtenJSON.clear();
+  // (clear() on an empty Map still allocates a new table: once per gradient call)
+  if (written.size > 0) written.clear();
+  if (writtenJSON.size > 0) writtenJSON.clear();
 });
 
 /** The same traced value (possibly read twice: two handles on one row). */

@@ -22,7 +22,11 @@ const whenIdle: (() => void)[] = [];
 export function closeTape(tape: Tape): void {
   tape.active = false;
   const at = open.lastIndexOf(tape);
-  if (at >= 0) countOpenTapes(-open.splice(at).length);
+  if (at >= 0) {
+    const closed = open.length - at;
+    open.length = at;
+    countOpenTapes(-closed);
+  }
   if (open.length === 0) for (const clear of whenIdle) clear();
 }
 
