@@ -58,6 +58,8 @@ function formatter(): (x: unknown) => string {
  * a message is compared.
  */
 const QUOTING_MESSAGE = /^.*? (is not (?:a function or its return value is not iterable|a function|iterable|a constructor))(?: \(cannot read property .*\))?$/s;
+/** A spread call of a non-function (`o.m(...xs)`): V8 words it as `Function.prototype.apply` would, the runtime's `callMethod` as any call. */
+const SPREAD_CALL = /^Function\.prototype\.apply was called on .*, which is .* and not a function$/s;
 const QUOTING_DESTRUCTURE = /^Cannot destructure property '(.*)' of '.*' as it is (undefined|null)\.$/s;
 
 /**
@@ -77,7 +79,7 @@ const IN_ITERATOR = /^Cannot use 'in' operator to search for 'Symbol\(Symbol\.it
 const PRIVATE_OF_PRIMITIVE = /^(?:Cannot use 'in' operator to search for '(#\w+)' in .*|Cannot (?:read|write) private member (#\w+) (?:from|to) an object whose class did not declare it)$/s;
 
 export function comparableMessage(message: string): string {
-  return message.replace(IN_ITERATOR, '… is not iterable').replace(QUOTING_MESSAGE, '… $1').replace(QUOTING_DESTRUCTURE, "Cannot read properties of $2 (reading '$1')").replace(PRIVATE_OF_PRIMITIVE, (_, a: string | undefined, b: string | undefined) => `private member ${a ?? b} of a value without it`);
+  return message.replace(SPREAD_CALL, '… is not a function').replace(IN_ITERATOR, '… is not iterable').replace(QUOTING_MESSAGE, '… $1').replace(QUOTING_DESTRUCTURE, "Cannot read properties of $2 (reading '$1')").replace(PRIVATE_OF_PRIMITIVE, (_, a: string | undefined, b: string | undefined) => `private member ${a ?? b} of a value without it`);
 }
 
 /** An error as `name: message`, read from its own properties only (it may come from either realm). */

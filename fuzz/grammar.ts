@@ -285,6 +285,8 @@ export class ProgramGenerator {
       [2, () => expr(Prec.call, rng.pick(['o.m', 'pfn', 'o.self().m', 'px.m']), '(', ...this.args(scope, d, rng.int(3)), ')')],
       [1, () => expr(Prec.call, rng.pick(['[3, 1, 2]', '[...arr]']), rng.pick(['.sort(', '.toSorted(']), e(this.comparator(scope, d), Prec.assign), ')')],
       [1, () => expr(Prec.call, 'arr.push(', ...this.args(scope, d, 1 + rng.int(2)), ')')],
+      // (the methods rewritten code sends through the runtime: a plain copy calls them as written)
+      [2, () => expr(Prec.call, rng.pick(['arr', 'mp', 'st', 'us', 'o.self()', 'pa', 'vo', '[...arr]']), '.', rng.pick(['indexOf', 'lastIndexOf', 'includes', 'get', 'set', 'has', 'delete', 'add']), '(', ...this.args(scope, d, rng.int(3)), ')')],
       // (module-level functions: rewritten as a module, a copy calls their twins)
       [2, () => expr(Prec.call, rng.pick(['tw', 'tw2']), '(', ...this.args(scope, d, 1 + rng.int(2)), ')')],
       [scope.inClass ? 2 : 0, () => expr(Prec.call, 'this.#m(', e(this.expression(scope, d), Prec.assign), ')')],
@@ -545,7 +547,9 @@ export class ProgramGenerator {
  * What every program starts with: the objects its expressions use, each of whose
  * effects is logged. `more()` spends the loops' shared fuel. `tw` and `tw2` are
  * module-level functions that get twins when a strict program is rewritten as a module
- * (lib/transform/two-bodies.ts).
+ * (lib/transform/two-bodies.ts). `mp`, `st` and `us` (whose methods share the names of the
+ * search methods) receive the calls that rewritten code sends through the runtime's
+ * `callMethod`, except in a plain copy.
  *
  * The Proxies' traps log every operation but one: the runtime's look-up of a user-defined
  * operator (`a[Symbol.for("zygote-ts.operator.add")]`, rules/overloads.ts), a documented
@@ -578,6 +582,9 @@ const pfn = new Proxy(function (x) { log("pfn", x); return x }, handler);
 const rv = (() => { const r = Proxy.revocable({}, {}); r.revoke(); return r.proxy })();
 let gv = 1;
 Object.defineProperty(globalThis, "gg", { get() { log("get gg"); return gv }, set(x) { log("set gg", x); gv = x }, configurable: true });
+const mp = new Map([[1, "a"], [2, "b"]]);
+const st = new Set([1, "x"]);
+const us = { get(k) { log("us.get", k); return k }, add(x, y) { log("us.add", x, y); return this }, has() { log("us.has", this === us); return arguments.length } };
 const wo = { p: 1, get w() { log("get w"); return this.p }, set w(x) { log("set w", x); this.p = x } };`;
 
 /** Program number `index` of `seed`. */

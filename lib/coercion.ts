@@ -61,23 +61,36 @@ export function ge(a: unknown, b: unknown): boolean {
   if (typeof a === 'number' && typeof b === 'number') return a >= b;
   return compare('>=', a, b);
 }
+/** An object or a function: what may be a traced number, a stand-in or convert itself. */
+const isObjectLike = (x: unknown): boolean => (typeof x === 'object' && x !== null) || typeof x === 'function';
+
+/**
+ * Whether `===` needs more than the operator: two objects (a stand-in is its original) or
+ * an object and a number (a traced number equals its value). An object is never strictly
+ * equal to any other primitive, traced or not (`v !== undefined` is the common case).
+ */
+const strictNeedsRuntime = (a: unknown, b: unknown): boolean =>
+  isObjectLike(a) ? isObjectLike(b) || typeof b === 'number' : typeof a === 'number' && isObjectLike(b);
+
 /** `===`: traced numbers compare by value (so a traced NaN is not equal to itself). */
 export function seq(a: unknown, b: unknown): boolean {
-  return compare('===', a, b);
+  return strictNeedsRuntime(a, b) ? compare('===', a, b) : a === b;
 }
 export function sne(a: unknown, b: unknown): boolean {
-  return compare('!==', a, b);
+  return strictNeedsRuntime(a, b) ? compare('!==', a, b) : a !== b;
 }
+// (loose equality converts an object operand: the runtime answers whenever there is one)
 export function eq(a: unknown, b: unknown): boolean {
-  return compare('==', a, b);
+  return isObjectLike(a) || isObjectLike(b) ? compare('==', a, b) : a == b;
 }
 export function ne(a: unknown, b: unknown): boolean {
-  return compare('!=', a, b);
+  return isObjectLike(a) || isObjectLike(b) ? compare('!=', a, b) : a != b;
 }
 
 // ---- truthiness -------------------------------------------------------------------------
 /** A traced 0 or NaN is falsy, like the number. */
 export function truthy(x: unknown): boolean {
+  if (typeof x === 'boolean') return x; // (most tests: a comparison's or a predicate's result)
   return isTraced(x) ? truthOf(x) : !!refuseForeignTraced(x);
 }
 

@@ -95,6 +95,7 @@ export class Editor {
   /** Whether the emitted text at `pos` now starts with an opening parenthesis. */
   startsWithParen(pos: number): boolean {
     const t = this.firstInsert.get(pos);
-    return t !== undefined && t.startsWith('(');
+    // (after any comments: the two-bodies markers start some inserts)
+    return t !== undefined && t.replace(/^(?:\/\*[^]*?\*\/)+/, '').startsWith('(');
   }
 }

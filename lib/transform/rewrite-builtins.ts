@@ -13,7 +13,8 @@
  *   `r.add` → `(0, __zy.callMethod)(r, r.indexOf, x)` (`r` read once: a temporary unless it
  *   is `this` or a declared name; the method read before the arguments, as JavaScript
  *   does): while a differentiation runs, the runtime searches arrays and keys Maps and Sets
- *   by a traced number's value (rules/builtins.ts); otherwise it calls the method;
+ *   by a traced number's value (rules/builtins.ts); otherwise it calls the method (so a
+ *   function's plain copy, two-bodies.ts, keeps the call as written);
  * - `new Map(…)`, `new Set(…)`, `new Float64Array(…)`, `new Float32Array(…)`, `new Number(…)`,
  *   and `new a.B(…)` → `(0, __zy.construct)(Map, …)`: equal values are one key; a typed array
  *   made in f holds traced numbers; a Number object is not made of a traced number;
@@ -33,6 +34,7 @@ import type * as acorn from 'acorn';
 import type { Node } from './ast.js';
 import { runtime, stableObject, type RewriteContext, type Rewriter } from './context.js';
 import { isGlobalReference } from './rewrite-globals.js';
+import { eitherCopy } from './two-bodies.js';
 import { tempsAvailable } from './rewrite-inline.js';
 import { hasOptionalLink } from './rewrite-stores.js';
 
@@ -122,10 +124,12 @@ export const rewriteSearchCall: Rewriter = {
     const receiver = receiverOf(callee.object as Node, ctx);
     if (receiver === null) return;
     const args = node.arguments;
-    // r.m(a, b) → (0, __zy.callMethod)(t = r, t.m, a, b): three token edits keep every line where it was.
-    ctx.ed.prefix(node.start, `${runtime('callMethod')}(${receiver.first}`);
-    ctx.ed.replaceToken(callee.object.end, callee.property.start, '.', `, ${receiver.again}.`);
-    ctx.ed.replaceToken(callee.end, args.length > 0 ? args[0]!.start : node.end, '(', args.length > 0 ? ', ' : '');
+    // r.m(a, b) → (0, __zy.callMethod)(t = r, t.m, a, b): three token edits keep every line
+    // where it was. A plain copy keeps the call as it is: the runtime would only pass it on.
+    const either = (traced: string, plain: string) => eitherCopy(traced, plain, ctx.options.twoBodies);
+    ctx.ed.prefix(node.start, either(`${runtime('callMethod')}(${receiver.first}`, ''));
+    ctx.ed.replaceToken(callee.object.end, callee.property.start, '.', either(`, ${receiver.again}.`, '.'));
+    ctx.ed.replaceToken(callee.end, args.length > 0 ? args[0]!.start : node.end, '(', either(args.length > 0 ? ', ' : '', '('));
   },
 };
 

@@ -34,12 +34,14 @@ function isTypeofTest(a: acorn.AnyNode, b: acorn.AnyNode): boolean {
 export const rewriteBinary: Rewriter = {
   name: 'binary',
   types: ['BinaryExpression'],
-  test(node) {
+  test(node, ctx) {
     if (node.type !== 'BinaryExpression' || !(node.operator in BINARY_METHODS)) return false;
     const { left, right, operator } = node;
     if (left.type === 'PrivateIdentifier') return false;
     if (isConstantNumber(left) && isConstantNumber(right)) return false;
     if (isStringLiteral(left) && isStringLiteral(right)) return false;
+    // (`x === undefined`: no traced number or stand-in equals undefined, loosely or strictly)
+    if (EQUALITY.has(operator) && (isGlobalUndefined(left, ctx) || isGlobalUndefined(right, ctx))) return false;
     if (operator === '===' || operator === '!==') return !isNonNumericConstant(left, false) && !isNonNumericConstant(right, false);
     if (isTypeofTest(left, right) || isTypeofTest(right, left)) return false;
     if (operator === '==' || operator === '!=') return !isNonNumericConstant(left, true) && !isNonNumericConstant(right, true);
@@ -94,6 +96,11 @@ export function typeofObservesNumbers(node: Node, ctx: RewriteContext): boolean 
 }
 
 const EQUALITY: ReadonlySet<string> = new Set(['==', '!=', '===', '!==']);
+
+/** `undefined`, the global's (a read-only property): not a local of that name, nor inside `with`. */
+function isGlobalUndefined(node: acorn.AnyNode, ctx: RewriteContext): boolean {
+  return node.type === 'Identifier' && node.name === 'undefined' && !ctx.scope.isDeclared(node) && !ctx.scope.withRefs.has(node);
+}
 
 /** A name that resolves to no declaration in the file: a global, possibly undeclared or an accessor. */
 function isGlobalName(node: Node, ctx: RewriteContext): node is acorn.Identifier {

@@ -59,7 +59,11 @@ const CLOSE = '/*\uE001*/';
 const NAME_MARK = '/*\uE002*/';
 const twinMark = (name: string, args: string) => `/*\uE003${name}(${args})*/`;
 const callMark = (name: string) => `/*\uE004${name}*/`;
-const MARKER_CHARS = /[\uE000-\uE004]/;
+/** Text that differs between the copies: what the copy that runs while tracing (and code with one body) has, then what the plain copy has. */
+const EITHER_OPEN = '/*\uE005*/';
+const EITHER_MID = '/*\uE006*/';
+const EITHER_CLOSE = '/*\uE007*/';
+const MARKER_CHARS = /[\uE000-\uE007]/;
 /** A twin's name: the function's, after this (its plain copy; its copy that runs while tracing). */
 const TWIN_PREFIX = '__zy$p_';
 const TRACED_PREFIX = '__zy$t_';
@@ -74,6 +78,17 @@ type Fn = acorn.Function & Node;
 /** Whether `code` can carry the markers (it spells neither of their characters). */
 export function canMarkTwoBodies(code: string): boolean {
   return !MARKER_CHARS.test(code);
+}
+
+/**
+ * Text to insert that differs between a function's copies: `traced` where a
+ * differentiation may be running (the copy that runs while tracing, and code with one
+ * body), `plain` in the plain copy, where none is (it was picked on entry, and every
+ * differentiation it starts has ended when control comes back to it: tapes close in
+ * `finally`, and generators and async functions keep one body). Without two bodies, `traced`.
+ */
+export function eitherCopy(traced: string, plain: string, twoBodies: boolean): string {
+  return twoBodies ? `${EITHER_OPEN}${traced}${EITHER_MID}${plain}${EITHER_CLOSE}` : traced;
 }
 
 /**
@@ -189,8 +204,11 @@ export function markTwinCall(callee: acorn.Identifier, ed: Editor): void {
 }
 
 interface Region {
-  /** A body (`b` block, `e` expression); points: `n` a twinned function's name, `t` its twins' place, `c` a call. */
-  kind: 'b' | 'e' | 'n' | 't' | 'c';
+  /** A body (`b` block, `e` expression); points: `n` a twinned function's name, `t` its twins' place, `c` a call, `a` text that differs between the copies. */
+  kind: 'b' | 'e' | 'n' | 't' | 'c' | 'a';
+  /** The two texts of an `a` point (see eitherCopy). */
+  traced?: string;
+  plain?: string;
   /** The function's name (`t`, `c`). */
   name?: string;
   /** How the function passes a call on to its twins (`t`: see markTwin). */
@@ -203,8 +221,12 @@ interface Region {
   inner: Region[];
 }
 
-/** Any marker: a body's open one has its kind in group 1; a point its character in group 2 (`n`) or 3, its name in 4, its arguments in 5 (`t`). */
-const MARKER = /\/\*\uE000([be])\*\/|\/\*\uE001\*\/|\/\*(\uE002)\*\/|\/\*([\uE003\uE004])([\w$]+)(?:\(([\w$.,]*|\*)\))?\*\//g;
+/**
+ * Any marker: a body's open one has its kind in group 1; a point its character in group 2
+ * (`n`) or 3, its name in 4, its arguments in 5 (`t`); text that differs between the
+ * copies its two texts in 6 and 7 (they hold no markers: see eitherCopy).
+ */
+const MARKER = /\/\*\uE000([be])\*\/|\/\*\uE001\*\/|\/\*(\uE002)\*\/|\/\*([\uE003\uE004])([\w$]+)(?:\(([\w$.,]*|\*)\))?\*\/|\/\*\uE005\*\/([^\uE000-\uE007]*?)\/\*\uE006\*\/([^\uE000-\uE007]*?)\/\*\uE007\*\//g;
 
 /** The marked regions of `code`, nested; null when the markers do not pair up (then nothing is copied). */
 function regionsOf(code: string): Region[] | null {
@@ -213,6 +235,12 @@ function regionsOf(code: string): Region[] | null {
   for (const m of code.matchAll(MARKER)) {
     const kind = m[1];
     const point = m[2] ?? m[3];
+    if (m[6] !== undefined) {
+      const end = m.index + m[0].length;
+      const r: Region = { kind: 'a', traced: m[6], plain: m[7], openStart: m.index, openEnd: end, closeStart: end, closeEnd: end, inner: [] };
+      (stack.length > 0 ? stack[stack.length - 1]!.inner : top).push(r);
+      continue;
+    }
     if (point !== undefined) {
       const end = m.index + m[0].length;
       const r: Region = { kind: point === '\uE002' ? 'n' : point === '\uE003' ? 't' : 'c', name: m[4], args: m[5], openStart: m.index, openEnd: end, closeStart: end, closeEnd: end, inner: [] };
@@ -372,6 +400,8 @@ export function expandTwoBodies(code: string, map: SourceMapV3 | null): { code: 
               out.insert(`}/* @__PURE__ */ Object.defineProperty(${id}, "name", { value: ${JSON.stringify(r.name!)} });`);
             }
           }
+        } else if (r.kind === 'a') {
+          out.insert(place === 'plain' ? r.plain! : r.traced!);
         } else if (r.kind === 'n') {
           // (nothing: a place)
         } else if (place === 'traced') write(r.openEnd, r.closeStart, r.inner, 'traced');
@@ -422,11 +452,12 @@ function twinsOf(regions: readonly Region[]): Map<string, { name: Region; body: 
   return twins;
 }
 
-/** Every marker removed: one body each. */
+/** Every marker removed: one body each (and the text of code that may run while tracing). */
 function writeStripped(code: string, out: Output): void {
   let at = 0;
   for (const m of code.matchAll(MARKER)) {
     out.copy(at, m.index);
+    if (m[6] !== undefined) out.insert(m[6]);
     at = m.index + m[0].length;
   }
   out.copy(at, code.length);

@@ -55,6 +55,9 @@ const idioms: [string, (x: number) => number][] = [
   // (a size read from x: Array(x) once made [x], new Int32Array(x) an empty array, and
   // Array.from({ length: x }) was refused as if it lost a derivative)
   ['sizes from x: Array(n), new Array(n), Array.from({ length: n }), typed arrays, an ArrayBuffer', (x) => { const n = Math.floor(x * 3); return Array(n).length * x + new Array(n).fill(x).reduce((a: number, b: number) => a + b, 0) + Array.from({ length: n }, (_, i) => i * x).reduce((a, b) => a + b, 0) + new Float64Array(n).length * x + new Int32Array(n).length * x + new Uint8Array(new ArrayBuffer(n)).length * x; }],
+  // (strict equality with undefined, null or a string stays the operator; a local named undefined, a
+  // number stored under a key and a traced number compared with its own value go through the runtime)
+  ['equality: === undefined, a local undefined, a number held, loose equality with text', (x) => { const o: { v?: number } = { v: x * 2 }; const t = ((undefined: number) => (x === undefined ? 3 * x : x))(x); return (o.v !== undefined ? o.v : 0) + t + (o.v === 2 * x ? x : 0) + (x == (String(x) as unknown as number) ? 4 * x : 0) + (x !== null ? x : 0); }],
   ['a branch, a kink and a rounding away from them', (x) => (x > 1 ? (x > 2 ? x : x * x) : -x) + Math.round(x) + Math.sign(x) * x + Math.floor(x) * x],
 ];
 

@@ -107,6 +107,49 @@ describe('both bodies run as the code did', () => {
   });
 });
 
+describe('calls the runtime only passes on while no differentiation runs', () => {
+  it('a plain copy calls search methods as written; the other copy and code with one body call the runtime', () => {
+    const out = twoBodies('function f(m, k) { return m.get(k) * 2 + [1, 2].indexOf(k) }\nconst r = new Map().has(1);');
+    const [traced, plain] = out.slice(out.indexOf(`if (${TRACING}) {`), out.indexOf('} }')).split('} else {');
+    expect(traced).toContain('(0, __zy.callMethod)(m, m.get, k)');
+    expect(plain).toContain('m.get(k)');
+    expect(plain).not.toContain('callMethod');
+    expect(out).toContain('(0, __zy.callMethod)(__zy$'); // (top-level code: one body)
+    expect(out).not.toMatch(/[\uE000-\uE007]/);
+  });
+
+  it('and its receiver read once, its arguments in order, as the runtime reads them', () => {
+    const code = `(function () {
+      const log = [];
+      const fn = function (a, b) { log.push('call', this === o, a, b); return a * 1 };
+      const o = { get has() { log.push('has'); return fn }, get get() { log.push('get'); return fn } };
+      const pick = () => (log.push('o'), o);
+      const arg = (v) => (log.push('arg' + v), v);
+      const r = pick().has(arg(1), arg(2)) + pick().get(arg(3));
+      return [r, ...log].join(' ');
+    })()`;
+    const expected = '4 o has arg1 arg2 call true 1 2 o get arg3 call true 3 ';
+    expect(run(code, 'plain')).toBe(expected);
+    expect(run(code, 'traced')).toBe(expected);
+    expect(runInThisContext(code)).toBe(expected);
+  });
+
+  it('with one body (no two bodies asked for), the runtime is called everywhere', () => {
+    const out = transform('function f(m, k) { return m.get(k) * 2 }', { runtime: { kind: 'global' }, sourceType: 'script', sourceMap: false, twoBodies: false }).code;
+    expect(count(out, '(0, __zy.callMethod)(m, m.get, k)')).toBe(1);
+    expect(out).not.toMatch(/[\uE000-\uE007]/);
+  });
+
+  it('a gradient through a Map keyed by traced numbers, then the same code on plain numbers', () => {
+    const code = `(function () {
+      function lookup(x) { const m = new Map([[x, 3]]); return m.get(x) * x + (m.has(2) ? 1 : 0) }
+      return [lookup(2), globalThis.__grad(lookup, 2)[0], lookup(2)].join(' ');
+    })()`;
+    (globalThis as Record<string, unknown>).__grad = gradient;
+    expect(run(code, 'plain')).toBe('7 3 7');
+  });
+});
+
 describe('plain twins of a module\'s top-level functions', () => {
   /** The module rewritten with two bodies (no map), its prologue cut off. */
   const rewritten = (code: string) => {
