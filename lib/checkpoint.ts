@@ -1,7 +1,7 @@
 // Gradient checkpointing: trade compute for memory by recomputing on the backward pass.
 
 import { NDArray, isNDArray } from './ndarray.js';
-import { on, record, tapeOf } from '../rules/arrays/record.js';
+import { on, record, refuseHiddenInputs, tapeOf } from '../rules/arrays/record.js';
 import { sum } from '../rules/arrays/elementwise.js';
 import { mul } from '../rules/arithmetic.js';
 import { pullback } from './api.js';
@@ -19,6 +19,7 @@ export function checkpointed<A extends (number | NDArray)[], Y extends number | 
   if (t === null || t.tangents !== null) return f(...args); // (forward mode stores nothing to save)
   const outer = args.map((x) => on(x, t)) as A;
   const value = f(...outer);
+  refuseHiddenInputs(value, t, 'checkpointed(f, …): f', 'Pass every number it depends on as an argument: checkpointed((y, k) => …, y, k).');
   return record(t, value, args, function checkpointedPullback(dy: unknown) {
     // An array result is pulled back through ⟨f(x), dy⟩, a number.
     const scalar = isNDArray(dy) ? (...xs: unknown[]) => sum(mul(f(...(xs as A)), dy)) : (f as (...xs: unknown[]) => unknown);

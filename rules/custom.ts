@@ -6,7 +6,7 @@
 import { allocate, isNDArray, NDArray } from '../lib/ndarray.js';
 import type { Tape } from '../lib/core/tape.js';
 import { isTraced } from '../lib/core/traced.js';
-import { on, record, tapeOf } from './arrays/record.js';
+import { on, record, refuseHiddenInputs, tapeOf } from './arrays/record.js';
 import { markOwnDerivative } from '../lib/core/own-derivative.js';
 
 /** A rule: the value of `fn` at `args`, and the pullback from the output's cotangent to one per argument. */
@@ -45,6 +45,7 @@ export function rule<A extends unknown[], Y>(fn: (...args: A) => Y, rrule: Rrule
       if (t.tangents !== null) return forward(t, name, args, outer, rrule, frule);
       const [value, pullback] = rrule(...outer);
       checkValue(value, name);
+      refuseHiddenInputs(value, t, `the rule for ${name}`, 'Make that number an argument of the rule, and return its cotangent from the pullback.');
       return record(t, value, args, function rulePullback(dy: unknown) {
         // (the rule gets its own copy: a cotangent buffer may be shared with another
         // operand's, as `a + b` gives both the same, and a pullback that writes into it
@@ -65,6 +66,7 @@ export function rule<A extends unknown[], Y>(fn: (...args: A) => Y, rrule: Rrule
 function forward<A extends unknown[], Y>(t: Tape, name: string, args: A, outer: A, rrule: Rrule<A, Y>, frule: Frule<A, Y> | undefined): Y {
   const [value, pushforward] = frule === undefined ? [rrule(...outer)[0], undefined] : frule(...outer);
   checkValue(value, name);
+  refuseHiddenInputs(value, t, `the rule for ${name}`, 'Make that number an argument of the rule, and return its tangent from the pushforward.');
   if (pushforward !== undefined && typeof pushforward !== 'function') {
     throw new TypeError(`zygote-ts: the forward rule for ${name} must return [value, pushforward], with pushforward a function.`);
   }

@@ -26,6 +26,21 @@ export function on(x: unknown, t: Tape): unknown {
   return x;
 }
 
+/**
+ * Throws when `value`, computed by a rule's or a checkpoint's own function from its
+ * operands as `t` sees them, still depends on `t` (or a tape inside it): the function read
+ * a traced number it was not given, from a closure or an outer variable. The node records
+ * only the operands as parents, so that derivative would be lost without a word.
+ */
+export function refuseHiddenInputs(value: unknown, t: Tape, what: string, fix: string): void {
+  const tape = isNDArray(value) || isTraced(value) ? value.tape : null;
+  if (tape === null || !tape.active || tape.depth < t.depth) return;
+  throw new Error(
+    `zygote-ts: ${what} computed its result from a traced number it was not given as an argument (one it reads ` +
+      `from a closure or an outer variable), so the derivative through that number would be lost. ${fix}`,
+  );
+}
+
 /** The row of an operand on tape `t`, or -1 when it is a constant there. */
 export function rowOf(x: unknown, t: Tape): number {
   return (isNDArray(x) || isTraced(x)) && x.tape === t ? x.index : -1;
