@@ -65,9 +65,15 @@ function firstCall(fn) {
   return { out, ms, mb: Math.max(0, peak - rss) / 2 ** 20 };
 }
 
-/** ms per call: `measure` for quick calls, the median of a few for slow ones. */
+/**
+ * ms per call once warm: `measure` for quick calls (after 200 ms of calls), and for slow ones
+ * the median of three after two calls (V8 compiles a 10⁶-iteration loop only during its
+ * first calls: the plain primal's first three took 5, 2.8 and 2.8 ms, and later 1.4).
+ */
 function perCall(fn) {
   if (!w.heavy) return measure(fn, { repeats: 5, targetMs: 100, warmupMs: 200 });
+  fn();
+  fn();
   const times = [];
   for (let r = 0; r < 3; r++) {
     const t0 = performance.now();

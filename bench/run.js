@@ -102,7 +102,7 @@ function cliffs() {
     { id: 'ode', name: "GradBench's ode: Runge–Kutta over NDArrays, n = 10⁵, 10 steps (~90 fused loops)" },
   ];
   const run = (id, mode) => JSON.parse(execFileSync(process.execPath, ['--expose-gc', worker, id, mode], { encoding: 'utf8' }));
-  console.log(`\nCliffs (issue 15): each in fresh processes, median of ${ROUNDS} rounds; ms per call; first calls also with the resident memory they added (MB).\n`);
+  console.log(`\nCliffs (issue 15): each in fresh processes, median of ${ROUNDS} rounds; ms per call once warm (bench/cliffs.js: perCall); first calls also with the resident memory they added (MB).\n`);
   console.log('| workload | plain JS | rewritten, after tracing | eager: first call | eager: later calls | compiled: first call | second call | later calls | compiled first ÷ eager first (time, memory) | fallback |');
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   const verdicts = [];
