@@ -167,7 +167,7 @@ export class ProgramGenerator {
       [3, () => literal(rng.pick(OTHERS))],
       [8, () => leaf('expression', Prec.primary, rng.pick(scope.names))],
       [3, () => leaf('expression', Prec.primary, rng.pick(OBJECTS))],
-      [4, () => leaf('expression', Prec.call, rng.pick(['o.p', 'o.q', 'o.g', 'o[0]', 'arr[0]', 'arr.length', 'px.p', 'pa[1]', 'pa.length', 'o.n', 'big.n'])),],
+      [4, () => leaf('expression', Prec.call, rng.pick(['o.p', 'o.q', 'o.g', 'o[0]', 'arr[0]', 'arr.length', 'px.p', 'pa[1]', 'pa.length', 'o.n', 'big.n', 'wo.data', 'o.data', 'px.data', '(0, wo).data'])),],
       [2, () => leaf('expression', Prec.primary, 'gg')],
       [1, () => leaf('expression', Prec.primary, rng.pick(['zz', 'undeclared']))],
       [2, () => leaf('expression', Prec.call, `f(${this.fresh++}, ${rng.pick([...NUMBERS.filter((n) => !n.startsWith('-')), "'s'", 'null', 'o'])})`)],
@@ -249,7 +249,7 @@ export class ProgramGenerator {
   private deletable(scope: Scope, d: number): Tree {
     const rng = this.rng;
     return rng.weighted<Tree>([
-      [3, () => leaf('target', Prec.call, rng.pick(['o.p', 'o.g', 'px.p', 'pa[0]', 'fz.p', 'arr.length', 'ns.p', 'o.n']))],
+      [3, () => leaf('target', Prec.call, rng.pick(['o.p', 'o.g', 'px.p', 'pa[0]', 'fz.p', 'arr.length', 'ns.p', 'o.n', 'wo.data']))],
       [2, () => node('target', Prec.call, rng.pick(['o', 'px', 'arr']), '[', e(this.expression(scope, d), Prec.comma), ']')],
       [scope.inClass ? 1 : 0, () => leaf('target', Prec.call, 'super.ba')],
     ]);
@@ -549,7 +549,7 @@ export class ProgramGenerator {
  * module-level functions that get twins when a strict program is rewritten as a module
  * (lib/transform/two-bodies.ts). `mp`, `st` and `us` (whose methods share the names of the
  * search methods) receive the calls that rewritten code sends through the runtime's
- * `callMethod`, except in a plain copy.
+ * `callMethod`, except in a plain copy; `wo.data` is read (through `readData`) and written.
  *
  * The Proxies' traps log every operation but one: the runtime's look-up of a user-defined
  * operator (`a[Symbol.for("zygote-ts.operator.add")]`, rules/overloads.ts), a documented
@@ -585,7 +585,7 @@ Object.defineProperty(globalThis, "gg", { get() { log("get gg"); return gv }, se
 const mp = new Map([[1, "a"], [2, "b"]]);
 const st = new Set([1, "x"]);
 const us = { get(k) { log("us.get", k); return k }, add(x, y) { log("us.add", x, y); return this }, has() { log("us.has", this === us); return arguments.length } };
-const wo = { p: 1, get w() { log("get w"); return this.p }, set w(x) { log("set w", x); this.p = x } };`;
+const wo = { p: 1, get w() { log("get w"); return this.p }, set w(x) { log("set w", x); this.p = x }, get data() { log("get data"); return this.p }, set data(x) { log("set data", x); this.p = x } };`;
 
 /** Program number `index` of `seed`. */
 export function generate(seed: number, index: number): { tree: Tree; strict: boolean } {

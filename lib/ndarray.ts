@@ -254,3 +254,14 @@ export function traceArray(t: Tape, x: NDArray): NDArray {
   const row = t.pushNode({ parents: [], size: x.size, shape: x.shape, arrayValued: true, dtype: x.dtype, pullback: null });
   return new NDArray(x.shape, x.data, t, row, x);
 }
+
+/**
+ * `o.data` in rewritten code that may run while a differentiation does: the property, read
+ * once as written. An NDArray's `data` is its raw storage: read from a traced array, its
+ * numbers have left differentiation, which is reported as `toArray` reports it.
+ */
+export function readData(o: unknown): unknown {
+  const data = (o as { data: unknown }).data;
+  if (NDArray.is(o) && o.tape !== null && o.tape.active) reportEscape(o as { tape: Tape }, 'NDArray.data');
+  return data;
+}

@@ -5,7 +5,7 @@
 // code rewritten for CommonJS or compiled from `f.toString()` finds the same instance.
 
 import { setAlgebra } from './core/tape.js';
-import type { NDArray } from './ndarray.js';
+import { readData, type NDArray } from './ndarray.js';
 import * as arithmetic from '../rules/arithmetic.js';
 import * as nondiff from '../rules/nondiff.js';
 import { differentiableMath } from '../rules/math.js';
@@ -80,6 +80,7 @@ export const __zy = Object.freeze({
   objectIs: builtins.objectIs,
   structuredClone: builtins.structuredCloneOf,
   callMethod: builtins.callMethod,
+  readData,
   callImported,
   wasmInstantiate: wasm.wasmInstantiate,
   wasmInstantiateStreaming: wasm.wasmInstantiateStreaming,

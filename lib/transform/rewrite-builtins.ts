@@ -23,6 +23,9 @@
  * - `WebAssembly.instantiate(…)`, `WebAssembly.instantiateStreaming(…)` (and `new WebAssembly.Instance`,
  *   through `construct` below) → instances whose exported functions refuse a traced number
  *   while a differentiation runs (rules/wasm.ts);
+ * - `E.data`, read → `(0, __zy.readData)(E)` where a differentiation may run (a plain copy
+ *   reads it as written, two-bodies.ts): an NDArray's raw storage read from a traced array
+ *   has left differentiation, which is reported (lib/ndarray.ts);
  * - a direct `eval(code)` → `eval((0, __zy.evalSource)(code))`: still a direct eval (its callee is
  *   the name `eval`), running the rewritten code in the caller's scope.
  * (Each runtime function is spelled `(0, __zy.f)`, as everywhere: lib/transform/context.ts.)
@@ -35,6 +38,8 @@ import type { Node } from './ast.js';
 import { runtime, stableObject, type RewriteContext, type Rewriter } from './context.js';
 import { isGlobalReference } from './rewrite-globals.js';
 import { eitherCopy } from './two-bodies.js';
+import { isRead } from './rewrite-private.js';
+import { findToken } from './parse.js';
 import { tempsAvailable } from './rewrite-inline.js';
 import { hasOptionalLink } from './rewrite-stores.js';
 
@@ -130,6 +135,33 @@ export const rewriteSearchCall: Rewriter = {
     ctx.ed.prefix(node.start, either(`${runtime('callMethod')}(${receiver.first}`, ''));
     ctx.ed.replaceToken(callee.object.end, callee.property.start, '.', either(`, ${receiver.again}.`, '.'));
     ctx.ed.replaceToken(callee.end, args.length > 0 ? args[0]!.start : node.end, '(', either(args.length > 0 ? ', ' : '', '('));
+  },
+};
+
+/**
+ * `E.data` read (not written, deleted, called as a method or constructed), outside optional
+ * chains and `super` (see the file header).
+ */
+export const rewriteDataRead: Rewriter = {
+  name: 'data-read',
+  types: ['MemberExpression'],
+  test(node, ctx) {
+    if (node.type !== 'MemberExpression' || node.computed || node.optional || node.property.type !== 'Identifier' || node.property.name !== 'data') return false;
+    if (node.object.type === 'Super' || hasOptionalLink(node.object as Node)) return false;
+    const parent = ctx.ancestors[ctx.ancestors.length - 1];
+    if (parent?.type === 'UnaryExpression' && parent.operator === 'delete') return false;
+    if (parent?.type === 'NewExpression' && parent.callee === node) return false;
+    return isRead(node, ctx);
+  },
+  rewrite(node, ctx) {
+    if (node.type !== 'MemberExpression') return;
+    const either = (traced: string, plain: string) => eitherCopy(traced, plain, ctx.options.twoBodies);
+    const { ed } = ctx;
+    // E.data → (0, __zy.readData)(E): the `.` closes the call, the name goes (E keeps its own parentheses)
+    const dot = findToken(ed.tokens, node.object.end, node.property.start, '.', ed.code);
+    ed.prefix(node.start, either(`${runtime('readData')}(`, ''));
+    ed.replaceToken(dot.start, node.property.start, '.', either(')', '.'));
+    ed.overwrite(node.property.start, node.property.end, either('', 'data'));
   },
 };
 

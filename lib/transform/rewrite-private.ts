@@ -134,7 +134,7 @@ function brandedAccess(member: PrivateMember, h: Host, end: number, after: strin
 }
 
 /** Whether a private member is read as a value (not called, written, updated or destructured into here, nor a tag). */
-function isRead(node: Node, ctx: RewriteContext): boolean {
+export function isRead(node: Node, ctx: RewriteContext): boolean {
   const parent = parentOf(ctx);
   if (!parent) return true;
   if (parent.type === 'CallExpression' && parent.callee === node) return false;

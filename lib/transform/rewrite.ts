@@ -13,7 +13,7 @@ import { Editor } from './edit.js';
 import { tokenAtOrAfter, type Parsed } from './parse.js';
 import { rewriteCompoundAssignment, rewriteUpdate } from './rewrite-assign.js';
 import { rewriteBuiltinCalls, rewriteGlobalFunctions, rewriteGlobalPredicates, rewriteMathDestructured } from './rewrite-globals.js';
-import { rewriteBuiltinCall, rewriteConstruct, rewriteDirectEval, rewriteSearchCall, rewriteSizeArguments } from './rewrite-builtins.js';
+import { rewriteBuiltinCall, rewriteConstruct, rewriteDataRead, rewriteDirectEval, rewriteSearchCall, rewriteSizeArguments } from './rewrite-builtins.js';
 import { rewriteImportedCall } from './rewrite-imports.js';
 import {
   rewriteBinaryInline,
@@ -57,6 +57,7 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteSizeArguments,
   rewriteConstruct,
   rewritePrivateRead,
+  rewriteDataRead,
   rewritePrivateCall,
   rewritePrivateAssign,
   rewritePrivateUpdate,

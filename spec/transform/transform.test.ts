@@ -36,6 +36,8 @@ describe('emitted shapes without inline fast paths (inlineFastPaths: false)', ()
     ['-x; +y; ~z;', '(0, __zy.neg)(x); (0, __zy.pos)(y); (0, __zy.bnot)(z);'],
     ['-1; +2; 1 + 2; 2 ** -1; "a" + "b";', '-1; +2; 1 + 2; 2 ** -1; "a" + "b";'],
     ['x === "a"; x !== null; x == null; x === 1; t = typeof k === "number";', 'x === "a"; x !== null; x == null; (0, __zy.seq)(x , 1); t = ((0, __zy.typeOfGlobal)(globalThis, "k") ?? typeof k) === "number";'],
+    // (an NDArray's storage read where a differentiation may run: reported when the array is traced)
+    ['y = x.data[0] + (a, b).data.length; x.data = 1; delete x.data; x.data(); new x.data(); x?.data; x.data\`t\`; ({ data } = x);', 'y = (0, __zy.add)((0, __zy.readData)(x)[0] , (0, __zy.readData)((a, b)).length); x.data = 1; delete x.data; x.data(); (0, __zy.construct)( x.data); x?.data; x.data\`t\`; ({ data } = x);'],
     // (the global undefined equals no traced number or stand-in; a local of that name may be one)
     ['x === undefined; undefined != y; function f(undefined) { return x === undefined }', 'x === undefined; undefined != y; function f(undefined) { return (0, __zy.seq)(x , undefined) }'],
     ['a in b; a instanceof B; void a; delete a.b; a ?? b;', 'a in b; a instanceof B; void a; delete a.b; a ?? b;'],

@@ -1,7 +1,7 @@
 // Shape mismatches and bad axes are RangeErrors that name the shapes.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
-  __zy, add, array, broadcastTo, concat, cumsum, dot, gradient, logsumexp, map, matmul, max, maximum, mean, min, mul,
+  __zy, add, array, broadcastTo, configure, concat, cumsum, dot, gradient, logsumexp, map, matmul, max, maximum, mean, min, mul,
   NDArray, ones, prod, reshape, row, slice, softmax, stack, sum, zeros,
 } from 'zygote-ts';
 
@@ -76,5 +76,29 @@ describe('array errors', () => {
     expect(() => gradient((x: NDArray) => sum(map(((v: number) => `${v}`) as unknown as (v: number) => number, x)), m23)).toThrow(
       'f must return a number, got string',
     );
+  });
+});
+
+describe('leaving differentiation through an array', () => {
+  // (reading `x.data[i]` inside f gave a null gradient, and nothing was said)
+  it("a traced array's raw storage read in f is reported, as toArray is; a plain one's is not", () => {
+    const viaData = (x: NDArray) => (x.data[1] as number) * 3;
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      expect(gradient(viaData, array([1, 2]))).toEqual([null]);
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/first by NDArray\.data/));
+    } finally {
+      warn.mockRestore();
+    }
+    const previous = configure({ strict: true });
+    try {
+      expect(() => gradient(viaData, array([1, 2]))).toThrow(/strict.*NDArray\.data/s);
+      expect(() => gradient((x: NDArray) => sum(x) * (x.toArray() as number[])[0]!, array([1, 2]))).toThrow(/NDArray\.toArray/);
+      // an array f did not get from the differentiation, and any other object's `data`, as they are
+      const k = array([5, 6]);
+      expect(gradient((x: NDArray) => sum(x) * (k.data[1] as number) + ({ data: 2 }).data, array([1, 2]))).toEqual([new NDArray([2], Float64Array.of(6, 6))]);
+    } finally {
+      configure(previous);
+    }
   });
 });
