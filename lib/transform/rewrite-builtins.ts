@@ -98,6 +98,9 @@ export const rewriteDirectEval: Rewriter = {
   },
 };
 
+/** Text to insert as `traced` where a differentiation may run and as `plain` in a plain copy (two-bodies.ts). */
+const copies = (ctx: RewriteContext) => (traced: string, plain: string) => eitherCopy(traced, plain, ctx.options.twoBodies);
+
 /** Methods that compare their argument with what the receiver holds: by value, for a traced number. */
 const SEARCHES: ReadonlySet<string> = new Set(['indexOf', 'lastIndexOf', 'includes', 'get', 'set', 'has', 'delete', 'add']);
 
@@ -131,7 +134,7 @@ export const rewriteSearchCall: Rewriter = {
     const args = node.arguments;
     // r.m(a, b) → (0, __zy.callMethod)(t = r, t.m, a, b): three token edits keep every line
     // where it was. A plain copy keeps the call as it is: the runtime would only pass it on.
-    const either = (traced: string, plain: string) => eitherCopy(traced, plain, ctx.options.twoBodies);
+    const either = copies(ctx);
     ctx.ed.prefix(node.start, either(`${runtime('callMethod')}(${receiver.first}`, ''));
     ctx.ed.replaceToken(callee.object.end, callee.property.start, '.', either(`, ${receiver.again}.`, '.'));
     ctx.ed.replaceToken(callee.end, args.length > 0 ? args[0]!.start : node.end, '(', either(args.length > 0 ? ', ' : '', '('));
@@ -155,7 +158,7 @@ export const rewriteDataRead: Rewriter = {
   },
   rewrite(node, ctx) {
     if (node.type !== 'MemberExpression') return;
-    const either = (traced: string, plain: string) => eitherCopy(traced, plain, ctx.options.twoBodies);
+    const either = copies(ctx);
     const { ed } = ctx;
     // E.data → (0, __zy.readData)(E): the `.` closes the call, the name goes (E keeps its own parentheses)
     const dot = findToken(ed.tokens, node.object.end, node.property.start, '.', ed.code);
