@@ -282,9 +282,12 @@ function atUserLine(e: unknown, site: string): unknown {
   return e;
 }
 
-/** Object.is for numbers, except that +0 and -0 count as the same (as `===` does). */
+/**
+ * Whether a number read as a plain number is the one recorded: Object.is (NaN is itself, and
+ * -0 is not 0, which `Object.is`, `1 / v` or `atan2` in code that reads it can tell apart).
+ */
 function sameNumber(x: number, y: number): boolean {
-  return x === y || (x !== x && y !== y);
+  return x === y ? x !== 0 || 1 / x === 1 / y : x !== x && y !== y;
 }
 
 // Where the user's code made each array operation, as comments at the top of the source.

@@ -360,6 +360,20 @@ describe('what is not compiled runs uncompiled', () => {
     expect(gh(Scaled.from([1, 2]))[0]?.[0]).toBe(100);
   });
 
+  // (a number read as a plain number was checked with -0 equal to 0: Object.is(x, -0) kept
+  // the path recorded at 0, gradient 1 instead of 5, and so did code that tells them apart)
+  it('a number read as a plain number must be the same number again, -0 included', () => {
+    const f = (x: number) => (Object.is(x * 1, -0) ? 5 * x : x);
+    const atan2 = (x: number) => Math.atan2(0, Number(x.valueOf() * 1)) * x; // (valueOf: read as a plain number)
+    for (const fn of [f, atan2]) {
+      const g = compileGradient(fn);
+      for (let k = 0; k < 3; k++) expect(g(0)).toEqual(gradient(fn, 0));
+      expect(g(-0)).toEqual(gradient(fn, -0));
+      expect(g(0)).toEqual(gradient(fn, 0));
+    }
+    expect(compileGradient(f)(-0)).toEqual([5]);
+  });
+
   // The recording's copy of a class instance has no #private members: before, a method
   // reading one threw a TypeError the eager gradient does not, and `#s in o` was silently false.
   it('f reading a #private member of an argument runs uncompiled, as the eager gradient answers', () => {
