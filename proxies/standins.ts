@@ -249,6 +249,8 @@ export class Wrapping {
   readonly inputs: (Traced | NDArray)[] = [];
   /** Each original object's node (so aliases and cycles share one). */
   readonly nodes = new Map<object, Node>();
+  /** The typed arrays met so far, with their paths (to refuse two views of the same memory). */
+  private typedSeen: { array: FloatArray; path: string }[] | null = null;
   /** The slot of the value `standInFor` returned last. */
   lastSlot: Slot = null;
   /** The slot of each argument. */
@@ -330,6 +332,7 @@ export class Wrapping {
   // A typed array: one input row for its numbers (as an NDArray argument), read element by
   // element through its stand-in (proxies/typed-arrays.ts).
   private typedNode(value: FloatArray, parent: Node | null, key: unknown): FloatArray {
+    this.refuseOverlap(value, pathOf(parent, key));
     const input = this.arrayInput(fromNested(value), parent, key); // (a copy of its numbers; traced ones if f got it from an enclosing differentiation)
     const slot = this.lastSlot;
     const standIn = typedArgument(value, input);
@@ -340,6 +343,28 @@ export class Wrapping {
     if (this.byStandIn !== null) this.byStandIn.set(standIn, node);
     this.lastSlot = node;
     return standIn;
+  }
+
+  /**
+   * Two typed arrays over overlapping memory of one buffer (`buf.subarray(0, 2)` and
+   * `buf.subarray(1, 3)`) cannot both be followed: f gets a copy of each, so a write through
+   * one would not be seen through the other, as it is in plain JavaScript.
+   */
+  private refuseOverlap(value: FloatArray, path: string): void {
+    const seen = (this.typedSeen ??= []);
+    const start = value.byteOffset;
+    const end = start + value.byteLength;
+    for (const other of seen) {
+      if (other.array.buffer !== value.buffer) continue;
+      const otherStart = other.array.byteOffset;
+      if (start < otherStart + other.array.byteLength && otherStart < end) {
+        throw new TypeError(
+          `zygote-ts: ${path} and ${other.path} are typed arrays over the same memory (views of one buffer that overlap). ` +
+            'f would get a copy of each, so a write through one would not be seen through the other. Pass one of them, or copies (`.slice()`).',
+        );
+      }
+    }
+    seen.push({ array: value, path });
   }
 
   // Arrays are values: one input row for the whole array, no stand-in.

@@ -106,6 +106,19 @@ describe('typed arrays as arguments', () => {
     }
   });
 
+  // (each got a copy: a write through one was not seen through the other, so f computed
+  // 2 * 1 where plain JavaScript computes 10 * 1, and nothing was said)
+  it('two arguments over overlapping memory of one buffer are refused; apart, or the same array twice, they are followed', () => {
+    const buf = new Float64Array([1, 2, 3, 4]);
+    const f = (a: Float64Array, b: Float64Array) => ((a[1] = a[1]! * 5), b[0]! * a[0]!);
+    expect(() => gradient(f, buf.subarray(0, 2), buf.subarray(1, 3))).toThrow(/arg 1 and arg 0 are typed arrays over the same memory.*\.slice\(\)/s);
+    expect(() => gradient((p: { v: Float32Array; w: Float64Array }) => p.v[0]! * p.w[0]!, { v: new Float32Array(buf.buffer, 0, 2), w: buf.subarray(0, 1) })).toThrow(/arg 0 .w and arg 0 .v are typed arrays over the same memory/);
+    expect(buf).toEqual(new Float64Array([1, 2, 3, 4]));
+    expect(gradient(f, buf.subarray(0, 2), buf.subarray(2, 4))).toEqual([new Float64Array([3, 0]), new Float64Array([1, 0])]);
+    const same = buf.subarray(0, 2);
+    expect(gradient((a: Float64Array, b: Float64Array) => a[0]! * b[1]!, same, same)).toEqual([new Float64Array([10, 1]), new Float64Array([10, 1])]);
+  });
+
   it('compileGradient runs them uncompiled, with the same gradient', () => {
     const g = compileGradient((v: Float64Array) => v[0]! * v[1]!);
     expect(g(Float64Array.of(2, 3))).toEqual([Float64Array.of(3, 2)]);
