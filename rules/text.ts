@@ -9,7 +9,8 @@
 // - Rounded text (`toFixed`, `toPrecision`, `toExponential`, `toLocaleString`) reads back
 //   as its own number with derivative 0 (a step function), as `Math.round` has.
 // - Text written by two different traced numbers cannot say whose derivative it carries:
-//   that is reported (an error in strict mode).
+//   that is reported (an error in strict mode). So is an integer's text ("2"): it may as
+//   well be an index, a key or a constant (see INTEGER_TEXT).
 // - JSON written by `JSON.stringify` reads back (`JSON.parse` of that very text) with each
 //   traced number where it was: a deep copy by JSON keeps its derivatives.
 // Text that was never written from a traced number reads as plain JavaScript reads it.
@@ -45,6 +46,15 @@ onIdle(() => {
 /** The same traced value (possibly read twice: two handles on one row). */
 const sameNumber = (a: Traced, b: Traced) => a === b || (a.tape === b.tape && a.index === b.index);
 
+/**
+ * An integer's text ("2") is also an array index's, an object key's (`Object.keys` over an
+ * array), a counter's or a constant's: read back, it cannot be told from the traced
+ * number's own. Its derivative is neither kept nor dropped without a word: the read is
+ * reported as a conversion is (a debug print of x = 1 once made `Number(k)` over an
+ * array's keys carry x's derivative). Other texts are taken as the traced number's.
+ */
+const INTEGER_TEXT = /^[+-]?\d+$/;
+
 /** A decimal literal at the start of a string, as parseFloat reads it. */
 const DECIMAL_PREFIX = /^[+-]?(?:Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)/;
 
@@ -66,6 +76,10 @@ export function readBack(s: string, parsed: number, whole: boolean, rounds = fal
     return parsed;
   }
   if (!by.tape.active) return parsed;
+  if (INTEGER_TEXT.test(text!)) {
+    reportEscape(by, `reading back the text "${text}": a traced number wrote it, but an integer's text may as well be an index's, a key's or a constant's`);
+    return parsed;
+  }
   if (entry.exact && !rounds && primal(by) === parsed) return by;
   return by.tape.push(parsed, by.index, 0, -1, 0); // (rounded: the path exists, its derivative is 0)
 }

@@ -55,9 +55,35 @@ describe('control flow', () => {
   });
   it('Number(x) keeps the derivative; text it wrote reads back as it, other text as plain', () => {
     expect(gradient((x: number) => Number(x) * 2, 3)).toEqual([2]);
-    expect(gradient((x: number) => parseFloat(String(x)) * 2, 3)).toEqual([2]);
+    expect(gradient((x: number) => parseFloat(String(x)) * 2, 3.5)).toEqual([2]);
     expect(gradient((x: number) => parseFloat('3') * x, 2)).toEqual([3]);
     expect(gradient((x: number) => (Number.isNaN(x) ? 0 : x), 3)).toEqual([1]);
+  });
+  // (a debug print of x = 1, then Number(k) over an array's keys: the key "1" read back as x,
+  // and the gradient was 4 instead of 3, silently)
+  it("an integer's text read back is reported, not taken as the traced number's: it may be a key, an index or a constant", () => {
+    const keys = (x: number) => {
+      const label = `x = ${x}`;
+      let s = 0;
+      for (const k in [10, 20, 30]) s += Number(k);
+      return s * x + label.length * 0;
+    };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      expect(gradient(keys, 1)).toEqual([3]);
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/reading back the text "1": a traced number wrote it, but an integer's text may as well be/));
+      expect(gradient(keys, 1.5)).toEqual([3]); // ("1.5" is no key: nothing to say)
+      expect(warn).toHaveBeenCalledTimes(1);
+    } finally {
+      warn.mockRestore();
+    }
+    const previous = configure({ strict: true });
+    try {
+      expect(() => gradient((x: number) => parseFloat(String(x)) * 2, 3)).toThrow(/reading back the text "3"/);
+      expect(gradient((x: number) => parseFloat(String(x)) * 2, 3.25)).toEqual([2]);
+    } finally {
+      configure(previous);
+    }
   });
   it('booleans in arithmetic keep their meaning', () => {
     const angle = (h: number) => h + (h < 0 ? 1 : 0) * 2 * Math.PI;
