@@ -112,16 +112,23 @@ export function jsonStringify(value: unknown, replacer?: unknown, space?: string
   let traced = false;
   const user = typeof replacer === 'function' ? (replacer as (this: unknown, key: string, value: unknown) => unknown) : null;
   pendingJSON = null;
-  // The replacer sees every value in the order it is written; a traced number's toJSON ran just before.
+  // The replacer sees every value in the order it is written; a traced number's toJSON ran just
+  // before and handed over its number. The user's replacer gets the traced number back, as f
+  // would see it (`(k, v) => v * 2` then writes a traced number), and JSON.stringify its number.
   const noting = function (this: unknown, key: string, v: unknown): unknown {
     const from = pendingJSON;
     pendingJSON = null;
-    const out = user === null ? v : user.call(this, key, v);
-    if (typeof out === 'number' && Number.isFinite(out)) {
-      const keeps = from !== null && from.tape.active && primal(from) === out;
-      numbers.push(keeps ? from : null);
-      traced ||= keeps;
+    const given = from !== null && from.tape.active && typeof v === 'number' && primal(from) === v ? from : v;
+    const out = user === null ? given : user.call(this, key, given);
+    if (isTraced(out) && out.tape.active) {
+      const n = primal(out);
+      if (Number.isFinite(n)) {
+        numbers.push(out);
+        traced = true;
+      }
+      return n; // (not finite: written as null, as the number would be)
     }
+    if (typeof out === 'number' && Number.isFinite(out)) numbers.push(null);
     return out;
   };
   const text = JSON.stringify(value, noting, space);
@@ -156,7 +163,8 @@ type Reviver = (this: unknown, key: string, value: unknown) => unknown;
 // JSON.parse's reviver walk (ECMAScript's InternalizeJSONProperty), over values holding traced numbers.
 function revive(holder: object, name: string, reviver: Reviver): unknown {
   const value = (holder as Record<string, unknown>)[name];
-  if (typeof value === 'object' && value !== null) {
+  // (a traced number is a number here: walking into it would hand its fields to the reviver)
+  if (typeof value === 'object' && value !== null && !isTraced(value)) {
     const keys = Array.isArray(value) ? Array.from(value, (_, i) => String(i)) : Object.keys(value);
     for (const key of keys) {
       const revived = revive(value, key, reviver);

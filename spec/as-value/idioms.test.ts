@@ -45,6 +45,10 @@ const idioms: [string, (x: number) => number][] = [
   ['closures: a counter, loop variables', (x) => { let s = 0; const add = (v: number) => { s += v; }; for (let i = 0; i < 3; i++) add(x * i); const fs: (() => number)[] = []; for (let i = 0; i < 3; i++) fs.push(() => x * i); return s + fs.reduce((t, f) => t + f(), 0); }],
   ['classes: getters, private members, static blocks, super', (x) => { class K { #v: number; constructor(v: number) { this.#v = v; } get v() { return this.#v * 2; } } return new K(x).v + new Derived(1.5).scaled(x); }],
   ['JSON and structuredClone round trips', (x) => JSON.parse(JSON.stringify({ v: x })).v * x + structuredClone({ v: x }).v * 2],
+  // (the replacer got the plain number toJSON handed over: what it returned lost the derivative, silently)
+  // (the reviver walked into each traced number as an object, and rewrote its fields: wrong values)
+  ['JSON.parse with a reviver', (x) => JSON.parse(JSON.stringify({ v: x, w: [x] }), (_k, v) => (typeof v === 'number' ? v + 1 : v)).w[0] * x],
+  ['JSON with a replacer and a reviver', (x) => JSON.parse(JSON.stringify({ v: x, w: [x, 'a'] }, (_k, v) => (typeof v === 'number' ? v * 2 : v)), (_k, v) => (typeof v === 'number' ? v + 1 : v)).v * x],
   ['generators, try/finally, labels', (x) => { let s = 0; for (const v of twoOf(x)) s += v; try { s *= x; throw new Error('e'); } catch { s += x; } finally { s *= 2; } outer: for (let i = 0; i < 3; i++) { for (let j = 0; j < 3; j++) { if (j === 2) continue outer; if (i === 2) break outer; s += x * (i + j); } } return s; }],
   ['call, apply, bind, Reflect.apply', (x) => { const f = function (this: { k: number }, a: number) { return a * this.k; }; return f.call({ k: 3 }, x) + f.apply({ k: 2 }, [x]) + f.bind({ k: 1 })(x) + Reflect.apply(Math.pow, null, [x, 3]); }],
   ['Object.values, entries, assign, spread', (x) => Object.values({ a: x, b: x * x }).reduce((a, b) => a + b, 0) + Object.entries({ a: x }).map(([, v]) => v * 3)[0]! + Object.assign({}, { v: x }).v * 2 + { ...{ v: x } }.v],
