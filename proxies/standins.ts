@@ -19,6 +19,7 @@ import { live, Traced, isTraced } from '../lib/core/traced.js';
 import { fromNested, liveArray, NDArray, traceArray, isNDArray, type FloatArray } from '../lib/ndarray.js';
 import { typedArgument } from './typed-arrays.js';
 import { isScalarObject } from '../lib/core/scalars.js';
+import { isSymbolic } from '../lib/core/symbolic.js';
 import type { Tape } from '../lib/core/tape.js';
 import { kindOf, Refusal, type Kind } from './kinds.js';
 import { writeBack } from './writeback.js';
@@ -136,8 +137,12 @@ export function privateHostOf(x: object): object {
   return x;
 }
 
-/** An object compared by identity: not null, not a traced number (which compares as its number). */
-export const isIdentityObject = (x: unknown): x is object => ((typeof x === 'object' && x !== null) || typeof x === 'function') && !isTraced(x);
+/**
+ * An object compared by identity: not null, not a traced number nor a symbolic one (each
+ * compares as its number: the rules compare bare symbolic numbers, and `a !== a` must
+ * record a guard).
+ */
+export const isIdentityObject = (x: unknown): x is object => ((typeof x === 'object' && x !== null) || typeof x === 'function') && !isTraced(x) && !isSymbolic(x);
 
 /**
  * Whether two objects are one object of the plain program: inside f an argument is its

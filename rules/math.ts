@@ -157,11 +157,16 @@ function chooseByValue(values: readonly unknown[], pick: (...values: number[]) =
 }
 
 // The same choice made with comparisons, which compileGradient records as guards (reading
-// the numbers would pin the compiled path to them).
+// the numbers would pin the compiled path to them). A tie between zeros goes as Math.max
+// sends it (max(-0, 0) is 0, min(0, -0) is -0): to the zero whose reciprocal wins.
 function chooseByGuards(values: readonly unknown[], beats: (a: unknown, b: unknown) => boolean): number {
   for (let k = 0; k < values.length; k++) if (sne(values[k], values[k])) return k; // a NaN is chosen
   let chosen = 0;
-  for (let k = 1; k < values.length; k++) if (beats(values[k], values[chosen])) chosen = k;
+  for (let k = 1; k < values.length; k++) {
+    const a = values[k];
+    const b = values[chosen];
+    if (beats(a, b) || (seq(a, 0) && seq(b, 0) && beats(div(1, a), div(1, b)))) chosen = k;
+  }
   return chosen;
 }
 

@@ -361,6 +361,25 @@ describe('what is not compiled runs uncompiled', () => {
     expect(gh(Scaled.from([1, 2]))[0]?.[0]).toBe(100);
   });
 
+  // (found by fuzz/compiled.ts: the n-ary choice compared the bare symbolic numbers by
+  // identity, so `v !== v` recorded no guard and a later NaN kept the recorded choice; and a
+  // tie of zeros went to the first, where Math.max(-0, 0) is the +0)
+  it('Math.max of three or more: a NaN or a tie of zeros on a later call chooses as the eager gradient does', () => {
+    const m = (a: number, b: number, c: number) => Math.max(a, b, c);
+    const g = compileGradient(m);
+    for (let k = 0; k < 3; k++) expect(g(1, 2, 3)).toEqual([0, 0, 1]);
+    expect(g(1, NaN, 3)).toEqual(gradient(m, 1, NaN, 3));
+    expect(g(1, NaN, 3)).toEqual([0, 1, 0]);
+    const zeros = (v: number[]) => Math.max(...v.map((w) => v[2]! * w));
+    const gz = compileGradient(zeros);
+    for (let k = 0; k < 3; k++) expect(gz([1, 2, 3])).toEqual(gradient(zeros, [1, 2, 3]));
+    // (products -0, -0, +0: the max is the last, v[2] * v[2], whose gradient is 0 for each; a
+    // zero's sign in a gradient is left out of the comparison)
+    const unsigned = (g: unknown) => (g as number[][]).map((row) => row.map((x) => x + 0));
+    expect(unsigned(gz([1, 2, -0]))).toEqual(unsigned(gradient(zeros, [1, 2, -0])));
+    expect(unsigned(gz([1, 2, -0]))).toEqual([[0, 0, 0]]);
+  });
+
   // (a number read as a plain number was checked with -0 equal to 0: Object.is(x, -0) kept
   // the path recorded at 0, gradient 1 instead of 5, and so did code that tells them apart)
   it('a number read as a plain number must be the same number again, -0 included', () => {

@@ -1,0 +1,166 @@
+// compileGradient against the eager gradient, on random programs (issue 15's section 1: a
+// compiled gradient must never be worse than the eager one, and above all never different).
+//
+// A program is the body of `f(x, y, p, v)`: two numbers, a record `{ a, b }` and an array of
+// numbers, with branches on comparisons, loops over the array, Math functions with kinks
+// (max, abs, floor), array methods, and text and `Object.is` reads of numbers. Each program's
+// compiled gradient is called on a sequence of arguments that repeat (its recorded path is
+// reused), move a little (guards hold), move across branches and kinks (guards miss), change
+// the array's length and hit -0; every answer must equal the eager gradient's, and a call
+// that throws eagerly must throw compiled too.
+//
+// The source is made into a function by `new Function`, which rewritten code rewrites (lib/
+// dynamic-function.ts): this file must run rewritten (the loader, or the vitest plugin).
+import { compileGradient, gradient } from 'zygote-ts';
+import { Rng } from './grammar.js';
+
+type Args = [number, number, { a: number; b: number }, number[]];
+
+class ProgramWriter {
+  private temps = 0;
+  private readonly lines: string[] = [];
+
+  constructor(private readonly rng: Rng) {}
+
+  program(): string {
+    const n = 2 + this.rng.int(5);
+    for (let k = 0; k < n; k++) this.statement(0);
+    const terms = Array.from({ length: this.temps }, (_, k) => `t${k}`);
+    this.lines.push(`return ${terms.length > 0 ? terms.join(' + ') : 'x'};`);
+    return this.lines.join('\n');
+  }
+
+  private statement(depth: number): void {
+    const rng = this.rng;
+    const t = `t${this.temps++}`;
+    rng.weighted<void>([
+      [4, () => void this.lines.push(`let ${t} = ${this.expr(depth)};`)],
+      [2, () => void this.lines.push(`let ${t} = ${this.cond()} ? ${this.expr(depth)} : ${this.expr(depth)};`)],
+      [2, () => {
+        this.lines.push(`let ${t} = 0;`, `for (let i = 0; i < v.length; i++) {`);
+        this.lines.push(rng.chance(0.5) ? `  if (${this.cond('v[i]')}) ${t} += ${this.expr(depth + 1, 'v[i]')}; else ${t} -= ${this.atom('v[i]')};` : `  ${t} += ${this.expr(depth + 1, 'v[i]')};`);
+        this.lines.push('}');
+      }],
+      [1, () => void this.lines.push(`let ${t} = v.reduce((s, w) => s + ${this.expr(depth + 1, 'w')}, 0);`)],
+      [1, () => void this.lines.push(`let ${t} = Math.max(...v.map((w) => ${this.expr(depth + 1, 'w')}));`)],
+      [1, () => void this.lines.push(`let ${t} = 0;`, `switch (Math.floor(${this.atom()})) { case 0: ${t} = ${this.expr(depth)}; break; case 1: ${t} = ${this.expr(depth)}; break; default: ${t} = ${this.atom()}; }`)],
+      [1, () => void this.lines.push(`let ${t} = ${this.atom()};`, `while (${t} > 1 && ${t} < 50) ${t} = ${t} * ${t} + 0.5;`)],
+      [1, () => void this.lines.push(`let ${t} = [...v].sort((a, b) => a - b).reduce((s, w, i) => s + w * (i + ${this.atom()}), 0);`)],
+      [1, () => void this.lines.push(`let ${t} = v.filter((w) => ${this.cond('w')}).map((w) => ${this.expr(depth + 1, 'w')}).reduce((s, w) => s + w, 0);`)],
+      [1, () => void this.lines.push(`let ${t} = 0;`, `for (let i = 0; i < Math.min(6, Math.floor(Math.abs(${this.atom()}))) + 1; i++) { if (${this.cond()}) break; ${t} += ${this.expr(depth + 1)} * i; }`)],
+      [1, () => void this.lines.push(`let ${t} = Object.values(p).reduce((s, w) => s * (1 + ${this.expr(depth + 1, 'w')}), 1);`)],
+      [1, () => void this.lines.push(`const m${t} = new Map(v.map((w, i) => [i, w]));`, `let ${t} = (m${t}.get(${this.rng.int(3)}) ?? 0) * ${this.expr(depth)};`)],
+      [1, () => void this.lines.push(`const r${t} = (n, w) => (n <= 0 ? w : r${t}(n - 1, ${this.expr(depth + 1, 'w')}));`, `let ${t} = r${t}(${1 + this.rng.int(3)}, ${this.atom()});`)],
+      [1, () => void this.lines.push(`let ${t} = Math.${this.rng.pick(['hypot', 'atan2'])}(${this.expr(depth)}, ${this.expr(depth)});`)],
+      [1, () => void this.lines.push(`let ${t} = v.indexOf(${this.atom()}) * ${this.expr(depth)} + v.slice(1).length;`)],
+      [1, () => void this.lines.push(`if (${this.cond()}) return ${this.expr(depth)};`, `let ${t} = 0;`)],
+    ]);
+  }
+
+  private cond(local?: string): string {
+    const rng = this.rng;
+    return rng.weighted<string>([
+      [4, () => `${this.atom(local)} ${rng.pick(['<', '<=', '>', '>=', '===', '!=='])} ${this.atom(local)}`],
+      [1, () => `Object.is(${this.atom(local)}, -0)`],
+      [1, () => `${this.atom(local)} % 1 > 0.5`],
+      [1, () => `v.includes(${this.atom(local)})`],
+      [1, () => `v.length > ${2 + rng.int(3)}`],
+    ]);
+  }
+
+  private atom(local?: string): string {
+    const rng = this.rng;
+    return rng.weighted<string>([
+      [3, () => rng.pick(['x', 'y', 'p.a', 'p.b'])],
+      [2, () => `v[${rng.int(3)}]`],
+      [local === undefined ? 0 : 3, () => local!],
+      [2, () => rng.pick(['0', '1', '2', '0.5', '-1', '3'])],
+      [1, () => 'v.length'],
+      [1, () => `v[v.length - 1]`],
+    ]);
+  }
+
+  private expr(depth: number, local?: string): string {
+    const rng = this.rng;
+    if (depth > 2 || rng.chance(0.3)) return this.atom(local);
+    const e = () => this.expr(depth + 1, local);
+    return rng.weighted<string>([
+      [4, () => `(${e()} ${rng.pick(['+', '-', '*'])} ${e()})`],
+      [1, () => `(${e()} / (1 + Math.abs(${e()})))`],
+      [1, () => `(${e()}) ** 2`],
+      [2, () => `Math.${rng.pick(['sin', 'cos', 'tanh', 'atan', 'abs', 'exp'])}(${e()} * 0.3)`],
+      [1, () => `Math.sqrt(1 + ${e()} * ${e()})`],
+      [2, () => `Math.${rng.pick(['max', 'min'])}(${e()}, ${e()})`],
+      [1, () => `Math.${rng.pick(['floor', 'round', 'sign', 'trunc'])}(${e()}) * ${e()}`],
+      [1, () => `(${this.cond(local)} ? ${e()} : ${e()})`],
+      [1, () => `(${e()} % 2)`],
+      [1, () => `Number(String(${e()})) * ${e()}`],
+      [1, () => `Number((${e()}).toFixed(1)) + ${e()}`],
+      [1, () => `v[Math.min(v.length - 1, Math.max(0, Math.floor(Math.abs(${e()}))))] * ${e()}`],
+      [1, () => `Math.abs(${e()}) ** (${e()} * 0.1)`],
+      [1, () => `Math.max(...v) * ${e()}`],
+      [1, () => `(${e()} > 0 ? Math.log(${e()} * ${e()} + 1) : Math.exp(${e()} * 0.1))`],
+    ]);
+  }
+}
+
+/** Program `index` of `seed`: the body of f(x, y, p, v). */
+export function compiledProgram(seed: number, index: number): string {
+  return new ProgramWriter(new Rng(seed, index)).program();
+}
+
+/** The arguments each program is called with, in order (repeats, small moves, jumps, other lengths, -0). */
+export function argumentSequence(seed: number, index: number): Args[] {
+  const rng = new Rng(seed ^ 0x5bd1e995, index);
+  const base = (): Args => [rng.next() * 4 - 2, rng.next() * 4 - 2, { a: rng.next() * 4 - 2, b: rng.next() * 4 - 2 }, Array.from({ length: 3 + rng.int(2) }, () => rng.next() * 4 - 2)];
+  const first = base();
+  const copy = ([x, y, p, v]: Args): Args => [x, y, { ...p }, [...v]];
+  const nudge = ([x, y, p, v]: Args): Args => [x + 1e-3, y - 1e-3, { a: p.a + 1e-3, b: p.b }, v.map((w) => w + 1e-3)];
+  const integers = ([x, y, p, v]: Args): Args => [Math.round(x), Math.round(y), { a: Math.round(p.a), b: p.b }, v.map(Math.round)];
+  return [first, copy(first), copy(first), nudge(first), base(), copy(first), integers(first), [-0, 0, { a: -0, b: 1 }, [0, -0, 1]], base(), nudge(nudge(first))];
+}
+
+type Outcome = { grads: unknown } | { threw: string };
+
+function run(g: (...args: Args) => unknown, args: Args): Outcome {
+  try {
+    return { grads: g(...args) };
+  } catch (e) {
+    return { threw: e instanceof Error ? e.constructor.name : typeof e };
+  }
+}
+
+/** Whether two gradients agree: the same structure, nulls where nulls, numbers to 1e-9 (relative). */
+function agree(a: unknown, b: unknown): boolean {
+  if (typeof a === 'number' && typeof b === 'number') return Object.is(a, b) || Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b)) || (a !== a && b !== b);
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a === b;
+  const ka = Object.keys(a), kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => agree((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+const show = (o: Outcome) => ('threw' in o ? `throws ${o.threw}` : JSON.stringify(o.grads));
+
+/**
+ * The first call where compileGradient and gradient disagree on program `index` of `seed`
+ * (null: none). `tally`, if given, counts programs whose calls ran compiled code, and the
+ * reasons of those that ran uncompiled.
+ */
+export function compareCompiled(seed: number, index: number, tally?: { compiled: number; reasons: Map<string, number> }): string | null {
+  const body = compiledProgram(seed, index);
+  const f = new Function('x', 'y', 'p', 'v', body) as (...args: Args) => number;
+  const compiled = compileGradient(f, { maxRecordings: 20 });
+  const calls = argumentSequence(seed, index);
+  for (let k = 0; k < calls.length; k++) {
+    const args = calls[k]!;
+    const eager = run((...a) => gradient(f, ...a), args);
+    const fast = run(compiled, args);
+    const same = 'threw' in eager ? 'threw' in fast : 'grads' in fast && agree(fast.grads, eager.grads);
+    if (!same) return `program ${index} of seed ${seed}, call ${k} ${JSON.stringify(args)}: compiled ${show(fast)}, eager ${show(eager)}\n${body}`;
+  }
+  if (tally !== undefined) {
+    const reason = compiled.fallback?.replace(/\(.*|: f runs.*/s, '') ?? null;
+    if (reason === null) tally.compiled++;
+    else tally.reasons.set(reason, (tally.reasons.get(reason) ?? 0) + 1);
+  }
+  return null;
+}
