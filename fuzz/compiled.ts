@@ -1,12 +1,12 @@
 // compileGradient against the eager gradient, on random programs (issue 15's section 1: a
 // compiled gradient must never be worse than the eager one, and above all never different).
 //
-// A program is the body of `f(x, y, p, v)`: two numbers, a record `{ a, b }` and an array of
-// numbers, with branches on comparisons, loops over the array, Math functions with kinks
+// A program is the body of `f(x, y, p, v, pts)`: two numbers, a record `{ a, b }`, an array
+// of numbers and an array of points `{ x, y }`, with branches on comparisons, loops over the array, Math functions with kinks
 // (max, abs, floor), array methods, and text and `Object.is` reads of numbers. Each program's
 // compiled gradient is called on a sequence of arguments that repeat (its recorded path is
 // reused), move a little (guards hold), move across branches and kinks (guards miss), change
-// the array's length and hit -0; every answer must equal the eager gradient's, and a call
+// the arrays' lengths (40 numbers and 30 points at the end, twice) and hit -0; every answer must equal the eager gradient's, and a call
 // that throws eagerly must throw compiled too.
 //
 // The source is made into a function by `new Function`, which rewritten code rewrites (lib/
@@ -14,7 +14,8 @@
 import { compileGradient, gradient } from 'zygote-ts';
 import { Rng } from './grammar.js';
 
-type Args = [number, number, { a: number; b: number }, number[]];
+type Point = { x: number; y: number };
+type Args = [number, number, { a: number; b: number }, number[], Point[]];
 
 class ProgramWriter {
   private temps = 0;
@@ -54,6 +55,12 @@ class ProgramWriter {
       [1, () => void this.lines.push(`let ${t} = Math.${this.rng.pick(['hypot', 'atan2'])}(${this.expr(depth)}, ${this.expr(depth)});`)],
       [1, () => void this.lines.push(`let ${t} = v.indexOf(${this.atom()}) * ${this.expr(depth)} + v.slice(1).length;`)],
       [1, () => void this.lines.push(`if (${this.cond()}) return ${this.expr(depth)};`, `let ${t} = 0;`)],
+      [2, () => {
+        this.lines.push(`let ${t} = 0;`, `for (const q of pts) {`);
+        this.lines.push(rng.chance(0.4) ? `  ${t} += q.x > q.y ? ${this.expr(depth + 1, 'q.x')} : ${this.expr(depth + 1, 'q.y')};` : `  ${t} += Math.sqrt(q.x * q.x + q.y * q.y + ${this.atom()} * ${this.atom()});`);
+        this.lines.push('}');
+      }],
+      [1, () => void this.lines.push(`let ${t} = pts.reduce((s, q, i) => s + (i % 2 === 0 ? q.x : q.y) * ${this.expr(depth + 1, 'q.x')}, 0);`)],
     ]);
   }
 
@@ -76,6 +83,7 @@ class ProgramWriter {
       [local === undefined ? 0 : 3, () => local!],
       [2, () => rng.pick(['0', '1', '2', '0.5', '-1', '3'])],
       [1, () => 'v.length'],
+      [1, () => `pts[${rng.int(2)}].${rng.pick(['x', 'y'])}`],
       [1, () => `v[v.length - 1]`],
     ]);
   }
@@ -104,7 +112,7 @@ class ProgramWriter {
   }
 }
 
-/** Program `index` of `seed`: the body of f(x, y, p, v). */
+/** Program `index` of `seed`: the body of f(x, y, p, v, pts). */
 export function compiledProgram(seed: number, index: number): string {
   return new ProgramWriter(new Rng(seed, index)).program();
 }
@@ -112,12 +120,16 @@ export function compiledProgram(seed: number, index: number): string {
 /** The arguments each program is called with, in order (repeats, small moves, jumps, other lengths, -0). */
 export function argumentSequence(seed: number, index: number): Args[] {
   const rng = new Rng(seed ^ 0x5bd1e995, index);
-  const base = (): Args => [rng.next() * 4 - 2, rng.next() * 4 - 2, { a: rng.next() * 4 - 2, b: rng.next() * 4 - 2 }, Array.from({ length: 3 + rng.int(2) }, () => rng.next() * 4 - 2)];
+  const r = () => rng.next() * 4 - 2;
+  const points = (n: number) => Array.from({ length: n }, () => ({ x: r(), y: r() }));
+  const base = (n = 3 + rng.int(2)): Args => [r(), r(), { a: r(), b: r() }, Array.from({ length: n }, r), points(2 + rng.int(3))];
   const first = base();
-  const copy = ([x, y, p, v]: Args): Args => [x, y, { ...p }, [...v]];
-  const nudge = ([x, y, p, v]: Args): Args => [x + 1e-3, y - 1e-3, { a: p.a + 1e-3, b: p.b }, v.map((w) => w + 1e-3)];
-  const integers = ([x, y, p, v]: Args): Args => [Math.round(x), Math.round(y), { a: Math.round(p.a), b: p.b }, v.map(Math.round)];
-  return [first, copy(first), copy(first), nudge(first), base(), copy(first), integers(first), [-0, 0, { a: -0, b: 1 }, [0, -0, 1]], base(), nudge(nudge(first))];
+  const copy = ([x, y, p, v, pts]: Args): Args => [x, y, { ...p }, [...v], pts.map((q) => ({ ...q }))];
+  const nudge = ([x, y, p, v, pts]: Args): Args => [x + 1e-3, y - 1e-3, { a: p.a + 1e-3, b: p.b }, v.map((w) => w + 1e-3), pts.map((q) => ({ x: q.x + 1e-3, y: q.y }))];
+  const integers = ([x, y, p, v, pts]: Args): Args => [Math.round(x), Math.round(y), { a: Math.round(p.a), b: p.b }, v.map(Math.round), pts.map((q) => ({ x: Math.round(q.x), y: q.y }))];
+  const zeros: Args = [-0, 0, { a: -0, b: 1 }, [0, -0, 1], [{ x: -0, y: 0 }, { x: 0, y: -0 }]];
+  const long: Args = [...base(40).slice(0, 4), points(30)] as Args;
+  return [first, copy(first), copy(first), nudge(first), base(), copy(first), integers(first), zeros, base(), nudge(nudge(first)), long, long];
 }
 
 type Outcome = { grads: unknown } | { threw: string };
@@ -147,7 +159,7 @@ const show = (o: Outcome) => ('threw' in o ? `throws ${o.threw}` : JSON.stringif
  */
 export function compareCompiled(seed: number, index: number, tally?: { compiled: number; reasons: Map<string, number> }): string | null {
   const body = compiledProgram(seed, index);
-  const f = new Function('x', 'y', 'p', 'v', body) as (...args: Args) => number;
+  const f = new Function('x', 'y', 'p', 'v', 'pts', body) as (...args: Args) => number;
   const compiled = compileGradient(f, { maxRecordings: 20 });
   const calls = argumentSequence(seed, index);
   for (let k = 0; k < calls.length; k++) {

@@ -26,6 +26,6 @@ describe('compileGradient against gradient', () => {
 
   it('writes programs with branches, loops, kinks and reads of numbers as text', () => {
     const bodies = Array.from({ length: 50 }, (_, i) => compiledProgram(21, i)).join('\n');
-    for (const construct of ['for (let i', 'Math.max(', '? ', 'toFixed', 'Object.is(', 'switch', 'while', 'sort(', 'new Map']) expect(bodies).toContain(construct);
+    for (const construct of ['for (let i', 'for (const q of pts)', 'Math.max(', '? ', 'toFixed', 'Object.is(', 'switch', 'while', 'sort(', 'new Map']) expect(bodies).toContain(construct);
   });
 });
