@@ -36,7 +36,7 @@ import { rewriteMemberStore, rewriteMutatingCall, rewriteObjectAssign } from './
 import { rewriteLogical, rewriteSwitch, rewriteTests } from './rewrite-truthiness.js';
 import { analyzeScopes, type ScopeInfo } from './scope.js';
 import { Temporaries, type TargetKind } from './temporaries.js';
-import { markTwin, markTwinCall, markTwoBodies, twinCandidates, wantsTwoBodies } from './two-bodies.js';
+import { markOneBody, markRunsWhenever, markTwin, markTwinCall, markTwoBodies, twinCandidates, wantsTwoBodies } from './two-bodies.js';
 
 /**
  * Every construct's rewrite, tried in this order on each node (after its
@@ -145,7 +145,10 @@ export function rewriteProgram(code: string, parsed: Parsed, options: RewriteOpt
     if (isFunction(node)) {
       functions.push((fn = { nestedEdits: 0, nestedText: 0, bodyEdits: 0 }));
       if (node.type !== 'ArrowFunctionExpression' && node.id) visit(node.id, false);
+      const paramsFrom = ed.edits;
       for (const p of node.params) visit(p, true);
+      // (defaults run when the function is called: two-bodies.ts)
+      if (options.twoBodies && ed.edits > paramsFrom) markRunsWhenever(node.params[0]!.start, node.params[node.params.length - 1]!.end, ed);
       const bodyFrom = ed.edits - fn.nestedEdits;
       visit(node.body, false);
       fn.bodyEdits = ed.edits - fn.nestedEdits - bodyFrom;
@@ -180,6 +183,10 @@ export function rewriteProgram(code: string, parsed: Parsed, options: RewriteOpt
       markTwoBodies(twice, ed);
       if (twins.get((twice as acorn.FunctionDeclaration).id?.name ?? '') === twice) markTwin(twice, ed);
     }
+    // A function with one body, or a class field's value, must not take the version of a copy
+    // it is written in: it runs whenever it is called (two-bodies.ts).
+    if (fn && options.twoBodies && isFunction(node) && !twice && ed.edits > editsBefore) markOneBody(node, ed);
+    if (options.twoBodies && node.type === 'PropertyDefinition' && node.value && ed.edits > editsBefore) markRunsWhenever(node.value.start, node.value.end, ed);
     const outer = fn ? functions[functions.length - 1] : undefined;
     if (outer) {
       outer.nestedEdits += ed.edits - editsBefore;

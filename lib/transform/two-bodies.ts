@@ -157,6 +157,27 @@ export function markTwoBodies(fn: Fn, ed: Editor): void {
 }
 
 /**
+ * Marks code in a function's text that does not run when the function does: the body of a
+ * nested function that keeps one body (a generator, an async function, one too large, …),
+ * a nested function's parameters (their defaults), a class field's initial value. Written
+ * inside a plain copy, it is no part of that copy: it runs when it is called, also while a
+ * differentiation runs (a generator made in plain code, consumed in f), so its text is what
+ * code outside any copy has (see eitherCopy), and its calls of twinned functions call the
+ * functions themselves.
+ */
+export function markRunsWhenever(from: number, to: number, ed: Editor): void {
+  ed.s.prependRight(from, `${OPEN}o*/`);
+  ed.s.appendLeft(to, CLOSE);
+}
+
+/** {@link markRunsWhenever} for a function's one body. */
+export function markOneBody(fn: Fn, ed: Editor): void {
+  const body = fn.body;
+  if (body.type === 'BlockStatement') markRunsWhenever(body.start + 1, body.end - 1, ed);
+  else markRunsWhenever(body.start, body.end, ed);
+}
+
+/**
  * The module's top-level function declarations that may have twins, by name: not async or
  * generators, never assigned, with plain parameters (the twins repeat their text), named
  * so that the twins' names are free. Only in modules: a script's top-level function is a
@@ -204,8 +225,12 @@ export function markTwinCall(callee: acorn.Identifier, ed: Editor): void {
 }
 
 interface Region {
-  /** A body (`b` block, `e` expression); points: `n` a twinned function's name, `t` its twins' place, `c` a call, `a` text that differs between the copies. */
-  kind: 'b' | 'e' | 'n' | 't' | 'c' | 'a';
+  /**
+   * A body (`b` block, `e` expression; `o` a function's one body, which runs whenever it is
+   * called: see markOneBody); points: `n` a twinned function's name, `t` its twins' place,
+   * `c` a call, `a` text that differs between the copies.
+   */
+  kind: 'b' | 'e' | 'o' | 'n' | 't' | 'c' | 'a';
   /** The two texts of an `a` point (see eitherCopy). */
   traced?: string;
   plain?: string;
@@ -226,7 +251,7 @@ interface Region {
  * (`n`) or 3, its name in 4, its arguments in 5 (`t`); text that differs between the
  * copies its two texts in 6 and 7 (they hold no markers: see eitherCopy).
  */
-const MARKER = /\/\*\uE000([be])\*\/|\/\*\uE001\*\/|\/\*(\uE002)\*\/|\/\*([\uE003\uE004])([\w$]+)(?:\(([\w$.,]*|\*)\))?\*\/|\/\*\uE005\*\/([^\uE000-\uE007]*?)\/\*\uE006\*\/([^\uE000-\uE007]*?)\/\*\uE007\*\//g;
+const MARKER = /\/\*\uE000([beo])\*\/|\/\*\uE001\*\/|\/\*(\uE002)\*\/|\/\*([\uE003\uE004])([\w$]+)(?:\(([\w$.,]*|\*)\))?\*\/|\/\*\uE005\*\/([^\uE000-\uE007]*?)\/\*\uE006\*\/([^\uE000-\uE007]*?)\/\*\uE007\*\//g;
 
 /** The marked regions of `code`, nested; null when the markers do not pair up (then nothing is copied). */
 function regionsOf(code: string): Region[] | null {
@@ -247,7 +272,7 @@ function regionsOf(code: string): Region[] | null {
       (stack.length > 0 ? stack[stack.length - 1]!.inner : top).push(r);
       continue;
     }
-    if (kind === 'b' || kind === 'e') {
+    if (kind === 'b' || kind === 'e' || kind === 'o') {
       stack.push({ kind, openStart: m.index, openEnd: m.index + m[0].length, closeStart: -1, closeEnd: -1, inner: [] });
       continue;
     }
@@ -402,6 +427,9 @@ export function expandTwoBodies(code: string, map: SourceMapV3 | null): { code: 
           }
         } else if (r.kind === 'a') {
           out.insert(place === 'plain' ? r.plain! : r.traced!);
+        } else if (r.kind === 'o') {
+          // (a function with one body, in a copy or not: it may run while tracing or not)
+          write(r.openEnd, r.closeStart, r.inner, 'top');
         } else if (r.kind === 'n') {
           // (nothing: a place)
         } else if (place === 'traced') write(r.openEnd, r.closeStart, r.inner, 'traced');

@@ -1,7 +1,7 @@
 // Two bodies per function (lib/transform/two-bodies.ts): which functions get them, what
 // the copies look like, that they run as the code did, and that maps carry both back.
 import { runInThisContext } from 'node:vm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { transform } from '../../lib/transform/index.js';
 import { decodeMappings } from '../../lib/transform/sourcemap.js';
 import { TRACING } from '../../lib/transform/two-bodies.js';
@@ -183,6 +183,44 @@ describe('plain twins of a module\'s top-level functions', () => {
     expect(own).toContain(`Reflect.apply(${TRACING} ? __zy$t_f : __zy$p_f, this, arguments)`);
     const { f } = load('export function f(x) { return arguments.length * x * 2 }', ['f']);
     expect(f!(1, 2, 3)).toBe(6);
+  });
+
+  // (a generator made by a plain copy took that copy's text: consumed in f, its Map lookup by a
+  // traced key ran as written, and its call of a twinned function called the plain twin, whose
+  // lookup did too: NaN, silently)
+  it('a function with one body inside a copy has the text of code outside the copies', () => {
+    const source = [
+      'export function helper(m, x) { return m.get(x) * x }',
+      'export function make(m, s) { const k = s * 1; return function* (x) { yield m.get(x) * x * k + helper(m, x) } }',
+    ].join('\n');
+    const out = rewritten(source);
+    const plainMake = out.slice(out.indexOf('function __zy$p_make('), out.indexOf('Object.defineProperty(__zy$p_make,'));
+    expect(plainMake).toContain('function* (x)');
+    expect(plainMake).toContain('(0, __zy.callMethod)(m, m.get, x)');
+    expect(plainMake).toContain(' helper(m, x)');
+    expect(plainMake).not.toContain('__zy$p_helper');
+    const { make } = load(source, ['make']);
+    const gen = make!(new Map([[2, 5]]), 1) as (x: number) => Generator<number>;
+    expect(gen(2).next().value).toBe(20);
+    // so do a nested function's parameters and a class field's value, which run when called
+    const { withDefault, withField } = load(
+      [
+        'export function withDefault(m, s) { const k = s * 1; return function (x, y = m.get(x)) { return y * x * k } }',
+        'export function withField(m, s, key) { const k = s * 1; return class { w = m.get(key.x) * k } }',
+      ].join('\n'),
+      ['withDefault', 'withField'],
+    );
+    const byDefault = withDefault!(new Map([[2, 5]]), 1) as (x: number) => number;
+    const key = { x: 0 };
+    const Field = withField!(new Map([[2, 5]]), 1, key) as new () => { w: number };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {}); // (a Map made outside f: reported as a possible cache)
+    try {
+      expect(gradient((x: number) => gen(x).next().value as number, 2)).toEqual([10]);
+      expect(gradient(byDefault, 2)).toEqual([5]);
+      expect(gradient((x: number) => ((key.x = x), new Field().w * x), 2)).toEqual([5]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('runs as the function does: values, gradients, the name in stack traces', () => {
