@@ -80,6 +80,8 @@ export const __zy = Object.freeze({
   objectIs: builtins.objectIs,
   structuredClone: builtins.structuredCloneOf,
   callMethod: builtins.callMethod,
+  hold: builtins.hold,
+  held: builtins.held,
   readData,
   callImported,
   wasmInstantiate: wasm.wasmInstantiate,

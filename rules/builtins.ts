@@ -263,6 +263,22 @@ function searchByValue(receiver: object, fn: Function, args: unknown[]): unknown
 }
 
 /**
+ * A search call's receiver where rewritten code can declare no temporary (code a direct
+ * `eval` runs): `callMethod(hold(r), held().m, …)` reads `r` once. Nothing runs between the
+ * two, so one slot serves every call; `held` empties it.
+ */
+let heldReceiver: unknown;
+export function hold<T>(receiver: T): T {
+  heldReceiver = receiver;
+  return receiver;
+}
+export function held(): unknown {
+  const receiver = heldReceiver;
+  heldReceiver = undefined;
+  return receiver;
+}
+
+/**
  * `receiver.m(...args)` in rewritten code for the methods that search or key by value
  * (indexOf, lastIndexOf, includes, get, set, has, delete, add), with `fn` = `receiver.m`
  * read already (rewritten code passes both, in JavaScript's order). While a

@@ -11,8 +11,8 @@
  *   a differentiation runs, a typed array holding traced numbers: proxies/typed-arrays.ts);
  * - `r.indexOf(x)`, `r.lastIndexOf`, `r.includes`, `r.get`, `r.set`, `r.has`, `r.delete`,
  *   `r.add` → `(0, __zy.callMethod)(r, r.indexOf, x)` (`r` read once: a temporary unless it
- *   is `this` or a declared name; the method read before the arguments, as JavaScript
- *   does): while a differentiation runs, the runtime searches arrays and keys Maps and Sets
+ *   is `this` or a declared name, or the runtime's slot where no temporary can be declared;
+ *   the method read before the arguments, as JavaScript does): while a differentiation runs, the runtime searches arrays and keys Maps and Sets
  *   by a traced number's value (rules/builtins.ts); otherwise it calls the method (so a
  *   function's plain copy, two-bodies.ts, keeps the call as written);
  * - `new Map(…)`, `new Set(…)`, `new Float64Array(…)`, `new Float32Array(…)`, `new Number(…)`,
@@ -104,13 +104,18 @@ const copies = (ctx: RewriteContext) => (traced: string, plain: string) => eithe
 /** Methods that compare their argument with what the receiver holds: by value, for a traced number. */
 const SEARCHES: ReadonlySet<string> = new Set(['indexOf', 'lastIndexOf', 'includes', 'get', 'set', 'has', 'delete', 'add']);
 
-/** How the receiver of a search call is spelled twice: in place (`this`, a declared name), through a temporary, or not at all (null: left as it is). */
-function receiverOf(object: Node, ctx: RewriteContext): { first: string; again: string } | null {
+/**
+ * How the receiver of a search call is spelled twice: in place (`this`, a declared name),
+ * through a temporary, or where no temporary can be declared (code a direct `eval` runs),
+ * through the runtime's one-value slot: `hold(r)` keeps it for the `held()` read right after.
+ * `first` goes before the receiver, `close` after it.
+ */
+function receiverOf(object: Node, ctx: RewriteContext): { first: string; close: string; again: string } {
   const stable = stableObject(object, ctx);
-  if (stable !== null) return { first: '', again: stable };
-  if (!tempsAvailable(ctx)) return null;
+  if (stable !== null) return { first: '', close: '', again: stable };
+  if (!tempsAvailable(ctx)) return { first: `${runtime('hold')}(`, close: ')', again: `${runtime('held')}()` };
   const temporary = ctx.temps.fresh(object.end);
-  return { first: `${temporary} = `, again: temporary };
+  return { first: `${temporary} = `, close: '', again: temporary };
 }
 
 function isSearchCall(node: Node): node is acorn.CallExpression & { callee: acorn.MemberExpression } {
@@ -125,18 +130,17 @@ function isSearchCall(node: Node): node is acorn.CallExpression & { callee: acor
 export const rewriteSearchCall: Rewriter = {
   name: 'search-call',
   types: ['CallExpression'],
-  test: (node, ctx) => isSearchCall(node) && (stableObject(node.callee.object as Node, ctx) !== null || tempsAvailable(ctx)),
+  test: (node) => isSearchCall(node),
   rewrite(node, ctx) {
     if (!isSearchCall(node)) return;
     const callee = node.callee;
     const receiver = receiverOf(callee.object as Node, ctx);
-    if (receiver === null) return;
     const args = node.arguments;
     // r.m(a, b) → (0, __zy.callMethod)(t = r, t.m, a, b): three token edits keep every line
     // where it was. A plain copy keeps the call as it is: the runtime would only pass it on.
     const either = copies(ctx);
     ctx.ed.prefix(node.start, either(`${runtime('callMethod')}(${receiver.first}`, ''));
-    ctx.ed.replaceToken(callee.object.end, callee.property.start, '.', either(`, ${receiver.again}.`, '.'));
+    ctx.ed.replaceToken(callee.object.end, callee.property.start, '.', either(`${receiver.close}, ${receiver.again}.`, '.'));
     ctx.ed.replaceToken(callee.end, args.length > 0 ? args[0]!.start : node.end, '(', either(args.length > 0 ? ', ' : '', '('));
   },
 };

@@ -221,6 +221,14 @@ describe('a traced number behaves as its value', () => {
       return eval('a[0] * a[1]') as number;
     }, xs);
     expect(g).toEqual([1.4, 2.7, 0, 0, 0]);
+    // (search calls in eval code, where no temporary can be declared, were left as written:
+    // [2.7].includes(a[0]) was false for a traced a[0], and Map lookups missed, silently)
+    const h = agrees((a, seen) => {
+      const m = new Map([[1.4, 10]]);
+      seen.push(eval('[2.7, 1].includes(a[0])'), eval('a.indexOf(a[3])'), eval('m.has(a[1])'));
+      return eval('(a.includes(2.7) ? a[0] : 0) * (new Map([[a[1], 3]]).get(1.4) ?? 0) + [a[2]].indexOf(3.1) * a[2]') as number;
+    }, xs);
+    expect(h).toEqual([3, 0, 0, 0, 0]);
   });
 });
 
