@@ -254,8 +254,8 @@ export class Wrapping {
   readonly inputs: (Traced | NDArray)[] = [];
   /** Each original object's node (so aliases and cycles share one). */
   readonly nodes = new Map<object, Node>();
-  /** The typed arrays met so far, with their paths (to refuse two views of the same memory). */
-  private typedSeen: { array: FloatArray; path: string }[] | null = null;
+  /** The typed arrays met so far by buffer, with where they were met (to refuse two views of the same memory). */
+  private typedSeen: Map<ArrayBufferLike, { array: FloatArray; parent: Node | null; key: unknown }[]> | null = null;
   /** The slot of the value `standInFor` returned last. */
   lastSlot: Slot = null;
   /** The slot of each argument. */
@@ -337,7 +337,7 @@ export class Wrapping {
   // A typed array: one input row for its numbers (as an NDArray argument), read element by
   // element through its stand-in (proxies/typed-arrays.ts).
   private typedNode(value: FloatArray, parent: Node | null, key: unknown): FloatArray {
-    this.refuseOverlap(value, pathOf(parent, key));
+    this.refuseOverlap(value, parent, key);
     const input = this.arrayInput(fromNested(value), parent, key); // (a copy of its numbers; traced ones if f got it from an enclosing differentiation)
     const slot = this.lastSlot;
     const standIn = typedArgument(value, input);
@@ -355,21 +355,25 @@ export class Wrapping {
    * `buf.subarray(1, 3)`) cannot both be followed: f gets a copy of each, so a write through
    * one would not be seen through the other, as it is in plain JavaScript.
    */
-  private refuseOverlap(value: FloatArray, path: string): void {
-    const seen = (this.typedSeen ??= []);
+  private refuseOverlap(value: FloatArray, parent: Node | null, key: unknown): void {
+    const seen = (this.typedSeen ??= new Map());
+    const views = seen.get(value.buffer);
+    if (views === undefined) {
+      seen.set(value.buffer, [{ array: value, parent, key }]);
+      return;
+    }
     const start = value.byteOffset;
     const end = start + value.byteLength;
-    for (const other of seen) {
-      if (other.array.buffer !== value.buffer) continue;
+    for (const other of views) {
       const otherStart = other.array.byteOffset;
       if (start < otherStart + other.array.byteLength && otherStart < end) {
         throw new TypeError(
-          `zygote-ts: ${path} and ${other.path} are typed arrays over the same memory (views of one buffer that overlap). ` +
+          `zygote-ts: ${pathOf(parent, key)} and ${pathOf(other.parent, other.key)} are typed arrays over the same memory (views of one buffer that overlap). ` +
             'f would get a copy of each, so a write through one would not be seen through the other. Pass one of them, or copies (`.slice()`).',
         );
       }
     }
-    seen.push({ array: value, path });
+    views.push({ array: value, parent, key });
   }
 
   // Arrays are values: one input row for the whole array, no stand-in.

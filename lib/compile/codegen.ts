@@ -261,6 +261,8 @@ function statement(p: Program, k: number, name: string, a: string, b: string, ex
     case Op.truth:
       return `if (!!${a} !== ${expected}) return MISS;`;
     case Op.pin:
+      // (the generated function's `sameNumber` is Object.is: NaN is itself, and -0 is not 0,
+      // which `Object.is`, `1 / v` or `atan2` in code that reads the number can tell apart)
       return `if (!sameNumber(${a}, ${b})) return MISS;`;
     case Op.part:
       return `const ${name} = ${a}[${p.extra[k]}];`;

@@ -211,7 +211,7 @@ function generatePath(f: Function, program: Program, symbolic: SymbolicArguments
     throw new Error(`zygote-ts: internal error: compileGradient generated code that does not parse (${(e as Error).message}):\n${code}`);
   }
   const sites = program.calls.map((call) => call.site);
-  const generated = factory(MISS, program.functions, symbolic.constants, indexTables, body.calls, body.constants, body.tables, sameNumber, (e: unknown, k: number) =>
+  const generated = factory(MISS, program.functions, symbolic.constants, indexTables, body.calls, body.constants, body.tables, Object.is, (e: unknown, k: number) =>
     atUserLine(e, String(sites[k] ?? '')),
   ) as (args: readonly unknown[], X: Float64Array, V: Float64Array, A: unknown[], E: unknown[], S: unknown[]) => unknown;
   const X = new Float64Array(program.inputCount);
@@ -280,14 +280,6 @@ function atUserLine(e: unknown, site: string): unknown {
     if (firstFrame >= 0) e.stack = `${e.stack.slice(0, firstFrame)}\n    at ${site}${e.stack.slice(firstFrame)}`;
   }
   return e;
-}
-
-/**
- * Whether a number read as a plain number is the one recorded: Object.is (NaN is itself, and
- * -0 is not 0, which `Object.is`, `1 / v` or `atan2` in code that reads it can tell apart).
- */
-function sameNumber(x: number, y: number): boolean {
-  return x === y ? x !== 0 || 1 / x === 1 / y : x !== x && y !== y;
 }
 
 // Where the user's code made each array operation, as comments at the top of the source.

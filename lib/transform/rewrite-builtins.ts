@@ -12,9 +12,10 @@
  * - `r.indexOf(x)`, `r.lastIndexOf`, `r.includes`, `r.get`, `r.set`, `r.has`, `r.delete`,
  *   `r.add` → `(0, __zy.callMethod)(r, r.indexOf, x)` (`r` read once: a temporary unless it
  *   is `this` or a declared name, or the runtime's slot where no temporary can be declared;
- *   the method read before the arguments, as JavaScript does): while a differentiation runs, the runtime searches arrays and keys Maps and Sets
- *   by a traced number's value (rules/builtins.ts); otherwise it calls the method (so a
- *   function's plain copy, two-bodies.ts, keeps the call as written);
+ *   the method read before the arguments, as JavaScript does): while a differentiation
+ *   runs, the runtime searches arrays and keys Maps and Sets by a traced number's value
+ *   (rules/builtins.ts); otherwise it calls the method (so a function's plain copy,
+ *   two-bodies.ts, keeps the call as written);
  * - `new Map(…)`, `new Set(…)`, `new Float64Array(…)`, `new Float32Array(…)`, `new Number(…)`,
  *   and `new a.B(…)` → `(0, __zy.construct)(Map, …)`: equal values are one key; a typed array
  *   made in f holds traced numbers; a Number object is not made of a traced number;
@@ -35,7 +36,7 @@
  */
 import type * as acorn from 'acorn';
 import type { Node } from './ast.js';
-import { runtime, stableObject, type RewriteContext, type Rewriter } from './context.js';
+import { parentOf, runtime, stableObject, type RewriteContext, type Rewriter } from './context.js';
 import { isGlobalReference } from './rewrite-globals.js';
 import { eitherCopy } from './two-bodies.js';
 import { isRead } from './rewrite-private.js';
@@ -155,7 +156,7 @@ export const rewriteDataRead: Rewriter = {
   test(node, ctx) {
     if (node.type !== 'MemberExpression' || node.computed || node.optional || node.property.type !== 'Identifier' || node.property.name !== 'data') return false;
     if (node.object.type === 'Super' || hasOptionalLink(node.object as Node)) return false;
-    const parent = ctx.ancestors[ctx.ancestors.length - 1];
+    const parent = parentOf(ctx);
     if (parent?.type === 'UnaryExpression' && parent.operator === 'delete') return false;
     if (parent?.type === 'NewExpression' && parent.callee === node) return false;
     return isRead(node, ctx);
