@@ -107,6 +107,32 @@ export function took(): unknown {
   return x;
 }
 
+// ---- callbacks whose result a built-in tests ----------------------------------------------
+/**
+ * `Boolean(v)` (and `new Boolean(v)`) in rewritten code, through `__zy.builtin(Boolean)`: a
+ * traced 0 or NaN is false, as the number is.
+ */
+export function booleanOf(value?: unknown): boolean | Boolean {
+  const truth = truthy(value);
+  // eslint-disable-next-line no-new-wrappers -- `new Boolean(v)` makes a wrapper object
+  return new.target === undefined ? truth : new Boolean(truth);
+}
+
+/**
+ * What `xs.filter(f)`, `find`, `some`, `every` & co. are given in place of `f`: the built-ins
+ * test f's result natively, where a traced 0 or NaN is an object and so passes. The
+ * function returned is f, except that a traced result becomes its truth value; `Boolean`
+ * itself becomes `booleanOf`. Anything that is not a function is passed on as it is.
+ */
+export function predicate(f: unknown): unknown {
+  if (typeof f !== 'function') return f;
+  if (f === Boolean) return booleanOf;
+  return function (this: unknown, ...args: unknown[]): unknown {
+    const result: unknown = Reflect.apply(f, this, args);
+    return isTraced(result) ? truthOf(result) : result;
+  };
+}
+
 // ---- typeof, switch ---------------------------------------------------------------------
 export function typeOf(x: unknown): string {
   return isTraced(x) ? 'number' : typeof refuseForeignTraced(x);

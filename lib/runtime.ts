@@ -20,11 +20,12 @@ import { addAt, arrayOf, readElement } from '../rules/arrays/shape.js';
 import * as escapes from './escapes.js';
 import { copies } from './core/foreign.js';
 
-// `Number(…)`, `Function(…)` in rewritten code call `__zy.builtin(Number)(…)`: the runtime's
+// `Number(…)`, `Boolean(…)`, `Function(…)` in rewritten code call `__zy.builtin(Number)(…)`: the runtime's
 // version of the built-in the code names, or that value itself when it is something else.
 const runtimeVersions = new Map<unknown, unknown>([
   [Number, coercion.tracedNumber],
   [Function, rewritingFunction],
+  [Boolean, coercion.booleanOf],
 ]);
 function builtin(callee: unknown): unknown {
   return runtimeVersions.get(callee) ?? callee;
@@ -61,6 +62,7 @@ export const __zy = Object.freeze({
   seq: coercion.seq,
   sne: coercion.sne,
   truthy: coercion.truthy,
+  predicate: coercion.predicate,
   test: coercion.test,
   took: coercion.took,
   typeOf: coercion.typeOf,

@@ -16,7 +16,8 @@
  *   `Number.parseInt`, read (called or not: `texts.map(parseFloat)`) → `__zy.parseFloat`, …:
  *   text a traced number wrote reads back as that number (rules/text.ts).
  * - `Number(…)` → `__zy.builtin(Number)(…)`, `Function(…)` → `__zy.builtin(Function)(…)`,
- *   `new Function(…)` → `new (__zy.builtin(Function))(…)`, `Function.apply(…)` →
+ *   `new Function(…)` → `new (__zy.builtin(Function))(…)`, `Boolean(…)` and `new Boolean(…)`
+ *   likewise (a traced 0 or NaN is false), `Function.apply(…)` →
  *   `__zy.builtin(Function).apply(…)` (numeric.js compiles its loops so; `.call` too):
  *   the callee stays the value the code names; the runtime gives its own version only
  *   for the built-in itself (a traced argument of `Number` is already a number; a
@@ -41,7 +42,8 @@ export const MATH_FUNCTIONS: ReadonlySet<string> = new Set([
 
 const NUMBER_PREDICATES: ReadonlySet<string> = new Set(['isNaN', 'isFinite', 'isInteger', 'isSafeInteger', 'parseFloat', 'parseInt']);
 const GLOBAL_PREDICATES: ReadonlySet<string> = new Set(['isNaN', 'isFinite', 'parseFloat', 'parseInt']);
-const CONSTRUCTORS_CALLED: ReadonlySet<string> = new Set(['Number', 'Function']);
+const CONSTRUCTORS_CALLED: ReadonlySet<string> = new Set(['Number', 'Boolean', 'Function']);
+const CONSTRUCTORS_MADE: ReadonlySet<string> = new Set(['Boolean', 'Function']);
 
 /** `node` is the identifier `name` and means the global of that name here. */
 export function isGlobalReference(node: Node, name: string, ctx: RewriteContext): node is acorn.Identifier {
@@ -120,9 +122,12 @@ export const rewriteMathDestructured: Rewriter = {
   },
 };
 
-/** The global `Number` or `Function` called (`Number(x)`, `Function.apply(null, a)`), or `Function` constructed: that name's node. */
+/** The global `Number`, `Boolean` or `Function` called (`Number(x)`, `Function.apply(null, a)`), or `Boolean` or `Function` constructed: that name's node. */
 function calledBuiltin(node: Node, ctx: RewriteContext): Node | null {
-  if (node.type === 'NewExpression') return isGlobalReference(node.callee, 'Function', ctx) ? node.callee : null;
+  if (node.type === 'NewExpression') {
+    const callee = node.callee;
+    return callee.type === 'Identifier' && CONSTRUCTORS_MADE.has(callee.name) && isGlobalReference(callee, callee.name, ctx) ? callee : null;
+  }
   if (node.type !== 'CallExpression' || node.optional) return null;
   const callee = node.callee;
   if (callee.type === 'Identifier') return CONSTRUCTORS_CALLED.has(callee.name) && isGlobalReference(callee, callee.name, ctx) ? callee : null;
@@ -132,7 +137,7 @@ function calledBuiltin(node: Node, ctx: RewriteContext): Node | null {
 
 const FUNCTION_METHODS: ReadonlySet<string> = new Set(['apply', 'call']);
 
-/** `Number(…)` → `__zy.builtin(Number)(…)`, `new Function(…)` → `new (__zy.builtin(Function))(…)`, … (see the file header). */
+/** `Number(…)` → `__zy.builtin(Number)(…)`, `new Function(…)` → `new (__zy.builtin(Function))(…)`, `Boolean` likewise (see the file header). */
 export const rewriteBuiltinCalls: Rewriter = {
   name: 'builtin-calls',
   types: ['CallExpression', 'NewExpression'],

@@ -31,7 +31,7 @@ import {
   rewritePrivateRead,
   rewritePrivateUpdate,
 } from './rewrite-private.js';
-import { rewriteSortComparator } from './rewrite-sort.js';
+import { rewritePredicate, rewriteSortComparator } from './rewrite-callbacks.js';
 import { rewriteMemberStore, rewriteMutatingCall, rewriteObjectAssign } from './rewrite-stores.js';
 import { rewriteLogical, rewriteSwitch, rewriteTests } from './rewrite-truthiness.js';
 import { analyzeScopes, type ScopeInfo } from './scope.js';
@@ -81,6 +81,7 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteMutatingCall,
   rewriteObjectAssign,
   rewriteSortComparator,
+  rewritePredicate,
 ];
 
 const BY_TYPE = new Map<string, readonly Rewriter[]>();

@@ -1,0 +1,76 @@
+/**
+ * Callbacks whose result a built-in reads natively, where a traced number is an object.
+ *
+ * `xs.sort(cmp)` and `xs.toSorted(cmp)`: the built-in sort converts the
+ * comparator's result to a number itself, so `(a, b) => a - b` on traced
+ * numbers would read a traced difference through `valueOf` — a lost
+ * derivative in strict mode, though only its sign matters. The comparator is
+ * wrapped so that a traced result becomes -1, 0 or 1 by comparison (which
+ * loses nothing: the order is piecewise constant); any other result, and any
+ * argument that is not a function, is passed on unchanged.
+ *
+ *   xs.sort(cmp)  →  xs.sort(((f) => typeof f !== "function" ? f : (a, b) => { … })(cmp))
+ */
+import type { Node } from './ast.js';
+import type { RewriteContext, Rewriter } from './context.js';
+import { runtime } from './context.js';
+import { eitherCopy } from './two-bodies.js';
+
+const SORTS: ReadonlySet<string> = new Set(['sort', 'toSorted']);
+
+const WRAPPER =
+  '((f) => typeof f !== "function" ? f : (a, b) => { const c = f(a, b); ' +
+  `return typeof c === "object" && c !== null && ${runtime('typeOf')}(c) === "number" ? (${runtime('lt')}(c, 0) ? -1 : ${runtime('gt')}(c, 0) ? 1 : 0) : c; })`;
+
+export const rewriteSortComparator: Rewriter = {
+  name: 'sort-comparator',
+  types: ['CallExpression'],
+  test(node) {
+    if (node.type !== 'CallExpression' || node.arguments.length !== 1) return false;
+    const arg = node.arguments[0]!;
+    if (arg.type === 'SpreadElement' || arg.type === 'Literal' || (arg.type === 'Identifier' && arg.name === 'undefined')) return false;
+    const callee = node.callee;
+    return callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && SORTS.has(callee.property.name);
+  },
+  rewrite(node, ctx) {
+    if (node.type !== 'CallExpression') return;
+    ctx.ed.wrap(node.arguments[0] as Node, `${WRAPPER}(`, ')');
+  },
+};
+
+/**
+ * `xs.filter(f)`, `find`, `findIndex`, `findLast`, `findLastIndex`, `some`, `every` test
+ * f's result for truth natively: a traced 0 or NaN is an object there, and passes
+ * (`data.filter((d) => d.w)` would keep a zero weight). Each argument of a call of a method
+ * of these names (and of lodash's and ramda's `reject`, `partition`, `takeWhile`,
+ * `dropWhile`, which take the predicate second or first) goes through `__zy.predicate`,
+ * which hands back f with a traced result turned into its truth, `Boolean` as the
+ * runtime's `Boolean`, and anything else unchanged (lib/coercion.ts). A plain copy
+ * (two-bodies.ts) keeps the call as written: no traced number reaches it.
+ *
+ *   xs.filter(f)  →  xs.filter((0, __zy.predicate)(f))
+ */
+const PREDICATE_METHODS: ReadonlySet<string> = new Set([
+  'filter', 'find', 'findIndex', 'findLast', 'findLastIndex', 'some', 'every',
+  'reject', 'partition', 'takeWhile', 'dropWhile',
+]);
+
+/** Arguments that cannot be functions (written as data) are left alone. */
+const NOT_A_FUNCTION: ReadonlySet<string> = new Set(['SpreadElement', 'Literal', 'TemplateLiteral', 'ObjectExpression', 'ArrayExpression', 'UnaryExpression', 'BinaryExpression', 'UpdateExpression']);
+
+function predicateArguments(node: Node): Node[] {
+  if (node.type !== 'CallExpression') return [];
+  const callee = node.callee;
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || !PREDICATE_METHODS.has(callee.property.name)) return [];
+  return (node.arguments as Node[]).filter((arg) => !NOT_A_FUNCTION.has(arg.type) && !(arg.type === 'Identifier' && arg.name === 'undefined'));
+}
+
+export const rewritePredicate: Rewriter = {
+  name: 'predicate',
+  types: ['CallExpression'],
+  test: (node) => predicateArguments(node).length > 0,
+  rewrite(node, ctx: RewriteContext) {
+    const either = (traced: string) => eitherCopy(traced, '', ctx.options.twoBodies);
+    for (const arg of predicateArguments(node)) ctx.ed.wrap(arg, either(`${runtime('predicate')}(`), either(')'));
+  },
+};

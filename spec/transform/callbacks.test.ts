@@ -1,0 +1,107 @@
+// Callbacks whose result a built-in reads (lib/transform/rewrite-callbacks.ts).
+// `xs.sort(cmp)` / `xs.toSorted(cmp)` get a comparator wrapper: plain code sorts exactly as
+// before, and a comparator returning a traced difference (`(a, b) => a - b`) no longer loses
+// a derivative inside the built-in sort. `xs.filter(f)` & co. get `__zy.predicate(f)`: a
+// traced 0 or NaN returned to the built-in is false, as the number is.
+import { afterEach, describe, expect, it } from 'vitest';
+import { compileGradient, configure, gradient, withgradient } from 'zygote-ts';
+import { transform } from '../../lib/transform/index.js';
+import { run, rewrittenSource } from './helpers.js';
+
+afterEach(() => {
+  configure({ strict: false });
+});
+
+const cases: Record<string, string> = {
+  'numbers, ascending and descending': `const xs = [3, -1, 10, 2.5, -0, 0, NaN, Infinity]; return [xs.slice().sort((a, b) => a - b), xs.slice().sort((a, b) => b - a)]`,
+  'default order (no comparator, undefined)': `return [[10, 9, 1, 100].sort(), [10, 9, 1, 100].sort(undefined), ['b', 'a'].toSorted()]`,
+  'strings and booleans as results': `return [['b', 'c', 'a'].sort((a, b) => a.localeCompare(b)), [3, 1, 2].sort((a, b) => a > b), [3, 1, 2].sort((a, b) => String(a - b))]`,
+  'a comparator with side effects and this': `const seen = []; const r = [3, 1, 2].sort(function (a, b) { seen.push(typeof this); return a - b; }); return [r, seen.length > 0, seen[0]]`,
+  'not a function throws the same error': `const f = 5; try { [2, 1].sort(f); } catch (e) { return [e.name, e.message] }`,
+  'toSorted leaves the array alone': `const xs = [3, 1, 2]; return [xs.toSorted((a, b) => a - b), xs]`,
+  'an object with its own sort method': `const o = { sort(f) { return typeof f === 'function' ? f(2, 1) : f } }; return [o.sort((a, b) => a - b), o.sort('x')]`,
+  'objects sorted by a numeric field': `return [{ k: 2 }, { k: 1 }, { k: 3 }].sort((a, b) => a.k - b.k).map((o) => o.k)`,
+};
+
+describe('sort comparators, plain and rewritten alike', () => {
+  for (const [name, body] of Object.entries(cases)) {
+    it(name, async () => {
+      if (!name.startsWith('default order')) expect(rewrittenSource(body)).toContain('(0, __zy.typeOf)(c) === "number"');
+      expect(await run(body, true)).toEqual(await run(body, false));
+    });
+  }
+
+  it('leaves calls without a single comparator as they were', () => {
+    expect(transform('xs.sort(); ys.sort(undefined); zs.sort(...args); a.sort(1)').changed).toBe(false);
+  });
+});
+
+describe('sort comparators on traced numbers', () => {
+  it('sorting by a traced difference keeps every path, in strict mode', () => {
+    configure({ strict: true });
+    const f = (a: number, b: number, c: number) => {
+      const s = [a, b, c].sort((x, y) => x - y);
+      return s[0]! + 10 * s[1]! + 100 * s[2]!;
+    };
+    expect(gradient(f, 3, 1, 2)).toEqual([100, 1, 10]);
+    const g = (a: number, b: number) => [{ v: a }, { v: b }].sort((p, q) => q.v - p.v)[0]!.v * 2;
+    expect(gradient(g, 1, 5)).toEqual([null, 2]);
+  });
+});
+
+const predicateCases: Record<string, string> = {
+  'filter, find, some, every and kin on numbers': `const xs = [0, 2, NaN, -0, 3]; return [xs.filter((v) => v), xs.find((v) => v), xs.findIndex((v) => v), xs.findLast((v) => v), xs.findLastIndex((v) => v), xs.some((v) => !v), xs.every((v) => v)]`,
+  'Boolean as the predicate, called and constructed': `const xs = [0, 1, '', 'a', null]; return [xs.filter(Boolean), Boolean(0), Boolean(), Boolean('x', 0), typeof new Boolean(0), new Boolean(0).valueOf(), new Boolean(0) instanceof Boolean]`,
+  'a predicate with this, and extra arguments': `return [1, 2, 3].filter(function (v, i, a) { return this.k * v * (a.length - i) > 3 }, { k: 2 })`,
+  'results that are not numbers pass unchanged': `const seen = []; const o = { filter(f) { seen.push(f(5)); return f } }; const back = o.filter((v) => ({ v })); return [seen, typeof back, o.filter('text'), o.filter(undefined)]`,
+  'not a function throws the same error': `const f = 5; try { [1].filter(f) } catch (e) { return [e.name, e.message] }`,
+  'typed arrays': `return [new Float64Array([0, 1, 2]).filter((v) => v).length, new Int8Array([0, 3]).some((v) => v)]`,
+};
+
+describe('predicates, plain and rewritten alike', () => {
+  for (const [name, body] of Object.entries(predicateCases)) {
+    it(name, async () => {
+      expect(rewrittenSource(body)).toContain('__zy.predicate)(');
+      expect(await run(body, true)).toEqual(await run(body, false));
+    });
+  }
+
+  it('leaves literal and spread arguments alone', () => {
+    expect(transform('xs.filter(); xs.some(...fs); xs.find(1); xs.every(undefined)').changed).toBe(false);
+  });
+});
+
+describe('a traced 0 or NaN returned to a built-in that tests it', () => {
+  it('is false there, as the number is, in strict mode', () => {
+    configure({ strict: true });
+    // at x = 0 each gives what plain JavaScript gives; the derivative follows the branch taken
+    const cases: [string, (x: number) => number, number, number | null][] = [
+      ['filter(v => v)', (x) => [x, 2].filter((v) => v).length * 10 + x, 10, 1],
+      ['filter(Boolean)', (x) => [x, 2].filter(Boolean).length * 10 + x, 10, 1],
+      ['find(v => v)', (x) => [x, 3].find((v) => v)! * 2, 6, null],
+      ['some(v => v)', (x) => ([x].some((v) => v) ? 10 : 20) + x, 20, 1],
+      ['every(v => v)', (x) => ([x, 1].every((v) => v) ? 10 : 20) + 3 * x, 20, 3],
+      ['findIndex(v => v)', (x) => [x, 1].findIndex((v) => v) * 10 + x, 10, 1],
+      ['Boolean(x)', (x) => (Boolean(x) ? 10 : 20) * x, 0, 20],
+      ['a zero weight', (x) => [{ w: x }, { w: 1 }].filter((d) => d.w).length * 5 + x * x, 5, 0],
+      ['NaN', (x) => [x * NaN, 1].filter((v) => v).length + x, 1, 1],
+    ];
+    for (const [name, f, value, derivative] of cases) {
+      expect([name, f(0)]).toEqual([name, value]);
+      const { val, grad } = withgradient(f, 0);
+      expect([name, val, grad[0]]).toEqual([name, value, derivative]);
+    }
+  });
+
+  it('away from zero the predicate passes, and the derivative is the chain rule\'s', () => {
+    const f = (x: number) => [{ w: x }, { w: 1 }].filter((d) => d.w).length * 5 + x * x;
+    expect(withgradient(f, 0.5)).toEqual({ val: 10.25, grad: [1] });
+  });
+
+  it('compiled code takes the branch plain code takes, on later calls too', () => {
+    const f = (x: number) => [x, 2].filter((v) => v).length * x;
+    const g = compileGradient(f);
+    expect([g(0), g(0.5), g(0), g(-1)]).toEqual([[1], [2], [1], [2]]);
+    expect(g.fallback).toBeNull();
+  });
+});
