@@ -20,16 +20,19 @@ import { addAt, arrayOf, readElement } from '../rules/arrays/shape.js';
 import * as escapes from './escapes.js';
 import { copies } from './core/foreign.js';
 
-// `Number(…)`, `Boolean(…)`, `Function(…)` in rewritten code call `__zy.builtin(Number)(…)`: the runtime's
+// `Number(…)`, `Boolean(…)`, `Object(…)`, `Function(…)` in rewritten code call `__zy.builtin(Number)(…)`: the runtime's
 // version of the built-in the code names, or that value itself when it is something else.
 const runtimeVersions = new Map<unknown, unknown>([
   [Number, coercion.tracedNumber],
   [Function, rewritingFunction],
   [Boolean, coercion.booleanOf],
+  [Object, builtins.objectOf],
 ]);
 function builtin(callee: unknown): unknown {
   return runtimeVersions.get(callee) ?? callee;
 }
+
+const numberStatics = () => Object.fromEntries(Object.getOwnPropertyNames(Number).map((k) => [k, (Number as unknown as Record<string, unknown>)[k]]));
 
 export const __zy = Object.freeze({
   // arithmetic (rules/arithmetic.ts)
@@ -70,7 +73,8 @@ export const __zy = Object.freeze({
   key: coercion.key,
   // globals' functions the transform puts in place (lib/transform/rewrite-globals.ts)
   Math: differentiableMath,
-  Number: Object.freeze({ ...coercion.numberPredicates, parseFloat: text.parseFloatOf, parseInt: text.parseIntOf }),
+  // (all of Number's own properties, for `const { isFinite, EPSILON } = Number`)
+  Number: Object.freeze({ ...numberStatics(), ...coercion.numberPredicates, parseFloat: text.parseFloatOf, parseInt: text.parseIntOf }),
   isNaN: coercion.differentiableIsNaN,
   isFinite: coercion.differentiableIsFinite,
   builtin,
@@ -80,6 +84,7 @@ export const __zy = Object.freeze({
   jsonParse: text.jsonParse,
   jsonStringify: text.jsonStringify,
   objectIs: builtins.objectIs,
+  instanceOf: builtins.instanceOf,
   structuredClone: builtins.structuredCloneOf,
   callMethod: builtins.callMethod,
   hold: builtins.hold,

@@ -5,11 +5,60 @@
 // each behaves as the built-in does on the numbers, and keeps the derivatives.
 
 import { touch } from '../proxies/barrier.js';
-import { isTraced, primal, reportEscape } from '../lib/core/traced.js';
+import { isTraced, primal, reportEscape, type Traced } from '../lib/core/traced.js';
+import { isSymbolic } from '../lib/core/symbolic.js';
 import { isDeriving, onIdle } from '../lib/core/scope.js';
 import { typedArrayOf, typedArrayOver } from '../proxies/typed-arrays.js';
 import { watchInstance } from './wasm.js';
 import { isIdentityObject as isIdentity, originalOf, sameObject, standInNode } from '../proxies/standins.js';
+
+// ---- Object(x), x instanceof C ------------------------------------------------------------
+/** A traced number's value, read without making compileGradient's path depend on it. */
+function valueOfTraced(x: Traced): number {
+  let v: unknown = x;
+  while (isTraced(v)) v = v.value;
+  return (isSymbolic(v) ? v.value : v) as number;
+}
+
+/**
+ * What `Object(x)` gives for a traced number: a Number object, as for the number itself
+ * (`Object(v) === v` is false, so the common "is it an object?" test says no, and
+ * `Object.keys(Object(v))` is empty), whose value in rewritten code is the traced number:
+ * `Object(x).valueOf() * 2` keeps the derivative. (Code that was not rewritten and converts
+ * it gets the traced number from `Symbol.toPrimitive` and throws, rather than lose it.)
+ */
+class TracedNumberObject extends Number {
+  readonly #traced: Traced;
+  constructor(traced: Traced) {
+    super(valueOfTraced(traced));
+    this.#traced = traced;
+  }
+  override valueOf(): number {
+    return this.#traced as unknown as number;
+  }
+  [Symbol.toPrimitive](hint: string): unknown {
+    return hint === 'string' ? String(this.#traced) : this.#traced;
+  }
+}
+
+/** `Object(v)` and `new Object(v)` in rewritten code (`__zy.builtin(Object)`). */
+export function objectOf(value?: unknown): object {
+  return isTraced(value) ? new TracedNumberObject(value) : Object(value);
+}
+
+const defaultHasInstance = Function.prototype[Symbol.hasInstance];
+
+/**
+ * `a instanceof C` in rewritten code: a traced number is a number, an instance of nothing
+ * (`x instanceof Object` is false), unless C decides otherwise with its own
+ * `Symbol.hasInstance`, which is then given the number.
+ */
+export function instanceOf(a: unknown, c: unknown): boolean {
+  if (!isTraced(a)) return (a as object) instanceof (c as Function);
+  const decides = (typeof c === 'function' || (typeof c === 'object' && c !== null)) && (c as { [Symbol.hasInstance]?: unknown })[Symbol.hasInstance] !== defaultHasInstance;
+  // (`0 instanceof c` throws as the operator does when c is not a constructor)
+  return ((decides ? primal(a) : 0) as unknown as object) instanceof (c as Function);
+}
 
 /** `Object.is`: a traced number is its value (and is the same as itself). */
 export function objectIs(a: unknown, b: unknown): boolean {

@@ -107,6 +107,10 @@ export class Traced {
   }
 }
 
+// `x.constructor === Number` is a number test too (and `new x.constructor(…)` makes what it
+// makes for a number): a traced number answers as the number does.
+Object.defineProperty(Traced.prototype, 'constructor', { value: Number, writable: true, configurable: true, enumerable: false });
+
 /** True for a traced number, asked without observable effects (see `Traced.is`). */
 export const isTraced = (x: unknown): x is Traced => Traced.is(x);
 

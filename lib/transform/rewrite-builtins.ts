@@ -83,6 +83,34 @@ export const rewriteBuiltinCall: Rewriter = {
   },
 };
 
+/**
+ * `Object.is` and `structuredClone` read as values, not called (`const is = Object.is`,
+ * ramda's `identical`; `const clone = structuredClone`) → the runtime's, as `Math.sin` read is
+ * (rewrite-globals.ts): the built-in itself would compare a traced number by identity, or
+ * copy its fields. In rewritten code they are then not the built-ins' identities.
+ */
+function builtinRead(node: Node, ctx: RewriteContext): string | null {
+  const parent = parentOf(ctx);
+  if (parent?.type === 'UnaryExpression' && parent.operator === 'typeof') return null;
+  if (!isRead(node, ctx) || (parent?.type === 'UnaryExpression' && parent.operator === 'delete')) return null;
+  if (node.type === 'Identifier') return node.name === 'structuredClone' && isGlobalReference(node, node.name, ctx) ? 'structuredClone' : null;
+  const member = node.type === 'MemberExpression' && !node.computed && node.property.type === 'Identifier' && node.property.name === 'is';
+  return member && isGlobalReference((node as acorn.MemberExpression).object as Node, 'Object', ctx) ? 'objectIs' : null;
+}
+
+export const rewriteBuiltinRead: Rewriter = {
+  name: 'builtin-read',
+  types: ['Identifier', 'MemberExpression'],
+  test: (node, ctx) => builtinRead(node, ctx) !== null,
+  rewrite(node, ctx) {
+    const entry = builtinRead(node, ctx);
+    if (entry === null) return;
+    const parent = parentOf(ctx);
+    const shorthand = parent !== undefined && parent.type === 'Property' && parent.shorthand;
+    ctx.ed.replace(node, `${shorthand ? 'structuredClone: ' : ''}__zy.${entry}`);
+  },
+};
+
 /** A direct `eval(code, …)`: its code is rewritten before it runs (not a spread: `eval(...a)`). */
 export const rewriteDirectEval: Rewriter = {
   name: 'direct-eval',

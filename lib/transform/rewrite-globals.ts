@@ -8,7 +8,7 @@
  *
  * - `Math.sin`, read (called or not: `xs.map(Math.sqrt)`), for each of Math's
  *   differentiable functions → `__zy.Math.sin`; and `Math` destructured
- *   (`const { sqrt, pow } = Math`) → `__zy.Math`. `Math.PI`, `Math.random()`, `Math[k]`
+ *   (`const { sqrt, pow } = Math`) → `__zy.Math` (`Number` destructured likewise). `Math.PI`, `Math.random()`, `Math[k]`
  *   and stores into `Math` stay as written.
  * - `isNaN`, `isFinite`, `Number.isNaN`, `Number.isFinite`, `Number.isInteger`,
  *   `Number.isSafeInteger`, read → `__zy.isNaN`, `__zy.Number.isNaN`, …: a traced
@@ -17,7 +17,8 @@
  *   text a traced number wrote reads back as that number (rules/text.ts).
  * - `Number(…)` → `__zy.builtin(Number)(…)`, `Function(…)` → `__zy.builtin(Function)(…)`,
  *   `new Function(…)` → `new (__zy.builtin(Function))(…)`, `Boolean(…)` and `new Boolean(…)`
- *   likewise (a traced 0 or NaN is false), `Function.apply(…)` →
+ *   likewise (a traced 0 or NaN is false), and `Object(…)`, `new Object(…)` (a traced number
+ *   gives a Number object, as the number does), `Function.apply(…)` →
  *   `__zy.builtin(Function).apply(…)` (numeric.js compiles its loops so; `.call` too):
  *   the callee stays the value the code names; the runtime gives its own version only
  *   for the built-in itself (a traced argument of `Number` is already a number; a
@@ -42,8 +43,8 @@ export const MATH_FUNCTIONS: ReadonlySet<string> = new Set([
 
 const NUMBER_PREDICATES: ReadonlySet<string> = new Set(['isNaN', 'isFinite', 'isInteger', 'isSafeInteger', 'parseFloat', 'parseInt']);
 const GLOBAL_PREDICATES: ReadonlySet<string> = new Set(['isNaN', 'isFinite', 'parseFloat', 'parseInt']);
-const CONSTRUCTORS_CALLED: ReadonlySet<string> = new Set(['Number', 'Boolean', 'Function']);
-const CONSTRUCTORS_MADE: ReadonlySet<string> = new Set(['Boolean', 'Function']);
+const CONSTRUCTORS_CALLED: ReadonlySet<string> = new Set(['Number', 'Boolean', 'Object', 'Function']);
+const CONSTRUCTORS_MADE: ReadonlySet<string> = new Set(['Boolean', 'Object', 'Function']);
 
 /** `node` is the identifier `name` and means the global of that name here. */
 export function isGlobalReference(node: Node, name: string, ctx: RewriteContext): node is acorn.Identifier {
@@ -107,22 +108,22 @@ export const rewriteGlobalPredicates: Rewriter = {
   },
 };
 
-/** `const { sqrt } = Math`, `({ sqrt } = Math)` → `… = __zy.Math`. */
+/** `const { sqrt } = Math`, `({ sqrt } = Math)` → `… = __zy.Math`; `const { isFinite } = Number` likewise. */
 export const rewriteMathDestructured: Rewriter = {
   name: 'math-destructured',
   types: ['Identifier'],
   test(node, ctx) {
-    if (!isGlobalReference(node, 'Math', ctx)) return false;
+    if (!isGlobalReference(node, 'Math', ctx) && !isGlobalReference(node, 'Number', ctx)) return false;
     const parent = parentOf(ctx);
     if (parent?.type === 'VariableDeclarator') return parent.init === node && parent.id.type === 'ObjectPattern';
     return parent?.type === 'AssignmentExpression' && parent.right === node && parent.left.type === 'ObjectPattern';
   },
   rewrite(node, ctx) {
-    ctx.ed.replace(node, '__zy.Math');
+    if (node.type === 'Identifier') ctx.ed.replace(node, `__zy.${node.name}`);
   },
 };
 
-/** The global `Number`, `Boolean` or `Function` called (`Number(x)`, `Function.apply(null, a)`), or `Boolean` or `Function` constructed: that name's node. */
+/** The global `Number`, `Boolean`, `Object` or `Function` called (`Number(x)`, `Function.apply(null, a)`), or one of the last three constructed: that name's node. */
 function calledBuiltin(node: Node, ctx: RewriteContext): Node | null {
   if (node.type === 'NewExpression') {
     const callee = node.callee;

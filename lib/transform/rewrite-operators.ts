@@ -14,6 +14,7 @@ import type { RewriteContext, Rewriter } from './context.js';
 import { group, parentOf, runtime } from './context.js';
 import { isConstantNumber, isNonNumericConstant, isNumericLiteral, type Node } from './ast.js';
 import { isBooleanTest } from './rewrite-truthiness.js';
+import { eitherCopy } from './two-bodies.js';
 
 export const BINARY_METHODS: Readonly<Record<string, string>> = {
   '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '%': 'mod', '**': 'pow',
@@ -53,6 +54,24 @@ export const rewriteBinary: Rewriter = {
     ctx.ed.prefix(node.start, `${runtime(method)}(`);
     ctx.ed.replaceToken(node.left.end, node.right.start, node.operator, ',');
     ctx.ed.suffix(node.end, ')');
+  },
+};
+
+/**
+ * `a instanceof C` → `(0, __zy.instanceOf)(a, C)`: a traced number is an object natively, so
+ * `x instanceof Object` would be true where the number's is false. A plain copy
+ * (two-bodies.ts) keeps the operator: no traced number reaches it.
+ */
+export const rewriteInstanceof: Rewriter = {
+  name: 'instanceof',
+  types: ['BinaryExpression'],
+  test: (node) => node.type === 'BinaryExpression' && node.operator === 'instanceof',
+  rewrite(node, ctx) {
+    if (node.type !== 'BinaryExpression') return;
+    const either = (traced: string, plain: string) => eitherCopy(traced, plain, ctx.options.twoBodies);
+    ctx.ed.prefix(node.start, either(`${runtime('instanceOf')}(`, ''));
+    ctx.ed.replaceToken(node.left.end, node.right.start, 'instanceof', either(',', 'instanceof'));
+    ctx.ed.suffix(node.end, either(')', ''));
   },
 };
 

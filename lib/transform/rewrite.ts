@@ -13,7 +13,7 @@ import { Editor } from './edit.js';
 import { tokenAtOrAfter, type Parsed } from './parse.js';
 import { rewriteCompoundAssignment, rewriteUpdate } from './rewrite-assign.js';
 import { rewriteBuiltinCalls, rewriteGlobalFunctions, rewriteGlobalPredicates, rewriteMathDestructured } from './rewrite-globals.js';
-import { rewriteBuiltinCall, rewriteConstruct, rewriteDataRead, rewriteDirectEval, rewriteSearchCall, rewriteSizeArguments } from './rewrite-builtins.js';
+import { rewriteBuiltinCall, rewriteBuiltinRead, rewriteConstruct, rewriteDataRead, rewriteDirectEval, rewriteSearchCall, rewriteSizeArguments } from './rewrite-builtins.js';
 import { rewriteImportedCall } from './rewrite-imports.js';
 import {
   rewriteBinaryInline,
@@ -23,7 +23,7 @@ import {
   rewriteUnaryInline,
   rewriteUpdateInline,
 } from './rewrite-inline.js';
-import { rewriteBinary, rewriteNot, rewriteTypeof, rewriteUnaryNumeric } from './rewrite-operators.js';
+import { rewriteBinary, rewriteInstanceof, rewriteNot, rewriteTypeof, rewriteUnaryNumeric } from './rewrite-operators.js';
 import {
   rewritePrivateAssign,
   rewritePrivateCall,
@@ -51,6 +51,7 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteMathDestructured,
   rewriteBuiltinCalls,
   rewriteBuiltinCall,
+  rewriteBuiltinRead,
   rewriteDirectEval,
   rewriteSearchCall,
   rewriteImportedCall,
@@ -64,6 +65,7 @@ export const REWRITERS: readonly Rewriter[] = [
   rewritePrivateIn,
   rewriteBinaryInline,
   rewriteBinary,
+  rewriteInstanceof,
   rewriteUnaryInline,
   rewriteUnaryNumeric,
   rewriteNot,

@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { inspect, format } from 'node:util';
 import { configure, gradient } from 'zygote-ts';
 import { agrees } from './agree.js';
+import { transform } from '../../lib/transform/index.js';
 
 const xs = [2.7, 1.4, 3.1, 1.4, -0.5];
 
@@ -257,5 +258,71 @@ describe('WebAssembly made in rewritten code', () => {
       expect(exports.square(4)).toBe(16);
       expect(() => gradient((x: number) => exports.square(x), 1.5)).toThrow(/exports\.square/);
     }
+  });
+});
+
+describe('type tests that look at a traced number as a value (strict mode)', () => {
+  it('x.constructor, Object(x), instanceof and the "is it an object?" idiom', () => {
+    const previous = configure({ strict: true });
+    try {
+      const g = agrees((a, seen) => {
+        const x = a[0]!;
+        const v: unknown = x; // (what a generic utility receives)
+        seen.push(x.constructor === Number, Object(x) === x, Object(x) !== x, v instanceof Object, v instanceof Number, typeof Object(x), Object(x) instanceof Number);
+        seen.push(Object.keys(Object(x)).length, new Object(x) instanceof Number);
+        return Object(x).valueOf() * 3 + (new Object(a[1]) as number) * 2;
+      }, xs);
+      expect(g).toEqual([3, 2, 0, 0, 0]);
+    } finally {
+      configure(previous);
+    }
+  });
+
+  it('a deep copy that asks Object(v) === v copies numbers as numbers', () => {
+    const isObject = (v: unknown) => Object(v) === v;
+    const copy = (v: unknown): unknown => (isObject(v) ? Object.fromEntries(Object.entries(v as object).map(([k, w]) => [k, copy(w)])) : v);
+    const g = agrees((a) => (copy({ w: [a[0], a[1]] }) as { w: number[] }).w[0]! * a[1]!, xs);
+    expect(g).toEqual([1.4, 2.7, 0, 0, 0]);
+  });
+
+  it('a Symbol.hasInstance of its own is asked about the number', () => {
+    const Even = { [Symbol.hasInstance]: (v: unknown) => typeof v === 'number' && v % 2 === 0 };
+    agrees((a, seen) => {
+      const [v, w]: unknown[] = [a[0], a[0]! * 0 + 4];
+      seen.push(v instanceof (Even as unknown as Function), w instanceof (Even as unknown as Function));
+      return a[0]!;
+    }, xs);
+  });
+
+  it('instanceof keeps its errors', () => {
+    expect(() => gradient((x: number) => ((x as unknown) instanceof (5 as unknown as Function) ? 1 : x), 1)).toThrow(TypeError);
+  });
+
+  it("Number's functions destructured: const { isInteger, isFinite, EPSILON } = Number", () => {
+    const { isInteger, isFinite, EPSILON, MAX_SAFE_INTEGER } = Number;
+    const g = agrees((a, seen) => {
+      seen.push(isInteger(a[0]!), isInteger(a[0]! * 0 + 3), isFinite(a[1]!), EPSILON > 0, MAX_SAFE_INTEGER);
+      return (isFinite(a[1]!) ? 2 : 5) * a[1]!;
+    }, xs);
+    expect(g).toEqual([0, 2, 0, 0, 0]);
+  });
+});
+
+describe('Object.is and structuredClone taken as values', () => {
+  it('const is = Object.is compares a traced number by value; const clone = structuredClone copies it', () => {
+    const is = Object.is;
+    const clone = structuredClone;
+    const g = agrees((a, seen) => {
+      seen.push(is(a[1], 1.4), is(a[1], a[3]), [a[0]].map((v) => clone(v))[0] === a[0]);
+      const copy = clone({ p: a[0] });
+      return copy.p * 2 + ({ structuredClone }).structuredClone(a[1]!) * 3;
+    }, xs);
+    expect(g).toEqual([2, 3, 0, 0, 0]);
+  });
+
+  it('typeof structuredClone and Object.is as a callee are left as they were', () => {
+    const { code } = transform('typeof structuredClone; Object.is(a, b); Object.is?.(a, b); structuredClone.name');
+    expect(code).toContain('typeof structuredClone');
+    expect(code).toContain('__zy.structuredClone.name');
   });
 });
