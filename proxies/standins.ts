@@ -72,6 +72,8 @@ export interface IdentityRecording {
   comparedByIdentity(): void;
   /** f read a `#private` member of an argument (on the caller's object: the copy has none). */
   readPrivate(): void;
+  /** f wrote a `#private` member of an argument: the copy has none to write, so the write was not made. */
+  wrotePrivate(): void;
 }
 const openRecordings: IdentityRecording[] = [];
 
@@ -135,6 +137,22 @@ export function privateHostOf(x: object): object {
     }
   }
   return x;
+}
+
+/**
+ * Whether `x` is a compileGradient recording's copy of an argument. Such a copy has no
+ * `#private` members, so a write f made to one through its stand-in cannot be written
+ * back: the recording is told, and gives f to the eager gradient on the caller's objects.
+ */
+export function isRecordingCopy(x: object): boolean {
+  for (let i = openRecordings.length - 1; i >= 0; i--) {
+    const original = openRecordings[i]!.originals.get(x);
+    if (original !== undefined && original !== x) {
+      openRecordings[i]!.wrotePrivate();
+      return true;
+    }
+  }
+  return false;
 }
 
 /**

@@ -6,7 +6,7 @@
 // the originals for stand-ins f stored. Frozen originals cannot have changed.
 
 import { outward } from './cleanup.js';
-import type { Node } from './standins.js';
+import { isRecordingCopy, type Node } from './standins.js';
 import { numbersOf, wasWritten } from './typed-arrays.js';
 
 const hasOwn = (o: object, k: PropertyKey) => Object.prototype.hasOwnProperty.call(o, k);
@@ -32,9 +32,14 @@ export function writeBack(node: Node): void {
       if (wasWritten(node.standIn)) (original as Float64Array).set(numbersOf(node.standIn as Float64Array));
       break;
   }
-  if (node.privates !== null) {
-    for (const member of node.privates.values()) if (member.write !== null) member.write(original, outward(member.value));
-  }
+  if (node.privates !== null) writeBackPrivates(node, original);
+}
+
+function writeBackPrivates(node: Node, original: object): void {
+  const written = [...node.privates!.values()].filter((member) => member.write !== null);
+  // (a compileGradient recording's copy has no #private members: the recording then has f differentiated eagerly)
+  if (written.length === 0 || isRecordingCopy(original)) return;
+  for (const member of written) member.write!(original, outward(member.value));
 }
 
 function writeBackRecord(node: Node, s: Record<PropertyKey, unknown>, o: Record<PropertyKey, unknown>): void {

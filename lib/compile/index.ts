@@ -142,12 +142,17 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
   const program = new Program(budget);
   const recorder = new ArrayRecorder(program);
   const symbolic = symbolicArguments(args, program, recorder.arguments);
+  let wrotePrivate = false;
   const close = openIdentityRecording({
     get originals() {
       return symbolic.originals;
     },
     comparedByIdentity: () => program.abandon('f compares an argument with an object from outside by identity (===, Object.is, switch, a search or a Map key), which compiled code does not check'),
     readPrivate: () => program.abandon("f reads a #private member of an argument, which compiled code does not read (it reads an object's enumerable fields)"),
+    // (the write was not made: the copy has no such member; the eager gradient below makes it on the caller's object)
+    wrotePrivate: () => {
+      wrotePrivate = true;
+    },
   });
   let grads: unknown;
   try {
@@ -162,6 +167,7 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
     close();
     symbolic.forgetOriginals();
   }
+  if (wrotePrivate) throw new Uncompilable('f writes to a #private member of an argument, which compiled code would not do again');
   if (symbolic.changed()) throw new Uncompilable('f writes to its arguments, which compiled code would not do again');
   if (program.abandoned !== null) return { path: null, gradient: grads, abandoned: `${program.abandoned}: f runs uncompiled` };
   program.finish();

@@ -422,6 +422,53 @@ describe('what is not compiled runs uncompiled', () => {
     for (let k = 0; k < 3; k++) expect(h(new Tagged(3, 1))).toEqual([{ x: 2 }]);
   });
 
+  // A method writing a #private member through the recording's copy (which has none) threw
+  // a TypeError when the write was made back; it now runs uncompiled, and the caller's
+  // object ends holding what plain JavaScript leaves there, written once.
+  it('f writing a #private member of an argument runs uncompiled, the member written once as plain JavaScript writes it', () => {
+    class Pv {
+      #x: number;
+      constructor(x: number) {
+        this.#x = x;
+      }
+      get x() {
+        return this.#x;
+      }
+      set(y: number) {
+        this.#x = y;
+        return this.#x * y;
+      }
+      bump(y: number) {
+        this.#x += y;
+        return this.#x * y;
+      }
+    }
+    const set = (p: Pv, y: number) => p.set(y);
+    const g = compileGradient(set);
+    for (const y of [2, 3]) {
+      const p = new Pv(1.5);
+      const plain = new Pv(1.5);
+      const expected = gradient(set, plain, y);
+      expect(g(p, y)).toEqual(expected);
+      expect(p.x).toBe(y);
+      expect(plain.x).toBe(y);
+    }
+    expect(g(new Pv(1.5), 2)).toEqual([null, 4]);
+    expect(g.fallback).toMatch(/writes to a #private member of an argument/);
+
+    // A compound write, inside an argument's field: made once, and the gradient is the finite differences'.
+    const bump = (o: { p: Pv }, y: number) => o.p.bump(y);
+    const h = compileGradient(bump);
+    const o = { p: new Pv(1.5) };
+    const [go, gy] = h(o, 2);
+    expect(o.p.x).toBe(3.5);
+    expect(h.fallback).toMatch(/#private member/);
+    const eps = 1e-6;
+    const at = (x: number, y: number) => new Pv(x).bump(y);
+    expect(gy).toBeCloseTo((at(1.5, 2 + eps) - at(1.5, 2 - eps)) / (2 * eps), 6);
+    expect((go as { p: Record<string, number> }).p['#x']).toBeCloseTo((at(1.5 + eps, 2) - at(1.5 - eps, 2)) / (2 * eps), 6);
+  });
+
   it('an argument that is frozen, sealed or not extensible is recorded so, and a call with another kind misses the path', () => {
     const f = (p: { v: number }) => (Object.isFrozen(p) ? 5 * p.v : Object.isSealed(p) ? 3 * p.v : Object.isExtensible(p) ? p.v : 7 * p.v);
     const g = compileGradient(f);
