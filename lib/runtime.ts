@@ -107,6 +107,8 @@ export const __zy = Object.freeze({
   privateGet: barrier.privateGet,
   privateSet: barrier.privateSet,
   isStandIn: barrier.isStandIn,
+  privateStored: barrier.privateStored,
+  notePrivate: barrier.notePrivate,
   // each rewritten file, as it loads (lib/escapes.ts)
   rewritten: escapes.registerRewritten,
   // how many differentiations run: picks which of a function's two bodies runs (lib/transform/two-bodies.ts)

@@ -4,11 +4,16 @@
 // - `touch(container, result)` wraps a store into an existing object (`o.k = v`,
 //   `m.set(k, v)`, `a.push(v)`, …): during a differentiation it notes the container, so
 //   that traced values f leaves there are replaced by their numbers when the call ends.
+// - `#private` stores on the class's own instances: a stored object is reported
+//   (`privateStored`), and a traced value or stand-in stored into the member is noted with
+//   an update of it made at the site (`notePrivate`), which the clean-up calls when the
+//   call ends (the runtime cannot name the member itself).
 // - Private members cannot be read through a stand-in (the object f receives in place of
 //   an argument: it is not the class's own instance), so rewritten code reads and writes
 //   them on the original and lets the stand-in's state say what f should see.
 
 import { noteStore } from './cleanup.js';
+export { notePrivate, privateStored } from './cleanup.js';
 import { privateHostOf, standInNode } from './standins.js';
 import { isTraced, reportEscape } from '../lib/core/traced.js';
 

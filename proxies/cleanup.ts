@@ -17,6 +17,22 @@ import { standInNode } from './standins.js';
 /** Containers written to, one list per open differentiation (innermost last). */
 const noted: object[][] = [];
 
+/**
+ * Rewrites a `#private` member in place: called with the host and a function from the
+ * member's value to the value to leave there. Made by rewritten code at the store site
+ * (only the class can name the member), as `(h, s) => { h.#x = s(h.#x); }`.
+ */
+export type PrivateUpdate = (host: any, settle: (v: unknown) => unknown) => void;
+
+/**
+ * `#private` members that were given a traced value or a stand-in, per open
+ * differentiation (parallel to `noted`): host, member name, update, flat.
+ */
+const notedPrivates: (unknown[] | null)[] = [];
+
+/** How many of the latest notes a new one is compared with (a loop storing into a few members of one object). */
+const RECENT = 4;
+
 export function noteStore(container: unknown): void {
   const depth = noted.length;
   if (depth === 0 || (typeof container !== 'object' && typeof container !== 'function') || container === null) return;
@@ -27,6 +43,35 @@ export function noteStore(container: unknown): void {
 /** Starts noting stores for a differentiation that is opening. */
 export function beginStores(): void {
   noted.push([]);
+  notedPrivates.push(null);
+}
+
+/**
+ * After `host.#name = value` with an object `value` (rewritten code tests `typeof` inline):
+ * whether the site must hand over an update of the member (`notePrivate`), which it makes
+ * only then. That is when a differentiation is open and the value itself is one the
+ * clean-up replaces (a traced number or array, a stand-in) and the member is not noted
+ * yet; any other object may hold such values, and is noted as a container instead.
+ */
+export function privateStored(host: object, name: string, value: unknown): boolean {
+  const depth = noted.length;
+  if (depth === 0 || value === null) return false;
+  if (!isTraced(value) && !isNDArray(value) && standInNode(value) === undefined) {
+    noteStore(value);
+    return false;
+  }
+  // (noted again is harmless, only slower: a member the recent notes hold is not noted again)
+  const list = notedPrivates[depth - 1];
+  if (list == null) return true;
+  for (let i = list.length - 3, k = 0; i >= 0 && k < RECENT; i -= 3, k++) if (list[i] === host && list[i + 1] === name) return false;
+  return true;
+}
+
+/** Notes a member `privateStored` asked for; returns `value` (the store's value). */
+export function notePrivate<V>(host: object, name: string, value: V, update: PrivateUpdate): V {
+  const depth = notedPrivates.length;
+  if (depth > 0) (notedPrivates[depth - 1] ??= []).push(host, name, update);
+  return value;
 }
 
 /**
@@ -35,11 +80,27 @@ export function beginStores(): void {
  */
 export function endStores(): void {
   const list = noted.pop() ?? [];
+  const privates = notedPrivates.pop() ?? null;
+  if (privates !== null) settlePrivates(privates);
   if (list.length === 0) return;
   const unique = new Set(list);
   const seen = new Set<object>();
   for (const container of unique) if (standInNode(container) === undefined) cleanDeep(container, seen);
   noted[noted.length - 1]?.push(...unique);
+}
+
+/**
+ * Leaves each noted `#private` member holding its value outside the call (what it holds
+ * now: f may have stored a number over the traced value since). Inside a nested
+ * differentiation the value left may be traced on the enclosing tape: the enclosing one
+ * is handed the members too.
+ */
+function settlePrivates(privates: unknown[]): void {
+  for (let i = 0; i < privates.length; i += 3) (privates[i + 2] as PrivateUpdate)(privates[i], outward);
+  const depth = notedPrivates.length;
+  if (depth === 0) return;
+  const enclosing = (notedPrivates[depth - 1] ??= []);
+  for (const x of privates) enclosing.push(x); // (not a spread: it may be long)
 }
 
 /** The value to leave in user data for `v` once this differentiation has closed. */

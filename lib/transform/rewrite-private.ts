@@ -11,8 +11,11 @@
  * - call: `o.#m(a)` → `(<test> ? o.#m : __zy.privateGet(o, "m", __zy.privateHost(o).#m)).call(o, a)`
  *   (`this` in the method is o; `o.#m?.(a)` uses `?.call`);
  * - write: `o.#x = V` → `(__zy$1 = V, W)` with W =
- *   `<test> ? o.#x = __zy$1 : __zy.isStandIn(o) ? __zy.privateSet(o, "x", __zy$1, (h, v) => { h.#x = v; }) : (o.#x = __zy$1)`,
- *   whose value is V (the closure is only made for a stand-in);
+ *   `<test> ? (o.#x = __zy$1, <noted>) : __zy.isStandIn(o) ? __zy.privateSet(o, "x", __zy$1, (h, v) => { h.#x = v; }) : (o.#x = __zy$1)`,
+ *   whose value is V (the closure is only made for a stand-in). <noted> lets the clean-up
+ *   (proxies/cleanup.ts) replace a traced value left in the member of an object f did not
+ *   receive: `typeof __zy$1 === "object" && __zy.privateStored(o, "x", __zy$1) ?
+ *   __zy.notePrivate(o, "x", __zy$1, (h, s) => { h.#x = s(h.#x); }) : __zy$1`;
  * - compound: `o.#x += V` → `(__zy$1 = __zy.add(<read>, V), W)`; `&&=`/`||=` as
  *   `__zy.test(<read>) ? (__zy$1 = V, W) : __zy.took()`, `??=` as `<read> ?? (__zy$1 = V, W)`;
  * - update: `o.#x++` → `(__zy$1 = __zy.inc(<read>), W)`; a postfix whose value is used
@@ -110,10 +113,36 @@ function read(obj: string, name: string): string {
   return `(${branded(obj, name)} ? ${obj}.#${name} : ${slowRead(obj, name)})`;
 }
 
-/** Stores `value` (a temporary) as `obj.#name`: a conditional whose value is `value`. */
-function write(obj: string, name: string, value: string): string {
+/** Whether `#name` here is a field (not a method or accessor) of the innermost class that declares it. */
+function isPrivateField(name: string, ctx: RewriteContext): boolean {
+  const chain = ctx.ancestors;
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const n = chain[i]!;
+    if (n.type !== 'ClassBody') continue;
+    for (const member of n.body) {
+      if ((member.type === 'PropertyDefinition' || member.type === 'MethodDefinition') && member.key.type === 'PrivateIdentifier' && member.key.name === name) {
+        return member.type === 'PropertyDefinition';
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * Stores `value` (a temporary) as `obj.#name`: a conditional whose value is `value`. On
+ * the class's own instance a stored object is reported, so that the clean-up can replace
+ * a traced value left in the member when the differentiation ends (the update closure is
+ * made only when the runtime asks for it; a number's store pays for the `typeof` alone).
+ */
+function write(obj: string, name: string, value: string, ctx: RewriteContext): string {
+  // (a private setter is code of its own, whose stores are rewritten where it stores; reading
+  // `h.#x` back could not work for it, nor for a member declared in no enclosing class)
+  const own = isPrivateField(name, ctx)
+    ? `(${obj}.#${name} = ${value}, typeof ${value} === "object" && ${runtime('privateStored')}(${obj}, "${name}", ${value}) ? ` +
+      `${runtime('notePrivate')}(${obj}, "${name}", ${value}, (h, s) => { h.#${name} = s(h.#${name}); }) : ${value})`
+    : `${obj}.#${name} = ${value}`;
   return (
-    `${branded(obj, name)} ? ${obj}.#${name} = ${value} : ` +
+    `${branded(obj, name)} ? ${own} : ` +
     `${runtime('isStandIn')}(${obj}) ? ${runtime('privateSet')}(${obj}, "${name}", ${value}, (h, v) => { h.#${name} = v; }) : (${obj}.#${name} = ${value})`
   );
 }
@@ -186,7 +215,7 @@ export const rewritePrivateAssign: Rewriter = {
     const name = member.property.name;
     const value = ctx.temps.fresh();
     const op = findToken(ed.tokens, member.end, node.right.start, node.operator, ed.code);
-    const w = write(h.name, name, value);
+    const w = write(h.name, name, value, ctx);
     const old = read(h.name, name);
     // No parentheses around the whole when it is a statement's expression.
     const [lp, rp] = isStatementExpression(node, ctx) ? ['', ''] : ['(', ')'];
@@ -242,10 +271,10 @@ export const rewritePrivateUpdate: Rewriter = {
     const parts = h.temp ? [`${h.name} = ${ctx.ed.operand(member.object as Node)}`] : [];
     const value = ctx.temps.fresh();
     if (node.prefix || valueUnused(node, ctx)) {
-      parts.push(`${value} = ${runtime(method)}(${read(h.name, name)})`, write(h.name, name, value));
+      parts.push(`${value} = ${runtime(method)}(${read(h.name, name)})`, write(h.name, name, value, ctx));
     } else {
       const old = ctx.temps.fresh();
-      parts.push(`${old} = ${runtime('numeric')}(${read(h.name, name)})`, `${value} = ${runtime(method)}(${old})`, write(h.name, name, value), old);
+      parts.push(`${old} = ${runtime('numeric')}(${read(h.name, name)})`, `${value} = ${runtime(method)}(${old})`, write(h.name, name, value, ctx), old);
     }
     ctx.ed.replace(node, group(node, ctx, parts.join(', ')));
   },
