@@ -52,6 +52,17 @@ export function configure(options: ZygoteOptions): Required<ZygoteOptions> {
   return previous;
 }
 
+/**
+ * A doubt the library cannot settle itself, said once per place: a warning, or an error
+ * in strict mode (`what` names it; `fix` says what to do).
+ */
+export function doubt(place: string, what: string, fix: string): void {
+  if (strict) throw new Error(`zygote-ts (strict): ${what} ${fix}`);
+  if (!warnings || warnedPlaces.has(place)) return;
+  warnedPlaces.add(place);
+  console.warn(`zygote-ts: ${what} ${fix}`);
+}
+
 export const FIX =
   'Run that code rewritten: with the loader (node --import zygote-ts/register, or npx zygote), the Vite or ' +
   'esbuild plugin, and its package listed in ZYGOTE_INCLUDE (or the plugin’s include option). If its ' +

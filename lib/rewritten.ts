@@ -10,6 +10,7 @@ import { __zy } from './runtime.js';
 import { isRewritten, mayNeedRewrite } from './transform/recognize.js';
 import { sourceRewriter } from './source-rewriter.js';
 import { hasOwnDerivative } from './core/own-derivative.js';
+import { doubt } from './escapes.js';
 
 const checked = new WeakMap<Function, Function>();
 
@@ -64,7 +65,8 @@ function rewriteIfNeeded(f: Function): Function {
     return f; // not parseable as a function expression (a class, a bound method): run as it is
   }
   if (!isRewritten(rewritten)) return f; // nothing in it that the transform would change
-  const free = rewriter.freeVariables(source).filter((v) => !(v in globalThis));
+  const names = rewriter.freeVariables(source);
+  const free = names.filter((v) => !(v in globalThis));
   if (free.length > 0) {
     throw new Error(
       `zygote-ts: ${name} passed to gradient was not rewritten for differentiation, and it uses ` +
@@ -72,5 +74,31 @@ function rewriteIfNeeded(f: Function): Function {
         ENABLE_THE_REWRITE,
     );
   }
+  // The recompiled function reads its free names from the global object. A local of the
+  // same name around the original (`name` or `length` in a page, `process` in Node, a
+  // bundle's own `Math`) cannot be seen from here: the language's built-ins are taken for
+  // themselves, and any other global is said.
+  const doubtful = names.filter((v) => !LANGUAGE_GLOBALS.has(v));
+  if (doubtful.length > 0) {
+    doubt(
+      `recompile ${source}`,
+      `${name} passed to gradient was not rewritten for differentiation; it was recompiled from its source, ` +
+        `reading ${doubtful.map((v) => `'${v}'`).join(', ')} from the global object. If f's surroundings define their own, the ` +
+        `answer is wrong.`,
+      ENABLE_THE_REWRITE,
+    );
+  }
   return new Function('__zy', `return (${rewritten});`)(__zy) as Function;
 }
+
+/** The global names of the language itself (and `console`), which a recompiled function may read as the built-ins. */
+const LANGUAGE_GLOBALS: ReadonlySet<string> = new Set([
+  'globalThis', 'Infinity', 'NaN', 'undefined', 'eval', 'isFinite', 'isNaN', 'parseFloat', 'parseInt',
+  'decodeURI', 'decodeURIComponent', 'encodeURI', 'encodeURIComponent', 'AggregateError', 'Array', 'ArrayBuffer',
+  'Atomics', 'BigInt', 'BigInt64Array', 'BigUint64Array', 'Boolean', 'DataView', 'Date', 'Error', 'EvalError',
+  'FinalizationRegistry', 'Float32Array', 'Float64Array', 'Function', 'Int8Array', 'Int16Array', 'Int32Array',
+  'Intl', 'JSON', 'Map', 'Math', 'Number', 'Object', 'Promise', 'Proxy', 'RangeError', 'ReferenceError',
+  'Reflect', 'RegExp', 'Set', 'SharedArrayBuffer', 'String', 'Symbol', 'SyntaxError', 'TypeError', 'Uint8Array',
+  'Uint8ClampedArray', 'Uint16Array', 'Uint32Array', 'URIError', 'WeakMap', 'WeakRef', 'WeakSet', 'console',
+  'structuredClone',
+]);

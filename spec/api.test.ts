@@ -160,6 +160,27 @@ describe('functions that reach gradient', () => {
     const f = new globalThis.Function('x', 'return 3 * x ** 2 + Math.sin(x)') as (x: number) => number;
     expect(gradient(f, 0)).toEqual([1]);
   });
+  it('a recompiled function that reads a global other than the language\'s says so (a local of that name would be hidden)', () => {
+    const g = globalThis as unknown as Record<string, unknown>;
+    g['zyScale'] = 2;
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const f = new globalThis.Function('x', 'return zyScale * x * x') as (x: number) => number;
+      expect(gradient(f, 3)).toEqual([12]);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]![0])).toMatch(/recompiled from its source, reading 'zyScale' from the global object/);
+      const previous = configure({ strict: true });
+      try {
+        const h = new globalThis.Function('x', 'return zyScale * x') as (x: number) => number;
+        expect(() => gradient(h, 3)).toThrow(/strict.*'zyScale'.*zygote-ts\/register/s);
+      } finally {
+        configure(previous);
+      }
+    } finally {
+      warn.mockRestore();
+      delete g['zyScale'];
+    }
+  });
   it('a function that was not rewritten and closes over locals is refused with a way out', () => {
     // (globalThis.Function: the rewrite turns `Function(…)` into one that rewrites its body)
     const make = new globalThis.Function('k', 'return (x) => k * x * x') as (k: number) => (x: number) => number;

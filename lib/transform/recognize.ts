@@ -16,8 +16,9 @@
  *   `R.took()`, `R.typeOf(x)`, `R.sne(x,void 0)`, `R.shl(x,8)`, `R.privateGet(…)`);
  * - the test that picks a function's copy, `R.tapes.openTapes` (lib/transform/two-bodies.ts);
  * - the runtime's stand-ins for the globals, used as the globals are (`R.Math.PI`,
- *   `R.Number.isFinite(x)`) on an object that is not a global object, and the runtime's
- *   version of a built-in called (`(0,R.builtin)(Function)(…)`).
+ *   `R.Number.isFinite(x)`, `const { isFinite } = R.Number`) on an object that is not a
+ *   global object, and the runtime's version of a built-in called (`(0,R.builtin)(Function)(…)`);
+ * - `(0, R.instanceOf)(a, C)` and `(0, R.predicate)(f)`, spelled so.
  * What remains unrecognised is code whose only rewrites have no fast path and a common
  * name: a `switch` (`R.key(x)`), a bare `isNaN(x)`, arithmetic with an operand known not to
  * be a number (`R.add("#", s)`). Such a function has no derivative to lose, and
@@ -45,15 +46,21 @@ const DISTINCT_OPERATIONS = new Set([
   'wasmInstantiate', 'wasmInstantiateStreaming',
 ]);
 
+/**
+ * Operations whose name a library may have too (`PropTypes.instanceOf(Date)`): a sign only
+ * as the transform spells the call, `(0, R.instanceOf)(a, C)`.
+ */
+const DISTINCT_WHEN_UNBOUND = new Set(['instanceOf', 'predicate']);
+
 /** Globals whose calls the transform routes through the runtime: `(0,R.builtin)(Number)(x)`. */
-const BUILTINS_CALLED = new Set(['Number', 'Function']);
+const BUILTINS_CALLED = new Set(['Number', 'Boolean', 'Object', 'Function']);
 
 /**
  * The runtime's stand-ins for globals, as the transform reaches them: `R.Math.sqrt`,
  * `R.Number.isFinite`, or `= R.Math` (`const { sqrt } = Math`).
  */
 const GLOBAL_STAND_IN = new RegExp(
-  `(=\\s*)?(?<![\\w$.])(${IDENTIFIER})\\s*\\.\\s*(Math|Number)(?:\\s*\\.\\s*(${IDENTIFIER})|(?![\\w$]))`,
+  `((?:\\}\\s*)?(?<![=!<>])=\\s*)?(?<![\\w$.])(${IDENTIFIER})\\s*\\.\\s*(Math|Number)(?:\\s*\\.\\s*(${IDENTIFIER})|(?![\\w$]))`,
   'g',
 );
 
@@ -121,7 +128,7 @@ export function isRewritten(fnSource: string): boolean {
   const tested = typeofTests(fnSource);
   for (const call of fnSource.matchAll(MEMBER_CALL)) {
     const name = (call[1] ?? call[2])!;
-    if (DISTINCT_OPERATIONS.has(name)) return true;
+    if (DISTINCT_OPERATIONS.has(name) || (call[1] !== undefined && DISTINCT_WHEN_UNBOUND.has(name))) return true;
     if (name !== 'builtin' && !TESTED_OPERATIONS.has(name)) continue;
     const args = argumentsOf(fnSource, call.index + call[0].length);
     if (name === 'builtin') {
@@ -134,7 +141,7 @@ export function isRewritten(fnSource: string): boolean {
   }
   for (const reach of fnSource.matchAll(GLOBAL_STAND_IN)) {
     const [, assigned, receiver, global, member] = reach as unknown as (string | undefined)[];
-    if (!GLOBAL_OBJECTS.has(receiver!) && usedAsTheGlobal(global!, member, assigned !== undefined)) return true;
+    if (!GLOBAL_OBJECTS.has(receiver!) && usedAsTheGlobal(global!, member, assigned)) return true;
   }
   return false;
 }
@@ -143,9 +150,10 @@ export function isRewritten(fnSource: string): boolean {
  * Whether `R.Math`/`R.Number` is used as the global it stands in for: a member the stand-in
  * offers (`R.Math.sqrt`, `R.Number.isFinite`), or `Math` itself taken apart (`const { sqrt } = R.Math`).
  */
-function usedAsTheGlobal(global: string, member: string | undefined, assigned: boolean): boolean {
+function usedAsTheGlobal(global: string, member: string | undefined, assigned: string | undefined): boolean {
   if (member !== undefined) return STAND_IN_MEMBERS[global]!.has(member);
-  return assigned && global === 'Math';
+  // (`const { sqrt } = R.Math`; `R.Number` only destructured: `x = e.Number` is a TypeScript enum's member)
+  return assigned !== undefined && (global === 'Math' || assigned.startsWith('}'));
 }
 
 /** Each identifier tested with `typeof`, and where. */
@@ -196,7 +204,8 @@ function closingQuote(source: string, open: number): number {
 }
 
 /** What the transform rewrites: operators, tests, `typeof`, and the globals it replaces. */
-const REWRITTEN_TOKEN = /[-+*/%<>!&|^~?#]|==|\b(?:if|while|for|do|switch|typeof|Math|Number|isNaN|isFinite|Function)\b/;
+const REWRITTEN_TOKEN =
+  /[-+*/%<>!&|^~?#]|==|\b(?:if|while|for|do|switch|typeof|instanceof|Math|Number|Boolean|Object|isNaN|isFinite|Function|structuredClone|filter|find|findIndex|findLast|findLastIndex|some|every|reject|partition|takeWhile|dropWhile)\b/;
 
 /** Punctuators that hold those characters but are not rewritten: `=>`, `?.`, `??`, `??=`. */
 const KEPT_PUNCTUATORS = /=>|\?\?=?|\?\.(?!\d)/g;

@@ -54,7 +54,8 @@ const SNIPPETS = [
   '(o.v = x, o)', 'x && 2', 'x || 2', '-x', 'x === 0', 'x < 3 ? x : 3', '!x', 'x++', '++x', 'x **= 2',
   '(() => { let s = 0; for (let k = 0; k < 3; k++) s += x; return s; })()',
   '(() => { const { sqrt } = Math; return sqrt(x); })()', 'Number.isFinite(x)', 'new Function("a", "return a")',
-  'o.sort((p, q) => p - q)', 'o.#v * x',
+  'o.sort((p, q) => p - q)', 'o.#v * x', 'o instanceof Array', 'o.filter((v) => v)', 'Boolean(o)', 'Object(o)',
+  '(() => { const { isFinite } = Number; return isFinite(o); })()',
 ];
 
 describe('isRewritten', () => {
