@@ -17,6 +17,7 @@
 // `this` (`Float32Array.prototype.map.call(v, f)`) refuses it.
 
 import { live, isTraced, primal, reportEscape } from '../lib/core/traced.js';
+import type { Tape } from '../lib/core/tape.js';
 import { NDArray, setTypedStandInReader, type FloatArray } from '../lib/ndarray.js';
 import { fround } from '../rules/math.js';
 import { gt, lt, sne } from '../lib/coercion.js';
@@ -26,14 +27,143 @@ import { astype } from '../rules/arrays/dtype.js';
 
 export type FloatArrayClass = Float64ArrayConstructor | Float32ArrayConstructor;
 
-/** What views of one typed array share (a stand-in and its subarrays). */
+/**
+ * What views of one typed array share (a stand-in, its subarrays, and the stand-ins f makes
+ * over the same buffer with the same element type). Element k is the buffer's k-th element
+ * of that type, so views at different offsets agree on it.
+ */
 interface Shared {
-  /** Element k's value as f sees it (traced or a number); undefined: not read yet (see `input`). */
+  readonly ctor: FloatArrayClass;
+  /**
+   * Element k's value as f sees it (traced or a number); undefined: not read yet (see
+   * `input`). Kept only while the buffer still holds its number: a write made through
+   * another kind of view (a DataView, a Uint8Array, a native `set`) leaves a different
+   * number there, and then the buffer's number is the element.
+   */
   readonly values: unknown[];
   /** The traced array an argument's unread elements come from (null: all in `values`). */
   readonly input: NDArray | null;
   /** Whether f wrote any element (then the values, not the input, are the array). */
   written: boolean;
+  /** The other views of its buffer, once the buffer is known outside the stand-in (null until then). */
+  views: BufferViews | null;
+  /** The whole buffer as elements of `ctor` (indexed as `values`), once `views` is set. */
+  whole: FloatArray | null;
+}
+
+/** What is known of the views of one buffer made while differentiating. */
+interface BufferViews {
+  /** The state of the Float64Array and Float32Array stand-ins over it (at most one of each). */
+  readonly floats: Shared[];
+  /**
+   * Whether a view that reads numbers natively may exist: an integer typed array made in f
+   * over it, or any view made outside f (the buffer was not made or seen in f first).
+   * Reads through it cannot be watched, so a traced number stored here is reported.
+   */
+  foreign: boolean;
+}
+
+const buffers = new WeakMap<ArrayBufferLike, BufferViews>();
+
+function newShared(ctor: FloatArrayClass, values: unknown[], input: NDArray | null, written: boolean): Shared {
+  return { ctor, values, input, written, views: null, whole: null };
+}
+
+/** Notes that `shared`'s buffer is reachable by other views (`foreignIfNew`: the buffer was never seen in f). */
+function joinBuffer(shared: Shared, buffer: ArrayBufferLike, foreignIfNew: boolean): void {
+  if (shared.views !== null) return;
+  let views = buffers.get(buffer);
+  if (views === undefined) buffers.set(buffer, (views = { floats: [], foreign: foreignIfNew }));
+  if (!views.floats.includes(shared)) views.floats.push(shared);
+  shared.views = views;
+  const size = shared.ctor.BYTES_PER_ELEMENT;
+  shared.whole = new shared.ctor(buffer as ArrayBuffer, 0, Math.floor(buffer.byteLength / size));
+}
+
+/** A plain number inside any nesting of traced values (`primal` without pinning anything). */
+function numberIn(v: unknown): unknown {
+  while (isTraced(v)) v = v.value;
+  return v;
+}
+
+/** The traced value `shared` keeps for buffer element k, if it is still the number there (else null). */
+function liveTracedAt(shared: Shared, k: number): { readonly tape: Tape } | null {
+  const whole = shared.whole;
+  if (whole === null || k >= whole.length) return null;
+  const v = shared.values[k];
+  if (v === undefined) {
+    const input = shared.input;
+    return input !== null && input.tape !== null && input.tape.active && Object.is(input.data[k], whole[k]) ? { tape: input.tape } : null;
+  }
+  return isTraced(v) && v.tape.active && Object.is(numberIn(v), whole[k]) ? v : null;
+}
+
+/**
+ * Reports a read of bytes [start, start + length) of `buffer` through a view that sees
+ * plain numbers, if a stand-in other than `except` keeps a traced number there.
+ */
+function reportPlainRead(buffer: ArrayBufferLike, start: number, length: number, except: Shared | null, how: string): void {
+  const views = buffers.get(buffer);
+  if (views === undefined) return;
+  for (const shared of views.floats) {
+    if (shared === except) continue;
+    const size = shared.ctor.BYTES_PER_ELEMENT;
+    for (let k = Math.floor(start / size); k * size < start + length; k++) {
+      const traced = liveTracedAt(shared, k);
+      if (traced !== null) return reportEscape(traced, how);
+    }
+  }
+}
+
+/** `new Float64Array(buffer, …)` (or Float32Array) in f: views of one buffer and element type share their traced elements. */
+export function typedArrayOnBuffer(made: FloatArray): FloatArray {
+  const ctor: FloatArrayClass = made instanceof Float32Array ? Float32Array : Float64Array;
+  const views = buffers.get(made.buffer);
+  let shared = views?.floats.find((s) => s.ctor === ctor);
+  if (shared === undefined) {
+    shared = newShared(ctor, [], null, true);
+    joinBuffer(shared, made.buffer, views === undefined);
+  }
+  return new TypedArrayStandIn(ctor, made, shared).proxy;
+}
+
+/** `new ArrayBuffer(n)` in f: a buffer no view outside f can read. */
+export function noteBufferMade(buffer: ArrayBufferLike): void {
+  if (!buffers.has(buffer)) buffers.set(buffer, { floats: [], foreign: false });
+}
+
+/**
+ * A view f made that reads numbers natively: an integer typed array (its reads cannot be
+ * watched: its buffer is marked, and a traced number stored into a float view of it is
+ * reported), or a DataView (its reads are watched: one that reads a traced number's bytes
+ * is reported).
+ */
+export function noteNativeView(view: ArrayBufferView): void {
+  if (view instanceof DataView) return watchDataView(view);
+  const views = buffers.get(view.buffer);
+  if (views === undefined) buffers.set(view.buffer, { floats: [], foreign: true });
+  else views.foreign = true;
+}
+
+const DATAVIEW_READS: readonly (readonly [string, number])[] = [
+  ['getInt8', 1], ['getUint8', 1], ['getInt16', 2], ['getUint16', 2], ['getFloat16', 2], ['getInt32', 4], ['getUint32', 4],
+  ['getFloat32', 4], ['getFloat64', 8], ['getBigInt64', 8], ['getBigUint64', 8],
+];
+
+/** Gives `view` own versions of the DataView reads that report reading a traced number's bytes. */
+function watchDataView(view: DataView): void {
+  const proto = DataView.prototype as unknown as Record<string, Function | undefined>;
+  for (const [name, size] of DATAVIEW_READS) {
+    const read = proto[name];
+    if (read === undefined) continue; // (getFloat16 is new)
+    const watched = function (this: DataView, at: unknown, ...rest: unknown[]): unknown {
+      const offset = Number(primal(toNumber(at)));
+      if (this === view && offset >= 0) reportPlainRead(view.buffer, view.byteOffset + offset, size, null, `reading its bytes through a DataView (${name})`);
+      return Reflect.apply(read, this, [at, ...rest]);
+    };
+    Object.defineProperty(watched, 'name', { value: name });
+    Object.defineProperty(view, name, { value: watched, writable: true, configurable: true, enumerable: false });
+  }
 }
 
 const standIns = new WeakMap<object, TypedArrayStandIn>();
@@ -45,7 +175,7 @@ export function typedStandIn(x: unknown): TypedArrayStandIn | undefined {
 
 /** A new typed array of class `ctor` holding `values` (traced numbers kept), as f sees one. */
 export function typedArrayOf(ctor: FloatArrayClass, values: ArrayLike<unknown>): FloatArray {
-  const standIn = new TypedArrayStandIn(ctor, new ctor(values.length), { values: [], input: null, written: true }, 0);
+  const standIn = new TypedArrayStandIn(ctor, new ctor(values.length), newShared(ctor, [], null, true));
   for (let i = 0; i < values.length; i++) standIn.store(i, values[i]);
   return standIn.proxy;
 }
@@ -53,19 +183,23 @@ export function typedArrayOf(ctor: FloatArrayClass, values: ArrayLike<unknown>):
 /** A stand-in over a typed array f made (its numbers, then what f stores in it). */
 export function typedArrayOver(made: FloatArray): FloatArray {
   const ctor: FloatArrayClass = made instanceof Float32Array ? Float32Array : Float64Array;
-  return new TypedArrayStandIn(ctor, made, { values: [], input: null, written: true }, 0).proxy;
+  return new TypedArrayStandIn(ctor, made, newShared(ctor, [], null, true)).proxy;
 }
 
 /** The stand-in for an argument's typed array: its elements are read from `input`, a traced array of its numbers. */
 export function typedArgument(original: FloatArray, input: NDArray): FloatArray {
   const ctor: FloatArrayClass = original instanceof Float32Array ? Float32Array : Float64Array;
   const numbers = typedStandIn(original)?.target ?? original;
-  return new TypedArrayStandIn(ctor, ctor.from(numbers), { values: new Array(original.length), input, written: false }, 0).proxy;
+  return new TypedArrayStandIn(ctor, ctor.from(numbers), newShared(ctor, new Array(original.length), input, false)).proxy;
 }
 
-/** Whether f wrote any element of the stand-in `x` (then its original must be written back). */
+/**
+ * Whether f wrote any element of the stand-in `x` (then its original must be written back);
+ * once its buffer was handed out, other views may have written it unseen.
+ */
 export function wasWritten(x: object): boolean {
-  return typedStandIn(x)?.shared.written ?? false;
+  const shared = typedStandIn(x)?.shared;
+  return shared !== undefined && (shared.written || shared.views !== null);
 }
 
 /** The numbers the stand-in `x` holds now. */
@@ -78,8 +212,8 @@ export function numbersOf(x: FloatArray): FloatArray {
 setTypedStandInReader((x) => {
   const s = typedStandIn(x);
   if (s === undefined) return null;
-  const { input, written } = s.shared;
-  if (input !== null && !written && s.offset === 0 && s.length === input.size && input.tape !== null && input.tape.active) return input;
+  const { input, written, views } = s.shared;
+  if (input !== null && !written && views === null && s.offset === 0 && s.length === input.size && input.tape !== null && input.tape.active) return input;
   const packed = asArray(Array.from({ length: s.length }, (_, i) => s.element(i)), 'a typed array');
   return s.ctor === Float32Array ? (astype(packed, 'float32') as NDArray) : packed;
 });
@@ -93,6 +227,8 @@ function numericKey(key: string | symbol): number | null {
 
 export class TypedArrayStandIn {
   readonly proxy: FloatArray;
+  /** Where element 0 is in the buffer, in elements. */
+  readonly offset: number;
   private methods: Map<PropertyKey, Function> | null = null;
 
   constructor(
@@ -100,8 +236,9 @@ export class TypedArrayStandIn {
     /** A real typed array of the numbers: the Proxy's target. */
     readonly target: FloatArray,
     readonly shared: Shared,
-    readonly offset: number,
   ) {
+    // (element k of the buffer, so that views at other offsets share it)
+    this.offset = target.byteOffset / ctor.BYTES_PER_ELEMENT;
     this.proxy = new Proxy(target, this.traps());
     standIns.set(this.proxy, this);
   }
@@ -113,14 +250,35 @@ export class TypedArrayStandIn {
   /** Element i as f sees it. */
   element(i: number): unknown {
     const k = this.offset + i;
-    let v = this.shared.values[k];
+    const shared = this.shared;
+    let v = shared.values[k];
     if (v === undefined) {
-      const input = this.shared.input;
-      if (input === null || input.tape === null || !input.tape.active) return this.target[i];
+      const input = shared.input;
+      if (input === null || input.tape === null || !input.tape.active) return this.plainElement(i);
+      if (!Object.is(input.data[k], this.target[i])) return this.overwritten(i); // (written through another view)
       v = input.get(k); // (an element read, recorded on the argument's row)
-      this.shared.values[k] = v;
+      shared.values[k] = v;
+    } else if (!Object.is(typeof v === 'number' ? v : numberIn(v), this.target[i])) {
+      return this.overwritten(i); // (written through another view: a plain number, derivative 0)
     }
     return isTraced(v) ? live(v) : v;
+  }
+
+  /** Element i, which another view of the buffer overwrote: the number there from now on. */
+  private overwritten(i: number): number {
+    const n = this.target[i]!;
+    this.shared.values[this.offset + i] = n;
+    return this.plainElement(i);
+  }
+
+  /** Element i as the buffer holds it; reported if the other float type's stand-in keeps a traced number in its bytes. */
+  private plainElement(i: number): number {
+    const views = this.shared.views;
+    if (views !== null && views.floats.length > 1) {
+      const size = this.ctor.BYTES_PER_ELEMENT;
+      reportPlainRead(this.target.buffer, (this.offset + i) * size, size, this.shared, `reading its bytes through a ${this.ctor.name} view of the same buffer`);
+    }
+    return this.target[i]!;
   }
 
   /** Element i = value, as a typed array stores it (ToNumber, rounded to float32 in a Float32Array); out of range: nothing. */
@@ -129,6 +287,9 @@ export class TypedArrayStandIn {
     if (!(Number.isInteger(i) && i >= 0 && i < this.target.length)) return;
     this.shared.written = true;
     if (isTraced(n) && n.tape.active) {
+      if (this.shared.views?.foreign) {
+        reportEscape(n, `storing it into a ${this.ctor.name} whose buffer another kind of view (an integer typed array, or one made outside f) reads as plain numbers`);
+      }
       const p = primal(n);
       this.target[i] = p;
       this.shared.values[this.offset + i] = this.target[i] === p || Number.isNaN(p) ? n : fround(n);
@@ -161,7 +322,10 @@ export class TypedArrayStandIn {
         const k = numericKey(key);
         if (k !== null) return inRange(k) ? this.element(k) : undefined;
         if (key === Symbol.toStringTag) return this.ctor.name;
-        if (key === 'buffer') this.reportBufferRead();
+        if (key === 'buffer') {
+          this.reportBufferRead();
+          joinBuffer(this.shared, target.buffer, false);
+        }
         return this.method(key) ?? Reflect.get(target, key, target);
       },
       set: (target, key, value) => {
@@ -217,7 +381,7 @@ export class TypedArrayStandIn {
 
   /** A view of elements [begin, end) sharing this one's elements and numbers (`subarray`). */
   view(begin: number, end: number): FloatArray {
-    return new TypedArrayStandIn(this.ctor, this.target.subarray(begin, end), this.shared, this.offset + begin).proxy;
+    return new TypedArrayStandIn(this.ctor, this.target.subarray(begin, end), this.shared).proxy;
   }
 }
 

@@ -8,7 +8,7 @@ import { touch } from '../proxies/barrier.js';
 import { isTraced, primal, reportEscape, type Traced } from '../lib/core/traced.js';
 import { isSymbolic } from '../lib/core/symbolic.js';
 import { isDeriving, onIdle } from '../lib/core/scope.js';
-import { typedArrayOf, typedArrayOver } from '../proxies/typed-arrays.js';
+import { noteBufferMade, noteNativeView, typedArrayOf, typedArrayOnBuffer, typedArrayOver } from '../proxies/typed-arrays.js';
 import { watchInstance } from './wasm.js';
 import { isIdentityObject as isIdentity, originalOf, sameObject, standInNode } from '../proxies/standins.js';
 
@@ -353,7 +353,7 @@ export function callMethod(receiver: unknown, fn: unknown, ...args: unknown[]): 
  */
 export function construct(ctor: unknown, ...args: unknown[]): unknown {
   if (typeof WebAssembly !== 'undefined' && ctor === WebAssembly.Instance) return watchInstance(Reflect.construct(WebAssembly.Instance, args));
-  if ((ctor === Float64Array || ctor === Float32Array) && isTraced(args[0])) args[0] = sizeOf(args[0]);
+  if (SIZED_CONSTRUCTORS.has(ctor)) for (let i = 0; i < args.length; i++) args[i] = sizeOf(args[i]); // (lengths and offsets)
   if (!isDeriving()) return Reflect.construct(ctor as Function, args);
   if (ctor === Number && isTraced(args[0])) {
     throw new TypeError(
@@ -364,10 +364,11 @@ export function construct(ctor: unknown, ...args: unknown[]): unknown {
   if (ctor === Float64Array || ctor === Float32Array) {
     const typed = ctor as Float64ArrayConstructor | Float32ArrayConstructor;
     const from = args[0];
-    if (typeof from === 'object' && from !== null && !(from instanceof ArrayBuffer) && !(typeof SharedArrayBuffer !== 'undefined' && from instanceof SharedArrayBuffer)) {
+    if (typeof from === 'object' && from !== null && !isBuffer(from)) {
       return typedArrayOf(typed, Array.from(from as ArrayLike<unknown>)); // (its elements, traced ones kept)
     }
-    return typedArrayOver(Reflect.construct(typed as Function, args) as Float64Array);
+    const made = Reflect.construct(typed as Function, args) as Float64Array;
+    return isBuffer(from) ? typedArrayOnBuffer(made) : typedArrayOver(made);
   }
   if ((ctor === Map || ctor === Set) && args[0] !== undefined && args[0] !== null) {
     const made: object = ctor === Map ? new Map() : new Set();
@@ -385,7 +386,21 @@ export function construct(ctor: unknown, ...args: unknown[]): unknown {
   }
   const made = Reflect.construct(ctor as Function, args) as unknown;
   if (made instanceof Map || made instanceof WeakMap) noteMade(made);
+  // (views of one buffer: proxies/typed-arrays.ts keeps a float stand-in's traced numbers
+  // right when other kinds of views write its bytes, and reports reads that lose them)
+  else if (ArrayBuffer.isView(made)) noteNativeView(made);
+  else if (isBuffer(made)) noteBufferMade(made);
   return made;
+}
+
+/** Constructors whose arguments that are numbers are sizes or offsets (a typed array's elements come in an array). */
+const SIZED_CONSTRUCTORS: ReadonlySet<unknown> = new Set<unknown>([
+  Float64Array, Float32Array, Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
+  BigInt64Array, BigUint64Array, DataView, ArrayBuffer, ...(typeof SharedArrayBuffer !== 'undefined' ? [SharedArrayBuffer] : []),
+]);
+
+function isBuffer(x: unknown): x is ArrayBufferLike {
+  return x instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && x instanceof SharedArrayBuffer);
 }
 
 /**

@@ -205,7 +205,7 @@ export const rewriteDataRead: Rewriter = {
  * Built-ins that read a number argument as a size: each argument of a typed array's or a
  * buffer's constructor (a length, an offset), and the one argument of `Array(n)`, are given
  * to `__zy.sizeOf`, which passes a traced number's value (`new Array(x)` would otherwise be
- * `[x]`, and `new Int32Array(x)` empty). (`Float64Array` and `Float32Array` go through
+ * `[x]`, and `new Int32Array(x)` empty). (`new` of a typed array or a buffer goes through
  * `construct` below, which does the same.)
  */
 const SIZED: ReadonlySet<string> = new Set([
@@ -218,6 +218,7 @@ function sizeArguments(node: Node, ctx: RewriteContext): Node[] {
   if ((node.type !== 'NewExpression' && node.type !== 'CallExpression') || (node.type === 'CallExpression' && node.optional)) return [];
   const callee = node.callee;
   if (callee.type !== 'Identifier' || !SIZED.has(callee.name) || !isGlobalReference(callee, callee.name, ctx)) return [];
+  if (node.type === 'NewExpression' && CONSTRUCTED.has(callee.name)) return []; // (`construct` reads its sizes)
   const args = node.arguments as Node[];
   if (args.some((a) => a.type === 'SpreadElement')) return []; // (which argument is which is not known)
   // Array(a, b) lists elements; Array(n) alone is a length
@@ -240,8 +241,16 @@ function isSyntacticNumber(node: Node): boolean {
   return node.type === 'UnaryExpression' && node.operator === '-' && node.argument.type === 'Literal' && typeof node.argument.value === 'number';
 }
 
-/** Constructors whose instances compare or hold numbers: `new` of the global itself goes through the runtime. */
-const CONSTRUCTED: ReadonlySet<string> = new Set(['Map', 'Set', 'Float64Array', 'Float32Array', 'Number']);
+/**
+ * Constructors whose instances compare or hold numbers, and the views of a buffer (and the
+ * buffer) that may alias a float typed array's traced elements: `new` of the global itself
+ * goes through the runtime.
+ */
+const CONSTRUCTED: ReadonlySet<string> = new Set([
+  'Map', 'Set', 'Float64Array', 'Float32Array', 'Number', 'DataView', 'ArrayBuffer', 'SharedArrayBuffer',
+  'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
+  'BigInt64Array', 'BigUint64Array',
+]);
 
 /**
  * `new Map(…)` and its kin by their global names, and `new a.B(…)`: a constructor reached

@@ -4,8 +4,16 @@
 import { describe, expect, it, vi } from 'vitest';
 import { configure, gradient, withgradient, sum, mul, compileGradient } from 'zygote-ts';
 import { expectMatchesFiniteDifferences } from './fd.js';
+import { centralDifference } from '../rules/check.js';
 
 type F = (v: Float64Array) => number;
+
+/** f's value at x is plain JavaScript's, and its gradient (null: 0) a central difference's. */
+function scalarChecks(f: (x: number) => number, x: number) {
+  const { val, grad } = withgradient(f, x);
+  expect(val).toBe(f(x));
+  expect(grad[0] ?? 0).toBeCloseTo(centralDifference(f, [x], 0), 6);
+}
 
 function checks(f: F, make: () => Float64Array | Float32Array, options?: { h: number; tol: number }) {
   const [g] = gradient(f, make() as Float64Array);
@@ -90,7 +98,9 @@ describe('typed arrays as arguments', () => {
     const viaBuffer = (v: Float64Array) => new Float64Array(v.buffer)[0]! * 5;
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
-      expect(gradient(viaBuffer, Float64Array.of(1, 2))).toEqual([null]);
+      // (a Float64Array made in f over it shares the traced elements; the read of `buffer` is
+      // still said, as code that was not rewritten could make a plain view of it)
+      expect(gradient(viaBuffer, Float64Array.of(1, 2))).toEqual([Float64Array.of(5, 0)]);
       expect(warn).toHaveBeenCalledWith(expect.stringMatching(/reading the buffer of a typed array/));
     } finally {
       warn.mockRestore();
@@ -122,5 +132,69 @@ describe('typed arrays as arguments', () => {
   it('compileGradient runs them uncompiled, with the same gradient', () => {
     const g = compileGradient((v: Float64Array) => v[0]! * v[1]!);
     expect(g(Float64Array.of(2, 3))).toEqual([Float64Array.of(3, 2)]);
+  });
+
+  // (a stand-in kept its traced elements beside the buffer: a write through another view of
+  // the buffer was not seen, so f read the old traced number where plain JavaScript reads
+  // the new one, and a view f made over the same buffer read plain numbers, losing the
+  // derivative without a word)
+  it('views of one buffer made in f: writes through any view are seen, same-type views share derivatives', () => {
+    const throughOther = (x: number) => { const f = new Float64Array(1); const d = new Float64Array(f.buffer); d[0] = x * x; return 2 * f[0]!; };
+    scalarChecks(throughOther, 0.7);
+    const overwritten = (x: number) => { const f = new Float64Array(1); const d = new Float64Array(f.buffer); f[0] = x; d[0] = 5; return f[0]!; };
+    expect(withgradient(overwritten, 0.7)).toEqual({ val: 5, grad: [null] });
+    const byDataView = (x: number) => { const f = new Float64Array(1); const dv = new DataView(f.buffer); f[0] = x; dv.setFloat64(0, 5, true); return f[0]!; };
+    const byBytes = (x: number) => { const f = new Float64Array(2); const u = new Uint8Array(f.buffer); f[1] = x; u[15] = 0; return f[1]! * x; };
+    const previous = configure({ strict: true });
+    try {
+      expect(withgradient(byDataView, 0.7)).toEqual({ val: 5, grad: [null] });
+      const onBuffer = (x: number) => { const b = new ArrayBuffer(24); new Float64Array(b)[2] = x * x; return new Float64Array(b, 8)[1]! * 3; };
+      scalarChecks(onBuffer, 0.7);
+      // (a Uint8Array over it may read the traced number's bytes, which cannot be watched: said when stored)
+      expect(() => gradient(byBytes, 0.7)).toThrow(/strict.*storing it into a Float64Array whose buffer another kind of view/);
+    } finally {
+      configure(previous);
+    }
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      scalarChecks(byBytes, 0.7); // (the byte written is seen: the number is no longer x)
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('a DataView or a view of the other float type that reads a traced number’s bytes is reported, not a silent null', () => {
+    const byDataView = (x: number) => { const f = new Float64Array(1); const dv = new DataView(f.buffer); f[0] = x; return dv.getFloat64(0, true) * 2; };
+    const byFloat32 = (x: number) => { const f = new Float64Array(1); const g = new Float32Array(f.buffer); f[0] = x; return g[1]! + f[0]!; };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      expect(withgradient(byDataView, 0.7)).toEqual({ val: 1.4, grad: [null] });
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/reading its bytes through a DataView \(getFloat64\)/));
+    } finally {
+      warn.mockRestore();
+    }
+    const previous = configure({ strict: true });
+    try {
+      expect(() => gradient(byDataView, 0.7)).toThrow(/strict.*reading its bytes through a DataView/);
+      expect(() => gradient(byFloat32, 0.7)).toThrow(/strict.*reading its bytes through a Float32Array view/);
+    } finally {
+      configure(previous);
+    }
+  });
+
+  it('an argument’s buffer written through another view: f computes what plain JavaScript does', () => {
+    const f = (v: Float64Array) => { const w = new Float64Array(v.buffer); w[0] = w[0]! * 2; return v[0]! * 3; };
+    const bytes = (v: Float64Array) => { new Uint8Array(v.buffer).fill(0, 8); return v[0]! * 3 + v[1]!; };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const x = Float64Array.of(0.7);
+      expect(withgradient(f, x).val).toBe(f(Float64Array.of(0.7)));
+      expect(x).toEqual(Float64Array.of(1.4)); // (written back, as plain JavaScript writes)
+      const y = Float64Array.of(0.7, 2);
+      expect(withgradient(bytes, y).val).toBe(bytes(Float64Array.of(0.7, 2)));
+      expect(y).toEqual(Float64Array.of(0.7, 0));
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
