@@ -19,12 +19,21 @@ import { isTraced, reportEscape } from '../lib/core/traced.js';
 
 /**
  * Returns `result`; during a differentiation, remembers that `container` was written. A
- * traced number stored into a typed array (which kept only its number) is a lost derivative.
+ * traced number stored into a float typed array that is not a stand-in (which kept only its
+ * number) is a lost derivative. An integer typed array stores the number truncated or
+ * clamped, a step function: its derivative is 0 there, as `Math.trunc`'s, so nothing is lost.
  */
 export function touch<R>(container: unknown, result: R): R {
   noteStore(container);
-  if (ArrayBuffer.isView(container) && isTraced(result) && result.tape.active) reportEscape(result, 'typed array store');
+  if (ArrayBuffer.isView(container) && !isIntegerArray(container) && isTraced(result) && result.tape.active) reportEscape(result, 'typed array store');
   return result;
+}
+
+function isIntegerArray(view: ArrayBufferView): boolean {
+  return (
+    view instanceof Int32Array || view instanceof Uint8Array || view instanceof Int16Array || view instanceof Uint16Array ||
+    view instanceof Uint32Array || view instanceof Int8Array || view instanceof Uint8ClampedArray
+  );
 }
 
 /** The object whose `#private` members to use: the original for a stand-in or a compileGradient copy, else `o`. */

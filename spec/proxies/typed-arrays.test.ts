@@ -197,4 +197,17 @@ describe('typed arrays as arguments', () => {
       warn.mockRestore();
     }
   });
+
+  // (`a[0] = x * 10` into an Int32Array f made was refused as a lost derivative)
+  it('an integer typed array stores the converted number: a step function, derivative 0', () => {
+    const previous = configure({ strict: true });
+    try {
+      for (const Kind of [Int32Array, Uint8Array, Uint8ClampedArray]) {
+        const f = (x: number) => { const a = new Kind(1); a[0] = x * 10; return a[0]! * 1.5 + x; };
+        scalarChecks(f, 30.77);
+      }
+    } finally {
+      configure(previous);
+    }
+  });
 });
