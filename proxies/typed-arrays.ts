@@ -18,6 +18,7 @@
 
 import { live, isTraced, primal, reportEscape } from '../lib/core/traced.js';
 import type { Tape } from '../lib/core/tape.js';
+import { isSymbolic } from '../lib/core/symbolic.js';
 import { NDArray, setTypedStandInReader, type FloatArray } from '../lib/ndarray.js';
 import { fround } from '../rules/math.js';
 import { gt, lt, sne } from '../lib/coercion.js';
@@ -80,10 +81,13 @@ function joinBuffer(shared: Shared, buffer: ArrayBufferLike, foreignIfNew: boole
   shared.whole = new shared.ctor(buffer as ArrayBuffer, 0, Math.floor(buffer.byteLength / size));
 }
 
-/** A plain number inside any nesting of traced values (`primal` without pinning anything). */
+/**
+ * The number inside any nesting of traced values, as the buffer holds it: `primal` without
+ * pinning a symbolic number (compileGradient's), as this only compares it with the buffer.
+ */
 function numberIn(v: unknown): unknown {
   while (isTraced(v)) v = v.value;
-  return v;
+  return isSymbolic(v) ? v.value : v;
 }
 
 /** The traced value `shared` keeps for buffer element k, if it is still the number there (else null). */
