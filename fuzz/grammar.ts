@@ -315,7 +315,9 @@ export class ProgramGenerator {
     const x = (): Slot => e(this.expression(scope, d), Prec.assign);
     return rng.weighted<Tree>([
       [3, () => expr(Prec.call, `Math.${rng.pick(MATH_CALLS)}(`, x(), ...(rng.chance(0.4) ? [', ', x()] : []), ')')],
-      [2, () => expr(Prec.call, rng.pick(['Number(', 'Number.isNaN(', 'Number.isFinite(', 'Number.isInteger(', 'isNaN(', 'isFinite(', 'String(', 'parseFloat(', 'new Number(']), x(), ')')],
+      [2, () => expr(Prec.call, rng.pick(['Number(', 'Number.isNaN(', 'Number.isFinite(', 'Number.isInteger(', 'isNaN(', 'isFinite(', 'String(', 'parseFloat(', 'new Number(', 'Boolean(', 'new Boolean(', 'Object(', 'new Object(']), x(), ')')],
+      // predicates, whose result the built-in tests itself
+      [1, () => expr(Prec.call, '[', x(), ', 0, NaN, 2]', rng.pick(['.filter((v) => v).length', '.filter(Boolean).length', '.some((v) => v)', '.every((v) => v)', '.find((v) => v)', '.findIndex((v) => v)', '.findLast(Boolean)']))],
       [1, () => leaf('expression', Prec.equality, rng.pick([
         // (Not the identity of Math's functions or of the number predicates: rewritten code
         // reads the runtime's, by design; see lib/transform/rewrite-globals.ts.)
@@ -328,6 +330,8 @@ export class ProgramGenerator {
         '[1, 2].map(Number).length', 'new (class extends Number {})(3).valueOf()', 'new (class extends Function {})("return 7")()',
         'Function("a", "return typeof a")(1)', 'new Function("return this")() === globalThis', 'Function("return typeof anonymous")()',
         '["1", "x"].map(Number)[0]', '[NaN, 1].filter(Number.isNaN).length', 'Math.max.apply(null, [1, 3])',
+        'Object(1) === 1', '(2).constructor === Number', '[1] instanceof Array', '(() => { const { isInteger, EPSILON } = Number; return isInteger(3) && EPSILON > 0; })()',
+        '(() => { const is = Object.is; return is(NaN, NaN) && !is(0, -0); })()', 'typeof structuredClone', 'new Object() instanceof Object',
       ]))],
       [1, () => {
         const op = rng.pick(['Number.MAX_VALUE = 1', 'Math.PI = 3', 'Math.zz = 1', 'Number.zz = 2', 'Function.zz = 3']);
