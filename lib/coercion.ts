@@ -114,7 +114,7 @@ export function took(): unknown {
  */
 export function booleanOf(value?: unknown): boolean | Boolean {
   const truth = truthy(value);
-  // eslint-disable-next-line no-new-wrappers -- `new Boolean(v)` makes a wrapper object
+  // (`new Boolean(v)` makes a wrapper object, as JavaScript does)
   return new.target === undefined ? truth : new Boolean(truth);
 }
 
