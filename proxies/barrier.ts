@@ -38,8 +38,9 @@ function isIntegerArray(view: ArrayBufferView): boolean {
 
 /** The object whose `#private` members to use: the original for a stand-in or a compileGradient copy, else `o`. */
 export function privateHost<T>(o: T): T {
-  const node = standInNode(o);
-  const host = node === undefined ? o : node.original;
+  // (in nested differentiation a stand-in's original is the enclosing one's stand-in)
+  let host: unknown = o;
+  for (let node = standInNode(host); node !== undefined; node = standInNode(host)) host = node.original;
   return typeof host === 'object' && host !== null ? (privateHostOf(host) as T) : (host as T);
 }
 
@@ -54,7 +55,8 @@ export function isStandIn(o: unknown): boolean {
  */
 export function privateGet(o: unknown, name: string, value: unknown): unknown {
   const node = standInNode(o);
-  return node === undefined ? value : node.readPrivate(name, value);
+  // (nested: the member as the enclosing differentiation sees it, traced there)
+  return node === undefined ? value : node.readPrivate(name, privateGet(node.original, name, value));
 }
 
 /**

@@ -6,7 +6,7 @@
 // the originals for stand-ins f stored. Frozen originals cannot have changed.
 
 import { outward } from './cleanup.js';
-import { isRecordingCopy, type Node } from './standins.js';
+import { isRecordingCopy, standInNode, type Node } from './standins.js';
 import { numbersOf, wasWritten } from './typed-arrays.js';
 
 const hasOwn = (o: object, k: PropertyKey) => Object.prototype.hasOwnProperty.call(o, k);
@@ -36,10 +36,15 @@ export function writeBack(node: Node): void {
 }
 
 function writeBackPrivates(node: Node, original: object): void {
-  const written = [...node.privates!.values()].filter((member) => member.write !== null);
   // (a compileGradient recording's copy has no #private members: the recording then has f differentiated eagerly)
-  if (written.length === 0 || isRecordingCopy(original)) return;
-  for (const member of written) member.write!(original, outward(member.value));
+  if (![...node.privates!.values()].some((member) => member.write !== null) || isRecordingCopy(original)) return;
+  // (nested: the enclosing differentiation's stand-in records the write, as f's own would be)
+  const enclosing = standInNode(original);
+  for (const [name, member] of node.privates!) {
+    if (member.write === null) continue;
+    if (enclosing !== undefined) enclosing.writePrivate(name, outward(member.value), member.write);
+    else member.write(original, outward(member.value));
+  }
 }
 
 function writeBackRecord(node: Node, s: Record<PropertyKey, unknown>, o: Record<PropertyKey, unknown>): void {

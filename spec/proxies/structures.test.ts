@@ -246,6 +246,31 @@ describe("JavaScript's behaviour on what f receives", () => {
     expect(acct.future(0)).toBe(100);
     expect(acct.future(1)).toBeCloseTo(111, 12); // the write to #rate reached the original, as a number
   });
+  // (an inner stand-in's original is the enclosing differentiation's stand-in, which has no
+  // #private members of its own: reading one threw a TypeError, and so did writing one back)
+  it('#private members in nested differentiation: read, written back, and differentiated twice', () => {
+    class P {
+      #x: number;
+      constructor(x: number) {
+        this.#x = x;
+      }
+      get x(): number {
+        return this.#x;
+      }
+      triple(): void {
+        this.#x *= 3;
+      }
+    }
+    const inner = (q: P) => q.x * q.x;
+    const p = new P(3);
+    // d/dx (2x · x) = 4x; d/dx (d/dx x³) · x = 3x² · x → 9x²
+    expect(gradient((o: P) => (gradient(inner, o)[0] as Record<string, number>)['#x']! * o.x, p)).toEqual([{ '#x': 12 }]);
+    expect(gradient((o: P) => o.x * (gradient((q: P) => q.x ** 3, o)[0] as Record<string, number>)['#x']!, p)).toEqual([{ '#x': 81 }]);
+    expect(p.x).toBe(3);
+    // the inner f triples #x: the enclosing f then reads 3x (d/dx: 3), and p holds 9 afterwards, as plain JavaScript leaves it
+    expect(gradient((o: P) => (gradient((q: P) => (q.triple(), q.x), o), o.x), p)).toEqual([{ '#x': 3 }]);
+    expect(p.x).toBe(9);
+  });
   it('Grad<T> follows T', () => {
     const [g] = gradient((p: Point) => p.x, new Point(1, 2));
     const typed: Grad<Point> | null = g;
