@@ -43,7 +43,8 @@ export const rewriteSortComparator: Rewriter = {
  * f's result for truth natively: a traced 0 or NaN is an object there, and passes
  * (`data.filter((d) => d.w)` would keep a zero weight). Each argument of a call of a method
  * of these names (and of lodash's and ramda's `reject`, `partition`, `takeWhile`,
- * `dropWhile`, which take the predicate second or first) goes through `__zy.predicate`,
+ * `dropWhile`, which take the predicate second or first; also imported by those names,
+ * `import { filter } from 'lodash-es'`) goes through `__zy.predicate`,
  * which hands back f with a traced result turned into its truth, `Boolean` as the
  * runtime's `Boolean`, and anything else unchanged (lib/coercion.ts). A plain copy
  * (two-bodies.ts) keeps the call as written: no traced number reaches it.
@@ -58,19 +59,44 @@ const PREDICATE_METHODS: ReadonlySet<string> = new Set([
 /** Arguments that cannot be functions (written as data) are left alone. */
 const NOT_A_FUNCTION: ReadonlySet<string> = new Set(['SpreadElement', 'Literal', 'TemplateLiteral', 'ObjectExpression', 'ArrayExpression', 'UnaryExpression', 'BinaryExpression', 'UpdateExpression']);
 
-function predicateArguments(node: Node): Node[] {
+/** Local names of functions imported under a predicate method's name (`import { filter } from 'lodash-es'`), by program. */
+const importedPredicates = new WeakMap<Node, ReadonlySet<string>>();
+
+function predicatesImported(program: Node): ReadonlySet<string> {
+  let names = importedPredicates.get(program);
+  if (names === undefined) {
+    const found = new Set<string>();
+    if (program.type === 'Program') {
+      for (const statement of program.body) {
+        if (statement.type !== 'ImportDeclaration') continue;
+        for (const spec of statement.specifiers) {
+          if (spec.type === 'ImportSpecifier' && spec.imported.type === 'Identifier' && PREDICATE_METHODS.has(spec.imported.name)) found.add(spec.local.name);
+        }
+      }
+    }
+    importedPredicates.set(program, (names = found));
+  }
+  return names;
+}
+
+function predicateArguments(node: Node, ctx: RewriteContext): Node[] {
   if (node.type !== 'CallExpression') return [];
   const callee = node.callee;
-  if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || !PREDICATE_METHODS.has(callee.property.name)) return [];
+  const method = callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && PREDICATE_METHODS.has(callee.property.name);
+  const imported = callee.type === 'Identifier' && ctx.ancestors.length > 0 && predicatesImported(ctx.ancestors[0]!).has(callee.name) && ctx.scope.isProgramLevel(callee);
+  if (!method && !imported) return [];
   return (node.arguments as Node[]).filter((arg) => !NOT_A_FUNCTION.has(arg.type) && !(arg.type === 'Identifier' && arg.name === 'undefined'));
+}
+
+/** Wraps the arguments of a predicate call (also for a call another rewriter takes: rewrite-imports.ts). */
+export function wrapPredicates(node: Node, ctx: RewriteContext): void {
+  const either = (traced: string) => eitherCopy(traced, '', ctx.options.twoBodies);
+  for (const arg of predicateArguments(node, ctx)) ctx.ed.wrap(arg, either(`${runtime('predicate')}(`), either(')'));
 }
 
 export const rewritePredicate: Rewriter = {
   name: 'predicate',
   types: ['CallExpression'],
-  test: (node) => predicateArguments(node).length > 0,
-  rewrite(node, ctx: RewriteContext) {
-    const either = (traced: string) => eitherCopy(traced, '', ctx.options.twoBodies);
-    for (const arg of predicateArguments(node)) ctx.ed.wrap(arg, either(`${runtime('predicate')}(`), either(')'));
-  },
+  test: (node, ctx) => predicateArguments(node, ctx).length > 0,
+  rewrite: wrapPredicates,
 };

@@ -11,6 +11,7 @@
 import type * as acorn from 'acorn';
 import type { Node } from './ast.js';
 import { runtime, type RewriteContext, type Rewriter } from './context.js';
+import { wrapPredicates } from './rewrite-callbacks.js';
 
 const importedNames = new WeakMap<Node, ReadonlySet<string>>();
 
@@ -61,5 +62,6 @@ export const rewriteImportedCall: Rewriter = {
     const receiver = callee.type === 'Identifier' ? 'void 0' : (callee.object as acorn.Identifier).name;
     ctx.ed.prefix(node.start, `${runtime('callImported')}(${receiver}, `);
     ctx.ed.replaceToken(callee.end, args.length > 0 ? args[0]!.start : node.end, '(', args.length > 0 ? ', ' : '');
+    wrapPredicates(node, ctx); // (`_.filter(xs, Boolean)`: rewrite-callbacks.ts)
   },
 };

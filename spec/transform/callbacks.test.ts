@@ -66,6 +66,15 @@ describe('predicates, plain and rewritten alike', () => {
     });
   }
 
+  it('wraps the arguments of predicates imported from packages, by name or through a namespace', () => {
+    const { code } = transform("import { filter as keep, some } from 'lodash-es'; import _ from 'lodash'; import { map } from 'x'; keep(xs, Boolean); some(xs, f); _.filter(xs, Boolean); map(xs, f); function h(some) { return some(xs, g) }", { twoBodies: false });
+    expect(code).toContain('(0, __zy.callImported)(void 0, keep, (0, __zy.predicate)(xs), (0, __zy.predicate)(Boolean))');
+    expect(code).toContain('(0, __zy.callImported)(void 0, some, (0, __zy.predicate)(xs), (0, __zy.predicate)(f))');
+    expect(code).toContain('(0, __zy.callImported)(_, _.filter, (0, __zy.predicate)(xs), (0, __zy.predicate)(Boolean))');
+    expect(code).toContain('(0, __zy.callImported)(void 0, map, xs, f)');
+    expect(code).not.toContain('predicate)(g)'); // (a parameter named some is not the import)
+  });
+
   it('leaves literal and spread arguments alone', () => {
     expect(transform('xs.filter(); xs.some(...fs); xs.find(1); xs.every(undefined)').changed).toBe(false);
   });
