@@ -122,12 +122,14 @@ export function minimize<T>(f: (x: T) => number, x0: T, options: MinimizeOptions
       return finish('stopped', iteration, `onStep returned false at iteration ${iteration}.`);
     }
     if (gradientNorm <= tolerance) return finish('gradient', iteration, `the gradient's largest component ${gradientNorm} ≤ tolerance ${tolerance}.`);
+    // (each test is off at 0: f equal at two iterates is no convergence when gd oscillates
+    // across a minimum, x ↦ −x on x², and an iterate that did not move has no small gradient)
     const change = Math.abs(previous.value - at.value);
-    if (change <= valueTolerance * Math.max(Math.abs(previous.value), Math.abs(at.value), 1)) {
+    if (valueTolerance > 0 && change <= valueTolerance * Math.max(Math.abs(previous.value), Math.abs(at.value), 1)) {
       return finish('value', iteration, `f changed by ${change} ≤ valueTolerance ${valueTolerance} × max(|f|, 1).`);
     }
     const stepSize = maxAbs(difference(at.x, previous.x));
-    if (stepSize <= stepTolerance) return finish('step', iteration, `the step's largest component ${stepSize} ≤ stepTolerance ${stepTolerance}.`);
+    if (stepTolerance > 0 && stepSize <= stepTolerance) return finish('step', iteration, `the step's largest component ${stepSize} ≤ stepTolerance ${stepTolerance}.`);
   }
   return finish('maxIterations', maxIterations, `${maxIterations} iterations without meeting a stopping test; the gradient's largest component is ${maxAbs(at.gradient)}.`);
 }

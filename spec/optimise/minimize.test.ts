@@ -97,6 +97,14 @@ describe('any structure, and why it stopped', () => {
     expect(maxError([...r.x.centre, r.x.radius], [2, -1, 3])).toBeLessThan(1e-7);
   });
 
+  // (with the value test at its default 0, f equal at two iterates ended the run as converged)
+  it('an oscillation is no convergence: gd at rate 1 on x² goes 3 → −3 → 3 … and reports so', () => {
+    const r = minimize((x: number) => x * x, 3, { method: 'gd', learningRate: 1, maxIterations: 20 });
+    expect([r.x, r.reason, r.converged]).toEqual([3, 'maxIterations', false]);
+    const tested = minimize((x: number) => x * x, 3, { method: 'gd', learningRate: 1, valueTolerance: 1e-12 });
+    expect([tested.reason, tested.iterations]).toEqual(['value', 1]); // (asked for: the value test as documented)
+  });
+
   it('an NDArray and a Map', () => {
     const target = array([1, -2, 3]);
     const r = minimize((v: NDArray) => sum(mul(mul(v, v), 1)) - 2 * sum(mul(v, target)), array([0, 0, 0]));
