@@ -17,7 +17,7 @@
 
 import { live, Traced, isTraced } from '../lib/core/traced.js';
 import { fromNested, liveArray, NDArray, traceArray, isNDArray, type FloatArray } from '../lib/ndarray.js';
-import { typedArgument } from './typed-arrays.js';
+import { typedArgument, typedStandIn } from './typed-arrays.js';
 import { isScalarObject } from '../lib/core/scalars.js';
 import { isSymbolic } from '../lib/core/symbolic.js';
 import type { Tape } from '../lib/core/tape.js';
@@ -375,9 +375,11 @@ export class Wrapping {
    */
   private refuseOverlap(value: FloatArray, parent: Node | null, key: unknown): void {
     const seen = (this.typedSeen ??= new Map());
-    const views = seen.get(value.buffer);
+    // (an enclosing differentiation's stand-in: its buffer read through the Proxy would be reported as a lost derivative)
+    const buffer = (typedStandIn(value)?.target ?? value).buffer;
+    const views = seen.get(buffer);
     if (views === undefined) {
-      seen.set(value.buffer, [{ array: value, parent, key }]);
+      seen.set(buffer, [{ array: value, parent, key }]);
       return;
     }
     const start = value.byteOffset;

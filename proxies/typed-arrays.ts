@@ -268,6 +268,20 @@ export class TypedArrayStandIn {
     return isTraced(v) ? live(v) : v;
   }
 
+  /**
+   * Element i as f left it, read after its tape closed (forward mode's outputs): the traced
+   * value kept for it (not its number, as `element` gives once the tape is closed), a
+   * number, or, for an argument's element f never read, the argument's traced array and the
+   * element's place in it.
+   */
+  recordedElement(i: number): { readonly value: unknown } | { readonly input: NDArray; readonly k: number } {
+    const k = this.offset + i;
+    const v = this.shared.values[k];
+    const input = this.shared.input;
+    if (v === undefined) return input !== null && Object.is(input.data[k], this.target[i]) ? { input, k } : { value: this.target[i] };
+    return Object.is(typeof v === 'number' ? v : numberIn(v), this.target[i]) ? { value: v } : { value: this.target[i] };
+  }
+
   /** Element i, which another view of the buffer overwrote: the number there from now on. */
   private overwritten(i: number): number {
     const n = this.target[i]!;

@@ -9,6 +9,7 @@
 import { live, isTraced } from '../core/traced.js';
 import type { Tape } from '../core/tape.js';
 import { allocate, isFloatArray, isNDArray, NDArray } from '../ndarray.js';
+import { typedStandIn } from '../../proxies/typed-arrays.js';
 
 /** `y` split into its value and its tangent in direction `j` of forward tape `tape`. */
 export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknown] {
@@ -37,9 +38,19 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
       const Kind = x instanceof Float32Array ? Float32Array : Float64Array;
       const value = new Kind(x.length);
       const tangent = new Kind(x.length);
-      // (a typed array made in f holds traced numbers: its elements are read one by one)
+      // (a typed array given to f or made in f holds traced numbers, read as recorded: the
+      // tape is closed, and reading through the array would give their numbers only)
+      const standIn = typedStandIn(x);
+      let inputTangent: NDArray | null = null;
       for (let i = 0; i < x.length; i++) {
-        const [v, t] = split(x[i]);
+        const element = standIn === undefined ? { value: x[i] } : standIn.recordedElement(i);
+        let v: unknown, t: unknown;
+        if ('value' in element) [v, t] = split(element.value);
+        else {
+          v = element.input.data[element.k];
+          inputTangent ??= splitArray(element.input, tape, j)[1] as NDArray;
+          t = inputTangent.data[element.k];
+        }
         value[i] = live(v) as number;
         tangent[i] = live(t) as number;
       }

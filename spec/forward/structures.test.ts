@@ -1,7 +1,7 @@
 // Forward mode through the arguments' shapes: tangents shaped like the arguments in, the
 // output's tangent shaped like the output out; clear errors for tangents that do not fit.
 import { describe, expect, it } from 'vitest';
-import { array, astype, sum, gradient, jacfwd, jacobian, jvp, NDArray, pushforward, rule, withjacfwd, Params } from 'zygote-ts';
+import { array, astype, configure, hvp, sum, gradient, jacfwd, jacobian, jvp, NDArray, pushforward, rule, withjacfwd, Params } from 'zygote-ts';
 
 class Vec {
   constructor(public x: number, public y: number) {}
@@ -85,6 +85,39 @@ describe('jvp on structured arguments', () => {
     const pf = pushforward((a: number, b: number) => a * b + Math.sin(a), 1, 2);
     expect(pf(1, 0)).toEqual(jvp((a: number, b: number) => a * b + Math.sin(a), [1, 2], [1, 0]));
     expect(pf(0, 1)[1]).toBe(1);
+  });
+});
+
+// (a typed array's elements were read through it after the tape closed, which gives their
+// numbers only: the tangent was all zeros, with no report)
+describe('typed arrays f returns', () => {
+  it('made in f, an argument written in place, inside a record: their tangents', () => {
+    const made = (x: number) => {
+      const o = new Float64Array(2);
+      o[0] = 3 * x;
+      o[1] = x * x;
+      return o;
+    };
+    expect(jvp(made, [2], [1])).toEqual([Float64Array.of(6, 4), Float64Array.of(3, 4)]);
+    const inPlace = (x: Float64Array) => {
+      x[0] = x[0]! * x[1]!;
+      return x;
+    };
+    // (x[1] is read; an element f never reads keeps the argument's tangent: x[2])
+    const v = Float64Array.of(2, 5, 7);
+    expect(jvp(inPlace, [v], [Float64Array.of(1, 0, 3)])).toEqual([Float64Array.of(10, 5, 7), Float64Array.of(5, 0, 3)]);
+    expect(v).toEqual(Float64Array.of(10, 5, 7)); // (f wrote it, as plain JavaScript does)
+    expect(jvp((x: number) => ({ a: Float32Array.of(3 * x) }), [2], [1])).toEqual([{ a: Float32Array.of(6) }, { a: Float32Array.of(3) }]);
+  });
+
+  it('hvp of a function of a typed array (its inner gradient is one), with nothing reported', () => {
+    const previous = configure({ strict: true });
+    try {
+      // f = x0·x1², H = [[0, 2x1], [2x1, 2x0]]; H·[1, 0] = [0, 2x1]
+      expect(hvp((x: Float64Array) => x[0]! * x[1]! ** 2, Float64Array.of(1, 2), Float64Array.of(1, 0))).toEqual(Float64Array.of(0, 4));
+    } finally {
+      configure(previous);
+    }
   });
 });
 
