@@ -13,6 +13,7 @@ import { binaryRule, unaryRule, zeroDerivative1 } from './scalar.js';
 import { ceil, clz32, floor, imul, round, sign, trunc } from './nondiff.js';
 import { NDArray, isNDArray } from '../lib/ndarray.js';
 import { maximum, minimum } from './arrays/pointwise.js';
+import { plainElements, zeroWhere } from './arrays/elementwise.js';
 import { gt, lt, seq, sne } from '../lib/coercion.js';
 import { isSymbolic, type Symbolic } from '../lib/core/symbolic.js';
 import { isDeriving } from '../lib/core/scope.js';
@@ -89,6 +90,8 @@ const numberOperand = (x: unknown): unknown => live(toNumber(x)); // (a Symbol o
 /** hypot(x₁…xₙ): ∂/∂xᵢ = xᵢ / hypot (0 at the origin, where every xᵢ is 0). */
 export function hypot(...args: unknown[]): any {
   if (args.length === 2) return hypot2(args[0], args[1]);
+  // arrays, elementwise: one argument is its absolute value, more are taken two at a time
+  if (args.some(isNDArray)) return args.length === 1 ? hypot2(args[0], 0) : args.reduce((acc, v) => hypot2(acc, v));
   const operands = args.map(numberOperand);
   const t = innerOf(operands);
   if (t === null) return Math.hypot(...(operands as number[]));
@@ -98,10 +101,12 @@ export function hypot(...args: unknown[]): any {
   return recordOver(t, h, operands, (k) => (seq(h, 0) ? 0 : div(values[k], h)));
 }
 
-const hypot2 = binaryRule('hypot', Math.hypot, (a, b, h) =>
-  seq(h, 0) ? [0, 0] : [div(a, h), div(b, h)],
-  toNumber,
-);
+const hypot2 = binaryRule('hypot', Math.hypot, (a, b, h) => {
+  if (!isNDArray(h)) return seq(h, 0) ? [0, 0] : [div(a, h), div(b, h)];
+  const H = plainElements(h, h.shape); // (on arrays, the origin's 0 element by element)
+  const atOrigin = H && ((k: number) => H(k) === 0);
+  return [zeroWhere(div(a, h), atOrigin), zeroWhere(div(b, h), atOrigin)];
+}, toNumber);
 
 /**
  * max/min: derivative 1 for the chosen argument, 0 for the others. On ties the first of

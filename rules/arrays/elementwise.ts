@@ -191,11 +191,39 @@ export const divArrays = lift2('div', (x, y) => x / y, (g, _x, y, z, need) => [n
   parts: (e, g, _x, y, z, need) => [need[0] ? e.div(g, y) : null, need[1] ? e.sub(e.constant(0), e.mul(g, e.div(z, y))) : null],
 });
 export const modArrays = lift2('mod', (x, y) => x % y, (g, x, y, _z, need) => [g, need[1] ? neg(mul(g, trunc(div(x, y)))) : null], (need) => [need[1], need[1], false]);
-// As for numbers: the exponent's partial (with its log) only when the exponent is traced.
-export const powArrays = lift2('pow', (x, y) => x ** y, (g, x, y, z, need) => [
-  need[0] ? mul(g, mul(y, pow(x, sub(y, 1)))) : null,
-  need[1] ? mul(g, mul(z, log(x))) : null,
-]);
+// As for numbers: the exponent's partial (with its log) only when the exponent is traced;
+// and the scalar rule's edges element by element: ∂(x**0)/∂x = 0 at x = 0 (not 0·0**−1),
+// ∂(0**y)/∂y = 0 for y > 0 (not 0·log 0).
+export const powArrays = lift2('pow', (x, y) => x ** y, (g, x, y, z, need) => {
+  const shape = (z as NDArray).shape;
+  const X = plainElements(x, shape);
+  const Y = plainElements(y, shape);
+  return [
+    need[0] ? zeroWhere(mul(g, mul(y, pow(x, sub(y, 1)))), Y && ((k) => Y(k) === 0)) : null,
+    need[1] ? zeroWhere(mul(g, mul(z, log(x))), X && Y && ((k) => X(k) === 0 && Y(k) > 0)) : null,
+  ];
+});
+
+/** Element k of `x` stretched to `shape`, for a plain number or array (null for one traced on a tape: nesting). */
+export function plainElements(x: unknown, shape: readonly number[]): ((k: number) => number) | null {
+  if (typeof x === 'number') return () => x;
+  if (!isNDArray(x) || x.tape !== null) return null;
+  const data = stretchTo(x, shape).data;
+  return (k) => data[k]!;
+}
+
+/**
+ * `part` (an elementwise partial or contribution) with 0 at each element where `zero` holds:
+ * a scalar rule's guard at an edge, element by element. A part traced on an outer tape
+ * (nesting), or no guard (null), leaves it as it is.
+ */
+export function zeroWhere(part: unknown, zero: ((k: number) => boolean) | null): unknown {
+  if (zero === null || !isNDArray(part) || part.tape !== null) return part;
+  const p = part.data;
+  let fixed: typeof p | null = null;
+  for (let k = 0; k < p.length; k++) if (p[k] !== 0 && zero(k)) (fixed ??= p.slice())[k] = 0;
+  return fixed === null ? part : new NDArray(part.shape, fixed);
+}
 export const negArray = (x: NDArray): unknown => subArrays(0, x);
 
 // ---- broadcasting as operations (so that pullbacks of pullbacks work) --------------------

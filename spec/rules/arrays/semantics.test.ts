@@ -47,6 +47,32 @@ describe('elementwise kinks and ties', () => {
     expect(maximum(array([NaN, 1]), array([0, NaN])).toArray()).toEqual([NaN, NaN]);
   });
 
+  // (the scalar rules' edges held on numbers only: on arrays they gave NaN there)
+  it('the edges of ** and hypot hold element by element, as for numbers', () => {
+    const pow = (a: unknown, b: unknown) => __zy.pow(a, b) as NDArray;
+    const zeroToOne = array([0, 1]);
+    expect(grads(gradient((x: NDArray) => sum(pow(x, 0)), zeroToOne))).toEqual([[0, 0]]); // ∂(x**0)/∂x = 0, 0 included
+    expect(grads(gradient((y: NDArray) => sum(pow(0, y)), array([2, 0.5])))).toEqual([[0, 0]]); // ∂(0**y)/∂y = 0 for y > 0
+    const [gx, gy] = grads(gradient((x: NDArray, y: NDArray) => sum(pow(x, y)), zeroToOne, array([2, 3]))) as number[][];
+    expect([gx, gy[0]]).toEqual([[0, 3], 0]);
+    expect(gy[1]).toBe(0); // (1**y: log 1 = 0)
+    const h = grads(gradient((x: NDArray, y: NDArray) => sum(M['hypot']!(x, y)), zeroToOne, zeroToOne)) as number[][];
+    expect(h[0]![0]).toBe(0);
+    expect(h[0]![1]).toBeCloseTo(Math.SQRT1_2, 15);
+    // and away from the edges, the chain rule's values: ∂(x**y)/∂y = x**y·log x
+    const [, gy2] = grads(gradient((x: NDArray, y: NDArray) => sum(pow(x, y)), array([2, 3]), array([2, 0.5]))) as number[][];
+    expect(gy2[0]).toBeCloseTo(4 * Math.log(2), 14);
+    expect(gy2[1]).toBeCloseTo(Math.sqrt(3) * Math.log(3), 14);
+  });
+
+  it('Math.hypot of one array or of three is elementwise too (it was NaN)', () => {
+    const x = array([3, 5]);
+    const y = array([4, 12]);
+    expect(nested(M['hypot']!(x, y, 0))).toEqual([5, 13]);
+    expect(nested(M['hypot']!(x))).toEqual([3, 5]);
+    expect(grads(gradient((v: NDArray) => sum(M['hypot']!(v, y, 0)), x))).toEqual([[3 / 5, 5 / 13]]);
+  });
+
   it('Math.max/Math.min of arrays are elementwise and broadcast', () => {
     expect(M.max!(array([[1, 5]]), array([3, 2])).toArray()).toEqual([[3, 5]]);
     expect(M.min!(array([1, 5]), 2, array([0, 9])).toArray()).toEqual([0, 2]);
