@@ -3,6 +3,8 @@
 
 import { allocate, checkDtype, fromNested, NDArray, type ArrayLike, type Dtype, type DtypeOption, isNDArray } from './ndarray.js';
 import { astype } from '../rules/arrays/dtype.js';
+import { asArray } from '../rules/arrays/record.js';
+import { isTraced } from './core/traced.js';
 
 /** Options of `rand`: a seed for reproducible numbers, and the dtype. */
 export interface RandOptions extends DtypeOption {
@@ -17,8 +19,15 @@ export interface RandOptions extends DtypeOption {
 export function array(x: ArrayLike | number, options?: DtypeOption): NDArray {
   const dtype = options?.dtype === undefined ? undefined : checkDtype(options.dtype, 'array');
   if (isNDArray(x)) return dtype === undefined ? x : astype(x, dtype);
+  // (numbers traced by a differentiation are packed into one traced array, derivatives kept)
+  if (Array.isArray(x) && holdsTraced(x)) {
+    const packed = asArray(x, 'array');
+    return dtype === undefined ? packed : astype(packed, dtype);
+  }
   return fromNested(x, 'array', dtype);
 }
+
+const holdsTraced = (x: unknown[]): boolean => x.some((v) => isTraced(v) || (Array.isArray(v) && holdsTraced(v)));
 
 /** An array of zeros: `zeros(2, 3)`, `zeros(2, 3, { dtype: 'float32' })`. */
 export function zeros(...args: [...shape: number[], options: DtypeOption] | number[]): NDArray {

@@ -184,6 +184,12 @@ describe('joining and cutting', () => {
     expect(grads(gradient((x: NDArray) => sum(row(x, 0)) + 10 * sum(slice(x, 1)), a))).toEqual([[[1, 1], [10, 10]]]);
   });
 
+  // (array() refused them: "array[0] is object, not a number")
+  it('array() of traced numbers keeps their derivatives, float64 or float32', () => {
+    expect(gradient((a: number, b: number) => sum(mul(array([a, b]), array([3, 4]))), 1, 2)).toEqual([3, 4]);
+    expect(gradient((a: number, b: number) => sum(array([[a, b], [b, 1]], { dtype: 'float32' })), 1, 2)).toEqual([1, 2]);
+  });
+
   it('nested JavaScript arrays are accepted, and their gradients come back nested', () => {
     expect(concat([[[1, 2]], [[3, 4]]]).toArray()).toEqual([[1, 2], [3, 4]]);
     expect(sum([[1, 2], [3, 4]], 0).toArray()).toEqual([4, 6]);
