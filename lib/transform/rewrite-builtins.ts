@@ -107,7 +107,9 @@ export const rewriteBuiltinRead: Rewriter = {
     if (entry === null) return;
     const parent = parentOf(ctx);
     const shorthand = parent !== undefined && parent.type === 'Property' && parent.shorthand;
-    ctx.ed.replace(node, `${shorthand ? 'structuredClone: ' : ''}__zy.${entry}`);
+    // (the global is still read first: where there is none, reading it throws a ReferenceError)
+    const replacement = entry === 'structuredClone' ? '(structuredClone, __zy.structuredClone)' : `__zy.${entry}`;
+    ctx.ed.replace(node, `${shorthand ? 'structuredClone: ' : ''}${replacement}`);
   },
 };
 
