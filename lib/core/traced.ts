@@ -10,31 +10,42 @@ import type { Tape } from './tape.js';
 import { unpin, isSymbolic } from './symbolic.js';
 
 export class Traced {
-  // A private brand: `isTraced` asks for it without running user code (a Proxy's traps)
-  // and without throwing (a revoked Proxy), as `instanceof` would. (A field, not a private
-  // method: V8 11 checks a field's brand about as fast as `instanceof`.)
-  #traced = true;
+  // Its fields are private: to reflection a traced number has no keys of its own, as a
+  // number has none (`Object.keys(x)`, `for … in`, `{ ...x }`, `Object.assign`, a deep copy
+  // or a deep equality walking its keys), and code that copied one by its keys gets an
+  // object that is not one. The getters are what the library reads (V8 inlines them).
+  readonly #value: unknown;
+  readonly #index: number;
+  readonly #tape: Tape;
+
+  // `#value in x` is the brand: `isTraced` asks for it without running user code (a
+  // Proxy's traps) and without throwing (a revoked Proxy), as `instanceof` would.
   static is(x: unknown): x is Traced {
-    return typeof x === 'object' && x !== null && #traced in x;
+    return typeof x === 'object' && x !== null && #value in x;
   }
   // The same check at a second site, for the operator rules alone: a check's inline cache
   // slows down a lot once it has seen many kinds of object, and the rules see traced
   // numbers almost always while the rest of the library sees every kind of value.
   static isOperand(x: unknown): x is Traced {
-    return typeof x === 'object' && x !== null && #traced in x;
+    return typeof x === 'object' && x !== null && #value in x;
   }
 
-  // `declare`: plain assignments in the constructor, no class-field definitions, which
-  // V8 creates more slowly (this constructor runs once per recorded operation).
-  /** The primal value: a number, or a value traced on an outer tape (nesting). */
-  declare readonly value: unknown;
-  declare readonly index: number;
-  declare readonly tape: Tape;
-
   constructor(value: unknown, index: number, tape: Tape) {
-    this.value = value;
-    this.index = index;
-    this.tape = tape;
+    this.#value = value;
+    this.#index = index;
+    this.#tape = tape;
+  }
+
+  /** The primal value: a number, or a value traced on an outer tape (nesting). */
+  get value(): unknown {
+    return this.#value;
+  }
+  /** Its row on its tape. */
+  get index(): number {
+    return this.#index;
+  }
+  get tape(): Tape {
+    return this.#tape;
   }
 
   /** `x.valueOf()`, called explicitly: a deliberate plain number (strict mode refuses it). */

@@ -278,6 +278,19 @@ describe('type tests that look at a traced number as a value (strict mode)', () 
     }
   });
 
+  // (its fields were its own: Object.keys(x) was ['value', 'index', 'tape'], a spread copied the tape)
+  it('reflection finds no keys of its own, as on a number', () => {
+    const g = agrees((a, seen) => {
+      const x = a[0]!;
+      const o = x as unknown as object; // (what a generic utility receives)
+      const keys: string[] = [];
+      for (const k in o) keys.push(k);
+      seen.push(Object.keys(x), Object.entries(x), keys, Object.keys({ ...o }), Object.keys(Object.assign({}, x)), Object.prototype.hasOwnProperty.call(x, 'value'), JSON.stringify({ x }));
+      return x * 2;
+    }, xs);
+    expect(g).toEqual([2, 0, 0, 0, 0]);
+  });
+
   it('a deep copy that asks Object(v) === v copies numbers as numbers', () => {
     const isObject = (v: unknown) => Object(v) === v;
     const copy = (v: unknown): unknown => (isObject(v) ? Object.fromEntries(Object.entries(v as object).map(([k, w]) => [k, copy(w)])) : v);
