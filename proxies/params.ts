@@ -7,29 +7,39 @@
 // array of numbers has its numbers replaced by traced inputs in place (and put back after,
 // or — where f wrote — the number f wrote). Restoring happens in `finish`, also when f
 // throws, so the caller's arrays never keep a traced value.
+//
+// A number array's structure is recorded when it is marked: its gradient has the form the
+// parameter had when passed in, whatever f did to it (as an explicit argument's does),
+// and an array reached twice (`M = [row, row]`, or `Params([M, row])`) is marked once, so
+// both uses add to its one gradient, shown wherever it is reached.
 
 import { live, Traced, isTraced } from '../lib/core/traced.js';
 import type { Tape } from '../lib/core/tape.js';
 import { allocate, NDArray, traceArray, isNDArray } from '../lib/ndarray.js';
 import { outward } from './cleanup.js';
 
-/** A parameter's place in the tape: its inputs, and how to undo the marking. */
-interface Marked {
-  param: object;
-  /** First input (position in `inputs`) and how many. */
-  first: number;
-  count: number;
-  restore(): void;
+/** A marked number array: its container, and what each of its places held then. */
+interface MarkedArray {
+  container: unknown[];
+  /** Per place: the input made for its number (a position in `inputs`), or the array there. */
+  entries: (number | MarkedArray)[];
 }
+
+/** A parameter: an NDArray (its input), or a number array (its structure when marked). */
+type Marked = { param: NDArray; input: number; restore(): void } | { param: unknown[]; root: MarkedArray; inputs: number[] };
 
 export class MarkedParams {
   readonly values: unknown[] = [];
   readonly inputs: (Traced | NDArray)[] = [];
   private readonly marked: Marked[] = [];
+  /** Every number array marked, by identity: one reached twice is marked once. */
+  private readonly nodes = new Map<unknown[], MarkedArray>();
+  /** What each input replaced, to put back. */
+  private readonly was = new Map<Traced, unknown>();
 
   constructor(params: readonly object[], tape: Tape) {
     try {
-      for (const p of params) this.marked.push(isNDArray(p) ? this.markArray(p, tape) : this.markNumbers(p as unknown[], tape));
+      params.forEach((p, at) => this.marked.push(isNDArray(p) ? this.markArray(p, tape) : this.markNumbers(p as unknown[], at, tape)));
     } catch (error) {
       this.finish();
       throw error;
@@ -51,12 +61,11 @@ export class MarkedParams {
     p.tape = tape;
     p.index = traced.index;
     p.value = outer;
-    const first = this.inputs.length;
+    const input = this.inputs.length;
     this.inputs.push(traced);
     return {
       param: p,
-      first,
-      count: 1,
+      input,
       restore: () => {
         p.tape = saved.tape;
         p.index = saved.index;
@@ -65,51 +74,89 @@ export class MarkedParams {
     };
   }
 
-  private markNumbers(p: unknown[], tape: Tape): Marked {
-    const first = this.inputs.length;
-    const placed: [container: unknown[], index: number, was: unknown, input: Traced][] = [];
-    const walk = (a: unknown[]) => {
+  private markNumbers(p: unknown[], at: number, tape: Tape): Marked {
+    const mark = (a: unknown[], path: string): MarkedArray => {
+      const known = this.nodes.get(a);
+      if (known !== undefined) return known;
+      const node: MarkedArray = { container: a, entries: [] };
+      this.nodes.set(a, node); // (before its places: `finish` puts back what was marked so far)
       for (let i = 0; i < a.length; i++) {
         const v = a[i];
-        if (Array.isArray(v)) walk(v);
+        if (Array.isArray(v)) node.entries.push(mark(v, `${path}[${i}]`));
         else if (typeof v === 'number' || isTraced(v)) {
           const input = tape.input(live(v));
+          this.was.set(input, v);
+          node.entries.push(this.inputs.length);
           this.inputs.push(input);
-          placed.push([a, i, v, input]);
           a[i] = input;
+        } else {
+          // (checked when pushed to Params; the caller has changed it since)
+          throw new TypeError(`zygote-ts: Params: parameter ${at}${path}[${i}] is ${v === undefined ? 'undefined (a hole?)' : typeof v}, not a number.`);
         }
       }
+      return node;
     };
-    walk(p);
-    return {
-      param: p,
-      first,
-      count: this.inputs.length - first,
-      restore: () => {
-        for (const [a, i, was, input] of placed) a[i] = a[i] === input ? was : outward(a[i]);
-      },
+    const root = mark(p, '');
+    // The inputs under this parameter, each once: whether the loss depends on it.
+    const inputs: number[] = [];
+    const seen = new Set<MarkedArray>();
+    const collect = (n: MarkedArray): void => {
+      if (seen.has(n)) return;
+      seen.add(n);
+      for (const e of n.entries) {
+        if (typeof e === 'number') inputs.push(e);
+        else collect(e);
+      }
     };
+    collect(root);
+    return { param: p, root, inputs };
   }
 
-  /** Each parameter's gradient (null where no path), in its own form. */
+  /** Each parameter's gradient (null where no path), in its form when it was marked. */
   gradients(cotangents: readonly unknown[], zeros = false): unknown[] {
+    // One gradient per marked array: where it is reached twice, the same array shows it twice.
+    const built = new Map<MarkedArray, unknown[]>();
+    const build = (n: MarkedArray): unknown[] => {
+      const known = built.get(n);
+      if (known !== undefined) return known;
+      const out: unknown[] = [];
+      built.set(n, out);
+      for (const e of n.entries) out.push(typeof e === 'number' ? cotangents[e] ?? 0 : build(e));
+      return out;
+    };
     return this.marked.map((m) => {
-      if (isNDArray(m.param)) {
-        const c = cotangents[m.first];
+      if ('input' in m) {
+        const c = cotangents[m.input];
         return c ?? (zeros ? new NDArray(m.param.shape, allocate(m.param.dtype, m.param.size)) : null);
       }
-      let reached = zeros;
-      for (let k = m.first; k < m.first + m.count; k++) if (cotangents[k] != null) reached = true;
-      if (!reached) return null;
-      let k = m.first;
-      const copy = (a: unknown[]): unknown[] => a.map((v) => (Array.isArray(v) ? copy(v) : cotangents[k++] ?? 0));
-      return copy(m.param as unknown[]);
+      if (!zeros && !m.inputs.some((k) => cotangents[k] != null)) return null;
+      return build(m.root);
     });
   }
 
-  /** Puts every parameter back as it was (keeping what f wrote, as numbers). */
+  /**
+   * Puts every parameter back (keeping what f wrote, as numbers). The arrays are walked as
+   * they are now, not as they were marked: f may have shortened one (a write at an old
+   * place would lengthen it again), or moved numbers within or between them.
+   */
   finish(): void {
-    for (const m of this.marked) m.restore(); // (the records stay: `gradients` reads them)
+    for (const m of this.marked) if ('restore' in m) m.restore(); // (the records stay: `gradients` reads them)
+    for (const a of this.nodes.keys()) {
+      for (let i = 0; i < a.length; i++) {
+        const v = a[i];
+        if (isTraced(v)) a[i] = this.was.has(v) ? this.was.get(v) : outward(v);
+      }
+    }
+    // Arrays or objects f put into a parameter may hold traced values too.
+    for (const a of this.nodes.keys()) {
+      for (let i = 0; i < a.length; i++) {
+        const v = a[i];
+        if (typeof v === 'object' && v !== null && !this.nodes.has(v as unknown[])) {
+          const r = outward(v);
+          if (r !== v) a[i] = r;
+        }
+      }
+    }
   }
 
   close(): void {}

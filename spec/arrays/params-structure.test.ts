@@ -1,0 +1,142 @@
+// Params whose structure f changes (shrinks, grows, restructures) or that reach one array
+// twice: the caller's arrays end as plain JavaScript would leave them, and gradients are
+// for the parameter as it was passed in — the explicit-argument gradient.
+import { describe, expect, it } from 'vitest';
+import { gradient, Params } from 'zygote-ts';
+
+type Nested = number | Nested[];
+const copy = <T,>(x: T): T => structuredClone(x); // (keeps an array reached twice reached twice)
+// Every place holds a plain number (no traced value, no hole).
+const plain = (x: Nested[]): boolean => x.every((v, i) => i in x && (Array.isArray(v) ? plain(v) : typeof v === 'number'));
+
+// f run as implicit parameters on `data`, and on a copy as plain JS and as an explicit argument.
+function compare<T extends Nested[]>(data: T, f: (p: T) => number) {
+  const js = copy(data);
+  f(js);
+  const explicit = gradient((p: T) => f(p), copy(data))[0];
+  const gs = gradient(() => f(data), new Params([data as number[]]));
+  return { gs, explicit, js };
+}
+
+describe('Params that f shortens: the caller is left what plain JavaScript leaves', () => {
+  const cases: [string, Nested[], (p: any) => number][] = [
+    ['pop', [3, 1, 2], (P) => P.pop() * P[0]],
+    ['length = 1', [3, 1, 2], (P) => { const s = P[1] * P[2]; P.length = 1; return s * P[0]; }],
+    ['shift', [3, 1, 2], (P) => P.shift() * P[1]],
+    ['splice(0, 2)', [3, 1, 2], (P) => { const [a, b] = P.splice(0, 2); return a * b * P[0]; }],
+    ['pop on a nested row', [[3, 1], [2]], (M) => M[0].pop() * M[1][0]],
+  ];
+  for (const [name, data, f] of cases) {
+    it(`${name}: no undefined padding; gradient as for an explicit argument`, () => {
+      const { gs, explicit, js } = compare(data, f);
+      expect(data).toEqual(js);
+      expect(plain(data)).toBe(true);
+      expect(gs.get(data as number[])).toEqual(explicit);
+    });
+  }
+  it('also when f throws after shortening', () => {
+    const P = [3, 1, 2];
+    expect(() => gradient(() => { P.pop(); P[0] = P[0]! * 2; throw new Error('stop'); }, new Params([P]))).toThrow('stop');
+    expect(P).toEqual([6, 1]);
+    expect(plain(P)).toBe(true);
+  });
+});
+
+describe('a parameter changed between Params and the call', () => {
+  it('a place that no longer holds a number is refused, naming it, and the numbers are put back', () => {
+    const P: unknown[] = [1, 2];
+    const ps = new Params([P as number[]]);
+    P.unshift('x');
+    expect(() => gradient(() => (P[1] as number) * (P[2] as number), ps)).toThrow(/parameter 0\[0\] is string, not a number/);
+    expect(P).toEqual(['x', 1, 2]);
+    expect(plain(P.slice(1) as number[])).toBe(true);
+  });
+});
+
+describe('Params that f grows or restructures: the gradient is for the parameter as passed in', () => {
+  it('push on a row: [[3],[1]] (explicit-argument gradient), M left as plain JS leaves it', () => {
+    const M = [[1], [3]];
+    const { gs, explicit, js } = compare(M, (M) => { M[0]!.push(5); return M[1]![0]! * M[0]![0]!; });
+    expect(gs.get(M)).toEqual([[3], [1]]);
+    expect(gs.get(M)).toEqual(explicit);
+    expect(M).toEqual(js);
+    expect(plain(M)).toBe(true);
+  });
+  it('unshift: the gradient is by original position, checked against finite differences', () => {
+    const f = (K: number[]) => { K.unshift(10); return K[1]! * K[1]! * 100 + K[3]! * K[2]!; };
+    const K = [1, 2, 3];
+    const gs = gradient(() => f(K), new Params([K]));
+    expect(K).toEqual([10, 1, 2, 3]);
+    const g = gs.get(K)!;
+    expect(g).toHaveLength(3);
+    const x0 = [1, 2, 3];
+    const h = 1e-6;
+    for (let i = 0; i < 3; i++) {
+      const up = copy(x0), down = copy(x0);
+      up[i]! += h;
+      down[i]! -= h;
+      expect(g[i]).toBeCloseTo((f(up) - f(down)) / (2 * h), 5);
+    }
+  });
+  it('in-place changes that keep the form (sort, reverse, swap, fill) still give the explicit gradient', () => {
+    const fs: ((P: number[]) => number)[] = [
+      (P) => { P.sort((a, b) => a - b); return P[0]! * 10 + P[2]!; },
+      (P) => { P.reverse(); return P[0]! * P[1]!; },
+      (P) => { [P[0], P[2]] = [P[2]!, P[0]!]; return P[0]! * 3 + P[1]!; },
+      (P) => { const s = P[0]! * P[2]!; P.fill(0); return s + P[1]!; },
+    ];
+    for (const f of fs) {
+      const P = [3, 1, 2];
+      const { gs, explicit, js } = compare(P, f);
+      expect(gs.get(P)).toEqual(explicit);
+      expect(P).toEqual(js);
+    }
+  });
+  it('also when f throws after growing a parameter', () => {
+    const M = [[1], [3]];
+    expect(() => gradient(() => { M[0]!.push(M[1]![0]! * 2); M.unshift([M[0]![0]! + 1]); throw new Error('stop'); }, new Params([M]))).toThrow('stop');
+    expect(M).toEqual([[2], [1, 6], [3]]);
+    expect(plain(M)).toBe(true);
+  });
+});
+
+describe('Params reaching one array twice', () => {
+  it('M = [row, row]: the row has one gradient, shown at both places, as for an explicit argument', () => {
+    const row = [1, 2];
+    const M = [row, row];
+    const { gs, explicit } = compare(M, (M) => M[0]![0]! * M[1]![1]!);
+    expect(gs.get(M)).toEqual([[2, 1], [2, 1]]);
+    expect(gs.get(M)).toEqual(explicit);
+    expect(M[0]).toBe(row);
+    expect(row).toEqual([1, 2]);
+  });
+  it('Params([M, row]) and Params([row, M]) give both, checked against finite differences', () => {
+    for (const order of ['M first', 'row first']) {
+      const row = [1, 2];
+      const other = [3];
+      const M = [row, other, row];
+      const loss = () => M[0]![0]! * M[2]![1]! * M[1]![0]!;
+      const ps = order === 'M first' ? [M, row] : [row, M];
+      const gs = gradient(loss, new Params(ps as number[][]));
+      expect(gs.get(row)).toEqual([6, 3]);
+      expect(gs.get(M)).toEqual([[6, 3], [2], [6, 3]]);
+      const h = 1e-6;
+      for (let i = 0; i < 2; i++) {
+        const was = row[i]!;
+        row[i] = was + h;
+        const up = loss();
+        row[i] = was - h;
+        const down = loss();
+        row[i] = was;
+        expect(gs.get(row)![i]).toBeCloseTo((up - down) / (2 * h), 6);
+      }
+    }
+  });
+  it('the row is restored also when f throws', () => {
+    const row = [1, 2];
+    const M = [row, row];
+    expect(() => gradient(() => { row[0] = M[1]![1]! * 3; throw new Error('stop'); }, new Params([M, row]))).toThrow('stop');
+    expect(row).toEqual([6, 2]);
+    expect(plain(M)).toBe(true);
+  });
+});
