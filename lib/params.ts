@@ -105,20 +105,41 @@ export class Grads implements Iterable<[Param, NDArray | number[] | number[][] |
   /**
    * The optimiser step: each parameter += `scale` · its gradient, in place (parameters with
    * no gradient are left alone). `gs.update(-0.1)` is gradient descent with rate 0.1.
+   * A number array's gradient has the form the parameter had when the gradient was taken;
+   * if it has another form now, nothing is stepped and the error says where.
    */
   update(scale: number): void {
+    // Checked in full before any number is written, so a refusal leaves every parameter as it was.
+    // Each array is stepped once, also where it is reached twice (`M = [row, row]`, `Params([M, row])`).
+    const steps = new Map<unknown[], unknown[]>();
     this.params.forEach((p, k) => {
       const g = this.grads[k];
-      if (g === null || g === undefined) return;
-      if (isNDArray(p)) {
-        const data = p.data;
-        const gd = (g as NDArray).data;
-        for (let i = 0; i < data.length; i++) data[i]! += scale * gd[i]!;
-      } else {
-        const step = (a: unknown[], b: unknown[]) => a.forEach((v, i) => (Array.isArray(v) ? step(v, b[i] as unknown[]) : (a[i] = (v as number) + scale * (b[i] as number))));
-        step(p, g as unknown[]);
-      }
+      if (g === null || g === undefined || isNDArray(p)) return;
+      const visit = (a: unknown[], b: unknown, path: string): void => {
+        if (!Array.isArray(b) || b.length !== a.length) throw changedForm(k, path, a, b);
+        const before = steps.get(a);
+        if (before !== undefined) {
+          if (!sameNumbers(before, b)) throw changedForm(k, path, a, b, true);
+          return;
+        }
+        steps.set(a, b);
+        a.forEach((v, i) => {
+          if (Array.isArray(v)) visit(v, b[i], `${path}[${i}]`);
+          else if (typeof v !== 'number' || typeof b[i] !== 'number') throw changedForm(k, `${path}[${i}]`, v, b[i]);
+        });
+      };
+      visit(p, g, '');
     });
+    this.params.forEach((p, k) => {
+      const g = this.grads[k];
+      if (g === null || g === undefined || !isNDArray(p)) return;
+      const data = p.data;
+      const gd = (g as NDArray).data;
+      for (let i = 0; i < data.length; i++) data[i]! += scale * gd[i]!;
+    });
+    for (const [a, b] of steps) {
+      for (let i = 0; i < a.length; i++) if (typeof a[i] === 'number') a[i] = (a[i] as number) + scale * (b[i] as number);
+    }
   }
 
   [operators.add](other: unknown): Grads {
@@ -142,4 +163,25 @@ function combine(a: unknown, b: unknown, f: (x: number, y: number) => number): u
     return new NDArray(a.shape, out);
   }
   return (a as unknown[]).map((v, i) => (Array.isArray(v) ? combine(v, b ? (b as unknown[])[i] : null, f) : f(v as number, b ? ((b as unknown[])[i] as number) : 0)));
+}
+
+// Why `update` cannot step parameter `k` at `path`: its form is not its gradient's.
+function changedForm(k: number, path: string, now: unknown, grad: unknown, twice = false): RangeError {
+  const form = (x: unknown) => (Array.isArray(x) ? `an array of length ${x.length}` : x === undefined ? 'nothing' : `a ${typeof x}`);
+  const what = twice
+    ? `is an array reached at two places whose gradients differ (the arrays in it were moved)`
+    : `is ${form(now)} but its gradient there is ${form(grad)}`;
+  return new RangeError(
+    `zygote-ts: Grads.update: parameter ${k}${path} ${what}. A gradient has the form the parameter had when it was ` +
+      `taken, so f (or code since) changed the parameter's length or structure (push/pop/shift/unshift/splice/length, ` +
+      `or replacing a row), and its places no longer match. Params gradients are by position: do not resize a parameter ` +
+      `inside the loss (or pass the array as an argument instead), or step it yourself from get(p).`,
+  );
+}
+
+// Whether two gradients of one array hold the same numbers (it was reached twice).
+function sameNumbers(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!Array.isArray(a) || !Array.isArray(b)) return false;
+  return a.length === b.length && a.every((v, i) => sameNumbers(v, b[i]));
 }

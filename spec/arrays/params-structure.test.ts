@@ -78,7 +78,33 @@ describe('Params that f grows or restructures: the gradient is for the parameter
       expect(g[i]).toBeCloseTo((f(up) - f(down)) / (2 * h), 5);
     }
   });
-  it('in-place changes that keep the form (sort, reverse, swap, fill) still give the explicit gradient', () => {
+  it('update refuses a parameter whose length f changed, naming it, and steps nothing', () => {
+    const b = [5];
+    const K = [1, 2, 3];
+    const gs = gradient(() => { K.unshift(10); return K[1]! * 100 + K[3]! + b[0]! * 2; }, new Params([b, K]));
+    expect(gs.get(K)).toEqual([100, 0, 1]);
+    expect(() => gs.update(-0.01)).toThrow(/parameter 1 is an array of length 4 but its gradient there is an array of length 3.*push\/pop\/shift\/unshift\/splice/);
+    expect(K).toEqual([10, 1, 2, 3]);
+    expect(b).toEqual([5]);
+  });
+  it('update refuses a nested row that f grew or replaced by a number', () => {
+    const M = [[1], [3]];
+    const gs = gradient(() => { M[0]!.push(5); return M[1]![0]! * M[0]![0]!; }, new Params([M]));
+    expect(() => gs.update(-1)).toThrow(/parameter 0\[0\] is an array of length 2/);
+    expect(M).toEqual([[1, 5], [3]]);
+    const N: Nested[] = [[1], [3]];
+    const gn = gradient(() => { const s = (N[1] as number[])[0]! * (N[0] as number[])[0]!; N[1] = 7; return s; }, new Params([N as number[][]]));
+    expect(gn.get(N as number[][])).toEqual([[3], [1]]);
+    expect(() => gn.update(-1)).toThrow(/parameter 0\[1\] is a number but its gradient there is an array/);
+    expect(N).toEqual([[1], 7]);
+    const r1 = [1], r2 = [3];
+    const R = [r1, r2];
+    const gr = gradient(() => { const s = R[0]![0]! * R[1]![0]!; R[1] = R[0]!; return s; }, new Params([R]));
+    expect(gr.get(R)).toEqual([[3], [1]]);
+    expect(() => gr.update(-1)).toThrow(/parameter 0\[1\] is an array reached at two places whose gradients differ/);
+    expect(r1).toEqual([1]);
+  });
+  it('in-place changes that keep the form (sort, reverse, swap, fill) still give the explicit gradient and update', () => {
     const fs: ((P: number[]) => number)[] = [
       (P) => { P.sort((a, b) => a - b); return P[0]! * 10 + P[2]!; },
       (P) => { P.reverse(); return P[0]! * P[1]!; },
@@ -90,6 +116,10 @@ describe('Params that f grows or restructures: the gradient is for the parameter
       const { gs, explicit, js } = compare(P, f);
       expect(gs.get(P)).toEqual(explicit);
       expect(P).toEqual(js);
+      const g = gs.get(P)!;
+      const before = [...P];
+      gs.update(-0.5);
+      expect(P).toEqual(before.map((v, i) => v - 0.5 * g[i]!));
     }
   });
   it('also when f throws after growing a parameter', () => {
@@ -110,7 +140,7 @@ describe('Params reaching one array twice', () => {
     expect(M[0]).toBe(row);
     expect(row).toEqual([1, 2]);
   });
-  it('Params([M, row]) and Params([row, M]) give both, checked against finite differences', () => {
+  it('Params([M, row]) and Params([row, M]) give both, checked against finite differences; update steps the row once', () => {
     for (const order of ['M first', 'row first']) {
       const row = [1, 2];
       const other = [3];
@@ -130,6 +160,11 @@ describe('Params reaching one array twice', () => {
         row[i] = was;
         expect(gs.get(row)![i]).toBeCloseTo((up - down) / (2 * h), 6);
       }
+      gs.update(-0.5);
+      expect(row).toEqual([1 - 3, 2 - 1.5]); // once, though reached three times
+      expect(other).toEqual([3 - 1]);
+      expect(M).toEqual([row, other, row]);
+      expect(M[0]).toBe(row);
     }
   });
   it('the row is restored also when f throws', () => {
