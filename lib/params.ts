@@ -93,7 +93,18 @@ export class Grads implements Iterable<[Param, NDArray | number[] | number[][] |
   plus(other: Grads): Grads {
     return new Grads(
       this.params,
-      this.params.map((p, k) => combine(this.grads[k], other.has(p) ? other.get(p) : null, (a, b) => a + b)),
+      this.params.map((p, k) => {
+        const a = this.grads[k];
+        const b = other.has(p) ? other.get(p) : null;
+        // (a parameter resized between the two calls: its places do not correspond)
+        if (a != null && b != null && !sameForm(a, b)) {
+          throw new RangeError(
+            `zygote-ts: Grads.plus: parameter ${k}'s two gradients have different forms: its length or structure changed ` +
+              `between the two gradient calls (a gradient has the form the parameter had when it was taken), so their places do not correspond.`,
+          );
+        }
+        return combine(a, b, (x, y) => x + y);
+      }),
     );
   }
 
@@ -184,4 +195,11 @@ function sameNumbers(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (!Array.isArray(a) || !Array.isArray(b)) return false;
   return a.length === b.length && a.every((v, i) => sameNumbers(v, b[i]));
+}
+
+// Whether two gradients of one parameter have the same form (shape, lengths, numbers where numbers are).
+function sameForm(a: unknown, b: unknown): boolean {
+  if (isNDArray(a) || isNDArray(b)) return isNDArray(a) && isNDArray(b) && a.shape.length === b.shape.length && a.shape.every((n, i) => n === b.shape[i]);
+  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => sameForm(v, b[i]));
+  return typeof a === 'number' && typeof b === 'number';
 }

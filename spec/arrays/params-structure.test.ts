@@ -175,3 +175,16 @@ describe('Params reaching one array twice', () => {
     expect(plain(M)).toBe(true);
   });
 });
+
+describe('Grads.plus of gradients taken before and after a parameter was resized', () => {
+  it('is refused, naming the parameter, instead of dropping or NaN-ing places', () => {
+    const P = [1, 2];
+    const ps = new Params([P]);
+    const g1 = gradient(() => P[0]! * P[1]!, ps);
+    P.push(3);
+    const g2 = gradient(() => P[0]! * P[1]! * P[2]!, ps);
+    expect(() => g1.plus(g2)).toThrow(/parameter 0's two gradients have different forms/);
+    expect(() => g2.plus(g1)).toThrow(/parameter 0's two gradients have different forms/);
+    expect(g2.plus(g2).get(P)).toEqual([12, 6, 4]); // same form: still added
+  });
+});
