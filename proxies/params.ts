@@ -21,8 +21,8 @@ import { outward } from './cleanup.js';
 /** A marked number array: its container, and what each of its places held then. */
 interface MarkedArray {
   container: unknown[];
-  /** Per place: the input made for its number (a position in `inputs`), or the array there. */
-  entries: (number | MarkedArray)[];
+  /** Per place: the input made for its number (a position in `inputs`), the array there, or null for a hole. */
+  entries: (number | MarkedArray | null)[];
 }
 
 /** A parameter: an NDArray (its input), or a number array (its structure when marked). */
@@ -82,7 +82,8 @@ export class MarkedParams {
       this.nodes.set(a, node); // (before its places: `finish` puts back what was marked so far)
       for (let i = 0; i < a.length; i++) {
         const v = a[i];
-        if (Array.isArray(v)) node.entries.push(mark(v, `${path}[${i}]`));
+        if (!(i in a)) node.entries.push(null); // (a hole stays one, in the gradient too)
+        else if (Array.isArray(v)) node.entries.push(mark(v, `${path}[${i}]`));
         else if (typeof v === 'number' || isTraced(v)) {
           const input = tape.input(live(v));
           this.was.set(input, v);
@@ -105,7 +106,7 @@ export class MarkedParams {
       seen.add(n);
       for (const e of n.entries) {
         if (typeof e === 'number') inputs.push(e);
-        else collect(e);
+        else if (e !== null) collect(e);
       }
     };
     collect(root);
@@ -119,9 +120,11 @@ export class MarkedParams {
     const build = (n: MarkedArray): unknown[] => {
       const known = built.get(n);
       if (known !== undefined) return known;
-      const out: unknown[] = [];
+      const out: unknown[] = new Array(n.entries.length);
       built.set(n, out);
-      for (const e of n.entries) out.push(typeof e === 'number' ? cotangents[e] ?? 0 : build(e));
+      n.entries.forEach((e, i) => {
+        if (e !== null) out[i] = typeof e === 'number' ? cotangents[e] ?? 0 : build(e);
+      });
       return out;
     };
     return this.marked.map((m) => {
