@@ -34,10 +34,12 @@ export class MarkedParams {
   private readonly marked: Marked[] = [];
   /** Every number array marked, by identity: one reached twice is marked once. */
   private readonly nodes = new Map<unknown[], MarkedArray>();
-  /** What each input replaced, to put back. */
-  private readonly was = new Map<Traced, unknown>();
+  /** What each number input replaced, to put back, by its row on the tape (an array: one Map entry per number cost more than the rest of marking). */
+  private readonly was: unknown[] = [];
+  private readonly tape: Tape;
 
   constructor(params: readonly object[], tape: Tape) {
+    this.tape = tape;
     try {
       params.forEach((p, at) => this.marked.push(isNDArray(p) ? this.markArray(p, tape) : this.markNumbers(p as unknown[], at, tape)));
     } catch (error) {
@@ -86,7 +88,7 @@ export class MarkedParams {
         else if (Array.isArray(v)) node.entries.push(mark(v, `${path}[${i}]`));
         else if (typeof v === 'number' || isTraced(v)) {
           const input = tape.input(live(v));
-          this.was.set(input, v);
+          this.was[input.index] = v;
           node.entries.push(this.inputs.length);
           this.inputs.push(input);
           a[i] = input;
@@ -147,7 +149,7 @@ export class MarkedParams {
     for (const a of this.nodes.keys()) {
       for (let i = 0; i < a.length; i++) {
         const v = a[i];
-        if (isTraced(v)) a[i] = this.was.has(v) ? this.was.get(v) : outward(v);
+        if (isTraced(v)) a[i] = this.wasAt(v) ?? outward(v);
       }
     }
     // Arrays or objects f put into a parameter may hold traced values too.
@@ -160,6 +162,11 @@ export class MarkedParams {
         }
       }
     }
+  }
+
+  /** The number an input of this marking replaced (undefined for any other traced value). */
+  private wasAt(v: Traced): unknown {
+    return v.tape === this.tape ? this.was[v.index] : undefined;
   }
 
   close(): void {}
