@@ -50,6 +50,8 @@ export function hook<T extends number | NDArray>(fn: (cotangent: T) => T, x: T):
     return record(t, hook(fn, on(x, t) as T), [x], never, undefined, ([dx]) => dx) as T;
   }
   return record(t, on(x, t), [x], function hookPullback(g: T) {
-    return [fn(g)];
+    // (fn gets its own copy: the cotangent buffer may be shared with another operand's, as
+    // `add(a, b)` gives both the same, and a hook that writes into it would change theirs too)
+    return [fn((isNDArray(g) && g.tape === null ? new NDArray(g.shape, g.data.slice()) : g) as T)];
   }) as T;
 }
