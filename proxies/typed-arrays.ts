@@ -516,3 +516,19 @@ const METHODS: Record<string, (s: TypedArrayStandIn) => Function> = {
   },
   [Symbol.iterator as unknown as string]: (s) => () => s.elements().values(),
 };
+
+/**
+ * Whether the stand-in `x` holds a traced number of a running differentiation (without
+ * reading its elements, which would record reads): an argument's unread elements are traced.
+ */
+export function holdsTracedElements(x: unknown): boolean {
+  const s = typedStandIn(x);
+  if (s === undefined) return false;
+  const { input, values } = s.shared;
+  if (input !== null && input.tape !== null && input.tape.active) return true;
+  for (let k = s.offset; k < s.offset + s.length; k++) {
+    const v = values[k];
+    if (isTraced(v) && v.tape.active) return true;
+  }
+  return false;
+}

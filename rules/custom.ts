@@ -8,6 +8,9 @@ import type { Tape } from '../lib/core/tape.js';
 import { isTraced } from '../lib/core/traced.js';
 import { on, record, refuseHiddenInputs, tapeOf } from './arrays/record.js';
 import { markOwnDerivative } from '../lib/core/own-derivative.js';
+import { isDeriving } from '../lib/core/scope.js';
+import { tracedInside } from './held.js';
+import { typedStandIn } from '../proxies/typed-arrays.js';
 
 /** A rule: the value of `fn` at `args`, and the pullback from the output's cotangent to one per argument. */
 export type Rrule<A extends unknown[], Y> = (...args: A) => [Y, (dy: any) => readonly unknown[]];
@@ -39,6 +42,7 @@ export function rule<A extends unknown[], Y>(fn: (...args: A) => Y, rrule: Rrule
   const name = fn.name || 'rule';
   const withRule = {
     [name](...args: A): Y {
+      if (isDeriving()) refuseHeldNumbers(args, name);
       const t = tapeOf(args);
       if (t === null) return fn(...args);
       const outer = args.map((x) => on(x, t)) as A;
@@ -88,4 +92,21 @@ function zeroLike(x: unknown): unknown {
 function checkValue(value: unknown, name: string): void {
   if (typeof value === 'number' || isTraced(value) || isNDArray(value)) return;
   throw new TypeError(`zygote-ts: the rule for ${name} must return [value, pullback] with a number or an NDArray value, got ${typeof value}.`);
+}
+
+// A rule sees only arguments that are numbers or NDArrays: a traced number inside an array,
+// a record, a Map or a typed array is not an operand of its node, so fn would run on it
+// without the rule (differentiated through, or not at all), never as the rule says.
+function refuseHeldNumbers(args: readonly unknown[], name: string): void {
+  args.forEach((x, k) => {
+    if (typeof x !== 'object' || x === null || isNDArray(x) || isTraced(x)) return;
+    const path = tracedInside(x);
+    if (path === null) return;
+    const kind = Array.isArray(x) ? 'an array' : ArrayBuffer.isView(x) || typedStandIn(x) !== undefined ? 'a typed array' : x instanceof Map ? 'a Map' : x instanceof Set ? 'a Set' : 'an object';
+    throw new TypeError(
+      `zygote-ts: argument ${k + 1} of the rule for ${name} is ${kind} holding a traced number (at ${path}), but a rule's ` +
+        'arguments must be numbers or NDArrays: the rule would not be used for it, and its derivative would not be the ' +
+        "rule's. Pass the numbers as an NDArray (stack(xs) keeps their derivatives) or as separate number arguments.",
+    );
+  });
 }
