@@ -9,6 +9,7 @@ import { isTraced } from '../lib/core/traced.js';
 import { on, record, refuseHiddenInputs, tapeOf } from './arrays/record.js';
 import { markOwnDerivative } from '../lib/core/own-derivative.js';
 import { isDeriving } from '../lib/core/scope.js';
+import { isSymbolic } from '../lib/core/symbolic.js';
 import { tracedInside } from './held.js';
 import { typedStandIn } from '../proxies/typed-arrays.js';
 
@@ -90,7 +91,8 @@ function zeroLike(x: unknown): unknown {
 }
 
 function checkValue(value: unknown, name: string): void {
-  if (typeof value === 'number' || isTraced(value) || isNDArray(value)) return;
+  // (while compileGradient records, a number computed from its arguments is a symbolic one)
+  if (typeof value === 'number' || isTraced(value) || isNDArray(value) || isSymbolic(value)) return;
   throw new TypeError(`zygote-ts: the rule for ${name} must return [value, pullback] with a number or an NDArray value, got ${typeof value}.`);
 }
 

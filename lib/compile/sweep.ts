@@ -62,7 +62,7 @@ export class ArrayRecorder implements TapeRecorder {
   recordNode(row: number, node: NodeRecord, operands: readonly unknown[], value: unknown, which: readonly number[], dtypes: readonly (Dtype | null)[]): unknown {
     const step = node.step as Step | undefined;
     if (step === undefined) {
-      this.program.abandon(`f uses an array operation that has no compiled form yet (${node.name || 'unnamed'})`);
+      this.program.abandon(`f uses ${node.arrayValued ? 'an array operation' : 'an operation'} that has no compiled form yet (${node.name || 'unnamed'})`);
       return value;
     }
     const resolved: CallOperand[] = [];
