@@ -6,22 +6,61 @@ import { NDArray, isNDArray } from '../lib/ndarray.js';
 import { primal, isTraced } from '../lib/core/traced.js';
 import { on, record, tapeOf } from './arrays/record.js';
 import { markOwnDerivative } from '../lib/core/own-derivative.js';
+import { numbersOf, typedStandIn } from '../proxies/typed-arrays.js';
+import type { FloatArray } from '../lib/ndarray.js';
+import { tracedInside } from './held.js';
 
 /**
- * `x` with no derivative, at every nesting level: numbers, NDArrays, and arrays or
- * plain objects of them (a copy; `x` is not changed).
+ * `x` with no derivative, at every nesting level: numbers, NDArrays, and arrays, plain
+ * objects, class instances, Maps, Sets and typed arrays of them. What holds a traced number
+ * is copied (class and cycles kept; `x` is not changed); what holds none is `x` itself.
  *
  * @example
  * gradient((x) => x * dropgrad(x), 1); // [1]
  */
 export function dropgrad<T>(x: T): T {
-  if (isTraced(x)) return primal(x) as T;
-  if (isNDArray(x)) return (x.tape === null ? x : new NDArray(x.shape, x.data)) as T;
-  if (Array.isArray(x)) return x.map(dropgrad) as T;
-  if (typeof x === 'object' && x !== null && Object.getPrototypeOf(x) === Object.prototype) {
-    return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, dropgrad(v)])) as T;
+  return withoutDerivative(x, new Map()) as T;
+}
+
+// A copy is made only of objects that reach a traced number, so that the rest keeps its
+// identity (a buffer given to nograd's fn is the caller's); `made` keeps cycles and sharing.
+function withoutDerivative(x: unknown, made: Map<object, unknown>): unknown {
+  if (isTraced(x)) return primal(x);
+  if (isNDArray(x)) return x.tape === null ? x : new NDArray(x.shape, x.data);
+  if (typeof x !== 'object' || x === null) return x;
+  const known = made.get(x);
+  if (known !== undefined) return known;
+  if (tracedInside(x) === null) return x;
+  if (typedStandIn(x) !== undefined) {
+    const numbers = numbersOf(x as FloatArray);
+    const copy = new (numbers.constructor as Float64ArrayConstructor)(numbers);
+    made.set(x, copy);
+    return copy;
   }
-  return x;
+  if (x instanceof Map) {
+    const copy = new Map();
+    made.set(x, copy);
+    for (const [k, v] of x) copy.set(withoutDerivative(k, made), withoutDerivative(v, made));
+    return copy;
+  }
+  if (x instanceof Set) {
+    const copy = new Set();
+    made.set(x, copy);
+    for (const v of x) copy.add(withoutDerivative(v, made));
+    return copy;
+  }
+  // arrays (holes kept), records and class instances: own properties, values without derivative
+  const proto = Object.getPrototypeOf(x) as object | null;
+  const copy: object = Array.isArray(x) ? new Array(x.length) : Object.create(proto);
+  if (Array.isArray(x) && proto !== Array.prototype) Object.setPrototypeOf(copy, proto);
+  made.set(x, copy);
+  for (const key of Reflect.ownKeys(x)) {
+    const d = Object.getOwnPropertyDescriptor(x, key)!;
+    if ('value' in d) d.value = withoutDerivative(d.value, made);
+    if (Array.isArray(copy) && key === 'length') continue;
+    Object.defineProperty(copy, key, d);
+  }
+  return copy;
 }
 
 /** Runs `f` and drops the derivative of its result (Zygote's `ignore`). */

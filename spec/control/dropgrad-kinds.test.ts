@@ -1,0 +1,48 @@
+// dropgrad and ignore on any value (as Zygote's): the result holds no traced number, at any
+// depth, with classes, Maps, Sets, typed arrays and cycles kept, and the caller's objects unchanged.
+import { describe, expect, it } from 'vitest';
+import { dropgrad, gradient, ignore } from 'zygote-ts';
+
+class P {
+  constructor(public x: number) {}
+  twice() {
+    return 2 * this.x;
+  }
+}
+
+describe('dropgrad and ignore keep no derivative inside', () => {
+  // (only numbers, NDArrays, arrays and plain objects were looked into: a class instance,
+  // Map, Set or typed array came back as it was, its derivative kept: [27] for [9])
+  it('class instances, Maps, Sets and typed arrays', () => {
+    expect(gradient((x: number) => x * ignore(() => new P(x * x)).x, 3)).toEqual([9]);
+    expect(gradient((x: number) => x * ignore(() => new P(x * x)).twice(), 3)).toEqual([18]);
+    expect(gradient((x: number) => x * ignore(() => new Map([['k', x * x]])).get('k')!, 3)).toEqual([9]);
+    expect(gradient((x: number) => x * [...ignore(() => new Set([x * x]))][0]!, 3)).toEqual([9]);
+    expect(gradient((v: Float64Array) => v[0]! * dropgrad(v)[0]!, new Float64Array([3]))).toEqual([new Float64Array([3])]);
+    expect(gradient((p: P) => p.x * dropgrad(p).x, new P(3))).toEqual([{ x: 3 }]);
+    expect(gradient((xs: number[][]) => xs[0]![0]! * dropgrad(xs)[0]![0]!, [[3]])).toEqual([[[3]]]);
+  });
+  it('keeps classes, sharing and cycles; changes nothing of the caller; what holds no traced number is itself', () => {
+    let copy: any = null;
+    let original: any = null;
+    const [g] = gradient((x: number) => {
+      const shared = { v: x };
+      const o: any = new P(x);
+      o.self = o;
+      o.pair = [shared, shared];
+      o.plain = [1, 2];
+      const d: any = dropgrad(o);
+      original = o;
+      copy = d;
+      return o.x * d.x + o.pair[0].v * d.pair[1].v;
+    }, 3) as number[];
+    expect(g).toBe(6);
+    expect(copy).toBeInstanceOf(P);
+    expect(copy.self).toBe(copy);
+    expect(copy.pair[0]).toBe(copy.pair[1]);
+    expect(copy.plain).toBe(original.plain);
+    expect(original.self).toBe(original);
+    const buf = [1, 2];
+    expect(dropgrad(buf)).toBe(buf);
+  });
+});
