@@ -6,6 +6,7 @@ import { NDArray, isNDArray } from '../lib/ndarray.js';
 import { primal, isTraced } from '../lib/core/traced.js';
 import { on, record, tapeOf } from './arrays/record.js';
 import { markOwnDerivative } from '../lib/core/own-derivative.js';
+import { isDeriving } from '../lib/core/scope.js';
 import { numbersOf, typedStandIn } from '../proxies/typed-arrays.js';
 import type { FloatArray } from '../lib/ndarray.js';
 import { tracedInside } from './held.js';
@@ -68,9 +69,16 @@ export function ignore<T>(f: () => T): T {
   return dropgrad(f());
 }
 
-/** `fn` made never differentiated: its arguments and result carry no derivative. */
+/**
+ * `fn` made never differentiated: its result carries no derivative. Outside a
+ * differentiation `fn` gets its arguments as they are; inside one, as `dropgrad` gives them
+ * (what holds no traced number is passed itself, so `fn` may write into it).
+ */
 export function nograd<A extends unknown[], Y>(fn: (...args: A) => Y): (...args: A) => Y {
-  return markOwnDerivative((...args: A) => dropgrad(fn(...(args.map(dropgrad) as A))));
+  return markOwnDerivative(function (this: unknown, ...args: A): Y {
+    if (!isDeriving()) return fn.apply(this, args);
+    return dropgrad(fn.apply(this, args.map(dropgrad) as A));
+  });
 }
 
 /**
