@@ -6,7 +6,7 @@
 import { allocate, isNDArray, NDArray } from '../lib/ndarray.js';
 import type { Tape } from '../lib/core/tape.js';
 import { isTraced } from '../lib/core/traced.js';
-import { on, record, refuseHiddenInputs, tapeOf } from './arrays/record.js';
+import { on, record, refuseHiddenInputs, rowOf, tapeOf } from './arrays/record.js';
 import { markOwnDerivative } from '../lib/core/own-derivative.js';
 import { isDeriving } from '../lib/core/scope.js';
 import { isSymbolic } from '../lib/core/symbolic.js';
@@ -51,6 +51,8 @@ export function rule<A extends unknown[], Y>(fn: (...args: A) => Y, rrule: Rrule
       const [value, pullback] = rrule(...outer);
       checkValue(value, name);
       refuseHiddenInputs(value, t, `the rule for ${name}`, 'Make that number an argument of the rule, and return its cotangent from the pullback.');
+      // (what each cotangent must be, decided now: a pullback must not look at its operands' tapes)
+      const expected = args.map((x) => (rowOf(x, t) < 0 ? null : isNDArray(x) ? x.shape : 'number'));
       return record(t, value, args, function rulePullback(dy: unknown) {
         // (the rule gets its own copy: a cotangent buffer may be shared with another
         // operand's, as `a + b` gives both the same, and a pullback that writes into it
@@ -59,6 +61,7 @@ export function rule<A extends unknown[], Y>(fn: (...args: A) => Y, rrule: Rrule
         if (!Array.isArray(parts) || parts.length !== args.length) {
           throw new TypeError(`zygote-ts: the rule for ${name} returned ${Array.isArray(parts) ? parts.length : 'no'} cotangents for ${args.length} arguments; return one per argument (null for none).`);
         }
+        parts.forEach((part, k) => checkCotangent(part, expected[k]!, k, name));
         return parts;
       }) as Y;
     },
@@ -111,4 +114,22 @@ function refuseHeldNumbers(args: readonly unknown[], name: string): void {
         "rule's. Pass the numbers as an NDArray (stack(xs) keeps their derivatives) or as separate number arguments.",
     );
   });
+}
+
+// The sweep adds a cotangent into its operand's buffer as it is: one of another shape would
+// be read short (NaN past its end) or stretched, and one of another kind added as text.
+function checkCotangent(part: unknown, expected: readonly number[] | 'number' | null, k: number, name: string): void {
+  if (part === null || part === undefined || expected === null) return;
+  const shapeOf = (shape: readonly number[]) => `[${shape.join(', ')}]`;
+  const what = (x: unknown) => (isNDArray(x) ? `an NDArray of shape ${shapeOf(x.shape)}` : Array.isArray(x) ? 'an array' : typeof x === 'object' ? 'an object' : `a ${typeof x}`);
+  if (expected !== 'number') {
+    if (isNDArray(part) && part.shape.length === expected.length && part.shape.every((n, d) => n === expected[d])) return;
+    throw new TypeError(
+      `zygote-ts: the rule for ${name} returned ${what(part)} as the cotangent of argument ${k + 1}, an NDArray of shape ` +
+        `${shapeOf(expected)}; return an NDArray of that shape (null for none).`,
+    );
+  }
+  if (isNDArray(part) || Array.isArray(part) || ArrayBuffer.isView(part) || typeof part === 'string' || typeof part === 'boolean') {
+    throw new TypeError(`zygote-ts: the rule for ${name} returned ${what(part)} as the cotangent of argument ${k + 1}, a number; return a number (null for none).`);
+  }
 }

@@ -1,6 +1,6 @@
 // rule(): what its arguments may be (numbers and NDArrays), and what its pullback must give back.
 import { describe, expect, it } from 'vitest';
-import { gradient, jvp, mul, NDArray, ones, rule, stack, sum } from 'zygote-ts';
+import { array, gradient, jvp, mul, NDArray, ones, rule, stack, sum } from 'zygote-ts';
 
 const roundSum = (xs: number[]) => xs.reduce((s, v) => s + Math.round(v), 0);
 
@@ -29,5 +29,32 @@ describe('rule arguments', () => {
     const scaled = rule((xs: number[], y: number) => xs[0]! * y, (xs, y) => [xs[0]! * y, (c: number) => [null, c * xs[0]!]]);
     expect(gradient((y: number) => scaled([3], y), 2)).toEqual([3]);
     expect(scaled([3], 2)).toBe(6);
+  });
+});
+
+describe('rule cotangents', () => {
+  // (the sweep added them as they came: a 2-vector for a 3-vector gave [1, 1] or NaN, a number
+  // for an NDArray [1], and an NDArray for a number the text '11,1')
+  it('each must be of its argument\'s kind and shape, or the error names the rule, the argument and the shapes', () => {
+    const short = rule(function total(a: NDArray) { return sum(a); }, (a) => [sum(a), (c: number) => [array([c, c])]]);
+    expect(() => gradient((a: NDArray) => short(a), array([1, 2, 3]))).toThrow(/the rule for total returned an NDArray of shape \[2\] as the cotangent of argument 1, an NDArray of shape \[3\]/);
+    expect(() => gradient((a: NDArray) => short(a) + sum(mul(a, a)), array([1, 2, 3]))).toThrow(/shape \[2\] as the cotangent of argument 1/);
+    const num = rule((a: NDArray) => sum(a), (a) => [sum(a), (c: number) => [c]]);
+    expect(() => gradient((a: NDArray) => num(a), array([1, 2, 3]))).toThrow(/returned a number as the cotangent of argument 1, an NDArray of shape \[3\]/);
+    const arrForNum = rule((x: number, y: number) => x * y, (x, y) => [x * y, (c: number) => [c * y, array([c, c])]]);
+    expect(() => gradient((x: number, y: number) => arrForNum(x, y) + x, 1, 2)).toThrow(/returned an NDArray of shape \[2\] as the cotangent of argument 2, a number/);
+    // right kinds and shapes pass, null included, and agree with finite differences
+    const scale = rule((a: NDArray, k: number) => mul(a, k), (a, k) => [mul(a, k), (c: NDArray) => [mul(c, k), null]]);
+    const f = (a: NDArray) => sum(mul(scale(a, 3), a));
+    const [g] = gradient(f, array([1, -2])) as NDArray[];
+    const e = 1e-6;
+    const fd = [0, 1].map((i) => {
+      const up = [1, -2];
+      const down = [1, -2];
+      up[i]! += e;
+      down[i]! -= e;
+      return (f(array(up)) - f(array(down))) / (2 * e);
+    });
+    g!.toArray().forEach((v, i) => expect(v).toBeCloseTo(fd[i]!, 5));
   });
 });
