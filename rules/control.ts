@@ -27,7 +27,11 @@ export function dropgrad<T>(x: T): T {
 // identity (a buffer given to nograd's fn is the caller's); `made` keeps cycles and sharing.
 function withoutDerivative(x: unknown, made: Map<object, unknown>): unknown {
   if (isTraced(x)) return primal(x);
-  if (isNDArray(x)) return x.tape === null ? x : new NDArray(x.shape, x.data);
+  if (isNDArray(x)) {
+    if (x.tape === null) return x;
+    x.tape.recorder?.constantArray(); // (compileGradient: a constant of the recording's call)
+    return new NDArray(x.shape, x.data);
+  }
   if (typeof x !== 'object' || x === null) return x;
   const known = made.get(x);
   if (known !== undefined) return known;

@@ -59,6 +59,10 @@ export class ArrayRecorder implements TapeRecorder {
     this.program.abandon('f reads single elements of an array (get, iteration, toArray), which compiled code does not follow yet');
   }
 
+  constantArray(): void {
+    this.program.abandon('f takes the derivative off an array it computed (dropgrad, ignore or nograd), whose value compiled code would keep from the first call');
+  }
+
   recordNode(row: number, node: NodeRecord, operands: readonly unknown[], value: unknown, which: readonly number[], dtypes: readonly (Dtype | null)[]): unknown {
     const step = node.step as Step | undefined;
     if (step === undefined) {

@@ -67,6 +67,11 @@ export interface TapeRecorder {
   /** An element of an array row is read: compiled code cannot follow it. */
   elementRead(): void;
   /**
+   * An array traced on the tape is taken as a constant (`dropgrad`, `ignore`, `nograd`):
+   * compiled code would keep the value of the recording's call.
+   */
+  constantArray(): void;
+  /**
    * Node `row` was recorded with these operands and value — its parents being operands
    * `which[j]`, of dtype `dtypes[j]` (null: a number); returns the value its traced result
    * carries (a number becomes a symbolic number of the program).

@@ -1,7 +1,7 @@
 // dropgrad and ignore on any value (as Zygote's): the result holds no traced number, at any
 // depth, with classes, Maps, Sets, typed arrays and cycles kept, and the caller's objects unchanged.
 import { describe, expect, it } from 'vitest';
-import { dropgrad, gradient, ignore } from 'zygote-ts';
+import { add, array, compileGradient, dropgrad, exp, gradient, ignore, mul, NDArray, nograd, sum } from 'zygote-ts';
 
 class P {
   constructor(public x: number) {}
@@ -44,5 +44,22 @@ describe('dropgrad and ignore keep no derivative inside', () => {
     expect(original.self).toBe(original);
     const buf = [1, 2];
     expect(dropgrad(buf)).toBe(buf);
+  });
+});
+
+// (compiled code kept the first call's value of an array whose derivative f dropped: the
+// gradient at [3, 4] after a call at [1, 2] was [1, 2])
+describe('compileGradient and an array whose derivative f drops', () => {
+  it('runs uncompiled, saying why, and answers as the eager gradient on every call', () => {
+    const f = (a: NDArray) => sum(mul(a, dropgrad(a)));
+    const h = (a: NDArray) => sum(mul(a, ignore(() => exp(a))));
+    const k = (a: NDArray) => sum(mul(a, nograd((b: NDArray) => add(b, 1))(a)));
+    for (const fn of [f, h, k]) {
+      const g = compileGradient(fn);
+      for (const at of [[1, 2], [3, 4], [0.5, -1]]) {
+        expect((g(array(at))[0] as NDArray).toArray()).toEqual((gradient(fn, array(at))[0] as NDArray).toArray());
+      }
+      expect(g.fallback).toMatch(/takes the derivative off an array/);
+    }
   });
 });
