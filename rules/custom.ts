@@ -111,7 +111,7 @@ function refuseHeldNumbers(args: readonly unknown[], name: string): void {
     throw new TypeError(
       `zygote-ts: argument ${k + 1} of the rule for ${name} is ${kind} holding a traced number (at ${path}), but a rule's ` +
         'arguments must be numbers or NDArrays: the rule would not be used for it, and its derivative would not be the ' +
-        "rule's. Pass the numbers as an NDArray (concat([xs]) keeps their derivatives) or as separate number arguments.",
+        "rule's. Pass the numbers as an NDArray (array(xs) keeps their derivatives) or as separate number arguments.",
     );
   });
 }
