@@ -3,6 +3,8 @@
 
 import { closeTape, openTape } from './core/scope.js';
 import type { Tape } from './core/tape.js';
+import { isTraced, primal } from './core/traced.js';
+import { isNDArray } from './ndarray.js';
 import { took } from './coercion.js';
 import { warnAboutEscapes } from './escapes.js';
 import { WrappedArguments } from '../proxies/arguments.js';
@@ -86,6 +88,8 @@ export function checkedFunction<F>(f: F, caller: string): F {
 /** A value, described for messages. */
 export function describeValue(x: unknown): string {
   if (x === null) return 'null';
+  if (isTraced(x)) return `a number (${String(primal(x))})`; // (a traced one: f's result depends on the input)
+  if (isNDArray(x)) return `an NDArray of shape [${x.shape.join(', ')}]`;
   if (Array.isArray(x)) return 'an array';
   if (typeof x === 'object') return `an object (${Object.prototype.toString.call(x)})`;
   return `${typeof x} ${String(x)}`;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { configure, derivative, gradient, hessian, isderiving, jacobian, pullback, withjacobian } from 'zygote-ts';
+import { array, configure, derivative, gradient, hessian, isderiving, jacobian, mul, NDArray, pullback, withjacobian } from 'zygote-ts';
 
 afterEach(() => {
   configure({ strict: false, warnings: true });
@@ -192,6 +192,11 @@ describe('errors and state', () => {
   it('f must return a number', () => {
     expect(() => gradient(((x: number) => [x]) as unknown as (x: number) => number, 1)).toThrow(/return a number/);
     expect(() => gradient((async (x: number) => x) as unknown as (x: number) => number, 1)).toThrow(/async function/);
+  });
+  it('errors name what they got: a number f returned, an NDArray of the wrong shape', () => {
+    expect(() => jacobian(((x: number) => x * 2) as unknown as (x: number) => number[], 3)).toThrow(/returned a number \(6\)\. For a function returning one number, use gradient/);
+    const [, back] = pullback((x: NDArray) => mul(x, 2), array([1, 2]));
+    expect(() => back(array([1, 2, 3]) as unknown as number)).toThrow(/takes a cotangent of that shape, got an NDArray of shape \[3\]/);
   });
   it('f must be a function', () => {
     expect(() => gradient(3 as unknown as (x: number) => number, 1)).toThrow(/needs a function/);
