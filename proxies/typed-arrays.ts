@@ -16,9 +16,8 @@
 // `ArrayBuffer.isView(v)` is false for a Proxy, and a built-in called with the stand-in as
 // `this` (`Float32Array.prototype.map.call(v, f)`) refuses it.
 
-import { live, isTraced, primal, reportEscape } from '../lib/core/traced.js';
+import { live, isTraced, numberOf, primal, reportEscape } from '../lib/core/traced.js';
 import type { Tape } from '../lib/core/tape.js';
-import { isSymbolic } from '../lib/core/symbolic.js';
 import { NDArray, setTypedStandInReader, type FloatArray } from '../lib/ndarray.js';
 import { fround } from '../rules/math.js';
 import { gt, lt, sne } from '../lib/coercion.js';
@@ -81,15 +80,6 @@ function joinBuffer(shared: Shared, buffer: ArrayBufferLike, foreignIfNew: boole
   shared.whole = new shared.ctor(buffer as ArrayBuffer, 0, Math.floor(buffer.byteLength / size));
 }
 
-/**
- * The number inside any nesting of traced values, as the buffer holds it: `primal` without
- * pinning a symbolic number (compileGradient's), as this only compares it with the buffer.
- */
-function numberIn(v: unknown): unknown {
-  while (isTraced(v)) v = v.value;
-  return isSymbolic(v) ? v.value : v;
-}
-
 /** The traced value `shared` keeps for buffer element k, if it is still the number there (else null). */
 function liveTracedAt(shared: Shared, k: number): { readonly tape: Tape } | null {
   const whole = shared.whole;
@@ -99,7 +89,7 @@ function liveTracedAt(shared: Shared, k: number): { readonly tape: Tape } | null
     const input = shared.input;
     return input !== null && input.tape !== null && input.tape.active && Object.is(input.data[k], whole[k]) ? { tape: input.tape } : null;
   }
-  return isTraced(v) && v.tape.active && Object.is(numberIn(v), whole[k]) ? v : null;
+  return isTraced(v) && v.tape.active && Object.is(numberOf(v), whole[k]) ? v : null;
 }
 
 /**
@@ -262,7 +252,7 @@ export class TypedArrayStandIn {
       if (!Object.is(input.data[k], this.target[i])) return this.overwritten(i); // (written through another view)
       v = input.get(k); // (an element read, recorded on the argument's row)
       shared.values[k] = v;
-    } else if (!Object.is(typeof v === 'number' ? v : numberIn(v), this.target[i])) {
+    } else if (!Object.is(typeof v === 'number' ? v : numberOf(v), this.target[i])) {
       return this.overwritten(i); // (written through another view: a plain number, derivative 0)
     }
     return isTraced(v) ? live(v) : v;
@@ -279,7 +269,7 @@ export class TypedArrayStandIn {
     const v = this.shared.values[k];
     const input = this.shared.input;
     if (v === undefined) return input !== null && Object.is(input.data[k], this.target[i]) ? { input, k } : { value: this.target[i] };
-    return Object.is(typeof v === 'number' ? v : numberIn(v), this.target[i]) ? { value: v } : { value: this.target[i] };
+    return Object.is(typeof v === 'number' ? v : numberOf(v), this.target[i]) ? { value: v } : { value: this.target[i] };
   }
 
   /** Element i, which another view of the buffer overwrote: the number there from now on. */

@@ -5,21 +5,13 @@
 // each behaves as the built-in does on the numbers, and keeps the derivatives.
 
 import { touch } from '../proxies/barrier.js';
-import { isTraced, primal, reportEscape, type Traced } from '../lib/core/traced.js';
-import { isSymbolic } from '../lib/core/symbolic.js';
+import { isTraced, numberOf, primal, reportEscape, type Traced } from '../lib/core/traced.js';
 import { isDeriving, onIdle } from '../lib/core/scope.js';
 import { noteBufferMade, noteNativeView, typedArrayOf, typedArrayOnBuffer, typedArrayOver } from '../proxies/typed-arrays.js';
 import { watchInstance } from './wasm.js';
 import { isIdentityObject as isIdentity, originalOf, sameObject, standInNode } from '../proxies/standins.js';
 
 // ---- Object(x), x instanceof C ------------------------------------------------------------
-/** A traced number's value, read without making compileGradient's path depend on it. */
-function valueOfTraced(x: Traced): number {
-  let v: unknown = x;
-  while (isTraced(v)) v = v.value;
-  return (isSymbolic(v) ? v.value : v) as number;
-}
-
 /**
  * What `Object(x)` gives for a traced number: a Number object, as for the number itself
  * (`Object(v) === v` is false, so the common "is it an object?" test says no, and
@@ -30,7 +22,7 @@ function valueOfTraced(x: Traced): number {
 class TracedNumberObject extends Number {
   readonly #traced: Traced;
   constructor(traced: Traced) {
-    super(valueOfTraced(traced));
+    super(numberOf(traced));
     this.#traced = traced;
   }
   override valueOf(): number {

@@ -36,7 +36,8 @@ export function tracedInside(x: unknown): string | null {
     }
     const array = Array.isArray(v);
     for (const k of Object.keys(v)) {
-      const found = walk((v as Record<string, unknown>)[k], array ? `${path}[${k}]` : `${path}.${k}`);
+      const d = Object.getOwnPropertyDescriptor(v, k); // (a getter's value is not read: it is code of its own)
+      const found = d !== undefined && 'value' in d ? walk(d.value, array ? `${path}[${k}]` : `${path}.${k}`) : null;
       if (found !== null) return found;
     }
     return null;

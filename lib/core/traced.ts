@@ -111,10 +111,7 @@ export class Traced {
 
   /** How Node's console and `util.format` show it: as the number, as plain code would. */
   [Symbol.for('nodejs.util.inspect.custom')](): number {
-    // (showing a number does not make compileGradient's path depend on it)
-    let x: unknown = this;
-    while (isTraced(x)) x = x.value;
-    return (isSymbolic(x) ? x.value : x) as number;
+    return numberOf(this); // (showing a number does not make compileGradient's path depend on it)
   }
 }
 
@@ -135,6 +132,16 @@ export const isTracedOperand = (x: unknown): x is Traced => Traced.isOperand(x);
 export function primal(x: unknown): number {
   while (isTraced(x)) x = x.value;
   return unpin(x) as number;
+}
+
+/**
+ * The plain number inside any nesting of traced values, as `primal` gives it but without
+ * pinning compileGradient's path to a symbolic number: for reads that only show, copy or
+ * compare the number and make nothing of it that the program could branch on.
+ */
+export function numberOf(x: unknown): number {
+  while (isTraced(x)) x = x.value;
+  return (isSymbolic(x) ? x.value : x) as number;
 }
 
 /** Strips traced layers whose tape has closed: they are constants now. */

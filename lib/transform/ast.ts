@@ -147,3 +147,31 @@ export function isNonNumericConstant(node: Node, loose: boolean): boolean {
   if (!loose && node.type === 'UnaryExpression' && node.operator === 'typeof') return true;
   return false;
 }
+
+/** A name a module imports: what it is called where it comes from (null: a default or namespace import), and from where. */
+export interface ImportedName {
+  readonly imported: string | null;
+  readonly source: string;
+}
+
+const importsByProgram = new WeakMap<Node, ReadonlyMap<string, ImportedName>>();
+
+/** The names a program imports, by local name (read once per program). */
+export function importsOf(program: Node): ReadonlyMap<string, ImportedName> {
+  let names = importsByProgram.get(program);
+  if (names === undefined) {
+    const found = new Map<string, ImportedName>();
+    if (program.type === 'Program') {
+      for (const statement of program.body) {
+        if (statement.type !== 'ImportDeclaration') continue;
+        const source = String(statement.source.value);
+        for (const s of statement.specifiers) {
+          const imported = s.type === 'ImportSpecifier' && s.imported.type === 'Identifier' ? s.imported.name : null;
+          found.set(s.local.name, { imported, source });
+        }
+      }
+    }
+    importsByProgram.set(program, (names = found));
+  }
+  return names;
+}

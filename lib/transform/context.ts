@@ -71,6 +71,13 @@ export function parentOf(ctx: RewriteContext, depth = 1): Node | undefined {
   return ctx.ancestors[ctx.ancestors.length - depth];
 }
 
+/** Replaces the global `name` read at `node` with `text`; a shorthand property (`{ isNaN }`) keeps its key. */
+export function replaceGlobalRead(node: Node, name: string, text: string, ctx: RewriteContext): void {
+  const parent = parentOf(ctx);
+  const shorthand = parent !== undefined && parent.type === 'Property' && parent.shorthand;
+  ctx.ed.replace(node, shorthand ? `${name}: ${text}` : text);
+}
+
 /**
  * Whether the value of `node` (the node being rewritten) is discarded: it is an
  * expression statement, a `for` init/update clause, or a non-final (or unused)

@@ -36,7 +36,7 @@
  */
 import type * as acorn from 'acorn';
 import type { Node } from './ast.js';
-import { parentOf, runtime, stableObject, type RewriteContext, type Rewriter } from './context.js';
+import { parentOf, replaceGlobalRead, runtime, stableObject, type RewriteContext, type Rewriter } from './context.js';
 import { isGlobalReference } from './rewrite-globals.js';
 import { eitherCopy } from './two-bodies.js';
 import { isRead } from './rewrite-private.js';
@@ -91,8 +91,7 @@ export const rewriteBuiltinCall: Rewriter = {
  */
 function builtinRead(node: Node, ctx: RewriteContext): string | null {
   const parent = parentOf(ctx);
-  if (parent?.type === 'UnaryExpression' && parent.operator === 'typeof') return null;
-  if (!isRead(node, ctx) || (parent?.type === 'UnaryExpression' && parent.operator === 'delete')) return null;
+  if (!isRead(node, ctx) || (parent?.type === 'UnaryExpression' && (parent.operator === 'typeof' || parent.operator === 'delete'))) return null;
   if (node.type === 'Identifier') return node.name === 'structuredClone' && isGlobalReference(node, node.name, ctx) ? 'structuredClone' : null;
   const member = node.type === 'MemberExpression' && !node.computed && node.property.type === 'Identifier' && node.property.name === 'is';
   return member && isGlobalReference((node as acorn.MemberExpression).object as Node, 'Object', ctx) ? 'objectIs' : null;
@@ -105,11 +104,9 @@ export const rewriteBuiltinRead: Rewriter = {
   rewrite(node, ctx) {
     const entry = builtinRead(node, ctx);
     if (entry === null) return;
-    const parent = parentOf(ctx);
-    const shorthand = parent !== undefined && parent.type === 'Property' && parent.shorthand;
     // (the global is still read first: where there is none, reading it throws a ReferenceError)
-    const replacement = entry === 'structuredClone' ? '(structuredClone, __zy.structuredClone)' : `__zy.${entry}`;
-    ctx.ed.replace(node, `${shorthand ? 'structuredClone: ' : ''}${replacement}`);
+    if (entry === 'structuredClone') replaceGlobalRead(node, entry, '(structuredClone, __zy.structuredClone)', ctx);
+    else ctx.ed.replace(node, `__zy.${entry}`);
   },
 };
 

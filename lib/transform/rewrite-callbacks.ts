@@ -11,7 +11,7 @@
  *
  *   xs.sort(cmp)  →  xs.sort(((f) => typeof f !== "function" ? f : (a, b) => { … })(cmp))
  */
-import type { Node } from './ast.js';
+import { importsOf, type Node } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
 import { runtime } from './context.js';
 import { eitherCopy } from './two-bodies.js';
@@ -59,31 +59,12 @@ const PREDICATE_METHODS: ReadonlySet<string> = new Set([
 /** Arguments that cannot be functions (written as data) are left alone. */
 const NOT_A_FUNCTION: ReadonlySet<string> = new Set(['SpreadElement', 'Literal', 'TemplateLiteral', 'ObjectExpression', 'ArrayExpression', 'UnaryExpression', 'BinaryExpression', 'UpdateExpression']);
 
-/** Local names of functions imported under a predicate method's name (`import { filter } from 'lodash-es'`), by program. */
-const importedPredicates = new WeakMap<Node, ReadonlySet<string>>();
-
-function predicatesImported(program: Node): ReadonlySet<string> {
-  let names = importedPredicates.get(program);
-  if (names === undefined) {
-    const found = new Set<string>();
-    if (program.type === 'Program') {
-      for (const statement of program.body) {
-        if (statement.type !== 'ImportDeclaration') continue;
-        for (const spec of statement.specifiers) {
-          if (spec.type === 'ImportSpecifier' && spec.imported.type === 'Identifier' && PREDICATE_METHODS.has(spec.imported.name)) found.add(spec.local.name);
-        }
-      }
-    }
-    importedPredicates.set(program, (names = found));
-  }
-  return names;
-}
-
 function predicateArguments(node: Node, ctx: RewriteContext): Node[] {
   if (node.type !== 'CallExpression') return [];
   const callee = node.callee;
   const method = callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && PREDICATE_METHODS.has(callee.property.name);
-  const imported = callee.type === 'Identifier' && ctx.ancestors.length > 0 && predicatesImported(ctx.ancestors[0]!).has(callee.name) && ctx.scope.isProgramLevel(callee);
+  // (`import { filter } from 'lodash-es'`: a function imported under a predicate method's name)
+  const imported = callee.type === 'Identifier' && ctx.ancestors.length > 0 && PREDICATE_METHODS.has(importsOf(ctx.ancestors[0]!).get(callee.name)?.imported ?? '') && ctx.scope.isProgramLevel(callee);
   if (!method && !imported) return [];
   return (node.arguments as Node[]).filter((arg) => !NOT_A_FUNCTION.has(arg.type) && !(arg.type === 'Identifier' && arg.name === 'undefined'));
 }

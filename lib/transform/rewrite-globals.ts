@@ -32,7 +32,7 @@
 import type * as acorn from 'acorn';
 import type { Node } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
-import { isWriteTarget, parentOf, runtime } from './context.js';
+import { isWriteTarget, parentOf, replaceGlobalRead, runtime } from './context.js';
 
 /** Math's functions with a runtime version (all but `random`). */
 export const MATH_FUNCTIONS: ReadonlySet<string> = new Set([
@@ -101,10 +101,7 @@ export const rewriteGlobalPredicates: Rewriter = {
   test: (node, ctx) => node.type === 'Identifier' && GLOBAL_PREDICATES.has(node.name) && isGlobalReference(node, node.name, ctx),
   rewrite(node, ctx) {
     if (node.type !== 'Identifier') return;
-    const parent = parentOf(ctx);
-    const shorthand = parent !== undefined && parent.type === 'Property' && parent.shorthand;
-    if (shorthand) ctx.ed.replace(node, `${node.name}: __zy.${node.name}`);
-    else ctx.ed.replace(node, isCallee(node, ctx) ? runtime(node.name) : `__zy.${node.name}`);
+    replaceGlobalRead(node, node.name, isCallee(node, ctx) ? runtime(node.name) : `__zy.${node.name}`, ctx);
   },
 };
 

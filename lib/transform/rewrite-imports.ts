@@ -9,37 +9,18 @@
  * runtime looks at the function called), which costs a call and changes nothing.
  */
 import type * as acorn from 'acorn';
-import type { Node } from './ast.js';
+import { importsOf, type Node } from './ast.js';
 import { runtime, type RewriteContext, type Rewriter } from './context.js';
 import { wrapPredicates } from './rewrite-callbacks.js';
 
-const importedNames = new WeakMap<Node, ReadonlySet<string>>();
-
-function isPackageSpecifier(specifier: unknown): boolean {
-  return (
-    typeof specifier === 'string' && !/^(?:\.|\/|[a-z][a-z0-9+.-]*:)/i.test(specifier) &&
-    specifier !== 'zygote-ts' && !specifier.startsWith('zygote-ts/')
-  );
-}
-
-/** The names a module imports from packages. */
-function packageImports(program: Node): ReadonlySet<string> {
-  let names = importedNames.get(program);
-  if (names === undefined) {
-    const found = new Set<string>();
-    if (program.type === 'Program') {
-      for (const statement of program.body) {
-        if (statement.type !== 'ImportDeclaration' || !isPackageSpecifier(statement.source.value)) continue;
-        for (const s of statement.specifiers) found.add(s.local.name);
-      }
-    }
-    importedNames.set(program, (names = found));
-  }
-  return names;
+function isPackageSpecifier(specifier: string): boolean {
+  return !/^(?:\.|\/|[a-z][a-z0-9+.-]*:)/i.test(specifier) && specifier !== 'zygote-ts' && !specifier.startsWith('zygote-ts/');
 }
 
 function isImported(node: Node, ctx: RewriteContext): node is acorn.Identifier {
-  return node.type === 'Identifier' && ctx.ancestors.length > 0 && packageImports(ctx.ancestors[0]!).has(node.name) && ctx.scope.isDeclared(node) && !ctx.scope.withRefs.has(node);
+  if (node.type !== 'Identifier' || ctx.ancestors.length === 0) return false;
+  const imported = importsOf(ctx.ancestors[0]!).get(node.name);
+  return imported !== undefined && isPackageSpecifier(imported.source) && ctx.scope.isDeclared(node) && !ctx.scope.withRefs.has(node);
 }
 
 function importedCallee(node: Node, ctx: RewriteContext): acorn.Identifier | acorn.MemberExpression | null {
