@@ -18,6 +18,8 @@ import { isSymbolic } from '../core/symbolic.js';
 import type { Element, Elements, ElementwiseForm, Step } from '../../rules/arrays/record.js';
 import { Op, Slot, type Call, type CallOperand } from './instructions.js';
 import type { Program } from './program.js';
+import { kernels } from '../kernels/index.js';
+import { WASM_LOOP_CUTOFF, wasmLoop, type Loop, type Node, type Statement, type Value } from './fuse-wasm.js';
 
 /** What fusing needs to know of an array operation (or a backward, or a sum of cotangents), on the Call. */
 export interface Fusion {
@@ -243,19 +245,23 @@ function readsAny(p: Program, k: number, ids: Set<number>): boolean {
   return false;
 }
 
-/** An element in a loop: an expression (a local, a literal, an array read); `known`, its number when it is a constant. */
-class Expr implements Element {
+/**
+ * An element in a loop: an expression (a local, a literal, an array read); `known`, its number
+ * when it is a constant; `node`, how it is computed, for the loop as WebAssembly.
+ */
+class Expr implements Element, Value {
   /** When this is `times` multiplied by a finite number (so 0 where `times` is 0, never NaN there). */
   times: Expr | null = null;
   constructor(
     readonly code: string,
     readonly scalar: boolean,
+    readonly node: Node,
     readonly known: number | null = null,
   ) {}
 }
 
 /** An operand a backward does not read: using it is a mistake in a rule's formulas. */
-const UNREAD = new Expr('(unread)', true);
+const UNREAD = new Expr('(unread)', true, { kind: 'other' });
 
 /**
  * One run, as the lines that call its loop. The loop is a function of its own, which
@@ -283,47 +289,54 @@ export function writeRun(
   const n = run.shape.reduce((a, d) => a * d, 1);
   /** The caller's expressions the loop reads, each passed once: parameter j is `params[j]`. */
   const params: string[] = [];
-  const paramOf = new Map<string, string>();
-  const param = (expr: string): string => {
-    let name = paramOf.get(expr);
-    if (name === undefined) {
-      name = `p${params.length}`;
-      params.push(expr);
-      paramOf.set(expr, name);
+  const paramKinds: Loop['params'][number][] = [];
+  const paramOf = new Map<string, number>();
+  const paramIndex = (expr: string, kind: Loop['params'][number]): number => {
+    let j = paramOf.get(expr);
+    if (j === undefined) {
+      paramOf.set(expr, (j = params.push(expr) - 1));
+      paramKinds.push(kind);
     }
-    return name;
+    return j;
   };
+  const param = (expr: string, kind: Loop['params'][number] = 'other'): string => `p${paramIndex(expr, kind)}`;
   const outer: string[] = []; // the caller's lines before the call (the arrays the loop writes)
   const before: string[] = []; // the loop function's lines before its loop
   const body: string[] = [];
   const after: string[] = []; // the caller's lines after the call
   const sums: string[] = []; // the loop function's last lines (its sums, into SUMS)
-  const sum = (id: number, code: string) => {
+  // (the same loop as statements, for WebAssembly: body and last)
+  const bodyStatements: Statement[] = [];
+  const lastStatements: Statement[] = [];
+  const sum = (id: number, x: Expr) => {
     const r = `r${sums.length}`;
     before.push(`let ${r} = 0;`);
-    body.push(`  ${r} += ${code};`);
+    body.push(`  ${r} += ${x.code};`);
+    bodyStatements.push({ kind: 'sum', sum: sums.length, value: x });
     after.push(`const v${id} = SUMS[${sums.length}];`);
     sums.push(`SUMS[${sums.length}] = ${r};`);
   };
   /** Where bound expressions are written: the loop's body, or (for a tail) the last element's lines. */
   let sink = body;
+  let sinkStatements = bodyStatements;
   const elements = new Map<number, Expr>(); // member id → its element in the loop
   let temps = 0;
   // (each expression once: the backwards of x·x, say, ask for g·x twice)
   let bound = new Map<string, Expr>();
-  const bind = (code: string, scalar: boolean): Expr => {
+  const bind = (code: string, scalar: boolean, node: Node): Expr => {
     const key = `${scalar}:${code}`;
     const known = bound.get(key);
     if (known !== undefined) return known;
     const name = `f${temps++}`;
     sink.push(`  const ${name} = ${code};`);
-    const x = new Expr(name, scalar);
+    const x = new Expr(name, scalar, node);
+    sinkStatements.push({ kind: 'bind', value: x });
     bound.set(key, x);
     return x;
   };
   const round = (code: string) => (f32 ? `Math.fround(${code})` : code);
   const roundNumber = (x: number) => (f32 ? Math.fround(x) : x);
-  const known = (x: number, scalar: boolean) => new Expr(literal(x), scalar, x);
+  const known = (x: number, scalar: boolean) => new Expr(literal(x), scalar, { kind: 'constant', x }, x);
   const functionName = (f: Function) => MATH_NAMES.get(f) ?? param(constant(f));
   const e: Elements = {
     constant: (x) => known(x, true),
@@ -334,8 +347,10 @@ export function writeRun(
     map: (fn, ...args) => {
       const xs = args as Expr[];
       for (const x of xs) used(x);
-      const call = `${functionName(fn)}(${xs.map((x) => x.code).join(', ')})`;
-      return xs.every((x) => x.scalar) ? bind(call, true) : bind(round(call), false);
+      const name = functionName(fn);
+      const call = `${name}(${xs.map((x) => x.code).join(', ')})`;
+      const node: Node = { kind: 'math', name, args: xs };
+      return xs.every((x) => x.scalar) ? bind(call, true, node) : bind(round(call), false, node);
     },
     nothingFromZeros: (part, g) => {
       const pe = used(part as Expr);
@@ -343,22 +358,22 @@ export function writeRun(
       // (a finite multiple of g is 0 where g is: never NaN there)
       if (pe === ge || pe.times === ge) return pe;
       // (a cotangent known now: it is zero everywhere, or nowhere)
-      if (ge.known !== null) return ge.known === 0 ? bind(`${pe.code} !== ${pe.code} ? 0 : ${pe.code}`, pe.scalar) : pe;
-      return bind(`${pe.code} !== ${pe.code} && ${ge.code} === 0 ? 0 : ${pe.code}`, pe.scalar);
+      if (ge.known !== null) return ge.known === 0 ? bind(`${pe.code} !== ${pe.code} ? 0 : ${pe.code}`, pe.scalar, { kind: 'zeroNaN', x: pe, g: null }) : pe;
+      return bind(`${pe.code} !== ${pe.code} && ${ge.code} === 0 ? 0 : ${pe.code}`, pe.scalar, { kind: 'zeroNaN', x: pe, g: ge });
     },
     stored: (x) => {
       const xe = used(x as Expr);
-      return xe.known !== null ? known(roundNumber(xe.known), false) : bind(round(xe.code), false);
+      return xe.known !== null ? known(roundNumber(xe.known), false) : bind(round(xe.code), false, { kind: 'round', x: xe });
     },
   };
   // + − × ÷ as map2's kernels compute them: two numbers in double; a number with a float32
   // array rounded to float32 first; the result rounded to the dtype.
-  function kernelOp(op: string, a: Expr, b: Expr): Expr {
+  function kernelOp(op: '+' | '-' | '*' | '/', a: Expr, b: Expr): Expr {
     used(a);
     used(b);
     if (a.scalar && b.scalar) {
       if (a.known !== null && b.known !== null) return known(arithmetic(op, a.known, b.known), true);
-      return bind(`${a.code} ${op} ${b.code}`, true);
+      return bind(`${a.code} ${op} ${b.code}`, true, { kind: 'arithmetic', op, a, b });
     }
     if (a.known !== null && b.known !== null) {
       const sideOf = (x: Expr) => (f32 && x.scalar ? Math.fround(x.known!) : x.known!);
@@ -370,7 +385,7 @@ export function writeRun(
     const side = (x: Expr) => (f32 && x.scalar ? (x.known !== null ? literal(Math.fround(x.known)) : `Math.fround(${x.code})`) : x.code);
     // 0 − x of an element is exact in its dtype (no rounding to write)
     const exact = op === '-' && a.known === 0 && !b.scalar;
-    const z = bind(exact ? `0 - ${b.code}` : round(`${side(a)} ${op} ${side(b)}`), false);
+    const z = bind(exact ? `0 - ${b.code}` : round(`${side(a)} ${op} ${side(b)}`), false, { kind: 'arithmetic', op, a, b });
     // (g·k, k·g, g/k and 0 − g for a finite number k: 0 where g is 0)
     const finite = (x: Expr) => x.known !== null && Number.isFinite(x.known) && (!f32 || Number.isFinite(Math.fround(x.known)));
     if (z.times === null) {
@@ -386,15 +401,17 @@ export function writeRun(
     return x;
   }
   const leaf = (data: string, offset = 0): Expr => {
-    const name = param(data);
-    return bind(offset === 0 ? `${name}[i]` : `${name}[i + ${offset}]`, false);
+    const j = paramIndex(data, 'read');
+    return bind(offset === 0 ? `p${j}[i]` : `p${j}[i + ${offset}]`, false, { kind: 'load', param: j, offset });
   };
   // An operand's element: a member's, an array made before the loop, a number.
   const element = (operand: CallOperand, isArray: boolean): Expr => {
     if ('id' in operand) {
       const mine = elements.get(operand.id);
       if (mine !== undefined) return mine;
-      return isArray ? leaf(`${value(operand.id)}.data`) : new Expr(param(value(operand.id)), true);
+      if (isArray) return leaf(`${value(operand.id)}.data`);
+      const j = paramIndex(value(operand.id), 'number');
+      return new Expr(`p${j}`, true, { kind: 'number', param: j });
     }
     const c = operand.constant;
     if (c === undefined) return UNREAD;
@@ -416,17 +433,17 @@ export function writeRun(
     } else if (fusion.kind === 'place') {
       // zeros but for the cotangent at [offset, offset + its size)
       const g = call.args[0]!;
-      const name = param('id' in g ? `${value(g.id)}.data` : `${constant(g.constant)}.data`);
+      const j = paramIndex('id' in g ? `${value(g.id)}.data` : `${constant(g.constant)}.data`, 'read');
       const from = fusion.offset!;
       const to = from + fusion.source!.reduce((a, d) => a * d, 1);
-      const placed = bind(`i >= ${from} && i < ${to} ? ${name}[i - ${from}] : 0`, false);
+      const placed = bind(`i >= ${from} && i < ${to} ? p${j}[i - ${from}] : 0`, false, { kind: 'place', param: j, from, to });
       for (const r of run.rows) if (p.op[r] === Op.part && p.a[r] === id) elements.set(idOf(r), placed);
     } else if (fusion.kind === 'add') {
       elements.set(id, e.add(element(call.args[0]!, true), element(call.args[1]!, true)) as Expr);
     } else if (fusion.kind === 'forward') {
       const args = call.args.map((x, j) => element(x, fusion.arrays![j]!));
       const z = fusion.form!.forward(e, args) as Expr;
-      if (fusion.form!.reduces) sum(id, z.code);
+      if (fusion.form!.reduces) sum(id, z);
       else elements.set(id, z);
     } else {
       // backward: args are [g, ...operands, result]
@@ -444,7 +461,7 @@ export function writeRun(
         if (part === null || part === undefined) throw new Error(`zygote-ts: internal error: ${call.label} has no part for operand ${operandIndex}`);
         const partId = idOf(r);
         if (fusion.arrays![operandIndex]) elements.set(partId, part as Expr);
-        else sum(partId, (part as Expr).code);
+        else sum(partId, part as Expr);
       }
     }
   }
@@ -454,10 +471,13 @@ export function writeRun(
     const el = elements.get(id);
     if (el === undefined) continue; // (a number: a sum, declared above)
     outer.push(run.scratch.has(id) ? `const O${id} = S[${id}] ?? (S[${id}] = new ${storage}(${n}));` : `const O${id} = new ${storage}(${n});`);
-    body.push(`  ${param(`O${id}`)}[i] = ${el.code};`);
+    const j = paramIndex(`O${id}`, 'write');
+    body.push(`  p${j}[i] = ${el.code};`);
+    bodyStatements.push({ kind: 'store', param: j, at: null, value: el });
     after.push(`const v${id} = new ${constant(NDArray)}(${JSON.stringify(run.shape)}, O${id});`);
   }
   const last: string[] = [];
+  let carries = 0;
   if (run.tail !== undefined) {
     // The tail's element i, in the loop: a value placed at offset 0 is this element's, one at
     // offset 1 the last element's (carried in C…, 0 before the first); its element n, after
@@ -482,35 +502,53 @@ export function writeRun(
       if (name === undefined) carried.set(g, (name = `c${carried.size}`));
       return name;
     };
-    placeAll((g, offset) => (offset === 0 ? elements.get(g)! : new Expr(carry(g), false)));
+    const carriedElement = (g: number) => {
+      const name = carry(g);
+      return new Expr(name, false, { kind: 'carry', carry: [...carried.values()].indexOf(name) });
+    };
+    placeAll((g, offset) => (offset === 0 ? elements.get(g)! : carriedElement(g)));
     for (const name of carried.values()) before.push(`let ${name} = 0;`);
-    const writes = (at: string, into: string[]) => {
+    const writes = (at: number | null, into: string[], statements: Statement[]) => {
       for (const id of tail.outputs) {
         const el = elements.get(id);
-        if (el !== undefined) into.push(`${into === body ? '  ' : ''}${param(`O${id}`)}[${at}] = ${el.code};`);
+        if (el === undefined) continue;
+        const j = paramIndex(`O${id}`, 'write');
+        into.push(`${into === body ? '  ' : ''}p${j}[${at ?? 'i'}] = ${el.code};`);
+        statements.push({ kind: 'store', param: j, at, value: el });
       }
     };
-    writes('i', body);
-    for (const [g, name] of carried) body.push(`  ${name} = ${elements.get(g)!.code};`);
+    writes(null, body, bodyStatements);
+    [...carried].forEach(([g, name], c) => {
+      body.push(`  ${name} = ${elements.get(g)!.code};`);
+      bodyStatements.push({ kind: 'carry', carry: c, value: elements.get(g)! });
+    });
+    carries = carried.size;
     // (the last element: its own lines, after the loop, reading only the carries and constants)
     sink = last;
+    sinkStatements = lastStatements;
     bound = new Map();
     const m = sizeOf(tail.shape);
     // (a placed zero is an element of its array, not a number combined with one)
-    placeAll((g, offset) => (offset === 0 ? known(0, false) : new Expr(carry(g), false)));
-    writes(String(n), last);
+    placeAll((g, offset) => (offset === 0 ? known(0, false) : carriedElement(g)));
+    writes(n, last, lastStatements);
     for (const id of tail.outputs) {
       if (!elements.has(id)) continue;
       outer.push(tail.scratch.has(id) ? `const O${id} = S[${id}] ?? (S[${id}] = new ${storage}(${m}));` : `const O${id} = new ${storage}(${m});`);
       after.push(`const v${id} = new ${constant(NDArray)}(${JSON.stringify(tail.shape)}, O${id});`);
     }
   }
+  // A float32 loop runs as WebAssembly where it can (see fuse-wasm.ts), the loop below kept
+  // for a memory that cannot grow so far.
+  const runner = f32 && n >= WASM_LOOP_CUTOFF && kernels().name === 'wasm-simd'
+    ? wasmLoop({ n, params: [...paramKinds], carries, sums: sums.length, body: bodyStatements, last: lastStatements })
+    : undefined;
+  const wasm = runner === undefined ? [] : [`const s = ${param(constant(runner))}(${params.slice(0, -1).map((_, j) => `p${j}`).join(', ')});`, `if (s !== null) {`, ...sums.map((_, k) => `  SUMS[${k}] = s[${k}];`), '  return;', '}'];
   const loop = [
     `(${params.map((_, j) => `p${j}`).join(', ')}) {`,
-    ...[...before, `for (let i = 0; i < ${n}; i++) {`, ...body, '}', ...last.map((line) => line.replace(/^ {2}/, '')), ...sums].map((line) => `  ${line}`),
+    ...[...wasm, ...before, `for (let i = 0; i < ${n}; i++) {`, ...body, '}', ...last.map((line) => line.replace(/^ {2}/, '')), ...sums].map((line) => `  ${line}`),
     '}',
   ].join('\n');
-  return [`// fused: ${labels.join(', ')}`, ...outer, `${outline(loop, sums.length)}(${params.join(', ')});`, ...after];
+  return [`// fused: ${labels.join(', ')}${runner === undefined ? '' : ' (as WebAssembly)'}`, ...outer, `${outline(loop, sums.length)}(${params.join(', ')});`, ...after];
 }
 
 function arithmetic(op: string, a: number, b: number): number {

@@ -12,9 +12,10 @@ export type Code = number[];
 
 /** Value types. */
 export const I32 = 0x7f;
+export const F32 = 0x7d;
 export const F64 = 0x7c;
 export const V128 = 0x7b;
-export type ValueType = typeof I32 | typeof F64 | typeof V128;
+export type ValueType = typeof I32 | typeof F32 | typeof F64 | typeof V128;
 
 /** Unsigned LEB128. */
 function uleb(n: number): Code {
@@ -60,6 +61,8 @@ const loop = (...body: Code[]): Code => [0x03, 0x40, ...body.flat(), 0x0b];
 export const call = (functionIndex: number, ...args: Code[]): Code => [...args.flat(), 0x10, ...uleb(functionIndex)];
 /** if (condition) body. */
 export const when = (condition: Code, ...body: Code[]): Code => [...condition, 0x04, 0x40, ...body.flat(), 0x0b];
+/** condition ? a : b, a value of `type`, evaluating only the branch taken. */
+export const ifElse = (type: ValueType, condition: Code, a: Code, b: Code): Code => [...condition, 0x04, type, ...a, 0x05, ...b, 0x0b];
 const br = (depth: number): Code => [0x0c, ...uleb(depth)];
 const brIf = (depth: number, condition: Code): Code => [...condition, 0x0d, ...uleb(depth)];
 /** Pushes `a` if `condition` is nonzero, else `b` (any one type; both are evaluated). */
@@ -80,7 +83,9 @@ export const i32 = {
   eqz: (a: Code): Code => [...a, 0x45],
   eq: binary([0x46]),
   ne: binary([0x47]),
+  ltS: binary([0x48]),
   ltU: binary([0x49]),
+  geS: binary([0x4e]),
   add: binary([0x6a]),
   sub: binary([0x6b]),
   mul: binary([0x6c]),
@@ -91,15 +96,51 @@ export const i32 = {
   minU: (a: Code, b: Code): Code => select(a, b, i32.ltU(a, b)),
 };
 
+const unary = (opcode: Code) => (a: Code): Code => seq(a, opcode);
+
+/** Arithmetic of one float type: the opcodes of f32 and f64 are in the same order, f64's 0x0e further on. */
+const floatOps = (shift: number) => ({
+  eq: binary([0x5b + (shift ? 6 : 0)]),
+  ne: binary([0x5c + (shift ? 6 : 0)]),
+  lt: binary([0x5d + (shift ? 6 : 0)]),
+  gt: binary([0x5e + (shift ? 6 : 0)]),
+  abs: unary([0x8b + shift]),
+  neg: unary([0x8c + shift]),
+  ceil: unary([0x8d + shift]),
+  floor: unary([0x8e + shift]),
+  trunc: unary([0x8f + shift]),
+  sqrt: unary([0x91 + shift]),
+  add: binary([0x92 + shift]),
+  sub: binary([0x93 + shift]),
+  mul: binary([0x94 + shift]),
+  div: binary([0x95 + shift]),
+  min: binary([0x96 + shift]),
+  max: binary([0x97 + shift]),
+});
+
+/** A number's bytes, little-endian, as a float of `bytes` bytes. */
+const floatBytes = (x: number, bytes: 4 | 8): Code => {
+  const view = new DataView(new ArrayBuffer(bytes));
+  if (bytes === 4) view.setFloat32(0, x, true);
+  else view.setFloat64(0, x, true);
+  return [...new Uint8Array(view.buffer)];
+};
+
 export const f32 = {
+  ...floatOps(0),
+  const: (x: number): Code => [0x43, ...floatBytes(x, 4)],
   load: (address: Code, offset = 0): Code => seq(address, [0x2a], memarg(2, offset)),
   store: (address: Code, value: Code, offset = 0): Code => seq(address, value, [0x38], memarg(2, offset)),
+  /** A float64 rounded to the nearest float32 (ties to even), as Math.fround. */
+  demoteF64: unary([0xb6]),
 };
 
 export const f64 = {
+  ...floatOps(0x0e),
+  const: (x: number): Code => [0x44, ...floatBytes(x, 8)],
   load: (address: Code, offset = 0): Code => seq(address, [0x2b], memarg(3, offset)),
   store: (address: Code, value: Code, offset = 0): Code => seq(address, value, [0x39], memarg(3, offset)),
-  add: binary([0xa0]),
+  promoteF32: unary([0xbb]),
 };
 
 export const memory = {
