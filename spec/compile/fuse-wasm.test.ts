@@ -5,7 +5,7 @@
 // add in the same order), arrays bit for bit against the unfused operations. The points hold
 // the edges where float32 rounding shows: NaN, ±0, ±Infinity, overflow, subnormals.
 import { afterEach, describe, expect, it } from 'vitest';
-import { add, array, compileGradient, div, kernels, mul, NDArray, slice, sqrt, sub, sum, useKernels } from 'zygote-ts';
+import { abs, add, array, compileGradient, div, kernels, maximum, minimum, mul, NDArray, neg, slice, sqrt, sub, sum, useKernels } from 'zygote-ts';
 import { jsKernels } from '../../lib/kernels/js.js';
 
 const SPECIALS = [NaN, 0, -0, Infinity, -Infinity, 3e38, -2e38, 1e-40, -1e-45, 1.5, -1];
@@ -91,6 +91,40 @@ describe('fused float32 loops as WebAssembly', () => {
 
   it('an array larger than the memory has (it grows)', () => {
     sameThreeWays(rosenbrock, [[points(40_000, 2)], [points(40_000, 9)]]);
+  });
+
+  it('random chains of the operations it takes, at random points with the edges (fixed seeds)', () => {
+    // A small seeded generator: each program is a random expression over x, y, c and constants.
+    let state = 12345;
+    const next = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const pick = <T,>(xs: T[]): T => xs[Math.floor(next() * xs.length)]!;
+    type E = (x: NDArray, y: NDArray, c: number) => NDArray | number;
+    const grow = (depth: number): E => {
+      if (depth === 0) {
+        const k = pick([0, 1, -2.5, 1e-3, 3e38]);
+        return pick<E>([(x) => x, (_, y) => y, (_, __, c) => c, () => k]);
+      }
+      const a = grow(depth - 1);
+      const b = grow(depth - 1);
+      const both = (op: (p: any, q: any) => any): E => (x, y, c) => {
+        const p = a(x, y, c);
+        const q = b(x, y, c);
+        // (two numbers: make one an array, so the loop stays elementwise)
+        return typeof p === 'number' && typeof q === 'number' ? op(mul(x, p), q) : op(p, q);
+      };
+      return pick<E>([
+        both(add), both(sub), both(mul), both(div), both(maximum), both(minimum),
+        (x, y, c) => abs(mul(x, a(x, y, c) as any)),
+        (x, y, c) => sqrt(abs(add(y, a(x, y, c) as any))),
+        (x, y, c) => neg(mul(a(x, y, c) as any, y)),
+      ]);
+    };
+    for (let program = 0; program < 25; program++) {
+      const e = grow(1 + (program % 3));
+      const f = (x: NDArray, y: NDArray, c: number) => sum(mul(add(e(x, y, c) as any, x), y));
+      const n = 256 + Math.floor(next() * 400);
+      sameThreeWays(f, [[points(n, program), points(n, program + 2), 0.7], [points(n, program + 5), points(n, program + 1), -3]]);
+    }
   });
 
   it('stays JavaScript with a function WebAssembly lacks here (sin), and below the cutoff', () => {
