@@ -135,13 +135,19 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
           objects++;
         }
         const m = columns.keys.length;
+        // Each record's keys: Object.keys makes an array per record (10⁵ Points: 40% of the
+        // reading). Where the prototypes have no enumerable key (checked once a call),
+        // for-in lists exactly a record's own enumerable keys, in Object.keys's order.
+        const forIn = !hasEnumerableKey(columns.proto);
         lines.push(
           `const ${name}p = ${constant(columns.proto)};`,
+          ...(forIn ? [`for (const key in ${name}p) return MISS;`, `const ${name}keys = ${JSON.stringify(columns.keys)};`] : []),
           `for (let i = 0; i < ${value.length}; i++) {`,
           `  const e = ${name}[i];`,
           `  if (typeof e !== 'object' || e === null || Object.getPrototypeOf(e) !== ${name}p || ${sealDiffers('e', columns.seal)}) return MISS;`,
-          `  const k = Object.keys(e);`,
-          `  if (${keysDiffer('k', columns.keys)}) return MISS;`,
+          ...(forIn
+            ? [`  let n = 0;`, `  for (const key in e) if (n === ${m} || key !== ${name}keys[n++]) return MISS;`, `  if (n !== ${m}) return MISS;`]
+            : [`  const k = Object.keys(e);`, `  if (${keysDiffer('k', columns.keys)}) return MISS;`]),
           `  if (E[${at} + i] !== e) { if (${constant(hasUnreadProperty)}(e)) return MISS; E[${at} + i] = e; E.checked = false; }`,
           ...columns.keys.flatMap((key, k) => [`  const v${k} = e[${JSON.stringify(key)}];`, `  if (typeof v${k} !== 'number') return MISS;`, `  X[${first + k} + ${m} * i] = v${k};`]),
           `}`,
@@ -270,6 +276,12 @@ function hasUnreadProperty(o: object): boolean {
 }
 
 /** The reader's test that the key list `expr` differs from `keys` (in order too: f could read `Object.values`). */
+/** Whether for-in over `proto` (its own enumerable keys and its prototypes') lists any key. */
+function hasEnumerableKey(proto: object | null): boolean {
+  for (const _ in proto) return true;
+  return false;
+}
+
 function keysDiffer(expr: string, keys: readonly string[]): string {
   return [`${expr}.length !== ${keys.length}`, ...keys.map((key, k) => `${expr}[${k}] !== ${JSON.stringify(key)}`)].join(' || ');
 }

@@ -76,6 +76,70 @@ describe('arrays of small records', () => {
   });
 });
 
+describe("a record's keys, checked on every call", () => {
+  // (each call must see a record's own enumerable keys as the recording did, in order: a
+  // record that gained, lost or reordered a key, or a prototype that gained an enumerable
+  // key, is another path, whose gradient has the record's keys)
+  const gradients = (ps: Point[]) => [compileGradient(total), ps] as const;
+  it('a key added, deleted or reordered after recording', () => {
+    const [g, ps] = gradients(points(30));
+    g(ps, { scale: 1 });
+    g(ps, { scale: 1 });
+    const added = points(30);
+    (added[4] as any).z = 2;
+    const a = g(added, { scale: 1 }) as Grad;
+    expect(Object.keys(a[0][4]!)).toEqual(['x', 'y', 'z']);
+    same(a, gradient(total, added, { scale: 1 }) as Grad);
+    const deleted = points(30);
+    delete (deleted[9] as any).y;
+    (deleted[9] as any).y = 0.5; // (again, now after x: the same keys, the same order)
+    same(g(deleted, { scale: 1 }) as Grad, gradient(total, deleted, { scale: 1 }) as Grad);
+    const reordered = points(30);
+    delete (reordered[2] as any).x;
+    (reordered[2] as any).x = 0.25; // (now y, x)
+    const r = g(reordered, { scale: 1 }) as Grad;
+    expect(Object.keys(r[0][2]!)).toEqual(['y', 'x']);
+    same(r, gradient(total, reordered, { scale: 1 }) as Grad);
+    expect(g.fallback).toBeNull();
+  });
+
+  it('an enumerable key on the prototype (added after recording, or there from the start)', () => {
+    class Tagged {
+      constructor(
+        public x: number,
+        public y: number,
+      ) {}
+    }
+    const dist2 = (ps: Tagged[]) => ps.reduce((s, p) => s + Math.sqrt(p.x ** 2 + p.y ** 2), 0);
+    const make = () => Array.from({ length: 40 }, (_, i) => new Tagged(Math.cos(i), 1 + Math.sin(i)));
+    const g = compileGradient(dist2);
+    const ps = make();
+    g(ps);
+    g(ps);
+    // (enumerable: for-in over a record lists it after the record's own keys; with a record
+    // that lost its own y, for-in still lists x, y — but y is now the prototype's constant)
+    (Tagged.prototype as any).y = 1;
+    const lost = make();
+    delete (lost[3] as any).y;
+    try {
+      const after = g(lost) as { x: number; y: number }[][];
+      const eager = gradient(dist2, lost) as { x: number; y: number }[][];
+      expect(Object.keys(after[0]![3]!)).toEqual(['x']);
+      expect(after[0]!.map((p) => [p.x, p.y])).toEqual(eager[0]!.map((p) => [p.x, p.y]));
+      // (recorded with the enumerable key there: read with Object.keys)
+      const h = compileGradient(dist2);
+      const whole = make();
+      h(whole);
+      const again = h(whole) as { x: number; y: number }[][];
+      expect(again[0]!.map((p) => [p.x, p.y])).toEqual((gradient(dist2, whole) as typeof again)[0]!.map((p) => [p.x, p.y]));
+      expect(h.source).toMatch(/Object\.keys\(e\)/);
+      expect(g.fallback).toBeNull();
+    } finally {
+      delete (Tagged.prototype as any).y;
+    }
+  });
+});
+
 describe('what is not read in columns', () => {
   it('more than 5000 objects that are not small records in an array run uncompiled, call by call', () => {
     const nested = Array.from({ length: 6000 }, (_, i) => ({ at: { x: i, y: 1 } }));
