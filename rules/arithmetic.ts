@@ -257,7 +257,8 @@ function powTraced(a: unknown, b: unknown): unknown {
   const z = pow(x, y);
   const rowA = rowOn(a, t);
   const rowB = rowOn(b, t);
-  const dx = rowA < 0 || seq(y, 0) ? 0 : mul(y, pow(x, sub(y, 1)));
+  // (x ** 1 is x, NaN and ±0 included: a square's partial 2·x records no power)
+  const dx = rowA < 0 || seq(y, 0) ? 0 : mul(y, y === 2 ? x : pow(x, sub(y, 1)));
   // At x = 0 with a positive exponent, x**y is 0 near there for any y: ∂/∂y = 0 (as ChainRules),
   // not 0 · log(0) = NaN.
   const dy = rowB < 0 ? 0 : seq(x, 0) && gt(y, 0) ? 0 : mul(z, log(x));
