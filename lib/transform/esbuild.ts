@@ -11,11 +11,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Plugin } from 'esbuild';
+import type { BuildOptions, Message, Plugin, PluginBuild } from 'esbuild';
 import { throughCache, type TransformCache } from './cache.js';
 import { cacheOf, rewriteWithRuntime } from './bundler.js';
 import { isTypeScriptFile, RUNTIME_PATH, shouldRewrite } from './filter.js';
-import { transform, transformTs } from './index.js';
+import { transform, transformStripped } from './index.js';
+import type { SourceMapV3 } from './sourcemap.js';
 import { withInlineMap } from './sourcemap.js';
 
 export interface ZygoteEsbuildOptions {
@@ -39,6 +40,41 @@ export interface ZygoteEsbuildOptions {
 /** Paths of JavaScript/TypeScript files (a filter on file names, not on code). */
 const SCRIPT_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 
+/** Files esbuild must compile to plain JavaScript before the rewrite: TypeScript and JSX. */
+function needsCompiling(path: string): boolean {
+  return isTypeScriptFile(path) || path.endsWith('.jsx');
+}
+
+/**
+ * The file at `path` compiled to JavaScript (types stripped, JSX converted, nothing
+ * lowered) by the build's own esbuild, as the build would compile it: a one-file build
+ * reads the file's tsconfig.json (`useDefineForClassFields`, its `target`, decorators, JSX
+ * settings) and takes the build's tsconfig and JSX options. Stripping without them (the
+ * Node loader's `stripTs`) gave class fields other semantics than the plain build: a
+ * declared `k!: number` reset by define semantics after `super()` — a silently different
+ * value and gradient.
+ */
+async function compileWithBuild(build: PluginBuild, path: string): Promise<{ code: string; map: SourceMapV3 } | { errors: Message[] }> {
+  const o = build.initialOptions;
+  const outfile = `${path}.zygote.js`; // never written: only names the output of a build with write: false
+  const options: BuildOptions & { write: false } = {
+    entryPoints: [path], bundle: false, write: false, outfile, sourcemap: 'external', target: 'esnext', logLevel: 'silent',
+    absWorkingDir: o.absWorkingDir, tsconfig: o.tsconfig, tsconfigRaw: o.tsconfigRaw, loader: o.loader,
+    jsx: o.jsx, jsxFactory: o.jsxFactory, jsxFragment: o.jsxFragment, jsxImportSource: o.jsxImportSource, jsxDev: o.jsxDev, jsxSideEffects: o.jsxSideEffects,
+  };
+  let result;
+  try {
+    result = await build.esbuild.build(options);
+  } catch (error) {
+    const errors = (error as { errors?: Message[] }).errors;
+    if (errors !== undefined) return { errors };
+    throw error;
+  }
+  const js = result.outputFiles.find((f) => f.path.endsWith('.js'))!;
+  const mapFile = result.outputFiles.find((f) => f.path.endsWith('.map'))!;
+  return { code: js.text, map: JSON.parse(mapFile.text) as SourceMapV3 };
+}
+
 /**
  * Create the plugin.
  *
@@ -59,15 +95,21 @@ export default function zygote(options: ZygoteEsbuildOptions = {}): Plugin {
         if (args.namespace !== 'file' || args.path === specifier || !shouldRewrite(args.path, filter)) return undefined;
         const code = await readFile(args.path, 'utf8');
         if (cache === undefined) cache = cacheOf(options.cache);
-        const contents = throughCache(cache, `esbuild ${specifier}`, args.path, code, () => {
+        const compiled = needsCompiling(args.path) ? await compileWithBuild(build, args.path) : null;
+        if (compiled !== null && 'errors' in compiled) return { errors: compiled.errors };
+        if (compiled !== null) compiled.map.sources = [args.path];
+        if (compiled !== null) compiled.map.sourcesContent = [code];
+        // The compiled JavaScript is part of the key: the same TypeScript compiles otherwise under another tsconfig.
+        const content = compiled === null ? code : `${code}\n\0${compiled.code}`;
+        const contents = throughCache(cache, `esbuild ${specifier}`, args.path, content, () => {
           const out = rewriteWithRuntime(specifier, (module) => {
             const runtime = { kind: 'import', specifier: module } as const;
             const commonjsRuntime = { kind: 'require', specifier: module } as const;
-            return isTypeScriptFile(args.path)
-              ? transformTs(code, args.path, { runtime, commonjsRuntime })
+            return compiled !== null
+              ? transformStripped(code, compiled, args.path, { runtime, commonjsRuntime })
               : transform(code, { filename: args.path, runtime, commonjsRuntime });
           });
-          return !out.changed && !isTypeScriptFile(args.path) ? null : withInlineMap(out.code, out.map);
+          return !out.changed && compiled === null ? null : withInlineMap(out.code, out.map);
         });
         return contents === null ? undefined : { contents, loader: 'js', resolveDir: dirname(args.path) };
       });

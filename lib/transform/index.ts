@@ -17,7 +17,7 @@
  * ```
  */
 export * from './transform.js';
-export { transformTs, stripTs, type TransformTsOptions } from './typescript.js';
+export { transformTs, transformStripped, stripTs, type TransformTsOptions } from './typescript.js';
 export type { RuntimeBinding } from './prologue.js';
 export { REWRITTEN_MARKER, IGNORE_PRAGMA, RUNTIME_GLOBAL_KEY, MISSING_RUNTIME_MESSAGE } from './prologue.js';
 export type { SourceMapV3 } from './sourcemap.js';

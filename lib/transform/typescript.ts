@@ -31,14 +31,22 @@ export interface TransformTsOptions extends Omit<TransformOptions, 'filename' | 
  * ```
  */
 export function transformTs(code: string, filename: string, options: TransformTsOptions = {}): TransformResult {
-  const stripped = stripTs(code, filename, options.format);
-  const jsMap = stripped.map!;
+  return transformStripped(code, stripTs(code, filename, options.format), filename, options);
+}
+
+/**
+ * {@link transformTs} for TypeScript already stripped (`stripped`: its JavaScript, with a
+ * map to `code`). The esbuild plugin strips with the build's own esbuild, which reads the
+ * file's tsconfig.json, then rewrites here.
+ */
+export function transformStripped(code: string, stripped: { code: string; map: SourceMapV3 | null }, filename: string, options: TransformTsOptions = {}): TransformResult {
+  const jsMap = stripped.map;
   // `@zygote-ignore` is looked for in the TypeScript: stripping drops the comments.
   const out = hasIgnorePragma(code)
     ? null
     : transform(stripped.code, { ...options, filename, sourceType: options.format === 'cjs' ? 'script' : 'auto' });
   if (out === null || !out.changed) return { code: stripped.code, map: options.sourceMap === false ? null : jsMap, changed: false };
-  return { ...out, map: out.map ? composeMaps(out.map, jsMap) : null };
+  return { ...out, map: out.map && jsMap ? composeMaps(out.map, jsMap) : null };
 }
 
 /**

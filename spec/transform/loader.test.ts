@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import zygoteEsbuild from '../../lib/transform/esbuild.js';
 
@@ -123,6 +123,44 @@ describe('zygote-ts/esbuild', () => {
     });
     const out = JSON.parse(node([outfile, 'q'])) as Record<string, unknown>;
     expect(out).toEqual({ ...expected, argv: ['q'] });
+  });
+
+  // Builds `main` (the file named first in `files`) in a folder of its own, plain and with the
+  // plugin, and runs both bundles: { value, grad } (grad only where rewritten).
+  const bundlePair = async (files: Record<string, string>, jsxFactory?: string): Promise<unknown[]> => {
+    const dir = mkdtempSync(join(tmp, 'bundle-'));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    const main = join(dir, Object.keys(files).find((f) => f.startsWith('main.'))!);
+    const results: unknown[] = [];
+    for (const plugins of [[], [zygoteEsbuild({ cache: false })]] as Plugin[][]) {
+      const outfile = join(dir, `out${plugins.length}.mjs`);
+      await build({ entryPoints: [main], bundle: true, platform: 'node', format: 'esm', outfile, jsxFactory, plugins, logLevel: 'silent', alias: { 'zygote-ts': join(root, 'dist/lib/index.js') } });
+      results.push(JSON.parse(node(['--input-type=module', '-e', `globalThis.G = ${plugins.length}; await import(${JSON.stringify(pathToFileURL(outfile).href)});`])));
+    }
+    return results;
+  };
+  const report = 'console.log(JSON.stringify({ value: f(1.5), grad: (globalThis as any).G ? gradient(f, 1.5) : null }));';
+
+  it("strips TypeScript under the file's tsconfig, as the plain build does", async () => {
+    // Under a tsconfig whose target is before ES2022, TypeScript's class fields have assign
+    // semantics: the declared `k!: number` is no field, so init()'s write survives super().
+    // Stripped without the tsconfig (define semantics), k was reset to undefined: 150, not 4.5.
+    const main = [
+      "import { gradient } from 'zygote-ts';",
+      'class Base { constructor(public s: number) { this.init(); } init() {} }',
+      'class D extends Base { k!: number; init() { this.k = this.s * 2; } value() { return (this.k ?? 100) * this.s; } }',
+      'const f = (x: number) => new D(x).value();',
+      report,
+    ].join('\n');
+    const tsconfig = '{ "compilerOptions": { "target": "ES2019" } }';
+    // d/dx 2x·x = 4x
+    expect(await bundlePair({ 'main.ts': main, 'tsconfig.json': tsconfig })).toEqual([{ value: 4.5, grad: null }, { value: 4.5, grad: [6] }]);
+  });
+
+  it("compiles JSX with the build's JSX options", async () => {
+    const view = 'const h = (t, p, ...c) => p.w + c[0];\nexport const view = (x) => <b w={x * 2}>{x * x}</b>;\n';
+    const main = ["import { gradient } from 'zygote-ts';", "import { view } from './view.jsx';", 'const f = (x: number) => view(x);', report].join('\n');
+    expect(await bundlePair({ 'main.ts': main, 'view.jsx': view }, 'h')).toEqual([{ value: 5.25, grad: null }, { value: 5.25, grad: [5] }]);
   });
 
   it('bundles the gradient fixture with one runtime instance', async () => {
