@@ -5,6 +5,7 @@
  * compiled stops the load as a compiler would stop it (load-errors.ts).
  */
 import { createRequire } from 'node:module';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { throughCache, type TransformCache } from './cache.js';
 import { type FileFilter, isTypeScriptFile, nodeModulesPackage, RUNTIME_PATH, shouldRewrite } from './filter.js';
@@ -39,6 +40,49 @@ function mapped(path: string): boolean {
   return nodeModulesPackage(path) === null;
 }
 
+// (not `import … from 'node:fs'`: see cache.ts)
+const { existsSync, readFileSync } = process.getBuiltinModule('node:fs');
+
+/** The tsconfig.json a TypeScript file is stripped under, and the text that keys its cache entry. */
+interface TsConfig {
+  path: string;
+  /** Its text and that of the files it `extends` by a relative path (a change to any of them must miss the cache). */
+  key: string;
+}
+
+const tsconfigByDir = new Map<string, TsConfig | null>();
+
+/**
+ * The nearest tsconfig.json above `path`, as `tsc` and esbuild find it (not past a
+ * `node_modules` folder: a package's files are not compiled under the app's options). Its
+ * compilerOptions change what a TypeScript file means — class fields have assign
+ * semantics under a `target` before ES2022 — so the loader strips under it, as the plain
+ * `tsc` build and the esbuild plugin do.
+ */
+function nearestTsconfig(path: string): TsConfig | null {
+  const dir = dirname(path);
+  let found = tsconfigByDir.get(dir);
+  if (found !== undefined) return found;
+  const file = join(dir, 'tsconfig.json');
+  if (existsSync(file)) found = { path: file, key: tsconfigKey(file, 0) };
+  else found = dirname(dir) === dir || basename(dir) === 'node_modules' ? null : nearestTsconfig(dir);
+  tsconfigByDir.set(dir, found);
+  return found;
+}
+
+function tsconfigKey(file: string, depth: number): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+  // Follow relative `extends` (one or a list) a few levels; a package's base config is named only.
+  const bases = depth < 8 ? [...text.matchAll(/"extends"\s*:\s*(\[[^\]]*\]|"[^"]*")/g)].flatMap((m) => m[1]!.match(/"[^"]*"/g) ?? []) : [];
+  const parts = bases.map((b) => b.slice(1, -1)).filter((b) => b.startsWith('.'));
+  return [text, ...parts.map((b) => tsconfigKey(resolve(dirname(file), b.endsWith('.json') ? b : `${b}.json`), depth + 1))].join('\0');
+}
+
 /** `run()`, compiling the file at `path` (source `code`); a failure stops the load saying where and why. */
 function guarded<T>(path: string, code: string, run: () => T): T {
   try {
@@ -57,9 +101,12 @@ export function moduleSource(path: string, code: string, filter: FileFilter, cac
   const rewrite = shouldRewrite(path, filter);
   const runtime = { kind: 'import', specifier: RUNTIME_URL } as const;
   if (isTypeScriptFile(path)) {
-    return throughCache(cache, rewrite ? `ts-esm ${RUNTIME_URL}` : 'strip-esm', path, code, () =>
+    const tsconfig = nearestTsconfig(path);
+    return throughCache(cache, `${rewrite ? `ts-esm ${RUNTIME_URL}` : 'strip-esm'}\0${tsconfig?.path}\0${tsconfig?.key}`, path, code, () =>
       guarded(path, code, () => {
-        const out = rewrite ? transformer().transformTs(code, path, { runtime }) : transformer().stripTs(code, path);
+        const out = rewrite
+          ? transformer().transformTs(code, path, { runtime, tsconfig: tsconfig?.path })
+          : transformer().stripTs(code, path, undefined, tsconfig?.path);
         return withInlineMap(out.code, out.map);
       }),
     );
@@ -83,9 +130,12 @@ export function requiredSource(path: string, code: string, filter: FileFilter, c
   const rewrite = shouldRewrite(path, filter);
   const runtime = { kind: 'global' } as const;
   if (isTypeScriptFile(path)) {
-    return throughCache(cache, rewrite ? 'ts-cjs' : 'strip-cjs', path, code, () =>
+    const tsconfig = nearestTsconfig(path);
+    return throughCache(cache, `${rewrite ? 'ts-cjs' : 'strip-cjs'}\0${tsconfig?.path}\0${tsconfig?.key}`, path, code, () =>
       guarded(path, code, () => {
-        const out = rewrite ? transformer().transformTs(code, path, { format: 'cjs', runtime }) : transformer().stripTs(code, path, 'cjs');
+        const out = rewrite
+          ? transformer().transformTs(code, path, { format: 'cjs', runtime, tsconfig: tsconfig?.path })
+          : transformer().stripTs(code, path, 'cjs', tsconfig?.path);
         return withInlineMap(out.code, out.map);
       }),
     );

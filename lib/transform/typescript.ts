@@ -16,6 +16,12 @@ import { transform, type TransformOptions, type TransformResult } from './transf
 export interface TransformTsOptions extends Omit<TransformOptions, 'filename' | 'sourceType'> {
   /** Convert ES module syntax to CommonJS while stripping types (for `.cts`). */
   format?: 'esm' | 'cjs';
+  /**
+   * Path of the tsconfig.json whose compilerOptions the stripping follows (`extends` too),
+   * as esbuild reads them: `useDefineForClassFields` and the `target` it defaults from,
+   * `experimentalDecorators`, `alwaysStrict`, JSX. Default: none (esbuild's defaults).
+   */
+  tsconfig?: string;
 }
 
 /**
@@ -31,7 +37,7 @@ export interface TransformTsOptions extends Omit<TransformOptions, 'filename' | 
  * ```
  */
 export function transformTs(code: string, filename: string, options: TransformTsOptions = {}): TransformResult {
-  return transformStripped(code, stripTs(code, filename, options.format), filename, options);
+  return transformStripped(code, stripTs(code, filename, options.format, options.tsconfig), filename, options);
 }
 
 /**
@@ -58,17 +64,33 @@ export function transformStripped(code: string, stripped: { code: string; map: S
  * stripTs('const n: number = 1;', 'n.ts').code; // 'const n = 1;\n'
  * ```
  */
-export function stripTs(code: string, filename: string, format?: 'esm' | 'cjs'): TransformResult {
-  const stripped = esbuild(filename).transformSync(code, {
-    loader: filename.endsWith('.tsx') ? 'tsx' : 'ts',
-    sourcefile: filename,
-    sourcemap: 'external',
-    ...(format === 'cjs' ? { format: 'cjs' as const } : {}),
-  });
+export function stripTs(code: string, filename: string, format?: 'esm' | 'cjs', tsconfig?: string): TransformResult {
+  const loader = filename.endsWith('.tsx') ? 'tsx' : 'ts';
+  const stripped = tsconfig === undefined
+    ? esbuild(filename).transformSync(code, { loader, sourcefile: filename, sourcemap: 'external', ...(format === 'cjs' ? { format: 'cjs' as const } : {}) })
+    : stripUnder(code, filename, loader, format, tsconfig);
   const map = JSON.parse(stripped.map) as SourceMapV3;
   map.sources = [filename];
   map.sourcesContent = [code];
   return { code: stripped.code, map, changed: true };
+}
+
+/**
+ * Strip under a tsconfig.json: the transform API takes no tsconfig file (nor follows its
+ * `extends`), a one-file build of the code does (nothing bundled, nothing lowered).
+ */
+function stripUnder(code: string, filename: string, loader: 'ts' | 'tsx', format: 'esm' | 'cjs' | undefined, tsconfig: string): { code: string; map: string } {
+  const out = esbuild(filename).buildSync({
+    stdin: { contents: code, sourcefile: filename, resolveDir: filename.slice(0, Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\'))), loader },
+    tsconfig,
+    write: false,
+    outfile: `${filename}.js`, // never written: names the output of a build with write: false
+    sourcemap: 'external',
+    logLevel: 'silent',
+    ...(format === 'cjs' ? { format: 'cjs' as const } : {}),
+  });
+  const text = (suffix: string): string => out.outputFiles.find((f) => f.path.endsWith(suffix))!.text;
+  return { code: text('.js'), map: text('.map') };
 }
 
 let esbuildModule: typeof Esbuild | undefined;

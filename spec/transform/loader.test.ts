@@ -1,7 +1,7 @@
 // The places the rewrite runs: the Node loader (`--import zygote-ts/register`), the CLI and
 // the esbuild plugin, on fixture files in spec/fixtures/transform (built dist/ required).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -60,6 +60,30 @@ describe('node --import zygote-ts/register', () => {
     });
     // d/dx sampleVariance([x, 2, 3, 4]) at x = 1 is -1: differentiated through the package's own code.
     expect(JSON.parse(included)).toEqual({ rewritten: true, mean: 2.5, grad: [-1] });
+  });
+
+  it("strips TypeScript under the file's tsconfig.json, and a changed tsconfig misses the cache", () => {
+    // A target before ES2022 means assign semantics for class fields (tsc's and the esbuild
+    // plugin's reading): the declared `k!: number` is no field, init()'s write survives super().
+    // Stripped without the tsconfig, k was reset to undefined: value 150, gradient [100].
+    const dir = mkdtempSync(join(tmp, 'tsconfig-'));
+    const index = pathToFileURL(join(root, 'dist/lib/index.js')).href;
+    const main = [
+      `import { gradient } from ${JSON.stringify(index)};`,
+      'class Base { constructor(public s: number) { this.init(); } init() {} }',
+      'class D extends Base { k!: number; init() { this.k = this.s * 2; } value() { return (this.k ?? 100) * this.s; } }',
+      'const f = (x: number) => new D(x).value();',
+      'console.log(JSON.stringify({ value: f(1.5), grad: gradient(f, 1.5) }));',
+    ].join('\n');
+    writeFileSync(join(dir, 'main.ts'), main);
+    writeFileSync(join(dir, 'main.cts'), main.replace(/^import \{ gradient \} from (.*);$/m, 'const { gradient } = require($1);').replace(index, join(root, 'dist/lib/index.js')));
+    mkdirSync(join(dir, 'base'));
+    writeFileSync(join(dir, 'base', 'tsconfig.base.json'), '{ "compilerOptions": { "target": "ES2019" } }');
+    writeFileSync(join(dir, 'tsconfig.json'), '{ "extends": "./base/tsconfig.base.json" }');
+    for (const file of ['main.ts', 'main.cts']) expect(JSON.parse(node(['--import', registerUrl, join(dir, file)]))).toEqual({ value: 4.5, grad: [6] });
+    // ESNext: define semantics, as tsc has them; the cached entries of the first runs are not reused.
+    writeFileSync(join(dir, 'base', 'tsconfig.base.json'), '{ "compilerOptions": { "target": "ESNext" } }');
+    expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.ts')]))).toEqual({ value: 150, grad: [100] });
   });
 
   it('differentiates end to end through the gradient API', () => {
