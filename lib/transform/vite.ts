@@ -53,6 +53,8 @@ export interface ZygoteViteOptions {
  */
 export interface ZygoteViteConfig {
   optimizeDeps: { exclude: string[] };
+  /** The plugin again, for the bundles `vite build` makes of Web Workers (`config.plugins` do not reach them). */
+  worker?: { plugins: () => unknown[] };
   ssr?: { noExternal: string[] | true };
   test?: { server: { deps: { inline: string[] | true } } };
 }
@@ -64,7 +66,7 @@ const OWN_NAME = 'zygote-ts';
 export interface ZygoteVitePlugin {
   name: string;
   enforce: 'post';
-  config(): ZygoteViteConfig;
+  config(user?: { worker?: { plugins?: unknown } }): ZygoteViteConfig;
   transform(code: string, id: string): { code: string; map: SourceMapV3 | null } | null;
 }
 
@@ -77,7 +79,11 @@ function sourceFile(id: string): string | null {
   if (id.startsWith('\0')) return null;
   const query = id.indexOf('?');
   if (query < 0) return id;
-  return /^\?v=[\w-]+$/.test(id.slice(query)) ? id.slice(0, query) : null;
+  // A Web Worker's own code is served as `w.ts?worker_file&type=module` (the `?worker`
+  // import is the wrapper that starts it): left alone, the worker's functions ran
+  // un-rewritten.
+  const params = id.slice(query + 1).split('&');
+  return params.every((p) => /^v=[\w-]+$/.test(p) || p === 'worker_file' || /^type=(?:module|classic)$/.test(p)) ? id.slice(0, query) : null;
 }
 
 /**
@@ -103,6 +109,11 @@ function ignoredTypeScript(id: string): boolean {
  * ```
  */
 export default function zygote(options: ZygoteViteOptions = {}): ZygoteVitePlugin {
+  return vitePlugin(options, false);
+}
+
+/** The plugin; `inWorker`: the copy given to `worker.plugins`, which adds itself no further. */
+function vitePlugin(options: ZygoteViteOptions, inWorker: boolean): ZygoteVitePlugin {
   const specifier = options.runtime ?? RUNTIME_PATH;
   const include = options.include ?? [];
   const filter = { include, exclude: options.exclude ?? [] };
@@ -110,7 +121,7 @@ export default function zygote(options: ZygoteViteOptions = {}): ZygoteVitePlugi
   return {
     name: 'zygote-ts',
     enforce: 'post',
-    config() {
+    config(user) {
       const all = include.includes('*');
       // `*` cannot be excluded from pre-bundling by name; the dev server's pre-bundled
       // packages then stay un-rewritten (a strict-mode error, or a warning, says so).
@@ -118,6 +129,12 @@ export default function zygote(options: ZygoteViteOptions = {}): ZygoteVitePlugi
       if (include.length > 0) {
         config.ssr = { noExternal: all ? true : [...include] };
         config.test = { server: { deps: { inline: all ? true : [...include] } } };
+      }
+      if (!inWorker) {
+        // `vite build` bundles each Web Worker with `worker.plugins` only: without the plugin
+        // there, a worker's code ran un-rewritten. The user's own worker plugins are kept.
+        const own = user?.worker?.plugins;
+        config.worker = { plugins: () => [...(typeof own === 'function' ? (own as () => unknown[])() : []), vitePlugin(options, true)] };
       }
       return config;
     },

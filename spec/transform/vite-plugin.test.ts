@@ -1,8 +1,16 @@
 // This spec file itself went through the zygote-ts Vite plugin (vitest.config.ts): its
 // own functions are rewritten, and they import the same runtime instance as the package.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runInNewContext } from 'node:vm';
+import { build } from 'vite';
 import { describe, expect, it } from 'vitest';
 import { isRewritten } from '../../lib/transform/index.js';
-import zygote from '../../lib/transform/vite.js';
+import zygote, { type ZygoteVitePlugin } from '../../lib/transform/vite.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('zygote-ts/vite', () => {
   it('rewrote this spec file', () => {
@@ -39,17 +47,49 @@ describe('zygote-ts/vite', () => {
 
   it('keeps one copy of zygote-ts in the dev server, and hands included packages to the plugin (config hook)', () => {
     // Pre-bundled, zygote-ts would be a second runtime beside the one rewritten files import.
-    expect(zygote().config()).toEqual({ optimizeDeps: { exclude: ['zygote-ts'] } });
+    const worker = { plugins: expect.any(Function) };
+    expect(zygote().config()).toEqual({ optimizeDeps: { exclude: ['zygote-ts'] }, worker });
     expect(zygote({ include: ['culori', 'chroma-js'] }).config()).toEqual({
       ssr: { noExternal: ['culori', 'chroma-js'] },
       optimizeDeps: { exclude: ['zygote-ts', 'culori', 'chroma-js'] },
       test: { server: { deps: { inline: ['culori', 'chroma-js'] } } },
+      worker,
     });
     expect(zygote({ include: ['*'] }).config()).toEqual({
       ssr: { noExternal: true },
       optimizeDeps: { exclude: ['zygote-ts'] },
       test: { server: { deps: { inline: true } } },
+      worker,
     });
+  });
+
+  it("rewrites a Web Worker's code: served by the dev server, and bundled by vite build", async () => {
+    // The dev server serves a worker's own module as `w.ts?worker_file&type=module`.
+    const plugin = zygote({ runtime: '/rt.js' });
+    expect(plugin.transform('export const f = (x) => x * x;', '/a/src/w.ts?worker_file&type=module')?.map?.sources).toEqual(['/a/src/w.ts']);
+    expect(plugin.transform('export const f = (x) => x * x;', '/a/src/w.ts?worker_file&type=classic')).not.toBeNull();
+    // vite build bundles workers with `worker.plugins` only: the plugin adds a copy of itself
+    // there (after the user's own), and that copy adds none.
+    const mine = { name: 'mine' };
+    const plugins = zygote().config({ worker: { plugins: () => [mine] } }).worker!.plugins() as ZygoteVitePlugin[];
+    expect(plugins.map((p) => p.name)).toEqual(['mine', 'zygote-ts']);
+    expect(plugins[1]!.config().worker).toBeUndefined();
+    // End to end: the worker chunk of a build runs rewritten (a traced 0 is falsy: `x ? x * x : 1`).
+    const dir = mkdtempSync(join(tmpdir(), 'zygote-vite-worker-'));
+    try {
+      writeFileSync(join(dir, 'w.js'), `import { gradient } from ${JSON.stringify(join(root, 'dist/lib/index.js'))};\nconst sq = (x) => (x ? x * x : 1);\nself.postMessage(gradient((x) => sq(x) * x, 2));\n`);
+      writeFileSync(join(dir, 'main.js'), "export const w = new Worker(new URL('./w.js', import.meta.url), { type: 'module' });\n");
+      const out = (await build({ root: dir, logLevel: 'silent', configFile: false, build: { write: false, lib: { entry: join(dir, 'main.js'), formats: ['es'] } }, plugins: [zygote({ cache: false })] })) as { output: { fileName: string; type: string; code?: string; source?: unknown }[] }[] | { output: { fileName: string; type: string; code?: string; source?: unknown }[] };
+      const chunks = (Array.isArray(out) ? out : [out]).flatMap((o) => o.output);
+      const workerChunk = chunks.find((c) => /^assets\/w-.*\.js$/.test(c.fileName))!;
+      const code = workerChunk.code ?? String(workerChunk.source);
+      const posted: unknown[] = [];
+      const location = { href: 'file:///worker/w.js' };
+      runInNewContext(code, { self: { postMessage: (m: unknown) => posted.push(m), location }, location, process, console, WebAssembly, performance, TextEncoder, TextDecoder, URL, setTimeout, queueMicrotask });
+      expect(posted).toEqual([[12]]); // d/dx x³ at 2
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('takes the runtime from zygote-ts/recompile in files that call Function(…), whose bodies are rewritten at run time', () => {
