@@ -10,7 +10,7 @@
  * ```
  */
 import { readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, extname } from 'node:path';
 import type { BuildOptions, Message, Plugin, PluginBuild } from 'esbuild';
 import { throughCache, type TransformCache } from './cache.js';
 import { cacheOf, rewriteWithRuntime } from './bundler.js';
@@ -40,8 +40,13 @@ export interface ZygoteEsbuildOptions {
 /** Paths of JavaScript/TypeScript files (a filter on file names, not on code). */
 const SCRIPT_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 
-/** Files esbuild must compile to plain JavaScript before the rewrite: TypeScript and JSX. */
-function needsCompiling(path: string): boolean {
+/**
+ * Files esbuild must compile to plain JavaScript before the rewrite: TypeScript and JSX, by
+ * their extension or by the build's `loader` option (`{ '.js': 'jsx' }`).
+ */
+function needsCompiling(path: string, loaders: Record<string, string> | undefined): boolean {
+  const loader = loaders?.[extname(path)];
+  if (loader !== undefined) return loader === 'ts' || loader === 'tsx' || loader === 'jsx';
   return isTypeScriptFile(path) || path.endsWith('.jsx');
 }
 
@@ -95,7 +100,7 @@ export default function zygote(options: ZygoteEsbuildOptions = {}): Plugin {
         if (args.namespace !== 'file' || args.path === specifier || !shouldRewrite(args.path, filter)) return undefined;
         const code = await readFile(args.path, 'utf8');
         if (cache === undefined) cache = cacheOf(options.cache);
-        const compiled = needsCompiling(args.path) ? await compileWithBuild(build, args.path) : null;
+        const compiled = needsCompiling(args.path, build.initialOptions.loader) ? await compileWithBuild(build, args.path) : null;
         if (compiled !== null && 'errors' in compiled) return { errors: compiled.errors };
         if (compiled !== null) compiled.map.sources = [args.path];
         if (compiled !== null) compiled.map.sourcesContent = [code];

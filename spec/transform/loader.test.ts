@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build, type Loader, type Plugin } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import zygoteEsbuild from '../../lib/transform/esbuild.js';
 
@@ -151,14 +151,14 @@ describe('zygote-ts/esbuild', () => {
 
   // Builds `main` (the file named first in `files`) in a folder of its own, plain and with the
   // plugin, and runs both bundles: { value, grad } (grad only where rewritten).
-  const bundlePair = async (files: Record<string, string>, jsxFactory?: string): Promise<unknown[]> => {
+  const bundlePair = async (files: Record<string, string>, jsxFactory?: string, loader?: Record<string, Loader>): Promise<unknown[]> => {
     const dir = mkdtempSync(join(tmp, 'bundle-'));
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
     const main = join(dir, Object.keys(files).find((f) => f.startsWith('main.'))!);
     const results: unknown[] = [];
     for (const plugins of [[], [zygoteEsbuild({ cache: false })]] as Plugin[][]) {
       const outfile = join(dir, `out${plugins.length}.mjs`);
-      await build({ entryPoints: [main], bundle: true, platform: 'node', format: 'esm', outfile, jsxFactory, plugins, logLevel: 'silent', alias: { 'zygote-ts': join(root, 'dist/lib/index.js') } });
+      await build({ entryPoints: [main], bundle: true, platform: 'node', format: 'esm', outfile, jsxFactory, loader, plugins, logLevel: 'silent', alias: { 'zygote-ts': join(root, 'dist/lib/index.js') } });
       results.push(JSON.parse(node(['--input-type=module', '-e', `globalThis.G = ${plugins.length}; await import(${JSON.stringify(pathToFileURL(outfile).href)});`])));
     }
     return results;
@@ -185,6 +185,9 @@ describe('zygote-ts/esbuild', () => {
     const view = 'const h = (t, p, ...c) => p.w + c[0];\nexport const view = (x) => <b w={x * 2}>{x * x}</b>;\n';
     const main = ["import { gradient } from 'zygote-ts';", "import { view } from './view.jsx';", 'const f = (x: number) => view(x);', report].join('\n');
     expect(await bundlePair({ 'main.ts': main, 'view.jsx': view }, 'h')).toEqual([{ value: 5.25, grad: null }, { value: 5.25, grad: [5] }]);
+    // JSX in .js files, by the build's `loader` option.
+    const js = { 'main.ts': main.replace('./view.jsx', './view.js'), 'view.js': view };
+    expect(await bundlePair(js, 'h', { '.js': 'jsx' })).toEqual([{ value: 5.25, grad: null }, { value: 5.25, grad: [5] }]);
   });
 
   it('bundles the gradient fixture with one runtime instance', async () => {
