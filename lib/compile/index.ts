@@ -166,6 +166,9 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
   } finally {
     close();
     symbolic.forgetOriginals();
+    // (a symbolic number f left where it outlives the call — a closure variable — computes
+    // plain numbers from now on, and adds nothing to the program)
+    program.close();
   }
   if (wrotePrivate) throw new Uncompilable('f writes to a #private member of an argument, which compiled code would not do again');
   if (symbolic.changed()) throw new Uncompilable('f writes to its arguments, which compiled code would not do again');

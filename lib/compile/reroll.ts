@@ -145,9 +145,15 @@ export class Instructions {
     this.onAbandon?.();
   }
 
-  /** Appends an instruction; returns its id (-1 once the recording is abandoned). */
+  /** Ends recording for good (f has returned): later operations compute plain numbers. */
+  close(): void {
+    this.closed = true;
+  }
+  private closed = false;
+
+  /** Appends an instruction; returns its id (-1 once the recording is abandoned or closed). */
   push(code: number, a: number, b: number, slotA: number, slotB: number, extra: number, expected: number): number {
-    if (this.abandoned !== null) return -1;
+    if (this.abandoned !== null || this.closed) return -1;
     if (this.loop !== null) {
       if (this.matches(code, a, b, slotA, slotB, extra, expected)) return this.length++;
       this.endLoop();

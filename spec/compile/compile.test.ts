@@ -230,6 +230,26 @@ describe('around the recording', () => {
     expect(g.recordings).toBe(1);
   });
 
+  it('a value f left in a closure variable computes plain numbers once the recording is over', () => {
+    let kept: any;
+    let keptObject: any;
+    const g = compileGradient((x: number, p: { a: number }) => {
+      kept = x * 2;
+      keptObject = p;
+      return x * x * p.a;
+    });
+    expect(g(3, { a: 1 })).toEqual([6, { a: 9 }]);
+    // (these were symbolic numbers, added to the finished program: `kept + 1` was an object)
+    expect(typeof (kept + 1)).toBe('number');
+    expect(kept + 1).toBe(7);
+    expect(kept * 2).toBe(12);
+    expect(Math.sqrt(kept * 6)).toBe(6);
+    expect(keptObject.a * 2).toBe(2);
+    expect(kept > 5).toBe(true);
+    expect(g(4, { a: 2 })).toEqual([16, { a: 16 }]);
+    expect(g.recordings).toBe(1);
+  });
+
   it('passes on an error f throws while recorded, and records again on the next call', () => {
     let fail = true;
     const g = compileGradient((x: number) => {
