@@ -77,15 +77,18 @@ export function notePrivate<V>(host: object, name: string, value: V, update: Pri
 /**
  * Cleans what the closing differentiation wrote. Values traced on an enclosing tape stay
  * (that differentiation is still running), so its containers are handed to it as well.
+ * `copies` (compileGradient's recording, which runs f on a copy of the arguments): each
+ * copy found is replaced by the caller's object it copies.
  */
-export function endStores(): void {
+export function endStores(copiesOf?: () => ReadonlyMap<object, object>): void {
   const list = noted.pop() ?? [];
   const privates = notedPrivates.pop() ?? null;
   if (privates !== null) settlePrivates(privates);
   if (list.length === 0) return;
+  const copies = copiesOf?.(); // (made only when f stored into something)
   const unique = new Set(list);
   const seen = new Set<object>();
-  for (const container of unique) if (standInNode(container) === undefined) cleanDeep(container, seen);
+  for (const container of unique) if (standInNode(container) === undefined && copies?.has(container) !== true) cleanDeep(container, seen, copies);
   noted[noted.length - 1]?.push(...unique);
 }
 
@@ -135,7 +138,7 @@ function holdsNothingToClean(o: object): boolean {
 }
 
 /** Replaces, in place, traced values and stand-ins anywhere inside `root`. */
-function cleanDeep(root: object, seen: Set<object>): void {
+function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object, object>): void {
   const stack: object[] = [root];
   let o: object | undefined;
   // Replaces one held value; returns the replacement (or `v` itself) and queues objects.
@@ -144,7 +147,9 @@ function cleanDeep(root: object, seen: Set<object>): void {
     if (isNDArray(v)) return liveArray(v);
     if (typeof v !== 'object' || v === null) return v;
     const node = standInNode(v);
-    if (node !== undefined) return node.original;
+    if (node !== undefined) return copies?.get(node.original) ?? node.original;
+    const original = copies?.get(v);
+    if (original !== undefined) return original;
     if (!seen.has(v)) stack.push(v);
     return v;
   };

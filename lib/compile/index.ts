@@ -21,6 +21,7 @@ import { Program } from './program.js';
 import { ArrayRecorder, writeSweep } from './sweep.js';
 import { liveInstructions } from './dead-code.js';
 import { openIdentityRecording } from '../../proxies/standins.js';
+import { beginStores, endStores } from '../../proxies/cleanup.js';
 
 export interface CompileOptions {
   /** How many paths (one per outcome of f's comparisons) are kept. Default 4. */
@@ -155,6 +156,9 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
     },
   });
   let grads: unknown;
+  // (f runs on a copy of the arguments: where it stored one of them outside — `log.push(p)` —
+  // the caller's object is left there, not the copy, which holds symbolic numbers)
+  beginStores();
   try {
     grads = gradientWithSweep(
       f,
@@ -165,10 +169,14 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
     );
   } finally {
     close();
-    symbolic.forgetOriginals();
     // (a symbolic number f left where it outlives the call — a closure variable — computes
     // plain numbers from now on, and adds nothing to the program)
     program.close();
+    try {
+      endStores(() => symbolic.originals);
+    } finally {
+      symbolic.forgetOriginals();
+    }
   }
   if (wrotePrivate) throw new Uncompilable('f writes to a #private member of an argument, which compiled code would not do again');
   if (symbolic.changed()) throw new Uncompilable('f writes to its arguments, which compiled code would not do again');

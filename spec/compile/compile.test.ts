@@ -230,6 +230,26 @@ describe('around the recording', () => {
     expect(g.recordings).toBe(1);
   });
 
+  it('leaves the caller\'s own objects, not the recording\'s copies, where f stores an argument', () => {
+    const out: { ref?: unknown; arr?: unknown; m: Map<unknown, number>; list: unknown[] } = { m: new Map(), list: [] };
+    const g = compileGradient((p: { x: number; xs: number[] }) => {
+      out.ref = p;
+      out.arr = p.xs;
+      out.m.set(p, 1);
+      out.list.push(p.xs);
+      return p.x * p.xs[0]!;
+    });
+    const o = { x: 3, xs: [2] };
+    expect(g(o)).toEqual([{ x: 2, xs: [3] }]);
+    expect(out.ref).toBe(o); // (it was a copy holding the recording's symbolic numbers)
+    expect(out.arr).toBe(o.xs);
+    expect([...out.m.keys()]).toEqual([o]);
+    expect(out.m.get(o)).toBe(1);
+    expect(out.list[0]).toBe(o.xs);
+    expect(typeof (out.ref as { x: unknown }).x).toBe('number');
+    expect(g({ x: 4, xs: [5] })).toEqual([{ x: 5, xs: [4] }]);
+  });
+
   it('a value f left in a closure variable computes plain numbers once the recording is over', () => {
     let kept: any;
     let keptObject: any;
