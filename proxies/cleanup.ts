@@ -30,6 +30,16 @@ export type PrivateUpdate = (host: any, settle: (v: unknown) => unknown) => void
  */
 const notedPrivates: (unknown[] | null)[] = [];
 
+/** WeakMap entries given an object value (a traced number, or one that may hold some), per open differentiation: map, key. */
+const notedWeak: (object[] | null)[] = [];
+const { get: weakGet, set: weakSet, has: weakHas } = WeakMap.prototype;
+
+/** After `map.set(key, value)` on a WeakMap with an object `value`: the entry is settled when the call ends (a WeakMap cannot be listed). */
+export function noteWeakEntry(map: object, key: object): void {
+  const depth = notedWeak.length;
+  if (depth > 0) (notedWeak[depth - 1] ??= []).push(map, key);
+}
+
 /** How many of the latest notes a new one is compared with (a loop storing into a few members of one object). */
 const RECENT = 4;
 
@@ -44,6 +54,7 @@ export function noteStore(container: unknown): void {
 export function beginStores(): void {
   noted.push([]);
   notedPrivates.push(null);
+  notedWeak.push(null);
 }
 
 /**
@@ -84,6 +95,8 @@ export function endStores(copiesOf?: () => ReadonlyMap<object, object>): void {
   const list = noted.pop() ?? [];
   const privates = notedPrivates.pop() ?? null;
   if (privates !== null) settlePrivates(privates);
+  const weak = notedWeak.pop() ?? null;
+  if (weak !== null) settleWeak(weak);
   if (list.length === 0) return;
   const copies = copiesOf?.(); // (made only when f stored into something)
   const unique = new Set(list);
@@ -104,6 +117,22 @@ function settlePrivates(privates: unknown[]): void {
   if (depth === 0) return;
   const enclosing = (notedPrivates[depth - 1] ??= []);
   for (const x of privates) enclosing.push(x); // (not a spread: it may be long)
+}
+
+/** Leaves each noted WeakMap entry holding its value outside the call; an enclosing differentiation is handed them too. */
+function settleWeak(entries: object[]): void {
+  for (let i = 0; i < entries.length; i += 2) {
+    const map = entries[i]!;
+    const key = entries[i + 1]!;
+    if (!weakHas.call(map, key)) continue;
+    const v: unknown = weakGet.call(map, key);
+    const r = outward(v);
+    if (r !== v) weakSet.call(map, key, r);
+  }
+  const depth = notedWeak.length;
+  if (depth === 0) return;
+  const enclosing = (notedWeak[depth - 1] ??= []);
+  for (const x of entries) enclosing.push(x);
 }
 
 /** The value to leave in user data for `v` once this differentiation has closed. */

@@ -5,6 +5,7 @@
 // each behaves as the built-in does on the numbers, and keeps the derivatives.
 
 import { touch } from '../proxies/barrier.js';
+import { noteWeakEntry } from '../proxies/cleanup.js';
 import { isTraced, numberOf, primal, reportEscape, type Traced } from '../lib/core/traced.js';
 import { isDeriving, onIdle } from '../lib/core/scope.js';
 import { noteBufferMade, noteNativeView, typedArrayOf, typedArrayOnBuffer, typedArrayOver } from '../proxies/typed-arrays.js';
@@ -155,8 +156,8 @@ function isPlainData(v: object): boolean {
 const ArrayProto = Array.prototype;
 const { get: mapGet, set: mapSet, has: mapHas, delete: mapDelete } = Map.prototype;
 const { add: setAdd, has: setHas, delete: setDelete } = Set.prototype;
-const { get: weakMapGet, has: weakMapHas, delete: weakMapDelete } = WeakMap.prototype;
-const { has: weakSetHas, delete: weakSetDelete } = WeakSet.prototype;
+const { get: weakMapGet, set: weakMapSet, has: weakMapHas, delete: weakMapDelete } = WeakMap.prototype;
+const { add: weakSetAdd, has: weakSetHas, delete: weakSetDelete } = WeakSet.prototype;
 
 const numberLike = (x: unknown): boolean => typeof x === 'number' || isTraced(x);
 /** A key's value as Map and Set compare it (SameValueZero: -0 is 0). */
@@ -166,13 +167,16 @@ const keyValue = (x: unknown): number => primal(x) || 0;
 let tracedKeys = new WeakMap<object, Map<number, unknown>>();
 /** Maps and WeakMaps made by rewritten code while a differentiation runs (they hold nothing from before it). */
 let madeWhileDeriving = new WeakSet<object>();
-/** Whether either of the two above has been written since they were last emptied (new ones cost ~0.1 µs a gradient call). */
+/** For each WeakMap, the keys rewritten code set while a differentiation ran (what f stored is not a cache hit). */
+let weakKeysSet = new WeakMap<object, WeakSet<object>>();
+/** Whether any of the three above has been written since they were last emptied (new ones cost ~0.1 µs a gradient call). */
 let keysWritten = false;
 onIdle(() => {
   if (!keysWritten) return;
   keysWritten = false;
   tracedKeys = new WeakMap();
   madeWhileDeriving = new WeakSet();
+  weakKeysSet = new WeakMap();
 });
 
 /** Notes a Map or WeakMap made during this differentiation. */
@@ -223,6 +227,12 @@ function lookedUp(map: object, key: unknown, held: unknown, value: unknown): unk
   const tape = isTraced(key) ? key.tape : typeof key === 'object' && key !== null ? standInNode(key)?.wrapping.tape : undefined;
   if (tape !== undefined && tape.active) reportEscape({ tape }, 'a Map lookup that found a number stored outside this differentiation (a cache of values computed from the key?)');
   return value;
+}
+
+/** A WeakMap's or WeakSet's key: a stand-in's original; a traced number is refused, as the number would be. */
+function weakKey(k: unknown, what: string): object {
+  if (isTraced(k)) throw new TypeError(`Invalid value used ${what === 'weak set' ? 'in weak set' : `as ${what}`}`);
+  return isIdentity(k) ? originalOf(k) : (k as object);
 }
 
 /** Array search by value: `===` for indexOf/lastIndexOf, SameValueZero for includes. */
@@ -284,7 +294,8 @@ function searchByValue(receiver: object, fn: Function, args: unknown[]): unknown
     case weakMapGet: {
       const k = args[0];
       const held = isIdentity(k) && !weakMapHas.call(receiver, k) ? heldOriginal(receiver, k, weakMapHas as (this: object, key: unknown) => boolean) : k;
-      return lookedUp(receiver, k, held, weakMapGet.call(receiver as WeakMap<object, unknown>, held as object));
+      const value: unknown = weakMapGet.call(receiver as WeakMap<object, unknown>, held as object);
+      return weakKeysSet.get(receiver)?.has(held as object) === true ? value : lookedUp(receiver, k, held, value);
     }
     case weakMapHas:
     case weakMapDelete:
@@ -299,6 +310,24 @@ function searchByValue(receiver: object, fn: Function, args: unknown[]): unknown
       noteKey(receiver, k);
       return setAdd.call(receiver as Set<unknown>, k);
     }
+    // A WeakMap or WeakSet cannot be listed, so the clean-up cannot find a stand-in key in
+    // it afterwards (the caller's wm.get(o) missed what f stored under its stand-in): the
+    // entry goes under the caller's object, and a WeakMap's value is noted for the clean-up.
+    case weakMapSet: {
+      const k = weakKey(args[0], 'weak map key');
+      weakMapSet.call(receiver as WeakMap<object, unknown>, k, args[1]);
+      let keys = weakKeysSet.get(receiver);
+      if (keys === undefined) {
+        keysWritten = true;
+        weakKeysSet.set(receiver, (keys = new WeakSet()));
+      }
+      keys.add(k);
+      if (typeof args[1] === 'object' && args[1] !== null) noteWeakEntry(receiver, k);
+      return receiver;
+    }
+    case weakSetAdd:
+      weakSetAdd.call(receiver as WeakSet<object>, weakKey(args[0], 'weak set'));
+      return receiver;
   }
   return NOT_A_SEARCH;
 }

@@ -248,6 +248,45 @@ describe('data captured by the closure', () => {
       expect(isNumber(inner.t)).toBe(true);
     });
   });
+  // A WeakMap or WeakSet cannot be listed: what f stored under an argument's stand-in was
+  // lost to the caller (wm.get(o) undefined, a value f replaced kept its old number), and a
+  // traced number stored as a WeakMap's value stayed there.
+  it('WeakMap and WeakSet entries: keyed by the caller\'s object, holding numbers afterwards (also nested, and when f throws)', () => {
+    const isNumber = (v: unknown): boolean => Object.keys(Object(v)).length === 0 && [v].includes(Number(v) as never);
+    const o = { a: 2 };
+    const wm = new WeakMap<object, unknown>([[o, 7]]);
+    const ws = new WeakSet<object>();
+    const key = {};
+    const [g] = gradient((p: { a: number }) => {
+      const before = wm.get(p) as number;
+      wm.set(p, 9);
+      ws.add(p);
+      wm.set(key, { v: p.a * 3, p });
+      return p.a * before * (wm.get(p) as number);
+    }, o);
+    expect(g).toEqual({ a: 63 });
+    expect(wm.get(o)).toBe(9);
+    expect(ws.has(o)).toBe(true);
+    const held = wm.get(key) as { v: unknown; p: unknown };
+    expect(held.v).toBe(6);
+    expect(isNumber(held.v)).toBe(true);
+    expect(held.p).toBe(o);
+    const k2 = {};
+    expect(() =>
+      gradient((x: number) => {
+        wm.set(k2, x * 2);
+        throw new Error('stop');
+      }, 1.5),
+    ).toThrow('stop');
+    expect(wm.get(k2)).toBe(3);
+    expect(isNumber(wm.get(k2))).toBe(true);
+    const k3 = {};
+    expect(derivative((y: number) => derivative((x: number) => (wm.set(k3, x * y), x * y), 2) * y, 3)).toBe(6);
+    expect(wm.get(k3)).toBe(6);
+    expect(isNumber(wm.get(k3))).toBe(true);
+    // (a traced number is not an object to a WeakMap, as the number is not)
+    expect(() => gradient((x: number) => (wm.set(x as unknown as object, 1), x), 1)).toThrow(TypeError);
+  });
   it('also when f throws', () => {
     const log: number[] = [];
     expect(() =>
