@@ -107,6 +107,8 @@ let pendingJSON: Traced | null = null;
 
 /** `JSON.stringify` in rewritten code. */
 export function jsonStringify(value: unknown, replacer?: unknown, space?: string | number): string | undefined {
+  // (JSON.stringify reads a number's indent only from a number or a Number object: a traced one was ignored)
+  if (isTraced(space)) space = primal(space);
   if (!isDeriving() || Array.isArray(replacer)) return JSON.stringify(value, replacer as (string | number)[], space);
   const numbers: (Traced | null)[] = [];
   let traced = false;

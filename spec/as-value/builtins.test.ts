@@ -54,6 +54,14 @@ describe('a traced number behaves as its value', () => {
     expect(g).toEqual([1.4, 2.7, 0, 0, 0]);
   });
 
+  it('JSON.stringify indents by a traced number as by the number (the indent was ignored)', () => {
+    agrees((a, seen) => {
+      const n = a[0]! - 0.7; // 2
+      seen.push(JSON.stringify({ k: [1] }, null, n), JSON.stringify([a[1]], undefined, n));
+      return a[1]!;
+    }, xs);
+  });
+
   it('text read back as a number keeps the derivative (exactly for a number’s own text)', () => {
     const g = agrees((a, seen) => {
       const width = `${a[0]}px`;
