@@ -89,7 +89,11 @@ function addMixed(a: unknown, b: unknown): unknown {
   const pa = toPrimitive(a);
   const pb = toPrimitive(b);
   if (typeof pa === 'string' || typeof pb === 'string') return (textOf(pa) as string) + (textOf(pb) as string);
-  return add(toNumeric(pa), toNumeric(pb));
+  const na = toNumeric(pa);
+  const nb = toNumeric(pb);
+  // (a traced number and a BigInt: `add` would come back here, until the stack overflowed)
+  if ((typeof na === 'bigint') !== (typeof nb === 'bigint')) throw new TypeError('Cannot mix BigInt and other types, use explicit conversions');
+  return add(na, nb);
 }
 
 /**

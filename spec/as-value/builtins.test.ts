@@ -62,6 +62,19 @@ describe('a traced number behaves as its value', () => {
     }, xs);
   });
 
+  it('a traced number plus a BigInt throws the TypeError plain JavaScript throws (the stack overflowed)', () => {
+    agrees((a, seen) => {
+      for (const op of [(v: any) => v + 1n, (v: any) => 1n + v, (v: any) => v + Object(1n), (v: any) => { let b: any = 1n; b += v; return b; }]) {
+        try {
+          seen.push(op(a[0]));
+        } catch (e) {
+          seen.push((e as Error).constructor.name, (e as Error).message);
+        }
+      }
+      return a[0]!;
+    }, xs);
+  });
+
   it('text read back as a number keeps the derivative (exactly for a number’s own text)', () => {
     const g = agrees((a, seen) => {
       const width = `${a[0]}px`;
