@@ -201,6 +201,8 @@ export class Node {
   declare length: number;
   /** A record's own property count when made (so a write-back can see added keys). */
   declare ownCount: number;
+  /** A record's Symbol keys when it was copied (copied as they are: written back by comparing). */
+  declare symbolCount: number;
   /** Scratch for building gradients: the pass that last marked it reached, and its gradient then. */
   declare reachedIn: number;
   declare gradient: object | null;
@@ -217,6 +219,7 @@ export class Node {
     this.privates = null;
     this.length = 0;
     this.ownCount = 0;
+    this.symbolCount = 0;
     this.reachedIn = 0;
     this.gradient = null;
   }
@@ -551,7 +554,9 @@ function fillRecord(node: Node, original: object, standIn: object): void {
   }
   if (at < entries.length) entries.length = at; // (accessors hold nothing)
   node.entries = entries;
-  for (const key of Object.getOwnPropertySymbols(original)) {
+  const symbols = Object.getOwnPropertySymbols(original);
+  node.symbolCount = symbols.length;
+  for (const key of symbols) {
     const d = Object.getOwnPropertyDescriptor(original, key)!;
     if ('value' in d && carriesNumbers(d.value)) {
       throw new TypeError(

@@ -6,7 +6,7 @@
 // the originals for stand-ins f stored. Frozen originals cannot have changed.
 
 import { outward } from './cleanup.js';
-import { isRecordingCopy, standInNode, type Node } from './standins.js';
+import { isRecordingCopy, sealLike, sealOf, standInNode, type Node } from './standins.js';
 import { numbersOf, wasWritten } from './typed-arrays.js';
 
 const hasOwn = (o: object, k: PropertyKey) => Object.prototype.hasOwnProperty.call(o, k);
@@ -33,6 +33,20 @@ export function writeBack(node: Node): void {
       break;
   }
   if (node.privates !== null) writeBackPrivates(node, original);
+  if (node.kind !== 'typed') writeBackShape(node.standIn, original);
+}
+
+/**
+ * What f did to the object itself rather than to its keys: `Object.setPrototypeOf(p, …)`,
+ * and locking it (`Object.freeze(p)`, `seal`, `preventExtensions`), last, after the values
+ * (the stand-in starts with its original's prototype and lock: the common case is two reads).
+ */
+function writeBackShape(s: object, o: object): void {
+  const proto = Object.getPrototypeOf(s) as object | null;
+  if (proto !== Object.getPrototypeOf(o)) Reflect.setPrototypeOf(o, outward(proto) as object | null);
+  if (Object.isExtensible(s)) return; // (f cannot unlock an object)
+  const seal = sealOf(s);
+  if (seal !== sealOf(o)) sealLike(o, seal);
 }
 
 function writeBackPrivates(node: Node, original: object): void {
@@ -59,13 +73,22 @@ function writeBackRecord(node: Node, s: Record<PropertyKey, unknown>, o: Record<
       Reflect.set(o, key, outward(s[key]));
     }
   }
-  // Keys f added (the common case, none, is told by the count alone).
-  if (kept && Object.getOwnPropertyNames(s).length === node.ownCount) return;
+  // Keys f added (the common case, none, is told by the counts alone); also what f did
+  // under Symbol keys (copied as they are, so not among the entries).
+  if (kept && Object.getOwnPropertyNames(s).length === node.ownCount && Object.getOwnPropertySymbols(s).length === 0 && node.symbolCount === 0) return;
   const held = new Set<unknown>();
   for (let i = 0; i < e.length; i += 3) held.add(e[i]);
+  for (const key of Reflect.ownKeys(o)) if (!held.has(key) && !hasOwn(s, key)) Reflect.deleteProperty(o, key);
   for (const key of Reflect.ownKeys(s)) {
-    if (held.has(key) || hasOwn(o, key)) continue;
+    if (held.has(key)) continue;
     const d = Object.getOwnPropertyDescriptor(s, key)!;
+    if (hasOwn(o, key)) {
+      // (a Symbol key's value f replaced; an accessor or a key f did not touch is the same)
+      const was = Object.getOwnPropertyDescriptor(o, key)!;
+      if (!('value' in d) || !('value' in was) || d.value === was.value) continue;
+      Reflect.set(o, key, outward(d.value));
+      continue;
+    }
     if ('value' in d) d.value = outward(d.value);
     Reflect.defineProperty(o, key, d);
   }

@@ -63,6 +63,44 @@ describe('writes to arguments', () => {
     expect(isPlainData(m)).toBe(true);
     expectMatchesFiniteDifferences(f, () => new Map([['a', 1], ['b', 2], ['c', 3]]), g);
   });
+  // Only the stand-in was locked, re-parented or given Symbol keys: the caller's object
+  // stayed open (a later write the plain program refuses went through), kept its class,
+  // and lost what f stored under a Symbol.
+  it('what f does to the object itself reaches the caller: freeze, seal, preventExtensions, setPrototypeOf, Symbol keys', () => {
+    const MARK = Symbol('mark');
+    const TAG = Symbol('tag');
+    class Tagged {}
+    const frozen = { a: 1, n: { b: 2 } };
+    const sealed = [1, 2];
+    const closed = new Map([['k', 1]]);
+    const classed = { a: 1 };
+    const marked = { a: 1, [TAG]: 'old', get twice() { return this.a * 2; } };
+    const f = (p: typeof frozen, q: number[], m: Map<string, number>, c: { a: number }, k: Record<PropertyKey, unknown> & { a: number }) => {
+      p.a = p.a * 3;
+      Object.freeze(p);
+      Object.seal(q);
+      Object.preventExtensions(m);
+      Object.setPrototypeOf(c, Tagged.prototype);
+      k[MARK] = 'seen';
+      k[TAG] = 'new';
+      delete (k as { twice?: number }).twice;
+      return p.a * q[0]! * m.get('k')! * c.a * k.a;
+    };
+    const [gp] = gradient(f, frozen, sealed, closed, classed, marked as never);
+    expect(gp).toEqual({ a: 3, n: null });
+    expect(frozen.a).toBe(3);
+    expect([Object.isFrozen(frozen), Object.isFrozen(frozen.n)]).toEqual([true, false]);
+    expect([Object.isSealed(sealed), Object.isFrozen(sealed)]).toEqual([true, false]);
+    expect(Object.isExtensible(closed)).toBe(false);
+    expect(Object.getPrototypeOf(classed)).toBe(Tagged.prototype);
+    expect((marked as Record<symbol, unknown>)[MARK]).toBe('seen');
+    expect((marked as Record<symbol, unknown>)[TAG]).toBe('new');
+    expect('twice' in marked).toBe(false);
+    // (nested: each level passes it on)
+    const inner = { a: 2 };
+    expect(derivative((y: number) => derivative((x: number) => gradient((o: { a: number }) => (Object.freeze(o), o.a * x * y), inner)[0]!.a! * x, 1), 1)).toBe(2); // d/dy d/dx x²y
+    expect(Object.isFrozen(inner)).toBe(true);
+  });
   it('objects stored into an argument are cleaned, and stand-ins put back as the originals', () => {
     const inner = { v: 4 };
     const state = { inner, log: [] as { at: number }[], alias: null as unknown };
