@@ -120,8 +120,8 @@ function derivativeOf(f: (x: number) => number, x: number): number {
 
 /** The row of a value on `tape` (-1 if it does not depend on the tape) and its value outside. */
 function outputOn(output: unknown, tape: Tape): [row: number, value: unknown] {
-  const row = isTraced(output) && output.tape === tape ? output.index : -1;
-  return [row, row >= 0 ? (output as Traced).value : live(output)];
+  const row = isTraced(output) && output.tracedTape === tape ? output.tracedIndex : -1;
+  return [row, row >= 0 ? (output as Traced).tracedValue : live(output)];
 }
 
 /** Records f on `args`; `back` gives null where no path leads, or zeros when `dense`. */
@@ -170,8 +170,8 @@ export function gradientWithSweep(
 /** An array output's row on `tape` (-1: it does not depend on it) and its value outside. */
 function arrayOutputOn(output: NDArray, tape: Tape): { row: number; value: NDArray; shape: readonly number[] } {
   let x = output;
-  while (x.tape !== null && !x.tape.active && x.tape !== tape) x = x.value;
-  return x.tape === tape ? { row: x.index, value: x.value, shape: x.shape } : { row: -1, value: x, shape: x.shape };
+  while (x.tracedTape !== null && !x.tracedTape.active && x.tracedTape !== tape) x = x.tracedValue;
+  return x.tracedTape === tape ? { row: x.tracedIndex, value: x.tracedValue, shape: x.shape } : { row: -1, value: x, shape: x.shape };
 }
 
 function checkedScalarCotangent(dy: unknown): unknown {
@@ -188,7 +188,7 @@ function checkedArrayCotangent(dy: unknown, shape: readonly number[]): unknown {
       `zygote-ts: f returned an array of shape [${shape.join(', ')}], so its pullback takes a cotangent of that shape, got ${describeValue(dy)}.`,
     );
   }
-  return g.tape !== null && g.tape.active ? g : g.data.slice();
+  return g.tracedTape !== null && g.tracedTape.active ? g : g.data.slice();
 }
 
 /**

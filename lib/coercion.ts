@@ -15,7 +15,7 @@ const unwrap = (x: unknown): unknown => (isTraced(x) ? primal(x) : x);
 // The innermost value of a traced one, a symbolic number kept as it is (compileGradient
 // records the comparison as a guard instead of pinning the number).
 function inner(x: unknown): unknown {
-  while (isTraced(x)) x = x.value;
+  while (isTraced(x)) x = x.tracedValue;
   return refuseForeignTraced(x);
 }
 

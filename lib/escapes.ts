@@ -89,9 +89,9 @@ onEscape((x, how) => {
         `so its derivative would be lost.`,
     );
   }
-  const seen = escapes.get(x.tape);
+  const seen = escapes.get(x.tracedTape);
   if (seen) seen.count++;
-  else escapes.set(x.tape, { count: 1, where: `${how}${where ? ` at ${where}` : ''}` });
+  else escapes.set(x.tracedTape, { count: 1, where: `${how}${where ? ` at ${where}` : ''}` });
 });
 
 /** After a differentiation: the warning for its lost derivatives, once per place. */

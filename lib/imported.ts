@@ -29,7 +29,7 @@ function isWebAssemblyExport(fn: Function): boolean {
 
 /** A traced number whose value is not NaN, as an argument or one level inside it (an array, a plain object). */
 function holdsTracedNumber(x: unknown): boolean {
-  const traced = (v: unknown) => isTraced(v) && v.tape.active && primal(v) === primal(v);
+  const traced = (v: unknown) => isTraced(v) && v.tracedTape.active && primal(v) === primal(v);
   if (traced(x)) return true;
   if (typeof x !== 'object' || x === null) return false;
   if (Array.isArray(x)) return x.some(traced);

@@ -74,19 +74,19 @@ export class NDArray {
   /** The element type, that of `data`. */
   declare readonly dtype: Dtype;
   /** The tape recording this array, or null for a plain array. */
-  declare tape: Tape | null;
-  declare index: number;
+  declare tracedTape: Tape | null;
+  declare tracedIndex: number;
   /** The array one level out (itself when plain). */
-  declare value: NDArray;
+  declare tracedValue: NDArray;
 
   constructor(shape: readonly number[], data: FloatArray, tape: Tape | null = null, index = -1, value?: NDArray) {
     this.shape = shape;
     this.size = data.length;
     this.data = data;
     this.dtype = dtypeOf(data);
-    this.tape = tape;
-    this.index = index;
-    this.value = value ?? this;
+    this.tracedTape = tape;
+    this.tracedIndex = index;
+    this.tracedValue = value ?? this;
   }
 
   /** Number of dimensions. */
@@ -107,7 +107,7 @@ export class NDArray {
    * traced array this leaves differentiation (reported like any lost derivative).
    */
   toArray(): any {
-    if (this.tape !== null && this.tape.active) reportEscape(this as { tape: Tape }, 'NDArray.toArray');
+    if (this.tracedTape !== null && this.tracedTape.active) reportEscape(this as { tracedTape: Tape }, 'NDArray.toArray');
     return nest(this.data, this.shape, 0, 0);
   }
 
@@ -117,24 +117,24 @@ export class NDArray {
 
   /** A copy of the numbers, row-major (on a traced array this leaves differentiation, reported). */
   toFloat64Array(): Float64Array {
-    if (this.tape !== null && this.tape.active) reportEscape(this as { tape: Tape }, 'NDArray.toFloat64Array');
+    if (this.tracedTape !== null && this.tracedTape.active) reportEscape(this as { tracedTape: Tape }, 'NDArray.toFloat64Array');
     return Float64Array.from(this.data);
   }
 
   /** A copy of the numbers as float32, row-major (on a traced array this leaves differentiation, reported). */
   toFloat32Array(): Float32Array {
-    if (this.tape !== null && this.tape.active) reportEscape(this as { tape: Tape }, 'NDArray.toFloat32Array');
+    if (this.tracedTape !== null && this.tracedTape.active) reportEscape(this as { tracedTape: Tape }, 'NDArray.toFloat32Array');
     return Float32Array.from(this.data);
   }
 
   /** `JSON.stringify` writes the nested numbers. */
   toJSON(): unknown {
-    if (this.tape !== null && this.tape.active) reportEscape(this as { tape: Tape }, 'JSON.stringify');
+    if (this.tracedTape !== null && this.tracedTape.active) reportEscape(this as { tracedTape: Tape }, 'JSON.stringify');
     return nest(this.data, this.shape, 0, 0);
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return `${this.tape !== null && this.tape.active ? 'Traced' : ''}NDArray(${this.shape.join('×') || 'scalar'}${this.dtypeNote()}) ${JSON.stringify(nest(this.data, this.shape, 0, 0))}`;
+    return `${this.tracedTape !== null && this.tracedTape.active ? 'Traced' : ''}NDArray(${this.shape.join('×') || 'scalar'}${this.dtypeNote()}) ${JSON.stringify(nest(this.data, this.shape, 0, 0))}`;
   }
 
   // Shown only when it is not the default.
@@ -187,7 +187,7 @@ function nest(data: FloatArray, shape: readonly number[], axis: number, offset: 
 
 /** Strips traced layers whose tape has closed: constants now (the array analogue of `live`). */
 export function liveArray(x: NDArray): NDArray {
-  while (x.tape !== null && !x.tape.active) x = x.value;
+  while (x.tracedTape !== null && !x.tracedTape.active) x = x.tracedValue;
   return x;
 }
 
@@ -262,6 +262,6 @@ export function traceArray(t: Tape, x: NDArray): NDArray {
  */
 export function readData(o: unknown): unknown {
   const data = (o as { data: unknown }).data;
-  if (NDArray.is(o) && o.tape !== null && o.tape.active) reportEscape(o as { tape: Tape }, 'NDArray.data');
+  if (NDArray.is(o) && o.tracedTape !== null && o.tracedTape.active) reportEscape(o as { tracedTape: Tape }, 'NDArray.data');
   return data;
 }

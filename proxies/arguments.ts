@@ -39,7 +39,7 @@ export class WrappedArguments {
 
   /** The tape row of every input, in the order `gradients` expects their cotangents. */
   get inputRows(): readonly number[] {
-    return (this.rows ??= this.wrapping.inputs.map((input) => input.index));
+    return (this.rows ??= this.wrapping.inputs.map((input) => input.tracedIndex));
   }
 
   /** Each argument's gradient from the inputs' cotangents (see proxies/gradients.ts). */

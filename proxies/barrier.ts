@@ -25,7 +25,7 @@ import { isTraced, reportEscape } from '../lib/core/traced.js';
  */
 export function touch<R>(container: unknown, result: R): R {
   noteStore(container);
-  if (ArrayBuffer.isView(container) && !isIntegerArray(container) && isTraced(result) && result.tape.active) reportEscape(result, 'typed array store');
+  if (ArrayBuffer.isView(container) && !isIntegerArray(container) && isTraced(result) && result.tracedTape.active) reportEscape(result, 'typed array store');
   return result;
 }
 

@@ -76,7 +76,7 @@ export function structuralGradients(wrapping: Wrapping, cotangents: readonly unk
 function typedGradient(node: Node, cotangent: unknown): FloatArray | null {
   if (!isNDArray(cotangent)) return null;
   const ctor = node.original instanceof Float32Array ? Float32Array : Float64Array;
-  if (cotangent.tape === null || !cotangent.tape.active) return ctor.from(cotangent.data);
+  if (cotangent.tracedTape === null || !cotangent.tracedTape.active) return ctor.from(cotangent.data);
   return typedArrayOf(ctor, Array.from({ length: cotangent.size }, (_, i) => cotangent.get(i)));
 }
 

@@ -49,7 +49,7 @@ export class MarkedParams {
   }
 
   get inputRows(): readonly number[] {
-    return this.inputs.map((x) => x.index);
+    return this.inputs.map((x) => x.tracedIndex);
   }
 
   differentiable(): boolean {
@@ -57,21 +57,21 @@ export class MarkedParams {
   }
 
   private markArray(p: NDArray, tape: Tape): Marked {
-    const saved = { tape: p.tape, index: p.index, value: p.value };
-    const outer = p.tape === null ? new NDArray(p.shape, p.data) : new NDArray(p.shape, p.data, p.tape, p.index, p.value);
+    const saved = { tape: p.tracedTape, index: p.tracedIndex, value: p.tracedValue };
+    const outer = p.tracedTape === null ? new NDArray(p.shape, p.data) : new NDArray(p.shape, p.data, p.tracedTape, p.tracedIndex, p.tracedValue);
     const traced = traceArray(tape, outer);
-    p.tape = tape;
-    p.index = traced.index;
-    p.value = outer;
+    p.tracedTape = tape;
+    p.tracedIndex = traced.tracedIndex;
+    p.tracedValue = outer;
     const input = this.inputs.length;
     this.inputs.push(traced);
     return {
       param: p,
       input,
       restore: () => {
-        p.tape = saved.tape;
-        p.index = saved.index;
-        p.value = saved.value;
+        p.tracedTape = saved.tape;
+        p.tracedIndex = saved.index;
+        p.tracedValue = saved.value;
       },
     };
   }
@@ -88,7 +88,7 @@ export class MarkedParams {
         else if (Array.isArray(v)) node.entries.push(mark(v, `${path}[${i}]`));
         else if (typeof v === 'number' || isTraced(v)) {
           const input = tape.input(live(v));
-          this.was[input.index] = v;
+          this.was[input.tracedIndex] = v;
           node.entries.push(this.inputs.length);
           this.inputs.push(input);
           a[i] = input;
@@ -166,7 +166,7 @@ export class MarkedParams {
 
   /** The number an input of this marking replaced (undefined for any other traced value). */
   private wasAt(v: Traced): unknown {
-    return v.tape === this.tape ? this.was[v.index] : undefined;
+    return v.tracedTape === this.tape ? this.was[v.tracedIndex] : undefined;
   }
 
   close(): void {}

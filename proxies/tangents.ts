@@ -37,15 +37,15 @@ export class StructuredSeeds implements Seeder {
   }
 
   private seedInput(input: Traced | NDArray, t: unknown, parent: Node | null, key: unknown): void {
-    const tape = (this.tape ??= input.tape!);
+    const tape = (this.tape ??= input.tracedTape!);
     if (isNDArray(input)) {
-      tape.seed(input.index, [arrayTangent(t, input, pathOf(parent, key))]);
+      tape.seed(input.tracedIndex, [arrayTangent(t, input, pathOf(parent, key))]);
       return;
     }
     if (typeof t !== 'number' && !isTraced(t)) {
       throw new TypeError(`zygote-ts: the tangent for ${pathOf(parent, key)} is ${describe(t)}; a number's tangent is a number (or null).`);
     }
-    tape.seed(input.index, [t]);
+    tape.seed(input.tracedIndex, [t]);
   }
 
   /**
@@ -156,7 +156,7 @@ export class BasisSeeds implements Seeder {
       } else {
         seeds[column++] = 1;
       }
-      tape.seed(x.index, seeds);
+      tape.seed(x.tracedIndex, seeds);
     }
   }
 }
@@ -174,7 +174,7 @@ function arrayTangent(t: unknown, input: NDArray, where: string): NDArray {
   }
   // (in the input's shape and dtype: a float32 argument's tangents are float32, as its values)
   const sameShape = a.shape.length === input.shape.length && a.shape.every((n, d) => n === input.shape[d]);
-  if (a.tape !== null && a.tape.active) {
+  if (a.tracedTape !== null && a.tracedTape.active) {
     if (!sameShape || a.dtype !== input.dtype) {
       throw new TypeError(`zygote-ts: the tangent for ${where} is traced by an enclosing differentiation: give it as an NDArray of the argument's shape [${input.shape.join(', ')}] and dtype (${input.dtype}).`);
     }

@@ -81,15 +81,15 @@ function joinBuffer(shared: Shared, buffer: ArrayBufferLike, foreignIfNew: boole
 }
 
 /** The traced value `shared` keeps for buffer element k, if it is still the number there (else null). */
-function liveTracedAt(shared: Shared, k: number): { readonly tape: Tape } | null {
+function liveTracedAt(shared: Shared, k: number): { readonly tracedTape: Tape } | null {
   const whole = shared.whole;
   if (whole === null || k >= whole.length) return null;
   const v = shared.values[k];
   if (v === undefined) {
     const input = shared.input;
-    return input !== null && input.tape !== null && input.tape.active && Object.is(input.data[k], whole[k]) ? { tape: input.tape } : null;
+    return input !== null && input.tracedTape !== null && input.tracedTape.active && Object.is(input.data[k], whole[k]) ? { tracedTape: input.tracedTape } : null;
   }
-  return isTraced(v) && v.tape.active && Object.is(numberOf(v), whole[k]) ? v : null;
+  return isTraced(v) && v.tracedTape.active && Object.is(numberOf(v), whole[k]) ? v : null;
 }
 
 /**
@@ -207,7 +207,7 @@ setTypedStandInReader((x) => {
   const s = typedStandIn(x);
   if (s === undefined) return null;
   const { input, written, views } = s.shared;
-  if (input !== null && !written && views === null && s.offset === 0 && s.length === input.size && input.tape !== null && input.tape.active) return input;
+  if (input !== null && !written && views === null && s.offset === 0 && s.length === input.size && input.tracedTape !== null && input.tracedTape.active) return input;
   const packed = asArray(Array.from({ length: s.length }, (_, i) => s.element(i)), 'a typed array');
   return s.ctor === Float32Array ? (astype(packed, 'float32') as NDArray) : packed;
 });
@@ -248,7 +248,7 @@ export class TypedArrayStandIn {
     let v = shared.values[k];
     if (v === undefined) {
       const input = shared.input;
-      if (input === null || input.tape === null || !input.tape.active) return this.plainElement(i);
+      if (input === null || input.tracedTape === null || !input.tracedTape.active) return this.plainElement(i);
       if (!Object.is(input.data[k], this.target[i])) return this.overwritten(i); // (written through another view)
       v = input.get(k); // (an element read, recorded on the argument's row)
       shared.values[k] = v;
@@ -294,7 +294,7 @@ export class TypedArrayStandIn {
     const n = toNumber(value);
     if (!(Number.isInteger(i) && i >= 0 && i < this.target.length)) return;
     this.shared.written = true;
-    if (isTraced(n) && n.tape.active) {
+    if (isTraced(n) && n.tracedTape.active) {
       if (this.shared.views?.foreign) {
         reportEscape(n, `storing it into a ${this.ctor.name} whose buffer another kind of view (an integer typed array, or one made outside f) reads as plain numbers`);
       }
@@ -315,12 +315,12 @@ export class TypedArrayStandIn {
    */
   private reportBufferRead(): void {
     const { input, values } = this.shared;
-    let tape = input !== null && input.tape !== null && input.tape.active ? input.tape : null;
+    let tape = input !== null && input.tracedTape !== null && input.tracedTape.active ? input.tracedTape : null;
     for (let k = 0; tape === null && k < values.length; k++) {
       const v = values[k];
-      if (isTraced(v) && v.tape.active) tape = v.tape;
+      if (isTraced(v) && v.tracedTape.active) tape = v.tracedTape;
     }
-    if (tape !== null) reportEscape({ tape }, 'reading the buffer of a typed array holding it (other views of the buffer read plain numbers)');
+    if (tape !== null) reportEscape({ tracedTape: tape }, 'reading the buffer of a typed array holding it (other views of the buffer read plain numbers)');
   }
 
   private traps(): ProxyHandler<FloatArray> {
@@ -515,10 +515,10 @@ export function holdsTracedElements(x: unknown): boolean {
   const s = typedStandIn(x);
   if (s === undefined) return false;
   const { input, values } = s.shared;
-  if (input !== null && input.tape !== null && input.tape.active) return true;
+  if (input !== null && input.tracedTape !== null && input.tracedTape.active) return true;
   for (let k = s.offset; k < s.offset + s.length; k++) {
     const v = values[k];
-    if (isTraced(v) && v.tape.active) return true;
+    if (isTraced(v) && v.tracedTape.active) return true;
   }
   return false;
 }

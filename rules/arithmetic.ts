@@ -30,25 +30,25 @@ export function add(a: unknown, b: unknown): any {
 
 function addTraced(a: unknown, b: unknown): unknown {
   if (isTracedOperand(a)) {
-    const t = a.tape;
-    const x = a.value;
+    const t = a.tracedTape;
+    const x = a.tracedValue;
     if (t.active && typeof x === 'number') {
-      if (typeof b === 'number') return t.push(x + b, a.index, 1, -1, 0);
-      if (isTracedOperand(b) && b.tape === t) {
-        const y = b.value;
-        if (typeof y === 'number') return t.push(x + y, a.index, 1, b.index, 1);
+      if (typeof b === 'number') return t.push(x + b, a.tracedIndex, 1, -1, 0);
+      if (isTracedOperand(b) && b.tracedTape === t) {
+        const y = b.tracedValue;
+        if (typeof y === 'number') return t.push(x + y, a.tracedIndex, 1, b.tracedIndex, 1);
       }
     } else if (t.active && isSymbolic(x)) {
       // compileGradient is recording: the same rows, with symbolic values
-      if (typeof b === 'number') return t.push(x.recorder.arithmetic('+', x, b), a.index, 1, -1, 0);
+      if (typeof b === 'number') return t.push(x.recorder.arithmetic('+', x, b), a.tracedIndex, 1, -1, 0);
       const y = symbolicOn(b, t);
-      if (y !== null) return t.push(x.recorder.arithmetic('+', x, y), a.index, 1, (b as Traced).index, 1);
+      if (y !== null) return t.push(x.recorder.arithmetic('+', x, y), a.tracedIndex, 1, (b as Traced).tracedIndex, 1);
     }
   } else if (typeof a === 'number' && isTracedOperand(b)) {
-    const t = b.tape;
-    const y = b.value;
-    if (t.active && typeof y === 'number') return t.push(a + y, -1, 0, b.index, 1);
-    if (t.active && isSymbolic(y)) return t.push(y.recorder.arithmetic('+', a, y), -1, 0, b.index, 1);
+    const t = b.tracedTape;
+    const y = b.tracedValue;
+    if (t.active && typeof y === 'number') return t.push(a + y, -1, 0, b.tracedIndex, 1);
+    if (t.active && isSymbolic(y)) return t.push(y.recorder.arithmetic('+', a, y), -1, 0, b.tracedIndex, 1);
   }
   if (isObject(a) || isObject(b)) {
     if (isArrayOperation(a, b)) return addArrays(a, b);
@@ -66,7 +66,7 @@ const isNumeric = (x: unknown) => typeof x === 'number' || isTracedOperand(x);
 
 /** The symbolic value of `b` when it is traced on `t` and holds one (compileGradient's recording), else null. */
 function symbolicOn(b: unknown, t: unknown): Symbolic | null {
-  return isTracedOperand(b) && b.tape === t && isSymbolic(b.value) ? b.value : null;
+  return isTracedOperand(b) && b.tracedTape === t && isSymbolic(b.tracedValue) ? b.tracedValue : null;
 }
 
 /**
@@ -110,24 +110,24 @@ export function sub(a: unknown, b: unknown): any {
 
 function subTraced(a: unknown, b: unknown): unknown {
   if (isTracedOperand(a)) {
-    const t = a.tape;
-    const x = a.value;
+    const t = a.tracedTape;
+    const x = a.tracedValue;
     if (t.active && typeof x === 'number') {
-      if (typeof b === 'number') return t.push(x - b, a.index, 1, -1, 0);
-      if (isTracedOperand(b) && b.tape === t) {
-        const y = b.value;
-        if (typeof y === 'number') return t.push(x - y, a.index, 1, b.index, -1);
+      if (typeof b === 'number') return t.push(x - b, a.tracedIndex, 1, -1, 0);
+      if (isTracedOperand(b) && b.tracedTape === t) {
+        const y = b.tracedValue;
+        if (typeof y === 'number') return t.push(x - y, a.tracedIndex, 1, b.tracedIndex, -1);
       }
     } else if (t.active && isSymbolic(x)) {
-      if (typeof b === 'number') return t.push(x.recorder.arithmetic('-', x, b), a.index, 1, -1, 0);
+      if (typeof b === 'number') return t.push(x.recorder.arithmetic('-', x, b), a.tracedIndex, 1, -1, 0);
       const y = symbolicOn(b, t);
-      if (y !== null) return t.push(x.recorder.arithmetic('-', x, y), a.index, 1, (b as Traced).index, -1);
+      if (y !== null) return t.push(x.recorder.arithmetic('-', x, y), a.tracedIndex, 1, (b as Traced).tracedIndex, -1);
     }
   } else if (typeof a === 'number' && isTracedOperand(b)) {
-    const t = b.tape;
-    const y = b.value;
-    if (t.active && typeof y === 'number') return t.push(a - y, -1, 0, b.index, -1);
-    if (t.active && isSymbolic(y)) return t.push(y.recorder.arithmetic('-', a, y), -1, 0, b.index, -1);
+    const t = b.tracedTape;
+    const y = b.tracedValue;
+    if (t.active && typeof y === 'number') return t.push(a - y, -1, 0, b.tracedIndex, -1);
+    if (t.active && isSymbolic(y)) return t.push(y.recorder.arithmetic('-', a, y), -1, 0, b.tracedIndex, -1);
   }
   if (convertible(a) || convertible(b)) {
     if (isArrayOperation(a, b)) return subArrays(a, b);
@@ -147,24 +147,24 @@ export function mul(a: unknown, b: unknown): any {
 
 function mulTraced(a: unknown, b: unknown): unknown {
   if (isTracedOperand(a)) {
-    const t = a.tape;
-    const x = a.value;
+    const t = a.tracedTape;
+    const x = a.tracedValue;
     if (t.active && typeof x === 'number') {
-      if (typeof b === 'number') return t.push(x * b, a.index, b, -1, 0);
-      if (isTracedOperand(b) && b.tape === t) {
-        const y = b.value;
-        if (typeof y === 'number') return t.push(x * y, a.index, y, b.index, x);
+      if (typeof b === 'number') return t.push(x * b, a.tracedIndex, b, -1, 0);
+      if (isTracedOperand(b) && b.tracedTape === t) {
+        const y = b.tracedValue;
+        if (typeof y === 'number') return t.push(x * y, a.tracedIndex, y, b.tracedIndex, x);
       }
     } else if (t.active && isSymbolic(x)) {
-      if (typeof b === 'number') return t.push(x.recorder.arithmetic('*', x, b), a.index, b, -1, 0);
+      if (typeof b === 'number') return t.push(x.recorder.arithmetic('*', x, b), a.tracedIndex, b, -1, 0);
       const y = symbolicOn(b, t);
-      if (y !== null) return t.push(x.recorder.arithmetic('*', x, y), a.index, y, (b as Traced).index, x);
+      if (y !== null) return t.push(x.recorder.arithmetic('*', x, y), a.tracedIndex, y, (b as Traced).tracedIndex, x);
     }
   } else if (typeof a === 'number' && isTracedOperand(b)) {
-    const t = b.tape;
-    const y = b.value;
-    if (t.active && typeof y === 'number') return t.push(a * y, -1, 0, b.index, a);
-    if (t.active && isSymbolic(y)) return t.push(y.recorder.arithmetic('*', a, y), -1, 0, b.index, a);
+    const t = b.tracedTape;
+    const y = b.tracedValue;
+    if (t.active && typeof y === 'number') return t.push(a * y, -1, 0, b.tracedIndex, a);
+    if (t.active && isSymbolic(y)) return t.push(y.recorder.arithmetic('*', a, y), -1, 0, b.tracedIndex, a);
   }
   if (convertible(a) || convertible(b)) {
     if (isArrayOperation(a, b)) return mulArrays(a, b);
@@ -186,19 +186,19 @@ export function div(a: unknown, b: unknown): any {
 
 function divTraced(a: unknown, b: unknown): unknown {
   if (isTracedOperand(a)) {
-    const t = a.tape;
-    const x = a.value;
+    const t = a.tracedTape;
+    const x = a.tracedValue;
     if (t.active && typeof x === 'number') {
-      if (typeof b === 'number') return t.push(x / b, a.index, 1 / b, -1, 0);
-      if (isTracedOperand(b) && b.tape === t) {
-        const y = b.value;
-        if (typeof y === 'number') return t.push(x / y, a.index, 1 / y, b.index, -x / (y * y));
+      if (typeof b === 'number') return t.push(x / b, a.tracedIndex, 1 / b, -1, 0);
+      if (isTracedOperand(b) && b.tracedTape === t) {
+        const y = b.tracedValue;
+        if (typeof y === 'number') return t.push(x / y, a.tracedIndex, 1 / y, b.tracedIndex, -x / (y * y));
       }
     }
   } else if (typeof a === 'number' && isTracedOperand(b)) {
-    const t = b.tape;
-    const y = b.value;
-    if (t.active && typeof y === 'number') return t.push(a / y, -1, 0, b.index, -a / (y * y));
+    const t = b.tracedTape;
+    const y = b.tracedValue;
+    if (t.active && typeof y === 'number') return t.push(a / y, -1, 0, b.tracedIndex, -a / (y * y));
   }
   if (convertible(a) || convertible(b)) {
     if (isArrayOperation(a, b)) return divArrays(a, b);
@@ -245,8 +245,8 @@ export function pow(a: unknown, b: unknown): any {
 function powTraced(a: unknown, b: unknown): unknown {
   // The common case, a traced number to a constant power (`x ** 2`), recorded straight away.
   if (isTracedOperand(a) && typeof b === 'number') {
-    const x = a.value;
-    if (a.tape.active && typeof x === 'number') return a.tape.push(x ** b, a.index, b === 0 ? 0 : b * x ** (b - 1), -1, 0);
+    const x = a.tracedValue;
+    if (a.tracedTape.active && typeof x === 'number') return a.tracedTape.push(x ** b, a.tracedIndex, b === 0 ? 0 : b * x ** (b - 1), -1, 0);
   }
   if (isArrayOperation(a, b)) return powArrays(a, b);
   if (convertible(a) || convertible(b)) {
@@ -283,7 +283,7 @@ function negTraced(a: unknown): unknown {
   }
   a = live(a);
   if (!isTracedOperand(a)) return -(a as number);
-  return a.tape.push(neg(a.value), a.index, -1, -1, 0);
+  return a.tracedTape.push(neg(a.tracedValue), a.tracedIndex, -1, -1, 0);
 }
 
 /** Unary `+`: ToNumber, keeping a traced number as it is. */

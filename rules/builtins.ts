@@ -224,8 +224,8 @@ function noteKey(c: object, k: unknown): void {
 function lookedUp(map: object, key: unknown, held: unknown, value: unknown): unknown {
   // (a traced key was stored by this differentiation)
   if (held === key || isTraced(held) || typeof value !== 'number' || madeWhileDeriving.has(map)) return value;
-  const tape = isTraced(key) ? key.tape : typeof key === 'object' && key !== null ? standInNode(key)?.wrapping.tape : undefined;
-  if (tape !== undefined && tape.active) reportEscape({ tape }, 'a Map lookup that found a number stored outside this differentiation (a cache of values computed from the key?)');
+  const tape = isTraced(key) ? key.tracedTape : typeof key === 'object' && key !== null ? standInNode(key)?.wrapping.tape : undefined;
+  if (tape !== undefined && tape.active) reportEscape({ tracedTape: tape }, 'a Map lookup that found a number stored outside this differentiation (a cache of values computed from the key?)');
   return value;
 }
 

@@ -28,8 +28,8 @@ export function dropgrad<T>(x: T): T {
 function withoutDerivative(x: unknown, made: Map<object, unknown>): unknown {
   if (isTraced(x)) return primal(x);
   if (isNDArray(x)) {
-    if (x.tape === null) return x;
-    x.tape.recorder?.constantArray(); // (compileGradient: a constant of the recording's call)
+    if (x.tracedTape === null) return x;
+    x.tracedTape.recorder?.constantArray(); // (compileGradient: a constant of the recording's call)
     return new NDArray(x.shape, x.data);
   }
   if (typeof x !== 'object' || x === null) return x;
@@ -103,6 +103,6 @@ export function hook<T extends number | NDArray>(fn: (cotangent: T) => T, x: T):
   return record(t, on(x, t), [x], function hookPullback(g: T) {
     // (fn gets its own copy: the cotangent buffer may be shared with another operand's, as
     // `add(a, b)` gives both the same, and a hook that writes into it would change theirs too)
-    return [fn((isNDArray(g) && g.tape === null ? new NDArray(g.shape, g.data.slice()) : g) as T)];
+    return [fn((isNDArray(g) && g.tracedTape === null ? new NDArray(g.shape, g.data.slice()) : g) as T)];
   }) as T;
 }

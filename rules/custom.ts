@@ -57,7 +57,7 @@ export function rule<A extends unknown[], Y>(fn: (...args: A) => Y, rrule: Rrule
         // (the rule gets its own copy: a cotangent buffer may be shared with another
         // operand's, as `a + b` gives both the same, and a pullback that writes into it
         // would change that gradient too)
-        const parts = pullback(isNDArray(dy) && dy.tape === null ? new NDArray(dy.shape, dy.data.slice()) : dy);
+        const parts = pullback(isNDArray(dy) && dy.tracedTape === null ? new NDArray(dy.shape, dy.data.slice()) : dy);
         if (!Array.isArray(parts) || parts.length !== args.length) {
           throw new TypeError(`zygote-ts: the rule for ${name} returned ${Array.isArray(parts) ? parts.length : 'no'} cotangents for ${args.length} arguments; return one per argument (null for none).`);
         }

@@ -13,7 +13,7 @@ import { holdsTracedElements, typedStandIn } from '../proxies/typed-arrays.js';
  */
 export function tracedInside(x: unknown): string | null {
   const seen = new Set<object>();
-  const live = (v: unknown) => (isTraced(v) || isNDArray(v)) && v.tape !== null && v.tape.active;
+  const live = (v: unknown) => (isTraced(v) || isNDArray(v)) && v.tracedTape !== null && v.tracedTape.active;
   const walk = (v: unknown, path: string): string | null => {
     if (path !== '' && live(v)) return path;
     if (typeof v !== 'object' || v === null || isNDArray(v) || seen.has(v)) return null;

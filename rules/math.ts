@@ -177,7 +177,7 @@ function chooseByGuards(values: readonly unknown[], beats: (a: unknown, b: unkno
 
 /** A symbolic number under any traced layers (compileGradient is recording). */
 const holdsSymbolic = (x: unknown): boolean => {
-  while (isTraced(x)) x = x.value;
+  while (isTraced(x)) x = x.tracedValue;
   return isSymbolic(x);
 };
 

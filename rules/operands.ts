@@ -11,7 +11,7 @@ import { refuseForeignTraced } from '../lib/core/foreign.js';
  * a value traced on an outer tape (or a closed one) as it is; anything else as a number.
  */
 export function operandOn(x: unknown, t: Tape): unknown {
-  if (isTracedOperand(x)) return x.tape === t ? x.value : x;
+  if (isTracedOperand(x)) return x.tracedTape === t ? x.tracedValue : x;
   return typeof x === 'number' ? x : +(x as number);
 }
 

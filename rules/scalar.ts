@@ -26,10 +26,10 @@ export function unaryRule(name: string, f: (x: number) => number, partial: (x: u
       // JavaScript's own coercion, but an object converting to a traced number keeps it
       return convertsToPrimitive(x) ? op(toNumeric(x)) : f(x as number);
     }
-    if (!x.tape.active) return op(live(x));
-    const v = x.value;
+    if (!x.tracedTape.active) return op(live(x));
+    const v = x.tracedValue;
     const y = typeof v === 'number' ? f(v) : op(v);
-    return x.tape.push(y, x.index, partial(v, y), -1, 0);
+    return x.tracedTape.push(y, x.tracedIndex, partial(v, y), -1, 0);
   };
   // The entry stays tiny so that V8 inlines it: plain numbers go straight to `f`.
   const op: UnaryOp = {

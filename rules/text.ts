@@ -44,7 +44,7 @@ onIdle(() => {
 });
 
 /** The same traced value (possibly read twice: two handles on one row). */
-const sameNumber = (a: Traced, b: Traced) => a === b || (a.tape === b.tape && a.index === b.index);
+const sameNumber = (a: Traced, b: Traced) => a === b || (a.tracedTape === b.tracedTape && a.tracedIndex === b.tracedIndex);
 
 /**
  * An integer's text ("2") is also an array index's, an object key's (`Object.keys` over an
@@ -72,21 +72,21 @@ export function readBack(s: string, parsed: number, whole: boolean, rounds = fal
   if (entry === undefined) return parsed;
   const { by } = entry;
   if (by === null) {
-    if (entry.first.tape.active) reportEscape(entry.first, `reading back the text "${text}", which more than one traced number wrote`);
+    if (entry.first.tracedTape.active) reportEscape(entry.first, `reading back the text "${text}", which more than one traced number wrote`);
     return parsed;
   }
-  if (!by.tape.active) return parsed;
+  if (!by.tracedTape.active) return parsed;
   if (INTEGER_TEXT.test(text!)) {
     reportEscape(by, `reading back the text "${text}": a traced number wrote it, but an integer's text may as well be an index's, a key's or a constant's`);
     return parsed;
   }
   if (entry.exact && !rounds && primal(by) === parsed) return by;
-  return by.tape.push(parsed, by.index, 0, -1, 0); // (rounded: the path exists, its derivative is 0)
+  return by.tracedTape.push(parsed, by.tracedIndex, 0, -1, 0); // (rounded: the path exists, its derivative is 0)
 }
 
 /** `parseFloat` (and `Number.parseFloat`) in rewritten code. */
 export function parseFloatOf(value: unknown): unknown {
-  if (isTraced(value) && value.tape.active) return value; // (its text reads back as itself)
+  if (isTraced(value) && value.tracedTape.active) return value; // (its text reads back as itself)
   const s = `${value as string}`; // (ToString: a Symbol throws, as in parseFloat)
   return readBack(s, parseFloat(s), false);
 }
@@ -120,9 +120,9 @@ export function jsonStringify(value: unknown, replacer?: unknown, space?: string
   const noting = function (this: unknown, key: string, v: unknown): unknown {
     const from = pendingJSON;
     pendingJSON = null;
-    const given = from !== null && from.tape.active && typeof v === 'number' && primal(from) === v ? from : v;
+    const given = from !== null && from.tracedTape.active && typeof v === 'number' && primal(from) === v ? from : v;
     const out = user === null ? given : user.call(this, key, given);
-    if (isTraced(out) && out.tape.active) {
+    if (isTraced(out) && out.tracedTape.active) {
       const n = primal(out);
       if (Number.isFinite(n)) {
         numbers.push(out);
@@ -148,7 +148,7 @@ export function jsonParse(text: unknown, reviver?: unknown): unknown {
   const put = (v: unknown): unknown => {
     if (typeof v === 'number') {
       const x = numbers[k++];
-      return x !== null && x !== undefined && x.tape.active ? x : v;
+      return x !== null && x !== undefined && x.tracedTape.active ? x : v;
     }
     if (typeof v === 'object' && v !== null) {
       const record = v as Record<string, unknown>;

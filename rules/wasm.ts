@@ -16,7 +16,7 @@ const watched = new WeakMap<WebAssembly.Instance, WebAssembly.Instance>();
 function tracedArgument(args: unknown[]): number {
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (isTraced(a) && a.tape.active) return i;
+    if (isTraced(a) && a.tracedTape.active) return i;
   }
   return -1;
 }

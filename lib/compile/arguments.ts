@@ -73,7 +73,7 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
     `if (E[${objects}] !== ${name}) { ${record ? `if (${constant(hasUnreadProperty)}(${name})) return MISS; ` : ''}E[${objects++}] = ${name}; E.checked = false; }`;
 
   const visit = (value: unknown, expr: string, path: string): unknown => {
-    if (isTraced(value) || (isNDArray(value) && value.tape !== null)) {
+    if (isTraced(value) || (isNDArray(value) && value.tracedTape !== null)) {
       throw new Uncompilable(`argument ${path} is traced by an enclosing differentiation: that call runs uncompiled`, true);
     }
     if (typeof value === 'number') {
@@ -164,7 +164,7 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
       const k = arrayArguments.push(value) - 1;
       copies.set(value, { copy: value, name });
       lines.push(
-        `if (!(${name} instanceof ${constant(NDArray)}) || ${name}.tape !== null || ${name}.dtype !== ${JSON.stringify(value.dtype)} || ` +
+        `if (!(${name} instanceof ${constant(NDArray)}) || ${name}.tracedTape !== null || ${name}.dtype !== ${JSON.stringify(value.dtype)} || ` +
           `${name}.shape.length !== ${value.shape.length}${value.shape.map((d, i) => ` || ${name}.shape[${i}] !== ${d}`).join('')}) return MISS;`,
         noteObject(name),
         `A[${k}] = ${name};`,

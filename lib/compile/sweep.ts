@@ -90,17 +90,17 @@ export class ArrayRecorder implements TapeRecorder {
   private operand(x: unknown): CallOperand | string {
     const t = this.tape;
     if (isNDArray(x)) {
-      if (x.tape === t) {
+      if (x.tracedTape === t) {
         // (an argument's array is the array input wrapping it: its value is the argument)
-        const id = this.nodes.get(x.index)?.id ?? this.arguments.get(x.value as NDArray);
+        const id = this.nodes.get(x.tracedIndex)?.id ?? this.arguments.get(x.tracedValue as NDArray);
         return id === undefined ? 'f uses an array that compiled code cannot follow' : { id };
       }
-      if (x.tape !== null && x.tape.active) return 'f differentiates arrays inside a compiled gradient (nested), which is not compiled yet';
+      if (x.tracedTape !== null && x.tracedTape.active) return 'f differentiates arrays inside a compiled gradient (nested), which is not compiled yet';
       return { constant: x };
     }
     if (isTraced(x)) {
-      if (x.tape !== t) return 'f mixes in a number traced by another differentiation, which is not compiled yet';
-      const v = x.value;
+      if (x.tracedTape !== t) return 'f mixes in a number traced by another differentiation, which is not compiled yet';
+      const v = x.tracedValue;
       if (isSymbolic(v)) return { id: v.id };
       return 'f computes an array from a number that compiled code cannot follow';
     }

@@ -94,7 +94,7 @@ export class Tangents {
     let plain = true;
     for (let j = 0; j < this.width; j++) {
       const t = g === undefined ? null : g[j];
-      const e = t === null || t === undefined ? 0 : isNDArray(t) && t.tape === null ? t.data[k]! : ops.elementAt(t, k);
+      const e = t === null || t === undefined ? 0 : isNDArray(t) && t.tracedTape === null ? t.data[k]! : ops.elementAt(t, k);
       out[j] = e;
       if (typeof e !== 'number') plain = false;
     }

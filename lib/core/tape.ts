@@ -416,18 +416,18 @@ export class Tape {
           P[2 * i + side] = p;
           continue;
         }
-        if (!Traced.is(p) || typeof p.value !== 'number' || p.tape.tangents === null || !p.tape.active || (F !== null && p.tape !== F)) {
+        if (!Traced.is(p) || typeof p.tracedValue !== 'number' || p.tracedTape.tangents === null || !p.tracedTape.active || (F !== null && p.tracedTape !== F)) {
           qualifies = false;
           return;
         }
         if (F === null) {
-          F = p.tape;
+          F = p.tracedTape;
           w = F.tangents!.width;
           PT = new Float64Array(2 * (output + 1) * w);
         }
-        P[2 * i + side] = p.value;
+        P[2 * i + side] = p.tracedValue;
         for (let j = 0; j < w; j++) {
-          const t = (F as Tape).tangents!.at(p.index, j);
+          const t = (F as Tape).tangents!.at(p.tracedIndex, j);
           if (typeof t !== 'number') {
             qualifies = false;
             return;

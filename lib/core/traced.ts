@@ -37,21 +37,21 @@ export class Traced {
   }
 
   /** The primal value: a number, or a value traced on an outer tape (nesting). */
-  get value(): unknown {
+  get tracedValue(): unknown {
     return this.#value;
   }
   /** Its row on its tape. */
-  get index(): number {
+  get tracedIndex(): number {
     return this.#index;
   }
-  get tape(): Tape {
+  get tracedTape(): Tape {
     return this.#tape;
   }
 
   /** `x.valueOf()`, called explicitly: a deliberate plain number (strict mode refuses it). */
   valueOf(): number {
     const n = primal(this);
-    if (this.tape.active) reportEscape(this, 'valueOf');
+    if (this.tracedTape.active) reportEscape(this, 'valueOf');
     return n;
   }
 
@@ -82,7 +82,7 @@ export class Traced {
 
   /** `JSON.stringify` writes the number (and the runtime notes which traced number it was). */
   toJSON(): number {
-    if (this.tape.active) noteText(this, null, true);
+    if (this.tracedTape.active) noteText(this, null, true);
     return primal(this);
   }
 
@@ -94,7 +94,7 @@ export class Traced {
   [Symbol.toPrimitive](hint: string): number | string {
     if (hint === 'string') return this.toString();
     const n = primal(this);
-    if (this.tape.active) reportEscape(this, 'conversion');
+    if (this.tracedTape.active) reportEscape(this, 'conversion');
     return n;
   }
 
@@ -130,7 +130,7 @@ export const isTracedOperand = (x: unknown): x is Traced => Traced.isOperand(x);
  * number, recorded by `compileGradient`, gives its number and pins the path to it).
  */
 export function primal(x: unknown): number {
-  while (isTraced(x)) x = x.value;
+  while (isTraced(x)) x = x.tracedValue;
   return unpin(x) as number;
 }
 
@@ -140,17 +140,17 @@ export function primal(x: unknown): number {
  * compare the number and make nothing of it that the program could branch on.
  */
 export function numberOf(x: unknown): number {
-  while (isTraced(x)) x = x.value;
+  while (isTraced(x)) x = x.tracedValue;
   return (isSymbolic(x) ? x.value : x) as number;
 }
 
 /** Strips traced layers whose tape has closed: they are constants now. */
 export function live(x: unknown): unknown {
-  return isTraced(x) && !x.tape.active ? live(x.value) : x;
+  return isTraced(x) && !x.tracedTape.active ? live(x.tracedValue) : x;
 }
 
 /** What to do when a live traced value is turned into plain numbers. */
-export type EscapeHandler = (x: { readonly tape: Tape }, how: string) => void;
+export type EscapeHandler = (x: { readonly tracedTape: Tape }, how: string) => void;
 /** What to do when a live traced number is written as text (`text` null: by JSON.stringify). */
 export type TextHandler = (x: Traced, text: string | null, exact: boolean) => void;
 
@@ -171,7 +171,7 @@ export function onText(handler: TextHandler): void {
  * Reports that traced `x` (a number or an array) was turned into plain numbers by `how`:
  * 'valueOf' (called explicitly), 'conversion' (JavaScript converting it), or a method's name.
  */
-export function reportEscape(x: { readonly tape: Tape }, how: string): void {
+export function reportEscape(x: { readonly tracedTape: Tape }, how: string): void {
   escapeHandler(x, how);
 }
 
@@ -181,7 +181,7 @@ function noteText(x: Traced, text: string | null, exact: boolean): void {
 
 /** `text`, written from `x` (noted while its tape records; a prototype method would be visible on every traced number). */
 function written(x: Traced, text: string, exact: boolean): string {
-  if (x.tape.active) noteText(x, text, exact);
+  if (x.tracedTape.active) noteText(x, text, exact);
   return text;
 }
 
@@ -192,8 +192,8 @@ function written(x: Traced, text: string, exact: boolean): string {
 
 /** The innermost active tape among two operands, or null when neither is traced. */
 export function innerTape(a: unknown, b: unknown): Tape | null {
-  const ta = isTraced(a) && a.tape.active ? a.tape : null;
-  const tb = isTraced(b) && b.tape.active ? b.tape : null;
+  const ta = isTraced(a) && a.tracedTape.active ? a.tracedTape : null;
+  const tb = isTraced(b) && b.tracedTape.active ? b.tracedTape : null;
   if (ta === null) return tb;
   if (tb === null || ta.depth >= tb.depth) return ta;
   return tb;
@@ -203,12 +203,12 @@ export function innerTape(a: unknown, b: unknown): Tape | null {
 export function innermostTape(operands: readonly unknown[]): Tape | null {
   let inner: Tape | null = null;
   for (const x of operands) {
-    if (isTraced(x) && x.tape.active && (inner === null || x.tape.depth > inner.depth)) inner = x.tape;
+    if (isTraced(x) && x.tracedTape.active && (inner === null || x.tracedTape.depth > inner.depth)) inner = x.tracedTape;
   }
   return inner;
 }
 
 /** The operand's row on tape `t`, or -1 when it is a constant there. */
 export function rowOn(x: unknown, t: Tape): number {
-  return isTraced(x) && x.tape === t ? x.index : -1;
+  return isTraced(x) && x.tracedTape === t ? x.tracedIndex : -1;
 }

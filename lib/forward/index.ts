@@ -142,9 +142,9 @@ function columnsOf(output: unknown, tape: Tape): { value: number[] | NDArray; ro
     const [v, first] = splitOutput(element, tape, 0);
     value.push(v as number);
     // (an output traced on this tape has every direction's tangent in its row; others have none)
-    const x = isTraced(element) && element.tape === tape ? element : null;
+    const x = isTraced(element) && element.tracedTape === tape ? element : null;
     const row = new Array<number>(width).fill(0);
-    if (x !== null) for (let j = 0; j < width; j++) row[j] = tape.tangents!.at(x.index, j) as number;
+    if (x !== null) for (let j = 0; j < width; j++) row[j] = tape.tangents!.at(x.tracedIndex, j) as number;
     else row[0] = first as number;
     return row;
   });

@@ -18,8 +18,8 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
     if (isTraced(x)) {
       // (layers of closed tapes inside f — a finished inner differentiation — are constants)
       let v: unknown = x;
-      while (isTraced(v) && v.tape !== tape && !v.tape.active) v = v.value;
-      if (isTraced(v) && v.tape === tape) return [v.value, tape.tangents!.at(v.index, j)];
+      while (isTraced(v) && v.tracedTape !== tape && !v.tracedTape.active) v = v.tracedValue;
+      if (isTraced(v) && v.tracedTape === tape) return [v.tracedValue, tape.tangents!.at(v.tracedIndex, j)];
       return [v, 0];
     }
     if (typeof x === 'number') return [x, 0];
@@ -80,10 +80,10 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
 
 /** An array output: its value one level out, and its tangent (zeros when it does not depend on the tape). */
 function splitArray(x: NDArray, tape: Tape, j: number): [unknown, unknown] {
-  while (x.tape !== null && !x.tape.active && x.tape !== tape) x = x.value;
-  if (x.tape === tape) {
-    const t = tape.tangents!.at(x.index, j);
-    return [x.value, t === null ? zeros(x) : t];
+  while (x.tracedTape !== null && !x.tracedTape.active && x.tracedTape !== tape) x = x.tracedValue;
+  if (x.tracedTape === tape) {
+    const t = tape.tangents!.at(x.tracedIndex, j);
+    return [x.tracedValue, t === null ? zeros(x) : t];
   }
   return [x, zeros(x)];
 }

@@ -215,7 +215,7 @@ const plus = (a: number, b: number) => a + b;
  * derivative (an NDArray's silently).
  */
 function checkPlain(v: unknown, caller: string, up: Path, step: Step | null): void {
-  if (isTraced(v) || (isNDArray(v) && v.tape !== null && v.tape.active)) {
+  if (isTraced(v) || (isNDArray(v) && v.tracedTape !== null && v.tracedTape.active)) {
     throw new TypeError(
       `zygote-ts: ${caller}: ${pathText(step === null ? up : into(up, step))} is being differentiated (a traced value). Optimisers and solvers ` +
         `compute on plain numbers and are not differentiated: to differentiate through a step, write it in f.`,

@@ -44,13 +44,13 @@ export function num(x: number): Num {
 // Object.prototype.toString, as libraries expect of numbers).
 const TRACED = Symbol.for('zygote-ts.traced');
 
-export function isTracedScalar(x: unknown): x is { value: unknown; tape: { active: boolean } } {
+export function isTracedScalar(x: unknown): x is { tracedValue: unknown; tracedTape: { active: boolean } } {
   return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[TRACED] === true;
 }
 
 /** The number inside any nesting of traced scalars. */
 export function primal(x: unknown): unknown {
-  while (isTracedScalar(x)) x = x.value;
+  while (isTracedScalar(x)) x = x.tracedValue;
   return x;
 }
 
@@ -103,7 +103,7 @@ function walkObject(o: object, seen: Set<object>, depth: number): Described {
     const data = Array.from(o.data.subarray(0, LIMITS.numbers), num);
     const d: Described = { t: 'nd', shape: [...o.shape], data };
     if (o.size > LIMITS.numbers) d.more = o.size - LIMITS.numbers;
-    if (o.tape !== null) d.traced = true;
+    if (o.tracedTape !== null) d.traced = true;
     if (o.size >= SUMMARY_FROM) d.range = range(o.data);
     return d;
   }

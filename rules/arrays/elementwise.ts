@@ -39,7 +39,7 @@ function holdsTraced(x: unknown): boolean {
   if (!isDeriving()) return false;
   let v: unknown = x;
   while (Array.isArray(v)) v = v[0];
-  return v !== x && isTraced(v) && v.tape.active;
+  return v !== x && isTraced(v) && v.tracedTape.active;
 }
 
 function operand(x: unknown, what: string): Operand {
@@ -91,7 +91,7 @@ export function lift2(
     const t = tapeOf([A, B]);
     // (with no tape active, a scalar operand is a number: it takes the array's dtype)
     if (t === null) return map2(A as NDArray | number, B as NDArray | number, f, name);
-    const need = [isNDArray(A) || isTraced(A) ? A.tape === t : false, isNDArray(B) || isTraced(B) ? B.tape === t : false] as const;
+    const need = [isNDArray(A) || isTraced(A) ? A.tracedTape === t : false, isNDArray(B) || isTraced(B) ? B.tracedTape === t : false] as const;
     const [readX, readY, readZ] = reads(need);
     return recordStep(t, [A, B], {
       name,
@@ -161,7 +161,7 @@ export function lift1(op: (x: unknown) => any, f: (x: number) => number, partial
  * tape (nesting) keeps its derivative and is left as it is.
  */
 export function nothingFromZeros(part: unknown, g: unknown): unknown {
-  if (!isNDArray(part) || !isNDArray(g) || part.tape !== null || g.tape !== null || part.size !== g.size) return part;
+  if (!isNDArray(part) || !isNDArray(g) || part.tracedTape !== null || g.tracedTape !== null || part.size !== g.size) return part;
   const p = part.data;
   const z = g.data;
   let fixed: typeof p | null = null;
@@ -207,7 +207,7 @@ export const powArrays = lift2('pow', (x, y) => x ** y, (g, x, y, z, need) => {
 /** Element k of `x` stretched to `shape`, for a plain number or array (null for one traced on a tape: nesting). */
 export function plainElements(x: unknown, shape: readonly number[]): ((k: number) => number) | null {
   if (typeof x === 'number') return () => x;
-  if (!isNDArray(x) || x.tape !== null) return null;
+  if (!isNDArray(x) || x.tracedTape !== null) return null;
   const data = stretchTo(x, shape).data;
   return (k) => data[k]!;
 }
@@ -218,7 +218,7 @@ export function plainElements(x: unknown, shape: readonly number[]): ((k: number
  * (nesting), or no guard (null), leaves it as it is.
  */
 export function zeroWhere(part: unknown, zero: ((k: number) => boolean) | null): unknown {
-  if (zero === null || !isNDArray(part) || part.tape !== null) return part;
+  if (zero === null || !isNDArray(part) || part.tracedTape !== null) return part;
   const p = part.data;
   let fixed: typeof p | null = null;
   for (let k = 0; k < p.length; k++) if (p[k] !== 0 && zero(k)) (fixed ??= p.slice())[k] = 0;

@@ -126,7 +126,7 @@ function join(Xs: readonly NDArray[], axis: number, originals?: readonly NDArray
     });
     return new NDArray(shape, out);
   }
-  const need = operands.map((X) => X.tape === t);
+  const need = operands.map((X) => X.tracedTape === t);
   return recordStep(t, operands, {
     name: originals ? 'stack' : 'concat',
     forward: (values) => (originals ? stack(values, axis) : concat(values, axis)),

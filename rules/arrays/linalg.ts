@@ -52,8 +52,8 @@ function matmul2(A: NDArray, B: NDArray, transA: boolean, transB: boolean): NDAr
     return new NDArray([m, n], kernels().matmul(castData(A.data, dtype), castData(B.data, dtype), m, k, n, transA, transB));
   }
   // (decided now: a parameter's tape fields are restored before the sweep runs)
-  const needA = A.tape === t;
-  const needB = B.tape === t;
+  const needA = A.tracedTape === t;
+  const needB = B.tracedTape === t;
   return recordStep(t, [A, B], {
     name: 'matmul',
     forward: ([x, y]) => matmul2(x, y, transA, transB),

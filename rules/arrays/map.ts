@@ -50,9 +50,9 @@ function mapAt(f: ScalarFn, Xs: NDArray[], shape: number[], dtype: Dtype): NDArr
   const t = tapeOf(Xs);
   if (t === null) return evaluate(f, Xs, shape, dtype);
   const vs = Xs.map((X) => liveArray(on(X, t) as NDArray));
-  const need = Xs.map((X) => X.tape === t);
+  const need = Xs.map((X) => X.tracedTape === t);
   const shapes = Xs.map((X) => X.shape);
-  if (vs.every((v) => v.tape === null)) {
+  if (vs.every((v) => v.tracedTape === null)) {
     const local = partialsAt(f, vs, shape, dtype);
     if (local === null) return traceElements(f, Xs, shape, dtype);
     const [y, partials] = local;
@@ -69,7 +69,7 @@ function mapAt(f: ScalarFn, Xs: NDArray[], shape: number[], dtype: Dtype): NDArr
   }
   // One level out: the value is map there; a value traced here means f captured one.
   const y = mapAt(f, vs, shape, dtype);
-  if (y.tape === t) return traceElements(f, Xs, shape, dtype);
+  if (y.tracedTape === t) return traceElements(f, Xs, shape, dtype);
   const derivatives = vs.map((_, k) => partialFunction(f, k));
   return record(t, y, Xs, function mapPullback(g) {
     return derivatives.map((df, k) => (need[k] ? sumTo(mul(g, mapAt(df, vs, shape, dtype)), shapes[k]!) : null));
@@ -121,10 +121,10 @@ function partialsAt(f: ScalarFn, vs: NDArray[], shape: number[], dtype: Dtype): 
     } finally {
       closeTape(tape);
     }
-    if (isTraced(r) && r.tape === tape) {
-      const value = live(r.value);
+    if (isTraced(r) && r.tracedTape === tape) {
+      const value = live(r.tracedValue);
       if (typeof value !== 'number') return null; // f read a traced value it closes over
-      const ds = tape.sweep(r.index, 1, b === null ? [a.index] : [a.index, b.index]);
+      const ds = tape.sweep(r.tracedIndex, 1, b === null ? [a.tracedIndex] : [a.tracedIndex, b.tracedIndex]);
       values[k] = value;
       const d0 = ds[0] ?? 0;
       if (typeof d0 !== 'number') return null;
@@ -159,9 +159,9 @@ function local(f: ScalarFn, args: readonly unknown[]): [unknown, unknown[]] {
     closeTape(tape);
   }
   let result: [unknown, unknown[]];
-  if (isTraced(r) && r.tape === tape) {
-    const ds = tape.sweep(r.index, 1, inputs.map((x) => x.index));
-    result = [r.value, ds.map((d) => d ?? 0)];
+  if (isTraced(r) && r.tracedTape === tape) {
+    const ds = tape.sweep(r.tracedIndex, 1, inputs.map((x) => x.tracedIndex));
+    result = [r.tracedValue, ds.map((d) => d ?? 0)];
   } else if (typeof r === 'number' || isTraced(r)) {
     result = [r, args.map(() => 0)]; // f ignores its arguments here
   } else {
@@ -184,7 +184,7 @@ function partialFunction(f: ScalarFn, k: number): ScalarFn {
  * reads of the broadcast operands), the results packed into one array.
  */
 function traceElements(f: ScalarFn, Xs: NDArray[], shape: number[], dtype: Dtype): NDArray {
-  const elements = Xs.map((X) => [...(X.tape === null ? stretchTo(X, shape) : broadcastTo(X, shape))]);
+  const elements = Xs.map((X) => [...(X.tracedTape === null ? stretchTo(X, shape) : broadcastTo(X, shape))]);
   const n = elements[0]!.length;
   const results = new Array<unknown>(n);
   for (let k = 0; k < n; k++) {

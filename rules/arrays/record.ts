@@ -14,7 +14,7 @@ export { isNDArray, liveArray };
 export function tapeOf(operands: readonly unknown[]): Tape | null {
   let inner: Tape | null = null;
   for (const x of operands) {
-    const t = isNDArray(x) || isTraced(x) ? x.tape : null;
+    const t = isNDArray(x) || isTraced(x) ? x.tracedTape : null;
     if (t !== null && t.active && (inner === null || t.depth > inner.depth)) inner = t;
   }
   return inner;
@@ -22,7 +22,7 @@ export function tapeOf(operands: readonly unknown[]): Tape | null {
 
 /** An operand as tape `t` sees it: one level out when recorded on `t`, else as it is. */
 export function on(x: unknown, t: Tape): unknown {
-  if (isNDArray(x) || isTraced(x)) return x.tape === t ? x.value : x;
+  if (isNDArray(x) || isTraced(x)) return x.tracedTape === t ? x.tracedValue : x;
   return x;
 }
 
@@ -33,7 +33,7 @@ export function on(x: unknown, t: Tape): unknown {
  * only the operands as parents, so that derivative would be lost without a word.
  */
 export function refuseHiddenInputs(value: unknown, t: Tape, what: string, fix: string): void {
-  const tape = isNDArray(value) || isTraced(value) ? value.tape : null;
+  const tape = isNDArray(value) || isTraced(value) ? value.tracedTape : null;
   if (tape === null || !tape.active || tape.depth < t.depth) return;
   throw new Error(
     `zygote-ts: ${what} computed its result from a traced number it was not given as an argument (one it reads ` +
@@ -43,7 +43,7 @@ export function refuseHiddenInputs(value: unknown, t: Tape, what: string, fix: s
 
 /** The row of an operand on tape `t`, or -1 when it is a constant there. */
 export function rowOf(x: unknown, t: Tape): number {
-  return (isNDArray(x) || isTraced(x)) && x.tape === t ? x.index : -1;
+  return (isNDArray(x) || isTraced(x)) && x.tracedTape === t ? x.tracedIndex : -1;
 }
 
 /**
@@ -224,7 +224,7 @@ export function recordStep(t: Tape, operands: readonly unknown[], step: Step): a
 // astype. So, as in JAX, a float32 operand of a float64 result gets a float32 cotangent.
 function cotangentOf(part: unknown, dtype: Dtype | null): unknown {
   if (!isNDArray(part)) return part;
-  if (part.tape === null || !part.tape.active) return liveArray(part).data;
+  if (part.tracedTape === null || !part.tracedTape.active) return liveArray(part).data;
   return dtype === null || part.dtype === dtype ? part : astype(part, dtype);
 }
 
@@ -241,7 +241,7 @@ export function asArray(x: unknown, what: string): NDArray {
   if (Array.isArray(x)) {
     const flat: unknown[] = [];
     const shape = flatten(x, flat, what);
-    if (flat.some((v) => isTraced(v) && v.tape.active)) return packScalars(flat, shape);
+    if (flat.some((v) => isTraced(v) && v.tracedTape.active)) return packScalars(flat, shape);
     return new NDArray(shape, Float64Array.from(flat.map((v) => +(live(v) as number))));
   }
   return fromNested(x, what);
@@ -270,18 +270,18 @@ function flatten(x: unknown[], out: unknown[], what: string): number[] {
 function packScalars(elements: readonly unknown[], shape: number[]): NDArray {
   const t = tapeOf(elements)!;
   const outer = elements.map((v) => on(v, t));
-  const value = outer.some((v) => isTraced(v) && v.tape.active) ? packScalars(outer, shape) : new NDArray(shape, Float64Array.from(outer.map((v) => +(live(v) as number))));
+  const value = outer.some((v) => isTraced(v) && v.tracedTape.active) ? packScalars(outer, shape) : new NDArray(shape, Float64Array.from(outer.map((v) => +(live(v) as number))));
   return record(t, value, elements, (g: NDArray) => elementsOf(g, elements.length), undefined, function packScalarsTangent(tangents) {
     // the elements' tangents packed the same way (traced ones, one level out, into a traced array)
     const ts = tangents.map((d) => d ?? 0);
-    if (ts.some((d) => isTraced(d) && d.tape.active)) return packScalars(ts, shape);
+    if (ts.some((d) => isTraced(d) && d.tracedTape.active)) return packScalars(ts, shape);
     return new NDArray(shape, Float64Array.from(ts.map((d) => +(live(d) as number))));
   });
 }
 
 function elementsOf(g: NDArray, n: number): unknown[] {
   const out = new Array<unknown>(n);
-  if (g.tape === null || !g.tape.active) for (let k = 0; k < n; k++) out[k] = g.data[k];
+  if (g.tracedTape === null || !g.tracedTape.active) for (let k = 0; k < n; k++) out[k] = g.data[k];
   else for (let k = 0; k < n; k++) out[k] = g.get(...unflat(g.shape, k));
   return out;
 }

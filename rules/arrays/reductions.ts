@@ -134,7 +134,7 @@ function othersProduct(X: NDArray, cs: readonly NDArray[], g: Groups): NDArray {
   const v = on(X, t) as NDArray;
   const vs = Cs.map((c) => on(c, t) as NDArray);
   // (decided now: a parameter's tape fields are restored before the sweep runs)
-  const need = operands.map((x) => x.tape === t);
+  const need = operands.map((x) => x.tracedTape === t);
   /** others(x; c) with c_a replaced by `d` (a = -1: with `d` added, the derivative in x). */
   const along = (a: number, d: NDArray) => othersProduct(v, a < 0 ? [...vs, d] : vs.map((c, b) => (b === a ? d : c)), g);
   return record(

@@ -11,10 +11,10 @@ import type { ArrayInput } from './axes.js';
 // ---- element reads: one tape row each, accumulated sparsely into the array's cotangent --
 export function readElement(x: NDArray, k: number): number {
   x = liveArray(x);
-  const t = x.tape;
+  const t = x.tracedTape;
   if (t === null) return x.data[k]!;
-  const outer = x.value.tape === null ? x.data[k]! : readElement(x.value, k);
-  return t.pushElement(outer, x.index, k) as unknown as number;
+  const outer = x.tracedValue.tracedTape === null ? x.data[k]! : readElement(x.tracedValue, k);
+  return t.pushElement(outer, x.tracedIndex, k) as unknown as number;
 }
 setElementReader(readElement);
 

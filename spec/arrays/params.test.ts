@@ -23,7 +23,7 @@ describe('Params and Grads', () => {
       (W.data as Float64Array)[k] = was;
       expect(gW.data[k]).toBeCloseTo((up - down) / (2 * h), 6);
     }
-    expect(W.tape).toBe(null); // the parameter is plain again
+    expect(W.tracedTape).toBe(null); // the parameter is plain again
   });
   it('is keyed by identity: mutating the numbers between calls keeps the key', () => {
     const ps = new Params([W, b]);
@@ -83,7 +83,7 @@ describe('Params and Grads', () => {
     ).toThrow('stop 1');
     expect(v).toEqual([1, 2]);
     expect(typeof v[0]).toBe('number');
-    expect(W.tape).toBe(null);
+    expect(W.tracedTape).toBe(null);
     expect(() => new Params([Float64Array.of(1) as unknown as number[]])).toThrow(/typed array/);
     expect(() => new Params([{ W } as unknown as number[]])).toThrow(/pass its arrays/);
     expect(() => new Params([Object.freeze([1, 2]) as number[]])).toThrow(/frozen/);

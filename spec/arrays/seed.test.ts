@@ -62,7 +62,7 @@ describe('the seed, arrays', () => {
       expect(plain(g!.W)).toEqual([x.toArray(), x.toArray()]);
       expect(plain(g!.b)).toEqual([1, 1]);
       expect(model.W).toBe(W);
-      expect(W.tape).toBe(null);
+      expect(W.tracedTape).toBe(null);
     });
     it('nested plain arrays work too, and come back as nested arrays', () => {
       const θ = { W: W.toArray() as number[][], b: b.toArray() as number[] };

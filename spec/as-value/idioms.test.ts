@@ -62,6 +62,9 @@ const idioms: [string, (x: number) => number][] = [
   // (strict equality with undefined, null or a string stays the operator; a local named undefined, a
   // number stored under a key and a traced number compared with its own value go through the runtime)
   ['equality: === undefined, a local undefined, a number held, loose equality with text', (x) => { const o: { v?: number } = { v: x * 2 }; const t = ((undefined: number) => (x === undefined ? 3 * x : x))(x); return (o.v !== undefined ? o.v : 0) + t + (o.v === 2 * x ? x : 0) + (x == (String(x) as unknown as number) ? 4 * x : 0) + (x !== null ? x : 0); }],
+  // (a traced number had getters value, index and tape, which a number has not: code reading
+  // `a.value` from something that may be a number or a { value } got the plain number)
+  ['duck typing: a.value, a.index, a.tape of a number are undefined', (x) => { const read = (a: any) => (a.value !== undefined ? a.value : a); const box = { value: x * 3 }; return read(x) * read(x) + read(box) + ((x as any).index ?? 2) * x + ((x as any).tape === undefined ? x : 0); }],
   ['a branch, a kink and a rounding away from them', (x) => (x > 1 ? (x > 2 ? x : x * x) : -x) + Math.round(x) + Math.sign(x) * x + Math.floor(x) * x],
 ];
 

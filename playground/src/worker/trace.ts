@@ -67,8 +67,8 @@ let nextFn = 0;
 const compiledGradients: { at: Pos | null; g: { source: string } }[] = [];
 
 export function isTraced(x: unknown): boolean {
-  if (x instanceof Z.NDArray) return x.tape !== null;
-  return isTracedScalar(x) && x.tape.active;
+  if (x instanceof Z.NDArray) return x.tracedTape !== null;
+  return isTracedScalar(x) && x.tracedTape.active;
 }
 
 export function summarize(x: unknown): Summary {
