@@ -207,6 +207,9 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
   // forgotten after the recording, so that the path does not keep the caller's objects)
   let originals: Map<object, object> | null = null;
   let recorded: typeof copies | null = copies;
+  // What f may do to a copy itself, which no key shows: lock it, give it another prototype, a Symbol key.
+  const shapes = sizes.map(([o]) => [o, Object.getPrototypeOf(o), sealOf(o)] as const);
+  const reshaped = () => shapes.some(([o, proto, seal]) => Object.getPrototypeOf(o) !== proto || sealOf(o) !== seal || Object.getOwnPropertySymbols(o).length !== 0);
   return {
     values,
     get originals() {
@@ -225,7 +228,8 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
     objects,
     changed: () =>
       written.some(([o, key, v]) => !Object.is((o as Record<PropertyKey, unknown>)[key], v)) ||
-      sizes.some(([o, n]) => (Array.isArray(o) ? o.length : Object.keys(o).length) !== n),
+      sizes.some(([o, n]) => (Array.isArray(o) ? o.length : Object.keys(o).length) !== n) ||
+      reshaped(),
   };
 }
 

@@ -300,6 +300,29 @@ describe('what is not compiled runs uncompiled', () => {
     expect(g.fallback).toMatch(/writes to its arguments/);
   });
 
+  // (the recording ran f on a copy and saw no write: compiled calls then left the caller's
+  // objects open, of their old class, without the Symbol key)
+  it('locks, re-parents or gives a Symbol key to an argument', () => {
+    class A { x = 1; }
+    class B { x = 1; }
+    const cases: [string, (p: any) => number, (o: any) => boolean][] = [
+      ['Object.freeze', (p) => { Object.freeze(p); return p.x * p.x; }, (o) => Object.isFrozen(o)],
+      ['Object.preventExtensions', (p) => { Object.preventExtensions(p); return p.x * p.x; }, (o) => !Object.isExtensible(o)],
+      ['Object.setPrototypeOf', (p) => { Object.setPrototypeOf(p, B.prototype); return p.x * 2; }, (o) => o instanceof B],
+      ['a Symbol key', (p) => { p[Symbol.for('seen')] = true; return p.x * 2; }, (o) => o[Symbol.for('seen')] === true],
+    ];
+    for (const [name, f, done] of cases) {
+      const g = compileGradient(f);
+      for (const k of [1, 2, 3]) {
+        const o = new A();
+        o.x = k;
+        g(o);
+        expect(done(o), `${name}, call ${k}`).toBe(true);
+      }
+      expect(g.fallback, name).toMatch(/writes to its arguments/);
+    }
+  });
+
   it("an argument compared by identity with an object from outside (compiled code checks structure, not identity)", () => {
     // (before: the recording saw a copy, never the caller's object, and the compiled path
     // kept that branch for every later call, also for the very object it was compared with)
