@@ -225,7 +225,7 @@ export function wasmLoop(loop: Loop): Runner | undefined {
   let exports: { loop: (...args: number[]) => void };
   try {
     if (!reserve(PAGE)) return undefined;
-    const key = String.fromCharCode(...bytes);
+    const key = bytes.join();
     let module = modules.get(key);
     if (module === undefined) {
       if (modules.size >= 256) modules.clear();
