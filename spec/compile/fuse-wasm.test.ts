@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { abs, add, array, compileGradient, div, kernels, maximum, minimum, mul, NDArray, neg, slice, sqrt, sub, sum, useKernels } from 'zygote-ts';
 import { jsKernels } from '../../lib/kernels/js.js';
+import { rosenbrock } from './rosenbrock.js';
 
 const SPECIALS = [NaN, 0, -0, Infinity, -Infinity, 3e38, -2e38, 1e-40, -1e-45, 1.5, -1];
 /** n float32 numbers: a smooth pattern with the specials at every 37th element. */
@@ -56,14 +57,6 @@ function sameThreeWays(f: (...args: any[]) => number, calls: unknown[][], expect
   return wasm;
 }
 
-const rosenbrock = (x: NDArray) => {
-  const n = x.size;
-  const a = slice(x, 0, n - 1);
-  const b = slice(x, 1, n);
-  const t = sub(b, mul(a, a));
-  const u = sub(1, a);
-  return sum(add(mul(100, mul(t, t)), mul(u, u)));
-};
 
 describe('fused float32 loops as WebAssembly', () => {
   it('Rosenbrock over slices (windows, placed cotangents carried between elements), with NaN, ±0, ±Infinity, overflow and subnormals', () => {

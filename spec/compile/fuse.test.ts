@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { abs2, add, array, compileGradient, concat, div, exp, log, mul, NDArray, rand, relu, sigmoid, slice, sqrt, sub, sum, tanh, matmul, reshape, zeros } from 'zygote-ts';
 import { centralDifferences, expectClose, type Input } from '../rules/arrays/check.js';
+import { rosenbrock } from './rosenbrock.js';
 
 type Dtype = 'float64' | 'float32';
 const seeded = (n: number, seed: number, dtype: Dtype, lo = -1, hi = 1) => {
@@ -98,14 +99,6 @@ describe('fused elementwise array code', () => {
     });
 
     it(`Rosenbrock over slices (windows read in place, placed cotangents), ${dtype}`, () => {
-      const rosenbrock = (x: NDArray) => {
-        const n = x.size;
-        const a = slice(x, 0, n - 1);
-        const b = slice(x, 1, n);
-        const t = sub(b, mul(a, a));
-        const u = sub(1, a);
-        return sum(add(mul(100, mul(t, t)), mul(u, u)));
-      };
       const g = fusesLike(rosenbrock, [[seeded(64, 1, dtype)], [seeded(64, 2, dtype)], [seeded(64, 3, dtype)]], { fdTol: 1e-5 });
       // (one loop forward and backward, which also sums the two slices' cotangents into x's:
       // element i takes x[1:]'s cotangent of element i − 1, carried from the step before)
