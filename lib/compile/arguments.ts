@@ -99,6 +99,11 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
       // (the copy holds the elements only: f reading `arr.label` would see undefined)
       const named = Object.keys(value).find((k) => !isArrayIndex(k));
       if (named !== undefined) throw new Uncompilable(`argument ${path} is an array with a named property (${JSON.stringify(named)}); compiled code reads arrays by index`);
+      // (a hole is not an undefined element: forEach, `i in v` and Object.keys skip it, and the
+      // copy below would read it as one; this call runs uncompiled, a dense array may come again)
+      for (let i = 0; i < value.length; i++) {
+        if (!(i in value)) throw new Uncompilable(`argument ${path} is an array with a hole at ${i}, which compiled code would read as an element`, true);
+      }
       const copy: unknown[] = [];
       copies.set(value, { copy, name });
       sizes.push([copy, value.length]);
@@ -153,7 +158,11 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
           `}`,
         );
       } else {
-        value.forEach((v, i) => copy.push(visit(v, `${name}[${i}]`, `${path}[${i}]`)));
+        value.forEach((v, i) => {
+          // (an undefined element must be one on later calls, not a hole: see above)
+          if (v === undefined) lines.push(`if (!(${i} in ${name})) return MISS;`);
+          copy.push(visit(v, `${name}[${i}]`, `${path}[${i}]`));
+        });
       }
       copy.forEach((v, i) => written.push([copy, i, v]));
       return sealLike(copy, seal);
