@@ -167,6 +167,11 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
       // (a recording abandoned on the way is swept as `gradient` sweeps: the tape holds every partial's number)
       (tape, output, wanted) => (program.abandoned === null ? writeSweep(program, recorder, tape, output, wanted) : null) ?? tape.sweep(output, 1, wanted),
     );
+  } catch (e) {
+    // (f threw after writing to its arguments: the eager gradient writes back what f wrote
+    // before it threw, where the recording wrote to its copy only; f runs uncompiled, and throws there)
+    if (!(e instanceof Uncompilable) && (wrotePrivate || symbolic.changed())) throw new Uncompilable('f writes to its arguments, which compiled code would not do again');
+    throw e;
   } finally {
     close();
     // (a symbolic number f left where it outlives the call — a closure variable — computes

@@ -323,6 +323,25 @@ describe('what is not compiled runs uncompiled', () => {
     }
   });
 
+  // (found by hand: the recording wrote to its copy and passed the error on, leaving the
+  // caller's objects as they were, where the eager gradient writes back what f wrote)
+  it('writes to the arguments before f throws, on the call that records', () => {
+    const f = (p: { v: number[]; n: { k: number } }, x: number) => {
+      p.v.push(x * 2);
+      p.n.k = x;
+      if (x > 0) throw new Error('boom');
+      return x;
+    };
+    const g = compileGradient(f);
+    const eager = { v: [1], n: { k: 0 } };
+    const compiled = { v: [1], n: { k: 0 } };
+    expect(() => gradient(f, eager, 3)).toThrow('boom');
+    expect(() => g(compiled, 3)).toThrow('boom');
+    expect(compiled).toEqual(eager);
+    expect(compiled).toEqual({ v: [1, 6], n: { k: 3 } });
+    expect(g.fallback).toMatch(/writes to its arguments/);
+  });
+
   it("an argument compared by identity with an object from outside (compiled code checks structure, not identity)", () => {
     // (before: the recording saw a copy, never the caller's object, and the compiled path
     // kept that branch for every later call, also for the very object it was compared with)
