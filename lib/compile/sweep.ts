@@ -9,7 +9,7 @@
 
 import { Symbolic, isSymbolic } from '../core/symbolic.js';
 import type { NodeRecord, Tape, TapeRecorder } from '../core/tape.js';
-import { NDArray, type Dtype, isNDArray } from '../ndarray.js';
+import { NDArray, allocate, type Dtype, isNDArray } from '../ndarray.js';
 import { isTraced } from '../core/traced.js';
 import type { Step } from '../../rules/arrays/record.js';
 import { add } from '../../rules/arithmetic.js';
@@ -256,9 +256,13 @@ function backward(program: Program, node: RecordedNode, g: CallOperand): number[
   const n = node.operands.length;
   const run = (g: unknown, ...rest: unknown[]) => {
     const parts = step.backward(g, rest.slice(0, n), rest[n]);
+    // (the eager sweep skips a node whose cotangent is 0 or all zeros: its operands get
+    // zeros, where the backward could make NaN — 0·∞ in a product with an infinite element)
+    const zero = isZero(g);
     return which.map((k, j) => {
       const part = parts[k];
       const dtype = dtypes[j];
+      if (zero) return isNDArray(part) ? new NDArray(part.shape, allocate(dtype ?? part.dtype, part.size)) : typeof part === 'number' ? 0 : part;
       return isNDArray(part) && dtype != null && part.dtype !== dtype ? astype(part, dtype) : part;
     });
   };
@@ -270,4 +274,13 @@ function backward(program: Program, node: RecordedNode, g: CallOperand): number[
   if (list < 0) return null;
   const parts = which.map((_, j) => program.part(list, j, dtypes[j] !== null));
   return parts.some((p) => p < 0) ? null : parts;
+}
+
+/** A cotangent the eager sweep passes over: 0, or an array of zeros (lib/core/tape.ts's sweepNodes). */
+function isZero(g: unknown): boolean {
+  if (typeof g === 'number') return g === 0;
+  if (!isNDArray(g)) return false;
+  const data = g.data;
+  for (let k = 0; k < data.length; k++) if (data[k] !== 0) return false;
+  return true;
 }

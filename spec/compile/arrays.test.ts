@@ -122,4 +122,27 @@ describe('compileGradient on arrays', () => {
     expect(maps(array([3, 4]))[0]!.toArray()).toEqual([6, 8]);
     expect(maps.fallback).toMatch(/no compiled form yet \(map\)/);
   });
+
+  // (found by hand: compiled code called every backward, where the eager sweep passes over a
+  // node whose cotangent is 0 or all zeros — matmul's backward of zeros by an infinite element
+  // made NaN where the eager gradient has 0)
+  it('passes over an operation whose cotangent is zero, as the eager sweep does', () => {
+    const scaled = (A: NDArray, s: number) => s * sum(matmul(A, A));
+    const weighted = (A: NDArray, w: NDArray) => sum(mul(w, matmul(A, A)));
+    const inf = () => array([[Infinity, 1], [2, 3]]);
+    for (const fuse of [true, false]) {
+      const g = compileGradient(scaled, { fuse });
+      const h = compileGradient(weighted, { fuse });
+      for (let k = 0; k < 2; k++) {
+        expect(g(seeded([2, 2], 1), 2)).toEqual(gradient(scaled, seeded([2, 2], 1), 2));
+        expect(h(seeded([2, 2], 1), seeded([2, 2], 2))).toEqual(gradient(weighted, seeded([2, 2], 1), seeded([2, 2], 2)));
+      }
+      const zeros = array([[0, 0], [0, 0]]);
+      expect((gradient(scaled, inf(), 0) as [NDArray, number])[0].toArray()).toEqual([[0, 0], [0, 0]]);
+      expect((g(inf(), 0) as [NDArray, number])[0].toArray()).toEqual([[0, 0], [0, 0]]);
+      expect(g(inf(), 0)).toEqual(gradient(scaled, inf(), 0));
+      expect(h(inf(), zeros)).toEqual(gradient(weighted, inf(), zeros));
+      expect(g.recordings + h.recordings).toBe(2);
+    }
+  });
 });
