@@ -324,12 +324,17 @@ function isRecordPrototype(proto: object | null): boolean {
 /**
  * The statements that build the gradient from `grads` (symbolic leaves) and its final
  * expression; `valueOf` gives a leaf's expression, `slotOf` its index in `V` (-1: an
- * array, held in a local).
+ * array, held in a local), `isArray` whether a leaf is an array.
+ *
+ * A number is written plus 0: the eager sweep adds each input's cotangents to 0, so its
+ * gradient is never -0, where the compiled sweep starts from the first contribution (a·b at
+ * a = -0 gave b's gradient -0).
  */
 export function gradientWriter(
   grads: unknown,
   valueOf: (id: number) => string,
   slotOf: (id: number) => number,
+  isArray: (id: number) => boolean,
   indexTables: Int32Array[],
 ): { code: string; result: string } {
   const lines: string[] = [];
@@ -337,8 +342,8 @@ export function gradientWriter(
   const shared = sharedObjects(grads);
   let names = 0;
   const write = (g: unknown): string => {
-    if (isSymbolic(g)) return valueOf(g.id);
-    if (typeof g === 'number') return literal(g);
+    if (isSymbolic(g)) return isArray(g.id) ? valueOf(g.id) : `${valueOf(g.id)} + 0`;
+    if (typeof g === 'number') return literal(g + 0);
     if (g === null || g === undefined) return String(g);
     if (typeof g !== 'object') throw new Uncompilable(`the gradient holds ${typeof g}`);
     const known = made.get(g);
@@ -408,10 +413,10 @@ function writeRecords(name: string, g: unknown[], shared: Set<object>, slotOf: (
     if (column.every((x) => isSymbolic(x) && slotOf(x.id) >= 0)) {
       const slots = Int32Array.from(column, (x) => slotOf((x as Symbolic).id));
       const step = slots[1]! - slots[0]!;
-      if (slots.every((v, i) => v === slots[0]! + step * i)) columns.push(`V[${slots[0]} + ${step} * i]`);
-      else columns.push(`V[I[${indexTables.push(slots) - 1}][i]]`);
+      if (slots.every((v, i) => v === slots[0]! + step * i)) columns.push(`V[${slots[0]} + ${step} * i] + 0`);
+      else columns.push(`V[I[${indexTables.push(slots) - 1}][i]] + 0`);
     } else if ((c0 === null || typeof c0 === 'number') && column.every((x) => Object.is(x, c0))) {
-      columns.push(c0 === null ? 'null' : literal(c0));
+      columns.push(c0 === null ? 'null' : literal(c0 + 0));
     } else {
       return false;
     }
@@ -431,10 +436,10 @@ function gather(name: string, slots: Int32Array, indexTables: Int32Array[]): str
   const flush = () => {
     if (irregular.length === 0) return;
     const from = irregular[0]!;
-    if (irregular.length <= UNROLL) for (const i of irregular) lines.push(`${name}[${i}] = V[${slots[i]}];`);
+    if (irregular.length <= UNROLL) for (const i of irregular) lines.push(`${name}[${i}] = V[${slots[i]}] + 0;`);
     else {
       const k = indexTables.push(slots.subarray(from, from + irregular.length)) - 1;
-      lines.push(`for (let i = 0; i < ${irregular.length}; i++) ${name}[${from} + i] = V[I[${k}][i]];`);
+      lines.push(`for (let i = 0; i < ${irregular.length}; i++) ${name}[${from} + i] = V[I[${k}][i]] + 0;`);
     }
     irregular = [];
   };
@@ -446,7 +451,7 @@ function gather(name: string, slots: Int32Array, indexTables: Int32Array[]): str
     if (end - i > UNROLL) {
       flush();
       const base = slots[i]! - step * i;
-      lines.push(`for (let i = ${i}; i < ${end}; i++) ${name}[i] = V[${base} + ${step} * i];`);
+      lines.push(`for (let i = ${i}; i < ${end}; i++) ${name}[i] = V[${base} + ${step} * i] + 0;`);
       i = end;
     } else {
       irregular.push(i);

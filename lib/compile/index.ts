@@ -211,7 +211,7 @@ function generatePath(f: Function, program: Program, symbolic: SymbolicArguments
   const live = liveInstructions(program, outputs);
   const body = generateBody(program, outputs, live, fuse);
   const indexTables: Int32Array[] = [];
-  const writer = gradientWriter(grads, body.valueOf, body.slotOf, indexTables);
+  const writer = gradientWriter(grads, body.valueOf, body.slotOf, (id) => program.objects.has(id), indexTables);
   const name = `${(f.name || 'f').replace(/[^\w$]/g, '_')}_path${++serial}`;
   const loops = program.segments.filter((s) => s.kind === 'loop').length;
   const header = `// compileGradient(${f.name || 'f'}): ${program.length} instructions recorded, ${program.stored} kept (${loops} loops), ${body.live} generated, ${program.inputCount} inputs`;
@@ -273,11 +273,12 @@ function tooLarge(e: RangeError, code: string): Uncompilable {
   return new Uncompilable(`the generated code (${code.length} characters) is more than this engine can compile (${e.message}): f runs uncompiled`);
 }
 
-/** A recorded gradient with each symbolic number replaced by its value (new objects, aliases kept). */
+/** A recorded gradient with each symbolic number replaced by its value (new objects, aliases kept; a number plus 0, as gradientWriter writes it). */
 function valuesOf(grads: unknown): unknown {
   const made = new Map<object, unknown>();
   const copy = (g: unknown): unknown => {
-    if (isSymbolic(g)) return g.value;
+    if (isSymbolic(g)) return g.value + 0;
+    if (typeof g === 'number') return g + 0;
     if (typeof g !== 'object' || g === null) return g;
     const known = made.get(g);
     if (known !== undefined) return known;

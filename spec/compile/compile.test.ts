@@ -462,6 +462,31 @@ describe('what is not compiled runs uncompiled', () => {
     expect(unsigned(gz([1, 2, -0]))).toEqual([[0, 0, 0]]);
   });
 
+  // (found by hand: the eager sweep adds each input's cotangents to 0, so a gradient is never
+  // -0; compiled code started from the first contribution, and a·b at a = -0 gave b's -0)
+  it('a zero in the gradient is +0, as eagerly, on the recording call and after', () => {
+    const signs = (g: unknown): unknown => JSON.stringify(g, (_, x) => (Object.is(x, -0) ? '-0' : x));
+    const product = (a: number, b: number) => a * b + Math.floor(a) * 0;
+    const long = (v: number[], b: number) => v.reduce((s, x) => s + x * b, 0);
+    class Point {
+      constructor(public x: number, public y: number) {}
+    }
+    const records = (ps: Point[], b: number) => ps.reduce((s, p) => s + p.x * b + p.y, 0);
+    const v = (z: number) => Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? z : i));
+    const ps = (z: number) => Array.from({ length: 12 }, (_, i) => new Point(i, i % 2 === 0 ? z : 1));
+    const cases: [(...args: any[]) => number, unknown[][]][] = [
+      [product, [[-0, 1], [-0, 1], [2, -0], [-0, -0]]],
+      [long, [[v(1), -0], [v(1), -0], [v(-0), 2]]],
+      [records, [[ps(1), -0], [ps(1), -0], [ps(-0), -0]]],
+    ];
+    for (const [f, calls] of cases) {
+      const g = compileGradient(f);
+      for (const args of calls) expect(signs(g(...args))).toBe(signs(gradient(f, ...args)));
+      expect(g.recordings).toBe(1);
+    }
+    expect(signs(compileGradient(product)(-0, 1))).toBe('[1,0]');
+  });
+
   // (a number read as a plain number was checked with -0 equal to 0: Object.is(x, -0) kept
   // the path recorded at 0, gradient 1 instead of 5, and so did code that tells them apart)
   it('a number read as a plain number must be the same number again, -0 included', () => {
