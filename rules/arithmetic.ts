@@ -212,7 +212,9 @@ function divTraced(a: unknown, b: unknown): unknown {
   const y = operandOn(b, t);
   const z = div(x, y);
   const rowB = rowOn(b, t);
-  return t.push(z, rowOn(a, t), div(1, y), rowB, rowB < 0 ? 0 : neg(div(z, y)));
+  // (∂/∂b as the plain-number case above computes it, -a / (b·b): compileGradient records this
+  // rule on symbolic numbers, and its gradient must be the eager one to the last bit)
+  return t.push(z, rowOn(a, t), div(1, y), rowB, rowB < 0 ? 0 : neg(div(x, mul(y, y))));
 }
 
 // ---- mod: a % b = a - b·trunc(a/b); ∂/∂a = 1, ∂/∂b = -trunc(a/b) --------------------------

@@ -68,6 +68,16 @@ describe('compileGradient equals the eager gradient', () => {
     agrees((a: number, b: number) => Math.pow(Math.abs(a), b) + Math.exp(b) ** 0.5, points);
   });
 
+  // (found by hand: the division rule's partial for the divisor was -(a/b)/b on symbolic
+  // numbers and -a/(b·b) on plain ones, an ulp apart at most points)
+  it('gives a quotient\'s gradient to the last bit', () => {
+    const quotient = (a: number, b: number) => a / b + 3 / b;
+    const g = compileGradient(quotient);
+    const points: [number, number][] = [[0.3, 0.7], [0.8536890667679066, -0.044226931795088034], [-1.1378719684267586, 0.9], [1, 3]];
+    for (const [a, b] of [...points, ...points]) expect(g(a, b)).toEqual(gradient(quotient, a, b));
+    expect(g.recordings).toBe(1);
+  });
+
   it('through branches, loops, recursion and closures', () => {
     const k = 0.25;
     agrees((x: number) => (x > 0 ? x * x * k : -x * k), xs);
