@@ -313,12 +313,15 @@ function sealDiffers(expr: string, seal: Seal): string {
   }
 }
 
-// Plain records and instances of the user's classes (not built-ins such as Map or Date).
+// Plain records and instances of the user's classes (not built-ins such as Map or Date, nor
+// a user's class extending one: `class Vec extends Float64Array` keeps its numbers where the
+// copy has none, and Map's methods refuse the copy).
 function isRecordPrototype(proto: object | null): boolean {
-  if (proto === null || proto === Object.prototype) return true;
-  const ctor = (proto as { constructor?: unknown }).constructor;
-  if (typeof ctor !== 'function') return true;
-  return !/\{\s*\[native code\]\s*\}\s*$/.test(Function.prototype.toString.call(ctor));
+  for (let p = proto; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
+    const ctor = (p as { constructor?: unknown }).constructor;
+    if (typeof ctor === 'function' && /\{\s*\[native code\]\s*\}\s*$/.test(Function.prototype.toString.call(ctor))) return false;
+  }
+  return true;
 }
 
 /**

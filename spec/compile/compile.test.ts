@@ -381,6 +381,22 @@ describe('what is not compiled runs uncompiled', () => {
     expect(g.fallback).toMatch(/argument 0 is a Map/);
   });
 
+  // (found by hand: a user's class extending a built-in was read as a record — its copy held
+  // the typed array's elements as keys, their gradient null where the eager one has numbers,
+  // and Map's, Set's and Date's methods threw on the copy)
+  it("a user's class extending a built-in (a typed array, Map, Set, Date) runs uncompiled", () => {
+    class Vec extends Float64Array {}
+    const dot = (x: number, v: Vec) => x * v[0]! + v[1]! * x;
+    const g = compileGradient(dot);
+    for (let k = 0; k < 2; k++) expect(g(2, Vec.from([3, 4]))).toEqual(gradient(dot, 2, Vec.from([3, 4])));
+    expect(g.fallback).toMatch(/argument 1 is a Vec/);
+    class Table extends Map<string, number> {}
+    const read = (x: number, m: Table) => x * m.get('a')! * m.size;
+    const h = compileGradient(read);
+    expect(h(2, new Table([['a', 3]]))).toEqual(gradient(read, 2, new Table([['a', 3]])));
+    expect(h.fallback).toMatch(/argument 1 is a Table/);
+  });
+
   // The recording copies an object's enumerable data properties: f reading anything else on
   // the copy would answer for another object (silently, before: `p.a * p.hid` had a null gradient).
   it('an argument with a non-enumerable property or a getter runs uncompiled, saying which', () => {
