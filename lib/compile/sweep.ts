@@ -120,7 +120,7 @@ const CONSTANT = -1;
  */
 export function writeSweep(program: Program, recorder: ArrayRecorder, tape: Tape, output: number, wanted: readonly number[]): unknown[] | null {
   const w = new SweepWriter(program, output + 1, (row) => tape.nodeAt(row));
-  const { rows, partialIds, generic } = tape.recorded();
+  const { rows, partialIds, generic, nodes } = tape.recorded();
   w.id[output] = CONSTANT;
   w.number[output] = 1;
   for (let i = output; i >= 0; i--) {
@@ -131,6 +131,18 @@ export function writeSweep(program: Program, recorder: ArrayRecorder, tape: Tape
     const at = i << 2;
     if (rows[at]! >= -1 && (generic === null || !generic.has(i))) {
       // a scalar operation: its partials are numbers or symbolic numbers (their ids beside)
+      if (!nodes && rows[at] === i - 1 && rows[at + 2] === i - 1) {
+        // (x·x of the row just before: the eager sweep of numbers adds both products first, then
+        // to that row's cotangent — its carry; one at a time rounds otherwise)
+        const pa = partialIds === null ? -1 : partialIds[2 * i]! - 1;
+        w.product(gid, g, pa < 0 ? CONSTANT : pa, rows[at + 1]!);
+        const first = w.rid, firstNumber = w.rnum;
+        const pb = partialIds === null ? -1 : partialIds[2 * i + 1]! - 1;
+        w.product(gid, g, pb < 0 ? CONSTANT : pb, rows[at + 3]!);
+        w.plus(first, firstNumber);
+        w.contribute(i - 1, w.rid, w.rnum);
+        continue;
+      }
       for (let side = 0; side < 2; side++) {
         const parent = rows[at + 2 * side]!;
         if (parent < 0) continue;
@@ -214,6 +226,19 @@ class SweepWriter {
       const code = pid !== CONSTANT ? Op.scale : Number.isFinite(p) ? Op.mul : Op.scale;
       this.rid = this.program.push(code, gid, pid === CONSTANT ? p : pid, Slot.value, pid === CONSTANT ? Slot.constant : Slot.value, 0, 0);
       this.rnum = g === 0 ? 0 : g * p;
+    }
+  }
+
+  /** The product last made plus (aid, a), added before either reaches a row (see writeSweep). */
+  plus(aid: number, a: number): void {
+    const { rid, rnum, program } = this;
+    if (aid === CONSTANT && rid === CONSTANT) this.rnum = a + rnum;
+    else {
+      this.rid =
+        aid === CONSTANT
+          ? program.push(Op.add, a, rid, Slot.constant, Slot.value, 0, 0)
+          : program.push(Op.add, aid, rid === CONSTANT ? rnum : rid, Slot.value, rid === CONSTANT ? Slot.constant : Slot.value, 0, 0);
+      this.rnum = a + rnum;
     }
   }
 

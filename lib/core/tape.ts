@@ -217,10 +217,11 @@ export class Tape {
    * For code generators, which read every row: the rows as stored (row i at [4i, 4i+4):
    * parent a, ∂a, parent b, ∂b; a first slot below -1 marks a node or an element read, for
    * `rowAt`), the ids + 1 of symbolic partials (two per row, 0 for a number; null: none), and
-   * the rows whose partials are neither (in `rowAt`).
+   * the rows whose partials are neither (in `rowAt`), and whether it holds nodes (its sweep
+   * is then sweepNodes, else sweepNumbers).
    */
-  recorded(): { readonly rows: Float64Array; readonly partialIds: Int32Array | null; readonly generic: ReadonlySet<number> | null } {
-    return { rows: this.rows, partialIds: this.partialIds, generic: this.genericPartials === null ? null : new Set(this.genericPartials.keys()) };
+  recorded(): { readonly rows: Float64Array; readonly partialIds: Int32Array | null; readonly generic: ReadonlySet<number> | null; readonly nodes: boolean } {
+    return { rows: this.rows, partialIds: this.partialIds, generic: this.genericPartials === null ? null : new Set(this.genericPartials.keys()), nodes: this.nodes !== null };
   }
 
   /** Row `i` as recorded: for code generators, which write their own sweep. */

@@ -78,6 +78,20 @@ describe('compileGradient equals the eager gradient', () => {
     expect(g.recordings).toBe(1);
   });
 
+  // (found by fuzzing bit for bit: the eager sweep adds x·x's two products together before
+  // adding them to x's cotangent, where compiled code added them one at a time)
+  it('adds a square\'s two products as the eager sweep does, to the last bit', () => {
+    const f = (p: { x: number; y: number }[]) => {
+      let t = p[0]!.y;
+      while (t > 1 && t < 50) t = t * t + 0.5;
+      return t + Math.sqrt(p[0]!.x * p[0]!.x + p[0]!.y * p[0]!.y);
+    };
+    const g = compileGradient(f);
+    const points = () => [{ x: -1.524697964079678, y: 1.1597867021337152 }];
+    for (let k = 0; k < 2; k++) expect(g(points())).toEqual(gradient(f, points()));
+    expect(g.recordings).toBe(1);
+  });
+
   it('through branches, loops, recursion and closures', () => {
     const k = 0.25;
     agrees((x: number) => (x > 0 ? x * x * k : -x * k), xs);
