@@ -192,13 +192,19 @@ function divTraced(a: unknown, b: unknown): unknown {
       if (typeof b === 'number') return t.push(x / b, a.tracedIndex, 1 / b, -1, 0);
       if (isTracedOperand(b) && b.tracedTape === t) {
         const y = b.tracedValue;
-        if (typeof y === 'number') return t.push(x / y, a.tracedIndex, 1 / y, b.tracedIndex, -x / (y * y));
+        if (typeof y === 'number') {
+          const z = x / y;
+          return t.push(z, a.tracedIndex, 1 / y, b.tracedIndex, -z / y);
+        }
       }
     }
   } else if (typeof a === 'number' && isTracedOperand(b)) {
     const t = b.tracedTape;
     const y = b.tracedValue;
-    if (t.active && typeof y === 'number') return t.push(a / y, -1, 0, b.tracedIndex, -a / (y * y));
+    if (t.active && typeof y === 'number') {
+      const z = a / y;
+      return t.push(z, -1, 0, b.tracedIndex, -z / y);
+    }
   }
   if (convertible(a) || convertible(b)) {
     if (isArrayOperation(a, b)) return divArrays(a, b);
@@ -212,9 +218,11 @@ function divTraced(a: unknown, b: unknown): unknown {
   const y = operandOn(b, t);
   const z = div(x, y);
   const rowB = rowOn(b, t);
-  // (∂/∂b as the plain-number case above computes it, -a / (b·b): compileGradient records this
-  // rule on symbolic numbers, and its gradient must be the eager one to the last bit)
-  return t.push(z, rowOn(a, t), div(1, y), rowB, rowB < 0 ? 0 : neg(div(x, mul(y, y))));
+  // ∂/∂b = -a/b² as -(a/b)/b, the quotient divided once more: b·b overflows (b = 1e200 gave
+  // -0 for -1e-100) or underflows (b = 1e-200 gave -Infinity for -1e100) where the partial does
+  // not. The same formula as the plain-number case above: compileGradient records this rule on
+  // symbolic numbers, and its gradient must be the eager one to the last bit.
+  return t.push(z, rowOn(a, t), div(1, y), rowB, rowB < 0 ? 0 : neg(div(z, y)));
 }
 
 // ---- mod: a % b = a - b·trunc(a/b); ∂/∂a = 1, ∂/∂b = -trunc(a/b) --------------------------

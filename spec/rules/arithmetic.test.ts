@@ -33,6 +33,17 @@ describe('arithmetic rules against finite differences', () => {
     checkRule('x%3', (x) => z.mod(x, 3), [4.2]);
   });
 
+  // (the divisor's partial was -a/(b·b): b·b overflowed to Infinity or underflowed to 0, giving
+  // -0 or -Infinity where the partial -a/b² is an ordinary number)
+  it("a quotient's partials where b·b overflows or underflows (eager, second order, compiled)", () => {
+    const f = (a: number, b: number) => z.div(a, b);
+    expect(gradient(f, 1e300, 1e200)).toEqual([1e-200, -1e-100]);
+    expect(gradient(f, 1e-300, 1e-200)).toEqual([1e200, -1e100]);
+    expect(gradient((b: number) => z.div(1e-300, b), 1e-200)).toEqual([-1e100]);
+    // (the partial's own derivative, through the general path: ∂²/∂b² = 2a/b³)
+    expect((gradient((b: number) => gradient((c: number) => z.div(1e300, c), b)[0] as number, 1e200)[0] as number) / 2e-300).toBeCloseTo(1, 12);
+  });
+
   it('booleans, strings and null take part as JavaScript converts them', () => {
     expect(gradient((x: number) => z.mul(z.mul(true, x), 2), 5)).toEqual([2]);
     expect(gradient((x: number) => z.add(z.mul(false, x), x), 5)).toEqual([1]);
