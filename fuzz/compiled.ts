@@ -142,9 +142,9 @@ function run(g: (...args: Args) => unknown, args: Args): Outcome {
   }
 }
 
-/** Whether two gradients agree: the same structure, nulls where nulls, numbers to 1e-9 (relative). */
+/** Whether two gradients agree: the same structure, nulls where nulls, the same numbers bit for bit (-0 is not 0). */
 function agree(a: unknown, b: unknown): boolean {
-  if (typeof a === 'number' && typeof b === 'number') return Object.is(a, b) || Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b)) || (a !== a && b !== b);
+  if (typeof a === 'number' && typeof b === 'number') return Object.is(a, b);
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a === b;
   const ka = Object.keys(a), kb = Object.keys(b);
   return ka.length === kb.length && ka.every((k) => agree((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
