@@ -1,8 +1,9 @@
 // What forward mode hands back: f's output with its traced numbers replaced by their values
 // (the primal), and the same structure holding their tangents.
 //
-// Numbers, NDArrays, arrays, records and class instances (a copy with the same prototype),
-// Maps and typed arrays are followed; other values (strings, booleans, functions) are
+// Numbers, NDArrays, arrays, records and class instances (a copy with the same prototype;
+// Symbol-keyed fields too), Maps (keys as plain numbers), Sets (tangent: a Map from member
+// to tangent) and typed arrays are followed; an own getter is refused; other values (strings, booleans, functions) are
 // returned as they are, with tangent null. A number that does not depend on the inputs has
 // tangent 0, an array of them zeros: a tangent always has its value's shape.
 
@@ -61,18 +62,45 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
       const tangent = new Map();
       seen.set(x, [value, tangent]);
       for (const [k, e] of x) {
+        // (a key is an index, with no tangent; a traced one left in the Map would be an
+        // object that `get(2)` never finds)
+        const key = split(k)[0];
         const [v, t] = split(e);
-        value.set(k, v);
-        tangent.set(k, t);
+        value.set(key, v);
+        tangent.set(key, t);
+      }
+      return [value, tangent];
+    }
+    if (x instanceof Set) {
+      // A Set's tangent is a Map from member to tangent, as a Set argument's is given.
+      const value = new Set();
+      const tangent = new Map();
+      seen.set(x, [value, tangent]);
+      for (const e of x) {
+        const [v, t] = split(e);
+        value.add(v);
+        tangent.set(v, t);
       }
       return [value, tangent];
     }
     const proto = Object.getPrototypeOf(x) as object | null;
     if (proto !== Object.prototype && proto !== null && !isPlainClassInstance(x)) return [x, null];
-    const value = Object.create(proto) as Record<string, unknown>;
-    const tangent: Record<string, unknown> = {};
+    const value = Object.create(proto) as Record<PropertyKey, unknown>;
+    const tangent: Record<PropertyKey, unknown> = {};
     seen.set(x, [value, tangent]);
-    for (const key of Object.keys(x)) [value[key], tangent[key]] = split((x as Record<string, unknown>)[key]);
+    for (const key of Reflect.ownKeys(x)) {
+      const d = Object.getOwnPropertyDescriptor(x, key)!;
+      if (!d.enumerable) continue;
+      if (!('value' in d)) {
+        // (a getter read now runs after the tape closed: its traced numbers act as plain
+        // ones, and its tangent would be 0 whatever it depends on)
+        throw new TypeError(
+          `zygote-ts: jvp: the output's field ${String(key)} is a getter, which can only be read after f returns, when ` +
+            'its derivative can no longer be followed. Return the value itself (a data field).',
+        );
+      }
+      [value[key], tangent[key]] = split(d.value);
+    }
     return [value, tangent];
   };
   return split(y);

@@ -121,6 +121,38 @@ describe('typed arrays f returns', () => {
   });
 });
 
+// (a Set was returned as it was, traced members and all, with tangent null; a Map kept its
+// traced keys, so get(2) missed; a Symbol-keyed field was dropped from value and tangent; an
+// own getter was read after the tape closed: tangent 0)
+describe('outputs f returns: Sets, Map keys, Symbol keys, getters', () => {
+  it("a Set's tangent is a Map from member to tangent (as a Set argument's)", () => {
+    const [v, t] = jvp((x: number) => new Set([2 * x, 5]), [1], [1]) as unknown as [Set<number>, Map<number, number>];
+    expect(v).toEqual(new Set([2, 5]));
+    expect(v.has(2)).toBe(true); // (a plain number, not a traced one left behind)
+    expect(t).toEqual(new Map([[2, 2], [5, 0]]));
+    const [w, u] = jvp((x: number) => new Set([{ a: x * x }]), [3], [1]) as unknown as [Set<{ a: number }>, Map<{ a: number }, { a: number }>];
+    const [member] = [...w];
+    expect(member).toEqual({ a: 9 });
+    expect(u.get(member!)).toEqual({ a: 6 });
+  });
+
+  it("a Map's keys are plain numbers: lookups by number find them", () => {
+    const [v, t] = jvp((x: number) => new Map([[x * 2, x * 3]]), [1], [1]) as [Map<number, number>, Map<number, number>];
+    expect(v.get(2)).toBe(3);
+    expect(t.get(2)).toBe(3);
+  });
+
+  it('Symbol-keyed fields keep their values and have tangents', () => {
+    const s = Symbol('k');
+    const [v, t] = jvp((x: number) => ({ [s]: x * 2, a: x }), [1], [1]) as [Record<symbol | string, number>, Record<symbol | string, number>];
+    expect([v[s], v.a, t[s], t.a]).toEqual([2, 1, 2, 1]);
+  });
+
+  it('an own getter cannot be followed after f returns: an error, not a tangent of 0', () => {
+    expect(() => jvp((x: number) => ({ get a() { return x * 2; } }), [1], [1])).toThrow(/getter/);
+  });
+});
+
 describe('jvp edge cases', () => {
   it("a number's tangent is a number: 0, not null, where it does not move", () => {
     expect(jvp((y: NDArray) => sum(y), [array([1, 2, 3])], [null])).toEqual([6, 0]);
