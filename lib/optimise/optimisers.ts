@@ -74,14 +74,15 @@ export interface RmspropOptions extends RmsOptions {
 }
 
 /**
- * RMSprop (Tieleman & Hinton 2012): `params − lr · g / (√v + eps)`, v the running mean
- * square of the gradient (decay 0.9).
+ * RMSprop (Tieleman & Hinton 2012) as optax's: `params − lr · g / √(v + eps)`, v the running
+ * mean square of the gradient (decay 0.9); with momentum, the trace is of these scaled steps
+ * (optax scales by the learning rate before the trace, which matters with a schedule).
  *
  * @example
  * const opt = rmsprop(0.001, { decay: 0.99 });
  */
 export function rmsprop(lr: LearningRate, { momentum, nesterov = false, ...options }: RmspropOptions = {}): GradientTransformation {
-  const steps = [scaleByRms(options), ...(momentum === undefined ? [] : [trace({ decay: momentum, nesterov })]), scaleByLearningRate(lr)];
+  const steps = [scaleByRms(options), scaleByLearningRate(lr), ...(momentum === undefined ? [] : [trace({ decay: momentum, nesterov })])];
   return named(`rmsprop(${rateName(lr)})`, chain(...steps));
 }
 

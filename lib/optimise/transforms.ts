@@ -124,23 +124,30 @@ export function scaleByAdam({ b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0 }: A
 export interface RmsOptions {
   /** Decay of the mean square of gradients. Default 0.9. */
   decay?: number;
-  /** Added to its root (keeps the step finite). Default 1e-8. */
+  /** Added to the mean square inside its root (keeps the step finite). Default 1e-8. */
   eps?: number;
+  /**
+   * Whether `eps` goes inside the root, `g / √(v + eps)`, as optax's `eps_in_sqrt` (default
+   * true), or outside, `g / (√v + eps)`, as PyTorch's RMSprop.
+   */
+  epsInSqrt?: boolean;
 }
 
 /**
- * RMSprop's scaling (Tieleman & Hinton 2012): the gradient over the root of its running
- * mean square, `g / (√v + eps)`.
+ * RMSprop's scaling (Tieleman & Hinton 2012) as optax's `scale_by_rms`: the gradient over
+ * the root of its running mean square, `g / √(v + eps)` (or `g / (√v + eps)` with
+ * `epsInSqrt: false`).
  *
  * @example
  * const opt = chain(scaleByRms({ decay: 0.99 }), scaleByLearningRate(0.001));
  */
-export function scaleByRms({ decay = 0.9, eps = 1e-8 }: RmsOptions = {}): GradientTransformation {
+export function scaleByRms({ decay = 0.9, eps = 1e-8, epsInSqrt = true }: RmsOptions = {}): GradientTransformation {
+  const denominator = epsInSqrt ? (v: number) => Math.sqrt(v + eps) : (v: number) => Math.sqrt(v) + eps;
   const rule: SlotRule<Leaf[]> = {
     init: zerosLike,
     update(grads, nu) {
       const nu1 = advance(nu, grads, (v, g) => leafwise(g, (vi, gi) => decay * vi + (1 - decay) * gi * gi, v, g));
-      return [eachSlot(grads, (g, k) => leafwise(g, (gi, vi) => gi / (Math.sqrt(vi) + eps), g, nu1[k]!)), nu1];
+      return [eachSlot(grads, (g, k) => leafwise(g, (gi, vi) => gi / denominator(vi), g, nu1[k]!)), nu1];
     },
   };
   return new GradientTransformation('scaleByRms', rule);

@@ -115,14 +115,33 @@ describe('the transformations follow their recurrences, for every kind of leaf',
     expectSame(run(adamw(0.01, { weightDecay: 0.1 })), reference(adamRule(0.01, 0.1)));
   });
 
-  it('rmsprop (Tieleman & Hinton)', () => {
+  // (eps was added outside the root, as PyTorch does: optax adds it inside, which bounds the
+  // step at lr·|g|/√eps for small gradients — updates 1e4 times larger for g ≈ 1e-12)
+  it("rmsprop (Tieleman & Hinton) as optax defines it: eps inside the root", () => {
+    const rms = (lr: number, eps: number, inside: boolean) => (): Rule => {
+      let v = 0;
+      return (g) => {
+        v = 0.9 * v + 0.1 * g! * g!;
+        return (-lr * g!) / (inside ? Math.sqrt(v + eps) : Math.sqrt(v) + eps);
+      };
+    };
+    expectSame(run(rmsprop(0.01)), reference(rms(0.01, 1e-8, true)));
+    expectSame(run(rmsprop(0.01, { eps: 0.1 })), reference(rms(0.01, 0.1, true)));
+    expectSame(run(rmsprop(0.01, { eps: 0.1, epsInSqrt: false })), reference(rms(0.01, 0.1, false)));
+  });
+
+  // (optax's rmsprop scales by the learning rate before the momentum trace: with a schedule,
+  // the trace holds each step's own rate, lr_t·g_t + m·(earlier), not lr_t·(g_t + m·earlier))
+  it('rmsprop with momentum traces the scaled steps (optax: the learning rate before the trace)', () => {
+    const lr = (step: number) => 0.1 / (step + 1);
     expectSame(
-      run(rmsprop(0.01)),
+      run(rmsprop(lr, { momentum: 0.5 })),
       reference(() => {
-        let v = 0;
+        let [v, t, step] = [0, 0, 0];
         return (g) => {
           v = 0.9 * v + 0.1 * g! * g!;
-          return (-0.01 * g!) / (Math.sqrt(v) + 1e-8);
+          t = -lr(step++) * (g! / Math.sqrt(v + 1e-8)) + 0.5 * t;
+          return t;
         };
       }),
     );
