@@ -27,6 +27,7 @@ export class StructuredSeeds implements Seeder {
     if (t !== null && (typeof t !== 'object' || isTraced(t))) {
       throw new TypeError(`zygote-ts: the tangent for ${pathOf(parent, key)} is ${describe(t)}, but the argument there is a structure; give a tangent of its shape, or null.`);
     }
+    if (t !== null) refuseExtra(node, t, pathOf(parent, key));
     this.ofNode.set(node, t);
   }
 
@@ -68,6 +69,7 @@ export class StructuredSeeds implements Seeder {
     if (typeof t !== 'object' || isTraced(t)) {
       throw new TypeError(`zygote-ts: the tangent for ${pathOf(parent, key)} is ${describe(t)}, but the argument there is a structure; give a tangent of its shape, or null.`);
     }
+    refuseExtra(node, t, pathOf(parent, key));
     this.ofNode.set(node, t);
     // What was made under it while its tangent was null gets its tangent now.
     const e = node.entries;
@@ -106,6 +108,32 @@ export class StructuredSeeds implements Seeder {
       return up.has(key) ? up.get(key) : undefined;
     }
     return (up as Record<PropertyKey, unknown>)[key as PropertyKey];
+  }
+}
+
+/**
+ * Refuses a tangent holding more than its argument: an array's extra elements, a field or a
+ * Map key the argument lacks (a misspelt name) would be ignored, and the derivative given
+ * along only part of the direction asked for. (`#name` fields are private members, found
+ * while f runs.)
+ */
+function refuseExtra(node: Node, t: object, where: string): void {
+  const o = node.original;
+  if (node.kind === 'array' && (Array.isArray(t) || isFloatArray(t)) && (t as ArrayLike<unknown>).length > (o as unknown[]).length) {
+    throw new TypeError(`zygote-ts: the tangent for ${where} has ${(t as ArrayLike<unknown>).length} elements, but the argument there is an array of ${(o as unknown[]).length}.`);
+  }
+  if ((node.kind === 'map' || node.kind === 'set') && t instanceof Map) {
+    for (const k of t.keys()) {
+      if (!(o as Map<unknown, unknown> | Set<unknown>).has(k)) {
+        const name = typeof k === 'string' ? JSON.stringify(k) : describe(k);
+        throw new TypeError(`zygote-ts: the tangent for ${where} has a key ${name}, but the ${node.kind === 'set' ? 'Set there has no such member' : 'Map there has no such key'}.`);
+      }
+    }
+  }
+  if (node.kind === 'record' && !(t instanceof Map)) {
+    for (const k of Object.keys(t)) {
+      if (!k.startsWith('#') && !(k in o)) throw new TypeError(`zygote-ts: the tangent for ${where} has a field ${k}, but the argument there has no field ${k}.`);
+    }
   }
 }
 

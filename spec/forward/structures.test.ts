@@ -223,6 +223,25 @@ describe('forward-mode errors say what to do', () => {
     expect(() => jvp((a: NDArray) => a.get(0), [array([1, 2])], [[1, 2, 3]] as never)).toThrow(/array of 2 numbers/);
   });
 
+  // (a longer array, a misspelt field or an extra Map key was ignored: the derivative came
+  // back along part of the direction asked for, with no word)
+  it('tangents with more than the argument holds', () => {
+    const xy = (a: number[]) => a[0]! * a[1]!;
+    expect(() => jvp(xy, [[2, 3]], [[1, 1, 1]])).toThrow(/tangent for arg 0 has 3 elements.*array of 2/);
+    expect(() => jvp(xy, [[2, 3]], [Float64Array.of(1, 1, 1)] as never)).toThrow(/tangent for arg 0 has 3 elements/);
+    expect(() => jvp((p: Vec) => p.x * p.y, [new Vec(2, 3)], [{ x: 1, y: 0, z: 1 }] as never)).toThrow(/tangent for arg 0 has a field z.*no field/);
+    expect(() => jvp((o: { a: { x: number } }) => o.a.x, [{ a: { x: 2 } }], [{ a: { x: 1, xx: 1 } }] as never)).toThrow(/arg 0 \.a has a field xx/);
+    const m = new Map([['a', 2], ['b', 3]]);
+    expect(() => jvp((m: Map<string, number>) => m.get('a')! * m.get('b')!, [m], [new Map([['a', 1], ['b', 0], ['c', 1]])])).toThrow(/tangent for arg 0 has a key "c".*no such key/);
+    const member = { v: 3 };
+    expect(() => jvp((s: Set<{ v: number }>) => [...s][0]!.v, [new Set([member])], [new Map([[member, { v: 1 }], [{ v: 3 }, { v: 1 }]])] as never)).toThrow(/has a key .*no such/);
+    // what fits still does: the argument's own fields, null, private members by "#name"
+    expect(jvp(xy, [[2, 3]], [[1, 0]])[1]).toBe(3);
+    expect(jvp((p: Vec) => p.x * p.y, [new Vec(2, 3)], [{ x: 1, y: null }] as never)[1]).toBe(3);
+    expect(jvp((a: Account) => a.grow(0), [new Account(100, 0.05)], [{ '#balance': 1, rate: 0 }] as never)[1]).toBe(1);
+    expect(jvp((a: Account) => a.rate, [new Account(100, 0.05)], [{ '#balance': 1, rate: 1 }] as never)[1]).toBe(1);
+  });
+
   it('Params (the implicit style) is reverse mode only', () => {
     expect(() => jvp(() => 1, [new Params([])] as never, [null] as never)).toThrow(/explicit arguments/);
   });
