@@ -78,6 +78,23 @@ export function privateStored(host: object, name: string, value: unknown): boole
   return true;
 }
 
+/**
+ * The `#private` members noted in the innermost open differentiation (given a traced value,
+ * an NDArray or a stand-in), by host: member name to update. For forward mode's outputs.
+ */
+export function notedPrivatesByHost(): Map<object, Map<string, PrivateUpdate>> {
+  const byHost = new Map<object, Map<string, PrivateUpdate>>();
+  const list = notedPrivates[notedPrivates.length - 1];
+  if (list == null) return byHost;
+  for (let i = 0; i < list.length; i += 3) {
+    const host = list[i] as object;
+    let members = byHost.get(host);
+    if (members === undefined) byHost.set(host, (members = new Map()));
+    members.set(list[i + 1] as string, list[i + 2] as PrivateUpdate);
+  }
+  return byHost;
+}
+
 /** Notes a member `privateStored` asked for; returns `value` (the store's value). */
 export function notePrivate<V>(host: object, name: string, value: V, update: PrivateUpdate): V {
   const depth = notedPrivates.length;

@@ -3,7 +3,9 @@
 //
 // Numbers, NDArrays, arrays, records and class instances (a copy with the same prototype;
 // Symbol-keyed fields too), Maps (keys as plain numbers), Sets (tangent: a Map from member
-// to tangent) and typed arrays are followed; an own getter is refused; other values (strings, booleans, functions) are
+// to tangent) and typed arrays are followed; an instance f gave a traced #private member is
+// the instance itself (only its class can make one), with "#name" in its tangent; an own
+// getter is refused; other values (strings, booleans, functions) are
 // returned as they are, with tangent null. A number that does not depend on the inputs has
 // tangent 0, an array of them zeros: a tangent always has its value's shape.
 
@@ -11,10 +13,12 @@ import { live, isTraced } from '../core/traced.js';
 import type { Tape } from '../core/tape.js';
 import { allocate, isFloatArray, isNDArray, NDArray } from '../ndarray.js';
 import { typedStandIn } from '../../proxies/typed-arrays.js';
+import { notedPrivatesByHost, type PrivateUpdate } from '../../proxies/cleanup.js';
 
 /** `y` split into its value and its tangent in direction `j` of forward tape `tape`. */
 export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknown] {
   const seen = new Map<object, [unknown, unknown]>();
+  let privateHosts: Map<object, Map<string, PrivateUpdate>> | null = null;
   const split = (x: unknown): [unknown, unknown] => {
     if (isTraced(x)) {
       // (layers of closed tapes inside f — a finished inner differentiation — are constants)
@@ -85,6 +89,8 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
     }
     const proto = Object.getPrototypeOf(x) as object | null;
     if (proto !== Object.prototype && proto !== null && !isPlainClassInstance(x)) return [x, null];
+    const privates = proto !== Object.prototype && proto !== null ? (privateHosts ??= notedPrivatesByHost()).get(x) : undefined;
+    if (privates !== undefined) return splitPrivateHost(x as Record<PropertyKey, unknown>, privates);
     const value = Object.create(proto) as Record<PropertyKey, unknown>;
     const tangent: Record<PropertyKey, unknown> = {};
     seen.set(x, [value, tangent]);
@@ -94,17 +100,42 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
       if (!('value' in d)) {
         // (a getter read now runs after the tape closed: its traced numbers act as plain
         // ones, and its tangent would be 0 whatever it depends on)
-        throw new TypeError(
-          `zygote-ts: jvp: the output's field ${String(key)} is a getter, which can only be read after f returns, when ` +
-            'its derivative can no longer be followed. Return the value itself (a data field).',
-        );
+        throw new TypeError(getterMessage(key));
       }
       [value[key], tangent[key]] = split(d.value);
     }
     return [value, tangent];
   };
+  // An instance f gave a traced `#private` member cannot be copied (only its class makes
+  // them: a copy threw on the member's first use, and its tangent was missing): the value is
+  // the instance itself, its numbers left plain in place, and the tangent names the member
+  // "#name", as gradients do.
+  const splitPrivateHost = (x: Record<PropertyKey, unknown>, privates: Map<string, PrivateUpdate>): [unknown, unknown] => {
+    const tangent: Record<PropertyKey, unknown> = {};
+    seen.set(x, [x, tangent]);
+    for (const key of Reflect.ownKeys(x)) {
+      const d = Object.getOwnPropertyDescriptor(x, key)!;
+      if (!d.enumerable) continue;
+      if (!('value' in d)) throw new TypeError(getterMessage(key));
+      const [v, t] = split(d.value);
+      if (v !== d.value && d.writable === true) x[key] = v;
+      tangent[key] = t;
+    }
+    for (const [name, update] of privates) {
+      update(x, (v) => {
+        const [pv, pt] = split(v);
+        tangent[`#${name}`] = pt;
+        return pv;
+      });
+    }
+    return [x, tangent];
+  };
   return split(y);
 }
+
+const getterMessage = (key: PropertyKey) =>
+  `zygote-ts: jvp: the output's field ${String(key)} is a getter, which can only be read after f returns, when ` +
+  'its derivative can no longer be followed. Return the value itself (a data field).';
 
 /** An array output: its value one level out, and its tangent (zeros when it does not depend on the tape). */
 function splitArray(x: NDArray, tape: Tape, j: number): [unknown, unknown] {

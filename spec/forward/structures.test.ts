@@ -148,6 +148,17 @@ describe('outputs f returns: Sets, Map keys, Symbol keys, getters', () => {
     expect([v[s], v.a, t[s], t.a]).toEqual([2, 1, 2, 1]);
   });
 
+  // (the value was a copy made without the class: its first use of #balance threw a
+  // TypeError, and the tangent had no "#balance")
+  it('an instance f made with a traced #private member: the instance itself, its tangent under "#name"', () => {
+    const [v, t] = jvp((x: number) => new Account(x * 100, x), [1], [1]) as [Account, Record<string, number>];
+    expect(v).toBeInstanceOf(Account);
+    expect(v.grow(1)).toBeCloseTo(200, 12); // (#balance is there, a plain 100)
+    expect(v.rate).toBe(1);
+    expect(new Set([v.rate]).has(1)).toBe(true);
+    expect(t).toEqual({ rate: 1, '#balance': 100 });
+  });
+
   it('an own getter cannot be followed after f returns: an error, not a tangent of 0', () => {
     expect(() => jvp((x: number) => ({ get a() { return x * 2; } }), [1], [1])).toThrow(/getter/);
   });
