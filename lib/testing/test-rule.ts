@@ -10,11 +10,15 @@
 //               cotangent it receives (in a larger graph that buffer may be another
 //               input's cotangent too: `add` hands one buffer to both operands);
 //   aliasing  — the rule's value is (a view of) an argument exactly when fn's is, and
-//               arguments that are one object are perturbed together, as one.
+//               arguments that are one object are perturbed together, as one;
+//   pushforward — where forward mode goes through f (a rule with a forward rule, or no
+//               rule), ⟨ȳ, pushforward(ẋ)⟩ from `jvp` against the same central
+//               differences (a rule without a forward rule, which jvp refuses, is not checked).
 // It works for any function of numbers, NDArrays and structures of them that returns a
 // number or an NDArray — a rule or not. The report says what failed, with the numbers.
 
 import { pullback } from '../api.js';
+import { jvp } from '../forward/index.js';
 import { ensureRewritten } from '../rewritten.js';
 import { rand } from '../arrays.js';
 import { isNDArray, NDArray } from '../ndarray.js';
@@ -37,7 +41,7 @@ export interface TestRuleOptions {
 
 /** One check of `testRule`. */
 export interface RuleCheck {
-  readonly name: 'value' | 'pullback' | 'inputs' | 'aliasing';
+  readonly name: 'value' | 'pullback' | 'inputs' | 'aliasing' | 'pushforward';
   readonly passed: boolean;
   /** What was compared, with the numbers. */
   readonly detail: string;
@@ -109,9 +113,12 @@ export function ruleReport<A extends unknown[]>(f: (...args: A) => number | NDAr
   }
   const fd: FiniteDifferences = { f: (leaves) => f(...argsAt(leaves)), at, plain, cotangent, grads, scale: Math.max(1, ...at.map(maxAbsLeaf)), ...tolerances };
   const argumentSlots = args.map((_, k) => slotsUnder((layout.skeleton as Skeleton[])[k]!));
-  checks.push(pullbackCheck(fd, at.map((x, k) => randomDirection(x, seed + 1 + k)), argumentSlots));
+  const direction = at.map((x, k) => randomDirection(x, seed + 1 + k));
+  checks.push(pullbackCheck(fd, direction, argumentSlots));
   checks.push(inputsCheck(before, layout.flatten(layout.gather(args, caller))));
   checks.push(aliasingCheck(aliasedArgument(plain, copies), run.aliases()));
+  const forward = pushforwardCheck(fd, direction, () => jvp(ensureRewritten(f), argsAt(at), argsAt(direction) as never)[1]);
+  if (forward !== null) checks.push(forward);
   return reportOf(name, args, checks);
 }
 
@@ -153,9 +160,8 @@ interface FiniteDifferences {
   steps: readonly number[];
 }
 
-/** ⟨pullback(ȳ), ẋ⟩ against ⟨ȳ, J·ẋ⟩ by central differences, along `tangent` (null slots held still), at the best step. */
-function dotTest(fd: FiniteDifferences, tangent: readonly (Leaf | null)[]) {
-  const claimed = dotSlots(fd.grads, tangent);
+/** ⟨pullback(ȳ), ẋ⟩ (or `claimed`) against ⟨ȳ, J·ẋ⟩ by central differences, along `tangent` (null slots held still), at the best step. */
+function dotTest(fd: FiniteDifferences, tangent: readonly (Leaf | null)[], claimed = dotSlots(fd.grads, tangent)) {
   let best = { h: NaN, measured: NaN, error: Infinity };
   for (const step of fd.steps) {
     const h = step * fd.scale;
@@ -182,6 +188,30 @@ function pullbackCheck(fd: FiniteDifferences, direction: readonly Leaf[], argume
     });
   }
   return { name: 'pullback', passed: whole.passed, detail: lines.join('\n      ') };
+}
+
+/**
+ * The forward rule's ⟨ȳ, ẏ⟩ (ẏ = `tangent()`, jvp along the pullback check's direction)
+ * against the central differences. Null when forward mode refuses f for want of a forward
+ * rule: it says so itself, so nothing can be wrong there.
+ */
+function pushforwardCheck(fd: FiniteDifferences, direction: readonly Leaf[], tangent: () => unknown): RuleCheck | null {
+  let dy: unknown;
+  try {
+    dy = tangent();
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (/forward mode has no rule for/.test(message)) return null;
+    return { name: 'pushforward', passed: false, detail: `jvp threw: ${message}` };
+  }
+  const test = dotTest(fd, direction, dotSlots([fd.cotangent], [dy as Leaf]));
+  return {
+    name: 'pushforward',
+    passed: test.passed,
+    detail:
+      `⟨ȳ, pushforward(ẋ)⟩ = ${test.claimed}, finite differences give ⟨ȳ, J·ẋ⟩ = ${test.measured} ` +
+      `(best step ${test.h.toExponential(0)}, |difference| ${test.error.toExponential(2)}, tolerance ${fd.atol.toExponential(0)} + ${fd.rtol.toExponential(0)}·|value|)`,
+  };
 }
 
 // (A pullback that writes into the cotangent it receives harms nothing: rule() hands it a copy.)

@@ -123,3 +123,32 @@ describe('rules that are wrong fail, and the report says how', () => {
     expect(ruleReport(rough, [1.5], { rtol: 1e-9 }).passed).toBe(false);
   });
 });
+
+// (testRule checked only the pullback: a rule whose forward rule was wrong passed every
+// check, and jvp, jacfwd and forward over forward then gave its wrong derivative)
+describe('a forward rule is checked too', () => {
+  const rrule = (a: number, b: number): [number, (c: number) => number[]] => [a * b, (c: number) => [c * b, c * a]];
+  it('a wrong pushforward fails, a right one passes, none is no check', () => {
+    const wrong = rule((a: number, b: number) => a * b, rrule, (a, b) => [a * b, (da: number, db: number) => da * b + 2 * a * db]);
+    const report = ruleReport(wrong, [2, 3]);
+    expect(failed(report)).toEqual(['pushforward']);
+    expect(report.text).toMatch(/✗ pushforward: ⟨ȳ, pushforward\(ẋ\)⟩ = .*, finite differences give ⟨ȳ, J·ẋ⟩ = /);
+    expect(() => testRule(wrong, 2, 3)).toThrow(/1 of 5 checks failed/);
+    const right = rule((a: number, b: number) => a * b, rrule, (a, b) => [a * b, (da: number, db: number) => da * b + a * db]);
+    expect(testRule(right, 2, 3).text).toMatch(/all 5 checks passed\n.*\n.*\n.*\n.*\n  ✓ pushforward/);
+    expect(testRule(rule((a: number, b: number) => a * b, rrule), 2, 3).text).toMatch(/all 4 checks passed/);
+  });
+
+  it('arrays, and a forward rule that throws', () => {
+    const sq = (a: NDArray) => mul(a, a) as NDArray;
+    const back = (a: NDArray): [NDArray, (c: NDArray) => NDArray[]] => [sq(a), (c: NDArray) => [mul(mul(c, a), 2) as NDArray]];
+    const right = rule(sq, back, (a) => [sq(a), (da: NDArray) => mul(mul(da, a), 2) as NDArray]);
+    expect(testRule(right, array([1, -2, 0.5])).passed).toBe(true);
+    const wrong = rule(sq, back, (a) => [sq(a), (da: NDArray) => mul(da, a) as NDArray]);
+    expect(failed(ruleReport(wrong, [array([1, -2, 0.5])]))).toEqual(['pushforward']);
+    const throws = rule(sq, back, (a) => [sq(a), () => { throw new Error('not yet'); }]);
+    const report = ruleReport(throws, [array([1, 2])]);
+    expect(failed(report)).toEqual(['pushforward']);
+    expect(report.text).toMatch(/✗ pushforward: jvp threw: not yet/);
+  });
+});
