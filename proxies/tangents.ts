@@ -197,6 +197,10 @@ function arrayTangent(t: unknown, input: NDArray, where: string): NDArray {
   } catch {
     a = null as never;
   }
+  if (a === null && Array.isArray(t) && t.flat(Infinity).some(isTraced)) {
+    // (the numbers depend on an enclosing differentiation: an NDArray made of them keeps that)
+    throw new TypeError(`zygote-ts: the tangent for ${where} is an array holding numbers traced by an enclosing differentiation; give it as array(xs), an NDArray, which keeps their derivatives.`);
+  }
   if (a === null || a.size !== input.size) {
     throw new TypeError(`zygote-ts: the tangent for ${where} is ${describe(t)}; it must be an array of ${input.size} numbers (shape [${input.shape.join(', ')}]), or null.`);
   }

@@ -253,6 +253,13 @@ describe('forward-mode errors say what to do', () => {
     expect(jvp((a: Account) => a.rate, [new Account(100, 0.05)], [{ '#balance': 1, rate: 1 }] as never)[1]).toBe(1);
   });
 
+  // (the message said an array of 2 numbers must be an array of 2 numbers)
+  it("an NDArray's tangent of numbers traced outside, in a plain array: array(xs) is named", () => {
+    const f = (p: NDArray) => (p.get(0) as number) * (p.get(1) as number);
+    expect(() => gradient((x: number) => jvp(f, [array([2, 3])], [[x, x * x]] as never)[1] as number, 2)).toThrow(/traced by an enclosing differentiation; give it as array\(xs\)/);
+    expect(gradient((x: number) => jvp(f, [array([2, 3])], [array([x, x * x])])[1] as number, 2)).toEqual([11]);
+  });
+
   it('Params (the implicit style) is reverse mode only', () => {
     expect(() => jvp(() => 1, [new Params([])] as never, [null] as never)).toThrow(/explicit arguments/);
   });
