@@ -95,8 +95,9 @@ export function hessian(f: (x: number[]) => number, x: number[]): number[][];
 export function hessian(f: (x: any) => number, x: unknown): unknown {
   const g = checkedFunction(f, 'hessian');
   if (isNDArray(x) || Array.isArray(x)) {
-    // The Jacobian of the gradient (reverse over reverse; the inner pullbacks are traced).
-    return jacobian((y: unknown) => (gradient(g, y) as unknown[])[0] as NDArray | number[], x)[0];
+    // The Jacobian of the gradient (reverse over reverse; the inner pullbacks are traced),
+    // dense: where f does not depend on x (a flat branch) the gradient is zeros, not null.
+    return jacobian((y: unknown) => (densegradient(g, y) as unknown[])[0] as NDArray | number[], x)[0];
   }
   if (typeof live(x) !== 'number' && !isTraced(live(x))) {
     throw new TypeError(`zygote-ts: hessian(f, x) takes a number, an NDArray or an array of numbers (got ${describeValue(x)}).`);

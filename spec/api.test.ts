@@ -124,6 +124,15 @@ describe('nesting', () => {
   it('third derivative by nesting hessian', () => {
     expect(derivative((x: number) => hessian((y: number) => y ** 4, x), 2)).toBe(48);
   });
+  // (the gradient there is null: hessian threw "jacobian needs f to return an array … returned null")
+  it('hessian of an array where f does not depend on it (a flat branch) is zeros', () => {
+    const f = (x: number[]) => (x[0]! > 0 ? x[0]! ** 2 * x[1]! : 0);
+    expect(hessian(f, [-1, 2])).toEqual([[0, 0], [0, 0]]);
+    expect(hessian(f, [1, 2])).toEqual([[4, 2], [2, 0]]);
+    const H = hessian((x: NDArray) => 5, array([1, 2, 3]));
+    expect(H).toBeInstanceOf(NDArray);
+    expect([...H.shape, ...H.data]).toEqual([3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+  });
 });
 
 describe('jacobian', () => {
