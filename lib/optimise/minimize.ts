@@ -41,7 +41,7 @@ export interface MinimizeOptions<T> {
   maxIterations?: number;
   /** Converged when the gradient's largest component is at most this. Default 1e-8. */
   tolerance?: number;
-  /** Converged when an iteration changes f by at most this times max(|f|, 1). Default 0 (off). */
+  /** Converged when an iteration lowers f by at most this times max(|f|, 1) (f equal or higher is no convergence). Default 0 (off). */
   valueTolerance?: number;
   /** Converged when a step's largest component is at most this. Default 0 (off). */
   stepTolerance?: number;
@@ -123,9 +123,11 @@ export function minimize<T>(f: (x: T) => number, x0: T, options: MinimizeOptions
     }
     if (gradientNorm <= tolerance) return finish('gradient', iteration, `the gradient's largest component ${gradientNorm} ≤ tolerance ${tolerance}.`);
     // (each test is off at 0: f equal at two iterates is no convergence when gd oscillates
-    // across a minimum, x ↦ −x on x², and an iterate that did not move has no small gradient)
+    // across a minimum, x ↦ −x on x², and an iterate that did not move has no small gradient;
+    // for the same reason f must have gone down: a fixed step — gd with a learning rate, Adam
+    // — can land where f is as high as before, on the other side)
     const change = Math.abs(previous.value - at.value);
-    if (valueTolerance > 0 && change <= valueTolerance * Math.max(Math.abs(previous.value), Math.abs(at.value), 1)) {
+    if (valueTolerance > 0 && at.value < previous.value && change <= valueTolerance * Math.max(Math.abs(previous.value), Math.abs(at.value), 1)) {
       return finish('value', iteration, `f changed by ${change} ≤ valueTolerance ${valueTolerance} × max(|f|, 1).`);
     }
     const stepSize = maxAbs(difference(at.x, previous.x));
