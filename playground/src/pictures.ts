@@ -60,7 +60,7 @@ export function initPictures(runner: Runner, highlightLines: (lines: number[]) =
   let codes: { label: string; code: string }[] = [];
   let codeView: CodeView | null = null;
   /** What the run in progress has reported (null once it has ended). */
-  let live: { calls: CallPoint[]; grids: Map<number, GridData | null> } | null = null;
+  let live: { calls: CallPoint[] } | null = null;
 
   const lineOf = (at: Pos | null | undefined) => runner.userLine(at);
   const callLabel = (c: CallInfo) => {
@@ -216,9 +216,9 @@ export function initPictures(runner: Runner, highlightLines: (lines: number[]) =
   }
 
   /**
-   * The picture while the run goes on: the latest call's f over the coarse grid the worker
-   * sampled (blank when it could not), with the paths so far. The calls menu, the trace
-   * graph and the full picture come when the run ends.
+   * The picture while the run goes on: the paths so far, on a blank plane (f is not sampled
+   * while the run goes on: that would run f's side effects in the middle of the program).
+   * The calls menu, the trace graph and the full picture come when the run ends.
    */
   function drawLive(): void {
     if (live === null || tab !== 'plot') return;
@@ -230,9 +230,9 @@ export function initPictures(runner: Runner, highlightLines: (lines: number[]) =
     }
     const plane = last.plane!;
     const { own, others } = pathsOf(live.calls, last);
-    const data = live.grids.get(last.fn) ?? blankGrid(liveRange([...own, ...others.flat()]));
+    const data = blankGrid(liveRange([...own, ...others.flat()]));
     ui.plotPane.classList.add('empty');
-    ui.plotNote.textContent = `Running: ${text}. The path so far (${own.length} point${own.length === 1 ? '' : 's'}) over f(${plane.names.join(', ')}); the full picture comes when the run ends.`;
+    ui.plotNote.textContent = `Running: ${text}. The path so far (${own.length} point${own.length === 1 ? '' : 's'}) of the calls of f(${plane.names.join(', ')}); f itself is drawn when the run ends (drawing it now would run your code in the middle of the run).`;
     ui.plot.dataset['live'] = String(own.length);
     lastRender = () => ui.plot.replaceChildren(drawPlane(data, { width: Math.max(260, ui.plot.clientWidth), height: Math.max(240, ui.plot.clientHeight), names: plane.names, at: plane.at, path: own, others }));
     lastRender();
@@ -289,9 +289,8 @@ export function initPictures(runner: Runner, highlightLines: (lines: number[]) =
       setTab(next, false, wasLive && next === 'plot' && last?.plane !== undefined);
     },
     progress(p) {
-      live ??= { calls: [], grids: new Map() };
+      live ??= { calls: [] };
       live.calls.push(...p.calls);
-      if (p.grid) live.grids.set(p.grid.fn, p.grid.data);
       drawLive();
       return progressText(live.calls);
     },

@@ -70,19 +70,12 @@ export function planeRange(points: readonly [number, number][]): { x: [number, n
   return { x: [clean(mx - half), clean(mx + half)], y: [clean(my - half), clean(my + half)] };
 }
 
-/**
- * The range of a picture drawn while the path still grows: planeRange with room to spare,
- * so that it is sampled again only when the path leaves it.
- */
+/** The range of a picture drawn while the path still grows: planeRange with room to spare. */
 export function liveRange(points: readonly [number, number][]): { x: [number, number]; y: [number, number] } {
   const r = planeRange(points);
   const widen = ([a, b]: [number, number]): [number, number] => [a - (b - a) / 4, b + (b - a) / 4];
   return { x: widen(r.x), y: widen(r.y) };
 }
-
-/** Whether every point is inside the range. */
-export const covers = (r: { x: [number, number]; y: [number, number] }, points: readonly [number, number][]) =>
-  points.every(([x, y]) => x >= r.x[0] && x <= r.x[1] && y >= r.y[0] && y <= r.y[1]);
 
 /** "iteration 37, loss 0.0123" for the latest call's path (null before any call). */
 export function progressText(calls: readonly CallPoint[]): string | null {

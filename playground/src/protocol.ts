@@ -35,13 +35,11 @@ export interface CompiledSource {
 
 /**
  * While the run goes on (at most every PROGRESS_MS): the calls recorded since the last
- * report, and, when the latest call's iterate path has left the last picture's range, f
- * sampled on a coarse grid around it (null: f was too slow to sample without holding the run up).
+ * report. No picture of f: sampling f would run the user's code in the middle of the run.
  */
 export interface Progress {
   ms: number;
   calls: CallPoint[];
-  grid?: { fn: number; data: GridData | null };
 }
 
 /** What every run reports at its end, finished or failed. */

@@ -84,5 +84,32 @@ describe('live progress of an optimisation', () => {
     await page.close();
   }, 60_000);
 
+  it('calls no code of the user’s while the run goes on: f’s side effects happen as in Node', async () => {
+    const page = await newPage(s, 1366, 900);
+    // Gradient steps of a function of two numbers for 700 ms (several progress posts), f
+    // counting its calls: in Node, one per step. (The live picture sampled f mid-run.)
+    const code = [
+      "import { gradient } from 'zygote-ts';",
+      'let evals = 0;',
+      'const f = (x: number, y: number) => { evals++; return (x - 1) ** 2 + 3 * (y + 2) ** 2; };',
+      'let x = 4, y = 3, steps = 0;',
+      'const t0 = Date.now();',
+      'while (Date.now() - t0 < 700) {',
+      '  const [gx, gy] = gradient(f, x, y);',
+      '  x -= 0.01 * gx; y -= 0.01 * gy; steps++;',
+      '}',
+      'evals - steps;',
+    ].join('\n');
+    await page.addInitScript(recordFrames);
+    await open(s, page, linkTo(code));
+    expect(await page.getAttribute('body', 'data-state')).toBe('done');
+    const frames = await page.evaluate(() => window.frames$);
+    expect(frames.some((f) => !f.done && f.live !== null && f.live > 1), 'the path was drawn while the run went on').toBe(true);
+    expect(await page.textContent('#output .row.show[data-line="10"] .val')).toBe('0');
+    // The full picture (f sampled once the run has ended) still comes.
+    await page.waitForSelector('#plot svg.plane .contour');
+    await page.close();
+  }, 60_000);
+
   itLoadedOnlyItsOwnFiles(s);
 });

@@ -605,9 +605,10 @@ function numberOf(y: unknown): number {
 
 /**
  * f and its gradient on an n×n grid over [x0, x1]×[y0, y1], row by row from y0, for a call of
- * a function of two numbers; null when there is none, or past `deadline` (performance.now()).
+ * a function of two numbers; null when there is none. Only once the run has ended: f's side
+ * effects must not happen in the middle of the user's program.
  */
-export function sampleGrid(index: number, x0: number, x1: number, y0: number, y1: number, n: number, deadline = Infinity): { zs: number[]; gx: number[]; gy: number[] } | null {
+export function sampleGrid(index: number, x0: number, x1: number, y0: number, y1: number, n: number): { zs: number[]; gx: number[]; gy: number[] } | null {
   const plane = planeFns.get(index);
   if (plane === undefined) return null;
   return unrecorded(() => {
@@ -615,7 +616,6 @@ export function sampleGrid(index: number, x0: number, x1: number, y0: number, y1
     const gx: number[] = [];
     const gy: number[] = [];
     for (let j = 0; j < n; j++) {
-      if (performance.now() > deadline) return null; // (a picture drawn while the run goes on must not hold it up)
       for (let i = 0; i < n; i++) {
         const a = plane.args(x0 + ((x1 - x0) * i) / (n - 1), y0 + ((y1 - y0) * j) / (n - 1));
         let z = NaN;

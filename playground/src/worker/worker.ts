@@ -11,10 +11,10 @@ import * as fraction from 'fraction.js';
 import * as complex from 'complex.js';
 import * as decimal from 'decimal.js';
 import { describe, type Described } from '../describe.js';
-import type { FromWorker, GridData, ToWorker } from '../protocol.js';
+import type { FromWorker, ToWorker } from '../protocol.js';
 import { __zy } from './runtime.js';
 import { compiledSources, instrumentLibrary, onRecorded, recordedCalls, sample, sampleGrid, setRenames } from './trace.js';
-import { covers, liveRange, pathsOf, PROGRESS_MS, Throttle, type CallPoint } from '../progress.js';
+import { PROGRESS_MS, Throttle, type CallPoint } from '../progress.js';
 import type { CallInfo } from '../trace-model.js';
 
 // User code is compiled with the global runtime binding: give it the instrumented table.
@@ -57,35 +57,21 @@ userConsole['table'] = userConsole['log']!;
 userConsole['dir'] = userConsole['log']!;
 Object.assign(console, userConsole);
 
-/** Live progress: after a recorded call, at most every PROGRESS_MS, the calls recorded since the last post. */
+/**
+ * Live progress: after a recorded call, at most every PROGRESS_MS, the calls recorded since
+ * the last post. Only what the run recorded: nothing here calls the user's code while it
+ * runs (sampling f for a picture would run f's side effects — a counter, a random number
+ * generator, a log — in the middle of the program, and change what it computes next).
+ */
 function reportProgress(started: number): void {
   const throttle = new Throttle(PROGRESS_MS, started);
   let sent = 0;
-  let pictured: { fn: number; range: { x: [number, number]; y: [number, number] } } | null = null;
-  let gaveUp = 0;
-  /** The grid under the latest call's paths, when they have left the last one's range (a few times a run). */
-  const grid = (calls: CallInfo[]): { fn: number; data: GridData | null } | undefined => {
-    const last = calls.findLast((c) => c.plane !== undefined);
-    if (last === undefined) return undefined;
-    const { own, others } = pathsOf(calls, last);
-    const points = [...own, ...others.flat()];
-    if (pictured !== null && pictured.fn === last.fn && covers(pictured.range, points)) return undefined;
-    if (gaveUp >= 3) return undefined;
-    const range = liveRange(points);
-    // A coarse grid, given up after 40 ms (the run is waiting), and tried again at the next
-    // post, three times a run at most (f is too slow to sample then; the path is drawn alone).
-    const n = 17;
-    const g = sampleGrid(last.index, range.x[0], range.x[1], range.y[0], range.y[1], n, performance.now() + 40);
-    if (g === null) gaveUp++;
-    else pictured = { fn: last.fn, range };
-    return { fn: last.fn, data: g && { ...range, n, ...g } };
-  };
   onRecorded(() => {
     if (!throttle.due(performance.now())) return;
     const calls = recordedCalls();
     const fresh = calls.slice(sent).map(pointOf);
     sent = calls.length;
-    post({ type: 'progress', ms: performance.now() - started, calls: fresh, grid: grid(calls) });
+    post({ type: 'progress', ms: performance.now() - started, calls: fresh });
   });
 }
 
@@ -93,6 +79,9 @@ function pointOf(c: CallInfo): CallPoint {
   const { graph: _, ...point } = c;
   return point;
 }
+
+/** The run has ended (finished or failed): the pictures may call f. */
+let ended = false;
 
 async function run(source: string): Promise<void> {
   const started = performance.now();
@@ -105,9 +94,11 @@ async function run(source: string): Promise<void> {
     const fn = (0, eval)(source) as (i: typeof importModule, s: typeof show, c: typeof userConsole) => Promise<void>;
     await fn(importModule, show, userConsole);
     onRecorded(null); // (the worker now samples pictures for the page)
+    ended = true;
     post({ type: 'done', calls: recordedCalls(), ms: performance.now() - started, compiled: compiledSources() });
   } catch (e) {
     onRecorded(null);
+    ended = true;
     const err = e instanceof Error ? e : new Error(String(e));
     post({ type: 'error', name: err.name, message: err.message, stack: err.stack ?? '', calls: recordedCalls(), ms: performance.now() - started, compiled: compiledSources() });
   }
@@ -119,6 +110,9 @@ async function run(source: string): Promise<void> {
     setRenames(m.renames);
     void run(m.source);
   }
+  // Pictures call f: only once the run has ended (a request that comes while it awaits
+  // something is refused, as one past the time limit is), never in the middle of it.
+  else if (!ended) post({ type: m.type, id: m.id, data: null });
   else if (m.type === 'plot') post({ type: 'plot', id: m.id, data: sample(m.call, m.lo, m.hi, m.n) });
   else if (m.type === 'grid') {
     const g = sampleGrid(m.call, m.x[0], m.x[1], m.y[0], m.y[1], m.n);
