@@ -102,6 +102,7 @@ export function initPictures(runner: Runner, highlightLines: (lines: number[]) =
   async function draw(resetRange: boolean): Promise<void> {
     const c = selectedCall();
     ui.tooltip.hidden = true;
+    ui.plotNote.classList.remove('warning');
     if (tab === 'code') {
       drawCode();
       return;
@@ -186,7 +187,20 @@ export function initPictures(runner: Runner, highlightLines: (lines: number[]) =
       ui.plotNote.textContent = `f gave no number anywhere on [${lo}, ${hi}] (it throws, or returns something else): nothing to plot.`;
       return;
     }
-    lastRender = () => ui.plot.replaceChildren(drawPlot(data, { x0, width: Math.max(280, ui.plot.clientWidth), height: Math.max(220, ui.plot.clientHeight) }));
+    // f is sampled after the run: if it reads something the code changed after the call, the
+    // curves are not what the call computed, and the page says so (the call's own numbers
+    // are marked too).
+    const then = { y0: c.value, d0: c.slope };
+    if (differs(then.y0, data.y0) || differs(then.d0, data.d0)) {
+      const said = [then.y0 !== undefined ? `f(${fmt(x0)}) = ${fmt(then.y0)}` : null, then.d0 !== undefined ? `f′(${fmt(x0)}) = ${fmt(then.d0)}` : null].filter((t) => t !== null);
+      const now = [then.y0 !== undefined ? fmt(data.y0) : null, then.d0 !== undefined ? fmt(data.d0) : null].filter((t) => t !== null);
+      ui.plotNote.textContent =
+        `f gives other numbers now than when this call ran: the call computed ${said.join(' and ')}; f gives ${now.join(' and ')} there now — it reads something your code changed after the call. ` +
+        `The curves show f as it is at the end of the run; the hollow dots mark what the call computed.`;
+      ui.plotNote.classList.add('warning');
+    } else ui.plotNote.classList.remove('warning');
+    const stale = ui.plotNote.classList.contains('warning') ? then : undefined;
+    lastRender = () => ui.plot.replaceChildren(drawPlot(data, { x0, then: stale, width: Math.max(280, ui.plot.clientWidth), height: Math.max(220, ui.plot.clientHeight) }));
     lastRender();
   }
 
@@ -211,6 +225,12 @@ export function initPictures(runner: Runner, highlightLines: (lines: number[]) =
       ui.plotNote.textContent = 'f gave no number anywhere on this grid: nothing to draw.';
       return;
     }
+    if (data.z0 !== undefined && differs(c.value, data.z0)) {
+      ui.plotNote.textContent =
+        `f gives another value now than when the selected call ran: f(${plane.at.map(fmt).join(', ')}) was ${fmt(c.value!)} then, ${fmt(data.z0)} now — it reads something your code changed after the call. ` +
+        'The picture shows f as it is at the end of the run, not what the calls computed; the path is where they were made.';
+      ui.plotNote.classList.add('warning');
+    } else ui.plotNote.classList.remove('warning');
     lastRender = () => ui.plot.replaceChildren(drawPlane(data, { width: Math.max(260, ui.plot.clientWidth), height: Math.max(240, ui.plot.clientHeight), names: plane.names, at: plane.at, path, others }));
     lastRender();
   }
@@ -222,6 +242,7 @@ export function initPictures(runner: Runner, highlightLines: (lines: number[]) =
    */
   function drawLive(): void {
     if (live === null || tab !== 'plot') return;
+    ui.plotNote.classList.remove('warning');
     const text = progressText(live.calls);
     const last = live.calls.findLast((c) => c.plane !== undefined);
     if (last === undefined) {
@@ -301,6 +322,13 @@ export function initPictures(runner: Runner, highlightLines: (lines: number[]) =
       graphView?.showLine(line);
     },
   };
+}
+
+/** Whether a number a call computed differs from the one f gives now (NaN is NaN; the last bits may differ). */
+function differs(then: number | undefined, now: number): boolean {
+  if (then === undefined) return false;
+  if (Number.isNaN(then) || Number.isNaN(now)) return !(Number.isNaN(then) && Number.isNaN(now));
+  return then !== now && !(Math.abs(then - now) <= 1e-9 * Math.max(1, Math.abs(then), Math.abs(now)));
 }
 
 /** A grid with no samples: the axes and the paths, no heat map. */

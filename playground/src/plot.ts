@@ -40,11 +40,13 @@ export function yRange(ys: readonly number[], extra: readonly number[] = []): [n
 
 export interface PlotOptions {
   x0: number;
+  /** What the call itself computed at x0, when f gives other numbers now (drawn as hollow dots). */
+  then?: { y0?: number; d0?: number } | undefined;
   width: number;
   height: number;
 }
 
-export function drawPlot(data: PlotData, { x0, width, height }: PlotOptions): SVGSVGElement {
+export function drawPlot(data: PlotData, { x0, then, width, height }: PlotOptions): SVGSVGElement {
   const left = 58;
   const right = 24;
   const top = 14;
@@ -57,11 +59,11 @@ export function drawPlot(data: PlotData, { x0, width, height }: PlotOptions): SV
   const root = svg('svg', { class: 'plot', width, height, viewBox: `0 0 ${width} ${height}` });
 
   const panels = [
-    { name: 'f(x)', cls: 'f', ys: data.ys, y0: data.y0, top },
-    { name: 'f′(x)', cls: 'df', ys: data.ds, y0: data.d0, top: top + panelH + gap },
+    { name: 'f(x)', cls: 'f', ys: data.ys, y0: data.y0, then: then?.y0, top },
+    { name: 'f′(x)', cls: 'df', ys: data.ds, y0: data.d0, then: then?.d0, top: top + panelH + gap },
   ];
   for (const p of panels) {
-    const [ylo, yhi] = yRange(p.ys, [p.y0, ...(p.cls === 'df' ? [0] : [])]);
+    const [ylo, yhi] = yRange(p.ys, [p.y0, ...(p.then !== undefined ? [p.then] : []), ...(p.cls === 'df' ? [0] : [])]);
     const Y = (y: number) => p.top + panelH - ((y - ylo) / (yhi - ylo)) * panelH;
     const g = svg('g', { class: `panel ${p.cls}` });
     g.append(svg('rect', { x: left, y: p.top, width: width - left - right, height: panelH, class: 'frame' }));
@@ -99,6 +101,13 @@ export function drawPlot(data: PlotData, { x0, width, height }: PlotOptions): SV
       title.textContent = `${p.name.replace('x', full(x0))} = ${full(p.y0)}`;
       dot.append(title);
       curves.append(dot);
+      if (p.then !== undefined && Number.isFinite(p.then)) {
+        const ring = svg('circle', { cx: X(x0), cy: Y(p.then), r: 5, class: 'mark then' });
+        const said = svg('title');
+        said.textContent = `${p.name.replace('x', full(x0))} = ${full(p.then)} when the call ran (f has changed since)`;
+        ring.append(said);
+        curves.append(ring);
+      }
     }
     g.append(curves);
     const name = svg('text', { x: left + 8, y: p.top + 16, class: 'panel-name' });

@@ -25,6 +25,8 @@ export interface GridData {
   zs: number[];
   gx: number[];
   gy: number[];
+  /** f at the selected call's point, sampled with the grid (NaN where f gives no number). */
+  z0?: number;
 }
 
 /** A compiled gradient the run made (`compileGradient`), and its generated code when the run ended. */

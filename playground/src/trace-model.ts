@@ -65,6 +65,8 @@ export interface CallInfo {
   fn: number;
   /** f's value at the call, when it is a number (the loss of an optimisation's step). */
   value?: number;
+  /** For a call on one number whose result holds f′(x0) (gradient, derivative, withgradient): that number. */
+  slope?: number;
   /** For a step of `minimize` (kind 'minimize'): the solver's iteration (0: x0). */
   iteration?: number;
   graph: Graph;

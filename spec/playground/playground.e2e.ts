@@ -195,6 +195,27 @@ describe('the playground in Chromium', () => {
     await page.close();
   }, 60_000);
 
+  it('says so when f gives other numbers after the run than the call computed (the plot samples f when the run has ended)', async () => {
+    const page = await newPage();
+    // f reads `a`, which changes after the call: the output says [6], f′(3) is 60 at the end.
+    await open(page, linkTo("import { gradient } from 'zygote-ts';\nlet a = 1;\nconst f = (x: number) => a * x * x;\ngradient(f, 3);\na = 10;\n"));
+    await page.waitForSelector('#plot svg.plot');
+    expect(plain((await shownRows(page))[0]!.value)).toEqual([6]);
+    expect(await page.textContent('#plot-note')).toMatch(/the call computed f\(3\) = 9 and f′\(3\) = 6; f gives 90 and 60 there now/);
+    expect(await page.getAttribute('#plot-note', 'class')).toContain('warning');
+    const rings = await page.$$eval('#plot circle.mark.then title', (ts) => ts.map((t) => t.textContent));
+    expect(rings).toEqual(['f(3) = 9 when the call ran (f has changed since)', 'f′(3) = 6 when the call ran (f has changed since)']);
+    // A function of two numbers: the same, for the selected call's value.
+    await page.evaluate((h) => (location.hash = h), linkTo("import { gradient } from 'zygote-ts';\nlet c = 1;\nconst f = (x: number, y: number) => c * (x * x + y * y);\ngradient(f, 1, 2);\nc = 3;\n"));
+    await page.waitForFunction(() => /f\(1, 2\) was 5 then, 15 now/.test(document.getElementById('plot-note')?.textContent ?? ''));
+    // And an f that does not change gets no warning.
+    await page.evaluate((h) => (location.hash = h), '#example=polynomial');
+    await page.waitForSelector('#plot svg.plot:not(.plane) circle.mark');
+    expect(await page.getAttribute('#plot-note', 'class')).not.toContain('warning');
+    expect(await page.$$eval('#plot circle.mark.then', (cs) => cs.length)).toBe(0);
+    await page.close();
+  }, 60_000);
+
   it('draws the trace graph of the last call, with gradients on the edges and values on hover', async () => {
     const page = await newPage();
     await open(page, '#example=point');

@@ -337,11 +337,26 @@ function differentiate(kind: string, real: Function, self: unknown, f: unknown, 
   const traced = function (this: unknown, ...a: unknown[]) { return runTraced(s, user, this, a, names, params); };
   session = s;
   try {
-    return real.call(self, traced, ...args);
+    const result = real.call(self, traced, ...args);
+    if (scalar) {
+      // What the call said f′(x0) is: the plot compares it with f′ sampled when the run has ended.
+      const d = slopeOf(kind, result);
+      if (d !== undefined) info.slope = d;
+    }
+    return result;
   } finally {
     session = null;
     recordedListener?.();
   }
+}
+
+/** f′(x0) from the result of a call on one number, where the result holds it. */
+function slopeOf(kind: string, result: unknown): number | undefined {
+  const first = (g: unknown) => (Array.isArray(g) && typeof g[0] === 'number' ? g[0] : undefined);
+  if (kind === 'gradient') return first(result);
+  if (kind === 'derivative') return typeof result === 'number' ? result : undefined;
+  if (kind === 'withgradient' && typeof result === 'object' && result !== null) return first((result as { grad?: unknown }).grad);
+  return undefined;
 }
 
 function fnNumber(f: object): number {
@@ -608,7 +623,7 @@ function numberOf(y: unknown): number {
  * a function of two numbers; null when there is none. Only once the run has ended: f's side
  * effects must not happen in the middle of the user's program.
  */
-export function sampleGrid(index: number, x0: number, x1: number, y0: number, y1: number, n: number): { zs: number[]; gx: number[]; gy: number[] } | null {
+export function sampleGrid(index: number, x0: number, x1: number, y0: number, y1: number, n: number): { zs: number[]; gx: number[]; gy: number[]; z0: number } | null {
   const plane = planeFns.get(index);
   if (plane === undefined) return null;
   return unrecorded(() => {
@@ -631,7 +646,17 @@ export function sampleGrid(index: number, x0: number, x1: number, y0: number, y1
         gy.push(g[1]);
       }
     }
-    return { zs, gx, gy };
+    // f at the call's own point, now: the page compares it with the value the call computed.
+    const at = calls[index]?.plane?.at;
+    let z0 = NaN;
+    if (at) {
+      try {
+        z0 = numberOf(plane.f(...plane.args(at[0], at[1])));
+      } catch {
+        // (f throws there now)
+      }
+    }
+    return { zs, gx, gy, z0 };
   });
 }
 
