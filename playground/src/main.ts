@@ -124,7 +124,7 @@ async function run(): Promise<void> {
   openingNote = null;
   const code = runner.compiled?.code ?? null;
   if (outcome.kind === 'timeout') {
-    output.note(`Stopped after ${outcome.limitMs / 1000} s: the code did not finish within the time limit (an endless loop?). The page is fine; edit and run again, or choose a longer limit.`, 'error timeout');
+    output.note(`Stopped after ${outcome.limitMs / 1000} s: the code did not finish within the time limit (an endless loop, or a timer never cleared?). The page is fine; edit and run again, or choose a longer limit.`, 'error timeout');
     pictures.show([], code, []);
     setState('timeout', `Stopped at the ${outcome.limitMs / 1000} s limit`);
   } else if (outcome.kind === 'stopped') {

@@ -278,6 +278,34 @@ describe('the playground in Chromium', () => {
     await page.close();
   }, 60_000);
 
+  it('ends a run as Node ends a program: after its timers, with the error of a timer or of a promise no one handles', async () => {
+    const page = await newPage();
+    const logs = async () => page.$$eval('#output .row.log', (rs) => rs.map((r) => (r as HTMLElement).innerText.replace(/\s+/g, ' ').replace(/^CONSOLE /, '').trim()));
+    // (a log's values are separate elements: compare their texts joined by single spaces)
+    // Output printed by timer callbacks after the top-level code has finished (it was dropped).
+    const ticks = [
+      "import { gradient } from 'zygote-ts';",
+      'let n = 0;',
+      'const id = setInterval(() => { n++; console.log(`tick ${n}`, gradient((x: number) => x ** n, 2)); if (n === 3) clearInterval(id); }, 10);',
+      "setTimeout(() => console.log('later'), 400);",
+    ].join('\n');
+    await open(page, linkTo(ticks));
+    expect(await page.getAttribute('body', 'data-state')).toBe('done');
+    expect(await logs()).toEqual(['tick 1 [1]', 'tick 2 [4]', 'tick 3 [12]', 'later']);
+    expect(await page.$$eval('#calls option', (os) => os.length)).toBe(3);
+    // An error thrown in a timer, and a rejection with no handler, end the run with that error (Node exits with it).
+    for (const [code, error, line] of [
+      ["setTimeout(() => { throw new RangeError('late'); }, 10);\nconsole.log('start');", /RangeError: late\s*at line 1, column 26/, '1'],
+      ["console.log('start');\nPromise.reject(new Error('nobody caught me'));", /Error: nobody caught me\s*at line 2/, '2'],
+    ] as const) {
+      expect(await runs(page, () => page.evaluate((h) => (location.hash = h), linkTo(code)))).toBe('error');
+      expect(await logs()).toEqual(['start']);
+      expect(await page.textContent('#output .row.error')).toMatch(error);
+      expect(await page.getAttribute('#output .row.error', 'data-line')).toBe(line);
+    }
+    await page.close();
+  }, 60_000);
+
   it('runs with Ctrl+Enter, and the URL hash reproduces edited code', async () => {
     const page = await newPage();
     await open(page, '#example=product3');

@@ -83,6 +83,71 @@ function pointOf(c: CallInfo): CallPoint {
 /** The run has ended (finished or failed): the pictures may call f. */
 let ended = false;
 
+// A run ends as a Node program does: when its top-level code has finished and no timer of
+// its own is left to fire (a `setTimeout` callback's output is the program's output too);
+// an error thrown in a timer, or a promise rejected with no handler, ends it with that
+// error. The time limit applies to the whole (an endless `setInterval` is stopped at it).
+const timers = new Set<unknown>();
+let timersDone: (() => void) | null = null;
+let runFailed: ((e: unknown) => void) | null = null;
+const realSetTimeout = globalThis.setTimeout.bind(globalThis);
+{
+  type Handler = (...args: unknown[]) => void;
+  const g = globalThis as unknown as Record<string, Function>;
+  const [realClearTimeout, realSetInterval, realClearInterval] = [g['clearTimeout']!, g['setInterval']!, g['clearInterval']!];
+  const changed = () => {
+    if (timers.size === 0) timersDone?.();
+  };
+  const guarded = (handler: Handler) => (...a: unknown[]) => {
+    try {
+      handler(...a);
+    } catch (e) {
+      runFailed?.(e);
+    }
+  };
+  g['setTimeout'] = function setTimeout(handler: unknown, ms?: number, ...args: unknown[]) {
+    if (typeof handler !== 'function') return realSetTimeout(handler as TimerHandler, ms, ...args);
+    const id: unknown = realSetTimeout((...a: unknown[]) => {
+      timers.delete(id);
+      guarded(handler as Handler)(...a);
+      changed();
+    }, ms, ...args);
+    timers.add(id);
+    return id;
+  };
+  g['setInterval'] = function setInterval(handler: unknown, ms?: number, ...args: unknown[]) {
+    if (typeof handler !== 'function') return realSetInterval(handler, ms, ...args) as unknown;
+    const id: unknown = realSetInterval(guarded(handler as Handler), ms, ...args);
+    timers.add(id);
+    return id;
+  };
+  // (clearTimeout and clearInterval take each other's ids, as in browsers.)
+  g['clearTimeout'] = function clearTimeout(id?: unknown) {
+    realClearTimeout(id);
+    if (timers.delete(id)) changed();
+  };
+  g['clearInterval'] = function clearInterval(id?: unknown) {
+    realClearInterval(id);
+    if (timers.delete(id)) changed();
+  };
+  globalThis.addEventListener('unhandledrejection', (e) => {
+    if (ended || runFailed === null) return;
+    e.preventDefault();
+    runFailed(e.reason);
+  });
+}
+
+/** Resolves when no timer of the run's is left, and the tasks its last callbacks queued have run. */
+async function settled(): Promise<void> {
+  for (;;) {
+    if (timers.size > 0) await new Promise<void>((resolve) => (timersDone = resolve));
+    timersDone = null;
+    // Two tasks: the microtasks the last callback left, and the rejections they left unhandled.
+    for (let i = 0; i < 2; i++) await new Promise((resolve) => realSetTimeout(resolve, 0));
+    if (timers.size === 0) return;
+  }
+}
+
 async function run(source: string): Promise<void> {
   const started = performance.now();
   reportProgress(started);
@@ -90,9 +155,16 @@ async function run(source: string): Promise<void> {
     if (value !== undefined) post({ type: 'show', site, value: safeDescribe(value) });
     return value;
   };
+  const failure = new Promise<never>((_, reject) => (runFailed = reject));
   try {
     const fn = (0, eval)(source) as (i: typeof importModule, s: typeof show, c: typeof userConsole) => Promise<void>;
-    await fn(importModule, show, userConsole);
+    await Promise.race([
+      (async () => {
+        await fn(importModule, show, userConsole);
+        await settled();
+      })(),
+      failure,
+    ]);
     onRecorded(null); // (the worker now samples pictures for the page)
     ended = true;
     post({ type: 'done', calls: recordedCalls(), ms: performance.now() - started, compiled: compiledSources() });
