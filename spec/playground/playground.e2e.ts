@@ -259,6 +259,20 @@ describe('the playground in Chromium', () => {
     await page.close();
   }, 60_000);
 
+  it('shows a thrown value that is not an Error as it is (it was “Error: [object Object]”)', async () => {
+    const page = await newPage();
+    await open(page);
+    for (const [code, text] of [
+      ["import { gradient } from 'zygote-ts';\ngradient((x: number) => { if (x > 0) throw { code: 7, x }; return x; }, 2);", 'Uncaught: { code: 7, x: 2 } (an object was thrown, not an Error'],
+      ['throw 42;', 'Uncaught: 42 (a number was thrown, not an Error'],
+      ["import { gradient } from 'zygote-ts';\ngradient((x: number) => { throw x * 3; }, 2);", 'Uncaught: 6 (a number was thrown, not an Error'],
+    ] as const) {
+      expect(await runs(page, () => page.evaluate((h) => (location.hash = h), linkTo(code)))).toBe('error');
+      expect(await page.textContent('#output .row.error')).toContain(text);
+    }
+    await page.close();
+  }, 60_000);
+
   it('stops an endless loop at the time limit, and the page stays responsive', async () => {
     const page = await newPage();
     await open(page);

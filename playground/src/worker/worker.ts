@@ -10,7 +10,7 @@ import * as culori from 'culori';
 import * as fraction from 'fraction.js';
 import * as complex from 'complex.js';
 import * as decimal from 'decimal.js';
-import { describe, type Described } from '../describe.js';
+import { describe, isTracedScalar, type Described } from '../describe.js';
 import type { FromWorker, ToWorker } from '../protocol.js';
 import { __zy } from './runtime.js';
 import { compiledSources, instrumentLibrary, onRecorded, recordedCalls, sample, sampleGrid, setRenames } from './trace.js';
@@ -36,6 +36,45 @@ function safeDescribe(v: unknown): Described {
     return describe(v);
   } catch (e) {
     return { t: 'other', text: `(cannot show: ${(e as Error).message})` };
+  }
+}
+
+/** A described value as one short line of text (a thrown value that is not an Error). */
+function textOf(d: Described, depth = 0): string {
+  const all = (xs: string[], n: number | undefined) => (n ? [...xs, `… ${n} more`] : xs).join(', ');
+  if (depth > 3) return '…';
+  switch (d.t) {
+    case 'num':
+      return String(d.v);
+    case 'str':
+      return JSON.stringify(d.v);
+    case 'bool':
+      return String(d.v);
+    case 'null':
+      return 'null';
+    case 'undef':
+      return 'undefined';
+    case 'bigint':
+      return `${d.v}n`;
+    case 'fn':
+      return `function ${d.name}`;
+    case 'arr':
+    case 'set':
+      return `${d.t === 'set' ? 'Set ' : d.cls ? `${d.cls} ` : ''}[${all(d.items.map((x) => textOf(x, depth + 1)), d.more)}]`;
+    case 'nums':
+      return `${d.cls ?? 'Array'}(${d.values.length + (d.more ?? 0)}) [${all(d.values.slice(0, 8).map(String), d.values.length + (d.more ?? 0) - Math.min(8, d.values.length))}]`;
+    case 'nd':
+      return `NDArray ${d.shape.join('×')}`;
+    case 'obj':
+      return `${d.cls ? `${d.cls} ` : ''}{ ${all(d.fields.map(([k, v]) => `${k}: ${textOf(v, depth + 1)}`), d.more)} }`;
+    case 'map':
+    case 'grads':
+      return `${d.t === 'map' ? 'Map' : 'Grads'} { ${d.entries.map(([k, v]) => `${textOf(k, depth + 1)} => ${textOf(v, depth + 1)}`).join(', ')} }`;
+    case 'scalar':
+      return `${d.cls} ${d.text}`;
+    case 'ref':
+    case 'other':
+      return d.text;
   }
 }
 
@@ -171,8 +210,13 @@ async function run(source: string): Promise<void> {
   } catch (e) {
     onRecorded(null);
     ended = true;
-    const err = e instanceof Error ? e : new Error(String(e));
-    post({ type: 'error', name: err.name, message: err.message, stack: err.stack ?? '', calls: recordedCalls(), ms: performance.now() - started, compiled: compiledSources() });
+    const end = { calls: recordedCalls(), ms: performance.now() - started, compiled: compiledSources() };
+    if (e instanceof Error) post({ type: 'error', name: e.name, message: e.message, stack: e.stack ?? '', ...end });
+    else {
+      // `throw 42`, `throw { code: 7 }`: the value itself (it was shown as "Error: [object Object]").
+      const kind = e === null ? 'null' : isTracedScalar(e) ? 'a number' : Array.isArray(e) ? 'an array' : typeof e === 'object' ? 'an object' : `a ${typeof e}`;
+      post({ type: 'error', name: 'Uncaught', message: `${textOf(safeDescribe(e))} (${kind} was thrown, not an Error: it has no stack to say where)`, stack: '', ...end });
+    }
   }
 }
 
