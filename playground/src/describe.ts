@@ -110,7 +110,7 @@ function walkObject(o: object, seen: Set<object>, depth: number): Described {
   if (o instanceof Grads) {
     return { t: 'grads', entries: [...o].map(([p, g]) => [walk(p, seen, depth), walk(g, seen, depth)] as [Described, Described]) };
   }
-  if (Array.isArray(o)) return o.length >= SUMMARY_FROM && o.every((v) => typeof v === 'number') ? numbers(o as number[]) : list(o, seen, depth, 'arr');
+  if (Array.isArray(o)) return o.length >= SUMMARY_FROM && dense(o) && o.every((v) => typeof v === 'number') ? numbers(o as number[]) : list(o, seen, depth, 'arr');
   for (const T of TYPED) {
     if (o instanceof T) {
       const xs = Array.from(o as ArrayLike<number>);
@@ -165,8 +165,19 @@ function walkObject(o: object, seen: Set<object>, depth: number): Described {
   return d;
 }
 
+/** What an array's hole is shown as (`[1, , 3]` has three items, not two). */
+export const EMPTY: Described = { t: 'other', text: '<empty>' };
+
+/** Whether an array has no holes. */
+function dense(xs: readonly unknown[]): boolean {
+  for (let i = 0; i < xs.length; i++) if (!(i in xs)) return false;
+  return true;
+}
+
 function list(xs: readonly unknown[], seen: Set<object>, depth: number, t: 'arr' | 'set'): Described & { t: 'arr' | 'set' } {
-  const items = xs.slice(0, LIMITS.items).map((v) => walk(v, seen, depth));
+  // (By index, not `map`: map skips holes, which then vanish from the page.)
+  const items: Described[] = [];
+  for (let i = 0; i < Math.min(xs.length, LIMITS.items); i++) items.push(i in xs ? walk(xs[i], seen, depth) : EMPTY);
   return xs.length > items.length ? { t, items, more: xs.length - items.length } : { t, items };
 }
 

@@ -27,6 +27,17 @@ group('describing values for the page', () => {
     expect(describe(new Map([['W', null]]))).toEqual({ t: 'map', entries: [[{ t: 'str', v: 'W' }, { t: 'null' }]] });
     expect(describe(cyclic)).toEqual({ t: 'obj', fields: [['a', { t: 'num', v: 1 }], ['self', { t: 'ref', text: '[Circular]' }]] });
   });
+  it('an array’s holes as holes (they vanished: [1, , 3] was shown as [1, 3])', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    expect(describe([1, , 3])).toEqual({ t: 'arr', items: [{ t: 'num', v: 1 }, { t: 'other', text: '<empty>' }, { t: 'num', v: 3 }] });
+    const sparse = new Array(70);
+    sparse[0] = 1;
+    sparse[69] = 2;
+    const d = describe(sparse);
+    expect(d.t).toBe('arr');
+    expect(d.t === 'arr' && d.items.length).toBe(70);
+    expect(d.t === 'arr' && d.items[1]).toEqual({ t: 'other', text: '<empty>' });
+  });
   it('NDArrays with their shape, and number classes by their own text', () => {
     expect(describe(array([[1, 2], [3, 4]]))).toEqual({ t: 'nd', shape: [2, 2], data: [1, 2, 3, 4] });
     expect(describe(new Fraction(7, 2))).toEqual({ t: 'scalar', cls: 'Fraction', text: '7/2' });
