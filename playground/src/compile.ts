@@ -97,8 +97,11 @@ export async function compile(source: string, strip: Strip): Promise<Compiled> {
   const sites: ShowSite[] = [];
   const imports: string[] = [];
   const lines = source.split('\n');
-  const site = (node: acorn.Node): number => {
-    const start = originalPosition(tsMap, ...lineCol(js, node.start));
+  const site = (node: acorn.Node, first = node.start): number => {
+    // `first`: where the shown expression starts. esbuild maps the `(` that opens a statement
+    // such as `({ a: 1 });` to the end of the line before, so the expression's own start is
+    // used: the value was shown on the previous statement's line.
+    const start = originalPosition(tsMap, ...lineCol(js, first));
     const end = originalPosition(tsMap, ...lineCol(js, Math.max(node.start, node.end - 1)));
     const line = start?.line ?? 1;
     const endLine = Math.max(line, end?.line ?? line);
@@ -106,7 +109,7 @@ export async function compile(source: string, strip: Strip): Promise<Compiled> {
     return sites.length - 1;
   };
   const show = (expr: acorn.Node, stmt: acorn.Node) => {
-    ms.prependLeft(expr.start, `__show(${site(stmt)}, (`);
+    ms.prependLeft(expr.start, `__show(${site(stmt, expr.start)}, (`);
     ms.appendRight(expr.end, '))');
   };
 

@@ -24,6 +24,11 @@ async function run(source: string) {
 }
 
 describe('the playground compiler', () => {
+  it('shows a parenthesised statement on its own line (esbuild maps its `(` to the line before)', async () => {
+    const { shown, compiled } = await run(['const a = 1;', 'a;', '({ a: -0, b: 2 });', '[1, 2];', '(a, 3);'].join('\n'));
+    expect(shown.map(([line]) => line)).toEqual([2, 3, 4, 5]);
+    expect(compiled.sites.map((s) => s.text)).toEqual(['a;', '({ a: -0, b: 2 });', '[1, 2];', '(a, 3);']);
+  });
   it('shows each top-level expression with its line, and rewrites for differentiation', async () => {
     const { shown } = await run(
       ["import { gradient } from 'zygote-ts';", 'const f = (x: number): number => 3 * x ** 2 + 2 * x + 1;', '', 'f(1);', 'let k = 0;', 'k = 2;', 'gradient(f, 5);'].join('\n'),
