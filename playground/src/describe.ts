@@ -18,9 +18,9 @@ export type Described =
   /** Arrays and typed arrays (`cls` names a typed array). */
   | { t: 'arr'; items: Described[]; more?: number; cls?: string }
   /** An NDArray: its shape and (up to a limit) its numbers, row-major; a big one with its smallest and largest. */
-  | { t: 'nd'; shape: number[]; data: Num[]; more?: number; traced?: true; range?: [Num, Num] }
-  /** A long flat list of numbers (an array or a typed array): its numbers (up to a limit), smallest and largest. */
-  | { t: 'nums'; cls?: string; values: Num[]; more?: number; range: [Num, Num] }
+  | { t: 'nd'; shape: number[]; data: Num[]; more?: number; traced?: true; range?: [Num, Num]; nan?: number }
+  /** A long flat list of numbers (an array or a typed array): its numbers (up to a limit), smallest and largest (of those not NaN), and how many are NaN. */
+  | { t: 'nums'; cls?: string; values: Num[]; more?: number; range: [Num, Num]; nan?: number }
   | { t: 'obj'; cls?: string; fields: [string, Described][]; more?: number }
   | { t: 'map'; entries: [Described, Described][]; more?: number }
   | { t: 'set'; items: Described[]; more?: number }
@@ -104,7 +104,11 @@ function walkObject(o: object, seen: Set<object>, depth: number): Described {
     const d: Described = { t: 'nd', shape: [...o.shape], data };
     if (o.size > LIMITS.numbers) d.more = o.size - LIMITS.numbers;
     if (o.tracedTape !== null) d.traced = true;
-    if (o.size >= SUMMARY_FROM) d.range = range(o.data);
+    if (o.size >= SUMMARY_FROM) {
+      const r = range(o.data);
+      d.range = r.range;
+      if (r.nan > 0) d.nan = r.nan;
+    }
     return d;
   }
   if (o instanceof Grads) {
@@ -181,22 +185,31 @@ function list(xs: readonly unknown[], seen: Set<object>, depth: number, t: 'arr'
   return xs.length > items.length ? { t, items, more: xs.length - items.length } : { t, items };
 }
 
-/** The smallest and largest number (NaN when one is NaN, as Math.min says). */
-function range(xs: ArrayLike<number>): [Num, Num] {
+/**
+ * The smallest and largest of the numbers that are not NaN, and how many are NaN (NaN, NaN
+ * when all are). One NaN among thousands of numbers made the range NaN, NaN, as Math.min says,
+ * which read as "all NaN" and hid the range of the rest.
+ */
+function range(xs: ArrayLike<number>): { range: [Num, Num]; nan: number } {
   let lo = Infinity;
   let hi = -Infinity;
+  let nan = 0;
   for (let i = 0; i < xs.length; i++) {
     const x = xs[i]!;
-    if (Number.isNaN(x)) return ['NaN', 'NaN'];
-    if (x < lo) lo = x;
-    if (x > hi) hi = x;
+    if (Number.isNaN(x)) nan++;
+    else {
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
   }
-  return [num(lo), num(hi)];
+  return { range: nan === xs.length ? ['NaN', 'NaN'] : [num(lo), num(hi)], nan };
 }
 
 function numbers(xs: readonly number[]): Described & { t: 'nums' } {
   const values = xs.slice(0, LIMITS.numbers).map(num);
-  const d: Described & { t: 'nums' } = { t: 'nums', values, range: range(xs) };
+  const r = range(xs);
+  const d: Described & { t: 'nums' } = { t: 'nums', values, range: r.range };
+  if (r.nan > 0) d.nan = r.nan;
   if (xs.length > values.length) d.more = xs.length - values.length;
   return d;
 }

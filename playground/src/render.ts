@@ -103,9 +103,9 @@ export function render(d: Described): El {
     case 'other':
       return el('span', 'v-other', d.text);
     case 'nd':
-      return d.range ? summary(d.traced ? 'traced NDArray' : 'NDArray', d.shape, d.data, d.range, d.more) : ndarray(d);
+      return d.range ? summary(d.traced ? 'traced NDArray' : 'NDArray', d.shape, d.data, d.range, d.more, d.nan) : ndarray(d);
     case 'nums':
-      return summary(d.cls ?? 'Array', [d.values.length + (d.more ?? 0)], d.values, d.range, d.more);
+      return summary(d.cls ?? 'Array', [d.values.length + (d.more ?? 0)], d.values, d.range, d.more, d.nan);
     case 'arr':
     case 'set':
       return list(d);
@@ -224,7 +224,7 @@ function grid(rows: Num[][], label?: string, shape?: readonly number[], totalRow
 const ENDS = 3;
 
 /** A big array: what it is, its range, its first and last numbers, a thumbnail of a 2-D one, and all its numbers on demand. */
-function summary(label: string, shape: readonly number[], data: readonly Num[], [lo, hi]: [Num, Num], more?: number): El {
+function summary(label: string, shape: readonly number[], data: readonly Num[], [lo, hi]: [Num, Num], more?: number, nan = 0): El {
   const e = el('div', 'v-summary');
   const line = el('div', 'v-summary-line');
   line.append(el('span', 'v-cls', `${label} ${shape.join('×')}`));
@@ -233,12 +233,14 @@ function summary(label: string, shape: readonly number[], data: readonly Num[], 
     s.append(numEl(v));
     return s;
   };
-  line.append(stat('min', lo), stat('max', hi));
+  const total = data.length + (more ?? 0);
+  // min and max of the numbers that are not NaN; the NaNs counted apart.
+  if (nan > 0 && nan < total) line.append(stat('min', lo), stat('max', hi), el('span', 'v-stat v-nan', `${nan} NaN`));
+  else line.append(stat('min', lo), stat('max', hi));
   const ends = el('span', 'v-ends');
   ends.append(el('span', 'v-punct', '['));
   data.slice(0, ENDS).forEach((v, i) => ends.append(...(i > 0 ? [el('span', 'v-punct', ', ')] : []), numEl(v)));
   ends.append(el('span', 'v-more', ' … '));
-  const total = data.length + (more ?? 0);
   if (!more) data.slice(-ENDS).forEach((v, i) => ends.append(...(i > 0 ? [el('span', 'v-punct', ', ')] : []), numEl(v)));
   ends.append(el('span', 'v-punct', ']'));
   line.append(ends);

@@ -48,7 +48,10 @@ group('describing values for the page', () => {
     expect(d).toMatchObject({ t: 'nums', range: [Math.min(...xs), Math.max(...xs)] });
     expect(d.t === 'nums' && d.values).toEqual(xs);
     expect(describe(new Float32Array(100).fill(2))).toMatchObject({ t: 'nums', cls: 'Float32Array', range: [2, 2] });
-    expect(describe([1, NaN, ...new Array(70).fill(0)])).toMatchObject({ t: 'nums', range: ['NaN', 'NaN'] });
+    // The range of the numbers that are not NaN, and the NaNs counted (one NaN made it NaN, NaN).
+    expect(describe([1, NaN, ...new Array(70).fill(0)])).toMatchObject({ t: 'nums', range: [0, 1], nan: 1 });
+    expect(describe(new Array(70).fill(NaN))).toMatchObject({ t: 'nums', range: ['NaN', 'NaN'], nan: 70 });
+    expect(describe(array([NaN, ...new Array(99).fill(2), -3]))).toMatchObject({ t: 'nd', range: [-3, 2], nan: 1 });
     const big = describe(array(Array.from({ length: 10 }, (_, i) => Array.from({ length: 10 }, (_, j) => i * 10 + j))));
     expect(big).toMatchObject({ t: 'nd', shape: [10, 10], range: [0, 99] });
     expect(big.t === 'nd' && big.data.length).toBe(100);
