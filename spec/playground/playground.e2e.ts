@@ -216,6 +216,18 @@ describe('the playground in Chromium', () => {
     await page.close();
   }, 60_000);
 
+  it('draws the gradient field of an f of two numbers that depends on one of them (a null component is a zero)', async () => {
+    const page = await newPage();
+    await open(page, linkTo("import { gradient } from 'zygote-ts';\ngradient((x: number, y: number) => x * x, 1, 2);\n"));
+    expect(plain((await shownRows(page))[0]!.value)).toEqual([2, null]);
+    await page.waitForSelector('#plot svg.plane .contour');
+    const arrows = await page.$$eval('#plot line.arrow', (ls) => ls.map((l) => [Number(l.getAttribute('y1')), Number(l.getAttribute('y2'))]));
+    expect(arrows.length).toBeGreaterThan(10);
+    // ∇f = (2x, 0): every arrow is horizontal.
+    for (const [y1, y2] of arrows) expect(Math.abs(y1! - y2!)).toBeLessThan(1e-6);
+    await page.close();
+  }, 60_000);
+
   it('draws the trace graph of the last call, with gradients on the edges and values on hover', async () => {
     const page = await newPage();
     await open(page, '#example=point');

@@ -569,10 +569,12 @@ function replaced(x: unknown, path: readonly (string | number)[], v: number): un
   return copy;
 }
 
+/** The number at `path` in a gradient: null (no path from that input to f's value, at any level) is a zero. */
 function read(x: unknown, path: readonly (string | number)[]): number {
   let v = x;
   for (const k of path) v = v === null || v === undefined ? v : (v as Record<string | number, unknown>)[k];
-  return typeof v === 'number' ? v : NaN;
+  // (A null component made every arrow vanish: f(x, y) = x² had no gradient field at all.)
+  return typeof v === 'number' ? v : v === null ? 0 : NaN;
 }
 
 /** When the arguments hold exactly two numbers: their names, values, and how to make arguments at another point. */
