@@ -177,14 +177,14 @@ export function loopModule(loop: Loop): Uint8Array<ArrayBuffer> | undefined {
   const body = statements(loop.body);
   const last = statements(loop.last);
   if (body === undefined || last === undefined) return undefined;
-  const code_ = [
+  const loopCode = [
     ...whileLoop(i32.ltS(get(i), i32.const(loop.n)), body, inc(i, i32.const(1))),
     ...last,
     ...sums.flatMap((s, k) => f64.store(i32.add(get(sumsAt), i32.const(8 * k)), get(s))),
   ];
   return encodeModule({
     memory: { shared: false, maximumPages: 0 },
-    functions: [{ exportName: 'loop', params: paramTypes, results: [], locals, body: code_ }],
+    functions: [{ exportName: 'loop', params: paramTypes, results: [], locals, body: loopCode }],
   });
 }
 

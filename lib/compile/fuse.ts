@@ -483,7 +483,7 @@ export function writeRun(
     // offset 1 the last element's (carried in C…, 0 before the first); its element n, after
     // the loop: 0, and the carried value.
     const tail = run.tail;
-    const carried = new Map<number, string>(); // carried value → its local
+    const carried = new Map<number, number>(); // carried value → its number k (local c<k>)
     const placeAll = (at: (g: number, offset: number) => Expr) => {
       for (const k of tail.rows) {
         if (p.op[k] !== Op.apply) continue;
@@ -497,17 +497,13 @@ export function writeRun(
       }
     };
     for (const k of tail.rows) if (p.op[k] === Op.apply) labels.push(p.calls[p.extra[k]!]!.label);
-    const carry = (g: number) => {
-      let name = carried.get(g);
-      if (name === undefined) carried.set(g, (name = `c${carried.size}`));
-      return name;
-    };
     const carriedElement = (g: number) => {
-      const name = carry(g);
-      return new Expr(name, false, { kind: 'carry', carry: [...carried.values()].indexOf(name) });
+      let k = carried.get(g);
+      if (k === undefined) carried.set(g, (k = carried.size));
+      return new Expr(`c${k}`, false, { kind: 'carry', carry: k });
     };
     placeAll((g, offset) => (offset === 0 ? elements.get(g)! : carriedElement(g)));
-    for (const name of carried.values()) before.push(`let ${name} = 0;`);
+    for (const k of carried.values()) before.push(`let c${k} = 0;`);
     const writes = (at: number | null, into: string[], statements: Statement[]) => {
       for (const id of tail.outputs) {
         const el = elements.get(id);
@@ -518,10 +514,10 @@ export function writeRun(
       }
     };
     writes(null, body, bodyStatements);
-    [...carried].forEach(([g, name], c) => {
-      body.push(`  ${name} = ${elements.get(g)!.code};`);
-      bodyStatements.push({ kind: 'carry', carry: c, value: elements.get(g)! });
-    });
+    for (const [g, k] of carried) {
+      body.push(`  c${k} = ${elements.get(g)!.code};`);
+      bodyStatements.push({ kind: 'carry', carry: k, value: elements.get(g)! });
+    }
     carries = carried.size;
     // (the last element: its own lines, after the loop, reading only the carries and constants)
     sink = last;
