@@ -67,28 +67,43 @@ function firstCall(fn) {
 
 /**
  * ms per call once warm: `measure` for quick calls (after 200 ms of calls), and for slow ones
- * the median of three after two calls (V8 compiles a 10⁶-iteration loop only during its
- * first calls: the plain primal's first three took 5, 2.8 and 2.8 ms, and later 1.4).
+ * the median of five after at least five calls and 1.5 s of calls (at most 60). V8 reaches
+ * its steady code for a 10⁶-iteration loop only after several calls: the plain primal's
+ * first twelve took 6.8, 4.0, 4.1, 4.0, 3.7, 2.2, 1.6, 1.6, 1.5 … ms.
  */
 function perCall(fn) {
   if (!w.heavy) return measure(fn, { repeats: 5, targetMs: 100, warmupMs: 200 });
-  fn();
-  fn();
+  const start = performance.now();
+  for (let calls = 0; calls < 60 && (calls < 5 || performance.now() - start < 1500); calls++) fn();
   const times = [];
-  for (let r = 0; r < 3; r++) {
+  for (let r = 0; r < 5; r++) {
     const t0 = performance.now();
     fn();
     times.push(performance.now() - t0);
   }
-  return times.sort((a, b) => a - b)[1];
+  return times.sort((a, b) => a - b)[2];
+}
+
+/**
+ * After a gradient, how many calls of `fn` run before one takes at most 1.2× `steady` ms (the
+ * plain primal's time): the re-warming a first gradient costs (101: none did in 100).
+ */
+function callsToSettle(fn, steady) {
+  for (let calls = 1; calls <= 100; calls++) {
+    const t0 = performance.now();
+    fn();
+    if (performance.now() - t0 <= 1.2 * steady) return calls;
+  }
+  return 101;
 }
 
 let sink = 0;
 if (mode === 'plain') {
   const p = perCall(() => (sink += fPlain(...w.args)));
   check(gradient(fRewritten, ...w.args)); // (this process has now traced the rewritten code once)
+  const settle = w.heavy ? callsToSettle(() => (sink += fRewritten(...w.args)), p) : null;
   const after = perCall(() => (sink += fRewritten(...w.args)));
-  console.log(JSON.stringify({ plain: p, afterTracing: after }));
+  console.log(JSON.stringify({ plain: p, afterTracing: after, settle }));
 } else if (mode === 'eager') {
   const first = firstCall(() => gradient(fRewritten, ...w.args));
   check(first.out);

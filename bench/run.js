@@ -114,9 +114,11 @@ function cliffs() {
     const ratio = (x) => ratioText(x / p);
     const timeRatio = pick('compiled', 'first') / pick('eager', 'first');
     const memoryRatio = pick('compiled', 'firstMB') / Math.max(1, pick('eager', 'firstMB'));
+    // (heavy workloads: how many calls after the gradient ran before one was within 1.2× plain)
+    const settled = (n) => (n === null ? '' : n > 100 ? '; not within 1.2× in 100 calls' : `; within 1.2× from call ${n}`);
     const fallback = rounds.compiled.map((x) => x.fallback).find((x) => x !== null) ?? null;
     console.log(
-      `| ${w.name} | ${formatMs(p)} | ${formatMs(pick('plain', 'afterTracing'))} (${ratio(pick('plain', 'afterTracing'))}) | ` +
+      `| ${w.name} | ${formatMs(p)} | ${formatMs(pick('plain', 'afterTracing'))} (${ratio(pick('plain', 'afterTracing'))})${settled(pick('plain', 'settle'))} | ` +
         `${formatMs(pick('eager', 'first'))} ms, ${pick('eager', 'firstMB').toFixed(0)} MB | ${formatMs(pick('eager', 'later'))} (${ratio(pick('eager', 'later'))}) | ` +
         `${formatMs(pick('compiled', 'first'))} ms, ${pick('compiled', 'firstMB').toFixed(0)} MB | ${formatMs(pick('compiled', 'second'))} | ` +
         `${formatMs(pick('compiled', 'later'))} (${ratio(pick('compiled', 'later'))}) | ${timeRatio.toFixed(2)}×, ${memoryRatio.toFixed(2)}× | ${fallback ?? 'none'} |`,
