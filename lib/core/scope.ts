@@ -20,7 +20,7 @@ const whenIdle: (() => void)[] = [];
 
 /** Closes `tape`; its traced values behave as constants from now on. */
 export function closeTape(tape: Tape): void {
-  tape.active = false;
+  tape.close();
   const at = open.lastIndexOf(tape);
   if (at >= 0) {
     const closed = open.length - at;

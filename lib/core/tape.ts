@@ -96,7 +96,10 @@ const ELEMENT = -3;
 const INITIAL_ROWS = 1024;
 
 // Row arrays are reused from tape to tape: a gradient call in a loop then allocates
-// nothing but its traced handles.
+// nothing but its traced handles. A tape that is kept (a pullback's, for its `back`) cannot
+// hand them back; the next one then allocates, and does it once: as large as the last closed
+// tape needed (growing copies every row), and one buffer for the rows and the sweep's scratch
+// (each typed array of this size is memory outside V8's heap, costly to allocate).
 interface Buffers {
   /** Row i at [4i, 4i+4): parent a, ∂/∂a, parent b, ∂/∂b (row numbers are exact in a double). */
   rows: Float64Array;
@@ -105,9 +108,19 @@ interface Buffers {
 }
 const POOL_SIZE = 4;
 const pool: Buffers[] = [];
+/** Rows the last closed (reverse-mode) tape held: the size a new tape's buffers start at. */
+let lastClosedRows = INITIAL_ROWS;
 
 function newBuffers(rows: number): Buffers {
-  return { rows: new Float64Array(4 * rows), adjoint: new Float64Array(rows), reached: new Uint8Array(rows) };
+  const memory = new ArrayBuffer(5 * 8 * rows + rows);
+  return { rows: new Float64Array(memory, 0, 4 * rows), adjoint: new Float64Array(memory, 4 * 8 * rows, rows), reached: new Uint8Array(memory, 5 * 8 * rows, rows) };
+}
+
+/** `rows` rounded up to a power of two, at least INITIAL_ROWS. */
+function capacityFor(rows: number): number {
+  let capacity = INITIAL_ROWS;
+  while (capacity < rows) capacity *= 2;
+  return capacity;
 }
 
 export class Tape {
@@ -151,7 +164,7 @@ export class Tape {
       return;
     }
     this.tangents = null;
-    const buffers = pool.pop() ?? newBuffers(INITIAL_ROWS);
+    const buffers = pool.pop() ?? newBuffers(capacityFor(lastClosedRows));
     this.rows = buffers.rows;
     this.capacity = buffers.rows.length >> 2;
     this.adjoint = buffers.adjoint;
@@ -174,6 +187,12 @@ export class Tape {
     this.genericPartials = null;
     this.partialIds = null;
     this.nodes = null;
+  }
+
+  /** Ends the recording: values traced on this tape behave as constants from now on. */
+  close(): void {
+    this.active = false;
+    if (this.tangents === null) lastClosedRows = this.size;
   }
 
   /** A new independent variable (an argument being differentiated). */
@@ -328,8 +347,9 @@ export class Tape {
   sweep(output: number, seed: unknown, wanted: readonly number[]): (unknown | null)[] {
     if (this.tangents !== null) throw new Error('zygote-ts: a forward-mode tape has no reverse sweep');
     if (this.adjoint.length <= output) {
-      this.adjoint = new Float64Array(this.capacity);
-      this.reachedRows = new Uint8Array(this.capacity);
+      const memory = new ArrayBuffer(9 * this.capacity);
+      this.adjoint = new Float64Array(memory, 0, this.capacity);
+      this.reachedRows = new Uint8Array(memory, 8 * this.capacity, this.capacity);
     }
     if (this.nodes !== null) return this.sweepNodes(output, seed, wanted);
     if (typeof seed === 'number' && this.genericPartials === null) return this.sweepNumbers(output, seed, wanted);
