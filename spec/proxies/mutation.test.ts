@@ -5,12 +5,20 @@ import { describe, expect, it } from 'vitest';
 import { derivative, gradient, pullback } from 'zygote-ts';
 import { expectMatchesFiniteDifferences } from './fd.js';
 
-const isPlainData = (x: unknown): boolean => {
-  if (typeof x !== 'object' || x === null) return true;
-  if ((x as object).constructor?.name === 'Traced') return false;
-  if (x instanceof Map) return [...x].every(([k, v]) => isPlainData(k) && isPlainData(v));
-  if (x instanceof Set) return [...x].every(isPlainData);
-  return Object.values(x).every(isPlainData);
+// (a traced number answers to its brand: its `constructor` is Number and it has no own keys,
+// so neither a class name nor Object.values can tell it from a plain object)
+const TRACED = Symbol.for('zygote-ts.traced');
+const isPlainData = (x: unknown, seen = new Set<object>()): boolean => {
+  if (typeof x !== 'object' || x === null || seen.has(x)) return true;
+  if (TRACED in x) return false;
+  seen.add(x);
+  if (x instanceof Map) return [...x].every(([k, v]) => isPlainData(k, seen) && isPlainData(v, seen));
+  if (x instanceof Set) return [...x].every((v) => isPlainData(v, seen));
+  // every own data property, enumerable or not, string or Symbol key (getters are not run)
+  return Reflect.ownKeys(x).every((k) => {
+    const d = Object.getOwnPropertyDescriptor(x, k)!;
+    return !('value' in d) || isPlainData(d.value, seen);
+  });
 };
 
 describe('writes to arguments', () => {
@@ -167,6 +175,23 @@ describe('data captured by the closure', () => {
     expect(history).toEqual([6]);
     expect([...s]).toEqual([2]);
     for (const c of [d, r, history, s]) expect(isPlainData(c)).toBe(true);
+  });
+  it('non-enumerable and Symbol-keyed fields, and objects reached many times', () => {
+    const TAG = Symbol('tag');
+    const r: Record<PropertyKey, unknown> = {};
+    Object.defineProperty(r, 'hidden', { value: 0, writable: true, enumerable: false, configurable: true });
+    const shared = { v: 0 };
+    const parts: { s: typeof shared; n: unknown }[] = [];
+    const [g] = gradient((x: number) => {
+      r.hidden = x * 2;
+      r[TAG] = { y: x * 3 };
+      shared.v = x * 4;
+      for (let i = 0; i < 50; i++) parts.push({ s: shared, n: x * i });
+      return x * x;
+    }, 2);
+    expect(g).toBe(4);
+    expect([r.hidden, (r[TAG] as { y: unknown }).y, shared.v, parts[49]!.n]).toEqual([4, 6, 8, 98]);
+    expect(isPlainData(r) && isPlainData(parts) && isPlainData(shared)).toBe(true);
   });
   it("a class's static fields", () => {
     class Stats {
