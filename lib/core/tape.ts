@@ -116,10 +116,13 @@ function newBuffers(rows: number): Buffers {
   return { rows: new Float64Array(memory, 0, 4 * rows), adjoint: new Float64Array(memory, 4 * 8 * rows, rows), reached: new Uint8Array(memory, 5 * 8 * rows, rows) };
 }
 
-/** `rows` rounded up to a power of two, at least INITIAL_ROWS. */
+/** Rows a new tape starts with at most, whatever the last one held (a small pullback after a large one allocates 2.7 MB, not the large one's size). */
+const MAX_INITIAL_ROWS = 1 << 16;
+
+/** `rows` rounded up to a power of two, at least INITIAL_ROWS and at most MAX_INITIAL_ROWS. */
 function capacityFor(rows: number): number {
   let capacity = INITIAL_ROWS;
-  while (capacity < rows) capacity *= 2;
+  while (capacity < rows && capacity < MAX_INITIAL_ROWS) capacity *= 2;
   return capacity;
 }
 
