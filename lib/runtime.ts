@@ -101,6 +101,9 @@ export const __zy = Object.freeze({
   float64ArrayOf: builtins.float64ArrayOf,
   float32ArrayOf: builtins.float32ArrayOf,
   evalSource,
+  // a loop's entry in plain copies (lib/transform/rewrite-loops.ts): a value that is not a
+  // number, as it is, by a call V8 sees never made, so that it compiles the number's path alone
+  asIs: <T>(x: T): T => x,
   // stores into existing objects, and `#private` members of stand-ins (proxies/barrier.ts)
   touch: barrier.touch,
   privateHost: barrier.privateHost,

@@ -34,6 +34,7 @@ import {
 import { rewritePredicate, rewriteSortComparator } from './rewrite-callbacks.js';
 import { rewriteMemberStore, rewriteMutatingCall, rewriteObjectAssign } from './rewrite-stores.js';
 import { rewriteLogical, rewriteSwitch, rewriteTests } from './rewrite-truthiness.js';
+import { numbersIntoLoop } from './rewrite-loops.js';
 import { analyzeScopes, type ScopeInfo } from './scope.js';
 import { Temporaries, type TargetKind } from './temporaries.js';
 import { markOneBody, markRunsWhenever, markTwin, markTwinCall, markTwoBodies, twinCandidates, wantsTwoBodies } from './two-bodies.js';
@@ -171,6 +172,7 @@ export function rewriteProgram(code: string, parsed: Parsed, options: RewriteOpt
         break;
       }
     }
+    numbersIntoLoop(node, ctx);
     if (hasStatementList(node) || node.type === 'ClassBody') guardStatements(node, ed, edited);
     if (ed.edits > editsBefore) edited.add(node);
     if (fn) functions.pop();

@@ -65,6 +65,12 @@ export interface ScopeInfo {
   isHoisted(id: acorn.Identifier): boolean;
   /** Whether a reference resolves to a binding of the program's own top-level scope. */
   isProgramLevel(id: acorn.Identifier): boolean;
+  /**
+   * The node whose scope holds the binding a reference resolves to (a function for its
+   * parameters, `var`s and body-level declarations; a block, loop head, catch clause, class
+   * or the program otherwise), or null for a free reference.
+   */
+  bindingOwner(id: acorn.Identifier): Node | null;
 }
 
 /** Collect the identifiers bound by a pattern (`a`, `{ b, c: [d] }`, `...e`, `f = 1`). */
@@ -96,12 +102,18 @@ export function patternNames(pattern: Node, out: acorn.Identifier[] = []): acorn
 
 export function analyzeScopes(program: acorn.Program, sourceType: 'module' | 'script'): ScopeInfo {
   const scopeOf = new Map<Node, Scope>();
+  // (the first node given a scope owns it: a function, not the body block it shares its scope with)
+  const ownerOf = new Map<Scope, Node>();
+  const setScope = (node: Node, scope: Scope): void => {
+    scopeOf.set(node, scope);
+    if (!ownerOf.has(scope)) ownerOf.set(scope, node);
+  };
   const bindingIds = new Set<acorn.Identifier>();
   const allNames = new Set<string>();
   const strictProgram = sourceType === 'module';
 
   const root = new Scope(null, true);
-  scopeOf.set(program, root);
+  setScope(program, root);
 
   // Pass 1: create scopes and declare names.
   const declare = (node: Node, scope: Scope): void => {
@@ -139,28 +151,28 @@ export function analyzeScopes(program: acorn.Program, sourceType: 'module' | 'sc
       if (node.type !== 'ArrowFunctionExpression') inner.bind('arguments', true);
       // (A parameter read by an earlier parameter's default is in its dead zone: not hoisted.)
       for (const p of node.params) for (const id of patternNames(p)) { inner.bind(id.name, node.params.every((q) => q.type === 'Identifier')); bindingIds.add(id); }
-      scopeOf.set(node, inner);
+      setScope(node, inner);
       // The body block shares the function scope (let/const in the body see params).
-      if (node.body.type === 'BlockStatement') scopeOf.set(node.body, inner);
+      if (node.body.type === 'BlockStatement') setScope(node.body, inner);
     } else if (node.type === 'ClassExpression' || node.type === 'ClassDeclaration') {
       inner = new Scope(scope, false);
       if (node.id) { inner.bind(node.id.name, false); bindingIds.add(node.id); }
-      scopeOf.set(node, inner);
+      setScope(node, inner);
     } else if (node.type === 'StaticBlock' || node.type === 'PropertyDefinition') {
       inner = new Scope(scope, true);
-      scopeOf.set(node, inner);
+      setScope(node, inner);
     } else if (node.type === 'CatchClause') {
       inner = new Scope(scope, false);
       if (node.param) for (const id of patternNames(node.param)) { inner.bind(id.name, node.param.type === 'Identifier'); bindingIds.add(id); }
-      scopeOf.set(node, inner);
-      scopeOf.set(node.body, inner);
+      setScope(node, inner);
+      setScope(node.body, inner);
     } else if (
       (node.type === 'BlockStatement' && !scopeOf.has(node)) ||
       node.type === 'ForStatement' || node.type === 'ForInStatement' || node.type === 'ForOfStatement' ||
       node.type === 'SwitchStatement'
     ) {
       inner = new Scope(scope, false);
-      scopeOf.set(node, inner);
+      setScope(node, inner);
     } else if (node.type === 'BlockStatement') {
       inner = scopeOf.get(node)!;
     }
@@ -194,6 +206,7 @@ export function analyzeScopes(program: acorn.Program, sourceType: 'module' | 'sc
   const declaredRefs = new Set<acorn.Identifier>();
   const hoistedRefs = new Set<acorn.Identifier>();
   const programRefs = new Set<acorn.Identifier>();
+  const binderOf = new Map<acorn.Identifier, Scope>();
   const writes = new Set<acorn.Identifier>();
   const assignedNames = new Set<string>();
   if (!strictProgram) for (const name of root.names) assignedNames.add(name);
@@ -214,6 +227,7 @@ export function analyzeScopes(program: acorn.Program, sourceType: 'module' | 'sc
       const binder = own.binder(node.name);
       if (binder === null) freeRefs.add(node);
       else {
+        binderOf.set(node, binder);
         declaredRefs.add(node);
         if (binder.hoisted.has(node.name)) hoistedRefs.add(node);
         if (binder === root) programRefs.add(node);
@@ -248,5 +262,9 @@ export function analyzeScopes(program: acorn.Program, sourceType: 'module' | 'sc
     isDeclared: (id) => declaredRefs.has(id) || bindingIds.has(id),
     isHoisted: (id) => hoistedRefs.has(id),
     isProgramLevel: (id) => programRefs.has(id),
+    bindingOwner: (id) => {
+      const binder = binderOf.get(id);
+      return binder === undefined ? null : (ownerOf.get(binder) ?? null);
+    },
   };
 }

@@ -107,6 +107,45 @@ describe('both bodies run as the code did', () => {
   });
 });
 
+// (rewrite-loops.ts: an accumulator that enters a loop with no type V8 knows was boxed on
+// every turn in rewritten code; the plain copy now turns it into a number V8 sees first)
+describe("a plain copy's loop takes its accumulators as numbers", () => {
+  const entry = (n: string) => `${n} = typeof ${n} === "number" ? ${n} - 0 : (0, __zy.asIs)(${n});`;
+  it('before the loop, in the plain copy only: parameters, vars, and lets declared before it', () => {
+    const out = twoBodies('function f(w, b) { let z = b; var v = w[0]; for (let i = 0; i < w.length; i++) { z += w[i]; v = v * 2; b++ } return z + v + b }');
+    for (const n of ['z', 'v', 'b']) expect(count(out, entry(n))).toBe(1);
+    expect(out.indexOf(entry('z'))).toBeGreaterThan(out.indexOf('} else {'));
+    const nested = twoBodies('function f(rows, b) { let t = 0; for (const r of rows) { let z = b; lab: for (const x of r) z += x * 2; t += z } return t }');
+    expect(count(nested, entry('z'))).toBe(1);
+    expect(nested).toContain(`${entry('z')} lab: for`);
+  });
+  it('not where reading or writing the name could throw or be seen, nor where V8 knows the number already', () => {
+    const none = [
+      'function f(w) { const c = w[0]; for (let i = 0; i < 2; i++) if (i > 5) c += 1; return c }', // a const
+      'function f(w) { { for (let i = 0; i < 2; i++) if (i > 5) z += 1 } let z = w[0]; return z }', // a let in its dead zone
+      'function f(w, k) { switch (k) { case 0: let z = w[0]; case 1: for (let i = 0; i < 2; i++) z += 1 } return 1 }', // a case's let
+      '(function z(w) { for (let i = 0; i < 2; i++) if (i > 5) z += 1; return w * 1 })', // a function expression's name
+      'function f(o, w) { with (o) { for (let i = 0; i < 2; i++) s += w * 1 } return o }', // inside with
+      'function f(w) { let s = 0; for (let i = 0; i < w.length; i++) s += w[i]; return s }', // a number written out
+      'function f(w) { let s = w[0]; if (w) for (let i = 0; i < 2; i++) s += 1; return s }', // not in a block
+      'function f(w) { let s = w[0]; return () => { for (let i = 0; i < 2; i++) s += 1; return s } }', // another function's
+    ];
+    for (const code of none) expect(twoBodies(code)).not.toContain('__zy.asIs');
+  });
+  const programs: [string, unknown][] = [
+    ['(function (b) { let z = b; for (let i = 0; i < 3; i++) z += 1; return z })("a")', 'a111'],
+    ['(function (b) { let z = b; for (let i = 0; i < 3; i++) z *= 2n; return z })(3n)', 24n],
+    ['(function (b) { let z = b; for (let i = 0; i < 2; i++) z *= 1; return Object.is(z, -0) })(-0)', true],
+    ['(function (b) { let z = b; for (let i = 0; i < 2; i++) z += 1; return z })(undefined)', NaN],
+    ['(function (b) { let n = 0; const o = { valueOf() { n++; return 2 } }; let z = o; for (let i = 0; i < 2; i++) z = z * 3; return [z, n] })()', [18, 1]],
+    ['(function (b) { let z = b; do z -= 0.5; while (z > 0); return z })(2)', 0],
+  ];
+  it.each(programs)('%s', (code, expected) => {
+    expect(run(code, 'plain')).toEqual(expected);
+    expect(run(code, 'traced')).toEqual(expected);
+  });
+});
+
 describe('calls the runtime only passes on while no differentiation runs', () => {
   it('a plain copy calls search methods as written; the other copy and code with one body call the runtime', () => {
     const out = twoBodies('function f(m, k) { return m.get(k) * 2 + [1, 2].indexOf(k) }\nconst r = new Map().has(1);');
