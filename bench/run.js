@@ -48,6 +48,7 @@ function scalars() {
     { id: 'mlp', name: 'MLP 2→8→1 over 16 samples (scalar loops, 33 parameters; chosen after tuning)', target: 10, compiledTarget: 'no target' },
   ];
   const verdicts = [];
+  const floors = [];
   console.log(`Median ms per call (median of ${ROUNDS} fresh processes); ratios against the plain JavaScript primal of the same source.\n`);
   console.log('| workload | plain JS | rewritten, never traced | rewritten, after tracing | gradient | ideal eager tape | first gradient call | compileGradient | its first call, second call | targets (eager; compiled) |');
   console.log('|---|---|---|---|---|---|---|---|---|---|');
@@ -65,12 +66,14 @@ function scalars() {
         `rewritten ≤ 1.3×, gradient ≤ ${w.target}×, first call ≤ 10 ms; ${w.compiledTarget} |`,
     );
     if (w.compiledMet) verdicts.push(`${w.id} ${w.compiledTarget} — ${w.compiledMet(m) ? 'met' : 'NOT MET'}`);
+    if (m.resultOnly != null) floors.push(`${w.id}: making the gradient's objects alone takes ${formatMs(m.resultOnly)} ms (${ratio(m.resultOnly)})`);
   }
   console.log('\nideal eager tape: bench/ideal-tape.js, the same tape hand-inlined with no generality — a floor for eager taping.');
   console.log('compileGradient: measured in its own fresh process. Its first call records f (and returns the values computed while recording);');
   console.log('the second generates the code (array code is generated at once). W2 compiled takes the array (one gradient array), as jax-js does.');
   console.log('For scale (../shared/peers, same machine): tf.grad on W1 takes 17–20 ms (~7000× plain); jax-js jit(grad) 4.7× after a 1.4 s first call.');
   console.log(`Compiled targets: ${verdicts.join('; ')}.`);
+  if (floors.length > 0) console.log(`Floor of any gradient of that shape (bench/workload.js resultOnly): ${floors.join('; ')}.`);
 }
 
 // ---- forward mode against the reverse-mode way of getting the same numbers ----------------
