@@ -57,7 +57,8 @@ function mapAt(f: ScalarFn, Xs: NDArray[], shape: number[], dtype: Dtype): NDArr
     if (local === null) return traceElements(f, Xs, shape, dtype);
     const [y, partials] = local;
     return record(t, y, Xs, function mapPullback(g) {
-      return partials.map((d, k) => (need[k] ? sumTo(mul(g, d), shapes[k]!) : null));
+      // (a zero cotangent contributes nothing, even through an infinite partial: sqrt at 0)
+      return partials.map((d, k) => (need[k] ? sumTo(nothingFromZeros(mul(g, d), g) as NDArray, shapes[k]!) : null));
     }, undefined, function mapTangent(tangents) {
       // ẏ = Σ_k ∂f/∂x_k ⊙ ẋ_k (each tangent stretched to the result, as its operand is)
       return tangents.reduce((sum: unknown, d, k) => {
@@ -72,7 +73,7 @@ function mapAt(f: ScalarFn, Xs: NDArray[], shape: number[], dtype: Dtype): NDArr
   if (y.tracedTape === t) return traceElements(f, Xs, shape, dtype);
   const derivatives = vs.map((_, k) => partialFunction(f, k));
   return record(t, y, Xs, function mapPullback(g) {
-    return derivatives.map((df, k) => (need[k] ? sumTo(mul(g, mapAt(df, vs, shape, dtype)), shapes[k]!) : null));
+    return derivatives.map((df, k) => (need[k] ? sumTo(nothingFromZeros(mul(g, mapAt(df, vs, shape, dtype)), g) as NDArray, shapes[k]!) : null));
   }, undefined, function mapTangent(tangents) {
     return tangents.reduce((sum: unknown, d, k) => {
       if (d === null) return sum;

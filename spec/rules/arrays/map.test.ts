@@ -7,7 +7,7 @@
 // alone; the same f as five whole-array operations — 36 ms. map uses the first, and falls
 // back to the second only when f reads a traced value it closes over.
 import { describe, expect, it } from 'vitest';
-import { array, gradient, isderiving, map, mul, NDArray, sum } from 'zygote-ts';
+import { array, gradient, isderiving, map, mul, NDArray, sqrt, sum } from 'zygote-ts';
 
 const nested = (x: unknown) => (x instanceof NDArray ? x.toArray() : x);
 
@@ -30,6 +30,16 @@ describe('map', () => {
 
   it('a constant f has a zero gradient (not null: the path exists)', () => {
     expect(nested(gradient((y: NDArray) => sum(map(() => 4, y)), x)[0])).toEqual([[0, 0], [0, 0]]);
+  });
+
+  it('a zero cotangent contributes nothing through an infinite partial, as on whole arrays (sqrt at 0)', () => {
+    const mask = array([0, 1]);
+    const viaMap = gradient((y: NDArray) => sum(mul(map(Math.sqrt, y), mask)), array([0, 4]))[0];
+    const viaArrays = gradient((y: NDArray) => sum(mul(sqrt(y), mask)), array([0, 4]))[0];
+    expect(nested(viaMap)).toEqual([0, 0.25]);
+    expect(nested(viaMap)).toEqual(nested(viaArrays));
+    const [, gb] = gradient((a: NDArray, b: NDArray) => sum(mul(map((p, q) => Math.sqrt(p * q), a, b), mask)), array([1, 1]), array([0, 4]));
+    expect(nested(gb)).toEqual([0, 0.25]);
   });
 
   it('f closing over a traced number: its gradient reaches that number', () => {
