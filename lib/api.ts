@@ -4,7 +4,8 @@ import { isDeriving } from './core/scope.js';
 import { live, Traced, isTraced } from './core/traced.js';
 import type { Tape } from './core/tape.js';
 import { Grads, Params } from './params.js';
-import { allocate, fromNested, NDArray, isNDArray } from './ndarray.js';
+import { allocate, fromNested, isFloatArray, NDArray, isNDArray } from './ndarray.js';
+import { sameShape } from '../rules/arrays/broadcast.js';
 import { isScalarObject } from './core/scalars.js';
 import type { Back, DenseGradients, Gradients, Jacobians } from './types.js';
 import { checkedFunction, describeValue, isImplicit, trace } from './call.js';
@@ -183,10 +184,13 @@ function checkedScalarCotangent(dy: unknown): unknown {
 }
 
 function checkedArrayCotangent(dy: unknown, shape: readonly number[]): unknown {
-  const g = isNDArray(dy) ? dy : Array.isArray(dy) || dy instanceof Float64Array || dy instanceof Float32Array ? fromNested(dy) : null;
-  if (g === null || g.size !== shape.reduce((p, n) => p * n, 1)) {
+  const g = isNDArray(dy) ? dy : Array.isArray(dy) || isFloatArray(dy) ? fromNested(dy) : null;
+  // A typed array is flat storage, read row-major; an NDArray or nested array has a shape,
+  // and one of another shape with as many numbers (a transpose's) would be misread.
+  const fits = g !== null && (isFloatArray(dy) ? g.size === shape.reduce((p, n) => p * n, 1) : sameShape(g.shape, shape));
+  if (!fits) {
     throw new TypeError(
-      `zygote-ts: f returned an array of shape [${shape.join(', ')}], so its pullback takes a cotangent of that shape, got ${describeValue(dy)}.`,
+      `zygote-ts: f returned an array of shape [${shape.join(', ')}], so its pullback takes a cotangent of that shape, got ${Array.isArray(dy) && g !== null ? `an array of shape [${g.shape.join(', ')}]` : describeValue(dy)}.`,
     );
   }
   return g.tracedTape !== null && g.tracedTape.active ? g : g.data.slice();

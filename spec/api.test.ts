@@ -207,6 +207,18 @@ describe('errors and state', () => {
     const [, back] = pullback((x: NDArray) => mul(x, 2), array([1, 2]));
     expect(() => back(array([1, 2, 3]) as unknown as number)).toThrow(/takes a cotangent of that shape, got an NDArray of shape \[3\]/);
   });
+  it("an array output's cotangent of another shape with as many numbers is refused, not read row-major (a transpose's would give a wrong gradient)", () => {
+    const x = array([[1, 2], [3, 4], [5, 6]]);
+    const [, back] = pullback((x: NDArray) => mul(x, x), x);
+    const transposed = array([[1, 0, 0], [0, 0, 0]]);
+    expect(() => back(transposed as unknown as number)).toThrow(/shape \[3, 2\].*got an NDArray of shape \[2, 3\]/);
+    expect(() => back([[1, 0, 0], [0, 0, 0]] as unknown as number)).toThrow(/got an array of shape \[2, 3\]/);
+    expect(() => back(array([1, 0, 0, 0, 0, 0]) as unknown as number)).toThrow(/got an NDArray of shape \[6\]/);
+    // its own shape, nested or an NDArray, and a typed array's flat storage row-major, are taken
+    const seed = [[1, 0], [0, 0], [0, 1]];
+    const expected = [[2, 0], [0, 0], [0, 12]];
+    for (const dy of [array(seed), seed, new Float64Array(seed.flat())]) expect((back(dy as unknown as number)[0] as NDArray).toArray()).toEqual(expected);
+  });
   it('f must be a function', () => {
     expect(() => gradient(3 as unknown as (x: number) => number, 1)).toThrow(/needs a function/);
   });
