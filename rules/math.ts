@@ -13,7 +13,7 @@ import { binaryRule, unaryRule, zeroDerivative1 } from './scalar.js';
 import { ceil, clz32, floor, imul, round, sign, trunc } from './nondiff.js';
 import { NDArray, isNDArray } from '../lib/ndarray.js';
 import { maximum, minimum } from './arrays/pointwise.js';
-import { plainElements, zeroWhere } from './arrays/elementwise.js';
+import { negElement, plainElements, zeroWhere } from './arrays/elementwise.js';
 import { gt, lt, seq, sne } from '../lib/coercion.js';
 import { isSymbolic, type Symbolic } from '../lib/core/symbolic.js';
 import { isDeriving } from '../lib/core/scope.js';
@@ -22,11 +22,11 @@ const square = (x: unknown) => mul(x, x);
 
 // ---- trigonometric ----------------------------------------------------------------------
 export const sin = unaryRule('sin', Math.sin, (x) => cos(x), (e, x) => e.map(Math.cos, x));
-export const cos = unaryRule('cos', Math.cos, (x) => neg(sin(x)), (e, x) => e.sub(e.constant(0), e.map(Math.sin, x)));
+export const cos = unaryRule('cos', Math.cos, (x) => neg(sin(x)), (e, x) => negElement(e, e.map(Math.sin, x)));
 export const tan = unaryRule('tan', Math.tan, (_x, y) => add(1, square(y)), (e, _x, y) => e.add(e.constant(1), e.mul(y, y)));
 export const asin = unaryRule('asin', Math.asin, (x) => div(1, sqrt(sub(1, square(x)))), (e, x) => e.div(e.constant(1), e.map(Math.sqrt, e.sub(e.constant(1), e.mul(x, x)))));
 export const acos = unaryRule('acos', Math.acos, (x) => neg(div(1, sqrt(sub(1, square(x))))), (e, x) =>
-  e.sub(e.constant(0), e.div(e.constant(1), e.map(Math.sqrt, e.sub(e.constant(1), e.mul(x, x))))),
+  negElement(e, e.div(e.constant(1), e.map(Math.sqrt, e.sub(e.constant(1), e.mul(x, x))))),
 );
 export const atan = unaryRule('atan', Math.atan, (x) => div(1, add(1, square(x))), (e, x) => e.div(e.constant(1), e.add(e.constant(1), e.mul(x, x))));
 /** atan2(y, x): ∂/∂y = x/(x²+y²), ∂/∂x = -y/(x²+y²). */

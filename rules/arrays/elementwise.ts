@@ -172,15 +172,17 @@ export function nothingFromZeros(part: unknown, g: unknown): unknown {
 }
 
 // ---- the arithmetic operators on arrays ------------------------------------------------
-// (each with its formulas on one element: `neg` of an array is `0 − x`, as negArray computes it)
+// (each with its formulas on one element: `neg` of an array is `x · −1`, as negArray computes it)
 const readsNothing = () => [false, false, false] as const;
+/** −x on one element, as negArray computes it. */
+export const negElement = (e: Elements, x: Element): Element => e.mul(x, e.constant(-1));
 export const addArrays = lift2('add', (x, y) => x + y, (g) => [g, g], readsNothing, {
   forward: (e, x, y) => e.add(x, y),
   parts: (_e, g) => [g, g],
 });
 export const subArrays = lift2('sub', (x, y) => x - y, (g) => [g, neg(g)], readsNothing, {
   forward: (e, x, y) => e.sub(x, y),
-  parts: (e, g) => [g, e.sub(e.constant(0), g)],
+  parts: (e, g) => [g, negElement(e, g)],
 });
 export const mulArrays = lift2('mul', (x, y) => x * y, (g, x, y, _z, need) => [need[0] ? mul(g, y) : null, need[1] ? mul(g, x) : null], (need) => [need[1], need[0], false], {
   forward: (e, x, y) => e.mul(x, y),
@@ -188,7 +190,7 @@ export const mulArrays = lift2('mul', (x, y) => x * y, (g, x, y, _z, need) => [n
 });
 export const divArrays = lift2('div', (x, y) => x / y, (g, _x, y, z, need) => [need[0] ? div(g, y) : null, need[1] ? neg(mul(g, div(z, y))) : null], (need) => [false, true, need[1]], {
   forward: (e, x, y) => e.div(x, y),
-  parts: (e, g, _x, y, z, need) => [need[0] ? e.div(g, y) : null, need[1] ? e.sub(e.constant(0), e.mul(g, e.div(z, y))) : null],
+  parts: (e, g, _x, y, z, need) => [need[0] ? e.div(g, y) : null, need[1] ? negElement(e, e.mul(g, e.div(z, y))) : null],
 });
 export const modArrays = lift2('mod', (x, y) => x % y, (g, x, y, _z, need) => [g, need[1] ? neg(mul(g, trunc(div(x, y)))) : null], (need) => [need[1], need[1], false]);
 // As for numbers: the exponent's partial (with its log) only when the exponent is traced;
@@ -224,7 +226,9 @@ export function zeroWhere(part: unknown, zero: ((k: number) => boolean) | null):
   for (let k = 0; k < p.length; k++) if (p[k] !== 0 && zero(k)) (fixed ??= p.slice())[k] = 0;
   return fixed === null ? part : new NDArray(part.shape, fixed);
 }
-export const negArray = (x: NDArray): unknown => subArrays(0, x);
+// −x is x·−1: 0 − x gave +0 for x = 0, where JavaScript's −x is −0 (so 1 / −x was +∞, not −∞).
+export const negArray = (x: NDArray): unknown => mulArrays(x, -1);
+
 
 // ---- broadcasting as operations (so that pullbacks of pullbacks work) --------------------
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   __zy, array, concat, cumsum, gradient, logsumexp, max, maximum, mean, min, minimum, mul, NDArray, prod, relu, row, sigmoid,
-  reshape, slice, softmax, stack, sum, sumsq, abs2,
+  reshape, slice, softmax, stack, sum, sumsq, abs2, withgradient,
 } from 'zygote-ts';
 
 const M = __zy.Math as unknown as Record<string, (...xs: unknown[]) => NDArray>;
@@ -15,6 +15,18 @@ describe('elementwise kinks and ties', () => {
     expect(gradient((x: number) => relu(x), 0)).toEqual([0]);
     expect(grads(gradient((x: NDArray) => sum(relu(x)), array([-1, 0, 2])))).toEqual([[0, 0, 1]]);
     expect(relu(array([-1, 0, 2, -0])).toArray()).toEqual([0, 0, 2, 0]);
+  });
+
+  it('unary minus flips the sign of a zero, as JavaScript does for numbers (1 / -x at 0 is -Infinity)', () => {
+    const negate = (x: any): NDArray => -x as any; // (the operator, rewritten)
+    const reciprocalOfNegation = (x: any): NDArray => (1 / -x) as any;
+    const numbers = [0, -0, 2];
+    for (const dtype of ['float64', 'float32'] as const) {
+      const x = array(numbers, { dtype });
+      expect(Array.from(negate(x).data)).toEqual(numbers.map((v) => -v)); // (toEqual tells -0 from 0)
+      expect(Array.from(reciprocalOfNegation(x).data)).toEqual(numbers.map((v) => 1 / -v));
+      expect(withgradient((y: NDArray) => min(reciprocalOfNegation(y)), x).val).toBe(-Infinity);
+    }
   });
 
   it('sigmoid does not overflow and has σ(1-σ) as derivative', () => {
