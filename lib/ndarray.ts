@@ -80,6 +80,7 @@ export class NDArray {
   declare tracedValue: NDArray;
 
   constructor(shape: readonly number[], data: FloatArray, tape: Tape | null = null, index = -1, value?: NDArray) {
+    checkStorage(shape, data);
     this.shape = shape;
     this.size = data.length;
     this.data = data;
@@ -146,6 +147,20 @@ export class NDArray {
   *[Symbol.iterator](): IterableIterator<number> {
     for (let k = 0; k < this.size; k++) yield readElement(this, k);
   }
+}
+
+// The constructor is public (`new NDArray([2, 3], data)`): storage of another length than the
+// shape's would be read past its end (NaN, or garbage from the kernels' memory) or in part
+// (a sum over elements the shape does not have), without a word.
+function checkStorage(shape: readonly number[], data: FloatArray): void {
+  let size = 1;
+  for (let d = 0; d < shape.length; d++) {
+    const n = shape[d]!;
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`zygote-ts: NDArray: shape [${shape.join(', ')}] has a length that is not a whole number ≥ 0.`);
+    size *= n;
+  }
+  if (!isFloatArray(data)) throw new TypeError(`zygote-ts: NDArray: the storage must be a Float64Array or a Float32Array (array(xs) converts numbers).`);
+  if (data.length !== size) throw new RangeError(`zygote-ts: NDArray: shape [${shape.join(', ')}] has ${size} elements, but the storage holds ${data.length}.`);
 }
 
 /** True for an NDArray, asked without observable effects on user values (see `NDArray.is`). */

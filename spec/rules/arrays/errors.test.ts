@@ -20,6 +20,18 @@ describe('array errors', () => {
     expect(() => gradient((x: NDArray) => sum(add(x, ones(3, 3))), m23)).toThrow('shapes [2, 3] and [3, 3] do not broadcast');
   });
 
+  it('new NDArray(shape, data) refuses storage of another length than the shape has (it was read past its end, or in part)', () => {
+    expect(() => new NDArray([2, 3], new Float64Array(5))).toThrow('NDArray: shape [2, 3] has 6 elements, but the storage holds 5');
+    expect(() => new NDArray([2, 2], new Float32Array(5))).toThrow(RangeError);
+    expect(() => new NDArray([1.5], new Float64Array(1))).toThrow('not a whole number');
+    expect(() => new NDArray([2], [1, 2] as unknown as Float64Array)).toThrow('must be a Float64Array or a Float32Array');
+    // a matrix-vector product and a sum over such arrays were silently wrong: [6, NaN] and 15
+    expect(() => matmul(new NDArray([2, 3], new Float64Array([1, 2, 3, 4, 5])), ones(3))).toThrow(RangeError);
+    expect(() => sum(new NDArray([2, 2], new Float64Array([1, 2, 3, 4, 5])))).toThrow(RangeError);
+    expect(sum(new NDArray([2, 2], new Float64Array([1, 2, 3, 4])))).toBe(10);
+    expect(new NDArray([0, 3], new Float64Array(0)).size).toBe(0);
+  });
+
   it('broadcastTo only stretches', () => {
     expect(() => broadcastTo(ones(3), [1])).toThrow('broadcastTo: shape [3] cannot be stretched to [1]');
     expect(() => broadcastTo(ones(2), [2, 3])).toThrow(RangeError);
