@@ -10,6 +10,7 @@ import { isDeriving } from '../lib/core/scope.js';
 import { numbersOf, typedStandIn } from '../proxies/typed-arrays.js';
 import type { FloatArray } from '../lib/ndarray.js';
 import { tracedInside } from './held.js';
+import { checkCotangent } from './custom.js';
 
 /**
  * `x` with no derivative, at every nesting level: numbers, NDArrays, and arrays, plain
@@ -100,9 +101,12 @@ export function hook<T extends number | NDArray>(fn: (cotangent: T) => T, x: T):
     const never = () => [];
     return record(t, hook(fn, on(x, t) as T), [x], never, undefined, ([dx]) => dx) as T;
   }
+  const expected = isNDArray(x) ? x.shape : 'number';
   return record(t, on(x, t), [x], function hookPullback(g: T) {
     // (fn gets its own copy: the cotangent buffer may be shared with another operand's, as
     // `add(a, b)` gives both the same, and a hook that writes into it would change theirs too)
-    return [fn((isNDArray(g) && g.tracedTape === null ? new NDArray(g.shape, g.data.slice()) : g) as T)];
+    const part = fn((isNDArray(g) && g.tracedTape === null ? new NDArray(g.shape, g.data.slice()) : g) as T);
+    checkCotangent(part, expected, "hook's fn", 'the hooked value');
+    return [part];
   }) as T;
 }

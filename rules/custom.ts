@@ -61,7 +61,7 @@ export function rule<A extends unknown[], Y>(fn: (...args: A) => Y, rrule: Rrule
         if (!Array.isArray(parts) || parts.length !== args.length) {
           throw new TypeError(`zygote-ts: the rule for ${name} returned ${Array.isArray(parts) ? parts.length : 'no'} cotangents for ${args.length} arguments; return one per argument (null for none).`);
         }
-        parts.forEach((part, k) => checkCotangent(part, expected[k]!, k, name));
+        parts.forEach((part, k) => checkCotangent(part, expected[k]!, `the rule for ${name}`, `argument ${k + 1}`));
         return parts;
       }) as Y;
     },
@@ -117,19 +117,20 @@ function refuseHeldNumbers(args: readonly unknown[], name: string): void {
 }
 
 // The sweep adds a cotangent into its operand's buffer as it is: one of another shape would
-// be read short (NaN past its end) or stretched, and one of another kind added as text.
-function checkCotangent(part: unknown, expected: readonly number[] | 'number' | null, k: number, name: string): void {
+// be read short (NaN past its end) or stretched, and one of another kind added as text (a
+// number for an array would become the array's gradient). `who` returned it for `whose`.
+export function checkCotangent(part: unknown, expected: readonly number[] | 'number' | null, who: string, whose: string): void {
   if (part === null || part === undefined || expected === null) return;
   const shapeOf = (shape: readonly number[]) => `[${shape.join(', ')}]`;
   const what = (x: unknown) => (isNDArray(x) ? `an NDArray of shape ${shapeOf(x.shape)}` : Array.isArray(x) ? 'an array' : typeof x === 'object' ? 'an object' : `a ${typeof x}`);
   if (expected !== 'number') {
     if (isNDArray(part) && part.shape.length === expected.length && part.shape.every((n, d) => n === expected[d])) return;
     throw new TypeError(
-      `zygote-ts: the rule for ${name} returned ${what(part)} as the cotangent of argument ${k + 1}, an NDArray of shape ` +
+      `zygote-ts: ${who} returned ${what(part)} as the cotangent of ${whose}, an NDArray of shape ` +
         `${shapeOf(expected)}; return an NDArray of that shape (null for none).`,
     );
   }
   if (isNDArray(part) || Array.isArray(part) || ArrayBuffer.isView(part) || typeof part === 'string' || typeof part === 'boolean') {
-    throw new TypeError(`zygote-ts: the rule for ${name} returned ${what(part)} as the cotangent of argument ${k + 1}, a number; return a number (null for none).`);
+    throw new TypeError(`zygote-ts: ${who} returned ${what(part)} as the cotangent of ${whose}, a number; return a number (null for none).`);
   }
 }
