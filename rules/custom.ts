@@ -81,10 +81,17 @@ function forward<A extends unknown[], Y>(t: Tape, name: string, args: A, outer: 
   const unused = () => {
     throw new Error('zygote-ts: a forward-mode tape is never swept');
   };
+  // (an NDArray tangent for a number value came out of jvp as the number's tangent, and
+  // jacfwd's rows of it as NaN)
+  const expected = isNDArray(value) ? value.shape : 'number';
   const pf =
     pushforward === undefined
       ? undefined
-      : (tangents: readonly unknown[]) => pushforward(...tangents.map((d, k) => d ?? zeroLike(outer[k]))) as unknown;
+      : (tangents: readonly unknown[]) => {
+          const tangent = pushforward(...tangents.map((d, k) => d ?? zeroLike(outer[k])));
+          checkCotangent(tangent, expected, `the forward rule for ${name}`, 'its value', 'tangent');
+          return tangent;
+        };
   return record(t, value, args, unused, undefined, pf, true) as Y;
 }
 
@@ -118,19 +125,20 @@ function refuseHeldNumbers(args: readonly unknown[], name: string): void {
 
 // The sweep adds a cotangent into its operand's buffer as it is: one of another shape would
 // be read short (NaN past its end) or stretched, and one of another kind added as text (a
-// number for an array would become the array's gradient). `who` returned it for `whose`.
-export function checkCotangent(part: unknown, expected: readonly number[] | 'number' | null, who: string, whose: string): void {
+// number for an array would become the array's gradient). `who` returned it for `whose`; a
+// forward rule's tangent is held to the same.
+export function checkCotangent(part: unknown, expected: readonly number[] | 'number' | null, who: string, whose: string, noun = 'cotangent'): void {
   if (part === null || part === undefined || expected === null) return;
   const shapeOf = (shape: readonly number[]) => `[${shape.join(', ')}]`;
   const what = (x: unknown) => (isNDArray(x) ? `an NDArray of shape ${shapeOf(x.shape)}` : Array.isArray(x) ? 'an array' : typeof x === 'object' ? 'an object' : `a ${typeof x}`);
   if (expected !== 'number') {
     if (isNDArray(part) && part.shape.length === expected.length && part.shape.every((n, d) => n === expected[d])) return;
     throw new TypeError(
-      `zygote-ts: ${who} returned ${what(part)} as the cotangent of ${whose}, an NDArray of shape ` +
+      `zygote-ts: ${who} returned ${what(part)} as the ${noun} of ${whose}, an NDArray of shape ` +
         `${shapeOf(expected)}; return an NDArray of that shape (null for none).`,
     );
   }
   if (isNDArray(part) || Array.isArray(part) || ArrayBuffer.isView(part) || typeof part === 'string' || typeof part === 'boolean') {
-    throw new TypeError(`zygote-ts: ${who} returned ${what(part)} as the cotangent of ${whose}, a number; return a number (null for none).`);
+    throw new TypeError(`zygote-ts: ${who} returned ${what(part)} as the ${noun} of ${whose}, a number; return a number (null for none).`);
   }
 }
