@@ -221,7 +221,7 @@ export function withjacobian<A extends unknown[]>(
     wrapped.gradients(cotangents, true).forEach((g, k) => rows[k]!.push(g));
   }
   tape.release();
-  const grad = args.map((_, k) => (wrapped.differentiable(k) ? stackRows(rows[k]!, out.count) : null));
+  const grad = args.map((x, k) => (wrapped.differentiable(k) ? stackRows(rows[k]!, out.count, x) : null));
   return { val: out.value, grad: grad as Jacobians<A> };
 }
 
@@ -264,7 +264,9 @@ function outputsOf(output: unknown, tape: Tape) {
 }
 
 /** One argument's Jacobian from its per-output gradients: an NDArray argument gives an m×n NDArray. */
-function stackRows(rows: unknown[], m: number): unknown {
+function stackRows(rows: unknown[], m: number, argument: unknown): unknown {
+  // (no outputs: an NDArray argument's Jacobian is still a matrix, 0×n, as jacfwd gives it)
+  if (rows.length === 0 && isNDArray(argument)) return new NDArray([0, argument.size], allocate(argument.dtype, 0));
   if (rows.length === 0 || !isNDArray(rows[0])) return rows;
   const n = (rows[0] as NDArray).size;
   const data = allocate((rows[0] as NDArray).dtype, m * n); // (a float32 argument's Jacobian is float32)

@@ -1,7 +1,7 @@
 // jacobian over arrays (a matrix per argument, rows = outputs) and hessian for vectors,
 // both against finite differences.
 import { describe, expect, it } from 'vitest';
-import { add, array, hessian, jacobian, matmul, mul, NDArray, pullback, rand, sum, tanh, withjacobian } from 'zygote-ts';
+import { add, array, hessian, jacfwd, jacobian, matmul, mul, NDArray, pullback, rand, slice, sum, tanh, withjacobian } from 'zygote-ts';
 
 const h = 1e-5;
 
@@ -37,6 +37,18 @@ describe('jacobian over arrays', () => {
     expect(J).toBeInstanceOf(NDArray);
     expect(J.shape).toEqual([3, 4]);
     expectClose(J.toArray(), numericJacobian(f, x));
+  });
+  // (with no outputs there were no rows to stack: jacobian gave [], jacfwd an NDArray 0×n)
+  it('of a function returning an empty array: a 0×n NDArray of the argument\'s dtype, as jacfwd gives', () => {
+    for (const dtype of ['float64', 'float32'] as const) {
+      const v = array([1, 2, 3], { dtype });
+      const none = (y: NDArray) => slice(y, 0, 0);
+      const [J] = jacobian(none, v);
+      expect(J).toBeInstanceOf(NDArray);
+      expect([J.shape, J.dtype]).toEqual([[0, 3], dtype]);
+      const [F] = jacfwd(none, v);
+      expect([F.shape, F.dtype]).toEqual([J.shape, J.dtype]);
+    }
   });
   it('withjacobian keeps the value; several arguments each get their matrix', () => {
     const g = (x: NDArray, c: NDArray) => mul(x, c) as NDArray;
