@@ -81,9 +81,10 @@ function forward<A extends unknown[], Y>(t: Tape, name: string, args: A, outer: 
   const unused = () => {
     throw new Error('zygote-ts: a forward-mode tape is never swept');
   };
-  // (an NDArray tangent for a number value came out of jvp as the number's tangent, and
-  // jacfwd's rows of it as NaN)
-  const expected = isNDArray(value) ? value.shape : 'number';
+  // A number value's tangent must be a number: an NDArray came out of jvp as the number's
+  // tangent, and jacfwd's rows of it as NaN. (An array value's may be anything that
+  // broadcasts to it: record stretches it.)
+  const expected = isNDArray(value) ? null : 'number';
   const pf =
     pushforward === undefined
       ? undefined
