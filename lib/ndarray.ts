@@ -55,7 +55,10 @@ export function checkDtype(dtype: unknown, op: string): Dtype {
 }
 
 /** What may be given where an array is expected: our arrays, nested number arrays, typed arrays. */
-export type ArrayLike = NDArray | Nested | Float64Array | Float32Array;
+export type ArrayLike = NDArray | Nested | Float64Array | Float32Array | IntegerArray;
+
+/** A typed array of integers: an operation reads it as constant float64 numbers. */
+export type IntegerArray = Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array;
 
 /** Numbers nested in arrays to any depth. */
 export type Nested = readonly (number | Nested)[];
@@ -206,16 +209,24 @@ export function liveArray(x: NDArray): NDArray {
   return x;
 }
 
+/**
+ * True for a typed array of integers (Int32Array, Uint8Array, …; BigInt arrays hold no
+ * numbers): operations read one as a constant float64 array, as numpy promotes int with float.
+ */
+const isIntegerArray = (x: unknown): x is IntegerArray =>
+  x instanceof Int32Array || x instanceof Uint8Array || x instanceof Int16Array || x instanceof Uint16Array ||
+  x instanceof Uint32Array || x instanceof Int8Array || x instanceof Uint8ClampedArray;
+
 /** True for a nested JavaScript array of numbers or a typed array (what `array()` converts). */
 export function isNumericArrayLike(x: unknown): boolean {
-  return Array.isArray(x) || isFloatArray(x);
+  return Array.isArray(x) || isFloatArray(x) || isIntegerArray(x);
 }
 
 /** The shape of a rectangular nested array, or a message saying where it is ragged. */
 export function shapeOfNested(x: unknown): number[] {
   const shape: number[] = [];
   let level: unknown = x;
-  while (Array.isArray(level) || isFloatArray(level)) {
+  while (isNumericArrayLike(level)) {
     shape.push((level as ArrayLike & { length: number }).length);
     if ((level as { length: number }).length === 0) break;
     level = (level as unknown[])[0];
@@ -231,6 +242,7 @@ export function shapeOfNested(x: unknown): number[] {
 export function fromNested(x: unknown, what = 'array', dtype?: Dtype): NDArray {
   if (isNDArray(x)) return x;
   if (isFloatArray(x)) return typedStandInReader(x) ?? new NDArray([x.length], storageOf[dtype ?? dtypeOf(x)].from(x));
+  if (isIntegerArray(x)) return new NDArray([x.length], storageOf[dtype ?? 'float64'].from(x));
   if (typeof x === 'number') return new NDArray([], storageOf[dtype ?? 'float64'].of(x));
   if (!Array.isArray(x)) throw new TypeError(`zygote-ts: ${what} must be an array of numbers, got ${typeof x}.`);
   const shape = shapeOfNested(x);
@@ -244,7 +256,7 @@ export function fromNested(x: unknown, what = 'array', dtype?: Dtype): NDArray {
       return;
     }
     const n = (v as unknown[])?.length;
-    if (!Array.isArray(v) && !isFloatArray(v)) {
+    if (!isNumericArrayLike(v)) {
       throw new TypeError(`zygote-ts: ${what}${path} is not an array (the array is ragged: expected shape [${shape.join(', ')}]).`);
     }
     if (n !== shape[axis]) {

@@ -3,14 +3,14 @@
 // middle is `outer` blocks of `n` rows of `inner` contiguous elements; one group is the n
 // elements at offsets base, base + inner, …, base + (n-1)·inner.
 
-import { allocate, NDArray, type FloatArray } from '../../lib/ndarray.js';
+import { allocate, NDArray, type FloatArray, type IntegerArray } from '../../lib/ndarray.js';
 import { primal } from '../../lib/core/traced.js';
 import { broadcastTo, spread } from './elementwise.js';
 import { reshape } from './shape.js';
 
 /** What may be given where an array is expected: our arrays, nested numbers, typed arrays. */
 export type NestedNumbers = readonly (number | NestedNumbers)[];
-export type ArrayInput = NDArray | NestedNumbers | Float64Array | Float32Array;
+export type ArrayInput = NDArray | NestedNumbers | Float64Array | Float32Array | IntegerArray;
 
 export const fmt = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
 

@@ -2,7 +2,7 @@
 // `Math` function, lifted from their scalar rules. A pullback is written with the
 // runtime's own (array-aware) operations, so it is differentiable again (hessians).
 
-import { allocate, isFloatArray, NDArray, isNDArray } from '../../lib/ndarray.js';
+import { allocate, isNumericArrayLike, NDArray, isNDArray } from '../../lib/ndarray.js';
 import { kernels } from '../../lib/kernels/index.js';
 import { live, Traced, isTraced } from '../../lib/core/traced.js';
 import { isDeriving } from '../../lib/core/scope.js';
@@ -29,7 +29,7 @@ export function isArrayOperation(a: unknown, b: unknown): boolean {
 }
 
 function isNumeric(x: unknown, array: boolean): boolean {
-  return array || typeof x === 'number' || isTraced(x) || Array.isArray(x) || isFloatArray(x);
+  return array || typeof x === 'number' || isTraced(x) || isNumericArrayLike(x);
 }
 
 // Only while a differentiation runs (no traced number is live otherwise): looking into an

@@ -6,7 +6,7 @@
 // Anything else goes to the rule as it is: numbers and NDArrays, or a clear error.
 
 import type { NDArray } from '../../lib/ndarray.js';
-import { isFloatArray } from '../../lib/ndarray.js';
+import { isNumericArrayLike } from '../../lib/ndarray.js';
 import * as arithmetic from '../arithmetic.js';
 import * as math from '../math.js';
 import { abs2 as abs2Rule } from './pointwise.js';
@@ -23,8 +23,7 @@ export type Elementwise2 = {
   (a: ArrayInput | number, b: ArrayInput | number): NDArray | number;
 };
 
-const isPlainArray = (x: unknown) => Array.isArray(x) || isFloatArray(x);
-const operand = (x: unknown, what: string) => (isPlainArray(x) ? asArray(x, what) : x);
+const operand = (x: unknown, what: string) => (isNumericArrayLike(x) ? asArray(x, what) : x);
 
 function elementwise1(name: string, op: (x: any) => unknown): Elementwise1 {
   return { [name]: (x: unknown) => op(operand(x, `${name}: x`)) }[name] as Elementwise1;

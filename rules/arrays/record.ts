@@ -1,7 +1,7 @@
 // How array rules see their operands and record themselves: one tape node per operation,
 // with a pullback over whole arrays (the array analogue of rules/operands.ts).
 
-import { NDArray, fromNested, isFloatArray, isNDArray, liveArray, shapeOfNested, type Dtype } from '../../lib/ndarray.js';
+import { NDArray, fromNested, isFloatArray, isNDArray, isNumericArrayLike, liveArray, shapeOfNested, type Dtype } from '../../lib/ndarray.js';
 import { live, Traced, isTraced } from '../../lib/core/traced.js';
 import { isSymbolic } from '../../lib/core/symbolic.js';
 import type { NodeRecord, Tape } from '../../lib/core/tape.js';
@@ -257,7 +257,7 @@ function flatten(x: unknown[], out: unknown[], what: string): number[] {
     }
     // (rows may be typed arrays too, as `shapeOfNested` and `fromNested` allow)
     const row = v as ArrayLike<unknown> | null;
-    if (!(Array.isArray(v) || isFloatArray(v)) || row!.length !== probe[axis]) {
+    if (!isNumericArrayLike(v) || row!.length !== probe[axis]) {
       throw new TypeError(`zygote-ts: ${what}${path} does not match shape [${probe.join(', ')}] (arrays must be rectangular).`);
     }
     for (let i = 0; i < row!.length; i++) walk(row![i], axis + 1, `${path}[${i}]`);

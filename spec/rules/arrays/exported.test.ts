@@ -4,7 +4,7 @@
 // (JavaScript's operators on two plain arrays keep their meaning: those cases are left out.)
 import { describe, expect, it } from 'vitest';
 import * as zygote from 'zygote-ts';
-import { abs2, exp, gradient, NDArray, sum, tanh } from 'zygote-ts';
+import { abs2, array, exp, gradient, matmul, mul, NDArray, sum, tanh } from 'zygote-ts';
 import { tables } from './tables.js';
 
 // (values as nested arrays; a zero's sign is not compared: the two forms sum contributions in another order)
@@ -35,5 +35,21 @@ describe('exported array operations take nested arrays of numbers', () => {
     expect(exp([0, 1]).toArray()).toEqual([1, Math.E]);
     expect(tanh(Float64Array.of(0, 0)).toArray()).toEqual([0, 0]);
     expect(() => exp(['a'] as unknown as number[])).toThrow(/exp: x\[0\] is not a number/);
+  });
+
+  // (an integer typed array was no array to the operations: x * i32 was NaN with a null
+  // gradient, x + i32 the text 'NDArray(2) [1,2]3,4', matmul and sum refused it)
+  it('integer typed arrays are arrays of constants (float64), as operands and in operators', () => {
+    const x = array([1, 2]);
+    const counts = Int32Array.of(3, 4);
+    const times = (a: any, b: any): NDArray => (a * b) as any; // (the operators, rewritten)
+    const plus = (a: any, b: any): NDArray => a + b;
+    expect(times(x, counts).toArray()).toEqual([3, 8]);
+    expect(plus(x, Uint8Array.of(3, 4)).toArray()).toEqual([4, 6]);
+    expect(mul(x, Uint16Array.of(3, 4)).toArray()).toEqual([3, 8]);
+    expect([matmul(x, counts), sum(Int8Array.of(-1, 2))]).toEqual([11, 1]);
+    expect(array(Uint32Array.of(5)).dtype).toBe('float64');
+    expect(array([Int32Array.of(1, 2), Int32Array.of(3, 4)] as unknown as number[][]).toArray()).toEqual([[1, 2], [3, 4]]);
+    expect((gradient((v: NDArray) => sum(times(v, counts)), x)[0] as NDArray).toArray()).toEqual([3, 4]);
   });
 });
