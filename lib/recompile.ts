@@ -6,9 +6,9 @@
 // code rewrites the body it compiles. Node and apps built with a plugin need no import:
 // Node loads the rewriter on first use, and the plugins import this module (as their
 // runtime, which it re-exports) for the files that call `Function(…)`.
-import { freeVariables, transformFunctionSource, transformScript } from './transform/transform.js';
+import { freeVariables, strictnessMatters, transformFunctionSource, transformScript } from './transform/transform.js';
 import { provideSourceRewriter } from './source-rewriter.js';
 
 export { __zy } from './runtime.js';
 
-provideSourceRewriter({ transformFunctionSource, freeVariables, transformScript });
+provideSourceRewriter({ transformFunctionSource, freeVariables, strictnessMatters, transformScript });

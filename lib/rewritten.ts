@@ -74,6 +74,13 @@ function rewriteIfNeeded(f: Function): Function {
         ENABLE_THE_REWRITE,
     );
   }
+  if (rewriter.strictnessMatters?.(source)) {
+    throw new Error(
+      `zygote-ts: ${name} passed to gradient was not rewritten for differentiation, and a function in it reads ` +
+        `its own 'this' or 'arguments', whose meaning depends on whether ${name} is strict mode code, which cannot ` +
+        `be told here, so it cannot be recompiled. ${ENABLE_THE_REWRITE}`,
+    );
+  }
   // The recompiled function reads its free names from the global object. A local of the
   // same name around the original (`name` or `length` in a page, `process` in Node, a
   // bundle's own `Math`) cannot be seen from here: the language's built-ins are taken for
@@ -88,7 +95,28 @@ function rewriteIfNeeded(f: Function): Function {
       ENABLE_THE_REWRITE,
     );
   }
-  return new Function('__zy', `return (${rewritten});`)(__zy) as Function;
+  if (!isStrictCode(f)) return new Function('__zy', `return (${rewritten});`)(__zy) as Function;
+  try {
+    return new Function('__zy', `'use strict'; return (${rewritten});`)(__zy) as Function;
+  } catch (e) {
+    if (!(e instanceof SyntaxError)) throw e;
+    return new Function('__zy', `return (${rewritten});`)(__zy) as Function; // sloppy-only syntax (\`with\`): sloppy code
+  }
+}
+
+/**
+ * Whether f is strict mode code, which its recompiled copy must be too (a strict `arguments`
+ * does not alias the parameters; a plain call's `this` is undefined). Only a sloppy ordinary
+ * function lets its `caller` be read. Arrows and methods cannot tell: they are taken for
+ * strict, as modules and classes are.
+ */
+function isStrictCode(f: Function): boolean {
+  try {
+    void (f as { caller?: unknown }).caller;
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 /** The global names of the language itself (and `console`), which a recompiled function may read as the built-ins. */

@@ -15,6 +15,8 @@ export interface SourceRewriter {
   transformFunctionSource(source: string): string;
   /** The names a function's source reads without binding them. */
   freeVariables(source: string): string[];
+  /** Whether a function's source means something else as strict mode code, where the function cannot say which it is (absent in older copies). */
+  strictnessMatters?(source: string): boolean;
   /** A script's source, rewritten, reading the runtime from its global (`directEval`: code a direct `eval` runs). */
   transformScript(source: string, options?: { directEval?: boolean }): string;
 }

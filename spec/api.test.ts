@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { array, configure, derivative, gradient, hessian, isderiving, jacobian, mul, NDArray, pullback, withjacobian } from 'zygote-ts';
+import { array, configure, derivative, gradient, hessian, isderiving, jacobian, mul, NDArray, pullback, withgradient, withjacobian } from 'zygote-ts';
 
 afterEach(() => {
   configure({ strict: false, warnings: true });
@@ -189,6 +189,23 @@ describe('functions that reach gradient', () => {
       warn.mockRestore();
       delete g['zyScale'];
     }
+  });
+  it('a recompiled function keeps its mode: a strict one\'s arguments do not alias its parameters, a sloppy one\'s do', () => {
+    // (the inner functions are strict or sloppy as the code that made them, with no directive of their own)
+    const strict = new globalThis.Function('"use strict"; return function (x) { arguments[0] = x * x; return x * 2; }')() as (x: number) => number;
+    const sloppy = new globalThis.Function('return function (x) { arguments[0] = x * x; return x * 2; }')() as (x: number) => number;
+    const h = 1e-6;
+    for (const f of [strict, sloppy]) {
+      const { val, grad } = withgradient(f, 3);
+      expect(val).toBe(f(3));
+      expect(grad[0]).toBeCloseTo((f(3 + h) - f(3 - h)) / (2 * h), 5);
+    }
+  });
+  it('a function that was not rewritten and reads its surroundings\' this, or whose meaning depends on a mode it cannot tell, is refused', () => {
+    const method = new globalThis.Function('return function () { return (x) => this.k * x * x; }')() as () => (x: number) => number;
+    expect(() => gradient(method.call({ k: 3 }), 2)).toThrow(/uses 'this' from its surroundings/);
+    const arrow = new globalThis.Function('return (x) => { function g(a) { arguments[0] = a * a; return a * 5; } return g(x); }')() as (x: number) => number;
+    expect(() => gradient(arrow, 3)).toThrow(/whose meaning depends on whether the function is strict mode code/);
   });
   it('a function that was not rewritten and closes over locals is refused with a way out', () => {
     // (globalThis.Function: the rewrite turns `Function(…)` into one that rewrites its body)

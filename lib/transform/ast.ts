@@ -15,6 +15,16 @@ export function isFunction(node: Node): node is acorn.Function & Node {
   return node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression';
 }
 
+/**
+ * Whether `node` has a part that `test` picks in its function's own scope of `this` and
+ * `arguments`: arrows and classes inside count, other functions do not.
+ */
+export function readsOwn(node: Node, test: (n: Node) => boolean): boolean {
+  if (test(node)) return true;
+  if (isFunction(node) && node.type !== 'ArrowFunctionExpression') return false;
+  return children(node).some((child) => readsOwn(child, test));
+}
+
 /** Narrowing helper: `is(n, 'Identifier')`. */
 export function is<T extends Node['type']>(node: Node | null | undefined, type: T): node is NodeOf<T> {
   return node != null && node.type === type;

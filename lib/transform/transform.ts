@@ -1,5 +1,6 @@
 // The transform itself, in plain JavaScript (acorn + magic-string): no Node built-ins, so
 // it also runs in a browser. TypeScript stripping, which needs esbuild, is in typescript.ts.
+import { children, isFunction, readsOwn, type Node } from './ast.js';
 import { parse, type Parsed } from './parse.js';
 import { hasIgnorePragma } from './pragma.js';
 import {
@@ -203,13 +204,15 @@ export function transformFunctionSource(src: string, options: Pick<TransformOpti
 
 /**
  * Identifiers a function source reads without binding them itself (free
- * variables), in order of first use. The gradient API recompiles a function
+ * variables), in order of first use, then `this` when the function is an arrow
+ * that reads its surroundings' `this`. The gradient API recompiles a function
  * from `f.toString()` only when each of these is a global.
  *
  * @example
  * ```ts
  * import { freeVariables } from 'zygote-ts/transform';
  * freeVariables('(x) => Math.sin(x) * k'); // ['Math', 'k']
+ * freeVariables('(x) => this.k * x');      // ['this']
  * ```
  */
 export function freeVariables(src: string): string[] {
@@ -218,7 +221,41 @@ export function freeVariables(src: string): string[] {
   const seen = new Set<string>();
   const ordered = [...info.freeRefs].sort((a, b) => a.start - b.start);
   for (const id of ordered) seen.add(id.name);
+  const stmt = parsed.ast.body[0];
+  const fn = stmt?.type === 'ExpressionStatement' ? stmt.expression : undefined;
+  if (fn?.type === 'ArrowFunctionExpression' && readsOwn(fn, (n) => n.type === 'ThisExpression')) seen.add('this');
   return [...seen];
+}
+
+/**
+ * Whether a function source means something else as strict mode code than as sloppy code,
+ * where the function itself cannot say which it is (an arrow or a method; an ordinary
+ * function can: see lib/rewritten.ts): a function nested in it, outside any class, that
+ * reads its own `this` (a plain call's is undefined only in strict code) or `arguments`
+ * (which aliases the parameters only in sloppy code).
+ *
+ * @example
+ * ```ts
+ * import { strictnessMatters } from 'zygote-ts/transform';
+ * strictnessMatters('(x) => { function g(a) { arguments[0] = 2; return a } return g(x) }'); // true
+ * strictnessMatters('function (x) { function g(a) { return this } return g(x) }');        // false: f can say
+ * ```
+ */
+export function strictnessMatters(src: string): boolean {
+  const { parsed, kind } = parseFunctionSource(src);
+  const stmt = parsed.ast.body[0];
+  if (stmt?.type !== 'ExpressionStatement') return false;
+  const fn = stmt.expression;
+  if (kind === 'expression' && fn.type === 'FunctionExpression' && !fn.generator && !fn.async) return false;
+  return children(fn).some(nestedReadsOwnThisOrArguments);
+}
+
+function nestedReadsOwnThisOrArguments(node: Node): boolean {
+  if (node.type === 'ClassDeclaration' || node.type === 'ClassExpression') return false; // class code is strict
+  const readsOwnThisOrArguments = (n: Node): boolean =>
+    n.type === 'ThisExpression' || (n.type === 'Identifier' && n.name === 'arguments');
+  if (isFunction(node) && node.type !== 'ArrowFunctionExpression' && children(node).some((c) => readsOwn(c, readsOwnThisOrArguments))) return true;
+  return children(node).some(nestedReadsOwnThisOrArguments);
 }
 
 export { isRewritten, mayNeedRewrite } from './recognize.js';

@@ -44,7 +44,7 @@
  * the file is written, {@link expandTwoBodies} copies the marked text and its source map.
  */
 import type * as acorn from 'acorn';
-import { children, isFunction, type Node } from './ast.js';
+import { children, isFunction, readsOwn, type Node } from './ast.js';
 import type { Editor } from './edit.js';
 import { patternNames, type ScopeInfo } from './scope.js';
 import { decodeMappings, encodeMappings, type SourceMapV3 } from './sourcemap.js';
@@ -212,11 +212,9 @@ export function markTwin(fn: Fn, ed: Editor): void {
   ed.s.appendLeft(fn.end, twinMark(name, args));
 }
 
-/** Whether `node` reads its function's `this` or `arguments` (arrows and classes inside count; other functions do not). */
+/** Whether `node` reads its function's `this` or `arguments`. */
 function readsThisOrArguments(node: Node): boolean {
-  if (node.type === 'ThisExpression' || (node.type === 'Identifier' && node.name === 'arguments')) return true;
-  if (isFunction(node) && node.type !== 'ArrowFunctionExpression') return false;
-  return children(node).some(readsThisOrArguments);
+  return readsOwn(node, (n) => n.type === 'ThisExpression' || (n.type === 'Identifier' && n.name === 'arguments'));
 }
 
 /** Marks a call of twin candidate `callee` (resolved to it): in a copy it calls that copy's twin, if the function has twins. */

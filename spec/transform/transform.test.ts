@@ -7,6 +7,7 @@ import {
   isRewritten,
   MISSING_RUNTIME_MESSAGE,
   RUNTIME_GLOBAL_KEY,
+  strictnessMatters,
   transform,
   transformFunctionSource,
   transformScript,
@@ -307,6 +308,17 @@ describe('function sources', () => {
     expect(freeVariables('() => arguments[0]')).toEqual(['arguments']);
     expect(freeVariables('m(x) { const y = x; return this.z + y + super.w }')).toEqual([]);
     expect(freeVariables('(x) => { try { x() } catch (err) { return err } class K {} return new K() }')).toEqual([]);
+    // An arrow's `this` is its surroundings' (recompiled, it would be the global object's).
+    expect(freeVariables('(x) => this.k * x')).toEqual(['this']);
+    expect(freeVariables('(x) => { function g() { return this } return g() + x }')).toEqual([]);
+  });
+
+  it('tells a function source whose meaning depends on strict mode, where the function cannot say', () => {
+    expect(strictnessMatters('(x) => { function g(a) { arguments[0] = 2; return a } return g(x) }')).toBe(true);
+    expect(strictnessMatters('m(x) { const g = function () { return this }; return g() }')).toBe(true);
+    expect(strictnessMatters('function (x) { function g() { return this } return g() }')).toBe(false); // f.caller says
+    expect(strictnessMatters('(x) => { class K { m() { return this } } return new K().m() }')).toBe(false); // class code is strict
+    expect(strictnessMatters('(x) => { const g = () => this; return x }')).toBe(false);
   });
 
   it('isRewritten accepts bundler-renamed bindings', () => {
