@@ -10,6 +10,7 @@ import { isTraced, numberOf, primal, reportEscape, type Traced } from '../lib/co
 import { isDeriving, onIdle } from '../lib/core/scope.js';
 import { noteBufferMade, noteNativeView, typedArrayOf, typedArrayOnBuffer, typedArrayOver } from '../proxies/typed-arrays.js';
 import { watchInstance } from './wasm.js';
+import { add } from './arithmetic.js';
 import { isIdentityObject as isIdentity, originalOf, sameObject, standInNode } from '../proxies/standins.js';
 
 // ---- Object(x), x instanceof C ------------------------------------------------------------
@@ -160,8 +161,11 @@ const { get: weakMapGet, set: weakMapSet, has: weakMapHas, delete: weakMapDelete
 const { add: weakSetAdd, has: weakSetHas, delete: weakSetDelete } = WeakSet.prototype;
 
 const numberLike = (x: unknown): boolean => typeof x === 'number' || isTraced(x);
-/** A key's value as Map and Set compare it (SameValueZero: -0 is 0). */
-const keyValue = (x: unknown): number => primal(x) || 0;
+/** A key's value, under which `tracedKeys` (a Map: SameValueZero, as the collection's own) finds it: -0 is 0, NaN is NaN. */
+const keyValue = (x: unknown): number => primal(x);
+
+/** A traced key as a Map or Set stores it: -0 as 0, as the built-in stores a -0 key (`+ 0` keeps the derivative). */
+const storedKey = (k: unknown): unknown => (isTraced(k) && Object.is(numberOf(k), -0) ? add(k, 0) : k);
 
 /** For each Map or Set holding traced keys: the key it holds for each value. */
 let tracedKeys = new WeakMap<object, Map<number, unknown>>();
@@ -283,7 +287,7 @@ function searchByValue(receiver: object, fn: Function, args: unknown[]): unknown
     case mapDelete:
       return mapDelete.call(receiver as Map<unknown, unknown>, heldKey(receiver, args[0], mapHas));
     case mapSet: {
-      const k = heldKey(receiver, args[0], mapHas);
+      const k = storedKey(heldKey(receiver, args[0], mapHas));
       noteKey(receiver, k);
       return mapSet.call(receiver as Map<unknown, unknown>, k, args[1]);
     }
@@ -306,7 +310,7 @@ function searchByValue(receiver: object, fn: Function, args: unknown[]): unknown
       return Reflect.apply(fn, receiver, isIdentity(k) && !has.call(receiver, k) ? [heldOriginal(receiver, k, has)] : args);
     }
     case setAdd: {
-      const k = heldKey(receiver, args[0], setHas);
+      const k = storedKey(heldKey(receiver, args[0], setHas));
       noteKey(receiver, k);
       return setAdd.call(receiver as Set<unknown>, k);
     }

@@ -127,6 +127,24 @@ describe('a traced number behaves as its value', () => {
     expect(g).toEqual([4, 3, 0, 0, 0]);
   });
 
+  it('Map and Set keys compare as SameValueZero: a traced NaN is not the key 0, and a -0 key is stored as 0', () => {
+    const program = (a: number[], seen: unknown[]) => {
+      const nan = (a[0]! - a[0]!) / (a[0]! - a[0]!);
+      const negativeZero = -(a[0]! - 2.7); // (a traced -0 at xs[0])
+      const m = new Map<number, string>([[0, 'zero'], [NaN, 'nan']]);
+      const s = new Set([a[1]! - 1.4, nan, nan]);
+      seen.push(m.get(nan), m.has(nan), s.size, s.has(nan), new Set([0]).has(nan));
+      const [key] = new Map([[negativeZero, 1]]).keys();
+      const [member] = new Set<number>().add(negativeZero);
+      seen.push(1 / key!, 1 / member!);
+      return a[0]! * s.size + key! * 3 + member!;
+    };
+    const g = agrees(program, xs) as number[];
+    const h = 1e-6;
+    const at = (d: number) => program([xs[0]! + d, ...xs.slice(1)], []);
+    expect(g[0]).toBeCloseTo((at(h) - at(-h)) / (2 * h), 6);
+  });
+
   it('a Map or Set that f fills keeps no traced number once the call ends', () => {
     const memo = new Map<string, number>();
     const seen = new Set<number>();
