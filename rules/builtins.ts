@@ -242,7 +242,7 @@ function weakKey(k: unknown, what: string): object {
 /** Array search by value: `===` for indexOf/lastIndexOf, SameValueZero for includes. */
 function search(a: ArrayLike<unknown>, x: unknown, from: number, step: 1 | -1, zero: boolean): number {
   for (let i = from; i >= 0 && i < a.length; i += step) {
-    if (step === 1 && !zero && !(i in a)) continue; // (indexOf skips holes; includes reads them as undefined)
+    if (!zero && !(i in a)) continue; // (indexOf and lastIndexOf skip holes; includes reads them as undefined)
     const v = a[i];
     if (v === x || (isIdentity(v) && isIdentity(x) && sameObject(v, x))) return i;
     if (numberLike(v) && numberLike(x)) {
@@ -254,10 +254,10 @@ function search(a: ArrayLike<unknown>, x: unknown, from: number, step: 1 | -1, z
   return -1;
 }
 
-/** A fromIndex as the array methods resolve it. */
-function start(length: number, from: unknown, fallback: number): number {
-  if (from === undefined) return fallback;
-  const n = Math.trunc(Number(from)) || 0;
+/** The fromIndex in a search's `args` as the array methods resolve it (`fallback` when none is given; a traced one is its value). */
+function start(length: number, args: unknown[], fallback: number): number {
+  if (args.length < 2) return fallback;
+  const n = Math.trunc(Number(primal(args[1]))) || 0;
   return n < 0 ? Math.max(length + n, -1) : n;
 }
 
@@ -268,15 +268,15 @@ function searchByValue(receiver: object, fn: Function, args: unknown[]): unknown
   switch (fn) {
     case ArrayProto.indexOf: {
       const a = receiver as unknown[];
-      return search(a, args[0], Math.max(start(a.length, args[1], 0), 0), 1, false);
+      return search(a, args[0], Math.max(start(a.length, args, 0), 0), 1, false);
     }
     case ArrayProto.lastIndexOf: {
       const a = receiver as unknown[];
-      return search(a, args[0], Math.min(start(a.length, args[1], a.length - 1), a.length - 1), -1, false);
+      return search(a, args[0], Math.min(start(a.length, args, a.length - 1), a.length - 1), -1, false);
     }
     case ArrayProto.includes: {
       const a = receiver as unknown[];
-      return search(a, args[0], Math.max(start(a.length, args[1], 0), 0), 1, true) >= 0;
+      return search(a, args[0], Math.max(start(a.length, args, 0), 0), 1, true) >= 0;
     }
     case mapGet: {
       const held = heldKey(receiver, args[0], mapHas);

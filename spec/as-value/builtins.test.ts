@@ -112,6 +112,18 @@ describe('a traced number behaves as its value', () => {
     expect(g).toEqual([0, 0, 2, 0, 0]);
   });
 
+  it('array search while differentiating keeps the built-ins\' rules: lastIndexOf skips holes, an explicit undefined fromIndex is 0, a traced fromIndex is its value', () => {
+    agrees((a, seen) => {
+      const holey = [, a[0]!, , a[1]!] as number[];
+      const lastIndexOf = (v: number | undefined, from?: number) => a.lastIndexOf(v!, from); // (passes an absent from on)
+      seen.push(holey.lastIndexOf(undefined!), holey.indexOf(undefined!), holey.includes(undefined!), holey.lastIndexOf(a[1]!));
+      seen.push(a.lastIndexOf(1.4, undefined), lastIndexOf(1.4), lastIndexOf(a[3]!), a.lastIndexOf(1.4, 3));
+      const from = a[1]! - 0.4; // (a traced 1)
+      seen.push(a.indexOf(1.4, from), a.lastIndexOf(2.7, from), a.includes(2.7, from));
+      return a[0]! * 2;
+    }, xs);
+  });
+
   it('Set and Map key by value: equal numbers are one key', () => {
     const g = agrees((a, seen) => {
       const unique = new Set(a);
