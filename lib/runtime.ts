@@ -87,6 +87,7 @@ export const __zy = Object.freeze({
   instanceOf: builtins.instanceOf,
   structuredClone: builtins.structuredCloneOf,
   callMethod: builtins.callMethod,
+  callOn: builtins.callOn,
   hold: builtins.hold,
   held: builtins.held,
   readData,

@@ -370,6 +370,17 @@ export function callMethod(receiver: unknown, fn: unknown, ...args: unknown[]): 
 }
 
 /**
+ * `fn.call(receiver, ...args)` in rewritten code for a method of those names (`[].indexOf.call(xs, x)`,
+ * `Map.prototype.get.call(m, k)`): the search `receiver.m(...args)` is, unless `call` is not
+ * Function's own.
+ */
+export function callOn(fn: unknown, receiver: unknown, ...args: unknown[]): unknown {
+  const call = (fn as { call: unknown }).call; // (throws where `fn.call` would)
+  if (call !== Function.prototype.call) return Reflect.apply(call as Function, fn, [receiver, ...args]);
+  return callMethod(receiver, fn, ...args);
+}
+
+/**
  * `new C(...args)` in rewritten code while a differentiation runs: a Map or a Set is filled
  * through `callMethod` (equal values are one key), and a Float64Array or Float32Array is a
  * typed-array stand-in (proxies/typed-arrays.ts), so the traced numbers f stores in it keep

@@ -146,13 +146,23 @@ function receiverOf(object: Node, ctx: RewriteContext): { first: string; close: 
   return { first: `${temporary} = `, close: '', again: temporary };
 }
 
-function isSearchCall(node: Node): node is acorn.CallExpression & { callee: acorn.MemberExpression } {
-  if (node.type !== 'CallExpression' || node.optional) return false;
-  const callee = node.callee;
+/** Whether `node` is `E.m` (no optional link, no `super`) with `m` one of `names`. */
+function isMemberNamed(node: Node, names: ReadonlySet<string>): node is acorn.MemberExpression & { property: acorn.Identifier } {
   return (
-    callee.type === 'MemberExpression' && !callee.computed && !callee.optional && callee.object.type !== 'Super' &&
-    callee.property.type === 'Identifier' && SEARCHES.has(callee.property.name) && !hasOptionalLink(callee.object as Node)
+    node.type === 'MemberExpression' && !node.computed && !node.optional && node.object.type !== 'Super' &&
+    node.property.type === 'Identifier' && names.has(node.property.name) && !hasOptionalLink(node.object as Node)
   );
+}
+
+const CALL: ReadonlySet<string> = new Set(['call']);
+
+function isSearchCall(node: Node): node is acorn.CallExpression & { callee: acorn.MemberExpression } {
+  return node.type === 'CallExpression' && !node.optional && isMemberNamed(node.callee as Node, SEARCHES);
+}
+
+/** `E.m.call(r, …)` for a search method m (`[].indexOf.call(xs, x)`, ES5 libraries' idiom for array-likes). */
+function isSearchCallThroughCall(node: Node): node is acorn.CallExpression & { callee: acorn.MemberExpression & { object: acorn.MemberExpression } } {
+  return node.type === 'CallExpression' && !node.optional && isMemberNamed(node.callee as Node, CALL) && isMemberNamed((node.callee as acorn.MemberExpression).object as Node, SEARCHES);
 }
 
 export const rewriteSearchCall: Rewriter = {
@@ -170,6 +180,23 @@ export const rewriteSearchCall: Rewriter = {
     ctx.ed.prefix(node.start, either(`${runtime('callMethod')}(${receiver.first}`, ''));
     ctx.ed.replaceToken(callee.object.end, callee.property.start, '.', either(`${receiver.close}, ${receiver.again}.`, '.'));
     ctx.ed.replaceToken(callee.end, args.length > 0 ? args[0]!.start : node.end, '(', either(args.length > 0 ? ', ' : '', '('));
+  },
+};
+
+export const rewriteSearchCallThroughCall: Rewriter = {
+  name: 'search-call-through-call',
+  types: ['CallExpression'],
+  test: (node) => isSearchCallThroughCall(node),
+  rewrite(node, ctx) {
+    if (!isSearchCallThroughCall(node)) return;
+    const callee = node.callee;
+    const args = node.arguments;
+    // E.m.call(r, a) → (0, __zy.callOn)(E.m, r, a): E.m is read before r, as JavaScript reads it
+    const either = copies(ctx);
+    ctx.ed.prefix(node.start, either(`${runtime('callOn')}(`, ''));
+    ctx.ed.replaceToken(callee.object.end, callee.property.start, '.', either(args.length > 0 ? ', ' : '', '.'));
+    ctx.ed.overwrite(callee.property.start, callee.property.end, either('', 'call'));
+    ctx.ed.replaceToken(callee.end, args.length > 0 ? args[0]!.start : node.end, '(', either('', '('));
   },
 };
 

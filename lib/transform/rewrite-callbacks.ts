@@ -44,7 +44,8 @@ export const rewriteSortComparator: Rewriter = {
  * (`data.filter((d) => d.w)` would keep a zero weight). Each argument of a call of a method
  * of these names (and of lodash's and ramda's `reject`, `partition`, `takeWhile`,
  * `dropWhile`, which take the predicate second or first; also imported by those names,
- * `import { filter } from 'lodash-es'`) goes through `__zy.predicate`,
+ * `import { filter } from 'lodash-es'`; and called through `call`, `[].filter.call(arrayLike, f)`)
+ * goes through `__zy.predicate`,
  * which hands back f with a traced result turned into its truth, `Boolean` as the
  * runtime's `Boolean`, and anything else unchanged (lib/coercion.ts). A plain copy
  * (two-bodies.ts) keeps the call as written: no traced number reaches it.
@@ -59,14 +60,18 @@ const PREDICATE_METHODS: ReadonlySet<string> = new Set([
 /** Arguments that cannot be functions (written as data) are left alone. */
 const NOT_A_FUNCTION: ReadonlySet<string> = new Set(['SpreadElement', 'Literal', 'TemplateLiteral', 'ObjectExpression', 'ArrayExpression', 'UnaryExpression', 'BinaryExpression', 'UpdateExpression']);
 
+const isPredicateMethod = (node: Node): boolean =>
+  node.type === 'MemberExpression' && !node.computed && node.property.type === 'Identifier' && PREDICATE_METHODS.has(node.property.name);
+
 function predicateArguments(node: Node, ctx: RewriteContext): Node[] {
   if (node.type !== 'CallExpression') return [];
-  const callee = node.callee;
-  const method = callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && PREDICATE_METHODS.has(callee.property.name);
+  const callee = node.callee as Node;
+  // (`[].filter.call(arrayLike, f)`: the receiver comes first)
+  const throughCall = callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'call' && isPredicateMethod(callee.object as Node);
   // (`import { filter } from 'lodash-es'`: a function imported under a predicate method's name)
   const imported = callee.type === 'Identifier' && ctx.ancestors.length > 0 && PREDICATE_METHODS.has(importsOf(ctx.ancestors[0]!).get(callee.name)?.imported ?? '') && ctx.scope.isProgramLevel(callee);
-  if (!method && !imported) return [];
-  return (node.arguments as Node[]).filter((arg) => !NOT_A_FUNCTION.has(arg.type) && !(arg.type === 'Identifier' && arg.name === 'undefined'));
+  if (!isPredicateMethod(callee) && !throughCall && !imported) return [];
+  return (node.arguments as Node[]).slice(throughCall ? 1 : 0).filter((arg) => !NOT_A_FUNCTION.has(arg.type) && !(arg.type === 'Identifier' && arg.name === 'undefined'));
 }
 
 /** Wraps the arguments of a predicate call (also for a call another rewriter takes: rewrite-imports.ts). */

@@ -13,7 +13,7 @@ import { Editor } from './edit.js';
 import { tokenAtOrAfter, type Parsed } from './parse.js';
 import { rewriteCompoundAssignment, rewriteUpdate } from './rewrite-assign.js';
 import { rewriteBuiltinCalls, rewriteGlobalFunctions, rewriteGlobalPredicates, rewriteMathDestructured } from './rewrite-globals.js';
-import { rewriteBuiltinCall, rewriteBuiltinRead, rewriteConstruct, rewriteDataRead, rewriteDirectEval, rewriteSearchCall, rewriteSizeArguments } from './rewrite-builtins.js';
+import { rewriteBuiltinCall, rewriteBuiltinRead, rewriteConstruct, rewriteDataRead, rewriteDirectEval, rewriteSearchCall, rewriteSearchCallThroughCall, rewriteSizeArguments } from './rewrite-builtins.js';
 import { rewriteImportedCall } from './rewrite-imports.js';
 import {
   rewriteBinaryInline,
@@ -55,6 +55,7 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteBuiltinRead,
   rewriteDirectEval,
   rewriteSearchCall,
+  rewriteSearchCallThroughCall,
   rewriteImportedCall,
   rewriteSizeArguments,
   rewriteConstruct,

@@ -124,6 +124,22 @@ describe('a traced number behaves as its value', () => {
     }, xs);
   });
 
+  it('searches and predicates called through call ([].indexOf.call(arrayLike, x), [].filter.call(xs, f)) compare and test as called as methods', () => {
+    const program = (a: number[], seen: unknown[]) => {
+      const arrayLike = { length: 3, 0: a[0]!, 1: a[1]!, 2: a[2]! };
+      const kept = Array.prototype.filter.call(a, (v: number) => v - 1.4) as number[]; // (drops the traced zeros)
+      const ownCall = { indexOf: { call: (r: unknown, v: unknown) => `own ${typeof r} ${String(v)}` } };
+      seen.push([].indexOf.call(arrayLike, 1.4 as never), [].includes.call(a, a[1] as never), Array.prototype.lastIndexOf.call(a, 1.4));
+      seen.push(Map.prototype.get.call(new Map([[1.4, 'found']]), a[1]), Set.prototype.has.call(new Set([3.1]), a[2]));
+      seen.push(kept.length, [].some.call(a, ((v: number) => v - v) as never), [].findIndex.call(a, ((v: number) => v - 2.7) as never), ownCall.indexOf.call(a, 5));
+      return kept.reduce((s, v) => s + v * v, 0);
+    };
+    const g = agrees(program, xs) as number[];
+    const h = 1e-6;
+    const at = (i: number, d: number) => program(xs.map((v, j) => (j === i ? v + d : v)), []);
+    for (const i of [0, 2, 4]) expect(g[i]).toBeCloseTo((at(i, h) - at(i, -h)) / (2 * h), 5); // (the kept ones; 1.4 is the filter's kink)
+  });
+
   it('Set and Map key by value: equal numbers are one key', () => {
     const g = agrees((a, seen) => {
       const unique = new Set(a);
