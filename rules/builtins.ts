@@ -189,12 +189,26 @@ function noteMade(map: object): void {
   madeWhileDeriving.add(map);
 }
 
+/**
+ * The traced keys Map or Set `c` holds, by value. A stand-in (a Set argument: its members are
+ * traced from the start) has its keys listed when first asked.
+ */
+function tracedKeysOf(c: object): Map<number, unknown> | undefined {
+  let keys = tracedKeys.get(c);
+  if (keys !== undefined || standInNode(c) === undefined) return keys;
+  keysWritten = true;
+  tracedKeys.set(c, (keys = new Map()));
+  const held = c instanceof Set ? Set.prototype.values.call(c) : c instanceof Map ? Map.prototype.keys.call(c) : [];
+  for (const k of held) if (isTraced(k) && !keys.has(keyValue(k))) keys.set(keyValue(k), k);
+  return keys;
+}
+
 /** The key collection `c` holds for `k`'s value (a traced or plain number), or `k` itself when none. */
 function heldKey(c: object, k: unknown, has: (this: object, key: unknown) => boolean): unknown {
   if (isIdentity(k)) return has.call(c, k) ? k : heldOriginal(c, k, has);
   if (!numberLike(k)) return k;
   const v = keyValue(k);
-  const held = tracedKeys.get(c)?.get(v);
+  const held = tracedKeysOf(c)?.get(v);
   if (held !== undefined && has.call(c, held)) return held;
   if (isTraced(k) && has.call(c, v)) return v;
   return k;
@@ -209,7 +223,7 @@ function heldOriginal(c: object, k: object, has: (this: object, key: unknown) =>
 /** Notes that `c` holds the traced key `k` (when it is the first key with its value). */
 function noteKey(c: object, k: unknown): void {
   if (!isTraced(k)) return;
-  let keys = tracedKeys.get(c);
+  let keys = tracedKeysOf(c);
   if (keys === undefined) {
     keysWritten = true;
     tracedKeys.set(c, (keys = new Map()));

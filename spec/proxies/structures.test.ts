@@ -1,7 +1,7 @@
 // Structured arguments: gradients in the argument's shape, and JavaScript's behaviour on
 // the stand-ins f receives (the traps listed in issue 3, each with a test).
 import { describe, expect, it } from 'vitest';
-import { array, compileGradient, configure, gradient, hessian, jvp, mul, NDArray, pullback, sum, type Grad } from 'zygote-ts';
+import { array, compileGradient, configure, gradient, hessian, jvp, mul, NDArray, pullback, sum, withgradient, type Grad } from 'zygote-ts';
 import { expectClose, expectMatchesFiniteDifferences } from './fd.js';
 
 class Point {
@@ -46,6 +46,28 @@ describe('gradients in the shape of the argument', () => {
     const s = new Set([p, { v: 3 }]);
     const [g] = gradient((s: Set<{ v: number }>) => [...s].reduce((acc, q) => acc * q.v, 1), s);
     expect(g).toEqual(new Map([[p, { v: 3 }], [[...s][1], { v: 2 }]]));
+  });
+  it('a Set of numbers is searched by value: has, add and delete find a member by its number, traced or plain', () => {
+    const program = (s: Set<number>, x: number, seen: number[]) => {
+      const [first] = s;
+      const found = (s.has(2) ? 3 : 1) + (s.has(x) ? 5 : 0); // (the members are traced: the stand-in's, as x is)
+      s.add(2).add(first! * 1);
+      const size = s.size;
+      s.delete(3);
+      seen.push(found, size, s.size);
+      return first! * found * size * s.size + x;
+    };
+    const plainSet = new Set([2, 3]);
+    const plainSeen: number[] = [];
+    const plain = program(plainSet, 2, plainSeen);
+    const set = new Set([2, 3]);
+    const seen: number[] = [];
+    const { val, grad } = withgradient((s: Set<number>, x: number) => program(s, x, seen), set, 2);
+    expect(seen).toEqual(plainSeen);
+    expect(val).toBe(plain);
+    expect(set).toEqual(plainSet);
+    const [found, size, after] = plainSeen as [number, number, number];
+    expect(grad).toEqual([new Map([[2, found * size * after], [3, null]]), 1]);
   });
   it('the same object reached twice has one gradient: contributions add', () => {
     const p = { x: 3 };
