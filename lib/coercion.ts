@@ -8,6 +8,7 @@ import { compareSymbolic, type Comparison, isSymbolic } from './core/symbolic.js
 import { convertsToPrimitive, toNumber, toPrimitive } from '../rules/operands.js';
 import { readBack } from '../rules/text.js';
 import { refuseForeignTraced } from './core/foreign.js';
+import { wasRewritten } from './imported.js';
 import { isIdentityObject as isIdentity, originalOf, sameObject } from '../proxies/standins.js';
 
 const unwrap = (x: unknown): unknown => (isTraced(x) ? primal(x) : x);
@@ -131,6 +132,20 @@ export function predicate(f: unknown): unknown {
     const result: unknown = Reflect.apply(f, this, args);
     return isTraced(result) ? truthOf(result) : result;
   };
+}
+
+/**
+ * `receiver.m(...args)` in rewritten code for a method named as a predicate method
+ * (`xs.filter(f)`, `_.filter(xs, f)`): when `m` is a built-in or code that was not
+ * rewritten, it tests a callback's result for truth natively, and each function argument
+ * goes through `predicate`; a method of rewritten code (a solver's `find(f)`, a signal's
+ * `filter(kernel)`) tests truth rewritten already, and may use the number: it gets the
+ * callbacks as they are.
+ */
+export function callPredicates(receiver: unknown, fn: unknown, ...args: unknown[]): unknown {
+  if (typeof fn !== 'function') throw new TypeError(`${typeof fn} is not a function`); // (as the call itself would throw)
+  if (!wasRewritten(fn)) for (let i = 0; i < args.length; i++) args[i] = predicate(args[i]);
+  return Reflect.apply(fn, receiver, args);
 }
 
 // ---- typeof, switch ---------------------------------------------------------------------

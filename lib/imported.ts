@@ -13,7 +13,8 @@ import { FIX } from './escapes.js';
 
 const rewrittenFunctions = new WeakMap<Function, boolean>();
 
-function wasRewritten(fn: Function): boolean {
+/** Whether `fn`'s code was rewritten (read from its text once). */
+export function wasRewritten(fn: Function): boolean {
   let known = rewrittenFunctions.get(fn);
   if (known === undefined) rewrittenFunctions.set(fn, (known = isRewritten(Function.prototype.toString.call(fn))));
   return known;

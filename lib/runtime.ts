@@ -66,6 +66,7 @@ export const __zy = Object.freeze({
   sne: coercion.sne,
   truthy: coercion.truthy,
   predicate: coercion.predicate,
+  callPredicates: coercion.callPredicates,
   test: coercion.test,
   took: coercion.took,
   typeOf: coercion.typeOf,

@@ -156,9 +156,12 @@ function isMemberNamed(node: Node, names: ReadonlySet<string>): node is acorn.Me
 
 const CALL: ReadonlySet<string> = new Set(['call']);
 
-function isSearchCall(node: Node): node is acorn.CallExpression & { callee: acorn.MemberExpression } {
-  return node.type === 'CallExpression' && !node.optional && isMemberNamed(node.callee as Node, SEARCHES);
+/** `E.m(…)` with `m` one of `names`, outside optional chains and `super`. */
+export function isMethodCall(node: Node, names: ReadonlySet<string>): node is acorn.CallExpression & { callee: acorn.MemberExpression } {
+  return node.type === 'CallExpression' && !node.optional && isMemberNamed(node.callee as Node, names);
 }
+
+const isSearchCall = (node: Node) => isMethodCall(node, SEARCHES);
 
 /** `E.m.call(r, …)` for a search method m (`[].indexOf.call(xs, x)`, ES5 libraries' idiom for array-likes). */
 function isSearchCallThroughCall(node: Node): node is acorn.CallExpression & { callee: acorn.MemberExpression & { object: acorn.MemberExpression } } {
@@ -170,18 +173,24 @@ export const rewriteSearchCall: Rewriter = {
   types: ['CallExpression'],
   test: (node) => isSearchCall(node),
   rewrite(node, ctx) {
-    if (!isSearchCall(node)) return;
-    const callee = node.callee;
-    const receiver = receiverOf(callee.object as Node, ctx);
-    const args = node.arguments;
-    // r.m(a, b) → (0, __zy.callMethod)(t = r, t.m, a, b): three token edits keep every line
-    // where it was. A plain copy keeps the call as it is: the runtime would only pass it on.
-    const either = copies(ctx);
-    ctx.ed.prefix(node.start, either(`${runtime('callMethod')}(${receiver.first}`, ''));
-    ctx.ed.replaceToken(callee.object.end, callee.property.start, '.', either(`${receiver.close}, ${receiver.again}.`, '.'));
-    ctx.ed.replaceToken(callee.end, args.length > 0 ? args[0]!.start : node.end, '(', either(args.length > 0 ? ', ' : '', '('));
+    if (isSearchCall(node)) callThroughRuntime(node, 'callMethod', ctx);
   },
 };
+
+/**
+ * `r.m(a, b)` → `(0, __zy.<name>)(t = r, t.m, a, b)`: `r` read once, `m` before the
+ * arguments, as JavaScript reads them; three token edits keep every line where it was. A
+ * plain copy keeps the call as it is: the runtime would only pass it on.
+ */
+export function callThroughRuntime(node: acorn.CallExpression & { callee: acorn.MemberExpression }, name: string, ctx: RewriteContext): void {
+  const callee = node.callee;
+  const receiver = receiverOf(callee.object as Node, ctx);
+  const args = node.arguments;
+  const either = copies(ctx);
+  ctx.ed.prefix(node.start, either(`${runtime(name)}(${receiver.first}`, ''));
+  ctx.ed.replaceToken(callee.object.end, callee.property.start, '.', either(`${receiver.close}, ${receiver.again}.`, '.'));
+  ctx.ed.replaceToken(callee.end, args.length > 0 ? args[0]!.start : node.end, '(', either(args.length > 0 ? ', ' : '', '('));
+}
 
 export const rewriteSearchCallThroughCall: Rewriter = {
   name: 'search-call-through-call',

@@ -15,6 +15,7 @@ import { importsOf, type Node } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
 import { runtime } from './context.js';
 import { eitherCopy } from './two-bodies.js';
+import { callThroughRuntime, isMethodCall } from './rewrite-builtins.js';
 
 const SORTS: ReadonlySet<string> = new Set(['sort', 'toSorted']);
 
@@ -80,9 +81,17 @@ export function wrapPredicates(node: Node, ctx: RewriteContext): void {
   for (const arg of predicateArguments(node, ctx)) ctx.ed.wrap(arg, either(`${runtime('predicate')}(`), either(')'));
 }
 
+/**
+ * A predicate method's call `r.filter(f)` goes through `__zy.callPredicates`, which wraps
+ * the arguments only when the method tests truth natively (a built-in, or code that was
+ * not rewritten): a method of rewritten code of such a name may use the callback's number.
+ */
 export const rewritePredicate: Rewriter = {
   name: 'predicate',
   types: ['CallExpression'],
   test: (node, ctx) => predicateArguments(node, ctx).length > 0,
-  rewrite: wrapPredicates,
+  rewrite(node, ctx) {
+    if (isMethodCall(node, PREDICATE_METHODS)) callThroughRuntime(node, 'callPredicates', ctx);
+    else wrapPredicates(node, ctx);
+  },
 };
