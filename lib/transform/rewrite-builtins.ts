@@ -178,11 +178,24 @@ export const rewriteSearchCall: Rewriter = {
 };
 
 /**
- * `r.m(a, b)` → `(0, __zy.<name>)(t = r, t.m, a, b)`: `r` read once, `m` before the
- * arguments, as JavaScript reads them; three token edits keep every line where it was. A
- * plain copy keeps the call as it is: the runtime would only pass it on.
+ * `r.m(a, b)` → `(0, __zy.<name>)(t = r, t.m, a, b)` (`f(a, b)` → `(0, __zy.<name>)(void 0, f, a, b)`):
+ * `r` read once, `m` before the arguments, as JavaScript reads them; three token edits keep
+ * every line where it was. A plain copy keeps the call as it is: the runtime would only pass it on.
  */
-export function callThroughRuntime(node: acorn.CallExpression & { callee: acorn.MemberExpression }, name: string, ctx: RewriteContext): void {
+export function callThroughRuntime(node: acorn.CallExpression, name: string, ctx: RewriteContext): void {
+  const callee = node.callee;
+  if (callee.type !== 'MemberExpression') {
+    // f(a, b) → (0, __zy.<name>)(void 0, f, a, b)
+    const either = copies(ctx);
+    const args = node.arguments;
+    ctx.ed.prefix(node.start, either(`${runtime(name)}(void 0, `, ''));
+    ctx.ed.replaceToken(callee.end, args.length > 0 ? args[0]!.start : node.end, '(', either(args.length > 0 ? ', ' : '', '('));
+    return;
+  }
+  callMethodThroughRuntime(node as acorn.CallExpression & { callee: acorn.MemberExpression }, name, ctx);
+}
+
+function callMethodThroughRuntime(node: acorn.CallExpression & { callee: acorn.MemberExpression }, name: string, ctx: RewriteContext): void {
   const callee = node.callee;
   const receiver = receiverOf(callee.object as Node, ctx);
   const args = node.arguments;

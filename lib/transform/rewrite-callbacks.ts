@@ -82,7 +82,7 @@ export function wrapPredicates(node: Node, ctx: RewriteContext): void {
 }
 
 /**
- * A predicate method's call `r.filter(f)` goes through `__zy.callPredicates`, which wraps
+ * A predicate method's call `r.filter(f)` (or of a function imported under such a name) goes through `__zy.callPredicates`, which wraps
  * the arguments only when the method tests truth natively (a built-in, or code that was
  * not rewritten): a method of rewritten code of such a name may use the callback's number.
  */
@@ -91,7 +91,8 @@ export const rewritePredicate: Rewriter = {
   types: ['CallExpression'],
   test: (node, ctx) => predicateArguments(node, ctx).length > 0,
   rewrite(node, ctx) {
-    if (isMethodCall(node, PREDICATE_METHODS)) callThroughRuntime(node, 'callPredicates', ctx);
+    // (an import of the program's own, `import { find } from './solver.js'`, is a name; a package's is rewrite-imports.ts's)
+    if (node.type === 'CallExpression' && (isMethodCall(node, PREDICATE_METHODS) || node.callee.type === 'Identifier')) callThroughRuntime(node, 'callPredicates', ctx);
     else wrapPredicates(node, ctx);
   },
 };

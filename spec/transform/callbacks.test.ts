@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { compileGradient, configure, gradient, withgradient } from 'zygote-ts';
 import { transform } from '../../lib/transform/index.js';
 import { run, rewrittenSource } from './helpers.js';
+import { find } from '../fixtures/transform/predicate-named.js';
 
 afterEach(() => {
   configure({ strict: false });
@@ -80,6 +81,8 @@ describe('predicates, plain and rewritten alike', () => {
     expect(grad[0]).toBeCloseTo((weighted(2 + h) - weighted(2 - h)) / (2 * h), 5);
     const root = (a: number) => signal.find((x) => x * x - a) * a; // (a bisection's result is piecewise constant)
     expect(withgradient(root, 2).val).toBe(root(2));
+    const imported = (a: number) => find((x) => x * a); // (imported from the program's own module)
+    expect(withgradient(imported, 2)).toEqual({ val: imported(2), grad: [(imported(2 + h) - imported(2 - h)) / (2 * h)].map((d) => expect.closeTo(d, 5)) });
   });
 
   it('wraps the arguments of predicates imported from packages, by name or through a namespace', () => {
