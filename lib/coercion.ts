@@ -135,6 +135,26 @@ export function predicate(f: unknown): unknown {
 }
 
 /**
+ * A comparator whose traced result becomes -1, 0 or 1 by comparison, for a built-in sort,
+ * which would convert a traced difference itself and lose it (the order is piecewise
+ * constant: nothing is lost); any other result, and anything not a function, as it is.
+ */
+export function comparator(f: unknown): unknown {
+  if (typeof f !== 'function') return f;
+  return (a: unknown, b: unknown): unknown => {
+    const c: unknown = f(a, b);
+    return isTraced(c) ? (lt(c, 0) ? -1 : gt(c, 0) ? 1 : 0) : c;
+  };
+}
+
+/** `receiver.sort(cmp)` (`toSorted`) in rewritten code: as `callPredicates`, with `comparator`. */
+export function callComparator(receiver: unknown, fn: unknown, ...args: unknown[]): unknown {
+  if (typeof fn !== 'function') throw new TypeError(`${typeof fn} is not a function`); // (as the call itself would throw)
+  if (!wasRewritten(fn)) args[0] = comparator(args[0]);
+  return Reflect.apply(fn, receiver, args);
+}
+
+/**
  * `receiver.m(...args)` in rewritten code for a method named as a predicate method
  * (`xs.filter(f)`, `_.filter(xs, f)`): when `m` is a built-in or code that was not
  * rewritten, it tests a callback's result for truth natively, and each function argument

@@ -67,6 +67,8 @@ export const __zy = Object.freeze({
   truthy: coercion.truthy,
   predicate: coercion.predicate,
   callPredicates: coercion.callPredicates,
+  comparator: coercion.comparator,
+  callComparator: coercion.callComparator,
   test: coercion.test,
   took: coercion.took,
   typeOf: coercion.typeOf,

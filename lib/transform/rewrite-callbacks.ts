@@ -4,12 +4,14 @@
  * `xs.sort(cmp)` and `xs.toSorted(cmp)`: the built-in sort converts the
  * comparator's result to a number itself, so `(a, b) => a - b` on traced
  * numbers would read a traced difference through `valueOf` — a lost
- * derivative in strict mode, though only its sign matters. The comparator is
- * wrapped so that a traced result becomes -1, 0 or 1 by comparison (which
- * loses nothing: the order is piecewise constant); any other result, and any
- * argument that is not a function, is passed on unchanged.
+ * derivative in strict mode, though only its sign matters. The call goes through
+ * `__zy.callComparator`, which hands a built-in (or code that was not rewritten) the
+ * comparator wrapped so that a traced result becomes -1, 0 or 1 by comparison (which
+ * loses nothing: the order is piecewise constant); a method of rewritten code of that
+ * name gets it as it is (it may use the number). In an optional chain the comparator is
+ * wrapped where it stands.
  *
- *   xs.sort(cmp)  →  xs.sort(((f) => typeof f !== "function" ? f : (a, b) => { … })(cmp))
+ *   xs.sort(cmp)  →  (0, __zy.callComparator)(xs, xs.sort, cmp)
  */
 import { importsOf, type Node } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
@@ -18,10 +20,6 @@ import { eitherCopy } from './two-bodies.js';
 import { callThroughRuntime, isMethodCall } from './rewrite-builtins.js';
 
 const SORTS: ReadonlySet<string> = new Set(['sort', 'toSorted']);
-
-const WRAPPER =
-  '((f) => typeof f !== "function" ? f : (a, b) => { const c = f(a, b); ' +
-  `return typeof c === "object" && c !== null && ${runtime('typeOf')}(c) === "number" ? (${runtime('lt')}(c, 0) ? -1 : ${runtime('gt')}(c, 0) ? 1 : 0) : c; })`;
 
 export const rewriteSortComparator: Rewriter = {
   name: 'sort-comparator',
@@ -35,7 +33,9 @@ export const rewriteSortComparator: Rewriter = {
   },
   rewrite(node, ctx) {
     if (node.type !== 'CallExpression') return;
-    ctx.ed.wrap(node.arguments[0] as Node, `${WRAPPER}(`, ')');
+    if (isMethodCall(node, SORTS)) return callThroughRuntime(node, 'callComparator', ctx);
+    const either = (traced: string) => eitherCopy(traced, '', ctx.options.twoBodies);
+    ctx.ed.wrap(node.arguments[0] as Node, either(`${runtime('comparator')}(`), either(')'));
   },
 };
 
