@@ -8,7 +8,7 @@ import { compareSymbolic, type Comparison, isSymbolic } from './core/symbolic.js
 import { convertsToPrimitive, toNumber, toPrimitive } from '../rules/operands.js';
 import { readBack } from '../rules/text.js';
 import { refuseForeignTraced } from './core/foreign.js';
-import { wasRewritten } from './imported.js';
+import { callImported, wasRewritten } from './imported.js';
 import { isIdentityObject as isIdentity, originalOf, sameObject } from '../proxies/standins.js';
 
 const unwrap = (x: unknown): unknown => (isTraced(x) ? primal(x) : x);
@@ -166,6 +166,17 @@ export function callPredicates(receiver: unknown, fn: unknown, ...args: unknown[
   if (typeof fn !== 'function') throw new TypeError(`${typeof fn} is not a function`); // (as the call itself would throw)
   if (!wasRewritten(fn)) for (let i = 0; i < args.length; i++) args[i] = predicate(args[i]);
   return Reflect.apply(fn, receiver, args);
+}
+
+/**
+ * `f(xs, cb)` of a function imported from a package under a predicate method's name
+ * (`filter`, `find`, `some` …: rewrite-imports.ts), as `callPredicates` decides: the
+ * callbacks answer with their truth only for a package that was not rewritten; a package
+ * rewritten too (ZYGOTE_INCLUDE) may use their numbers (a bisection's `find(x => x * x - a)`).
+ */
+export function callImportedPredicates(receiver: unknown, fn: unknown, ...args: unknown[]): unknown {
+  if (typeof fn === 'function' && !wasRewritten(fn)) for (let i = 0; i < args.length; i++) args[i] = predicate(args[i]);
+  return callImported(receiver, fn, ...args);
 }
 
 // ---- typeof, switch ---------------------------------------------------------------------

@@ -67,6 +67,7 @@ export const __zy = Object.freeze({
   truthy: coercion.truthy,
   predicate: coercion.predicate,
   callPredicates: coercion.callPredicates,
+  callImportedPredicates: coercion.callImportedPredicates,
   comparator: coercion.comparator,
   callComparator: coercion.callComparator,
   test: coercion.test,

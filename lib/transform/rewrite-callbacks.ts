@@ -75,8 +75,11 @@ function predicateArguments(node: Node, ctx: RewriteContext): Node[] {
   return (node.arguments as Node[]).slice(throughCall ? 1 : 0).filter((arg) => !NOT_A_FUNCTION.has(arg.type) && !(arg.type === 'Identifier' && arg.name === 'undefined'));
 }
 
-/** Wraps the arguments of a predicate call (also for a call another rewriter takes: rewrite-imports.ts). */
-export function wrapPredicates(node: Node, ctx: RewriteContext): void {
+/** Whether a call passes callbacks to a predicate (`filter`, `find` …): also for a package's function, rewrite-imports.ts. */
+export const hasPredicateArguments = (node: Node, ctx: RewriteContext): boolean => predicateArguments(node, ctx).length > 0;
+
+/** Wraps the arguments of a predicate call. */
+function wrapPredicates(node: Node, ctx: RewriteContext): void {
   const either = (traced: string) => eitherCopy(traced, '', ctx.options.twoBodies);
   for (const arg of predicateArguments(node, ctx)) ctx.ed.wrap(arg, either(`${runtime('predicate')}(`), either(')'));
 }
@@ -89,7 +92,7 @@ export function wrapPredicates(node: Node, ctx: RewriteContext): void {
 export const rewritePredicate: Rewriter = {
   name: 'predicate',
   types: ['CallExpression'],
-  test: (node, ctx) => predicateArguments(node, ctx).length > 0,
+  test: hasPredicateArguments,
   rewrite(node, ctx) {
     // (an import of the program's own, `import { find } from './solver.js'`, is a name; a package's is rewrite-imports.ts's)
     if (node.type === 'CallExpression' && (isMethodCall(node, PREDICATE_METHODS) || node.callee.type === 'Identifier')) callThroughRuntime(node, 'callPredicates', ctx);

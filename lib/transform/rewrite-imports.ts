@@ -11,7 +11,8 @@
 import type * as acorn from 'acorn';
 import { importsOf, type Node } from './ast.js';
 import { runtime, type RewriteContext, type Rewriter } from './context.js';
-import { wrapPredicates } from './rewrite-callbacks.js';
+import { hasPredicateArguments } from './rewrite-callbacks.js';
+import { eitherCopy } from './two-bodies.js';
 
 function isPackageSpecifier(specifier: string): boolean {
   return !/^(?:\.|\/|[a-z][a-z0-9+.-]*:)/i.test(specifier) && specifier !== 'zygote-ts' && !specifier.startsWith('zygote-ts/');
@@ -41,8 +42,10 @@ export const rewriteImportedCall: Rewriter = {
     const args = node.arguments;
     // (the receiver, an import binding, is read twice: reading it runs nothing)
     const receiver = callee.type === 'Identifier' ? 'void 0' : (callee.object as acorn.Identifier).name;
-    ctx.ed.prefix(node.start, `${runtime('callImported')}(${receiver}, `);
+    // (`_.filter(xs, Boolean)`: callbacks answer with their truth where the package tests it
+    // natively, rewrite-callbacks.ts; a plain copy has no traced number to ask about)
+    const call = (entry: string) => `${runtime(entry)}(${receiver}, `;
+    ctx.ed.prefix(node.start, hasPredicateArguments(node, ctx) ? eitherCopy(call('callImportedPredicates'), call('callImported'), ctx.options.twoBodies) : call('callImported'));
     ctx.ed.replaceToken(callee.end, args.length > 0 ? args[0]!.start : node.end, '(', args.length > 0 ? ', ' : '');
-    wrapPredicates(node, ctx); // (`_.filter(xs, Boolean)`: rewrite-callbacks.ts)
   },
 };

@@ -5,7 +5,8 @@
 // traced 0 or NaN returned to the built-in is false, as the number is (a method of rewritten
 // code of such a name gets the callback as it is).
 import { afterEach, describe, expect, it } from 'vitest';
-import { compileGradient, configure, gradient, withgradient } from 'zygote-ts';
+import { runInThisContext } from 'node:vm';
+import { __zy, compileGradient, configure, gradient, withgradient } from 'zygote-ts';
 import { transform } from '../../lib/transform/index.js';
 import { run, rewrittenSource } from './helpers.js';
 import { find } from '../fixtures/transform/predicate-named.js';
@@ -94,13 +95,22 @@ describe('predicates, plain and rewritten alike', () => {
     expect(withgradient(imported, 2)).toEqual({ val: imported(2), grad: [(imported(2 + h) - imported(2 - h)) / (2 * h)].map((d) => expect.closeTo(d, 5)) });
   });
 
-  it('wraps the arguments of predicates imported from packages, by name or through a namespace', () => {
+  it('calls predicates imported from packages, by name or through a namespace, through the runtime that wraps their callbacks', () => {
     const { code } = transform("import { filter as keep, some } from 'lodash-es'; import _ from 'lodash'; import { map } from 'x'; keep(xs, Boolean); some(xs, f); _.filter(xs, Boolean); map(xs, f); function h(some) { return some(xs, g) }", { twoBodies: false });
-    expect(code).toContain('(0, __zy.callImported)(void 0, keep, (0, __zy.predicate)(xs), (0, __zy.predicate)(Boolean))');
-    expect(code).toContain('(0, __zy.callImported)(void 0, some, (0, __zy.predicate)(xs), (0, __zy.predicate)(f))');
-    expect(code).toContain('(0, __zy.callImported)(_, _.filter, (0, __zy.predicate)(xs), (0, __zy.predicate)(Boolean))');
+    expect(code).toContain('(0, __zy.callImportedPredicates)(void 0, keep, xs, Boolean)');
+    expect(code).toContain('(0, __zy.callImportedPredicates)(void 0, some, xs, f)');
+    expect(code).toContain('(0, __zy.callImportedPredicates)(_, _.filter, xs, Boolean)');
     expect(code).toContain('(0, __zy.callImported)(void 0, map, xs, f)');
-    expect(code).not.toContain('predicate)(g)'); // (a parameter named some is not the import)
+    expect(code).toContain('(0, __zy.callImported)(void 0, some, xs, g)'); // (a parameter named some is not the import)
+  });
+
+  // (spec/packages/modules.test.ts: a rewritten package's `filter` gets its callback as it is)
+  it('wraps them for a package that was not rewritten: a traced 0 is dropped as a 0 is', () => {
+    const notRewritten = runInThisContext('(xs, keep) => xs.filter(keep)') as (xs: number[], keep: (v: number) => unknown) => number[];
+    const f = (a: number) => (__zy.callImportedPredicates(undefined, notRewritten, [a, 2, 3], (v: number) => v - 1) as number[]).reduce((s, v) => s + v * v, 0);
+    expect(f(1)).toBe(13);
+    expect(gradient(f, 1)).toEqual([null]); // (a - 1 = 0 is dropped: nothing of a remains)
+    expect(gradient(f, 1.5)).toEqual([3]);
   });
 
   it('leaves literal and spread arguments alone', () => {
