@@ -2,8 +2,8 @@
 //
 // `jvp` takes tangents in the shape of the arguments — a number for a number, an array for
 // an array, a record (or an instance) with the same field names, a Map with the same keys,
-// a Set's tangent as a Map from member to tangent (as its gradient is), a typed array or an
-// NDArray of the same size — and `null` for "not perturbed" anywhere. Inputs are made as the
+// a Set's tangent as a Map from member to tangent (as its gradient is), an NDArray of the
+// same shape or a typed array of as many numbers — and `null` for "not perturbed" anywhere. Inputs are made as the
 // arguments are wrapped (private members while f runs), so each input finds its tangent by
 // where it sits: its parent structure's tangent, and its key there.
 //
@@ -206,6 +206,12 @@ function arrayTangent(t: unknown, input: NDArray, where: string): NDArray {
   }
   // (in the input's shape and dtype: a float32 argument's tangents are float32, as its values)
   const sameShape = a.shape.length === input.shape.length && a.shape.every((n, d) => n === input.shape[d]);
+  // An NDArray or nested array of another shape with as many numbers is a mistake (a 2×3 for
+  // a 3×2), which reading it row-major would hide, as pullback's cotangents are refused; a
+  // typed array is flat, its numbers read row-major.
+  if (!sameShape && !isFloatArray(t)) {
+    throw new TypeError(`zygote-ts: the tangent for ${where} is ${describe(t)}; it must have the argument's shape [${input.shape.join(', ')}] (a typed array: its numbers, row-major), or be null.`);
+  }
   if (a.tracedTape !== null && a.tracedTape.active) {
     if (!sameShape || a.dtype !== input.dtype) {
       throw new TypeError(`zygote-ts: the tangent for ${where} is traced by an enclosing differentiation: give it as an NDArray of the argument's shape [${input.shape.join(', ')}] and dtype (${input.dtype}).`);
