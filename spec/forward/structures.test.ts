@@ -263,7 +263,7 @@ describe('forward-mode errors say what to do', () => {
   // (a 2×3 tangent for a 3×2 argument was read row-major, as pullback's cotangents were)
   it("an NDArray's tangent of another shape with as many numbers is refused; a typed array is read row-major", () => {
     const A = array([[1, 2], [3, 4], [5, 6]]);
-    const weighted = (m: NDArray) => sum(m * array([[1, 10], [100, 1000], [1e4, 1e5]]));
+    const weighted = (m: NDArray) => sum((m as unknown as number) * (array([[1, 10], [100, 1000], [1e4, 1e5]]) as unknown as number) as unknown as NDArray);
     expect(() => jvp(weighted, [A], [array([[1, 0, 0], [0, 0, 0]])])).toThrow(/tangent for arg 0 is an NDArray of shape \[2, 3\]; it must have the argument's shape \[3, 2\]/);
     expect(() => jvp(weighted, [A], [[[1, 0, 0], [0, 0, 0]]] as never)).toThrow(/must have the argument's shape \[3, 2\]/);
     expect(() => jvp(weighted, [A], [[1, 0, 0, 0, 0, 0]] as never)).toThrow(/must have the argument's shape \[3, 2\]/);
