@@ -94,7 +94,13 @@ export class Traced {
   [Symbol.toPrimitive](hint: string): number | string {
     if (hint === 'string') return this.toString();
     const n = primal(this);
-    if (this.tracedTape.active) reportEscape(this, 'conversion');
+    if (this.tracedTape.active) {
+      reportEscape(this, 'conversion');
+      // Let through (a rewritten file asked), hint 'default' is `"" + x`: rewritten code routes
+      // its own `+` through the runtime, but a minifier run after the rewrite (terser's or
+      // swc's `unsafe`) turns `${x}` and String(x) into `"" + x`. Its text is the number's own.
+      if (hint === 'default') noteText(this, String(n), true);
+    }
     return n;
   }
 
