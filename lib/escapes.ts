@@ -124,13 +124,28 @@ function mathFunctionOf(builtin: string): string | null {
   return MATH_FRAME.exec(builtin)?.[1] ?? null;
 }
 
-/** The files rewritten for differentiation (as stack frames name them). */
-const rewrittenFiles = new Set<string>();
-/** Stacks of rewritten files' loads, not yet read (and `skip`: frames above the file's). */
-const unreadRegistrations: { holder: { stack?: string }; skip: number }[] = [];
+/**
+ * The files rewritten for differentiation (as stack frames name them): `true` for a file
+ * rewritten as a whole, or the places that mark where rewritten code starts and ends in it.
+ * In a bundle, rewritten files and files that were not (a package left out of `include`)
+ * share one file, so the bundler plugins have each rewritten file's start and end marked
+ * (TransformOptions.marksEnd).
+ */
+const rewrittenFiles = new Map<string, true | Mark[]>();
+/** Stacks of rewritten files' loads, not yet read (and `skip`: frames above the file's; `mark`: as registerRewritten's). */
+const unreadRegistrations: { holder: { stack?: string }; skip: number; mark: unknown }[] = [];
 
-/** Called by every rewritten file as it loads (the transform's prologue): notes its file, as stack frames name it. */
-export function registerRewritten(): void {
+interface Mark {
+  readonly at: Position;
+  readonly end: boolean;
+}
+
+/**
+ * Called by every rewritten file as it loads (the transform's prologue): notes its file, as
+ * stack frames name it. `mark`: 0 where a bundled file's code starts, 1 where it ends; none
+ * for a file rewritten as a whole.
+ */
+export function registerRewritten(mark?: unknown): void {
   const holder: { stack?: string } = {};
   const captures = typeof Error.captureStackTrace === 'function';
   // V8 formats a captured stack when it is first read: reading it here cost every load
@@ -139,20 +154,42 @@ export function registerRewritten(): void {
   else holder.stack = new Error().stack;
   // (a captured stack keeps its frames' functions alive: code rewritten at run time, again
   // and again, must not pile them up)
-  if (unreadRegistrations.push({ holder, skip: captures ? 0 : 1 }) >= 1024) readRegistrations();
+  if (unreadRegistrations.push({ holder, skip: captures ? 0 : 1, mark }) >= 1024) readRegistrations();
 }
 
 function readRegistrations(): void {
-  for (const { holder, skip } of unreadRegistrations.splice(0)) {
+  for (const { holder, skip, mark } of unreadRegistrations.splice(0)) {
     const frame = frameOf(holder.stack, skip);
-    if (frame !== null && frame.file !== null) rewrittenFiles.add(frame.file);
+    if (frame === null || frame.file === null) continue;
+    const marks = rewrittenFiles.get(frame.file);
+    // (a mark without a place, or a file also rewritten as a whole: the whole file)
+    if ((mark !== 0 && mark !== 1) || frame.at === null || sourceMapped()) rewrittenFiles.set(frame.file, true);
+    else if (marks === undefined) rewrittenFiles.set(frame.file, [{ at: frame.at, end: mark === 1 }]);
+    else if (marks !== true) marks.push({ at: frame.at, end: mark === 1 });
   }
 }
 
-function isRewrittenFile(file: string): boolean {
+const before = (a: Position, b: Position) => a[0] < b[0] || (a[0] === b[0] && a[1] <= b[1]);
+
+/**
+ * Whether code at `at` in `file` was rewritten: a file rewritten as a whole; in a bundle, the
+ * code after a start mark and before the next mark (an end). (Node's source maps name each
+ * file of a bundle apart, and would move the marks: there a file counts as a whole.)
+ */
+function isRewrittenCode(file: string, at: Position | null): boolean {
   readRegistrations();
-  return rewrittenFiles.has(file);
+  const marks = rewrittenFiles.get(file);
+  if (marks === undefined) return false;
+  if (marks === true || at === null) return true;
+  let last: Mark | null = null;
+  for (const m of marks) if (before(m.at, at) && (last === null || before(last.at, m.at))) last = m;
+  return last !== null && !last.end;
 }
+
+const sourceMapped = () => typeof process !== 'undefined' && (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true;
+
+/** A line and column in a file, as a stack frame gives them. */
+type Position = readonly [number, number];
 
 interface Frame {
   /** A built-in's name (`Math.sin`, `new Float64Array`), or null for JavaScript code. */
@@ -161,6 +198,8 @@ interface Frame {
   readonly file: string | null;
   /** The frame as the stack shows it, for messages. */
   readonly text: string;
+  /** Its line and column, or null. */
+  readonly at: Position | null;
 }
 
 /** Why the conversion being reported loses a derivative, or null when it only reads the number. */
@@ -188,7 +227,7 @@ function lostByConversion(): { what: string; where: string; why: string; fix: st
             : 'Keep traced numbers in plain arrays (or let f receive the typed array as an argument), or pass dropgrad(x).',
     };
   }
-  if (frame.file === null || frame.file.startsWith('node:') || isRewrittenFile(frame.file) || isOwnEval(frame.text)) return null;
+  if (frame.file === null || frame.file.startsWith('node:') || isRewrittenCode(frame.file, frame.at) || isOwnEval(frame.text)) return null;
   return { what: 'code that was not rewritten for differentiation used a traced number', where: frame.text, why: '', fix: FIX };
 }
 
@@ -231,14 +270,16 @@ function frameOf(stack: string | undefined, k: number): Frame | null {
   let location: string;
   if (trimmed.startsWith('at ')) {
     const named = /^(?:async )?(.*?) \((.*)\)$/.exec(text);
-    if (named !== null && named[2] === '<anonymous>') return { builtin: named[1]!, file: null, text };
+    if (named !== null && named[2] === '<anonymous>') return { builtin: named[1]!, file: null, text, at: null };
     location = named !== null ? named[2]! : text;
   } else {
     location = text.slice(text.lastIndexOf('@') + 1);
   }
   // (code made by eval or Function: named by where it was made, the same for all its lines)
-  if (location.startsWith('eval at ')) return { builtin: null, file: location.replace(/, <anonymous>(?::\d+){1,2}$/, ''), text };
-  return { builtin: null, file: fileName(location.replace(/(?::\d+){1,2}$/, '')), text };
+  if (location.startsWith('eval at ')) return { builtin: null, file: location.replace(/, <anonymous>(?::\d+){1,2}$/, ''), text, at: null };
+  const lineColumn = /:(\d+):(\d+)$/.exec(location);
+  const at: Position | null = lineColumn === null ? null : [Number(lineColumn[1]), Number(lineColumn[2])];
+  return { builtin: null, file: fileName(location.replace(/(?::\d+){1,2}$/, '')), text, at };
 }
 
 // (Node names a file by its URL or, where a source map applies, by its path: one spelling)

@@ -106,13 +106,13 @@ export default function zygote(options: ZygoteEsbuildOptions = {}): Plugin {
         if (compiled !== null) compiled.map.sourcesContent = [code];
         // The compiled JavaScript is part of the key: the same TypeScript compiles otherwise under another tsconfig.
         const content = compiled === null ? code : `${code}\n\0${compiled.code}`;
-        const contents = throughCache(cache, `esbuild ${specifier}`, args.path, content, () => {
+        const contents = throughCache(cache, `esbuild ended ${specifier}`, args.path, content, () => {
           const out = rewriteWithRuntime(specifier, (module) => {
             const runtime = { kind: 'import', specifier: module } as const;
             const commonjsRuntime = { kind: 'require', specifier: module } as const;
             return compiled !== null
-              ? transformStripped(code, compiled, args.path, { runtime, commonjsRuntime })
-              : transform(code, { filename: args.path, runtime, commonjsRuntime });
+              ? transformStripped(code, compiled, args.path, { runtime, commonjsRuntime, marksEnd: true })
+              : transform(code, { filename: args.path, runtime, commonjsRuntime, marksEnd: true });
           });
           return !out.changed && compiled === null ? null : withInlineMap(out.code, out.map);
         });

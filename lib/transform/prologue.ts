@@ -30,9 +30,10 @@ export const MISSING_RUNTIME_MESSAGE =
  * file's name off the stack, as stack frames will name it: so that a traced number converted
  * by a built-in called from here is not taken for code that was not rewritten).
  */
-export function prologue(binding: RuntimeBinding, temps: readonly string[]): string {
+export function prologue(binding: RuntimeBinding, temps: readonly string[], marksEnd = false): string {
   const decl = temps.length > 0 ? ` var ${temps.join(', ')};` : '';
-  const register = ' __zy.rewritten();';
+  // (`rewritten(0)`: the file's end is marked too, see TransformOptions.marksEnd)
+  const register = marksEnd ? ' __zy.rewritten(0);' : ' __zy.rewritten();';
   if (binding.kind === 'import') {
     return `import { __zy } from ${JSON.stringify(binding.specifier)}; /*${REWRITTEN_MARKER}*/${register}${decl} `;
   }

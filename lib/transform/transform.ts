@@ -57,6 +57,15 @@ export interface TransformOptions {
    * every line stays where it was, and stack traces name the right lines.
    */
   twoBodies?: boolean;
+  /**
+   * Mark where the file's code ends as well as where it starts (`__zy.rewritten(0)` …
+   * `__zy.rewritten(1)`), for a bundler: a bundle puts files that were rewritten and files
+   * that were not (a package left out of `include`) into one file, and a stack frame names
+   * only that file and a place in it. Without the marks, a package's `x * 3` on a traced
+   * number was taken for rewritten code's, and its derivative was lost without a word
+   * (lib/escapes.ts). Default false: a file loaded on its own is rewritten as a whole.
+   */
+  marksEnd?: boolean;
 }
 
 /** Default of {@link TransformOptions.inlineFastPaths}. */
@@ -117,9 +126,12 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
   const binding: RuntimeBinding = looksCommonJs(parsed, result.scope)
     ? options.commonjsRuntime ?? { kind: 'global' }
     : options.runtime ?? DEFAULT_RUNTIME;
-  const text = prologue(binding, result.programTemps);
+  const marksEnd = options.marksEnd === true && !directEval;
+  const text = prologue(binding, result.programTemps, marksEnd);
   if (result.afterDirective) ed.suffix(result.prologueAt, ` ${text}`);
   else ed.prefix(result.prologueAt, text);
+  // (on a line of its own: the file may end in a line comment)
+  if (marksEnd) ed.s.append('\n;(0, __zy.rewritten)(1);');
   const filename = options.filename ?? 'input.js';
   let map: SourceMapV3 | null = null;
   if (options.sourceMap !== false) {

@@ -66,7 +66,7 @@ const OWN_NAME = 'zygote-ts';
 export interface ZygoteVitePlugin {
   name: string;
   enforce: 'post';
-  config(user?: { worker?: { plugins?: unknown } }): ZygoteViteConfig;
+  config(user?: { worker?: { plugins?: unknown } }, env?: { command?: string }): ZygoteViteConfig;
   transform(code: string, id: string): { code: string; map: SourceMapV3 | null } | null;
 }
 
@@ -118,10 +118,14 @@ function vitePlugin(options: ZygoteViteOptions, inWorker: boolean): ZygoteVitePl
   const include = options.include ?? [];
   const filter = { include, exclude: options.exclude ?? [] };
   let cache: TransformCache | null | undefined;
+  // `vite build` bundles: each rewritten file's end is marked (bundler.ts). The dev server and
+  // Vitest serve files one by one, their stacks mapped back to the sources, which would move the marks.
+  let bundles = false;
   return {
     name: 'zygote-ts',
     enforce: 'post',
-    config(user) {
+    config(user, env) {
+      bundles = env?.command === 'build';
       const all = include.includes('*');
       // `*` cannot be excluded from pre-bundling by name; the dev server's pre-bundled
       // packages then stay un-rewritten (a strict-mode error, or a warning, says so).
@@ -142,8 +146,8 @@ function vitePlugin(options: ZygoteViteOptions, inWorker: boolean): ZygoteVitePl
       const id = sourceFile(moduleId);
       if (id === null || id === specifier || !shouldRewrite(id, filter) || ignoredTypeScript(id)) return null;
       if (cache === undefined) cache = cacheOf(options.cache);
-      const stored = throughCache(cache, `vite ${specifier}`, id, code, () => {
-        const out = rewriteWithRuntime(specifier, (runtime) => transform(code, { filename: id, runtime: { kind: 'import', specifier: runtime } }));
+      const stored = throughCache(cache, `vite ${bundles ? 'build ' : ''}${specifier}`, id, code, () => {
+        const out = rewriteWithRuntime(specifier, (runtime) => transform(code, { filename: id, runtime: { kind: 'import', specifier: runtime }, marksEnd: bundles }));
         return out.changed ? JSON.stringify({ code: out.code, map: out.map }) : null;
       });
       return stored === null ? null : (JSON.parse(stored) as { code: string; map: SourceMapV3 | null });

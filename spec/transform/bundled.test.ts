@@ -1,0 +1,74 @@
+// A bundle holds rewritten files and files that were not rewritten (a package left out of the
+// plugin's `include`) in one file: a traced number converted by the latter must still be
+// reported, as it is when each file is loaded on its own (lib/escapes.ts, TransformOptions.marksEnd).
+import { afterAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import zygote from '../../lib/transform/esbuild.js';
+import { transform } from '../../lib/transform/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'zygote-bundled-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(file: string, text: string): string {
+  const path = join(dir, file);
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, text);
+  return path;
+}
+
+write('node_modules/plainpkg/package.json', '{ "name": "plainpkg", "version": "1.0.0", "type": "module", "main": "index.js" }');
+write('node_modules/plainpkg/index.js', 'export function scale(x) { return x * 3; }\nexport function twice(f, x) { return f(x) * 2; }\n');
+write('package.json', '{ "type": "module" }');
+// Each case prints its gradient, or the error's first words.
+const entry = write('main.js', `
+import { gradient } from ${JSON.stringify(new URL('../../dist/lib/index.js', import.meta.url).pathname)};
+import { scale, twice } from 'plainpkg';
+import { own } from './own.js';
+const fmt = new Intl.NumberFormat('en', { maximumFractionDigits: 3 });
+const cases = {
+  scale: (x) => scale(x) + x,
+  twice: (x) => twice((y) => y * y, x),
+  own: (x) => own(x) + x,
+  formatted: (x) => (fmt.format(x).length > 0 ? x * 2 : 0) + (new Date(x).getTime() === 1.25 ? 0 : 1),
+};
+const out = {};
+for (const [name, f] of Object.entries(cases)) {
+  try { out[name] = gradient(f, 1.25)[0]; } catch (e) { out[name] = String(e.message).slice(0, 70); }
+}
+console.log(JSON.stringify(out));
+`);
+write('own.js', 'export function own(x) { return x * x; }\n');
+
+async function bundle(options: { minify: boolean }): Promise<string> {
+  const outfile = join(dir, `out-${options.minify ? 'min' : 'plain'}.mjs`);
+  await build({ entryPoints: [entry], bundle: true, outfile, format: 'esm', platform: 'node', minify: options.minify, logLevel: 'silent', plugins: [zygote({ cache: false })] });
+  return outfile;
+}
+
+const run = (file: string) => JSON.parse(execFileSync(process.execPath, [file], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } })) as Record<string, unknown>;
+const lost = 'zygote-ts: code that was not rewritten for differentiation used a';
+
+describe('a bundle of rewritten files and a package that was not rewritten', () => {
+  // The bundle's file was registered as rewritten as a whole: the package's x * 3 on a traced
+  // number was taken for rewritten code's (gradient 1 where it is 4, null where it is 5).
+  it.each([false, true])('reports the package converting a traced number (minified: %s)', async (minify) => {
+    const out = run(await bundle({ minify }));
+    expect(out['scale']).toMatch(new RegExp(`^${lost}`));
+    expect(out['twice']).toMatch(new RegExp(`^${lost}`));
+    // the program's own files, and what they give built-ins to read, as before
+    expect(out['own']).toBe(3.5);
+    expect(out['formatted']).toBe(2);
+  });
+
+  it('marks the end of a rewritten file only when asked', () => {
+    const src = 'export const f = (x) => x * x;\n// the end';
+    expect(transform(src).code).not.toContain('rewritten)(1)');
+    const marked = transform(src, { marksEnd: true }).code;
+    expect(marked).toContain('__zy.rewritten(0);');
+    expect(marked.endsWith('\n;(0, __zy.rewritten)(1);')).toBe(true);
+  });
+});
