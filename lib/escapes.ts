@@ -159,25 +159,65 @@ export function registerRewritten(mark?: unknown): void {
 
 function readRegistrations(): void {
   for (const { holder, skip, mark } of unreadRegistrations.splice(0)) {
-    const frame = frameOf(holder.stack, skip);
+    const frame = placeOf(holder, skip);
     if (frame === null || frame.file === null) continue;
     const marks = rewrittenFiles.get(frame.file);
     // (a mark without a place, or a file also rewritten as a whole: the whole file)
-    if ((mark !== 0 && mark !== 1) || frame.at === null || sourceMapped()) rewrittenFiles.set(frame.file, true);
+    if ((mark !== 0 && mark !== 1) || frame.at === null) rewrittenFiles.set(frame.file, true);
     else if (marks === undefined) rewrittenFiles.set(frame.file, [{ at: frame.at, end: mark === 1 }]);
     else if (marks !== true) marks.push({ at: frame.at, end: mark === 1 });
   }
 }
 
+/** The parts of V8's call sites read here. */
+interface CallSite {
+  getFileName(): string | null | undefined;
+  getLineNumber(): number | null;
+  getColumnNumber(): number | null;
+}
+
+/**
+ * Frame `k` of a captured stack (as frameOf counts), by V8's call sites where it has them:
+ * the file and place as the code runs. A stack's text is moved by source maps (Node's
+ * --enable-source-maps): a bundle's frames then name each source file, and a prologue, which
+ * maps to nothing, named the file before it in the bundle (a package left out of `include`
+ * was taken for rewritten code, and a rewritten file for one that was not).
+ */
+function placeOf(holder: { stack?: unknown }, k: number): { file: string | null; at: Position | null } | null {
+  if (typeof Error.captureStackTrace === 'function' && k >= 0) {
+    const prepare = Error.prepareStackTrace;
+    let stack: unknown;
+    Error.prepareStackTrace = (_error, sites) => sites;
+    try {
+      stack = holder.stack; // (formatted when first read: as call sites, now)
+    } finally {
+      Error.prepareStackTrace = prepare;
+    }
+    if (Array.isArray(stack)) {
+      const site = stack[k] as CallSite | undefined;
+      if (site === undefined) return null;
+      const file = site.getFileName();
+      // (code made by eval or Function has no file: its frame's text names where it was made)
+      if (typeof file !== 'string' || file === '') return frameOf(`    at ${String(site)}`, 0);
+      const line = site.getLineNumber();
+      const column = site.getColumnNumber();
+      return { file: fileName(file), at: line === null || column === null ? null : [line, column] };
+    }
+  }
+  return frameOf(holder.stack as string | undefined, k);
+}
+
 const before = (a: Position, b: Position) => a[0] < b[0] || (a[0] === b[0] && a[1] <= b[1]);
 
 /**
- * Whether code at `at` in `file` was rewritten: a file rewritten as a whole; in a bundle, the
- * code after a start mark and before the next mark (an end). (Node's source maps name each
- * file of a bundle apart, and would move the marks: there a file counts as a whole.)
+ * Whether the code of frame `k` of a captured stack was rewritten: a file rewritten as a
+ * whole; in a bundle, the code after a start mark and before the next mark (an end).
  */
-function isRewrittenCode(file: string, at: Position | null): boolean {
+function isRewrittenCode(holder: { stack?: unknown }, k: number): boolean {
   readRegistrations();
+  const place = placeOf(holder, k);
+  if (place === null || place.file === null) return false;
+  const { file, at } = place;
   const marks = rewrittenFiles.get(file);
   if (marks === undefined) return false;
   if (marks === true || at === null) return true;
@@ -185,8 +225,6 @@ function isRewrittenCode(file: string, at: Position | null): boolean {
   for (const m of marks) if (before(m.at, at) && (last === null || before(last.at, m.at))) last = m;
   return last !== null && !last.end;
 }
-
-const sourceMapped = () => typeof process !== 'undefined' && (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true;
 
 /** A line and column in a file, as a stack frame gives them. */
 type Position = readonly [number, number];
@@ -227,7 +265,11 @@ function lostByConversion(): { what: string; where: string; why: string; fix: st
             : 'Keep traced numbers in plain arrays (or let f receive the typed array as an argument), or pass dropgrad(x).',
     };
   }
-  if (frame.file === null || frame.file.startsWith('node:') || isRewrittenCode(frame.file, frame.at) || isOwnEval(frame.text)) return null;
+  if (frame.file === null || frame.file.startsWith('node:') || isOwnEval(frame.text)) return null;
+  // (V8: the same stack again, read as call sites, `holder`'s being text already)
+  const sites: { stack?: unknown } = captures ? {} : holder;
+  if (captures) Error.captureStackTrace(sites, Traced.prototype[Symbol.toPrimitive]);
+  if (isRewrittenCode(sites, captures ? 0 : -1)) return null;
   return { what: 'code that was not rewritten for differentiation used a traced number', where: frame.text, why: '', fix: FIX };
 }
 

@@ -43,13 +43,17 @@ console.log(JSON.stringify(out));
 `);
 write('own.js', 'export function own(x) { return x * x; }\n');
 
-async function bundle(options: { minify: boolean }): Promise<string> {
-  const outfile = join(dir, `out-${options.minify ? 'min' : 'plain'}.mjs`);
-  await build({ entryPoints: [entry], bundle: true, outfile, format: 'esm', platform: 'node', minify: options.minify, logLevel: 'silent', plugins: [zygote({ cache: false })] });
+async function bundle(options: { minify: boolean; sourcemap?: boolean }): Promise<string> {
+  const outfile = join(dir, `out-${options.minify ? 'min' : 'plain'}${options.sourcemap ? '-mapped' : ''}.mjs`);
+  await build({
+    entryPoints: [entry], bundle: true, outfile, format: 'esm', platform: 'node', minify: options.minify, sourcemap: options.sourcemap ?? false,
+    logLevel: 'silent', plugins: [zygote({ cache: false })],
+  });
   return outfile;
 }
 
-const run = (file: string) => JSON.parse(execFileSync(process.execPath, [file], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } })) as Record<string, unknown>;
+const run = (file: string, nodeOptions: string[] = []) =>
+  JSON.parse(execFileSync(process.execPath, [...nodeOptions, file], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } })) as Record<string, unknown>;
 const lost = 'zygote-ts: code that was not rewritten for differentiation used a';
 
 describe('a bundle of rewritten files and a package that was not rewritten', () => {
@@ -60,6 +64,17 @@ describe('a bundle of rewritten files and a package that was not rewritten', () 
     expect(out['scale']).toMatch(new RegExp(`^${lost}`));
     expect(out['twice']).toMatch(new RegExp(`^${lost}`));
     // the program's own files, and what they give built-ins to read, as before
+    expect(out['own']).toBe(3.5);
+    expect(out['formatted']).toBe(2);
+  });
+
+  // Node mapping stack traces through the bundle's source map: a prologue maps to nothing, so
+  // its frame named the file before it in the bundle, the package (gradient 1 where it is 4),
+  // and Intl's formatting in the program's own file was taken for code that was not rewritten.
+  it.each([false, true])('tells them apart where Node maps stack traces (--enable-source-maps, minified: %s)', async (minify) => {
+    const out = run(await bundle({ minify, sourcemap: true }), ['--enable-source-maps']);
+    expect(out['scale']).toMatch(new RegExp(`^${lost}`));
+    expect(out['twice']).toMatch(new RegExp(`^${lost}`));
     expect(out['own']).toBe(3.5);
     expect(out['formatted']).toBe(2);
   });
