@@ -12,7 +12,7 @@
 // With no traced operand, JavaScript's own operator runs, so strings, BigInt, Dates and
 // `valueOf` objects keep their meaning.
 
-import { innerTape, rowOn, Traced, isTracedOperand } from '../lib/core/traced.js';
+import { innerTape, rowOn, Traced, isTracedOperand, textOfTraced } from '../lib/core/traced.js';
 import { convertsToPrimitive, eitherTraced, live, operandOn, toNumber, toNumeric, toPrimitive } from './operands.js';
 import { log } from './math.js';
 import { trunc } from './nondiff.js';
@@ -101,7 +101,7 @@ function addMixed(a: unknown, b: unknown): unknown {
  * the text read back keeps its derivative (`Number('' + x)`, as `${x}` and `String(x)` do:
  * rules/text.ts); anything else as it is, for the operator to convert (a Symbol throws).
  */
-const textOf = (p: unknown): unknown => (isTracedOperand(p) ? String(p) : p);
+const textOf = (p: unknown): unknown => (isTracedOperand(p) ? textOfTraced(p) : p);
 
 // ---- sub: ∂(a-b)/∂a = 1, ∂(a-b)/∂b = -1 -------------------------------------------------
 export function sub(a: unknown, b: unknown): any {

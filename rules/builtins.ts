@@ -6,7 +6,7 @@
 
 import { touch } from '../proxies/barrier.js';
 import { noteWeakEntry } from '../proxies/cleanup.js';
-import { isTraced, numberOf, primal, reportEscape, type Traced } from '../lib/core/traced.js';
+import { isTraced, numberOf, primal, reportEscape, textOfTraced, type Traced } from '../lib/core/traced.js';
 import { isDeriving, onIdle } from '../lib/core/scope.js';
 import { noteBufferMade, noteNativeView, typedArrayOf, typedArrayOnBuffer, typedArrayOver } from '../proxies/typed-arrays.js';
 import { watchInstance } from './wasm.js';
@@ -31,7 +31,7 @@ class TracedNumberObject extends Number {
     return this.#traced as unknown as number;
   }
   [Symbol.toPrimitive](hint: string): unknown {
-    return hint === 'string' ? String(this.#traced) : this.#traced;
+    return hint === 'string' ? textOfTraced(this.#traced) : this.#traced;
   }
 }
 

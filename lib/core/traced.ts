@@ -92,7 +92,7 @@ export class Traced {
    * (code that was not rewritten, a typed array) from a harmless read (formatting).
    */
   [Symbol.toPrimitive](hint: string): number | string {
-    if (hint === 'string') return this.toString();
+    if (hint === 'string') return textOfTraced(this); // (not this.toString(): see textOfTraced)
     const n = primal(this);
     if (this.tracedTape.active) {
       reportEscape(this, 'conversion');
@@ -183,6 +183,15 @@ export function reportEscape(x: { readonly tracedTape: Tape }, how: string): voi
 
 function noteText(x: Traced, text: string | null, exact: boolean): void {
   textHandler(x, text, exact);
+}
+
+/**
+ * `String(x)` for the runtime's own code: a minifier's `unsafe` writes String(x) and even
+ * x.toString() as "" + x, a conversion of a traced number by the runtime itself, which a
+ * bundle cannot tell from a package's (lib/escapes.ts). This converts only a plain number.
+ */
+export function textOfTraced(x: Traced): string {
+  return written(x, String(primal(x)), true);
 }
 
 /** `text`, written from `x` (noted while its tape records; a prototype method would be visible on every traced number). */
