@@ -247,7 +247,8 @@ function lostByConversion(): { what: string; where: string; why: string; fix: st
   // V8: the stack from the converting frame on (frames from the traced number's method up are left out).
   if (captures) Error.captureStackTrace(holder, Traced.prototype[Symbol.toPrimitive]);
   else holder.stack = new Error().stack;
-  const frame = frameOf(holder.stack, captures ? 0 : -1);
+  const k = captures ? 0 : converterIndex(holder.stack);
+  const frame = frameOf(holder.stack, k);
   if (frame === null) return null; // (no stack to tell: say nothing rather than guess)
   if (frame.builtin !== null) {
     const math = mathFunctionOf(frame.builtin);
@@ -269,8 +270,23 @@ function lostByConversion(): { what: string; where: string; why: string; fix: st
   // (V8: the same stack again, read as call sites, `holder`'s being text already)
   const sites: { stack?: unknown } = captures ? {} : holder;
   if (captures) Error.captureStackTrace(sites, Traced.prototype[Symbol.toPrimitive]);
-  if (isRewrittenCode(sites, captures ? 0 : -1)) return null;
+  if (isRewrittenCode(sites, k)) return null;
   return { what: 'code that was not rewritten for differentiation used a traced number', where: frame.text, why: '', fix: FIX };
+}
+
+/**
+ * Without V8's captureStackTrace (Firefox, Safari): the frame under the traced number's
+ * Symbol.toPrimitive, or -1 (the first frame outside zygote-ts's files) when the stack does not
+ * name it. In a bundle zygote-ts's frames are not told apart by their file: the first frame
+ * was the runtime's own, outside every rewritten file.
+ */
+function converterIndex(stack: string | undefined): number {
+  const lines = (stack ?? '').split('\n').filter((line) => /^\s+at |@/.test(line));
+  let k = -1;
+  lines.forEach((line, i) => {
+    if (/Symbol\.toPrimitive\]/.test(line)) k = i + 1;
+  });
+  return k;
 }
 
 /** Whether the first JavaScript frame under the converting built-in is Node's own (`node:…`). */

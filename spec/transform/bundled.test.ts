@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import zygote from '../../lib/transform/esbuild.js';
 import { transform } from '../../lib/transform/index.js';
@@ -94,6 +95,19 @@ describe('a bundle of rewritten files and a package that was not rewritten', () 
     expect(out['texts']).toBe(5.5);
     expect(out['formatted']).toBe(2);
     expect(out['scale']).toMatch(new RegExp(`^${lost}`));
+  });
+
+  // Firefox and Safari have no Error.captureStackTrace: the runtime reads the stack's text, where
+  // in a bundle its own frames (the escape check, Symbol.toPrimitive) are not told apart by their
+  // file. The frame under Symbol.toPrimitive is the converting code's.
+  it.each([false, true])('tells them apart without Error.captureStackTrace (minified: %s)', async (minify) => {
+    const without = write('no-capture.mjs', 'delete Error.captureStackTrace;\n');
+    const out = run(await bundle({ minify }), ['--import', pathToFileURL(without).href]);
+    expect(out['scale']).toMatch(new RegExp(`^${lost}`));
+    expect(out['twice']).toMatch(new RegExp(`^${lost}`));
+    expect(out['own']).toBe(3.5);
+    expect(out['formatted']).toBe(2);
+    expect(out['texts']).toBe(5.5);
   });
 
   it('marks the end of a rewritten file only when asked', () => {
