@@ -117,6 +117,8 @@ export const __zy = Object.freeze({
   isStandIn: barrier.isStandIn,
   privateStored: barrier.privateStored,
   notePrivate: barrier.notePrivate,
+  variableStored: barrier.variableStored,
+  noteVariable: barrier.noteVariable,
   // each rewritten file, as it loads (lib/escapes.ts)
   rewritten: escapes.registerRewritten,
   // how many differentiations run: picks which of a function's two bodies runs (lib/transform/two-bodies.ts)

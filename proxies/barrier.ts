@@ -8,12 +8,15 @@
 //   (`privateStored`), and a traced value or stand-in stored into the member is noted with
 //   an update of it made at the site (`notePrivate`), which the clean-up calls when the
 //   call ends (the runtime cannot name the member itself).
+// - Writes to variables of an enclosing scope (a closure's, a module's): likewise, a traced
+//   value or stand-in is noted with an update of the variable made at the site
+//   (`variableStored`, `noteVariable`; lib/transform/rewrite-outer-writes.ts).
 // - Private members cannot be read through a stand-in (the object f receives in place of
 //   an argument: it is not the class's own instance), so rewritten code reads and writes
 //   them on the original and lets the stand-in's state say what f should see.
 
 import { noteStore } from './cleanup.js';
-export { notePrivate, privateStored } from './cleanup.js';
+export { notePrivate, privateStored, noteVariable, variableStored } from './cleanup.js';
 import { privateHostOf, standInNode } from './standins.js';
 import { isTraced, reportEscape } from '../lib/core/traced.js';
 

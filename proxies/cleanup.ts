@@ -30,6 +30,15 @@ export type PrivateUpdate = (host: any, settle: (v: unknown) => unknown) => void
  */
 const notedPrivates: (unknown[] | null)[] = [];
 
+/**
+ * Rewrites a variable of an enclosing scope in place (a closure's or a module's: the runtime
+ * cannot name it), as `(s) => { kept = s(kept); }`: made by rewritten code at the write.
+ */
+export type VariableUpdate = (settle: (v: unknown) => unknown) => void;
+
+/** Variables of enclosing scopes given a traced value or a stand-in, per open differentiation: their updates. */
+const notedVariables: (VariableUpdate[] | null)[] = [];
+
 /** WeakMap entries given an object value (a traced number, or one that may hold some), per open differentiation: map, key. */
 const notedWeak: (object[] | null)[] = [];
 const { get: weakGet, set: weakSet, has: weakHas } = WeakMap.prototype;
@@ -55,6 +64,7 @@ export function beginStores(): void {
   noted.push([]);
   notedPrivates.push(null);
   notedWeak.push(null);
+  notedVariables.push(null);
 }
 
 /**
@@ -95,6 +105,32 @@ export function notedPrivatesByHost(): Map<object, Map<string, PrivateUpdate>> {
   return byHost;
 }
 
+/**
+ * After a write of an object `value` to a variable of an enclosing scope (rewritten code
+ * tests `typeof` inline): whether the site must hand over an update of the variable
+ * (`noteVariable`). That is when a differentiation is open and the value is one the
+ * clean-up replaces (a traced number or array, a stand-in); any other object may hold
+ * such values, and is noted as a container instead.
+ */
+export function variableStored(value: unknown): boolean {
+  if (notedVariables.length === 0 || value === null) return false;
+  if (isTraced(value) || isNDArray(value) || standInNode(value) !== undefined) return true;
+  noteStore(value);
+  return false;
+}
+
+/**
+ * Notes a variable `variableStored` asked for. A module's variable has one update, made once
+ * (a loop writing it is noted once); a closure's is made at each write that needs one.
+ */
+export function noteVariable(update: VariableUpdate): void {
+  const depth = notedVariables.length;
+  if (depth === 0) return;
+  const list = (notedVariables[depth - 1] ??= []);
+  for (let i = list.length - 1, k = 0; i >= 0 && k < RECENT; i--, k++) if (list[i] === update) return;
+  list.push(update);
+}
+
 /** Notes a member `privateStored` asked for; returns `value` (the store's value). */
 export function notePrivate<V>(host: object, name: string, value: V, update: PrivateUpdate): V {
   const depth = notedPrivates.length;
@@ -114,6 +150,8 @@ export function endStores(copiesOf?: () => ReadonlyMap<object, object>): void {
   if (privates !== null) settlePrivates(privates);
   const weak = notedWeak.pop() ?? null;
   if (weak !== null) settleWeak(weak);
+  const variables = notedVariables.pop() ?? null;
+  if (variables !== null) settleVariables(variables);
   if (list.length === 0) return;
   const copies = copiesOf?.(); // (made only when f stored into something)
   // (`seen` also skips a container noted twice)
@@ -151,6 +189,15 @@ function settleWeak(entries: object[]): void {
   if (depth === 0) return;
   const enclosing = (notedWeak[depth - 1] ??= []);
   for (const x of entries) enclosing.push(x);
+}
+
+/** Leaves each noted variable holding its value outside the call; an enclosing differentiation is handed them too (as `#private` members). */
+function settleVariables(updates: VariableUpdate[]): void {
+  for (const update of updates) update(outward);
+  const depth = notedVariables.length;
+  if (depth === 0) return;
+  const enclosing = (notedVariables[depth - 1] ??= []);
+  for (const update of updates) enclosing.push(update);
 }
 
 /** The value to leave in user data for `v` once this differentiation has closed. */

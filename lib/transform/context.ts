@@ -32,6 +32,8 @@ export interface RewriteContext {
   readonly temps: Temporaries;
   /** Ancestors of the node being rewritten, root first; the last one is its parent. */
   readonly ancestors: readonly Node[];
+  /** Whether the code is an ES module (its top-level names are its own, not shared with other scripts). */
+  readonly moduleCode: boolean;
 }
 
 /**

@@ -35,6 +35,7 @@ import { rewritePredicate, rewriteSortComparator } from './rewrite-callbacks.js'
 import { rewriteMemberStore, rewriteMutatingCall, rewriteObjectAssign } from './rewrite-stores.js';
 import { rewriteLogical, rewriteSwitch, rewriteTests } from './rewrite-truthiness.js';
 import { numbersIntoLoop } from './rewrite-loops.js';
+import { noteOuterWrite } from './rewrite-outer-writes.js';
 import { analyzeScopes, type ScopeInfo } from './scope.js';
 import { Temporaries, type TargetKind } from './temporaries.js';
 import { markOneBody, markRunsWhenever, markTwin, markTwinCall, markTwoBodies, twinCandidates, wantsTwoBodies } from './two-bodies.js';
@@ -116,7 +117,7 @@ export function rewriteProgram(code: string, parsed: Parsed, options: RewriteOpt
   const scope = analyzeScopes(parsed.ast, parsed.sourceType);
   const temps = new Temporaries(ed, scope.allNames);
   const ancestors: Node[] = [];
-  const ctx: RewriteContext = { ed, options, scope, temps, ancestors };
+  const ctx: RewriteContext = { ed, options, scope, temps, ancestors, moduleCode: parsed.sourceType === 'module' };
   // Top-level functions that may get twins, and calls of them (two-bodies.ts).
   const twins = options.twoBodies ? twinCandidates(parsed.ast, scope, parsed.sourceType) : new Map<string, Node>();
   let programTemps: string[] = [];
@@ -174,6 +175,7 @@ export function rewriteProgram(code: string, parsed: Parsed, options: RewriteOpt
       }
     }
     numbersIntoLoop(node, ctx);
+    noteOuterWrite(node, ctx);
     if (hasStatementList(node) || node.type === 'ClassBody') guardStatements(node, ed, edited);
     if (ed.edits > editsBefore) edited.add(node);
     if (fn) functions.pop();

@@ -75,6 +75,10 @@ export class Temporaries {
   /** The node being rewritten (a temporary's live range ends with it), and its depth in the tree. */
   private site: { start: number; end: number } = { start: 0, end: 0 };
   private depth = 0;
+  /** Names handed out (temporaries, and others from {@link unusedName}). */
+  private readonly given = new Set<string>();
+  private parameter: string | undefined;
+  private readonly keptByKey = new Map<string, string>();
 
   constructor(
     private readonly ed: Editor,
@@ -108,15 +112,41 @@ export class Temporaries {
     const to = ends(this.site.end, this.depth);
     let temporary = target.temporaries.find((t) => isFree(t, from, to));
     if (temporary === undefined) {
-      let name: string;
-      do name = `__zy$${++this.counter}`;
-      while (this.taken.has(name));
-      temporary = { name, live: [], end: 0 };
+      temporary = { name: this.unusedName('__zy$'), live: [], end: 0 };
       target.temporaries.push(temporary);
     }
     temporary.live.push([from, to]);
     temporary.end = Math.max(temporary.end, to);
     return temporary.name;
+  }
+
+  /**
+   * The temporary of the program kept for `key`, which no other site shares: a value made
+   * once and kept for the life of the module (rewrite-outer-writes.ts).
+   */
+  kept(key: string): string {
+    const known = this.keptByKey.get(key);
+    if (known !== undefined) return known;
+    const program = this.stack[0];
+    if (program?.kind !== 'program') throw new Error('zygote-ts transform: no program for a kept temporary');
+    const name = this.unusedName('__zy$');
+    program.temporaries.push({ name, live: [[-Infinity, Infinity]], end: Infinity });
+    this.keptByKey.set(key, name);
+    return name;
+  }
+
+  /** A name for a closure's parameter in rewritten text: the same one each time, which the code does not spell. */
+  parameterName(): string {
+    return (this.parameter ??= this.unusedName('__zy$s'));
+  }
+
+  /** `prefix` followed by the first number that makes a name the code does not spell and no other has been given. */
+  private unusedName(prefix: string): string {
+    let name: string;
+    do name = `${prefix}${++this.counter}`;
+    while (this.taken.has(name) || this.given.has(name));
+    this.given.add(name);
+    return name;
   }
 
   /** Pop the innermost target and declare its temporaries. Returns the names for program targets (declared by the caller with the prologue). */

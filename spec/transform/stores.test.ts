@@ -34,6 +34,9 @@ const cases: Case[] = [
   { name: 'stores through with', body: `const t = { p: {} }; const r = []; with (t) { p.k = [1]; p.n = 1; p.k.push(2); r.push(p.k) } return [t, r]` },
   { name: 'destructuring and for-of targets still store', body: `const o = {}; const a = []; [o.x, a[0]] = [[1], [2]]; ({ y: o.y, z: a[1] = [3] } = { y: [4] }); for (o.w of [[5], [6]]); for (a[2] in { k: 1 }); return [o, a]` },
   { name: 'super member stores', body: `class A { constructor() { this.v = 1 } } class B extends A { m() { super.v = [2]; super.w += 1; super.x ??= [3]; return [this.v, this.w, this.x] } } return new B().m()` },
+  // Writes to variables of enclosing scopes (rewrite-outer-writes.ts): value, order and errors kept.
+  { name: 'writes to enclosing variables keep their values, the old value of a postfix, and errors', body: `let a = 1, b = { n: 1 }, c = 0, d; const k = 5; const set = (v) => a = v; function inc() { c++; return ++c; } const r = [set(2), set([3]), (() => (b = { n: 2 }))(), inc(), (() => { const old = c++; return old; })(), (() => c++)(), (() => c += 2)(), (() => a ||= 9)(), (() => a &&= [4])(), (() => d ??= [1])(), (() => { d = null; return d ??= 'x' })(), (() => { let own = 1; own = [own]; return own })()]; try { (() => { k = 6 })() } catch (e) { r.push(e.name) } try { (() => { log(a); z = 1; let z; })() } catch (e) { r.push(e.name) } return [r, a, b, c, d]` },
+  { name: 'writes to enclosing variables through with, to globals, in class bodies and generators', body: `let v = 1; const t = { v: 2 }; const r = []; (() => { with (t) { v = [3] } })(); r.push(v, t.v); globalThis.zyOuterGlobal = 0; (() => { zyOuterGlobal = [4] })(); r.push(globalThis.zyOuterGlobal); delete globalThis.zyOuterGlobal; class C { static s = (v = [5]); x = (v = [6]); static { v = [7] } } r.push(v); new C(); r.push(v); function* g() { v = yield 1; v = [yield 2] } const it = g(); it.next(); it.next(8); it.next(9); r.push(v); return r` },
   { name: 'stores in generators and async code', body: `function* g(o) { o.a = yield 1; o.b += yield 2; (yield 3).push(yield 4); } const o = { b: 1 }; const arr = []; const it = g(o); it.next(); it.next([10]); it.next(5); it.next(arr); it.next('x'); return [o, arr]` },
 
   // Private members.
@@ -245,6 +248,25 @@ describe('emitted shapes', () => {
     expect(code).toContain(`__zy$1 = g(), __zy$1.k = v, ${T('v', '__zy$1')};`);
     expect(code).toContain(`o[k()] = __zy$1 = h(), ${T('__zy$1', 'o')};`);
     expect(code).not.toContain('(0, __zy.touch)(o, 1');
+  });
+
+  it("writes to an enclosing scope's variables are noted in the copy that runs while tracing; a module's update is made once", () => {
+    const code = transform('let kept, total = 0; export function f(x) { let own = 1; own = x; kept = x * 2; total += x; const g = () => { own = x; }; return g; }', { ...G, twoBodies: true }).code;
+    const note = (v: string, update: string) => `typeof ${v} === "object" && ${v} !== null && (0, __zy.variableStored)(${v}) && (0, __zy.noteVariable)(${update})`;
+    const traced = code.slice(code.indexOf('function __zy$t_f'), code.indexOf('function __zy$p_f'));
+    const plain = code.slice(code.indexOf('function __zy$p_f'));
+    expect(traced).toMatch(/\(kept = [^;]*, typeof kept === "object"/);
+    expect(traced).toContain(note('kept', '__zy$2 || (__zy$2 = (__zy$s1) => { kept = __zy$s1(kept); })'));
+    expect(traced).toContain(note('total', '__zy$3 || (__zy$3 = (__zy$s1) => { total = __zy$s1(total); })'));
+    // (a closure's variable: its update made at the write)
+    expect(traced).toContain(note('own', '(__zy$s1) => { own = __zy$s1(own); }'));
+    expect(traced).toContain('own = x;');
+    // (the plain copy's own writes are as written; a closure it makes has both copies: two-bodies.ts)
+    expect(plain).toContain('kept = (typeof x === "number" ? x * 2 : (0, __zy.mul)(x, 2)); total = typeof total');
+    expect(plain).toContain('} else { own = x; }');
+    // (a script's top-level names may be another script's: no update kept at its top level)
+    const script = transform('var kept; function f(x) { kept = x; }', { ...G, sourceType: 'script' }).code;
+    expect(script).toContain('(0, __zy.noteVariable)((__zy$s1) => { kept = __zy$s1(kept); })');
   });
 
   it('a reassigned object, a value expression, a used value', () => {
