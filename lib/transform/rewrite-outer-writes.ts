@@ -17,35 +17,72 @@
  * a temporary of the module: a loop that writes it is noted once. A closure's variable may
  * have a binding per call of its function, so its U is made at each write that needs one.
  * The assignment stays the expression's value: `(kept = v, <note>, kept)` (reading a
- * declared name cannot run code); a postfix update whose value is used (`f(kept++)`), whose
- * value is the old one, is left alone, as are destructuring targets, `for…of` heads, names
- * inside `with`, and undeclared (global) names.
+ * declared name cannot run code); a destructuring assignment's value (its right-hand side)
+ * goes through a temporary, `(__zy$1 = ([kept, b] = v), <notes>, __zy$1)`, or none when it is
+ * unused; a `for (kept of …)` or `for (kept in …)` head is noted at the start of each turn,
+ * in a block around the body. A postfix update whose value is used (`f(kept++)`, the old
+ * value) is left alone, as are names inside `with` and undeclared (global) names.
  */
 import type * as acorn from 'acorn';
 import { isFunction, type Node } from './ast.js';
 import { runtime, valueUnused, type RewriteContext } from './context.js';
+import { patternNames } from './scope.js';
 import { eitherCopy } from './two-bodies.js';
 
-/** Adds the note after `node` if it assigns a variable of an enclosing scope. Not a `Rewriter`: it wraps whatever rewrote the assignment. */
+/** Adds the notes for `node` if it writes variables of an enclosing scope. Not a `Rewriter`: it wraps whatever rewrote the write. */
 export function noteOuterWrite(node: Node, ctx: RewriteContext): void {
-  let target: acorn.Identifier;
-  if (node.type === 'AssignmentExpression' && node.left.type === 'Identifier') target = node.left;
-  else if (node.type === 'UpdateExpression' && node.argument.type === 'Identifier' && (node.prefix || valueUnused(node, ctx))) target = node.argument;
-  else return;
-  const { scope } = ctx;
-  if (scope.withRefs.has(target)) return;
-  const owner = scope.bindingOwner(target);
-  if (owner === null || !declaredOutsideItsFunction(owner, ctx)) return;
-  const name = target.name;
-  const programLevel = ctx.options.programTemps && ctx.moduleCode && scope.isProgramLevel(target);
-  const settle = ctx.temps.parameterName();
-  const update = `(${settle}) => { ${name} = ${settle}(${name}); }`;
-  const kept = programLevel ? ctx.temps.kept(`update of ${name}`) : null;
-  const made = kept === null ? update : `${kept} || (${kept} = ${update})`;
-  const note = `typeof ${name} === "object" && ${name} !== null && ${runtime('variableStored')}(${name}) && ${runtime('noteVariable')}(${made})`;
-  ctx.ed.wrap(node, eitherCopy('(', '', ctx.options.twoBodies), eitherCopy(`, ${note}, ${name})`, '', ctx.options.twoBodies));
+  const twice = ctx.options.twoBodies;
+  if (node.type === 'ForOfStatement' || node.type === 'ForInStatement') {
+    if (node.left.type === 'VariableDeclaration') return;
+    const notes = outerNames(patternNames(node.left as Node), ctx).map((target) => note(target, ctx));
+    if (notes.length === 0) return;
+    ctx.ed.wrap(node.body, eitherCopy(`{ ${notes.join('; ')}; `, '', twice), eitherCopy(' }', '', twice));
+    return;
+  }
+  if (node.type === 'UpdateExpression') {
+    if (node.argument.type !== 'Identifier' || !(node.prefix || valueUnused(node, ctx))) return;
+    const [target] = outerNames([node.argument], ctx);
+    if (target !== undefined) ctx.ed.wrap(node, eitherCopy('(', '', twice), eitherCopy(`, ${note(target, ctx)}, ${target.name})`, '', twice));
+    return;
+  }
+  if (node.type !== 'AssignmentExpression') return;
+  if (node.left.type === 'Identifier') {
+    const [target] = outerNames([node.left], ctx);
+    if (target !== undefined) ctx.ed.wrap(node, eitherCopy('(', '', twice), eitherCopy(`, ${note(target, ctx)}, ${target.name})`, '', twice));
+    return;
+  }
+  const notes = outerNames(patternNames(node.left as Node), ctx).map((target) => note(target, ctx));
+  if (notes.length === 0) return;
+  if (valueUnused(node, ctx)) {
+    ctx.ed.wrap(node, eitherCopy('(', '', twice), eitherCopy(`, ${notes.join(', ')})`, '', twice));
+    return;
+  }
+  ctx.temps.enterSite(node, ctx.ancestors.length);
+  const value = ctx.temps.fresh();
+  ctx.ed.wrap(node, eitherCopy(`(${value} = `, '', twice), eitherCopy(`, ${notes.join(', ')}, ${value})`, '', twice));
 }
 
+/** The targets whose bindings lie outside the function writing them (and outside `with`), one per name. */
+function outerNames(targets: readonly acorn.Identifier[], ctx: RewriteContext): acorn.Identifier[] {
+  const outer: acorn.Identifier[] = [];
+  for (const target of targets) {
+    if (ctx.scope.withRefs.has(target) || outer.some((o) => o.name === target.name)) continue;
+    const owner = ctx.scope.bindingOwner(target);
+    if (owner !== null && declaredOutsideItsFunction(owner, ctx)) outer.push(target);
+  }
+  return outer;
+}
+
+/** The note after a write of `target`: an update is handed to the clean-up when the value is one it replaces. */
+function note(target: acorn.Identifier, ctx: RewriteContext): string {
+  const name = target.name;
+  const settle = ctx.temps.parameterName();
+  const update = `(${settle}) => { ${name} = ${settle}(${name}); }`;
+  // (a module's top-level name has one binding, and its update is made once; a script's may be another script's)
+  const kept = ctx.options.programTemps && ctx.moduleCode && ctx.scope.isProgramLevel(target) ? ctx.temps.kept(`update of ${name}`) : null;
+  const made = kept === null ? update : `${kept} || (${kept} = ${update})`;
+  return `typeof ${name} === "object" && ${name} !== null && ${runtime('variableStored')}(${name}) && ${runtime('noteVariable')}(${made})`;
+}
 /** Whether the binding's scope (`owner`) lies outside the function the write is in (and there is such a function: top-level code runs once, at load). */
 function declaredOutsideItsFunction(owner: Node, ctx: RewriteContext): boolean {
   const a = ctx.ancestors;

@@ -186,6 +186,22 @@ describe('data captured by the closure', () => {
       expect(notRewritten(moduleTotal, 3 * 4950)).toEqual(['number', true, true, 1]);
       expect(notRewritten(counter, 12)).toEqual(['number', true, true, 1]);
     });
+    it('written by destructuring or a for-of head, they hold numbers too', () => {
+      let first: unknown = null;
+      let second: unknown = null;
+      let last: unknown = null;
+      const [g] = gradient((x: number) => {
+        [first, second] = [x * 2, x * 3];
+        ({ v: moduleKept } = { v: x * 4 });
+        for (last of [x, x * 5]);
+        return (first as number) + (second as number) + (last as number);
+      }, 2);
+      expect(g).toBe(10);
+      expect(notRewritten(first, 4)).toEqual(['number', true, true, 1]);
+      expect(notRewritten(second, 6)).toEqual(['number', true, true, 1]);
+      expect(notRewritten(moduleKept, 8)).toEqual(['number', true, true, 1]);
+      expect(notRewritten(last, 10)).toEqual(['number', true, true, 1]);
+    });
     it('objects assigned hold numbers, and an argument assigned is the caller\'s object', () => {
       let box: unknown = null;
       let list: unknown = null;
