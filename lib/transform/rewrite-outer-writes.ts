@@ -12,10 +12,11 @@
  *     typeof kept === "object" && kept !== null && __zy.variableStored(kept) && __zy.noteVariable(U)
  *
  * with U = `(s) => { kept = s(kept); }`, made only when the runtime asks for it (the value is
- * a traced number or array, or a stand-in; another object is noted as a container). A
- * variable of an ES module's top level has one binding, so its U is made once and kept in
- * a temporary of the module: a loop that writes it is noted once. A closure's variable may
- * have a binding per call of its function, so its U is made at each write that needs one.
+ * a traced number or array, or a stand-in; another object is noted as a container). U is
+ * made once per binding and kept in a temporary beside it: of the function that declares the
+ * variable (one binding per call), or of an ES module's top level. So a loop that writes the
+ * variable notes it once. A block's `let` has a binding per turn of a loop: its U is made at
+ * each write that needs one.
  * The assignment stays the expression's value: `(kept = v, <note>, kept)` (reading a
  * declared name cannot run code); a destructuring assignment's value (its right-hand side)
  * goes through a temporary, `(__zy$1 = ([kept, b] = v), <notes>, __zy$1)`, or none when it is
@@ -78,11 +79,23 @@ function note(target: acorn.Identifier, ctx: RewriteContext): string {
   const name = target.name;
   const settle = ctx.temps.parameterName();
   const update = `(${settle}) => { ${name} = ${settle}(${name}); }`;
-  // (a module's top-level name has one binding, and its update is made once; a script's may be another script's)
-  const kept = ctx.options.programTemps && ctx.moduleCode && ctx.scope.isProgramLevel(target) ? ctx.temps.kept(`update of ${name}`) : null;
+  const kept = keptUpdate(target, ctx);
   const made = kept === null ? update : `${kept} || (${kept} = ${update})`;
   return `typeof ${name} === "object" && ${name} !== null && ${runtime('variableStored')}(${name}) && ${runtime('noteVariable')}(${made})`;
 }
+
+/**
+ * Where the update of `target`'s variable is kept, made once per binding: a temporary of the
+ * function that declares it (or of an ES module's top level), or null where the binding is a
+ * block's (one per turn of a loop: the update is made at each write). A script's top-level
+ * names may be another script's, as may its temporaries; a function source's program is a wrapper.
+ */
+function keptUpdate(target: acorn.Identifier, ctx: RewriteContext): string | null {
+  const owner = ctx.scope.bindingOwner(target)!;
+  if (owner.type === 'Program' && !(ctx.options.programTemps && ctx.moduleCode)) return null;
+  return ctx.temps.keptIn(owner, `update of ${target.name}`);
+}
+
 /** Whether the binding's scope (`owner`) lies outside the function the write is in (and there is such a function: top-level code runs once, at load). */
 function declaredOutsideItsFunction(owner: Node, ctx: RewriteContext): boolean {
   const a = ctx.ancestors;

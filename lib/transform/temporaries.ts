@@ -55,6 +55,8 @@ interface Target {
   kind: TargetKind;
   node: Node;
   temporaries: Temporary[];
+  /** Temporaries kept by key ({@link Temporaries.keptIn}). */
+  kept?: Map<string, string>;
 }
 
 /** The end of a body's directive prologue (`"use strict";`), or null; one ended by ASI gets its `;`. */
@@ -78,7 +80,6 @@ export class Temporaries {
   /** Names handed out (temporaries, and others from {@link unusedName}). */
   private readonly given = new Set<string>();
   private parameter: string | undefined;
-  private readonly keptByKey = new Map<string, string>();
 
   constructor(
     private readonly ed: Editor,
@@ -121,17 +122,20 @@ export class Temporaries {
   }
 
   /**
-   * The temporary of the program kept for `key`, which no other site shares: a value made
-   * once and kept for the life of the module (rewrite-outer-writes.ts).
+   * The temporary kept for `key` in the hoist target of `owner` (a function's or the
+   * program's, when it is one of the targets around the site; else null), which no other site
+   * shares: declared in that function, it holds a value made once per call of it
+   * (rewrite-outer-writes.ts).
    */
-  kept(key: string): string {
-    const known = this.keptByKey.get(key);
+  keptIn(owner: Node, key: string): string | null {
+    const target = this.stack.find((t) => t.node === owner && (t.kind === 'function' || t.kind === 'arrow-expression' || t.kind === 'program'));
+    if (target === undefined) return null;
+    const kept = (target.kept ??= new Map());
+    const known = kept.get(key);
     if (known !== undefined) return known;
-    const program = this.stack[0];
-    if (program?.kind !== 'program') throw new Error('zygote-ts transform: no program for a kept temporary');
     const name = this.unusedName('__zy$');
-    program.temporaries.push({ name, live: [[-Infinity, Infinity]], end: Infinity });
-    this.keptByKey.set(key, name);
+    target.temporaries.push({ name, live: [[-Infinity, Infinity]], end: Infinity });
+    kept.set(key, name);
     return name;
   }
 

@@ -230,6 +230,25 @@ describe('data captured by the closure', () => {
       expect(notRewritten(m1.get(), 4)).toEqual(['number', true, true, 1]);
       expect(notRewritten(m2.get(), 12)).toEqual(['number', true, true, 1]);
     });
+    it("a function's variable written by a closure in a loop, and a block's, hold numbers", () => {
+      const make = () => {
+        let acc: unknown = 0;
+        return { add: (v: number) => void (acc = (acc as number) + v), get: () => acc };
+      };
+      const keptPerTurn: (() => unknown)[] = [];
+      const [g] = gradient((x: number) => {
+        const m = make();
+        for (let i = 0; i < 1000; i++) m.add(x * i);
+        for (let i = 0; i < 3; i++) {
+          let turn: unknown = null;
+          ((v: number) => (turn = v * i))(x);
+          keptPerTurn.push(() => turn);
+        }
+        return m.get() as number;
+      }, 2);
+      expect(g).toBe(499500);
+      expect(keptPerTurn.map((read, i) => notRewritten(read(), 2 * i))).toEqual([0, 1, 2].map(() => ['number', true, true, 1]));
+    });
     it('also when f throws, and inside a nested differentiation (the outer value stays traced until the outer call ends)', () => {
       let kept: unknown = null;
       expect(() =>

@@ -259,8 +259,12 @@ describe('emitted shapes', () => {
     expect(traced).toMatch(/\(kept = [^;]*, typeof kept === "object"/);
     expect(traced).toContain(note('kept', '__zy$2 || (__zy$2 = (__zy$s1) => { kept = __zy$s1(kept); })'));
     expect(traced).toContain(note('total', '__zy$3 || (__zy$3 = (__zy$s1) => { total = __zy$s1(total); })'));
-    // (a closure's variable: its update made at the write)
-    expect(traced).toContain(note('own', '(__zy$s1) => { own = __zy$s1(own); }'));
+    // (a function's variable: its update kept in a temporary of that function, one binding per call)
+    expect(traced).toMatch(/function __zy\$t_f\(x\) \{ var __zy\$4;/);
+    expect(traced).toContain(note('own', '__zy$4 || (__zy$4 = (__zy$s1) => { own = __zy$s1(own); })'));
+    // (a block's: one binding per turn of a loop, its update made at the write)
+    const block = transform('export function f(xs) { for (const x of xs) { let b; (() => { b = x; })(); } }', { ...G, twoBodies: true }).code;
+    expect(block).toContain(note('b', '(__zy$s1) => { b = __zy$s1(b); }'));
     expect(traced).toContain('own = x;');
     // (the plain copy's own writes are as written; a closure it makes has both copies: two-bodies.ts)
     expect(plain).toContain('kept = (typeof x === "number" ? x * 2 : (0, __zy.mul)(x, 2)); total = typeof total');
