@@ -12,7 +12,6 @@ export class WrappedArguments {
   /** What f receives. */
   readonly values: unknown[];
   private readonly wrapping: Wrapping;
-  private rows: number[] | null = null;
 
   /** `seeder`: forward mode's, which gives each input its tangents as it is made. */
   constructor(args: readonly unknown[], tape: Tape, seeder: Seeder | null = null) {
@@ -39,7 +38,7 @@ export class WrappedArguments {
 
   /** The tape row of every input, in the order `gradients` expects their cotangents. */
   get inputRows(): readonly number[] {
-    return (this.rows ??= this.wrapping.inputs.map((input) => input.tracedIndex));
+    return this.wrapping.inputRows;
   }
 
   /** Each argument's gradient from the inputs' cotangents (see proxies/gradients.ts). */

@@ -29,9 +29,11 @@ export function structuralGradients(wrapping: Wrapping, cotangents: readonly unk
 
   const gradientOf = (slot: Slot, dense: boolean): unknown => {
     if (typeof slot === 'number') {
+      const cotangent = cotangents[slot];
+      if (typeof cotangent === 'number') return cotangent; // (a number's: an array's is an NDArray or null)
       const input = wrapping.inputs[slot]!;
-      if (isNDArray(input)) return arrayGradient(input, cotangents[slot], zeros);
-      return cotangents[slot] ?? (dense || zeros ? 0 : null);
+      if (isNDArray(input)) return arrayGradient(input, cotangent, zeros);
+      return cotangent ?? (dense || zeros ? 0 : null);
     }
     if (slot === null || (slot.reachedIn !== pass && !zeros)) return null;
     // (one gradient per typed array, however many paths reach it, as for any other object)

@@ -273,6 +273,8 @@ export interface Seeder {
 export class Wrapping {
   /** The tape inputs (numbers and arrays), in the order created; slots refer to them by position. */
   readonly inputs: (Traced | NDArray)[] = [];
+  /** Each input's row on the tape (in `inputs`' order). */
+  readonly inputRows: number[] = [];
   /** Each original object's node (so aliases and cycles share one). */
   readonly nodes = new Map<object, Node>();
   /** The typed arrays met so far by buffer, with where they were met (to refuse two views of the same memory). */
@@ -317,6 +319,12 @@ export class Wrapping {
 
   /** What f receives for argument `position`. */
   wrap(arg: unknown, position: number): unknown {
+    if (typeof arg === 'number') {
+      // (the common argument: no structure to fill)
+      const input = this.input(arg, null, position);
+      this.roots[position] = this.lastSlot;
+      return input;
+    }
     const value = this.standInFor(arg, null, position);
     this.roots[position] = this.lastSlot;
     this.fillAll();
@@ -405,14 +413,21 @@ export class Wrapping {
     this.arrayOriginals.set(t, x);
     this.lastSlot = this.inputs.length;
     this.inputs.push(t);
+    this.inputRows.push(t.tracedIndex);
     this.seeder?.input(t, parent, key);
     return t;
+  }
+
+  /** A number's input (`standInFor` of a number, called without its tests). */
+  numberInput(x: number, parent: Node, key: unknown): Traced {
+    return this.input(x, parent, key);
   }
 
   private input(x: unknown, parent: Node | null, key: unknown): Traced {
     const t = this.tape.input(x);
     this.lastSlot = this.inputs.length;
     this.inputs.push(t);
+    this.inputRows.push(t.tracedIndex);
     this.seeder?.input(t, parent, key);
     return t;
   }
@@ -468,14 +483,19 @@ function fill(node: Node): void {
       node.length = n;
       // Appending in order keeps V8's packed representation when there are no holes.
       let present = 0;
+      const entries = new Array<unknown>(3 * n); // (sized once: an array of numbers is the common argument)
       for (let i = 0; i < n; i++) {
         const v = from[i];
         if (v === undefined && !(i in from)) continue; // a hole stays a hole
-        const s = w.standInFor(v, node, i);
+        const s = typeof v === 'number' ? w.numberInput(v, node, i) : w.standInFor(v, node, i);
         to[i] = s;
-        node.hold(i, s);
+        entries[3 * present] = i;
+        entries[3 * present + 1] = w.lastSlot;
+        entries[3 * present + 2] = s;
         present++;
       }
+      if (present < n) entries.length = 3 * present;
+      node.entries = entries;
       to.length = n;
       copyNamedProperties(node, from, to, present);
       return;
