@@ -313,6 +313,18 @@ function isRoutedConstruct(node: Node, ctx: RewriteContext): node is acorn.NewEx
   return callee.type === 'MemberExpression' && !callee.optional && callee.object.type !== 'Super' && !hasOptionalLink(callee.object as Node);
 }
 
+/** Whether `node` is the callee of an enclosing `new`, or the object of a member chain that is (`new new X().y`). */
+function inNewCallee(node: Node, ctx: RewriteContext): boolean {
+  let child: Node = node;
+  for (let i = ctx.ancestors.length - 1; i >= 0; i--) {
+    const parent = ctx.ancestors[i]!;
+    if (parent.type === 'NewExpression') return parent.callee === child;
+    if (parent.type !== 'MemberExpression' || parent.object !== child) return false;
+    child = parent;
+  }
+  return false;
+}
+
 export const rewriteConstruct: Rewriter = {
   name: 'construct',
   types: ['NewExpression'],
@@ -321,12 +333,16 @@ export const rewriteConstruct: Rewriter = {
     if (node.type !== 'NewExpression') return;
     const name = ctx.ed.text(node.callee);
     const args = node.arguments;
+    // (a call in an outer `new`'s callee would take its arguments: `new new Number(1)` must stay `new (…)`)
+    const open = inNewCallee(node, ctx) ? '(' : '';
+    const close = open === '' ? '' : ')';
     if (node.end === node.callee.end) {
-      ctx.ed.replace(node, `${runtime('construct')}(${name})`); // `new Set` without parentheses
+      ctx.ed.replace(node, `${open}${runtime('construct')}(${name})${close}`); // `new Set` without parentheses
       return;
     }
     // new Set(a) → (0, __zy.construct)(Set, a)
-    ctx.ed.replaceToken(node.start, node.callee.start, 'new', `${runtime('construct')}(`);
+    ctx.ed.replaceToken(node.start, node.callee.start, 'new', `${open}${runtime('construct')}(`);
     ctx.ed.replaceToken(node.callee.end, args.length > 0 ? args[0]!.start : node.end, '(', args.length > 0 ? ', ' : '');
+    if (close !== '') ctx.ed.suffix(node.end, close);
   },
 };
