@@ -12,6 +12,7 @@ import { noteBufferMade, noteNativeView, typedArrayOf, typedArrayOnBuffer, typed
 import { watchInstance } from './wasm.js';
 import { add } from './arithmetic.js';
 import { isIdentityObject as isIdentity, originalOf, sameObject, standInNode } from '../proxies/standins.js';
+import { likeBuiltin } from './like-builtin.js';
 
 // ---- Object(x), x instanceof C ------------------------------------------------------------
 /**
@@ -55,11 +56,13 @@ export function instanceOf(a: unknown, c: unknown): boolean {
 }
 
 /** `Object.is`: a traced number is its value (and is the same as itself). */
-export function objectIs(a: unknown, b: unknown): boolean {
-  if (!isTraced(a) && !isTraced(b)) return Object.is(a, b) || (isIdentity(a) && isIdentity(b) && sameObject(a, b));
-  const numberLike = (x: unknown) => typeof x === 'number' || isTraced(x);
-  return numberLike(a) && numberLike(b) && Object.is(primal(a), primal(b));
-}
+export const objectIs = likeBuiltin({
+  is(a: unknown, b: unknown): boolean {
+    if (!isTraced(a) && !isTraced(b)) return Object.is(a, b) || (isIdentity(a) && isIdentity(b) && sameObject(a, b));
+    const numberLike = (x: unknown) => typeof x === 'number' || isTraced(x);
+    return numberLike(a) && numberLike(b) && Object.is(primal(a), primal(b));
+  },
+}.is, Object.is);
 
 // ---- structuredClone ----------------------------------------------------------------------
 
@@ -70,10 +73,12 @@ export function objectIs(a: unknown, b: unknown): boolean {
  * entries, Dates and RegExps are copied, objects met twice are copied once), with each
  * traced number kept as it is: a copy of a number is the number, and so keeps its derivative.
  */
-export function structuredCloneOf(value: unknown, options?: StructuredSerializeOptions): unknown {
-  if (!isDeriving() || !holdsTraced(value)) return structuredClone(value, options);
-  return new Cloner().clone(value);
-}
+export const structuredCloneOf = likeBuiltin({
+  structuredClone(value: unknown, options?: StructuredSerializeOptions): unknown {
+    if (!isDeriving() || !holdsTraced(value)) return structuredClone(value, options);
+    return new Cloner().clone(value);
+  },
+}.structuredClone, (globalThis as { structuredClone?: Function }).structuredClone); // (a realm may not have it)
 
 function holdsTraced(value: unknown): boolean {
   const seen = new Set<object>();

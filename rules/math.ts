@@ -17,6 +17,7 @@ import { negElement, plainElements, zeroWhere } from './arrays/elementwise.js';
 import { gt, lt, seq, sne } from '../lib/coercion.js';
 import { isSymbolic, type Symbolic } from '../lib/core/symbolic.js';
 import { isDeriving } from '../lib/core/scope.js';
+import { likeBuiltin } from './like-builtin.js';
 
 const square = (x: unknown) => mul(x, x);
 
@@ -88,18 +89,20 @@ export const fround = unaryRule('fround', Math.fround, () => 1);
 const numberOperand = (x: unknown): unknown => live(toNumber(x)); // (a Symbol or BigInt throws here, before the next is converted)
 
 /** hypot(x₁…xₙ): ∂/∂xᵢ = xᵢ / hypot (0 at the origin, where every xᵢ is 0). */
-export function hypot(...args: unknown[]): any {
-  if (args.length === 2) return hypot2(args[0], args[1]);
-  // arrays, elementwise: one argument is its absolute value, more are taken two at a time
-  if (args.some(isNDArray)) return args.length === 1 ? hypot2(args[0], 0) : args.reduce((acc, v) => hypot2(acc, v));
-  const operands = args.map(numberOperand);
-  const t = innerOf(operands);
-  if (t === null) return Math.hypot(...(operands as number[]));
-  const values = operands.map((x) => operandOn(x, t));
-  // Math.hypot's own value when the values are plain numbers (it avoids overflow and rounding).
-  const h = values.every((v) => typeof v === 'number') ? Math.hypot(...(values as number[])) : values.reduce((acc: unknown, v) => hypot2(acc, v), 0);
-  return recordOver(t, h, operands, (k) => (seq(h, 0) ? 0 : div(values[k], h)));
-}
+export const hypot = likeBuiltin({
+  hypot(...args: unknown[]): any {
+    if (args.length === 2) return hypot2(args[0], args[1]);
+    // arrays, elementwise: one argument is its absolute value, more are taken two at a time
+    if (args.some(isNDArray)) return args.length === 1 ? hypot2(args[0], 0) : args.reduce((acc, v) => hypot2(acc, v));
+    const operands = args.map(numberOperand);
+    const t = innerOf(operands);
+    if (t === null) return Math.hypot(...(operands as number[]));
+    const values = operands.map((x) => operandOn(x, t));
+    // Math.hypot's own value when the values are plain numbers (it avoids overflow and rounding).
+    const h = values.every((v) => typeof v === 'number') ? Math.hypot(...(values as number[])) : values.reduce((acc: unknown, v) => hypot2(acc, v), 0);
+    return recordOver(t, h, operands, (k) => (seq(h, 0) ? 0 : div(values[k], h)));
+  },
+}.hypot, Math.hypot);
 
 const hypot2 = binaryRule('hypot', Math.hypot, (a, b, h) => {
   if (!isNDArray(h)) return seq(h, 0) ? [0, 0] : [div(a, h), div(b, h)];
@@ -112,13 +115,9 @@ const hypot2 = binaryRule('hypot', Math.hypot, (a, b, h) => {
  * max/min: derivative 1 for the chosen argument, 0 for the others. On ties the first of
  * the tied arguments is chosen; a NaN argument makes the result NaN and is the one chosen.
  */
-export function max(...args: unknown[]): any {
-  return extremum(args, Math.max, -Infinity);
-}
+export const max = likeBuiltin({ max: (...args: unknown[]): any => extremum(args, Math.max, -Infinity) }.max, Math.max);
 
-export function min(...args: unknown[]): any {
-  return extremum(args, Math.min, Infinity);
-}
+export const min = likeBuiltin({ min: (...args: unknown[]): any => extremum(args, Math.min, Infinity) }.min, Math.min);
 
 function extremum(args: unknown[], pick: (...values: number[]) => number, empty: number): unknown {
   if (args.length === 2 && typeof args[0] === 'number' && typeof args[1] === 'number') return pick(args[0], args[1]);

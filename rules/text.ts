@@ -17,6 +17,7 @@
 
 import { isTraced, onText, primal, reportEscape, Traced } from '../lib/core/traced.js';
 import { isDeriving, onIdle } from '../lib/core/scope.js';
+import { likeBuiltin } from './like-builtin.js';
 
 interface Written {
   /** The traced number that wrote the text, or null when two different ones did. */
@@ -85,18 +86,22 @@ export function readBack(s: string, parsed: number, whole: boolean, rounds = fal
 }
 
 /** `parseFloat` (and `Number.parseFloat`) in rewritten code. */
-export function parseFloatOf(value: unknown): unknown {
-  if (isTraced(value) && value.tracedTape.active) return value; // (its text reads back as itself)
-  const s = `${value as string}`; // (ToString: a Symbol throws, as in parseFloat)
-  return readBack(s, parseFloat(s), false);
-}
+export const parseFloatOf = likeBuiltin({
+  parseFloat(value: unknown): unknown {
+    if (isTraced(value) && value.tracedTape.active) return value; // (its text reads back as itself)
+    const s = `${value as string}`; // (ToString: a Symbol throws, as in parseFloat)
+    return readBack(s, parseFloat(s), false);
+  },
+}.parseFloat, parseFloat);
 
 /** `parseInt` (and `Number.parseInt`) in rewritten code: an integer, so its derivative is 0. */
-export function parseIntOf(value: unknown, radix?: unknown): unknown {
-  const s = `${value as string}`;
-  const parsed = parseInt(s, radix as number);
-  return radix === undefined || radix === 10 || radix === 0 ? readBack(s, parsed, false, true) : parsed;
-}
+export const parseIntOf = likeBuiltin({
+  parseInt(value: unknown, radix?: unknown): unknown {
+    const s = `${value as string}`;
+    const parsed = parseInt(s, radix as number);
+    return radix === undefined || radix === 10 || radix === 0 ? readBack(s, parsed, false, true) : parsed;
+  },
+}.parseInt, parseInt);
 
 // ---- JSON ------------------------------------------------------------------------------
 

@@ -11,6 +11,10 @@ interface Case {
 }
 
 const cases: Case[] = [
+  // (test262's S11.2.2_A4_T2: the constructed value in an outer new's callee was called with its arguments)
+  { name: 'new of a constructed value, and member chains of one', body: `const r = []; try { new new Number(1); r.push('made') } catch (e) { r.push(e.name) } try { new new Map; r.push('made') } catch (e) { r.push(e.name) } const g = { A: class { constructor(x) { this.x = x } get B() { return class { constructor() { this.b = 7 } } } } }; r.push(new new g.A(1).B().b, new (new g.A(2).constructor)(5).x, new g.A(3).x, new new Set([1]).constructor([2, 3]).size); return r` },
+  // (test262's super/call-proto-not-ctor: parseInt stood for a constructor the runtime made)
+  { name: "the runtime's built-ins are shaped as the built-ins: name, length, no prototype, not constructors", body: `const fns = [parseInt, parseFloat, Number.parseInt, Number.parseFloat, isNaN, isFinite, Number.isFinite, Number.isInteger, Math.max, Math.min, Math.hypot, Math.sin, Math.atan2, Math.pow, Object.is, structuredClone, JSON.parse, JSON.stringify]; return fns.map((f) => { let made; try { new f(1); made = 'made' } catch (e) { made = e.name } return [f.name, f.length, 'prototype' in f, made] })` },
   { name: 'string concatenation', body: `let s = 'x'; s += 1; s += null; return ['a' + 1 + 2 + 'b' + (1 + 2), s, 1 + '2', [1] + [2], {} + 'z']` },
   { name: 'BigInt arithmetic and updates', body: `let a = 2n; const r = [a ** 3n, a * 5n, a - 1n, -a, a / 3n, a % 3n, a << 2n, a >> 1n, ~a, a | 1n, a & 3n, a ^ 7n]; a++; const q = ++a; a--; a += 10n; return [r, q, a, 2n ** 64n, a > 3, a == 13]` },
   { name: 'postfix value of a BigInt', body: `let a = 2n; const p = a++; const q = a--; return [p, q, a]` },
