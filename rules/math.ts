@@ -196,6 +196,9 @@ function recordOver(t: Tape, value: unknown, operands: unknown[], partialOf: (k:
 
 /** The object the transform puts in place of the global `Math`. */
 export const differentiableMath = Object.freeze({
+  // (what the platform's Math has beyond these, Math.f16round or Math.sumPrecise where an engine
+  // has them, is the built-in: a traced number given to it is converted, and reported)
+  ...Object.fromEntries(Object.getOwnPropertyNames(Math).map((key) => [key, (Math as unknown as Record<string, unknown>)[key]])),
   E: Math.E,
   LN10: Math.LN10,
   LN2: Math.LN2,
