@@ -123,6 +123,25 @@ export function originalOf(x: object): object {
 }
 
 /**
+ * Every form `x` takes in the open differentiations, innermost first: the stand-ins made for
+ * its original (one per level, each standing for the one outside it), then the original.
+ * A collection may hold any of them (a Set argument holds stand-ins, one f made may hold
+ * either), and `has` must find the object by any.
+ */
+export function formsOf(x: object): object[] {
+  const original = originalOf(x);
+  const forms = [original];
+  let current = original;
+  for (const wrapping of openWrappings) {
+    const node = wrapping.nodes.get(current);
+    if (node === undefined) continue;
+    current = node.standIn;
+    forms.push(current);
+  }
+  return forms.reverse();
+}
+
+/**
  * The object whose `#private` members rewritten code uses for `x` (a stand-in's original,
  * already followed): the caller's object for a recording's copy, which has none (the
  * recording is abandoned: compiled code reads public fields only), else `x`.

@@ -11,7 +11,7 @@ import { isDeriving, onIdle } from '../lib/core/scope.js';
 import { noteBufferMade, noteNativeView, typedArrayOf, typedArrayOnBuffer, typedArrayOver } from '../proxies/typed-arrays.js';
 import { watchInstance } from './wasm.js';
 import { add } from './arithmetic.js';
-import { isIdentityObject as isIdentity, originalOf, sameObject, standInNode } from '../proxies/standins.js';
+import { formsOf, isIdentityObject as isIdentity, originalOf, sameObject, standInNode } from '../proxies/standins.js';
 import { likeBuiltin } from './like-builtin.js';
 
 // ---- Object(x), x instanceof C ------------------------------------------------------------
@@ -219,10 +219,14 @@ function heldKey(c: object, k: unknown, has: (this: object, key: unknown) => boo
   return k;
 }
 
-/** The original of stand-in `k` when `c` holds it (a collection keyed by the caller's objects), else `k`. */
+/**
+ * The form of `k` that `c` holds, else `k`: the original of stand-in `k` (a collection keyed by
+ * the caller's objects), or the stand-in of original `k` (a Set argument's members, a
+ * collection f filled from an argument's objects, `k` reached through the closure).
+ */
 function heldOriginal(c: object, k: object, has: (this: object, key: unknown) => boolean): unknown {
-  const original = originalOf(k);
-  return original !== k && has.call(c, original) ? original : k;
+  for (const form of formsOf(k)) if (form !== k && has.call(c, form)) return form;
+  return k;
 }
 
 /** Notes that `c` holds the traced key `k` (when it is the first key with its value). */

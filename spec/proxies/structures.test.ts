@@ -172,6 +172,18 @@ describe("JavaScript's behaviour on what f receives", () => {
     expect(gradient((p: number[], q: { v: number }) => ((p as unknown) === (q as unknown) ? 1 : 2) * p[0]! * q.v, a, o)).toEqual([[4, 0, 0], { v: 2 }]);
     expect(gradient((x: number) => { const y = x * 1; return y === x ? x * 3 : x; }, 2)).toEqual([3]);
   });
+  it("a Set argument's member is found by the caller's object too: has, add, delete (and a Map f filled with the members)", () => {
+    // (the Set's stand-in holds the members' stand-ins: s.has(p) was false, s.add(p) added a
+    // second member, s.delete(p) deleted nothing, and the caller's Set kept p)
+    const p = { w: 2 };
+    const s = new Set([p]);
+    expect(gradient((s: Set<{ w: number }>) => (s.has(p) ? 3 : 1) * [...s][0]!.w, s)).toEqual([new Map([[p, { w: 3 }]])]);
+    expect(gradient((s: Set<{ w: number }>) => s.add(p).size * [...s][0]!.w, s)).toEqual([new Map([[p, { w: 1 }]])]);
+    expect(s.size).toBe(1);
+    expect(gradient((s: Set<{ w: number }>) => { const byMember = new Map([...s].map((q) => [q, q.w * 5])); return byMember.get(p) ?? 0; }, s)).toEqual([new Map([[p, { w: 5 }]])]);
+    gradient((s: Set<{ w: number }>) => (s.delete(p) ? 1 : 0) + s.size, s);
+    expect(s.size).toBe(0);
+  });
   it("an array's named properties reach f (they were undefined there); numbers under them are refused", () => {
     const labelled = Object.assign([1, 2], { label: 'pts' });
     expect(gradient((p: typeof labelled) => (p.label === 'pts' ? p[0]! * 3 : p[0]!), labelled)).toEqual([[3, 0]]);
