@@ -24,6 +24,15 @@ import type { Tape } from '../lib/core/tape.js';
 import { kindOf, Refusal, type Kind } from './kinds.js';
 import { writeBack } from './writeback.js';
 
+/**
+ * Where a Map's key object sits in its Map (the key of a node made for it). A key's stand-in
+ * keys the Map's stand-in, so f sees one object where it reaches it as a key and elsewhere;
+ * the Map's gradient is by key, so a key's own gradient shows only where it is reached otherwise.
+ */
+export class MapKey {
+  constructor(readonly key: object) {}
+}
+
 /** Under one key of a node: the position of its input, the child node, or nothing traced. */
 export type Slot = number | Node | null;
 
@@ -215,6 +224,8 @@ export class Node {
   declare entries: unknown[];
   /** Further nodes holding this one (an object may be reached along several paths). */
   declare otherParents: Node[] | null;
+  /** A Map's key objects that have stand-ins: each original key's stand-in (which keys the Map's stand-in). */
+  declare keyStandIns: Map<object, object> | null;
   declare privates: Map<string, PrivateMember> | null;
   /** An array's length when f received it (the gradient's length). */
   declare length: number;
@@ -235,6 +246,7 @@ export class Node {
     this.keyInParent = keyInParent;
     this.entries = [];
     this.otherParents = null;
+    this.keyStandIns = null;
     this.privates = null;
     this.length = 0;
     this.ownCount = 0;
@@ -249,7 +261,8 @@ export class Node {
   }
 
   addParent(parent: Node): void {
-    if (parent !== this.parent) (this.otherParents ??= []).push(parent);
+    // (first reached as a key of `parent`: that is no path for its gradient)
+    if (parent !== this.parent || this.keyInParent instanceof MapKey) (this.otherParents ??= []).push(parent);
   }
 
   /** `this.#name` as f sees it (rewritten code reads `value` on the original). */
@@ -364,7 +377,7 @@ export class Wrapping {
     if (isScalarObject(value)) return this.input(value, parent, key); // a Fraction, a Decimal, …
     const known = this.nodes.get(value);
     if (known !== undefined) {
-      if (parent !== null) known.addParent(parent);
+      if (parent !== null && !(key instanceof MapKey)) known.addParent(parent);
       this.seeder?.alias(known, parent, key);
       this.lastSlot = known;
       return known.standIn;
@@ -521,8 +534,10 @@ function fill(node: Node): void {
     }
     case 'map':
       for (const [k, v] of Map.prototype.entries.call(original as Map<unknown, unknown>)) {
+        const heldKey = isStructure(k) ? w.standInFor(k, node, new MapKey(k)) : k;
+        if (heldKey !== k) (node.keyStandIns ??= new Map()).set(k as object, heldKey as object);
         const s = w.standInFor(v, node, k);
-        Map.prototype.set.call(standIn as Map<unknown, unknown>, k, s);
+        Map.prototype.set.call(standIn as Map<unknown, unknown>, heldKey, s);
         node.hold(k, s);
       }
       return;
@@ -607,6 +622,13 @@ function fillRecord(node: Node, original: object, standIn: object): void {
   }
 }
 
+/** An object that gets a stand-in of its own kind (not a number, an NDArray, a typed array, an opaque or refused object). */
+function isStructure(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null || isTraced(v) || isNDArray(v) || isScalarObject(v)) return false;
+  const kind = kindOf(v);
+  return kind === 'record' || kind === 'array' || kind === 'map' || kind === 'set';
+}
+
 function carriesNumbers(v: unknown): boolean {
   if (typeof v === 'number' || isTraced(v)) return true;
   if (typeof v !== 'object' || v === null) return false;
@@ -644,6 +666,7 @@ export function pathOf(parent: Node | null, key: unknown): string {
 }
 
 function step(node: Node, key: unknown): string {
+  if (key instanceof MapKey) return '.keys() (a key)';
   if (node.kind === 'array') return `[${String(key)}]`;
   if (node.kind === 'map') return `.get(${typeof key === 'string' ? JSON.stringify(key) : String(key)})`;
   if (node.kind === 'set') return '(a Set member)';

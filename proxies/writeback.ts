@@ -124,12 +124,18 @@ const HOLE = Symbol('hole');
 
 function writeBackMap(node: Node, s: Map<unknown, unknown>, o: Map<unknown, unknown>): void {
   const e = node.entries;
+  const keys = node.keyStandIns;
   for (let i = 0; i < e.length; i += 3) {
     const key = e[i];
-    if (!s.has(key)) Map.prototype.delete.call(o, key);
-    else if (s.get(key) !== e[i + 2]) Map.prototype.set.call(o, key, outward(s.get(key)));
+    const held = keys?.get(key as object) ?? key; // (the stand-in holds a key object's stand-in)
+    if (!s.has(held)) Map.prototype.delete.call(o, key);
+    else if (s.get(held) !== e[i + 2]) Map.prototype.set.call(o, key, outward(s.get(held)));
   }
-  for (const [k, v] of s) if (!Map.prototype.has.call(o, k)) Map.prototype.set.call(o, outward(k), outward(v));
+  for (const [k, v] of s) {
+    if (Map.prototype.has.call(o, k)) continue;
+    const key = outward(k);
+    if (!Map.prototype.has.call(o, key)) Map.prototype.set.call(o, key, outward(v));
+  }
 }
 
 function writeBackSet(node: Node, s: Set<unknown>, o: Set<unknown>): void {

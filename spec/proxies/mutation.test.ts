@@ -74,6 +74,30 @@ describe('writes to arguments', () => {
   // Only the stand-in was locked, re-parented or given Symbol keys: the caller's object
   // stayed open (a later write the plain program refuses went through), kept its class,
   // and lost what f stored under a Symbol.
+  it("Maps keyed by objects: f's writes through a key, and keys f deletes or adds, reach the caller", () => {
+    const k = { w: 2 };
+    const other = { w: 7 };
+    const m = new Map([[k, 3], [other, 4]]);
+    const f = (m: Map<{ w: number }, number>, added: { w: number }) => {
+      let s = 0;
+      for (const [key, v] of m) {
+        key.w = key.w * v;
+        s += key.w;
+      }
+      m.delete(other);
+      m.set(added, added.w * s);
+      return s * m.get(added)!;
+    };
+    const added = { w: 5 };
+    const [gm, ga] = gradient(f, m, added);
+    expect([...m]).toEqual([[k, 3], [added, 5 * 34]]);
+    expect([...m.keys()][1]).toBe(added);
+    expect([k.w, other.w, added.w]).toEqual([6, 28, 5]);
+    expect(isPlainData(m)).toBe(true);
+    // (s = 2·3 + 7·4 = 34 and f = 5 s²: df/dv = 10 s · w)
+    expect(gm).toEqual(new Map([[k, 10 * 34 * 2], [other, 10 * 34 * 7]]));
+    expect(ga).toEqual({ w: 34 * 34 });
+  });
   it('what f does to the object itself reaches the caller: freeze, seal, preventExtensions, setPrototypeOf, Symbol keys', () => {
     const MARK = Symbol('mark');
     const TAG = Symbol('tag');

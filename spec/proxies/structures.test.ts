@@ -184,6 +184,35 @@ describe("JavaScript's behaviour on what f receives", () => {
     gradient((s: Set<{ w: number }>) => (s.delete(p) ? 1 : 0) + s.size, s);
     expect(s.size).toBe(0);
   });
+  it("a Map argument's key objects are the stand-ins f sees elsewhere: one object, one value, one gradient", () => {
+    // (the Map's stand-in was keyed by the caller's objects: a key also passed as an argument
+    // was two objects in f, a write through one was not read through the other, and the
+    // numbers read through the key were constants)
+    type Key = { w: number };
+    const make = () => {
+      const k = { w: 1 };
+      return [new Map([[k, 3]]), k] as const;
+    };
+    const writeThroughKey = (m: Map<Key, number>, k: Key) => {
+      for (const [key, v] of m) key.w = v * 2;
+      return k.w * m.get(k)!;
+    };
+    const [m, k] = make();
+    const { val, grad } = withgradient(writeThroughKey, m, k);
+    expect(val).toBe(writeThroughKey(...make())); // 18 (f returned 3)
+    expect(grad).toEqual([new Map([[k, 12]]), null]); // (k.w was overwritten before it was read)
+    expect(k.w).toBe(6);
+    const readThroughKey = (m: Map<Key, number>, k: Key) => {
+      let s = 0;
+      for (const [key, v] of m) s += key.w * v * k.w;
+      return s;
+    };
+    const [m2, k2] = make();
+    expect(gradient(readThroughKey, m2, k2)).toEqual([new Map([[k2, 1]]), { w: 6 }]);
+    // a key only reached as a key: the Map's gradient is by key, with no place for the key's own
+    const [m3, k3] = make();
+    expect(gradient((m: Map<Key, number>) => [...m].reduce((s, [key, v]) => s + key.w * v * v, 0), m3)).toEqual([new Map([[k3, 6]])]);
+  });
   it("an array's named properties reach f (they were undefined there); numbers under them are refused", () => {
     const labelled = Object.assign([1, 2], { label: 'pts' });
     expect(gradient((p: typeof labelled) => (p.label === 'pts' ? p[0]! * 3 : p[0]!), labelled)).toEqual([[3, 0]]);
