@@ -311,6 +311,8 @@ export class Wrapping {
   readonly nodes = new Map<object, Node>();
   /** The typed arrays met so far by buffer, with where they were met (to refuse two views of the same memory). */
   private typedSeen: Map<ArrayBufferLike, { array: FloatArray; parent: Node | null; key: unknown }[]> | null = null;
+  /** Records whose prototype is not Object.prototype: it may be another argument's object (see `linkPrototypes`). */
+  inheriting: Node[] | null = null;
   /** The slot of the value `standInFor` returned last. */
   lastSlot: Slot = null;
   /** The slot of each argument. */
@@ -347,6 +349,21 @@ export class Wrapping {
   close(): void {
     const at = openWrappings.lastIndexOf(this);
     if (at >= 0) openWrappings.splice(at, 1);
+  }
+
+  /**
+   * After every argument is wrapped: a record whose prototype is an object of the arguments
+   * inherits from that object's stand-in, so f reads one object through both (it read the
+   * caller's prototype: constants, and not what f wrote through the other).
+   */
+  linkPrototypes(): void {
+    const inheriting = this.inheriting;
+    if (inheriting === null) return;
+    this.inheriting = null;
+    for (const node of inheriting) {
+      const proto = this.nodes.get(Object.getPrototypeOf(node.original) as object);
+      if (proto !== undefined) Reflect.setPrototypeOf(node.standIn, proto.standIn); // (false for a locked stand-in: it keeps the caller's)
+    }
   }
 
   /** What f receives for argument `position`. */
@@ -584,6 +601,7 @@ function fillRecord(node: Node, original: object, standIn: object): void {
   const proto = Object.getPrototypeOf(original) as object | null;
   // (Object.getOwnPropertyNames and getOwnPropertySymbols are each several times faster
   // than Reflect.ownKeys, and most records have no symbol keys.)
+  if (proto !== null && proto !== Object.prototype) (w.inheriting ??= []).push(node);
   const names = Object.getOwnPropertyNames(original);
   node.ownCount = names.length;
   const entries = new Array<unknown>(3 * names.length); // sized exactly: one per object adds up

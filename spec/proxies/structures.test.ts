@@ -213,6 +213,26 @@ describe("JavaScript's behaviour on what f receives", () => {
     const [m3, k3] = make();
     expect(gradient((m: Map<Key, number>) => [...m].reduce((s, [key, v]) => s + key.w * v * v, 0), m3)).toEqual([new Map([[k3, 6]])]);
   });
+  it('a record inheriting from another object of the arguments (Object.create(defaults)) reads that object as f sees it', () => {
+    // (its stand-in inherited from the caller's object: o.x was a constant, and a write to
+    // defaults.x in f was not read through o: the value was 6 where it is 30)
+    type D = { x: number };
+    const make = () => {
+      const defaults = { x: 2 };
+      return [Object.create(defaults) as D, defaults] as [D, D];
+    };
+    const read = (o: D, d: D) => o.x * 3 + d.x;
+    const write = (o: D, d: D) => {
+      d.x = d.x * 5;
+      return o.x * 3;
+    };
+    expect(gradient(read, ...make())).toEqual([null, { x: 4 }]);
+    expect(gradient((d: D, o: D) => read(o, d), ...(make().reverse() as [D, D]))).toEqual([{ x: 4 }, null]);
+    const [o, d] = make();
+    expect(withgradient(write, o, d)).toEqual({ val: 30, grad: [null, { x: 15 }] });
+    expect([d.x, Object.getPrototypeOf(o)]).toEqual([10, d]);
+    expect(jvp((o: D, d: D) => o.x * d.x, make(), [null, { x: 1 }])).toEqual([4, 4]);
+  });
   it("an array's named properties reach f (they were undefined there); numbers under them are refused", () => {
     const labelled = Object.assign([1, 2], { label: 'pts' });
     expect(gradient((p: typeof labelled) => (p.label === 'pts' ? p[0]! * 3 : p[0]!), labelled)).toEqual([[3, 0]]);
