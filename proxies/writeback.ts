@@ -64,6 +64,7 @@ function writeBackPrivates(node: Node, original: object): void {
 function writeBackRecord(node: Node, s: Record<PropertyKey, unknown>, o: Record<PropertyKey, unknown>): void {
   const e = node.entries;
   let kept = true;
+  let written = false;
   for (let i = 0; i < e.length; i += 3) {
     const key = e[i] as string;
     if (!hasOwn(s, key)) {
@@ -71,11 +72,15 @@ function writeBackRecord(node: Node, s: Record<PropertyKey, unknown>, o: Record<
       kept = false;
     } else if (s[key] !== e[i + 2]) {
       Reflect.set(o, key, outward(s[key]));
+      written = true;
     }
   }
   // Keys f added (the common case, none, is told by the counts alone); also what f did
   // under Symbol keys (copied as they are, so not among the entries).
-  if (kept && Object.getOwnPropertyNames(s).length === node.ownCount && Object.getOwnPropertySymbols(s).length === 0 && node.symbolCount === 0) return;
+  if (kept && Object.getOwnPropertyNames(s).length === node.ownCount && Object.getOwnPropertySymbols(s).length === 0 && node.symbolCount === 0) {
+    if (written) orderLike(s, o); // (`delete p.a; p.a = v` moved a key last; a key f only rewrote stays)
+    return;
+  }
   const held = new Set<unknown>();
   for (let i = 0; i < e.length; i += 3) held.add(e[i]);
   for (const key of Reflect.ownKeys(o)) if (!held.has(key) && !hasOwn(s, key)) Reflect.deleteProperty(o, key);
@@ -91,6 +96,22 @@ function writeBackRecord(node: Node, s: Record<PropertyKey, unknown>, o: Record<
     }
     if ('value' in d) d.value = outward(d.value);
     Reflect.defineProperty(o, key, d);
+  }
+  orderLike(s, o);
+}
+
+/** Puts `o`'s string keys in `s`'s order (which f changed by deleting and adding a key again), as far as they can be deleted. */
+function orderLike(s: object, o: object): void {
+  const want = Object.getOwnPropertyNames(s);
+  const have = Object.getOwnPropertyNames(o);
+  let first = 0;
+  while (first < want.length && want[first] === have[first]) first++;
+  if (first === want.length) return;
+  for (let i = first; i < want.length; i++) {
+    const d = Object.getOwnPropertyDescriptor(o, want[i]!);
+    if (d === undefined || !d.configurable) continue;
+    Reflect.deleteProperty(o, want[i]!);
+    Reflect.defineProperty(o, want[i]!, d);
   }
 }
 
@@ -124,26 +145,49 @@ const HOLE = Symbol('hole');
 
 function writeBackMap(node: Node, s: Map<unknown, unknown>, o: Map<unknown, unknown>): void {
   const e = node.entries;
-  const keys = node.keyStandIns;
-  for (let i = 0; i < e.length; i += 3) {
-    const key = e[i];
-    const held = keys?.get(key as object) ?? key; // (the stand-in holds a key object's stand-in)
-    if (!s.has(held)) Map.prototype.delete.call(o, key);
-    else if (s.get(held) !== e[i + 2]) Map.prototype.set.call(o, key, outward(s.get(held)));
+  const keys = node.keyStandIns; // (the stand-in holds a key object's stand-in)
+  if (s.size === e.length / 3) {
+    let i = 0;
+    for (const k of s.keys()) {
+      if (k !== (keys?.get(e[i] as object) ?? e[i])) break;
+      i += 3;
+    }
+    if (i === e.length) {
+      // The same keys in the same order (the common case): the values f replaced.
+      for (i = 0; i < e.length; i += 3) {
+        const v = s.get(keys?.get(e[i] as object) ?? e[i]);
+        if (v !== e[i + 2]) Map.prototype.set.call(o, e[i], outward(v));
+      }
+      return;
+    }
   }
+  // Keys deleted, added, or set again (which moves a key last): the entries in the stand-in's order.
+  const at = new Map<unknown, number>();
+  for (let i = 0; i < e.length; i += 3) at.set(keys?.get(e[i] as object) ?? e[i], i);
+  const entries: [unknown, unknown][] = [];
   for (const [k, v] of s) {
-    if (Map.prototype.has.call(o, k)) continue;
-    const key = outward(k);
-    if (!Map.prototype.has.call(o, key)) Map.prototype.set.call(o, key, outward(v));
+    const i = at.get(k);
+    if (i === undefined) entries.push([outward(k), outward(v)]);
+    else entries.push([e[i], v === e[i + 2] ? Map.prototype.get.call(o, e[i]) : outward(v)]);
   }
+  Map.prototype.clear.call(o);
+  for (const [k, v] of entries) Map.prototype.set.call(o, k, v);
 }
 
 function writeBackSet(node: Node, s: Set<unknown>, o: Set<unknown>): void {
   const e = node.entries;
-  const before = new Set<unknown>();
-  for (let i = 0; i < e.length; i += 3) {
-    before.add(e[i + 2]);
-    if (!s.has(e[i + 2])) Set.prototype.delete.call(o, e[i]);
+  if (s.size === e.length / 3) {
+    let i = 0;
+    for (const m of s) {
+      if (m !== e[i + 2]) break;
+      i += 3;
+    }
+    if (i === e.length) return; // (unchanged, in order)
   }
-  for (const m of s) if (!before.has(m)) Set.prototype.add.call(o, outward(m));
+  // Members deleted, added, or added again (which moves a member last): the members in the stand-in's order.
+  const originalOf = new Map<unknown, unknown>();
+  for (let i = 0; i < e.length; i += 3) originalOf.set(e[i + 2], e[i]);
+  const members = Array.from(s, (m) => (originalOf.has(m) ? originalOf.get(m) : outward(m)));
+  Set.prototype.clear.call(o);
+  for (const m of members) Set.prototype.add.call(o, m);
 }

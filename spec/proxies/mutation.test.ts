@@ -98,6 +98,41 @@ describe('writes to arguments', () => {
     expect(gm).toEqual(new Map([[k, 10 * 34 * 2], [other, 10 * 34 * 7]]));
     expect(ga).toEqual({ w: 34 * 34 });
   });
+  it('the order f leaves keys, entries and members in reaches the caller (a key deleted and set again moves last)', () => {
+    // (the caller's objects kept their old order: plain JavaScript's { b, a } came back { a, b })
+    const o = { a: 2, b: 3 };
+    const m = new Map([['a', 2], ['b', 3]]);
+    const p = { w: 2 };
+    const s = new Set([p, { w: 3 }]);
+    const n = new Set([2, 3]);
+    const f = (o: { a: number; b: number }, m: Map<string, number>, s: Set<{ w: number }>, n: Set<number>) => {
+      const a = o.a;
+      delete (o as { a?: number }).a;
+      o.a = a * o.b;
+      const v = m.get('a')!;
+      m.delete('a');
+      m.set('a', v * 2);
+      const [first] = s;
+      s.delete(first!);
+      s.add(first!);
+      const [x] = n;
+      n.delete(x!);
+      n.add(x! * 1);
+      let t = 0;
+      for (const q of s) t = t * 10 + q.w;
+      return o.a + m.get('a')! * m.get('b')! + t + [...n][0]!;
+    };
+    const [go, gm, gs, gn] = gradient(f, o, m, s, n);
+    expect(Object.keys(o)).toEqual(['b', 'a']);
+    expect([...m]).toEqual([['b', 3], ['a', 4]]);
+    expect([...s]).toEqual([s.values().next().value, p]);
+    expect([...s][1]).toBe(p);
+    expect([...n]).toEqual([3, 2]);
+    expect(go).toEqual({ a: 3, b: 2 });
+    expect(gm).toEqual(new Map([['a', 6], ['b', 4]]));
+    expect(gs).toEqual(new Map([[p, { w: 1 }], [[...s][0], { w: 10 }]]));
+    expect(gn).toEqual(new Map([[2, null], [3, 1]]));
+  });
   it('what f does to the object itself reaches the caller: freeze, seal, preventExtensions, setPrototypeOf, Symbol keys', () => {
     const MARK = Symbol('mark');
     const TAG = Symbol('tag');
