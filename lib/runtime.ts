@@ -115,6 +115,7 @@ export const __zy = Object.freeze({
   privateGet: barrier.privateGet,
   privateSet: barrier.privateSet,
   isStandIn: barrier.isStandIn,
+  lexicalThis: barrier.lexicalThis,
   privateStored: barrier.privateStored,
   notePrivate: barrier.notePrivate,
   variableStored: barrier.variableStored,

@@ -17,7 +17,7 @@
 
 import { noteStore } from './cleanup.js';
 export { notePrivate, privateStored, noteVariable, variableStored } from './cleanup.js';
-import { privateHostOf, standInNode } from './standins.js';
+import { currentForm, privateHostOf, standInNode } from './standins.js';
 import { isTraced, reportEscape } from '../lib/core/traced.js';
 
 /**
@@ -72,3 +72,9 @@ export function privateSet<V>(o: unknown, name: string, value: V, write: (host: 
   else node.writePrivate(name, value, write);
   return value;
 }
+
+/**
+ * `this` in an arrow a class's field initializer or constructor made (lib/transform/rewrite-this.ts):
+ * the object f sees for the instance (its stand-in when it is an argument), else the instance.
+ */
+export const lexicalThis = currentForm;

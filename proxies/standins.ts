@@ -150,6 +150,28 @@ export function formsOf(x: object): object[] {
   return forms.reverse();
 }
 
+const copiesByOriginal = new WeakMap<IdentityRecording, Map<object, object>>();
+
+/** What f sees for `x`: its stand-in in the innermost open differentiation that has one (through every level), or a compileGradient recording's copy of it; else `x`. */
+export function currentForm<T>(x: T): T {
+  if ((openWrappings.length === 0 && openRecordings.length === 0) || typeof x !== 'object' || x === null) return x;
+  let current: object = x;
+  for (const recording of openRecordings) {
+    let copies = copiesByOriginal.get(recording);
+    if (copies === undefined) {
+      copies = new Map();
+      for (const [copy, original] of recording.originals) if (copy !== original) copies.set(original, copy);
+      copiesByOriginal.set(recording, copies);
+    }
+    current = copies.get(current) ?? current;
+  }
+  for (const wrapping of openWrappings) {
+    const node = wrapping.nodes.get(current);
+    if (node !== undefined) current = node.standIn;
+  }
+  return current as T;
+}
+
 /**
  * The object whose `#private` members rewritten code uses for `x` (a stand-in's original,
  * already followed): the caller's object for a recording's copy, which has none (the

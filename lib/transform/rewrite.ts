@@ -33,6 +33,7 @@ import {
 } from './rewrite-private.js';
 import { rewritePredicate, rewriteSortComparator } from './rewrite-callbacks.js';
 import { rewriteMemberStore, rewriteMutatingCall, rewriteObjectAssign } from './rewrite-stores.js';
+import { rewriteArrowThis } from './rewrite-this.js';
 import { rewriteLogical, rewriteSwitch, rewriteTests } from './rewrite-truthiness.js';
 import { numbersIntoLoop } from './rewrite-loops.js';
 import { noteOuterWrite } from './rewrite-outer-writes.js';
@@ -87,6 +88,7 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteObjectAssign,
   rewriteSortComparator,
   rewritePredicate,
+  rewriteArrowThis,
 ];
 
 const BY_TYPE = new Map<string, readonly Rewriter[]>();

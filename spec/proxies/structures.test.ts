@@ -233,6 +233,29 @@ describe("JavaScript's behaviour on what f receives", () => {
     expect([d.x, Object.getPrototypeOf(o)]).toEqual([10, d]);
     expect(jvp((o: D, d: D) => o.x * d.x, make(), [null, { x: 1 }])).toEqual([4, 4]);
   });
+  it("an arrow function a class's field or constructor made reads the instance f received (its `this` was the caller's object)", () => {
+    // (area's `this` was the caller's instance: gradient { w: 0, h: 0 } where it is { w: 3, h: 2 },
+    // and after f wrote w, area() still read the old w: 6 where plain JavaScript gives 30)
+    class Rect {
+      area = () => this.w * this.h;
+      grow: (k: number) => void;
+      constructor(
+        public w: number,
+        public h: number,
+      ) {
+        this.grow = (k) => {
+          this.w = this.w * k;
+        };
+      }
+    }
+    expect(gradient((r: Rect) => r.area(), new Rect(2, 3))).toEqual([{ w: 3, h: 2, area: null, grow: null }]);
+    const r = new Rect(2, 3);
+    expect(withgradient((r: Rect) => (r.grow(5), r.area()), r)).toEqual({ val: 30, grad: [{ w: 15, h: 10, area: null, grow: null }] });
+    expect(r.w).toBe(10);
+    const compiled = compileGradient((r: Rect) => r.area() * r.w);
+    expect([compiled(new Rect(2, 3)), compiled(new Rect(4, 5))]).toEqual([[{ w: 12, h: 4, area: null, grow: null }], [{ w: 40, h: 16, area: null, grow: null }]]);
+    expect(gradient((r: Rect) => gradient((inner: Rect) => inner.area() * inner.w, r)[0]!.w! * 1, new Rect(2, 3))).toEqual([{ w: 2 * 3, h: 2 * 2, area: null, grow: null }]);
+  });
   it("an array's named properties reach f (they were undefined there); numbers under them are refused", () => {
     const labelled = Object.assign([1, 2], { label: 'pts' });
     expect(gradient((p: typeof labelled) => (p.label === 'pts' ? p[0]! * 3 : p[0]!), labelled)).toEqual([[3, 0]]);
