@@ -19,7 +19,7 @@ export class WrappedArguments {
     this.wrapping = wrapping;
     try {
       this.values = args.map((arg, k) => wrapping.wrap(arg, k));
-      wrapping.linkPrototypes();
+      wrapping.linkShared();
     } catch (refusal) {
       wrapping.close(); // f never ran: nothing to write back
       throw refusal;

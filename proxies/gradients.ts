@@ -9,7 +9,7 @@
 // `null`. An object reached along several paths has one gradient object, shared.
 
 import { allocate, NDArray, isNDArray, type FloatArray } from '../lib/ndarray.js';
-import { MapKey, type Node, type Slot, type Wrapping } from './standins.js';
+import type { Node, Slot, Wrapping } from './standins.js';
 import { typedArrayOf } from './typed-arrays.js';
 
 /** An array input's gradient: an array of its shape (null where no path; zeros with `zeros`). */
@@ -102,7 +102,7 @@ function markReached(wrapping: Wrapping, cotangents: readonly unknown[]): number
   }
   let n: Node | undefined;
   while ((n = stack.pop()) !== undefined) {
-    if (!(n.keyInParent instanceof MapKey)) mark(n.parent); // (a Map's gradient has no place for a key's)
+    mark(n.parent);
     if (n.otherParents !== null) for (const p of n.otherParents) mark(p);
   }
   return pass;

@@ -24,15 +24,6 @@ import type { Tape } from '../lib/core/tape.js';
 import { kindOf, Refusal, type Kind } from './kinds.js';
 import { writeBack } from './writeback.js';
 
-/**
- * Where a Map's key object sits in its Map (the key of a node made for it). A key's stand-in
- * keys the Map's stand-in, so f sees one object where it reaches it as a key and elsewhere;
- * the Map's gradient is by key, so a key's own gradient shows only where it is reached otherwise.
- */
-export class MapKey {
-  constructor(readonly key: object) {}
-}
-
 /** Under one key of a node: the position of its input, the child node, or nothing traced. */
 export type Slot = number | Node | null;
 
@@ -246,7 +237,7 @@ export class Node {
   declare entries: unknown[];
   /** Further nodes holding this one (an object may be reached along several paths). */
   declare otherParents: Node[] | null;
-  /** A Map's key objects that have stand-ins: each original key's stand-in (which keys the Map's stand-in). */
+  /** A Map's key objects that are reached otherwise in the arguments: each one's stand-in, which keys the Map's stand-in. */
   declare keyStandIns: Map<object, object> | null;
   declare privates: Map<string, PrivateMember> | null;
   /** An array's length when f received it (the gradient's length). */
@@ -283,8 +274,7 @@ export class Node {
   }
 
   addParent(parent: Node): void {
-    // (first reached as a key of `parent`: that is no path for its gradient)
-    if (parent !== this.parent || this.keyInParent instanceof MapKey) (this.otherParents ??= []).push(parent);
+    if (parent !== this.parent) (this.otherParents ??= []).push(parent);
   }
 
   /** `this.#name` as f sees it (rewritten code reads `value` on the original). */
@@ -333,8 +323,10 @@ export class Wrapping {
   readonly nodes = new Map<object, Node>();
   /** The typed arrays met so far by buffer, with where they were met (to refuse two views of the same memory). */
   private typedSeen: Map<ArrayBufferLike, { array: FloatArray; parent: Node | null; key: unknown }[]> | null = null;
-  /** Records whose prototype is not Object.prototype: it may be another argument's object (see `linkPrototypes`). */
+  /** Records whose prototype is not Object.prototype: it may be another argument's object (see `linkShared`). */
   inheriting: Node[] | null = null;
+  /** Maps with object keys: a key may be another argument's object (see `linkShared`). */
+  keyedByObjects: Node[] | null = null;
   /** The slot of the value `standInFor` returned last. */
   lastSlot: Slot = null;
   /** The slot of each argument. */
@@ -374,17 +366,33 @@ export class Wrapping {
   }
 
   /**
-   * After every argument is wrapped: a record whose prototype is an object of the arguments
-   * inherits from that object's stand-in, so f reads one object through both (it read the
-   * caller's prototype: constants, and not what f wrote through the other).
+   * After every argument is wrapped, objects of the arguments reached where no stand-in is
+   * made for them are given as their stand-ins, so that f sees one object (it saw the
+   * caller's there: its numbers constants, and not what f wrote through the other): a
+   * record's prototype (`Object.create(defaults)`), and a Map's key objects (keys reached
+   * nowhere else stay the caller's: the Map's gradient is by key, with no place for theirs).
    */
-  linkPrototypes(): void {
+  linkShared(): void {
     const inheriting = this.inheriting;
-    if (inheriting === null) return;
     this.inheriting = null;
-    for (const node of inheriting) {
+    for (const node of inheriting ?? []) {
       const proto = this.nodes.get(Object.getPrototypeOf(node.original) as object);
       if (proto !== undefined) Reflect.setPrototypeOf(node.standIn, proto.standIn); // (false for a locked stand-in: it keeps the caller's)
+    }
+    const keyed = this.keyedByObjects;
+    this.keyedByObjects = null;
+    for (const node of keyed ?? []) {
+      const map = node.standIn as Map<unknown, unknown>;
+      let keys: Map<object, object> | null = null;
+      for (const k of Map.prototype.keys.call(map)) {
+        const keyNode = typeof k === 'object' && k !== null ? this.nodes.get(k) : undefined;
+        if (keyNode !== undefined) (keys ??= new Map()).set(k as object, keyNode.standIn);
+      }
+      if (keys === null) continue;
+      node.keyStandIns = keys;
+      const entries = [...Map.prototype.entries.call(map)];
+      Map.prototype.clear.call(map);
+      for (const [k, v] of entries) Map.prototype.set.call(map, keys.get(k as object) ?? k, v);
     }
   }
 
@@ -416,7 +424,7 @@ export class Wrapping {
     if (isScalarObject(value)) return this.input(value, parent, key); // a Fraction, a Decimal, …
     const known = this.nodes.get(value);
     if (known !== undefined) {
-      if (parent !== null && !(key instanceof MapKey)) known.addParent(parent);
+      if (parent !== null) known.addParent(parent);
       this.seeder?.alias(known, parent, key);
       this.lastSlot = known;
       return known.standIn;
@@ -571,15 +579,19 @@ function fill(node: Node): void {
       copyNamedProperties(node, from, to, present);
       return;
     }
-    case 'map':
+    case 'map': {
+      let keyedByObjects = false;
       for (const [k, v] of Map.prototype.entries.call(original as Map<unknown, unknown>)) {
-        const heldKey = isStructure(k) ? w.standInFor(k, node, new MapKey(k)) : k;
-        if (heldKey !== k) (node.keyStandIns ??= new Map()).set(k as object, heldKey as object);
+        if (typeof k === 'object' && k !== null && !keyedByObjects) {
+          keyedByObjects = true;
+          (w.keyedByObjects ??= []).push(node);
+        }
         const s = w.standInFor(v, node, k);
-        Map.prototype.set.call(standIn as Map<unknown, unknown>, heldKey, s);
+        Map.prototype.set.call(standIn as Map<unknown, unknown>, k, s);
         node.hold(k, s);
       }
       return;
+    }
     case 'set':
       for (const m of Set.prototype.values.call(original as Set<unknown>)) {
         const s = w.standInFor(m, node, m);
@@ -662,13 +674,6 @@ function fillRecord(node: Node, original: object, standIn: object): void {
   }
 }
 
-/** An object that gets a stand-in of its own kind (not a number, an NDArray, a typed array, an opaque or refused object). */
-function isStructure(v: unknown): boolean {
-  if (typeof v !== 'object' || v === null || isTraced(v) || isNDArray(v) || isScalarObject(v)) return false;
-  const kind = kindOf(v);
-  return kind === 'record' || kind === 'array' || kind === 'map' || kind === 'set';
-}
-
 function carriesNumbers(v: unknown): boolean {
   if (typeof v === 'number' || isTraced(v)) return true;
   if (typeof v !== 'object' || v === null) return false;
@@ -706,7 +711,6 @@ export function pathOf(parent: Node | null, key: unknown): string {
 }
 
 function step(node: Node, key: unknown): string {
-  if (key instanceof MapKey) return '.keys() (a key)';
   if (node.kind === 'array') return `[${String(key)}]`;
   if (node.kind === 'map') return `.get(${typeof key === 'string' ? JSON.stringify(key) : String(key)})`;
   if (node.kind === 'set') return '(a Set member)';

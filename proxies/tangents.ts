@@ -12,7 +12,7 @@
 import { castData, fromNested, isFloatArray, isNDArray, NDArray, allocate } from '../lib/ndarray.js';
 import { isTraced, type Traced } from '../lib/core/traced.js';
 import type { Tape } from '../lib/core/tape.js';
-import { MapKey, pathOf, type Node, type Seeder, type Slot } from './standins.js';
+import { pathOf, type Node, type Seeder, type Slot } from './standins.js';
 
 /** Seeds from tangents shaped like the arguments (one direction). */
 export class StructuredSeeds implements Seeder {
@@ -99,7 +99,6 @@ export class StructuredSeeds implements Seeder {
 
   /** The tangent under `key` of `parent`'s tangent (null when `parent`'s is; undefined when missing). */
   private childOf(parent: Node, key: unknown): unknown {
-    if (key instanceof MapKey) return null; // (a Map's tangent is by key: a key object is not perturbed there)
     const up = this.ofNode.get(parent);
     if (up === null || up === undefined) return null;
     if (parent.kind === 'map' || parent.kind === 'set') {
