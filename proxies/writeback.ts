@@ -145,33 +145,40 @@ const HOLE = Symbol('hole');
 
 function writeBackMap(node: Node, s: Map<unknown, unknown>, o: Map<unknown, unknown>): void {
   const e = node.entries;
-  const keys = node.keyStandIns; // (the stand-in holds a key object's stand-in)
-  if (s.size === e.length / 3) {
+  const keys = node.keyStandIns; // (the stand-in holds the stand-in of a key object reached otherwise)
+  const held = (i: number): unknown => (keys === null ? e[i] : (keys.get(e[i] as object) ?? e[i]));
+  // The same keys in the same order is the common case, told in one pass.
+  let same = s.size === e.length / 3;
+  if (same) {
     let i = 0;
     for (const k of s.keys()) {
-      if (k !== (keys?.get(e[i] as object) ?? e[i])) break;
+      if (k !== held(i)) {
+        same = false;
+        break;
+      }
       i += 3;
     }
-    if (i === e.length) {
-      // The same keys in the same order (the common case): the values f replaced.
-      for (i = 0; i < e.length; i += 3) {
-        const v = s.get(keys?.get(e[i] as object) ?? e[i]);
-        if (v !== e[i + 2]) Map.prototype.set.call(o, e[i], outward(v));
-      }
-      return;
-    }
   }
-  // Keys deleted, added, or set again (which moves a key last): the entries in the stand-in's order.
-  const at = new Map<unknown, number>();
-  for (let i = 0; i < e.length; i += 3) at.set(keys?.get(e[i] as object) ?? e[i], i);
-  const entries: [unknown, unknown][] = [];
+  for (let i = 0; i < e.length; i += 3) {
+    const k = held(i);
+    if (!s.has(k)) Map.prototype.delete.call(o, e[i]);
+    else if (s.get(k) !== e[i + 2]) Map.prototype.set.call(o, e[i], outward(s.get(k)));
+  }
+  if (same) return;
+  // Keys f added, then the order f left (a key deleted and set again went last).
+  const originalKey = new Map<unknown, unknown>();
+  for (let i = 0; i < e.length; i += 3) originalKey.set(held(i), e[i]);
+  const want: unknown[] = [];
   for (const [k, v] of s) {
-    const i = at.get(k);
-    if (i === undefined) entries.push([outward(k), outward(v)]);
-    else entries.push([e[i], v === e[i + 2] ? Map.prototype.get.call(o, e[i]) : outward(v)]);
+    const key = originalKey.has(k) ? originalKey.get(k) : outward(k);
+    want.push(key);
+    if (!Map.prototype.has.call(o, key)) Map.prototype.set.call(o, key, outward(v));
   }
-  Map.prototype.clear.call(o);
-  for (const [k, v] of entries) Map.prototype.set.call(o, k, v);
+  orderAs([...Map.prototype.keys.call(o)], want, (key) => {
+    const v = Map.prototype.get.call(o, key);
+    Map.prototype.delete.call(o, key);
+    Map.prototype.set.call(o, key, v);
+  });
 }
 
 function writeBackSet(node: Node, s: Set<unknown>, o: Set<unknown>): void {
@@ -184,10 +191,31 @@ function writeBackSet(node: Node, s: Set<unknown>, o: Set<unknown>): void {
     }
     if (i === e.length) return; // (unchanged, in order)
   }
-  // Members deleted, added, or added again (which moves a member last): the members in the stand-in's order.
-  const originalOf = new Map<unknown, unknown>();
-  for (let i = 0; i < e.length; i += 3) originalOf.set(e[i + 2], e[i]);
-  const members = Array.from(s, (m) => (originalOf.has(m) ? originalOf.get(m) : outward(m)));
-  Set.prototype.clear.call(o);
-  for (const m of members) Set.prototype.add.call(o, m);
+  const originalMember = new Map<unknown, unknown>();
+  for (let i = 0; i < e.length; i += 3) {
+    originalMember.set(e[i + 2], e[i]);
+    if (!s.has(e[i + 2])) Set.prototype.delete.call(o, e[i]);
+  }
+  // Members f added, then the order f left (a member deleted and added again went last).
+  const want: unknown[] = [];
+  for (const m of s) {
+    const member = originalMember.has(m) ? originalMember.get(m) : outward(m);
+    want.push(member);
+    if (!Set.prototype.has.call(o, member)) Set.prototype.add.call(o, member);
+  }
+  orderAs([...Set.prototype.values.call(o)], want, (member) => {
+    Set.prototype.delete.call(o, member);
+    Set.prototype.add.call(o, member);
+  });
+}
+
+/**
+ * Puts the keys `have` lists (the same keys as `want`) in `want`'s order by moving keys last,
+ * as few as plain JavaScript moved: the longest start of `want` already in order stays (a
+ * caller iterating the collection then sees what it would have seen).
+ */
+function orderAs(have: unknown[], want: unknown[], moveLast: (key: unknown) => void): void {
+  let i = 0;
+  for (let j = 0; j < have.length && i < want.length; j++) if (have[j] === want[i]) i++;
+  for (; i < want.length; i++) moveLast(want[i]);
 }

@@ -132,6 +132,29 @@ describe('writes to arguments', () => {
     expect(gm).toEqual(new Map([['a', 6], ['b', 4]]));
     expect(gs).toEqual(new Map([[p, { w: 1 }], [[...s][0], { w: 10 }]]));
     expect(gn).toEqual(new Map([[2, null], [3, 1]]));
+    // a caller iterating the Map while f deletes a key sees what plain JavaScript shows: only the keys f moved come again
+    const dropC = (m: Map<string, number>) => (m.delete('c'), m.get('a')! * 2);
+    const moveFirst = (m: Map<string, number>) => {
+      const [k] = m.keys();
+      const v = m.get(k!)!;
+      m.delete(k!);
+      m.set(k!, v * 1);
+      return v * 2;
+    };
+    for (const f of [dropC, moveFirst]) {
+      const visits = (differentiate: boolean) => {
+        const m = new Map([['a', 1], ['b', 2], ['c', 3], ['d', 4]]);
+        const seen: string[] = [];
+        for (const [k] of m) {
+          seen.push(k);
+          if (seen.length > 6) break;
+          if (differentiate) gradient(f, m);
+          else f(m);
+        }
+        return [seen.join(''), [...m.keys()].join('')];
+      };
+      expect(visits(true)).toEqual(visits(false));
+    }
   });
   it('what f does to the object itself reaches the caller: freeze, seal, preventExtensions, setPrototypeOf, Symbol keys', () => {
     const MARK = Symbol('mark');
