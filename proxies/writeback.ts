@@ -100,19 +100,14 @@ function writeBackRecord(node: Node, s: Record<PropertyKey, unknown>, o: Record<
   orderLike(s, o);
 }
 
-/** Puts `o`'s string keys in `s`'s order (which f changed by deleting and adding a key again), as far as they can be deleted. */
+/** Puts `o`'s string keys in `s`'s order, which f changed by deleting a key and adding it again (as far as they can be deleted). */
 function orderLike(s: object, o: object): void {
-  const want = Object.getOwnPropertyNames(s);
-  const have = Object.getOwnPropertyNames(o);
-  let first = 0;
-  while (first < want.length && want[first] === have[first]) first++;
-  if (first === want.length) return;
-  for (let i = first; i < want.length; i++) {
-    const d = Object.getOwnPropertyDescriptor(o, want[i]!);
-    if (d === undefined || !d.configurable) continue;
-    Reflect.deleteProperty(o, want[i]!);
-    Reflect.defineProperty(o, want[i]!, d);
-  }
+  orderAs(Object.getOwnPropertyNames(o), Object.getOwnPropertyNames(s), (key) => {
+    const d = Object.getOwnPropertyDescriptor(o, key as string);
+    if (d === undefined || !d.configurable) return;
+    Reflect.deleteProperty(o, key as string);
+    Reflect.defineProperty(o, key as string, d);
+  });
 }
 
 function writeBackArray(node: Node, s: unknown[], o: unknown[]): void {
