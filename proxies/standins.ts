@@ -237,6 +237,8 @@ export class Node {
   declare entries: unknown[];
   /** Further nodes holding this one (an object may be reached along several paths). */
   declare otherParents: Node[] | null;
+  /** A Map's or Set's own properties when copied (`m.label`, immer's locks): key, value, … (null when none). */
+  declare named: unknown[] | null;
   /** A Map's key objects that are reached otherwise in the arguments: each one's stand-in, which keys the Map's stand-in. */
   declare keyStandIns: Map<object, object> | null;
   declare privates: Map<string, PrivateMember> | null;
@@ -260,6 +262,7 @@ export class Node {
     this.entries = [];
     this.otherParents = null;
     this.keyStandIns = null;
+    this.named = null;
     this.privates = null;
     this.length = 0;
     this.ownCount = 0;
@@ -590,6 +593,7 @@ function fill(node: Node): void {
         Map.prototype.set.call(standIn as Map<unknown, unknown>, k, s);
         node.hold(k, s);
       }
+      copyOwnProperties(node, original, standIn);
       return;
     }
     case 'set':
@@ -598,6 +602,7 @@ function fill(node: Node): void {
         Set.prototype.add.call(standIn as Set<unknown>, s);
         node.hold(m, s);
       }
+      copyOwnProperties(node, original, standIn);
       return;
   }
 }
@@ -622,6 +627,23 @@ function copyNamedProperties(node: Node, from: unknown[], to: unknown[], element
     }
     (to as unknown as Record<string, unknown>)[key] = v;
   }
+}
+
+/**
+ * A Map's or Set's own properties (a label, a subclass's fields, immer's `set` that throws on a
+ * frozen state), which f would otherwise not see on the stand-in: copied as they are (a
+ * Map's gradient is by key: a number here is a constant), and written back by comparing.
+ */
+function copyOwnProperties(node: Node, original: object, standIn: object): void {
+  const keys = Reflect.ownKeys(original);
+  if (keys.length === 0) return;
+  const named: unknown[] = [];
+  for (const key of keys) {
+    const d = Object.getOwnPropertyDescriptor(original, key)!;
+    Object.defineProperty(standIn, key, d);
+    if ('value' in d) named.push(key, d.value);
+  }
+  node.named = named;
 }
 
 /** A property key that is an array index ("0" … "4294967294"), not a named property. */

@@ -13,7 +13,12 @@ const hasOwn = (o: object, k: PropertyKey) => Object.prototype.hasOwnProperty.ca
 
 export function writeBack(node: Node): void {
   const { original } = node;
-  if (Object.isFrozen(original)) return;
+  // (a frozen record or array cannot have changed; a frozen Map's or Set's entries, and any object's #private members, can)
+  const frozen = Object.isFrozen(original);
+  if (frozen && node.kind !== 'map' && node.kind !== 'set') {
+    if (node.privates !== null) writeBackPrivates(node, original);
+    return;
+  }
   switch (node.kind) {
     case 'record':
       writeBackRecord(node, node.standIn as Record<PropertyKey, unknown>, original as Record<PropertyKey, unknown>);
@@ -23,9 +28,11 @@ export function writeBack(node: Node): void {
       break;
     case 'map':
       writeBackMap(node, node.standIn as Map<unknown, unknown>, original as Map<unknown, unknown>);
+      writeBackNamed(node, node.standIn, original);
       break;
     case 'set':
       writeBackSet(node, node.standIn as Set<unknown>, original as Set<unknown>);
+      writeBackNamed(node, node.standIn, original);
       break;
     case 'typed':
       // (its stand-in keeps the numbers f wrote in a typed array of its own)
@@ -33,7 +40,31 @@ export function writeBack(node: Node): void {
       break;
   }
   if (node.privates !== null) writeBackPrivates(node, original);
-  if (node.kind !== 'typed') writeBackShape(node.standIn, original);
+  if (node.kind !== 'typed' && !frozen) writeBackShape(node.standIn, original);
+}
+
+/** What f did to a Map's or Set's own properties (copied as they were: see `copyOwnProperties`). */
+function writeBackNamed(node: Node, s: object, o: object): void {
+  const keys = Reflect.ownKeys(s);
+  const named = node.named;
+  if (keys.length === 0 && named === null) return;
+  const was = new Map<unknown, unknown>();
+  if (named !== null) {
+    for (let i = 0; i < named.length; i += 2) {
+      was.set(named[i], named[i + 1]);
+      if (!hasOwn(s, named[i] as PropertyKey)) Reflect.deleteProperty(o, named[i] as PropertyKey);
+    }
+  }
+  for (const key of keys) {
+    const d = Object.getOwnPropertyDescriptor(s, key)!;
+    if (!('value' in d)) {
+      if (!hasOwn(o, key)) Reflect.defineProperty(o, key, d);
+      continue;
+    }
+    if (was.has(key) && was.get(key) === d.value) continue;
+    if (hasOwn(o, key)) Reflect.set(o, key, outward(d.value));
+    else Reflect.defineProperty(o, key, { ...d, value: outward(d.value) });
+  }
 }
 
 /**

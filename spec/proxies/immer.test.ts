@@ -137,6 +137,18 @@ describe('produce inside f', () => {
     expect(gk2).toBeCloseTo((pushing({ w: [1, 5] }, 3 + 1e-6) - pushing({ w: [1, 5] }, 3 - 1e-6)) / 2e-6, 8);
   });
 
+  it("a frozen state's Map and Set refuse f's writes as they do in plain JavaScript (immer's locks are their own properties)", () => {
+    // (the Map's stand-in had no own properties: m.set went through, and the caller's Map kept 3)
+    const make = () => freeze({ m: new Map([['a', 3]]), s: new Set([1]) }, true);
+    const setA = (state: ReturnType<typeof make>) => (state.m.set('a', state.m.get('a')! * 2), state.m.get('a')!);
+    const addTwo = (state: ReturnType<typeof make>) => (state.s.add(2), state.m.get('a')!);
+    for (const f of [setA, addTwo]) {
+      expect(() => f(make())).toThrow(/frozen/);
+      const state = make();
+      expect(() => gradient(f, state)).toThrow(/frozen/);
+      expect([[...state.m], [...state.s]]).toEqual([[['a', 3]], [1]]);
+    }
+  });
   it('a draft given to gradient is refused with what to pass instead', () => {
     const s = freeze({ m: new Map([['a', 2]]), r: { x: 2 } }, true);
     produce(s, (d) => {

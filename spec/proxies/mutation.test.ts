@@ -2,7 +2,7 @@
 // them (an overwritten value's path is cut, a value read before the write keeps it), and
 // no traced value is left in user data — also when f throws.
 import { describe, expect, it } from 'vitest';
-import { derivative, gradient, pullback } from 'zygote-ts';
+import { derivative, gradient, pullback, withgradient } from 'zygote-ts';
 import { expectMatchesFiniteDifferences } from './fd.js';
 
 // (a traced number answers to its brand: its `constructor` is Number and it has no own keys,
@@ -155,6 +155,53 @@ describe('writes to arguments', () => {
       };
       expect(visits(true)).toEqual(visits(false));
     }
+  });
+  it("a frozen Map's and Set's entries, and a frozen instance's #private members, are written back (freezing does not lock them)", () => {
+    // (write-back skipped every frozen object: the caller's Map kept { a => 3 } where plain JavaScript gives { a => 3, b => 6 })
+    class Scaled {
+      #k = 2;
+      scale(by: number) {
+        this.#k = this.#k * by;
+      }
+      get k() {
+        return this.#k;
+      }
+    }
+    const make = () => [Object.freeze(new Map([['a', 3]])), Object.freeze(new Set([3])), Object.freeze(new Scaled()) as Scaled] as const;
+    const f = (m: Map<string, number>, s: Set<number>, c: Scaled) => {
+      m.set('b', m.get('a')! * 2);
+      s.add(m.get('b')!);
+      c.scale(m.get('a')!);
+      return m.get('b')! * c.k;
+    };
+    const plain = make();
+    const expected = f(...plain);
+    const args = make();
+    const { val, grad } = withgradient(f, ...args);
+    expect(val).toBe(expected);
+    expect([[...args[0]], [...args[1]], args[2].k]).toEqual([[...plain[0]], [...plain[1]], plain[2].k]);
+    expect([[...args[0]], [...args[1]], args[2].k]).toEqual([[['a', 3], ['b', 6]], [3, 6], 6]);
+    expect(isPlainData(args)).toBe(true);
+    // (f = 2a · 2a: df/da = 8a, df/d#k = 2a · a)
+    expect(grad).toEqual([new Map([['a', 24]]), null, { '#k': 18 }]);
+  });
+  it("a Map's and Set's own properties reach f (a label, a subclass's fields) and f's changes to them reach the caller", () => {
+    // (the stand-in had none: a Map subclass's field read undefined in f, NaN where plain JavaScript gives 36)
+    class Counted extends Map<string, number> {
+      hits = 0;
+      scale = 2;
+      look(k: string) {
+        this.hits++;
+        return this.get(k)! * this.scale;
+      }
+    }
+    const m = new Counted([['a', 3]]);
+    const { val, grad } = withgradient((m: Counted) => m.look('a') * m.look('a'), m);
+    expect([val, grad]).toEqual([36, [new Map([['a', 24]])]]);
+    expect(m.hits).toBe(2);
+    const s = Object.assign(new Set([1, 2]), { tag: 'x' });
+    expect(gradient((s: Set<number> & { tag: string; extra?: number }) => ((s.tag = 'y'), (s.extra = [...s][0]! * 2), [...s][1]! * (s.tag === 'y' ? 3 : 1)), s)).toEqual([new Map([[1, null], [2, 3]])]);
+    expect([s.tag, (s as { extra?: number }).extra]).toEqual(['y', 2]);
   });
   it('what f does to the object itself reaches the caller: freeze, seal, preventExtensions, setPrototypeOf, Symbol keys', () => {
     const MARK = Symbol('mark');
