@@ -614,19 +614,28 @@ function fill(node: Node): void {
  * (Object.keys is the cheapest way to see them: one key per element, ~10 µs for 1000.)
  */
 function copyNamedProperties(node: Node, from: unknown[], to: unknown[], elements: number): void {
+  // (Symbol keys are listed apart, and cheaply: no index is among them)
+  for (const key of Object.getOwnPropertySymbols(from)) {
+    const d = Object.getOwnPropertyDescriptor(from, key)!;
+    if ('value' in d) refuseNumbersUnderName(node, key, d.value);
+    Object.defineProperty(to, key, d);
+  }
   const keys = Object.keys(from);
   if (keys.length === elements) return;
   for (const key of keys) {
     if (isArrayIndex(key)) continue;
     const v = (from as unknown as Record<string, unknown>)[key];
-    if (carriesNumbers(v)) {
-      throw new TypeError(
-        `zygote-ts: ${pathOf(node, key)} is a number (or holds numbers) under a named property of an array; an array's ` +
-          `gradient is given by index. Move it out of the array (into a record beside it), or pass it separately.`,
-      );
-    }
+    refuseNumbersUnderName(node, key, v);
     (to as unknown as Record<string, unknown>)[key] = v;
   }
+}
+
+function refuseNumbersUnderName(node: Node, key: PropertyKey, v: unknown): void {
+  if (!carriesNumbers(v)) return;
+  throw new TypeError(
+    `zygote-ts: ${pathOf(node, key)} is a number (or holds numbers) under a named property of an array; an array's ` +
+      `gradient is given by index. Move it out of the array (into a record beside it), or pass it separately.`,
+  );
 }
 
 /**

@@ -261,6 +261,11 @@ describe("JavaScript's behaviour on what f receives", () => {
     expect(gradient((p: typeof labelled) => (p.label === 'pts' ? p[0]! * 3 : p[0]!), labelled)).toEqual([[3, 0]]);
     const weighted = Object.assign([1, 2], { w: 4 });
     expect(() => gradient((p: typeof weighted) => p[0]! * p.w, weighted)).toThrow(/named property of an array.*by index/);
+    // (Symbol-keyed ones too: f read undefined, and the gradient was another branch's, [1, 0] where it is [3, 0])
+    const tag = Symbol('unit');
+    const tagged = Object.assign([1, 2], { [tag]: 'm' });
+    expect(gradient((p: typeof tagged) => (p[tag] === 'm' ? p[0]! * 3 : p[0]!), tagged)).toEqual([[3, 0]]);
+    expect(() => gradient((p: number[]) => p[0]!, Object.assign([1, 2], { [tag]: 4 }))).toThrow(/named property of an array.*by index/);
     const c = compileGradient((p: typeof labelled) => (p.label === 'pts' ? p[0]! * 3 : p[0]!));
     expect([c(labelled), c(labelled)]).toEqual([[[3, 0]], [[3, 0]]]);
     expect(c.fallback).toMatch(/array with a named property \("label"\)/);
