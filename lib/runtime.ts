@@ -116,6 +116,7 @@ export const __zy = Object.freeze({
   privateSet: barrier.privateSet,
   isStandIn: barrier.isStandIn,
   lexicalThis: barrier.lexicalThis,
+  bindInstance: barrier.bindInstance,
   privateStored: barrier.privateStored,
   notePrivate: barrier.notePrivate,
   variableStored: barrier.variableStored,

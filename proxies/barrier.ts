@@ -78,3 +78,23 @@ export function privateSet<V>(o: unknown, name: string, value: V, write: (host: 
  * the object f sees for the instance (its stand-in when it is an argument), else the instance.
  */
 export const lexicalThis = currentForm;
+
+/**
+ * `fn.bind(self, …partial)` made by a class's field initializer or constructor (rewrite-this.ts;
+ * `bind`: the method rewritten code read, called as it is when it is not Function's own): the
+ * bound function `bind` makes (its name, length, prototype, `new`), whose calls run `fn` on the
+ * object f sees for `self` while a differentiation runs.
+ */
+export function bindInstance(fn: unknown, bind: unknown, self: unknown, ...partial: unknown[]): unknown {
+  const bound: unknown = Reflect.apply(bind as Function, fn, [self, ...partial]);
+  if (bind !== Function.prototype.bind || typeof fn !== 'function' || typeof bound !== 'function' || typeof self !== 'object' || self === null) return bound;
+  const proxy: Function = new Proxy(bound, {
+    apply: (target, thisArg, rest: unknown[]) => {
+      const seen = currentForm(self);
+      return seen === self ? Reflect.apply(target, thisArg, rest) : Reflect.apply(fn, seen, [...partial, ...rest]);
+    },
+    // (`new` of it is `new` of the bound function, which constructs fn itself)
+    construct: (target, args: unknown[], newTarget) => Reflect.construct(target, args, newTarget === proxy ? target : newTarget) as object,
+  });
+  return proxy;
+}

@@ -138,7 +138,7 @@ const SEARCHES: ReadonlySet<string> = new Set(['indexOf', 'lastIndexOf', 'includ
  * through the runtime's one-value slot: `hold(r)` keeps it for the `held()` read right after.
  * `first` goes before the receiver, `close` after it.
  */
-function receiverOf(object: Node, ctx: RewriteContext): { first: string; close: string; again: string } {
+export function receiverOf(object: Node, ctx: RewriteContext): { first: string; close: string; again: string } {
   const stable = stableObject(object, ctx);
   if (stable !== null) return { first: '', close: '', again: stable };
   if (!tempsAvailable(ctx)) return { first: `${runtime('hold')}(`, close: ')', again: `${runtime('held')}()` };
@@ -147,7 +147,7 @@ function receiverOf(object: Node, ctx: RewriteContext): { first: string; close: 
 }
 
 /** Whether `node` is `E.m` (no optional link, no `super`) with `m` one of `names`. */
-function isMemberNamed(node: Node, names: ReadonlySet<string>): node is acorn.MemberExpression & { property: acorn.Identifier } {
+export function isMemberNamed(node: Node, names: ReadonlySet<string>): node is acorn.MemberExpression & { property: acorn.Identifier } {
   return (
     node.type === 'MemberExpression' && !node.computed && !node.optional && node.object.type !== 'Super' &&
     node.property.type === 'Identifier' && names.has(node.property.name) && !hasOptionalLink(node.object as Node)

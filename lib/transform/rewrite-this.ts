@@ -12,20 +12,55 @@
 import type { Node } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
 import { runtime } from './context.js';
+import { isMemberNamed, receiverOf } from './rewrite-builtins.js';
 import { eitherCopy } from './two-bodies.js';
 
 export const rewriteArrowThis: Rewriter = {
   name: 'arrow-this',
   types: ['ThisExpression'],
-  test: (node, ctx) => inInstanceArrow(node, ctx),
+  test: (node, ctx) => instanceThis(node, ctx, true),
   rewrite(node, ctx) {
     const either = (traced: string) => eitherCopy(traced, '', ctx.options.twoBodies);
     ctx.ed.wrap(node, either(`${runtime('lexicalThis')}(`), either(')'));
   },
 };
 
-/** Whether `this` at `node` is the instance, read in an arrow made by a field initializer or a constructor. */
-function inInstanceArrow(node: Node, ctx: RewriteContext): boolean {
+const BIND: ReadonlySet<string> = new Set(['bind']);
+
+/**
+ * `E.bind(this, …)` in a class's field initializer or constructor (`this.step = this.step.bind(this)`):
+ * the bound function is an own property of the instance and keeps the instance it was made
+ * for, as the arrows above do. `(0, __zy.bindInstance)(t = E, t.bind, this, …)` makes it as
+ * `bind` does (a bound function: its name, length and construction are bind's), calling E
+ * with the object f sees for the instance while a differentiation runs. In both copies
+ * (two-bodies.ts): the binding is made when the instance is, where no differentiation runs.
+ */
+export const rewriteInstanceBind: Rewriter = {
+  name: 'instance-bind',
+  types: ['CallExpression'],
+  test(node, ctx) {
+    if (node.type !== 'CallExpression' || node.optional || !isMemberNamed(node.callee as Node, BIND)) return false;
+    const first = node.arguments[0];
+    return first !== undefined && first.type === 'ThisExpression' && instanceThis(first as Node, ctx, false, node);
+  },
+  rewrite(node, ctx) {
+    if (node.type !== 'CallExpression' || node.callee.type !== 'MemberExpression') return;
+    const callee = node.callee;
+    const { ed } = ctx;
+    const receiver = receiverOf(callee.object as Node, ctx);
+    // E.bind(this, a) → (0, __zy.bindInstance)(t = E, t.bind, this, a): E read once, then bind, then the arguments
+    ed.prefix(node.start, `${runtime('bindInstance')}(${receiver.first}`);
+    ed.replaceToken(callee.object.end, callee.property.start, '.', `${receiver.close}, ${receiver.again}.`);
+    ed.replaceToken(callee.end, node.arguments[0]!.start, '(', ', ');
+  },
+};
+
+/**
+ * Whether `this` at `node` is the instance a class's field initializer or constructor is
+ * making (inside an arrow when `inArrow` is asked for). `from`: a node between `node` and the
+ * ancestors (the call being rewritten, whose arguments hold `node`).
+ */
+function instanceThis(node: Node, ctx: RewriteContext, needArrow: boolean, from?: Node): boolean {
   const ancestors = ctx.ancestors;
   let inArrow = false;
   for (let i = ancestors.length - 1; i >= 0; i--) {
@@ -34,10 +69,10 @@ function inInstanceArrow(node: Node, ctx: RewriteContext): boolean {
       inArrow = true;
       continue;
     }
-    if (a.type === 'PropertyDefinition') return inArrow && !a.static && a.value !== null && a.value !== undefined && node.start >= a.value.start;
+    if (a.type === 'PropertyDefinition') return (inArrow || !needArrow) && !a.static && a.value !== null && a.value !== undefined && (from ?? node).start >= a.value.start;
     if (a.type === 'FunctionExpression') {
       const owner = ancestors[i - 1];
-      return inArrow && owner !== undefined && owner.type === 'MethodDefinition' && owner.kind === 'constructor';
+      return (inArrow || !needArrow) && owner !== undefined && owner.type === 'MethodDefinition' && owner.kind === 'constructor';
     }
     if (a.type === 'FunctionDeclaration' || a.type === 'StaticBlock' || a.type === 'ClassBody' || a.type === 'Program') return false;
   }

@@ -33,7 +33,7 @@ import {
 } from './rewrite-private.js';
 import { rewritePredicate, rewriteSortComparator } from './rewrite-callbacks.js';
 import { rewriteMemberStore, rewriteMutatingCall, rewriteObjectAssign } from './rewrite-stores.js';
-import { rewriteArrowThis } from './rewrite-this.js';
+import { rewriteArrowThis, rewriteInstanceBind } from './rewrite-this.js';
 import { rewriteLogical, rewriteSwitch, rewriteTests } from './rewrite-truthiness.js';
 import { numbersIntoLoop } from './rewrite-loops.js';
 import { noteOuterWrite } from './rewrite-outer-writes.js';
@@ -89,6 +89,7 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteSortComparator,
   rewritePredicate,
   rewriteArrowThis,
+  rewriteInstanceBind,
 ];
 
 const BY_TYPE = new Map<string, readonly Rewriter[]>();

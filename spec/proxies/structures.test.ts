@@ -256,6 +256,25 @@ describe("JavaScript's behaviour on what f receives", () => {
     expect([compiled(new Rect(2, 3)), compiled(new Rect(4, 5))]).toEqual([[{ w: 12, h: 4, area: null, grow: null }], [{ w: 40, h: 16, area: null, grow: null }]]);
     expect(gradient((r: Rect) => gradient((inner: Rect) => inner.area() * inner.w, r)[0]!.w! * 1, new Rect(2, 3))).toEqual([{ w: 2 * 3, h: 2 * 2, area: null, grow: null }]);
   });
+  it('a method a class binds to the instance in a field or its constructor (this.step.bind(this)) runs on the instance f received', () => {
+    // (the bound function's this was the caller's object: gradient null where it is { k: 6 }, and
+    // after f's write k still read 2: 10.04 where plain JavaScript gives 11)
+    class Stepper {
+      k = 2;
+      bound = this.step.bind(this);
+      scaled: (by?: number) => number;
+      constructor() {
+        this.scaled = this.step.bind(this, 10);
+      }
+      step(by = 1) {
+        return this.k * this.k * by;
+      }
+    }
+    expect(gradient((s: Stepper) => s.bound() + s.scaled(), new Stepper())).toEqual([{ k: 44, bound: null, scaled: null }]);
+    const s = new Stepper();
+    expect(withgradient((s: Stepper) => ((s.k = s.k * 5), s.bound() / 100 + s.k), s)).toEqual({ val: 11, grad: [{ k: (2 * 25 * 2) / 100 + 5, bound: null, scaled: null }] });
+    expect([s.k, s.bound(), s.bound.name]).toEqual([10, 100, 'bound step']);
+  });
   it("an array's named properties reach f (they were undefined there); numbers under them are refused", () => {
     const labelled = Object.assign([1, 2], { label: 'pts' });
     expect(gradient((p: typeof labelled) => (p.label === 'pts' ? p[0]! * 3 : p[0]!), labelled)).toEqual([[3, 0]]);
