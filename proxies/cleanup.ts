@@ -200,6 +200,18 @@ function settleVariables(updates: VariableUpdate[]): void {
   for (const update of updates) enclosing.push(update);
 }
 
+/**
+ * `v` with each compileGradient copy in it (itself, or one held anywhere inside an object f
+ * made) replaced by the caller's object it copies (`copies`: copy → original).
+ */
+export function withOriginals(v: unknown, copies: ReadonlyMap<object, object>): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  const original = copies.get(v);
+  if (original !== undefined) return original;
+  cleanDeep(v, new Set(), copies);
+  return v;
+}
+
 /** The value to leave in user data for `v` once this differentiation has closed. */
 export function outward(v: unknown): unknown {
   if (isTraced(v)) return settled(live(v));

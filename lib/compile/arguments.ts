@@ -6,6 +6,7 @@
 // The gradient f's recording returned — the same structure with symbolic leaves — is
 // turned into the code that builds the compiled gradient.
 
+import { withOriginals } from '../../proxies/cleanup.js';
 import { Symbolic, isSymbolic } from '../core/symbolic.js';
 import { NDArray, isNDArray } from '../ndarray.js';
 import { Params } from '../params.js';
@@ -16,8 +17,12 @@ import { isArrayIndex, sealLike, sealOf, type Seal } from '../../proxies/standin
 
 /** f cannot be compiled (it still runs, uncompiled): the message says why. */
 export class Uncompilable extends Error {
-  /** Only this call cannot be (its arguments are traced by an enclosing differentiation). */
-  constructor(message: string, readonly thisCallOnly = false) {
+  /**
+   * `thisCallOnly`: only this call cannot be (its arguments are traced by an enclosing
+   * differentiation). `thrown`: what f threw while it was recorded, once its writes to its
+   * arguments are made: the call throws it, as the eager gradient would (f does not run again).
+   */
+  constructor(message: string, readonly thisCallOnly = false, readonly thrown: { readonly error: unknown } | null = null) {
     super(message);
   }
 }
@@ -41,6 +46,13 @@ export interface SymbolicArguments {
   readonly originals: ReadonlyMap<object, object>;
   /** After the recording: the caller's objects are not kept. */
   forgetOriginals(): void;
+  /**
+   * After f wrote to its arguments (before `forgetOriginals`): makes each caller's object
+   * hold what f left in its copy, where the eager write-back put f's writes as numbers, so
+   * that f need not run again to make them. False, with nothing written, where f changed
+   * what the keys do not show (a copy's prototype, lock or Symbol keys).
+   */
+  writeBack(): boolean;
 }
 
 /** Arrays of more numbers (or small records of numbers) than this are read in a loop. */
@@ -235,11 +247,53 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
     reader: lines.join('\n'),
     constants,
     objects,
+    writeBack() {
+      if (recorded === null || reshaped()) return false;
+      const originalOf = new Map<object, object>();
+      for (const [original, { copy }] of recorded) if (copy !== original) originalOf.set(copy, original);
+      // (a number f did not write is still its symbolic input in the copy)
+      const outside = (v: unknown) => (isSymbolic(v) ? v.value : withOriginals(v, originalOf));
+      for (const [copy, original] of originalOf) writeState(original, copy, outside);
+      return true;
+    },
     changed: () =>
       written.some(([o, key, v]) => !Object.is((o as Record<PropertyKey, unknown>)[key], v)) ||
       sizes.some(([o, n]) => (Array.isArray(o) ? o.length : Object.keys(o).length) !== n) ||
       reshaped(),
   };
+}
+
+/** Makes `original` (an array or a record) hold what `copy` holds, in its order; `outside` gives each value as the caller's data holds it. */
+function writeState(original: object, copy: object, outside: (v: unknown) => unknown): void {
+  if (Array.isArray(copy)) {
+    const a = original as unknown[];
+    for (let i = 0; i < copy.length; i++) {
+      if (!(i in copy)) delete a[i];
+      else {
+        const v = outside(copy[i]);
+        if (!Object.is(a[i], v)) a[i] = v;
+      }
+    }
+    if (a.length !== copy.length) a.length = copy.length;
+    return;
+  }
+  const o = original as Record<string, unknown>;
+  const c = copy as Record<string, unknown>;
+  const keys = Object.keys(c);
+  for (const key of Object.keys(o)) if (!Object.prototype.hasOwnProperty.call(c, key)) delete o[key];
+  for (const key of keys) {
+    const v = outside(c[key]);
+    if (!Object.is(o[key], v)) o[key] = v;
+  }
+  // (a key f deleted and set again is last in the copy, as in plain JavaScript: moved so here too)
+  const now = Object.keys(o);
+  const first = now.findIndex((key, i) => key !== keys[i]);
+  if (first < 0) return;
+  for (const key of keys.slice(first)) {
+    const v = o[key];
+    delete o[key];
+    o[key] = v;
+  }
 }
 
 /**

@@ -115,6 +115,7 @@ export function compileGradient<A extends unknown[]>(f: (...args: A) => number, 
         } catch (e) {
           if (!(e instanceof Uncompilable)) throw e;
           if (!e.thisCallOnly) fallback = e.message;
+          if (e.thrown !== null) throw e.thrown.error; // (f threw while recorded; its writes are made)
         }
       }
     }
@@ -156,6 +157,8 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
     },
   });
   let grads: unknown;
+  let thrown: { readonly error: unknown } | null = null;
+  let writtenBack: string | null = null;
   // (f runs on a copy of the arguments: where it stored one of them outside — `log.push(p)` —
   // the caller's object is left there, not the copy, which holds symbolic numbers)
   beginStores();
@@ -168,10 +171,7 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
       (tape, output, wanted) => (program.abandoned === null ? writeSweep(program, recorder, tape, output, wanted) : null) ?? tape.sweep(output, 1, wanted),
     );
   } catch (e) {
-    // (f threw after writing to its arguments: the eager gradient writes back what f wrote
-    // before it threw, where the recording wrote to its copy only; f runs uncompiled, and throws there)
-    if (!(e instanceof Uncompilable) && (wrotePrivate || symbolic.changed())) throw new Uncompilable('f writes to its arguments, which compiled code would not do again');
-    throw e;
+    thrown = { error: e };
   } finally {
     close();
     // (a symbolic number f left where it outlives the call — a closure variable — computes
@@ -179,12 +179,24 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
     program.close();
     try {
       endStores(() => symbolic.originals);
+      // f wrote to its arguments, which compiled code would not do again: f runs uncompiled from
+      // now on. Where this call's gradient (or what f threw) is at hand, f's writes are made on the
+      // caller's objects from its copy, and f does not run a second time (its other side effects
+      // would happen twice); else the eager gradient runs f again, on the caller's objects.
+      const wroteArguments = thrown !== null ? !(thrown.error instanceof Uncompilable) && (wrotePrivate || symbolic.changed()) : symbolic.changed() || wrotePrivate;
+      if (wroteArguments) {
+        const finished = !wrotePrivate && (thrown !== null || program.calls.length === 0) && symbolic.writeBack();
+        const why = wrotePrivate ? 'f writes to a #private member of an argument, which compiled code would not do again' : 'f writes to its arguments, which compiled code would not do again';
+        if (!finished) throw new Uncompilable(why);
+        if (thrown !== null) throw new Uncompilable(why, false, thrown);
+        writtenBack = why;
+      }
     } finally {
       symbolic.forgetOriginals();
     }
   }
-  if (wrotePrivate) throw new Uncompilable('f writes to a #private member of an argument, which compiled code would not do again');
-  if (symbolic.changed()) throw new Uncompilable('f writes to its arguments, which compiled code would not do again');
+  if (thrown !== null) throw thrown.error;
+  if (writtenBack !== null) return { path: null, gradient: valuesOf(grads), abandoned: writtenBack };
   if (program.abandoned !== null) return { path: null, gradient: grads, abandoned: `${program.abandoned}: f runs uncompiled` };
   program.finish();
   const outputs = symbolicLeaves(grads);

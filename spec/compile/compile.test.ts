@@ -366,6 +366,40 @@ describe('what is not compiled runs uncompiled', () => {
     expect(g.fallback).toMatch(/writes to its arguments/);
   });
 
+  // (f ran on the copy, and then again eagerly on the caller's objects: its other side
+  // effects — a log, a counter — happened twice on that call)
+  it('on the call that finds the writes, f runs once: its writes are made on the caller\'s objects from the copy', () => {
+    class P {
+      constructor(public x: number) {}
+    }
+    const cases: [string, () => unknown[], (...a: any[]) => number][] = [
+      ['a field', () => [{ x: 1, y: 2 }], (p) => ((p.x = p.x * 3), p.x * p.y)],
+      ['a key deleted and set again (it moves last)', () => [{ a: 1, b: 2 }], (p) => { const v = p.a; delete p.a; p.a = v * 2; return p.a * p.b; }],
+      ['push', () => [[1, 2]], (a) => (a.push(a[0] * a[1]), a[2] + a[0])],
+      ['length', () => [[1, 2, 3]], (a) => ((a.length = 1), a[0] * 2)],
+      ['a class instance', () => [new P(3)], (p) => ((p.x = p.x ** 2), p.x)],
+      ['a nested record', () => [{ a: { b: 2 }, c: 1 }], (o) => ((o.a.b = o.a.b * o.c), (o.c = 7), o.a.b)],
+      ['a new object holding another argument', () => [{ x: 2 }, { y: 3 }], (p, q) => ((p.pair = [q, p.x * 2]), p.x * q.y)],
+    ];
+    for (const [name, make, f] of cases) {
+      let runs = 0;
+      const g = compileGradient((...a: any[]) => (runs++, f(...a)));
+      const compiledArgs = make();
+      const eagerArgs = make();
+      expect(g(...compiledArgs), name).toEqual(gradient(f, ...eagerArgs));
+      expect(runs, name).toBe(1);
+      expect(compiledArgs, name).toEqual(eagerArgs);
+      expect(compiledArgs.map((a) => Object.keys(a as object)), name).toEqual(eagerArgs.map((a) => Object.keys(a as object)));
+      expect(JSON.stringify(compiledArgs), name).toBe(JSON.stringify(eagerArgs)); // (numbers, not symbolic ones)
+      expect(g.fallback, name).toMatch(/writes to its arguments/);
+      g(...make());
+      expect(runs, name).toBe(2);
+    }
+    const [p, q] = [{ x: 2 } as { x: number; pair?: unknown[] }, { y: 3 }];
+    compileGradient((a: typeof p, b: typeof q) => ((a.pair = [b]), a.x * b.y))(p, q);
+    expect(p.pair![0]).toBe(q);
+  });
+
   it("an argument compared by identity with an object from outside (compiled code checks structure, not identity)", () => {
     // (before: the recording saw a copy, never the caller's object, and the compiled path
     // kept that branch for every later call, also for the very object it was compared with)
