@@ -112,6 +112,16 @@ export function warnAboutEscapes(tape: Tape): void {
 const LOSSY_BUILTIN = /^(?:new )?(?:Math\.|Atomics\.|DataView\.|(?:Big)?(?:Int|Uint|Float)(?:8|16|32|64)(?:Clamped)?Array\b|Function\.(?:from|of)$|TypedArray\.|Number$)/;
 
 /**
+ * Built-ins that store a value by reflection (`Object.assign(out, [x])`, `Reflect.set(out, 0, x)`,
+ * `Object.defineProperty(out, 0, { value: x })`). They convert a number only to store it into
+ * a typed array (or through a native setter, an array's `length`: sizes, rare in f), so a
+ * conversion under one is a traced number stored into a typed array that is not f's own, which
+ * keeps only the number. (Object.assign, defineProperty and defineProperties are on Object,
+ * which V8's frames name `Function`.)
+ */
+const STORING_BUILTIN = /^(?:Function\.(assign|defineProperty|defineProperties)|Reflect\.(set|defineProperty))$/;
+
+/**
  * A function of Math's, as V8 names its frame when it was not called on `Math` itself:
  * `sin` (`Reflect.get(Math, 'sin')(x)`), `Array.sin` (`[Math.sin][0](x)` without the
  * rewrite). No other built-in has these names.
@@ -251,6 +261,15 @@ function lostByConversion(): { what: string; where: string; why: string; fix: st
   const frame = frameOf(holder.stack, k);
   if (frame === null) return null; // (no stack to tell: say nothing rather than guess)
   if (frame.builtin !== null) {
+    const storing = STORING_BUILTIN.exec(frame.builtin);
+    if (storing !== null) {
+      return {
+        what: `a traced number was stored into a typed array by ${storing[1] !== undefined ? `Object.${storing[1]}` : frame.builtin}`,
+        where: callerLine(holder.stack),
+        why: `, which keeps only its number`,
+        fix: 'Keep traced numbers in plain arrays (or let f receive the typed array as an argument, or make it in f), or pass dropgrad(x).',
+      };
+    }
     const math = mathFunctionOf(frame.builtin);
     if ((math === null && !LOSSY_BUILTIN.test(frame.builtin)) || isArrayFromLength(frame.builtin, holder.stack, captures)) return null;
     if (frame.builtin === 'Number' && isCalledByNode(holder.stack, captures)) return null; // (util.format's %d: printing)

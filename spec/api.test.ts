@@ -289,6 +289,18 @@ describe('errors and state', () => {
     expect(() => gradient(f, 3)).toThrow(/stored into a typed array at .*spec\/api\.test\.ts:\d+/);
     expect(buffer[0]).toBe(3); // (the store itself happened, as in plain JavaScript)
   });
+  // (the built-in converted the number itself, and a conversion under a built-in's frame
+  // passed for a read: `Object.assign(buffer, [x * 2]); buffer[0] * x` gave 3 where it is 12)
+  it('a traced number stored into a typed array by reflection is an error too, naming the built-in', () => {
+    const buffer = new Float64Array(2);
+    expect(() => gradient((x: number) => (Object.assign(buffer, [x * 2]), buffer[0]! * x), 3)).toThrow(/stored into a typed array by Object\.assign at .*spec\/api\.test\.ts:\d+/);
+    expect(() => gradient((x: number) => (Reflect.set(buffer, 1, x * 2), buffer[1]! * x), 3)).toThrow(/stored into a typed array by Reflect\.set/);
+    expect(() => gradient((x: number) => (Object.defineProperty(buffer, 0, { value: x * 2 }), buffer[0]! * x), 3)).toThrow(/stored into a typed array by Object\.defineProperty/);
+    expect(() => gradient((x: number) => (Reflect.defineProperty(buffer, 0, { value: x }), buffer[0]! * x), 3)).toThrow(/stored into a typed array by Reflect\.defineProperty/);
+    // (f's own typed arrays keep the traced numbers, however they are stored; records are not typed arrays)
+    expect(gradient((x: number) => { const own = new Float64Array(2); Object.assign(own, [x * 2]); Reflect.set(own, 1, x); return own[0]! * own[1]!; }, 3)).toEqual([12]);
+    expect(gradient((x: number) => { const o: { v?: number } = {}; Reflect.set(o, 'v', x * 2); return Object.assign({}, o).v! * x; }, 3)).toEqual([12]);
+  });
   it('pullback rejects a cotangent that is not a number', () => {
     const [, back] = pullback((x: number) => x * 2, 1);
     expect(() => back('1' as unknown as number)).toThrow(/takes a number/);
