@@ -451,7 +451,7 @@ export class Wrapping {
     this.refuseOverlap(value, parent, key);
     const input = this.arrayInput(fromNested(value), parent, key); // (a copy of its numbers; traced ones if f got it from an enclosing differentiation)
     const slot = this.lastSlot;
-    const standIn = typedArgument(value, input);
+    const standIn = typedArgument(value, input, (named, v) => refuseNumbersUnderName(node, named, v, 'a typed array'));
     const node = new Node('typed', value, standIn, this, parent, key);
     this.seeder?.node(node, parent, key);
     node.entries = ['numbers', slot, standIn];
@@ -617,7 +617,7 @@ function copyNamedProperties(node: Node, from: unknown[], to: unknown[], element
   // (Symbol keys are listed apart, and cheaply: no index is among them)
   for (const key of Object.getOwnPropertySymbols(from)) {
     const d = Object.getOwnPropertyDescriptor(from, key)!;
-    if ('value' in d) refuseNumbersUnderName(node, key, d.value);
+    if ('value' in d) refuseNumbersUnderName(node, key, d.value, 'an array');
     Object.defineProperty(to, key, d);
   }
   const keys = Object.keys(from);
@@ -625,15 +625,16 @@ function copyNamedProperties(node: Node, from: unknown[], to: unknown[], element
   for (const key of keys) {
     if (isArrayIndex(key)) continue;
     const v = (from as unknown as Record<string, unknown>)[key];
-    refuseNumbersUnderName(node, key, v);
+    refuseNumbersUnderName(node, key, v, 'an array');
     (to as unknown as Record<string, unknown>)[key] = v;
   }
 }
 
-function refuseNumbersUnderName(node: Node, key: PropertyKey, v: unknown): void {
+/** Refuses a number (or what holds numbers) under a named property of an array or typed array: their gradients are by index. */
+function refuseNumbersUnderName(node: Node, key: PropertyKey, v: unknown, what: string): void {
   if (!carriesNumbers(v)) return;
   throw new TypeError(
-    `zygote-ts: ${pathOf(node, key)} is a number (or holds numbers) under a named property of an array; an array's ` +
+    `zygote-ts: ${pathOf(node, key)} is a number (or holds numbers) under a named property of ${what}; ${what === 'an array' ? "an array's" : 'its'} ` +
       `gradient is given by index. Move it out of the array (into a record beside it), or pass it separately.`,
   );
 }

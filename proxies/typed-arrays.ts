@@ -180,11 +180,17 @@ export function typedArrayOver(made: FloatArray): FloatArray {
   return new TypedArrayStandIn(ctor, made, newShared(ctor, [], null, true)).proxy;
 }
 
-/** The stand-in for an argument's typed array: its elements are read from `input`, a traced array of its numbers. */
-export function typedArgument(original: FloatArray, input: NDArray): FloatArray {
+/**
+ * The stand-in for an argument's typed array: its elements are read from `input`, a traced
+ * array of its numbers. `checkNamed` vets each of the original's own named properties
+ * (`v.label`) as f first reaches it (it throws for one that must not be handed over).
+ */
+export function typedArgument(original: FloatArray, input: NDArray, checkNamed: (key: string | symbol, value: unknown) => void): FloatArray {
   const ctor: FloatArrayClass = original instanceof Float32Array ? Float32Array : Float64Array;
   const numbers = typedStandIn(original)?.target ?? original;
-  return new TypedArrayStandIn(ctor, ctor.from(numbers), newShared(ctor, new Array(original.length), input, false)).proxy;
+  const standIn = new TypedArrayStandIn(ctor, ctor.from(numbers), newShared(ctor, new Array(original.length), input, false));
+  standIn.named = { original, checkNamed, decided: new Set(), written: new Set() };
+  return standIn.proxy;
 }
 
 /**
@@ -194,6 +200,12 @@ export function typedArgument(original: FloatArray, input: NDArray): FloatArray 
 export function wasWritten(x: object): boolean {
   const shared = typedStandIn(x)?.shared;
   return shared !== undefined && (shared.written || shared.views !== null);
+}
+
+/** The named properties f set, defined or deleted on the argument stand-in `x`, and where they are now (its target). */
+export function namedWrites(x: object): { readonly keys: ReadonlySet<string | symbol>; readonly holder: object } | null {
+  const s = typedStandIn(x);
+  return s?.named != null && s.named.written.size > 0 ? { keys: s.named.written, holder: s.target } : null;
 }
 
 /** The numbers the stand-in `x` holds now. */
@@ -224,6 +236,18 @@ export class TypedArrayStandIn {
   /** Where element 0 is in the buffer, in elements. */
   readonly offset: number;
   private methods: Map<PropertyKey, Function> | null = null;
+  /**
+   * An argument's own named properties (`v.label = 'x'`), which its target, a copy of the
+   * numbers, lacks: each is copied onto the target when f first reaches it (listing them
+   * up front would list every index too). `decided`: the keys already looked up;
+   * `written`: the ones f set, defined or deleted (written back when f ends).
+   */
+  named: {
+    readonly original: object;
+    readonly checkNamed: (key: string | symbol, value: unknown) => void;
+    readonly decided: Set<string | symbol>;
+    readonly written: Set<string | symbol>;
+  } | null = null;
 
   constructor(
     readonly ctor: FloatArrayClass,
@@ -323,12 +347,24 @@ export class TypedArrayStandIn {
     if (tape !== null) reportEscape({ tracedTape: tape }, 'reading the buffer of a typed array holding it (other views of the buffer read plain numbers)');
   }
 
+  /** Copies the argument's own named property `key` onto the target, the first time f reaches it. */
+  private adopt(key: string | symbol): void {
+    const named = this.named;
+    if (named === null || named.decided.has(key)) return;
+    named.decided.add(key);
+    const d = Reflect.getOwnPropertyDescriptor(named.original, key);
+    if (d === undefined) return;
+    if ('value' in d) named.checkNamed(key, d.value);
+    Reflect.defineProperty(this.target, key, d);
+  }
+
   private traps(): ProxyHandler<FloatArray> {
     const inRange = (k: number) => Number.isInteger(k) && !Object.is(k, -0) && k >= 0 && k < this.length;
     return {
       get: (target, key) => {
         const k = numericKey(key);
         if (k !== null) return inRange(k) ? this.element(k) : undefined;
+        this.adopt(key);
         if (key === Symbol.toStringTag) return this.ctor.name;
         if (key === 'buffer') {
           this.reportBufferRead();
@@ -338,22 +374,22 @@ export class TypedArrayStandIn {
       },
       set: (target, key, value) => {
         const k = numericKey(key);
-        if (k === null) return Reflect.set(target, key, value, target);
+        if (k === null) return this.adopt(key), this.named?.written.add(key), Reflect.set(target, key, value, target);
         this.store(k, value); // (out of range: ignored, as a typed array does)
         return true;
       },
       has: (target, key) => {
         const k = numericKey(key);
-        return k !== null ? inRange(k) : Reflect.has(target, key);
+        return k !== null ? inRange(k) : (this.adopt(key), Reflect.has(target, key));
       },
       getOwnPropertyDescriptor: (target, key) => {
         const k = numericKey(key);
-        if (k === null) return Reflect.getOwnPropertyDescriptor(target, key);
+        if (k === null) return this.adopt(key), Reflect.getOwnPropertyDescriptor(target, key);
         return inRange(k) ? { value: this.element(k), writable: true, enumerable: true, configurable: true } : undefined;
       },
       defineProperty: (target, key, descriptor) => {
         const k = numericKey(key);
-        if (k === null) return Reflect.defineProperty(target, key, descriptor);
+        if (k === null) return this.adopt(key), this.named?.written.add(key), Reflect.defineProperty(target, key, descriptor);
         if (!inRange(k) || descriptor.get !== undefined || descriptor.set !== undefined) return false;
         if (descriptor.configurable === false || descriptor.enumerable === false || descriptor.writable === false) return false;
         if ('value' in descriptor) this.store(k, descriptor.value);
@@ -361,7 +397,11 @@ export class TypedArrayStandIn {
       },
       deleteProperty: (target, key) => {
         const k = numericKey(key);
-        return k === null ? Reflect.deleteProperty(target, key) : !inRange(k);
+        return k === null ? (this.adopt(key), this.named?.written.add(key), Reflect.deleteProperty(target, key)) : !inRange(k);
+      },
+      ownKeys: (target) => {
+        if (this.named !== null) for (const key of Reflect.ownKeys(this.named.original)) if (numericKey(key) === null) this.adopt(key);
+        return Reflect.ownKeys(target);
       },
     };
   }

@@ -7,7 +7,7 @@
 
 import { outward } from './cleanup.js';
 import { isRecordingCopy, sealLike, sealOf, standInNode, type Node } from './standins.js';
-import { numbersOf, wasWritten } from './typed-arrays.js';
+import { namedWrites, numbersOf, wasWritten } from './typed-arrays.js';
 
 const hasOwn = (o: object, k: PropertyKey) => Object.prototype.hasOwnProperty.call(o, k);
 
@@ -37,6 +37,7 @@ export function writeBack(node: Node): void {
     case 'typed':
       // (its stand-in keeps the numbers f wrote in a typed array of its own)
       if (wasWritten(node.standIn)) (original as Float64Array).set(numbersOf(node.standIn as Float64Array));
+      writeBackTypedNamed(node.standIn, original);
       break;
   }
   if (node.privates !== null) writeBackPrivates(node, original);
@@ -64,6 +65,17 @@ function writeBackNamed(node: Node, s: object, o: object): void {
     if (was.has(key) && was.get(key) === d.value) continue;
     if (hasOwn(o, key)) Reflect.set(o, key, outward(d.value));
     else Reflect.defineProperty(o, key, { ...d, value: outward(d.value) });
+  }
+}
+
+/** Named properties f set or deleted on a typed array (`v.label = 'b'`): as plain JavaScript leaves them. */
+function writeBackTypedNamed(s: object, o: object): void {
+  const writes = namedWrites(s);
+  if (writes === null) return;
+  for (const key of writes.keys) {
+    const d = Reflect.getOwnPropertyDescriptor(writes.holder, key);
+    if (d === undefined) Reflect.deleteProperty(o, key);
+    else Reflect.defineProperty(o, key, 'value' in d ? { ...d, value: outward(d.value) } : d);
   }
 }
 

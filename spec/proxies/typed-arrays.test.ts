@@ -74,6 +74,25 @@ describe('typed arrays as arguments', () => {
     expect(g).toEqual({ layers: [{ W: Float64Array.of(0, 3) }, { W: Float64Array.of(2) }], b: 1 });
   });
 
+  // (f got a copy of the numbers without them: `v[0] * v.label.length` read undefined and gave
+  // NaN where plain JavaScript gives 4, and a number there was read as undefined, not refused)
+  it('their own named properties are there for f, written back as plain JavaScript leaves them; a number there is refused', () => {
+    const v = Object.assign(Float64Array.of(2, 3), { label: 'ab', unit: 'm' });
+    expect(withgradient((w: typeof v) => w[0]! * w.label.length, v)).toEqual({ val: 4, grad: [Float64Array.of(2, 0)] });
+    expect(gradient((o: { w: typeof v }) => ('unit' in o.w ? Object.keys(o.w).length : 0) * o.w[1]!, { w: v })).toEqual([{ w: Float64Array.of(0, 4) }]);
+    const [g] = gradient((w: Float64Array & { label: string; k?: number; unit?: string }) => {
+      w.label = 'abc';
+      w.k = w[0]! * 2;
+      delete w.unit;
+      return w[0]! * w.label.length;
+    }, v);
+    expect(g).toEqual(Float64Array.of(3, 0));
+    expect({ label: v.label, k: (v as { k?: number }).k, unit: 'unit' in v }).toEqual({ label: 'abc', k: 4, unit: false });
+    expect(() => gradient((w: Float64Array & { scale: number }) => w[0]! * w.scale, Object.assign(Float64Array.of(2), { scale: 4 }))).toThrow(
+      /arg 0 \.scale is a number \(or holds numbers\) under a named property of a typed array/,
+    );
+  });
+
   it('a typed array made from a traced one (map, slice, filter) keeps the derivatives', () => {
     expect(gradient((v: Float32Array) => v.map((x) => x * 5)[1]!, Float32Array.of(1, 2))).toEqual([Float32Array.of(0, 5)]);
   });
