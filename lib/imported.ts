@@ -10,6 +10,8 @@ import { isDeriving } from './core/scope.js';
 import { isTraced, primal } from './core/traced.js';
 import { isRewritten } from './transform/recognize.js';
 import { FIX } from './escapes.js';
+import { isNDArray } from './ndarray.js';
+import { holdsTracedElements, typedStandIn } from '../proxies/typed-arrays.js';
 
 const rewrittenFunctions = new WeakMap<Function, boolean>();
 
@@ -28,13 +30,32 @@ function isWebAssemblyExport(fn: Function): boolean {
   return /^\d+$/.test(fn.name) && Function.prototype.toString.call(fn).endsWith('[native code] }');
 }
 
-/** A traced number whose value is not NaN, as an argument or one level inside it (an array, a plain object). */
+/**
+ * Whether `x` holds a traced number whose value is not NaN, at any depth: itself, or inside
+ * arrays, objects and class instances (their own enumerable properties), Maps, Sets, typed
+ * arrays f received or made, NDArrays. (Asked only once such a call returned NaN.)
+ */
 function holdsTracedNumber(x: unknown): boolean {
-  const traced = (v: unknown) => isTraced(v) && v.tracedTape.active && primal(v) === primal(v);
-  if (traced(x)) return true;
-  if (typeof x !== 'object' || x === null) return false;
-  if (Array.isArray(x)) return x.some(traced);
-  return Object.getPrototypeOf(x) === Object.prototype && Object.values(x).some(traced);
+  const seen = new Set<object>();
+  const holds = (v: unknown, depth: number): boolean => {
+    if (isTraced(v)) return v.tracedTape.active && primal(v) === primal(v);
+    if (typeof v !== 'object' || v === null || seen.has(v) || depth > 16 || seen.size > 100_000) return false;
+    seen.add(v);
+    if (isNDArray(v)) return v.tracedTape !== null && v.tracedTape.active;
+    if (typedStandIn(v) !== undefined) return holdsTracedElements(v);
+    if (ArrayBuffer.isView(v)) return false; // (plain numbers)
+    if (v instanceof Map) {
+      for (const [k, m] of v) if (holds(k, depth + 1) || holds(m, depth + 1)) return true;
+      return false;
+    }
+    if (v instanceof Set) {
+      for (const m of v) if (holds(m, depth + 1)) return true;
+      return false;
+    }
+    for (const m of Array.isArray(v) ? v : Object.values(v)) if (holds(m, depth + 1)) return true;
+    return false;
+  };
+  return holds(x, 0);
 }
 
 /**

@@ -32,7 +32,14 @@ describe('what cannot be followed is refused at its place, in every mode', () =>
       });
     }
     it(`${mode}: a package that tests typeof x === "number" and returns NaN stops, naming the function and the fix`, () => {
-      for (const [name, fn] of [['ss.mean, not in ZYGOTE_INCLUDE', 'mean'], ['sum, not in ZYGOTE_INCLUDE', 'sum']]) {
+      const cases = [
+        ['ss.mean, not in ZYGOTE_INCLUDE', 'mean'],
+        ['sum, not in ZYGOTE_INCLUDE', 'sum'],
+        ['ss.mean of a Float64Array made in f', 'mean'],
+        ['ss.mean of a Float64Array argument', 'mean'],
+        ['total of records, not in ZYGOTE_INCLUDE', 'total'],
+      ];
+      for (const [name, fn] of cases) {
         expect(out[name!]?.grad).toBeUndefined();
         expect(out[name!]?.error).toMatch(new RegExp(`^zygote-ts: ${fn}\\(…\\), imported from a package that was not rewritten .* returned NaN.*ZYGOTE_INCLUDE`, 's'));
       }
