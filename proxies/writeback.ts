@@ -7,7 +7,7 @@
 
 import { outward } from './cleanup.js';
 import { isRecordingCopy, sealLike, sealOf, standInNode, type Node } from './standins.js';
-import { namedWrites, numbersOf, wasWritten } from './typed-arrays.js';
+import { namedWrites, numbersOf, typedStandIn, wasWritten } from './typed-arrays.js';
 
 const hasOwn = (o: object, k: PropertyKey) => Object.prototype.hasOwnProperty.call(o, k);
 
@@ -28,16 +28,16 @@ export function writeBack(node: Node): void {
       break;
     case 'map':
       writeBackMap(node, node.standIn as Map<unknown, unknown>, original as Map<unknown, unknown>);
-      writeBackNamed(node, node.standIn, original);
+      writeBackOwnProperties(node, node.standIn, original);
       break;
     case 'set':
       writeBackSet(node, node.standIn as Set<unknown>, original as Set<unknown>);
-      writeBackNamed(node, node.standIn, original);
+      writeBackOwnProperties(node, node.standIn, original);
       break;
     case 'typed':
       // (its stand-in keeps the numbers f wrote in a typed array of its own)
-      if (wasWritten(node.standIn)) (original as Float64Array).set(numbersOf(node.standIn as Float64Array));
-      writeBackTypedNamed(node.standIn, original);
+      if (wasWritten(node.standIn)) writeBackTyped(node.standIn as Float64Array, original as Float64Array);
+      writeBackNamed(node.standIn, original);
       break;
   }
   if (node.privates !== null) writeBackPrivates(node, original);
@@ -45,7 +45,7 @@ export function writeBack(node: Node): void {
 }
 
 /** What f did to a Map's or Set's own properties (copied as they were: see `copyOwnProperties`). */
-function writeBackNamed(node: Node, s: object, o: object): void {
+function writeBackOwnProperties(node: Node, s: object, o: object): void {
   const keys = Reflect.ownKeys(s);
   const named = node.named;
   if (keys.length === 0 && named === null) return;
@@ -68,8 +68,23 @@ function writeBackNamed(node: Node, s: object, o: object): void {
   }
 }
 
+/**
+ * The numbers f left in a typed array. In nested differentiation the original is the
+ * enclosing differentiation's stand-in: it is given what f wrote as traced there (its
+ * numbers alone would cut the enclosing derivative: `w[1] = w[1] * 5` inside gave null
+ * for `v[1] * 3` outside, where it is 15); elements f did not write are left alone.
+ */
+function writeBackTyped(s: Float64Array, o: Float64Array): void {
+  const inner = typedStandIn(s)!;
+  if (typedStandIn(o) === undefined) return o.set(numbersOf(s));
+  for (let i = 0; i < inner.length; i++) {
+    const e = inner.recordedElement(i);
+    if ('value' in e) o[i] = outward(e.value) as number;
+  }
+}
+
 /** Named properties f set or deleted on a typed array (`v.label = 'b'`): as plain JavaScript leaves them. */
-function writeBackTypedNamed(s: object, o: object): void {
+function writeBackNamed(s: object, o: object): void {
   const writes = namedWrites(s);
   if (writes === null) return;
   for (const key of writes.keys) {

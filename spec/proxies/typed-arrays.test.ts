@@ -103,6 +103,14 @@ describe('typed arrays as arguments', () => {
     expect(gradient(outer, Float64Array.of(2, 3))).toEqual([Float64Array.of(0, 6)]);
   });
 
+  // (the inner f's writes went back into the enclosing stand-in as plain numbers: null where it is 15)
+  it('nested: what the inner f writes into the typed array keeps its derivative in the enclosing differentiation', () => {
+    const inner = (w: Float64Array) => ((w[1] = w[1]! * 5), w[0]!);
+    expect(gradient((v: Float64Array) => (gradient(inner, v), v[1]! * 3 + v[0]!), Float64Array.of(1, 2))).toEqual([Float64Array.of(1, 15)]);
+    expect(gradient((x: number) => { const v = new Float64Array([1, x]); gradient(inner, v); return v[1]! * 3; }, 2)).toEqual([15]);
+    expect(gradient((v: number[]) => (gradient(inner as unknown as (w: number[]) => number, v), v[1]! * 3), [1, 2])).toEqual([[0, 15]]);
+  });
+
   it('a typed array f made and left in outside data holds numbers afterwards', () => {
     let kept: Float64Array | null = null;
     gradient((v: Float64Array) => {
