@@ -13,6 +13,7 @@ import { isSymbolic } from '../lib/core/symbolic.js';
 import { kindOf } from './kinds.js';
 import { liveArray, isNDArray } from '../lib/ndarray.js';
 import { standInNode } from './standins.js';
+import { outwardTyped } from './typed-arrays.js';
 
 /** Containers written to, one list per open differentiation (innermost last). */
 const noted: object[][] = [];
@@ -219,6 +220,8 @@ export function outward(v: unknown): unknown {
   if (typeof v !== 'object' || v === null) return v;
   const node = standInNode(v);
   if (node !== undefined) return node.original;
+  const typed = outwardTyped(v);
+  if (typed !== undefined) return typed;
   cleanDeep(v, new Set());
   return v;
 }
@@ -263,6 +266,8 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
     if (node !== undefined) return copies?.get(node.original) ?? node.original;
     const original = copies?.get(v);
     if (original !== undefined) return original;
+    const typed = outwardTyped(v);
+    if (typed !== undefined) return typed;
     if (!seen.has(v)) stack.push(v);
     return v;
   };

@@ -18,6 +18,7 @@
 
 import { live, isTraced, numberOf, primal, reportEscape } from '../lib/core/traced.js';
 import type { Tape } from '../lib/core/tape.js';
+import { isDeriving } from '../lib/core/scope.js';
 import { NDArray, setTypedStandInReader, type FloatArray } from '../lib/ndarray.js';
 import { fround } from '../rules/math.js';
 import { gt, lt, sne } from '../lib/coercion.js';
@@ -180,6 +181,31 @@ export function typedArrayOver(made: FloatArray): FloatArray {
   return new TypedArrayStandIn(ctor, made, newShared(ctor, [], null, true)).proxy;
 }
 
+/** The copies of the numbers argument stand-ins are over (their buffers), to the typed arrays they stand for. */
+const argumentCopies = new WeakMap<ArrayBufferLike, FloatArray>();
+
+/**
+ * What to leave in user data for the typed-array stand-in `x` once its differentiation has
+ * closed (undefined: `x` is not one): a real typed array, not the Proxy, which would stay
+ * ~50× slower, fail `ArrayBuffer.isView`, `structuredClone` and postMessage, and refuse
+ * being `this` of the built-in methods. A view of an argument's numbers (`v.subarray(1)`)
+ * is that view of the argument, sharing its buffer as in plain JavaScript. One made in f is
+ * the typed array it is over, once no differentiation is open: inside an enclosing one it
+ * may hold numbers traced there, and stays until that one ends (its clean-up sees it again).
+ */
+export function outwardTyped(x: unknown): FloatArray | undefined {
+  const s = typedStandIn(x);
+  if (s === undefined) return undefined;
+  const original = argumentCopies.get(s.target.buffer);
+  if (original === undefined) return isDeriving() ? (x as FloatArray) : s.target;
+  const start = s.target.byteOffset; // (the copy's byte 0 is the argument's first element)
+  const size = s.ctor.BYTES_PER_ELEMENT;
+  if (s.ctor === (original instanceof Float32Array ? Float32Array : Float64Array) && start % size === 0) {
+    return original.subarray(start / size, start / size + s.length); // (an enclosing stand-in's own view, nested)
+  }
+  return typedStandIn(original) === undefined ? new s.ctor(original.buffer as ArrayBuffer, original.byteOffset + start, s.length) : (x as FloatArray);
+}
+
 /**
  * The stand-in for an argument's typed array: its elements are read from `input`, a traced
  * array of its numbers. `checkNamed` vets each of the original's own named properties
@@ -189,6 +215,7 @@ export function typedArgument(original: FloatArray, input: NDArray, checkNamed: 
   const ctor: FloatArrayClass = original instanceof Float32Array ? Float32Array : Float64Array;
   const numbers = typedStandIn(original)?.target ?? original;
   const standIn = new TypedArrayStandIn(ctor, ctor.from(numbers), newShared(ctor, new Array(original.length), input, false));
+  argumentCopies.set(standIn.target.buffer, original);
   standIn.named = { original, checkNamed, decided: new Set(), written: new Set() };
   return standIn.proxy;
 }
