@@ -166,13 +166,41 @@ export interface ImportedName {
 
 const importsByProgram = new WeakMap<Node, ReadonlyMap<string, ImportedName>>();
 
-/** The names a program imports, by local name (read once per program). */
+/**
+ * The module `require('m')` names, also as compilers to CommonJS wrap it (esbuild's
+ * `__toESM(require('m'))`, TypeScript's `__importStar`/`__importDefault`, Babel's
+ * `_interopRequireDefault`/`_interopRequireWildcard`), or null.
+ */
+function requiredSource(init: Node | null | undefined): string | null {
+  if (init?.type !== 'CallExpression' || init.callee.type !== 'Identifier') return null;
+  const [first] = init.arguments;
+  if (init.callee.name === 'require') return init.arguments.length === 1 && first?.type === 'Literal' && typeof first.value === 'string' ? first.value : null;
+  return /^(?:__toESM|__importStar|__importDefault|_interopRequireDefault|_interopRequireWildcard)$/.test(init.callee.name) ? requiredSource(first as Node | undefined) : null;
+}
+
+/**
+ * The names a program imports, by local name (read once per program): `import` declarations,
+ * and in CommonJS the program-level `const m = require('m')` and `const { f, g: h } = require('m')`
+ * (what code compiled from `import` declarations to CommonJS writes too).
+ */
 export function importsOf(program: Node): ReadonlyMap<string, ImportedName> {
   let names = importsByProgram.get(program);
   if (names === undefined) {
     const found = new Map<string, ImportedName>();
     if (program.type === 'Program') {
       for (const statement of program.body) {
+        if (statement.type === 'VariableDeclaration') {
+          for (const d of statement.declarations) {
+            const source = requiredSource(d.init as Node | null | undefined);
+            if (source === null) continue;
+            if (d.id.type === 'Identifier') found.set(d.id.name, { imported: null, source });
+            else if (d.id.type === 'ObjectPattern') {
+              for (const p of d.id.properties) {
+                if (p.type === 'Property' && !p.computed && p.key.type === 'Identifier' && p.value.type === 'Identifier') found.set(p.value.name, { imported: p.key.name, source });
+              }
+            }
+          }
+        }
         if (statement.type !== 'ImportDeclaration') continue;
         const source = String(statement.source.value);
         for (const s of statement.specifiers) {

@@ -1,7 +1,8 @@
 /**
  * Calls of functions imported from packages (`import { mean } from 'simple-statistics'`,
  * `import * as ss from '…'`, a default import): `mean(xs)` → `(0, __zy.callImported)(void 0, mean, xs)`,
- * `ss.mean(xs)` → `(0, __zy.callImported)(ss, ss.mean, xs)`. While a differentiation runs,
+ * `ss.mean(xs)` → `(0, __zy.callImported)(ss, ss.mean, xs)`; in CommonJS, names bound to
+ * `require('…')` at the program's level likewise (lib/transform/ast.ts `importsOf`). While a differentiation runs,
  * the runtime stops a call into a package that was not rewritten when it returns NaN for
  * traced numbers, a derivative lost without a conversion to report (lib/imported.ts).
  * Imports of relative paths, `node:` modules and zygote-ts itself are the program's own
@@ -24,11 +25,24 @@ function isImported(node: Node, ctx: RewriteContext): node is acorn.Identifier {
   return imported !== undefined && isPackageSpecifier(imported.source) && ctx.scope.isDeclared(node) && !ctx.scope.withRefs.has(node);
 }
 
-function importedCallee(node: Node, ctx: RewriteContext): acorn.Identifier | acorn.MemberExpression | null {
+/**
+ * The imported function a call calls, and the receiver it calls it with (`void 0`, or the
+ * namespace's name): `f(x)`, `ns.f(x)`, and `(0, ns.f)(x)`, as code compiled to CommonJS
+ * calls an imported function (esbuild, TypeScript, Babel), with no receiver.
+ */
+function importedCallee(node: Node, ctx: RewriteContext): { callee: Node; receiver: string } | null {
   if (node.type !== 'CallExpression' || node.optional) return null;
-  const callee = node.callee;
-  if (isImported(callee, ctx)) return callee;
-  if (callee.type === 'MemberExpression' && !callee.optional && isImported(callee.object as Node, ctx)) return callee;
+  let callee = node.callee as Node;
+  let detached = false;
+  if (callee.type === 'SequenceExpression' && callee.expressions.length === 2 && callee.expressions[0]!.type === 'Literal') {
+    callee = callee.expressions[1] as Node;
+    detached = true;
+    if (callee.type !== 'MemberExpression') return null;
+  }
+  if (isImported(callee, ctx)) return { callee: node.callee as Node, receiver: 'void 0' };
+  if (callee.type === 'MemberExpression' && !callee.optional && isImported(callee.object as Node, ctx)) {
+    return { callee: node.callee as Node, receiver: detached ? 'void 0' : (callee.object as acorn.Identifier).name };
+  }
   return null;
 }
 
@@ -37,11 +51,11 @@ export const rewriteImportedCall: Rewriter = {
   types: ['CallExpression'],
   test: (node, ctx) => importedCallee(node, ctx) !== null,
   rewrite(node, ctx) {
-    const callee = importedCallee(node, ctx);
-    if (callee === null || node.type !== 'CallExpression') return;
+    const found = importedCallee(node, ctx);
+    if (found === null || node.type !== 'CallExpression') return;
+    const { callee, receiver } = found;
     const args = node.arguments;
     // (the receiver, an import binding, is read twice: reading it runs nothing)
-    const receiver = callee.type === 'Identifier' ? 'void 0' : (callee.object as acorn.Identifier).name;
     // (`_.filter(xs, Boolean)`: callbacks answer with their truth where the package tests it
     // natively, rewrite-callbacks.ts; a plain copy has no traced number to ask about)
     const call = (entry: string) => `${runtime(entry)}(${receiver}, `;

@@ -54,6 +54,15 @@ describe('what cannot be followed is refused at its place, in every mode', () =>
     });
   }
 
+  // (only `import` declarations were seen: each gave NaN, with a null gradient, silently)
+  it('CommonJS: a function reached by require that returns NaN for traced numbers stops too', () => {
+    const out = runJson<Output>('escapes-required.cjs', { ZYGOTE_INCLUDE: 'zy-escapes' });
+    for (const [name, fn] of [['ss.mean by require', 'mean'], ['total, destructured from require', 'total'], ['sum as compiled code calls it', 'sum']]) {
+      expect(out[name!]?.error).toMatch(new RegExp(`^zygote-ts: ${fn}\\(…\\), imported from a package that was not rewritten .* returned NaN`, 's'));
+    }
+    expect(out['ss.mean of plain numbers']).toEqual({ grad: [1.5] });
+  });
+
   it('a package that was not rewritten stops the run without the loader’s help too', () => {
     const r = node(['--import', registerUrl, join(fixtures, 'escapes.mjs')], {});
     const out = JSON.parse(r.stdout) as Output;

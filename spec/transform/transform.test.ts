@@ -23,7 +23,8 @@ const G = { runtime: { kind: 'global' as const }, sourceMap: false };
  */
 function body(code: string, options: { sourceType?: 'module' | 'script'; inlineFastPaths?: boolean; twoBodies?: boolean } = {}): string {
   const out = transform(code, { ...G, sourceType: 'module', twoBodies: false, ...options, runtime: { kind: 'import', specifier: 'rt' } }).code;
-  const marker = '/*zygote-ts:rewritten*/ __zy.rewritten(); ';
+  // (a CommonJS file's prologue also checks that the runtime is loaded before the marker's call)
+  const marker = '__zy.rewritten(); ';
   const at = out.indexOf(marker);
   return at < 0 ? out : out.slice(at + marker.length);
 }
@@ -76,6 +77,9 @@ describe('emitted shapes without inline fast paths (inlineFastPaths: false)', ()
     // A function imported from a package is called through the runtime, which stops a call
     // into a package that was not rewritten when it returns NaN for traced numbers.
     ['import { mean } from "simple-statistics"; import * as ss from "ss"; import own from "./own.js"; mean(a); ss.sum(b); own(c); mean?.(a);', 'import { mean } from "simple-statistics"; import * as ss from "ss"; import own from "./own.js"; (0, __zy.callImported)(void 0, mean, a); (0, __zy.callImported)(ss, ss.sum, b); own(c); mean?.(a);'],
+    // In CommonJS, names bound to require('…') at the program's level, also as compilers to
+    // CommonJS call them: `(0, ns.f)(x)`, with no receiver.
+    ['const ss = require("simple-statistics"); const { mean, sum: total } = require("ss"); const own = require("./own.js"); var lib = __toESM(require("lib")); ss.mean(a); mean(b); total(c); own(d); (0, lib.f)(e); (0, lib.g)(); (0, f.g)(h);', 'const ss = require("simple-statistics"); const { mean, sum: total } = require("ss"); const own = require("./own.js"); var lib = __toESM(require("lib")); (0, __zy.callImported)(ss, ss.mean, a); (0, __zy.callImported)(void 0, mean, b); (0, __zy.callImported)(void 0, total, c); own(d); (0, __zy.callImported)(void 0, (0, lib.f), e); (0, __zy.callImported)(void 0, (0, lib.g)); (0, f.g)(h);'],
     ['new Set(a); new Map; new Float32Array(3); new glMatrix.ARRAY_TYPE(3); new Point(1); new (a?.B)();', '(0, __zy.construct)( Set, a); (0, __zy.construct)(Map); (0, __zy.construct)( Float32Array, 3); (0, __zy.construct)( glMatrix.ARRAY_TYPE, 3); new Point(1); new (a?.B)();'],
   ])('%s', (input, expected) => {
     expect(body(input, { inlineFastPaths: false })).toBe(expected);
