@@ -214,7 +214,11 @@ export function outwardTyped(x: unknown): FloatArray | undefined {
 export function typedArgument(original: FloatArray, input: NDArray, checkNamed: (key: string | symbol, value: unknown) => void): FloatArray {
   const ctor: FloatArrayClass = original instanceof Float32Array ? Float32Array : Float64Array;
   const numbers = typedStandIn(original)?.target ?? original;
-  const standIn = new TypedArrayStandIn(ctor, ctor.from(numbers), newShared(ctor, new Array(original.length), input, false));
+  const copy = ctor.from(numbers);
+  // (a subclass's instance: f sees its class, methods, getters and species, as in plain JavaScript)
+  const proto = Object.getPrototypeOf(original) as object | null;
+  if (proto !== ctor.prototype) Object.setPrototypeOf(copy, proto);
+  const standIn = new TypedArrayStandIn(ctor, copy, newShared(ctor, new Array(original.length), input, false));
   argumentCopies.set(standIn.target.buffer, original);
   standIn.named = { original, checkNamed, decided: new Set(), written: new Set() };
   return standIn.proxy;
@@ -263,6 +267,8 @@ export class TypedArrayStandIn {
   /** Where element 0 is in the buffer, in elements. */
   readonly offset: number;
   private methods: Map<PropertyKey, Function> | null = null;
+  /** Whether the target is an instance of a subclass (`class Vec3 extends Float64Array`): its own members run on the stand-in. */
+  readonly subclassed: boolean;
   /**
    * An argument's own named properties (`v.label = 'x'`), which its target, a copy of the
    * numbers, lacks: each is copied onto the target when f first reaches it (listing them
@@ -284,6 +290,7 @@ export class TypedArrayStandIn {
   ) {
     // (element k of the buffer, so that views at other offsets share it)
     this.offset = target.byteOffset / ctor.BYTES_PER_ELEMENT;
+    this.subclassed = Object.getPrototypeOf(target) !== ctor.prototype;
     this.proxy = new Proxy(target, this.traps());
     standIns.set(this.proxy, this);
   }
@@ -397,11 +404,13 @@ export class TypedArrayStandIn {
           this.reportBufferRead();
           joinBuffer(this.shared, target.buffer, false);
         }
+        // (a subclass's getter or method, or what f stored: on the stand-in, whose elements are traced)
+        if (this.subclassed && !isBuiltinMember(target, key)) return Reflect.get(target, key, this.proxy);
         return this.method(key) ?? Reflect.get(target, key, target);
       },
       set: (target, key, value) => {
         const k = numericKey(key);
-        if (k === null) return this.adopt(key), this.named?.written.add(key), Reflect.set(target, key, value, target);
+        if (k === null) return this.adopt(key), this.named?.written.add(key), Reflect.set(target, key, value, this.subclassed && !isBuiltinMember(target, key) ? this.proxy : target);
         this.store(k, value); // (out of range: ignored, as a typed array does)
         return true;
       },
@@ -449,6 +458,22 @@ export class TypedArrayStandIn {
     return f;
   }
 
+  /**
+   * A new typed array holding `values` (traced ones kept), made as `map`, `filter` and `slice`
+   * make theirs: by the class's species (a subclass's own constructor), else of this class.
+   */
+  made(values: readonly unknown[]): FloatArray {
+    if (!this.subclassed) return typedArrayOf(this.ctor, values);
+    const C = (this.target as { constructor?: unknown }).constructor;
+    const species = C === undefined ? undefined : (C as { [Symbol.species]?: unknown })[Symbol.species];
+    if (species === undefined || species === null) return typedArrayOf(this.ctor, values);
+    const made = Reflect.construct(species as Function, [values.length]) as unknown;
+    if (!(made instanceof Float64Array || made instanceof Float32Array) || made.length < values.length) return typedArrayOf(this.ctor, values);
+    const standIn = typedStandIn(made) ?? typedStandIn(typedArrayOver(made))!;
+    values.forEach((v, i) => standIn.store(i, v));
+    return standIn.proxy;
+  }
+
   /** The elements as an array (for methods that read them all). */
   elements(): unknown[] {
     return Array.from({ length: this.length }, (_, i) => this.element(i));
@@ -461,6 +486,17 @@ export class TypedArrayStandIn {
 }
 
 type Callback = (value: unknown, index: number, array: FloatArray) => unknown;
+
+/** The typed arrays' own prototypes, whose members need a real typed array as `this`. */
+const BUILTIN_PROTOTYPES: ReadonlySet<object> = new Set([Float64Array.prototype, Float32Array.prototype, Object.getPrototypeOf(Float64Array.prototype) as object, Object.prototype]);
+
+/** Whether `key` is found on one of the built-in prototypes of `target` (not a subclass's, nor its own). */
+function isBuiltinMember(target: object, key: string | symbol): boolean {
+  for (let o: object | null = target; o !== null; o = Object.getPrototypeOf(o) as object | null) {
+    if (Object.prototype.hasOwnProperty.call(o, key)) return BUILTIN_PROTOTYPES.has(o);
+  }
+  return true;
+}
 
 /** A relative index as the built-ins resolve one (negative from the end, clamped). */
 function relative(i: unknown, length: number, fallback: number): number {
@@ -511,7 +547,7 @@ const METHODS: Record<string, (s: TypedArrayStandIn) => Function> = {
     for (let i = relative(start, s.length, 0); i < relative(end, s.length, s.length); i++) s.store(i, v);
     return s.proxy;
   },
-  filter: (s) => (f: Callback, thisArg?: unknown) => typedArrayOf(s.ctor, s.elements().filter((v, i) => f.call(thisArg, v, i, s.proxy))),
+  filter: (s) => (f: Callback, thisArg?: unknown) => s.made(s.elements().filter((v, i) => f.call(thisArg, v, i, s.proxy))),
   find: (s) => (f: Callback, thisArg?: unknown) => s.elements().find((v, i) => f.call(thisArg, v, i, s.proxy)),
   findIndex: (s) => (f: Callback, thisArg?: unknown) => s.elements().findIndex((v, i) => f.call(thisArg, v, i, s.proxy)),
   findLast: (s) => (f: Callback, thisArg?: unknown) => s.elements().findLast((v, i) => f.call(thisArg, v, i, s.proxy)),
@@ -529,7 +565,7 @@ const METHODS: Record<string, (s: TypedArrayStandIn) => Function> = {
     for (let i = start; i >= 0; i--) if (!sne(s.element(i), x)) return i;
     return -1;
   },
-  map: (s) => (f: Callback, thisArg?: unknown) => typedArrayOf(s.ctor, s.elements().map((v, i) => f.call(thisArg, v, i, s.proxy))),
+  map: (s) => (f: Callback, thisArg?: unknown) => s.made(s.elements().map((v, i) => f.call(thisArg, v, i, s.proxy))),
   reduce: (s) => (f: (acc: unknown, v: unknown, i: number, a: FloatArray) => unknown, ...initial: unknown[]) =>
     initial.length === 0
       ? s.elements().reduce((acc, v, i) => f(acc, v, i, s.proxy))
@@ -548,7 +584,7 @@ const METHODS: Record<string, (s: TypedArrayStandIn) => Function> = {
     if (at < 0 || at + from.length > s.length) throw new RangeError('offset is out of bounds');
     from.forEach((v, j) => s.store(at + j, v));
   },
-  slice: (s) => (begin?: unknown, end?: unknown) => typedArrayOf(s.ctor, s.elements().slice(relative(begin, s.length, 0), relative(end, s.length, s.length))),
+  slice: (s) => (begin?: unknown, end?: unknown) => s.made(s.elements().slice(relative(begin, s.length, 0), relative(end, s.length, s.length))),
   some: (s) => (f: Callback, thisArg?: unknown) => s.elements().some((v, i) => f.call(thisArg, v, i, s.proxy)),
   sort: (s) => (compare?: (a: unknown, b: unknown) => unknown) => {
     const order = compare === undefined ? defaultOrder : (a: unknown, b: unknown) => sign(compare(a, b));

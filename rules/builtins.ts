@@ -429,6 +429,13 @@ export function construct(ctor: unknown, ...args: unknown[]): unknown {
     const made = Reflect.construct(typed as Function, args) as Float64Array;
     return isBuffer(from) ? typedArrayOnBuffer(made) : typedArrayOver(made);
   }
+  // A subclass (`class Vec3 extends Float64Array`): its instance, made by its constructor, as a
+  // stand-in too, so that the traced numbers f stores keep their derivatives.
+  if (typeof ctor === 'function' && (ctor.prototype instanceof Float64Array || ctor.prototype instanceof Float32Array)) {
+    const made = Reflect.construct(ctor, args) as unknown;
+    if (!(made instanceof Float64Array || made instanceof Float32Array)) return made;
+    return isBuffer(made.buffer) && made.buffer === args[0] ? typedArrayOnBuffer(made) : typedArrayOver(made);
+  }
   if ((ctor === Map || ctor === Set) && args[0] !== undefined && args[0] !== null) {
     const made: object = ctor === Map ? new Map() : new Set();
     const adder = ctor === Map ? mapSet : setAdd;

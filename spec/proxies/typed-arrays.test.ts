@@ -93,6 +93,27 @@ describe('typed arrays as arguments', () => {
     );
   });
 
+  // (f got a Float64Array: `v.x` read undefined, NaN where plain JavaScript gives 2; `v
+  // instanceof Vec3` was false, 0 where it is 1; v.map made a Float64Array, not a Vec3; v.norm2 was no function)
+  it('an instance of a subclass is one for f: its methods, getters, setters and species run on the traced elements', () => {
+    class Vec3 extends Float64Array {
+      get x() { return this[0]!; }
+      set x(t: number) { this[0] = t; }
+      norm2() { return this[0]! ** 2 + this[1]! ** 2 + this[2]! ** 2; }
+    }
+    const make = () => Vec3.from([1, 2, 3]) as Vec3;
+    expect(withgradient((v: Vec3) => v.norm2() + v.x * 2 + (v instanceof Vec3 ? 1 : 0), make())).toEqual({ val: 17, grad: [Float64Array.of(4, 4, 6)] });
+    const mapped = (v: Vec3) => { const w = v.map((t) => t * 2) as Vec3; return (w instanceof Vec3 ? 10 : 0) + w.x * v[2]!; };
+    expect(withgradient(mapped, make())).toEqual({ val: mapped(make()), grad: [Float64Array.of(6, 0, 2)] });
+    const u = make();
+    expect(gradient((v: Vec3) => ((v.x = v[1]! * 3), v.x * v[1]!), u)).toEqual([Float64Array.of(0, 12, 0)]);
+    expect(u).toBeInstanceOf(Vec3);
+    expect(Array.from(u)).toEqual([6, 2, 3]);
+    // (made in f by a constructor the rewrite sends through the runtime: a stand-in of its class)
+    const lib = { Vec3 };
+    expect(gradient((t: number) => { const w = new lib.Vec3(3); w.x = t * t; return w.norm2(); }, 1.5)).toEqual([13.5]);
+  });
+
   it('a typed array made from a traced one (map, slice, filter) keeps the derivatives', () => {
     expect(gradient((v: Float32Array) => v.map((x) => x * 5)[1]!, Float32Array.of(1, 2))).toEqual([Float32Array.of(0, 5)]);
   });
