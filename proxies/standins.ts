@@ -324,8 +324,8 @@ export class Wrapping {
   readonly inputRows: number[] = [];
   /** Each original object's node (so aliases and cycles share one). */
   readonly nodes = new Map<object, Node>();
-  /** The typed arrays met so far by buffer, with where they were met (to refuse two views of the same memory). */
-  private typedSeen: Map<ArrayBufferLike, { array: FloatArray; parent: Node | null; key: unknown }[]> | null = null;
+  /** Memory of the arguments over buffers, by buffer: bytes [start, end), and whether f gets a copy (a float typed array's stand-in). */
+  private typedSeen: Map<ArrayBufferLike, { start: number; end: number; copied: boolean; parent: Node | null; key: unknown }[]> | null = null;
   /** Records whose prototype is not Object.prototype: it may be another argument's object (see `linkShared`). */
   inheriting: Node[] | null = null;
   /** Maps with object keys: a key may be another argument's object (see `linkShared`). */
@@ -434,7 +434,12 @@ export class Wrapping {
     }
     const kind = kindOf(value);
     if (kind instanceof Refusal) throw new TypeError(`zygote-ts: ${pathOf(parent, key)} ${kind.reason}`);
-    if (kind === 'opaque') return value;
+    if (kind === 'opaque') {
+      // (a DataView, an integer typed array or an ArrayBuffer, passed as it is: refused over a float typed array's memory)
+      if (ArrayBuffer.isView(value)) this.refuseOverlap(value, parent, key, false);
+      else if (value instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer)) this.refuseOverlap(value, parent, key, false);
+      return value;
+    }
     if (kind === 'typed') return this.typedNode(value as FloatArray, parent, key);
     const node = new Node(kind, value, emptyLike(kind, value), this, parent, key);
     this.nodes.set(value, node);
@@ -448,7 +453,7 @@ export class Wrapping {
   // A typed array: one input row for its numbers (as an NDArray argument), read element by
   // element through its stand-in (proxies/typed-arrays.ts).
   private typedNode(value: FloatArray, parent: Node | null, key: unknown): FloatArray {
-    this.refuseOverlap(value, parent, key);
+    this.refuseOverlap(value, parent, key, true);
     const input = this.arrayInput(fromNested(value), parent, key); // (a copy of its numbers; traced ones if f got it from an enclosing differentiation)
     const slot = this.lastSlot;
     const standIn = typedArgument(value, input, (named, v) => refuseNumbersUnderName(node, named, v, 'a typed array'));
@@ -462,31 +467,35 @@ export class Wrapping {
   }
 
   /**
-   * Two typed arrays over overlapping memory of one buffer (`buf.subarray(0, 2)` and
-   * `buf.subarray(1, 3)`) cannot both be followed: f gets a copy of each, so a write through
-   * one would not be seen through the other, as it is in plain JavaScript.
+   * Two arguments over overlapping memory of one buffer (`buf.subarray(0, 2)` and
+   * `buf.subarray(1, 3)`; a Float64Array and a DataView, an integer typed array or the
+   * ArrayBuffer itself) cannot both be followed where f gets a copy of one (a float typed
+   * array's stand-in): a write through one would not be seen through the other, as it is in
+   * plain JavaScript. (`copied`: `value` is such a float typed array; views passed as they are
+   * share their memory as in plain JavaScript.)
    */
-  private refuseOverlap(value: FloatArray, parent: Node | null, key: unknown): void {
+  private refuseOverlap(value: ArrayBufferView | ArrayBufferLike, parent: Node | null, key: unknown, copied: boolean): void {
     const seen = (this.typedSeen ??= new Map());
     // (an enclosing differentiation's stand-in: its buffer read through the Proxy would be reported as a lost derivative)
-    const buffer = (typedStandIn(value)?.target ?? value).buffer;
+    const view = ArrayBuffer.isView(value) ? ((typedStandIn(value)?.target ?? value) as ArrayBufferView) : null;
+    const buffer = view === null ? (value as ArrayBufferLike) : view.buffer;
+    const start = view === null ? 0 : view.byteOffset;
+    const end = view === null ? buffer.byteLength : start + view.byteLength;
     const views = seen.get(buffer);
     if (views === undefined) {
-      seen.set(buffer, [{ array: value, parent, key }]);
+      seen.set(buffer, [{ start, end, copied, parent, key }]);
       return;
     }
-    const start = value.byteOffset;
-    const end = start + value.byteLength;
     for (const other of views) {
-      const otherStart = other.array.byteOffset;
-      if (start < otherStart + other.array.byteLength && otherStart < end) {
+      if ((copied || other.copied) && start < other.end && other.start < end) {
+        const what = copied && other.copied ? 'typed arrays over the same memory (views of one buffer that overlap)' : 'over the same memory (a Float64Array or Float32Array, and a view or the buffer of its memory)';
         throw new TypeError(
-          `zygote-ts: ${pathOf(parent, key)} and ${pathOf(other.parent, other.key)} are typed arrays over the same memory (views of one buffer that overlap). ` +
-            'f would get a copy of each, so a write through one would not be seen through the other. Pass one of them, or copies (`.slice()`).',
+          `zygote-ts: ${pathOf(parent, key)} and ${pathOf(other.parent, other.key)} are ${what}. ` +
+            'f would get a copy of the float typed array, so a write through one would not be seen through the other. Pass one of them, or copies (`.slice()`).',
         );
       }
     }
-    views.push({ array: value, parent, key });
+    views.push({ start, end, copied, parent, key });
   }
 
   // Arrays are values: one input row for the whole array, no stand-in.

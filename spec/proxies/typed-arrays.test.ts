@@ -201,6 +201,22 @@ describe('typed arrays as arguments', () => {
     expect(gradient((a: Float64Array, b: Float64Array) => a[0]! * b[1]!, same, same)).toEqual([new Float64Array([10, 1]), new Float64Array([10, 1])]);
   });
 
+  // (a DataView, an integer typed array or the ArrayBuffer passed beside a Float64Array of the
+  // same memory is passed as it is, and read the caller's numbers where f had written the copy:
+  // (v, dv) => ((v[0] = v[0] * 2), dv.getFloat64(0, true) * 3) gave 4.5 where it is 9, gradient null)
+  it('a view or the buffer of a float typed argument’s memory, passed beside it, is refused; apart, or two plain views, they are followed', () => {
+    const t = Float64Array.of(1.5, 2, 4);
+    const f = (v: Float64Array, dv: DataView) => ((v[0] = v[0]! * 2), dv.getFloat64(0, true) * 3);
+    expect(() => gradient(f, t, new DataView(t.buffer))).toThrow(/arg 1 and arg 0 are over the same memory.*\.slice\(\)/s);
+    expect(() => gradient((v: Float64Array, u: Uint8Array) => ((u[7] = 0), v[0]! * 3), t, new Uint8Array(t.buffer))).toThrow(/arg 1 and arg 0 are over the same memory/);
+    expect(() => gradient((v: Float64Array, b: ArrayBuffer) => new Float64Array(b)[0]! * v[0]!, t, t.buffer)).toThrow(/arg 1 and arg 0 are over the same memory/);
+    expect(() => gradient((o: { v: Float64Array; dv: DataView }) => o.dv.getFloat64(8, true) * o.v[0]!, { dv: new DataView(t.buffer), v: t.subarray(1) })).toThrow(/arg 0 \.v and arg 0 \.dv are over the same memory/);
+    expect(Array.from(t)).toEqual([1.5, 2, 4]);
+    expect(withgradient((v: Float64Array, dv: DataView) => v[0]! * dv.getFloat64(0, true), t.subarray(0, 1), new DataView(t.buffer, 8))).toEqual({ val: 3, grad: [Float64Array.of(2), null] });
+    const b = new ArrayBuffer(8);
+    expect(withgradient((x: number, p: Int32Array, q: Int32Array) => ((p[0] = 5), q[0]! * x), 1.5, new Int32Array(b), new Int32Array(b))).toEqual({ val: 7.5, grad: [5, null, null] });
+  });
+
   it('compileGradient runs them uncompiled, with the same gradient', () => {
     const g = compileGradient((v: Float64Array) => v[0]! * v[1]!);
     expect(g(Float64Array.of(2, 3))).toEqual([Float64Array.of(3, 2)]);
