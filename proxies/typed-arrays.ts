@@ -561,7 +561,9 @@ const METHODS: Record<string, (s: TypedArrayStandIn) => Function> = {
   join: (s) => (separator?: unknown) => s.elements().map(String).join(separator === undefined ? ',' : String(separator)),
   keys: (s) => () => s.elements().keys(),
   lastIndexOf: (s) => (x: unknown, ...from: unknown[]) => {
-    const start = from.length === 0 ? s.length - 1 : Math.min(relative(from[0], s.length, 0), s.length - 1);
+    // (a negative start counts from the end, and one before the first element finds nothing: not clamped, as `relative` does)
+    const n = from.length === 0 ? s.length - 1 : Math.trunc(primal(toNumber(from[0]))) || 0;
+    const start = n < 0 ? s.length + n : Math.min(n, s.length - 1);
     for (let i = start; i >= 0; i--) if (!sne(s.element(i), x)) return i;
     return -1;
   },

@@ -44,6 +44,12 @@ describe('typed arrays as arguments', () => {
     checks((v) => Math.hypot(...v), () => Float32Array.of(1, 2, 2), { h: 1e-2, tol: 1e-3 });
   });
 
+  // (lastIndexOf(x, -5) on two elements clamped the start to 0 and found x there, where the built-in finds nothing)
+  it('searches start where the built-ins start', () => {
+    const f = (v: Float64Array) => v.lastIndexOf(1, -5) * 10 + v.lastIndexOf(1, -1) + v.lastIndexOf(2, 0) * 100 + v.indexOf(2, -9) * v[1]!;
+    expect(withgradient(f, Float64Array.of(1, 2))).toEqual({ val: f(Float64Array.of(1, 2)), grad: [Float64Array.of(0, 1)] });
+  });
+
   it('writes: f writes into the typed array it got, the caller sees the numbers, and derivatives follow', () => {
     const f = (v: Float64Array) => {
       v[0] = v[1]! * 3;
