@@ -160,6 +160,8 @@ function isPlainData(v: object): boolean {
 // number and a traced one with the same value are one key). Otherwise the method runs as it is.
 
 const ArrayProto = Array.prototype;
+/** %TypedArray%.prototype, whose searches every typed array shares. */
+const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as { indexOf: Function; lastIndexOf: Function; includes: Function };
 const { get: mapGet, set: mapSet, has: mapHas, delete: mapDelete } = Map.prototype;
 const { add: setAdd, has: setHas, delete: setDelete } = Set.prototype;
 const { get: weakMapGet, set: weakMapSet, has: weakMapHas, delete: weakMapDelete } = WeakMap.prototype;
@@ -301,6 +303,12 @@ function searchByValue(receiver: object, fn: Function, args: unknown[]): unknown
       const a = receiver as unknown[];
       return search(a, args[0], Math.max(start(a.length, args, 0), 0), 1, true) >= 0;
     }
+    // A typed array (one made outside f, or an integer one) holds plain numbers: the built-in
+    // is asked for a traced number's value (it compared the object: -1, false).
+    case TypedArrayProto.indexOf:
+    case TypedArrayProto.lastIndexOf:
+    case TypedArrayProto.includes:
+      return Reflect.apply(fn, receiver, args.map((a) => (isTraced(a) ? primal(a) : a)));
     case mapGet: {
       const held = heldKey(receiver, args[0], mapHas);
       return lookedUp(receiver, args[0], held, mapGet.call(receiver as Map<unknown, unknown>, held));

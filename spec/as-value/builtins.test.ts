@@ -124,6 +124,17 @@ describe('a traced number behaves as its value', () => {
     }, xs);
   });
 
+  // (the built-in compared the traced number as an object: cap.indexOf(a[1]) gave -1 where it is 1, includes false)
+  it('a typed array made outside f, or an integer one, is searched for a traced number’s value', () => {
+    const cap = Float64Array.of(2.7, 1.4, 3.1);
+    agrees((a, seen) => {
+      const ints = new Int32Array([3, 2, 3]);
+      seen.push(cap.indexOf(a[1]!), cap.lastIndexOf(a[0]!), cap.includes(a[2]!), cap.indexOf(a[1]!, a[1]! - 1.4), ints.indexOf(Math.floor(a[2]!)), ints.lastIndexOf(Math.floor(a[2]!)));
+      seen.push(Float64Array.prototype.indexOf.call(cap, a[2]!), Float64Array.prototype.includes.call(cap, a[4]!), cap.indexOf(a[3]!, -1));
+      return a[1]! * (cap.indexOf(a[2]!) + 1);
+    }, xs);
+  });
+
   it('searches and predicates called through call ([].indexOf.call(arrayLike, x), [].filter.call(xs, f)) compare and test as called as methods', () => {
     const program = (a: number[], seen: unknown[]) => {
       const arrayLike = { length: 3, 0: a[0]!, 1: a[1]!, 2: a[2]! };
