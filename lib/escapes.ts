@@ -69,6 +69,16 @@ export const FIX =
   'derivative is not wanted, pass it dropgrad(x).';
 
 onEscape((x, how) => {
+  if (how === 'text') {
+    const reader = numberReaderOfText();
+    if (reader !== null) {
+      throw new TypeError(
+        `zygote-ts: a traced number was given to ${reader.name}${reader.where ? ` at ${reader.where}` : ''}, which reads its text back as a plain number, ` +
+          `so its derivative would be lost. Call ${reader.name} by that name in code that is rewritten (it keeps the derivative), or pass dropgrad(x).`,
+      );
+    }
+    return;
+  }
   if (how === 'conversion') {
     const lost = lostByConversion();
     if (lost !== null) throw new TypeError(`zygote-ts: ${lost.what}${lost.where ? ` at ${lost.where}` : ''}${lost.why}, so its derivative would be lost. ${lost.fix}`);
@@ -248,6 +258,39 @@ interface Frame {
   readonly text: string;
   /** Its line and column, or null. */
   readonly at: Position | null;
+}
+
+/**
+ * A traced number converted to text by a built-in that reads the text back as a number
+ * (`parseFloat(x)`, `parseInt(x)`, `Number.parseFloat` is the same function), which keeps
+ * only the number: code that was not rewritten, or the built-in reached other than by its name
+ * (rewritten code's `parseFloat` is the runtime's, which converts before it reads). Null for
+ * any other conversion to text (printing, keys, concatenation), and where Node's own code
+ * asked (`util.format`'s `%f` reads the number to print it). Asked on every conversion of a
+ * traced number to text while its tape records: only the frames needed are captured.
+ */
+function numberReaderOfText(): { name: string; where: string } | null {
+  if (typeof Error.captureStackTrace !== 'function') return null;
+  // (one frame, read as V8's call sites: a formatted stack cost ~5 µs a conversion, this ~1)
+  const holder: { stack?: unknown } = {};
+  const limit = Error.stackTraceLimit;
+  const prepare = Error.prepareStackTrace;
+  let builtin: unknown;
+  Error.stackTraceLimit = 1;
+  Error.prepareStackTrace = (_error, sites) => sites;
+  try {
+    Error.captureStackTrace(holder, Traced.prototype[Symbol.toPrimitive]);
+    const site = (holder.stack as { getFunctionName(): string | null; getFileName(): string | null | undefined }[] | undefined)?.[0];
+    builtin = site !== undefined && !site.getFileName() ? site.getFunctionName() : null;
+  } finally {
+    Error.stackTraceLimit = limit;
+    Error.prepareStackTrace = prepare;
+  }
+  if (builtin !== 'parseFloat' && builtin !== 'parseInt') return null; // (`Number.parseFloat` is the same function)
+  const full: { stack?: string } = {};
+  Error.captureStackTrace(full, Traced.prototype[Symbol.toPrimitive]);
+  if (isCalledByNode(full.stack, true)) return null;
+  return { name: builtin, where: callerLine(full.stack) };
 }
 
 /** Why the conversion being reported loses a derivative, or null when it only reads the number. */

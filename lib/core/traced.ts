@@ -92,7 +92,11 @@ export class Traced {
    * (code that was not rewritten, a typed array) from a harmless read (formatting).
    */
   [Symbol.toPrimitive](hint: string): number | string {
-    if (hint === 'string') return textOfTraced(this); // (not this.toString(): see textOfTraced)
+    if (hint === 'string') {
+      // (text is only read, except by a built-in that reads it back as a number: lib/escapes.ts)
+      if (this.tracedTape.active) reportEscape(this, 'text');
+      return textOfTraced(this); // (not this.toString(): see textOfTraced)
+    }
     const n = primal(this);
     if (this.tracedTape.active) {
       reportEscape(this, 'conversion');
@@ -175,7 +179,8 @@ export function onText(handler: TextHandler): void {
 
 /**
  * Reports that traced `x` (a number or an array) was turned into plain numbers by `how`:
- * 'valueOf' (called explicitly), 'conversion' (JavaScript converting it), or a method's name.
+ * 'valueOf' (called explicitly), 'conversion' (JavaScript converting it), 'text' (JavaScript
+ * converting it to text), or a method's name.
  */
 export function reportEscape(x: { readonly tracedTape: Tape }, how: string): void {
   escapeHandler(x, how);
