@@ -8,7 +8,7 @@ import { touch } from '../proxies/barrier.js';
 import { noteWeakEntry } from '../proxies/cleanup.js';
 import { isTraced, numberOf, primal, reportEscape, textOfTraced, type Traced } from '../lib/core/traced.js';
 import { isDeriving, onIdle } from '../lib/core/scope.js';
-import { noteBufferMade, noteNativeView, typedArrayOf, typedArrayOnBuffer, typedArrayOver } from '../proxies/typed-arrays.js';
+import { holdsTracedElements, noteBufferMade, noteNativeView, typedArrayOf, typedArrayOnBuffer, typedArrayOver, typedStandIn } from '../proxies/typed-arrays.js';
 import { watchInstance } from './wasm.js';
 import { add } from './arithmetic.js';
 import { formsOf, isIdentityObject as isIdentity, originalOf, sameObject, standInNode } from '../proxies/standins.js';
@@ -86,7 +86,8 @@ function holdsTraced(value: unknown): boolean {
   while (stack.length > 0) {
     const v = stack.pop();
     if (isTraced(v)) return true;
-    if (typeof v !== 'object' || v === null || seen.has(v) || ArrayBuffer.isView(v)) continue;
+    if (typedStandIn(v) !== undefined && holdsTracedElements(v)) return true;
+    if (typeof v !== 'object' || v === null || seen.has(v) || ArrayBuffer.isView(v) || typedStandIn(v) !== undefined) continue;
     seen.add(v);
     if (v instanceof Map) for (const [k, x] of v) stack.push(k, x);
     else if (v instanceof Set) for (const x of v) stack.push(x);
@@ -97,6 +98,28 @@ function holdsTraced(value: unknown): boolean {
 
 class Cloner {
   private readonly made = new Map<object, unknown>();
+  /** The copies of the buffers of typed-array stand-ins met (views of one buffer share its copy, as the built-in's do). */
+  private readonly buffers = new Map<ArrayBufferLike, ArrayBuffer>();
+
+  /**
+   * A typed-array stand-in (a Proxy, which the built-in refuses): a Float64Array (Float32Array)
+   * over a copy of its buffer, its own class's (a subclass is not kept, as by the built-in),
+   * holding its elements, traced ones kept.
+   */
+  private typed(v: object): unknown {
+    const s = typedStandIn(v)!;
+    const buffer = s.target.buffer;
+    let copy = this.buffers.get(buffer);
+    if (copy === undefined) {
+      copy = (buffer as ArrayBuffer).slice(0);
+      noteBufferMade(copy); // (f's own: no view outside f reads it)
+      this.buffers.set(buffer, copy);
+    }
+    const out = typedArrayOnBuffer(new s.ctor(copy, s.target.byteOffset, s.length));
+    this.made.set(v, out);
+    for (let i = 0; i < s.length; i++) out[i] = s.element(i) as number;
+    return out;
+  }
 
   clone(v: unknown): unknown {
     if (isTraced(v) || typeof v !== 'object' || v === null) {
@@ -105,6 +128,7 @@ class Cloner {
     }
     const known = this.made.get(v);
     if (known !== undefined) return known;
+    if (typedStandIn(v) !== undefined) return this.typed(v);
     if (v instanceof Map) {
       const out = new Map();
       this.made.set(v, out);

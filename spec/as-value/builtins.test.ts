@@ -2,7 +2,7 @@
 // value: each program below observes the same things plain and differentiated (issue 12).
 import { describe, expect, it, vi } from 'vitest';
 import { inspect, format } from 'node:util';
-import { configure, gradient } from 'zygote-ts';
+import { configure, gradient, withgradient } from 'zygote-ts';
 import { agrees } from './agree.js';
 import { transform } from '../../lib/transform/index.js';
 
@@ -23,6 +23,22 @@ describe('a traced number behaves as its value', () => {
       return copy.p[0]! * copy.m.get('k')!;
     }, xs);
     expect(g).toEqual([2 * 2.7, 0, 0, 0, 0]);
+  });
+
+  // (a typed array f received or made was copied as a record of its elements: no length, not
+  // a Float64Array, views of one buffer no longer shared: c.v[1] * 2 + c.s.length gave NaN where it is 15)
+  it('structuredClone of typed arrays holding traced numbers: typed arrays of their class, views of one buffer sharing its copy', () => {
+    class Vec extends Float64Array {}
+    const lib = { Vec }; // (a constructor the rewrite sends through the runtime: a stand-in of its class)
+    const program = (v: Float64Array) => {
+      const w = new lib.Vec(1);
+      w[0] = v[0]!;
+      const c = structuredClone({ v, s: v.subarray(1), w, f: new Float32Array([v[1]!, 2]) });
+      c.s[0] = c.s[0]! * 7;
+      const shape = [c.v.length, c.s.length, c.v.constructor.name, c.w.constructor.name, c.f.constructor.name];
+      return (shape.join() === '2,1,Float64Array,Float64Array,Float32Array' ? 1 : 0) + c.v[1]! * c.v[0]! + c.w[0]! * c.f[0]!;
+    };
+    expect(withgradient(program, Float64Array.of(1.5, 2))).toEqual({ val: program(Float64Array.of(1.5, 2)), grad: [Float64Array.of(14 + 2, 10.5 + 1.5)] });
   });
 
   it('printing: util.inspect, util.format, String, template literals, toFixed', () => {
