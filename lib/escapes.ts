@@ -143,6 +143,15 @@ const LOSSY_BUILTIN = /^(?:new )?(?:Math\.|Atomics\.|DataView\.|(?:Big)?(?:Int|U
 const STORING_BUILTIN = /^(?:Function\.(assign|defineProperty|defineProperties)|Reflect\.(set|defineProperty))$/;
 
 /**
+ * A typed array's method that stores numbers, as V8 names its frame on an instance or class
+ * of a subclass (`class Vec extends Float64Array`: `Vec.from`, `Vec.of`, `Vec.set`, `Vec.fill`,
+ * `Vec.map`, `Vec.with`; on the built-in classes the names are caught by LOSSY_BUILTIN). The
+ * same methods of the classes named here convert no number they keep (an array's counts).
+ */
+const SUBCLASS_TYPED_STORE = /^([\w$]+)\.(?:from|of|set|fill|map|with)$/;
+const NOT_TYPED_CLASS = /^(?:Array|Map|Set|WeakMap|WeakSet|Object|Reflect|Function|Atomics|DataView|Promise|Iterator)$/;
+
+/**
  * A function of Math's, as V8 names its frame when it was not called on `Math` itself:
  * `sin` (`Reflect.get(Math, 'sin')(x)`), `Array.sin` (`[Math.sin][0](x)` without the
  * rewrite). No other built-in has these names.
@@ -325,7 +334,9 @@ function lostByConversion(): { what: string; where: string; why: string; fix: st
       };
     }
     const math = mathFunctionOf(frame.builtin);
-    if ((math === null && !LOSSY_BUILTIN.test(frame.builtin)) || isArrayFromLength(frame.builtin, holder.stack, captures)) return null;
+    const subclassStore = SUBCLASS_TYPED_STORE.exec(frame.builtin);
+    const lossy = LOSSY_BUILTIN.test(frame.builtin) || (subclassStore !== null && !NOT_TYPED_CLASS.test(subclassStore[1]!));
+    if ((math === null && !lossy) || isArrayFromLength(frame.builtin, holder.stack, captures)) return null;
     if (frame.builtin === 'Number' && isCalledByNode(holder.stack, captures)) return null; // (util.format's %d: printing)
     return {
       what: `a traced number was given to ${math === null ? frame.builtin : `Math.${math}`}`,
