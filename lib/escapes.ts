@@ -145,10 +145,11 @@ const STORING_BUILTIN = /^(?:Function\.(assign|defineProperty|defineProperties)|
 /**
  * A typed array's method that stores numbers, as V8 names its frame on an instance or class
  * of a subclass (`class Vec extends Float64Array`: `Vec.from`, `Vec.of`, `Vec.set`, `Vec.fill`,
- * `Vec.map`, `Vec.with`; on the built-in classes the names are caught by LOSSY_BUILTIN). The
+ * `Vec.map`, `Vec.with`; a DataView subclass's `setFloat64` & co.; on the built-in classes the
+ * names are caught by LOSSY_BUILTIN). The
  * same methods of the classes named here convert no number they keep (an array's counts).
  */
-const SUBCLASS_TYPED_STORE = /^([\w$]+)\.(?:from|of|set|fill|map|with)$/;
+const SUBCLASS_TYPED_STORE = /^([\w$]+)\.(?:from|of|set|fill|map|with|set(?:Float|Int|Uint|BigInt|BigUint)(?:8|16|32|64))$/;
 const NOT_TYPED_CLASS = /^(?:Array|Map|Set|WeakMap|WeakSet|Object|Reflect|Function|Atomics|DataView|Promise|Iterator)$/;
 
 /**

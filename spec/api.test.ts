@@ -310,6 +310,8 @@ describe('errors and state', () => {
     expect(() => gradient((x: number) => (vec.fill(x), vec[0]! * x), 1.5)).toThrow(/given to Vec\.fill/);
     expect(() => gradient((x: number) => Vec.from([x])[0]! * x, 1.5)).toThrow(/given to Vec\.from/);
     expect(() => gradient((x: number) => vec.map(() => x)[0]! * x, 1.5)).toThrow(/given to Vec\.map/);
+    class View extends (DataView as new (buffer: ArrayBufferLike) => DataView) {}
+    expect(() => gradient((x: number) => (new View(vec.buffer).setFloat64(0, x, true), vec[0]! * x), 1.5)).toThrow(/given to View\.setFloat64/);
     // (the same names on arrays and Maps keep no converted number)
     class Items extends Array<number> {}
     class Table extends Map<string, number> {}
