@@ -451,7 +451,17 @@ export class TypedArrayStandIn {
     this.methods ??= new Map();
     let f = this.methods.get(key);
     if (f === undefined) {
-      f = make(this);
+      const own = make(this);
+      const proxy = this.proxy;
+      // (called on another receiver — `v.map.call(w, f)`, a method taken from v and bound or
+      // stored — it is that receiver's: another stand-in's own, or the built-in's)
+      f = function (this: unknown, ...args: unknown[]): unknown {
+        if (this === proxy || this === undefined) return Reflect.apply(own, undefined, args);
+        const other = typedStandIn(this);
+        const theirs = other?.method(key) ?? (Reflect.get(Float64Array.prototype, key) as Function | undefined);
+        if (other !== undefined) return Reflect.apply(theirs!, other.proxy, args);
+        return Reflect.apply(theirs as Function, this, args); // (the built-in: throws where `this` is no typed array)
+      };
       Object.defineProperty(f, 'name', { value: typeof key === 'symbol' ? `[${key.description ?? ''}]` : key });
       this.methods.set(key, f);
     }

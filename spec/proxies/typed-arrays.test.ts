@@ -44,6 +44,15 @@ describe('typed arrays as arguments', () => {
     checks((v) => Math.hypot(...v), () => Float32Array.of(1, 2, 2), { h: 1e-2, tol: 1e-3 });
   });
 
+  // (a stand-in's methods ignored their receiver: v.map.call(w, f) mapped v, and
+  // v.reduce.call(w, …) summed v: 5 where plain JavaScript gives 50)
+  it('a method taken from one typed array and called on another runs on that one', () => {
+    const cap = Float64Array.of(5, 6);
+    const f = (v: Float64Array, w: Float64Array) =>
+      v.map.call(w, (t: number) => t * 2)[0]! + (v.reduce.call(w, (a: unknown, b: number) => (a as number) + b, 0) as number) + v.indexOf.call(cap, 6) * v[0]!;
+    expect(withgradient(f, Float64Array.of(1, 2), Float64Array.of(10, 20))).toEqual({ val: 51, grad: [Float64Array.of(1, 0), Float64Array.of(3, 1)] });
+  });
+
   // (lastIndexOf(x, -5) on two elements clamped the start to 0 and found x there, where the built-in finds nothing)
   it('searches start where the built-ins start', () => {
     const f = (v: Float64Array) => v.lastIndexOf(1, -5) * 10 + v.lastIndexOf(1, -1) + v.lastIndexOf(2, 0) * 100 + v.indexOf(2, -9) * v[1]!;
