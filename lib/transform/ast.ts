@@ -180,8 +180,9 @@ function requiredSource(init: Node | null | undefined): string | null {
 
 /**
  * The names a program imports, by local name (read once per program): `import` declarations,
- * and in CommonJS the program-level `const m = require('m')` and `const { f, g: h } = require('m')`
- * (what code compiled from `import` declarations to CommonJS writes too).
+ * in CommonJS the program-level `const m = require('m')` and `const { f, g: h } = require('m')`
+ * (what code compiled from `import` declarations to CommonJS writes too), and program-level
+ * constants taken from an imported namespace (`const { mean } = ss`, `const mean = ss.mean`).
  */
 export function importsOf(program: Node): ReadonlyMap<string, ImportedName> {
   let names = importsByProgram.get(program);
@@ -206,6 +207,23 @@ export function importsOf(program: Node): ReadonlyMap<string, ImportedName> {
         for (const s of statement.specifiers) {
           const imported = s.type === 'ImportSpecifier' && s.imported.type === 'Identifier' ? s.imported.name : null;
           found.set(s.local.name, { imported, source });
+        }
+      }
+      // Program-level names taken from an imported namespace: `const { mean } = ss`, `const mean = ss.mean`.
+      for (const statement of program.body) {
+        if (statement.type !== 'VariableDeclaration' || statement.kind !== 'const') continue;
+        for (const d of statement.declarations) {
+          const init = d.init as Node | null | undefined;
+          if (d.id.type === 'ObjectPattern' && init?.type === 'Identifier') {
+            const ns = found.get(init.name);
+            if (ns === undefined || ns.imported !== null) continue;
+            for (const p of d.id.properties) {
+              if (p.type === 'Property' && !p.computed && p.key.type === 'Identifier' && p.value.type === 'Identifier') found.set(p.value.name, { imported: p.key.name, source: ns.source });
+            }
+          } else if (d.id.type === 'Identifier' && init?.type === 'MemberExpression' && !init.computed && init.object.type === 'Identifier' && init.property.type === 'Identifier') {
+            const ns = found.get(init.object.name);
+            if (ns !== undefined && ns.imported === null) found.set(d.id.name, { imported: init.property.name, source: ns.source });
+          }
         }
       }
     }

@@ -39,6 +39,7 @@ describe('what cannot be followed is refused at its place, in every mode', () =>
         ['ss.mean of a Float64Array made in f', 'mean'],
         ['ss.mean of a Float64Array argument', 'mean'],
         ['total of records, not in ZYGOTE_INCLUDE', 'total'],
+        ['mean destructured from the namespace', 'mean'],
       ];
       for (const [name, fn] of cases) {
         expect(out[name!]?.grad).toBeUndefined();

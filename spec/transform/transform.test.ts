@@ -80,6 +80,8 @@ describe('emitted shapes without inline fast paths (inlineFastPaths: false)', ()
     // In CommonJS, names bound to require('…') at the program's level, also as compilers to
     // CommonJS call them: `(0, ns.f)(x)`, with no receiver.
     ['const ss = require("simple-statistics"); const { mean, sum: total } = require("ss"); const own = require("./own.js"); var lib = __toESM(require("lib")); ss.mean(a); mean(b); total(c); own(d); (0, lib.f)(e); (0, lib.g)(); (0, f.g)(h);', 'const ss = require("simple-statistics"); const { mean, sum: total } = require("ss"); const own = require("./own.js"); var lib = __toESM(require("lib")); (0, __zy.callImported)(ss, ss.mean, a); (0, __zy.callImported)(void 0, mean, b); (0, __zy.callImported)(void 0, total, c); own(d); (0, __zy.callImported)(void 0, (0, lib.f), e); (0, __zy.callImported)(void 0, (0, lib.g)); (0, f.g)(h);'],
+    // Program-level constants taken from an imported namespace are imported functions too.
+    ['import * as ss from "ss"; const { mean } = ss; const sum = ss.sum; let other = ss.x; mean(a); sum(b); other(c);', 'import * as ss from "ss"; const { mean } = ss; const sum = ss.sum; let other = ss.x; (0, __zy.callImported)(void 0, mean, a); (0, __zy.callImported)(void 0, sum, b); other(c);'],
     ['new Set(a); new Map; new Float32Array(3); new glMatrix.ARRAY_TYPE(3); new Point(1); new (a?.B)();', '(0, __zy.construct)( Set, a); (0, __zy.construct)(Map); (0, __zy.construct)( Float32Array, 3); (0, __zy.construct)( glMatrix.ARRAY_TYPE, 3); new Point(1); new (a?.B)();'],
   ])('%s', (input, expected) => {
     expect(body(input, { inlineFastPaths: false })).toBe(expected);
