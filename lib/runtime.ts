@@ -101,6 +101,7 @@ export const __zy = Object.freeze({
   construct: builtins.construct,
   sizeOf: builtins.sizeOf,
   arrayFrom: builtins.arrayFrom,
+  arrayBufferIsView: builtins.arrayBufferIsView,
   float64ArrayFrom: builtins.float64ArrayFrom,
   float32ArrayFrom: builtins.float32ArrayFrom,
   float64ArrayOf: builtins.float64ArrayOf,

@@ -521,6 +521,15 @@ export function arrayFrom(...args: unknown[]): unknown[] {
   return Reflect.apply(Array.from, Array, args) as unknown[];
 }
 
+/**
+ * `ArrayBuffer.isView(v)` in rewritten code: also true for a typed array f received or made,
+ * whose stand-in is a Proxy the built-in does not see as a view (code testing it took an
+ * array's or an object's path for a typed array).
+ */
+export function arrayBufferIsView(v: unknown): boolean {
+  return ArrayBuffer.isView(v) || typedStandIn(v) !== undefined;
+}
+
 /** `Float64Array.from` / `Float32Array.from` in rewritten code: a typed-array stand-in while a differentiation runs. */
 export const float64ArrayFrom = typedFrom(Float64Array);
 export const float32ArrayFrom = typedFrom(Float32Array);

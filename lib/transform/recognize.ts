@@ -43,7 +43,7 @@ const DISTINCT_OPERATIONS = new Set([
   // built-in calls the runtime supplies (rewrite-builtins.ts)
   'jsonParse', 'jsonStringify', 'objectIs', 'evalSource', 'callMethod',
   'float64ArrayFrom', 'float32ArrayFrom', 'float64ArrayOf', 'float32ArrayOf', 'callImported',
-  'wasmInstantiate', 'wasmInstantiateStreaming',
+  'wasmInstantiate', 'wasmInstantiateStreaming', 'arrayBufferIsView',
 ]);
 
 /**

@@ -21,6 +21,8 @@
  *   made in f holds traced numbers; a Number object is not made of a traced number;
  * - the sizes given to `Array(n)`, `new Array(n)`, other typed arrays and buffers →
  *   `new Int32Array((0, __zy.sizeOf)(n))`: a traced number's value;
+ * - `ArrayBuffer.isView(v)` → `__zy.arrayBufferIsView(v)` (a typed array f received or made,
+ *   a Proxy, is a view: proxies/typed-arrays.ts);
  * - `WebAssembly.instantiate(…)`, `WebAssembly.instantiateStreaming(…)` (and `new WebAssembly.Instance`,
  *   through `construct` below) → instances whose exported functions refuse a traced number
  *   while a differentiation runs (rules/wasm.ts);
@@ -57,6 +59,7 @@ const MEMBER_CALLS: Readonly<Record<string, Readonly<Record<string, string>>>> =
   Float64Array: { from: 'float64ArrayFrom', of: 'float64ArrayOf' },
   Float32Array: { from: 'float32ArrayFrom', of: 'float32ArrayOf' },
   WebAssembly: { instantiate: 'wasmInstantiate', instantiateStreaming: 'wasmInstantiateStreaming' },
+  ArrayBuffer: { isView: 'arrayBufferIsView' },
 };
 
 const own = (table: object, key: string) => Object.prototype.hasOwnProperty.call(table, key);
