@@ -591,7 +591,8 @@ const METHODS: Record<string, (s: TypedArrayStandIn) => Function> = {
     return s.proxy;
   },
   set: (s) => (source: ArrayLike<unknown>, offset?: unknown) => {
-    const at = offset === undefined ? 0 : primal(toNumber(offset));
+    // (ToIntegerOrInfinity, as the built-in reads it: 1.5 is 1, -0.5 and NaN are 0)
+    const at = offset === undefined ? 0 : Math.trunc(primal(toNumber(offset))) || 0;
     const from = typedStandIn(source)?.elements() ?? Array.from(source);
     if (at < 0 || at + from.length > s.length) throw new RangeError('offset is out of bounds');
     from.forEach((v, j) => s.store(at + j, v));

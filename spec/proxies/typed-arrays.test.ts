@@ -66,6 +66,12 @@ describe('typed arrays as arguments', () => {
     expect(withgradient(f, Float64Array.of(1, 2), Float64Array.of(10, 20))).toEqual({ val: 51, grad: [Float64Array.of(1, 0), Float64Array.of(3, 1)] });
   });
 
+  // (set(xs, 1.5) stored at index 1.5, that is nowhere; set(xs, -0.5) threw a RangeError; set(xs, NaN) stored nowhere)
+  it('set reads its offset as the built-in does', () => {
+    const f = (v: Float64Array) => (v.set([v[0]! * 5], 1.5), v.set([v[2]! * 7], -0.5), v.set([v[1]! * 2], NaN), v[0]! + v[1]! + v[2]!);
+    expect(withgradient(f, Float64Array.of(1, 2, 3))).toEqual({ val: f(Float64Array.of(1, 2, 3)), grad: [Float64Array.of(15, 0, 1)] }); // (v[1] = 5a, v[0] = 7c, then v[0] = 2·5a: 15a + c)
+  });
+
   // (lastIndexOf(x, -5) on two elements clamped the start to 0 and found x there, where the built-in finds nothing)
   it('searches start where the built-ins start', () => {
     const f = (v: Float64Array) => v.lastIndexOf(1, -5) * 10 + v.lastIndexOf(1, -1) + v.lastIndexOf(2, 0) * 100 + v.indexOf(2, -9) * v[1]!;
