@@ -13,7 +13,7 @@ import { isSymbolic } from '../lib/core/symbolic.js';
 import { kindOf } from './kinds.js';
 import { liveArray, isNDArray } from '../lib/ndarray.js';
 import { standInNode } from './standins.js';
-import { outwardTyped } from './typed-arrays.js';
+import { outwardTyped, typedStandIn } from './typed-arrays.js';
 
 /** Containers written to, one list per open differentiation (innermost last). */
 const noted: object[][] = [];
@@ -78,7 +78,7 @@ export function beginStores(): void {
 export function privateStored(host: object, name: string, value: unknown): boolean {
   const depth = noted.length;
   if (depth === 0 || value === null) return false;
-  if (!isTraced(value) && !isNDArray(value) && standInNode(value) === undefined) {
+  if (!replacedWhole(value)) {
     noteStore(value);
     return false;
   }
@@ -115,10 +115,13 @@ export function notedPrivatesByHost(): Map<object, Map<string, PrivateUpdate>> {
  */
 export function variableStored(value: unknown): boolean {
   if (notedVariables.length === 0 || value === null) return false;
-  if (isTraced(value) || isNDArray(value) || standInNode(value) !== undefined) return true;
+  if (replacedWhole(value)) return true;
   noteStore(value);
   return false;
 }
+
+/** A value the clean-up replaces as a whole (not inside): a traced number or array, a stand-in, a typed array f made (its Proxy). */
+const replacedWhole = (value: unknown): boolean => isTraced(value) || isNDArray(value) || standInNode(value) !== undefined || typedStandIn(value) !== undefined;
 
 /**
  * Notes a variable `variableStored` asked for. A module's variable has one update, made once

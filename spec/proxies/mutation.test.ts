@@ -331,6 +331,12 @@ describe('data captured by the closure', () => {
       expect(notRewritten(moduleKept, 8)).toEqual(['number', true, true, 1]);
       expect(notRewritten(last, 10)).toEqual(['number', true, true, 1]);
     });
+    it('a typed array f made and kept there is a real typed array afterwards', () => {
+      let kept: unknown = null;
+      expect(gradient((x: number) => { const t = new Float64Array(2); t[0] = x * 2; kept = t; return t[0] * x; }, 3)).toEqual([12]);
+      expect(ArrayBuffer.isView(kept)).toBe(true);
+      expect(structuredClone(kept)).toEqual(Float64Array.of(6, 0));
+    });
     it('objects assigned hold numbers, and an argument assigned is the caller\'s object', () => {
       let box: unknown = null;
       let list: unknown = null;
