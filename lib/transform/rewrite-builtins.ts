@@ -42,7 +42,7 @@ import { parentOf, replaceGlobalRead, runtime, stableObject, type RewriteContext
 import { isGlobalReference } from './rewrite-globals.js';
 import { eitherCopy } from './two-bodies.js';
 import { isRead } from './rewrite-private.js';
-import { findToken } from './parse.js';
+import { findToken, tokenAtOrAfter } from './parse.js';
 import { tempsAvailable } from './rewrite-inline.js';
 import { hasOptionalLink } from './rewrite-stores.js';
 
@@ -316,6 +316,17 @@ function isRoutedConstruct(node: Node, ctx: RewriteContext): node is acorn.NewEx
   return callee.type === 'MemberExpression' && !callee.optional && callee.object.type !== 'Super' && !hasOptionalLink(callee.object as Node);
 }
 
+/** Whether `new C(…)` has its parentheses: `new C` and `new (a.C)` have none (a `(` after the callee opens them). */
+function hasArgumentList(node: acorn.NewExpression, ctx: RewriteContext): boolean {
+  if (node.arguments.length > 0) return true;
+  for (let i = tokenAtOrAfter(ctx.ed.tokens, node.callee.end); i < ctx.ed.tokens.length; i++) {
+    const tok = ctx.ed.tokens[i]!;
+    if (tok.start >= node.end) return false;
+    if (ctx.ed.code.slice(tok.start, tok.end) === '(') return true;
+  }
+  return false;
+}
+
 /** Whether `node` is the callee of an enclosing `new`, or the object of a member chain that is (`new new X().y`). */
 function inNewCallee(node: Node, ctx: RewriteContext): boolean {
   let child: Node = node;
@@ -339,8 +350,8 @@ export const rewriteConstruct: Rewriter = {
     // (a call in an outer `new`'s callee would take its arguments: `new new Number(1)` must stay `new (…)`)
     const open = inNewCallee(node, ctx) ? '(' : '';
     const close = open === '' ? '' : ')';
-    if (node.end === node.callee.end) {
-      ctx.ed.replace(node, `${open}${runtime('construct')}(${name})${close}`); // `new Set` without parentheses
+    if (!hasArgumentList(node, ctx)) {
+      ctx.ed.replace(node, `${open}${runtime('construct')}(${name})${close}`); // `new Set`, `new (a.B)`: no argument list
       return;
     }
     // new Set(a) → (0, __zy.construct)(Set, a)
