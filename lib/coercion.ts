@@ -157,15 +157,29 @@ export function callComparator(receiver: unknown, fn: unknown, ...args: unknown[
 /**
  * `receiver.m(...args)` in rewritten code for a method named as a predicate method
  * (`xs.filter(f)`, `_.filter(xs, f)`): when `m` is a built-in or code that was not
- * rewritten, it tests a callback's result for truth natively, and each function argument
+ * rewritten, it tests a callback's result for truth natively, and the callback (its first function argument)
  * goes through `predicate`; a method of rewritten code (a solver's `find(f)`, a signal's
  * `filter(kernel)`) tests truth rewritten already, and may use the number: it gets the
  * callbacks as they are.
  */
 export function callPredicates(receiver: unknown, fn: unknown, ...args: unknown[]): unknown {
   if (typeof fn !== 'function') throw new TypeError(`${typeof fn} is not a function`); // (as the call itself would throw)
-  if (!wasRewritten(fn)) for (let i = 0; i < args.length; i++) args[i] = predicate(args[i]);
+  if (!wasRewritten(fn)) wrapCallback(args);
   return Reflect.apply(fn, receiver, args);
+}
+
+/**
+ * Wraps the callback among a predicate's arguments: the first function (`xs.every(f, thisArg)`,
+ * or a library's `filter(xs, f)`). What follows it is left as it is: a function given as
+ * `thisArg` is the callback's `this` (wrapped, `this.res` was undefined in f).
+ */
+function wrapCallback(args: unknown[]): void {
+  for (let i = 0; i < args.length; i++) {
+    if (typeof args[i] === 'function') {
+      args[i] = predicate(args[i]);
+      return;
+    }
+  }
 }
 
 /**
@@ -175,7 +189,7 @@ export function callPredicates(receiver: unknown, fn: unknown, ...args: unknown[
  * rewritten too (ZYGOTE_INCLUDE) may use their numbers (a bisection's `find(x => x * x - a)`).
  */
 export function callImportedPredicates(receiver: unknown, fn: unknown, ...args: unknown[]): unknown {
-  if (typeof fn === 'function' && !wasRewritten(fn)) for (let i = 0; i < args.length; i++) args[i] = predicate(args[i]);
+  if (typeof fn === 'function' && !wasRewritten(fn)) wrapCallback(args);
   return callImported(receiver, fn, ...args);
 }
 

@@ -72,7 +72,9 @@ function predicateArguments(node: Node, ctx: RewriteContext): Node[] {
   // (`import { filter } from 'lodash-es'`: a function imported under a predicate method's name)
   const imported = callee.type === 'Identifier' && ctx.ancestors.length > 0 && PREDICATE_METHODS.has(importsOf(ctx.ancestors[0]!).get(callee.name)?.imported ?? '') && ctx.scope.isProgramLevel(callee);
   if (!isPredicateMethod(callee) && !throughCall && !imported) return [];
-  return (node.arguments as Node[]).slice(throughCall ? 1 : 0).filter((arg) => !NOT_A_FUNCTION.has(arg.type) && !(arg.type === 'Identifier' && arg.name === 'undefined'));
+  // (through `.call`, the callback is the argument after the receiver: what follows is its `this`)
+  const candidates = throughCall ? (node.arguments as Node[]).slice(1, 2) : (node.arguments as Node[]);
+  return candidates.filter((arg) => !NOT_A_FUNCTION.has(arg.type) && !(arg.type === 'Identifier' && arg.name === 'undefined'));
 }
 
 /** Whether a call passes callbacks to a predicate (`filter`, `find` …): also for a package's function, rewrite-imports.ts. */
