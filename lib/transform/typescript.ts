@@ -66,31 +66,57 @@ export function transformStripped(code: string, stripped: { code: string; map: S
  */
 export function stripTs(code: string, filename: string, format?: 'esm' | 'cjs', tsconfig?: string): TransformResult {
   const loader = filename.endsWith('.tsx') ? 'tsx' : 'ts';
-  const stripped = tsconfig === undefined
-    ? esbuild(filename).transformSync(code, { loader, sourcefile: filename, sourcemap: 'external', ...(format === 'cjs' ? { format: 'cjs' as const } : {}) })
+  // CommonJS output goes through a build, whose metafile says whether the file has ES module syntax.
+  const stripped = tsconfig === undefined && format !== 'cjs'
+    ? esbuild(filename).transformSync(code, { loader, sourcefile: filename, sourcemap: 'external' })
     : stripUnder(code, filename, loader, format, tsconfig);
   const map = JSON.parse(stripped.map) as SourceMapV3;
   map.sources = [filename];
   map.sourcesContent = [code];
-  return { code: stripped.code, map, changed: true };
+  const out = { code: stripped.code, map, changed: true };
+  return format === 'cjs' && isTypeScriptModule(code, filename, 'esmSyntax' in stripped && stripped.esmSyntax) ? strictCommonJs(out) : out;
 }
 
 /**
- * Strip under a tsconfig.json: the transform API takes no tsconfig file (nor follows its
- * `extends`), a one-file build of the code does (nothing bundled, nothing lowered).
+ * Whether `tsc` compiles the file as a module, which its CommonJS output runs as strict code
+ * (`"use strict"` first) whatever the tsconfig says: a `.cts`/`.mts` file, or one with import or
+ * export syntax, also TypeScript's `import x = require(…)` and `export =`. esbuild's CommonJS
+ * output of such a file is sloppy code unless the tsconfig asks for `alwaysStrict`: there a
+ * function's `this` was the global object and `arguments[0] = …` changed its parameter — other
+ * values and gradients than the `tsc` build, silently.
  */
-function stripUnder(code: string, filename: string, loader: 'ts' | 'tsx', format: 'esm' | 'cjs' | undefined, tsconfig: string): { code: string; map: string } {
+function isTypeScriptModule(code: string, filename: string, esmSyntax: boolean): boolean {
+  return esmSyntax || /\.[cm]ts$/.test(filename) || /^[ \t]*(?:export[ \t]+)?import[ \t]+[\w$]+[ \t]*=[ \t]*require[ \t]*\(|^[ \t]*export[ \t]*=/m.test(code);
+}
+
+/** `"use strict";` on a line of its own first (after a hashbang), unless the code starts with it; the map follows. */
+function strictCommonJs(out: TransformResult & { map: SourceMapV3 }): TransformResult {
+  const hashbang = /^#!.*\n/.exec(out.code)?.[0] ?? '';
+  if (/^\s*(["'])use strict\1/.test(out.code.slice(hashbang.length))) return out;
+  const lines = out.map.mappings.split(';');
+  lines.splice(hashbang === '' ? 0 : 1, 0, '');
+  return { ...out, code: `${hashbang}"use strict";\n${out.code.slice(hashbang.length)}`, map: { ...out.map, mappings: lines.join(';') } };
+}
+
+/**
+ * Strip under a tsconfig.json (or none): the transform API takes no tsconfig file (nor
+ * follows its `extends`), a one-file build of the code does (nothing bundled, nothing
+ * lowered). Its metafile tells whether the file has ES module syntax.
+ */
+function stripUnder(code: string, filename: string, loader: 'ts' | 'tsx', format: 'esm' | 'cjs' | undefined, tsconfig: string | undefined): { code: string; map: string; esmSyntax: boolean } {
   const out = esbuild(filename).buildSync({
     stdin: { contents: code, sourcefile: filename, resolveDir: filename.slice(0, Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\'))), loader },
-    tsconfig,
+    ...(tsconfig === undefined ? {} : { tsconfig }),
     write: false,
     outfile: `${filename}.js`, // never written: names the output of a build with write: false
     sourcemap: 'external',
+    metafile: true,
     logLevel: 'silent',
     ...(format === 'cjs' ? { format: 'cjs' as const } : {}),
   });
   const text = (suffix: string): string => out.outputFiles.find((f) => f.path.endsWith(suffix))!.text;
-  return { code: text('.js'), map: text('.map') };
+  const esmSyntax = Object.values(out.metafile.inputs).some((input) => input.format === 'esm');
+  return { code: text('.js'), map: text('.map'), esmSyntax };
 }
 
 let esbuildModule: typeof Esbuild | undefined;

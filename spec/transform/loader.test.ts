@@ -86,6 +86,28 @@ describe('node --import zygote-ts/register', () => {
     expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.ts')]))).toEqual({ value: 150, grad: [100] });
   });
 
+  it('runs CommonJS TypeScript that tsc compiles as a module as strict code', () => {
+    // tsc starts the CommonJS output of a module (a .cts file, or import/export syntax,
+    // `import x = require()` too) with "use strict"; esbuild's was sloppy code, where
+    // `arguments[0] = x * 2` changed x: scaleFirst(1.5) was 9 with gradient [12], not 2.25 and [3].
+    const dir = mkdtempSync(join(tmp, 'strict-'));
+    const scaleFirst = 'function scaleFirst(x: number) { arguments[0] = x * 2; return x * x; }';
+    const plainThis = 'function plainThis(this: unknown) { return this === undefined ? "strict" : "sloppy"; }';
+    writeFileSync(join(dir, 'helper.ts'), `import path = require('node:path');\n${scaleFirst}\n${plainThis}\nmodule.exports = { scaleFirst, plainThis, sep: path.sep };\n`);
+    writeFileSync(join(dir, 'script.ts'), `${plainThis}\nmodule.exports = plainThis;\n`);
+    writeFileSync(join(dir, 'main.cts'), [
+      `const { gradient } = require(${JSON.stringify(join(root, 'dist/lib/index.js'))});`,
+      scaleFirst,
+      plainThis,
+      "const helper = require('./helper.ts');",
+      "const script = require('./script.ts');",
+      'const helperThis = helper.plainThis;',
+      'console.log(JSON.stringify([scaleFirst(1.5), gradient(scaleFirst, 1.5), plainThis(), helper.scaleFirst(1.5), gradient(helper.scaleFirst, 1.5), helperThis(), script()]));',
+    ].join('\n'));
+    // A file without import or export syntax is a script to tsc, sloppy as it was.
+    expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.cts')]))).toEqual([2.25, [3], 'strict', 2.25, [3], 'strict', 'sloppy']);
+  });
+
   it('differentiates end to end through the gradient API', () => {
     expect(node(['--import', registerUrl, join(fixtures, 'gradient.ts')]).trim()).toBe('[32]');
   });
