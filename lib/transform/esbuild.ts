@@ -16,6 +16,7 @@ import { throughCache, type TransformCache } from './cache.js';
 import { cacheOf, rewriteWithRuntime } from './bundler.js';
 import { isTypeScriptFile, RUNTIME_PATH, shouldRewrite } from './filter.js';
 import { transform, transformStripped } from './index.js';
+import { LOWERED } from './typescript.js';
 import type { SourceMapV3 } from './sourcemap.js';
 import { withInlineMap } from './sourcemap.js';
 
@@ -52,7 +53,7 @@ function needsCompiling(path: string, loaders: Record<string, string> | undefine
 
 /**
  * The file at `path` compiled to JavaScript (types stripped, JSX converted, nothing
- * lowered) by the build's own esbuild, as the build would compile it: a one-file build
+ * lowered but decorators and `using`) by the build's own esbuild, as the build would compile it: a one-file build
  * reads the file's tsconfig.json (`useDefineForClassFields`, its `target`, decorators, JSX
  * settings) and takes the build's tsconfig and JSX options. Stripping without them (the
  * Node loader's `stripTs`) gave class fields other semantics than the plain build: a
@@ -64,6 +65,8 @@ async function compileWithBuild(build: PluginBuild, path: string): Promise<{ cod
   const outfile = `${path}.zygote.js`; // never written: only names the output of a build with write: false
   const options: BuildOptions & { write: false } = {
     entryPoints: [path], bundle: false, write: false, outfile, sourcemap: 'external', target: 'esnext', logLevel: 'silent',
+    // (the rewrite's parser reads no decorators; the build lowers them and `using` for its target anyway)
+    supported: { ...o.supported, ...LOWERED },
     absWorkingDir: o.absWorkingDir, tsconfig: o.tsconfig, tsconfigRaw: o.tsconfigRaw, loader: o.loader,
     jsx: o.jsx, jsxFactory: o.jsxFactory, jsxFragment: o.jsxFragment, jsxImportSource: o.jsxImportSource, jsxDev: o.jsxDev, jsxSideEffects: o.jsxSideEffects,
   };

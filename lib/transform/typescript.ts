@@ -68,7 +68,7 @@ export function stripTs(code: string, filename: string, format?: 'esm' | 'cjs', 
   const loader = filename.endsWith('.tsx') ? 'tsx' : 'ts';
   // CommonJS output goes through a build, whose metafile says whether the file has ES module syntax.
   const stripped = tsconfig === undefined && format !== 'cjs'
-    ? esbuild(filename).transformSync(code, { loader, sourcefile: filename, sourcemap: 'external' })
+    ? esbuild(filename).transformSync(code, { loader, sourcefile: filename, sourcemap: 'external', supported: LOWERED })
     : stripUnder(code, filename, loader, format, tsconfig);
   const map = JSON.parse(stripped.map) as SourceMapV3;
   map.sources = [filename];
@@ -76,6 +76,13 @@ export function stripTs(code: string, filename: string, format?: 'esm' | 'cjs', 
   const out = { code: stripped.code, map, changed: true };
   return format === 'cjs' && isTypeScriptModule(code, filename, 'esmSyntax' in stripped && stripped.esmSyntax) ? strictCommonJs(out) : out;
 }
+
+/**
+ * Syntax `tsc` lowers (for any `target` it has) that Node 20 cannot run: decorators (TS 5's
+ * standard ones, with `accessor` fields) and `using` declarations. Kept, the rewrite's parser
+ * stopped at `@` and Node at `using`.
+ */
+export const LOWERED = { decorators: false, using: false };
 
 /**
  * Whether `tsc` compiles the file as a module, which its CommonJS output runs as strict code
@@ -101,7 +108,7 @@ function strictCommonJs(out: TransformResult & { map: SourceMapV3 }): TransformR
 /**
  * Strip under a tsconfig.json (or none): the transform API takes no tsconfig file (nor
  * follows its `extends`), a one-file build of the code does (nothing bundled, nothing
- * lowered). Its metafile tells whether the file has ES module syntax.
+ * lowered but {@link LOWERED}). Its metafile tells whether the file has ES module syntax.
  */
 function stripUnder(code: string, filename: string, loader: 'ts' | 'tsx', format: 'esm' | 'cjs' | undefined, tsconfig: string | undefined): { code: string; map: string; esmSyntax: boolean } {
   const out = esbuild(filename).buildSync({
@@ -111,6 +118,7 @@ function stripUnder(code: string, filename: string, loader: 'ts' | 'tsx', format
     outfile: `${filename}.js`, // never written: names the output of a build with write: false
     sourcemap: 'external',
     metafile: true,
+    supported: LOWERED,
     logLevel: 'silent',
     ...(format === 'cjs' ? { format: 'cjs' as const } : {}),
   });

@@ -33,6 +33,16 @@ const expected = {
   mjsRewritten: true,
 };
 
+// TS 5 decorators (a method's, an `accessor` field's) and a `using` declaration, which tsc lowers
+// for any target: f(1.5) = 2·(3·1.5·1.5) + (1.5 + 1)² = 19.75, f'(x) = 12x + 2(x + 1) = 23.
+const loweredSyntax = [
+  "(Symbol as any).dispose ??= Symbol('Symbol.dispose');",
+  'function twice(m: (this: Scaled, t: number) => number, _: ClassMethodDecoratorContext) { return function (this: Scaled, t: number) { return 2 * m.call(this, t); }; }',
+  'function squared(target: ClassAccessorDecoratorTarget<Scaled, number>, _: ClassAccessorDecoratorContext) { return { get(this: Scaled) { return target.get.call(this) ** 2; } }; }',
+  'class Scaled { @squared accessor shifted = 0; constructor(public k: number) {} @twice times(t: number) { return this.k * t; } [Symbol.dispose]() {} }',
+  'const f = (x: number) => { using s = new Scaled(3 * x); s.shifted = x + 1; return s.times(x) + s.shifted; };',
+].join('\n');
+
 function node(args: string[]): string {
   return execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
 }
@@ -108,6 +118,14 @@ describe('node --import zygote-ts/register', () => {
     expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.cts')]))).toEqual([2.25, [3], 'strict', 2.25, [3], 'strict', 'sloppy']);
   });
 
+  it('runs TypeScript decorators and using declarations, lowered as tsc lowers them', () => {
+    // Kept as written, the rewrite's parser stopped at `@` and Node 20 at `using`.
+    const dir = mkdtempSync(join(tmp, 'lowered-'));
+    const index = pathToFileURL(join(root, 'dist/lib/index.js')).href;
+    writeFileSync(join(dir, 'main.ts'), `import { gradient } from ${JSON.stringify(index)};\n${loweredSyntax}\nconsole.log(JSON.stringify({ value: f(1.5), grad: gradient(f, 1.5) }));\n`);
+    expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.ts')]))).toEqual({ value: 19.75, grad: [23] });
+  });
+
   it('differentiates end to end through the gradient API', () => {
     expect(node(['--import', registerUrl, join(fixtures, 'gradient.ts')]).trim()).toBe('[32]');
   });
@@ -173,14 +191,14 @@ describe('zygote-ts/esbuild', () => {
 
   // Builds `main` (the file named first in `files`) in a folder of its own, plain and with the
   // plugin, and runs both bundles: { value, grad } (grad only where rewritten).
-  const bundlePair = async (files: Record<string, string>, jsxFactory?: string, loader?: Record<string, Loader>): Promise<unknown[]> => {
+  const bundlePair = async (files: Record<string, string>, jsxFactory?: string, loader?: Record<string, Loader>, target?: string): Promise<unknown[]> => {
     const dir = mkdtempSync(join(tmp, 'bundle-'));
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
     const main = join(dir, Object.keys(files).find((f) => f.startsWith('main.'))!);
     const results: unknown[] = [];
     for (const plugins of [[], [zygoteEsbuild({ cache: false })]] as Plugin[][]) {
       const outfile = join(dir, `out${plugins.length}.mjs`);
-      await build({ entryPoints: [main], bundle: true, platform: 'node', format: 'esm', outfile, jsxFactory, loader, plugins, logLevel: 'silent', alias: { 'zygote-ts': join(root, 'dist/lib/index.js') } });
+      await build({ entryPoints: [main], bundle: true, platform: 'node', format: 'esm', outfile, jsxFactory, loader, target, plugins, logLevel: 'silent', alias: { 'zygote-ts': join(root, 'dist/lib/index.js') } });
       results.push(JSON.parse(node(['--input-type=module', '-e', `globalThis.G = ${plugins.length}; await import(${JSON.stringify(pathToFileURL(outfile).href)});`])));
     }
     return results;
@@ -201,6 +219,12 @@ describe('zygote-ts/esbuild', () => {
     const tsconfig = '{ "compilerOptions": { "target": "ES2019" } }';
     // d/dx 2x·x = 4x
     expect(await bundlePair({ 'main.ts': main, 'tsconfig.json': tsconfig })).toEqual([{ value: 4.5, grad: null }, { value: 4.5, grad: [6] }]);
+  });
+
+  it('bundles TypeScript decorators and using declarations, lowered before the rewrite', async () => {
+    const main = ["import { gradient } from 'zygote-ts';", loweredSyntax, report].join('\n');
+    // (the plain build lowers them for its target; the rewrite's parser read no decorators at all)
+    expect(await bundlePair({ 'main.ts': main }, undefined, undefined, 'node20')).toEqual([{ value: 19.75, grad: null }, { value: 19.75, grad: [23] }]);
   });
 
   it("compiles JSX with the build's JSX options", async () => {
