@@ -46,7 +46,7 @@ const { existsSync, readFileSync } = process.getBuiltinModule('node:fs');
 /** The tsconfig.json a TypeScript file is stripped under, and the text that keys its cache entry. */
 interface TsConfig {
   path: string;
-  /** Its text and that of the files it `extends` by a relative path (a change to any of them must miss the cache). */
+  /** Its text and that of the files it `extends`, also from a package (a change to any of them must miss the cache). */
   key: string;
 }
 
@@ -77,10 +77,25 @@ function tsconfigKey(file: string, depth: number): string {
   } catch {
     return '';
   }
-  // Follow relative `extends` (one or a list) a few levels; a package's base config is named only.
+  // Follow `extends` (one or a list) a few levels: a relative path, or a package's config
+  // (`@tsconfig/node20/tsconfig.json`), whose upgrade may change the target and so the meaning.
   const bases = depth < 8 ? [...text.matchAll(/"extends"\s*:\s*(\[[^\]]*\]|"[^"]*")/g)].flatMap((m) => m[1]!.match(/"[^"]*"/g) ?? []) : [];
-  const parts = bases.map((b) => b.slice(1, -1)).filter((b) => b.startsWith('.'));
-  return [text, ...parts.map((b) => tsconfigKey(resolve(dirname(file), b.endsWith('.json') ? b : `${b}.json`), depth + 1))].join('\0');
+  const parts = bases.map((b) => b.slice(1, -1));
+  return [text, ...parts.map((b) => tsconfigKey(extendedConfig(file, b), depth + 1))].join('\0');
+}
+
+/** The file an `extends` of the tsconfig.json `file` names (a path or a package's config), as tsc resolves it. */
+function extendedConfig(file: string, base: string): string {
+  if (base.startsWith('.') || base.startsWith('/')) return resolve(dirname(file), base.endsWith('.json') ? base : `${base}.json`);
+  const require = createRequire(file);
+  for (const candidate of [base, `${base}.json`, `${base}/tsconfig.json`]) {
+    try {
+      return require.resolve(candidate);
+    } catch {
+      // try the next form
+    }
+  }
+  return ''; // (not installed: esbuild reports it)
 }
 
 /** `run()`, compiling the file at `path` (source `code`); a failure stops the load saying where and why. */

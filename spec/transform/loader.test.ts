@@ -94,6 +94,15 @@ describe('node --import zygote-ts/register', () => {
     // ESNext: define semantics, as tsc has them; the cached entries of the first runs are not reused.
     writeFileSync(join(dir, 'base', 'tsconfig.base.json'), '{ "compilerOptions": { "target": "ESNext" } }');
     expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.ts')]))).toEqual({ value: 150, grad: [100] });
+    // A base config from a package: upgrading it misses the cache too (the cached file kept
+    // the old target's meaning, 4.5 and [6], where the new one means 150 and [100]).
+    mkdirSync(join(dir, 'node_modules', 'base-config'), { recursive: true });
+    const packaged = join(dir, 'node_modules', 'base-config', 'tsconfig.json');
+    writeFileSync(packaged, '{ "compilerOptions": { "target": "ES2019" } }');
+    writeFileSync(join(dir, 'tsconfig.json'), '{ "extends": "base-config/tsconfig.json" }');
+    expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.ts')]))).toEqual({ value: 4.5, grad: [6] });
+    writeFileSync(packaged, '{ "compilerOptions": { "target": "ES2022" } }');
+    expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.ts')]))).toEqual({ value: 150, grad: [100] });
   });
 
   it('runs CommonJS TypeScript that tsc compiles as a module as strict code', () => {
