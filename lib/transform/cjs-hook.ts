@@ -9,7 +9,7 @@
  */
 import Module from 'node:module';
 import { cacheFromEnv, type TransformCache } from './cache.js';
-import type { FileFilter } from './filter.js';
+import { type FileFilter, typeScriptSwaps } from './filter.js';
 import { requiredSource } from './node-source.js';
 
 // (not `import … from 'node:fs'`: see cache.ts)
@@ -19,6 +19,7 @@ interface CompilableModule {
   _compile(content: string, filename: string, format?: string): unknown;
 }
 type ExtensionHandler = (module: CompilableModule, filename: string) => void;
+type ResolveFilename = (this: unknown, request: string, ...rest: unknown[]) => string;
 
 const INSTALLED = Symbol.for('zygote-ts.cjs-hook');
 
@@ -36,6 +37,26 @@ export function installCjsHook(filter: FileFilter, cache: TransformCache | null 
   const original = proto._compile;
   proto._compile = function compile(this: CompilableModule, content: string, filename: string, format?: string): unknown {
     return original.call(this, compileSource(content, filename, filter, format, cache), filename, format);
+  };
+  // `require('./lib.cjs')` meaning lib.cts (as TypeScript writes the import of a `.cts` file, and
+  // compiles `import … from './lib.cjs'` in a `.cts` file): Node 20's ESM hooks do not resolve
+  // for `require`, which stopped with "Cannot find module". Tried only once the file is not found.
+  const resolver = Module as unknown as { _resolveFilename: ResolveFilename };
+  const resolveFilename = resolver._resolveFilename;
+  resolver._resolveFilename = function resolveTypeScript(this: unknown, request: string, ...rest: unknown[]): string {
+    try {
+      return resolveFilename.call(this, request, ...rest);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'MODULE_NOT_FOUND' || !/^\.\.?\//.test(request)) throw error;
+      for (const candidate of typeScriptSwaps(request)) {
+        try {
+          return resolveFilename.call(this, candidate, ...rest);
+        } catch {
+          // not this one either
+        }
+      }
+      throw error;
+    }
   };
   // `require('./x.ts')`: read TypeScript files as text; `_compile` above strips them.
   const extensions = (Module as unknown as { _extensions: Record<string, ExtensionHandler> })._extensions;

@@ -14,6 +14,22 @@ const { existsSync, readFileSync } = process.getBuiltinModule('node:fs');
 export const SCRIPT_EXTENSIONS: readonly string[] = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '.tsx', '.jsx'];
 export const TS_EXTENSIONS: readonly string[] = ['.ts', '.mts', '.cts', '.tsx'];
 
+const SWAPS: [string, string[]][] = [
+  ['.js', ['.ts', '.tsx']],
+  ['.mjs', ['.mts']],
+  ['.cjs', ['.cts']],
+  ['.jsx', ['.tsx']],
+];
+
+/** The TypeScript files an import of `./x.js` (`.cjs`, `.mjs`, `.jsx`) may mean, as TypeScript writes them. */
+export function typeScriptSwaps(specifier: string): string[] {
+  const out: string[] = [];
+  for (const [from, tos] of SWAPS) {
+    if (specifier.endsWith(from)) for (const to of tos) out.push(specifier.slice(0, -from.length) + to);
+  }
+  return out;
+}
+
 function findPackageRoot(start: string): string {
   let dir = start;
   for (;;) {

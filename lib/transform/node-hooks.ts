@@ -12,7 +12,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { cacheFromEnv } from './cache.js';
-import { includeFromEnv, isTypeScriptFile, shouldRewrite } from './filter.js';
+import { includeFromEnv, isTypeScriptFile, shouldRewrite, typeScriptSwaps } from './filter.js';
 import { moduleSource } from './node-source.js';
 
 // (not `import … from 'node:fs'`: see cache.ts)
@@ -28,13 +28,6 @@ type NextLoad = (url: string, context?: LoadContext) => Promise<LoadResult>;
 const filter = { include: includeFromEnv() };
 const cache = cacheFromEnv();
 
-const SWAPS: [string, string[]][] = [
-  ['.js', ['.ts', '.tsx']],
-  ['.mjs', ['.mts']],
-  ['.cjs', ['.cts']],
-  ['.jsx', ['.tsx']],
-];
-
 function isFile(path: string): boolean {
   try {
     return statSync(path).isFile();
@@ -45,10 +38,7 @@ function isFile(path: string): boolean {
 
 /** Candidate URLs for a relative specifier that Node could not resolve. */
 function candidates(specifier: string, parentURL: string): string[] {
-  const out: string[] = [];
-  for (const [from, tos] of SWAPS) {
-    if (specifier.endsWith(from)) for (const to of tos) out.push(specifier.slice(0, -from.length) + to);
-  }
+  const out = typeScriptSwaps(specifier);
   const last = specifier.slice(specifier.lastIndexOf('/') + 1);
   if (!last.includes('.') || last === '.' || last === '..') {
     for (const ext of ['.ts', '.tsx', '.mts', '.js']) out.push(specifier + ext);

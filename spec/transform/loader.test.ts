@@ -127,6 +127,16 @@ describe('node --import zygote-ts/register', () => {
     expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.cts')]))).toEqual([2.25, [3], 'strict', 2.25, [3], 'strict', 'sloppy']);
   });
 
+  it("finds the TypeScript file a require of './x.cjs' or './x.js' means, as it does for import", () => {
+    // TypeScript writes the import of lib.cts as './lib.cjs' (also compiled to require() in a
+    // .cts file): Node 20's ESM hooks do not resolve require, which said "Cannot find module".
+    const dir = mkdtempSync(join(tmp, 'require-'));
+    writeFileSync(join(dir, 'lib.cts'), 'export const k: number = 3;\n');
+    writeFileSync(join(dir, 'other.ts'), 'export const m: number = 2;\n');
+    writeFileSync(join(dir, 'main.cts'), "import { k } from './lib.cjs';\nconst { m } = require('./other.js');\nconsole.log(JSON.stringify(k * m));\n");
+    expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.cts')]))).toBe(6);
+  });
+
   it('runs TypeScript decorators and using declarations, lowered as tsc lowers them', () => {
     // Kept as written, the rewrite's parser stopped at `@` and Node 20 at `using`.
     const dir = mkdtempSync(join(tmp, 'lowered-'));
