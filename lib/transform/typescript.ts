@@ -87,13 +87,16 @@ export const LOWERED = { decorators: false, using: false };
 /**
  * Whether `tsc` compiles the file as a module, which its CommonJS output runs as strict code
  * (`"use strict"` first) whatever the tsconfig says: a `.cts`/`.mts` file, or one with import or
- * export syntax, also TypeScript's `import x = require(…)` and `export =`. esbuild's CommonJS
+ * export syntax — also type-only (`import type`, `export interface`), TypeScript's
+ * `import x = require(…)` and `export =`, and beside `module.exports` (where esbuild's metafile
+ * says CommonJS): a statement that starts a line with `import` or `export`. esbuild's CommonJS
  * output of such a file is sloppy code unless the tsconfig asks for `alwaysStrict`: there a
  * function's `this` was the global object and `arguments[0] = …` changed its parameter — other
- * values and gradients than the `tsc` build, silently.
+ * values and gradients than the `tsc` build, silently. (Indented: a namespace's members, or a
+ * `declare module`'s, which make no module.)
  */
 function isTypeScriptModule(code: string, filename: string, esmSyntax: boolean): boolean {
-  return esmSyntax || /\.[cm]ts$/.test(filename) || /^[ \t]*(?:export[ \t]+)?import[ \t]+[\w$]+[ \t]*=[ \t]*require[ \t]*\(|^[ \t]*export[ \t]*=/m.test(code);
+  return esmSyntax || /\.[cm]ts$/.test(filename) || /^(?:import|export)(?=[\s{*'"=])/m.test(code);
 }
 
 /** `"use strict";` on a line of its own first (after a hashbang), unless the code starts with it; the map follows. */

@@ -114,17 +114,20 @@ describe('node --import zygote-ts/register', () => {
     const plainThis = 'function plainThis(this: unknown) { return this === undefined ? "strict" : "sloppy"; }';
     writeFileSync(join(dir, 'helper.ts'), `import path = require('node:path');\n${scaleFirst}\n${plainThis}\nmodule.exports = { scaleFirst, plainThis, sep: path.sep };\n`);
     writeFileSync(join(dir, 'script.ts'), `${plainThis}\nmodule.exports = plainThis;\n`);
+    // An import beside module.exports (esbuild's metafile calls it CommonJS): a module to tsc.
+    writeFileSync(join(dir, 'mixed.ts'), `import type { sep } from 'node:path';\n${plainThis}\nmodule.exports = plainThis;\n`);
     writeFileSync(join(dir, 'main.cts'), [
       `const { gradient } = require(${JSON.stringify(join(root, 'dist/lib/index.js'))});`,
       scaleFirst,
       plainThis,
       "const helper = require('./helper.ts');",
       "const script = require('./script.ts');",
+      "const mixed = require('./mixed.ts');",
       'const helperThis = helper.plainThis;',
-      'console.log(JSON.stringify([scaleFirst(1.5), gradient(scaleFirst, 1.5), plainThis(), helper.scaleFirst(1.5), gradient(helper.scaleFirst, 1.5), helperThis(), script()]));',
+      'console.log(JSON.stringify([scaleFirst(1.5), gradient(scaleFirst, 1.5), plainThis(), helper.scaleFirst(1.5), gradient(helper.scaleFirst, 1.5), helperThis(), script(), mixed()]));',
     ].join('\n'));
     // A file without import or export syntax is a script to tsc, sloppy as it was.
-    expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.cts')]))).toEqual([2.25, [3], 'strict', 2.25, [3], 'strict', 'sloppy']);
+    expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.cts')]))).toEqual([2.25, [3], 'strict', 2.25, [3], 'strict', 'sloppy', 'strict']);
   });
 
   it("finds the TypeScript file a require of './x.cjs' or './x.js' means, as it does for import", () => {
