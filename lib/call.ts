@@ -6,7 +6,7 @@ import type { Tape } from './core/tape.js';
 import { isTraced, primal } from './core/traced.js';
 import { isNDArray } from './ndarray.js';
 import { took } from './coercion.js';
-import { warnAboutEscapes } from './escapes.js';
+import { doubt, warnAboutEscapes } from './escapes.js';
 import { WrappedArguments } from '../proxies/arguments.js';
 import { MarkedParams } from '../proxies/params.js';
 import type { Seeder } from '../proxies/standins.js';
@@ -46,6 +46,13 @@ export function trace<A extends unknown[], R>(
       wrapped = new MarkedParams(args[0].toArray(), tape);
     } else {
       wrapped = new WrappedArguments(args, tape, options.forward?.seeder ?? null);
+      for (const { path, keys } of wrapped.functionsWithNumbers) {
+        doubt(
+          `function-numbers ${path} ${keys.join()}`,
+          `${path} is a function holding numbers (${keys.map((k) => `'${k}'`).join(', ')}): a function is passed to f as it is, so they are constants there and get no gradient.`,
+          'To differentiate them, pass them in an object beside the function (or as Params).',
+        );
+      }
     }
     options.forward?.wrapped?.(tape);
     const output = f(...(wrapped.values as A));

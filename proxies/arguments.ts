@@ -26,6 +26,11 @@ export class WrappedArguments {
     }
   }
 
+  /** Functions among the arguments holding numbers under their own keys, which f reads as constants (see `Wrapping`). */
+  get functionsWithNumbers(): readonly { path: string; keys: string[] }[] {
+    return this.wrapping.functionsWithNumbers ?? [];
+  }
+
   /** Whether argument k can have a gradient at all (a number or a traced structure). */
   differentiable(k: number): boolean {
     return this.wrapping.roots[k] !== null;

@@ -334,6 +334,12 @@ export class Wrapping {
   lastSlot: Slot = null;
   /** The slot of each argument. */
   readonly roots: Slot[] = [];
+  /**
+   * Functions among the arguments holding numbers under their own keys (`Object.assign(x =>
+   * x * m.w, { w: 3 })`): a function is passed as it is, so those numbers are constants for
+   * f. Where each was met, and the keys: the API says so (lib/call.ts).
+   */
+  functionsWithNumbers: { path: string; keys: string[] }[] | null = null;
   open = true;
   private readonly unfilled: Node[] = [];
   // Built on first use only: most calls never look a stand-in up.
@@ -422,6 +428,7 @@ export class Wrapping {
       value = x;
     }
     this.lastSlot = null;
+    if (typeof value === 'function') this.noteNumbersOf(value, parent, key);
     if (typeof value !== 'object' || value === null) return value;
     if (isNDArray(value)) return this.arrayInput(value, parent, key);
     if (isScalarObject(value)) return this.input(value, parent, key); // a Fraction, a Decimal, …
@@ -448,6 +455,15 @@ export class Wrapping {
     this.unfilled.push(node);
     this.lastSlot = node;
     return node.standIn;
+  }
+
+  /** Notes a function holding numbers under its own enumerable keys (read by descriptor: a getter does not run). */
+  private noteNumbersOf(fn: Function, parent: Node | null, key: unknown): void {
+    const keys = Object.keys(fn).filter((k) => {
+      const d = Object.getOwnPropertyDescriptor(fn, k);
+      return d !== undefined && 'value' in d && carriesNumbers(d.value);
+    });
+    if (keys.length > 0) (this.functionsWithNumbers ??= []).push({ path: pathOf(parent, key), keys });
   }
 
   // A typed array: one input row for its numbers (as an NDArray argument), read element by

@@ -408,3 +408,23 @@ describe("JavaScript's behaviour on what f receives", () => {
     expect(fields).toEqual({ x: 1, y: null });
   });
 });
+
+// A function is passed to f as it is: numbers under its own keys are constants there. That
+// was silent (`gradient(m => m.w * 2, model)` gave [null]); it is said now, and strict mode stops.
+describe('a function argument holding numbers', () => {
+  it('is passed as it is, with a warning naming the keys (an error in strict mode)', () => {
+    const model = Object.assign((x: number) => x * 3, { w: 3, label: 'm' });
+    const plainFn = (x: number) => x * 2;
+    const previous = configure({ strict: true });
+    try {
+      expect(() => gradient((m: typeof model, x: number) => m.w * 2 + m(x), model, 2)).toThrow(/strict.*arg 0 is a function holding numbers \('w'\)/);
+      expect(() => gradient((o: { f: typeof model }, x: number) => o.f(x), { f: model }, 2)).toThrow(/function holding numbers/);
+      // (a function without numbers of its own, or whose number is behind a getter, says nothing)
+      expect(gradient((f: typeof plainFn, x: number) => f(x), plainFn, 2)).toEqual([null, 2]);
+      const withGetter = Object.defineProperty((x: number) => x, 'n', { get: () => 5, enumerable: true });
+      expect(gradient((f: typeof withGetter, x: number) => f(x) * 2, withGetter, 2)).toEqual([null, 2]);
+    } finally {
+      configure(previous);
+    }
+  });
+});
