@@ -27,6 +27,11 @@ const runtimeVersions = new Map<unknown, unknown>([
   [Function, rewritingFunction],
   [Boolean, coercion.booleanOf],
   [Object, builtins.objectOf],
+  // (reached through the global object: `globalThis.parseFloat(s)`, lib/transform/rewrite-globals.ts)
+  [parseFloat, text.parseFloatOf],
+  [parseInt, text.parseIntOf],
+  [isNaN, coercion.differentiableIsNaN],
+  [isFinite, coercion.differentiableIsFinite],
 ]);
 function builtin(callee: unknown): unknown {
   return runtimeVersions.get(callee) ?? callee;
@@ -82,6 +87,7 @@ export const __zy = Object.freeze({
   isNaN: coercion.differentiableIsNaN,
   isFinite: coercion.differentiableIsFinite,
   builtin,
+  callGlobal: (receiver: unknown, fn: unknown, ...args: unknown[]): unknown => Reflect.apply(builtin(fn) as Function, receiver, args),
   // calls of built-ins whose meaning on traced numbers is supplied here (rules/text.ts, rules/builtins.ts)
   parseFloat: text.parseFloatOf,
   parseInt: text.parseIntOf,

@@ -249,6 +249,12 @@ describe('errors and state', () => {
     expect(isderiving()).toBe(false);
     expect(gradient((x: number) => x * x, 3)).toEqual([6]);
   });
+  // (the built-in read the text a traced number wrote as a plain number: [null], silently)
+  it('text read back through the global object keeps the derivative', () => {
+    expect(gradient((x: number) => globalThis.parseFloat(String(x)) * 2, 1.5)).toEqual([2]);
+    expect(gradient((x: number) => globalThis.Number(`${x}`) * x, 1.5)).toEqual([3]);
+    expect(gradient((x: number) => (globalThis.isNaN(x) ? 0 : x * 3), 1.5)).toEqual([3]);
+  });
   it('a traced value that escapes acts as its number afterwards', () => {
     let kept = 0;
     gradient((x: number) => {

@@ -33,6 +33,7 @@ import type * as acorn from 'acorn';
 import type { Node } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
 import { isWriteTarget, parentOf, replaceGlobalRead, runtime } from './context.js';
+import { callThroughRuntime } from './rewrite-builtins.js';
 
 /** Math's functions with a runtime version (all but `random`). */
 export const MATH_FUNCTIONS: ReadonlySet<string> = new Set([
@@ -134,6 +135,35 @@ function calledBuiltin(node: Node, ctx: RewriteContext): Node | null {
 }
 
 const FUNCTION_METHODS: ReadonlySet<string> = new Set(['apply', 'call']);
+
+/** Names of the global object itself, and what is called through them with the runtime's version where it is the built-in. */
+const GLOBAL_OBJECTS: readonly string[] = ['globalThis', 'window', 'self', 'global'];
+const CALLED_ON_GLOBAL: ReadonlySet<string> = new Set(['parseFloat', 'parseInt', 'isNaN', 'isFinite', 'Number']);
+
+/** `globalThis.parseFloat(…)` (or through `window`, `self`, `global`) with one of those names. */
+function isGlobalObjectCall(node: Node, ctx: RewriteContext): node is acorn.CallExpression & { callee: acorn.MemberExpression } {
+  if (node.type !== 'CallExpression' || node.optional) return false;
+  const callee = node.callee;
+  return (
+    callee.type === 'MemberExpression' && !callee.optional && !callee.computed && callee.property.type === 'Identifier' &&
+    CALLED_ON_GLOBAL.has(callee.property.name) && GLOBAL_OBJECTS.some((g) => isGlobalReference(callee.object as Node, g, ctx))
+  );
+}
+
+/**
+ * `globalThis.parseFloat(s)` → `(0, __zy.callGlobal)(globalThis, globalThis.parseFloat, s)` in
+ * the copy that runs while tracing: the function read as written, and called as the runtime's
+ * version where it is the built-in (`__zy.builtin`), with the same receiver. The built-in
+ * itself read text a traced number wrote as a plain number: the derivative was lost, silently.
+ */
+export const rewriteGlobalObjectCalls: Rewriter = {
+  name: 'global-object-calls',
+  types: ['CallExpression'],
+  test: isGlobalObjectCall,
+  rewrite(node, ctx) {
+    if (node.type === 'CallExpression') callThroughRuntime(node, 'callGlobal', ctx);
+  },
+};
 
 /** `Number(…)` → `__zy.builtin(Number)(…)`, `new Function(…)` → `new (__zy.builtin(Function))(…)`, `Boolean` likewise (see the file header). */
 export const rewriteBuiltinCalls: Rewriter = {
