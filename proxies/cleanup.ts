@@ -173,10 +173,15 @@ export function endStores(copiesOf?: () => ReadonlyMap<object, object>): void {
  */
 function settlePrivates(privates: unknown[]): void {
   for (let i = 0; i < privates.length; i += 3) (privates[i + 2] as PrivateUpdate)(privates[i], outward);
-  const depth = notedPrivates.length;
+  handToEnclosing(notedPrivates, privates);
+}
+
+/** Hands what a closing differentiation noted to the enclosing one (the innermost list of `lists`), if any is open. */
+function handToEnclosing<T>(lists: (T[] | null)[], items: readonly T[]): void {
+  const depth = lists.length;
   if (depth === 0) return;
-  const enclosing = (notedPrivates[depth - 1] ??= []);
-  for (const x of privates) enclosing.push(x); // (not a spread: it may be long)
+  const enclosing = (lists[depth - 1] ??= []);
+  for (const x of items) enclosing.push(x); // (not a spread: it may be long)
 }
 
 /** Leaves each noted WeakMap entry holding its value outside the call; an enclosing differentiation is handed them too. */
@@ -189,19 +194,13 @@ function settleWeak(entries: object[]): void {
     const r = outward(v);
     if (r !== v) weakSet.call(map, key, r);
   }
-  const depth = notedWeak.length;
-  if (depth === 0) return;
-  const enclosing = (notedWeak[depth - 1] ??= []);
-  for (const x of entries) enclosing.push(x);
+  handToEnclosing(notedWeak, entries);
 }
 
 /** Leaves each noted variable holding its value outside the call; an enclosing differentiation is handed them too (as `#private` members). */
 function settleVariables(updates: VariableUpdate[]): void {
   for (const update of updates) update(outward);
-  const depth = notedVariables.length;
-  if (depth === 0) return;
-  const enclosing = (notedVariables[depth - 1] ??= []);
-  for (const update of updates) enclosing.push(update);
+  handToEnclosing(notedVariables, updates);
 }
 
 /**

@@ -525,12 +525,8 @@ export class Wrapping {
     return t;
   }
 
-  /** A number's input (`standInFor` of a number, called without its tests). */
-  numberInput(x: number, parent: Node, key: unknown): Traced {
-    return this.input(x, parent, key);
-  }
-
-  private input(x: unknown, parent: Node | null, key: unknown): Traced {
+  /** A number's (or a scalar object's) input: `standInFor` of a number, called without its tests by `fill`. */
+  input(x: unknown, parent: Node | null, key: unknown): Traced {
     const t = this.tape.input(x);
     this.lastSlot = this.inputs.length;
     this.inputs.push(t);
@@ -594,7 +590,7 @@ function fill(node: Node): void {
       for (let i = 0; i < n; i++) {
         const v = from[i];
         if (v === undefined && !(i in from)) continue; // a hole stays a hole
-        const s = typeof v === 'number' ? w.numberInput(v, node, i) : w.standInFor(v, node, i);
+        const s = typeof v === 'number' ? w.input(v, node, i) : w.standInFor(v, node, i);
         to[i] = s;
         entries[3 * present] = i;
         entries[3 * present + 1] = w.lastSlot;

@@ -159,7 +159,7 @@ function writeBackRecord(node: Node, s: Record<PropertyKey, unknown>, o: Record<
 }
 
 /** Puts `o`'s string keys in `s`'s order, which f changed by deleting a key and adding it again (as far as they can be deleted). */
-function orderLike(s: object, o: object): void {
+export function orderLike(s: object, o: object): void {
   orderAs(Object.getOwnPropertyNames(o), Object.getOwnPropertyNames(s), (key) => {
     const d = Object.getOwnPropertyDescriptor(o, key as string);
     if (d === undefined || !d.configurable) return;

@@ -7,6 +7,7 @@
 // turned into the code that builds the compiled gradient.
 
 import { withOriginals } from '../../proxies/cleanup.js';
+import { orderLike } from '../../proxies/writeback.js';
 import { Symbolic, isSymbolic } from '../core/symbolic.js';
 import { NDArray, isNDArray } from '../ndarray.js';
 import { Params } from '../params.js';
@@ -285,15 +286,7 @@ function writeState(original: object, copy: object, outside: (v: unknown) => unk
     const v = outside(c[key]);
     if (!Object.is(o[key], v)) o[key] = v;
   }
-  // (a key f deleted and set again is last in the copy, as in plain JavaScript: moved so here too)
-  const now = Object.keys(o);
-  const first = now.findIndex((key, i) => key !== keys[i]);
-  if (first < 0) return;
-  for (const key of keys.slice(first)) {
-    const v = o[key];
-    delete o[key];
-    o[key] = v;
-  }
+  orderLike(c, o); // (a key f deleted and set again is last in the copy, as in plain JavaScript)
 }
 
 /**

@@ -183,8 +183,9 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
       // now on. Where this call's gradient (or what f threw) is at hand, f's writes are made on the
       // caller's objects from its copy, and f does not run a second time (its other side effects
       // would happen twice); else the eager gradient runs f again, on the caller's objects.
-      const wroteArguments = thrown !== null ? !(thrown.error instanceof Uncompilable) && (wrotePrivate || symbolic.changed()) : symbolic.changed() || wrotePrivate;
-      if (wroteArguments) {
+      // (an Uncompilable f's recording threw stops the recording, whatever f wrote)
+      const stopped = thrown !== null && thrown.error instanceof Uncompilable;
+      if (!stopped && (wrotePrivate || symbolic.changed())) {
         const finished = !wrotePrivate && (thrown !== null || program.calls.length === 0) && symbolic.writeBack();
         const why = wrotePrivate ? 'f writes to a #private member of an argument, which compiled code would not do again' : 'f writes to its arguments, which compiled code would not do again';
         if (!finished) throw new Uncompilable(why);

@@ -32,35 +32,33 @@ import { eitherCopy } from './two-bodies.js';
 
 /** Adds the notes for `node` if it writes variables of an enclosing scope. Not a `Rewriter`: it wraps whatever rewrote the write. */
 export function noteOuterWrite(node: Node, ctx: RewriteContext): void {
-  const twice = ctx.options.twoBodies;
+  // (text around `around`, in the copy that runs while tracing alone)
+  const wrap = (around: Node, before: string, after: string) => ctx.ed.wrap(around, eitherCopy(before, '', ctx.options.twoBodies), eitherCopy(after, '', ctx.options.twoBodies));
   if (node.type === 'ForOfStatement' || node.type === 'ForInStatement') {
     if (node.left.type === 'VariableDeclaration') return;
     const notes = outerNames(patternNames(node.left as Node), ctx).map((target) => note(target, ctx));
-    if (notes.length === 0) return;
-    ctx.ed.wrap(node.body, eitherCopy(`{ ${notes.join('; ')}; `, '', twice), eitherCopy(' }', '', twice));
+    if (notes.length > 0) wrap(node.body as Node, `{ ${notes.join('; ')}; `, ' }');
     return;
   }
-  if (node.type === 'UpdateExpression') {
-    if (node.argument.type !== 'Identifier' || !(node.prefix || valueUnused(node, ctx))) return;
-    const [target] = outerNames([node.argument], ctx);
-    if (target !== undefined) ctx.ed.wrap(node, eitherCopy('(', '', twice), eitherCopy(`, ${note(target, ctx)}, ${target.name})`, '', twice));
+  // `kept = v`, `kept += v`, `++kept`, an unused `kept++`: the value is the name's after the write
+  const single = node.type === 'UpdateExpression' ? (node.prefix || valueUnused(node, ctx) ? node.argument : null) : node.type === 'AssignmentExpression' ? node.left : null;
+  if (single === null) return;
+  if (single.type === 'Identifier') {
+    const [target] = outerNames([single], ctx);
+    if (target !== undefined) wrap(node, '(', `, ${note(target, ctx)}, ${target.name})`);
     return;
   }
   if (node.type !== 'AssignmentExpression') return;
-  if (node.left.type === 'Identifier') {
-    const [target] = outerNames([node.left], ctx);
-    if (target !== undefined) ctx.ed.wrap(node, eitherCopy('(', '', twice), eitherCopy(`, ${note(target, ctx)}, ${target.name})`, '', twice));
-    return;
-  }
-  const notes = outerNames(patternNames(node.left as Node), ctx).map((target) => note(target, ctx));
+  // a destructuring: its value is the right-hand side's
+  const notes = outerNames(patternNames(single as Node), ctx).map((target) => note(target, ctx));
   if (notes.length === 0) return;
   if (valueUnused(node, ctx)) {
-    ctx.ed.wrap(node, eitherCopy('(', '', twice), eitherCopy(`, ${notes.join(', ')})`, '', twice));
+    wrap(node, '(', `, ${notes.join(', ')})`);
     return;
   }
   ctx.temps.enterSite(node, ctx.ancestors.length);
   const value = ctx.temps.fresh();
-  ctx.ed.wrap(node, eitherCopy(`(${value} = `, '', twice), eitherCopy(`, ${notes.join(', ')}, ${value})`, '', twice));
+  wrap(node, `(${value} = `, `, ${notes.join(', ')}, ${value})`);
 }
 
 /** The targets whose bindings lie outside the function writing them (and outside `with`), one per name. */

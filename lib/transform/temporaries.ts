@@ -77,8 +77,6 @@ export class Temporaries {
   /** The node being rewritten (a temporary's live range ends with it), and its depth in the tree. */
   private site: { start: number; end: number } = { start: 0, end: 0 };
   private depth = 0;
-  /** Names handed out (temporaries, and others from {@link unusedName}). */
-  private readonly given = new Set<string>();
   private parameter: string | undefined;
 
   constructor(
@@ -144,12 +142,11 @@ export class Temporaries {
     return (this.parameter ??= this.unusedName('__zy$s'));
   }
 
-  /** `prefix` followed by the first number that makes a name the code does not spell and no other has been given. */
+  /** `prefix` and a number the counter has not given before, making a name the code does not spell. */
   private unusedName(prefix: string): string {
     let name: string;
     do name = `${prefix}${++this.counter}`;
-    while (this.taken.has(name) || this.given.has(name));
-    this.given.add(name);
+    while (this.taken.has(name));
     return name;
   }
 
