@@ -5,7 +5,8 @@
  * packages are opted in as for the loader: `ZYGOTE_INCLUDE=culori,chroma-js npx zygote main.ts`.
  * `zygote --version` prints the version.
  *
- * An ES module entry (`.ts`, `.mts`, `.mjs`, `.js` in a `"type": "module"` package) runs in
+ * An ES module entry (`.mts`, `.mjs`, `.js` in a `"type": "module"` package, a `.ts` file
+ * that `tsc` compiles as one: `tsconfig.ts`) runs in
  * this process, after the loader is installed here: starting a second Node for it
  * doubled the start-up (issue 14). A Worker it starts from a TypeScript file needs the
  * loader passed on, `new Worker(url, { execArgv: process.execArgv })` (child processes
@@ -23,8 +24,9 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { packageType, typeScriptFormat } from './tsconfig.js';
 
 const USAGE = 'usage: zygote [node options] <file> [args...]\n       zygote --version';
 
@@ -42,15 +44,11 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
 }
 
-/** Whether Node loads `path` as an ES module (the loader strips `.ts` to one; `.js` follows its package's "type"). */
+/** Whether Node loads `path` as an ES module (TypeScript as `tsc` compiles it; `.js` follows its package's "type"). */
 function isModuleEntry(path: string): boolean {
-  if (/\.(?:mjs|mts|ts|tsx)$/.test(path)) return true;
-  if (!/\.(?:js|jsx)$/.test(path)) return false;
-  for (let dir = dirname(path); ; dir = dirname(dir)) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg)) return (JSON.parse(readFileSync(pkg, 'utf8')) as { type?: unknown }).type === 'module';
-    if (dirname(dir) === dir) return false;
-  }
+  if (path.endsWith('.mjs')) return true;
+  if (/\.(?:ts|tsx|mts|cts)$/.test(path)) return typeScriptFormat(path) === 'module';
+  return /\.(?:js|jsx)$/.test(path) && packageType(path) === 'module';
 }
 
 /** Runs the file at `path` here, as `node --import register path` would run it. */

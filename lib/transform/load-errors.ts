@@ -3,7 +3,7 @@
  * (`file:line:column`, which terminals and editors open), the line, a caret under the
  * spot — and no advice that does not apply (issue 14: a TypeScript typo used to print
  * fifty lines ending with advice to leave the file unrewritten).
- * - A syntax error in TypeScript (esbuild's parser): the file is wrong; nothing to add.
+ * - A syntax error in TypeScript (esbuild's parser): the file is wrong; esbuild's notes, if any.
  * - A syntax error in JavaScript (acorn's): almost always the file is wrong too; the note
  *   says what to do in the other case, syntax that Node runs and the parser does not read.
  * - Anything else is the transform's own failure: name the file, and how to leave it alone.
@@ -12,6 +12,7 @@
 interface EsbuildMessage {
   text: string;
   location: { line: number; column: number; lineText: string } | null;
+  notes?: { text: string }[];
 }
 
 /** esbuild's failure: its messages, with 1-based lines and 0-based columns. */
@@ -55,7 +56,8 @@ export function loadFailure(path: string, code: string, typescript: boolean, err
   const esbuildError = typescript ? esbuildMessages(error)?.[0] : undefined;
   if (esbuildError?.location) {
     const { line, column, lineText } = esbuildError.location;
-    return syntaxError(path, esbuildError.text, line, column, lineText, null);
+    const notes = (esbuildError.notes ?? []).map((n) => n.text);
+    return syntaxError(path, esbuildError.text, line, column, lineText, notes.length > 0 ? notes.join('\n') : null);
   }
   const at = typescript ? null : acornLocation(error);
   if (at !== null) {

@@ -4,8 +4,8 @@
  * asynchronous with `module.register`, which runs them in a thread of their own:
  * - `resolve`: `./x.js` finds `./x.ts` (and `.mjs`→`.mts`, `.cjs`→`.cts`);
  *   extensionless relative imports find `.ts`/`.tsx`/`index.ts`.
- * - `load`: TypeScript is stripped with esbuild (ESM unless `.cts`) and user
- *   files (see `filter.ts`) are rewritten (`node-source.ts`, through the cache
+ * - `load`: TypeScript is stripped with esbuild (an ES module or CommonJS as `tsc`
+ *   compiles it: `tsconfig.ts`) and user files (see `filter.ts`) are rewritten (`node-source.ts`, through the cache
  *   of `cache.ts`), importing `__zy` from the runtime's absolute file URL so
  *   that every file shares one runtime instance.
  *   CommonJS files are left to the `require` hook (`cjs-hook.ts`).
@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { cacheFromEnv } from './cache.js';
 import { includeFromEnv, isTypeScriptFile, shouldRewrite, typeScriptSwaps } from './filter.js';
 import { moduleSource } from './node-source.js';
+import { typeScriptFormat } from './tsconfig.js';
 
 // (not `import … from 'node:fs'`: see cache.ts)
 const { readFileSync, statSync } = process.getBuiltinModule('node:fs');
@@ -74,13 +75,9 @@ export function resolveSync(specifier: string, context: ResolveContext, next: (s
   }
 }
 
-function formatOfTs(path: string): 'module' | 'commonjs' {
-  return path.endsWith('.cts') ? 'commonjs' : 'module';
-}
-
 /** A TypeScript file's load, stripped and (for user files and included packages) rewritten. */
 function loadTypeScript(path: string): LoadResult {
-  const format = formatOfTs(path);
+  const format = typeScriptFormat(path);
   // CommonJS TypeScript goes through require (cjs-hook.ts strips and rewrites it).
   if (format === 'commonjs') return { format, source: null, shortCircuit: true };
   const code = readFileSync(path, 'utf8');

@@ -5,13 +5,13 @@
  * compiled stops the load as a compiler would stop it (load-errors.ts).
  */
 import { createRequire } from 'node:module';
-import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { throughCache, type TransformCache } from './cache.js';
 import { type FileFilter, isTypeScriptFile, nodeModulesPackage, RUNTIME_PATH, shouldRewrite } from './filter.js';
 import type * as Transform from './index.js';
 import { loadFailure } from './load-errors.js';
 import { withInlineMap } from './sourcemap.js';
+import { nearestTsconfig } from './tsconfig.js';
 
 let transformModule: typeof Transform | undefined;
 
@@ -38,64 +38,6 @@ export type NodeFormat = 'module' | 'commonjs';
  */
 function mapped(path: string): boolean {
   return nodeModulesPackage(path) === null;
-}
-
-// (not `import … from 'node:fs'`: see cache.ts)
-const { existsSync, readFileSync } = process.getBuiltinModule('node:fs');
-
-/** The tsconfig.json a TypeScript file is stripped under, and the text that keys its cache entry. */
-interface TsConfig {
-  path: string;
-  /** Its text and that of the files it `extends`, also from a package (a change to any of them must miss the cache). */
-  key: string;
-}
-
-const tsconfigByDir = new Map<string, TsConfig | null>();
-
-/**
- * The nearest tsconfig.json above `path`, as `tsc` and esbuild find it (not past a
- * `node_modules` folder: a package's files are not compiled under the app's options). Its
- * compilerOptions change what a TypeScript file means — class fields have assign
- * semantics under a `target` before ES2022 — so the loader strips under it, as the plain
- * `tsc` build and the esbuild plugin do.
- */
-function nearestTsconfig(path: string): TsConfig | null {
-  const dir = dirname(path);
-  let found = tsconfigByDir.get(dir);
-  if (found !== undefined) return found;
-  const file = join(dir, 'tsconfig.json');
-  if (existsSync(file)) found = { path: file, key: tsconfigKey(file, 0) };
-  else found = dirname(dir) === dir || basename(dir) === 'node_modules' ? null : nearestTsconfig(dir);
-  tsconfigByDir.set(dir, found);
-  return found;
-}
-
-function tsconfigKey(file: string, depth: number): string {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
-  // Follow `extends` (one or a list) a few levels: a relative path, or a package's config
-  // (`@tsconfig/node20/tsconfig.json`), whose upgrade may change the target and so the meaning.
-  const bases = depth < 8 ? [...text.matchAll(/"extends"\s*:\s*(\[[^\]]*\]|"[^"]*")/g)].flatMap((m) => m[1]!.match(/"[^"]*"/g) ?? []) : [];
-  const parts = bases.map((b) => b.slice(1, -1));
-  return [text, ...parts.map((b) => tsconfigKey(extendedConfig(file, b), depth + 1))].join('\0');
-}
-
-/** The file an `extends` of the tsconfig.json `file` names (a path or a package's config), as tsc resolves it. */
-function extendedConfig(file: string, base: string): string {
-  if (base.startsWith('.') || base.startsWith('/')) return resolve(dirname(file), base.endsWith('.json') ? base : `${base}.json`);
-  const require = createRequire(file);
-  for (const candidate of [base, `${base}.json`, `${base}/tsconfig.json`]) {
-    try {
-      return require.resolve(candidate);
-    } catch {
-      // try the next form
-    }
-  }
-  return ''; // (not installed: esbuild reports it)
 }
 
 /** `run()`, compiling the file at `path` (source `code`); a failure stops the load saying where and why. */

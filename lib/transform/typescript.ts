@@ -114,7 +114,38 @@ function strictCommonJs(out: TransformResult & { map: SourceMapV3 }): TransformR
  * lowered but {@link LOWERED}). Its metafile tells whether the file has ES module syntax.
  */
 function stripUnder(code: string, filename: string, loader: 'ts' | 'tsx', format: 'esm' | 'cjs' | undefined, tsconfig: string | undefined): { code: string; map: string; esmSyntax: boolean } {
-  const out = esbuild(filename).buildSync({
+  let out: Esbuild.BuildResult<{ write: false; metafile: true }>;
+  try {
+    out = buildOne(code, filename, loader, format, tsconfig);
+  } catch (error) {
+    throw format === 'cjs' ? withCommonJsNote(error as Esbuild.BuildFailure) : error;
+  }
+  // esbuild empties `import.meta` in CommonJS with a warning: `import.meta.url` was undefined.
+  const emptied = out.warnings.filter((w) => w.id === 'empty-import-meta');
+  if (emptied.length > 0) throw withCommonJsNote({ errors: emptied.map((w) => ({ ...w, text: '"import.meta" is not available in CommonJS' })) });
+  const text = (suffix: string): string => out.outputFiles.find((f) => f.path.endsWith(suffix))!.text;
+  const esmSyntax = Object.values(out.metafile.inputs).some((input) => input.format === 'esm');
+  return { code: text('.js'), map: text('.map'), esmSyntax };
+}
+
+/**
+ * What only an ES module can have (top-level await, `import.meta`) in a file compiled as
+ * CommonJS: `tsc` refuses it too; the note says why the file is CommonJS and what to change.
+ */
+function withCommonJsNote<T extends { errors: Esbuild.Message[] }>(failure: T): T {
+  const note =
+    'This file is compiled to CommonJS, as tsc compiles it: a .cts file, a .ts file loaded by require, or one under a tsconfig.json ' +
+    'whose "module" is "commonjs" (or "node16"/"nodenext" outside a package.json with "type": "module"). ' +
+    'Make it an ES module to use this: a .mts file, "type": "module" in package.json, or "module": "esnext".';
+  for (const message of failure.errors) {
+    if (message.text.includes('CommonJS') || message.text.includes('"cjs" output format')) message.notes = [{ text: note, location: null }];
+  }
+  return failure;
+}
+
+/** A one-file build of `code`: see {@link stripUnder}. */
+function buildOne(code: string, filename: string, loader: 'ts' | 'tsx', format: 'esm' | 'cjs' | undefined, tsconfig: string | undefined) {
+  return esbuild(filename).buildSync({
     stdin: { contents: code, sourcefile: filename, resolveDir: filename.slice(0, Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\'))), loader },
     ...(tsconfig === undefined ? {} : { tsconfig }),
     write: false,
@@ -125,9 +156,6 @@ function stripUnder(code: string, filename: string, loader: 'ts' | 'tsx', format
     logLevel: 'silent',
     ...(format === 'cjs' ? { format: 'cjs' as const } : {}),
   });
-  const text = (suffix: string): string => out.outputFiles.find((f) => f.path.endsWith(suffix))!.text;
-  const esmSyntax = Object.values(out.metafile.inputs).some((input) => input.format === 'esm');
-  return { code: text('.js'), map: text('.map'), esmSyntax };
 }
 
 let esbuildModule: typeof Esbuild | undefined;

@@ -3,7 +3,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Loader, type Plugin } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -130,6 +130,57 @@ describe('node --import zygote-ts/register', () => {
     expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.cts')]))).toEqual([2.25, [3], 'strict', 2.25, [3], 'strict', 'sloppy', 'strict']);
   });
 
+  it("runs a .ts file as CommonJS where tsc compiles it so (tsconfig's module), and as an ES module elsewhere", () => {
+    // `tsc` output of a CommonJS module with a default export, imported by default: under
+    // "module": "commonjs" tsc's build reads its `default` (4 and [2]); run as an ES module the
+    // import was the whole exports object, and x * scale was NaN.
+    const dir = mkdtempSync(join(tmp, 'format-'));
+    const index = join(root, 'dist/lib/index.js');
+    writeFileSync(join(dir, 'scale.cjs'), '"use strict";\nObject.defineProperty(exports, "__esModule", { value: true });\nexports.default = 2;\n');
+    const main = [
+      "import scale from './scale.cjs';",
+      `import { gradient } from ${JSON.stringify(index)};`,
+      'const f = (x: number): number => x * scale + 1;',
+      'const kind = typeof require === "function" ? "commonjs" : "module";',
+      'console.log(JSON.stringify({ kind, value: f(1.5), grad: gradient(f, 3) }));',
+    ].join('\n');
+    writeFileSync(join(dir, 'main.ts'), main);
+    const run = (tsconfig: string, pkg: object) => {
+      writeFileSync(join(dir, 'tsconfig.json'), tsconfig);
+      writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg));
+      return JSON.parse(node(['--import', registerUrl, join(dir, 'main.ts')])) as unknown;
+    };
+    const commonjs = { kind: 'commonjs', value: 4, grad: [2] };
+    // Comments, trailing commas and a "/*" inside a string, as tsconfig files have them.
+    expect(run('{\n  // tsc --init\n  "compilerOptions": { "module": "CommonJS", "esModuleInterop": true, },\n  "include": ["src/**/*"],\n}', {})).toEqual(commonjs);
+    expect(run('{ "compilerOptions": { "module": "nodenext" } }', { type: 'commonjs' })).toEqual(commonjs);
+    // From a base config; the file's own setting overrides it.
+    writeFileSync(join(dir, 'base.json'), '{ "compilerOptions": { "module": "node16" } }');
+    expect(run('{ "extends": "./base.json" }', {})).toEqual(commonjs);
+    const module = { kind: 'module', value: null, grad: [null] }; // (NaN prints as null)
+    expect(run('{ "extends": "./base.json", "compilerOptions": { "module": "esnext" } }', {})).toEqual(module);
+    // In a "type": "module" package, and without a module setting, an ES module as before (and as Node runs it).
+    expect(run('{ "compilerOptions": { "module": "nodenext" } }', { type: 'module' })).toEqual(module);
+    expect(run('{ "compilerOptions": { "target": "ES2022" } }', {})).toEqual(module);
+  });
+
+  it('refuses top-level await and import.meta in a file compiled to CommonJS, saying why it is CommonJS', () => {
+    // esbuild emptied import.meta in CommonJS with only a warning: import.meta.url was undefined.
+    const dir = mkdtempSync(join(tmp, 'cjs-only-'));
+    writeFileSync(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "module": "commonjs" } }');
+    writeFileSync(join(dir, 'meta.ts'), 'console.log(import.meta.url);\nexport {};\n');
+    writeFileSync(join(dir, 'meta.cts'), 'console.log(import.meta.url);\n');
+    writeFileSync(join(dir, 'tla.ts'), 'console.log(await Promise.resolve(3));\nexport {};\n');
+    for (const [file, message] of [['meta.ts', '"import.meta" is not available in CommonJS'], ['meta.cts', '"import.meta" is not available in CommonJS'], ['tla.ts', 'Top-level await']] as const) {
+      const r = spawnSync(process.execPath, ['--import', registerUrl, join(dir, file)], { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+      expect(r.status).not.toBe(0);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(message);
+      expect(r.stderr).toContain(`${join(dir, file)}:1:`);
+      expect(r.stderr).toContain('This file is compiled to CommonJS, as tsc compiles it');
+    }
+  });
+
   it("finds the TypeScript file a require of './x.cjs' or './x.js' means, as it does for import", () => {
     // TypeScript writes the import of lib.cts as './lib.cjs' (also compiled to require() in a
     // .cts file): Node 20's ESM hooks do not resolve require, which said "Cannot find module".
@@ -188,6 +239,12 @@ describe('zygote CLI', () => {
     const cjs = where([], 'entry.cjs', `console.log(JSON.stringify({ main: require.main === module, ...${fields} }));`);
     expect(cjs).toMatchObject({ main: true, argv: [join(tmp, 'entry.cjs'), 'x'], loader: true });
     expect(cjs['pid']).not.toBe(cjs.cliPid);
+    // TypeScript that tsc compiles to CommonJS (tsconfig's module): in a child too.
+    const project = mkdtempSync(join(tmp, 'cli-commonjs-'));
+    writeFileSync(join(project, 'tsconfig.json'), '{ "compilerOptions": { "module": "commonjs" } }');
+    const cts = where([], join(basename(project), 'entry.ts'), `console.log(JSON.stringify({ main: require.main === module, ...${fields} }));\nexport {};`);
+    expect(cts).toMatchObject({ main: true, loader: true });
+    expect(cts['pid']).not.toBe(cts.cliPid);
     // Node options: in a child that takes them.
     const withOptions = where(['--no-warnings'], 'options.mjs', `console.log(JSON.stringify({ warnings: process.execArgv.includes('--no-warnings'), ...${fields} }));`);
     expect(withOptions).toMatchObject({ warnings: true, loader: true });
