@@ -82,3 +82,22 @@ export function callImported(receiver: unknown, fn: unknown, ...args: unknown[])
   }
   return result;
 }
+
+const checkedFunctions = new WeakMap<Function, Function>();
+
+/**
+ * A function imported from a package, given to a method that calls it (`rows.map(ss.mean)`):
+ * while a differentiation runs, the same function with its calls checked as
+ * {@link callImported} checks them (a Proxy: its properties, `new` and `instanceof` are the
+ * function's); otherwise, and for a package that was rewritten, the function itself. One
+ * Proxy per function, so two reads are one value.
+ */
+export function importedFunction(value: unknown): unknown {
+  if (typeof value !== 'function' || !isDeriving() || wasRewritten(value)) return value;
+  let checked = checkedFunctions.get(value);
+  if (checked === undefined) {
+    checked = new Proxy(value, { apply: (target, receiver, args: unknown[]) => callImported(receiver, target, ...args) });
+    checkedFunctions.set(value, checked);
+  }
+  return checked;
+}

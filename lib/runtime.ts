@@ -15,7 +15,7 @@ import { evalSource, rewritingFunction } from './dynamic-function.js';
 import * as text from '../rules/text.js';
 import * as builtins from '../rules/builtins.js';
 import * as wasm from '../rules/wasm.js';
-import { callImported } from './imported.js';
+import { callImported, importedFunction } from './imported.js';
 import { addAt, arrayOf, readElement } from '../rules/arrays/shape.js';
 import * as escapes from './escapes.js';
 import { copies } from './core/foreign.js';
@@ -102,6 +102,7 @@ export const __zy = Object.freeze({
   held: builtins.held,
   readData,
   callImported,
+  importedFunction,
   wasmInstantiate: wasm.wasmInstantiate,
   wasmInstantiateStreaming: wasm.wasmInstantiateStreaming,
   construct: builtins.construct,

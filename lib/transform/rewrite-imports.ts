@@ -11,7 +11,7 @@
  */
 import type * as acorn from 'acorn';
 import { importsOf, type Node } from './ast.js';
-import { runtime, type RewriteContext, type Rewriter } from './context.js';
+import { parentOf, runtime, type RewriteContext, type Rewriter } from './context.js';
 import { hasPredicateArguments } from './rewrite-callbacks.js';
 import { eitherCopy } from './two-bodies.js';
 
@@ -61,5 +61,42 @@ export const rewriteImportedCall: Rewriter = {
     const call = (entry: string) => `${runtime(entry)}(${receiver}, `;
     ctx.ed.prefix(node.start, hasPredicateArguments(node, ctx) ? eitherCopy(call('callImportedPredicates'), call('callImported'), ctx.options.twoBodies) : call('callImported'));
     ctx.ed.replaceToken(callee.end, args.length > 0 ? args[0]!.start : node.end, '(', args.length > 0 ? ', ' : '');
+  },
+};
+
+/**
+ * Methods that call the function they are given, by name (the array methods, `Array.from`'s
+ * map function): a function given there is only called. (Given to another function, it may be
+ * kept and compared, and a Proxy is not the function: `handlers.get(ss.mean)` would miss.)
+ */
+const CALLING_METHODS: ReadonlySet<string> = new Set([
+  'map', 'flatMap', 'forEach', 'reduce', 'reduceRight', 'filter', 'find', 'findIndex', 'findLast',
+  'findLastIndex', 'some', 'every', 'sort', 'toSorted', 'from',
+]);
+
+/** `mean` or `ss.mean` (imported from a package) given to a method that calls it: `rows.map(ss.mean)`. */
+function isImportedCallback(node: Node, ctx: RewriteContext): boolean {
+  const parent = parentOf(ctx);
+  if (parent?.type !== 'CallExpression' || parent.callee === node) return false;
+  const callee = parent.callee;
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || !CALLING_METHODS.has(callee.property.name)) return false;
+  if (node.type === 'Identifier') return isImported(node, ctx);
+  return node.type === 'MemberExpression' && !node.computed && !node.optional && isImported(node.object as Node, ctx);
+}
+
+/**
+ * A function imported from a package, given to a method that calls it (`rows.map(ss.mean)`):
+ * its calls happen where no call is rewritten, so the runtime hands it on checked as
+ * {@link rewriteImportedCall} checks a call (lib/imported.ts). Without it, `rows.map(ss.mean)`
+ * on traced numbers gave NaN and a null gradient, silently.
+ *
+ *   rows.map(ss.mean)  →  rows.map((0, __zy.importedFunction)(ss.mean))
+ */
+export const rewriteImportedCallback: Rewriter = {
+  name: 'imported-callback',
+  types: ['Identifier', 'MemberExpression'],
+  test: isImportedCallback,
+  rewrite(node, ctx) {
+    ctx.ed.wrap(node, eitherCopy(`${runtime('importedFunction')}(`, '', ctx.options.twoBodies), eitherCopy(')', '', ctx.options.twoBodies));
   },
 };

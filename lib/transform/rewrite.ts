@@ -14,7 +14,7 @@ import { tokenAtOrAfter, type Parsed } from './parse.js';
 import { rewriteCompoundAssignment, rewriteUpdate } from './rewrite-assign.js';
 import { rewriteBuiltinCalls, rewriteGlobalFunctions, rewriteGlobalObjectCalls, rewriteGlobalPredicates, rewriteMathDestructured } from './rewrite-globals.js';
 import { rewriteBuiltinCall, rewriteBuiltinRead, rewriteConstruct, rewriteDataRead, rewriteDirectEval, rewriteSearchCall, rewriteSearchCallThroughCall, rewriteSizeArguments } from './rewrite-builtins.js';
-import { rewriteImportedCall } from './rewrite-imports.js';
+import { rewriteImportedCall, rewriteImportedCallback } from './rewrite-imports.js';
 import {
   rewriteBinaryInline,
   rewriteCompoundInline,
@@ -60,6 +60,7 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteSearchCall,
   rewriteSearchCallThroughCall,
   rewriteImportedCall,
+  rewriteImportedCallback,
   rewriteSizeArguments,
   rewriteConstruct,
   rewritePrivateRead,

@@ -40,12 +40,15 @@ describe('what cannot be followed is refused at its place, in every mode', () =>
         ['ss.mean of a Float64Array argument', 'mean'],
         ['total of records, not in ZYGOTE_INCLUDE', 'total'],
         ['mean destructured from the namespace', 'mean'],
+        ['ss.mean passed to map', 'mean'],
+        ['sum passed to map', 'sum'],
       ];
       for (const [name, fn] of cases) {
         expect(out[name!]?.grad).toBeUndefined();
         expect(out[name!]?.error).toMatch(new RegExp(`^zygote-ts: ${fn}\\(…\\), imported from a package that was not rewritten .* returned NaN.*ZYGOTE_INCLUDE`, 's'));
       }
       expect(out['ss.mean of plain numbers']).toEqual({ grad: [1.5] });
+      expect(out['ss.mean passed on, plain numbers']).toEqual({ grad: [4] });
     });
     it(`${mode}: a WebAssembly function a left-out package exports, called with a traced number, stops`, () => {
       expect(out['WebAssembly export of a package left out']?.error).toMatch(/^zygote-ts: a traced number was given to the WebAssembly function 0 imported from a package, which keeps only its number/);
