@@ -99,5 +99,8 @@ export function describeValue(x: unknown): string {
   if (isNDArray(x)) return `an NDArray of shape [${x.shape.join(', ')}]`;
   if (Array.isArray(x)) return 'an array';
   if (typeof x === 'object') return `an object (${Object.prototype.toString.call(x)})`;
+  if (x === undefined) return 'undefined (no return value?)';
+  if (typeof x === 'string') return `the string ${JSON.stringify(x.length > 40 ? `${x.slice(0, 40)}…` : x)}`;
+  if (typeof x === 'function') return 'a function';
   return `${typeof x} ${String(x)}`;
 }

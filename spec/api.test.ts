@@ -217,6 +217,9 @@ describe('functions that reach gradient', () => {
 describe('errors and state', () => {
   it('f must return a number', () => {
     expect(() => gradient(((x: number) => [x]) as unknown as (x: number) => number, 1)).toThrow(/return a number/);
+    // What it returned instead, as the user would write it.
+    expect(() => gradient(((x: number) => { void x; }) as unknown as (x: number) => number, 1)).toThrow(/returned undefined \(no return value\?\)\./);
+    expect(() => gradient(((x: number) => `${x}`) as unknown as (x: number) => number, 1)).toThrow(/returned the string "1"\./);
     expect(() => gradient((async (x: number) => x) as unknown as (x: number) => number, 1)).toThrow(/async function/);
   });
   it('errors name what they got: a number f returned, an NDArray of the wrong shape', () => {
