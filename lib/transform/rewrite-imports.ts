@@ -26,9 +26,22 @@ function isImported(node: Node, ctx: RewriteContext): node is acorn.Identifier {
 }
 
 /**
+ * A package's namespace as code reads it: an imported name (`ss`), or its `default` where
+ * code compiled to CommonJS reads a default import (`import_ss.default.mean(x)`, esbuild's
+ * and TypeScript's output of `import ss from 'ss'; ss.mean(x)`). The text of the receiver
+ * a method is called with, or null.
+ */
+function importedNamespace(node: Node, ctx: RewriteContext): string | null {
+  if (isImported(node, ctx)) return node.name;
+  if (node.type !== 'MemberExpression' || node.computed || node.optional || node.property.type !== 'Identifier' || node.property.name !== 'default') return null;
+  const object = node.object as Node;
+  return isImported(object, ctx) ? `${object.name}.default` : null;
+}
+
+/**
  * The imported function a call calls, and the receiver it calls it with (`void 0`, or the
- * namespace's name): `f(x)`, `ns.f(x)`, and `(0, ns.f)(x)`, as code compiled to CommonJS
- * calls an imported function (esbuild, TypeScript, Babel), with no receiver.
+ * namespace as code reads it): `f(x)`, `ns.f(x)`, and `(0, ns.f)(x)`, as code compiled to
+ * CommonJS calls an imported function (esbuild, TypeScript, Babel), with no receiver.
  */
 function importedCallee(node: Node, ctx: RewriteContext): { callee: Node; receiver: string } | null {
   if (node.type !== 'CallExpression' || node.optional) return null;
@@ -40,9 +53,8 @@ function importedCallee(node: Node, ctx: RewriteContext): { callee: Node; receiv
     if (callee.type !== 'MemberExpression') return null;
   }
   if (isImported(callee, ctx)) return { callee: node.callee as Node, receiver: 'void 0' };
-  if (callee.type === 'MemberExpression' && !callee.optional && isImported(callee.object as Node, ctx)) {
-    return { callee: node.callee as Node, receiver: detached ? 'void 0' : (callee.object as acorn.Identifier).name };
-  }
+  const namespace = callee.type === 'MemberExpression' && !callee.optional ? importedNamespace(callee.object as Node, ctx) : null;
+  if (namespace !== null) return { callee: node.callee as Node, receiver: detached ? 'void 0' : namespace };
   return null;
 }
 
@@ -55,7 +67,7 @@ export const rewriteImportedCall: Rewriter = {
     if (found === null || node.type !== 'CallExpression') return;
     const { callee, receiver } = found;
     const args = node.arguments;
-    // (the receiver, an import binding, is read twice: reading it runs nothing)
+    // (the receiver, an import binding or its `default`, is read twice: reading either runs nothing)
     // (`_.filter(xs, Boolean)`: callbacks answer with their truth where the package tests it
     // natively, rewrite-callbacks.ts; a plain copy has no traced number to ask about)
     const call = (entry: string) => `${runtime(entry)}(${receiver}, `;
@@ -81,7 +93,7 @@ function isImportedCallback(node: Node, ctx: RewriteContext): boolean {
   const callee = parent.callee;
   if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || !CALLING_METHODS.has(callee.property.name)) return false;
   if (node.type === 'Identifier') return isImported(node, ctx);
-  return node.type === 'MemberExpression' && !node.computed && !node.optional && isImported(node.object as Node, ctx);
+  return node.type === 'MemberExpression' && !node.computed && !node.optional && importedNamespace(node.object as Node, ctx) !== null;
 }
 
 /**

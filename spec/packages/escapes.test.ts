@@ -62,7 +62,14 @@ describe('what cannot be followed is refused at its place, in every mode', () =>
   // (only `import` declarations were seen: each gave NaN, with a null gradient, silently)
   it('CommonJS: a function reached by require that returns NaN for traced numbers stops too', () => {
     const out = runJson<Output>('escapes-required.cjs', { ZYGOTE_INCLUDE: 'zy-escapes' });
-    for (const [name, fn] of [['ss.mean by require', 'mean'], ['total, destructured from require', 'total'], ['sum as compiled code calls it', 'sum']]) {
+    const cases = [
+      ['ss.mean by require', 'mean'],
+      ['total, destructured from require', 'total'],
+      ['sum as compiled code calls it', 'sum'],
+      ['mean of a default import as compiled code calls it', 'mean'],
+      ['mean of a default import given to map', 'mean'],
+    ];
+    for (const [name, fn] of cases) {
       expect(out[name!]?.error).toMatch(new RegExp(`^zygote-ts: ${fn}\\(…\\), imported from a package that was not rewritten .* returned NaN`, 's'));
     }
     expect(out['ss.mean of plain numbers']).toEqual({ grad: [1.5] });
