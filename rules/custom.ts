@@ -41,29 +41,31 @@ export type Frule<A extends unknown[], Y> = (...args: A) => [Y, (...tangents: an
  */
 export function rule<A extends unknown[], Y>(fn: (...args: A) => Y, rrule: Rrule<A, Y>, frule?: Frule<A, Y>): (...args: A) => Y {
   const name = fn.name || 'rule';
+  // (what messages and the tape call it: an anonymous function's rule was "the rule for rule")
+  const ruleName = fn.name || 'an anonymous function';
   const withRule = {
     [name](...args: A): Y {
-      if (isDeriving()) refuseHeldNumbers(args, name);
+      if (isDeriving()) refuseHeldNumbers(args, ruleName);
       const t = tapeOf(args);
       if (t === null) return fn(...args);
       const outer = args.map((x) => on(x, t)) as A;
-      if (t.tangents !== null) return forward(t, name, args, outer, rrule, frule);
+      if (t.tangents !== null) return forward(t, ruleName, args, outer, rrule, frule);
       const [value, pullback] = rrule(...outer);
-      checkValue(value, name);
-      refuseHiddenInputs(value, t, `the rule for ${name}`, 'Make that number an argument of the rule, and return its cotangent from the pullback.');
+      checkValue(value, ruleName);
+      refuseHiddenInputs(value, t, `the rule for ${ruleName}`, 'Make that number an argument of the rule, and return its cotangent from the pullback.');
       // (what each cotangent must be, decided now: a pullback must not look at its operands' tapes)
       const expected = args.map((x) => (rowOf(x, t) < 0 ? null : isNDArray(x) ? x.shape : 'number'));
-      return record(t, value, args, function rulePullback(dy: unknown) {
+      return record(t, value, args, namedPullback(ruleName, (dy: unknown) => {
         // (the rule gets its own copy: a cotangent buffer may be shared with another
         // operand's, as `a + b` gives both the same, and a pullback that writes into it
         // would change that gradient too)
         const parts = pullback(isNDArray(dy) && dy.tracedTape === null ? new NDArray(dy.shape, dy.data.slice()) : dy);
         if (!Array.isArray(parts) || parts.length !== args.length) {
-          throw new TypeError(`zygote-ts: the rule for ${name} returned ${Array.isArray(parts) ? parts.length : 'no'} cotangents for ${args.length} arguments; return one per argument (null for none).`);
+          throw new TypeError(`zygote-ts: the rule for ${ruleName} returned ${Array.isArray(parts) ? parts.length : 'no'} cotangents for ${args.length} arguments; return one per argument (null for none).`);
         }
-        parts.forEach((part, k) => checkCotangent(part, expected[k]!, `the rule for ${name}`, `argument ${k + 1}`));
+        parts.forEach((part, k) => checkCotangent(part, expected[k]!, `the rule for ${ruleName}`, `argument ${k + 1}`));
         return parts;
-      }) as Y;
+      })) as Y;
     },
   }[name]!;
   return markOwnDerivative(withRule);
@@ -78,9 +80,9 @@ function forward<A extends unknown[], Y>(t: Tape, name: string, args: A, outer: 
   if (pushforward !== undefined && typeof pushforward !== 'function') {
     throw new TypeError(`zygote-ts: the forward rule for ${name} must return [value, pushforward], with pushforward a function.`);
   }
-  const unused = () => {
+  const unused = namedPullback(name, () => {
     throw new Error('zygote-ts: a forward-mode tape is never swept');
-  };
+  });
   // A number value's tangent must be a number: an NDArray came out of jvp as the number's
   // tangent, and jacfwd's rows of it as NaN. (An array value's may be anything that
   // broadcasts to it: record stretches it.)
@@ -94,6 +96,11 @@ function forward<A extends unknown[], Y>(t: Tape, name: string, args: A, outer: 
           return tangent;
         };
   return record(t, value, args, unused, undefined, pf, true) as Y;
+}
+
+/** `pullback`, named after the rule: the tape names a node after its pullback (messages, compileGradient's reasons). */
+function namedPullback<F extends (dy: any) => readonly unknown[]>(ruleName: string, pullback: F): F {
+  return Object.defineProperty(pullback, 'name', { value: `the custom rule for ${ruleName}Pullback` });
 }
 
 /** A zero tangent for a rule's argument: 0 for a number, zeros of its shape for an array. */

@@ -113,10 +113,9 @@ export class Tangents {
         if (inputs.every((t) => t === null)) continue;
         if (node.pushforward === undefined) {
           throw new TypeError(
-            `zygote-ts: forward mode has no rule for ${node.name ?? 'an operation'}. ` +
-              (node.custom === true
-                ? `Give the custom rule a forward rule: rule(fn, rrule, frule).`
-                : `Use reverse mode (gradient, jacobian) for this function.`),
+            node.custom === true
+              ? `zygote-ts: ${node.name} has no forward rule, which forward mode needs. Give it one: rule(fn, rrule, frule).`
+              : `zygote-ts: forward mode has no rule for ${node.name ?? 'an operation'}. Use reverse mode (gradient, jacobian) for this function.`,
           );
         }
         const t = node.pushforward(inputs);

@@ -73,4 +73,16 @@ describe('forward rule tangents', () => {
     const right = rule(sumsq, (a) => [sumsq(a), (c: number) => [mul(a, 2 * c)]], (a) => [sumsq(a), (da: NDArray) => 2 * sum(mul(a, da))]);
     expect(jvp(right, [x], [ones(3)])).toEqual([14, 12]);
   });
+
+  // (an anonymous function's rule was named after the tape's placeholder, "forward mode has no
+  // rule for unused", and "the rule for rule returned 1 cotangents")
+  it('a rule without a forward rule, or with a short pullback, is named by its function, or as an anonymous one', () => {
+    const square = (x: number) => x * x;
+    const named = rule(square, (x) => [x * x, (c: number) => [2 * x * c]]);
+    expect(() => jvp(named, [3], [1])).toThrow(/the custom rule for square has no forward rule, which forward mode needs\. Give it one: rule\(fn, rrule, frule\)/);
+    const anonymous = rule((x: number) => x * x, (x) => [x * x, (c: number) => [2 * x * c]]);
+    expect(() => jvp(anonymous, [3], [1])).toThrow(/the custom rule for an anonymous function has no forward rule/);
+    const short = rule((x: number, y: number) => x * y, (x, y) => [x * y, (c: number) => [c * y] as unknown as [number, number]]);
+    expect(() => gradient(short, 2, 3)).toThrow(/the rule for an anonymous function returned 1 cotangents for 2 arguments/);
+  });
 });
