@@ -90,7 +90,13 @@ export function warmupCosineDecay(peak: number, warmup: number, steps: number, {
 }
 
 /** A learning rate given as a number or a schedule, as a schedule. */
-export const scheduleOf = (lr: LearningRate): Schedule => (typeof lr === 'number' ? () => lr : lr);
+export function scheduleOf(lr: LearningRate): Schedule {
+  if (typeof lr === 'number') return () => lr;
+  if (typeof lr === 'function') return lr;
+  // (an options object, sgd({ learningRate: 0.1 }) from JavaScript, failed at the first update with "rate is not a function")
+  const got = lr === null ? 'null' : typeof lr === 'object' ? 'an object' : typeof lr;
+  throw new TypeError(`zygote-ts: a learning rate is a number or a schedule (a function of the step count), got ${got}: write sgd(0.1), adam(1e-3), or adam(cosineDecay(…)).`);
+}
 
 function checkSteps(steps: number, caller: string): void {
   if (!(steps > 0)) throw new RangeError(`zygote-ts: ${caller}: the number of steps must be positive, got ${steps}.`);

@@ -1,6 +1,6 @@
 // Learning-rate schedules: their ends, their shapes and their joins.
 import { describe, expect, it } from 'vitest';
-import { cosineDecay, exponentialDecay, linearSchedule, warmupCosineDecay } from 'zygote-ts';
+import { adam, cosineDecay, exponentialDecay, linearSchedule, sgd, warmupCosineDecay, type LearningRate } from 'zygote-ts';
 
 const steps = (n: number) => Array.from({ length: n + 1 }, (_, i) => i);
 const monotone = (xs: number[], sign: 1 | -1) => xs.every((x, i) => i === 0 || sign * (x - xs[i - 1]!) >= 0);
@@ -47,5 +47,13 @@ describe('schedules', () => {
     expect(monotone(steps(10).map(lr), 1) && monotone(steps(100).map((k) => lr(10 + k)), -1)).toBe(true);
     expect(() => warmupCosineDecay(1, 10, 10)).toThrow(/steps \(10\) must be more than the warm-up/);
     expect(() => cosineDecay(1, 0)).toThrow(/must be positive/);
+  });
+
+  // (an options object, as JavaScript can pass it, failed only at the first update: "rate is not a function")
+  it('a learning rate that is neither a number nor a schedule is refused when the optimiser is made', () => {
+    const options = { learningRate: 0.1 } as unknown as LearningRate;
+    expect(() => sgd(options)).toThrow(/a learning rate is a number or a schedule \(a function of the step count\), got an object: write sgd\(0\.1\)/);
+    expect(() => adam('1e-3' as unknown as LearningRate)).toThrow(/got string/);
+    expect(() => sgd(cosineDecay(0.1, 100))).not.toThrow();
   });
 });
