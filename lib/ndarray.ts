@@ -111,7 +111,7 @@ export class NDArray {
    * traced array this leaves differentiation (reported like any lost derivative).
    */
   toArray(): any {
-    if (this.tracedTape !== null && this.tracedTape.active) reportEscape(this as { tracedTape: Tape }, 'NDArray.toArray');
+    numbersLeave(this, 'NDArray.toArray');
     return nest(this.data, this.shape, 0, 0);
   }
 
@@ -121,19 +121,19 @@ export class NDArray {
 
   /** A copy of the numbers, row-major (on a traced array this leaves differentiation, reported). */
   toFloat64Array(): Float64Array {
-    if (this.tracedTape !== null && this.tracedTape.active) reportEscape(this as { tracedTape: Tape }, 'NDArray.toFloat64Array');
+    numbersLeave(this, 'NDArray.toFloat64Array');
     return Float64Array.from(this.data);
   }
 
   /** A copy of the numbers as float32, row-major (on a traced array this leaves differentiation, reported). */
   toFloat32Array(): Float32Array {
-    if (this.tracedTape !== null && this.tracedTape.active) reportEscape(this as { tracedTape: Tape }, 'NDArray.toFloat32Array');
+    numbersLeave(this, 'NDArray.toFloat32Array');
     return Float32Array.from(this.data);
   }
 
   /** `JSON.stringify` writes the nested numbers. */
   toJSON(): unknown {
-    if (this.tracedTape !== null && this.tracedTape.active) reportEscape(this as { tracedTape: Tape }, 'JSON.stringify');
+    numbersLeave(this, 'JSON.stringify');
     return nest(this.data, this.shape, 0, 0);
   }
 
@@ -289,6 +289,18 @@ export function traceArray(t: Tape, x: NDArray): NDArray {
  */
 export function readData(o: unknown): unknown {
   const data = (o as { data: unknown }).data;
-  if (NDArray.is(o) && o.tracedTape !== null && o.tracedTape.active) reportEscape(o as { tracedTape: Tape }, 'NDArray.data');
+  if (NDArray.is(o)) numbersLeave(o, 'NDArray.data');
   return data;
+}
+
+/**
+ * Reports that traced `x`'s numbers left differentiation (`how` read them as plain numbers).
+ * compileGradient's recording stops there: its compiled code would hold this call's numbers
+ * where a later call's differ (f runs uncompiled, as `get` makes it).
+ */
+function numbersLeave(x: NDArray, how: string): void {
+  const tape = x.tracedTape;
+  if (tape === null || !tape.active) return;
+  tape.recorder?.numbersRead(how);
+  reportEscape(x as { tracedTape: Tape }, how);
 }

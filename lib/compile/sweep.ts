@@ -63,6 +63,10 @@ export class ArrayRecorder implements TapeRecorder {
     this.program.abandon('f takes the derivative off an array it computed (dropgrad, ignore or nograd), whose value compiled code would keep from the first call');
   }
 
+  numbersRead(how: string): void {
+    this.program.abandon(`f reads the numbers of an array as plain numbers (${how}), which compiled code would keep from the first call`);
+  }
+
   recordNode(row: number, node: NodeRecord, operands: readonly unknown[], value: unknown, which: readonly number[], dtypes: readonly (Dtype | null)[]): unknown {
     const step = node.step as Step | undefined;
     if (step === undefined) {

@@ -72,6 +72,11 @@ export interface TapeRecorder {
    */
   constantArray(): void;
   /**
+   * An array traced on the tape has its numbers read as plain numbers (`how`: `toArray`,
+   * `data`, …): compiled code would keep the recording call's numbers.
+   */
+  numbersRead(how: string): void;
+  /**
    * Node `row` was recorded with these operands and value — its parents being operands
    * `which[j]`, of dtype `dtypes[j]` (null: a number); returns the value its traced result
    * carries (a number becomes a symbolic number of the program).

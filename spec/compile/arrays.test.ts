@@ -123,6 +123,36 @@ describe('compileGradient on arrays', () => {
     expect(maps.fallback).toMatch(/no compiled form yet \(map\)/);
   });
 
+  // (found by hand: the recording read the first call's numbers through x.data or toArray, and
+  // compiled code kept them: g(array([3, 4])) after g(array([1, 2])) gave [6, 8], not [18, 24])
+  it('runs uncompiled where f reads the numbers of an array (data, toArray, JSON), which compiled code would keep', () => {
+    const readers: [string, (x: NDArray) => number][] = [
+      ['NDArray.data', (x) => x.data[0]!],
+      ['NDArray.toArray', (x) => x.toArray()[0]],
+      ['NDArray.toFloat64Array', (x) => x.toFloat64Array()[0]!],
+      ['NDArray.toFloat32Array', (x) => x.toFloat32Array()[0]!],
+      ['JSON.stringify', (x) => JSON.parse(JSON.stringify(x))[0]],
+    ];
+    for (const [how, first] of readers) {
+      const f = (x: NDArray) => sum(mul(x, x)) * first(x);
+      const g = compileGradient(f);
+      for (const d of [[1, 2], [3, 4], [-5, 0.5]]) {
+        const got = (g(array(d))[0] as NDArray).data;
+        // (the number read is a constant for f: its derivative is lost, as the eager gradient warns)
+        const c = d[0]!;
+        const h = 1e-6;
+        const fd = d.map((_, i) => {
+          const up = d.map((v, j) => (j === i ? v + h : v));
+          const down = d.map((v, j) => (j === i ? v - h : v));
+          return ((up[0]! ** 2 + up[1]! ** 2) * c - (down[0]! ** 2 + down[1]! ** 2) * c) / (2 * h);
+        });
+        fd.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 6));
+        expect(Array.from(got)).toEqual(Array.from((gradient(f, array(d))[0] as NDArray).data));
+      }
+      expect(g.fallback).toContain(`reads the numbers of an array as plain numbers (${how})`);
+    }
+  });
+
   // (found by hand: compiled code called every backward, where the eager sweep passes over a
   // node whose cotangent is 0 or all zeros — matmul's backward of zeros by an infinite element
   // made NaN where the eager gradient has 0)
