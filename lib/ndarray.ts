@@ -116,6 +116,9 @@ export class NDArray {
   }
 
   toString(): string {
+    // (text only shows the numbers, as a number's own text does; but compiled code would keep
+    // this call's text, where f could read it back: compileGradient's recording stops)
+    if (this.tracedTape !== null && this.tracedTape.active) this.tracedTape.recorder?.numbersRead('NDArray.toString');
     return `NDArray(${this.shape.join('×')}${this.dtypeNote()}) ${JSON.stringify(nest(this.data, this.shape, 0, 0))}`;
   }
 

@@ -125,13 +125,14 @@ describe('compileGradient on arrays', () => {
 
   // (found by hand: the recording read the first call's numbers through x.data or toArray, and
   // compiled code kept them: g(array([3, 4])) after g(array([1, 2])) gave [6, 8], not [18, 24])
-  it('runs uncompiled where f reads the numbers of an array (data, toArray, JSON), which compiled code would keep', () => {
+  it('runs uncompiled where f reads the numbers of an array (data, toArray, JSON, its text), which compiled code would keep', () => {
     const readers: [string, (x: NDArray) => number][] = [
       ['NDArray.data', (x) => x.data[0]!],
       ['NDArray.toArray', (x) => x.toArray()[0]],
       ['NDArray.toFloat64Array', (x) => x.toFloat64Array()[0]!],
       ['NDArray.toFloat32Array', (x) => x.toFloat32Array()[0]!],
       ['JSON.stringify', (x) => JSON.parse(JSON.stringify(x))[0]],
+      ['NDArray.toString', (x) => Number(/\[(-?[\d.]+)/.exec(`${x}`)![1])],
     ];
     for (const [how, first] of readers) {
       const f = (x: NDArray) => sum(mul(x, x)) * first(x);
