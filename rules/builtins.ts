@@ -25,11 +25,29 @@ import { likeBuiltin } from './like-builtin.js';
 class TracedNumberObject extends Number {
   readonly #traced: Traced;
   constructor(traced: Traced) {
-    super(numberOf(traced));
+    // (the object holds the plain number, which Number.prototype's methods read (toFixed,
+    // toString): compileGradient's path depends on it, as on any number read as plain)
+    super(primal(traced));
     this.#traced = traced;
   }
   override valueOf(): number {
     return this.#traced as unknown as number;
+  }
+  // (its text is the traced number's, which the runtime notes: read back, it keeps the derivative)
+  override toString(radix?: number): string {
+    return this.#traced.toString(radix);
+  }
+  override toFixed(digits?: number): string {
+    return this.#traced.toFixed(digits);
+  }
+  override toPrecision(precision?: number): string {
+    return this.#traced.toPrecision(precision);
+  }
+  override toExponential(digits?: number): string {
+    return this.#traced.toExponential(digits);
+  }
+  override toLocaleString(locales?: string | string[], options?: Intl.NumberFormatOptions): string {
+    return this.#traced.toLocaleString(locales, options);
   }
   [Symbol.toPrimitive](hint: string): unknown {
     return hint === 'string' ? textOfTraced(this.#traced) : this.#traced;
