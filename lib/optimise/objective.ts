@@ -55,11 +55,14 @@ export class Objective<T> {
 
   evaluate(v: Float64Array): Evaluation {
     this.evaluations++;
-    const x = this.structure(v);
+    let x = this.structure(v);
     if (this.isCompiled) {
-      const value = this.f(x);
+      // The gradient first: f run for its value may write to x (compiled code never does).
       const [g] = this.compiled!(x);
-      return { value, gradient: this.flatten(g) };
+      if (this.isCompiled) return { value: this.f(x), gradient: this.flatten(g) };
+      // (this call recorded f on a new path or fell back: where f wrote to its argument, its
+      // writes were made on x; value and gradient come together from x as it was)
+      x = this.structure(v);
     }
     const { val, grad } = withgradient(this.f, x);
     return { value: val, gradient: this.flatten(grad[0]) };

@@ -153,6 +153,23 @@ describe('any structure, and why it stopped', () => {
     }
   });
 
+  // (found by hand: f ran for its value first and wrote to the iterate, then the compiled
+  // gradient was recorded on what f left: at a = 1 it gave ∂/∂a = 4 where it is -4, and
+  // minimize stopped at once, reason 'lineSearch', x unchanged)
+  it('compiled or not, the same minimum where f writes to its argument', () => {
+    const f = (p: { a: number; b: number }) => {
+      p.a = p.a * 2; // (a write to the argument, as code that rescales in place makes)
+      return (p.a - 3) ** 2 + (p.b - 1) ** 2;
+    };
+    const compiled = minimize(f, { a: 1, b: 0 });
+    const eager = minimize(f, { a: 1, b: 0 }, { compile: false });
+    // (plain JavaScript: f is smallest where 2a = 3 and b = 1)
+    expect(maxError([compiled.x.a, compiled.x.b], [1.5, 1])).toBeLessThan(1e-7);
+    expect(compiled.reason).toBe('gradient');
+    expect(maxError([compiled.x.a, compiled.x.b], [eager.x.a, eager.x.b])).toBeLessThan(1e-12);
+    expect(compiled.value).toBe(f({ ...compiled.x }));
+  });
+
   it('compiled or not, the same minimum', () => {
     const x0 = Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? -1.2 : 1));
     const compiled = minimize(rosenbrockN, x0);
