@@ -144,7 +144,8 @@ export function planFusion(p: Program, live: Uint8Array, outputs: readonly numbe
   const fusionAt = (k: number): Fusion | undefined => (p.op[k] === Op.apply ? p.calls[p.extra[k]!]!.fusion : undefined);
   for (const seg of p.segments) {
     if (seg.kind !== 'straight') continue;
-    let run: { rows: number[]; members: Set<number>; shape: readonly number[]; dtype: Dtype; lists: Set<number> } | null = null;
+    // (`numbers`: members whose value is a number, a sum over the elements)
+    let run: { rows: number[]; members: Set<number>; numbers: Set<number>; shape: readonly number[]; dtype: Dtype; lists: Set<number> } | null = null;
     const close = () => {
       if (run !== null && run.rows.filter((k) => p.op[k] === Op.apply && fusionAt(k)!.kind !== 'window').length >= 2) {
         const out = new Set<number>();
@@ -166,6 +167,7 @@ export function planFusion(p: Program, live: Uint8Array, outputs: readonly numbe
       if (isPart) {
         run!.rows.push(k);
         run!.members.add(id);
+        if (!p.objects.has(id)) run!.numbers.add(id);
         continue;
       }
       const fits =
@@ -174,14 +176,17 @@ export function planFusion(p: Program, live: Uint8Array, outputs: readonly numbe
         sameShape(fusion.shape, run.shape) &&
         fusion.dtype === run.dtype &&
         // (a window reads its operand, and a place its cotangent, at other places: made before the run)
-        !((fusion.kind === 'window' || fusion.kind === 'place') && 'id' in p.calls[p.extra[k]!]!.args[0]! && run.members.has((p.calls[p.extra[k]!]!.args[0] as { id: number }).id));
+        !((fusion.kind === 'window' || fusion.kind === 'place') && 'id' in p.calls[p.extra[k]!]!.args[0]! && run.members.has((p.calls[p.extra[k]!]!.args[0] as { id: number }).id)) &&
+        // (a member's sum is known once the loop is done: an operation using it runs after it)
+        !readsAny(p, k, run.numbers);
       if (fusion !== undefined && !fits) {
         close();
-        run = { rows: [], members: new Set(), shape: fusion.shape, dtype: fusion.dtype, lists: new Set() };
+        run = { rows: [], members: new Set(), numbers: new Set(), shape: fusion.shape, dtype: fusion.dtype, lists: new Set() };
       }
       if (fusion !== undefined) {
         run!.rows.push(k);
         run!.members.add(id);
+        if (!p.objects.has(id)) run!.numbers.add(id);
         if (fusion.kind === 'backward' || fusion.kind === 'place') run!.lists.add(id);
         continue;
       }

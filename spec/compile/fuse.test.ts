@@ -159,6 +159,18 @@ describe('fused elementwise array code', () => {
     expect(Array.from(first.data)).toEqual(kept);
   });
 
+  // (found by a random program: sum(x)'s result and mul(y, it) were fused into one loop, which
+  // read the sum before computing it — ReferenceError: Cannot access 'v2' before initialization)
+  it('an operation reading a sum made in the run (a number known after the loop) starts another loop', () => {
+    for (const dtype of ['float64', 'float32'] as const) {
+      const f = (x: NDArray, y: NDArray) => sum(mul(y, sum(x))) + sum(mul(tanh(x), sum(mul(x, y))));
+      fusesLike(f, [
+        [seeded(6, 1, dtype), seeded(6, 2, dtype)],
+        [seeded(6, 3, dtype), seeded(6, 4, dtype)],
+      ]);
+    }
+  });
+
   it('gives no gradient through a zero cotangent where a partial is not finite, as unfused', () => {
     // the cotangent reaching log is 0 in x's zeros' places: 0 · (1/0) is NaN, and is taken as 0
     const f = (x: NDArray, w: NDArray) => sum(mul(log(x), mul(w, w)));
