@@ -93,14 +93,16 @@ export class Program extends Instructions implements Recorder {
     if (args.length > 2) throw new Error('zygote-ts: compileGradient records functions of one or two numbers');
     let fn = this.functions.indexOf(f);
     if (fn < 0) fn = this.functions.push(f) - 1;
-    const x = args[0]!;
+    const x = this.own(args[0]!);
     if (args.length === 1) return this.define(Op.call, operandA(x), 0, slotOf(x), Slot.none, fn, f(valueOf(x)));
-    const y = args[1]!;
+    const y = this.own(args[1]!);
     return this.define(Op.call, operandA(x), operandA(y), slotOf(x), slotOf(y), fn, f(valueOf(x), valueOf(y)));
   }
 
   /** Math.max(x, y) (or min) as the operand chosen, and 1 or 0 for whether it is x: no guard. */
   pick(max: boolean, x: Operand, y: Operand): { value: Symbolic | number; first: Symbolic | number } {
+    x = this.own(x);
+    y = this.own(y);
     const first = picksFirst(max, valueOf(x), valueOf(y));
     const extra = max ? 0 : 1;
     return {
@@ -110,6 +112,8 @@ export class Program extends Instructions implements Recorder {
   }
 
   compare(cmp: Comparison, x: Operand, y: Operand): boolean {
+    x = this.own(x);
+    y = this.own(y);
     const result = compareValues(cmp, valueOf(x), valueOf(y));
     this.guard(Op.compare, operandA(x), operandA(y), slotOf(x), slotOf(y), COMPARISONS.indexOf(cmp), result, `a comparison (${cmp})`);
     return result;
@@ -124,6 +128,15 @@ export class Program extends Instructions implements Recorder {
   pin(id: number, value: number): number {
     this.guard(Op.pin, id, value, Slot.value, Slot.constant, 0, true, 'a number read as a plain number');
     return value;
+  }
+
+  /**
+   * An operand as this program holds it. A symbolic number of another recording (an enclosing
+   * compileGradient's, which f reached through a closure) is a constant here, read as a plain
+   * number: the other recording's path depends on it exactly (its instructions are not ours).
+   */
+  private own(x: Operand): Operand {
+    return typeof x === 'number' || x.recorder === this ? x : x.pin();
   }
 
   private define(code: number, a: number, b: number, slotA: number, slotB: number, extra: number, value: number): Symbolic | number {

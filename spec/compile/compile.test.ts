@@ -146,6 +146,25 @@ describe('compileGradient equals the eager gradient', () => {
   it('with differentiation inside f', () => {
     agrees((x: number) => derivative((y: number) => y ** 3 * x, x) + x, xs);
   });
+
+  // (found by hand: the inner recording took the outer one's x for a number of its own, and
+  // the outer path kept no guard on t > x: at x = 3, after recording at x = 1, gradient 7 where it is 2)
+  it('with a compiled gradient inside f whose function compares with f\'s number (a closure)', () => {
+    const inners = [(x: number) => (t: number) => (t > x ? t * x : t), (x: number) => (t: number) => Math.max(t, x) * t];
+    for (const inner of inners) {
+      const f = (x: number) => {
+        const dInner = compileGradient(inner(x));
+        return dInner(2)[0]! * x + dInner(4)[0]!;
+      };
+      const g = compileGradient(f);
+      for (const x of [1, 3, 5, 3, 1, 0.5]) {
+        const h = 1e-6;
+        const fd = (f(x + h) - f(x - h)) / (2 * h);
+        expect(Math.abs(g(x)[0]! - fd)).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(fd)));
+        expect(g(x)).toEqual(gradient(f, x));
+      }
+    }
+  });
 });
 
 describe('the first call', () => {
