@@ -145,7 +145,7 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
           const c = Object.create(columns.proto) as Record<string, unknown>;
           copies.set(record, { copy: c, name: `${name}[${copy.length}]` });
           for (const key of columns.keys) {
-            c[key] = program.input((record as Record<string, number>)[key]!);
+            setOwn(c, key, program.input((record as Record<string, number>)[key]!));
             written.push([c, key, c[key]]);
           }
           sizes.push([c, columns.keys.length]);
@@ -212,7 +212,7 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
     );
     for (const key of keys) {
       const v = visit((value as Record<string, unknown>)[key], `${name}[${JSON.stringify(key)}]`, `${path}.${key}`);
-      copy[key] = v;
+      setOwn(copy, key, v);
       written.push([copy, key, v]);
     }
     return sealLike(copy, seal);
@@ -264,6 +264,12 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
   };
 }
 
+/** Sets `o`'s own data property `key` (assigning an own `__proto__` key, as JSON.parse makes, would set the prototype). */
+function setOwn(o: Record<string, unknown>, key: string, v: unknown): void {
+  if (key === '__proto__') Object.defineProperty(o, key, { value: v, writable: true, enumerable: true, configurable: true });
+  else o[key] = v;
+}
+
 /** Makes `original` (an array or a record) hold what `copy` holds, in its order; `outside` gives each value as the caller's data holds it. */
 function writeState(original: object, copy: object, outside: (v: unknown) => unknown): void {
   if (Array.isArray(copy)) {
@@ -284,7 +290,7 @@ function writeState(original: object, copy: object, outside: (v: unknown) => unk
   for (const key of Object.keys(o)) if (!Object.prototype.hasOwnProperty.call(c, key)) delete o[key];
   for (const key of keys) {
     const v = outside(c[key]);
-    if (!Object.is(o[key], v)) o[key] = v;
+    if (!Object.is(o[key], v)) setOwn(o, key, v);
   }
   orderLike(c, o); // (a key f deleted and set again is last in the copy, as in plain JavaScript)
 }

@@ -178,3 +178,28 @@ describe('arrays with holes', () => {
     expect(h(short)).toEqual([[2, null, 2]]);
   });
 });
+
+describe('a record with an own "__proto__" key (as JSON.parse makes)', () => {
+  // (found by hand: the recording's copy was given the key by assignment, which set its
+  // prototype: the gradient was [null] where it is [{ b: 4 }], and the write-back of the copy
+  // deleted the caller's "__proto__" key)
+  it('is read as its own key, and the caller\'s object is left as it was', () => {
+    const squares = (p: { b: number }) => p.b * p.b;
+    const own = (p: { b: number }) => (Object.getOwnPropertyDescriptor(p, '__proto__')!.value as number) * p.b;
+    for (const f of [squares, own]) {
+      const g = compileGradient(f);
+      for (const [a, b] of [[1, 2], [3, 5], [1, 2]] as const) {
+        const text = `{"__proto__": ${a}, "b": ${b}}`;
+        const p = JSON.parse(text) as { b: number };
+        const got = g(p) as [{ b: number }];
+        // (as plain JavaScript leaves it, and central differences in b)
+        expect(Object.getOwnPropertyNames(p)).toEqual(['__proto__', 'b']);
+        expect(JSON.stringify(p)).toBe(JSON.stringify(JSON.parse(text)));
+        const h = 1e-6;
+        const at = (x: number) => f(JSON.parse(`{"__proto__": ${a}, "b": ${x}}`) as { b: number });
+        expect(got[0].b).toBeCloseTo((at(b + h) - at(b - h)) / (2 * h), 6);
+        expect(got).toEqual(gradient(f, JSON.parse(text) as { b: number }));
+      }
+    }
+  });
+});
