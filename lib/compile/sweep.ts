@@ -56,7 +56,7 @@ export class ArrayRecorder implements TapeRecorder {
   }
 
   elementRead(): void {
-    this.program.abandon('f reads single elements of an array (get, iteration, toArray), which compiled code does not follow yet');
+    this.program.abandon('f reads single elements of an array (get, iteration), which compiled code does not follow yet');
   }
 
   constantArray(): void {
