@@ -179,6 +179,9 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
     program.close();
     try {
       endStores(() => symbolic.originals);
+      // (its gradient would lack the derivative through that number: the eager gradient runs f
+      // again, on the caller's objects, as a nested differentiation; later calls may compile)
+      if (program.readsEnclosingTrace) throw new Uncompilable(`${program.abandoned}: that call runs uncompiled`, true);
       // f wrote to its arguments, which compiled code would not do again: f runs uncompiled from
       // now on. Where this call's gradient (or what f threw) is at hand, f's writes are made on the
       // caller's objects from its copy, and f does not run a second time (its other side effects

@@ -12,6 +12,7 @@
 
 import { Symbolic, compareValues, type Arithmetic, type Recorder, isSymbolic } from '../core/symbolic.js';
 import { registerScalarPrototype } from '../core/scalars.js';
+import { isTracedOperand, primal, type Traced } from '../core/traced.js';
 import { NOT_OVERLOADED, operators } from '../../rules/overloads.js';
 import { COMPARISONS, NO_SITE, Op, picksFirst, Slot, UserSite, type Call, type CallOperand, type Comparison } from './instructions.js';
 import { Instructions } from './reroll.js';
@@ -134,10 +135,20 @@ export class Program extends Instructions implements Recorder {
    * An operand as this program holds it. A symbolic number of another recording (an enclosing
    * compileGradient's, which f reached through a closure) is a constant here, read as a plain
    * number: the other recording's path depends on it exactly (its instructions are not ours).
+   * A number traced by an enclosing differentiation (gradient(x => compileGradient(t => t * x)
+   * …)) would be a constant of the compiled code too, and this call's gradient would lose its
+   * derivative through it: the recording stops, and the call runs uncompiled (index.ts).
    */
-  private own(x: Operand): Operand {
-    return typeof x === 'number' || x.recorder === this ? x : x.pin();
+  own(x: Operand | Traced): Operand {
+    if (typeof x === 'number') return x;
+    if (isSymbolic(x)) return x.recorder === this ? x : x.pin();
+    this.readsEnclosingTrace = true;
+    this.abandon('f reads a number traced by an enclosing differentiation');
+    return primal(x);
   }
+
+  /** Whether f read a number traced by an enclosing differentiation (see {@link own}). */
+  readsEnclosingTrace = false;
 
   private define(code: number, a: number, b: number, slotA: number, slotB: number, extra: number, value: number): Symbolic | number {
     const id = this.push(code, a, b, slotA, slotB, extra, 0);
@@ -172,8 +183,10 @@ function installOperators(): void {
   for (const [symbol, code] of binaries) {
     proto[symbol] = function symbolicOperator(this: Symbolic, other: unknown, receiverOnRight?: boolean): unknown {
       // A value traced on a tape is not ours to combine: the rule goes on (and pins if it must).
-      if (typeof other !== 'number' && !(isSymbolic(other) && other.recorder === this.recorder)) return NOT_OVERLOADED;
       const program = this.recorder as Program;
+      // (a number traced by an enclosing differentiation stops the recording: see `own`)
+      if (isTracedOperand(other)) other = program.own(other);
+      if (typeof other !== 'number' && !(isSymbolic(other) && other.recorder === this.recorder)) return NOT_OVERLOADED;
       return receiverOnRight ? program.binary(code, other, this) : program.binary(code, this, other);
     };
   }

@@ -167,6 +167,31 @@ describe('compileGradient equals the eager gradient', () => {
   });
 });
 
+describe('compileGradient inside a differentiation', () => {
+  // (the inner recording met the outer tape's x in t * x: Maximum call stack size exceeded;
+  // compiled, its gradient would have held x as a constant and lost the derivative through it)
+  it("runs uncompiled that call when f reads a number the enclosing differentiation traces (a closure)", () => {
+    const inners = [(x: number) => (t: number) => Math.atan2(t, x), (x: number) => (t: number) => t * x + Math.sin(t), (x: number) => (t: number) => (t > x ? t * x : t / x)];
+    for (const inner of inners) {
+      const f = (x: number) => {
+        const d = compileGradient(inner(x));
+        return d(2)[0]! * x + d(3)[0]!;
+      };
+      for (const x of [0.5, 1.5, 2.5]) {
+        const h = 1e-6;
+        const fd = (f(x + h) - f(x - h)) / (2 * h);
+        const [g] = gradient(f, x);
+        expect(Math.abs(g! - fd)).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(fd)));
+      }
+    }
+    // Outside a differentiation the same kind of function compiles.
+    const y = 1.5;
+    const d = compileGradient((t: number) => t * y + Math.sin(t));
+    expect(d(2)).toEqual([y + Math.cos(2)]);
+    expect(d.fallback).toBeNull();
+  });
+});
+
 describe('the first call', () => {
   it('gives, from the recording, exactly what the generated code gives (code is generated on the second call)', () => {
     const fs: [(...xs: any[]) => number, unknown[]][] = [
