@@ -9,7 +9,7 @@
 // `null`. An object reached along several paths has one gradient object, shared.
 
 import { allocate, NDArray, isNDArray, type FloatArray } from '../lib/ndarray.js';
-import type { Node, Slot, Wrapping } from './standins.js';
+import { setOwn, type Node, type Slot, type Wrapping } from './standins.js';
 import { typedArrayOf } from './typed-arrays.js';
 
 /** An array input's gradient: an array of its shape (null where no path; zeros with `zeros`). */
@@ -55,7 +55,7 @@ export function structuralGradients(wrapping: Wrapping, cotangents: readonly unk
     const e = node.entries;
     if (node.kind === 'record') {
       const o = g as Record<string, unknown>;
-      for (let i = 0; i < e.length; i += 3) o[e[i] as string] = gradientOf(e[i + 1] as Slot, false);
+      for (let i = 0; i < e.length; i += 3) setOwn(o, e[i] as string, gradientOf(e[i + 1] as Slot, false));
       if (node.privates !== null) {
         for (const [name, member] of node.privates) if (member.slot !== null) o[`#${name}`] = gradientOf(member.slot, false);
       }

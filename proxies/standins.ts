@@ -677,6 +677,15 @@ function copyOwnProperties(node: Node, original: object, standIn: object): void 
   node.named = named;
 }
 
+/**
+ * Sets `o`'s own data property `key`. An own "__proto__" key (as JSON.parse makes) is defined:
+ * assigned, it would set the prototype instead, and what it holds (a gradient) was lost.
+ */
+export function setOwn(o: Record<string, unknown>, key: string, v: unknown): void {
+  if (key === '__proto__') Object.defineProperty(o, key, { value: v, writable: true, enumerable: true, configurable: true });
+  else o[key] = v;
+}
+
 /** A property key that is an array index ("0" … "4294967294"), not a named property. */
 export const isArrayIndex = (key: string): boolean => {
   const n = Number(key);

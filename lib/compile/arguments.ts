@@ -14,7 +14,7 @@ import { Params } from '../params.js';
 import { isTraced } from '../core/traced.js';
 import type { Program } from './program.js';
 import { literal } from './codegen.js';
-import { isArrayIndex, sealLike, sealOf, type Seal } from '../../proxies/standins.js';
+import { isArrayIndex, sealLike, sealOf, setOwn, type Seal } from '../../proxies/standins.js';
 
 /** f cannot be compiled (it still runs, uncompiled): the message says why. */
 export class Uncompilable extends Error {
@@ -264,12 +264,6 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
   };
 }
 
-/** Sets `o`'s own data property `key` (assigning an own `__proto__` key, as JSON.parse makes, would set the prototype). */
-function setOwn(o: Record<string, unknown>, key: string, v: unknown): void {
-  if (key === '__proto__') Object.defineProperty(o, key, { value: v, writable: true, enumerable: true, configurable: true });
-  else o[key] = v;
-}
-
 /** Makes `original` (an array or a record) hold what `copy` holds, in its order; `outside` gives each value as the caller's data holds it. */
 function writeState(original: object, copy: object, outside: (v: unknown) => unknown): void {
   if (Array.isArray(copy)) {
@@ -420,7 +414,11 @@ export function gradientWriter(
     }
     if (Object.getPrototypeOf(g) !== Object.prototype) throw new Uncompilable(`the gradient holds a ${Object.prototype.toString.call(g)}`);
     lines.push(`const ${name} = {};`);
-    for (const [key, x] of Object.entries(g)) lines.push(`${name}[${JSON.stringify(key)}] = ${write(x)};`);
+    for (const [key, x] of Object.entries(g)) {
+      // (an own "__proto__" key is defined: assigned, it would set the prototype, and the gradient was lost)
+      if (key === '__proto__') lines.push(`Object.defineProperty(${name}, "__proto__", { value: ${write(x)}, writable: true, enumerable: true, configurable: true });`);
+      else lines.push(`${name}[${JSON.stringify(key)}] = ${write(x)};`);
+    }
     return name;
   };
   const result = write(grads);

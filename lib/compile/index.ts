@@ -19,6 +19,7 @@ import { gradientWriter, symbolicArguments, symbolicLeaves, Uncompilable, type S
 import { isSymbolic } from '../core/symbolic.js';
 import { Program } from './program.js';
 import { ArrayRecorder, writeSweep } from './sweep.js';
+import { setOwn } from '../../proxies/standins.js';
 import { liveInstructions } from './dead-code.js';
 import { openIdentityRecording } from '../../proxies/standins.js';
 import { beginStores, endStores } from '../../proxies/cleanup.js';
@@ -306,7 +307,7 @@ function valuesOf(grads: unknown): unknown {
     }
     const out: Record<string, unknown> = {};
     made.set(g, out);
-    for (const [key, x] of Object.entries(g)) out[key] = copy(x);
+    for (const [key, x] of Object.entries(g)) setOwn(out, key, copy(x));
     return out;
   };
   return copy(grads);

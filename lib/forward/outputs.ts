@@ -14,6 +14,7 @@ import type { Tape } from '../core/tape.js';
 import { allocate, isFloatArray, isNDArray, NDArray } from '../ndarray.js';
 import { typedStandIn } from '../../proxies/typed-arrays.js';
 import { notedPrivatesByHost, type PrivateUpdate } from '../../proxies/cleanup.js';
+import { setOwn } from '../../proxies/standins.js';
 
 /** `y` split into its value and its tangent in direction `j` of forward tape `tape`. */
 export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknown] {
@@ -102,7 +103,15 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
         // ones, and its tangent would be 0 whatever it depends on)
         throw new TypeError(getterMessage(key));
       }
-      [value[key], tangent[key]] = split(d.value);
+      const [v, t] = split(d.value);
+      if (key === '__proto__') {
+        // (an own "__proto__" key, as JSON.parse makes: assigned, it would set the prototype)
+        setOwn(value, key, v);
+        setOwn(tangent, key, t);
+      } else {
+        value[key] = v;
+        tangent[key] = t;
+      }
     }
     return [value, tangent];
   };
@@ -119,7 +128,8 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
       if (!('value' in d)) throw new TypeError(getterMessage(key));
       const [v, t] = split(d.value);
       if (v !== d.value && d.writable === true) x[key] = v;
-      tangent[key] = t;
+      if (key === '__proto__') setOwn(tangent, key, t); // (assigned, it would set the prototype)
+      else tangent[key] = t;
     }
     for (const [name, update] of privates) {
       update(x, (v) => {

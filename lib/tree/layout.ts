@@ -13,6 +13,7 @@
 // Recursive: parameter structures are shallow (layers, fields), unlike the tape.
 
 import { kindOf } from '../../proxies/kinds.js';
+import { setOwn } from '../../proxies/standins.js';
 import { isTraced } from '../core/traced.js';
 import { isNDArray } from '../ndarray.js';
 import { dotLeaves, isLeaf, leafOfSpec, leafwise, mismatchOf, describe, sizeOfSpec, specOf, writeLeaf, type Leaf, type LeafSpec } from './leaves.js';
@@ -76,7 +77,7 @@ export class Layout {
       if (kind === 'record') {
         const out: { [key: string]: Skeleton } = {};
         seen.set(v, out);
-        for (const key of dataKeys(v)) out[key] = walk((v as Record<string, unknown>)[key], into(path, key));
+        for (const key of dataKeys(v)) setOwn(out, key, walk((v as Record<string, unknown>)[key], into(path, key)));
         return out;
       }
       return null; // a Set (its members are its keys), an opaque object (Date, …), a refused one
@@ -179,7 +180,7 @@ export class Layout {
       }
       const out: Record<string, unknown> = {};
       made.set(s, out);
-      for (const key of Object.keys(s)) out[key] = walk(s[key]!);
+      for (const key of Object.keys(s)) setOwn(out, key, walk(s[key]!));
       return out;
     };
     return walk(this.skeleton);

@@ -69,6 +69,26 @@ describe('gradients in the shape of the argument', () => {
     const [found, size, after] = plainSeen as [number, number, number];
     expect(grad).toEqual([new Map([[2, found * size * after], [3, null]]), 1]);
   });
+  // (assigned by key, it set the gradient's prototype instead: { b: 2 } where { __proto__: 3, b: 2 })
+  it('an own "__proto__" key (as JSON.parse makes) has its gradient, eager, compiled, and forward', () => {
+    const p = () => JSON.parse('{"__proto__": 2, "b": 3}') as Record<string, number>;
+    const f = (q: Record<string, number>) => q.b! * q['__proto__']!;
+    const expected = JSON.parse('{"__proto__": 3, "b": 2}') as unknown;
+    const [g] = gradient(f, p());
+    expect(g).toEqual(expected);
+    expect(Object.getPrototypeOf(g)).toBe(Object.prototype);
+    const compiled = compileGradient(f);
+    expect(compiled(p())[0]).toEqual(expected);
+    expect(compiled(p())[0]).toEqual(expected); // (the generated code's)
+    const made = (x: number) => {
+      const o = Object.defineProperty({}, '__proto__', { value: x * 2, writable: true, enumerable: true, configurable: true }) as Record<string, number>;
+      o.b = 1;
+      return o;
+    };
+    const [value, tangent] = jvp(made, [1.5], [1]) as unknown as [object, object];
+    expect(value).toEqual(JSON.parse('{"__proto__": 3, "b": 1}'));
+    expect(tangent).toEqual(JSON.parse('{"__proto__": 2, "b": 0}'));
+  });
   it('the same object reached twice has one gradient: contributions add', () => {
     const p = { x: 3 };
     expect(gradient((a: { x: number }, b: { x: number }) => a.x * b.x, p, p)).toEqual([{ x: 6 }, { x: 6 }]);
