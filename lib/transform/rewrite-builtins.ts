@@ -166,6 +166,22 @@ export function isMethodCall(node: Node, names: ReadonlySet<string>): node is ac
 
 const isSearchCall = (node: Node) => isMethodCall(node, SEARCHES);
 
+/**
+ * Drops the parentheses around a call's callee: `(r.m)(a)` is the call `r.m(a)` (the same
+ * `this`), but the edits that split `r.m` into a receiver and a method, `(t = r, t.m, a)`,
+ * would leave them grouping the two into one comma expression, a function where the
+ * receiver belongs. `either` gives the text for each copy (a plain copy that keeps the call
+ * as written keeps them: `(function () {}.m)(a)` may start a statement). Call before the
+ * edits that prefix the call.
+ */
+export function dropCalleeParentheses(node: acorn.CallExpression, ctx: RewriteContext, either: (traced: string, plain: string) => string = (traced) => traced): void {
+  const { ed } = ctx;
+  const drop = (i: number) => ed.overwrite(ed.tokens[i]!.start, ed.tokens[i]!.end, either('', ed.code.slice(ed.tokens[i]!.start, ed.tokens[i]!.end)));
+  let opened = 0;
+  for (let i = tokenAtOrAfter(ed.tokens, node.start); ed.tokens[i]!.start < node.callee.start; i++, opened++) drop(i);
+  for (let i = tokenAtOrAfter(ed.tokens, node.callee.end); opened > 0; i++, opened--) drop(i);
+}
+
 /** `E.m.call(r, …)` for a search method m (`[].indexOf.call(xs, x)`, ES5 libraries' idiom for array-likes). */
 function isSearchCallThroughCall(node: Node): node is acorn.CallExpression & { callee: acorn.MemberExpression & { object: acorn.MemberExpression } } {
   return node.type === 'CallExpression' && !node.optional && isMemberNamed(node.callee as Node, CALL) && isMemberNamed((node.callee as acorn.MemberExpression).object as Node, SEARCHES);
@@ -200,6 +216,7 @@ export function callThroughRuntime(node: acorn.CallExpression, name: string, ctx
 
 function callMethodThroughRuntime(node: acorn.CallExpression & { callee: acorn.MemberExpression }, name: string, ctx: RewriteContext): void {
   const callee = node.callee;
+  dropCalleeParentheses(node, ctx, copies(ctx));
   const receiver = receiverOf(callee.object as Node, ctx);
   const args = node.arguments;
   const either = copies(ctx);
@@ -216,6 +233,7 @@ export const rewriteSearchCallThroughCall: Rewriter = {
     if (!isSearchCallThroughCall(node)) return;
     const callee = node.callee;
     const args = node.arguments;
+    dropCalleeParentheses(node, ctx, copies(ctx));
     // E.m.call(r, a) → (0, __zy.callOn)(E.m, r, a): E.m is read before r, as JavaScript reads it
     const either = copies(ctx);
     ctx.ed.prefix(node.start, either(`${runtime('callOn')}(`, ''));

@@ -12,7 +12,7 @@
 import type { Node } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
 import { runtime } from './context.js';
-import { isMemberNamed, receiverOf } from './rewrite-builtins.js';
+import { dropCalleeParentheses, isMemberNamed, receiverOf } from './rewrite-builtins.js';
 import { eitherCopy } from './two-bodies.js';
 
 export const rewriteArrowThis: Rewriter = {
@@ -47,6 +47,7 @@ export const rewriteInstanceBind: Rewriter = {
     if (node.type !== 'CallExpression' || node.callee.type !== 'MemberExpression') return;
     const callee = node.callee;
     const { ed } = ctx;
+    dropCalleeParentheses(node, ctx);
     const receiver = receiverOf(callee.object as Node, ctx);
     // E.bind(this, a) → (0, __zy.bindInstance)(t = E, t.bind, this, a): E read once, then bind, then the arguments
     ed.prefix(node.start, `${runtime('bindInstance')}(${receiver.first}`);

@@ -36,6 +36,8 @@ const cases: { name: string; body: string }[] = [
   // A sloppy function's parameters are mapped to `arguments`: writing `arguments[0]` assigns
   // the first one, so a parameter read before it is not read after it (seed 9 program 235192).
   { name: 'parameters assigned through the arguments object', body: `function h(x) { return x - arguments[0]-- } function k(x, y) { return [x * (arguments[0] = 7), x + (arguments[1] = 2, y)] } function* g(x) { switch (0) { default: log(0); case .5: case x - arguments[0]--: } return x } return [h(0), h(5), k(2, 1), g(0).next(0).value]` },
+  // A parenthesized callee is the call written without the parentheses (found by helper W: they grouped the receiver and `bind` into one comma expression, and the constructor threw a TypeError)
+  { name: 'a parenthesized callee split into a receiver and a method: (this.m.bind)(this), (xs.includes)(v)', body: `class C { v = 2; b = (this.g.bind)(this, 1); constructor() { this.c = ((this.g.bind))(this, 10) } g(k) { return this.v * k } } const c = new C(); const xs = [1, 2], o = { xs }; return [c.b(), c.c(), c.b.call({ v: 5 }), (xs.includes)(2), (o.xs.indexOf)(2), (xs.indexOf.call)(xs, 2), (o.xs.sort)((a, b) => b - a), (o.xs.filter)((v) => v - 1), (globalThis.parseFloat)('1.5')]` },
   { name: 'temporaries declared after a directive without a semicolon', body: '"use strict"\nconst o = [2]\nreturn [0 % o[0], o[0] * o[0]]' },
 ];
 
