@@ -296,7 +296,7 @@ export class ProgramGenerator {
   private optionalChain(scope: Scope, d: number): Tree {
     const rng = this.rng;
     const base = rng.weighted<Tree>([
-      [2, () => leaf('expression', Prec.primary, rng.pick(['o', 'null', 'undefined', 'px', 'a', 'o.n', 'arr']))],
+      [2, () => leaf('expression', Prec.primary, rng.pick(['o', 'null', 'undefined', 'px', 'a', 'o.n', 'arr', 'mp', 'us']))],
       [1, () => this.expression(scope, d)],
     ]);
     const tail = rng.weighted<(string | Slot)[]>([
@@ -305,6 +305,8 @@ export class ProgramGenerator {
       [2, () => ['?.m?.(', e(this.expression(scope, d), Prec.assign), ')']],
       [1, () => ['?.n.p']],
       [1, () => ['.m?.(', e(this.expression(scope, d), Prec.assign), ')']],
+      // (a search as the chain's link that skips: the skip is written out around the runtime's call)
+      [1, () => [rng.pick(['?.indexOf(', '?.includes(', '?.get(', '.has?.(', '.add?.(', '.includes?.(']), e(this.expression(scope, d), Prec.assign), ')']],
     ]);
     return expr(Prec.call, e(base, Prec.call), ...tail);
   }
@@ -392,7 +394,7 @@ export class ProgramGenerator {
       [2, () => expr(Prec.relational, rng.pick(['#x in ', '#acc in ', '#m in ']), e(this.expression(scope, d), Prec.shift))],
       [1, () => expr(Prec.call, '(', e(this.expression(scope, d), Prec.comma), ').#x')],
       [1, () => expr(Prec.call, 'super[', e(this.expression(scope, d), Prec.comma), ']')],
-      [1, () => expr(Prec.call, rng.pick(['super.m(', 'this.#m(']), e(this.expression(scope, d), Prec.assign), ')')],
+      [1, () => expr(Prec.call, rng.pick(['super.m(', 'this.#m(', 'super.has(']), e(this.expression(scope, d), Prec.assign), ')')],
     ]);
   }
 
@@ -528,7 +530,7 @@ export class ProgramGenerator {
     // Field initializers and static blocks may not say `arguments` or `return`.
     const field: Scope = { ...cls, inFunction: false };
     const parts: (string | Slot)[] = [
-      'class Base { constructor(x) { log("Base", x); this.bp = x; } get ba() { log("get ba"); return this.bp } set ba(v) { log("set ba", v); this.bp = v } m(x) { log("Base.m", x); return x } }\n',
+      'class Base { constructor(x) { log("Base", x); this.bp = x; } get ba() { log("get ba"); return this.bp } set ba(v) { log("set ba", v); this.bp = v } m(x) { log("Base.m", x); return x } has(x) { log("Base.has", x); return x } }\n',
       'class K extends Base {\n',
       '  #x = ', x(field), ';\n  #y = 1;\n  static #s = 2;\n  static sf = ', x({ ...field, names: scope.names }), ';\n',
       '  pf = ', x(field), ';\n',

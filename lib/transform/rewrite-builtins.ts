@@ -12,7 +12,9 @@
  * - `r.indexOf(x)`, `r.lastIndexOf`, `r.includes`, `r.get`, `r.set`, `r.has`, `r.delete`,
  *   `r.add` → `(0, __zy.callMethod)(r, r.indexOf, x)` (`r` read once: a temporary unless it
  *   is `this` or a declared name, or the runtime's slot where no temporary can be declared;
- *   the method read before the arguments, as JavaScript does): while a differentiation
+ *   the method read before the arguments, as JavaScript does; also `super.get(k)`, and
+ *   `r?.has(k)` and `r.has?.(k)` when the call is its optional chain's one link that skips,
+ *   written as the skip and the call): while a differentiation
  *   runs, the runtime searches arrays and keys Maps and Sets by a traced number's value
  *   (rules/builtins.ts); otherwise it calls the method (so a function's plain copy,
  *   two-bodies.ts, keeps the call as written);
@@ -187,12 +189,64 @@ function isSearchCallThroughCall(node: Node): node is acorn.CallExpression & { c
   return node.type === 'CallExpression' && !node.optional && isMemberNamed(node.callee as Node, CALL) && isMemberNamed((node.callee as acorn.MemberExpression).object as Node, SEARCHES);
 }
 
+/** `super.m(…)` for a search method m (a subclass of Map or Array asking its base class). */
+function isSuperSearch(node: Node): node is acorn.CallExpression & { callee: acorn.MemberExpression & { property: acorn.Identifier } } {
+  if (node.type !== 'CallExpression' || node.optional) return false;
+  const callee = node.callee;
+  return callee.type === 'MemberExpression' && callee.object.type === 'Super' && !callee.computed && callee.property.type === 'Identifier' && SEARCHES.has(callee.property.name);
+}
+
+/**
+ * Which link of a search call in an optional chain is optional — `r?.m(…)` ('member') or
+ * `r.m?.(…)` ('call') — when the call is the whole chain and its one optional link (what
+ * follows a skipped call, or a link inside `r`, is not taken apart); else null.
+ */
+function optionalSearch(node: Node, ctx: RewriteContext): 'member' | 'call' | null {
+  if (node.type !== 'CallExpression' || parentOf(ctx)?.type !== 'ChainExpression') return null;
+  const callee = node.callee;
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.object.type === 'Super' || callee.property.type !== 'Identifier' || !SEARCHES.has(callee.property.name)) return null;
+  if (callee.optional === node.optional || hasOptionalLink(callee.object as Node)) return null;
+  // (the skip is written with temporaries: the receiver's, unless it is `this` or a name, and the method's)
+  if (!tempsAvailable(ctx) && (node.optional || stableObject(callee.object as Node, ctx) === null)) return null;
+  return callee.optional ? 'member' : 'call';
+}
+
 export const rewriteSearchCall: Rewriter = {
   name: 'search-call',
   types: ['CallExpression'],
-  test: (node) => isSearchCall(node),
+  test: (node, ctx) => isSearchCall(node) || isSuperSearch(node) || optionalSearch(node, ctx) !== null,
   rewrite(node, ctx) {
-    if (isSearchCall(node)) callThroughRuntime(node, 'callMethod', ctx);
+    if (isSearchCall(node)) return callThroughRuntime(node, 'callMethod', ctx);
+    if (node.type !== 'CallExpression') return;
+    const either = copies(ctx);
+    const args = node.arguments;
+    const argumentsOpen = (text: string) => ctx.ed.replaceToken(node.callee.end, args.length > 0 ? args[0]!.start : node.end, '(', either(args.length > 0 ? `${text}, ` : text, '('));
+    dropCalleeParentheses(node, ctx, either);
+    if (isSuperSearch(node)) {
+      // super.m(a) → (0, __zy.callMethod)(this, super.m, a): `super.m` reads `this` as the call does
+      ctx.ed.prefix(node.start, either(`${runtime('callMethod')}(this, `, ''));
+      return argumentsOpen('');
+    }
+    // r?.m(a) → (t = r, t === null || t === void 0 ? void 0 : (0, __zy.callMethod)(t, t.m, a)),
+    // r.m?.(a) → (t = r, f = t.m, f === null || f === void 0 ? void 0 : (0, __zy.callMethod)(t, f, a)):
+    // skipped as the chain skips, each part read once and in JavaScript's order (`this` or a
+    // name is read in place of t)
+    const callee = node.callee as acorn.MemberExpression;
+    const stable = stableObject(callee.object as Node, ctx);
+    const r = stable ?? ctx.temps.fresh(callee.object.end);
+    const skip = (v: string) => `${v} === null || ${v} === void 0 ? void 0 : ${runtime('callMethod')}(${r}, `;
+    const { ed } = ctx;
+    if (optionalSearch(node, ctx) === 'member') {
+      ed.prefix(node.start, either(stable !== null ? `(${skip(r)}` : `(${r} = `, ''));
+      ed.replaceToken(callee.object.end, callee.property.start, '?.', either(stable !== null ? '.' : `, ${skip(r)}${r}.`, '?.'));
+    } else {
+      const f = ctx.temps.fresh(callee.end);
+      ed.prefix(node.start, either(`(${stable !== null ? f : r} = `, ''));
+      if (stable === null) ed.replaceToken(callee.object.end, callee.property.start, '.', either(`, ${f} = ${r}.`, '.'));
+      ed.replaceToken(callee.property.end, args.length > 0 ? args[0]!.start : node.end, '?.', either(`, ${skip(f)}${f}`, '?.'));
+    }
+    argumentsOpen('');
+    ed.suffix(node.end, either(')', ''));
   },
 };
 

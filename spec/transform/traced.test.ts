@@ -21,6 +21,10 @@ const cases: Case[] = [
   // expression: `(xs.includes)(x)` threw "object is not a function" while differentiating,
   // `(xs.indexOf.call)(xs, x)` did not parse)
   { name: 'a parenthesized callee of a search, a sort, a predicate or a global: (xs.includes)(x)', at: 3.2, f: `(x) => { const k = Math.round(x), xs = [1, 2, 3], o = { xs }; return ((xs.includes)(k) ? 2 : 5) * x + ((o.xs.indexOf))(k) * x + (xs.indexOf.call)(xs, k) + (/* c */ xs.lastIndexOf /* d */)(k) * x * x + (new Map([[3, 7]]).get)(k) * x + (o.xs.filter)((v) => v - k).length * x + (globalThis.parseFloat)(String(x)) * x + ([x, 1, 2].sort)((a, b) => a - b)[2] * x }` },
+  // (found by helper W: these searches were not rewritten, and the built-in compared the traced
+  // number as an object: xs?.includes(x) false where it is true, a DefaultMap's super.get(k) undefined)
+  { name: 'searches in an optional chain: xs?.includes(x), m.get?.(x), o.m?.has(x)', at: 3.2, f: `(x) => { const k = Math.round(x), xs = [1, 2, 3], m = new Map([[3, 7]]), o = { xs, m, none: null }; const skipped = [o.none?.includes(k), o.none?.get(x * 2), o.m.nothing?.(k), null?.indexOf(k)].filter((v) => v === undefined).length; return (xs?.includes(k) ? 2 : 5) * x + (o.xs?.indexOf(k) ?? 9) * x + m.get?.(k) * x + (o.m?.has(k) ? x * x : 0) + o.m.get?.(k) + skipped }` },
+  { name: 'searches through super: a Map subclass with a default, an Array subclass', at: 3.2, f: `(x) => { class DefaultMap extends Map { get(k) { if (!super.has(k)) super.set(k, k * 10); return super.get(k) } } class Bag extends Array { holds(v) { return super.includes(v) ? super.indexOf(v) : -1 } } const k = Math.round(x), m = new DefaultMap([[3, 7]]), b = Bag.from([1, 2, 3]); m.get(k + 1); return m.get(k) * x + m.size * x + m.get(k + 1) + b.holds(k) * x * x }` },
 ];
 
 const h = 1e-6;
