@@ -8,7 +8,7 @@
 import { innermostTape as innerOf, rowOn, isTraced } from '../lib/core/traced.js';
 import type { Tape } from '../lib/core/tape.js';
 import { add, div, mul, neg, pow, sub } from './arithmetic.js';
-import { live, operandOn, plain, toNumber } from './operands.js';
+import { convertsToPrimitive, live, operandOn, plain, toNumber } from './operands.js';
 import { binaryRule, unaryRule, zeroDerivative1 } from './scalar.js';
 import { ceil, clz32, floor, imul, round, sign, trunc } from './nondiff.js';
 import { NDArray, isNDArray } from '../lib/ndarray.js';
@@ -58,12 +58,18 @@ export const cbrt = unaryRule('cbrt', Math.cbrt, (_x, y) => div(1, mul(3, square
 /**
  * Math.pow is the `**` rule (same care for a negative base with a constant exponent) where
  * an operand is differentiable; on anything else it is Math.pow, whose conversions differ
- * from `**`'s (`Math.pow(2n, 1n)` throws, `2n ** 1n` is 2n).
+ * from `**`'s (`Math.pow(2n, 1n)` throws, `2n ** 1n` is 2n). An object is converted first,
+ * base then exponent as Math.pow does, keeping the traced number its `valueOf` may return
+ * (the built-in would take that for an object and read NaN).
  */
 const differentiable = (x: unknown): boolean =>
   typeof x === 'object' && x !== null && (isTraced(x) || isNDArray(x) || isSymbolic(x) || (isDeriving() && Array.isArray(x)));
 export const mathPow = {
-  pow: (a: unknown, b: unknown): any => (differentiable(a) || differentiable(b) ? pow(a, b) : Math.pow(a as number, b as number)),
+  pow: (a: unknown, b: unknown): any => {
+    if (differentiable(a) || differentiable(b)) return pow(a, b);
+    if (convertsToPrimitive(a) || convertsToPrimitive(b)) return mathPow(toNumber(a), toNumber(b));
+    return Math.pow(a as number, b as number);
+  },
 }.pow;
 
 // ---- absolute value: derivative sign(x), 0 at the kink (the subgradient JAX and ChainRules pick)

@@ -291,6 +291,28 @@ describe('a traced number behaves as its value', () => {
     expect(g).toEqual([2, 2 * 1.4, 0, 0, 0]);
   });
 
+  // (found by helper W: Math.pow gave the object to the built-in, which took the traced number
+  // valueOf returned for an object and read NaN: val NaN and gradient [null], with no report)
+  it('Math.pow of objects whose valueOf gives a number converts them as ** does, keeping the derivative', () => {
+    class R {
+      constructor(public r: number) {}
+      valueOf() {
+        return this.r;
+      }
+    }
+    const program = (a: number[], seen: unknown[]) => {
+      const r = new R(a[0]!) as unknown as number;
+      const p = new R(a[1]!) as unknown as number;
+      const { pow } = Math;
+      seen.push(Math.pow(r, 2), Math.pow(2, p), Math.pow(r, p), pow(p, r));
+      return Math.pow(r, 2) + Math.pow(2, p) * Math.pow(r, p) + pow(p, r);
+    };
+    const g = agrees(program, xs) as number[];
+    const h = 1e-6;
+    const at = (i: number, d: number) => program(xs.map((v, j) => (j === i ? v + d : v)), []);
+    for (const i of [0, 1]) expect(g[i]).toBeCloseTo((at(i, h) - at(i, -h)) / (2 * h), 5);
+  });
+
   it('Array.from reads a traced length as a count; a typed array’s from, even called inside it, is refused', () => {
     expect(gradient((x: number) => Array.from({ length: Math.floor(x) }, (_, i) => i * x).reduce((a, b) => a + b, 0), 3.5)).toEqual([3]);
     expect(() => gradient((x: number) => Array.from({ length: 2 }, () => Int32Array.from([x * 10])[0]!)[0]!, 1.5)).toThrow(/traced number was given to Function\.from .*keeps only its number/);
