@@ -132,6 +132,9 @@ export function warnAboutEscapes(tape: Tape): void {
 /** Built-ins that keep only the number they are given (a derivative through them is lost). */
 const LOSSY_BUILTIN = /^(?:new )?(?:Math\.|Atomics\.|DataView\.|(?:Big)?(?:Int|Uint|Float)(?:8|16|32|64)(?:Clamped)?Array\b|Function\.(?:from|of)$|TypedArray\.|Number$)/;
 
+/** Date's built-ins that take a time or its parts as numbers (V8 names `Date.UTC`'s frame `Function.UTC`). */
+const DATE_BUILTIN = /^(?:new Date|Function\.UTC|Date\.set\w+)$/;
+
 /**
  * Built-ins that store a value by reflection (`Object.assign(out, [x])`, `Reflect.set(out, 0, x)`,
  * `Object.defineProperty(out, 0, { value: x })`). They convert a number only to store it into
@@ -333,6 +336,17 @@ function lostByConversion(): { what: string; where: string; why: string; fix: st
         why: `, which keeps only its number`,
         fix: 'Keep traced numbers in plain arrays (or let f receive the typed array as an argument, or make it in f), or pass dropgrad(x).',
       };
+    }
+    if (DATE_BUILTIN.test(frame.builtin)) {
+      // (a date's parts are steps, whose derivative 0 is right; its time read back is not)
+      const where = callerLine(holder.stack);
+      const name = frame.builtin === 'Function.UTC' ? 'Date.UTC' : frame.builtin;
+      doubt(
+        `Date ${where}`,
+        `a traced number was given to ${name}${where ? ` at ${where}` : ''}, which keeps only its number: a time read back (getTime(), +d, Date.UTC's result) has lost the derivative.`,
+        'Keep the time as a number where it is differentiated, or pass dropgrad(x).',
+      );
+      return null;
     }
     const math = mathFunctionOf(frame.builtin);
     const subclassStore = SUBCLASS_TYPED_STORE.exec(frame.builtin);

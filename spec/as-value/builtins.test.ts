@@ -313,6 +313,30 @@ describe('a traced number behaves as its value', () => {
     for (const i of [0, 1]) expect(g[i]).toBeCloseTo((at(i, h) - at(i, -h)) / (2 * h), 5);
   });
 
+  // (found by helper W: new Date(t).getTime() gave t back as a plain number, so
+  // gradient(t => new Date(t).getTime() / 1000, 5000) was [null] where it is [0.001], with no report)
+  it('a traced number given to a Date (new Date(t), Date.UTC, d.setTime) is reported: the time read back has lost the derivative', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const seconds = (t: number) => new Date(t).getTime() / 1000;
+      expect(gradient(seconds, 5000)).toEqual([null]);
+      expect(String(warn.mock.calls[0]?.[0])).toMatch(/traced number was given to new Date at .*keeps only its number/);
+      gradient((t: number) => Date.UTC(2020, 0, 1, 0, 0, t) + new Date(0).setTime(t), 5);
+      expect(warn.mock.calls.map((c) => String(c[0]).match(/given to (new Date|\S+)/)?.[1])).toEqual(['new Date', 'Date.UTC', 'Date.setTime']);
+      // (plain numbers say nothing)
+      seconds(5000);
+      expect(warn).toHaveBeenCalledTimes(3);
+    } finally {
+      warn.mockRestore();
+    }
+    const previous = configure({ strict: true });
+    try {
+      expect(() => gradient((t: number) => new Date(t).getTime(), 5)).toThrow(/\(strict\).*given to new Date/);
+    } finally {
+      configure(previous);
+    }
+  });
+
   it('Array.from reads a traced length as a count; a typed array’s from, even called inside it, is refused', () => {
     expect(gradient((x: number) => Array.from({ length: Math.floor(x) }, (_, i) => i * x).reduce((a, b) => a + b, 0), 3.5)).toEqual([3]);
     expect(() => gradient((x: number) => Array.from({ length: 2 }, () => Int32Array.from([x * 10])[0]!)[0]!, 1.5)).toThrow(/traced number was given to Function\.from .*keeps only its number/);
