@@ -12,8 +12,8 @@
  * - `r.indexOf(x)`, `r.lastIndexOf`, `r.includes`, `r.get`, `r.set`, `r.has`, `r.delete`,
  *   `r.add` → `(0, __zy.callMethod)(r, r.indexOf, x)` (`r` read once: a temporary unless it
  *   is `this` or a declared name, or the runtime's slot where no temporary can be declared;
- *   the method read before the arguments, as JavaScript does; also `super.get(k)`, and
- *   `r?.has(k)` and `r.has?.(k)` when the call is its optional chain's one link that skips,
+ *   the method read before the arguments, as JavaScript does; also `super.get(k)`, and in
+ *   an optional chain that the call ends, `r?.has(k)`, `r.has?.(k)` and `a?.b.has(k)`,
  *   written as the skip and the call): while a differentiation
  *   runs, the runtime searches arrays and keys Maps and Sets by a traced number's value
  *   (rules/builtins.ts); otherwise it calls the method (so a function's plain copy,
@@ -201,14 +201,33 @@ function isSuperSearch(node: Node): node is acorn.CallExpression & { callee: aco
  * `r.m?.(…)` ('call') — when the call is the whole chain and its one optional link (what
  * follows a skipped call, or a link inside `r`, is not taken apart); else null.
  */
-function optionalSearch(node: Node, ctx: RewriteContext): 'member' | 'call' | null {
+function optionalSearch(node: Node, ctx: RewriteContext): 'member' | 'call' | 'inner' | null {
   if (node.type !== 'CallExpression' || parentOf(ctx)?.type !== 'ChainExpression') return null;
   const callee = node.callee;
   if (callee.type !== 'MemberExpression' || callee.computed || callee.object.type === 'Super' || callee.property.type !== 'Identifier' || !SEARCHES.has(callee.property.name)) return null;
-  if (callee.optional === node.optional || hasOptionalLink(callee.object as Node)) return null;
+  if (callee.optional && node.optional) return null;
+  if (!callee.optional && !node.optional) return tempsAvailable(ctx) && lastOptionalLink(callee.object as Node) !== null ? 'inner' : null;
+  if (hasOptionalLink(callee.object as Node)) return null;
   // (the skip is written with temporaries: the receiver's, unless it is `this` or a name, and the method's)
   if (!tempsAvailable(ctx) && (node.optional || stableObject(callee.object as Node, ctx) === null)) return null;
   return callee.optional ? 'member' : 'call';
+}
+
+/**
+ * The last link that skips in the chain `node` (`o?.p` in `o?.p.q`), when it is a member's:
+ * the chain can be cut there (what comes before it is a chain of its own, skipping as the
+ * whole would). Null when there is none, or it is a call's (`o.f?.()`, whose `this` a cut loses).
+ */
+function lastOptionalLink(node: Node): acorn.MemberExpression | null {
+  for (let n: Node = node; ; ) {
+    if (n.type === 'MemberExpression') {
+      if (n.optional) return n.object.type === 'Super' ? null : n;
+      n = n.object as Node;
+    } else if (n.type === 'CallExpression') {
+      if (n.optional) return null;
+      n = n.callee as Node;
+    } else return null;
+  }
 }
 
 export const rewriteSearchCall: Rewriter = {
@@ -232,11 +251,25 @@ export const rewriteSearchCall: Rewriter = {
     // skipped as the chain skips, each part read once and in JavaScript's order (`this` or a
     // name is read in place of t)
     const callee = node.callee as acorn.MemberExpression;
+    const { ed } = ctx;
+    const form = optionalSearch(node, ctx);
+    if (form === 'inner') {
+      // a?.b.m(x) → (t = a, t === null || t === void 0 ? void 0 : (r = t.b, (0, __zy.callMethod)(r, r.m, x))):
+      // cut at the last link that skips (what comes before it skips as its own chain)
+      const link = lastOptionalLink(callee.object as Node)!;
+      const t = ctx.temps.fresh(link.object.end);
+      const r = ctx.temps.fresh(callee.object.end);
+      ed.prefix(node.start, either(`(${t} = `, ''));
+      ed.replaceToken(link.object.end, link.property.start, '?.', either(`, ${t} === null || ${t} === void 0 ? void 0 : (${r} = ${t}${link.computed ? '' : '.'}`, '?.'));
+      ed.replaceToken(callee.object.end, callee.property.start, '.', either(`, ${runtime('callMethod')}(${r}, ${r}.`, '.'));
+      argumentsOpen('');
+      ed.suffix(node.end, either('))', ''));
+      return;
+    }
     const stable = stableObject(callee.object as Node, ctx);
     const r = stable ?? ctx.temps.fresh(callee.object.end);
     const skip = (v: string) => `${v} === null || ${v} === void 0 ? void 0 : ${runtime('callMethod')}(${r}, `;
-    const { ed } = ctx;
-    if (optionalSearch(node, ctx) === 'member') {
+    if (form === 'member') {
       ed.prefix(node.start, either(stable !== null ? `(${skip(r)}` : `(${r} = `, ''));
       ed.replaceToken(callee.object.end, callee.property.start, '?.', either(stable !== null ? '.' : `, ${skip(r)}${r}.`, '?.'));
     } else {

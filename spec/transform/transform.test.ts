@@ -73,8 +73,8 @@ describe('emitted shapes without inline fast paths (inlineFastPaths: false)', ()
     ['let k; v = typeof k;', 'let k; v = (0, __zy.typeOf)( k);'],
     // Searches and keyed stores go through the runtime (a traced number is found by its
     // value): the receiver read once, the method before the arguments; in an optional chain
-    // whose one link that skips is the search's, the skip is written out.
-    ['let xs; xs.indexOf(m); this.s.has(k); g().includes(1, ...r); xs?.indexOf(m); a?.b.has(k); (xs).get();', 'var __zy$1; let xs; (0, __zy.callMethod)(xs, xs.indexOf, m); (0, __zy.callMethod)(__zy$1 = this.s, __zy$1.has, k); (0, __zy.callMethod)(__zy$1 = g(), __zy$1.includes, 1, ...r); (xs === null || xs === void 0 ? void 0 : (0, __zy.callMethod)(xs, xs.indexOf, m)); a?.b.has(k); (0, __zy.callMethod)((xs), xs.get);'],
+    // the skip is written out (cut at its last link that skips).
+    ['let xs; xs.indexOf(m); this.s.has(k); g().includes(1, ...r); xs?.indexOf(m); a?.b.has(k); (xs).get();', 'var __zy$1, __zy$2; let xs; (0, __zy.callMethod)(xs, xs.indexOf, m); (0, __zy.callMethod)(__zy$1 = this.s, __zy$1.has, k); (0, __zy.callMethod)(__zy$1 = g(), __zy$1.includes, 1, ...r); (xs === null || xs === void 0 ? void 0 : (0, __zy.callMethod)(xs, xs.indexOf, m)); (__zy$1 = a, __zy$1 === null || __zy$1 === void 0 ? void 0 : (__zy$2 = __zy$1.b, (0, __zy.callMethod)(__zy$2, __zy$2.has, k))); (0, __zy.callMethod)((xs), xs.get);'],
     // A function imported from a package is called through the runtime, which stops a call
     // into a package that was not rewritten when it returns NaN for traced numbers.
     ['import { mean } from "simple-statistics"; import * as ss from "ss"; import own from "./own.js"; mean(a); ss.sum(b); own(c); mean?.(a);', 'import { mean } from "simple-statistics"; import * as ss from "ss"; import own from "./own.js"; (0, __zy.callImported)(void 0, mean, a); (0, __zy.callImported)(ss, ss.sum, b); own(c); mean?.(a);'],
