@@ -147,16 +147,26 @@ class Cloner {
     const known = this.made.get(v);
     if (known !== undefined) return known;
     if (typedStandIn(v) !== undefined) return this.typed(v);
+    // (a copy's traced keys are noted as `m.set(k, v)` notes them: it is looked up by their values too)
     if (v instanceof Map) {
       const out = new Map();
       this.made.set(v, out);
-      for (const [k, x] of v) out.set(this.clone(k), this.clone(x));
+      noteMade(out);
+      for (const [k, x] of v) {
+        const key = this.clone(k);
+        noteKey(out, key);
+        out.set(key, this.clone(x));
+      }
       return out;
     }
     if (v instanceof Set) {
       const out = new Set();
       this.made.set(v, out);
-      for (const x of v) out.add(this.clone(x));
+      for (const x of v) {
+        const key = this.clone(x);
+        noteKey(out, key);
+        out.add(key);
+      }
       return out;
     }
     if (Array.isArray(v)) {

@@ -25,6 +25,21 @@ describe('a traced number behaves as its value', () => {
     expect(g).toEqual([2 * 2.7, 0, 0, 0, 0]);
   });
 
+  // (found by helper W: the copy of a Map or Set held the traced keys unnoted, so looking them up
+  // by value missed: structuredClone(new Map([[x, 5]])).get(3) was undefined, the gradient 100 where it is 5)
+  it('structuredClone of Maps and Sets with traced keys: the copy is looked up by their values', () => {
+    const program = (a: number[], seen: unknown[]) => {
+      // (keys rounded: what is found stays found near xs, so finite differences see the same program)
+      const copy = structuredClone({ m: new Map([[Math.round(a[0]!), a[1]! * 2]]), s: new Set([Math.round(a[2]!), Math.round(a[0]!)]) });
+      seen.push(copy.m.get(3), copy.m.has(3), copy.s.has(3), copy.s.size, copy.m.get(9));
+      return (copy.m.get(3) ?? 100) * a[0]! + (copy.s.has(3) ? a[2]! * a[2]! : 0);
+    };
+    const g = agrees(program, xs) as number[];
+    const h = 1e-6;
+    const at = (i: number, d: number) => program(xs.map((v, j) => (j === i ? v + d : v)), []);
+    for (const i of [0, 1, 2]) expect(g[i]).toBeCloseTo((at(i, h) - at(i, -h)) / (2 * h), 5);
+  });
+
   // (a typed array f received or made was copied as a record of its elements: no length, not
   // a Float64Array, views of one buffer no longer shared: c.v[1] * 2 + c.s.length gave NaN where it is 15)
   it('structuredClone of typed arrays holding traced numbers: typed arrays of their class, views of one buffer sharing its copy', () => {
