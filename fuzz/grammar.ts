@@ -306,7 +306,7 @@ export class ProgramGenerator {
       [1, () => ['?.n.p']],
       [1, () => ['.m?.(', e(this.expression(scope, d), Prec.assign), ')']],
       // (a search as the chain's link that skips: the skip is written out around the runtime's call)
-      [1, () => [rng.pick(['?.indexOf(', '?.includes(', '?.get(', '.has?.(', '.add?.(', '.includes?.(', '?.self().has(', '?.n.includes(', '?.[0].indexOf(']), e(this.expression(scope, d), Prec.assign), ')']],
+      [1, () => [rng.pick(['?.indexOf(', '?.includes(', '?.get(', '.has?.(', '.add?.(', '.includes?.(', '?.self().has(', '?.n.includes(', '?.[0].indexOf(', '?.n?.has(', '?.self()?.includes(']), e(this.expression(scope, d), Prec.assign), ')']],
     ]);
     return expr(Prec.call, e(base, Prec.call), ...tail);
   }

@@ -207,7 +207,9 @@ function optionalSearch(node: Node, ctx: RewriteContext): 'member' | 'call' | 'i
   if (callee.type !== 'MemberExpression' || callee.computed || callee.object.type === 'Super' || callee.property.type !== 'Identifier' || !SEARCHES.has(callee.property.name)) return null;
   if (callee.optional && node.optional) return null;
   if (!callee.optional && !node.optional) return tempsAvailable(ctx) && lastOptionalLink(callee.object as Node) !== null ? 'inner' : null;
-  if (hasOptionalLink(callee.object as Node)) return null;
+  // (`r.m?.(a)` reads `r.m` itself: a link inside r that skipped would have it read `undefined.m`;
+  // `r?.m(a)` skips where r skips, a chain of its own that gives undefined)
+  if (node.optional && hasOptionalLink(callee.object as Node)) return null;
   // (the skip is written with temporaries: the receiver's, unless it is `this` or a name, and the method's)
   if (!tempsAvailable(ctx) && (node.optional || stableObject(callee.object as Node, ctx) === null)) return null;
   return callee.optional ? 'member' : 'call';
