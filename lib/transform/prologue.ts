@@ -32,8 +32,15 @@ export const MISSING_RUNTIME_MESSAGE =
  */
 export function prologue(binding: RuntimeBinding, temps: readonly string[], marksEnd = false): string {
   const decl = temps.length > 0 ? ` var ${temps.join(', ')};` : '';
-  // (`rewritten(0)`: the file's end is marked too, see TransformOptions.marksEnd)
-  const register = marksEnd ? ' __zy.rewritten(0);' : ' __zy.rewritten();';
+  // (`rewritten(0)`: the file's end is marked too, see TransformOptions.marksEnd. The start is
+  // marked from a function declaration: a bundler that initialises a module lazily — esbuild's
+  // and Rolldown's wrapper of an ES module reached by `require` — moves the module's function
+  // declarations out of the wrapper, above its first statement, and takes this one along first.
+  // Marked by a statement, those functions were outside their own file's marks: their code
+  // was taken for code that was not rewritten, and a traced number they gave Intl's format
+  // or a template literal stopped the gradient. Spelled `(0, R.rewritten)` as the end mark is:
+  // recognize.ts knows the function for rewritten code by it.)
+  const register = marksEnd ? ' function __zy$start() { (0, __zy.rewritten)(0); } __zy$start();' : ' __zy.rewritten();';
   if (binding.kind === 'import') {
     return `import { __zy } from ${JSON.stringify(binding.specifier)}; /*${REWRITTEN_MARKER}*/${register}${decl} `;
   }

@@ -48,9 +48,10 @@ const DISTINCT_OPERATIONS = new Set([
 
 /**
  * Operations whose name a library may have too (`PropTypes.instanceOf(Date)`): a sign only
- * as the transform spells the call, `(0, R.instanceOf)(a, C)`.
+ * as the transform spells the call, `(0, R.instanceOf)(a, C)`; `(0, R.rewritten)(0)` is the
+ * function that marks where a bundled file starts (prologue.ts).
  */
-const DISTINCT_WHEN_UNBOUND = new Set(['instanceOf', 'predicate']);
+const DISTINCT_WHEN_UNBOUND = new Set(['instanceOf', 'predicate', 'rewritten']);
 
 /** Globals whose calls the transform routes through the runtime: `(0,R.builtin)(Number)(x)`. */
 const BUILTINS_CALLED = new Set(['Number', 'Boolean', 'Object', 'Function']);

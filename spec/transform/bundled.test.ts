@@ -29,6 +29,7 @@ const entry = write('main.js', `
 import { gradient } from ${JSON.stringify(new URL('../../dist/lib/index.js', import.meta.url).pathname)};
 import { scale, twice } from 'plainpkg';
 import { own } from './own.js';
+import { viaRequire } from './via-require.cjs';
 const fmt = new Intl.NumberFormat('en', { maximumFractionDigits: 3 });
 const cases = {
   scale: (x) => scale(x) + x,
@@ -36,14 +37,20 @@ const cases = {
   own: (x) => own(x) + x,
   formatted: (x) => (fmt.format(x).length > 0 ? x * 2 : 0) + (new Date(x).getTime() === 1.25 ? 0 : 1),
   texts: (x) => parseFloat('' + x + 'px') * x + parseFloat(String(x)) * 2 + parseFloat(\`\${Object(x)}\`),
+  required: (x) => viaRequire(x),
 };
 const out = {};
 for (const [name, f] of Object.entries(cases)) {
   try { out[name] = gradient(f, 1.25)[0]; } catch (e) { out[name] = String(e.message).slice(0, 70); }
 }
+out.requiredDifference = (viaRequire(1.25 + 1e-6) - viaRequire(1.25 - 1e-6)) / 2e-6;
 console.log(JSON.stringify(out));
 `);
 write('own.js', 'export function own(x) { return x * x; }\n');
+// An ES module of the program reached by \`require\`: the bundler initialises it lazily, and
+// moves its function declarations out of that wrapper, above the module's first statement.
+write('required.js', "const fmt = new Intl.NumberFormat('en');\nexport function formatted(x) { return fmt.format(x).length > 0 ? x * x : 0; }\n");
+write('via-require.cjs', "const { formatted } = require('./required.js');\nexports.viaRequire = (x) => formatted(x) * 2;\n");
 
 async function bundle(options: { minify: boolean; sourcemap?: boolean }): Promise<string> {
   const outfile = join(dir, `out-${options.minify ? 'min' : 'plain'}${options.sourcemap ? '-mapped' : ''}.mjs`);
@@ -69,6 +76,15 @@ describe('a bundle of rewritten files and a package that was not rewritten', () 
     expect(out['own']).toBe(3.5);
     expect(out['formatted']).toBe(2);
     expect(out['texts']).toBe(5.5);
+  });
+
+  // An ES module reached by `require` is initialised lazily (esbuild's __esm, Rolldown's
+  // __esmMin), its function declarations moved above the wrapper and so above the module's start
+  // mark: their code was taken for code that was not rewritten, and Intl's format of a traced
+  // number there stopped the gradient ("code that was not rewritten … used a traced number").
+  it.each([[false, false], [true, false], [false, true]])('counts the functions of a module reached by require as rewritten (minified: %s, mapped: %s)', async (minify, sourcemap) => {
+    const out = run(await bundle({ minify, sourcemap }), sourcemap ? ['--enable-source-maps'] : []);
+    expect(out['required']).toBeCloseTo(out['requiredDifference'] as number, 6);
   });
 
   // Node mapping stack traces through the bundle's source map: a prologue maps to nothing, so
@@ -114,7 +130,7 @@ describe('a bundle of rewritten files and a package that was not rewritten', () 
     const src = 'export const f = (x) => x * x;\n// the end';
     expect(transform(src).code).not.toContain('rewritten)(1)');
     const marked = transform(src, { marksEnd: true }).code;
-    expect(marked).toContain('__zy.rewritten(0);');
+    expect(marked).toContain('(0, __zy.rewritten)(0);');
     expect(marked.endsWith('\n;(0, __zy.rewritten)(1);')).toBe(true);
   });
 });
