@@ -93,6 +93,20 @@ function looksCommonJs(parsed: Parsed, scope: ScopeInfo): boolean {
   return false;
 }
 
+/**
+ * The `return` statements of a CommonJS file's own code, outside every function. A file that
+ * returns early (`if (loaded) return;`) never reached its end mark: the start mark stayed open,
+ * every file after it in the bundle was taken for rewritten code, and a package's `x * 3`
+ * there lost its derivative without a word (gradient 1 where it is 4). Each such return marks
+ * the end first. (Its functions declared below the return then count as code that was not
+ * rewritten: an error where a traced number is converted there, never a silent loss.)
+ */
+function topLevelReturns(node: Node, out: Node[] = []): Node[] {
+  if (node.type === 'ReturnStatement') out.push(node);
+  for (const child of children(node)) if (!isFunction(child)) topLevelReturns(child, out);
+  return out;
+}
+
 /** The prologue's marker comment is present (a real comment, not text inside a string). */
 function isAlreadyRewritten(code: string, parsed: Parsed): boolean {
   return code.includes(REWRITTEN_MARKER) && parsed.comments.some((c) => c.value === REWRITTEN_MARKER);
@@ -127,6 +141,8 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
     ? options.commonjsRuntime ?? { kind: 'global' }
     : options.runtime ?? DEFAULT_RUNTIME;
   const marksEnd = options.marksEnd === true && !directEval;
+  // (only a script can return; before the prologue: a return that starts the file must not take the prologue into its block)
+  if (marksEnd && parsed.sourceType === 'script') for (const ret of topLevelReturns(parsed.ast)) ed.wrap(ret, '{ (0, __zy.rewritten)(1); ', ' }');
   const text = prologue(binding, result.programTemps, marksEnd);
   if (result.afterDirective) ed.suffix(result.prologueAt, ` ${text}`);
   else ed.prefix(result.prologueAt, text);

@@ -47,15 +47,28 @@ out.requiredDifference = (viaRequire(1.25 + 1e-6) - viaRequire(1.25 - 1e-6)) / 2
 console.log(JSON.stringify(out));
 `);
 write('own.js', 'export function own(x) { return x * x; }\n');
-// An ES module of the program reached by \`require\`: the bundler initialises it lazily, and
+// An ES module of the program reached by `require`: the bundler initialises it lazily, and
 // moves its function declarations out of that wrapper, above the module's first statement.
 write('required.js', "const fmt = new Intl.NumberFormat('en');\nexport function formatted(x) { return fmt.format(x).length > 0 ? x * x : 0; }\n");
 write('via-require.cjs', "const { formatted } = require('./required.js');\nexports.viaRequire = (x) => formatted(x) * 2;\n");
 
-async function bundle(options: { minify: boolean; sourcemap?: boolean }): Promise<string> {
-  const outfile = join(dir, `out-${options.minify ? 'min' : 'plain'}${options.sourcemap ? '-mapped' : ''}.mjs`);
+// A CommonJS file of the program that returns before its end, bundled before the package.
+write('early-return.cjs', "exports.sq = (x) => x * x;\nif (typeof globalThis.notDefinedHere === 'undefined') return;\nexports.later = 1;\n");
+const earlyEntry = write('early.js', `
+import { gradient } from ${JSON.stringify(new URL('../../dist/lib/index.js', import.meta.url).pathname)};
+import { sq } from './early-return.cjs';
+import { scale } from 'plainpkg';
+const out = {};
+for (const [name, f] of Object.entries({ sq, scale: (x) => scale(x) + x })) {
+  try { out[name] = gradient(f, 1.25)[0]; } catch (e) { out[name] = String(e.message).slice(0, 70); }
+}
+console.log(JSON.stringify(out));
+`);
+
+async function bundle(options: { minify: boolean; sourcemap?: boolean; entry?: string }): Promise<string> {
+  const outfile = join(dir, `out-${options.minify ? 'min' : 'plain'}${options.sourcemap ? '-mapped' : ''}${options.entry === undefined ? '' : '-early'}.mjs`);
   await build({
-    entryPoints: [entry], bundle: true, outfile, format: 'esm', platform: 'node', minify: options.minify, sourcemap: options.sourcemap ?? false,
+    entryPoints: [options.entry ?? entry], bundle: true, outfile, format: 'esm', platform: 'node', minify: options.minify, sourcemap: options.sourcemap ?? false,
     logLevel: 'silent', plugins: [zygote({ cache: false })],
   });
   return outfile;
@@ -85,6 +98,14 @@ describe('a bundle of rewritten files and a package that was not rewritten', () 
   it.each([[false, false], [true, false], [false, true]])('counts the functions of a module reached by require as rewritten (minified: %s, mapped: %s)', async (minify, sourcemap) => {
     const out = run(await bundle({ minify, sourcemap }), sourcemap ? ['--enable-source-maps'] : []);
     expect(out['required']).toBeCloseTo(out['requiredDifference'] as number, 6);
+  });
+
+  // A CommonJS file's top-level return skipped its end mark: its start mark stayed open, and the
+  // package after it in the bundle was taken for rewritten code (gradient 1 where it is 4, silently).
+  it.each([false, true])('closes the marks of a CommonJS file that returns early (minified: %s)', async (minify) => {
+    const out = run(await bundle({ minify, entry: earlyEntry }));
+    expect(out['scale']).toMatch(new RegExp(`^${lost}`));
+    expect(out['sq']).toBe(2.5);
   });
 
   // Node mapping stack traces through the bundle's source map: a prologue maps to nothing, so
