@@ -255,7 +255,14 @@ const before = (a: Position, b: Position) => a[0] < b[0] || (a[0] === b[0] && a[
 
 /**
  * Whether the code of frame `k` of a captured stack was rewritten: a file rewritten as a
- * whole; in a bundle, the code after a start mark and before the next mark (an end).
+ * whole; in a bundle, the code from a start mark to the furthest end mark it closes (each end
+ * closes the nearest start before it). A file marks its end twice: from a function declared at
+ * its end, called as it starts, and by its last statement. A file whose code stopped before its
+ * end (a module that threw, reached by a dynamic import that caught it) ran only the first: its
+ * start stayed open, and every file after it in the bundle was taken for rewritten code (a
+ * package's `x * 3` lost its derivative without a word). Where a bundler moved the function up
+ * with the file's others (an ES module it initialises lazily), the last statement's mark still
+ * takes the file's code in.
  */
 function isRewrittenCode(holder: { stack?: unknown }, k: number): boolean {
   readRegistrations();
@@ -265,9 +272,32 @@ function isRewrittenCode(holder: { stack?: unknown }, k: number): boolean {
   const marks = rewrittenFiles.get(file);
   if (marks === undefined) return false;
   if (marks === true || at === null) return true;
-  let last: Mark | null = null;
-  for (const m of marks) if (before(m.at, at) && (last === null || before(last.at, m.at))) last = m;
-  return last !== null && !last.end;
+  let range: Range | undefined;
+  for (const r of rangesOf(marks)) if (before(r.start, at)) range = r;
+  return range !== undefined && (range.end === null || before(at, range.end));
+}
+
+/** A start mark and the furthest end mark that closes it (null: none ran yet). */
+interface Range {
+  readonly start: Position;
+  end: Position | null;
+}
+
+/** A file's ranges, in order, each end closing the nearest start before it; kept until a mark is added. */
+const rangesKept = new WeakMap<Mark[], { count: number; ranges: Range[] }>();
+
+function rangesOf(marks: Mark[]): Range[] {
+  const kept = rangesKept.get(marks);
+  if (kept !== undefined && kept.count === marks.length) return kept.ranges;
+  const order = (a: Mark, b: Mark) => a.at[0] - b.at[0] || a.at[1] - b.at[1] || Number(a.end) - Number(b.end);
+  const ranges: Range[] = [];
+  for (const m of [...marks].sort(order)) {
+    const last = ranges[ranges.length - 1];
+    if (!m.end && (last === undefined || last.start[0] !== m.at[0] || last.start[1] !== m.at[1])) ranges.push({ start: m.at, end: null });
+    else if (m.end && last !== undefined) last.end = m.at; // (in order: the furthest so far)
+  }
+  rangesKept.set(marks, { count: marks.length, ranges });
+  return ranges;
 }
 
 /** A line and column in a file, as a stack frame gives them. */

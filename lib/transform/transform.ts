@@ -4,6 +4,7 @@ import { children, isFunction, readsOwn, type Node } from './ast.js';
 import { parse, type Parsed } from './parse.js';
 import { hasIgnorePragma } from './pragma.js';
 import {
+  EPILOGUE,
   REWRITTEN_MARKER,
   prologue,
   type RuntimeBinding,
@@ -147,7 +148,7 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
   if (result.afterDirective) ed.suffix(result.prologueAt, ` ${text}`);
   else ed.prefix(result.prologueAt, text);
   // (on a line of its own: the file may end in a line comment)
-  if (marksEnd) ed.s.append('\n;(0, __zy.rewritten)(1);');
+  if (marksEnd) ed.s.append(EPILOGUE);
   const filename = options.filename ?? 'input.js';
   let map: SourceMapV3 | null = null;
   if (options.sourceMap !== false) {

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import zygote from '../../lib/transform/esbuild.js';
@@ -64,9 +64,20 @@ for (const [name, f] of Object.entries({ sq, scale: (x) => scale(x) + x })) {
 }
 console.log(JSON.stringify(out));
 `);
+// An optional ES module of the program that throws as it loads, reached by a dynamic import
+// that catches it, bundled before the package.
+write('optional.js', "export const double = (x) => x * 2;\nif (!globalThis.notDefinedHere) throw new Error('not here');\n");
+const optionalEntry = write('optional-entry.js', `
+import { gradient } from ${JSON.stringify(new URL('../../dist/lib/index.js', import.meta.url).pathname)};
+const optional = await import('./optional.js').catch(() => null);
+const { scale } = await import('plainpkg');
+const out = { optional: optional === null ? 'caught' : 'loaded' };
+try { out.scale = gradient((x) => scale(x) + x, 1.25)[0]; } catch (e) { out.scale = String(e.message).slice(0, 70); }
+console.log(JSON.stringify(out));
+`);
 
 async function bundle(options: { minify: boolean; sourcemap?: boolean; entry?: string }): Promise<string> {
-  const outfile = join(dir, `out-${options.minify ? 'min' : 'plain'}${options.sourcemap ? '-mapped' : ''}${options.entry === undefined ? '' : '-early'}.mjs`);
+  const outfile = join(dir, `out-${options.minify ? 'min' : 'plain'}${options.sourcemap ? '-mapped' : ''}${options.entry === undefined ? '' : `-${basename(options.entry, '.js')}`}.mjs`);
   await build({
     entryPoints: [options.entry ?? entry], bundle: true, outfile, format: 'esm', platform: 'node', minify: options.minify, sourcemap: options.sourcemap ?? false,
     logLevel: 'silent', plugins: [zygote({ cache: false })],
@@ -106,6 +117,15 @@ describe('a bundle of rewritten files and a package that was not rewritten', () 
     const out = run(await bundle({ minify, entry: earlyEntry }));
     expect(out['scale']).toMatch(new RegExp(`^${lost}`));
     expect(out['sq']).toBe(2.5);
+  });
+
+  // A module that threw as it loaded never ran its last statement, the end mark: its start stayed
+  // open, and the package after it in the bundle was taken for rewritten code (gradient 1 where it
+  // is 4, silently). It marks its end as it starts too, from a function declared at its end.
+  it.each([false, true])('closes the marks of a module that throws as it loads (minified: %s)', async (minify) => {
+    const out = run(await bundle({ minify, entry: optionalEntry }));
+    expect(out['optional']).toBe('caught');
+    expect(out['scale']).toMatch(new RegExp(`^${lost}`));
   });
 
   // Node mapping stack traces through the bundle's source map: a prologue maps to nothing, so
@@ -152,6 +172,7 @@ describe('a bundle of rewritten files and a package that was not rewritten', () 
     expect(transform(src).code).not.toContain('rewritten)(1)');
     const marked = transform(src, { marksEnd: true }).code;
     expect(marked).toContain('(0, __zy.rewritten)(0);');
-    expect(marked.endsWith('\n;(0, __zy.rewritten)(1);')).toBe(true);
+    expect(marked).toContain('\n;(0, __zy.rewritten)(1);');
+    expect(marked.endsWith('\nfunction __zy$end() { (0, __zy.rewritten)(1); }')).toBe(true);
   });
 });
