@@ -176,20 +176,37 @@ function mathFunctionOf(builtin: string): string | null {
  * (TransformOptions.marksEnd).
  */
 const rewrittenFiles = new Map<string, true | Mark[]>();
-/** Stacks of rewritten files' loads, not yet read (and `skip`: frames above the file's; `mark`: as registerRewritten's). */
-const unreadRegistrations: { holder: { stack?: string }; skip: number; mark: unknown }[] = [];
+/**
+ * Stacks of rewritten files' loads, not yet read (and `skip`: frames above the file's; `mark`: as
+ * registerRewritten's; `closes`: the start an end marked from the file's end function belongs to;
+ * `read`: the mark once read).
+ */
+interface Registration {
+  holder: { stack?: string };
+  skip: number;
+  mark: unknown;
+  closes?: Registration;
+  read?: Mark;
+}
+const unreadRegistrations: Registration[] = [];
+/** The start whose end function the runtime is calling (registerRewritten). */
+let closing: Registration | undefined;
 
 interface Mark {
   readonly at: Position;
   readonly end: boolean;
+  /** For an end marked from the file's end function: its start. */
+  readonly closes?: Mark;
 }
 
 /**
  * Called by every rewritten file as it loads (the transform's prologue): notes its file, as
  * stack frames name it. `mark`: 0 where a bundled file's code starts, 1 where it ends; none
- * for a file rewritten as a whole.
+ * for a file rewritten as a whole. `end`, with a start: the function that marks the file's end
+ * from where it is declared, called once the code that loads the file has run (a microtask
+ * later), whether or not the file's code reached its end (isRewrittenCode).
  */
-export function registerRewritten(mark?: unknown): void {
+export function registerRewritten(mark?: unknown, end?: unknown): void {
   const holder: { stack?: string } = {};
   const captures = typeof Error.captureStackTrace === 'function';
   // V8 formats a captured stack when it is first read: reading it here cost every load
@@ -198,18 +215,33 @@ export function registerRewritten(mark?: unknown): void {
   else holder.stack = new Error().stack;
   // (a captured stack keeps its frames' functions alive: code rewritten at run time, again
   // and again, must not pile them up)
-  if (unreadRegistrations.push({ holder, skip: captures ? 0 : 1, mark }) >= 1024) readRegistrations();
+  const registration: Registration = { holder, skip: captures ? 0 : 1, mark, ...(closing === undefined ? {} : { closes: closing }) };
+  if (mark === 0 && typeof end === 'function') {
+    // (a promise's job, not queueMicrotask: every realm has promises)
+    void Promise.resolve().then(() => {
+      closing = registration;
+      try {
+        (end as () => void)();
+      } finally {
+        closing = undefined;
+      }
+    });
+  }
+  if (unreadRegistrations.push(registration) >= 1024) readRegistrations();
 }
 
 function readRegistrations(): void {
-  for (const { holder, skip, mark } of unreadRegistrations.splice(0)) {
+  for (const registration of unreadRegistrations.splice(0)) {
+    const { holder, skip, mark } = registration;
     const frame = placeOf(holder, skip);
     if (frame === null || frame.file === null) continue;
     const marks = rewrittenFiles.get(frame.file);
+    const read: Mark = { at: frame.at ?? [0, 0], end: mark === 1, ...(registration.closes?.read === undefined ? {} : { closes: registration.closes.read }) };
+    registration.read = read;
     // (a mark without a place, or a file also rewritten as a whole: the whole file)
     if ((mark !== 0 && mark !== 1) || frame.at === null) rewrittenFiles.set(frame.file, true);
-    else if (marks === undefined) rewrittenFiles.set(frame.file, [{ at: frame.at, end: mark === 1 }]);
-    else if (marks !== true) marks.push({ at: frame.at, end: mark === 1 });
+    else if (marks === undefined) rewrittenFiles.set(frame.file, [read]);
+    else if (marks !== true) marks.push(read);
   }
 }
 
@@ -256,13 +288,14 @@ const before = (a: Position, b: Position) => a[0] < b[0] || (a[0] === b[0] && a[
 /**
  * Whether the code of frame `k` of a captured stack was rewritten: a file rewritten as a
  * whole; in a bundle, the code from a start mark to the furthest end mark it closes (each end
- * closes the nearest start before it). A file marks its end twice: from a function declared at
- * its end, called as it starts, and by its last statement. A file whose code stopped before its
- * end (a module that threw, reached by a dynamic import that caught it) ran only the first: its
- * start stayed open, and every file after it in the bundle was taken for rewritten code (a
- * package's `x * 3` lost its derivative without a word). Where a bundler moved the function up
- * with the file's others (an ES module it initialises lazily), the last statement's mark still
- * takes the file's code in.
+ * closes the nearest start before it). A file marks its end twice: by its last statement, and
+ * from a function declared at its end, called a microtask after the file starts loading. A file
+ * whose code stopped before its end (a module that threw, reached by a dynamic import that
+ * caught it) ran only the second: with the last statement alone its start stayed open, and
+ * every file after it in the bundle was taken for rewritten code (a package's `x * 3` lost its
+ * derivative without a word). Where a bundler moved the function up with the file's others (an
+ * ES module it initialises lazily) the last statement's mark takes the file's code in, and
+ * until the microtask the start is open: the file's own code may differentiate as it loads.
  */
 function isRewrittenCode(holder: { stack?: unknown }, k: number): boolean {
   readRegistrations();
@@ -291,10 +324,21 @@ function rangesOf(marks: Mark[]): Range[] {
   if (kept !== undefined && kept.count === marks.length) return kept.ranges;
   const order = (a: Mark, b: Mark) => a.at[0] - b.at[0] || a.at[1] - b.at[1] || Number(a.end) - Number(b.end);
   const ranges: Range[] = [];
+  const rangeOf = new Map<Mark, Range>();
   for (const m of [...marks].sort(order)) {
     const last = ranges[ranges.length - 1];
     if (!m.end && (last === undefined || last.start[0] !== m.at[0] || last.start[1] !== m.at[1])) ranges.push({ start: m.at, end: null });
-    else if (m.end && last !== undefined) last.end = m.at; // (in order: the furthest so far)
+    else if (m.end && m.closes === undefined && last !== undefined) last.end = m.at; // (in order: the furthest so far)
+    if (!m.end) rangeOf.set(m, ranges[ranges.length - 1]!);
+  }
+  // An end from the file's end function closes its own start, wherever a minifier moved the
+  // function (terser puts a declaration used once where it is used, or at its scope's top):
+  // at worst the range is empty, and the file's code counts as not rewritten, never the next file's.
+  for (const m of marks) {
+    const range = m.closes === undefined ? undefined : rangeOf.get(m.closes);
+    if (range === undefined) continue;
+    const end = before(m.at, range.start) ? range.start : m.at;
+    if (range.end === null || before(range.end, end)) range.end = end;
   }
   rangesKept.set(marks, { count: marks.length, ranges });
   return ranges;

@@ -40,8 +40,8 @@ export function prologue(binding: RuntimeBinding, temps: readonly string[], mark
   // was taken for code that was not rewritten, and a traced number they gave Intl's format
   // or a template literal stopped the gradient. Spelled `(0, R.rewritten)` as the end mark is:
   // recognize.ts knows the function for rewritten code by it.)
-  // The end is marked as the file starts too, from a function declared at its end (epilogue).
-  const register = marksEnd ? ' function __zy$start() { (0, __zy.rewritten)(0); } __zy$start(); __zy$end();' : ' __zy.rewritten();';
+  // The runtime also marks the end, from a function declared there, once the file has loaded (epilogue).
+  const register = marksEnd ? ' function __zy$start() { (0, __zy.rewritten)(0, __zy$end); } __zy$start();' : ' __zy.rewritten();';
   if (binding.kind === 'import') {
     return `import { __zy } from ${JSON.stringify(binding.specifier)}; /*${REWRITTEN_MARKER}*/${register}${decl} `;
   }
@@ -57,8 +57,8 @@ export function prologue(binding: RuntimeBinding, temps: readonly string[], mark
 /**
  * What a file rewritten with `marksEnd` ends with, on lines of its own (the file may end in a
  * line comment): the mark of its end, run as its last statement, and the same mark from a
- * function the prologue calls, so that a file whose code stops before its end (a module that
- * throws, reached by a dynamic import that catches it) still closes what it started
- * (lib/escapes.ts, isRewrittenCode).
+ * function the prologue hands the runtime, which calls it once the file has loaded, so that a
+ * file whose code stops before its end (a module that throws, reached by a dynamic import
+ * that catches it) still closes what it started (lib/escapes.ts, isRewrittenCode).
  */
 export const EPILOGUE = '\n;(0, __zy.rewritten)(1);\nfunction __zy$end() { (0, __zy.rewritten)(1); }';
