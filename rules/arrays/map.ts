@@ -83,17 +83,29 @@ function mapAt(f: ScalarFn, Xs: NDArray[], shape: number[], dtype: Dtype): NDArr
   });
 }
 
-/** Plain operands: f's values (packed, if f returned numbers traced through captures). */
+/**
+ * Plain operands: f's values (packed, if f returned numbers traced through captures). f is
+ * called once per element, as a plain map calls it: from the first traced result on, the
+ * results are kept as they come (starting over would run f's side effects twice).
+ */
 function evaluate(f: ScalarFn, Xs: NDArray[], shape: number[], dtype: Dtype): NDArray {
   const A = stretchTo(Xs[0]!, shape).data;
   const B = Xs.length === 1 ? null : stretchTo(Xs[1]!, shape).data;
   const out = allocate(dtype, A.length);
+  let results: unknown[] | null = null;
   for (let k = 0; k < A.length; k++) {
     const r = B === null ? f(A[k]!) : f(A[k]!, B[k]!);
-    if (typeof r === 'number') out[k] = r;
-    else return traceElements(f, Xs, shape, dtype);
+    if (results === null && typeof r === 'number') {
+      out[k] = r;
+      continue;
+    }
+    if (typeof r !== 'number' && !isTraced(r)) {
+      throw new TypeError(`zygote-ts: map: f must return a number, got ${r === null ? 'null' : typeof r}.`);
+    }
+    (results ??= Array.from(out.subarray(0, k))).push(r);
   }
-  return new NDArray(shape, out);
+  if (results === null) return new NDArray(shape, out);
+  return astype(reshape(asArray(results, 'map: results'), shape), dtype);
 }
 
 /**

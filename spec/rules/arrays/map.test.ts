@@ -7,7 +7,7 @@
 // alone; the same f as five whole-array operations — 36 ms. map uses the first, and falls
 // back to the second only when f reads a traced value it closes over.
 import { describe, expect, it } from 'vitest';
-import { array, gradient, isderiving, map, mul, NDArray, sqrt, sum } from 'zygote-ts';
+import { array, gradient, isderiving, map, mul, NDArray, sqrt, sum, withgradient } from 'zygote-ts';
 
 const nested = (x: unknown) => (x instanceof NDArray ? x.toArray() : x);
 
@@ -47,6 +47,19 @@ describe('map', () => {
     expect(gradient((s: number) => sum(map((v) => s * v * v, c)), 2)).toEqual([14]);
     const [gs, gy] = gradient((s: number, y: NDArray) => sum(map((v) => s * v, y)), 3, c);
     expect([gs, nested(gy)]).toEqual([6, [3, 3, 3]]);
+  });
+
+  it('calls f once per element, as a plain run does, when f reads a traced number over constant data', () => {
+    const seen: number[] = [];
+    const f = (s: number) => sum(map((v) => {
+      seen.push(v);
+      return v > 1.5 ? s * v : v;
+    }, array([1, 2, 3])));
+    const plain = f(2);
+    const plainSeen = seen.splice(0);
+    const { val, grad } = withgradient(f, 2);
+    expect([val, seen]).toEqual([plain, plainSeen]);
+    expect(grad).toEqual([5]);
   });
 
   it('nests to any order: third derivative of Σ map(v ↦ v⁴, s·c)', () => {
