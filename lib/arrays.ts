@@ -24,7 +24,10 @@ export function array(x: ArrayLike | number, options?: DtypeOption): NDArray {
     const packed = asArray(x, 'array');
     return dtype === undefined ? packed : astype(packed, dtype);
   }
-  return fromNested(x, 'array', dtype);
+  const made = fromNested(x, 'array', dtype);
+  // (a typed array f received is read as the traced array it stands for, in its own dtype:
+  // cast as asked, as a plain typed array's numbers are)
+  return dtype === undefined || made.dtype === dtype ? made : astype(made, dtype);
 }
 
 const holdsTraced = (x: unknown[]): boolean => x.some((v) => isTraced(v) || (Array.isArray(v) && holdsTraced(v)));

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   __zy, add, array, astype, concat, gradient, jacobian, map, matmul, maximum, mean, mul, NDArray, ones, Params, pullback, rand, stack, sum, tanh,
-  zeros, type Dtype,
+  withgradient, zeros, type Dtype,
 } from 'zygote-ts';
 import { centralDifferences, expectClose, uniform } from '../rules/arrays/check.js';
 
@@ -165,6 +165,26 @@ describe('gradients of float32 arguments and parameters', () => {
     const [g] = gradient((x: Float32Array) => sum(mul(x, x)), Float32Array.of(1, -2, 0.5));
     expect(g).toBeInstanceOf(Float32Array);
     expect(Array.from(g!)).toEqual([2, -4, 1]);
+  });
+
+  it('array(x, { dtype }) of a typed array argument casts it as it casts a plain one', () => {
+    // (the dtype is part of the value: a float32 array's numbers are rounded)
+    const toFloat32 = (x: Float64Array) => {
+      const a = array(x, { dtype: 'float32' });
+      return sum(mul(a, a)) * 1e6 + (a.dtype === 'float32' ? 1 : 0);
+    };
+    const x = Float64Array.of(0.1, 0.2, 0.3);
+    const { val, grad } = withgradient(toFloat32, x);
+    expect(val).toBe(toFloat32(x));
+    // the same cast of the numbers made an array first (astype's gradient)
+    const [viaAstype] = gradient((v: NDArray) => sum(mul(astype(v, 'float32'), astype(v, 'float32'))) * 1e6, array(x));
+    expect(Array.from(grad[0] as Float64Array)).toEqual(Array.from(viaAstype!.data));
+    const toFloat64 = (x: Float32Array) => {
+      const a = array(x, { dtype: 'float64' });
+      return a.dtype === 'float64' ? sum(a) : -sum(a);
+    };
+    const y = Float32Array.of(0.1, 0.5);
+    expect(withgradient(toFloat64, y).val).toBe(toFloat64(y));
   });
 
   it("the pullback of a float32-valued function takes a float64 cotangent and gives float32", () => {
