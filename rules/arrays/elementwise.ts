@@ -6,6 +6,7 @@ import { allocate, isNumericArrayLike, NDArray, isNDArray } from '../../lib/ndar
 import { kernels } from '../../lib/kernels/index.js';
 import { live, Traced, isTraced } from '../../lib/core/traced.js';
 import { isDeriving } from '../../lib/core/scope.js';
+import { isSymbolic } from '../../lib/core/symbolic.js';
 import { add, div, mul, neg, pow, sub, mod } from '../arithmetic.js';
 import { log } from '../math.js';
 import { trunc } from '../nondiff.js';
@@ -29,7 +30,7 @@ export function isArrayOperation(a: unknown, b: unknown): boolean {
 }
 
 function isNumeric(x: unknown, array: boolean): boolean {
-  return array || typeof x === 'number' || isTraced(x) || isNumericArrayLike(x);
+  return array || typeof x === 'number' || isTraced(x) || isSymbolic(x) || isNumericArrayLike(x);
 }
 
 // Only while a differentiation runs (no traced number is live otherwise): looking into an
@@ -49,6 +50,9 @@ function operand(x: unknown, what: string): Operand {
     const v = live(x);
     return typeof v === 'number' || isTraced(v) ? v : +(v as number);
   }
+  // A symbolic number (compileGradient's recording, as a checkpointed function or a rule's
+  // own function receives it) is its number, pinned: the recording holds no array form of it.
+  if (isSymbolic(x)) return x.pin();
   return asArray(x, what);
 }
 

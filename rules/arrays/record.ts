@@ -238,6 +238,8 @@ export function asArray(x: unknown, what: string): NDArray {
   if (isNDArray(x)) return liveArray(x);
   if (typeof x === 'number') return new NDArray([], Float64Array.of(x));
   if (isTraced(x)) return packScalars([x], []);
+  // (a symbolic number — compileGradient's recording — is its number, pinned, as in an operator)
+  if (isSymbolic(x)) return new NDArray([], Float64Array.of(x.pin()));
   if (Array.isArray(x)) {
     const flat: unknown[] = [];
     const shape = flatten(x, flat, what);

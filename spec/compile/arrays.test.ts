@@ -2,7 +2,7 @@
 // of the array operations' own forward and backward, with dead forward work dropped.
 import { describe, expect, it } from 'vitest';
 import {
-  add, array, compileGradient, kernels, useKernels, concat, cumsum, gradient, logsumexp, matmul, map, mean, mul, NDArray, prod, rand, reshape, slice, softmax, stack, sub, sum, tanh, transpose,
+  add, array, checkpointed, compileGradient, kernels, useKernels, concat, cumsum, rule, gradient, logsumexp, matmul, map, mean, mul, NDArray, prod, rand, reshape, slice, softmax, stack, sub, sum, tanh, transpose,
 } from 'zygote-ts';
 
 /** Compiles f, checks it against the eager gradient at each point, returns it. */
@@ -121,6 +121,23 @@ describe('compileGradient on arrays', () => {
     const maps = compileGradient((x: NDArray) => sum(map((v: number) => v * v, x)));
     expect(maps(array([3, 4]))[0]!.toArray()).toEqual([6, 8]);
     expect(maps.fallback).toMatch(/no compiled form yet \(map\)/);
+  });
+
+  // (found by hand: a checkpointed function or a rule's own function got the traced scalar
+  // argument as the recording's symbolic number, which array operations took for an object:
+  // NaN, then an error where the eager gradient works)
+  it('runs uncompiled, with the eager gradient, where a checkpointed function or a rule mixes an array and a traced number', () => {
+    const scale = rule((v: NDArray, s: number) => mul(v, s), (v: NDArray, s: number) => [mul(v, s), (dy: NDArray) => [mul(dy, s), sum(mul(dy, v))]]);
+    const fs: ((x: NDArray) => number)[] = [
+      (x) => sum(checkpointed((h: NDArray, s: number) => mul(tanh(h), s), x, sum(x))),
+      (x) => checkpointed((h: NDArray, s: number) => sum(mul(tanh(h), s)), x, sum(x)),
+      (x) => sum(scale(x, sum(x))),
+    ];
+    for (const f of fs) {
+      const g = compileGradient(f);
+      for (const x of [array([0.1, -0.4]), array([0.7, 0.2])]) expect(g(x)[0]!.toArray()).toEqual((gradient(f, x)[0] as NDArray).toArray());
+      expect(g.fallback).toMatch(/no compiled form yet/);
+    }
   });
 
   // (found by hand: the recording read the first call's numbers through x.data or toArray, and
