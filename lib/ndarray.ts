@@ -12,6 +12,7 @@
 import type { Tape } from './core/tape.js';
 import type { FloatArray } from './kernels/index.js';
 import { reportEscape } from './core/traced.js';
+import { unpin } from './core/symbolic.js';
 
 export type { FloatArray };
 
@@ -254,8 +255,11 @@ export function fromNested(x: unknown, what = 'array', dtype?: Dtype): NDArray {
   let at = 0;
   const walk = (v: unknown, axis: number, path: string): void => {
     if (axis === shape.length) {
-      if (typeof v !== 'number') throw new TypeError(`zygote-ts: ${what}${path} is ${v === null ? 'null' : typeof v}, not a number.`);
-      data[at++] = v;
+      // (a symbolic number — compileGradient's recording, as a checkpointed function or a
+      // rule's own function receives it — is its number, pinned, as reading it so pins it)
+      const n = unpin(v);
+      if (typeof n !== 'number') throw new TypeError(`zygote-ts: ${what}${path} is ${n === null ? 'null' : typeof n}, not a number.`);
+      data[at++] = n;
       return;
     }
     const n = (v as unknown[])?.length;

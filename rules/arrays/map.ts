@@ -17,6 +17,7 @@
 import { allocate, NDArray, promote, type Dtype } from '../../lib/ndarray.js';
 import { live, Traced, isTraced } from '../../lib/core/traced.js';
 import { closeTape, openTape } from '../../lib/core/scope.js';
+import { unpin } from '../../lib/core/symbolic.js';
 import { ensureRewritten } from '../../lib/rewritten.js';
 import { mul } from '../arithmetic.js';
 import { broadcastTo, nothingFromZeros, plus, sumTo } from './elementwise.js';
@@ -94,7 +95,7 @@ function evaluate(f: ScalarFn, Xs: NDArray[], shape: number[], dtype: Dtype): ND
   const out = allocate(dtype, A.length);
   let results: unknown[] | null = null;
   for (let k = 0; k < A.length; k++) {
-    const r = B === null ? f(A[k]!) : f(A[k]!, B[k]!);
+    const r = unpin(B === null ? f(A[k]!) : f(A[k]!, B[k]!));
     if (results === null && typeof r === 'number') {
       out[k] = r;
       continue;
@@ -129,8 +130,8 @@ function partialsAt(f: ScalarFn, vs: NDArray[], shape: number[], dtype: Dtype): 
     let b: Traced | null = null;
     try {
       a = tape.input(A[k]!);
-      if (unary) r = f(a);
-      else r = f(a, (b = tape.input(B[k]!)));
+      if (unary) r = unpin(f(a));
+      else r = unpin(f(a, (b = tape.input(B[k]!))));
     } finally {
       closeTape(tape);
     }
@@ -201,7 +202,7 @@ function traceElements(f: ScalarFn, Xs: NDArray[], shape: number[], dtype: Dtype
   const n = elements[0]!.length;
   const results = new Array<unknown>(n);
   for (let k = 0; k < n; k++) {
-    const r = f(...elements.map((e) => e[k]));
+    const r = unpin(f(...elements.map((e) => e[k])));
     if (typeof r !== 'number' && !isTraced(r)) {
       throw new TypeError(`zygote-ts: map: f must return a number, got ${r === null ? 'null' : typeof r}.`);
     }

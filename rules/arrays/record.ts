@@ -253,7 +253,7 @@ function flatten(x: unknown[], out: unknown[], what: string): number[] {
   const probe = shapeOfNested(x);
   const walk = (v: unknown, axis: number, path: string) => {
     if (axis === probe.length) {
-      if (typeof v !== 'number' && !isTraced(v)) throw new TypeError(`zygote-ts: ${what}${path} is not a number.`);
+      if (typeof v !== 'number' && !isTraced(v) && !isSymbolic(v)) throw new TypeError(`zygote-ts: ${what}${path} is not a number.`);
       out.push(v);
       return;
     }

@@ -140,6 +140,25 @@ describe('compileGradient on arrays', () => {
     }
   });
 
+  it('and where such a function makes an array of that number (array([s, …]), a nested array, map)', () => {
+    const sq = rule((s: number) => sum(mul(array([s, 2 * s]), array([s, 2 * s]))), (s: number) => {
+      const v = array([s, 2 * s]);
+      return [sum(mul(v, v)), (dy: number) => [dy * 10 * s]];
+    });
+    const fs: ((s: number) => number)[] = [
+      (s) => sq(s) * 2,
+      (s) => checkpointed((a: number) => sum(mul(array([a, a * 3]), 2)), s),
+      (s) => checkpointed((a: number) => sum(matmul([[a, 1]], array([2, 3]))), s),
+      (s) => checkpointed((a: number) => sum(map((v: number) => v * a, array([1, 2]))), s),
+      (s) => checkpointed((a: number) => sum(map(() => a, array([1, 2]))), s),
+    ];
+    for (const f of fs) {
+      const g = compileGradient(f);
+      for (const s of [0.7, 0.3]) expect(g(s)).toEqual(gradient(f, s));
+      expect(g.fallback).toMatch(/no compiled form yet/);
+    }
+  });
+
   // (found by hand: the recording read the first call's numbers through x.data or toArray, and
   // compiled code kept them: g(array([3, 4])) after g(array([1, 2])) gave [6, 8], not [18, 24])
   it('runs uncompiled where f reads the numbers of an array (data, toArray, JSON, its text), which compiled code would keep', () => {
