@@ -12,7 +12,7 @@ import { live, isTraced } from '../lib/core/traced.js';
 import { isSymbolic } from '../lib/core/symbolic.js';
 import { kindOf } from './kinds.js';
 import { liveArray, isNDArray } from '../lib/ndarray.js';
-import { standInNode } from './standins.js';
+import { standInNode, type Node } from './standins.js';
 import { outwardTyped, typedStandIn } from './typed-arrays.js';
 
 /** Containers written to, one list per open differentiation (innermost last). */
@@ -160,7 +160,8 @@ export function endStores(copiesOf?: () => ReadonlyMap<object, object>): void {
   const copies = copiesOf?.(); // (made only when f stored into something)
   // (`seen` also skips a container noted twice)
   const seen = new Set<object>();
-  for (const container of list) if (!seen.has(container) && standInNode(container) === undefined && copies?.has(container) !== true) cleanDeep(container, seen, copies);
+  // (the closing differentiation's stand-ins were written back; an enclosing one's is data its f still uses, cleaned as any)
+  for (const container of list) if (!seen.has(container) && finishedStandIn(container) === undefined && copies?.has(container) !== true) cleanDeep(container, seen, copies);
   const enclosing = noted[noted.length - 1];
   if (enclosing !== undefined) for (const container of new Set(list)) enclosing.push(container); // (not a spread: it may be long)
 }
@@ -220,12 +221,24 @@ export function outward(v: unknown): unknown {
   if (isTraced(v)) return settled(live(v));
   if (isNDArray(v)) return liveArray(v);
   if (typeof v !== 'object' || v === null) return v;
-  const node = standInNode(v);
+  const node = finishedStandIn(v);
   if (node !== undefined) return node.original;
   const typed = outwardTyped(v);
   if (typed !== undefined) return typed;
   cleanDeep(v, new Set());
   return v;
+}
+
+/**
+ * The node of a stand-in of a differentiation that has finished (the one closing): outside
+ * it, its original is what it stood for. A stand-in of an enclosing differentiation, still
+ * running, stays what that f sees (put back as the caller's object, its f would read and
+ * write the caller's object from then on: constants, and writes its stand-in does not see);
+ * it is cleaned inside as any data is.
+ */
+function finishedStandIn(v: object): Node | undefined {
+  const node = standInNode(v);
+  return node !== undefined && !node.wrapping.open ? node : undefined;
 }
 
 // A value left by compileGradient's recording holds a symbolic number: leave its number.
@@ -264,7 +277,7 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
     if (isTraced(v)) return settled(live(v));
     if (isNDArray(v)) return liveArray(v);
     if (typeof v !== 'object' || v === null) return v;
-    const node = standInNode(v);
+    const node = finishedStandIn(v);
     if (node !== undefined) return copies?.get(node.original) ?? node.original;
     const original = copies?.get(v);
     if (original !== undefined) return original;

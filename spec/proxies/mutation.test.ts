@@ -631,6 +631,42 @@ describe('data captured by the closure', () => {
     expect(seen).toEqual([9, 18]);
     expect(seen.every((v) => typeof v === 'number')).toBe(true);
   });
+  it("nested differentiation: what the inner f writes into, or stores, of the enclosing f's argument stays that f's (its value, its derivative, its stand-in)", () => {
+    // each against plain JavaScript (the value, the caller's data) and central differences
+    const cases: ((p: { x: number; y: number }) => number)[] = [
+      // the inner f writes through the closure into the enclosing argument
+      (p) => (gradient((k: number) => (p.x = p.x * k), 3), p.x),
+      (p) => p.x * gradient((k: number) => (p.x = p.x * k), 3)[0]!,
+      // it stores the enclosing argument outside, which the enclosing f reads or writes through
+      (p) => {
+        const log: { x: number; y: number }[] = [];
+        gradient((k: number) => (log.push(p), k), 3);
+        return log[0]!.x * log[0]!.x;
+      },
+      (p) => {
+        const log: { x: number; y: number }[] = [];
+        gradient((k: number) => (log.push(p), k), 3);
+        log[0]!.y = log[0]!.x * 4;
+        return p.y;
+      },
+      // or into its own argument
+      (p) => {
+        const q: { ref: { x: number } | null; w: number } = { ref: null, w: 1 };
+        gradient((qq: typeof q) => ((qq.ref = p), qq.w), q);
+        return q.ref!.x * 3;
+      },
+    ];
+    const make = () => ({ x: 2, y: 5 });
+    for (const f of cases) {
+      const plain = make();
+      const value = f(plain);
+      const p = make();
+      const { val, grad } = withgradient(f, p);
+      expect(val).toBe(value);
+      expect(p).toEqual(plain);
+      expectMatchesFiniteDifferences(f, make, grad[0]);
+    }
+  });
   it('pullback: stores are cleaned when f returns, before back is called', () => {
     const kept: number[] = [];
     const [y, back] = pullback((x: number) => (kept.push(x), x * x), 3);
