@@ -125,11 +125,15 @@ function writeBackRecord(node: Node, s: Record<PropertyKey, unknown>, o: Record<
   let written = false;
   for (let i = 0; i < e.length; i += 3) {
     const key = e[i] as string;
-    if (!hasOwn(s, key)) {
+    // (its descriptor, not a read: a getter f defined there must not run)
+    const d = Object.getOwnPropertyDescriptor(s, key);
+    if (d === undefined) {
       Reflect.deleteProperty(o, key);
       kept = false;
-    } else if (s[key] !== e[i + 2]) {
-      Reflect.set(o, key, outward(s[key]));
+    } else if (!(d.writable && d.enumerable && d.configurable) && redefinedLike(d, o, key, e[i + 2])) {
+      written = true;
+    } else if (d.value !== e[i + 2]) {
+      Reflect.set(o, key, outward(d.value));
       written = true;
     }
   }
@@ -156,6 +160,20 @@ function writeBackRecord(node: Node, s: Record<PropertyKey, unknown>, o: Record<
     Reflect.defineProperty(o, key, d);
   }
   orderLike(s, o);
+}
+
+/**
+ * A key of the stand-in that is not an ordinary field (read-only, hidden, locked, a getter):
+ * where f made it so (`Object.defineProperty(p, 'x', { enumerable: false })`, or a getter in
+ * place of the field), it is defined so on the original too, with the number f left or the
+ * original's own (`held`: what the stand-in held there). False where the attributes are the
+ * original's: then only the value can have changed.
+ */
+function redefinedLike(d: PropertyDescriptor, o: object, key: string, held: unknown): boolean {
+  const was = Object.getOwnPropertyDescriptor(o, key);
+  if (was === undefined || ('value' in d && d.writable === was.writable && d.enumerable === was.enumerable && d.configurable === was.configurable)) return false;
+  Reflect.defineProperty(o, key, 'value' in d ? { ...d, value: d.value === held ? was.value : outward(d.value) } : d);
+  return true;
 }
 
 /** Puts `o`'s string keys in `s`'s order, which f changed by deleting a key and adding it again (as far as they can be deleted). */

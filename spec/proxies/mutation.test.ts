@@ -238,6 +238,43 @@ describe('writes to arguments', () => {
     expect(derivative((y: number) => derivative((x: number) => gradient((o: { a: number }) => (Object.freeze(o), o.a * x * y), inner)[0]!.a! * x, 1), 1)).toBe(2); // d/dy d/dx x²y
     expect(Object.isFrozen(inner)).toBe(true);
   });
+  it("what f does to a field's attributes reaches the caller: Object.defineProperty on a field it received (read-only, hidden, a getter)", () => {
+    const make = () => {
+      let reads = 0;
+      const hidden = { a: 2, b: 3 };
+      const readOnly = { a: 2, b: 3 };
+      const gotten = { a: 2, b: 3, get reads() { return reads; } };
+      class Locked { constructor(public a: number) { Object.defineProperty(this, 'a', { enumerable: false }); } }
+      return { args: [hidden, readOnly, gotten, new Locked(4)] as const, reads: () => reads, count: () => reads++ };
+    };
+    const run = (s: ReturnType<typeof make>) => (h: { a: number; b: number }, r: { a: number; b: number }, g: { a: number; b: number }, l: { a: number }) => {
+      Object.defineProperty(h, 'a', { enumerable: false }); // (its number is kept)
+      Object.defineProperty(r, 'a', { value: r.a * r.b, writable: false });
+      const was = g.a;
+      Object.defineProperty(g, 'a', { get: () => (s.count(), 7), enumerable: true, configurable: true });
+      l.a = l.a * 5; // (an attribute the original had: only the number changes)
+      return h.a * h.b + r.a + was * g.b + l.a;
+    };
+    const plain = make();
+    const value = run(plain)(...plain.args);
+    const traced = make();
+    const { val } = withgradient(run(traced), ...traced.args);
+    expect(val).toBe(value);
+    plain.args.forEach((o, k) => {
+      const p = Object.getOwnPropertyDescriptors(o);
+      const t = Object.getOwnPropertyDescriptors(traced.args[k]);
+      expect(Object.keys(t)).toEqual(Object.keys(p));
+      for (const key of Object.keys(p)) {
+        const { get: pg, set: ps, ...pd } = p[key]!;
+        const { get: tg, set: ts, ...td } = t[key]!;
+        expect(td).toEqual(pd);
+        expect([typeof tg, typeof ts]).toEqual([typeof pg, typeof ps]);
+      }
+    });
+    // (the getter f defined did not run on the way back)
+    expect(traced.reads()).toBe(plain.reads());
+    expect(traced.args[2].a).toBe(7);
+  });
   it('objects stored into an argument are cleaned, and stand-ins put back as the originals', () => {
     const inner = { v: 4 };
     const state = { inner, log: [] as { at: number }[], alias: null as unknown };
