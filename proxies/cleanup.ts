@@ -72,13 +72,14 @@ export function beginStores(): void {
  * After `host.#name = value` with an object `value` (rewritten code tests `typeof` inline):
  * whether the site must hand over an update of the member (`notePrivate`), which it makes
  * only then. That is when a differentiation is open and the value itself is one the
- * clean-up replaces (a traced number or array, a stand-in) and the member is not noted
- * yet; any other object may hold such values, and is noted as a container instead.
+ * clean-up replaces (a traced number or array, a stand-in, frozen data, which may be given a
+ * copy) and the member is not noted yet; any other object may hold such values, and is
+ * noted as a container instead.
  */
 export function privateStored(host: object, name: string, value: unknown): boolean {
   const depth = noted.length;
   if (depth === 0 || value === null) return false;
-  if (!replacedWhole(value)) {
+  if (!replacedWhole(value) && !isFrozenData(value as object)) {
     noteStore(value);
     return false;
   }
@@ -110,17 +111,20 @@ export function notedPrivatesByHost(): Map<object, Map<string, PrivateUpdate>> {
  * After a write of an object `value` to a variable of an enclosing scope (rewritten code
  * tests `typeof` inline): whether the site must hand over an update of the variable
  * (`noteVariable`). That is when a differentiation is open and the value is one the
- * clean-up replaces (a traced number or array, a stand-in); any other object may hold
- * such values, and is noted as a container instead.
+ * clean-up replaces (a traced number or array, a stand-in, frozen data, which may be given
+ * a copy); any other object may hold such values, and is noted as a container instead.
  */
 export function variableStored(value: unknown): boolean {
   if (notedVariables.length === 0 || value === null) return false;
-  if (replacedWhole(value)) return true;
+  if (replacedWhole(value) || isFrozenData(value as object)) return true;
   noteStore(value);
   return false;
 }
 
-/** A value the clean-up replaces as a whole (not inside): a traced number or array, a stand-in, a typed array f made (its Proxy). */
+/**
+ * A value the clean-up replaces as a whole (not inside): a traced number or array, a stand-in,
+ * a typed array f made (its Proxy). (So may frozen data be, by a copy: see `isFrozenData`.)
+ */
 const replacedWhole = (value: unknown): boolean => isTraced(value) || isNDArray(value) || standInNode(value) !== undefined || typedStandIn(value) !== undefined;
 
 /**
@@ -212,8 +216,7 @@ export function withOriginals(v: unknown, copies: ReadonlyMap<object, object>): 
   if (typeof v !== 'object' || v === null) return v;
   const original = copies.get(v);
   if (original !== undefined) return original;
-  cleanDeep(v, new Set(), copies);
-  return v;
+  return cleanDeep(v, new Set(), copies);
 }
 
 /** The value to leave in user data for `v` once this differentiation has closed. */
@@ -225,8 +228,7 @@ export function outward(v: unknown): unknown {
   if (node !== undefined) return node.original;
   const typed = outwardTyped(v);
   if (typed !== undefined) return typed;
-  cleanDeep(v, new Set());
-  return v;
+  return cleanDeep(v, new Set());
 }
 
 /**
@@ -245,21 +247,46 @@ function finishedStandIn(v: object): Node | undefined {
 const settled = (v: unknown): unknown => (isSymbolic(v) ? v.value : v);
 
 /**
- * A frozen object cannot have been written, and an object that can no longer be read holds
- * nothing anyone can reach. The latter is what f's stores into an immer draft leave noted:
- * `produce` revokes its drafts when the recipe returns (a draft record or array is a
- * revoked Proxy, on which every operation throws; a draft Map or Set throws on any use),
- * and what f stored through a draft lives on in the state `produce` returned, not in it.
+ * An object that can no longer be read holds nothing anyone can reach. That is what f's
+ * stores into an immer draft leave noted: `produce` revokes its drafts when the recipe
+ * returns (a draft record or array is a revoked Proxy, on which every operation throws; a
+ * draft Map or Set throws on any use), and what f stored through a draft lives on in the
+ * state `produce` returned, not in it.
  */
 function holdsNothingToClean(o: object): boolean {
   try {
-    if (Object.isFrozen(o)) return true;
     if (o instanceof Map || o instanceof Set) void o.size;
+    else Object.isFrozen(o);
     return false;
   } catch {
     return true;
   }
 }
+
+/**
+ * A frozen plain record or array, which the clean-up cannot write: f may have made it
+ * holding traced values (`Object.freeze({ y: x * 2 })`, the state immer's `produce`
+ * returns), so it is given a copy holding what it should hold (see `cleanDeep`). Not a
+ * class's instance: a copy would have none of its `#private` members, nor its identity.
+ * (A frozen Map's or Set's entries can still be changed: they are cleaned in place.)
+ */
+function isFrozenData(o: object): boolean {
+  try {
+    if (!Object.isFrozen(o)) return false;
+    const proto = Object.getPrototypeOf(o) as object | null;
+    return Array.isArray(o) ? proto === Array.prototype : proto === Object.prototype || proto === null;
+  } catch {
+    return false; // (a revoked draft)
+  }
+}
+
+/**
+ * Each frozen record or array the clean-up copied → its copy (`cleanDeep`), so that one
+ * reached again (from another container, a variable, a later clean-up) is given the same
+ * copy. Weak: the frozen original holds values of a closed tape, and is garbage once no
+ * one holds it.
+ */
+const frozenCopies = new WeakMap<object, object>();
 
 /** `Reflect.ownKeys(o)`, in another order. */
 function ownKeys(o: object): PropertyKey[] {
@@ -268,9 +295,16 @@ function ownKeys(o: object): PropertyKey[] {
   return symbols.length === 0 ? names : names.concat(symbols);
 }
 
-/** Replaces, in place, traced values and stand-ins anywhere inside `root`. */
-function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object, object>): void {
-  const stack: object[] = [root];
+/**
+ * Replaces, in place, traced values and stand-ins anywhere inside `root`; returns what to
+ * leave in place of `root` (itself, or a copy of it where it is frozen data holding some).
+ * A frozen record or array that holds such values anywhere inside (which cannot be written)
+ * is replaced by a frozen copy holding their replacements, in its holder, which is cleaned
+ * so (the same copy wherever it is held: `frozenCopies`); a frozen one reached again
+ * through a cycle of frozen objects made in f keeps its traced values.
+ */
+function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object, object>): object {
+  const stack: object[] = [];
   let o: object | undefined;
   // Replaces one held value; returns the replacement (or `v` itself) and queues objects.
   const settle = (v: unknown): unknown => {
@@ -283,9 +317,37 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
     if (original !== undefined) return original;
     const typed = outwardTyped(v);
     if (typed !== undefined) return typed;
-    if (!seen.has(v)) stack.push(v);
+    if (seen.has(v)) return frozenCopies.get(v) ?? v;
+    if (isFrozenData(v)) return settleFrozen(v);
+    stack.push(v);
     return v;
   };
+  // A frozen record or array, its values settled first (recursively: frozen data nests as deep as its state).
+  const settleFrozen = (o: object): object => {
+    const known = frozenCopies.get(o);
+    if (known !== undefined) return settle(known) as object; // (copied by an earlier clean-up: a nested one's copy may hold values traced on the tape closing now)
+    seen.add(o);
+    let replaced: Map<PropertyKey, unknown> | null = null;
+    for (const key of ownKeys(o)) {
+      const d = Object.getOwnPropertyDescriptor(o, key)!;
+      if (!('value' in d)) continue;
+      const r = settle(d.value);
+      if (r !== d.value) (replaced ??= new Map()).set(key, r);
+    }
+    if (replaced === null) return o;
+    const copy = Array.isArray(o) ? new Array<unknown>(o.length) : (Object.create(Object.getPrototypeOf(o) as object | null) as object);
+    for (const key of ownKeys(o)) {
+      if (key === 'length' && Array.isArray(o)) continue;
+      const d = Object.getOwnPropertyDescriptor(o, key)!;
+      if (replaced.has(key)) d.value = replaced.get(key);
+      Object.defineProperty(copy, key, d);
+    }
+    frozenCopies.set(o, Object.freeze(copy));
+    return copy;
+  };
+  let top = root;
+  if (typeof root === 'function') stack.push(root); // (a class's static fields)
+  else top = settle(root) as object;
   while ((o = stack.pop()) !== undefined) {
     if (seen.has(o)) continue;
     seen.add(o);
@@ -299,20 +361,21 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
         if (r !== v) a[i] = r;
       }
     } else if (kind === 'map') {
+      // (Map's own methods: a frozen immer state's Map has its own `set`, which throws)
       const m = o as Map<unknown, unknown>;
-      for (const [k, v] of [...m]) {
+      for (const [k, v] of [...Map.prototype.entries.call(m)]) {
         const rk = settle(k);
         const rv = settle(v);
-        if (rk !== k) m.delete(k);
-        if (rk !== k || rv !== v) m.set(rk, rv);
+        if (rk !== k) Map.prototype.delete.call(m, k);
+        if (rk !== k || rv !== v) Map.prototype.set.call(m, rk, rv);
       }
     } else if (kind === 'set') {
       const s = o as Set<unknown>;
-      for (const v of [...s]) {
+      for (const v of [...Set.prototype.values.call(s)]) {
         const r = settle(v);
         if (r !== v) {
-          s.delete(v);
-          s.add(r);
+          Set.prototype.delete.call(s, v);
+          Set.prototype.add.call(s, r);
         }
       }
     } else if (kind === 'record') {
@@ -328,4 +391,5 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
       }
     }
   }
+  return top;
 }

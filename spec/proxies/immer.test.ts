@@ -3,7 +3,7 @@
 // checked against central differences of the same function on plain copies.
 import { describe, expect, it } from 'vitest';
 import { castDraft, current, enableMapSet, freeze, immerable, produce } from 'immer';
-import { array, gradient, mul, NDArray, sum } from 'zygote-ts';
+import { array, gradient, mul, NDArray, sum, withgradient } from 'zygote-ts';
 import { expectMatchesFiniteDifferences } from './fd.js';
 
 enableMapSet();
@@ -148,6 +148,42 @@ describe('produce inside f', () => {
       expect(() => gradient(f, state)).toThrow(/frozen/);
       expect([[...state.m], [...state.s]]).toEqual([[['a', 3]], [1]]);
     }
+  });
+  it('a store outside f that f dispatches to holds the state plain JavaScript leaves: frozen, with numbers (no traced value, no stand-in)', () => {
+    // (a frozen object cannot be written: the state produce returned kept f's traced numbers, and the argument's stand-in)
+    const TRACED = Symbol.for('zygote-ts.traced');
+    const plainData = (x: unknown, seen = new Set<object>()): boolean => {
+      if (typeof x !== 'object' || x === null || seen.has(x)) return true;
+      if (TRACED in x) return false;
+      seen.add(x);
+      if (x instanceof Map) return [...x].every(([k, v]) => plainData(k, seen) && plainData(v, seen));
+      return Object.values(x).every((v) => plainData(v, seen));
+    };
+    const make = () => {
+      const store = { state: freeze({ model: { w: [0.5, -1], b: 0.25 }, seen: new Map([['steps', 0]]) }, true) as { model: { w: number[]; b: number }; seen: Map<string, number>; input?: { x: number } } };
+      const loss = (input: { x: number }, lr: number) => {
+        store.state = produce(store.state, (d) => {
+          d.model.w[0] = d.model.w[0]! - lr * input.x;
+          d.seen.set('steps', d.seen.get('steps')! + lr);
+          d.input = input;
+        });
+        return store.state.model.w[0]! * store.state.model.b + store.state.seen.get('steps')!;
+      };
+      return { store, loss, input: { x: 2 } };
+    };
+    const plain = make();
+    const value = plain.loss(plain.input, 0.1);
+    const traced = make();
+    const { val, grad } = withgradient(traced.loss, traced.input, 0.1);
+    expect(val).toBe(value);
+    expect(traced.store.state).toEqual(plain.store.state);
+    expect(plainData(traced.store.state)).toBe(true);
+    expect(traced.store.state.input).toBe(traced.input);
+    expect(Object.isFrozen(traced.store.state.model.w)).toBe(true);
+    const h = 1e-6;
+    const at = (x: number, lr: number) => make().loss({ x }, lr);
+    expect(grad[0]!.x).toBeCloseTo((at(2 + h, 0.1) - at(2 - h, 0.1)) / (2 * h), 7);
+    expect(grad[1]).toBeCloseTo((at(2, 0.1 + h) - at(2, 0.1 - h)) / (2 * h), 7);
   });
   it('a draft given to gradient is refused with what to pass instead', () => {
     const s = freeze({ m: new Map([['a', 2]]), r: { x: 2 } }, true);

@@ -469,6 +469,25 @@ describe('data captured by the closure', () => {
     expect([...s]).toEqual([2]);
     for (const c of [d, r, history, s]) expect(isPlainData(c)).toBe(true);
   });
+  it('frozen records and arrays f made hold numbers afterwards (in a copy, the same wherever it is held), and an argument the caller\'s object', () => {
+    const out: { v?: { y: number; ys: readonly number[]; p: { w: number } }; again?: unknown } = {};
+    let kept: unknown;
+    const p = { w: 3 };
+    const [g] = gradient((x: number, q: typeof p) => {
+      const v = Object.freeze({ y: x * 2, ys: Object.freeze([x, 1]), p: q });
+      out.v = v;
+      out.again = v;
+      kept = v;
+      return v.y * q.w;
+    }, 2, p);
+    expect(g).toBe(6);
+    expect(out.v).toEqual({ y: 4, ys: [2, 1], p: { w: 3 } });
+    expect(isPlainData(out)).toBe(true);
+    expect([Object.isFrozen(out.v), Object.isFrozen(out.v!.ys)]).toEqual([true, true]);
+    expect(out.v!.p).toBe(p);
+    expect([out.again, kept]).toEqual([out.v, out.v]);
+    expect(out.again === out.v && kept === out.v).toBe(true);
+  });
   it('non-enumerable and Symbol-keyed fields, and objects reached many times', () => {
     const TAG = Symbol('tag');
     const r: Record<PropertyKey, unknown> = {};
