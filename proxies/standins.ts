@@ -237,7 +237,7 @@ export class Node {
   declare entries: unknown[];
   /** Further nodes holding this one (an object may be reached along several paths). */
   declare otherParents: Node[] | null;
-  /** A Map's or Set's own properties when copied (`m.label`, immer's locks): key, value, … (null when none). */
+  /** A Map's or Set's own properties when copied (`m.label`, immer's locks), an array's named and Symbol-keyed ones: key, value, … (null when none). */
   declare named: unknown[] | null;
   /** A Map's key objects that are reached otherwise in the arguments: each one's stand-in, which keys the Map's stand-in. */
   declare keyStandIns: Map<object, object> | null;
@@ -635,20 +635,28 @@ function fill(node: Node): void {
  * (Object.keys is the cheapest way to see them: one key per element, ~10 µs for 1000.)
  */
 function copyNamedProperties(node: Node, from: unknown[], to: unknown[], elements: number): void {
+  // (what is copied is remembered, key and value, for the write-back to compare: see `named`)
+  let named: unknown[] | null = null;
   // (Symbol keys are listed apart, and cheaply: no index is among them)
   for (const key of Object.getOwnPropertySymbols(from)) {
     const d = Object.getOwnPropertyDescriptor(from, key)!;
-    if ('value' in d) refuseNumbersUnderName(node, key, d.value, 'an array');
+    if ('value' in d) {
+      refuseNumbersUnderName(node, key, d.value, 'an array');
+      (named ??= []).push(key, d.value);
+    }
     Object.defineProperty(to, key, d);
   }
   const keys = Object.keys(from);
-  if (keys.length === elements) return;
-  for (const key of keys) {
-    if (isArrayIndex(key)) continue;
-    const v = (from as unknown as Record<string, unknown>)[key];
-    refuseNumbersUnderName(node, key, v, 'an array');
-    (to as unknown as Record<string, unknown>)[key] = v;
+  if (keys.length !== elements) {
+    for (const key of keys) {
+      if (isArrayIndex(key)) continue;
+      const v = (from as unknown as Record<string, unknown>)[key];
+      refuseNumbersUnderName(node, key, v, 'an array');
+      (to as unknown as Record<string, unknown>)[key] = v;
+      (named ??= []).push(key, v);
+    }
   }
+  node.named = named;
 }
 
 /** Refuses a number (or what holds numbers) under a named property of an array or typed array: their gradients are by index. */

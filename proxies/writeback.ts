@@ -25,6 +25,7 @@ export function writeBack(node: Node): void {
       break;
     case 'array':
       writeBackArray(node, node.standIn as unknown[], original as unknown[]);
+      if (node.named !== null) writeBackArrayNamed(node.named, node.standIn, original);
       break;
     case 'map':
       writeBackMap(node, node.standIn as Map<unknown, unknown>, original as Map<unknown, unknown>);
@@ -65,6 +66,20 @@ function writeBackOwnProperties(node: Node, s: object, o: object): void {
     if (was.has(key) && was.get(key) === d.value) continue;
     if (hasOwn(o, key)) Reflect.set(o, key, outward(d.value));
     else Reflect.defineProperty(o, key, { ...d, value: outward(d.value) });
+  }
+}
+
+/**
+ * What f did to the named and Symbol-keyed properties an array had when f received it
+ * (`a.label = 'b'`, `delete a.label`). One f adds is not seen: that would take a list of
+ * the array's keys, index by index, on every call.
+ */
+function writeBackArrayNamed(named: unknown[], s: object, o: object): void {
+  for (let i = 0; i < named.length; i += 2) {
+    const key = named[i] as PropertyKey;
+    const d = Object.getOwnPropertyDescriptor(s, key);
+    if (d === undefined) Reflect.deleteProperty(o, key);
+    else if ('value' in d && d.value !== named[i + 1]) Reflect.set(o, key, outward(d.value));
   }
 }
 

@@ -275,6 +275,24 @@ describe('writes to arguments', () => {
     expect(traced.reads()).toBe(plain.reads());
     expect(traced.args[2].a).toBe(7);
   });
+  it("what f does to an array's named and Symbol-keyed properties it received reaches the caller (set, deleted)", () => {
+    const UNIT = Symbol('unit');
+    const make = () => [Object.assign([1, 2], { label: 'old', [UNIT]: 'm' }), Object.assign([3, 4], { label: 'kept', note: 'gone' })] as const;
+    const f = (a: number[] & { label: string; [UNIT]: string }, b: number[] & { label: string; note?: string }) => {
+      a.label = 'new';
+      a[UNIT] = 'cm';
+      delete b.note;
+      return a[0]! * b[1]!;
+    };
+    const plain = make();
+    f(...plain);
+    const traced = make();
+    expect(gradient(f, ...traced)).toEqual([[4, 0], [0, 1]]);
+    plain.forEach((p, k) => {
+      expect(Reflect.ownKeys(traced[k]!)).toEqual(Reflect.ownKeys(p));
+      for (const key of Reflect.ownKeys(p)) expect((traced[k] as unknown as Record<PropertyKey, unknown>)[key]).toBe((p as unknown as Record<PropertyKey, unknown>)[key]);
+    });
+  });
   it('objects stored into an argument are cleaned, and stand-ins put back as the originals', () => {
     const inner = { v: 4 };
     const state = { inner, log: [] as { at: number }[], alias: null as unknown };
