@@ -2,6 +2,7 @@
 // arguments with respect to arrays it reaches by itself, keyed by identity.
 
 import { allocate, NDArray, isNDArray } from './ndarray.js';
+import { isTraced } from './core/traced.js';
 import { operators } from '../rules/overloads.js';
 
 /** What may be a parameter: one of our arrays, or a (nested) JavaScript array of numbers. */
@@ -58,7 +59,7 @@ function checkParam(p: unknown, at: number): void {
       if (Array.isArray(v)) {
         if (Object.isFrozen(v)) throw new TypeError(`zygote-ts: Params: parameter ${at}${path}[${i}] is frozen; its numbers cannot be traced in place.`);
         walk(v, `${path}[${i}]`);
-      } else if (typeof v !== 'number') {
+      } else if (typeof v !== 'number' && !isTraced(v)) { // (traced: Params of arrays an enclosing differentiation traces, for second order)
         throw new TypeError(`zygote-ts: Params: parameter ${at}${path}[${i}] is ${typeof v}, not a number.`);
       }
     });

@@ -74,6 +74,26 @@ describe('Params and Grads', () => {
     expect(y).toBe(9);
     expect(back(2).get(p)!.toArray()).toEqual([12]);
   });
+  it('Params of number arrays inside a differentiation that traces them (second order): Params or an explicit argument outside', () => {
+    // (new Params refused the traced numbers the enclosing differentiation put there: "is object, not a number")
+    const make = () => ({ W: [1, 2, 3] });
+    const inner = (s: { W: number[] }) => gradient(() => s.W[0]! * s.W[1]! * s.W[2]!, new Params([s.W])).get(s.W)![0]! * s.W[0]!;
+    const h = 1e-6;
+    const fd = (s0: { W: number[] }) => s0.W.map((_, i) => {
+      const plus = make();
+      plus.W[i]! += h;
+      const minus = make();
+      minus.W[i]! -= h;
+      return (inner(plus) - inner(minus)) / (2 * h);
+    });
+    const s = make();
+    const { val, grad } = withgradient(() => inner(s), new Params([s.W]));
+    expect(val).toBe(inner(make()));
+    grad.get(s.W)!.forEach((g, i) => expect(g).toBeCloseTo(fd(make())[i]!, 6));
+    expect(s).toEqual(make());
+    const [explicit] = gradient(inner, make());
+    explicit!.W!.forEach((g, i) => expect(g).toBeCloseTo(fd(make())[i]!, 6));
+  });
   it('the parameters are restored when f throws, and bad parameters are refused clearly', () => {
     const v = [1, 2];
     expect(() =>
