@@ -11,7 +11,7 @@ import { WrappedArguments } from '../proxies/arguments.js';
 import { MarkedParams } from '../proxies/params.js';
 import type { Seeder } from '../proxies/standins.js';
 import { Params } from './params.js';
-import { beginStores, endStores } from '../proxies/cleanup.js';
+import { beginStores, endStores, outward } from '../proxies/cleanup.js';
 import { ensureRewritten } from './rewritten.js';
 
 /** What `trace` hands f and reads gradients from: explicit arguments, or marked Params. */
@@ -40,6 +40,7 @@ export function trace<A extends unknown[], R>(
   options.opened?.(tape);
   beginStores();
   let wrapped: Wrapped | null = null;
+  let failure: { error: unknown } | null = null;
   try {
     if (isImplicit(args)) {
       if (options.forward !== undefined) throw new TypeError('zygote-ts: forward mode takes explicit arguments, not Params.');
@@ -58,6 +59,8 @@ export function trace<A extends unknown[], R>(
     const output = f(...(wrapped.values as A));
     closeTape(tape);
     return { tape, wrapped, result: read(output, tape) };
+  } catch (error) {
+    failure = { error };
   } finally {
     closeTape(tape);
     took(); // drop any value held for `a && b`
@@ -65,10 +68,13 @@ export function trace<A extends unknown[], R>(
       wrapped?.finish();
     } finally {
       endStores();
+      // (what f threw reaches the caller as data f made: cleaned as what it stored, while its stand-ins are known)
+      if (failure !== null) failure.error = outward(failure.error);
       wrapped?.close();
       warnAboutEscapes(tape);
     }
   }
+  throw failure!.error;
 }
 
 /** `gradient(f, ps)` with one `Params` argument: the implicit style. */

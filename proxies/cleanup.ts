@@ -352,7 +352,8 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
     if (seen.has(o)) continue;
     seen.add(o);
     if (holdsNothingToClean(o)) continue;
-    const kind = typeof o === 'function' ? 'record' : kindOf(o); // (a class's static fields)
+    // (a class's static fields; an Error's own fields: one f threw, or kept, may hold what it computed)
+    const kind = typeof o === 'function' || o instanceof Error ? 'record' : kindOf(o);
     if (kind === 'array') {
       const a = o as unknown[];
       for (let i = 0; i < a.length; i++) {

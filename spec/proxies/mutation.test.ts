@@ -691,6 +691,28 @@ describe('data captured by the closure', () => {
     expect(log).toEqual([3]);
     expect(typeof log[0]).toBe('number');
   });
+  it('what f throws reaches the caller as plain JavaScript throws it: numbers, and the caller\'s objects', () => {
+    const p = { w: 1 };
+    const thrown = (f: () => unknown): unknown => {
+      try {
+        f();
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    };
+    const e1 = thrown(() => gradient((x: number) => { throw Object.assign(new Error('bad'), { value: x * 2, at: [x] }); }, 3)) as Error & { value: number; at: number[] };
+    expect([e1.message, e1.value, e1.at]).toEqual(['bad', 6, [3]]);
+    expect(isPlainData(e1)).toBe(true);
+    const e2 = thrown(() => gradient((x: number) => { throw x * 2; }, 3));
+    expect(typeof e2 === 'number' && e2 === 6).toBe(true);
+    const e3 = thrown(() => gradient((q: typeof p) => { throw { q, twice: q.w * 2 }; }, p)) as { q: typeof p; twice: number };
+    expect(e3.q).toBe(p);
+    expect(isPlainData(e3)).toBe(true);
+    expect(e3.twice).toBe(2);
+    // (nested: the inner one throws what the outer one still traces)
+    expect(derivative((y: number) => (thrown(() => derivative((x: number) => { throw { v: x * y }; }, 2)) as { v: number }).v * y, 3)).toBe(12); // d/dy 2y²
+  });
   it('nested differentiation: the inner call leaves values traced on the outer tape until the outer ends', () => {
     const seen: number[] = [];
     const d2 = derivative((x: number) => {
