@@ -11,7 +11,7 @@ import { WrappedArguments } from '../proxies/arguments.js';
 import { MarkedParams } from '../proxies/params.js';
 import type { Seeder } from '../proxies/standins.js';
 import { Params } from './params.js';
-import { beginStores, endStores, outward } from '../proxies/cleanup.js';
+import { beginStores, endStores, outward, takeLocked } from '../proxies/cleanup.js';
 import { ensureRewritten } from './rewritten.js';
 
 /** What `trace` hands f and reads gradients from: explicit arguments, or marked Params. */
@@ -72,6 +72,14 @@ export function trace<A extends unknown[], R>(
       if (failure !== null) failure.error = outward(failure.error);
       wrapped?.close();
       warnAboutEscapes(tape);
+      const locked = takeLocked();
+      if (locked !== null) {
+        doubt(
+          `locked ${locked}`,
+          `f left a traced number (or the stand-in of an argument) in ${locked}, which cannot be written (frozen, or read-only), so it stays there after the call: it acts as its number in rewritten arithmetic, but not in code that was not rewritten, nor as a key.`,
+          'Store plain numbers there (freeze after the differentiation, or make it from the numbers the gradient call returns); a frozen plain record or array is replaced by a copy, a class instance cannot be.',
+        );
+      }
     }
   }
   throw failure!.error;

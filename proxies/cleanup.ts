@@ -281,6 +281,30 @@ function isFrozenData(o: object): boolean {
 }
 
 /**
+ * The first place the clean-up could not write a value it had to replace (a frozen class
+ * instance f made holding a traced number, a read-only field it defined): there, a traced
+ * value or a stand-in stays. Taken, and said, by the caller of `endStores` (`takeLocked`).
+ */
+let locked: string | null = null;
+/** Objects said once (a later clean-up walking a log that holds one would say it again at each call). */
+const lockedSaid = new WeakSet<object>();
+
+function noteLocked(o: object, key: PropertyKey): void {
+  if (lockedSaid.has(o)) return;
+  lockedSaid.add(o);
+  if (locked !== null) return;
+  const name = typeof o === 'function' ? o.name : (o as { constructor?: { name?: unknown } }).constructor?.name;
+  locked = `${typeof name === 'string' && name !== '' ? `a ${name}` : 'an object'}'s ${Array.isArray(o) ? `[${String(key)}]` : typeof key === 'symbol' ? `[${key.toString()}]` : `.${key}`}`;
+}
+
+/** Where the clean-up just ended left a traced value or a stand-in it could not replace (null: nowhere); forgets it. */
+export function takeLocked(): string | null {
+  const place = locked;
+  locked = null;
+  return place;
+}
+
+/**
  * Each frozen record or array the clean-up copied → its copy (`cleanDeep`), so that one
  * reached again (from another container, a variable, a later clean-up) is given the same
  * copy. Weak: the frozen original holds values of a closed tape, and is garbage once no
@@ -356,10 +380,13 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
     const kind = typeof o === 'function' || o instanceof Error ? 'record' : kindOf(o);
     if (kind === 'array') {
       const a = o as unknown[];
+      const frozen = Object.isFrozen(a); // (an Array subclass's instance: not copied, see `isFrozenData`)
       for (let i = 0; i < a.length; i++) {
         const v = a[i];
         const r = settle(v);
-        if (r !== v) a[i] = r;
+        if (r === v) continue;
+        if (frozen) noteLocked(a, i);
+        else a[i] = r;
       }
     } else if (kind === 'map') {
       // (Map's own methods: a frozen immer state's Map has its own `set`, which throws)
@@ -388,6 +415,7 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
         if (r !== d.value) {
           if (d.writable) (o as Record<PropertyKey, unknown>)[key] = r;
           else if (d.configurable) Object.defineProperty(o, key, { ...d, value: r });
+          else noteLocked(o, key);
         }
       }
     }

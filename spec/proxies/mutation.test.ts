@@ -2,7 +2,7 @@
 // them (an overwritten value's path is cut, a value read before the write keeps it), and
 // no traced value is left in user data — also when f throws.
 import { describe, expect, it } from 'vitest';
-import { derivative, gradient, pullback, withgradient } from 'zygote-ts';
+import { configure, derivative, gradient, pullback, withgradient } from 'zygote-ts';
 import { expectMatchesFiniteDifferences } from './fd.js';
 
 // (a traced number answers to its brand: its `constructor` is Number and it has no own keys,
@@ -505,6 +505,27 @@ describe('data captured by the closure', () => {
     expect(out.v!.p).toBe(p);
     expect([out.again, kept]).toEqual([out.v, out.v]);
     expect(out.again === out.v && kept === out.v).toBe(true);
+  });
+  it('a traced number left where the clean-up cannot write it (a frozen class instance f made) is said: a warning, an error in strict mode', () => {
+    // (it stayed there without a word: the clean-up skipped frozen objects)
+    class Vec {
+      constructor(
+        public x: number,
+        public y: number,
+      ) {
+        Object.freeze(this);
+      }
+    }
+    const history: Vec[] = [];
+    const previous = configure({ strict: true });
+    try {
+      expect(() => gradient((x: number) => (history.push(new Vec(x * 2, 1)), x), 3)).toThrow(/strict.*traced number .* in a Vec's \.x, which cannot be written/);
+      // (plain numbers there, or a frozen plain record, say nothing)
+      expect(gradient((x: number) => (history.push(new Vec(2, 1)), x), 3)).toEqual([1]);
+      expect(gradient((x: number) => (history.push(Object.freeze({ x: x * 2, y: 1 })), x), 3)).toEqual([1]);
+    } finally {
+      configure(previous);
+    }
   });
   it('non-enumerable and Symbol-keyed fields, and objects reached many times', () => {
     const TAG = Symbol('tag');
