@@ -294,7 +294,8 @@ function noteLocked(o: object, key: PropertyKey): void {
   lockedSaid.add(o);
   if (locked !== null) return;
   const name = typeof o === 'function' ? o.name : (o as { constructor?: { name?: unknown } }).constructor?.name;
-  locked = `${typeof name === 'string' && name !== '' ? `a ${name}` : 'an object'}'s ${Array.isArray(o) ? `[${String(key)}]` : typeof key === 'symbol' ? `[${key.toString()}]` : `.${key}`}`;
+  const owner = typeof name === 'string' && name !== '' && name !== 'Object' && name !== 'Array' ? `a ${name}` : Array.isArray(o) ? 'an array' : 'an object';
+  locked = `${Array.isArray(o) ? `[${String(key)}]` : typeof key === 'symbol' ? `[${key.toString()}]` : `.${key}`} of ${owner}`;
 }
 
 /** Where the clean-up just ended left a traced value or a stand-in it could not replace (null: nowhere); forgets it. */
@@ -311,6 +312,13 @@ export function takeLocked(): string | null {
  * one holds it.
  */
 const frozenCopies = new WeakMap<object, object>();
+
+/**
+ * Frozen records and arrays found holding nothing to replace all the way down (numbers,
+ * text, functions, and frozen data so found): nothing inside them can change, so a later
+ * clean-up does not walk them again (a large frozen state that f's stores only reach).
+ */
+const frozenClean = new WeakSet<object>();
 
 /** `Reflect.ownKeys(o)`, in another order. */
 function ownKeys(o: object): PropertyKey[] {
@@ -350,15 +358,22 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
   const settleFrozen = (o: object): object => {
     const known = frozenCopies.get(o);
     if (known !== undefined) return settle(known) as object; // (copied by an earlier clean-up: a nested one's copy may hold values traced on the tape closing now)
+    if (frozenClean.has(o)) return o;
     seen.add(o);
     let replaced: Map<PropertyKey, unknown> | null = null;
+    let clean = true; // (all the way down)
     for (const key of ownKeys(o)) {
       const d = Object.getOwnPropertyDescriptor(o, key)!;
       if (!('value' in d)) continue;
-      const r = settle(d.value);
-      if (r !== d.value) (replaced ??= new Map()).set(key, r);
+      const v: unknown = d.value;
+      const r = settle(v);
+      if (r !== v) (replaced ??= new Map()).set(key, r);
+      else if (clean && typeof v === 'object' && v !== null && !frozenClean.has(v)) clean = false;
     }
-    if (replaced === null) return o;
+    if (replaced === null) {
+      if (clean) frozenClean.add(o);
+      return o;
+    }
     const copy = Array.isArray(o) ? new Array<unknown>(o.length) : (Object.create(Object.getPrototypeOf(o) as object | null) as object);
     for (const key of ownKeys(o)) {
       if (key === 'length' && Array.isArray(o)) continue;

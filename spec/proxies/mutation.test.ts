@@ -519,7 +519,7 @@ describe('data captured by the closure', () => {
     const history: Vec[] = [];
     const previous = configure({ strict: true });
     try {
-      expect(() => gradient((x: number) => (history.push(new Vec(x * 2, 1)), x), 3)).toThrow(/strict.*traced number .* in a Vec's \.x, which cannot be written/);
+      expect(() => gradient((x: number) => (history.push(new Vec(x * 2, 1)), x), 3)).toThrow(/strict.*traced number .* in \.x of a Vec, which cannot be written/);
       // (plain numbers there, or a frozen plain record, say nothing)
       expect(gradient((x: number) => (history.push(new Vec(2, 1)), x), 3)).toEqual([1]);
       expect(gradient((x: number) => (history.push(Object.freeze({ x: x * 2, y: 1 })), x), 3)).toEqual([1]);
