@@ -16,6 +16,10 @@ export interface TsConfig {
   key: string;
   /** Its `compilerOptions.module`, lower case, its own or from what it extends; undefined when none sets it. */
   module: string | undefined;
+  /** Its `compilerOptions.target`, lower case, likewise. */
+  target: string | undefined;
+  /** Whether its text and that of the files it extends parse (one that does not decides nothing; esbuild reports it). */
+  readable: boolean;
 }
 
 const tsconfigByDir = new Map<string, TsConfig | null>();
@@ -32,9 +36,18 @@ export function nearestTsconfig(path: string): TsConfig | null {
   let found = tsconfigByDir.get(dir);
   if (found !== undefined) return found;
   const file = join(dir, 'tsconfig.json');
-  if (existsSync(file)) found = { path: file, ...readConfig(file, 0) };
+  if (existsSync(file)) found = tsconfigAt(file);
   else found = dirname(dir) === dir || basename(dir) === 'node_modules' ? null : nearestTsconfig(dir);
   tsconfigByDir.set(dir, found);
+  return found;
+}
+
+const tsconfigByFile = new Map<string, TsConfig>();
+
+/** The tsconfig.json at `file`, read with what it extends. */
+export function tsconfigAt(file: string): TsConfig {
+  let found = tsconfigByFile.get(file);
+  if (found === undefined) tsconfigByFile.set(file, (found = { path: file, ...readConfig(file, 0) }));
   return found;
 }
 
@@ -43,29 +56,54 @@ function readConfig(file: string, depth: number): Omit<TsConfig, 'path'> {
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    return { key: '', module: undefined };
+    return { key: '', module: undefined, target: undefined, readable: false };
   }
   // Follow `extends` (one or a list) a few levels: a relative path, or a package's config
   // (`@tsconfig/node20/tsconfig.json`), whose upgrade may change the target and so the meaning.
   const bases = depth < 8 ? [...text.matchAll(/"extends"\s*:\s*(\[[^\]]*\]|"[^"]*")/g)].flatMap((m) => m[1]!.match(/"[^"]*"/g) ?? []) : [];
   const read = bases.map((b) => readConfig(extendedConfig(file, b.slice(1, -1)), depth + 1));
+  const own = ownOptions(text);
   // The file's own setting wins; among those it extends, the last that sets one.
-  const module = ownModule(text) ?? read.reduce<string | undefined>((found, base) => base.module ?? found, undefined);
-  return { key: [text, ...read.map((r) => r.key)].join('\0'), module };
+  const inherited = (option: 'module' | 'target') => own?.[option] ?? read.reduce<string | undefined>((found, base) => base[option] ?? found, undefined);
+  return { key: [text, ...read.map((r) => r.key)].join('\0'), module: inherited('module'), target: inherited('target'), readable: own !== null && read.every((r) => r.readable) };
 }
 
-/** `compilerOptions.module` of a tsconfig's text (JSON with comments and trailing commas), lower case. */
-function ownModule(text: string): string | undefined {
+/** `compilerOptions.module` and `target` of a tsconfig's text (JSON with comments and trailing commas), lower case; null when it does not parse. */
+function ownOptions(text: string): { module: string | undefined; target: string | undefined } | null {
   // Comments and trailing commas out; strings (`"src/**/*"`) kept as they are.
   const json = text
     .replace(/("(?:[^"\\\n]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_, string: string | undefined) => string ?? '')
     .replace(/("(?:[^"\\\n]|\\.)*")|,(?=\s*[}\]])/g, (_, string: string | undefined) => string ?? '');
+  let options: { module?: unknown; target?: unknown } | undefined;
   try {
-    const module = (JSON.parse(json) as { compilerOptions?: { module?: unknown } }).compilerOptions?.module;
-    return typeof module === 'string' ? module.toLowerCase() : undefined;
+    options = (JSON.parse(json) as { compilerOptions?: { module?: unknown; target?: unknown } } | null)?.compilerOptions;
   } catch {
-    return undefined; // (not JSON: esbuild reports it when it strips under the file)
+    return null; // (not JSON: esbuild reports it when it strips under the file)
   }
+  const lower = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : undefined);
+  return { module: lower(options?.module), target: lower(options?.target) };
+}
+
+/**
+ * The `target` tsc compiles for under a tsconfig that sets none: what a `module` of
+ * `node16`…`nodenext` implies, else ES5 (TypeScript 5's default).
+ */
+export function tscDefaultTarget(module: string | undefined): string {
+  if (module === 'node16' || module === 'node18') return 'es2022';
+  if (module === 'node20') return 'es2023';
+  return module === 'nodenext' ? 'esnext' : 'es5';
+}
+
+/**
+ * The module system of tsc's output under `config`: its `module`, else (none set) CommonJS
+ * for a target of ES5 or ES3 — the default target — and ES modules for a later one; UMD
+ * runs as CommonJS in Node. Undefined for a tsconfig that does not parse.
+ */
+function emittedModule(config: TsConfig): string | undefined {
+  if (!config.readable) return undefined;
+  if (config.module !== undefined) return config.module === 'umd' ? 'commonjs' : config.module;
+  const target = config.target === undefined || config.target === 'es3' ? tscDefaultTarget(undefined) : config.target;
+  return target === 'es5' ? 'commonjs' : 'es2015';
 }
 
 /** The file an `extends` of the tsconfig.json `file` names (a path or a package's config), as tsc resolves it. */
@@ -104,7 +142,8 @@ export function packageType(path: string): unknown {
 /**
  * Whether a TypeScript file runs as an ES module or as CommonJS: as `tsc` compiles it for
  * Node. `.mts` and `.cts` say it; a `.ts`/`.tsx` file is CommonJS where its tsconfig's
- * `module` is `commonjs`, or `node16`…`nodenext` outside a `"type": "module"` package, and
+ * `module` is `commonjs` (also by default: a tsconfig that sets neither `module` nor a
+ * `target` after ES5), or `node16`…`nodenext` outside a `"type": "module"` package, and
  * an ES module otherwise (also without a tsconfig, as Node's own type stripping runs it).
  * Run as a module, a CommonJS project's `import scale from './scale.js'` of `tsc` output
  * (`exports.default = 2`) was the whole exports object: `x * scale` was NaN where `tsc`'s
@@ -113,6 +152,7 @@ export function packageType(path: string): unknown {
 export function typeScriptFormat(path: string): 'module' | 'commonjs' {
   if (path.endsWith('.cts')) return 'commonjs';
   if (path.endsWith('.mts') || packageType(path) === 'module') return 'module';
-  const module = nearestTsconfig(path)?.module;
+  const config = nearestTsconfig(path);
+  const module = config === null ? undefined : emittedModule(config);
   return module === 'commonjs' || module === 'nodenext' || /^node\d+$/.test(module ?? '') ? 'commonjs' : 'module';
 }

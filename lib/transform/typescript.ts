@@ -135,7 +135,8 @@ function stripUnder(code: string, filename: string, loader: 'ts' | 'tsx', format
 function withCommonJsNote<T extends { errors: Esbuild.Message[] }>(failure: T): T {
   const note =
     'This file is compiled to CommonJS, as tsc compiles it: a .cts file, a .ts file loaded by require, or one under a tsconfig.json ' +
-    'whose "module" is "commonjs" (or "node16"/"nodenext" outside a package.json with "type": "module"). ' +
+    'whose "module" is "commonjs" (or "node16"/"nodenext" outside a package.json with "type": "module"; ' +
+    'or that sets neither "module" nor a "target" after ES5, for which tsc compiles to CommonJS). ' +
     'Make it an ES module to use this: a .mts file, "type": "module" in package.json, or "module": "esnext".';
   for (const message of failure.errors) {
     if (message.text.includes('CommonJS') || message.text.includes('"cjs" output format')) message.notes = [{ text: note, location: null }];

@@ -159,6 +159,12 @@ describe('node --import zygote-ts/register', () => {
     expect(run('{ "extends": "./base.json" }', {})).toEqual(commonjs);
     const module = { kind: 'module', value: null, grad: [null] }; // (NaN prints as null)
     expect(run('{ "extends": "./base.json", "compilerOptions": { "module": "esnext" } }', {})).toEqual(module);
+    // No module set: tsc's default follows the target, ES5 when none is set (also from a base
+    // config), so tsc compiles to CommonJS; these ran as ES modules, and x * scale was NaN.
+    expect(run('{ "compilerOptions": { "strict": true } }', {})).toEqual(commonjs);
+    writeFileSync(join(dir, 'base.json'), '{ "compilerOptions": { "target": "ES5" } }');
+    expect(run('{ "extends": "./base.json" }', {})).toEqual(commonjs);
+    expect(run('{ "compilerOptions": { "module": "UMD" } }', {})).toEqual(commonjs);
     // In a "type": "module" package, and without a module setting, an ES module as before (and as Node runs it).
     expect(run('{ "compilerOptions": { "module": "nodenext" } }', { type: 'module' })).toEqual(module);
     expect(run('{ "compilerOptions": { "target": "ES2022" } }', {})).toEqual(module);
