@@ -11,6 +11,7 @@ import type * as Esbuild from 'esbuild';
 import { hasIgnorePragma } from './pragma.js';
 import { composeMaps, type SourceMapV3 } from './sourcemap.js';
 import { transform, type TransformOptions, type TransformResult } from './transform.js';
+import { tsconfigAt, tscDefaultTarget } from './tsconfig.js';
 
 /** Options of {@link transformTs}. */
 export interface TransformTsOptions extends Omit<TransformOptions, 'filename' | 'sourceType'> {
@@ -148,7 +149,7 @@ function withCommonJsNote<T extends { errors: Esbuild.Message[] }>(failure: T): 
 function buildOne(code: string, filename: string, loader: 'ts' | 'tsx', format: 'esm' | 'cjs' | undefined, tsconfig: string | undefined) {
   return esbuild(filename).buildSync({
     stdin: { contents: code, sourcefile: filename, resolveDir: filename.slice(0, Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\'))), loader },
-    ...(tsconfig === undefined ? {} : { tsconfig }),
+    ...(tsconfig === undefined ? {} : tsconfigOption(tsconfig)),
     write: false,
     outfile: `${filename}.js`, // never written: names the output of a build with write: false
     sourcemap: 'external',
@@ -157,6 +158,20 @@ function buildOne(code: string, filename: string, loader: 'ts' | 'tsx', format: 
     logLevel: 'silent',
     ...(format === 'cjs' ? { format: 'cjs' as const } : {}),
   });
+}
+
+/**
+ * esbuild's reading of the tsconfig.json at `path`, with tsc's default `target` where it and
+ * what it extends set none. esbuild derives `useDefineForClassFields` from that target alone,
+ * and without one took the define semantics of ES2022, where tsc's default target (ES5)
+ * assigns class fields: a field declared `k!: number`, written by the base constructor's
+ * init(), was reset to undefined after super() — other values and gradients than the `tsc`
+ * build, silently. An explicit `useDefineForClassFields` still wins, as in tsc.
+ */
+function tsconfigOption(path: string): { tsconfig: string } | { tsconfigRaw: string } {
+  const config = tsconfigAt(path);
+  if (config.target !== undefined || !config.readable) return { tsconfig: path };
+  return { tsconfigRaw: JSON.stringify({ extends: path, compilerOptions: { target: tscDefaultTarget(config.module) } }) };
 }
 
 let esbuildModule: typeof Esbuild | undefined;

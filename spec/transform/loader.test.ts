@@ -103,6 +103,15 @@ describe('node --import zygote-ts/register', () => {
     expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.ts')]))).toEqual({ value: 4.5, grad: [6] });
     writeFileSync(packaged, '{ "compilerOptions": { "target": "ES2022" } }');
     expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.ts')]))).toEqual({ value: 150, grad: [100] });
+    // No target set: tsc's default, ES5, assigns (esbuild, reading no target, defined the
+    // field: 150 and [100]); "module": "nodenext" implies ESNext, which defines; an explicit
+    // useDefineForClassFields wins over the default.
+    writeFileSync(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "module": "esnext" } }');
+    expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.ts')]))).toEqual({ value: 4.5, grad: [6] });
+    writeFileSync(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "module": "nodenext" } }');
+    expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.cts')]))).toEqual({ value: 150, grad: [100] });
+    writeFileSync(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "module": "esnext", "useDefineForClassFields": true } }');
+    expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.ts')]))).toEqual({ value: 150, grad: [100] });
   });
 
   it('runs CommonJS TypeScript that tsc compiles as a module as strict code', () => {
