@@ -8,12 +8,13 @@
  *   compiles it: `tsconfig.ts`) and user files (see `filter.ts`) are rewritten (`node-source.ts`, through the cache
  *   of `cache.ts`), importing `__zy` from the runtime's absolute file URL so
  *   that every file shares one runtime instance.
- *   CommonJS files are left to the `require` hook (`cjs-hook.ts`).
+ *   CommonJS files are left to the `require` hook (`cjs-hook.ts`); an `import` of CommonJS
+ *   TypeScript gets an ES module that requires it (`commonJsFacade`), with the file's names.
  */
 import { fileURLToPath } from 'node:url';
 import { cacheFromEnv } from './cache.js';
 import { includeFromEnv, isTypeScriptFile, shouldRewrite, typeScriptSwaps } from './filter.js';
-import { moduleSource } from './node-source.js';
+import { commonJsFacade, moduleSource } from './node-source.js';
 import { typeScriptFormat } from './tsconfig.js';
 
 // (not `import … from 'node:fs'`: see cache.ts)
@@ -60,7 +61,7 @@ function resolveTypeScript(specifier: string, context: ResolveContext, error: un
 
 export async function resolve(specifier: string, context: ResolveContext, next: NextResolve): Promise<ResolveResult> {
   try {
-    return await next(specifier, context);
+    return noteEntry(await next(specifier, context), context);
   } catch (error) {
     return resolveTypeScript(specifier, context, error);
   }
@@ -69,18 +70,33 @@ export async function resolve(specifier: string, context: ResolveContext, next: 
 /** {@link resolve} for `module.registerHooks`, whose hooks and `next` are synchronous. */
 export function resolveSync(specifier: string, context: ResolveContext, next: (specifier: string, context?: ResolveContext) => ResolveResult): ResolveResult {
   try {
-    return next(specifier, context);
+    return noteEntry(next(specifier, context), context);
   } catch (error) {
     return resolveTypeScript(specifier, context, error);
   }
 }
 
+/**
+ * URLs resolved as an entry point (no parent): a CommonJS entry is left to Node's own load,
+ * which sets `require.main` (nothing imports names from it).
+ */
+const entries = new Set<string>();
+
+function noteEntry(result: ResolveResult, context: ResolveContext): ResolveResult {
+  if (context.parentURL === undefined) entries.add(result.url);
+  return result;
+}
+
 /** A TypeScript file's load, stripped and (for user files and included packages) rewritten. */
-function loadTypeScript(path: string): LoadResult {
+function loadTypeScript(url: string, path: string): LoadResult {
   const format = typeScriptFormat(path);
-  // CommonJS TypeScript goes through require (cjs-hook.ts strips and rewrites it).
-  if (format === 'commonjs') return { format, source: null, shortCircuit: true };
   const code = readFileSync(path, 'utf8');
+  if (format === 'commonjs') {
+    // CommonJS TypeScript goes through require (cjs-hook.ts strips and rewrites it); an import
+    // of it, through an ES module requiring it, which gives the import its names.
+    const facade = entries.has(url) ? null : commonJsFacade(path, code, cache);
+    return facade === null ? { format, source: null, shortCircuit: true } : { format: 'module', source: facade, shortCircuit: true };
+  }
   return { format, source: moduleSource(path, code, filter, cache) ?? code, shortCircuit: true };
 }
 
@@ -97,7 +113,7 @@ function rewriteLoaded(path: string, result: LoadResult): LoadResult {
 export async function load(url: string, context: LoadContext, next: NextLoad): Promise<LoadResult> {
   if (!url.startsWith('file:')) return next(url, context);
   const path = fileURLToPath(url);
-  if (isTypeScriptFile(path)) return loadTypeScript(path);
+  if (isTypeScriptFile(path)) return loadTypeScript(url, path);
   return rewriteLoaded(path, await next(url, context));
 }
 
@@ -105,6 +121,6 @@ export async function load(url: string, context: LoadContext, next: NextLoad): P
 export function loadSync(url: string, context: LoadContext, next: (url: string, context?: LoadContext) => LoadResult): LoadResult {
   if (!url.startsWith('file:')) return next(url, context);
   const path = fileURLToPath(url);
-  if (isTypeScriptFile(path)) return loadTypeScript(path);
+  if (isTypeScriptFile(path)) return loadTypeScript(url, path);
   return rewriteLoaded(path, next(url, context));
 }

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { throughCache, type TransformCache } from './cache.js';
 import { type FileFilter, isTypeScriptFile, nodeModulesPackage, RUNTIME_PATH, shouldRewrite } from './filter.js';
 import type * as Transform from './index.js';
+import type * as TypeScript from './typescript.js';
 import { loadFailure } from './load-errors.js';
 import { withInlineMap } from './sourcemap.js';
 import { nearestTsconfig } from './tsconfig.js';
@@ -75,6 +76,34 @@ export function moduleSource(path: string, code: string, filter: FileFilter, cac
       return out.changed ? withInlineMap(out.code, out.map) : null;
     }),
   );
+}
+
+/**
+ * An ES module standing for the CommonJS TypeScript file at `path` where an `import` reaches
+ * it, or null for Node's own reading (a file without ES module syntax). Node gives such an
+ * import the names it finds in the file's text, the TypeScript, which exports with `export`,
+ * not `exports.k = …`: none, so `import * as lib` (or `await import(…)`) had no `lib.k` and
+ * `x * lib.k` was NaN, silently, where the `tsc` build's namespace has it. This one requires the
+ * file (Node's CommonJS loader, as before: one instance, the require hook rewrites it) and
+ * exports what `tsc`'s output gives an import: the whole `module.exports` as default, and each
+ * name read from it once it has run, `__esModule` too.
+ */
+export function commonJsFacade(path: string, code: string, cache: TransformCache | null): string | null {
+  const listed = throughCache(cache, 'cjs-export-names', path, code, () =>
+    guarded(path, code, () => {
+      const names = (createRequire(import.meta.url)('./typescript.js') as typeof TypeScript).exportNames(code, path);
+      return names === null ? null : JSON.stringify(names);
+    }),
+  );
+  if (listed === null) return null;
+  const names = ['__esModule', ...(JSON.parse(listed) as string[]).filter((name) => name !== 'default' && name !== '__esModule')];
+  return [
+    "import { createRequire } from 'node:module';",
+    `const exports = createRequire(import.meta.url)(${JSON.stringify(path)});`,
+    'export default exports;',
+    ...names.map((name, i) => `const $${i} = exports[${JSON.stringify(name)}];`),
+    `export { ${names.map((name, i) => `$${i} as ${JSON.stringify(name)}`).join(', ')} };`,
+  ].join('\n');
 }
 
 /**

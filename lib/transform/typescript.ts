@@ -79,6 +79,17 @@ export function stripTs(code: string, filename: string, format?: 'esm' | 'cjs', 
 }
 
 /**
+ * The names a TypeScript file with ES module syntax exports, as esbuild reads them (`default`
+ * among them), or null for a file without such syntax (`exports.k = …`, `export =`).
+ */
+export function exportNames(code: string, filename: string): string[] | null {
+  const loader = filename.endsWith('.tsx') ? 'tsx' : 'ts';
+  const out = esbuild(filename).buildSync({ stdin: { contents: code, sourcefile: filename, loader }, write: false, outfile: `${filename}.js`, format: 'esm', metafile: true, supported: LOWERED, logLevel: 'silent' });
+  if (!Object.values(out.metafile.inputs).some((input) => input.format === 'esm')) return null;
+  return Object.values(out.metafile.outputs).flatMap((output) => output.exports);
+}
+
+/**
  * Syntax `tsc` lowers (for any `target` it has) that Node 20 cannot run: decorators (TS 5's
  * standard ones, with `accessor` fields) and `using` declarations. Kept, the rewrite's parser
  * stopped at `@` and Node at `using`.

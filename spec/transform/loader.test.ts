@@ -196,6 +196,28 @@ describe('node --import zygote-ts/register', () => {
     }
   });
 
+  it("gives an import of CommonJS TypeScript the names tsc's build gives it", () => {
+    // Node reads a CommonJS file's names for an import from its text, here TypeScript, where
+    // it found none: lib.k was undefined and f NaN, its gradient [null] (tsc + node: 11.25, [9]).
+    // The CommonJS entry itself stays Node's own load, which sets require.main.
+    const dir = mkdtempSync(join(tmp, 'cjs-names-'));
+    const index = pathToFileURL(join(root, 'dist/lib/index.js')).href;
+    writeFileSync(join(dir, 'package.json'), '{}');
+    writeFileSync(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "module": "nodenext", "target": "ES2022" } }');
+    writeFileSync(join(dir, 'lib.cts'), 'export const k: number = 3;\nexport function sq(x: number) { return x * x; }\nexport const isMain = require.main === module;\n');
+    writeFileSync(join(dir, 'main.mts'), [
+      `import { gradient } from ${JSON.stringify(index)};`,
+      "import * as lib from './lib.cjs';",
+      "import def from './lib.cjs';",
+      "const dyn = await import('./lib.cjs');",
+      'const f = (x: number) => x * lib.k + lib.sq(x) + x * dyn.k;',
+      'console.log(JSON.stringify({ keys: Object.keys(lib), same: def === dyn.default && def === lib.default, value: f(1.5), grad: gradient(f, 1.5) }));',
+    ].join('\n'));
+    expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.mts')]))).toEqual({ keys: ['__esModule', 'default', 'isMain', 'k', 'sq'], same: true, value: 11.25, grad: [9] });
+    writeFileSync(join(dir, 'main.cts'), 'console.log(JSON.stringify(require.main === module));\n');
+    expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.cts')]))).toBe(true);
+  });
+
   it("finds the TypeScript file a require of './x.cjs' or './x.js' means, as it does for import", () => {
     // TypeScript writes the import of lib.cts as './lib.cjs' (also compiled to require() in a
     // .cts file): Node 20's ESM hooks do not resolve require, which said "Cannot find module".
