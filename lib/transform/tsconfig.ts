@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 
 // (not `import … from 'node:fs'`: see cache.ts)
-const { existsSync, readFileSync } = process.getBuiltinModule('node:fs');
+const { existsSync, readFileSync, statSync } = process.getBuiltinModule('node:fs');
 
 /** The tsconfig.json a TypeScript file is compiled under. */
 export interface TsConfig {
@@ -109,6 +109,9 @@ function emittedModule(config: TsConfig): string | undefined {
 /** The file an `extends` of the tsconfig.json `file` names (a path or a package's config), as tsc resolves it. */
 function extendedConfig(file: string, base: string): string {
   if (base.startsWith('.') || base.startsWith('/')) return resolve(dirname(file), base.endsWith('.json') ? base : `${base}.json`);
+  const packaged = packageConfig(dirname(file), base);
+  if (packaged !== undefined) return packaged;
+  // A package with "exports": as they map the path (require's reading of them).
   const require = createRequire(file);
   for (const candidate of [base, `${base}.json`, `${base}/tsconfig.json`]) {
     try {
@@ -118,6 +121,44 @@ function extendedConfig(file: string, base: string): string {
     }
   }
   return ''; // (not installed: esbuild reports it)
+}
+
+/**
+ * The config a package without "exports" gives `extends`, as tsc finds it: for the package's
+ * name, its package.json "tsconfig" field, else its tsconfig.json — never its "main" (read as
+ * a tsconfig, a package's index.js decided nothing, and a CommonJS project ran as ES modules);
+ * for a path in it, that file, with ".json", or its folder's tsconfig.json. Undefined when
+ * the package is not found or has "exports".
+ */
+function packageConfig(from: string, base: string): string | undefined {
+  const parts = base.split('/');
+  const nameLength = base.startsWith('@') ? 2 : 1;
+  const name = parts.slice(0, nameLength).join('/');
+  const subpath = parts.slice(nameLength).join('/');
+  for (let dir = from; ; dir = dirname(dir)) {
+    const root = join(dir, 'node_modules', name);
+    if (existsSync(root)) {
+      let pkg: { exports?: unknown; tsconfig?: unknown } = {};
+      try {
+        if (existsSync(join(root, 'package.json'))) pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as typeof pkg;
+      } catch {
+        return undefined;
+      }
+      if (pkg.exports !== undefined) return undefined;
+      const field = typeof pkg.tsconfig === 'string' ? [pkg.tsconfig, `${pkg.tsconfig}.json`] : [];
+      const candidates = subpath === '' ? [...field, 'tsconfig.json'] : [subpath, `${subpath}.json`, `${subpath}/tsconfig.json`];
+      return candidates.map((c) => join(root, c)).find(isFile) ?? '';
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 const typeByDir = new Map<string, unknown>();

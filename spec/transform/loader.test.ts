@@ -174,6 +174,18 @@ describe('node --import zygote-ts/register', () => {
     writeFileSync(join(dir, 'base.json'), '{ "compilerOptions": { "target": "ES5" } }');
     expect(run('{ "extends": "./base.json" }', {})).toEqual(commonjs);
     expect(run('{ "compilerOptions": { "module": "UMD" } }', {})).toEqual(commonjs);
+    // A package's config by its name, as tsc finds it: its package.json "tsconfig" field, else
+    // its tsconfig.json, not its "main" (read as the config, which then decided nothing).
+    const cfg = join(dir, 'node_modules', 'cfg');
+    mkdirSync(cfg, { recursive: true });
+    writeFileSync(join(cfg, 'index.js'), 'module.exports = {};\n');
+    writeFileSync(join(cfg, 'tsconfig.json'), '{ "compilerOptions": { "module": "commonjs", "target": "ES2022" } }');
+    writeFileSync(join(cfg, 'package.json'), '{ "name": "cfg", "main": "index.js" }');
+    expect(run('{ "extends": "cfg" }', {})).toEqual(commonjs);
+    writeFileSync(join(cfg, 'other.json'), '{ "compilerOptions": { "module": "commonjs", "target": "ES2022" } }');
+    writeFileSync(join(cfg, 'tsconfig.json'), '{ "compilerOptions": { "module": "esnext", "target": "ES2022" } }');
+    writeFileSync(join(cfg, 'package.json'), '{ "name": "cfg", "tsconfig": "other.json" }');
+    expect(run('{ "extends": "cfg" }', {})).toEqual(commonjs);
     // In a "type": "module" package, and without a module setting, an ES module as before (and as Node runs it).
     expect(run('{ "compilerOptions": { "module": "nodenext" } }', { type: 'module' })).toEqual(module);
     expect(run('{ "compilerOptions": { "target": "ES2022" } }', {})).toEqual(module);
