@@ -58,30 +58,36 @@ function readConfig(file: string, depth: number): Omit<TsConfig, 'path'> {
   } catch {
     return { key: '', module: undefined, target: undefined, readable: false };
   }
+  const own = ownOptions(text);
   // Follow `extends` (one or a list) a few levels: a relative path, or a package's config
   // (`@tsconfig/node20/tsconfig.json`), whose upgrade may change the target and so the meaning.
-  const bases = depth < 8 ? [...text.matchAll(/"extends"\s*:\s*(\[[^\]]*\]|"[^"]*")/g)].flatMap((m) => m[1]!.match(/"[^"]*"/g) ?? []) : [];
-  const read = bases.map((b) => readConfig(extendedConfig(file, b.slice(1, -1)), depth + 1));
-  const own = ownOptions(text);
+  // Read from the parsed text: a commented-out "extends" named a file that was not there,
+  // and the config decided nothing (its class fields were defined where tsc assigns them).
+  const bases = depth < 8 ? (own?.extends ?? []) : [];
+  const read = bases.map((base) => readConfig(extendedConfig(file, base), depth + 1));
   // The file's own setting wins; among those it extends, the last that sets one.
   const inherited = (option: 'module' | 'target') => own?.[option] ?? read.reduce<string | undefined>((found, base) => base[option] ?? found, undefined);
   return { key: [text, ...read.map((r) => r.key)].join('\0'), module: inherited('module'), target: inherited('target'), readable: own !== null && read.every((r) => r.readable) };
 }
 
-/** `compilerOptions.module` and `target` of a tsconfig's text (JSON with comments and trailing commas), lower case; null when it does not parse. */
-function ownOptions(text: string): { module: string | undefined; target: string | undefined } | null {
+/**
+ * `compilerOptions.module` and `target` of a tsconfig's text (JSON with comments and trailing
+ * commas), lower case, and what it `extends`; null when it does not parse.
+ */
+function ownOptions(text: string): { module: string | undefined; target: string | undefined; extends: string[] } | null {
   // Comments and trailing commas out; strings (`"src/**/*"`) kept as they are.
   const json = text
     .replace(/("(?:[^"\\\n]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_, string: string | undefined) => string ?? '')
     .replace(/("(?:[^"\\\n]|\\.)*")|,(?=\s*[}\]])/g, (_, string: string | undefined) => string ?? '');
-  let options: { module?: unknown; target?: unknown } | undefined;
+  let config: { compilerOptions?: { module?: unknown; target?: unknown }; extends?: unknown } | null;
   try {
-    options = (JSON.parse(json) as { compilerOptions?: { module?: unknown; target?: unknown } } | null)?.compilerOptions;
+    config = JSON.parse(json) as typeof config;
   } catch {
     return null; // (not JSON: esbuild reports it when it strips under the file)
   }
   const lower = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : undefined);
-  return { module: lower(options?.module), target: lower(options?.target) };
+  const bases = [config?.extends].flat().filter((base): base is string => typeof base === 'string');
+  return { module: lower(config?.compilerOptions?.module), target: lower(config?.compilerOptions?.target), extends: bases };
 }
 
 /**

@@ -112,6 +112,9 @@ describe('node --import zygote-ts/register', () => {
     expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.cts')]))).toEqual({ value: 150, grad: [100] });
     writeFileSync(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "module": "esnext", "useDefineForClassFields": true } }');
     expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.ts')]))).toEqual({ value: 150, grad: [100] });
+    // A commented-out "extends" is none (followed, its missing file left the config unread: 150 and [100]).
+    writeFileSync(join(dir, 'tsconfig.json'), '{\n  // "extends": "./old.json",\n  "compilerOptions": { "module": "esnext" }\n}');
+    expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.ts')]))).toEqual({ value: 4.5, grad: [6] });
   });
 
   it('runs CommonJS TypeScript that tsc compiles as a module as strict code', () => {
