@@ -165,7 +165,7 @@ function buildOne(code: string, filename: string, loader: 'ts' | 'tsx', format: 
     outfile: `${filename}.js`, // never written: names the output of a build with write: false
     sourcemap: 'external',
     metafile: true,
-    supported: LOWERED,
+    supported: tsconfig === undefined ? LOWERED : { ...LOWERED, ...classFieldsLowered(tsconfig) },
     logLevel: 'silent',
     ...(format === 'cjs' ? { format: 'cjs' as const } : {}),
   });
@@ -183,6 +183,21 @@ function tsconfigOption(path: string): { tsconfig: string } | { tsconfigRaw: str
   const config = tsconfigAt(path);
   if (config.target !== undefined || !config.readable) return { tsconfig: path };
   return { tsconfigRaw: JSON.stringify({ extends: path, compilerOptions: { target: tscDefaultTarget(config.module) } }) };
+}
+
+/**
+ * Class fields lowered to definitions in the constructor where the tsconfig's target (tsc's
+ * default where none is set) is before ES2022, as tsc lowers them: a field that reads a
+ * parameter property (`b = this.a * 2` beside `constructor(public a: number)`) then runs after
+ * it. Kept as class fields, under `useDefineForClassFields: true` (an explicit one: the
+ * default before ES2022 assigns, and assigned fields are moved into the constructor anyway),
+ * they ran first and read undefined: NaN, silently, where the `tsc` build gives a number.
+ */
+function classFieldsLowered(path: string): Record<string, boolean> {
+  const config = tsconfigAt(path);
+  const target = config.target === undefined || config.target === 'es3' ? tscDefaultTarget(config.module) : config.target;
+  const native = target === 'esnext' || (/^es(\d{4})$/.exec(target)?.[1] ?? '0') >= '2022';
+  return native || !config.readable ? {} : { 'class-field': false, 'class-static-field': false };
 }
 
 let esbuildModule: typeof Esbuild | undefined;

@@ -112,6 +112,11 @@ describe('node --import zygote-ts/register', () => {
     expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.cts')]))).toEqual({ value: 150, grad: [100] });
     writeFileSync(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "module": "esnext", "useDefineForClassFields": true } }');
     expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.ts')]))).toEqual({ value: 150, grad: [100] });
+    // Before ES2022 tsc lowers defined fields into the constructor, after parameter properties:
+    // b = this.a * 2 reads a (kept as a class field it ran first: NaN and [null]).
+    writeFileSync(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "module": "esnext", "target": "ES2019", "useDefineForClassFields": true } }');
+    writeFileSync(join(dir, 'fields.ts'), `import { gradient } from ${JSON.stringify(index)};\nclass C { b = this.a * 2; constructor(public a: number) {} }\nconst f = (x: number) => new C(x).b * x;\nconsole.log(JSON.stringify({ value: f(1.5), grad: gradient(f, 1.5) }));\n`);
+    expect(JSON.parse(node(['--import', registerUrl, join(dir, 'fields.ts')]))).toEqual({ value: 4.5, grad: [6] });
     // A commented-out "extends" is none (followed, its missing file left the config unread: 150 and [100]).
     writeFileSync(join(dir, 'tsconfig.json'), '{\n  // "extends": "./old.json",\n  "compilerOptions": { "module": "esnext" }\n}');
     expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.ts')]))).toEqual({ value: 4.5, grad: [6] });
