@@ -7,12 +7,16 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { throughCache, type TransformCache } from './cache.js';
-import { type FileFilter, isTypeScriptFile, nodeModulesPackage, RUNTIME_PATH, shouldRewrite } from './filter.js';
+import { dirname, resolve } from 'node:path';
+import { type FileFilter, isTypeScriptFile, nodeModulesPackage, RUNTIME_PATH, shouldRewrite, typeScriptSwaps } from './filter.js';
 import type * as Transform from './index.js';
 import type * as TypeScript from './typescript.js';
 import { loadFailure } from './load-errors.js';
 import { withInlineMap } from './sourcemap.js';
-import { nearestTsconfig } from './tsconfig.js';
+import { nearestTsconfig, typeScriptFormat } from './tsconfig.js';
+
+// (not `import … from 'node:fs'`: see cache.ts)
+const { readFileSync, statSync } = process.getBuiltinModule('node:fs');
 
 let transformModule: typeof Transform | undefined;
 
@@ -89,14 +93,9 @@ export function moduleSource(path: string, code: string, filter: FileFilter, cac
  * name read from it once it has run, `__esModule` too.
  */
 export function commonJsFacade(path: string, code: string, cache: TransformCache | null): string | null {
-  const listed = throughCache(cache, 'cjs-export-names', path, code, () =>
-    guarded(path, code, () => {
-      const names = (createRequire(import.meta.url)('./typescript.js') as typeof TypeScript).exportNames(code, path);
-      return names === null ? null : JSON.stringify(names);
-    }),
-  );
-  if (listed === null) return null;
-  const names = ['__esModule', ...(JSON.parse(listed) as string[]).filter((name) => name !== 'default' && name !== '__esModule')];
+  const own = exportedBy(path, code, cache);
+  if (own === null) return null;
+  const names = ['__esModule', ...[...reexportedNames(path, own, cache, new Set([path]))].filter((name) => name !== 'default' && name !== '__esModule')];
   return [
     "import { createRequire } from 'node:module';",
     `const exports = createRequire(import.meta.url)(${JSON.stringify(path)});`,
@@ -104,6 +103,49 @@ export function commonJsFacade(path: string, code: string, cache: TransformCache
     ...names.map((name, i) => `const $${i} = exports[${JSON.stringify(name)}];`),
     `export { ${names.map((name, i) => `$${i} as ${JSON.stringify(name)}`).join(', ')} };`,
   ].join('\n');
+}
+
+type Exported = { names: string[]; reexports: string[] };
+
+/** What the TypeScript file at `path` exports (typescript.ts `exportNames`), through the cache (each file by its own content). */
+function exportedBy(path: string, code: string, cache: TransformCache | null): Exported | null {
+  const listed = throughCache(cache, 'cjs-export-names', path, code, () =>
+    guarded(path, code, () => {
+      const exported = (createRequire(import.meta.url)('./typescript.js') as typeof TypeScript).exportNames(code, path);
+      return exported === null ? null : JSON.stringify(exported);
+    }),
+  );
+  return listed === null ? null : (JSON.parse(listed) as Exported);
+}
+
+/**
+ * `own`'s names with those of the CommonJS TypeScript files it re-exports (`export * from
+ * './math.js'`, a barrel's), as tsc's `__exportStar` and Node's reading of its output give
+ * them: without them, `import * as pkg` of a barrel had no `pkg.scale`. A re-export of
+ * anything else (JavaScript, a package) adds nothing, as before.
+ */
+function reexportedNames(path: string, own: Exported, cache: TransformCache | null, seen: Set<string>): Set<string> {
+  const names = new Set(own.names);
+  for (const specifier of own.reexports) {
+    if (!specifier.startsWith('.')) continue;
+    const target = [specifier, ...typeScriptSwaps(specifier), ...['.ts', '.cts', '.tsx', '/index.ts'].map((ext) => specifier + ext)]
+      .map((candidate) => resolve(dirname(path), candidate))
+      .find((file) => isTypeScriptFile(file) && isFile(file));
+    if (target === undefined || seen.has(target) || typeScriptFormat(target) !== 'commonjs') continue;
+    seen.add(target);
+    const exported = exportedBy(target, readFileSync(target, 'utf8'), cache);
+    // (`default` is not re-exported by `export *`)
+    if (exported !== null) for (const name of reexportedNames(target, exported, cache, seen)) if (name !== 'default') names.add(name);
+  }
+  return names;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /**

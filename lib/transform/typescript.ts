@@ -80,13 +80,16 @@ export function stripTs(code: string, filename: string, format?: 'esm' | 'cjs', 
 
 /**
  * The names a TypeScript file with ES module syntax exports, as esbuild reads them (`default`
- * among them), or null for a file without such syntax (`exports.k = …`, `export =`).
+ * among them), and the specifiers of its `export * from …` (whose names it cannot know), or
+ * null for a file without such syntax (`exports.k = …`, `export =`).
  */
-export function exportNames(code: string, filename: string): string[] | null {
+export function exportNames(code: string, filename: string): { names: string[]; reexports: string[] } | null {
   const loader = filename.endsWith('.tsx') ? 'tsx' : 'ts';
   const out = esbuild(filename).buildSync({ stdin: { contents: code, sourcefile: filename, loader }, write: false, outfile: `${filename}.js`, format: 'esm', metafile: true, supported: LOWERED, logLevel: 'silent' });
   if (!Object.values(out.metafile.inputs).some((input) => input.format === 'esm')) return null;
-  return Object.values(out.metafile.outputs).flatMap((output) => output.exports);
+  // esbuild prints each as `export * from "…";` on a line of its own.
+  const reexports = [...out.outputFiles[0]!.text.matchAll(/^export \* from ("(?:[^"\\\n]|\\.)*");$/gm)].map((m) => JSON.parse(m[1]!) as string);
+  return { names: Object.values(out.metafile.outputs).flatMap((output) => output.exports), reexports };
 }
 
 /**

@@ -234,6 +234,19 @@ describe('node --import zygote-ts/register', () => {
       'console.log(JSON.stringify({ keys: Object.keys(lib), same: def === dyn.default && def === lib.default, value: f(1.5), grad: gradient(f, 1.5) }));',
     ].join('\n'));
     expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.mts')]))).toEqual({ keys: ['__esModule', 'default', 'isMain', 'k', 'sq'], same: true, value: 11.25, grad: [9] });
+    // A barrel's `export * from`, which tsc compiles to __exportStar: its names are the
+    // re-exported file's (without them pkg.scale was undefined: NaN and [null]; tsc + node: 7.75, [6]).
+    mkdirSync(join(dir, 'pkg'));
+    writeFileSync(join(dir, 'pkg', 'math.ts'), 'export const scale: number = 3;\nexport function sq(x: number) { return x * x; }\nexport default 9;\n');
+    writeFileSync(join(dir, 'pkg', 'more.ts'), "export * from './math.js';\nexport const shift: number = 1;\n");
+    writeFileSync(join(dir, 'pkg', 'index.ts'), "export * from './more.js';\nexport * from './index.js';\n");
+    writeFileSync(join(dir, 'barrel.mts'), [
+      `import { gradient } from ${JSON.stringify(index)};`,
+      "import * as pkg from './pkg/index.js';",
+      'const f = (x: number) => x * pkg.scale + pkg.sq(x) + pkg.shift;',
+      'console.log(JSON.stringify({ keys: Object.keys(pkg), value: f(1.5), grad: gradient(f, 1.5) }));',
+    ].join('\n'));
+    expect(JSON.parse(node(['--import', registerUrl, join(dir, 'barrel.mts')]))).toEqual({ keys: ['__esModule', 'default', 'scale', 'shift', 'sq'], value: 7.75, grad: [6] });
     writeFileSync(join(dir, 'main.cts'), 'console.log(JSON.stringify(require.main === module));\n');
     expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.cts')]))).toBe(true);
   });
