@@ -20,6 +20,11 @@ export interface TsConfig {
   target: string | undefined;
   /** Whether its text and that of the files it extends parse (one that does not decides nothing; esbuild reports it). */
   readable: boolean;
+  /**
+   * The major version of the TypeScript installed where it is (whose `tsc` it is written
+   * for, and whose defaults apply where it sets no `module` or `target`), or null: none.
+   */
+  typescript: number | null;
 }
 
 const tsconfigByDir = new Map<string, TsConfig | null>();
@@ -47,11 +52,34 @@ const tsconfigByFile = new Map<string, TsConfig>();
 /** The tsconfig.json at `file`, read with what it extends. */
 export function tsconfigAt(file: string): TsConfig {
   let found = tsconfigByFile.get(file);
-  if (found === undefined) tsconfigByFile.set(file, (found = { path: file, ...readConfig(file, 0) }));
+  if (found === undefined) {
+    const read = readConfig(file, 0);
+    const typescript = typescriptMajor(dirname(file));
+    // (the defaults follow the installed TypeScript: its upgrade must miss the cache too)
+    found = { path: file, ...read, key: `${read.key}\0typescript ${typescript}`, typescript };
+    tsconfigByFile.set(file, found);
+  }
   return found;
 }
 
-function readConfig(file: string, depth: number): Omit<TsConfig, 'path'> {
+/** The major version of the `typescript` package Node would find from `dir`, or null. */
+function typescriptMajor(dir: string): number | null {
+  for (;;) {
+    const pkg = join(dir, 'node_modules', 'typescript', 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        const major = Number.parseInt(String((JSON.parse(readFileSync(pkg, 'utf8')) as { version?: unknown }).version), 10);
+        return Number.isFinite(major) ? major : null;
+      } catch {
+        return null;
+      }
+    }
+    if (dirname(dir) === dir) return null;
+    dir = dirname(dir);
+  }
+}
+
+function readConfig(file: string, depth: number): Omit<TsConfig, 'path' | 'typescript'> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -92,23 +120,30 @@ function ownOptions(text: string): { module: string | undefined; target: string 
 
 /**
  * The `target` tsc compiles for under a tsconfig that sets none: what a `module` of
- * `node16`…`nodenext` implies, else ES5 (TypeScript 5's default).
+ * `node16`…`nodenext` implies; else ES5 for TypeScript 5 and before, the latest for
+ * TypeScript 6 and after (ES2025 in 6.0: native class fields, as ESNext has them), and
+ * with no TypeScript installed what Node's own type stripping runs (native class fields).
  */
-export function tscDefaultTarget(module: string | undefined): string {
+export function tscDefaultTarget(config: TsConfig): string {
+  const { module } = config;
   if (module === 'node16' || module === 'node18') return 'es2022';
   if (module === 'node20') return 'es2023';
-  return module === 'nodenext' ? 'esnext' : 'es5';
+  if (module === 'nodenext') return 'esnext';
+  return config.typescript !== null && config.typescript < 6 ? 'es5' : 'esnext';
 }
 
 /**
- * The module system of tsc's output under `config`: its `module`, else (none set) CommonJS
- * for a target of ES5 or ES3 — the default target — and ES modules for a later one; UMD
- * runs as CommonJS in Node. Undefined for a tsconfig that does not parse.
+ * The module system of tsc's output under `config`: its `module` (UMD runs as CommonJS in
+ * Node), else (none set) TypeScript 5's default — CommonJS for a target of ES5 or ES3, the
+ * default target, ES modules for a later one — or ES modules, TypeScript 6's default
+ * (`esnext`), and without TypeScript as Node's own type stripping runs a file with `import`.
+ * Undefined for a tsconfig that does not parse.
  */
 function emittedModule(config: TsConfig): string | undefined {
   if (!config.readable) return undefined;
   if (config.module !== undefined) return config.module === 'umd' ? 'commonjs' : config.module;
-  const target = config.target === undefined || config.target === 'es3' ? tscDefaultTarget(undefined) : config.target;
+  if (config.typescript === null || config.typescript >= 6) return 'esnext';
+  const target = config.target === undefined || config.target === 'es3' ? tscDefaultTarget(config) : config.target;
   return target === 'es5' ? 'commonjs' : 'es2015';
 }
 
@@ -189,8 +224,8 @@ export function packageType(path: string): unknown {
 /**
  * Whether a TypeScript file runs as an ES module or as CommonJS: as `tsc` compiles it for
  * Node. `.mts` and `.cts` say it; a `.ts`/`.tsx` file is CommonJS where its tsconfig's
- * `module` is `commonjs` (also by default: a tsconfig that sets neither `module` nor a
- * `target` after ES5), or `node16`…`nodenext` outside a `"type": "module"` package, and
+ * `module` is `commonjs` (also by default under TypeScript 5: a tsconfig that sets neither
+ * `module` nor a `target` after ES5), or `node16`…`nodenext` outside a `"type": "module"` package, and
  * an ES module otherwise (also without a tsconfig, as Node's own type stripping runs it).
  * Run as a module, a CommonJS project's `import scale from './scale.js'` of `tsc` output
  * (`exports.default = 2`) was the whole exports object: `x * scale` was NaN where `tsc`'s

@@ -151,7 +151,7 @@ function withCommonJsNote<T extends { errors: Esbuild.Message[] }>(failure: T): 
   const note =
     'This file is compiled to CommonJS, as tsc compiles it: a .cts file, a .ts file loaded by require, or one under a tsconfig.json ' +
     'whose "module" is "commonjs" (or "node16"/"nodenext" outside a package.json with "type": "module"; ' +
-    'or that sets neither "module" nor a "target" after ES5, for which tsc compiles to CommonJS). ' +
+    'or, with TypeScript 5 installed, that sets neither "module" nor a "target" after ES5, for which tsc 5 compiles to CommonJS). ' +
     'Make it an ES module to use this: a .mts file, "type": "module" in package.json, or "module": "esnext".';
   for (const message of failure.errors) {
     if (message.text.includes('CommonJS') || message.text.includes('"cjs" output format')) message.notes = [{ text: note, location: null }];
@@ -185,7 +185,7 @@ function buildOne(code: string, filename: string, loader: 'ts' | 'tsx', format: 
 function tsconfigOption(path: string): { tsconfig: string } | { tsconfigRaw: string } {
   const config = tsconfigAt(path);
   if (config.target !== undefined || !config.readable) return { tsconfig: path };
-  return { tsconfigRaw: JSON.stringify({ extends: path, compilerOptions: { target: tscDefaultTarget(config.module) } }) };
+  return { tsconfigRaw: JSON.stringify({ extends: path, compilerOptions: { target: tscDefaultTarget(config) } }) };
 }
 
 /**
@@ -198,7 +198,7 @@ function tsconfigOption(path: string): { tsconfig: string } | { tsconfigRaw: str
  */
 function classFieldsLowered(path: string): Record<string, boolean> {
   const config = tsconfigAt(path);
-  const target = config.target === undefined || config.target === 'es3' ? tscDefaultTarget(config.module) : config.target;
+  const target = config.target === undefined || config.target === 'es3' ? tscDefaultTarget(config) : config.target;
   const native = target === 'esnext' || (/^es(\d{4})$/.exec(target)?.[1] ?? '0') >= '2022';
   return native || !config.readable ? {} : { 'class-field': false, 'class-static-field': false };
 }

@@ -43,6 +43,15 @@ const loweredSyntax = [
   'const f = (x: number) => { using s = new Scaled(3 * x); s.shifted = x + 1; return s.times(x) + s.shifted; };',
 ].join('\n');
 
+/** Makes `dir` a project with this version of TypeScript installed (a package.json is all the loader reads), or none. */
+function installTypeScript(dir: string, version: string | null): void {
+  const pkg = join(dir, 'node_modules', 'typescript');
+  rmSync(pkg, { recursive: true, force: true });
+  if (version === null) return;
+  mkdirSync(pkg, { recursive: true });
+  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'typescript', version }));
+}
+
 function node(args: string[]): string {
   return execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
 }
@@ -103,10 +112,16 @@ describe('node --import zygote-ts/register', () => {
     expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.ts')]))).toEqual({ value: 4.5, grad: [6] });
     writeFileSync(packaged, '{ "compilerOptions": { "target": "ES2022" } }');
     expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.ts')]))).toEqual({ value: 150, grad: [100] });
-    // No target set: tsc's default, ES5, assigns (esbuild, reading no target, defined the
-    // field: 150 and [100]); "module": "nodenext" implies ESNext, which defines; an explicit
-    // useDefineForClassFields wins over the default.
+    // No target set: TypeScript 5's default, ES5, assigns (esbuild, reading no target, defined
+    // the field: 150 and [100]); TypeScript 6's, the latest, defines, as Node's own type
+    // stripping does where no TypeScript is installed. "module": "nodenext" implies ESNext,
+    // which defines; an explicit useDefineForClassFields wins over the default.
     writeFileSync(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "module": "esnext" } }');
+    installTypeScript(dir, '6.0.2');
+    expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.ts')]))).toEqual({ value: 150, grad: [100] });
+    installTypeScript(dir, null);
+    expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.ts')]))).toEqual({ value: 150, grad: [100] });
+    installTypeScript(dir, '5.9.3');
     expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.ts')]))).toEqual({ value: 4.5, grad: [6] });
     writeFileSync(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "module": "nodenext" } }');
     expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.cts')]))).toEqual({ value: 150, grad: [100] });
@@ -176,12 +191,20 @@ describe('node --import zygote-ts/register', () => {
     expect(run('{ "extends": "./base.json" }', {})).toEqual(commonjs);
     const module = { kind: 'module', value: null, grad: [null] }; // (NaN prints as null)
     expect(run('{ "extends": "./base.json", "compilerOptions": { "module": "esnext" } }', {})).toEqual(module);
-    // No module set: tsc's default follows the target, ES5 when none is set (also from a base
-    // config), so tsc compiles to CommonJS; these ran as ES modules, and x * scale was NaN.
+    // No module set: TypeScript 5's default follows the target, ES5 when none is set (also
+    // from a base config), so tsc 5 compiles to CommonJS; these ran as ES modules, and
+    // x * scale was NaN. TypeScript 6's default is esnext, and without TypeScript a file with
+    // `import` is an ES module to Node: those stay ES modules.
+    installTypeScript(dir, '5.9.3');
     expect(run('{ "compilerOptions": { "strict": true } }', {})).toEqual(commonjs);
     writeFileSync(join(dir, 'base.json'), '{ "compilerOptions": { "target": "ES5" } }');
     expect(run('{ "extends": "./base.json" }', {})).toEqual(commonjs);
     expect(run('{ "compilerOptions": { "module": "UMD" } }', {})).toEqual(commonjs);
+    installTypeScript(dir, '6.0.2');
+    expect(run('{ "compilerOptions": { "strict": true } }', {})).toEqual(module);
+    installTypeScript(dir, null);
+    expect(run('{ "compilerOptions": { "strict": true } }', {})).toEqual(module);
+    installTypeScript(dir, '5.9.3');
     // A package's config by its name, as tsc finds it: its package.json "tsconfig" field, else
     // its tsconfig.json, not its "main" (read as the config, which then decided nothing).
     const cfg = join(dir, 'node_modules', 'cfg');
