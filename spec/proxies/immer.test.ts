@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { castDraft, current, enableMapSet, freeze, immerable, produce } from 'immer';
 import { array, gradient, mul, NDArray, sum, withgradient } from 'zygote-ts';
 import { expectMatchesFiniteDifferences } from './fd.js';
+import { isPlainData } from './plain-data.js';
 
 enableMapSet();
 
@@ -151,14 +152,6 @@ describe('produce inside f', () => {
   });
   it('a store outside f that f dispatches to holds the state plain JavaScript leaves: frozen, with numbers (no traced value, no stand-in)', () => {
     // (a frozen object cannot be written: the state produce returned kept f's traced numbers, and the argument's stand-in)
-    const TRACED = Symbol.for('zygote-ts.traced');
-    const plainData = (x: unknown, seen = new Set<object>()): boolean => {
-      if (typeof x !== 'object' || x === null || seen.has(x)) return true;
-      if (TRACED in x) return false;
-      seen.add(x);
-      if (x instanceof Map) return [...x].every(([k, v]) => plainData(k, seen) && plainData(v, seen));
-      return Object.values(x).every((v) => plainData(v, seen));
-    };
     const make = () => {
       const store = { state: freeze({ model: { w: [0.5, -1], b: 0.25 }, seen: new Map([['steps', 0]]) }, true) as { model: { w: number[]; b: number }; seen: Map<string, number>; input?: { x: number } } };
       const loss = (input: { x: number }, lr: number) => {
@@ -177,7 +170,7 @@ describe('produce inside f', () => {
     const { val, grad } = withgradient(traced.loss, traced.input, 0.1);
     expect(val).toBe(value);
     expect(traced.store.state).toEqual(plain.store.state);
-    expect(plainData(traced.store.state)).toBe(true);
+    expect(isPlainData(traced.store.state)).toBe(true);
     expect(traced.store.state.input).toBe(traced.input);
     expect(Object.isFrozen(traced.store.state.model.w)).toBe(true);
     const h = 1e-6;

@@ -4,22 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { configure, derivative, gradient, pullback, withgradient } from 'zygote-ts';
 import { expectMatchesFiniteDifferences } from './fd.js';
-
-// (a traced number answers to its brand: its `constructor` is Number and it has no own keys,
-// so neither a class name nor Object.values can tell it from a plain object)
-const TRACED = Symbol.for('zygote-ts.traced');
-const isPlainData = (x: unknown, seen = new Set<object>()): boolean => {
-  if (typeof x !== 'object' || x === null || seen.has(x)) return true;
-  if (TRACED in x) return false;
-  seen.add(x);
-  if (x instanceof Map) return [...x].every(([k, v]) => isPlainData(k, seen) && isPlainData(v, seen));
-  if (x instanceof Set) return [...x].every((v) => isPlainData(v, seen));
-  // every own data property, enumerable or not, string or Symbol key (getters are not run)
-  return Reflect.ownKeys(x).every((k) => {
-    const d = Object.getOwnPropertyDescriptor(x, k)!;
-    return !('value' in d) || isPlainData(d.value, seen);
-  });
-};
+import { isPlainData, TRACED } from './plain-data.js';
 
 describe('writes to arguments', () => {
   it('the caller sees the numbers written; the gradient follows the written values', () => {
