@@ -159,6 +159,12 @@ export function slice(x: ArrayInput, start: number, end?: number): NDArray {
   const X = asArray(x, 'slice');
   if (X.ndim === 0) throw new RangeError('zygote-ts: slice: a 0-d array has no axis to slice.');
   const n = X.shape[0]!;
+  // (an index per axis, `slice(x, [1, 0], [3, 2])` as lax.slice takes them, was reported as out of range)
+  for (const [name, i] of [['start', start], ['end', end]] as const) {
+    if (i !== undefined && typeof primal(i) !== 'number') {
+      throw new TypeError(`zygote-ts: slice(x, start, end) takes row indices along the first axis (numbers), got ${Array.isArray(i) ? 'an array' : typeof i} as ${name}: it slices the first axis only (transpose to slice another).`);
+    }
+  }
   const s = position(start, n);
   const e = end === undefined ? n : position(end, n);
   if (s === null || e === null || s < 0 || e > n || s > e) {

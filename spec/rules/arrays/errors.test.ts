@@ -70,6 +70,8 @@ describe('array errors', () => {
     expect(() => slice(ones(4, 2), 1, 5)).toThrow('slice(1, 5) is out of range for shape [4, 2] (axis 0 has 4)');
     expect(() => slice(ones(4), 3, 1)).toThrow(RangeError);
     expect(() => slice(array(3), 0)).toThrow('a 0-d array has no axis to slice');
+    // (an index per axis, as lax.slice takes them, was reported as out of range)
+    expect(() => slice(ones(4, 3), [1, 0] as unknown as number, [3, 2] as unknown as number)).toThrow('slice(x, start, end) takes row indices along the first axis (numbers), got an array as start');
     expect(() => row(ones(3), 0)).toThrow('row takes a matrix, got shape [3]');
     expect(() => row(m23, 2)).toThrow('row 2 is out of range for shape [2, 3]');
     expect(() => m23.get(2, 0)).toThrow('index 2 is out of bounds for axis 0 of shape [2, 3]');
