@@ -14,6 +14,9 @@
 import type { Algebra, NodeRecord } from './tape.js';
 import { isNDArray } from '../ndarray.js';
 
+/** A tangent reached an operation without a forward rule (testRule tells it from a wrong rule by its class). */
+export class NoForwardRule extends TypeError {}
+
 // Buffers of finished forward tapes: rows are written before they are read, so a buffer
 // needs no clearing, and a call in a loop stops growing one from small.
 const spare: Float64Array[] = [];
@@ -112,7 +115,7 @@ export class Tangents {
         const inputs = node.parents.map((p) => this.at(p, j));
         if (inputs.every((t) => t === null)) continue;
         if (node.pushforward === undefined) {
-          throw new TypeError(
+          throw new NoForwardRule(
             node.custom === true
               ? `zygote-ts: ${node.name} has no forward rule, which forward mode needs. Give it one: rule(fn, rrule, frule).`
               : `zygote-ts: forward mode has no rule for ${node.name ?? 'an operation'}. Use reverse mode (gradient, jacobian) for this function.`,
