@@ -360,27 +360,24 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
     if (known !== undefined) return settle(known) as object; // (copied by an earlier clean-up: a nested one's copy may hold values traced on the tape closing now)
     if (frozenClean.has(o)) return o;
     seen.add(o);
-    let replaced: Map<PropertyKey, unknown> | null = null;
+    const fields = ownKeys(o).map((key) => [key, Object.getOwnPropertyDescriptor(o, key)!] as const);
+    let replaced = false;
     let clean = true; // (all the way down)
-    for (const key of ownKeys(o)) {
-      const d = Object.getOwnPropertyDescriptor(o, key)!;
+    for (const [, d] of fields) {
       if (!('value' in d)) continue;
       const v: unknown = d.value;
       const r = settle(v);
-      if (r !== v) (replaced ??= new Map()).set(key, r);
-      else if (clean && typeof v === 'object' && v !== null && !frozenClean.has(v)) clean = false;
+      if (r !== v) {
+        d.value = r; // (the descriptor is the copy's, below)
+        replaced = true;
+      } else if (clean && typeof v === 'object' && v !== null && !frozenClean.has(v)) clean = false;
     }
-    if (replaced === null) {
+    if (!replaced) {
       if (clean) frozenClean.add(o);
       return o;
     }
     const copy = Array.isArray(o) ? new Array<unknown>(o.length) : (Object.create(Object.getPrototypeOf(o) as object | null) as object);
-    for (const key of ownKeys(o)) {
-      if (key === 'length' && Array.isArray(o)) continue;
-      const d = Object.getOwnPropertyDescriptor(o, key)!;
-      if (replaced.has(key)) d.value = replaced.get(key);
-      Object.defineProperty(copy, key, d);
-    }
+    for (const [key, d] of fields) if (!(key === 'length' && Array.isArray(o))) Object.defineProperty(copy, key, d);
     frozenCopies.set(o, Object.freeze(copy));
     return copy;
   };

@@ -8,7 +8,7 @@ import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // (not `import … from 'node:fs'`: see cache.ts)
-const { existsSync, readFileSync } = process.getBuiltinModule('node:fs');
+const { existsSync, readFileSync, statSync } = process.getBuiltinModule('node:fs');
 
 /** Extensions of files that may be rewritten. */
 export const SCRIPT_EXTENSIONS: readonly string[] = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '.tsx', '.jsx'];
@@ -28,6 +28,29 @@ export function typeScriptSwaps(specifier: string): string[] {
     if (specifier.endsWith(from)) for (const to of tos) out.push(specifier.slice(0, -from.length) + to);
   }
   return out;
+}
+
+/**
+ * The TypeScript files a relative specifier that names none may mean, as specifiers: `./x.js`
+ * as `./x.ts` (typeScriptSwaps), and an extensionless `./x` as `./x.ts`, `./x/index.ts` and kin.
+ */
+export function typeScriptCandidates(specifier: string): string[] {
+  const out = typeScriptSwaps(specifier);
+  const last = specifier.slice(specifier.lastIndexOf('/') + 1);
+  if (!last.includes('.') || last === '.' || last === '..') {
+    for (const ext of ['.ts', '.tsx', '.mts', '.js']) out.push(specifier + ext);
+    for (const ext of ['.ts', '.tsx', '.js']) out.push(`${specifier}/index${ext}`);
+  }
+  return out;
+}
+
+/** Whether `path` is a file (false where it is missing or unreadable). */
+export function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function findPackageRoot(start: string): string {

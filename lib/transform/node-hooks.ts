@@ -13,12 +13,12 @@
  */
 import { fileURLToPath } from 'node:url';
 import { cacheFromEnv } from './cache.js';
-import { includeFromEnv, isTypeScriptFile, shouldRewrite, typeScriptSwaps } from './filter.js';
+import { includeFromEnv, isFile, isTypeScriptFile, shouldRewrite, typeScriptCandidates } from './filter.js';
 import { commonJsFacade, moduleSource } from './node-source.js';
 import { typeScriptFormat } from './tsconfig.js';
 
 // (not `import … from 'node:fs'`: see cache.ts)
-const { readFileSync, statSync } = process.getBuiltinModule('node:fs');
+const { readFileSync } = process.getBuiltinModule('node:fs');
 
 interface ResolveContext { conditions: string[]; importAttributes?: Record<string, string>; parentURL?: string }
 interface ResolveResult { url: string; format?: string | null; shortCircuit?: boolean }
@@ -30,23 +30,9 @@ type NextLoad = (url: string, context?: LoadContext) => Promise<LoadResult>;
 const filter = { include: includeFromEnv() };
 const cache = cacheFromEnv();
 
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
 /** Candidate URLs for a relative specifier that Node could not resolve. */
 function candidates(specifier: string, parentURL: string): string[] {
-  const out = typeScriptSwaps(specifier);
-  const last = specifier.slice(specifier.lastIndexOf('/') + 1);
-  if (!last.includes('.') || last === '.' || last === '..') {
-    for (const ext of ['.ts', '.tsx', '.mts', '.js']) out.push(specifier + ext);
-    for (const ext of ['.ts', '.tsx', '.js']) out.push(`${specifier}/index${ext}`);
-  }
-  return out.map((c) => new URL(c, parentURL).href);
+  return typeScriptCandidates(specifier).map((c) => new URL(c, parentURL).href);
 }
 
 /** After the default resolution failed: a relative `./x.js` that means `./x.ts`, and the like. */

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { throughCache, type TransformCache } from './cache.js';
 import { dirname, resolve } from 'node:path';
-import { type FileFilter, isTypeScriptFile, nodeModulesPackage, RUNTIME_PATH, shouldRewrite, typeScriptSwaps } from './filter.js';
+import { type FileFilter, isFile, isTypeScriptFile, nodeModulesPackage, RUNTIME_PATH, shouldRewrite, typeScriptCandidates } from './filter.js';
 import type * as Transform from './index.js';
 import type * as TypeScript from './typescript.js';
 import { loadFailure } from './load-errors.js';
@@ -16,7 +16,7 @@ import { withInlineMap } from './sourcemap.js';
 import { nearestTsconfig, typeScriptFormat } from './tsconfig.js';
 
 // (not `import … from 'node:fs'`: see cache.ts)
-const { readFileSync, statSync } = process.getBuiltinModule('node:fs');
+const { readFileSync } = process.getBuiltinModule('node:fs');
 
 let transformModule: typeof Transform | undefined;
 
@@ -128,7 +128,8 @@ function reexportedNames(path: string, own: Exported, cache: TransformCache | nu
   const names = new Set(own.names);
   for (const specifier of own.reexports) {
     if (!specifier.startsWith('.')) continue;
-    const target = [specifier, ...typeScriptSwaps(specifier), ...['.ts', '.cts', '.tsx', '/index.ts'].map((ext) => specifier + ext)]
+    // (as the loader resolves an import: the file named, else the TypeScript it means)
+    const target = [specifier, ...typeScriptCandidates(specifier)]
       .map((candidate) => resolve(dirname(path), candidate))
       .find((file) => isTypeScriptFile(file) && isFile(file));
     if (target === undefined || seen.has(target) || typeScriptFormat(target) !== 'commonjs') continue;
@@ -138,14 +139,6 @@ function reexportedNames(path: string, own: Exported, cache: TransformCache | nu
     if (exported !== null) for (const name of reexportedNames(target, exported, cache, seen)) if (name !== 'default') names.add(name);
   }
   return names;
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
 }
 
 /**

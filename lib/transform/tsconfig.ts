@@ -5,9 +5,10 @@
  */
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
+import { isFile } from './filter.js';
 
 // (not `import … from 'node:fs'`: see cache.ts)
-const { existsSync, readFileSync, statSync } = process.getBuiltinModule('node:fs');
+const { existsSync, readFileSync } = process.getBuiltinModule('node:fs');
 
 /** The tsconfig.json a TypeScript file is compiled under. */
 export interface TsConfig {
@@ -132,6 +133,11 @@ export function tscDefaultTarget(config: TsConfig): string {
   return config.typescript !== null && config.typescript < 6 ? 'es5' : 'esnext';
 }
 
+/** The `target` tsc compiles for under `config`: its own (ES3, which tsc no longer has, as none), else {@link tscDefaultTarget}. */
+export function effectiveTarget(config: TsConfig): string {
+  return config.target === undefined || config.target === 'es3' ? tscDefaultTarget(config) : config.target;
+}
+
 /**
  * The module system of tsc's output under `config`: its `module` (UMD runs as CommonJS in
  * Node), else (none set) TypeScript 5's default — CommonJS for a target of ES5 or ES3, the
@@ -143,8 +149,7 @@ function emittedModule(config: TsConfig): string | undefined {
   if (!config.readable) return undefined;
   if (config.module !== undefined) return config.module === 'umd' ? 'commonjs' : config.module;
   if (config.typescript === null || config.typescript >= 6) return 'esnext';
-  const target = config.target === undefined || config.target === 'es3' ? tscDefaultTarget(config) : config.target;
-  return target === 'es5' ? 'commonjs' : 'es2015';
+  return effectiveTarget(config) === 'es5' ? 'commonjs' : 'es2015';
 }
 
 /** The file an `extends` of the tsconfig.json `file` names (a path or a package's config), as tsc resolves it. */
@@ -191,14 +196,6 @@ function packageConfig(from: string, base: string): string | undefined {
       return candidates.map((c) => join(root, c)).find(isFile) ?? '';
     }
     if (dirname(dir) === dir) return undefined;
-  }
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
   }
 }
 

@@ -11,7 +11,7 @@ import type * as Esbuild from 'esbuild';
 import { hasIgnorePragma } from './pragma.js';
 import { composeMaps, type SourceMapV3 } from './sourcemap.js';
 import { transform, type TransformOptions, type TransformResult } from './transform.js';
-import { tsconfigAt, tscDefaultTarget } from './tsconfig.js';
+import { effectiveTarget, tsconfigAt, tscDefaultTarget } from './tsconfig.js';
 
 /** Options of {@link transformTs}. */
 export interface TransformTsOptions extends Omit<TransformOptions, 'filename' | 'sourceType'> {
@@ -198,7 +198,7 @@ function tsconfigOption(path: string): { tsconfig: string } | { tsconfigRaw: str
  */
 function classFieldsLowered(path: string): Record<string, boolean> {
   const config = tsconfigAt(path);
-  const target = config.target === undefined || config.target === 'es3' ? tscDefaultTarget(config) : config.target;
+  const target = effectiveTarget(config);
   const native = target === 'esnext' || (/^es(\d{4})$/.exec(target)?.[1] ?? '0') >= '2022';
   return native || !config.readable ? {} : { 'class-field': false, 'class-static-field': false };
 }
