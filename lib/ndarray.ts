@@ -64,11 +64,29 @@ export type IntegerArray = Int8Array | Uint8Array | Uint8ClampedArray | Int16Arr
 /** Numbers nested in arrays to any depth. */
 export type Nested = readonly (number | Nested)[];
 
+/**
+ * Notes that a pullback recorded on tape `t` keeps array `x` by reference and reads its
+ * numbers when `t` is swept (arrays are values, so nothing is copied). Should f then write
+ * into `x.data`, the sweep would read the new numbers: `readData` snapshots the storage of
+ * such an array when f reads it, and the sweep refuses to run if it changed.
+ */
+export let holdForSweep: (x: NDArray, t: Tape) => void;
+let heldBy: (x: NDArray) => Tape | null;
+
 export class NDArray {
   // A private brand, asked without observable effects on user values (see `Traced.is`).
   #ndarray = true;
   static is(x: unknown): x is NDArray {
     return typeof x === 'object' && x !== null && #ndarray in x;
+  }
+  // The last tape whose sweep reads this array's numbers (see `holdForSweep`): private, so
+  // that it is neither seen by user code nor compared by deep equality.
+  #heldBy: Tape | null = null;
+  static {
+    holdForSweep = (x, t) => {
+      x.#heldBy = t;
+    };
+    heldBy = (x) => x.#heldBy;
   }
 
   declare readonly shape: readonly number[];
@@ -296,7 +314,12 @@ export function traceArray(t: Tape, x: NDArray): NDArray {
  */
 export function readData(o: unknown): unknown {
   const data = (o as { data: unknown }).data;
-  if (NDArray.is(o)) numbersLeave(o, 'NDArray.data');
+  if (NDArray.is(o)) {
+    numbersLeave(o, 'NDArray.data');
+    // (the storage may be written through what this returns: the sweep checks it is unchanged)
+    const tape = heldBy(o);
+    if (tape !== null && tape.active) tape.snapshotHeld(o);
+  }
   return data;
 }
 

@@ -169,7 +169,10 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
       symbolic.values,
       (tape) => recorder.attach(tape),
       // (a recording abandoned on the way is swept as `gradient` sweeps: the tape holds every partial's number)
-      (tape, output, wanted) => (program.abandoned === null ? writeSweep(program, recorder, tape, output, wanted) : null) ?? tape.sweep(output, 1, wanted),
+      (tape, output, wanted) => {
+        tape.refuseRewrittenArrays();
+        return (program.abandoned === null ? writeSweep(program, recorder, tape, output, wanted) : null) ?? tape.sweep(output, 1, wanted);
+      },
     );
   } catch (e) {
     thrown = { error: e };

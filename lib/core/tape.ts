@@ -13,7 +13,7 @@
 import { Traced } from './traced.js';
 import { Tangents } from './tangents.js';
 import { isSymbolic } from './symbolic.js';
-import { allocate, castData, isFloatArray, type Dtype, type FloatArray } from '../ndarray.js';
+import { allocate, castData, isFloatArray, type Dtype, type FloatArray, type NDArray } from '../ndarray.js';
 
 /** Addition and multiplication on any scalar the runtime understands (set once by the runtime). */
 export interface Algebra {
@@ -155,6 +155,11 @@ export class Tape {
   /** compileGradient's recorder while it records on this tape, else null. */
   recorder: TapeRecorder | null = null;
   /**
+   * The storage, as f first read it, of arrays this tape's pullbacks keep (see
+   * `holdForSweep` in lib/ndarray.ts), or null if f read none.
+   */
+  private heldSnapshots: Map<NDArray, FloatArray> | null = null;
+  /**
    * A forward-mode tape's tangents (lib/core/tangents.ts), else null. A forward tape keeps
    * `capacity === size`, so every `push` takes the slow path into `record`, which carries
    * tangents instead of storing rows: reverse mode's hot path gains no test.
@@ -195,6 +200,7 @@ export class Tape {
     this.genericPartials = null;
     this.partialIds = null;
     this.nodes = null;
+    this.heldSnapshots = null;
   }
 
   /** Ends the recording: values traced on this tape behave as constants from now on. */
@@ -354,6 +360,7 @@ export class Tape {
    */
   sweep(output: number, seed: unknown, wanted: readonly number[]): (unknown | null)[] {
     if (this.tangents !== null) throw new Error('zygote-ts: a forward-mode tape has no reverse sweep');
+    this.refuseRewrittenArrays();
     if (this.adjoint.length <= output) {
       const memory = new ArrayBuffer(9 * this.capacity);
       this.adjoint = new Float64Array(memory, 0, this.capacity);
@@ -366,6 +373,36 @@ export class Tape {
       if (dual !== null) return dual;
     }
     return this.sweepGeneric(output, seed, wanted);
+  }
+
+  /**
+   * Keeps a copy of `x`'s storage as it is now, the first time f reads the storage of an
+   * array a pullback keeps: f may write into it, and the sweep would then read new numbers.
+   */
+  snapshotHeld(x: NDArray): void {
+    const snapshots = (this.heldSnapshots ??= new Map());
+    if (!snapshots.has(x)) snapshots.set(x, x.data.slice());
+  }
+
+  /**
+   * Throws if f wrote into an array a pullback keeps after an operation used it: pullbacks
+   * read such arrays when the sweep runs, and would compute the gradient from numbers the
+   * operation never saw (silently wrong). Every sweep of the tape asks first.
+   */
+  refuseRewrittenArrays(): void {
+    if (this.heldSnapshots === null) return;
+    for (const [x, before] of this.heldSnapshots) {
+      const now = x.data;
+      let same = now.length === before.length;
+      for (let k = 0; same && k < now.length; k++) same = Object.is(now[k], before[k]) || now[k] === before[k];
+      if (same) continue;
+      throw new Error(
+        `zygote-ts: f wrote into the storage (data) of an array of shape [${x.shape.join(', ')}] after an operation ` +
+          `used it; that operation's derivative reads the array when the gradient is computed, so the gradient would be ` +
+          `wrong. Make a new array instead of writing into one in use (array(…), the operations, or a copy: ` +
+          `new NDArray(x.shape, x.data.slice())).`,
+      );
+    }
   }
 
   private sweepNumbers(output: number, seed: number, wanted: readonly number[]): (number | null)[] {

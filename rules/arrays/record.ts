@@ -1,7 +1,7 @@
 // How array rules see their operands and record themselves: one tape node per operation,
 // with a pullback over whole arrays (the array analogue of rules/operands.ts).
 
-import { NDArray, fromNested, isFloatArray, isNDArray, isNumericArrayLike, liveArray, shapeOfNested, type Dtype } from '../../lib/ndarray.js';
+import { NDArray, fromNested, holdForSweep, isFloatArray, isNDArray, isNumericArrayLike, liveArray, shapeOfNested, type Dtype } from '../../lib/ndarray.js';
 import { live, Traced, isTraced } from '../../lib/core/traced.js';
 import { isSymbolic } from '../../lib/core/symbolic.js';
 import type { NodeRecord, Tape } from '../../lib/core/tape.js';
@@ -66,6 +66,10 @@ export function record(
   const which: number[] = [];
   /** Each traced operand's dtype (null for a scalar): its cotangent comes back in it. */
   const dtypes: (Dtype | null)[] = [];
+  // (arrays the pullback reads in the sweep are noted on them: see holdForSweep; a forward
+  // tape computes its tangents now)
+  const sweeps = t.tangents === null;
+  const reads = step?.reads;
   operands.forEach((x, k) => {
     const row = rowOf(x, t);
     if (row >= 0) {
@@ -73,6 +77,7 @@ export function record(
       which.push(k);
       dtypes.push(isNDArray(x) ? x.dtype : null);
     }
+    if (sweeps && isNDArray(x) && (reads?.operands?.[k] ?? true)) holdForSweep(x, t);
   });
   const arrayValued = isNDArray(value);
   const size = arrayValued ? value.size : 1;
@@ -104,7 +109,9 @@ export function record(
   const row = t.pushNode(node);
   if (arrayValued) {
     t.recorder?.recordNode(row, node, operands, value, which, dtypes);
-    return new NDArray(value.shape, value.data, t, row, value);
+    const result = new NDArray(value.shape, value.data, t, row, value);
+    if (sweeps && (reads?.result ?? true)) holdForSweep(result, t);
+    return result;
   }
   return new Traced(t.recorder === null ? value : t.recorder.recordNode(row, node, operands, value, which, dtypes), row, t);
 }

@@ -1,0 +1,109 @@
+// Writing into an array's storage (`x.data`) inside f. Pullbacks keep the arrays they read
+// by reference and read them when the sweep runs: a write after an operation used the array
+// would give a gradient computed from numbers the operation never saw. Such a gradient is
+// refused; writes that cannot change it (before any use, into arrays no pullback reads, the
+// same numbers) keep plain JavaScript's meaning, checked against finite differences.
+import { describe, expect, it, vi } from 'vitest';
+import { add, array, compileGradient, exp, gradient, mul, NDArray, Params, sum } from 'zygote-ts';
+
+/** Central differences of `f` at `x` (each evaluation on fresh outside data: `f` builds it). */
+function finiteDifferences(f: (x: NDArray) => number, x: readonly number[], h = 1e-6): number[] {
+  return x.map((_, i) => {
+    const plus = x.slice(), minus = x.slice();
+    plus[i]! += h;
+    minus[i]! -= h;
+    return (f(array(plus)) - f(array(minus))) / (2 * h);
+  });
+}
+
+const written = /wrote into the storage \(data\) of an array of shape \[3\] after an operation used it/;
+
+describe("writing into an array's storage inside f", () => {
+  it('after an operation whose derivative reads it: refused (the gradient would be wrong)', () => {
+    // (plain JavaScript's gradient is W as mul saw it, [1, 2, 3]; the sweep would read [100, 2, 3])
+    const W = array([1, 2, 3]);
+    expect(() => gradient((x: NDArray) => {
+      const r = sum(mul(x, W));
+      W.data[0] = 100;
+      return r;
+    }, array([1, 2, 3]))).toThrow(written);
+    // (f ran as plain JavaScript runs it: the write is made)
+    expect(W.toArray()).toEqual([100, 2, 3]);
+    const U = array([1, 2, 3]);
+    expect(() => gradient((x: NDArray) => {
+      const r = sum(mul(x, U));
+      U.data.fill(7);
+      return r;
+    }, array([1, 2, 3]))).toThrow(written);
+  });
+
+  it('into an array made in f, written and used in turns: refused', () => {
+    const f = (x: NDArray) => {
+      const W = array([0, 0, 0]);
+      let r = 0;
+      for (let i = 0; i < 3; i++) {
+        W.data[i] = i + 1;
+        r = r + sum(mul(x, W));
+      }
+      return r;
+    };
+    expect(() => gradient(f, array([1, 1, 1]))).toThrow(written);
+  });
+
+  it("into an operation's result, or a parameter, that a derivative reads: refused", () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {}); // reading a traced array's data is reported too
+    expect(() => gradient((x: NDArray) => {
+      const y = exp(x);
+      const r = sum(y);
+      y.data[0] = 0;
+      return r;
+    }, array([0, 0, 0]))).toThrow(written);
+    const W = array([1, 2, 3]), x = array([1, 1, 1]);
+    expect(() => gradient(() => {
+      const r = sum(mul(mul(x, W), W));
+      W.data[1] = 50;
+      return r;
+    }, new Params([W]))).toThrow(written);
+    warn.mockRestore();
+  });
+
+  it('in compileGradient\'s recording: refused as well', () => {
+    const W = array([1, 2, 3]);
+    const g = compileGradient((x: NDArray) => {
+      const r = sum(mul(x, W));
+      W.data[0] = 100;
+      return r;
+    });
+    expect(() => g(array([1, 2, 3]))).toThrow(written);
+  });
+
+  it('writes that leave the gradient as it is keep their meaning', () => {
+    const cases: ((x: NDArray) => number)[] = [
+      // before any operation used the array
+      (x) => {
+        const Z = array([0, 0, 0]);
+        Z.data[0] = 5;
+        return sum(mul(x, Z));
+      },
+      // into an array whose operation's derivative does not read it (add's)
+      (x) => {
+        const W = array([1, 2, 3]);
+        const r = sum(add(x, W));
+        W.data[0] = 100;
+        return r;
+      },
+      // the numbers it already holds, or reads only
+      (x) => {
+        const W = array([1, 2, 3]);
+        const r = sum(mul(x, W));
+        W.data[0] = 1;
+        return r + W.data[2]! * 2;
+      },
+    ];
+    for (const f of cases) {
+      const [g] = gradient(f, array([1, 2, 3])) as [NDArray];
+      const fd = finiteDifferences(f, [1, 2, 3]);
+      g.toArray().forEach((v: number, i: number) => expect(v).toBeCloseTo(fd[i]!, 6));
+    }
+  });
+});
