@@ -401,6 +401,14 @@ function lostByConversion(): { what: string; where: string; why: string; fix: st
   const k = captures ? 0 : converterIndex(holder.stack);
   const frame = frameOf(holder.stack, k);
   if (frame === null) return null; // (no stack to tell: say nothing rather than guess)
+  if (readByArrayCode(holder.stack)) {
+    return {
+      what: "an array operation found a traced number in an NDArray's storage (new NDArray(shape, data) was given a typed array holding traced numbers)",
+      where: callerLine(holder.stack),
+      why: ', which the operation reads as plain numbers',
+      fix: 'Make the array with array(data) (reshape(array(data), shape) for another shape), which keeps the derivatives.',
+    };
+  }
   if (frame.builtin !== null) {
     const storing = STORING_BUILTIN.exec(frame.builtin);
     if (storing !== null) {
@@ -527,6 +535,15 @@ function fileName(location: string): string {
 // (A bundle may not know its own URL: then every frame counts as the user's.)
 const ownRoot = typeof import.meta.url === 'string' ? new URL('../..', import.meta.url).pathname : null;
 const ownFolders = ownRoot === null ? [] : ['dist/', 'lib/', 'rules/', 'proxies/'].map((folder) => ownRoot + folder);
+
+// The kernels and array rules read NDArrays' storage as plain numbers, which it holds unless
+// the user's `new NDArray(shape, data)` was given a typed array of traced ones (a stand-in f
+// made or received): the first frame that is not a built-in's (`Math.exp`, `TypedArray.prototype.set`) tells.
+const arrayCodeFolders = ownRoot === null ? [] : ['dist/lib/kernels/', 'lib/kernels/', 'dist/rules/arrays/', 'rules/arrays/'].map((folder) => ownRoot + folder);
+function readByArrayCode(stack: string | undefined): boolean {
+  const line = (stack ?? '').split('\n').find((l) => /^\s+at |@/.test(l) && !l.trim().endsWith('(<anonymous>)'));
+  return line !== undefined && arrayCodeFolders.some((folder) => line.includes(folder));
+}
 
 const isOwnFrame = (line: string) => ownFolders.some((folder) => line.includes(folder)) || line.includes('(node:');
 

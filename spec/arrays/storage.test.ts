@@ -107,3 +107,19 @@ describe("writing into an array's storage inside f", () => {
     }
   });
 });
+
+describe('an NDArray made over a typed array holding traced numbers', () => {
+  it("is refused with a message that says so (its storage keeps plain numbers), not one about code that was not rewritten", () => {
+    const storage = /traced number in an NDArray's storage \(new NDArray\(shape, data\) was given a typed array holding traced numbers\).*array\(data\)/;
+    // made in f, or received (the kernels in JavaScript, and in WebAssembly for a large array)
+    expect(() => gradient((a: number) => sum(new NDArray([2], new Float64Array([a, 2 * a]))), 3)).toThrow(storage);
+    expect(() => gradient((d: Float32Array) => 2 * sum(new NDArray([2], d)), new Float32Array([1, 2]))).toThrow(storage);
+    expect(() => gradient((a: number) => {
+      const d = new Float64Array(5000);
+      d[0] = a;
+      return sum(exp(new NDArray([5000], d)));
+    }, 3)).toThrow(storage);
+    // (array(data) keeps the derivatives: the plain-JavaScript sum's, 3)
+    expect(gradient((a: number) => sum(array(new Float64Array([a, 2 * a]))), 3)).toEqual([3]);
+  });
+});
