@@ -72,6 +72,10 @@ export type Nested = readonly (number | Nested)[];
  */
 export let holdForSweep: (x: NDArray, t: Tape) => void;
 let heldBy: (x: NDArray) => Tape | null;
+/** The array whose storage `x` shares (itself when it has its own). */
+export let storageBase: (x: NDArray) => NDArray;
+/** `x`'s numbers in another shape, sharing its storage (writes through either are seen by both). */
+export let viewOf: (x: NDArray, shape: readonly number[]) => NDArray;
 
 export class NDArray {
   // A private brand, asked without observable effects on user values (see `Traced.is`).
@@ -80,13 +84,22 @@ export class NDArray {
     return typeof x === 'object' && x !== null && #ndarray in x;
   }
   // The last tape whose sweep reads this array's numbers (see `holdForSweep`): private, so
-  // that it is neither seen by user code nor compared by deep equality.
+  // that it is neither seen by user code nor compared by deep equality. Arrays that share
+  // one storage (a reshape, a traced array and its value) keep it on the first of them, their
+  // base, so that a write through any of them is seen.
   #heldBy: Tape | null = null;
+  #base: NDArray | null = null;
   static {
     holdForSweep = (x, t) => {
-      x.#heldBy = t;
+      (x.#base ?? x).#heldBy = t;
     };
-    heldBy = (x) => x.#heldBy;
+    heldBy = (x) => (x.#base ?? x).#heldBy;
+    storageBase = (x) => x.#base ?? x;
+    viewOf = (x, shape) => {
+      const view = new NDArray(shape, x.data);
+      view.#base = x.#base ?? x;
+      return view;
+    };
   }
 
   declare readonly shape: readonly number[];
@@ -110,6 +123,7 @@ export class NDArray {
     this.tracedTape = tape;
     this.tracedIndex = index;
     this.tracedValue = value ?? this;
+    if (value !== undefined && value.data === data) this.#base = value.#base ?? value;
   }
 
   /** Number of dimensions. */
@@ -318,7 +332,7 @@ export function readData(o: unknown): unknown {
     numbersLeave(o, 'NDArray.data');
     // (the storage may be written through what this returns: the sweep checks it is unchanged)
     const tape = heldBy(o);
-    if (tape !== null && tape.active) tape.snapshotHeld(o);
+    if (tape !== null && tape.active) tape.snapshotHeld(storageBase(o));
   }
   return data;
 }

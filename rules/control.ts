@@ -2,7 +2,7 @@
 // `dropgrad`, `ignore` and `nograd` stop it; `hook` rewrites it on its way back.
 // (`checkpointed` and `isderiving` are in the API: they differentiate themselves.)
 
-import { NDArray, isNDArray } from '../lib/ndarray.js';
+import { NDArray, isNDArray, viewOf } from '../lib/ndarray.js';
 import { primal, isTraced } from '../lib/core/traced.js';
 import { on, record, tapeOf } from './arrays/record.js';
 import { markOwnDerivative } from '../lib/core/own-derivative.js';
@@ -31,7 +31,7 @@ function withoutDerivative(x: unknown, made: Map<object, unknown>): unknown {
   if (isNDArray(x)) {
     if (x.tracedTape === null) return x;
     x.tracedTape.recorder?.constantArray(); // (compileGradient: a constant of the recording's call)
-    return new NDArray(x.shape, x.data);
+    return viewOf(x, x.shape);
   }
   if (typeof x !== 'object' || x === null) return x;
   const known = made.get(x);

@@ -1,7 +1,7 @@
 // Reading elements, shapes and reshaping: `get`, `size`, `shape`, `reshape`, and the
 // sparse accumulation a nested sweep needs.
 
-import { allocate, NDArray, flatIndex, setElementReader, type FloatArray, isNDArray } from '../../lib/ndarray.js';
+import { allocate, NDArray, flatIndex, setElementReader, viewOf, type FloatArray, isNDArray } from '../../lib/ndarray.js';
 import { primal } from '../../lib/core/traced.js';
 import type { NodeRecord } from '../../lib/core/tape.js';
 import { add, mul } from '../arithmetic.js';
@@ -60,7 +60,7 @@ export function reshape(x: unknown, newShape: readonly number[]): NDArray {
   const X = asArray(x, 'reshape');
   const target = resolveShape(X, newShape);
   const t = tapeOf([X]);
-  if (t === null) return new NDArray(target, X.data);
+  if (t === null) return viewOf(X, target);
   return recordStep(t, [X], {
     name: 'reshape',
     forward: ([v]) => reshape(v, target),

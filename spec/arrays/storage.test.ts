@@ -4,7 +4,7 @@
 // refused; writes that cannot change it (before any use, into arrays no pullback reads, the
 // same numbers) keep plain JavaScript's meaning, checked against finite differences.
 import { describe, expect, it, vi } from 'vitest';
-import { add, array, compileGradient, exp, gradient, mul, NDArray, Params, sum } from 'zygote-ts';
+import { add, array, compileGradient, exp, gradient, matmul, mul, NDArray, outer, Params, reshape, sum } from 'zygote-ts';
 
 /** Central differences of `f` at `x` (each evaluation on fresh outside data: `f` builds it). */
 function finiteDifferences(f: (x: NDArray) => number, x: readonly number[], h = 1e-6): number[] {
@@ -35,6 +35,27 @@ describe("writing into an array's storage inside f", () => {
       U.data.fill(7);
       return r;
     }, array([1, 2, 3]))).toThrow(written);
+  });
+
+  it('through another array sharing its storage (a reshape, outer): refused too', () => {
+    const W = array([1, 2, 3]);
+    expect(() => gradient((x: NDArray) => {
+      const r = sum(matmul(reshape(W, [3, 1]), reshape(x, [1, 3])));
+      W.data[0] = 100;
+      return r;
+    }, array([1, 2, 4]))).toThrow(written);
+    const U = array([1, 2, 3]);
+    expect(() => gradient((x: NDArray) => {
+      const r = sum(mul(outer(x, U), outer(x, U)));
+      U.data[0] = 100;
+      return r;
+    }, array([1, 2, 4]))).toThrow(written);
+    const V = array([1, 2, 3]);
+    expect(() => gradient((x: NDArray) => {
+      const r = sum(mul(x, V));
+      reshape(V, [3, 1]).data[0] = 100;
+      return r;
+    }, array([1, 2, 4]))).toThrow(/wrote into the storage \(data\) of an array of shape \[3\]/);
   });
 
   it('into an array made in f, written and used in turns: refused', () => {
