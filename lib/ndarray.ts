@@ -71,7 +71,7 @@ export type Nested = readonly (number | Nested)[];
  * such an array when f reads it, and the sweep refuses to run if it changed.
  */
 export let holdForSweep: (x: NDArray, t: Tape) => void;
-let heldBy: (x: NDArray) => Tape | null;
+let heldBy: (x: NDArray) => Tape | readonly Tape[] | null;
 /** The array whose storage `x` shares (itself when it has its own). */
 export let storageBase: (x: NDArray) => NDArray;
 /** `x`'s numbers in another shape, sharing its storage (writes through either are seen by both). */
@@ -87,11 +87,21 @@ export class NDArray {
   // that it is neither seen by user code nor compared by deep equality. Arrays that share
   // one storage (a reshape, a traced array and its value) keep it on the first of them, their
   // base, so that a write through any of them is seen.
-  #heldBy: Tape | null = null;
+  #heldBy: Tape | Tape[] | null = null;
   #base: NDArray | null = null;
   static {
     holdForSweep = (x, t) => {
-      (x.#base ?? x).#heldBy = t;
+      const base = x.#base ?? x;
+      const held = base.#heldBy;
+      if (held === t) return;
+      if (held === null || (!Array.isArray(held) && !held.active)) {
+        base.#heldBy = t;
+        return;
+      }
+      // (nested differentiations: every tape still recording that keeps it)
+      const tapes = (Array.isArray(held) ? held : [held]).filter((h) => h.active);
+      if (!tapes.includes(t)) tapes.push(t);
+      base.#heldBy = tapes.length === 1 ? tapes[0]! : tapes;
     };
     heldBy = (x) => (x.#base ?? x).#heldBy;
     storageBase = (x) => x.#base ?? x;
@@ -330,11 +340,25 @@ export function readData(o: unknown): unknown {
   const data = (o as { data: unknown }).data;
   if (NDArray.is(o)) {
     numbersLeave(o, 'NDArray.data');
-    // (the storage may be written through what this returns: the sweep checks it is unchanged)
-    const tape = heldBy(o);
-    if (tape !== null && tape.active) tape.snapshotHeld(storageBase(o));
+    beforeStorageWrite(o); // (the storage may be written through what this returns)
   }
   return data;
+}
+
+/**
+ * Called where `x`'s storage may be written in place (rewritten code reading `x.data`,
+ * `Grads.update`, an optimiser's step): if a tape still recording keeps `x`'s numbers for
+ * its sweep, it keeps a copy of them as they are now, and its sweep refuses to run on
+ * numbers that changed (see `holdForSweep`).
+ */
+export function beforeStorageWrite(x: NDArray): void {
+  const held = heldBy(x);
+  if (held === null) return;
+  if (!Array.isArray(held)) {
+    if ((held as Tape).active) (held as Tape).snapshotHeld(storageBase(x));
+    return;
+  }
+  for (const tape of held) if (tape.active) tape.snapshotHeld(storageBase(x));
 }
 
 /**

@@ -1,7 +1,7 @@
 // Implicit parameters (Zygote's `Params`/`Grads`): differentiate a function of no
 // arguments with respect to arrays it reaches by itself, keyed by identity.
 
-import { allocate, NDArray, isNDArray } from './ndarray.js';
+import { allocate, beforeStorageWrite, NDArray, isNDArray } from './ndarray.js';
 import { isTraced } from './core/traced.js';
 import { operators } from '../rules/overloads.js';
 
@@ -145,6 +145,7 @@ export class Grads implements Iterable<[Param, NDArray | number[] | number[][] |
     this.params.forEach((p, k) => {
       const g = this.grads[k];
       if (g === null || g === undefined || !isNDArray(p)) return;
+      beforeStorageWrite(p); // (inside a differentiation that used p, its sweep must not read the new numbers)
       const data = p.data;
       const gd = (g as NDArray).data;
       for (let i = 0; i < data.length; i++) data[i]! += scale * gd[i]!;

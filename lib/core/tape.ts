@@ -397,10 +397,10 @@ export class Tape {
       for (let k = 0; same && k < now.length; k++) same = Object.is(now[k], before[k]) || now[k] === before[k];
       if (same) continue;
       throw new Error(
-        `zygote-ts: f wrote into the storage (data) of an array of shape [${x.shape.join(', ')}] after an operation ` +
-          `used it; that operation's derivative reads the array when the gradient is computed, so the gradient would be ` +
-          `wrong. Make a new array instead of writing into one in use (array(…), the operations, or a copy: ` +
-          `new NDArray(x.shape, x.data.slice())).`,
+        `zygote-ts: f wrote into the storage of an array of shape [${x.shape.join(', ')}] (through its data, or an ` +
+          `in-place update: Grads.update, an optimiser's step) after an operation used it; that operation's derivative ` +
+          `reads the array when the gradient is computed, so the gradient would be wrong. Make a new array instead of ` +
+          `writing into one in use (array(…), the operations, or a copy: new NDArray(x.shape, x.data.slice())).`,
       );
     }
   }

@@ -2,7 +2,7 @@
 // Float64Array/Float32Array. Optimisers, solvers and testRule compute on leaves
 // elementwise; each formula is written once (`leafwise`) and serves all three kinds.
 
-import { allocate, isFloatArray, isNDArray, NDArray, type FloatArray } from '../ndarray.js';
+import { allocate, beforeStorageWrite, isFloatArray, isNDArray, NDArray, type FloatArray } from '../ndarray.js';
 
 export type Leaf = number | NDArray | FloatArray;
 
@@ -111,5 +111,6 @@ export function writeLeaf(x: Leaf, v: Float64Array, offset: number): number {
 
 /** Copies `from`'s numbers into the array leaf `into` (an in-place update). */
 export function assignInto(into: NDArray | FloatArray, from: Leaf): void {
+  if (isNDArray(into)) beforeStorageWrite(into); // (inside a differentiation that used it: see there)
   dataOf(into).set(typeof from === 'number' ? [from] : dataOf(from));
 }

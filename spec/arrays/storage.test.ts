@@ -4,7 +4,7 @@
 // refused; writes that cannot change it (before any use, into arrays no pullback reads, the
 // same numbers) keep plain JavaScript's meaning, checked against finite differences.
 import { describe, expect, it, vi } from 'vitest';
-import { add, array, compileGradient, exp, gradient, matmul, mul, NDArray, outer, Params, reshape, sum } from 'zygote-ts';
+import { add, applyUpdatesInPlace, array, compileGradient, exp, gradient, matmul, mul, NDArray, outer, Params, reshape, sum } from 'zygote-ts';
 
 /** Central differences of `f` at `x` (each evaluation on fresh outside data: `f` builds it). */
 function finiteDifferences(f: (x: NDArray) => number, x: readonly number[], h = 1e-6): number[] {
@@ -16,7 +16,7 @@ function finiteDifferences(f: (x: NDArray) => number, x: readonly number[], h = 
   });
 }
 
-const written = /wrote into the storage \(data\) of an array of shape \[3\] after an operation used it/;
+const written = /wrote into the storage of an array of shape \[3\] \(through its data, or an in-place update.*\) after an operation used it/;
 
 describe("writing into an array's storage inside f", () => {
   it('after an operation whose derivative reads it: refused (the gradient would be wrong)', () => {
@@ -55,7 +55,35 @@ describe("writing into an array's storage inside f", () => {
       const r = sum(mul(x, V));
       reshape(V, [3, 1]).data[0] = 100;
       return r;
-    }, array([1, 2, 4]))).toThrow(/wrote into the storage \(data\) of an array of shape \[3\]/);
+    }, array([1, 2, 4]))).toThrow(/wrote into the storage of an array of shape \[3\]/);
+  });
+
+  it('by an in-place update (Grads.update, applyUpdatesInPlace) after an operation used it: refused', () => {
+    // (an inner training step inside f: plain JavaScript's gradient is 2W as mul saw it, [1, 0.5, 2])
+    const x0 = array([1, 2, 3]);
+    const loss = (W: NDArray) => sum(mul(mul(W, x0), W));
+    expect(() => gradient((x: NDArray) => {
+      const W = array([0.5, 0.25, 1]);
+      const r = 2 * sum(mul(W, x));
+      gradient(() => loss(W), new Params([W])).update(-0.1);
+      return r;
+    }, array([1, 2, 4]))).toThrow(written);
+    expect(() => gradient((x: NDArray) => {
+      const W = array([0.5, 0.25, 1]);
+      const r = 2 * sum(mul(W, x));
+      const [dW] = gradient(loss, W) as [NDArray];
+      applyUpdatesInPlace(W, mul(dW, -0.1));
+      return r;
+    }, array([1, 2, 4]))).toThrow(written);
+    // (the step before W is used keeps its meaning: the gradient is W after the step)
+    const f = (x: NDArray) => {
+      const W = array([0.5, 0.25, 1]);
+      gradient(() => loss(W), new Params([W])).update(-0.1);
+      return 2 * sum(mul(W, x));
+    };
+    const [g] = gradient(f, array([1, 2, 4])) as [NDArray];
+    const fd = finiteDifferences(f, [1, 2, 4]);
+    g.toArray().forEach((v: number, i: number) => expect(v).toBeCloseTo(fd[i]!, 6));
   });
 
   it('into an array made in f, written and used in turns: refused', () => {
