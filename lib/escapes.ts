@@ -129,8 +129,15 @@ export function warnAboutEscapes(tape: Tape): void {
 
 // ---- who converted a traced number ------------------------------------------------------
 
-/** Built-ins that keep only the number they are given (a derivative through them is lost). */
-const LOSSY_BUILTIN = /^(?:new )?(?:Math\.|Atomics\.|DataView\.|(?:Big)?(?:Int|Uint|Float)(?:8|16|32|64)(?:Clamped)?Array\b|Function\.(?:from|of)$|TypedArray\.|Number$)/;
+/**
+ * Built-ins that keep only the number they are given (a derivative through them is lost).
+ * An integer typed array's methods and constructor (`Int32Array.set`, `Uint8ClampedArray.fill`,
+ * `new Uint8Array`), and a DataView's integer setters, are not: they store the number
+ * truncated, wrapped or clamped to an integer, a step function whose derivative is 0, as an
+ * indexed store into one is (`Function.from`/`of` do not say whose they are: refused).
+ */
+const LOSSY_BUILTIN =
+  /^(?:new )?(?:Math\.|Atomics\.|DataView\.(?!set(?:Int|Uint)(?:8|16|32)$)|(?:Float(?:32|64)|Big(?:Int|Uint)64)Array\b|Function\.(?:from|of)$|TypedArray\.|Number$)/;
 
 /** Date's built-ins that take a time or its parts as numbers (V8 names `Date.UTC`'s frame `Function.UTC`). */
 const DATE_BUILTIN = /^(?:new Date|Function\.UTC|Date\.set\w+)$/;
@@ -154,6 +161,8 @@ const STORING_BUILTIN = /^(?:Function\.(assign|defineProperty|defineProperties)|
  */
 const SUBCLASS_TYPED_STORE = /^([\w$]+)\.(?:from|of|set|fill|map|with|set(?:Float|Int|Uint|BigInt|BigUint)(?:8|16|32|64))$/;
 const NOT_TYPED_CLASS = /^(?:Array|Map|Set|WeakMap|WeakSet|Object|Reflect|Function|Atomics|DataView|Promise|Iterator)$/;
+/** The integer typed arrays, whose stores are steps (see LOSSY_BUILTIN). */
+const INTEGER_TYPED_CLASS = /^(?:Int|Uint)(?:8|16|32)(?:Clamped)?Array$/;
 
 /**
  * A function of Math's, as V8 names its frame when it was not called on `Math` itself:
@@ -432,7 +441,7 @@ function lostByConversion(): { what: string; where: string; why: string; fix: st
     }
     const math = mathFunctionOf(frame.builtin);
     const subclassStore = SUBCLASS_TYPED_STORE.exec(frame.builtin);
-    const lossy = LOSSY_BUILTIN.test(frame.builtin) || (subclassStore !== null && !NOT_TYPED_CLASS.test(subclassStore[1]!));
+    const lossy = LOSSY_BUILTIN.test(frame.builtin) || (subclassStore !== null && !NOT_TYPED_CLASS.test(subclassStore[1]!) && !INTEGER_TYPED_CLASS.test(subclassStore[1]!));
     if ((math === null && !lossy) || isArrayFromLength(frame.builtin, holder.stack, captures)) return null;
     if (frame.builtin === 'Number' && isCalledByNode(holder.stack, captures)) return null; // (util.format's %d: printing)
     return {

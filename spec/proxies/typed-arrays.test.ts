@@ -327,7 +327,22 @@ describe('typed arrays as arguments', () => {
       for (const Kind of [Int32Array, Uint8Array, Uint8ClampedArray]) {
         const f = (x: number) => { const a = new Kind(1); a[0] = x * 10; return a[0]! * 1.5 + x; };
         scalarChecks(f, 30.77);
+        // (and through its methods and constructor, which were refused as losing a derivative)
+        const g = (x: number) => {
+          const a = new Kind(4);
+          a.set([x * 10, x * 3]);
+          a.fill(x * 7, 2);
+          return a[0]! + a[1]! * 2 + a.map((v) => v + x * 4)[2]! + new Kind([x * 5])[0]! * 3 + x;
+        };
+        scalarChecks(g, 30.77);
       }
+      const viaDataView = (x: number) => {
+        const view = new DataView(new ArrayBuffer(8));
+        view.setInt32(0, x * 10);
+        view.setUint16(4, x * 101);
+        return view.getInt32(0) + view.getUint16(4) * 2 + x;
+      };
+      scalarChecks(viaDataView, 30.77);
     } finally {
       configure(previous);
     }
