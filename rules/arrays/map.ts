@@ -67,7 +67,7 @@ function mapAt(f: ScalarFn, Xs: NDArray[], shape: number[], dtype: Dtype): NDArr
         const stretched = broadcastTo(d, shape);
         return plus(sum, nothingFromZeros(mul(stretched, partials[k]!), stretched));
       }, null);
-    });
+    }, undefined, { operands: Xs.map(() => false), result: false }); // (the partials are computed now)
   }
   // One level out: the value is map there; a value traced here means f captured one.
   const y = mapAt(f, vs, shape, dtype);

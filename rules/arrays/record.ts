@@ -52,6 +52,8 @@ export function rowOf(x: unknown, t: Tape): number {
  * Contributions for operands that are constants on `t` are never asked for. A pullback
  * must not look at its operands' `tape` fields: it runs after the call, when implicit
  * parameters have been restored to plain arrays; decide what it needs when recording.
+ * `reads` says which operands' numbers (and the result's) the pullback reads when the tape
+ * is swept (default: the step's, else all), so that f's writes into them are checked.
  */
 export function record(
   t: Tape,
@@ -61,6 +63,7 @@ export function record(
   step?: Step,
   pushforward?: Pushforward,
   custom?: boolean,
+  reads: Step['reads'] = step?.reads,
 ): any {
   const parents: number[] = [];
   const which: number[] = [];
@@ -69,7 +72,6 @@ export function record(
   // (arrays the pullback reads in the sweep are noted on them: see holdForSweep; a forward
   // tape computes its tangents now)
   const sweeps = t.tangents === null;
-  const reads = step?.reads;
   operands.forEach((x, k) => {
     const row = rowOf(x, t);
     if (row >= 0) {

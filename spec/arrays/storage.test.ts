@@ -4,7 +4,7 @@
 // refused; writes that cannot change it (before any use, into arrays no pullback reads, the
 // same numbers) keep plain JavaScript's meaning, checked against finite differences.
 import { describe, expect, it, vi } from 'vitest';
-import { add, applyUpdatesInPlace, array, compileGradient, exp, gradient, matmul, mul, NDArray, outer, Params, reshape, sum } from 'zygote-ts';
+import { add, applyUpdatesInPlace, array, compileGradient, exp, gradient, map, matmul, mul, NDArray, outer, Params, reshape, sum } from 'zygote-ts';
 
 /** Central differences of `f` at `x` (each evaluation on fresh outside data: `f` builds it). */
 function finiteDifferences(f: (x: NDArray) => number, x: readonly number[], h = 1e-6): number[] {
@@ -138,6 +138,13 @@ describe("writing into an array's storage inside f", () => {
       (x) => {
         const W = array([1, 2, 3]);
         const r = sum(add(x, W));
+        W.data[0] = 100;
+        return r;
+      },
+      // into an operand of map, whose derivative was computed as it ran
+      (x) => {
+        const W = array([1.5, 2, 3]);
+        const r = sum(map((a: number, b: number) => a * b * a, x, W));
         W.data[0] = 100;
         return r;
       },
