@@ -4,7 +4,7 @@
 
 import { NDArray, isNDArray, viewOf } from '../lib/ndarray.js';
 import { primal, isTraced } from '../lib/core/traced.js';
-import { on, record, tapeOf } from './arrays/record.js';
+import { on, readsNothing, record, tapeOf } from './arrays/record.js';
 import { markOwnDerivative } from '../lib/core/own-derivative.js';
 import { isDeriving } from '../lib/core/scope.js';
 import { numbersOf, typedStandIn } from '../proxies/typed-arrays.js';
@@ -108,5 +108,5 @@ export function hook<T extends number | NDArray>(fn: (cotangent: T) => T, x: T):
     const part = fn((isNDArray(g) && g.tracedTape === null ? new NDArray(g.shape, g.data.slice()) : g) as T);
     checkCotangent(part, expected, "hook's fn", 'the hooked value');
     return [part];
-  }) as T;
+  }, undefined, undefined, undefined, readsNothing(1)) as T;
 }

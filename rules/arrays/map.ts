@@ -22,7 +22,7 @@ import { ensureRewritten } from '../../lib/rewritten.js';
 import { mul } from '../arithmetic.js';
 import { broadcastTo, nothingFromZeros, plus, sumTo } from './elementwise.js';
 import { broadcastShapes, stretchTo } from './broadcast.js';
-import { asArray, liveArray, on, record, tapeOf } from './record.js';
+import { asArray, liveArray, on, readsNothing, record, tapeOf } from './record.js';
 import { reshape } from './shape.js';
 import { astype } from './dtype.js';
 import type { ArrayInput } from './axes.js';
@@ -67,7 +67,7 @@ function mapAt(f: ScalarFn, Xs: NDArray[], shape: number[], dtype: Dtype): NDArr
         const stretched = broadcastTo(d, shape);
         return plus(sum, nothingFromZeros(mul(stretched, partials[k]!), stretched));
       }, null);
-    }, undefined, { operands: Xs.map(() => false), result: false }); // (the partials are computed now)
+    }, undefined, readsNothing(Xs.length)); // (the partials are computed now)
   }
   // One level out: the value is map there; a value traced here means f captured one.
   const y = mapAt(f, vs, shape, dtype);

@@ -287,8 +287,11 @@ function packScalars(elements: readonly unknown[], shape: number[]): NDArray {
     const ts = tangents.map((d) => d ?? 0);
     if (ts.some((d) => isTraced(d) && d.tracedTape.active)) return packScalars(ts, shape);
     return new NDArray(shape, Float64Array.from(ts.map((d) => +(live(d) as number))));
-  });
+  }, undefined, readsNothing(elements.length));
 }
+
+/** What a pullback of `n` operands that reads none of their numbers (nor its result's) declares. */
+export const readsNothing = (n: number): Step['reads'] => ({ operands: new Array<boolean>(n).fill(false), result: false });
 
 function elementsOf(g: NDArray, n: number): unknown[] {
   const out = new Array<unknown>(n);

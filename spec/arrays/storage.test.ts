@@ -4,7 +4,7 @@
 // refused; writes that cannot change it (before any use, into arrays no pullback reads, the
 // same numbers) keep plain JavaScript's meaning, checked against finite differences.
 import { describe, expect, it, vi } from 'vitest';
-import { add, applyUpdatesInPlace, array, compileGradient, exp, gradient, map, matmul, mul, NDArray, outer, Params, reshape, sum } from 'zygote-ts';
+import { add, applyUpdatesInPlace, array, compileGradient, exp, gradient, hook, map, matmul, mul, NDArray, outer, Params, reshape, sum } from 'zygote-ts';
 
 /** Central differences of `f` at `x` (each evaluation on fresh outside data: `f` builds it). */
 function finiteDifferences(f: (x: NDArray) => number, x: readonly number[], h = 1e-6): number[] {
@@ -160,6 +160,33 @@ describe("writing into an array's storage inside f", () => {
       const [g] = gradient(f, array([1, 2, 3])) as [NDArray];
       const fd = finiteDifferences(f, [1, 2, 3]);
       g.toArray().forEach((v: number, i: number) => expect(v).toBeCloseTo(fd[i]!, 6));
+    }
+  });
+});
+
+describe("writing into a traced array's storage whose operations' derivatives read no numbers", () => {
+  it('keeps its meaning (reported as a lost derivative, as any read of a traced array\'s data)', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      // an array of traced numbers (its node hands each its cotangent), and a hooked array
+      const packed = (x: number) => {
+        const A = array([x, 2 * x]);
+        const r = sum(A);
+        A.data[0] = 5;
+        return r;
+      };
+      const h = 1e-6;
+      expect(gradient(packed, 3)[0]).toBeCloseTo((packed(3 + h) - packed(3 - h)) / (2 * h), 6);
+      const hooked = (x: NDArray) => {
+        const r = 2 * sum(hook((g: NDArray) => g, x));
+        x.data[0] = 5;
+        return r;
+      };
+      const [g] = gradient(hooked, array([1, 2])) as [NDArray];
+      const fd = finiteDifferences(hooked, [1, 2]);
+      g.toArray().forEach((v: number, i: number) => expect(v).toBeCloseTo(fd[i]!, 6));
+    } finally {
+      warn.mockRestore();
     }
   });
 });
