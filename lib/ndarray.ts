@@ -76,6 +76,14 @@ let heldBy: (x: NDArray) => Tape | readonly Tape[] | null;
 export let storageBase: (x: NDArray) => NDArray;
 /** `x`'s numbers in another shape, sharing its storage (writes through either are seen by both). */
 export let viewOf: (x: NDArray, shape: readonly number[]) => NDArray;
+let noteDataRead: (x: NDArray) => void;
+
+// The innermost tape recording, or null (lib/core/scope.ts tells: it imports this file).
+let innermostTape: () => Tape | null = () => null;
+
+export function setInnermostTapeReader(read: () => Tape | null): void {
+  innermostTape = read;
+}
 
 export class NDArray {
   // A private brand, asked without observable effects on user values (see `Traced.is`).
@@ -89,11 +97,17 @@ export class NDArray {
   // base, so that a write through any of them is seen.
   #heldBy: Tape | Tape[] | null = null;
   #base: NDArray | null = null;
+  /** The innermost tape recording when rewritten code last read `data` (see `readData`). */
+  #dataReadDuring: Tape | null = null;
   static {
     holdForSweep = (x, t) => {
       const base = x.#base ?? x;
       const held = base.#heldBy;
       if (held === t) return;
+      // (f read the storage before this first use on t, and may write through what it got
+      // later: the sweep checks the storage against its numbers now)
+      const read = base.#dataReadDuring;
+      if (read !== null && read.active) t.snapshotHeld(base);
       if (held === null || (!Array.isArray(held) && !held.active)) {
         base.#heldBy = t;
         return;
@@ -105,6 +119,9 @@ export class NDArray {
     };
     heldBy = (x) => (x.#base ?? x).#heldBy;
     storageBase = (x) => x.#base ?? x;
+    noteDataRead = (x) => {
+      (x.#base ?? x).#dataReadDuring = innermostTape();
+    };
     viewOf = (x, shape) => {
       const view = new NDArray(shape, x.data);
       view.#base = x.#base ?? x;
@@ -340,7 +357,9 @@ export function readData(o: unknown): unknown {
   const data = (o as { data: unknown }).data;
   if (NDArray.is(o)) {
     numbersLeave(o, 'NDArray.data');
-    beforeStorageWrite(o); // (the storage may be written through what this returns)
+    // (the storage may be written through what this returns, now or after a later use)
+    beforeStorageWrite(o);
+    noteDataRead(o);
   }
   return data;
 }

@@ -5,8 +5,10 @@
 
 import { Tape } from './tape.js';
 import { countOpenTapes } from './foreign.js';
+import { setInnermostTapeReader } from '../ndarray.js';
 
 const open: Tape[] = [];
+setInnermostTapeReader(() => open[open.length - 1] ?? null);
 
 /** Opens a tape: reverse mode, or forward mode carrying `forwardWidth` tangents per value. */
 export function openTape(forwardWidth = 0): Tape {

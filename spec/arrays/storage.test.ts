@@ -58,6 +58,26 @@ describe("writing into an array's storage inside f", () => {
     }, array([1, 2, 4]))).toThrow(/wrote into the storage of an array of shape \[3\]/);
   });
 
+  it('through a reference to the storage f took before the use: refused', () => {
+    expect(() => gradient((x: NDArray) => {
+      const W = array([1, 2, 3]);
+      const storage = W.data;
+      const r = sum(mul(x, W));
+      storage[0] = 100;
+      return r;
+    }, array([1, 2, 4]))).toThrow(written);
+    // (written before the use, it is the array the operation saw: plain JavaScript's meaning)
+    const f = (x: NDArray) => {
+      const W = array([1, 2, 3]);
+      const storage = W.data;
+      storage[0] = 100;
+      return sum(mul(x, W));
+    };
+    const [g] = gradient(f, array([1, 2, 4])) as [NDArray];
+    const fd = finiteDifferences(f, [1, 2, 4]);
+    g.toArray().forEach((v: number, i: number) => expect(v).toBeCloseTo(fd[i]!, 6));
+  });
+
   it('by an in-place update (Grads.update, applyUpdatesInPlace) after an operation used it: refused', () => {
     // (an inner training step inside f: plain JavaScript's gradient is 2W as mul saw it, [1, 0.5, 2])
     const x0 = array([1, 2, 3]);
