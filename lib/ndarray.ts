@@ -77,6 +77,8 @@ export let storageBase: (x: NDArray) => NDArray;
 /** `x`'s numbers in another shape, sharing its storage (writes through either are seen by both). */
 export let viewOf: (x: NDArray, shape: readonly number[]) => NDArray;
 let noteDataRead: (x: NDArray) => void;
+/** Drops what `x` keeps of closed tape `t` (so that a long-lived array does not keep a finished tape alive). */
+export let forgetTape: (x: NDArray, t: Tape) => void;
 
 // The innermost tape recording, or null (lib/core/scope.ts tells: it imports this file).
 let innermostTape: () => Tape | null = () => null;
@@ -110,17 +112,31 @@ export class NDArray {
       if (read !== null && read.active) t.snapshotHeld(base);
       if (held === null || (!Array.isArray(held) && !held.active)) {
         base.#heldBy = t;
+        t.noteHolder(base);
         return;
       }
       // (nested differentiations: every tape still recording that keeps it)
       const tapes = (Array.isArray(held) ? held : [held]).filter((h) => h.active);
-      if (!tapes.includes(t)) tapes.push(t);
+      if (!tapes.includes(t)) {
+        tapes.push(t);
+        t.noteHolder(base);
+      }
       base.#heldBy = tapes.length === 1 ? tapes[0]! : tapes;
+    };
+    forgetTape = (x, t) => {
+      const held = x.#heldBy;
+      if (held === t) x.#heldBy = null;
+      else if (Array.isArray(held)) x.#heldBy = held.filter((h) => h !== t);
+      if (x.#dataReadDuring === t) x.#dataReadDuring = null;
     };
     heldBy = (x) => (x.#base ?? x).#heldBy;
     storageBase = (x) => x.#base ?? x;
     noteDataRead = (x) => {
-      (x.#base ?? x).#dataReadDuring = innermostTape();
+      const base = x.#base ?? x;
+      const tape = innermostTape();
+      if (base.#dataReadDuring === tape) return;
+      base.#dataReadDuring = tape;
+      tape?.noteHolder(base);
     };
     viewOf = (x, shape) => {
       const view = new NDArray(shape, x.data);

@@ -13,7 +13,7 @@
 import { Traced } from './traced.js';
 import { Tangents } from './tangents.js';
 import { isSymbolic } from './symbolic.js';
-import { allocate, castData, isFloatArray, type Dtype, type FloatArray, type NDArray } from '../ndarray.js';
+import { allocate, castData, forgetTape, isFloatArray, type Dtype, type FloatArray, type NDArray } from '../ndarray.js';
 
 /** Addition and multiplication on any scalar the runtime understands (set once by the runtime). */
 export interface Algebra {
@@ -159,6 +159,8 @@ export class Tape {
    * `holdForSweep` in lib/ndarray.ts), or null if f read none.
    */
   private heldSnapshots: Map<NDArray, FloatArray> | null = null;
+  /** Arrays that note this tape (`holdForSweep`, a read of their data): they forget it when it closes. */
+  private holders: NDArray[] | null = null;
   /**
    * A forward-mode tape's tangents (lib/core/tangents.ts), else null. A forward tape keeps
    * `capacity === size`, so every `push` takes the slow path into `record`, which carries
@@ -206,6 +208,8 @@ export class Tape {
   /** Ends the recording: values traced on this tape behave as constants from now on. */
   close(): void {
     this.active = false;
+    if (this.holders !== null) for (const x of this.holders) forgetTape(x, this);
+    this.holders = null;
     if (this.tangents === null) lastClosedRows = this.size;
   }
 
@@ -373,6 +377,11 @@ export class Tape {
       if (dual !== null) return dual;
     }
     return this.sweepGeneric(output, seed, wanted);
+  }
+
+  /** Array `x` notes this tape while it records (see `holders`). */
+  noteHolder(x: NDArray): void {
+    (this.holders ??= []).push(x);
   }
 
   /**
