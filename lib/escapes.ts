@@ -6,8 +6,9 @@
 //   built-in that keeps only the number (Math's own functions reached without the rewrite,
 //   typed arrays, DataView, Atomics), a traced number stored into a typed array: an error
 //   at the spot, always, naming the place and the fix. A gradient is never silently wrong.
-// - The program's own choice — an explicit `x.valueOf()`, `NDArray.toArray()`: one
-//   warning per place, or an error in strict mode.
+// - The program's own choice — an explicit `x.valueOf()` in rewritten code,
+//   `NDArray.toArray()`: one warning per place, or an error in strict mode. (`x.valueOf()`
+//   in code that was not rewritten is that code's conversion: lost for certain.)
 // - Only read — printed (`console.log`, `util.format`, `Intl.NumberFormat#format`), used
 //   as an index or a count (`arr.slice(x)`), written as JSON: nothing is said.
 //
@@ -102,6 +103,11 @@ onEscape((x, how) => {
         `number, so its derivative would be lost. Use a plain array, or let f receive the typed array (an argument ` +
         `keeps its derivatives), or pass dropgrad(x) if the derivative is not wanted.`,
     );
+  }
+  if (how === 'valueOf') {
+    // (a package's own conversion, as its arithmetic is, not the program's choice)
+    const converter = notRewrittenCallerOf(Traced.prototype.valueOf);
+    if (converter !== null) throw new TypeError(`zygote-ts: code that was not rewritten for differentiation used a traced number (x.valueOf()) at ${converter}, so its derivative would be lost. ${FIX}`);
   }
   const where = callerLine(new Error().stack);
   if (strict) {
@@ -462,6 +468,25 @@ function lostByConversion(): { what: string; where: string; why: string; fix: st
   if (captures) Error.captureStackTrace(sites, Traced.prototype[Symbol.toPrimitive]);
   if (isRewrittenCode(sites, k)) return null;
   return { what: 'code that was not rewritten for differentiation used a traced number', where: frame.text, why: '', fix: FIX };
+}
+
+/**
+ * The frame that called `method` of a traced number (`x.valueOf()`) when that is code that
+ * was not rewritten — a package left out of `include` (lodash's `toNumber`, ramda's `equals`,
+ * fast-deep-equal call it to compare or convert): the number it gets has lost the derivative
+ * for certain, as its arithmetic's has. Null for rewritten code (the program's own choice), a
+ * built-in, Node's or zygote-ts's own code, or where V8's stack capture is missing.
+ */
+function notRewrittenCallerOf(method: Function): string | null {
+  if (typeof Error.captureStackTrace !== 'function') return null;
+  const holder: { stack?: string } = {};
+  Error.captureStackTrace(holder, method);
+  const frame = frameOf(holder.stack, 0);
+  if (frame === null || frame.builtin !== null || frame.file === null || frame.file.startsWith('node:')) return null;
+  if (isOwnEval(frame.text) || isOwnFrame(frame.text)) return null;
+  const sites: { stack?: unknown } = {};
+  Error.captureStackTrace(sites, method);
+  return isRewrittenCode(sites, 0) ? null : frame.text;
 }
 
 /**

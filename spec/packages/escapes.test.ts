@@ -13,6 +13,7 @@ const LOST = {
   'WebAssembly call': [/given to the WebAssembly function exports\.square \(argument 0\) at .*, which keeps only its number/, /node_modules\/zy-escapes\/index\.js:25:\d+/],
   'package not in ZYGOTE_INCLUDE': [/given to Math\.\w+ at .*, which keeps only its number/, /node_modules\/culori\/src\/[\w/]+\.js:\d+:\d+/],
   'parseFloat in a package left out': [/given to parseFloat at .*, which reads its text back as a plain number/, /node_modules\/zy-guarded\/index\.js:\d+:\d+/],
+  'valueOf in a package left out': [/code that was not rewritten for differentiation used a traced number \(x\.valueOf\(\)\) at /, /node_modules\/zy-guarded\/index\.js:\d+:\d+/],
 } as const;
 
 // Where the value is converted inside a built-in (Float32Array.from, Math.abs of code that
