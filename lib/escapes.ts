@@ -55,13 +55,14 @@ export function configure(options: ZygoteOptions): Required<ZygoteOptions> {
 
 /**
  * A doubt the library cannot settle itself, said once per place: a warning, or an error
- * in strict mode (`what` names it; `fix` says what to do).
+ * in strict mode (`what` names it, or makes its text when it is said: a stack read only then;
+ * `fix` says what to do).
  */
-export function doubt(place: string, what: string, fix: string): void {
-  if (strict) throw new Error(`zygote-ts (strict): ${what} ${fix}`);
+export function doubt(place: string, what: string | (() => string), fix: string): void {
+  if (strict) throw new Error(`zygote-ts (strict): ${typeof what === 'string' ? what : what()} ${fix}`);
   if (!warnings || warnedPlaces.has(place)) return;
   warnedPlaces.add(place);
-  console.warn(`zygote-ts: ${what} ${fix}`);
+  console.warn(`zygote-ts: ${typeof what === 'string' ? what : what()} ${fix}`);
 }
 
 export const FIX =

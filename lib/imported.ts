@@ -4,14 +4,17 @@
 // a package that first tests what it is given (`typeof x !== "number"` → `return NaN`, as
 // simple-statistics' `sum` does) converts nothing and returns NaN, and the derivative
 // would be lost without a word. So while a differentiation runs, such a call that is
-// given traced numbers and returns a plain NaN stops, naming the function and the fix.
+// given traced numbers and returns a plain NaN stops, naming the function and the fix; one
+// given a traced number itself that returns anything else (it may have answered a test as for
+// an object: lodash's `isFinite(x)` false, `indexOf(xs, x)` -1) is a doubt (lib/escapes.ts).
 
 import { isDeriving } from './core/scope.js';
 import { isTraced, primal } from './core/traced.js';
-import { isRewritten } from './transform/recognize.js';
-import { FIX } from './escapes.js';
+import { isRewritten, mayNeedRewrite } from './transform/recognize.js';
+import { callerLine, doubt, FIX } from './escapes.js';
 import { isNDArray } from './ndarray.js';
 import { holdsTracedElements, typedStandIn } from '../proxies/typed-arrays.js';
+import { onMethodCall } from '../rules/builtins.js';
 
 const rewrittenFunctions = new WeakMap<Function, boolean>();
 
@@ -19,6 +22,19 @@ const rewrittenFunctions = new WeakMap<Function, boolean>();
 export function wasRewritten(fn: Function): boolean {
   let known = rewrittenFunctions.get(fn);
   if (known === undefined) rewrittenFunctions.set(fn, (known = isRewritten(Function.prototype.toString.call(fn))));
+  return known;
+}
+
+const unrewrittenFunctions = new WeakMap<Function, boolean>();
+
+/**
+ * Whether `fn`'s code was surely not rewritten: not rewritten, and with something the rewrite
+ * would have changed (a function of a rewritten package whose text has no operator or test,
+ * `(...args) => new Color(...args, 'rgb')`, reads the same either way). Read once.
+ */
+function surelyNotRewritten(fn: Function): boolean {
+  let known = unrewrittenFunctions.get(fn);
+  if (known === undefined) unrewrittenFunctions.set(fn, (known = !wasRewritten(fn) && mayNeedRewrite(Function.prototype.toString.call(fn))));
   return known;
 }
 
@@ -80,8 +96,51 @@ export function callImported(receiver: unknown, fn: unknown, ...args: unknown[])
         `test such as typeof x === "number" fails and the result and its derivative are lost. ${FIX}`,
     );
   }
+  if (isDeriving() && givesTracedNumber(args) && surelyNotRewritten(fn)) lookedAtAsObject(fn);
   return result;
 }
+
+/** Whether one of `args` itself is a number traced on a tape that records (its elements are not looked at: a cost per call). */
+function givesTracedNumber(args: unknown[]): boolean {
+  for (const a of args) if (isTraced(a) && a.tracedTape.active) return true;
+  return false;
+}
+
+const functionIds = new WeakMap<Function, number>();
+let functionCount = 0;
+
+/**
+ * `fn`, of a package that was not rewritten, was given a traced number itself and returned
+ * without converting it (a conversion would have stopped the run): to it the number was an
+ * object, so `typeof x === "number"`, `Number.isFinite(x)`, `x === 1.5` or `[1.5].includes(x)`
+ * answered as for an object — lodash's `isFinite`, `includes` and `indexOf`, ramda's `equals`
+ * and fast-deep-equal with a number answer wrongly, with no other sign. A doubt: the answer
+ * may be right (`isNumber`, a function that only passes the number on). Said once per function.
+ */
+function lookedAtAsObject(fn: Function): void {
+  let id = functionIds.get(fn);
+  if (id === undefined) functionIds.set(fn, (id = functionCount++));
+  const name = fn.name ? `${fn.name}(…)` : 'a function';
+  doubt(
+    `imported function ${id}`,
+    () => {
+      const where = callerLine(new Error().stack); // (the line that called it: a package's inner names say little, ramda's `f2`)
+      return (
+        `${name}${where ? ` called at ${where}` : ''}, code that was not rewritten for differentiation (a package left out of include?), ` +
+        `was given a traced number, which to such code is an object: tests such as typeof x === "number", ` +
+        `Number.isFinite(x) or x === 1.5 answer as for an object, so its result may be wrong.`
+      );
+    },
+    FIX,
+  );
+}
+
+// A package's function of a searching name (`_.includes(xs, x)`, `_.indexOf(xs, x)`, `R.indexOf`)
+// is called through the runtime's callMethod, which searches arrays, Maps and Sets by value,
+// not through callImported: it looks at the number as an object all the same.
+onMethodCall((fn, args) => {
+  if (givesTracedNumber(args) && surelyNotRewritten(fn)) lookedAtAsObject(fn);
+});
 
 const checkedFunctions = new WeakMap<Function, Function>();
 

@@ -435,6 +435,12 @@ export function held(): unknown {
   return receiver;
 }
 
+/** Told of each such call that was not a search (a package's `_.includes(xs, x)`): lib/imported.ts checks it. */
+let methodCalled: (fn: Function, args: unknown[]) => void = () => {};
+export function onMethodCall(handler: (fn: Function, args: unknown[]) => void): void {
+  methodCalled = handler;
+}
+
 /**
  * `receiver.m(...args)` in rewritten code for the methods that search or key by value
  * (indexOf, lastIndexOf, includes, get, set, has, delete, add), with `fn` = `receiver.m`
@@ -447,7 +453,10 @@ export function callMethod(receiver: unknown, fn: unknown, ...args: unknown[]): 
   if (typeof fn !== 'function') throw new TypeError(`${typeof fn} is not a function`); // (as the call itself would throw)
   if (!isDeriving()) return Reflect.apply(fn, receiver, args);
   let result = typeof receiver === 'object' && receiver !== null ? searchByValue(receiver, fn, args) : NOT_A_SEARCH;
-  if (result === NOT_A_SEARCH) result = Reflect.apply(fn, receiver, args);
+  if (result === NOT_A_SEARCH) {
+    result = Reflect.apply(fn, receiver, args);
+    methodCalled(fn, args);
+  }
   for (const a of args) if (typeof a === 'object' && a !== null) return touch(receiver, result);
   return result;
 }

@@ -83,6 +83,28 @@ describe('what cannot be followed is refused at its place, in every mode', () =>
     expect(out['Float32Array.from']?.error).toMatch(/given to Function\.from at .*zy-escapes\/index\.js:16:\d+\), which keeps only its number/);
   });
 
+  // A package left out that looks at a traced number without converting it (typeof, ===)
+  // answers as for an object: isFiniteNumber(x) false and indexOf(xs, x) -1 gave a wrong value
+  // and gradient ([null] and [-1] for [2] and [1]) without a word.
+  it('a package left out that is given a traced number and converts none: a warning naming it (strict: an error); included, the answer of plain JS', () => {
+    type Looks = Record<string, { plain: number; val?: number; grad?: (number | null)[]; error?: string }>;
+    const names = { 'typeof test': 'isFiniteNumber', 'search with ===': 'indexOf' };
+    const said = (name: string) => new RegExp(`zygote-ts.*: ${name}\\(…\\) called at .*looks\\.mjs:\\d+:\\d+\\), code that was not rewritten for differentiation .*was given a traced number.*ZYGOTE_INCLUDE`);
+    const loose = node(['--import', registerUrl, join(fixtures, 'looks.mjs')]);
+    expect(loose.status).toBe(0);
+    for (const name of Object.values(names)) {
+      expect(loose.stderr).toMatch(said(name));
+      expect(loose.stderr.split(`${name}(…)`).length).toBe(2); // (once)
+    }
+    const strict = JSON.parse(node(['--import', registerUrl, join(fixtures, 'looks.mjs')], { ZYGOTE_STRICT: '1' }).stdout) as Looks;
+    for (const [c, name] of Object.entries(names)) expect(strict[c]?.error).toMatch(said(name));
+    const included = node(['--import', registerUrl, join(fixtures, 'looks.mjs')], { ZYGOTE_INCLUDE: 'zy-guarded', ZYGOTE_STRICT: '1' });
+    expect(included.stderr).toBe('');
+    const right = JSON.parse(included.stdout) as Looks;
+    expect(right['typeof test']).toEqual({ plain: 1, val: 1, grad: [2] });
+    expect(right['search with ===']).toEqual({ plain: 0.5, val: 0.5, grad: [1] });
+  });
+
   it('forgetting the loader: an error naming the line and the fix, not a null gradient', () => {
     const r = node([join(fixtures, 'no-loader.mjs')]);
     const out = JSON.parse(r.stdout) as { grad?: unknown; error?: string };
