@@ -7,7 +7,7 @@
 import { touch } from '../proxies/barrier.js';
 import { noteWeakEntry } from '../proxies/cleanup.js';
 import { isTraced, numberOf, primal, reportEscape, textOfTraced, type Traced } from '../lib/core/traced.js';
-import { isDeriving, onIdle } from '../lib/core/scope.js';
+import { isDeriving, onBusy, onIdle } from '../lib/core/scope.js';
 import { holdsTracedElements, noteBufferMade, noteNativeView, typedArrayOf, typedArrayOnBuffer, typedArrayOver, typedStandIn } from '../proxies/typed-arrays.js';
 import { watchInstance } from './wasm.js';
 import { add } from './arithmetic.js';
@@ -91,12 +91,35 @@ export const objectIs = likeBuiltin({
  * entries, Dates and RegExps are copied, objects met twice are copied once), with each
  * traced number kept as it is: a copy of a number is the number, and so keeps its derivative.
  */
+/** The built-in (this file's copies call it by this name: while a differentiation runs the global is structuredCloneOf). */
+const nativeStructuredClone = (globalThis as { structuredClone?: typeof structuredClone }).structuredClone;
+// (a realm without one at load may get a polyfill later, which is never swapped: the global then)
+const builtinStructuredClone = (value: unknown, options?: StructuredSerializeOptions): unknown => (nativeStructuredClone ?? structuredClone)(value, options);
+
 export const structuredCloneOf = likeBuiltin({
   structuredClone(value: unknown, options?: StructuredSerializeOptions): unknown {
-    if (!isDeriving() || !holdsTraced(value)) return structuredClone(value, options);
+    if (!isDeriving() || !holdsTraced(value)) return builtinStructuredClone(value, options);
     return new Cloner().clone(value);
   },
-}.structuredClone, (globalThis as { structuredClone?: Function }).structuredClone); // (a realm may not have it)
+}.structuredClone, nativeStructuredClone); // (a realm may not have it)
+
+// Code that was not rewritten (a package left out of include, @ungap/structured-clone deferring
+// to the built-in) calls the global structuredClone, which copies a traced number as an empty
+// record: `{}`, NaN in arithmetic, silently. While a differentiation runs the global is the copy
+// above, which keeps traced numbers; the built-in again once none runs (unless the program put
+// its own there meanwhile). Code that kept the built-in in a variable still gets the built-in.
+if (nativeStructuredClone !== undefined) {
+  const globals = globalThis as { structuredClone?: Function };
+  const swap = (from: Function, to: Function) => {
+    try {
+      if (globals.structuredClone === from) globals.structuredClone = to;
+    } catch {
+      // (a frozen global object: the built-in stays)
+    }
+  };
+  onBusy(() => swap(nativeStructuredClone, structuredCloneOf));
+  onIdle(() => swap(structuredCloneOf, nativeStructuredClone));
+}
 
 function holdsTraced(value: unknown): boolean {
   const seen = new Set<object>();
@@ -142,7 +165,7 @@ class Cloner {
   clone(v: unknown): unknown {
     if (isTraced(v) || typeof v !== 'object' || v === null) {
       // (functions and symbols throw DataCloneError, as the built-in says it)
-      return typeof v === 'function' || typeof v === 'symbol' ? structuredClone(v) : v;
+      return typeof v === 'function' || typeof v === 'symbol' ? builtinStructuredClone(v) : v;
     }
     const known = this.made.get(v);
     if (known !== undefined) return known;
@@ -182,7 +205,7 @@ class Cloner {
       return out;
     }
     // Dates, RegExps, typed arrays, errors, wrappers…: they hold no traced number
-    const out = structuredClone(v);
+    const out = builtinStructuredClone(v);
     this.made.set(v, out);
     return out;
   }

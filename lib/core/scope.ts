@@ -15,10 +15,17 @@ export function openTape(forwardWidth = 0): Tape {
   const tape = new Tape(open.length + 1, forwardWidth);
   open.push(tape);
   countOpenTapes(1);
+  if (open.length === 1) for (const start of whenBusy) start();
   return tape;
 }
 
 const whenIdle: (() => void)[] = [];
+const whenBusy: (() => void)[] = [];
+
+/** Registers what to do when a differentiation starts and none was running. */
+export function onBusy(start: () => void): void {
+  whenBusy.push(start);
+}
 
 /** Closes `tape`; its traced values behave as constants from now on. */
 export function closeTape(tape: Tape): void {

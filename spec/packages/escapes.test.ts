@@ -86,23 +86,39 @@ describe('what cannot be followed is refused at its place, in every mode', () =>
   // A package left out that looks at a traced number without converting it (typeof, ===)
   // answers as for an object: isFiniteNumber(x) false and indexOf(xs, x) -1 gave a wrong value
   // and gradient ([null] and [-1] for [2] and [1]) without a word.
+  type Looks = Record<string, { plain: number; val?: number; grad?: (number | null)[]; fd?: number; error?: string }>;
+  const looks = (env: Record<string, string>) => node(['--import', registerUrl, join(fixtures, 'looks.mjs')], env);
   it('a package left out that is given a traced number and converts none: a warning naming it (strict: an error); included, the answer of plain JS', () => {
-    type Looks = Record<string, { plain: number; val?: number; grad?: (number | null)[]; error?: string }>;
     const names = { 'typeof test': 'isFiniteNumber', 'search with ===': 'indexOf' };
     const said = (name: string) => new RegExp(`zygote-ts.*: ${name}\\(…\\) called at .*looks\\.mjs:\\d+:\\d+\\), code that was not rewritten for differentiation .*was given a traced number.*ZYGOTE_INCLUDE`);
-    const loose = node(['--import', registerUrl, join(fixtures, 'looks.mjs')]);
+    const loose = looks({});
     expect(loose.status).toBe(0);
     for (const name of Object.values(names)) {
       expect(loose.stderr).toMatch(said(name));
       expect(loose.stderr.split(`${name}(…)`).length).toBe(2); // (once)
     }
-    const strict = JSON.parse(node(['--import', registerUrl, join(fixtures, 'looks.mjs')], { ZYGOTE_STRICT: '1' }).stdout) as Looks;
+    const strict = JSON.parse(looks({ ZYGOTE_STRICT: '1' }).stdout) as Looks;
     for (const [c, name] of Object.entries(names)) expect(strict[c]?.error).toMatch(said(name));
-    const included = node(['--import', registerUrl, join(fixtures, 'looks.mjs')], { ZYGOTE_INCLUDE: 'zy-guarded', ZYGOTE_STRICT: '1' });
+    const included = looks({ ZYGOTE_INCLUDE: 'zy-guarded', ZYGOTE_STRICT: '1' });
     expect(included.stderr).toBe('');
     const right = JSON.parse(included.stdout) as Looks;
-    expect(right['typeof test']).toEqual({ plain: 1, val: 1, grad: [2] });
-    expect(right['search with ===']).toEqual({ plain: 0.5, val: 0.5, grad: [1] });
+    const typeofTest = right['typeof test']!;
+    expect(typeofTest.val).toBe(typeofTest.plain);
+    expect(typeofTest.grad![0]).toBeCloseTo(typeofTest.fd!, 6);
+    const search = right['search with ===']!; // (a step at 0.5: the derivative is the index plain JS finds, 1)
+    expect(search.val).toBe(search.plain);
+    expect(search.grad).toEqual([search.plain / 0.5]);
+  });
+
+  // (the global structuredClone, called by a package left out, copied a traced number as {}: NaN)
+  it('structuredClone called by a package left out keeps the traced numbers, in every mode', () => {
+    for (const env of [{}, { ZYGOTE_STRICT: '1' }, { ZYGOTE_INCLUDE: 'zy-guarded' }] as Record<string, string>[]) {
+      const r = looks(env);
+      const c = (JSON.parse(r.stdout) as Looks)['structuredClone in a package']!;
+      expect(c.error).toBeUndefined();
+      expect(c.val).toBe(c.plain);
+      expect(c.grad![0]).toBeCloseTo(c.fd!, 6);
+    }
   });
 
   it('forgetting the loader: an error naming the line and the fix, not a null gradient', () => {
