@@ -96,14 +96,24 @@ export function callImported(receiver: unknown, fn: unknown, ...args: unknown[])
         `test such as typeof x === "number" fails and the result and its derivative are lost. ${FIX}`,
     );
   }
-  if (isDeriving() && givesTracedNumber(args) && surelyNotRewritten(fn)) lookedAtAsObject(fn);
+  if (isDeriving() && givesTracedNumbers(fn, args)) lookedAtAsObject(fn);
   return result;
 }
 
-/** Whether one of `args` itself is a number traced on a tape that records (its elements are not looked at: a cost per call). */
-function givesTracedNumber(args: unknown[]): boolean {
-  for (const a of args) if (isTraced(a) && a.tracedTape.active) return true;
-  return false;
+/**
+ * Whether `fn` is surely not rewritten and one of `args` is a number traced on a tape that
+ * records, or a typed array f made or received holding such numbers (its elements are numbers
+ * to such code: gl-matrix's `exactEquals(a, b)` compares `a[0] === b[0]`). The elements of
+ * other arrays and objects are not looked at (a cost per call).
+ */
+function givesTracedNumbers(fn: Function, args: unknown[]): boolean {
+  let objects = false;
+  for (const a of args) {
+    if (isTraced(a)) {
+      if (a.tracedTape.active) return surelyNotRewritten(fn);
+    } else if (typeof a === 'object' && a !== null) objects = true;
+  }
+  return objects && surelyNotRewritten(fn) && args.some(holdsTracedElements);
 }
 
 const functionIds = new WeakMap<Function, number>();
@@ -127,7 +137,7 @@ function lookedAtAsObject(fn: Function): void {
       const where = callerLine(new Error().stack); // (the line that called it: a package's inner names say little, ramda's `f2`)
       return (
         `${name}${where ? ` called at ${where}` : ''}, code that was not rewritten for differentiation (a package left out of include?), ` +
-        `was given a traced number, which to such code is an object: tests such as typeof x === "number", ` +
+        `was given a traced number (or a typed array holding one), which to such code is an object: tests such as typeof x === "number", ` +
         `Number.isFinite(x) or x === 1.5 answer as for an object, so its result may be wrong.`
       );
     },
@@ -139,7 +149,7 @@ function lookedAtAsObject(fn: Function): void {
 // is called through the runtime's callMethod, which searches arrays, Maps and Sets by value,
 // not through callImported: it looks at the number as an object all the same.
 onMethodCall((fn, args) => {
-  if (givesTracedNumber(args) && surelyNotRewritten(fn)) lookedAtAsObject(fn);
+  if (givesTracedNumbers(fn, args)) lookedAtAsObject(fn);
 });
 
 const checkedFunctions = new WeakMap<Function, Function>();

@@ -89,7 +89,7 @@ describe('what cannot be followed is refused at its place, in every mode', () =>
   type Looks = Record<string, { plain: number; val?: number; grad?: (number | null)[]; fd?: number; error?: string }>;
   const looks = (env: Record<string, string>) => node(['--import', registerUrl, join(fixtures, 'looks.mjs')], env);
   it('a package left out that is given a traced number and converts none: a warning naming it (strict: an error); included, the answer of plain JS', () => {
-    const names = { 'typeof test': 'isFiniteNumber', 'search with ===': 'indexOf' };
+    const names = { 'typeof test': 'isFiniteNumber', 'search with ===': 'indexOf', 'typed arrays compared': 'sameVector' };
     const said = (name: string) => new RegExp(`zygote-ts.*: ${name}\\(…\\) called at .*looks\\.mjs:\\d+:\\d+\\), code that was not rewritten for differentiation .*was given a traced number.*ZYGOTE_INCLUDE`);
     const loose = looks({});
     expect(loose.status).toBe(0);
@@ -108,6 +108,9 @@ describe('what cannot be followed is refused at its place, in every mode', () =>
     const search = right['search with ===']!; // (a step at 0.5: the derivative is the index plain JS finds, 1)
     expect(search.val).toBe(search.plain);
     expect(search.grad).toEqual([search.plain / 0.5]);
+    const typed = right['typed arrays compared']!;
+    expect(typed.val).toBe(typed.plain);
+    expect(typed.grad![0]).toBeCloseTo(typed.plain / 0.5, 6); // (a step at 0.5: plain JS finds the vectors equal, 1 * x)
   });
 
   // (the global structuredClone, called by a package left out, copied a traced number as {}: NaN)
