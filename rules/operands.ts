@@ -1,6 +1,7 @@
 // How the rules read their operands: JavaScript's own coercions, kept for traced values.
 
-import { live, primal, isTracedOperand } from '../lib/core/traced.js';
+import { live, primal, isTracedOperand, reportEscape } from '../lib/core/traced.js';
+import { innermostOpenTape, isDeriving } from '../lib/core/scope.js';
 import type { Tape } from '../lib/core/tape.js';
 import { readBack } from './text.js';
 import { isSymbolic } from '../lib/core/symbolic.js';
@@ -48,10 +49,36 @@ export function toPrimitive(x: unknown, hint: 'default' | 'number' | 'string' = 
     const fn = target[method];
     if (typeof fn === 'function') {
       const result: unknown = fn.call(x);
-      if (!convertsToPrimitive(result)) return result;
+      if (!convertsToPrimitive(result)) {
+        // (asked once the conversion is done, and only then: a Proxy's traps run as JavaScript runs them)
+        if (result === '[object Object]' && hint !== 'string' && isDeriving() && isEmptyRecord(x)) copiedTracedNumber();
+        return result;
+      }
     }
   }
   throw new TypeError('Cannot convert object to primitive value');
+}
+
+/** `{}`: no own key, Object.prototype's. */
+function isEmptyRecord(x: unknown): boolean {
+  if (typeof x !== 'object' || x === null || Object.getPrototypeOf(x) !== Object.prototype) return false;
+  for (const _ in x) return false; // (cheaper than Reflect.ownKeys for the usual record with keys)
+  return Reflect.ownKeys(x).length === 0;
+}
+
+/**
+ * An empty record used as a number (NaN) while a differentiation runs: most likely a traced
+ * number copied by code that was not rewritten — a deep copy of a package left out of include
+ * (rfdc's `clone(state)`), which sees an object with no keys of its own and copies none — where
+ * plain JavaScript copied the number. Reported as a lost derivative (a warning; strict: an error).
+ */
+function copiedTracedNumber(): void {
+  const tape = innermostOpenTape();
+  if (tape === undefined) return;
+  reportEscape(
+    { tracedTape: tape },
+    'a copy that kept none of it (an empty object used as a number, NaN: a deep copy by a package left out of ZYGOTE_INCLUDE or the plugin’s include option? Include it)',
+  );
 }
 
 /**

@@ -44,6 +44,11 @@ export function onIdle(clear: () => void): void {
   whenIdle.push(clear);
 }
 
+/** The innermost tape open, if a differentiation is running. */
+export function innermostOpenTape(): Tape | undefined {
+  return open[open.length - 1];
+}
+
 /** True while some differentiation is running (Zygote's `isderiving`). */
 export function isDeriving(): boolean {
   return open.length > 0;

@@ -113,6 +113,18 @@ describe('what cannot be followed is refused at its place, in every mode', () =>
     expect(typed.grad![0]).toBeCloseTo(typed.plain / 0.5, 6); // (a step at 0.5: plain JS finds the vectors equal, 1 * x)
   });
 
+  // (a deep copy by keys in a package left out copied the traced number as {}: NaN, with no word)
+  it('a traced number copied as an empty object by a package left out: a lost derivative reported (strict: an error); included, the answer of plain JS', () => {
+    const said = /a copy that kept none of it \(an empty object used as a number.*include/;
+    const loose = looks({});
+    expect(loose.stderr).toMatch(said);
+    expect(loose.stderr).toMatch(/looks\.mjs:\d+:\d+/);
+    expect((JSON.parse(looks({ ZYGOTE_STRICT: '1' }).stdout) as Looks)['copy by keys']?.error).toMatch(said);
+    const right = (JSON.parse(looks({ ZYGOTE_INCLUDE: 'zy-guarded' }).stdout) as Looks)['copy by keys']!;
+    expect(right.val).toBe(right.plain);
+    expect(right.grad![0]).toBeCloseTo(right.fd!, 6);
+  });
+
   // (the global structuredClone, called by a package left out, copied a traced number as {}: NaN)
   it('structuredClone called by a package left out keeps the traced numbers, in every mode', () => {
     for (const env of [{}, { ZYGOTE_STRICT: '1' }, { ZYGOTE_INCLUDE: 'zy-guarded' }] as Record<string, string>[]) {
