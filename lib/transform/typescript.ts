@@ -132,6 +132,10 @@ function stripUnder(code: string, filename: string, loader: 'ts' | 'tsx', format
   let out: Esbuild.BuildResult<{ write: false; metafile: true }>;
   try {
     out = buildOne(code, filename, loader, format, tsconfig);
+    // A module's top-level `this` is `undefined` to esbuild, even in CommonJS output; tsc's
+    // CommonJS output keeps it, and Node runs it as the module's exports (`this.k` is the
+    // export k). Built again with it as the exports esbuild's output gives importers.
+    if (format === 'cjs' && /\bthis\b/.test(code) && isEsmSyntax(out)) out = buildOne(code, filename, loader, format, tsconfig, { this: 'module.exports' });
   } catch (error) {
     throw format === 'cjs' ? withCommonJsNote(error as Esbuild.BuildFailure) : error;
   }
@@ -139,8 +143,12 @@ function stripUnder(code: string, filename: string, loader: 'ts' | 'tsx', format
   const emptied = out.warnings.filter((w) => w.id === 'empty-import-meta');
   if (emptied.length > 0) throw withCommonJsNote({ errors: emptied.map((w) => ({ ...w, text: '"import.meta" is not available in CommonJS' })) });
   const text = (suffix: string): string => out.outputFiles.find((f) => f.path.endsWith(suffix))!.text;
-  const esmSyntax = Object.values(out.metafile.inputs).some((input) => input.format === 'esm');
-  return { code: text('.js'), map: text('.map'), esmSyntax };
+  return { code: text('.js'), map: text('.map'), esmSyntax: isEsmSyntax(out) };
+}
+
+/** Whether a {@link buildOne}'s file has ES module syntax, as its metafile says. */
+function isEsmSyntax(out: Esbuild.BuildResult<{ metafile: true }>): boolean {
+  return Object.values(out.metafile.inputs).some((input) => input.format === 'esm');
 }
 
 /**
@@ -160,8 +168,9 @@ function withCommonJsNote<T extends { errors: Esbuild.Message[] }>(failure: T): 
 }
 
 /** A one-file build of `code`: see {@link stripUnder}. */
-function buildOne(code: string, filename: string, loader: 'ts' | 'tsx', format: 'esm' | 'cjs' | undefined, tsconfig: string | undefined) {
+function buildOne(code: string, filename: string, loader: 'ts' | 'tsx', format: 'esm' | 'cjs' | undefined, tsconfig: string | undefined, define?: Record<string, string>) {
   return esbuild(filename).buildSync({
+    ...(define === undefined ? {} : { define }),
     stdin: { contents: code, sourcefile: filename, resolveDir: filename.slice(0, Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\'))), loader },
     ...(tsconfig === undefined ? {} : tsconfigOption(tsconfig)),
     write: false,

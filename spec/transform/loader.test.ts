@@ -162,6 +162,25 @@ describe('node --import zygote-ts/register', () => {
     expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.cts')]))).toEqual([2.25, [3], 'strict', 2.25, [3], 'strict', 'sloppy', 'strict']);
   });
 
+  it("gives a module compiled to CommonJS tsc's top-level this: its exports", () => {
+    // esbuild makes a module's top-level `this` undefined, also in CommonJS output; tsc keeps
+    // it, the exports object under Node: f(1.5) was 10.5 (the fallback 7) where tsc + node give 4.5.
+    const dir = mkdtempSync(join(tmp, 'this-'));
+    writeFileSync(join(dir, 'package.json'), '{}');
+    writeFileSync(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "module": "commonjs", "target": "ES2020" } }');
+    writeFileSync(join(dir, 'main.ts'), [
+      `import { gradient } from ${JSON.stringify(join(root, 'dist/lib/index.js'))};`,
+      'export const k: number = 3;',
+      'const moduleThis: any = this;',
+      'const f = (x: number) => x * (moduleThis?.k ?? 7);',
+      'const h = 1e-6;',
+      'console.log(JSON.stringify({ kind: typeof moduleThis, value: f(1.5), grad: gradient(f, 1.5)[0], fd: (f(1.5 + h) - f(1.5 - h)) / (2 * h) }));',
+    ].join('\n'));
+    const out = JSON.parse(node(['--import', registerUrl, join(dir, 'main.ts')])) as { kind: string; value: number; grad: number; fd: number };
+    expect([out.kind, out.value]).toEqual(['object', 4.5]);
+    expect(out.grad).toBeCloseTo(out.fd, 6);
+  });
+
   it("runs a .ts file as CommonJS where tsc compiles it so (tsconfig's module), and as an ES module elsewhere", () => {
     // `tsc` output of a CommonJS module with a default export, imported by default: under
     // "module": "commonjs" tsc's build reads its `default` (4 and [2]); run as an ES module the
