@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { cacheFromEnv } from './cache.js';
 import { includeFromEnv, isFile, isTypeScriptFile, shouldRewrite, typeScriptCandidates } from './filter.js';
 import { commonJsFacade, moduleSource } from './node-source.js';
-import { typeScriptFormat } from './tsconfig.js';
+import { commonJsInModulePackage, typeScriptFormat } from './tsconfig.js';
 
 // (not `import … from 'node:fs'`: see cache.ts)
 const { readFileSync } = process.getBuiltinModule('node:fs');
@@ -83,6 +83,8 @@ function loadTypeScript(url: string, path: string): LoadResult {
     const facade = entries.has(url) ? null : commonJsFacade(path, code, cache);
     return facade === null ? { format, source: null, shortCircuit: true } : { format: 'module', source: facade, shortCircuit: true };
   }
+  const refused = commonJsInModulePackage(path, code);
+  if (refused !== null) throw new Error(refused);
   return { format, source: moduleSource(path, code, filter, cache) ?? code, shortCircuit: true };
 }
 

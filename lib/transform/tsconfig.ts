@@ -235,3 +235,34 @@ export function typeScriptFormat(path: string): 'module' | 'commonjs' {
   const module = config === null ? undefined : emittedModule(config);
   return module === 'commonjs' || module === 'nodenext' || /^node\d+$/.test(module ?? '') ? 'commonjs' : 'module';
 }
+
+/**
+ * Whether TypeScript source is a module to tsc: a statement that starts a line with `import`
+ * or `export` (also type-only ones, `import x = require(…)` and `export =`). Indented: a
+ * namespace's members, or a `declare module`'s, which make no module.
+ */
+export function hasModuleSyntax(code: string): boolean {
+  return /^(?:import|export)(?=[\s{*'"=])/m.test(code);
+}
+
+/**
+ * Why the `tsc` build cannot run the TypeScript module at `path` (a `.ts`/`.tsx` file with
+ * module syntax, `code`) where the loader would: tsc compiles it to CommonJS, and the
+ * package.json's `"type": "module"` makes Node run that output as an ES module, where it
+ * stops at `exports` (UMD output runs nothing). Run as the ES module it is written as, it
+ * gave values the `tsc` build never does, silently. Null when nothing stands in the way.
+ */
+export function commonJsInModulePackage(path: string, code: string): string | null {
+  if (!/\.tsx?$/.test(path) || packageType(path) !== 'module' || !hasModuleSyntax(code)) return null;
+  const config = nearestTsconfig(path);
+  if (config === null || emittedModule(config) !== 'commonjs') return null;
+  const why = config.module === undefined
+    ? `${config.path} sets no "module" and no "target" after ES5, for which TypeScript ${config.typescript} compiles to CommonJS`
+    : `the "module" of ${config.path} is "${config.module}"`;
+  return (
+    `zygote-ts: ${path} is compiled to CommonJS by tsc (${why}), but the "type": "module" of its package.json ` +
+    'makes Node run that output as an ES module, where it does not run (CommonJS output stops: "exports is not defined in ES module scope"). ' +
+    'The loader will not run it otherwise than tsc + node would. Set "module": "nodenext" (or "esnext") in the tsconfig.json, ' +
+    'or remove "type": "module" from package.json.'
+  );
+}

@@ -11,7 +11,7 @@ import type * as Esbuild from 'esbuild';
 import { hasIgnorePragma } from './pragma.js';
 import { composeMaps, type SourceMapV3 } from './sourcemap.js';
 import { transform, type TransformOptions, type TransformResult } from './transform.js';
-import { effectiveTarget, tsconfigAt, tscDefaultTarget } from './tsconfig.js';
+import { effectiveTarget, hasModuleSyntax, tsconfigAt, tscDefaultTarget } from './tsconfig.js';
 
 /** Options of {@link transformTs}. */
 export interface TransformTsOptions extends Omit<TransformOptions, 'filename' | 'sourceType'> {
@@ -111,7 +111,7 @@ export const LOWERED = { decorators: false, using: false };
  * `declare module`'s, which make no module.)
  */
 function isTypeScriptModule(code: string, filename: string, esmSyntax: boolean): boolean {
-  return esmSyntax || /\.[cm]ts$/.test(filename) || /^(?:import|export)(?=[\s{*'"=])/m.test(code);
+  return esmSyntax || /\.[cm]ts$/.test(filename) || hasModuleSyntax(code);
 }
 
 /** `"use strict";` on a line of its own first (after a hashbang), unless the code starts with it; the map follows. */

@@ -258,6 +258,28 @@ describe('node --import zygote-ts/register', () => {
     }
   });
 
+  it('refuses a module tsc compiles to CommonJS in a "type": "module" package, which tsc + node cannot run', () => {
+    // tsc's CommonJS output stops there ("exports is not defined in ES module scope"); the
+    // loader ran the file as an ES module, printing 4.5 where the tsc build prints nothing.
+    const dir = mkdtempSync(join(tmp, 'cjs-in-esm-'));
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
+    writeFileSync(join(dir, 'main.ts'), 'export const k: number = 3;\nconsole.log(1.5 * k);\n');
+    writeFileSync(join(dir, 'script.ts'), 'const k: number = 3;\nconsole.log(1.5 * k);\n');
+    const run = (file: string) => spawnSync(process.execPath, ['--import', registerUrl, join(dir, file)], { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+    for (const [tsconfig, why] of [['{ "compilerOptions": { "module": "commonjs" } }', 'is "commonjs"'], ['{ "compilerOptions": { "strict": true } }', 'for which TypeScript 5 compiles to CommonJS']] as const) {
+      writeFileSync(join(dir, 'tsconfig.json'), tsconfig);
+      installTypeScript(dir, '5.9.3');
+      const r = run('main.ts');
+      expect(r.status).not.toBe(0);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`${join(dir, 'main.ts')} is compiled to CommonJS by tsc`);
+      expect(r.stderr).toContain(why);
+      expect(r.stderr).toContain('Set "module": "nodenext"');
+      // A file without import or export is a script to tsc, which Node runs as an ES module fine.
+      expect(run('script.ts').stdout).toBe('4.5\n');
+    }
+  });
+
   it("gives an import of CommonJS TypeScript the names tsc's build gives it", () => {
     // Node reads a CommonJS file's names for an import from its text, here TypeScript, where
     // it found none: lib.k was undefined and f NaN, its gradient [null] (tsc + node: 11.25, [9]).
