@@ -95,13 +95,17 @@ export function moduleSource(path: string, code: string, filter: FileFilter, cac
 export function commonJsFacade(path: string, code: string, cache: TransformCache | null): string | null {
   const own = exportedBy(path, code, cache);
   if (own === null) return null;
-  const names = ['__esModule', ...[...reexportedNames(path, own, cache, new Set([path]))].filter((name) => name !== 'default' && name !== '__esModule')];
+  const reexported = { names: new Set<string>(), others: new Set<string>() };
+  collectReexports(path, own, cache, new Set([path]), reexported);
+  const names = ['__esModule', ...[...reexported.names].filter((name) => name !== 'default' && name !== '__esModule')];
   return [
     "import { createRequire } from 'node:module';",
     `const exports = createRequire(import.meta.url)(${JSON.stringify(path)});`,
     'export default exports;',
     ...names.map((name, i) => `const $${i} = exports[${JSON.stringify(name)}];`),
     `export { ${names.map((name, i) => `$${i} as ${JSON.stringify(name)}`).join(', ')} };`,
+    // (the same instances the require above reaches: Node reads their names as for any import)
+    ...[...reexported.others].map((file) => `export * from ${JSON.stringify(pathToFileURL(file).href)};`),
   ].join('\n');
 }
 
@@ -119,26 +123,39 @@ function exportedBy(path: string, code: string, cache: TransformCache | null): E
 }
 
 /**
- * `own`'s names with those of the CommonJS TypeScript files it re-exports (`export * from
- * './math.js'`, a barrel's), as tsc's `__exportStar` and Node's reading of its output give
- * them: without them, `import * as pkg` of a barrel had no `pkg.scale`. A re-export of
- * anything else (JavaScript, a package) adds nothing, as before.
+ * Adds to `into` `own`'s names and those of the CommonJS TypeScript files it re-exports
+ * (`export * from './math.js'`, a barrel's), as tsc's `__exportStar` and Node's reading of its
+ * output give them: without them, `import * as pkg` of a barrel had no `pkg.scale`. A re-export
+ * of anything else (JavaScript, a package) is the file `require` finds for it, whose names
+ * Node reads itself: the facade re-exports it (it had no `pkg.scale` either).
  */
-function reexportedNames(path: string, own: Exported, cache: TransformCache | null, seen: Set<string>): Set<string> {
-  const names = new Set(own.names);
+function collectReexports(path: string, own: Exported, cache: TransformCache | null, seen: Set<string>, into: { names: Set<string>; others: Set<string> }): void {
+  for (const name of own.names) into.names.add(name); // (`default` is the facade's own: the whole exports)
   for (const specifier of own.reexports) {
-    if (!specifier.startsWith('.')) continue;
     // (as the loader resolves an import: the file named, else the TypeScript it means)
-    const target = [specifier, ...typeScriptCandidates(specifier)]
-      .map((candidate) => resolve(dirname(path), candidate))
-      .find((file) => isTypeScriptFile(file) && isFile(file));
-    if (target === undefined || seen.has(target) || typeScriptFormat(target) !== 'commonjs') continue;
+    const target = specifier.startsWith('.')
+      ? [specifier, ...typeScriptCandidates(specifier)].map((candidate) => resolve(dirname(path), candidate)).find((file) => isTypeScriptFile(file) && isFile(file))
+      : undefined;
+    if (target === undefined) {
+      const required = requiredFile(path, specifier);
+      if (required !== null && !isTypeScriptFile(required)) into.others.add(required);
+      continue;
+    }
+    if (seen.has(target) || typeScriptFormat(target) !== 'commonjs') continue;
     seen.add(target);
     const exported = exportedBy(target, readFileSync(target, 'utf8'), cache);
-    // (`default` is not re-exported by `export *`)
-    if (exported !== null) for (const name of reexportedNames(target, exported, cache, seen)) if (name !== 'default') names.add(name);
+    if (exported !== null) collectReexports(target, exported, cache, seen, into);
   }
-  return names;
+}
+
+/** The file `require(specifier)` loads from the file at `path` (a built-in or nothing found: null). */
+function requiredFile(path: string, specifier: string): string | null {
+  try {
+    const file = createRequire(path).resolve(specifier);
+    return file.startsWith('/') || /^[A-Za-z]:[\\/]/.test(file) ? file : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -315,6 +315,30 @@ describe('node --import zygote-ts/register', () => {
     expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.cts')]))).toBe(true);
   });
 
+  it('gives an import of CommonJS TypeScript the names it re-exports from JavaScript and packages', () => {
+    // tsc's __exportStar copies them at run time and Node reads them from its output; the loader
+    // followed only re-exported TypeScript: b.scale was undefined, f NaN (tsc + node: 15.25).
+    const dir = mkdtempSync(join(tmp, 'cjs-reexports-'));
+    const index = pathToFileURL(join(root, 'dist/lib/index.js')).href;
+    writeFileSync(join(dir, 'package.json'), '{}');
+    writeFileSync(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "module": "nodenext", "target": "ES2022" } }');
+    mkdirSync(join(dir, 'node_modules', 'pkgk'), { recursive: true });
+    writeFileSync(join(dir, 'node_modules', 'pkgk', 'package.json'), '{ "name": "pkgk", "main": "index.js" }');
+    writeFileSync(join(dir, 'node_modules', 'pkgk', 'index.js'), 'exports.p = 5;\n');
+    writeFileSync(join(dir, 'plain.js'), 'exports.scale = 3;\nexports.sq = function (x) { return x * x; };\n');
+    writeFileSync(join(dir, 'barrel.ts'), "export * from './plain';\nexport * from 'pkgk';\nexport const shift: number = 1;\n");
+    writeFileSync(join(dir, 'main.mts'), [
+      `import { gradient } from ${JSON.stringify(index)};`,
+      "import * as b from './barrel.js';",
+      'const f = (x: number) => x * (b as any).scale + (b as any).sq(x) + b.shift + x * (b as any).p;',
+      'const h = 1e-6;',
+      'console.log(JSON.stringify({ keys: Object.keys(b).sort(), value: f(1.5), grad: gradient(f, 1.5)[0], fd: (f(1.5 + h) - f(1.5 - h)) / (2 * h) }));',
+    ].join('\n'));
+    const out = JSON.parse(node(['--import', registerUrl, join(dir, 'main.mts')])) as { keys: string[]; value: number; grad: number; fd: number };
+    expect([out.keys, out.value]).toEqual([['__esModule', 'default', 'p', 'scale', 'shift', 'sq'], 15.25]);
+    expect(out.grad).toBeCloseTo(out.fd, 6);
+  });
+
   it("finds the TypeScript file a require of './x.cjs' or './x.js' means, as it does for import", () => {
     // TypeScript writes the import of lib.cts as './lib.cjs' (also compiled to require() in a
     // .cts file): Node 20's ESM hooks do not resolve require, which said "Cannot find module".
