@@ -62,10 +62,7 @@ export function resolveSync(specifier: string, context: ResolveContext, next: (s
   }
 }
 
-/**
- * URLs resolved as an entry point (no parent): a CommonJS entry is left to Node's own load,
- * which sets `require.main` (nothing imports names from it).
- */
+/** URLs resolved as an entry point (no parent): a CommonJS entry is loaded as main, which sets `require.main`. */
 const entries = new Set<string>();
 
 function noteEntry(result: ResolveResult, context: ResolveContext): ResolveResult {
@@ -80,7 +77,7 @@ function loadTypeScript(url: string, path: string): LoadResult {
   if (format === 'commonjs') {
     // CommonJS TypeScript goes through require (cjs-hook.ts strips and rewrites it); an import
     // of it, through an ES module requiring it, which gives the import its names.
-    const facade = entries.has(url) ? null : commonJsFacade(path, code, cache);
+    const facade = commonJsFacade(path, code, cache, entries.has(url));
     return facade === null ? { format, source: null, shortCircuit: true } : { format: 'module', source: facade, shortCircuit: true };
   }
   const refused = commonJsInModulePackage(path, code);

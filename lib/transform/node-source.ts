@@ -90,17 +90,20 @@ export function moduleSource(path: string, code: string, filter: FileFilter, cac
  * `x * lib.k` was NaN, silently, where the `tsc` build's namespace has it. This one requires the
  * file (Node's CommonJS loader, as before: one instance, the require hook rewrites it) and
  * exports what `tsc`'s output gives an import: the whole `module.exports` as default, and each
- * name read from it once it has run, `__esModule` too.
+ * name read from it once it has run, `__esModule` too. The entry point (`isMain`) has one too:
+ * an ES module that imports it (`import * as main from './main.js'`, as tsc's build gives it
+ * its names) had none, and `x * main.k` was NaN.
  */
-export function commonJsFacade(path: string, code: string, cache: TransformCache | null): string | null {
+export function commonJsFacade(path: string, code: string, cache: TransformCache | null, isMain = false): string | null {
   const own = exportedBy(path, code, cache);
   if (own === null) return null;
   const reexported = { names: new Set<string>(), others: new Set<string>() };
   collectReexports(path, own, cache, new Set([path]), reexported);
   const names = ['__esModule', ...[...reexported.names].filter((name) => name !== 'default' && name !== '__esModule')];
   return [
-    "import { createRequire } from 'node:module';",
-    `const exports = createRequire(import.meta.url)(${JSON.stringify(path)});`,
+    "import Module, { createRequire } from 'node:module';",
+    // The entry point: loaded as Node loads a CommonJS entry, which sets require.main.
+    `const exports = ${isMain ? 'Module._load' : 'createRequire(import.meta.url)'}(${JSON.stringify(path)}${isMain ? ', null, true' : ''});`,
     'export default exports;',
     ...names.map((name, i) => `const $${i} = exports[${JSON.stringify(name)}];`),
     `export { ${names.map((name, i) => `$${i} as ${JSON.stringify(name)}`).join(', ')} };`,

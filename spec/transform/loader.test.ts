@@ -315,6 +315,28 @@ describe('node --import zygote-ts/register', () => {
     expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.cts')]))).toBe(true);
   });
 
+  it('gives an ES module that imports the CommonJS entry point its names, and the entry require.main', () => {
+    // The entry was left to Node's own load, whose names are read from its text, the TypeScript:
+    // none, so main.k was undefined and f(1.5) NaN where tsc + node give 5.5.
+    const dir = mkdtempSync(join(tmp, 'cjs-entry-'));
+    const index = pathToFileURL(join(root, 'dist/lib/index.js')).href;
+    writeFileSync(join(dir, 'package.json'), '{}');
+    writeFileSync(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "module": "nodenext", "target": "ES2022" } }');
+    writeFileSync(join(dir, 'main.ts'), [
+      'export const k: number = 3;',
+      'const isMain = require.main === module;',
+      "import('./other.mjs').then(({ f, gradient }) => { const h = 1e-6; console.log(JSON.stringify({ isMain, value: f(1.5), grad: gradient(f, 1.5)[0], fd: (f(1.5 + h) - f(1.5 - h)) / (2 * h) })); });",
+    ].join('\n'));
+    writeFileSync(join(dir, 'other.mts'), [
+      `export { gradient } from ${JSON.stringify(index)};`,
+      "import * as main from './main.js';",
+      'export const f = (x: number) => x * (main as any).k + 1;',
+    ].join('\n'));
+    const out = JSON.parse(node(['--import', registerUrl, join(dir, 'main.ts')])) as { isMain: boolean; value: number; grad: number; fd: number };
+    expect([out.isMain, out.value]).toEqual([true, 5.5]);
+    expect(out.grad).toBeCloseTo(out.fd, 6);
+  });
+
   it('gives an import of CommonJS TypeScript the names it re-exports from JavaScript and packages', () => {
     // tsc's __exportStar copies them at run time and Node reads them from its output; the loader
     // followed only re-exported TypeScript: b.scale was undefined, f NaN (tsc + node: 15.25).
