@@ -19,6 +19,8 @@ export interface TsConfig {
   module: string | undefined;
   /** Its `compilerOptions.target`, lower case, likewise. */
   target: string | undefined;
+  /** Its `compilerOptions.esModuleInterop`, likewise. */
+  esModuleInterop: boolean | undefined;
   /** Whether its text and that of the files it extends parse (one that does not decides nothing; esbuild reports it). */
   readable: boolean;
   /**
@@ -85,7 +87,7 @@ function readConfig(file: string, depth: number): Omit<TsConfig, 'path' | 'types
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    return { key: '', module: undefined, target: undefined, readable: false };
+    return { key: '', module: undefined, target: undefined, esModuleInterop: undefined, readable: false };
   }
   const own = ownOptions(text);
   // Follow `extends` (one or a list) a few levels: a relative path, or a package's config
@@ -95,20 +97,27 @@ function readConfig(file: string, depth: number): Omit<TsConfig, 'path' | 'types
   const bases = depth < 8 ? (own?.extends ?? []) : [];
   const read = bases.map((base) => readConfig(extendedConfig(file, base), depth + 1));
   // The file's own setting wins; among those it extends, the last that sets one.
-  const inherited = (option: 'module' | 'target') => own?.[option] ?? read.reduce<string | undefined>((found, base) => base[option] ?? found, undefined);
-  return { key: [text, ...read.map((r) => r.key)].join('\0'), module: inherited('module'), target: inherited('target'), readable: own !== null && read.every((r) => r.readable) };
+  const inherited = <K extends 'module' | 'target' | 'esModuleInterop'>(option: K) =>
+    own?.[option] ?? read.reduce<TsConfig[K] | undefined>((found, base) => base[option] ?? found, undefined);
+  return {
+    key: [text, ...read.map((r) => r.key)].join('\0'),
+    module: inherited('module'),
+    target: inherited('target'),
+    esModuleInterop: inherited('esModuleInterop'),
+    readable: own !== null && read.every((r) => r.readable),
+  };
 }
 
 /**
  * `compilerOptions.module` and `target` of a tsconfig's text (JSON with comments and trailing
- * commas), lower case, and what it `extends`; null when it does not parse.
+ * commas), lower case, its `esModuleInterop`, and what it `extends`; null when it does not parse.
  */
-function ownOptions(text: string): { module: string | undefined; target: string | undefined; extends: string[] } | null {
+function ownOptions(text: string): { module: string | undefined; target: string | undefined; esModuleInterop: boolean | undefined; extends: string[] } | null {
   // Comments and trailing commas out; strings (`"src/**/*"`) kept as they are.
   const json = text
     .replace(/("(?:[^"\\\n]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_, string: string | undefined) => string ?? '')
     .replace(/("(?:[^"\\\n]|\\.)*")|,(?=\s*[}\]])/g, (_, string: string | undefined) => string ?? '');
-  let config: { compilerOptions?: { module?: unknown; target?: unknown }; extends?: unknown } | null;
+  let config: { compilerOptions?: { module?: unknown; target?: unknown; esModuleInterop?: unknown }; extends?: unknown } | null;
   try {
     config = JSON.parse(json) as typeof config;
   } catch {
@@ -116,7 +125,8 @@ function ownOptions(text: string): { module: string | undefined; target: string 
   }
   const lower = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : undefined);
   const bases = [config?.extends].flat().filter((base): base is string => typeof base === 'string');
-  return { module: lower(config?.compilerOptions?.module), target: lower(config?.compilerOptions?.target), extends: bases };
+  const interop = config?.compilerOptions?.esModuleInterop;
+  return { module: lower(config?.compilerOptions?.module), target: lower(config?.compilerOptions?.target), esModuleInterop: typeof interop === 'boolean' ? interop : undefined, extends: bases };
 }
 
 /**
@@ -150,6 +160,19 @@ function emittedModule(config: TsConfig): string | undefined {
   if (config.module !== undefined) return config.module === 'umd' ? 'commonjs' : config.module;
   if (config.typescript === null || config.typescript >= 6) return 'esnext';
   return effectiveTarget(config) === 'es5' ? 'commonjs' : 'es2015';
+}
+
+/**
+ * Whether tsc's CommonJS output under `config` imports CommonJS with `esModuleInterop`'s
+ * helpers: its own setting, else TypeScript 5's default — on for a `module` of
+ * `node16`…`nodenext` or `preserve`, off otherwise — or TypeScript 6's (on), as also without
+ * TypeScript. Off, `import d from './two.js'` of `module.exports = 2` is its `.default`
+ * (undefined) and `import * as ns` the exports themselves (a function stays callable).
+ */
+export function tscEsModuleInterop(config: TsConfig): boolean {
+  if (config.esModuleInterop !== undefined) return config.esModuleInterop;
+  if (config.typescript === null || config.typescript >= 6) return true;
+  return config.module === 'preserve' || /^node(?:\d+|next)$/.test(config.module ?? '');
 }
 
 /** The file an `extends` of the tsconfig.json `file` names (a path or a package's config), as tsc resolves it. */

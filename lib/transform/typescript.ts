@@ -11,7 +11,7 @@ import type * as Esbuild from 'esbuild';
 import { hasIgnorePragma } from './pragma.js';
 import { composeMaps, type SourceMapV3 } from './sourcemap.js';
 import { transform, type TransformOptions, type TransformResult } from './transform.js';
-import { effectiveTarget, hasModuleSyntax, tsconfigAt, tscDefaultTarget } from './tsconfig.js';
+import { effectiveTarget, hasModuleSyntax, tsconfigAt, tscDefaultTarget, tscEsModuleInterop } from './tsconfig.js';
 
 /** Options of {@link transformTs}. */
 export interface TransformTsOptions extends Omit<TransformOptions, 'filename' | 'sourceType'> {
@@ -143,7 +143,24 @@ function stripUnder(code: string, filename: string, loader: 'ts' | 'tsx', format
   const emptied = out.warnings.filter((w) => w.id === 'empty-import-meta');
   if (emptied.length > 0) throw withCommonJsNote({ errors: emptied.map((w) => ({ ...w, text: '"import.meta" is not available in CommonJS' })) });
   const text = (suffix: string): string => out.outputFiles.find((f) => f.path.endsWith(suffix))!.text;
-  return { code: text('.js'), map: text('.map'), esmSyntax: isEsmSyntax(out) };
+  const js = format === 'cjs' && tsconfig !== undefined && !tscEsModuleInterop(tsconfigAt(tsconfig)) ? withoutInterop(text('.js'), filename) : text('.js');
+  return { code: js, map: text('.map'), esmSyntax: isEsmSyntax(out) };
+}
+
+/**
+ * esbuild's CommonJS output importing as tsc's does without `esModuleInterop`: each import
+ * reads the required exports themselves. esbuild wraps them with `esModuleInterop`'s meaning
+ * (`__toESM`): `import two from './two.js'` of `module.exports = 2` was 2 where tsc's build
+ * reads `.default` (undefined, and `x * two` NaN), and `import * as fn` of a function was an
+ * object where tsc's is the function. Its helper becomes the identity (on the same line: the
+ * map still holds).
+ */
+function withoutInterop(code: string, filename: string): string {
+  if (!code.includes('__toESM(')) return code;
+  const helper = /^var __toESM = /m;
+  // (esbuild's helper changed: stop rather than import otherwise than tsc)
+  if (!helper.test(code)) throw new Error(`zygote-ts: cannot compile ${filename} without esModuleInterop as tsc does: esbuild's __toESM helper was not found`);
+  return code.replace(helper, 'var __toESM = (mod) => mod, __toESMWithInterop = ');
 }
 
 /** Whether a {@link buildOne}'s file has ES module syntax, as its metafile says. */

@@ -241,6 +241,42 @@ describe('node --import zygote-ts/register', () => {
     expect(run('{ "compilerOptions": { "target": "ES2022" } }', {})).toEqual(module);
   });
 
+  it("imports CommonJS with or without esModuleInterop, as tsc's CommonJS output does", () => {
+    // Without it (its TypeScript 5 default under "module": "commonjs", or set false) tsc reads
+    // a default import's `.default` and a namespace import is the exports themselves; esbuild's
+    // output imported with esModuleInterop's meaning: x * two was 3, not NaN, and g(1.5) 3, not
+    // 10.5 (both as tsc 5.9 and 6.0 + node give them).
+    const dir = mkdtempSync(join(tmp, 'interop-'));
+    writeFileSync(join(dir, 'package.json'), '{}');
+    writeFileSync(join(dir, 'two.js'), 'module.exports = 2;\n');
+    writeFileSync(join(dir, 'fn.js'), 'module.exports = function (x) { return 2 * x; };\n');
+    writeFileSync(join(dir, 'main.ts'), [
+      `import { gradient } from ${JSON.stringify(join(root, 'dist/lib/index.js'))};`,
+      "import two from './two.js';",
+      "import * as fn from './fn.js';",
+      "import fnDefault from './fn.js';",
+      "import fnRequired = require('./fn.js');",
+      'const x = 1.5;',
+      'const g = (x: number) => x * ((two as number | undefined) ?? 7);',
+      'const h = 1e-6;',
+      'console.log(JSON.stringify({ seen: [x * two, typeof fn, typeof fnDefault, fnRequired(x)], value: g(x), grad: gradient(g, x)[0], fd: (g(x + h) - g(x - h)) / (2 * h) }));',
+    ].join('\n'));
+    const run = (tsconfig: string, typescript: string) => {
+      writeFileSync(join(dir, 'tsconfig.json'), tsconfig);
+      installTypeScript(dir, typescript);
+      const out = JSON.parse(node(['--import', registerUrl, join(dir, 'main.ts')])) as { seen: unknown[]; value: number; grad: number; fd: number };
+      expect(out.grad).toBeCloseTo(out.fd, 6);
+      return [out.seen, out.value];
+    };
+    const withoutInterop = [[null, 'function', 'undefined', 3], 10.5]; // (NaN prints as null)
+    const withInterop = [[3, 'object', 'function', 3], 1.5 * 2];
+    expect(run('{ "compilerOptions": { "module": "commonjs" } }', '5.9.3')).toEqual(withoutInterop);
+    expect(run('{ "compilerOptions": { "module": "commonjs", "esModuleInterop": false } }', '6.0.2')).toEqual(withoutInterop);
+    expect(run('{ "compilerOptions": { "module": "commonjs", "esModuleInterop": true } }', '5.9.3')).toEqual(withInterop);
+    expect(run('{ "compilerOptions": { "module": "commonjs" } }', '6.0.2')).toEqual(withInterop);
+    expect(run('{ "compilerOptions": { "module": "nodenext" } }', '5.9.3')).toEqual(withInterop);
+  });
+
   it('refuses top-level await and import.meta in a file compiled to CommonJS, saying why it is CommonJS', () => {
     // esbuild emptied import.meta in CommonJS with only a warning: import.meta.url was undefined.
     const dir = mkdtempSync(join(tmp, 'cjs-only-'));
