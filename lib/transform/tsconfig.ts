@@ -175,6 +175,14 @@ export function tscEsModuleInterop(config: TsConfig): boolean {
   return config.module === 'preserve' || /^node(?:\d+|next)$/.test(config.module ?? '');
 }
 
+/**
+ * Whether tsc compiles `import(…)` to `require` under `config`: where it emits CommonJS
+ * (`commonjs`, UMD, TypeScript 5's default), not under `node16`…`nodenext`, which keep it.
+ */
+export function tscRequiresDynamicImports(config: TsConfig): boolean {
+  return emittedModule(config) === 'commonjs';
+}
+
 /** The file an `extends` of the tsconfig.json `file` names (a path or a package's config), as tsc resolves it. */
 function extendedConfig(file: string, base: string): string {
   if (base.startsWith('.') || base.startsWith('/')) return resolve(dirname(file), base.endsWith('.json') ? base : `${base}.json`);

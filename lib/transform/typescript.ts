@@ -11,7 +11,7 @@ import type * as Esbuild from 'esbuild';
 import { hasIgnorePragma } from './pragma.js';
 import { composeMaps, type SourceMapV3 } from './sourcemap.js';
 import { transform, type TransformOptions, type TransformResult } from './transform.js';
-import { effectiveTarget, hasModuleSyntax, tsconfigAt, tscDefaultTarget, tscEsModuleInterop } from './tsconfig.js';
+import { effectiveTarget, hasModuleSyntax, tsconfigAt, tscDefaultTarget, tscEsModuleInterop, tscRequiresDynamicImports } from './tsconfig.js';
 
 /** Options of {@link transformTs}. */
 export interface TransformTsOptions extends Omit<TransformOptions, 'filename' | 'sourceType'> {
@@ -194,7 +194,7 @@ function buildOne(code: string, filename: string, loader: 'ts' | 'tsx', format: 
     outfile: `${filename}.js`, // never written: names the output of a build with write: false
     sourcemap: 'external',
     metafile: true,
-    supported: tsconfig === undefined ? LOWERED : { ...LOWERED, ...classFieldsLowered(tsconfig) },
+    supported: tsconfig === undefined ? LOWERED : { ...LOWERED, ...classFieldsLowered(tsconfig), ...(format === 'cjs' ? dynamicImportLowered(tsconfig) : {}) },
     logLevel: 'silent',
     ...(format === 'cjs' ? { format: 'cjs' as const } : {}),
   });
@@ -227,6 +227,18 @@ function classFieldsLowered(path: string): Record<string, boolean> {
   const target = effectiveTarget(config);
   const native = target === 'esnext' || (/^es(\d{4})$/.exec(target)?.[1] ?? '0') >= '2022';
   return native || !config.readable ? {} : { 'class-field': false, 'class-static-field': false };
+}
+
+/**
+ * `import(…)` lowered to `Promise.resolve().then(() => require(…))` in CommonJS output where tsc
+ * lowers it so (`module` `commonjs`, not `node16`…`nodenext`), through the same import helper
+ * as a static import (see {@link withoutInterop}). Kept, Node's own import gave another
+ * namespace: `(await import('./scale.js')).default` of tsc output (`exports.default = 2`) was
+ * the whole exports object, and 1.5 times it NaN, where the `tsc` build gives 3.
+ */
+function dynamicImportLowered(path: string): Record<string, boolean> {
+  const config = tsconfigAt(path);
+  return config.readable && tscRequiresDynamicImports(config) ? { 'dynamic-import': false } : {};
 }
 
 let esbuildModule: typeof Esbuild | undefined;

@@ -277,6 +277,38 @@ describe('node --import zygote-ts/register', () => {
     expect(run('{ "compilerOptions": { "module": "nodenext" } }', '5.9.3')).toEqual(withInterop);
   });
 
+  it('compiles import() to require under "module": "commonjs", as tsc does', () => {
+    // Node's own import() of tsc output (exports.default = 2) gives the whole exports object as
+    // default: 1.5 * s.default was NaN, and l.default of a TypeScript file's `export default 5`
+    // an object, where tsc (whose output requires them) + node give 3 and 5.
+    const dir = mkdtempSync(join(tmp, 'dynamic-import-'));
+    writeFileSync(join(dir, 'package.json'), '{}');
+    writeFileSync(join(dir, 'scale.js'), '"use strict";\nObject.defineProperty(exports, "__esModule", { value: true });\nexports.default = 2;\n');
+    writeFileSync(join(dir, 'fn.js'), 'module.exports = function (x) { return 2 * x; };\n');
+    writeFileSync(join(dir, 'lib.ts'), 'export default 5;\n');
+    writeFileSync(join(dir, 'main.ts'), [
+      `import { gradient } from ${JSON.stringify(join(root, 'dist/lib/index.js'))};`,
+      'async function main() {',
+      "  const s = await import('./scale.js');",
+      "  const f = await import('./fn.js');",
+      "  const l = await import('./lib.js');",
+      '  const g = (x: number) => x * s.default * l.default;',
+      '  const h = 1e-6;',
+      '  console.log(JSON.stringify({ seen: [typeof f, typeof f.default], value: g(1.5), grad: gradient(g, 1.5)[0], fd: (g(1.5 + h) - g(1.5 - h)) / (2 * h) }));',
+      '}',
+      'main();',
+    ].join('\n'));
+    const run = (tsconfig: string) => {
+      writeFileSync(join(dir, 'tsconfig.json'), tsconfig);
+      const out = JSON.parse(node(['--import', registerUrl, join(dir, 'main.ts')])) as { seen: unknown[]; value: number; grad: number; fd: number };
+      expect(out.grad).toBeCloseTo(out.fd, 6);
+      return [out.seen, out.value];
+    };
+    expect(run('{ "compilerOptions": { "module": "commonjs", "esModuleInterop": true } }')).toEqual([['object', 'function'], 15]);
+    // (without esModuleInterop the namespace is the exports themselves: a function stays one)
+    expect(run('{ "compilerOptions": { "module": "commonjs", "esModuleInterop": false } }')).toEqual([['function', 'undefined'], 15]);
+  });
+
   it('refuses top-level await and import.meta in a file compiled to CommonJS, saying why it is CommonJS', () => {
     // esbuild emptied import.meta in CommonJS with only a warning: import.meta.url was undefined.
     const dir = mkdtempSync(join(tmp, 'cjs-only-'));
