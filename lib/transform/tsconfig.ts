@@ -164,12 +164,14 @@ function emittedModule(config: TsConfig): string | undefined {
 
 /**
  * Whether tsc's CommonJS output under `config` imports CommonJS with `esModuleInterop`'s
- * helpers: its own setting, else TypeScript 5's default — on for a `module` of
- * `node16`…`nodenext` or `preserve`, off otherwise — or TypeScript 6's (on), as also without
- * TypeScript. Off, `import d from './two.js'` of `module.exports = 2` is its `.default`
- * (undefined) and `import * as ns` the exports themselves (a function stays callable).
+ * helpers: always under TypeScript 7 (which removed `false`), else its own setting, else
+ * TypeScript 5's default — on for a `module` of `node16`…`nodenext` or `preserve`, off
+ * otherwise — or TypeScript 6's (on), as also without TypeScript. Off, `import d from
+ * './two.js'` of `module.exports = 2` is its `.default` (undefined) and `import * as ns` the
+ * exports themselves (a function stays callable).
  */
 export function tscEsModuleInterop(config: TsConfig): boolean {
+  if (config.typescript !== null && config.typescript >= 7) return true;
   if (config.esModuleInterop !== undefined) return config.esModuleInterop;
   if (config.typescript === null || config.typescript >= 6) return true;
   return config.module === 'preserve' || /^node(?:\d+|next)$/.test(config.module ?? '');

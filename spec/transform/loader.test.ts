@@ -275,6 +275,8 @@ describe('node --import zygote-ts/register', () => {
     expect(run('{ "compilerOptions": { "module": "commonjs", "esModuleInterop": true } }', '5.9.3')).toEqual(withInterop);
     expect(run('{ "compilerOptions": { "module": "commonjs" } }', '6.0.2')).toEqual(withInterop);
     expect(run('{ "compilerOptions": { "module": "nodenext" } }', '5.9.3')).toEqual(withInterop);
+    // TypeScript 7 removed esModuleInterop false: tsc 7 says so and compiles with it.
+    expect(run('{ "compilerOptions": { "module": "commonjs", "esModuleInterop": false } }', '7.0.2')).toEqual(withInterop);
   });
 
   it('compiles import() to require under "module": "commonjs", as tsc does', () => {
