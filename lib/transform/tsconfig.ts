@@ -280,7 +280,8 @@ export function hasModuleSyntax(code: string): boolean {
 
 /**
  * Why the `tsc` build cannot run the TypeScript module at `path` (a `.ts`/`.tsx` file with
- * module syntax, `code`) where the loader would: tsc compiles it to CommonJS, and the
+ * module syntax, `code`) where the loader would: tsc compiles it to CommonJS (the tsconfig's
+ * `module` is `commonjs` or `umd`), and the
  * package.json's `"type": "module"` makes Node run that output as an ES module, where it
  * stops at `exports` (UMD output runs nothing). Run as the ES module it is written as, it
  * gave values the `tsc` build never does, silently. Null when nothing stands in the way.
@@ -288,12 +289,12 @@ export function hasModuleSyntax(code: string): boolean {
 export function commonJsInModulePackage(path: string, code: string): string | null {
   if (!/\.tsx?$/.test(path) || packageType(path) !== 'module' || !hasModuleSyntax(code)) return null;
   const config = nearestTsconfig(path);
-  if (config === null || emittedModule(config) !== 'commonjs') return null;
-  const why = config.module === undefined
-    ? `${config.path} sets no "module" and no "target" after ES5, for which TypeScript ${config.typescript} compiles to CommonJS`
-    : `the "module" of ${config.path} is "${config.module}"`;
+  // Only a "module" the tsconfig sets: one that sets none in a "type": "module" package is
+  // typically a solution's root (Vite's: "files": [] and "references"), which compiles
+  // nothing itself; `tsc -b` compiles the files under the configs it references.
+  if (config?.module === undefined || emittedModule(config) !== 'commonjs') return null;
   return (
-    `zygote-ts: ${path} is compiled to CommonJS by tsc (${why}), but the "type": "module" of its package.json ` +
+    `zygote-ts: ${path} is compiled to CommonJS by tsc (the "module" of ${config.path} is "${config.module}"), but the "type": "module" of its package.json ` +
     'makes Node run that output as an ES module, where it does not run (CommonJS output stops: "exports is not defined in ES module scope"). ' +
     'The loader will not run it otherwise than tsc + node would. Set "module": "nodenext" (or "esnext") in the tsconfig.json, ' +
     'or remove "type": "module" from package.json.'

@@ -336,18 +336,20 @@ describe('node --import zygote-ts/register', () => {
     writeFileSync(join(dir, 'main.ts'), 'export const k: number = 3;\nconsole.log(1.5 * k);\n');
     writeFileSync(join(dir, 'script.ts'), 'const k: number = 3;\nconsole.log(1.5 * k);\n');
     const run = (file: string) => spawnSync(process.execPath, ['--import', registerUrl, join(dir, file)], { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
-    for (const [tsconfig, why] of [['{ "compilerOptions": { "module": "commonjs" } }', 'is "commonjs"'], ['{ "compilerOptions": { "strict": true } }', 'for which TypeScript 5 compiles to CommonJS']] as const) {
-      writeFileSync(join(dir, 'tsconfig.json'), tsconfig);
-      installTypeScript(dir, '5.9.3');
+    for (const module of ['commonjs', 'umd']) {
+      writeFileSync(join(dir, 'tsconfig.json'), `{ "compilerOptions": { "module": "${module}" } }`);
       const r = run('main.ts');
       expect(r.status).not.toBe(0);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toContain(`${join(dir, 'main.ts')} is compiled to CommonJS by tsc`);
-      expect(r.stderr).toContain(why);
+      expect(r.stderr).toContain(`${join(dir, 'main.ts')} is compiled to CommonJS by tsc (the "module" of ${join(dir, 'tsconfig.json')} is "${module}")`);
       expect(r.stderr).toContain('Set "module": "nodenext"');
       // A file without import or export is a script to tsc, which Node runs as an ES module fine.
       expect(run('script.ts').stdout).toBe('4.5\n');
     }
+    // A solution's root (no module; the files are compiled under the configs it references) stops nothing.
+    writeFileSync(join(dir, 'tsconfig.json'), '{ "files": [], "references": [{ "path": "./tsconfig.app.json" }] }');
+    installTypeScript(dir, '5.9.3');
+    expect(run('main.ts').stdout).toBe('4.5\n');
   });
 
   it("gives an import of CommonJS TypeScript the names tsc's build gives it", () => {
