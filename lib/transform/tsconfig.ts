@@ -21,6 +21,12 @@ export interface TsConfig {
   target: string | undefined;
   /** Its `compilerOptions.esModuleInterop`, likewise. */
   esModuleInterop: boolean | undefined;
+  /** The files it compiles: its `files` (absolute paths) and `include`/`exclude` (absolute patterns), its own or inherited; undefined where none is set. */
+  files: string[] | undefined;
+  include: string[] | undefined;
+  exclude: string[] | undefined;
+  /** The tsconfig files its `references` name. */
+  references: string[];
   /** Whether its text and that of the files it extends parse (one that does not decides nothing; esbuild reports it). */
   readable: boolean;
   /**
@@ -33,21 +39,68 @@ export interface TsConfig {
 const tsconfigByDir = new Map<string, TsConfig | null>();
 
 /**
- * The nearest tsconfig.json above `path`, as `tsc` and esbuild find it (not past a
- * `node_modules` folder: a package's files are not compiled under the app's options). Its
- * compilerOptions change what a TypeScript file means — class fields have assign
- * semantics under a `target` before ES2022 — so the loader strips under it, as the plain
- * `tsc` build and the esbuild plugin do.
+ * The tsconfig a TypeScript file at `path` is compiled under: the nearest tsconfig.json above
+ * it, as `tsc` and esbuild find it (not past a `node_modules` folder: a package's files are
+ * not compiled under the app's options), or, where that is a solution's root that does not
+ * compile the file itself (Vite's template: `"files": []` and `"references"`), the referenced
+ * config that does, as `tsc -b` compiles it. Its compilerOptions change what a TypeScript
+ * file means — class fields have assign semantics under a `target` before ES2022 — so the
+ * loader strips under it, as the plain `tsc` build and the esbuild plugin do. (Read from the
+ * root, which sets no options, a file of a solution with `"target": "ES2022"` ran under
+ * TypeScript 5's defaults, as CommonJS with assigned fields, where `tsc -b` + node define them.)
  */
 export function nearestTsconfig(path: string): TsConfig | null {
+  const nearest = tsconfigAbove(path);
+  return nearest === null ? null : projectOf(nearest, resolve(path), 0);
+}
+
+function tsconfigAbove(path: string): TsConfig | null {
   const dir = dirname(path);
   let found = tsconfigByDir.get(dir);
   if (found !== undefined) return found;
   const file = join(dir, 'tsconfig.json');
   if (existsSync(file)) found = tsconfigAt(file);
-  else found = dirname(dir) === dir || basename(dir) === 'node_modules' ? null : nearestTsconfig(dir);
+  else found = dirname(dir) === dir || basename(dir) === 'node_modules' ? null : tsconfigAbove(dir);
   tsconfigByDir.set(dir, found);
   return found;
+}
+
+/** `config`, or the config among those it references (and theirs) that compiles the file at `path` where it does not. */
+function projectOf(config: TsConfig, path: string, depth: number): TsConfig {
+  if (config.references.length === 0 || compiles(config, path) || depth > 4) return config;
+  for (const reference of config.references) {
+    const member = projectOf(tsconfigAt(reference), path, depth + 1);
+    if (compiles(member, path)) return member;
+  }
+  return config;
+}
+
+/** Whether `config` compiles the file at `path`: in its `files`, or matched by its `include` (by default everything under it) and not by its `exclude`. */
+function compiles(config: TsConfig, path: string): boolean {
+  if (!config.readable) return false;
+  if (config.files?.includes(path)) return true;
+  const include = config.include ?? (config.files === undefined ? [join(dirname(config.path), '**/*')] : []);
+  return include.some((pattern) => globMatches(pattern, path)) && !(config.exclude ?? []).some((pattern) => globMatches(pattern, path));
+}
+
+/** Whether a tsconfig `include`/`exclude` pattern (absolute) matches `path`: `*`, `?` and `**` as tsc reads them; a last segment without wildcard or extension names a folder. */
+function globMatches(pattern: string, path: string): boolean {
+  const slashed = pattern.replace(/\\/g, '/');
+  const last = slashed.slice(slashed.lastIndexOf('/') + 1);
+  const full = /[*?]/.test(last) || /\.\w+$/.test(last) ? slashed : `${slashed}/**/*`;
+  let source = '';
+  for (let i = 0; i < full.length; i++) {
+    if (full.startsWith('**/', i)) {
+      source += '(?:[^/]+/)*';
+      i += 2;
+    } else if (full.startsWith('**', i)) {
+      source += '.*';
+      i += 1;
+    } else if (full[i] === '*') source += '[^/]*';
+    else if (full[i] === '?') source += '[^/]';
+    else source += full[i]!.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`).test(path.replace(/\\/g, '/'));
 }
 
 const tsconfigByFile = new Map<string, TsConfig>();
@@ -87,9 +140,9 @@ function readConfig(file: string, depth: number): Omit<TsConfig, 'path' | 'types
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    return { key: '', module: undefined, target: undefined, esModuleInterop: undefined, readable: false };
+    return { key: '', module: undefined, target: undefined, esModuleInterop: undefined, files: undefined, include: undefined, exclude: undefined, references: [], readable: false };
   }
-  const own = ownOptions(text);
+  const own = ownOptions(text, dirname(file));
   // Follow `extends` (one or a list) a few levels: a relative path, or a package's config
   // (`@tsconfig/node20/tsconfig.json`), whose upgrade may change the target and so the meaning.
   // Read from the parsed text: a commented-out "extends" named a file that was not there,
@@ -97,13 +150,19 @@ function readConfig(file: string, depth: number): Omit<TsConfig, 'path' | 'types
   const bases = depth < 8 ? (own?.extends ?? []) : [];
   const read = bases.map((base) => readConfig(extendedConfig(file, base), depth + 1));
   // The file's own setting wins; among those it extends, the last that sets one.
-  const inherited = <K extends 'module' | 'target' | 'esModuleInterop'>(option: K) =>
+  const inherited = <K extends 'module' | 'target' | 'esModuleInterop' | 'files' | 'include' | 'exclude'>(option: K) =>
     own?.[option] ?? read.reduce<TsConfig[K] | undefined>((found, base) => base[option] ?? found, undefined);
+  // (paths in files and patterns are relative to the config that sets them; references are not inherited)
+  const dir = dirname(file);
   return {
     key: [text, ...read.map((r) => r.key)].join('\0'),
     module: inherited('module'),
     target: inherited('target'),
     esModuleInterop: inherited('esModuleInterop'),
+    files: inherited('files'),
+    include: inherited('include'),
+    exclude: inherited('exclude'),
+    references: (own?.references ?? []).map((reference) => referencedConfig(dir, reference)),
     readable: own !== null && read.every((r) => r.readable),
   };
 }
@@ -112,12 +171,15 @@ function readConfig(file: string, depth: number): Omit<TsConfig, 'path' | 'types
  * `compilerOptions.module` and `target` of a tsconfig's text (JSON with comments and trailing
  * commas), lower case, its `esModuleInterop`, and what it `extends`; null when it does not parse.
  */
-function ownOptions(text: string): { module: string | undefined; target: string | undefined; esModuleInterop: boolean | undefined; extends: string[] } | null {
+function ownOptions(
+  text: string,
+  dir: string,
+): Pick<TsConfig, 'module' | 'target' | 'esModuleInterop' | 'files' | 'include' | 'exclude'> & { extends: string[]; references: string[] } | null {
   // Comments and trailing commas out; strings (`"src/**/*"`) kept as they are.
   const json = text
     .replace(/("(?:[^"\\\n]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_, string: string | undefined) => string ?? '')
     .replace(/("(?:[^"\\\n]|\\.)*")|,(?=\s*[}\]])/g, (_, string: string | undefined) => string ?? '');
-  let config: { compilerOptions?: { module?: unknown; target?: unknown; esModuleInterop?: unknown }; extends?: unknown } | null;
+  let config: { compilerOptions?: { module?: unknown; target?: unknown; esModuleInterop?: unknown }; extends?: unknown; files?: unknown; include?: unknown; exclude?: unknown; references?: unknown } | null;
   try {
     config = JSON.parse(json) as typeof config;
   } catch {
@@ -126,7 +188,18 @@ function ownOptions(text: string): { module: string | undefined; target: string 
   const lower = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : undefined);
   const bases = [config?.extends].flat().filter((base): base is string => typeof base === 'string');
   const interop = config?.compilerOptions?.esModuleInterop;
-  return { module: lower(config?.compilerOptions?.module), target: lower(config?.compilerOptions?.target), esModuleInterop: typeof interop === 'boolean' ? interop : undefined, extends: bases };
+  const paths = (value: unknown) => (Array.isArray(value) ? value.filter((p): p is string => typeof p === 'string').map((p) => resolve(dir, p)) : undefined);
+  const references = Array.isArray(config?.references) ? (config.references as { path?: unknown }[]).map((r) => r?.path).filter((p): p is string => typeof p === 'string') : [];
+  return {
+    module: lower(config?.compilerOptions?.module),
+    target: lower(config?.compilerOptions?.target),
+    esModuleInterop: typeof interop === 'boolean' ? interop : undefined,
+    files: paths(config?.files),
+    include: paths(config?.include),
+    exclude: paths(config?.exclude),
+    extends: bases,
+    references,
+  };
 }
 
 /**
@@ -183,6 +256,12 @@ export function tscEsModuleInterop(config: TsConfig): boolean {
  */
 export function tscRequiresDynamicImports(config: TsConfig): boolean {
   return emittedModule(config) === 'commonjs';
+}
+
+/** The tsconfig a project reference's `path` names, from the folder `dir`: a file, or a folder's tsconfig.json. */
+function referencedConfig(dir: string, path: string): string {
+  const named = resolve(dir, path);
+  return named.endsWith('.json') || isFile(named) ? named : join(named, 'tsconfig.json');
 }
 
 /** The file an `extends` of the tsconfig.json `file` names (a path or a package's config), as tsc resolves it. */

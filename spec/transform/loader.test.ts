@@ -311,6 +311,36 @@ describe('node --import zygote-ts/register', () => {
     expect(run('{ "compilerOptions": { "module": "commonjs", "esModuleInterop": false } }')).toEqual([['function', 'undefined'], 15]);
   });
 
+  it("compiles a file of a solution (a root tsconfig's references) under the referenced config that includes it, as tsc -b does", () => {
+    // Read from the root (no options: TypeScript 5's defaults), src/main.ts ran as CommonJS with
+    // assigned class fields: init()'s z = 7x survived super(), f(1.5) was 10.5 with gradient 7,
+    // where tsc -b (tsconfig.app.json: ES2022, defined fields, ES modules) + node give 150 and 100.
+    const dir = mkdtempSync(join(tmp, 'solution-'));
+    writeFileSync(join(dir, 'package.json'), '{}');
+    installTypeScript(dir, '5.9.3');
+    writeFileSync(join(dir, 'tsconfig.json'), '{ "files": [], "references": [{ "path": "./tsconfig.app.json" }, { "path": "./tools" }] }');
+    writeFileSync(join(dir, 'tsconfig.app.json'), '{ "compilerOptions": { "composite": true, "module": "esnext", "target": "ES2022" }, "include": ["src"], "exclude": ["src/**/*.cjs.ts"] }');
+    mkdirSync(join(dir, 'src'));
+    mkdirSync(join(dir, 'tools'));
+    writeFileSync(join(dir, 'tools', 'tsconfig.json'), '{ "compilerOptions": { "composite": true, "module": "commonjs", "target": "ES2020" }, "files": ["../src/main.cjs.ts"] }');
+    const main = [
+      `import { gradient } from ${JSON.stringify(join(root, 'dist/lib/index.js'))};`,
+      'class B { constructor(x: number) { this.init(x); } init(_x: number) {} }',
+      'class C extends B { z?: number; init(x: number) { this.z = 7 * x; } }',
+      'const f = (x: number) => new C(x).z ?? 100 * x;',
+      'const h = 1e-6;',
+      'console.log(JSON.stringify({ kind: typeof require, value: f(1.5), grad: gradient(f, 1.5)[0], fd: (f(1.5 + h) - f(1.5 - h)) / (2 * h) }));',
+    ].join('\n');
+    writeFileSync(join(dir, 'src', 'main.ts'), main);
+    // (a file the second reference lists: CommonJS with assigned fields there, as tsc -b compiles it)
+    writeFileSync(join(dir, 'src', 'main.cjs.ts'), main);
+    for (const [file, expected] of [['main.ts', { kind: 'undefined', value: 150 }], ['main.cjs.ts', { kind: 'function', value: 10.5 }]] as const) {
+      const out = JSON.parse(node(['--import', registerUrl, join(dir, 'src', file)])) as { kind: string; value: number; grad: number; fd: number };
+      expect({ kind: out.kind, value: out.value }).toEqual(expected);
+      expect(out.grad).toBeCloseTo(out.fd, 6);
+    }
+  });
+
   it('refuses top-level await and import.meta in a file compiled to CommonJS, saying why it is CommonJS', () => {
     // esbuild emptied import.meta in CommonJS with only a warning: import.meta.url was undefined.
     const dir = mkdtempSync(join(tmp, 'cjs-only-'));
