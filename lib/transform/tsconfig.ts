@@ -19,8 +19,12 @@ export interface TsConfig {
   module: string | undefined;
   /** Its `compilerOptions.target`, lower case, likewise. */
   target: string | undefined;
-  /** Its `compilerOptions.esModuleInterop`, likewise. */
+  /** Its `compilerOptions.esModuleInterop`, `alwaysStrict` and `strict`, likewise. */
   esModuleInterop: boolean | undefined;
+  alwaysStrict: boolean | undefined;
+  strict: boolean | undefined;
+  /** Its `compilerOptions.moduleDetection`, lower case, likewise. */
+  moduleDetection: string | undefined;
   /** The files it compiles: its `files` (absolute paths) and `include`/`exclude` (absolute patterns), its own or inherited; undefined where none is set. */
   files: string[] | undefined;
   include: string[] | undefined;
@@ -35,6 +39,9 @@ export interface TsConfig {
    */
   typescript: number | null;
 }
+
+/** The compilerOptions read here. */
+type CompilerOption = 'module' | 'target' | 'esModuleInterop' | 'alwaysStrict' | 'strict' | 'moduleDetection';
 
 const tsconfigByDir = new Map<string, TsConfig | null>();
 
@@ -140,7 +147,7 @@ function readConfig(file: string, depth: number): Omit<TsConfig, 'path' | 'types
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    return { key: '', module: undefined, target: undefined, esModuleInterop: undefined, files: undefined, include: undefined, exclude: undefined, references: [], readable: false };
+    return { key: '', module: undefined, target: undefined, esModuleInterop: undefined, alwaysStrict: undefined, strict: undefined, moduleDetection: undefined, files: undefined, include: undefined, exclude: undefined, references: [], readable: false };
   }
   const own = ownOptions(text, dirname(file));
   // Follow `extends` (one or a list) a few levels: a relative path, or a package's config
@@ -150,7 +157,7 @@ function readConfig(file: string, depth: number): Omit<TsConfig, 'path' | 'types
   const bases = depth < 8 ? (own?.extends ?? []) : [];
   const read = bases.map((base) => readConfig(extendedConfig(file, base), depth + 1));
   // The file's own setting wins; among those it extends, the last that sets one.
-  const inherited = <K extends 'module' | 'target' | 'esModuleInterop' | 'files' | 'include' | 'exclude'>(option: K) =>
+  const inherited = <K extends CompilerOption | 'files' | 'include' | 'exclude'>(option: K) =>
     own?.[option] ?? read.reduce<TsConfig[K] | undefined>((found, base) => base[option] ?? found, undefined);
   // (paths in files and patterns are relative to the config that sets them; references are not inherited)
   const dir = dirname(file);
@@ -159,6 +166,9 @@ function readConfig(file: string, depth: number): Omit<TsConfig, 'path' | 'types
     module: inherited('module'),
     target: inherited('target'),
     esModuleInterop: inherited('esModuleInterop'),
+    alwaysStrict: inherited('alwaysStrict'),
+    strict: inherited('strict'),
+    moduleDetection: inherited('moduleDetection'),
     files: inherited('files'),
     include: inherited('include'),
     exclude: inherited('exclude'),
@@ -169,17 +179,17 @@ function readConfig(file: string, depth: number): Omit<TsConfig, 'path' | 'types
 
 /**
  * `compilerOptions.module` and `target` of a tsconfig's text (JSON with comments and trailing
- * commas), lower case, its `esModuleInterop`, and what it `extends`; null when it does not parse.
+ * commas), lower case, its boolean options read here, and what it `extends`; null when it does not parse.
  */
 function ownOptions(
   text: string,
   dir: string,
-): Pick<TsConfig, 'module' | 'target' | 'esModuleInterop' | 'files' | 'include' | 'exclude'> & { extends: string[]; references: string[] } | null {
+): Pick<TsConfig, CompilerOption | 'files' | 'include' | 'exclude'> & { extends: string[]; references: string[] } | null {
   // Comments and trailing commas out; strings (`"src/**/*"`) kept as they are.
   const json = text
     .replace(/("(?:[^"\\\n]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_, string: string | undefined) => string ?? '')
     .replace(/("(?:[^"\\\n]|\\.)*")|,(?=\s*[}\]])/g, (_, string: string | undefined) => string ?? '');
-  let config: { compilerOptions?: { module?: unknown; target?: unknown; esModuleInterop?: unknown }; extends?: unknown; files?: unknown; include?: unknown; exclude?: unknown; references?: unknown } | null;
+  let config: { compilerOptions?: Partial<Record<CompilerOption, unknown>>; extends?: unknown; files?: unknown; include?: unknown; exclude?: unknown; references?: unknown } | null;
   try {
     config = JSON.parse(json) as typeof config;
   } catch {
@@ -187,13 +197,19 @@ function ownOptions(
   }
   const lower = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : undefined);
   const bases = [config?.extends].flat().filter((base): base is string => typeof base === 'string');
-  const interop = config?.compilerOptions?.esModuleInterop;
+  const flag = (option: 'esModuleInterop' | 'alwaysStrict' | 'strict') => {
+    const value = config?.compilerOptions?.[option];
+    return typeof value === 'boolean' ? value : undefined;
+  };
   const paths = (value: unknown) => (Array.isArray(value) ? value.filter((p): p is string => typeof p === 'string').map((p) => resolve(dir, p)) : undefined);
   const references = Array.isArray(config?.references) ? (config.references as { path?: unknown }[]).map((r) => r?.path).filter((p): p is string => typeof p === 'string') : [];
   return {
     module: lower(config?.compilerOptions?.module),
     target: lower(config?.compilerOptions?.target),
-    esModuleInterop: typeof interop === 'boolean' ? interop : undefined,
+    esModuleInterop: flag('esModuleInterop'),
+    alwaysStrict: flag('alwaysStrict'),
+    strict: flag('strict'),
+    moduleDetection: lower(config?.compilerOptions?.moduleDetection),
     files: paths(config?.files),
     include: paths(config?.include),
     exclude: paths(config?.exclude),
@@ -248,6 +264,20 @@ export function tscEsModuleInterop(config: TsConfig): boolean {
   if (config.esModuleInterop !== undefined) return config.esModuleInterop;
   if (config.typescript === null || config.typescript >= 6) return true;
   return config.module === 'preserve' || /^node(?:\d+|next)$/.test(config.module ?? '');
+}
+
+/**
+ * Whether tsc's CommonJS output of a script (a file without import or export, which a module's
+ * output always is) under `config` is strict code (`"use strict"` first): always under
+ * TypeScript 7, which removed `alwaysStrict: false`; every file is a module under
+ * `moduleDetection: "force"`; else its `alwaysStrict`, on by default under TypeScript 6
+ * (whatever `strict` says) and following `strict` (off by default) under TypeScript 5.
+ * Without TypeScript, as Node runs a CommonJS script: sloppy.
+ */
+export function tscStrictScripts(config: TsConfig): boolean {
+  if (!config.readable || config.typescript === null) return false;
+  if (config.typescript >= 7 || config.moduleDetection === 'force') return true;
+  return config.alwaysStrict ?? (config.typescript >= 6 || (config.strict ?? false));
 }
 
 /**

@@ -11,7 +11,7 @@ import type * as Esbuild from 'esbuild';
 import { hasIgnorePragma } from './pragma.js';
 import { composeMaps, type SourceMapV3 } from './sourcemap.js';
 import { transform, type TransformOptions, type TransformResult } from './transform.js';
-import { effectiveTarget, hasModuleSyntax, tsconfigAt, tscDefaultTarget, tscEsModuleInterop, tscRequiresDynamicImports } from './tsconfig.js';
+import { effectiveTarget, hasModuleSyntax, tsconfigAt, tscDefaultTarget, tscEsModuleInterop, tscRequiresDynamicImports, tscStrictScripts } from './tsconfig.js';
 
 /** Options of {@link transformTs}. */
 export interface TransformTsOptions extends Omit<TransformOptions, 'filename' | 'sourceType'> {
@@ -75,7 +75,8 @@ export function stripTs(code: string, filename: string, format?: 'esm' | 'cjs', 
   map.sources = [filename];
   map.sourcesContent = [code];
   const out = { code: stripped.code, map, changed: true };
-  return format === 'cjs' && isTypeScriptModule(code, filename, 'esmSyntax' in stripped && stripped.esmSyntax) ? strictCommonJs(out) : out;
+  const strict = isTypeScriptModule(code, filename, 'esmSyntax' in stripped && stripped.esmSyntax) || (tsconfig !== undefined && tscStrictScripts(tsconfigAt(tsconfig)));
+  return format === 'cjs' && strict ? strictCommonJs(out) : out;
 }
 
 /**

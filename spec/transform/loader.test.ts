@@ -162,6 +162,38 @@ describe('node --import zygote-ts/register', () => {
     expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.cts')]))).toEqual([2.25, [3], 'strict', 2.25, [3], 'strict', 'sloppy', 'strict']);
   });
 
+  it("runs a CommonJS script as strict code where tsc's alwaysStrict (TypeScript 6's default) or moduleDetection says so", () => {
+    // TypeScript 6 turns alwaysStrict on by default, 7 always, and moduleDetection "force" makes
+    // every file a module: tsc's output starts with "use strict". The loader ran such a script
+    // sloppy: `arguments[0] = x * 2` changed x, scaleFirst(1.5) was 9 with gradient 12 where
+    // tsc + node give 2.25 and 3.
+    const dir = mkdtempSync(join(tmp, 'strict-scripts-'));
+    writeFileSync(join(dir, 'package.json'), '{}');
+    writeFileSync(join(dir, 'main.ts'), [
+      `const { gradient } = require(${JSON.stringify(join(root, 'dist/lib/index.js'))});`,
+      'function scaleFirst(x: number) { arguments[0] = x * 2; return x * x; }',
+      'function who(this: unknown) { return this === undefined ? "strict" : "sloppy"; }',
+      'const h = 1e-6;',
+      'console.log(JSON.stringify({ value: scaleFirst(1.5), who: who(), grad: gradient(scaleFirst, 1.5)[0], fd: (scaleFirst(1.5 + h) - scaleFirst(1.5 - h)) / (2 * h) }));',
+    ].join('\n'));
+    const run = (tsconfig: string, typescript: string) => {
+      writeFileSync(join(dir, 'tsconfig.json'), tsconfig);
+      installTypeScript(dir, typescript);
+      const out = JSON.parse(node(['--import', registerUrl, join(dir, 'main.ts')])) as { value: number; who: string; grad: number; fd: number };
+      expect(out.grad).toBeCloseTo(out.fd, 6);
+      return [out.value, out.who];
+    };
+    const strict = [2.25, 'strict'];
+    const sloppy = [9, 'sloppy'];
+    expect(run('{ "compilerOptions": { "module": "commonjs" } }', '6.0.2')).toEqual(strict);
+    expect(run('{ "compilerOptions": { "module": "commonjs", "strict": false } }', '6.0.2')).toEqual(strict);
+    expect(run('{ "compilerOptions": { "module": "commonjs", "alwaysStrict": false } }', '6.0.2')).toEqual(sloppy);
+    expect(run('{ "compilerOptions": { "module": "commonjs", "alwaysStrict": false } }', '7.0.2')).toEqual(strict);
+    expect(run('{ "compilerOptions": { "module": "commonjs", "moduleDetection": "force" } }', '5.9.3')).toEqual(strict);
+    expect(run('{ "compilerOptions": { "module": "commonjs" } }', '5.9.3')).toEqual(sloppy);
+    expect(run('{ "compilerOptions": { "module": "commonjs", "strict": true, "alwaysStrict": false } }', '5.9.3')).toEqual(sloppy);
+  });
+
   it("gives a module compiled to CommonJS tsc's top-level this: its exports", () => {
     // esbuild makes a module's top-level `this` undefined, also in CommonJS output; tsc keeps
     // it, the exports object under Node: f(1.5) was 10.5 (the fallback 7) where tsc + node give 4.5.
