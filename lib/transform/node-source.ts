@@ -95,7 +95,15 @@ export function moduleSource(path: string, code: string, filter: FileFilter, cac
  * its names) had none, and `x * main.k` was NaN.
  */
 export function commonJsFacade(path: string, code: string, cache: TransformCache | null, isMain = false): string | null {
-  const own = exportedBy(path, code, cache);
+  let own: Exported | null;
+  try {
+    own = exportedBy(path, code, cache);
+  } catch (error) {
+    // An entry that does not compile: Node's own load reports it, from the require hook in
+    // the main thread, as it reported it before the entry had a facade.
+    if (isMain) return null;
+    throw error;
+  }
   if (own === null) return null;
   const reexported = { names: new Set<string>(), others: new Set<string>() };
   collectReexports(path, own, cache, new Set([path]), reexported);
