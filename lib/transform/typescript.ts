@@ -138,7 +138,9 @@ function stripUnder(code: string, filename: string, loader: 'ts' | 'tsx', format
     // export k). Built again with it as the exports esbuild's output gives importers.
     if (format === 'cjs' && /\bthis\b/.test(code) && isEsmSyntax(out)) out = buildOne(code, filename, loader, format, tsconfig, { this: 'module.exports' });
   } catch (error) {
-    throw format === 'cjs' ? withCommonJsNote(error as Esbuild.BuildFailure) : error;
+    // (esbuild's failures only: a missing esbuild is said as it is)
+    const failed = Array.isArray((error as { errors?: unknown } | null)?.errors);
+    throw format === 'cjs' && failed ? withCommonJsNote(error as Esbuild.BuildFailure) : error;
   }
   // esbuild empties `import.meta` in CommonJS with a warning: `import.meta.url` was undefined.
   const emptied = out.warnings.filter((w) => w.id === 'empty-import-meta');

@@ -28,7 +28,8 @@ const reportOf = (stderr: string) =>
 
 describe('a file that does not compile', () => {
   it('TypeScript: the place, the line and a caret, nothing more', () => {
-    const r = run('typo.ts', 'const a: number = 1;\nfunction f(x: number {\n  return x * 2;\n}\nconsole.log(f(a));\n');
+    // (a module: Node runs a script, as tsc's output of it, as CommonJS, whose report is the next case's)
+    const r = run('typo.ts', 'const a: number = 1;\nfunction f(x: number {\n  return x * 2;\n}\nconsole.log(f(a));\nexport {};\n');
     expect(r.status).toBe(1);
     expect(reportOf(r.stderr)).toEqual([
       'SyntaxError [Error]: Expected ")" but found "{"',
@@ -69,5 +70,11 @@ describe('a file that does not compile', () => {
     expect(r.stderr).toContain('running TypeScript needs esbuild to strip the types, and it is not installed');
     expect(r.stderr).toContain('npm install --save-dev esbuild');
     expect(r.stderr).not.toContain('@zygote-ignore');
+    // TypeScript compiled to CommonJS the same (its note on CommonJS read esbuild's errors, and
+    // the missing esbuild became "zygote-ts could not rewrite …: failure.errors is not iterable").
+    const cts = run('app/main.cts', 'const n: number = 2;\nconsole.log(n * 2);\n', register);
+    expect(cts.status).toBe(1);
+    expect(cts.stderr).toContain('running TypeScript needs esbuild to strip the types, and it is not installed');
+    expect(cts.stderr).not.toContain('@zygote-ignore');
   });
 });
