@@ -47,7 +47,7 @@ function packageVersion(): string {
 /** Whether Node loads `path` as an ES module (TypeScript as `tsc` compiles it; `.js` follows its package's "type"). */
 function isModuleEntry(path: string): boolean {
   if (path.endsWith('.mjs')) return true;
-  if (/\.(?:ts|tsx|mts|cts)$/.test(path)) return typeScriptFormat(path) === 'module';
+  if (/\.(?:ts|tsx|mts|cts)$/.test(path)) return typeScriptFormat(path, readFileSync(path, 'utf8')) === 'module';
   return /\.(?:js|jsx)$/.test(path) && packageType(path) === 'module';
 }
 

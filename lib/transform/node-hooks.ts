@@ -72,8 +72,8 @@ function noteEntry(result: ResolveResult, context: ResolveContext): ResolveResul
 
 /** A TypeScript file's load, stripped and (for user files and included packages) rewritten. */
 function loadTypeScript(url: string, path: string): LoadResult {
-  const format = typeScriptFormat(path);
   const code = readFileSync(path, 'utf8');
+  const format = typeScriptFormat(path, code);
   if (format === 'commonjs') {
     // CommonJS TypeScript goes through require (cjs-hook.ts strips and rewrites it); an import
     // of it, through an ES module requiring it, which gives the import its names.

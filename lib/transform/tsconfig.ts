@@ -370,12 +370,26 @@ export function packageType(path: string): unknown {
  * (`exports.default = 2`) was the whole exports object: `x * scale` was NaN where `tsc`'s
  * build gives a number.
  */
-export function typeScriptFormat(path: string): 'module' | 'commonjs' {
+export function typeScriptFormat(path: string, code?: string): 'module' | 'commonjs' {
   if (path.endsWith('.cts')) return 'commonjs';
   if (path.endsWith('.mts') || packageType(path) === 'module') return 'module';
   const config = nearestTsconfig(path);
   const module = config === null ? undefined : emittedModule(config);
-  return module === 'commonjs' || module === 'nodenext' || /^node\d+$/.test(module ?? '') ? 'commonjs' : 'module';
+  if (module === 'commonjs' || module === 'nodenext' || /^node\d+$/.test(module ?? '')) return 'commonjs';
+  return code !== undefined && isCommonJsScript(code, config) ? 'commonjs' : 'module';
+}
+
+/**
+ * Whether TypeScript source compiled to ES module output, outside a `"type": "module"`
+ * package, runs as CommonJS: a script to tsc (no import or export, and no
+ * `moduleDetection: "force"`) is emitted as one, and Node runs a `.js` file without module
+ * syntax as CommonJS (as its own type stripping runs such a `.ts` file). Run as an ES module,
+ * its top-level `this` was undefined (tsc + node: the exports) and `require` missing, and
+ * under TypeScript 5 it was strict where tsc + node run it sloppy. (Any `await` or
+ * `import.meta` may be what Node detects as a module: such a file stays one.)
+ */
+function isCommonJsScript(code: string, config: TsConfig | null): boolean {
+  return config?.moduleDetection !== 'force' && !hasModuleSyntax(code) && !/\bawait\b|\bimport\s*\.\s*meta\b/.test(code);
 }
 
 /**

@@ -194,6 +194,32 @@ describe('node --import zygote-ts/register', () => {
     expect(run('{ "compilerOptions": { "module": "commonjs", "strict": true, "alwaysStrict": false } }', '5.9.3')).toEqual(sloppy);
   });
 
+  it('runs a script (no import or export) compiled to ES module output as CommonJS outside a "type": "module" package, as node runs tsc\'s output', () => {
+    // tsc emits a script as one and Node runs a .js file without module syntax as CommonJS; the
+    // loader ran it as an ES module: top-level this undefined, no require, and (TypeScript 5)
+    // strict: scaleFirst(1.5) was 2.25 with gradient 3 where tsc 5 + node give 9 and 12.
+    const dir = mkdtempSync(join(tmp, 'esm-script-'));
+    writeFileSync(join(dir, 'package.json'), '{}');
+    writeFileSync(join(dir, 'main.ts'), [
+      'function scaleFirst(x: number) { arguments[0] = x * 2; return x * x; }',
+      'const top: any = this;',
+      'const kind = typeof require;',
+      `const { gradient } = kind === 'function' ? require(${JSON.stringify(join(root, 'dist/lib/index.js'))}) : { gradient: () => [NaN] };`,
+      'const h = 1e-6;',
+      'console.log(JSON.stringify({ value: scaleFirst(1.5), top: typeof top, require: kind, grad: gradient(scaleFirst, 1.5)[0], fd: (scaleFirst(1.5 + h) - scaleFirst(1.5 - h)) / (2 * h) }));',
+    ].join('\n'));
+    const run = (tsconfig: string, typescript: string) => {
+      writeFileSync(join(dir, 'tsconfig.json'), tsconfig);
+      installTypeScript(dir, typescript);
+      const out = JSON.parse(node(['--import', registerUrl, join(dir, 'main.ts')])) as { value: number; top: string; require: string; grad: number; fd: number };
+      expect(out.grad).toBeCloseTo(out.fd, 6);
+      return [out.value, out.top, out.require];
+    };
+    expect(run('{ "compilerOptions": { "module": "esnext" } }', '5.9.3')).toEqual([9, 'object', 'function']);
+    expect(run('{ "compilerOptions": { "module": "esnext" } }', '6.0.2')).toEqual([2.25, 'object', 'function']);
+    expect(run('{ "compilerOptions": { "target": "ES2022" } }', '5.9.3')).toEqual([9, 'object', 'function']);
+  });
+
   it("gives a module compiled to CommonJS tsc's top-level this: its exports", () => {
     // esbuild makes a module's top-level `this` undefined, also in CommonJS output; tsc keeps
     // it, the exports object under Node: f(1.5) was 10.5 (the fallback 7) where tsc + node give 4.5.
@@ -547,7 +573,8 @@ describe('zygote CLI', () => {
     };
     const fields = '{ pid: process.pid, argv: process.argv.slice(1), loader: process.execArgv.includes("--import") }';
     // TypeScript: here (one Node start, not two), with the loader passed on to child processes.
-    const ts = where([], 'entry.ts', `const n: number = 1; console.log(JSON.stringify(${fields}));`);
+    // (a module: a script outside a "type": "module" package runs as CommonJS, as Node runs tsc's output)
+    const ts = where([], 'entry.ts', `const n: number = 1; console.log(JSON.stringify(${fields}));\nexport {};`);
     expect(ts).toEqual({ pid: ts.cliPid, argv: [join(tmp, 'entry.ts'), 'x'], loader: true, cliPid: ts.cliPid });
     // CommonJS: in a child, where Node sets require.main.
     const cjs = where([], 'entry.cjs', `console.log(JSON.stringify({ main: require.main === module, ...${fields} }));`);
