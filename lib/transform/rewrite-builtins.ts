@@ -10,7 +10,7 @@
  * - `Float64Array.from(…)`, `Float32Array.of(…)` & co. → `__zy.float64ArrayFrom(…)` & co. (while
  *   a differentiation runs, a typed array holding traced numbers: proxies/typed-arrays.ts);
  * - `r.indexOf(x)`, `r.lastIndexOf`, `r.includes`, `r.get`, `r.set`, `r.has`, `r.delete`,
- *   `r.add` → `(0, __zy.callMethod)(r, r.indexOf, x)` (`r` read once: a temporary unless it
+ *   `r.add`, also by a literal key (`r['has'](k)`) → `(0, __zy.callMethod)(r, r.indexOf, x)` (`r` read once: a temporary unless it
  *   is `this` or a declared name, or the runtime's slot where no temporary can be declared;
  *   the method read before the arguments, as JavaScript does; also `super.get(k)`, and in
  *   an optional chain that the call ends, `r?.has(k)`, `r.has?.(k)` and `a?.b.has(k)`,
@@ -151,12 +151,25 @@ export function receiverOf(object: Node, ctx: RewriteContext): { first: string; 
   return { first: `${temporary} = `, close: '', again: temporary };
 }
 
-/** Whether `node` is `E.m` (no optional link, no `super`) with `m` one of `names`. */
-export function isMemberNamed(node: Node, names: ReadonlySet<string>): node is acorn.MemberExpression & { property: acorn.Identifier } {
-  return (
-    node.type === 'MemberExpression' && !node.computed && !node.optional && node.object.type !== 'Super' &&
-    node.property.type === 'Identifier' && names.has(node.property.name) && !hasOptionalLink(node.object as Node)
-  );
+/**
+ * The name a member reads where the source fixes it: `m` of `r.m`, `r['m']` and ``r[`m`]``
+ * (a literal key is the same method: `m['has'](x)` searches as `m.has(x)` does); else null.
+ */
+export function memberName(node: acorn.MemberExpression): string | null {
+  const key = node.property;
+  if (!node.computed) return key.type === 'Identifier' ? key.name : null;
+  if (key.type === 'Literal') return typeof key.value === 'string' ? key.value : null;
+  return key.type === 'TemplateLiteral' && key.expressions.length === 0 ? (key.quasis[0]!.value.cooked ?? null) : null;
+}
+
+/** The token that opens a member's key after its object: `.`, or `[` for a computed one (after `?.` when optional). */
+export const keyOpener = (node: acorn.MemberExpression): string => (node.computed ? '[' : '.');
+
+/** Whether `node` is `E.m` or `E['m']` (no optional link, no `super`) with `m` one of `names`. */
+export function isMemberNamed(node: Node, names: ReadonlySet<string>): node is acorn.MemberExpression {
+  if (node.type !== 'MemberExpression' || node.optional || node.object.type === 'Super' || hasOptionalLink(node.object as Node)) return false;
+  const name = memberName(node);
+  return name !== null && names.has(name);
 }
 
 const CALL: ReadonlySet<string> = new Set(['call']);
@@ -186,14 +199,15 @@ export function dropCalleeParentheses(node: acorn.CallExpression, ctx: RewriteCo
 
 /** `E.m.call(r, …)` for a search method m (`[].indexOf.call(xs, x)`, ES5 libraries' idiom for array-likes). */
 function isSearchCallThroughCall(node: Node): node is acorn.CallExpression & { callee: acorn.MemberExpression & { object: acorn.MemberExpression } } {
-  return node.type === 'CallExpression' && !node.optional && isMemberNamed(node.callee as Node, CALL) && isMemberNamed((node.callee as acorn.MemberExpression).object as Node, SEARCHES);
+  // (`.call` spelled with a dot: its name is dropped from the text)
+  return node.type === 'CallExpression' && !node.optional && isMemberNamed(node.callee as Node, CALL) && !(node.callee as acorn.MemberExpression).computed && isMemberNamed((node.callee as acorn.MemberExpression).object as Node, SEARCHES);
 }
 
 /** `super.m(…)` for a search method m (a subclass of Map or Array asking its base class). */
-function isSuperSearch(node: Node): node is acorn.CallExpression & { callee: acorn.MemberExpression & { property: acorn.Identifier } } {
+function isSuperSearch(node: Node): node is acorn.CallExpression & { callee: acorn.MemberExpression } {
   if (node.type !== 'CallExpression' || node.optional) return false;
   const callee = node.callee;
-  return callee.type === 'MemberExpression' && callee.object.type === 'Super' && !callee.computed && callee.property.type === 'Identifier' && SEARCHES.has(callee.property.name);
+  return callee.type === 'MemberExpression' && callee.object.type === 'Super' && SEARCHES.has(memberName(callee) ?? '');
 }
 
 /**
@@ -204,7 +218,7 @@ function isSuperSearch(node: Node): node is acorn.CallExpression & { callee: aco
 function optionalSearch(node: Node, ctx: RewriteContext): 'member' | 'call' | 'inner' | null {
   if (node.type !== 'CallExpression' || parentOf(ctx)?.type !== 'ChainExpression') return null;
   const callee = node.callee;
-  if (callee.type !== 'MemberExpression' || callee.computed || callee.object.type === 'Super' || callee.property.type !== 'Identifier' || !SEARCHES.has(callee.property.name)) return null;
+  if (callee.type !== 'MemberExpression' || callee.object.type === 'Super' || !SEARCHES.has(memberName(callee) ?? '')) return null;
   if (callee.optional && node.optional) return null;
   if (!callee.optional && !node.optional) return tempsAvailable(ctx) && lastOptionalLink(callee.object as Node) !== null ? 'inner' : null;
   // (`r.m?.(a)` reads `r.m` itself: a link inside r that skipped would have it read `undefined.m`;
@@ -263,7 +277,8 @@ export const rewriteSearchCall: Rewriter = {
       const r = ctx.temps.fresh(callee.object.end);
       ed.prefix(node.start, either(`(${t} = `, ''));
       ed.replaceToken(link.object.end, link.property.start, '?.', either(`, ${t} === null || ${t} === void 0 ? void 0 : (${r} = ${t}${link.computed ? '' : '.'}`, '?.'));
-      ed.replaceToken(callee.object.end, callee.property.start, '.', either(`, ${runtime('callMethod')}(${r}, ${r}.`, '.'));
+      const opener = keyOpener(callee);
+      ed.replaceToken(callee.object.end, callee.property.start, opener, either(`, ${runtime('callMethod')}(${r}, ${r}${opener}`, opener));
       argumentsOpen('');
       ed.suffix(node.end, either('))', ''));
       return;
@@ -273,11 +288,14 @@ export const rewriteSearchCall: Rewriter = {
     const skip = (v: string) => `${v} === null || ${v} === void 0 ? void 0 : ${runtime('callMethod')}(${r}, `;
     if (form === 'member') {
       ed.prefix(node.start, either(stable !== null ? `(${skip(r)}` : `(${r} = `, ''));
-      ed.replaceToken(callee.object.end, callee.property.start, '?.', either(stable !== null ? '.' : `, ${skip(r)}${r}.`, '?.'));
+      // (`r?.['m']` keeps its `[`: only the `?.` goes)
+      const dot = callee.computed ? '' : '.';
+      ed.replaceToken(callee.object.end, callee.property.start, '?.', either(stable !== null ? dot : `, ${skip(r)}${r}${dot}`, '?.'));
     } else {
       const f = ctx.temps.fresh(callee.end);
+      const opener = keyOpener(callee);
       ed.prefix(node.start, either(`(${stable !== null ? f : r} = `, ''));
-      if (stable === null) ed.replaceToken(callee.object.end, callee.property.start, '.', either(`, ${f} = ${r}.`, '.'));
+      if (stable === null) ed.replaceToken(callee.object.end, callee.property.start, opener, either(`, ${f} = ${r}${opener}`, opener));
       ed.replaceToken(callee.property.end, args.length > 0 ? args[0]!.start : node.end, '?.', either(`, ${skip(f)}${f}`, '?.'));
     }
     argumentsOpen('');
@@ -310,7 +328,8 @@ function callMethodThroughRuntime(node: acorn.CallExpression & { callee: acorn.M
   const args = node.arguments;
   const either = copies(ctx);
   ctx.ed.prefix(node.start, either(`${runtime(name)}(${receiver.first}`, ''));
-  ctx.ed.replaceToken(callee.object.end, callee.property.start, '.', either(`${receiver.close}, ${receiver.again}.`, '.'));
+  const opener = keyOpener(callee);
+  ctx.ed.replaceToken(callee.object.end, callee.property.start, opener, either(`${receiver.close}, ${receiver.again}${opener}`, opener));
   ctx.ed.replaceToken(callee.end, args.length > 0 ? args[0]!.start : node.end, '(', either(args.length > 0 ? ', ' : '', '('));
 }
 

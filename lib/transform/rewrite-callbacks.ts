@@ -17,7 +17,7 @@ import { importsOf, type Node } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
 import { runtime } from './context.js';
 import { eitherCopy } from './two-bodies.js';
-import { callThroughRuntime, isMethodCall } from './rewrite-builtins.js';
+import { callThroughRuntime, isMethodCall, memberName } from './rewrite-builtins.js';
 
 const SORTS: ReadonlySet<string> = new Set(['sort', 'toSorted']);
 
@@ -29,7 +29,7 @@ export const rewriteSortComparator: Rewriter = {
     const arg = node.arguments[0]!;
     if (arg.type === 'SpreadElement' || arg.type === 'Literal' || (arg.type === 'Identifier' && arg.name === 'undefined')) return false;
     const callee = node.callee;
-    return callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && SORTS.has(callee.property.name);
+    return callee.type === 'MemberExpression' && SORTS.has(memberName(callee) ?? '');
   },
   rewrite(node, ctx) {
     if (node.type !== 'CallExpression') return;
@@ -61,8 +61,8 @@ const PREDICATE_METHODS: ReadonlySet<string> = new Set([
 /** Arguments that cannot be functions (written as data) are left alone. */
 const NOT_A_FUNCTION: ReadonlySet<string> = new Set(['SpreadElement', 'Literal', 'TemplateLiteral', 'ObjectExpression', 'ArrayExpression', 'UnaryExpression', 'BinaryExpression', 'UpdateExpression']);
 
-const isPredicateMethod = (node: Node): boolean =>
-  node.type === 'MemberExpression' && !node.computed && node.property.type === 'Identifier' && PREDICATE_METHODS.has(node.property.name);
+/** (also by a literal key: `xs['filter'](f)` is the same method) */
+const isPredicateMethod = (node: Node): boolean => node.type === 'MemberExpression' && PREDICATE_METHODS.has(memberName(node) ?? '');
 
 function predicateArguments(node: Node, ctx: RewriteContext): Node[] {
   if (node.type !== 'CallExpression') return [];

@@ -12,7 +12,7 @@
 import type { Node } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
 import { runtime } from './context.js';
-import { dropCalleeParentheses, isMemberNamed, receiverOf } from './rewrite-builtins.js';
+import { dropCalleeParentheses, isMemberNamed, keyOpener, receiverOf } from './rewrite-builtins.js';
 import { eitherCopy } from './two-bodies.js';
 
 export const rewriteArrowThis: Rewriter = {
@@ -51,7 +51,8 @@ export const rewriteInstanceBind: Rewriter = {
     const receiver = receiverOf(callee.object as Node, ctx);
     // E.bind(this, a) → (0, __zy.bindInstance)(t = E, t.bind, this, a): E read once, then bind, then the arguments
     ed.prefix(node.start, `${runtime('bindInstance')}(${receiver.first}`);
-    ed.replaceToken(callee.object.end, callee.property.start, '.', `${receiver.close}, ${receiver.again}.`);
+    const opener = keyOpener(callee);
+    ed.replaceToken(callee.object.end, callee.property.start, opener, `${receiver.close}, ${receiver.again}${opener}`);
     ed.replaceToken(callee.end, node.arguments[0]!.start, '(', ', ');
   },
 };

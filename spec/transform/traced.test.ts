@@ -25,6 +25,9 @@ const cases: Case[] = [
   // number as an object: xs?.includes(x) false where it is true, a DefaultMap's super.get(k) undefined)
   { name: 'searches in an optional chain: xs?.includes(x), m.get?.(x), o.m?.has(x), o?.xs.includes(x)', at: 3.2, f: `(x) => { const k = Math.round(x), xs = [1, 2, 3], m = new Map([[3, 7]]), o = { xs, m, none: null }; const skipped = [o.none?.includes(k), o.none?.get(x * 2), o.m.nothing?.(k), null?.indexOf(k), o.none?.xs.includes(k), o?.none?.m.get(k), o?.none?.has(k)].filter((v) => v === undefined).length; return (xs?.includes(k) ? 2 : 5) * x + (o.xs?.indexOf(k) ?? 9) * x + m.get?.(k) * x + (o.m?.has(k) ? x * x : 0) + o.m.get?.(k) + (o?.xs.lastIndexOf(k) + o?.['m'].get(k) + o?.m?.get(k)) * x + skipped }` },
   { name: 'searches through super: a Map subclass with a default, an Array subclass', at: 3.2, f: `(x) => { class DefaultMap extends Map { get(k) { if (!super.has(k)) super.set(k, k * 10); return super.get(k) } } class Bag extends Array { holds(v) { return super.includes(v) ? super.indexOf(v) : -1 } } const k = Math.round(x), m = new DefaultMap([[3, 7]]), b = Bag.from([1, 2, 3]); m.get(k + 1); return m.get(k) * x + m.size * x + m.get(k + 1) + b.holds(k) * x * x }` },
+  // (the rewrite recognised only the dotted name: `s['has'](k)` asked the built-in, which compared
+  // the traced k by identity: false where it is true, a wrong branch with no report)
+  { name: "searches, sorts and predicates by a literal key: s['has'](x), xs[`includes`](x), m?.['get'](x)", at: 3.2, f: `(x) => { const k = Math.round(x), xs = [1, 2, 3], s = new Set(xs), m = new Map([[3, 7]]), o = { m }; return (s['has'](k) ? 2 : 5) * x + (xs[\`includes\`](k) ? 3 : 7) * x + xs['indexOf'](k) * x * x + (m["get"](k) ?? 0) * x + (o.m?.['get'](k) ?? 1) + (o.m['has']?.(k) ? x : 0) + (o?.m['get'](k) ?? 2) * x + [x, 1, 4]['sort']((a, b) => a - b)[1] * x + [k, 0]['filter']((v) => v - 3).length * x }` },
 ];
 
 const h = 1e-6;
