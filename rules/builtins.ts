@@ -551,6 +551,45 @@ export function construct(ctor: unknown, ...args: unknown[]): unknown {
   return made;
 }
 
+/**
+ * The arguments of `super(…)` in a class that extends the global Map or Set, in rewritten
+ * code (`class Counts extends Map {}`, `new Counts([[x, 1]])`: lib/transform/rewrite-builtins.ts).
+ * The built-in constructor fills the instance through the built-in `set` or `add`, which keys
+ * by identity: a traced key and an equal number were two keys. While a differentiation runs,
+ * its entries are first made one by value, as `construct` does for `new Map(…)` (the first key
+ * kept, in its place, with the last value); a subclass with a `set` or `add` of its own is
+ * given them as they are (its `super.set(k, v)` keys by value).
+ */
+export function collectionArguments(newTarget: unknown, args: ArrayLike<unknown>): ArrayLike<unknown> {
+  const from = args[0];
+  if (!isDeriving() || from === undefined || from === null || typeof newTarget !== 'function') return args;
+  const proto = (newTarget as { prototype: unknown }).prototype;
+  const isMap = proto instanceof Map;
+  if (!(isMap ? (proto as Map<unknown, unknown>).set === mapSet : proto instanceof Set && (proto as Set<unknown>).add === setAdd)) return args;
+  const made: Map<unknown, unknown> | Set<unknown> = isMap ? new Map() : new Set();
+  for (const item of from as Iterable<unknown>) {
+    if (!isMap) {
+      callMethod(made, setAdd, item);
+      continue;
+    }
+    if (typeof item !== 'object' || item === null) throw new TypeError(`Iterator value ${String(item)} is not an entry object`);
+    callMethod(made, mapSet, (item as unknown[])[0], (item as unknown[])[1]);
+  }
+  return [isMap ? Array.from(made as Map<unknown, unknown>) : Array.from(made as Set<unknown>), ...Array.prototype.slice.call(args, 1)];
+}
+
+/**
+ * `super(…)`'s result in such a class: the instance, whose traced keys are noted (the
+ * built-in stored them) so that an equal number finds them; a Map made while a
+ * differentiation runs is noted as `construct` notes one.
+ */
+export function collectionMade<T>(made: T): T {
+  if (!isDeriving() || !(made instanceof Map || made instanceof Set)) return made;
+  if (made instanceof Map) noteMade(made);
+  for (const k of made instanceof Map ? Map.prototype.keys.call(made) : Set.prototype.values.call(made)) noteKey(made, k);
+  return made;
+}
+
 /** Constructors whose arguments that are numbers are sizes or offsets (a typed array's elements come in an array). */
 const SIZED_CONSTRUCTORS: ReadonlySet<unknown> = new Set<unknown>([
   Float64Array, Float32Array, Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,

@@ -39,7 +39,7 @@
  * other references such as `const { parse } = JSON` keep JavaScript's meaning).
  */
 import type * as acorn from 'acorn';
-import type { Node } from './ast.js';
+import { isFunction, type Node } from './ast.js';
 import { parentOf, replaceGlobalRead, runtime, stableObject, type RewriteContext, type Rewriter } from './context.js';
 import { isGlobalReference } from './rewrite-globals.js';
 import { eitherCopy } from './two-bodies.js';
@@ -348,6 +348,67 @@ export const rewriteSearchCallThroughCall: Rewriter = {
     ctx.ed.replaceToken(callee.object.end, callee.property.start, '.', either(args.length > 0 ? ', ' : '', '.'));
     ctx.ed.overwrite(callee.property.start, callee.property.end, either('', 'call'));
     ctx.ed.replaceToken(callee.end, args.length > 0 ? args[0]!.start : node.end, '(', either('', '('));
+  },
+};
+
+/** Whether `node` is a class that extends the global `Map` or `Set` by its name. */
+function extendsCollection(node: Node | undefined, ctx: RewriteContext): boolean {
+  if (node === undefined || (node.type !== 'ClassDeclaration' && node.type !== 'ClassExpression') || node.superClass === null || node.superClass === undefined) return false;
+  const base = node.superClass as Node;
+  return isGlobalReference(base, 'Map', ctx) || isGlobalReference(base, 'Set', ctx);
+}
+
+/** Whether `node` is `super(…)` in the constructor of such a class (or in an arrow inside it). */
+function isCollectionSuperCall(node: Node, ctx: RewriteContext): node is acorn.CallExpression {
+  if (node.type !== 'CallExpression' || node.callee.type !== 'Super') return false;
+  const ancestors = ctx.ancestors;
+  for (let i = ancestors.length - 1; i >= 0; i--) {
+    const a = ancestors[i]!;
+    if (a.type === 'ArrowFunctionExpression' || !isFunction(a)) continue;
+    const method = ancestors[i - 1];
+    return a.type === 'FunctionExpression' && method?.type === 'MethodDefinition' && method.kind === 'constructor' && extendsCollection(ancestors[i - 3], ctx);
+  }
+  return false;
+}
+
+/**
+ * A subclass of Map or Set filled by its constructor (`class Counts extends Map {}`,
+ * `new Counts([[x, 1]])`): the built-in constructor keys the entries it is given by identity
+ * (a traced key and an equal number were two keys, and `has` of the number missed the traced
+ * one). Its `super(…)` gets its entries made one by value first, and notes the traced keys
+ * the instance then holds (rules/builtins.ts `collectionArguments`, `collectionMade`); a
+ * class with no constructor of its own gets the one JavaScript gives it, written so:
+ *
+ *   super(entries)  →  (0, __zy.collectionMade)(super(...(0, __zy.collectionArguments)(new.target, [entries])))
+ *   class C extends Map {}  →  class C extends Map {constructor() { (0, __zy.collectionMade)(super(...(0, __zy.collectionArguments)(new.target, arguments))) } }
+ *
+ * (Outside a differentiation both give the arguments and the instance as they are.)
+ */
+export const rewriteCollectionSubclass: Rewriter = {
+  name: 'collection-subclass',
+  types: ['CallExpression', 'ClassDeclaration', 'ClassExpression'],
+  test(node, ctx) {
+    if (node.type === 'CallExpression') return isCollectionSuperCall(node, ctx);
+    if (!extendsCollection(node, ctx)) return false;
+    return !(node as acorn.Class).body.body.some((m) => m.type === 'MethodDefinition' && m.kind === 'constructor');
+  },
+  rewrite(node, ctx) {
+    const made = runtime('collectionMade');
+    const args = runtime('collectionArguments');
+    if (node.type === 'ClassDeclaration' || node.type === 'ClassExpression') {
+      // (the constructor JavaScript gives a derived class passes on all its arguments; its length is 0)
+      ctx.ed.suffix(node.body.start + 1, `constructor() { ${made}(super(...${args}(new.target, arguments))) } `);
+      return;
+    }
+    if (node.type !== 'CallExpression') return;
+    const either = copies(ctx);
+    ctx.ed.prefix(node.start, either(`${made}(`, ''));
+    if (node.arguments.length > 0) {
+      // (the arguments as an array's elements: spreads and a trailing comma keep their meaning)
+      ctx.ed.replaceToken(node.callee.end, node.arguments[0]!.start, '(', either(`(...${args}(new.target, [`, '('));
+      ctx.ed.suffix(node.end - 1, either('])', ''));
+    }
+    ctx.ed.suffix(node.end, either(')', ''));
   },
 };
 

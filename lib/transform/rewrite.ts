@@ -13,7 +13,7 @@ import { Editor } from './edit.js';
 import { tokenAtOrAfter, type Parsed } from './parse.js';
 import { rewriteCompoundAssignment, rewriteUpdate } from './rewrite-assign.js';
 import { rewriteBuiltinCalls, rewriteGlobalFunctions, rewriteGlobalObjectCalls, rewriteGlobalPredicates, rewriteMathDestructured } from './rewrite-globals.js';
-import { rewriteBuiltinCall, rewriteBuiltinRead, rewriteConstruct, rewriteDataRead, rewriteDirectEval, rewriteSearchCall, rewriteSearchCallThroughCall, rewriteSizeArguments } from './rewrite-builtins.js';
+import { rewriteBuiltinCall, rewriteBuiltinRead, rewriteCollectionSubclass, rewriteConstruct, rewriteDataRead, rewriteDirectEval, rewriteSearchCall, rewriteSearchCallThroughCall, rewriteSizeArguments } from './rewrite-builtins.js';
 import { rewriteImportedCall, rewriteImportedCallback } from './rewrite-imports.js';
 import {
   rewriteBinaryInline,
@@ -59,6 +59,7 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteDirectEval,
   rewriteSearchCall,
   rewriteSearchCallThroughCall,
+  rewriteCollectionSubclass,
   rewriteImportedCall,
   rewriteImportedCallback,
   rewriteSizeArguments,
