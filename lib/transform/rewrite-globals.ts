@@ -24,6 +24,11 @@
  *   for the built-in itself (a traced argument of `Number` is already a number; a
  *   `Function` body is rewritten before it is compiled).
  *
+ * - The same through `globalThis.Number` or a `const` bound to `Number` (`const N = Number;
+ *   N.isFinite(x)`, `N(text)`, `const { isFinite } = N`), and `Number` given to a method that
+ *   calls it (`texts.map(Number)` → `texts.map((0, __zy.builtin)(Number))`). An alias the
+ *   source does not fix (a parameter, a `let`, a property) keeps the built-in's meaning.
+ *
  * The functions put in place are the runtime's: the same results on every value that is
  * not traced, but another identity than the built-in's (`Math.sin === globalThis.Math.sin`
  * is false in rewritten code) and their own `toString()`. Only names that resolve to no
@@ -33,7 +38,9 @@ import type * as acorn from 'acorn';
 import type { Node } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
 import { isWriteTarget, parentOf, replaceGlobalRead, runtime } from './context.js';
-import { callThroughRuntime } from './rewrite-builtins.js';
+import { callThroughRuntime, memberName } from './rewrite-builtins.js';
+import { CALLING_METHODS } from './rewrite-imports.js';
+import { eitherCopy } from './two-bodies.js';
 
 /** Math's functions with a runtime version (all but `random`). */
 export const MATH_FUNCTIONS: ReadonlySet<string> = new Set([
@@ -54,6 +61,70 @@ export function isGlobalReference(node: Node, name: string, ctx: RewriteContext)
     ctx.scope.freeRefs.has(node) && !ctx.scope.writes.has(node) && !ctx.scope.withRefs.has(node) &&
     !ctx.scope.assignedNames.has(name)
   );
+}
+
+/** The statements a binding owner (scope.ts `bindingOwner`) holds its declarations in. */
+function statementsOf(owner: Node): readonly Node[] {
+  if (owner.type === 'Program' || owner.type === 'BlockStatement' || owner.type === 'StaticBlock') return owner.body as Node[];
+  if ((owner.type === 'FunctionDeclaration' || owner.type === 'FunctionExpression' || owner.type === 'ArrowFunctionExpression') && owner.body.type === 'BlockStatement') return owner.body.body as Node[];
+  return [];
+}
+
+/**
+ * What the name `id` was bound to where the source says so once: `init` of `const id = init`,
+ * or `init` and `key` of `const { key: id } = init` (`const { includes } = Array.prototype`).
+ * Null for any other binding (a parameter, `let`, a name that is assigned somewhere, or in `with`).
+ */
+export function constBinding(id: Node, ctx: RewriteContext): ConstBinding | null {
+  if (id.type !== 'Identifier' || ctx.scope.assignedNames.has(id.name) || !ctx.scope.isDeclared(id) || ctx.scope.withRefs.has(id)) return null;
+  const owner = ctx.scope.bindingOwner(id);
+  return owner === null ? null : (constBindingsOf(owner).get(id.name) ?? null);
+}
+
+interface ConstBinding {
+  init: Node;
+  key: string | null;
+}
+
+/** Each binding owner's `const` bindings by name, listed once (a lookup per call would be quadratic in a large module). */
+const constBindings = new WeakMap<Node, Map<string, ConstBinding | null>>();
+
+function constBindingsOf(owner: Node): Map<string, ConstBinding | null> {
+  let bindings = constBindings.get(owner);
+  if (bindings !== undefined) return bindings;
+  constBindings.set(owner, (bindings = new Map()));
+  for (const statement of statementsOf(owner)) {
+    const declaration = statement.type === 'ExportNamedDeclaration' ? (statement.declaration as Node | null | undefined) : statement;
+    if (declaration?.type !== 'VariableDeclaration' || declaration.kind !== 'const') continue;
+    for (const d of declaration.declarations) {
+      if (d.init === null || d.init === undefined) continue;
+      const init = d.init as Node;
+      if (d.id.type === 'Identifier') bindings.set(d.id.name, { init, key: null });
+      if (d.id.type !== 'ObjectPattern') continue;
+      for (const p of d.id.properties) {
+        if (p.type !== 'Property' || p.value.type !== 'Identifier') continue;
+        const key = p.computed ? null : p.key.type === 'Identifier' ? p.key.name : p.key.type === 'Literal' && typeof p.key.value === 'string' ? p.key.value : null;
+        bindings.set(p.value.name, key === null ? null : { init, key });
+      }
+    }
+  }
+  return bindings;
+}
+
+/** Names of the global object itself. */
+const GLOBAL_OBJECTS: readonly string[] = ['globalThis', 'window', 'self', 'global'];
+
+/**
+ * Whether `node` is the global `name` reached other than by its name, in the forms the source
+ * fixes: through the global object (`globalThis.Number`), or a `const` bound to either
+ * (`const N = Number`).
+ */
+export function isGlobalAlias(node: Node, name: string, ctx: RewriteContext): boolean {
+  if (node.type === 'MemberExpression') {
+    return !node.computed && !node.optional && node.property.type === 'Identifier' && node.property.name === name && GLOBAL_OBJECTS.some((g) => isGlobalReference(node.object as Node, g, ctx));
+  }
+  const bound = constBinding(node, ctx);
+  return bound !== null && bound.key === null && (isGlobalReference(bound.init, name, ctx) || (bound.init.type === 'MemberExpression' && isGlobalAlias(bound.init, name, ctx)));
 }
 
 /** `Object.name` on the global `Object`, non-computed, with `name` in `names`. */
@@ -81,17 +152,26 @@ function isCallee(node: Node, ctx: RewriteContext): boolean {
   return parent?.type === 'CallExpression' && parent.callee === node;
 }
 
-/** `Math.sin` → `__zy.Math.sin`, `Math.sin(x)` → `(0, __zy.Math.sin)(x)`; `Number.isNaN` likewise (read, not written). */
+/**
+ * `Number.isFinite` and its kin reached through `globalThis.Number` or a `const N = Number`:
+ * the built-in answered false for a traced number (`N.isFinite(x)`), silently.
+ */
+function isNumberPredicateOfAlias(node: Node, ctx: RewriteContext): node is acorn.MemberExpression {
+  return node.type === 'MemberExpression' && !node.computed && !node.optional && node.property.type === 'Identifier' && NUMBER_PREDICATES.has(node.property.name) && isGlobalAlias(node.object as Node, 'Number', ctx);
+}
+
+/** `Math.sin` → `__zy.Math.sin`, `Math.sin(x)` → `(0, __zy.Math.sin)(x)`; `Number.isNaN` likewise, also through an alias of `Number` (read, not written). */
 export const rewriteGlobalFunctions: Rewriter = {
   name: 'global-functions',
   types: ['MemberExpression'],
   test: (node, ctx) =>
-    (isGlobalMathFunction(node, ctx) || isGlobalMember(node, 'Number', NUMBER_PREDICATES, ctx)) && isRead(node, ctx),
+    (isGlobalMathFunction(node, ctx) || isGlobalMember(node, 'Number', NUMBER_PREDICATES, ctx) || isNumberPredicateOfAlias(node, ctx)) && isRead(node, ctx),
   rewrite(node, ctx) {
-    if (node.type !== 'MemberExpression' || node.object.type !== 'Identifier' || node.property.type !== 'Identifier') return;
-    const name = `${node.object.name}.${node.property.name}`;
+    if (node.type !== 'MemberExpression' || node.property.type !== 'Identifier') return;
+    const object = isGlobalMathFunction(node, ctx) ? 'Math' : 'Number';
+    const name = `${object}.${node.property.name}`;
     if (isCallee(node, ctx)) ctx.ed.replace(node, runtime(name));
-    else ctx.ed.replace(node.object as Node, `__zy.${node.object.name}`);
+    else ctx.ed.replace(node.object as Node, `__zy.${object}`);
   },
 };
 
@@ -106,18 +186,18 @@ export const rewriteGlobalPredicates: Rewriter = {
   },
 };
 
-/** `const { sqrt } = Math`, `({ sqrt } = Math)` → `… = __zy.Math`; `const { isFinite } = Number` likewise. */
+/** `const { sqrt } = Math`, `({ sqrt } = Math)` → `… = __zy.Math`; `const { isFinite } = Number` likewise (also of `globalThis.Number`, `const N = Number`). */
 export const rewriteMathDestructured: Rewriter = {
   name: 'math-destructured',
-  types: ['Identifier'],
+  types: ['Identifier', 'MemberExpression'],
   test(node, ctx) {
-    if (!isGlobalReference(node, 'Math', ctx) && !isGlobalReference(node, 'Number', ctx)) return false;
     const parent = parentOf(ctx);
-    if (parent?.type === 'VariableDeclarator') return parent.init === node && parent.id.type === 'ObjectPattern';
-    return parent?.type === 'AssignmentExpression' && parent.right === node && parent.left.type === 'ObjectPattern';
+    const destructured =
+      parent?.type === 'VariableDeclarator' ? parent.init === node && parent.id.type === 'ObjectPattern' : parent?.type === 'AssignmentExpression' && parent.right === node && parent.left.type === 'ObjectPattern';
+    return destructured && (isGlobalReference(node, 'Math', ctx) || isGlobalReference(node, 'Number', ctx) || isGlobalAlias(node, 'Number', ctx));
   },
   rewrite(node, ctx) {
-    if (node.type === 'Identifier') ctx.ed.replace(node, `__zy.${node.name}`);
+    ctx.ed.replace(node, `__zy.${isGlobalReference(node, 'Math', ctx) ? 'Math' : 'Number'}`);
   },
 };
 
@@ -129,15 +209,18 @@ function calledBuiltin(node: Node, ctx: RewriteContext): Node | null {
   }
   if (node.type !== 'CallExpression' || node.optional) return null;
   const callee = node.callee;
-  if (callee.type === 'Identifier') return CONSTRUCTORS_CALLED.has(callee.name) && isGlobalReference(callee, callee.name, ctx) ? callee : null;
+  if (callee.type === 'Identifier') {
+    if (CONSTRUCTORS_CALLED.has(callee.name) && isGlobalReference(callee, callee.name, ctx)) return callee;
+    // (`const N = Number; N(text)`: the runtime looks at the value the name holds)
+    return isGlobalAlias(callee, 'Number', ctx) ? callee : null;
+  }
   const viaMethod = isGlobalMember(callee, 'Function', FUNCTION_METHODS, ctx) && !callee.optional;
   return viaMethod ? (callee as acorn.MemberExpression).object : null;
 }
 
 const FUNCTION_METHODS: ReadonlySet<string> = new Set(['apply', 'call']);
 
-/** Names of the global object itself, and what is called through them with the runtime's version where it is the built-in. */
-const GLOBAL_OBJECTS: readonly string[] = ['globalThis', 'window', 'self', 'global'];
+/** What is called through the global object with the runtime's version where it is the built-in. */
 const CALLED_ON_GLOBAL: ReadonlySet<string> = new Set(['parseFloat', 'parseInt', 'isNaN', 'isFinite', 'Number']);
 
 /** `globalThis.parseFloat(…)` (or through `window`, `self`, `global`) with one of those names. */
@@ -175,5 +258,28 @@ export const rewriteBuiltinCalls: Rewriter = {
     if (name === null) return;
     if (node.type === 'NewExpression') ctx.ed.wrap(name, `(${runtime('builtin')}(`, '))');
     else ctx.ed.wrap(name, `${runtime('builtin')}(`, ')');
+  },
+};
+
+/**
+ * `Number` given as a value to a method that calls what it is given (`texts.map(Number)`,
+ * also `globalThis.Number` or a `const` bound to it): the built-in read text a traced
+ * number wrote as a plain number, losing the derivative with no report, where `Number(t)`
+ * called in rewritten code keeps it. The runtime's version goes there instead, as an
+ * imported function given so is checked (rewrite-imports.ts; only to such a method: given
+ * to another function, `Number` may be kept and compared). A plain copy keeps it as written.
+ *
+ *   texts.map(Number)  →  texts.map((0, __zy.builtin)(Number))
+ */
+export const rewriteNumberCallback: Rewriter = {
+  name: 'number-callback',
+  types: ['Identifier', 'MemberExpression'],
+  test(node, ctx) {
+    const parent = parentOf(ctx);
+    if (parent?.type !== 'CallExpression' || parent.callee === node || parent.callee.type !== 'MemberExpression' || !CALLING_METHODS.has(memberName(parent.callee) ?? '')) return false;
+    return isGlobalReference(node, 'Number', ctx) || isGlobalAlias(node, 'Number', ctx);
+  },
+  rewrite(node, ctx) {
+    ctx.ed.wrap(node, eitherCopy(`${runtime('builtin')}(`, '', ctx.options.twoBodies), eitherCopy(')', '', ctx.options.twoBodies));
   },
 };

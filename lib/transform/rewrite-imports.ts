@@ -81,7 +81,7 @@ export const rewriteImportedCall: Rewriter = {
  * map function): a function given there is only called. (Given to another function, it may be
  * kept and compared, and a Proxy is not the function: `handlers.get(ss.mean)` would miss.)
  */
-const CALLING_METHODS: ReadonlySet<string> = new Set([
+export const CALLING_METHODS: ReadonlySet<string> = new Set([
   'map', 'flatMap', 'forEach', 'reduce', 'reduceRight', 'filter', 'find', 'findIndex', 'findLast',
   'findLastIndex', 'some', 'every', 'sort', 'toSorted', 'from',
 ]);

@@ -30,6 +30,9 @@ const cases: Case[] = [
   { name: "searches, sorts and predicates by a literal key: s['has'](x), xs[`includes`](x), m?.['get'](x)", at: 3.2, f: `(x) => { const k = Math.round(x), xs = [1, 2, 3], s = new Set(xs), m = new Map([[3, 7]]), o = { m }; return (s['has'](k) ? 2 : 5) * x + (xs[\`includes\`](k) ? 3 : 7) * x + xs['indexOf'](k) * x * x + (m["get"](k) ?? 0) * x + (o.m?.['get'](k) ?? 1) + (o.m['has']?.(k) ? x : 0) + (o?.m['get'](k) ?? 2) * x + [x, 1, 4]['sort']((a, b) => a - b)[1] * x + [k, 0]['filter']((v) => v - 3).length * x }` },
   // (the built-in constructor keyed the traced k by identity: has(3) missed it, and new S([k, 3]) held two members)
   { name: 'a subclass of Map or Set filled by its constructor: class M extends Map {}; new M([[k, x]])', at: 3.2, f: `(x) => { const k = Math.round(x); class M extends Map {} class S extends Set { constructor(items) { super(items); this.made = true } } class C extends Map { n = 0; constructor(...a) { const make = () => super(...a); make() } } const m = new M([[k, x], [3, 2 * x]]), s = new S([k, 3, 1]), c = new C([[3, x]]); return m.get(3) * x + m.size * x + (s.has(3) ? 2 : 5) * x + s.size * x + (c.has(k) ? c.get(3) : 7) * x + [...s].length }` },
+  // (the rewrite recognised the name Number only: the built-in answered false for a traced x,
+  // and read a traced number's text as a plain number, with no report)
+  { name: 'Number reached other than by its name: const N = Number; N.isFinite(x), globalThis.Number.isNaN(x), texts.map(Number)', at: 3.2, f: `(x) => { const N = Number; const { isFinite: finite } = globalThis.Number; const texts = [String(x), String(2 * x)]; const [a, b] = texts.map(Number); const [c] = texts.map(N); const [d] = texts.map(globalThis.Number); return (N.isFinite(x) ? 2 : 5) * x + (globalThis.Number.isNaN(x) ? 7 : 3) * x + (finite(x) ? 1 : 4) * x + (N.isSafeInteger(Math.round(x)) ? 1 : 6) * x + a * b + c * x + d * d + N(String(x)) * x }` },
 ];
 
 const h = 1e-6;
