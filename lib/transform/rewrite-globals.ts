@@ -72,8 +72,9 @@ function statementsOf(owner: Node): readonly Node[] {
 
 /**
  * What the name `id` was bound to where the source says so once: `init` of `const id = init`,
- * or `init` and `key` of `const { key: id } = init` (`const { includes } = Array.prototype`).
- * Null for any other binding (a parameter, `let`, a name that is assigned somewhere, or in `with`).
+ * or `init` and `key` of `const { key: id } = init` (`const { includes } = Array.prototype`);
+ * also of a `let` or `var` never assigned after (scope.ts `assignedNames`). Null for any other
+ * binding (a parameter, a name that is assigned somewhere, or in `with`).
  */
 export function constBinding(id: Node, ctx: RewriteContext): ConstBinding | null {
   if (id.type !== 'Identifier' || ctx.scope.assignedNames.has(id.name) || !ctx.scope.isDeclared(id) || ctx.scope.withRefs.has(id)) return null;
@@ -95,7 +96,8 @@ function constBindingsOf(owner: Node): Map<string, ConstBinding | null> {
   constBindings.set(owner, (bindings = new Map()));
   for (const statement of statementsOf(owner)) {
     const declaration = statement.type === 'ExportNamedDeclaration' ? (statement.declaration as Node | null | undefined) : statement;
-    if (declaration?.type !== 'VariableDeclaration' || declaration.kind !== 'const') continue;
+    // (a `let` or `var` too: constBinding asks that the name is never assigned)
+    if (declaration?.type !== 'VariableDeclaration') continue;
     for (const d of declaration.declarations) {
       if (d.init === null || d.init === undefined) continue;
       const init = d.init as Node;

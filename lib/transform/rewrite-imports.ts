@@ -1,7 +1,8 @@
 /**
  * Calls of functions imported from packages (`import { mean } from 'simple-statistics'`,
  * `import * as ss from '…'`, a default import): `mean(xs)` → `(0, __zy.callImported)(void 0, mean, xs)`,
- * `ss.mean(xs)` → `(0, __zy.callImported)(ss, ss.mean, xs)`; in CommonJS, names bound to
+ * `ss.mean(xs)` → `(0, __zy.callImported)(ss, ss.mean, xs)`, and `agg(xs)` for a `const agg = ss.mean`
+ * (or `= mean`, `{ mean: agg } = ss`) likewise; in CommonJS, names bound to
  * `require('…')` at the program's level likewise (lib/transform/ast.ts `importsOf`). While a differentiation runs,
  * the runtime stops a call into a package that was not rewritten when it returns NaN for
  * traced numbers, a derivative lost without a conversion to report (lib/imported.ts).
@@ -14,6 +15,7 @@ import { importsOf, type Node } from './ast.js';
 import { parentOf, runtime, type RewriteContext, type Rewriter } from './context.js';
 import { hasPredicateArguments } from './rewrite-callbacks.js';
 import { eitherCopy } from './two-bodies.js';
+import { constBinding } from './rewrite-globals.js';
 
 function isPackageSpecifier(specifier: string): boolean {
   return !/^(?:\.|\/|[a-z][a-z0-9+.-]*:)/i.test(specifier) && specifier !== 'zygote-ts' && !specifier.startsWith('zygote-ts/');
@@ -55,7 +57,22 @@ function importedCallee(node: Node, ctx: RewriteContext): { callee: Node; receiv
   if (isImported(callee, ctx)) return { callee: node.callee as Node, receiver: 'void 0' };
   const namespace = callee.type === 'MemberExpression' && !callee.optional ? importedNamespace(callee.object as Node, ctx) : null;
   if (namespace !== null) return { callee: node.callee as Node, receiver: detached ? 'void 0' : namespace };
+  if (!detached && isImportedAlias(callee, ctx)) return { callee, receiver: 'void 0' };
   return null;
+}
+
+/**
+ * A `const` bound to an imported function (`const agg = ss.mean`, `const agg = mean`,
+ * `const { mean: agg } = ss`): called as `agg(xs)`, it is checked as `ss.mean(xs)` is (the
+ * call was left as written, and a package's NaN for traced numbers went by with no report).
+ */
+function isImportedAlias(node: Node, ctx: RewriteContext): boolean {
+  const bound = constBinding(node, ctx);
+  if (bound === null) return false;
+  const init = bound.init;
+  if (bound.key !== null) return importedNamespace(init, ctx) !== null;
+  if (isImported(init, ctx)) return true;
+  return init.type === 'MemberExpression' && !init.optional && !init.computed && importedNamespace(init.object as Node, ctx) !== null;
 }
 
 export const rewriteImportedCall: Rewriter = {

@@ -41,6 +41,8 @@ describe('what cannot be followed is refused at its place, in every mode', () =>
         ['ss.mean of a Float64Array argument', 'mean'],
         ['total of records, not in ZYGOTE_INCLUDE', 'total'],
         ['mean destructured from the namespace', 'mean'],
+        ['ss.mean kept in a local const', 'mean'],
+        ['sum kept in a let, mean destructured in f', 'sum'],
         ['ss.mean passed to map', 'mean'],
         ['sum passed to map', 'sum'],
       ];
