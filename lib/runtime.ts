@@ -98,6 +98,8 @@ export const __zy = Object.freeze({
   structuredClone: builtins.structuredCloneOf,
   callMethod: builtins.callMethod,
   callOn: builtins.callOn,
+  applyOn: builtins.applyOn,
+  reflectApply: builtins.reflectApply,
   collectionArguments: builtins.collectionArguments,
   collectionMade: builtins.collectionMade,
   hold: builtins.hold,

@@ -495,6 +495,39 @@ export function callOn(fn: unknown, receiver: unknown, ...args: unknown[]): unkn
   return callMethod(receiver, fn, ...args);
 }
 
+/** The arguments list `apply` makes of `args` (`Reflect.apply` asks for an object; `Function.prototype.apply` takes none). */
+function argumentList(args: unknown, optional: boolean): unknown[] {
+  if (optional && (args === undefined || args === null)) return [];
+  if ((typeof args !== 'object' && typeof args !== 'function') || args === null) throw new TypeError('CreateListFromArrayLike called on non-object');
+  return Array.prototype.slice.call(args);
+}
+
+/**
+ * `fn.apply(receiver, args)` in rewritten code for a search method (`[].includes.apply(xs, [x])`):
+ * the search `receiver.m(...args)` is, unless `apply` is not Function's own.
+ */
+export function applyOn(fn: unknown, receiver: unknown, args?: unknown): unknown {
+  const apply = (fn as { apply: unknown }).apply; // (throws where `fn.apply` would)
+  if (apply !== Function.prototype.apply) return Reflect.apply(apply as Function, fn, [receiver, args]);
+  return callMethod(receiver, fn, ...argumentList(args, true));
+}
+
+/** Every method `searchByValue` takes. */
+const SEARCH_METHODS: ReadonlySet<unknown> = new Set<unknown>([
+  ArrayProto.indexOf, ArrayProto.lastIndexOf, ArrayProto.includes, TypedArrayProto.indexOf, TypedArrayProto.lastIndexOf, TypedArrayProto.includes,
+  mapGet, mapSet, mapHas, mapDelete, setAdd, setHas, setDelete,
+  weakMapGet, weakMapSet, weakMapHas, weakMapDelete, weakSetAdd, weakSetHas, weakSetDelete,
+]);
+
+/**
+ * `Reflect.apply(fn, receiver, args)` in rewritten code: while a differentiation runs, a search
+ * method applied so (`Reflect.apply(Array.prototype.includes, xs, [x])`) searches by value.
+ */
+export function reflectApply(fn: unknown, receiver: unknown, args: unknown): unknown {
+  if (!isDeriving() || !SEARCH_METHODS.has(fn)) return Reflect.apply(fn as Function, receiver, args as unknown[]);
+  return callMethod(receiver, fn, ...argumentList(args, false));
+}
+
 /**
  * `new C(...args)` in rewritten code while a differentiation runs: a Map or a Set is filled
  * through `callMethod` (equal values are one key), and a Float64Array or Float32Array is a

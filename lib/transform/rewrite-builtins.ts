@@ -23,6 +23,8 @@
  *   made in f holds traced numbers; a Number object is not made of a traced number;
  * - the sizes given to `Array(n)`, `new Array(n)`, other typed arrays and buffers →
  *   `new Int32Array((0, __zy.sizeOf)(n))`: a traced number's value;
+ * - `Reflect.apply(f, r, args)` → `__zy.reflectApply(…)`, and `E.m.apply(r, args)` (below): a search
+ *   method applied so searches by value, as `r.m(…)` does;
  * - `ArrayBuffer.isView(v)` → `__zy.arrayBufferIsView(v)` (a typed array f received or made,
  *   a Proxy, is a view: proxies/typed-arrays.ts);
  * - `WebAssembly.instantiate(…)`, `WebAssembly.instantiateStreaming(…)` (and `new WebAssembly.Instance`,
@@ -41,7 +43,7 @@
 import type * as acorn from 'acorn';
 import { isFunction, type Node } from './ast.js';
 import { parentOf, replaceGlobalRead, runtime, stableObject, type RewriteContext, type Rewriter } from './context.js';
-import { isGlobalReference } from './rewrite-globals.js';
+import { constBinding, isGlobalReference } from './rewrite-globals.js';
 import { eitherCopy } from './two-bodies.js';
 import { isRead } from './rewrite-private.js';
 import { findToken, tokenAtOrAfter } from './parse.js';
@@ -62,6 +64,7 @@ const MEMBER_CALLS: Readonly<Record<string, Readonly<Record<string, string>>>> =
   Float32Array: { from: 'float32ArrayFrom', of: 'float32ArrayOf' },
   WebAssembly: { instantiate: 'wasmInstantiate', instantiateStreaming: 'wasmInstantiateStreaming' },
   ArrayBuffer: { isView: 'arrayBufferIsView' },
+  Reflect: { apply: 'reflectApply' },
 };
 
 const own = (table: object, key: string) => Object.prototype.hasOwnProperty.call(table, key);
@@ -172,7 +175,6 @@ export function isMemberNamed(node: Node, names: ReadonlySet<string>): node is a
   return name !== null && names.has(name);
 }
 
-const CALL: ReadonlySet<string> = new Set(['call']);
 
 /** `E.m(…)` with `m` one of `names`, outside optional chains and `super`. */
 export function isMethodCall(node: Node, names: ReadonlySet<string>): node is acorn.CallExpression & { callee: acorn.MemberExpression } {
@@ -197,10 +199,26 @@ export function dropCalleeParentheses(node: acorn.CallExpression, ctx: RewriteCo
   for (let i = tokenAtOrAfter(ed.tokens, node.callee.end); opened > 0; i++, opened--) drop(i);
 }
 
-/** `E.m.call(r, …)` for a search method m (`[].indexOf.call(xs, x)`, ES5 libraries' idiom for array-likes). */
-function isSearchCallThroughCall(node: Node): node is acorn.CallExpression & { callee: acorn.MemberExpression & { object: acorn.MemberExpression } } {
+const CALL_OR_APPLY: ReadonlySet<string> = new Set(['call', 'apply']);
+
+/**
+ * A search method as a value: `E.m` for a search method m, or a name bound once to one
+ * (`const { includes } = Array.prototype`, `const has = Set.prototype.has`).
+ */
+function isSearchMethod(node: Node, ctx: RewriteContext): boolean {
+  if (isMemberNamed(node, SEARCHES)) return true;
+  const bound = constBinding(node, ctx);
+  if (bound === null) return false;
+  return bound.key !== null ? SEARCHES.has(bound.key) : isMemberNamed(bound.init, SEARCHES);
+}
+
+/**
+ * `E.m.call(r, …)` or `E.m.apply(r, args)` for a search method (`[].indexOf.call(xs, x)`, ES5
+ * libraries' idiom for array-likes; `includes.call(xs, x)` for a `const { includes } = Array.prototype`).
+ */
+function isSearchCallThroughCall(node: Node, ctx: RewriteContext): node is acorn.CallExpression & { callee: acorn.MemberExpression & { property: acorn.Identifier } } {
   // (`.call` spelled with a dot: its name is dropped from the text)
-  return node.type === 'CallExpression' && !node.optional && isMemberNamed(node.callee as Node, CALL) && !(node.callee as acorn.MemberExpression).computed && isMemberNamed((node.callee as acorn.MemberExpression).object as Node, SEARCHES);
+  return node.type === 'CallExpression' && !node.optional && isMemberNamed(node.callee as Node, CALL_OR_APPLY) && !(node.callee as acorn.MemberExpression).computed && isSearchMethod((node.callee as acorn.MemberExpression).object as Node, ctx);
 }
 
 /** `super.m(…)` for a search method m (a subclass of Map or Array asking its base class). */
@@ -336,17 +354,19 @@ function callMethodThroughRuntime(node: acorn.CallExpression & { callee: acorn.M
 export const rewriteSearchCallThroughCall: Rewriter = {
   name: 'search-call-through-call',
   types: ['CallExpression'],
-  test: (node) => isSearchCallThroughCall(node),
+  test: isSearchCallThroughCall,
   rewrite(node, ctx) {
-    if (!isSearchCallThroughCall(node)) return;
+    if (!isSearchCallThroughCall(node, ctx)) return;
     const callee = node.callee;
     const args = node.arguments;
+    const name = callee.property.name;
     dropCalleeParentheses(node, ctx, copies(ctx));
-    // E.m.call(r, a) → (0, __zy.callOn)(E.m, r, a): E.m is read before r, as JavaScript reads it
+    // E.m.call(r, a) → (0, __zy.callOn)(E.m, r, a), E.m.apply(r, a) → (0, __zy.applyOn)(E.m, r, a):
+    // E.m is read before r, as JavaScript reads it
     const either = copies(ctx);
-    ctx.ed.prefix(node.start, either(`${runtime('callOn')}(`, ''));
+    ctx.ed.prefix(node.start, either(`${runtime(name === 'call' ? 'callOn' : 'applyOn')}(`, ''));
     ctx.ed.replaceToken(callee.object.end, callee.property.start, '.', either(args.length > 0 ? ', ' : '', '.'));
-    ctx.ed.overwrite(callee.property.start, callee.property.end, either('', 'call'));
+    ctx.ed.overwrite(callee.property.start, callee.property.end, either('', name));
     ctx.ed.replaceToken(callee.end, args.length > 0 ? args[0]!.start : node.end, '(', either('', '('));
   },
 };

@@ -33,6 +33,8 @@ const cases: Case[] = [
   // (the rewrite recognised the name Number only: the built-in answered false for a traced x,
   // and read a traced number's text as a plain number, with no report)
   { name: 'Number reached other than by its name: const N = Number; N.isFinite(x), globalThis.Number.isNaN(x), texts.map(Number)', at: 3.2, f: `(x) => { const N = Number; const { isFinite: finite } = globalThis.Number; const texts = [String(x), String(2 * x)]; const [a, b] = texts.map(Number); const [c] = texts.map(N); const [d] = texts.map(globalThis.Number); return (N.isFinite(x) ? 2 : 5) * x + (globalThis.Number.isNaN(x) ? 7 : 3) * x + (finite(x) ? 1 : 4) * x + (N.isSafeInteger(Math.round(x)) ? 1 : 6) * x + a * b + c * x + d * d + N(String(x)) * x }` },
+  // (the rewrite recognised only E.m(…) and E.m.call(…): the built-in compared the traced k by identity)
+  { name: 'a search method kept in a name, applied, or given to Reflect.apply: const { includes } = Array.prototype; includes.call(xs, x)', at: 3.2, f: `(x) => { const k = Math.round(x), xs = [1, 2, 3], m = new Map([[3, 7]]); const { includes } = Array.prototype; const has = Set.prototype.has, get = Map.prototype.get; return (includes.call(xs, k) ? 2 : 5) * x + (has.call(new Set(xs), k) ? 3 : 1) * x + (get.call(m, k) ?? 0) * x + ([].includes.apply(xs, [k]) ? 4 : 6) * x + [].indexOf.apply(xs, [k]) * x * x + (Reflect.apply(Array.prototype.includes, xs, [k]) ? 1 : 8) * x + (Reflect.apply(get, m, [k]) ?? 2) + Reflect.apply(Math.max, null, [x, 1]) }` },
 ];
 
 const h = 1e-6;
