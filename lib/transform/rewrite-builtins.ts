@@ -230,17 +230,23 @@ function isSuperSearch(node: Node): node is acorn.CallExpression & { callee: aco
 
 /**
  * Which link of a search call in an optional chain is optional — `r?.m(…)` ('member') or
- * `r.m?.(…)` ('call') — when the call is the whole chain and its one optional link (what
- * follows a skipped call, or a link inside `r`, is not taken apart); else null.
+ * `r.m?.(…)` ('call') — when the call is the whole chain and its one optional link; or, with
+ * temporaries, where the chain is cut at the last link that skips inside `r`: a member's
+ * (`a?.b.m(…)`, 'inner'; `a?.b.m?.(…)`, 'inner-call') or a call's (`o.f?.().m(…)`,
+ * 'after-call'); else null (`r?.m?.(…)`, and what the cuts do not take).
  */
-function optionalSearch(node: Node, ctx: RewriteContext): 'member' | 'call' | 'inner' | null {
+function optionalSearch(node: Node, ctx: RewriteContext): 'member' | 'call' | 'inner' | 'inner-call' | 'after-call' | null {
   if (node.type !== 'CallExpression' || parentOf(ctx)?.type !== 'ChainExpression') return null;
   const callee = node.callee;
   if (callee.type !== 'MemberExpression' || callee.object.type === 'Super' || !SEARCHES.has(memberName(callee) ?? '')) return null;
   if (callee.optional && node.optional) return null;
-  if (!callee.optional && !node.optional) return tempsAvailable(ctx) && lastOptionalLink(callee.object as Node) !== null ? 'inner' : null;
-  // (`r.m?.(a)` reads `r.m` itself: a link inside r that skipped would have it read `undefined.m`;
-  // `r?.m(a)` skips where r skips, a chain of its own that gives undefined)
+  if (!callee.optional && hasOptionalLink(callee.object as Node)) {
+    if (!tempsAvailable(ctx)) return null;
+    if (lastOptionalLink(callee.object as Node) !== null) return node.optional ? 'inner-call' : 'inner';
+    return !node.optional && skippingCall(callee.object as Node) !== null ? 'after-call' : null;
+  }
+  if (!callee.optional && !node.optional) return null;
+  // (`r?.m(a)` skips where r skips, a chain of its own that gives undefined)
   if (node.optional && hasOptionalLink(callee.object as Node)) return null;
   // (the skip is written with temporaries: the receiver's, unless it is `this` or a name, and the method's)
   if (!tempsAvailable(ctx) && (node.optional || stableObject(callee.object as Node, ctx) === null)) return null;
@@ -260,6 +266,29 @@ function lastOptionalLink(node: Node): acorn.MemberExpression | null {
     } else if (n.type === 'CallExpression') {
       if (n.optional) return null;
       n = n.callee as Node;
+    } else return null;
+  }
+}
+
+/**
+ * The call that is the last link to skip in the chain `node` (`o.f?.()` in `o.f?.().xs`), when
+ * the chain can be cut there: what it calls has no link that skips, and is written without
+ * parentheses (a name, or a member whose object is one: `f?.()`, `o.f?.()`, `o[k]?.()`).
+ */
+function skippingCall(node: Node): acorn.CallExpression | null {
+  for (let n: Node = node; ; ) {
+    if (n.type === 'MemberExpression') {
+      if (n.optional) return null;
+      n = n.object as Node;
+    } else if (n.type === 'CallExpression') {
+      if (!n.optional) {
+        n = n.callee as Node;
+        continue;
+      }
+      const fn = n.callee as Node;
+      if (fn.start !== n.start || hasOptionalLink(fn)) return null;
+      if (fn.type === 'MemberExpression' && (fn.object.type === 'Super' || fn.object.start !== fn.start)) return null;
+      return fn.type === 'Super' ? null : n;
     } else return null;
   }
 }
@@ -287,14 +316,50 @@ export const rewriteSearchCall: Rewriter = {
     const callee = node.callee as acorn.MemberExpression;
     const { ed } = ctx;
     const form = optionalSearch(node, ctx);
-    if (form === 'inner') {
-      // a?.b.m(x) → (t = a, t === null || t === void 0 ? void 0 : (r = t.b, (0, __zy.callMethod)(r, r.m, x))):
+    const isNull = (v: string) => `${v} === null || ${v} === void 0`;
+    if (form === 'inner' || form === 'inner-call') {
+      // a?.b.m(x) → (t = a, t === null || t === void 0 ? void 0 : (r = t.b, (0, __zy.callMethod)(r, r.m, x))),
+      // a?.b.m?.(x) → (t = a, t === null || t === void 0 ? void 0 : (r = t.b, f = r.m, f === null || f === void 0 ? void 0 : (0, __zy.callMethod)(r, f, x))):
       // cut at the last link that skips (what comes before it skips as its own chain)
       const link = lastOptionalLink(callee.object as Node)!;
       const t = ctx.temps.fresh(link.object.end);
       const r = ctx.temps.fresh(callee.object.end);
       ed.prefix(node.start, either(`(${t} = `, ''));
-      ed.replaceToken(link.object.end, link.property.start, '?.', either(`, ${t} === null || ${t} === void 0 ? void 0 : (${r} = ${t}${link.computed ? '' : '.'}`, '?.'));
+      ed.replaceToken(link.object.end, link.property.start, '?.', either(`, ${isNull(t)} ? void 0 : (${r} = ${t}${link.computed ? '' : '.'}`, '?.'));
+      const opener = keyOpener(callee);
+      if (form === 'inner') {
+        ed.replaceToken(callee.object.end, callee.property.start, opener, either(`, ${runtime('callMethod')}(${r}, ${r}${opener}`, opener));
+      } else {
+        const f = ctx.temps.fresh(callee.end);
+        ed.replaceToken(callee.object.end, callee.property.start, opener, either(`, ${f} = ${r}${opener}`, opener));
+        ed.replaceToken(callee.end, args.length > 0 ? args[0]!.start : node.end, '?.', either(`, ${isNull(f)} ? void 0 : ${runtime('callMethod')}(${r}, ${f}`, '?.'));
+      }
+      argumentsOpen('');
+      ed.suffix(node.end, either('))', ''));
+      return;
+    }
+    if (form === 'after-call') {
+      // o.f?.(a).xs.m(x) → (t = o, g = t.f, g === null || g === void 0 ? void 0 : (r = (0, __zy.callMethod)(t, g, a).xs, (0, __zy.callMethod)(r, r.m, x))),
+      // f?.(a).m(x) → (g = f, g === null || g === void 0 ? void 0 : (r = g(a), (0, __zy.callMethod)(r, r.m, x))):
+      // the skipping call made with its own `this` (callMethod: it may be a search itself, `m.get?.(k).includes(x)`)
+      const call = skippingCall(callee.object as Node)!;
+      const fn = call.callee as Node;
+      const g = ctx.temps.fresh(fn.end);
+      const r = ctx.temps.fresh(callee.object.end);
+      const callArgs = call.arguments;
+      const callOpen = (text: string) => ed.replaceToken(fn.end, callArgs.length > 0 ? callArgs[0]!.start : call.end, '(', either(callArgs.length > 0 ? `${text}, ` : text, '('));
+      if (fn.type === 'MemberExpression') {
+        const stable = stableObject(fn.object as Node, ctx);
+        const t = stable ?? ctx.temps.fresh(fn.object.end);
+        const opener = keyOpener(fn);
+        ed.prefix(node.start, either(stable !== null ? `(${g} = ` : `(${t} = `, ''));
+        if (stable === null) ed.replaceToken(fn.object.end, fn.property.start, opener, either(`, ${g} = ${t}${opener}`, opener));
+        ed.replaceToken(fn.end, callArgs.length > 0 ? callArgs[0]!.start : call.end, '?.', either(`, ${isNull(g)} ? void 0 : (${r} = ${runtime('callMethod')}(${t}, ${g}`, '?.'));
+        callOpen('');
+      } else {
+        ed.prefix(node.start, either(`(${g} = `, ''));
+        ed.replaceToken(fn.end, callArgs.length > 0 ? callArgs[0]!.start : call.end, '?.', either(`, ${isNull(g)} ? void 0 : (${r} = ${g}`, '?.'));
+      }
       const opener = keyOpener(callee);
       ed.replaceToken(callee.object.end, callee.property.start, opener, either(`, ${runtime('callMethod')}(${r}, ${r}${opener}`, opener));
       argumentsOpen('');
