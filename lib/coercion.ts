@@ -8,6 +8,7 @@ import { compareSymbolic, type Comparison, isSymbolic } from './core/symbolic.js
 import { convertsToPrimitive, toNumber, toPrimitive } from '../rules/operands.js';
 import { readBack } from '../rules/text.js';
 import { refuseForeignTraced } from './core/foreign.js';
+import { isDeriving } from './core/scope.js';
 import { callImported, wasRewritten } from './imported.js';
 import { isIdentityObject as isIdentity, originalOf, sameObject } from '../proxies/standins.js';
 
@@ -180,6 +181,25 @@ function wrapCallback(args: unknown[]): void {
       return;
     }
   }
+}
+
+/** The built-in methods that test a callback's result for truth (Array's, and every typed array's). */
+const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as Record<string, unknown>;
+const BUILTIN_PREDICATES: ReadonlySet<unknown> = new Set(
+  ['filter', 'find', 'findIndex', 'findLast', 'findLastIndex', 'some', 'every'].flatMap((m) => [(Array.prototype as unknown as Record<string, unknown>)[m], TypedArrayProto[m]]).filter((f) => typeof f === 'function'),
+);
+
+/**
+ * The arguments `apply` gives `fn` (`[].filter.apply(xs, [f])`, `Reflect.apply(Array.prototype.some,
+ * xs, [f])`: lib/transform/rewrite-builtins.ts): for a built-in predicate method while a
+ * differentiation runs, a copy whose callback answers with its truth, as `xs.filter(f)`'s does
+ * (`callPredicates`); otherwise `args` as they are.
+ */
+export function predicateArguments(fn: unknown, args: unknown): unknown {
+  if (!BUILTIN_PREDICATES.has(fn) || !isDeriving() || typeof args !== 'object' || args === null) return args;
+  const list = Array.prototype.slice.call(args) as unknown[];
+  wrapCallback(list);
+  return list;
 }
 
 /**

@@ -49,6 +49,7 @@ import { isRead } from './rewrite-private.js';
 import { findToken, tokenAtOrAfter } from './parse.js';
 import { tempsAvailable } from './rewrite-inline.js';
 import { hasOptionalLink } from './rewrite-stores.js';
+import { isPredicateMethodValue } from './rewrite-callbacks.js';
 
 /** `name(…)` → `__zy.entry(…)`. */
 const GLOBAL_CALLS: Readonly<Record<string, string>> = {
@@ -218,7 +219,10 @@ function isSearchMethod(node: Node, ctx: RewriteContext): boolean {
  */
 function isSearchCallThroughCall(node: Node, ctx: RewriteContext): node is acorn.CallExpression & { callee: acorn.MemberExpression & { property: acorn.Identifier } } {
   // (`.call` spelled with a dot: its name is dropped from the text)
-  return node.type === 'CallExpression' && !node.optional && isMemberNamed(node.callee as Node, CALL_OR_APPLY) && !(node.callee as acorn.MemberExpression).computed && isSearchMethod((node.callee as acorn.MemberExpression).object as Node, ctx);
+  if (node.type !== 'CallExpression' || node.optional || !isMemberNamed(node.callee as Node, CALL_OR_APPLY) || (node.callee as acorn.MemberExpression).computed) return false;
+  const method = (node.callee as acorn.MemberExpression).object as Node;
+  // (a predicate method through `apply`, `[].filter.apply(xs, [f])`: the runtime wraps its callback)
+  return isSearchMethod(method, ctx) || (memberName(node.callee as acorn.MemberExpression) === 'apply' && isPredicateMethodValue(method, ctx));
 }
 
 /** `super.m(…)` for a search method m (a subclass of Map or Array asking its base class). */

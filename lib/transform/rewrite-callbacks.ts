@@ -18,6 +18,7 @@ import type { RewriteContext, Rewriter } from './context.js';
 import { runtime } from './context.js';
 import { eitherCopy } from './two-bodies.js';
 import { callThroughRuntime, isMethodCall, memberName } from './rewrite-builtins.js';
+import { constBinding } from './rewrite-globals.js';
 
 const SORTS: ReadonlySet<string> = new Set(['sort', 'toSorted']);
 
@@ -45,7 +46,9 @@ export const rewriteSortComparator: Rewriter = {
  * (`data.filter((d) => d.w)` would keep a zero weight). Each argument of a call of a method
  * of these names (and of lodash's and ramda's `reject`, `partition`, `takeWhile`,
  * `dropWhile`, which take the predicate second or first; also imported by those names,
- * `import { filter } from 'lodash-es'`; and called through `call`, `[].filter.call(arrayLike, f)`)
+ * `import { filter } from 'lodash-es'`; and called through `call`, `[].filter.call(arrayLike, f)`,
+ * also of a name bound to one, `const { filter } = Array.prototype`; through `apply` and
+ * `Reflect.apply`, the runtime wraps the built-ins' callbacks: lib/coercion.ts `predicateArguments`)
  * goes through `__zy.predicate`,
  * which hands back f with a traced result turned into its truth, `Boolean` as the
  * runtime's `Boolean`, and anything else unchanged (lib/coercion.ts). A plain copy
@@ -64,11 +67,21 @@ const NOT_A_FUNCTION: ReadonlySet<string> = new Set(['SpreadElement', 'Literal',
 /** (also by a literal key: `xs['filter'](f)` is the same method) */
 const isPredicateMethod = (node: Node): boolean => node.type === 'MemberExpression' && PREDICATE_METHODS.has(memberName(node) ?? '');
 
+/**
+ * A predicate method as a value: `E.filter`, or a name bound once to one (`const { filter } =
+ * Array.prototype`, `const some = Array.prototype.some`), as `filter.call(xs, f)` calls it.
+ */
+export function isPredicateMethodValue(node: Node, ctx: RewriteContext): boolean {
+  if (isPredicateMethod(node)) return true;
+  const bound = constBinding(node, ctx);
+  return bound !== null && (bound.key !== null ? PREDICATE_METHODS.has(bound.key) : isPredicateMethod(bound.init));
+}
+
 function predicateArguments(node: Node, ctx: RewriteContext): Node[] {
   if (node.type !== 'CallExpression') return [];
   const callee = node.callee as Node;
   // (`[].filter.call(arrayLike, f)`: the receiver comes first)
-  const throughCall = callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'call' && isPredicateMethod(callee.object as Node);
+  const throughCall = callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'call' && isPredicateMethodValue(callee.object as Node, ctx);
   // (`import { filter } from 'lodash-es'`: a function imported under a predicate method's name)
   const imported = callee.type === 'Identifier' && ctx.ancestors.length > 0 && PREDICATE_METHODS.has(importsOf(ctx.ancestors[0]!).get(callee.name)?.imported ?? '') && ctx.scope.isProgramLevel(callee);
   if (!isPredicateMethod(callee) && !throughCall && !imported) return [];
