@@ -75,11 +75,12 @@ function entryOf(node: Node, ctx: RewriteContext): string | null {
   if (node.type !== 'CallExpression' || node.optional) return null;
   const callee = node.callee;
   if (callee.type === 'Identifier' && own(GLOBAL_CALLS, callee.name) && isGlobalReference(callee, callee.name, ctx)) return GLOBAL_CALLS[callee.name]!;
-  if (callee.type !== 'MemberExpression' || callee.computed || callee.optional || callee.property.type !== 'Identifier') return null;
+  if (callee.type !== 'MemberExpression' || callee.optional) return null;
   const object = callee.object;
-  if (object.type !== 'Identifier' || !own(MEMBER_CALLS, object.name) || !isGlobalReference(object, object.name, ctx)) return null;
+  const name = memberName(callee); // (`JSON['parse'](t)` is `JSON.parse(t)`)
+  if (name === null || object.type !== 'Identifier' || !own(MEMBER_CALLS, object.name) || !isGlobalReference(object, object.name, ctx)) return null;
   const table = MEMBER_CALLS[object.name]!;
-  return own(table, callee.property.name) ? table[callee.property.name]! : null;
+  return own(table, name) ? table[name]! : null;
 }
 
 export const rewriteBuiltinCall: Rewriter = {
@@ -102,7 +103,7 @@ function builtinRead(node: Node, ctx: RewriteContext): string | null {
   const parent = parentOf(ctx);
   if (!isRead(node, ctx) || (parent?.type === 'UnaryExpression' && (parent.operator === 'typeof' || parent.operator === 'delete'))) return null;
   if (node.type === 'Identifier') return node.name === 'structuredClone' && isGlobalReference(node, node.name, ctx) ? 'structuredClone' : null;
-  const member = node.type === 'MemberExpression' && !node.computed && node.property.type === 'Identifier' && node.property.name === 'is';
+  const member = node.type === 'MemberExpression' && memberName(node) === 'is';
   return member && isGlobalReference((node as acorn.MemberExpression).object as Node, 'Object', ctx) ? 'objectIs' : null;
 }
 

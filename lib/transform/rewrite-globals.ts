@@ -8,8 +8,9 @@
  *
  * - `Math.sin`, read (called or not: `xs.map(Math.sqrt)`), for each of Math's
  *   differentiable functions → `__zy.Math.sin`; and `Math` destructured
- *   (`const { sqrt, pow } = Math`) → `__zy.Math` (`Number` destructured likewise). `Math.PI`, `Math.random()`, `Math[k]`
- *   and stores into `Math` stay as written.
+ *   (`const { sqrt, pow } = Math`) → `__zy.Math` (`Number` destructured likewise); by a literal
+ *   key too (`Math['sin']`). `Math.PI`, `Math.random()`, `Math[k]` and stores into `Math` stay
+ *   as written.
  * - `isNaN`, `isFinite`, `Number.isNaN`, `Number.isFinite`, `Number.isInteger`,
  *   `Number.isSafeInteger`, read → `__zy.isNaN`, `__zy.Number.isNaN`, …: a traced
  *   number is a number to them. And `parseFloat`, `parseInt`, `Number.parseFloat`,
@@ -123,17 +124,16 @@ const GLOBAL_OBJECTS: readonly string[] = ['globalThis', 'window', 'self', 'glob
  */
 export function isGlobalAlias(node: Node, name: string, ctx: RewriteContext): boolean {
   if (node.type === 'MemberExpression') {
-    return !node.computed && !node.optional && node.property.type === 'Identifier' && node.property.name === name && GLOBAL_OBJECTS.some((g) => isGlobalReference(node.object as Node, g, ctx));
+    return !node.optional && memberName(node) === name && GLOBAL_OBJECTS.some((g) => isGlobalReference(node.object as Node, g, ctx));
   }
   const bound = constBinding(node, ctx);
   return bound !== null && bound.key === null && (isGlobalReference(bound.init, name, ctx) || (bound.init.type === 'MemberExpression' && isGlobalAlias(bound.init, name, ctx)));
 }
 
-/** `Object.name` on the global `Object`, non-computed, with `name` in `names`. */
+/** `Object.name` (or `Object['name']`) on the global `Object`, with `name` in `names`. */
 function isGlobalMember(node: Node, object: string, names: ReadonlySet<string>, ctx: RewriteContext): node is acorn.MemberExpression {
   return (
-    node.type === 'MemberExpression' && !node.computed && node.property.type === 'Identifier' &&
-    names.has(node.property.name) && isGlobalReference(node.object, object, ctx)
+    node.type === 'MemberExpression' && names.has(memberName(node) ?? '') && isGlobalReference(node.object as Node, object, ctx)
   );
 }
 
@@ -159,7 +159,7 @@ function isCallee(node: Node, ctx: RewriteContext): boolean {
  * the built-in answered false for a traced number (`N.isFinite(x)`), silently.
  */
 function isNumberPredicateOfAlias(node: Node, ctx: RewriteContext): node is acorn.MemberExpression {
-  return node.type === 'MemberExpression' && !node.computed && !node.optional && node.property.type === 'Identifier' && NUMBER_PREDICATES.has(node.property.name) && isGlobalAlias(node.object as Node, 'Number', ctx);
+  return node.type === 'MemberExpression' && !node.optional && NUMBER_PREDICATES.has(memberName(node) ?? '') && isGlobalAlias(node.object as Node, 'Number', ctx);
 }
 
 /** `Math.sin` → `__zy.Math.sin`, `Math.sin(x)` → `(0, __zy.Math.sin)(x)`; `Number.isNaN` likewise, also through an alias of `Number` (read, not written). */
@@ -169,9 +169,10 @@ export const rewriteGlobalFunctions: Rewriter = {
   test: (node, ctx) =>
     (isGlobalMathFunction(node, ctx) || isGlobalMember(node, 'Number', NUMBER_PREDICATES, ctx) || isNumberPredicateOfAlias(node, ctx)) && isRead(node, ctx),
   rewrite(node, ctx) {
-    if (node.type !== 'MemberExpression' || node.property.type !== 'Identifier') return;
+    if (node.type !== 'MemberExpression') return;
     const object = isGlobalMathFunction(node, ctx) ? 'Math' : 'Number';
-    const name = `${object}.${node.property.name}`;
+    // (`Math['sin']` is `Math.sin`: a literal key is the same function)
+    const name = `${object}.${memberName(node)!}`;
     if (isCallee(node, ctx)) ctx.ed.replace(node, runtime(name));
     else ctx.ed.replace(node.object as Node, `__zy.${object}`);
   },
@@ -230,8 +231,7 @@ function isGlobalObjectCall(node: Node, ctx: RewriteContext): node is acorn.Call
   if (node.type !== 'CallExpression' || node.optional) return false;
   const callee = node.callee;
   return (
-    callee.type === 'MemberExpression' && !callee.optional && !callee.computed && callee.property.type === 'Identifier' &&
-    CALLED_ON_GLOBAL.has(callee.property.name) && GLOBAL_OBJECTS.some((g) => isGlobalReference(callee.object as Node, g, ctx))
+    callee.type === 'MemberExpression' && !callee.optional && CALLED_ON_GLOBAL.has(memberName(callee) ?? '') && GLOBAL_OBJECTS.some((g) => isGlobalReference(callee.object as Node, g, ctx))
   );
 }
 
