@@ -234,17 +234,18 @@ function isSuperSearch(node: Node): node is acorn.CallExpression & { callee: aco
 }
 
 /**
- * Which link of a search call in an optional chain is optional — `r?.m(…)` ('member') or
- * `r.m?.(…)` ('call') — when the call is the whole chain and its one optional link; or, with
+ * Which link of a search call in an optional chain is optional — `r?.m(…)` ('member'),
+ * `r.m?.(…)` ('call') or both (`r?.m?.(…)`, 'member-call') — when the call is the whole chain
+ * and its only optional links; or, with
  * temporaries, where the chain is cut at the last link that skips inside `r`: a member's
  * (`a?.b.m(…)`, 'inner'; `a?.b.m?.(…)`, 'inner-call') or a call's (`o.f?.().m(…)`,
- * 'after-call'); else null (`r?.m?.(…)`, and what the cuts do not take).
+ * 'after-call'); else null (what the cuts do not take).
  */
-function optionalSearch(node: Node, ctx: RewriteContext): 'member' | 'call' | 'inner' | 'inner-call' | 'after-call' | null {
+function optionalSearch(node: Node, ctx: RewriteContext): 'member' | 'call' | 'member-call' | 'inner' | 'inner-call' | 'after-call' | null {
   if (node.type !== 'CallExpression' || parentOf(ctx)?.type !== 'ChainExpression') return null;
   const callee = node.callee;
   if (callee.type !== 'MemberExpression' || callee.object.type === 'Super' || !SEARCHES.has(memberName(callee) ?? '')) return null;
-  if (callee.optional && node.optional) return null;
+  if (callee.optional && node.optional) return tempsAvailable(ctx) && !hasOptionalLink(callee.object as Node) ? 'member-call' : null;
   if (!callee.optional && hasOptionalLink(callee.object as Node)) {
     if (!tempsAvailable(ctx)) return null;
     if (lastOptionalLink(callee.object as Node) !== null) return node.optional ? 'inner-call' : 'inner';
@@ -374,6 +375,17 @@ export const rewriteSearchCall: Rewriter = {
     const stable = stableObject(callee.object as Node, ctx);
     const r = stable ?? ctx.temps.fresh(callee.object.end);
     const skip = (v: string) => `${v} === null || ${v} === void 0 ? void 0 : ${runtime('callMethod')}(${r}, `;
+    if (form === 'member-call') {
+      // r?.m?.(a) → (t = r, t === null || t === void 0 ? void 0 : (f = t.m, f === null || f === void 0 ? void 0 : (0, __zy.callMethod)(t, f, a)))
+      const f = ctx.temps.fresh(callee.end);
+      const dot = callee.computed ? '' : '.';
+      ed.prefix(node.start, either(stable !== null ? `(${isNull(r)} ? void 0 : (${f} = ` : `(${r} = `, ''));
+      ed.replaceToken(callee.object.end, callee.property.start, '?.', either(stable !== null ? dot : `, ${isNull(r)} ? void 0 : (${f} = ${r}${dot}`, '?.'));
+      ed.replaceToken(callee.property.end, args.length > 0 ? args[0]!.start : node.end, '?.', either(`, ${skip(f)}${f}`, '?.'));
+      argumentsOpen('');
+      ed.suffix(node.end, either('))', ''));
+      return;
+    }
     if (form === 'member') {
       ed.prefix(node.start, either(stable !== null ? `(${skip(r)}` : `(${r} = `, ''));
       // (`r?.['m']` keeps its `[`: only the `?.` goes)
