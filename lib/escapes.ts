@@ -146,6 +146,13 @@ export function warnAboutEscapes(tape: Tape): void {
 const LOSSY_BUILTIN =
   /^(?:new )?(?:Math\.|Atomics\.|DataView\.(?!set(?:Int|Uint)(?:8|16|32)$)|(?:Float(?:32|64)|Big(?:Int|Uint)64)Array\b|Function\.(?:from|of)$|TypedArray\.|Number$)/;
 
+/**
+ * `Number` called with a receiver, as V8 names its frame: `Array.Number` for `[Number][0](x)`,
+ * `Object.Number [as read]` for `o.read(x)` with `o.read = Number` (only Number itself is a
+ * built-in of that name).
+ */
+const RECEIVER_NUMBER = /^(?:[\w$]+\.)?Number(?: \[as [^\]]+\])?$/;
+
 /** Date's built-ins that take a time or its parts as numbers (V8 names `Date.UTC`'s frame `Function.UTC`). */
 const DATE_BUILTIN = /^(?:new Date|Function\.UTC|Date\.set\w+)$/;
 
@@ -426,19 +433,21 @@ function lostByConversion(): { what: string; where: string; why: string; fix: st
     };
   }
   if (frame.builtin !== null) {
-    const storing = STORING_BUILTIN.exec(frame.builtin);
+    // (`fs[0](x)` or `o.f(x)` calling Number: V8 names the frame by the receiver, `Array.Number`)
+    const builtin = RECEIVER_NUMBER.test(frame.builtin) ? 'Number' : frame.builtin;
+    const storing = STORING_BUILTIN.exec(builtin);
     if (storing !== null) {
       return {
-        what: `a traced number was stored into a typed array by ${storing[1] !== undefined ? `Object.${storing[1]}` : frame.builtin}`,
+        what: `a traced number was stored into a typed array by ${storing[1] !== undefined ? `Object.${storing[1]}` : builtin}`,
         where: callerLine(holder.stack),
         why: `, which keeps only its number`,
         fix: 'Keep traced numbers in plain arrays (or let f receive the typed array as an argument, or make it in f), or pass dropgrad(x).',
       };
     }
-    if (DATE_BUILTIN.test(frame.builtin)) {
+    if (DATE_BUILTIN.test(builtin)) {
       // (a date's parts are steps, whose derivative 0 is right; its time read back is not)
       const where = callerLine(holder.stack);
-      const name = frame.builtin === 'Function.UTC' ? 'Date.UTC' : frame.builtin;
+      const name = builtin === 'Function.UTC' ? 'Date.UTC' : builtin;
       doubt(
         `Date ${where}`,
         `a traced number was given to ${name}${where ? ` at ${where}` : ''}, which keeps only its number: a time read back (getTime(), +d, Date.UTC's result) has lost the derivative.`,
@@ -446,19 +455,19 @@ function lostByConversion(): { what: string; where: string; why: string; fix: st
       );
       return null;
     }
-    const math = mathFunctionOf(frame.builtin);
-    const subclassStore = SUBCLASS_TYPED_STORE.exec(frame.builtin);
-    const lossy = LOSSY_BUILTIN.test(frame.builtin) || (subclassStore !== null && !NOT_TYPED_CLASS.test(subclassStore[1]!) && !INTEGER_TYPED_CLASS.test(subclassStore[1]!));
-    if ((math === null && !lossy) || isArrayFromLength(frame.builtin, holder.stack, captures)) return null;
-    if (frame.builtin === 'Number' && isCalledByNode(holder.stack, captures)) return null; // (util.format's %d: printing)
+    const math = mathFunctionOf(builtin);
+    const subclassStore = SUBCLASS_TYPED_STORE.exec(builtin);
+    const lossy = LOSSY_BUILTIN.test(builtin) || (subclassStore !== null && !NOT_TYPED_CLASS.test(subclassStore[1]!) && !INTEGER_TYPED_CLASS.test(subclassStore[1]!));
+    if ((math === null && !lossy) || isArrayFromLength(builtin, holder.stack, captures)) return null;
+    if (builtin === 'Number' && isCalledByNode(holder.stack, captures)) return null; // (util.format's %d: printing)
     return {
-      what: `a traced number was given to ${math === null ? frame.builtin : `Math.${math}`}`,
+      what: `a traced number was given to ${math === null ? builtin : `Math.${math}`}`,
       where: callerLine(holder.stack),
       why: `, which keeps only its number`,
       fix:
         math !== null
           ? `Call Math.${math} by that name (the loader or plugin rewrites Math.${math}: not Math[k], nor Math reached another way), or pass dropgrad(x).`
-          : frame.builtin === 'Number'
+          : builtin === 'Number'
             ? 'Call Number(x) by that name (rewritten, it keeps the derivative), or map with (v) => Number(v), or pass dropgrad(x).'
             : 'Keep traced numbers in plain arrays (or let f receive the typed array as an argument), or pass dropgrad(x).',
     };

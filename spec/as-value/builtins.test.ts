@@ -367,6 +367,9 @@ describe('a traced number behaves as its value', () => {
 
   it('Number or a Math function reached as a value the rewrite does not see converts: refused, naming it and the fix', () => {
     expect(() => gradient((x: number) => Reflect.apply(Number, undefined, [x]) * x, 1.5)).toThrow(/given to Number at .*Call Number\(x\) by that name/);
+    // (called with a receiver, V8 names Number's frame by it, `Array.Number`: taken for another built-in, the gradient was 1.5 where 3, silently)
+    expect(() => gradient((x: number) => [Number][0]!(x) * x, 1.5)).toThrow(/given to Number at .*Call Number\(x\) by that name/);
+    expect(() => gradient((x: number) => ({ read: Number }).read(x) * x, 1.5)).toThrow(/given to Number at .*Call Number\(x\) by that name/);
     expect(() => gradient((x: number) => (Reflect.get(Math, 'sin') as (v: number) => number)(x), 1.5)).toThrow(/given to Math\.sin at .*Call Math\.sin by that name/);
   });
 
