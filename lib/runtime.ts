@@ -32,6 +32,11 @@ const runtimeVersions = new Map<unknown, unknown>([
   [parseInt, text.parseIntOf],
   [isNaN, coercion.differentiableIsNaN],
   [isFinite, coercion.differentiableIsFinite],
+  // (reached through any object: `o.N.isFinite(x)`, lib/transform/rewrite-globals.ts)
+  [Number.isNaN, coercion.numberPredicates.isNaN],
+  [Number.isFinite, coercion.numberPredicates.isFinite],
+  [Number.isInteger, coercion.numberPredicates.isInteger],
+  [Number.isSafeInteger, coercion.numberPredicates.isSafeInteger],
 ]);
 function builtin(callee: unknown): unknown {
   return runtimeVersions.get(callee) ?? callee;

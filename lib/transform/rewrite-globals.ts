@@ -28,7 +28,9 @@
  * - The same through `globalThis.Number` or a `const` bound to `Number` (`const N = Number;
  *   N.isFinite(x)`, `N(text)`, `const { isFinite } = N`), and `Number` given to a method that
  *   calls it (`texts.map(Number)` → `texts.map((0, __zy.builtin)(Number))`). An alias the
- *   source does not fix (a parameter, a `let`, a property) keeps the built-in's meaning.
+ *   source does not fix (a parameter, a property) keeps the built-in's meaning, except that
+ *   any `r.isFinite(x)` (`isNaN`, `isInteger`, `isSafeInteger`) goes through `__zy.callGlobal`,
+ *   which calls the runtime's version where the function is the built-in.
  *
  * The functions put in place are the runtime's: the same results on every value that is
  * not traced, but another identity than the built-in's (`Math.sin === globalThis.Math.sin`
@@ -39,7 +41,7 @@ import type * as acorn from 'acorn';
 import type { Node } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
 import { isWriteTarget, parentOf, replaceGlobalRead, runtime } from './context.js';
-import { callThroughRuntime, memberName } from './rewrite-builtins.js';
+import { callThroughRuntime, isMethodCall, memberName } from './rewrite-builtins.js';
 import { CALLING_METHODS } from './rewrite-imports.js';
 import { eitherCopy } from './two-bodies.js';
 
@@ -283,5 +285,32 @@ export const rewriteNumberCallback: Rewriter = {
   },
   rewrite(node, ctx) {
     ctx.ed.wrap(node, eitherCopy(`${runtime('builtin')}(`, '', ctx.options.twoBodies), eitherCopy(')', '', ctx.options.twoBodies));
+  },
+};
+
+/** The number predicates' names, as methods of any object. */
+const PREDICATE_NAMES: ReadonlySet<string> = new Set(['isNaN', 'isFinite', 'isInteger', 'isSafeInteger']);
+
+/**
+ * `r.isFinite(x)` (and `isNaN`, `isInteger`, `isSafeInteger`) on any other object than the
+ * ones above, where it may still be the built-in (`o.N.isFinite(x)` with `o.N = Number`, a
+ * parameter bound to `Number`, `Number[k]`): the built-in answered false for a traced number
+ * (it asks for a number, and converts nothing, so nothing was reported). Called through the
+ * runtime, which calls its own version where the function is the built-in, and the function
+ * itself otherwise (a library's `isFinite` as it is). A plain copy keeps the call as written.
+ *
+ *   o.N.isFinite(x)  →  (0, __zy.callGlobal)(t = o.N, t.isFinite, x)
+ */
+export const rewriteNumberPredicateCall: Rewriter = {
+  name: 'number-predicate-call',
+  types: ['CallExpression'],
+  test(node, ctx) {
+    if (!isMethodCall(node, PREDICATE_NAMES)) return false;
+    // (`Number.isFinite(x)` and its aliases' calls have the runtime's function as callee already)
+    const callee = node.callee as Node;
+    return !isGlobalMember(callee, 'Number', NUMBER_PREDICATES, ctx) && !isNumberPredicateOfAlias(callee, ctx);
+  },
+  rewrite(node, ctx) {
+    if (node.type === 'CallExpression') callThroughRuntime(node, 'callGlobal', ctx);
   },
 };

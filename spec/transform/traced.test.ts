@@ -43,6 +43,8 @@ const cases: Case[] = [
   { name: "built-ins called by a literal key: Number['isFinite'](x), Object['is'](k, 3), Math['sin'](x), JSON['parse']", at: 3.2, f: `(x) => { const k = Math.round(x); return (Number['isFinite'](x) ? 2 : 5) * x + (Number[\`isInteger\`](k) ? 3 : 1) * x + (Object['is'](k, 3) ? 4 : 6) * x + Math['sin'](x) + Math["pow"](x, 2) + JSON['parse'](JSON['stringify']([x]))[0] * x + globalThis['parseFloat'](String(x)) * x }` },
   // (a search both of whose links skip was left as written: the built-in compared the traced k by identity)
   { name: 'a search that skips at its receiver and at the call: xs?.includes?.(k), o.m?.get?.(k)', at: 3.2, f: `(x) => { const k = Math.round(x), xs = [1, 2, 3], o = { m: new Map([[3, 7]]), none: null, s: new Set(xs) }; return (xs?.includes?.(k) ? 2 : 5) * x + (o.m?.get?.(k) ?? 0) * x + (o.s?.['has']?.(k) ? 3 : 1) * x + (o.none?.has?.(k) ?? 4) * x + (o.m?.nope?.(k) ?? 6) * x }` },
+  // (Number's predicates reached through an object or a parameter answered false for a traced x, with no report)
+  { name: 'number predicates called as methods of other objects: o.N.isFinite(x), n.isInteger(k) for n = Number', at: 3.2, f: `(x) => { const k = Math.round(x), o = { N: Number, isNaN }; const check = (n) => n.isFinite(x); const whole = (n) => n.isSafeInteger(k); return (o.N.isFinite(x) ? 2 : 5) * x + (check(Number) ? 3 : 1) * x + (o.N.isInteger(k) ? 4 : 6) * x + (o.isNaN(x) ? 7 : 8) * x + (whole(Number) ? 9 : 1) * x + (o.N.isNaN(x) ? 1 : 2) * x }` },
 ];
 
 const h = 1e-6;
