@@ -520,6 +520,20 @@ const SEARCH_METHODS: ReadonlySet<unknown> = new Set<unknown>([
 ]);
 
 /**
+ * A search method given to a method that calls it (`a.filter(Set.prototype.has, setB)`,
+ * `keys.map(m.get, m)`: lib/transform/rewrite-builtins.ts): called so, the built-in compared a
+ * traced number by identity. A function that searches as `callMethod` does, with the `this`
+ * and arguments it is called with (filter's index is includes' fromIndex there too); anything
+ * else as it is.
+ */
+export function searchCallback(fn: unknown): unknown {
+  if (!SEARCH_METHODS.has(fn)) return fn;
+  return function (this: unknown, ...args: unknown[]): unknown {
+    return callMethod(this, fn, ...args);
+  };
+}
+
+/**
  * `Reflect.apply(fn, receiver, args)` in rewritten code: while a differentiation runs, a search
  * method applied so (`Reflect.apply(Array.prototype.includes, xs, [x])`) searches by value.
  */

@@ -50,6 +50,7 @@ import { findToken, tokenAtOrAfter } from './parse.js';
 import { tempsAvailable } from './rewrite-inline.js';
 import { hasOptionalLink } from './rewrite-stores.js';
 import { isPredicateMethodValue } from './rewrite-callbacks.js';
+import { CALLING_METHODS } from './rewrite-imports.js';
 
 /** `name(…)` → `__zy.entry(…)`. */
 const GLOBAL_CALLS: Readonly<Record<string, string>> = {
@@ -213,6 +214,29 @@ function isSearchMethod(node: Node, ctx: RewriteContext): boolean {
   if (bound === null) return false;
   return bound.key !== null ? SEARCHES.has(bound.key) : isMemberNamed(bound.init, SEARCHES);
 }
+
+/**
+ * A search method given to a method that calls what it is given (`a.filter(Set.prototype.has,
+ * setB)`, `xs.some(ys.includes, ys)`, `keys.map(m.get, m)`): the built-in called it with no
+ * rewrite between, comparing a traced number by identity. The runtime hands on a function that
+ * searches by value (rules/builtins.ts `searchCallback`; only to such a method, as an imported
+ * function is: given elsewhere it may be kept and compared). A plain copy keeps it as written.
+ *
+ *   a.filter(Set.prototype.has, s)  →  a.filter((0, __zy.searchCallback)(Set.prototype.has), s)
+ */
+export const rewriteSearchCallback: Rewriter = {
+  name: 'search-callback',
+  types: ['MemberExpression', 'Identifier'],
+  test(node, ctx) {
+    const parent = parentOf(ctx);
+    if (parent?.type !== 'CallExpression' || parent.callee === node || parent.callee.type !== 'MemberExpression' || !CALLING_METHODS.has(memberName(parent.callee) ?? '')) return false;
+    return isSearchMethod(node, ctx);
+  },
+  rewrite(node, ctx) {
+    const either = copies(ctx);
+    ctx.ed.wrap(node, either(`${runtime('searchCallback')}(`, ''), either(')', ''));
+  },
+};
 
 /**
  * `E.m.call(r, …)` or `E.m.apply(r, args)` for a search method (`[].indexOf.call(xs, x)`, ES5

@@ -13,7 +13,7 @@ import { Editor } from './edit.js';
 import { tokenAtOrAfter, type Parsed } from './parse.js';
 import { rewriteCompoundAssignment, rewriteUpdate } from './rewrite-assign.js';
 import { rewriteBuiltinCalls, rewriteGlobalFunctions, rewriteGlobalObjectCalls, rewriteGlobalPredicates, rewriteMathDestructured, rewriteNumberCallback, rewriteNumberPredicateCall } from './rewrite-globals.js';
-import { rewriteBuiltinCall, rewriteBuiltinRead, rewriteCollectionSubclass, rewriteConstruct, rewriteDataRead, rewriteDirectEval, rewriteSearchCall, rewriteSearchCallThroughCall, rewriteSizeArguments } from './rewrite-builtins.js';
+import { rewriteBuiltinCall, rewriteBuiltinRead, rewriteCollectionSubclass, rewriteSearchCallback, rewriteConstruct, rewriteDataRead, rewriteDirectEval, rewriteSearchCall, rewriteSearchCallThroughCall, rewriteSizeArguments } from './rewrite-builtins.js';
 import { rewriteImportedCall, rewriteImportedCallback } from './rewrite-imports.js';
 import {
   rewriteBinaryInline,
@@ -64,6 +64,7 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteCollectionSubclass,
   rewriteImportedCall,
   rewriteImportedCallback,
+  rewriteSearchCallback,
   rewriteSizeArguments,
   rewriteConstruct,
   rewritePrivateRead,

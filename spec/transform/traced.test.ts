@@ -45,6 +45,8 @@ const cases: Case[] = [
   { name: 'a search that skips at its receiver and at the call: xs?.includes?.(k), o.m?.get?.(k)', at: 3.2, f: `(x) => { const k = Math.round(x), xs = [1, 2, 3], o = { m: new Map([[3, 7]]), none: null, s: new Set(xs) }; return (xs?.includes?.(k) ? 2 : 5) * x + (o.m?.get?.(k) ?? 0) * x + (o.s?.['has']?.(k) ? 3 : 1) * x + (o.none?.has?.(k) ?? 4) * x + (o.m?.nope?.(k) ?? 6) * x }` },
   // (Number's predicates reached through an object or a parameter answered false for a traced x, with no report)
   { name: 'number predicates called as methods of other objects: o.N.isFinite(x), n.isInteger(k) for n = Number', at: 3.2, f: `(x) => { const k = Math.round(x), o = { N: Number, isNaN }; const check = (n) => n.isFinite(x); const whole = (n) => n.isSafeInteger(k); return (o.N.isFinite(x) ? 2 : 5) * x + (check(Number) ? 3 : 1) * x + (o.N.isInteger(k) ? 4 : 6) * x + (o.isNaN(x) ? 7 : 8) * x + (whole(Number) ? 9 : 1) * x + (o.N.isNaN(x) ? 1 : 2) * x }` },
+  // (the built-in filter, some or map called the search with no rewrite between: it compared the traced k by identity)
+  { name: 'a search method given to a method that calls it: a.filter(Set.prototype.has, s), xs.some(ys.includes, ys), keys.map(m.get, m)', at: 3.2, f: `(x) => { const k = Math.round(x), s = new Set([3, 4]), ys = [1, 3], m = new Map([[3, x]]); const { has } = Set.prototype; return [k, 5].filter(Set.prototype.has, s).length * x + ([k].some(ys.includes, ys) ? 2 : 7) * x + ([k, 9].map(m.get, m)[0] ?? 1) * x + [k, k].filter(has, s).length * x * x + [1, k].findIndex(ys.includes, ys) * x }` },
 ];
 
 const h = 1e-6;
