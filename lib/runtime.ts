@@ -104,6 +104,7 @@ export const __zy = Object.freeze({
   callMethod: builtins.callMethod,
   callOn: builtins.callOn,
   searchCallback: builtins.searchCallback,
+  bindOn: builtins.bindOn,
   applyOn: (fn: unknown, receiver: unknown, args?: unknown): unknown => builtins.applyOn(fn, receiver, coercion.predicateArguments(fn, args)),
   reflectApply: (fn: unknown, receiver: unknown, args: unknown): unknown => builtins.reflectApply(fn, receiver, coercion.predicateArguments(fn, args)),
   collectionArguments: builtins.collectionArguments,

@@ -512,6 +512,20 @@ export function applyOn(fn: unknown, receiver: unknown, args?: unknown): unknown
   return callMethod(receiver, fn, ...argumentList(args, true));
 }
 
+/**
+ * `fn.bind(receiver, ...args)` in rewritten code for a search method (`const has = s.has.bind(s)`):
+ * the bound function, whose calls while a differentiation runs search by value (a Proxy of it:
+ * its name, length and `bind`'s other answers kept), unless `bind` is not Function's own.
+ */
+export function bindOn(fn: unknown, receiver: unknown, ...args: unknown[]): unknown {
+  const bind = (fn as { bind: unknown }).bind; // (throws where `fn.bind` would)
+  const bound = Reflect.apply(bind as Function, fn, [receiver, ...args]) as Function;
+  if (bind !== Function.prototype.bind || !SEARCH_METHODS.has(fn)) return bound;
+  return new Proxy(bound, {
+    apply: (target, self, more: unknown[]) => (isDeriving() ? callMethod(receiver, fn, ...args, ...more) : Reflect.apply(target, self, more)),
+  });
+}
+
 /** Every method `searchByValue` takes. */
 const SEARCH_METHODS: ReadonlySet<unknown> = new Set<unknown>([
   ArrayProto.indexOf, ArrayProto.lastIndexOf, ArrayProto.includes, TypedArrayProto.indexOf, TypedArrayProto.lastIndexOf, TypedArrayProto.includes,

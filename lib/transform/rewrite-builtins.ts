@@ -202,7 +202,9 @@ export function dropCalleeParentheses(node: acorn.CallExpression, ctx: RewriteCo
   for (let i = tokenAtOrAfter(ed.tokens, node.callee.end); opened > 0; i++, opened--) drop(i);
 }
 
-const CALL_OR_APPLY: ReadonlySet<string> = new Set(['call', 'apply']);
+const CALL_APPLY_BIND: ReadonlySet<string> = new Set(['call', 'apply', 'bind']);
+/** The runtime's entry for each way of calling a search method through Function's methods. */
+const THROUGH: Readonly<Record<string, string>> = { call: 'callOn', apply: 'applyOn', bind: 'bindOn' };
 
 /**
  * A search method as a value: `E.m` for a search method m, or a name bound once to one
@@ -239,15 +241,18 @@ export const rewriteSearchCallback: Rewriter = {
 };
 
 /**
- * `E.m.call(r, …)` or `E.m.apply(r, args)` for a search method (`[].indexOf.call(xs, x)`, ES5
+ * `E.m.call(r, …)`, `E.m.apply(r, args)` or `E.m.bind(r, …)` for a search method (`[].indexOf.call(xs, x)`, ES5
  * libraries' idiom for array-likes; `includes.call(xs, x)` for a `const { includes } = Array.prototype`).
  */
 function isSearchCallThroughCall(node: Node, ctx: RewriteContext): node is acorn.CallExpression & { callee: acorn.MemberExpression & { property: acorn.Identifier } } {
   // (`.call` spelled with a dot: its name is dropped from the text)
-  if (node.type !== 'CallExpression' || node.optional || !isMemberNamed(node.callee as Node, CALL_OR_APPLY) || (node.callee as acorn.MemberExpression).computed) return false;
+  if (node.type !== 'CallExpression' || node.optional || !isMemberNamed(node.callee as Node, CALL_APPLY_BIND) || (node.callee as acorn.MemberExpression).computed) return false;
   const method = (node.callee as acorn.MemberExpression).object as Node;
+  const through = memberName(node.callee as acorn.MemberExpression);
+  // (`this.get.bind(this)` in a constructor is rewrite-this.ts's: the instance keeps it)
+  if (through === 'bind') return node.arguments[0]?.type !== 'ThisExpression' && isSearchMethod(method, ctx);
   // (a predicate method through `apply`, `[].filter.apply(xs, [f])`: the runtime wraps its callback)
-  return isSearchMethod(method, ctx) || (memberName(node.callee as acorn.MemberExpression) === 'apply' && isPredicateMethodValue(method, ctx));
+  return isSearchMethod(method, ctx) || (through === 'apply' && isPredicateMethodValue(method, ctx));
 }
 
 /** `super.m(…)` for a search method m (a subclass of Map or Array asking its base class). */
@@ -470,7 +475,7 @@ export const rewriteSearchCallThroughCall: Rewriter = {
     // E.m.call(r, a) → (0, __zy.callOn)(E.m, r, a), E.m.apply(r, a) → (0, __zy.applyOn)(E.m, r, a):
     // E.m is read before r, as JavaScript reads it
     const either = copies(ctx);
-    ctx.ed.prefix(node.start, either(`${runtime(name === 'call' ? 'callOn' : 'applyOn')}(`, ''));
+    ctx.ed.prefix(node.start, either(`${runtime(THROUGH[name]!)}(`, ''));
     ctx.ed.replaceToken(callee.object.end, callee.property.start, '.', either(args.length > 0 ? ', ' : '', '.'));
     ctx.ed.overwrite(callee.property.start, callee.property.end, either('', name));
     ctx.ed.replaceToken(callee.end, args.length > 0 ? args[0]!.start : node.end, '(', either('', '('));

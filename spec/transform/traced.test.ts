@@ -47,6 +47,8 @@ const cases: Case[] = [
   { name: 'number predicates called as methods of other objects: o.N.isFinite(x), n.isInteger(k) for n = Number', at: 3.2, f: `(x) => { const k = Math.round(x), o = { N: Number, isNaN }; const check = (n) => n.isFinite(x); const whole = (n) => n.isSafeInteger(k); return (o.N.isFinite(x) ? 2 : 5) * x + (check(Number) ? 3 : 1) * x + (o.N.isInteger(k) ? 4 : 6) * x + (o.isNaN(x) ? 7 : 8) * x + (whole(Number) ? 9 : 1) * x + (o.N.isNaN(x) ? 1 : 2) * x }` },
   // (the built-in filter, some or map called the search with no rewrite between: it compared the traced k by identity)
   { name: 'a search method given to a method that calls it: a.filter(Set.prototype.has, s), xs.some(ys.includes, ys), keys.map(m.get, m)', at: 3.2, f: `(x) => { const k = Math.round(x), s = new Set([3, 4]), ys = [1, 3], m = new Map([[3, x]]); const { has } = Set.prototype; return [k, 5].filter(Set.prototype.has, s).length * x + ([k].some(ys.includes, ys) ? 2 : 7) * x + ([k, 9].map(m.get, m)[0] ?? 1) * x + [k, k].filter(has, s).length * x * x + [1, k].findIndex(ys.includes, ys) * x }` },
+  // (the bound built-in compared the traced k by identity)
+  { name: 'a search method bound to its receiver: const has = s.has.bind(s); has(k)', at: 3.2, f: `(x) => { const k = Math.round(x), s = new Set([3]), xs = [1, 3], m = new Map([[3, x]]); const has = s.has.bind(s), at = xs.indexOf.bind(xs), get = Map.prototype.get.bind(m, k); return (has(k) ? 2 : 5) * x + at(k) * x * x + get() * x + [k].filter(xs.includes.bind(xs)).length * x }` },
 ];
 
 const h = 1e-6;
