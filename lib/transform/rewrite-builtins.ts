@@ -43,7 +43,7 @@
 import type * as acorn from 'acorn';
 import { isFunction, type Node } from './ast.js';
 import { parentOf, replaceGlobalRead, runtime, stableObject, type RewriteContext, type Rewriter } from './context.js';
-import { constBinding, isGlobalReference } from './rewrite-globals.js';
+import { constBinding, isGlobalAlias, isGlobalReference } from './rewrite-globals.js';
 import { eitherCopy } from './two-bodies.js';
 import { isRead } from './rewrite-private.js';
 import { findToken, tokenAtOrAfter } from './parse.js';
@@ -482,11 +482,11 @@ export const rewriteSearchCallThroughCall: Rewriter = {
   },
 };
 
-/** Whether `node` is a class that extends the global `Map` or `Set` by its name. */
+/** Whether `node` is a class that extends the global `Map` or `Set`, by its name or another the source fixes (`globalThis.Map`, `const M = Map`). */
 function extendsCollection(node: Node | undefined, ctx: RewriteContext): boolean {
   if (node === undefined || (node.type !== 'ClassDeclaration' && node.type !== 'ClassExpression') || node.superClass === null || node.superClass === undefined) return false;
   const base = node.superClass as Node;
-  return isGlobalReference(base, 'Map', ctx) || isGlobalReference(base, 'Set', ctx);
+  return ['Map', 'Set'].some((name) => isGlobalReference(base, name, ctx) || isGlobalAlias(base, name, ctx));
 }
 
 /** Whether `node` is `super(…)` in the constructor of such a class (or in an arrow inside it). */

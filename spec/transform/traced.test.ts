@@ -49,6 +49,8 @@ const cases: Case[] = [
   { name: 'a search method given to a method that calls it: a.filter(Set.prototype.has, s), xs.some(ys.includes, ys), keys.map(m.get, m)', at: 3.2, f: `(x) => { const k = Math.round(x), s = new Set([3, 4]), ys = [1, 3], m = new Map([[3, x]]); const { has } = Set.prototype; return [k, 5].filter(Set.prototype.has, s).length * x + ([k].some(ys.includes, ys) ? 2 : 7) * x + ([k, 9].map(m.get, m)[0] ?? 1) * x + [k, k].filter(has, s).length * x * x + [1, k].findIndex(ys.includes, ys) * x }` },
   // (the bound built-in compared the traced k by identity)
   { name: 'a search method bound to its receiver: const has = s.has.bind(s); has(k)', at: 3.2, f: `(x) => { const k = Math.round(x), s = new Set([3]), xs = [1, 3], m = new Map([[3, x]]); const has = s.has.bind(s), at = xs.indexOf.bind(xs), get = Map.prototype.get.bind(m, k); return (has(k) ? 2 : 5) * x + at(k) * x * x + get() * x + [k].filter(xs.includes.bind(xs)).length * x }` },
+  // (only `extends Map` by the name was seen: the built-in constructor keyed the traced k by identity)
+  { name: 'a subclass of Map or Set reached another way: class M extends globalThis.Map, const S = Set; class T extends S', at: 3.2, f: `(x) => { const k = Math.round(x); const S = Set; class M extends globalThis.Map {} class T extends S {} return (new M([[k, x]]).has(3) ? 2 : 5) * x + new T([k, 3]).size * x }` },
 ];
 
 const h = 1e-6;
