@@ -7,7 +7,7 @@
 // lib/source-rewriter.ts); otherwise we say how to enable the rewrite.
 
 import { __zy } from './runtime.js';
-import { isRewritten, mayNeedRewrite } from './transform/recognize.js';
+import { importsAsNames, isRewritten, mayNeedRewrite } from './transform/recognize.js';
 import { sourceRewriter } from './source-rewriter.js';
 import { hasOwnDerivative } from './core/own-derivative.js';
 import { doubt } from './escapes.js';
@@ -58,13 +58,15 @@ function rewriteIfNeeded(f: Function): Function {
         `functions typed into a page from their source, import 'zygote-ts/recompile' once.`,
     );
   }
-  let rewritten: string;
   try {
-    rewritten = rewriter.transformFunctionSource(source);
+    // (asked of f as its file's rewrite saw it: a toolchain after the rewrite, Vite's SSR or
+    // esbuild's CommonJS output, spells an imported `new Vec(p)` as `new __vite_ssr_import_0__.Vec(p)`,
+    // which the transform would route, and f, rewritten, was refused as not rewritten)
+    if (!isRewritten(rewriter.transformFunctionSource(importsAsNames(source)))) return f; // nothing in it that the transform would change
   } catch {
     return f; // not parseable as a function expression (a class, a bound method): run as it is
   }
-  if (!isRewritten(rewritten)) return f; // nothing in it that the transform would change
+  const rewritten = rewriter.transformFunctionSource(source);
   const names = rewriter.freeVariables(source);
   const free = names.filter((v) => !(v in globalThis));
   if (free.length > 0) {

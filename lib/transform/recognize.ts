@@ -204,6 +204,31 @@ function closingQuote(source: string, open: number): number {
   return source.length;
 }
 
+/**
+ * An imported name as a toolchain that runs after the rewrite spells it: a member of the
+ * object that stands for the module. Vite's SSR transform (and so Vitest) turns `Vec` into
+ * `__vite_ssr_import_0__.Vec`, Vitest's mocks into `__vi_import_0__.Vec`, and esbuild's
+ * CommonJS output an external package's `Vec` into `import_pkg.Vec`.
+ */
+const TOOLCHAIN_IMPORT = /(?<![\w$.])(__vite_ssr_import_\d+__|__vi_import_\d+__|import_[\w$]+)\s*\.\s*([A-Za-z_$][\w$]*)/g;
+
+/**
+ * A function's source with each import that a later toolchain spelled as a member made one
+ * name again (`new __vite_ssr_import_0__.Vec(p)` → `new __vite_ssr_import_0__$Vec(p)`), so
+ * that the transform can be asked what it would change in the function as its file's rewrite
+ * saw it: it rewrites `new a.B(…)` (the constructor may be a typed array's) and `a.data`, but
+ * not `new Vec(…)` nor an imported `data`, which a function that was rewritten still holds.
+ *
+ * @example
+ * ```ts
+ * importsAsNames('(p) => (0,__vite_ssr_import_1__.energy)(new __vite_ssr_import_1__.Vec(p))');
+ * // '(p) => (0,__vite_ssr_import_1__$energy)(new __vite_ssr_import_1__$Vec(p))'
+ * ```
+ */
+export function importsAsNames(fnSource: string): string {
+  return fnSource.replace(TOOLCHAIN_IMPORT, (_, module: string, name: string) => `${module}$${name}`);
+}
+
 /** What the transform rewrites: operators, tests, `typeof`, and the globals it replaces. */
 const REWRITTEN_TOKEN =
   /[-+*/%<>!&|^~?#]|==|\b(?:if|while|for|do|switch|typeof|instanceof|Math|Number|Boolean|Object|isNaN|isFinite|Function|structuredClone|filter|find|findIndex|findLast|findLastIndex|some|every|reject|partition|takeWhile|dropWhile)\b/;

@@ -1,0 +1,73 @@
+// A toolchain that runs after the rewrite may spell an imported name as a member of the
+// module's object: Vite's SSR transform (so Vitest, which runs this file) turns `new Vec(p)`
+// into `new __vite_ssr_import_1__.Vec(p)`, esbuild's CommonJS output into `new import_geom.Vec(p)`.
+// The transform routes `new a.B(…)` and `a.data` (not an imported `new Vec(…)` nor `data`), so
+// a rewritten function holding nothing else to rewrite was taken for one that was not
+// rewritten, and refused (lib/rewritten.ts, recognize.ts importsAsNames).
+import { afterAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { withgradient } from 'zygote-ts';
+import zygote from '../../lib/transform/esbuild.js';
+import { Vec, data, energy, weighted } from '../fixtures/transform/vec.js';
+
+type Point = { x: number; y: number };
+
+/** The gradient of f at p by central finite differences. */
+function finiteDifferences(f: (p: Point) => number, p: Point): Point {
+  const h = 1e-6;
+  return {
+    x: (f({ ...p, x: p.x + h }) - f({ ...p, x: p.x - h })) / (2 * h),
+    y: (f({ ...p, y: p.y + h }) - f({ ...p, y: p.y - h })) / (2 * h),
+  };
+}
+
+describe('functions naming imports as a later toolchain spells them', () => {
+  it("under Vitest (Vite's SSR transform): an imported class constructed, an imported value read", () => {
+    const cases: ((p: Point) => number)[] = [(p) => energy(new Vec(p.x, p.y)), (p) => weighted(p, data)];
+    for (const f of cases) {
+      expect(f.toString()).toMatch(/__vite_ssr_import_\d+__\.(?:Vec|data)/); // (what this case is about)
+      const p = { x: 1.5, y: 0.7 };
+      const { val, grad } = withgradient(f, p);
+      expect(val).toBe(f(p));
+      const fd = finiteDifferences(f, p);
+      expect(grad[0]!.x).toBeCloseTo(fd.x, 5);
+      expect(grad[0]!.y).toBeCloseTo(fd.y, 5);
+    }
+  });
+
+  const dir = mkdtempSync(join(tmpdir(), 'zygote-respelled-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("in esbuild's CommonJS output, with the package the class comes from left external", async () => {
+    const write = (file: string, text: string): string => {
+      const path = join(dir, file);
+      mkdirSync(join(path, '..'), { recursive: true });
+      writeFileSync(path, text);
+      return path;
+    };
+    write('node_modules/geom/package.json', '{ "name": "geom", "version": "1.0.0", "main": "index.js" }');
+    write('node_modules/geom/index.js', 'exports.Vec = class Vec { constructor(x, y) { this.x = x; this.y = y; } };\n');
+    const entry = write('main.js', `
+import { gradient } from ${JSON.stringify(new URL('../../dist/lib/index.js', import.meta.url).pathname)};
+import ${JSON.stringify(new URL('../../dist/lib/recompile.js', import.meta.url).pathname)}; // (as 'zygote-ts/recompile': the runtime can recompile)
+import { Vec } from 'geom';
+const energy = (v) => v.x * v.x * v.y + Math.sin(v.y);
+const f = (p) => energy(new Vec(p.x, p.y));
+let grad;
+try { grad = gradient(f, { x: 1.5, y: 0.7 })[0]; } catch (e) { grad = String(e.message).slice(0, 90); }
+console.log(JSON.stringify({ source: f.toString(), grad }));
+`);
+    const outfile = join(dir, 'out.cjs');
+    await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', external: ['geom'], outfile, logLevel: 'silent', plugins: [zygote({ cache: false })] });
+    const out = JSON.parse(execFileSync(process.execPath, [outfile], { encoding: 'utf8' })) as { source: string; grad: Point | string };
+    expect(out.source).toMatch(/new import_geom\.Vec\(/);
+    const fd = finiteDifferences((p) => energy(new Vec(p.x, p.y)), { x: 1.5, y: 0.7 });
+    expect(typeof out.grad === 'string' ? out.grad : null).toBeNull();
+    expect((out.grad as Point).x).toBeCloseTo(fd.x, 5);
+    expect((out.grad as Point).y).toBeCloseTo(fd.y, 5);
+  });
+});
