@@ -17,6 +17,23 @@ import type { TransformResult } from './transform.js';
 /** Absolute path of the built `zygote-ts/recompile`: the runtime, with the source rewriter. */
 export const RECOMPILE_PATH: string = join(dirname(RUNTIME_PATH), 'recompile.js');
 
+/** The package's own name. */
+export const OWN_NAME = 'zygote-ts';
+
+/**
+ * The package's name for the runtime module a rewritten file imports by its path
+ * (`zygote-ts/runtime`, `zygote-ts/recompile`), or undefined for another module. A build
+ * that leaves zygote-ts to be loaded at run time (Vite's SSR build, esbuild's `packages:
+ * 'external'`) must leave the runtime so too: bundled from its path, it was a second copy of
+ * the library beside the one the app imports, and every gradient of rewritten arithmetic
+ * stopped with "a traced number from another copy of zygote-ts".
+ */
+export function ownSpecifier(path: string): string | undefined {
+  if (path === RUNTIME_PATH) return `${OWN_NAME}/runtime`;
+  if (path === RECOMPILE_PATH) return `${OWN_NAME}/recompile`;
+  return undefined;
+}
+
 /** The cache a plugin's `cache` option asks for: a folder, `false` for none, or as the environment says. */
 export function cacheOf(option: string | false | undefined): TransformCache | null {
   if (option === false) return null;

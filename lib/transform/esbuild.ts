@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import type { BuildOptions, Message, Plugin, PluginBuild } from 'esbuild';
 import { throughCache, type TransformCache } from './cache.js';
-import { cacheOf, rewriteWithRuntime } from './bundler.js';
+import { cacheOf, OWN_NAME, ownSpecifier, rewriteWithRuntime } from './bundler.js';
 import { isTypeScriptFile, RUNTIME_PATH, shouldRewrite } from './filter.js';
 import { transform, transformStripped } from './index.js';
 import { LOWERED } from './typescript.js';
@@ -99,6 +99,13 @@ export default function zygote(options: ZygoteEsbuildOptions = {}): Plugin {
   return {
     name: 'zygote-ts',
     setup(build) {
+      // The runtime a rewritten file imports by its path stays out of the bundle where zygote-ts does (bundler.ts ownSpecifier).
+      build.onResolve({ filter: /(?:runtime|recompile)\.js$/ }, async (args) => {
+        const own = ownSpecifier(args.path);
+        if (own === undefined) return undefined;
+        const library = await build.resolve(OWN_NAME, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir });
+        return library.external && library.path === OWN_NAME ? { path: own, external: true } : undefined;
+      });
       build.onLoad({ filter: SCRIPT_FILE }, async (args) => {
         if (args.namespace !== 'file' || args.path === specifier || !shouldRewrite(args.path, filter)) return undefined;
         const code = await readFile(args.path, 'utf8');

@@ -23,7 +23,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { throughCache, type TransformCache } from './cache.js';
-import { cacheOf, rewriteWithRuntime } from './bundler.js';
+import { cacheOf, OWN_NAME, ownSpecifier, rewriteWithRuntime } from './bundler.js';
 import { isTypeScriptFile, RUNTIME_PATH, shouldRewrite } from './filter.js';
 import { transform } from './index.js';
 import { hasIgnorePragma } from './pragma.js';
@@ -59,15 +59,18 @@ export interface ZygoteViteConfig {
   test?: { server: { deps: { inline: string[] | true } } };
 }
 
-/** The package's own name, which the dev server must not pre-bundle. */
-const OWN_NAME = 'zygote-ts';
-
 /** The subset of Vite's plugin interface this plugin uses (no dependency on Vite's types). */
 export interface ZygoteVitePlugin {
   name: string;
   enforce: 'post';
   config(user?: { worker?: { plugins?: unknown } }, env?: { command?: string }): ZygoteViteConfig;
+  resolveId: { order: 'pre'; handler(this: ResolveContext, source: string, importer?: string): Promise<{ id: string; external: true } | null> };
   transform(code: string, id: string): { code: string; map: SourceMapV3 | null } | null;
+}
+
+/** What `resolveId` asks of Vite. */
+export interface ResolveContext {
+  resolve(source: string, importer?: string, options?: { skipSelf?: boolean }): Promise<{ id: string; external?: boolean | string } | null>;
 }
 
 /**
@@ -141,6 +144,16 @@ function vitePlugin(options: ZygoteViteOptions, inWorker: boolean): ZygoteVitePl
         config.worker = { plugins: () => [...(typeof own === 'function' ? (own as () => unknown[])() : []), vitePlugin(options, true)] };
       }
       return config;
+    },
+    // (before Vite's own resolver, which bundles a path)
+    resolveId: {
+      order: 'pre',
+      async handler(source, importer) {
+        const own = ownSpecifier(source);
+        if (own === undefined) return null;
+        const library = await this.resolve(OWN_NAME, importer, { skipSelf: true });
+        return library?.external && library.id === OWN_NAME ? { id: own, external: true } : null;
+      },
     },
     transform(code, moduleId) {
       const id = sourceFile(moduleId);
