@@ -7,7 +7,7 @@
 // lib/source-rewriter.ts); otherwise we say how to enable the rewrite.
 
 import { __zy } from './runtime.js';
-import { importsAsNames, isRewritten, mayNeedRewrite } from './transform/recognize.js';
+import { asItsRewriteSawIt, isRewritten, mayNeedRewrite } from './transform/recognize.js';
 import { sourceRewriter } from './source-rewriter.js';
 import { hasOwnDerivative } from './core/own-derivative.js';
 import { doubt } from './escapes.js';
@@ -61,8 +61,9 @@ function rewriteIfNeeded(f: Function): Function {
   try {
     // (asked of f as its file's rewrite saw it: a toolchain after the rewrite, Vite's SSR or
     // esbuild's CommonJS output, spells an imported `new Vec(p)` as `new __vite_ssr_import_0__.Vec(p)`,
-    // which the transform would route, and f, rewritten, was refused as not rewritten)
-    if (!isRewritten(rewriter.transformFunctionSource(importsAsNames(source)))) return f; // nothing in it that the transform would change
+    // which the transform would route, and istanbul's coverage adds `cov_…().s[0]++` to every
+    // function: f, rewritten, was refused as not rewritten)
+    if (!isRewritten(rewriter.transformFunctionSource(asItsRewriteSawIt(source)))) return f; // nothing in it that the transform would change
   } catch {
     return f; // not parseable as a function expression (a class, a bound method): run as it is
   }

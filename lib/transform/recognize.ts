@@ -213,20 +213,29 @@ function closingQuote(source: string, open: number): number {
 const TOOLCHAIN_IMPORT = /(?<![\w$.])(__vite_ssr_import_\d+__|__vi_import_\d+__|import_[\w$]+)\s*\.\s*([A-Za-z_$][\w$]*)/g;
 
 /**
- * A function's source with each import that a later toolchain spelled as a member made one
- * name again (`new __vite_ssr_import_0__.Vec(p)` → `new __vite_ssr_import_0__$Vec(p)`), so
- * that the transform can be asked what it would change in the function as its file's rewrite
- * saw it: it rewrites `new a.B(…)` (the constructor may be a typed array's) and `a.data`, but
- * not `new Vec(…)` nor an imported `data`, which a function that was rewritten still holds.
+ * A counter that istanbul's coverage (`vitest --coverage` with istanbul) adds to every
+ * function, statement and branch after the rewrite: `cov_1x2y3z().s[2]++`, `cov_1x2y3z().b[0][1]++`.
+ */
+const COVERAGE_COUNTER = /(?<![\w$.])cov_[\w$]+\(\)\s*\.\s*(?:s|f|b|bT)\s*\[\d+\](?:\s*\[\d+\])?\s*\+\+/g;
+
+/**
+ * A function's source as its file's rewrite saw it, so that the transform can be asked what it
+ * would change in it: toolchains that run after the rewrite add what the transform would
+ * rewrite in a function that has nothing else to rewrite, and that function, rewritten, was
+ * refused as not rewritten. Each import spelled as a member is made one name again
+ * (`new __vite_ssr_import_0__.Vec(p)` → `new __vite_ssr_import_0__$Vec(p)`: the transform
+ * rewrites `new a.B(…)`, whose constructor may be a typed array's, and `a.data`, but not an
+ * imported `new Vec(…)` nor `data`), and each coverage counter is a plain `0`.
  *
  * @example
  * ```ts
- * importsAsNames('(p) => (0,__vite_ssr_import_1__.energy)(new __vite_ssr_import_1__.Vec(p))');
+ * asItsRewriteSawIt('(p) => (0,__vite_ssr_import_1__.energy)(new __vite_ssr_import_1__.Vec(p))');
  * // '(p) => (0,__vite_ssr_import_1__$energy)(new __vite_ssr_import_1__$Vec(p))'
+ * asItsRewriteSawIt('w => { cov_ab1().f[0]++; return loss(w); }'); // 'w => { 0; return loss(w); }'
  * ```
  */
-export function importsAsNames(fnSource: string): string {
-  return fnSource.replace(TOOLCHAIN_IMPORT, (_, module: string, name: string) => `${module}$${name}`);
+export function asItsRewriteSawIt(fnSource: string): string {
+  return fnSource.replace(TOOLCHAIN_IMPORT, (_, module: string, name: string) => `${module}$${name}`).replace(COVERAGE_COUNTER, '0');
 }
 
 /** What the transform rewrites: operators, tests, `typeof`, and the globals it replaces. */

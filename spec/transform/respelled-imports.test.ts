@@ -1,9 +1,10 @@
-// A toolchain that runs after the rewrite may spell an imported name as a member of the
-// module's object: Vite's SSR transform (so Vitest, which runs this file) turns `new Vec(p)`
-// into `new __vite_ssr_import_1__.Vec(p)`, esbuild's CommonJS output into `new import_geom.Vec(p)`.
-// The transform routes `new a.B(…)` and `a.data` (not an imported `new Vec(…)` nor `data`), so
-// a rewritten function holding nothing else to rewrite was taken for one that was not
-// rewritten, and refused (lib/rewritten.ts, recognize.ts importsAsNames).
+// Toolchains that run after the rewrite add to a function what the transform would rewrite:
+// Vite's SSR transform (so Vitest, which runs this file) spells `new Vec(p)` as
+// `new __vite_ssr_import_1__.Vec(p)`, esbuild's CommonJS output as `new import_geom.Vec(p)`
+// (the transform routes `new a.B(…)` and `a.data`, not an imported `new Vec(…)` nor `data`),
+// and istanbul's coverage adds `cov_…().s[0]++` to every function. A rewritten function holding
+// nothing else to rewrite was taken for one that was not rewritten, and refused
+// (lib/rewritten.ts, recognize.ts asItsRewriteSawIt).
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,33 @@ describe('functions naming imports as a later toolchain spells them', () => {
     for (const f of cases) {
       expect(f.toString()).toMatch(/__vite_ssr_import_\d+__\.(?:Vec|data)/); // (what this case is about)
       const p = { x: 1.5, y: 0.7 };
+      const { val, grad } = withgradient(f, p);
+      expect(val).toBe(f(p));
+      const fd = finiteDifferences(f, p);
+      expect(grad[0]!.x).toBeCloseTo(fd.x, 5);
+      expect(grad[0]!.y).toBeCloseTo(fd.y, 5);
+    }
+  });
+
+  it("under istanbul's coverage (vitest --coverage): the counters it adds to every function", () => {
+    // The text `vitest --coverage` with istanbul gives for `(w, k = 2) => weighted(w, [k, 1])` and
+    // `function vecEnergy(p) { return energy(new Vec(p.x, p.y)); }` (rewritten, with nothing to
+    // change), made functions that read their counters and imports as those did.
+    const counters = { f: [0, 0], s: [0, 0], b: [[0]] };
+    const make = new globalThis.Function('cov_ruca84a3o', '__vite_ssr_import_1__', `return [
+      (p, k = (cov_ruca84a3o().b[0][0]++, 2)) => {
+        cov_ruca84a3o().f[0]++;
+        cov_ruca84a3o().s[0]++;
+        return (0,__vite_ssr_import_1__.weighted)(p, [k, 1]);
+      },
+      function vecEnergy(p) {
+        cov_ruca84a3o().f[1]++;
+        cov_ruca84a3o().s[1]++;
+        return (0,__vite_ssr_import_1__.energy)(new __vite_ssr_import_1__.Vec(p.x, p.y));
+      },
+    ];`) as (counter: () => typeof counters, module: object) => ((p: Point) => number)[];
+    const p = { x: 1.5, y: 0.7 };
+    for (const f of make(() => counters, { weighted, energy, Vec })) {
       const { val, grad } = withgradient(f, p);
       expect(val).toBe(f(p));
       const fd = finiteDifferences(f, p);
