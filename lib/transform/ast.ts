@@ -231,3 +231,14 @@ export function importsOf(program: Node): ReadonlyMap<string, ImportedName> {
   }
   return names;
 }
+
+/**
+ * The name a member reads where the source fixes it: `m` of `r.m`, `r['m']` and ``r[`m`]``
+ * (a literal key is the same method: `m['has'](x)` searches as `m.has(x)` does); else null.
+ */
+export function memberName(node: acorn.MemberExpression): string | null {
+  const key = node.property;
+  if (!node.computed) return key.type === 'Identifier' ? key.name : null;
+  if (key.type === 'Literal') return typeof key.value === 'string' ? key.value : null;
+  return key.type === 'TemplateLiteral' && key.expressions.length === 0 ? (key.quasis[0]!.value.cooked ?? null) : null;
+}

@@ -41,7 +41,7 @@
  * other references such as `const { parse } = JSON` keep JavaScript's meaning).
  */
 import type * as acorn from 'acorn';
-import { isFunction, type Node } from './ast.js';
+import { isFunction, memberName, type Node } from './ast.js';
 import { parentOf, replaceGlobalRead, runtime, stableObject, type RewriteContext, type Rewriter } from './context.js';
 import { constBinding, isGlobalAlias, isGlobalReference } from './rewrite-globals.js';
 import { eitherCopy } from './two-bodies.js';
@@ -50,7 +50,7 @@ import { findToken, tokenAtOrAfter } from './parse.js';
 import { tempsAvailable } from './rewrite-inline.js';
 import { hasOptionalLink } from './rewrite-stores.js';
 import { isPredicateMethodValue } from './rewrite-callbacks.js';
-import { CALLING_METHODS } from './rewrite-imports.js';
+import { isGivenToCallingMethod } from './rewrite-imports.js';
 
 /** `name(…)` → `__zy.entry(…)`. */
 const GLOBAL_CALLS: Readonly<Record<string, string>> = {
@@ -157,17 +157,6 @@ export function receiverOf(object: Node, ctx: RewriteContext): { first: string; 
   return { first: `${temporary} = `, close: '', again: temporary };
 }
 
-/**
- * The name a member reads where the source fixes it: `m` of `r.m`, `r['m']` and ``r[`m`]``
- * (a literal key is the same method: `m['has'](x)` searches as `m.has(x)` does); else null.
- */
-export function memberName(node: acorn.MemberExpression): string | null {
-  const key = node.property;
-  if (!node.computed) return key.type === 'Identifier' ? key.name : null;
-  if (key.type === 'Literal') return typeof key.value === 'string' ? key.value : null;
-  return key.type === 'TemplateLiteral' && key.expressions.length === 0 ? (key.quasis[0]!.value.cooked ?? null) : null;
-}
-
 /** The token that opens a member's key after its object: `.`, or `[` for a computed one (after `?.` when optional). */
 export const keyOpener = (node: acorn.MemberExpression): string => (node.computed ? '[' : '.');
 
@@ -230,9 +219,7 @@ export const rewriteSearchCallback: Rewriter = {
   name: 'search-callback',
   types: ['MemberExpression', 'Identifier'],
   test(node, ctx) {
-    const parent = parentOf(ctx);
-    if (parent?.type !== 'CallExpression' || parent.callee === node || parent.callee.type !== 'MemberExpression' || !CALLING_METHODS.has(memberName(parent.callee) ?? '')) return false;
-    return isSearchMethod(node, ctx);
+    return isGivenToCallingMethod(node, ctx) && isSearchMethod(node, ctx);
   },
   rewrite(node, ctx) {
     const either = copies(ctx);

@@ -17,7 +17,8 @@ import { importsOf, type Node } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
 import { runtime } from './context.js';
 import { eitherCopy } from './two-bodies.js';
-import { callThroughRuntime, isMethodCall, memberName } from './rewrite-builtins.js';
+import { callThroughRuntime, isMethodCall } from './rewrite-builtins.js';
+import { memberName } from './ast.js';
 import { constBinding } from './rewrite-globals.js';
 
 const SORTS: ReadonlySet<string> = new Set(['sort', 'toSorted']);

@@ -38,11 +38,11 @@
  * declaration in the file, outside `with`, and are never assigned in the file.
  */
 import type * as acorn from 'acorn';
-import type { Node } from './ast.js';
+import { memberName, type Node } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
 import { isWriteTarget, parentOf, replaceGlobalRead, runtime } from './context.js';
-import { callThroughRuntime, isMethodCall, memberName } from './rewrite-builtins.js';
-import { CALLING_METHODS } from './rewrite-imports.js';
+import { callThroughRuntime, isMethodCall } from './rewrite-builtins.js';
+import { isGivenToCallingMethod } from './rewrite-imports.js';
 import { eitherCopy } from './two-bodies.js';
 
 /** Math's functions with a runtime version (all but `random`). */
@@ -279,9 +279,7 @@ export const rewriteNumberCallback: Rewriter = {
   name: 'number-callback',
   types: ['Identifier', 'MemberExpression'],
   test(node, ctx) {
-    const parent = parentOf(ctx);
-    if (parent?.type !== 'CallExpression' || parent.callee === node || parent.callee.type !== 'MemberExpression' || !CALLING_METHODS.has(memberName(parent.callee) ?? '')) return false;
-    return isGlobalReference(node, 'Number', ctx) || isGlobalAlias(node, 'Number', ctx);
+    return isGivenToCallingMethod(node, ctx) && (isGlobalReference(node, 'Number', ctx) || isGlobalAlias(node, 'Number', ctx));
   },
   rewrite(node, ctx) {
     ctx.ed.wrap(node, eitherCopy(`${runtime('builtin')}(`, '', ctx.options.twoBodies), eitherCopy(')', '', ctx.options.twoBodies));

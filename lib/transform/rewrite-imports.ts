@@ -11,7 +11,7 @@
  * runtime looks at the function called), which costs a call and changes nothing.
  */
 import type * as acorn from 'acorn';
-import { importsOf, type Node } from './ast.js';
+import { importsOf, memberName, type Node } from './ast.js';
 import { parentOf, runtime, type RewriteContext, type Rewriter } from './context.js';
 import { hasPredicateArguments } from './rewrite-callbacks.js';
 import { eitherCopy } from './two-bodies.js';
@@ -103,12 +103,15 @@ export const CALLING_METHODS: ReadonlySet<string> = new Set([
   'findLastIndex', 'some', 'every', 'sort', 'toSorted', 'from',
 ]);
 
+/** Whether `node` is an argument of a call of one of {@link CALLING_METHODS} (`rows.map(node)`, `xs['sort'](node)`). */
+export function isGivenToCallingMethod(node: Node, ctx: RewriteContext): boolean {
+  const parent = parentOf(ctx);
+  return parent?.type === 'CallExpression' && parent.callee !== node && parent.callee.type === 'MemberExpression' && CALLING_METHODS.has(memberName(parent.callee) ?? '');
+}
+
 /** `mean` or `ss.mean` (imported from a package) given to a method that calls it: `rows.map(ss.mean)`. */
 function isImportedCallback(node: Node, ctx: RewriteContext): boolean {
-  const parent = parentOf(ctx);
-  if (parent?.type !== 'CallExpression' || parent.callee === node) return false;
-  const callee = parent.callee;
-  if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || !CALLING_METHODS.has(callee.property.name)) return false;
+  if (!isGivenToCallingMethod(node, ctx)) return false;
   if (node.type === 'Identifier') return isImported(node, ctx);
   return node.type === 'MemberExpression' && !node.computed && !node.optional && importedNamespace(node.object as Node, ctx) !== null;
 }
