@@ -7,7 +7,9 @@
 // - The shortest round-trip text (`String(x)`, `${x}`, `x.toString()`) reads back as x
 //   itself: the round trip is the identity, so is its derivative.
 // - Rounded text (`toFixed`, `toPrecision`, `toExponential`, `toLocaleString`) reads back
-//   as its own number with derivative 0 (a step function), as `Math.round` has.
+//   as its own number with derivative 0 (a step function), as `Math.round` has; where the
+//   format tells the number from its neighbouring doubles it is not rounded there, and
+//   reads back as x (lib/core/traced.ts decides which).
 // - Text written by two different traced numbers cannot say whose derivative it carries:
 //   that is reported (an error in strict mode). So is an integer's text ("2"): it may as
 //   well be an index, a key or a constant (see INTEGER_TEXT).

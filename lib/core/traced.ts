@@ -62,22 +62,25 @@ export class Traced {
     return written(this, primal(this).toString(radix), radix === undefined || radix === 10);
   }
 
+  // Rounded text (toFixed & co.) reads back with derivative 0, a step, unless it tells the
+  // number from the doubles on either side (`toFixed(20)` of 0.1, full-precision locale
+  // text): there the round trip is the identity, and so is its derivative.
   toFixed(digits?: number): string {
-    return written(this, primal(this).toFixed(digits), false);
+    return formatted(this, (v) => v.toFixed(digits), false);
   }
 
   // 17 significant digits (or the shortest text, with no argument) read back as every
   // double exactly: that text is not rounded, its round trip is the identity.
   toPrecision(precision?: number): string {
-    return written(this, primal(this).toPrecision(precision), precision === undefined || Number(precision) >= 17);
+    return formatted(this, (v) => v.toPrecision(precision), precision === undefined || Number(precision) >= 17);
   }
 
   toExponential(digits?: number): string {
-    return written(this, primal(this).toExponential(digits), digits === undefined || Number(digits) >= 16);
+    return formatted(this, (v) => v.toExponential(digits), digits === undefined || Number(digits) >= 16);
   }
 
   toLocaleString(locales?: string | string[], options?: Intl.NumberFormatOptions): string {
-    return written(this, primal(this).toLocaleString(locales, options), false);
+    return formatted(this, (v) => v.toLocaleString(locales, options), false);
   }
 
   /** `JSON.stringify` writes the number (and the runtime notes which traced number it was). */
@@ -203,6 +206,31 @@ export function textOfTraced(x: Traced): string {
 function written(x: Traced, text: string, exact: boolean): string {
   if (x.tracedTape.active) noteText(x, text, exact);
   return text;
+}
+
+/**
+ * The text `format` writes from `x`'s number, noted as `written` notes it: exact where it is
+ * known to be (`exact`), or where it reads back as the number and the doubles on either side
+ * are written otherwise (the format resolves the number: reading its text back is the
+ * identity there, not a step).
+ */
+function formatted(x: Traced, format: (v: number) => string, exact: boolean): string {
+  const v = primal(x);
+  const text = format(v);
+  if (x.tracedTape.active) noteText(x, text, exact || (Number(text) === v && Number.isFinite(v) && format(nextDouble(v, -1)) !== text && format(nextDouble(v, 1)) !== text));
+  return text;
+}
+
+const bits = new Float64Array(1);
+const bitsAsInteger = new BigInt64Array(bits.buffer);
+
+/** The double next to finite `v` towards +∞ (`direction` 1) or −∞ (−1). */
+function nextDouble(v: number, direction: 1 | -1): number {
+  if (v === 0) return direction * Number.MIN_VALUE;
+  bits[0] = v;
+  // (the bits of a positive double grow with it; of a negative one, they grow with |v|)
+  bitsAsInteger[0]! += (v > 0) === (direction > 0) ? 1n : -1n;
+  return bits[0]!;
 }
 
 // ---- Operands, as the rules see them -------------------------------------------------

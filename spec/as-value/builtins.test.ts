@@ -134,6 +134,19 @@ describe('a traced number behaves as its value', () => {
     expect(g).toEqual([0, 2.7, 0, 0, 0]);
   });
 
+  // (found by helper D: all formatted text counted as rounded, so a full-precision format read
+  // back lost the derivative, silently: Number(x.toFixed(20)) * 2 had gradient 0 where it is 2)
+  it('formatted text that resolves the number reads back with its derivative', () => {
+    const full = { maximumFractionDigits: 20, useGrouping: false };
+    const program = (a: number[]) =>
+      Number(a[0]!.toFixed(20)) * a[1]! + Number(a[2]!.toLocaleString('en-US', full)) ** 2 + Number(a[4]!.toExponential(16)) * 3 + Number(a[3]!.toFixed(2)) * 5;
+    const g = agrees(program, xs) as number[];
+    const h = 1e-6;
+    const at = (i: number, d: number) => program(xs.map((v, j) => (j === i ? v + d : v)));
+    for (let i = 0; i < xs.length; i++) expect(g[i]).toBeCloseTo((at(i, h) - at(i, -h)) / (2 * h), 5);
+    expect(g).toEqual([1.4, 2.7, 2 * 3.1, 0, 3]);
+  });
+
   it('array search: indexOf, lastIndexOf, includes (the argmax idiom)', () => {
     const g = agrees((a, seen) => {
       const top = Math.max(...a);
