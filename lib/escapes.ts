@@ -465,7 +465,9 @@ function lostByConversion(): { what: string; where: string; why: string; fix: st
       where: callerLine(holder.stack),
       why: `, which keeps only its number`,
       fix:
-        math !== null
+        (math !== null || builtin === 'Number') && calledByCodeNotRewritten(captures, k)
+          ? FIX
+          : math !== null
           ? `Call Math.${math} by that name (the loader or plugin rewrites Math.${math}: not Math[k], nor Math reached another way), or pass dropgrad(x).`
           : builtin === 'Number'
             ? 'Call Number(x) by that name (rewritten, it keeps the derivative), or map with (v) => Number(v), or pass dropgrad(x).'
@@ -478,6 +480,22 @@ function lostByConversion(): { what: string; where: string; why: string; fix: st
   if (captures) Error.captureStackTrace(sites, Traced.prototype[Symbol.toPrimitive]);
   if (isRewrittenCode(sites, k)) return null;
   return { what: 'code that was not rewritten for differentiation used a traced number', where: frame.text, why: '', fix: FIX };
+}
+
+/**
+ * Whether the frame under the converting built-in (at `k`) is a file's code that was not
+ * rewritten (a package left out of `include`): its `Math.abs(x)` or `Number(x)` is called by
+ * name, and it is the package, not the call, that must change.
+ */
+function calledByCodeNotRewritten(captures: boolean, k: number): boolean {
+  if (!captures) return false;
+  const holder: { stack?: string } = {};
+  Error.captureStackTrace(holder, Traced.prototype[Symbol.toPrimitive]);
+  const caller = frameOf(holder.stack, k + 1);
+  if (caller === null || caller.builtin !== null || caller.file === null || caller.file.startsWith('node:') || isOwnEval(caller.text) || isOwnFrame(caller.text)) return false;
+  const sites: { stack?: unknown } = {};
+  Error.captureStackTrace(sites, Traced.prototype[Symbol.toPrimitive]);
+  return !isRewrittenCode(sites, k + 1);
 }
 
 /**

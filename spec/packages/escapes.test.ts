@@ -33,6 +33,11 @@ describe('what cannot be followed is refused at its place, in every mode', () =>
         expect(out[name]?.error).not.toMatch(/\/(?:dist|lib|rules|proxies)\/[\w/.-]+:\d+/);
       });
     }
+    // (it said to call Math.abs by that name, which the package does: the package must be included)
+    it(`${mode}: Math called by a package left out says to include the package`, () => {
+      expect(out['package not in ZYGOTE_INCLUDE']?.error).toMatch(/ZYGOTE_INCLUDE/);
+      expect(out['package not in ZYGOTE_INCLUDE']?.error).not.toMatch(/by that name/);
+    });
     it(`${mode}: a package that tests typeof x === "number" and returns NaN stops, naming the function and the fix`, () => {
       const cases = [
         ['ss.mean, not in ZYGOTE_INCLUDE', 'mean'],
