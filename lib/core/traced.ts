@@ -50,6 +50,7 @@ export class Traced {
 
   /** `x.valueOf()`, called explicitly: a deliberate plain number (strict mode refuses it). */
   valueOf(): number {
+    refuseCopy(this);
     const n = primal(this);
     if (this.tracedTape.active) reportEscape(this, 'valueOf');
     return n;
@@ -59,6 +60,7 @@ export class Traced {
   // text read back as a number (`parseFloat(String(x))`) keeps the derivative: exactly for
   // the shortest round-trip text, with derivative 0 for rounded text (toFixed & co.).
   toString(radix?: number): string {
+    refuseCopy(this);
     return written(this, primal(this).toString(radix), radix === undefined || radix === 10);
   }
 
@@ -95,6 +97,7 @@ export class Traced {
    * (code that was not rewritten, a typed array) from a harmless read (formatting).
    */
   [Symbol.toPrimitive](hint: string): number | string {
+    refuseCopy(this);
     if (hint === 'string') {
       // (text is only read, except by a built-in that reads it back as a number: lib/escapes.ts)
       if (this.tracedTape.active) reportEscape(this, 'text');
@@ -126,6 +129,21 @@ export class Traced {
   [Symbol.for('nodejs.util.inspect.custom')](): number {
     return numberOf(this); // (showing a number does not make compileGradient's path depend on it)
   }
+}
+
+/**
+ * Stops with the reason where `x` only looks like a traced number: an object made with its
+ * prototype but not by it (a deep clone keeping the class, as the `clone` package makes, by
+ * code that was not rewritten), which has lost the number and its derivative. Its first use
+ * said 'Cannot read private member #value from an object whose class did not declare it'.
+ */
+function refuseCopy(x: Traced): void {
+  if (Traced.is(x)) return;
+  throw new TypeError(
+    'zygote-ts: a copy of a traced number, made by code that was not rewritten (a deep clone that keeps the class), was used as a number: ' +
+      'the copy holds neither the number nor its derivative. Run that code rewritten: list its package in ZYGOTE_INCLUDE ' +
+      '(or the plugin’s include option), or copy with structuredClone.',
+  );
 }
 
 // `x.constructor === Number` is a number test too (and `new x.constructor(…)` makes what it
@@ -215,6 +233,7 @@ function written(x: Traced, text: string, exact: boolean): string {
  * identity there, not a step).
  */
 function formatted(x: Traced, format: (v: number) => string, exact: boolean): string {
+  refuseCopy(x);
   const v = primal(x);
   const text = format(v);
   if (x.tracedTape.active) noteText(x, text, exact || (Number(text) === v && Number.isFinite(v) && format(nextDouble(v, -1)) !== text && format(nextDouble(v, 1)) !== text));

@@ -129,6 +129,16 @@ describe('a traced number behaves as its value', () => {
     }
   });
 
+  // (found by helper D: the clone package's copy failed with 'Cannot read private member #value
+  // from an object whose class did not declare it', naming neither the cause nor the fix)
+  it('a copy that keeps the class but not the number stops with the reason, where it is used', () => {
+    const keepingClass = (v: unknown) => Object.assign(Object.create(Object.getPrototypeOf(v) as object) as object, v) as unknown as number;
+    const reason = /a copy of a traced number, made by code that was not rewritten .* ZYGOTE_INCLUDE/;
+    expect(() => gradient((x: number) => keepingClass(x) * 2 + x, 1.5)).toThrow(reason);
+    expect(() => gradient((x: number) => String(keepingClass(x)).length + x, 1.5)).toThrow(reason);
+    expect(() => gradient((x: number) => keepingClass(x).toFixed(2).length + x, 1.5)).toThrow(reason);
+  });
+
   it('rounded text reads back with derivative 0', () => {
     const g = agrees((a) => Number(a[0]!.toFixed(1)) * a[1]!, xs);
     expect(g).toEqual([0, 2.7, 0, 0, 0]);
