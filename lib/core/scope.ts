@@ -8,7 +8,7 @@ import { countOpenTapes } from './foreign.js';
 import { setInnermostTapeReader } from '../ndarray.js';
 
 const open: Tape[] = [];
-setInnermostTapeReader(() => open[open.length - 1] ?? null);
+setInnermostTapeReader(() => innermostOpenTape() ?? null); // (ndarray.ts cannot import this file: it would be a cycle)
 
 /** Opens a tape: reverse mode, or forward mode carrying `forwardWidth` tangents per value. */
 export function openTape(forwardWidth = 0): Tape {

@@ -1,25 +1,17 @@
 // A bundle holds rewritten files and files that were not rewritten (a package left out of the
 // plugin's `include`) in one file: a traced number converted by the latter must still be
 // reported, as it is when each file is loaded on its own (lib/escapes.ts, TransformOptions.marksEnd).
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { temporaryFolder } from './helpers.js';
 import { build } from 'esbuild';
 import zygote from '../../lib/transform/esbuild.js';
 import { transform } from '../../lib/transform/index.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'zygote-bundled-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function write(file: string, text: string): string {
-  const path = join(dir, file);
-  mkdirSync(join(path, '..'), { recursive: true });
-  writeFileSync(path, text);
-  return path;
-}
+const { dir, write } = temporaryFolder('zygote-bundled-');
 
 write('node_modules/plainpkg/package.json', '{ "name": "plainpkg", "version": "1.0.0", "type": "module", "main": "index.js" }');
 write('node_modules/plainpkg/index.js', 'export function scale(x) { return x * 3; }\nexport function twice(f, x) { return f(x) * 2; }\n');

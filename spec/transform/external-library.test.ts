@@ -3,25 +3,16 @@
 // from its path, it was a second copy of the library beside the one the app imports, and
 // every gradient of rewritten arithmetic stopped with "a traced number from another copy of
 // zygote-ts" (lib/transform/bundler.ts ownSpecifier).
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { temporaryFolder } from './helpers.js';
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
 import esbuildPlugin from '../../lib/transform/esbuild.js';
 import vitePlugin from '../../lib/transform/vite.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'zygote-external-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function write(file: string, text: string): string {
-  const path = join(dir, file);
-  mkdirSync(join(path, '..'), { recursive: true });
-  writeFileSync(path, text);
-  return path;
-}
+const { dir, write } = temporaryFolder('zygote-external-');
 
 // zygote-ts as the app finds it in node_modules: its entry points, which are this build's.
 const dist = (file: string) => JSON.stringify(new URL(`../../dist/lib/${file}`, import.meta.url).pathname);

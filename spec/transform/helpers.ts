@@ -1,5 +1,9 @@
 // Shared helpers for the transform specs: evaluate a function body plain and rewritten
 // (through transformFunctionSource, as the gradient API does) and capture the outcome.
+import { afterAll } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runInThisContext } from 'node:vm';
 import { __zy } from '../../lib/runtime.js';
 import { transformFunctionSource } from '../../lib/transform/index.js';
@@ -35,4 +39,20 @@ export async function run(body: string, rewrite: boolean, isAsync = false): Prom
   } catch (e) {
     return { error: e instanceof Error ? `${e.name}: ${e.message}` : String(e), log };
   }
+}
+
+/**
+ * A temporary folder for a spec file's projects, removed after its specs: its path, and
+ * `write(file, text)`, which makes the file's folders as needed and returns its path.
+ */
+export function temporaryFolder(prefix: string): { dir: string; write(file: string, text: string): string } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (file: string, text: string): string => {
+    const path = join(dir, file);
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeFileSync(path, text);
+    return path;
+  };
+  return { dir, write };
 }

@@ -5,12 +5,11 @@
 // and istanbul's coverage adds `cov_…().s[0]++` to every function. A rewritten function holding
 // nothing else to rewrite was taken for one that was not rewritten, and refused
 // (lib/rewritten.ts, recognize.ts asItsRewriteSawIt).
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { temporaryFolder } from './helpers.js';
 import { withgradient } from 'zygote-ts';
 import zygote from '../../lib/transform/esbuild.js';
 import { Vec, data, energy, weighted } from '../fixtures/transform/vec.js';
@@ -67,16 +66,9 @@ describe('functions naming imports as a later toolchain spells them', () => {
     }
   });
 
-  const dir = mkdtempSync(join(tmpdir(), 'zygote-respelled-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const { dir, write } = temporaryFolder('zygote-respelled-');
 
   it("in esbuild's CommonJS output, with the package the class comes from left external", async () => {
-    const write = (file: string, text: string): string => {
-      const path = join(dir, file);
-      mkdirSync(join(path, '..'), { recursive: true });
-      writeFileSync(path, text);
-      return path;
-    };
     write('node_modules/geom/package.json', '{ "name": "geom", "version": "1.0.0", "main": "index.js" }');
     write('node_modules/geom/index.js', 'exports.Vec = class Vec { constructor(x, y) { this.x = x; this.y = y; } };\n');
     const entry = write('main.js', `
