@@ -22,7 +22,9 @@
  * goes through a temporary, `(__zy$1 = ([kept, b] = v), <notes>, __zy$1)`, or none when it is
  * unused; a `for (kept of …)` or `for (kept in …)` head is noted at the start of each turn,
  * in a block around the body. A postfix update whose value is used (`f(kept++)`, the old
- * value) is left alone, as are names inside `with` and undeclared (global) names.
+ * value) is left alone: its name held a traced number only after a write that was noted. A
+ * name declared nowhere in the file (a global, possibly made by this very write in sloppy
+ * code) is noted too, its update made at each write; names inside `with` are left alone.
  */
 import type * as acorn from 'acorn';
 import { isFunction, type Node } from './ast.js';
@@ -45,7 +47,15 @@ export function noteOuterWrite(node: Node, ctx: RewriteContext): void {
   if (single === null) return;
   if (single.type === 'Identifier') {
     const [target] = outerNames([single], ctx);
-    if (target !== undefined) wrap(node, '(', `, ${note(target, ctx)}, ${target.name})`);
+    if (target === undefined) return;
+    if (ctx.scope.bindingOwner(target) !== null) {
+      wrap(node, '(', `, ${note(target, ctx)}, ${target.name})`);
+      return;
+    }
+    // (a global may be an accessor, whose reading runs code: the write's own value is tested and kept)
+    ctx.temps.enterSite(node, ctx.ancestors.length);
+    const value = ctx.temps.fresh();
+    wrap(node, `(${value} = `, `, ${note(target, ctx, value)}, ${value})`);
     return;
   }
   if (node.type !== 'AssignmentExpression') return;
@@ -61,25 +71,24 @@ export function noteOuterWrite(node: Node, ctx: RewriteContext): void {
   wrap(node, `(${value} = `, `, ${notes.join(', ')}, ${value})`);
 }
 
-/** The targets whose bindings lie outside the function writing them (and outside `with`), one per name. */
+/** The targets whose bindings lie outside the function writing them, or in no declaration of the file (and outside `with`), one per name. */
 function outerNames(targets: readonly acorn.Identifier[], ctx: RewriteContext): acorn.Identifier[] {
   const outer: acorn.Identifier[] = [];
   for (const target of targets) {
     if (ctx.scope.withRefs.has(target) || outer.some((o) => o.name === target.name)) continue;
-    const owner = ctx.scope.bindingOwner(target);
-    if (owner !== null && declaredOutsideItsFunction(owner, ctx)) outer.push(target);
+    if (declaredOutsideItsFunction(ctx.scope.bindingOwner(target), ctx)) outer.push(target);
   }
   return outer;
 }
 
-/** The note after a write of `target`: an update is handed to the clean-up when the value is one it replaces. */
-function note(target: acorn.Identifier, ctx: RewriteContext): string {
+/** The note after a write of `target`: an update is handed to the clean-up when the value written (`written`, the name's by default) is one it replaces. */
+function note(target: acorn.Identifier, ctx: RewriteContext, written = target.name): string {
   const name = target.name;
   const settle = ctx.temps.parameterName();
   const update = `(${settle}) => { ${name} = ${settle}(${name}); }`;
   const kept = keptUpdate(target, ctx);
   const made = kept === null ? update : `${kept} || (${kept} = ${update})`;
-  return `typeof ${name} === "object" && ${name} !== null && ${runtime('variableStored')}(${name}) && ${runtime('noteVariable')}(${made})`;
+  return `typeof ${written} === "object" && ${written} !== null && ${runtime('variableStored')}(${written}) && ${runtime('noteVariable')}(${made})`;
 }
 
 /**
@@ -89,13 +98,15 @@ function note(target: acorn.Identifier, ctx: RewriteContext): string {
  * names may be another script's, as may its temporaries; a function source's program is a wrapper.
  */
 function keptUpdate(target: acorn.Identifier, ctx: RewriteContext): string | null {
-  const owner = ctx.scope.bindingOwner(target)!;
+  const owner = ctx.scope.bindingOwner(target);
+  // (a global: no function or module of the file holds its binding)
+  if (owner === null) return null;
   if (owner.type === 'Program' && !(ctx.options.programTemps && ctx.moduleCode)) return null;
   return ctx.temps.keptIn(owner, `update of ${target.name}`);
 }
 
-/** Whether the binding's scope (`owner`) lies outside the function the write is in (and there is such a function: top-level code runs once, at load). */
-function declaredOutsideItsFunction(owner: Node, ctx: RewriteContext): boolean {
+/** Whether the binding's scope (`owner`; null: a global) lies outside the function the write is in (and there is such a function: top-level code runs once, at load). */
+function declaredOutsideItsFunction(owner: Node | null, ctx: RewriteContext): boolean {
   const a = ctx.ancestors;
   let f = a.length - 1;
   // (a class's static block or field initializer runs on its own, as a function would)

@@ -371,6 +371,27 @@ describe('data captured by the closure', () => {
       expect(notRewritten(moduleKept, 8)).toEqual(['number', true, true, 1]);
       expect(notRewritten(last, 10)).toEqual(['number', true, true, 1]);
     });
+    it('a global written by f (declared on the global object, or made by a sloppy write) holds its number afterwards', () => {
+      // (a global was left holding the traced number: `[g].includes(12)` false, a Set of two)
+      const global = globalThis as Record<string, unknown>;
+      global.zyDeclaredGlobal = null;
+      try {
+        const [g] = gradient((x: number) => {
+          // @ts-expect-error: a global the program declared on the global object
+          zyDeclaredGlobal = x * 4;
+          return x * 3;
+        }, 3);
+        expect(g).toBe(3);
+        expect(notRewritten(global.zyDeclaredGlobal, 12)).toEqual(['number', true, true, 1]);
+        // (a sloppy function made from text: its write makes the global; the write's value is kept)
+        const sloppy = new Function('x', 'const seen = (zySloppyGlobal = x * 2); return x * seen;') as (x: number) => number;
+        expect(gradient(sloppy, 3)).toEqual([12]);
+        expect(notRewritten(global.zySloppyGlobal, 6)).toEqual(['number', true, true, 1]);
+      } finally {
+        delete global.zyDeclaredGlobal;
+        delete global.zySloppyGlobal;
+      }
+    });
     it('a typed array f made and kept there is a real typed array afterwards', () => {
       let kept: unknown = null;
       expect(gradient((x: number) => { const t = new Float64Array(2); t[0] = x * 2; kept = t; return t[0] * x; }, 3)).toEqual([12]);

@@ -275,7 +275,7 @@ describe('emitted shapes', () => {
   });
 
   it('a reassigned object, a value expression, a used value', () => {
-    const code = out('export function f(a, b) { a.next = a = b; x = a.k = g(); }');
+    const code = out('export function f(a, b) { let x; a.next = a = b; x = a.k = g(); }');
     expect(code).toContain(`__zy$1 = a, __zy$1.next = __zy$2 = a = b, ${T('__zy$2', '__zy$1')};`);
     // Statements one after the other share their temporaries.
     expect(code).toContain(`x = (__zy$1 = a, __zy$1.k = __zy$2 = g(), ${T('__zy$2', '__zy$1')});`);
