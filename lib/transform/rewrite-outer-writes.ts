@@ -24,7 +24,8 @@
  * in a block around the body. A postfix update whose value is used (`f(kept++)`, the old
  * value) is left alone: its name held a traced number only after a write that was noted. A
  * name declared nowhere in the file (a global, possibly made by this very write in sloppy
- * code) is noted too, its update made at each write; names inside `with` are left alone.
+ * code) is noted too where it is assigned alone (`g = v`, `g += v`, `++g`), its update made
+ * at each write; names inside `with` are left alone.
  */
 import type * as acorn from 'acorn';
 import { isFunction, type Node } from './ast.js';
@@ -46,7 +47,7 @@ export function noteOuterWrite(node: Node, ctx: RewriteContext): void {
   const single = node.type === 'UpdateExpression' ? (node.prefix || valueUnused(node, ctx) ? node.argument : null) : node.type === 'AssignmentExpression' ? node.left : null;
   if (single === null) return;
   if (single.type === 'Identifier') {
-    const [target] = outerNames([single], ctx);
+    const [target] = outerNames([single], ctx, true);
     if (target === undefined) return;
     if (ctx.scope.bindingOwner(target) !== null) {
       wrap(node, '(', `, ${note(target, ctx)}, ${target.name})`);
@@ -71,12 +72,17 @@ export function noteOuterWrite(node: Node, ctx: RewriteContext): void {
   wrap(node, `(${value} = `, `, ${notes.join(', ')}, ${value})`);
 }
 
-/** The targets whose bindings lie outside the function writing them, or in no declaration of the file (and outside `with`), one per name. */
-function outerNames(targets: readonly acorn.Identifier[], ctx: RewriteContext): acorn.Identifier[] {
+/**
+ * The targets whose bindings lie outside the function writing them (and outside `with`), one
+ * per name; with `globals`, also names declared nowhere in the file. (A global may be an
+ * accessor: it is noted only where the write's own value can be tested, not the name read.)
+ */
+function outerNames(targets: readonly acorn.Identifier[], ctx: RewriteContext, globals = false): acorn.Identifier[] {
   const outer: acorn.Identifier[] = [];
   for (const target of targets) {
     if (ctx.scope.withRefs.has(target) || outer.some((o) => o.name === target.name)) continue;
-    if (declaredOutsideItsFunction(ctx.scope.bindingOwner(target), ctx)) outer.push(target);
+    const owner = ctx.scope.bindingOwner(target);
+    if ((owner !== null || globals) && declaredOutsideItsFunction(owner, ctx)) outer.push(target);
   }
   return outer;
 }
