@@ -17,6 +17,7 @@ import type { Gradients } from '../types.js';
 import { generateBody } from './codegen.js';
 import { gradientWriter, symbolicArguments, symbolicLeaves, Uncompilable, type SymbolicArguments } from './arguments.js';
 import { isSymbolic } from '../core/symbolic.js';
+import { isDeriving } from '../core/scope.js';
 import { Program } from './program.js';
 import { ArrayRecorder, writeSweep } from './sweep.js';
 import { setOwn } from '../../proxies/standins.js';
@@ -82,6 +83,10 @@ export function compileGradient<A extends unknown[]>(f: (...args: A) => number, 
 
   if (typeof f !== 'function') throw new TypeError(`zygote-ts: compileGradient(f) needs a function f, got ${f === null ? 'null' : typeof f}.`);
   const compiled = function (...args: A): Gradients<A> {
+    // Inside another differentiation, f may read through its closure a number that one traces
+    // (`gradient(k => { kept = k; return g(2)[0]; }, 3)`), which a path holds as a constant:
+    // f runs as `gradient` runs it, nested, so that the derivative reaches the outer one.
+    if (isDeriving()) return gradient(f, ...args);
     if (fallback === null) {
       for (let k = 0; k < paths.length; k++) {
         let out: unknown;

@@ -190,6 +190,33 @@ describe('compileGradient inside a differentiation', () => {
     expect(d(2)).toEqual([y + Math.cos(2)]);
     expect(d.fallback).toBeNull();
   });
+
+  // (found by helper J: a path recorded outside held k as a constant, so the outer
+  // derivative through k was null where it is 4 — at the recorded k and at another)
+  it('a path recorded outside is not used inside: the outer derivative through a closure variable reaches the outer gradient', () => {
+    let k = 5;
+    const g = compileGradient((x: number) => k * x * x);
+    expect(g(2)).toEqual([20]);
+    const outer = (kk: number) => {
+      k = kk;
+      return g(2)[0]!;
+    };
+    // (outside a differentiation g keeps the k it was recorded with, as README says: the
+    // differences are of the eager gradient's)
+    const eager = (kk: number) => {
+      k = kk;
+      return gradient((x: number) => k * x * x, 2)[0]!;
+    };
+    for (const at of [3, 5]) {
+      const h = 1e-6;
+      const fd = (eager(at + h) - eager(at - h)) / (2 * h);
+      const [d] = gradient(outer, at);
+      expect(Math.abs(d! - fd)).toBeLessThanOrEqual(1e-6);
+    }
+    k = 5;
+    expect(g(2)).toEqual([20]);
+    expect(g.fallback).toBeNull();
+  });
 });
 
 describe('the first call', () => {
