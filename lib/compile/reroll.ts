@@ -155,16 +155,22 @@ export class Instructions {
   push(code: number, a: number, b: number, slotA: number, slotB: number, extra: number, expected: number): number {
     if (this.abandoned !== null || this.closed) return -1;
     if (this.loop !== null) {
-      if (this.matches(code, a, b, slotA, slotB, extra, expected)) return this.length++;
+      // (a copy that matches is not stored, but its data may grow a table past the budget)
+      if (this.matches(code, a, b, slotA, slotB, extra, expected)) return this.abandoned === null ? this.length++ : -1;
       this.endLoop();
     }
     const id = this.store(code, a, b, slotA, slotB, extra, expected);
-    if (this.stored + this.tableEntries / TABLE_WEIGHT > this.budget) {
-      this.abandon(`the recorded program passed its budget of ${this.budget} instructions that do not fold into loops`);
-      return -1;
-    }
+    if (this.overBudget()) return -1;
     if (isLoopable(code)) this.detect();
-    return id;
+    return this.abandoned === null ? id : -1;
+  }
+
+  /** Abandons the recording once its stored instructions and table entries pass the budget; true if they did. */
+  private overBudget(): boolean {
+    if (this.stored + this.tableEntries / TABLE_WEIGHT <= this.budget) return false;
+    const tables = this.tableEntries > 0 ? ` (with ${this.tableEntries} entries of loops' tables of data, ${TABLE_WEIGHT} counting as one)` : '';
+    this.abandon(`the recorded program passed its budget of ${this.budget} instructions that do not fold into loops${tables}`);
+    return true;
   }
 
   /** Ends the recording: a loop still open is closed (call before reading the segments). */
@@ -268,10 +274,12 @@ export class Instructions {
     if (table === null) {
       table = new Uint8Array(Math.max(16, 2 * t)).fill(this.expected[L.phys + j]!);
       this.tableEntries += table.length;
+      this.overBudget();
     } else if (t >= table.length) {
       const next = new Uint8Array(2 * table.length);
       next.set(table);
       this.tableEntries += table.length;
+      this.overBudget();
       table = next;
     }
     table[t] = x;
@@ -283,10 +291,12 @@ export class Instructions {
     if (table === null) {
       table = new Float64Array(Math.max(16, 2 * t)).fill(body);
       this.tableEntries += table.length;
+      this.overBudget();
     } else if (t >= table.length) {
       const next = new Float64Array(2 * table.length);
       next.set(table);
       this.tableEntries += table.length;
+      this.overBudget();
       table = next;
     }
     table[t] = x;

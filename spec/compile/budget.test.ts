@@ -5,6 +5,9 @@
 // over small class instances) are run here with a small budget, so the spec stays fast.
 import { describe, expect, it } from 'vitest';
 import { compileGradient, gradient, mul, NDArray, sum } from 'zygote-ts';
+import { Program } from '../../lib/compile/program.js';
+import { Op } from '../../lib/compile/instructions.js';
+import { TABLE_WEIGHT } from '../../lib/compile/reroll.js';
 
 const close = (a: unknown, b: unknown, tol = 1e-12): void => {
   if (typeof b === 'number') {
@@ -120,6 +123,33 @@ describe('past its budget, a call finishes eagerly and f runs uncompiled', () =>
     const [want] = gradient(f, x) as [NDArray];
     expect(Array.from(got.data)).toEqual(Array.from(want.data));
     expect(g.fallback).toMatch(/reads single elements/);
+  });
+});
+
+describe('a loop whose data differs from copy to copy counts its tables against the budget', () => {
+  it('while the loop runs: the recording stops there, not when the loop ends', () => {
+    // s = s + x·c_i, c_i = i·0.618 mod 1: one loop, its constants a table that grows with it
+    const program = new Program(100);
+    const x = program.input(1.5);
+    let s: ReturnType<Program['binary']> = x;
+    let stoppedAt = -1;
+    for (let i = 0; i < 100_000 && stoppedAt < 0; i++) {
+      s = program.binary(Op.add, s, program.binary(Op.mul, x, (i * 0.618) % 1));
+      if (program.abandoned !== null) stoppedAt = i;
+    }
+    expect(program.abandoned).toMatch(/budget of 100 instructions that do not fold into loops \(with \d+ entries of loops' tables of data, 16 counting as one\)/);
+    // (a table of 100·TABLE_WEIGHT entries is past it; it doubles as it grows)
+    expect(stoppedAt).toBeGreaterThan(0);
+    expect(stoppedAt).toBeLessThanOrEqual(2 * 100 * TABLE_WEIGHT);
+  });
+
+  it('the Monte Carlo loop, its program small but its table long: the gradient is the eager one', () => {
+    const f = monteCarlo(5000);
+    const g = compileGradient(f, { budget: 200 });
+    close(g(1.3), gradient(f, 1.3));
+    expect(g.fallback).toMatch(/budget of 200 instructions that do not fold into loops \(with \d+ entries of loops' tables/);
+    close(g(0.9), gradient(f, 0.9));
+    agreesWithDifferences(g(0.9), f, [0.9]);
   });
 });
 
