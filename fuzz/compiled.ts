@@ -6,7 +6,7 @@
 // (max, abs, floor), array methods, and text and `Object.is` reads of numbers. Each program's
 // compiled gradient is called on a sequence of arguments that repeat (its recorded path is
 // reused), move a little (guards hold), move across branches and kinks (guards miss), change
-// the arrays' lengths (40 numbers and 30 points at the end, twice) and hit -0; every answer must equal the eager gradient's, and a call
+// the arrays' lengths (40 numbers and 30 points at the end, twice, then other numbers of those lengths) and hit -0; every answer must equal the eager gradient's, and a call
 // that throws eagerly must throw compiled too.
 //
 // The source is made into a function by `new Function`, which rewritten code rewrites (lib/
@@ -61,6 +61,51 @@ class ProgramWriter {
         this.lines.push('}');
       }],
       [1, () => void this.lines.push(`let ${t} = pts.reduce((s, q, i) => s + (i % 2 === 0 ? q.x : q.y) * ${this.expr(depth + 1, 'q.x')}, 0);`)],
+      [2, () => this.loopStatement(depth, t)],
+    ]);
+  }
+
+  // Loops whose copies differ only in data or in which element they read (they reroll on the
+  // long arrays: lib/compile/reroll.ts), and ones whose copies differ in code.
+  private loopStatement(depth: number, t: string): void {
+    const rng = this.rng;
+    rng.weighted<void>([
+      [2, () => {
+        const factor = rng.pick(['((i * 0.618) % 1)', '(i & 1)', '(i % 3 === 0 ? 2 : -1)', 'Math.cos(i)', '(i + 1)', '(i % 4 === 1 ? 0 : 1)']);
+        const element = rng.pick(['v[i]', 'v[v.length - 1 - i]', 'v[(i * 7) % v.length]', 'v[i % 3]', 'v[Math.max(0, i - 1)]']);
+        this.lines.push(`let ${t} = 0;`, `for (let i = 0; i < v.length; i++) ${t} += ${this.expr(depth + 1, element)} * ${factor};`);
+      }],
+      [1, () => {
+        this.lines.push(`let ${t} = 0;`, `for (let i = 0; i < v.length; i++) {`, `  if (i % 3 === 0) ${t} += ${this.expr(depth + 1, 'v[i]')};`, `  else ${t} -= ${this.expr(depth + 1, 'v[i]')} * 0.5;`, '}');
+      }],
+      [1, () => {
+        // a recurrence through a local copy: each step reads the one before
+        const w = `w${t}`;
+        this.lines.push(`const ${w} = v.slice();`, `for (let i = 1; i < ${w}.length; i++) ${w}[i] = ${w}[i] * 0.5 + Math.${rng.pick(['tanh', 'sin', 'atan'])}(${w}[i - 1] * ${this.atom('v[i]')});`);
+        this.lines.push(`let ${t} = ${w}.reduce((s, u, i) => s + u * ${rng.pick(['u', '(i % 2)', 'v[i]'])}, 0);`);
+      }],
+      [1, () => {
+        this.lines.push(`let ${t} = 0;`, `for (let i = 0; i < v.length; i++) for (let j = 0; j < ${1 + rng.int(3)}; j++) ${t} += ${this.expr(depth + 1, 'v[i]')} * (j + 1) * ${this.atom()};`);
+      }],
+      [1, () => {
+        this.lines.push(`let ${t} = 0;`, `for (let i = 0; i < v.length; i++) {`, `  if (${t} > ${rng.pick(['5', '20', 'x * x + 3'])}) break;`, `  ${t} += (${this.expr(depth + 1, 'v[i]')}) ** 2;`, '}');
+      }],
+      [1, () => {
+        // two accumulators, one reading the other
+        const b = `b${t}`;
+        this.lines.push(`let ${t} = 0, ${b} = 1;`, `for (let i = 0; i < v.length; i++) { ${t} += ${this.expr(depth + 1, 'v[i]')}; ${b} = ${b} * 0.9 + ${t} * 0.01 * v[i]; }`, `${t} += ${b};`);
+      }],
+      [1, () => {
+        // a few time steps over class instances, as a simulation would
+        const c = `P${t}`, qs = `qs${t}`;
+        this.lines.push(
+          `class ${c} { constructor(x, y) { this.x = x; this.y = y; } add(o) { return new ${c}(this.x + o.x, this.y + o.y); } scale(s) { return new ${c}(this.x * s, this.y * s); } }`,
+          `const ${qs} = pts.map((q) => ({ p: new ${c}(q.x, q.y), u: new ${c}(q.y, -q.x) }));`,
+          `for (let step = 0; step < ${2 + rng.int(2)}; step++) for (const q of ${qs}) { q.u = q.u.add(q.p.scale(-(${this.atom()}) * 0.1)); q.p = q.p.add(q.u.scale(0.1)); }`,
+          `let ${t} = ${qs}.reduce((s, q) => s + q.p.x * q.p.x + q.u.y * ${rng.pick(['q.u.y', 'q.p.y', 'Math.abs(q.u.x)'])}, 0);`,
+        );
+      }],
+      [1, () => void this.lines.push(`let ${t} = 0;`, `for (const k in p) ${t} += p[k] * ${this.expr(depth + 1, 'p[k]')};`)],
     ]);
   }
 
@@ -129,7 +174,9 @@ export function argumentSequence(seed: number, index: number): Args[] {
   const integers = ([x, y, p, v, pts]: Args): Args => [Math.round(x), Math.round(y), { a: Math.round(p.a), b: p.b }, v.map(Math.round), pts.map((q) => ({ x: Math.round(q.x), y: q.y }))];
   const zeros: Args = [-0, 0, { a: -0, b: 1 }, [0, -0, 1], [{ x: -0, y: 0 }, { x: 0, y: -0 }]];
   const long: Args = [...base(40).slice(0, 4), points(30)] as Args;
-  return [first, copy(first), copy(first), nudge(first), base(), copy(first), integers(first), zeros, base(), nudge(nudge(first)), long, long];
+  // (long arrays again, with other numbers: the loops rerolled on the first run on other data)
+  const other: Args = [...base(40).slice(0, 4), points(30)] as Args;
+  return [first, copy(first), copy(first), nudge(first), base(), copy(first), integers(first), zeros, base(), nudge(nudge(first)), long, long, other];
 }
 
 type Outcome = { grads: unknown } | { threw: string };

@@ -27,5 +27,7 @@ describe('compileGradient against gradient', () => {
   it('writes programs with branches, loops, kinks and reads of numbers as text', () => {
     const bodies = Array.from({ length: 50 }, (_, i) => compiledProgram(21, i)).join('\n');
     for (const construct of ['for (let i', 'for (const q of pts)', 'Math.max(', '? ', 'toFixed', 'Object.is(', 'switch', 'while', 'sort(', 'new Map']) expect(bodies).toContain(construct);
+    // (loops that reroll on the long arrays, or end a loop where their copies differ: nested, breaking, over class instances, two accumulators)
+    for (const construct of ['for (let j = 0', 'break;', 'class P', 'for (const k in p)', '* 0.9 +']) expect(bodies).toContain(construct);
   });
 });
