@@ -13,7 +13,7 @@ import { isTraced, primal } from './core/traced.js';
 import { isRewritten, mayNeedRewrite } from './transform/recognize.js';
 import { callerLine, doubt, FIX } from './escapes.js';
 import { isNDArray } from './ndarray.js';
-import { holdsTracedElements, typedStandIn } from '../proxies/typed-arrays.js';
+import { holdsTracedElements, isStandInMethod, typedStandIn } from '../proxies/typed-arrays.js';
 import { onMethodCall } from '../rules/builtins.js';
 
 const rewrittenFunctions = new WeakMap<Function, boolean>();
@@ -34,7 +34,7 @@ const unrewrittenFunctions = new WeakMap<Function, boolean>();
  */
 function surelyNotRewritten(fn: Function): boolean {
   let known = unrewrittenFunctions.get(fn);
-  if (known === undefined) unrewrittenFunctions.set(fn, (known = !wasRewritten(fn) && mayNeedRewrite(Function.prototype.toString.call(fn))));
+  if (known === undefined) unrewrittenFunctions.set(fn, (known = !wasRewritten(fn) && !isStandInMethod(fn) && mayNeedRewrite(Function.prototype.toString.call(fn))));
   return known;
 }
 

@@ -168,6 +168,15 @@ export function typedStandIn(x: unknown): TypedArrayStandIn | undefined {
   return typeof x === 'object' && x !== null ? standIns.get(x) : undefined;
 }
 
+/**
+ * The stand-ins' own methods (`v.set`, `v.map`, …): the runtime's code, which reads traced
+ * numbers as they are, though its text was not rewritten (lib/imported.ts asks, so that
+ * `w.set(v.subarray(1))` is not taken for a package looking at a traced number as an object).
+ */
+const standInMethods = new WeakSet<Function>();
+
+export const isStandInMethod = (fn: Function): boolean => standInMethods.has(fn);
+
 /** A new typed array of class `ctor` holding `values` (traced numbers kept), as f sees one. */
 export function typedArrayOf(ctor: FloatArrayClass, values: ArrayLike<unknown>): FloatArray {
   const standIn = new TypedArrayStandIn(ctor, new ctor(values.length), newShared(ctor, [], null, true));
@@ -463,6 +472,7 @@ export class TypedArrayStandIn {
         return Reflect.apply(theirs as Function, this, args); // (the built-in: throws where `this` is no typed array)
       };
       Object.defineProperty(f, 'name', { value: typeof key === 'symbol' ? `[${key.description ?? ''}]` : key });
+      standInMethods.add(f);
       this.methods.set(key, f);
     }
     return f;
