@@ -328,6 +328,8 @@ export class Wrapping {
   private typedSeen: Map<ArrayBufferLike, { start: number; end: number; copied: boolean; parent: Node | null; key: unknown }[]> | null = null;
   /** Records whose prototype is not Object.prototype: it may be another argument's object (see `linkShared`). */
   inheriting: Node[] | null = null;
+  /** Whether `linkShared` has run: before, a locked record that inherits is left open, as its prototype may yet be set. */
+  private linked = false;
   /** Maps with object keys: a key may be another argument's object (see `linkShared`). */
   keyedByObjects: Node[] | null = null;
   /** The slot of the value `standInFor` returned last. */
@@ -384,9 +386,11 @@ export class Wrapping {
   linkShared(): void {
     const inheriting = this.inheriting;
     this.inheriting = null;
+    this.linked = true;
     for (const node of inheriting ?? []) {
       const proto = this.nodes.get(Object.getPrototypeOf(node.original) as object);
-      if (proto !== undefined) Reflect.setPrototypeOf(node.standIn, proto.standIn); // (false for a locked stand-in: it keeps the caller's)
+      if (proto !== undefined) Reflect.setPrototypeOf(node.standIn, proto.standIn);
+      sealLike(node.standIn, sealOf(node.original)); // (left open by `fillAll` until its prototype was set)
     }
     const keyed = this.keyedByObjects;
     this.keyedByObjects = null;
@@ -543,7 +547,11 @@ export class Wrapping {
       fill(node);
       filled.push(node);
     }
-    for (const n of filled) sealLike(n.standIn, sealOf(n.original));
+    for (const n of filled) {
+      const seal = sealOf(n.original);
+      // (a locked record with a prototype of its own is locked by `linkShared`, once that prototype may be an argument's stand-in)
+      if (seal !== 'open' && (this.linked || !inheritsFromOwnPrototype(n))) sealLike(n.standIn, seal);
+    }
   }
 
   /**
@@ -699,6 +707,13 @@ export const isArrayIndex = (key: string): boolean => {
   const n = Number(key);
   return Number.isInteger(n) && n >= 0 && n < 2 ** 32 - 1 && String(n) === key;
 };
+
+/** A record whose prototype is neither null nor Object.prototype (`fillRecord` lists it in `inheriting`). */
+function inheritsFromOwnPrototype(node: Node): boolean {
+  if (node.kind !== 'record') return false;
+  const proto = Object.getPrototypeOf(node.original) as object | null;
+  return proto !== null && proto !== Object.prototype;
+}
 
 function fillRecord(node: Node, original: object, standIn: object): void {
   const w = node.wrapping;

@@ -253,6 +253,34 @@ describe("JavaScript's behaviour on what f receives", () => {
     expect([d.x, Object.getPrototypeOf(o)]).toEqual([10, d]);
     expect(jvp((o: D, d: D) => o.x * d.x, make(), [null, { x: 1 }])).toEqual([4, 4]);
   });
+  it('a frozen, sealed or non-extensible record inheriting from another object of the arguments reads that object as f sees it', () => {
+    // (its stand-in was locked before its prototype could be set, so it kept the caller's:
+    // the gradient was [null, { y: 1.5 }] where it is [{ x: 6 }, { y: 4.5 }], and the value
+    // read the x f had not yet written back: 3 where plain JavaScript gives 9)
+    type D = { x: number };
+    type O = D & { y: number };
+    const write = (d: D, o: O) => {
+      d.x = d.x * 3;
+      return o.x * o.y;
+    };
+    for (const lock of [Object.freeze, Object.seal, Object.preventExtensions]) {
+      // (x is one number, which both arguments reach: perturbing it moves both)
+      const make = (x = 1.5, y = 2) => {
+        const d = { x };
+        return [d, lock(Object.assign(Object.create(d) as O, { y }))] as [D, O];
+      };
+      const plain = make();
+      const args = make();
+      const { val, grad } = withgradient(write, ...args);
+      expect(val).toBe(write(...plain));
+      expect(args).toEqual(plain);
+      expect(Object.isFrozen(args[1])).toBe(Object.isFrozen(plain[1]));
+      const h = 1e-6;
+      expectClose(grad[0]!.x, (write(...make(1.5 + h)) - write(...make(1.5 - h))) / (2 * h), 1e-6);
+      expectClose(grad[1]!.y, (write(...make(1.5, 2 + h)) - write(...make(1.5, 2 - h))) / (2 * h), 1e-6);
+      expect(jvp(write, make(), [{ x: 1 }, null])[1]).toBeCloseTo(grad[0]!.x!, 12);
+    }
+  });
   it("an arrow function a class's field or constructor made reads the instance f received (its `this` was the caller's object)", () => {
     // (area's `this` was the caller's instance: gradient { w: 0, h: 0 } where it is { w: 3, h: 2 },
     // and after f wrote w, area() still read the old w: 6 where plain JavaScript gives 30)
