@@ -330,6 +330,8 @@ export class Wrapping {
   inheriting: Node[] | null = null;
   /** Whether `linkShared` has run: before, a locked record that inherits is left open, as its prototype may yet be set. */
   private linked = false;
+  /** The last prototype `refuseInheritingThroughOthers` found leading to no argument. */
+  private lastPrototypeChecked: object | null = null;
   /** Maps with object keys: a key may be another argument's object (see `linkShared`). */
   keyedByObjects: Node[] | null = null;
   /** The slot of the value `standInFor` returned last. */
@@ -388,8 +390,10 @@ export class Wrapping {
     this.inheriting = null;
     this.linked = true;
     for (const node of inheriting ?? []) {
-      const proto = this.nodes.get(Object.getPrototypeOf(node.original) as object);
-      if (proto !== undefined) Reflect.setPrototypeOf(node.standIn, proto.standIn);
+      const proto = Object.getPrototypeOf(node.original) as object;
+      const protoNode = this.nodes.get(proto);
+      if (protoNode !== undefined) Reflect.setPrototypeOf(node.standIn, protoNode.standIn);
+      else this.refuseInheritingThroughOthers(node, proto);
       sealLike(node.standIn, sealOf(node.original)); // (left open by `fillAll` until its prototype was set)
     }
     const keyed = this.keyedByObjects;
@@ -407,6 +411,27 @@ export class Wrapping {
       Map.prototype.clear.call(map);
       for (const [k, v] of entries) Map.prototype.set.call(map, keys.get(k as object) ?? k, v);
     }
+  }
+
+  /**
+   * A record whose prototype is not an object of the arguments, but inherits from one further
+   * up (`Object.create(Object.create(defaults))` beside `defaults`): the prototype between is
+   * the caller's, and it leads to the caller's object, so f would read that argument's numbers
+   * there as constants, not as the stand-in it gets elsewhere (no gradient, and not what f
+   * wrote to it). Refused, naming both places.
+   */
+  private refuseInheritingThroughOthers(node: Node, proto: object | null): void {
+    if (proto === null || proto === this.lastPrototypeChecked) return;
+    for (let above = Object.getPrototypeOf(proto) as object | null; above !== null && above !== Object.prototype; above = Object.getPrototypeOf(above) as object | null) {
+      const reached = this.nodes.get(above);
+      if (reached === undefined) continue;
+      throw new TypeError(
+        `zygote-ts: ${pathOf(node.parent, node.keyInParent)} inherits from ${pathOf(reached.parent, reached.keyInParent)} through a prototype that is not among ` +
+          `the arguments, so f would read that object's numbers there as constants (no derivative, and not what f writes to it). ` +
+          `Pass the prototypes between them too (in a record beside the others), or copy the inherited fields into own ones.`,
+      );
+    }
+    this.lastPrototypeChecked = proto; // (instances of one class share it: one walk up)
   }
 
   /** What f receives for argument `position`. */

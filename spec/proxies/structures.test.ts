@@ -281,6 +281,23 @@ describe("JavaScript's behaviour on what f receives", () => {
       expect(jvp(write, make(), [{ x: 1 }, null])[1]).toBeCloseTo(grad[0]!.x!, 12);
     }
   });
+  it('a record inheriting from an argument through a prototype that is not one is refused, naming both', () => {
+    // (f read the argument's numbers through the caller's objects: constants, half the gradient)
+    type A = { x: number };
+    const make = () => {
+      const a = { x: 2 };
+      const b = Object.assign(Object.create(a) as A, { y: 1 });
+      return [Object.assign(Object.create(b) as A & { z: number }, { z: 3 }), a] as const;
+    };
+    const f = (c: A & { z: number }, a: A) => c.x * c.z * a.x;
+    expect(() => gradient(f, ...make())).toThrow(/arg 0 inherits from arg 1 through a prototype that is not among the arguments/);
+    expect(() => jvp(f, [...make()], [null, { x: 1 }])).toThrow(/arg 0 inherits from arg 1/);
+    // (with the prototype between passed too, it is followed)
+    const [c, a] = make();
+    const b = Object.getPrototypeOf(c) as A;
+    const [g] = gradient((o: { c: typeof c; b: A; a: A }) => f(o.c, o.a), { c, b, a });
+    expect(g!.a).toEqual({ x: 2 * 3 * 2 });
+  });
   it("an arrow function a class's field or constructor made reads the instance f received (its `this` was the caller's object)", () => {
     // (area's `this` was the caller's instance: gradient { w: 0, h: 0 } where it is { w: 3, h: 2 },
     // and after f wrote w, area() still read the old w: 6 where plain JavaScript gives 30)
