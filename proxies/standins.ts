@@ -328,7 +328,7 @@ export class Wrapping {
   private typedSeen: Map<ArrayBufferLike, { start: number; end: number; copied: boolean; parent: Node | null; key: unknown }[]> | null = null;
   /** Records whose prototype is not Object.prototype: it may be another argument's object (see `linkShared`). */
   inheriting: Node[] | null = null;
-  /** Whether `linkShared` has run: before, a locked record that inherits is left open, as its prototype may yet be set. */
+  /** Whether `linkShared` has run (what `fillAll` makes after, an argument's private members, is linked as it is made). */
   private linked = false;
   /** The last prototype `refuseInheritingThroughOthers` found leading to no argument. */
   private lastPrototypeChecked: object | null = null;
@@ -379,7 +379,8 @@ export class Wrapping {
   }
 
   /**
-   * After every argument is wrapped, objects of the arguments reached where no stand-in is
+   * After every argument is wrapped (and after each private member f reads while it runs,
+   * for what that member holds), objects of the arguments reached where no stand-in is
    * made for them are given as their stand-ins, so that f sees one object (it saw the
    * caller's there: its numbers constants, and not what f wrote through the other): a
    * record's prototype (`Object.create(defaults)`), and a Map's key objects (keys reached
@@ -575,8 +576,10 @@ export class Wrapping {
     for (const n of filled) {
       const seal = sealOf(n.original);
       // (a locked record with a prototype of its own is locked by `linkShared`, once that prototype may be an argument's stand-in)
-      if (seal !== 'open' && (this.linked || !inheritsFromOwnPrototype(n))) sealLike(n.standIn, seal);
+      if (seal !== 'open' && !inheritsFromOwnPrototype(n)) sealLike(n.standIn, seal);
     }
+    // (what is reached while f runs, through a private member, is linked as it is made)
+    if (this.linked && (this.inheriting !== null || this.keyedByObjects !== null)) this.linkShared();
   }
 
   /**

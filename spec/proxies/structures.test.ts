@@ -466,6 +466,46 @@ describe("JavaScript's behaviour on what f receives", () => {
     expect(gradient((o: P) => (gradient((q: P) => (q.triple(), q.x), o), o.x), p)).toEqual([{ '#x': 3 }]);
     expect(p.x).toBe(9);
   });
+  // (a private member is read while f runs, after the arguments were linked: a record there
+  // inheriting from another argument, or a Map there keyed by one, kept the caller's object,
+  // its numbers constants: the gradient of d.x was 2 where it is 4, and 6 where it is 36)
+  it("a private member's record inheriting from another argument, or its Map keyed by one, reads that argument as f sees it", () => {
+    class Holder<T> {
+      #o: T;
+      constructor(o: T) {
+        this.#o = o;
+      }
+      get o(): T {
+        return this.#o;
+      }
+    }
+    type D = { x: number };
+    const inheriting = (x: number) => {
+      const d = { x };
+      return [new Holder(Object.freeze(Object.create(d) as D)), d] as const;
+    };
+    const keyed = (x: number) => {
+      const d = { x };
+      return [new Holder(new Map([[d, 3]])), d] as const;
+    };
+    const read = (h: Holder<D>, d: D) => {
+      d.x = d.x * 3;
+      return h.o.x * d.x;
+    };
+    const search = (h: Holder<Map<D, number>>, d: D) => {
+      let s = 0;
+      for (const [k, v] of h.o) s += k.x * v;
+      return s * d.x + h.o.get(d)!;
+    };
+    const h = 1e-6;
+    for (const [f, make] of [[read, inheriting], [search, keyed]] as [(h: any, d: D) => number, (x: number) => readonly [unknown, D]][]) {
+      const { val, grad } = withgradient(f, ...make(1.5));
+      expect(val).toBe(f(...make(1.5)));
+      // (x is one number, which both arguments reach: perturbing it moves both)
+      expectClose(grad[1]!.x, (f(...make(1.5 + h)) - f(...make(1.5 - h))) / (2 * h), 1e-6);
+      expect(jvp(f, [...make(1.5)], [null, { x: 1 }])[1]).toBeCloseTo(grad[1]!.x!, 9);
+    }
+  });
   it('Grad<T> follows T', () => {
     const [g] = gradient((p: Point) => p.x, new Point(1, 2));
     const typed: Grad<Point> | null = g;
