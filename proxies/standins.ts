@@ -143,10 +143,9 @@ export function formsOf(x: object): object[] {
 
 const copiesByOriginal = new WeakMap<IdentityRecording, Map<object, object>>();
 
-/** What f sees for `x`: its stand-in in the innermost open differentiation that has one (through every level), or a compileGradient recording's copy of it; else `x`. */
-export function currentForm<T>(x: T): T {
-  if ((openWrappings.length === 0 && openRecordings.length === 0) || typeof x !== 'object' || x === null) return x;
-  let current: object = x;
+/** The copy the open compileGradient recordings made of the caller's object `x` (through every level), or `x`. */
+function recordingCopyOf(x: object): object {
+  let current = x;
   for (const recording of openRecordings) {
     let copies = copiesByOriginal.get(recording);
     if (copies === undefined) {
@@ -156,6 +155,13 @@ export function currentForm<T>(x: T): T {
     }
     current = copies.get(current) ?? current;
   }
+  return current;
+}
+
+/** What f sees for `x`: its stand-in in the innermost open differentiation that has one (through every level), or a compileGradient recording's copy of it; else `x`. */
+export function currentForm<T>(x: T): T {
+  if ((openWrappings.length === 0 && openRecordings.length === 0) || typeof x !== 'object' || x === null) return x;
+  let current: object = openRecordings.length === 0 ? x : recordingCopyOf(x);
   for (const wrapping of openWrappings) {
     const node = wrapping.nodes.get(current);
     if (node !== undefined) current = node.standIn;
@@ -392,7 +398,7 @@ export class Wrapping {
     this.linked = true;
     for (const node of inheriting ?? []) {
       const proto = Object.getPrototypeOf(node.original) as object;
-      const protoNode = this.nodes.get(proto);
+      const protoNode = this.nodeOf(proto);
       if (protoNode !== undefined) Reflect.setPrototypeOf(node.standIn, protoNode.standIn);
       else this.refuseInheritingThroughOthers(node, proto);
       sealLike(node.standIn, sealOf(node.original)); // (left open by `fillAll` until its prototype was set)
@@ -403,7 +409,7 @@ export class Wrapping {
       const map = node.standIn as Map<unknown, unknown>;
       let keys: Map<object, object> | null = null;
       for (const k of Map.prototype.keys.call(map)) {
-        const keyNode = typeof k === 'object' && k !== null ? this.nodes.get(k) : undefined;
+        const keyNode = typeof k === 'object' && k !== null ? this.nodeOf(k) : undefined;
         if (keyNode !== undefined) (keys ??= new Map()).set(k as object, keyNode.standIn);
       }
       if (keys === null) continue;
@@ -424,7 +430,7 @@ export class Wrapping {
   private refuseInheritingThroughOthers(node: Node, proto: object | null): void {
     if (proto === null || proto === this.lastPrototypeChecked) return;
     for (let above = Object.getPrototypeOf(proto) as object | null; above !== null && above !== Object.prototype; above = Object.getPrototypeOf(above) as object | null) {
-      const reached = this.nodes.get(above);
+      const reached = this.nodeOf(above);
       if (reached === undefined) continue;
       throw new TypeError(
         `zygote-ts: ${pathOf(node.parent, node.keyInParent)} inherits from ${pathOf(reached.parent, reached.keyInParent)} through a prototype that is not among ` +
@@ -433,6 +439,14 @@ export class Wrapping {
       );
     }
     this.lastPrototypeChecked = proto; // (instances of one class share it: one walk up)
+  }
+
+  /**
+   * The node of an object of the arguments. What f reaches while it runs (through a private
+   * member) is the caller's object where a compileGradient recording gave f its copy.
+   */
+  private nodeOf(x: object): Node | undefined {
+    return this.nodes.get(openRecordings.length > 0 ? recordingCopyOf(x) : x);
   }
 
   /** What f receives for argument `position`. */
@@ -460,26 +474,29 @@ export class Wrapping {
     this.lastSlot = null;
     if (typeof value === 'function') this.noteNumbersOf(value, parent, key);
     if (typeof value !== 'object' || value === null) return value;
-    if (isNDArray(value)) return this.arrayInput(value, parent, key);
-    if (isScalarObject(value)) return this.input(value, parent, key); // a Fraction, a Decimal, …
-    const known = this.nodes.get(value);
+    // (reached while f runs, through a private member, which a compileGradient recording reads
+    // on the caller's object: an argument there is the recording's copy, as everywhere else in f)
+    const object: object = this.linked && openRecordings.length > 0 ? recordingCopyOf(value) : value;
+    if (isNDArray(object)) return this.arrayInput(object, parent, key);
+    if (isScalarObject(object)) return this.input(object, parent, key); // a Fraction, a Decimal, …
+    const known = this.nodes.get(object);
     if (known !== undefined) {
       if (parent !== null) known.addParent(parent);
       this.seeder?.alias(known, parent, key);
       this.lastSlot = known;
       return known.standIn;
     }
-    const kind = kindOf(value);
+    const kind = kindOf(object);
     if (kind instanceof Refusal) throw new TypeError(`zygote-ts: ${pathOf(parent, key)} ${kind.reason}`);
     if (kind === 'opaque') {
       // (a DataView, an integer typed array or an ArrayBuffer, passed as it is: refused over a float typed array's memory)
-      if (ArrayBuffer.isView(value)) this.refuseOverlap(value, parent, key, false);
-      else if (value instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer)) this.refuseOverlap(value, parent, key, false);
-      return value;
+      if (ArrayBuffer.isView(object)) this.refuseOverlap(object, parent, key, false);
+      else if (object instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && object instanceof SharedArrayBuffer)) this.refuseOverlap(object, parent, key, false);
+      return object;
     }
-    if (kind === 'typed') return this.typedNode(value as FloatArray, parent, key);
-    const node = new Node(kind, value, emptyLike(kind, value), this, parent, key);
-    this.nodes.set(value, node);
+    if (kind === 'typed') return this.typedNode(object as FloatArray, parent, key);
+    const node = new Node(kind, object, emptyLike(kind, object), this, parent, key);
+    this.nodes.set(object, node);
     if (this.byStandIn !== null) this.byStandIn.set(node.standIn, node);
     this.seeder?.node(node, parent, key);
     this.unfilled.push(node);

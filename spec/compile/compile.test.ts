@@ -699,6 +699,45 @@ describe('what is not compiled runs uncompiled', () => {
     for (let k = 0; k < 3; k++) expect(h(new Tagged(3, 1))).toEqual([{ x: 2 }]);
   });
 
+  // The member is read on the caller's object, so what it holds was the caller's: another
+  // argument there was not the recording's copy f got, and the first call's gradient (and
+  // value) missed the path through it (d.x: 6 where it is 36, 2 where it is 4).
+  it('a #private member holding another argument (or leading to one) reads it as f sees it, on the first call too', () => {
+    class Holder<T> {
+      #o: T;
+      constructor(o: T) {
+        this.#o = o;
+      }
+      get o(): T {
+        return this.#o;
+      }
+    }
+    type D = { x: number };
+    const makes: ((x: number) => readonly [unknown, D])[] = [
+      (x: number) => { const d = { x }; return [new Holder(d), d] as const; },
+      (x: number) => { const d = { x }; return [new Holder({ inner: Object.create(d) as D }), d] as const; },
+      (x: number) => { const d = { x }; return [new Holder(new Map([[d, { x: 3 }]])), d] as const; },
+    ];
+    const reads = [
+      (h: Holder<D>, d: D) => ((d.x = d.x * 3), h.o.x * d.x),
+      (h: Holder<{ inner: D }>, d: D) => ((d.x = d.x * 3), h.o.inner.x * d.x),
+      (h: Holder<Map<D, D>>, d: D) => h.o.get(d)!.x * d.x + [...h.o.keys()][0]!.x * d.x,
+    ] as ((h: any, d: D) => number)[];
+    const eps = 1e-6;
+    reads.forEach((f, k) => {
+      const make = makes[k]!;
+      const g = compileGradient(f);
+      for (let call = 0; call < 2; call++) {
+        const args = make(1.5);
+        const [gh, gd] = g(...args);
+        expect([gh, gd]).toEqual(gradient(f, ...make(1.5)));
+        expect(args).toEqual(make(1.5 * (f === reads[2] ? 1 : 3))); // (written as plain JavaScript writes: once)
+        // (x is one number, which both arguments reach: perturbing it moves both)
+        expect(gd!.x).toBeCloseTo((f(...make(1.5 + eps)) - f(...make(1.5 - eps))) / (2 * eps), 6);
+      }
+    });
+  });
+
   // A method writing a #private member through the recording's copy (which has none) threw
   // a TypeError when the write was made back; it now runs uncompiled, and the caller's
   // object ends holding what plain JavaScript leaves there, written once.
