@@ -15,6 +15,11 @@ function updated<T>(params: T, updates: NoInfer<Grad<T>> | null, caller: string,
   const layout = Layout.of(params, caller);
   const leaves = layout.gather(params, `${caller} (the parameters)`);
   const u = layout.gather(updates, `${caller} (the updates)`);
+  // In place, each update is added to what its parameter holds when it is written, not to a
+  // value read before any was: two parameters over one memory (an NDArray and a reshape of
+  // it, each given its path's part of the gradient) both step it, where the second write
+  // put back the numbers the first had stepped.
+  if (inPlace) return rebuild(params, layout, leaves.map((p, k) => (p === null ? null : u[k]!)), { caller, inPlace, increments: true });
   const next = leaves.map((p, k) => (p === null || u[k] === null ? null : leafwise(p, plus, p, u[k] as Leaf)));
   return rebuild(params, layout, next, { caller, inPlace });
 }

@@ -114,3 +114,14 @@ export function assignInto(into: NDArray | FloatArray, from: Leaf): void {
   if (isNDArray(into)) beforeStorageWrite(into); // (inside a differentiation that used it: see there)
   dataOf(into).set(typeof from === 'number' ? [from] : dataOf(from));
 }
+
+/** Adds `by`'s numbers into the array leaf `into`, to what it holds now (an in-place step). */
+export function addInto(into: NDArray | FloatArray, by: Leaf): void {
+  if (isNDArray(into)) beforeStorageWrite(into);
+  const d = dataOf(into);
+  if (typeof by === 'number') d[0]! += by;
+  else {
+    const b = dataOf(by);
+    for (let i = 0; i < d.length; i++) d[i]! += b[i]!;
+  }
+}

@@ -12,7 +12,7 @@
 // mutable as the original: done functionally, nothing the caller passed is frozen or written.
 
 import { enableMapSet, freeze, Immer, isDraftable } from 'immer';
-import { assignInto, type Leaf } from './leaves.js';
+import { addInto, assignInto, type Leaf } from './leaves.js';
 import { Layout, SlotRef, into, pathText, type Path, type Skeleton, type Step } from './layout.js';
 
 // Map and Set drafts are an immer plugin, registered once for this copy of immer.
@@ -28,6 +28,8 @@ export interface RebuildOptions {
   inPlace?: boolean;
   /** Freeze every new container (a snapshot), not only copies of frozen ones. */
   freeze?: boolean;
+  /** The leaves are increments, added to what each slot holds when it is written (in place). */
+  increments?: boolean;
 }
 
 type Change = [key: unknown, value: unknown];
@@ -40,6 +42,7 @@ export function rebuild<T>(x: T, layout: Layout, leaves: readonly (Leaf | null)[
   const done = new Map<object, unknown>();
   const underway = new Set<object>();
   const inPlace = options.inPlace === true;
+  const increments = options.increments === true;
 
   // (`up` and `step` say where `node` is; the path is made only for a container or a message)
   const walk = (node: unknown, s: Skeleton, up: Path, step: Step | null): unknown => {
@@ -47,10 +50,10 @@ export function rebuild<T>(x: T, layout: Layout, leaves: readonly (Leaf | null)[
     if (s instanceof SlotRef) {
       const next = leaves[s.slot];
       if (next === null || next === undefined) return node;
-      if (typeof node === 'number') return next;
+      if (typeof node === 'number') return increments ? node + (next as number) : next;
       const known = done.get(node as object);
       if (known !== undefined) return known;
-      const result = inPlace ? (assignInto(node as Exclude<Leaf, number>, next), node) : next;
+      const result = inPlace ? ((increments ? addInto : assignInto)(node as Exclude<Leaf, number>, next), node) : next;
       done.set(node as object, result);
       return result;
     }

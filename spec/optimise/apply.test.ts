@@ -3,7 +3,7 @@
 // what stays frozen, and what null leaves alone.
 import { describe, expect, it } from 'vitest';
 import { freeze, immerable, produce } from 'immer';
-import { applyUpdates, applyUpdatesInPlace, array, gradient, mul, NDArray, sum } from 'zygote-ts';
+import { applyUpdates, applyUpdatesInPlace, array, gradient, mul, NDArray, reshape, sum } from 'zygote-ts';
 
 class Linear {
   constructor(
@@ -148,6 +148,35 @@ describe('applyUpdatesInPlace', () => {
     expect(t).toEqual(new Float32Array([2, 3]));
     expect(model.m.get('k')).toBe(3);
     expect(applyUpdatesInPlace(4, 1)).toBe(5);
+  });
+
+  // (each new value was computed before any was written: the second write put back the
+  // numbers the first had stepped, so W's step was lost, [[0.9, 2], [3, 4]] where the
+  // numbers both share step to [[0.7, 1.6], [2.4, 3.2]])
+  it('two parameters over one memory (an NDArray and a reshape of it) both step it: a full gradient step on the numbers they share', () => {
+    const make = () => {
+      const A = array([[1, 2], [3, 4]]);
+      return { W: A, flat: reshape(A, [4]) };
+    };
+    const loss = (p: { W: NDArray; flat: NDArray }) => sum(mul(p.W, p.W)) + sum(mul(p.flat, array([1, 0, 0, 0])));
+    const model = make();
+    expect(model.W.data).toBe(model.flat.data);
+    const [g] = gradient(loss, model); // (each place its path's part)
+    const eta = 0.1;
+    applyUpdatesInPlace(model, { W: mul(g!.W!, -eta) as NDArray, flat: mul(g!.flat!, -eta) as NDArray });
+    // the gradient with respect to the four numbers both share, by central differences
+    const h = 1e-6;
+    const shared = [0, 1, 2, 3].map((i) => {
+      const at = (d: number) => {
+        const p = make();
+        p.W.data[i]! += d;
+        return loss(p);
+      };
+      return (at(h) - at(-h)) / (2 * h);
+    });
+    const expected = [1, 2, 3, 4].map((v, i) => v - eta * shared[i]!);
+    [...model.flat.data].forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 8));
+    expect(model.W.data).toBe(model.flat.data);
   });
 
   it('refuses a frozen structure, pointing to applyUpdates', () => {
