@@ -391,8 +391,13 @@ export function gradientWriter(
   const made = new Map<object, string>();
   const shared = sharedObjects(grads);
   let names = 0;
+  let arrays = 0;
   const write = (g: unknown): string => {
-    if (isSymbolic(g)) return isArray(g.id) ? valueOf(g.id) : `${valueOf(g.id)} + 0`;
+    if (isSymbolic(g)) {
+      if (!isArray(g.id)) return `${valueOf(g.id)} + 0`;
+      arrays++;
+      return `ownStorage(${valueOf(g.id)})`;
+    }
     if (typeof g === 'number') return literal(g + 0);
     if (g === null || g === undefined) return String(g);
     if (typeof g !== 'object') throw new Uncompilable(`the gradient holds ${typeof g}`);
@@ -422,7 +427,22 @@ export function gradientWriter(
     return name;
   };
   const result = write(grads);
+  if (arrays > 0) lines.unshift('const ownStorage = O();');
   return { code: lines.join('\n'), result };
+}
+
+/**
+ * For one call's gradient: each NDArray handed back with storage no other of them shares (a
+ * copy where one does). A cotangent handed on unchanged (add's, a reshape's) can be one
+ * buffer for two inputs, and writing into one gradient's data must change no other.
+ */
+export function storageOwner(): (a: NDArray) => NDArray {
+  const given = new Set<ArrayBufferLike>();
+  return (a) => {
+    const own = given.has(a.data.buffer) ? new NDArray(a.shape, a.data.slice()) : a;
+    given.add(own.data.buffer);
+    return own;
+  };
 }
 
 /** The objects a gradient reaches by more than one way (they keep their identity: written one by one). */

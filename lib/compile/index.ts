@@ -15,7 +15,7 @@
 import { gradient, gradientWithSweep } from '../api.js';
 import type { Gradients } from '../types.js';
 import { generateBody } from './codegen.js';
-import { gradientWriter, symbolicArguments, symbolicLeaves, Uncompilable, type SymbolicArguments } from './arguments.js';
+import { gradientWriter, storageOwner, symbolicArguments, symbolicLeaves, Uncompilable, type SymbolicArguments } from './arguments.js';
 import { isSymbolic } from '../core/symbolic.js';
 import { isDeriving } from '../core/scope.js';
 import { Program } from './program.js';
@@ -252,13 +252,13 @@ function generatePath(f: Function, program: Program, symbolic: SymbolicArguments
     .join('\n');
   let factory: Function;
   try {
-    factory = new Function('MISS', 'F', 'C', 'I', 'P', 'K', 'D', 'sameNumber', 'atUserLine', `${header}\n${body.helpers}\n${code}\nreturn ${name};\n//# sourceURL=zygote-ts/compiled/${name}.js`);
+    factory = new Function('MISS', 'F', 'C', 'I', 'P', 'K', 'D', 'O', 'sameNumber', 'atUserLine', `${header}\n${body.helpers}\n${code}\nreturn ${name};\n//# sourceURL=zygote-ts/compiled/${name}.js`);
   } catch (e) {
     if (e instanceof RangeError) throw tooLarge(e, code);
     throw new Error(`zygote-ts: internal error: compileGradient generated code that does not parse (${(e as Error).message}):\n${code}`);
   }
   const sites = program.calls.map((call) => call.site);
-  const generated = factory(MISS, program.functions, symbolic.constants, indexTables, body.calls, body.constants, body.tables, Object.is, (e: unknown, k: number) =>
+  const generated = factory(MISS, program.functions, symbolic.constants, indexTables, body.calls, body.constants, body.tables, storageOwner, Object.is, (e: unknown, k: number) =>
     atUserLine(e, String(sites[k] ?? '')),
   ) as (args: readonly unknown[], X: Float64Array, V: Float64Array, A: unknown[], E: unknown[], S: unknown[]) => unknown;
   const X = new Float64Array(program.inputCount);

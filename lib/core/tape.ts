@@ -699,12 +699,20 @@ export class Tape {
         if (b !== NO_PARENT) addScalar(b, generic ? ops.mul(g, generic[1]) : typeof g === 'number' ? g * rows[at + 3]! : ops.mul(g, rows[at + 3]));
       }
     }
+    // A cotangent handed on unchanged (add's, a reshape's) can be one buffer for two inputs,
+    // or the seed's: each gradient gets storage of its own, so that writing into one's data
+    // (clipping, scaling in place) changes no other, nor the caller's seed.
+    const given = new Set<ArrayBufferLike>();
+    if (isFloatArray(seed)) given.add(seed.buffer);
     return wanted.map((row) => {
       if (row < 0 || row > output || reached[row] === 0) return null;
       const node = nodes.get(row);
       if (node === undefined || !node.arrayValued) return scalar[row];
       const g = arrays.get(row) ?? allocate(node.dtype, node.size);
-      return isFloatArray(g) ? ops.arrayOf(g, node) : g;
+      if (!isFloatArray(g)) return g;
+      const own = given.has(g.buffer) ? g.slice() : g;
+      given.add(own.buffer);
+      return ops.arrayOf(own, node);
     });
   }
 }

@@ -226,3 +226,34 @@ describe('an NDArray made over a typed array holding traced numbers', () => {
     expect(gradient((a: number) => sum(array(new Float64Array([a, 2 * a]))), 3)).toEqual([3]);
   });
 });
+
+describe("gradients' storage", () => {
+  // (add hands its cotangent on unchanged to both operands: the two gradients were one
+  // buffer, so scaling one in place — clipping, a learning rate — scaled the other too)
+  it('each array gradient has storage of its own, so writing into one changes no other', () => {
+    const A = array([1, 2, 3]);
+    const B = array([4, 5, 6]);
+    const f = (a: NDArray, b: NDArray) => sum(reshape(add(a, b), [3, 1]));
+    const [gA, gB] = gradient(f, A, B) as [NDArray, NDArray];
+    // (central differences: ∂f/∂aᵢ = ∂f/∂bᵢ = 1)
+    const h = 1e-6;
+    const bumped = (k: number, by: number) => f(array(A.toFloat64Array().map((v, i) => (i === k ? v + by : v))), B);
+    for (let k = 0; k < 3; k++) expect(gA.data[k]).toBeCloseTo((bumped(k, h) - bumped(k, -h)) / (2 * h), 6);
+    gA.data[0] = 100;
+    expect(Array.from(gB.data)).toEqual([1, 1, 1]);
+    // (compiled code hands the cotangent on as the eager sweep does)
+    for (const fuse of [false, true]) {
+      const g = compileGradient(f, { fuse });
+      for (let call = 0; call < 2; call++) {
+        const [cA, cB] = g(A, B) as [NDArray, NDArray];
+        expect(Array.from(cA.data)).toEqual(Array.from(gB.data));
+        cA.data[0] = 100;
+        expect(Array.from(cB.data)).toEqual([1, 1, 1]);
+      }
+    }
+    const gs = gradient(() => sum(add(A, B)), new Params([A, B]));
+    const [pA, pB] = [gs.get(A) as NDArray, gs.get(B) as NDArray];
+    pA.data.fill(-1);
+    expect(Array.from(pB.data)).toEqual([1, 1, 1]);
+  });
+});
