@@ -213,6 +213,8 @@ export function withjacobian<A extends unknown[]>(
   f: (...args: A) => readonly number[] | NDArray,
   ...args: A
 ): { val: number[] | NDArray; grad: Jacobians<A> } {
+  // (the per-argument stacking below has one place per argument, where Params would bring many)
+  if (isImplicit(args)) throw new TypeError('zygote-ts: jacobian takes explicit arguments, not Params: pass the arrays themselves, jacobian((W, b) => f(W, b), W, b).');
   const { tape, wrapped, result: out } = trace(checkedFunction(f, 'jacobian'), args, (output, tape) => outputsOf(output, tape));
   const inputRows = wrapped.inputRows;
   const rows: unknown[][] = args.map(() => []);

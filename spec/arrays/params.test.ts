@@ -1,6 +1,6 @@
 // Implicit parameters: Params / Grads, keyed by identity.
 import { describe, expect, it } from 'vitest';
-import { add, array, gradient, Grads, matmul, NDArray, Params, pullback, rand, sum, tanh, withgradient } from 'zygote-ts';
+import { add, array, gradient, Grads, jacobian, matmul, mul, NDArray, Params, pullback, rand, sum, tanh, withgradient } from 'zygote-ts';
 
 describe('Params and Grads', () => {
   const W = rand(2, 3, { seed: 1 });
@@ -115,3 +115,16 @@ function mul2(p: NDArray): NDArray {
   const P: any = p;
   return (P * P) as unknown as NDArray;
 }
+
+describe('jacobian and Params', () => {
+  // (found by helper H: two parameters threw "Cannot read properties of undefined (reading
+  // 'push')"; one gave [J] where a Grads would be expected)
+  it('is refused with the explicit form to use', () => {
+    const a = array([1, 2]);
+    const b = array([3, 4]);
+    for (const ps of [new Params([a]), new Params([a, b])]) {
+      expect(() => jacobian((() => mul(a, b)) as never, ps as never)).toThrow(/jacobian takes explicit arguments, not Params/);
+    }
+    expect(jacobian((x: NDArray) => mul(x, b), a)[0].toArray()).toEqual([[3, 0], [0, 4]]);
+  });
+});
