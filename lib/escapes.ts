@@ -321,10 +321,14 @@ const before = (a: Position, b: Position) => a[0] < b[0] || (a[0] === b[0] && a[
  * until the microtask the start is open: the file's own code may differentiate as it loads.
  */
 function isRewrittenCode(holder: { stack?: unknown }, k: number): boolean {
-  readRegistrations();
   const place = placeOf(holder, k);
-  if (place === null || place.file === null) return false;
-  const { file, at } = place;
+  return place !== null && isRewrittenPlace(place.file, place.at);
+}
+
+/** Whether the code at a place (a file, and where in it) was rewritten: see {@link isRewrittenCode}. */
+function isRewrittenPlace(file: string | null, at: Position | null): boolean {
+  readRegistrations();
+  if (file === null) return false;
   const marks = rewrittenFiles.get(file);
   if (marks === undefined) return false;
   if (marks === true || at === null) return true;
@@ -609,10 +613,27 @@ function readByArrayCode(stack: string | undefined): boolean {
 
 const isOwnFrame = (line: string) => ownFolders.some((folder) => line.includes(folder)) || line.includes('(node:');
 
-/** The first stack line outside zygote-ts's own files (the user's line that lost a derivative). */
+/**
+ * Whether zygote-ts's own frames are told apart by their files here: not in a bundle (an app
+ * built for the browser, the playground's worker), where they share one file with the code
+ * around them. (This line's own frame tells.)
+ */
+const ownFramesKnown = isOwnFrame(new Error().stack?.split('\n')[1] ?? '');
+
+/**
+ * The first stack line outside zygote-ts's own files (the user's line that lost a derivative).
+ * In a bundle, where zygote-ts's frames are not told by their file, the first in rewritten code
+ * (zygote-ts's own never is): the first frame was the runtime's own, the same for every place,
+ * so a warning named a line of the library and, said once per place, was said for the first
+ * place only — a derivative lost on another line of the program went by without a word.
+ */
 export function callerLine(stack: string | undefined): string {
   const lines = (stack ?? '').split('\n').slice(1);
   // (built-in frames such as `JSON.stringify (<anonymous>)` are not the user's line either)
-  const outside = lines.find((line) => !isOwnFrame(line) && !line.trim().endsWith('(<anonymous>)'));
-  return outside?.trim().replace(/^at /, '') ?? '';
+  const outside = lines.filter((line) => !isOwnFrame(line) && !line.trim().endsWith('(<anonymous>)'));
+  const rewritten = ownFramesKnown ? undefined : outside.find((line) => {
+    const frame = frameOf(line, 0);
+    return frame !== null && isRewrittenPlace(frame.file, frame.at);
+  });
+  return (rewritten ?? outside[0])?.trim().replace(/^at /, '') ?? '';
 }

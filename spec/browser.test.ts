@@ -79,6 +79,28 @@ describe('in a browser', () => {
     }
   });
 
+  it('names the line of the program that lost a derivative, each line once, in a bundle as in Node', async () => {
+    // In a bundle zygote-ts's frames share the file of the program's: the warning named the
+    // runtime's own frame, the same for every place, so only the first line was warned about.
+    const dir = mkdtempSync(join(tmpdir(), 'zygote-warned-'));
+    try {
+      writeFileSync(join(dir, 'main.mjs'), `import { gradient } from ${JSON.stringify(entry)};
+        globalThis.results = [gradient((x) => x.valueOf() * x, 3), gradient((y) => y * y.valueOf(), 5)];`);
+      const result = await build({ entryPoints: [join(dir, 'main.mjs')], bundle: true, platform: 'browser', format: 'iife', write: false, logLevel: 'silent', plugins: [zygote({ cache: false })] });
+      const bundle = result.outputFiles[0]!.text;
+      const warnings: string[] = [];
+      const context: Record<string, unknown> = { console: { ...console, warn: (m: string) => warnings.push(m) }, URL, TextEncoder, TextDecoder, btoa, atob };
+      runInNewContext(bundle, context, { filename: 'http://localhost/assets/app.js' });
+      // (the values: plain JavaScript's derivative of x·c for c = x, the valueOf a constant)
+      expect(JSON.parse(JSON.stringify(context['results']))).toEqual([[3], [5]]);
+      const lines = warnings.map((w) => /first by valueOf at http:\/\/localhost\/assets\/app\.js:(\d+):\d+\)/.exec(w)?.[1]);
+      expect(lines).toHaveLength(2);
+      expect(lines.map((n) => bundle.split('\n')[Number(n) - 1])).toEqual([expect.stringContaining('x.valueOf()'), expect.stringContaining('y.valueOf()')]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('chooses the WebAssembly SIMD kernels where the page has WebAssembly', async () => {
     const context: Record<string, unknown> = { console, URL, TextEncoder, TextDecoder, btoa, atob, WebAssembly };
     runInNewContext(await browserBundle(), context);
