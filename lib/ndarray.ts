@@ -11,7 +11,7 @@
 
 import type { Tape } from './core/tape.js';
 import type { FloatArray } from './kernels/index.js';
-import { reportEscape } from './core/traced.js';
+import { primal, reportEscape } from './core/traced.js';
 import { unpin } from './core/symbolic.js';
 
 export type { FloatArray };
@@ -255,7 +255,10 @@ export function flatIndex(shape: readonly number[], index: readonly number[]): n
   }
   let k = 0;
   for (let d = 0; d < shape.length; d++) {
-    const i = index[d]!;
+    // An index is read as its number: a traced one (`Math.floor(x)` for a table lookup), which
+    // gets no derivative, was refused as out of bounds, where plain JavaScript reads the element.
+    const given = index[d];
+    const i = typeof given === 'number' ? given : primal(given);
     if (!Number.isInteger(i) || i < 0 || i >= shape[d]!) {
       throw new RangeError(`zygote-ts: index ${i} is out of bounds for axis ${d} of shape [${shape.join(', ')}].`);
     }

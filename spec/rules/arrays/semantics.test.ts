@@ -2,7 +2,7 @@
 // and nested JavaScript arrays as operands.
 import { describe, expect, it } from 'vitest';
 import {
-  __zy, array, concat, cumsum, gradient, logsumexp, max, maximum, mean, min, minimum, mul, NDArray, prod, relu, row, sigmoid,
+  __zy, array, concat, cumsum, get, gradient, logsumexp, max, maximum, mean, min, minimum, mul, NDArray, prod, relu, row, sigmoid,
   reshape, slice, softmax, stack, sum, sumsq, abs2, withgradient,
 } from 'zygote-ts';
 
@@ -194,6 +194,26 @@ describe('joining and cutting', () => {
     const [ga, gb] = gradient((x: NDArray, y: NDArray) => sum(concat([x, y, x])), array([1, 2]), array([3]));
     expect([nested(ga), nested(gb)]).toEqual([[2, 2], [1]]);
     expect(grads(gradient((x: NDArray) => sum(row(x, 0)) + 10 * sum(slice(x, 1)), a))).toEqual([[[1, 1], [10, 10]]]);
+  });
+
+  // (x.get(i) refused a traced index as out of bounds: a table lookup at Math.floor(x) threw
+  // where plain JavaScript reads the element)
+  it('get reads an element at a traced index, as slice and row do: the index gets no derivative', () => {
+    const table = array([0, 1, 4, 9, 16]);
+    const lerp = (x: number) => {
+      const i = Math.floor(x);
+      const t = x - i;
+      return table.get(i) * (1 - t) + get(table, i + 1) * t;
+    };
+    const plain = (x: number) => [0, 1, 4, 9, 16][Math.floor(x)]! * (1 - (x - Math.floor(x))) + [0, 1, 4, 9, 16][Math.floor(x) + 1]! * (x - Math.floor(x));
+    const h = 1e-6;
+    for (const x of [0.5, 2.25, 3.75]) {
+      const { val, grad } = withgradient(lerp, x);
+      expect(val).toBe(plain(x));
+      expect(grad[0]).toBeCloseTo((plain(x + h) - plain(x - h)) / (2 * h), 6);
+    }
+    const [gT] = gradient((T: NDArray, x: number) => T.get(Math.floor(x), Math.round(x) - 2) * x, a, 1.5);
+    expect(nested(gT)).toEqual([[0, 0], [1.5, 0]]); // (element (1, 0): floor(1.5), round(1.5) - 2)
   });
 
   // (array() refused them: "array[0] is object, not a number")
