@@ -618,7 +618,7 @@ const isOwnFrame = (line: string) => ownFolders.some((folder) => line.includes(f
  * built for the browser, the playground's worker), where they share one file with the code
  * around them. (This line's own frame tells.)
  */
-const ownFramesKnown = isOwnFrame(new Error().stack?.split('\n')[1] ?? '');
+const ownFramesKnown = isOwnFrame((new Error().stack ?? '').split('\n').find((line) => /^\s+at |@/.test(line)) ?? '');
 
 /**
  * The first stack line outside zygote-ts's own files (the user's line that lost a derivative).
