@@ -271,6 +271,19 @@ export function errorPosition(stack: string, map: SourceMapV3): { line: number; 
   return null;
 }
 
+/**
+ * `text` (a message: a warning, an error) with each place in the evaluated code
+ * (`zygote-playground-user.js:L:C`, as the library's messages name the line that lost a
+ * derivative) as the place in the user's file (`playground.ts:L:C`): the evaluated code's
+ * lines and columns are not the editor's, and no line of the user's file had that number.
+ */
+export function userPlaces(text: string, map: SourceMapV3): string {
+  return text.replace(new RegExp(`${EVAL_URL.replace(/[.]/g, '\\.')}:(\\d+):(\\d+)`, 'g'), (place, line: string, column: string) => {
+    const at = Number(line) - 1 - WRAP_LINES >= 0 ? originalPosition(map, Number(line) - 1 - WRAP_LINES, Number(column) - 1) : null;
+    return at ? `${USER_FILE}:${at.line}:${at.column}` : place;
+  });
+}
+
 /** esbuild's error (`errors[0].location`: 1-based line, 0-based byte column) as a CompileError. */
 function esbuildError(e: unknown): CompileError {
   const first = (e as { errors?: { text: string; location?: { line: number; column: number; lineText: string } | null }[] }).errors?.[0];

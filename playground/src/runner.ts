@@ -3,7 +3,7 @@
 // is always loading, so a run does not wait for one, and a worker that overruns is
 // terminated — an endless loop never blocks the page.
 import * as esbuild from 'esbuild-wasm';
-import { compile, errorPosition, EVAL_URL, STRIP_OPTIONS, wrapForEval, type Compiled, type Strip } from './compile.js';
+import { compile, errorPosition, EVAL_URL, STRIP_OPTIONS, userPlaces, wrapForEval, type Compiled, type Strip } from './compile.js';
 import type { CompiledSource, FromWorker, GridData, PlotData, Progress, ToWorker } from './protocol.js';
 import type { Pos } from './trace-model.js';
 import type { Described } from './describe.js';
@@ -133,12 +133,13 @@ export class Runner {
       }, this.limitMs);
       handle.listener = (m) => {
         if (m.type === 'show') handlers.show(m.site, m.value);
-        else if (m.type === 'log') handlers.log(m.level, m.values);
+        // (messages name places in the evaluated code: the library's warnings, as the user's file's)
+        else if (m.type === 'log') handlers.log(m.level, m.values.map((v) => (v.t === 'other' ? { ...v, text: userPlaces(v.text, compiled.map) } : v)));
         else if (m.type === 'progress') handlers.progress?.(m);
         else if (m.type === 'done') finish({ kind: 'done', calls: m.calls, ms: m.ms, compiled: m.compiled });
         else if (m.type === 'error') {
           const at = errorPosition(m.stack, compiled.map);
-          finish({ kind: 'error', name: m.name, message: m.message, line: at?.line, column: at?.column, calls: m.calls, ms: m.ms, phase: 'run', compiled: m.compiled });
+          finish({ kind: 'error', name: m.name, message: userPlaces(m.message, compiled.map), line: at?.line, column: at?.column, calls: m.calls, ms: m.ms, phase: 'run', compiled: m.compiled });
         }
       };
       handle.post({ type: 'run', source: wrapForEval(compiled.code), renames: compiled.renames });

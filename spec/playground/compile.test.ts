@@ -1,9 +1,9 @@
 // The playground's compiler (playground/src/compile.ts), in Node: the page runs the same
 // code with esbuild-wasm in place of esbuild.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { transform } from 'esbuild';
 import * as zygote from 'zygote-ts';
-import { compile, CompileError, errorPosition, wrapForEval } from '../../playground/src/compile.js';
+import { compile, CompileError, errorPosition, userPlaces, wrapForEval } from '../../playground/src/compile.js';
 
 const strip = async (code: string, sourcefile: string) => {
   const r = await transform(code, { loader: 'ts', sourcemap: 'external', sourcefile, charset: 'utf8' });
@@ -47,6 +47,27 @@ describe('the playground compiler', () => {
   it('maps a runtime error to the user’s line and column', async () => {
     const { error } = await run(['const f = (x: number) => {', '  const o: any = null;', '  return x * o.missing;', '};', 'f(1);'].join('\n'));
     expect(error).toEqual({ line: 3, column: 16 });
+  });
+
+  // (a warning said `at eval (zygote-playground-user.js:17:96)`: a line of the evaluated code,
+  // which the user's file, of 5 lines, does not have)
+  it('names a place in a message by the user’s line and column', async () => {
+    const source = ["import { gradient } from 'zygote-ts';", 'const a = 1;', '', 'const f = (x: number) =>', '  a * x.valueOf() * x;'].join('\n');
+    const c = await compile(source + '\ngradient(f, 3);\n', strip);
+    // (the library warns on the global console, which the worker hands to the page)
+    const warnings: string[] = [];
+    const warn = vi.spyOn(console, 'warn').mockImplementation((w: unknown) => void warnings.push(String(w)));
+    try {
+      await ((0, eval)(wrapForEval(c.code)) as Function)(() => zygote, (_: number, v: unknown) => v, console);
+    } finally {
+      warn.mockRestore();
+    }
+    const zygoteWarnings = warnings.filter((w) => w.includes('first by valueOf at'));
+    expect(zygoteWarnings).toHaveLength(1);
+    expect(zygoteWarnings[0]).toContain('zygote-playground-user.js:');
+    const place = /\((playground\.ts:\d+:\d+)\)/.exec(userPlaces(zygoteWarnings[0]!, c.map))?.[1];
+    expect(place).toBe(`playground.ts:5:${source.split('\n')[4]!.indexOf('valueOf()') + 1}`); // (V8 places a call at its name, in Node too)
+    expect(userPlaces('no place here', c.map)).toBe('no place here');
   });
 
   it('reports a syntax error at its line and column, counting columns in characters', async () => {
