@@ -113,6 +113,7 @@ export async function compile(source: string, strip: Strip): Promise<Compiled> {
     ms.appendRight(expr.end, '))');
   };
 
+  const helpers = esbuildHelpers(ast, source);
   for (const stmt of ast.body) {
     switch (stmt.type) {
       case 'ImportDeclaration': {
@@ -151,7 +152,7 @@ export async function compile(source: string, strip: Strip): Promise<Compiled> {
         break;
       }
       case 'ExpressionStatement':
-        if (stmt.directive === undefined && shown(stmt.expression)) show(stmt.expression, stmt);
+        if (stmt.directive === undefined && shown(stmt.expression, helpers)) show(stmt.expression, stmt);
         break;
       default:
         break;
@@ -223,11 +224,34 @@ function renamed(js: string, map: SourceMapV3): Record<string, string> {
   return out;
 }
 
-/** Statements whose value is worth showing: not assignments, updates, `delete` or `void`. */
-function shown(e: acorn.Expression): boolean {
+/**
+ * Statements whose value is worth showing: not assignments, updates, `delete` or `void`, nor
+ * the statements esbuild writes for a declaration, calls of its helpers and stores into its
+ * temporaries (a decorated method's `__decorateElement(…)` showed the method, `{}`, on the
+ * class's line, and `_area_dec = [twice]` the decorators).
+ */
+function shown(e: acorn.Expression, helpers: ReadonlySet<string>): boolean {
+  const esbuilds = (x: acorn.Expression): boolean =>
+    (x.type === 'CallExpression' && x.callee.type === 'Identifier' && helpers.has(x.callee.name)) ||
+    (x.type === 'AssignmentExpression' && x.left.type === 'Identifier' && helpers.has(x.left.name)) ||
+    (x.type === 'SequenceExpression' && x.expressions.every(esbuilds));
+  if (esbuilds(e)) return false;
   if (e.type === 'AssignmentExpression' || e.type === 'UpdateExpression') return false;
   if (e.type === 'UnaryExpression' && (e.operator === 'delete' || e.operator === 'void')) return false;
   return true;
+}
+
+/**
+ * The helpers and temporaries esbuild declares in its output (`var __decorateElement = …`,
+ * `var _init, _area_dec;`): names declared at the top level that the user's source does not have.
+ */
+function esbuildHelpers(ast: acorn.Program, source: string): Set<string> {
+  const names = new Set<string>();
+  for (const stmt of ast.body) {
+    if (stmt.type !== 'VariableDeclaration' || stmt.kind !== 'var') continue;
+    for (const d of stmt.declarations) if (d.id.type === 'Identifier' && !source.includes(d.id.name)) names.add(d.id.name);
+  }
+  return names;
 }
 
 function lineCol(code: string, offset: number): [number, number] {

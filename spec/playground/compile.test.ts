@@ -3,10 +3,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { transform } from 'esbuild';
 import * as zygote from 'zygote-ts';
-import { compile, CompileError, errorPosition, userPlaces, wrapForEval } from '../../playground/src/compile.js';
+import { compile, CompileError, errorPosition, STRIP_OPTIONS, userPlaces, wrapForEval } from '../../playground/src/compile.js';
 
+// (as the page strips: STRIP_OPTIONS)
 const strip = async (code: string, sourcefile: string) => {
-  const r = await transform(code, { loader: 'ts', sourcemap: 'external', sourcefile, charset: 'utf8' });
+  const r = await transform(code, { ...STRIP_OPTIONS, sourcefile });
   return { code: r.code, map: r.map };
 };
 
@@ -34,6 +35,20 @@ describe('the playground compiler', () => {
       ["import { gradient } from 'zygote-ts';", 'const f = (x: number): number => 3 * x ** 2 + 2 * x + 1;', '', 'f(1);', 'let k = 0;', 'k = 2;', 'gradient(f, 5);'].join('\n'),
     );
     expect(shown).toEqual([[4, 6], [7, [32]]]); // the assignment on line 6 is not shown
+  });
+
+  // (each decorated member showed a row on its class's line, `{}`: esbuild's
+  // `__decorateElement(…)`, a statement of its output that the program does not have)
+  it('shows the program’s own statements only, not those esbuild writes for a declaration', async () => {
+    const { shown, compiled } = await run([
+      'const twice = (method: any, _: unknown) => function (this: unknown, x: number) { return 2 * method.call(this, x); };',
+      'const keep = (_: unknown, __: unknown) => (v: number) => v;',
+      'class Sq { @twice area(s: number) { return s * s; } @keep static unit = 1; }',
+      'new Sq().area(3);',
+      'Sq.unit;',
+    ].join('\n'));
+    expect(shown).toEqual([[4, 18], [5, 1]]);
+    expect(compiled.sites.map((s) => s.text)).toEqual(['new Sq().area(3);', 'Sq.unit;']);
   });
 
   it('imports by name, by default, as a namespace, and renamed', async () => {
