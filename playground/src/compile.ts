@@ -119,20 +119,24 @@ export async function compile(source: string, strip: Strip): Promise<Compiled> {
       case 'ImportDeclaration': {
         const from = String(stmt.source.value);
         imports.push(from);
-        const lookup = `__import(${JSON.stringify(from)})`;
+        // (the names it imports are checked by the worker, as Node's linker checks them: imports.ts)
+        const lookup = (names: string[] = []) => `__import(${JSON.stringify(from)}${names.length > 0 ? `, ${JSON.stringify(names)}` : ''})`;
         const parts: string[] = [];
         const named: string[] = [];
+        const names: string[] = [];
         for (const s of stmt.specifiers) {
-          if (s.type === 'ImportNamespaceSpecifier') parts.push(`${s.local.name} = ${lookup}`);
-          else if (s.type === 'ImportDefaultSpecifier') parts.push(`${s.local.name} = ${lookup}.default`);
+          if (s.type === 'ImportNamespaceSpecifier') parts.push(`${s.local.name} = ${lookup()}`);
+          else if (s.type === 'ImportDefaultSpecifier') parts.push(`${s.local.name} = ${lookup(['default'])}.default`);
           else {
+            const name = s.imported.type === 'Identifier' ? s.imported.name : String(s.imported.value);
             const imported = s.imported.type === 'Identifier' ? s.imported.name : JSON.stringify(s.imported.value);
+            names.push(name);
             named.push(imported === s.local.name ? imported : `${imported}: ${s.local.name}`);
           }
         }
-        if (named.length > 0) parts.push(`{ ${named.join(', ')} } = ${lookup}`);
+        if (named.length > 0) parts.push(`{ ${named.join(', ')} } = ${lookup(names)}`);
         // One line, like the import it replaces, so the lines below keep their numbers.
-        ms.overwrite(stmt.start, stmt.end, parts.length > 0 ? `const ${parts.join(', ')};` : `${lookup};`);
+        ms.overwrite(stmt.start, stmt.end, parts.length > 0 ? `const ${parts.join(', ')};` : `${lookup()};`);
         break;
       }
       case 'ExportNamedDeclaration':

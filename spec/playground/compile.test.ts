@@ -3,6 +3,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { transform } from 'esbuild';
 import * as zygote from 'zygote-ts';
+import { checkedImport } from '../../playground/src/imports.js';
 import { compile, CompileError, errorPosition, STRIP_OPTIONS, userPlaces, wrapForEval } from '../../playground/src/compile.js';
 
 // (as the page strips: STRIP_OPTIONS)
@@ -54,9 +55,23 @@ describe('the playground compiler', () => {
   it('imports by name, by default, as a namespace, and renamed', async () => {
     const c = await compile("import z, * as ns from 'a';\nimport { b as c, d } from 'e';\nexport const q = c(d, z, ns);\n", strip);
     expect(c.imports).toEqual(['a', 'e']);
-    expect(c.code).toContain('const z = __import("a").default, ns = __import("a");');
-    expect(c.code).toContain('const { b: c, d } = __import("e");');
+    expect(c.code).toContain('const z = __import("a", ["default"]).default, ns = __import("a");');
+    expect(c.code).toContain('const { b: c, d } = __import("e", ["b","d"]);');
     expect(c.code).not.toContain('export');
+  });
+
+  // (a name the module does not export was undefined: `{ method: lbfgs }` chose the default
+  // method without a word, where Node stops before the program runs)
+  it('refuses a name the module does not export, as Node does', async () => {
+    const modules: Record<string, unknown> = { 'zygote-ts': zygote };
+    const runWith = async (source: string) => {
+      const c = await compile(source, strip);
+      const imported = (m: string, names?: string[]) => checkedImport(modules[m], m, names);
+      return ((0, eval)(wrapForEval(c.code)) as Function)(imported, (_: number, v: unknown) => v, console).then(() => 'ran', (e: Error) => `${e.name}: ${e.message}`);
+    };
+    expect(await runWith("import { minimize, lbfgs } from 'zygote-ts';\nminimize((v: number[]) => v[0]! ** 2, [1], { method: lbfgs });")).toBe("SyntaxError: The requested module 'zygote-ts' does not provide an export named 'lbfgs'");
+    expect(await runWith("import z from 'zygote-ts';\nz;")).toBe("SyntaxError: The requested module 'zygote-ts' does not provide an export named 'default'");
+    expect(await runWith("import * as z from 'zygote-ts';\nimport { gradient as g } from 'zygote-ts';\nz.gradient === g;")).toBe('ran');
   });
 
   it('maps a runtime error to the user’s line and column', async () => {

@@ -12,6 +12,7 @@ import * as complex from 'complex.js';
 import * as decimal from 'decimal.js';
 import { describe, isTracedScalar, type Described } from '../describe.js';
 import type { FromWorker, ToWorker } from '../protocol.js';
+import { checkedImport } from '../imports.js';
 import { __zy } from './runtime.js';
 import { compiledSources, instrumentLibrary, onRecorded, recordedCalls, sample, sampleGrid, setRenames } from './trace.js';
 import { PROGRESS_MS, Throttle, type CallPoint } from '../progress.js';
@@ -78,12 +79,12 @@ function textOf(d: Described, depth = 0): string {
   }
 }
 
-function importModule(name: string): unknown {
+function importModule(name: string, names?: readonly string[]): unknown {
   const m = MODULES[name];
   if (m === undefined) {
     throw new Error(`The playground has no module '${name}'. It offers: ${Object.keys(MODULES).map((k) => `'${k}'`).join(', ')}.`);
   }
-  return m;
+  return checkedImport(m, name, names);
 }
 
 // console, as user code (and the library's warnings) reach it: to the page, by structure.
