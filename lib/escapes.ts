@@ -141,10 +141,12 @@ export function warnAboutEscapes(tape: Tape): void {
  * An integer typed array's methods and constructor (`Int32Array.set`, `Uint8ClampedArray.fill`,
  * `new Uint8Array`), and a DataView's integer setters, are not: they store the number
  * truncated, wrapped or clamped to an integer, a step function whose derivative is 0, as an
- * indexed store into one is (`Function.from`/`of` do not say whose they are: refused).
+ * indexed store into one is (`Function.from`/`of` do not say whose they are: refused). A
+ * Float16Array is among them (browsers have it): `new Float16Array([x, 2])` lost x's derivative
+ * without a word.
  */
 const LOSSY_BUILTIN =
-  /^(?:new )?(?:Math\.|Atomics\.|DataView\.(?!set(?:Int|Uint)(?:8|16|32)$)|(?:Float(?:32|64)|Big(?:Int|Uint)64)Array\b|Function\.(?:from|of)$|TypedArray\.|Number$)/;
+  /^(?:new )?(?:Math\.|Atomics\.|DataView\.(?!set(?:Int|Uint)(?:8|16|32)$)|(?:Float(?:16|32|64)|Big(?:Int|Uint)64)Array\b|Function\.(?:from|of)$|TypedArray\.|Number$)/;
 
 /**
  * `Number` called with a receiver, as V8 names its frame: `Array.Number` for `[Number][0](x)`,

@@ -30,7 +30,10 @@ export function kindOf(value: object): Kind | Refusal {
     );
   }
   if (Array.isArray(value)) return 'array';
-  if (ArrayBuffer.isView(value)) return value instanceof Float64Array || value instanceof Float32Array ? 'typed' : 'opaque';
+  if (ArrayBuffer.isView(value)) {
+    if (value instanceof Float64Array || value instanceof Float32Array) return 'typed';
+    return isFloat16Array(value) ? FLOAT16 : 'opaque';
+  }
   if (value instanceof Map) return isImmerDraft(value) ? IMMER_DRAFT : 'map';
   if (value instanceof Set) return isImmerDraft(value) ? IMMER_DRAFT : 'set';
   if (value instanceof WeakMap || value instanceof WeakSet) {
@@ -44,6 +47,19 @@ export function kindOf(value: object): Kind | Refusal {
   }
   return kindOfPrototype(Object.getPrototypeOf(value) as object | null);
 }
+
+// A Float16Array (browsers have it, Node 20 does not) holds numbers that f may differentiate,
+// but zygote-ts traces float64 and float32 arrays only: taken for opaque, as an integer array
+// is, its gradient was null without a word (gradient((a) => a[0] * a[1], new Float16Array([2, 3]))
+// gave [null] where it is [3, 2]).
+const isFloat16Array = (value: object): boolean => {
+  const Float16 = (globalThis as { Float16Array?: abstract new (...args: never[]) => object }).Float16Array;
+  return Float16 !== undefined && value instanceof Float16;
+};
+const FLOAT16 = new Refusal(
+  'is a Float16Array, whose numbers zygote-ts does not trace (float64 and float32 arrays it does): its gradient ' +
+    'would be lost. Pass new Float32Array(a) (or a Float64Array), or close over it if it is a constant.',
+);
 
 // An immer draft (what a `produce` recipe works on): a Proxy for records and arrays, a Map
 // or Set subclass holding its entries elsewhere for Maps and Sets — a copy of it would be

@@ -373,3 +373,27 @@ describe('typed arrays as arguments', () => {
     }
   });
 });
+
+// Browsers have Float16Array (Chromium 135, Firefox 129, Safari 18.2); Node 20 has not, so
+// here a Uint16Array subclass stands for it (the refusal goes by the global's class). The real
+// one, in Chromium, is checked in spec/playground/playground.e2e.ts.
+describe('a Float16Array argument', () => {
+  it('is refused with the way out, where its gradient was null without a word', () => {
+    const g = globalThis as { Float16Array?: unknown };
+    const had = 'Float16Array' in g;
+    const saved = g.Float16Array;
+    class Float16Array extends Uint16Array {}
+    if (!had) g.Float16Array = Float16Array;
+    try {
+      const F16 = g.Float16Array as new (xs: number[]) => ArrayLike<number>;
+      // (its gradient is [3, 2]: a[0] * a[1] at [2, 3])
+      expect(() => gradient((a: ArrayLike<number>) => a[0]! * a[1]!, new F16([2, 3]))).toThrow(/arg 0 is a Float16Array.*new Float32Array\(a\)/);
+      expect(() => gradient((p: { w: ArrayLike<number> }) => p.w[0]!, { w: new F16([2]) })).toThrow(/\.w is a Float16Array/);
+      // (an integer typed array stays as it is, its gradient null: a step's derivative)
+      expect(gradient((a: Uint16Array) => a[0]! * 2, new Uint16Array([2]))).toEqual([null]);
+    } finally {
+      if (!had) delete g.Float16Array;
+      else g.Float16Array = saved;
+    }
+  });
+});
