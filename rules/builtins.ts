@@ -475,6 +475,7 @@ export function onMethodCall(handler: (fn: Function, args: unknown[]) => void): 
 export function callMethod(receiver: unknown, fn: unknown, ...args: unknown[]): unknown {
   if (typeof fn !== 'function') throw new TypeError(`${typeof fn} is not a function`); // (as the call itself would throw)
   if (!isDeriving()) return Reflect.apply(fn, receiver, args);
+  if (fn === (Map as { groupBy?: unknown }).groupBy) return groupedByValue(fn, receiver, args);
   let result = typeof receiver === 'object' && receiver !== null ? searchByValue(receiver, fn, args) : NOT_A_SEARCH;
   if (result === NOT_A_SEARCH) {
     result = Reflect.apply(fn, receiver, args);
@@ -482,6 +483,30 @@ export function callMethod(receiver: unknown, fn: unknown, ...args: unknown[]): 
   }
   for (const a of args) if (typeof a === 'object' && a !== null) return touch(receiver, result);
   return result;
+}
+
+/**
+ * `Map.groupBy(items, f)` (browsers; Node from 21) while a differentiation runs. The built-in
+ * keys its groups by identity: f returning a traced number and an equal number (or two equal
+ * traced numbers) made two groups where plain JavaScript makes one (`Map.groupBy([x, -1, 2], (v) => v).size`
+ * 3 at x = 2, not 2). Each group goes under the first key of its value, noted as `set` notes one.
+ */
+function groupedByValue(groupBy: Function, receiver: unknown, args: unknown[]): unknown {
+  const [items, f] = args;
+  const firsts = new Map<number, unknown>();
+  const first = (k: unknown): unknown => {
+    if (!numberLike(k)) return k;
+    const held = firsts.get(keyValue(k));
+    if (held !== undefined) return held;
+    firsts.set(keyValue(k), k);
+    return k;
+  };
+  // (f called as the built-in calls it: no `this`, the item and its index)
+  const keyed = typeof f === 'function' ? (item: unknown, i: number): unknown => first((f as (item: unknown, i: number) => unknown)(item, i)) : f;
+  const grouped = Reflect.apply(groupBy, receiver, [items, keyed]) as Map<unknown, unknown>;
+  noteMade(grouped);
+  for (const k of firsts.values()) noteKey(grouped, k);
+  return grouped;
 }
 
 /**

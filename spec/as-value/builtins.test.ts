@@ -2,6 +2,7 @@
 // value: each program below observes the same things plain and differentiated (issue 12).
 import { describe, expect, it, vi } from 'vitest';
 import { inspect, format } from 'node:util';
+import { runInThisContext } from 'node:vm';
 import { configure, gradient, withgradient } from 'zygote-ts';
 import { agrees } from './agree.js';
 import { transform } from '../../lib/transform/index.js';
@@ -38,6 +39,35 @@ describe('a traced number behaves as its value', () => {
     const h = 1e-6;
     const at = (i: number, d: number) => program(xs.map((v, j) => (j === i ? v + d : v)), []);
     for (const i of [0, 1, 2]) expect(g[i]).toBeCloseTo((at(i, h) - at(i, -h)) / (2 * h), 5);
+  });
+
+  // (Map.groupBy keyed its groups by identity: a traced key and an equal number made two groups,
+  // Map.groupBy([x, -1, 2], (v) => v).size 3 at x = 2 where it is 2. Node 20 has no Map.groupBy
+  // (browsers and Node 21 have): a version as the built-in keys, by identity, in code that is not
+  // rewritten stands for it here; the browser's own is checked in spec/playground/playground.e2e.ts.)
+  it('Map.groupBy groups equal numbers under one key, a traced one or not', () => {
+    const M = Map as unknown as { groupBy?: (items: Iterable<unknown>, f: (v: unknown, i: number) => unknown) => Map<unknown, unknown[]> };
+    const had = M.groupBy;
+    M.groupBy ??= runInThisContext(`(function groupBy(items, f) {
+      const groups = new Map(); let i = 0;
+      for (const item of items) { const k = f(item, i++); if (!groups.has(k)) groups.set(k, []); groups.get(k).push(item); }
+      return groups;
+    })`) as typeof M.groupBy;
+    try {
+      const program = (a: number[], seen: unknown[]) => {
+        // (keys rounded: the groups stay the same near xs, so finite differences see the same program)
+        const groups = (Map as unknown as Required<typeof M>).groupBy([Math.round(a[0]!), 3, Math.round(a[2]!), 1], (v) => v);
+        seen.push(groups.size, [...groups.keys()], groups.get(3)?.length);
+        return (groups.get(3) as number[]).reduce((s, v) => s + v, 0) * a[0]! + groups.size * a[1]!;
+      };
+      const g = agrees(program, xs) as number[];
+      const h = 1e-6;
+      const at = (i: number, d: number) => program(xs.map((v, j) => (j === i ? v + d : v)), []);
+      for (const i of [0, 1, 2]) expect(g[i]).toBeCloseTo((at(i, h) - at(i, -h)) / (2 * h), 5);
+    } finally {
+      M.groupBy = had;
+      if (had === undefined) delete M.groupBy;
+    }
   });
 
   // (a typed array f received or made was copied as a record of its elements: no length, not

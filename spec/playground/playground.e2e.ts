@@ -301,6 +301,18 @@ describe('the playground in Chromium', () => {
     await page.close();
   }, 60_000);
 
+  // (Node 20 has no Map.groupBy: spec/as-value/builtins.test.ts stands one in; here the browser's own)
+  it('groups equal numbers under one key with Map.groupBy, as plain JavaScript does', async () => {
+    const page = await newPage();
+    await open(page);
+    const f = '(x: number) => (Map as any).groupBy([x, -1, 2], (v: number) => v).size * x';
+    const code = `import { gradient } from 'zygote-ts';\nconst f = ${f};\n[f(2), gradient(f, 2)[0]];`;
+    expect(await runs(page, () => page.evaluate((h) => (location.hash = h), linkTo(code)))).toBe('done');
+    // (two groups at x = 2: f(x) = 2x, its derivative 2; with three, 3)
+    expect(JSON.parse((await page.getAttribute('#output .row.show', 'data-value'))!)).toEqual({ t: 'arr', items: [{ t: 'num', v: 4 }, { t: 'num', v: 2 }] });
+    await page.close();
+  }, 60_000);
+
   it('stops an endless loop at the time limit, and the page stays responsive', async () => {
     const page = await newPage();
     await open(page);
