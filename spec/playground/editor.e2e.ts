@@ -101,7 +101,7 @@ describe('the editor', () => {
     const code = await page.textContent('#code .cm-content');
     // The user's 3 * x ** 2 + 2 * x + 1, with the operators routed through the runtime.
     expect(code).toMatch(/__zy\.(add|mul|pow)/);
-    expect(code).toContain('__import("zygote-ts")');
+    expect(code).toContain('__import("zygote-ts", ["derivative","gradient","hessian","withgradient"])'); // (the names it imports, checked as Node checks them)
     await screenshot(page, 'javascript-tab');
     expect(await runs(page, () => page.selectOption('#examples', 'compiled'))).toBe('done');
     expect(await page.isVisible('#code-pane')).toBe(true); // the tab stays chosen
