@@ -71,7 +71,9 @@ export function reshape(x: unknown, newShape: readonly number[]): NDArray {
 }
 
 function resolveShape(x: NDArray, shape: readonly number[]): number[] {
-  const out = [...shape];
+  // (a length is read as its number, as an index is: a traced one, `Math.floor(x)`, was refused
+  // as a traced number in an array's storage, where plain JavaScript reshapes)
+  const out = shape.map((n) => (typeof n === 'number' ? n : primal(n)));
   const unknown = out.indexOf(-1);
   const known = out.reduce((p, n) => (n === -1 ? p : p * n), 1);
   if (unknown >= 0) out[unknown] = x.size / known;

@@ -216,6 +216,16 @@ describe('joining and cutting', () => {
     expect(nested(gT)).toEqual([[0, 0], [1.5, 0]]); // (element (1, 0): floor(1.5), round(1.5) - 2)
   });
 
+  // (a traced length was taken for a traced number in the array's storage: "an array operation
+  // found a traced number in an NDArray's storage", where plain JavaScript reshapes)
+  it('reshape takes a traced length as its number, as get takes an index', () => {
+    const data = [1, 2, 3, 4, 5, 6];
+    const A = array(data);
+    const f = (x: number) => sum(row(reshape(A, [Math.floor(x), -1]), 0)) * x;
+    const plain = (x: number) => data.slice(0, data.length / Math.floor(x)).reduce((s, v) => s + v, 0) * x;
+    for (const x of [2.5, 3.5]) expect(withgradient(f, x)).toEqual({ val: plain(x), grad: [plain(x) / x] });
+  });
+
   // (array() refused them: "array[0] is object, not a number")
   it('array() of traced numbers keeps their derivatives, float64 or float32', () => {
     expect(gradient((a: number, b: number) => sum(mul(array([a, b]), array([3, 4]))), 1, 2)).toEqual([3, 4]);
