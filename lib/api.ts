@@ -6,6 +6,8 @@ import type { Tape } from './core/tape.js';
 import { Grads, Params } from './params.js';
 import { allocate, fromNested, isFloatArray, NDArray, isNDArray } from './ndarray.js';
 import { sameShape } from '../rules/arrays/broadcast.js';
+import { stack } from '../rules/arrays/join.js';
+import { reshape } from '../rules/arrays/shape.js';
 import { isScalarObject } from './core/scalars.js';
 import type { Back, DenseGradients, Gradients, Jacobians } from './types.js';
 import { checkedFunction, describeValue, isImplicit, trace } from './call.js';
@@ -271,6 +273,9 @@ function stackRows(rows: unknown[], m: number, argument: unknown): unknown {
   if (rows.length === 0 && isNDArray(argument)) return new NDArray([0, argument.size], allocate(argument.dtype, 0));
   if (rows.length === 0 || !isNDArray(rows[0])) return rows;
   const n = (rows[0] as NDArray).size;
+  // Rows traced on an outer tape (a Jacobian or Hessian taken inside another differentiation)
+  // are joined by the differentiable stack: copying their numbers dropped the outer derivative.
+  if (rows.some((r) => (r as NDArray).tracedTape?.active === true)) return reshape(stack(rows as NDArray[]), [m, n]);
   const data = allocate((rows[0] as NDArray).dtype, m * n); // (a float32 argument's Jacobian is float32)
   rows.forEach((r, i) => data.set((r as NDArray).data, i * n));
   return new NDArray([m, n], data);

@@ -9,7 +9,10 @@
 
 import { live, isTraced } from '../core/traced.js';
 import type { Tape } from '../core/tape.js';
-import { isNDArray, NDArray, allocate } from '../ndarray.js';
+import { isNDArray, NDArray, allocate, type Dtype } from '../ndarray.js';
+import { array } from '../arrays.js';
+import { reshape } from '../../rules/arrays/shape.js';
+import { elementsOf } from '../../rules/arrays/record.js';
 import { checkedFunction, describeValue, trace } from '../call.js';
 import { WrappedArguments } from '../../proxies/arguments.js';
 import { StructuredSeeds, BasisSeeds } from '../../proxies/tangents.js';
@@ -98,33 +101,40 @@ export function withjacfwd<A extends unknown[]>(f: (...args: A) => readonly numb
     const start = starts[s]!;
     if (!isNDArray(x)) return rows.map((row) => row[start]!);
     const n = x.size;
-    const data = allocate(x.dtype, rows.length * n);
-    rows.forEach((row, i) => {
-      for (let c = 0; c < n; c++) data[i * n + c] = row[start + c]!;
-    });
-    return new NDArray([rows.length, n], data);
+    return arrayOf(rows.flatMap((row) => row.slice(start, start + n)), [rows.length, n], x.dtype);
   });
   return { val: value, grad: grad as Jacobians<A> };
 }
 
 /** Input `x`'s columns of a Jacobian row, in the input's shape (a number, or an NDArray). */
-function columnsAsInput(x: unknown, row: readonly number[], start: number): unknown {
+function columnsAsInput(x: unknown, row: readonly unknown[], start: number): unknown {
   if (!isNDArray(x)) return row[start]!;
-  const data = allocate(x.dtype, x.size);
-  for (let k = 0; k < x.size; k++) data[k] = row[start + k]!;
-  return new NDArray(x.shape, data);
+  return arrayOf(row.slice(start, start + x.size), x.shape, x.dtype);
+}
+
+/**
+ * An array of `shape` and `dtype` holding `numbers` (row-major). Traced ones — a Jacobian
+ * taken inside another differentiation — are packed by `array`, keeping their derivatives
+ * (written into a typed array, they became plain numbers: the outer derivative was lost).
+ */
+function arrayOf(numbers: readonly unknown[], shape: readonly number[], dtype: Dtype): NDArray {
+  if (numbers.some((v) => isTraced(v) && v.tracedTape.active)) return reshape(array(numbers as number[], { dtype }), shape);
+  const data = allocate(dtype, numbers.length);
+  for (let k = 0; k < numbers.length; k++) data[k] = numbers[k] as number;
+  return new NDArray(shape, data);
 }
 
 /** f's outputs (an array of numbers, or an NDArray) as values and rows of the Jacobian. */
-function columnsOf(output: unknown, tape: Tape): { value: number[] | NDArray; rows: number[][] } {
+function columnsOf(output: unknown, tape: Tape): { value: number[] | NDArray; rows: unknown[][] } {
   const width = tape.tangents!.width;
   if (isNDArray(output)) {
     const [value, first] = splitOutput(output, tape, 0);
     const m = (value as NDArray).size;
-    const rows = Array.from({ length: m }, () => new Array<number>(width).fill(0));
+    const rows = Array.from({ length: m }, () => new Array<unknown>(width).fill(0));
     for (let j = 0; j < width; j++) {
-      const t = (j === 0 ? first : splitOutput(output, tape, j)[1]) as NDArray;
-      for (let i = 0; i < m; i++) rows[i]![j] = t.data[i]!;
+      // (a tangent traced on an outer tape is read element by element, derivatives kept)
+      const t = elementsOf((j === 0 ? first : splitOutput(output, tape, j)[1]) as NDArray);
+      for (let i = 0; i < m; i++) rows[i]![j] = t[i];
     }
     return { value: value as NDArray, rows };
   }
@@ -143,9 +153,9 @@ function columnsOf(output: unknown, tape: Tape): { value: number[] | NDArray; ro
     value.push(v as number);
     // (an output traced on this tape has every direction's tangent in its row; others have none)
     const x = isTraced(element) && element.tracedTape === tape ? element : null;
-    const row = new Array<number>(width).fill(0);
-    if (x !== null) for (let j = 0; j < width; j++) row[j] = tape.tangents!.at(x.tracedIndex, j) as number;
-    else row[0] = first as number;
+    const row = new Array<unknown>(width).fill(0);
+    if (x !== null) for (let j = 0; j < width; j++) row[j] = tape.tangents!.at(x.tracedIndex, j);
+    else row[0] = first;
     return row;
   });
   return { value, rows };

@@ -282,7 +282,7 @@ function packScalars(elements: readonly unknown[], shape: number[]): NDArray {
   const t = tapeOf(elements)!;
   const outer = elements.map((v) => on(v, t));
   const value = outer.some((v) => isTraced(v) && v.tracedTape.active) ? packScalars(outer, shape) : new NDArray(shape, Float64Array.from(outer.map((v) => +(live(v) as number))));
-  return record(t, value, elements, (g: NDArray) => elementsOf(g, elements.length), undefined, function packScalarsTangent(tangents) {
+  return record(t, value, elements, (g: NDArray) => elementsOf(g), undefined, function packScalarsTangent(tangents) {
     // the elements' tangents packed the same way (traced ones, one level out, into a traced array)
     const ts = tangents.map((d) => d ?? 0);
     if (ts.some((d) => isTraced(d) && d.tracedTape.active)) return packScalars(ts, shape);
@@ -293,7 +293,12 @@ function packScalars(elements: readonly unknown[], shape: number[]): NDArray {
 /** What a pullback of `n` operands that reads none of their numbers (nor its result's) declares. */
 export const readsNothing = (n: number): Step['reads'] => ({ operands: new Array<boolean>(n).fill(false), result: false });
 
-function elementsOf(g: NDArray, n: number): unknown[] {
+/**
+ * `g`'s numbers, row-major: when `g` is traced on a tape still recording, its elements as
+ * traced numbers (read one by one, so that the derivative flows back into `g`).
+ */
+export function elementsOf(g: NDArray): unknown[] {
+  const n = g.size;
   const out = new Array<unknown>(n);
   if (g.tracedTape === null || !g.tracedTape.active) for (let k = 0; k < n; k++) out[k] = g.data[k];
   else for (let k = 0; k < n; k++) out[k] = g.get(...unflat(g.shape, k));
