@@ -11,8 +11,9 @@
 
 import { live, isTraced } from '../core/traced.js';
 import type { Tape } from '../core/tape.js';
-import { allocate, isFloatArray, isNDArray, NDArray } from '../ndarray.js';
-import { typedStandIn } from '../../proxies/typed-arrays.js';
+import { allocate, isFloatArray, isNDArray, NDArray, type FloatArray } from '../ndarray.js';
+import { typedArrayOf, typedStandIn } from '../../proxies/typed-arrays.js';
+import { elementsOf } from '../../rules/arrays/record.js';
 import { notedPrivatesByHost, type PrivateUpdate } from '../../proxies/cleanup.js';
 import { setOwn } from '../../proxies/standins.js';
 
@@ -42,25 +43,22 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
     }
     if (isFloatArray(x)) {
       const Kind = x instanceof Float32Array ? Float32Array : Float64Array;
-      const value = new Kind(x.length);
-      const tangent = new Kind(x.length);
+      const values = new Array<unknown>(x.length);
+      const tangents = new Array<unknown>(x.length);
       // (a typed array given to f or made in f holds traced numbers, read as recorded: the
       // tape is closed, and reading through the array would give their numbers only)
       const standIn = typedStandIn(x);
-      let inputTangent: NDArray | null = null;
+      let input: unknown[][] | null = null;
       for (let i = 0; i < x.length; i++) {
         const element = standIn === undefined ? { value: x[i] } : standIn.recordedElement(i);
-        let v: unknown, t: unknown;
-        if ('value' in element) [v, t] = split(element.value);
+        if ('value' in element) [values[i], tangents[i]] = split(element.value);
         else {
-          v = element.input.data[element.k];
-          inputTangent ??= splitArray(element.input, tape, j)[1] as NDArray;
-          t = inputTangent.data[element.k];
+          input ??= splitArray(element.input, tape, j).map((a) => elementsOf(a as NDArray));
+          values[i] = input[0]![element.k];
+          tangents[i] = input[1]![element.k];
         }
-        value[i] = live(v) as number;
-        tangent[i] = live(t) as number;
       }
-      return [value, tangent];
+      return [typedArrayHolding(Kind, values), typedArrayHolding(Kind, tangents)];
     }
     if (x instanceof Map) {
       const value = new Map();
@@ -155,6 +153,18 @@ function splitArray(x: NDArray, tape: Tape, j: number): [unknown, unknown] {
     return [x.tracedValue, t === null ? zeros(x) : t];
   }
   return [x, zeros(x)];
+}
+
+/**
+ * A typed array of `numbers`. Inside an enclosing differentiation they may be traced there
+ * (the output depends on its variables): a typed array standing in for one keeps them, where
+ * storing them into a plain one was reported as code that was not rewritten losing them.
+ */
+function typedArrayHolding(Kind: Float32ArrayConstructor | Float64ArrayConstructor, numbers: unknown[]): FloatArray {
+  if (numbers.some((v) => isTraced(v) && v.tracedTape.active)) return typedArrayOf(Kind, numbers);
+  const plain = new Kind(numbers.length);
+  for (let k = 0; k < numbers.length; k++) plain[k] = live(numbers[k]) as number;
+  return plain;
 }
 
 const zeros = (x: NDArray) => new NDArray(x.shape, allocate(x.dtype, x.size));
