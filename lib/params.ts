@@ -1,9 +1,10 @@
 // Implicit parameters (Zygote's `Params`/`Grads`): differentiate a function of no
 // arguments with respect to arrays it reaches by itself, keyed by identity.
 
-import { allocate, beforeStorageWrite, NDArray, isNDArray } from './ndarray.js';
+import { beforeStorageWrite, NDArray, isNDArray } from './ndarray.js';
 import { isTraced } from './core/traced.js';
 import { operators } from '../rules/overloads.js';
+import { add, mul } from '../rules/arithmetic.js';
 
 /** What may be a parameter: one of our arrays, or a (nested) JavaScript array of numbers. */
 export type Param = NDArray | number[] | number[][];
@@ -104,14 +105,14 @@ export class Grads implements Iterable<[Param, NDArray | number[] | number[][] |
               `between the two gradient calls (a gradient has the form the parameter had when it was taken), so their places do not correspond.`,
           );
         }
-        return combine(a, b, (x, y) => x + y);
+        return combine(a, b, add);
       }),
     );
   }
 
   /** Every gradient times `k` (also `g * k` and `k * g` in rewritten code). */
   times(k: number): Grads {
-    return new Grads(this.params, this.grads.map((g) => combine(g, null, (a) => a * k)));
+    return new Grads(this.params, this.grads.map((g) => combine(g, null, (a) => mul(a, k))));
   }
 
   /**
@@ -161,21 +162,18 @@ export class Grads implements Iterable<[Param, NDArray | number[] | number[][] |
   }
 
   [operators.mul](k: unknown): Grads {
-    if (typeof k !== 'number') throw new TypeError('zygote-ts: Grads can be multiplied by a number only.');
-    return this.times(k);
+    if (typeof k !== 'number' && !isTraced(k)) throw new TypeError('zygote-ts: Grads can be multiplied by a number only.');
+    return this.times(k as number); // (a traced number is a number: Grads times a number of an enclosing differentiation)
   }
 }
 
-// Elementwise on gradients of one parameter (NDArray or nested arrays); null is zero.
-function combine(a: unknown, b: unknown, f: (x: number, y: number) => number): unknown {
+// Elementwise on gradients of one parameter (NDArray or nested arrays); null is zero. `f` is
+// the runtime's operation, on whole NDArrays: inside an enclosing differentiation (second
+// order) the gradients hold numbers traced there, whose derivatives copying them lost.
+function combine(a: unknown, b: unknown, f: (x: unknown, y: unknown) => unknown): unknown {
   if (a === null || a === undefined) return b === null || b === undefined ? null : combine(b, null, (x) => f(0, x));
-  if (isNDArray(a)) {
-    const out = allocate(a.dtype, a.size); // (a float32 parameter's gradient stays float32)
-    const bd = isNDArray(b) ? b.data : null;
-    for (let i = 0; i < out.length; i++) out[i] = f(a.data[i]!, bd ? bd[i]! : 0);
-    return new NDArray(a.shape, out);
-  }
-  return (a as unknown[]).map((v, i) => (Array.isArray(v) ? combine(v, b ? (b as unknown[])[i] : null, f) : f(v as number, b ? ((b as unknown[])[i] as number) : 0)));
+  if (isNDArray(a)) return f(a, isNDArray(b) ? b : 0);
+  return (a as unknown[]).map((v, i) => (Array.isArray(v) ? combine(v, b ? (b as unknown[])[i] : null, f) : f(v, b ? (b as unknown[])[i] : 0)));
 }
 
 // Why `update` cannot step parameter `k` at `path`: its form is not its gradient's.
@@ -203,5 +201,7 @@ function sameNumbers(a: unknown, b: unknown): boolean {
 function sameForm(a: unknown, b: unknown): boolean {
   if (isNDArray(a) || isNDArray(b)) return isNDArray(a) && isNDArray(b) && a.shape.length === b.shape.length && a.shape.every((n, i) => n === b.shape[i]);
   if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => sameForm(v, b[i]));
-  return typeof a === 'number' && typeof b === 'number';
+  return isNumber(a) && isNumber(b);
 }
+
+const isNumber = (x: unknown): boolean => typeof x === 'number' || isTraced(x);

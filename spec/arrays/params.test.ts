@@ -1,6 +1,6 @@
 // Implicit parameters: Params / Grads, keyed by identity.
 import { describe, expect, it } from 'vitest';
-import { add, array, gradient, Grads, jacobian, matmul, mul, NDArray, Params, pullback, rand, sum, tanh, withgradient } from 'zygote-ts';
+import { add, array, derivative, exp, gradient, Grads, jacobian, jvp, matmul, mul, NDArray, Params, pullback, rand, sum, tanh, withgradient } from 'zygote-ts';
 
 describe('Params and Grads', () => {
   const W = rand(2, 3, { seed: 1 });
@@ -93,6 +93,42 @@ describe('Params and Grads', () => {
     expect(s).toEqual(make());
     const [explicit] = gradient(inner, make());
     explicit!.W!.forEach((g, i) => expect(g).toBeCloseTo(fd(make())[i]!, 6));
+  });
+  it('Grads add and scale inside an enclosing differentiation, keeping its derivative (second order)', () => {
+    // Each is a function of the outer x, against central differences of itself run plainly.
+    // (plus and times copied an NDArray gradient's numbers: the derivative in x was 0; on a
+    // number array they threw, blaming code that was not rewritten, or 'different forms')
+    const W = array([0.3, 0.5]);
+    const P = [0.4, 0.6];
+    const cases = {
+      'NDArray, plus': (x: number) => {
+        const g1 = gradient(() => sum(exp(mul(W, x))), new Params([W]));
+        const g2 = gradient(() => sum(mul(W, x * x)), new Params([W]));
+        return sum(g1.plus(g2).get(W)!);
+      },
+      'NDArray, times and +': (x: number) => {
+        const g: any = gradient(() => sum(exp(mul(W, x))), new Params([W]));
+        return sum((g.times(3) as Grads).get(W)!) + sum((g + g).get(W));
+      },
+      'number array, plus and times': (x: number) => {
+        const g1 = gradient(() => P[0]! * x * P[1]!, new Params([P]));
+        const g2 = gradient(() => P[0]! * P[0]! * x, new Params([P]));
+        const [a, b] = g1.plus(g2).times(2).get(P)!;
+        return a! + 3 * b!;
+      },
+      'times a number of the enclosing differentiation': (x: number) => {
+        const g: any = gradient(() => P[0]! * P[1]!, new Params([P]));
+        const [a, b] = (g.times(x) as Grads).get(P)! as number[];
+        const [c] = ((g * x) as unknown as Grads).get(P) as number[];
+        return a! + b! + c!;
+      },
+    };
+    const h = 1e-5;
+    for (const [name, g] of Object.entries(cases)) {
+      const expected = (g(0.7 + h) - g(0.7 - h)) / (2 * h);
+      expect(derivative(g, 0.7), name).toBeCloseTo(expected, 6);
+      expect(jvp(g, [0.7], [1])[1], name).toBeCloseTo(expected, 6);
+    }
   });
   it('the parameters are restored when f throws, and bad parameters are refused clearly', () => {
     const v = [1, 2];
