@@ -1,7 +1,7 @@
 // The four nestings of forward and reverse mode, and the perturbation-confusion cases
 // (Siskind & Pearlmutter): each differentiation is its own tag, however they nest.
 import { describe, expect, it } from 'vitest';
-import { array, derivative, gradient, hessian, hvp, jacfwd, jacobian, jvp, mul, NDArray, sum, tanh } from 'zygote-ts';
+import { array, derivative, gradient, hessian, hvp, jacfwd, jacobian, jvp, mul, NDArray, sum, tanh, withgradient } from 'zygote-ts';
 
 /** d/dx f at x by forward mode. */
 const Df = (f: (x: number) => number, x: number) => jvp(f, [x], [1])[1] as number;
@@ -164,4 +164,30 @@ describe('typed arrays out of forward mode inside another differentiation', () =
     expect([...value]).toEqual([6, 4]);
     expect([...tangent]).toEqual([3, 4]);
   });
+});
+
+describe('Maps keyed by numbers an enclosing differentiation traces', () => {
+  // Math.round(x) is a traced number (derivative 0) inside the outer differentiation; the
+  // inner one hands back a Map keyed by it, where plain code's key is the number 1.
+  const central = (g: (x: number) => number, x: number) => (g(x + 1e-5) - g(x - 1e-5)) / 2e-5;
+  const x0 = 0.7;
+  const cases = {
+    "a Map argument's gradient": (x: number) => {
+      const m = new Map([[Math.round(x), x]]);
+      const g = gradient((q: Map<number, number>) => q.get(1)! * q.get(1)!, m)[0] as Map<number, number>;
+      return g.get(1) ?? -100;
+    },
+    "jvp's output Map and its tangent": (x: number) => {
+      const [value, tangent] = jvp((y: number) => new Map([[Math.round(x), y * y * x]]), [2], [1]);
+      return (value.get(1) ?? -100) + ((tangent as Map<number, number>).get(1) ?? -100) * x;
+    },
+  };
+  for (const [name, g] of Object.entries(cases)) {
+    it(`${name} is found by the plain key, value and derivative`, () => {
+      // (get(1) missed the traced key: -100, derivative 0)
+      expect(withgradient(g, x0).val).toBe(g(x0));
+      expect(derivative(g, x0)).toBeCloseTo(central(g, x0), 6);
+      expect(Df(g, x0)).toBeCloseTo(central(g, x0), 6);
+    });
+  }
 });
