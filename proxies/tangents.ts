@@ -10,7 +10,7 @@
 // `jacfwd` seeds the unit directions instead: every number of the arguments is one column.
 
 import { castData, fromNested, isFloatArray, isNDArray, NDArray, allocate } from '../lib/ndarray.js';
-import { isTraced, type Traced } from '../lib/core/traced.js';
+import { isTraced, primal, type Traced } from '../lib/core/traced.js';
 import type { Tape } from '../lib/core/tape.js';
 import { pathOf, type Node, type Seeder, type Slot } from './standins.js';
 
@@ -105,11 +105,29 @@ export class StructuredSeeds implements Seeder {
       if (!(up instanceof Map)) {
         throw new TypeError(`zygote-ts: the tangent for ${pathOf(parent.parent, parent.keyInParent)} must be a Map (from each ${parent.kind === 'set' ? 'member' : 'key'} to its tangent), got ${describe(up)}.`);
       }
-      return up.has(key) ? up.get(key) : undefined;
+      const held = keyIn(up, key);
+      return held === undefined ? undefined : up.get(held);
     }
     return (up as Record<PropertyKey, unknown>)[key as PropertyKey];
   }
 }
+
+/**
+ * `key` as `collection` holds it: itself, or a key with its number's value where either is
+ * traced — the argument's keys may be numbers an enclosing differentiation traces, which its
+ * tangent's Map (of plain numbers) does not hold as the same objects; undefined when none.
+ */
+function keyIn(collection: Map<unknown, unknown> | Set<unknown>, key: unknown): unknown {
+  if (collection.has(key)) return key;
+  if (typeof key !== 'number' && !isTraced(key)) return undefined;
+  const value = primal(key);
+  for (const k of collection.keys()) {
+    if ((isTraced(k) || isTraced(key)) && (typeof k === 'number' || isTraced(k)) && sameValueZero(primal(k), value)) return k;
+  }
+  return undefined;
+}
+
+const sameValueZero = (a: number, b: number): boolean => a === b || (a !== a && b !== b);
 
 /**
  * Refuses a tangent holding more than its argument: an array's extra elements, a field or a
@@ -124,7 +142,7 @@ function refuseExtra(node: Node, t: object, where: string): void {
   }
   if ((node.kind === 'map' || node.kind === 'set') && t instanceof Map) {
     for (const k of t.keys()) {
-      if (!(o as Map<unknown, unknown> | Set<unknown>).has(k)) {
+      if (keyIn(o as Map<unknown, unknown> | Set<unknown>, k) === undefined) {
         const name = typeof k === 'string' ? JSON.stringify(k) : describe(k);
         throw new TypeError(`zygote-ts: the tangent for ${where} has a key ${name}, but the ${node.kind === 'set' ? 'Set there has no such member' : 'Map there has no such key'}.`);
       }

@@ -181,6 +181,11 @@ describe('Maps keyed by numbers an enclosing differentiation traces', () => {
       const [value, tangent] = jvp((y: number) => new Map([[Math.round(x), y * y * x]]), [2], [1]);
       return (value.get(1) ?? -100) + ((tangent as Map<number, number>).get(1) ?? -100) * x;
     },
+    'jvp at a Map argument, its tangent keyed by the plain number': (x: number) => {
+      // (refused: 'the tangent for arg 0 has a key number 1, but the Map there has no such key')
+      const m = new Map([[Math.round(x), x]]);
+      return jvp((q: Map<number, number>) => q.get(1)! ** 2, [m], [new Map([[1, 1]])])[1] as number;
+    },
   };
   for (const [name, g] of Object.entries(cases)) {
     it(`${name} is found by the plain key, value and derivative`, () => {
