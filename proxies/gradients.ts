@@ -11,6 +11,7 @@
 import { allocate, NDArray, isNDArray, type FloatArray } from '../lib/ndarray.js';
 import { setOwn, type Node, type Slot, type Wrapping } from './standins.js';
 import { typedArrayOf } from './typed-arrays.js';
+import { noteFilledByLibrary } from '../lib/core/library-keys.js';
 
 /** An array input's gradient: an array of its shape (null where no path; zeros with `zeros`). */
 function arrayGradient(input: NDArray, cotangent: unknown, zeros: boolean): unknown {
@@ -40,7 +41,8 @@ export function structuralGradients(wrapping: Wrapping, cotangents: readonly unk
     if (slot.kind === 'typed') return (slot.gradient ??= typedGradient(slot, gradientOf(slot.entries[1] as Slot, false)));
     let g = slot.gradient;
     if (g === null) {
-      g = slot.kind === 'record' ? {} : slot.kind === 'array' ? new Array<unknown>(slot.length).fill(null) : new Map();
+      // (a Map's or Set's gradient is keyed as the argument: by numbers an enclosing differentiation may trace)
+      g = slot.kind === 'record' ? {} : slot.kind === 'array' ? new Array<unknown>(slot.length).fill(null) : filledMap();
       slot.gradient = g;
       pending.push(slot);
     }
@@ -118,4 +120,11 @@ function holdsReachedInput(node: Node, cotangents: readonly unknown[]): boolean 
     for (const m of node.privates.values()) if (typeof m.slot === 'number' && cotangents[m.slot] != null) return true;
   }
   return false;
+}
+
+/** A Map this module fills, noted so that rewritten code finds its keys by value (lib/core/library-keys.ts). */
+function filledMap(): Map<unknown, unknown> {
+  const m = new Map();
+  noteFilledByLibrary(m);
+  return m;
 }

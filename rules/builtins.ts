@@ -12,6 +12,7 @@ import { holdsTracedElements, noteBufferMade, noteNativeView, typedArrayOf, type
 import { watchInstance } from './wasm.js';
 import { add } from './arithmetic.js';
 import { formsOf, isIdentityObject as isIdentity, originalOf, sameObject, standInNode } from '../proxies/standins.js';
+import { filledByLibrary } from '../lib/core/library-keys.js';
 import { likeBuiltin } from './like-builtin.js';
 
 // ---- Object(x), x instanceof C ------------------------------------------------------------
@@ -273,12 +274,12 @@ function noteMade(map: object): void {
 
 /**
  * The traced keys Map or Set `c` holds, by value. A stand-in (a Set argument: its members are
- * traced from the start) has its keys listed when first asked; any other collection when
- * `list` asks (it may hold traced keys rewritten code did not set: see heldKey).
+ * traced from the start), or one the library filled (lib/core/library-keys.ts), has its keys
+ * listed when first asked.
  */
-function tracedKeysOf(c: object, list = false): Map<number, unknown> | undefined {
+function tracedKeysOf(c: object): Map<number, unknown> | undefined {
   let keys = tracedKeys.get(c);
-  if (keys !== undefined || (!list && standInNode(c) === undefined)) return keys;
+  if (keys !== undefined || (standInNode(c) === undefined && !filledByLibrary(c))) return keys;
   keysWritten = true;
   tracedKeys.set(c, (keys = new Map()));
   const held = c instanceof Set ? Set.prototype.values.call(c) : c instanceof Map ? Map.prototype.keys.call(c) : [];
@@ -291,12 +292,7 @@ function heldKey(c: object, k: unknown, has: (this: object, key: unknown) => boo
   if (isIdentity(k)) return has.call(c, k) ? k : heldOriginal(c, k, has);
   if (!numberLike(k)) return k;
   const v = keyValue(k);
-  let keys = tracedKeysOf(c);
-  // A miss in a collection rewritten code never keyed: the library may have filled it with
-  // numbers an enclosing differentiation traces (a Map argument's gradient, jvp's output
-  // Map), which `get(1)` missed (undefined where plain code finds the entry).
-  if (keys === undefined && !has.call(c, k)) keys = tracedKeysOf(c, true);
-  const held = keys?.get(v);
+  const held = tracedKeysOf(c)?.get(v);
   if (held !== undefined && has.call(c, held)) return held;
   if (isTraced(k) && has.call(c, v)) return v;
   return k;
@@ -315,7 +311,11 @@ function heldOriginal(c: object, k: object, has: (this: object, key: unknown) =>
 /** Notes that `c` holds the traced key `k` (when it is the first key with its value). */
 function noteKey(c: object, k: unknown): void {
   if (!isTraced(k)) return;
-  const keys = tracedKeysOf(c, true)!; // (listing those it held before: see heldKey)
+  let keys = tracedKeysOf(c);
+  if (keys === undefined) {
+    keysWritten = true;
+    tracedKeys.set(c, (keys = new Map()));
+  }
   if (!keys.has(keyValue(k))) keys.set(keyValue(k), k);
 }
 

@@ -14,6 +14,7 @@ import type { Tape } from '../core/tape.js';
 import { allocate, isFloatArray, isNDArray, NDArray, type FloatArray } from '../ndarray.js';
 import { typedArrayOf, typedStandIn } from '../../proxies/typed-arrays.js';
 import { elementsOf } from '../../rules/arrays/record.js';
+import { noteFilledByLibrary } from '../core/library-keys.js';
 import { notedPrivatesByHost, type PrivateUpdate } from '../../proxies/cleanup.js';
 import { setOwn } from '../../proxies/standins.js';
 
@@ -61,8 +62,8 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
       return [typedArrayHolding(Kind, values), typedArrayHolding(Kind, tangents)];
     }
     if (x instanceof Map) {
-      const value = new Map();
-      const tangent = new Map();
+      const value = filledByLibrary(new Map());
+      const tangent = filledByLibrary(new Map());
       seen.set(x, [value, tangent]);
       for (const [k, e] of x) {
         // (a key is an index, with no tangent; a traced one left in the Map would be an
@@ -76,8 +77,8 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
     }
     if (x instanceof Set) {
       // A Set's tangent is a Map from member to tangent, as a Set argument's is given.
-      const value = new Set();
-      const tangent = new Map();
+      const value = filledByLibrary(new Set());
+      const tangent = filledByLibrary(new Map());
       seen.set(x, [value, tangent]);
       for (const e of x) {
         const [v, t] = split(e);
@@ -165,6 +166,12 @@ function typedArrayHolding(Kind: Float32ArrayConstructor | Float64ArrayConstruct
   const plain = new Kind(numbers.length);
   for (let k = 0; k < numbers.length; k++) plain[k] = live(numbers[k]) as number;
   return plain;
+}
+
+/** `c`, noted as filled here: its keys may be numbers an enclosing differentiation traces (lib/core/library-keys.ts). */
+function filledByLibrary<C extends Map<unknown, unknown> | Set<unknown>>(c: C): C {
+  noteFilledByLibrary(c);
+  return c;
 }
 
 const zeros = (x: NDArray) => new NDArray(x.shape, allocate(x.dtype, x.size));
