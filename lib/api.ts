@@ -7,6 +7,7 @@ import { Grads, Params } from './params.js';
 import { allocate, fromNested, isFloatArray, NDArray, isNDArray } from './ndarray.js';
 import { sameShape } from '../rules/arrays/broadcast.js';
 import { stack } from '../rules/arrays/join.js';
+import { array } from './arrays.js';
 import { reshape } from '../rules/arrays/shape.js';
 import { isScalarObject } from './core/scalars.js';
 import type { Back, DenseGradients, Gradients, Jacobians } from './types.js';
@@ -186,7 +187,10 @@ function checkedScalarCotangent(dy: unknown): unknown {
 }
 
 function checkedArrayCotangent(dy: unknown, shape: readonly number[]): unknown {
-  const g = isNDArray(dy) ? dy : Array.isArray(dy) || isFloatArray(dy) ? fromNested(dy) : null;
+  // (a nested array holding numbers an enclosing differentiation traces is packed by array(),
+  // which keeps their derivatives: fromNested refused them, 'array[0] is object, not a number')
+  const packed = Array.isArray(dy) && dy.flat(Infinity).some(isTraced) ? array(dy as number[]) : null;
+  const g = isNDArray(dy) ? dy : (packed ?? (Array.isArray(dy) || isFloatArray(dy) ? fromNested(dy) : null));
   // A typed array is flat storage, read row-major; an NDArray or nested array has a shape,
   // and one of another shape with as many numbers (a transpose's) would be misread.
   const fits = g !== null && (isFloatArray(dy) ? g.size === shape.reduce((p, n) => p * n, 1) : sameShape(g.shape, shape));
