@@ -1,0 +1,188 @@
+// The eager gradient against central finite differences, on random programs of rare syntax
+// (gradient-grammar.ts): a rule or a rewrite that keeps a program's value but loses or
+// miscounts a derivative passes the differential fuzzer (values and behaviour) and the
+// compiled one (compiled against eager); it does not pass this.
+//
+// Each program is the body of f(x, y), made twice: plain (gradient-grammar.ts is not
+// rewritten) and rewritten (this file is: its `new Function` rewrites, lib/dynamic-function.ts).
+// At a few points it checks that `withgradient`'s value is the plain value bit for bit, that
+// the rewritten function on plain numbers is too, that the gradient throws where the plain
+// program throws and only there, and that each partial derivative is the central
+// difference (f(x + h) - f(x - h)) / 2h. Finite differences are honest only where f is
+// smooth around the point: a point where the differences with h and h/10 disagree (a
+// kink, a step, a branch, rounding) or where f is not finite says nothing, and is skipped.
+//
+// This file must run rewritten (the loader, or the vitest plugin).
+import { configure, withgradient } from 'zygote-ts';
+import { Rng } from './grammar.js';
+import { gradientProgram, plainFunction } from './gradient-grammar.js';
+import { shrink } from './shrink.js';
+import { type Tree, print } from './tree.js';
+
+type F = (x: number, y: number) => number;
+
+/** The relative step of the finite differences (times max(1, |x|)). */
+const STEP = 1e-4;
+/** Differences with h and h/10 within this (relative) of each other: f is smooth here. */
+const SMOOTH = 1e-5;
+/** A gradient this far (relative) from the finite difference is wrong. */
+const WRONG = 1e-3;
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/** The points program `index` of `seed` is checked at: away from integers and halves, where the grammar's kinks and steps sit. */
+export function pointsFor(seed: number, index: number, count = 3): Point[] {
+  const rng = new Rng(seed ^ 0x2545f491, index);
+  const r = (): number => {
+    const v = rng.next() * 4 - 2;
+    return Math.abs(v * 2 - Math.round(v * 2)) < 0.02 ? v + 0.037 : v;
+  };
+  return Array.from({ length: count }, () => ({ x: r(), y: r() }));
+}
+
+export interface Tally {
+  programs: number;
+  /** Partial derivatives compared with finite differences. */
+  checked: number;
+  /** Skipped: not smooth there (h and h/10 disagree) or not finite. */
+  skipped: number;
+  /** Points where the plain program throws (the gradient must throw too). */
+  throwing: number;
+  /** Differences nobody is told of: the bugs this hunts. */
+  differences: string[];
+  /**
+   * Differences where a derivative was lost with a warning (off here): strict mode stops
+   * there. A documented limit, not a silent wrong answer (kept apart to be looked at).
+   */
+  warned: string[];
+}
+
+const errorName = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : `thrown ${String(e)}`);
+
+function attempt<T>(run: () => T): { ok: T } | { threw: unknown } {
+  try {
+    return { ok: run() };
+  } catch (e) {
+    return { threw: e };
+  }
+}
+
+/** f moved by d in argument `which` from `p`. */
+function moved(f: F, p: Point, which: 0 | 1, d: number): number {
+  return which === 0 ? f(p.x + d, p.y) : f(p.x, p.y + d);
+}
+
+/** The central difference of f in argument `which` at `p` with step h. */
+function centralDifference(f: F, p: Point, which: 0 | 1, h: number): number {
+  return (moved(f, p, which, h) - moved(f, p, which, -h)) / (2 * h);
+}
+
+/**
+ * The first difference between the gradient and the plain program of `body` at `points`
+ * (null: none); `tally`, if given, counts what was checked.
+ */
+export function checkBody(body: string, points: readonly Point[], tally?: Tally): string | null {
+  const plain = plainFunction(body);
+  const rewritten = new Function('x', 'y', body) as F;
+  for (const p of points) {
+    const at = `at x = ${p.x}, y = ${p.y}`;
+    const value = attempt(() => plain(p.x, p.y));
+    const eager = attempt(() => withgradient(rewritten, p.x, p.y));
+    if ('threw' in value) {
+      if (tally) tally.throwing++;
+      if (!('threw' in eager)) return `${at}: plain throws ${errorName(value.threw)}, the gradient does not`;
+      continue;
+    }
+    if ('threw' in eager) return `${at}: the gradient throws ${errorName(eager.threw)}, plain returns ${value.ok}`;
+    const { val, grad } = eager.ok;
+    if (!Object.is(val, value.ok)) return `${at}: withgradient's value is ${val}, plain ${value.ok}`;
+    const again = attempt(() => rewritten(p.x, p.y));
+    if (!('ok' in again) || !Object.is(again.ok, value.ok)) return `${at}: rewritten on plain numbers ${'ok' in again ? again.ok : errorName(again.threw)}, plain ${value.ok}`;
+    if (!Number.isFinite(value.ok)) {
+      if (tally) tally.skipped += 2;
+      continue;
+    }
+    for (const which of [0, 1] as const) {
+      const h = STEP * Math.max(1, Math.abs(which === 0 ? p.x : p.y));
+      const wide = centralDifference(plain, p, which, h * 10);
+      const coarse = centralDifference(plain, p, which, h);
+      const fine = centralDifference(plain, p, which, h / 10);
+      const scale = Math.max(1, Math.abs(coarse), Math.abs(fine));
+      // (and with 10h, looser by its truncation error, 100 times h's: a function that
+      // oscillates faster than h, cos(1e9 x), can agree at two steps by chance, not at three)
+      // (f's own rounding, ulp(f) / h, is the finest slope the differences can see: a term of
+      // 1e-4 added to 1e13 changes nothing at this step, yet its derivative is 1)
+      // A kink right at the point (Math.max(x - 0.7, 0) at 0.7) has central differences that
+      // agree at every step (the mean of its two slopes): its one-sided differences do not.
+      const f0 = value.ok;
+      const jump = Math.abs((moved(plain, p, which, h / 10) - f0) - (f0 - moved(plain, p, which, -h / 10))) / (h / 10);
+      const resolution = (Math.abs(f0) * Number.EPSILON) / (h / 10);
+      if (!Number.isFinite(coarse) || !Number.isFinite(fine) || Math.abs(coarse - fine) > SMOOTH * scale || !(Math.abs(wide - coarse) <= 100 * SMOOTH * scale) || jump > WRONG * scale || resolution > (WRONG / 10) * scale) {
+        if (tally) tally.skipped++;
+        continue;
+      }
+      if (tally) tally.checked++;
+      const g = grad[which] ?? 0;
+      if (!(Math.abs(g - fine) <= WRONG * scale)) return `${at}: d/d${which === 0 ? 'x' : 'y'} is ${grad[which]}, finite differences ${fine} (h ${h}: ${coarse})`;
+    }
+  }
+  return null;
+}
+
+/** Program `index` of `seed`, checked (null: no difference). */
+export function checkProgram(seed: number, index: number, tally?: Tally): string | null {
+  return checkBody(print(gradientProgram(seed, index)), pointsFor(seed, index), tally);
+}
+
+/** The smallest variant of a failing program found that still fails at its points. */
+export function shrinkProgram(seed: number, index: number): { body: string; difference: string } {
+  const points = pointsFor(seed, index);
+  const kind = (difference: string | null): string | null => difference?.replace(/^at [^:]*: /, '').replace(/ is .*|[-\d.e]+/gs, '').slice(0, 100) ?? null;
+  const wanted = kind(checkProgram(seed, index));
+  // (A candidate fails the same way, or it would shrink to a program that returns nothing.)
+  const fails = (t: Tree): boolean => {
+    try {
+      return kind(checkBody(print(t), points)) === wanted;
+    } catch {
+      return false; // (a candidate that does not compile)
+    }
+  };
+  const body = print(shrink(gradientProgram(seed, index), fails, 2_000));
+  return { body, difference: checkBody(body, points) ?? '(no longer fails)' };
+}
+
+/** Whether the program's difference is one strict mode stops at (a derivative lost with a warning). */
+function warnsInStrictMode(seed: number, index: number): boolean {
+  const previous = configure({ strict: true });
+  try {
+    return /zygote-ts \(strict\)/.test(checkProgram(seed, index) ?? '');
+  } finally {
+    configure(previous);
+  }
+}
+
+/** Programs `from` … `to - 1` of `seed`, with warnings about lost derivatives off (they are the differences this counts). */
+export function runGradientCampaign(seed: number, from: number, to: number, shrinkFailures = true): Tally {
+  const tally: Tally = { programs: 0, checked: 0, skipped: 0, throwing: 0, differences: [], warned: [] };
+  const previous = configure({ warnings: false });
+  try {
+    for (let index = from; index < to; index++) {
+      tally.programs++;
+      const d = checkProgram(seed, index, tally);
+      if (d === null) continue;
+      const list = warnsInStrictMode(seed, index) ? tally.warned : tally.differences;
+      if (!shrinkFailures) {
+        list.push(`program ${index} of seed ${seed}: ${d}\n${print(gradientProgram(seed, index))}`);
+        continue;
+      }
+      const small = shrinkProgram(seed, index);
+      list.push(`program ${index} of seed ${seed}: ${small.difference}\n${small.body.trim()}`);
+    }
+  } finally {
+    configure(previous);
+  }
+  return tally;
+}
