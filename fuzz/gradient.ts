@@ -70,14 +70,33 @@ function attempt<T>(run: () => T): { ok: T } | { threw: unknown } {
   }
 }
 
-/** f moved by d in argument `which` from `p`. */
-function moved(f: F, p: Point, which: 0 | 1, d: number): number {
-  return which === 0 ? f(p.x + d, p.y) : f(p.x, p.y + d);
-}
-
-/** The central difference of f in argument `which` at `p` with step h. */
-function centralDifference(f: F, p: Point, which: 0 | 1, h: number): number {
-  return (moved(f, p, which, h) - moved(f, p, which, -h)) / (2 * h);
+/**
+ * Whether the derivative `g` of a function at a point is its finite difference: `move(d)` is
+ * the function's plain value with one input moved by d, `f0` its value there, `h` the step.
+ * 'skipped' where the differences cannot judge, a description where `g` is wrong.
+ */
+export function judge(g: number, move: (d: number) => number, f0: number, h: number): 'checked' | 'skipped' | string {
+  const central = (step: number): number => (move(step) - move(-step)) / (2 * step);
+  const wide = central(h * 10);
+  const coarse = central(h);
+  const fine = central(h / 10);
+  const scale = Math.max(1, Math.abs(coarse), Math.abs(fine));
+  // Not smooth here: the differences with h and h/10 disagree (a kink or step nearby,
+  // rounding); or with 10h, looser by its truncation error, 100 times h's (a function that
+  // oscillates faster than h, cos(1e9 x), can agree at two steps by chance, not at three).
+  if (!Number.isFinite(coarse) || !Number.isFinite(fine) || Math.abs(coarse - fine) > SMOOTH * scale || !(Math.abs(wide - coarse) <= 100 * SMOOTH * scale)) return 'skipped';
+  // A kink right at the point (Math.max(x - 0.7, 0) at 0.7) has central differences that
+  // agree at every step (the mean of its two slopes): its one-sided differences do not.
+  const jump = Math.abs(move(h / 10) - f0 - (f0 - move(-h / 10))) / (h / 10);
+  // f's own rounding, ulp(f) / h, is the finest slope the differences see: a term of 1e-4
+  // added to 1e13 changes nothing at this step, yet its derivative is 1.
+  const resolution = (Math.abs(f0) * Number.EPSILON) / (h / 10);
+  if (jump > WRONG * scale || resolution > (WRONG / 10) * scale) return 'skipped';
+  // Nor a NaN derivative of a part that is constant here (atan2(0, x - x): 0/0 times 0, as
+  // the chain rule gives in Zygote too), nor slopes so steep that a term like cos(1e7 x)
+  // hides at any step.
+  if ((Number.isNaN(g) && coarse === 0 && fine === 0) || scale > 1e5 || Math.abs(g) > 1e5) return 'skipped';
+  return Math.abs(g - fine) <= WRONG * scale ? 'checked' : `${g}, finite differences ${fine} (h ${h}: ${coarse})`;
 }
 
 /**
@@ -107,26 +126,66 @@ export function checkBody(body: string, points: readonly Point[], tally?: Tally)
     }
     for (const which of [0, 1] as const) {
       const h = STEP * Math.max(1, Math.abs(which === 0 ? p.x : p.y));
-      const wide = centralDifference(plain, p, which, h * 10);
-      const coarse = centralDifference(plain, p, which, h);
-      const fine = centralDifference(plain, p, which, h / 10);
-      const scale = Math.max(1, Math.abs(coarse), Math.abs(fine));
-      // (and with 10h, looser by its truncation error, 100 times h's: a function that
-      // oscillates faster than h, cos(1e9 x), can agree at two steps by chance, not at three)
-      // (f's own rounding, ulp(f) / h, is the finest slope the differences can see: a term of
-      // 1e-4 added to 1e13 changes nothing at this step, yet its derivative is 1)
-      // A kink right at the point (Math.max(x - 0.7, 0) at 0.7) has central differences that
-      // agree at every step (the mean of its two slopes): its one-sided differences do not.
-      const f0 = value.ok;
-      const jump = Math.abs((moved(plain, p, which, h / 10) - f0) - (f0 - moved(plain, p, which, -h / 10))) / (h / 10);
-      const resolution = (Math.abs(f0) * Number.EPSILON) / (h / 10);
-      if (!Number.isFinite(coarse) || !Number.isFinite(fine) || Math.abs(coarse - fine) > SMOOTH * scale || !(Math.abs(wide - coarse) <= 100 * SMOOTH * scale) || jump > WRONG * scale || resolution > (WRONG / 10) * scale) {
-        if (tally) tally.skipped++;
+      const move = (d: number): number => (which === 0 ? plain(p.x + d, p.y) : plain(p.x, p.y + d));
+      const verdict = judge(grad[which] ?? 0, move, value.ok, h);
+      if (verdict === 'checked' || verdict === 'skipped') {
+        if (tally) tally[verdict]++;
         continue;
       }
-      if (tally) tally.checked++;
-      const g = grad[which] ?? 0;
-      if (!(Math.abs(g - fine) <= WRONG * scale)) return `${at}: d/d${which === 0 ? 'x' : 'y'} is ${grad[which]}, finite differences ${fine} (h ${h}: ${coarse})`;
+      return `${at}: d/d${which === 0 ? 'x' : 'y'} is ${verdict.replace(/^0,/, `${grad[which]},`)}`;
+    }
+  }
+  return null;
+}
+
+/** Where the numbers of a structure are: a path of keys (Map entries by their key). */
+type Path = readonly (string | { entry: unknown })[];
+
+function numberPaths(v: unknown, path: Path = [], out: Path[] = []): Path[] {
+  if (typeof v === 'number') out.push(path);
+  else if (v instanceof Map) for (const [k, w] of v) numberPaths(w, [...path, { entry: k }], out);
+  else if (typeof v === 'object' && v !== null) for (const k of Object.keys(v)) numberPaths((v as Record<string, unknown>)[k], [...path, k], out);
+  return out;
+}
+
+function read(v: unknown, path: Path): unknown {
+  for (const k of path) {
+    if (v === null || v === undefined) return v;
+    v = typeof k === 'string' ? (v as Record<string, unknown>)[k] : (v as Map<unknown, unknown>).get(k.entry);
+  }
+  return v;
+}
+
+function write(v: unknown, path: Path, x: number): void {
+  const parent = read(v, path.slice(0, -1));
+  const last = path[path.length - 1]!;
+  if (typeof last === 'string') (parent as Record<string, unknown>)[last] = x;
+  else (parent as Map<unknown, unknown>).set(last.entry, x);
+}
+
+/**
+ * The gradient of `f` at the arguments `make()` makes against finite differences in each
+ * number they hold (arrays, objects, class instances' own fields, Map values): null where
+ * every partial that can be judged agrees. `make` makes fresh arguments for each run (f may
+ * write to them). The value is compared with f's on plain numbers.
+ */
+export function checkFunction(f: (...args: any[]) => number, make: () => unknown[]): string | null {
+  const plain = f(...make());
+  const { val, grad } = withgradient(f, ...make());
+  if (!Object.is(val, plain)) return `withgradient's value is ${val}, f's ${plain}`;
+  const gradients = grad as unknown[];
+  for (const [i, a] of make().entries()) {
+    for (const path of numberPaths(a)) {
+      const x0 = read(a, path) as number;
+      const move = (d: number): number => {
+        const args = make();
+        if (path.length === 0) args[i] = x0 + d;
+        else write(args[i], path, x0 + d);
+        return f(...args);
+      };
+      const g = read(gradients[i], path);
+      const verdict = judge(typeof g === 'number' ? g : 0, move, plain, STEP * Math.max(1, Math.abs(x0)));
+      if (verdict !== 'checked' && verdict !== 'skipped') return `argument ${i}${path.map((k) => (typeof k === 'string' ? `.${k}` : `[${String(k.entry)}]`)).join('')}: the gradient is ${String(g)}, ${verdict.replace(/^[^,]*, /, '')}`;
     }
   }
   return null;
