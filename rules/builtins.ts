@@ -83,6 +83,36 @@ export const objectIs = likeBuiltin({
   },
 }.is, Object.is);
 
+/**
+ * `Object.getPrototypeOf`, `Object.isFrozen`, `Object.isSealed`, `Object.isExtensible`: a traced
+ * number answers as its number does (Number.prototype; a primitive is frozen and sealed, and
+ * not extensible), where the built-ins saw the traced object: `Object.getPrototypeOf(x) ===
+ * Number.prototype` was false, and a type test built on it took the other branch silently.
+ */
+export const objectGetPrototypeOf = likeBuiltin({
+  getPrototypeOf(o: unknown): unknown {
+    return isTraced(o) ? Number.prototype : Object.getPrototypeOf(o);
+  },
+}.getPrototypeOf, Object.getPrototypeOf);
+
+export const objectIsFrozen = likeBuiltin({
+  isFrozen(o: unknown): boolean {
+    return isTraced(o) || Object.isFrozen(o);
+  },
+}.isFrozen, Object.isFrozen);
+
+export const objectIsSealed = likeBuiltin({
+  isSealed(o: unknown): boolean {
+    return isTraced(o) || Object.isSealed(o);
+  },
+}.isSealed, Object.isSealed);
+
+export const objectIsExtensible = likeBuiltin({
+  isExtensible(o: unknown): boolean {
+    return !isTraced(o) && Object.isExtensible(o);
+  },
+}.isExtensible, Object.isExtensible);
+
 // ---- structuredClone ----------------------------------------------------------------------
 
 /**

@@ -41,7 +41,7 @@ const DISTINCT_OPERATIONS = new Set([
   'truthy', 'took', 'typeOf', 'privateHost', 'privateGet', 'privateSet', 'isStandIn', 'privateStored', 'notePrivate', 'variableStored', 'noteVariable', 'callGlobal',
   'seq', 'sne', 'bor', 'band', 'bxor', 'shl', 'shr', 'ushr', 'bnot',
   // built-in calls the runtime supplies (rewrite-builtins.ts)
-  'jsonParse', 'jsonStringify', 'objectIs', 'evalSource', 'callMethod',
+  'jsonParse', 'jsonStringify', 'objectIs', 'objectGetPrototypeOf', 'objectIsFrozen', 'objectIsSealed', 'objectIsExtensible', 'evalSource', 'callMethod',
   'float64ArrayFrom', 'float32ArrayFrom', 'float64ArrayOf', 'float32ArrayOf', 'callImported',
   'wasmInstantiate', 'wasmInstantiateStreaming', 'arrayBufferIsView',
 ]);

@@ -4,8 +4,9 @@
  * its kin, read as values too, are rewrite-globals.ts's):
  * - `JSON.stringify(v, …)`, `JSON.parse(t, …)` → `__zy.jsonStringify(…)`, `__zy.jsonParse(…)`
  *   (a JSON round trip keeps derivatives);
- * - `Object.is(a, b)` → `__zy.objectIs(a, b)`, `structuredClone(v)` → `__zy.structuredClone(v)`
- *   (a traced number is its value: rules/builtins.ts);
+ * - `Object.is(a, b)` → `__zy.objectIs(a, b)`, `structuredClone(v)` → `__zy.structuredClone(v)`,
+ *   `Object.getPrototypeOf(v)` → `__zy.objectGetPrototypeOf(v)` (and `isFrozen`, `isSealed`,
+ *   `isExtensible`) (a traced number is its value: rules/builtins.ts);
  * - `Array.from(…)` → `__zy.arrayFrom(…)` (a traced length is a count, not a lost derivative);
  * - `Float64Array.from(…)`, `Float32Array.of(…)` & co. → `__zy.float64ArrayFrom(…)` & co. (while
  *   a differentiation runs, a typed array holding traced numbers: proxies/typed-arrays.ts);
@@ -60,7 +61,7 @@ const GLOBAL_CALLS: Readonly<Record<string, string>> = {
 /** `object.name(…)` → `__zy.entry(…)`. */
 const MEMBER_CALLS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   JSON: { parse: 'jsonParse', stringify: 'jsonStringify' },
-  Object: { is: 'objectIs' },
+  Object: { is: 'objectIs', getPrototypeOf: 'objectGetPrototypeOf', isFrozen: 'objectIsFrozen', isSealed: 'objectIsSealed', isExtensible: 'objectIsExtensible' },
   Array: { from: 'arrayFrom' },
   Float64Array: { from: 'float64ArrayFrom', of: 'float64ArrayOf' },
   Float32Array: { from: 'float32ArrayFrom', of: 'float32ArrayOf' },

@@ -162,7 +162,9 @@ describe('a traced number behaves as its value', () => {
   // (found by helper D: the clone package's copy failed with 'Cannot read private member #value
   // from an object whose class did not declare it', naming neither the cause nor the fix)
   it('a copy that keeps the class but not the number stops with the reason, where it is used', () => {
-    const keepingClass = (v: unknown) => Object.assign(Object.create(Object.getPrototypeOf(v) as object) as object, v) as unknown as number;
+    // (Reflect.getPrototypeOf, which the rewrite leaves alone, reads the prototype as code that
+    // was not rewritten does: rewritten, Object.getPrototypeOf(x) is Number.prototype, as for the number)
+    const keepingClass = (v: unknown) => Object.assign(Object.create(Reflect.getPrototypeOf(v as object)), v) as unknown as number;
     const reason = /a copy of a traced number, made by code that was not rewritten .* ZYGOTE_INCLUDE/;
     expect(() => gradient((x: number) => keepingClass(x) * 2 + x, 1.5)).toThrow(reason);
     expect(() => gradient((x: number) => String(keepingClass(x)).length + x, 1.5)).toThrow(reason);
@@ -502,6 +504,18 @@ describe('type tests that look at a traced number as a value (strict mode)', () 
       for (const k in o) keys.push(k);
       seen.push(Object.keys(x), Object.entries(x), keys, Object.keys({ ...o }), Object.keys(Object.assign({}, x)), Object.prototype.hasOwnProperty.call(x, 'value'), JSON.stringify({ x }));
       return x * 2;
+    }, xs);
+    expect(g).toEqual([2, 0, 0, 0, 0]);
+  });
+
+  // (found by the gradient fuzzer's hand-made programs: the built-ins saw the traced object, so
+  // Object.getPrototypeOf(x) === Number.prototype was false and f returned 0 where it returns 2x)
+  it('Object.getPrototypeOf, isFrozen, isSealed and isExtensible answer as for the number', () => {
+    const g = agrees((a, seen) => {
+      const x = a[0]!;
+      seen.push(Object.getPrototypeOf(x) === Number.prototype, Object.isFrozen(x), Object.isSealed(x), Object.isExtensible(x));
+      seen.push(Object.getPrototypeOf(a) === Array.prototype, Object.isFrozen(a), Object.isExtensible(a));
+      return Object.getPrototypeOf(x) === Number.prototype && Object.isFrozen(x) ? x * 2 : 0;
     }, xs);
     expect(g).toEqual([2, 0, 0, 0, 0]);
   });
