@@ -14,6 +14,9 @@
  * differential fuzzer's.
  */
 import { Rng } from './grammar.js';
+// (the package's transform, as the specs' zygote-ts is the package's: realm.ts imports lib/'s
+// runtime, a second copy, which would take the global runtime's place)
+import { transform } from 'zygote-ts/transform';
 import { Prec, type Slot, type Tree, leaf, node, slot, statements } from './tree.js';
 
 type Part = string | Slot;
@@ -195,4 +198,16 @@ export function gradientProgram(seed: number, index: number): Tree {
  */
 export function plainFunction(body: string): (x: number, y: number) => number {
   return new Function('x', 'y', body) as (x: number, y: number) => number;
+}
+
+/**
+ * The program as the loader rewrites a file: `function f(x, y) { body }` at the top level of a
+ * module (strict programs: f has twins, one run while tracing) or of a script (sloppy ones),
+ * each function with its two bodies. (`new Function` in rewritten code rewrites a function's
+ * source with one body and no program temporaries: another form of the same rewrite.)
+ */
+export function loaderFunction(body: string, module: boolean): (x: number, y: number) => number {
+  const source = `function f(x, y) {\n${body}\n}`;
+  const rewritten = transform(source, { runtime: { kind: 'global' }, sourceType: module ? 'module' : 'script', sourceMap: false, twoBodies: true }).code;
+  return new Function(`${rewritten}\nreturn f;`)() as (x: number, y: number) => number;
 }

@@ -15,7 +15,7 @@
 // This file must run rewritten (the loader, or the vitest plugin).
 import { configure, withgradient } from 'zygote-ts';
 import { Rng } from './grammar.js';
-import { gradientProgram, plainFunction } from './gradient-grammar.js';
+import { gradientProgram, loaderFunction, plainFunction } from './gradient-grammar.js';
 import { shrink } from './shrink.js';
 import { type Tree, print } from './tree.js';
 
@@ -103,9 +103,10 @@ export function judge(g: number, move: (d: number) => number, f0: number, h: num
  * The first difference between the gradient and the plain program of `body` at `points`
  * (null: none); `tally`, if given, counts what was checked.
  */
-export function checkBody(body: string, points: readonly Point[], tally?: Tally): string | null {
+export function checkBody(body: string, points: readonly Point[], tally?: Tally, viaLoaderToo = true): string | null {
   const plain = plainFunction(body);
   const rewritten = new Function('x', 'y', body) as F;
+  const loaded = viaLoaderToo ? loaderFunction(body, body.trimStart().startsWith('"use strict"')) : null;
   for (const p of points) {
     const at = `at x = ${p.x}, y = ${p.y}`;
     const value = attempt(() => plain(p.x, p.y));
@@ -120,6 +121,13 @@ export function checkBody(body: string, points: readonly Point[], tally?: Tally)
     if (!Object.is(val, value.ok)) return `${at}: withgradient's value is ${val}, plain ${value.ok}`;
     const again = attempt(() => rewritten(p.x, p.y));
     if (!('ok' in again) || !Object.is(again.ok, value.ok)) return `${at}: rewritten on plain numbers ${'ok' in again ? again.ok : errorName(again.threw)}, plain ${value.ok}`;
+    // The loader's form (two bodies, module twins) must give the very same numbers.
+    const viaLoader = loaded === null ? eager : attempt(() => withgradient(loaded, p.x, p.y));
+    if (!('ok' in viaLoader)) return `${at}: the gradient of the loader's form throws ${errorName(viaLoader.threw)}, plain returns ${value.ok}`;
+    const same = (a: unknown, b: unknown): boolean => Object.is(a ?? 0, b ?? 0);
+    if (!same(viaLoader.ok.val, val) || !same(viaLoader.ok.grad[0], grad[0]) || !same(viaLoader.ok.grad[1], grad[1])) {
+      return `${at}: the loader's form gives ${viaLoader.ok.val} and [${String(viaLoader.ok.grad)}], new Function's ${val} and [${String(grad)}]`;
+    }
     if (!Number.isFinite(value.ok)) {
       if (tally) tally.skipped += 2;
       continue;
@@ -191,9 +199,13 @@ export function checkFunction(f: (...args: any[]) => number, make: () => unknown
   return null;
 }
 
-/** Program `index` of `seed`, checked (null: no difference). */
+/**
+ * Program `index` of `seed`, checked (null: no difference). One program in four is also
+ * rewritten as the loader rewrites a file (two bodies, twins), which costs four times the
+ * rest of the check.
+ */
 export function checkProgram(seed: number, index: number, tally?: Tally): string | null {
-  return checkBody(print(gradientProgram(seed, index)), pointsFor(seed, index), tally);
+  return checkBody(print(gradientProgram(seed, index)), pointsFor(seed, index), tally, index % 4 === 0);
 }
 
 /** The smallest variant of a failing program found that still fails at its points. */
@@ -204,13 +216,13 @@ export function shrinkProgram(seed: number, index: number): { body: string; diff
   // (A candidate fails the same way, or it would shrink to a program that returns nothing.)
   const fails = (t: Tree): boolean => {
     try {
-      return kind(checkBody(print(t), points)) === wanted;
+      return kind(checkBody(print(t), points, undefined, index % 4 === 0)) === wanted;
     } catch {
       return false; // (a candidate that does not compile)
     }
   };
   const body = print(shrink(gradientProgram(seed, index), fails, 2_000));
-  return { body, difference: checkBody(body, points) ?? '(no longer fails)' };
+  return { body, difference: checkBody(body, points, undefined, index % 4 === 0) ?? '(no longer fails)' };
 }
 
 /** Whether the program's difference is one strict mode stops at (a derivative lost with a warning). */
