@@ -177,9 +177,23 @@ export class GradientProgramWriter {
       [1, () => st('try { if (', E(), ' > ', rng.pick(['0', '1']), ') throw ', E(), '; ', v(), ' += ', E(), '; } catch (err) { ', v(), ' = err * ', E(), '; } finally { b += ', E(), '; }')],
       [1, () => st('{ const o = { p: ', E(), ', q: ', E(), ' }; let s = 0; for (const k in o) s += o[k] * (k === "p" ? 2 : 1); for (const [k, w] of Object.entries(o)) s += w; ', v(), ' = s + Object.keys(o).length; }')],
       [1, () => st('{ const o = Object.assign({}, { p: ', E(), ' }, { q: ', E(), ' }); ', v(), ' = Object.values(o).reduce((s, w) => s + w * w, 0); }')],
-      // (weight 0: inside `with`, `Math` may be a property of the object, so `Math.sin(t)` is
-      // not rewritten, and a traced number given to it stops with an error; not silent)
-      [0, () => st('{ const wo = { p: ', E(), ' }; with (wo) { p *= ', E(), '; ', v(), ' = p + a; } }')],
+      [this.sloppy ? 1 : 0, () => st('{ const wo = { p: ', E(), ' }; with (wo) { p *= ', E(), '; ', v(), ' = p + a; } }')],
+      // destructuring into members, computed indices, super in object literals, lexical `arguments`
+      [1, () => st('{ const o = { p: 0, q: [0, 0] }; [o.p, o.q[1]] = [', E(), ', ', E(), ']; ({ r: o.q[0] = ', E(), ' } = {}); ', v(), ' = o.p * o.q[1] + o.q[0]; }')],
+      [1, () => st('{ const arr = [', E(), ', ', E(), ', ', E(), ']; const i = ', rng.pick(['Math.floor(Math.abs(a)) % 3', '(b > 0 ? 1 : 2)', 'arr.length - 1']), '; arr[i] ', rng.pick(['+=', '*=', '-=']), ' ', E(), '; arr[0]++; ', v(), ' = arr[0] + arr[1] * arr[2]; }')],
+      [1, () => st('{ const base = { v: ', E(), ', m(t) { return this.v * t } }; const o = { __proto__: base, m(t) { super.v ', rng.pick(['*=', '+=']), ' 2; return super.m(t) + this.v } }; ', v(), ' = o.m(', E(), '); }')],
+      [1, () => st('{ function h() { const inner = () => arguments[0] * arguments[1]; return inner() + arguments.length } ', v(), ' = h(', E(), ', ', E(), '); }')],
+      [1, () => {
+        const g = id('g');
+        return st(`{ function* ${g}() { yield undefined; yield `, E(), ` } const [p = `, E(), ', q = ', E(), ', r = ', E(), `] = ${g}(); `, v(), ' = p * q + r; }');
+      }],
+      [1, () => st('{ const m = new Map([[1, ', E(), '], [2, ', E(), ']]); ', v(), ' = Math.max(...m.values()) + [...m.entries()].reduce((s, [k, w]) => s + k * w, 0); }')],
+      [1, () => {
+        const c = id('C');
+        return st(`{ class ${c} { #v; constructor(t) { this.#v = t } #scaled(k) { return this.#v * k } get #double() { return this.#scaled(2) } static of(t) { return new ${c}(t) } total() { return this.#double + this.#scaled(`, E(), `) } } ${v()} = ${c}.of(`, E(), ').total(); }');
+      }],
+      [1, () => st('{ let i = 0, s = 0; lp: do { i++; if (i === 2) continue lp; s += ', E(), ' * i; } while (i < 3); ', v(), ' = s; }')],
+      [1, () => st('{ function tag(strs, ...vals) { return strs.raw.length * vals.reduce((s, w) => s + w, 0) } ', v(), ' = tag`\\n${', E(), '}\\t${', E(), '}`; }')],
       // control flow
       [1, () => st('if (', E(), rng.pick([' > ', ' < ']), E(), ') ', nested(), ' else ', nested())],
       [1, () => st('{ let i = 0; while (true) { ', v(), ' = ', E(), ' * 0.7; if (++i >= ', rng.pick(['1', '2']), ') break; } }')],

@@ -38,6 +38,12 @@ const runtimeVersions = new Map<unknown, unknown>([
   [Number.isInteger, coercion.numberPredicates.isInteger],
   [Number.isSafeInteger, coercion.numberPredicates.isSafeInteger],
 ]);
+// (reached where `Math` may be another object's property: `Math.sin(x)` inside `with (o)`,
+// lib/transform/rewrite-globals.ts)
+for (const [name, f] of Object.entries(differentiableMath)) {
+  const own = (Math as unknown as Record<string, unknown>)[name];
+  if (typeof own === 'function' && own !== f) runtimeVersions.set(own, f);
+}
 function builtin(callee: unknown): unknown {
   return runtimeVersions.get(callee) ?? callee;
 }

@@ -286,6 +286,31 @@ export const rewriteNumberCallback: Rewriter = {
   },
 };
 
+/**
+ * `Math.sin(x)` inside `with (o)`, where `Math` may be a property of `o` and so is not
+ * rewritten as the global's: the call goes through the runtime, which calls its own version
+ * where the function read is the built-in (o's own `Math` otherwise). The built-in kept only
+ * a traced number's value, and the gradient stopped with an error that asked for the very
+ * call the program makes. A plain copy keeps the call as written.
+ *
+ *   with (o) Math.sin(x)  →  with (o) (0, __zy.callGlobal)(t = Math, t.sin, x)
+ */
+export const rewriteMathCallInWith: Rewriter = {
+  name: 'math-call-in-with',
+  types: ['CallExpression'],
+  test(node, ctx) {
+    if (node.type !== 'CallExpression' || node.optional) return false;
+    const callee = node.callee;
+    return (
+      callee.type === 'MemberExpression' && !callee.optional && MATH_FUNCTIONS.has(memberName(callee) ?? '') &&
+      callee.object.type === 'Identifier' && callee.object.name === 'Math' && ctx.scope.withRefs.has(callee.object)
+    );
+  },
+  rewrite(node, ctx) {
+    if (node.type === 'CallExpression') callThroughRuntime(node, 'callGlobal', ctx);
+  },
+};
+
 /** The number predicates' names, as methods of any object. */
 const PREDICATE_NAMES: ReadonlySet<string> = new Set(['isNaN', 'isFinite', 'isInteger', 'isSafeInteger']);
 

@@ -96,6 +96,8 @@ const HAND_MADE: [string, (...args: any[]) => number, () => unknown[]][] = [
   ['a thrown record, destructured in catch', (x: number) => { try { throw { v: x * 2 }; } catch ({ v }: any) { return v * v; } }, () => [0.7]],
   ['a loop bound by x, a switch (true)', (x: number) => { let s = 0; for (let t = 0; t < x; t += 0.3) s += t * x; switch (true) { case x > 1: return s; case x > 0.5: return s + x * x; default: return 0; } }, () => [0.7]],
   ['code made by Function and eval', (x: number) => new Function('a', 'return a * a * Math.sin(a)')(x) + eval('x * x * 3'), () => [0.7]],
+  // (found by the gradient fuzzer: Math.sin(x) inside with was left to the built-in, and the gradient stopped with an error)
+  ['Math called inside with (sloppy code, made by Function)', new Function('x', 'y', 'const o = { k: 2 }; with (o) { return Math.sin(x) * k + Math.max(x, y) * Math.hypot(k, y) }') as (x: number, y: number) => number, () => [0.7, 0.3]],
   ['Proxies, Reflect.get, defineProperty', (o: any) => { const p = new Proxy(o, {}); p.v *= 2; const q: any = {}; Object.defineProperty(q, 'w', { value: o.v * 3 }); return p.v + Reflect.get(o, 'v') * q.w; }, () => [{ v: 0.7 }]],
 ];
 
