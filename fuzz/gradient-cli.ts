@@ -1,10 +1,17 @@
 /**
- * `node --import ./dist/lib/transform/register.js fuzz/gradient-cli.ts --seed S --count N [--from I]`:
+ * `node --import ./dist/lib/transform/register.js fuzz/gradient-cli.ts --seed S --count N [--from I] [--second]`:
  * the gradient fuzzer (gradient.ts) for long runs, in this process. Each differing program is
  * shrunk and printed; exits 1 on any difference. Program I of seed S is always the same
- * program, checked at the same points: `--from I --count 1` reproduces it.
+ * program, checked at the same points: `--from I --count 1` reproduces it. `--second` checks
+ * second derivatives instead (a gradient inside a gradient against finite differences of
+ * the first), unshrunk. A difference where intermediate values are huge (1e14 and more) may
+ * be floating point's, not the rules': absorption in the sweep (1 + 1e15 - 1e15), which the
+ * finite differences cannot tell from a lost term.
  */
-import { runGradientCampaign } from './gradient.js';
+import { configure } from 'zygote-ts';
+import { checkSecondOrder, pointsFor, runGradientCampaign } from './gradient.js';
+import { gradientProgram } from './gradient-grammar.js';
+import { print } from './tree.js';
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(name);
@@ -18,6 +25,18 @@ const seed = option('--seed', 1);
 const from = option('--from', 0);
 const count = option('--count', 2_000);
 const started = Date.now();
+if (process.argv.includes('--second')) {
+  configure({ warnings: false });
+  const tally = { programs: 0, checked: 0, skipped: 0, throwing: 0, differences: [] as string[], warned: [] as string[] };
+  for (let index = from; index < from + count; index++) {
+    const body = print(gradientProgram(seed, index));
+    const d = checkSecondOrder(body, pointsFor(seed, index), tally);
+    if (d !== null) console.log(`\nprogram ${index} of seed ${seed}: ${d}\n${body}`);
+    if (d !== null) tally.differences.push(d);
+  }
+  console.log(`seed ${seed}, second derivatives of programs ${from}…${from + count - 1}: ${tally.checked} checked, ${tally.skipped} skipped; ${tally.differences.length} differing`);
+  process.exit(tally.differences.length > 0 ? 1 : 0);
+}
 const tally = runGradientCampaign(seed, from, from + count);
 for (const d of tally.differences) console.log(`\n${d}\n`);
 for (const d of tally.warned) console.log(`\n(lost with a warning) ${d}\n`);

@@ -40,14 +40,15 @@ export class GradientProgramWriter {
   /** The body of f(x, y): statements on `a` and `b`, then a return. */
   program(): Tree {
     const rng = this.rng;
+    // (the declarations are outside the list the shrinker drops statements from: without them
+    // a sloppy program's `b = …` writes a global, which the next run reads)
+    const header = `${this.sloppy ? '' : '"use strict";\n'}${rng.pick(['let a = x, b = y;', 'let a = y, b = x;', 'let a = x * y, b = x - y;', 'let a = x, b = 1;'])}\n`;
     const body: Tree[] = [];
-    if (!this.sloppy) body.push(leaf('other', Prec.statement, '"use strict";'));
-    body.push(leaf('statement', Prec.statement, rng.pick(['let a = x, b = y;', 'let a = y, b = x;', 'let a = x * y, b = x - y;', 'let a = x, b = 1;'])));
     const names = ['x', 'y', 'a', 'b'];
     const count = 2 + rng.int(5);
     for (let i = 0; i < count; i++) body.push(this.statement(names, 2));
     body.push(st('return ', at(this.smooth(names, 2), Prec.comma), ';'));
-    return statements(body);
+    return node('other', Prec.statement, header, at(statements(body), Prec.statement));
   }
 
   // ---- expressions: mostly smooth, some kinks ---------------------------------------

@@ -146,6 +146,44 @@ export function checkBody(body: string, points: readonly Point[], tally?: Tally,
   return null;
 }
 
+/**
+ * Second derivatives of `body` at `points`: the gradient of each first partial (a gradient
+ * inside a gradient) against finite differences of that partial, which the first-order
+ * check vouches for. A rule whose partials are computed outside the tape (plain Math on
+ * the values) keeps first derivatives right and makes second ones wrong.
+ */
+export function checkSecondOrder(body: string, points: readonly Point[], tally?: Tally): string | null {
+  const rewritten = new Function('x', 'y', body) as F;
+  for (const p of points) {
+    for (const which of [0, 1] as const) {
+      const partial = (x: number, y: number): number => (withgradient(rewritten, x, y).grad[which] as number | null) ?? 0;
+      const first = attempt(() => partial(p.x, p.y));
+      if (!('ok' in first) || !Number.isFinite(first.ok)) continue;
+      const second = attempt(() => withgradient(partial, p.x, p.y));
+      if (!('ok' in second)) return `at x = ${p.x}, y = ${p.y}: the gradient of d/d${which === 0 ? 'x' : 'y'} throws ${errorName(second.threw)}`;
+      // (the sweep inside a gradient runs on traced numbers: the same partial up to rounding,
+      // and a NaN where a zero cotangent meets an overflowed partial, 0 · ∞, which the plain
+      // sweep skips: such a point says nothing)
+      const inside = second.ok.val;
+      if (Number.isNaN(inside)) continue;
+      if (!(Math.abs(inside - first.ok) <= 1e-12 * Math.max(1, Math.abs(first.ok)))) return `at x = ${p.x}, y = ${p.y}: d/d${which === 0 ? 'x' : 'y'} is ${first.ok}, inside a gradient ${inside}`;
+      for (const by of [0, 1] as const) {
+        const h = STEP * Math.max(1, Math.abs(by === 0 ? p.x : p.y));
+        const move = (d: number): number => (by === 0 ? partial(p.x + d, p.y) : partial(p.x, p.y + d));
+        const g = second.ok.grad[by] ?? 0;
+        const verdict = judge(g, move, first.ok, h);
+        if (verdict === 'checked' || verdict === 'skipped') {
+          if (tally) tally[verdict]++;
+          continue;
+        }
+        const names = ['x', 'y'];
+        return `at x = ${p.x}, y = ${p.y}: d²/d${names[by]}d${names[which]} is ${verdict.replace(/^[^,]*,/, `${String(second.ok.grad[by])},`)}`;
+      }
+    }
+  }
+  return null;
+}
+
 /** Where the numbers of a structure are: a path of keys (Map entries by their key). */
 type Path = readonly (string | { entry: unknown })[];
 
