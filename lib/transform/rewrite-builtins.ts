@@ -11,7 +11,7 @@
  * - `Float64Array.from(…)`, `Float32Array.of(…)` & co. → `__zy.float64ArrayFrom(…)` & co. (while
  *   a differentiation runs, a typed array holding traced numbers: proxies/typed-arrays.ts);
  * - `r.indexOf(x)`, `r.lastIndexOf`, `r.includes`, `r.get`, `r.set`, `r.has`, `r.delete`,
- *   `r.add`, `r.groupBy` (`Map.groupBy`'s keys), also by a literal key (`r['has'](k)`) → `(0, __zy.callMethod)(r, r.indexOf, x)` (`r` read once: a temporary unless it
+ *   `r.add`, `r.groupBy` (`Map.groupBy`'s keys), Set's `r.union(s)` and its kin, Map's `r.getOrInsert(k, v)`, also by a literal key (`r['has'](k)`) → `(0, __zy.callMethod)(r, r.indexOf, x)` (`r` read once: a temporary unless it
  *   is `this` or a declared name, or the runtime's slot where no temporary can be declared;
  *   the method read before the arguments, as JavaScript does; also `super.get(k)`, and in
  *   an optional chain that the call ends, `r?.has(k)`, `r.has?.(k)` and `a?.b.has(k)`,
@@ -143,7 +143,12 @@ const copies = (ctx: RewriteContext) => (traced: string, plain: string) => eithe
 
 /** Methods that compare their argument with what the receiver holds: by value, for a traced number. */
 // (and `groupBy`: `Map.groupBy` keys its groups as a Map does: rules/builtins.ts `groupedByValue`)
-const SEARCHES: ReadonlySet<string> = new Set(['indexOf', 'lastIndexOf', 'includes', 'get', 'set', 'has', 'delete', 'add', 'groupBy']);
+const SEARCHES: ReadonlySet<string> = new Set([
+  'indexOf', 'lastIndexOf', 'includes', 'get', 'set', 'has', 'delete', 'add', 'groupBy',
+  // Set's methods of ES2025 (Node 22) and Map's getOrInsert (Node 26), which test members by identity too
+  'union', 'intersection', 'difference', 'symmetricDifference', 'isSubsetOf', 'isSupersetOf', 'isDisjointFrom',
+  'getOrInsert', 'getOrInsertComputed',
+]);
 
 /**
  * How the receiver of a search call is spelled twice: in place (`this`, a declared name),
