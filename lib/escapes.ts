@@ -141,12 +141,13 @@ export function warnAboutEscapes(tape: Tape): void {
  * An integer typed array's methods and constructor (`Int32Array.set`, `Uint8ClampedArray.fill`,
  * `new Uint8Array`), and a DataView's integer setters, are not: they store the number
  * truncated, wrapped or clamped to an integer, a step function whose derivative is 0, as an
- * indexed store into one is (`Function.from`/`of` do not say whose they are: refused). A
- * Float16Array is among them (browsers have it): `new Float16Array([x, 2])` lost x's derivative
- * without a word.
+ * indexed store into one is (`Function.from`/`of`, V8's names before V8 13 for every typed
+ * array's, do not say whose they are: refused). V8 13 (Node 24) names a DataView's methods
+ * `DataView.prototype.setInt32`. A Float16Array is among them (browsers and Node 24 have it):
+ * `new Float16Array([x, 2])` lost x's derivative without a word.
  */
 const LOSSY_BUILTIN =
-  /^(?:new )?(?:Math\.|Atomics\.|DataView\.(?!set(?:Int|Uint)(?:8|16|32)$)|(?:Float(?:16|32|64)|Big(?:Int|Uint)64)Array\b|Function\.(?:from|of)$|TypedArray\.|Number$)/;
+  /^(?:new )?(?:Math\.|Atomics\.|DataView\.(?!(?:prototype\.)?set(?:Int|Uint)(?:8|16|32)$)|(?:Float(?:16|32|64)|Big(?:Int|Uint)64)Array\b|Function\.(?:from|of)$|TypedArray\.|Number$)/;
 
 /**
  * `Number` called with a receiver, as V8 names its frame: `Array.Number` for `[Number][0](x)`,
@@ -155,8 +156,8 @@ const LOSSY_BUILTIN =
  */
 const RECEIVER_NUMBER = /^(?:[\w$]+\.)?Number(?: \[as [^\]]+\])?$/;
 
-/** Date's built-ins that take a time or its parts as numbers (V8 names `Date.UTC`'s frame `Function.UTC`). */
-const DATE_BUILTIN = /^(?:new Date|Function\.UTC|Date\.set\w+)$/;
+/** Date's built-ins that take a time or its parts as numbers (V8 before 13, Node 22, names `Date.UTC`'s frame `Function.UTC`). */
+const DATE_BUILTIN = /^(?:new Date|(?:Function|Date)\.UTC|Date\.set\w+)$/;
 
 /**
  * Built-ins that store a value by reflection (`Object.assign(out, [x])`, `Reflect.set(out, 0, x)`,
@@ -164,9 +165,9 @@ const DATE_BUILTIN = /^(?:new Date|Function\.UTC|Date\.set\w+)$/;
  * a typed array (or through a native setter, an array's `length`: sizes, rare in f), so a
  * conversion under one is a traced number stored into a typed array that is not f's own, which
  * keeps only the number. (Object.assign, defineProperty and defineProperties are on Object,
- * which V8's frames name `Function`.)
+ * which V8's frames name `Function` before V8 13, Node 24, and `Object` from it on.)
  */
-const STORING_BUILTIN = /^(?:Function\.(assign|defineProperty|defineProperties)|Reflect\.(set|defineProperty))$/;
+const STORING_BUILTIN = /^(?:(?:Function|Object)\.(assign|defineProperty|defineProperties)|Reflect\.(set|defineProperty))$/;
 
 /**
  * A typed array's method that stores numbers, as V8 names its frame on an instance or class

@@ -409,7 +409,14 @@ describe('a traced number behaves as its value', () => {
 
   it('Array.from reads a traced length as a count; a typed array’s from, even called inside it, is refused', () => {
     expect(gradient((x: number) => Array.from({ length: Math.floor(x) }, (_, i) => i * x).reduce((a, b) => a + b, 0), 3.5)).toEqual([3]);
-    expect(() => gradient((x: number) => Array.from({ length: 2 }, () => Int32Array.from([x * 10])[0]!)[0]!, 1.5)).toThrow(/traced number was given to Function\.from .*keeps only its number/);
+    // (before V8 13, Node 24, the frame of an integer typed array's `from` did not say whose it is: refused; from it
+    // on it is named, and its store is a step, derivative 0, as an indexed store into one is)
+    const integerFrom = () => gradient((x: number) => Array.from({ length: 2 }, () => Int32Array.from([x * 10])[0]! * x)[0]!, 1.5);
+    try {
+      expect(integerFrom()).toEqual([15]);
+    } catch (error) {
+      expect(String(error)).toMatch(/traced number was given to Function\.from .*keeps only its number/);
+    }
   });
 
   it('parseFloat and parseInt passed as values read text back as the number (xs.map(parseFloat))', () => {
