@@ -45,12 +45,25 @@ function mapped(path: string): boolean {
   return nodeModulesPackage(path) === null;
 }
 
+/**
+ * Whether a file is being compiled. A module loaded meanwhile is the loader's own (the transform
+ * and acorn, loaded on the first file; esbuild, on the first TypeScript file), which is loaded as
+ * it is: with Node's in-thread hooks (22.15 and later) they pass through these hooks too, and
+ * under ZYGOTE_INCLUDE='*' acorn was sent to the transform that was loading it, which was not
+ * there yet ("transformer(...).transform is not a function": no program ran).
+ */
+let compiling = false;
+
 /** `run()`, compiling the file at `path` (source `code`); a failure stops the load saying where and why. */
 function guarded<T>(path: string, code: string, run: () => T): T {
+  const outer = compiling;
+  compiling = true;
   try {
     return run();
   } catch (error) {
     throw loadFailure(path, code, isTypeScriptFile(path), error);
+  } finally {
+    compiling = outer;
   }
 }
 
@@ -60,6 +73,7 @@ function guarded<T>(path: string, code: string, run: () => T): T {
  * absolute URL, so all files share one runtime instance.
  */
 export function moduleSource(path: string, code: string, filter: FileFilter, cache: TransformCache | null): string | null {
+  if (compiling && !isTypeScriptFile(path)) return null; // (the loader's own: see `compiling`)
   const rewrite = shouldRewrite(path, filter);
   const runtime = { kind: 'import', specifier: RUNTIME_URL } as const;
   if (isTypeScriptFile(path)) {
@@ -176,6 +190,7 @@ function requiredFile(path: string, specifier: string): string | null {
  * CommonJS module cannot `import`).
  */
 export function requiredSource(path: string, code: string, filter: FileFilter, cache: TransformCache | null, format?: string): string | null {
+  if (compiling && !isTypeScriptFile(path)) return null; // (the loader's own: see `compiling`)
   const rewrite = shouldRewrite(path, filter);
   const runtime = { kind: 'global' } as const;
   if (isTypeScriptFile(path)) {
