@@ -186,7 +186,7 @@ const INTEGER_TYPED_CLASS = /^(?:Int|Uint)(?:8|16|32)(?:Clamped)?Array$/;
  * `sin` (`Reflect.get(Math, 'sin')(x)`), `Array.sin` (`[Math.sin][0](x)` without the
  * rewrite). No other built-in has these names.
  */
-const MATH_FRAME = /^(?:[\w$]+\.)?(abs|acosh?|asinh?|atanh?|atan2|cbrt|ceil|clz32|cosh?|expm1|exp|floor|fround|hypot|imul|log(?:10|1p|2)?|max|min|pow|round|sign|sinh?|sqrt|tanh?|trunc)$/;
+const MATH_FRAME = /^(?:[\w$]+\.)?(abs|acosh?|asinh?|atanh?|atan2|cbrt|ceil|clz32|cosh?|expm1|exp|f16round|floor|fround|hypot|imul|log(?:10|1p|2)?|max|min|pow|round|sign|sinh?|sqrt|tanh?|trunc)$/;
 
 /** The name of Math's function a builtin frame is (`Math.sin`, `sin`, `Array.sin` → `sin`), or null. */
 function mathFunctionOf(builtin: string): string | null {

@@ -89,6 +89,9 @@ export const relu: { (x: number): number; (x: NDArray): NDArray } = unaryRule('r
 
 /** fround rounds to float32: treated as the identity for derivatives. */
 export const fround = unaryRule('fround', Math.fround, () => 1);
+/** f16round (Node 24 and later) rounds to float16: the identity for derivatives too, as fround. */
+const builtinF16round = (Math as { f16round?: (x: number) => number }).f16round;
+export const f16round = builtinF16round === undefined ? undefined : unaryRule('f16round', builtinF16round, () => 1);
 
 // ---- variadic: hypot, min, max ----------------------------------------------------------
 /** An argument of a variadic function after ToNumber (in order, as JavaScript converts them). */
@@ -202,8 +205,8 @@ function recordOver(t: Tape, value: unknown, operands: unknown[], partialOf: (k:
 
 /** The object the transform puts in place of the global `Math`. */
 export const differentiableMath = Object.freeze({
-  // (what the platform's Math has beyond these, Math.f16round or Math.sumPrecise where an engine
-  // has them, is the built-in: a traced number given to it is converted, and reported)
+  // (what the platform's Math has beyond these, Math.sumPrecise where an engine has it, is the
+  // built-in: a traced number given to it is converted, and reported)
   ...Object.fromEntries(Object.getOwnPropertyNames(Math).map((key) => [key, (Math as unknown as Record<string, unknown>)[key]])),
   E: Math.E,
   LN10: Math.LN10,
@@ -216,5 +219,6 @@ export const differentiableMath = Object.freeze({
   abs, acos, acosh, asin, asinh, atan, atan2, atanh, cbrt, ceil, clz32, cos, cosh, exp, expm1,
   floor, fround, hypot, imul, log, log10, log1p, log2, max, min, pow: mathPow, random: Math.random,
   round, sign, sin, sinh, sqrt, tan, tanh, trunc,
+  ...(f16round === undefined ? {} : { f16round }),
   [Symbol.toStringTag]: 'Math',
 });

@@ -33,6 +33,6 @@ export const specs: Record<string, number[][]> = {
 // Functions whose derivative is zero wherever it exists; checked apart.
 export const zeroDerivative = ['floor', 'ceil', 'round', 'trunc', 'sign', 'clz32', 'imul'];
 export const notDifferentiable = ['random'];
-// fround rounds to float32: its derivative is taken as 1 and checked with a wide step.
-export const widerStep = ['fround'];
+// fround rounds to float32, f16round (Node 24 and later) to float16: the derivative is taken as 1 and checked with a wide step.
+export const widerStep = ['fround', ...('f16round' in Math ? ['f16round'] : [])];
 
