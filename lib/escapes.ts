@@ -160,6 +160,13 @@ const RECEIVER_NUMBER = /^(?:[\w$]+\.)?Number(?: \[as [^\]]+\])?$/;
 const DATE_BUILTIN = /^(?:new Date|(?:Function|Date)\.UTC|Date\.set\w+)$/;
 
 /**
+ * Temporal's classes (Node 26), whose built-ins take times, durations and their parts as
+ * numbers, as V8 names their frames: `Instant.fromEpochMilliseconds`, `new Duration`,
+ * `Duration.from`, `PlainDate.with` (their methods are all built-ins: no program's frame is so named).
+ */
+const TEMPORAL_BUILTIN = /^(?:new )?(?:Instant|ZonedDateTime|PlainDateTime|PlainDate|PlainTime|PlainYearMonth|PlainMonthDay|Duration)(?:\.\w+)?$/;
+
+/**
  * Built-ins that store a value by reflection (`Object.assign(out, [x])`, `Reflect.set(out, 0, x)`,
  * `Object.defineProperty(out, 0, { value: x })`). They convert a number only to store it into
  * a typed array (or through a native setter, an array's `length`: sizes, rare in f), so a
@@ -451,13 +458,15 @@ function lostByConversion(): { what: string; where: string; why: string; fix: st
         fix: 'Keep traced numbers in plain arrays (or let f receive the typed array as an argument, or make it in f), or pass dropgrad(x).',
       };
     }
-    if (DATE_BUILTIN.test(builtin)) {
+    const temporal = typeof (globalThis as { Temporal?: unknown }).Temporal === 'object' && TEMPORAL_BUILTIN.test(builtin);
+    if (DATE_BUILTIN.test(builtin) || temporal) {
       // (a date's parts are steps, whose derivative 0 is right; its time read back is not)
       const where = callerLine(holder.stack);
-      const name = builtin === 'Function.UTC' ? 'Date.UTC' : builtin;
+      const name = builtin === 'Function.UTC' ? 'Date.UTC' : temporal ? builtin.replace(/^(new )?/, '$1Temporal.') : builtin;
+      const readBack = temporal ? "a time or duration read back (epochMilliseconds, total(), a field)" : "a time read back (getTime(), +d, Date.UTC's result)";
       doubt(
         `Date ${where}`,
-        `a traced number was given to ${name}${where ? ` at ${where}` : ''}, which keeps only its number: a time read back (getTime(), +d, Date.UTC's result) has lost the derivative.`,
+        `a traced number was given to ${name}${where ? ` at ${where}` : ''}, which keeps only its number: ${readBack} has lost the derivative.`,
         'Keep the time as a number where it is differentiated, or pass dropgrad(x).',
       );
       return null;
