@@ -51,7 +51,9 @@ describe('differential fuzzer', () => {
     expect(comparableMessage('(--b) is not iterable')).not.toBe(comparableMessage('b is not a function'));
     // (the rewrite wraps this initializer in an arrow to have a temporary: V8 words the error the other way)
     const result = compare('class B {} class K extends B { #x = 0; static sf = [a = o.g = this.#x] = super.m(0); }');
-    expect([result.plain.end, result.rewritten.end]).toEqual(['throw TypeError: … is not a function', 'throw TypeError: … is not a function or its return value is not iterable']);
+    expect(result.rewritten.end).toBe('throw TypeError: … is not a function or its return value is not iterable');
+    // (V8 13, Node 24, words the plain one so too)
+    expect(['throw TypeError: … is not a function', result.rewritten.end]).toContain(result.plain.end);
     expect(result.difference).toBeNull();
   });
 

@@ -22,9 +22,12 @@ function run(file: string, source: string, register = registerUrl): { status: nu
   return { status: r.status, stderr: r.stderr, stdout: r.stdout };
 }
 
-/** The lines of an error report that are ours (Node's own header and version footer aside). */
+/**
+ * The lines of an error report that are ours (Node's own header and version footer aside; Node
+ * before 24 heads an Error named SyntaxError `SyntaxError [Error]:`, Node 24 `SyntaxError:`).
+ */
 const reportOf = (stderr: string) =>
-  stderr.split('\n').filter((l) => l.trim() !== '' && !/^(node:internal|\s+triggerUncaughtException|\s+\^$|Node\.js v)/.test(l));
+  stderr.split('\n').filter((l) => l.trim() !== '' && !/^(node:internal|\s+triggerUncaughtException|\s+\^$|Node\.js v)/.test(l)).map((l) => l.replace(/^SyntaxError \[Error\]:/, 'SyntaxError:'));
 
 describe('a file that does not compile', () => {
   it('TypeScript: the place, the line and a caret, nothing more', () => {
@@ -32,7 +35,7 @@ describe('a file that does not compile', () => {
     const r = run('typo.ts', 'const a: number = 1;\nfunction f(x: number {\n  return x * 2;\n}\nconsole.log(f(a));\nexport {};\n');
     expect(r.status).toBe(1);
     expect(reportOf(r.stderr)).toEqual([
-      'SyntaxError [Error]: Expected ")" but found "{"',
+      'SyntaxError: Expected ")" but found "{"',
       `    at ${join(tmp, 'typo.ts')}:2:22`,
       '  2 | function f(x: number {',
       '    |                      ^',
@@ -47,7 +50,7 @@ describe('a file that does not compile', () => {
   it('JavaScript: the same, and what to do if Node would run it', () => {
     const r = run('typo.mjs', 'const a = 1;\n\tfunction f(x {\n  return x * 2;\n}\n');
     const report = reportOf(r.stderr);
-    expect(report.slice(0, 4)).toEqual(['SyntaxError [Error]: Unexpected token', `    at ${join(tmp, 'typo.mjs')}:2:15`, '  2 | \tfunction f(x {', '    | \t             ^']);
+    expect(report.slice(0, 4)).toEqual(['SyntaxError: Unexpected token', `    at ${join(tmp, 'typo.mjs')}:2:15`, '  2 | \tfunction f(x {', '    | \t             ^']);
     expect(report.slice(4).join(' ')).toMatch(/If it runs without zygote-ts, it uses syntax that zygote-ts's parser does not read: put a \/\/ @zygote-ignore comment at its top/);
   });
 
