@@ -127,12 +127,18 @@ const nativeStructuredClone = (globalThis as { structuredClone?: typeof structur
 // (a realm without one at load may get a polyfill later, which is never swapped: the global then)
 const builtinStructuredClone = (value: unknown, options?: StructuredSerializeOptions): unknown => (nativeStructuredClone ?? structuredClone)(value, options);
 
-export const structuredCloneOf = likeBuiltin({
-  structuredClone(value: unknown, options?: StructuredSerializeOptions): unknown {
-    if (!isDeriving() || !holdsTraced(value)) return builtinStructuredClone(value, options);
-    return new Cloner().clone(value);
-  },
-}.structuredClone, nativeStructuredClone); // (a realm may not have it)
+function cloneOf(value: unknown, options?: StructuredSerializeOptions): unknown {
+  if (!isDeriving() || !holdsTraced(value)) return builtinStructuredClone(value, options);
+  return new Cloner().clone(value);
+}
+// (Node 22 and later write structuredClone in JavaScript, a function with a prototype that
+// `new` takes, where Node 20's is native: the same shape as the platform's)
+export const structuredCloneOf = likeBuiltin(
+  nativeStructuredClone !== undefined && Object.prototype.hasOwnProperty.call(nativeStructuredClone, 'prototype')
+    ? function structuredClone(value: unknown, options?: StructuredSerializeOptions): unknown { return cloneOf(value, options); }
+    : { structuredClone: (value: unknown, options?: StructuredSerializeOptions): unknown => cloneOf(value, options) }.structuredClone,
+  nativeStructuredClone,
+); // (a realm may not have it)
 
 // Code that was not rewritten (a package left out of include, @ungap/structured-clone deferring
 // to the built-in) calls the global structuredClone, which copies a traced number as an empty
