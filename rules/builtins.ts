@@ -701,9 +701,18 @@ export function callMethod(receiver: unknown, fn: unknown, ...args: unknown[]): 
     result = Reflect.apply(fn, receiver, args);
     methodCalled(fn, args);
   }
+  // (a built-in that only looks — `m.has(x)`, `xs.indexOf(x)` — stores nothing: noting its
+  // receiver for the clean-up would walk a large Map made outside f on every gradient)
+  if (LOOKS_ONLY.has(fn)) return result;
   for (const a of args) if (typeof a === 'object' && a !== null) return touch(receiver, result);
   return result;
 }
+
+/** The built-in searches that store nothing into their receiver. */
+const LOOKS_ONLY: ReadonlySet<unknown> = new Set([
+  mapGet, mapHas, mapDelete, setHas, setDelete, weakMapGet, weakMapHas, weakMapDelete, weakSetHas, weakSetDelete,
+  ArrayProto.indexOf, ArrayProto.lastIndexOf, ArrayProto.includes, TypedArrayProto.indexOf, TypedArrayProto.lastIndexOf, TypedArrayProto.includes,
+]);
 
 /**
  * `Map.groupBy(items, f)` (browsers; Node from 21) while a differentiation runs. The built-in
