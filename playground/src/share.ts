@@ -1,7 +1,10 @@
 // The code lives in the page's URL hash, so a link reproduces it: `#code=` + base64url of
-// the deflated UTF-8 text (`#src=` + base64url of the plain text where the browser has no
-// CompressionStream). `#example=<id>` opens an example from the menu. A link whose code
-// cannot be decoded is reported as broken, never silently replaced.
+// the deflated UTF-8 text; where the browser has no CompressionStream, `#n=` the text's
+// length in bytes + `&src=` + base64url of the text (the length first, so that a link cut
+// short keeps it). `#example=<id>` opens an example from the menu. A link whose code cannot
+// be decoded is reported as broken, never silently replaced: a deflated stream cut short
+// fails to inflate, and plain text cut at a multiple of three bytes, which decodes to
+// shorter valid code, is told by its length.
 
 function toBase64Url(bytes: Uint8Array): string {
   let s = '';
@@ -21,7 +24,7 @@ async function pipe(bytes: Uint8Array, stream: CompressionStream | Decompression
 
 export async function encodeHash(code: string): Promise<string> {
   const bytes = new TextEncoder().encode(code);
-  if (typeof CompressionStream === 'undefined') return `#src=${toBase64Url(bytes)}`;
+  if (typeof CompressionStream === 'undefined') return `#n=${bytes.length}&src=${toBase64Url(bytes)}`;
   return `#code=${toBase64Url(await pipe(bytes, new CompressionStream('deflate-raw')))}`;
 }
 
@@ -37,7 +40,13 @@ export async function decodeHash(hash: string): Promise<HashContent> {
     const code = params.get('code');
     if (code !== null) return { code: utf8.decode(await pipe(fromBase64Url(code), new DecompressionStream('deflate-raw'))) };
     const src = params.get('src');
-    if (src !== null) return { code: utf8.decode(fromBase64Url(src)) };
+    if (src !== null) {
+      const bytes = fromBase64Url(src);
+      const n = params.get('n');
+      // (a link made before lengths were written has none: it decodes as it is)
+      if (n !== null && Number(n) !== bytes.length) throw new Error(`the link holds ${bytes.length} of the code's ${n} bytes: it was cut short`);
+      return { code: utf8.decode(bytes) };
+    }
   } catch (e) {
     // A damaged link (cut short, edited by hand): the page says so, and opens its first example.
     return { broken: e instanceof Error && e.message ? e.message : String(e) };
