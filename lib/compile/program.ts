@@ -135,9 +135,11 @@ export class Program extends Instructions implements Recorder {
    * An operand as this program holds it. A symbolic number of another recording (an enclosing
    * compileGradient's, which f reached through a closure) is a constant here, read as a plain
    * number: the other recording's path depends on it exactly (its instructions are not ours).
-   * A number traced by an enclosing differentiation (gradient(x => compileGradient(t => t * x)
-   * …)) would be a constant of the compiled code too, and this call's gradient would lose its
-   * derivative through it: the recording stops, and the call runs uncompiled (index.ts).
+   * A number traced by another differentiation would be a constant of the compiled code too,
+   * and this call's gradient would lose its derivative through it: the recording stops, and
+   * the call runs uncompiled (index.ts). (A compiled gradient called inside a differentiation
+   * runs uncompiled from the start, so what reaches here is a traced number kept from one
+   * that has ended, which the clean-up did not reach: that call runs uncompiled too.)
    */
   own(x: Operand | Traced): Operand {
     if (typeof x === 'number') return x;

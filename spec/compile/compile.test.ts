@@ -4,6 +4,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { compileGradient, derivative, gradient } from 'zygote-ts';
+import { Holder } from '../proxies/holder.js';
 
 /** Deep equality of two gradients, numbers equal up to the rounding of a sum's order (and a zero's sign). */
 function expectSame(actual: unknown, expected: unknown, path = 'gradient'): void {
@@ -703,15 +704,6 @@ describe('what is not compiled runs uncompiled', () => {
   // argument there was not the recording's copy f got, and the first call's gradient (and
   // value) missed the path through it (d.x: 6 where it is 36, 2 where it is 4).
   it('a #private member holding another argument (or leading to one) reads it as f sees it, on the first call too', () => {
-    class Holder<T> {
-      #o: T;
-      constructor(o: T) {
-        this.#o = o;
-      }
-      get o(): T {
-        return this.#o;
-      }
-    }
     type D = { x: number };
     const makes: ((x: number) => readonly [unknown, D])[] = [
       (x: number) => { const d = { x }; return [new Holder(d), d] as const; },

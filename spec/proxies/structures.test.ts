@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { array, compileGradient, configure, gradient, hessian, jvp, mul, NDArray, pullback, sum, withgradient, type Grad } from 'zygote-ts';
 import { expectClose, expectMatchesFiniteDifferences } from './fd.js';
+import { Holder } from './holder.js';
 
 class Point {
   constructor(
@@ -470,15 +471,6 @@ describe("JavaScript's behaviour on what f receives", () => {
   // inheriting from another argument, or a Map there keyed by one, kept the caller's object,
   // its numbers constants: the gradient of d.x was 2 where it is 4, and 6 where it is 36)
   it("a private member's record inheriting from another argument, or its Map keyed by one, reads that argument as f sees it", () => {
-    class Holder<T> {
-      #o: T;
-      constructor(o: T) {
-        this.#o = o;
-      }
-      get o(): T {
-        return this.#o;
-      }
-    }
     type D = { x: number };
     const inheriting = (x: number) => {
       const d = { x };
