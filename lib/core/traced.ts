@@ -149,6 +149,9 @@ function refuseCopy(x: Traced): void {
 // `x.constructor === Number` is a number test too (and `new x.constructor(…)` makes what it
 // makes for a number): a traced number answers as the number does.
 Object.defineProperty(Traced.prototype, 'constructor', { value: Number, writable: true, configurable: true, enumerable: false });
+// So is `x.__proto__ === Number.prototype` (Object.prototype's accessor, which a member read
+// reaches past the rewrite): a number's is Number.prototype, and setting it changes nothing.
+Object.defineProperty(Traced.prototype, '__proto__', { get: () => Number.prototype, set() {}, configurable: true, enumerable: false });
 
 /** True for a traced number, asked without observable effects (see `Traced.is`). */
 export const isTraced = (x: unknown): x is Traced => Traced.is(x);

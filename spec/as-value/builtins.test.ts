@@ -544,6 +544,20 @@ describe('type tests that look at a traced number as a value (strict mode)', () 
     expect(g).toEqual([2, 0, 0, 0, 0]);
   });
 
+  // (a member read reached Object.prototype's __proto__ accessor past the rewrite, which gave the
+  // traced number's own prototype: f returned x where it returns x * x, a gradient of 1 where 5.4)
+  it('x.__proto__ is Number.prototype, and setting it changes nothing, as for the number', () => {
+    const g = agrees((a, seen) => {
+      const x = a[0]!;
+      const o = x as unknown as { __proto__: unknown };
+      seen.push(o.__proto__ === Number.prototype);
+      o.__proto__ = Array.prototype;
+      seen.push(o.__proto__ === Number.prototype, x.toFixed(1));
+      return o.__proto__ === Number.prototype ? x * x : x;
+    }, xs);
+    expect(g).toEqual([5.4, 0, 0, 0, 0]);
+  });
+
   it('a deep copy that asks Object(v) === v copies numbers as numbers', () => {
     const isObject = (v: unknown) => Object(v) === v;
     const copy = (v: unknown): unknown => (isObject(v) ? Object.fromEntries(Object.entries(v as object).map(([k, w]) => [k, copy(w)])) : v);
