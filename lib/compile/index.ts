@@ -237,9 +237,11 @@ function generatePath(f: Function, program: Program, symbolic: SymbolicArguments
   const body = generateBody(program, outputs, live, fuse);
   const indexTables: Int32Array[] = [];
   const writer = gradientWriter(grads, body.valueOf, body.slotOf, (id) => program.objects.has(id), indexTables);
-  const name = `${(f.name || 'f').replace(/[^\w$]/g, '_')}_path${++serial}`;
+  // f's name is any string (`{ '2d': (x) => … }`, a name with a line break): the function's
+  // name must be an identifier, and the header comment one line.
+  const name = `${(f.name || 'f').replace(/[^\w$]/g, '_').replace(/^(?=\d)/, '_')}_path${++serial}`;
   const loops = program.segments.filter((s) => s.kind === 'loop').length;
-  const header = `// compileGradient(${f.name || 'f'}): ${program.length} instructions recorded, ${program.stored} kept (${loops} loops), ${body.live} generated, ${program.inputCount} inputs`;
+  const header = `// compileGradient(${(f.name || 'f').replace(/[\n\r\u2028\u2029]/g, ' ')}): ${program.length} instructions recorded, ${program.stored} kept (${loops} loops), ${body.live} generated, ${program.inputCount} inputs`;
   const code = [
     `function ${name}(args, X, V, A, E, S) {`,
     // (array operations can throw: the catch names the user's line that made the one that did)

@@ -235,6 +235,17 @@ describe('the first call', () => {
       expect(again.source).toMatch(/^\/\/ compileGradient/);
     }
   });
+
+  it("generates code for a function of any name (one starting with a digit, one with a line break)", () => {
+    // (a function's name is any string: a key of an object of functions, or one given by defineProperty)
+    const fs = { '2d': (x: number) => 0 * x + x * x, 'a\nb': (x: number) => x * x * x };
+    for (const f of Object.values(fs)) {
+      const compiled = compileGradient(f);
+      expect(compiled(3)).toEqual(gradient(f, 3));
+      expect(compiled(3)).toEqual(gradient(f, 3)); // generated code
+      expect(compiled.fallback).toBeNull();
+    }
+  });
 });
 
 describe('paths and guards', () => {
