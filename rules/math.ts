@@ -30,10 +30,14 @@ export const acos = unaryRule('acos', Math.acos, (x) => neg(div(1, sqrt(sub(1, s
   negElement(e, e.div(e.constant(1), e.map(Math.sqrt, e.sub(e.constant(1), e.mul(x, x))))),
 );
 export const atan = unaryRule('atan', Math.atan, (x) => div(1, add(1, square(x))), (e, x) => e.div(e.constant(1), e.add(e.constant(1), e.mul(x, x))));
-/** atan2(y, x): ∂/∂y = x/(x²+y²), ∂/∂x = -y/(x²+y²). */
+/**
+ * atan2(y, x): ∂/∂y = x/(x²+y²), ∂/∂x = -y/(x²+y²), written (x/h)/h with h = hypot(x, y): the
+ * squares underflow or overflow where the partials do not (atan2(1e-200, 0) gave [NaN, -∞] for
+ * [0, -1e200]). At the origin both are 0/0 = NaN, as in ChainRules.
+ */
 export const atan2 = binaryRule('atan2', Math.atan2, (y, x) => {
-  const r2 = add(square(x), square(y));
-  return [div(x, r2), neg(div(y, r2))];
+  const h = hypot2(y, x);
+  return [div(div(x, h), h), neg(div(div(y, h), h))];
 }, toNumber);
 
 // ---- hyperbolic -------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { __zy, gradient } from 'zygote-ts';
+import { __zy, array, gradient, sum, type NDArray } from 'zygote-ts';
 import { checkRule, type ScalarFn } from './check.js';
 import { specs, zeroDerivative, notDifferentiable, widerStep } from './math-points.js';
 
@@ -80,5 +80,42 @@ describe('Math rules at non-smooth points (documented choices)', () => {
   });
   it('pow at 0 with exponent 0 has derivative 0 in the base', () => {
     expect(gradient((x: number) => M.pow!(x, 0), 0)).toEqual([0]);
+  });
+});
+
+// Partials written with squares (x² + y², x² ± 1) overflow or underflow far inside the range
+// where the derivative itself is a normal number. Checked against central differences with a
+// step relative to the point (the checks above use an absolute scale, blind to 1e-200 vs 0).
+describe('Math rules where a square overflows or underflows and the derivative does not', () => {
+  /** ∂f/∂x_k at args by a central difference of relative step 1e-6 (or `step` where x_k is 0). */
+  const relativeDifference = (f: ScalarFn, args: number[], k: number, step: number): number => {
+    const h = args[k] === 0 ? step : 1e-6 * Math.abs(args[k]!);
+    const at = (d: number) => f(...args.map((x, j) => (j === k ? x + d : x)));
+    return (at(h) - at(-h)) / (2 * h);
+  };
+  const agrees = (name: string, f: ScalarFn, args: number[], step: number) => {
+    const grads = gradient(f, ...args) as number[];
+    args.forEach((_, k) => {
+      const fd = relativeDifference(f, args, k, step);
+      const what = `${name} ∂/∂x${k} at (${args}): got ${grads[k]}, finite difference ${fd}`;
+      if (fd === 0) expect(grads[k], what).toBe(0);
+      else expect(Math.abs(grads[k]! / fd - 1), what).toBeLessThan(1e-5);
+    });
+  };
+
+  it('atan2 with tiny or huge coordinates (and an axis)', () => {
+    const atan2: ScalarFn = (y, x) => M.atan2!(y, x);
+    // (was [NaN, -Infinity] at (1e-200, 0), Infinity at 1e-170, 0 at 1e200, digits lost at 1e-162)
+    for (const args of [[1e-200, 0], [0, 1e-200], [1e-170, 1e-170], [3e-162, -4e-162], [1e200, 1e200], [-2e300, 1e300]]) agrees('atan2', atan2, args, 1e-6 * Math.abs(args[0]! + args[1]!));
+    expect(gradient(atan2, 0, 0)).toEqual([NaN, NaN]); // (0/0 at the origin, as in ChainRules)
+    // float32 arrays, where a square underflows below 1e-23: as the float64 partials, to float32's precision
+    const ys = [1e-25, 3, -2e-30, 1e25];
+    const xs = [2e-25, -4, 1e-30, 1e25];
+    const [gy, gx] = gradient((y: NDArray, x: NDArray) => sum(M.atan2!(y as never, x as never) as never), array(ys, { dtype: 'float32' }), array(xs, { dtype: 'float32' }));
+    ys.forEach((_, k) => {
+      const [wy, wx] = gradient(atan2, Math.fround(ys[k]!), Math.fround(xs[k]!)) as number[];
+      expect(Math.abs(gy!.toArray()[k]! / wy! - 1), `∂/∂y at ${ys[k]}, ${xs[k]}: ${gy!.toArray()[k]} vs ${wy}`).toBeLessThan(1e-6);
+      expect(Math.abs(gx!.toArray()[k]! / wx! - 1), `∂/∂x at ${ys[k]}, ${xs[k]}: ${gx!.toArray()[k]} vs ${wx}`).toBeLessThan(1e-6);
+    });
   });
 });
