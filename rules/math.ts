@@ -44,8 +44,12 @@ export const atan2 = binaryRule('atan2', Math.atan2, (y, x) => {
 export const sinh = unaryRule('sinh', Math.sinh, (x) => cosh(x), (e, x) => e.map(Math.cosh, x));
 export const cosh = unaryRule('cosh', Math.cosh, (x) => sinh(x), (e, x) => e.map(Math.sinh, x));
 export const tanh = unaryRule('tanh', Math.tanh, (_x, y) => sub(1, square(y)), (e, _x, y) => e.sub(e.constant(1), e.mul(y, y)));
-export const asinh = unaryRule('asinh', Math.asinh, (x) => div(1, sqrt(add(square(x), 1))), (e, x) => e.div(e.constant(1), e.map(Math.sqrt, e.add(e.mul(x, x), e.constant(1)))));
-export const acosh = unaryRule('acosh', Math.acosh, (x) => div(1, sqrt(sub(square(x), 1))), (e, x) => e.div(e.constant(1), e.map(Math.sqrt, e.sub(e.mul(x, x), e.constant(1)))));
+// asinh′ = 1/√(x²+1) as 1/hypot(x, 1) and acosh′ = 1/√(x²-1) as 1/(√(x-1)·√(x+1)): x² overflows
+// (above 1.3e154, 1.8e19 in float32) where the derivative does not (asinh′(1e200) gave 0 for 1e-200).
+export const asinh = unaryRule('asinh', Math.asinh, (x) => div(1, hypot2(x, 1)), (e, x) => e.div(e.constant(1), e.map(Math.hypot, x, e.constant(1))));
+export const acosh = unaryRule('acosh', Math.acosh, (x) => div(1, mul(sqrt(sub(x, 1)), sqrt(add(x, 1)))), (e, x) =>
+  e.div(e.constant(1), e.mul(e.map(Math.sqrt, e.sub(x, e.constant(1))), e.map(Math.sqrt, e.add(x, e.constant(1))))),
+);
 export const atanh = unaryRule('atanh', Math.atanh, (x) => div(1, sub(1, square(x))), (e, x) => e.div(e.constant(1), e.sub(e.constant(1), e.mul(x, x))));
 
 // ---- exponential and logarithmic --------------------------------------------------------

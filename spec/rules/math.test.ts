@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { __zy, array, gradient, sum, type NDArray } from 'zygote-ts';
+import { __zy, array, compileGradient, gradient, sum, type NDArray } from 'zygote-ts';
 import { checkRule, type ScalarFn } from './check.js';
 import { specs, zeroDerivative, notDifferentiable, widerStep } from './math-points.js';
 
@@ -117,5 +117,25 @@ describe('Math rules where a square overflows or underflows and the derivative d
       expect(Math.abs(gy!.toArray()[k]! / wy! - 1), `∂/∂y at ${ys[k]}, ${xs[k]}: ${gy!.toArray()[k]} vs ${wy}`).toBeLessThan(1e-6);
       expect(Math.abs(gx!.toArray()[k]! / wx! - 1), `∂/∂x at ${ys[k]}, ${xs[k]}: ${gx!.toArray()[k]} vs ${wx}`).toBeLessThan(1e-6);
     });
+  });
+
+  it('asinh and acosh at huge arguments', () => {
+    // (was 0 where the derivative is 1e-200)
+    for (const x of [1e200, -1e200, 1e160, 3]) agrees('asinh', (v) => M.asinh!(v), [x], 0);
+    for (const x of [1e200, 1e160, 3, 1.5]) agrees('acosh', (v) => M.acosh!(v), [x], 0);
+    // float32 arrays (x² overflows above 1.8e19), eager and compiled: as the float64 derivative, to float32's precision
+    const xs = [1e25, 3e20, 2, 1.5];
+    for (const name of ['asinh', 'acosh'] as const) {
+      const f = (x: NDArray) => sum(M[name]!(x as never) as never);
+      const x32 = array(xs, { dtype: 'float32' });
+      const compiled = compileGradient(f);
+      compiled(x32);
+      for (const [g] of [gradient(f, x32), compiled(x32)]) {
+        xs.forEach((x, k) => {
+          const [want] = gradient((v: number) => M[name]!(v), Math.fround(x)) as number[];
+          expect(Math.abs(g!.toArray()[k]! / want! - 1), `${name}′(${x}) in float32: ${g!.toArray()[k]} vs ${want}`).toBeLessThan(1e-6);
+        });
+      }
+    }
   });
 });
