@@ -115,8 +115,11 @@ export const hypot = likeBuiltin({
     const t = innerOf(operands);
     if (t === null) return Math.hypot(...(operands as number[]));
     const values = operands.map((x) => operandOn(x, t));
-    // Math.hypot's own value when the values are plain numbers (it avoids overflow and rounding).
-    const h = values.every((v) => typeof v === 'number') ? Math.hypot(...(values as number[])) : values.reduce((acc: unknown, v) => hypot2(acc, v), 0);
+    // Math.hypot's own value of all the numbers at once (it avoids overflow and rounds once), on
+    // each tape: hypot taken two at a time rounds more than once (hypot(0.1, 0.1, 0.1) in a
+    // second derivative was 0.17320508075688776 for 0.17320508075688773). compileGradient
+    // records calls of two numbers at most: there it is taken two at a time.
+    const h = values.some(holdsSymbolic) ? values.reduce((acc: unknown, v) => hypot2(acc, v), 0) : hypot(...values);
     return recordOver(t, h, operands, (k) => (seq(h, 0) ? 0 : div(values[k], h)));
   },
 }.hypot, Math.hypot);

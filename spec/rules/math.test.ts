@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { __zy, array, compileGradient, gradient, sum, type NDArray } from 'zygote-ts';
+import { __zy, array, compileGradient, gradient, jvp, sum, withgradient, type NDArray } from 'zygote-ts';
 import { checkRule, type ScalarFn } from './check.js';
 import { specs, zeroDerivative, notDifferentiable, widerStep } from './math-points.js';
 
@@ -28,6 +28,15 @@ describe('Math rules against finite differences', () => {
       const ours = (__zy.Math as unknown as Record<string, unknown>)[name];
       if (typeof original !== 'function') expect(ours).toBe(original);
       else if (name !== 'random') for (const x of [0.3, -2.5, 7, 0, -0, NaN, Infinity]) expect(Object.is((ours as ScalarFn)(x, 2), (original as ScalarFn)(x, 2))).toBe(true);
+    }
+  });
+
+  it("keeps Math.hypot's value of three or more numbers in nested differentiation", () => {
+    // (taken two at a time on an outer tape: 0.17320508075688776 for hypot(0.1, 0.1, 0.1), 5e-324 for 1e-323)
+    const inner = (x: number) => withgradient((v: number) => M.hypot!(v, x, v), x).val;
+    for (const x of [0.1, -2.5, 3, 1e-10, 5e-324, 1e300]) {
+      expect(Object.is(withgradient(inner, x).val, Math.hypot(x, x, x)), `hypot(${x}, ${x}, ${x})`).toBe(true);
+      expect(Object.is(jvp(inner, [x], [1])[0], Math.hypot(x, x, x)), `hypot(${x}, ${x}, ${x}) under jvp`).toBe(true);
     }
   });
 
