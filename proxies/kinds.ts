@@ -19,6 +19,32 @@ export class Refusal extends Error {
 
 const kindByPrototype = new WeakMap<object, Kind>();
 
+// Generators and the built-in iterators (`gen()`, `xs.values()`, `m.entries()`, `s.matchAll(r)`)
+// keep their state in internal slots, and their prototypes have no constructor of their own
+// by which `kindOfPrototype` would know them: taken for records, f got an empty copy whose
+// `next` threw ("called on incompatible receiver") where plain JavaScript iterates. Passed as
+// they are, as other built-ins with internal slots: what they yield are constants, as a
+// closure's numbers are, and iterating consumes the caller's iterator, as in plain JavaScript.
+for (const proto of iteratorPrototypes()) kindByPrototype.set(proto, 'opaque');
+
+function iteratorPrototypes(): object[] {
+  const protos = [
+    Object.getPrototypeOf(function* () {}).prototype, // (a generator's prototype inherits from it)
+    Object.getPrototypeOf(async function* () {}).prototype,
+    Object.getPrototypeOf([][Symbol.iterator]()),
+    Object.getPrototypeOf(new Map()[Symbol.iterator]()),
+    Object.getPrototypeOf(new Set()[Symbol.iterator]()),
+    Object.getPrototypeOf(''[Symbol.iterator]()),
+    Object.getPrototypeOf(''.matchAll(/(?:)/g)),
+  ];
+  const Segmenter = (Intl as { Segmenter?: new () => { segment(s: string): Iterable<unknown> } }).Segmenter;
+  if (Segmenter !== undefined) {
+    const segments = new Segmenter().segment('');
+    protos.push(Object.getPrototypeOf(segments), Object.getPrototypeOf(segments[Symbol.iterator]()));
+  }
+  return protos as object[];
+}
+
 /** The kind of a non-null object, or a `Refusal` saying why it cannot be traced. */
 export function kindOf(value: object): Kind | Refusal {
   if (typedStandIn(value) !== undefined) return 'typed'; // (a typed array a differentiation gave f: a Proxy of ours)

@@ -404,6 +404,28 @@ describe("JavaScript's behaviour on what f receives", () => {
     expect(gk).toEqual({ k: 6 });
     expect(frozen.x).toBe(3);
   });
+  // (taken for records, they were empty copies: `next` threw "called on incompatible receiver")
+  it('generators and built-in iterators are passed as they are: f iterates them as plain JavaScript does, consuming them', () => {
+    function* counts(k: number) {
+      yield k;
+      yield 2 * k;
+    }
+    type Held = { g: Generator<number>; values: IterableIterator<number>; entries: IterableIterator<[string, number]>; x: number };
+    const make = (): Held => ({ g: counts(1), values: [5, 6].values(), entries: new Map([['a', 7]]).entries(), x: 3 });
+    const f = (o: Held) => {
+      let s = o.x;
+      for (const v of o.g) s += v * o.x;
+      return s + o.values.next().value! * o.x + o.entries.next().value![1] * o.x * o.x;
+    };
+    const plain = make();
+    const expected = f(plain);
+    const held = make();
+    const { val, grad } = withgradient(f, held);
+    expect(val).toBe(expected);
+    expect(grad[0]).toMatchObject({ g: null, values: null, entries: null });
+    expectMatchesFiniteDifferences(f, make, grad[0]);
+    expect([held.g.next(), held.values.next(), held.entries.next()]).toEqual([plain.g.next(), plain.values.next(), plain.entries.next()]);
+  });
   it('getters that compute from other fields: on the prototype and own', () => {
     const own = { a: 3, get twice() { return this.a * 2; } };
     expectClose(gradient((p: Point) => p.norm, new Point(3, 4)), [{ x: 0.6, y: 0.8 }]);
