@@ -6,7 +6,7 @@
 
 import type { Tape } from '../lib/core/tape.js';
 import { structuralGradients } from './gradients.js';
-import { Wrapping, type Seeder } from './standins.js';
+import { Wrapping, type PassedWithNumbers, type Seeder } from './standins.js';
 
 export class WrappedArguments {
   /** What f receives. */
@@ -26,9 +26,9 @@ export class WrappedArguments {
     }
   }
 
-  /** Functions among the arguments holding numbers under their own keys, which f reads as constants (see `Wrapping`). */
-  get functionsWithNumbers(): readonly { path: string; keys: string[] }[] {
-    return this.wrapping.functionsWithNumbers ?? [];
+  /** Values passed to f as they are (functions, opaque objects) holding numbers, which f reads as constants (see `Wrapping`). */
+  get passedWithNumbers(): readonly PassedWithNumbers[] {
+    return this.wrapping.passedWithNumbers ?? [];
   }
 
   /** Whether argument k can have a gradient at all (a number or a traced structure). */

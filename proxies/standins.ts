@@ -345,11 +345,12 @@ export class Wrapping {
   /** The slot of each argument. */
   readonly roots: Slot[] = [];
   /**
-   * Functions among the arguments holding numbers under their own keys (`Object.assign(x =>
-   * x * m.w, { w: 3 })`): a function is passed as it is, so those numbers are constants for
-   * f. Where each was met, and the keys: the API says so (lib/call.ts).
+   * Values passed to f as they are that hold numbers, which are constants for f: functions
+   * with numbers under their own keys (`Object.assign(x => x * m.w, { w: 3 })`), and opaque
+   * objects (a `new Number(3)`, an Error or Date subclass's fields). Where each was met,
+   * what it is, and the keys: the API says so (lib/call.ts).
    */
-  functionsWithNumbers: { path: string; keys: string[] }[] | null = null;
+  passedWithNumbers: PassedWithNumbers[] | null = null;
   open = true;
   private readonly unfilled: Node[] = [];
   // Built on first use only: most calls never look a stand-in up.
@@ -492,6 +493,7 @@ export class Wrapping {
       // (a DataView, an integer typed array or an ArrayBuffer, passed as it is: refused over a float typed array's memory)
       if (ArrayBuffer.isView(object)) this.refuseOverlap(object, parent, key, false);
       else if (object instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && object instanceof SharedArrayBuffer)) this.refuseOverlap(object, parent, key, false);
+      else this.noteNumbersOfOpaque(object, parent, key);
       return object;
     }
     if (kind === 'typed') return this.typedNode(object as FloatArray, parent, key);
@@ -504,13 +506,28 @@ export class Wrapping {
     return node.standIn;
   }
 
-  /** Notes a function holding numbers under its own enumerable keys (read by descriptor: a getter does not run). */
+  /** Notes a function holding numbers under its own enumerable keys. */
   private noteNumbersOf(fn: Function, parent: Node | null, key: unknown): void {
-    const keys = Object.keys(fn).filter((k) => {
-      const d = Object.getOwnPropertyDescriptor(fn, k);
-      return d !== undefined && 'value' in d && carriesNumbers(d.value);
-    });
-    if (keys.length > 0) (this.functionsWithNumbers ??= []).push({ path: pathOf(parent, key), keys });
+    const keys = keysHoldingNumbers(fn);
+    if (keys.length > 0) (this.passedWithNumbers ??= []).push({ path: pathOf(parent, key), what: 'a function', keys });
+  }
+
+  /**
+   * Notes an opaque object (passed as it is, its gradient null) that holds numbers f may
+   * differentiate through: a Number object's own number, and numbers under its own
+   * enumerable keys (`class Failure extends Error { constructor(public cost: number) … }`).
+   * f read them as constants, and their gradient was null with no word.
+   */
+  private noteNumbersOfOpaque(o: object, parent: Node | null, key: unknown): void {
+    if (o instanceof Number) {
+      (this.passedWithNumbers ??= []).push({ path: pathOf(parent, key), what: 'a Number object (new Number(…))', keys: null });
+      return;
+    }
+    const keys = keysHoldingNumbers(o);
+    if (keys.length === 0) return;
+    const ctor = (o as { constructor?: { name?: unknown } }).constructor;
+    const name = typeof ctor?.name === 'string' && ctor.name !== '' ? ctor.name : 'object';
+    (this.passedWithNumbers ??= []).push({ path: pathOf(parent, key), what: `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} (an object with built-in internals, which a copy cannot have)`, keys });
   }
 
   // A typed array: one input row for its numbers (as an NDArray argument), read element by
@@ -802,6 +819,23 @@ function fillRecord(node: Node, original: object, standIn: object): void {
     }
     Object.defineProperty(standIn, key, d);
   }
+}
+
+/** A value passed to f as it is, holding numbers that are constants there (see `Wrapping.passedWithNumbers`). */
+export interface PassedWithNumbers {
+  readonly path: string;
+  /** What it is: 'a function', 'a Number object (new Number(…))', … */
+  readonly what: string;
+  /** The own keys holding numbers (null for a Number object's own number). */
+  readonly keys: string[] | null;
+}
+
+/** The own enumerable keys of `o` holding numbers (read by descriptor: a getter does not run). */
+function keysHoldingNumbers(o: object): string[] {
+  return Object.keys(o).filter((k) => {
+    const d = Object.getOwnPropertyDescriptor(o, k);
+    return d !== undefined && 'value' in d && carriesNumbers(d.value);
+  });
 }
 
 function carriesNumbers(v: unknown): boolean {

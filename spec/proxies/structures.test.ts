@@ -1,6 +1,6 @@
 // Structured arguments: gradients in the argument's shape, and JavaScript's behaviour on
 // the stand-ins f receives (the traps listed in issue 3, each with a test).
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { array, compileGradient, configure, gradient, hessian, jvp, mul, NDArray, pullback, sum, withgradient, type Grad } from 'zygote-ts';
 import { expectClose, expectMatchesFiniteDifferences } from './fd.js';
 import { Holder } from './holder.js';
@@ -542,6 +542,32 @@ describe('a function argument holding numbers', () => {
       expect(gradient((f: typeof plainFn, x: number) => f(x), plainFn, 2)).toEqual([null, 2]);
       const withGetter = Object.defineProperty((x: number) => x, 'n', { get: () => 5, enumerable: true });
       expect(gradient((f: typeof withGetter, x: number) => f(x) * 2, withGetter, 2)).toEqual([null, 2]);
+    } finally {
+      configure(previous);
+    }
+  });
+  // (their numbers were constants and their gradient null with no word: gradient(o => o.n * o.n, { n: new Number(3) })
+  // gave [{ n: null }] where finite differences give 6, and an Error subclass's `cost` field the same)
+  it('an opaque object holding numbers (a Number object, an Error or Date subclass with number fields) is said too', () => {
+    class Failure extends Error {
+      constructor(public cost: number) {
+        super('failed');
+      }
+    }
+    const boxed = () => ({ n: new Number(3), x: 2 });
+    const f = (o: ReturnType<typeof boxed>) => (o.n as unknown as number) * (o.n as unknown as number) * o.x;
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const [g] = gradient(f, boxed());
+    expect(warn.mock.calls.map(String).join()).toMatch(/arg 0 \.n is a Number object/);
+    warn.mockRestore();
+    expectMatchesFiniteDifferences(f, boxed, g); // (x only: n is no number to perturb by key)
+    expect(g).toMatchObject({ n: null });
+    const previous = configure({ strict: true });
+    try {
+      expect(() => gradient(f, boxed())).toThrow(/strict.*arg 0 \.n is a Number object.*its number is a constant.*pass the number itself/);
+      expect(() => gradient((o: { e: Failure }, x: number) => o.e.cost * x, { e: new Failure(4) }, 2)).toThrow(/arg 0 \.e is a Failure .*holding numbers \('cost'\)/);
+      // (opaque objects without numbers of their own say nothing; an integer typed array's elements are documented constants)
+      expect(gradient((o: { t: Date; e: Error; i: Int32Array }, x: number) => x * o.i[0]! * (o.t.getTime() + 1), { t: new Date(0), e: new Error('e'), i: Int32Array.of(2) }, 3)).toEqual([null, 2]);
     } finally {
       configure(previous);
     }
