@@ -632,7 +632,9 @@ function emptyLike(kind: Exclude<Kind, 'opaque' | 'typed'>, original: object): o
   const proto = Object.getPrototypeOf(original) as object | null;
   switch (kind) {
     case 'record':
-      return Object.create(proto) as object;
+      // (an `arguments` object gets one of its kind: Object.prototype.toString, and so lodash's
+      // isArguments and flatten, told a record apart and did otherwise with no word)
+      return proto === Object.prototype && isArguments(original) ? emptyArguments() : (Object.create(proto) as object);
     case 'array':
       return proto === Array.prototype ? [] : (Reflect.construct(Array, [], (original as { constructor: Function }).constructor) as object);
     case 'map':
@@ -640,6 +642,18 @@ function emptyLike(kind: Exclude<Kind, 'opaque' | 'typed'>, original: object): o
     case 'set':
       return proto === Set.prototype ? new Set() : (Reflect.construct(Set, [], (original as { constructor: Function }).constructor) as object);
   }
+}
+
+/** An `arguments` object (its own `callee` is tested first: a cheap test that records almost never pass). */
+const isArguments = (o: object): boolean => Object.prototype.hasOwnProperty.call(o, 'callee') && Object.prototype.toString.call(o) === '[object Arguments]';
+
+/**
+ * An `arguments` object with no elements, to fill (its `length` is set as the original's). It
+ * is a strict function's: its own `callee` cannot be redefined, so a sloppy function's
+ * `arguments.callee` reads as a strict one's (it throws), and is not written back.
+ */
+function emptyArguments(): object {
+  return arguments;
 }
 
 function fill(node: Node): void {
@@ -799,7 +813,9 @@ function fillRecord(node: Node, original: object, standIn: object): void {
       (standIn as Record<string, unknown>)[key] = s; // the common case, and ~5× faster than defining
     } else {
       d.value = s;
-      Object.defineProperty(standIn, key, d); // define, not assign: a setter on the prototype must not run
+      // (define, not assign: a setter on the prototype must not run; false only for an arguments
+      // object's `callee`, which the stand-in holds as a strict one's: see `emptyArguments`)
+      if (!Reflect.defineProperty(standIn, key, d)) continue;
     }
     entries[at++] = key;
     entries[at++] = w.lastSlot;

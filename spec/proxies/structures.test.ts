@@ -426,6 +426,28 @@ describe("JavaScript's behaviour on what f receives", () => {
     expectMatchesFiniteDifferences(f, make, grad[0]);
     expect([held.g.next(), held.values.next(), held.entries.next()]).toEqual([plain.g.next(), plain.values.next(), plain.entries.next()]);
   });
+  // (it was a record: Object.prototype.toString said '[object Object]', so lodash's flatten left it whole)
+  it('an arguments object is one for f too: its tag, elements, length and iteration; written back', () => {
+    function collect(..._xs: number[]) {
+      return arguments;
+    }
+    const isArguments = (o: object) => Object.prototype.toString.call(o) === '[object Arguments]';
+    const f = (o: IArguments) => {
+      const flat = [o, 1].flatMap((v) => (typeof v === 'object' && isArguments(v) ? [...(v as Iterable<number>)] : [v as number]));
+      const weight = isArguments(o) ? 10 : 1;
+      o[0] = o[0] * o[1];
+      return weight * flat.reduce((s, v) => s * v, 1) + o.length;
+    };
+    const plain = collect(2, 3);
+    const expected = f(plain);
+    const args = collect(2, 3);
+    const { val, grad } = withgradient(f, args);
+    expect(val).toBe(expected);
+    expectMatchesFiniteDifferences(f, () => collect(2, 3), grad[0]);
+    expect(isArguments(args)).toBe(true);
+    expect([...args]).toEqual([...plain]);
+    expect(Reflect.ownKeys(args)).toEqual(Reflect.ownKeys(plain));
+  });
   it('getters that compute from other fields: on the prototype and own', () => {
     const own = { a: 3, get twice() { return this.a * 2; } };
     expectClose(gradient((p: Point) => p.norm, new Point(3, 4)), [{ x: 0.6, y: 0.8 }]);
