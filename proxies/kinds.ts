@@ -49,6 +49,7 @@ function iteratorPrototypes(): object[] {
 export function kindOf(value: object): Kind | Refusal {
   if (typedStandIn(value) !== undefined) return 'typed'; // (a typed array a differentiation gave f: a Proxy of ours)
   if (isForeignProxy(value)) {
+    if (isRevoked(value)) return REVOKED;
     if (isImmerDraft(value)) return IMMER_DRAFT;
     return new Refusal(
       'is a Proxy that zygote-ts did not make: its traps would run on a copy, not on your data. ' +
@@ -73,6 +74,18 @@ export function kindOf(value: object): Kind | Refusal {
   }
   return kindOfPrototype(Object.getPrototypeOf(value) as object | null);
 }
+
+// (Array.isArray runs no trap: it throws for a revoked Proxy only, where any other look at it threw
+// "Cannot perform 'getPrototypeOf' on a proxy that has been revoked", naming no place)
+const isRevoked = (proxy: object): boolean => {
+  try {
+    Array.isArray(proxy);
+    return false;
+  } catch {
+    return true;
+  }
+};
+const REVOKED = new Refusal('is a revoked Proxy: nothing can be read from it. Leave it out of the arguments (or put null in its place).');
 
 // A Float16Array (browsers have it, Node 20 does not) holds numbers that f may differentiate,
 // but zygote-ts traces float64 and float32 arrays only: taken for opaque, as an integer array

@@ -479,7 +479,6 @@ export class Wrapping {
     // on the caller's object: an argument there is the recording's copy, as everywhere else in f)
     const object: object = this.linked && openRecordings.length > 0 ? recordingCopyOf(value) : value;
     if (isNDArray(object)) return this.arrayInput(object, parent, key);
-    if (isScalarObject(object)) return this.input(object, parent, key); // a Fraction, a Decimal, …
     const known = this.nodes.get(object);
     if (known !== undefined) {
       if (parent !== null) known.addParent(parent);
@@ -487,8 +486,10 @@ export class Wrapping {
       this.lastSlot = known;
       return known.standIn;
     }
+    // (a Proxy is refused before anything reads it: its traps must not run, and a revoked one throws)
     const kind = kindOf(object);
     if (kind instanceof Refusal) throw new TypeError(`zygote-ts: ${pathOf(parent, key)} ${kind.reason}`);
+    if (isScalarObject(object)) return this.input(object, parent, key); // a Fraction, a Decimal, …
     if (kind === 'opaque') {
       // (a DataView, an integer typed array or an ArrayBuffer, passed as it is: refused over a float typed array's memory)
       if (ArrayBuffer.isView(object)) this.refuseOverlap(object, parent, key, false);

@@ -17,6 +17,17 @@ describe('what cannot be traced is refused, naming the place', () => {
     const reactive = new Proxy({ n: 1 }, {});
     expect(() => gradient(f, new Map([['store', reactive]]))).toThrow(/arg 0 \.get\("store"\) is a Proxy that zygote-ts did not make/);
   });
+  // (the first look at it threw "Cannot perform 'getPrototypeOf' on a proxy that has been revoked", naming no place;
+  // and a live Proxy's getPrototypeOf trap ran before it was refused)
+  it('a revoked Proxy, and a Proxy before any of its traps runs', () => {
+    const { proxy, revoke } = Proxy.revocable({ n: 1 }, {});
+    revoke();
+    expect(() => gradient(f, { n: 2, session: proxy })).toThrow(/arg 0 \.session is a revoked Proxy/);
+    const trapped: string[] = [];
+    const watched = new Proxy({ n: 1 }, { getPrototypeOf: (t) => (trapped.push('getPrototypeOf'), Object.getPrototypeOf(t)) });
+    expect(() => gradient(f, [watched])).toThrow(/arg 0 \[0\] is a Proxy that zygote-ts did not make/);
+    expect(trapped).toEqual([]);
+  });
   it('numbers under a Symbol key', () => {
     const key = Symbol('weight');
     expect(() => gradient(f, { inner: { [key]: 2 } })).toThrow(/arg 0 \.inner\[Symbol\(weight\)\] holds numbers under a Symbol key/);
