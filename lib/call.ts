@@ -47,21 +47,7 @@ export function trace<A extends unknown[], R>(
       wrapped = new MarkedParams(args[0].toArray(), tape);
     } else {
       wrapped = new WrappedArguments(args, tape, options.forward?.seeder ?? null);
-      for (const { path, what, keys } of wrapped.passedWithNumbers) {
-        if (keys === null) {
-          doubt(
-            `passed-number ${path}`,
-            `${path} is ${what}: it is passed to f as it is, so its number is a constant there and gets no gradient.`,
-            'To differentiate it, pass the number itself (n.valueOf()).',
-          );
-          continue;
-        }
-        doubt(
-          `passed-numbers ${path} ${keys.join()}`,
-          `${path} is ${what} holding numbers (${keys.map((k) => `'${k}'`).join(', ')}): it is passed to f as it is, so they are constants there and get no gradient.`,
-          'To differentiate them, pass them in an object beside it (or as Params).',
-        );
-      }
+      for (const { said, fix } of wrapped.constantNumbers) doubt(`constant-numbers ${said}`, said, fix);
     }
     options.forward?.wrapped?.(tape);
     const output = f(...(wrapped.values as A));

@@ -6,7 +6,7 @@
 
 import type { Tape } from '../lib/core/tape.js';
 import { structuralGradients } from './gradients.js';
-import { Wrapping, type PassedWithNumbers, type Seeder } from './standins.js';
+import { Wrapping, type ConstantNumbers, type Seeder } from './standins.js';
 
 export class WrappedArguments {
   /** What f receives. */
@@ -26,9 +26,9 @@ export class WrappedArguments {
     }
   }
 
-  /** Values passed to f as they are (functions, opaque objects) holding numbers, which f reads as constants (see `Wrapping`). */
-  get passedWithNumbers(): readonly PassedWithNumbers[] {
-    return this.wrapping.passedWithNumbers ?? [];
+  /** Numbers in the arguments that f reads as constants (a function's, an opaque object's: see `Wrapping`). */
+  get constantNumbers(): readonly ConstantNumbers[] {
+    return this.wrapping.constantNumbers ?? [];
   }
 
   /** Whether argument k can have a gradient at all (a number or a traced structure). */

@@ -345,12 +345,12 @@ export class Wrapping {
   /** The slot of each argument. */
   readonly roots: Slot[] = [];
   /**
-   * Values passed to f as they are that hold numbers, which are constants for f: functions
-   * with numbers under their own keys (`Object.assign(x => x * m.w, { w: 3 })`), and opaque
-   * objects (a `new Number(3)`, an Error or Date subclass's fields). Where each was met,
-   * what it is, and the keys: the API says so (lib/call.ts).
+   * Numbers in the arguments that are constants for f, with no gradient: under a function's
+   * own keys (`Object.assign(x => x * m.w, { w: 3 })`), in opaque objects (a `new Number(3)`,
+   * an Error or Date subclass's fields, a WeakRef's target). What is said of each: the API
+   * says it (lib/call.ts).
    */
-  passedWithNumbers: PassedWithNumbers[] | null = null;
+  constantNumbers: ConstantNumbers[] | null = null;
   open = true;
   private readonly unfilled: Node[] = [];
   // Built on first use only: most calls never look a stand-in up.
@@ -510,25 +510,34 @@ export class Wrapping {
   /** Notes a function holding numbers under its own enumerable keys. */
   private noteNumbersOf(fn: Function, parent: Node | null, key: unknown): void {
     const keys = keysHoldingNumbers(fn);
-    if (keys.length > 0) (this.passedWithNumbers ??= []).push({ path: pathOf(parent, key), what: 'a function', keys });
+    if (keys.length > 0) this.noteConstants(parent, key, `is a function holding numbers (${listed(keys)}): it is passed to f as it is, so they are constants there and get no gradient.`, BESIDE);
   }
 
   /**
    * Notes an opaque object (passed as it is, its gradient null) that holds numbers f may
-   * differentiate through: a Number object's own number, and numbers under its own
-   * enumerable keys (`class Failure extends Error { constructor(public cost: number) … }`).
-   * f read them as constants, and their gradient was null with no word.
+   * differentiate through: a Number object's own number, what a WeakRef's target holds (f
+   * reads the caller's object through `deref()`, also where that object is an argument), and
+   * numbers under its own enumerable keys (`class Failure extends Error { constructor(public
+   * cost: number) … }`). f read them as constants, and their gradient was null with no word.
    */
   private noteNumbersOfOpaque(o: object, parent: Node | null, key: unknown): void {
     if (o instanceof Number) {
-      (this.passedWithNumbers ??= []).push({ path: pathOf(parent, key), what: 'a Number object (new Number(…))', keys: null });
+      this.noteConstants(parent, key, 'is a Number object (new Number(…)): it is passed to f as it is, so its number is a constant there and gets no gradient.', 'To differentiate it, pass the number itself (n.valueOf()).');
       return;
+    }
+    if (typeof WeakRef !== 'undefined' && o instanceof WeakRef && carriesNumbers(o.deref())) {
+      this.noteConstants(parent, key, "is a WeakRef to an object holding numbers: f reads them through deref() on the caller's object, as constants, with no gradient.", 'To differentiate them, pass the object itself (beside the WeakRef), and read it there, not through deref().');
     }
     const keys = keysHoldingNumbers(o);
     if (keys.length === 0) return;
     const ctor = (o as { constructor?: { name?: unknown } }).constructor;
     const name = typeof ctor?.name === 'string' && ctor.name !== '' ? ctor.name : 'object';
-    (this.passedWithNumbers ??= []).push({ path: pathOf(parent, key), what: `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} (an object with built-in internals, which a copy cannot have)`, keys });
+    this.noteConstants(parent, key, `is ${article(name)} ${name} (an object with built-in internals, which a copy cannot have) holding numbers (${listed(keys)}): it is passed to f as it is, so they are constants there and get no gradient.`, BESIDE);
+  }
+
+  /** Notes numbers at `parent`'s `key` that f reads as constants: `said` follows the path. */
+  private noteConstants(parent: Node | null, key: unknown, said: string, fix: string): void {
+    (this.constantNumbers ??= []).push({ said: `${pathOf(parent, key)} ${said}`, fix });
   }
 
   // A typed array: one input row for its numbers (as an NDArray argument), read element by
@@ -838,14 +847,16 @@ function fillRecord(node: Node, original: object, standIn: object): void {
   }
 }
 
-/** A value passed to f as it is, holding numbers that are constants there (see `Wrapping.passedWithNumbers`). */
-export interface PassedWithNumbers {
-  readonly path: string;
-  /** What it is: 'a function', 'a Number object (new Number(…))', … */
-  readonly what: string;
-  /** The own keys holding numbers (null for a Number object's own number). */
-  readonly keys: string[] | null;
+/** Numbers in the arguments that are constants for f (see `Wrapping.constantNumbers`): where, what is said, what to do. */
+export interface ConstantNumbers {
+  /** Where, and what: said once. */
+  readonly said: string;
+  readonly fix: string;
 }
+
+const BESIDE = 'To differentiate them, pass them in an object beside it (or as Params).';
+const listed = (keys: readonly string[]): string => keys.map((k) => `'${k}'`).join(', ');
+const article = (name: string): string => (/^[AEIOU]/.test(name) ? 'an' : 'a');
 
 /** The own enumerable keys of `o` holding numbers (read by descriptor: a getter does not run). */
 function keysHoldingNumbers(o: object): string[] {

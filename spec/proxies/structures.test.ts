@@ -570,7 +570,7 @@ describe('a function argument holding numbers', () => {
   });
   // (their numbers were constants and their gradient null with no word: gradient(o => o.n * o.n, { n: new Number(3) })
   // gave [{ n: null }] where finite differences give 6, and an Error subclass's `cost` field the same)
-  it('an opaque object holding numbers (a Number object, an Error or Date subclass with number fields) is said too', () => {
+  it('an opaque object holding numbers (a Number object, an Error or Date subclass with number fields, a WeakRef to numbers) is said too', () => {
     class Failure extends Error {
       constructor(public cost: number) {
         super('failed');
@@ -588,6 +588,12 @@ describe('a function argument holding numbers', () => {
     try {
       expect(() => gradient(f, boxed())).toThrow(/strict.*arg 0 \.n is a Number object.*its number is a constant.*pass the number itself/);
       expect(() => gradient((o: { e: Failure }, x: number) => o.e.cost * x, { e: new Failure(4) }, 2)).toThrow(/arg 0 \.e is a Failure .*holding numbers \('cost'\)/);
+      // (f read a WeakRef's target as the caller's object, its numbers constants, also where that object was an argument:
+      // o.a.v * o.ref.deref().v gave a.v 3 where finite differences give 6)
+      const target = { v: 3 };
+      expect(() => gradient((o: { a: { v: number }; ref: WeakRef<{ v: number }> }) => o.a.v * o.ref.deref()!.v, { a: target, ref: new WeakRef(target) })).toThrow(
+        /arg 0 \.ref is a WeakRef to an object holding numbers: f reads them through deref\(\) on the caller's object/,
+      );
       // (opaque objects without numbers of their own say nothing; an integer typed array's elements are documented constants)
       expect(gradient((o: { t: Date; e: Error; i: Int32Array }, x: number) => x * o.i[0]! * (o.t.getTime() + 1), { t: new Date(0), e: new Error('e'), i: Int32Array.of(2) }, 3)).toEqual([null, 2]);
     } finally {
