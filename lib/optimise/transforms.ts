@@ -4,7 +4,8 @@
 //
 // A slot whose gradient is null (no path from the loss to that parameter) gets a null
 // update and keeps its state as it was: the parameter is left untouched, its moments are
-// not decayed. Step counts are one per transformation, as in optax.
+// not decayed. Step counts are one per transformation, as in optax, except Adam's bias
+// correction, which counts the gradients each slot's moments took (Optimisers.jl's state per leaf).
 
 import { leafwise, dotLeaves, zerosOfSpec, specOf, type Leaf } from '../tree/leaves.js';
 import { scheduleOf, type LearningRate } from './schedules.js';
@@ -92,7 +93,8 @@ export interface AdamOptions {
 }
 
 interface AdamState {
-  count: number;
+  /** Per slot: how many gradients its moments have taken (their bias correction). */
+  counts: number[];
   mu: Leaf[];
   nu: Leaf[];
 }
@@ -106,15 +108,20 @@ interface AdamState {
  */
 export function scaleByAdam({ b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0 }: AdamOptions = {}): GradientTransformation {
   const rule: SlotRule<AdamState> = {
-    init: (params) => ({ count: 0, mu: zerosLike(params), nu: zerosLike(params) }),
-    update(grads, { count, mu, nu }) {
-      const t = count + 1;
+    init: (params) => ({ counts: params.map(() => 0), mu: zerosLike(params), nu: zerosLike(params) }),
+    update(grads, { counts, mu, nu }) {
+      // The bias correction divides by 1 − b^t for the t gradients a slot's moments took: a
+      // slot whose gradient was null did not take one (a count shared by all slots made a
+      // parameter first reached at step 10 move 0.48·lr, not Adam's first step of lr).
+      const counts1 = counts.map((t, k) => (grads[k] === null || grads[k] === undefined ? t : t + 1));
       const mu1 = advance(mu, grads, (m, g) => leafwise(g, (mi, gi) => b1 * mi + (1 - b1) * gi, m, g));
       const nu1 = advance(nu, grads, (v, g) => leafwise(g, (vi, gi) => b2 * vi + (1 - b2) * gi * gi, v, g));
-      const c1 = 1 - b1 ** t;
-      const c2 = 1 - b2 ** t;
-      const updates = eachSlot(grads, (g, k) => leafwise(g, (m, v) => m / c1 / (Math.sqrt(v / c2 + epsRoot) + eps), mu1[k]!, nu1[k]!));
-      return [updates, { count: t, mu: mu1, nu: nu1 }];
+      const updates = eachSlot(grads, (g, k) => {
+        const c1 = 1 - b1 ** counts1[k]!;
+        const c2 = 1 - b2 ** counts1[k]!;
+        return leafwise(g, (m, v) => m / c1 / (Math.sqrt(v / c2 + epsRoot) + eps), mu1[k]!, nu1[k]!);
+      });
+      return [updates, { counts: counts1, mu: mu1, nu: nu1 }];
     },
   };
   return new GradientTransformation('scaleByAdam', rule);

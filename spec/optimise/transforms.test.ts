@@ -74,12 +74,15 @@ function reference(rule: (i: number) => Rule, nullAt?: { step: number; indices: 
   );
 }
 
-/** Adam's recurrence (with decoupled weight decay `decay`); optax counts steps per transformation, so a skipped number's count moves too. */
+/**
+ * Adam's recurrence (with decoupled weight decay `decay`). A skipped number's count stays,
+ * with its moments: t is how many gradients m and v took, which the bias correction undoes.
+ */
 const adamRule = (lr: number, decay: number) => (): Rule => {
   let [m, v, t] = [0, 0, 0];
   return (g, p) => {
-    t++;
     if (g === null) return null;
+    t++;
     m = 0.9 * m + 0.1 * g;
     v = 0.999 * v + 0.001 * g * g;
     return -lr * (m / (1 - 0.9 ** t) / (Math.sqrt(v / (1 - 0.999 ** t)) + 1e-8) + decay * p);
@@ -163,6 +166,20 @@ describe('the transformations follow their recurrences, for every kind of leaf',
   it('a null gradient leaves its parameters and their moments alone', () => {
     expectSame(run(adam(0.01), { step: 2, index: 'v' }), reference(adamRule(0.01, 0), { step: 2, indices: [1, 2] }));
     expectSame(run(adam(0.01), { step: 0, index: 'a' }), reference(adamRule(0.01, 0), { step: 0, indices: [0] }));
+  });
+
+  it("a parameter first reached after some steps takes Adam's first step, lr·sign(g), as a parameter reached from the start", () => {
+    let p = { a: 1, b: 1 };
+    const opt = adam(0.1);
+    let state = opt.init(p);
+    for (let step = 0; step < 10; step++) {
+      const [g] = gradient((q: typeof p) => (step < 9 ? 2 * q.a : 2 * q.a + 3 * q.b), p);
+      const [u, next] = opt.update(g, state);
+      state = next;
+      if (step === 9) expect(u!.b).toBeCloseTo(-0.1, 7); // was −0.0484: moments of one gradient, corrected as if of ten
+      p = applyUpdates(p, u);
+    }
+    expect(p.b).toBeCloseTo(0.9, 7);
   });
 
   it('clipByGlobalNorm scales the whole update to the norm, and passes a smaller one', () => {
