@@ -93,48 +93,80 @@ type Stepper = (at: Iterate) => Iterate | 'lineSearch' | 'notFinite';
 export function minimize<T>(f: (x: T) => number, x0: T, options: MinimizeOptions<T> = {}): MinimizeResult<T> {
   const { method = 'lbfgs', maxIterations = 1000, tolerance = 1e-8, valueTolerance = 0, stepTolerance = 0, onStep } = options;
   const objective = new Objective(f, x0, 'minimize', options.compile ?? true);
-  const step = stepperFor(method, objective, options);
+  let step = stepperFor(method, objective, options);
 
   let at: Iterate = { x: objective.start, ...objective.evaluate(objective.start) };
-  const finish = (reason: StopReason, iterations: number, detail: string): MinimizeResult<T> => ({
-    x: objective.structure(at.x),
-    value: at.value,
-    gradient: objective.layout.scatter(objective.layout.unflatten(at.gradient)) as Grad<T>,
-    iterations,
-    evaluations: objective.evaluations,
-    reason,
-    converged: reason === 'gradient' || reason === 'value' || reason === 'step',
-    message: detail,
-  });
-  if (!finiteAt(at)) return finish('notFinite', 0, 'f or its gradient is not finite at x0.');
-  if (maxAbs(at.gradient) <= tolerance) return finish('gradient', 0, `x0 is stationary: the gradient's largest component ${maxAbs(at.gradient)} ≤ tolerance ${tolerance}.`);
+  let iterations = 0;
+  const stop = (reason: StopReason, detail: string) => ({ reason, detail });
 
-  for (let iteration = 1; iteration <= maxIterations; iteration++) {
-    const next = step(at);
-    if (next === 'notFinite') return finish(next, iteration - 1, `f or its gradient is not finite after the step of iteration ${iteration}; the last finite iterate is returned.`);
-    if (next === 'lineSearch') {
-      return finish(next, iteration - 1, `no step along the search direction met the strong Wolfe conditions at iteration ${iteration} (f may be flat to rounding there, or not smooth); the gradient's largest component is ${maxAbs(at.gradient)}.`);
+  /** Iterates from `at` until a test stops it. */
+  const solve = (): { reason: StopReason; detail: string } => {
+    if (!finiteAt(at)) return stop('notFinite', iterations === 0 ? 'f or its gradient is not finite at x0.' : `f or its gradient is not finite at iteration ${iterations}.`);
+    if (maxAbs(at.gradient) <= tolerance) {
+      return stop('gradient', `${iterations === 0 ? 'x0 is stationary: ' : ''}the gradient's largest component ${maxAbs(at.gradient)} ≤ tolerance ${tolerance}.`);
     }
-    const previous = at;
-    at = next;
-    const gradientNorm = maxAbs(at.gradient);
-    if (onStep?.({ iteration, x: objective.structure(at.x, true), value: at.value, gradientNorm, evaluations: objective.evaluations }) === false) {
-      return finish('stopped', iteration, `onStep returned false at iteration ${iteration}.`);
+    while (iterations < maxIterations) {
+      const iteration = iterations + 1;
+      const next = step(at);
+      if (next === 'notFinite') return stop(next, `f or its gradient is not finite after the step of iteration ${iteration}; the last finite iterate is returned.`);
+      if (next === 'lineSearch') {
+        return stop(next, `no step along the search direction met the strong Wolfe conditions at iteration ${iteration} (f may be flat to rounding there, or not smooth); the gradient's largest component is ${maxAbs(at.gradient)}.`);
+      }
+      const previous = at;
+      at = next;
+      iterations = iteration;
+      const gradientNorm = maxAbs(at.gradient);
+      if (onStep?.({ iteration, x: objective.structure(at.x, true), value: at.value, gradientNorm, evaluations: objective.evaluations }) === false) {
+        return stop('stopped', `onStep returned false at iteration ${iteration}.`);
+      }
+      if (gradientNorm <= tolerance) return stop('gradient', `the gradient's largest component ${gradientNorm} ≤ tolerance ${tolerance}.`);
+      // (each test is off at 0: f equal at two iterates is no convergence when gd oscillates
+      // across a minimum, x ↦ −x on x², and an iterate that did not move has no small gradient;
+      // for the same reason f must have gone down: a fixed step — gd with a learning rate, Adam
+      // — can land where f is as high as before, on the other side)
+      const change = Math.abs(previous.value - at.value);
+      if (valueTolerance > 0 && at.value < previous.value && change <= valueTolerance * Math.max(Math.abs(previous.value), Math.abs(at.value), 1)) {
+        return stop('value', `f changed by ${change} ≤ valueTolerance ${valueTolerance} × max(|f|, 1).`);
+      }
+      const stepSize = maxAbs(difference(at.x, previous.x));
+      if (stepTolerance > 0 && stepSize <= stepTolerance) return stop('step', `the step's largest component ${stepSize} ≤ stepTolerance ${stepTolerance}.`);
     }
-    if (gradientNorm <= tolerance) return finish('gradient', iteration, `the gradient's largest component ${gradientNorm} ≤ tolerance ${tolerance}.`);
-    // (each test is off at 0: f equal at two iterates is no convergence when gd oscillates
-    // across a minimum, x ↦ −x on x², and an iterate that did not move has no small gradient;
-    // for the same reason f must have gone down: a fixed step — gd with a learning rate, Adam
-    // — can land where f is as high as before, on the other side)
-    const change = Math.abs(previous.value - at.value);
-    if (valueTolerance > 0 && at.value < previous.value && change <= valueTolerance * Math.max(Math.abs(previous.value), Math.abs(at.value), 1)) {
-      return finish('value', iteration, `f changed by ${change} ≤ valueTolerance ${valueTolerance} × max(|f|, 1).`);
+    return stop('maxIterations', `${maxIterations} iterations without meeting a stopping test; the gradient's largest component is ${maxAbs(at.gradient)}.`);
+  };
+
+  for (;;) {
+    const { reason, detail } = solve();
+    // The compiled gradient is f's as recorded, with what f read from outside x then fixed (a
+    // closure variable, Math.random(), a minibatch counter); the values are f's now. Where they
+    // are two functions, the solver converged on the recording's gradient: Adam on a loss of
+    // random batches reported 'gradient' at the first batch's minimum. The point it stops on
+    // is checked with f's own gradient, and where that one does not stop it, or differs, the
+    // solver goes on uncompiled.
+    if (at.compiled && reason !== 'notFinite') {
+      const compiledGradient = at.gradient;
+      at = { x: at.x, ...objective.evaluateEagerly(at.x) };
+      const stale = reason === 'gradient' ? !(maxAbs(at.gradient) <= tolerance) : !agree(at.gradient, compiledGradient);
+      if (stale && reason !== 'maxIterations' && reason !== 'stopped') {
+        objective.stopCompiling();
+        step = stepperFor(method, objective, options);
+        continue;
+      }
     }
-    const stepSize = maxAbs(difference(at.x, previous.x));
-    if (stepTolerance > 0 && stepSize <= stepTolerance) return finish('step', iteration, `the step's largest component ${stepSize} ≤ stepTolerance ${stepTolerance}.`);
+    return {
+      x: objective.structure(at.x),
+      value: at.value,
+      gradient: objective.layout.scatter(objective.layout.unflatten(at.gradient)) as Grad<T>,
+      iterations,
+      evaluations: objective.evaluations,
+      reason,
+      converged: reason === 'gradient' || reason === 'value' || reason === 'step',
+      message: detail,
+    };
   }
-  return finish('maxIterations', maxIterations, `${maxIterations} iterations without meeting a stopping test; the gradient's largest component is ${maxAbs(at.gradient)}.`);
 }
+
+/** Whether two gradients at one point are the same but for rounding. */
+const agree = (a: Float64Array, b: Float64Array) => maxAbs(difference(a, b)) <= 1e-6 * Math.max(maxAbs(a), maxAbs(b));
 
 const finiteAt = (e: Evaluation) => Number.isFinite(e.value) && allFinite(e.gradient);
 

@@ -11,6 +11,8 @@ import { rebuild } from '../tree/rebuild.js';
 export interface Evaluation {
   readonly value: number;
   readonly gradient: Float64Array;
+  /** Whether the gradient is the compiled one (the recording's: see `Objective.evaluateEagerly`). */
+  readonly compiled: boolean;
 }
 
 export class Objective<T> {
@@ -20,6 +22,7 @@ export class Objective<T> {
   /** Evaluations of f with its gradient so far. */
   evaluations = 0;
   private readonly compiled: CompiledGradient<[T]> | null;
+  private compiling: boolean;
 
   constructor(
     private readonly f: (x: T) => number,
@@ -32,6 +35,7 @@ export class Objective<T> {
     if (this.layout.size === 0) throw new TypeError(`zygote-ts: ${caller}: x0 holds no numbers to optimise.`);
     this.start = this.layout.flatten(this.layout.gather(x0, caller));
     this.compiled = compile ? compileGradient(f) : null;
+    this.compiling = compile;
   }
 
   /** The structure holding the numbers of `v` (frozen throughout with `freeze`: a snapshot). */
@@ -50,7 +54,7 @@ export class Objective<T> {
    * moving x would keep paying it), or compileGradient falls back, or compiling was not asked.
    */
   get isCompiled(): boolean {
-    return this.compiled !== null && this.compiled.fallback === null && this.compiled.recordings <= 1;
+    return this.compiling && this.compiled !== null && this.compiled.fallback === null && this.compiled.recordings <= 1;
   }
 
   evaluate(v: Float64Array): Evaluation {
@@ -58,13 +62,32 @@ export class Objective<T> {
     let x = this.structure(v);
     if (this.isCompiled) {
       // The gradient first: f run for its value may write to x (compiled code never does).
+      const recordings = this.compiled!.recordings;
       const [g] = this.compiled!(x);
-      if (this.isCompiled) return { value: this.f(x), gradient: this.flatten(g) };
+      // (a call that recorded f gave the eager gradient, of f as it is now)
+      if (this.isCompiled) return { value: this.f(x), gradient: this.flatten(g), compiled: this.compiled!.recordings === recordings };
       // (this call recorded f on a new path or fell back: where f wrote to its argument, its
       // writes were made on x; value and gradient come together from x as it was)
       x = this.structure(v);
     }
     const { val, grad } = withgradient(this.f, x);
-    return { value: val, gradient: this.flatten(grad[0]) };
+    return { value: val, gradient: this.flatten(grad[0]), compiled: false };
+  }
+
+  /**
+   * f and its gradient at v, uncompiled. The compiled gradient holds what f read from outside
+   * its argument when it was recorded — a closure variable, `Math.random()`, a minibatch
+   * counter — while the value comes from f as it is now: a solver stopping on it may stop
+   * where f's own gradient is not small. This one is f's own.
+   */
+  evaluateEagerly(v: Float64Array): Evaluation {
+    this.evaluations++;
+    const { val, grad } = withgradient(this.f, this.structure(v));
+    return { value: val, gradient: this.flatten(grad[0]), compiled: false };
+  }
+
+  /** The gradient is eager from now on (the compiled one was found to be another function's). */
+  stopCompiling(): void {
+    this.compiling = false;
   }
 }

@@ -170,6 +170,26 @@ describe('any structure, and why it stopped', () => {
     expect(compiled.value).toBe(f({ ...compiled.x }));
   });
 
+  // (found by helper O: the compiled gradient keeps what f read from outside x when it was
+  // recorded, the value is f's now; Adam on batches taken in turn reported 'gradient' at the
+  // first batch's minimum, x = 0, where f's own gradient is ±1)
+  it("where f reads data that changes between calls, it stops only where f's own gradient says so", () => {
+    // batches taken in turn, as a training loop's minibatches: f's mean over them is least at 0.5
+    const batches = [0, 1];
+    let taken = 0;
+    const f = (x: number) => (x - batches[taken++ % 2]!) ** 2;
+    const r = minimize(f, 3, { method: 'adam', learningRate: 0.05, maxIterations: 2000 });
+    expect(r.reason).not.toBe('gradient');
+    expect(Math.abs(r.x - 0.5)).toBeLessThan(0.1);
+    // a closure variable changed from onStep: the minimum is the new target's
+    let target = 1;
+    const g = (x: number) => (x - target) ** 2;
+    const moved = minimize(g, 3, { method: 'gd', onStep: (s) => void (s.iteration === 1 && (target = 5)) });
+    expect(moved.reason).toBe('gradient');
+    expect(Math.abs(moved.x - 5)).toBeLessThan(1e-8);
+    expect(moved.gradient).toBeCloseTo(2 * (moved.x - 5), 14); // (plain JavaScript: g′ at the answer)
+  });
+
   it('compiled or not, the same minimum', () => {
     const x0 = Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? -1.2 : 1));
     const compiled = minimize(rosenbrockN, x0);
