@@ -4,7 +4,7 @@
 import { beforeStorageWrite, NDArray, isNDArray } from './ndarray.js';
 import { isTraced } from './core/traced.js';
 import { operators } from '../rules/overloads.js';
-import { add, mul } from '../rules/arithmetic.js';
+import { add, div, mul } from '../rules/arithmetic.js';
 
 /** What may be a parameter: one of our arrays, or a (nested) JavaScript array of numbers. */
 export type Param = NDArray | number[] | number[][];
@@ -115,6 +115,16 @@ export class Grads implements Iterable<[Param, NDArray | number[] | number[][] |
     return new Grads(this.params, this.grads.map((g) => combine(g, null, (a) => mul(a, k))));
   }
 
+  /** Difference of two gradients of the same Params (also `g1 - g2` in rewritten code). */
+  minus(other: Grads): Grads {
+    return this.plus(other.times(-1));
+  }
+
+  /** Every gradient divided by `k` (also `g / k` in rewritten code). */
+  dividedBy(k: number): Grads {
+    return new Grads(this.params, this.grads.map((g) => combine(g, null, (a) => div(a, k))));
+  }
+
   /**
    * The optimiser step: each parameter += `scale` · its gradient, in place (parameters with
    * no gradient are left alone). `gs.update(-0.1)` is gradient descent with rate 0.1.
@@ -164,6 +174,25 @@ export class Grads implements Iterable<[Param, NDArray | number[] | number[][] |
   [operators.mul](k: unknown): Grads {
     if (typeof k !== 'number' && !isTraced(k)) throw new TypeError('zygote-ts: Grads can be multiplied by a number only.');
     return this.times(k as number); // (a traced number is a number: Grads times a number of an enclosing differentiation)
+  }
+
+  // (without these, JavaScript's meaning stayed: `g1 - g2`, `g / 2` and `-g` were NaN, with no error)
+  [operators.sub](other: unknown): Grads {
+    if (!(other instanceof Grads)) throw new TypeError('zygote-ts: Grads can be subtracted from Grads only.');
+    return this.minus(other);
+  }
+
+  [operators.div](k: unknown, receiverOnRight: boolean): Grads {
+    if (receiverOnRight || (typeof k !== 'number' && !isTraced(k))) throw new TypeError('zygote-ts: Grads can be divided by a number only.');
+    return this.dividedBy(k as number);
+  }
+
+  [operators.neg](): Grads {
+    return this.times(-1);
+  }
+
+  [operators.pow](): never {
+    throw new TypeError('zygote-ts: Grads have no power: map over them (for (const [p, g] of gs)) to square their numbers.');
   }
 }
 

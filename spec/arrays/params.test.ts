@@ -65,6 +65,29 @@ describe('Params and Grads', () => {
     gs.update(-0.25);
     expect(p.toArray()).toEqual([0.5, 1]);
   });
+  // (found by helper O: these fell to JavaScript's meaning, NaN with no error)
+  it('Grads subtract, divide and negate, through the rewrite; a power or a number on the wrong side is refused', () => {
+    const w = array([1, 2]);
+    const v = [3, 4];
+    const ps = new Params([w, v]);
+    const G: any = gradient(() => sum(mul2(w)) + v[0]! * 5, ps); // ∂w = 2w = [2, 4], ∂v = [5, 0]
+    const H: any = gradient(() => sum(w) * 3, ps); // ∂w = [3, 3], ∂v: no path
+    const difference: any = G - H;
+    expect(difference).toBeInstanceOf(Grads);
+    expect(difference.get(w).toArray()).toEqual([2 - 3, 4 - 3]);
+    expect(difference.get(v)).toEqual([5, 0]);
+    expect(((H - G) as any).get(v)).toEqual([0 - 5, 0 - 0]); // (null is zero)
+    expect(G.minus(H).get(w).toArray()).toEqual([-1, 1]);
+    expect(((G / 4) as any).get(w).toArray()).toEqual([2 / 4, 4 / 4]);
+    expect(((G / 4) as any).get(v)).toEqual([5 / 4, 0]);
+    expect(G.dividedBy(4).get(v)).toEqual([5 / 4, 0]);
+    expect((-G as any).get(w).toArray()).toEqual([-2, -4]);
+    expect((-H as any).get(v)).toBe(null);
+    expect(() => G ** 2).toThrow(/Grads have no power/);
+    expect(() => 2 / G).toThrow(/divided by a number only/);
+    expect(() => G - 1).toThrow(/subtracted from Grads only/);
+    expect(() => 1 - G).toThrow(/subtracted from Grads only/);
+  });
   it('withgradient and pullback take Params too', () => {
     const p = array([3]);
     const { val, grad } = withgradient(() => sum(mul2(p)), new Params([p]));
