@@ -16,6 +16,7 @@ import { kindOf } from '../../proxies/kinds.js';
 import { setOwn } from '../../proxies/standins.js';
 import { isTraced } from '../core/traced.js';
 import { isNDArray } from '../ndarray.js';
+import { Grads, Params } from '../params.js';
 import { dotLeaves, isLeaf, leafOfSpec, leafwise, mismatchOf, describe, sizeOfSpec, specOf, writeLeaf, type Leaf, type LeafSpec } from './leaves.js';
 
 /** Where a leaf sits in a skeleton. */
@@ -96,6 +97,7 @@ export class Layout {
    * place, where `tree` has numbers the structure does not, or of another shape.
    */
   gather(tree: unknown, caller: string): (Leaf | null)[] {
+    checkPlain(tree, caller, null, null);
     const out: (Leaf | null)[] = new Array<Leaf | null>(this.count).fill(null);
     const counted = new Map<number, Set<object>>(); // slot → the leaf objects added to it
     const visited = new Map<object, Set<object>>(); // skeleton container → trees walked with it
@@ -216,6 +218,15 @@ const plus = (a: number, b: number) => a + b;
  * derivative (an NDArray's silently).
  */
 function checkPlain(v: unknown, caller: string, up: Path, step: Step | null): void {
+  // (Params walked as a record are its list of arrays, which f — a function of no arguments —
+  // never reads: minimize(() => loss(), ps) saw a zero gradient and reported x0 a minimum)
+  if (v instanceof Params || v instanceof Grads) {
+    const what = v instanceof Params ? 'Params' : 'Grads';
+    throw new TypeError(
+      `zygote-ts: ${caller}: ${pathText(step === null ? up : into(up, step))} is ${what}: optimisers and solvers take the parameters ` +
+        `themselves, as explicit structures: minimize((p) => loss(p), { W, b }), opt.init({ W, b }), opt.update({ W: gs.get(W), b: gs.get(b) }, state).`,
+    );
+  }
   if (isTraced(v) || (isNDArray(v) && v.tracedTape !== null && v.tracedTape.active)) {
     throw new TypeError(
       `zygote-ts: ${caller}: ${pathText(step === null ? up : into(up, step))} is being differentiated (a traced value). Optimisers and solvers ` +

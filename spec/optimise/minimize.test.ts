@@ -3,7 +3,7 @@
 // closed-form optimality conditions, and the solver works on any structure, says why it
 // stopped, and shows each iterate to onStep as a frozen snapshot.
 import { describe, expect, it } from 'vitest';
-import { add, array, exp, log, matmul, minimize, mul, NDArray, sub, sum, type MinimizeStep } from 'zygote-ts';
+import { add, applyUpdates, array, exp, gradient, leastSquares, log, matmul, minimize, mul, NDArray, Params, sgd, sub, sum, type MinimizeStep } from 'zygote-ts';
 
 const rosenbrock = (p: { x: number; y: number }) => (1 - p.x) ** 2 + 100 * (p.y - p.x ** 2) ** 2;
 
@@ -188,6 +188,25 @@ describe('any structure, and why it stopped', () => {
     expect(moved.reason).toBe('gradient');
     expect(Math.abs(moved.x - 5)).toBeLessThan(1e-8);
     expect(moved.gradient).toBeCloseTo(2 * (moved.x - 5), 14); // (plain JavaScript: g′ at the answer)
+  });
+
+  // (found by helper O: Params walked as a record are a list of arrays that f, of no
+  // arguments, never reads — the gradient was zero, and x0 reported a minimum)
+  it("refuses Params and Grads (Zygote's implicit style), in solvers and optimisers alike", () => {
+    const W = array([1, 2]);
+    const ps = new Params([W]);
+    const loss = () => sum(mul(sub(W, 3), sub(W, 3)));
+    expect(() => minimize(loss as (x: unknown) => number, ps)).toThrow(/minimize: the whole value is Params: optimisers and solvers take the parameters themselves/);
+    expect(W.toArray()).toEqual([1, 2]);
+    expect(() => leastSquares(() => [W.get(0) - 3], ps)).toThrow(/is Params/);
+    const opt = sgd(0.1);
+    expect(() => opt.init(ps)).toThrow(/sgd\(0\.1\)\.init: the whole value is Params/);
+    const gs = gradient(loss, ps);
+    expect(() => opt.update(gs as never, opt.init([W]))).toThrow(/the whole value is Grads/);
+    expect(() => applyUpdates({ ps }, { ps: null } as never)).toThrow(/\.ps is Params/);
+    // (the explicit form of the same step)
+    const [u] = opt.update([gs.get(W)!], opt.init([W]));
+    expect(applyUpdates([W], u)[0]!.toArray()).toEqual([1 - 0.1 * 2 * (1 - 3), 2 - 0.1 * 2 * (2 - 3)]);
   });
 
   it('compiled or not, the same minimum', () => {
