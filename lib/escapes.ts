@@ -67,7 +67,8 @@ export function doubt(place: string, what: string | (() => string), fix: string)
 
 export const FIX =
   'Run that code rewritten: with the loader (node --import zygote-ts/register, or npx zygote), the Vite or ' +
-  'esbuild plugin, and its package listed in ZYGOTE_INCLUDE (or the plugin’s include option). If its ' +
+  'esbuild plugin or the Jest transformer (zygote-ts/jest), and its package listed in ZYGOTE_INCLUDE (or ' +
+  'the plugin’s or transformer’s include option). If its ' +
   'derivative is not wanted, pass it dropgrad(x).';
 
 /**

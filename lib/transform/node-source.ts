@@ -13,7 +13,7 @@ import type * as Transform from './index.js';
 import type * as TypeScript from './typescript.js';
 import { loadFailure } from './load-errors.js';
 import { withInlineMap } from './sourcemap.js';
-import { nearestTsconfig, typeScriptFormat } from './tsconfig.js';
+import { nearestTsconfig, type TsConfig, typeScriptFormat } from './tsconfig.js';
 
 // (not `import … from 'node:fs'`: see cache.ts)
 const { readFileSync } = process.getBuiltinModule('node:fs');
@@ -67,6 +67,31 @@ function guarded<T>(path: string, code: string, run: () => T): T {
   }
 }
 
+/** What a TypeScript file's compilation depends on besides its text: its tsconfig.json's path, and its text and that of what it extends. */
+export function tsconfigKey(tsconfig: TsConfig | null): string {
+  return `${tsconfig?.path}\0${tsconfig?.key}`;
+}
+
+/**
+ * The TypeScript file at `path` (source `code`) stripped under its `tsconfig` and rewritten
+ * with `rewrite`'s bindings of the runtime, or only stripped (`rewrite` null: a package not
+ * included), as ESM or as CommonJS (`format` 'cjs'); its map points at the TypeScript. The
+ * loader's hooks and the Jest transformer (jest.ts) compile TypeScript so.
+ */
+export function compiledTypeScript(
+  path: string,
+  code: string,
+  tsconfig: TsConfig | null,
+  rewrite: Pick<Transform.TransformTsOptions, 'runtime' | 'commonjsRuntime'> | null,
+  format?: 'cjs',
+): Transform.TransformResult {
+  return guarded(path, code, () =>
+    rewrite !== null
+      ? transformer().transformTs(code, path, { ...rewrite, format, tsconfig: tsconfig?.path })
+      : transformer().stripTs(code, path, format, tsconfig?.path),
+  );
+}
+
 /**
  * Source for an ES module (`.js`/`.mjs` JavaScript, or TypeScript), or null to
  * load the file as it is. Rewritten modules import `__zy` from the runtime's
@@ -78,14 +103,10 @@ export function moduleSource(path: string, code: string, filter: FileFilter, cac
   const runtime = { kind: 'import', specifier: RUNTIME_URL } as const;
   if (isTypeScriptFile(path)) {
     const tsconfig = nearestTsconfig(path);
-    return throughCache(cache, `${rewrite ? `ts-esm ${RUNTIME_URL}` : 'strip-esm'}\0${tsconfig?.path}\0${tsconfig?.key}`, path, code, () =>
-      guarded(path, code, () => {
-        const out = rewrite
-          ? transformer().transformTs(code, path, { runtime, tsconfig: tsconfig?.path })
-          : transformer().stripTs(code, path, undefined, tsconfig?.path);
-        return withInlineMap(out.code, out.map);
-      }),
-    );
+    return throughCache(cache, `${rewrite ? `ts-esm ${RUNTIME_URL}` : 'strip-esm'}\0${tsconfigKey(tsconfig)}`, path, code, () => {
+      const out = compiledTypeScript(path, code, tsconfig, rewrite ? { runtime } : null);
+      return withInlineMap(out.code, out.map);
+    });
   }
   if (!rewrite) return null;
   return throughCache(cache, `esm ${RUNTIME_URL}`, path, code, () =>
@@ -195,14 +216,10 @@ export function requiredSource(path: string, code: string, filter: FileFilter, c
   const runtime = { kind: 'global' } as const;
   if (isTypeScriptFile(path)) {
     const tsconfig = nearestTsconfig(path);
-    return throughCache(cache, `${rewrite ? 'ts-cjs' : 'strip-cjs'}\0${tsconfig?.path}\0${tsconfig?.key}`, path, code, () =>
-      guarded(path, code, () => {
-        const out = rewrite
-          ? transformer().transformTs(code, path, { format: 'cjs', runtime, tsconfig: tsconfig?.path })
-          : transformer().stripTs(code, path, 'cjs', tsconfig?.path);
-        return withInlineMap(out.code, out.map);
-      }),
-    );
+    return throughCache(cache, `${rewrite ? 'ts-cjs' : 'strip-cjs'}\0${tsconfigKey(tsconfig)}`, path, code, () => {
+      const out = compiledTypeScript(path, code, tsconfig, rewrite ? { runtime } : null, 'cjs');
+      return withInlineMap(out.code, out.map);
+    });
   }
   if (!rewrite) return null;
   return throughCache(cache, `require-${format ?? 'auto'}`, path, code, () =>

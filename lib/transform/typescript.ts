@@ -7,6 +7,7 @@
 // have their own: Vite strips the types before the plugin sees the code, and the esbuild
 // plugin runs inside esbuild. Missing, it is named with the command that installs it.
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import type * as Esbuild from 'esbuild';
 import { hasIgnorePragma } from './pragma.js';
 import { composeMaps, type SourceMapV3 } from './sourcemap.js';
@@ -77,6 +78,23 @@ export function stripTs(code: string, filename: string, format?: 'esm' | 'cjs', 
   const out = { code: stripped.code, map, changed: true };
   const strict = isTypeScriptModule(code, filename, 'esmSyntax' in stripped && stripped.esmSyntax) || (tsconfig !== undefined && tscStrictScripts(tsconfigAt(tsconfig)));
   return format === 'cjs' && strict ? strictCommonJs(out) : out;
+}
+
+/**
+ * An ES module's JavaScript as CommonJS (esbuild's conversion; its map points at `code`), for
+ * a host that runs CommonJS only and cannot `require` an ES module: Jest without
+ * `--experimental-vm-modules`, on Node before 24.9. `import.meta.url` keeps naming the file
+ * (esbuild empties `import.meta` in CommonJS output: zygote-ts's own modules read it).
+ */
+export function esModuleAsCommonJs(code: string, filename: string): TransformResult {
+  const out = esbuild(filename).transformSync(code, {
+    loader: filename.endsWith('.jsx') ? 'jsx' : 'js', format: 'cjs', sourcefile: filename, sourcemap: 'external', supported: LOWERED, logLevel: 'silent',
+    define: { 'import.meta.url': JSON.stringify(pathToFileURL(filename).href) },
+  });
+  const map = JSON.parse(out.map) as SourceMapV3;
+  map.sources = [filename];
+  map.sourcesContent = [code];
+  return { code: out.code, map, changed: true };
 }
 
 /**

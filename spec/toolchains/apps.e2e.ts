@@ -11,12 +11,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '../../playground/serve.mjs';
+import { installPackedLibrary } from './packed.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const work = join(root, 'spec/artifacts/toolchains');
@@ -30,16 +31,6 @@ interface Page { results: Results; warnings: string[]; requests: string[] }
 let browser: Browser;
 let reference: Results;
 let viteBin: string;
-
-/** zygote-ts as a user installs it: `npm pack`, unpacked into the app's node_modules. */
-function installPackedLibrary(): void {
-  const packed = JSON.parse(
-    execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' }),
-  ) as { filename: string }[];
-  const into = join(app, 'node_modules', 'zygote-ts');
-  mkdirSync(into, { recursive: true });
-  execFileSync('tar', ['-xzf', join(work, packed[0]!.filename), '-C', into, '--strip-components=1']);
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -152,7 +143,7 @@ beforeAll(async () => {
   rmSync(work, { recursive: true, force: true });
   cpSync(join(root, 'spec/fixtures/toolchain-app'), app, { recursive: true });
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'zygote-ts-toolchain-app', private: true, type: 'module' }, null, 2));
-  installPackedLibrary();
+  installPackedLibrary(work, app);
   const vitePackage = createRequire(join(app, 'package.json')).resolve('vite/package.json');
   viteBin = join(dirname(vitePackage), (JSON.parse(readFileSync(vitePackage, 'utf8')) as { bin: { vite: string } }).bin.vite);
   reference = JSON.parse(

@@ -1,4 +1,4 @@
-// The toolchain end-to-end tests (Vite dev and build, esbuild; Chromium):
+// The toolchain end-to-end tests (Vite dev and build, esbuild; Chromium; Jest):
 // `npm run test:toolchains`, and .ci/run. Not part of `npm test`.
 import { defineConfig } from 'vitest/config';
 

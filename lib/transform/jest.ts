@@ -1,0 +1,130 @@
+/**
+ * zygote-ts/jest: a Jest transformer that strips TypeScript (esbuild, under the file's
+ * nearest tsconfig.json, as the Node loader strips it) and rewrites user files for
+ * differentiation, for Jest's default CommonJS mode and for its ES modules
+ * (`node --experimental-vm-modules`, with `extensionsToTreatAsEsm`).
+ *
+ * Files under node_modules are rewritten only for the packages the `include` option names
+ * (else `ZYGOTE_INCLUDE`, as for the loader), and Jest hands them to a transformer only where
+ * `transformIgnorePatterns` lets it. In CommonJS mode Jest cannot `require` an ES module
+ * before Node 24.9, so zygote-ts's own modules (ES modules) go through the transformer too,
+ * converted to CommonJS and not rewritten: `transformIgnorePatterns` must let them through.
+ *
+ * @example
+ * ```js
+ * // jest.config.js
+ * export default {
+ *   transform: { '\\.[cm]?[jt]sx?$': 'zygote-ts/jest' },
+ *   transformIgnorePatterns: ['/node_modules/(?!zygote-ts/)'],
+ * };
+ * ```
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { rewriteWithRuntime } from './bundler.js';
+import { transformVersion } from './cache.js';
+import { includeFromEnv, isOwnFile, isTypeScriptFile, PACKAGE_ROOT, RUNTIME_PATH, shouldRewrite, type FileFilter } from './filter.js';
+import { loadFailure } from './load-errors.js';
+import { compiledTypeScript, tsconfigKey } from './node-source.js';
+import type { RuntimeBinding } from './prologue.js';
+import type { SourceMapV3 } from './sourcemap.js';
+import { transform, type TransformResult } from './transform.js';
+import { nearestTsconfig } from './tsconfig.js';
+import { esModuleAsCommonJs, transformStripped } from './typescript.js';
+
+export interface ZygoteJestOptions {
+  /** Packages under node_modules to rewrite too (`'*'` for all). Default: `ZYGOTE_INCLUDE`'s, else none. */
+  include?: string[];
+  /** Files to leave alone, as path substrings (Jest's config carries no RegExp to its workers). */
+  exclude?: string[];
+}
+
+/** The part of Jest's transform options this transformer reads (no dependency on Jest's types). */
+export interface JestTransformOptions {
+  /** Whether Jest loads this file as an ES module (`--experimental-vm-modules`, and an `.mjs` file or one of `extensionsToTreatAsEsm`). */
+  supportsStaticESM?: boolean;
+  /** Whether Jest instruments the output for coverage (it does so itself: this transformer does not). */
+  instrument?: boolean;
+}
+
+/** A Jest transformer (`SyncTransformer` in Jest's types). */
+export interface ZygoteJestTransformer {
+  canInstrument: false;
+  process(code: string, path: string, options: JestTransformOptions): { code: string; map: SourceMapV3 | null };
+  processAsync(code: string, path: string, options: JestTransformOptions): Promise<{ code: string; map: SourceMapV3 | null }>;
+  getCacheKey(code: string, path: string, options: JestTransformOptions): string;
+}
+
+/** zygote-ts's version, from its package.json. */
+function ownVersion(): string {
+  try {
+    return String((JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version?: unknown }).version);
+  } catch {
+    return '?';
+  }
+}
+
+/**
+ * How a file Jest loads takes the runtime: by import of its path in an ES module; by `require`
+ * in CommonJS, so that the runtime is the instance Jest's registry gives the test's own
+ * `require('zygote-ts')` (a global set by the loader's Node does not reach Jest's sandbox).
+ */
+function bindings(module: string, esm: boolean): { runtime: RuntimeBinding; commonjsRuntime: RuntimeBinding } {
+  const required = { kind: 'require', specifier: module } as const;
+  return { runtime: esm ? { kind: 'import', specifier: module } : required, commonjsRuntime: required };
+}
+
+/**
+ * Create the transformer (Jest calls this with the options given beside it:
+ * `transform: { '\\.[cm]?[jt]sx?$': ['zygote-ts/jest', { include: ['simple-statistics'] }] }`).
+ */
+export function createTransformer(options: ZygoteJestOptions = {}): ZygoteJestTransformer {
+  const filter: FileFilter = { include: options.include ?? includeFromEnv(), exclude: options.exclude ?? [] };
+  const version = `${ownVersion()}\0${transformVersion()}\0${RUNTIME_PATH}\0${JSON.stringify(filter)}`;
+
+  function compile(code: string, path: string, esm: boolean): TransformResult {
+    const rewrite = shouldRewrite(path, filter);
+    if (isTypeScriptFile(path)) {
+      const tsconfig = nearestTsconfig(path);
+      return rewriteWithRuntime(RUNTIME_PATH, (module) => compiledTypeScript(path, code, tsconfig, rewrite ? bindings(module, esm) : null, esm ? undefined : 'cjs'));
+    }
+    if (!rewrite) return esm || !isOwnFile(path) ? { code, map: null, changed: false } : esModuleAsCommonJs(code, path);
+    try {
+      return rewriteWithRuntime(RUNTIME_PATH, (module) => {
+        const binding = bindings(module, esm);
+        if (esm) return transform(code, { filename: path, ...binding, sourceType: 'module' });
+        try {
+          return transform(code, { filename: path, ...binding, sourceType: 'script' });
+        } catch (error) {
+          // An ES module in CommonJS Jest: made CommonJS first, as babel-jest would.
+          if (!(error instanceof SyntaxError)) throw error;
+          return transformStripped(code, esModuleAsCommonJs(code, path), path, { ...binding, format: 'cjs' });
+        }
+      });
+    } catch (error) {
+      throw loadFailure(path, code, false, error);
+    }
+  }
+
+  const process = (code: string, path: string, jest: JestTransformOptions) => {
+    const out = compile(code, path, jest.supportsStaticESM === true);
+    return { code: out.code, map: out.map };
+  };
+  return {
+    canInstrument: false,
+    process,
+    processAsync: async (code, path, jest) => process(code, path, jest),
+    getCacheKey(code, path, jest) {
+      // (the output depends on the tsconfig's text, and what it extends, as much as on the file's)
+      const tsconfig = isTypeScriptFile(path) ? tsconfigKey(nearestTsconfig(path)) : '';
+      return createHash('sha256')
+        .update(`${version}\0${jest.supportsStaticESM === true}\0${jest.instrument === true}\0${tsconfig}\0${path}\0`)
+        .update(code)
+        .digest('hex');
+    },
+  };
+}
+
+/** The transformer with its default options (`transform: { '\\.[cm]?[jt]sx?$': 'zygote-ts/jest' }`). */
+export default { createTransformer };
