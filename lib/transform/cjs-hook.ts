@@ -9,7 +9,7 @@
  */
 import Module from 'node:module';
 import { cacheFromEnv, type TransformCache } from './cache.js';
-import { type FileFilter, typeScriptSwaps } from './filter.js';
+import { type FileFilter, isOwnFile, typeScriptSwaps } from './filter.js';
 import { requiredSource } from './node-source.js';
 
 // (not `import … from 'node:fs'`: see cache.ts)
@@ -36,6 +36,12 @@ export function installCjsHook(filter: FileFilter, cache: TransformCache | null 
   const proto = Module.prototype as unknown as CompilableModule;
   const original = proto._compile;
   proto._compile = function compile(this: CompilableModule, content: string, filename: string, format?: string): unknown {
+    // zygote-ts's own `.js` files are ES modules ("type": "module"), which Node compiles here as
+    // such. Compiled as CommonJS, another loader's require hook converted one (tsx's converts every
+    // ES module that is required): that was a second copy of zygote-ts beside the one the loader
+    // runs, and every gradient stopped with "a traced number from another copy of zygote-ts".
+    // Compiled as the ES module it is, `require` gives the instance `import` gives.
+    if (format !== 'module' && isOwnFile(filename) && filename.endsWith('.js')) return original.call(this, readFileSync(filename, 'utf8'), filename, 'module');
     return original.call(this, compileSource(content, filename, filter, format, cache), filename, format);
   };
   // `require('./lib.cjs')` meaning lib.cts (as TypeScript writes the import of a `.cts` file, and

@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 import { build, type Loader, type Plugin } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import zygoteEsbuild from '../../lib/transform/esbuild.js';
@@ -529,6 +530,40 @@ describe('node --import zygote-ts/register', () => {
     writeFileSync(join(dir, 'other.ts'), 'export const m: number = 2;\n');
     writeFileSync(join(dir, 'main.cts'), "import { k } from './lib.cjs';\nconst { m } = require('./other.js');\nconsole.log(JSON.stringify(k * m));\n");
     expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.cts')]))).toBe(6);
+  });
+
+  it("keeps one zygote-ts where another loader's require hook compiles its ES modules to CommonJS (tsx's does)", () => {
+    // With tsx's hook beside the loader (node --import tsx --import zygote-ts/register), a CommonJS
+    // file's require of zygote-ts got a CommonJS copy of the library, whose gradient met the loader's
+    // runtime: "a traced number from another copy of zygote-ts", for every function. The stand-in for
+    // tsx's hook converts a required .js file with ES module syntax as tsx does (esbuild, to CommonJS).
+    const dir = mkdtempSync(join(tmp, 'other-hook-'));
+    const esbuildPath = createRequire(join(root, 'package.json')).resolve('esbuild');
+    writeFileSync(
+      join(dir, 'esm-to-cjs.cjs'),
+      [
+        "const Module = require('node:module');",
+        "const { readFileSync } = require('node:fs');",
+        "const { pathToFileURL } = require('node:url');",
+        `const { transformSync } = require(${JSON.stringify(esbuildPath)});`,
+        "const plain = Module._extensions['.js'];",
+        "Module._extensions['.js'] = function (module, filename) {",
+        "  const code = readFileSync(filename, 'utf8');",
+        '  if (!/^\\s*(?:import|export)\\b/m.test(code)) return plain(module, filename);',
+        "  const url = JSON.stringify(pathToFileURL(filename).href);",
+        "  module._compile(transformSync(code, { loader: 'js', format: 'cjs', define: { 'import.meta.url': url } }).code, filename);",
+        '};',
+      ].join('\n'),
+    );
+    const index = join(root, 'dist/lib/index.js');
+    writeFileSync(
+      join(dir, 'main.cts'),
+      `const { gradient } = require(${JSON.stringify(index)});\nconst f = (x: number): number => x * Math.sin(x);\nconst h = 1e-6;\n` +
+        'console.log(JSON.stringify({ value: f(1.2), grad: gradient(f, 1.2)[0], central: (f(1.2 + h) - f(1.2 - h)) / (2 * h) }));\n',
+    );
+    const out = JSON.parse(node(['--require', join(dir, 'esm-to-cjs.cjs'), '--import', registerUrl, join(dir, 'main.cts')])) as Record<string, number>;
+    expect(out['value']).toBe(1.2 * Math.sin(1.2));
+    expect(out['grad']).toBeCloseTo(out['central']!, 6);
   });
 
   it('runs TypeScript decorators and using declarations, lowered as tsc lowers them', () => {
