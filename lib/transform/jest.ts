@@ -24,11 +24,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rewriteWithRuntime } from './bundler.js';
 import { transformVersion } from './cache.js';
-import { includeFromEnv, isOwnFile, isTypeScriptFile, PACKAGE_ROOT, RUNTIME_PATH, shouldRewrite, type FileFilter } from './filter.js';
+import { includeFromEnv, isOwnFile, isTypeScriptFile, nodeModulesPackage, PACKAGE_ROOT, RUNTIME_PATH, shouldRewrite, type FileFilter } from './filter.js';
+import type * as acorn from 'acorn';
+import MagicString from 'magic-string';
 import { loadFailure } from './load-errors.js';
+import { parse } from './parse.js';
 import { compiledTypeScript, tsconfigKey } from './node-source.js';
 import type { RuntimeBinding } from './prologue.js';
-import type { SourceMapV3 } from './sourcemap.js';
+import { composeMaps, type SourceMapV3 } from './sourcemap.js';
 import { transform, type TransformResult } from './transform.js';
 import { nearestTsconfig } from './tsconfig.js';
 import { esModuleAsCommonJs, transformStripped } from './typescript.js';
@@ -75,6 +78,72 @@ function bindings(module: string, esm: boolean): { runtime: RuntimeBinding; comm
   return { runtime: esm ? { kind: 'import', specifier: module } : required, commonjsRuntime: required };
 }
 
+/** The `jest` calls babel-jest and ts-jest move above a file's imports. */
+const HOISTED = new Set(['mock', 'unmock', 'deepUnmock', 'enableAutomock', 'disableAutomock']);
+
+/** A `require("@jest/globals")` (esbuild's `__toESM(require(…))` too): where `import { jest } from '@jest/globals'` went. */
+const JEST_GLOBALS = /^(?:__toESM\()?require\(["']@jest\/globals["']\)/;
+
+/**
+ * The name of the `@jest/globals` binding a hoisted call reads `jest` from (`import_globals`
+ * in `import_globals.jest.mock(…)`), '' for the global `jest`, or null: not such a call.
+ * Chains (`jest.mock(a).mock(b)`) count.
+ */
+function hoistedCall(node: acorn.Node, globals: ReadonlyMap<string, acorn.Node>): string | null {
+  if (node.type !== 'CallExpression') return null;
+  const callee = (node as acorn.CallExpression).callee;
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || !HOISTED.has(callee.property.name)) return null;
+  const object = callee.object;
+  if (object.type === 'Identifier' && object.name === 'jest') return '';
+  if (object.type === 'MemberExpression' && !object.computed && object.property.type === 'Identifier' && object.property.name === 'jest' && object.object.type === 'Identifier' && globals.has(object.object.name)) return object.object.name;
+  return hoistedCall(object, globals);
+}
+
+/**
+ * CommonJS output with its `jest.mock(…)` calls (and `unmock`, `enableAutomock`, …) moved above
+ * its first `require`, as babel-jest and ts-jest move them: an import compiled to `require` ran
+ * before a `jest.mock` written under it, and the test silently got the real module. A
+ * `@jest/globals` import the calls read `jest` from moves with them. Every line stays where it
+ * was (a moved call joins the line it is moved to); the map follows.
+ */
+function withJestCallsHoisted(out: { code: string; map: SourceMapV3 | null }, path: string): { code: string; map: SourceMapV3 | null } {
+  if (!/\bjest\s*\.\s*(?:mock|unmock|deepUnmock|enableAutomock|disableAutomock)\b/.test(out.code)) return out;
+  const { ast } = parse(out.code, 'script');
+  const text = (node: acorn.Node) => out.code.slice(node.start, node.end);
+  const globals = new Map<string, acorn.Node>();
+  const calls: { statement: acorn.Node; from: string }[] = [];
+  let firstRequire: acorn.Node | undefined;
+  for (const statement of ast.body) {
+    if (statement.type === 'VariableDeclaration' && statement.declarations.length === 1) {
+      const [declarator] = statement.declarations;
+      if (declarator!.id.type === 'Identifier' && declarator!.init && JEST_GLOBALS.test(text(declarator!.init))) {
+        globals.set(declarator!.id.name, statement);
+        continue;
+      }
+    }
+    const from = statement.type === 'ExpressionStatement' ? hoistedCall(statement.expression, globals) : null;
+    if (from !== null) calls.push({ statement, from });
+    // (not the prologue's require of the runtime: it must stay first)
+    else if (firstRequire === undefined && /\brequire\s*\(/.test(text(statement)) && !text(statement).startsWith('var __zy = ')) firstRequire = statement;
+  }
+  const to = firstRequire?.start;
+  // (`@jest/globals` above it stays there; one under it moves with the calls that read it)
+  if (to === undefined || calls.every(({ statement }) => statement.start < to)) return out;
+  const s = new MagicString(out.code);
+  const moved = new Set<acorn.Node>();
+  for (const { statement, from } of calls) {
+    const binding = from === '' ? undefined : globals.get(from);
+    for (const node of [binding, statement]) {
+      if (node === undefined || node.start < to || moved.has(node)) continue;
+      moved.add(node);
+      s.move(node.start, node.end, to);
+    }
+  }
+  const code = s.toString();
+  const hoisting = JSON.parse(s.generateMap({ hires: 'boundary', source: path, includeContent: false }).toString()) as SourceMapV3;
+  return { code, map: out.map === null ? { ...hoisting, sources: [path], sourcesContent: [out.code] } : composeMaps(hoisting, out.map) };
+}
+
 /**
  * Create the transformer (Jest calls this with the options given beside it:
  * `transform: { '\\.[cm]?[jt]sx?$': ['zygote-ts/jest', { include: ['simple-statistics'] }] }`).
@@ -108,8 +177,10 @@ export function createTransformer(options: ZygoteJestOptions = {}): ZygoteJestTr
   }
 
   const process = (code: string, path: string, jest: JestTransformOptions) => {
-    const out = compile(code, path, jest.supportsStaticESM === true);
-    return { code: out.code, map: out.map };
+    const esm = jest.supportsStaticESM === true;
+    const out = compile(code, path, esm);
+    // (a package's own order is its own: babel-jest leaves node_modules alone too)
+    return esm || nodeModulesPackage(path) !== null ? { code: out.code, map: out.map } : withJestCallsHoisted(out, path);
   };
   return {
     canInstrument: false,

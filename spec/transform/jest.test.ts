@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 // (the build, as Jest loads it: the loader's compilation, which it shares, loads the transform lazily from its own folder)
 import { createTransformer } from 'zygote-ts/jest';
 import { RUNTIME_PATH } from '../../lib/transform/filter.js';
+import { decodeMappings } from '../../lib/transform/sourcemap.js';
 import { temporaryFolder } from './helpers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -72,6 +73,32 @@ describe('zygote-ts/jest', () => {
     expect(asCommonJs).not.toContain('__zy');
     expect(asCommonJs).toContain(JSON.stringify(pathToFileURL(own).href));
     expect(createTransformer().process(code, own, esm).code).toBe(code);
+  });
+
+  it('moves jest.mock above the requires imports became in CommonJS, as babel-jest does, every other line kept', () => {
+    // Left under them, the import's require ran first and the test silently got the real module.
+    const test = [
+      "import { jest } from '@jest/globals';",
+      "import { shifted } from './shifted';",
+      '',
+      "jest.mock('./scale', () => ({ scale: (x: number) => 10 * x }));",
+      'export const y: number = shifted(1) * 2;',
+      '',
+    ].join('\n');
+    const file = write('app/src/mocked.test.ts', test);
+    const out = createTransformer().process(test, file, cjs);
+    const lineOf = (text: string) => out.code.slice(0, out.code.indexOf(text)).split('\n').length;
+    expect(out.code.indexOf('jest.mock(')).toBeGreaterThan(out.code.indexOf('require("@jest/globals")'));
+    expect(out.code.indexOf('jest.mock(')).toBeLessThan(out.code.indexOf('require("./shifted")'));
+    expect(out.code.split('\n').length).toBe(createTransformer().process(test.replace('jest.mock(', 'jest.mocked('), file, cjs).code.split('\n').length);
+    // The map names the line each piece came from: the mock's (moved) the TypeScript's 4th, the export's its 5th.
+    const lines = decodeMappings(out.map!.mappings);
+    const sourceLine = (text: string) => lines[lineOf(text) - 1]!.find((segment) => segment[0] >= out.code.split('\n')[lineOf(text) - 1]!.indexOf(text))?.[2];
+    expect(sourceLine('jest.mock(')).toBe(3);
+    expect(sourceLine('shifted)(1)')).toBe(4);
+    // An ES module's imports are linked before it runs: nothing there to move (jest.unstable_mockModule is for that).
+    const asModule = createTransformer().process(test, file, esm).code;
+    expect(asModule.indexOf('jest.mock')).toBeGreaterThan(asModule.indexOf('from "./shifted"'));
   });
 
   it('keys its cache by the module format, the include option, the code and the tsconfig', () => {
