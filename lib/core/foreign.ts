@@ -49,4 +49,6 @@ const ANOTHER_COPY =
   'library are loaded in this app (two versions in node_modules, or a bundler loading it twice), and ' +
   "neither knows the other's traced numbers: derivatives would be lost. Make the app load one copy: " +
   "`npm ls zygote-ts` shows where they come from (`npm dedupe`, or one version for every dependant); " +
-  "with Vite, use the zygote-ts/vite plugin, which keeps zygote-ts out of the dev server's pre-bundling.";
+  "with Vite, use the zygote-ts/vite plugin, which keeps zygote-ts out of the dev server's pre-bundling. " +
+  'In Jest, jest.resetModules() and jest.isolateModules() (and the resetModules option) give the modules ' +
+  'required after them copies of their own, zygote-ts among them: require zygote-ts there too, beside the code it differentiates.';
