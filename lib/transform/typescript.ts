@@ -164,7 +164,10 @@ function stripUnder(code: string, filename: string, loader: 'ts' | 'tsx', format
   const emptied = out.warnings.filter((w) => w.id === 'empty-import-meta');
   if (emptied.length > 0) throw withCommonJsNote({ errors: emptied.map((w) => ({ ...w, text: '"import.meta" is not available in CommonJS' })) });
   const text = (suffix: string): string => out.outputFiles.find((f) => f.path.endsWith(suffix))!.text;
-  const js = format === 'cjs' && tsconfig !== undefined && !tscEsModuleInterop(tsconfigAt(tsconfig)) ? withoutInterop(text('.js'), filename) : text('.js');
+  // (only where this build converted imports: a file that is CommonJS already — another loader's
+  // output, tsx's before the loader's require hook — keeps the helper it came with and its meaning)
+  const ownImports = format === 'cjs' && isEsmSyntax(out);
+  const js = ownImports && tsconfig !== undefined && !tscEsModuleInterop(tsconfigAt(tsconfig)) ? withoutInterop(text('.js'), filename) : text('.js');
   return { code: js, map: text('.map'), esmSyntax: isEsmSyntax(out) };
 }
 

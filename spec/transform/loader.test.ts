@@ -566,6 +566,41 @@ describe('node --import zygote-ts/register', () => {
     expect(out['grad']).toBeCloseTo(out['central']!, 6);
   });
 
+  it("keeps the imports of TypeScript another loader's require hook compiled to CommonJS first as that loader made them (tsx's)", () => {
+    // Without esModuleInterop, the loader makes its own CommonJS imports read `.default` as tsc's
+    // output does. Applied to a file tsx's hook had compiled already, that changed tsx's own helper:
+    // `import two from './two'` of `module.exports = 2` was undefined (x * two NaN, silently) where
+    // tsx alone gives 2, or, with tsx's minified helper, the file did not load at all.
+    const dir = mkdtempSync(join(tmp, 'other-ts-hook-'));
+    const esbuildPath = createRequire(join(root, 'package.json')).resolve('esbuild');
+    writeFileSync(
+      join(dir, 'ts-to-cjs.cjs'),
+      [
+        "const Module = require('node:module');",
+        "const { readFileSync } = require('node:fs');",
+        `const { transformSync } = require(${JSON.stringify(esbuildPath)});`,
+        "Module._extensions['.ts'] = function (module, filename) {",
+        "  module._compile(transformSync(readFileSync(filename, 'utf8'), { loader: 'ts', format: 'cjs' }).code, filename);",
+        '};',
+      ].join('\n'),
+    );
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'commonjs' }));
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'commonjs', target: 'es2022', esModuleInterop: false } }));
+    writeFileSync(join(dir, 'two.js'), 'module.exports = 2;\n');
+    const index = join(root, 'dist/lib/index.js');
+    writeFileSync(join(dir, 'plain.ts'), "import two from './two';\nconst f = (x: number): number => x * two;\nconsole.log(JSON.stringify(f(1.5)));\n");
+    writeFileSync(
+      join(dir, 'main.ts'),
+      `import two from './two';\nconst { gradient } = require(${JSON.stringify(index)});\nconst f = (x: number): number => x * two;\nconst h = 1e-6;\n` +
+        'console.log(JSON.stringify({ value: f(1.5), grad: gradient(f, 1.5)[0], central: (f(1.5 + h) - f(1.5 - h)) / (2 * h) }));\n',
+    );
+    const hook = join(dir, 'ts-to-cjs.cjs');
+    const plain = JSON.parse(node(['--require', hook, join(dir, 'plain.ts')])) as number;
+    const out = JSON.parse(node(['--require', hook, '--import', registerUrl, join(dir, 'main.ts')])) as Record<string, number>;
+    expect(out['value']).toBe(plain);
+    expect(out['grad']).toBeCloseTo(out['central']!, 6);
+  });
+
   it('runs TypeScript decorators and using declarations, lowered as tsc lowers them', () => {
     // Kept as written, the rewrite's parser stopped at `@` and Node 20 at `using`.
     const dir = mkdtempSync(join(tmp, 'lowered-'));
