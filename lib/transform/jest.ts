@@ -33,7 +33,7 @@ import { compiledTypeScript, tsconfigKey } from './node-source.js';
 import type { RuntimeBinding } from './prologue.js';
 import { composeMaps, type SourceMapV3 } from './sourcemap.js';
 import { transform, type TransformResult } from './transform.js';
-import { nearestTsconfig } from './tsconfig.js';
+import { hasModuleSyntax, nearestTsconfig } from './tsconfig.js';
 import { esModuleAsCommonJs, transformStripped } from './typescript.js';
 
 export interface ZygoteJestOptions {
@@ -158,13 +158,17 @@ export function createTransformer(options: ZygoteJestOptions = {}): ZygoteJestTr
       const tsconfig = nearestTsconfig(path);
       return rewriteWithRuntime(RUNTIME_PATH, (module) => compiledTypeScript(path, code, tsconfig, rewrite ? bindings(module, esm) : null, esm ? undefined : 'cjs'));
     }
-    if (!rewrite) return esm || !isOwnFile(path) ? { code, map: null, changed: false } : esModuleAsCommonJs(code, path);
+    // Jest's CommonJS runs no import or export: a file not rewritten (zygote-ts's own, one that
+    // starts with @zygote-ignore, an excluded one) is still made CommonJS, as babel-jest makes it.
+    const asCommonJs = (out: TransformResult): TransformResult =>
+      esm || out.changed || !(isOwnFile(path) || hasModuleSyntax(code)) ? out : esModuleAsCommonJs(code, path);
+    if (!rewrite) return asCommonJs({ code, map: null, changed: false });
     try {
       return rewriteWithRuntime(RUNTIME_PATH, (module) => {
         const binding = bindings(module, esm);
         if (esm) return transform(code, { filename: path, ...binding, sourceType: 'module' });
         try {
-          return transform(code, { filename: path, ...binding, sourceType: 'script' });
+          return asCommonJs(transform(code, { filename: path, ...binding, sourceType: 'script' }));
         } catch (error) {
           // An ES module in CommonJS Jest: made CommonJS first, as babel-jest would.
           if (!(error instanceof SyntaxError)) throw error;

@@ -48,6 +48,18 @@ describe('zygote-ts/jest', () => {
     expect(jest.process('export function cube(x) { return x * x * x; }\n', js, esm).code).toContain(`import { __zy } from ${JSON.stringify(RUNTIME_PATH)};`);
   });
 
+  it('makes an ES module it does not rewrite (@zygote-ignore, excluded) CommonJS for CommonJS Jest all the same', () => {
+    // Returned as they were, Jest stopped: "Must use import to load ES Module".
+    const js = write('app/src/ignored.js', '// @zygote-ignore\nexport const sq = (x) => x * x;\n');
+    const ignored = createTransformer().process('// @zygote-ignore\nexport const sq = (x) => x * x;\n', js, cjs).code;
+    expect(ignored).not.toMatch(moduleSyntax);
+    expect(ignored).not.toContain('__zy');
+    const excluded = createTransformer({ exclude: ['/src/'] }).process('export const sq = (x) => x * x;\n', js, cjs).code;
+    expect(excluded).not.toMatch(moduleSyntax);
+    expect(excluded).not.toContain('__zy');
+    expect(createTransformer({ exclude: ['/src/'] }).process('exports.sq = (x) => x * x;\n', js, cjs).code).toBe('exports.sq = (x) => x * x;\n');
+  });
+
   it('leaves a package alone unless the include option (else ZYGOTE_INCLUDE) names it', () => {
     const pkg = join(dir, 'app/node_modules/pkg/index.js');
     const code = 'exports.sq = (x) => x * x;\n';
