@@ -50,8 +50,13 @@ export function mismatchOf(spec: LeafSpec, x: unknown): string | null {
   if (spec.kind === 'number') return typeof x === 'number' ? null : `${describe(x)} where a number is`;
   const expected = spec.kind === 'ndarray' ? `an NDArray of shape [${spec.shape.join(', ')}]` : `a typed array of length ${spec.length}`;
   if (!isNDArray(x) && !isFloatArray(x)) return `${describe(x)} where ${expected} is`;
+  // (an NDArray of another shape and the same size — a transposed gradient, 3×2 for a 2×3
+  // parameter — was taken number by number in storage order, its places not the parameter's)
+  if (spec.kind === 'ndarray' && isNDArray(x) && !sameShape(x.shape, spec.shape)) return `${describe(x)} where ${expected} is`;
   return dataOf(x).length === sizeOfSpec(spec) ? null : `${describe(x)} where ${expected} is`;
 }
+
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((n, i) => n === b[i]);
 
 export function describe(x: unknown): string {
   if (x === null || x === undefined) return String(x);

@@ -3,7 +3,7 @@
 // what stays frozen, and what null leaves alone.
 import { describe, expect, it } from 'vitest';
 import { freeze, immerable, produce } from 'immer';
-import { applyUpdates, applyUpdatesInPlace, array, gradient, mul, NDArray, reshape, sum } from 'zygote-ts';
+import { applyUpdates, applyUpdatesInPlace, array, gradient, mul, NDArray, reshape, sgd, sum } from 'zygote-ts';
 
 class Linear {
   constructor(
@@ -130,6 +130,24 @@ describe('applyUpdates', () => {
     expect(() => applyUpdates(a, { v: 1, next: null })).toThrow(/the parameters hold a cycle/);
     applyUpdatesInPlace(a, { v: 1, next: null });
     expect(a.v).toBe(2);
+  });
+
+  // (found by helper O: an NDArray of the parameter's size and another shape was added in
+  // storage order — a transposed 3×2 gradient to a 2×3 weight gave [[11, 22, 33], [44, 55, 66]],
+  // element (0, 1) stepped by the gradient's (1, 0))
+  it('refuses an NDArray update of another shape with the same number of elements (a transposed gradient)', () => {
+    const W = array([[1, 2, 3], [4, 5, 6]]);
+    const transposed = array([[10, 20], [30, 40], [50, 60]]);
+    expect(() => applyUpdates({ W }, { W: transposed })).toThrow(/\.W is an NDArray of shape \[3, 2\] where an NDArray of shape \[2, 3\] is in the parameters/);
+    expect(() => applyUpdatesInPlace({ W }, { W: transposed })).toThrow(/shape \[3, 2\] where an NDArray of shape \[2, 3\]/);
+    expect(W.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    const opt = sgd(1);
+    expect(() => opt.update({ W: transposed }, opt.init({ W }))).toThrow(/shape \[3, 2\] where an NDArray of shape \[2, 3\]/);
+    expect(() => applyUpdates({ v: array([1, 2]) }, { v: array([[1, 2]]) })).toThrow(/shape \[1, 2\] where an NDArray of shape \[2\]/);
+    // (the same shape is added place by place, as plain JavaScript adds the nested numbers)
+    const step = array([[10, 20, 30], [40, 50, 60]]);
+    const plain = (W.toArray() as number[][]).map((row, i) => row.map((w, j) => w + (step.toArray() as number[][])[i]![j]!));
+    expect(applyUpdates({ W }, { W: step }).W.toArray()).toEqual(plain);
   });
 });
 
