@@ -43,6 +43,7 @@ export function rebuild<T>(x: T, layout: Layout, leaves: readonly (Leaf | null)[
   const underway = new Set<object>();
   const inPlace = options.inPlace === true;
   const increments = options.increments === true;
+  if (inPlace) checkWritable(x, layout.skeleton, leaves, options.caller);
 
   // (`up` and `step` say where `node` is; the path is made only for a container or a message)
   const walk = (node: unknown, s: Skeleton, up: Path, step: Step | null): unknown => {
@@ -102,6 +103,45 @@ export function rebuild<T>(x: T, layout: Layout, leaves: readonly (Leaf | null)[
     return result;
   };
   return walk(x, layout.skeleton, null, null) as T;
+}
+
+/**
+ * Refuses an in-place update before any number is written where a container that holds a
+ * number to update is frozen or holds it in a read-only property: refused on the way, the
+ * parameters were left half stepped (those before it written), and applying the update
+ * again — as the error advises, with applyUpdates — stepped them twice.
+ */
+function checkWritable(x: unknown, skeleton: Skeleton, leaves: readonly (Leaf | null)[], caller: string): void {
+  const seen = new Set<object>();
+  const walk = (node: unknown, s: Skeleton, path: Path): void => {
+    if (s === null || s instanceof SlotRef || typeof node !== 'object' || node === null || seen.has(node)) return;
+    seen.add(node);
+    const child = (step: Step, value: unknown, sub: Skeleton) => {
+      if (!(sub instanceof SlotRef)) return walk(value, sub, into(path, step));
+      if (typeof value !== 'number' || leaves[sub.slot] === null || leaves[sub.slot] === undefined) return;
+      writable(node, path, caller);
+      const own = typeof step === 'object' ? undefined : Object.getOwnPropertyDescriptor(node, step);
+      if (own !== undefined && own.writable === false) {
+        throw new TypeError(`zygote-ts: ${caller}: ${pathText(into(path, step))} is read-only, so it cannot be updated in place; applyUpdates returns the updated parameters instead.`);
+      }
+    };
+    if (Array.isArray(s)) {
+      // (checked once, not per element: a parameter array of thousands of numbers is stepped
+      // often, and a read-only index in an unfrozen array is not something code makes)
+      let checked = false;
+      for (let i = 0; i < s.length; i++) {
+        const sub = s[i]!;
+        if (sub instanceof SlotRef && checked) continue;
+        child(i, (node as unknown[])[i], sub);
+        checked ||= sub instanceof SlotRef && typeof (node as unknown[])[i] === 'number' && leaves[sub.slot] != null;
+      }
+    } else if (s instanceof Map) {
+      for (const [k, sub] of s) child({ mapKey: k }, (node as Map<unknown, unknown>).get(k), sub);
+    } else {
+      for (const k of Object.keys(s)) child(k, (node as Record<string, unknown>)[k], s[k]!);
+    }
+  };
+  walk(x, skeleton, null);
 }
 
 function write(target: object, changes: readonly Change[]): void {

@@ -201,4 +201,28 @@ describe('applyUpdatesInPlace', () => {
     const frozen = freeze({ a: { w: 1 } }, true);
     expect(() => applyUpdatesInPlace(frozen, { a: { w: 1 } })).toThrow(/applyUpdatesInPlace: \.a is frozen .* applyUpdates returns/);
   });
+
+  // (found by helper O: refused on the way, after `.a` and `.W` were written — and applyUpdates,
+  // as the error advises, then stepped them a second time: a = [3, 4] from [1, 2])
+  it('a refusal (a frozen part, a read-only field) comes before any number is written', () => {
+    const make = () => {
+      const model = { a: [1, 2], W: array([1, 2]), s: Object.freeze([3]), r: { v: 1, w: 5 } };
+      Object.defineProperty(model.r, 'w', { value: 5, writable: false, enumerable: true });
+      return model;
+    };
+    const model = make();
+    const update = { a: [1, 1], W: array([1, 1]), s: [1], r: { v: 1, w: null } };
+    expect(() => applyUpdatesInPlace(model, update)).toThrow(/applyUpdatesInPlace: \.s is frozen/);
+    expect(model.a).toEqual([1, 2]);
+    expect(model.W.toArray()).toEqual([1, 2]);
+    const readOnly = make();
+    expect(() => applyUpdatesInPlace(readOnly, { ...update, s: null, r: { v: 1, w: 1 } })).toThrow(/applyUpdatesInPlace: \.r\.w is read-only/);
+    expect([readOnly.a, readOnly.W.toArray(), readOnly.r.v]).toEqual([[1, 2], [1, 2], 1]);
+    // the advised applyUpdates then steps each once, as plain JavaScript's sums
+    const next = applyUpdates(model, update);
+    expect([next.a, next.W.toArray(), next.s, next.r.v]).toEqual([[1 + 1, 2 + 1], [1 + 1, 2 + 1], [3 + 1], 1 + 1]);
+    // (a null update to a frozen or read-only place writes nothing there: no refusal)
+    applyUpdatesInPlace(model, { ...update, s: null, r: { v: 1, w: null } });
+    expect([model.a, model.r.v]).toEqual([[2, 3], 2]);
+  });
 });
