@@ -12,6 +12,7 @@ import { isNDArray, type NDArray } from '../ndarray.js';
 import { Layout } from '../tree/layout.js';
 import { rebuild } from '../tree/rebuild.js';
 import type { StopReason } from './minimize.js';
+import { checkOptionNames, checkStopping } from './options.js';
 import { allFinite, dot, maxAbs } from './vectors.js';
 
 export interface LeastSquaresOptions<T> {
@@ -63,7 +64,9 @@ export interface LeastSquaresResult<T> {
  * fit.x; // { a: 3, k: 0.5 } (to 1e-10)
  */
 export function leastSquares<T>(residuals: (x: T) => readonly number[] | NDArray, x0: T, options: LeastSquaresOptions<T> = {}): LeastSquaresResult<T> {
+  checkOptionNames('leastSquares', options, ['maxIterations', 'tolerance', 'stepTolerance', 'valueTolerance', 'onStep']);
   const { maxIterations = 200, tolerance = 1e-10, stepTolerance = 1e-10, valueTolerance = 1e-14, onStep } = options;
+  checkStopping('leastSquares', maxIterations, { tolerance, stepTolerance, valueTolerance });
   if (typeof residuals !== 'function') throw new TypeError(`zygote-ts: leastSquares(residuals, x0) needs a function, got ${typeof residuals}.`);
   const layout = Layout.of(x0, 'leastSquares');
   const n = layout.size;

@@ -13,6 +13,7 @@ import { applyUpdates } from './apply.js';
 import { LbfgsMemory } from './lbfgs.js';
 import { strongWolfe, type Trial } from './line-search.js';
 import { Objective, type Evaluation } from './objective.js';
+import { checkOptionNames, checkStopping } from './options.js';
 import { adam, sgd } from './optimisers.js';
 import type { GradientTransformation } from './transformation.js';
 import { allFinite, along, difference, dot, maxAbs } from './vectors.js';
@@ -91,7 +92,9 @@ type Stepper = (at: Iterate) => Iterate | 'lineSearch' | 'notFinite';
  * result.reason; // 'gradient'
  */
 export function minimize<T>(f: (x: T) => number, x0: T, options: MinimizeOptions<T> = {}): MinimizeResult<T> {
+  checkOptionNames('minimize', options, ['method', 'maxIterations', 'tolerance', 'valueTolerance', 'stepTolerance', 'learningRate', 'memory', 'compile', 'onStep']);
   const { method = 'lbfgs', maxIterations = 1000, tolerance = 1e-8, valueTolerance = 0, stepTolerance = 0, onStep } = options;
+  checkStopping('minimize', maxIterations, { tolerance, valueTolerance, stepTolerance });
   const objective = new Objective(f, x0, 'minimize', options.compile ?? true);
   let step = stepperFor(method, objective, options);
 

@@ -1,9 +1,10 @@
 // The optimisers users pick by name, each a chain of building blocks (transforms.ts), as
 // optax defines them. Learning rates are numbers or schedules (schedules.ts).
 
+import { checkOptionNames } from './options.js';
 import type { LearningRate } from './schedules.js';
 import { chain, GradientTransformation } from './transformation.js';
-import { addDecayedWeights, scaleByAdam, scaleByLearningRate, scaleByRms, trace, type AdamOptions, type RmsOptions } from './transforms.js';
+import { ADAM_OPTIONS, addDecayedWeights, RMS_OPTIONS, scaleByAdam, scaleByLearningRate, scaleByRms, trace, type AdamOptions, type RmsOptions } from './transforms.js';
 
 const rateName = (lr: LearningRate) => (typeof lr === 'number' ? String(lr) : 'schedule');
 
@@ -24,7 +25,9 @@ export interface SgdOptions {
  * const [updates, next] = opt.update(grads, state);
  * params = applyUpdates(params, updates);
  */
-export function sgd(lr: LearningRate, { momentum, nesterov = false }: SgdOptions = {}): GradientTransformation {
+export function sgd(lr: LearningRate, options: SgdOptions = {}): GradientTransformation {
+  checkOptionNames('sgd', options, ['momentum', 'nesterov']);
+  const { momentum, nesterov = false } = options;
   if (nesterov && momentum === undefined) throw new TypeError('zygote-ts: sgd: nesterov needs a momentum.');
   const steps = momentum === undefined ? [scaleByLearningRate(lr)] : [trace({ decay: momentum, nesterov }), scaleByLearningRate(lr)];
   return named(`sgd(${rateName(lr)}${momentum === undefined ? '' : `, momentum ${momentum}${nesterov ? ', nesterov' : ''}`})`, chain(...steps));
@@ -44,6 +47,7 @@ export function sgd(lr: LearningRate, { momentum, nesterov = false }: SgdOptions
  * }
  */
 export function adam(lr: LearningRate, options: AdamOptions = {}): GradientTransformation {
+  checkOptionNames('adam', options, ADAM_OPTIONS);
   return named(`adam(${rateName(lr)})`, chain(scaleByAdam(options), scaleByLearningRate(lr)));
 }
 
@@ -61,7 +65,9 @@ export interface AdamWOptions extends AdamOptions {
  * const opt = adamw(0.001, { weightDecay: 0.01 });
  * const [updates, next] = opt.update(g, state, model);
  */
-export function adamw(lr: LearningRate, { weightDecay = 1e-4, ...options }: AdamWOptions = {}): GradientTransformation {
+export function adamw(lr: LearningRate, adamwOptions: AdamWOptions = {}): GradientTransformation {
+  checkOptionNames('adamw', adamwOptions, [...ADAM_OPTIONS, 'weightDecay']);
+  const { weightDecay = 1e-4, ...options } = adamwOptions;
   return named(`adamw(${rateName(lr)})`, chain(scaleByAdam(options), addDecayedWeights(weightDecay), scaleByLearningRate(lr)));
 }
 
@@ -81,7 +87,9 @@ export interface RmspropOptions extends RmsOptions {
  * @example
  * const opt = rmsprop(0.001, { decay: 0.99 });
  */
-export function rmsprop(lr: LearningRate, { momentum, nesterov = false, ...options }: RmspropOptions = {}): GradientTransformation {
+export function rmsprop(lr: LearningRate, rmspropOptions: RmspropOptions = {}): GradientTransformation {
+  checkOptionNames('rmsprop', rmspropOptions, [...RMS_OPTIONS, 'momentum', 'nesterov']);
+  const { momentum, nesterov = false, ...options } = rmspropOptions;
   const steps = [scaleByRms(options), scaleByLearningRate(lr), ...(momentum === undefined ? [] : [trace({ decay: momentum, nesterov })])];
   return named(`rmsprop(${rateName(lr)})`, chain(...steps));
 }

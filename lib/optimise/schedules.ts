@@ -1,6 +1,8 @@
 // Learning-rate schedules (optax's): a schedule maps the step count (0 at the first update)
 // to a learning rate. Wherever a learning rate is taken, a number or a schedule will do.
 
+import { checkOptionNames } from './options.js';
+
 /** The learning rate at each step, counted from 0. */
 export type Schedule = (step: number) => number;
 
@@ -44,6 +46,7 @@ export interface ExponentialDecayOptions {
  */
 export function exponentialDecay(init: number, rate: number, period: number, options: ExponentialDecayOptions = {}): Schedule {
   checkSteps(period, 'exponentialDecay');
+  checkOptionNames('exponentialDecay', options, ['staircase', 'begin', 'end']);
   const { staircase = false, begin = 0, end } = options;
   return (step) => {
     const periods = Math.max(step - begin, 0) / period;
@@ -81,7 +84,9 @@ export function cosineDecay(init: number, steps: number, alpha = 0): Schedule {
  * lr(100); // 0.001
  * lr(1000); // 0
  */
-export function warmupCosineDecay(peak: number, warmup: number, steps: number, { init = 0, end = 0 } = {}): Schedule {
+export function warmupCosineDecay(peak: number, warmup: number, steps: number, options: { init?: number; end?: number } = {}): Schedule {
+  checkOptionNames('warmupCosineDecay', options, ['init', 'end']);
+  const { init = 0, end = 0 } = options;
   checkSteps(warmup, 'warmupCosineDecay');
   if (!(steps > warmup)) throw new RangeError(`zygote-ts: warmupCosineDecay: steps (${steps}) must be more than the warm-up (${warmup}): they count it.`);
   const warm = linearSchedule(init, peak, warmup);

@@ -8,6 +8,7 @@
 // correction, which counts the gradients each slot's moments took (Optimisers.jl's state per leaf).
 
 import { leafwise, dotLeaves, zerosOfSpec, specOf, type Leaf } from '../tree/leaves.js';
+import { checkOptionNames } from './options.js';
 import { scheduleOf, type LearningRate } from './schedules.js';
 import { GradientTransformation, type SlotRule, type Slots } from './transformation.js';
 
@@ -68,7 +69,9 @@ export interface TraceOptions {
  * @example
  * const heavyBall = chain(trace({ decay: 0.9 }), scaleByLearningRate(0.01)); // = sgd(0.01, { momentum: 0.9 })
  */
-export function trace({ decay = 0.9, nesterov = false }: TraceOptions = {}): GradientTransformation {
+export function trace(options: TraceOptions = {}): GradientTransformation {
+  checkOptionNames('trace', options, ['decay', 'nesterov']);
+  const { decay = 0.9, nesterov = false } = options;
   const rule: SlotRule<Leaf[]> = {
     init: zerosLike,
     update(grads, traces) {
@@ -92,6 +95,9 @@ export interface AdamOptions {
   epsRoot?: number;
 }
 
+/** The names of Adam's options. */
+export const ADAM_OPTIONS: readonly (keyof AdamOptions)[] = ['b1', 'b2', 'eps', 'epsRoot'];
+
 interface AdamState {
   /** Per slot: how many gradients its moments have taken (their bias correction). */
   counts: number[];
@@ -106,7 +112,9 @@ interface AdamState {
  * @example
  * const opt = chain(scaleByAdam({ b1: 0.8 }), scaleByLearningRate(0.01));
  */
-export function scaleByAdam({ b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0 }: AdamOptions = {}): GradientTransformation {
+export function scaleByAdam(options: AdamOptions = {}): GradientTransformation {
+  checkOptionNames('scaleByAdam', options, ADAM_OPTIONS);
+  const { b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0 } = options;
   const rule: SlotRule<AdamState> = {
     init: (params) => ({ counts: params.map(() => 0), mu: zerosLike(params), nu: zerosLike(params) }),
     update(grads, { counts, mu, nu }) {
@@ -140,6 +148,9 @@ export interface RmsOptions {
   epsInSqrt?: boolean;
 }
 
+/** The names of RMSprop's options. */
+export const RMS_OPTIONS: readonly (keyof RmsOptions)[] = ['decay', 'eps', 'epsInSqrt'];
+
 /**
  * RMSprop's scaling (Tieleman & Hinton 2012) as optax's `scale_by_rms`: the gradient over
  * the root of its running mean square, `g / √(v + eps)` (or `g / (√v + eps)` with
@@ -148,7 +159,9 @@ export interface RmsOptions {
  * @example
  * const opt = chain(scaleByRms({ decay: 0.99 }), scaleByLearningRate(0.001));
  */
-export function scaleByRms({ decay = 0.9, eps = 1e-8, epsInSqrt = true }: RmsOptions = {}): GradientTransformation {
+export function scaleByRms(options: RmsOptions = {}): GradientTransformation {
+  checkOptionNames('scaleByRms', options, RMS_OPTIONS);
+  const { decay = 0.9, eps = 1e-8, epsInSqrt = true } = options;
   const denominator = epsInSqrt ? (v: number) => Math.sqrt(v + eps) : (v: number) => Math.sqrt(v) + eps;
   const rule: SlotRule<Leaf[]> = {
     init: zerosLike,

@@ -1,6 +1,6 @@
 // Learning-rate schedules: their ends, their shapes and their joins.
 import { describe, expect, it } from 'vitest';
-import { adam, cosineDecay, exponentialDecay, linearSchedule, sgd, warmupCosineDecay, type LearningRate } from 'zygote-ts';
+import { adam, adamw, cosineDecay, exponentialDecay, leastSquares, linearSchedule, minimize, rmsprop, scaleByRms, sgd, trace, warmupCosineDecay, type LearningRate } from 'zygote-ts';
 
 const steps = (n: number) => Array.from({ length: n + 1 }, (_, i) => i);
 const monotone = (xs: number[], sign: 1 | -1) => xs.every((x, i) => i === 0 || sign * (x - xs[i - 1]!) >= 0);
@@ -55,5 +55,31 @@ describe('schedules', () => {
     expect(() => sgd(options)).toThrow(/a learning rate is a number or a schedule \(a function of the step count\), got an object: write sgd\(0\.1\)/);
     expect(() => adam('1e-3' as unknown as LearningRate)).toThrow(/got string/);
     expect(() => sgd(cosineDecay(0.1, 100))).not.toThrow();
+  });
+
+  // (found by helper O: an option of another name — a typo, PyTorch's or scipy's — was ignored,
+  // and the default used: minimize with { method: 'adam', lr: 0.1 } stepped at 0.001)
+  it('an option the solver or optimiser does not take is refused, naming those it does; so is a count or tolerance out of range', () => {
+    const bowl = (x: number) => (x - 2) ** 2;
+    const given = (options: object) => options as never;
+    expect(() => minimize(bowl, 0, given({ method: 'adam', lr: 0.1 }))).toThrow(/minimize: there is no option "lr"; the options are method, maxIterations, .*learningRate/);
+    expect(() => minimize(bowl, 0, given({ maxIter: 5 }))).toThrow(/no option "maxIter"/);
+    expect(() => leastSquares((x: number) => [x - 2], 0, given({ gtol: 1e-3 }))).toThrow(/leastSquares: there is no option "gtol"/);
+    expect(() => adam(0.01, given({ beta1: 0.5 }))).toThrow(/adam: there is no option "beta1"; the options are b1, b2, eps, epsRoot/);
+    expect(() => adamw(0.01, given({ weight_decay: 0.1 }))).toThrow(/adamw: there is no option "weight_decay"/);
+    expect(() => sgd(0.1, given({ momentun: 0.9 }))).toThrow(/sgd: there is no option "momentun"/);
+    expect(() => rmsprop(0.1, given({ alpha: 0.99 }))).toThrow(/rmsprop: there is no option "alpha"/);
+    expect(() => trace(given({ momentum: 0.5 }))).toThrow(/trace: there is no option "momentum"/);
+    expect(() => scaleByRms(given({ epsilon: 1 }))).toThrow(/scaleByRms: there is no option "epsilon"/);
+    expect(() => exponentialDecay(1, 0.5, 10, given({ staircased: true }))).toThrow(/exponentialDecay: there is no option "staircased"/);
+    expect(() => warmupCosineDecay(1, 10, 100, given({ peak: 1 }))).toThrow(/warmupCosineDecay: there is no option "peak"/);
+    expect(() => minimize(bowl, 0, { maxIterations: NaN })).toThrow(/maxIterations must be a whole number ≥ 0, got NaN/);
+    expect(() => minimize(bowl, 0, { maxIterations: -1 })).toThrow(/got -1/);
+    expect(() => minimize(bowl, 0, { tolerance: -1e-8 })).toThrow(/tolerance must be a number ≥ 0, got -1e-8/);
+    expect(() => leastSquares((x: number) => [x - 2], 0, { stepTolerance: NaN })).toThrow(/stepTolerance must be a number ≥ 0/);
+    // (the options it takes work as before: the one asked for is used)
+    const r = minimize(bowl, 0, { method: 'adam', learningRate: 0.1, maxIterations: 1 });
+    expect(r.x).toBeCloseTo(0.1, 6); // Adam's first step: lr · sign(g)
+    expect(minimize(bowl, 0, { maxIterations: Infinity }).x).toBeCloseTo(2, 8);
   });
 });
