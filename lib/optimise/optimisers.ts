@@ -95,4 +95,4 @@ export function rmsprop(lr: LearningRate, rmspropOptions: RmspropOptions = {}): 
 }
 
 /** `t` under the name users wrote (for messages). */
-const named = (name: string, t: GradientTransformation): GradientTransformation => new GradientTransformation(name, t.rule);
+const named = (name: string, t: GradientTransformation): GradientTransformation => new GradientTransformation(name, t.rule, t.kind);

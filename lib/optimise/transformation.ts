@@ -39,6 +39,8 @@ class State<T> implements OptState<T> {
   constructor(
     readonly layout: Layout,
     readonly inner: unknown,
+    /** The kind of transformation that made it (`GradientTransformation.kind`). */
+    readonly kind: string,
   ) {}
 }
 
@@ -53,6 +55,11 @@ export class GradientTransformation {
     readonly name: string,
     /** Its computation on slots (what `chain` composes). */
     readonly rule: SlotRule<unknown>,
+    /**
+     * What its state holds, for checking that a state is its kind's: the name without its
+     * numbers (`adam(0.1)` and `adam(0.05)` are of one kind, and take each other's state).
+     */
+    readonly kind: string = name.replace(/\(.*$/s, ''),
   ) {}
 
   /**
@@ -64,7 +71,7 @@ export class GradientTransformation {
    */
   init<T>(params: T): OptState<T> {
     const layout = Layout.of(params, `${this.name}.init`);
-    return new State<T>(layout, this.rule.init(paramsOf(layout, params, `${this.name}.init`)));
+    return new State<T>(layout, this.rule.init(paramsOf(layout, params, `${this.name}.init`)), this.kind);
   }
 
   /**
@@ -78,12 +85,17 @@ export class GradientTransformation {
    */
   update<T>(grads: NoInfer<Grad<T>> | null, state: OptState<T>, params?: NoInfer<T>): [Grad<T> | null, OptState<T>] {
     if (!(state instanceof State)) throw new TypeError(`zygote-ts: ${this.name}.update: the state must come from ${this.name}.init (or a previous update).`);
+    // (another kind's state was read as this one's: sgd's update on Adam's state stepped by NaN
+    // with a schedule, and a momentum trace took RMSprop's mean squares as its trace)
+    if (state.kind !== this.kind) {
+      throw new TypeError(`zygote-ts: ${this.name}.update: the state was made by another kind of optimiser (${state.kind}, where this is ${this.kind}), whose state means other things: use ${this.name}.init.`);
+    }
     if (grads === null) return [null, state];
     const { layout } = state;
     const g = layout.gather(grads, `${this.name}.update (the gradient)`);
     const p = params === undefined ? null : paramsOf(layout, params, `${this.name}.update (the parameters)`);
     const [updates, inner] = this.rule.update(g, state.inner, p);
-    return [layout.scatter(updates) as Grad<T>, new State<T>(layout, inner)];
+    return [layout.scatter(updates) as Grad<T>, new State<T>(layout, inner, this.kind)];
   }
 }
 
@@ -116,5 +128,5 @@ export function chain(...transformations: GradientTransformation[]): GradientTra
       return [[...u], next];
     },
   };
-  return new GradientTransformation(`chain(${transformations.map((t) => t.name).join(', ')})`, chained);
+  return new GradientTransformation(`chain(${transformations.map((t) => t.name).join(', ')})`, chained, `chain(${transformations.map((t) => t.kind).join(', ')})`);
 }

@@ -15,6 +15,7 @@ import {
   NDArray,
   rmsprop,
   scale,
+  scaleByAdam,
   scaleByLearningRate,
   sgd,
   sum,
@@ -166,6 +167,22 @@ describe('the transformations follow their recurrences, for every kind of leaf',
   it('a null gradient leaves its parameters and their moments alone', () => {
     expectSame(run(adam(0.01), { step: 2, index: 'v' }), reference(adamRule(0.01, 0), { step: 2, indices: [1, 2] }));
     expectSame(run(adam(0.01), { step: 0, index: 'a' }), reference(adamRule(0.01, 0), { step: 0, indices: [0] }));
+  });
+
+  // (found by helper O: another kind's state was read as this one's — sgd with a schedule on
+  // Adam's state stepped by NaN, a momentum trace took RMSprop's mean squares as its trace)
+  it("a state made by another kind of optimiser is refused; one of the same kind with other numbers is taken", () => {
+    const p = { a: 1, b: [2, 3] };
+    const g = { a: 0.5, b: [1, -1] };
+    expect(() => sgd(cosineDecay(0.1, 10)).update(g, adam(0.1).init(p))).toThrow(/sgd\(schedule\)\.update: the state was made by another kind of optimiser \(chain\(scaleByAdam, scaleByLearningRate\), where this is chain\(scaleByLearningRate\)\)/);
+    expect(() => sgd(0.1, { momentum: 0.9 }).update(g, rmsprop(0.1).init(p))).toThrow(/another kind of optimiser/);
+    expect(() => adamw(0.1).update(g, adam(0.1).init(p), p)).toThrow(/another kind of optimiser/);
+    expect(() => adam(0.1).update(g, sgd(0.1).init(p))).toThrow(/another kind of optimiser/);
+    // (a learning rate changed between steps: the moments carry over, as adam(0.05)'s own would)
+    const [, afterOne] = adam(0.1).update(g, adam(0.1).init(p));
+    const [, ownAfterOne] = adam(0.05).update(g, adam(0.05).init(p));
+    expect(adam(0.05).update(g, afterOne)[0]).toEqual(adam(0.05).update(g, ownAfterOne)[0]);
+    expect(chain(scaleByAdam(), scaleByLearningRate(0.05)).update(g, afterOne)[0]).toEqual(adam(0.05).update(g, ownAfterOne)[0]);
   });
 
   it("a parameter first reached after some steps takes Adam's first step, lr·sign(g), as a parameter reached from the start", () => {
