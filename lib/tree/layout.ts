@@ -134,6 +134,9 @@ export class Layout {
       visited.set(s, trees.add(t as object));
       if (Array.isArray(s)) {
         if (!Array.isArray(t)) throw shapeError(caller, path, t, 'an array');
+        // (a shorter one left the numbers past its end without update, with nothing said:
+        // applyUpdates([1, 2], [1]) gave [2, 2]; a gradient has its parameter's length)
+        if (t.length < s.length) throw shapeError(caller, path, t, `an array of length ${s.length}`);
         for (let i = 0; i < s.length; i++) walk(s[i]!, t[i], path, i);
         for (let i = s.length; i < t.length; i++) walk(null, t[i], path, i);
       } else if (s instanceof Map) {

@@ -132,6 +132,20 @@ describe('applyUpdates', () => {
     expect(a.v).toBe(2);
   });
 
+  // (found by helper O: the numbers past a shorter array's end were left without update, with
+  // nothing said — applyUpdates([1, 2], [1]) gave [2, 2] — where a longer one was refused)
+  it('refuses a number array shorter than its parameter, in updates and gradients', () => {
+    expect(() => applyUpdates([1, 2], [1])).toThrow(/applyUpdates \(the updates\): the whole value is an array of length 1 where the parameters have an array of length 2/);
+    const model = { w: [1, 2, 3], b: 0 };
+    expect(() => applyUpdatesInPlace(model, { w: [1, 1], b: 1 })).toThrow(/\.w is an array of length 2 where the parameters have an array of length 3/);
+    expect(model).toEqual({ w: [1, 2, 3], b: 0 });
+    const opt = sgd(0.5);
+    expect(() => opt.update({ w: [1], b: 1 }, opt.init(model))).toThrow(/\.w is an array of length 1/);
+    // (null holes and null arrays still mean no update there)
+    expect(applyUpdates(model, { w: [1, null, 1] as never, b: null })).toEqual({ w: [1 + 1, 2, 3 + 1], b: 0 });
+    expect(applyUpdates(model, { w: null, b: 1 })).toEqual({ w: [1, 2, 3], b: 0 + 1 });
+  });
+
   // (found by helper O: an NDArray of the parameter's size and another shape was added in
   // storage order — a transposed 3×2 gradient to a 2×3 weight gave [[11, 22, 33], [44, 55, 66]],
   // element (0, 1) stepped by the gradient's (1, 0))
