@@ -269,7 +269,9 @@ function statement(p: Program, k: number, name: string, a: string, b: string, ex
     case Op.argument:
       return `const ${name} = A[${p.extra[k]}];`;
     case Op.scale:
-      return `const ${name} = ${a} === 0 ? 0 : ${a} * ${b};`;
+      // (g·p, but 0 where either is 0 and the other infinite or NaN: the eager sweep's strong
+      // zeros, tested only when the product is NaN, so that the usual case pays one comparison)
+      return `let ${name} = ${a} * ${b}; if (${name} !== ${name} && (${a} === 0 || ${b} === 0)) ${name} = 0;`;
     case Op.pick:
       return `const ${name} = ${picksFirst(p.extra[k] === 0, a, b)} ? ${a} : ${b};`;
     case Op.picked:

@@ -53,7 +53,7 @@ export class Program extends Instructions implements Recorder {
       case Op.mul: value = u * v; break;
       case Op.div: value = u / v; break;
       case Op.pow: value = u ** v; break;
-      case Op.scale: value = u === 0 ? 0 : u * v; break;
+      case Op.scale: value = u === 0 || v === 0 ? 0 : u * v; break; // (as codegen writes it)
       default: throw new Error(`zygote-ts: not a binary instruction: ${code}`);
     }
     return this.define(code, operandA(x), operandA(y), slotOf(x), slotOf(y), 0, value);

@@ -214,22 +214,26 @@ class SweepWriter {
   }
 
   // g·partial: a zero cotangent contributes nothing (the eager sweep skips it), even
-  // through an infinite partial; numbers known now are multiplied now. (g·1 is written too:
-  // a partial that is 1 in one copy of a loop's body and another number in the next must
-  // not make the copies differ; V8 folds g·1 itself.)
+  // through an infinite partial, nor does a zero partial given an infinite cotangent;
+  // numbers known now are multiplied now. (g·1 is written too: a partial that is 1 in one
+  // copy of a loop's body and another number in the next must not make the copies differ;
+  // V8 folds g·1 itself.)
   product(gid: number, g: number, pid: number, p: number): void {
     if (gid === CONSTANT) {
       if (g === 0 || pid === CONSTANT) {
         this.rid = CONSTANT;
-        this.rnum = g === 0 ? 0 : g * p;
+        this.rnum = g === 0 || p === 0 ? 0 : g * p;
       } else {
-        this.rid = this.program.push(Op.mul, g, pid, Slot.constant, Slot.value, 0, 0);
-        this.rnum = g * p;
+        this.rid = this.program.push(Number.isFinite(g) ? Op.mul : Op.scale, g, pid, Slot.constant, Slot.value, 0, 0);
+        this.rnum = p === 0 ? 0 : g * p;
       }
+    } else if (pid === CONSTANT && p === 0) {
+      this.rid = CONSTANT;
+      this.rnum = 0;
     } else {
       const code = pid !== CONSTANT ? Op.scale : Number.isFinite(p) ? Op.mul : Op.scale;
       this.rid = this.program.push(code, gid, pid === CONSTANT ? p : pid, Slot.value, pid === CONSTANT ? Slot.constant : Slot.value, 0, 0);
-      this.rnum = g === 0 ? 0 : g * p;
+      this.rnum = g === 0 || p === 0 ? 0 : g * p;
     }
   }
 

@@ -63,13 +63,14 @@ export class Tangents {
     if (ga === undefined && gb === undefined && typeof da === 'number' && typeof db === 'number') {
       for (let j = 0; j < w; j++) {
         // A zero tangent contributes nothing, even through an infinite partial (as a zero
-        // cotangent in the reverse sweep): 0·∞ must not turn a constant path into NaN.
+        // cotangent in the reverse sweep): 0·∞ must not turn a constant path into NaN. Nor
+        // does a zero partial given an infinite tangent (min(exp(1000 x), 5)'s unchosen one).
         let t = 0;
-        if (a >= 0) {
+        if (a >= 0 && da !== 0) {
           const ta = P[a * w + j]!;
           if (ta !== 0) t = da * ta;
         }
-        if (b >= 0) {
+        if (b >= 0 && db !== 0) {
           const tb = P[b * w + j]!;
           if (tb !== 0) t += db * tb;
         }
@@ -169,9 +170,9 @@ export class Tangents {
   }
 }
 
-/** `t + ∂·ṫ`, skipping zero tangents (and a zero `t`), with the runtime's operations. */
+/** `t + ∂·ṫ`, skipping zero tangents and plain zero partials (and a zero `t`), with the runtime's operations. */
 function term(ops: Algebra, t: unknown, d: unknown, tangent: unknown): unknown {
-  if (tangent === 0 || tangent === null || tangent === undefined) return t;
+  if (tangent === 0 || tangent === null || tangent === undefined || d === 0) return t;
   const part = typeof d === 'number' && typeof tangent === 'number' ? d * tangent : ops.mul(d, tangent);
   if (t === 0) return part;
   return typeof t === 'number' && typeof part === 'number' ? t + part : ops.add(t, part);

@@ -437,14 +437,48 @@ export class Tape {
       if (b === i - 1) carry += g * rows[at + 3]!;
       else if (b !== NO_PARENT) adjoint[b] += g * rows[at + 3]!;
     }
+    // Nor does a zero partial, even given an infinite cotangent (∞·0 would be NaN): an
+    // operand the value does not depend on (max's unchosen one, 0 · v's v) passes on 0, as
+    // Julia's `false` does in ChainRules' max and ifelse rules, so sqrt(max(x, 0)) at -1 has
+    // derivative 0. Such a NaN reaches every input below it, so only a NaN gradient can hold
+    // one: then the sweep is made again with that test, which the loop above does not pay for.
+    return this.numbersOut(output, wanted, true) ?? this.sweepSkippingZeroPartials(output, seed, wanted);
+  }
+
+  /** sweepNumbers, where a zero partial contributes nothing (to a NaN or infinite cotangent). */
+  private sweepSkippingZeroPartials(output: number, seed: number, wanted: readonly number[]): (number | null)[] {
+    const { rows, adjoint } = this;
+    adjoint.fill(0, 0, output + 1);
+    adjoint[output] = seed;
+    for (let i = output; i >= 0; i--) {
+      const g = adjoint[i]!;
+      if (g === 0) continue;
+      const at = i << 2;
+      const a = rows[at]!;
+      const b = rows[at + 2]!;
+      if (a !== NO_PARENT && rows[at + 1] !== 0) adjoint[a] += g * rows[at + 1]!;
+      if (b !== NO_PARENT && rows[at + 3] !== 0) adjoint[b] += g * rows[at + 3]!;
+    }
+    return this.numbersOut(output, wanted, false)!;
+  }
+
+  /**
+   * The wanted rows' cotangents after a sweep of numbers: null where no path leads. With
+   * `nanIsRetried`, null instead of the whole when one of them is NaN.
+   */
+  private numbersOut(output: number, wanted: readonly number[], nanIsRetried: boolean): (number | null)[] | null {
+    const { adjoint } = this;
     // A nonzero cotangent proves a path; only zero ones need the reachability pass.
     const result: (number | null)[] = new Array(wanted.length);
     let reached: Uint8Array | null = null;
     for (let k = 0; k < wanted.length; k++) {
       const row = wanted[k]!;
+      const g = adjoint[row]!;
       if (row < 0 || row > output) result[k] = null;
-      else if (adjoint[row] !== 0) result[k] = adjoint[row]!;
-      else result[k] = (reached ??= this.markReached(output))[row] === 1 ? 0 : null;
+      else if (g !== 0) {
+        if (g !== g && nanIsRetried) return null;
+        result[k] = g;
+      } else result[k] = (reached ??= this.markReached(output))[row] === 1 ? 0 : null;
     }
     return result;
   }
@@ -531,12 +565,13 @@ export class Tape {
         if (!moves) continue; // (a zero cotangent contributes nothing: see sweepNumbers)
         const k = 2 * i + side;
         const p = P[k]!;
-        if (g !== 0) adjoint[parent] += g * p;
+        // (a zero partial contributes nothing, as in sweepNumbers; its tangent still may)
+        if (g !== 0 && p !== 0) adjoint[parent] += g * p;
         for (let j = 0; j < w; j++) {
           const dg = tangent[i * w + j]!;
           const dp = PT[k * w + j]!;
           let d = 0;
-          if (dg !== 0) d = dg * p;
+          if (dg !== 0 && p !== 0) d = dg * p;
           if (g !== 0 && dp !== 0) d += g * dp;
           tangent[parent * w + j] += d;
         }
@@ -582,14 +617,17 @@ export class Tape {
       const contributes = g !== 0;
       const generic = genericPartials?.get(i);
       const at = i << 2;
+      // (nor does a plain zero partial, as in sweepNumbers; a traced one goes through)
       const a = rows[at]!;
       if (a !== NO_PARENT) {
-        if (contributes) adjoint[a] = add(adjoint[a], mul(g, generic ? generic[0] : rows[at + 1]));
+        const p = generic ? generic[0] : rows[at + 1];
+        if (contributes && p !== 0) adjoint[a] = add(adjoint[a], mul(g, p));
         reached[a] = 1;
       }
       const b = rows[at + 2]!;
       if (b !== NO_PARENT) {
-        if (contributes) adjoint[b] = add(adjoint[b], mul(g, generic ? generic[1] : rows[at + 3]));
+        const p = generic ? generic[1] : rows[at + 3];
+        if (contributes && p !== 0) adjoint[b] = add(adjoint[b], mul(g, p));
         reached[b] = 1;
       }
     }
@@ -695,8 +733,17 @@ export class Tape {
           continue;
         }
         const generic = genericPartials?.get(i);
-        if (a !== NO_PARENT) addScalar(a, generic ? ops.mul(g, generic[0]) : typeof g === 'number' ? g * rows[at + 1]! : ops.mul(g, rows[at + 1]));
-        if (b !== NO_PARENT) addScalar(b, generic ? ops.mul(g, generic[1]) : typeof g === 'number' ? g * rows[at + 3]! : ops.mul(g, rows[at + 3]));
+        // (a plain zero partial contributes nothing, as in sweepNumbers; the parent is reached)
+        const pa = generic ? generic[0] : rows[at + 1]!;
+        const pb = generic ? generic[1] : rows[at + 3]!;
+        if (a !== NO_PARENT) {
+          if (pa === 0) reached[a] = 1;
+          else addScalar(a, typeof g === 'number' && typeof pa === 'number' ? g * pa : ops.mul(g, pa));
+        }
+        if (b !== NO_PARENT) {
+          if (pb === 0) reached[b] = 1;
+          else addScalar(b, typeof g === 'number' && typeof pb === 'number' ? g * pb : ops.mul(g, pb));
+        }
       }
     }
     // A cotangent handed on unchanged (add's, a reshape's) can be one buffer for two inputs,

@@ -4,7 +4,7 @@
 // NaN gradient (0·∞ = NaN): eager, compiled, nested and array sweeps agree with finite
 // differences of the same program.
 import { describe, expect, it } from 'vitest';
-import { array, compileGradient, gradient, hessian, maximum, pullback, sqrt, sum, withgradient } from 'zygote-ts';
+import { array, compileGradient, gradient, hessian, hvp, jvp, maximum, pullback, sqrt, sum, withgradient } from 'zygote-ts';
 
 const central = (f: (x: number) => number, x: number, h = 1e-6) => (f(x + h) - f(x - h)) / (2 * h);
 
@@ -49,6 +49,34 @@ describe('a zero cotangent contributes nothing', () => {
     expect(hessian(f, 3)).toBe(18);
     // (the inner gradient, 2, does not depend on x: no path, and above all no NaN)
     expect(gradient((x: number) => gradient(unchosen, x)[0]!, 3)).toEqual([null]);
+  });
+
+  it('nor does a zero partial, given an infinite cotangent or tangent: reverse, forward, nested and compiled agree with finite differences', () => {
+    // Each f is smooth at the point, with an operand its value does not depend on there
+    // (max's or min's unchosen one, 0 · v): that operand's partial is 0 and the cotangent
+    // or tangent it meets is infinite. sqrt(max(x, 0)) at -1 gave NaN; min(exp(1000x), 5)
+    // under jvp gave NaN.
+    const cases: [(x: number) => number, number][] = [
+      [(x) => Math.sqrt(Math.max(x, 0)), -1],
+      [(x) => Math.max(x, 0) ** 0.5 + x * x, -1],
+      [(x) => Math.min(Math.exp(1000 * x), 5) + x * x, 1],
+      [(x) => Math.sqrt(0 * x) + 3 * x, 2],
+    ];
+    cases.forEach(([f, x], k) => {
+      const fd = central(f, x);
+      const fd2 = central((v) => central(f, v, 1e-4), x, 1e-4);
+      const at = `case ${k} at ${x}`;
+      expect(gradient(f, x)[0], at).toBeCloseTo(fd, 6);
+      expect(jvp(f, [x], [1])[1], at).toBeCloseTo(fd, 6);
+      const compiled = compileGradient(f);
+      expect(compiled(x)[0], at).toBeCloseTo(fd, 6);
+      expect(compiled(x)[0], at).toBeCloseTo(fd, 6); // (generated code)
+      expect(hessian(f, x), at).toBeCloseTo(fd2, 3);
+      expect(hvp((v: number[]) => f(v[0]!), [x], [1])[0], at).toBeCloseTo(fd2, 3);
+      expect(jvp((v: number) => jvp(f, [v], [1])[1], [x], [1])[1], at).toBeCloseTo(fd2, 3);
+    });
+    // (a real NaN still comes through a partial that is not zero)
+    expect(gradient((x: number) => Math.sqrt(Math.max(x, 0) - 1), 0.5)).toEqual([NaN]);
   });
 
   it('a zero cotangent still marks its path: 0, not null, where f depends on x', () => {
