@@ -254,7 +254,11 @@ const settled = (v: unknown): unknown => (isSymbolic(v) ? v.value : v);
  * state `produce` returned, not in it.
  */
 function holdsNothingToClean(o: object): boolean {
+  // A module namespace (`import * as lib`, whose `lib.fn(xs)` notes it as a receiver): its
+  // properties are the module's bindings, which no store can write (assigning one throws)
+  // and which the rewrite of module-level writes already follows.
   try {
+    if (isModuleNamespace(o)) return true;
     if (o instanceof Map || o instanceof Set) void o.size;
     else Object.isFrozen(o);
     return false;
@@ -262,6 +266,9 @@ function holdsNothingToClean(o: object): boolean {
     return true;
   }
 }
+
+const isModuleNamespace = (o: object): boolean =>
+  Object.getPrototypeOf(o) === null && !Object.isExtensible(o) && (o as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === 'Module';
 
 /**
  * A frozen plain record or array, which the clean-up cannot write: f may have made it

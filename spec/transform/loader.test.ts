@@ -612,6 +612,11 @@ describe('node --import zygote-ts/register', () => {
   it('differentiates end to end through the gradient API', () => {
     expect(node(['--import', registerUrl, join(fixtures, 'gradient.ts')]).trim()).toBe('[32]');
   });
+
+  it('differentiates through the package imported as a namespace (import * as zy; zy.add(a, 1) in f)', () => {
+    // (sum(a + 1)·sum(a²) at [1, 2, 3]: 9·14, and 14 + 9·2a; it threw "Cannot assign to read only property '__zy'")
+    expect(JSON.parse(node(['--import', registerUrl, join(fixtures, 'namespace.mjs')]))).toEqual({ val: 9 * 14, grad: [14 + 18, 14 + 36, 14 + 54] });
+  });
 });
 
 describe('zygote CLI', () => {
