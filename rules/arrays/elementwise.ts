@@ -139,10 +139,15 @@ export type UnaryPartialForm = (e: Elements, x: Element, y: Element) => Element;
 
 /** An elementwise unary function on arrays from its scalar rule (`partial(x, y)` = ∂y/∂x; `form`, the same on one element). */
 export function lift1(op: (x: unknown) => any, f: (x: number) => number, partial: (x: unknown, y: unknown) => unknown, form?: UnaryPartialForm) {
+  // (a zero cotangent, or a zero partial, contributes nothing: see nothingFromZeros)
   const elementwise: ElementwiseForm | undefined = form && {
     forward: (e, [x]) => e.map(f, x!),
-    backward: (e, g, [x], y) => [e.nothingFromZeros(e.mul(g, form(e, x!, y)), g)],
+    backward: (e, g, [x], y) => {
+      const d = form(e, x!, y);
+      return [e.nothingFromZeros(e.nothingFromZeros(e.mul(g, d), g), d)];
+    },
   };
+  const times = (g: unknown, d: unknown) => nothingFromZeros(nothingFromZeros(mul(g, d), g), d);
   return function onArray(X: NDArray): unknown {
     X = liveArray(X);
     const t = tapeOf([X]);
@@ -150,9 +155,9 @@ export function lift1(op: (x: unknown) => any, f: (x: number) => number, partial
     return recordStep(t, [X], {
       name: op.name,
       forward: ([x]) => op(x),
-      backward: (g, [x], y) => [nothingFromZeros(mul(g, partial(x, y)), g)],
+      backward: (g, [x], y) => [times(g, partial(x, y))],
       elementwise,
-      jvp: ([dx], [x], y) => nothingFromZeros(mul(dx, partial(x, y)), dx),
+      jvp: ([dx], [x], y) => times(dx, partial(x, y)),
     });
   };
 }
@@ -161,16 +166,20 @@ export function lift1(op: (x: unknown) => any, f: (x: number) => number, partial
  * An elementwise contribution `part` (computed from the cotangent `g`, of `g`'s shape) with
  * nothing where `g` is zero: a zero cotangent contributes nothing, even through an infinite
  * or undefined partial (0·∞, 0/0), as in the scalar sweep (lib/core/tape.ts); the same for a
- * tangent in forward mode (lib/core/tangents.ts). A cotangent or tangent traced on an outer
- * tape (nesting) keeps its derivative and is left as it is.
+ * tangent in forward mode (lib/core/tangents.ts). Given the partial as `g`, the same for a
+ * zero partial meeting an infinite cotangent (sqrt(relu(x)) below 0). A cotangent or
+ * tangent traced on an outer tape (nesting) keeps its derivative and is left as it is.
  */
 export function nothingFromZeros(part: unknown, g: unknown): unknown {
-  if (!isNDArray(part) || !isNDArray(g) || part.tracedTape !== null || g.tracedTape !== null || part.size !== g.size) return part;
+  if (!isNDArray(part) || part.tracedTape !== null) return part;
   const p = part.data;
-  const z = g.data;
   let fixed: typeof p | null = null;
-  for (let k = 0; k < p.length; k++) {
-    if (p[k] !== p[k] && z[k] === 0) (fixed ??= p.slice())[k] = 0;
+  if (g === 0) {
+    for (let k = 0; k < p.length; k++) if (p[k] !== p[k]) (fixed ??= p.slice())[k] = 0;
+  } else {
+    if (!isNDArray(g) || g.tracedTape !== null || part.size !== g.size) return part;
+    const z = g.data;
+    for (let k = 0; k < p.length; k++) if (p[k] !== p[k] && z[k] === 0) (fixed ??= p.slice())[k] = 0;
   }
   return fixed === null ? part : new NDArray(part.shape, fixed);
 }

@@ -7,7 +7,7 @@ import { primal, isTraced } from '../../lib/core/traced.js';
 import { mul } from '../arithmetic.js';
 import { max as scalarMax, min as scalarMin } from '../math.js';
 import { unaryRule } from '../scalar.js';
-import { lift2 } from './elementwise.js';
+import { lift2, nothingFromZeros } from './elementwise.js';
 import { map1, map2 } from './broadcast.js';
 import type { ArrayInput } from './axes.js';
 
@@ -48,7 +48,9 @@ function extremeGrads(pick: (a: number, b: number) => number) {
   };
   return function extremePullback(g: unknown, x: unknown, y: unknown, _z: unknown, need: readonly [boolean, boolean]): [unknown, unknown] {
     const mask = map2(numbers(x), numbers(y), first, 'mask');
-    return [need[0] ? mul(g, mask) : null, need[1] ? mul(g, map1(mask, (m) => 1 - m)) : null];
+    // (the operand not chosen gets 0, even where the cotangent is infinite: not ∞·0 = NaN)
+    const chosen = (m: unknown) => nothingFromZeros(mul(g, m), m);
+    return [need[0] ? chosen(mask) : null, need[1] ? chosen(map1(mask, (m) => 1 - m)) : null];
   };
 }
 

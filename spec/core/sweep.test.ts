@@ -4,7 +4,7 @@
 // NaN gradient (0·∞ = NaN): eager, compiled, nested and array sweeps agree with finite
 // differences of the same program.
 import { describe, expect, it } from 'vitest';
-import { array, compileGradient, gradient, hessian, hvp, jvp, maximum, pullback, sqrt, sum, withgradient } from 'zygote-ts';
+import { abs, add, array, compileGradient, gradient, hessian, hvp, jvp, maximum, minimum, mul, pullback, relu, sqrt, sum, withgradient } from 'zygote-ts';
 
 const central = (f: (x: number) => number, x: number, h = 1e-6) => (f(x + h) - f(x - h)) / (2 * h);
 
@@ -96,6 +96,31 @@ describe('a zero cotangent contributes nothing', () => {
     const compiled = compileGradient(f);
     expect(compiled(array([0, 9]))[0]!.toArray()).toEqual([0, 1 / 6]);
     expect(compiled(array([0, 16]))[0]!.toArray()).toEqual([0, 1 / 8]);
+  });
+
+  it('in array sweeps, a zero partial contributes nothing to an infinite cotangent or tangent (maximum, relu, abs)', () => {
+    // (sqrt of maximum(x, 0) or relu(x) at x = -1: sqrt's partial at 0 is ∞, and the unchosen
+    // operand's partial 0 made NaN where the derivative is 0; so did jvp of minimum(exp(1000x), 5)
+    // at 4 and 9, where exp's tangent overflows)
+    const fs = [
+      (x: any) => sum(sqrt(maximum(x, 0))),
+      (x: any) => sum(sqrt(relu(x))),
+      (x: any) => sum(sqrt(maximum(0, x))),
+      (x: any) => add(sum(minimum(Math.exp(mul(x, 1000) as any) as any, 5)), sum(mul(x, x))),
+      (x: any) => sum(sqrt(abs(mul(x, 0)))),
+    ];
+    const xs = [-1, 4, 9];
+    fs.forEach((f, k) => {
+      for (const dtype of ['float64', 'float32'] as const) {
+        const fd = xs.map((_, i) => central((v) => f(array(xs.map((x, j) => (j === i ? v : x)), { dtype })), xs[i]!, dtype === 'float32' ? 1e-2 : 1e-6));
+        const at = `case ${k}, ${dtype}`;
+        const x = array(xs, { dtype });
+        const compiled = compileGradient(f);
+        compiled(x);
+        for (const g of [gradient(f, x)[0]!.toArray() as number[], compiled(x)[0]!.toArray() as number[]]) g.forEach((v, i) => expect(v, at).toBeCloseTo(fd[i]!, dtype === 'float32' ? 3 : 6));
+        xs.forEach((_, i) => expect(jvp(f, [x], [array(xs.map((__, j) => (j === i ? 1 : 0)), { dtype })])[1], `${at}, direction ${i}`).toBeCloseTo(fd[i]!, dtype === 'float32' ? 3 : 6));
+      }
+    });
   });
 
   it('a spline through a repeated end point (d3-shape’s Catmull–Rom pattern)', () => {
