@@ -112,6 +112,7 @@ export const __zy = Object.freeze({
   instanceOf: builtins.instanceOf,
   structuredClone: builtins.structuredCloneOf,
   callMethod: builtins.callMethod,
+  typedSuperCall: builtins.typedSuperCall,
   callOn: builtins.callOn,
   searchCallback: builtins.searchCallback,
   bindOn: builtins.bindOn,

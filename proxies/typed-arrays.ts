@@ -177,6 +177,26 @@ const standInMethods = new WeakSet<Function>();
 
 export const isStandInMethod = (fn: Function): boolean => standInMethods.has(fn);
 
+/** The built-in typed-array methods (%TypedArray%.prototype's), by function: the name each has. */
+const builtinMethodNames = new Map<unknown, PropertyKey>(
+  Reflect.ownKeys(Object.getPrototypeOf(Float64Array.prototype) as object).flatMap((key) => {
+    const d = Reflect.getOwnPropertyDescriptor(Object.getPrototypeOf(Float64Array.prototype) as object, key)!;
+    return typeof d.value === 'function' && key !== 'constructor' ? [[d.value, key] as const] : [];
+  }),
+);
+
+/**
+ * The typed-array stand-in `receiver`'s own version of the built-in method `fn` (a subclass's
+ * `super.at(i)`, which rewritten code calls through `callMethod`): the built-in refuses the
+ * Proxy as `this`. Undefined where `receiver` is no stand-in, or `fn` no such method.
+ */
+export function typedArrayMethodOn(receiver: unknown, fn: unknown): Function | undefined {
+  const s = typedStandIn(receiver);
+  if (s === undefined) return undefined;
+  const key = builtinMethodNames.get(fn);
+  return key === undefined ? undefined : s.builtinMethod(key);
+}
+
 /** A new typed array of class `ctor` holding `values` (traced numbers kept), as f sees one. */
 export function typedArrayOf(ctor: FloatArrayClass, values: ArrayLike<unknown>): FloatArray {
   const standIn = new TypedArrayStandIn(ctor, new ctor(values.length), newShared(ctor, [], null, true));
@@ -452,6 +472,11 @@ export class TypedArrayStandIn {
   }
 
   // ---- the typed-array methods, on the elements as f sees them --------------------------
+
+  /** The stand-in's own version of the built-in method `key`, also where a subclass overrides it (its `super.at`). */
+  builtinMethod(key: PropertyKey): Function | undefined {
+    return this.method(key);
+  }
 
   /** The stand-in's own version of a typed-array method (one function per name, so `v.map === v.map`). */
   private method(key: PropertyKey): Function | undefined {

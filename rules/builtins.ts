@@ -8,7 +8,7 @@ import { touch } from '../proxies/barrier.js';
 import { noteWeakEntry } from '../proxies/cleanup.js';
 import { isTraced, numberOf, primal, reportEscape, textOfTraced, type Traced } from '../lib/core/traced.js';
 import { isDeriving, onBusy, onIdle } from '../lib/core/scope.js';
-import { holdsTracedElements, noteBufferMade, noteNativeView, typedArrayOf, typedArrayOnBuffer, typedArrayOver, typedStandIn } from '../proxies/typed-arrays.js';
+import { holdsTracedElements, noteBufferMade, noteNativeView, typedArrayMethodOn, typedArrayOf, typedArrayOnBuffer, typedArrayOver, typedStandIn } from '../proxies/typed-arrays.js';
 import { watchInstance } from './wasm.js';
 import { add } from './arithmetic.js';
 import { formsOf, isIdentityObject as isIdentity, originalOf, sameObject, standInNode } from '../proxies/standins.js';
@@ -706,6 +706,17 @@ export function callMethod(receiver: unknown, fn: unknown, ...args: unknown[]): 
   if (LOOKS_ONLY.has(fn)) return result;
   for (const a of args) if (typeof a === 'object' && a !== null) return touch(receiver, result);
   return result;
+}
+
+/**
+ * `super.m(...args)` in rewritten code, in a class extending Float64Array or Float32Array, with
+ * `fn` = `super.m` read already. While a differentiation runs, an instance f received or made is a
+ * stand-in, a Proxy, which the built-in `m` refuses as `this`: the stand-in's own version runs
+ * (searching by value, as `callMethod` does). Anything else is `callMethod`'s.
+ */
+export function typedSuperCall(receiver: unknown, fn: unknown, ...args: unknown[]): unknown {
+  const own = isDeriving() ? typedArrayMethodOn(receiver, fn) : undefined;
+  return own !== undefined ? Reflect.apply(own, receiver, args) : callMethod(receiver, fn, ...args);
 }
 
 /** The built-in searches that store nothing into their receiver. */

@@ -257,6 +257,38 @@ function isSuperSearch(node: Node): node is acorn.CallExpression & { callee: aco
 }
 
 /**
+ * `super.m(…)` for any m in a class extending Float64Array or Float32Array: an instance f
+ * received or made is a Proxy there, which the built-in refused as `this` ("called on
+ * incompatible receiver", where `at(i) { return super.at(i) * 2; }` runs in plain JavaScript).
+ * Called through the runtime's `typedSuperCall`, which runs the stand-in's own version.
+ */
+function isTypedArraySuperCall(node: Node, ctx: RewriteContext): node is acorn.CallExpression & { callee: acorn.MemberExpression } {
+  if (node.type !== 'CallExpression' || node.optional) return false;
+  const callee = node.callee;
+  return callee.type === 'MemberExpression' && callee.object.type === 'Super' && extendsFloatArray(classOfSuper(ctx), ctx);
+}
+
+/** The class whose `super` a `super.m` at this place reads (undefined in an object literal's method). */
+function classOfSuper(ctx: RewriteContext): Node | undefined {
+  const ancestors = ctx.ancestors;
+  for (let i = ancestors.length - 1; i >= 0; i--) {
+    const a = ancestors[i]!;
+    if (a.type === 'ArrowFunctionExpression') continue;
+    // (a method's function, or a field's initializer or a static block: in the class body)
+    if (a.type === 'PropertyDefinition' || a.type === 'StaticBlock') return ancestors[i - 2];
+    if (isFunction(a)) return ancestors[i - 1]?.type === 'MethodDefinition' ? ancestors[i - 3] : undefined;
+  }
+  return undefined;
+}
+
+/** Whether `node` is a class that extends the global `Float64Array` or `Float32Array` (by its name, or another the source fixes). */
+function extendsFloatArray(node: Node | undefined, ctx: RewriteContext): boolean {
+  if (node === undefined || (node.type !== 'ClassDeclaration' && node.type !== 'ClassExpression') || node.superClass === null || node.superClass === undefined) return false;
+  const base = node.superClass as Node;
+  return ['Float64Array', 'Float32Array'].some((name) => isGlobalReference(base, name, ctx) || isGlobalAlias(base, name, ctx));
+}
+
+/**
  * Which link of a search call in an optional chain is optional — `r?.m(…)` ('member'),
  * `r.m?.(…)` ('call') or both (`r?.m?.(…)`, 'member-call') — when the call is the whole chain
  * and its only optional links; or, with
@@ -325,7 +357,7 @@ function skippingCall(node: Node): acorn.CallExpression | null {
 export const rewriteSearchCall: Rewriter = {
   name: 'search-call',
   types: ['CallExpression'],
-  test: (node, ctx) => isSearchCall(node) || isSuperSearch(node) || optionalSearch(node, ctx) !== null,
+  test: (node, ctx) => isSearchCall(node) || isSuperSearch(node) || isTypedArraySuperCall(node, ctx) || optionalSearch(node, ctx) !== null,
   rewrite(node, ctx) {
     if (isSearchCall(node)) return callThroughRuntime(node, 'callMethod', ctx);
     if (node.type !== 'CallExpression') return;
@@ -333,9 +365,10 @@ export const rewriteSearchCall: Rewriter = {
     const args = node.arguments;
     const argumentsOpen = (text: string) => ctx.ed.replaceToken(node.callee.end, args.length > 0 ? args[0]!.start : node.end, '(', either(args.length > 0 ? `${text}, ` : text, '('));
     dropCalleeParentheses(node, ctx, either);
-    if (isSuperSearch(node)) {
+    if (isTypedArraySuperCall(node, ctx) || isSuperSearch(node)) {
       // super.m(a) → (0, __zy.callMethod)(this, super.m, a): `super.m` reads `this` as the call does
-      ctx.ed.prefix(node.start, either(`${runtime('callMethod')}(this, `, ''));
+      // (in a class extending Float64Array or Float32Array, `typedSuperCall`, for any m)
+      ctx.ed.prefix(node.start, either(`${runtime(isTypedArraySuperCall(node, ctx) ? 'typedSuperCall' : 'callMethod')}(this, `, ''));
       return argumentsOpen('');
     }
     // r?.m(a) → (t = r, t === null || t === void 0 ? void 0 : (0, __zy.callMethod)(t, t.m, a)),
