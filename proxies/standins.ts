@@ -744,10 +744,16 @@ function copyNamedProperties(node: Node, from: unknown[], to: unknown[], element
   if (keys.length !== elements) {
     for (const key of keys) {
       if (isArrayIndex(key)) continue;
-      const v = (from as unknown as Record<string, unknown>)[key];
-      refuseNumbersUnderName(node, key, v, 'an array');
-      (to as unknown as Record<string, unknown>)[key] = v;
-      (named ??= []).push(key, v);
+      // (a getter runs on the stand-in, as a record's does: read here, on the original, its value
+      // was copied, stale once f changed the elements, or a number it computed was refused)
+      const d = Object.getOwnPropertyDescriptor(from, key)!;
+      if (!('value' in d)) {
+        Object.defineProperty(to, key, d);
+        continue;
+      }
+      refuseNumbersUnderName(node, key, d.value, 'an array');
+      (to as unknown as Record<string, unknown>)[key] = d.value;
+      (named ??= []).push(key, d.value);
     }
   }
   node.named = named;

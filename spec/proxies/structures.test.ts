@@ -355,6 +355,27 @@ describe("JavaScript's behaviour on what f receives", () => {
     expect([c(labelled), c(labelled)]).toEqual([[[3, 0]], [[3, 0]]]);
     expect(c.fallback).toMatch(/array with a named property \("label"\)/);
   });
+  // (it was read on the caller's array and its value copied: stale once f pushed, -3 where plain JavaScript gives 3;
+  // and a number it computed was refused as a number under a name)
+  it("an array's named getter runs on what f received (the elements f sees and writes)", () => {
+    const withGetters = () =>
+      Object.defineProperties([1, 2], {
+        label: { get(this: number[]) { return `n=${this.length}`; }, enumerable: true, configurable: true },
+        total: { get(this: number[]) { return this.reduce((s, v) => s + v, 0); }, enumerable: true, configurable: true },
+      }) as number[] & { label: string; total: number };
+    const f = (a: ReturnType<typeof withGetters>) => {
+      a.push(a[0]! * 3);
+      return (a.label === 'n=3' ? a[2]! : -a[2]!) * a.total;
+    };
+    const plain = withGetters();
+    const expected = f(plain);
+    const a = withGetters();
+    const { val, grad } = withgradient(f, a);
+    expect(val).toBe(expected);
+    expectMatchesFiniteDifferences(f, withGetters, grad[0]);
+    expect([...a]).toEqual([...plain]);
+    expect([a.label, a.total]).toEqual([plain.label, plain.total]);
+  });
   it('Map and Set methods work (they need a real receiver)', () => {
     const m = new Map([['a', 2], ['b', 3]]);
     const [g] = gradient((m: Map<string, number>) => {
