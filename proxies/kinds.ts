@@ -117,9 +117,18 @@ function kindOfPrototype(proto: object | null): Kind {
   const known = kindByPrototype.get(proto);
   if (known !== undefined) return known;
   const ctor = Object.prototype.hasOwnProperty.call(proto, 'constructor') ? (proto as { constructor: unknown }).constructor : undefined;
-  const kind = typeof ctor === 'function' && isNative(ctor) ? 'opaque' : kindOfPrototype(Object.getPrototypeOf(proto) as object | null);
+  const kind = isOtherRealmsObjectPrototype(proto, ctor) ? 'record' : typeof ctor === 'function' && isNative(ctor) ? 'opaque' : kindOfPrototype(Object.getPrototypeOf(proto) as object | null);
   kindByPrototype.set(proto, kind);
   return kind;
+}
+
+/**
+ * Another realm's Object.prototype (an object made by node:vm's code, or an iframe's): its
+ * records and class instances are records here too. Its native constructor made them opaque:
+ * gradient((p) => p.x * p.y, vm.runInNewContext('({ x: 2, y: 3 })')) was [null], with no word.
+ */
+function isOtherRealmsObjectPrototype(proto: object, ctor: unknown): boolean {
+  return typeof ctor === 'function' && ctor.name === 'Object' && (ctor as { prototype?: unknown }).prototype === proto && Object.getPrototypeOf(proto) === null && isNative(ctor);
 }
 
 function isNative(f: Function): boolean {

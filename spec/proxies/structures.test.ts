@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { array, compileGradient, configure, gradient, hessian, jvp, mul, NDArray, pullback, sum, withgradient, type Grad } from 'zygote-ts';
 import { expectClose, expectMatchesFiniteDifferences } from './fd.js';
 import { Holder } from './holder.js';
+import vm from 'node:vm';
 
 class Point {
   constructor(
@@ -375,6 +376,24 @@ describe("JavaScript's behaviour on what f receives", () => {
     expectMatchesFiniteDifferences(f, withGetters, grad[0]);
     expect([...a]).toEqual([...plain]);
     expect([a.label, a.total]).toEqual([plain.label, plain.total]);
+  });
+  // (taken for opaque built-ins, by their realm's native Object: gradient null, with no word)
+  it("records and class instances made in another realm (node:vm) are records: gradient, write-back, their realm's prototype", () => {
+    const make = () => vm.runInNewContext('class P { constructor(x) { this.x = x; } } ({ a: { x: 2, y: 3 }, p: new P(1.5) })') as { a: { x: number; y: number }; p: { x: number } };
+    const f = (o: ReturnType<typeof make>) => {
+      o.a.y = o.a.y * o.p.x;
+      return o.a.x * o.a.y + o.p.x * o.p.x; // (the realm's code is not rewritten: f computes)
+    };
+    const plain = make();
+    const expected = f(plain);
+    const o = make();
+    const proto = Object.getPrototypeOf(o.p) as object;
+    const { val, grad } = withgradient(f, o);
+    expect(val).toBe(expected);
+    expectMatchesFiniteDifferences(f, make, grad[0]);
+    expect(JSON.stringify(o)).toBe(JSON.stringify(plain));
+    expect(Object.getPrototypeOf(o.p)).toBe(proto);
+    expect(Object.getPrototypeOf(o.a)).not.toBe(Object.prototype);
   });
   it('Map and Set methods work (they need a real receiver)', () => {
     const m = new Map([['a', 2], ['b', 3]]);
