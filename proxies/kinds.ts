@@ -17,7 +17,7 @@ export class Refusal extends Error {
   }
 }
 
-const kindByPrototype = new WeakMap<object, Kind>();
+const kindByPrototype = new WeakMap<object, Kind | Refusal>();
 
 // Generators and the built-in iterators (`gen()`, `xs.values()`, `m.entries()`, `s.matchAll(r)`)
 // keep their state in internal slots, and their prototypes have no constructor of their own
@@ -59,7 +59,9 @@ export function kindOf(value: object): Kind | Refusal {
   if (Array.isArray(value)) return 'array';
   if (ArrayBuffer.isView(value)) {
     if (value instanceof Float64Array || value instanceof Float32Array) return 'typed';
-    return isFloat16Array(value) ? FLOAT16 : 'opaque';
+    if (isFloat16Array(value)) return FLOAT16;
+    const kind = kindOfPrototype(Object.getPrototypeOf(value) as object | null); // (another realm's float typed array is refused)
+    return kind instanceof Refusal ? kind : 'opaque';
   }
   if (value instanceof Map) return isImmerDraft(value) ? IMMER_DRAFT : 'map';
   if (value instanceof Set) return isImmerDraft(value) ? IMMER_DRAFT : 'set';
@@ -112,12 +114,16 @@ const IMMER_DRAFT = new Refusal(
 
 // A record's prototype chain reaches Object.prototype (or null) through user classes only;
 // a built-in constructor on the way (Date, Error, HTMLElement, …) means internal slots.
-function kindOfPrototype(proto: object | null): Kind {
+function kindOfPrototype(proto: object | null): Kind | Refusal {
   if (proto === null || proto === Object.prototype) return 'record';
   const known = kindByPrototype.get(proto);
   if (known !== undefined) return known;
   const ctor = Object.prototype.hasOwnProperty.call(proto, 'constructor') ? (proto as { constructor: unknown }).constructor : undefined;
-  const kind = isOtherRealmsObjectPrototype(proto, ctor) ? 'record' : typeof ctor === 'function' && isNative(ctor) ? 'opaque' : kindOfPrototype(Object.getPrototypeOf(proto) as object | null);
+  const kind = isOtherRealmsObjectPrototype(proto, ctor)
+    ? 'record'
+    : typeof ctor === 'function' && isNative(ctor)
+      ? (otherRealmsCollection(proto, ctor) ?? 'opaque')
+      : kindOfPrototype(Object.getPrototypeOf(proto) as object | null);
   kindByPrototype.set(proto, kind);
   return kind;
 }
@@ -129,6 +135,21 @@ function kindOfPrototype(proto: object | null): Kind {
  */
 function isOtherRealmsObjectPrototype(proto: object, ctor: unknown): boolean {
   return typeof ctor === 'function' && ctor.name === 'Object' && (ctor as { prototype?: unknown }).prototype === proto && Object.getPrototypeOf(proto) === null && isNative(ctor);
+}
+
+/**
+ * Another realm's Map, Set, Float64Array or Float32Array (the `instanceof` tests above are this
+ * realm's): followed nowhere, it was opaque, its gradient null with no word. Refused, saying
+ * what to pass instead.
+ */
+function otherRealmsCollection(proto: object, ctor: Function): Refusal | undefined {
+  const copies: Record<string, string> = { Map: 'new Map(m)', Set: 'new Set(s)', Float64Array: 'Float64Array.from(a)', Float32Array: 'Float32Array.from(a)' };
+  const copy = Object.prototype.hasOwnProperty.call(copies, ctor.name) ? copies[ctor.name] : undefined;
+  if (copy === undefined || (globalThis as Record<string, unknown>)[ctor.name] === ctor || (ctor as { prototype?: unknown }).prototype !== proto) return undefined;
+  return new Refusal(
+    `is a ${ctor.name} made in another realm (by node:vm's code, or an iframe's), which zygote-ts does not follow: its numbers would be ` +
+      `constants, with no gradient. Pass a copy made here (${copy}).`,
+  );
 }
 
 function isNative(f: Function): boolean {
