@@ -654,8 +654,12 @@ function emptyLike(kind: Exclude<Kind, 'opaque' | 'typed'>, original: object): o
   }
 }
 
-/** An `arguments` object (its own `callee` is tested first: a cheap test that records almost never pass). */
-const isArguments = (o: object): boolean => Object.prototype.hasOwnProperty.call(o, 'callee') && Object.prototype.toString.call(o) === '[object Arguments]';
+/**
+ * An `arguments` object (its own `callee` is tested first: a cheap test that records almost never
+ * pass; a record naming itself so by a Symbol.toStringTag is none).
+ */
+const isArguments = (o: object): boolean =>
+  Object.prototype.hasOwnProperty.call(o, 'callee') && !(Symbol.toStringTag in o) && Object.prototype.toString.call(o) === '[object Arguments]';
 
 /**
  * An `arguments` object with no elements, to fill (its `length` is set as the original's). It

@@ -499,6 +499,12 @@ describe("JavaScript's behaviour on what f receives", () => {
     expect(isArguments(args)).toBe(true);
     expect([...args]).toEqual([...plain]);
     expect(Reflect.ownKeys(args)).toEqual(Reflect.ownKeys(plain));
+    // (a record naming itself so is a record: its callee a field)
+    const posing = { 0: 2, callee: 3, [Symbol.toStringTag]: 'Arguments' };
+    const g = (o: typeof posing) => o[0] * o.callee * (isArguments(o) ? 10 : 1);
+    const { val: posed, grad: posedGrad } = withgradient(g, posing);
+    expect(posed).toBe(g({ ...posing }));
+    expectMatchesFiniteDifferences(g, () => ({ ...posing }), posedGrad[0]);
   });
   it('getters that compute from other fields: on the prototype and own', () => {
     const own = { a: 3, get twice() { return this.a * 2; } };
