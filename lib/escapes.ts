@@ -182,10 +182,12 @@ const STORING_BUILTIN = /^(?:(?:Function|Object)\.(assign|defineProperty|defineP
  * of a subclass (`class Vec extends Float64Array`: `Vec.from`, `Vec.of`, `Vec.set`, `Vec.fill`,
  * `Vec.map`, `Vec.with`; a DataView subclass's `setFloat64` & co.; on the built-in classes the
  * names are caught by LOSSY_BUILTIN). The
- * same methods of the classes named here convert no number they keep (an array's counts).
+ * same methods of the classes named here convert no number they keep (an array's counts; an
+ * arguments object's, `Arguments.map` for `Array.prototype.map.call(args, g)`, whose traced length
+ * was reported so).
  */
 const SUBCLASS_TYPED_STORE = /^([\w$]+)\.(?:from|of|set|fill|map|with|set(?:Float|Int|Uint|BigInt|BigUint)(?:8|16|32|64))$/;
-const NOT_TYPED_CLASS = /^(?:Array|Map|Set|WeakMap|WeakSet|Object|Reflect|Function|Atomics|DataView|Promise|Iterator)$/;
+const NOT_TYPED_CLASS = /^(?:Array|Arguments|Map|Set|WeakMap|WeakSet|Object|Reflect|Function|Atomics|DataView|Promise|Iterator)$/;
 /** The integer typed arrays, whose stores are steps (see LOSSY_BUILTIN). */
 const INTEGER_TYPED_CLASS = /^(?:Int|Uint)(?:8|16|32)(?:Clamped)?Array$/;
 

@@ -487,8 +487,9 @@ describe("JavaScript's behaviour on what f receives", () => {
     const f = (o: IArguments) => {
       const flat = [o, 1].flatMap((v) => (typeof v === 'object' && isArguments(v) ? [...(v as Iterable<number>)] : [v as number]));
       const weight = isArguments(o) ? 10 : 1;
+      const doubled = Array.prototype.map.call(o, (v: number) => v * 2) as number[]; // (its traced length was reported as a typed-array store)
       o[0] = o[0] * o[1];
-      return weight * flat.reduce((s, v) => s * v, 1) + o.length;
+      return weight * flat.reduce((s, v) => s * v, 1) + o.length + doubled[1]! * o[0];
     };
     const plain = collect(2, 3);
     const expected = f(plain);
