@@ -528,7 +528,9 @@ export class Wrapping {
     if (typeof WeakRef !== 'undefined' && o instanceof WeakRef && carriesNumbers(o.deref())) {
       this.noteConstants(parent, key, "is a WeakRef to an object holding numbers: f reads them through deref() on the caller's object, as constants, with no gradient.", 'To differentiate them, pass the object itself (beside the WeakRef), and read it there, not through deref().');
     }
-    const keys = keysHoldingNumbers(o);
+    // (numbers themselves only: a DOM node's expandos hold a framework's records of numbers, React's fibers, which are not f's)
+    if (isDomNode(o)) return;
+    const keys = keysHoldingNumbers(o, (v) => typeof v === 'number' || isTraced(v));
     if (keys.length === 0) return;
     const ctor = (o as { constructor?: { name?: unknown } }).constructor;
     const name = typeof ctor?.name === 'string' && ctor.name !== '' ? ctor.name : 'object';
@@ -868,13 +870,19 @@ const BESIDE = 'To differentiate them, pass them in an object beside it (or as P
 const listed = (keys: readonly string[]): string => keys.map((k) => `'${k}'`).join(', ');
 const article = (name: string): string => (/^[AEIOU]/.test(name) ? 'an' : 'a');
 
-/** The own enumerable keys of `o` holding numbers (read by descriptor: a getter does not run). */
-function keysHoldingNumbers(o: object): string[] {
+/** The own enumerable keys of `o` holding numbers (`holds`: by default, numbers or what carries them; read by descriptor: a getter does not run). */
+function keysHoldingNumbers(o: object, holds: (v: unknown) => boolean = carriesNumbers): string[] {
   return Object.keys(o).filter((k) => {
     const d = Object.getOwnPropertyDescriptor(o, k);
-    return d !== undefined && 'value' in d && carriesNumbers(d.value);
+    return d !== undefined && 'value' in d && holds(d.value);
   });
 }
+
+/** A DOM node (browsers; none in Node). */
+const isDomNode = (o: object): boolean => {
+  const DomNode = (globalThis as { Node?: abstract new () => object }).Node;
+  return typeof DomNode === 'function' && o instanceof DomNode;
+};
 
 function carriesNumbers(v: unknown): boolean {
   if (typeof v === 'number' || isTraced(v)) return true;

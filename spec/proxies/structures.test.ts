@@ -653,6 +653,8 @@ describe('a function argument holding numbers', () => {
       expect(() => gradient((o: { a: { v: number }; ref: WeakRef<{ v: number }> }) => o.a.v * o.ref.deref()!.v, { a: target, ref: new WeakRef(target) })).toThrow(
         /arg 0 \.ref is a WeakRef to an object holding numbers: f reads them through deref\(\) on the caller's object/,
       );
+      // (nor what holds numbers deeper, as a framework's records under a DOM node's expandos (React's fibers) do, which are not f's)
+      expect(gradient((o: { e: Error }, x: number) => x * 2, { e: Object.assign(new Error('e'), { details: { code: 3, at: [1, 2] } }) }, 3)).toEqual([null, 2]);
       // (opaque objects without numbers of their own say nothing; an integer typed array's elements are documented constants)
       expect(gradient((o: { t: Date; e: Error; i: Int32Array }, x: number) => x * o.i[0]! * (o.t.getTime() + 1), { t: new Date(0), e: new Error('e'), i: Int32Array.of(2) }, 3)).toEqual([null, 2]);
     } finally {
