@@ -17,6 +17,13 @@ const cli = join(root, 'dist/lib/transform/cli.js');
 const tmp = mkdtempSync(join(tmpdir(), 'zygote-loader-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
+/** A stand-in for another loader's require hook (tsx's): `lines` after Module, readFileSync and esbuild's transformSync. */
+function writeRequireHook(file: string, lines: string[]): void {
+  const esbuildPath = createRequire(join(root, 'package.json')).resolve('esbuild');
+  const head = ["const Module = require('node:module');", "const { readFileSync } = require('node:fs');", `const { transformSync } = require(${JSON.stringify(esbuildPath)});`];
+  writeFileSync(file, [...head, ...lines].join('\n'));
+}
+
 const expected = {
   sq: 9,
   cube: 8,
@@ -538,23 +545,16 @@ describe('node --import zygote-ts/register', () => {
     // runtime: "a traced number from another copy of zygote-ts", for every function. The stand-in for
     // tsx's hook converts a required .js file with ES module syntax as tsx does (esbuild, to CommonJS).
     const dir = mkdtempSync(join(tmp, 'other-hook-'));
-    const esbuildPath = createRequire(join(root, 'package.json')).resolve('esbuild');
-    writeFileSync(
-      join(dir, 'esm-to-cjs.cjs'),
-      [
-        "const Module = require('node:module');",
-        "const { readFileSync } = require('node:fs');",
-        "const { pathToFileURL } = require('node:url');",
-        `const { transformSync } = require(${JSON.stringify(esbuildPath)});`,
-        "const plain = Module._extensions['.js'];",
-        "Module._extensions['.js'] = function (module, filename) {",
-        "  const code = readFileSync(filename, 'utf8');",
-        '  if (!/^\\s*(?:import|export)\\b/m.test(code)) return plain(module, filename);',
-        "  const url = JSON.stringify(pathToFileURL(filename).href);",
-        "  module._compile(transformSync(code, { loader: 'js', format: 'cjs', define: { 'import.meta.url': url } }).code, filename);",
-        '};',
-      ].join('\n'),
-    );
+    writeRequireHook(join(dir, 'esm-to-cjs.cjs'), [
+      "const { pathToFileURL } = require('node:url');",
+      "const plain = Module._extensions['.js'];",
+      "Module._extensions['.js'] = function (module, filename) {",
+      "  const code = readFileSync(filename, 'utf8');",
+      '  if (!/^\\s*(?:import|export)\\b/m.test(code)) return plain(module, filename);',
+      "  const url = JSON.stringify(pathToFileURL(filename).href);",
+      "  module._compile(transformSync(code, { loader: 'js', format: 'cjs', define: { 'import.meta.url': url } }).code, filename);",
+      '};',
+    ]);
     const index = join(root, 'dist/lib/index.js');
     writeFileSync(
       join(dir, 'main.cts'),
@@ -572,18 +572,11 @@ describe('node --import zygote-ts/register', () => {
     // `import two from './two'` of `module.exports = 2` was undefined (x * two NaN, silently) where
     // tsx alone gives 2, or, with tsx's minified helper, the file did not load at all.
     const dir = mkdtempSync(join(tmp, 'other-ts-hook-'));
-    const esbuildPath = createRequire(join(root, 'package.json')).resolve('esbuild');
-    writeFileSync(
-      join(dir, 'ts-to-cjs.cjs'),
-      [
-        "const Module = require('node:module');",
-        "const { readFileSync } = require('node:fs');",
-        `const { transformSync } = require(${JSON.stringify(esbuildPath)});`,
-        "Module._extensions['.ts'] = function (module, filename) {",
-        "  module._compile(transformSync(readFileSync(filename, 'utf8'), { loader: 'ts', format: 'cjs' }).code, filename);",
-        '};',
-      ].join('\n'),
-    );
+    writeRequireHook(join(dir, 'ts-to-cjs.cjs'), [
+      "Module._extensions['.ts'] = function (module, filename) {",
+      "  module._compile(transformSync(readFileSync(filename, 'utf8'), { loader: 'ts', format: 'cjs' }).code, filename);",
+      '};',
+    ]);
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'commonjs' }));
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'commonjs', target: 'es2022', esModuleInterop: false } }));
     writeFileSync(join(dir, 'two.js'), 'module.exports = 2;\n');
