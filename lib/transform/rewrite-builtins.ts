@@ -52,6 +52,7 @@ import { tempsAvailable } from './rewrite-inline.js';
 import { hasOptionalLink } from './rewrite-stores.js';
 import { isPredicateMethodValue } from './rewrite-callbacks.js';
 import { isGivenToCallingMethod } from './rewrite-imports.js';
+import { instanceThis } from './rewrite-this.js';
 
 /** `name(…)` → `__zy.entry(…)`. */
 const GLOBAL_CALLS: Readonly<Record<string, string>> = {
@@ -368,7 +369,9 @@ export const rewriteSearchCall: Rewriter = {
     if (isTypedArraySuperCall(node, ctx) || isSuperSearch(node)) {
       // super.m(a) → (0, __zy.callMethod)(this, super.m, a): `super.m` reads `this` as the call does
       // (in a class extending Float64Array or Float32Array, `typedSuperCall`, for any m)
-      ctx.ed.prefix(node.start, either(`${runtime(isTypedArraySuperCall(node, ctx) ? 'typedSuperCall' : 'callMethod')}(this, `, ''));
+      // (in an arrow a field initializer or constructor made, on the object f sees for the instance: rewrite-this.ts)
+      const self = instanceThis(node, ctx, true) ? `${runtime('lexicalThis')}(this)` : 'this';
+      ctx.ed.prefix(node.start, either(`${runtime(isTypedArraySuperCall(node, ctx) ? 'typedSuperCall' : 'callMethod')}(${self}, `, ''));
       return argumentsOpen('');
     }
     // r?.m(a) → (t = r, t === null || t === void 0 ? void 0 : (0, __zy.callMethod)(t, t.m, a)),

@@ -25,6 +25,29 @@ export const rewriteArrowThis: Rewriter = {
   },
 };
 
+/**
+ * `super.m(…)` in such an arrow (`handle = () => super.handle() * 2`): the call's receiver is
+ * the instance the arrow was made for, the caller's object where f received a stand-in
+ * (what m reads was constant: a gradient of 6 where it is 12). It is called on the object f
+ * sees for the instance: `super.m.call((0, __zy.lexicalThis)(this), …)`. (Search methods
+ * and typed-array classes' super calls are rewrite-builtins.ts's, with the same receiver.)
+ */
+export const rewriteArrowSuperCall: Rewriter = {
+  name: 'arrow-super-call',
+  types: ['CallExpression'],
+  test: (node, ctx) =>
+    node.type === 'CallExpression' && !node.optional && node.callee.type === 'MemberExpression' &&
+    node.callee.object.type === 'Super' && !node.callee.optional && instanceThis(node, ctx, true),
+  rewrite(node, ctx) {
+    if (node.type !== 'CallExpression') return;
+    const either = (traced: string, plain: string) => eitherCopy(traced, plain, ctx.options.twoBodies);
+    dropCalleeParentheses(node, ctx, either);
+    const args = node.arguments;
+    const receiver = `${runtime('lexicalThis')}(this)`;
+    ctx.ed.replaceToken(node.callee.end, args.length > 0 ? args[0]!.start : node.end, '(', either(args.length > 0 ? `.call(${receiver}, ` : `.call(${receiver}`, '('));
+  },
+};
+
 const BIND: ReadonlySet<string> = new Set(['bind']);
 
 /**
@@ -62,7 +85,7 @@ export const rewriteInstanceBind: Rewriter = {
  * making (inside an arrow when `inArrow` is asked for). `from`: a node between `node` and the
  * ancestors (the call being rewritten, whose arguments hold `node`).
  */
-function instanceThis(node: Node, ctx: RewriteContext, needArrow: boolean, from?: Node): boolean {
+export function instanceThis(node: Node, ctx: RewriteContext, needArrow: boolean, from?: Node): boolean {
   const ancestors = ctx.ancestors;
   let inArrow = false;
   for (let i = ancestors.length - 1; i >= 0; i--) {

@@ -33,7 +33,7 @@ import {
 } from './rewrite-private.js';
 import { rewritePredicate, rewriteSortComparator } from './rewrite-callbacks.js';
 import { rewriteMemberStore, rewriteMutatingCall, rewriteObjectAssign } from './rewrite-stores.js';
-import { rewriteArrowThis, rewriteInstanceBind } from './rewrite-this.js';
+import { rewriteArrowSuperCall, rewriteArrowThis, rewriteInstanceBind } from './rewrite-this.js';
 import { rewriteLogical, rewriteSwitch, rewriteTests } from './rewrite-truthiness.js';
 import { numbersIntoLoop } from './rewrite-loops.js';
 import { noteOuterWrite } from './rewrite-outer-writes.js';
@@ -96,6 +96,7 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteSortComparator,
   rewritePredicate,
   rewriteArrowThis,
+  rewriteArrowSuperCall,
   rewriteInstanceBind,
 ];
 

@@ -323,6 +323,33 @@ describe("JavaScript's behaviour on what f receives", () => {
     expect([compiled(new Rect(2, 3)), compiled(new Rect(4, 5))]).toEqual([[{ w: 12, h: 4, area: null, grow: null }], [{ w: 40, h: 16, area: null, grow: null }]]);
     expect(gradient((r: Rect) => gradient((inner: Rect) => inner.area() * inner.w, r)[0]!.w! * 1, new Rect(2, 3))).toEqual([{ w: 2 * 3, h: 2 * 2, area: null, grow: null }]);
   });
+  it("super.m() in such an arrow runs on the instance f received (it ran on the caller's object)", () => {
+    // (super.area()'s `this` was the caller's instance: what it read was constant, a gradient of
+    // w 6 where it is 12, with no word; plain JavaScript's value is checked beside it)
+    class Square {
+      constructor(public w: number) {}
+      area() {
+        return this.w * this.w;
+      }
+    }
+    class Framed extends Square {
+      framed = () => super.area() + 1;
+      doubled = () => {
+        const inner = () => super.area();
+        return inner() * 2;
+      };
+      constructor(w: number) {
+        super(w);
+      }
+    }
+    const f = (s: Framed) => s.framed() * s.w + s.doubled();
+    const h = 1e-6;
+    const central = (f(new Framed(2 + h)) - f(new Framed(2 - h))) / (2 * h); // 3w² + 1 + 4w = 21
+    const [g] = gradient(f, new Framed(2));
+    expect(g!.w).toBeCloseTo(central, 6);
+    expect(withgradient(f, new Framed(2)).val).toBe(f(new Framed(2)));
+    expect(compileGradient(f)(new Framed(2))[0]!.w).toBeCloseTo(central, 6);
+  });
   it('a method a class binds to the instance in a field or its constructor (this.step.bind(this)) runs on the instance f received', () => {
     // (the bound function's this was the caller's object: gradient null where it is { k: 6 }, and
     // after f's write k still read 2: 10.04 where plain JavaScript gives 11)
