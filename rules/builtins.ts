@@ -757,7 +757,18 @@ function groupedByValue(groupBy: Function, receiver: unknown, args: unknown[]): 
 export function callOn(fn: unknown, receiver: unknown, ...args: unknown[]): unknown {
   const call = (fn as { call: unknown }).call; // (throws where `fn.call` would)
   if (call !== Function.prototype.call) return Reflect.apply(call as Function, fn, [receiver, ...args]);
-  return callMethod(receiver, fn, ...args);
+  return isTraced(receiver) && NUMBER_METHODS.has(fn) ? numberMethod(fn, receiver, args) : callMethod(receiver, fn, ...args);
+}
+
+/** Number's methods a traced number has its own of (lib/core/traced.ts): they refuse it as `this`. */
+const NUMBER_METHODS: ReadonlyMap<unknown, string> = new Map(
+  (['toFixed', 'toPrecision', 'toExponential', 'toString', 'toLocaleString', 'valueOf'] as const).map((name) => [Number.prototype[name], name]),
+);
+
+/** `Number.prototype.m.call(x, …args)` for a traced x: x's own m, which keeps the text's derivative as `x.m(…)` does. */
+function numberMethod(fn: unknown, receiver: Traced, args: unknown[]): unknown {
+  const method = (receiver as unknown as Record<string, (...a: unknown[]) => unknown>)[NUMBER_METHODS.get(fn)!]!;
+  return Reflect.apply(method, receiver, args);
 }
 
 /** The arguments list `apply` makes of `args` (`Reflect.apply` asks for an object; `Function.prototype.apply` takes none). */
@@ -774,6 +785,7 @@ function argumentList(args: unknown, optional: boolean): unknown[] {
 export function applyOn(fn: unknown, receiver: unknown, args?: unknown): unknown {
   const apply = (fn as { apply: unknown }).apply; // (throws where `fn.apply` would)
   if (apply !== Function.prototype.apply) return Reflect.apply(apply as Function, fn, [receiver, args]);
+  if (isTraced(receiver) && NUMBER_METHODS.has(fn)) return numberMethod(fn, receiver, argumentList(args, true));
   return callMethod(receiver, fn, ...argumentList(args, true));
 }
 

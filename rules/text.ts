@@ -10,9 +10,10 @@
 //   as its own number with derivative 0 (a step function), as `Math.round` has; where the
 //   format tells the number from its neighbouring doubles it is not rounded there, and
 //   reads back as x (lib/core/traced.ts decides which).
-// - Text written by two different traced numbers cannot say whose derivative it carries:
-//   that is reported (an error in strict mode). So is an integer's text ("2"): it may as
-//   well be an index, a key or a constant (see INTEGER_TEXT).
+// - Text written by two different traced numbers cannot say whose derivative it carries,
+//   nor can text one traced number wrote both rounded and whole (`x.toFixed(1)` and
+//   `String(x)` both "2.7"): that is reported (an error in strict mode). So is an
+//   integer's text ("2"): it may as well be an index, a key or a constant (see INTEGER_TEXT).
 // - JSON written by `JSON.stringify` reads back (`JSON.parse` of that very text) with each
 //   traced number where it was: a deep copy by JSON keeps its derivatives.
 // Text that was never written from a traced number reads as plain JavaScript reads it.
@@ -22,11 +23,13 @@ import { isDeriving, onIdle } from '../lib/core/scope.js';
 import { likeBuiltin } from './like-builtin.js';
 
 interface Written {
-  /** The traced number that wrote the text, or null when two different ones did. */
+  /** The traced number that wrote the text, or null when it cannot say whose derivative it carries. */
   readonly by: Traced | null;
   /** One of the traced numbers that wrote it (for the report when they were several). */
   readonly first: Traced;
   readonly exact: boolean;
+  /** Why `by` is null: two traced numbers wrote it, or one wrote it both rounded and whole. */
+  readonly ambiguous?: 'numbers' | 'rounding';
 }
 
 const written = new Map<string, Written>();
@@ -38,7 +41,11 @@ onText((x, text, exact) => {
   }
   const before = written.get(text);
   if (before === undefined) written.set(text, { by: x, first: x, exact });
-  else if (before.by !== null && !sameNumber(before.by, x)) written.set(text, { by: null, first: before.first, exact: before.exact && exact });
+  else if (before.by === null) return;
+  else if (!sameNumber(before.by, x)) written.set(text, { by: null, first: before.first, exact: false, ambiguous: 'numbers' });
+  // (the same number, rounded once — `x.toFixed(1)`, a step there — and once whole — `String(x)`,
+  // the identity: the same text, read back, cannot say which derivative it carries)
+  else if (before.exact !== exact) written.set(text, { by: null, first: before.first, exact: false, ambiguous: 'rounding' });
 });
 onIdle(() => {
   // (clear() on an empty Map still allocates a new table: once per gradient call)
@@ -75,7 +82,8 @@ export function readBack(s: string, parsed: number, whole: boolean, rounds = fal
   if (entry === undefined) return parsed;
   const { by } = entry;
   if (by === null) {
-    if (entry.first.tracedTape.active) reportEscape(entry.first, `reading back the text "${text}", which more than one traced number wrote`);
+    const which = entry.ambiguous === 'rounding' ? 'which a traced number wrote both rounded (toFixed & co.: derivative 0) and whole (String(x): derivative 1)' : 'which more than one traced number wrote';
+    if (entry.first.tracedTape.active) reportEscape(entry.first, `reading back the text "${text}", ${which}`);
     return parsed;
   }
   if (!by.tracedTape.active) return parsed;

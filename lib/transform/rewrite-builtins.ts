@@ -247,7 +247,25 @@ function isSearchCallThroughCall(node: Node, ctx: RewriteContext): node is acorn
   // (`this.get.bind(this)` in a constructor is rewrite-this.ts's: the instance keeps it)
   if (through === 'bind') return node.arguments[0]?.type !== 'ThisExpression' && isSearchMethod(method, ctx);
   // (a predicate method through `apply`, `[].filter.apply(xs, [f])`: the runtime wraps its callback)
-  return isSearchMethod(method, ctx) || (through === 'apply' && isPredicateMethodValue(method, ctx));
+  return isSearchMethod(method, ctx) || (through === 'apply' && isPredicateMethodValue(method, ctx)) || isNumberMethod(method, ctx);
+}
+
+/** Number's formatting methods, by a name only they have. */
+const NUMBER_FORMATS: ReadonlySet<string> = new Set(['toFixed', 'toPrecision', 'toExponential']);
+const NUMBER_TO_TEXT: ReadonlySet<string> = new Set(['toString', 'toLocaleString', 'valueOf']);
+
+/**
+ * A method of Number's called through `call` or `apply` (`Number.prototype.toFixed.call(x, 2)`,
+ * `(0).toPrecision.apply(x, [4])`): the built-in refuses a traced number as `this` ("requires
+ * that 'this' be a Number"), so the runtime calls the traced number's own (rules/builtins.ts
+ * `callOn`). `toString`, `toLocaleString` and `valueOf` only as `Number.prototype`'s, by name.
+ */
+function isNumberMethod(node: Node, ctx: RewriteContext): boolean {
+  if (isMemberNamed(node, NUMBER_FORMATS)) return true;
+  const member = node as Node;
+  if (!isMemberNamed(member, NUMBER_TO_TEXT)) return false;
+  const owner = member.object as Node;
+  return owner.type === 'MemberExpression' && !owner.computed && memberName(owner) === 'prototype' && isGlobalReference(owner.object as Node, 'Number', ctx);
 }
 
 /** `super.m(…)` for a search method m (a subclass of Map or Array asking its base class). */

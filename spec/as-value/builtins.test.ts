@@ -159,6 +159,27 @@ describe('a traced number behaves as its value', () => {
     }
   });
 
+  // (the first writer's kind was kept: x.toLocaleString() then parseFloat(String(x)) read back
+  // "2.7" as rounded, derivative 0 where the whole text's is 1, with no word)
+  it('text one traced number wrote both rounded and whole cannot say which: reported, never guessed', () => {
+    const program = (a: number[]) => {
+      const shown = a[0]!.toLocaleString('en-US'); // (three decimals: a step at 2.7)
+      return parseFloat(String(a[0])) * a[1]! + shown.length;
+    };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    expect(gradient(program, [2.7, 3])).toEqual([[0, 2.7]]);
+    expect(String(warn.mock.calls[0]?.[0])).toMatch(/reading back the text "2\.7", which a traced number wrote both rounded .* and whole/);
+    warn.mockRestore();
+    const previous = configure({ strict: true });
+    try {
+      expect(() => gradient(program, [2.7, 3])).toThrow(/both rounded .* and whole/);
+      // (text written one way only reads back as before)
+      expect(gradient((a: number[]) => parseFloat(String(a[0])) * a[1]!, [2.7, 3])).toEqual([[3, 2.7]]);
+    } finally {
+      configure(previous);
+    }
+  });
+
   // (found by helper D: the clone package's copy failed with 'Cannot read private member #value
   // from an object whose class did not declare it', naming neither the cause nor the fix)
   it('a copy that keeps the class but not the number stops with the reason, where it is used', () => {
@@ -556,6 +577,17 @@ describe('type tests that look at a traced number as a value (strict mode)', () 
       return o.__proto__ === Number.prototype ? x * x : x;
     }, xs);
     expect(g).toEqual([5.4, 0, 0, 0, 0]);
+  });
+
+  // (the built-ins refused a traced number as `this`: "Number.prototype.toFixed requires that
+  // 'this' be a Number", where plain JavaScript gives the text)
+  it("Number's methods through call and apply answer as the traced number's own", () => {
+    const g = agrees((a, seen) => {
+      const x = a[0]!;
+      seen.push(Number.prototype.toFixed.call(x, 3), (0).toPrecision.apply(x, [4]), Number.prototype.toExponential.call(x, 2), Number.prototype.toLocaleString.call(x, 'en-US', { maximumFractionDigits: 20 }));
+      return parseFloat(Number.prototype.toString.call(x)) * x;
+    }, xs);
+    expect(g).toEqual([2 * 2.7, 0, 0, 0, 0]);
   });
 
   it('a deep copy that asks Object(v) === v copies numbers as numbers', () => {
