@@ -82,7 +82,7 @@ export function readBack(s: string, parsed: number, whole: boolean, rounds = fal
   if (entry === undefined) return parsed;
   const { by } = entry;
   if (by === null) {
-    const which = entry.ambiguous === 'rounding' ? 'which a traced number wrote both rounded (toFixed & co.: derivative 0) and whole (String(x): derivative 1)' : 'which more than one traced number wrote';
+    const which = entry.ambiguous === 'rounding' ? 'which a traced number wrote both rounded (toFixed and its kin: derivative 0) and whole (its own text: derivative 1)' : 'which more than one traced number wrote';
     if (entry.first.tracedTape.active) reportEscape(entry.first, `reading back the text "${text}", ${which}`);
     return parsed;
   }
