@@ -1,7 +1,7 @@
 // A traced number behaves as its value: run the same program plain and inside a
 // differentiation, and compare everything it observes (issue 12).
 import { expect } from 'vitest';
-import { withgradient } from 'zygote-ts';
+import { gradient, withgradient } from 'zygote-ts';
 
 const TRACED = Symbol.for('zygote-ts.traced');
 
@@ -24,4 +24,20 @@ export function agrees(program: (xs: number[], seen: unknown[]) => number, xs: n
   expect(tracedSeen.map(settled)).toEqual(plainSeen);
   expect(val).toEqual(plainResult);
   return grad[0];
+}
+
+/**
+ * Runs `program(x, seen)` on a plain number and, once, on a traced one (as f of gradient),
+ * and expects the same observations (compared as JSON text: Maps and Sets as their shape)
+ * and a gradient that central differences confirm.
+ */
+export function agreesAt(program: (x: number, seen: unknown[]) => number, x: number): void {
+  const plain: unknown[] = [];
+  program(x, plain);
+  const traced: unknown[] = [];
+  let calls = 0;
+  const [g] = gradient((v: number) => program(v, calls++ === 0 ? traced : []), x) as [number | null];
+  expect(JSON.stringify(traced)).toBe(JSON.stringify(plain));
+  const h = 1e-6;
+  expect(g ?? 0).toBeCloseTo((program(x + h, []) - program(x - h, [])) / (2 * h), 5);
 }

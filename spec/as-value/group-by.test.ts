@@ -6,23 +6,13 @@
 // (Run under Node 24: PATH=<node bin>:$PATH npx vitest run spec/as-value/group-by.test.ts)
 import { describe, expect, it } from 'vitest';
 import { gradient } from 'zygote-ts';
+import { agreesAt as check } from './agree.js';
 
 type GroupBy = <T, K>(items: Iterable<T>, keyOf: (item: T, k: number) => K) => Map<K, T[]>;
 const hasGroupBy = typeof (Map as unknown as { groupBy?: GroupBy }).groupBy === 'function';
 // (called by its name, as a program does: the rewrite sees `Map.groupBy(…)` once the types are stripped)
 type Grouping = MapConstructor & { groupBy: GroupBy };
 
-const h = 1e-6;
-
-function check(f: (x: number, seen: unknown[]) => number, x: number): void {
-  const plain: unknown[] = [];
-  f(x, plain);
-  const traced: unknown[] = [];
-  let calls = 0;
-  const [g] = gradient((v: number) => f(v, calls++ === 0 ? traced : []), x) as [number | null];
-  expect(JSON.stringify(traced)).toBe(JSON.stringify(plain));
-  expect(g ?? 0).toBeCloseTo((f(x + h, []) - f(x - h, [])) / (2 * h), 5);
-}
 
 describe.skipIf(!hasGroupBy)('Map.groupBy keys traced numbers by value', () => {
   it('equal keys are one group, found by value', () => {
