@@ -27,10 +27,16 @@
 
 const IDENTIFIER = '[A-Za-z_$][\\w$]*';
 
-/** The runtime's operations that the transform calls behind an inline `typeof` test. */
-const TESTED_OPERATIONS = new Set([
-  'add', 'sub', 'mul', 'div', 'mod', 'pow', 'neg', 'pos', 'numeric', 'inc', 'dec',
-  'lt', 'le', 'gt', 'ge', 'eq', 'ne', 'touch',
+/**
+ * The runtime's operations that the transform calls behind an inline `typeof` test, with the
+ * number of arguments it passes them. The count is part of the sign: a program's own
+ * `typeof v !== "object" || … : (seen.add(v), …)` (a walk that notes what it has seen) or
+ * `typeof a === "number" ? a + b : a.add(b)` (a number type of its own) calls a method of
+ * the same name on a tested value, with one argument where the transform passes two.
+ */
+const TESTED_OPERATIONS = new Map([
+  ...['add', 'sub', 'mul', 'div', 'mod', 'pow', 'lt', 'le', 'gt', 'ge', 'eq', 'ne', 'touch'].map((name) => [name, 2] as const),
+  ...['neg', 'pos', 'numeric', 'inc', 'dec'].map((name) => [name, 1] as const),
 ]);
 
 /**
@@ -136,7 +142,8 @@ export function isRewritten(fnSource: string): boolean {
       if (args.length === 1 && BUILTINS_CALLED.has(args[0]!)) return true;
       continue;
     }
-    if (COMPARISONS.has(name) && args.length === 2 && args.some((a) => NOT_A_NUMBER.test(a))) return true;
+    if (args.length !== TESTED_OPERATIONS.get(name)) continue;
+    if (COMPARISONS.has(name) && args.some((a) => NOT_A_NUMBER.test(a))) return true;
     const inBranch = AFTER_TEST.test(fnSource.slice(Math.max(0, call.index - 4), call.index));
     if (inBranch && args.some((a) => tested.get(a)?.some((at) => at < call.index && at >= call.index - TEST_REACH))) return true;
   }

@@ -75,6 +75,14 @@ describe('isRewritten', () => {
     }
   });
 
+  it('does not take a method of the same name as an operation, called with another number of arguments', () => {
+    expect(isRewritten('(v, seen) => typeof v !== "object" || v === null ? v : (seen.add(v), [v])')).toBe(false);
+    expect(isRewritten('(a, b) => typeof a === "number" ? a + b : a.add(b)')).toBe(false);
+    expect(isRewritten('(a) => typeof a === "number" ? -a : a.neg(a, 1)')).toBe(false);
+    expect(isRewritten('(t,n)=>typeof t=="number"&&typeof n=="number"?t+n:e.add(t,n)')).toBe(true);
+    expect(isRewritten('(t)=>typeof t=="number"?-t:e.neg(t)')).toBe(true);
+  });
+
   it('recognises a bundler-renamed binding, not a name that merely contains it', () => {
     expect(isRewritten('(x) => __zy.mul(x, x)')).toBe(true);
     expect(isRewritten('(x) => __zy2.mul(x, x)')).toBe(true);
