@@ -154,8 +154,10 @@ function writeBackRecord(node: Node, s: Record<PropertyKey, unknown>, o: Record<
   }
   // Keys f added (the common case, none, is told by the counts alone); also what f did
   // under Symbol keys (copied as they are, so not among the entries).
-  if (kept && Object.getOwnPropertyNames(s).length === node.ownCount && Object.getOwnPropertySymbols(s).length === 0 && node.symbolCount === 0) {
-    if (written) orderLike(s, o); // (`delete p.a; p.a = v` moved a key last; a key f only rewrote stays)
+  const names = Object.getOwnPropertyNames(s);
+  if (kept && names.length === node.ownCount && Object.getOwnPropertySymbols(s).length === 0 && node.symbolCount === 0) {
+    // (`delete p.a; p.a = v` moved a key last, also when v is the value it had; a key f only rewrote stays)
+    if (written || !inEntryOrder(names, e)) orderLike(s, o);
     return;
   }
   const held = new Set<unknown>();
@@ -188,6 +190,13 @@ function redefinedLike(d: PropertyDescriptor, o: object, key: string, held: unkn
   const was = Object.getOwnPropertyDescriptor(o, key);
   if (was === undefined || ('value' in d && d.writable === was.writable && d.enumerable === was.enumerable && d.configurable === was.configurable)) return false;
   Reflect.defineProperty(o, key, 'value' in d ? { ...d, value: d.value === held ? was.value : outward(d.value) } : d);
+  return true;
+}
+
+/** Whether the stand-in's own keys are its entries' keys in their order (`e`: key, …, … per entry). */
+function inEntryOrder(names: readonly string[], e: readonly unknown[]): boolean {
+  if (3 * names.length !== e.length) return false;
+  for (let k = 0; k < names.length; k++) if (names[k] !== e[3 * k]) return false;
   return true;
 }
 

@@ -83,6 +83,31 @@ describe('writes to arguments', () => {
     expect(gm).toEqual(new Map([[k, 10 * 34 * 2], [other, 10 * 34 * 7]]));
     expect(ga).toEqual({ w: 34 * 34 });
   });
+  it('a key deleted and set again to the value it had moves last too (a record, a class instance, a Map)', () => {
+    // (found by the structures fuzzer: with no value changed, the caller's record kept { p, q } where plain JavaScript leaves { q, p })
+    class Pair { constructor(public u: number, public v: number) {} }
+    const f = (o: { p: number; q: number }, c: Pair, m: Map<string, number>) => {
+      const p = o.p;
+      delete (o as { p?: number }).p;
+      o.p = p;
+      const u = c.u;
+      delete (c as { u?: number }).u;
+      c.u = u;
+      const a = m.get('a')!;
+      m.delete('a');
+      m.set('a', a);
+      return o.p * o.q + c.u * c.v + m.get('a')! * m.get('b')!;
+    };
+    const plain = [{ p: 2, q: 3 }, new Pair(4, 5), new Map([['a', 6], ['b', 7]])] as const;
+    f(...plain);
+    const args = [{ p: 2, q: 3 }, new Pair(4, 5), new Map([['a', 6], ['b', 7]])] as const;
+    const [go, gc, gm] = gradient(f, ...args);
+    expect(Object.keys(args[0])).toEqual(Object.keys(plain[0]));
+    expect(Object.keys(args[0])).toEqual(['q', 'p']);
+    expect(Object.keys(args[1])).toEqual(Object.keys(plain[1]));
+    expect([...args[2].keys()]).toEqual([...plain[2].keys()]);
+    expect([go, gc, gm]).toEqual([{ p: 3, q: 2 }, { u: 5, v: 4 }, new Map([['a', 7], ['b', 6]])]);
+  });
   it('the order f leaves keys, entries and members in reaches the caller (a key deleted and set again moves last)', () => {
     // (the caller's objects kept their old order: plain JavaScript's { b, a } came back { a, b })
     const o = { a: 2, b: 3 };
