@@ -1,0 +1,129 @@
+// @zygote-ignore: the harness is not code under test; it makes programs and runs them plain itself.
+/**
+ * Random programs for the structures fuzzer (structures.ts): `f(s)`, where `s` is one
+ * argument holding numbers in a record, an array, a Map, a nested record and a class
+ * instance with a #private field behind an accessor (sometimes one of them reached twice).
+ * f reads and writes all of them the ways programs do (in-place array methods, Map sets and
+ * deletes, setters, replaced and deleted members, destructuring, aliases, JSON and
+ * structuredClone round trips, a throw half-way), then returns a smooth mix.
+ *
+ * A program's text makes `{ make, f, view }`: `make(x, y)` builds the argument from two
+ * numbers, `view(s)` lists what the argument holds afterwards (what the caller sees).
+ */
+import { Rng } from './grammar.js';
+import { Prec, type Slot, type Tree, leaf, node, slot, statements } from './tree.js';
+
+type Part = string | Slot;
+const ex = (prec: number, ...parts: Part[]): Tree => node('expression', prec, ...parts);
+const st = (...parts: Part[]): Tree => node('statement', Prec.statement, ...parts);
+const at = (tree: Tree, min: number): Slot => slot(tree, min);
+
+/** What every program declares before f: the class, how the argument is made, what the caller sees. */
+const PRELUDE = `class C { #w; constructor(u, w) { this.u = u; this.#w = w; } get w() { return this.#w; } set w(t) { this.#w = t; } grow(k) { this.u *= k; this.#w += k; return this; } }
+const view = (v, seen = new Set()) => typeof v !== "object" || v === null ? v : seen.has(v) ? "(seen)" : (seen.add(v),
+  v instanceof Map ? ["Map", ...[...v].map(([k, w]) => [k, view(w, seen)])]
+  : v instanceof C ? ["C", v.w, ...Object.keys(v).map((k) => [k, view(v[k], seen)])]
+  : Array.isArray(v) ? ["Array", v.length, ...Object.keys(v).map((k) => [k, view(v[k], seen)])]
+  : ["Object", ...Object.keys(v).map((k) => [k, view(v[k], seen)])]);
+`;
+
+/** How the argument may share a part with itself (the gradient and the write-back must see one object). */
+const ALIASES = ['', '', '', 's.r = s.q;', 's.d = s.c;', 's.o = s.n;'];
+
+const CONSTANTS = ['0.5', '2', '1.5', '0.25', '1.25'];
+const READS = ['a', 'b', '(s.p ?? 1)', '(s.q[0] ?? 1)', '(s.q[1] ?? 1)', 's.c.u', 's.c.w', '(s.m.get("k") ?? 1)', '(s.n?.t ?? 1)'];
+
+export class StructureProgramWriter {
+  constructor(private readonly rng: Rng) {}
+
+  /** The program's text (a function body returning { make, f, view }) as a tree: f's body is what shrinks. */
+  program(): Tree {
+    const rng = this.rng;
+    const make = `const make = (x, y) => { const s = { p: x, q: [y, x * 0.5 + 1, 2 - y], m: new Map([["k", y], ["j", 1.5]]), c: new C(x, y + 1), n: { t: x - y } }; ${rng.pick(ALIASES)} return s; };\n`;
+    const body: Tree[] = [];
+    const count = 2 + rng.int(6);
+    for (let i = 0; i < count; i++) body.push(this.statement(1));
+    body.push(st('return ', at(this.smooth(2), Prec.comma), ';'));
+    return node('other', Prec.statement, PRELUDE, make, '"use strict";\nconst f = (s) => {\nlet a = s.p, b = s.q[0];\n', at(statements(body), Prec.statement), '};\nreturn { make, f, view };\n');
+  }
+
+  /** A numeric expression of moderate size over the locals and what s holds. */
+  smooth(depth: number): Tree {
+    const rng = this.rng;
+    if (depth <= 0 || rng.chance(0.3)) return leaf('expression', Prec.primary, rng.chance(0.85) ? rng.pick(READS) : rng.pick(CONSTANTS));
+    const s = (min: number): Slot => at(this.smooth(depth - 1), min);
+    return rng.weighted<Tree>([
+      [4, () => ex(Prec.additive, s(Prec.additive), rng.pick([' + ', ' - ']), s(Prec.multiplicative))],
+      [3, () => ex(Prec.multiplicative, s(Prec.multiplicative), ' * ', s(Prec.exponent))],
+      [1, () => ex(Prec.multiplicative, s(Prec.multiplicative), ' / (1 + ', s(Prec.multiplicative), ' ** 2)')],
+      [2, () => ex(Prec.call, `Math.${rng.pick(['sin', 'cos', 'tanh', 'atan'])}(`, s(Prec.assign), ')')],
+      [1, () => ex(Prec.call, 'Math.sqrt(1 + ', s(Prec.multiplicative), ' ** 2)')],
+      [1, () => ex(Prec.call, `Math.${rng.pick(['max', 'min'])}(`, s(Prec.assign), ', ', s(Prec.assign), ')')],
+    ]);
+  }
+
+  private statement(depth: number): Tree {
+    const rng = this.rng;
+    const E = (): Slot => at(this.smooth(2), Prec.assign);
+    const i = (): string => rng.pick(['0', '1', '2']);
+    const nested = (): Slot => at(depth > 0 ? this.statement(depth - 1) : st('a += ', E(), ';'), Prec.statement);
+    return rng.weighted<Tree>([
+      // locals
+      [2, () => st(rng.pick(['a', 'b']), rng.pick([' = ', ' += ', ' *= ']), E(), ';')],
+      // the record
+      [3, () => st('s.p', rng.pick([' = ', ' += ', ' *= ', ' ??= ']), E(), ';')],
+      [1, () => st('Object.assign(s, { p: ', E(), ' });')],
+      [1, () => st('delete s.p;')],
+      [1, () => st('[s.p, s.q[0]] = [s.q[0], s.p];')],
+      [1, () => st('({ p: a, q: [b] } = s);')],
+      [1, () => st('{ const { p = 1, ...rest } = s; b += p * (rest.n?.t ?? 1); }')],
+      // the array
+      [3, () => st(`s.q[${i()}]`, rng.pick([' = ', ' += ', ' *= ']), E(), ';')],
+      [2, () => st('s.q.', rng.pick(['push(', 'unshift(']), E(), ');')],
+      [1, () => st('s.q.fill(', E(), ', 2);')],
+      [2, () => st('s.q.', rng.pick(['sort((u, v) => u - v)', 'reverse()', 'copyWithin(0, 1)', 'pop()', 'shift()']), ';')],
+      [1, () => st('s.q.splice(1, 1, ', E(), ');')],
+      [1, () => st('s.q = s.q.map((v) => v * ', E(), ');')],
+      [1, () => st('for (let k = 0; k < s.q.length; k++) s.q[k] = s.q[k] * ', E(), ';')],
+      [1, () => st('s.q.forEach((v, k, arr) => { arr[k] = v + ', E(), '; });')],
+      [1, () => st('{ const t = s.q; t[0] *= ', E(), '; }')],
+      [1, () => st('b += Math.', rng.pick(['max', 'min', 'hypot']), '(...s.q);')],
+      // the Map
+      [2, () => st('s.m.set(', rng.pick(['"k"', '"j"', '"z"']), ', ', E(), ');')],
+      [1, () => st('s.m.delete("j");')],
+      [1, () => st('for (const [k, v] of s.m) s.m.set(k, v * ', E(), ');')],
+      [1, () => st('b += [...s.m.values()].reduce((t, v) => t + v, 0);')],
+      // the class instance
+      [2, () => st('s.c.', rng.pick(['u', 'w']), rng.pick([' = ', ' += ', ' *= ']), E(), ';')],
+      [1, () => st('s.c.grow(', E(), ');')],
+      [1, () => st('s.c = new C(', E(), ', ', E(), ');')],
+      // the nested record
+      [1, () => st('s.n = { t: ', E(), ' };')],
+      [1, () => st('s.n.t **= 2;')],
+      [1, () => st('s.n.extra = ', E(), ';')],
+      // copies
+      [1, () => st('b += JSON.parse(JSON.stringify(s.q))[0] ?? 0;')],
+      [1, () => st('{ const copy = structuredClone(s.n); a += copy.t * ', E(), '; }')],
+      [1, () => st('{ const copy = { ...s, q: [...s.q] }; copy.q[0] = ', E(), '; a += copy.q[0] + copy.p; }')],
+      // control
+      [1, () => st('if (', E(), rng.pick([' > ', ' < ']), E(), ') ', nested(), ' else ', nested())],
+      [1, () => st('if (', E(), ' > 1.2) throw new RangeError("stop");')],
+    ]);
+  }
+}
+
+/** Program `index` of `seed`: its tree, for printing and shrinking. */
+export function structureProgram(seed: number, index: number): Tree {
+  return new StructureProgramWriter(new Rng(seed, index)).program();
+}
+
+export interface StructureProgram {
+  make(x: number, y: number): Record<string, unknown>;
+  f(s: Record<string, unknown>): number;
+  view(s: unknown): unknown;
+}
+
+/** The program run plain (this file is not rewritten, so `Function` here makes what plain code makes). */
+export function plainProgram(text: string): StructureProgram {
+  return new Function(text)() as StructureProgram;
+}

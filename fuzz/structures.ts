@@ -1,0 +1,162 @@
+// The eager gradient of functions of one structured argument (structures-grammar.ts) against
+// plain JavaScript and central finite differences. The gradient fuzzer (gradient.ts) takes
+// numbers; this one takes a record holding an array, a Map, a nested record and a class
+// instance, which f reads and writes in place. At each point it checks that:
+// - withgradient's value is the plain value, bit for bit, and it throws where plain does;
+// - what the caller's argument holds afterwards (`view`) is what plain JavaScript leaves in
+//   it, also after a throw, and holds no traced number;
+// - each number's partial derivative is its central difference (where f is smooth there).
+//
+// This file must run rewritten (the loader, or the vitest plugin): its `new Function` rewrites.
+import { configure, withgradient } from 'zygote-ts';
+import { Rng } from './grammar.js';
+import { judge, type Tally } from './gradient.js';
+import { plainProgram, structureProgram, type StructureProgram } from './structures-grammar.js';
+import { shrink } from './shrink.js';
+import { print } from './tree.js';
+
+const STEP = 1e-4;
+const TRACED = Symbol.for('zygote-ts.traced');
+
+/** Two numbers per point, away from the grammar's kinks at integers and halves. */
+function pointsFor(seed: number, index: number): [number, number][] {
+  const rng = new Rng(seed ^ 0x51ed270b, index);
+  const r = (): number => {
+    const v = rng.next() * 3 - 1.5;
+    return Math.abs(v * 2 - Math.round(v * 2)) < 0.02 ? v + 0.037 : v;
+  };
+  return [[r(), r()], [r(), r()]];
+}
+
+/** Where a number of the argument is: keys, and Map entries by their key. */
+type Path = readonly (string | { entry: unknown })[];
+
+function numberPaths(v: unknown, path: Path = [], out: Path[] = []): Path[] {
+  if (typeof v === 'number') out.push(path);
+  else if (v instanceof Map) for (const [k, w] of v) numberPaths(w, [...path, { entry: k }], out);
+  else if (typeof v === 'object' && v !== null) for (const k of Object.keys(v)) numberPaths((v as Record<string, unknown>)[k], [...path, k], out);
+  return out;
+}
+
+function read(v: unknown, path: Path): unknown {
+  for (const k of path) {
+    if (v === null || v === undefined) return v;
+    v = typeof k === 'string' ? (v as Record<string, unknown>)[k] : v instanceof Map ? v.get(k.entry) : undefined;
+  }
+  return v;
+}
+
+function write(v: unknown, path: Path, x: number): void {
+  const parent = read(v, path.slice(0, -1));
+  const last = path[path.length - 1]!;
+  if (typeof last === 'string') (parent as Record<string, unknown>)[last] = x;
+  else (parent as Map<unknown, unknown>).set(last.entry, x);
+}
+
+const pathText = (path: Path): string => path.map((k) => (typeof k === 'string' ? `.${k}` : `.get(${JSON.stringify(k.entry)})`)).join('');
+
+/** A view as text that tells every double apart (-0, NaN), or the path of a traced number in it. */
+function viewText(v: unknown, where = 's'): string {
+  if ((v as { [TRACED]?: unknown } | null | undefined)?.[TRACED] === true) throw new Error(`a traced number is left at ${where}`);
+  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
+  if (Array.isArray(v)) return `[${v.map((w, k) => viewText(w, `${where}/${k}`)).join(', ')}]`;
+  return JSON.stringify(v) ?? String(v);
+}
+
+const errorName = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : `thrown ${String(e)}`);
+
+/** The first difference of program `text` at `points` (null: none); `tally` counts what was checked. */
+export function checkStructureText(text: string, points: readonly [number, number][], tally?: Tally): string | null {
+  const plain = plainProgram(text);
+  const rewritten = new Function(text)() as StructureProgram;
+  for (const [x, y] of points) {
+    const where = `at x = ${x}, y = ${y}`;
+    const sP = plain.make(x, y);
+    let value: number | undefined;
+    let plainThrew: unknown = null;
+    try {
+      value = plain.f(sP);
+    } catch (e) {
+      plainThrew = e ?? 'undefined';
+    }
+    const sR = rewritten.make(x, y);
+    let result: { val: number; grad: unknown[] } | undefined;
+    let threw: unknown = null;
+    try {
+      result = withgradient(rewritten.f, sR) as { val: number; grad: unknown[] };
+    } catch (e) {
+      threw = e ?? 'undefined';
+    }
+    // (f returning what is not a number, undefined after `delete s.p; return a`, is refused: a throw too)
+    if (plainThrew === null && typeof value !== 'number') plainThrew = `a return of ${String(value)}`;
+    if ((plainThrew === null) !== (threw === null)) {
+      return `${where}: ${plainThrew === null ? `plain returns ${value}, the gradient throws ${errorName(threw)}` : `plain throws ${errorName(plainThrew)}, the gradient does not`}`;
+    }
+    let after: string;
+    try {
+      after = viewText(rewritten.view(sR));
+    } catch (e) {
+      return `${where}: ${(e as Error).message} after the gradient`;
+    }
+    const plainAfter = viewText(plain.view(sP));
+    if (after !== plainAfter) return `${where}: the argument holds ${after} after the gradient, ${plainAfter} after plain`;
+    if (result === undefined) {
+      if (tally) tally.throwing++;
+      continue;
+    }
+    if (!Object.is(result.val, value)) return `${where}: withgradient's value is ${result.val}, plain ${value}`;
+    if (!Number.isFinite(value)) continue;
+    for (const path of numberPaths(plain.make(x, y))) {
+      const x0 = read(plain.make(x, y), path) as number;
+      const move = (d: number): number => {
+        const s = plain.make(x, y);
+        write(s, path, x0 + d);
+        try {
+          return plain.f(s);
+        } catch {
+          return NaN; // (a throw nearby: not smooth, skipped)
+        }
+      };
+      const g = read(result.grad[0], path);
+      const verdict = judge(typeof g === 'number' ? g : 0, move, value!, STEP * Math.max(1, Math.abs(x0)));
+      if (verdict === 'checked' || verdict === 'skipped') {
+        if (tally) tally[verdict]++;
+        continue;
+      }
+      return `${where}: d/d(s${pathText(path)}) is ${String(g)}, ${verdict.replace(/^[^,]*, /, '')}`;
+    }
+  }
+  return null;
+}
+
+export function checkStructureProgram(seed: number, index: number, tally?: Tally): string | null {
+  return checkStructureText(print(structureProgram(seed, index)), pointsFor(seed, index), tally);
+}
+
+/** Programs `from` … `to - 1` of `seed`, each differing one shrunk; warnings about lost derivatives off (they are what this counts). */
+export function runStructureCampaign(seed: number, from: number, to: number): Tally {
+  const tally: Tally = { programs: 0, checked: 0, skipped: 0, throwing: 0, differences: [], warned: [] };
+  const previous = configure({ warnings: false });
+  try {
+    for (let index = from; index < to; index++) {
+      tally.programs++;
+      const d = checkStructureProgram(seed, index, tally);
+      if (d === null) continue;
+      const points = pointsFor(seed, index);
+      const kind = (difference: string | null): string | null => difference?.replace(/^at [^:]*: /, '').replace(/ is .*| holds .*|[-\d.e]+/gs, '').slice(0, 80) ?? null;
+      const wanted = kind(d);
+      const fails = (t: Parameters<typeof print>[0]): boolean => {
+        try {
+          return kind(checkStructureText(print(t), points)) === wanted;
+        } catch {
+          return false;
+        }
+      };
+      const small = print(shrink(structureProgram(seed, index), fails, 1_000));
+      tally.differences.push(`program ${index} of seed ${seed}: ${checkStructureText(small, points) ?? d}\n${small.replace(/^[\s\S]*const f = /, 'const f = ').replace(/return \{ make[\s\S]*$/, '').trim()}\n(made by: ${/const make = .*/.exec(small)?.[0]})`);
+    }
+  } finally {
+    configure(previous);
+  }
+  return tally;
+}
