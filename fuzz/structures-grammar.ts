@@ -23,6 +23,8 @@ const PRELUDE = `class C { #w; constructor(u, w) { this.u = u; this.#w = w; } ge
 const view = (v, seen = new Set()) => typeof v !== "object" || v === null ? v : seen.has(v) ? "(seen)" : (seen.add(v),
   v instanceof Map ? ["Map", ...[...v].map(([k, w]) => [k, view(w, seen)])]
   : v instanceof C ? ["C", v.w, ...Object.keys(v).map((k) => [k, view(v[k], seen)])]
+  : v instanceof Set ? ["Set", ...[...v].map((w) => view(w, seen))]
+  : ArrayBuffer.isView(v) ? [v.constructor.name, ...v]
   : Array.isArray(v) ? ["Array", v.length, ...Object.keys(v).map((k) => [k, view(v[k], seen)])]
   : ["Object", ...Object.keys(v).map((k) => [k, view(v[k], seen)])]);
 `;
@@ -31,7 +33,7 @@ const view = (v, seen = new Set()) => typeof v !== "object" || v === null ? v : 
 const ALIASES = ['', '', '', 's.r = s.q;', 's.d = s.c;', 's.o = s.n;'];
 
 const CONSTANTS = ['0.5', '2', '1.5', '0.25', '1.25'];
-const READS = ['a', 'b', '(s.p ?? 1)', '(s.q[0] ?? 1)', '(s.q[1] ?? 1)', 's.c.u', 's.c.w', '(s.m.get("k") ?? 1)', '(s.n?.t ?? 1)'];
+const READS = ['a', 'b', '(s.p ?? 1)', '(s.q[0] ?? 1)', '(s.q[1] ?? 1)', 's.c.u', 's.c.w', '(s.m.get("k") ?? 1)', '(s.n?.t ?? 1)', 's.v[0]'];
 
 export class StructureProgramWriter {
   constructor(private readonly rng: Rng) {}
@@ -39,7 +41,7 @@ export class StructureProgramWriter {
   /** The program's text (a function body returning { make, f, view }) as a tree: f's body is what shrinks. */
   program(): Tree {
     const rng = this.rng;
-    const make = `const make = (x, y) => { const s = { p: x, q: [y, x * 0.5 + 1, 2 - y], m: new Map([["k", y], ["j", 1.5]]), c: new C(x, y + 1), n: { t: x - y } }; ${rng.pick(ALIASES)} return s; };\n`;
+    const make = `const make = (x, y) => { const s = { p: x, q: [y, x * 0.5 + 1, 2 - y], m: new Map([["k", y], ["j", 1.5]]), c: new C(x, y + 1), n: { t: x - y }, v: new Float64Array([x * y, 0.5]), st: new Set([y, 2]) }; ${rng.pick(ALIASES)} return s; };\n`;
     const body: Tree[] = [];
     const count = 2 + rng.int(6);
     for (let i = 0; i < count; i++) body.push(this.statement(1));
@@ -101,6 +103,18 @@ export class StructureProgramWriter {
       [1, () => st('s.n = { t: ', E(), ' };')],
       [1, () => st('s.n.t **= 2;')],
       [1, () => st('s.n.extra = ', E(), ';')],
+      // the typed array and the Set
+      [2, () => st('s.v[', rng.pick(['0', '1']), ']', rng.pick([' = ', ' += ', ' *= ']), E(), ';')],
+      [1, () => st('s.v.', rng.pick(['sort()', 'reverse()', 'fill(0.25, 1)', 'copyWithin(0, 1)']), ';')],
+      [1, () => st('b += s.v.reduce((t, v) => t + v * ', E(), ', 0);')],
+      [1, () => st('s.v.set([', E(), '], 1);')],
+      [1, () => st('s.st.', rng.pick(['add(', 'delete(']), E(), ');')],
+      [1, () => st('for (const v of s.st) a += v * ', E(), ';')],
+      // holes, lengths, getters, frozen parts
+      [1, () => st('s.q.length = ', rng.pick(['1', '2', '5']), ';')],
+      [1, () => st('s.q[4] = ', E(), ';')],
+      [1, () => st('{ Object.defineProperty(s, "g", { get() { return this.q.length * 2; }, enumerable: true, configurable: true }); b += s.g; }')],
+      [1, () => st('Object.freeze(s.', rng.pick(['n', 'q']), ');')],
       // copies
       [1, () => st('b += JSON.parse(JSON.stringify(s.q))[0] ?? 0;')],
       [1, () => st('{ const copy = structuredClone(s.n); a += copy.t * ', E(), '; }')],
