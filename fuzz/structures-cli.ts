@@ -1,9 +1,10 @@
 /**
- * `node --import ./dist/lib/transform/register.js fuzz/structures-cli.ts --seed S --count N [--from I]`:
+ * `node --import ./dist/lib/transform/register.js fuzz/structures-cli.ts --seed S --count N [--from I] [--compiled]`:
  * the structures fuzzer (structures.ts) for long runs. Each differing program is shrunk and
- * printed; exits 1 on any difference. Program I of seed S is always the same program.
+ * printed; exits 1 on any difference. `--compiled` checks compileGradient against the eager
+ * gradient instead (unshrunk). Program I of seed S is always the same program.
  */
-import { runStructureCampaign } from './structures.js';
+import { runCompiledStructureCampaign, runStructureCampaign } from './structures.js';
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(name);
@@ -17,6 +18,12 @@ const seed = option('--seed', 1);
 const from = option('--from', 0);
 const count = option('--count', 1_000);
 const started = Date.now();
+if (process.argv.includes('--compiled')) {
+  const run = runCompiledStructureCampaign(seed, from, from + count);
+  for (const d of run.differences) console.log(`\n${d}\n`);
+  console.log(`seed ${seed}, programs ${from}…${from + count - 1} compiled against eager (${run.fellBack} ran uncompiled): ${run.differences.length} differing, in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  process.exit(run.differences.length > 0 ? 1 : 0);
+}
 const tally = runStructureCampaign(seed, from, from + count);
 for (const d of tally.differences) console.log(`\n${d}\n`);
 console.log(

@@ -11,7 +11,7 @@
  * numbers, `view(s)` lists what the argument holds afterwards (what the caller sees).
  */
 import { Rng } from './grammar.js';
-import { Prec, type Slot, type Tree, leaf, node, slot, statements } from './tree.js';
+import { Prec, type Slot, type Tree, leaf, node, print, slot, statements } from './tree.js';
 
 type Part = string | Slot;
 const ex = (prec: number, ...parts: Part[]): Tree => node('expression', prec, ...parts);
@@ -19,8 +19,10 @@ const st = (...parts: Part[]): Tree => node('statement', Prec.statement, ...part
 const at = (tree: Tree, min: number): Slot => slot(tree, min);
 
 /** What every program declares before f: the class, how the argument is made, what the caller sees. */
-const PRELUDE = `class C { #w; constructor(u, w) { this.u = u; this.#w = w; } get w() { return this.#w; } set w(t) { this.#w = t; } grow(k) { this.u *= k; this.#w += k; return this; } }
-const view = (v, seen = new Set()) => typeof v !== "object" || v === null ? v : seen.has(v) ? "(seen)" : (seen.add(v),
+const CLASS = `class C { #w; constructor(u, w) { this.u = u; this.#w = w; } get w() { return this.#w; } set w(t) { this.#w = t; } grow(k) { this.u *= k; this.#w += k; return this; } }\n`;
+/** The class for compileGradient, which reads an object's enumerable fields only: `w` behind an accessor still, over a public field. */
+const CLASS_FOR_COMPILED = CLASS.replace(/#w; /, '').replaceAll('#w', '_w');
+const PRELUDE = `const view = (v, seen = new Set()) => typeof v !== "object" || v === null ? v : seen.has(v) ? "(seen)" : (seen.add(v),
   v instanceof Map ? ["Map", ...[...v].map(([k, w]) => [k, view(w, seen)])]
   : v instanceof C ? ["C", v.w, ...Object.keys(v).map((k) => [k, view(v[k], seen)])]
   : v instanceof Set ? ["Set", ...[...v].map((w) => view(w, seen))]
@@ -33,26 +35,43 @@ const view = (v, seen = new Set()) => typeof v !== "object" || v === null ? v : 
 const ALIASES = ['', '', '', 's.r = s.q;', 's.d = s.c;', 's.o = s.n;'];
 
 const CONSTANTS = ['0.5', '2', '1.5', '0.25', '1.25'];
+/** What writes into the argument (or may: a method of a part, an alias of one). */
+const WRITES_TO_S = /\bs\.[\w.[\]"]+\s*(?:[-+*]|\*\*|\?\?)?=(?!=)|delete s|\(s[,)]|Object\.freeze\(|\.(?:push|unshift|sort|reverse|copyWithin|pop|shift|splice|fill|forEach|grow)\(|\[s\.|const t = s\./;
 const READS = ['a', 'b', '(s.p ?? 1)', '(s.q[0] ?? 1)', '(s.q[1] ?? 1)', 's.c.u', 's.c.w', '(s.m.get("k") ?? 1)', '(s.n?.t ?? 1)', 's.v[0]'];
 
 export class StructureProgramWriter {
-  constructor(private readonly rng: Rng) {}
+  /** 1 where the argument holds a Map, a Set and a Float64Array; 0 for compileGradient, which takes numbers in arrays and objects only. */
+  private readonly collections: number;
+  private readonly reads: readonly string[];
+
+  constructor(private readonly rng: Rng, forCompiled = false) {
+    this.collections = forCompiled ? 0 : 1;
+    this.reads = forCompiled ? READS.filter((r) => !r.includes('s.m.') && !r.includes('s.v')) : READS;
+  }
 
   /** The program's text (a function body returning { make, f, view }) as a tree: f's body is what shrinks. */
   program(): Tree {
     const rng = this.rng;
-    const make = `const make = (x, y) => { const s = { p: x, q: [y, x * 0.5 + 1, 2 - y], m: new Map([["k", y], ["j", 1.5]]), c: new C(x, y + 1), n: { t: x - y }, v: new Float64Array([x * y, 0.5]), st: new Set([y, 2]) }; ${rng.pick(ALIASES)} return s; };\n`;
+    const collections = this.collections === 1 ? ', m: new Map([["k", y], ["j", 1.5]]), v: new Float64Array([x * y, 0.5]), st: new Set([y, 2])' : '';
+    const make = `const make = (x, y) => { const s = { p: x, q: [y, x * 0.5 + 1, 2 - y]${collections}, c: new C(x, y + 1), n: { t: x - y } }; ${rng.pick(ALIASES)} return s; };\n`;
     const body: Tree[] = [];
     const count = 2 + rng.int(6);
-    for (let i = 0; i < count; i++) body.push(this.statement(1));
+    for (let i = 0; i < count; i++) body.push(this.collections === 1 || rng.chance(0.03) ? this.statement(1) : this.readingStatement());
     body.push(st('return ', at(this.smooth(2), Prec.comma), ';'));
-    return node('other', Prec.statement, PRELUDE, make, '"use strict";\nconst f = (s) => {\nlet a = s.p, b = s.q[0];\n', at(statements(body), Prec.statement), '};\nreturn { make, f, view };\n');
+    return node('other', Prec.statement, this.collections === 1 ? CLASS : CLASS_FOR_COMPILED, PRELUDE, make, '"use strict";\nconst f = (s) => {\nlet a = s.p, b = s.q[0];\n', at(statements(body), Prec.statement), '};\nreturn { make, f, view };\n');
+  }
+
+  /** A statement that writes nothing into s, as far as a few tries find one (compileGradient runs f uncompiled once f writes to its argument). */
+  private readingStatement(): Tree {
+    let t = this.statement(1);
+    for (let tries = 0; tries < 20 && WRITES_TO_S.test(print(t)); tries++) t = this.statement(1);
+    return t;
   }
 
   /** A numeric expression of moderate size over the locals and what s holds. */
   smooth(depth: number): Tree {
     const rng = this.rng;
-    if (depth <= 0 || rng.chance(0.3)) return leaf('expression', Prec.primary, rng.chance(0.85) ? rng.pick(READS) : rng.pick(CONSTANTS));
+    if (depth <= 0 || rng.chance(0.3)) return leaf('expression', Prec.primary, rng.chance(0.85) ? rng.pick(this.reads) : rng.pick(CONSTANTS));
     const s = (min: number): Slot => at(this.smooth(depth - 1), min);
     return rng.weighted<Tree>([
       [4, () => ex(Prec.additive, s(Prec.additive), rng.pick([' + ', ' - ']), s(Prec.multiplicative))],
@@ -91,10 +110,10 @@ export class StructureProgramWriter {
       [1, () => st('{ const t = s.q; t[0] *= ', E(), '; }')],
       [1, () => st('b += Math.', rng.pick(['max', 'min', 'hypot']), '(...s.q);')],
       // the Map
-      [2, () => st('s.m.set(', rng.pick(['"k"', '"j"', '"z"']), ', ', E(), ');')],
-      [1, () => st('s.m.delete("j");')],
-      [1, () => st('for (const [k, v] of s.m) s.m.set(k, v * ', E(), ');')],
-      [1, () => st('b += [...s.m.values()].reduce((t, v) => t + v, 0);')],
+      [2 * this.collections, () => st('s.m.set(', rng.pick(['"k"', '"j"', '"z"']), ', ', E(), ');')],
+      [1 * this.collections, () => st('s.m.delete("j");')],
+      [1 * this.collections, () => st('for (const [k, v] of s.m) s.m.set(k, v * ', E(), ');')],
+      [1 * this.collections, () => st('b += [...s.m.values()].reduce((t, v) => t + v, 0);')],
       // the class instance
       [2, () => st('s.c.', rng.pick(['u', 'w']), rng.pick([' = ', ' += ', ' *= ']), E(), ';')],
       [1, () => st('s.c.grow(', E(), ');')],
@@ -104,12 +123,12 @@ export class StructureProgramWriter {
       [1, () => st('s.n.t **= 2;')],
       [1, () => st('s.n.extra = ', E(), ';')],
       // the typed array and the Set
-      [2, () => st('s.v[', rng.pick(['0', '1']), ']', rng.pick([' = ', ' += ', ' *= ']), E(), ';')],
-      [1, () => st('s.v.', rng.pick(['sort()', 'reverse()', 'fill(0.25, 1)', 'copyWithin(0, 1)']), ';')],
-      [1, () => st('b += s.v.reduce((t, v) => t + v * ', E(), ', 0);')],
-      [1, () => st('s.v.set([', E(), '], 1);')],
-      [1, () => st('s.st.', rng.pick(['add(', 'delete(']), E(), ');')],
-      [1, () => st('for (const v of s.st) a += v * ', E(), ';')],
+      [2 * this.collections, () => st('s.v[', rng.pick(['0', '1']), ']', rng.pick([' = ', ' += ', ' *= ']), E(), ';')],
+      [1 * this.collections, () => st('s.v.', rng.pick(['sort()', 'reverse()', 'fill(0.25, 1)', 'copyWithin(0, 1)']), ';')],
+      [1 * this.collections, () => st('b += s.v.reduce((t, v) => t + v * ', E(), ', 0);')],
+      [1 * this.collections, () => st('s.v.set([', E(), '], 1);')],
+      [1 * this.collections, () => st('s.st.', rng.pick(['add(', 'delete(']), E(), ');')],
+      [1 * this.collections, () => st('for (const v of s.st) a += v * ', E(), ';')],
       // holes, lengths, getters, frozen parts
       [1, () => st('s.q.length = ', rng.pick(['1', '2', '5']), ';')],
       [1, () => st('s.q[4] = ', E(), ';')],
@@ -127,8 +146,8 @@ export class StructureProgramWriter {
 }
 
 /** Program `index` of `seed`: its tree, for printing and shrinking. */
-export function structureProgram(seed: number, index: number): Tree {
-  return new StructureProgramWriter(new Rng(seed, index)).program();
+export function structureProgram(seed: number, index: number, forCompiled = false): Tree {
+  return new StructureProgramWriter(new Rng(seed, index), forCompiled).program();
 }
 
 export interface StructureProgram {

@@ -8,7 +8,7 @@
 // - each number's partial derivative is its central difference (where f is smooth there).
 //
 // This file must run rewritten (the loader, or the vitest plugin): its `new Function` rewrites.
-import { configure, withgradient } from 'zygote-ts';
+import { compileGradient, configure, gradient, withgradient } from 'zygote-ts';
 import { Rng } from './grammar.js';
 import { judge, type Tally } from './gradient.js';
 import { plainProgram, structureProgram, type StructureProgram } from './structures-grammar.js';
@@ -129,8 +129,87 @@ export function checkStructureText(text: string, points: readonly [number, numbe
   return null;
 }
 
+/** A gradient as text that tells every double apart (Maps and typed arrays by their entries; null and undefined alike). */
+function gradientText(g: unknown): string {
+  if (typeof g === 'number') return Object.is(g, -0) ? '-0' : String(g);
+  if (g === null || g === undefined) return 'null';
+  if (g instanceof Map) return `Map{${[...g].map(([k, v]) => `${String(k)}: ${gradientText(v)}`).join(', ')}}`;
+  if (ArrayBuffer.isView(g)) return `[${Array.from(g as unknown as ArrayLike<number>, gradientText).join(', ')}]`;
+  if (typeof g === 'object') return `{${Object.keys(g).map((k) => `${k}: ${gradientText((g as Record<string, unknown>)[k])}`).join(', ')}}`;
+  return String(g);
+}
+
+/**
+ * Whether two gradients are the same, numbers to a few units in the last place: compiled code
+ * may sum in another order, and takes Math.hypot of three or more numbers two at a time.
+ */
+function sameGradient(a: unknown, b: unknown): boolean {
+  if (typeof a === 'number' && typeof b === 'number') return Object.is(a, b) || Math.abs(a - b) <= 1e-13 * Math.max(1, Math.abs(a), Math.abs(b));
+  if (a === null || a === undefined || b === null || b === undefined) return (a ?? null) === (b ?? null);
+  if (typeof a !== 'object' || typeof b !== 'object') return Object.is(a, b);
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && sameGradient((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+/**
+ * compileGradient of program `text` against the eager gradient, called at `points` and at the
+ * first again (its recorded path reused): the same gradient bit for bit, the same throws, and
+ * the argument left as plain JavaScript leaves it (f that writes to its argument runs uncompiled).
+ * (A throw's gradient is its text, `throws TypeError`: the same on both sides.)
+ */
+export function checkCompiledStructureText(text: string, points: readonly [number, number][]): { difference: string | null; fallback: string | null } {
+  const plain = plainProgram(text);
+  const rewritten = new Function(text)() as StructureProgram;
+  const compiled = compileGradient(rewritten.f);
+  for (const [x, y] of [...points, points[0]!]) {
+    const where = `at x = ${x}, y = ${y}`;
+    const run = (differentiate: (s: Record<string, unknown>) => unknown, make: (x: number, y: number) => Record<string, unknown>, view: (s: unknown) => unknown) => {
+      const s = make(x, y);
+      let out: unknown;
+      try {
+        out = differentiate(s);
+      } catch (e) {
+        out = `throws ${e instanceof Error ? e.constructor.name : typeof e}`;
+      }
+      let after: string;
+      try {
+        after = viewText(view(s));
+      } catch (e) {
+        after = (e as Error).message;
+      }
+      return { out, after };
+    };
+    const eager = run((s) => gradient(rewritten.f, s), rewritten.make, rewritten.view);
+    const fast = run((s) => compiled(s), rewritten.make, rewritten.view);
+    const plainAfter = run((s) => plain.f(s), plain.make, plain.view).after;
+    const fallback = compiled.fallback;
+    if (!sameGradient(fast.out, eager.out)) return { difference: `${where}: compiled ${gradientText(fast.out)}, eager ${gradientText(eager.out)}${fallback ? ` (fell back: ${fallback})` : ''}`, fallback };
+    if (fast.after !== plainAfter) return { difference: `${where}: the argument holds ${fast.after} after the compiled gradient, ${plainAfter} after plain`, fallback };
+  }
+  return { difference: null, fallback: compiled.fallback };
+}
+
 export function checkStructureProgram(seed: number, index: number, tally?: Tally): string | null {
   return checkStructureText(print(structureProgram(seed, index)), pointsFor(seed, index), tally);
+}
+
+/** Programs `from` … `to - 1` of `seed` compiled against eager; the differences, unshrunk. */
+export function runCompiledStructureCampaign(seed: number, from: number, to: number): { programs: number; fellBack: number; differences: string[] } {
+  const out = { programs: 0, fellBack: 0, differences: [] as string[] };
+  const previous = configure({ warnings: false });
+  try {
+    for (let index = from; index < to; index++) {
+      out.programs++;
+      const text = print(structureProgram(seed, index, true));
+      const { difference: d, fallback } = checkCompiledStructureText(text, pointsFor(seed, index));
+      if (fallback !== null) out.fellBack++;
+      if (d !== null) out.differences.push(`program ${index} of seed ${seed}: ${d}\n${text.replace(/^[\s\S]*const f = /, 'const f = ').replace(/return \{ make[\s\S]*$/, '').trim()}`);
+    }
+  } finally {
+    configure(previous);
+  }
+  return out;
 }
 
 /** Programs `from` … `to - 1` of `seed`, each differing one shrunk; warnings about lost derivatives off (they are what this counts). */

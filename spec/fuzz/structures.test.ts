@@ -5,7 +5,7 @@
 // Long runs: node --import ./dist/lib/transform/register.js fuzz/structures-cli.ts --seed S --count N
 import { describe, expect, it } from 'vitest';
 import { dropgrad } from 'zygote-ts';
-import { checkStructureText, runStructureCampaign } from '../../fuzz/structures.js';
+import { checkStructureText, runCompiledStructureCampaign, runStructureCampaign } from '../../fuzz/structures.js';
 import { structureProgram } from '../../fuzz/structures-grammar.js';
 import { print } from '../../fuzz/tree.js';
 
@@ -19,6 +19,13 @@ describe('structured arguments against plain JavaScript and finite differences',
     expect(tally.checked).toBeGreaterThan(PROGRAMS * 10);
     expect(tally.skipped).toBeLessThan(tally.checked / 20);
     expect(tally.throwing).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('compileGradient agrees with the eager gradient on 150 programs of seed 12 (most compiled, the writing ones uncompiled)', () => {
+    const run = runCompiledStructureCampaign(12, 0, 150);
+    expect(run.differences).toEqual([]);
+    expect(run.fellBack).toBeGreaterThan(0);
+    expect(run.fellBack).toBeLessThan(run.programs / 3);
   }, 60_000);
 
   it('writes programs through the writes it is for', () => {
