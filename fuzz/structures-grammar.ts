@@ -11,6 +11,8 @@
  * numbers, `view(s)` lists what the argument holds afterwards (what the caller sees).
  */
 import { Rng } from './grammar.js';
+// (the package's transform, as the specs' zygote-ts is the package's: see gradient-grammar.ts)
+import { transform } from 'zygote-ts/transform';
 import { Prec, type Slot, type Tree, leaf, node, print, slot, statements } from './tree.js';
 
 type Part = string | Slot;
@@ -159,4 +161,15 @@ export interface StructureProgram {
 /** The program run plain (this file is not rewritten, so `Function` here makes what plain code makes). */
 export function plainProgram(text: string): StructureProgram {
   return new Function(text)() as StructureProgram;
+}
+
+/**
+ * The program as the loader rewrites a file: its text as the body of a function at the top of
+ * a script, each function with its two bodies (`new Function` in rewritten code rewrites with
+ * one body: another form of the same rewrite, which must give the very same numbers).
+ */
+export function loaderProgram(text: string): StructureProgram {
+  const source = `function program() {\n${text}\n}`;
+  const rewritten = transform(source, { runtime: { kind: 'global' }, sourceType: 'script', sourceMap: false, twoBodies: true }).code;
+  return new Function(`${rewritten}\nreturn program();`)() as StructureProgram;
 }

@@ -11,7 +11,7 @@
 import { compileGradient, configure, gradient, withgradient } from 'zygote-ts';
 import { Rng } from './grammar.js';
 import { judge, type Tally } from './gradient.js';
-import { plainProgram, structureProgram, type StructureProgram } from './structures-grammar.js';
+import { loaderProgram, plainProgram, structureProgram, type StructureProgram } from './structures-grammar.js';
 import { shrink } from './shrink.js';
 import { print } from './tree.js';
 
@@ -66,9 +66,10 @@ function viewText(v: unknown, where = 's'): string {
 const errorName = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : `thrown ${String(e)}`);
 
 /** The first difference of program `text` at `points` (null: none); `tally` counts what was checked. */
-export function checkStructureText(text: string, points: readonly [number, number][], tally?: Tally): string | null {
+export function checkStructureText(text: string, points: readonly [number, number][], tally?: Tally, viaLoaderToo = false): string | null {
   const plain = plainProgram(text);
   const rewritten = new Function(text)() as StructureProgram;
+  const loaded = viaLoaderToo ? loaderProgram(text) : null;
   for (const [x, y] of points) {
     const where = `at x = ${x}, y = ${y}`;
     const sP = plain.make(x, y);
@@ -105,6 +106,19 @@ export function checkStructureText(text: string, points: readonly [number, numbe
       continue;
     }
     if (!Object.is(result.val, value)) return `${where}: withgradient's value is ${result.val}, plain ${value}`;
+    if (loaded !== null) {
+      // (the loader's form: two bodies per function; the same value, gradient and argument after)
+      const sL = loaded.make(x, y);
+      let viaLoader: string;
+      try {
+        const { val, grad } = withgradient(loaded.f, sL) as { val: number; grad: unknown[] };
+        viaLoader = `${gradientText(val)} ${gradientText(grad[0])} ${viewText(loaded.view(sL))}`;
+      } catch (e) {
+        viaLoader = errorName(e);
+      }
+      const direct = `${gradientText(result.val)} ${gradientText(result.grad[0])} ${after}`;
+      if (viaLoader !== direct) return `${where}: the loader's form gives ${viaLoader}, new Function's ${direct}`;
+    }
     if (!Number.isFinite(value)) continue;
     for (const path of numberPaths(plain.make(x, y))) {
       const x0 = read(plain.make(x, y), path) as number;
@@ -191,7 +205,7 @@ export function checkCompiledStructureText(text: string, points: readonly [numbe
 }
 
 export function checkStructureProgram(seed: number, index: number, tally?: Tally): string | null {
-  return checkStructureText(print(structureProgram(seed, index)), pointsFor(seed, index), tally);
+  return checkStructureText(print(structureProgram(seed, index)), pointsFor(seed, index), tally, index % 4 === 0);
 }
 
 /** Programs `from` … `to - 1` of `seed` compiled against eager; the differences, unshrunk. */
@@ -226,13 +240,13 @@ export function runStructureCampaign(seed: number, from: number, to: number): Ta
       const wanted = kind(d);
       const fails = (t: Parameters<typeof print>[0]): boolean => {
         try {
-          return kind(checkStructureText(print(t), points)) === wanted;
+          return kind(checkStructureText(print(t), points, undefined, index % 4 === 0)) === wanted;
         } catch {
           return false;
         }
       };
       const small = print(shrink(structureProgram(seed, index), fails, 1_000));
-      tally.differences.push(`program ${index} of seed ${seed}: ${checkStructureText(small, points) ?? d}\n${small.replace(/^[\s\S]*const f = /, 'const f = ').replace(/return \{ make[\s\S]*$/, '').trim()}\n(made by: ${/const make = .*/.exec(small)?.[0]})`);
+      tally.differences.push(`program ${index} of seed ${seed}: ${checkStructureText(small, points, undefined, index % 4 === 0) ?? d}\n${small.replace(/^[\s\S]*const f = /, 'const f = ').replace(/return \{ make[\s\S]*$/, '').trim()}\n(made by: ${/const make = .*/.exec(small)?.[0]})`);
     }
   } finally {
     configure(previous);
