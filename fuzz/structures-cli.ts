@@ -1,10 +1,13 @@
 /**
- * `node --import ./dist/lib/transform/register.js fuzz/structures-cli.ts --seed S --count N [--from I] [--compiled]`:
+ * `node --import ./dist/lib/transform/register.js fuzz/structures-cli.ts --seed S --count N [--from I] [--compiled | --second]`:
  * the structures fuzzer (structures.ts) for long runs. Each differing program is shrunk and
  * printed; exits 1 on any difference. `--compiled` checks compileGradient against the eager
- * gradient instead (unshrunk). Program I of seed S is always the same program.
+ * gradient instead (unshrunk); `--second` second derivatives through the structure (unshrunk). Program I of seed S is always the same program.
  */
-import { runCompiledStructureCampaign, runStructureCampaign } from './structures.js';
+import { configure } from 'zygote-ts';
+import { checkSecondOrderStructureText, runCompiledStructureCampaign, runStructureCampaign, structurePointsFor } from './structures.js';
+import { structureProgram } from './structures-grammar.js';
+import { print } from './tree.js';
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(name);
@@ -18,6 +21,18 @@ const seed = option('--seed', 1);
 const from = option('--from', 0);
 const count = option('--count', 1_000);
 const started = Date.now();
+if (process.argv.includes('--second')) {
+  configure({ warnings: false });
+  const tally = { programs: 0, checked: 0, skipped: 0, throwing: 0, differences: [] as string[], warned: [] as string[] };
+  for (let index = from; index < from + count; index++) {
+    const text = print(structureProgram(seed, index));
+    const d = checkSecondOrderStructureText(text, structurePointsFor(seed, index), tally);
+    if (d !== null) tally.differences.push(d);
+    if (d !== null) console.log(`\nprogram ${index} of seed ${seed}: ${d}\n${text.replace(/^[\s\S]*const f = /, 'const f = ').replace(/return \{ make[\s\S]*$/, '').trim()}`);
+  }
+  console.log(`seed ${seed}, second derivatives of programs ${from}…${from + count - 1}: ${tally.checked} checked, ${tally.skipped} skipped; ${tally.differences.length} differing, in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  process.exit(tally.differences.length > 0 ? 1 : 0);
+}
 if (process.argv.includes('--compiled')) {
   const run = runCompiledStructureCampaign(seed, from, from + count);
   for (const d of run.differences) console.log(`\n${d}\n`);

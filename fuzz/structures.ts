@@ -19,7 +19,7 @@ const STEP = 1e-4;
 const TRACED = Symbol.for('zygote-ts.traced');
 
 /** Two numbers per point, away from the grammar's kinks at integers and halves. */
-function pointsFor(seed: number, index: number): [number, number][] {
+export function structurePointsFor(seed: number, index: number): [number, number][] {
   const rng = new Rng(seed ^ 0x51ed270b, index);
   const r = (): number => {
     const v = rng.next() * 3 - 1.5;
@@ -204,8 +204,62 @@ export function checkCompiledStructureText(text: string, points: readonly [numbe
   return { difference: null, fallback: compiled.fallback };
 }
 
+/**
+ * Second derivatives through a structure: q(x, y) = Σ of f's partials over every number of
+ * `make(x, y)`, weighted (a gradient inside a gradient whose argument the outer one traces),
+ * differentiated in x and y against finite differences of q, which the first-order check vouches for.
+ */
+export function checkSecondOrderStructureText(text: string, points: readonly [number, number][], tally?: Tally): string | null {
+  const rewritten = new Function(text)() as StructureProgram;
+  const paths = numberPaths(rewritten.make(0.3, 0.7));
+  const q = (x: number, y: number): number => {
+    const grad = (withgradient(rewritten.f, rewritten.make(x, y)) as { grad: unknown[] }).grad[0];
+    let sum = 0;
+    paths.forEach((path, k) => {
+      const g = read(grad, path);
+      if (typeof g === 'number') sum = sum + g * (1 + k / 8);
+    });
+    return sum;
+  };
+  for (const [x, y] of points) {
+    const where = `at x = ${x}, y = ${y}`;
+    let first: number;
+    try {
+      first = q(x, y);
+    } catch {
+      continue; // (f throws here: the first-order check covers that)
+    }
+    if (!Number.isFinite(first)) continue;
+    let second: { val: number; grad: unknown[] };
+    try {
+      second = withgradient(q, x, y) as { val: number; grad: unknown[] };
+    } catch (e) {
+      return `${where}: the gradient of the partials' sum throws ${errorName(e)}`;
+    }
+    if (!(Math.abs(second.val - first) <= 1e-12 * Math.max(1, Math.abs(first)))) return `${where}: the partials' sum is ${first}, inside a gradient ${second.val}`;
+    for (const by of [0, 1] as const) {
+      const h = STEP * Math.max(1, Math.abs(by === 0 ? x : y));
+      const move = (d: number): number => {
+        try {
+          return by === 0 ? q(x + d, y) : q(x, y + d);
+        } catch {
+          return NaN;
+        }
+      };
+      const g = second.grad[by];
+      const verdict = judge(typeof g === 'number' ? g : 0, move, first, h);
+      if (verdict === 'checked' || verdict === 'skipped') {
+        if (tally) tally[verdict]++;
+        continue;
+      }
+      return `${where}: d/d${by === 0 ? 'x' : 'y'} of the partials' sum is ${String(g)}, ${verdict.replace(/^[^,]*, /, '')}`;
+    }
+  }
+  return null;
+}
+
 export function checkStructureProgram(seed: number, index: number, tally?: Tally): string | null {
-  return checkStructureText(print(structureProgram(seed, index)), pointsFor(seed, index), tally, index % 4 === 0);
+  return checkStructureText(print(structureProgram(seed, index)), structurePointsFor(seed, index), tally, index % 4 === 0);
 }
 
 /** Programs `from` … `to - 1` of `seed` compiled against eager; the differences, unshrunk. */
@@ -216,7 +270,7 @@ export function runCompiledStructureCampaign(seed: number, from: number, to: num
     for (let index = from; index < to; index++) {
       out.programs++;
       const text = print(structureProgram(seed, index, true));
-      const { difference: d, fallback } = checkCompiledStructureText(text, pointsFor(seed, index));
+      const { difference: d, fallback } = checkCompiledStructureText(text, structurePointsFor(seed, index));
       if (fallback !== null) out.fellBack++;
       if (d !== null) out.differences.push(`program ${index} of seed ${seed}: ${d}\n${text.replace(/^[\s\S]*const f = /, 'const f = ').replace(/return \{ make[\s\S]*$/, '').trim()}`);
     }
@@ -235,7 +289,7 @@ export function runStructureCampaign(seed: number, from: number, to: number): Ta
       tally.programs++;
       const d = checkStructureProgram(seed, index, tally);
       if (d === null) continue;
-      const points = pointsFor(seed, index);
+      const points = structurePointsFor(seed, index);
       const kind = (difference: string | null): string | null => difference?.replace(/^at [^:]*: /, '').replace(/ is .*| holds .*|[-\d.e]+/gs, '').slice(0, 80) ?? null;
       const wanted = kind(d);
       const fails = (t: Parameters<typeof print>[0]): boolean => {

@@ -4,8 +4,8 @@
 // and each number's partial derivative is the central finite difference where f is smooth.
 // Long runs: node --import ./dist/lib/transform/register.js fuzz/structures-cli.ts --seed S --count N
 import { describe, expect, it } from 'vitest';
-import { dropgrad } from 'zygote-ts';
-import { checkStructureText, runCompiledStructureCampaign, runStructureCampaign } from '../../fuzz/structures.js';
+import { configure, dropgrad } from 'zygote-ts';
+import { checkSecondOrderStructureText, checkStructureText, runCompiledStructureCampaign, runStructureCampaign, structurePointsFor } from '../../fuzz/structures.js';
 import { structureProgram } from '../../fuzz/structures-grammar.js';
 import { print } from '../../fuzz/tree.js';
 
@@ -26,6 +26,21 @@ describe('structured arguments against plain JavaScript and finite differences',
     expect(run.differences).toEqual([]);
     expect(run.fellBack).toBeGreaterThan(0);
     expect(run.fellBack).toBeLessThan(run.programs / 3);
+  }, 60_000);
+
+  it('second derivatives through the structure agree with finite differences on 60 programs of seed 13', () => {
+    const tally = { programs: 0, checked: 0, skipped: 0, throwing: 0, differences: [] as string[], warned: [] as string[] };
+    const previous = configure({ warnings: false });
+    try {
+      for (let i = 0; i < 60; i++) {
+        const d = checkSecondOrderStructureText(print(structureProgram(13, i)), structurePointsFor(13, i), tally);
+        if (d !== null) tally.differences.push(`program ${i}: ${d}`);
+      }
+    } finally {
+      configure(previous);
+    }
+    expect(tally.differences).toEqual([]);
+    expect(tally.checked).toBeGreaterThan(150);
   }, 60_000);
 
   it('writes programs through the writes it is for', () => {
