@@ -20,26 +20,33 @@ const ex = (prec: number, ...parts: Part[]): Tree => node('expression', prec, ..
 const st = (...parts: Part[]): Tree => node('statement', Prec.statement, ...parts);
 const at = (tree: Tree, min: number): Slot => slot(tree, min);
 
-/** What every program declares before f: the class, how the argument is made, what the caller sees. */
-const CLASS = `class C { #w; constructor(u, w) { this.u = u; this.#w = w; } get w() { return this.#w; } set w(t) { this.#w = t; } grow(k) { this.u *= k; this.#w += k; return this; } }\n`;
+/** What every program declares before f: the classes, how the argument is made, what the caller sees. (New parts of the argument take other numbers than x and y themselves: a tie, max(s.c.u, s.pts[0].x) with both x, is a kink no step of the finite differences shows.) */
+const CLASS = `class C { #w; constructor(u, w) { this.u = u; this.#w = w; } get w() { return this.#w; } set w(t) { this.#w = t; } grow(k) { this.u *= k; this.#w += k; return this; } }
+class D extends C { constructor(u, w, z) { super(u, w); this.z = z; } get w() { return super.w * 2; } set w(t) { super.w = t / 2; } grow(k) { super.grow(k); this.z *= k; return this; } }
+class P { constructor(x, y) { this.x = x; this.y = y; } norm() { return Math.hypot(this.x, this.y); } scale(k) { return new P(this.x * k, this.y * k); } translate(d) { this.x += d; return this; } }
+`;
 /** The class for compileGradient, which reads an object's enumerable fields only: `w` behind an accessor still, over a public field. */
 const CLASS_FOR_COMPILED = CLASS.replace(/#w; /, '').replaceAll('#w', '_w');
-const PRELUDE = `const view = (v, seen = new Set()) => typeof v !== "object" || v === null ? v : seen.has(v) ? "(seen)" : (seen.add(v),
+// (a function f left in the argument is called: a closure over f's parameter must see the caller's object afterwards;
+// hidden fields are listed too; numbers under a Symbol key are refused up front, with a message)
+const PRELUDE = `const view = (v, seen = new Set()) => typeof v === "function" ? ["function", view(v(), seen)] : typeof v !== "object" || v === null ? v : seen.has(v) ? "(seen)" : (seen.add(v),
   v instanceof Map ? ["Map", ...[...v].map(([k, w]) => [k, view(w, seen)])]
   : v instanceof C ? ["C", v.w, ...Object.keys(v).map((k) => [k, view(v[k], seen)])]
   : v instanceof Set ? ["Set", ...[...v].map((w) => view(w, seen))]
   : ArrayBuffer.isView(v) ? [v.constructor.name, ...v]
   : Array.isArray(v) ? ["Array", v.length, ...Object.keys(v).map((k) => [k, view(v[k], seen)])]
-  : ["Object", ...Object.keys(v).map((k) => [k, view(v[k], seen)])]);
+  : ["Object", ...Reflect.ownKeys(v).map((k) => [String(k), Object.getOwnPropertyDescriptor(v, k).enumerable, view(v[k], seen)])]);
 `;
 
 /** How the argument may share a part with itself (the gradient and the write-back must see one object). */
-const ALIASES = ['', '', '', 's.r = s.q;', 's.d = s.c;', 's.o = s.n;'];
+const ALIASES = ['', '', '', 's.r = s.q;', 's.e = s.c;', 's.o = s.n;', 's.pts.push(s.pts[0]);'];
 
 const CONSTANTS = ['0.5', '2', '1.5', '0.25', '1.25'];
 /** What writes into the argument (or may: a method of a part, an alias of one). */
-const WRITES_TO_S = /\bs\.[\w.[\]"]+\s*(?:[-+*]|\*\*|\?\?)?=(?!=)|delete s|\(s[,)]|Object\.freeze\(|\.(?:push|unshift|sort|reverse|copyWithin|pop|shift|splice|fill|forEach|grow)\(|\[s\.|const t = s\./;
-const READS = ['a', 'b', '(s.p ?? 1)', '(s.q[0] ?? 1)', '(s.q[1] ?? 1)', 's.c.u', 's.c.w', '(s.m.get("k") ?? 1)', '(s.n?.t ?? 1)', 's.v[0]'];
+const WRITES_TO_S = /\bs\.[\w.[\]"]+\s*(?:[-+*]|\*\*|\?\?)?=(?!=)|delete s|\(s[,)]|Object\.freeze\(|\.(?:push|unshift|sort|reverse|copyWithin|pop|shift|splice|fill|forEach|grow|translate)\(|\[s\.|const t = s\./;
+const READS = ['a', 'b', '(s.p ?? 1)', '(s.q[0] ?? 1)', '(s.q[1] ?? 1)', 's.c.u', 's.c.w', '(s.m.get("k") ?? 1)', '(s.n?.t ?? 1)', 's.v[0]', 's.d.w', '(s.pts[0]?.x ?? 1)', '(s.hidden ?? 1)'];
+/** What compileGradient's programs do not have (it refuses Maps, Sets and typed arrays up front, and reads enumerable fields only). */
+const NOT_FOR_COMPILED = /s\.m\.|s\.v\b|s\.v\[|s\.st\b|s\.hidden/;
 
 export class StructureProgramWriter {
   /** 1 where the argument holds a Map, a Set and a Float64Array; 0 for compileGradient, which takes numbers in arrays and objects only. */
@@ -48,14 +55,15 @@ export class StructureProgramWriter {
 
   constructor(private readonly rng: Rng, forCompiled = false) {
     this.collections = forCompiled ? 0 : 1;
-    this.reads = forCompiled ? READS.filter((r) => !r.includes('s.m.') && !r.includes('s.v')) : READS;
+    this.reads = forCompiled ? READS.filter((r) => !NOT_FOR_COMPILED.test(r)) : READS;
   }
 
   /** The program's text (a function body returning { make, f, view }) as a tree: f's body is what shrinks. */
   program(): Tree {
     const rng = this.rng;
     const collections = this.collections === 1 ? ', m: new Map([["k", y], ["j", 1.5]]), v: new Float64Array([x * y, 0.5]), st: new Set([y, 2])' : '';
-    const make = `const make = (x, y) => { const s = { p: x, q: [y, x * 0.5 + 1, 2 - y]${collections}, c: new C(x, y + 1), n: { t: x - y } }; ${rng.pick(ALIASES)} return s; };\n`;
+    const hidden = this.collections === 1 ? 'Object.defineProperty(s, "hidden", { value: y * 3, writable: true, configurable: true });' : '';
+    const make = `const make = (x, y) => { const s = { p: x, q: [y, x * 0.5 + 1, 2 - y]${collections}, c: new C(x, y + 1), n: { t: x - y }, d: new D(0.6 * y - 0.2, 0.8 * x + 0.3, 0.5), pts: [new P(0.7 * x + 0.1, 0.9 * y - 0.1), new P(1.1 * y, 1.5)] }; ${hidden} ${rng.pick(ALIASES)} return s; };\n`;
     const body: Tree[] = [];
     const count = 2 + rng.int(6);
     for (let i = 0; i < count; i++) body.push(this.collections === 1 || rng.chance(0.03) ? this.statement(1) : this.readingStatement());
@@ -136,6 +144,17 @@ export class StructureProgramWriter {
       [1, () => st('s.q[4] = ', E(), ';')],
       [1, () => st('{ Object.defineProperty(s, "g", { get() { return this.q.length * 2; }, enumerable: true, configurable: true }); b += s.g; }')],
       [1, () => st('Object.freeze(s.', rng.pick(['n', 'q']), ');')],
+      // a subclass with super accessors, an array of class instances, a symbol key, a hidden field, a closure
+      [2, () => st('s.d.', rng.pick(['w', 'z', 'u']), rng.pick([' = ', ' += ', ' *= ']), E(), ';')],
+      [1, () => st('s.d.grow(', E(), ');')],
+      [1, () => st('a += s.pts.reduce((t, p) => t + p.norm() * ', E(), ', 0);')],
+      [1, () => st('s.pts[', rng.pick(['0', '1']), '].translate(', E(), ');')],
+      [1, () => st('s.pts.push(new P(', E(), ', ', E(), '));')],
+      [1, () => st('s.pts.sort((u, v) => u.norm() - v.norm());')],
+      [1, () => st('s.pts = s.pts.map((p) => p.scale(', E(), '));')],
+      [1, () => st('s.pts[1] = s.pts[0];')],
+      [1 * this.collections, () => st('s.hidden', rng.pick([' = ', ' += ', ' *= ']), E(), ';')],
+      [1, () => st('{ s.fn = () => (s.p ?? 1) * 2; b += s.fn() * ', E(), '; }')],
       // copies
       [1, () => st('b += JSON.parse(JSON.stringify(s.q))[0] ?? 0;')],
       [1, () => st('{ const copy = structuredClone(s.n); a += copy.t * ', E(), '; }')],

@@ -45,7 +45,7 @@ describe('structured arguments against plain JavaScript and finite differences',
 
   it('writes programs through the writes it is for', () => {
     const texts = Array.from({ length: 300 }, (_, i) => print(structureProgram(11, i))).join('\n');
-    for (const construct of ['delete s.p', 's.q.sort(', 's.q.splice(', 's.m.delete(', 's.c.w', 's.c.grow(', 'structuredClone(', 'JSON.parse(', 'throw new RangeError', 's.r = s.q', '...rest', 'Object.assign(s', 's.v.set(', 's.st.add(', 's.q.length = ', 'Object.freeze(s.', 'get() {']) {
+    for (const construct of ['delete s.p', 's.q.sort(', 's.q.splice(', 's.m.delete(', 's.c.w', 's.c.grow(', 'structuredClone(', 'JSON.parse(', 'throw new RangeError', 's.r = s.q', '...rest', 'Object.assign(s', 's.v.set(', 's.st.add(', 's.q.length = ', 'Object.freeze(s.', 'get() {', 's.d.grow(', '.translate(', 'p.scale(', 's.hidden', 's.fn = ']) {
       expect(texts).toContain(construct);
     }
   });
