@@ -67,7 +67,7 @@ describe('structured arguments against plain JavaScript and finite differences',
       if ((v as { [k: symbol]: unknown } | null)?.[Symbol.for('zygote-ts.traced')] === true) s.n.t = 5;
     };
     try {
-      expect(checkStructureText(text('fuzzKeep(s, s.p); return s.p;'), at)).toMatch(/^at x = 0.7, y = -0.3: the argument holds .*\["t", 5\].* after the gradient/);
+      expect(checkStructureText(text('fuzzKeep(s, s.p); return s.p;'), at)).toMatch(/^at x = 0.7, y = -0.3: the argument holds .*\["t", true, 5\].* after the gradient/);
     } finally {
       delete global.fuzzKeep;
     }
