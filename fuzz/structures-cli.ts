@@ -1,11 +1,12 @@
 /**
- * `node --import ./dist/lib/transform/register.js fuzz/structures-cli.ts --seed S --count N [--from I] [--compiled | --second]`:
+ * `node --import ./dist/lib/transform/register.js fuzz/structures-cli.ts --seed S --count N [--from I] [--compiled | --second | --forward]`:
  * the structures fuzzer (structures.ts) for long runs. Each differing program is shrunk and
  * printed; exits 1 on any difference. `--compiled` checks compileGradient against the eager
- * gradient instead (unshrunk); `--second` second derivatives through the structure (unshrunk). Program I of seed S is always the same program.
+ * gradient instead (unshrunk); `--second` second derivatives through the structure,
+ * `--forward` jvp against the gradient (both unshrunk). Program I of seed S is always the same program.
  */
 import { configure } from 'zygote-ts';
-import { checkSecondOrderStructureText, runCompiledStructureCampaign, runStructureCampaign, structurePointsFor } from './structures.js';
+import { checkForwardStructureText, checkSecondOrderStructureText, runCompiledStructureCampaign, runStructureCampaign, structurePointsFor } from './structures.js';
 import { structureProgram } from './structures-grammar.js';
 import { print } from './tree.js';
 
@@ -32,6 +33,19 @@ if (process.argv.includes('--second')) {
   }
   console.log(`seed ${seed}, second derivatives of programs ${from}…${from + count - 1}: ${tally.checked} checked, ${tally.skipped} skipped; ${tally.differences.length} differing, in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   process.exit(tally.differences.length > 0 ? 1 : 0);
+}
+if (process.argv.includes('--forward')) {
+  configure({ warnings: false });
+  let differing = 0;
+  for (let index = from; index < from + count; index++) {
+    const text = print(structureProgram(seed, index));
+    const d = checkForwardStructureText(text, structurePointsFor(seed, index));
+    if (d === null) continue;
+    differing++;
+    console.log(`\nprogram ${index} of seed ${seed}: ${d}\n${text.replace(/^[\s\S]*const f = /, 'const f = ').replace(/return \{ make[\s\S]*$/, '').trim()}`);
+  }
+  console.log(`seed ${seed}, forward mode on programs ${from}…${from + count - 1}: ${differing} differing, in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  process.exit(differing > 0 ? 1 : 0);
 }
 if (process.argv.includes('--compiled')) {
   const run = runCompiledStructureCampaign(seed, from, from + count);

@@ -8,7 +8,7 @@
 // - each number's partial derivative is its central difference (where f is smooth there).
 //
 // This file must run rewritten (the loader, or the vitest plugin): its `new Function` rewrites.
-import { compileGradient, configure, gradient, withgradient } from 'zygote-ts';
+import { compileGradient, configure, gradient, jvp, withgradient } from 'zygote-ts';
 import { Rng } from './grammar.js';
 import { judge, type Tally } from './gradient.js';
 import { loaderProgram, plainProgram, structureProgram, type StructureProgram } from './structures-grammar.js';
@@ -254,6 +254,80 @@ export function checkSecondOrderStructureText(text: string, points: readonly [nu
       }
       return `${where}: d/d${by === 0 ? 'x' : 'y'} of the partials' sum is ${String(g)}, ${verdict.replace(/^[^,]*, /, '')}`;
     }
+  }
+  return null;
+}
+
+/**
+ * A tangent of `v`'s shape: each number the next direction value (1, 1.125, 1.25, …), null for
+ * what has no path (a Set, a typed array, a hidden field); one tangent for an object reached twice.
+ */
+function tangentOf(v: unknown, next: () => number, made = new Map<object, unknown>()): unknown {
+  if (typeof v === 'number') return next();
+  if (typeof v !== 'object' || v === null || v instanceof Set || ArrayBuffer.isView(v)) return null;
+  if (made.has(v)) return made.get(v);
+  if (v instanceof Map) {
+    const t = new Map();
+    made.set(v, t);
+    for (const [k, w] of v) t.set(k, tangentOf(w, next, made));
+    return t;
+  }
+  const t: Record<string, unknown> = Array.isArray(v) ? ([] as unknown as Record<string, unknown>) : {};
+  made.set(v, t);
+  for (const k of Object.getOwnPropertyNames(v)) {
+    if (Array.isArray(v) && k === 'length') continue;
+    t[k] = Object.getOwnPropertyDescriptor(v, k)!.enumerable ? tangentOf((v as Record<string, unknown>)[k], next, made) : null;
+  }
+  // (the grammar's C and D hold #w, which tangents and gradients name "#w")
+  if (/^[CD]$/.test((v as object).constructor?.name ?? '')) t['#w'] = next();
+  return t;
+}
+
+/** The gradient's dot product with a tangent: each tangent object counted once (an object reached twice has one gradient). */
+function dotWith(grad: unknown, tangent: unknown, seen = new Set<object>()): number {
+  if (typeof tangent === 'number') return typeof grad === 'number' ? grad * tangent : 0;
+  if (typeof tangent !== 'object' || tangent === null || grad === null || grad === undefined || seen.has(tangent)) return 0;
+  seen.add(tangent);
+  let sum = 0;
+  if (tangent instanceof Map) for (const [k, t] of tangent) sum += dotWith(grad instanceof Map ? grad.get(k) : undefined, t, seen);
+  else for (const k of Object.keys(tangent)) sum += dotWith((grad as Record<string, unknown>)[k], (tangent as Record<string, unknown>)[k], seen);
+  return sum;
+}
+
+/**
+ * Forward mode on program `text`: jvp along a direction in every number the argument's
+ * enumerable paths hold must be the eager gradient's dot product with it (1e-9 relative), its
+ * value f's, and the argument left as plain JavaScript leaves it.
+ */
+export function checkForwardStructureText(text: string, points: readonly [number, number][]): string | null {
+  const plain = plainProgram(text);
+  const rewritten = new Function(text)() as StructureProgram;
+  for (const [x, y] of points) {
+    const where = `at x = ${x}, y = ${y}`;
+    const sP = plain.make(x, y);
+    let value: unknown;
+    try {
+      value = plain.f(sP);
+    } catch {
+      value = undefined;
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value)) continue; // (the first-order check covers throws)
+    let k = 0;
+    const tangent = tangentOf(rewritten.make(x, y), () => 1 + k++ / 8);
+    const sF = rewritten.make(x, y);
+    let out: [number, number];
+    try {
+      out = jvp(rewritten.f, [sF], [tangent] as never) as [number, number];
+    } catch (e) {
+      return `${where}: jvp throws ${errorName(e)}`;
+    }
+    if (!Object.is(out[0], value)) return `${where}: jvp's value is ${out[0]}, plain ${value}`;
+    const after = viewText(rewritten.view(sF));
+    const plainAfter = viewText(plain.view(sP));
+    if (after !== plainAfter) return `${where}: the argument holds ${after} after jvp, ${plainAfter} after plain`;
+    const grad = (gradient(rewritten.f, rewritten.make(x, y)) as unknown[])[0];
+    const dot = dotWith(grad, tangent);
+    if (!(Math.abs(out[1] - dot) <= 1e-9 * Math.max(1, Math.abs(dot)))) return `${where}: jvp's tangent is ${out[1]}, the gradient's dot product ${dot}`;
   }
   return null;
 }

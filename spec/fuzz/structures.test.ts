@@ -5,7 +5,7 @@
 // Long runs: node --import ./dist/lib/transform/register.js fuzz/structures-cli.ts --seed S --count N
 import { describe, expect, it } from 'vitest';
 import { configure, dropgrad } from 'zygote-ts';
-import { checkSecondOrderStructureText, checkStructureText, runCompiledStructureCampaign, runStructureCampaign, structurePointsFor } from '../../fuzz/structures.js';
+import { checkForwardStructureText, checkSecondOrderStructureText, checkStructureText, runCompiledStructureCampaign, runStructureCampaign, structurePointsFor } from '../../fuzz/structures.js';
 import { structureProgram } from '../../fuzz/structures-grammar.js';
 import { print } from '../../fuzz/tree.js';
 
@@ -41,6 +41,20 @@ describe('structured arguments against plain JavaScript and finite differences',
     }
     expect(tally.differences).toEqual([]);
     expect(tally.checked).toBeGreaterThan(150);
+  }, 60_000);
+
+  it('forward mode (jvp) agrees with the gradient on 150 programs of seed 14, and leaves the argument as plain JavaScript does', () => {
+    const previous = configure({ warnings: false });
+    const differences: string[] = [];
+    try {
+      for (let i = 0; i < 150; i++) {
+        const d = checkForwardStructureText(print(structureProgram(14, i)), structurePointsFor(14, i));
+        if (d !== null) differences.push(`program ${i}: ${d}`);
+      }
+    } finally {
+      configure(previous);
+    }
+    expect(differences).toEqual([]);
   }, 60_000);
 
   it('writes programs through the writes it is for', () => {
