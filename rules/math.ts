@@ -132,8 +132,12 @@ const hypot2 = binaryRule('hypot', Math.hypot, (a, b, h) => {
 }, toNumber);
 
 /**
- * max/min: derivative 1 for the chosen argument, 0 for the others. On ties the first of
- * the tied arguments is chosen; a NaN argument makes the result NaN and is the one chosen.
+ * max/min: derivative 1 for the chosen argument, 0 for the others. Arguments tied for the
+ * extreme share it equally (½ each of two, as JAX and PyTorch split a tie): so max and min
+ * agree with (a + b ± |a − b|) / 2 (|x|′ is 0 at 0), and code that is smooth across a tie
+ * gets its gradient there — `Math.min(a, b) + Math.max(a, b)` at a = b is [1, 1], where
+ * giving the whole of both to the first argument made it [2, 0]. A NaN argument makes the
+ * result NaN and is the one chosen.
  */
 export const max = likeBuiltin({ max: (...args: unknown[]): any => extremum(args, Math.max, -Infinity) }.max, Math.max);
 
@@ -142,7 +146,7 @@ export const min = likeBuiltin({ min: (...args: unknown[]): any => extremum(args
 function extremum(args: unknown[], pick: (...values: number[]) => number, empty: number): unknown {
   if (args.length === 2 && typeof args[0] === 'number' && typeof args[1] === 'number') return pick(args[0], args[1]);
   if (args.length === 0) return empty;
-  // An NDArray among the arguments: elementwise, folded from the left (ties keep the first).
+  // An NDArray among the arguments: elementwise, folded from the left (a tie split at each pair).
   if (args.some((x) => isNDArray(x))) {
     if (args.length === 1) {
       throw new TypeError(`zygote-ts: Math.${pick === Math.max ? 'max' : 'min'} of one array is not elementwise; for its largest or smallest element use max(x) or min(x).`);
@@ -157,11 +161,21 @@ function extremum(args: unknown[], pick: (...values: number[]) => number, empty:
   if (values.some(holdsSymbolic)) {
     // compileGradient is recording: pairs of symbolic numbers (or numbers) are picked without a guard
     if (operands.length === 2 && values.every((v) => typeof v === 'number' || isSymbolic(v))) return pickWithoutGuard(t, operands, values, pick === Math.max);
-    const chosen = chooseByGuards(values, pick === Math.max ? gt : lt);
-    return recordOver(t, values[chosen], operands, (k) => (k === chosen ? 1 : 0));
+    const { chosen, tied } = chooseByGuards(values, pick === Math.max ? gt : lt);
+    return recordOver(t, values[chosen], operands, sharesOf(tied, operands.length));
   }
-  const chosen = chooseByValue(values, pick);
-  return recordOver(t, values[chosen], operands, (k) => (k === chosen ? 1 : 0));
+  const tied = tiedByValue(values, pick);
+  // (the value by the rule again, one level down: where the operands are traced on an outer
+  // differentiation, their tie is split there too)
+  const value = tied.length === 1 ? values[tied[0]!] : extremum(tied.map((k) => values[k]), pick, empty);
+  return recordOver(t, value, operands, sharesOf(tied, operands.length));
+}
+
+/** Each operand's share of the derivative of an extreme: 1/k for each of the k tied, else 0. */
+function sharesOf(tied: readonly number[], n: number): (k: number) => number {
+  const shares = new Array<number>(n).fill(0);
+  for (const k of tied) shares[k] = 1 / tied.length;
+  return (k) => shares[k]!;
 }
 
 // The choice as an instruction of the compiled program (with its partials 1 and 0 as
@@ -174,24 +188,40 @@ function pickWithoutGuard(t: Tape, operands: unknown[], values: unknown[], max: 
   return recordOver(t, value, operands, (k) => (k === 0 ? first : sub(1, first)));
 }
 
-function chooseByValue(values: readonly unknown[], pick: (...values: number[]) => number): number {
+/** The operands Math.max (or min) chooses: every one equal to the result, or the first NaN. */
+function tiedByValue(values: readonly unknown[], pick: (...values: number[]) => number): number[] {
   const primals = values.map((x) => plain(x) as number);
   const best = pick(...primals);
-  return Number.isNaN(best) ? primals.findIndex(Number.isNaN) : primals.findIndex((p) => Object.is(p, best));
+  if (Number.isNaN(best)) return [primals.findIndex(Number.isNaN)];
+  const tied: number[] = [];
+  primals.forEach((p, k) => {
+    if (p === best) tied.push(k); // (+0 and -0 tie, as they do in |a − b|)
+  });
+  return tied;
 }
 
 // The same choice made with comparisons, which compileGradient records as guards (reading
-// the numbers would pin the compiled path to them). A tie between zeros goes as Math.max
-// sends it (max(-0, 0) is 0, min(0, -0) is -0): to the zero whose reciprocal wins.
-function chooseByGuards(values: readonly unknown[], beats: (a: unknown, b: unknown) => boolean): number {
-  for (let k = 0; k < values.length; k++) if (sne(values[k], values[k])) return k; // a NaN is chosen
+// the numbers would pin the compiled path to them). `chosen` is the operand whose value is
+// the result (a tie between zeros goes as Math.max sends it: max(-0, 0) is 0, min(0, -0)
+// is -0, to the zero whose reciprocal wins); `tied`, the operands equal to it. An operand
+// that does not beat the chosen one is tested the other way too: a guard that it loses
+// strictly, so that a later call where it ties takes another path (its share changes).
+function chooseByGuards(values: readonly unknown[], beats: (a: unknown, b: unknown) => boolean): { chosen: number; tied: number[] } {
+  for (let k = 0; k < values.length; k++) if (sne(values[k], values[k])) return { chosen: k, tied: [k] }; // a NaN is chosen
   let chosen = 0;
+  let tied = [0];
   for (let k = 1; k < values.length; k++) {
     const a = values[k];
     const b = values[chosen];
-    if (beats(a, b) || (seq(a, 0) && seq(b, 0) && beats(div(1, a), div(1, b)))) chosen = k;
+    if (beats(a, b)) {
+      chosen = k;
+      tied = [k];
+    } else if (!beats(b, a)) {
+      tied.push(k);
+      if (seq(a, 0) && beats(div(1, a), div(1, b))) chosen = k;
+    }
   }
-  return chosen;
+  return { chosen, tied };
 }
 
 /** A symbolic number under any traced layers (compileGradient is recording). */

@@ -275,7 +275,7 @@ function statement(p: Program, k: number, name: string, a: string, b: string, ex
     case Op.pick:
       return `const ${name} = ${picksFirst(p.extra[k] === 0, a, b)} ? ${a} : ${b};`;
     case Op.picked:
-      return `const ${name} = ${picksFirst(p.extra[k] === 0, a, b)} ? 1 : 0;`;
+      return `const ${name} = ${a} === ${b} ? 0.5 : ${picksFirst(p.extra[k] === 0, a, b)} ? 1 : 0;`;
     default:
       return `const ${name} = ${a} ${BINARY_OPERATORS[code]} ${b};`;
   }

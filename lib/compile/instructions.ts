@@ -36,7 +36,7 @@ export const Op = {
    * one path and rerolls (issue 15).
    */
   pick: 15,
-  /** 1 when `pick` with the same operands chooses a, else 0: the partial for a. */
+  /** The partial for a of `pick` with the same operands: 1 when it chooses a, ½ when a and b tie, else 0. */
   picked: 16,
 } as const;
 
@@ -100,6 +100,14 @@ export const NO_SITE = new UserSite(null);
 
 /** Object.is for numbers, without the call (this runs once per instruction and copy). */
 export const sameConstant = (x: number, y: number): boolean => (x === y ? x !== 0 || 1 / x === 1 / y : x !== x && y !== y);
+
+/** `picked`: a's share of the derivative of Math.max(a, b) (or min; rules/math.ts): a tie splits it. */
+export function firstShare(max: boolean, a: number, b: number): number {
+  if (a !== a) return 1;
+  if (b !== b) return 0;
+  if (a === b) return 0.5;
+  return (max ? a > b : a < b) ? 1 : 0;
+}
 
 /** Whether `pick` chooses a (max when `max`, else min): a when NaN, or when it is the result. */
 export function picksFirst(max: boolean, a: number, b: number): boolean {

@@ -14,7 +14,7 @@ import { Symbolic, compareValues, type Arithmetic, type Recorder, isSymbolic } f
 import { registerScalarPrototype } from '../core/scalars.js';
 import { isTracedOperand, primal, type Traced } from '../core/traced.js';
 import { NOT_OVERLOADED, operators } from '../../rules/overloads.js';
-import { COMPARISONS, NO_SITE, Op, picksFirst, Slot, UserSite, type Call, type CallOperand, type Comparison } from './instructions.js';
+import { COMPARISONS, firstShare, NO_SITE, Op, picksFirst, Slot, UserSite, type Call, type CallOperand, type Comparison } from './instructions.js';
 import { Instructions } from './reroll.js';
 import type { Fusion } from './fuse.js';
 
@@ -100,7 +100,7 @@ export class Program extends Instructions implements Recorder {
     return this.define(Op.call, operandA(x), operandA(y), slotOf(x), slotOf(y), fn, f(valueOf(x), valueOf(y)));
   }
 
-  /** Math.max(x, y) (or min) as the operand chosen, and 1 or 0 for whether it is x: no guard. */
+  /** Math.max(x, y) (or min) as the operand chosen, and x's share of its derivative (1, ½ or 0): no guard. */
   pick(max: boolean, x: Operand, y: Operand): { value: Symbolic | number; first: Symbolic | number } {
     x = this.own(x);
     y = this.own(y);
@@ -108,7 +108,7 @@ export class Program extends Instructions implements Recorder {
     const extra = max ? 0 : 1;
     return {
       value: this.define(Op.pick, operandA(x), operandA(y), slotOf(x), slotOf(y), extra, first ? valueOf(x) : valueOf(y)),
-      first: this.define(Op.picked, operandA(x), operandA(y), slotOf(x), slotOf(y), extra, first ? 1 : 0),
+      first: this.define(Op.picked, operandA(x), operandA(y), slotOf(x), slotOf(y), extra, firstShare(max, valueOf(x), valueOf(y))),
     };
   }
 

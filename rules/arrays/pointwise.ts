@@ -1,6 +1,6 @@
 // Elementwise maximum/minimum with broadcasting, and abs2. Ties follow the scalar
-// Math.max/Math.min rule: the whole derivative goes to the first operand (and a NaN operand
-// is the one chosen), so arrays and numbers agree.
+// Math.max/Math.min rule: tied operands share the derivative, ½ each (and a NaN operand is
+// the one chosen), so arrays and numbers agree.
 
 import { isNumericArrayLike, NDArray, isNDArray } from '../../lib/ndarray.js';
 import { primal, isTraced } from '../../lib/core/traced.js';
@@ -38,13 +38,13 @@ export const isArrayLike = (x: unknown): boolean =>
 
 /**
  * The pullback of an elementwise extreme: the cotangent where the first operand was chosen
- * goes to it, the rest to the second. Which was chosen is read from the numbers: a
- * constant mask (its own derivative is zero almost everywhere).
+ * goes to it, the rest to the second, and half to each where they tie. Which was chosen is
+ * read from the numbers: a constant mask (its own derivative is zero almost everywhere).
  */
 function extremeGrads(pick: (a: number, b: number) => number) {
   const first = (a: number, b: number): number => {
     const best = pick(a, b);
-    return (best !== best ? a !== a : Object.is(a, best)) ? 1 : 0;
+    return best !== best ? (a !== a ? 1 : 0) : a === b ? 0.5 : a === best ? 1 : 0;
   };
   return function extremePullback(g: unknown, x: unknown, y: unknown, _z: unknown, need: readonly [boolean, boolean]): [unknown, unknown] {
     const mask = map2(numbers(x), numbers(y), first, 'mask');

@@ -210,8 +210,8 @@ function othersWithKernel(X: NDArray, cs: readonly NDArray[], g: Groups): FloatA
   return out;
 }
 
-// ---- max, min: the whole cotangent to the first extreme element of each group (as the
-// scalar Math.max rule gives it to the first tied argument; a NaN is the extreme) --------
+// ---- max, min: the cotangent to the extreme element of each group, shared equally by
+// elements tied for it (as the scalar Math.max rule shares it; a NaN is the extreme) ------
 
 /** The largest element, or the largest along `axis`. */
 export function max(x: ArrayInput, axis: number): NDArray;
@@ -252,10 +252,21 @@ function extreme(op: 'max' | 'min', x: unknown, axis: unknown, better: (a: numbe
   }, (v, dx, g, a) => reduced(mul(extremeMask(v, g, better), dx), a));
 }
 
-/** 1 at the element each group's extreme is taken from, else 0 (decided from the numbers: a constant). */
+/**
+ * Each group's share of the derivative: 1 at its extreme element, 1/k at each of k elements
+ * tied for it (a NaN: 1 at the first), else 0 (decided from the numbers: a constant).
+ */
 function extremeMask(v: NDArray, g: Groups, better: (a: number, b: number) => boolean): NDArray {
   return new NDArray(v.shape, transformGroups(liveArray(v), g, (src, dst, base, stride, n) => {
-    dst[base + argExtreme(src, base, stride, n, better) * stride] = 1;
+    const at = base + argExtreme(src, base, stride, n, better) * stride;
+    const best = src[at]!;
+    if (best !== best) {
+      dst[at] = 1;
+      return;
+    }
+    let tied = 0;
+    for (let i = 0; i < n; i++) if (src[base + i * stride] === best) tied++;
+    for (let i = 0; i < n; i++) if (src[base + i * stride] === best) dst[base + i * stride] = 1 / tied;
   }));
 }
 

@@ -41,15 +41,26 @@ describe('elementwise kinks and ties', () => {
     expect(grads(gradient((x: NDArray) => sumsq(x), array([1, -2])))).toEqual([[2, -4]]);
   });
 
-  it('maximum and minimum give a tie to the first operand, as Math.max does for numbers', () => {
+  it('maximum and minimum split a tie between the operands, as Math.max does for numbers', () => {
     const a = array([1, 2, 3]);
     const b = array([1, 0, 3]);
-    expect(grads(gradient((x: NDArray, y: NDArray) => sum(maximum(x, y)), a, b))).toEqual([[1, 1, 1], [0, 0, 0]]);
-    expect(grads(gradient((x: NDArray, y: NDArray) => sum(minimum(x, y)), a, b))).toEqual([[1, 0, 1], [0, 1, 0]]);
-    expect(grads(gradient((x: NDArray, y: NDArray) => sum(M.max!(x, y)), a, b))).toEqual([[1, 1, 1], [0, 0, 0]]);
-    expect(gradient((x: number, y: number) => maximum(x, y), 2, 2)).toEqual([1, 0]);
-    // broadcast: the scalar collects the cotangent of every element it won
-    expect(grads(gradient((x: NDArray, s: number) => sum(maximum(x, s)), a, 2))).toEqual([[0, 1, 1], 1]);
+    // (each element as the scalar rule gives it: Math.max of the two numbers)
+    const elementwise = (pick: (p: number, q: number) => number) =>
+      [0, 1, 2].map((k) => gradient(pick, a.toArray()[k] as number, b.toArray()[k] as number) as number[]);
+    const columns = (rows: number[][]) => [rows.map((r) => r[0]!), rows.map((r) => r[1]!)];
+    expect(grads(gradient((x: NDArray, y: NDArray) => sum(maximum(x, y)), a, b))).toEqual(columns(elementwise(Math.max)));
+    expect(grads(gradient((x: NDArray, y: NDArray) => sum(minimum(x, y)), a, b))).toEqual(columns(elementwise(Math.min)));
+    expect(grads(gradient((x: NDArray, y: NDArray) => sum(M.max!(x, y)), a, b))).toEqual(columns(elementwise(Math.max)));
+    expect(gradient((x: number, y: number) => maximum(x, y), 2, 2)).toEqual(gradient(Math.max, 2, 2));
+    // broadcast: the scalar collects the cotangent of every element it won, and half of a tie
+    expect(grads(gradient((x: NDArray, s: number) => sum(maximum(x, s)), a, 2))).toEqual([[0, 0.5, 1], 1.5]);
+  });
+
+  it('max and min of an array share a tie among the tied elements, as Math.max(...xs) does', () => {
+    for (const xs of [[1, 3, 2, 3], [2, 2, 2], [-0, 0, -1], [1, NaN, 3, NaN]]) {
+      expect(nested(gradient((x: NDArray) => max(x), array(xs))[0]), `max ${xs}`).toEqual(gradient((v: number[]) => Math.max(...v), xs)[0]);
+      expect(nested(gradient((x: NDArray) => min(x), array(xs))[0]), `min ${xs}`).toEqual(gradient((v: number[]) => Math.min(...v), xs)[0]);
+    }
   });
 
   it('a NaN operand is chosen (as for numbers)', () => {
@@ -149,10 +160,10 @@ describe('reductions', () => {
     expect(gradient(F, 0.7)[0]).toBeCloseTo(expected, 12);
   });
 
-  it('max/min give the cotangent to the first extreme element', () => {
-    expect(grads(gradient((y: NDArray) => max(y), array([1, 3, 3])))).toEqual([[0, 1, 0]]);
-    expect(grads(gradient((y: NDArray) => sum(max(y, 0)), array([[1, 7], [1, 2]])))).toEqual([[[1, 1], [0, 0]]]);
-    expect(grads(gradient((y: NDArray) => min(y), array([2, 1, 1])))).toEqual([[0, 1, 0]]);
+  it('max/min give the cotangent to the extreme element, shared by elements tied for it', () => {
+    expect(grads(gradient((y: NDArray) => max(y), array([1, 3, 3])))).toEqual([[0, 0.5, 0.5]]);
+    expect(grads(gradient((y: NDArray) => sum(max(y, 0)), array([[1, 7], [1, 2]])))).toEqual([[[0.5, 1], [0.5, 0]]]);
+    expect(grads(gradient((y: NDArray) => min(y), array([2, 1, 1])))).toEqual([[0, 0.5, 0.5]]);
     expect(max(array([1, NaN, 3]))).toBeNaN();
   });
 
