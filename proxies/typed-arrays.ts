@@ -110,6 +110,41 @@ function reportPlainRead(buffer: ArrayBufferLike, start: number, length: number,
   }
 }
 
+/**
+ * Reports a write of bytes [start, start + length) of `buffer` through another view (a
+ * DataView, the other float type) that overwrites part of a traced number a stand-in other
+ * than `except` keeps there: the element then reads as the plain number its bytes make.
+ * Called before the write (after it the element no longer matches the traced number). An
+ * element the write covers whole is replaced, not lost: derivative 0 there is right.
+ */
+function reportPartialOverwrite(buffer: ArrayBufferLike, start: number, length: number, except: Shared | null, how: string): void {
+  const views = buffers.get(buffer);
+  if (views === undefined) return;
+  for (const shared of views.floats) {
+    if (shared === except) continue;
+    const size = shared.ctor.BYTES_PER_ELEMENT;
+    for (let k = Math.floor(start / size); k * size < start + length; k++) {
+      if (k * size >= start && (k + 1) * size <= start + length) continue;
+      const traced = liveTracedAt(shared, k);
+      if (traced !== null) return reportEscape(traced, how);
+    }
+  }
+}
+
+/** A traced number one of the float stand-ins over a buffer keeps while its bytes are still there, if any. */
+function liveTracedIn(views: BufferViews): { readonly tracedTape: Tape } | null {
+  for (const shared of views.floats) {
+    const whole = shared.whole;
+    if (whole === null) continue;
+    const length = Math.min(whole.length, Math.max(shared.values.length, shared.input?.size ?? 0));
+    for (let k = 0; k < length; k++) {
+      const traced = liveTracedAt(shared, k);
+      if (traced !== null) return traced;
+    }
+  }
+  return null;
+}
+
 /** `new Float64Array(buffer, …)` (or Float32Array) in f: views of one buffer and element type share their traced elements. */
 export function typedArrayOnBuffer(made: FloatArray): FloatArray {
   const ctor: FloatArrayClass = made instanceof Float32Array ? Float32Array : Float64Array;
@@ -136,9 +171,18 @@ export function noteBufferMade(buffer: ArrayBufferLike): void {
 export function noteNativeView(view: ArrayBufferView): void {
   if (view instanceof DataView) return watchDataView(view);
   const views = buffers.get(view.buffer);
-  if (views === undefined) buffers.set(view.buffer, { floats: [], foreign: true });
-  else views.foreign = true;
+  if (views === undefined) return void buffers.set(view.buffer, { floats: [], foreign: true });
+  views.foreign = true;
+  // (made after the traced numbers were stored: what it reads or writes of their bytes
+  // cannot be watched, so they are reported now, as they would have been when stored)
+  const traced = liveTracedIn(views);
+  if (traced !== null) reportEscape(traced, `making a ${view.constructor.name} over the buffer of a typed array holding it, which reads and writes its bytes as plain numbers`);
 }
+
+const DATAVIEW_WRITES: readonly (readonly [string, number])[] = [
+  ['setInt8', 1], ['setUint8', 1], ['setInt16', 2], ['setUint16', 2], ['setFloat16', 2], ['setInt32', 4], ['setUint32', 4],
+  ['setFloat32', 4], ['setFloat64', 8], ['setBigInt64', 8], ['setBigUint64', 8],
+];
 
 const DATAVIEW_READS: readonly (readonly [string, number])[] = [
   ['getInt8', 1], ['getUint8', 1], ['getInt16', 2], ['getUint16', 2], ['getFloat16', 2], ['getInt32', 4], ['getUint32', 4],
@@ -155,6 +199,17 @@ function watchDataView(view: DataView): void {
       const offset = Number(primal(toNumber(at)));
       if (this === view && offset >= 0) reportPlainRead(view.buffer, view.byteOffset + offset, size, null, `reading its bytes through a DataView (${name})`);
       return Reflect.apply(read, this, [at, ...rest]);
+    };
+    Object.defineProperty(watched, 'name', { value: name });
+    Object.defineProperty(view, name, { value: watched, writable: true, configurable: true, enumerable: false });
+  }
+  for (const [name, size] of DATAVIEW_WRITES) {
+    const write = proto[name];
+    if (write === undefined) continue;
+    const watched = function (this: DataView, at: unknown, ...rest: unknown[]): unknown {
+      const offset = Number(primal(toNumber(at)));
+      if (this === view && offset >= 0) reportPartialOverwrite(view.buffer, view.byteOffset + offset, size, null, `overwriting part of its bytes through a DataView (${name})`);
+      return Reflect.apply(write, this, [at, ...rest]);
     };
     Object.defineProperty(watched, 'name', { value: name });
     Object.defineProperty(view, name, { value: watched, writable: true, configurable: true, enumerable: false });
@@ -381,6 +436,11 @@ export class TypedArrayStandIn {
     const n = toNumber(value);
     if (!(Number.isInteger(i) && i >= 0 && i < this.target.length)) return;
     this.shared.written = true;
+    const views = this.shared.views;
+    if (views !== null && views.floats.length > 1) {
+      const size = this.ctor.BYTES_PER_ELEMENT;
+      reportPartialOverwrite(this.target.buffer, (this.offset + i) * size, size, this.shared, `overwriting part of its bytes through a ${this.ctor.name} view of the same buffer`);
+    }
     if (isTraced(n) && n.tracedTape.active) {
       if (this.shared.views?.foreign) {
         reportEscape(n, `storing it into a ${this.ctor.name} whose buffer another kind of view (an integer typed array, or one made outside f) reads as plain numbers`);

@@ -348,6 +348,39 @@ describe('typed arrays as arguments', () => {
     }
   });
 
+  // (a write through a DataView or a Float32Array view into part of the bytes a Float64Array f
+  // made keeps a traced number in, or any access through an integer view made after it was
+  // stored, turned the element into the plain number its bytes make: a null gradient, no word.
+  // setUint32 over the low half of x = 1.1 leaves 1.0999999046325684, whose central difference
+  // is 1.73)
+  it('a write into part of a traced number’s bytes, or an integer view made after it, is reported, not a silent null', () => {
+    const byDataView = (x: number) => { const b = new ArrayBuffer(8); const f = new Float64Array(b); f[0] = x; new DataView(b).setUint32(0, 0, true); return f[0]! * 2; };
+    const byFloat32 = (x: number) => { const b = new ArrayBuffer(8); const f = new Float64Array(b); f[0] = x; new Float32Array(b)[0] = 0; return f[0]! * 2; };
+    const byFloat32Fill = (x: number) => { const b = new ArrayBuffer(8); const f = new Float64Array(b); f[0] = x; new Float32Array(b).fill(1, 1); return f[0]! * 2; };
+    const byBytesLater = (x: number) => { const b = new ArrayBuffer(8); const f = new Float64Array(b); f[0] = x; new Uint8Array(b)[0] = 7; return f[0]! * 2; };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      for (const f of [byDataView, byFloat32, byFloat32Fill, byBytesLater]) {
+        warn.mockClear();
+        expect(withgradient(f, 1.1).val, f.name).toBe(f(1.1)); // (the number the bytes make, as plain JavaScript reads it)
+        expect(warn, f.name).toHaveBeenCalledWith(expect.stringMatching(/overwriting part of its bytes|making a Uint8Array over the buffer/));
+      }
+    } finally {
+      warn.mockRestore();
+    }
+    const previous = configure({ strict: true });
+    try {
+      expect(() => gradient(byDataView, 1.1)).toThrow(/strict.*overwriting part of its bytes through a DataView \(setUint32\)/);
+      expect(() => gradient(byFloat32, 1.1)).toThrow(/strict.*overwriting part of its bytes through a Float32Array view/);
+      expect(() => gradient(byBytesLater, 1.1)).toThrow(/strict.*making a Uint8Array over the buffer of a typed array holding it/);
+      // (a write over the whole element replaces the number: its derivative 0 is right, nothing to say)
+      const replaced = (x: number) => { const b = new ArrayBuffer(16); const f = new Float64Array(b); f[0] = x; f[1] = x; new DataView(b).setFloat64(8, 5, true); return f[0]! * f[1]!; };
+      expect(withgradient(replaced, 1.1)).toEqual({ val: replaced(1.1), grad: [5] });
+    } finally {
+      configure(previous);
+    }
+  });
+
   it('an argument’s buffer written through another view: f computes what plain JavaScript does', () => {
     const f = (v: Float64Array) => { const w = new Float64Array(v.buffer); w[0] = w[0]! * 2; return v[0]! * 3; };
     const bytes = (v: Float64Array) => { new Uint8Array(v.buffer).fill(0, 8); return v[0]! * 3 + v[1]!; };
