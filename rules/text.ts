@@ -156,7 +156,13 @@ export function jsonStringify(value: unknown, replacer?: unknown, space?: string
 /** `JSON.parse` in rewritten code: JSON written from traced numbers reads back with them. */
 export function jsonParse(text: unknown, reviver?: unknown): unknown {
   const numbers = typeof text === 'string' ? writtenJSON.get(text) : undefined;
-  if (numbers === undefined) return JSON.parse(text as string, reviver as undefined);
+  if (numbers === undefined) {
+    // JSON put together from numbers' texts (`[${a},${b}]`): each number reads back as
+    // Number(its text) would (it read as plain, losing the derivatives without a word)
+    if (written.size === 0 || typeof text !== 'string') return JSON.parse(text as string, reviver as undefined);
+    const value = readNumbersBack(JSON.parse(text), numberTexts(text));
+    return typeof reviver === 'function' ? revive({ '': value }, '', reviver as Reviver) : value;
+  }
   const parsed: unknown = JSON.parse(text as string);
   let k = 0;
   // (JSON.parse makes keys in the order JSON.stringify wrote them: the same walk meets the same numbers)
@@ -176,6 +182,69 @@ export function jsonParse(text: unknown, reviver?: unknown): unknown {
 }
 
 type Reviver = (this: unknown, key: string, value: unknown) => unknown;
+
+/** Where JSON text has its numbers: a number's own text, an array's or object's parts (by index or key: a later key wins, as in JSON.parse), else null. */
+type NumberTexts = string | NumberTexts[] | Map<string, NumberTexts> | null;
+
+/** The number texts of valid JSON `text`, in its structure (JSON.parse has accepted it). */
+function numberTexts(text: string): NumberTexts {
+  let at = 0;
+  const space = () => {
+    while (at < text.length && ' \t\n\r'.includes(text[at]!)) at++;
+  };
+  const string = (): string => {
+    const start = at;
+    for (at++; text[at] !== '"'; at++) if (text[at] === '\\') at++;
+    at++;
+    return JSON.parse(text.slice(start, at)) as string;
+  };
+  const value = (): NumberTexts => {
+    space();
+    const c = text[at]!;
+    if (c === '[') {
+      const items: NumberTexts[] = [];
+      at++;
+      space();
+      if (text[at] === ']') return at++, items;
+      for (;;) {
+        items.push(value());
+        space();
+        if (text[at++] === ']') return items;
+      }
+    }
+    if (c === '{') {
+      const members = new Map<string, NumberTexts>();
+      at++;
+      space();
+      if (text[at] === '}') return at++, members;
+      for (;;) {
+        space();
+        const key = string();
+        space();
+        at++; // (:)
+        members.set(key, value());
+        space();
+        if (text[at++] === '}') return members;
+      }
+    }
+    if (c === '"') return string(), null;
+    const start = at;
+    while (at < text.length && !',]} \t\n\r'.includes(text[at]!)) at++;
+    const token = text.slice(start, at);
+    return c === '-' || (c >= '0' && c <= '9') ? token : null; // (true, false, null: no number)
+  };
+  return value();
+}
+
+/** `parsed` with each number whose text a traced number wrote read back as `Number(text)` reads it (readBack). */
+function readNumbersBack(parsed: unknown, texts: NumberTexts): unknown {
+  if (typeof texts === 'string') return typeof parsed === 'number' ? readBack(texts, parsed, true) : parsed;
+  if (texts === null || typeof parsed !== 'object' || parsed === null) return parsed;
+  const record = parsed as Record<string, unknown>;
+  if (Array.isArray(texts)) texts.forEach((t, i) => (record[i] = readNumbersBack(record[i], t)));
+  else for (const [key, t] of texts) record[key] = readNumbersBack(record[key], t);
+  return parsed;
+}
 
 // JSON.parse's reviver walk (ECMAScript's InternalizeJSONProperty), over values holding traced numbers.
 function revive(holder: object, name: string, reviver: Reviver): unknown {

@@ -48,6 +48,11 @@ const idioms: [string, (x: number) => number][] = [
   // (the replacer got the plain number toJSON handed over: what it returned lost the derivative, silently)
   // (the reviver walked into each traced number as an object, and rewrote its fields: wrong values)
   ['JSON.parse with a reviver', (x) => JSON.parse(JSON.stringify({ v: x, w: [x] }), (_k, v) => (typeof v === 'number' ? v + 1 : v)).w[0] * x],
+  // (JSON put together from the numbers' texts read back plain: the gradient was null, no word)
+  ['JSON put together from numbers\' texts', (x) => {
+    const o = JSON.parse(`{"p": [${x}, {"q": ${x * x}}], "s": "${x}", "k": 1, "k": ${x / 4}, "t": [true, null, "]"]}`);
+    return o.p[0] * o.p[1].q + o.k * 3 + Number(o.s);
+  }],
   ['JSON with a replacer and a reviver', (x) => JSON.parse(JSON.stringify({ v: x, w: [x, 'a'] }, (_k, v) => (typeof v === 'number' ? v * 2 : v)), (_k, v) => (typeof v === 'number' ? v + 1 : v)).v * x],
   ['generators, try/finally, labels', (x) => { let s = 0; for (const v of twoOf(x)) s += v; try { s *= x; throw new Error('e'); } catch { s += x; } finally { s *= 2; } outer: for (let i = 0; i < 3; i++) { for (let j = 0; j < 3; j++) { if (j === 2) continue outer; if (i === 2) break outer; s += x * (i + j); } } return s; }],
   ['call, apply, bind, Reflect.apply', (x) => { const f = function (this: { k: number }, a: number) { return a * this.k; }; return f.call({ k: 3 }, x) + f.apply({ k: 2 }, [x]) + f.bind({ k: 1 })(x) + Reflect.apply(Math.pow, null, [x, 3]); }],
