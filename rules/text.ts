@@ -21,6 +21,7 @@
 import { isTraced, onText, primal, reportEscape, Traced } from '../lib/core/traced.js';
 import { isDeriving, onIdle } from '../lib/core/scope.js';
 import { likeBuiltin } from './like-builtin.js';
+import { neg } from './arithmetic.js';
 
 interface Written {
   /** The traced number that wrote the text, or null when it cannot say whose derivative it carries. */
@@ -78,8 +79,14 @@ export function readBack(s: string, parsed: number, whole: boolean, rounds = fal
   if (written.size === 0 || parsed !== parsed) return parsed;
   const trimmed = s.trim();
   const text = whole ? trimmed : DECIMAL_PREFIX.exec(trimmed)?.[0];
-  const entry = text === undefined ? undefined : written.get(text);
-  if (entry === undefined) return parsed;
+  let entry = text === undefined ? undefined : written.get(text);
+  if (entry === undefined) {
+    // A sign put before a traced number's text ('-' + x, `-${x}px`): -x's text (or x's)
+    const sign = text?.[0];
+    if ((sign !== '-' && sign !== '+') || (entry = written.get(text!.slice(1))) === undefined) return parsed;
+    const back = readBack(text!.slice(1), sign === '-' ? -parsed : parsed, true, rounds);
+    return sign === '-' ? neg(back) : back;
+  }
   const { by } = entry;
   if (by === null) {
     const which = entry.ambiguous === 'rounding' ? 'which a traced number wrote both rounded (toFixed and its kin: derivative 0) and whole (its own text: derivative 1)' : 'which more than one traced number wrote';

@@ -48,6 +48,8 @@ const idioms: [string, (x: number) => number][] = [
   // (the replacer got the plain number toJSON handed over: what it returned lost the derivative, silently)
   // (the reviver walked into each traced number as an object, and rewrote its fields: wrong values)
   ['JSON.parse with a reviver', (x) => JSON.parse(JSON.stringify({ v: x, w: [x] }), (_k, v) => (typeof v === 'number' ? v + 1 : v)).w[0] * x],
+  // (a sign before x's text read back plain: Number('-' + x) had derivative 0, no word)
+  ['a sign before the text: \'-\' + x, `-${x}px`, \'+\' + x', (x) => Number('-' + x) * x + parseFloat(`-${x * 2}px`) + Number('+' + x) * 3],
   // (JSON put together from the numbers' texts read back plain: the gradient was null, no word)
   ['JSON put together from numbers\' texts', (x) => {
     const o = JSON.parse(`{"p": [${x}, {"q": ${x * x}}], "s": "${x}", "k": 1, "k": ${x / 4}, "t": [true, null, "]"]}`);
