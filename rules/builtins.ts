@@ -158,6 +158,35 @@ if (nativeStructuredClone !== undefined) {
   onIdle(() => swap(structuredCloneOf, nativeStructuredClone));
 }
 
+// ---- postMessage ---------------------------------------------------------------------------
+
+// A message leaves this realm (a worker, another port, a BroadcastChannel; in Node a Worker's
+// and a BroadcastChannel's postMessage go through MessagePort's), copied by the built-in
+// structured clone, which copies a traced number as an empty record: f posting its progress
+// (`parentPort.postMessage({ loss })`) sent `{ loss: {} }`, silently. No derivative can
+// follow a message, so while a differentiation runs these postMessage send the numbers, as
+// plain code does. Code that kept the built-in in a variable still gets the built-in.
+const MESSAGE_TARGETS = ['MessagePort', 'BroadcastChannel', 'Worker', 'DedicatedWorkerGlobalScope', 'Window', 'ServiceWorker', 'Client'];
+for (const name of MESSAGE_TARGETS) {
+  const proto = (globalThis as unknown as Record<string, { prototype?: object } | undefined>)[name]?.prototype;
+  const descriptor = proto === undefined ? undefined : Object.getOwnPropertyDescriptor(proto, 'postMessage');
+  if (descriptor === undefined || typeof descriptor.value !== 'function' || descriptor.writable !== true) continue;
+  const native = descriptor.value as (this: unknown, message: unknown, ...rest: unknown[]) => unknown;
+  const withNumbers = likeBuiltin(
+    {
+      postMessage(this: unknown, message: unknown, ...rest: unknown[]): unknown {
+        return Reflect.apply(native, this, [isDeriving() && holdsTraced(message) ? new Cloner(true).clone(message) : message, ...rest]);
+      },
+    }.postMessage,
+    native,
+  );
+  const swap = (from: Function, to: Function) => {
+    if ((proto as { postMessage?: unknown }).postMessage === from) (proto as { postMessage?: unknown }).postMessage = to;
+  };
+  onBusy(() => swap(native, withNumbers));
+  onIdle(() => swap(withNumbers, native));
+}
+
 function holdsTraced(value: unknown): boolean {
   const seen = new Set<object>();
   const stack: unknown[] = [value];
@@ -176,6 +205,15 @@ function holdsTraced(value: unknown): boolean {
 
 class Cloner {
   private readonly made = new Map<object, unknown>();
+
+  /**
+   * `numbers`: the copy a message leaving this realm needs (see postMessage): each traced
+   * number as its plain number, a typed-array stand-in as a typed array of numbers, and
+   * every object the built-in copies itself (a Date, a typed array, a MessagePort, a
+   * buffer in the transfer list) left as it is, for the built-in to copy or transfer.
+   */
+  constructor(private readonly numbers = false) {}
+
   /** The copies of the buffers of typed-array stand-ins met (views of one buffer share its copy, as the built-in's do). */
   private readonly buffers = new Map<ArrayBufferLike, ArrayBuffer>();
 
@@ -190,8 +228,14 @@ class Cloner {
     let copy = this.buffers.get(buffer);
     if (copy === undefined) {
       copy = (buffer as ArrayBuffer).slice(0);
-      noteBufferMade(copy); // (f's own: no view outside f reads it)
+      if (!this.numbers) noteBufferMade(copy); // (f's own: no view outside f reads it)
       this.buffers.set(buffer, copy);
+    }
+    if (this.numbers) {
+      const plain = new s.ctor(copy, s.target.byteOffset, s.length);
+      this.made.set(v, plain);
+      for (let i = 0; i < s.length; i++) plain[i] = numberOf(s.element(i));
+      return plain;
     }
     const out = typedArrayOnBuffer(new s.ctor(copy, s.target.byteOffset, s.length));
     this.made.set(v, out);
@@ -200,9 +244,10 @@ class Cloner {
   }
 
   clone(v: unknown): unknown {
+    if (isTraced(v) && this.numbers) return numberOf(v);
     if (isTraced(v) || typeof v !== 'object' || v === null) {
       // (functions and symbols throw DataCloneError, as the built-in says it)
-      return typeof v === 'function' || typeof v === 'symbol' ? builtinStructuredClone(v) : v;
+      return (typeof v === 'function' || typeof v === 'symbol') && !this.numbers ? builtinStructuredClone(v) : v;
     }
     const known = this.made.get(v);
     if (known !== undefined) return known;
@@ -211,10 +256,10 @@ class Cloner {
     if (v instanceof Map) {
       const out = new Map();
       this.made.set(v, out);
-      noteMade(out);
+      if (!this.numbers) noteMade(out);
       for (const [k, x] of v) {
         const key = this.clone(k);
-        noteKey(out, key);
+        if (!this.numbers) noteKey(out, key);
         out.set(key, this.clone(x));
       }
       return out;
@@ -224,7 +269,7 @@ class Cloner {
       this.made.set(v, out);
       for (const x of v) {
         const key = this.clone(x);
-        noteKey(out, key);
+        if (!this.numbers) noteKey(out, key);
         out.add(key);
       }
       return out;
@@ -236,17 +281,26 @@ class Cloner {
       return out;
     }
     if (isPlainData(v)) {
+      // (a message's MessagePort or stream is an instance too: one holding no traced number
+      // is left for the built-in, which copies or transfers it)
+      if (this.numbers && !isRecord(v) && !holdsTraced(v)) return v;
       const out: Record<string, unknown> = {};
       this.made.set(v, out);
       for (const k of Object.keys(v)) out[k] = this.clone((v as Record<string, unknown>)[k]);
       return out;
     }
     // Dates, RegExps, typed arrays, errors, wrappers…: they hold no traced number
+    if (this.numbers) return v;
     const out = builtinStructuredClone(v);
     this.made.set(v, out);
     return out;
   }
 }
+
+const isRecord = (v: object): boolean => {
+  const proto = Object.getPrototypeOf(v) as object | null;
+  return proto === Object.prototype || proto === null;
+};
 
 /** An object the built-in copies as a record of its own enumerable fields (not a Date, a typed array, …). */
 function isPlainData(v: object): boolean {

@@ -638,3 +638,72 @@ describe('Object.is and structuredClone taken as values', () => {
     expect(code).toContain('(structuredClone, __zy.structuredClone).name'); // (the global read first: a ReferenceError where there is none)
   });
 });
+
+// A message leaves this realm through the built-in structured clone, which copied a traced
+// number as an empty record: f posting its progress sent `{ loss: {} }` with no word.
+describe('a message f posts', () => {
+  class Step {
+    constructor(public at: number, public loss: number) {}
+  }
+  // (the message posted plain and the one posted while differentiating, as received)
+  async function received(post: (port: MessagePort, x: number) => number, x: number): Promise<{ plain: unknown; traced: unknown; g: number | null }> {
+    const { port1, port2 } = new MessageChannel();
+    const messages: unknown[] = [];
+    port2.onmessage = (e) => messages.push(e.data);
+    post(port1, x);
+    const [g] = gradient((v: number) => post(port1, v), x) as [number | null];
+    while (messages.length < 2) await new Promise((r) => setTimeout(r, 5));
+    port1.close();
+    const h = 1e-6;
+    expect(g ?? 0).toBeCloseTo((post(new MessageChannel().port1, x + h) - post(new MessageChannel().port1, x - h)) / (2 * h), 5);
+    return { plain: messages[0], traced: messages[1], g };
+  }
+
+  it('through a MessagePort holds the numbers plain code posts (records, arrays, Maps, Sets, class instances, typed arrays)', async () => {
+    const { plain, traced } = await received((port, x) => {
+      const loss = x * x;
+      port.postMessage({ loss, steps: [new Step(1, loss * 2)], m: new Map([['x', x]]), s: new Set([x + 1]), v: Float64Array.of(x, 2) });
+      return loss;
+    }, 3);
+    expect(traced).toEqual(plain);
+    expect((traced as { loss: unknown }).loss).toBe(9);
+  });
+
+  it('keeps the transfer list: a buffer and a port transferred arrive as in plain code', async () => {
+    const { plain, traced } = await received((port, x) => {
+      const buffer = new ArrayBuffer(8);
+      const channel = new MessageChannel();
+      port.postMessage({ y: x * 2, buffer, reply: channel.port1 }, [buffer, channel.port1]);
+      channel.port2.close();
+      return x * 2;
+    }, 1.5);
+    const shape = (m: unknown) => {
+      const { y, buffer, reply } = m as { y: number; buffer: ArrayBuffer; reply: MessagePort };
+      reply.close();
+      return { y, buffer: buffer.byteLength, reply: reply.constructor.name };
+    };
+    expect(shape(traced)).toEqual(shape(plain));
+  });
+
+  it('to a worker and through a BroadcastChannel: the receiver sees numbers', async () => {
+    const { Worker } = await import('node:worker_threads');
+    const worker = new Worker('require("node:worker_threads").parentPort.on("message", (m) => require("node:worker_threads").parentPort.postMessage([typeof m.y, m.y]))', { eval: true });
+    const replies: unknown[] = [];
+    worker.on('message', (m) => replies.push(m));
+    const channel = new BroadcastChannel('zygote-ts spec'), listener = new BroadcastChannel('zygote-ts spec');
+    const heard: unknown[] = [];
+    listener.onmessage = (e) => heard.push((e as MessageEvent).data);
+    const [g] = gradient((x: number) => {
+      worker.postMessage({ y: x * 3 });
+      channel.postMessage({ y: x * 3 });
+      return x * 3;
+    }, 2);
+    while (replies.length < 1 || heard.length < 1) await new Promise((r) => setTimeout(r, 5));
+    await worker.terminate();
+    channel.close();
+    listener.close();
+    expect(g).toBe(3);
+    expect(replies).toEqual([['number', 6]]);
+    expect(heard).toEqual([{ y: 6 }]);
+  });
+});
