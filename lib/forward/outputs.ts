@@ -5,7 +5,7 @@
 // Symbol-keyed fields too), Maps (keys as plain numbers), Sets (tangent: a Map from member
 // to tangent) and typed arrays are followed; an instance f gave a traced #private member is
 // the instance itself (only its class can make one), with "#name" in its tangent; an own
-// getter is refused; other values (strings, booleans, functions) are
+// getter and a Promise are refused; other values (strings, booleans, functions) are
 // returned as they are, with tangent null. A number that does not depend on the inputs has
 // tangent 0, an array of them zeros: a tangent always has its value's shape.
 
@@ -87,6 +87,9 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
       }
       return [value, tangent];
     }
+    // (what a Promise resolves to is made after the tape closed: its tangent would be lost,
+    // and a traced number left in it; gradient refuses a Promise result alike)
+    if (x instanceof Promise) throw new TypeError(promiseMessage);
     const proto = Object.getPrototypeOf(x) as object | null;
     if (proto !== Object.prototype && proto !== null && !isPlainClassInstance(x)) return [x, null];
     const privates = proto !== Object.prototype && proto !== null ? (privateHosts ??= notedPrivatesByHost()).get(x) : undefined;
@@ -141,6 +144,10 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
   };
   return split(y);
 }
+
+const promiseMessage =
+  "zygote-ts: jvp got a Promise in f's output. Async functions cannot be differentiated: the trace ends when f " +
+  'returns, before the Promise gives its value. Await the data first, then differentiate a synchronous function of it.';
 
 const getterMessage = (key: PropertyKey) =>
   `zygote-ts: jvp: the output's field ${String(key)} is a getter, which can only be read after f returns, when ` +

@@ -162,6 +162,15 @@ describe('outputs f returns: Sets, Map keys, Symbol keys, getters', () => {
   it('an own getter cannot be followed after f returns: an error, not a tangent of 0', () => {
     expect(() => jvp((x: number) => ({ get a() { return x * 2; } }), [1], [1])).toThrow(/getter/);
   });
+
+  // (a Promise was returned as it was with tangent null, "does not move", while what it
+  // resolves to, a traced number left behind, is x * x: gradient refuses a Promise result)
+  it('a Promise in the output is refused, as gradient refuses one: its value comes after the tape closed', () => {
+    expect(() => gradient((x: number) => Promise.resolve(x * x) as never, 2)).toThrow(/Promise/);
+    expect(() => jvp((x: number) => Promise.resolve(x * x), [2], [1])).toThrow(/Promise in f's output/);
+    expect(() => jvp((x: number) => ({ loss: x, next: Promise.resolve(x * x) }), [2], [1])).toThrow(/Promise in f's output/);
+    expect(() => pushforward((x: number) => [Promise.resolve(x)], 2)(1)).toThrow(/Promise in f's output/);
+  });
 });
 
 describe('jvp edge cases', () => {
