@@ -3,7 +3,7 @@
 // these has a derivative; each answers from the primal value. `Number(x)` returns a traced
 // number itself. The transform routes them here.
 
-import { primal, Traced, isTraced } from './core/traced.js';
+import { live, primal, Traced, isTraced } from './core/traced.js';
 import { compareSymbolic, type Comparison, isSymbolic } from './core/symbolic.js';
 import { convertsToPrimitive, toNumber, toPrimitive } from '../rules/operands.js';
 import { readBack } from '../rules/text.js';
@@ -261,7 +261,9 @@ export const tracedNumber = {
   Number(...args: unknown[]): unknown {
     if (args.length === 0) return 0;
     const p = toPrimitive(args[0], 'number'); // (an object may convert to a traced number)
-    if (isTraced(p)) return p;
+    // (one of a finished differentiation, which a closure or a callback f scheduled kept, is
+    // a constant: Number makes it the number, as it makes any value one)
+    if (isTraced(p)) return live(p);
     const n = Number(p);
     return typeof p === 'string' ? readBack(p, n, true) : n; // (text a traced number wrote)
   },

@@ -707,3 +707,37 @@ describe('a message f posts', () => {
     expect(heard).toEqual([{ y: 6 }]);
   });
 });
+
+// A closure (or a callback f scheduled) keeps its traced numbers past the call; their tape
+// is closed, so they are constants. Number(v) gave the traced number itself back, an object
+// to code that was not rewritten, where plain code gives a number.
+describe('a traced number kept past its differentiation', () => {
+  const typeOf = runInThisContext('(v) => typeof v') as (v: unknown) => string;
+
+  it('Number(v) is a number, as in plain code', () => {
+    let kept = (): number => 0;
+    const [g] = gradient((x: number) => {
+      kept = () => x;
+      return x * 2;
+    }, 3);
+    expect(g).toBe(2);
+    const n = Number(kept());
+    expect(typeOf(n)).toBe('number');
+    expect([n].includes(3)).toBe(true);
+    expect(new Set([n]).has(3)).toBe(true);
+  });
+
+  it('inside a later differentiation it is still a constant there, and one of an enclosing one keeps its derivative', () => {
+    let kept = (): number => 0;
+    gradient((x: number) => ((kept = () => x), x), 3);
+    expect(gradient((z: number) => z * Number(kept()), 2)).toEqual([3]);
+    // (an inner differentiation's number, traced on the enclosing one: Number keeps that)
+    const outer = (y: number) => {
+      let inner = (): number => 0;
+      gradient((u: number) => ((inner = () => u * y), u), 2);
+      return Number(inner()) * y;
+    };
+    const h = 1e-6;
+    expect(gradient(outer, 3)[0]).toBeCloseTo((outer(3 + h) - outer(3 - h)) / (2 * h), 5);
+  });
+});
