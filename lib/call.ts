@@ -12,6 +12,7 @@ import { MarkedParams } from '../proxies/params.js';
 import type { Seeder } from '../proxies/standins.js';
 import { Params } from './params.js';
 import { beginStores, endStores, outward, takeLocked } from '../proxies/cleanup.js';
+import '../proxies/scheduled.js'; // (callbacks f schedules are cleaned when they run)
 import { ensureRewritten } from './rewritten.js';
 
 /** What `trace` hands f and reads gradients from: explicit arguments, or marked Params. */

@@ -60,6 +60,9 @@ export function noteStore(container: unknown): void {
   if (list[list.length - 1] !== container) list.push(container);
 }
 
+/** Whether stores are being noted: a differentiation runs, or a callback one scheduled (proxies/scheduled.ts). */
+export const storesNoted = (): boolean => noted.length > 0;
+
 /** Starts noting stores for a differentiation that is opening. */
 export function beginStores(): void {
   noted.push([]);

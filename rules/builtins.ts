@@ -5,7 +5,7 @@
 // each behaves as the built-in does on the numbers, and keeps the derivatives.
 
 import { touch } from '../proxies/barrier.js';
-import { noteWeakEntry } from '../proxies/cleanup.js';
+import { noteWeakEntry, storesNoted } from '../proxies/cleanup.js';
 import { isTraced, numberOf, primal, reportEscape, textOfTraced, type Traced } from '../lib/core/traced.js';
 import { isDeriving, onBusy, onIdle } from '../lib/core/scope.js';
 import { holdsTracedElements, noteBufferMade, noteNativeView, typedArrayMethodOn, typedArrayOf, typedArrayOnBuffer, typedArrayOver, typedStandIn } from '../proxies/typed-arrays.js';
@@ -748,7 +748,10 @@ export function onMethodCall(handler: (fn: Function, args: unknown[]) => void): 
  */
 export function callMethod(receiver: unknown, fn: unknown, ...args: unknown[]): unknown {
   if (typeof fn !== 'function') throw new TypeError(`${typeof fn} is not a function`); // (as the call itself would throw)
-  if (!isDeriving()) return Reflect.apply(fn, receiver, args);
+  if (!isDeriving()) {
+    // (a callback f scheduled runs after it with its stores noted, proxies/scheduled.ts: `m.set(k, v)` there is one)
+    return storesNoted() ? notedCall(receiver, fn, args) : Reflect.apply(fn, receiver, args);
+  }
   if (fn === (Map as { groupBy?: unknown }).groupBy) return groupedByValue(fn, receiver, args);
   let result = typeof receiver === 'object' && receiver !== null ? searchByValue(receiver, fn, args) : NOT_A_SEARCH;
   if (result === NOT_A_SEARCH) {
@@ -757,6 +760,14 @@ export function callMethod(receiver: unknown, fn: unknown, ...args: unknown[]): 
   }
   // (a built-in that only looks — `m.has(x)`, `xs.indexOf(x)` — stores nothing: noting its
   // receiver for the clean-up would walk a large Map made outside f on every gradient)
+  if (LOOKS_ONLY.has(fn)) return result;
+  for (const a of args) if (typeof a === 'object' && a !== null) return touch(receiver, result);
+  return result;
+}
+
+/** `receiver.fn(...args)` outside a differentiation, noting the receiver as written when an object is given (callMethod's rule). */
+function notedCall(receiver: unknown, fn: Function, args: unknown[]): unknown {
+  const result: unknown = Reflect.apply(fn, receiver, args);
   if (LOOKS_ONLY.has(fn)) return result;
   for (const a of args) if (typeof a === 'object' && a !== null) return touch(receiver, result);
   return result;

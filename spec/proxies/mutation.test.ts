@@ -824,3 +824,47 @@ describe('data captured by the closure', () => {
     expect(back(1)).toEqual([6]);
   });
 });
+
+// A callback f schedules runs after the call's clean-up: what it stored stayed traced (a log
+// a timer pushes the loss to held objects, found by no search, `typeof` 'object' to code
+// that was not rewritten), where plain code stores numbers.
+describe('callbacks f schedules', () => {
+  const ran = (k: number) => new Promise((r) => setTimeout(r, k));
+  const program = (x: number, log: unknown[], box: Record<string, unknown>, table: Map<string, unknown>) => {
+    const loss = x * x;
+    setTimeout((at: unknown) => log.push(loss, at), 0, { at: loss });
+    setImmediate(() => table.set('loss', loss));
+    queueMicrotask(() => (box.micro = loss));
+    process.nextTick((v: unknown) => log.push(v), loss);
+    const every = setInterval(() => {
+      log.push(loss * 2);
+      clearInterval(every);
+    }, 1);
+    return loss * 3;
+  };
+
+  it('store numbers when they run, as in plain code (setTimeout, setImmediate, queueMicrotask, process.nextTick, setInterval)', async () => {
+    const plain = { log: [] as unknown[], box: {}, table: new Map() };
+    program(1.5, plain.log, plain.box, plain.table);
+    const traced = { log: [] as unknown[], box: {}, table: new Map() };
+    const [g] = gradient((x: number) => program(x, traced.log, traced.box, traced.table), 1.5);
+    await ran(20);
+    expect(g).toBeCloseTo(9, 12);
+    expect(traced).toEqual(plain);
+    expect(isPlainData(traced)).toBe(true);
+    expect(traced.log.includes(2.25)).toBe(true);
+    expect(traced.table.get('loss')).toBe(2.25);
+  });
+
+  it('the scheduling functions are the built-ins again after the call; util.promisify still finds setTimeout\'s own', async () => {
+    const builtins = [setTimeout, setImmediate, queueMicrotask, process.nextTick];
+    const { promisify } = await import('node:util');
+    let slept: Promise<unknown> | null = null;
+    gradient((x: number) => {
+      slept = promisify(setTimeout)(1, 'woke');
+      return x;
+    }, 1);
+    expect(await slept).toBe('woke');
+    expect([setTimeout, setImmediate, queueMicrotask, process.nextTick]).toEqual(builtins);
+  });
+});
