@@ -10,6 +10,7 @@ import { on, record, refuseHiddenInputs, rowOf, tapeOf } from './arrays/record.j
 import { markOwnDerivative } from '../lib/core/own-derivative.js';
 import { isDeriving } from '../lib/core/scope.js';
 import { isSymbolic } from '../lib/core/symbolic.js';
+import { isScalarObject } from '../lib/core/scalars.js';
 import { tracedInside } from './held.js';
 import { typedStandIn } from '../proxies/typed-arrays.js';
 
@@ -138,7 +139,8 @@ function refuseHeldNumbers(args: readonly unknown[], name: string): void {
 export function checkCotangent(part: unknown, expected: readonly number[] | 'number' | null, who: string, whose: string, noun = 'cotangent'): void {
   if (part === null || part === undefined || expected === null) return;
   const shapeOf = (shape: readonly number[]) => `[${shape.join(', ')}]`;
-  const what = (x: unknown) => (isNDArray(x) ? `an NDArray of shape ${shapeOf(x.shape)}` : Array.isArray(x) ? 'an array' : typeof x === 'object' ? 'an object' : `a ${typeof x}`);
+  const what = (x: unknown) =>
+    isNDArray(x) ? `an NDArray of shape ${shapeOf(x.shape)}` : Array.isArray(x) ? 'an array' : x instanceof Promise ? 'a Promise (an async function\'s result: it must be synchronous)' : typeof x === 'object' ? 'an object' : `a ${typeof x}`;
   if (expected !== 'number') {
     if (isNDArray(part) && part.shape.length === expected.length && part.shape.every((n, d) => n === expected[d])) return;
     throw new TypeError(
@@ -146,7 +148,10 @@ export function checkCotangent(part: unknown, expected: readonly number[] | 'num
         `${shapeOf(expected)}; return an NDArray of that shape (null for none).`,
     );
   }
-  if (isNDArray(part) || Array.isArray(part) || ArrayBuffer.isView(part) || typeof part === 'string' || typeof part === 'boolean') {
+  // A number's is a number: traced, symbolic (compileGradient's), a number field's instance
+  // (Fraction, Complex) or a Number object. Any other object (a Promise an async function
+  // returned, a record) was added as text or NaN, silently.
+  if (!(typeof part === 'number' || isTraced(part) || isSymbolic(part) || isScalarObject(part) || part instanceof Number)) {
     throw new TypeError(`zygote-ts: ${who} returned ${what(part)} as the ${noun} of ${whose}, a number; return a number (null for none).`);
   }
 }

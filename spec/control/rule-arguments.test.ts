@@ -1,6 +1,6 @@
 // rule(): what its arguments may be (numbers and NDArrays), and what its pullback must give back.
 import { describe, expect, it } from 'vitest';
-import { array, concat, gradient, jacfwd, jvp, mul, NDArray, ones, rule, sum } from 'zygote-ts';
+import { array, concat, gradient, hook, jacfwd, jvp, mul, NDArray, ones, rule, sum } from 'zygote-ts';
 
 const roundSum = (xs: number[]) => xs.reduce((s, v) => s + Math.round(v), 0);
 
@@ -57,6 +57,29 @@ describe('rule cotangents', () => {
       return (f(array(up)) - f(array(down))) / (2 * e);
     });
     (g!.toArray() as number[]).forEach((v: number, i: number) => expect(v).toBeCloseTo(fd[i]!, 5));
+  });
+});
+
+describe('a number\'s cotangent or tangent that is another object', () => {
+  // (only arrays, strings and booleans were refused for a number: a Promise an async function
+  // gave, or a record, was added as text, gradient(x => r(x) * 2 + x, 3) ['1[object Promise]']
+  // where it is [13], or made the tangent NaN)
+  it('a Promise or a record is refused, naming who returned it; a Number object and null pass', () => {
+    const later = rule(function square(x: number) { return x * x; }, (x) => [x * x, (c: number) => [Promise.resolve(2 * x * c) as unknown as number]]);
+    expect(() => gradient((x: number) => later(x) * 2 + x, 3)).toThrow(/the rule for square returned a Promise .* as the cotangent of argument 1, a number/);
+    const boxed = rule((x: number) => x * x, (x) => [x * x, (c: number) => [{ c: 2 * x * c } as unknown as number]]);
+    expect(() => gradient((x: number) => boxed(x) + x, 3)).toThrow(/returned an object as the cotangent of argument 1, a number/);
+    expect(() => gradient((x: number) => hook((g) => Promise.resolve(g) as unknown as number, x) * 2 + x, 3)).toThrow(/hook's fn returned a Promise .* as the cotangent of the hooked value, a number/);
+    const lateTangent = rule((x: number) => x * x, (x) => [x * x, (c: number) => [2 * x * c]], (x) => [x * x, (dx: number) => Promise.resolve(2 * x * dx) as unknown as number]);
+    expect(() => jvp((x: number) => lateTangent(x) + x, [3], [1])).toThrow(/the forward rule for an anonymous function returned a Promise .* as the tangent of its value, a number/);
+    // what is a number passes, and agrees with plain differences
+    const f = (x: number) => x * x * 2 + x;
+    const h = 1e-6;
+    const fd = (f(3 + h) - f(3 - h)) / (2 * h);
+    const wrapped = rule((x: number) => x * x, (x) => [x * x, (c: number) => [new Number(2 * x * c) as unknown as number]]);
+    expect(gradient((x: number) => wrapped(x) * 2 + x, 3)[0]).toBeCloseTo(fd, 6);
+    const none = rule((x: number) => x * x, () => [9, () => [null]]);
+    expect(gradient((x: number) => none(x) * 2 + x, 3)).toEqual([1]);
   });
 });
 
