@@ -44,6 +44,9 @@ export function rule<A extends unknown[], Y>(fn: (...args: A) => Y, rrule: Rrule
   const name = fn.name || 'rule';
   // (what messages and the tape call it: an anonymous function's rule was "the rule for rule")
   const ruleName = fn.name || 'an anonymous function';
+  refuseAsync(fn, 'its function', ruleName);
+  refuseAsync(rrule, 'its reverse rule', ruleName);
+  refuseAsync(frule, 'its forward rule', ruleName);
   const withRule = {
     [name](...args: A): Y {
       if (isDeriving()) refuseHeldNumbers(args, ruleName);
@@ -107,6 +110,18 @@ function namedPullback<F extends (dy: any) => readonly unknown[]>(ruleName: stri
 /** A zero tangent for a rule's argument: 0 for a number, zeros of its shape for an array. */
 function zeroLike(x: unknown): unknown {
   return isNDArray(x) ? new NDArray(x.shape, allocate(x.dtype, x.size)) : 0;
+}
+
+// An async or generator function gives a Promise or an iterator, not its value: the rule of
+// an async fn answered a number while differentiating where fn itself, run outside, gives a
+// Promise (withgradient(x => r(x) * 2, 3) had val 18 where plain code computes NaN).
+function refuseAsync(f: unknown, which: string, name: string): void {
+  const kind = typeof f === 'function' ? (f.constructor as { name?: unknown } | undefined)?.name : undefined;
+  if (kind !== 'AsyncFunction' && kind !== 'AsyncGeneratorFunction' && kind !== 'GeneratorFunction') return;
+  throw new TypeError(
+    `zygote-ts: rule for ${name}: ${which} is ${kind === 'AsyncFunction' ? 'an async' : 'a generator'} function. A rule's ` +
+      'functions must be synchronous and return their values: await the data first, then make a rule of a synchronous function of it.',
+  );
 }
 
 function checkValue(value: unknown, name: string): void {

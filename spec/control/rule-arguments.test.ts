@@ -83,6 +83,17 @@ describe('a number\'s cotangent or tangent that is another object', () => {
   });
 });
 
+describe('a rule of an async or generator function', () => {
+  // (the rule answered a number while differentiating where the function itself, run outside
+  // one, gives a Promise: withgradient(x => r(x) * 2, 3) had val 18, plain code NaN)
+  it('is refused when it is made, naming which of its functions', () => {
+    const square = async (x: number) => x * x;
+    expect(() => rule(square, (x: number) => [x * x, (c: number) => [2 * x * c]] as never)).toThrow(/rule for square: its function is an async function/);
+    expect(() => rule((x: number) => x * x, (async (x: number) => [x * x, (c: number) => [2 * x * c]]) as never)).toThrow(/its reverse rule is an async function/);
+    expect(() => rule((x: number) => x * x, (x: number) => [x * x, (c: number) => [2 * x * c]], function* (x: number) { yield x; } as never)).toThrow(/its forward rule is a generator function/);
+  });
+});
+
 describe('forward rule tangents', () => {
   // (an NDArray tangent for a number value came out of jvp as that number's tangent, and
   // jacfwd's rows of it as NaN; an array value's tangent may broadcast to it: forward-nested.test.ts)
