@@ -6,7 +6,7 @@
 
 import { touch } from '../proxies/barrier.js';
 import { noteWeakEntry, storesNoted } from '../proxies/cleanup.js';
-import { isTraced, numberOf, primal, reportEscape, textOfTraced, type Traced } from '../lib/core/traced.js';
+import { isTraced, live, numberOf, primal, reportEscape, textOfTraced, type Traced } from '../lib/core/traced.js';
 import { isDeriving, onBusy, onIdle } from '../lib/core/scope.js';
 import { holdsTracedElements, noteBufferMade, noteNativeView, typedArrayMethodOn, typedArrayOf, typedArrayOnBuffer, typedArrayOver, typedStandIn } from '../proxies/typed-arrays.js';
 import { watchInstance } from './wasm.js';
@@ -158,30 +158,46 @@ if (nativeStructuredClone !== undefined) {
   onIdle(() => swap(structuredCloneOf, nativeStructuredClone));
 }
 
-// ---- postMessage ---------------------------------------------------------------------------
+// ---- postMessage, v8's serializer ------------------------------------------------------------
 
 // A message leaves this realm (a worker, another port, a BroadcastChannel; in Node a Worker's
-// and a BroadcastChannel's postMessage go through MessagePort's), copied by the built-in
-// structured clone, which copies a traced number as an empty record: f posting its progress
-// (`parentPort.postMessage({ loss })`) sent `{ loss: {} }`, silently. No derivative can
-// follow a message, so while a differentiation runs these postMessage send the numbers, as
-// plain code does. Code that kept the built-in in a variable still gets the built-in.
+// and a BroadcastChannel's postMessage go through MessagePort's, and so does a Worker's
+// workerData), copied by the built-in structured clone, which copies a traced number as an
+// empty record: f posting its progress (`parentPort.postMessage({ loss })`) sent
+// `{ loss: {} }`, silently. Node's v8 serializer (`v8.serialize`, a child process's IPC with
+// `serialization: 'advanced'`) writes it so too. No derivative can follow the copy, so while a
+// differentiation runs these send the numbers, as plain code does. Code that kept the
+// built-in in a variable still gets the built-in.
 const MESSAGE_TARGETS = ['MessagePort', 'BroadcastChannel', 'Worker', 'DedicatedWorkerGlobalScope', 'Window', 'ServiceWorker', 'Client'];
-for (const name of MESSAGE_TARGETS) {
-  const proto = (globalThis as unknown as Record<string, { prototype?: object } | undefined>)[name]?.prototype;
-  const descriptor = proto === undefined ? undefined : Object.getOwnPropertyDescriptor(proto, 'postMessage');
-  if (descriptor === undefined || typeof descriptor.value !== 'function' || descriptor.writable !== true) continue;
-  const native = descriptor.value as (this: unknown, message: unknown, ...rest: unknown[]) => unknown;
+for (const name of MESSAGE_TARGETS) sendNumbersWhileBusy((globalThis as unknown as Record<string, { prototype?: object } | undefined>)[name]?.prototype, 'postMessage', null);
+// (a message is output, as printing is; v8's bytes are also read back in f, the deep copy
+// `v8.deserialize(v8.serialize(o))`: there the derivative is lost, and said so)
+const nodeV8 = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:v8') as { Serializer?: { prototype?: object } } | undefined;
+sendNumbersWhileBusy(nodeV8?.Serializer?.prototype, 'writeValue', "v8's serializer (v8.serialize, a child process's advanced IPC), whose bytes hold only the number");
+
+/**
+ * While a differentiation runs, `proto[method](value, …)` is given a copy of `value` holding
+ * numbers for its traced ones; `lost` (if not null) reports that as a lost derivative.
+ */
+function sendNumbersWhileBusy(proto: object | undefined, method: string, lost: string | null): void {
+  const descriptor = proto === undefined ? undefined : Object.getOwnPropertyDescriptor(proto, method);
+  if (descriptor === undefined || typeof descriptor.value !== 'function' || descriptor.writable !== true) return;
+  const native = descriptor.value as (this: unknown, value: unknown, ...rest: unknown[]) => unknown;
   const withNumbers = likeBuiltin(
     {
-      postMessage(this: unknown, message: unknown, ...rest: unknown[]): unknown {
-        return Reflect.apply(native, this, [isDeriving() && holdsTraced(message) ? new Cloner(true).clone(message) : message, ...rest]);
+      [method](this: unknown, value: unknown, ...rest: unknown[]): unknown {
+        if (!isDeriving() || !holdsTraced(value)) return Reflect.apply(native, this, [value, ...rest]);
+        const cloner = new Cloner(true);
+        const copy = cloner.clone(value);
+        if (lost !== null && cloner.firstLive !== null) reportEscape(cloner.firstLive, lost);
+        return Reflect.apply(native, this, [copy, ...rest]);
       },
-    }.postMessage,
+    }[method]!,
     native,
   );
+  const methods = proto as Record<string, unknown>;
   const swap = (from: Function, to: Function) => {
-    if ((proto as { postMessage?: unknown }).postMessage === from) (proto as { postMessage?: unknown }).postMessage = to;
+    if (methods[method] === from) methods[method] = to;
   };
   onBusy(() => swap(native, withNumbers));
   onIdle(() => swap(withNumbers, native));
@@ -207,12 +223,15 @@ class Cloner {
   private readonly made = new Map<object, unknown>();
 
   /**
-   * `numbers`: the copy a message leaving this realm needs (see postMessage): each traced
+   * `numbers`: the copy a message leaving this realm needs (see postMessage, v8's serializer): each traced
    * number as its plain number, a typed-array stand-in as a typed array of numbers, and
    * every object the built-in copies itself (a Date, a typed array, a MessagePort, a
    * buffer in the transfer list) left as it is, for the built-in to copy or transfer.
    */
   constructor(private readonly numbers = false) {}
+
+  /** With `numbers`: the first number copied that is traced on a tape still recording. */
+  firstLive: Traced | null = null;
 
   /** The copies of the buffers of typed-array stand-ins met (views of one buffer share its copy, as the built-in's do). */
   private readonly buffers = new Map<ArrayBufferLike, ArrayBuffer>();
@@ -234,7 +253,7 @@ class Cloner {
     if (this.numbers) {
       const plain = new s.ctor(copy, s.target.byteOffset, s.length);
       this.made.set(v, plain);
-      for (let i = 0; i < s.length; i++) plain[i] = numberOf(s.element(i));
+      for (let i = 0; i < s.length; i++) plain[i] = this.clone(s.element(i)) as number;
       return plain;
     }
     const out = typedArrayOnBuffer(new s.ctor(copy, s.target.byteOffset, s.length));
@@ -244,7 +263,11 @@ class Cloner {
   }
 
   clone(v: unknown): unknown {
-    if (isTraced(v) && this.numbers) return numberOf(v);
+    if (isTraced(v) && this.numbers) {
+      const recording = live(v);
+      if (this.firstLive === null && isTraced(recording)) this.firstLive = recording;
+      return numberOf(v);
+    }
     if (isTraced(v) || typeof v !== 'object' || v === null) {
       // (functions and symbols throw DataCloneError, as the built-in says it)
       return (typeof v === 'function' || typeof v === 'symbol') && !this.numbers ? builtinStructuredClone(v) : v;

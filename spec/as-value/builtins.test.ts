@@ -685,6 +685,31 @@ describe('a message f posts', () => {
     expect(shape(traced)).toEqual(shape(plain));
   });
 
+  it("Node's v8 serializer writes the numbers, and a copy read back in f is a lost derivative, said so", async () => {
+    const v8 = await import('node:v8');
+    const saved = (x: number) => v8.serialize({ y: x * 3, xs: [x, 2], m: new Map([['x', x]]) });
+    const plain = v8.deserialize(saved(2));
+    let bytes: Buffer | null = null;
+    const [g] = gradient((x: number) => ((bytes = saved(x)), x * 3), 2);
+    expect(g).toBe(3);
+    expect(v8.deserialize(bytes!)).toEqual(plain);
+    // (the deep-copy idiom: its numbers are plain, so f's derivative through them is lost)
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const copyThrough = (x: number) => (v8.deserialize(v8.serialize({ y: x * 2 })) as { y: number }).y * x;
+      expect(withgradient(copyThrough, 1.5).val).toBe(copyThrough(1.5));
+      expect(warn.mock.calls.flat().join('\n')).toMatch(/v8's serializer/);
+      const strict = configure({ strict: true });
+      try {
+        expect(() => gradient(copyThrough, 1.5)).toThrow(/v8's serializer/);
+      } finally {
+        configure(strict);
+      }
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it('to a worker and through a BroadcastChannel: the receiver sees numbers', async () => {
     const { Worker } = await import('node:worker_threads');
     const worker = new Worker('require("node:worker_threads").parentPort.on("message", (m) => require("node:worker_threads").parentPort.postMessage([typeof m.y, m.y]))', { eval: true });
