@@ -5,20 +5,28 @@
 // callbacks are swapped (as structuredClone is, rules/builtins.ts) for versions whose
 // callback, when it runs, has its stores noted and cleaned as f's are, and is given its
 // arguments as they are outside the call (numbers for traced numbers, the caller's objects
-// for stand-ins). Code that kept the built-in in a variable still gets the built-in; `await`
-// in an async function f called is not a callback, and is not seen.
+// for stand-ins); so are the callbacks such a callback schedules (their closures may hold
+// the same traced numbers). Code that kept the built-in in a variable still gets the
+// built-in; `await` in an async function f called is not a callback, and is not seen.
 
-import { onBusy, onIdle } from '../lib/core/scope.js';
+import { isDeriving, onBusy, onIdle } from '../lib/core/scope.js';
 import { beginStores, endStores, outward, takeLocked } from './cleanup.js';
 
-/** Runs `callback` as a callback f scheduled: what it stores is cleaned when it returns. */
+/** How many cleaned callbacks are running (one may call another's scheduler, or run a differentiation). */
+let cleanedRunning = 0;
+const swapIns: (() => void)[] = [];
+const swapOuts: (() => void)[] = [];
+
+/** Runs `callback` as a callback f scheduled: what it stores is cleaned when it returns, and what it schedules is run so too. */
 function runCleaned(callback: Function, self: unknown, args: unknown[]): unknown {
+  if (cleanedRunning++ === 0) for (const swapIn of swapIns) swapIn();
   beginStores();
   try {
     return Reflect.apply(callback, self, args.map(outward));
   } finally {
     endStores();
     takeLocked(); // (a frozen instance it left a traced number in: nothing to report it to after the call)
+    if (--cleanedRunning === 0 && !isDeriving()) for (const swapOut of swapOuts) swapOut();
   }
 }
 
@@ -53,8 +61,14 @@ function swapWhileBusy(owner: Record<string, unknown> | undefined, name: string)
       // (a frozen global object: the built-in stays)
     }
   };
-  onBusy(() => swap(native, swapped));
-  onIdle(() => swap(swapped, native));
+  const swapIn = () => swap(native, swapped);
+  const swapOut = () => swap(swapped, native);
+  swapIns.push(swapIn);
+  swapOuts.push(swapOut);
+  onBusy(swapIn);
+  onIdle(() => {
+    if (cleanedRunning === 0) swapOut(); // (a differentiation a cleaned callback ran: it still schedules cleaned ones)
+  });
 }
 
 const globals = globalThis as unknown as Record<string, unknown>;

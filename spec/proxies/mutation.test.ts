@@ -856,14 +856,31 @@ describe('callbacks f schedules', () => {
     expect(traced.table.get('loss')).toBe(2.25);
   });
 
-  it('the scheduling functions are the built-ins again after the call; util.promisify still finds setTimeout\'s own', async () => {
+  it('and so does a callback such a callback schedules', async () => {
+    const nested = (x: number, log: unknown[]) => {
+      const y = x * 2;
+      queueMicrotask(() => setTimeout(() => log.push(y), 0));
+      return y;
+    };
+    const plain: unknown[] = [];
+    nested(1.5, plain);
+    const traced: unknown[] = [];
+    expect(gradient((x: number) => nested(x, traced), 1.5)).toEqual([2]);
+    await ran(20);
+    expect(traced).toEqual(plain);
+    expect(isPlainData(traced)).toBe(true);
+  });
+
+  it('the scheduling functions are the built-ins again after the call and its callbacks; util.promisify still finds setTimeout\'s own', async () => {
     const builtins = [setTimeout, setImmediate, queueMicrotask, process.nextTick];
     const { promisify } = await import('node:util');
     let slept: Promise<unknown> | null = null;
     gradient((x: number) => {
       slept = promisify(setTimeout)(1, 'woke');
+      queueMicrotask(() => gradient((z: number) => z * 2, 1));
       return x;
     }, 1);
+    expect([setTimeout, setImmediate, queueMicrotask, process.nextTick]).toEqual(builtins);
     expect(await slept).toBe('woke');
     expect([setTimeout, setImmediate, queueMicrotask, process.nextTick]).toEqual(builtins);
   });
