@@ -165,22 +165,47 @@ export function callComparator(receiver: unknown, fn: unknown, ...args: unknown[
  */
 export function callPredicates(receiver: unknown, fn: unknown, ...args: unknown[]): unknown {
   if (typeof fn !== 'function') throw new TypeError(`${typeof fn} is not a function`); // (as the call itself would throw)
-  if (!wasRewritten(fn)) wrapCallback(args);
+  if (!wasRewritten(fn)) wrapCallback(args, BUILTIN_PREDICATES.has(fn));
   return Reflect.apply(fn, receiver, args);
 }
 
 /**
  * Wraps the callback among a predicate's arguments: the first function (`xs.every(f, thisArg)`,
  * or a library's `filter(xs, f)`). What follows it is left as it is: a function given as
- * `thisArg` is the callback's `this` (wrapped, `this.res` was undefined in f).
+ * `thisArg` is the callback's `this` (wrapped, `this.res` was undefined in f). A built-in
+ * only calls it; a library's method of such a name may look at it first (typed-function's
+ * `typed.find(add, ['number', 'number'])`, which mathjs's `multiply` calls, reads the
+ * signatures `add` carries), so a library's gets {@link transparentPredicate}.
  */
-function wrapCallback(args: unknown[]): void {
+function wrapCallback(args: unknown[], builtin: boolean): void {
   for (let i = 0; i < args.length; i++) {
     if (typeof args[i] === 'function') {
-      args[i] = predicate(args[i]);
+      args[i] = builtin ? predicate(args[i]) : transparentPredicate(args[i] as Function);
       return;
     }
   }
+}
+
+const transparentPredicates = new WeakMap<Function, Function>();
+
+/**
+ * {@link predicate} as a Proxy of `f`: called, a traced result becomes its truth value; its
+ * properties, `in`, keys, `new` and `instanceof` are f's. One Proxy per function, so two
+ * calls pass the same value.
+ */
+function transparentPredicate(f: Function): unknown {
+  if (f === Boolean) return booleanOf;
+  let wrapped = transparentPredicates.get(f);
+  if (wrapped === undefined) {
+    wrapped = new Proxy(f, {
+      apply(target, receiver, args: unknown[]): unknown {
+        const result: unknown = Reflect.apply(target, receiver, args);
+        return isTraced(result) ? truthOf(result) : result;
+      },
+    });
+    transparentPredicates.set(f, wrapped);
+  }
+  return wrapped;
 }
 
 /** The built-in methods that test a callback's result for truth (Array's, and every typed array's). */
@@ -198,7 +223,7 @@ const BUILTIN_PREDICATES: ReadonlySet<unknown> = new Set(
 export function predicateArguments(fn: unknown, args: unknown): unknown {
   if (!BUILTIN_PREDICATES.has(fn) || !isDeriving() || typeof args !== 'object' || args === null) return args;
   const list = Array.prototype.slice.call(args) as unknown[];
-  wrapCallback(list);
+  wrapCallback(list, true);
   return list;
 }
 
@@ -209,7 +234,7 @@ export function predicateArguments(fn: unknown, args: unknown): unknown {
  * rewritten too (ZYGOTE_INCLUDE) may use their numbers (a bisection's `find(x => x * x - a)`).
  */
 export function callImportedPredicates(receiver: unknown, fn: unknown, ...args: unknown[]): unknown {
-  if (typeof fn === 'function' && !wasRewritten(fn)) wrapCallback(args);
+  if (typeof fn === 'function' && !wasRewritten(fn)) wrapCallback(args, false);
   return callImported(receiver, fn, ...args);
 }
 

@@ -113,6 +113,19 @@ describe('predicates, plain and rewritten alike', () => {
     expect(gradient(f, 1.5)).toEqual([3]);
   });
 
+  // (mathjs's multiply looks its scalar operations up with typed-function's `typed.find(addScalar,
+  // [dt, dt])`, which threw `Argument is not a typed-function.` on the wrapper, also on plain numbers)
+  it('a library method of such a name that reads the function it is given sees its properties', () => {
+    const typed = runInThisContext(
+      `({ find(fn, types) { if (!(typeof fn === 'function' && '_signatures' in fn)) throw new TypeError('Argument is not a typed-function.'); return fn._signatures[types.join(',')]; } })`,
+    ) as { find(fn: Function, types: string[]): (a: number, b: number) => number };
+    const add = Object.assign((a: number, b: number) => a + b, { _signatures: { 'number,number': (a: number, b: number) => a + b } });
+    const f = (a: number, b: number) => typed.find(add, ['number', 'number'])(a, b) * a;
+    expect(f(2, 3)).toBe(10);
+    const h = 1e-6;
+    expect(withgradient(f, 2, 3)).toEqual({ val: 10, grad: [(f(2 + h, 3) - f(2 - h, 3)) / (2 * h), (f(2, 3 + h) - f(2, 3 - h)) / (2 * h)].map((d) => expect.closeTo(d, 5)) });
+  });
+
   it('leaves literal and spread arguments alone', () => {
     expect(transform('xs.filter(); xs.some(...fs); xs.find(1); xs.every(undefined)').changed).toBe(false);
   });
