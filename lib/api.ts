@@ -11,7 +11,8 @@ import { array } from './arrays.js';
 import { reshape } from '../rules/arrays/shape.js';
 import { isScalarObject } from './core/scalars.js';
 import type { Back, DenseGradients, Gradients, Jacobians } from './types.js';
-import { checkedFunction, describeValue, isImplicit, trace } from './call.js';
+import { checkedFunction, describeValue, isImplicit, trace, type TextNotReadBack } from './call.js';
+import { suspect } from './escapes.js';
 
 /**
  * Runs `f(...args)` while recording, and returns its value with the pullback.
@@ -131,7 +132,7 @@ function outputOn(output: unknown, tape: Tape): [row: number, value: unknown] {
 
 /** Records f on `args`; `back` gives null where no path leads, or zeros when `dense`. */
 function record<A extends unknown[], Y>(f: (...args: A) => Y, args: A, caller: string, dense = false): [Y, Back<A>, Tape] {
-  const { tape, wrapped, result } = trace(f, args, (output, tape) => {
+  const { tape, wrapped, result, texts } = trace(f, args, (output, tape) => {
     // pullback (the core) also takes an array-valued f: its back takes an array cotangent
     if (caller === 'pullback' && isNDArray(output)) return arrayOutputOn(output, tape);
     const [row, value] = outputOn(output, tape);
@@ -141,11 +142,35 @@ function record<A extends unknown[], Y>(f: (...args: A) => Y, args: A, caller: s
   const { row, value, shape } = result;
   const back: Back<A> = (dy: unknown = 1) => {
     const seed = shape === null ? checkedScalarCotangent(dy) : checkedArrayCotangent(dy, shape);
-    const grads = wrapped.gradients(row < 0 ? wrapped.inputRows.map(() => null) : tape.sweep(row, seed, wrapped.inputRows), dense);
+    const inputs = wrapped.inputRows;
+    let cotangents = row < 0 ? inputs.map(() => null) : tape.sweep(row, seed, texts.length === 0 ? inputs : [...inputs, ...texts.map(({ by }) => by.tracedIndex)]);
+    if (texts.length > 0) {
+      reportTextsCutOff(f, texts, row < 0 ? texts.map(() => null) : cotangents.slice(inputs.length));
+      cotangents = cotangents.slice(0, inputs.length);
+    }
+    const grads = wrapped.gradients(cotangents, dense);
     if (isImplicit(args)) return new Grads(args[0].toArray(), grads) as unknown as Gradients<A>;
     return (row < 0 && !dense ? args.map(() => null) : grads) as Gradients<A>;
   };
   return [value as Y, back, tape];
+}
+
+/**
+ * Text of a traced number that was never read back, where the number reaches the result no
+ * other way (its cotangent: null): the result may depend on it through code that reads its
+ * digits (decimal.js; mathjs's BigNumber makes one of `x + ''`), which no derivative
+ * follows, and the gradient would be null or too small without a word. Only suspected (the
+ * text may as well be a label of a number f does not use: regression's equation string), so
+ * said once per f, never an error.
+ */
+function reportTextsCutOff(f: Function, texts: readonly TextNotReadBack[], cotangents: readonly unknown[]): void {
+  const cut = texts.find((_, k) => cotangents[k] === null);
+  if (cut === undefined) return;
+  suspect(
+    `text not read back in ${Function.prototype.toString.call(f)}`,
+    `a traced number was written as text ("${cut.text}": String(x), a template, toFixed …) that was not read back as a number, and the number reaches f's result no other way: if the result depends on that text (code that reads its digits, as decimal.js, big.js or mathjs's BigNumber do), its derivative was lost.`,
+    'Compute with the numbers themselves; if the text is only a label, write it from dropgrad(x).',
+  );
 }
 
 /**

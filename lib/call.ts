@@ -14,6 +14,10 @@ import { Params } from './params.js';
 import { beginStores, endStores, outward, takeLocked } from '../proxies/cleanup.js';
 import '../proxies/scheduled.js'; // (callbacks f schedules are cleaned when they run)
 import { ensureRewritten } from './rewritten.js';
+import { textsNotReadBack } from '../rules/text.js';
+
+/** Text a traced number of the call wrote that was not read back as a number: rules/text.ts. */
+export type TextNotReadBack = ReturnType<typeof textsNotReadBack>[number];
 
 /** What `trace` hands f and reads gradients from: explicit arguments, or marked Params. */
 export type Wrapped = WrappedArguments | MarkedParams;
@@ -36,7 +40,7 @@ export function trace<A extends unknown[], R>(
   args: A,
   read: (output: unknown, tape: Tape) => R,
   options: CallOptions = {},
-): { tape: Tape; wrapped: Wrapped; result: R } {
+): { tape: Tape; wrapped: Wrapped; result: R; texts: readonly TextNotReadBack[] } {
   const tape = openTape(options.forward?.width ?? 0);
   options.opened?.(tape);
   beginStores();
@@ -52,8 +56,9 @@ export function trace<A extends unknown[], R>(
     }
     options.forward?.wrapped?.(tape);
     const output = f(...(wrapped.values as A));
+    const texts = textsNotReadBack(tape); // (forgotten when the tape closes)
     closeTape(tape);
-    return { tape, wrapped, result: read(output, tape) };
+    return { tape, wrapped, result: read(output, tape), texts };
   } catch (error) {
     failure = { error };
   } finally {

@@ -65,6 +65,18 @@ export function doubt(place: string, what: string | (() => string), fix: string)
   console.warn(`zygote-ts: ${typeof what === 'string' ? what : what()} ${fix}`);
 }
 
+/**
+ * A loss the library can only suspect (it may as well be no loss), said once per place (the
+ * function differentiated, by its source: an arrow made anew on each call is one place): a
+ * warning, in strict mode too (an error would stop programs that lose nothing), unless
+ * `warnings: false`.
+ */
+export function suspect(place: string, what: string, fix: string): void {
+  if (!warnings || warnedPlaces.has(place)) return;
+  warnedPlaces.add(place);
+  console.warn(`zygote-ts: ${what} ${fix}`);
+}
+
 export const FIX =
   'Run that code rewritten: with the loader (node --import zygote-ts/register, or npx zygote), the Vite or ' +
   'esbuild plugin or the Jest transformer (zygote-ts/jest), and its package listed in ZYGOTE_INCLUDE (or ' +

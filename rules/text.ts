@@ -34,6 +34,8 @@ interface Written {
 }
 
 const written = new Map<string, Written>();
+/** The texts of `written` read back as a number (the others never came back: textsNotReadBack). */
+const readTexts = new Set<string>();
 
 onText((x, text, exact) => {
   if (text === null) {
@@ -51,6 +53,7 @@ onText((x, text, exact) => {
 onIdle(() => {
   // (clear() on an empty Map still allocates a new table: once per gradient call)
   if (written.size > 0) written.clear();
+  if (readTexts.size > 0) readTexts.clear();
   if (writtenJSON.size > 0) writtenJSON.clear();
 });
 
@@ -87,6 +90,7 @@ export function readBack(s: string, parsed: number, whole: boolean, rounds = fal
     const back = readBack(text!.slice(1), sign === '-' ? -parsed : parsed, true, rounds);
     return sign === '-' ? neg(back) : back;
   }
+  readTexts.add(text!);
   const { by } = entry;
   if (by === null) {
     const which = entry.ambiguous === 'rounding' ? 'which a traced number wrote both rounded (toFixed and its kin: derivative 0) and whole (its own text: derivative 1)' : 'which more than one traced number wrote';
@@ -101,6 +105,25 @@ export function readBack(s: string, parsed: number, whole: boolean, rounds = fal
   if (entry.exact && !rounds && primal(by) === parsed) return by;
   return by.tracedTape.push(parsed, by.tracedIndex, 0, -1, 0); // (rounded: the path exists, its derivative is 0)
 }
+
+/**
+ * The texts traced numbers of `tape` wrote that were not read back as numbers (so far), with
+ * the number that wrote each: where such a number reaches the result no other way, the
+ * result may depend on its text through code that reads the digits, which no derivative
+ * follows (lib/api.ts asks when f has returned). Integers' texts (indices, keys, in any
+ * base) and texts that more than one traced number wrote are left out.
+ */
+export function textsNotReadBack(tape: object): readonly { text: string; by: Traced }[] {
+  if (written.size === 0) return NO_TEXTS; // (most calls: nothing to allocate)
+  const out: { text: string; by: Traced }[] = [];
+  for (const [text, { by }] of written) {
+    // (an integer's text in any base — getHex().toString(16) — as INTEGER_TEXT's)
+    if (by !== null && by.tracedTape === tape && !readTexts.has(text) && !Number.isInteger(primal(by)) && Number.isFinite(primal(by))) out.push({ text, by });
+  }
+  return out;
+}
+
+const NO_TEXTS: readonly { text: string; by: Traced }[] = [];
 
 /** `parseFloat` (and `Number.parseFloat`) in rewritten code. */
 export const parseFloatOf = likeBuiltin({

@@ -180,6 +180,40 @@ describe('a traced number behaves as its value', () => {
     }
   });
 
+  // (decimal.js reads a number's digits from its text — new Decimal(String(x)), and mathjs's
+  // bignumber(x) is new BigNumber(x + '') — and gives numbers back from text no traced number
+  // wrote: the gradient was null without a word, where central differences give 3)
+  it('text of a traced number that is not read back, where the number reaches the result no other way, is reported', () => {
+    // (a package that was not rewritten, reading the digits of the text it is given)
+    const digitsValue = runInThisContext(
+      `(s) => { const [whole, fraction = ''] = s.split('.'); let v = 0; for (const c of whole) v = v * 10 + (c.charCodeAt(0) - 48); let unit = 1; for (const c of fraction) { unit /= 10; v += (c.charCodeAt(0) - 48) * unit; } return v; }`,
+    ) as (s: string) => number;
+    const program = (x: number, y: number) => y * 3 * digitsValue(String(x));
+    const h = 1e-6;
+    expect((program(0.75 + h, 2) - program(0.75 - h, 2)) / (2 * h)).toBeCloseTo(6, 3); // (what is lost)
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const previous = configure({ strict: true });
+    try {
+      // (only suspected — the text may be a label of a number f does not use — so a warning, in strict mode too)
+      expect(withgradient(program, 0.75, 2)).toEqual({ val: program(0.75, 2), grad: [null, 3 * digitsValue('0.75')] });
+      expect(gradient(program, 0.75, 2)).toEqual([null, 3 * digitsValue('0.75')]);
+      expect(gradient((x: number) => digitsValue(`${x}`), 0.75)).toEqual([null]); // (a constant result)
+      const said = warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('not read back'));
+      expect(said).toHaveLength(2); // (once per function)
+      expect(said[0]).toMatch(/written as text \("0\.75".* not read back as a number, and the number reaches f's result no other way/);
+      // (a label of a number the result uses, text read back, and an integer's text are not reported)
+      warn.mockClear();
+      expect(gradient((x: number) => x * digitsValue(`${x * 0}`) + String(x).length * x, 0.75)).toEqual([4]);
+      expect(gradient((x: number) => parseFloat(x.toFixed(20)) * 2 + Number(String(x)), 0.75)).toEqual([3]);
+      expect(gradient((x: number, i: number) => [5, 6, 7][digitsValue(String(i))]! * x, 0.75, 2)).toEqual([7, null]);
+      expect(gradient((x: number) => parseInt(Math.round(x * 255).toString(16), 16) * 0 + x, 0.75)).toEqual([1]); // (an integer's text in base 16)
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      configure(previous);
+      warn.mockRestore();
+    }
+  });
+
   // (found by helper D: the clone package's copy failed with 'Cannot read private member #value
   // from an object whose class did not declare it', naming neither the cause nor the fix)
   it('a copy that keeps the class but not the number stops with the reason, where it is used', () => {
