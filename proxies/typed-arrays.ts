@@ -259,6 +259,19 @@ export function typedArrayOf(ctor: FloatArrayClass, values: ArrayLike<unknown>):
   return standIn.proxy;
 }
 
+/**
+ * `Float64Array.from(source, map, thisArg)` (or Float32Array's) made in f: each value `map`
+ * gives is stored (converted) before `map` is called on the next, as the built-in does.
+ * Collected first and converted after, an object it returns each time read the last number
+ * in every element: d3's fcumsum maps each value to one Adder that sums them, so every
+ * element was the whole sum (136 became 666 for the running sums of 1, 2, 3 read as digits).
+ */
+export function typedArrayOfMapped(ctor: FloatArrayClass, values: ArrayLike<unknown>, map: Function, thisArg: unknown): FloatArray {
+  const standIn = new TypedArrayStandIn(ctor, new ctor(values.length), newShared(ctor, [], null, true));
+  for (let i = 0; i < values.length; i++) standIn.store(i, Reflect.apply(map, thisArg, [values[i], i]));
+  return standIn.proxy;
+}
+
 /** A stand-in over a typed array f made (its numbers, then what f stores in it). */
 export function typedArrayOver(made: FloatArray): FloatArray {
   const ctor: FloatArrayClass = made instanceof Float32Array ? Float32Array : Float64Array;
@@ -672,7 +685,8 @@ const METHODS: Record<string, (s: TypedArrayStandIn) => Function> = {
     for (let i = start; i >= 0; i--) if (!sne(s.element(i), x)) return i;
     return -1;
   },
-  map: (s) => (f: Callback, thisArg?: unknown) => s.made(s.elements().map((v, i) => f.call(thisArg, v, i, s.proxy))),
+  // (each result converted before the next call, as the built-in stores it: see typedArrayOfMapped)
+  map: (s) => (f: Callback, thisArg?: unknown) => s.made(s.elements().map((v, i) => toNumber(f.call(thisArg, v, i, s.proxy)))),
   reduce: (s) => (f: (acc: unknown, v: unknown, i: number, a: FloatArray) => unknown, ...initial: unknown[]) =>
     initial.length === 0
       ? s.elements().reduce((acc, v, i) => f(acc, v, i, s.proxy))

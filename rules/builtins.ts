@@ -8,7 +8,7 @@ import { touch } from '../proxies/barrier.js';
 import { noteWeakEntry, storesNoted } from '../proxies/cleanup.js';
 import { isTraced, live, numberOf, primal, reportEscape, textOfTraced, type Traced } from '../lib/core/traced.js';
 import { isDeriving, onBusy, onIdle } from '../lib/core/scope.js';
-import { holdsTracedElements, noteBufferMade, noteNativeView, typedArrayMethodOn, typedArrayOf, typedArrayOnBuffer, typedArrayOver, typedStandIn } from '../proxies/typed-arrays.js';
+import { holdsTracedElements, noteBufferMade, noteNativeView, typedArrayMethodOn, typedArrayOf, typedArrayOfMapped, typedArrayOnBuffer, typedArrayOver, typedStandIn } from '../proxies/typed-arrays.js';
 import { watchInstance } from './wasm.js';
 import { add } from './arithmetic.js';
 import { formsOf, isIdentityObject as isIdentity, originalOf, sameObject, standInNode } from '../proxies/standins.js';
@@ -1068,7 +1068,8 @@ export const float32ArrayOf = (...items: unknown[]): unknown => (isDeriving() ? 
 function typedFrom(ctor: Float64ArrayConstructor | Float32ArrayConstructor) {
   return function from(source: unknown, mapFn?: (v: unknown, k: number) => unknown, thisArg?: unknown): unknown {
     if (!isDeriving()) return Reflect.apply(ctor.from, ctor, arguments);
-    const items = mapFn === undefined ? Array.from(source as ArrayLike<unknown>) : Array.from(source as ArrayLike<unknown>, mapFn, thisArg);
-    return typedArrayOf(ctor, items);
+    if (mapFn !== undefined && typeof mapFn !== 'function') return Reflect.apply(ctor.from, ctor, arguments); // (throws the built-in's TypeError)
+    const items = Array.from(source as ArrayLike<unknown>);
+    return mapFn === undefined ? typedArrayOf(ctor, items) : typedArrayOfMapped(ctor, items, mapFn, thisArg);
   };
 }

@@ -196,6 +196,34 @@ describe('typed arrays as arguments', () => {
     expect(gradient((v: Float32Array) => v.map((x) => x * 5)[1]!, Float32Array.of(1, 2))).toEqual([Float32Array.of(0, 5)]);
   });
 
+  // (d3's fcumsum, Float64Array.from(values, (v) => adder.add(v)): every element was the whole sum)
+  it('Float64Array.from, Float32Array.from and map convert what their callback gives at once, as the built-ins do', () => {
+    class Running {
+      total = 0;
+      add(x: number) { this.total += x; return this; }
+      valueOf() { return this.total; }
+    }
+    const through: ((v: number[], each: (x: number) => number) => ArrayLike<number>)[] = [
+      (v, each) => Float64Array.from(v, each),
+      (v, each) => Float32Array.from(new Set(v), each),
+      (v, each) => Float64Array.of(...v).map(each),
+      (v, each) => new Float32Array(v).map(each),
+    ];
+    for (const made of through) {
+      const runningSums = (v: number[]) => {
+        const running = new Running();
+        const sums = made(v, (x) => running.add(x) as unknown as number);
+        return sums[0]! * 100 + sums[1]! * 10 + sums[2]!;
+      };
+      const { val, grad } = withgradient(runningSums, [1, 2, 3]);
+      expect(val).toBe(runningSums([1, 2, 3])); // (136: 666 without the fix)
+      const h = 1e-2; // (linear: exact for any step, and a float32 sum keeps it)
+      const difference = (i: number) => (runningSums([1, 2, 3].map((x, k) => (k === i ? x + h : x))) - runningSums([1, 2, 3].map((x, k) => (k === i ? x - h : x)))) / (2 * h);
+      expect(grad[0]).toEqual([0, 1, 2].map((i) => expect.closeTo(difference(i), 3))); // ([111, 11, 1]: [111, 111, 111] without the fix)
+    }
+    expect(() => gradient((v: number[]) => Float64Array.from(v, 5 as never)[0]!, [1])).toThrow(TypeError);
+  });
+
   it('nested: a gradient with respect to a typed array, differentiated again', () => {
     // d/dv of v₁·(∂/∂w₀ of w₀w₁ at w = v) = d/dv v₁² = [0, 2v₁]
     const outer = (v: Float64Array) => (gradient((w: Float64Array) => w[0]! * w[1]!, v)[0] as Float64Array)[0]! * v[1]!;
