@@ -39,6 +39,7 @@
  */
 import type * as acorn from 'acorn';
 import { memberName, type Node } from './ast.js';
+import { patternNames } from './scope.js';
 import type { RewriteContext, Rewriter } from './context.js';
 import { isWriteTarget, parentOf, replaceGlobalRead, runtime } from './context.js';
 import { callThroughRuntime, isMethodCall } from './rewrite-builtins.js';
@@ -61,9 +62,28 @@ const CONSTRUCTORS_MADE: ReadonlySet<string> = new Set(['Boolean', 'Object', 'Fu
 export function isGlobalReference(node: Node, name: string, ctx: RewriteContext): node is acorn.Identifier {
   return (
     node.type === 'Identifier' && node.name === name &&
-    ctx.scope.freeRefs.has(node) && !ctx.scope.writes.has(node) && !ctx.scope.withRefs.has(node) &&
-    !ctx.scope.assignedNames.has(name)
+    !ctx.scope.writes.has(node) && !ctx.scope.withRefs.has(node) && !ctx.scope.assignedNames.has(name) &&
+    (ctx.scope.freeRefs.has(node) || isGlobalParameter(node, ctx))
   );
+}
+
+/**
+ * A parameter that an immediately called function is given the global of its own name, and
+ * that nothing else in the code declares: jstat writes its modules as
+ * `(function (jStat, Math) { … Math.pow(x, a) … }(jStat, Math))`, whose `Math.pow` was
+ * refused as Math reached another way. (Never assigned: isGlobalReference asks.)
+ */
+function isGlobalParameter(node: acorn.Identifier, ctx: RewriteContext): boolean {
+  if (ctx.scope.nonParameterNames.has(node.name)) return false;
+  const owner = ctx.scope.bindingOwner(node);
+  if (owner === null || (owner.type !== 'FunctionExpression' && owner.type !== 'ArrowFunctionExpression')) return false;
+  const at = ctx.ancestors.lastIndexOf(owner);
+  const call = at > 0 ? ctx.ancestors[at - 1]! : null;
+  if (call?.type !== 'CallExpression' || call.callee !== owner || call.optional) return false;
+  const k = owner.params.findIndex((p) => p.type === 'Identifier' && p.name === node.name);
+  if (k < 0 || owner.params.some((p, i) => i !== k && patternNames(p as Node).some((id) => id.name === node.name))) return false;
+  const given = call.arguments.slice(0, k + 1);
+  return given.length === k + 1 && given.every((a) => a.type !== 'SpreadElement') && isGlobalReference(given[k] as Node, node.name, ctx);
 }
 
 /** The statements a binding owner (scope.ts `bindingOwner`) holds its declarations in. */

@@ -55,6 +55,8 @@ export interface ScopeInfo {
    * was initialized with.
    */
   readonly assignedNames: ReadonlySet<string>;
+  /** Names bound in the code otherwise than as a function's parameter (var, let, const, function, class, import, catch). */
+  readonly nonParameterNames: ReadonlySet<string>;
   /** Whether a given reference is declared in the code (scope-resolved). */
   isDeclared(id: acorn.Identifier): boolean;
   /**
@@ -109,6 +111,7 @@ export function analyzeScopes(program: acorn.Program, sourceType: 'module' | 'sc
     if (!ownerOf.has(scope)) ownerOf.set(scope, node);
   };
   const bindingIds = new Set<acorn.Identifier>();
+  const parameterIds = new Set<acorn.Identifier>();
   const allNames = new Set<string>();
   const strictProgram = sourceType === 'module';
 
@@ -150,7 +153,7 @@ export function analyzeScopes(program: acorn.Program, sourceType: 'module' | 'sc
       if (node.type === 'FunctionExpression' && node.id) { inner.bind(node.id.name, true); bindingIds.add(node.id); }
       if (node.type !== 'ArrowFunctionExpression') inner.bind('arguments', true);
       // (A parameter read by an earlier parameter's default is in its dead zone: not hoisted.)
-      for (const p of node.params) for (const id of patternNames(p)) { inner.bind(id.name, node.params.every((q) => q.type === 'Identifier')); bindingIds.add(id); }
+      for (const p of node.params) for (const id of patternNames(p)) { inner.bind(id.name, node.params.every((q) => q.type === 'Identifier')); bindingIds.add(id); parameterIds.add(id); }
       setScope(node, inner);
       // The body block shares the function scope (let/const in the body see params).
       if (node.body.type === 'BlockStatement') setScope(node.body, inner);
@@ -214,16 +217,17 @@ export function analyzeScopes(program: acorn.Program, sourceType: 'module' | 'sc
     if (stmt.type === 'ImportDeclaration') for (const spec of stmt.specifiers) assignedNames.add(spec.local.name);
   }
   // A sloppy-mode function's `arguments` is mapped to its parameters (`arguments[0] = 1`
-  // assigns the first one), so where any code reads `arguments`, no parameter counts as
-  // never assigned. (Conservative: every function's, strict ones too.)
-  let readsArguments = false;
-  const parameterNames = new Set<string>();
-  const visit2 = (node: Node, scope: Scope, inWith: boolean): void => {
+  // assigns the first one), so the parameters of a function that reads its own `arguments`
+  // (the nearest function that is not an arrow) do not count as never assigned, wherever
+  // that object goes. (Conservative: strict functions' too; by name, as assignedNames is.)
+  // Any function's once made jstat's `(function (jStat, Math) { … }(jStat, Math))` a Math
+  // the rewrite could not tell from another object, because some other function read its own.
+  const visit2 = (node: Node, scope: Scope, inWith: boolean, fn: Node | null): void => {
     const own = scopeOf.get(node) ?? scope;
-    if (isFunction(node)) for (const p of node.params) for (const id of patternNames(p)) parameterNames.add(id.name);
+    if (isFunction(node) && node.type !== 'ArrowFunctionExpression') fn = node;
     if (node.type === 'Identifier') {
       if (bindingIds.has(node)) { writes.add(node); return; }
-      if (node.name === 'arguments') readsArguments = true;
+      if (node.name === 'arguments' && fn !== null && isFunction(fn)) for (const p of fn.params) for (const id of patternNames(p)) assignedNames.add(id.name);
       const binder = own.binder(node.name);
       if (binder === null) freeRefs.add(node);
       else {
@@ -243,14 +247,13 @@ export function analyzeScopes(program: acorn.Program, sourceType: 'module' | 'sc
       for (const id of patternNames(node.left)) { writes.add(id); assignedNames.add(id.name); }
     }
     if (node.type === 'WithStatement') {
-      visit2(node.object, own, inWith);
-      visit2(node.body, own, true);
+      visit2(node.object, own, inWith, fn);
+      visit2(node.body, own, true, fn);
       return;
     }
-    for (const child of children(node)) visit2(child, own, inWith);
+    for (const child of children(node)) visit2(child, own, inWith, fn);
   };
-  visit2(program, root, false);
-  if (readsArguments) for (const name of parameterNames) assignedNames.add(name);
+  visit2(program, root, false, null);
 
   return {
     freeRefs,
@@ -258,6 +261,7 @@ export function analyzeScopes(program: acorn.Program, sourceType: 'module' | 'sc
     writes,
     allNames,
     boundNames: new Set([...bindingIds].map((id) => id.name)),
+    nonParameterNames: new Set([...bindingIds].filter((id) => !parameterIds.has(id)).map((id) => id.name)),
     assignedNames,
     isDeclared: (id) => declaredRefs.has(id) || bindingIds.has(id),
     isHoisted: (id) => hoistedRefs.has(id),

@@ -342,3 +342,37 @@ describe('function sources', () => {
     expect(isRewritten('(x) => my__zy.mul(x)')).toBe(false);
   });
 });
+
+// (jstat writes each module as `(function (jStat, Math) { … }(jStat, Math))`: its Math.pow,
+// Math.exp … were refused as Math reached another way, so no distribution could be differentiated)
+describe('a global given to an immediately called function as a parameter of its own name', () => {
+  const module = (inner: string, given = 'Math') => `function (x) { return (function (jStat, Math) { ${inner} }({ k: 2 }, ${given})); }`;
+  const rewritten = (src: string) => (runInThisContext(`(function (__zy) { return (${transformFunctionSource(src)}); })`) as (zy: unknown) => (x: number) => number)(zyRuntime);
+
+  it('is that global: Math.pow and Math.sin in it are differentiated, values as plain', () => {
+    const src = module('return Math.pow(x, 3) + Math.sin(x) * jStat.k + Math.max(x, 0.5);');
+    const plain = runInThisContext(`(${src})`) as (x: number) => number;
+    const f = rewritten(src);
+    const h = 1e-6;
+    expect(f(0.7)).toBe(plain(0.7));
+    expect(gradient(f, 0.7)[0]).toBeCloseTo((plain(0.7 + h) - plain(0.7 - h)) / (2 * h), 6);
+    expect(transformFunctionSource(src)).toContain('__zy.Math.pow');
+  });
+
+  it('is not, where the parameter may hold something else', () => {
+    const cases = [
+      module('Math = { pow: (a) => a }; return Math.pow(x, 3);'), // (assigned)
+      module('arguments[1] = { pow: (a) => a }; return Math.pow(x, 3);'), // (through the mapped arguments object)
+      module('var Math; return Math.pow(x, 3);'), // (declared again)
+      module('return Math.pow(x, 3);', 'myMath'), // (another value given)
+      `function (x) { return (function (Math) { return Math.pow(x, 3); }).call(this, Math); }`, // (not called directly)
+    ];
+    for (const src of cases) expect([src, transformFunctionSource(src).includes('__zy.Math.pow')]).toEqual([src, false]);
+  });
+
+  it('a function reading its own arguments leaves the parameters of others never assigned', () => {
+    const src = `function (x) { function count() { return arguments.length; } return (function (Math) { return Math.pow(x, 2) * count(1, 2); }(Math)); }`;
+    expect(transformFunctionSource(src)).toContain('__zy.Math.pow');
+    expect(gradient(rewritten(src), 1.5)).toEqual([6]);
+  });
+});
