@@ -11,17 +11,10 @@ import { fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describeFailure, runCampaign, type Tally } from './campaign.js';
+import { numberOption } from './options.js';
 
 /** Programs a worker runs between two reports. */
 const BATCH = 250;
-
-function option(args: string[], name: string, fallback: number): number {
-  const at = args.indexOf(name);
-  if (at < 0) return fallback;
-  const value = Number(args[at + 1]);
-  if (!Number.isFinite(value)) throw new Error(`${name} needs a number`);
-  return value;
-}
 
 interface Batch {
   seed: number;
@@ -42,11 +35,11 @@ function worker(): void {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.includes('--worker')) return worker();
-  const count = option(args, '--count', 10_000);
-  const seed = option(args, '--seed', 1);
-  const from = option(args, '--from', 0);
-  const jobs = option(args, '--jobs', availableParallelism());
-  const wanted = option(args, '--failures', 1);
+  const count = numberOption('--count', 10_000, args);
+  const seed = numberOption('--seed', 1, args);
+  const from = numberOption('--from', 0, args);
+  const jobs = numberOption('--jobs', availableParallelism(), args);
+  const wanted = numberOption('--failures', 1, args);
   const started = Date.now();
   const total: Tally = { programs: 0, invalid: 0, failures: [] };
   let next = from;

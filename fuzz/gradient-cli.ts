@@ -12,18 +12,11 @@ import { configure } from 'zygote-ts';
 import { checkSecondOrder, pointsFor, runGradientCampaign } from './gradient.js';
 import { gradientProgram } from './gradient-grammar.js';
 import { print } from './tree.js';
+import { numberOption } from './options.js';
 
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(name);
-  if (at < 0) return fallback;
-  const value = Number(process.argv[at + 1]);
-  if (!Number.isFinite(value)) throw new Error(`${name} needs a number`);
-  return value;
-}
-
-const seed = option('--seed', 1);
-const from = option('--from', 0);
-const count = option('--count', 2_000);
+const seed = numberOption('--seed', 1);
+const from = numberOption('--from', 0);
+const count = numberOption('--count', 2_000);
 const started = Date.now();
 if (process.argv.includes('--second')) {
   configure({ warnings: false });

@@ -185,16 +185,16 @@ export function checkSecondOrder(body: string, points: readonly Point[], tally?:
 }
 
 /** Where the numbers of a structure are: a path of keys (Map entries by their key). */
-type Path = readonly (string | { entry: unknown })[];
+export type Path = readonly (string | { entry: unknown })[];
 
-function numberPaths(v: unknown, path: Path = [], out: Path[] = []): Path[] {
+export function numberPaths(v: unknown, path: Path = [], out: Path[] = []): Path[] {
   if (typeof v === 'number') out.push(path);
   else if (v instanceof Map) for (const [k, w] of v) numberPaths(w, [...path, { entry: k }], out);
   else if (typeof v === 'object' && v !== null) for (const k of Object.keys(v)) numberPaths((v as Record<string, unknown>)[k], [...path, k], out);
   return out;
 }
 
-function read(v: unknown, path: Path): unknown {
+export function read(v: unknown, path: Path): unknown {
   for (const k of path) {
     if (v === null || v === undefined) return v;
     v = typeof k === 'string' ? (v as Record<string, unknown>)[k] : (v as Map<unknown, unknown>).get(k.entry);
@@ -202,7 +202,7 @@ function read(v: unknown, path: Path): unknown {
   return v;
 }
 
-function write(v: unknown, path: Path, x: number): void {
+export function write(v: unknown, path: Path, x: number): void {
   const parent = read(v, path.slice(0, -1));
   const last = path[path.length - 1]!;
   if (typeof last === 'string') (parent as Record<string, unknown>)[last] = x;

@@ -10,7 +10,7 @@
 // This file must run rewritten (the loader, or the vitest plugin): its `new Function` rewrites.
 import { compileGradient, configure, gradient, jvp, withgradient } from 'zygote-ts';
 import { Rng } from './grammar.js';
-import { judge, type Tally } from './gradient.js';
+import { judge, numberPaths, read, write, type Path, type Tally } from './gradient.js';
 import { loaderProgram, plainProgram, structureProgram, type StructureProgram } from './structures-grammar.js';
 import { shrink } from './shrink.js';
 import { print } from './tree.js';
@@ -26,31 +26,6 @@ export function structurePointsFor(seed: number, index: number): [number, number
     return Math.abs(v * 2 - Math.round(v * 2)) < 0.02 ? v + 0.037 : v;
   };
   return [[r(), r()], [r(), r()]];
-}
-
-/** Where a number of the argument is: keys, and Map entries by their key. */
-type Path = readonly (string | { entry: unknown })[];
-
-function numberPaths(v: unknown, path: Path = [], out: Path[] = []): Path[] {
-  if (typeof v === 'number') out.push(path);
-  else if (v instanceof Map) for (const [k, w] of v) numberPaths(w, [...path, { entry: k }], out);
-  else if (typeof v === 'object' && v !== null) for (const k of Object.keys(v)) numberPaths((v as Record<string, unknown>)[k], [...path, k], out);
-  return out;
-}
-
-function read(v: unknown, path: Path): unknown {
-  for (const k of path) {
-    if (v === null || v === undefined) return v;
-    v = typeof k === 'string' ? (v as Record<string, unknown>)[k] : v instanceof Map ? v.get(k.entry) : undefined;
-  }
-  return v;
-}
-
-function write(v: unknown, path: Path, x: number): void {
-  const parent = read(v, path.slice(0, -1));
-  const last = path[path.length - 1]!;
-  if (typeof last === 'string') (parent as Record<string, unknown>)[last] = x;
-  else (parent as Map<unknown, unknown>).set(last.entry, x);
 }
 
 const pathText = (path: Path): string => path.map((k) => (typeof k === 'string' ? `.${k}` : `.get(${JSON.stringify(k.entry)})`)).join('');

@@ -94,41 +94,39 @@ function liveTracedAt(shared: Shared, k: number): { readonly tracedTape: Tape } 
 }
 
 /**
- * Reports a read of bytes [start, start + length) of `buffer` through a view that sees
- * plain numbers, if a stand-in other than `except` keeps a traced number there.
+ * The first traced number a stand-in other than `except` keeps in bytes [start, start + length)
+ * of `buffer`, or null; with `partly`, only in an element those bytes do not cover whole.
  */
-function reportPlainRead(buffer: ArrayBufferLike, start: number, length: number, except: Shared | null, how: string): void {
+function tracedInBytes(buffer: ArrayBufferLike, start: number, length: number, except: Shared | null, partly: boolean): ReturnType<typeof liveTracedAt> {
   const views = buffers.get(buffer);
-  if (views === undefined) return;
+  if (views === undefined) return null;
   for (const shared of views.floats) {
     if (shared === except) continue;
     const size = shared.ctor.BYTES_PER_ELEMENT;
     for (let k = Math.floor(start / size); k * size < start + length; k++) {
+      if (partly && k * size >= start && (k + 1) * size <= start + length) continue;
       const traced = liveTracedAt(shared, k);
-      if (traced !== null) return reportEscape(traced, how);
+      if (traced !== null) return traced;
     }
   }
+  return null;
+}
+
+/** Reports a read of those bytes through a view that sees plain numbers, if a traced number is kept there. */
+function reportPlainRead(buffer: ArrayBufferLike, start: number, length: number, except: Shared | null, how: string): void {
+  const traced = tracedInBytes(buffer, start, length, except, false);
+  if (traced !== null) reportEscape(traced, how);
 }
 
 /**
- * Reports a write of bytes [start, start + length) of `buffer` through another view (a
- * DataView, the other float type) that overwrites part of a traced number a stand-in other
- * than `except` keeps there: the element then reads as the plain number its bytes make.
- * Called before the write (after it the element no longer matches the traced number). An
- * element the write covers whole is replaced, not lost: derivative 0 there is right.
+ * Reports a write of those bytes through another view (a DataView, the other float type) that
+ * overwrites part of a traced number kept there: the element then reads as the plain number its
+ * bytes make. Called before the write (after it the element no longer matches the traced
+ * number). An element the write covers whole is replaced, not lost: derivative 0 there is right.
  */
 function reportPartialOverwrite(buffer: ArrayBufferLike, start: number, length: number, except: Shared | null, how: string): void {
-  const views = buffers.get(buffer);
-  if (views === undefined) return;
-  for (const shared of views.floats) {
-    if (shared === except) continue;
-    const size = shared.ctor.BYTES_PER_ELEMENT;
-    for (let k = Math.floor(start / size); k * size < start + length; k++) {
-      if (k * size >= start && (k + 1) * size <= start + length) continue;
-      const traced = liveTracedAt(shared, k);
-      if (traced !== null) return reportEscape(traced, how);
-    }
-  }
+  const traced = tracedInBytes(buffer, start, length, except, true);
+  if (traced !== null) reportEscape(traced, how);
 }
 
 /** A traced number one of the float stand-ins over a buffer keeps while its bytes are still there, if any. */
