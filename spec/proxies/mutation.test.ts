@@ -518,6 +518,38 @@ describe('data captured by the closure', () => {
     expect([...s]).toEqual([2]);
     for (const c of [d, r, history, s]) expect(isPlainData(c)).toBe(true);
   });
+  it('Maps and Sets written inside f keep the order plain JavaScript leaves their keys and members in', () => {
+    // (a traced key or member, or a stand-in, was deleted and added again by the clean-up, which
+    // moved it last: an LRU cache keyed by x evicted another entry than plain code does)
+    const lruSquare = (cache: Map<number, number>, order: Set<unknown>) => (x: number) => {
+      if (!cache.has(x)) cache.set(x, x * x);
+      cache.set(-1, 0); // (a newer entry: the oldest is x's)
+      order.add(x * 2);
+      order.add('last');
+      return cache.get(x)! * x;
+    };
+    const run = (differentiate: boolean) => {
+      const cache = new Map<number, number>([[10, 100]]);
+      const order = new Set<unknown>(['first']);
+      cache.delete(10); // (emptied as an LRU cache evicts: the Map is no argument)
+      const f = lruSquare(cache, order);
+      if (differentiate) expect(gradient(f, 3)).toEqual([27]);
+      else f(3);
+      return { cache, order };
+    };
+    const plain = run(false);
+    const traced = run(true);
+    expect([...traced.cache]).toEqual([...plain.cache]);
+    expect([...traced.order]).toEqual([...plain.order]);
+    expect([...traced.cache.keys()][0]).toBe(3);
+    expect(isPlainData(traced.cache) && isPlainData(traced.order)).toBe(true);
+    // a stand-in used as a key of a Map f captured is the caller's object, in its place
+    const key = { v: 2 };
+    const byObject = new Map<unknown, number>();
+    expect(gradient((o: { v: number }) => (byObject.set(o, 1), byObject.set('after', 2), o.v * o.v), key)).toEqual([{ v: 4 }]);
+    expect([...byObject.keys()]).toEqual([key, 'after']);
+    expect([...byObject.keys()][0]).toBe(key);
+  });
   it('frozen records and arrays f made hold numbers afterwards (in a copy, the same wherever it is held), and an argument the caller\'s object', () => {
     const out: { v?: { y: number; ys: readonly number[]; p: { w: number } }; again?: unknown } = {};
     let kept: unknown;
