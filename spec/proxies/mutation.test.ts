@@ -518,6 +518,38 @@ describe('data captured by the closure', () => {
     expect([...s]).toEqual([2]);
     for (const c of [d, r, history, s]) expect(isPlainData(c)).toBe(true);
   });
+  it("fields of Maps, Sets and built-ins with internal slots (a Date, a RegExp) written inside f hold numbers afterwards", () => {
+    // (only their entries were cleaned: a Map subclass's `total`, a Date's label kept traced numbers)
+    class Registry extends Map<string, number> {
+      total = 0;
+      record(k: string, v: number) {
+        this.set(k, v);
+        this.total += v;
+      }
+    }
+    const run = (differentiate: boolean) => {
+      const registry = new Registry();
+      const seen = Object.assign(new Set<string>(), { last: { v: 0 } });
+      const stamp = new Date(0) as Date & { cost?: number };
+      const pattern = /a/ as RegExp & { weight?: number };
+      const f = (x: number) => {
+        registry.record('a', x * 2);
+        seen.last = { v: x * x };
+        stamp.cost = x + 1;
+        pattern.weight = x * 3;
+        return registry.total * x;
+      };
+      if (differentiate) expect(gradient(f, 3)).toEqual([12]);
+      else f(3);
+      return [registry, seen, stamp, pattern] as const;
+    };
+    const plain = run(false);
+    const traced = run(true);
+    for (const [i, held] of traced.entries()) {
+      expect(isPlainData(held) && isPlainData({ ...held })).toBe(true);
+      expect({ ...held }).toEqual({ ...plain[i] });
+    }
+  });
   it('Maps and Sets written inside f keep the order plain JavaScript leaves their keys and members in', () => {
     // (a traced key or member, or a stand-in, was deleted and added again by the clean-up, which
     // moved it last: an LRU cache keyed by x evicted another entry than plain code does)
