@@ -14,6 +14,7 @@ import { add } from './arithmetic.js';
 import { formsOf, isIdentityObject as isIdentity, originalOf, sameObject, standInNode } from '../proxies/standins.js';
 import { filledByLibrary } from '../lib/core/library-keys.js';
 import { likeBuiltin } from './like-builtin.js';
+import { kindOf } from '../proxies/kinds.js';
 
 // ---- Object(x), x instanceof C ------------------------------------------------------------
 /**
@@ -447,7 +448,8 @@ function noteKey(c: object, k: unknown): void {
 }
 
 /**
- * `value`, found in `map` by `key` under the entry `held`. A number stored outside this
+ * `value`, found in `map` by `key` under the entry `held`. A number (or a record or array of
+ * numbers: `holdsNumbers`) stored outside this
  * differentiation (in a Map made before it, under a plain number, or under the caller's
  * object for a stand-in) is a constant here: when the Map caches values computed from the
  * key (memoization), the derivative through them is lost, so it is reported as a
@@ -456,10 +458,29 @@ function noteKey(c: object, k: unknown): void {
  */
 function lookedUp(map: object, key: unknown, held: unknown, value: unknown): unknown {
   // (a traced key was stored by this differentiation)
-  if (held === key || isTraced(held) || typeof value !== 'number' || madeWhileDeriving.has(map)) return value;
+  if (held === key || isTraced(held) || !holdsNumbers(value) || madeWhileDeriving.has(map)) return value;
   const tape = isTraced(key) ? key.tracedTape : typeof key === 'object' && key !== null ? standInNode(key)?.wrapping.tape : undefined;
   if (tape !== undefined && tape.active) reportEscape({ tracedTape: tape }, 'a Map lookup that found a number stored outside this differentiation (a cache of values computed from the key?)');
   return value;
+}
+
+/**
+ * Whether a value found by a lookup is, or directly holds, plain numbers: a number, or an array,
+ * float typed array or record with one among its elements or data fields. A cache of `{ value,
+ * slope }` records or of arrays loses the derivative as one of numbers does, and said nothing.
+ * (No getter runs, nor a Proxy's trap: `kindOf` refuses a Proxy it did not make.)
+ */
+function holdsNumbers(value: unknown): boolean {
+  if (typeof value === 'number') return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const kind = kindOf(value);
+  if (kind === 'typed') return typedStandIn(value) === undefined && (value as Float64Array).length > 0;
+  if (kind !== 'array' && kind !== 'record') return false;
+  for (const k of Object.keys(value)) {
+    const d = Object.getOwnPropertyDescriptor(value, k);
+    if (d !== undefined && typeof d.value === 'number') return true;
+  }
+  return false;
 }
 
 /** A WeakMap's or WeakSet's key: a stand-in's original; a traced number is refused, as the number would be. */

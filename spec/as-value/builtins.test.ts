@@ -386,6 +386,51 @@ describe('a traced number behaves as its value', () => {
     }
   });
 
+  // (a cache of records or arrays computed from the key said nothing on a hit: gradient(cached, 3)
+  // was [6] and then [null], silently, where a cache of numbers is reported)
+  it('a lookup by a traced key or an argument that finds a record or an array of numbers stored outside the differentiation is reported too', () => {
+    const fits = new Map<number, { value: number; slope: number }>();
+    const fit = (x: number) => {
+      if (!fits.has(x)) fits.set(x, { value: x * x, slope: 2 * x });
+      return fits.get(x)!.value;
+    };
+    const powers = new WeakMap<object, number[]>();
+    const power = (p: { a: number }) => {
+      if (!powers.has(p)) powers.set(p, [p.a, p.a * p.a]);
+      return powers.get(p)![1]!;
+    };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      expect(gradient(fit, 3)).toEqual([6]);
+      const p = { a: 3 };
+      expect(gradient(power, p)).toEqual([{ a: 6 }]);
+      expect(warn).not.toHaveBeenCalled();
+      // (hits: constants, as plain JavaScript's cached values are; said)
+      expect(gradient(fit, 3)).toEqual([null]);
+      expect(String(warn.mock.calls[0]?.[0])).toMatch(/a Map lookup that found a number stored outside this differentiation/);
+      expect(gradient(power, p)).toEqual([null]);
+      expect(warn).toHaveBeenCalledTimes(2);
+      // (a record f stored in this differentiation, or one holding no numbers, says nothing)
+      const names = new Map([[1, { name: 'one' }]]);
+      const held = new Map<number, { v: number }>();
+      gradient((x: number) => {
+        const local = new Map<number, { v: number }>();
+        held.set(1, { v: x * 3 });
+        local.set(x, { v: x * x });
+        return local.get(x)!.v + held.get(x - 1)!.v + names.get(x - 1)!.name.length;
+      }, 2);
+      expect(warn).toHaveBeenCalledTimes(2);
+    } finally {
+      warn.mockRestore();
+    }
+    const previous = configure({ strict: true });
+    try {
+      expect(() => gradient(fit, 3)).toThrow(/\(strict\).*a Map lookup that found a number stored outside/);
+    } finally {
+      configure(previous);
+    }
+  });
+
   it('sort without a comparator sorts by text, as plain JavaScript does', () => {
     agrees((a, seen) => {
       const sorted = [...a, 10, 100].sort();
