@@ -448,9 +448,9 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
     }
     // A Map's or Set's own fields (a subclass's `total`, a label) and those of built-ins with
     // internal slots (a Date's, a RegExp's, a Promise's, a WeakMap's) kept the traced numbers
-    // f stored there. (Not an array's or a typed array's: listing their keys lists every index,
-    // which costs far more than the walk of the elements.)
-    if (kind !== 'array' && kind !== 'typed') {
+    // f stored there. (Not an array's or any typed array's, an integer one's too: listing their
+    // keys lists every index, which costs far more than the walk of the elements.)
+    if (kind !== 'array' && kind !== 'typed' && !ArrayBuffer.isView(o)) {
       // (names and symbols asked apart: Reflect.ownKeys took 150 ns an object, these 60)
       for (const key of ownKeys(o)) {
         const d = Object.getOwnPropertyDescriptor(o, key);
