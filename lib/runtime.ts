@@ -150,6 +150,7 @@ export const __zy = Object.freeze({
   privateStored: barrier.privateStored,
   notePrivate: barrier.notePrivate,
   variableStored: barrier.variableStored,
+  capturedStored: barrier.capturedStored,
   noteVariable: barrier.noteVariable,
   // each rewritten file, as it loads (lib/escapes.ts)
   rewritten: escapes.registerRewritten,

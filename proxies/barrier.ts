@@ -10,13 +10,14 @@
 //   call ends (the runtime cannot name the member itself).
 // - Writes to variables of an enclosing scope (a closure's, a module's): likewise, a traced
 //   value or stand-in is noted with an update of the variable made at the site
-//   (`variableStored`, `noteVariable`; lib/transform/rewrite-outer-writes.ts).
+//   (`variableStored`, `noteVariable`; lib/transform/rewrite-outer-writes.ts); so is a
+//   variable a closure reaches, written by its own function (`capturedStored`).
 // - Private members cannot be read through a stand-in (the object f receives in place of
 //   an argument: it is not the class's own instance), so rewritten code reads and writes
 //   them on the original and lets the stand-in's state say what f should see.
 
 import { noteStore } from './cleanup.js';
-export { notePrivate, privateStored, noteVariable, variableStored } from './cleanup.js';
+export { notePrivate, privateStored, noteVariable, variableStored, capturedStored } from './cleanup.js';
 import { currentForm, privateHostOf, standInNode } from './standins.js';
 import { isTraced, reportEscape } from '../lib/core/traced.js';
 

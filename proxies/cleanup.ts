@@ -125,6 +125,17 @@ export function variableStored(value: unknown): boolean {
 }
 
 /**
+ * After a write of a variable that a closure reaches, by the function that declares it
+ * (`const y = x * 2; fns.push(() => y)`): whether the site must hand over an update of it,
+ * as `variableStored` says. Only a value the clean-up replaces as a whole is noted: another
+ * object is not taken for a container (the closure seldom outlives the call, and the data
+ * arrays a loss function's closures read would be walked at the end of every gradient).
+ */
+export function capturedStored(value: unknown): boolean {
+  return notedVariables.length > 0 && replacedWhole(value);
+}
+
+/**
  * A value the clean-up replaces as a whole (not inside): a traced number or array, a stand-in,
  * a typed array f made (its Proxy). (So may frozen data be, by a copy: see `isFrozenData`.)
  */

@@ -26,6 +26,16 @@
  * name declared nowhere in the file (a global, possibly made by this very write in sloppy
  * code) is noted too where it is assigned alone (`g = v`, `g += v`, `++g`), its update made
  * at each write; names inside `with` are left alone.
+ *
+ * A closure f makes may outlive the call (a callback kept in a list, a listener, a timer, a
+ * generator's frame), and the variables it reaches held f's traced numbers afterwards. So
+ * a variable a nested function reaches (`scope.isCaptured`: not through the callbacks of an
+ * array's iteration methods alone, which keep none), and every variable of a generator or
+ * an async function, is noted at its own function's writes too: after its declaration
+ * (a `const` becomes a `let` in the copy that runs while tracing, where none of its names
+ * is assigned), at the body's start for a parameter, at each assignment. Those notes ask
+ * `capturedStored`, which notes a value replaced whole only (not a container: the data
+ * arrays such closures read would be walked at the end of every gradient).
  */
 import type * as acorn from 'acorn';
 import { isFunction, type Node } from './ast.js';
@@ -38,9 +48,38 @@ export function noteOuterWrite(node: Node, ctx: RewriteContext): void {
   // (text around `around`, in the copy that runs while tracing alone)
   const wrap = (around: Node, before: string, after: string) => ctx.ed.wrap(around, eitherCopy(before, '', ctx.options.twoBodies), eitherCopy(after, '', ctx.options.twoBodies));
   if (node.type === 'ForOfStatement' || node.type === 'ForInStatement') {
-    if (node.left.type === 'VariableDeclaration') return;
-    const notes = outerNames(patternNames(node.left as Node), ctx).map((target) => note(target, ctx));
+    const left = node.left as Node;
+    const targets = left.type === 'VariableDeclaration' ? capturedNames(left, ctx) : outerNames(patternNames(left), ctx);
+    const notes = targets.map((target) => note(target, ctx));
     if (notes.length > 0) wrap(node.body as Node, `{ ${notes.join('; ')}; `, ' }');
+    return;
+  }
+  if (node.type === 'VariableDeclaration') {
+    // (a declaration's own statement: one in a loop's head or an `if` without braces has no place after it)
+    const parent = ctx.ancestors[ctx.ancestors.length - 1];
+    if (parent === undefined || !['BlockStatement', 'StaticBlock', 'SwitchCase', 'Program'].includes(parent.type)) return;
+    const notes = capturedNames(node, ctx).map((target) => note(target, ctx));
+    if (notes.length > 0) ctx.ed.suffix(node.end, eitherCopy(`; ${notes.join('; ')};`, '', ctx.options.twoBodies));
+    return;
+  }
+  if (isFunction(node)) {
+    // parameters a closure reaches: noted as the body starts (after its directives)
+    const targets = node.params.flatMap((p) => patternNames(p as Node)).filter((id) => ctx.scope.isCaptured(id) && !ctx.scope.withRefs.has(id));
+    if (targets.length === 0) return;
+    const notes = targets.map((target) => note(target, ctx));
+    const body = node.body as Node;
+    if (body.type !== 'BlockStatement') {
+      wrap(body, `(${notes.join(', ')}, `, ')');
+      return;
+    }
+    let at = body.start + 1;
+    for (const stmt of body.body) {
+      if (stmt.type === 'ExpressionStatement' && typeof (stmt as acorn.ExpressionStatement & { directive?: string }).directive === 'string') at = stmt.end;
+      else break;
+    }
+    // (inside the copy that runs while tracing, which starts there too: two-bodies.ts)
+    ctx.ed.s.prependRight(at, eitherCopy(`; ${notes.join('; ')};`, '', ctx.options.twoBodies));
+    ctx.ed.edits++;
     return;
   }
   // `kept = v`, `kept += v`, `++kept`, an unused `kept++`: the value is the name's after the write
@@ -82,19 +121,44 @@ function outerNames(targets: readonly acorn.Identifier[], ctx: RewriteContext, g
   for (const target of targets) {
     if (ctx.scope.withRefs.has(target) || outer.some((o) => o.name === target.name)) continue;
     const owner = ctx.scope.bindingOwner(target);
-    if ((owner !== null || globals) && declaredOutsideItsFunction(owner, ctx)) outer.push(target);
+    // (also a variable of this very function that a closure reaches: the closure outlives the call)
+    if ((owner !== null || globals) && (declaredOutsideItsFunction(owner, ctx) || ctx.scope.isCaptured(target))) outer.push(target);
   }
   return outer;
 }
 
+/**
+ * The names a declaration binds that a closure reaches (`const y = x * 2; fns.push(() => y)`):
+ * the closure outlives the call, and its variable held the traced number afterwards. A
+ * `const` among them becomes a `let` in the copy that runs while tracing, so that the
+ * clean-up can write it (none of its names is assigned anywhere: nothing else changes).
+ */
+function capturedNames(declaration: acorn.VariableDeclaration, ctx: RewriteContext): acorn.Identifier[] {
+  if (declaration.kind !== 'var' && declaration.kind !== 'let' && declaration.kind !== 'const') return [];
+  const names = declaration.declarations.flatMap((d) => patternNames(d.id as Node));
+  const captured = names.filter((id) => ctx.scope.isCaptured(id));
+  if (captured.length === 0) return [];
+  if (declaration.kind === 'const') {
+    if (names.some((id) => ctx.scope.assignedNames.has(id.name))) return [];
+    ctx.ed.replaceToken(declaration.start, declaration.start + 5, 'const', eitherCopy('let', 'const', ctx.options.twoBodies));
+  }
+  return captured;
+}
+
 /** The note after a write of `target`: an update is handed to the clean-up when the value written (`written`, the name's by default) is one it replaces. */
-function note(target: acorn.Identifier, ctx: RewriteContext, written = target.name): string {
+function note(target: acorn.Identifier, ctx: RewriteContext, written = target.name, outer = isOuter(target, ctx)): string {
   const name = target.name;
   const settle = ctx.temps.parameterName();
   const update = `(${settle}) => { ${name} = ${settle}(${name}); }`;
   const kept = keptUpdate(target, ctx);
   const made = kept === null ? update : `${kept} || (${kept} = ${update})`;
-  return `typeof ${written} === "object" && ${written} !== null && ${runtime('variableStored')}(${written}) && ${runtime('noteVariable')}(${made})`;
+  return `typeof ${written} === "object" && ${written} !== null && ${runtime(outer ? 'variableStored' : 'capturedStored')}(${written}) && ${runtime('noteVariable')}(${made})`;
+}
+
+/** Whether the write is of a variable of an enclosing scope (or a global), not of a closure's variable by its own function. */
+function isOuter(target: acorn.Identifier, ctx: RewriteContext): boolean {
+  const owner = ctx.scope.bindingOwner(target);
+  return (owner !== null || !ctx.scope.isDeclared(target)) && declaredOutsideItsFunction(owner, ctx);
 }
 
 /**

@@ -73,6 +73,12 @@ export interface ScopeInfo {
    * or the program otherwise), or null for a free reference.
    */
   bindingOwner(id: acorn.Identifier): Node | null;
+  /**
+   * Whether a binding (given by its declaration or a reference) of a function may outlive the
+   * function's call: it is read or written by a function nested in it (a closure), or it is a
+   * generator's or an async function's (whose frame waits). Never a binding of the top level.
+   */
+  isCaptured(id: acorn.Identifier): boolean;
 }
 
 /** Collect the identifiers bound by a pattern (`a`, `{ b, c: [d] }`, `...e`, `f = 1`). */
@@ -101,6 +107,11 @@ export function patternNames(pattern: Node, out: acorn.Identifier[] = []): acorn
   }
   return out;
 }
+
+/** Array methods that call a callback and keep none. */
+const ITERATION_METHODS: ReadonlySet<string> = new Set([
+  'map', 'forEach', 'reduce', 'reduceRight', 'filter', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'flatMap', 'sort', 'toSorted',
+]);
 
 export function analyzeScopes(program: acorn.Program, sourceType: 'module' | 'script'): ScopeInfo {
   const scopeOf = new Map<Node, Scope>();
@@ -203,6 +214,17 @@ export function analyzeScopes(program: acorn.Program, sourceType: 'module' | 'sc
   };
   visit1(program, root);
 
+  // Functions written as the callback of an array's iteration method (`xs.map((v) => v * k)`):
+  // the method calls them and keeps none, so the variables they reach do not outlive the call.
+  const callbacks = new Set<Node>();
+  const findCallbacks = (node: Node): void => {
+    if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && !node.callee.computed && node.callee.property.type === 'Identifier' && ITERATION_METHODS.has(node.callee.property.name)) {
+      for (const a of node.arguments) if (a.type === 'ArrowFunctionExpression' || a.type === 'FunctionExpression') callbacks.add(a as Node);
+    }
+    for (const child of children(node)) findCallbacks(child);
+  };
+  findCallbacks(program);
+
   // Pass 2: resolve references.
   const freeRefs = new Set<acorn.Identifier>();
   const withRefs = new Set<acorn.Identifier>();
@@ -210,6 +232,20 @@ export function analyzeScopes(program: acorn.Program, sourceType: 'module' | 'sc
   const hoistedRefs = new Set<acorn.Identifier>();
   const programRefs = new Set<acorn.Identifier>();
   const binderOf = new Map<acorn.Identifier, Scope>();
+  /** The scope each declared identifier binds in; per scope, the names a nested function reaches. */
+  const declaredIn = new Map<acorn.Identifier, Scope>();
+  const captured = new Map<Scope, Set<string>>();
+  const noteReach = (binder: Scope, from: Scope, name: string): void => {
+    const home = binder.varScope();
+    if (home === root) return;
+    // (reached only through callbacks given to an array's iteration methods, which keep none)
+    let s = from.varScope();
+    while (s !== home && callbacks.has(ownerOf.get(s)!)) s = s.parent!.varScope();
+    if (s === home) return;
+    let names = captured.get(binder);
+    if (names === undefined) captured.set(binder, (names = new Set()));
+    names.add(name);
+  };
   const writes = new Set<acorn.Identifier>();
   const assignedNames = new Set<string>();
   if (!strictProgram) for (const name of root.names) assignedNames.add(name);
@@ -226,12 +262,18 @@ export function analyzeScopes(program: acorn.Program, sourceType: 'module' | 'sc
     const own = scopeOf.get(node) ?? scope;
     if (isFunction(node) && node.type !== 'ArrowFunctionExpression') fn = node;
     if (node.type === 'Identifier') {
-      if (bindingIds.has(node)) { writes.add(node); return; }
+      if (bindingIds.has(node)) {
+        writes.add(node);
+        const binder = own.binder(node.name);
+        if (binder !== null) declaredIn.set(node, binder);
+        return;
+      }
       if (node.name === 'arguments' && fn !== null && isFunction(fn)) for (const p of fn.params) for (const id of patternNames(p)) assignedNames.add(id.name);
       const binder = own.binder(node.name);
       if (binder === null) freeRefs.add(node);
       else {
         binderOf.set(node, binder);
+        noteReach(binder, own, node.name);
         declaredRefs.add(node);
         if (binder.hoisted.has(node.name)) hoistedRefs.add(node);
         if (binder === root) programRefs.add(node);
@@ -269,6 +311,14 @@ export function analyzeScopes(program: acorn.Program, sourceType: 'module' | 'sc
     bindingOwner: (id) => {
       const binder = binderOf.get(id);
       return binder === undefined ? null : (ownerOf.get(binder) ?? null);
+    },
+    isCaptured: (id) => {
+      const binder = binderOf.get(id) ?? declaredIn.get(id);
+      if (binder === undefined) return false;
+      if (captured.get(binder)?.has(id.name) === true) return true;
+      const home = binder.varScope();
+      const fn = home === root ? undefined : ownerOf.get(home);
+      return fn !== undefined && isFunction(fn) && (fn.generator || fn.async);
     },
   };
 }
