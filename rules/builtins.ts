@@ -7,7 +7,8 @@
 import { touch } from '../proxies/barrier.js';
 import { noteWeakEntry, storesNoted } from '../proxies/cleanup.js';
 import { isTraced, live, numberOf, primal, reportEscape, textOfTraced, type Traced } from '../lib/core/traced.js';
-import { isDeriving, onBusy, onIdle } from '../lib/core/scope.js';
+import { isDeriving, onIdle } from '../lib/core/scope.js';
+import { swapWhileDeriving } from '../lib/core/swaps.js';
 import { holdsTracedElements, noteBufferMade, noteNativeView, typedArrayMethodOn, typedArrayOf, typedArrayOfMapped, typedArrayOnBuffer, typedArrayOver, typedStandIn } from '../proxies/typed-arrays.js';
 import { watchInstance } from './wasm.js';
 import { add } from './arithmetic.js';
@@ -146,18 +147,7 @@ export const structuredCloneOf = likeBuiltin(
 // record: `{}`, NaN in arithmetic, silently. While a differentiation runs the global is the copy
 // above, which keeps traced numbers; the built-in again once none runs (unless the program put
 // its own there meanwhile). Code that kept the built-in in a variable still gets the built-in.
-if (nativeStructuredClone !== undefined) {
-  const globals = globalThis as { structuredClone?: Function };
-  const swap = (from: Function, to: Function) => {
-    try {
-      if (globals.structuredClone === from) globals.structuredClone = to;
-    } catch {
-      // (a frozen global object: the built-in stays)
-    }
-  };
-  onBusy(() => swap(nativeStructuredClone, structuredCloneOf));
-  onIdle(() => swap(structuredCloneOf, nativeStructuredClone));
-}
+if (nativeStructuredClone !== undefined) swapWhileDeriving(globalThis, 'structuredClone', nativeStructuredClone, structuredCloneOf);
 
 // ---- postMessage, v8's serializer ------------------------------------------------------------
 
@@ -196,12 +186,7 @@ function sendNumbersWhileBusy(proto: object | undefined, method: string, lost: s
     }[method]!,
     native,
   );
-  const methods = proto as Record<string, unknown>;
-  const swap = (from: Function, to: Function) => {
-    if (methods[method] === from) methods[method] = to;
-  };
-  onBusy(() => swap(native, withNumbers));
-  onIdle(() => swap(withNumbers, native));
+  swapWhileDeriving(proto!, method, native, withNumbers);
 }
 
 function holdsTraced(value: unknown): boolean {

@@ -6,6 +6,7 @@
 import { Tape } from './tape.js';
 import { countOpenTapes } from './foreign.js';
 import { setInnermostTapeReader } from '../ndarray.js';
+import { swapsBusy, swapsIdle } from './swaps.js';
 
 const open: Tape[] = [];
 setInnermostTapeReader(() => innermostOpenTape() ?? null); // (ndarray.ts cannot import this file: it would be a cycle)
@@ -15,7 +16,10 @@ export function openTape(forwardWidth = 0): Tape {
   const tape = new Tape(open.length + 1, forwardWidth);
   open.push(tape);
   countOpenTapes(1);
-  if (open.length === 1) for (const start of whenBusy) start();
+  if (open.length === 1) {
+    swapsBusy();
+    for (const start of whenBusy) start();
+  }
   return tape;
 }
 
@@ -36,7 +40,10 @@ export function closeTape(tape: Tape): void {
     open.length = at;
     countOpenTapes(-closed);
   }
-  if (open.length === 0) for (const clear of whenIdle) clear();
+  if (open.length === 0) {
+    for (const clear of whenIdle) clear();
+    swapsIdle();
+  }
 }
 
 /** Registers bookkeeping to drop whenever no differentiation is running any more. */
