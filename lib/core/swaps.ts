@@ -20,7 +20,9 @@ let restoreQueued = false;
 let busy = false;
 /** Callbacks run as f's (proxies/scheduled.ts) hold the replacements too. */
 let holds = 0;
-const queueMicrotaskNative = globalThis.queueMicrotask.bind(globalThis);
+// (the built-in as the library loaded, before any replacement; a realm without one has promises)
+const queueMicrotaskNative: (job: () => void) => void =
+  typeof globalThis.queueMicrotask === 'function' ? globalThis.queueMicrotask.bind(globalThis) : (job) => void Promise.resolve().then(job);
 
 /**
  * Puts `replacement` at `owner[key]` while differentiations run, where the program has not
