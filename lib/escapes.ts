@@ -60,9 +60,7 @@ export function configure(options: ZygoteOptions): Required<ZygoteOptions> {
  */
 export function doubt(place: string, what: string | (() => string), fix: string): void {
   if (strict) throw new Error(`zygote-ts (strict): ${typeof what === 'string' ? what : what()} ${fix}`);
-  if (!warnings || warnedPlaces.has(place)) return;
-  warnedPlaces.add(place);
-  console.warn(`zygote-ts: ${typeof what === 'string' ? what : what()} ${fix}`);
+  suspect(place, what, fix);
 }
 
 /**
@@ -71,10 +69,10 @@ export function doubt(place: string, what: string | (() => string), fix: string)
  * warning, in strict mode too (an error would stop programs that lose nothing), unless
  * `warnings: false`.
  */
-export function suspect(place: string, what: string, fix: string): void {
+export function suspect(place: string, what: string | (() => string), fix: string): void {
   if (!warnings || warnedPlaces.has(place)) return;
   warnedPlaces.add(place);
-  console.warn(`zygote-ts: ${what} ${fix}`);
+  console.warn(`zygote-ts: ${typeof what === 'string' ? what : what()} ${fix}`);
 }
 
 export const FIX =

@@ -251,22 +251,13 @@ export function typedArrayMethodOn(receiver: unknown, fn: unknown): Function | u
 }
 
 /** A new typed array of class `ctor` holding `values` (traced numbers kept), as f sees one. */
-export function typedArrayOf(ctor: FloatArrayClass, values: ArrayLike<unknown>): FloatArray {
+export function typedArrayOf(ctor: FloatArrayClass, values: ArrayLike<unknown>, map?: Function, thisArg?: unknown): FloatArray {
   const standIn = new TypedArrayStandIn(ctor, new ctor(values.length), newShared(ctor, [], null, true));
-  for (let i = 0; i < values.length; i++) standIn.store(i, values[i]);
-  return standIn.proxy;
-}
-
-/**
- * `Float64Array.from(source, map, thisArg)` (or Float32Array's) made in f: each value `map`
- * gives is stored (converted) before `map` is called on the next, as the built-in does.
- * Collected first and converted after, an object it returns each time read the last number
- * in every element: d3's fcumsum maps each value to one Adder that sums them, so every
- * element was the whole sum (136 became 666 for the running sums of 1, 2, 3 read as digits).
- */
-export function typedArrayOfMapped(ctor: FloatArrayClass, values: ArrayLike<unknown>, map: Function, thisArg: unknown): FloatArray {
-  const standIn = new TypedArrayStandIn(ctor, new ctor(values.length), newShared(ctor, [], null, true));
-  for (let i = 0; i < values.length; i++) standIn.store(i, Reflect.apply(map, thisArg, [values[i], i]));
+  // (with `map`, Float64Array.from's: each value it gives is stored, converted, before it is called
+  // on the next, as the built-in does. Collected first and converted after, an object it returns
+  // each time read the last number in every element: d3's fcumsum maps each value to one Adder
+  // that sums them, so every element was the whole sum.)
+  for (let i = 0; i < values.length; i++) standIn.store(i, map === undefined ? values[i] : Reflect.apply(map, thisArg, [values[i], i]));
   return standIn.proxy;
 }
 

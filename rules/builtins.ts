@@ -9,7 +9,7 @@ import { noteWeakEntry, storesNoted } from '../proxies/cleanup.js';
 import { isTraced, live, numberOf, primal, reportEscape, textOfTraced, type Traced } from '../lib/core/traced.js';
 import { isDeriving, onIdle } from '../lib/core/scope.js';
 import { swapWhileDeriving } from '../lib/core/swaps.js';
-import { holdsTracedElements, noteBufferMade, noteNativeView, typedArrayMethodOn, typedArrayOf, typedArrayOfMapped, typedArrayOnBuffer, typedArrayOver, typedStandIn } from '../proxies/typed-arrays.js';
+import { holdsTracedElements, noteBufferMade, noteNativeView, typedArrayMethodOn, typedArrayOf, typedArrayOnBuffer, typedArrayOver, typedStandIn } from '../proxies/typed-arrays.js';
 import { watchInstance } from './wasm.js';
 import { add } from './arithmetic.js';
 import { formsOf, isIdentityObject as isIdentity, originalOf, sameObject, standInNode } from '../proxies/standins.js';
@@ -1076,6 +1076,6 @@ function typedFrom(ctor: Float64ArrayConstructor | Float32ArrayConstructor) {
     if (!isDeriving()) return Reflect.apply(ctor.from, ctor, arguments);
     if (mapFn !== undefined && typeof mapFn !== 'function') return Reflect.apply(ctor.from, ctor, arguments); // (throws the built-in's TypeError)
     const items = Array.from(source as ArrayLike<unknown>);
-    return mapFn === undefined ? typedArrayOf(ctor, items) : typedArrayOfMapped(ctor, items, mapFn, thisArg);
+    return typedArrayOf(ctor, items, mapFn, thisArg);
   };
 }
