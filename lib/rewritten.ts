@@ -7,6 +7,7 @@
 // lib/source-rewriter.ts); otherwise we say how to enable the rewrite.
 
 import { __zy } from './runtime.js';
+import { differentiableMath } from '../rules/math.js';
 import { asItsRewriteSawIt, isRewritten, mayNeedRewrite } from './transform/recognize.js';
 import { sourceRewriter } from './source-rewriter.js';
 import { hasOwnDerivative } from './core/own-derivative.js';
@@ -20,13 +21,13 @@ const nativeStandIns = new Map<unknown, Function>(
     .filter((name) => typeof (Math as unknown as Record<string, unknown>)[name] === 'function')
     .map((name) => [
       (Math as unknown as Record<string, unknown>)[name],
-      (__zy.Math as unknown as Record<string, Function>)[name]!,
+      (differentiableMath as unknown as Record<string, Function>)[name]!,
     ]),
 );
 
 /** The runtime's own functions (what `Math.tanh` means in rewritten code) need no rewrite. */
 const runtimeFunctions = new WeakSet<Function>(
-  ([...Object.values(__zy), ...Object.values(__zy.Math)] as unknown[]).filter((v): v is Function => typeof v === 'function'),
+  ([...Object.values(__zy), ...Object.values(__zy.Math), ...Object.values(differentiableMath)] as unknown[]).filter((v): v is Function => typeof v === 'function'),
 );
 
 const ENABLE_THE_REWRITE =

@@ -8,7 +8,7 @@ import { setAlgebra } from './core/tape.js';
 import { readData, type NDArray } from './ndarray.js';
 import * as arithmetic from '../rules/arithmetic.js';
 import * as nondiff from '../rules/nondiff.js';
-import { differentiableMath } from '../rules/math.js';
+import { differentiableMath, mathCalls, mathNow } from '../rules/math.js';
 import * as coercion from './coercion.js';
 import * as barrier from '../proxies/barrier.js';
 import { evalSource, rewritingFunction } from './dynamic-function.js';
@@ -45,6 +45,8 @@ for (const [name, f] of Object.entries(differentiableMath)) {
   if (typeof own === 'function' && own !== f) runtimeVersions.set(own, f);
 }
 function builtin(callee: unknown): unknown {
+  // (`Math` destructured, `Math.sin` read: what the program would find now, rules/math.ts)
+  if (callee === Math) return mathNow();
   return runtimeVersions.get(callee) ?? callee;
 }
 
@@ -92,7 +94,7 @@ export const __zy = Object.freeze({
   typeOfGlobal: coercion.typeOfGlobal,
   key: coercion.key,
   // globals' functions the transform puts in place (lib/transform/rewrite-globals.ts)
-  Math: differentiableMath,
+  Math: mathCalls,
   // (all of Number's own properties, for `const { isFinite, EPSILON } = Number`)
   Number: Object.freeze({ ...numberStatics(), ...coercion.numberPredicates, parseFloat: text.parseFloatOf, parseInt: text.parseIntOf }),
   isNaN: coercion.differentiableIsNaN,

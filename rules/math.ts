@@ -21,6 +21,13 @@ import { likeBuiltin } from './like-builtin.js';
 
 const square = (x: unknown) => mul(x, x);
 
+// Math's functions that the rules below call as they were at load: a program that saved the
+// runtime's version of one (rewritten code reads Math.max as that) may put it back into Math,
+// and then the rule would call itself.
+const builtinMax = Math.max;
+const builtinMin = Math.min;
+const builtinHypot = Math.hypot;
+
 // ---- trigonometric ----------------------------------------------------------------------
 export const sin = unaryRule('sin', Math.sin, (x) => cos(x), (e, x) => e.map(Math.cos, x));
 export const cos = unaryRule('cos', Math.cos, (x) => neg(sin(x)), (e, x) => negElement(e, e.map(Math.sin, x)));
@@ -113,7 +120,7 @@ export const hypot = likeBuiltin({
     if (args.some(isNDArray)) return args.length === 1 ? hypot2(args[0], 0) : args.reduce((acc, v) => hypot2(acc, v));
     const operands = args.map(numberOperand);
     const t = innerOf(operands);
-    if (t === null) return Math.hypot(...(operands as number[]));
+    if (t === null) return builtinHypot(...(operands as number[]));
     const values = operands.map((x) => operandOn(x, t));
     // Math.hypot's own value of all the numbers at once (it avoids overflow and rounds once), on
     // each tape: hypot taken two at a time rounds more than once (hypot(0.1, 0.1, 0.1) in a
@@ -139,9 +146,9 @@ const hypot2 = binaryRule('hypot', Math.hypot, (a, b, h) => {
  * giving the whole of both to the first argument made it [2, 0]. A NaN argument makes the
  * result NaN and is the one chosen.
  */
-export const max = likeBuiltin({ max: (...args: unknown[]): any => extremum(args, Math.max, -Infinity) }.max, Math.max);
+export const max = likeBuiltin({ max: (...args: unknown[]): any => extremum(args, builtinMax, -Infinity) }.max, builtinMax);
 
-export const min = likeBuiltin({ min: (...args: unknown[]): any => extremum(args, Math.min, Infinity) }.min, Math.min);
+export const min = likeBuiltin({ min: (...args: unknown[]): any => extremum(args, builtinMin, Infinity) }.min, builtinMin);
 
 function extremum(args: unknown[], pick: (...values: number[]) => number, empty: number): unknown {
   if (args.length === 2 && typeof args[0] === 'number' && typeof args[1] === 'number') return pick(args[0], args[1]);
@@ -149,9 +156,9 @@ function extremum(args: unknown[], pick: (...values: number[]) => number, empty:
   // An NDArray among the arguments: elementwise, folded from the left (a tie split at each pair).
   if (args.some((x) => isNDArray(x))) {
     if (args.length === 1) {
-      throw new TypeError(`zygote-ts: Math.${pick === Math.max ? 'max' : 'min'} of one array is not elementwise; for its largest or smallest element use max(x) or min(x).`);
+      throw new TypeError(`zygote-ts: Math.${pick === builtinMax ? 'max' : 'min'} of one array is not elementwise; for its largest or smallest element use max(x) or min(x).`);
     }
-    const pair = pick === Math.max ? maximum : minimum;
+    const pair = pick === builtinMax ? maximum : minimum;
     return args.slice(1).reduce((acc: unknown, x) => pair(acc as NDArray, x as NDArray), args[0]);
   }
   const operands = args.map(numberOperand);
@@ -160,8 +167,8 @@ function extremum(args: unknown[], pick: (...values: number[]) => number, empty:
   const values = operands.map((x) => operandOn(x, t));
   if (values.some(holdsSymbolic)) {
     // compileGradient is recording: pairs of symbolic numbers (or numbers) are picked without a guard
-    if (operands.length === 2 && values.every((v) => typeof v === 'number' || isSymbolic(v))) return pickWithoutGuard(t, operands, values, pick === Math.max);
-    const { chosen, tied } = chooseByGuards(values, pick === Math.max ? gt : lt);
+    if (operands.length === 2 && values.every((v) => typeof v === 'number' || isSymbolic(v))) return pickWithoutGuard(t, operands, values, pick === builtinMax);
+    const { chosen, tied } = chooseByGuards(values, pick === builtinMax ? gt : lt);
     return recordOver(t, values[chosen], operands, sharesOf(tied, operands.length));
   }
   if (operands.length === 2) {
@@ -256,7 +263,7 @@ function recordOver(t: Tape, value: unknown, operands: unknown[], partialOf: (k:
 }
 
 /** The object the transform puts in place of the global `Math`. */
-export const differentiableMath = Object.freeze({
+export const differentiableMath = Object.freeze(onMath({
   // (what the platform's Math has beyond these, Math.sumPrecise where an engine has it, is the
   // built-in: a traced number given to it is converted, and reported)
   ...Object.fromEntries(Object.getOwnPropertyNames(Math).map((key) => [key, (Math as unknown as Record<string, unknown>)[key]])),
@@ -273,4 +280,83 @@ export const differentiableMath = Object.freeze({
   round, sign, sin, sinh, sqrt, tan, tanh, trunc,
   ...(f16round === undefined ? {} : { f16round }),
   [Symbol.toStringTag]: 'Math',
-});
+}));
+
+/**
+ * An object of these members whose prototype is Math: what a program added to Math (a
+ * polyfill's `Math.clamp`) is found there too. (Defined, not assigned: Math's constants are
+ * read-only, and an inherited read-only member refuses assignment.)
+ */
+function onMath<T extends object>(members: T): T {
+  return Object.create(Math, Object.getOwnPropertyDescriptors(members)) as T;
+}
+
+// ---- `Math.f(…)` as rewritten code calls it --------------------------------------------
+// A program (or a test's spy, or a polyfill) may replace one of Math's functions. Plain
+// JavaScript then calls the replacement; so must rewritten code, on traced numbers and on
+// literals alike (`Math.sqrt(2)`, which the inline fast path does not test). A call looks
+// at what `Math.f` is now. A read of `Math.f` as a value, or `Math` taken apart, takes the
+// function it finds at that moment (`mathNow`), as plain JavaScript does: a wrapper that
+// calls the original it saved then calls the original, not itself.
+
+const nativeMath = Math as unknown as Record<string, Function>;
+const VARIADIC = new Set(['max', 'min', 'hypot']);
+
+/** What `Math[name](…)` calls in rewritten code: `runtime` while Math[name] is the built-in `own`, else what Math[name] is now, on `Math`. */
+function calledAsMathHasIt(name: string, own: Function, runtime: Function): Function {
+  let call: Function;
+  if (VARIADIC.has(name)) {
+    call = (...args: unknown[]) => {
+      const now = nativeMath[name];
+      return now === own || now === runtime || now === call ? runtime(...args) : Reflect.apply(now as Function, Math, args);
+    };
+  } else if (own.length === 2) {
+    call = function (this: unknown, a: unknown, b: unknown) {
+      const now = nativeMath[name];
+      // eslint-disable-next-line prefer-rest-params
+      return now === own || now === runtime || now === call ? runtime(a, b) : Reflect.apply(now as Function, Math, arguments);
+    };
+  } else {
+    call = function (this: unknown, x: unknown) {
+      const now = nativeMath[name];
+      // eslint-disable-next-line prefer-rest-params
+      return now === own || now === runtime || now === call ? runtime(x) : Reflect.apply(now as Function, Math, arguments);
+    };
+  }
+  Object.defineProperty(call, 'name', { value: name });
+  Object.defineProperty(call, 'length', { value: own.length });
+  return call;
+}
+
+const runtimeMath = differentiableMath as unknown as Record<string, unknown>;
+
+/** The object rewritten code calls Math's functions on (`(0, __zy.Math.sin)(x)`): see `calledAsMathHasIt`. */
+export const mathCalls = Object.freeze(
+  onMath({
+    ...runtimeMath,
+    ...Object.fromEntries(
+      Object.keys(runtimeMath).flatMap((key) => {
+        const own = nativeMath[key];
+        const runtime = runtimeMath[key];
+        return typeof own === 'function' && typeof runtime === 'function' && own !== runtime ? [[key, calledAsMathHasIt(key, own, runtime)]] : [];
+      }),
+    ),
+  }),
+) as typeof differentiableMath;
+
+/**
+ * `Math` as a program takes it apart (`const { sqrt } = Math`): the runtime's versions of
+ * the built-ins, and whatever replaced one of them as it is now (a fresh object only then).
+ * Members a program added to Math (a polyfill's) are reached through the prototype, Math.
+ */
+export function mathNow(): typeof differentiableMath {
+  let replaced: Record<string, unknown> | null = null;
+  for (const key of MATH_FUNCTION_KEYS) {
+    const now = nativeMath[key];
+    if (now !== builtinFunctions[key]) (replaced ??= { ...runtimeMath })[key] = now;
+  }
+  return replaced === null ? differentiableMath : (Object.freeze(onMath(replaced)) as typeof differentiableMath);
+}
+/** Math's functions as the platform made them, by name (`random` too). */
+const MATH_FUNCTION_KEYS = Object.getOwnPropertyNames(Math).filter((key) => typeof nativeMath[key] === 'function');
+const builtinFunctions: Record<string, Function> = Object.fromEntries(MATH_FUNCTION_KEYS.map((key) => [key, nativeMath[key]!]));

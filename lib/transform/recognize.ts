@@ -17,7 +17,8 @@
  * - the test that picks a function's copy, `R.tapes.openTapes` (lib/transform/two-bodies.ts);
  * - the runtime's stand-ins for the globals, used as the globals are (`R.Math.PI`,
  *   `R.Number.isFinite(x)`, `const { isFinite } = R.Number`) on an object that is not a
- *   global object, and the runtime's version of a built-in called (`(0,R.builtin)(Function)(…)`);
+ *   global object, and the runtime's version of a built-in called (`(0,R.builtin)(Function)(…)`)
+ *   or taken as a value (`(0,R.builtin)(Math.sqrt)`, `const { sqrt } = (0,R.builtin)(Math)`);
  * - `(0, R.instanceOf)(a, C)` and `(0, R.predicate)(f)`, spelled so.
  * What remains unrecognised is code whose only rewrites have no fast path and a common
  * name: a `switch` (`R.key(x)`), a bare `isNaN(x)`, arithmetic with an operand known not to
@@ -139,7 +140,7 @@ export function isRewritten(fnSource: string): boolean {
     if (name !== 'builtin' && !TESTED_OPERATIONS.has(name)) continue;
     const args = argumentsOf(fnSource, call.index + call[0].length);
     if (name === 'builtin') {
-      if (args.length === 1 && BUILTINS_CALLED.has(args[0]!)) return true;
+      if (args.length === 1 && (BUILTINS_CALLED.has(args[0]!) || isMathTakenAsAValue(args[0]!))) return true;
       continue;
     }
     if (args.length !== TESTED_OPERATIONS.get(name)) continue;
@@ -152,6 +153,12 @@ export function isRewritten(fnSource: string): boolean {
     if (!GLOBAL_OBJECTS.has(receiver!) && usedAsTheGlobal(global!, member, assigned)) return true;
   }
   return false;
+}
+
+/** `Math` or one of its functions, as the transform hands them to `R.builtin` when a program takes them as values (`const { sqrt } = Math`, `xs.map(Math.sqrt)`). */
+function isMathTakenAsAValue(text: string): boolean {
+  const member = /^Math(?:\s*\.\s*([\w$]+))?$/.exec(text);
+  return member !== null && (member[1] === undefined || STAND_IN_MEMBERS['Math']!.has(member[1]));
 }
 
 /**

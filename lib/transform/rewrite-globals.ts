@@ -6,11 +6,14 @@
  * (`(1).constructor === Number`, `class F extends Function {}`, strict-mode
  * `Number.MAX_VALUE = 1` throwing, `Math.random = seeded`). What is rewritten:
  *
- * - `Math.sin`, read (called or not: `xs.map(Math.sqrt)`), for each of Math's
- *   differentiable functions → `__zy.Math.sin`; and `Math` destructured
- *   (`const { sqrt, pow } = Math`) → `__zy.Math` (`Number` destructured likewise); by a literal
- *   key too (`Math['sin']`). `Math.PI`, `Math.random()`, `Math[k]` and stores into `Math` stay
- *   as written.
+ * - `Math.sin(x)`, for each of Math's differentiable functions → `(0, __zy.Math.sin)(x)`,
+ *   which calls what Math.sin is at that moment (the runtime's version of the built-in, or a
+ *   program's replacement); `Math.sin` read as a value (`xs.map(Math.sqrt)`) →
+ *   `(0, __zy.builtin)(Math.sin)`, and `Math` destructured (`const { sqrt, pow } = Math`) →
+ *   `(0, __zy.builtin)(Math)`: what Math has when it is read, in the runtime's version where
+ *   that is the built-in (`Number` destructured → `__zy.Number`); by a literal key too
+ *   (`Math['sin']`). `Math.PI`, `Math.random()`, `Math[k]` and stores into `Math` stay as
+ *   written.
  * - `isNaN`, `isFinite`, `Number.isNaN`, `Number.isFinite`, `Number.isInteger`,
  *   `Number.isSafeInteger`, read → `__zy.isNaN`, `__zy.Number.isNaN`, …: a traced
  *   number is a number to them. And `parseFloat`, `parseInt`, `Number.parseFloat`,
@@ -196,6 +199,8 @@ export const rewriteGlobalFunctions: Rewriter = {
     // (`Math['sin']` is `Math.sin`: a literal key is the same function)
     const name = `${object}.${memberName(node)!}`;
     if (isCallee(node, ctx)) ctx.ed.replace(node, runtime(name));
+    // (Math's function read as a value: the one Math has now, in the runtime's version if it is the built-in)
+    else if (object === 'Math') ctx.ed.replace(node, `(${runtime('builtin')}(${ctx.ed.original(node)}))`);
     else ctx.ed.replace(node.object as Node, `__zy.${object}`);
   },
 };
@@ -222,7 +227,7 @@ export const rewriteMathDestructured: Rewriter = {
     return destructured && (isGlobalReference(node, 'Math', ctx) || isGlobalReference(node, 'Number', ctx) || isGlobalAlias(node, 'Number', ctx));
   },
   rewrite(node, ctx) {
-    ctx.ed.replace(node, `__zy.${isGlobalReference(node, 'Math', ctx) ? 'Math' : 'Number'}`);
+    ctx.ed.replace(node, isGlobalReference(node, 'Math', ctx) ? `${runtime('builtin')}(Math)` : '__zy.Number');
   },
 };
 

@@ -178,3 +178,52 @@ describe('Math rules where a square overflows or underflows and the derivative d
     }
   });
 });
+
+// A program (a test's spy, a polyfill, a wrapper) may replace one of Math's functions: rewritten
+// code must then call the replacement on traced numbers too, and take the function Math has
+// at the moment it reads or destructures it (rules/math.ts, mathCalls and mathNow).
+describe('a replaced Math function, on traced numbers', () => {
+  const withMath = (body: () => void) => {
+    const saved = Object.getOwnPropertyDescriptors(Math); // (descriptors: the built-ins themselves)
+    try {
+      body();
+    } finally {
+      Object.defineProperties(Math, saved);
+    }
+  };
+
+  it('calls the replacement where the code calls Math.f(…)', () => {
+    withMath(() => {
+      Math.sin = (x: number) => 2 * x;
+      expect(gradient((x: number) => Math.sin(x) * x + Math.sin(3), 1.5)).toEqual([6]);
+      expect(withgradient((x: number) => Math.sin(x), 1.5)).toEqual({ val: 3, grad: [2] });
+    });
+  });
+
+  it('calls a wrapper of the saved original, whose own call reaches the original', () => {
+    withMath(() => {
+      const original = Math.exp;
+      const { exp } = Math;
+      let calls = 0;
+      Math.exp = (x: number) => {
+        calls++;
+        return original(x) + exp(0);
+      };
+      const [g] = gradient((x: number) => Math.exp(x) * x, 0.5);
+      expect(g).toBeCloseTo(Math.E ** 0.5 * 1.5 + 1, 12);
+      expect(calls).toBe(1);
+      expect(gradient((x: number) => Math.max(Math.exp(x), 0), 0)).toEqual([1]);
+    });
+  });
+
+  it('takes what Math has when the code reads or destructures it', () => {
+    withMath(() => {
+      Math.cos = (x: number) => x * x;
+      const { cos } = Math;
+      const read = Math.cos;
+      expect(gradient((x: number) => cos(x) + read(x) + [x].map(Math.cos)[0]!, 3)).toEqual([18]);
+    });
+    // (and the built-ins' rules once it is put back)
+    expect(gradient((x: number) => Math.cos(x), 0.5)[0]).toBeCloseTo(-Math.sin(0.5), 15);
+  });
+});

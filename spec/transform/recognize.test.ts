@@ -55,7 +55,7 @@ const SNIPPETS = [
   '(() => { let s = 0; for (let k = 0; k < 3; k++) s += x; return s; })()',
   '(() => { const { sqrt } = Math; return sqrt(x); })()', 'Number.isFinite(x)', 'new Function("a", "return a")',
   'o.sort((p, q) => p - q)', 'o.#v * x', 'o instanceof Array', 'o.filter((v) => v)', 'Boolean(o)', 'Object(o)',
-  '(() => { const { isFinite } = Number; return isFinite(o); })()',
+  '(() => { const { isFinite } = Number; return isFinite(o); })()', '[o].map(Math.abs)', '(() => { const { hypot } = Math; return hypot; })()',
 ];
 
 describe('isRewritten', () => {
@@ -81,6 +81,12 @@ describe('isRewritten', () => {
     expect(isRewritten('(a) => typeof a === "number" ? -a : a.neg(a, 1)')).toBe(false);
     expect(isRewritten('(t,n)=>typeof t=="number"&&typeof n=="number"?t+n:e.add(t,n)')).toBe(true);
     expect(isRewritten('(t)=>typeof t=="number"?-t:e.neg(t)')).toBe(true);
+  });
+
+  it("recognises Math's functions taken as values, the only rewrite of a function", () => {
+    expect(isRewritten('function n(t){return(0,e.builtin)(Math.abs)}')).toBe(true);
+    expect(isRewritten('t=>{const{hypot:n}=(0,e.builtin)(Math);return n(t,1)}')).toBe(true);
+    expect(isRewritten('t=>(0,e.builtin)(Mathematics)')).toBe(false);
   });
 
   it('recognises a bundler-renamed binding, not a name that merely contains it', () => {
