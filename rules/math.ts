@@ -15,7 +15,7 @@ import { NDArray, isNDArray } from '../lib/ndarray.js';
 import { maximum, minimum } from './arrays/pointwise.js';
 import { negElement, plainElements, zeroWhere } from './arrays/elementwise.js';
 import { gt, lt, seq, sne } from '../lib/coercion.js';
-import { isSymbolic, type Symbolic } from '../lib/core/symbolic.js';
+import { callSymbolic, isSymbolic, type Symbolic } from '../lib/core/symbolic.js';
 import { isDeriving } from '../lib/core/scope.js';
 import { likeBuiltin } from './like-builtin.js';
 
@@ -120,13 +120,14 @@ export const hypot = likeBuiltin({
     if (args.some(isNDArray)) return args.length === 1 ? hypot2(args[0], 0) : args.reduce((acc, v) => hypot2(acc, v));
     const operands = args.map(numberOperand);
     const t = innerOf(operands);
-    if (t === null) return builtinHypot(...(operands as number[]));
+    // (compileGradient records Math.hypot's call of them all: lib/compile/program.ts's callOfMany)
+    if (t === null) return callSymbolic(builtinHypot, operands) ?? builtinHypot(...(operands as number[]));
     const values = operands.map((x) => operandOn(x, t));
     // Math.hypot's own value of all the numbers at once (it avoids overflow and rounds once), on
     // each tape: hypot taken two at a time rounds more than once (hypot(0.1, 0.1, 0.1) in a
-    // second derivative was 0.17320508075688776 for 0.17320508075688773). compileGradient
-    // records calls of two numbers at most: there it is taken two at a time.
-    const h = values.some(holdsSymbolic) ? values.reduce((acc: unknown, v) => hypot2(acc, v), 0) : hypot(...values);
+    // second derivative was 0.17320508075688776 for 0.17320508075688773; compiled, one bit
+    // off the eager gradient's value).
+    const h = hypot(...values);
     return recordOver(t, h, operands, (k) => (seq(h, 0) ? 0 : div(values[k], h)));
   },
 }.hypot, Math.hypot);

@@ -91,13 +91,37 @@ export class Program extends Instructions implements Recorder {
   }
 
   call(f: (...args: number[]) => number, args: readonly Operand[]): Symbolic | number {
-    if (args.length > 2) throw new Error('zygote-ts: compileGradient records functions of one or two numbers');
+    if (args.length > 2) return this.callOfMany(f, args);
     let fn = this.functions.indexOf(f);
     if (fn < 0) fn = this.functions.push(f) - 1;
     const x = this.own(args[0]!);
     if (args.length === 1) return this.define(Op.call, operandA(x), 0, slotOf(x), Slot.none, fn, f(valueOf(x)));
     const y = this.own(args[1]!);
     return this.define(Op.call, operandA(x), operandA(y), slotOf(x), slotOf(y), fn, f(valueOf(x), valueOf(y)));
+  }
+
+  /**
+   * `f` of three or more numbers (`Math.hypot(x, y, z)`), as calls of two: the arguments are
+   * gathered, in order, by calls that each pass on how many are held (so that each depends on
+   * the one before and none is dead), and the last calls `f` on them all. The value is then
+   * `f`'s own (taking Math.hypot two at a time rounds more than once), and the calls are the
+   * same in every copy of a loop's body, which still rerolls.
+   */
+  private callOfMany(f: (...args: number[]) => number, args: readonly Operand[]): Symbolic | number {
+    let held = this.call(gatherFirst, [args[0]!, args[1]!]);
+    for (let k = 2; k < args.length - 1; k++) held = this.call(gatherNext, [held, args[k]!]);
+    let last = calledOnGathered.get(f);
+    if (last === undefined) calledOnGathered.set(f, (last = (count: number, x: number) => (count === 2 ? f(gathered[0]!, gathered[1]!, x) : f(...gathered.slice(0, count), x))));
+    const h = this.own(held);
+    const x = this.own(args[args.length - 1]!);
+    const value = f(...args.map((a) => valueOf(this.own(a))));
+    const id = this.push(Op.call, operandA(h), operandA(x), slotOf(h), slotOf(x), this.functionIndex(last), 0);
+    return id < 0 ? value : new Symbolic(value, id, this);
+  }
+
+  private functionIndex(f: (...args: number[]) => number): number {
+    const fn = this.functions.indexOf(f);
+    return fn < 0 ? this.functions.push(f) - 1 : fn;
   }
 
   /** Math.max(x, y) (or min) as the operand chosen, and x's share of its derivative (1, ½ or 0): no guard. */
@@ -166,6 +190,14 @@ export class Program extends Instructions implements Recorder {
 }
 
 const valueOf = (x: Operand): number => (typeof x === 'number' ? x : x.value);
+
+// The arguments of a call of three or more numbers, gathered by the calls before it (see
+// `callOfMany`): compiled code runs them one after the other, with nothing in between.
+const gathered: number[] = [];
+const gatherFirst = (x: number, y: number): number => ((gathered[0] = x), (gathered[1] = y), 2);
+const gatherNext = (count: number, x: number): number => ((gathered[count] = x), count + 1);
+/** For each function called on three or more numbers, the call that takes the last one and calls it on all. */
+const calledOnGathered = new WeakMap<Function, (count: number, x: number) => number>();
 /** An operand as the instruction stores it: a value's id, or the number itself. */
 const operandA = (x: Operand): number => (typeof x === 'number' ? x : x.id);
 const slotOf = (x: Operand): number => (typeof x === 'number' ? Slot.constant : Slot.value);
