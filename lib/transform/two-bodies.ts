@@ -6,7 +6,8 @@
  * `a * b` on numbers, all slow down, although the code is again running on plain numbers.
  * So a rewritten function gets its rewritten body twice,
  *
- *     function f(x) { try { if (__zy.tapes.openTapes) { BODY } else { BODY } } finally { __zy.tapes.openTapes; } }
+ *     function f(x) { if (__zy.tapes.openTapes) { BODY } else { BODY } }
+ *     function g(x) { try { if (__zy.tapes.openTapes) { BODY } else { BODY } } finally { __zy.tapes.openTapes; } }  (a loop in BODY)
  *     (x) => (__zy.tapes.openTapes ? (EXPR) : (EXPR))
  *
  * and only the first copy runs while a differentiation is under way (the test read again
@@ -148,12 +149,24 @@ export function markTwoBodies(fn: Fn, ed: Editor): void {
       // The directive prologue stays first; one that ASI ended gets its `;` before the `if`.
       if (ed.lastToken(stmt) !== ';') ed.suffix(stmt.end, ';');
     }
-    ed.suffix(start, `${OPEN}b*/`);
+    // (`l`: a body with a loop of its own, whose copies expandTwoBodies wraps for V8's sake)
+    ed.suffix(start, `${OPEN}${hasOwnLoop(body) ? 'l' : 'b'}*/`);
     ed.s.prependRight(body.end - 1, CLOSE);
   } else {
     ed.s.prependRight(body.start, `${OPEN}e*/`);
     ed.s.appendLeft(body.end, CLOSE);
   }
+}
+
+const LOOPS: ReadonlySet<string> = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
+
+/** Whether `node` holds a loop, not counting nested functions' loops. */
+function hasOwnLoop(node: Node): boolean {
+  for (const child of children(node)) {
+    if (isFunction(child)) continue;
+    if (LOOPS.has(child.type) || hasOwnLoop(child)) return true;
+  }
+  return false;
 }
 
 /**
@@ -229,6 +242,8 @@ interface Region {
    * `c` a call, `a` text that differs between the copies.
    */
   kind: 'b' | 'e' | 'o' | 'n' | 't' | 'c' | 'a';
+  /** A block body with a loop of its own (marked `l`). */
+  loops?: boolean;
   /** The two texts of an `a` point (see eitherCopy). */
   traced?: string;
   plain?: string;
@@ -249,7 +264,7 @@ interface Region {
  * (`n`) or 3, its name in 4, its arguments in 5 (`t`); text that differs between the
  * copies its two texts in 6 and 7 (they hold no markers: see eitherCopy).
  */
-const MARKER = /\/\*\uE000([beo])\*\/|\/\*\uE001\*\/|\/\*(\uE002)\*\/|\/\*([\uE003\uE004])([\w$]+)(?:\(([\w$.,]*|\*)\))?\*\/|\/\*\uE005\*\/([^\uE000-\uE007]*?)\/\*\uE006\*\/([^\uE000-\uE007]*?)\/\*\uE007\*\//g;
+const MARKER = /\/\*\uE000([bleo])\*\/|\/\*\uE001\*\/|\/\*(\uE002)\*\/|\/\*([\uE003\uE004])([\w$]+)(?:\(([\w$.,]*|\*)\))?\*\/|\/\*\uE005\*\/([^\uE000-\uE007]*?)\/\*\uE006\*\/([^\uE000-\uE007]*?)\/\*\uE007\*\//g;
 
 /** The marked regions of `code`, nested; null when the markers do not pair up (then nothing is copied). */
 function regionsOf(code: string): Region[] | null {
@@ -270,8 +285,8 @@ function regionsOf(code: string): Region[] | null {
       (stack.length > 0 ? stack[stack.length - 1]!.inner : top).push(r);
       continue;
     }
-    if (kind === 'b' || kind === 'e' || kind === 'o') {
-      stack.push({ kind, openStart: m.index, openEnd: m.index + m[0].length, closeStart: -1, closeEnd: -1, inner: [] });
+    if (kind === 'b' || kind === 'l' || kind === 'e' || kind === 'o') {
+      stack.push({ kind: kind === 'l' ? 'b' : kind, loops: kind === 'l', openStart: m.index, openEnd: m.index + m[0].length, closeStart: -1, closeEnd: -1, inner: [] });
       continue;
     }
     const region = stack.pop();
@@ -370,7 +385,9 @@ function lineStarts(text: string): number[] {
  * map carried over: both copies map to the original body. Markers that do not pair up
  * (which the pass should never leave) are dropped, every body then written once.
  *
- * A block body's copies sit in `try { … } finally { TEST; }`, for V8's sake. V8 compiles a
+ * A block body with a loop of its own has its copies in `try { … } finally { TEST; }`, for
+ * V8's sake (others do not: V8 inlines a small method, a vector's `add`, into its callers
+ * up to a budget of text, which the wrapper's text spent for nothing). V8 compiles a
  * hot loop on its own (on-stack replacement) and keeps that code apart from the
  * function's; a loop compiled so, entered again from unoptimised code on every later call,
  * kept the function from being compiled whole. Two ways:
@@ -440,11 +457,13 @@ export function expandTwoBodies(code: string, map: SourceMapV3 | null): { code: 
           const call = args === '*' ? `Reflect.apply(${pick}, this, arguments)` : `(${TRACING} ? ${TRACED_PREFIX}${twin}(${args}) : ${TWIN_PREFIX}${twin}(${args}))`;
           out.insertMapped(`return new.target === undefined ? ${call} : Reflect.construct(${pick}, arguments, new.target);`, name.openStart - twin.length); // (at its name)
         } else if (r.kind === 'b') {
-          out.insert(`try { if (${TRACING}) {`);
+          // (the `try … finally` only around a body with a loop: see above; a small method
+          // without one is inlined by V8 into its callers, whose budget a larger text exhausts)
+          out.insert(r.loops ? `try { if (${TRACING}) {` : `if (${TRACING}) {`);
           write(r.openEnd, r.closeStart, r.inner, 'traced');
           out.insert('} else {');
           write(r.openEnd, r.closeStart, r.inner, 'plain');
-          out.insert(`} } finally { ${TRACING}; }`);
+          out.insert(r.loops ? `} } finally { ${TRACING}; }` : '}');
         } else {
           out.insert(`(${TRACING} ? (`);
           write(r.openEnd, r.closeStart, r.inner, 'traced');
