@@ -360,6 +360,8 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
   const stack: object[] = [];
   let o: object | undefined;
   // Replaces one held value; returns the replacement (or `v` itself) and queues objects.
+  // (compared by Object.is: a NaN held is no replacement, where `!==` took it for one, copied
+  // a frozen record holding it and said the global object's NaN could not be written)
   const settle = (v: unknown): unknown => {
     if (isTraced(v)) return settled(live(v));
     if (isNDArray(v)) return liveArray(v);
@@ -388,7 +390,7 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
       if (!('value' in d)) continue;
       const v: unknown = d.value;
       const r = settle(v);
-      if (r !== v) {
+      if (!Object.is(r, v)) {
         d.value = r; // (the descriptor is the copy's, below)
         replaced = true;
       } else if (clean && typeof v === 'object' && v !== null && !frozenClean.has(v)) clean = false;
@@ -417,7 +419,7 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
       for (let i = 0; i < a.length; i++) {
         const v = a[i];
         const r = settle(v);
-        if (r === v) continue;
+        if (Object.is(r, v)) continue;
         if (frozen) noteLocked(a, i);
         else a[i] = r;
       }
@@ -433,8 +435,8 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
         const [k, v] = entries[i]!;
         const rk = settle(k);
         const rv = settle(v);
-        if (rk !== k) rekeyed = true;
-        else if (rv !== v) Map.prototype.set.call(m, k, rv);
+        if (!Object.is(rk, k)) rekeyed = true;
+        else if (!Object.is(rv, v)) Map.prototype.set.call(m, k, rv);
         entries[i] = [rk, rv];
       }
       if (rekeyed) {
@@ -449,7 +451,7 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
       for (let i = 0; i < members.length; i++) {
         const v = members[i];
         const r = settle(v);
-        if (r !== v) replaced = true;
+        if (!Object.is(r, v)) replaced = true;
         members[i] = r;
       }
       if (replaced) {
@@ -467,7 +469,7 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
         const d = Object.getOwnPropertyDescriptor(o, key);
         if (d === undefined || !('value' in d)) continue;
         const r = settle(d.value);
-        if (r !== d.value) {
+        if (!Object.is(r, d.value)) {
           if (d.writable) (o as Record<PropertyKey, unknown>)[key] = r;
           else if (d.configurable) Object.defineProperty(o, key, { ...d, value: r });
           else noteLocked(o, key);

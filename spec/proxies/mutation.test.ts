@@ -654,6 +654,26 @@ describe('data captured by the closure', () => {
       configure(previous);
     }
   });
+  it('a NaN the clean-up passes is left alone: frozen data holding one keeps its identity, and a global store says nothing', () => {
+    // (`NaN !== NaN` took it for a replacement: the frozen record and array were swapped for
+    // copies, and a store to a global warned that the global object's NaN could not be written)
+    const CONFIG = Object.freeze({ eps: NaN, k: 2 });
+    const ROW = Object.freeze([NaN, 1]);
+    const holder: { config: typeof CONFIG; row: typeof ROW; v: number } = { config: CONFIG, row: ROW, v: 0 };
+    expect(gradient((x: number) => ((holder.v = x * 2), holder.v), 3)).toEqual([2]);
+    expect(holder.config).toBe(CONFIG);
+    expect(holder.row).toBe(ROW);
+    expect(holder.v).toBe(6);
+    const global = globalThis as { zygoteSpecNaN?: number };
+    const previous = configure({ strict: true });
+    try {
+      expect(gradient((x: number) => ((global.zygoteSpecNaN = x * 2), global.zygoteSpecNaN * x), 3)).toEqual([12]);
+      expect(global.zygoteSpecNaN).toBe(6);
+    } finally {
+      configure(previous);
+      delete global.zygoteSpecNaN;
+    }
+  });
   it('non-enumerable and Symbol-keyed fields, and objects reached many times', () => {
     const TAG = Symbol('tag');
     const r: Record<PropertyKey, unknown> = {};
