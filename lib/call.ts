@@ -47,6 +47,7 @@ export function trace<A extends unknown[], R>(
   let wrapped: Wrapped | null = null;
   let failure: { error: unknown } | null = null;
   try {
+    if (args.length > 1) refuseParamsAmongArguments(args);
     if (isImplicit(args)) {
       if (options.forward !== undefined) throw new TypeError('zygote-ts: forward mode takes explicit arguments, not Params.');
       wrapped = new MarkedParams(args[0].toArray(), tape);
@@ -83,6 +84,17 @@ export function trace<A extends unknown[], R>(
     }
   }
   throw failure!.error;
+}
+
+// Params beside other arguments were wrapped as a plain object: f's arrays got no gradient
+// (gradient((x, ps) => x * W[0], 3, new Params([W])) was [2, null], with W's nowhere).
+function refuseParamsAmongArguments(args: readonly unknown[]): void {
+  const at = args.findIndex((x) => x instanceof Params);
+  if (at < 0) return;
+  throw new TypeError(
+    `zygote-ts: argument ${at} is a Params among ${args.length} arguments, but Params must be the only argument (the implicit style: ` +
+      'gradient(() => loss(x, W), new Params([W]))). Read the other values from the closure, or pass every array explicitly: gradient((x, W) => loss(x, W), x, W).',
+  );
 }
 
 /** `gradient(f, ps)` with one `Params` argument: the implicit style. */

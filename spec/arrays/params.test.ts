@@ -175,6 +175,22 @@ function mul2(p: NDArray): NDArray {
   return (P * P) as unknown as NDArray;
 }
 
+describe('Params beside other arguments', () => {
+  // (they were wrapped as a plain object: gradient((x, ps) => x * v[0], 3, new Params([v]))
+  // was [2, null], v's gradient nowhere, with no word)
+  it('is refused, for every way in', () => {
+    const v = [2, 3];
+    const ps = new Params([v]);
+    const f = ((x: number) => x * v[0]!) as (...args: unknown[]) => number;
+    expect(() => gradient(f, 3, ps)).toThrow(/argument 1 is a Params among 2 arguments, but Params must be the only argument/);
+    expect(() => gradient(f, ps, 3)).toThrow(/argument 0 is a Params/);
+    expect(() => withgradient(f, 3, ps)).toThrow(/Params must be the only argument/);
+    expect(() => pullback(f, 3, ps)).toThrow(/Params must be the only argument/);
+    expect(() => jvp(f, [3, ps], [1, null])).toThrow(/Params must be the only argument/);
+    expect(gradient(() => 3 * v[0]!, ps).get(v)).toEqual([3, 0]);
+  });
+});
+
 describe('jacobian and Params', () => {
   // (found by helper H: two parameters threw "Cannot read properties of undefined (reading
   // 'push')"; one gave [J] where a Grads would be expected)
