@@ -85,7 +85,20 @@ export function densegradient<A extends unknown[]>(f: (...args: A) => number, ..
  * derivative(Math.sin, 0); // 1
  */
 export function derivative(f: (x: number) => number, x: number): number {
-  return derivativeOf(checkedFunction(f, 'derivative'), x);
+  const g = checkedFunction(f, 'derivative');
+  checkNumberArgument(x, 'derivative(f, x) takes a number', 'For a function of an array or a structure, use gradient.');
+  return derivativeOf(g, x);
+}
+
+/**
+ * `x`, checked to be a number (traced, or a number field's instance): derivative's 0 for
+ * "f does not depend on x" made a string or a boolean read 0 where f has a slope
+ * (derivative(x => x * 2, '3') was 0), and an array or a Params gave a gradient in its place.
+ */
+function checkNumberArgument(x: unknown, what: string, instead: string): void {
+  const v = live(x);
+  if (typeof v === 'number' || isTraced(v) || isScalarObject(v)) return;
+  throw new TypeError(`zygote-ts: ${what} (got ${describeValue(x)}). ${instead}`);
 }
 
 /**
@@ -99,14 +112,18 @@ export function hessian(f: (x: NDArray) => number, x: NDArray): NDArray;
 export function hessian(f: (x: number[]) => number, x: number[]): number[][];
 export function hessian(f: (x: any) => number, x: unknown): unknown {
   const g = checkedFunction(f, 'hessian');
+  const takes = 'hessian(f, x) takes a number, an NDArray or an array of numbers';
   if (isNDArray(x) || Array.isArray(x)) {
+    // (else jacobian refused the gradient's place as its own "output 0": a nested array's row, a string's null)
+    if (Array.isArray(x)) {
+      const at = x.findIndex((v) => typeof live(v) !== 'number' && !isTraced(live(v)));
+      if (at >= 0) throw new TypeError(`zygote-ts: ${takes}, but x[${at}] is ${describeValue(x[at])}. Pass a nested array of numbers as array(x), an NDArray.`);
+    }
     // The Jacobian of the gradient (reverse over reverse; the inner pullbacks are traced),
     // dense: where f does not depend on x (a flat branch) the gradient is zeros, not null.
     return jacobian((y: unknown) => (densegradient(g, y) as unknown[])[0] as NDArray | number[], x)[0];
   }
-  if (typeof live(x) !== 'number' && !isTraced(live(x))) {
-    throw new TypeError(`zygote-ts: hessian(f, x) takes a number, an NDArray or an array of numbers (got ${describeValue(x)}).`);
-  }
+  checkNumberArgument(x, takes, 'For a structure, pass its numbers as an array or an NDArray.');
   return derivativeOf((y: number) => derivativeOf(g, y), x as number);
 }
 
@@ -279,7 +296,8 @@ function outputsOf(output: unknown, tape: Tape) {
         `For a function returning one number, use gradient.`,
     );
   }
-  const elements = output.map((element: unknown, i: number) => {
+  const elements = Array.from(output, (element: unknown, i: number) => {
+    if (!(i in output)) throw emptyOutputPlace('jacobian', i);
     const [row, value] = outputOn(element, tape);
     if (typeof value !== 'number' && !isTraced(value)) {
       throw new TypeError(`zygote-ts: jacobian: output ${i} is ${describeValue(value)}, not a number.`);
@@ -294,6 +312,14 @@ function outputsOf(output: unknown, tape: Tape) {
       return row >= 0 ? tape.sweep(row, 1, wanted) : wanted.map(() => null);
     },
   };
+}
+
+/**
+ * An array f returned has an empty place (`a[2] = y` past its end): a map over its outputs
+ * skipped it, so jacobian failed on an internal error and jacfwd gave a Jacobian with a hole.
+ */
+export function emptyOutputPlace(caller: string, i: number): TypeError {
+  return new TypeError(`zygote-ts: ${caller}: output ${i} is an empty place in the array f returned (a hole), not a number.`);
 }
 
 /** One argument's Jacobian from its per-output gradients: an NDArray argument gives an m×n NDArray. */

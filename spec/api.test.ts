@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { array, configure, derivative, gradient, hessian, isderiving, jacobian, mul, NDArray, pullback, withgradient, withjacobian } from 'zygote-ts';
+import { array, configure, derivative, gradient, hessian, isderiving, jacfwd, jacobian, mul, NDArray, pullback, withgradient, withjacobian } from 'zygote-ts';
 
 afterEach(() => {
   configure({ strict: false, warnings: true });
@@ -238,6 +238,28 @@ describe('errors and state', () => {
     const seed = [[1, 0], [0, 0], [0, 1]];
     const expected = [[2, 0], [0, 0], [0, 12]];
     for (const dy of [array(seed), seed, new Float64Array(seed.flat())]) expect((back(dy as unknown as number)[0] as NDArray).toArray()).toEqual(expected);
+  });
+  it('derivative and hessian refuse what is not a number, where a gradient took the place of the derivative', () => {
+    // (derivative(x => x * 2, '3') was 0, its "f does not depend on x"; an array's gave its
+    // gradient, an array; a nested array's hessian failed as jacobian's "output 0")
+    expect(() => derivative((x: number) => x * 2, '3' as unknown as number)).toThrow(/derivative\(f, x\) takes a number \(got the string "3"\)/);
+    expect(() => derivative((x: number) => x * 2, true as unknown as number)).toThrow(/takes a number \(got boolean true\)/);
+    expect(() => derivative(((v: number[]) => v[0]! * 2) as unknown as (x: number) => number, [1, 2] as unknown as number)).toThrow(/got an array.*use gradient/);
+    expect(() => derivative((x: number) => x * 2, undefined as unknown as number)).toThrow(/takes a number/);
+    expect(() => hessian(((v: number[][]) => v[0]![0]! ** 2) as unknown as (x: number[]) => number, [[1], [2]] as unknown as number[])).toThrow(/x\[0\] is an array\. Pass a nested array of numbers as array\(x\)/);
+    expect(() => hessian(((v: unknown[]) => 1) as unknown as (x: number[]) => number, ['3'] as unknown as number[])).toThrow(/x\[0\] is the string "3"/);
+    expect(derivative((x: number) => x ** 3, 2)).toBe(12);
+    expect(hessian((v: number[]) => v[0]! ** 3 * v[1]!, [1, 2])).toEqual([[12, 3], [3, 0]]);
+  });
+  it('jacobian and jacfwd refuse an array output with an empty place', () => {
+    // (jacobian failed on "Cannot destructure property 'row'"; jacfwd gave [[1, <hole>, 1]])
+    const holey = (x: number) => {
+      const out = [x];
+      out[2] = x;
+      return out;
+    };
+    expect(() => jacobian(holey, 3)).toThrow(/jacobian: output 1 is an empty place in the array f returned/);
+    expect(() => jacfwd(holey, 3)).toThrow(/jacfwd: output 1 is an empty place in the array f returned/);
   });
   it('f must be a function', () => {
     expect(() => gradient(3 as unknown as (x: number) => number, 1)).toThrow(/needs a function/);

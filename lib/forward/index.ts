@@ -17,7 +17,7 @@ import { checkedFunction, describeValue, trace } from '../call.js';
 import { WrappedArguments } from '../../proxies/arguments.js';
 import { StructuredSeeds, BasisSeeds } from '../../proxies/tangents.js';
 import { splitOutput } from './outputs.js';
-import { densegradient } from '../api.js';
+import { densegradient, emptyOutputPlace } from '../api.js';
 import type { DenseGrad, Jacobians, Tangent, Tangents } from '../types.js';
 
 /**
@@ -145,7 +145,8 @@ function columnsOf(output: unknown, tape: Tape): { value: number[] | NDArray; ro
     );
   }
   const value: number[] = [];
-  const rows = output.map((element: unknown, i: number) => {
+  const rows = Array.from(output, (element: unknown, i: number) => {
+    if (!(i in output)) throw emptyOutputPlace('jacfwd', i);
     if (typeof live(element) !== 'number' && !isTraced(element)) {
       throw new TypeError(`zygote-ts: jacfwd: output ${i} is ${describeValue(element)}, not a number.`);
     }
