@@ -119,6 +119,39 @@ describe('gradient control', () => {
     const [ref] = gradient((x: NDArray) => sum(tanh(matmul(W, x))), array([0.1, 0.2]));
     expect(gx!.toArray()).toEqual(ref!.toArray());
   });
+  it('checkpointed refuses a backward pass where f, run again, gives another value: the gradient would be that of another function', () => {
+    // (a step size advanced after each checkpointed step: the backward pass re-ran every step
+    // with the last t, and the gradient was 0.0571 where it is -0.0173, with no word)
+    const steps = (x: number) => {
+      let y = x;
+      let t = 0;
+      for (let s = 0; s < 3; s++) {
+        y = checkpointed((z: number) => z * Math.exp(-t) + Math.sin(z), y);
+        t += 0.5;
+      }
+      return y;
+    };
+    expect(() => gradient(steps, 1.2)).toThrow(/checkpointed\(f, …\): run again on the backward pass, f gave .* where it gave .* on the forward pass/);
+    const scale = { k: 1 };
+    const scaled = (x: NDArray) => {
+      const y = checkpointed((v: NDArray) => mul(v, scale.k), x);
+      scale.k = 5;
+      return sum(y);
+    };
+    expect(() => gradient(scaled, array([1, 2]))).toThrow(/f gave another value \(at 0: 5\) where it gave 1/);
+    // what it depends on passed as an argument: the gradient of the steps as they ran
+    const passed = (x: number) => {
+      let y = x;
+      let t = 0;
+      for (let s = 0; s < 3; s++) {
+        y = checkpointed((z: number, u: number) => z * Math.exp(-u) + Math.sin(z), y, t);
+        t += 0.5;
+      }
+      return y;
+    };
+    const h = 1e-6;
+    expect(gradient(passed, 1.2)[0]).toBeCloseTo((passed(1.2 + h) - passed(1.2 - h)) / (2 * h), 8);
+  });
   it('isderiving is true only while differentiating', () => {
     let inside = false;
     gradient((x: number) => ((inside = isderiving()), x), 1);
