@@ -12,7 +12,7 @@
 // With no traced operand, JavaScript's own operator runs, so strings, BigInt, Dates and
 // `valueOf` objects keep their meaning.
 
-import { innerTape, rowOn, Traced, isTracedOperand, textOfTraced } from '../lib/core/traced.js';
+import { innerTape, rowOn, Traced, isTraced, isTracedOperand, textOfTraced } from '../lib/core/traced.js';
 import { convertsToPrimitive, eitherTraced, live, operandOn, toNumber, toNumeric, toPrimitive } from './operands.js';
 import { log } from './math.js';
 import { trunc } from './nondiff.js';
@@ -272,7 +272,11 @@ function powTraced(a: unknown, b: unknown): unknown {
   const rowA = rowOn(a, t);
   const rowB = rowOn(b, t);
   // (x ** 1 is x, NaN and ±0 included: a square's partial 2·x records no power)
-  const dx = rowA < 0 || seq(y, 0) ? 0 : mul(y, y === 2 ? x : pow(x, sub(y, 1)));
+  // At y = 0 the partial y·x**(y-1) is 0, taken as the constant 0 where y is (no derivative
+  // of it is asked) or where it would be NaN (x = 0, NaN). An exponent an enclosing
+  // differentiation traces keeps it as y·x**(y-1): its derivative in y, x**-1, is the mixed
+  // partial (the constant made hessian(x => x[0] ** x[1], [2, 0]) [[0, 0], [0.5, 0.48]]).
+  const dx = rowA < 0 || (seq(y, 0) && (!isTraced(y) || seq(x, 0) || !seq(x, x))) ? 0 : mul(y, y === 2 ? x : pow(x, sub(y, 1)));
   // At x = 0 with a positive exponent, x**y is 0 near there for any y: ∂/∂y = 0 (as ChainRules),
   // not 0 · log(0) = NaN.
   const dy = rowB < 0 ? 0 : seq(x, 0) && gt(y, 0) ? 0 : mul(z, log(x));

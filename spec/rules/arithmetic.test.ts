@@ -10,7 +10,8 @@ const ops: Record<string, [ScalarFn, number[][]]> = {
   mul: [(a, b) => z.mul(a, b), [[1.5, -2], [0.3, 7]]],
   div: [(a, b) => z.div(a, b), [[1.5, -2], [0.3, 7]]],
   mod: [(a, b) => z.mod(a, b), [[7.5, 2], [-7.5, 2.2]]],
-  pow: [(a, b) => z.pow(a, b), [[1.5, 2.5], [0.3, -1.2], [2, 3]]],
+  // ([2, 0], [0.5, 0]: an exponent of 0 made the base's partial the constant 0, and ∂²/∂b∂a 0, not 1/a)
+  pow: [(a, b) => z.pow(a, b), [[1.5, 2.5], [0.3, -1.2], [2, 3], [2, 0], [0.5, 0]]],
   neg: [(a) => z.neg(a), [[1.5], [-2]]],
   pos: [(a) => z.pos(a), [[1.5]]],
   inc: [(a) => z.inc(a), [[1.5]]],
