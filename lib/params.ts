@@ -20,6 +20,11 @@ export type Param = NDArray | number[] | number[][];
 export class Params implements Iterable<Param> {
   private readonly items: Param[] = [];
 
+  /** The brand the stand-ins know a Params by (proxies/kinds.ts refuses one inside an argument). */
+  static {
+    Object.defineProperty(this.prototype, Symbol.for('zygote-ts.params'), { value: true });
+  }
+
   constructor(params: Iterable<Param> = []) {
     for (const p of params) this.push(p);
   }

@@ -112,10 +112,19 @@ const IMMER_DRAFT = new Refusal(
     "Pass current(draft) from immer, a plain copy of the draft as it is now.",
 );
 
+// A Params inside an argument (`gradient(f, { x, ps })`) was traced as a record: its arrays,
+// which f reads through its closure, got no gradient, with no word (lib/params.ts brands it).
+const PARAMS_BRAND = Symbol.for('zygote-ts.params');
+const PARAMS_INSIDE = new Refusal(
+  'is a Params: implicit parameters are given as the only argument (gradient(() => loss(), new Params([W]))), and their arrays ' +
+    'are found where f reads them. To differentiate arrays explicitly, pass the arrays themselves in the argument instead.',
+);
+
 // A record's prototype chain reaches Object.prototype (or null) through user classes only;
 // a built-in constructor on the way (Date, Error, HTMLElement, …) means internal slots.
 function kindOfPrototype(proto: object | null): Kind | Refusal {
   if (proto === null || proto === Object.prototype) return 'record';
+  if (Object.prototype.hasOwnProperty.call(proto, PARAMS_BRAND)) return PARAMS_INSIDE;
   const known = kindByPrototype.get(proto);
   if (known !== undefined) return known;
   const ctor = Object.prototype.hasOwnProperty.call(proto, 'constructor') ? (proto as { constructor: unknown }).constructor : undefined;

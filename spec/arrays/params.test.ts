@@ -189,6 +189,15 @@ describe('Params beside other arguments', () => {
     expect(() => jvp(f, [3, ps], [1, null])).toThrow(/Params must be the only argument/);
     expect(gradient(() => 3 * v[0]!, ps).get(v)).toEqual([3, 0]);
   });
+
+  // (traced as a record, its arrays read through f's closure got no gradient: { ps: null, x: 6 })
+  it('and inside an argument, naming its place', () => {
+    const v = [2, 3];
+    const ps = new Params([v]);
+    expect(() => gradient((o: { x: number; ps: Params }) => o.x * v[0]! * v[1]!, { x: 1, ps })).toThrow(/arg 0 \.ps is a Params: implicit parameters are given as the only argument/);
+    expect(() => gradient((list: Params[]) => v[0]! * list.length, [ps])).toThrow(/arg 0 \[0\] is a Params/);
+    expect(() => jvp((o: { x: number; ps: Params }) => o.x * v[0]!, [{ x: 1, ps }], [{ x: 1, ps: null }])).toThrow(/is a Params/);
+  });
 });
 
 describe('jacobian and Params', () => {
