@@ -142,7 +142,8 @@ export function commonJsFacade(path: string, code: string, cache: TransformCache
   if (own === null) return null;
   const reexported = { names: new Set<string>(), others: new Set<string>() };
   collectReexports(path, own, cache, new Set([path]), reexported);
-  const names = ['__esModule', ...[...reexported.names].filter((name) => name !== 'default' && name !== '__esModule')];
+  // (tsc marks the exports of a file with ES module syntax `__esModule`; an `export =` file's are its own)
+  const names = [...(own.commonjs ? [] : ['__esModule']), ...[...reexported.names].filter((name) => name !== 'default' && (own.commonjs || name !== '__esModule'))];
   return [
     "import Module, { createRequire } from 'node:module';",
     // The entry point: loaded as Node loads a CommonJS entry, which sets require.main.
@@ -155,7 +156,7 @@ export function commonJsFacade(path: string, code: string, cache: TransformCache
   ].join('\n');
 }
 
-type Exported = { names: string[]; reexports: string[] };
+type Exported = { names: string[]; reexports: string[]; commonjs?: true };
 
 /** What the TypeScript file at `path` exports (typescript.ts `exportNames`), through the cache (each file by its own content). */
 function exportedBy(path: string, code: string, cache: TransformCache | null): Exported | null {

@@ -9,6 +9,8 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type * as Esbuild from 'esbuild';
+import { children, is, memberName, type Node } from './ast.js';
+import { parse } from './parse.js';
 import { hasIgnorePragma } from './pragma.js';
 import { composeMaps, type SourceMapV3 } from './sourcemap.js';
 import { transform, type TransformOptions, type TransformResult } from './transform.js';
@@ -98,17 +100,63 @@ export function esModuleAsCommonJs(code: string, filename: string): TransformRes
 }
 
 /**
- * The names a TypeScript file with ES module syntax exports, as esbuild reads them (`default`
- * among them), and the specifiers of its `export * from …` (whose names it cannot know), or
- * null for a file without such syntax (`exports.k = …`, `export =`).
+ * The names a TypeScript file exports: with ES module syntax, as esbuild reads them (`default`
+ * among them), and the specifiers of its `export * from …` (whose names it cannot know); without
+ * it (`exports.k = …`, `export =`), those Node's reading of `tsc`'s output finds
+ * ({@link commonJsExportNames}; `commonjs`: without tsc's `__esModule`), or null where it finds none.
  */
-export function exportNames(code: string, filename: string): { names: string[]; reexports: string[] } | null {
+export function exportNames(code: string, filename: string): { names: string[]; reexports: string[]; commonjs?: true } | null {
   const loader = filename.endsWith('.tsx') ? 'tsx' : 'ts';
   const out = esbuild(filename).buildSync({ stdin: { contents: code, sourcefile: filename, loader }, write: false, outfile: `${filename}.js`, format: 'esm', metafile: true, supported: LOWERED, logLevel: 'silent' });
-  if (!Object.values(out.metafile.inputs).some((input) => input.format === 'esm')) return null;
+  if (!Object.values(out.metafile.inputs).some((input) => input.format === 'esm')) {
+    const own = commonJsExportNames(esbuild(filename).transformSync(code, { loader, supported: LOWERED, logLevel: 'silent' }).code);
+    // (tsc marks a module's exports `__esModule`, `import … = require(…)`'s too, but not `export =`'s, which are the value itself)
+    return own !== null && hasModuleSyntax(code) && !/^export\s*=/m.test(code) ? { names: own.names, reexports: own.reexports } : own;
+  }
   // esbuild prints each as `export * from "…";` on a line of its own.
   const reexports = [...out.outputFiles[0]!.text.matchAll(/^export \* from ("(?:[^"\\\n]|\\.)*");$/gm)].map((m) => JSON.parse(m[1]!) as string);
   return { names: Object.values(out.metafile.outputs).flatMap((output) => output.exports), reexports };
+}
+
+/**
+ * The names Node gives an `import` of the CommonJS JavaScript `js` (types stripped, as `tsc`
+ * emits it), as its lexer (cjs-module-lexer) finds them in the text, and the specifiers it
+ * re-exports whole (`module.exports = require('./x')`); null for none. Node reads them from the
+ * file it is given, here the TypeScript, where `export = { k, sq }` is no CommonJS it knows, and
+ * `import scale = require(…)` stops its lexer: `import * as lib` had no `lib.k`, and `x * lib.k`
+ * was NaN, silently, where the `tsc` build's namespace has it.
+ */
+export function commonJsExportNames(js: string): { names: string[]; reexports: string[]; commonjs: true } | null {
+  const names = new Set<string>();
+  const reexports: string[] = [];
+  const isExports = (node: Node): boolean =>
+    is(node, 'Identifier') ? node.name === 'exports' : is(node, 'MemberExpression') && is(node.object, 'Identifier') && node.object.name === 'module' && memberName(node) === 'exports';
+  const required = (node: Node): string | null =>
+    is(node, 'CallExpression') && is(node.callee, 'Identifier') && node.callee.name === 'require' && is(node.arguments[0], 'Literal') && typeof node.arguments[0].value === 'string' ? node.arguments[0].value : null;
+  const visit = (node: Node): void => {
+    if (is(node, 'AssignmentExpression') && node.operator === '=' && is(node.left, 'MemberExpression')) {
+      const name = memberName(node.left);
+      if (isExports(node.left.object) && name !== null) names.add(name);
+      else if (isExports(node.left)) {
+        const whole = required(node.right);
+        if (whole !== null) reexports.push(whole);
+        // (the lexer's object form: keys whose values are names, up to the first that is not)
+        if (is(node.right, 'ObjectExpression')) {
+          for (const p of node.right.properties) {
+            if (is(p, 'SpreadElement')) continue;
+            const key = p.computed ? null : is(p.key, 'Identifier') ? p.key.name : is(p.key, 'Literal') && typeof p.key.value === 'string' ? p.key.value : null;
+            if (key === null || p.kind !== 'init' || p.method || !is(p.value, 'Identifier')) break;
+            names.add(key);
+          }
+        }
+      }
+    } else if (is(node, 'CallExpression') && is(node.callee, 'MemberExpression') && is(node.callee.object, 'Identifier') && node.callee.object.name === 'Object' && memberName(node.callee) === 'defineProperty' && node.arguments[0] && isExports(node.arguments[0] as Node) && is(node.arguments[1], 'Literal') && typeof node.arguments[1].value === 'string') {
+      names.add(node.arguments[1].value);
+    }
+    for (const child of children(node)) visit(child);
+  };
+  visit(parse(js).ast as Node);
+  return names.size === 0 && reexports.length === 0 ? null : { names: [...names], reexports, commonjs: true };
 }
 
 /**

@@ -483,6 +483,26 @@ describe('node --import zygote-ts/register', () => {
     expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.cts')]))).toBe(true);
   });
 
+  it("gives an import of CommonJS TypeScript without ES module syntax (export =, import = require) the names tsc's build gives it", () => {
+    // Node read the names from the TypeScript, where `export = { k, sq }` is no CommonJS its lexer
+    // knows and `import … = require(…)` stopped it: lib.k was undefined, f(1.5) NaN and its
+    // gradient [null], where tsc + node give 6.75 and [8] (Node finds k and sq in tsc's output).
+    const dir = mkdtempSync(join(tmp, 'cjs-export-equals-'));
+    const index = pathToFileURL(join(root, 'dist/lib/index.js')).href;
+    writeFileSync(join(dir, 'package.json'), '{}');
+    writeFileSync(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "module": "nodenext", "target": "ES2022", "esModuleInterop": true } }');
+    writeFileSync(join(dir, 'lib.cts'), 'const k: number = 3;\nfunction sq(x: number): number { return x * x; }\nexport = { k, sq };\n');
+    writeFileSync(join(dir, 'more.cts'), "import lib = require('./lib.cjs');\nexports.shift = lib.k as number;\nmodule.exports.twice = (x: number): number => 2 * x;\n");
+    writeFileSync(join(dir, 'main.mts'), [
+      `import { gradient } from ${JSON.stringify(index)};`,
+      "import * as lib from './lib.cjs';",
+      "import * as more from './more.cjs';",
+      'const f = (x: number) => x * (lib as any).k + (lib as any).sq(x) + (more as any).twice(x) - (more as any).shift;',
+      'console.log(JSON.stringify({ keys: [Object.keys(lib), Object.keys(more)], value: f(1.5), grad: gradient(f, 1.5) }));',
+    ].join('\n'));
+    expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.mts')]))).toEqual({ keys: [['default', 'k', 'sq'], ['__esModule', 'default', 'shift', 'twice']], value: 6.75, grad: [8] });
+  });
+
   it('gives an ES module that imports the CommonJS entry point its names, and the entry require.main', () => {
     // The entry was left to Node's own load, whose names are read from its text, the TypeScript:
     // none, so main.k was undefined and f(1.5) NaN where tsc + node give 5.5.
