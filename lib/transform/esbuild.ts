@@ -60,13 +60,13 @@ function needsCompiling(path: string, loaders: Record<string, string> | undefine
  * declared `k!: number` reset by define semantics after `super()` — a silently different
  * value and gradient.
  */
-async function compileWithBuild(build: PluginBuild, path: string): Promise<{ code: string; map: SourceMapV3 } | { errors: Message[] }> {
+async function compileWithBuild(build: PluginBuild, path: string, lowered: Record<string, boolean>): Promise<{ code: string; map: SourceMapV3 } | { errors: Message[] }> {
   const o = build.initialOptions;
   const outfile = `${path}.zygote.js`; // never written: only names the output of a build with write: false
   const options: BuildOptions & { write: false } = {
     entryPoints: [path], bundle: false, write: false, outfile, sourcemap: 'external', target: 'esnext', logLevel: 'silent',
     // (the rewrite's parser reads no decorators; the build lowers them and `using` for its target anyway)
-    supported: { ...o.supported, ...LOWERED },
+    supported: { ...o.supported, ...LOWERED, ...lowered },
     absWorkingDir: o.absWorkingDir, tsconfig: o.tsconfig, tsconfigRaw: o.tsconfigRaw, loader: o.loader,
     jsx: o.jsx, jsxFactory: o.jsxFactory, jsxFragment: o.jsxFragment, jsxImportSource: o.jsxImportSource, jsxDev: o.jsxDev, jsxSideEffects: o.jsxSideEffects,
   };
@@ -81,6 +81,28 @@ async function compileWithBuild(build: PluginBuild, path: string): Promise<{ cod
   const js = result.outputFiles.find((f) => f.path.endsWith('.js'))!;
   const mapFile = result.outputFiles.find((f) => f.path.endsWith('.map'))!;
   return { code: js.text, map: JSON.parse(mapFile.text) as SourceMapV3 };
+}
+
+/**
+ * The class-field features the build's `target` lowers (`{ 'class-field': false, … }`), which
+ * the compilation before the rewrite must lower too (it compiles for esnext otherwise). A field
+ * beside a parameter property (`b = this.a * 2` and `constructor(public a: number)`) is lowered
+ * after it, into the constructor: kept a class field, it ran first and read undefined. Under
+ * `target: 'es2020'` `new PP(x).b * x` was NaN with a null gradient where the plain build gives
+ * 2x². Asked of the build's esbuild with a class of each kind, as its own table decides.
+ */
+async function classFieldsLowered(build: PluginBuild): Promise<Record<string, boolean>> {
+  const { target, supported } = build.initialOptions;
+  if (target === undefined) return {}; // (esnext)
+  const kept = async (field: string): Promise<boolean> => {
+    try {
+      return (await build.esbuild.transform(`class A { ${field} = 1 }`, { loader: 'js', target, supported })).code.includes(`${field} = 1;`);
+    } catch {
+      return true; // (a target esbuild refuses: the build says so itself)
+    }
+  };
+  const [instance, statics] = await Promise.all([kept('a'), kept('static a')]);
+  return { ...(instance ? {} : { 'class-field': false }), ...(statics ? {} : { 'class-static-field': false }) };
 }
 
 /**
@@ -99,6 +121,7 @@ export default function zygote(options: ZygoteEsbuildOptions = {}): Plugin {
   return {
     name: 'zygote-ts',
     setup(build) {
+      let fieldsLowered: Promise<Record<string, boolean>> | undefined;
       // The runtime a rewritten file imports by its path stays out of the bundle where zygote-ts does (bundler.ts ownSpecifier).
       build.onResolve({ filter: /(?:runtime|recompile)\.js$/ }, async (args) => {
         const own = ownSpecifier(args.path);
@@ -110,7 +133,7 @@ export default function zygote(options: ZygoteEsbuildOptions = {}): Plugin {
         if (args.namespace !== 'file' || args.path === specifier || !shouldRewrite(args.path, filter)) return undefined;
         const code = await readFile(args.path, 'utf8');
         if (cache === undefined) cache = cacheOf(options.cache);
-        const compiled = needsCompiling(args.path, build.initialOptions.loader) ? await compileWithBuild(build, args.path) : null;
+        const compiled = needsCompiling(args.path, build.initialOptions.loader) ? await compileWithBuild(build, args.path, await (fieldsLowered ??= classFieldsLowered(build))) : null;
         if (compiled !== null && 'errors' in compiled) return { errors: compiled.errors };
         if (compiled !== null) compiled.map.sources = [args.path];
         if (compiled !== null) compiled.map.sourcesContent = [code];

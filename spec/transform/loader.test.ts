@@ -729,6 +729,23 @@ describe('zygote-ts/esbuild', () => {
     expect(await bundlePair({ 'main.ts': main, 'tsconfig.json': tsconfig })).toEqual([{ value: 4.5, grad: null }, { value: 4.5, grad: [6] }]);
   });
 
+  it("lowers class fields where the build's target does, after the parameter properties they read", async () => {
+    // Compiled for esnext before the rewrite, `b = this.a * 2` stayed a class field and ran before
+    // the constructor's `this.a = a`: under target es2020 f(1.5) was NaN with gradient [null],
+    // where the plain build (fields lowered into the constructor, after it) gives 4.5 and [6].
+    const main = [
+      "import { gradient } from 'zygote-ts';",
+      'class P { b = this.a * 2; static k = 1; static twice = P.k * 2; constructor(public a: number) {} }',
+      'const f = (x: number) => new P(x).b * x * P.twice / 2;',
+      report,
+    ].join('\n');
+    for (const target of ['es2020', 'chrome70']) {
+      expect(await bundlePair({ 'main.ts': main }, undefined, undefined, target)).toEqual([{ value: 4.5, grad: null }, { value: 4.5, grad: [6] }]);
+    }
+    // (where the target keeps class fields, the plain build runs them first too)
+    expect(await bundlePair({ 'main.ts': main }, undefined, undefined, 'es2022')).toEqual([{ value: null, grad: null }, { value: null, grad: [null] }]);
+  });
+
   it('bundles TypeScript decorators and using declarations, lowered before the rewrite', async () => {
     const main = ["import { gradient } from 'zygote-ts';", loweredSyntax, report].join('\n');
     // (the plain build lowers them for its target; the rewrite's parser read no decorators at all)
