@@ -42,7 +42,9 @@ function iteratorPrototypes(): object[] {
     const segments = new Segmenter().segment('');
     protos.push(Object.getPrototypeOf(segments), Object.getPrototypeOf(segments[Symbol.iterator]()));
   }
-  return protos as object[];
+  // (a bundle for a target before ES2018 lowers `async function*` to a plain function, whose
+  // `prototype` is undefined: as a WeakMap key it stopped every such bundle as it loaded)
+  return protos.filter((proto): proto is object => typeof proto === 'object' && proto !== null);
 }
 
 /** The kind of a non-null object, or a `Refusal` saying why it cannot be traced. */

@@ -746,6 +746,13 @@ describe('zygote-ts/esbuild', () => {
     expect(await bundlePair({ 'main.ts': main }, undefined, undefined, 'es2022')).toEqual([{ value: null, grad: null }, { value: null, grad: [null] }]);
   });
 
+  it('bundles zygote-ts for a target before ES2018 (async generators lowered), which loads and differentiates', async () => {
+    // Lowered, `async function* () {}` has no prototype object: the library's table of iterator
+    // prototypes took undefined as a WeakMap key, and every such bundle stopped as it loaded.
+    const main = ["import { gradient } from 'zygote-ts';", 'const f = (x: number) => x ** 3 / 2;', report].join('\n');
+    expect(await bundlePair({ 'main.ts': main }, undefined, undefined, 'es2017')).toEqual([{ value: 1.6875, grad: null }, { value: 1.6875, grad: [3.375] }]);
+  });
+
   it('bundles TypeScript decorators and using declarations, lowered before the rewrite', async () => {
     const main = ["import { gradient } from 'zygote-ts';", loweredSyntax, report].join('\n');
     // (the plain build lowers them for its target; the rewrite's parser read no decorators at all)
