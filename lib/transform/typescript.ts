@@ -160,6 +160,26 @@ export function commonJsExportNames(js: string): { names: string[]; reexports: s
 }
 
 /**
+ * JavaScript `code` with its decorators (and `using` declarations) lowered by esbuild, with a map
+ * to `code`, for a bundler whose own TypeScript transform keeps standard decorators: Vite 8's
+ * Oxc lowers only `experimentalDecorators` ones, and the rewrite's parser reads none. Null
+ * where esbuild is not installed.
+ */
+export function lowerDecorators(code: string, filename: string): { code: string; map: SourceMapV3 } | null {
+  try {
+    esbuild(filename);
+  } catch (error) {
+    if ((error as Error).message === ESBUILD_MISSING) return null;
+    throw error;
+  }
+  const out = esbuild(filename).transformSync(code, { loader: 'js', sourcefile: filename, sourcemap: 'external', supported: LOWERED, logLevel: 'silent' });
+  const map = JSON.parse(out.map) as SourceMapV3;
+  map.sources = [filename];
+  map.sourcesContent = [code];
+  return { code: out.code, map };
+}
+
+/**
  * Syntax `tsc` lowers (for any `target` it has) that Node 20 cannot run: decorators (TS 5's
  * standard ones, with `accessor` fields) and `using` declarations. Kept, the rewrite's parser
  * stopped at `@` and Node at `using`.

@@ -27,7 +27,8 @@ import { cacheOf, OWN_NAME, ownSpecifier, rewriteWithRuntime } from './bundler.j
 import { isTypeScriptFile, RUNTIME_PATH, shouldRewrite } from './filter.js';
 import { transform } from './index.js';
 import { hasIgnorePragma } from './pragma.js';
-import type { SourceMapV3 } from './sourcemap.js';
+import { composeMaps, type SourceMapV3 } from './sourcemap.js';
+import { lowerDecorators } from './typescript.js';
 
 export interface ZygoteViteOptions {
   /** Packages under node_modules to rewrite too (`'*'` for all). Default: none. */
@@ -102,6 +103,17 @@ function ignoredTypeScript(id: string): boolean {
   }
 }
 
+/** `error` with `note` after its message. */
+function withNote(error: SyntaxError, note: string): SyntaxError {
+  error.message = `${error.message}. ${note}`;
+  return error;
+}
+
+/** Whether the rewrite's parser may have stopped at a decorator or an `accessor` field (lowered, they parse). */
+function mayBeDecorators(code: string, error: unknown): boolean {
+  return error instanceof SyntaxError && /@|\baccessor\b/.test(code);
+}
+
 /**
  * Create the plugin.
  *
@@ -160,7 +172,22 @@ function vitePlugin(options: ZygoteViteOptions, inWorker: boolean): ZygoteVitePl
       if (id === null || id === specifier || !shouldRewrite(id, filter) || ignoredTypeScript(id)) return null;
       if (cache === undefined) cache = cacheOf(options.cache);
       const stored = throughCache(cache, `vite ${bundles ? 'build ' : ''}${specifier}`, id, code, () => {
-        const out = rewriteWithRuntime(specifier, (runtime) => transform(code, { filename: id, runtime: { kind: 'import', specifier: runtime }, marksEnd: bundles }));
+        const rewrite = (input: string) => rewriteWithRuntime(specifier, (runtime) => transform(input, { filename: id, runtime: { kind: 'import', specifier: runtime }, marksEnd: bundles }));
+        let out;
+        try {
+          out = rewrite(code);
+        } catch (error) {
+          if (!mayBeDecorators(code, error)) throw error;
+          // (the build stopped at the first `@`, where the plain build kept the decorators for its minifier or target to lower)
+          const lowered = lowerDecorators(code, id);
+          if (lowered === null) throw withNote(error as SyntaxError, 'zygote-ts lowers standard decorators (which Vite leaves as they are written) with esbuild, which is not installed: npm install --save-dev esbuild');
+          try {
+            out = rewrite(lowered.code);
+          } catch {
+            throw error; // (not the decorators: the error as the file has it)
+          }
+          out = { ...out, changed: true, map: out.map ? composeMaps(out.map, lowered.map) : null };
+        }
         return out.changed ? JSON.stringify({ code: out.code, map: out.map }) : null;
       });
       return stored === null ? null : (JSON.parse(stored) as { code: string; map: SourceMapV3 | null });
