@@ -25,7 +25,8 @@ import { readFileSync } from 'node:fs';
 import { throughCache, type TransformCache } from './cache.js';
 import { cacheOf, OWN_NAME, ownSpecifier, rewriteWithRuntime } from './bundler.js';
 import { isTypeScriptFile, RUNTIME_PATH, shouldRewrite } from './filter.js';
-import { transform } from './index.js';
+import { transform, transformTs } from './index.js';
+import { nearestTsconfig } from './tsconfig.js';
 import { hasIgnorePragma } from './pragma.js';
 import { composeMaps, type SourceMapV3 } from './sourcemap.js';
 import { lowerDecorators } from './typescript.js';
@@ -171,7 +172,16 @@ function vitePlugin(options: ZygoteViteOptions, inWorker: boolean): ZygoteVitePl
       const id = sourceFile(moduleId);
       if (id === null || id === specifier || !shouldRewrite(id, filter) || ignoredTypeScript(id)) return null;
       if (cache === undefined) cache = cacheOf(options.cache);
-      const stored = throughCache(cache, `vite ${bundles ? 'build ' : ''}${specifier}`, id, code, () => {
+      // (a `.cts` file is stripped under its tsconfig.json, whose text keys its entry too)
+      const tsconfig = id.endsWith('.cts') ? nearestTsconfig(id) : undefined;
+      const kind = `vite ${bundles ? 'build ' : ''}${specifier}${tsconfig === undefined ? '' : `\0${tsconfig?.path}\0${tsconfig?.key}`}`;
+      const stored = throughCache(cache, kind, id, code, () => {
+        // Vite's TypeScript transform skips `.cts` files (Rolldown strips them after the plugins):
+        // their types are stripped here, under the file's tsconfig.json as the loader strips them.
+        if (tsconfig !== undefined) {
+          const out = rewriteWithRuntime(specifier, (runtime) => transformTs(code, id, { runtime: { kind: 'import', specifier: runtime }, marksEnd: bundles, tsconfig: tsconfig?.path }));
+          return out.changed ? JSON.stringify({ code: out.code, map: out.map }) : null;
+        }
         const rewrite = (input: string) => rewriteWithRuntime(specifier, (runtime) => transform(input, { filename: id, runtime: { kind: 'import', specifier: runtime }, marksEnd: bundles }));
         let out;
         try {

@@ -115,6 +115,27 @@ describe('zygote-ts/vite', () => {
     }
   });
 
+  it('strips the types of .cts files, which Vite leaves to Rolldown after the plugins, before the rewrite', async () => {
+    // The plugin was handed lib.cts as it is written: "SyntaxError: Unexpected token" at `k: number`,
+    // where the plain build (Rolldown strips .cts itself) gives 5.25 and its gradient 5.
+    const dir = mkdtempSync(join(tmpdir(), 'zygote-vite-cts-'));
+    try {
+      writeFileSync(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "target": "ES2022", "esModuleInterop": true } }');
+      writeFileSync(join(dir, 'lib.cts'), 'const k: number = 2;\nfunction sq(x: number): number { return x * x; }\nexport = { k, sq };\n');
+      writeFileSync(join(dir, 'main.ts'), [
+        `import { gradient } from ${JSON.stringify(join(root, 'dist/lib/index.js'))};`,
+        "import lib from './lib.cts';",
+        'const f = (x: number) => x * lib.k + lib.sq(x);',
+        'console.log(JSON.stringify([f(1.5), gradient(f, 1.5)]));',
+      ].join('\n'));
+      await build({ root: dir, logLevel: 'silent', configFile: false, plugins: [zygote({ cache: false })], build: { outDir: join(dir, 'out'), minify: false, ssr: join(dir, 'main.ts'), rollupOptions: { output: { format: 'es', entryFileNames: 'main.mjs' } } }, ssr: { noExternal: true } });
+      const run = spawnSync(process.execPath, [join(dir, 'out', 'main.mjs')], { encoding: 'utf8' });
+      expect(JSON.parse(run.stdout)).toEqual([5.25, [5]]); // 2x + x², d/dx 2 + 2x
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('takes the runtime from zygote-ts/recompile in files that call Function(…), whose bodies are rewritten at run time', () => {
     const plugin = zygote();
     const out = plugin.transform('export const f = (body) => new Function("x", body);', '/home/u/app/src/f.js');
