@@ -189,13 +189,14 @@ function vitePlugin(options: ZygoteViteOptions, inWorker: boolean): ZygoteVitePl
         } catch (error) {
           if (!mayBeDecorators(code, error)) throw error;
           // (the build stopped at the first `@`, where the plain build kept the decorators for its minifier or target to lower)
-          const lowered = lowerDecorators(code, id);
-          if (lowered === null) throw withNote(error as SyntaxError, 'zygote-ts lowers standard decorators (which Vite leaves as they are written) with esbuild, which is not installed: npm install --save-dev esbuild');
+          let lowered;
           try {
-            out = rewrite(lowered.code);
+            lowered = lowerDecorators(code, id);
+            if (lowered !== null) out = rewrite(lowered.code);
           } catch {
             throw error; // (not the decorators: the error as the file has it)
           }
+          if (lowered === null || out === undefined) throw withNote(error as SyntaxError, 'zygote-ts lowers standard decorators (which Vite leaves as they are written) with esbuild, which is not installed: npm install --save-dev esbuild');
           out = { ...out, changed: true, map: out.map ? composeMaps(out.map, lowered.map) : null };
         }
         return out.changed ? JSON.stringify({ code: out.code, map: out.map }) : null;
