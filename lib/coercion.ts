@@ -120,6 +120,9 @@ export function booleanOf(value?: unknown): boolean | Boolean {
   return new.target === undefined ? truth : new Boolean(truth);
 }
 
+// (the built-in as the platform made it: a program's own global Boolean is called as it is)
+const builtinBoolean = Boolean;
+
 /**
  * What `xs.filter(f)`, `find`, `some`, `every` & co. are given in place of `f`: the built-ins
  * test f's result natively, where a traced 0 or NaN is an object and so passes. The
@@ -128,7 +131,7 @@ export function booleanOf(value?: unknown): boolean | Boolean {
  */
 export function predicate(f: unknown): unknown {
   if (typeof f !== 'function') return f;
-  if (f === Boolean) return booleanOf;
+  if (f === builtinBoolean) return booleanOf;
   return function (this: unknown, ...args: unknown[]): unknown {
     const result: unknown = Reflect.apply(f, this, args);
     return isTraced(result) ? truthOf(result) : result;
@@ -194,7 +197,7 @@ const transparentPredicates = new WeakMap<Function, Function>();
  * calls pass the same value.
  */
 function transparentPredicate(f: Function): unknown {
-  if (f === Boolean) return booleanOf;
+  if (f === builtinBoolean) return booleanOf;
   let wrapped = transparentPredicates.get(f);
   if (wrapped === undefined) {
     wrapped = new Proxy(f, {
@@ -265,16 +268,22 @@ export function key(x: unknown): unknown {
 // ---- Number and the number predicates -----------------------------------------------------
 const isNumberLike = (x: unknown): x is number | Traced => typeof x === 'number' || isTraced(x);
 
+// (the built-ins as the platform made them: a program may replace the globals, and rewritten
+// code then calls the replacement, rules/as-installed.ts; these must not)
+const builtinIsNaN = isNaN;
+const builtinIsFinite = isFinite;
+const { isNaN: builtinNumberIsNaN, isFinite: builtinNumberIsFinite, isInteger: builtinIsInteger, isSafeInteger: builtinIsSafeInteger } = Number;
+
 /** `isNaN`, `isFinite` in rewritten code: a traced number answers as its value (an object converting to one, too). */
-export const differentiableIsNaN = { isNaN: (x: unknown): boolean => isNaN(unwrap(toNumber(x)) as number) }.isNaN;
-export const differentiableIsFinite = { isFinite: (x: unknown): boolean => isFinite(unwrap(toNumber(x)) as number) }.isFinite;
+export const differentiableIsNaN = { isNaN: (x: unknown): boolean => builtinIsNaN(unwrap(toNumber(x)) as number) }.isNaN;
+export const differentiableIsFinite = { isFinite: (x: unknown): boolean => builtinIsFinite(unwrap(toNumber(x)) as number) }.isFinite;
 
 /** `Number.isNaN`, `Number.isFinite`, … in rewritten code: a traced number is a number to them. */
 export const numberPredicates = Object.freeze({
-  isNaN: (x: unknown): boolean => isNumberLike(x) && Number.isNaN(unwrap(x)),
-  isFinite: (x: unknown): boolean => isNumberLike(x) && Number.isFinite(unwrap(x)),
-  isInteger: (x: unknown): boolean => isNumberLike(x) && Number.isInteger(unwrap(x)),
-  isSafeInteger: (x: unknown): boolean => isNumberLike(x) && Number.isSafeInteger(unwrap(x)),
+  isNaN: (x: unknown): boolean => isNumberLike(x) && builtinNumberIsNaN(unwrap(x)),
+  isFinite: (x: unknown): boolean => isNumberLike(x) && builtinNumberIsFinite(unwrap(x)),
+  isInteger: (x: unknown): boolean => isNumberLike(x) && builtinIsInteger(unwrap(x)),
+  isSafeInteger: (x: unknown): boolean => isNumberLike(x) && builtinIsSafeInteger(unwrap(x)),
 });
 
 /**

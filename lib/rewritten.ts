@@ -6,7 +6,7 @@
 // globals we recompile it from its source (where the source rewriter is at hand:
 // lib/source-rewriter.ts); otherwise we say how to enable the rewrite.
 
-import { __zy } from './runtime.js';
+import { __zy, runtimeVersionsBehind } from './runtime.js';
 import { differentiableMath } from '../rules/math.js';
 import { asItsRewriteSawIt, isRewritten, mayNeedRewrite } from './transform/recognize.js';
 import { sourceRewriter } from './source-rewriter.js';
@@ -27,7 +27,7 @@ const nativeStandIns = new Map<unknown, Function>(
 
 /** The runtime's own functions (what `Math.tanh` means in rewritten code) need no rewrite. */
 const runtimeFunctions = new WeakSet<Function>(
-  ([...Object.values(__zy), ...Object.values(__zy.Math), ...Object.values(differentiableMath)] as unknown[]).filter((v): v is Function => typeof v === 'function'),
+  ([...Object.values(__zy), ...Object.values(__zy.Math), ...Object.values(differentiableMath), ...Object.values(__zy.Number), ...runtimeVersionsBehind] as unknown[]).filter((v): v is Function => typeof v === 'function'),
 );
 
 const ENABLE_THE_REWRITE =

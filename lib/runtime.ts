@@ -15,10 +15,12 @@ import { evalSource, rewritingFunction } from './dynamic-function.js';
 import * as text from '../rules/text.js';
 import * as builtins from '../rules/builtins.js';
 import * as wasm from '../rules/wasm.js';
-import { callImported, importedFunction } from './imported.js';
+import { callImported, importedFunction, wasRewritten } from './imported.js';
+import { isTraced, numberOf } from './core/traced.js';
 import { addAt, arrayOf, readElement } from '../rules/arrays/shape.js';
 import * as escapes from './escapes.js';
 import { copies } from './core/foreign.js';
+import { calledAsInstalled } from '../rules/as-installed.js';
 
 // `Number(…)`, `Boolean(…)`, `Object(…)`, `Function(…)` in rewritten code call `__zy.builtin(Number)(…)`: the runtime's
 // version of the built-in the code names, or that value itself when it is something else.
@@ -37,6 +39,9 @@ const runtimeVersions = new Map<unknown, unknown>([
   [Number.isFinite, coercion.numberPredicates.isFinite],
   [Number.isInteger, coercion.numberPredicates.isInteger],
   [Number.isSafeInteger, coercion.numberPredicates.isSafeInteger],
+  // (read as values: `const is = Object.is`, `const clone = structuredClone`)
+  [Object.is, builtins.objectIs],
+  ...(typeof structuredClone === 'function' ? [[structuredClone, builtins.structuredCloneOf] as const] : []),
 ]);
 // (reached where `Math` may be another object's property: `Math.sin(x)` inside `with (o)`,
 // lib/transform/rewrite-globals.ts)
@@ -50,7 +55,57 @@ function builtin(callee: unknown): unknown {
   return runtimeVersions.get(callee) ?? callee;
 }
 
+/**
+ * `Number` as a program takes it apart (`const { isFinite, EPSILON } = Number`): its functions
+ * the runtime has versions of, as they are now (`builtin`), and all else through the
+ * prototype, Number itself (a polyfill's member too). One object while none is replaced.
+ */
+const NUMBER_FUNCTIONS = ['isNaN', 'isFinite', 'isInteger', 'isSafeInteger', 'parseFloat', 'parseInt'] as const;
+const numberMembers = Number as unknown as Record<string, unknown>;
+const numberAsLoaded = NUMBER_FUNCTIONS.map((key) => numberMembers[key]);
+let numberUnreplaced: object | null = null;
+function numberNow(): object {
+  const replaced = NUMBER_FUNCTIONS.some((key, k) => numberMembers[key] !== numberAsLoaded[k]);
+  if (!replaced && numberUnreplaced !== null) return numberUnreplaced;
+  const taken = Object.create(Number) as object;
+  for (const key of NUMBER_FUNCTIONS) Object.defineProperty(taken, key, { value: builtin(numberMembers[key]), writable: true, configurable: true });
+  Object.freeze(taken);
+  if (!replaced) numberUnreplaced = taken;
+  return taken;
+}
+
 const numberStatics = () => Object.fromEntries(Object.getOwnPropertyNames(Number).map((k) => [k, (Number as unknown as Record<string, unknown>)[k]]));
+
+// What rewritten code calls for a built-in the runtime has its version of (`JSON.parse(t)`,
+// `isNaN(x)`): that version while the global holds the built-in, else the program's
+// replacement, as plain JavaScript calls it (rules/as-installed.ts).
+const builtinAt = (owner: object, key: string): Function | undefined => (owner as Record<string, Function | undefined>)[key];
+type CallReplacement = (replacement: Function, self: unknown, args: ArrayLike<unknown>) => unknown;
+const onGlobal = (key: string, runtime: Function, call?: CallReplacement) => calledAsInstalled(globalThis, key, builtinAt(globalThis, key), runtime, 'none', call);
+const onObject = (owner: object, key: string, runtime: Function, call?: CallReplacement) => calledAsInstalled(owner, key, builtinAt(owner, key), runtime, 'owner', call);
+// A replacement whose code was not rewritten (a test framework's spy, which calls the built-in
+// it saved; a package's polyfill) meets a traced number as any such code does: as an object.
+// Given so, `Number.isFinite` (the built-in the spy calls) said false, silently. What these
+// answer depends on the numbers alone, so such a replacement is given the numbers.
+const { apply } = Reflect;
+const givenNumbers: CallReplacement = (replacement, self, args) =>
+  apply(replacement, self, wasRewritten(replacement) ? args : Array.from(args, (a) => (isTraced(a) ? numberOf(a) : a)));
+// Text read and written by such a replacement: what traced numbers wrote reads back as them
+// (rules/text.ts), and structuredClone's copy keeps them (rules/builtins.ts).
+const parsedBack = (int: boolean): CallReplacement => (replacement, self, args) => {
+  const parsed = apply(replacement, self, args);
+  return wasRewritten(replacement) ? parsed : text.parsedBack(int, args, parsed);
+};
+const jsonParsedBack: CallReplacement = (replacement, self, args) => {
+  const parsed = apply(replacement, self, args);
+  return wasRewritten(replacement) ? parsed : text.jsonParsedBack(args[0], parsed);
+};
+const jsonStringified: CallReplacement = (replacement, self, args) => {
+  const written = apply(replacement, self, args);
+  if (!wasRewritten(replacement) && typeof written === 'string') text.noteStringified(args);
+  return written;
+};
+const cloned: CallReplacement = (replacement, self, args) => (wasRewritten(replacement) ? apply(replacement, self, args) : builtins.clonedByReplacement(replacement, self, args));
 
 export const __zy = Object.freeze({
   // arithmetic (rules/arithmetic.ts)
@@ -96,30 +151,36 @@ export const __zy = Object.freeze({
   // globals' functions the transform puts in place (lib/transform/rewrite-globals.ts)
   Math: mathCalls,
   // (all of Number's own properties, for `const { isFinite, EPSILON } = Number`)
-  Number: Object.freeze({ ...numberStatics(), ...coercion.numberPredicates, parseFloat: text.parseFloatOf, parseInt: text.parseIntOf }),
-  isNaN: coercion.differentiableIsNaN,
-  isFinite: coercion.differentiableIsFinite,
+  Number: Object.freeze({
+    ...numberStatics(),
+    ...Object.fromEntries(Object.entries(coercion.numberPredicates).map(([key, runtime]) => [key, onObject(Number, key, runtime, givenNumbers)])),
+    parseFloat: onObject(Number, 'parseFloat', text.parseFloatOf, parsedBack(false)),
+    parseInt: onObject(Number, 'parseInt', text.parseIntOf, parsedBack(true)),
+  }),
+  isNaN: onGlobal('isNaN', coercion.differentiableIsNaN, givenNumbers),
+  isFinite: onGlobal('isFinite', coercion.differentiableIsFinite, givenNumbers),
   builtin,
+  numberNow,
   callGlobal: (receiver: unknown, fn: unknown, ...args: unknown[]): unknown => Reflect.apply(builtin(fn) as Function, receiver, args),
   // calls of built-ins whose meaning on traced numbers is supplied here (rules/text.ts, rules/builtins.ts)
-  parseFloat: text.parseFloatOf,
-  parseInt: text.parseIntOf,
-  jsonParse: text.jsonParse,
-  jsonStringify: text.jsonStringify,
-  objectIs: builtins.objectIs,
-  objectGetPrototypeOf: builtins.objectGetPrototypeOf,
-  objectIsFrozen: builtins.objectIsFrozen,
-  objectIsSealed: builtins.objectIsSealed,
-  objectIsExtensible: builtins.objectIsExtensible,
+  parseFloat: onGlobal('parseFloat', text.parseFloatOf, parsedBack(false)),
+  parseInt: onGlobal('parseInt', text.parseIntOf, parsedBack(true)),
+  jsonParse: onObject(JSON, 'parse', text.jsonParse, jsonParsedBack),
+  jsonStringify: onObject(JSON, 'stringify', text.jsonStringify, jsonStringified),
+  objectIs: onObject(Object, 'is', builtins.objectIs, givenNumbers),
+  objectGetPrototypeOf: onObject(Object, 'getPrototypeOf', builtins.objectGetPrototypeOf, givenNumbers),
+  objectIsFrozen: onObject(Object, 'isFrozen', builtins.objectIsFrozen, givenNumbers),
+  objectIsSealed: onObject(Object, 'isSealed', builtins.objectIsSealed, givenNumbers),
+  objectIsExtensible: onObject(Object, 'isExtensible', builtins.objectIsExtensible, givenNumbers),
   instanceOf: builtins.instanceOf,
-  structuredClone: builtins.structuredCloneOf,
+  structuredClone: onGlobal('structuredClone', builtins.structuredCloneOf, cloned),
   callMethod: builtins.callMethod,
   typedSuperCall: builtins.typedSuperCall,
   callOn: builtins.callOn,
   searchCallback: builtins.searchCallback,
   bindOn: builtins.bindOn,
   applyOn: (fn: unknown, receiver: unknown, args?: unknown): unknown => builtins.applyOn(fn, receiver, coercion.predicateArguments(fn, args)),
-  reflectApply: (fn: unknown, receiver: unknown, args: unknown): unknown => builtins.reflectApply(fn, receiver, coercion.predicateArguments(fn, args)),
+  reflectApply: onObject(Reflect, 'apply', (fn: unknown, receiver: unknown, args: unknown): unknown => builtins.reflectApply(fn, receiver, coercion.predicateArguments(fn, args))),
   collectionArguments: builtins.collectionArguments,
   collectionMade: builtins.collectionMade,
   hold: builtins.hold,
@@ -131,12 +192,12 @@ export const __zy = Object.freeze({
   wasmInstantiateStreaming: wasm.wasmInstantiateStreaming,
   construct: builtins.construct,
   sizeOf: builtins.sizeOf,
-  arrayFrom: builtins.arrayFrom,
-  arrayBufferIsView: builtins.arrayBufferIsView,
-  float64ArrayFrom: builtins.float64ArrayFrom,
-  float32ArrayFrom: builtins.float32ArrayFrom,
-  float64ArrayOf: builtins.float64ArrayOf,
-  float32ArrayOf: builtins.float32ArrayOf,
+  arrayFrom: onObject(Array, 'from', builtins.arrayFrom),
+  arrayBufferIsView: onObject(ArrayBuffer, 'isView', builtins.arrayBufferIsView),
+  float64ArrayFrom: onObject(Float64Array, 'from', builtins.float64ArrayFrom),
+  float32ArrayFrom: onObject(Float32Array, 'from', builtins.float32ArrayFrom),
+  float64ArrayOf: onObject(Float64Array, 'of', builtins.float64ArrayOf),
+  float32ArrayOf: onObject(Float32Array, 'of', builtins.float32ArrayOf),
   evalSource,
   // a loop's entry in plain copies (lib/transform/rewrite-loops.ts): a value that is not a
   // number, as it is, by a call V8 sees never made, so that it compiles the number's path alone
@@ -161,6 +222,13 @@ export const __zy = Object.freeze({
 });
 
 export type Runtime = typeof __zy;
+
+/** The runtime's versions of built-ins behind `__zy`'s calls of them (which call them while the globals hold the built-ins): lib/rewritten.ts. */
+export const runtimeVersionsBehind: readonly unknown[] = [
+  ...runtimeVersions.values(), ...Object.values(coercion.numberPredicates), text.jsonParse, text.jsonStringify, builtins.objectIs, builtins.objectGetPrototypeOf,
+  builtins.objectIsFrozen, builtins.objectIsSealed, builtins.objectIsExtensible, builtins.arrayFrom, builtins.arrayBufferIsView,
+  builtins.float64ArrayFrom, builtins.float32ArrayFrom, builtins.float64ArrayOf, builtins.float32ArrayOf,
+];
 
 /** The global key under which the runtime publishes itself. */
 export const RUNTIME_KEY = Symbol.for('zygote-ts.runtime');

@@ -64,6 +64,19 @@ export function objectOf(value?: unknown): object {
 
 const defaultHasInstance = Function.prototype[Symbol.hasInstance];
 
+// The built-ins the runtime's versions below call, as the platform made them: a program may
+// replace the globals (rewritten code then calls the replacement: rules/as-installed.ts), and
+// one that saved the runtime's version and put it back would make it call itself.
+const builtinObjectIs = Object.is;
+const builtinGetPrototypeOf = Object.getPrototypeOf;
+const builtinIsFrozen = Object.isFrozen;
+const builtinIsSealed = Object.isSealed;
+const builtinIsExtensible = Object.isExtensible;
+const builtinArrayFrom = Array.from;
+const builtinIsView = ArrayBuffer.isView;
+const { call: builtinCall, apply: builtinApply, bind: builtinBind } = Function.prototype;
+const builtinReflectApply = Reflect.apply;
+
 /**
  * `a instanceof C` in rewritten code: a traced number is a number, an instance of nothing
  * (`x instanceof Object` is false), unless C decides otherwise with its own
@@ -79,9 +92,9 @@ export function instanceOf(a: unknown, c: unknown): boolean {
 /** `Object.is`: a traced number is its value (and is the same as itself). */
 export const objectIs = likeBuiltin({
   is(a: unknown, b: unknown): boolean {
-    if (!isTraced(a) && !isTraced(b)) return Object.is(a, b) || (isIdentity(a) && isIdentity(b) && sameObject(a, b));
+    if (!isTraced(a) && !isTraced(b)) return builtinObjectIs(a, b) || (isIdentity(a) && isIdentity(b) && sameObject(a, b));
     const numberLike = (x: unknown) => typeof x === 'number' || isTraced(x);
-    return numberLike(a) && numberLike(b) && Object.is(primal(a), primal(b));
+    return numberLike(a) && numberLike(b) && builtinObjectIs(primal(a), primal(b));
   },
 }.is, Object.is);
 
@@ -93,25 +106,25 @@ export const objectIs = likeBuiltin({
  */
 export const objectGetPrototypeOf = likeBuiltin({
   getPrototypeOf(o: unknown): unknown {
-    return isTraced(o) ? Number.prototype : Object.getPrototypeOf(o);
+    return isTraced(o) ? Number.prototype : builtinGetPrototypeOf(o);
   },
 }.getPrototypeOf, Object.getPrototypeOf);
 
 export const objectIsFrozen = likeBuiltin({
   isFrozen(o: unknown): boolean {
-    return isTraced(o) || Object.isFrozen(o);
+    return isTraced(o) || builtinIsFrozen(o);
   },
 }.isFrozen, Object.isFrozen);
 
 export const objectIsSealed = likeBuiltin({
   isSealed(o: unknown): boolean {
-    return isTraced(o) || Object.isSealed(o);
+    return isTraced(o) || builtinIsSealed(o);
   },
 }.isSealed, Object.isSealed);
 
 export const objectIsExtensible = likeBuiltin({
   isExtensible(o: unknown): boolean {
-    return !isTraced(o) && Object.isExtensible(o);
+    return !isTraced(o) && builtinIsExtensible(o);
   },
 }.isExtensible, Object.isExtensible);
 
@@ -128,6 +141,17 @@ export const objectIsExtensible = likeBuiltin({
 const nativeStructuredClone = (globalThis as { structuredClone?: typeof structuredClone }).structuredClone;
 // (a realm without one at load may get a polyfill later, which is never swapped: the global then)
 const builtinStructuredClone = (value: unknown, options?: StructuredSerializeOptions): unknown => (nativeStructuredClone ?? structuredClone)(value, options);
+
+/**
+ * A program's own structuredClone, whose code was not rewritten (a spy that calls the built-in
+ * it saved, a polyfill), given `args`: its copy, unless it lost the traced numbers the value
+ * holds while a differentiation runs (it copied each as a record of its fields, `{}`); then
+ * the runtime's copy, which keeps them.
+ */
+export function clonedByReplacement(replacement: Function, self: unknown, args: ArrayLike<unknown>): unknown {
+  const copy: unknown = builtinReflectApply(replacement, self, args);
+  return isDeriving() && holdsTraced(args[0]) && !holdsTraced(copy) ? cloneOf(args[0], args[1] as StructuredSerializeOptions | undefined) : copy;
+}
 
 function cloneOf(value: unknown, options?: StructuredSerializeOptions): unknown {
   if (!isDeriving() || !holdsTraced(value)) return builtinStructuredClone(value, options);
@@ -850,7 +874,7 @@ function groupedByValue(groupBy: Function, receiver: unknown, args: unknown[]): 
  */
 export function callOn(fn: unknown, receiver: unknown, ...args: unknown[]): unknown {
   const call = (fn as { call: unknown }).call; // (throws where `fn.call` would)
-  if (call !== Function.prototype.call) return Reflect.apply(call as Function, fn, [receiver, ...args]);
+  if (call !== builtinCall) return Reflect.apply(call as Function, fn, [receiver, ...args]);
   return isTraced(receiver) && NUMBER_METHODS.has(fn) ? numberMethod(fn, receiver, args) : callMethod(receiver, fn, ...args);
 }
 
@@ -878,7 +902,7 @@ function argumentList(args: unknown, optional: boolean): unknown[] {
  */
 export function applyOn(fn: unknown, receiver: unknown, args?: unknown): unknown {
   const apply = (fn as { apply: unknown }).apply; // (throws where `fn.apply` would)
-  if (apply !== Function.prototype.apply) return Reflect.apply(apply as Function, fn, [receiver, args]);
+  if (apply !== builtinApply) return Reflect.apply(apply as Function, fn, [receiver, args]);
   if (isTraced(receiver) && NUMBER_METHODS.has(fn)) return numberMethod(fn, receiver, argumentList(args, true));
   return callMethod(receiver, fn, ...argumentList(args, true));
 }
@@ -891,7 +915,7 @@ export function applyOn(fn: unknown, receiver: unknown, args?: unknown): unknown
 export function bindOn(fn: unknown, receiver: unknown, ...args: unknown[]): unknown {
   const bind = (fn as { bind: unknown }).bind; // (throws where `fn.bind` would)
   const bound = Reflect.apply(bind as Function, fn, [receiver, ...args]) as Function;
-  if (bind !== Function.prototype.bind || !SEARCH_METHODS.has(fn)) return bound;
+  if (bind !== builtinBind || !SEARCH_METHODS.has(fn)) return bound;
   return new Proxy(bound, {
     apply: (target, self, more: unknown[]) => (isDeriving() ? callMethod(receiver, fn, ...args, ...more) : Reflect.apply(target, self, more)),
   });
@@ -926,7 +950,7 @@ export function searchCallback(fn: unknown): unknown {
  * method applied so (`Reflect.apply(Array.prototype.includes, xs, [x])`) searches by value.
  */
 export function reflectApply(fn: unknown, receiver: unknown, args: unknown): unknown {
-  if (!isDeriving() || !SEARCH_METHODS.has(fn)) return Reflect.apply(fn as Function, receiver, args as unknown[]);
+  if (!isDeriving() || !SEARCH_METHODS.has(fn)) return builtinReflectApply(fn as Function, receiver, args as unknown[]);
   return callMethod(receiver, fn, ...argumentList(args, false));
 }
 
@@ -1052,7 +1076,7 @@ export function sizeOf(x: unknown): unknown {
  * converts every element and whose stack frame V8 names alike (`Function.from`).
  */
 export function arrayFrom(...args: unknown[]): unknown[] {
-  return Reflect.apply(Array.from, Array, args) as unknown[];
+  return Reflect.apply(builtinArrayFrom, Array, args) as unknown[];
 }
 
 /**
@@ -1061,21 +1085,29 @@ export function arrayFrom(...args: unknown[]): unknown[] {
  * array's or an object's path for a typed array).
  */
 export function arrayBufferIsView(v: unknown): boolean {
-  return ArrayBuffer.isView(v) || typedStandIn(v) !== undefined;
+  return builtinIsView(v) || typedStandIn(v) !== undefined;
 }
 
 /** `Float64Array.from` / `Float32Array.from` in rewritten code: a typed-array stand-in while a differentiation runs. */
 export const float64ArrayFrom = typedFrom(Float64Array);
 export const float32ArrayFrom = typedFrom(Float32Array);
 /** `Float64Array.of` / `Float32Array.of` in rewritten code. */
-export const float64ArrayOf = (...items: unknown[]): unknown => (isDeriving() ? typedArrayOf(Float64Array, items) : Float64Array.of(...(items as number[])));
-export const float32ArrayOf = (...items: unknown[]): unknown => (isDeriving() ? typedArrayOf(Float32Array, items) : Float32Array.of(...(items as number[])));
+export const float64ArrayOf = typedOf(Float64Array);
+export const float32ArrayOf = typedOf(Float32Array);
+
+function typedOf(ctor: Float64ArrayConstructor | Float32ArrayConstructor) {
+  const builtinOf = ctor.of;
+  return function of(...items: unknown[]): unknown {
+    return isDeriving() ? typedArrayOf(ctor, items) : Reflect.apply(builtinOf, ctor, items);
+  };
+}
 
 function typedFrom(ctor: Float64ArrayConstructor | Float32ArrayConstructor) {
+  const builtinFrom = ctor.from;
   return function from(source: unknown, mapFn?: (v: unknown, k: number) => unknown, thisArg?: unknown): unknown {
-    if (!isDeriving()) return Reflect.apply(ctor.from, ctor, arguments);
-    if (mapFn !== undefined && typeof mapFn !== 'function') return Reflect.apply(ctor.from, ctor, arguments); // (throws the built-in's TypeError)
-    const items = Array.from(source as ArrayLike<unknown>);
+    if (!isDeriving()) return Reflect.apply(builtinFrom, ctor, arguments);
+    if (mapFn !== undefined && typeof mapFn !== 'function') return Reflect.apply(builtinFrom, ctor, arguments); // (throws the built-in's TypeError)
+    const items = builtinArrayFrom(source as ArrayLike<unknown>);
     return typedArrayOf(ctor, items, mapFn, thisArg);
   };
 }

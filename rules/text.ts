@@ -125,12 +125,18 @@ export function textsNotReadBack(tape: object): readonly { text: string; by: Tra
 
 const NO_TEXTS: readonly { text: string; by: Traced }[] = [];
 
+// The built-ins as the platform made them: a program may replace the globals (rewritten code
+// then calls the replacement: rules/as-installed.ts), and the versions here must not call it.
+const builtinParseFloat = parseFloat;
+const builtinParseInt = parseInt;
+const { parse: builtinJSONParse, stringify: builtinJSONStringify } = JSON;
+
 /** `parseFloat` (and `Number.parseFloat`) in rewritten code. */
 export const parseFloatOf = likeBuiltin({
   parseFloat(value: unknown): unknown {
     if (isTraced(value) && value.tracedTape.active) return value; // (its text reads back as itself)
     const s = `${value as string}`; // (ToString: a Symbol throws, as in parseFloat)
-    return readBack(s, parseFloat(s), false);
+    return readBack(s, builtinParseFloat(s), false);
   },
 }.parseFloat, parseFloat);
 
@@ -138,7 +144,7 @@ export const parseFloatOf = likeBuiltin({
 export const parseIntOf = likeBuiltin({
   parseInt(value: unknown, radix?: unknown): unknown {
     const s = `${value as string}`;
-    const parsed = parseInt(s, radix as number);
+    const parsed = builtinParseInt(s, radix as number);
     return radix === undefined || radix === 10 || radix === 0 ? readBack(s, parsed, false, true) : parsed;
   },
 }.parseInt, parseInt);
@@ -154,7 +160,7 @@ let pendingJSON: Traced | null = null;
 export function jsonStringify(value: unknown, replacer?: unknown, space?: string | number): string | undefined {
   // (JSON.stringify reads a number's indent only from a number or a Number object: a traced one was ignored)
   if (isTraced(space)) space = primal(space);
-  if (!isDeriving() || Array.isArray(replacer)) return JSON.stringify(value, replacer as (string | number)[], space);
+  if (!isDeriving() || Array.isArray(replacer)) return builtinJSONStringify(value, replacer as (string | number)[], space);
   const numbers: (Traced | null)[] = [];
   let traced = false;
   const user = typeof replacer === 'function' ? (replacer as (this: unknown, key: string, value: unknown) => unknown) : null;
@@ -178,7 +184,7 @@ export function jsonStringify(value: unknown, replacer?: unknown, space?: string
     if (typeof out === 'number' && Number.isFinite(out)) numbers.push(null);
     return out;
   };
-  const text = JSON.stringify(value, noting, space);
+  const text = builtinJSONStringify(value, noting, space);
   if (traced && text !== undefined) writtenJSON.set(text, numbers);
   return text;
 }
@@ -189,11 +195,11 @@ export function jsonParse(text: unknown, reviver?: unknown): unknown {
   if (numbers === undefined) {
     // JSON put together from numbers' texts (`[${a},${b}]`): each number reads back as
     // Number(its text) would (it read as plain, losing the derivatives without a word)
-    if (written.size === 0 || typeof text !== 'string') return JSON.parse(text as string, reviver as undefined);
-    const value = readNumbersBack(JSON.parse(text), numberTexts(text));
+    if (written.size === 0 || typeof text !== 'string') return builtinJSONParse(text as string, reviver as undefined);
+    const value = readNumbersBack(builtinJSONParse(text), numberTexts(text));
     return typeof reviver === 'function' ? revive({ '': value }, '', reviver as Reviver) : value;
   }
-  const parsed: unknown = JSON.parse(text as string);
+  const parsed: unknown = builtinJSONParse(text as string);
   let k = 0;
   // (JSON.parse makes keys in the order JSON.stringify wrote them: the same walk meets the same numbers)
   const put = (v: unknown): unknown => {
@@ -213,6 +219,57 @@ export function jsonParse(text: unknown, reviver?: unknown): unknown {
 
 type Reviver = (this: unknown, key: string, value: unknown) => unknown;
 
+// ---- a program's own parseFloat, JSON.parse, JSON.stringify --------------------------------
+// A replacement whose code was not rewritten (a test framework's spy that calls the built-in
+// it saved) reads text as the built-in does, as plain numbers: text a traced number wrote
+// reads back as that number from its answer too, as from the built-in's (lib/runtime.ts).
+
+/** What a replaced `parseFloat` (`int`: `parseInt`) answered for `args`, with text a traced number wrote read back. */
+export function parsedBack(int: boolean, args: ArrayLike<unknown>, parsed: unknown): unknown {
+  const value = args[0];
+  if (typeof parsed !== 'number' || (typeof value !== 'string' && !isTraced(value))) return parsed;
+  const s = `${value as string}`; // (a traced number's text, noted as the replacement's reading noted it)
+  if (!int) return readBack(s, parsed, false);
+  const radix = args[1];
+  return radix === undefined || radix === 10 || radix === 0 ? readBack(s, parsed, false, true) : parsed;
+}
+
+/** What a replaced `JSON.parse` answered for `text`, with the numbers traced ones wrote read back (each where it has their value). */
+export function jsonParsedBack(text: unknown, parsed: unknown): unknown {
+  if (typeof text !== 'string') return parsed;
+  const numbers = writtenJSON.get(text);
+  if (numbers === undefined) {
+    if (written.size === 0) return parsed;
+    try {
+      return readNumbersBack(parsed, numberTexts(text));
+    } catch {
+      return parsed; // (text the built-in refuses, which the replacement read its own way)
+    }
+  }
+  let k = 0;
+  const put = (v: unknown): unknown => {
+    if (typeof v === 'number') {
+      const x = numbers[k++];
+      return x !== null && x !== undefined && x.tracedTape.active && primal(x) === v ? x : v;
+    }
+    if (typeof v === 'object' && v !== null && !isTraced(v) && !Object.isFrozen(v)) {
+      const record = v as Record<string, unknown>;
+      for (const key of Object.keys(record)) record[key] = put(record[key]);
+    }
+    return v;
+  };
+  return put(parsed);
+}
+
+/**
+ * A replaced `JSON.stringify` given `args` wrote `text` while a differentiation runs: the text the
+ * runtime's version writes of the same value is noted as written by its traced numbers, so
+ * that `JSON.parse` reads them back (not for a replacer function, which would run twice).
+ */
+export function noteStringified(args: ArrayLike<unknown>): void {
+  if (isDeriving() && typeof args[1] !== 'function') jsonStringify(args[0], args[1], args[2] as string | number | undefined);
+}
+
 /** Where JSON text has its numbers: a number's own text, an array's or object's parts (by index or key: a later key wins, as in JSON.parse), else null. */
 type NumberTexts = string | NumberTexts[] | Map<string, NumberTexts> | null;
 
@@ -226,7 +283,7 @@ function numberTexts(text: string): NumberTexts {
     const start = at;
     for (at++; text[at] !== '"'; at++) if (text[at] === '\\') at++;
     at++;
-    return JSON.parse(text.slice(start, at)) as string;
+    return builtinJSONParse(text.slice(start, at)) as string;
   };
   const value = (): NumberTexts => {
     space();

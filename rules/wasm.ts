@@ -64,12 +64,18 @@ function watchResult(result: Instantiated): Instantiated {
   return { module: result.module, instance: watchInstance(result.instance) };
 }
 
+/** What an instantiation gives, watched once it is done (a program's own `instantiate` may give anything: as it is). */
+function watchedWhenDone(made: unknown): Promise<Instantiated> {
+  const then = typeof made === 'object' && made !== null ? (made as { then?: unknown }).then : undefined;
+  return typeof then === 'function' ? (made as Promise<Instantiated>).then(watchResult) : (made as Promise<Instantiated>);
+}
+
 /** `WebAssembly.instantiate(…)` in rewritten code. */
 export function wasmInstantiate(...args: unknown[]): Promise<Instantiated> {
-  return (Reflect.apply(WebAssembly.instantiate, WebAssembly, args) as Promise<Instantiated>).then(watchResult);
+  return watchedWhenDone(Reflect.apply(WebAssembly.instantiate, WebAssembly, args));
 }
 
 /** `WebAssembly.instantiateStreaming(…)` in rewritten code. */
 export function wasmInstantiateStreaming(...args: unknown[]): Promise<Instantiated> {
-  return (Reflect.apply(WebAssembly.instantiateStreaming, WebAssembly, args) as Promise<Instantiated>).then(watchResult);
+  return watchedWhenDone(Reflect.apply(WebAssembly.instantiateStreaming, WebAssembly, args));
 }

@@ -50,7 +50,7 @@ const DISTINCT_OPERATIONS = new Set([
   // built-in calls the runtime supplies (rewrite-builtins.ts)
   'jsonParse', 'jsonStringify', 'objectIs', 'objectGetPrototypeOf', 'objectIsFrozen', 'objectIsSealed', 'objectIsExtensible', 'evalSource', 'callMethod',
   'float64ArrayFrom', 'float32ArrayFrom', 'float64ArrayOf', 'float32ArrayOf', 'callImported',
-  'wasmInstantiate', 'wasmInstantiateStreaming', 'arrayBufferIsView',
+  'wasmInstantiate', 'wasmInstantiateStreaming', 'arrayBufferIsView', 'numberNow',
 ]);
 
 /**
@@ -140,7 +140,7 @@ export function isRewritten(fnSource: string): boolean {
     if (name !== 'builtin' && !TESTED_OPERATIONS.has(name)) continue;
     const args = argumentsOf(fnSource, call.index + call[0].length);
     if (name === 'builtin') {
-      if (args.length === 1 && (BUILTINS_CALLED.has(args[0]!) || isMathTakenAsAValue(args[0]!))) return true;
+      if (args.length === 1 && (BUILTINS_CALLED.has(args[0]!) || isMathTakenAsAValue(args[0]!) || isBuiltinTakenAsAValue(args[0]!))) return true;
       continue;
     }
     if (args.length !== TESTED_OPERATIONS.get(name)) continue;
@@ -159,6 +159,15 @@ export function isRewritten(fnSource: string): boolean {
 function isMathTakenAsAValue(text: string): boolean {
   const member = /^Math(?:\s*\.\s*([\w$]+))?$/.exec(text);
   return member !== null && (member[1] === undefined || STAND_IN_MEMBERS['Math']!.has(member[1]));
+}
+
+/**
+ * A built-in the runtime has its version of, as the transform hands it to `R.builtin` when a
+ * program takes it as a value (`xs.filter(isFinite)`, `const is = Object.is`,
+ * `xs.map(Number.isFinite)`, also of an alias of Number: `N.isFinite`).
+ */
+function isBuiltinTakenAsAValue(text: string): boolean {
+  return /^(?:isNaN|isFinite|parseFloat|parseInt|structuredClone|Object\s*\.\s*is|[\w$]+\s*\.\s*(?:isNaN|isFinite|isInteger|isSafeInteger|parseFloat|parseInt))$/.test(text);
 }
 
 /**

@@ -117,9 +117,10 @@ export const rewriteBuiltinRead: Rewriter = {
   rewrite(node, ctx) {
     const entry = builtinRead(node, ctx);
     if (entry === null) return;
-    // (the global is still read first: where there is none, reading it throws a ReferenceError)
-    if (entry === 'structuredClone') replaceGlobalRead(node, entry, '(structuredClone, __zy.structuredClone)', ctx);
-    else ctx.ed.replace(node, `__zy.${entry}`);
+    // (what the global holds when it is read, in the runtime's version where that is the
+    // built-in: a program's replacement is what plain code reads; and where there is none,
+    // reading it throws a ReferenceError)
+    replaceGlobalRead(node, node.type === 'Identifier' ? node.name : 'is', `(${runtime('builtin')}(${ctx.ed.original(node)}))`, ctx);
   },
 };
 

@@ -199,9 +199,9 @@ export const rewriteGlobalFunctions: Rewriter = {
     // (`Math['sin']` is `Math.sin`: a literal key is the same function)
     const name = `${object}.${memberName(node)!}`;
     if (isCallee(node, ctx)) ctx.ed.replace(node, runtime(name));
-    // (Math's function read as a value: the one Math has now, in the runtime's version if it is the built-in)
-    else if (object === 'Math') ctx.ed.replace(node, `(${runtime('builtin')}(${ctx.ed.original(node)}))`);
-    else ctx.ed.replace(node.object as Node, `__zy.${object}`);
+    // (read as a value: the function the global has now, in the runtime's version if it is the
+    // built-in; a wrapper the program puts in its place that calls it then calls it, not itself)
+    else ctx.ed.replace(node, `(${runtime('builtin')}(${ctx.ed.original(node)}))`);
   },
 };
 
@@ -212,7 +212,8 @@ export const rewriteGlobalPredicates: Rewriter = {
   test: (node, ctx) => node.type === 'Identifier' && GLOBAL_PREDICATES.has(node.name) && isGlobalReference(node, node.name, ctx),
   rewrite(node, ctx) {
     if (node.type !== 'Identifier') return;
-    replaceGlobalRead(node, node.name, isCallee(node, ctx) ? runtime(node.name) : `__zy.${node.name}`, ctx);
+    // (read as a value: what the global holds now, as `Math.sin` read: rewriteGlobalFunctions)
+    replaceGlobalRead(node, node.name, isCallee(node, ctx) ? runtime(node.name) : `(${runtime('builtin')}(${node.name}))`, ctx);
   },
 };
 
@@ -227,7 +228,8 @@ export const rewriteMathDestructured: Rewriter = {
     return destructured && (isGlobalReference(node, 'Math', ctx) || isGlobalReference(node, 'Number', ctx) || isGlobalAlias(node, 'Number', ctx));
   },
   rewrite(node, ctx) {
-    ctx.ed.replace(node, isGlobalReference(node, 'Math', ctx) ? `${runtime('builtin')}(Math)` : '__zy.Number');
+    // (Number taken apart: its functions as they are now, in the runtime's versions where they are the built-ins)
+    ctx.ed.replace(node, isGlobalReference(node, 'Math', ctx) ? `${runtime('builtin')}(Math)` : `${runtime('numberNow')}()`);
   },
 };
 

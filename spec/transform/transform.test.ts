@@ -62,7 +62,7 @@ describe('emitted shapes without inline fast paths (inlineFastPaths: false)', ()
     // calls of Number and Function are (rewrite-globals.ts).
     ['const s = Math.sin(x) + Number(y); isNaN(z); isFinite(w);', 'const s = (0, __zy.add)((0, __zy.Math.sin)(x) , (0, __zy.builtin)(Number)(y)); (0, __zy.isNaN)(z); (0, __zy.isFinite)(w);'],
     ['const { sqrt } = Math; globalThis.Math.PI; o = { Math }; Math.PI; Math.random(); Math.sin = () => 1; xs.map(Math.sqrt);', 'const { sqrt } = (0, __zy.builtin)(Math); globalThis.Math.PI; o = { Math }; Math.PI; Math.random(); Math.sin = () => 1; xs.map(((0, __zy.builtin)(Math.sqrt)));'],
-    ['Number.isNaN(a); Number.MAX_VALUE; new Number(b); xs.map(Number.isFinite); o = { isNaN };', '(0, __zy.Number.isNaN)(a); Number.MAX_VALUE; (0, __zy.construct)( Number, b); xs.map(__zy.Number.isFinite); o = { isNaN: __zy.isNaN };'],
+    ['Number.isNaN(a); Number.MAX_VALUE; new Number(b); xs.map(Number.isFinite); o = { isNaN };', '(0, __zy.Number.isNaN)(a); Number.MAX_VALUE; (0, __zy.construct)( Number, b); xs.map(((0, __zy.builtin)(Number.isFinite))); o = { isNaN: ((0, __zy.builtin)(isNaN)) };'],
     ['Function(a, b); new Function(c); Function.apply(null, d); x instanceof Function; class F extends Function {}', '(0, __zy.builtin)(Function)(a, b); new ((0, __zy.builtin)(Function))(c); (0, __zy.builtin)(Function).apply(null, d); (0, __zy.instanceOf)(x , Function); class F extends Function {}'],
     // A global name's typeof reads it once, and does not throw where it is undeclared.
     ['typeof u;', '(0, __zy.typeOfGlobal)(globalThis, "u") ?? typeof u;'],

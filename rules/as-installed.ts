@@ -1,0 +1,46 @@
+// A program (a test's spy, a polyfill, a wrapper) may replace a built-in that rewritten code
+// calls through the runtime (`JSON.parse(t)` → `__zy.jsonParse(t)`, `isNaN(x)` → `__zy.isNaN(x)`).
+// Plain JavaScript then calls the replacement; so must rewritten code, on traced numbers and
+// on plain values alike. The call looks at what the global holds at that moment: the
+// runtime's version while that is the built-in (or the runtime's version itself, which a
+// program may have saved and put back), else the replacement, given the same `this` and
+// arguments as the call as written. rules/math.ts does the same for Math's functions.
+
+const { apply } = Reflect; // (a program may replace Reflect.apply too)
+
+/**
+ * What rewritten code calls for `owner[key](…)` (`receiver`: the `this` the call as written
+ * passes, `owner` for `JSON.parse(t)`, none for `isNaN(x)`): `runtime` while `owner[key]` is
+ * `builtin` (as the platform made it) or `runtime`, else what `owner[key]` is now, through
+ * `callReplacement` (lib/runtime.ts: what a replacement that was not rewritten is given and
+ * what its answer means for traced numbers).
+ */
+export function calledAsInstalled(
+  owner: object, key: string, builtin: Function | undefined, runtime: Function, receiver: 'owner' | 'none',
+  callReplacement: (replacement: Function, self: unknown, args: ArrayLike<unknown>) => unknown = apply,
+): Function {
+  const at = owner as Record<string, unknown>;
+  const self = receiver === 'owner' ? owner : undefined;
+  let call: Function;
+  // (a method: no prototype, not a constructor, as the built-ins. Every argument is passed on
+  // as given, a spy counts them; one argument, the common case, without `arguments`)
+  if (runtime.length === 1) {
+    call = {
+      [key](x: unknown): unknown {
+        const now = at[key];
+        // eslint-disable-next-line prefer-rest-params
+        return now === builtin || now === runtime || now === call ? runtime(x) : callReplacement(now as Function, self, arguments);
+      },
+    }[key]!;
+  } else {
+    call = {
+      [key](): unknown {
+        const now = at[key];
+        // eslint-disable-next-line prefer-rest-params
+        return now === builtin || now === runtime || now === call ? apply(runtime, undefined, arguments) : callReplacement(now as Function, self, arguments);
+      },
+    }[key]!;
+  }
+  Object.defineProperty(call, 'length', { value: builtin?.length ?? runtime.length });
+  return call;
+}

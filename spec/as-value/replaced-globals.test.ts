@@ -1,0 +1,70 @@
+// A program (a test's spy, a polyfill, a wrapper) may replace a built-in that rewritten code
+// calls through the runtime (`JSON.parse`, `isNaN`, `Number.isFinite`, `Object.is`,
+// `structuredClone`, …: rules/as-installed.ts). Rewritten code must then call the replacement,
+// on traced numbers too, as plain code does; and a replacement that was not rewritten (a
+// test framework's spy, which calls the built-in it saved) must not lose a derivative.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { gradient } from 'zygote-ts';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('a replaced built-in, on traced numbers', () => {
+  const keeping = (owner: object, key: string, body: () => void) => {
+    const saved = Object.getOwnPropertyDescriptor(owner, key)!;
+    try {
+      body();
+    } finally {
+      Object.defineProperty(owner, key, saved);
+    }
+  };
+
+  it('is what the code calls: its answer, not the built-in\'s', () => {
+    keeping(JSON, 'parse', () => {
+      JSON.parse = () => [5];
+      // (the built-in's round trip read x back: 2x)
+      expect(gradient((x: number) => JSON.parse(JSON.stringify([x]))[0] * x, 3)).toEqual([5]);
+    });
+    keeping(Number, 'isFinite', () => {
+      Number.isFinite = () => false;
+      expect(gradient((x: number) => (Number.isFinite(x) ? x : 2 * x), 3)).toEqual([2]);
+    });
+    keeping(Number, 'parseFloat', () => {
+      // (Number.parseFloat is parseFloat: the runtime answered for one with the other)
+      (globalThis as { parseFloat: unknown }).parseFloat = () => 0;
+      try {
+        expect(gradient((x: number) => Number.parseFloat(x.toFixed(20)) * x, 1.5)[0]).toBeCloseTo(3, 12);
+      } finally {
+        globalThis.parseFloat = Number.parseFloat;
+      }
+    });
+  });
+
+  it('a spy that calls the built-in is called, and the derivative is kept', () => {
+    const parse = vi.spyOn(JSON, 'parse');
+    const stringify = vi.spyOn(JSON, 'stringify');
+    expect(gradient((x: number) => JSON.parse(JSON.stringify({ a: [x, 2] })).a[0] * x, 3)).toEqual([6]);
+    expect(parse).toHaveBeenCalledTimes(1);
+    expect(parse).toHaveBeenCalledWith('{"a":[3,2]}');
+    expect(stringify).toHaveBeenCalledTimes(1);
+
+    const finite = vi.spyOn(Number, 'isFinite');
+    const nan = vi.spyOn(globalThis, 'isNaN');
+    const is = vi.spyOn(Object, 'is');
+    // (the built-in the spy calls was given the traced number: Number.isFinite said false, silently)
+    const g = gradient((x: number) => (Number.isFinite(x) && !isNaN(x) && Object.is(x, 3) ? x * x : 0), 3);
+    const calls = [finite.mock.calls, nan.mock.calls, is.mock.calls].map((c) => c.map((args) => [...args]));
+    vi.restoreAllMocks(); // (expect itself calls Object.is)
+    expect(g).toEqual([6]);
+    expect(calls).toEqual([[[3]], [[3]], [[3, 3]]]);
+
+    const parseFloatSpy = vi.spyOn(globalThis, 'parseFloat');
+    expect(gradient((x: number) => parseFloat(String(x)) * x, 1.5)).toEqual([3]);
+    expect(parseFloatSpy).toHaveBeenCalledWith('1.5');
+
+    const clone = vi.spyOn(globalThis, 'structuredClone');
+    expect(gradient((x: number) => structuredClone({ a: x }).a * x, 3)).toEqual([6]);
+    expect(clone).toHaveBeenCalledTimes(1);
+  });
+});
