@@ -53,7 +53,7 @@ function cleaning(schedule: Function): Function {
 
 function cleanWhileDeriving(owner: Record<string, unknown> | undefined, name: string): void {
   const native = owner?.[name];
-  if (typeof native === 'function') swapWhileDeriving(owner!, name, native, cleaning(native));
+  if (typeof native === 'function') swapWhileDeriving(owner!, name, native, cleaning(native), cleaning);
 }
 
 const globals = globalThis as unknown as Record<string, unknown>;

@@ -171,7 +171,10 @@ export const structuredCloneOf = likeBuiltin(
 // record: `{}`, NaN in arithmetic, silently. While a differentiation runs the global is the copy
 // above, which keeps traced numbers; the built-in again once none runs (unless the program put
 // its own there meanwhile). Code that kept the built-in in a variable still gets the built-in.
-if (nativeStructuredClone !== undefined) swapWhileDeriving(globalThis, 'structuredClone', nativeStructuredClone, structuredCloneOf);
+// (a program's own structuredClone found there, a spy of the built-in: called, and its copy
+// taken unless it lost the traced numbers)
+const aroundClone = (installed: Function): Function => likeBuiltin({ structuredClone(value: unknown, options?: unknown): unknown { return clonedByReplacement(installed, undefined, options === undefined ? [value] : [value, options]); } }.structuredClone, nativeStructuredClone);
+if (nativeStructuredClone !== undefined) swapWhileDeriving(globalThis, 'structuredClone', nativeStructuredClone, structuredCloneOf, aroundClone);
 
 // ---- postMessage, v8's serializer ------------------------------------------------------------
 
@@ -198,19 +201,21 @@ function sendNumbersWhileBusy(proto: object | undefined, method: string, lost: s
   const descriptor = proto === undefined ? undefined : Object.getOwnPropertyDescriptor(proto, method);
   if (descriptor === undefined || typeof descriptor.value !== 'function' || descriptor.writable !== true) return;
   const native = descriptor.value as (this: unknown, value: unknown, ...rest: unknown[]) => unknown;
-  const withNumbers = likeBuiltin(
-    {
-      [method](this: unknown, value: unknown, ...rest: unknown[]): unknown {
-        if (!isDeriving() || !holdsTraced(value)) return Reflect.apply(native, this, [value, ...rest]);
-        const cloner = new Cloner(true);
-        const copy = cloner.clone(value);
-        if (lost !== null && cloner.firstLive !== null) reportEscape(cloner.firstLive, lost);
-        return Reflect.apply(native, this, [copy, ...rest]);
-      },
-    }[method]!,
-    native,
-  );
-  swapWhileDeriving(proto!, method, native, withNumbers);
+  // (around the built-in, or a program's own function found there: a test's spy of postMessage)
+  const withNumbers = (send: Function): Function =>
+    likeBuiltin(
+      {
+        [method](this: unknown, value: unknown, ...rest: unknown[]): unknown {
+          if (!isDeriving() || !holdsTraced(value)) return Reflect.apply(send, this, [value, ...rest]);
+          const cloner = new Cloner(true);
+          const copy = cloner.clone(value);
+          if (lost !== null && cloner.firstLive !== null) reportEscape(cloner.firstLive, lost);
+          return Reflect.apply(send, this, [copy, ...rest]);
+        },
+      }[method]!,
+      native,
+    );
+  swapWhileDeriving(proto!, method, native, withNumbers(native), withNumbers);
 }
 
 function holdsTraced(value: unknown): boolean {

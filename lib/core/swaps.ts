@@ -12,6 +12,13 @@ interface Swap {
   readonly key: PropertyKey;
   readonly native: unknown;
   readonly replacement: unknown;
+  /** The same replacement made around a program's own function found there instead of the built-in (zone.js's setTimeout, a test's fake timers). */
+  readonly around: ((installed: Function) => Function) | null;
+  /** Those made, by the program's function (one each: a loop of gradient calls installs the same). */
+  readonly made: WeakMap<Function, Function>;
+  /** What was found at swap-in and what was put there instead (null: nothing swapped). */
+  found: unknown;
+  put: unknown;
 }
 
 const swaps: Swap[] = [];
@@ -25,25 +32,47 @@ const queueMicrotaskNative: (job: () => void) => void =
   typeof globalThis.queueMicrotask === 'function' ? globalThis.queueMicrotask.bind(globalThis) : (job) => void Promise.resolve().then(job);
 
 /**
- * Puts `replacement` at `owner[key]` while differentiations run, where the program has not
- * put its own there meanwhile. `replacement` must act as `native` outside a differentiation.
+ * Puts `replacement` at `owner[key]` while differentiations run. `replacement` must act as
+ * `native` outside a differentiation. Where the program has put its own function there
+ * instead (zone.js patches setTimeout, a test's fake timers replace it), `around(its own)`
+ * goes there, if given: the program's function is still what is called, and the callbacks
+ * f schedules through it are cleaned as through the built-in (without it they left traced
+ * numbers in the program's data, silently); elsewhere the program's function stays.
  */
-export function swapWhileDeriving(owner: object, key: PropertyKey, native: unknown, replacement: unknown): void {
-  swaps.push({ owner: owner as Record<PropertyKey, unknown>, key, native, replacement });
+export function swapWhileDeriving(owner: object, key: PropertyKey, native: unknown, replacement: unknown, around: ((installed: Function) => Function) | null = null): void {
+  swaps.push({ owner: owner as Record<PropertyKey, unknown>, key, native, replacement, around, made: new WeakMap(), found: null, put: null });
 }
 
-function put(swap: Swap, from: unknown, to: unknown): void {
+function put(swap: Swap, from: unknown, to: unknown): boolean {
   try {
-    if (swap.owner[swap.key] === from) swap.owner[swap.key] = to;
+    if (swap.owner[swap.key] !== from) return false;
+    swap.owner[swap.key] = to;
+    return swap.owner[swap.key] === to;
   } catch {
-    // (a frozen global object or prototype: the built-in stays)
+    return false; // (a frozen global object or prototype: the built-in stays)
   }
+}
+
+/** What goes at the swap's place in place of `found`, or undefined: nothing. */
+function replacementOf(swap: Swap, found: unknown): unknown {
+  if (found === swap.native) return swap.replacement;
+  if (swap.around === null || typeof found !== 'function' || found === swap.replacement) return undefined;
+  let made = swap.made.get(found);
+  if (made === undefined) swap.made.set(found, (made = swap.around(found)));
+  return made;
 }
 
 function swapIn(): void {
   if (swappedIn) return;
   swappedIn = true;
-  for (const swap of swaps) put(swap, swap.native, swap.replacement);
+  for (const swap of swaps) {
+    const found = swap.owner[swap.key];
+    const to = replacementOf(swap, found);
+    if (to !== undefined && put(swap, found, to)) {
+      swap.found = found;
+      swap.put = to;
+    }
+  }
 }
 
 function queueRestore(): void {
@@ -53,7 +82,11 @@ function queueRestore(): void {
     restoreQueued = false;
     if (busy || holds > 0 || !swappedIn) return;
     swappedIn = false;
-    for (const swap of swaps) put(swap, swap.replacement, swap.native);
+    for (const swap of swaps) {
+      // (what the program put there meanwhile stays)
+      if (swap.put !== null) put(swap, swap.put, swap.found);
+      swap.found = swap.put = null;
+    }
   });
 }
 

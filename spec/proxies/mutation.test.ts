@@ -2,6 +2,7 @@
 // them (an overwritten value's path is cut, a value read before the write keeps it), and
 // no traced value is left in user data — also when f throws.
 import { describe, expect, it } from 'vitest';
+import { runInThisContext } from 'node:vm';
 import { configure, derivative, gradient, pullback, withgradient } from 'zygote-ts';
 import { expectMatchesFiniteDifferences } from './fd.js';
 import { isPlainData, TRACED } from './plain-data.js';
@@ -985,6 +986,45 @@ describe('callbacks f schedules', () => {
     await ran(20);
     expect(traced).toEqual(plain);
     expect(isPlainData(traced)).toBe(true);
+  });
+
+  // (a program's own setTimeout was left in place, and f's callbacks given through it kept traced numbers: log held objects)
+  it('through a program\'s own scheduling functions too (zone.js, fake timers), which are called, and are what is there after', async () => {
+    const builtins = { setTimeout: globalThis.setTimeout, nextTick: process.nextTick };
+    const calls: string[] = [];
+    const own = {
+      setTimeout: function (this: unknown, ...args: unknown[]) {
+        calls.push('setTimeout');
+        return Reflect.apply(builtins.setTimeout, this, args);
+      },
+      nextTick: function (this: unknown, ...args: unknown[]) {
+        calls.push('nextTick');
+        return Reflect.apply(builtins.nextTick, this, args);
+      },
+    };
+    // (as plain data: code that was not rewritten sees traced numbers as objects)
+    const kinds = runInThisContext('(xs) => xs.map((v) => typeof v)') as (xs: unknown[]) => string[];
+    (globalThis as { setTimeout: unknown }).setTimeout = own.setTimeout;
+    process.nextTick = own.nextTick as typeof process.nextTick;
+    try {
+      const log: unknown[] = [];
+      const [g] = gradient((x: number) => {
+        const loss = x * x;
+        setTimeout((at: { at: unknown }) => log.push(at.at), 0, { at: loss });
+        process.nextTick((v: unknown) => log.push(v), loss);
+        return loss;
+      }, 1.5);
+      const scheduled = [...calls];
+      await ran(20);
+      expect(g).toBe(3);
+      expect(scheduled).toEqual(['setTimeout', 'nextTick']);
+      expect(log).toEqual([2.25, 2.25]);
+      expect(kinds(log)).toEqual(['number', 'number']);
+      expect([globalThis.setTimeout, process.nextTick]).toEqual([own.setTimeout, own.nextTick]);
+    } finally {
+      (globalThis as { setTimeout: unknown }).setTimeout = builtins.setTimeout;
+      process.nextTick = builtins.nextTick;
+    }
   });
 
   it('the scheduling functions are the built-ins again once the synchronous code after the call is done, and its callbacks\'; util.promisify still finds setTimeout\'s own', async () => {
