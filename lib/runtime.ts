@@ -16,7 +16,7 @@ import * as text from '../rules/text.js';
 import * as builtins from '../rules/builtins.js';
 import * as wasm from '../rules/wasm.js';
 import { callImported, importedFunction, wasRewritten } from './imported.js';
-import { isTraced, numberOf } from './core/traced.js';
+import { isTraced, primal } from './core/traced.js';
 import { addAt, arrayOf, readElement } from '../rules/arrays/shape.js';
 import * as escapes from './escapes.js';
 import { copies } from './core/foreign.js';
@@ -86,10 +86,11 @@ const onObject = (owner: object, key: string, runtime: Function, call?: CallRepl
 // A replacement whose code was not rewritten (a test framework's spy, which calls the built-in
 // it saved; a package's polyfill) meets a traced number as any such code does: as an object.
 // Given so, `Number.isFinite` (the built-in the spy calls) said false, silently. What these
-// answer depends on the numbers alone, so such a replacement is given the numbers.
+// answer depends on the numbers alone, so such a replacement is given the numbers (`primal`:
+// compileGradient's path is pinned to each, as the answer may depend on it).
 const { apply } = Reflect;
 const givenNumbers: CallReplacement = (replacement, self, args) =>
-  apply(replacement, self, wasRewritten(replacement) ? args : Array.from(args, (a) => (isTraced(a) ? numberOf(a) : a)));
+  apply(replacement, self, wasRewritten(replacement) ? args : Array.from(args, (a) => (isTraced(a) ? primal(a) : a)));
 // Text read and written by such a replacement: what traced numbers wrote reads back as them
 // (rules/text.ts), and structuredClone's copy keeps them (rules/builtins.ts).
 const parsedBack = (int: boolean): CallReplacement => (replacement, self, args) => {

@@ -4,7 +4,7 @@
 // on traced numbers too, as plain code does; and a replacement that was not rewritten (a
 // test framework's spy, which calls the built-in it saved) must not lose a derivative.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { gradient } from 'zygote-ts';
+import { compileGradient, gradient } from 'zygote-ts';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -66,5 +66,14 @@ describe('a replaced built-in, on traced numbers', () => {
     const clone = vi.spyOn(globalThis, 'structuredClone');
     expect(gradient((x: number) => structuredClone({ a: x }).a * x, 3)).toEqual([6]);
     expect(clone).toHaveBeenCalledTimes(1);
+  });
+
+  it('a spy given the numbers pins a compiled gradient\'s path to them, as the answer may depend on them', () => {
+    vi.spyOn(Number, 'isInteger');
+    vi.spyOn(Object, 'is');
+    const f = (x: number) => (Number.isInteger(x) || Object.is(x, 0.5) ? x * x : x);
+    const compiled = compileGradient(f); // (records at its first call, 2.5)
+    // (given the recorded 2.5 unpinned, the compiled path answered 1 at 3 and at 0.5)
+    expect([compiled(2.5), compiled(3), compiled(0.5)]).toEqual([[1], [6], [1]]);
   });
 });
