@@ -363,9 +363,12 @@ function isPlainData(v: object): boolean {
 // number's value (the first traced number stored under a value is the key kept; a plain
 // number and a traced one with the same value are one key). Otherwise the method runs as it is.
 
-const ArrayProto = Array.prototype;
-/** %TypedArray%.prototype, whose searches every typed array shares. */
-const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as { indexOf: Function; lastIndexOf: Function; includes: Function };
+// (each method as the platform made it: a program may replace one on its prototype, a wrapper or
+// a spy, and `case Array.prototype.includes:` read at the call took that for the built-in)
+const ArrayProto = { indexOf: Array.prototype.indexOf, lastIndexOf: Array.prototype.lastIndexOf, includes: Array.prototype.includes };
+/** %TypedArray%.prototype's searches, which every typed array shares. */
+const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as { indexOf: Function; lastIndexOf: Function; includes: Function };
+const TypedArrayProto = { indexOf: TypedArrayPrototype.indexOf, lastIndexOf: TypedArrayPrototype.lastIndexOf, includes: TypedArrayPrototype.includes };
 const { get: mapGet, set: mapSet, has: mapHas, delete: mapDelete } = Map.prototype;
 const { add: setAdd, has: setHas, delete: setDelete } = Set.prototype;
 const { get: weakMapGet, set: weakMapSet, has: weakMapHas, delete: weakMapDelete } = WeakMap.prototype;
@@ -419,22 +422,44 @@ function noteMade(map: object): void {
  * traced from the start), or one the library filled (lib/core/library-keys.ts), has its keys
  * listed when first asked.
  */
+// (this file's own Maps are read and written with the built-ins: a program's wrapper of
+// Map.prototype.get that calls the one it saved, `saved.call(this, k)`, comes back through
+// callMethod, here, and called itself without end)
 function tracedKeysOf(c: object): Map<number, unknown> | undefined {
-  let keys = tracedKeys.get(c);
+  let keys = weakMapGet.call(tracedKeys, c) as Map<number, unknown> | undefined;
   if (keys !== undefined || (standInNode(c) === undefined && !filledByLibrary(c))) return keys;
   keysWritten = true;
-  tracedKeys.set(c, (keys = new Map()));
+  weakMapSet.call(tracedKeys, c, (keys = new Map()));
   const held = c instanceof Set ? Set.prototype.values.call(c) : c instanceof Map ? Map.prototype.keys.call(c) : [];
-  for (const k of held) if (isTraced(k) && !keys.has(keyValue(k))) keys.set(keyValue(k), k);
+  for (const k of held) if (isTraced(k) && !mapHas.call(keys, keyValue(k))) mapSet.call(keys, keyValue(k), k);
   return keys;
 }
 
+/**
+ * How deep the runtime is in its own look-ups of keys (heldKey, noteKey). They read its own
+ * Maps (and the stand-ins' tables) through Map.prototype.get and its kin: a program's wrapper
+ * of one that calls the built-in it saved (`saved.call(this, k)`, rewritten: callOn) came back
+ * to callMethod, here, and called itself without end (a RangeError). Such a call is the
+ * built-in's, as it is for the runtime.
+ */
+let lookingUp = 0;
+
 /** The key collection `c` holds for `k`'s value (a traced or plain number), or `k` itself when none. */
 function heldKey(c: object, k: unknown, has: (this: object, key: unknown) => boolean): unknown {
+  lookingUp++;
+  try {
+    return heldKeyOf(c, k, has);
+  } finally {
+    lookingUp--;
+  }
+}
+
+function heldKeyOf(c: object, k: unknown, has: (this: object, key: unknown) => boolean): unknown {
   if (isIdentity(k)) return has.call(c, k) ? k : heldOriginal(c, k, has);
   if (!numberLike(k)) return k;
   const v = keyValue(k);
-  const held = tracedKeysOf(c)?.get(v);
+  const keys = tracedKeysOf(c);
+  const held = keys === undefined ? undefined : mapGet.call(keys, v);
   if (held !== undefined && has.call(c, held)) return held;
   if (isTraced(k) && has.call(c, v)) return v;
   return k;
@@ -453,12 +478,21 @@ function heldOriginal(c: object, k: object, has: (this: object, key: unknown) =>
 /** Notes that `c` holds the traced key `k` (when it is the first key with its value). */
 function noteKey(c: object, k: unknown): void {
   if (!isTraced(k)) return;
+  lookingUp++;
+  try {
+    noteKeyOf(c, k);
+  } finally {
+    lookingUp--;
+  }
+}
+
+function noteKeyOf(c: object, k: unknown): void {
   let keys = tracedKeysOf(c);
   if (keys === undefined) {
     keysWritten = true;
-    tracedKeys.set(c, (keys = new Map()));
+    weakMapSet.call(tracedKeys, c, (keys = new Map()));
   }
-  if (!keys.has(keyValue(k))) keys.set(keyValue(k), k);
+  if (!mapHas.call(keys, keyValue(k))) mapSet.call(keys, keyValue(k), k);
 }
 
 /**
@@ -806,6 +840,7 @@ export function onMethodCall(handler: (fn: Function, args: unknown[]) => void): 
  */
 export function callMethod(receiver: unknown, fn: unknown, ...args: unknown[]): unknown {
   if (typeof fn !== 'function') throw new TypeError(`${typeof fn} is not a function`); // (as the call itself would throw)
+  if (lookingUp > 0) return Reflect.apply(fn, receiver, args); // (the runtime's own look-up, through a program's wrapper)
   if (!isDeriving()) {
     // (a callback f scheduled runs after it with its stores noted, proxies/scheduled.ts: `m.set(k, v)` there is one)
     return storesNoted() ? notedCall(receiver, fn, args) : Reflect.apply(fn, receiver, args);
@@ -813,13 +848,62 @@ export function callMethod(receiver: unknown, fn: unknown, ...args: unknown[]): 
   if (fn === (Map as { groupBy?: unknown }).groupBy) return groupedByValue(fn, receiver, args);
   let result = typeof receiver === 'object' && receiver !== null ? searchByValue(receiver, fn, args) : NOT_A_SEARCH;
   if (result === NOT_A_SEARCH) {
-    result = Reflect.apply(fn, receiver, args);
+    const replaced = typeof receiver === 'object' && receiver !== null ? replacedSearch(receiver, fn) : undefined;
+    result = replaced === undefined ? Reflect.apply(fn, receiver, args) : searchThroughReplacement(receiver as object, fn, replaced, args);
     methodCalled(fn, args);
   }
   // (a built-in that only looks — `m.has(x)`, `xs.indexOf(x)` — stores nothing: noting its
   // receiver for the clean-up would walk a large Map made outside f on every gradient)
   if (LOOKS_ONLY.has(fn)) return result;
   for (const a of args) if (typeof a === 'object' && a !== null) return touch(receiver, result);
+  return result;
+}
+
+/** The search methods a program may replace on the built-ins' prototypes, with the built-ins they stand for, and whose receivers they search. */
+const REPLACEABLE_SEARCHES: readonly (readonly [Record<string, unknown>, string, Function, (r: object) => boolean])[] = [
+  ...(['includes', 'indexOf', 'lastIndexOf'] as const).map((name) => [Array.prototype as unknown as Record<string, unknown>, name, ArrayProto[name], Array.isArray] as const),
+  ...(['get', 'has', 'delete', 'set'] as const).map((name) => [Map.prototype as unknown as Record<string, unknown>, name, Map.prototype[name], (r: object) => r instanceof Map] as const),
+  ...(['has', 'delete', 'add'] as const).map((name) => [Set.prototype as unknown as Record<string, unknown>, name, Set.prototype[name], (r: object) => r instanceof Set] as const),
+];
+
+/**
+ * The built-in search that `fn` replaced on its prototype (a program's wrapper of
+ * `Map.prototype.get`, a test's spy of `Array.prototype.includes`), `receiver` being what it
+ * searches; else undefined (a subclass's own method, any other function).
+ */
+function replacedSearch(receiver: object, fn: Function): Function | undefined {
+  for (const [proto, name, builtin, searches] of REPLACEABLE_SEARCHES) if (proto[name] === fn && searches(receiver)) return builtin;
+  return undefined;
+}
+
+/**
+ * `receiver.fn(x, …)` where `fn` replaced the built-in search `builtin` while a differentiation
+ * runs: `fn` is called, as in plain code, with the key `receiver` holds equal to `x` by value
+ * in place of `x` (the element an array holds, the key a Map or Set was given first). A wrapper
+ * that calls the built-in it saved then finds it: given a traced number itself, the built-in
+ * compared it by identity (`m.get(x)` undefined where plain code finds the entry for 3).
+ */
+function searchThroughReplacement(receiver: object, fn: Function, builtin: Function, args: unknown[]): unknown {
+  const x = args[0];
+  if (!numberLike(x)) return Reflect.apply(fn, receiver, args);
+  const given = [...args];
+  if (builtin === ArrayProto.includes || builtin === ArrayProto.indexOf || builtin === ArrayProto.lastIndexOf) {
+    const a = receiver as unknown[];
+    const at = searchByValue(receiver, builtin, args) as number | boolean;
+    const i = builtin === ArrayProto.includes ? (at === true ? search(a, x, Math.max(start(a.length, args, 0), 0), 1, true) : -1) : (at as number);
+    given[0] = i >= 0 ? a[i] : isTraced(x) ? primal(x) : x;
+    return Reflect.apply(fn, receiver, given);
+  }
+  const isMap = receiver instanceof Map;
+  const held = heldKey(receiver, x, isMap ? mapHas : setHas);
+  if (builtin !== mapSet && builtin !== setAdd) {
+    given[0] = held;
+    return Reflect.apply(fn, receiver, given);
+  }
+  const k = storedKey(held);
+  given[0] = k;
+  const result: unknown = Reflect.apply(fn, receiver, given);
+  noteKey(receiver, k);
   return result;
 }
 

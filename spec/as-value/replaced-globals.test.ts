@@ -76,4 +76,33 @@ describe('a replaced built-in, on traced numbers', () => {
     // (given the recorded 2.5 unpinned, the compiled path answered 1 at 3 and at 0.5)
     expect([compiled(2.5), compiled(3), compiled(0.5)]).toEqual([[1], [6], [1]]);
   });
+
+  // (Array.prototype.includes was read at the call for the built-in, so a replacement there was skipped;
+  // a wrapper of Map.prototype.get that calls the saved built-in was given the traced number, and missed the entry)
+  it('a program\'s own search method on a built-in\'s prototype is called, and finds by value what the built-in it wraps holds', () => {
+    const includes = vi.spyOn(Array.prototype, 'includes');
+    const g = gradient((x: number) => ([1, 2, 3].includes(x) ? x * x : 0), 3);
+    const calls = includes.mock.calls.length;
+    vi.restoreAllMocks();
+    expect([g, calls]).toEqual([[6], 1]);
+
+    const saved = { get: Map.prototype.get, add: Set.prototype.add };
+    let wrapped = 0;
+    Map.prototype.get = function <K, V>(this: Map<K, V>, key: K): V | undefined {
+      if (key === 3) wrapped++; // (the runtime's own Maps are read through it too)
+      return saved.get.call(this, key) as V | undefined;
+    };
+    Set.prototype.add = function <T>(this: Set<T>, value: T): Set<T> {
+      return saved.add.call(this, value) as Set<T>;
+    };
+    const table = new Map([[3, 10]]);
+    try {
+      expect(gradient((x: number) => (table.get(x) ?? 0) * x, 3)).toEqual([10]);
+      expect(wrapped).toBe(1);
+      expect(gradient((x: number) => { const seen = new Set<number>(); seen.add(x); return seen.has(3) ? x * x : 0; }, 3)).toEqual([6]);
+    } finally {
+      Map.prototype.get = saved.get;
+      Set.prototype.add = saved.add;
+    }
+  });
 });
