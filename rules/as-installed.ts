@@ -21,6 +21,13 @@ export function calledAsInstalled(
 ): Function {
   const at = owner as Record<string, unknown>;
   const self = receiver === 'owner' ? owner : undefined;
+  // (what is there is not a function, or a global is gone: the error the call as written throws)
+  const label = receiver === 'owner' ? `${(owner as { name?: string }).name ?? (owner as { [Symbol.toStringTag]?: string })[Symbol.toStringTag]}.${key}` : key;
+  const replacedBy = (now: unknown, args: ArrayLike<unknown>): unknown => {
+    if (typeof now === 'function') return callReplacement(now, self, args);
+    if (receiver === 'none' && !(key in owner)) throw new ReferenceError(`${key} is not defined`);
+    throw new TypeError(`${label} is not a function`);
+  };
   let call: Function;
   // (a method: no prototype, not a constructor, as the built-ins. Every argument is passed on
   // as given, a spy counts them; one argument, the common case, without `arguments`)
@@ -29,7 +36,7 @@ export function calledAsInstalled(
       [key](x: unknown): unknown {
         const now = at[key];
         // eslint-disable-next-line prefer-rest-params
-        return now === builtin || now === runtime || now === call ? runtime(x) : callReplacement(now as Function, self, arguments);
+        return now === builtin || now === runtime || now === call ? runtime(x) : replacedBy(now, arguments);
       },
     }[key]!;
   } else {
@@ -37,7 +44,7 @@ export function calledAsInstalled(
       [key](): unknown {
         const now = at[key];
         // eslint-disable-next-line prefer-rest-params
-        return now === builtin || now === runtime || now === call ? apply(runtime, undefined, arguments) : callReplacement(now as Function, self, arguments);
+        return now === builtin || now === runtime || now === call ? apply(runtime, undefined, arguments) : replacedBy(now, arguments);
       },
     }[key]!;
   }
