@@ -151,7 +151,8 @@ export const __zy = Object.freeze({
   key: coercion.key,
   // globals' functions the transform puts in place (lib/transform/rewrite-globals.ts)
   Math: mathCalls,
-  // (all of Number's own properties, for `const { isFinite, EPSILON } = Number`)
+  // (`Number.isFinite(x)` and its kin called; Number destructured is `numberNow`. All of
+  // Number's own properties too, for code rewritten before, which destructured this object)
   Number: Object.freeze({
     ...numberStatics(),
     ...Object.fromEntries(Object.entries(coercion.numberPredicates).map(([key, runtime]) => [key, onObject(Number, key, runtime, givenNumbers)])),
