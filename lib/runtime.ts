@@ -107,6 +107,9 @@ const jsonStringified: CallReplacement = (replacement, self, args) => {
   return written;
 };
 const cloned: CallReplacement = (replacement, self, args) => (wasRewritten(replacement) ? apply(replacement, self, args) : builtins.clonedByReplacement(replacement, self, args));
+// (and a search method given to Reflect.apply, a typed array f has to ArrayBuffer.isView: rules/builtins.ts)
+const applied: CallReplacement = (replacement, self, args) => (wasRewritten(replacement) ? apply(replacement, self, args) : builtins.appliedByReplacement(replacement, self, args));
+const viewSeen: CallReplacement = (replacement, self, args) => (wasRewritten(replacement) ? apply(replacement, self, args) : builtins.isViewByReplacement(replacement, self, args));
 
 export const __zy = Object.freeze({
   // arithmetic (rules/arithmetic.ts)
@@ -182,7 +185,7 @@ export const __zy = Object.freeze({
   searchCallback: builtins.searchCallback,
   bindOn: builtins.bindOn,
   applyOn: (fn: unknown, receiver: unknown, args?: unknown): unknown => builtins.applyOn(fn, receiver, coercion.predicateArguments(fn, args)),
-  reflectApply: onObject(Reflect, 'apply', (fn: unknown, receiver: unknown, args: unknown): unknown => builtins.reflectApply(fn, receiver, coercion.predicateArguments(fn, args))),
+  reflectApply: onObject(Reflect, 'apply', (fn: unknown, receiver: unknown, args: unknown): unknown => builtins.reflectApply(fn, receiver, coercion.predicateArguments(fn, args)), applied),
   collectionArguments: builtins.collectionArguments,
   collectionMade: builtins.collectionMade,
   hold: builtins.hold,
@@ -195,7 +198,7 @@ export const __zy = Object.freeze({
   construct: builtins.construct,
   sizeOf: builtins.sizeOf,
   arrayFrom: onObject(Array, 'from', builtins.arrayFrom),
-  arrayBufferIsView: onObject(ArrayBuffer, 'isView', builtins.arrayBufferIsView),
+  arrayBufferIsView: onObject(ArrayBuffer, 'isView', builtins.arrayBufferIsView, viewSeen),
   float64ArrayFrom: onObject(Float64Array, 'from', builtins.float64ArrayFrom),
   float32ArrayFrom: onObject(Float32Array, 'from', builtins.float32ArrayFrom),
   float64ArrayOf: onObject(Float64Array, 'of', builtins.float64ArrayOf),

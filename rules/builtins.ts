@@ -884,27 +884,53 @@ function replacedSearch(receiver: object, fn: Function): Function | undefined {
  * compared it by identity (`m.get(x)` undefined where plain code finds the entry for 3).
  */
 function searchThroughReplacement(receiver: object, fn: Function, builtin: Function, args: unknown[]): unknown {
+  const given = heldArguments(receiver, builtin, args);
+  const result: unknown = Reflect.apply(fn, receiver, given);
+  if (given !== args && (builtin === mapSet || builtin === setAdd)) noteKey(receiver, given[0]);
+  return result;
+}
+
+/** `args` of the built-in search `builtin` on `receiver`, with the key `receiver` holds equal by value in place of a number (the key stored, for set and add). */
+function heldArguments(receiver: object, builtin: Function, args: unknown[]): unknown[] {
   const x = args[0];
-  if (!numberLike(x)) return Reflect.apply(fn, receiver, args);
+  if (!numberLike(x)) return args;
   const given = [...args];
   if (builtin === ArrayProto.includes || builtin === ArrayProto.indexOf || builtin === ArrayProto.lastIndexOf) {
     const a = receiver as unknown[];
     const at = searchByValue(receiver, builtin, args) as number | boolean;
     const i = builtin === ArrayProto.includes ? (at === true ? search(a, x, Math.max(start(a.length, args, 0), 0), 1, true) : -1) : (at as number);
     given[0] = i >= 0 ? a[i] : isTraced(x) ? primal(x) : x;
-    return Reflect.apply(fn, receiver, given);
+    return given;
   }
-  const isMap = receiver instanceof Map;
-  const held = heldKey(receiver, x, isMap ? mapHas : setHas);
-  if (builtin !== mapSet && builtin !== setAdd) {
-    given[0] = held;
-    return Reflect.apply(fn, receiver, given);
-  }
-  const k = storedKey(held);
-  given[0] = k;
-  const result: unknown = Reflect.apply(fn, receiver, given);
-  noteKey(receiver, k);
+  if (!(receiver instanceof Map || receiver instanceof Set)) return args;
+  const held = heldKey(receiver, x, receiver instanceof Map ? mapHas : setHas);
+  given[0] = builtin === mapSet || builtin === setAdd ? storedKey(held) : held;
+  return given;
+}
+
+/** The searches whose arguments `heldArguments` takes. */
+const HELD_SEARCHES: ReadonlySet<unknown> = new Set([ArrayProto.includes, ArrayProto.indexOf, ArrayProto.lastIndexOf, mapGet, mapHas, mapDelete, mapSet, setHas, setDelete, setAdd]);
+
+/**
+ * A program's own Reflect.apply whose code was not rewritten (a spy that calls the built-in it
+ * saved), given a search method while a differentiation runs: it is called with the key the
+ * receiver holds equal by value in place of a traced number, which the built-in it calls then
+ * finds (given the traced number, it compared it by identity).
+ */
+export function appliedByReplacement(replacement: Function, self: unknown, args: ArrayLike<unknown>): unknown {
+  const [fn, receiver, list] = args as unknown[];
+  if (!isDeriving() || !HELD_SEARCHES.has(fn) || typeof receiver !== 'object' || receiver === null || typeof list !== 'object' || list === null) return builtinReflectApply(replacement, self, args);
+  const given = heldArguments(receiver, fn as Function, Array.prototype.slice.call(list));
+  const result: unknown = builtinReflectApply(replacement, self, [fn, receiver, given, ...Array.prototype.slice.call(args, 3)]);
+  if (fn === mapSet || fn === setAdd) noteKey(receiver, given[0]);
   return result;
+}
+
+/** A program's own ArrayBuffer.isView whose code was not rewritten, given a typed array f received or made (a Proxy it does not see as a view): given the typed array under it. */
+export function isViewByReplacement(replacement: Function, self: unknown, args: ArrayLike<unknown>): unknown {
+  const v = args[0];
+  const s = typedStandIn(v);
+  return builtinReflectApply(replacement, self, s === undefined ? args : [s.target, ...Array.prototype.slice.call(args, 1)]);
 }
 
 /** `receiver.fn(...args)` outside a differentiation, noting the receiver as written when an object is given (callMethod's rule). */

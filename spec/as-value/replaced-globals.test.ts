@@ -63,6 +63,14 @@ describe('a replaced built-in, on traced numbers', () => {
     expect(gradient((x: number) => parseFloat(String(x)) * x, 1.5)).toEqual([3]);
     expect(parseFloatSpy).toHaveBeenCalledWith('1.5');
 
+    // (the built-in Reflect.apply the spy calls compared the traced number by identity; ArrayBuffer.isView did not see f's typed array, a Proxy)
+    vi.spyOn(Reflect, 'apply');
+    const searched = gradient((x: number) => (Reflect.apply(Array.prototype.includes, [1, 3], [x]) ? x * x : 0), 3);
+    vi.spyOn(ArrayBuffer, 'isView');
+    const viewed = gradient((v: Float64Array) => (ArrayBuffer.isView(v) ? v[0]! * 2 : 0), new Float64Array([3]));
+    vi.restoreAllMocks();
+    expect([searched, viewed]).toEqual([[6], [new Float64Array([2])]]);
+
     const clone = vi.spyOn(globalThis, 'structuredClone');
     expect(gradient((x: number) => structuredClone({ a: x }).a * x, 3)).toEqual([6]);
     expect(clone).toHaveBeenCalledTimes(1);
