@@ -348,6 +348,14 @@ function ownKeys(o: object): PropertyKey[] {
   return symbols.length === 0 ? names : names.concat(symbols);
 }
 
+
+/**
+ * Whether `settled`, what the clean-up settles `held` to, replaces it: not the same value, a
+ * NaN being itself (as Object.is has it; `settle` never turns 0 into -0, where they differ).
+ * The clean-up compares every field of every object f stored (spring–mass: each vector).
+ */
+const replaces = (settled: unknown, held: unknown): boolean => settled !== held && (settled === settled || held === held);
+
 /**
  * Replaces, in place, traced values and stand-ins anywhere inside `root`; returns what to
  * leave in place of `root` (itself, or a copy of it where it is frozen data holding some).
@@ -360,7 +368,7 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
   const stack: object[] = [];
   let o: object | undefined;
   // Replaces one held value; returns the replacement (or `v` itself) and queues objects.
-  // (compared by Object.is: a NaN held is no replacement, where `!==` took it for one, copied
+  // (compared by `replaces`: a NaN held is no replacement, where `!==` took it for one, copied
   // a frozen record holding it and said the global object's NaN could not be written)
   const settle = (v: unknown): unknown => {
     if (isTraced(v)) return settled(live(v));
@@ -390,7 +398,7 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
       if (!('value' in d)) continue;
       const v: unknown = d.value;
       const r = settle(v);
-      if (!Object.is(r, v)) {
+      if (replaces(r, v)) {
         d.value = r; // (the descriptor is the copy's, below)
         replaced = true;
       } else if (clean && typeof v === 'object' && v !== null && !frozenClean.has(v)) clean = false;
@@ -419,7 +427,7 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
       for (let i = 0; i < a.length; i++) {
         const v = a[i];
         const r = settle(v);
-        if (Object.is(r, v)) continue;
+        if (!replaces(r, v)) continue;
         if (frozen) noteLocked(a, i);
         else a[i] = r;
       }
@@ -435,8 +443,8 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
         const [k, v] = entries[i]!;
         const rk = settle(k);
         const rv = settle(v);
-        if (!Object.is(rk, k)) rekeyed = true;
-        else if (!Object.is(rv, v)) Map.prototype.set.call(m, k, rv);
+        if (replaces(rk, k)) rekeyed = true;
+        else if (replaces(rv, v)) Map.prototype.set.call(m, k, rv);
         entries[i] = [rk, rv];
       }
       if (rekeyed) {
@@ -451,7 +459,7 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
       for (let i = 0; i < members.length; i++) {
         const v = members[i];
         const r = settle(v);
-        if (!Object.is(r, v)) replaced = true;
+        if (replaces(r, v)) replaced = true;
         members[i] = r;
       }
       if (replaced) {
@@ -469,7 +477,7 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
         const d = Object.getOwnPropertyDescriptor(o, key);
         if (d === undefined || !('value' in d)) continue;
         const r = settle(d.value);
-        if (!Object.is(r, d.value)) {
+        if (replaces(r, d.value)) {
           if (d.writable) (o as Record<PropertyKey, unknown>)[key] = r;
           else if (d.configurable) Object.defineProperty(o, key, { ...d, value: r });
           else noteLocked(o, key);
