@@ -270,7 +270,9 @@ describe('the page', () => {
       '[x, y];',
     ].join('\n');
     await open(s, page, linkTo(code));
-    await page.waitForSelector('#plot svg.plane');
+    // (the plane is drawn blank while the run goes on, and with f's heat map and contours once
+    // f is sampled: wait for those, as a slow machine showed the blank one at first)
+    await page.waitForSelector('#plot svg.plane .contour');
     expect(await page.$$eval('#plot .contour', (p) => p.length)).toBeGreaterThan(3);
     expect(await page.$$eval('#plot .arrow', (p) => p.length)).toBeGreaterThan(30);
     expect(await page.$$eval('#plot .iterate-dot', (p) => p.length)).toBe(10);
