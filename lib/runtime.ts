@@ -8,7 +8,7 @@ import { setAlgebra } from './core/tape.js';
 import { readData, type NDArray } from './ndarray.js';
 import * as arithmetic from '../rules/arithmetic.js';
 import * as nondiff from '../rules/nondiff.js';
-import { differentiableMath, mathCalls, mathNow } from '../rules/math.js';
+import { differentiableMath, mathCalls } from '../rules/math.js';
 import * as coercion from './coercion.js';
 import * as barrier from '../proxies/barrier.js';
 import { evalSource, rewritingFunction } from './dynamic-function.js';
@@ -20,7 +20,7 @@ import { isTraced, primal } from './core/traced.js';
 import { addAt, arrayOf, readElement } from '../rules/arrays/shape.js';
 import * as escapes from './escapes.js';
 import { copies } from './core/foreign.js';
-import { calledAsInstalled } from '../rules/as-installed.js';
+import { calledAsInstalled, takenApart } from '../rules/as-installed.js';
 
 // `Number(…)`, `Boolean(…)`, `Object(…)`, `Function(…)` in rewritten code call `__zy.builtin(Number)(…)`: the runtime's
 // version of the built-in the code names, or that value itself when it is something else.
@@ -55,24 +55,10 @@ function builtin(callee: unknown): unknown {
   return runtimeVersions.get(callee) ?? callee;
 }
 
-/**
- * `Number` as a program takes it apart (`const { isFinite, EPSILON } = Number`): its functions
- * the runtime has versions of, as they are now (`builtin`), and all else through the
- * prototype, Number itself (a polyfill's member too). One object while none is replaced.
- */
-const NUMBER_FUNCTIONS = ['isNaN', 'isFinite', 'isInteger', 'isSafeInteger', 'parseFloat', 'parseInt'] as const;
-const numberMembers = Number as unknown as Record<string, unknown>;
-const numberAsLoaded = NUMBER_FUNCTIONS.map((key) => numberMembers[key]);
-let numberUnreplaced: object | null = null;
-function numberNow(): object {
-  const replaced = NUMBER_FUNCTIONS.some((key, k) => numberMembers[key] !== numberAsLoaded[k]);
-  if (!replaced && numberUnreplaced !== null) return numberUnreplaced;
-  const taken = Object.create(Number) as object;
-  for (const key of NUMBER_FUNCTIONS) Object.defineProperty(taken, key, { value: builtin(numberMembers[key]), writable: true, configurable: true });
-  Object.freeze(taken);
-  if (!replaced) numberUnreplaced = taken;
-  return taken;
-}
+// `Math` and `Number` as a program takes them apart (rules/as-installed.ts's takenApart).
+const functionKeys = (host: object) => Object.getOwnPropertyNames(host).filter((key) => typeof (host as Record<string, unknown>)[key] === 'function');
+const mathNow = takenApart(Math, functionKeys(Math), builtin);
+const numberNow = takenApart(Number, ['isNaN', 'isFinite', 'isInteger', 'isSafeInteger', 'parseFloat', 'parseInt'], builtin);
 
 const numberStatics = () => Object.fromEntries(Object.getOwnPropertyNames(Number).map((k) => [k, (Number as unknown as Record<string, unknown>)[k]]));
 

@@ -51,3 +51,24 @@ export function calledAsInstalled(
   Object.defineProperty(call, 'length', { value: builtin?.length ?? runtime.length });
   return call;
 }
+
+/**
+ * `host` as a program takes it apart (`const { sqrt } = Math`, `const { isFinite } = Number`):
+ * for each of `keys`, the function there now, in the runtime's version where that is the
+ * built-in (`versionOf`), and everything else through the prototype, `host` itself (a
+ * polyfill's member too). One object while none of them is replaced.
+ */
+export function takenApart(host: object, keys: readonly string[], versionOf: (f: unknown) => unknown): () => object {
+  const members = host as Record<string, unknown>;
+  const asLoaded = keys.map((key) => members[key]);
+  let unreplaced: object | null = null;
+  return () => {
+    const replaced = keys.some((key, k) => members[key] !== asLoaded[k]);
+    if (!replaced && unreplaced !== null) return unreplaced;
+    const taken = Object.create(host) as object;
+    for (const key of keys) Object.defineProperty(taken, key, { value: versionOf(members[key]), writable: true, configurable: true });
+    Object.freeze(taken);
+    if (!replaced) unreplaced = taken;
+    return taken;
+  };
+}

@@ -18,6 +18,7 @@ import { gt, lt, seq, sne } from '../lib/coercion.js';
 import { callSymbolic, isSymbolic, type Symbolic } from '../lib/core/symbolic.js';
 import { isDeriving } from '../lib/core/scope.js';
 import { likeBuiltin } from './like-builtin.js';
+import { calledAsInstalled } from './as-installed.js';
 
 const square = (x: unknown) => mul(x, x);
 
@@ -295,43 +296,15 @@ function onMath<T extends object>(members: T): T {
 // ---- `Math.f(…)` as rewritten code calls it --------------------------------------------
 // A program (or a test's spy, or a polyfill) may replace one of Math's functions. Plain
 // JavaScript then calls the replacement; so must rewritten code, on traced numbers and on
-// literals alike (`Math.sqrt(2)`, which the inline fast path does not test). A call looks
-// at what `Math.f` is now. A read of `Math.f` as a value, or `Math` taken apart, takes the
-// function it finds at that moment (`mathNow`), as plain JavaScript does: a wrapper that
-// calls the original it saved then calls the original, not itself.
+// literals alike (`Math.sqrt(2)`, which the inline fast path does not test): a call looks at
+// what `Math.f` is now (rules/as-installed.ts). A read of `Math.f` as a value, or `Math` taken
+// apart, takes the function it finds at that moment (lib/runtime.ts's `builtin`), as plain
+// JavaScript does: a wrapper that calls the original it saved then calls the original.
 
 const nativeMath = Math as unknown as Record<string, Function>;
-const VARIADIC = new Set(['max', 'min', 'hypot']);
-
-/** What `Math[name](…)` calls in rewritten code: `runtime` while Math[name] is the built-in `own`, else what Math[name] is now, on `Math`. */
-function calledAsMathHasIt(name: string, own: Function, runtime: Function): Function {
-  let call: Function;
-  if (VARIADIC.has(name)) {
-    call = (...args: unknown[]) => {
-      const now = nativeMath[name];
-      return now === own || now === runtime || now === call ? runtime(...args) : Reflect.apply(now as Function, Math, args);
-    };
-  } else if (own.length === 2) {
-    call = function (this: unknown, a: unknown, b: unknown) {
-      const now = nativeMath[name];
-      // eslint-disable-next-line prefer-rest-params
-      return now === own || now === runtime || now === call ? runtime(a, b) : Reflect.apply(now as Function, Math, arguments);
-    };
-  } else {
-    call = function (this: unknown, x: unknown) {
-      const now = nativeMath[name];
-      // eslint-disable-next-line prefer-rest-params
-      return now === own || now === runtime || now === call ? runtime(x) : Reflect.apply(now as Function, Math, arguments);
-    };
-  }
-  Object.defineProperty(call, 'name', { value: name });
-  Object.defineProperty(call, 'length', { value: own.length });
-  return call;
-}
-
 const runtimeMath = differentiableMath as unknown as Record<string, unknown>;
 
-/** The object rewritten code calls Math's functions on (`(0, __zy.Math.sin)(x)`): see `calledAsMathHasIt`. */
+/** The object rewritten code calls Math's functions on (`(0, __zy.Math.sin)(x)`). */
 export const mathCalls = Object.freeze(
   onMath({
     ...runtimeMath,
@@ -339,25 +312,8 @@ export const mathCalls = Object.freeze(
       Object.keys(runtimeMath).flatMap((key) => {
         const own = nativeMath[key];
         const runtime = runtimeMath[key];
-        return typeof own === 'function' && typeof runtime === 'function' && own !== runtime ? [[key, calledAsMathHasIt(key, own, runtime)]] : [];
+        return typeof own === 'function' && typeof runtime === 'function' && own !== runtime ? [[key, calledAsInstalled(Math, key, own, runtime, 'owner')]] : [];
       }),
     ),
   }),
 ) as typeof differentiableMath;
-
-/**
- * `Math` as a program takes it apart (`const { sqrt } = Math`): the runtime's versions of
- * the built-ins, and whatever replaced one of them as it is now (a fresh object only then).
- * Members a program added to Math (a polyfill's) are reached through the prototype, Math.
- */
-export function mathNow(): typeof differentiableMath {
-  let replaced: Record<string, unknown> | null = null;
-  for (const key of MATH_FUNCTION_KEYS) {
-    const now = nativeMath[key];
-    if (now !== builtinFunctions[key]) (replaced ??= { ...runtimeMath })[key] = now;
-  }
-  return replaced === null ? differentiableMath : (Object.freeze(onMath(replaced)) as typeof differentiableMath);
-}
-/** Math's functions as the platform made them, by name (`random` too). */
-const MATH_FUNCTION_KEYS = Object.getOwnPropertyNames(Math).filter((key) => typeof nativeMath[key] === 'function');
-const builtinFunctions: Record<string, Function> = Object.fromEntries(MATH_FUNCTION_KEYS.map((key) => [key, nativeMath[key]!]));
