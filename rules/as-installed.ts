@@ -6,6 +6,9 @@
 // program may have saved and put back), else the replacement, given the same `this` and
 // arguments as the call as written. rules/math.ts does the same for Math's functions.
 
+// (first: calls are made while the imports of the modules that make them may still be running)
+import { madeByOwnCopy } from './own-copy.js';
+
 const { apply } = Reflect; // (a program may replace Reflect.apply too)
 
 /**
@@ -28,27 +31,38 @@ export function calledAsInstalled(
     if (receiver === 'none' && !(key in owner)) throw new ReferenceError(`${key} is not defined`);
     throw new TypeError(`${label} is not a function`);
   };
-  let call: Function;
+  const call = madeByOwnCopy(`rules/installed/${label}`, installedCall, at, key, builtin, runtime, replacedBy, apply);
+  Object.defineProperty(call, 'length', { value: builtin?.length ?? runtime.length });
+  return call;
+}
+
+/**
+ * The call of `calledAsInstalled` (each its own copy: rules/own-copy.ts, so that `at[key]` and
+ * `runtime(x)` are one key and one function at each; it reads nothing but its parameters).
+ */
+function installedCall(
+  at: Record<string, unknown>, key: string, builtin: Function | undefined, runtime: Function,
+  replacedBy: (now: unknown, args: ArrayLike<unknown>) => unknown, apply: typeof Reflect.apply,
+): Function {
   // (a method: no prototype, not a constructor, as the built-ins. Every argument is passed on
   // as given, a spy counts them; one argument, the common case, without `arguments`)
   if (runtime.length === 1) {
-    call = {
+    const call = {
       [key](x: unknown): unknown {
         const now = at[key];
         // eslint-disable-next-line prefer-rest-params
         return now === builtin || now === runtime || now === call ? runtime(x) : replacedBy(now, arguments);
       },
     }[key]!;
-  } else {
-    call = {
-      [key](): unknown {
-        const now = at[key];
-        // eslint-disable-next-line prefer-rest-params
-        return now === builtin || now === runtime || now === call ? apply(runtime, undefined, arguments) : replacedBy(now, arguments);
-      },
-    }[key]!;
+    return call;
   }
-  Object.defineProperty(call, 'length', { value: builtin?.length ?? runtime.length });
+  const call = {
+    [key](): unknown {
+      const now = at[key];
+      // eslint-disable-next-line prefer-rest-params
+      return now === builtin || now === runtime || now === call ? apply(runtime, undefined, arguments) : replacedBy(now, arguments);
+    },
+  }[key]!;
   return call;
 }
 

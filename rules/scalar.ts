@@ -1,5 +1,7 @@
 // One-line definitions of scalar rules (the analogue of ChainRules' `@scalar_rule`).
 
+// (first: rules are made while the imports after it may still be running, in a cycle)
+import { madeByOwnCopy } from './own-copy.js';
 import { innerTape, rowOn, isTracedOperand } from '../lib/core/traced.js';
 import { convertsToPrimitive, eitherTraced, live, operandOn, toNumeric } from './operands.js';
 import { refuseForeignTraced } from '../lib/core/foreign.js';
@@ -19,7 +21,25 @@ export type BinaryOp = (a: unknown, b: unknown) => any;
  * compiled code that fuses elementwise operations; without it they are not fused.
  */
 export function unaryRule(name: string, f: (x: number) => number, partial: (x: unknown, y: unknown) => unknown, form?: UnaryPartialForm): UnaryOp {
+  return madeByOwnCopy(`rules/${name}`, unaryEntry, name, f, partial, form, unaryNeeds);
+}
+
+// What the entries use, asked for when first used: a rule is made while the modules of a
+// cycle of imports may not have run yet (and so are declarations, which exist by then).
+function unaryNeeds(): UnaryNeeds {
+  return { isTracedOperand, isNDArray, lift1, isSymbolic, callSymbolic, convertsToPrimitive, toNumeric, live };
+}
+
+interface UnaryNeeds {
+  isTracedOperand: typeof isTracedOperand; isNDArray: typeof isNDArray; lift1: typeof lift1; isSymbolic: typeof isSymbolic;
+  callSymbolic: typeof callSymbolic; convertsToPrimitive: typeof convertsToPrimitive; toNumeric: typeof toNumeric; live: typeof live;
+}
+
+// (each rule's own copy of this: rules/own-copy.ts; it reads nothing but its parameters)
+function unaryEntry(name: string, f: (x: number) => number, partial: (x: unknown, y: unknown) => unknown, form: UnaryPartialForm | undefined, needsOf: () => UnaryNeeds): UnaryOp {
+  let needs: UnaryNeeds | null = null;
   const traced = (x: unknown): unknown => {
+    const { isTracedOperand, isNDArray, lift1, isSymbolic, callSymbolic, convertsToPrimitive, toNumeric, live } = (needs ??= needsOf());
     if (!isTracedOperand(x)) {
       if (isNDArray(x)) return (onArray ??= lift1(op, f, partial, form))(x); // elementwise, like numpy's ufuncs
       if (isSymbolic(x)) return callSymbolic(f, [x]); // compileGradient records the call
@@ -54,7 +74,30 @@ export function binaryRule(
   partials: (a: unknown, b: unknown, y: unknown) => [unknown, unknown],
   convert: (x: unknown) => unknown = toNumeric,
 ): BinaryOp {
+  return madeByOwnCopy(`rules/${name}`, binaryEntry, name, f, partials, convert, binaryNeeds);
+}
+
+function binaryNeeds(): BinaryNeeds {
+  return { isArrayOperation, convertsToPrimitive, innerTape, eitherTraced, live, isSymbolic, callSymbolic, refuseForeignTraced, operandOn, rowOn, lift2, mul };
+}
+
+interface BinaryNeeds {
+  isArrayOperation: typeof isArrayOperation; convertsToPrimitive: typeof convertsToPrimitive; innerTape: typeof innerTape; eitherTraced: typeof eitherTraced;
+  live: typeof live; isSymbolic: typeof isSymbolic; callSymbolic: typeof callSymbolic; refuseForeignTraced: typeof refuseForeignTraced;
+  operandOn: typeof operandOn; rowOn: typeof rowOn; lift2: typeof lift2; mul: typeof mul;
+}
+
+// (each rule's own copy of this: rules/own-copy.ts; it reads nothing but its parameters)
+function binaryEntry(
+  name: string,
+  f: (a: number, b: number) => number,
+  partials: (a: unknown, b: unknown, y: unknown) => [unknown, unknown],
+  convert: (x: unknown) => unknown,
+  needsOf: () => BinaryNeeds,
+): BinaryOp {
+  let needs: BinaryNeeds | null = null;
   const traced = (a: unknown, b: unknown): unknown => {
+    const { isArrayOperation, convertsToPrimitive, innerTape, eitherTraced, live, isSymbolic, callSymbolic, refuseForeignTraced, operandOn, rowOn } = (needs ??= needsOf());
     if (isArrayOperation(a, b)) return (onArrays ??= liftPartials())(a, b);
     if (convertsToPrimitive(a) || convertsToPrimitive(b)) return op(convert(a), convert(b));
     const t = innerTape(a, b);
@@ -74,11 +117,13 @@ export function binaryRule(
     },
   }[name]!;
   let onArrays: ((a: unknown, b: unknown) => unknown) | undefined;
-  const liftPartials = () =>
-    lift2(name, f, (g, x, y, z) => {
+  const liftPartials = () => {
+    const { lift2, mul } = (needs ??= needsOf());
+    return lift2(name, f, (g, x, y, z) => {
       const [da, db] = partials(x, y, z);
       return [mul(g, da), mul(g, db)];
     });
+  };
   return op;
 }
 

@@ -1,0 +1,57 @@
+// Each Math rule, and the call that checks Math for a replacement, runs its own copy of the
+// shared code (rules/own-copy.ts), so that its type feedback is its own. A copy is compiled
+// from the factory's source text outside its module: a factory that read anything but its
+// parameters would throw there, or where code from strings is refused, the factory itself
+// must do the same work. Run in fresh processes, on the built package, as users load it.
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { node, root } from '../packages/run.js';
+
+const ownCopyUrl = pathToFileURL(join(root, 'dist/rules/own-copy.js')).href;
+
+// Every Math function with a rule, on one traced number, against its derivative written out.
+const script = `
+import { gradient } from 'zygote-ts';
+import { __zy } from 'zygote-ts/runtime';
+import { freeVariables } from 'zygote-ts/transform';
+import { ownCopies } from '${ownCopyUrl}';
+const M = __zy.Math;
+const f = (x) => [M.sin(x), M.cos(x), M.exp(x), M.log(x), M.sqrt(x), M.tanh(x), M.atan2(x, 2), M.hypot(x, 3), M.pow(x, 3), M.cbrt(x), M.floor(x)]
+  .reduce((s, v) => __zy.add(s, v), 0);
+const d = (x) => Math.cos(x) - Math.sin(x) + Math.exp(x) + 1 / x + 0.5 / Math.sqrt(x) + 1 - Math.tanh(x) ** 2 + 2 / (x * x + 4)
+  + x / Math.hypot(x, 3) + 3 * x * x + 1 / (3 * Math.cbrt(x) ** 2);
+const x = 0.7;
+const [g] = gradient(f, x);
+const { made, refused, factories } = ownCopies();
+console.log(JSON.stringify({ g, expected: d(x), made, refused, free: factories.map((k) => [k.name, freeVariables('(' + k.toString() + ')')]) }));
+`;
+
+function run(flags: string[]): { g: number; expected: number; made: number; refused: number; free: [string, string[]][] } {
+  const r = node([...flags, '--input-type=module', '-e', script]);
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+describe('own copies of the rules’ shared code', () => {
+  it('are made for every rule and call, and give the derivatives', () => {
+    const out = run([]);
+    expect(out.refused).toBe(0);
+    expect(out.made).toBeGreaterThan(50);
+    expect(out.g).toBeCloseTo(out.expected, 12);
+  });
+
+  it('come from factories that read nothing but their parameters and the globals', () => {
+    const globals = new Set(['Object', 'Symbol', 'Math', 'Number', 'undefined']);
+    const out = run([]);
+    expect(out.free.map(([name]) => name).sort()).toEqual(['binaryEntry', 'installedCall', 'unaryEntry']);
+    for (const [name, free] of out.free) expect({ name, free: free.filter((v) => !globals.has(v)) }).toEqual({ name, free: [] });
+  });
+
+  it('where code from strings is refused, the shared code gives the same derivatives', () => {
+    const out = run(['--disallow-code-generation-from-strings']);
+    expect(out.made).toBe(0);
+    expect(out.refused).toBeGreaterThan(50);
+    expect(out.g).toBeCloseTo(out.expected, 12);
+  });
+});
