@@ -5,7 +5,7 @@
 // Partials are written with the runtime's operations (not `Math.*` directly) so that they
 // are themselves differentiable: that is what second derivatives are made of.
 
-import { innermostTape as innerOf, rowOn, isTraced } from '../lib/core/traced.js';
+import { innerTape, innermostTape as innerOf, rowOn, isTraced } from '../lib/core/traced.js';
 import type { Tape } from '../lib/core/tape.js';
 import { add, div, mul, neg, pow, sub } from './arithmetic.js';
 import { convertsToPrimitive, live, operandOn, plain, toNumber } from './operands.js';
@@ -153,7 +153,12 @@ export const max = likeBuiltin({ max: (...args: unknown[]): any => extremum(args
 export const min = likeBuiltin({ min: (...args: unknown[]): any => extremum(args, builtinMin, Infinity) }.min, builtinMin);
 
 function extremum(args: unknown[], pick: (...values: number[]) => number, empty: number): unknown {
-  if (args.length === 2 && typeof args[0] === 'number' && typeof args[1] === 'number') return pick(args[0], args[1]);
+  if (args.length === 2) {
+    const x = args[0];
+    const y = args[1];
+    if (typeof x === 'number' && typeof y === 'number') return pick(x, y);
+    if (!isNDArray(x) && !isNDArray(y)) return extremumOfTwo(numberOperand(x), numberOperand(y), pick, empty);
+  }
   if (args.length === 0) return empty;
   // An NDArray among the arguments: elementwise, folded from the left (a tie split at each pair).
   if (args.some((x) => isNDArray(x))) {
@@ -163,26 +168,50 @@ function extremum(args: unknown[], pick: (...values: number[]) => number, empty:
     const pair = pick === builtinMax ? maximum : minimum;
     return args.slice(1).reduce((acc: unknown, x) => pair(acc as NDArray, x as NDArray), args[0]);
   }
-  const operands = args.map(numberOperand);
+  return extremumOf(args.map(numberOperand), pick, empty);
+}
+
+/**
+ * Two operands (converted), the common case — Math.max(s - 1, 0) in a loop — without the
+ * arrays and closures of the general case, which made such a loop's gradient 1.2× slower
+ * and its recording for compileGradient 1.3× (issue 15): two that do not tie, or a pair
+ * of symbolic numbers (or numbers) picked without a guard. The rest as any number of them.
+ */
+function extremumOfTwo(a: unknown, b: unknown, pick: (...values: number[]) => number, empty: number): unknown {
+  const t = innerTape(a, b);
+  if (t === null) return pick(a as number, b as number);
+  const x = operandOn(a, t);
+  const y = operandOn(b, t);
+  const ra = rowOn(a, t);
+  const rb = rowOn(b, t);
+  if (holdsSymbolic(x) || holdsSymbolic(y)) {
+    if ((typeof x === 'number' || isSymbolic(x)) && (typeof y === 'number' || isSymbolic(y))) {
+      // compileGradient is recording: the choice as an instruction of the compiled program
+      // (with its partials 1 and 0 as values), the same choice as by value with no guard, so
+      // that a compiled path does not depend on which operand each call's numbers choose
+      const { value, first } = (isSymbolic(x) ? x : (y as Symbolic)).recorder.pick(pick === builtinMax, x, y);
+      // (as recordOver: the partials of the traced operands, in order, packed from the first place)
+      if (ra >= 0) return rb >= 0 ? t.push(value, ra, first, rb, sub(1, first)) : t.push(value, ra, first, -1, 0);
+      return rb >= 0 ? t.push(value, rb, sub(1, first), -1, 0) : t.push(value, -1, 0, -1, 0);
+    }
+    return extremumOf([a, b], pick, empty);
+  }
+  const u = plain(x) as number;
+  const v = plain(y) as number;
+  if (u === v) return extremumOf([a, b], pick, empty);
+  const best = pick(u, v);
+  const first = best !== best ? u !== u : u === best;
+  return t.push(first ? x : y, ra, first ? 1 : 0, rb, first ? 0 : 1);
+}
+
+/** Math.max or Math.min of `operands`, converted, none an array. */
+function extremumOf(operands: unknown[], pick: (...values: number[]) => number, empty: number): unknown {
   const t = innerOf(operands);
   if (t === null) return pick(...(operands as number[]));
   const values = operands.map((x) => operandOn(x, t));
   if (values.some(holdsSymbolic)) {
-    // compileGradient is recording: pairs of symbolic numbers (or numbers) are picked without a guard
-    if (operands.length === 2 && values.every((v) => typeof v === 'number' || isSymbolic(v))) return pickWithoutGuard(t, operands, values, pick === builtinMax);
     const { chosen, tied } = chooseByGuards(values, pick === builtinMax ? gt : lt);
     return recordOver(t, values[chosen], operands, sharesOf(tied, operands.length));
-  }
-  if (operands.length === 2) {
-    // (two operands that do not tie, the common case — Math.max(s - 1, 0) in a loop — without
-    // the arrays and closures below: they made such a loop's gradient 1.2× slower)
-    const a = plain(values[0]) as number;
-    const b = plain(values[1]) as number;
-    if (a !== b) {
-      const best = pick(a, b);
-      const first = best !== best ? a !== a : a === best;
-      return t.push(values[first ? 0 : 1], rowOn(operands[0], t), first ? 1 : 0, rowOn(operands[1], t), first ? 0 : 1);
-    }
   }
   const tied = tiedByValue(values, pick);
   // (the value by the rule again, one level down: where the operands are traced on an outer
@@ -196,16 +225,6 @@ function sharesOf(tied: readonly number[], n: number): (k: number) => number {
   const shares = new Array<number>(n).fill(0);
   for (const k of tied) shares[k] = 1 / tied.length;
   return (k) => shares[k]!;
-}
-
-// The choice as an instruction of the compiled program (with its partials 1 and 0 as
-// values): the same choice as chooseByValue, with no guard, so that a compiled path does not
-// depend on which operand each call's numbers choose (a kink in a loop; issue 15).
-function pickWithoutGuard(t: Tape, operands: unknown[], values: unknown[], max: boolean): unknown {
-  const [x, y] = values as (number | Symbolic)[];
-  const recorder = (isSymbolic(x) ? x : (y as Symbolic)).recorder;
-  const { value, first } = recorder.pick(max, x!, y!);
-  return recordOver(t, value, operands, (k) => (k === 0 ? first : sub(1, first)));
 }
 
 /** The operands Math.max (or min) chooses: every one equal to the result, or the first NaN. */
