@@ -38,7 +38,9 @@ interface UnaryNeeds {
 // (each rule's own copy of this: rules/own-copy.ts; it reads nothing but its parameters)
 function unaryEntry(name: string, f: (x: number) => number, partial: (x: unknown, y: unknown) => unknown, form: UnaryPartialForm | undefined, needsOf: () => UnaryNeeds): UnaryOp {
   let needs: UnaryNeeds | null = null;
-  const traced = (x: unknown): unknown => {
+  // (a method, as `op` is: a bundler keeping names wraps a function bound to a name in a helper
+  // of its own, which the copy cannot reach; see rules/own-copy.ts)
+  const traced = { traced(x: unknown): unknown {
     const { isTracedOperand, isNDArray, lift1, isSymbolic, callSymbolic, convertsToPrimitive, toNumeric, live } = (needs ??= needsOf());
     if (!isTracedOperand(x)) {
       if (isNDArray(x)) return (onArray ??= lift1(op, f, partial, form))(x); // elementwise, like numpy's ufuncs
@@ -50,7 +52,7 @@ function unaryEntry(name: string, f: (x: number) => number, partial: (x: unknown
     const v = x.tracedValue;
     const y = typeof v === 'number' ? f(v) : op(v);
     return x.tracedTape.push(y, x.tracedIndex, partial(v, y), -1, 0);
-  };
+  } }.traced;
   // The entry stays tiny so that V8 inlines it: plain numbers go straight to `f`.
   const op: UnaryOp = {
     [name](x: unknown): any {
@@ -96,7 +98,8 @@ function binaryEntry(
   needsOf: () => BinaryNeeds,
 ): BinaryOp {
   let needs: BinaryNeeds | null = null;
-  const traced = (a: unknown, b: unknown): unknown => {
+  // (methods: see unaryEntry)
+  const traced = { traced(a: unknown, b: unknown): unknown {
     const { isArrayOperation, convertsToPrimitive, innerTape, eitherTraced, live, isSymbolic, callSymbolic, refuseForeignTraced, operandOn, rowOn } = (needs ??= needsOf());
     if (isArrayOperation(a, b)) return (onArrays ??= liftPartials())(a, b);
     if (convertsToPrimitive(a) || convertsToPrimitive(b)) return op(convert(a), convert(b));
@@ -110,19 +113,21 @@ function binaryEntry(
     const z = op(x, y);
     const [da, db] = partials(x, y, z);
     return t.push(z, rowOn(a, t), da, rowOn(b, t), db);
-  };
+  } }.traced;
   const op: BinaryOp = {
     [name](a: unknown, b: unknown): any {
       return typeof a === 'number' && typeof b === 'number' ? f(a, b) : traced(a, b);
     },
   }[name]!;
   let onArrays: ((a: unknown, b: unknown) => unknown) | undefined;
-  const liftPartials = () => {
-    const { lift2, mul } = (needs ??= needsOf());
-    return lift2(name, f, (g, x, y, z) => {
-      const [da, db] = partials(x, y, z);
-      return [mul(g, da), mul(g, db)];
-    });
+  const { liftPartials } = {
+    liftPartials(): (a: unknown, b: unknown) => unknown {
+      const { lift2, mul } = (needs ??= needsOf());
+      return lift2(name, f, (g, x, y, z) => {
+        const [da, db] = partials(x, y, z);
+        return [mul(g, da), mul(g, db)];
+      });
+    },
   };
   return op;
 }

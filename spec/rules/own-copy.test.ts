@@ -4,6 +4,9 @@
 // parameters would throw there, or where code from strings is refused, the factory itself
 // must do the same work. Run in fresh processes, on the built package, as users load it.
 import { describe, expect, it } from 'vitest';
+import { build } from 'esbuild';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { node, root } from '../packages/run.js';
@@ -53,5 +56,26 @@ describe('own copies of the rules’ shared code', () => {
     expect(out.made).toBe(0);
     expect(out.refused).toBeGreaterThan(50);
     expect(out.g).toBeCloseTo(out.expected, 12);
+  });
+
+  it('are made in a bundle that keeps names, minified or not (the playground’s esbuild options)', async () => {
+    // (esbuild's keepNames wraps a function bound to a name in a helper of the bundle's own,
+    // which a copy compiled outside it cannot reach: the factories bind none)
+    const dir = mkdtempSync(join(tmpdir(), 'zygote-own-copy-'));
+    try {
+      const entry = join(dir, 'entry.mjs');
+      writeFileSync(entry, `import ${JSON.stringify(join(root, 'dist/lib/index.js'))};\nimport { ownCopies } from ${JSON.stringify(join(root, 'dist/rules/own-copy.js'))};\nconst { made, refused } = ownCopies();\nconsole.log(JSON.stringify({ made, refused }));\n`);
+      for (const minify of [false, true]) {
+        const outfile = join(dir, `out-${minify}.mjs`);
+        await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'node', keepNames: true, minify, outfile, logLevel: 'silent' });
+        const r = node([outfile]);
+        expect(r.stderr).toBe('');
+        const { made, refused } = JSON.parse(r.stdout) as { made: number; refused: number };
+        expect({ minify, refused }).toEqual({ minify, refused: 0 });
+        expect(made).toBeGreaterThan(50);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
