@@ -99,12 +99,21 @@ function rewriteIfNeeded(f: Function): Function {
       ENABLE_THE_REWRITE,
     );
   }
-  if (!isStrictCode(f)) return new Function('__zy', `return (${rewritten});`)(__zy) as Function;
   try {
-    return new Function('__zy', `'use strict'; return (${rewritten});`)(__zy) as Function;
+    if (!isStrictCode(f)) return new Function('__zy', `return (${rewritten});`)(__zy) as Function;
+    try {
+      return new Function('__zy', `'use strict'; return (${rewritten});`)(__zy) as Function;
+    } catch (e) {
+      if (!(e instanceof SyntaxError)) throw e;
+      return new Function('__zy', `return (${rewritten});`)(__zy) as Function; // sloppy-only syntax (\`with\`): sloppy code
+    }
   } catch (e) {
-    if (!(e instanceof SyntaxError)) throw e;
-    return new Function('__zy', `return (${rewritten});`)(__zy) as Function; // sloppy-only syntax (\`with\`): sloppy code
+    // (a Content Security Policy without 'unsafe-eval', node --disallow-code-generation-from-strings)
+    if (!(e instanceof EvalError)) throw e;
+    throw new Error(
+      `zygote-ts: ${name} passed to gradient was not rewritten for differentiation, and this platform refuses to ` +
+        `compile code from strings (${e.message}), so it cannot be recompiled here. ${ENABLE_THE_REWRITE}`,
+    );
   }
 }
 

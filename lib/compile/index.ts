@@ -257,6 +257,8 @@ function generatePath(f: Function, program: Program, symbolic: SymbolicArguments
     factory = new Function('MISS', 'F', 'C', 'I', 'P', 'K', 'D', 'O', 'sameNumber', 'atUserLine', `${header}\n${body.helpers}\n${code}\nreturn ${name};\n//# sourceURL=zygote-ts/compiled/${name}.js`);
   } catch (e) {
     if (e instanceof RangeError) throw tooLarge(e, code);
+    // (a Content Security Policy without 'unsafe-eval', node --disallow-code-generation-from-strings)
+    if (e instanceof EvalError) throw new Uncompilable(`this platform refuses to compile code from strings (${e.message}): f runs uncompiled`);
     throw new Error(`zygote-ts: internal error: compileGradient generated code that does not parse (${(e as Error).message}):\n${code}`);
   }
   const sites = program.calls.map((call) => call.site);
