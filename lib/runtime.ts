@@ -171,6 +171,7 @@ export const __zy = Object.freeze({
   searchCallback: builtins.searchCallback,
   bindOn: builtins.bindOn,
   applyOn: (fn: unknown, receiver: unknown, args?: unknown): unknown => builtins.applyOn(fn, receiver, coercion.predicateArguments(fn, args)),
+  reflectConstruct: onObject(Reflect, 'construct', builtins.reflectConstruct),
   reflectApply: onObject(Reflect, 'apply', (fn: unknown, receiver: unknown, args: unknown): unknown => builtins.reflectApply(fn, receiver, coercion.predicateArguments(fn, args)), applied),
   collectionArguments: builtins.collectionArguments,
   collectionMade: builtins.collectionMade,
@@ -183,6 +184,7 @@ export const __zy = Object.freeze({
   wasmInstantiateStreaming: wasm.wasmInstantiateStreaming,
   construct: builtins.construct,
   sizeOf: builtins.sizeOf,
+  sizedArguments: builtins.sizedArguments,
   arrayFrom: onObject(Array, 'from', builtins.arrayFrom),
   arrayBufferIsView: onObject(ArrayBuffer, 'isView', builtins.arrayBufferIsView, viewSeen),
   float64ArrayFrom: onObject(Float64Array, 'from', builtins.float64ArrayFrom),
@@ -217,7 +219,7 @@ export type Runtime = typeof __zy;
 /** The runtime's versions of built-ins behind `__zy`'s calls of them (which call them while the globals hold the built-ins): lib/rewritten.ts. */
 export const runtimeVersionsBehind: readonly unknown[] = [
   ...runtimeVersions.values(), ...Object.values(coercion.numberPredicates), text.jsonParse, text.jsonStringify, builtins.objectIs, builtins.objectGetPrototypeOf,
-  builtins.objectIsFrozen, builtins.objectIsSealed, builtins.objectIsExtensible, builtins.arrayFrom, builtins.arrayBufferIsView,
+  builtins.objectIsFrozen, builtins.objectIsSealed, builtins.objectIsExtensible, builtins.arrayFrom, builtins.reflectConstruct, builtins.arrayBufferIsView,
   builtins.float64ArrayFrom, builtins.float32ArrayFrom, builtins.float64ArrayOf, builtins.float32ArrayOf,
 ];
 

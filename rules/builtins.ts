@@ -73,6 +73,7 @@ const builtinIsFrozen = Object.isFrozen;
 const builtinIsSealed = Object.isSealed;
 const builtinIsExtensible = Object.isExtensible;
 const builtinArrayFrom = Array.from;
+const builtinReflectConstruct = Reflect.construct;
 const builtinIsView = ArrayBuffer.isView;
 const { call: builtinCall, apply: builtinApply, bind: builtinBind } = Function.prototype;
 const builtinReflectApply = Reflect.apply;
@@ -1081,6 +1082,7 @@ export function reflectApply(fn: unknown, receiver: unknown, args: unknown): unk
 export function construct(ctor: unknown, ...args: unknown[]): unknown {
   if (typeof WebAssembly !== 'undefined' && ctor === WebAssembly.Instance) return watchInstance(Reflect.construct(WebAssembly.Instance, args));
   if (SIZED_CONSTRUCTORS.has(ctor)) for (let i = 0; i < args.length; i++) args[i] = sizeOf(args[i]); // (lengths and offsets)
+  else if (ctor === Array && args.length === 1) args[0] = sizeOf(args[0]); // (`new globalThis.Array(n)`: a lone number is a length)
   if (!isDeriving()) return Reflect.construct(ctor as Function, args);
   if (ctor === Number && isTraced(args[0])) {
     throw new TypeError(
@@ -1184,6 +1186,31 @@ function isBuffer(x: unknown): x is ArrayBufferLike {
  */
 export function sizeOf(x: unknown): unknown {
   return isTraced(x) ? primal(x) : x;
+}
+
+/**
+ * Arguments of a sized built-in given as a list: `Array(...dims)`, and what a subclass of
+ * Array, of a typed array or of a buffer passes to `super(…)` (lib/transform/rewrite-builtins.ts).
+ * Each is a size as {@link sizeOf} reads one; for Array (`alone`), only a lone argument,
+ * as Array reads a lone number as a length and more arguments as elements.
+ */
+export function sizedArguments(args: ArrayLike<unknown>, alone: boolean): unknown[] {
+  const list: unknown[] = [];
+  for (let i = 0; i < args.length; i++) list[i] = args[i];
+  if (!alone) for (let i = 0; i < list.length; i++) list[i] = sizeOf(list[i]);
+  else if (list.length === 1) list[0] = sizeOf(list[0]);
+  return list;
+}
+
+/**
+ * `Reflect.construct(C, args, newTarget?)` in rewritten code: the sizes among `args` read as
+ * `new C(...args)` reads them in rewritten code (Array's lone argument, a typed array's or a
+ * buffer's arguments): `Reflect.construct(Array, [n])` made `[n]` of a traced n.
+ */
+export function reflectConstruct(target: unknown, args: unknown, ...newTarget: unknown[]): unknown {
+  const alone = target === Array ? true : SIZED_CONSTRUCTORS.has(target) ? false : null;
+  const list = alone !== null && typeof args === 'object' && args !== null ? sizedArguments(args as ArrayLike<unknown>, alone) : args;
+  return Reflect.apply(builtinReflectConstruct, Reflect, [target, list, ...newTarget]);
 }
 
 /**

@@ -22,8 +22,11 @@
  * - `new Map(…)`, `new Set(…)`, `new Float64Array(…)`, `new Float32Array(…)`, `new Number(…)`,
  *   and `new a.B(…)` → `(0, __zy.construct)(Map, …)`: equal values are one key; a typed array
  *   made in f holds traced numbers; a Number object is not made of a traced number;
- * - the sizes given to `Array(n)`, `new Array(n)`, other typed arrays and buffers →
- *   `new Int32Array((0, __zy.sizeOf)(n))`: a traced number's value;
+ * - the sizes given to `Array(n)`, `new Array(n)`, other typed arrays and buffers (also by a
+ *   name bound to them or through the global object) →
+ *   `new Int32Array((0, __zy.sizeOf)(n))`: a traced number's value; with a spread, and in the
+ *   `super(…)` of their subclasses, through `__zy.sizedArguments`;
+ * - `Reflect.construct(C, args)` → `__zy.reflectConstruct(…)`: sizes among args as `new C(...args)` reads them;
  * - `Reflect.apply(f, r, args)` → `__zy.reflectApply(…)`, and `E.m.apply(r, args)` (below): a search
  *   method applied so searches by value, as `r.m(…)` does;
  * - `ArrayBuffer.isView(v)` → `__zy.arrayBufferIsView(v)` (a typed array f received or made,
@@ -68,7 +71,7 @@ const MEMBER_CALLS: Readonly<Record<string, Readonly<Record<string, string>>>> =
   Float32Array: { from: 'float32ArrayFrom', of: 'float32ArrayOf' },
   WebAssembly: { instantiate: 'wasmInstantiate', instantiateStreaming: 'wasmInstantiateStreaming' },
   ArrayBuffer: { isView: 'arrayBufferIsView' },
-  Reflect: { apply: 'reflectApply' },
+  Reflect: { apply: 'reflectApply', construct: 'reflectConstruct' },
 };
 
 const own = (table: object, key: string) => Object.prototype.hasOwnProperty.call(table, key);
@@ -538,18 +541,25 @@ function extendsCollection(node: Node | undefined, ctx: RewriteContext): boolean
   return ['Map', 'Set'].some((name) => isGlobalReference(base, name, ctx) || isGlobalAlias(base, name, ctx));
 }
 
-/** Whether `node` is `super(…)` in the constructor of such a class (or in an arrow inside it). */
-function isCollectionSuperCall(node: Node, ctx: RewriteContext): node is acorn.CallExpression {
-  if (node.type !== 'CallExpression' || node.callee.type !== 'Super') return false;
+/** The class whose constructor holds `node`, a `super(…)` call (also in an arrow inside it); undefined for anything else. */
+function classOfSuperCall(node: Node, ctx: RewriteContext): Node | undefined {
+  if (node.type !== 'CallExpression' || node.callee.type !== 'Super') return undefined;
   const ancestors = ctx.ancestors;
   for (let i = ancestors.length - 1; i >= 0; i--) {
     const a = ancestors[i]!;
     if (a.type === 'ArrowFunctionExpression' || !isFunction(a)) continue;
     const method = ancestors[i - 1];
-    return a.type === 'FunctionExpression' && method?.type === 'MethodDefinition' && method.kind === 'constructor' && extendsCollection(ancestors[i - 3], ctx);
+    return a.type === 'FunctionExpression' && method?.type === 'MethodDefinition' && method.kind === 'constructor' ? ancestors[i - 3] : undefined;
   }
-  return false;
+  return undefined;
 }
+
+/** Whether `node` is `super(…)` in the constructor of such a class (or in an arrow inside it). */
+function isCollectionSuperCall(node: Node, ctx: RewriteContext): node is acorn.CallExpression {
+  return extendsCollection(classOfSuperCall(node, ctx), ctx);
+}
+
+const hasOwnConstructor = (node: Node): boolean => (node as acorn.Class).body.body.some((m) => m.type === 'MethodDefinition' && m.kind === 'constructor');
 
 /**
  * A subclass of Map or Set filled by its constructor (`class Counts extends Map {}`,
@@ -569,8 +579,7 @@ export const rewriteCollectionSubclass: Rewriter = {
   types: ['CallExpression', 'ClassDeclaration', 'ClassExpression'],
   test(node, ctx) {
     if (node.type === 'CallExpression') return isCollectionSuperCall(node, ctx);
-    if (!extendsCollection(node, ctx)) return false;
-    return !(node as acorn.Class).body.body.some((m) => m.type === 'MethodDefinition' && m.kind === 'constructor');
+    return extendsCollection(node, ctx) && !hasOwnConstructor(node);
   },
   rewrite(node, ctx) {
     const made = runtime('collectionMade');
@@ -589,6 +598,46 @@ export const rewriteCollectionSubclass: Rewriter = {
       ctx.ed.suffix(node.end - 1, either('])', ''));
     }
     ctx.ed.suffix(node.end, either(')', ''));
+  },
+};
+
+/** The sized built-in a class extends (`class Matrix extends Array`, `class Vec3 extends Float64Array`, also through a name the source fixes), or null. */
+function sizedBaseOf(node: Node | undefined, ctx: RewriteContext): string | null {
+  if (node === undefined || (node.type !== 'ClassDeclaration' && node.type !== 'ClassExpression') || node.superClass === null || node.superClass === undefined) return null;
+  return sizedBuiltinOf(node.superClass as Node, ctx);
+}
+
+/**
+ * A subclass of Array, of a typed array or of a buffer: its `super(…)` reaches the built-in
+ * constructor, which reads a size the way `Array(n)` does (`class Matrix extends Array {
+ * constructor(r, c) { super(r * c) } }` made `[r * c]` of traced numbers, a length of 1; a
+ * typed array's, an empty array). The arguments go through `__zy.sizedArguments`, as a spread
+ * `Array(...dims)` does; a class with no constructor of its own gets the one JavaScript gives
+ * it, written so:
+ *
+ *   super(r * c)  →  super(...(0, __zy.sizedArguments)([r * c], true))
+ *   class V extends Array {}  →  class V extends Array {constructor() { super(...(0, __zy.sizedArguments)(arguments, true)) } }
+ */
+export const rewriteSizedSubclass: Rewriter = {
+  name: 'sized-subclass',
+  types: ['CallExpression', 'ClassDeclaration', 'ClassExpression'],
+  test(node, ctx) {
+    if (node.type === 'CallExpression') return node.arguments.length > 0 && sizedBaseOf(classOfSuperCall(node, ctx), ctx) !== null;
+    return sizedBaseOf(node, ctx) !== null && !hasOwnConstructor(node);
+  },
+  rewrite(node, ctx) {
+    const sized = runtime('sizedArguments');
+    if (node.type === 'ClassDeclaration' || node.type === 'ClassExpression') {
+      // (the constructor JavaScript gives a derived class passes on all its arguments; its length is 0)
+      ctx.ed.suffix(node.body.start + 1, `constructor() { super(...${sized}(arguments, ${sizedBaseOf(node, ctx) === 'Array'})) } `);
+      return;
+    }
+    if (node.type !== 'CallExpression') return;
+    const either = copies(ctx);
+    const args = node.arguments;
+    // (the arguments as an array's elements: spreads and a trailing comma keep their meaning)
+    ctx.ed.prefix(args[0]!.start, either(`...${sized}([`, ''));
+    ctx.ed.suffix(args[args.length - 1]!.end, either(`], ${sizedBaseOf(classOfSuperCall(node, ctx), ctx) === 'Array'})`, ''));
   },
 };
 
@@ -623,33 +672,70 @@ export const rewriteDataRead: Rewriter = {
  * Built-ins that read a number argument as a size: each argument of a typed array's or a
  * buffer's constructor (a length, an offset), and the one argument of `Array(n)`, are given
  * to `__zy.sizeOf`, which passes a traced number's value (`new Array(x)` would otherwise be
- * `[x]`, and `new Int32Array(x)` empty). (`new` of a typed array or a buffer goes through
- * `construct` below, which does the same.)
+ * `[x]`, and `new Int32Array(x)` empty). The built-in may be named by a name bound once to
+ * it (`const A = Array`) or read from the global object (`globalThis.Array(n)`). Arguments
+ * with a spread (`Array(...dims)`) go through `__zy.sizedArguments` as a list, which reads
+ * them as the built-in does: `[n]` is a length, `[a, b]` elements. (`new` of a typed array or
+ * a buffer by its global name, and `new` of any member (`new globalThis.Array(n)`), goes
+ * through `construct` below, which does the same.)
  */
 const SIZED: ReadonlySet<string> = new Set([
   'Array', 'ArrayBuffer', 'SharedArrayBuffer', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray',
   'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'BigInt64Array', 'BigUint64Array',
+  'Float64Array', 'Float32Array',
 ]);
 
-/** The arguments of a sized built-in's call or `new` that are sizes; none when the call is not one. */
-function sizeArguments(node: Node, ctx: RewriteContext): Node[] {
-  if ((node.type !== 'NewExpression' && node.type !== 'CallExpression') || (node.type === 'CallExpression' && node.optional)) return [];
-  const callee = node.callee;
-  if (callee.type !== 'Identifier' || !SIZED.has(callee.name) || !isGlobalReference(callee, callee.name, ctx)) return [];
-  if (node.type === 'NewExpression' && CONSTRUCTED.has(callee.name)) return []; // (`construct` reads its sizes)
+/** The sized built-in `node` names: its global name, a name bound once to it, or it read from the global object. */
+function sizedBuiltinOf(node: Node, ctx: RewriteContext): string | null {
+  if (node.type === 'Identifier' && SIZED.has(node.name) && isGlobalReference(node, node.name, ctx)) return node.name;
+  if (node.type === 'MemberExpression') {
+    const name = memberName(node);
+    return name !== null && SIZED.has(name) && isGlobalAlias(node, name, ctx) ? name : null;
+  }
+  const bound = node.type === 'Identifier' ? constBinding(node, ctx) : null;
+  if (bound === null || bound.key !== null) return null;
+  const name = bound.init.type === 'Identifier' ? bound.init.name : bound.init.type === 'MemberExpression' ? memberName(bound.init) : null;
+  return name !== null && SIZED.has(name) && isGlobalAlias(node, name, ctx) ? name : null;
+}
+
+/** A call or `new` of a sized built-in, whose sizes this rewrite reads (not `construct`'s). */
+interface SizedCall {
+  readonly name: string;
+  /** The arguments that are sizes; all of them, as one list, when one is spread. */
+  readonly sizes: readonly Node[];
+  readonly spread: boolean;
+}
+
+function sizedCall(node: Node, ctx: RewriteContext): SizedCall | null {
+  if ((node.type !== 'NewExpression' && node.type !== 'CallExpression') || (node.type === 'CallExpression' && node.optional)) return null;
+  const callee = node.callee as Node;
+  // (`construct` reads the sizes of `new` of a member and of the constructors it takes by name)
+  if (node.type === 'NewExpression' && (callee.type === 'MemberExpression' || (callee.type === 'Identifier' && CONSTRUCTED.has(callee.name) && isGlobalReference(callee, callee.name, ctx)))) return null;
+  const name = sizedBuiltinOf(callee, ctx);
+  // (Float64Array and Float32Array by their names are `construct`'s; called without `new` they throw)
+  if (name === null || (node.type === 'CallExpression' && name !== 'Array')) return null;
   const args = node.arguments as Node[];
-  if (args.some((a) => a.type === 'SpreadElement')) return []; // (which argument is which is not known)
+  if (args.some((a) => a.type === 'SpreadElement')) return { name, sizes: args, spread: true };
   // Array(a, b) lists elements; Array(n) alone is a length
-  if (callee.name === 'Array') return args.length === 1 ? args : [];
-  return args;
+  const sizes = name === 'Array' ? (args.length === 1 ? args : []) : args;
+  return { name, sizes: sizes.filter((a) => !isSyntacticNumber(a)), spread: false };
 }
 
 export const rewriteSizeArguments: Rewriter = {
   name: 'size-arguments',
   types: ['NewExpression', 'CallExpression'],
-  test: (node, ctx) => sizeArguments(node, ctx).some((a) => !isSyntacticNumber(a)),
+  test: (node, ctx) => (sizedCall(node, ctx)?.sizes.length ?? 0) > 0,
   rewrite(node, ctx) {
-    for (const arg of sizeArguments(node, ctx)) if (!isSyntacticNumber(arg)) ctx.ed.wrap(arg, `${runtime('sizeOf')}(`, ')');
+    const call = sizedCall(node, ctx);
+    if (call === null) return;
+    if (!call.spread) {
+      for (const arg of call.sizes) ctx.ed.wrap(arg, `${runtime('sizeOf')}(`, ')');
+      return;
+    }
+    // Array(...dims) → Array(...(0, __zy.sizedArguments)([...dims], true)) (a trailing comma stays after the list)
+    const either = copies(ctx);
+    ctx.ed.prefix(call.sizes[0]!.start, either(`...${runtime('sizedArguments')}([`, ''));
+    ctx.ed.suffix(call.sizes[call.sizes.length - 1]!.end, either(`], ${call.name === 'Array'})`, ''));
   },
 };
 
