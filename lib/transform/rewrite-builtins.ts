@@ -249,7 +249,8 @@ function isSearchCallThroughCall(node: Node, ctx: RewriteContext): node is acorn
   const method = (node.callee as acorn.MemberExpression).object as Node;
   const through = memberName(node.callee as acorn.MemberExpression);
   // (`this.get.bind(this)` in a constructor is rewrite-this.ts's: the instance keeps it)
-  if (through === 'bind') return node.arguments[0]?.type !== 'ThisExpression' && isSearchMethod(method, ctx);
+  // (and a predicate method bound, `const keep = xs.filter.bind(xs)`: the runtime wraps its calls' callback)
+  if (through === 'bind') return node.arguments[0]?.type !== 'ThisExpression' && (isSearchMethod(method, ctx) || isPredicateMethodValue(method, ctx));
   // (a predicate method through `apply`, `[].filter.apply(xs, [f])`: the runtime wraps its callback)
   return isSearchMethod(method, ctx) || (through === 'apply' && isPredicateMethodValue(method, ctx)) || isNumberMethod(method, ctx);
 }

@@ -292,11 +292,15 @@ export const rewriteBuiltinCalls: Rewriter = {
   },
 };
 
+/** The built-ins {@link rewriteNumberCallback} hands on as the runtime's versions. */
+const CALLBACK_BUILTINS: readonly string[] = ['Number', 'Boolean'];
+
 /**
  * `Number` given as a value to a method that calls what it is given (`texts.map(Number)`,
  * also `globalThis.Number` or a `const` bound to it): the built-in read text a traced
  * number wrote as a plain number, losing the derivative with no report, where `Number(t)`
- * called in rewritten code keeps it. The runtime's version goes there instead, as an
+ * called in rewritten code keeps it. `Boolean` likewise (`flags = xs.map(Boolean)`): the
+ * built-in took a traced 0 or NaN, an object, for true. The runtime's version goes there instead, as an
  * imported function given so is checked (rewrite-imports.ts; only to such a method: given
  * to another function, `Number` may be kept and compared). A plain copy keeps it as written.
  *
@@ -306,7 +310,7 @@ export const rewriteNumberCallback: Rewriter = {
   name: 'number-callback',
   types: ['Identifier', 'MemberExpression'],
   test(node, ctx) {
-    return isGivenToCallingMethod(node, ctx) && (isGlobalReference(node, 'Number', ctx) || isGlobalAlias(node, 'Number', ctx));
+    return isGivenToCallingMethod(node, ctx) && CALLBACK_BUILTINS.some((name) => isGlobalReference(node, name, ctx) || isGlobalAlias(node, name, ctx));
   },
   rewrite(node, ctx) {
     ctx.ed.wrap(node, eitherCopy(`${runtime('builtin')}(`, '', ctx.options.twoBodies), eitherCopy(')', '', ctx.options.twoBodies));

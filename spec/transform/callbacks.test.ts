@@ -68,6 +68,7 @@ const predicateCases: Record<string, string> = {
   'results that are not numbers pass unchanged': `const seen = []; const o = { filter(f) { seen.push(f(5)); return f } }; const back = o.filter((v) => ({ v })); return [seen, typeof back, o.filter('text'), o.filter(undefined)]`,
   'not a function throws the same error': `const f = 5; try { [1].filter(f) } catch (e) { return [e.name, e.message] }`,
   'typed arrays': `return [new Float64Array([0, 1, 2]).filter((v) => v).length, new Int8Array([0, 3]).some((v) => v)]`,
+  'bound predicate methods, and Boolean given to map and Array.from': `const xs = [0, 2, NaN, -0, 3]; const keep = xs.filter.bind(xs); const any = Array.prototype.some.bind(xs, (v) => !v); const B = Boolean; return [xs.filter((v) => v), keep((v) => v), keep(function (v) { return v > this.k }, { k: 1 }), any(), keep.name, keep.length, xs.map(Boolean), Array.from(xs, B), xs.map(globalThis.Boolean), [1].filter.bind([0, 1])(Boolean)]`,
 };
 
 describe('predicates, plain and rewritten alike', () => {
@@ -99,7 +100,7 @@ describe('predicates, plain and rewritten alike', () => {
     const { code } = transform("import { filter as keep, some } from 'lodash-es'; import _ from 'lodash'; import { map } from 'x'; keep(xs, Boolean); some(xs, f); _.filter(xs, Boolean); map(xs, f); function h(some) { return some(xs, g) }", { twoBodies: false });
     expect(code).toContain('(0, __zy.callImportedPredicates)(void 0, keep, xs, Boolean)');
     expect(code).toContain('(0, __zy.callImportedPredicates)(void 0, some, xs, f)');
-    expect(code).toContain('(0, __zy.callImportedPredicates)(_, _.filter, xs, Boolean)');
+    expect(code).toContain('(0, __zy.callImportedPredicates)(_, _.filter, xs, (0, __zy.builtin)(Boolean))'); // (Boolean given to a method that calls it: the runtime's)
     expect(code).toContain('(0, __zy.callImported)(void 0, map, xs, f)');
     expect(code).toContain('(0, __zy.callImported)(void 0, some, xs, g)'); // (a parameter named some is not the import)
   });
@@ -143,6 +144,11 @@ describe('a traced 0 or NaN returned to a built-in that tests it', () => {
       ['every(v => v)', (x) => ([x, 1].every((v) => v) ? 10 : 20) + 3 * x, 20, 3],
       ['findIndex(v => v)', (x) => [x, 1].findIndex((v) => v) * 10 + x, 10, 1],
       ['Boolean(x)', (x) => (Boolean(x) ? 10 : 20) * x, 0, 20],
+      // (Boolean given to map and a predicate method bound took a traced 0, an object, for true: 20, not 10)
+      ['map(Boolean)', (x) => [x, 2].map(Boolean).filter((b) => b === true).length * 10 + x, 10, 1],
+      ['Array.from(xs, Boolean)', (x) => Array.from([x, 2], Boolean).filter((b) => b === true).length * 10 + x, 10, 1],
+      ['xs.filter.bind(xs)', (x) => { const xs = [x, 2]; const keep = xs.filter.bind(xs); return keep((v) => v).length * 10 + x; }, 10, 1],
+      ['Array.prototype.some.bind(xs, f)', (x) => (Array.prototype.some.bind([x], (v: number) => v)() ? 10 : 20) + x, 20, 1],
       ['a zero weight', (x) => [{ w: x }, { w: 1 }].filter((d) => d.w).length * 5 + x * x, 5, 0],
       ['NaN', (x) => [x * NaN, 1].filter((v) => v).length + x, 1, 1],
     ];
