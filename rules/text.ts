@@ -160,6 +160,8 @@ let pendingJSON: Traced | null = null;
 export function jsonStringify(value: unknown, replacer?: unknown, space?: string | number): string | undefined {
   // (JSON.stringify reads a number's indent only from a number or a Number object: a traced one was ignored)
   if (isTraced(space)) space = primal(space);
+  // (and a key list's numbers only from numbers or Number objects: a traced one's key was left out)
+  if (Array.isArray(replacer) && replacer.some(isTraced)) replacer = replacer.map((k: unknown) => (isTraced(k) ? primal(k) : k));
   if (!isDeriving() || Array.isArray(replacer)) return builtinJSONStringify(value, replacer as (string | number)[], space);
   const numbers: (Traced | null)[] = [];
   let traced = false;

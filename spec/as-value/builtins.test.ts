@@ -123,6 +123,15 @@ describe('a traced number behaves as its value', () => {
     }, xs);
   });
 
+  // (a key list's traced number was dropped: JSON.stringify({ 2: 'a' }, [n]) was '{}', not '{"2":"a"}')
+  it('JSON.stringify keeps the keys a traced number names in a replacer list, as the number does', () => {
+    agrees((a, seen) => {
+      const n = a[0]! - 0.7; // 2
+      seen.push(JSON.stringify({ 2: 'a', 3: 'b', k: 1 }, [n, 'k']), JSON.stringify([{ 2: a[1], 4: 0 }], [n], 1));
+      return a[1]!;
+    }, xs);
+  });
+
   it('a traced number plus a BigInt throws the TypeError plain JavaScript throws (the stack overflowed)', () => {
     agrees((a, seen) => {
       for (const op of [(v: any) => v + 1n, (v: any) => 1n + v, (v: any) => v + Object(1n), (v: any) => { let b: any = 1n; b += v; return b; }]) {
