@@ -34,13 +34,32 @@ function isNumeric(x: unknown, array: boolean): boolean {
 }
 
 // Only while a differentiation runs (no traced number is live otherwise): looking into an
-// array reads its element 0 (a getter, a Proxy's trap) and asks whether it is an array
-// (a revoked Proxy throws), which plain `[1] + 1` never does.
+// array reads its elements (a getter, a Proxy's trap) and asks whether they are arrays
+// (a revoked Proxy throws), which plain `[1] + 1` never does. The numbers are read in order
+// up to the first traced one: element 0 for an argument's stand-in; past numbers f set to
+// constants (`a[0] = 0; a * a` was plain JavaScript's NaN, its gradient null, where `a[1] = 0`
+// kept the array). Anything else before it (text, an object, a hole) keeps JavaScript's meaning.
 function holdsTraced(x: unknown): boolean {
-  if (!isDeriving()) return false;
-  let v: unknown = x;
-  while (Array.isArray(v)) v = v[0];
-  return v !== x && isTraced(v) && v.tracedTape.active;
+  return isDeriving() && Array.isArray(x) && firstTraced(x) === TRACED;
+}
+
+const TRACED = 1;
+const NUMBERS = 0;
+const OTHER = -1;
+
+/** Whether the first leaf of nested arrays that is not a plain number is an active traced number (TRACED), something else (OTHER), or there is none (NUMBERS). */
+function firstTraced(x: unknown[]): number {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (typeof v === 'number') continue;
+    if (Array.isArray(v)) {
+      const inner = firstTraced(v);
+      if (inner !== NUMBERS) return inner;
+      continue;
+    }
+    return isTraced(v) && v.tracedTape.active ? TRACED : OTHER;
+  }
+  return NUMBERS;
 }
 
 function operand(x: unknown, what: string): Operand {

@@ -53,6 +53,28 @@ describe('operators on arrays', () => {
     }, [1, 2, 3]);
     expect(g).toEqual([3, 6, 9]);
   });
+  // (only element 0 was looked at: after a[0] = 0, a * a was JavaScript's NaN and the gradient null)
+  it('a traced array argument whose first numbers f set to constants still takes part as an array', () => {
+    const [g] = gradient((x: number[]) => {
+      const X: Untyped = x;
+      X[0] = 0;
+      return sum(X * X) + sum(([[2, x[1]], [x[2], 0]] as Untyped) * 3);
+    }, [1, 2, 3]);
+    expect(g).toEqual([0, 2 * 2 + 3, 2 * 3 + 3]);
+    const [h] = gradient((m: number[][]) => {
+      m[0]![0] = 5;
+      return sum((m as Untyped) * 2);
+    }, [[1, 2], [3, 4]]);
+    expect(h).toEqual([[0, 2], [2, 2]]);
+  });
+  it('an array with text or a hole before its first traced number keeps JavaScript meaning', () => {
+    gradient((x: number) => {
+      expect((['a', x] as Untyped) * 2).toBeNaN();
+      expect(([, x] as Untyped) * 2).toBeNaN();
+      expect(([1, x] as Untyped) + 'px').toBe(`1,${x}px`);
+      return x;
+    }, 1.5);
+  });
   it('indexing a traced array gives traced numbers; the gradient accumulates sparsely', () => {
     const x = array([1, 2, 3, 4]);
     const [g] = gradient((x: NDArray) => {
