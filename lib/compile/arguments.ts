@@ -264,6 +264,8 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
   };
 }
 
+const hasOwn = (o: object, key: PropertyKey): boolean => Object.prototype.hasOwnProperty.call(o, key);
+
 /** Makes `original` (an array or a record) hold what `copy` holds, in its order; `outside` gives each value as the caller's data holds it. */
 function writeState(original: object, copy: object, outside: (v: unknown) => unknown): void {
   if (Array.isArray(copy)) {
@@ -272,7 +274,8 @@ function writeState(original: object, copy: object, outside: (v: unknown) => unk
       if (!(i in copy)) delete a[i];
       else {
         const v = outside(copy[i]);
-        if (!Object.is(a[i], v)) a[i] = v;
+        // (an `undefined` f stored where the caller's array has a hole is an element: written, not left a hole)
+        if (!Object.is(a[i], v) || !hasOwn(a, i)) a[i] = v;
       }
     }
     if (a.length !== copy.length) a.length = copy.length;
@@ -284,7 +287,8 @@ function writeState(original: object, copy: object, outside: (v: unknown) => unk
   for (const key of Object.keys(o)) if (!Object.prototype.hasOwnProperty.call(c, key)) delete o[key];
   for (const key of keys) {
     const v = outside(c[key]);
-    if (!Object.is(o[key], v)) setOwn(o, key, v);
+    // (a key f set to undefined, or to the value a prototype holds under it, is an own key too)
+    if (!Object.is(o[key], v) || !hasOwn(o, key)) setOwn(o, key, v);
   }
   orderLike(c, o); // (a key f deleted and set again is last in the copy, as in plain JavaScript)
 }

@@ -463,6 +463,8 @@ describe('what is not compiled runs uncompiled', () => {
       ['a class instance', () => [new P(3)], (p) => ((p.x = p.x ** 2), p.x)],
       ['a nested record', () => [{ a: { b: 2 }, c: 1 }], (o) => ((o.a.b = o.a.b * o.c), (o.c = 7), o.a.b)],
       ['a new object holding another argument', () => [{ x: 2 }, { y: 3 }], (p, q) => ((p.pair = [q, p.x * 2]), p.x * q.y)],
+      // (an undefined stored where the caller had no element or key was left out: a hole, a missing key)
+      ['undefined pushed, stored past the end, and set on a record', () => [[1, 2], { x: 1 }], (a, o) => (a.push(undefined, a[0]), (a[5] = undefined), (o.u = undefined), a[1] * o.x)],
     ];
     for (const [name, make, f] of cases) {
       let runs = 0;
