@@ -47,7 +47,7 @@
 import type * as acorn from 'acorn';
 import { isFunction, memberName, type Node } from './ast.js';
 import { parentOf, replaceGlobalRead, runtime, stableObject, type RewriteContext, type Rewriter } from './context.js';
-import { constBinding, isGlobalAlias, isGlobalReference } from './rewrite-globals.js';
+import { classBinding, constBinding, isGlobalAlias, isGlobalReference } from './rewrite-globals.js';
 import { eitherCopy } from './two-bodies.js';
 import { isRead } from './rewrite-private.js';
 import { findToken, tokenAtOrAfter } from './parse.js';
@@ -613,31 +613,26 @@ function sizedBaseOf(node: Node | undefined, ctx: RewriteContext): string | null
  * constructor, which reads a size the way `Array(n)` does (`class Matrix extends Array {
  * constructor(r, c) { super(r * c) } }` made `[r * c]` of traced numbers, a length of 1; a
  * typed array's, an empty array). The arguments go through `__zy.sizedArguments`, as a spread
- * `Array(...dims)` does; a class with no constructor of its own gets the one JavaScript gives
- * it, written so:
+ * `Array(...dims)` does (a plain copy keeps the call as written):
  *
  *   super(r * c)  →  super(...(0, __zy.sizedArguments)([r * c], true))
- *   class V extends Array {}  →  class V extends Array {constructor() { super(...(0, __zy.sizedArguments)(arguments, true)) } }
+ *
+ * A class with no constructor of its own is given none (V8 skips JavaScript's default one: an
+ * explicit one made `new Vec3(3)` twice as slow in plain code); `new R(n)` of such a class
+ * declared in the same file is read as `Array(n)` is (size-arguments above).
  */
 export const rewriteSizedSubclass: Rewriter = {
   name: 'sized-subclass',
-  types: ['CallExpression', 'ClassDeclaration', 'ClassExpression'],
+  types: ['CallExpression'],
   test(node, ctx) {
-    if (node.type === 'CallExpression') return node.arguments.length > 0 && sizedBaseOf(classOfSuperCall(node, ctx), ctx) !== null;
-    return sizedBaseOf(node, ctx) !== null && !hasOwnConstructor(node);
+    return node.type === 'CallExpression' && node.arguments.length > 0 && sizedBaseOf(classOfSuperCall(node, ctx), ctx) !== null;
   },
   rewrite(node, ctx) {
-    const sized = runtime('sizedArguments');
-    if (node.type === 'ClassDeclaration' || node.type === 'ClassExpression') {
-      // (the constructor JavaScript gives a derived class passes on all its arguments; its length is 0)
-      ctx.ed.suffix(node.body.start + 1, `constructor() { super(...${sized}(arguments, ${sizedBaseOf(node, ctx) === 'Array'})) } `);
-      return;
-    }
     if (node.type !== 'CallExpression') return;
     const either = copies(ctx);
     const args = node.arguments;
     // (the arguments as an array's elements: spreads and a trailing comma keep their meaning)
-    ctx.ed.prefix(args[0]!.start, either(`...${sized}([`, ''));
+    ctx.ed.prefix(args[0]!.start, either(`...${runtime('sizedArguments')}([`, ''));
     ctx.ed.suffix(args[args.length - 1]!.end, either(`], ${sizedBaseOf(classOfSuperCall(node, ctx), ctx) === 'Array'})`, ''));
   },
 };
@@ -712,7 +707,10 @@ function sizedCall(node: Node, ctx: RewriteContext): SizedCall | null {
   const callee = node.callee as Node;
   // (`construct` reads the sizes of `new` of a member and of the constructors it takes by name)
   if (node.type === 'NewExpression' && (callee.type === 'MemberExpression' || (callee.type === 'Identifier' && CONSTRUCTED.has(callee.name) && isGlobalReference(callee, callee.name, ctx)))) return null;
-  const name = sizedBuiltinOf(callee, ctx);
+  // (`new R(n)` of a class R extends Array {} declared here: its constructor is JavaScript's, which
+  // hands its arguments to Array as they are; one of its own reads them in its super(…), below)
+  const subclass = node.type === 'NewExpression' ? classBinding(callee, ctx) : null;
+  const name = subclass !== null ? (hasOwnConstructor(subclass) ? null : sizedBaseOf(subclass, ctx)) : sizedBuiltinOf(callee, ctx);
   // (Float64Array and Float32Array by their names are `construct`'s; called without `new` they throw)
   if (name === null || (node.type === 'CallExpression' && name !== 'Array')) return null;
   const args = node.arguments as Node[];

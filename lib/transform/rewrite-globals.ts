@@ -97,6 +97,22 @@ function statementsOf(owner: Node): readonly Node[] {
 }
 
 /**
+ * The class the name `id` is declared as (`class R extends Array {}`, also exported) or bound
+ * once to (`const R = class extends Array {}`), in the scope that binds it; null otherwise.
+ */
+export function classBinding(id: Node, ctx: RewriteContext): Node | null {
+  if (id.type !== 'Identifier' || ctx.scope.assignedNames.has(id.name) || !ctx.scope.isDeclared(id) || ctx.scope.withRefs.has(id)) return null;
+  const owner = ctx.scope.bindingOwner(id);
+  if (owner === null) return null;
+  for (const statement of statementsOf(owner)) {
+    const declaration = statement.type === 'ExportNamedDeclaration' || statement.type === 'ExportDefaultDeclaration' ? (statement.declaration as Node | null | undefined) : statement;
+    if (declaration?.type === 'ClassDeclaration' && declaration.id?.name === id.name) return declaration;
+  }
+  const bound = constBinding(id, ctx);
+  return bound !== null && bound.key === null && bound.init.type === 'ClassExpression' ? bound.init : null;
+}
+
+/**
  * What the name `id` was bound to where the source says so once: `init` of `const id = init`,
  * or `init` and `key` of `const { key: id } = init` (`const { includes } = Array.prototype`);
  * also of a `let` or `var` never assigned after (scope.ts `assignedNames`). Null for any other
