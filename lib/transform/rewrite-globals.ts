@@ -104,12 +104,24 @@ export function classBinding(id: Node, ctx: RewriteContext): Node | null {
   if (id.type !== 'Identifier' || ctx.scope.assignedNames.has(id.name) || !ctx.scope.isDeclared(id) || ctx.scope.withRefs.has(id)) return null;
   const owner = ctx.scope.bindingOwner(id);
   if (owner === null) return null;
-  for (const statement of statementsOf(owner)) {
-    const declaration = statement.type === 'ExportNamedDeclaration' || statement.type === 'ExportDefaultDeclaration' ? (statement.declaration as Node | null | undefined) : statement;
-    if (declaration?.type === 'ClassDeclaration' && declaration.id?.name === id.name) return declaration;
-  }
+  const declared = classDeclarationsOf(owner).get(id.name);
+  if (declared !== undefined) return declared;
   const bound = constBinding(id, ctx);
   return bound !== null && bound.key === null && bound.init.type === 'ClassExpression' ? bound.init : null;
+}
+
+/** Each binding owner's class declarations by name, listed once (as its `const` bindings are). */
+const classDeclarations = new WeakMap<Node, Map<string, Node>>();
+
+function classDeclarationsOf(owner: Node): Map<string, Node> {
+  let classes = classDeclarations.get(owner);
+  if (classes !== undefined) return classes;
+  classDeclarations.set(owner, (classes = new Map()));
+  for (const statement of statementsOf(owner)) {
+    const declaration = statement.type === 'ExportNamedDeclaration' || statement.type === 'ExportDefaultDeclaration' ? (statement.declaration as Node | null | undefined) : statement;
+    if (declaration?.type === 'ClassDeclaration' && declaration.id !== null && declaration.id !== undefined) classes.set(declaration.id.name, declaration);
+  }
+  return classes;
 }
 
 /**

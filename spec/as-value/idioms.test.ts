@@ -29,6 +29,7 @@ class Grid extends Array<number> {
 }
 class Counts extends Int32Array {}
 class Vec extends Float64Array {}
+const Column = class extends Array<number> {};
 class Derived extends Base {
   constructor(k: number) {
     super(k * 2);
@@ -77,7 +78,7 @@ const idioms: [string, (x: number) => number][] = [
   ['sizes from x: Array(n), new Array(n), Array.from({ length: n }), typed arrays, an ArrayBuffer', (x) => { const n = Math.floor(x * 3); return Array(n).length * x + new Array(n).fill(x).reduce((a: number, b: number) => a + b, 0) + Array.from({ length: n }, (_, i) => i * x).reduce((a, b) => a + b, 0) + new Float64Array(n).length * x + new Int32Array(n).length * x + new Uint8Array(new ArrayBuffer(n)).length * x; }],
   // (Array reached another way, or by a subclass's super(…), still made [n] of a size from x, and a
   // typed array's subclass an empty array, with no word: a value of 1.3 where it is 26.9)
-  ['sizes from x through an alias, the global object, a spread, Reflect.construct, subclasses of Array and typed arrays', (x) => { const n = Math.floor(x * 3); const A = Array; return Reflect.construct(Array, [n]).length * x + Reflect.construct(Int32Array, [n], Counts).length * x + new A(n).length * x + A(n).fill(x).reduce((a: number, b: number) => a + b, 0) + new globalThis.Array(n).length * x + globalThis.Array(n).length * x + Array(...[n]).length * x + new Row(n).length * x + new Grid(n, 2).length * x + new Counts(n).length * x + new Vec(n).length * x; }],
+  ['sizes from x through an alias, the global object, a spread, Reflect.construct, subclasses of Array and typed arrays', (x) => { const n = Math.floor(x * 3); const A = Array; return Reflect.construct(Array, [n]).length * x + Reflect.construct(Int32Array, [n], Counts).length * x + new A(n).length * x + A(n).fill(x).reduce((a: number, b: number) => a + b, 0) + new globalThis.Array(n).length * x + globalThis.Array(n).length * x + Array(...[n]).length * x + new Row(n).length * x + new Grid(n, 2).length * x + new Counts(n).length * x + new Vec(n).length * x + new Column(n).length * x; }],
   // (strict equality with undefined, null or a string stays the operator; a local named undefined, a
   // number stored under a key and a traced number compared with its own value go through the runtime)
   ['equality: === undefined, a local undefined, a number held, loose equality with text', (x) => { const o: { v?: number } = { v: x * 2 }; const t = ((undefined: number) => (x === undefined ? 3 * x : x))(x); return (o.v !== undefined ? o.v : 0) + t + (o.v === 2 * x ? x : 0) + (x == (String(x) as unknown as number) ? 4 * x : 0) + (x !== null ? x : 0); }],
