@@ -229,9 +229,17 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
   // forgotten after the recording, so that the path does not keep the caller's objects)
   let originals: Map<object, object> | null = null;
   let recorded: typeof copies | null = copies;
-  // What f may do to a copy itself, which no key shows: lock it, give it another prototype, a Symbol key.
-  const shapes = sizes.map(([o]) => [o, Object.getPrototypeOf(o), sealOf(o)] as const);
-  const reshaped = () => shapes.some(([o, proto, seal]) => Object.getPrototypeOf(o) !== proto || sealOf(o) !== seal || Object.getOwnPropertySymbols(o).length !== 0);
+  // What f may do to a copy itself, which no enumerable key shows: lock it, give it another
+  // prototype, a Symbol key, or define a property (a lazy getter caching its value in a hidden
+  // field, a field made read-only or hidden). Such a write was neither seen nor made: the
+  // caller's object kept its field as it was (`Object.defineProperty(p, 'x', { value: 6,
+  // enumerable: false })` left x 3 and enumerable), and the compiled path skipped it after.
+  const shapes = sizes.map(([o]) => [o, Object.getPrototypeOf(o), sealOf(o), Array.isArray(o) ? null : attributesOf(o)] as const);
+  const reshaped = () =>
+    shapes.some(
+      ([o, proto, seal, attributes]) =>
+        Object.getPrototypeOf(o) !== proto || sealOf(o) !== seal || Object.getOwnPropertySymbols(o).length !== 0 || (attributes !== null && attributesDiffer(o, attributes)),
+    );
   return {
     values,
     get originals() {
@@ -257,14 +265,36 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
       for (const [copy, original] of originalOf) writeState(original, copy, outside);
       return true;
     },
+    // (reshaped first: reading a key f turned into a getter would run it)
     changed: () =>
+      reshaped() ||
       written.some(([o, key, v]) => !Object.is((o as Record<PropertyKey, unknown>)[key], v)) ||
-      sizes.some(([o, n]) => (Array.isArray(o) ? o.length : Object.keys(o).length) !== n) ||
-      reshaped(),
+      sizes.some(([o, n]) => (Array.isArray(o) ? o.length : Object.keys(o).length) !== n),
   };
 }
 
 const hasOwn = (o: object, key: PropertyKey): boolean => Object.prototype.hasOwnProperty.call(o, key);
+
+/** A record copy's own properties, each name to its kind and attributes (a data property's `wec`, an accessor's `a` and `ec`). */
+function attributesOf(o: object): Map<string, string> {
+  const attributes = new Map<string, string>();
+  for (const key of Object.getOwnPropertyNames(o)) attributes.set(key, attributeCode(Object.getOwnPropertyDescriptor(o, key)!));
+  return attributes;
+}
+
+const attributeCode = (d: PropertyDescriptor): string => `${'value' in d ? (d.writable ? 'w' : '-') : 'a'}${d.enumerable ? 'e' : '-'}${d.configurable ? 'c' : '-'}`;
+
+/**
+ * Whether f defined a property of the record copy `o` otherwise than it was made (`was`, from
+ * `attributesOf`): a key added that is not enumerable, or one whose kind or attributes changed.
+ * Keys added plainly and deleted ones are seen by their counts (and written back).
+ */
+function attributesDiffer(o: object, was: ReadonlyMap<string, string>): boolean {
+  for (const key of Object.getOwnPropertyNames(o)) {
+    if (attributeCode(Object.getOwnPropertyDescriptor(o, key)!) !== (was.get(key) ?? 'wec')) return true;
+  }
+  return false;
+}
 
 /** Makes `original` (an array or a record) hold what `copy` holds, in its order; `outside` gives each value as the caller's data holds it. */
 function writeState(original: object, copy: object, outside: (v: unknown) => unknown): void {

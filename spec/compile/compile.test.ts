@@ -430,6 +430,36 @@ describe('what is not compiled runs uncompiled', () => {
     }
   });
 
+  // (the recording compared the copies' enumerable values and key counts only: a lazy getter
+  // caching its value in a hidden field, or a field redefined read-only or hidden, was lost on
+  // the caller's object, and the compiled calls after skipped it: x stayed 3 and enumerable)
+  it('defines a property of an argument (hidden, read-only, a getter, a lazy cache)', () => {
+    class Lazy {
+      constructor(public x: number) {}
+      get sq(): number {
+        const v = this.x * this.x;
+        Object.defineProperty(this, 'sq', { value: v, configurable: true });
+        return v;
+      }
+    }
+    const cases: [string, (p: any) => number, (o: any) => boolean][] = [
+      ['a lazy getter', (p) => p.sq * p.sq + p.x, (o) => Object.getOwnPropertyDescriptor(o, 'sq')?.value === o.x * o.x],
+      ['a field hidden', (p) => { Object.defineProperty(p, 'x', { value: p.x * 2, enumerable: false }); return p.x; }, (o) => !o.propertyIsEnumerable('x') && Object.getOwnPropertyDescriptor(o, 'x')!.value % 2 === 0],
+      ['a field made read-only', (p) => { Object.defineProperty(p, 'x', { writable: false }); return p.x * 2; }, (o) => !Object.getOwnPropertyDescriptor(o, 'x')!.writable],
+      ['a getter over a field', (p) => { const v = p.x; Object.defineProperty(p, 'x', { get: () => 7 }); return v * 2; }, (o) => o.x === 7],
+      ['an enumerable getter added', (p) => { Object.defineProperty(p, 'y', { get: () => 7, enumerable: true, configurable: true }); return p.x * 2; }, (o) => o.y === 7],
+    ];
+    for (const [name, f, done] of cases) {
+      const g = compileGradient(f);
+      for (const k of [1, 2, 3]) {
+        const o = new Lazy(k);
+        expect(g(o), `${name}, call ${k}`).toEqual(gradient(f, new Lazy(k)));
+        expect(done(o), `${name}, call ${k}`).toBe(true);
+      }
+      expect(g.fallback, name).toMatch(/writes to its arguments/);
+    }
+  });
+
   // (found by hand: the recording wrote to its copy and passed the error on, leaving the
   // caller's objects as they were, where the eager gradient writes back what f wrote)
   it('writes to the arguments before f throws, on the call that records', () => {
