@@ -537,6 +537,25 @@ export class Wrapping {
     this.noteConstants(parent, key, `is ${article(name)} ${name} (an object with built-in internals, which a copy cannot have) holding numbers (${listed(keys)}): it is passed to f as it is, so they are constants there and get no gradient.`, BESIDE);
   }
 
+  /**
+   * Notes a Map or Set holding numbers under its own fields (`class Polynomial extends Map {
+   * scale = 2 }`): copied to its stand-in as they are (its gradient is by key, with no place for
+   * them), so f read them as constants, and their derivative was missing with no word.
+   */
+  noteNumbersOfCollection(node: Node, o: object): void {
+    const keys = keysHoldingNumbers(o, holdsNumbersDirectly);
+    if (keys.length === 0) return;
+    const what = node.kind === 'map' ? 'Map' : 'Set';
+    const ctor = (o as { constructor?: { name?: unknown } }).constructor;
+    const name = typeof ctor?.name === 'string' && ctor.name !== '' && ctor.name !== what ? `${article(ctor.name)} ${ctor.name} (a ${what})` : `a ${what}`;
+    this.noteConstants(
+      node.parent,
+      node.keyInParent,
+      `is ${name} holding numbers under its own fields (${listed(keys)}): a ${what}'s gradient is by ${node.kind === 'map' ? 'key' : 'member'}, so they are passed to f as they are, constants there with no gradient.`,
+      BESIDE,
+    );
+  }
+
   /** Notes numbers at `parent`'s `key` that f reads as constants: `said` follows the path. */
   private noteConstants(parent: Node | null, key: unknown, said: string, fix: string): void {
     (this.constantNumbers ??= []).push({ said: `${pathOf(parent, key)} ${said}`, fix });
@@ -789,6 +808,7 @@ function copyOwnProperties(node: Node, original: object, standIn: object): void 
     if ('value' in d) named.push(key, d.value);
   }
   node.named = named;
+  node.wrapping.noteNumbersOfCollection(node, original);
 }
 
 /**
@@ -876,6 +896,16 @@ function keysHoldingNumbers(o: object, holds: (v: unknown) => boolean = carriesN
     const d = Object.getOwnPropertyDescriptor(o, k);
     return d !== undefined && 'value' in d && holds(d.value);
   });
+}
+
+/** A number, or an array or record with a number among its own enumerable data fields (read by descriptor). */
+function holdsNumbersDirectly(v: unknown): boolean {
+  if (typeof v === 'number' || isTraced(v)) return true;
+  if (typeof v !== 'object' || v === null || isNDArray(v)) return isNDArray(v);
+  const kind = kindOf(v);
+  if (kind === 'typed') return true;
+  if (kind === 'array') return (v as unknown[]).some((x) => typeof x === 'number' || isTraced(x));
+  return kind === 'record' && keysHoldingNumbers(v, (x) => typeof x === 'number' || isTraced(x)).length > 0;
 }
 
 /** A DOM node (browsers; none in Node). */

@@ -1,7 +1,7 @@
 // Mutation inside f: writes to arguments reach the caller as numbers, gradients follow
 // them (an overwritten value's path is cut, a value read before the write keeps it), and
 // no traced value is left in user data — also when f throws.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runInThisContext } from 'node:vm';
 import { configure, derivative, gradient, pullback, withgradient } from 'zygote-ts';
 import { expectMatchesFiniteDifferences } from './fd.js';
@@ -207,7 +207,10 @@ describe('writes to arguments', () => {
       }
     }
     const m = new Counted([['a', 3]]);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const { val, grad } = withgradient((m: Counted) => m.look('a') * m.look('a'), m);
+    expect(warn.mock.calls.map(String).join()).toMatch(/Counted \(a Map\) holding numbers under its own fields \('hits', 'scale'\)/); // (constants: the gradient is by key)
+    warn.mockRestore();
     expect([val, grad]).toEqual([36, [new Map([['a', 24]])]]);
     expect(m.hits).toBe(2);
     const s = Object.assign(new Set([1, 2]), { tag: 'x' });

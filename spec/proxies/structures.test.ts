@@ -688,4 +688,39 @@ describe('a function argument holding numbers', () => {
       configure(previous);
     }
   });
+  // (a Map's or Set's gradient is by key: its own fields were copied to the stand-in as they are,
+  // constants with no word: gradient(b => b.w * sum(b), new Bag([1, 2], 4)) gave [Map{1 => 4, 2 => 4}]
+  // and nothing for w, where finite differences give 3)
+  it("a Map or Set holding numbers under its own fields (a subclass's) is said too", () => {
+    class Bag extends Set<number> {
+      constructor(members: number[], public w: number) {
+        super(members);
+      }
+    }
+    class Polynomial extends Map<number, number> {
+      scale = { by: 2 };
+    }
+    class Labelled extends Map<string, number> {
+      label = 'l';
+      parts = ['a'];
+    }
+    const bag = (w = 4) => new Bag([1, 2], w);
+    const f = (b: Bag) => b.w * [...b].reduce((s, v) => s + v, 0);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const [g] = gradient(f, bag());
+    expect(warn.mock.calls.map(String).join()).toMatch(/arg 0 is a Bag \(a Set\) holding numbers under its own fields \('w'\)/);
+    warn.mockRestore();
+    expect(g).toEqual(new Map([[1, 4], [2, 4]]));
+    expect((f(bag(4 + 1e-6)) - f(bag(4 - 1e-6))) / 2e-6).toBeCloseTo(3, 6); // (w's slope, which the gradient has no place for)
+    const previous = configure({ strict: true });
+    try {
+      expect(() => gradient(f, bag())).toThrow(/strict.*arg 0 is a Bag \(a Set\) holding numbers.*constants there with no gradient/);
+      expect(() => gradient((o: { p: Polynomial }) => o.p.get(1)! * o.p.scale.by, { p: new Polynomial([[1, 3]]) })).toThrow(/arg 0 \.p is a Polynomial \(a Map\) holding numbers under its own fields \('scale'\)/);
+      expect(() => gradient((m: Map<string, number>) => m.get('a')! * 2, Object.assign(new Map([['a', 1]]), { n: 3 }))).toThrow(/arg 0 is a Map holding numbers under its own fields \('n'\)/);
+      // (fields without numbers say nothing)
+      expect(gradient((m: Labelled) => m.get('a')! * 2, new Labelled([['a', 1]]))).toEqual([new Map([['a', 2]])]);
+    } finally {
+      configure(previous);
+    }
+  });
 });
