@@ -21,6 +21,10 @@
  * - update: `o.#x++` → `(__zy$1 = __zy.inc(<read>), W)`; a postfix whose value is used
  *   yields the old value through `__zy.numeric`, as in rewrite-assign.ts;
  * - `#x in o` → `#x in __zy.privateHost(o)`.
+ * - an instance's accessor (`get #n() { B }`) keeps its body in a private method (`#zy$get$n() { B }`)
+ *   that the accessor calls: on a stand-in, a read calls it with the stand-in as `this`
+ *   (`__zy.privateHost(o).#zy$get$n.call(o)`), and so does a write its setter's, at once
+ *   (see `rewritePrivateAccessor`).
  *
  * `o` stands for `this` or a name: for a read, any declared name (nothing runs between
  * its reads); where user code runs before the store or call (V, a getter, `valueOf`),
@@ -103,30 +107,61 @@ function branded(obj: string, name: string): string {
   return `${obj}${brandTail(obj, name)}`;
 }
 
-/** The slow path of a read: what user code sees of `obj.#name`. */
-function slowRead(obj: string, name: string): string {
-  return `${runtime('privateGet')}(${obj}, "${name}", ${runtime('privateHost')}(${obj}).#${name})`;
+/**
+ * The slow path of a read: what user code sees of `obj.#name`. An instance accessor's getter
+ * runs on the stand-in itself, through the private method its body was moved into (see
+ * `rewritePrivateAccessor`): read on the original, it computed from the caller's numbers,
+ * constants (`get #norm() { return Math.hypot(this.x, this.y) }` gave no derivative).
+ */
+function slowRead(obj: string, name: string, member: PrivateMemberKind): string {
+  const field = `${runtime('privateGet')}(${obj}, "${name}", ${runtime('privateHost')}(${obj}).#${name})`;
+  if (!member.getter) return field;
+  return `(${runtime('isStandIn')}(${obj}) ? ${runtime('privateHost')}(${obj}).#${accessorBody('get', name)}.call(${obj}) : ${field})`;
 }
 
 /** What user code sees of `obj.#name` (parenthesized). */
-function read(obj: string, name: string): string {
-  return `(${branded(obj, name)} ? ${obj}.#${name} : ${slowRead(obj, name)})`;
+function read(obj: string, name: string, member: PrivateMemberKind): string {
+  return `(${branded(obj, name)} ? ${obj}.#${name} : ${slowRead(obj, name, member)})`;
 }
 
-/** Whether `#name` here is a field (not a method or accessor) of the innermost class that declares it. */
-function isPrivateField(name: string, ctx: RewriteContext): boolean {
+/** What a `#name` is in the innermost class that declares it: a field, or an instance accessor with a getter, a setter. */
+interface PrivateMemberKind {
+  readonly field: boolean;
+  /** An instance accessor's getter (its body moved into a private method). */
+  readonly getter: boolean;
+  readonly setter: boolean;
+  /** A method, or an accessor without a setter: a write throws. */
+  readonly readOnly: boolean;
+}
+
+const UNDECLARED: PrivateMemberKind = { field: false, getter: false, setter: false, readOnly: false };
+
+function privateMember(name: string, ctx: RewriteContext): PrivateMemberKind {
   const chain = ctx.ancestors;
   for (let i = chain.length - 1; i >= 0; i--) {
     const n = chain[i]!;
     if (n.type !== 'ClassBody') continue;
+    let found = false;
+    let field = false;
+    let getter = false;
+    let setter = false;
+    let staticAccessor = false;
     for (const member of n.body) {
-      if ((member.type === 'PropertyDefinition' || member.type === 'MethodDefinition') && member.key.type === 'PrivateIdentifier' && member.key.name === name) {
-        return member.type === 'PropertyDefinition';
-      }
+      if ((member.type !== 'PropertyDefinition' && member.type !== 'MethodDefinition') || member.key.type !== 'PrivateIdentifier' || member.key.name !== name) continue;
+      found = true;
+      if (member.type === 'PropertyDefinition') field = true;
+      else if (member.kind === 'get') (getter = true), (staticAccessor ||= member.static);
+      else if (member.kind === 'set') (setter = true), (staticAccessor ||= member.static);
     }
+    if (!found) continue;
+    // (a static accessor's receiver is the class, never a stand-in: it stays as it is)
+    return { field, getter: getter && !staticAccessor, setter: setter && !staticAccessor, readOnly: !field && !setter };
   }
-  return false;
+  return UNDECLARED;
 }
+
+/** The private method an instance accessor's getter or setter body is moved into (`#zy$get$norm`). */
+const accessorBody = (kind: 'get' | 'set', name: string): string => `zy$${kind}$${name}`;
 
 /**
  * Stores `value` (a temporary) as `obj.#name`: a conditional whose value is `value`. On
@@ -135,16 +170,23 @@ function isPrivateField(name: string, ctx: RewriteContext): boolean {
  * made only when the runtime asks for it; a number's store pays for the `typeof` alone).
  */
 function write(obj: string, name: string, value: string, ctx: RewriteContext): string {
+  const member = privateMember(name, ctx);
   // (a private setter is code of its own, whose stores are rewritten where it stores; reading
   // `h.#x` back could not work for it, nor for a member declared in no enclosing class)
-  const own = isPrivateField(name, ctx)
+  const own = member.field
     ? `(${obj}.#${name} = ${value}, typeof ${value} === "object" && ${runtime('privateStored')}(${obj}, "${name}", ${value}) ? ` +
       `${runtime('notePrivate')}(${obj}, "${name}", ${value}, (h, s) => { h.#${name} = s(h.#${name}); }) : ${value})`
     : `${obj}.#${name} = ${value}`;
-  return (
-    `${branded(obj, name)} ? ${own} : ` +
-    `${runtime('isStandIn')}(${obj}) ? ${runtime('privateSet')}(${obj}, "${name}", ${value}, (h, v) => { h.#${name} = v; }) : (${obj}.#${name} = ${value})`
-  );
+  // On a stand-in: a field's write is recorded (made on the original when f ends); an instance
+  // setter runs on the stand-in now, as on the instance (recorded, it ran on the original after
+  // f, which never saw its effect: f's value was wrong); a method or a getter alone throws now,
+  // as on the instance.
+  const onStandIn = member.setter
+    ? `(${runtime('privateHost')}(${obj}).#${accessorBody('set', name)}.call(${obj}, ${value}), ${value})`
+    : member.readOnly
+      ? `(${runtime('privateHost')}(${obj}).#${name} = ${value})`
+      : `${runtime('privateSet')}(${obj}, "${name}", ${value}, (h, v) => { h.#${name} = v; })`;
+  return `${branded(obj, name)} ? ${own} : ${runtime('isStandIn')}(${obj}) ? ${onStandIn} : (${obj}.#${name} = ${value})`;
 }
 
 /**
@@ -159,7 +201,7 @@ function brandedAccess(member: PrivateMember, h: Host, end: number, after: strin
   const dot = accessorToken(member, ctx);
   ed.prefix(member.start, h.temp ? `((${h.name} = ` : '(');
   const first = h.temp ? ')' : '';
-  ed.overwrite(dot.start, end, `${first}${brandTail(h.name, name)} ? ${h.name}.#${name} : ${slowRead(h.name, name)})${after}`);
+  ed.overwrite(dot.start, end, `${first}${brandTail(h.name, name)} ? ${h.name}.#${name} : ${slowRead(h.name, name, privateMember(name, ctx))})${after}`);
 }
 
 /** Whether a private member is read as a value (not called, written, updated or destructured into here, nor a tag). */
@@ -216,7 +258,7 @@ export const rewritePrivateAssign: Rewriter = {
     const value = ctx.temps.fresh();
     const op = findToken(ed.tokens, member.end, node.right.start, node.operator, ed.code);
     const w = write(h.name, name, value, ctx);
-    const old = read(h.name, name);
+    const old = read(h.name, name, privateMember(name, ctx));
     // No parentheses around the whole when it is a statement's expression.
     const [lp, rp] = isStatementExpression(node, ctx) ? ['', ''] : ['(', ')'];
     let head: string;
@@ -271,10 +313,10 @@ export const rewritePrivateUpdate: Rewriter = {
     const parts = h.temp ? [`${h.name} = ${ctx.ed.operand(member.object as Node)}`] : [];
     const value = ctx.temps.fresh();
     if (node.prefix || valueUnused(node, ctx)) {
-      parts.push(`${value} = ${runtime(method)}(${read(h.name, name)})`, write(h.name, name, value, ctx));
+      parts.push(`${value} = ${runtime(method)}(${read(h.name, name, privateMember(name, ctx))})`, write(h.name, name, value, ctx));
     } else {
       const old = ctx.temps.fresh();
-      parts.push(`${old} = ${runtime('numeric')}(${read(h.name, name)})`, `${value} = ${runtime(method)}(${old})`, write(h.name, name, value, ctx), old);
+      parts.push(`${old} = ${runtime('numeric')}(${read(h.name, name, privateMember(name, ctx))})`, `${value} = ${runtime(method)}(${old})`, write(h.name, name, value, ctx), old);
     }
     ctx.ed.replace(node, group(node, ctx, parts.join(', ')));
   },
@@ -288,5 +330,29 @@ export const rewritePrivateIn: Rewriter = {
   rewrite(node, ctx) {
     if (node.type !== 'BinaryExpression') return;
     ctx.ed.wrap(node.right, `${runtime('privateHost')}(`, ')');
+  },
+};
+
+/**
+ * An instance's private accessor (`get #norm() { … }`, `set #w(v) { … }`): its body becomes a
+ * private method, which the accessor calls, so that the slow paths above can run it on a
+ * stand-in (which has no brand: `standIn.#norm` throws, and on the original the getter read
+ * the caller's numbers, the setter wrote there after f):
+ *
+ *   get #norm() { B }  →  #zy$get$norm() { B } get #norm() { return this.#zy$get$norm(); }
+ *   set #w(v) { B }    →  #zy$set$w(v) { B } set #w(v) { this.#zy$set$w(v); }
+ *
+ * A private method is a method as the accessor was (`super`, `this`, no `arguments` given).
+ */
+export const rewritePrivateAccessor: Rewriter = {
+  name: 'private-accessor',
+  types: ['MethodDefinition'],
+  test: (node) => node.type === 'MethodDefinition' && !node.static && (node.kind === 'get' || node.kind === 'set') && node.key.type === 'PrivateIdentifier',
+  rewrite(node, ctx) {
+    if (node.type !== 'MethodDefinition' || node.key.type !== 'PrivateIdentifier' || (node.kind !== 'get' && node.kind !== 'set')) return;
+    const name = node.key.name;
+    const body = accessorBody(node.kind, name);
+    ctx.ed.overwrite(node.start, node.key.end, `#${body}`);
+    ctx.ed.suffix(node.end, node.kind === 'get' ? ` get #${name}() { return this.#${body}(); }` : ` set #${name}(v) { this.#${body}(v); }`);
   },
 };

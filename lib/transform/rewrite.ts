@@ -28,6 +28,7 @@ import {
   rewritePrivateAssign,
   rewritePrivateCall,
   rewritePrivateIn,
+  rewritePrivateAccessor,
   rewritePrivateRead,
   rewritePrivateUpdate,
 } from './rewrite-private.js';
@@ -75,6 +76,7 @@ export const REWRITERS: readonly Rewriter[] = [
   rewritePrivateAssign,
   rewritePrivateUpdate,
   rewritePrivateIn,
+  rewritePrivateAccessor,
   rewriteBinaryInline,
   rewriteBinary,
   rewriteInstanceof,

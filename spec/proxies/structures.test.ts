@@ -572,6 +572,54 @@ describe("JavaScript's behaviour on what f receives", () => {
     expect(acct.future(0)).toBe(100);
     expect(acct.future(1)).toBeCloseTo(111, 12); // the write to #rate reached the original, as a number
   });
+  // (a private accessor ran on the caller's object: the getter computed from its numbers,
+  // constants, the norm's gradient { x: 5, y: 0 } where it is { x: 6.8, y: 2.4 }; the setter was
+  // recorded as a field's write and ran on the original after f, which never saw its effect:
+  // f's value was 9 where plain JavaScript gives 900)
+  it('a private getter and setter run on the stand-in, as on the instance', () => {
+    class Vec {
+      constructor(
+        public x: number,
+        public y: number,
+      ) {}
+      get #norm(): number {
+        return Math.hypot(this.x, this.y);
+      }
+      set #scale(k: number) {
+        this.x *= k;
+        this.y *= k;
+      }
+      get #readOnly(): number {
+        return this.x;
+      }
+      weighted(): number {
+        return this.#norm * this.x;
+      }
+      grow(k: number): void {
+        this.#scale = k;
+      }
+      breakIt(): void {
+        (this as unknown as { x: number }).x = this.#readOnly;
+        // @ts-expect-error (a getter alone: the write throws, on the instance and on its stand-in)
+        this.#readOnly = 1;
+      }
+    }
+    const make = () => new Vec(3, 4);
+    const weighted = (v: Vec) => v.weighted();
+    const [g] = gradient(weighted, make());
+    expectMatchesFiniteDifferences(weighted, make, g);
+    expect(g).toEqual({ x: expect.closeTo(3 / 5 * 3 + 5, 12), y: expect.closeTo(4 / 5 * 3, 12) });
+    const grown = (v: Vec) => {
+      v.grow(v.x * 2);
+      return v.x * v.y;
+    };
+    const v = make();
+    const { val, grad } = withgradient(grown, v);
+    expect(val).toBe(grown(make())); // (f sees the setter's effect: 18 · 24)
+    expect([v.x, v.y]).toEqual([18, 24]);
+    expectMatchesFiniteDifferences(grown, make, grad[0]);
+    expect(() => gradient((v: Vec) => (v.breakIt(), v.x), make())).toThrow(/'#readOnly' was defined without a setter/);
+  });
   // (an inner stand-in's original is the enclosing differentiation's stand-in, which has no
   // #private members of its own: reading one threw a TypeError, and so did writing one back)
   it('#private members in nested differentiation: read, written back, and differentiated twice', () => {

@@ -330,6 +330,17 @@ describe('emitted shapes', () => {
     expect(code).not.toContain('(0, __zy.notePrivate)(this, "v"');
   });
 
+  it("an instance's private accessor keeps its body in a private method, which a stand-in's read or write calls on the stand-in", () => {
+    const code = out('class C { get #n() { return this.x; } set #n(v) { this.x = v; } static get #s() { return 1; } f(o) { o.#n = o.#n; } }');
+    expect(code).toContain('#zy$get$n() {');
+    expect(code).toContain('get #n() { return this.#zy$get$n(); }');
+    expect(code).toContain('#zy$set$n(v) {');
+    expect(code).toContain('set #n(v) { this.#zy$set$n(v); }');
+    expect(code).toContain('static get #s() { return 1; }'); // (its receiver is the class, never a stand-in)
+    expect(code).toContain('(0, __zy.isStandIn)(o) ? (0, __zy.privateHost)(o).#zy$get$n.call(o) :');
+    expect(code).toContain('(0, __zy.isStandIn)(o) ? ((0, __zy.privateHost)(o).#zy$set$n.call(o, __zy$1), __zy$1) :');
+  });
+
   it('applies in function sources too, except where a temporary cannot be declared', () => {
     const src = rewrittenSource('const o = {}; o.k = log; o.n = 1; [].push(log);');
     expect(src).toContain(`o.k = log, ${T('log', 'o')};`);
