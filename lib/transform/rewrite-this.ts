@@ -14,6 +14,7 @@ import type { RewriteContext, Rewriter } from './context.js';
 import { runtime } from './context.js';
 import { dropCalleeParentheses, isMemberNamed, keyOpener, receiverOf } from './rewrite-builtins.js';
 import { eitherCopy } from './two-bodies.js';
+import { isFunction } from './ast.js';
 
 export const rewriteArrowThis: Rewriter = {
   name: 'arrow-this',
@@ -95,11 +96,65 @@ export function instanceThis(node: Node, ctx: RewriteContext, needArrow: boolean
       continue;
     }
     if (a.type === 'PropertyDefinition') return (inArrow || !needArrow) && !a.static && a.value !== null && a.value !== undefined && (from ?? node).start >= a.value.start;
-    if (a.type === 'FunctionExpression') {
-      const owner = ancestors[i - 1];
-      return (inArrow || !needArrow) && owner !== undefined && owner.type === 'MethodDefinition' && owner.kind === 'constructor';
+    if (a.type === 'FunctionExpression' || a.type === 'FunctionDeclaration') return (inArrow || !needArrow) && isConstructor(a, ancestors[i - 1]);
+    if (a.type === 'StaticBlock' || a.type === 'ClassBody' || a.type === 'Program') return false;
+  }
+  return false;
+}
+
+/**
+ * Whether function `fn` (held by `owner`) makes instances: a class's constructor, or a function
+ * named as one (`function Point(x) { … }`: the constructors of code written before classes, and
+ * of classes compiled for ES5 by TypeScript or Babel). A closure it makes is an own property of
+ * the instance it makes, made before any differentiation.
+ */
+function isConstructor(fn: Node, owner: Node | undefined): boolean {
+  if (fn.type !== 'FunctionExpression' && fn.type !== 'FunctionDeclaration') return false;
+  if (owner !== undefined && owner.type === 'MethodDefinition') return owner.kind === 'constructor';
+  if (owner !== undefined && owner.type === 'Property' && (owner.method || owner.kind !== 'init')) return false;
+  return fn.id !== null && fn.id !== undefined && /^[A-Z]/.test(fn.id.name);
+}
+
+/**
+ * A name a constructor binds to its instance (`const self = this`; TypeScript's ES5 output
+ * `var _this = this`, or `var _this = _super.call(this, x) || this` in a subclass), read in a
+ * function it makes (`this.area = function () { return _this.w * _this.h; }`): like an arrow's
+ * `this` above, the closure kept the caller's object where f received a stand-in (constants: a
+ * derivative of 1 where it is 7). It reads `__zy.lexicalThis(self)`. Only where the name is
+ * never assigned again, and is read inside a nested function.
+ */
+export const rewriteInstanceAlias: Rewriter = {
+  name: 'instance-alias',
+  types: ['Identifier'],
+  test(node, ctx) {
+    if (node.type !== 'Identifier' || ctx.scope.writes.has(node) || !ctx.scope.isDeclared(node) || ctx.scope.assignedNames.has(node.name)) return false;
+    const parent = ctx.ancestors[ctx.ancestors.length - 1];
+    if (parent !== undefined && parent.type === 'Property' && parent.shorthand) return false;
+    const owner = ctx.scope.bindingOwner(node);
+    if (owner === null || (owner.type !== 'FunctionExpression' && owner.type !== 'FunctionDeclaration')) return false;
+    const at = ctx.ancestors.lastIndexOf(owner);
+    if (at < 0 || !isConstructor(owner, ctx.ancestors[at - 1])) return false;
+    // (read in a function the constructor makes: in its own body, the name is the instance being made)
+    let nested = false;
+    for (let i = at + 1; i < ctx.ancestors.length && !nested; i++) nested = isFunction(ctx.ancestors[i]!);
+    return nested && aliasesThis(owner, node.name);
+  },
+  rewrite(node, ctx) {
+    const either = (traced: string) => eitherCopy(traced, '', ctx.options.twoBodies);
+    ctx.ed.wrap(node, either(`${runtime('lexicalThis')}(`), either(')'));
+  },
+};
+
+/** Whether a statement of `fn`'s own body declares `name` as its `this` (`= this`, or `= E || this`). */
+function aliasesThis(fn: Node, name: string): boolean {
+  if ((fn.type !== 'FunctionExpression' && fn.type !== 'FunctionDeclaration') || fn.body.type !== 'BlockStatement') return false;
+  for (const statement of fn.body.body) {
+    if (statement.type !== 'VariableDeclaration') continue;
+    for (const d of statement.declarations) {
+      if (d.id.type !== 'Identifier' || d.id.name !== name || d.init === null || d.init === undefined) continue;
+      const init = d.init as Node;
+      return init.type === 'ThisExpression' || (init.type === 'LogicalExpression' && init.operator === '||' && init.right.type === 'ThisExpression');
     }
-    if (a.type === 'FunctionDeclaration' || a.type === 'StaticBlock' || a.type === 'ClassBody' || a.type === 'Program') return false;
   }
   return false;
 }

@@ -34,7 +34,7 @@ import {
 } from './rewrite-private.js';
 import { rewritePredicate, rewriteSortComparator } from './rewrite-callbacks.js';
 import { rewriteMemberStore, rewriteMutatingCall, rewriteObjectAssign } from './rewrite-stores.js';
-import { rewriteArrowSuperCall, rewriteArrowThis, rewriteInstanceBind } from './rewrite-this.js';
+import { rewriteArrowSuperCall, rewriteArrowThis, rewriteInstanceAlias, rewriteInstanceBind } from './rewrite-this.js';
 import { rewriteLogical, rewriteSwitch, rewriteTests } from './rewrite-truthiness.js';
 import { numbersIntoLoop } from './rewrite-loops.js';
 import { noteOuterWrite } from './rewrite-outer-writes.js';
@@ -101,6 +101,7 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteArrowThis,
   rewriteArrowSuperCall,
   rewriteInstanceBind,
+  rewriteInstanceAlias,
 ];
 
 const BY_TYPE = new Map<string, readonly Rewriter[]>();

@@ -369,6 +369,61 @@ describe("JavaScript's behaviour on what f receives", () => {
     expect(withgradient((s: Stepper) => ((s.k = s.k * 5), s.bound() / 100 + s.k), s)).toEqual({ val: 11, grad: [{ k: (2 * 25 * 2) / 100 + 5, bound: null, scaled: null }] });
     expect([s.k, s.bound(), s.bound.name]).toEqual([10, 100, 'bound step']);
   });
+  // (the closure read the caller's object through the name: constants, p.sq() + p.x had
+  // derivative 1 where it is 7, and after f wrote x the closure still read the old x)
+  it("a constructor's name for its instance (const self = this; TypeScript's ES5 `var _this = this`) read in a closure it made reads the instance f received", () => {
+    class Self {
+      sq: () => number;
+      constructor(public x: number) {
+        const self = this;
+        this.sq = () => self.x * self.x;
+      }
+    }
+    // (what TypeScript writes for `class Shape { area = () => this.w * this.h }` and a subclass, targeting ES5)
+    type Shape = { w: number; h: number; area(): number };
+    const Shape = (function () {
+      function Shape(this: Shape, w: number, h: number) {
+        var _this = this; // eslint-disable-line no-var
+        this.w = w;
+        this.h = h;
+        this.area = function () {
+          return _this.w * _this.h;
+        };
+      }
+      return Shape;
+    })() as unknown as new (w: number, h: number) => Shape;
+    type Square = Shape & { perim(): number };
+    const Square = (function (_super: typeof Shape) {
+      function Square(this: Square, s: number) {
+        var _this = (_super as unknown as Function).call(this, s, s) || this; // eslint-disable-line no-var
+        _this.perim = function () {
+          return 4 * _this.w * _this.h;
+        };
+        return _this;
+      }
+      Object.setPrototypeOf(Square.prototype, _super.prototype);
+      return Square;
+    })(Shape) as unknown as new (s: number) => Square;
+    // (and an arrow's `this` in a function constructor, as in a class's)
+    type Arrowed = { x: number; sq(): number };
+    const Arrowed = function Arrowed(this: Arrowed, x: number) {
+      this.x = x;
+      this.sq = () => this.x * this.x;
+    } as unknown as new (x: number) => Arrowed;
+    const selfSq = (p: Self) => p.sq() + p.x;
+    expect(gradient(selfSq, new Self(3))).toEqual([{ x: 7, sq: null }]);
+    const p = new Self(3);
+    expect(withgradient((p: Self) => ((p.x = p.x * 2), p.sq()), p)).toEqual({ val: 36, grad: [{ x: 24, sq: null }] });
+    expect(p.x).toBe(6);
+    const shapes = (s: Square) => s.area() * s.w + s.perim();
+    const h = 1e-6;
+    const [g] = gradient(shapes, new Square(2));
+    expect(g).toEqual({ w: 16, h: 12, area: null, perim: null }); // (w and h are both s: their sum is the slope in s)
+    expect(g!.w! + g!.h!).toBeCloseTo((shapes(new Square(2 + h)) - shapes(new Square(2 - h))) / (2 * h), 5);
+    expect(gradient((s: Shape) => s.area(), new Shape(2, 3))).toEqual([{ w: 3, h: 2, area: null }]);
+    expect(gradient((a: Arrowed) => a.sq() + a.x, new Arrowed(3))).toEqual([{ x: 7, sq: null }]);
+    expect(compileGradient(selfSq)(new Self(3))).toEqual([{ x: 7, sq: null }]);
+  });
   it("an array's named properties reach f (they were undefined there); numbers under them are refused", () => {
     const labelled = Object.assign([1, 2], { label: 'pts' });
     expect(gradient((p: typeof labelled) => (p.label === 'pts' ? p[0]! * 3 : p[0]!), labelled)).toEqual([[3, 0]]);
