@@ -132,6 +132,7 @@ export const rewriteInstanceAlias: Rewriter = {
     if (parent !== undefined && parent.type === 'Property' && parent.shorthand) return false;
     const owner = ctx.scope.bindingOwner(node);
     if (owner === null || (owner.type !== 'FunctionExpression' && owner.type !== 'FunctionDeclaration')) return false;
+    if (owner.id !== null && owner.id !== undefined && !/^[A-Z]/.test(owner.id.name)) return false; // (most functions: before the walk up)
     const at = ctx.ancestors.lastIndexOf(owner);
     if (at < 0 || !isConstructor(owner, ctx.ancestors[at - 1])) return false;
     // (read in a function the constructor makes: in its own body, the name is the instance being made)
