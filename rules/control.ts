@@ -43,28 +43,44 @@ function withoutDerivative(x: unknown, made: Map<object, unknown>): unknown {
     made.set(x, copy);
     return copy;
   }
+  const proto = Object.getPrototypeOf(x) as object | null;
+  // (a Map's or Set's entries through the built-in's own methods, and its class set after them: a
+  // subclass's `set`, `add` or iterator may do otherwise; its own fields are copied as a record's.
+  // It was a plain Map: `dropgrad(tally).total()` threw, `instanceof Tally` and its fields were lost)
   if (x instanceof Map) {
     const copy = new Map();
     made.set(x, copy);
-    for (const [k, v] of x) copy.set(withoutDerivative(k, made), withoutDerivative(v, made));
-    return copy;
+    for (const [k, v] of Map.prototype.entries.call(x)) copy.set(withoutDerivative(k, made), withoutDerivative(v, made));
+    return likeOriginal(x, copy, proto, made);
   }
   if (x instanceof Set) {
     const copy = new Set();
     made.set(x, copy);
-    for (const v of x) copy.add(withoutDerivative(v, made));
-    return copy;
+    for (const v of Set.prototype.values.call(x)) copy.add(withoutDerivative(v, made));
+    return likeOriginal(x, copy, proto, made);
   }
   // arrays (holes kept), records and class instances: own properties, values without derivative
-  const proto = Object.getPrototypeOf(x) as object | null;
   const copy: object = Array.isArray(x) ? new Array(x.length) : Object.create(proto);
-  if (Array.isArray(x) && proto !== Array.prototype) Object.setPrototypeOf(copy, proto);
   made.set(x, copy);
+  return likeOriginal(x, copy, proto, made);
+}
+
+/**
+ * `copy` given `x`'s prototype, own properties (values without derivative) and lock: a frozen,
+ * sealed or non-extensible `x` gives a copy locked so (`Object.isFrozen(dropgrad(p))` was false).
+ */
+function likeOriginal(x: object, copy: object, proto: object | null, made: Map<object, unknown>): object {
+  if (Object.getPrototypeOf(copy) !== proto) Object.setPrototypeOf(copy, proto);
   for (const key of Reflect.ownKeys(x)) {
     const d = Object.getOwnPropertyDescriptor(x, key)!;
     if ('value' in d) d.value = withoutDerivative(d.value, made);
     if (Array.isArray(copy) && key === 'length') continue;
     Object.defineProperty(copy, key, d);
+  }
+  if (!Object.isExtensible(x)) {
+    if (Object.isFrozen(x)) Object.freeze(copy);
+    else if (Object.isSealed(x)) Object.seal(copy);
+    else Object.preventExtensions(copy);
   }
   return copy;
 }

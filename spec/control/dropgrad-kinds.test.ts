@@ -45,6 +45,42 @@ describe('dropgrad and ignore keep no derivative inside', () => {
     const buf = [1, 2];
     expect(dropgrad(buf)).toBe(buf);
   });
+  // (a Map or Set subclass came back a plain Map or Set without its fields: dropgrad(t).total()
+  // threw, `instanceof Tally` was false and its label undefined, f's value 4 where plain JavaScript
+  // gives 15; a frozen or sealed instance came back open: Object.isFrozen(dropgrad(p)) was false)
+  it("keeps a Map's or Set's class and fields, and an object's lock", () => {
+    class Tally extends Map<string, number> {
+      label = 'L';
+      total() {
+        let s = 0;
+        for (const v of this.values()) s += v;
+        return s;
+      }
+      // (a subclass's own `set` and iterator are not what the copy is made with)
+      override set(k: string, v: number) {
+        return super.set(k, v * 10);
+      }
+    }
+    class Bag extends Set<number> {}
+    class Frozen {
+      constructor(public x: number) {
+        Object.freeze(this);
+      }
+    }
+    const program = (x: number) => {
+      const t = new Tally([['a', x]]);
+      const d = dropgrad(t);
+      const b = dropgrad(new Bag([x]));
+      const f = dropgrad(new Frozen(x));
+      const s = dropgrad(Object.seal({ x }));
+      return [d instanceof Tally, d.label, d.total(), d.get('a'), b instanceof Bag, [...b][0], Object.isFrozen(f), f instanceof Frozen, Object.isSealed(s) && !Object.isFrozen(s)];
+    };
+    let seen: unknown[] = [];
+    gradient((x: number) => ((seen = program(x)), x), 2);
+    expect(seen).toEqual(program(2));
+    expect(seen).toEqual([true, 'L', 20, 20, true, 2, true, true, true]);
+    expect(gradient((t: Tally) => t.get('a')! * dropgrad(t).total(), new Tally([['a', 2]]))).toEqual([new Map([['a', 20]])]); // (the entry is 20: Tally's set stored it so)
+  });
 });
 
 // (compiled code kept the first call's value of an array whose derivative f dropped: the
