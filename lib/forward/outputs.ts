@@ -1,9 +1,9 @@
 // What forward mode hands back: f's output with its traced numbers replaced by their values
 // (the primal), and the same structure holding their tangents.
 //
-// Numbers, NDArrays, arrays, records and class instances (a copy with the same prototype;
-// Symbol-keyed fields too), Maps (keys as plain numbers), Sets (tangent: a Map from member
-// to tangent) and typed arrays are followed; an instance f gave a traced #private member is
+// Numbers, NDArrays, arrays, records and class instances (a copy with the same prototype and
+// lock; Symbol-keyed fields too), Maps (keys as plain numbers) and Sets (tangent: a Map from
+// member to tangent), their values keeping their class and own fields, and typed arrays are followed; an instance f gave a traced #private member is
 // the instance itself (only its class can make one), with "#name" in its tangent; an own
 // getter and a Promise are refused; other values (strings, booleans, functions) are
 // returned as they are, with tangent null. A number that does not depend on the inputs has
@@ -73,7 +73,7 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
         value.set(key, v);
         tangent.set(key, t);
       }
-      return [value, tangent];
+      return [likeCollection(x, value), tangent];
     }
     if (x instanceof Set) {
       // A Set's tangent is a Map from member to tangent, as a Set argument's is given.
@@ -85,7 +85,7 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
         value.add(v);
         tangent.set(v, t);
       }
-      return [value, tangent];
+      return [likeCollection(x, value), tangent];
     }
     // (what a Promise resolves to is made after the tape closed: its tangent would be lost,
     // and a traced number left in it; gradient refuses a Promise result alike)
@@ -115,7 +115,20 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
         tangent[key] = t;
       }
     }
-    return [value, tangent];
+    return [lockedLike(x, value), tangent];
+  };
+  // A Map's or Set's value, given its class and own fields (by key, its tangent has no place for
+  // them: their values only) and its lock. (It was a plain Map: `instanceof Tally` false, its label
+  // and methods gone.)
+  const likeCollection = (x: object, value: Map<unknown, unknown> | Set<unknown>): object => {
+    const proto = Object.getPrototypeOf(x) as object | null;
+    if (Object.getPrototypeOf(value) !== proto) Object.setPrototypeOf(value, proto);
+    for (const key of Reflect.ownKeys(x)) {
+      const d = Object.getOwnPropertyDescriptor(x, key)!;
+      if ('value' in d) d.value = split(d.value)[0];
+      Object.defineProperty(value, key, d);
+    }
+    return lockedLike(x, value);
   };
   // An instance f gave a traced `#private` member cannot be copied (only its class makes
   // them: a copy threw on the member's first use, and its tangent was missing): the value is
@@ -173,6 +186,13 @@ function typedArrayHolding(Kind: Float32ArrayConstructor | Float64ArrayConstruct
   const plain = new Kind(numbers.length);
   for (let k = 0; k < numbers.length; k++) plain[k] = live(numbers[k]) as number;
   return plain;
+}
+
+/** `copy`, locked as `x` is (a frozen instance's value was an open copy). */
+function lockedLike<C extends object>(x: object, copy: C): C {
+  if (Object.isExtensible(x)) return copy;
+  if (Object.isFrozen(x)) return Object.freeze(copy);
+  return Object.isSealed(x) ? Object.seal(copy) : Object.preventExtensions(copy);
 }
 
 /** `c`, noted as filled here: its keys may be numbers an enclosing differentiation traces (lib/core/library-keys.ts). */

@@ -1,6 +1,6 @@
 // Forward mode through the arguments' shapes: tangents shaped like the arguments in, the
 // output's tangent shaped like the output out; clear errors for tangents that do not fit.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { array, astype, configure, hvp, sum, gradient, jacfwd, jacobian, jvp, NDArray, pushforward, rule, withjacfwd, Params } from 'zygote-ts';
 
 class Vec {
@@ -28,6 +28,36 @@ describe('jvp on structured arguments', () => {
     expect(y).toBeInstanceOf(Vec);
     expect(y).toEqual(new Vec(3, 6));
     expect(dy).toEqual({ x: 3, y: -3 });
+  });
+
+  // (a Map or Set subclass's value was a plain Map or Set, without its fields: instanceof Tally
+  // false, its label and total() gone; a frozen instance's value was open)
+  it("a Map's or Set's value keeps its class and fields, and any value its original's lock", () => {
+    class Tally extends Map<string, number> {
+      label = 'L';
+      total() {
+        let s = 0;
+        for (const v of this.values()) s += v;
+        return s;
+      }
+    }
+    class Bag extends Set<number> {}
+    class Frozen {
+      constructor(public x: number) {
+        Object.freeze(this);
+      }
+    }
+    const [t, dt] = jvp((x: number) => new Tally([['a', x * x]]), [3], [1]) as [Tally, Map<string, number>];
+    expect([t instanceof Tally, t.label, t.total()]).toEqual([true, 'L', 9]);
+    expect(dt).toEqual(new Map([['a', 6]]));
+    const [b] = jvp((x: number) => new Bag([x * x]), [3], [1]);
+    expect([b instanceof Bag, [...b]]).toEqual([true, [9]]);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {}); // (the frozen instance f made holds traced numbers)
+    const [fz, dfz] = jvp((x: number) => new Frozen(x * x), [3], [1]);
+    warn.mockRestore();
+    expect([fz instanceof Frozen, Object.isFrozen(fz), fz.x, dfz]).toEqual([true, true, 9, { x: 6 }]);
+    const [s] = jvp((x: number) => Object.seal({ v: x }), [3], [1]);
+    expect([Object.isSealed(s), Object.isFrozen(s)]).toEqual([true, false]);
   });
 
   it('arrays, Maps, Sets and nested outputs', () => {
