@@ -6,12 +6,12 @@ import type { Tape } from './core/tape.js';
 import { isTraced, primal } from './core/traced.js';
 import { isNDArray } from './ndarray.js';
 import { took } from './coercion.js';
-import { doubt, warnAboutEscapes } from './escapes.js';
+import { doubt, suspect, warnAboutEscapes } from './escapes.js';
 import { WrappedArguments } from '../proxies/arguments.js';
 import { MarkedParams } from '../proxies/params.js';
 import type { Seeder } from '../proxies/standins.js';
 import { Params } from './params.js';
-import { beginStores, endStores, outward, takeLocked } from '../proxies/cleanup.js';
+import { beginStores, endStores, outward, takeFrozenHeld, takeLocked } from '../proxies/cleanup.js';
 import '../proxies/scheduled.js'; // (callbacks f schedules are cleaned when they run)
 import { ensureRewritten } from './rewritten.js';
 import { textsNotReadBack } from '../rules/text.js';
@@ -79,6 +79,15 @@ export function trace<A extends unknown[], R>(
           `locked ${locked}`,
           `f left a traced number (or the stand-in of an argument) in ${locked}, which cannot be written (frozen, or read-only), so it stays there after the call: it acts as its number in rewritten arithmetic, but not in code that was not rewritten, nor as a key.`,
           'Store plain numbers there (freeze after the differentiation, or make it from the numbers the gradient call returns); a frozen plain record or array is replaced by a copy, a class instance cannot be.',
+        );
+      }
+      const frozen = takeFrozenHeld();
+      if (frozen !== null) {
+        // (a warning in strict mode too: the object may be one f made and let go, which no one holds)
+        suspect(
+          `frozen ${frozen}`,
+          `f wrote a traced number into ${frozen} and then froze it: where it is held (by the caller, or by data that outlives the call), it keeps the traced number, which acts as its number in rewritten arithmetic, but not in code that was not rewritten, nor as a key.`,
+          'Freeze it after the differentiation, or store plain numbers there (the numbers the gradient call returns).',
         );
       }
     }

@@ -197,6 +197,7 @@ export const __zy = Object.freeze({
   asIs: <T>(x: T): T => x,
   // stores into existing objects, and `#private` members of stand-ins (proxies/barrier.ts)
   touch: barrier.touch,
+  touchNew: barrier.touchNew,
   privateHost: barrier.privateHost,
   privateGet: barrier.privateGet,
   privateSet: barrier.privateSet,

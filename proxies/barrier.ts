@@ -16,7 +16,7 @@
 //   an argument: it is not the class's own instance), so rewritten code reads and writes
 //   them on the original and lets the stand-in's state say what f should see.
 
-import { noteStore } from './cleanup.js';
+import { noteMade, noteStore } from './cleanup.js';
 export { notePrivate, privateStored, noteVariable, variableStored, capturedStored } from './cleanup.js';
 import { currentForm, privateHostOf, standInNode } from './standins.js';
 import { isTraced, reportEscape } from '../lib/core/traced.js';
@@ -31,6 +31,12 @@ export function touch<R>(container: unknown, result: R): R {
   noteStore(container);
   if (ArrayBuffer.isView(container) && !isIntegerArray(container) && isTraced(result) && result.tracedTape.active) reportEscape(result, 'typed array store');
   return result;
+}
+
+/** `touch` for a store into the instance a class's constructor is making (`this.x = v` in it): noted as made while the differentiation runs. */
+export function touchNew<R>(container: unknown, result: R): R {
+  noteMade(container);
+  return touch(container, result);
 }
 
 function isIntegerArray(view: ArrayBufferView): boolean {

@@ -53,6 +53,24 @@ export function noteWeakEntry(map: object, key: object): void {
 /** How many of the latest notes a new one is compared with (a loop storing into a few members of one object). */
 const RECENT = 4;
 
+/**
+ * Instances a class's constructor made while a differentiation ran (`touchNew`), and objects f
+ * put where they outlive the call otherwise than inside a container (a variable of an enclosing
+ * scope, one a closure reaches, a `#private` member). A frozen instance f made and let go (`new
+ * Vec(x, y)` of an immutable class, `Object.freeze(this)` in its constructor) holds traced
+ * numbers the clean-up cannot replace; no one holds it, so that is not said.
+ */
+const madeInside = new WeakSet<object>();
+const keptOutside = new WeakSet<object>();
+
+/** Notes `o` as made while a differentiation runs (see `madeInside`). */
+export function noteMade(o: unknown): void {
+  if (noted.length > 0 && typeof o === 'object' && o !== null) madeInside.add(o);
+}
+
+/** A frozen instance f made, held by no variable or member: only noted as a container (its constructor's stores). */
+const letGo = (o: object): boolean => madeInside.has(o) && !keptOutside.has(o) && Object.isFrozen(o);
+
 export function noteStore(container: unknown): void {
   const depth = noted.length;
   if (depth === 0 || (typeof container !== 'object' && typeof container !== 'function') || container === null) return;
@@ -82,6 +100,7 @@ export function beginStores(): void {
 export function privateStored(host: object, name: string, value: unknown): boolean {
   const depth = noted.length;
   if (depth === 0 || value === null) return false;
+  keptOutside.add(value as object);
   if (!replacedWhole(value) && !isFrozenData(value as object)) {
     noteStore(value);
     return false;
@@ -119,6 +138,7 @@ export function notedPrivatesByHost(): Map<object, Map<string, PrivateUpdate>> {
  */
 export function variableStored(value: unknown): boolean {
   if (notedVariables.length === 0 || value === null) return false;
+  keptOutside.add(value as object);
   if (replacedWhole(value) || isFrozenData(value as object)) return true;
   noteStore(value);
   return false;
@@ -132,7 +152,9 @@ export function variableStored(value: unknown): boolean {
  * arrays a loss function's closures read would be walked at the end of every gradient).
  */
 export function capturedStored(value: unknown): boolean {
-  return notedVariables.length > 0 && replacedWhole(value);
+  if (notedVariables.length === 0) return false;
+  if (value !== null && madeInside.has(value as object)) keptOutside.add(value as object); // (a closure may keep it)
+  return replacedWhole(value);
 }
 
 /**
@@ -179,7 +201,13 @@ export function endStores(copiesOf?: () => ReadonlyMap<object, object>): void {
   // (`seen` also skips a container noted twice)
   const seen = new Set<object>();
   // (the closing differentiation's stand-ins were written back; an enclosing one's is data its f still uses, cleaned as any)
-  for (const container of list) if (!seen.has(container) && finishedStandIn(container) === undefined && copies?.has(container) !== true) cleanDeep(container, seen, copies);
+  for (const container of list) {
+    if (seen.has(container) || finishedStandIn(container) !== undefined || copies?.has(container) === true) continue;
+    const left = cleanDeep(container, seen, copies, true);
+    // (a frozen record or array f wrote into, then froze: its holders, which the clean-up does not
+    // know, keep it with its traced numbers, where nothing was said: `cfg.k = x; Object.freeze(cfg)`)
+    if (left !== container && frozenHeld === null && frozenCopies.get(container) === left) frozenHeld = placeIn(container, left);
+  }
   const enclosing = noted[noted.length - 1];
   if (enclosing !== undefined) for (const container of new Set(list)) enclosing.push(container); // (not a spread: it may be long)
 }
@@ -319,6 +347,31 @@ function noteLocked(o: object, key: PropertyKey): void {
   locked = `${Array.isArray(o) ? `[${String(key)}]` : typeof key === 'symbol' ? `[${key.toString()}]` : `.${key}`} of ${owner}`;
 }
 
+/**
+ * The first frozen record or array noted as written that the clean-up could only copy (see
+ * `endStores`): where f may have left a traced number in data its caller holds (or in one f made
+ * and let go, which no one holds: it is said as a suspicion, not stopped at). Taken by
+ * `takeFrozenHeld`.
+ */
+let frozenHeld: string | null = null;
+
+/** Where the first key of `o` whose value its copy `copy` replaced is, for messages. */
+function placeIn(o: object, copy: object): string {
+  const key = ownKeys(o).find((k) => {
+    const d = Object.getOwnPropertyDescriptor(o, k);
+    return d !== undefined && 'value' in d && !Object.is(d.value, (copy as Record<PropertyKey, unknown>)[k]);
+  });
+  const at = key === undefined ? '' : Array.isArray(o) ? `[${String(key)}]` : typeof key === 'symbol' ? `[${key.toString()}]` : `.${key}`;
+  return `${at} of ${Array.isArray(o) ? 'an array' : 'an object'}`;
+}
+
+/** Where a frozen record or array written by f was left holding a traced number (null: nowhere); forgets it. */
+export function takeFrozenHeld(): string | null {
+  const place = frozenHeld;
+  frozenHeld = null;
+  return place;
+}
+
 /** Where the clean-up just ended left a traced value or a stand-in it could not replace (null: nowhere); forgets it. */
 export function takeLocked(): string | null {
   const place = locked;
@@ -364,7 +417,7 @@ const replaces = (settled: unknown, held: unknown): boolean => settled !== held 
  * so (the same copy wherever it is held: `frozenCopies`); a frozen one reached again
  * through a cycle of frozen objects made in f keeps its traced values.
  */
-function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object, object>): object {
+function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object, object>, noted = false): object {
   const stack: object[] = [];
   let o: object | undefined;
   // Replaces one held value; returns the replacement (or `v` itself) and queues objects.
@@ -419,6 +472,10 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
     if (seen.has(o)) continue;
     seen.add(o);
     if (holdsNothingToClean(o)) continue;
+    // (a noted container that is a frozen instance f made and let go: what it holds is not said,
+    // and another container reaching it later walks it again, and says it: see `madeInside`)
+    const quiet = noted && o === root && letGo(o);
+    if (quiet) seen.delete(o);
     // (a class's static fields; an Error's own fields: one f threw, or kept, may hold what it computed)
     const kind = typeof o === 'function' || o instanceof Error ? 'record' : kindOf(o);
     if (kind === 'array') {
@@ -428,8 +485,9 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
         const v = a[i];
         const r = settle(v);
         if (!replaces(r, v)) continue;
-        if (frozen) noteLocked(a, i);
-        else a[i] = r;
+        if (frozen) {
+          if (!quiet) noteLocked(a, i);
+        } else a[i] = r;
       }
     } else if (kind === 'map') {
       // (Map's own methods: a frozen immer state's Map has its own `set`, which throws)
@@ -480,7 +538,7 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
         if (replaces(r, d.value)) {
           if (d.writable) (o as Record<PropertyKey, unknown>)[key] = r;
           else if (d.configurable) Object.defineProperty(o, key, { ...d, value: r });
-          else noteLocked(o, key);
+          else if (!quiet) noteLocked(o, key);
         }
       }
     }

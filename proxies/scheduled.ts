@@ -12,7 +12,7 @@
 
 import { isDeriving } from '../lib/core/scope.js';
 import { holdSwaps, releaseSwaps, swapWhileDeriving } from '../lib/core/swaps.js';
-import { beginStores, endStores, outward, takeLocked } from './cleanup.js';
+import { beginStores, endStores, outward, takeFrozenHeld, takeLocked } from './cleanup.js';
 
 /** How many cleaned callbacks are running (one may call another's scheduler, or run a differentiation). */
 let cleanedRunning = 0;
@@ -27,6 +27,7 @@ function runCleaned(callback: Function, self: unknown, args: unknown[]): unknown
   } finally {
     endStores();
     takeLocked(); // (a frozen instance it left a traced number in: nothing to report it to after the call)
+    takeFrozenHeld();
     cleanedRunning--;
     releaseSwaps();
   }

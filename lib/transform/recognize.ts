@@ -36,7 +36,7 @@ const IDENTIFIER = '[A-Za-z_$][\\w$]*';
  * the same name on a tested value, with one argument where the transform passes two.
  */
 const TESTED_OPERATIONS = new Map([
-  ...['add', 'sub', 'mul', 'div', 'mod', 'pow', 'lt', 'le', 'gt', 'ge', 'eq', 'ne', 'touch'].map((name) => [name, 2] as const),
+  ...['add', 'sub', 'mul', 'div', 'mod', 'pow', 'lt', 'le', 'gt', 'ge', 'eq', 'ne', 'touch', 'touchNew'].map((name) => [name, 2] as const),
   ...['neg', 'pos', 'numeric', 'inc', 'dec'].map((name) => [name, 1] as const),
 ]);
 

@@ -232,9 +232,25 @@ export const rewriteMemberStore: Rewriter = {
       ed.prefix(node.start, `${open}${obj.name} = `);
       ed.suffix(accessorToken(member, ctx).start, `, ${obj.name}`);
     } else if (open) ed.prefix(node.start, open);
-    ed.suffix(node.end, `, typeof ${v} === "object" ? ${runtime('touch')}(${obj.name}, ${v}) : ${v}${close}`);
+    const touch = member.object.type === 'ThisExpression' && inConstructorBody(ctx) ? 'touchNew' : 'touch';
+    ed.suffix(node.end, `, typeof ${v} === "object" ? ${runtime(touch)}(${obj.name}, ${v}) : ${v}${close}`);
   },
 };
+
+/**
+ * Whether the rewriter is in a class's constructor itself (no function between): there `this`
+ * is the instance being made, which `__zy.touchNew` notes as made while a differentiation runs
+ * (proxies/cleanup.ts: a frozen one f made and let go is no data the caller holds).
+ */
+function inConstructorBody(ctx: RewriteContext): boolean {
+  const chain = ctx.ancestors;
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const a = chain[i]!;
+    if (a.type === 'FunctionExpression') return chain[i - 1]?.type === 'MethodDefinition' && (chain[i - 1] as acorn.MethodDefinition).kind === 'constructor';
+    if (a.type === 'ArrowFunctionExpression' || a.type === 'FunctionDeclaration' || a.type === 'PropertyDefinition' || a.type === 'StaticBlock' || a.type === 'Program') return false;
+  }
+  return false;
+}
 
 /** `E.push(x)` and the other mutating methods (see the file header). */
 export const rewriteMutatingCall: Rewriter = {

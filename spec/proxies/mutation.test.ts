@@ -658,6 +658,67 @@ describe('data captured by the closure', () => {
       configure(previous);
     }
   });
+  // (an immutable class's instances f made and let go were said as left in data, and strict
+  // mode stopped every program using one: gradient(x => new Vec(x, 2).add(new Vec(1, x)).x, 1))
+  it('a frozen instance f made and let go says nothing; one f keeps (a variable, a closure, a container, a #private member, thrown) is said', () => {
+    class Vec {
+      constructor(
+        public x: number,
+        public y: number,
+      ) {
+        Object.freeze(this);
+      }
+      add(o: Vec) {
+        return new Vec(this.x + o.x, this.y + o.y);
+      }
+    }
+    class Owner {
+      #kept: Vec | null = null;
+      keep(v: Vec) {
+        this.#kept = v;
+      }
+    }
+    let best: Vec | null = null;
+    let later: (() => Vec) | null = null;
+    const previous = configure({ strict: true });
+    try {
+      const temporaries = (x: number) => {
+        const v = new Vec(x, 2).add(new Vec(1, x));
+        return [1, 2].map((k) => v.add(new Vec(k, k))).reduce((s, w) => s + w.x * w.y, v.x * v.y);
+      };
+      expect(gradient(temporaries, 1)[0]).toBeCloseTo((temporaries(1 + 1e-6) - temporaries(1 - 1e-6)) / 2e-6, 6); // (21)
+      const said = /strict.*traced number .* in \.x of a Vec, which cannot be written/;
+      expect(() => gradient((x: number) => ((best = new Vec(x, 1)), x), 1)).toThrow(said);
+      expect(() => gradient((x: number) => {
+        const v = new Vec(x, 1);
+        later = () => v;
+        return x;
+      }, 1)).toThrow(said);
+      expect(() => gradient((x: number) => (new Map([['v', 0]]).set('v', 1), new Owner().keep(new Vec(x, 1)), x), 1)).toThrow(said);
+      expect(() => gradient((x: number) => {
+        throw new Vec(x, 1);
+      }, 1)).toThrow(said);
+      expect([best, later]).not.toEqual([null, null]);
+    } finally {
+      configure(previous);
+    }
+  });
+  // (a caller's record or array f wrote a traced number into and then froze kept it with no
+  // word: the clean-up gave it a copy its holder never saw, and [cfg.k].includes(2) was false)
+  it('a record or array f wrote into and then froze is said: its holders keep the traced number', () => {
+    const cfg = { k: 0 };
+    const row: number[] = [];
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      expect(gradient((x: number) => ((cfg.k = x * 2), Object.freeze(cfg), x), 1)).toEqual([1]);
+      expect(gradient((x: number) => (row.push(x * 3), Object.freeze(row), x), 1)).toEqual([1]);
+      const said = warn.mock.calls.map(String).join('\n');
+      expect(said).toMatch(/f wrote a traced number into \.k of an object and then froze it/);
+      expect(said).toMatch(/f wrote a traced number into \[0\] of an array and then froze it/);
+    } finally {
+      warn.mockRestore();
+    }
+  });
   it('a NaN the clean-up passes is left alone: frozen data holding one keeps its identity, and a global store says nothing', () => {
     // (`NaN !== NaN` took it for a replacement: the frozen record and array were swapped for
     // copies, and a store to a global warned that the global object's NaN could not be written)
