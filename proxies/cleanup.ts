@@ -56,20 +56,28 @@ const RECENT = 4;
 /**
  * Instances a class's constructor made while a differentiation ran (`touchNew`), and objects f
  * put where they outlive the call otherwise than inside a container (a variable of an enclosing
- * scope, one a closure reaches, a `#private` member). A frozen instance f made and let go (`new
- * Vec(x, y)` of an immutable class, `Object.freeze(this)` in its constructor) holds traced
- * numbers the clean-up cannot replace; no one holds it, so that is not said.
+ * scope, one a closure reaches, a `#private` member), per open differentiation. A frozen
+ * instance f made and let go (`new Vec(x, y)` of an immutable class, `Object.freeze(this)` in
+ * its constructor) holds traced numbers the clean-up cannot replace; no one holds it, so that
+ * is not said. (Lists, looked into only when a frozen container is found: a WeakSet entry per
+ * instance made would weigh on every collection, as `openWrappings` says.)
  */
-const madeInside = new WeakSet<object>();
-const keptOutside = new WeakSet<object>();
+const madeInside: (object[] | null)[] = [];
+const keptOutside: (object[] | null)[] = [];
 
 /** Notes `o` as made while a differentiation runs (see `madeInside`). */
 export function noteMade(o: unknown): void {
-  if (noted.length > 0 && typeof o === 'object' && o !== null) madeInside.add(o);
+  const depth = madeInside.length;
+  if (depth > 0 && typeof o === 'object' && o !== null) (madeInside[depth - 1] ??= []).push(o);
 }
 
-/** A frozen instance f made, held by no variable or member: only noted as a container (its constructor's stores). */
-const letGo = (o: object): boolean => madeInside.has(o) && !keptOutside.has(o) && Object.isFrozen(o);
+/** Notes `o`, which f put in a variable or a member, as kept (see `madeInside`). */
+function noteKept(o: object): void {
+  const depth = keptOutside.length;
+  if (depth === 0) return;
+  const list = (keptOutside[depth - 1] ??= []);
+  if (list[list.length - 1] !== o) list.push(o); // (a loop keeping one object)
+}
 
 export function noteStore(container: unknown): void {
   const depth = noted.length;
@@ -84,6 +92,8 @@ export const storesNoted = (): boolean => noted.length > 0;
 /** Starts noting stores for a differentiation that is opening. */
 export function beginStores(): void {
   noted.push([]);
+  madeInside.push(null);
+  keptOutside.push(null);
   notedPrivates.push(null);
   notedWeak.push(null);
   notedVariables.push(null);
@@ -100,8 +110,8 @@ export function beginStores(): void {
 export function privateStored(host: object, name: string, value: unknown): boolean {
   const depth = noted.length;
   if (depth === 0 || value === null) return false;
-  keptOutside.add(value as object);
   if (!replacedWhole(value) && !isFrozenData(value as object)) {
+    noteKept(value as object);
     noteStore(value);
     return false;
   }
@@ -138,8 +148,8 @@ export function notedPrivatesByHost(): Map<object, Map<string, PrivateUpdate>> {
  */
 export function variableStored(value: unknown): boolean {
   if (notedVariables.length === 0 || value === null) return false;
-  keptOutside.add(value as object);
   if (replacedWhole(value) || isFrozenData(value as object)) return true;
+  noteKept(value as object);
   noteStore(value);
   return false;
 }
@@ -153,8 +163,9 @@ export function variableStored(value: unknown): boolean {
  */
 export function capturedStored(value: unknown): boolean {
   if (notedVariables.length === 0) return false;
-  if (value !== null && madeInside.has(value as object)) keptOutside.add(value as object); // (a closure may keep it)
-  return replacedWhole(value);
+  if (replacedWhole(value)) return true;
+  if (value !== null) noteKept(value as object); // (a closure may keep it)
+  return false;
 }
 
 /**
@@ -190,6 +201,11 @@ export function notePrivate<V>(host: object, name: string, value: V, update: Pri
  */
 export function endStores(copiesOf?: () => ReadonlyMap<object, object>): void {
   const list = noted.pop() ?? [];
+  const madeList = madeInside.pop() ?? null;
+  const keptList = keptOutside.pop() ?? null;
+  // (handed to the enclosing differentiation, which the instances were made in too)
+  if (madeList !== null) handToEnclosing(madeInside, madeList);
+  if (keptList !== null) handToEnclosing(keptOutside, keptList);
   const privates = notedPrivates.pop() ?? null;
   if (privates !== null) settlePrivates(privates);
   const weak = notedWeak.pop() ?? null;
@@ -198,12 +214,17 @@ export function endStores(copiesOf?: () => ReadonlyMap<object, object>): void {
   if (variables !== null) settleVariables(variables);
   if (list.length === 0) return;
   const copies = copiesOf?.(); // (made only when f stored into something)
+  // (a frozen instance f made and kept nowhere: see `madeInside`; the Sets are made when one is asked about)
+  let made: Set<object> | null = null;
+  let kept: Set<object> | null = null;
+  const letGo =
+    madeList === null ? undefined : (o: object) => Object.isFrozen(o) && (made ??= new Set(madeList)).has(o) && !(kept ??= new Set(keptList ?? [])).has(o);
   // (`seen` also skips a container noted twice)
   const seen = new Set<object>();
   // (the closing differentiation's stand-ins were written back; an enclosing one's is data its f still uses, cleaned as any)
   for (const container of list) {
     if (seen.has(container) || finishedStandIn(container) !== undefined || copies?.has(container) === true) continue;
-    const left = cleanDeep(container, seen, copies, true);
+    const left = cleanDeep(container, seen, copies, letGo);
     // (a frozen record or array f wrote into, then froze: its holders, which the clean-up does not
     // know, keep it with its traced numbers, where nothing was said: `cfg.k = x; Object.freeze(cfg)`)
     if (left !== container && frozenHeld === null && frozenCopies.get(container) === left) frozenHeld = placeIn(container, left);
@@ -417,7 +438,7 @@ const replaces = (settled: unknown, held: unknown): boolean => settled !== held 
  * so (the same copy wherever it is held: `frozenCopies`); a frozen one reached again
  * through a cycle of frozen objects made in f keeps its traced values.
  */
-function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object, object>, noted = false): object {
+function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object, object>, letGoRoot?: (o: object) => boolean): object {
   const stack: object[] = [];
   let o: object | undefined;
   // Replaces one held value; returns the replacement (or `v` itself) and queues objects.
@@ -474,7 +495,7 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
     if (holdsNothingToClean(o)) continue;
     // (a noted container that is a frozen instance f made and let go: what it holds is not said,
     // and another container reaching it later walks it again, and says it: see `madeInside`)
-    const quiet = noted && o === root && letGo(o);
+    const quiet = o === root && letGoRoot !== undefined && letGoRoot(o);
     if (quiet) seen.delete(o);
     // (a class's static fields; an Error's own fields: one f threw, or kept, may hold what it computed)
     const kind = typeof o === 'function' || o instanceof Error ? 'record' : kindOf(o);
