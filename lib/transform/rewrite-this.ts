@@ -89,17 +89,26 @@ export const rewriteInstanceBind: Rewriter = {
 export function instanceThis(node: Node, ctx: RewriteContext, needArrow: boolean, from?: Node): boolean {
   const ancestors = ctx.ancestors;
   let inArrow = false;
+  let storedOnThis = false;
   for (let i = ancestors.length - 1; i >= 0; i--) {
     const a = ancestors[i]!;
     if (a.type === 'ArrowFunctionExpression') {
       inArrow = true;
+      storedOnThis ||= isStoredOnThis(a, ancestors[i - 1]);
       continue;
     }
     if (a.type === 'PropertyDefinition') return (inArrow || !needArrow) && !a.static && a.value !== null && a.value !== undefined && (from ?? node).start >= a.value.start;
-    if (a.type === 'FunctionExpression' || a.type === 'FunctionDeclaration') return (inArrow || !needArrow) && isConstructor(a, ancestors[i - 1]);
+    // (an arrow a method stores on its instance, `init() { this.onTick = () => this.step() }`, is
+    // an own property of the instance, made before any differentiation when the method ran before)
+    if (a.type === 'FunctionExpression' || a.type === 'FunctionDeclaration') return (inArrow || !needArrow) && (isConstructor(a, ancestors[i - 1]) || storedOnThis);
     if (a.type === 'StaticBlock' || a.type === 'ClassBody' || a.type === 'Program') return false;
   }
   return false;
+}
+
+/** Whether `arrow` is what `this.k = arrow` stores (`parent`: its parent). */
+function isStoredOnThis(arrow: Node, parent: Node | undefined): boolean {
+  return parent !== undefined && parent.type === 'AssignmentExpression' && parent.operator === '=' && parent.right === arrow && parent.left.type === 'MemberExpression' && parent.left.object.type === 'ThisExpression';
 }
 
 /**

@@ -424,6 +424,33 @@ describe("JavaScript's behaviour on what f receives", () => {
     expect(gradient((a: Arrowed) => a.sq() + a.x, new Arrowed(3))).toEqual([{ x: 7, sq: null }]);
     expect(compileGradient(selfSq)(new Self(3))).toEqual([{ x: 7, sq: null }]);
   });
+  // (made by a method the constructor calls, or one called before the gradient, the arrow kept the
+  // caller's object: p.sq() + p.x had derivative 1 where it is 7)
+  it('an arrow a method stores on its instance (this.sq = () => this.x ** 2) reads the instance f received', () => {
+    class Init {
+      declare sq: () => number;
+      constructor(public x: number) {
+        this.init();
+      }
+      init() {
+        this.sq = () => this.x * this.x;
+      }
+    }
+    class Later {
+      declare sq: () => number;
+      constructor(public x: number) {}
+      attach() {
+        this.sq = () => [1].map(() => this.x * this.x)[0]!;
+        return this;
+      }
+    }
+    const f = (p: { x: number; sq(): number }) => p.sq() + p.x;
+    expect(gradient(f, new Init(3))).toEqual([{ x: 7, sq: null }]);
+    expect(gradient(f, new Later(3).attach())).toEqual([{ x: 7, sq: null }]);
+    const p = new Init(3);
+    expect(withgradient((p: Init) => ((p.x = p.x * 2), p.sq()), p)).toEqual({ val: 36, grad: [{ x: 24, sq: null }] });
+    expect(p.x).toBe(6);
+  });
   it("an array's named properties reach f (they were undefined there); numbers under them are refused", () => {
     const labelled = Object.assign([1, 2], { label: 'pts' });
     expect(gradient((p: typeof labelled) => (p.label === 'pts' ? p[0]! * 3 : p[0]!), labelled)).toEqual([[3, 0]]);
