@@ -234,11 +234,11 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
   // field, a field made read-only or hidden). Such a write was neither seen nor made: the
   // caller's object kept its field as it was (`Object.defineProperty(p, 'x', { value: 6,
   // enumerable: false })` left x 3 and enumerable), and the compiled path skipped it after.
-  const shapes = sizes.map(([o]) => [o, Object.getPrototypeOf(o), sealOf(o), Array.isArray(o) ? null : attributesOf(o)] as const);
+  const shapes = sizes.map(([o]) => [o, Object.getPrototypeOf(o), sealOf(o)] as const);
   const reshaped = () =>
     shapes.some(
-      ([o, proto, seal, attributes]) =>
-        Object.getPrototypeOf(o) !== proto || sealOf(o) !== seal || Object.getOwnPropertySymbols(o).length !== 0 || (attributes !== null && attributesDiffer(o, attributes)),
+      ([o, proto, seal]) =>
+        Object.getPrototypeOf(o) !== proto || sealOf(o) !== seal || Object.getOwnPropertySymbols(o).length !== 0 || (!Array.isArray(o) && attributesDiffer(o, seal)),
     );
   return {
     values,
@@ -275,24 +275,20 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
 
 const hasOwn = (o: object, key: PropertyKey): boolean => Object.prototype.hasOwnProperty.call(o, key);
 
-/** A record copy's own properties, each name to its kind and attributes (a data property's `wec`, an accessor's `a` and `ec`). */
-function attributesOf(o: object): Map<string, string> {
-  const attributes = new Map<string, string>();
-  for (const key of Object.getOwnPropertyNames(o)) attributes.set(key, attributeCode(Object.getOwnPropertyDescriptor(o, key)!));
-  return attributes;
-}
-
 const attributeCode = (d: PropertyDescriptor): string => `${'value' in d ? (d.writable ? 'w' : '-') : 'a'}${d.enumerable ? 'e' : '-'}${d.configurable ? 'c' : '-'}`;
 
+/** The kind and attributes every property of a record copy has when made (data fields, enumerable; locked at `seal`), as `attributeCode` writes them. */
+const MADE_AS: Record<Seal, string> = { open: 'wec', preventExtensions: 'wec', seal: 'we-', freeze: '-e-' };
+
 /**
- * Whether f defined a property of the record copy `o` otherwise than it was made (`was`, from
- * `attributesOf`): a key added that is not enumerable, or one whose kind or attributes changed.
- * Keys added plainly and deleted ones are seen by their counts (and written back).
+ * Whether f defined a property of the record copy `o` (made locked at `seal`: f cannot change
+ * that without `reshaped` seeing it) otherwise than the copy made it: a key added that is not
+ * enumerable, or one whose kind or attributes changed. Keys added plainly and deleted ones are
+ * seen by their counts (and written back).
  */
-function attributesDiffer(o: object, was: ReadonlyMap<string, string>): boolean {
-  for (const key of Object.getOwnPropertyNames(o)) {
-    if (attributeCode(Object.getOwnPropertyDescriptor(o, key)!) !== (was.get(key) ?? 'wec')) return true;
-  }
+function attributesDiffer(o: object, seal: Seal): boolean {
+  const made = MADE_AS[seal];
+  for (const key of Object.getOwnPropertyNames(o)) if (attributeCode(Object.getOwnPropertyDescriptor(o, key)!) !== made) return true;
   return false;
 }
 
