@@ -68,7 +68,9 @@ const keptOutside: (object[] | null)[] = [];
 /** Notes `o` as made while a differentiation runs (see `madeInside`). */
 export function noteMade(o: unknown): void {
   const depth = madeInside.length;
-  if (depth > 0 && typeof o === 'object' && o !== null) (madeInside[depth - 1] ??= []).push(o);
+  if (depth === 0 || typeof o !== 'object' || o === null) return;
+  const list = (madeInside[depth - 1] ??= []);
+  if (list[list.length - 1] !== o) list.push(o); // (a constructor's stores, one after the other)
 }
 
 /** Notes `o`, which f put in a variable or a member, as kept (see `madeInside`). */
