@@ -8,10 +8,11 @@
 // JavaScript's globals (spec/rules/own-copy.test.ts checks every one), since its copy is
 // compiled outside this module; nor may it bind a function to a name (`const f = () => …`):
 // a bundler keeping names (esbuild's keepNames, the playground's) wraps those in a helper of
-// the bundle's own. It writes methods instead (`const { f } = { f() { … } }`). Where the platform refuses code from strings (a Content
-// Security Policy without 'unsafe-eval', node --disallow-code-generation-from-strings) or
-// a tool rewrote the factory so that its copy cannot be made, the factory itself is used:
-// the same code, shared.
+// the bundle's own. It writes methods instead (`const { f } = { f() { … } }`).
+//
+// Where the platform refuses code from strings (a Content Security Policy without
+// 'unsafe-eval', node --disallow-code-generation-from-strings) or a tool rewrote the factory
+// so that its copy cannot be made, the factory itself is used: the same code, shared.
 
 /**
  * What `factory(...args)` makes, made by a copy of `factory` compiled from its source text,
