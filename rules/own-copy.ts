@@ -27,9 +27,10 @@ export function madeByOwnCopy<A extends unknown[], R>(label: string, factory: (.
   (counts.factories ??= new Set()).add(factory);
   try {
     // (V8 caches code compiled from a string by its text, feedback and all: each copy's text
-    // is its own, by the number in its name)
+    // is its own, by the number in its name. Strict, as the module it comes from: an unmapped
+    // `arguments` handed to a replacement, no `this` defaulting to the global object)
     const name = `zygote-ts/${label.replace(/[^\w.$-]/g, '_')}.${(counts.made ?? 0) + 1}.js`;
-    const copy = new Function(`return (${factory.toString()});\n//# sourceURL=${name}`)() as (...args: A) => R;
+    const copy = new Function(`'use strict';\nreturn (${factory.toString()});\n//# sourceURL=${name}`)() as (...args: A) => R;
     const made = copy(...args);
     counts.made = (counts.made ?? 0) + 1;
     return made;
