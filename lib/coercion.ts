@@ -230,20 +230,15 @@ export function predicateArguments(fn: unknown, args: unknown): unknown {
   return list;
 }
 
-const builtinBind = Function.prototype.bind;
-
 /**
- * `E.filter.bind(r, …)` in rewritten code (`const keep = xs.filter.bind(xs)`), after `bind`
- * made `bound`: for a built-in predicate method bound by Function's own `bind`, a Proxy of
- * `bound` (its name, length and `bind`'s other answers kept) whose calls while a
- * differentiation runs give the callback answering with its truth, as `xs.filter(f)` does
- * (a traced 0 passed the built-in's test: `keep((v) => v)` kept a zero); `bound` otherwise.
+ * `E.filter.bind(r, …)` in rewritten code (`const keep = xs.filter.bind(xs)`): how a call of a
+ * built-in predicate method bound so goes while a differentiation runs (rules/builtins.ts's
+ * `bindOn`): its callback answering with its truth, as `xs.filter(f)`'s does (a traced 0
+ * passed the built-in's test: `keep((v) => v)` kept a zero); undefined for another method.
  */
-export function predicateBound(fn: unknown, bound: unknown, receiver: unknown, args: unknown[]): unknown {
-  if (!BUILTIN_PREDICATES.has(fn) || typeof bound !== 'function' || (fn as { bind: unknown }).bind !== builtinBind) return bound;
-  return new Proxy(bound, {
-    apply: (target, self, more: unknown[]) => (isDeriving() ? Reflect.apply(fn as Function, receiver, predicateArguments(fn, [...args, ...more]) as unknown[]) : Reflect.apply(target, self, more)),
-  });
+export function boundPredicate(fn: unknown): ((receiver: unknown, args: unknown[]) => unknown) | undefined {
+  if (!BUILTIN_PREDICATES.has(fn)) return undefined;
+  return (receiver, args) => Reflect.apply(fn as Function, receiver, predicateArguments(fn, args) as unknown[]);
 }
 
 /**

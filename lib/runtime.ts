@@ -169,7 +169,7 @@ export const __zy = Object.freeze({
   typedSuperCall: builtins.typedSuperCall,
   callOn: builtins.callOn,
   searchCallback: builtins.searchCallback,
-  bindOn: (fn: unknown, receiver: unknown, ...args: unknown[]): unknown => coercion.predicateBound(fn, builtins.bindOn(fn, receiver, ...args), receiver, args),
+  bindOn: (fn: unknown, receiver: unknown, ...args: unknown[]): unknown => builtins.bindOn(fn, receiver, args, coercion.boundPredicate),
   applyOn: (fn: unknown, receiver: unknown, args?: unknown): unknown => builtins.applyOn(fn, receiver, coercion.predicateArguments(fn, args)),
   reflectConstruct: onObject(Reflect, 'construct', builtins.reflectConstruct),
   reflectApply: onObject(Reflect, 'apply', (fn: unknown, receiver: unknown, args: unknown): unknown => builtins.reflectApply(fn, receiver, coercion.predicateArguments(fn, args)), applied),

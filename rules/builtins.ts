@@ -1026,18 +1026,24 @@ export function applyOn(fn: unknown, receiver: unknown, args?: unknown): unknown
 }
 
 /**
- * `fn.bind(receiver, ...args)` in rewritten code for a search method (`const has = s.has.bind(s)`):
- * the bound function, whose calls while a differentiation runs search by value (a Proxy of it:
- * its name, length and `bind`'s other answers kept), unless `bind` is not Function's own.
+ * `fn.bind(receiver, ...args)` in rewritten code: the bound function. For a search method
+ * (`const has = s.has.bind(s)`), and a method `otherwise` names, a Proxy of it (its name,
+ * length and `bind`'s other answers kept) whose calls while a differentiation runs search by
+ * value, or go as `otherwise` says; unless `bind` is not Function's own.
  */
-export function bindOn(fn: unknown, receiver: unknown, ...args: unknown[]): unknown {
+export function bindOn(fn: unknown, receiver: unknown, args: readonly unknown[], otherwise?: BoundWhileDeriving): unknown {
   const bind = (fn as { bind: unknown }).bind; // (throws where `fn.bind` would)
   const bound = Reflect.apply(bind as Function, fn, [receiver, ...args]) as Function;
-  if (bind !== builtinBind || !SEARCH_METHODS.has(fn)) return bound;
+  if (bind !== builtinBind) return bound;
+  const call = SEARCH_METHODS.has(fn) ? (self: unknown, all: unknown[]) => callMethod(self, fn, ...all) : otherwise?.(fn);
+  if (call === undefined) return bound;
   return new Proxy(bound, {
-    apply: (target, self, more: unknown[]) => (isDeriving() ? callMethod(receiver, fn, ...args, ...more) : Reflect.apply(target, self, more)),
+    apply: (target, self, more: unknown[]) => (isDeriving() ? call(receiver, [...args, ...more]) : Reflect.apply(target, self, more)),
   });
 }
+
+/** For a built-in method other than a search, how a call of it bound so goes while a differentiation runs (the caller's say: lib/runtime.ts), or undefined: as bound. */
+export type BoundWhileDeriving = (fn: unknown) => ((receiver: unknown, args: unknown[]) => unknown) | undefined;
 
 /** Every method `searchByValue` takes. */
 const SEARCH_METHODS: ReadonlySet<unknown> = new Set<unknown>([
