@@ -26,14 +26,11 @@ export function unaryRule(name: string, f: (x: number) => number, partial: (x: u
 
 // What the entries use, asked for when first used: a rule is made while the modules of a
 // cycle of imports may not have run yet (and so are declarations, which exist by then).
-function unaryNeeds(): UnaryNeeds {
+function unaryNeeds() {
   return { isTracedOperand, isNDArray, lift1, isSymbolic, callSymbolic, convertsToPrimitive, toNumeric, live };
 }
 
-interface UnaryNeeds {
-  isTracedOperand: typeof isTracedOperand; isNDArray: typeof isNDArray; lift1: typeof lift1; isSymbolic: typeof isSymbolic;
-  callSymbolic: typeof callSymbolic; convertsToPrimitive: typeof convertsToPrimitive; toNumeric: typeof toNumeric; live: typeof live;
-}
+type UnaryNeeds = ReturnType<typeof unaryNeeds>;
 
 // (each rule's own copy of this: rules/own-copy.ts; it reads nothing but its parameters)
 function unaryEntry(name: string, f: (x: number) => number, partial: (x: unknown, y: unknown) => unknown, form: UnaryPartialForm | undefined, needsOf: () => UnaryNeeds): UnaryOp {
@@ -79,15 +76,11 @@ export function binaryRule(
   return madeByOwnCopy(`rules/${name}`, binaryEntry, name, f, partials, convert, binaryNeeds);
 }
 
-function binaryNeeds(): BinaryNeeds {
+function binaryNeeds() {
   return { isArrayOperation, convertsToPrimitive, innerTape, eitherTraced, live, isSymbolic, callSymbolic, refuseForeignTraced, operandOn, rowOn, lift2, mul };
 }
 
-interface BinaryNeeds {
-  isArrayOperation: typeof isArrayOperation; convertsToPrimitive: typeof convertsToPrimitive; innerTape: typeof innerTape; eitherTraced: typeof eitherTraced;
-  live: typeof live; isSymbolic: typeof isSymbolic; callSymbolic: typeof callSymbolic; refuseForeignTraced: typeof refuseForeignTraced;
-  operandOn: typeof operandOn; rowOn: typeof rowOn; lift2: typeof lift2; mul: typeof mul;
-}
+type BinaryNeeds = ReturnType<typeof binaryNeeds>;
 
 // (each rule's own copy of this: rules/own-copy.ts; it reads nothing but its parameters)
 function binaryEntry(
