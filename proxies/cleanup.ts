@@ -67,18 +67,20 @@ const keptOutside: (object[] | null)[] = [];
 
 /** Notes `o` as made while a differentiation runs (see `madeInside`). */
 export function noteMade(o: unknown): void {
-  const depth = madeInside.length;
-  if (depth === 0 || typeof o !== 'object' || o === null) return;
-  const list = (madeInside[depth - 1] ??= []);
-  if (list[list.length - 1] !== o) list.push(o); // (a constructor's stores, one after the other)
+  if (typeof o === 'object' && o !== null) noteInnermost(madeInside, o);
 }
 
 /** Notes `o`, which f put in a variable or a member, as kept (see `madeInside`). */
 function noteKept(o: object): void {
-  const depth = keptOutside.length;
+  noteInnermost(keptOutside, o);
+}
+
+/** Adds `o` to the innermost open differentiation's list of `lists`, unless it was the last one added (a constructor's stores one after the other, a loop keeping one object). */
+function noteInnermost(lists: (object[] | null)[], o: object): void {
+  const depth = lists.length;
   if (depth === 0) return;
-  const list = (keptOutside[depth - 1] ??= []);
-  if (list[list.length - 1] !== o) list.push(o); // (a loop keeping one object)
+  const list = (lists[depth - 1] ??= []);
+  if (list[list.length - 1] !== o) list.push(o);
 }
 
 export function noteStore(container: unknown): void {
@@ -367,7 +369,7 @@ function noteLocked(o: object, key: PropertyKey): void {
   if (locked !== null) return;
   const name = typeof o === 'function' ? o.name : (o as { constructor?: { name?: unknown } }).constructor?.name;
   const owner = typeof name === 'string' && name !== '' && name !== 'Object' && name !== 'Array' ? `a ${name}` : Array.isArray(o) ? 'an array' : 'an object';
-  locked = `${Array.isArray(o) ? `[${String(key)}]` : typeof key === 'symbol' ? `[${key.toString()}]` : `.${key}`} of ${owner}`;
+  locked = `${placeOfKey(o, key)} of ${owner}`;
 }
 
 /**
@@ -384,8 +386,12 @@ function placeIn(o: object, copy: object): string {
     const d = Object.getOwnPropertyDescriptor(o, k);
     return d !== undefined && 'value' in d && !Object.is(d.value, (copy as Record<PropertyKey, unknown>)[k]);
   });
-  const at = key === undefined ? '' : Array.isArray(o) ? `[${String(key)}]` : typeof key === 'symbol' ? `[${key.toString()}]` : `.${key}`;
-  return `${at} of ${Array.isArray(o) ? 'an array' : 'an object'}`;
+  return `${key === undefined ? '' : placeOfKey(o, key)} of ${Array.isArray(o) ? 'an array' : 'an object'}`;
+}
+
+/** `key` of `o` as a message writes it: `[2]`, `[Symbol(s)]`, `.name`. */
+function placeOfKey(o: object, key: PropertyKey): string {
+  return Array.isArray(o) ? `[${String(key)}]` : typeof key === 'symbol' ? `[${key.toString()}]` : `.${key}`;
 }
 
 /** Where a frozen record or array written by f was left holding a traced number (null: nowhere); forgets it. */
