@@ -198,6 +198,7 @@ export const __zy = Object.freeze({
   // stores into existing objects, and `#private` members of stand-ins (proxies/barrier.ts)
   touch: barrier.touch,
   touchNew: barrier.touchNew,
+  fieldNew: barrier.fieldNew,
   privateHost: barrier.privateHost,
   privateGet: barrier.privateGet,
   privateSet: barrier.privateSet,

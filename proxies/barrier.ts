@@ -16,7 +16,7 @@
 //   an argument: it is not the class's own instance), so rewritten code reads and writes
 //   them on the original and lets the stand-in's state say what f should see.
 
-import { noteMade, noteStore } from './cleanup.js';
+import { noteMade, noteMadeField, noteStore, storesNoted } from './cleanup.js';
 export { notePrivate, privateStored, noteVariable, variableStored, capturedStored } from './cleanup.js';
 import { currentForm, privateHostOf, standInNode } from './standins.js';
 import { isTraced, reportEscape } from '../lib/core/traced.js';
@@ -33,10 +33,22 @@ export function touch<R>(container: unknown, result: R): R {
   return result;
 }
 
-/** `touch` for a store into the instance a class's constructor is making (`this.x = v` in it): noted as made while the differentiation runs. */
-export function touchNew<R>(container: unknown, result: R): R {
+/**
+ * `touch` for a store into the instance a class's constructor is making (`this.x = v` in it):
+ * noted as made while the differentiation runs. Given the field's key (the store names it),
+ * only that field is noted (cleanup.ts's `madeFields`), not the instance as a container.
+ */
+export function touchNew<R>(container: unknown, result: R, key?: string | number): R {
   noteMade(container);
-  return touch(container, result);
+  if (key === undefined || typeof container !== 'object' || container === null || ArrayBuffer.isView(container)) return touch(container, result);
+  noteMadeField(container, key);
+  return result;
+}
+
+/** A class's instance field defined with an object value (`k = v` in the class body): noted as the constructor's `this.k = v` (`touchNew`). */
+export function fieldNew<V>(instance: object, value: V, key?: string | number): V {
+  if (typeof value === 'object' && value !== null && storesNoted()) touchNew(instance, value, key); // (`items = []` in plain code: no call further)
+  return value;
 }
 
 function isIntegerArray(view: ArrayBufferView): boolean {

@@ -65,9 +65,31 @@ const RECENT = 4;
 const madeInside: (object[] | null)[] = [];
 const keptOutside: (object[] | null)[] = [];
 
+/**
+ * The fields a class's constructor gave an object value while a differentiation ran (`this.x =
+ * v` with v traced or any object: `touchNew` with the key), per open differentiation: instance,
+ * key, instance, key… Each is settled when the call ends, whoever holds the instance, as a
+ * noted container is; but by reading that one field, not by walking the instance. A simulation
+ * makes tens of thousands of small instances (`new Vec(x, y)` for each step), nearly all let go:
+ * walked as containers, each cost the clean-up some 700 ns (its keys, symbols, kind, frozenness),
+ * three quarters of a spring–mass gradient. Fields f gives an instance otherwise (a store
+ * outside its constructor) note the instance as a container, which is walked.
+ */
+const madeFields: (unknown[] | null)[] = [];
+
 /** Notes `o` as made while a differentiation runs (see `madeInside`). */
 export function noteMade(o: unknown): void {
   if (typeof o === 'object' && o !== null) noteInnermost(madeInside, o);
+}
+
+/** Notes field `key` of `o`, an instance its constructor is making, as given an object (see `madeFields`). */
+export function noteMadeField(o: object, key: string | number): void {
+  const depth = madeFields.length;
+  if (depth === 0) return;
+  const list = (madeFields[depth - 1] ??= []);
+  const n = list.length;
+  if (n > 0 && list[n - 2] === o && list[n - 1] === key) return; // (a loop in the constructor storing one field)
+  list.push(o, key);
 }
 
 /** Notes `o`, which f put in a variable or a member, as kept (see `madeInside`). */
@@ -98,6 +120,7 @@ export function beginStores(): void {
   noted.push([]);
   madeInside.push(null);
   keptOutside.push(null);
+  madeFields.push(null);
   notedPrivates.push(null);
   notedWeak.push(null);
   notedVariables.push(null);
@@ -207,16 +230,18 @@ export function endStores(copiesOf?: () => ReadonlyMap<object, object>): void {
   const list = noted.pop() ?? [];
   const madeList = madeInside.pop() ?? null;
   const keptList = keptOutside.pop() ?? null;
+  const fields = madeFields.pop() ?? null;
   // (handed to the enclosing differentiation, which the instances were made in too)
   if (madeList !== null) handToEnclosing(madeInside, madeList);
   if (keptList !== null) handToEnclosing(keptOutside, keptList);
+  if (fields !== null) handToEnclosing(madeFields, fields);
   const privates = notedPrivates.pop() ?? null;
   if (privates !== null) settlePrivates(privates);
   const weak = notedWeak.pop() ?? null;
   if (weak !== null) settleWeak(weak);
   const variables = notedVariables.pop() ?? null;
   if (variables !== null) settleVariables(variables);
-  if (list.length === 0) return;
+  if (list.length === 0 && fields === null) return;
   const copies = copiesOf?.(); // (made only when f stored into something)
   // (a frozen instance f made and kept nowhere: see `madeInside`; the Sets are made when one is asked about)
   let made: Set<object> | null = null;
@@ -233,8 +258,37 @@ export function endStores(copiesOf?: () => ReadonlyMap<object, object>): void {
     // know, keep it with its traced numbers, where nothing was said: `cfg.k = x; Object.freeze(cfg)`)
     if (left !== container && frozenHeld === null && frozenCopies.get(container) === left) frozenHeld = placeIn(container, left);
   }
+  if (fields !== null) settleMadeFields(fields, seen, copies, keptList);
   const enclosing = noted[noted.length - 1];
   if (enclosing !== undefined) for (const container of new Set(list)) enclosing.push(container); // (not a spread: it may be long)
+}
+
+/**
+ * Settles each field a constructor gave an object value (see `madeFields`): a traced number
+ * is replaced by its value outside the call, any other object is cleaned as a container's
+ * values are (walked, or replaced: a stand-in by its original).
+ */
+function settleMadeFields(fields: unknown[], seen: Set<object>, copies: ReadonlyMap<object, object> | undefined, keptList: readonly object[] | null): void {
+  let kept: Set<object> | null = null;
+  for (let i = 0; i < fields.length; i += 2) {
+    const o = fields[i] as object;
+    const key = fields[i + 1] as string | number;
+    let d: PropertyDescriptor | undefined;
+    try {
+      d = Object.getOwnPropertyDescriptor(o, key);
+    } catch {
+      continue; // (a revoked Proxy the constructor's `this` was: see `holdsNothingToClean`)
+    }
+    if (d === undefined || !('value' in d)) continue;
+    const v: unknown = d.value;
+    if (typeof v !== 'object' || v === null) continue;
+    const r = isTraced(v) ? settled(live(v)) : cleanDeep(v, seen, copies);
+    if (!replaces(r, v)) continue;
+    if (d.writable) (o as Record<PropertyKey, unknown>)[key] = r;
+    else if (d.configurable) Object.defineProperty(o, key, { ...d, value: r });
+    // (a frozen instance f made and let go, `Object.freeze(this)`, holds what no one reads: see `madeInside`)
+    else if (!Object.isFrozen(o) || (kept ??= new Set(keptList ?? [])).has(o)) noteLocked(o, key);
+  }
 }
 
 /**

@@ -35,9 +35,10 @@ const IDENTIFIER = '[A-Za-z_$][\\w$]*';
  * `typeof a === "number" ? a + b : a.add(b)` (a number type of its own) calls a method of
  * the same name on a tested value, with one argument where the transform passes two.
  */
-const TESTED_OPERATIONS = new Map([
-  ...['add', 'sub', 'mul', 'div', 'mod', 'pow', 'lt', 'le', 'gt', 'ge', 'eq', 'ne', 'touch', 'touchNew'].map((name) => [name, 2] as const),
-  ...['neg', 'pos', 'numeric', 'inc', 'dec'].map((name) => [name, 1] as const),
+const TESTED_OPERATIONS = new Map<string, readonly number[]>([
+  ...['add', 'sub', 'mul', 'div', 'mod', 'pow', 'lt', 'le', 'gt', 'ge', 'eq', 'ne', 'touch'].map((name) => [name, [2]] as const),
+  ['touchNew', [2, 3]], // (a constructor's store: the field's key third, where the store names it)
+  ...['neg', 'pos', 'numeric', 'inc', 'dec'].map((name) => [name, [1]] as const),
 ]);
 
 /**
@@ -45,7 +46,7 @@ const TESTED_OPERATIONS = new Map([
  * and `===`/`!==` with a side known not to be a number (`x === undefined`) have no fast path.
  */
 const DISTINCT_OPERATIONS = new Set([
-  'truthy', 'took', 'typeOf', 'privateHost', 'privateGet', 'privateSet', 'isStandIn', 'privateStored', 'notePrivate', 'variableStored', 'capturedStored', 'noteVariable', 'callGlobal',
+  'truthy', 'took', 'typeOf', 'privateHost', 'privateGet', 'privateSet', 'isStandIn', 'privateStored', 'notePrivate', 'variableStored', 'capturedStored', 'noteVariable', 'callGlobal', 'fieldNew',
   'seq', 'sne', 'bor', 'band', 'bxor', 'shl', 'shr', 'ushr', 'bnot',
   // built-in calls the runtime supplies (rewrite-builtins.ts)
   'jsonParse', 'jsonStringify', 'objectIs', 'objectGetPrototypeOf', 'objectIsFrozen', 'objectIsSealed', 'objectIsExtensible', 'evalSource', 'callMethod',
@@ -143,7 +144,7 @@ export function isRewritten(fnSource: string): boolean {
       if (args.length === 1 && (BUILTINS_CALLED.has(args[0]!) || isMathTakenAsAValue(args[0]!) || isBuiltinTakenAsAValue(args[0]!))) return true;
       continue;
     }
-    if (args.length !== TESTED_OPERATIONS.get(name)) continue;
+    if (!TESTED_OPERATIONS.get(name)!.includes(args.length)) continue;
     if (COMPARISONS.has(name) && args.some((a) => NOT_A_NUMBER.test(a))) return true;
     const inBranch = AFTER_TEST.test(fnSource.slice(Math.max(0, call.index - 4), call.index));
     if (inBranch && args.some((a) => tested.get(a)?.some((at) => at < call.index && at >= call.index - TEST_REACH))) return true;

@@ -25,6 +25,9 @@
  *   argument, `__zy.touch(__zy$1 = E, __zy$1.m(...a))`. With no argument that may be an
  *   object (`a.splice(0, 1)`), the call stays plain.
  * - `Object.assign(…)` on the global `Object`: `__zy.touch(__zy$1 = Object.assign(…), __zy$1)`.
+ * - A class's instance field `k = V` (not `#private`): `k = __zy.fieldNew(this, (V), "k")`,
+ *   noted as a constructor's `this.k = V` is (`[K] = V`: `__zy.fieldNew(this, (V))`, the
+ *   instance noted as a container).
  * - Compound assignments and updates on members are re-spelled in rewrite-assign.ts;
  *   their store goes through {@link checkedStore} too.
  *
@@ -232,8 +235,35 @@ export const rewriteMemberStore: Rewriter = {
       ed.prefix(node.start, `${open}${obj.name} = `);
       ed.suffix(accessorToken(member, ctx).start, `, ${obj.name}`);
     } else if (open) ed.prefix(node.start, open);
-    const touch = member.object.type === 'ThisExpression' && inConstructorBody(ctx) ? 'touchNew' : 'touch';
-    ed.suffix(node.end, `, typeof ${v} === "object" ? ${runtime(touch)}(${obj.name}, ${v}) : ${v}${close}`);
+    const key = member.object.type === 'ThisExpression' && inConstructorBody(ctx) ? fieldKey(member) : null;
+    const note = key === null ? `${runtime('touch')}(${obj.name}, ${v})` : `${runtime('touchNew')}(${obj.name}, ${v}${key})`;
+    ed.suffix(node.end, `, typeof ${v} === "object" ? ${note} : ${v}${close}`);
+  },
+};
+
+/**
+ * For `touchNew` and `fieldNew`: `, "x"` for a field a constructor or a field definition names
+ * (`this.x = v`, `this["x"] = v`, `this[0] = v`, `x = v`), noted as that field; `''` for a
+ * computed one (`this[k] = v`: its key would be converted again), noted as the instance.
+ */
+function fieldKey(member: acorn.MemberExpression | acorn.PropertyDefinition): string {
+  const p = member.type === 'MemberExpression' ? member.property : member.key;
+  if (!member.computed && p.type === 'Identifier') return `, ${JSON.stringify(p.name)}`;
+  // (a class field's key may be a literal without brackets: `"a b" = v`, `0 = v`)
+  if (p.type === 'Literal' && (typeof p.value === 'string' || (typeof p.value === 'number' && Number.isSafeInteger(p.value) && p.value >= 0))) return `, ${JSON.stringify(p.value)}`;
+  return '';
+}
+
+/** A class's instance field `k = V` (see the file header). */
+export const rewriteFieldInitializer: Rewriter = {
+  name: 'field-initializer',
+  types: ['PropertyDefinition'],
+  test: (node, ctx) =>
+    node.type === 'PropertyDefinition' && !node.static && node.key.type !== 'PrivateIdentifier' && node.value != null && !holdsNoTraced(node.value as Node, ctx),
+  rewrite(node, ctx) {
+    if (node.type !== 'PropertyDefinition' || node.value == null) return;
+    ctx.ed.prefix(node.value.start, `${runtime('fieldNew')}(this, (`);
+    ctx.ed.suffix(node.value.end, `)${fieldKey(node)})`);
   },
 };
 

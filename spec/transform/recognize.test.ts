@@ -83,6 +83,16 @@ describe('isRewritten', () => {
     expect(isRewritten('(t)=>typeof t=="number"?-t:e.neg(t)')).toBe(true);
   });
 
+  it("recognises a constructor whose only rewrite is its stores (`touchNew` names the field), as written and minified", () => {
+    const src = 'export class P { constructor(pos, mass) { this.pos = pos; this["mass"] = mass; } }';
+    const out = transform(src, { runtime: { kind: 'import', specifier: 'runtime' }, twoBodies: false });
+    expect(out.code).toMatch(/touchNew\)\(this, pos, "pos"\)/);
+    const constructorOf = (code: string) => functionSources(code)[0]!;
+    expect(isRewritten(constructorOf(out.code))).toBe(true);
+    expect(isRewritten(constructorOf(transformSync(out.code, { minify: true, format: 'esm' }).code))).toBe(true);
+    expect(isRewritten(constructorOf(transformSync(src, { minify: true, format: 'esm' }).code))).toBe(false);
+  });
+
   it("recognises Math's functions taken as values, the only rewrite of a function", () => {
     expect(isRewritten('function n(t){return(0,e.builtin)(Math.abs)}')).toBe(true);
     expect(isRewritten('t=>{const{hypot:n}=(0,e.builtin)(Math);return n(t,1)}')).toBe(true);

@@ -308,7 +308,7 @@ describe('emitted shapes', () => {
 
   it('class fields and parameter defaults take no temporary for the test', () => {
     const code = out('class C { x = this.y = g(); } function d(o, p = o.k = g()) {}');
-    expect(code).toContain('x = (0, __zy.touch)(this, this.y = g());');
+    expect(code).toContain('x = (0, __zy.fieldNew)(this, ((0, __zy.touch)(this, this.y = g())), "x");');
     expect(code).toContain('p = (0, __zy.touch)(o, o.k = g())');
   });
 

@@ -113,7 +113,7 @@ describe('emitted shapes without inline fast paths (inlineFastPaths: false)', ()
     expect(out).toBe(
       'var __zy$1; function f() { "use strict"; var __zy$2, __zy$3, __zy$4; return (__zy$2 = g(), __zy$3 = k(), __zy$2[__zy$3] = __zy$4 = (0, __zy.add)(__zy$2[__zy$3], 1), typeof __zy$4 === "object" ? (0, __zy.touch)(__zy$2, __zy$4) : __zy$4); }' +
         ' const h = () => { var __zy$5, __zy$6, __zy$7; return ( (__zy$5 = g(), __zy$6 = (0, __zy.numeric)(__zy$5.p), __zy$5.p = __zy$7 = (0, __zy.inc)(__zy$6), typeof __zy$7 === "object" ? (0, __zy.touch)(__zy$5, __zy$7) : __zy$7, __zy$6)); };' +
-        ' class C { x = (() => { var __zy$8, __zy$9; return (__zy$8 = g(), __zy$9 = (0, __zy.numeric)(__zy$8.q), (0, __zy.touch)(__zy$8, __zy$8.q = (0, __zy.dec)(__zy$9)), __zy$9); })(); }' +
+        ' class C { x = (0, __zy.fieldNew)(this, ((() => { var __zy$8, __zy$9; return (__zy$8 = g(), __zy$9 = (0, __zy.numeric)(__zy$8.q), (0, __zy.touch)(__zy$8, __zy$8.q = (0, __zy.dec)(__zy$9)), __zy$9); })()), "x"); }' +
         ' function d(a = (() => { var __zy$10, __zy$11; return (__zy$10 = g(), __zy$11 = (0, __zy.numeric)(__zy$10[0]), (0, __zy.touch)(__zy$10, __zy$10[0] = (0, __zy.inc)(__zy$11)), __zy$11); })()) {}',
     );
   });
@@ -161,8 +161,9 @@ describe('emitted shapes with inline fast paths (the default)', () => {
     // The global NaN and Infinity are numbers that cannot change.
     ['let x; x < Infinity; x * NaN; function f(NaN) { return x * NaN }', `let x; ${T('x')} ? x < Infinity : (0, __zy.lt)(x, Infinity); ${T('x')} ? x * NaN : (0, __zy.mul)(x, NaN); function f(NaN) { return (${T('x')} && ${T('NaN')} ? x * NaN : (0, __zy.mul)(x, NaN)) }`],
     ['u++; u += 1; let o; o.p += 1; let x; x |= 1;', 'var __zy$1; u = (0, __zy.inc)(u); u = (0, __zy.add)(u, 1); let o; o.p = __zy$1 = (0, __zy.add)(o.p, 1), typeof __zy$1 === "object" ? (0, __zy.touch)(o, __zy$1) : __zy$1; let x; x = (0, __zy.bor)(x, 1);'],
-    // Field initializers and parameter defaults inline names only (a temporary there would need a closure).
-    ['let a; class C { p = a * a; q = a.b * 2; } function d(p = a * 2, q = f() * 2) {}', `let a; class C { p = (${T('a')} ? a * a : (0, __zy.mul)(a, a)); q = (0, __zy.mul)(a.b , 2); } function d(p = (${T('a')} ? a * 2 : (0, __zy.mul)(a, 2)), q = (0, __zy.mul)(f() , 2)) {}`],
+    // Field initializers and parameter defaults inline names only (a temporary there would need a closure);
+    // a field's value is noted as the field of the instance being made.
+    ['let a; class C { p = a * a; q = a.b * 2; } function d(p = a * 2, q = f() * 2) {}', `let a; class C { p = (0, __zy.fieldNew)(this, ((${T('a')} ? a * a : (0, __zy.mul)(a, a))), "p"); q = (0, __zy.fieldNew)(this, ((0, __zy.mul)(a.b , 2)), "q"); } function d(p = (${T('a')} ? a * 2 : (0, __zy.mul)(a, 2)), q = (0, __zy.mul)(f() , 2)) {}`],
     // Arrow expression bodies get a block for their temporaries.
     ['let a; g = (x) =>\n  x.p * a;', `let a; g = (x) => { var __zy$1; return (\n  (__zy$1 = x.p , ${T('__zy$1')} && ${T('a')} ? __zy$1 * a : (0, __zy.mul)(__zy$1, a))); };`],
   ])('%s', (input, expected) => {
