@@ -14,7 +14,7 @@ import { isRewritten, mayNeedRewrite } from './transform/recognize.js';
 import { callerLine, doubt, FIX } from './escapes.js';
 import { isNDArray } from './ndarray.js';
 import { holdsTracedElements, isStandInMethod, typedStandIn } from '../proxies/typed-arrays.js';
-import { onMethodCall } from '../rules/builtins.js';
+import { onMethodCall, onRewrittenCode } from '../rules/builtins.js';
 
 const rewrittenFunctions = new WeakMap<Function, boolean>();
 
@@ -24,6 +24,8 @@ export function wasRewritten(fn: Function): boolean {
   if (known === undefined) rewrittenFunctions.set(fn, (known = isRewritten(Function.prototype.toString.call(fn))));
   return known;
 }
+
+onRewrittenCode(wasRewritten);
 
 const unrewrittenFunctions = new WeakMap<Function, boolean>();
 

@@ -172,6 +172,10 @@ export const __zy = Object.freeze({
   bindOn: (fn: unknown, receiver: unknown, ...args: unknown[]): unknown => builtins.bindOn(fn, receiver, args, coercion.boundPredicate),
   applyOn: (fn: unknown, receiver: unknown, args?: unknown): unknown => builtins.applyOn(fn, receiver, coercion.predicateArguments(fn, args)),
   reflectConstruct: onObject(Reflect, 'construct', builtins.reflectConstruct),
+  reflectSet: onObject(Reflect, 'set', builtins.reflectSet),
+  reflectDefineProperty: onObject(Reflect, 'defineProperty', builtins.reflectDefineProperty),
+  objectDefineProperty: onObject(Object, 'defineProperty', builtins.objectDefineProperty),
+  objectDefineProperties: onObject(Object, 'defineProperties', builtins.objectDefineProperties),
   reflectApply: onObject(Reflect, 'apply', (fn: unknown, receiver: unknown, args: unknown): unknown => builtins.reflectApply(fn, receiver, coercion.predicateArguments(fn, args)), applied),
   collectionArguments: builtins.collectionArguments,
   collectionMade: builtins.collectionMade,
@@ -222,6 +226,7 @@ export type Runtime = typeof __zy;
 export const runtimeVersionsBehind: readonly unknown[] = [
   ...runtimeVersions.values(), ...Object.values(coercion.numberPredicates), text.jsonParse, text.jsonStringify, builtins.objectIs, builtins.objectGetPrototypeOf,
   builtins.objectIsFrozen, builtins.objectIsSealed, builtins.objectIsExtensible, builtins.arrayFrom, builtins.reflectConstruct, builtins.arrayBufferIsView,
+  builtins.reflectSet, builtins.reflectDefineProperty, builtins.objectDefineProperty, builtins.objectDefineProperties,
   builtins.float64ArrayFrom, builtins.float32ArrayFrom, builtins.float64ArrayOf, builtins.float32ArrayOf,
 ];
 

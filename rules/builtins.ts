@@ -830,6 +830,12 @@ export function onMethodCall(handler: (fn: Function, args: unknown[]) => void): 
   methodCalled = handler;
 }
 
+/** Whether `fn` is rewritten code (lib/imported.ts tells: read from its text once), which notes its own stores. */
+let notesOwnStores: (fn: Function) => boolean = () => false;
+export function onRewrittenCode(test: (fn: Function) => boolean): void {
+  notesOwnStores = test;
+}
+
 /**
  * `receiver.m(...args)` in rewritten code for the methods that search or key by value
  * (indexOf, lastIndexOf, includes, get, set, has, delete, add; Set's union and its kin, Map's
@@ -853,9 +859,19 @@ export function callMethod(receiver: unknown, fn: unknown, ...args: unknown[]): 
     result = replaced === undefined ? Reflect.apply(fn, receiver, args) : searchThroughReplacement(receiver as object, fn, replaced, args);
     methodCalled(fn, args);
   }
+  return noteReceiver(receiver, fn, args, result);
+}
+
+/**
+ * After `receiver.fn(...args)`: notes the receiver as written when an object is given to a
+ * method that may store it there (a built-in's `set`, `add`, `push`), and returns `result`.
+ */
+function noteReceiver(receiver: unknown, fn: Function, args: readonly unknown[], result: unknown): unknown {
   // (a built-in that only looks — `m.has(x)`, `xs.indexOf(x)` — stores nothing: noting its
-  // receiver for the clean-up would walk a large Map made outside f on every gradient)
-  if (LOOKS_ONLY.has(fn)) return result;
+  // receiver for the clean-up would walk a large Map made outside f on every gradient; a
+  // rewritten method notes what it stores itself: a vector class's `v.add(w)`, called here
+  // for its name, noted each receiver, and the clean-up walked thousands of vectors)
+  if (LOOKS_ONLY.has(fn) || notesOwnStores(fn)) return result;
   for (const a of args) if (typeof a === 'object' && a !== null) return touch(receiver, result);
   return result;
 }
@@ -938,10 +954,7 @@ export function isViewByReplacement(replacement: Function, self: unknown, args: 
 
 /** `receiver.fn(...args)` outside a differentiation, noting the receiver as written when an object is given (callMethod's rule). */
 function notedCall(receiver: unknown, fn: Function, args: unknown[]): unknown {
-  const result: unknown = Reflect.apply(fn, receiver, args);
-  if (LOOKS_ONLY.has(fn)) return result;
-  for (const a of args) if (typeof a === 'object' && a !== null) return touch(receiver, result);
-  return result;
+  return noteReceiver(receiver, fn, args, Reflect.apply(fn, receiver, args));
 }
 
 /**
@@ -1067,6 +1080,32 @@ export function searchCallback(fn: unknown): unknown {
   return function (this: unknown, ...args: unknown[]): unknown {
     return callMethod(this, fn, ...args);
   };
+}
+
+// ---- stores a built-in makes ------------------------------------------------------------------
+// `Reflect.set(o, k, v)`, `Reflect.defineProperty(o, k, d)`, `Object.defineProperty(o, k, d)` and
+// `Object.defineProperties(o, ds)` store as `o[k] = v` does, where the store barrier did not see
+// them: `Reflect.set(state, 'loss', x * 2)` in f left the traced number in the caller's object.
+// Rewritten code calls these, which note the object as written (proxies/barrier.ts) when what is
+// stored is an object (a descriptor: whatever it holds), as the barrier notes `o[k] = v`.
+
+export function reflectSet(...args: [target: object, key: PropertyKey, value?: unknown, receiver?: unknown]): boolean {
+  const done = Reflect.apply(Reflect.set, Reflect, args) as boolean; // (arity kept: a receiver given as undefined is one)
+  const value = args[2];
+  return typeof value === 'object' && value !== null ? touch(args.length > 3 ? args[3] : args[0], done) : done;
+}
+
+export function reflectDefineProperty(target: object, key: PropertyKey, descriptor: PropertyDescriptor): boolean {
+  const done = Reflect.defineProperty(target, key, descriptor);
+  return typeof descriptor === 'object' && descriptor !== null ? touch(target, done) : done;
+}
+
+export function objectDefineProperty<T>(target: T, key: PropertyKey, descriptor: PropertyDescriptor & ThisType<any>): T {
+  return touch(target, Object.defineProperty(target, key, descriptor));
+}
+
+export function objectDefineProperties<T>(target: T, descriptors: PropertyDescriptorMap & ThisType<any>): T {
+  return touch(target, Object.defineProperties(target, descriptors));
 }
 
 /**

@@ -29,6 +29,8 @@
  * - `Reflect.construct(C, args)` → `__zy.reflectConstruct(…)`: sizes among args as `new C(...args)` reads them;
  * - `Reflect.apply(f, r, args)` → `__zy.reflectApply(…)`, and `E.m.apply(r, args)` (below): a search
  *   method applied so searches by value, as `r.m(…)` does;
+ * - `Reflect.set`, `Reflect.defineProperty`, `Object.defineProperty`, `Object.defineProperties` →
+ *   `__zy.reflectSet(…)` and kin: stores, noted as the barrier notes `o[k] = v` (rules/builtins.ts);
  * - `ArrayBuffer.isView(v)` → `__zy.arrayBufferIsView(v)` (a typed array f received or made,
  *   a Proxy, is a view: proxies/typed-arrays.ts);
  * - `WebAssembly.instantiate(…)`, `WebAssembly.instantiateStreaming(…)` (and `new WebAssembly.Instance`,
@@ -65,13 +67,16 @@ const GLOBAL_CALLS: Readonly<Record<string, string>> = {
 /** `object.name(…)` → `__zy.entry(…)`. */
 const MEMBER_CALLS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   JSON: { parse: 'jsonParse', stringify: 'jsonStringify' },
-  Object: { is: 'objectIs', getPrototypeOf: 'objectGetPrototypeOf', isFrozen: 'objectIsFrozen', isSealed: 'objectIsSealed', isExtensible: 'objectIsExtensible' },
+  Object: {
+    is: 'objectIs', getPrototypeOf: 'objectGetPrototypeOf', isFrozen: 'objectIsFrozen', isSealed: 'objectIsSealed', isExtensible: 'objectIsExtensible',
+    defineProperty: 'objectDefineProperty', defineProperties: 'objectDefineProperties',
+  },
   Array: { from: 'arrayFrom' },
   Float64Array: { from: 'float64ArrayFrom', of: 'float64ArrayOf' },
   Float32Array: { from: 'float32ArrayFrom', of: 'float32ArrayOf' },
   WebAssembly: { instantiate: 'wasmInstantiate', instantiateStreaming: 'wasmInstantiateStreaming' },
   ArrayBuffer: { isView: 'arrayBufferIsView' },
-  Reflect: { apply: 'reflectApply', construct: 'reflectConstruct' },
+  Reflect: { apply: 'reflectApply', construct: 'reflectConstruct', set: 'reflectSet', defineProperty: 'reflectDefineProperty' },
 };
 
 const own = (table: object, key: string) => Object.prototype.hasOwnProperty.call(table, key);

@@ -527,6 +527,44 @@ describe('data captured by the closure', () => {
       expect(kept!().v).toBe(6);
       expect(isPlainData(kept!())).toBe(true);
     });
+    // (stores a built-in makes were not seen: `Reflect.set(state, 'loss', x * 2)` left the traced number in the caller's object)
+    it("stores by Reflect.set, Reflect.defineProperty, Object.defineProperty and Object.defineProperties hold numbers afterwards", () => {
+      const program = (state: Record<string, unknown>, other: Record<string, unknown>) => (x: number) => {
+        Reflect.set(state, 'loss', x * 2);
+        Reflect.set(state, 'viaReceiver', [x * 3], other); // (stores into `other`)
+        Reflect.defineProperty(state, 'u', { value: { k: x * 4 }, writable: true, enumerable: true, configurable: true });
+        Object.defineProperty(state, 'w', { value: x * 5, writable: true, enumerable: true, configurable: true });
+        Object.defineProperties(state, { v: { value: [x * 6], writable: true, enumerable: true, configurable: true } });
+        return (state.loss as number) * x;
+      };
+      const [plainState, plainOther] = [{}, {}];
+      program(plainState, plainOther)(3);
+      const [state, other] = [{}, {}];
+      expect(gradient(program(state, other), 3)).toEqual([12]);
+      expect(isPlainData([state, other])).toBe(true);
+      expect([state, other]).toEqual([plainState, plainOther]);
+    });
+    // (a method called for its name — a vector's `add`, a registry's `set` — is rewritten code,
+    // which notes its own stores: the receiver is no longer noted at the call)
+    it("a rewritten method named as a built-in store (set, add, push) notes its own stores", () => {
+      class Registry {
+        list: unknown[] = [];
+        set(k: string, v: unknown) {
+          (this as unknown as Record<string, unknown>)[k] = v;
+          return this;
+        }
+        add(v: unknown) {
+          this.list.push(v);
+        }
+        push(v: { w: number }) {
+          this.list.push({ ...v });
+        }
+      }
+      const registry = new Registry();
+      expect(gradient((x: number) => (registry.set('a', x * 2).add([x * 3]), registry.push({ w: x }), x), 3)).toEqual([1]);
+      expect(isPlainData(registry)).toBe(true);
+      expect(registry).toEqual(Object.assign(new Registry(), { a: 6, list: [[9], { w: 3 }] }));
+    });
     it('a typed array f made and kept there is a real typed array afterwards', () => {
       let kept: unknown = null;
       expect(gradient((x: number) => { const t = new Float64Array(2); t[0] = x * 2; kept = t; return t[0] * x; }, 3)).toEqual([12]);
