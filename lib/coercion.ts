@@ -46,22 +46,38 @@ function truthOf(x: Traced): boolean {
   return isSymbolic(v) ? v.recorder.truth(v) : !!v;
 }
 
+/**
+ * The number `x` is, when it is one or a number traced once (the eager gradient's common
+ * comparison, `m > 0`), else `undefined`: everything else (nesting, a symbolic
+ * number compileGradient records, an object converting itself) goes through `compare`.
+ */
+const plainNumber = (x: unknown): number | undefined => {
+  if (typeof x === 'number') return x;
+  if (!isTraced(x)) return undefined;
+  const v = x.tracedValue;
+  return typeof v === 'number' ? v : undefined;
+};
+
 // ---- comparisons and equality (fast path: the operator itself) --------------------------
 export function lt(a: unknown, b: unknown): boolean {
   if (typeof a === 'number' && typeof b === 'number') return a < b;
-  return compare('<', a, b);
+  const x = plainNumber(a), y = plainNumber(b);
+  return x !== undefined && y !== undefined ? x < y : compare('<', a, b);
 }
 export function le(a: unknown, b: unknown): boolean {
   if (typeof a === 'number' && typeof b === 'number') return a <= b;
-  return compare('<=', a, b);
+  const x = plainNumber(a), y = plainNumber(b);
+  return x !== undefined && y !== undefined ? x <= y : compare('<=', a, b);
 }
 export function gt(a: unknown, b: unknown): boolean {
   if (typeof a === 'number' && typeof b === 'number') return a > b;
-  return compare('>', a, b);
+  const x = plainNumber(a), y = plainNumber(b);
+  return x !== undefined && y !== undefined ? x > y : compare('>', a, b);
 }
 export function ge(a: unknown, b: unknown): boolean {
   if (typeof a === 'number' && typeof b === 'number') return a >= b;
-  return compare('>=', a, b);
+  const x = plainNumber(a), y = plainNumber(b);
+  return x !== undefined && y !== undefined ? x >= y : compare('>=', a, b);
 }
 /** An object or a function: what may be a traced number, a stand-in or convert itself. */
 const isObjectLike = (x: unknown): boolean => (typeof x === 'object' && x !== null) || typeof x === 'function';

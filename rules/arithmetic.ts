@@ -289,6 +289,12 @@ export function neg(a: unknown): any {
 }
 
 function negTraced(a: unknown): unknown {
+  if (isTracedOperand(a)) {
+    // (the common case first, as add's: a number traced on an active tape)
+    const t = a.tracedTape;
+    const x = a.tracedValue;
+    if (t.active && typeof x === 'number') return t.push(-x, a.tracedIndex, -1, -1, 0);
+  }
   if (isNDArray(a)) return negArray(a);
   if (convertible(a)) {
     const custom = overloadedNeg(a);
