@@ -203,6 +203,7 @@ export const __zy = Object.freeze({
   touch: barrier.touch,
   touchNew: barrier.touchNew,
   fieldNew: barrier.fieldNew,
+  patternTarget: barrier.patternTarget,
   privateHost: barrier.privateHost,
   privateGet: barrier.privateGet,
   privateSet: barrier.privateSet,

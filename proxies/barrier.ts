@@ -45,6 +45,12 @@ export function touchNew<R>(container: unknown, result: R, key?: string | number
   return result;
 }
 
+/** `o`, noted as written: a member of it is what a destructuring assignment or a `for (… of …)` head stores into (`[o.k] = a`). */
+export function patternTarget<T>(o: T): T {
+  noteStore(o);
+  return o;
+}
+
 /** A class's instance field defined with an object value (`k = v` in the class body): noted as the constructor's `this.k = v` (`touchNew`). */
 export function fieldNew<V>(instance: object, value: V, key?: string | number): V {
   if (typeof value === 'object' && value !== null && storesNoted()) touchNew(instance, value, key); // (`items = []` in plain code: no call further)

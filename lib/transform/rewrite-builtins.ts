@@ -54,7 +54,7 @@ import { eitherCopy } from './two-bodies.js';
 import { isRead } from './rewrite-private.js';
 import { findToken, tokenAtOrAfter } from './parse.js';
 import { tempsAvailable } from './rewrite-inline.js';
-import { hasOptionalLink } from './rewrite-stores.js';
+import { hasOptionalLink, MUTATING_METHODS } from './rewrite-stores.js';
 import { isPredicateMethodValue } from './rewrite-callbacks.js';
 import { isGivenToCallingMethod } from './rewrite-imports.js';
 import { instanceThis } from './rewrite-this.js';
@@ -256,8 +256,9 @@ function isSearchCallThroughCall(node: Node, ctx: RewriteContext): node is acorn
   // (`this.get.bind(this)` in a constructor is rewrite-this.ts's: the instance keeps it)
   // (and a predicate method bound, `const keep = xs.filter.bind(xs)`: the runtime wraps its calls' callback)
   if (through === 'bind') return node.arguments[0]?.type !== 'ThisExpression' && (isSearchMethod(method, ctx) || isPredicateMethodValue(method, ctx));
-  // (a predicate method through `apply`, `[].filter.apply(xs, [f])`: the runtime wraps its callback)
-  return isSearchMethod(method, ctx) || (through === 'apply' && isPredicateMethodValue(method, ctx)) || isNumberMethod(method, ctx);
+  // (a predicate method through `apply`, `[].filter.apply(xs, [f])`: the runtime wraps its callback;
+  // a mutating one, `Array.prototype.push.call(log, x)`: a store into the receiver, noted as `log.push(x)` is)
+  return isSearchMethod(method, ctx) || (through === 'apply' && isPredicateMethodValue(method, ctx)) || isNumberMethod(method, ctx) || isMemberNamed(method, MUTATING_METHODS);
 }
 
 /** Number's formatting methods, by a name only they have. */

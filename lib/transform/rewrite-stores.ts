@@ -37,21 +37,25 @@
  * the store reads it again). At the top level of a function source, where no
  * temporary may be declared, a store that needs one stays plain.
  *
+ * - A member a destructuring assignment or a `for (… of …)` head writes (`[o.k] = a`,
+ *   `({ k: o.k } = b)`, `for (o.k of xs)`): no store expression of its own to wrap, so its
+ *   object is noted before the store, `[__zy.patternTarget(o).k] = a` (the clean-up runs
+ *   when the call ends either way).
+ *
  * Not rewritten: `super.k = V` (stores into `this`, which the runtime owns anyway),
- * `#private` members (rewrite-private.ts), destructuring targets (`[o.k] = a`,
- * `({ k: o.k } = b)`) and `for (o.k of …)` heads (no single store expression to wrap),
- * optional chains (`a?.b.push(x)`: wrapping would break the short-circuit), and
- * computed or optional method calls (`o[m](x)`, `o.push?.(x)`).
+ * `#private` members (rewrite-private.ts), optional chains (`a?.b.push(x)`: wrapping
+ * would break the short-circuit), and computed or optional method calls (`o[m](x)`,
+ * `o.push?.(x)`).
  */
 import type * as acorn from 'acorn';
 import { isConstantNumber, isSyntacticBoolean, type Node } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
-import { fixedName, isStatementExpression, runtime, stableObject } from './context.js';
+import { fixedName, isStatementExpression, parentOf, runtime, stableObject } from './context.js';
 import { findToken, tokenAtOrAfter } from './parse.js';
 import { tempsAvailable } from './rewrite-inline.js';
 
 /** Methods whose call stores into the receiver. */
-const MUTATING_METHODS: ReadonlySet<string> = new Set(['set', 'add', 'push', 'unshift', 'splice', 'fill']);
+export const MUTATING_METHODS: ReadonlySet<string> = new Set(['set', 'add', 'push', 'unshift', 'splice', 'fill']);
 
 /**
  * A store of `value` through the target `set` (`o.k`, `__zy$1[__zy$2]`) into `container`,
@@ -252,6 +256,35 @@ function fieldKey(member: acorn.MemberExpression | acorn.PropertyDefinition): st
   // (a class field's key may be a literal without brackets: `"a b" = v`, `0 = v`)
   if (p.type === 'Literal' && (typeof p.value === 'string' || (typeof p.value === 'number' && Number.isSafeInteger(p.value) && p.value >= 0))) return `, ${JSON.stringify(p.value)}`;
   return '';
+}
+
+/** A member a destructuring assignment or a `for (… of …)` head writes (see the file header). */
+export const rewritePatternTarget: Rewriter = {
+  name: 'pattern-target',
+  types: ['MemberExpression'],
+  test: (node, ctx) => isPlainMember(node) && isPatternTarget(node, ctx),
+  rewrite(node, ctx) {
+    if (node.type !== 'MemberExpression') return;
+    ctx.ed.wrap(node.object as Node, `${runtime('patternTarget')}(`, ')');
+  },
+};
+
+/** Whether `node` is a place a destructuring pattern or a `for (… of …)` head stores into. */
+function isPatternTarget(node: Node, ctx: RewriteContext): boolean {
+  const parent = parentOf(ctx);
+  switch (parent?.type) {
+    case 'ArrayPattern':
+    case 'RestElement':
+      return true;
+    case 'AssignmentPattern':
+      return parent.left === node;
+    case 'Property':
+      return parent.value === node && parentOf(ctx, 2)?.type === 'ObjectPattern';
+    case 'ForOfStatement':
+      return parent.left === node;
+    default:
+      return false;
+  }
 }
 
 /** A class's instance field `k = V` (see the file header). */

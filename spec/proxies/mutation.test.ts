@@ -544,6 +544,28 @@ describe('data captured by the closure', () => {
       expect(isPlainData([state, other])).toBe(true);
       expect([state, other]).toEqual([plainState, plainOther]);
     });
+    // (a destructuring or a `for` head writing a member, and a mutating method called through
+    // `call`/`apply`, stored where the barrier did not look: the caller's objects kept the traced numbers)
+    it("members written by destructuring and `for (o.k of …)` heads, and pushes through call or apply, hold numbers afterwards", () => {
+      const program = (o: Record<string, any>, list: unknown[]) => (x: number) => {
+        [o.a] = [x * 2];
+        ({ b: o.b, c: o.c = [x * 3] } = { b: { v: x * 4 } });
+        ({ ...o.rest } = { z: x * 5 });
+        [...o.tail] = [x * 6];
+        for (o.last of [x * 7]) void 0;
+        [list[0]] = [x * 8];
+        Array.prototype.push.call(list, x * 9);
+        ([] as unknown[]).push.apply(list, [x * 10]);
+        Array.prototype.splice.call(list, 1, 0, [x * 11]);
+        return (o.a as number) * x;
+      };
+      const [plainO, plainList] = [{}, []];
+      program(plainO, plainList)(3);
+      const [o, list] = [{}, []];
+      expect(gradient(program(o, list), 3)).toEqual([12]);
+      expect(isPlainData([o, list])).toBe(true);
+      expect([o, list]).toEqual([plainO, plainList]);
+    });
     // (a method called for its name — a vector's `add`, a registry's `set` — is rewritten code,
     // which notes its own stores: the receiver is no longer noted at the call)
     it("a rewritten method named as a built-in store (set, add, push) notes its own stores", () => {
