@@ -14,8 +14,8 @@
 // parameter), the partials in the operands do not tell the whole story; then f is recorded
 // element by element on the tape, and the results packed into one array.
 
-import { allocate, NDArray, promote, type Dtype } from '../../lib/ndarray.js';
-import { live, Traced, isTraced } from '../../lib/core/traced.js';
+import { allocate, NDArray, promote, type Dtype, type FloatArray } from '../../lib/ndarray.js';
+import { live, rowOn, Traced, isTraced } from '../../lib/core/traced.js';
 import { closeTape, openTape } from '../../lib/core/scope.js';
 import { unpin } from '../../lib/core/symbolic.js';
 import { ensureRewritten } from '../../lib/rewritten.js';
@@ -55,7 +55,8 @@ function mapAt(f: ScalarFn, Xs: NDArray[], shape: number[], dtype: Dtype): NDArr
   const shapes = Xs.map((X) => X.shape);
   if (vs.every((v) => v.tracedTape === null)) {
     const local = partialsAt(f, vs, shape, dtype);
-    if (local === null) return traceElements(f, Xs, shape, dtype);
+    // (f read a traced value it closes over: the elements from there on are traced one by one)
+    if (!Array.isArray(local)) return traceElements(f, Xs, shape, dtype, local);
     const [y, partials] = local;
     return record(t, y, Xs, function mapPullback(g) {
       // (a zero cotangent contributes nothing, even through an infinite partial: sqrt at 0)
@@ -110,10 +111,24 @@ function evaluate(f: ScalarFn, Xs: NDArray[], shape: number[], dtype: Dtype): ND
 }
 
 /**
- * Each element's value and partials, from a tape per element; null when f depends on
- * traced values other than its arguments (captured), which the partials would miss.
+ * Where the per-element tapes stopped: elements before `at` have their value and partials
+ * in `values` and `partials`; element `at`'s call of f returned `result`, which depends on a
+ * traced value f closes over, with partials `resultPartials` in f's arguments (each a number,
+ * or traced: then it depends on a captured value too).
  */
-function partialsAt(f: ScalarFn, vs: NDArray[], shape: number[], dtype: Dtype): [NDArray, NDArray[]] | null {
+interface Stopped {
+  readonly at: number;
+  readonly values: FloatArray;
+  readonly partials: readonly FloatArray[];
+  readonly result: unknown;
+  readonly resultPartials: readonly unknown[];
+}
+
+/**
+ * Each element's value and partials, from a tape per element; where f depends on traced
+ * values other than its arguments (captured), which the partials would miss, where it stopped.
+ */
+function partialsAt(f: ScalarFn, vs: NDArray[], shape: number[], dtype: Dtype): [NDArray, NDArray[]] | Stopped {
   const data = vs.map((v) => stretchTo(v, shape).data);
   const unary = data.length === 1;
   const A = data[0]!;
@@ -135,23 +150,28 @@ function partialsAt(f: ScalarFn, vs: NDArray[], shape: number[], dtype: Dtype): 
     } finally {
       closeTape(tape);
     }
+    // (where f read a traced value it closes over, the elements done are not done again: a
+    // second call of f would repeat its side effects — a counter `i++` indexing captured
+    // weights would read past them)
     if (isTraced(r) && r.tracedTape === tape) {
       const value = live(r.tracedValue);
-      if (typeof value !== 'number') return null; // f read a traced value it closes over
       const ds = tape.sweep(r.tracedIndex, 1, b === null ? [a.tracedIndex] : [a.tracedIndex, b.tracedIndex]);
-      values[k] = value;
       const d0 = ds[0] ?? 0;
-      if (typeof d0 !== 'number') return null;
-      da[k] = d0;
-      if (b !== null) {
-        const d1 = ds[1] ?? 0;
-        if (typeof d1 !== 'number') return null;
-        db[k] = d1;
+      const d1 = b === null ? 0 : (ds[1] ?? 0);
+      // (a value or a partial traced on the enclosing tape: f read a traced value it closes over)
+      if (typeof value !== 'number' || typeof d0 !== 'number' || typeof d1 !== 'number') {
+        tape.release();
+        return { at: k, values, partials: unary ? [da] : [da, db], result: value, resultPartials: unary ? [d0] : [d0, d1] };
       }
+      values[k] = value;
+      da[k] = d0;
+      if (b !== null) db[k] = d1;
     } else if (typeof r === 'number') {
       values[k] = r; // f ignores its arguments here
     } else if (isTraced(r)) {
-      return null;
+      tape.release();
+      // (a captured value, not computed from f's arguments)
+      return { at: k, values, partials: unary ? [da] : [da, db], result: r, resultPartials: unary ? [0] : [0, 0] };
     } else {
       throw new TypeError(`zygote-ts: map: f must return a number, got ${r === null ? 'null' : typeof r}.`);
     }
@@ -195,13 +215,27 @@ function partialFunction(f: ScalarFn, k: number): ScalarFn {
 
 /**
  * The slow, general path: f recorded element by element on the tape (through element
- * reads of the broadcast operands), the results packed into one array.
+ * reads of the broadcast operands), the results packed into one array. From `stopped`
+ * (the per-element tapes of the fast path), the elements it did are recorded from their
+ * values and partials, and f is called for the elements after them only.
  */
-function traceElements(f: ScalarFn, Xs: NDArray[], shape: number[], dtype: Dtype): NDArray {
+function traceElements(f: ScalarFn, Xs: NDArray[], shape: number[], dtype: Dtype, stopped?: Stopped): NDArray {
   const elements = Xs.map((X) => [...(X.tracedTape === null ? stretchTo(X, shape) : broadcastTo(X, shape))]);
   const n = elements[0]!.length;
   const results = new Array<unknown>(n);
-  for (let k = 0; k < n; k++) {
+  let from = 0;
+  if (stopped !== undefined) {
+    const t = tapeOf(Xs)!;
+    const rows = (k: number) => elements.map((e) => rowOn(e[k], t));
+    for (let k = 0; k < stopped.at; k++) results[k] = t.pushMany(stopped.values[k]!, rows(k), stopped.partials.map((d) => d[k]!));
+    // element `at`: f's result (its dependence on the captured values) plus its partials in
+    // the elements (the partials as the enclosing tape sees them: one level out of t)
+    const r = stopped.result;
+    const outer = (v: unknown) => (isTraced(v) && v.tracedTape === t ? v.tracedValue : v);
+    results[stopped.at] = t.pushMany(outer(r), [rowOn(r, t), ...rows(stopped.at)], [1, ...stopped.resultPartials.map(outer)]);
+    from = stopped.at + 1;
+  }
+  for (let k = from; k < n; k++) {
     const r = unpin(f(...elements.map((e) => e[k])));
     if (typeof r !== 'number' && !isTraced(r)) {
       throw new TypeError(`zygote-ts: map: f must return a number, got ${r === null ? 'null' : typeof r}.`);

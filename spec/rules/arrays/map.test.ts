@@ -62,6 +62,30 @@ describe('map', () => {
     expect(grad).toEqual([5]);
   });
 
+  it('calls f once per element when f reads a traced number over traced data (no second call of the elements done)', () => {
+    // A counter indexing weights, one of them traced: the fast path meets the capture at the
+    // element that reads it; calling f again for the elements before it advanced the counter
+    // twice (w[3] was undefined: gradients NaN) and repeated its side effects (val 24, not 21).
+    const weighted = (y: NDArray, s: number) => {
+      const w = [1, 2, s];
+      let i = 0;
+      return sum(map((v) => v * w[i++]!, y));
+    };
+    const [gy, gs] = gradient(weighted, array([1, 2, 3]), 5);
+    expect([nested(gy), gs]).toEqual([[1, 2, 5], 3]);
+    const counted = (y: NDArray, s: number) => {
+      let calls = 0;
+      const out = map((v) => (calls++, v > 2 ? v * s : v), y);
+      return sum(out) + calls;
+    };
+    const { val, grad } = withgradient(counted, array([1, 2, 3]), 5);
+    expect([val, nested(grad[0]), grad[1]]).toEqual([counted(array([1, 2, 3]), 5), [1, 1, 5], 3]);
+    // two operands, the capture inside a partial (∂/∂a = b·s): gradients as finite differences give
+    const f = (a: NDArray, b: NDArray, s: number) => sum(map((p, q) => (p > 1 ? p * q * s : p * q), a, b));
+    const [ga, gb, gs2] = gradient(f, array([1, 2]), array([3, 4]), 0.5);
+    expect([nested(ga), nested(gb), gs2]).toEqual([[3, 2], [1, 1], 8]);
+  });
+
   it('nests to any order: third derivative of Σ map(v ↦ v⁴, s·c)', () => {
     const c = array([1, 2]);
     const f = (s: number) => sum(map((v) => v ** 4, mul(c, s)));
