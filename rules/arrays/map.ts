@@ -7,14 +7,18 @@
 // 130 ms recording f element by element on the caller's tape and 135 ms calling
 // derivative() per element (the same f as five whole-array operations: 36 ms; the figures
 // also in spec/rules/arrays/map.test.ts). Nesting: when the operands are
-// traced one level out, the value is `map` one level out and the partials are `map`s of
-// f's derivatives, so the pullback is differentiable again.
+// traced one level out, each element's value and partials come from f recorded one level
+// out, so the pullback is differentiable again.
 //
 // Slow path (always correct): when f reads traced values it closes over (a captured
 // parameter), the partials in the operands do not tell the whole story; then f is recorded
 // element by element on the tape, and the results packed into one array.
+//
+// Either way f is called once per element, as a plain map calls it: its side effects (a
+// counter, a log) happen once.
 
-import { allocate, NDArray, promote, type Dtype, type FloatArray } from '../../lib/ndarray.js';
+import { allocate, NDArray, promote, type Dtype } from '../../lib/ndarray.js';
+import type { Tape } from '../../lib/core/tape.js';
 import { live, rowOn, Traced, isTraced } from '../../lib/core/traced.js';
 import { closeTape, openTape } from '../../lib/core/scope.js';
 import { unpin } from '../../lib/core/symbolic.js';
@@ -53,36 +57,24 @@ function mapAt(f: ScalarFn, Xs: NDArray[], shape: number[], dtype: Dtype): NDArr
   const vs = Xs.map((X) => liveArray(on(X, t) as NDArray));
   const need = Xs.map((X) => X.tracedTape === t);
   const shapes = Xs.map((X) => X.shape);
-  if (vs.every((v) => v.tracedTape === null)) {
-    const local = partialsAt(f, vs, shape, dtype);
-    // (f read a traced value it closes over: the elements from there on are traced one by one)
-    if (!Array.isArray(local)) return traceElements(f, Xs, shape, dtype, local);
-    const [y, partials] = local;
-    return record(t, y, Xs, function mapPullback(g) {
-      // (a zero cotangent contributes nothing, even through an infinite partial: sqrt at 0)
-      return partials.map((d, k) => (need[k] ? sumTo(nothingFromZeros(mul(g, d), g) as NDArray, shapes[k]!) : null));
-    }, undefined, function mapTangent(tangents) {
-      // ẏ = Σ_k ∂f/∂x_k ⊙ ẋ_k (each tangent stretched to the result, as its operand is)
-      return tangents.reduce((sum: unknown, d, k) => {
-        if (d === null) return sum;
-        const stretched = broadcastTo(d, shape);
-        return plus(sum, nothingFromZeros(mul(stretched, partials[k]!), stretched));
-      }, null);
-    }, undefined, readsNothing(Xs.length)); // (the partials are computed now)
-  }
-  // One level out: the value is map there; a value traced here means f captured one.
-  const y = mapAt(f, vs, shape, dtype);
-  if (y.tracedTape === t) return traceElements(f, Xs, shape, dtype);
-  const derivatives = vs.map((_, k) => partialFunction(f, k));
+  // Each element's value and partials in f's arguments, f called once per element: on plain
+  // numbers from a small tape per element; nested (operands traced one level out), recorded
+  // there, so that the pullback is differentiable again.
+  const local = vs.every((v) => v.tracedTape === null) ? partialsAt(f, vs, shape, dtype) : nestedPartialsAt(f, vs, shape, dtype, t);
+  // (f read a traced value it closes over: the elements from there on are traced one by one)
+  if (!Array.isArray(local)) return traceElements(f, Xs, shape, dtype, local);
+  const [y, partials] = local;
   return record(t, y, Xs, function mapPullback(g) {
-    return derivatives.map((df, k) => (need[k] ? sumTo(nothingFromZeros(mul(g, mapAt(df, vs, shape, dtype)), g) as NDArray, shapes[k]!) : null));
+    // (a zero cotangent contributes nothing, even through an infinite partial: sqrt at 0)
+    return partials.map((d, k) => (need[k] ? sumTo(nothingFromZeros(mul(g, d), g) as NDArray, shapes[k]!) : null));
   }, undefined, function mapTangent(tangents) {
+    // ẏ = Σ_k ∂f/∂x_k ⊙ ẋ_k (each tangent stretched to the result, as its operand is)
     return tangents.reduce((sum: unknown, d, k) => {
       if (d === null) return sum;
       const stretched = broadcastTo(d, shape);
-      return plus(sum, nothingFromZeros(mul(stretched, mapAt(derivatives[k]!, vs, shape, dtype)), stretched));
+      return plus(sum, nothingFromZeros(mul(stretched, partials[k]!), stretched));
     }, null);
-  });
+  }, undefined, readsNothing(Xs.length)); // (the partials are computed now)
 }
 
 /**
@@ -118,8 +110,8 @@ function evaluate(f: ScalarFn, Xs: NDArray[], shape: number[], dtype: Dtype): ND
  */
 interface Stopped {
   readonly at: number;
-  readonly values: FloatArray;
-  readonly partials: readonly FloatArray[];
+  readonly values: ArrayLike<unknown>;
+  readonly partials: readonly ArrayLike<unknown>[];
   readonly result: unknown;
   readonly resultPartials: readonly unknown[];
 }
@@ -206,11 +198,28 @@ function local(f: ScalarFn, args: readonly unknown[]): [unknown, unknown[]] {
   return result;
 }
 
-/** ∂f/∂(argument k) as a function of the arguments (differentiable again: nesting). */
-function partialFunction(f: ScalarFn, k: number): ScalarFn {
-  return function partial(...args: unknown[]) {
-    return local(f, args)[1][k];
-  };
+/**
+ * Nested (some operand traced one level out of `t`): each element's value and partials as
+ * that level sees them, from one call of f on the elements there (recorded by that level's
+ * tape: the partials are differentiable again). Calling f again for its derivatives, in the
+ * pullback, repeated its side effects: a counter `i++` read past its weights (NaN hessians).
+ * Where a value or partial is traced on `t` itself (f read a traced value it closes over),
+ * where it stopped.
+ */
+function nestedPartialsAt(f: ScalarFn, vs: NDArray[], shape: number[], dtype: Dtype, t: Tape): [NDArray, NDArray[]] | Stopped {
+  const elements = vs.map((v) => [...(v.tracedTape === null ? stretchTo(v, shape) : broadcastTo(v, shape))]);
+  const n = elements[0]!.length;
+  const values = new Array<unknown>(n);
+  const partials = vs.map(() => new Array<unknown>(n));
+  const onT = (v: unknown) => isTraced(v) && v.tracedTape.depth >= t.depth;
+  for (let k = 0; k < n; k++) {
+    const [r, ds] = local(f, elements.map((e) => e[k]));
+    if (onT(r) || ds.some(onT)) return { at: k, values, partials, result: r, resultPartials: ds };
+    values[k] = r;
+    for (let q = 0; q < ds.length; q++) partials[q]![k] = ds[q];
+  }
+  const pack = (xs: unknown[]) => astype(reshape(asArray(xs, 'map: results'), shape), dtype);
+  return [pack(values), partials.map(pack)];
 }
 
 /**
@@ -227,7 +236,7 @@ function traceElements(f: ScalarFn, Xs: NDArray[], shape: number[], dtype: Dtype
   if (stopped !== undefined) {
     const t = tapeOf(Xs)!;
     const rows = (k: number) => elements.map((e) => rowOn(e[k], t));
-    for (let k = 0; k < stopped.at; k++) results[k] = t.pushMany(stopped.values[k]!, rows(k), stopped.partials.map((d) => d[k]!));
+    for (let k = 0; k < stopped.at; k++) results[k] = t.pushMany(stopped.values[k], rows(k), stopped.partials.map((d) => d[k]));
     // element `at`: f's result (its dependence on the captured values) plus its partials in
     // the elements (the partials as the enclosing tape sees them: one level out of t)
     const r = stopped.result;

@@ -7,7 +7,7 @@
 // alone; the same f as five whole-array operations — 36 ms. map uses the first, and falls
 // back to the second only when f reads a traced value it closes over.
 import { describe, expect, it } from 'vitest';
-import { array, gradient, isderiving, map, mul, NDArray, sqrt, sum, withgradient } from 'zygote-ts';
+import { array, gradient, hessian, isderiving, map, mul, NDArray, sqrt, sum, withgradient } from 'zygote-ts';
 
 const nested = (x: unknown) => (x instanceof NDArray ? x.toArray() : x);
 
@@ -84,6 +84,29 @@ describe('map', () => {
     const f = (a: NDArray, b: NDArray, s: number) => sum(map((p, q) => (p > 1 ? p * q * s : p * q), a, b));
     const [ga, gb, gs2] = gradient(f, array([1, 2]), array([3, 4]), 0.5);
     expect([nested(ga), nested(gb), gs2]).toEqual([[3, 2], [1, 1], 8]);
+  });
+
+  it('nested (hessians), calls f once per element too: its derivatives come from that call', () => {
+    // The pullback called f again for its partials: a counter indexing weights read past them
+    // (a hessian of NaN on the diagonal), and a captured traced number ran f a third time.
+    let calls = 0;
+    const weighted = (y: NDArray) => {
+      const w = [1, 2, 3];
+      let i = 0;
+      return sum(map((v) => (calls++, v * v * w[i++]!), y));
+    };
+    expect(nested(hessian(weighted, array([1, 2, 3])))).toEqual([[2, 0, 0], [0, 4, 0], [0, 0, 6]]);
+    expect(calls).toBe(3);
+    // s = Σx captured: ∂²/∂x_j∂x_k s·Σ w_i x_i² = 2w_k x_k + 2w_j x_j + 2s w_j δ_jk
+    const captured = (y: NDArray) => {
+      const s = sum(y);
+      const w = [1, 2, 3];
+      let i = 0;
+      return sum(map((v) => (calls++, v * v * s * w[i++]!), y));
+    };
+    calls = 0;
+    expect(nested(hessian(captured, array([1, 2, 3])))).toEqual([[16, 10, 20], [10, 40, 26], [20, 26, 72]]);
+    expect(calls).toBe(3);
   });
 
   it('nests to any order: third derivative of Σ map(v ↦ v⁴, s·c)', () => {
