@@ -612,6 +612,7 @@ export class Wrapping {
   // Arrays are values: one input row for the whole array, no stand-in.
   private arrayInput(x: NDArray, parent: Node | null, key: unknown): NDArray {
     const t = traceArray(this.tape, liveArray(x));
+    keepClassAndOwnProperties(t, x);
     this.arrayOriginals.set(t, x);
     this.lastSlot = this.inputs.length;
     this.inputs.push(t);
@@ -782,6 +783,25 @@ function copyNamedProperties(node: Node, from: unknown[], to: unknown[], element
     }
   }
   node.named = named;
+}
+
+// The own properties every NDArray has (its fields: shape, data, …; the private ones are not listed).
+let arrayFields: ReadonlySet<PropertyKey> | null = null;
+
+/**
+ * An NDArray argument is traced as a new array, which had NDArray's class and fields only: f
+ * read a subclass's field or the caller's own property (`t.scale`, `x.label`) as undefined,
+ * a subclass's method as missing, and `t instanceof Tensor` as false, and so computed
+ * another value without a word. The class and those properties come along (as they are: the
+ * gradient is the array's; numbers there are constants).
+ */
+function keepClassAndOwnProperties(traced: NDArray, x: NDArray): void {
+  const proto = Object.getPrototypeOf(x);
+  if (proto !== NDArray.prototype) Object.setPrototypeOf(traced, proto);
+  const keys = Reflect.ownKeys(x);
+  const fields = (arrayFields ??= new Set(Reflect.ownKeys(new NDArray([], new Float64Array(1)))));
+  if (keys.length === fields.size && proto === NDArray.prototype) return;
+  for (const key of keys) if (!fields.has(key)) Object.defineProperty(traced, key, Object.getOwnPropertyDescriptor(x, key)!);
 }
 
 /** Refuses a number (or what holds numbers) under a named property of an array or typed array: their gradients are by index. */
