@@ -279,7 +279,11 @@ export function sumTo(x: NDArray, shape: readonly number[]): NDArray {
 }
 
 /** `x` stretched to `shape` by broadcasting. */
-export function broadcastTo(x: unknown, shape: readonly number[]): NDArray {
+export function broadcastTo(x: unknown, shapeArg: readonly number[]): NDArray {
+  // (a copy: the result, and a pullback run later, kept the caller's array, which the caller
+  // may go on to change — `s[0] = 2` gave the result of broadcastTo(array([1]), s) shape [2]
+  // over 3 elements)
+  const shape = Array.from(shapeArg);
   const X = isNDArray(x) ? liveArray(x) : toArray(operand(x, 'broadcastTo'));
   // Stretching only: [3] cannot become [1] (broadcasting both ways would give [3]).
   if (!sameShape(broadcastShapes(X.shape, shape, 'broadcastTo'), shape)) {

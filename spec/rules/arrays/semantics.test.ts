@@ -2,7 +2,7 @@
 // and nested JavaScript arrays as operands.
 import { describe, expect, it } from 'vitest';
 import {
-  __zy, array, concat, cumsum, get, gradient, logsumexp, max, maximum, mean, min, minimum, mul, NDArray, prod, relu, row, sigmoid,
+  __zy, array, broadcastTo, concat, cumsum, get, gradient, logsumexp, max, maximum, mean, min, minimum, mul, NDArray, prod, relu, row, sigmoid,
   reshape, slice, softmax, stack, sum, sumsq, abs2, withgradient,
 } from 'zygote-ts';
 
@@ -229,6 +229,22 @@ describe('joining and cutting', () => {
 
   // (a traced length was taken for a traced number in the array's storage: "an array operation
   // found a traced number in an NDArray's storage", where plain JavaScript reshapes)
+  it("broadcastTo keeps no reference to the caller's shape array (changing it later changes nothing)", () => {
+    // (the result of broadcastTo(array([1]), s) had shape s itself: s[0] = 2 made it [2] over 3 elements;
+    // in a differentiation the recorded step kept it too, and the forward saw the new shape)
+    const s = [3];
+    const b = broadcastTo(array([1]), s);
+    s[0] = 2;
+    expect([b.shape, b.toArray()]).toEqual([[3], [1, 1, 1]]);
+    const t = [3];
+    const f = (x: NDArray) => {
+      const y = broadcastTo(x, t);
+      t[0] = 2;
+      return sum(mul(y, array([1, 2, 3])));
+    };
+    expect(grads(gradient(f, array([1])))).toEqual([[6]]);
+  });
+
   it('reshape takes a traced length as its number, as get takes an index', () => {
     const data = [1, 2, 3, 4, 5, 6];
     const A = array(data);
