@@ -4,7 +4,8 @@
 import { allocate, checkDtype, fromNested, NDArray, type ArrayLike, type Dtype, type DtypeOption, isNDArray } from './ndarray.js';
 import { astype } from '../rules/arrays/dtype.js';
 import { asArray } from '../rules/arrays/record.js';
-import { isTraced } from './core/traced.js';
+import { isTraced, primal } from './core/traced.js';
+import { isSymbolic } from './core/symbolic.js';
 
 /** Options of `rand`: a seed for reproducible numbers, and the dtype. */
 export interface RandOptions extends DtypeOption {
@@ -59,11 +60,15 @@ export function rand(...args: [...shape: number[], options: RandOptions] | numbe
 
 const sizeOf = (shape: readonly number[]) => shape.reduce((p, n) => p * n, 1);
 
-// The lengths, then optionally an options object last.
+// The lengths, then optionally an options object last. A length may be a traced number
+// (`zeros(Math.round(s))` in f), read as its number, as reshape reads one: it was taken for
+// the options object, which made the array 0-d (sum(zeros(n) + s) was s, not n·s).
 function shapeAndDtype<O extends DtypeOption>(args: readonly (number | O)[], op: string): [number[], Dtype, O] {
   const last = args[args.length - 1];
-  const options = (typeof last === 'object' && last !== null ? last : {}) as O;
-  const shape = (options === last ? args.slice(0, -1) : args) as number[];
+  const hasOptions = typeof last === 'object' && last !== null && !isTraced(last) && !isSymbolic(last);
+  const options = (hasOptions ? last : {}) as O;
+  const lengths = hasOptions ? args.slice(0, -1) : args;
+  const shape = lengths.map((n) => (typeof n === 'number' ? n : primal(n)));
   return [shape, options.dtype === undefined ? 'float64' : checkDtype(options.dtype, op), options];
 }
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   __zy, array, broadcastTo, concat, cumsum, get, gradient, logsumexp, max, maximum, mean, min, minimum, mul, NDArray, prod, relu, row, sigmoid,
-  reshape, slice, softmax, stack, sum, sumsq, abs2, withgradient,
+  reshape, slice, softmax, stack, sum, sumsq, abs2, withgradient, zeros, ones, rand, add,
 } from 'zygote-ts';
 
 const M = __zy.Math as unknown as Record<string, (...xs: unknown[]) => NDArray>;
@@ -251,6 +251,22 @@ describe('joining and cutting', () => {
     const f = (x: number) => sum(row(reshape(A, [Math.floor(x), -1]), 0)) * x;
     const plain = (x: number) => data.slice(0, data.length / Math.floor(x)).reduce((s, v) => s + v, 0) * x;
     for (const x of [2.5, 3.5]) expect(withgradient(f, x)).toEqual({ val: plain(x), grad: [plain(x) / x] });
+  });
+
+  it('zeros, ones and rand take traced lengths as their numbers (not as the options object)', () => {
+    // (a traced length last was taken for the options: zeros(n) was 0-d, sum(zeros(n) + s) was s, not n·s;
+    // one before the last reached the size computation and was refused as not rewritten)
+    const f = (s: number) => {
+      const n = Math.round(s);
+      return sum(add(zeros(n), s)) + sum(ones(n, 2)) * s + sum(rand(n, { seed: 1, dtype: 'float32' })) * 0;
+    };
+    for (const s of [3.2, 4.6]) {
+      const n = Math.round(s);
+      expect(withgradient(f, s)).toEqual({ val: f(s), grad: [3 * n] });
+      expect(f(s)).toBeCloseTo(3 * n * s, 12);
+    }
+    const g = (x: number[]) => sum(ones(Math.max(1, x[0]! | 0))) * x[1]!;
+    expect(withgradient(g, [2, 5])).toEqual({ val: 10, grad: [[0, 2]] });
   });
 
   // (array() refused them: "array[0] is object, not a number")
