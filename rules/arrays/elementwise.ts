@@ -4,7 +4,7 @@
 
 import { allocate, isNumericArrayLike, NDArray, isNDArray } from '../../lib/ndarray.js';
 import { kernels } from '../../lib/kernels/index.js';
-import { live, Traced, isTraced } from '../../lib/core/traced.js';
+import { live, primal, Traced, isTraced } from '../../lib/core/traced.js';
 import { isDeriving } from '../../lib/core/scope.js';
 import { isSymbolic } from '../../lib/core/symbolic.js';
 import { add, div, mul, neg, pow, sub, mod } from '../arithmetic.js';
@@ -282,8 +282,8 @@ export function sumTo(x: NDArray, shape: readonly number[]): NDArray {
 export function broadcastTo(x: unknown, shapeArg: readonly number[]): NDArray {
   // (a copy: the result, and a pullback run later, kept the caller's array, which the caller
   // may go on to change — `s[0] = 2` gave the result of broadcastTo(array([1]), s) shape [2]
-  // over 3 elements)
-  const shape = Array.from(shapeArg);
+  // over 3 elements; a traced length is read as its number, as reshape reads one)
+  const shape = Array.from(shapeArg, (n) => (typeof n === 'number' ? n : primal(n)));
   const X = isNDArray(x) ? liveArray(x) : toArray(operand(x, 'broadcastTo'));
   // Stretching only: [3] cannot become [1] (broadcasting both ways would give [3]).
   if (!sameShape(broadcastShapes(X.shape, shape, 'broadcastTo'), shape)) {

@@ -243,6 +243,9 @@ describe('joining and cutting', () => {
       return sum(mul(y, array([1, 2, 3])));
     };
     expect(grads(gradient(f, array([1])))).toEqual([[6]]);
+    // (a traced length is read as its number, as reshape's: it was refused as storage)
+    const g = (x: number) => sum(broadcastTo(array([1, 2]), [Math.round(x), 2])) * x;
+    expect(withgradient(g, 3.2)).toEqual({ val: g(3.2), grad: [9] });
   });
 
   it('reshape takes a traced length as its number, as get takes an index', () => {
