@@ -20,8 +20,9 @@ export interface RandOptions extends DtypeOption {
 export function array(x: ArrayLike | number, options?: DtypeOption): NDArray {
   const dtype = options?.dtype === undefined ? undefined : checkDtype(options.dtype, 'array');
   if (isNDArray(x)) return dtype === undefined ? x : astype(x, dtype);
-  // (numbers traced by a differentiation are packed into one traced array, derivatives kept)
-  if (Array.isArray(x) && holdsTraced(x)) {
+  // (numbers traced by a differentiation are packed into one traced array, derivatives kept;
+  // a traced number alone is a 0-d array, as array(3) is: it was refused as 'got object')
+  if ((Array.isArray(x) && holdsTraced(x)) || isTraced(x) || isSymbolic(x)) {
     const packed = asArray(x, 'array');
     return dtype === undefined ? packed : astype(packed, dtype);
   }

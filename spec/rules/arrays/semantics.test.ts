@@ -276,6 +276,9 @@ describe('joining and cutting', () => {
   it('array() of traced numbers keeps their derivatives, float64 or float32', () => {
     expect(gradient((a: number, b: number) => sum(mul(array([a, b]), array([3, 4]))), 1, 2)).toEqual([3, 4]);
     expect(gradient((a: number, b: number) => sum(array([[a, b], [b, 1]], { dtype: 'float32' })), 1, 2)).toEqual([1, 2]);
+    // (a traced number alone is a 0-d array, as array(3) is: it was refused, 'got object')
+    expect(withgradient((s: number) => sum(mul(array(mul(s, 2)), array([1, 2]))), 3)).toEqual({ val: 18, grad: [6] });
+    expect(withgradient((s: number) => sum(mul(array(s, { dtype: 'float32' }), 3)), 3)).toEqual({ val: 9, grad: [3] });
   });
 
   it('nested JavaScript arrays are accepted, and their gradients come back nested', () => {
