@@ -49,17 +49,24 @@ export function ones(...args: [...shape: number[], options: DtypeOption] | numbe
 /**
  * Uniform random numbers in [0, 1). `rand(2, 3)`; options last: `rand(2, 3, { seed: 42 })`
  * for reproducible numbers (a small PRNG, mulberry32), `{ dtype: 'float32' }` for float32
- * (the same numbers, rounded).
+ * (the same numbers, rounded; one that would round up to 1 is the largest float32 below it).
  */
 export function rand(...args: [...shape: number[], options: RandOptions] | number[]): NDArray {
   const [shape, dtype, options] = shapeAndDtype<RandOptions>(args, 'rand');
   const data = allocate(dtype, sizeOf(shape));
   const next = options.seed === undefined ? Math.random : mulberry32(options.seed);
   for (let k = 0; k < data.length; k++) data[k] = next();
+  // (a number within 2⁻²⁵ of 1 rounds up to 1 in float32, outside [0, 1) — element 25 of
+  // rand(26, { seed: 1590081, dtype: 'float32' }) was 1, so floor(r·n) indexed past n: it is
+  // the largest float32 below 1 instead)
+  if (dtype === 'float32') for (let k = 0; k < data.length; k++) if (data[k] === 1) data[k] = FLOAT32_BELOW_ONE;
   return new NDArray(shape, data);
 }
 
 const sizeOf = (shape: readonly number[]) => shape.reduce((p, n) => p * n, 1);
+
+/** 1 − 2⁻²⁴. */
+const FLOAT32_BELOW_ONE = Math.fround(1 - 2 ** -24);
 
 // The lengths, then optionally an options object last. A length may be a traced number
 // (`zeros(Math.round(s))` in f), read as its number, as reshape reads one: it was taken for

@@ -44,6 +44,14 @@ describe('making float32 arrays', () => {
     expect(rand(4, { dtype: 'float32' }).dtype).toBe('float32');
   });
 
+  it('rand in float32 stays below 1 (a number within 2⁻²⁵ of 1 rounded up to 1)', () => {
+    // (element 25 of this seed is 0.99999998…: rounded, it was 1, outside [0, 1))
+    const r = rand(26, { seed: 1590081, dtype: 'float32' });
+    expect(rand(26, { seed: 1590081 }).data[25]).toBeGreaterThan(1 - 2 ** -25);
+    expect(Math.max(...r.data)).toBeLessThan(1);
+    expect(r.data[25]).toBe(Math.fround(1 - 2 ** -24));
+  });
+
   it('toFloat32Array and toFloat64Array copy the numbers out', () => {
     const x = array([0.1, 0.2]);
     expect(Array.from(x.toFloat32Array())).toEqual(rounded([0.1, 0.2]));
