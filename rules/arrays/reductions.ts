@@ -73,15 +73,28 @@ function sumKernel(X: NDArray, g: Groups, axis: Axis): number | NDArray {
 export function mean(x: ArrayInput, axis: number): NDArray;
 export function mean(x: ArrayInput): number;
 export function mean(x: unknown, axis?: unknown): any {
-  return reduction('mean', x, axis, (X, g, a) => {
-    const s = sumKernel(X, g, a);
-    return typeof s === 'number' ? s / g.n : new NDArray(s.shape, s.data.map((v) => v / g.n));
-  }, (v, a) => mean(v, axisOf(a)!), (_v, _y, X, g, a) =>
+  return reduction('mean', x, axis, meanKernel, (v, a) => mean(v, axisOf(a)!), (_v, _y, X, g, a) =>
     function meanPullback(ct) {
       return expandBack(div(ct, g.n), X, g, a);
     },
     (_v, dx, _g, a) => (a === null ? mean(dx) : mean(dx, a)),
   );
+}
+
+// Each sum divided in float64, then stored: a float32 sum stored first was rounded twice, and
+// overflowed where the mean does not (the mean of float32 [3e38, 3e38] was Infinity, over all
+// elements too, where sum gives 6e38 as a number).
+function meanKernel(X: NDArray, g: Groups, axis: Axis): number | NDArray {
+  if (axis === null) {
+    let s = 0;
+    for (const v of X.data) s += v;
+    return s / g.n;
+  }
+  return reducedValue(reduceGroups(X, g, (d, base, stride, n) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += d[base + i * stride]!;
+    return s / n;
+  }), g, axis);
 }
 
 /** Σ x² over all elements: a number. */

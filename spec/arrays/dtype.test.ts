@@ -44,6 +44,19 @@ describe('making float32 arrays', () => {
     expect(rand(4, { dtype: 'float32' }).dtype).toBe('float32');
   });
 
+  it('mean of float32 numbers divides before it rounds: no overflow where the mean fits, one rounding', () => {
+    // (the float32 sum was stored first: mean([3e38, 3e38]) was Infinity, over all elements and along an axis)
+    const x = array([3e38, 3e38], { dtype: 'float32' });
+    const big = Math.fround(3e38);
+    expect(mean(x)).toBe(big);
+    expect(Array.from(mean(x, 0).data)).toEqual([big]);
+    expect(Array.from(mean(array([[3e38, 3e38], [1, 2]], { dtype: 'float32' }), 1).data)).toEqual([big, 1.5]);
+    // over all elements a number, as sum gives one: the float32 numbers' mean, not their rounded sum's
+    const z = array([0.1, 0.2, 0.7], { dtype: 'float32' });
+    expect(mean(z)).toBe((Math.fround(0.1) + Math.fround(0.2) + Math.fround(0.7)) / 3);
+    expect(mean(z)).toBe(sum(z) / 3);
+  });
+
   it('rand in float32 stays below 1 (a number within 2⁻²⁵ of 1 rounded up to 1)', () => {
     // (element 25 of this seed is 0.99999998…: rounded, it was 1, outside [0, 1))
     const r = rand(26, { seed: 1590081, dtype: 'float32' });
