@@ -211,7 +211,7 @@ function nestedPartialsAt(f: ScalarFn, vs: NDArray[], shape: number[], dtype: Dt
   const n = elements[0]!.length;
   const values = new Array<unknown>(n);
   const partials = vs.map(() => new Array<unknown>(n));
-  const onT = (v: unknown) => isTraced(v) && v.tracedTape.depth >= t.depth;
+  const onT = (v: unknown) => isTraced(v) && v.tracedTape.active && v.tracedTape.depth >= t.depth;
   for (let k = 0; k < n; k++) {
     const [r, ds] = local(f, elements.map((e) => e[k]));
     if (onT(r) || ds.some(onT)) return { at: k, values, partials, result: r, resultPartials: ds };
