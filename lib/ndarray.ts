@@ -245,6 +245,22 @@ function checkStorage(shape: readonly number[], data: FloatArray): void {
   if (data.length !== size) throw new RangeError(`zygote-ts: NDArray: shape [${shape.join(', ')}] has ${size} elements, but the storage holds ${data.length}.`);
 }
 
+// The own properties every NDArray has (its fields: shape, data, …; private ones are not listed).
+let arrayFields: ReadonlySet<PropertyKey> | null = null;
+
+/**
+ * The own properties of `x` besides an NDArray's fields (a subclass's fields, `x.label`), or
+ * null when there are none and `x` is of class NDArray itself: what a traced copy of an
+ * argument must take along for f to read (proxies/standins.ts), and what compiled code,
+ * which reads an argument's numbers only, cannot (lib/compile/arguments.ts).
+ */
+export function ownForm(x: NDArray): PropertyKey[] | null {
+  const keys = Reflect.ownKeys(x);
+  const fields = (arrayFields ??= new Set(Reflect.ownKeys(new NDArray([], new Float64Array(1)))));
+  if (keys.length === fields.size && Object.getPrototypeOf(x) === NDArray.prototype) return null;
+  return keys.filter((key) => !fields.has(key));
+}
+
 /** True for an NDArray, asked without observable effects on user values (see `NDArray.is`). */
 export const isNDArray = (x: unknown): x is NDArray => NDArray.is(x);
 

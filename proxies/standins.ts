@@ -16,7 +16,7 @@
 // original, as numbers, so the caller sees plain JavaScript's effects and no traced value.
 
 import { live, Traced, isTraced } from '../lib/core/traced.js';
-import { fromNested, liveArray, NDArray, traceArray, isNDArray, type FloatArray } from '../lib/ndarray.js';
+import { fromNested, liveArray, NDArray, ownForm, traceArray, isNDArray, type FloatArray } from '../lib/ndarray.js';
 import { typedArgument, typedStandIn } from './typed-arrays.js';
 import { isScalarObject } from '../lib/core/scalars.js';
 import { isSymbolic } from '../lib/core/symbolic.js';
@@ -785,9 +785,6 @@ function copyNamedProperties(node: Node, from: unknown[], to: unknown[], element
   node.named = named;
 }
 
-// The own properties every NDArray has (its fields: shape, data, …; the private ones are not listed).
-let arrayFields: ReadonlySet<PropertyKey> | null = null;
-
 /**
  * An NDArray argument is traced as a new array, which had NDArray's class and fields only: f
  * read a subclass's field or the caller's own property (`t.scale`, `x.label`) as undefined,
@@ -796,12 +793,10 @@ let arrayFields: ReadonlySet<PropertyKey> | null = null;
  * gradient is the array's; numbers there are constants).
  */
 function keepClassAndOwnProperties(traced: NDArray, x: NDArray): void {
-  const proto = Object.getPrototypeOf(x);
-  if (proto !== NDArray.prototype) Object.setPrototypeOf(traced, proto);
-  const keys = Reflect.ownKeys(x);
-  const fields = (arrayFields ??= new Set(Reflect.ownKeys(new NDArray([], new Float64Array(1)))));
-  if (keys.length === fields.size && proto === NDArray.prototype) return;
-  for (const key of keys) if (!fields.has(key)) Object.defineProperty(traced, key, Object.getOwnPropertyDescriptor(x, key)!);
+  const own = ownForm(x);
+  if (own === null) return;
+  Object.setPrototypeOf(traced, Object.getPrototypeOf(x));
+  for (const key of own) Object.defineProperty(traced, key, Object.getOwnPropertyDescriptor(x, key)!);
 }
 
 /** Refuses a number (or what holds numbers) under a named property of an array or typed array: their gradients are by index. */

@@ -9,7 +9,7 @@
 import { withOriginals } from '../../proxies/cleanup.js';
 import { orderLike } from '../../proxies/writeback.js';
 import { Symbolic, isSymbolic } from '../core/symbolic.js';
-import { NDArray, isNDArray } from '../ndarray.js';
+import { NDArray, isNDArray, ownForm } from '../ndarray.js';
 import { Params } from '../params.js';
 import { isTraced } from '../core/traced.js';
 import type { Program } from './program.js';
@@ -82,8 +82,8 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
   // checked distinct (`E`, kept by the path): only when one differs is the check made again.
   // A record arriving at its place is also checked for properties of the kinds the copy
   // lacks (f could read them); one already there is not (see README: what runs uncompiled).
-  const noteObject = (name: string, record = false) =>
-    `if (E[${objects}] !== ${name}) { ${record ? `if (${constant(hasUnreadProperty)}(${name})) return MISS; ` : ''}E[${objects++}] = ${name}; E.checked = false; }`;
+  const noteObject = (name: string, unread: ((o: never) => unknown) | null = null) =>
+    `if (E[${objects}] !== ${name}) { ${unread ? `if (${constant(unread)}(${name})) return MISS; ` : ''}E[${objects++}] = ${name}; E.checked = false; }`;
 
   const visit = (value: unknown, expr: string, path: string): unknown => {
     if (isTraced(value) || (isNDArray(value) && value.tracedTape !== null)) {
@@ -182,13 +182,21 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
     }
     if (value instanceof Params) throw new Uncompilable('implicit parameters (Params) are not compiled yet: pass the arrays as arguments');
     if (isNDArray(value)) {
+      // (compiled code reads the array's numbers: a subclass's fields or the caller's own
+      // properties, which f may read, would keep the recording's values; that call runs
+      // uncompiled, and so does one where such an array arrives later)
+      const own = ownForm(value);
+      if (own !== null) {
+        const what = own.length > 0 ? `a property of its own (${JSON.stringify(String(own[0]))})` : `class ${Object.getPrototypeOf(value)?.constructor?.name ?? '?'}`;
+        throw new Uncompilable(`argument ${path} is an NDArray with ${what}; compiled code reads its numbers only`, true);
+      }
       // An array argument is an object input, read from A; its shape and dtype are part of the path.
       const k = arrayArguments.push(value) - 1;
       copies.set(value, { copy: value, name });
       lines.push(
         `if (!(${name} instanceof ${constant(NDArray)}) || ${name}.tracedTape !== null || ${name}.dtype !== ${JSON.stringify(value.dtype)} || ` +
           `${name}.shape.length !== ${value.shape.length}${value.shape.map((d, i) => ` || ${name}.shape[${i}] !== ${d}`).join('')}) return MISS;`,
-        noteObject(name),
+        noteObject(name, ownForm),
         `A[${k}] = ${name};`,
       );
       return value;
@@ -208,7 +216,7 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
       `if (typeof ${name} !== 'object' || ${name} === null || Object.getPrototypeOf(${name}) !== ${constant(proto)} || ${sealDiffers(name, seal)}) return MISS;`,
       `const ${name}k = Object.keys(${name});`,
       `if (${keysDiffer(`${name}k`, keys)}) return MISS;`,
-      noteObject(name, true),
+      noteObject(name, hasUnreadProperty),
     );
     for (const key of keys) {
       const v = visit((value as Record<string, unknown>)[key], `${name}[${JSON.stringify(key)}]`, `${path}.${key}`);

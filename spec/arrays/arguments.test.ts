@@ -37,6 +37,23 @@ describe('NDArray arguments keep their class and own properties', () => {
     expect([val, nested(grad[0])]).toEqual([15, [5, 5]]);
   });
 
+  it("compiled code, which reads an argument's numbers only, does not keep the recording's properties", () => {
+    // (a compiled f kept the first call's x.scale: 3 on every later call, where eager gave 5, 7)
+    const f = (x: Scaled) => sum(x) * x.scale;
+    const g = compileGradient(f);
+    for (const s of [3, 3, 5, 7]) {
+      const x = t();
+      x.scale = s;
+      expect(nested(g(x)[0])).toEqual([s, s]);
+    }
+    // a plain NDArray recorded first, one with an own property later (and back)
+    const h = compileGradient((x: any) => sum(x) * (x.k ?? 1));
+    for (const k of [undefined, undefined, 9, undefined, 4]) {
+      const x = k === undefined ? array([1, 2]) : Object.assign(array([1, 2]), { k });
+      expect(nested(h(x)[0])).toEqual([k ?? 1, k ?? 1]);
+    }
+  });
+
   it('also compiled, in forward mode and nested', () => {
     const f = (x: NDArray) => (x instanceof Scaled ? x.weighted() : -1);
     const g = compileGradient(f);
