@@ -73,10 +73,15 @@ const FLOAT32_BELOW_ONE = Math.fround(1 - 2 ** -24);
 // the options object, which made the array 0-d (sum(zeros(n) + s) was s, not n·s).
 function shapeAndDtype<O extends DtypeOption>(args: readonly (number | O)[], op: string): [number[], Dtype, O] {
   const last = args[args.length - 1];
-  const hasOptions = typeof last === 'object' && last !== null && !isTraced(last) && !isSymbolic(last);
+  const hasOptions = typeof last === 'object' && last !== null && !Array.isArray(last) && !isTraced(last) && !isSymbolic(last);
   const options = (hasOptions ? last : {}) as O;
   const lengths = hasOptions ? args.slice(0, -1) : args;
   const shape = lengths.map((n) => (typeof n === 'number' ? n : primal(n)));
+  // (numpy's zeros([2, 3]) was taken for options here: a 0-d array, without a word)
+  const wrong = shape.find((n) => typeof n !== 'number');
+  if (wrong !== undefined) {
+    throw new TypeError(`zygote-ts: ${op} takes the lengths as numbers, ${op}(2, 3), then options; got ${Array.isArray(wrong) ? 'an array' : typeof wrong} as a length${Array.isArray(wrong) ? ` (spread it: ${op}(...shape))` : ''}.`);
+  }
   return [shape, options.dtype === undefined ? 'float64' : checkDtype(options.dtype, op), options];
 }
 

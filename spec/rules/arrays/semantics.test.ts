@@ -272,6 +272,15 @@ describe('joining and cutting', () => {
     expect(withgradient(g, [2, 5])).toEqual({ val: 10, grad: [[0, 2]] });
   });
 
+  it("zeros, ones and rand refuse a shape given as an array (numpy's zeros([2, 3]) was a 0-d array)", () => {
+    const untyped = (f: unknown) => f as (...args: unknown[]) => NDArray;
+    for (const make of [zeros, ones, rand].map(untyped)) {
+      expect(() => make([2, 3])).toThrow(/takes the lengths as numbers.*spread it/);
+      expect(() => make(2, [3])).toThrow(/takes the lengths as numbers/);
+    }
+    expect(zeros(...[2, 3]).shape).toEqual([2, 3]);
+  });
+
   // (array() refused them: "array[0] is object, not a number")
   it('array() of traced numbers keeps their derivatives, float64 or float32', () => {
     expect(gradient((a: number, b: number) => sum(mul(array([a, b]), array([3, 4]))), 1, 2)).toEqual([3, 4]);
