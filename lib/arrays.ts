@@ -18,6 +18,10 @@ export interface RandOptions extends DtypeOption {
  * the cast is `astype` (differentiable).
  */
 export function array(x: ArrayLike | number, options?: DtypeOption): NDArray {
+  // (numpy's array(x, 'float32') read no dtype from the text: float64, without a word)
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new TypeError(`zygote-ts: array takes its options as an object, array(x, { dtype: 'float32' }); got ${options === null ? 'null' : typeof options === 'string' ? `'${options}'` : typeof options}.`);
+  }
   const dtype = options?.dtype === undefined ? undefined : checkDtype(options.dtype, 'array');
   if (isNDArray(x)) return dtype === undefined ? x : astype(x, dtype);
   // (numbers traced by a differentiation are packed into one traced array, derivatives kept;

@@ -279,6 +279,9 @@ describe('joining and cutting', () => {
       expect(() => make(2, [3])).toThrow(/takes the lengths as numbers/);
     }
     expect(zeros(...[2, 3]).shape).toEqual([2, 3]);
+    // (and array(x, 'float32'), numpy's dtype by position, was float64 without a word)
+    expect(() => untyped(array)([1, 2], 'float32')).toThrow(/array\(x, \{ dtype: 'float32' \}\)/);
+    expect(array([1, 2], undefined).dtype).toBe('float64');
   });
 
   // (array() refused them: "array[0] is object, not a number")
