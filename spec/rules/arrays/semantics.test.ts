@@ -229,6 +229,15 @@ describe('joining and cutting', () => {
 
   // (a traced length was taken for a traced number in the array's storage: "an array operation
   // found a traced number in an NDArray's storage", where plain JavaScript reshapes)
+  // (the NDArray constructor kept the caller's array: `s[0] = 3` after `new NDArray(s, data)` gave
+  // the array shape [3, 3] over 6 numbers, and its sum read past them as undefined: NaN)
+  it("new NDArray keeps no reference to the caller's shape array", () => {
+    const s = [2, 3];
+    const a = new NDArray(s, Float64Array.of(1, 2, 3, 4, 5, 6));
+    s[0] = 3;
+    expect([a.shape, a.size, sum(a)]).toEqual([[2, 3], 6, 21]);
+  });
+
   it("broadcastTo keeps no reference to the caller's shape array (changing it later changes nothing)", () => {
     // (the result of broadcastTo(array([1]), s) had shape s itself: s[0] = 2 made it [2] over 3 elements;
     // in a differentiation the recorded step kept it too, and the forward saw the new shape)
