@@ -190,9 +190,31 @@ function isGlobalMember(node: Node, object: string, names: ReadonlySet<string>, 
   );
 }
 
-/** `Math.sin` and the like, on the global `Math`. */
+/**
+ * `Math.sin` and the like, on the global `Math` or on a name the source binds once to it
+ * (`const M = Math; M.sin(x)`, which minified and hand-tuned code write) or `globalThis.Math`.
+ * Those two kept the built-in, and a traced number given to it stopped the gradient.
+ */
 export function isGlobalMathFunction(node: Node, ctx: RewriteContext): node is acorn.MemberExpression {
-  return isGlobalMember(node, 'Math', MATH_FUNCTIONS, ctx);
+  return isGlobalMember(node, 'Math', MATH_FUNCTIONS, ctx) || isMathFunctionOfAlias(node, ctx);
+}
+
+/** `M.sin` with `M` bound once to the global `Math` (or `globalThis.Math.sin`). */
+function isMathFunctionOfAlias(node: Node, ctx: RewriteContext): node is acorn.MemberExpression {
+  return node.type === 'MemberExpression' && !node.optional && MATH_FUNCTIONS.has(memberName(node) ?? '') && isGlobalAlias(node.object as Node, 'Math', ctx);
+}
+
+/**
+ * How a call of one of Math's functions (`isGlobalMathFunction`) spells its callee: `plain`,
+ * the function as the program reads it (the inline fast path's), and `traced`, the runtime's
+ * version, with no receiver. An alias is still read first (a `const` before its declaration
+ * throws as it did).
+ */
+export function mathCallee(callee: acorn.MemberExpression, ctx: RewriteContext): { plain: string; traced: string } {
+  const name = memberName(callee)!;
+  if (isGlobalReference(callee.object as Node, 'Math', ctx)) return { plain: `Math.${name}`, traced: runtime(`Math.${name}`) };
+  const object = ctx.ed.original(callee.object as Node);
+  return { plain: `${object}.${name}`, traced: `(${object}, __zy.Math.${name})` };
 }
 
 /** Whether a member is read here (not stored into, updated, deleted or destructured into). */
@@ -226,7 +248,7 @@ export const rewriteGlobalFunctions: Rewriter = {
     const object = isGlobalMathFunction(node, ctx) ? 'Math' : 'Number';
     // (`Math['sin']` is `Math.sin`: a literal key is the same function)
     const name = `${object}.${memberName(node)!}`;
-    if (isCallee(node, ctx)) ctx.ed.replace(node, runtime(name));
+    if (isCallee(node, ctx)) ctx.ed.replace(node, object === 'Math' ? mathCallee(node, ctx).traced : runtime(name));
     // (read as a value: the function the global has now, in the runtime's version if it is the
     // built-in; a wrapper the program puts in its place that calls it then calls it, not itself)
     else ctx.ed.replace(node, `(${runtime('builtin')}(${ctx.ed.original(node)}))`);
@@ -253,11 +275,12 @@ export const rewriteMathDestructured: Rewriter = {
     const parent = parentOf(ctx);
     const destructured =
       parent?.type === 'VariableDeclarator' ? parent.init === node && parent.id.type === 'ObjectPattern' : parent?.type === 'AssignmentExpression' && parent.right === node && parent.left.type === 'ObjectPattern';
-    return destructured && (isGlobalReference(node, 'Math', ctx) || isGlobalReference(node, 'Number', ctx) || isGlobalAlias(node, 'Number', ctx));
+    return destructured && ['Math', 'Number'].some((name) => isGlobalReference(node, name, ctx) || isGlobalAlias(node, name, ctx));
   },
   rewrite(node, ctx) {
     // (Number taken apart: its functions as they are now, in the runtime's versions where they are the built-ins)
-    ctx.ed.replace(node, isGlobalReference(node, 'Math', ctx) ? `${runtime('builtin')}(Math)` : `${runtime('numberNow')}()`);
+    const math = isGlobalReference(node, 'Math', ctx) || isGlobalAlias(node, 'Math', ctx);
+    ctx.ed.replace(node, math ? `${runtime('builtin')}(${ctx.ed.original(node)})` : `${runtime('numberNow')}()`);
   },
 };
 

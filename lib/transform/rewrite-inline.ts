@@ -44,7 +44,7 @@ import { isConstantNumber, type Node } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
 import { fixedName, isStatementExpression, runtime, valueUnused } from './context.js';
 import { findToken } from './parse.js';
-import { isGlobalMathFunction, isGlobalReference } from './rewrite-globals.js';
+import { isGlobalMathFunction, isGlobalReference, mathCallee } from './rewrite-globals.js';
 import { BINARY_METHODS, typeofObservesNumbers } from './rewrite-operators.js';
 
 /**
@@ -300,7 +300,8 @@ export const rewriteTypeofInline: Rewriter = {
 };
 
 interface MathPlan {
-  name: string;
+  /** The callee's two spellings (rewrite-globals.ts `mathCallee`). */
+  callee: { plain: string; traced: string };
   args: OperandKind[];
   temps: boolean;
 }
@@ -320,7 +321,7 @@ function planMathCall(node: Node, ctx: RewriteContext): MathPlan | null {
   if (args.every((k) => k === 'number')) return null;
   const temps = args.includes('value');
   if (temps && !tempsAvailable(ctx)) return null;
-  return { name: callee.property.name, args, temps };
+  return { callee: mathCallee(callee, ctx), args, temps };
 }
 
 /**
@@ -343,7 +344,7 @@ export const rewriteMathCallInline: Rewriter = {
       // The runtime call stays in place as the slow path.
       const texts = args.map((a) => ed.original(a));
       const tested = texts.map((t, k) => (plan.args[k] === 'name' ? t : null));
-      ed.prefix(node.start, `${open}${typeTest(tested)} ? Math.${plan.name}(${texts.join(', ')}) : `);
+      ed.prefix(node.start, `${open}${typeTest(tested)} ? ${plan.callee.plain}(${texts.join(', ')}) : `);
       if (close) ed.suffix(node.end, close);
       return;
     }
@@ -361,7 +362,7 @@ export const rewriteMathCallInline: Rewriter = {
     if (trailing) ed.overwrite(trailing.start, trailing.end, '');
     const list = names.join(', ');
     const tested = names.map((t, k) => (plan.args[k] === 'number' ? null : t));
-    ed.overwrite(closing.start, closing.end, `, ${typeTest(tested)} ? Math.${plan.name}(${list}) : ${runtime(`Math.${plan.name}`)}(${list})${close}`);
+    ed.overwrite(closing.start, closing.end, `, ${typeTest(tested)} ? ${plan.callee.plain}(${list}) : ${plan.callee.traced}(${list})${close}`);
   },
 };
 
