@@ -108,6 +108,27 @@ export function patternNames(pattern: Node, out: acorn.Identifier[] = []): acorn
   return out;
 }
 
+const COMMONJS_NAMES: ReadonlySet<string> = new Set(['require', 'module', 'exports']);
+
+/** Script goal, or module syntax-free code using CommonJS's free variables (`require`, `module`, `exports`). */
+export function looksCommonJs(program: acorn.Program, sourceType: 'module' | 'script', scope: ScopeInfo): boolean {
+  if (sourceType === 'script') return true;
+  const esm = program.body.some((s) => s.type === 'ImportDeclaration' || s.type.startsWith('Export'));
+  if (esm) return false;
+  for (const id of scope.freeRefs) if (COMMONJS_NAMES.has(id.name)) return true;
+  return false;
+}
+
+/**
+ * Whether the program runs as strict code: an ES module, or code that says "use strict". A
+ * CommonJS file that also parses as a module (most do) runs sloppy in Node and in a bundler's
+ * CommonJS wrapper.
+ */
+export function runsStrict(program: acorn.Program, sourceType: 'module' | 'script', scope: ScopeInfo): boolean {
+  const directive = program.body.some((s) => s.type === 'ExpressionStatement' && (s as { directive?: string }).directive === 'use strict');
+  return directive || !looksCommonJs(program, sourceType, scope);
+}
+
 /** Array methods that call a callback and keep none. */
 const ITERATION_METHODS: ReadonlySet<string> = new Set([
   'map', 'forEach', 'reduce', 'reduceRight', 'filter', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'flatMap', 'sort', 'toSorted',

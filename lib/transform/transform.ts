@@ -10,7 +10,7 @@ import {
   type RuntimeBinding,
 } from './prologue.js';
 import { rewriteProgram } from './rewrite.js';
-import { analyzeScopes, type ScopeInfo } from './scope.js';
+import { analyzeScopes, looksCommonJs } from './scope.js';
 import type { SourceMapV3 } from './sourcemap.js';
 import { canMarkTwoBodies, expandTwoBodies } from './two-bodies.js';
 
@@ -83,17 +83,6 @@ export interface TransformResult {
 
 export const DEFAULT_RUNTIME: RuntimeBinding = { kind: 'import', specifier: 'zygote-ts/runtime' };
 
-const COMMONJS_NAMES = new Set(['require', 'module', 'exports']);
-
-/** Script goal, or module syntax-free code using CommonJS's free variables. */
-function looksCommonJs(parsed: Parsed, scope: ScopeInfo): boolean {
-  if (parsed.sourceType === 'script') return true;
-  const esm = parsed.ast.body.some((s) => s.type === 'ImportDeclaration' || s.type.startsWith('Export'));
-  if (esm) return false;
-  for (const id of scope.freeRefs) if (COMMONJS_NAMES.has(id.name)) return true;
-  return false;
-}
-
 /**
  * The `return` statements of a CommonJS file's own code, outside every function. A file that
  * returns early (`if (loaded) return;`) never reached its end mark: the start mark stayed open,
@@ -138,7 +127,7 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
   });
   const { ed } = result;
   if (!ed.s.hasChanged()) return unchanged;
-  const binding: RuntimeBinding = looksCommonJs(parsed, result.scope)
+  const binding: RuntimeBinding = looksCommonJs(parsed.ast, parsed.sourceType, result.scope)
     ? options.commonjsRuntime ?? { kind: 'global' }
     : options.runtime ?? DEFAULT_RUNTIME;
   const marksEnd = options.marksEnd === true && !directEval;

@@ -47,7 +47,7 @@
 import type * as acorn from 'acorn';
 import { children, isFunction, readsOwn, type Node } from './ast.js';
 import type { Editor } from './edit.js';
-import { patternNames, type ScopeInfo } from './scope.js';
+import { patternNames, runsStrict, type ScopeInfo } from './scope.js';
 import { decodeMappings, encodeMappings, type SourceMapV3 } from './sourcemap.js';
 
 /** What picks the copy: some differentiation (of any copy of zygote-ts) is running. */
@@ -194,12 +194,15 @@ export function markOneBody(fn: Fn, ed: Editor): void {
  * The module's top-level function declarations that may have twins, by name: not async or
  * generators, never assigned, with plain parameters (the twins repeat their text), named
  * so that the twins' names are free. Only in modules: a script's top-level function is a
- * global, and a twin would be one more.
+ * global, and a twin would be one more. Only in strict code: a sloppy function sees itself in
+ * `arguments.callee` and its caller in `f.caller`, where a twin's would be the twin (a
+ * CommonJS file that parses as a module, as the bundler plugins parse it, kept
+ * `arguments.callee.cache = {}` on the twin, and `f.cache` was undefined after a call).
  */
 export function twinCandidates(program: acorn.Program, scope: ScopeInfo, sourceType: 'module' | 'script'): ReadonlyMap<string, Node> {
   const out = new Map<string, Node>();
   // (the twin is named with Object.defineProperty, and called with Reflect)
-  if (sourceType !== 'module' || scope.boundNames.has('Object') || scope.boundNames.has('Reflect')) return out;
+  if (sourceType !== 'module' || !runsStrict(program, sourceType, scope) || scope.boundNames.has('Object') || scope.boundNames.has('Reflect')) return out;
   for (const stmt of program.body) {
     const d = stmt.type === 'ExportNamedDeclaration' ? stmt.declaration : stmt;
     if (d?.type !== 'FunctionDeclaration' || d.async || d.generator) continue;

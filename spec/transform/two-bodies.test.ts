@@ -312,6 +312,24 @@ describe('plain twins of a module\'s top-level functions', () => {
     expect(member).toContain('o.f(x)');
     expect(member).toContain('__zy$p_f(x)');
   });
+
+  // (the esbuild and Vite plugins parse a CommonJS file as a module where it parses as one:
+  // its functions got twins, and a sloppy function's `arguments.callee` was the twin, so a
+  // cache it kept there was not on the function: `typeof memo.cache` 'undefined', not 'object')
+  it('not in a CommonJS file that runs sloppy, though it parses as a module; in one that says "use strict"', () => {
+    const source = [
+      'function memo(n) { var c = arguments.callee.cache || (arguments.callee.cache = {}); return c[n] || (c[n] = n < 2 ? n : memo(n - 1) + memo(n - 2)) }',
+      'function caller() { return named() }',
+      'function named() { return named.caller === caller ? 2 * 1 : 0 }',
+      'exports.memo = memo; exports.caller = caller;',
+    ].join('\n');
+    const asPlugins = (code: string) => transform(code, { runtime: { kind: 'global' }, sourceMap: false, twoBodies: true }).code;
+    expect(asPlugins(source)).not.toContain('__zy$p_memo');
+    expect(asPlugins(`'use strict';\n${source.replace('arguments.callee', 'memo').replace('arguments.callee', 'memo')}`)).toContain('__zy$p_memo');
+    const exports = {} as { memo: ((n: number) => number) & { cache?: unknown }; caller: () => number };
+    new Function('__zy', 'exports', asPlugins(source))(__zy, exports);
+    expect([exports.memo(10), typeof exports.memo.cache, exports.caller()]).toEqual([55, 'object', 2]);
+  });
 });
 
 describe('the test that picks a body', () => {
