@@ -149,6 +149,12 @@ function refuseCopy(x: Traced): void {
 // `x.constructor === Number` is a number test too (and `new x.constructor(…)` makes what it
 // makes for a number): a traced number answers as the number does.
 Object.defineProperty(Traced.prototype, 'constructor', { value: Number, writable: true, configurable: true, enumerable: false });
+// A method or getter a program adds to Number.prototype is found on a traced number as on a
+// number: old geodesy code writes `Number.prototype.toRadians = function () { return this *
+// Math.PI / 180 }`, and `x.toRadians()` threw "not a function" (a getter read undefined, and
+// f returned NaN without a word). Rewritten, its `this * …` is the runtime's, so the
+// derivative flows. (Traced's own methods shadow all of Number.prototype's.)
+Object.setPrototypeOf(Traced.prototype, Number.prototype);
 // So is `x.__proto__ === Number.prototype` (Object.prototype's accessor, which a member read
 // reaches past the rewrite): a number's is Number.prototype, and setting it changes nothing.
 Object.defineProperty(Traced.prototype, '__proto__', { get: () => Number.prototype, set() {}, configurable: true, enumerable: false });
