@@ -137,9 +137,12 @@ function globalObjectReachable(ctx: RewriteContext): boolean {
  * `typeof` must not throw) or an accessor (read once, as `typeof` reads it):
  * `(__zy.typeOfGlobal(globalThis, "g") ?? typeof g)` — the runtime reads the global
  * object's property once if there is one; otherwise (no such name, or a global `let`)
- * the native `typeof` answers. Inside `with`, or where `globalThis` is a local name,
- * a global name's `typeof` stays native. In code a direct `eval` runs, a name it does not
- * declare may be the caller's local: `typeof x === "object" ? __zy.typeOf(x) : typeof x`.
+ * the native `typeof` answers. Where `globalThis` is a local name, a global name's `typeof`
+ * stays native. In code a direct `eval` runs, a name it does not declare may be the caller's
+ * local, and inside `with` a property of the object (`with (o) typeof p`, o.p traced: it
+ * stayed native, 'object', and the branch for numbers was not taken, silently):
+ * `typeof x === "object" ? __zy.typeOf(x) : typeof x`, which does not throw where x is
+ * undeclared.
  */
 export const rewriteTypeof: Rewriter = {
   name: 'typeof',
@@ -147,14 +150,15 @@ export const rewriteTypeof: Rewriter = {
   test(node, ctx) {
     if (node.type !== 'UnaryExpression' || node.operator !== 'typeof' || !typeofObservesNumbers(node, ctx)) return false;
     if (!isGlobalName(node.argument, ctx)) return true;
-    return !ctx.scope.withRefs.has(node.argument) && globalObjectReachable(ctx);
+    return ctx.scope.withRefs.has(node.argument) || globalObjectReachable(ctx);
   },
   rewrite(node, ctx) {
     if (node.type !== 'UnaryExpression') return;
     const arg = node.argument;
-    if (isGlobalName(arg, ctx) && ctx.options.freeNamesMayBeLocal) {
-      // In code a direct eval runs, the name may be the caller's local: tested by the
-      // native typeof first (which does not throw where it is undeclared), then read.
+    if (isGlobalName(arg, ctx) && (ctx.options.freeNamesMayBeLocal || ctx.scope.withRefs.has(arg))) {
+      // In code a direct eval runs, the name may be the caller's local, and inside `with` the
+      // object's property: tested by the native typeof first (which does not throw where it
+      // is undeclared), then read.
       const x = arg.name;
       ctx.ed.replace(node, group(node, ctx, `typeof ${x} === "object" ? ${runtime('typeOf')}(${x}) : typeof ${x}`));
       return;

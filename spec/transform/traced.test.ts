@@ -36,6 +36,9 @@ const cases: Case[] = [
   // (the rewrite recognised the name Math only: M.sin(x) and M's functions taken apart or read
   // as values kept the built-in, and the gradient stopped, asking for the call the program makes)
   { name: 'Math reached other than by its name: const M = Math; M.sin(x), const { cos } = M, xs.map(M.sqrt), globalThis.Math.exp(x)', at: 3.2, f: `(x) => { const M = Math; var K = Math; const { cos, pow } = M; return M.sin(x) * x + M.pow(x, 3) + K.exp(x / 4) * M.PI + globalThis.Math.exp(x / 5) + [x, 2 * x].map(M.sqrt)[1] + cos(x) + pow(x, 2) + (0, M.atan)(x) + M['log'](x) + M.max.apply(null, [x, 1]) + M.hypot(x * x, 2 * x) + M.max(M.min(x * 2, 9), M.abs(-x)) }` },
+  // (`typeof p` of an object's property inside `with` stayed native: 'object' for a traced p, so
+  // the branch for numbers was not taken, and f returned 0 with a null gradient, silently)
+  { name: 'typeof inside with: with (o) typeof p == "number" ? p * 2 : 0', at: 3.2, f: `(x) => { const o = { p: x, q: 'a' }; let r = 0, s = ''; with (o) { r = typeof p == 'number' ? p * 2 : 0; s = typeof p + typeof q + typeof zyNotDeclaredAnywhere + typeof o } return r * x + s.length * x }` },
   // (a method or getter a program adds to Number.prototype was not found on a traced number:
   // x.toRadians() threw "not a function", and a getter read undefined, so f returned NaN)
   { name: 'methods and getters a program adds to Number.prototype: x.toRadians(), x.half', at: 3.2, f: `(x) => { Number.prototype.zyToRadians = function () { return this * Math.PI / 180 }; Object.defineProperty(Number.prototype, 'zyHalf', { get() { return this / 2 }, configurable: true }); try { return x.zyToRadians() * x + x.zyHalf * x + (2 * x).zyToRadians() + Math.sin(x.zyHalf) } finally { delete Number.prototype.zyToRadians; delete Number.prototype.zyHalf } }` },
