@@ -176,13 +176,18 @@ function vitePlugin(options: ZygoteViteOptions, inWorker: boolean): ZygoteVitePl
       const tsconfig = id.endsWith('.cts') ? nearestTsconfig(id) : undefined;
       const kind = `vite ${bundles ? 'build ' : ''}${specifier}${tsconfig === undefined ? '' : `\0${tsconfig?.path}\0${tsconfig?.key}`}`;
       const stored = throughCache(cache, kind, id, code, () => {
+        // A CommonJS file reaches its runtime by `require` in a bundle (Rolldown keeps such a file
+        // CommonJS, and runs it where it is first required): by the global, it threw "the
+        // zygote-ts runtime is not loaded" wherever it ran before the runtime's module did.
+        const commonjsRuntime = (runtime: string) => (bundles ? ({ kind: 'require', specifier: runtime } as const) : undefined);
         // Vite's TypeScript transform skips `.cts` files (Rolldown strips them after the plugins):
         // their types are stripped here, under the file's tsconfig.json as the loader strips them.
         if (tsconfig !== undefined) {
-          const out = rewriteWithRuntime(specifier, (runtime) => transformTs(code, id, { runtime: { kind: 'import', specifier: runtime }, marksEnd: bundles, tsconfig: tsconfig?.path }));
+          const out = rewriteWithRuntime(specifier, (runtime) => transformTs(code, id, { runtime: { kind: 'import', specifier: runtime }, commonjsRuntime: commonjsRuntime(runtime), marksEnd: bundles, tsconfig: tsconfig?.path }));
           return out.changed ? JSON.stringify({ code: out.code, map: out.map }) : null;
         }
-        const rewrite = (input: string) => rewriteWithRuntime(specifier, (runtime) => transform(input, { filename: id, runtime: { kind: 'import', specifier: runtime }, marksEnd: bundles }));
+        const rewrite = (input: string) =>
+          rewriteWithRuntime(specifier, (runtime) => transform(input, { filename: id, runtime: { kind: 'import', specifier: runtime }, commonjsRuntime: commonjsRuntime(runtime), marksEnd: bundles }));
         let out;
         try {
           out = rewrite(code);

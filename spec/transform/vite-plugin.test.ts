@@ -136,6 +136,33 @@ describe('zygote-ts/vite', () => {
     }
   });
 
+  it('gives a CommonJS file its runtime by require in vite build: it runs before the runtime module', async () => {
+    // Rolldown keeps a CommonJS file CommonJS and runs it where it is first imported: a program
+    // importing one before zygote-ts stopped with "the zygote-ts runtime is not loaded" (the file
+    // read the runtime off the global, which the runtime's module had not set yet).
+    const dir = mkdtempSync(join(tmpdir(), 'zygote-vite-cjs-'));
+    try {
+      writeFileSync(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "target": "ES2022", "esModuleInterop": true } }');
+      writeFileSync(join(dir, 'lib.cjs'), 'function sq(x) { return x * x; }\nexports.f = function (x) { return sq(x) * 3; };\n');
+      writeFileSync(join(dir, 'typed.cts'), 'const k: number = 2;\nexport = { g: (x: number): number => x * k };\n');
+      // (an entry with nothing to rewrite, which imports the runtime first otherwise)
+      writeFileSync(join(dir, 'main.js'), [
+        "import { f } from './lib.cjs';",
+        "import typed from './typed.cts';",
+        `import { gradient } from ${JSON.stringify(join(root, 'dist/lib/index.js'))};`,
+        'console.log([f(1.5), gradient(f, 1.5)[0], typed.g(1.5), gradient(typed.g, 1.5)[0]].join(" "));',
+      ].join('\n'));
+      for (const format of ['es', 'cjs'] as const) {
+        const file = `main.${format === 'es' ? 'mjs' : 'cjs'}`;
+        await build({ root: dir, logLevel: 'silent', configFile: false, plugins: [zygote({ cache: false })], build: { outDir: join(dir, 'out'), minify: true, ssr: join(dir, 'main.js'), rollupOptions: { output: { format, entryFileNames: file } } }, ssr: { noExternal: true } });
+        const run = spawnSync(process.execPath, [join(dir, 'out', file)], { encoding: 'utf8' });
+        expect([format, run.stderr.split('\n').find((l) => l.startsWith('Error')) ?? '', run.stdout.trim()]).toEqual([format, '', '6.75 9 3 2']); // 3x², d/dx 6x; 2x, d/dx 2
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('takes the runtime from zygote-ts/recompile in files that call Function(…), whose bodies are rewritten at run time', () => {
     const plugin = zygote();
     const out = plugin.transform('export const f = (body) => new Function("x", body);', '/home/u/app/src/f.js');
