@@ -215,6 +215,7 @@ export const __zy = Object.freeze({
   variableStored: barrier.variableStored,
   capturedStored: barrier.capturedStored,
   noteVariable: barrier.noteVariable,
+  settleGlobal: barrier.settleGlobal,
   // each rewritten file, as it loads (lib/escapes.ts)
   rewritten: escapes.registerRewritten,
   // how many differentiations run: picks which of a function's two bodies runs (lib/transform/two-bodies.ts)

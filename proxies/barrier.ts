@@ -17,7 +17,7 @@
 //   them on the original and lets the stand-in's state say what f should see.
 
 import { noteMade, noteMadeField, noteStore, storesNoted } from './cleanup.js';
-export { notePrivate, privateStored, noteVariable, variableStored, capturedStored } from './cleanup.js';
+export { notePrivate, privateStored, noteVariable, variableStored, capturedStored, settleGlobal } from './cleanup.js';
 import { currentForm, privateHostOf, standInNode } from './standins.js';
 import { isTraced, reportEscape } from '../lib/core/traced.js';
 

@@ -213,6 +213,24 @@ export function noteVariable(update: VariableUpdate): void {
   list.push(update);
 }
 
+/**
+ * The update of a global written in f (`g = x * 2`, declared or made by a sloppy write):
+ * `read` and `write` are the name's, in the program's code. The global may be gone by the
+ * time the clean-up runs (`delete g`, as a sloppy program tidies one up): reading it threw a
+ * ReferenceError out of the gradient, which the program itself never meets. It may be an
+ * accessor: it is read once, and written only where the clean-up changes its value.
+ */
+export function settleGlobal(settle: (v: unknown) => unknown, read: () => unknown, write: (v: unknown) => void): void {
+  let value: unknown;
+  try {
+    value = read();
+  } catch {
+    return; // (gone, or a getter that throws: nothing f left there to clean)
+  }
+  const left = settle(value);
+  if (left !== value) write(left);
+}
+
 /** Notes a member `privateStored` asked for; returns `value` (the store's value). */
 export function notePrivate<V>(host: object, name: string, value: V, update: PrivateUpdate): V {
   const depth = notedPrivates.length;

@@ -149,7 +149,10 @@ function capturedNames(declaration: acorn.VariableDeclaration, ctx: RewriteConte
 function note(target: acorn.Identifier, ctx: RewriteContext, written = target.name, outer = isOuter(target, ctx)): string {
   const name = target.name;
   const settle = ctx.temps.parameterName();
-  const update = `(${settle}) => { ${name} = ${settle}(${name}); }`;
+  // (a global may be gone when the clean-up runs, or an accessor: the runtime reads it once, in a `try`)
+  const update = ctx.scope.isDeclared(target)
+    ? `(${settle}) => { ${name} = ${settle}(${name}); }`
+    : `(${settle}) => ${runtime('settleGlobal')}(${settle}, () => ${name}, (${settle}) => { ${name} = ${settle}; })`;
   const kept = keptUpdate(target, ctx);
   const made = kept === null ? update : `${kept} || (${kept} = ${update})`;
   return `typeof ${written} === "object" && ${written} !== null && ${runtime(outer ? 'variableStored' : 'capturedStored')}(${written}) && ${runtime('noteVariable')}(${made})`;

@@ -421,6 +421,25 @@ describe('data captured by the closure', () => {
         delete global.zySloppyGlobal;
       }
     });
+    // (the clean-up read the global again after f: one f deleted, as a sloppy program tidies its
+    // globals up, threw "zyGoneGlobal is not defined" out of the gradient; an accessor's setter
+    // ran once more, after f, with the value it already held)
+    it('a global f wrote and then deleted, or an accessor: the clean-up neither throws nor sets it again', () => {
+      const global = globalThis as Record<string, unknown>;
+      const sets: unknown[] = [];
+      Object.defineProperty(global, 'zyAccessorGlobal', { get: () => 7, set: (v) => sets.push(typeof v), configurable: true });
+      try {
+        const gone = new Function('x', 'zyGoneGlobal = x * 2; var r = zyGoneGlobal * x; delete zyGoneGlobal; return r;') as (x: number) => number;
+        expect(gradient(gone, 1.5)).toEqual([6]);
+        expect('zyGoneGlobal' in global).toBe(false);
+        const accessor = new Function('x', 'zyAccessorGlobal = x * 2; return zyAccessorGlobal * x;') as (x: number) => number;
+        expect(gradient(accessor, 1.5)).toEqual([7]);
+        expect(sets).toEqual(['number']); // (f's own set alone)
+      } finally {
+        delete global.zyGoneGlobal;
+        delete global.zyAccessorGlobal;
+      }
+    });
     // (a closure f made and kept — a callback, a listener, a generator — held f's traced numbers
     // in its variables after the call: `fns[0]()` returned an object to code that was not
     // rewritten, `[v].includes(3)` was false, `structuredClone` gave {})
