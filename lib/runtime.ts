@@ -43,8 +43,14 @@ const runtimeVersions = new Map<unknown, unknown>([
   [Object.is, builtins.objectIs],
   ...(typeof structuredClone === 'function' ? [[structuredClone, builtins.structuredCloneOf] as const] : []),
 ]);
-// (reached where `Math` may be another object's property: `Math.sin(x)` inside `with (o)`,
-// lib/transform/rewrite-globals.ts)
+// (reached where a global's name may be another object's property: `Math.sin(x)`,
+// `JSON.parse(t)`, `Object.getPrototypeOf(x)` inside `with (o)`, lib/transform/rewrite-globals.ts)
+runtimeVersions.set(JSON.parse, text.jsonParse);
+runtimeVersions.set(JSON.stringify, text.jsonStringify);
+runtimeVersions.set(Object.getPrototypeOf, builtins.objectGetPrototypeOf);
+runtimeVersions.set(Object.isFrozen, builtins.objectIsFrozen);
+runtimeVersions.set(Object.isSealed, builtins.objectIsSealed);
+runtimeVersions.set(Object.isExtensible, builtins.objectIsExtensible);
 for (const [name, f] of Object.entries(differentiableMath)) {
   const own = (Math as unknown as Record<string, unknown>)[name];
   if (typeof own === 'function' && own !== f) runtimeVersions.set(own, f);

@@ -369,24 +369,42 @@ export const rewriteNumberCallback: Rewriter = {
 };
 
 /**
- * `Math.sin(x)` inside `with (o)`, where `Math` may be a property of `o` and so is not
- * rewritten as the global's: the call goes through the runtime, which calls its own version
- * where the function read is the built-in (o's own `Math` otherwise). The built-in kept only
- * a traced number's value, and the gradient stopped with an error that asked for the very
- * call the program makes. A plain copy keeps the call as written.
- *
- *   with (o) Math.sin(x)  →  with (o) (0, __zy.callGlobal)(t = Math, t.sin, x)
+ * Globals whose calls inside `with` go through the runtime (see rewriteGlobalCallInWith): the
+ * functions of these objects, and these functions called by their names. Their runtime
+ * versions ignore `this`; a built-in that reads it (`Array.from` on a subclass) is not here.
  */
-export const rewriteMathCallInWith: Rewriter = {
-  name: 'math-call-in-with',
+const WITH_GLOBAL_METHODS: Readonly<Record<string, ReadonlySet<string>>> = {
+  Math: MATH_FUNCTIONS,
+  JSON: new Set(['parse', 'stringify']),
+  Object: new Set(['is', 'getPrototypeOf', 'isFrozen', 'isSealed', 'isExtensible']),
+  Number: new Set(['parseFloat', 'parseInt']),
+};
+const WITH_GLOBAL_FUNCTIONS: ReadonlySet<string> = new Set(['parseFloat', 'parseInt', 'isNaN', 'isFinite', 'Number', 'Boolean', 'Object', 'structuredClone']);
+
+/**
+ * A call of a global inside `with (o)`, where the name may be a property of `o` and so is not
+ * rewritten as the global's: `Math.sin(x)`, `JSON.parse(t)`, `Object.getPrototypeOf(x)`,
+ * `parseFloat(t)`, `Boolean(x)`. The call goes through the runtime, which calls its own
+ * version where the function read is the built-in (o's own otherwise). The built-ins took a
+ * traced number for an object: `Boolean(p)` of a traced 0 was true, a text or JSON round trip
+ * (`parseFloat(String(p))`) lost the derivative, with no report; Math's kept only the number,
+ * and the gradient stopped with an error that asked for the very call the program makes. A
+ * plain copy keeps the call as written. (A function of o's own called by such a name is
+ * called without o as its `this`.)
+ *
+ *   with (o) Math.sin(x)   →  with (o) (0, __zy.callGlobal)(t = Math, t.sin, x)
+ *   with (o) parseFloat(s) →  with (o) (0, __zy.callGlobal)(void 0, parseFloat, s)
+ */
+export const rewriteGlobalCallInWith: Rewriter = {
+  name: 'global-call-in-with',
   types: ['CallExpression'],
   test(node, ctx) {
     if (node.type !== 'CallExpression' || node.optional) return false;
     const callee = node.callee;
-    return (
-      callee.type === 'MemberExpression' && !callee.optional && MATH_FUNCTIONS.has(memberName(callee) ?? '') &&
-      callee.object.type === 'Identifier' && callee.object.name === 'Math' && ctx.scope.withRefs.has(callee.object)
-    );
+    if (callee.type === 'Identifier') return WITH_GLOBAL_FUNCTIONS.has(callee.name) && ctx.scope.withRefs.has(callee);
+    if (callee.type !== 'MemberExpression' || callee.optional || callee.object.type !== 'Identifier') return false;
+    const methods = Object.hasOwn(WITH_GLOBAL_METHODS, callee.object.name) ? WITH_GLOBAL_METHODS[callee.object.name] : undefined;
+    return methods !== undefined && methods.has(memberName(callee) ?? '') && ctx.scope.withRefs.has(callee.object);
   },
   rewrite(node, ctx) {
     if (node.type === 'CallExpression') callThroughRuntime(node, 'callGlobal', ctx);

@@ -12,7 +12,7 @@ import type { RewriteContext, RewriteOptions, Rewriter } from './context.js';
 import { Editor } from './edit.js';
 import { tokenAtOrAfter, type Parsed } from './parse.js';
 import { rewriteCompoundAssignment, rewriteUpdate } from './rewrite-assign.js';
-import { rewriteBuiltinCalls, rewriteGlobalFunctions, rewriteGlobalObjectCalls, rewriteGlobalPredicates, rewriteMathCallInWith, rewriteMathDestructured, rewriteNumberCallback, rewriteNumberPredicateCall } from './rewrite-globals.js';
+import { rewriteBuiltinCalls, rewriteGlobalFunctions, rewriteGlobalObjectCalls, rewriteGlobalPredicates, rewriteGlobalCallInWith, rewriteMathDestructured, rewriteNumberCallback, rewriteNumberPredicateCall } from './rewrite-globals.js';
 import { rewriteBuiltinCall, rewriteBuiltinRead, rewriteCollectionSubclass, rewriteSizedSubclass, rewriteSearchCallback, rewriteConstruct, rewriteDataRead, rewriteDirectEval, rewriteSearchCall, rewriteSearchCallThroughCall, rewriteSizeArguments } from './rewrite-builtins.js';
 import { rewriteImportedCall, rewriteImportedCallback } from './rewrite-imports.js';
 import {
@@ -57,7 +57,7 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteNumberCallback,
   rewriteGlobalObjectCalls,
   rewriteNumberPredicateCall,
-  rewriteMathCallInWith,
+  rewriteGlobalCallInWith,
   rewriteBuiltinCall,
   rewriteBuiltinRead,
   rewriteDirectEval,

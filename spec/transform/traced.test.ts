@@ -39,6 +39,10 @@ const cases: Case[] = [
   // (`typeof p` of an object's property inside `with` stayed native: 'object' for a traced p, so
   // the branch for numbers was not taken, and f returned 0 with a null gradient, silently)
   { name: 'typeof inside with: with (o) typeof p == "number" ? p * 2 : 0', at: 3.2, f: `(x) => { const o = { p: x, q: 'a' }; let r = 0, s = ''; with (o) { r = typeof p == 'number' ? p * 2 : 0; s = typeof p + typeof q + typeof zyNotDeclaredAnywhere + typeof o } return r * x + s.length * x }` },
+  // (inside `with`, a global's name may be the object's property, so globals there were the
+  // built-ins: a text or JSON round trip lost the derivative, Boolean of a traced 0 was true,
+  // Object.getPrototypeOf answered as for an object, all with no report; Number(p) stopped)
+  { name: 'globals called inside with: parseFloat(String(p)), JSON round trip, Boolean(q), Object.getPrototypeOf(p), Number(p)', at: 3.2, f: `(x) => { const o = { p: x, q: x - x }; let r = 0; with (o) { r = parseFloat(String(p)) * p + JSON.parse(JSON.stringify([p]))[0] * p + (Boolean(q) ? 100 : 1) * p + (Object.getPrototypeOf(p) === Number.prototype ? 2 : 7) * p + Number(String(p)) * p + Math.sin(p) + (isNaN(p) ? 9 : 1) * p + (Object.is(q, 0) ? 3 : 5) * p } return r }` },
   // (a method or getter a program adds to Number.prototype was not found on a traced number:
   // x.toRadians() threw "not a function", and a getter read undefined, so f returned NaN)
   { name: 'methods and getters a program adds to Number.prototype: x.toRadians(), x.half', at: 3.2, f: `(x) => { Number.prototype.zyToRadians = function () { return this * Math.PI / 180 }; Object.defineProperty(Number.prototype, 'zyHalf', { get() { return this / 2 }, configurable: true }); try { return x.zyToRadians() * x + x.zyHalf * x + (2 * x).zyToRadians() + Math.sin(x.zyHalf) } finally { delete Number.prototype.zyToRadians; delete Number.prototype.zyHalf } }` },
