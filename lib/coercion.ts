@@ -287,6 +287,22 @@ export function typeOfGlobal(global: object, name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * `typeof p` for a name inside `with` that the file does not declare (the object's property,
+ * a global, or nothing): `read` reads the name once, as `typeof p` does (a getter runs once);
+ * where that throws (no such name, a name in its temporal dead zone, a getter that throws:
+ * the error may be another realm's), the native `typeof p` answers, or throws as it does.
+ */
+export function typeOfRead(read: () => unknown, typeofNative: () => string): string {
+  let value: unknown;
+  try {
+    value = read();
+  } catch {
+    return typeofNative();
+  }
+  return typeOf(value);
+}
+
 /** `switch` compares with `===`: a traced discriminant or case compares by its number, a stand-in as its original. */
 export function key(x: unknown): unknown {
   return isIdentity(x) ? originalOf(x) : unwrap(x);

@@ -143,6 +143,7 @@ export const __zy = Object.freeze({
   took: coercion.took,
   typeOf: coercion.typeOf,
   typeOfGlobal: coercion.typeOfGlobal,
+  typeOfRead: coercion.typeOfRead,
   key: coercion.key,
   // globals' functions the transform puts in place (lib/transform/rewrite-globals.ts)
   Math: mathCalls,

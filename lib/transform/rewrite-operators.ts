@@ -139,10 +139,10 @@ function globalObjectReachable(ctx: RewriteContext): boolean {
  * object's property once if there is one; otherwise (no such name, or a global `let`)
  * the native `typeof` answers. Where `globalThis` is a local name, a global name's `typeof`
  * stays native. In code a direct `eval` runs, a name it does not declare may be the caller's
- * local, and inside `with` a property of the object (`with (o) typeof p`, o.p traced: it
- * stayed native, 'object', and the branch for numbers was not taken, silently):
- * `typeof x === "object" ? __zy.typeOf(x) : typeof x`, which does not throw where x is
- * undeclared.
+ * local: `typeof x === "object" ? __zy.typeOf(x) : typeof x`, which does not throw where x is
+ * undeclared. Inside `with` it may be a property of the object (`with (o) typeof p`, o.p
+ * traced: it stayed native, 'object', and the branch for numbers was not taken, silently),
+ * and an accessor, read once: `__zy.typeOfRead(() => p, () => typeof p)`.
  */
 export const rewriteTypeof: Rewriter = {
   name: 'typeof',
@@ -155,10 +155,14 @@ export const rewriteTypeof: Rewriter = {
   rewrite(node, ctx) {
     if (node.type !== 'UnaryExpression') return;
     const arg = node.argument;
-    if (isGlobalName(arg, ctx) && (ctx.options.freeNamesMayBeLocal || ctx.scope.withRefs.has(arg))) {
-      // In code a direct eval runs, the name may be the caller's local, and inside `with` the
-      // object's property: tested by the native typeof first (which does not throw where it
-      // is undeclared), then read.
+    if (isGlobalName(arg, ctx) && ctx.scope.withRefs.has(arg)) {
+      const x = arg.name;
+      ctx.ed.replace(node, `${runtime('typeOfRead')}(() => ${x}, () => typeof ${x})`);
+      return;
+    }
+    if (isGlobalName(arg, ctx) && ctx.options.freeNamesMayBeLocal) {
+      // In code a direct eval runs, the name may be the caller's local: tested by the
+      // native typeof first (which does not throw where it is undeclared), then read.
       const x = arg.name;
       ctx.ed.replace(node, group(node, ctx, `typeof ${x} === "object" ? ${runtime('typeOf')}(${x}) : typeof ${x}`));
       return;
