@@ -207,14 +207,14 @@ function isMathFunctionOfAlias(node: Node, ctx: RewriteContext): node is acorn.M
 /**
  * How a call of one of Math's functions (`isGlobalMathFunction`) spells its callee: `plain`,
  * the function as the program reads it (the inline fast path's), and `traced`, the runtime's
- * version, with no receiver. An alias is still read first (a `const` before its declaration
- * throws as it did).
+ * version, with no receiver. An alias's member is still read first (a `const` before its
+ * declaration, a `var` not yet assigned, throw as they did).
  */
 export function mathCallee(callee: acorn.MemberExpression, ctx: RewriteContext): { plain: string; traced: string } {
   const name = memberName(callee)!;
   if (isGlobalReference(callee.object as Node, 'Math', ctx)) return { plain: `Math.${name}`, traced: runtime(`Math.${name}`) };
   const object = ctx.ed.original(callee.object as Node);
-  return { plain: `${object}.${name}`, traced: `(${object}, __zy.Math.${name})` };
+  return { plain: `${object}.${name}`, traced: `(${object}.${name}, __zy.Math.${name})` };
 }
 
 /** Whether a member is read here (not stored into, updated, deleted or destructured into). */
