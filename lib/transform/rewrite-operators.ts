@@ -139,10 +139,11 @@ function globalObjectReachable(ctx: RewriteContext): boolean {
  * object's property once if there is one; otherwise (no such name, or a global `let`)
  * the native `typeof` answers. Where `globalThis` is a local name, a global name's `typeof`
  * stays native. In code a direct `eval` runs, a name it does not declare may be the caller's
- * local: `typeof x === "object" ? __zy.typeOf(x) : typeof x`, which does not throw where x is
- * undeclared. Inside `with` it may be a property of the object (`with (o) typeof p`, o.p
- * traced: it stayed native, 'object', and the branch for numbers was not taken, silently),
- * and an accessor, read once: `__zy.typeOfRead(() => p, () => typeof p)`.
+ * local, and inside `with` a property of the object (`with (o) typeof p`, o.p traced: it
+ * stayed native, 'object', and the branch for numbers was not taken, silently), either an
+ * accessor, read once: `__zy.typeOfRead(() => x, () => typeof x)` (the native `typeof` answers
+ * where reading throws: an undeclared name). (The form in eval code was `typeof x ===
+ * "object" ? __zy.typeOf(x) : typeof x`, which ran a global getter two or three times.)
  */
 export const rewriteTypeof: Rewriter = {
   name: 'typeof',
@@ -155,16 +156,9 @@ export const rewriteTypeof: Rewriter = {
   rewrite(node, ctx) {
     if (node.type !== 'UnaryExpression') return;
     const arg = node.argument;
-    if (isGlobalName(arg, ctx) && ctx.scope.withRefs.has(arg)) {
+    if (isGlobalName(arg, ctx) && (ctx.scope.withRefs.has(arg) || ctx.options.freeNamesMayBeLocal)) {
       const x = arg.name;
       ctx.ed.replace(node, `${runtime('typeOfRead')}(() => ${x}, () => typeof ${x})`);
-      return;
-    }
-    if (isGlobalName(arg, ctx) && ctx.options.freeNamesMayBeLocal) {
-      // In code a direct eval runs, the name may be the caller's local: tested by the
-      // native typeof first (which does not throw where it is undeclared), then read.
-      const x = arg.name;
-      ctx.ed.replace(node, group(node, ctx, `typeof ${x} === "object" ? ${runtime('typeOf')}(${x}) : typeof ${x}`));
       return;
     }
     if (isGlobalName(arg, ctx)) {

@@ -97,7 +97,7 @@ describe('emitted shapes without inline fast paths (inlineFastPaths: false)', ()
 
   it('code a direct eval runs: a name it does not declare may be the caller’s local, and it declares no temporaries of its own', () => {
     const out = transformScript('typeof x; y = a * b;', { directEval: true });
-    expect(out).toContain('typeof x === "object" ? (0, __zy.typeOf)(x) : typeof x;');
+    expect(out).toContain('(0, __zy.typeOfRead)(() => x, () => typeof x);');
     expect(out).not.toContain('typeOfGlobal');
     expect(out).not.toMatch(/var __zy\$/);
     expect(transformScript('typeof x;')).toContain('(0, __zy.typeOfGlobal)(globalThis, "x") ?? typeof x');
