@@ -183,6 +183,8 @@ export const __zy = Object.freeze({
   reflectDefineProperty: onObject(Reflect, 'defineProperty', builtins.reflectDefineProperty),
   objectDefineProperty: onObject(Object, 'defineProperty', builtins.objectDefineProperty),
   objectDefineProperties: onObject(Object, 'defineProperties', builtins.objectDefineProperties),
+  objectSetPrototypeOf: onObject(Object, 'setPrototypeOf', builtins.objectSetPrototypeOf),
+  reflectSetPrototypeOf: onObject(Reflect, 'setPrototypeOf', builtins.reflectSetPrototypeOf),
   reflectApply: onObject(Reflect, 'apply', (fn: unknown, receiver: unknown, args: unknown): unknown => builtins.reflectApply(fn, receiver, coercion.predicateArguments(fn, args)), applied),
   collectionArguments: builtins.collectionArguments,
   collectionMade: builtins.collectionMade,
@@ -236,6 +238,7 @@ export const runtimeVersionsBehind: readonly unknown[] = [
   ...runtimeVersions.values(), ...Object.values(coercion.numberPredicates), text.jsonParse, text.jsonStringify, builtins.objectIs, builtins.objectGetPrototypeOf,
   builtins.objectIsFrozen, builtins.objectIsSealed, builtins.objectIsExtensible, builtins.arrayFrom, builtins.reflectConstruct, builtins.arrayBufferIsView,
   builtins.reflectSet, builtins.reflectDefineProperty, builtins.objectDefineProperty, builtins.objectDefineProperties,
+  builtins.objectSetPrototypeOf, builtins.reflectSetPrototypeOf,
   builtins.float64ArrayFrom, builtins.float32ArrayFrom, builtins.float64ArrayOf, builtins.float32ArrayOf,
 ];
 

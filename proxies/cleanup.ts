@@ -495,6 +495,9 @@ const frozenCopies = new WeakMap<object, object>();
  */
 const frozenClean = new WeakSet<object>();
 
+/** Prototypes that hold only the built-ins' methods: the clean-up does not walk them (see `cleanDeep`). */
+const BUILTIN_PROTOTYPES: ReadonlySet<object> = new Set<object>([Object.prototype, Array.prototype, Function.prototype, Map.prototype, Set.prototype]);
+
 /** `Reflect.ownKeys(o)`, in another order. */
 function ownKeys(o: object): PropertyKey[] {
   const names: PropertyKey[] = Object.getOwnPropertyNames(o);
@@ -626,6 +629,11 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
         for (const v of members) Set.prototype.add.call(s, v);
       }
     }
+    // Its prototype, unless a built-in's: one f made holding traced numbers (`Object.create({ v: x * 2 })`,
+    // `{ __proto__: defaults }`, `Object.setPrototypeOf(o, { v })`) kept them, read through `o.v`. (A
+    // class's prototype is walked once a clean-up: its methods are functions, not walked further.)
+    const proto = Object.getPrototypeOf(o) as object | null;
+    if (proto !== null && !BUILTIN_PROTOTYPES.has(proto) && !seen.has(proto)) stack.push(proto);
     // A Map's or Set's own fields (a subclass's `total`, a label) and those of built-ins with
     // internal slots (a Date's, a RegExp's, a Promise's, a WeakMap's) kept the traced numbers
     // f stored there. (Not an array's or any typed array's, an integer one's too: listing their

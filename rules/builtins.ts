@@ -77,6 +77,7 @@ const builtinReflectConstruct = Reflect.construct;
 const builtinIsView = ArrayBuffer.isView;
 const { call: builtinCall, apply: builtinApply, bind: builtinBind } = Function.prototype;
 const builtinReflectApply = Reflect.apply;
+const objectAssign = Object.assign;
 
 /**
  * `a instanceof C` in rewritten code: a traced number is a number, an instance of nothing
@@ -872,6 +873,8 @@ function noteReceiver(receiver: unknown, fn: Function, args: readonly unknown[],
   // rewritten method notes what it stores itself: a vector class's `v.add(w)`, called here
   // for its name, noted each receiver, and the clean-up walked thousands of vectors)
   if (LOOKS_ONLY.has(fn) || notesOwnStores(fn)) return result;
+  // (`Object.assign` applied so stores into its first argument, which it returns)
+  if (fn === objectAssign) return args.length > 1 ? touch(result, result) : result;
   for (const a of args) if (typeof a === 'object' && a !== null) return touch(receiver, result);
   return result;
 }
@@ -1104,17 +1107,37 @@ export function objectDefineProperty<T>(target: T, key: PropertyKey, descriptor:
   return touch(target, Object.defineProperty(target, key, descriptor));
 }
 
+/**
+ * `Object.setPrototypeOf(o, proto)` and `Reflect.setPrototypeOf(o, proto)`: `o` noted as written
+ * when `proto` is an object, whose traced numbers f reads through `o` (the clean-up walks a
+ * noted object's prototype, proxies/cleanup.ts).
+ */
+export function objectSetPrototypeOf<T>(target: T, proto: object | null): T {
+  const done = Object.setPrototypeOf(target, proto) as T;
+  return typeof proto === 'object' && proto !== null ? touch(target, done) : done;
+}
+
+export function reflectSetPrototypeOf(target: object, proto: object | null): boolean {
+  const done = Reflect.setPrototypeOf(target, proto);
+  return typeof proto === 'object' && proto !== null ? touch(target, done) : done;
+}
+
 export function objectDefineProperties<T>(target: T, descriptors: PropertyDescriptorMap & ThisType<any>): T {
   return touch(target, Object.defineProperties(target, descriptors));
 }
 
 /**
  * `Reflect.apply(fn, receiver, args)` in rewritten code: while a differentiation runs, a search
- * method applied so (`Reflect.apply(Array.prototype.includes, xs, [x])`) searches by value.
+ * method applied so (`Reflect.apply(Array.prototype.includes, xs, [x])`) searches by value, and a
+ * built-in that stores what it is given (`Reflect.apply(Array.prototype.push, log, [x])`,
+ * `Reflect.apply(Object.assign, null, [state, { loss }])`) has what it wrote noted, as `callMethod`
+ * notes `log.push(x)`: the store barrier did not see it, and the traced number stayed in `log`.
  */
 export function reflectApply(fn: unknown, receiver: unknown, args: unknown): unknown {
-  if (!isDeriving() || !SEARCH_METHODS.has(fn)) return builtinReflectApply(fn as Function, receiver, args as unknown[]);
-  return callMethod(receiver, fn, ...argumentList(args, false));
+  if (typeof fn !== 'function' || !storesNoted()) return builtinReflectApply(fn as Function, receiver, args as unknown[]);
+  if (isDeriving() && SEARCH_METHODS.has(fn)) return callMethod(receiver, fn, ...argumentList(args, false));
+  const list = argumentList(args, false);
+  return noteReceiver(receiver, fn, list, builtinReflectApply(fn, receiver, list));
 }
 
 /**

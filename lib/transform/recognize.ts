@@ -51,7 +51,7 @@ const DISTINCT_OPERATIONS = new Set([
   // built-in calls the runtime supplies (rewrite-builtins.ts)
   'jsonParse', 'jsonStringify', 'objectIs', 'objectGetPrototypeOf', 'objectIsFrozen', 'objectIsSealed', 'objectIsExtensible', 'evalSource', 'callMethod',
   'float64ArrayFrom', 'float32ArrayFrom', 'float64ArrayOf', 'float32ArrayOf', 'callImported',
-  'reflectSet', 'reflectDefineProperty', 'objectDefineProperty', 'objectDefineProperties',
+  'reflectSet', 'reflectDefineProperty', 'objectDefineProperty', 'objectDefineProperties', 'objectSetPrototypeOf', 'reflectSetPrototypeOf',
   'wasmInstantiate', 'wasmInstantiateStreaming', 'arrayBufferIsView', 'numberNow',
 ]);
 

@@ -77,7 +77,8 @@ function reference(target: Node, ctx: RewriteContext): Reference | null {
   if (target.type !== 'MemberExpression') return null;
   const { object, property, computed } = target;
   const inPlace = objectInPlace(object, ctx);
-  const container = (text: string): string | null => (object.type === 'Super' ? null : text);
+  // (`super.k` stores into `this`: the container the barrier notes)
+  const container = (text: string): string | null => (object.type === 'Super' ? 'this' : text);
   const simpleKey = !computed || isSimpleKey(property, ctx);
   if (inPlace !== null && simpleKey) {
     const t = ctx.ed.text(target);
@@ -156,8 +157,7 @@ export const rewriteCompoundAssignment: Rewriter = {
     // `??=` needs no runtime call (a traced number is never nullish): only a member
     // store that may leave a traced value behind is rewritten, for the barrier.
     return (
-      node.operator === '??=' && node.left.type === 'MemberExpression' &&
-      node.left.object.type !== 'Super' && !holdsNoTraced(node.right, ctx)
+      node.operator === '??=' && node.left.type === 'MemberExpression' && !holdsNoTraced(node.right, ctx)
     );
   },
   rewrite(node, ctx) {

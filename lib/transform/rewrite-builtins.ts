@@ -29,7 +29,8 @@
  * - `Reflect.construct(C, args)` → `__zy.reflectConstruct(…)`: sizes among args as `new C(...args)` reads them;
  * - `Reflect.apply(f, r, args)` → `__zy.reflectApply(…)`, and `E.m.apply(r, args)` (below): a search
  *   method applied so searches by value, as `r.m(…)` does;
- * - `Reflect.set`, `Reflect.defineProperty`, `Object.defineProperty`, `Object.defineProperties` →
+ * - `Reflect.set`, `Reflect.defineProperty`, `Object.defineProperty`, `Object.defineProperties`,
+ *   `Object.setPrototypeOf`, `Reflect.setPrototypeOf` →
  *   `__zy.reflectSet(…)` and kin: stores, noted as the barrier notes `o[k] = v` (rules/builtins.ts);
  * - `ArrayBuffer.isView(v)` → `__zy.arrayBufferIsView(v)` (a typed array f received or made,
  *   a Proxy, is a view: proxies/typed-arrays.ts);
@@ -69,14 +70,14 @@ const MEMBER_CALLS: Readonly<Record<string, Readonly<Record<string, string>>>> =
   JSON: { parse: 'jsonParse', stringify: 'jsonStringify' },
   Object: {
     is: 'objectIs', getPrototypeOf: 'objectGetPrototypeOf', isFrozen: 'objectIsFrozen', isSealed: 'objectIsSealed', isExtensible: 'objectIsExtensible',
-    defineProperty: 'objectDefineProperty', defineProperties: 'objectDefineProperties',
+    defineProperty: 'objectDefineProperty', defineProperties: 'objectDefineProperties', setPrototypeOf: 'objectSetPrototypeOf',
   },
   Array: { from: 'arrayFrom' },
   Float64Array: { from: 'float64ArrayFrom', of: 'float64ArrayOf' },
   Float32Array: { from: 'float32ArrayFrom', of: 'float32ArrayOf' },
   WebAssembly: { instantiate: 'wasmInstantiate', instantiateStreaming: 'wasmInstantiateStreaming' },
   ArrayBuffer: { isView: 'arrayBufferIsView' },
-  Reflect: { apply: 'reflectApply', construct: 'reflectConstruct', set: 'reflectSet', defineProperty: 'reflectDefineProperty' },
+  Reflect: { apply: 'reflectApply', construct: 'reflectConstruct', set: 'reflectSet', defineProperty: 'reflectDefineProperty', setPrototypeOf: 'reflectSetPrototypeOf' },
 };
 
 const own = (table: object, key: string) => Object.prototype.hasOwnProperty.call(table, key);
@@ -217,10 +218,15 @@ const THROUGH: Readonly<Record<string, string>> = { call: 'callOn', apply: 'appl
  * (`const { includes } = Array.prototype`, `const has = Set.prototype.has`).
  */
 function isSearchMethod(node: Node, ctx: RewriteContext): boolean {
-  if (isMemberNamed(node, SEARCHES)) return true;
+  return isMethodValue(node, SEARCHES, ctx);
+}
+
+/** A method of one of `names` as a value: `E.m`, or a name bound once to one (`const { push } = Array.prototype`, `const push = [].push`). */
+function isMethodValue(node: Node, names: ReadonlySet<string>, ctx: RewriteContext): boolean {
+  if (isMemberNamed(node, names)) return true;
   const bound = constBinding(node, ctx);
   if (bound === null) return false;
-  return bound.key !== null ? SEARCHES.has(bound.key) : isMemberNamed(bound.init, SEARCHES);
+  return bound.key !== null ? names.has(bound.key) : isMemberNamed(bound.init, names);
 }
 
 /**
@@ -257,8 +263,9 @@ function isSearchCallThroughCall(node: Node, ctx: RewriteContext): node is acorn
   // (and a predicate method bound, `const keep = xs.filter.bind(xs)`: the runtime wraps its calls' callback)
   if (through === 'bind') return node.arguments[0]?.type !== 'ThisExpression' && (isSearchMethod(method, ctx) || isPredicateMethodValue(method, ctx));
   // (a predicate method through `apply`, `[].filter.apply(xs, [f])`: the runtime wraps its callback;
-  // a mutating one, `Array.prototype.push.call(log, x)`: a store into the receiver, noted as `log.push(x)` is)
-  return isSearchMethod(method, ctx) || (through === 'apply' && isPredicateMethodValue(method, ctx)) || isNumberMethod(method, ctx) || isMemberNamed(method, MUTATING_METHODS);
+  // a mutating one, `Array.prototype.push.call(log, x)` or `push.call(log, x)` for a `const push = [].push`:
+  // a store into the receiver, noted as `log.push(x)` is)
+  return isSearchMethod(method, ctx) || (through === 'apply' && isPredicateMethodValue(method, ctx)) || isNumberMethod(method, ctx) || isMethodValue(method, MUTATING_METHODS, ctx);
 }
 
 /** Number's formatting methods, by a name only they have. */

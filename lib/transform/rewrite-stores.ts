@@ -42,17 +42,19 @@
  *   object is noted before the store, `[__zy.patternTarget(o).k] = a` (the clean-up runs
  *   when the call ends either way).
  *
- * Not rewritten: `super.k = V` (stores into `this`, which the runtime owns anyway),
- * `#private` members (rewrite-private.ts), optional chains (`a?.b.push(x)`: wrapping
- * would break the short-circuit), and computed or optional method calls (`o[m](x)`,
- * `o.push?.(x)`).
+ * `super.k = V` stores into `this`, which is the container noted.
+ *
+ * Not rewritten: `#private` members (rewrite-private.ts), optional chains (`a?.b.push(x)`:
+ * wrapping would break the short-circuit), and computed method calls other than by a
+ * string literal (`o[m](x)`) or optional ones (`o.push?.(x)`).
  */
 import type * as acorn from 'acorn';
-import { isConstantNumber, isSyntacticBoolean, type Node } from './ast.js';
+import { isConstantNumber, isSyntacticBoolean, memberName, type Node } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
 import { fixedName, isStatementExpression, parentOf, runtime, stableObject } from './context.js';
 import { findToken, tokenAtOrAfter } from './parse.js';
 import { tempsAvailable } from './rewrite-inline.js';
+import { constBinding } from './rewrite-globals.js';
 
 /** Methods whose call stores into the receiver. */
 export const MUTATING_METHODS: ReadonlySet<string> = new Set(['set', 'add', 'push', 'unshift', 'splice', 'fill']);
@@ -181,7 +183,7 @@ function brackets(node: Node, ctx: RewriteContext): [string, string] {
  * temporary (`__zy$1 = ` is then put before E, `, __zy$1` after it).
  */
 function objectForCheck(member: acorn.MemberExpression, outer: Node, ctx: RewriteContext): { name: string; temp: boolean } {
-  const fixed = fixedName(member.object, ctx);
+  const fixed = member.object.type === 'Super' ? 'this' : fixedName(member.object, ctx);
   if (fixed !== null) return { name: fixed, temp: false };
   if (member.start !== outer.start) dropParens(member, outer.start, ctx);
   return { name: ctx.temps.fresh(), temp: true };
@@ -194,7 +196,7 @@ function objectForCheck(member: acorn.MemberExpression, outer: Node, ctx: Rewrit
  */
 function touchFirst(outer: Node, member: acorn.MemberExpression, ctx: RewriteContext): void {
   const { ed } = ctx;
-  const stable = stableObject(member.object, ctx);
+  const stable = member.object.type === 'Super' ? 'this' : stableObject(member.object, ctx);
   if (stable !== null) {
     ed.prefix(outer.start, `${runtime('touch')}(${stable}, `);
     ed.suffix(outer.end, ')');
@@ -209,7 +211,16 @@ function touchFirst(outer: Node, member: acorn.MemberExpression, ctx: RewriteCon
 
 /** Whether the store or call through `member` can be rewritten here at all. */
 function canWrap(member: acorn.MemberExpression, ctx: RewriteContext): boolean {
-  return stableObject(member.object, ctx) !== null || tempsAllowed(ctx);
+  return member.object.type === 'Super' || stableObject(member.object, ctx) !== null || tempsAllowed(ctx);
+}
+
+/**
+ * A member whose store the barrier wraps: a plain one, or `super.k` / `super[k]`, which stores
+ * into `this` (a method of an object or class instance f did not receive, `super.total = v`
+ * in it, left the traced number there), noted as `this.k = v` is.
+ */
+function isStoredMember(node: Node): node is acorn.MemberExpression {
+  return node.type === 'MemberExpression' && node.object.type === 'Super' ? node.property.type !== 'PrivateIdentifier' : isPlainMember(node);
 }
 
 /** `E.k = V` / `E[K] = V` (see the file header). */
@@ -219,7 +230,7 @@ export const rewriteMemberStore: Rewriter = {
   test: (node, ctx) =>
     node.type === 'AssignmentExpression' &&
     node.operator === '=' &&
-    isPlainMember(node.left as Node) &&
+    isStoredMember(node.left as Node) &&
     !holdsNoTraced(node.right, ctx) &&
     canWrap(node.left as acorn.MemberExpression, ctx),
   rewrite(node, ctx) {
@@ -324,9 +335,7 @@ export const rewriteMutatingCall: Rewriter = {
     !node.optional &&
     isPlainMember(node.callee) &&
     node.callee.type === 'MemberExpression' &&
-    !node.callee.computed &&
-    node.callee.property.type === 'Identifier' &&
-    MUTATING_METHODS.has(node.callee.property.name) &&
+    MUTATING_METHODS.has(memberName(node.callee) ?? '') && // (`log['push'](x)` too)
     node.arguments.some((a) => a.type === 'SpreadElement' || !holdsNoTraced(a, ctx)) &&
     canWrap(node.callee, ctx),
   rewrite(node, ctx) {
@@ -374,13 +383,11 @@ export const rewriteObjectAssign: Rewriter = {
   types: ['CallExpression'],
   test: (node, ctx) => {
     if (node.type !== 'CallExpression' || node.optional || !tempsAllowed(ctx)) return false;
-    const callee = node.callee;
-    return (
-      callee.type === 'MemberExpression' && !callee.computed && !callee.optional &&
-      callee.object.type === 'Identifier' && callee.object.name === 'Object' &&
-      ctx.scope.freeRefs.has(callee.object) && !ctx.scope.writes.has(callee.object) && !ctx.scope.withRefs.has(callee.object) &&
-      callee.property.type === 'Identifier' && callee.property.name === 'assign'
-    );
+    const callee = node.callee as Node;
+    if (isObjectAssign(callee, ctx)) return true;
+    // (a name bound once to it: `const { assign } = Object`, `const assign = Object.assign`)
+    const bound = constBinding(callee, ctx);
+    return bound !== null && (bound.key === null ? isObjectAssign(bound.init, ctx) : bound.key === 'assign' && isGlobalObject(bound.init, ctx));
   },
   rewrite(node, ctx) {
     const t = ctx.temps.fresh();
@@ -388,3 +395,19 @@ export const rewriteObjectAssign: Rewriter = {
     ctx.ed.suffix(node.end, `, ${t})`);
   },
 };
+
+/** `Object.assign` on the global `Object`. */
+function isObjectAssign(node: Node, ctx: RewriteContext): boolean {
+  return (
+    node.type === 'MemberExpression' && !node.computed && !node.optional && isGlobalObject(node.object as Node, ctx) &&
+    node.property.type === 'Identifier' && node.property.name === 'assign'
+  );
+}
+
+/** The global `Object`, by its name. */
+function isGlobalObject(node: Node, ctx: RewriteContext): boolean {
+  return (
+    node.type === 'Identifier' && node.name === 'Object' &&
+    ctx.scope.freeRefs.has(node) && !ctx.scope.writes.has(node) && !ctx.scope.withRefs.has(node)
+  );
+}

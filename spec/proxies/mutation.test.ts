@@ -585,6 +585,58 @@ describe('data captured by the closure', () => {
       expect(isPlainData([o, list])).toBe(true);
       expect([o, list]).toEqual([plainO, plainList]);
     });
+    // (stores the barrier did not see: a mutating built-in reached by a name bound once, by
+    // Reflect.apply or a string key; Object.assign by a name bound once; `super.k = v`, which stores
+    // into `this`; a prototype f made or set holding traced numbers)
+    it('pushes by a bound name, Reflect.apply, a string key; assign by a name; super stores; prototypes: numbers afterwards', () => {
+      const { assign } = Object;
+      const push = ([] as unknown[]).push;
+      const base = { total: 0 };
+      const withSuper = {
+        __proto__: base,
+        put(v: unknown) {
+          // @ts-ignore (a member of the prototype, not declared)
+          super.total = v;
+          // @ts-ignore
+          super['other'] = v;
+          // @ts-ignore
+          super.sum ??= v;
+        },
+      } as unknown as { put(v: unknown): void };
+      class Base {}
+      class Derived extends Base {
+        put(v: unknown) {
+          // @ts-ignore (stores into `this`)
+          super.z = v;
+          // @ts-ignore
+          super.w += v;
+        }
+      }
+      const program = (o: Record<string, any>, list: unknown[], d: Derived) => (x: number) => {
+        push.call(list, x * 2);
+        Reflect.apply(Array.prototype.push, list, [x * 3]);
+        Reflect.apply(Object.assign, null, [o, { r: x * 4 }]);
+        list['unshift'](x * 5);
+        assign(o, { a: x * 6 });
+        withSuper.put(x * 7);
+        d.put(x * 8);
+        o.made = Object.create({ v: x * 9 });
+        o.literal = { __proto__: { v: x * 10 } };
+        Object.setPrototypeOf((o.set = {}), { v: x * 11 });
+        Reflect.setPrototypeOf((o.reflected = {}), { v: x * 12 });
+        return x;
+      };
+      const fresh = (): [Record<string, any>, unknown[], Derived] => [{}, [], Object.assign(new Derived(), { w: 1 })];
+      const plain = fresh();
+      program(...plain)(3);
+      const data = fresh();
+      expect(gradient(program(...data), 3)).toEqual([1]);
+      const protos = (o: Record<string, object>) => ['made', 'literal', 'set', 'reflected'].map((k) => Object.getPrototypeOf(o[k]));
+      expect(isPlainData([data, withSuper, protos(data[0])])).toBe(true);
+      expect(data).toEqual(plain);
+      expect(protos(data[0])).toEqual(protos(plain[0]));
+      expect(withSuper).toMatchObject({ total: 21, other: 21, sum: 21 });
+    });
     // (a method called for its name — a vector's `add`, a registry's `set` — is rewritten code,
     // which notes its own stores: the receiver is no longer noted at the call)
     it("a rewritten method named as a built-in store (set, add, push) notes its own stores", () => {
