@@ -27,7 +27,8 @@
  * - `Object.assign(…)` on the global `Object`: `__zy.touch(__zy$1 = Object.assign(…), __zy$1)`.
  * - A class's instance field `k = V` (not `#private`): `k = __zy.fieldNew(this, (V), "k")`,
  *   noted as a constructor's `this.k = V` is (`[K] = V`: `__zy.fieldNew(this, (V))`, the
- *   instance noted as a container).
+ *   instance noted as a container). A static one, `static k = V`, likewise: `this` is the
+ *   class, noted as a container (a class f made, `static s = x * 2`, kept the traced number).
  * - Compound assignments and updates on members are re-spelled in rewrite-assign.ts;
  *   their store goes through {@link checkedStore} too.
  *
@@ -303,7 +304,7 @@ export const rewriteFieldInitializer: Rewriter = {
   name: 'field-initializer',
   types: ['PropertyDefinition'],
   test: (node, ctx) =>
-    node.type === 'PropertyDefinition' && !node.static && node.key.type !== 'PrivateIdentifier' && node.value != null && !holdsNoTraced(node.value as Node, ctx),
+    node.type === 'PropertyDefinition' && node.key.type !== 'PrivateIdentifier' && node.value != null && !holdsNoTraced(node.value as Node, ctx),
   rewrite(node, ctx) {
     if (node.type !== 'PropertyDefinition' || node.value == null) return;
     ctx.ed.prefix(node.value.start, `${runtime('fieldNew')}(this, (`);

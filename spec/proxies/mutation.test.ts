@@ -637,6 +637,23 @@ describe('data captured by the closure', () => {
       expect(protos(data[0])).toEqual(protos(plain[0]));
       expect(withSuper).toMatchObject({ total: 21, other: 21, sum: 21 });
     });
+    // (a static field's initializer was left as written: the class, kept by the caller, held the traced number)
+    it("a class f makes holds numbers in its static fields afterwards", () => {
+      const program = (o: Record<string, any>) => (x: number) => {
+        o.C = class {
+          static s = x * 2;
+          static list = [x * 3];
+          static ['k'] = { v: x * 4 };
+        };
+        return o.C.s * x;
+      };
+      const plain: Record<string, any> = {};
+      program(plain)(3);
+      const o: Record<string, any> = {};
+      expect(gradient(program(o), 3)).toEqual([12]);
+      expect(isPlainData([o.C.s, o.C.list, o.C.k])).toBe(true);
+      expect([o.C.s, o.C.list, o.C.k]).toEqual([plain.C.s, plain.C.list, plain.C.k]);
+    });
     // (a method called for its name — a vector's `add`, a registry's `set` — is rewritten code,
     // which notes its own stores: the receiver is no longer noted at the call)
     it("a rewritten method named as a built-in store (set, add, push) notes its own stores", () => {
