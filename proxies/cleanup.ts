@@ -253,12 +253,15 @@ export function endStores(copiesOf?: () => ReadonlyMap<object, object>): void {
   if (madeList !== null) handToEnclosing(madeInside, madeList);
   if (keptList !== null) handToEnclosing(keptOutside, keptList);
   if (fields !== null) handToEnclosing(madeFields, fields);
+  // (a compileGradient recording's: where f kept an argument in a variable, a `#private` member or a
+  // WeakMap entry, the caller's object is left there, not the recording's copy, as in a container)
+  const settle = copiesOf === undefined ? outward : (v: unknown): unknown => withOriginals(v, copiesOf());
   const privates = notedPrivates.pop() ?? null;
-  if (privates !== null) settlePrivates(privates);
+  if (privates !== null) settlePrivates(privates, settle);
   const weak = notedWeak.pop() ?? null;
-  if (weak !== null) settleWeak(weak);
+  if (weak !== null) settleWeak(weak, settle);
   const variables = notedVariables.pop() ?? null;
-  if (variables !== null) settleVariables(variables);
+  if (variables !== null) settleVariables(variables, settle);
   if (list.length === 0 && fields === null) return;
   const copies = copiesOf?.(); // (made only when f stored into something)
   // (a frozen instance f made and kept nowhere: see `madeInside`; the Sets are made when one is asked about)
@@ -315,8 +318,8 @@ function settleMadeFields(fields: unknown[], seen: Set<object>, copies: Readonly
  * differentiation the value left may be traced on the enclosing tape: the enclosing one
  * is handed the members too.
  */
-function settlePrivates(privates: unknown[]): void {
-  for (let i = 0; i < privates.length; i += 3) (privates[i + 2] as PrivateUpdate)(privates[i], outward);
+function settlePrivates(privates: unknown[], settle: (v: unknown) => unknown): void {
+  for (let i = 0; i < privates.length; i += 3) (privates[i + 2] as PrivateUpdate)(privates[i], settle);
   handToEnclosing(notedPrivates, privates);
 }
 
@@ -329,21 +332,21 @@ function handToEnclosing<T>(lists: (T[] | null)[], items: readonly T[]): void {
 }
 
 /** Leaves each noted WeakMap entry holding its value outside the call; an enclosing differentiation is handed them too. */
-function settleWeak(entries: object[]): void {
+function settleWeak(entries: object[], settle: (v: unknown) => unknown): void {
   for (let i = 0; i < entries.length; i += 2) {
     const map = entries[i]!;
     const key = entries[i + 1]!;
     if (!weakHas.call(map, key)) continue;
     const v: unknown = weakGet.call(map, key);
-    const r = outward(v);
+    const r = settle(v);
     if (r !== v) weakSet.call(map, key, r);
   }
   handToEnclosing(notedWeak, entries);
 }
 
 /** Leaves each noted variable holding its value outside the call; an enclosing differentiation is handed them too (as `#private` members). */
-function settleVariables(updates: VariableUpdate[]): void {
-  for (const update of updates) update(outward);
+function settleVariables(updates: VariableUpdate[], settle: (v: unknown) => unknown): void {
+  for (const update of updates) update(settle);
   handToEnclosing(notedVariables, updates);
 }
 
@@ -632,8 +635,12 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
     // Its prototype, unless a built-in's: one f made holding traced numbers (`Object.create({ v: x * 2 })`,
     // `{ __proto__: defaults }`, `Object.setPrototypeOf(o, { v })`) kept them, read through `o.v`. (A
     // class's prototype is walked once a clean-up: its methods are functions, not walked further.)
+    // An argument's stand-in as the prototype (`Object.create(p)`) is replaced by the caller's object.
     const proto = Object.getPrototypeOf(o) as object | null;
-    if (proto !== null && !BUILTIN_PROTOTYPES.has(proto) && !seen.has(proto)) stack.push(proto);
+    if (proto !== null && !BUILTIN_PROTOTYPES.has(proto)) {
+      const r = settle(proto);
+      if (r !== proto && !Reflect.setPrototypeOf(o, r as object) && !quiet) noteLocked(o, '__proto__');
+    }
     // A Map's or Set's own fields (a subclass's `total`, a label) and those of built-ins with
     // internal slots (a Date's, a RegExp's, a Promise's, a WeakMap's) kept the traced numbers
     // f stored there. (Not an array's or any typed array's, an integer one's too: listing their

@@ -357,6 +357,42 @@ describe('around the recording', () => {
     expect(g({ x: 4, xs: [5] })).toEqual([{ x: 5, xs: [4] }]);
   });
 
+  // (a variable, a `#private` member and a WeakMap entry were settled without the recording's
+  // copies: they kept the copy, another object, where the container stores above left the caller's;
+  // an object f made on an argument, `Object.create(p)`, kept the stand-in as its prototype)
+  it("leaves the caller's own objects in variables, #private members, WeakMap values and prototypes f set", () => {
+    class Keeper {
+      #kept: unknown;
+      keep(v: unknown) {
+        this.#kept = v;
+      }
+      kept() {
+        return this.#kept;
+      }
+    }
+    let kept: unknown;
+    const keeper = new Keeper();
+    const weak = new WeakMap<object, unknown>();
+    const key = {};
+    const out: { made?: object } = {};
+    const g = compileGradient((p: { x: number }) => {
+      kept = p;
+      keeper.keep(p);
+      weak.set(key, p);
+      out.made = Object.create(p);
+      return p.x * p.x;
+    });
+    const o = { x: 3 };
+    expect(g(o)).toEqual([{ x: 6 }]);
+    expect(kept).toBe(o);
+    expect(keeper.kept()).toBe(o);
+    expect(weak.get(key)).toBe(o);
+    expect(Object.getPrototypeOf(out.made)).toBe(o);
+    const p = { x: 2 };
+    gradient((q: { x: number }) => ((out.made = Object.create(q)), q.x), p);
+    expect(Object.getPrototypeOf(out.made)).toBe(p); // (eager too)
+  });
+
   it('a value f left in a closure variable computes plain numbers once the recording is over', () => {
     let kept: any;
     let keptObject: any;
