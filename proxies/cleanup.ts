@@ -498,6 +498,13 @@ const frozenCopies = new WeakMap<object, object>();
  */
 const frozenClean = new WeakSet<object>();
 
+/** Puts `value` in the read-only data property `key` of `o`, keeping its attributes, where it can be redefined; else says the place. */
+function redefineValue(o: object, key: PropertyKey, value: unknown, quiet: boolean): void {
+  const d = Object.getOwnPropertyDescriptor(o, key);
+  if (d !== undefined && 'value' in d && d.configurable === true && Reflect.defineProperty(o, key, { ...d, value })) return;
+  if (!quiet) noteLocked(o, key);
+}
+
 /** Prototypes that hold only the built-ins' methods: the clean-up does not walk them (see `cleanDeep`). */
 const BUILTIN_PROTOTYPES: ReadonlySet<object> = new Set<object>([Object.prototype, Array.prototype, Function.prototype, Map.prototype, Set.prototype]);
 
@@ -594,7 +601,15 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
         if (!replaces(r, v)) continue;
         if (frozen) {
           if (!quiet) noteLocked(a, i);
-        } else a[i] = r;
+        } else {
+          try {
+            a[i] = r;
+          } catch {
+            // (an element f made read-only, `Object.defineProperty(a, 0, { value, writable: false })`:
+            // the assignment threw, in this strict module, and stopped the clean-up of everything after)
+            redefineValue(a, i, r, quiet);
+          }
+        }
       }
     } else if (kind === 'map') {
       // (Map's own methods: a frozen immer state's Map has its own `set`, which throws)
@@ -653,8 +668,7 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
         const r = settle(d.value);
         if (replaces(r, d.value)) {
           if (d.writable) (o as Record<PropertyKey, unknown>)[key] = r;
-          else if (d.configurable) Object.defineProperty(o, key, { ...d, value: r });
-          else if (!quiet) noteLocked(o, key);
+          else redefineValue(o, key, r, quiet);
         }
       }
     }

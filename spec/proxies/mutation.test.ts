@@ -654,6 +654,22 @@ describe('data captured by the closure', () => {
       expect(isPlainData([o.C.s, o.C.list, o.C.k])).toBe(true);
       expect([o.C.s, o.C.list, o.C.k]).toEqual([plain.C.s, plain.C.list, plain.C.k]);
     });
+    // (the clean-up assigned the element, which threw in its strict module: the gradient threw
+    // "Cannot assign to read only property '0'", and the containers after it kept their traced numbers)
+    it('an array element f made read-only holds its number afterwards, and the clean-up goes on', () => {
+      const program = (a: number[], o: Record<string, unknown>) => (x: number) => {
+        Object.defineProperty(a, 0, { value: x * 2, writable: false, configurable: true, enumerable: true });
+        o.after = x * 3;
+        return x;
+      };
+      const [plainA, plainO] = [[0, 1], {}];
+      program(plainA, plainO)(3);
+      const [a, o] = [[0, 1], {}];
+      expect(gradient(program(a, o), 3)).toEqual([1]);
+      expect(isPlainData([a, o])).toBe(true);
+      expect([a, o]).toEqual([plainA, plainO]);
+      expect(Object.getOwnPropertyDescriptor(a, 0)).toEqual(Object.getOwnPropertyDescriptor(plainA, 0));
+    });
     // (a method called for its name — a vector's `add`, a registry's `set` — is rewritten code,
     // which notes its own stores: the receiver is no longer noted at the call)
     it("a rewritten method named as a built-in store (set, add, push) notes its own stores", () => {
