@@ -212,6 +212,8 @@ export const __zy = Object.freeze({
   touch: barrier.touch,
   touchNew: barrier.touchNew,
   fieldNew: barrier.fieldNew,
+  privateFieldNew: barrier.privateFieldNew,
+  privateFieldHeld: barrier.privateFieldHeld,
   patternTarget: barrier.patternTarget,
   privateHost: barrier.privateHost,
   privateGet: barrier.privateGet,

@@ -16,7 +16,7 @@
 //   an argument: it is not the class's own instance), so rewritten code reads and writes
 //   them on the original and lets the stand-in's state say what f should see.
 
-import { noteMade, noteMadeField, noteStore, storesNoted } from './cleanup.js';
+import { noteMade, noteMadeField, noteStore, privateStored, storesNoted } from './cleanup.js';
 export { notePrivate, privateStored, noteVariable, variableStored, capturedStored, settleGlobal } from './cleanup.js';
 import { currentForm, privateHostOf, standInNode } from './standins.js';
 import { isTraced, reportEscape } from '../lib/core/traced.js';
@@ -54,6 +54,24 @@ export function patternTarget<T>(o: T): T {
 /** A class's instance field defined with an object value (`k = v` in the class body): noted as the constructor's `this.k = v` (`touchNew`). */
 export function fieldNew<V>(instance: object, value: V, key?: string | number): V {
   if (typeof value === 'object' && value !== null && storesNoted()) touchNew(instance, value, key); // (`items = []` in plain code: no call further)
+  return value;
+}
+
+/**
+ * A class's `#private` field initializer's value (lib/transform/rewrite-stores.ts,
+ * `rewritePrivateFieldInitializer`): held for `privateFieldHeld`, and whether the site must hand
+ * over an update of the member, as `privateStored` says for a store.
+ */
+let heldField: unknown;
+export function privateFieldNew(host: object, name: string, value: unknown): boolean {
+  heldField = value;
+  return typeof value === 'object' && value !== null && storesNoted() && privateStored(host, name, value);
+}
+
+/** The value `privateFieldNew` held; the slot is emptied (it may be a large object). */
+export function privateFieldHeld(): unknown {
+  const value = heldField;
+  heldField = undefined;
   return value;
 }
 

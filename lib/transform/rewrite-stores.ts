@@ -313,6 +313,38 @@ export const rewriteFieldInitializer: Rewriter = {
 };
 
 /**
+ * A class's `#private` field `#k = V` (static too): the clean-up must be handed an update of the
+ * member, as for a store `this.#k = v` (rewrite-private.ts), or a class f made kept the traced
+ * number there (`class K { #v = x * 2; v() { return this.#v; } }`, an instance kept outside:
+ * `out.i.v()` a traced number, 6 in plain code). No temporary can be had in an initializer:
+ * the runtime holds the value between its two calls (nothing runs between them),
+ * `#k = __zy.privateFieldNew(this, "k", V) ? __zy.notePrivate(this, "k", __zy.privateFieldHeld(),
+ * (h, s) => { h.#k = s(h.#k); }) : __zy.privateFieldHeld()`. Not for a fresh empty array, record
+ * or collection (`#items = []`), which holds nothing yet: stores into it are noted where made.
+ */
+export const rewritePrivateFieldInitializer: Rewriter = {
+  name: 'private-field-initializer',
+  types: ['PropertyDefinition'],
+  test: (node, ctx) =>
+    node.type === 'PropertyDefinition' && node.key.type === 'PrivateIdentifier' && node.value != null &&
+    !holdsNoTraced(node.value as Node, ctx) && !isFreshEmpty(node.value as Node),
+  rewrite(node, ctx) {
+    if (node.type !== 'PropertyDefinition' || node.value == null || node.key.type !== 'PrivateIdentifier') return;
+    const name = node.key.name;
+    const held = `${runtime('privateFieldHeld')}()`;
+    ctx.ed.prefix(node.value.start, `${runtime('privateFieldNew')}(this, "${name}", (`);
+    ctx.ed.suffix(node.value.end, `)) ? ${runtime('notePrivate')}(this, "${name}", ${held}, (h, s) => { h.#${name} = s(h.#${name}); }) : ${held}`);
+  },
+};
+
+/** `[]`, `{}`, `new Map()`, `new Set()`: an object holding nothing. */
+function isFreshEmpty(node: Node): boolean {
+  if (node.type === 'ArrayExpression') return node.elements.length === 0;
+  if (node.type === 'ObjectExpression') return node.properties.length === 0;
+  return node.type === 'NewExpression' && node.arguments.length === 0 && node.callee.type === 'Identifier' && (node.callee.name === 'Map' || node.callee.name === 'Set');
+}
+
+/**
  * Whether the rewriter is in a class's constructor itself (no function between): there `this`
  * is the instance being made, which `__zy.touchNew` notes as made while a differentiation runs
  * (proxies/cleanup.ts: a frozen one f made and let go is no data the caller holds).

@@ -33,7 +33,7 @@ import {
   rewritePrivateUpdate,
 } from './rewrite-private.js';
 import { rewritePredicate, rewriteSortComparator } from './rewrite-callbacks.js';
-import { rewriteFieldInitializer, rewriteMemberStore, rewriteMutatingCall, rewriteObjectAssign, rewritePatternTarget } from './rewrite-stores.js';
+import { rewriteFieldInitializer, rewritePrivateFieldInitializer, rewriteMemberStore, rewriteMutatingCall, rewriteObjectAssign, rewritePatternTarget } from './rewrite-stores.js';
 import { rewriteArrowSuperCall, rewriteArrowThis, rewriteInstanceAlias, rewriteInstanceBind } from './rewrite-this.js';
 import { rewriteLogical, rewriteSwitch, rewriteTests } from './rewrite-truthiness.js';
 import { numbersIntoLoop } from './rewrite-loops.js';
@@ -95,6 +95,7 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteMathCallInline,
   rewriteMemberStore,
   rewriteFieldInitializer,
+  rewritePrivateFieldInitializer,
   rewritePatternTarget,
   rewriteMutatingCall,
   rewriteObjectAssign,

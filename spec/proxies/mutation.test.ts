@@ -654,6 +654,32 @@ describe('data captured by the closure', () => {
       expect(isPlainData([o.C.s, o.C.list, o.C.k])).toBe(true);
       expect([o.C.s, o.C.list, o.C.k]).toEqual([plain.C.s, plain.C.list, plain.C.k]);
     });
+    // (a `#private` field's initializer was left as written: nothing handed the clean-up an
+    // update of the member, and `out.i.v()` was a traced number after the call)
+    it("a class f makes holds numbers in its #private fields' initial values afterwards (static too)", () => {
+      let kinds: (xs: unknown[]) => string[] = () => [];
+      const program = (out: Record<string, any>) => (x: number) => {
+        class K {
+          static #s = x * 5;
+          #v = x * 2;
+          #list = [x * 3];
+          v() {
+            return [this.#v, this.#list, K.#s];
+          }
+        }
+        out.i = new K();
+        return x;
+      };
+      const plain: Record<string, any> = {};
+      program(plain)(3);
+      const out: Record<string, any> = {};
+      expect(gradient(program(out), 3)).toEqual([1]);
+      expect(out.i.v()).toEqual(plain.i.v());
+      expect(isPlainData(out.i.v())).toBe(true);
+      kinds = runInThisContext('(xs) => xs.map((v) => typeof v)') as typeof kinds;
+      expect(kinds(out.i.v())).toEqual(['number', 'object', 'number']);
+    });
+
     // (the clean-up assigned the element, which threw in its strict module: the gradient threw
     // "Cannot assign to read only property '0'", and the containers after it kept their traced numbers)
     it('an array element f made read-only holds its number afterwards, and the clean-up goes on', () => {
