@@ -579,6 +579,7 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
     frozenCopies.set(o, Object.freeze(copy));
     return copy;
   };
+  let keptProto: object | null = null;
   let top = root;
   if (typeof root === 'function') stack.push(root); // (a class's static fields)
   else top = settle(root) as object;
@@ -651,10 +652,12 @@ function cleanDeep(root: object, seen: Set<object>, copies?: ReadonlyMap<object,
     // `{ __proto__: defaults }`, `Object.setPrototypeOf(o, { v })`) kept them, read through `o.v`. (A
     // class's prototype is walked once a clean-up: its methods are functions, not walked further.)
     // An argument's stand-in as the prototype (`Object.create(p)`) is replaced by the caller's object.
+    // (the last prototype left as it is is not asked about again: an array of a class's instances)
     const proto = Object.getPrototypeOf(o) as object | null;
-    if (proto !== null && !BUILTIN_PROTOTYPES.has(proto)) {
+    if (proto !== null && proto !== keptProto && !BUILTIN_PROTOTYPES.has(proto)) {
       const r = settle(proto);
-      if (r !== proto && !Reflect.setPrototypeOf(o, r as object) && !quiet) noteLocked(o, '__proto__');
+      if (r === proto) keptProto = proto;
+      else if (!Reflect.setPrototypeOf(o, r as object) && !quiet) noteLocked(o, '__proto__');
     }
     // A Map's or Set's own fields (a subclass's `total`, a label) and those of built-ins with
     // internal slots (a Date's, a RegExp's, a Promise's, a WeakMap's) kept the traced numbers
