@@ -55,7 +55,7 @@ import { eitherCopy } from './two-bodies.js';
 import { isRead } from './rewrite-private.js';
 import { findToken, tokenAtOrAfter } from './parse.js';
 import { tempsAvailable } from './rewrite-inline.js';
-import { hasOptionalLink, MUTATING_METHODS } from './rewrite-stores.js';
+import { hasOptionalLink, isObjectAssign, MUTATING_METHODS } from './rewrite-stores.js';
 import { isPredicateMethodValue } from './rewrite-callbacks.js';
 import { isGivenToCallingMethod } from './rewrite-imports.js';
 import { instanceThis } from './rewrite-this.js';
@@ -264,8 +264,8 @@ function isSearchCallThroughCall(node: Node, ctx: RewriteContext): node is acorn
   if (through === 'bind') return node.arguments[0]?.type !== 'ThisExpression' && (isSearchMethod(method, ctx) || isPredicateMethodValue(method, ctx));
   // (a predicate method through `apply`, `[].filter.apply(xs, [f])`: the runtime wraps its callback;
   // a mutating one, `Array.prototype.push.call(log, x)` or `push.call(log, x)` for a `const push = [].push`:
-  // a store into the receiver, noted as `log.push(x)` is)
-  return isSearchMethod(method, ctx) || (through === 'apply' && isPredicateMethodValue(method, ctx)) || isNumberMethod(method, ctx) || isMethodValue(method, MUTATING_METHODS, ctx);
+  // a store into the receiver, noted as `log.push(x)` is; `Object.assign.call(null, o, src)`: into o)
+  return isSearchMethod(method, ctx) || (through === 'apply' && isPredicateMethodValue(method, ctx)) || isNumberMethod(method, ctx) || isMethodValue(method, MUTATING_METHODS, ctx) || isObjectAssign(method, ctx);
 }
 
 /** Number's formatting methods, by a name only they have. */

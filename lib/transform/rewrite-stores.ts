@@ -55,7 +55,7 @@ import type { RewriteContext, Rewriter } from './context.js';
 import { fixedName, isStatementExpression, parentOf, runtime, stableObject } from './context.js';
 import { findToken, tokenAtOrAfter } from './parse.js';
 import { tempsAvailable } from './rewrite-inline.js';
-import { constBinding } from './rewrite-globals.js';
+import { constBinding, isGlobalAlias } from './rewrite-globals.js';
 
 /** Methods whose call stores into the receiver. */
 export const MUTATING_METHODS: ReadonlySet<string> = new Set(['set', 'add', 'push', 'unshift', 'splice', 'fill']);
@@ -417,7 +417,7 @@ export const rewriteObjectAssign: Rewriter = {
   test: (node, ctx) => {
     if (node.type !== 'CallExpression' || node.optional || !tempsAllowed(ctx)) return false;
     const callee = node.callee as Node;
-    if (isObjectAssign(callee, ctx)) return true;
+    if (isObjectAssign(callee, ctx)) return true; // (through `call`/`apply`: rewrite-builtins.ts, callOn)
     // (a name bound once to it: `const { assign } = Object`, `const assign = Object.assign`)
     const bound = constBinding(callee, ctx);
     return bound !== null && (bound.key === null ? isObjectAssign(bound.init, ctx) : bound.key === 'assign' && isGlobalObject(bound.init, ctx));
@@ -429,10 +429,11 @@ export const rewriteObjectAssign: Rewriter = {
   },
 };
 
-/** `Object.assign` on the global `Object`. */
-function isObjectAssign(node: Node, ctx: RewriteContext): boolean {
+/** `Object.assign` on the global `Object` (also reached through the global object, `globalThis.Object.assign`). */
+export function isObjectAssign(node: Node, ctx: RewriteContext): boolean {
   return (
-    node.type === 'MemberExpression' && !node.computed && !node.optional && isGlobalObject(node.object as Node, ctx) &&
+    node.type === 'MemberExpression' && !node.computed && !node.optional &&
+    (isGlobalObject(node.object as Node, ctx) || isGlobalAlias(node.object as Node, 'Object', ctx)) &&
     node.property.type === 'Identifier' && node.property.name === 'assign'
   );
 }

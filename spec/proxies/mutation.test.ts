@@ -586,7 +586,8 @@ describe('data captured by the closure', () => {
       expect([o, list]).toEqual([plainO, plainList]);
     });
     // (stores the barrier did not see: a mutating built-in reached by a name bound once, by
-    // Reflect.apply or a string key; Object.assign by a name bound once; `super.k = v`, which stores
+    // Reflect.apply or a string key; Object.assign by a name bound once, through call or apply, or
+    // through the global object; `super.k = v`, which stores
     // into `this`; a prototype f made or set holding traced numbers)
     it('pushes by a bound name, Reflect.apply, a string key; assign by a name; super stores; prototypes: numbers afterwards', () => {
       const { assign } = Object;
@@ -612,21 +613,25 @@ describe('data captured by the closure', () => {
           super.w += v;
         }
       }
-      const program = (o: Record<string, any>, list: unknown[], d: Derived) => (x: number) => {
+      const program = (o: Record<string, any>, list: unknown[], d: Derived, t: Record<string, any>) => (x: number) => {
+        // (each into a container of `t`, which nothing else writes: the clean-up walks a noted one whole)
         push.call(list, x * 2);
-        Reflect.apply(Array.prototype.push, list, [x * 3]);
-        Reflect.apply(Object.assign, null, [o, { r: x * 4 }]);
-        list['unshift'](x * 5);
-        assign(o, { a: x * 6 });
+        Reflect.apply(Array.prototype.push, t.pushed, [x * 3]);
+        Reflect.apply(Object.assign, null, [t.r, { v: x * 4 }]);
+        t.unshifted['unshift'](x * 5);
+        assign(t.a, { v: x * 6 });
         withSuper.put(x * 7);
         d.put(x * 8);
         o.made = Object.create({ v: x * 9 });
         o.literal = { __proto__: { v: x * 10 } };
         Object.setPrototypeOf((o.set = {}), { v: x * 11 });
         Reflect.setPrototypeOf((o.reflected = {}), { v: x * 12 });
+        Object.assign.call(null, t.c, { v: x * 13 });
+        Object.assign.apply(null, [t.d, { v: x * 14 }]);
+        globalThis.Object.assign(t.e, { v: x * 15 });
         return x;
       };
-      const fresh = (): [Record<string, any>, unknown[], Derived] => [{}, [], Object.assign(new Derived(), { w: 1 })];
+      const fresh = (): [Record<string, any>, unknown[], Derived, Record<string, any>] => [{}, [], Object.assign(new Derived(), { w: 1 }), { c: {}, d: {}, e: {}, r: {}, a: {}, pushed: [], unshifted: [] }];
       const plain = fresh();
       program(...plain)(3);
       const data = fresh();
