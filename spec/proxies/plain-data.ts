@@ -1,3 +1,4 @@
+// @zygote-ignore (not rewritten: a rewritten `typeof` says "number" for a traced number, and the check passed whatever it held)
 // Whether data holds no traced number anywhere (what the clean-up must leave the caller).
 
 // (a traced number answers to its brand: its `constructor` is Number and it has no own keys,
