@@ -215,6 +215,7 @@ export const __zy = Object.freeze({
   privateFieldNew: barrier.privateFieldNew,
   privateFieldHeld: barrier.privateFieldHeld,
   patternTarget: barrier.patternTarget,
+  privateTarget: barrier.privateTarget,
   privateHost: barrier.privateHost,
   privateGet: barrier.privateGet,
   privateSet: barrier.privateSet,

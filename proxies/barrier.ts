@@ -16,7 +16,7 @@
 //   an argument: it is not the class's own instance), so rewritten code reads and writes
 //   them on the original and lets the stand-in's state say what f should see.
 
-import { noteMade, noteMadeField, noteStore, privateStored, storesNoted } from './cleanup.js';
+import { noteMade, noteMadeField, notePrivate, noteStore, privateStored, storesNoted, type PrivateUpdate } from './cleanup.js';
 export { notePrivate, privateStored, noteVariable, variableStored, capturedStored, settleGlobal } from './cleanup.js';
 import { currentForm, privateHostOf, standInNode } from './standins.js';
 import { isTraced, reportEscape } from '../lib/core/traced.js';
@@ -80,6 +80,24 @@ function isIntegerArray(view: ArrayBufferView): boolean {
     view instanceof Int32Array || view instanceof Uint8Array || view instanceof Int16Array || view instanceof Uint16Array ||
     view instanceof Uint32Array || view instanceof Int8Array || view instanceof Uint8ClampedArray
   );
+}
+
+/**
+ * The place `host.#name` as a destructuring's or a `for (… of …)` head's target (`[this.#x] =
+ * a`; lib/transform/rewrite-private.ts), written as rewritten code writes the member: on the
+ * class's own instance (and noted for the clean-up when an object is stored), recorded for a
+ * stand-in (`privateSet`), and written as it is otherwise, where it throws as plain code does.
+ */
+export function privateTarget(host: unknown, name: string, has: (h: unknown) => boolean, write: (h: any, v: unknown) => void, update: PrivateUpdate): { value: unknown } {
+  return {
+    set value(v: unknown) {
+      if (host !== null && host !== undefined && has(host)) {
+        write(host, v);
+        if (typeof v === 'object' && privateStored(host as object, name, v)) notePrivate(host as object, name, v, update);
+      } else if (isStandIn(host)) privateSet(host, name, v, write);
+      else write(host, v);
+    },
+  };
 }
 
 /** The object whose `#private` members to use: the original for a stand-in or a compileGradient copy, else `o`. */

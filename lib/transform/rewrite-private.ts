@@ -40,10 +40,12 @@
  * differs ("Cannot use 'in' operator…"): a `typeof this` test instead made V8 give up
  * its escape analysis of fresh instances (measured: several times slower).
  *
- * Left alone: optional chains (`o?.#x`, `a?.b.#x`: the short-circuit must stay whole),
- * tagged templates (`` this.#tag`…` ``: `this` binding), and destructuring or `for…of`
- * targets (`[this.#x] = a`): no single store to re-spell. A stand-in reaching those
- * throws as plain JavaScript would.
+ * - a destructuring's or a `for…of` head's target (`[o.#x] = a`: no single store to re-spell) →
+ *   `[__zy.privateTarget(o, "x", (h) => #x in h, (h, v) => { h.#x = v; }, (h, s) => { h.#x = s(h.#x); }).value] = a`,
+ *   a place whose setter writes as W does (proxies/barrier.ts).
+ *
+ * Left alone: optional chains (`o?.#x`, `a?.b.#x`: the short-circuit must stay whole) and
+ * tagged templates (`` this.#tag`…` ``: `this` binding).
  */
 import type * as acorn from 'acorn';
 import type { Node } from './ast.js';
@@ -51,7 +53,7 @@ import type { RewriteContext, Rewriter } from './context.js';
 import { fixedName, group, isStatementExpression, isWriteTarget, parentOf, runtime, stableObject, valueUnused } from './context.js';
 import { findToken } from './parse.js';
 import { BINARY_METHODS } from './rewrite-operators.js';
-import { accessorToken, dropParens, hasOptionalLink } from './rewrite-stores.js';
+import { accessorToken, dropParens, hasOptionalLink, isPatternTarget } from './rewrite-stores.js';
 
 type PrivateMember = acorn.MemberExpression & { property: acorn.PrivateIdentifier };
 
@@ -221,6 +223,20 @@ export const rewritePrivateRead: Rewriter = {
   rewrite(node, ctx) {
     if (!isPrivateMember(node)) return;
     brandedAccess(node, host(node, ctx, false), node.end, '', ctx);
+  },
+};
+
+/** `E.#x` a destructuring or a `for…of` head writes (see the file header). */
+export const rewritePrivateTarget: Rewriter = {
+  name: 'private-target',
+  types: ['MemberExpression'],
+  test: (node, ctx) => isPrivateMember(node) && isPatternTarget(node, ctx),
+  rewrite(node, ctx) {
+    if (!isPrivateMember(node)) return;
+    const name = node.property.name;
+    ctx.ed.prefix(node.start, `${runtime('privateTarget')}(`);
+    ctx.ed.replaceToken(node.object.end, node.end, '.', `, ${JSON.stringify(name)}, (h) => #${name} in h, (h, v) => { h.#${name} = v; }, (h, s) => { h.#${name} = s(h.#${name}); }).`);
+    ctx.ed.overwrite(node.property.start, node.property.end, 'value');
   },
 };
 

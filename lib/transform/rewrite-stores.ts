@@ -52,7 +52,7 @@
 import type * as acorn from 'acorn';
 import { isConstantNumber, isSyntacticBoolean, memberName, type Node } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
-import { fixedName, isStatementExpression, parentOf, runtime, stableObject } from './context.js';
+import { fixedName, isStatementExpression, isWriteTarget, parentOf, runtime, stableObject } from './context.js';
 import { findToken, tokenAtOrAfter } from './parse.js';
 import { tempsAvailable } from './rewrite-inline.js';
 import { constBinding, isGlobalAlias } from './rewrite-globals.js';
@@ -282,21 +282,9 @@ export const rewritePatternTarget: Rewriter = {
 };
 
 /** Whether `node` is a place a destructuring pattern or a `for (… of …)` head stores into. */
-function isPatternTarget(node: Node, ctx: RewriteContext): boolean {
-  const parent = parentOf(ctx);
-  switch (parent?.type) {
-    case 'ArrayPattern':
-    case 'RestElement':
-      return true;
-    case 'AssignmentPattern':
-      return parent.left === node;
-    case 'Property':
-      return parent.value === node && parentOf(ctx, 2)?.type === 'ObjectPattern';
-    case 'ForOfStatement':
-      return parent.left === node;
-    default:
-      return false;
-  }
+export function isPatternTarget(node: Node, ctx: RewriteContext): boolean {
+  const parent = parentOf(ctx)?.type;
+  return parent !== 'AssignmentExpression' && parent !== 'UpdateExpression' && parent !== 'ForInStatement' && isWriteTarget(node, ctx);
 }
 
 /** A class's instance field `k = V` (see the file header). */

@@ -30,6 +30,7 @@ import {
   rewritePrivateIn,
   rewritePrivateAccessor,
   rewritePrivateRead,
+  rewritePrivateTarget,
   rewritePrivateUpdate,
 } from './rewrite-private.js';
 import { rewritePredicate, rewriteSortComparator } from './rewrite-callbacks.js';
@@ -71,6 +72,7 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteSizeArguments,
   rewriteConstruct,
   rewritePrivateRead,
+  rewritePrivateTarget,
   rewriteDataRead,
   rewritePrivateCall,
   rewritePrivateAssign,

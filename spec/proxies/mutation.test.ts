@@ -701,6 +701,30 @@ describe('data captured by the closure', () => {
       expect([a, o]).toEqual([plainA, plainO]);
       expect(Object.getOwnPropertyDescriptor(a, 0)).toEqual(Object.getOwnPropertyDescriptor(plainA, 0));
     });
+    // (a `#private` member written by destructuring or a `for` head was left as written: the
+    // traced number stayed in the member of an instance the caller holds)
+    it("#private members written by destructuring and `for (this.#k of …)` heads hold numbers afterwards", () => {
+      class Model {
+        #w: unknown = 0;
+        #b: unknown = 0;
+        #last: unknown = 0;
+        fit(x: number) {
+          [this.#w] = [x * 2];
+          ({ b: this.#b = [x * 3] } = {});
+          for (this.#last of [{ v: x * 4 }]) void 0;
+          return (this.#w as number) * x;
+        }
+        state() {
+          return [this.#w, this.#b, this.#last];
+        }
+      }
+      const plain = new Model();
+      plain.fit(3);
+      const model = new Model();
+      expect(gradient((x: number) => model.fit(x), 3)).toEqual([12]);
+      expect(isPlainData(model.state())).toBe(true);
+      expect(model.state()).toEqual(plain.state());
+    });
     // (a method called for its name — a vector's `add`, a registry's `set` — is rewritten code,
     // which notes its own stores: the receiver is no longer noted at the call)
     it("a rewritten method named as a built-in store (set, add, push) notes its own stores", () => {
