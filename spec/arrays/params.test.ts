@@ -1,6 +1,7 @@
 // Implicit parameters: Params / Grads, keyed by identity.
 import { describe, expect, it } from 'vitest';
 import { add, array, derivative, exp, gradient, Grads, jacobian, jvp, matmul, mul, NDArray, Params, pullback, rand, sum, tanh, withgradient } from 'zygote-ts';
+import { plainTypeOf } from '../proxies/plain-data.js';
 
 describe('Params and Grads', () => {
   const W = rand(2, 3, { seed: 1 });
@@ -161,7 +162,7 @@ describe('Params and Grads', () => {
       }, new Params([v, W])),
     ).toThrow('stop 1');
     expect(v).toEqual([1, 2]);
-    expect(typeof v[0]).toBe('number');
+    expect(plainTypeOf(v[0])).toBe('number');
     expect(W.tracedTape).toBe(null);
     expect(() => new Params([Float64Array.of(1) as unknown as number[]])).toThrow(/typed array/);
     expect(() => new Params([{ W } as unknown as number[]])).toThrow(/pass its arrays/);

@@ -1,6 +1,7 @@
 // The seed's array examples (Zygote's docs) in TypeScript, with whole-array operations.
 import { describe, expect, it } from 'vitest';
 import { array, gradient, matmul, mul, NDArray, Params, pow, rand, reshape, size, sum, type Grad } from 'zygote-ts';
+import { plainTypeOf } from '../proxies/plain-data.js';
 
 // TypeScript cannot type operators on objects; the rewrite makes them elementwise. Specs
 // use both spellings: `pow(x, 2)` where types matter, `(x as any) ** 2` to show the operator.
@@ -80,7 +81,7 @@ describe('the seed, arrays', () => {
     expect(g.has(z)).toBe(false);
     expect(g.get(y)).toEqual([1 * 1 + 2 * 10 + 3 * 100, 4 * 1 + 5 * 10 + 6 * 100]);
     expect(x).toEqual([[1, 2, 3], [4, 5, 6]]); // the caller's arrays hold numbers again
-    expect(typeof x[0]![0]).toBe('number');
+    expect(plainTypeOf(x[0]![0])).toBe('number');
   });
 });
 

@@ -6,6 +6,7 @@ import { runInThisContext } from 'node:vm';
 import { configure, gradient, withgradient } from 'zygote-ts';
 import { agrees } from './agree.js';
 import { transform } from '../../lib/transform/index.js';
+import { plainTypeOf } from '../proxies/plain-data.js';
 
 const xs = [2.7, 1.4, 3.1, 1.4, -0.5];
 
@@ -343,7 +344,7 @@ describe('a traced number behaves as its value', () => {
       return memo.get('y')! + [...seen][0]!;
     }, 1.5);
     expect(g).toEqual([5]);
-    expect(typeof memo.get('y')).toBe('number');
+    expect(plainTypeOf(memo.get('y'))).toBe('number');
     expect(memo.get('y')).toBe(3);
     expect([...seen].map((v) => typeof v)).toEqual(['number']);
   });

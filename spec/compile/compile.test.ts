@@ -5,11 +5,12 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { compileGradient, derivative, gradient } from 'zygote-ts';
 import { Holder } from '../proxies/holder.js';
+import { plainTypeOf } from '../proxies/plain-data.js';
 
 /** Deep equality of two gradients, numbers equal up to the rounding of a sum's order (and a zero's sign). */
 function expectSame(actual: unknown, expected: unknown, path = 'gradient'): void {
   if (typeof expected === 'number') {
-    expect(typeof actual, path).toBe('number');
+    expect(plainTypeOf(actual), path).toBe('number');
     if (Number.isNaN(expected)) expect(Number.isNaN(actual as number), path).toBe(true);
     else expect(Math.abs((actual as number) - expected), `${path}: ${String(actual)} vs eager ${expected}`).toBeLessThanOrEqual(1e-14 * Math.abs(expected));
     return;
@@ -330,7 +331,7 @@ describe('around the recording', () => {
     });
     expect(g(3)).toEqual([6]);
     expect(log).toEqual([6]);
-    expect(typeof log[0]).toBe('number');
+    expect(plainTypeOf(log[0])).toBe('number');
     expect(g(4)).toEqual([8]);
     expect(log).toHaveLength(1); // side effects happen when f is recorded
     expect(seen).toEqual(['3']); // (shown as the number, as plain code shows it)
@@ -353,7 +354,7 @@ describe('around the recording', () => {
     expect([...out.m.keys()]).toEqual([o]);
     expect(out.m.get(o)).toBe(1);
     expect(out.list[0]).toBe(o.xs);
-    expect(typeof (out.ref as { x: unknown }).x).toBe('number');
+    expect(plainTypeOf((out.ref as { x: unknown }).x)).toBe('number');
     expect(g({ x: 4, xs: [5] })).toEqual([{ x: 5, xs: [4] }]);
   });
 
@@ -403,7 +404,7 @@ describe('around the recording', () => {
     });
     expect(g(3, { a: 1 })).toEqual([6, { a: 9 }]);
     // (these were symbolic numbers, added to the finished program: `kept + 1` was an object)
-    expect(typeof (kept + 1)).toBe('number');
+    expect(plainTypeOf((kept + 1))).toBe('number');
     expect(kept + 1).toBe(7);
     expect(kept * 2).toBe(12);
     expect(Math.sqrt(kept * 6)).toBe(6);

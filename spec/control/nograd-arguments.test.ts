@@ -1,6 +1,7 @@
 // nograd(fn) passes its arguments as they are (Zygote's @nograd): only the result carries no derivative.
 import { describe, expect, it } from 'vitest';
 import { gradient, nograd } from 'zygote-ts';
+import { plainTypeOf } from '../proxies/plain-data.js';
 
 describe('nograd', () => {
   // (every argument was deep-copied, even outside a differentiation: fn's writes were lost)
@@ -16,7 +17,7 @@ describe('nograd', () => {
     }, 3);
     expect(g).toBe(6);
     expect(buf).toEqual([1, 3]);
-    expect(typeof buf[1]).toBe('number'); // (the number, not a traced one kept past its differentiation)
+    expect(plainTypeOf(buf[1])).toBe('number'); // (the number, not a traced one kept past its differentiation)
     const same = nograd(<T>(o: T) => o);
     const o = { a: [1] };
     expect(same(o)).toBe(o);

@@ -5,11 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { __zy, derivative, gradient, jvp } from 'zygote-ts';
 import { centralDifference, type ScalarFn } from '../rules/check.js';
 import { specs, zeroDerivative, notDifferentiable, widerStep } from '../rules/math-points.js';
+import { plainTypeOf } from '../proxies/plain-data.js';
 
 const M = __zy.Math as unknown as Record<string, ScalarFn>;
 
 function close(actual: unknown, expected: number, tol: number, what: string): void {
-  expect(typeof actual, what).toBe('number');
+  expect(plainTypeOf(actual), what).toBe('number');
   const scale = Math.max(1, Math.abs(expected));
   expect(Math.abs((actual as number) - expected) / scale, `${what}: got ${actual}, expected ${expected}`).toBeLessThan(tol);
 }

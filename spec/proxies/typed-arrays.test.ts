@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { configure, gradient, withgradient, sum, mul, compileGradient } from 'zygote-ts';
 import { expectMatchesFiniteDifferences } from './fd.js';
 import { centralDifference } from '../rules/check.js';
+import { plainTypeOf } from './plain-data.js';
 
 type F = (v: Float64Array) => number;
 
@@ -245,7 +246,7 @@ describe('typed arrays as arguments', () => {
       return kept[0]!;
     }, Float64Array.of(2, 3));
     expect(kept![0]).toBe(4);
-    expect(typeof kept![1]).toBe('number');
+    expect(plainTypeOf(kept![1])).toBe('number');
   });
 
   // (the Proxy f had stayed in the caller's data: ArrayBuffer.isView false, structuredClone a

@@ -1,6 +1,7 @@
 // Finite-difference checks for scalar rules (after ChainRulesTestUtils' test_rrule).
 import { expect } from 'vitest';
 import { gradient, ruleReport } from 'zygote-ts';
+import { plainTypeOf } from '../proxies/plain-data.js';
 
 export type ScalarFn = (...args: number[]) => number;
 
@@ -33,7 +34,7 @@ export function checkRule(name: string, f: ScalarFn, args: number[], tol = 1e-6)
   expect(grads.length, `${name}: one gradient per argument`).toBe(args.length);
   args.forEach((_, k) => {
     const g = grads[k];
-    expect(typeof g, `${name}: gradient ${k} at ${args}`).toBe('number');
+    expect(plainTypeOf(g), `${name}: gradient ${k} at ${args}`).toBe('number');
     close(g as number, centralDifference(f, args, k), tol, `${name} ∂/∂x${k} at (${args})`);
     // Second order: ∂/∂xj of the k-th partial, through a gradient nested in a gradient.
     const partial: ScalarFn = (...xs) => (gradient(f, ...xs) as number[])[k]!;

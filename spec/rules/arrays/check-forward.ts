@@ -11,6 +11,7 @@
 import { expect } from 'vitest';
 import { densegradient, gradient, jacfwd, jacobian, jvp, mul, NDArray, pullback, sum } from 'zygote-ts';
 import { expectClose, numbersOf, uniform, weigh, type ArrayFn, type Input } from './check.js';
+import { plainTypeOf } from '../../proxies/plain-data.js';
 
 /** A random direction in x's form: a number for a number, a float64 array of x's shape. */
 export function direction(x: Input, seed: number): Input {
@@ -40,7 +41,7 @@ const dot = (a: Input, b: Input): number => (typeof a === 'number' || !(a instan
 
 /** `tangent` has the form of `value`: a number for a number, else an NDArray of its shape and dtype. */
 export function expectTangentOf(tangent: unknown, value: unknown, what: string): void {
-  if (typeof value === 'number') return void expect(typeof tangent, `${what}: a number's tangent is a number`).toBe('number');
+  if (typeof value === 'number') return void expect(plainTypeOf(tangent), `${what}: a number's tangent is a number`).toBe('number');
   expect(tangent, `${what}: an array's tangent is an NDArray`).toBeInstanceOf(NDArray);
   expect((tangent as NDArray).shape, `${what}: shape`).toEqual((value as NDArray).shape);
   expect((tangent as NDArray).dtype, `${what}: dtype`).toBe((value as NDArray).dtype);

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { astype, gradient, NDArray, withgradient, type Dtype } from 'zygote-ts';
 import { expectClose, numbersOf, weigh, type ArrayFn, type Case, type Input } from './check.js';
 import { tables } from './tables.js';
+import { plainTypeOf } from '../../proxies/plain-data.js';
 
 // Relative to the largest reference entry (at least 1); float32 rounds at 6e-8, and the
 // cases chain a few operations (the bench holds tfjs's float32 gradients to the same 1e-4).
@@ -16,7 +17,7 @@ const cast = (x: Input, dtype: Dtype): Input => (typeof x === 'number' ? x : ast
 /** A result or gradient in float32 against float64: its kind, dtype, shape and numbers. */
 function expectFloat32Like(got: unknown, reference: unknown, dtype: Dtype, what: string): void {
   if (reference === null) return void expect(got, `${what}: no path in float64, so none in float32`).toBeNull();
-  if (typeof reference === 'number') expect(typeof got, `${what} is a number`).toBe('number');
+  if (typeof reference === 'number') expect(plainTypeOf(got), `${what} is a number`).toBe('number');
   else {
     expect(got, `${what} is an array`).toBeInstanceOf(NDArray);
     expect((got as NDArray).dtype, `${what}: dtype`).toBe(dtype);
