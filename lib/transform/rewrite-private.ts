@@ -40,7 +40,7 @@
  * differs ("Cannot use 'in' operator…"): a `typeof this` test instead made V8 give up
  * its escape analysis of fresh instances (measured: several times slower).
  *
- * - a destructuring's or a `for…of` head's target (`[o.#x] = a`: no single store to re-spell) →
+ * - a destructuring's or a `for…of` head's target that is a field (`[o.#x] = a`: no single store to re-spell) →
  *   `[__zy.privateTarget(o, "x", (h) => #x in h, (h, v) => { h.#x = v; }, (h, s) => { h.#x = s(h.#x); }).value] = a`,
  *   a place whose setter writes as W does (proxies/barrier.ts).
  *
@@ -171,13 +171,18 @@ const accessorBody = (kind: 'get' | 'set', name: string): string => `zy$${kind}$
  * a traced value left in the member when the differentiation ends (the update closure is
  * made only when the runtime asks for it; a number's store pays for the `typeof` alone).
  */
+/** The closure that writes member `#name` of its first argument (the runtime cannot name it). */
+const writerOf = (name: string) => `(h, v) => { h.#${name} = v; }`;
+/** The closure that rewrites member `#name` of its first argument through `s`, for the clean-up (proxies/cleanup.ts's PrivateUpdate). */
+const updaterOf = (name: string) => `(h, s) => { h.#${name} = s(h.#${name}); }`;
+
 function write(obj: string, name: string, value: string, ctx: RewriteContext): string {
   const member = privateMember(name, ctx);
   // (a private setter is code of its own, whose stores are rewritten where it stores; reading
   // `h.#x` back could not work for it, nor for a member declared in no enclosing class)
   const own = member.field
     ? `(${obj}.#${name} = ${value}, typeof ${value} === "object" && ${runtime('privateStored')}(${obj}, "${name}", ${value}) ? ` +
-      `${runtime('notePrivate')}(${obj}, "${name}", ${value}, (h, s) => { h.#${name} = s(h.#${name}); }) : ${value})`
+      `${runtime('notePrivate')}(${obj}, "${name}", ${value}, ${updaterOf(name)}) : ${value})`
     : `${obj}.#${name} = ${value}`;
   // On a stand-in: a field's write is recorded (made on the original when f ends); an instance
   // setter runs on the stand-in now, as on the instance (recorded, it ran on the original after
@@ -187,7 +192,7 @@ function write(obj: string, name: string, value: string, ctx: RewriteContext): s
     ? `(${runtime('privateHost')}(${obj}).#${accessorBody('set', name)}.call(${obj}, ${value}), ${value})`
     : member.readOnly
       ? `(${runtime('privateHost')}(${obj}).#${name} = ${value})`
-      : `${runtime('privateSet')}(${obj}, "${name}", ${value}, (h, v) => { h.#${name} = v; })`;
+      : `${runtime('privateSet')}(${obj}, "${name}", ${value}, ${writerOf(name)})`;
   return `${branded(obj, name)} ? ${own} : ${runtime('isStandIn')}(${obj}) ? ${onStandIn} : (${obj}.#${name} = ${value})`;
 }
 
@@ -230,12 +235,13 @@ export const rewritePrivateRead: Rewriter = {
 export const rewritePrivateTarget: Rewriter = {
   name: 'private-target',
   types: ['MemberExpression'],
-  test: (node, ctx) => isPrivateMember(node) && isPatternTarget(node, ctx),
+  // (a field: a private setter is code of its own, whose stores are rewritten where it stores)
+  test: (node, ctx) => isPrivateMember(node) && isPatternTarget(node, ctx) && privateMember(node.property.name, ctx).field,
   rewrite(node, ctx) {
     if (!isPrivateMember(node)) return;
     const name = node.property.name;
     ctx.ed.prefix(node.start, `${runtime('privateTarget')}(`);
-    ctx.ed.replaceToken(node.object.end, node.end, '.', `, ${JSON.stringify(name)}, (h) => #${name} in h, (h, v) => { h.#${name} = v; }, (h, s) => { h.#${name} = s(h.#${name}); }).`);
+    ctx.ed.replaceToken(node.object.end, node.end, '.', `, "${name}", (h) => #${name} in h, ${writerOf(name)}, ${updaterOf(name)}).`);
     ctx.ed.overwrite(node.property.start, node.property.end, 'value');
   },
 };

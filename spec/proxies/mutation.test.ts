@@ -708,14 +708,19 @@ describe('data captured by the closure', () => {
         #w: unknown = 0;
         #b: unknown = 0;
         #last: unknown = 0;
+        #kept: unknown = 0;
+        set #keep(v: unknown) {
+          this.#kept = v;
+        }
         fit(x: number) {
           [this.#w] = [x * 2];
           ({ b: this.#b = [x * 3] } = {});
           for (this.#last of [{ v: x * 4 }]) void 0;
+          [this.#keep] = [[x * 5]]; // (a setter: its own store is the rewritten one)
           return (this.#w as number) * x;
         }
         state() {
-          return [this.#w, this.#b, this.#last];
+          return [this.#w, this.#b, this.#last, this.#kept];
         }
       }
       const plain = new Model();
