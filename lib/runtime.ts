@@ -173,6 +173,7 @@ export const __zy = Object.freeze({
   instanceOf: builtins.instanceOf,
   structuredClone: onGlobal('structuredClone', builtins.structuredCloneOf, cloned),
   callMethod: builtins.callMethod,
+  callComputed: builtins.callComputed,
   typedSuperCall: builtins.typedSuperCall,
   callOn: builtins.callOn,
   searchCallback: builtins.searchCallback,

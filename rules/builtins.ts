@@ -863,6 +863,27 @@ export function callMethod(receiver: unknown, fn: unknown, ...args: unknown[]): 
   return noteReceiver(receiver, fn, args, result);
 }
 
+/** The built-ins' methods that search by value or store into their receiver (the names of rewrite-builtins.ts's SEARCHES and rewrite-stores.ts's MUTATING_METHODS). */
+const SEARCHES_AND_STORES: ReadonlySet<unknown> = new Set(
+  [Array, Map, Set, WeakMap, WeakSet].flatMap((C) =>
+    ['indexOf', 'lastIndexOf', 'includes', 'get', 'set', 'has', 'delete', 'add', 'push', 'unshift', 'splice', 'fill', 'union', 'intersection', 'difference', 'symmetricDifference', 'isSubsetOf', 'isSupersetOf', 'isDisjointFrom', 'getOrInsert', 'getOrInsertComputed']
+      .map((name) => (C.prototype as unknown as Record<string, unknown>)[name])
+      .filter((fn) => typeof fn === 'function'),
+  ),
+);
+
+/**
+ * `receiver[k](...args)` in rewritten code, for a key that is not a literal, with `fn` =
+ * `receiver[k]` read already: a built-in search or store goes through {@link callMethod}, as
+ * the call by its name does (`list[atStart ? 'unshift' : 'push'](x)` is a store the clean-up
+ * must see); anything else is called as it is.
+ */
+export function callComputed(receiver: unknown, fn: unknown, ...args: unknown[]): unknown {
+  if (SEARCHES_AND_STORES.has(fn)) return callMethod(receiver, fn, ...args);
+  if (typeof fn !== 'function') throw new TypeError(`${typeof fn} is not a function`); // (as the call itself would throw)
+  return Reflect.apply(fn, receiver, args);
+}
+
 /**
  * After `receiver.fn(...args)`: notes the receiver as written when an object is given to a
  * method that may store it there (a built-in's `set`, `add`, `push`), and returns `result`.

@@ -194,6 +194,21 @@ export function isMethodCall(node: Node, names: ReadonlySet<string>): node is ac
 const isSearchCall = (node: Node) => isMethodCall(node, SEARCHES);
 
 /**
+ * `E[k](…)` with a key that is not a literal, outside optional chains and `super`: the name is
+ * known only when it runs (`list[atStart ? 'unshift' : 'push'](x)`), so the runtime's
+ * `callComputed` looks at the method it reaches (a search or store of a built-in goes through
+ * `callMethod`, as the call by its name does).
+ */
+function isComputedMethodCall(node: Node): node is acorn.CallExpression & { callee: acorn.MemberExpression } {
+  if (node.type !== 'CallExpression' || node.optional) return false;
+  const callee = node.callee as Node;
+  return (
+    callee.type === 'MemberExpression' && callee.computed && !callee.optional && memberName(callee) === null &&
+    callee.object.type !== 'Super' && callee.property.type !== 'PrivateIdentifier' && !hasOptionalLink(callee.object as Node)
+  );
+}
+
+/**
  * Drops the parentheses around a call's callee: `(r.m)(a)` is the call `r.m(a)` (the same
  * `this`), but the edits that split `r.m` into a receiver and a method, `(t = r, t.m, a)`,
  * would leave them grouping the two into one comma expression, a function where the
@@ -326,7 +341,7 @@ function extendsFloatArray(node: Node | undefined, ctx: RewriteContext): boolean
 }
 
 /**
- * Which link of a search call in an optional chain is optional — `r?.m(…)` ('member'),
+ * Which link of a search or store call (`r?.push(x)`) in an optional chain is optional — `r?.m(…)` ('member'),
  * `r.m?.(…)` ('call') or both (`r?.m?.(…)`, 'member-call') — when the call is the whole chain
  * and its only optional links; or, with
  * temporaries, where the chain is cut at the last link that skips inside `r`: a member's
@@ -336,7 +351,10 @@ function extendsFloatArray(node: Node | undefined, ctx: RewriteContext): boolean
 function optionalSearch(node: Node, ctx: RewriteContext): 'member' | 'call' | 'member-call' | 'inner' | 'inner-call' | 'after-call' | null {
   if (node.type !== 'CallExpression' || parentOf(ctx)?.type !== 'ChainExpression') return null;
   const callee = node.callee;
-  if (callee.type !== 'MemberExpression' || callee.object.type === 'Super' || !SEARCHES.has(memberName(callee) ?? '')) return null;
+  if (callee.type !== 'MemberExpression' || callee.object.type === 'Super') return null;
+  // (a store into the receiver too, `log?.push(x)`: callMethod notes it, as the barrier notes `log.push(x)`)
+  const name = memberName(callee) ?? '';
+  if (!SEARCHES.has(name) && !MUTATING_METHODS.has(name)) return null;
   if (callee.optional && node.optional) return tempsAvailable(ctx) && !hasOptionalLink(callee.object as Node) ? 'member-call' : null;
   if (!callee.optional && hasOptionalLink(callee.object as Node)) {
     if (!tempsAvailable(ctx)) return null;
@@ -394,9 +412,10 @@ function skippingCall(node: Node): acorn.CallExpression | null {
 export const rewriteSearchCall: Rewriter = {
   name: 'search-call',
   types: ['CallExpression'],
-  test: (node, ctx) => isSearchCall(node) || isSuperSearch(node) || isTypedArraySuperCall(node, ctx) || optionalSearch(node, ctx) !== null,
+  test: (node, ctx) => isSearchCall(node) || isComputedMethodCall(node) || isSuperSearch(node) || isTypedArraySuperCall(node, ctx) || optionalSearch(node, ctx) !== null,
   rewrite(node, ctx) {
     if (isSearchCall(node)) return callThroughRuntime(node, 'callMethod', ctx);
+    if (isComputedMethodCall(node)) return callThroughRuntime(node, 'callComputed', ctx);
     if (node.type !== 'CallExpression') return;
     const either = copies(ctx);
     const args = node.arguments;

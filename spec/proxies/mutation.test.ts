@@ -642,6 +642,32 @@ describe('data captured by the closure', () => {
       expect(protos(data[0])).toEqual(protos(plain[0]));
       expect(withSuper).toMatchObject({ total: 21, other: 21, sum: 21 });
     });
+    // (stores in optional chains and by a computed method name were not seen: `h.log?.push(x * 2)`,
+    // `list[atStart ? 'unshift' : 'push'](x)` left the traced numbers in the caller's arrays)
+    it("pushes in optional chains and by a computed method name hold numbers afterwards; searches by a computed name search by value", () => {
+      const program = (t: Record<string, any>, missing: Record<string, any> | undefined) => (x: number) => {
+        t.a?.push(x * 2);
+        t.o?.b.unshift(x * 3);
+        t.c.push?.(x * 4);
+        t.o?.d?.splice(0, 0, x * 5);
+        t.o?.['e'].fill(x * 6);
+        missing?.list.push(x * 7); // (skipped, as before)
+        for (const atStart of [true, false]) t.f[atStart ? 'unshift' : 'push'](x * 8);
+        const set = 'set';
+        t.m[set]('k', x * 9);
+        const has = ['includes'][0]!;
+        return t.f[has](x * 8) ? x * x : 0; // (a search by value, as `t.f.includes(x * 8)` is)
+      };
+      const fresh = () => ({ a: [], c: [], o: { b: [], d: [1], e: [0, 0] }, f: [], m: new Map() });
+      const plain = fresh();
+      program(plain, undefined)(3);
+      const data = fresh();
+      expect(gradient(program(data, undefined), 3)).toEqual([6]);
+      expect(isPlainData(data)).toBe(true);
+      expect(data).toEqual(plain);
+      expect(() => gradient(program(data, {}), 3)).toThrow(TypeError); // (`{}.list.push`, as plain JavaScript throws)
+      expect(isPlainData(data)).toBe(true);
+    });
     // (a static field's initializer was left as written: the class, kept by the caller, held the traced number)
     it("a class f makes holds numbers in its static fields afterwards", () => {
       const program = (o: Record<string, any>) => (x: number) => {
