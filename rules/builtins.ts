@@ -863,15 +863,6 @@ export function callMethod(receiver: unknown, fn: unknown, ...args: unknown[]): 
   return noteReceiver(receiver, fn, args, result);
 }
 
-/** The built-ins' methods that search by value or store into their receiver (the names of rewrite-builtins.ts's SEARCHES and rewrite-stores.ts's MUTATING_METHODS). */
-const SEARCHES_AND_STORES: ReadonlySet<unknown> = new Set(
-  [Array, Map, Set, WeakMap, WeakSet].flatMap((C) =>
-    ['indexOf', 'lastIndexOf', 'includes', 'get', 'set', 'has', 'delete', 'add', 'push', 'unshift', 'splice', 'fill', 'union', 'intersection', 'difference', 'symmetricDifference', 'isSubsetOf', 'isSupersetOf', 'isDisjointFrom', 'getOrInsert', 'getOrInsertComputed']
-      .map((name) => (C.prototype as unknown as Record<string, unknown>)[name])
-      .filter((fn) => typeof fn === 'function'),
-  ),
-);
-
 /**
  * `receiver[k](...args)` in rewritten code, for a key that is not a literal, with `fn` =
  * `receiver[k]` read already: a built-in search or store goes through {@link callMethod}, as
@@ -879,7 +870,7 @@ const SEARCHES_AND_STORES: ReadonlySet<unknown> = new Set(
  * must see); anything else is called as it is.
  */
 export function callComputed(receiver: unknown, fn: unknown, ...args: unknown[]): unknown {
-  if (SEARCHES_AND_STORES.has(fn)) return callMethod(receiver, fn, ...args);
+  if (SEARCH_METHODS.has(fn) || STORE_METHODS.has(fn)) return callMethod(receiver, fn, ...args);
   if (typeof fn !== 'function') throw new TypeError(`${typeof fn} is not a function`); // (as the call itself would throw)
   return Reflect.apply(fn, receiver, args);
 }
@@ -1072,6 +1063,12 @@ export function bindOn(fn: unknown, receiver: unknown, args: readonly unknown[],
   const bind = (fn as { bind: unknown }).bind; // (throws where `fn.bind` would)
   const bound = Reflect.apply(bind as Function, fn, [receiver, ...args]) as Function;
   if (bind !== builtinBind) return bound;
+  if (STORE_METHODS.has(fn)) {
+    // (`const add = log.push.bind(log)`: a store into log, noted as `log.push(x)` is)
+    return new Proxy(bound, {
+      apply: (target, self, more: unknown[]) => (storesNoted() ? callMethod(receiver, fn, ...args, ...more) : Reflect.apply(target, self, more)),
+    });
+  }
   const call = SEARCH_METHODS.has(fn) ? (self: unknown, all: unknown[]) => callMethod(self, fn, ...all) : otherwise?.(fn);
   if (call === undefined) return bound;
   return new Proxy(bound, {
@@ -1081,6 +1078,9 @@ export function bindOn(fn: unknown, receiver: unknown, args: readonly unknown[],
 
 /** For a built-in method other than a search, how a call of it bound so goes while a differentiation runs (the caller's say: lib/runtime.ts), or undefined: as bound. */
 export type BoundWhileDeriving = (fn: unknown) => ((receiver: unknown, args: unknown[]) => unknown) | undefined;
+
+/** The arrays' methods that store into their receiver (rewrite-stores.ts's MUTATING_METHODS; Map's set and Set's add are searches too). */
+const STORE_METHODS: ReadonlySet<unknown> = new Set<unknown>([Array.prototype.push, Array.prototype.unshift, Array.prototype.splice, Array.prototype.fill]);
 
 /** Every method `searchByValue` takes. */
 const SEARCH_METHODS: ReadonlySet<unknown> = new Set<unknown>([

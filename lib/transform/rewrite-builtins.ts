@@ -276,7 +276,8 @@ function isSearchCallThroughCall(node: Node, ctx: RewriteContext): node is acorn
   const through = memberName(node.callee as acorn.MemberExpression);
   // (`this.get.bind(this)` in a constructor is rewrite-this.ts's: the instance keeps it)
   // (and a predicate method bound, `const keep = xs.filter.bind(xs)`: the runtime wraps its calls' callback)
-  if (through === 'bind') return node.arguments[0]?.type !== 'ThisExpression' && (isSearchMethod(method, ctx) || isPredicateMethodValue(method, ctx));
+  // (and a mutating one, `const add = log.push.bind(log)`: the runtime notes its calls' stores)
+  if (through === 'bind') return node.arguments[0]?.type !== 'ThisExpression' && (isSearchMethod(method, ctx) || isPredicateMethodValue(method, ctx) || isMethodValue(method, MUTATING_METHODS, ctx));
   // (a predicate method through `apply`, `[].filter.apply(xs, [f])`: the runtime wraps its callback;
   // a mutating one, `Array.prototype.push.call(log, x)` or `push.call(log, x)` for a `const push = [].push`:
   // a store into the receiver, noted as `log.push(x)` is; `Object.assign.call(null, o, src)`: into o)

@@ -642,9 +642,9 @@ describe('data captured by the closure', () => {
       expect(protos(data[0])).toEqual(protos(plain[0]));
       expect(withSuper).toMatchObject({ total: 21, other: 21, sum: 21 });
     });
-    // (stores in optional chains and by a computed method name were not seen: `h.log?.push(x * 2)`,
-    // `list[atStart ? 'unshift' : 'push'](x)` left the traced numbers in the caller's arrays)
-    it("pushes in optional chains and by a computed method name hold numbers afterwards; searches by a computed name search by value", () => {
+    // (stores in optional chains, by a computed method name or bound were not seen: `h.log?.push(x * 2)`,
+    // `list[atStart ? 'unshift' : 'push'](x)`, `log.push.bind(log)` left the traced numbers in the caller's arrays)
+    it("pushes in optional chains, by a computed method name or bound hold numbers afterwards; searches by a computed name search by value", () => {
       const program = (t: Record<string, any>, missing: Record<string, any> | undefined) => (x: number) => {
         t.a?.push(x * 2);
         t.o?.b.unshift(x * 3);
@@ -655,10 +655,13 @@ describe('data captured by the closure', () => {
         for (const atStart of [true, false]) t.f[atStart ? 'unshift' : 'push'](x * 8);
         const set = 'set';
         t.m[set]('k', x * 9);
+        const add = t.g.push.bind(t.g);
+        add(x * 10);
+        t.g.unshift.bind(t.g, x * 11)();
         const has = ['includes'][0]!;
         return t.f[has](x * 8) ? x * x : 0; // (a search by value, as `t.f.includes(x * 8)` is)
       };
-      const fresh = () => ({ a: [], c: [], o: { b: [], d: [1], e: [0, 0] }, f: [], m: new Map() });
+      const fresh = () => ({ a: [], c: [], o: { b: [], d: [1], e: [0, 0] }, f: [], g: [], m: new Map() });
       const plain = fresh();
       program(plain, undefined)(3);
       const data = fresh();
