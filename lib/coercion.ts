@@ -10,6 +10,7 @@ import { readBack } from '../rules/text.js';
 import { refuseForeignTraced } from './core/foreign.js';
 import { isDeriving } from './core/scope.js';
 import { callImported, wasRewritten } from './imported.js';
+import { callMethod, searchesOrStores } from '../rules/builtins.js';
 import { isIdentityObject as isIdentity, originalOf, sameObject } from '../proxies/standins.js';
 
 const unwrap = (x: unknown): unknown => (isTraced(x) ? primal(x) : x);
@@ -175,6 +176,22 @@ export function callComparator(receiver: unknown, fn: unknown, ...args: unknown[
 }
 
 /**
+ * `receiver[k](...args)` in rewritten code, for a key that is not a literal, with `fn` =
+ * `receiver[k]` read already: the method is known only now, and goes as the call by its name
+ * would. A built-in search or store through `callMethod` (`list[atStart ? 'unshift' : 'push'](x)`
+ * is a store the clean-up must see; `xs[k](x)` for `includes` searches by value), a built-in
+ * predicate method with its callback's answer turned into its truth (`xs[k]((v) => v)` for
+ * `filter`), a built-in sort with its comparator's; anything else as it is.
+ */
+export function callComputed(receiver: unknown, fn: unknown, ...args: unknown[]): unknown {
+  if (searchesOrStores(fn)) return callMethod(receiver, fn, ...args);
+  if (typeof fn !== 'function') throw new TypeError(`${typeof fn} is not a function`); // (as the call itself would throw)
+  if (BUILTIN_PREDICATES.has(fn)) wrapCallback(args, true);
+  else if (BUILTIN_SORTS.has(fn)) args[0] = comparator(args[0]);
+  return Reflect.apply(fn, receiver, args);
+}
+
+/**
  * `receiver.m(...args)` in rewritten code for a method named as a predicate method
  * (`xs.filter(f)`, `_.filter(xs, f)`): when `m` is a built-in or code that was not
  * rewritten, it tests a callback's result for truth natively, and the callback (its first function argument)
@@ -231,6 +248,11 @@ function transparentPredicate(f: Function): unknown {
 const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as Record<string, unknown>;
 const BUILTIN_PREDICATES: ReadonlySet<unknown> = new Set(
   ['filter', 'find', 'findIndex', 'findLast', 'findLastIndex', 'some', 'every'].flatMap((m) => [(Array.prototype as unknown as Record<string, unknown>)[m], TypedArrayProto[m]]).filter((f) => typeof f === 'function'),
+);
+
+/** The built-in sorts, whose comparator's result is converted natively. */
+const BUILTIN_SORTS: ReadonlySet<unknown> = new Set(
+  ['sort', 'toSorted'].flatMap((m) => [(Array.prototype as unknown as Record<string, unknown>)[m], TypedArrayProto[m]]).filter((f) => typeof f === 'function'),
 );
 
 /**

@@ -864,18 +864,6 @@ export function callMethod(receiver: unknown, fn: unknown, ...args: unknown[]): 
 }
 
 /**
- * `receiver[k](...args)` in rewritten code, for a key that is not a literal, with `fn` =
- * `receiver[k]` read already: a built-in search or store goes through {@link callMethod}, as
- * the call by its name does (`list[atStart ? 'unshift' : 'push'](x)` is a store the clean-up
- * must see); anything else is called as it is.
- */
-export function callComputed(receiver: unknown, fn: unknown, ...args: unknown[]): unknown {
-  if (SEARCH_METHODS.has(fn) || STORE_METHODS.has(fn)) return callMethod(receiver, fn, ...args);
-  if (typeof fn !== 'function') throw new TypeError(`${typeof fn} is not a function`); // (as the call itself would throw)
-  return Reflect.apply(fn, receiver, args);
-}
-
-/**
  * After `receiver.fn(...args)`: notes the receiver as written when an object is given to a
  * method that may store it there (a built-in's `set`, `add`, `push`), and returns `result`.
  */
@@ -1078,6 +1066,9 @@ export function bindOn(fn: unknown, receiver: unknown, args: readonly unknown[],
 
 /** For a built-in method other than a search, how a call of it bound so goes while a differentiation runs (the caller's say: lib/runtime.ts), or undefined: as bound. */
 export type BoundWhileDeriving = (fn: unknown) => ((receiver: unknown, args: unknown[]) => unknown) | undefined;
+
+/** Whether `fn` is a built-in method that `callMethod` is for: a search by value, or a store into its receiver. */
+export const searchesOrStores = (fn: unknown): boolean => SEARCH_METHODS.has(fn) || STORE_METHODS.has(fn);
 
 /** The arrays' methods that store into their receiver (rewrite-stores.ts's MUTATING_METHODS; Map's set and Set's add are searches too). */
 const STORE_METHODS: ReadonlySet<unknown> = new Set<unknown>([Array.prototype.push, Array.prototype.unshift, Array.prototype.splice, Array.prototype.fill]);

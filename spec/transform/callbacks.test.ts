@@ -151,6 +151,9 @@ describe('a traced 0 or NaN returned to a built-in that tests it', () => {
       ['Array.prototype.some.bind(xs, f)', (x) => (Array.prototype.some.bind([x], (v: number) => v)() ? 10 : 20) + x, 20, 1],
       ['a zero weight', (x) => [{ w: x }, { w: 1 }].filter((d) => d.w).length * 5 + x * x, 5, 0],
       ['NaN', (x) => [x * NaN, 1].filter((v) => v).length + x, 1, 1],
+      // (a method by a computed name went to the built-in as it was: a traced 0 passed, 20 where plain JavaScript gives 10)
+      ["xs[k](v => v), k = 'filter'", (x) => { const k = ['filter'][0]! as 'filter'; return [x, 2][k]((v) => v).length * 10 + x; }, 10, 1],
+      ["xs[k](v => v), k = 'some'", (x) => { const k = ['some'][0]! as 'some'; return ([x][k]((v) => v) ? 10 : 20) + x; }, 20, 1],
     ];
     for (const [name, f, value, derivative] of cases) {
       expect([name, f(0)]).toEqual([name, value]);
@@ -162,6 +165,18 @@ describe('a traced 0 or NaN returned to a built-in that tests it', () => {
   it('away from zero the predicate passes, and the derivative is the chain rule\'s', () => {
     const f = (x: number) => [{ w: x }, { w: 1 }].filter((d) => d.w).length * 5 + x * x;
     expect(withgradient(f, 0.5)).toEqual({ val: 10.25, grad: [1] });
+  });
+
+  // (the built-in read the comparator's traced result as a plain number: compiled code then
+  // held for those exact numbers only, and recorded f again for [1, 4, 2])
+  it('a sort by a computed name reads its comparator\'s sign, as xs.sort(cmp) does: compiled code keeps its path', () => {
+    const top = (w: number[]) => {
+      const by = ['sort'][0]! as 'sort';
+      return [...w][by]((a, b) => b - a)[0]! * 2;
+    };
+    const g = compileGradient(top);
+    expect([g([1, 3, 2]), g([1, 4, 2])]).toEqual([[[0, 2, 0]], [[0, 2, 0]]]);
+    expect(g.recordings).toBe(1);
   });
 
   it('compiled code takes the branch plain code takes, on later calls too', () => {
