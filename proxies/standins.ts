@@ -111,6 +111,31 @@ function resolveOriginal(x: object): { readonly original: object; readonly recor
 }
 
 /**
+ * For a WeakRef f makes to `x` (rules/builtins.ts): the caller's object behind it (through
+ * stand-ins and recordings' copies), and each form f's differentiations give it on the way,
+ * innermost first, with whether the one that made it still runs.
+ */
+export function weakTargetOf(x: object): { readonly caller: object; readonly during: { readonly form: object; readonly running: () => boolean }[] } {
+  const during: { form: object; running: () => boolean }[] = [];
+  for (;;) {
+    const node = standInNode(x);
+    if (node !== undefined) {
+      during.push({ form: x, running: () => node.wrapping.open });
+      x = node.original;
+      continue;
+    }
+    let copied: object | undefined;
+    for (let i = openRecordings.length - 1; i >= 0 && copied === undefined; i--) {
+      const recording = openRecordings[i]!;
+      copied = recording.originals.get(x);
+      if (copied !== undefined && copied !== x) during.push({ form: x, running: () => openRecordings.includes(recording) });
+    }
+    if (copied === undefined || copied === x) return { caller: x, during };
+    x = copied;
+  }
+}
+
+/**
  * The object a stand-in of an open differentiation stands for (followed through nested
  * differentiations to the caller's own), or `x` itself. Asked for a key (switch, Map/Set
  * keys): inside a compileGradient recording, an argument's identity then matters.

@@ -12,7 +12,7 @@ import { swapWhileDeriving } from '../lib/core/swaps.js';
 import { holdsTracedElements, noteBufferMade, noteNativeView, typedArrayMethodOn, typedArrayOf, typedArrayOnBuffer, typedArrayOver, typedStandIn } from '../proxies/typed-arrays.js';
 import { watchInstance } from './wasm.js';
 import { add } from './arithmetic.js';
-import { formsOf, isIdentityObject as isIdentity, originalOf, sameObject, standInNode } from '../proxies/standins.js';
+import { formsOf, isIdentityObject as isIdentity, originalOf, sameObject, standInNode, weakTargetOf } from '../proxies/standins.js';
 import { filledByLibrary } from '../lib/core/library-keys.js';
 import { likeBuiltin } from './like-builtin.js';
 import { kindOf } from '../proxies/kinds.js';
@@ -1070,6 +1070,38 @@ export type BoundWhileDeriving = (fn: unknown) => ((receiver: unknown, args: unk
 /** Whether `fn` is a built-in method that `callMethod` is for: a search by value, or a store into its receiver. */
 export const searchesOrStores = (fn: unknown): boolean => SEARCH_METHODS.has(fn) || STORE_METHODS.has(fn);
 
+/**
+ * `new WeakRef(p)` while a differentiation runs. For an argument's stand-in p (or a
+ * compileGradient recording's copy), a WeakRef to the caller's object, whose `deref()` gives
+ * the stand-in only while its differentiation runs (f reads and writes it as p). A WeakRef to
+ * the stand-in itself gave the copy, holding traced numbers, after the call, and let go of
+ * its target when the copy was collected, while the caller's object lived on.
+ */
+function weakRefOutward(target: object): WeakRef<object> {
+  const { caller, during } = weakTargetOf(target);
+  const ref = new WeakRef(caller);
+  if (during.length === 0) return ref;
+  duringCalls.set(ref, during.map(({ form, running }) => ({ form: new WeakRef(form), running })));
+  Object.setPrototypeOf(ref, WEAK_REF_DURING_CALLS);
+  return ref;
+}
+
+const duringCalls = new WeakMap<object, { readonly form: WeakRef<object>; readonly running: () => boolean }[]>();
+const builtinDeref = typeof WeakRef === 'undefined' ? undefined : WeakRef.prototype.deref;
+const WEAK_REF_DURING_CALLS: object | null =
+  typeof WeakRef === 'undefined'
+    ? null
+    : Object.create(WeakRef.prototype, {
+        deref: {
+          value: function deref(this: WeakRef<object>): object | undefined {
+            for (const { form, running } of duringCalls.get(this) ?? []) if (running()) return form.deref();
+            return builtinDeref!.call(this);
+          },
+          writable: true,
+          configurable: true,
+        },
+      });
+
 /** The arrays' methods that store into their receiver (rewrite-stores.ts's MUTATING_METHODS; Map's set and Set's add are searches too). */
 const STORE_METHODS: ReadonlySet<unknown> = new Set<unknown>([Array.prototype.push, Array.prototype.unshift, Array.prototype.splice, Array.prototype.fill]);
 
@@ -1186,6 +1218,7 @@ export function construct(ctor: unknown, ...args: unknown[]): unknown {
     if (!(made instanceof Float64Array || made instanceof Float32Array)) return made;
     return isBuffer(made.buffer) && made.buffer === args[0] ? typedArrayOnBuffer(made) : typedArrayOver(made);
   }
+  if (ctor === globalThis.WeakRef && typeof args[0] === 'object' && args[0] !== null) return weakRefOutward(args[0]);
   if ((ctor === Map || ctor === Set) && args[0] !== undefined && args[0] !== null) {
     const made: object = ctor === Map ? new Map() : new Set();
     const adder = ctor === Map ? mapSet : setAdd;

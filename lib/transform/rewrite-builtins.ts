@@ -778,14 +778,14 @@ function isSyntacticNumber(node: Node): boolean {
 }
 
 /**
- * Constructors whose instances compare or hold numbers, and the views of a buffer (and the
- * buffer) that may alias a float typed array's traced elements: `new` of the global itself
- * goes through the runtime.
+ * Constructors whose instances compare or hold numbers, the views of a buffer (and the
+ * buffer) that may alias a float typed array's traced elements, and WeakRef (whose target
+ * may be an argument's stand-in): `new` of the global itself goes through the runtime.
  */
 const CONSTRUCTED: ReadonlySet<string> = new Set([
   'Map', 'Set', 'Float64Array', 'Float32Array', 'Number', 'DataView', 'ArrayBuffer', 'SharedArrayBuffer',
   'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
-  'BigInt64Array', 'BigUint64Array',
+  'BigInt64Array', 'BigUint64Array', 'WeakRef',
 ]);
 
 /**

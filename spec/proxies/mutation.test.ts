@@ -3,7 +3,7 @@
 // no traced value is left in user data — also when f throws.
 import { describe, expect, it, vi } from 'vitest';
 import { runInThisContext } from 'node:vm';
-import { configure, derivative, gradient, pullback, withgradient } from 'zygote-ts';
+import { compileGradient, configure, derivative, gradient, pullback, withgradient } from 'zygote-ts';
 import { expectMatchesFiniteDifferences } from './fd.js';
 import { isPlainData, TRACED, plainTypeOf } from './plain-data.js';
 
@@ -670,6 +670,28 @@ describe('data captured by the closure', () => {
       expect(data).toEqual(plain);
       expect(() => gradient(program(data, {}), 3)).toThrow(TypeError); // (`{}.list.push`, as plain JavaScript throws)
       expect(isPlainData(data)).toBe(true);
+    });
+    // (a WeakRef f made to an argument held its stand-in: after the call deref() gave the copy, its
+    // numbers traced, and the WeakRef let go when the copy was collected, while the caller's object lived)
+    it("a WeakRef f makes to an argument gives the caller's object afterwards, and f's own copy while f runs", () => {
+      let ref: WeakRef<{ x: number }> | undefined;
+      const cube = (q: { x: number }) => {
+        ref = new WeakRef(q);
+        return ref.deref()!.x ** 3;
+      };
+      const p = { x: 3 };
+      expect(gradient(cube, p)).toEqual([{ x: 27 }]);
+      expect(ref!.deref()).toBe(p);
+      expect(ref instanceof WeakRef).toBe(true);
+      const compiled = compileGradient(cube);
+      expect([compiled(p), compiled({ x: 2 })]).toEqual([[{ x: 27 }], [{ x: 12 }]]);
+      expect(compiled.fallback).toBeNull();
+      expect(ref!.deref()).toBe(p); // (made when f was recorded, on the first call)
+      let inner: WeakRef<{ x: number }> | undefined;
+      const s = { x: 2 };
+      // d/ds of d/dq (s·q²) at q = s: 4s
+      expect(gradient((s: { x: number }) => gradient((q: { x: number }) => { inner = new WeakRef(q); return inner.deref()!.x * s.x * q.x; }, s)[0]!.x!, s)).toEqual([{ x: 8 }]);
+      expect(inner!.deref()).toBe(s);
     });
     // (a static field's initializer was left as written: the class, kept by the caller, held the traced number)
     it("a class f makes holds numbers in its static fields afterwards", () => {
