@@ -130,7 +130,7 @@ function cliffs() {
     if (w.id === 'logistic') verdicts.push(`eager ≤ 10× plain on the logistic loss — ${pick('eager', 'later') <= 10 * p ? 'met' : 'NOT MET'}`);
   }
   console.log('\nFirst calls are cold (a fresh process: V8 compiles the library as it goes), for the eager gradient and compileGradient alike;');
-  console.log('memory is the peak resident size the call added (MB; below 1 MB counts as 1 in the ratio). Every gradient is checked');
+  console.log('memory is the peak resident size the call added (MB; the call\'s own peak on Linux, bench/cliffs.js firstCall; below 1 MB counts as 1 in the ratio). Every gradient is checked');
   console.log('against central differences of the plain function. The logistic loss is part 4\'s program of choice (eager ≤ 10× plain).');
   console.log(`Targets: ${verdicts.join('; ')}.`);
 }
