@@ -353,9 +353,10 @@ function optionalSearch(node: Node, ctx: RewriteContext): 'member' | 'call' | 'm
   if (node.type !== 'CallExpression' || parentOf(ctx)?.type !== 'ChainExpression') return null;
   const callee = node.callee;
   if (callee.type !== 'MemberExpression' || callee.object.type === 'Super') return null;
-  // (a store into the receiver too, `log?.push(x)`: callMethod notes it, as the barrier notes `log.push(x)`)
-  const name = memberName(callee) ?? '';
-  if (!SEARCHES.has(name) && !MUTATING_METHODS.has(name)) return null;
+  // (a store into the receiver too, `log?.push(x)`: callMethod notes it, as the barrier notes `log.push(x)`;
+  // and a method by a key that is not a literal, `xs?.[k](v)`, which callComputed looks at when it runs)
+  const name = memberName(callee);
+  if (name === null ? !callee.computed : !SEARCHES.has(name) && !MUTATING_METHODS.has(name)) return null;
   if (callee.optional && node.optional) return tempsAvailable(ctx) && !hasOptionalLink(callee.object as Node) ? 'member-call' : null;
   if (!callee.optional && hasOptionalLink(callee.object as Node)) {
     if (!tempsAvailable(ctx)) return null;
@@ -437,6 +438,7 @@ export const rewriteSearchCall: Rewriter = {
     const callee = node.callee as acorn.MemberExpression;
     const { ed } = ctx;
     const form = optionalSearch(node, ctx);
+    const via = runtime(memberName(callee) === null ? 'callComputed' : 'callMethod');
     const isNull = (v: string) => `${v} === null || ${v} === void 0`;
     if (form === 'inner' || form === 'inner-call') {
       // a?.b.m(x) → (t = a, t === null || t === void 0 ? void 0 : (r = t.b, (0, __zy.callMethod)(r, r.m, x))),
@@ -449,11 +451,11 @@ export const rewriteSearchCall: Rewriter = {
       ed.replaceToken(link.object.end, link.property.start, '?.', either(`, ${isNull(t)} ? void 0 : (${r} = ${t}${link.computed ? '' : '.'}`, '?.'));
       const opener = keyOpener(callee);
       if (form === 'inner') {
-        ed.replaceToken(callee.object.end, callee.property.start, opener, either(`, ${runtime('callMethod')}(${r}, ${r}${opener}`, opener));
+        ed.replaceToken(callee.object.end, callee.property.start, opener, either(`, ${via}(${r}, ${r}${opener}`, opener));
       } else {
         const f = ctx.temps.fresh(callee.end);
         ed.replaceToken(callee.object.end, callee.property.start, opener, either(`, ${f} = ${r}${opener}`, opener));
-        ed.replaceToken(callee.end, args.length > 0 ? args[0]!.start : node.end, '?.', either(`, ${isNull(f)} ? void 0 : ${runtime('callMethod')}(${r}, ${f}`, '?.'));
+        ed.replaceToken(callee.end, args.length > 0 ? args[0]!.start : node.end, '?.', either(`, ${isNull(f)} ? void 0 : ${via}(${r}, ${f}`, '?.'));
       }
       argumentsOpen('');
       ed.suffix(node.end, either('))', ''));
@@ -482,14 +484,14 @@ export const rewriteSearchCall: Rewriter = {
         ed.replaceToken(fn.end, callArgs.length > 0 ? callArgs[0]!.start : call.end, '?.', either(`, ${isNull(g)} ? void 0 : (${r} = ${g}`, '?.'));
       }
       const opener = keyOpener(callee);
-      ed.replaceToken(callee.object.end, callee.property.start, opener, either(`, ${runtime('callMethod')}(${r}, ${r}${opener}`, opener));
+      ed.replaceToken(callee.object.end, callee.property.start, opener, either(`, ${via}(${r}, ${r}${opener}`, opener));
       argumentsOpen('');
       ed.suffix(node.end, either('))', ''));
       return;
     }
     const stable = stableObject(callee.object as Node, ctx);
     const r = stable ?? ctx.temps.fresh(callee.object.end);
-    const skip = (v: string) => `${v} === null || ${v} === void 0 ? void 0 : ${runtime('callMethod')}(${r}, `;
+    const skip = (v: string) => `${v} === null || ${v} === void 0 ? void 0 : ${via}(${r}, `;
     if (form === 'member-call') {
       // r?.m?.(a) → (t = r, t === null || t === void 0 ? void 0 : (f = t.m, f === null || f === void 0 ? void 0 : (0, __zy.callMethod)(t, f, a)))
       const f = ctx.temps.fresh(callee.end);

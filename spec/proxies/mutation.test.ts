@@ -653,6 +653,9 @@ describe('data captured by the closure', () => {
         t.o?.['e'].fill(x * 6);
         missing?.list.push(x * 7); // (skipped, as before)
         for (const atStart of [true, false]) t.f[atStart ? 'unshift' : 'push'](x * 8);
+        const push = ['push'][0]!;
+        t.o?.g[push](x * 12); // (into containers nothing else writes: the clean-up walks a noted one whole)
+        t.h?.[push]?.(x * 13);
         const set = 'set';
         t.m[set]('k', x * 9);
         const add = t.g.push.bind(t.g);
@@ -661,7 +664,7 @@ describe('data captured by the closure', () => {
         const has = ['includes'][0]!;
         return t.f[has](x * 8) ? x * x : 0; // (a search by value, as `t.f.includes(x * 8)` is)
       };
-      const fresh = () => ({ a: [], c: [], o: { b: [], d: [1], e: [0, 0] }, f: [], g: [], m: new Map() });
+      const fresh = () => ({ a: [], c: [], o: { b: [], d: [1], e: [0, 0], g: [] }, f: [], g: [], h: [], m: new Map() });
       const plain = fresh();
       program(plain, undefined)(3);
       const data = fresh();

@@ -154,6 +154,7 @@ describe('a traced 0 or NaN returned to a built-in that tests it', () => {
       // (a method by a computed name went to the built-in as it was: a traced 0 passed, 20 where plain JavaScript gives 10)
       ["xs[k](v => v), k = 'filter'", (x) => { const k = ['filter'][0]! as 'filter'; return [x, 2][k]((v) => v).length * 10 + x; }, 10, 1],
       ["xs[k](v => v), k = 'some'", (x) => { const k = ['some'][0]! as 'some'; return ([x][k]((v) => v) ? 10 : 20) + x; }, 20, 1],
+      ["xs?.[k](v => v), k = 'filter'", (x) => { const k = ['filter'][0]! as 'filter'; const xs: number[] | undefined = [x, 2]; const kept = xs?.[k]((v) => v); return kept!.length * 10 + x; }, 10, 1],
     ];
     for (const [name, f, value, derivative] of cases) {
       expect([name, f(0)]).toEqual([name, value]);
