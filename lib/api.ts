@@ -71,10 +71,15 @@ export function withgradient(f: (...args: any[]) => number, ...args: unknown[]):
  * densegradient((p: { a: number; b: number }) => p.a * 2, { a: 1, b: 5 }); // [{ a: 2, b: 0 }]
  */
 export function densegradient<A extends unknown[]>(f: (...args: A) => number, ...args: A): DenseGradients<A> {
-  const [, back, tape] = record(checkedFunction(f, 'densegradient'), args, 'densegradient', true);
+  return denseGradientFor('densegradient', f, args) as DenseGradients<A>;
+}
+
+/** `densegradient`, its errors named for the caller's API (hessian's inner gradient). */
+function denseGradientFor(api: string, f: (...args: any[]) => unknown, args: unknown[]): unknown[] {
+  const [, back, tape] = record(checkedFunction(f, api), args, api, true);
   const grad = back(1);
   tape.release();
-  return grad as unknown as DenseGradients<A>;
+  return grad as unknown[];
 }
 
 /**
@@ -121,10 +126,10 @@ export function hessian(f: (x: any) => number, x: unknown): unknown {
     }
     // The Jacobian of the gradient (reverse over reverse; the inner pullbacks are traced),
     // dense: where f does not depend on x (a flat branch) the gradient is zeros, not null.
-    return jacobian((y: unknown) => (densegradient(g, y) as unknown[])[0] as NDArray | number[], x)[0];
+    return jacobian((y: unknown) => denseGradientFor('hessian', g, [y])[0] as NDArray | number[], x)[0];
   }
   checkNumberArgument(x, takes, 'For a structure, pass its numbers as an array or an NDArray.');
-  return derivativeOf((y: number) => derivativeOf(g, y), x as number);
+  return derivativeOf((y: number) => derivativeOf(g, y, 'hessian'), x as number, 'hessian');
 }
 
 /** True while a differentiation is running (Zygote's `isderiving`). */
@@ -132,8 +137,9 @@ export function isderiving(): boolean {
   return isDeriving();
 }
 
-function derivativeOf(f: (x: number) => number, x: number): number {
-  const [, back, tape] = record(f, [x], 'derivative');
+/** The derivative, its errors named for the caller's API (`derivative`, `hessian`). */
+function derivativeOf(f: (x: number) => number, x: number, api = 'derivative'): number {
+  const [, back, tape] = record(f, [x], api);
   const [dx] = back(1);
   tape.release();
   return dx ?? 0;

@@ -133,6 +133,11 @@ describe('nesting', () => {
     expect(H).toBeInstanceOf(NDArray);
     expect([...H.shape, ...H.data]).toEqual([3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
   });
+  // (its errors named the functions it calls: "densegradient needs f to return a number", "derivative needs …")
+  it('an f that returns no number is refused in hessian\'s name', () => {
+    expect(() => hessian(((x: number[]) => x) as unknown as (x: number[]) => number, [1, 2])).toThrow(/^zygote-ts: hessian needs f to return a number, but it returned an array/);
+    expect(() => hessian(((x: number) => [x]) as unknown as (x: number) => number, 2)).toThrow(/^zygote-ts: hessian needs f to return a number, but it returned an array/);
+  });
 });
 
 describe('jacobian', () => {
