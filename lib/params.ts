@@ -98,11 +98,20 @@ export class Grads implements Iterable<[Param, NDArray | number[] | number[][] |
 
   /** Sum of two gradients of the same Params (also `g1 + g2` in rewritten code). */
   plus(other: Grads): Grads {
+    // (a parameter of one only was dropped, or read as zero: g1.plus(g2) lost b's gradient where
+    // g2 alone had one. Zygote refuses Grads of different Params too)
+    const unmatched = other.params.findIndex((p) => !this.params.includes(p));
+    if (unmatched >= 0 || this.params.some((p) => !other.params.includes(p))) {
+      throw new RangeError(
+        `zygote-ts: Grads.plus: the two Grads are of different Params (${unmatched >= 0 ? `parameter ${unmatched} of the second is not one of the first's` : `a parameter of the first is not one of the second's`}), ` +
+          'so one has no gradient for a parameter the other has. Take both gradients with the same Params.',
+      );
+    }
     return new Grads(
       this.params,
       this.params.map((p, k) => {
         const a = this.grads[k];
-        const b = other.has(p) ? other.get(p) : null;
+        const b = other.get(p);
         // (a parameter resized between the two calls: its places do not correspond)
         if (a != null && b != null && !sameForm(a, b)) {
           throw new RangeError(

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { array, configure, derivative, gradient, hessian, isderiving, jacfwd, jacobian, mul, NDArray, pullback, withgradient, withjacobian } from 'zygote-ts';
+import { array, configure, derivative, gradient, hessian, hvp, isderiving, jacfwd, jacobian, mul, NDArray, pullback, withgradient, withjacobian } from 'zygote-ts';
 
 afterEach(() => {
   configure({ strict: false, warnings: true });
@@ -255,6 +255,16 @@ describe('errors and state', () => {
     expect(() => hessian(((v: unknown[]) => 1) as unknown as (x: number[]) => number, ['3'] as unknown as number[])).toThrow(/x\[0\] is the string "3"/);
     expect(derivative((x: number) => x ** 3, 2)).toBe(12);
     expect(hessian((v: number[]) => v[0]! ** 3 * v[1]!, [1, 2])).toEqual([[12, 3], [3, 0]]);
+  });
+  it('derivative, hessian and hvp refuse arguments past x (and v), which f got as undefined', () => {
+    // (hessian((x, y) => x * y, 2, 3) was 0 and hessian((x, y) => x * x * y, 2, 3) NaN: the 3 was dropped)
+    const twoNumbers = ((x: number, y: number) => x * y) as unknown as (x: number) => number;
+    const extra = 3 as unknown as never;
+    expect(() => (hessian as (...a: unknown[]) => unknown)(twoNumbers, 2, extra)).toThrow(/hessian\(f, x\) takes one x, got 2 arguments after f\. For a function of several numbers, use hessian\(\(\[x, y\]\) => f\(x, y\), \[x, y\]\)/);
+    expect(() => (derivative as (...a: unknown[]) => unknown)(twoNumbers, 2, extra)).toThrow(/derivative\(f, x\) takes one x, got 2 arguments after f/);
+    expect(() => (hvp as (...a: unknown[]) => unknown)(twoNumbers, 2, 1, extra)).toThrow(/hvp\(f, x, v\) takes one x and one direction v, got 3 arguments after f/);
+    expect(hessian(([x, y]: number[]) => x! * x! * y!, [2, 3])).toEqual([[6, 4], [4, 0]]);
+    expect(hvp(([x, y]: number[]) => x! * x! * y!, [2, 3], [0, 1])).toEqual([4, 0]);
   });
   it('jacobian and jacfwd refuse an array output with an empty place', () => {
     // (jacobian failed on "Cannot destructure property 'row'"; jacfwd gave [[1, <hole>, 1]])

@@ -17,7 +17,7 @@ import { checkedFunction, describeValue, trace } from '../call.js';
 import { WrappedArguments } from '../../proxies/arguments.js';
 import { StructuredSeeds, BasisSeeds } from '../../proxies/tangents.js';
 import { splitOutput } from './outputs.js';
-import { densegradient, emptyOutputPlace } from '../api.js';
+import { densegradient, emptyOutputPlace, refuseMoreArguments } from '../api.js';
 import type { DenseGrad, Jacobians, Tangent, Tangents } from '../types.js';
 
 /**
@@ -171,6 +171,7 @@ function columnsOf(output: unknown, tape: Tape): { value: number[] | NDArray; ro
  */
 export function hvp<X>(f: (x: X) => number, x: X, v: Tangent<X>): DenseGrad<X> {
   const g = checkedFunction(f, 'hvp');
+  refuseMoreArguments(arguments.length, 3, 'hvp(f, x, v) takes one x and one direction v', 'hvp(([x, y]) => f(x, y), [x, y], [vx, vy])');
   const [, Hv] = jvp((y: X) => densegradient(g as (y: X) => number, y)[0], [x] as [X], [v] as never);
   return Hv as unknown as DenseGrad<X>;
 }

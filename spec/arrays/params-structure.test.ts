@@ -198,3 +198,20 @@ describe('Grads.plus of gradients taken before and after a parameter was resized
     expect(g2.plus(g2).get(P)).toEqual([12, 6, 4]); // same form: still added
   });
 });
+
+describe('Grads.plus of gradients of different Params', () => {
+  // (g1.plus(g2) kept g1's parameters only: b's gradient, which g2 alone had, was dropped)
+  it('is refused both ways, as Zygote refuses it; the same Params in another order still add', () => {
+    const W = [1, 2];
+    const b = [3];
+    const g1 = gradient(() => W[0]! * W[1]!, new Params([W]));
+    const g2 = gradient(() => W[0]! * b[0]!, new Params([W, b]));
+    expect(() => g1.plus(g2)).toThrow(/Grads\.plus: the two Grads are of different Params \(parameter 1 of the second is not one of the first's\)/);
+    expect(() => g2.plus(g1)).toThrow(/different Params \(a parameter of the first is not one of the second's\)/);
+    expect(() => g1.minus(g2)).toThrow(/different Params/);
+    const g3 = gradient(() => W[1]! * b[0]!, new Params([b, W]));
+    const sum = g2.plus(g3);
+    expect(sum.get(W)).toEqual([3, 3]);
+    expect(sum.get(b)).toEqual([3]);
+  });
+});
