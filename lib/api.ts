@@ -167,6 +167,9 @@ function outputOn(output: unknown, tape: Tape): [row: number, value: unknown] {
 
 /** Records f on `args`; `back` gives null where no path leads, or zeros when `dense`. */
 function record<A extends unknown[], Y>(f: (...args: A) => Y, args: A, caller: string, dense = false): [Y, Back<A>, Tape] {
+  // The Params as they are marked: one pushed later (inside f, or between pullback and back)
+  // was no input, and Grads took it for one with an undefined gradient (`get(b) ?? 0` read 0).
+  const params = isImplicit(args) ? args[0].toArray() : null;
   const { tape, wrapped, result, texts } = trace(f, args, (output, tape) => {
     // pullback (the core) also takes an array-valued f: its back takes an array cotangent
     if (caller === 'pullback' && isNDArray(output)) return arrayOutputOn(output, tape);
@@ -184,7 +187,7 @@ function record<A extends unknown[], Y>(f: (...args: A) => Y, args: A, caller: s
       cotangents = cotangents.slice(0, inputs.length);
     }
     const grads = wrapped.gradients(cotangents, dense);
-    if (isImplicit(args)) return new Grads(args[0].toArray(), grads) as unknown as Gradients<A>;
+    if (params !== null) return new Grads(params, grads) as unknown as Gradients<A>;
     return (row < 0 && !dense ? args.map(() => null) : grads) as Gradients<A>;
   };
   return [value as Y, back, tape];

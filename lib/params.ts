@@ -83,7 +83,7 @@ export class Grads implements Iterable<[Param, NDArray | number[] | number[][] |
   /** The gradient of parameter `p` (null where the output does not depend on it). */
   get<P extends Param>(p: P): (P extends NDArray ? NDArray : P) | null {
     const at = this.params.indexOf(p);
-    if (at < 0) throw new RangeError('zygote-ts: Grads.get: that array is not one of the Params (they are keyed by identity, not by value).');
+    if (at < 0) throw new RangeError('zygote-ts: Grads.get: that array is not one of the Params (they are keyed by identity, not by value), or was added to them after this gradient was taken.');
     return this.grads[at] as (P extends NDArray ? NDArray : P) | null;
   }
 

@@ -46,6 +46,26 @@ describe('Params and Grads', () => {
     expect(gs.get(v)).toEqual([2, 1]);
     expect(v).toEqual([1, 2]);
   });
+  // (Grads listed the Params as they were when back ran: a parameter pushed after marking had
+  // an undefined gradient, and `has` said yes, where f read it as a constant)
+  it('Grads are of the parameters as they were marked: one pushed later, inside f or before back, is not among them', () => {
+    const v = [1, 2];
+    const u = [3];
+    const ps = new Params([v]);
+    const [, back] = pullback(() => v[0]! * v[1]! * u[0]!, ps);
+    ps.push(u);
+    const gs = back(1);
+    expect(gs.get(v)).toEqual([6, 3]);
+    expect(gs.has(u)).toBe(false);
+    expect(() => gs.get(u)).toThrow(/not one of the Params .* or was added to them after this gradient was taken/);
+    const later = new Params([v]);
+    const inside = gradient(() => {
+      later.push(u);
+      return v[0]! * u[0]!;
+    }, later);
+    expect([...inside].map(([p]) => p)).toEqual([v]);
+    expect(() => inside.get(u)).toThrow(/not one of the Params/);
+  });
   it('a parameter with no path has a null gradient; iteration lists every parameter', () => {
     const unused = array([5]);
     const gs = gradient(loss, new Params([W, unused]));
