@@ -39,7 +39,10 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
       const value: unknown[] = [];
       const tangent: unknown[] = [];
       seen.set(x, [value, tangent]);
-      for (let i = 0; i < x.length; i++) [value[i], tangent[i]] = split(x[i]);
+      // (a hole stays one, in the tangent too: it was filled with undefined, so `i in y` and
+      // forEach saw a place the plain f's array has not)
+      value.length = tangent.length = x.length;
+      for (let i = 0; i < x.length; i++) if (i in x) [value[i], tangent[i]] = split(x[i]);
       return [value, tangent];
     }
     if (isFloatArray(x)) {

@@ -229,6 +229,18 @@ describe('jvp edge cases', () => {
     expect(() => jvp(g, [model], [{ enc: { w: 1 }, dec: { w: 1 } }])).toThrow(/arg 0 \.dec is the same object as arg 0 \.enc/);
   });
 
+  // (the hole was filled with undefined, in the value and the tangent: `1 in y` was true)
+  it('an array output with a hole keeps the hole, in its value and its tangent', () => {
+    const [y, dy] = jvp((x: number) => {
+      const out: unknown[] = [x];
+      out[2] = x * 2;
+      return out;
+    }, [3], [1]) as unknown as [unknown[], unknown[]];
+    expect([y.length, 1 in y, y[0], y[2]]).toEqual([3, false, 3, 6]);
+    expect([dy.length, 1 in dy, dy[0], dy[2]]).toEqual([3, false, 1, 2]);
+    const [z] = jvp((x: number) => [x, undefined], [3], [1]);
+    expect(1 in (z as unknown[])).toBe(true); // (an undefined that is there stays there)
+  });
   it("an array argument's tangent takes the argument's dtype", () => {
     const x = astype(array([1, 2]), 'float32');
     const [, dx] = jvp((y: NDArray) => y, [x], [array([0.1, 0.2])]);
