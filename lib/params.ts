@@ -5,6 +5,7 @@ import { beforeStorageWrite, NDArray, isNDArray } from './ndarray.js';
 import { isTraced } from './core/traced.js';
 import { operators } from '../rules/overloads.js';
 import { add, div, mul } from '../rules/arithmetic.js';
+import { noteStore } from '../proxies/cleanup.js';
 
 /** What may be a parameter: one of our arrays, or a (nested) JavaScript array of numbers. */
 export type Param = NDArray | number[] | number[][];
@@ -151,7 +152,11 @@ export class Grads implements Iterable<[Param, NDArray | number[] | number[][] |
     const steps = new Map<unknown[], unknown[]>();
     this.params.forEach((p, k) => {
       const g = this.grads[k];
-      if (g === null || g === undefined || isNDArray(p)) return;
+      if (g === null || g === undefined) return;
+      if (isNDArray(p)) {
+        if (isTracedHere(scale) || (g as NDArray).tracedTape?.active === true) throw tracedStepOfArray(k);
+        return;
+      }
       const visit = (a: unknown[], b: unknown, path: string): void => {
         if (!Array.isArray(b) || b.length !== a.length) throw changedForm(k, path, a, b);
         const before = steps.get(a);
@@ -162,7 +167,7 @@ export class Grads implements Iterable<[Param, NDArray | number[] | number[][] |
         steps.set(a, b);
         a.forEach((v, i) => {
           if (Array.isArray(v)) visit(v, b[i], `${path}[${i}]`);
-          else if (typeof v !== 'number' || typeof b[i] !== 'number') throw changedForm(k, `${path}[${i}]`, v, b[i]);
+          else if (!isNumber(v) || !isNumber(b[i])) throw changedForm(k, `${path}[${i}]`, v, b[i]);
         });
       };
       visit(p, g, '');
@@ -175,8 +180,19 @@ export class Grads implements Iterable<[Param, NDArray | number[] | number[][] |
       const gd = (g as NDArray).data;
       for (let i = 0; i < data.length; i++) data[i]! += scale * gd[i]!;
     });
+    // Inside an enclosing differentiation (a step size it traces, gradients taken inside it,
+    // parameters it marks) the step is the runtime's arithmetic, which keeps the derivative
+    // (plain arithmetic threw on the traced number, or wrote its number alone), and the
+    // arrays are noted for the clean-up, as a rewritten store would be.
     for (const [a, b] of steps) {
-      for (let i = 0; i < a.length; i++) if (typeof a[i] === 'number') a[i] = (a[i] as number) + scale * (b[i] as number);
+      let traced = false;
+      for (let i = 0; i < a.length; i++) {
+        const v = a[i];
+        const g = b[i];
+        if (typeof v === 'number' && typeof g === 'number' && typeof scale === 'number') a[i] = v + scale * g;
+        else if (isNumber(v)) (a[i] = add(v, mul(scale, g))), (traced = true);
+      }
+      if (traced) noteStore(a);
     }
   }
 
@@ -230,6 +246,18 @@ function changedForm(k: number, path: string, now: unknown, grad: unknown, twice
       `taken, so f (or code since) changed the parameter's length or structure (push/pop/shift/unshift/splice/length, ` +
       `or replacing a row), and its places no longer match. Params gradients are by position: do not resize a parameter ` +
       `inside the loss (or pass the array as an argument instead), or step it yourself from get(p).`,
+  );
+}
+
+// A number an open differentiation traces.
+const isTracedHere = (x: unknown): boolean => isTraced(x) && x.tracedTape.active;
+
+// Why `update` cannot step NDArray parameter `k`: its step carries a derivative its storage cannot hold.
+function tracedStepOfArray(k: number): TypeError {
+  return new TypeError(
+    `zygote-ts: Grads.update: parameter ${k} is an NDArray, and its step holds numbers an enclosing differentiation traces ` +
+      '(the scale, or a gradient taken inside it): an NDArray\'s storage holds plain numbers, so their derivative would be lost. ' +
+      'Take the step with the operations, as a new array: add(W, mul(gs.get(W), scale)), and differentiate through that.',
   );
 }
 

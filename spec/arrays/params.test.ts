@@ -174,6 +174,37 @@ describe('Params and Grads', () => {
       expect(jvp(g, [0.7], [1])[1], name).toBeCloseTo(expected, 6);
     }
   });
+  it('Grads.update inside an enclosing differentiation: a number array steps with the derivative (a hypergradient); an NDArray is refused', () => {
+    // (update wrote plain numbers: an NDArray's gradient traced by the enclosing
+    // differentiation gave [0.9, 1.9] where it is [0.7, 1.7]; a number array threw, blaming
+    // code that was not rewritten (a traced step size) or 'a object' of another form)
+    const steps = (lr: number) => {
+      const U = [1.5, -0.5];
+      for (let t = 0; t < 3; t++) gradient(() => Math.sin(U[0]!) * U[1]! + U[1]! ** 2, new Params([U])).update(-lr);
+      return U[0]! * U[1]!;
+    };
+    const h = 1e-6;
+    expect(derivative(steps, 0.1)).toBeCloseTo((steps(0.1 + h) - steps(0.1 - h)) / (2 * h), 7);
+    // parameters the enclosing differentiation marks: d/dW of W0'·W1', W' = W - 0.1·∇(W0²W1)
+    const W = [1, 2];
+    const outer = gradient(() => {
+      gradient(() => W[0]! * W[0]! * W[1]!, new Params([W])).update(-0.1);
+      return W[0]! * W[1]!;
+    }, new Params([W]));
+    (outer.get(W) as number[]).forEach((g, i) => expect(g).toBeCloseTo([1.02, 0.22][i]!, 12));
+    expect(W).toEqual([0.6, 1.9]);
+    expect(W.map(plainTypeOf)).toEqual(['number', 'number']);
+    const A = array([1, 2]);
+    const B = array([1, 1]);
+    expect(() =>
+      gradient(() => {
+        gradient(() => sum(mul(mul(A, B), B)), new Params([A])).update(-0.1);
+        return sum(mul(A, B));
+      }, new Params([B])),
+    ).toThrow(/Grads\.update: parameter 0 is an NDArray, and its step holds numbers an enclosing differentiation traces .* add\(W, mul\(gs\.get\(W\), scale\)\)/);
+    expect(() => derivative((lr: number) => (gradient(() => sum(mul(A, A)), new Params([A])).update(-lr), sum(A)), 0.1)).toThrow(/parameter 0 is an NDArray/);
+    expect(A.toArray()).toEqual([1, 2]); // (refused before any number was written)
+  });
   it('the parameters are restored when f throws, and bad parameters are refused clearly', () => {
     const v = [1, 2];
     expect(() =>
