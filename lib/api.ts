@@ -203,10 +203,14 @@ function record<A extends unknown[], Y>(f: (...args: A) => Y, args: A, caller: s
  */
 function reportTextsCutOff(f: Function, texts: readonly TextNotReadBack[], cotangents: readonly unknown[]): void {
   const cut = texts.find((_, k) => cotangents[k] === null);
-  if (cut === undefined) return;
+  if (cut !== undefined) reportTextNotReadBack(f, cut, "the number reaches f's result no other way");
+}
+
+/** Says (once per f) that text `cut` was not read back, where `reach` says why the result may depend on it. */
+export function reportTextNotReadBack(f: Function, cut: TextNotReadBack, reach: string): void {
   suspect(
     `text not read back in ${Function.prototype.toString.call(f)}`,
-    `a traced number was written as text ("${cut.text}": String(x), a template, toFixed …) that was not read back as a number, and the number reaches f's result no other way: if the result depends on that text (code that reads its digits, as decimal.js, big.js or mathjs's BigNumber do), its derivative was lost.`,
+    `a traced number was written as text ("${cut.text}": String(x), a template, toFixed …) that was not read back as a number, and ${reach}: if the result depends on that text (code that reads its digits, as decimal.js, big.js or mathjs's BigNumber do), its derivative was lost.`,
     'Compute with the numbers themselves; if the text is only a label, write it from dropgrad(x).',
   );
 }
@@ -284,11 +288,18 @@ export function withjacobian<A extends unknown[]>(
 ): { val: number[] | NDArray; grad: Jacobians<A> } {
   // (the per-argument stacking below has one place per argument, where Params would bring many)
   if (isImplicit(args)) throw new TypeError('zygote-ts: jacobian takes explicit arguments, not Params: pass the arrays themselves, jacobian((W, b) => f(W, b), W, b).');
-  const { tape, wrapped, result: out } = trace(checkedFunction(f, 'jacobian'), args, (output, tape) => outputsOf(output, tape));
+  const { tape, wrapped, result: out, texts } = trace(checkedFunction(f, 'jacobian'), args, (output, tape) => outputsOf(output, tape));
   const inputRows = wrapped.inputRows;
+  // (text not read back was suspected by gradient only: jacobian gave [[0]] for an output
+  // computed from x's digits, with no word, where gradient of that output warned)
+  const wanted = texts.length === 0 ? inputRows : [...inputRows, ...texts.map(({ by }) => by.tracedIndex)];
   const rows: unknown[][] = args.map(() => []);
   for (let i = 0; i < out.count; i++) {
-    const cotangents = out.sweep(i, inputRows);
+    let cotangents = out.sweep(i, wanted);
+    if (texts.length > 0) {
+      reportTextsCutOff(f, texts, cotangents.slice(inputRows.length));
+      cotangents = cotangents.slice(0, inputRows.length);
+    }
     wrapped.gradients(cotangents, true).forEach((g, k) => rows[k]!.push(g));
   }
   tape.release();

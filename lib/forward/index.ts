@@ -7,17 +7,17 @@
 // directional derivatives (`jvp`), and for second order (`hvp`, `hessian`: forward over
 // reverse); reverse mode when f has many inputs and one output (`gradient`).
 
-import { live, isTraced } from '../core/traced.js';
+import { live, isTraced, primal } from '../core/traced.js';
 import type { Tape } from '../core/tape.js';
-import { isNDArray, NDArray, allocate, type Dtype } from '../ndarray.js';
+import { isNDArray, isFloatArray, NDArray, allocate, type Dtype } from '../ndarray.js';
 import { array } from '../arrays.js';
 import { reshape } from '../../rules/arrays/shape.js';
 import { elementsOf } from '../../rules/arrays/record.js';
-import { checkedFunction, describeValue, trace } from '../call.js';
+import { checkedFunction, describeValue, trace, type TextNotReadBack } from '../call.js';
 import { WrappedArguments } from '../../proxies/arguments.js';
 import { StructuredSeeds, BasisSeeds } from '../../proxies/tangents.js';
 import { splitOutput } from './outputs.js';
-import { densegradient, emptyOutputPlace, refuseMoreArguments } from '../api.js';
+import { densegradient, emptyOutputPlace, refuseMoreArguments, reportTextNotReadBack } from '../api.js';
 import type { DenseGrad, Jacobians, Tangent, Tangents } from '../types.js';
 
 /**
@@ -37,9 +37,10 @@ export function jvp<A extends unknown[], Y>(f: (...args: A) => Y, args: A, tange
   if (tangents.length !== args.length) {
     throw new TypeError(`zygote-ts: jvp got ${tangents.length} tangents for ${args.length} arguments; give one per argument (null where not perturbed).`);
   }
-  const { tape, result } = trace(g, args, (output, tape) => splitOutput(output, tape, 0), {
+  const { tape, result, texts } = trace(g, args, (output, tape) => splitOutput(output, tape, 0), {
     forward: { width: 1, seeder: new StructuredSeeds(tangents) },
   });
+  if (texts.length > 0 && holdsStillNumber(result[1])) reportTextsOfMoving(f, texts, tape);
   tape.release();
   return result as [Y, DenseGrad<Y>];
 }
@@ -73,7 +74,7 @@ export function jacfwd<A extends unknown[]>(f: (...args: A) => readonly number[]
 export function withjacfwd<A extends unknown[]>(f: (...args: A) => readonly number[] | NDArray, ...args: A): { val: number[] | NDArray; grad: Jacobians<A> } {
   const g = checkedFunction(f, 'jacfwd');
   const seeds = new BasisSeeds();
-  const { tape, wrapped, result } = trace(g, args, (output, tape) => columnsOf(output, tape), {
+  const { tape, wrapped, result, texts } = trace(g, args, (output, tape) => columnsOf(output, tape), {
     forward: {
       width: 1,
       seeder: seeds,
@@ -83,6 +84,7 @@ export function withjacfwd<A extends unknown[]>(f: (...args: A) => readonly numb
       },
     },
   });
+  if (texts.length > 0 && result.rows.some((row) => row.every((t) => t === null || primal(t) === 0))) reportTextsOfMoving(f, texts, tape);
   tape.release();
   const { value, rows } = result;
   const inputs = seeds.inputs;
@@ -104,6 +106,36 @@ export function withjacfwd<A extends unknown[]>(f: (...args: A) => readonly numb
     return arrayOf(rows.flatMap((row) => row.slice(start, start + n)), [rows.length, n], x.dtype);
   });
   return { val: value, grad: grad as Jacobians<A> };
+}
+
+/**
+ * Forward mode's suspicion of text not read back (reverse mode's: lib/api.ts), said once per
+ * f: a traced number that moves was written as text never read back as a number, and some
+ * number of f's result does not move. Without it, jvp and jacfwd gave 0 for a result
+ * computed from x's digits (decimal.js's way), with no word. Forward mode has no sweep to
+ * tell whether the number reaches the result, so a still number anywhere in it is enough.
+ */
+function reportTextsOfMoving(f: Function, texts: readonly TextNotReadBack[], tape: Tape): void {
+  const width = tape.tangents!.width;
+  const moving = texts.find(({ by }) => {
+    for (let j = 0; j < width; j++) {
+      const t = tape.tangents!.at(by.tracedIndex, j);
+      if (t !== null && t !== undefined && primal(t) !== 0) return true;
+    }
+    return false;
+  });
+  if (moving !== undefined) reportTextNotReadBack(f, moving, "part of f's result does not move with the inputs");
+}
+
+/** Whether a tangent jvp returns holds a number that is 0 (a value that does not move). */
+function holdsStillNumber(t: unknown, seen = new Set<object>()): boolean {
+  if (typeof t === 'number' || isTraced(t)) return primal(t) === 0;
+  if (typeof t !== 'object' || t === null || seen.has(t)) return false;
+  seen.add(t);
+  if (isNDArray(t)) return elementsOf(t).some((e) => holdsStillNumber(e, seen));
+  if (isFloatArray(t)) return t.some((e) => e === 0);
+  if (t instanceof Map) return [...t.values()].some((e) => holdsStillNumber(e, seen));
+  return Object.values(t).some((e) => holdsStillNumber(e, seen));
 }
 
 /** Input `x`'s columns of a Jacobian row, in the input's shape (a number, or an NDArray). */

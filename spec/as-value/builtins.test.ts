@@ -3,7 +3,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { inspect, format } from 'node:util';
 import { runInThisContext } from 'node:vm';
-import { configure, gradient, withgradient } from 'zygote-ts';
+import { configure, gradient, jacfwd, jacobian, jvp, withgradient } from 'zygote-ts';
 import { agrees } from './agree.js';
 import { transform } from '../../lib/transform/index.js';
 import { plainTypeOf } from '../proxies/plain-data.js';
@@ -220,6 +220,35 @@ describe('a traced number behaves as its value', () => {
       expect(warn).not.toHaveBeenCalled();
     } finally {
       configure(previous);
+      warn.mockRestore();
+    }
+  });
+
+  // (only gradient, withgradient and pullback suspected it: jacobian gave [[0]], jvp a
+  // tangent 0 and jacfwd [[0]] for a result read from x's digits, without a word)
+  it('jacobian, jvp and jacfwd report text of a moving number not read back, as gradient does', () => {
+    const digitsValue = runInThisContext(
+      `(s) => { const [whole, fraction = ''] = s.split('.'); let v = 0; for (const c of whole) v = v * 10 + (c.charCodeAt(0) - 48); let unit = 1; for (const c of fraction) { unit /= 10; v += (c.charCodeAt(0) - 48) * unit; } return v; }`,
+    ) as (s: string) => number;
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const said = () => warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('not read back'));
+      expect(jacobian((x: number) => [x * 2, digitsValue(String(x))], 0.75)).toEqual([[2, 0]]);
+      expect(said()).toHaveLength(1);
+      expect(said()[0]).toMatch(/written as text \("0\.75".* and the number reaches f's result no other way/);
+      expect(jvp((x: number) => ({ a: x * 2, b: digitsValue(`${x}`) * 3 }), [0.75], [1])).toEqual([{ a: 1.5, b: digitsValue('0.75') * 3 }, { a: 2, b: 0 }]);
+      expect(said()).toHaveLength(2);
+      expect(said()[1]).toMatch(/written as text \("0\.75".* and part of f's result does not move with the inputs/);
+      expect(jacfwd((x: number, y: number) => [x * y, digitsValue(String(x)) + 1], 0.75, 2)).toEqual([[2, 0], [0.75, 0]]);
+      expect(said()).toHaveLength(3);
+      // (a label of numbers that all move, and text read back, are not reported)
+      warn.mockClear();
+      const labels: string[] = [];
+      expect(jacobian((x: number) => (labels.push(`x = ${x}`), [x * 2]), 0.75)).toEqual([[2]]);
+      expect(jvp((x: number) => (labels.push(String(x)), [x * 3]), [0.75], [1])).toEqual([[2.25], [3]]);
+      expect(jacfwd((x: number) => [parseFloat(String(x)) * 2], 0.75)).toEqual([[2]]);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
       warn.mockRestore();
     }
   });
