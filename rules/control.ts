@@ -10,7 +10,7 @@ import { isDeriving } from '../lib/core/scope.js';
 import { numbersOf, typedStandIn } from '../proxies/typed-arrays.js';
 import type { FloatArray } from '../lib/ndarray.js';
 import { tracedInside } from './held.js';
-import { checkCotangent } from './custom.js';
+import { checkCotangent, refuseNoReturn } from './custom.js';
 
 /**
  * `x` with no derivative, at every nesting level: numbers, NDArrays, and arrays, plain
@@ -122,6 +122,7 @@ export function hook<T extends number | NDArray>(fn: (cotangent: T) => T, x: T):
     // (fn gets its own copy: the cotangent buffer may be shared with another operand's, as
     // `add(a, b)` gives both the same, and a hook that writes into it would change theirs too)
     const part = fn((isNDArray(g) && g.tracedTape === null ? new NDArray(g.shape, g.data.slice()) : g) as T);
+    refuseNoReturn(part, "hook's fn", 'the hooked value');
     checkCotangent(part, expected, "hook's fn", 'the hooked value');
     return [part];
   }, undefined, undefined, undefined, readsNothing(1)) as T;

@@ -96,6 +96,7 @@ function forward<A extends unknown[], Y>(t: Tape, name: string, args: A, outer: 
       ? undefined
       : (tangents: readonly unknown[]) => {
           const tangent = pushforward(...tangents.map((d, k) => d ?? zeroLike(outer[k])));
+          refuseNoReturn(tangent, `the forward rule for ${name}'s pushforward`, 'its value', 'tangent');
           checkCotangent(tangent, expected, `the forward rule for ${name}`, 'its value', 'tangent');
           return tangent;
         };
@@ -151,6 +152,16 @@ function refuseHeldNumbers(args: readonly unknown[], name: string): void {
 // be read short (NaN past its end) or stretched, and one of another kind added as text (a
 // number for an array would become the array's gradient). `who` returned it for `whose`; a
 // forward rule's tangent is held to the same.
+/**
+ * Refuses undefined where a function's own result is the cotangent (hook's fn) or the tangent
+ * (a forward rule's pushforward): a block body with no return (`g => { g * 2 }`) gave a
+ * gradient of null, or a tangent of 0, without a word. (null still says "none".)
+ */
+export function refuseNoReturn(part: unknown, who: string, whose: string, noun = 'cotangent'): void {
+  if (part !== undefined) return;
+  throw new TypeError(`zygote-ts: ${who} returned undefined as the ${noun} of ${whose} (a block body with no return?); return the ${noun}, or null for none.`);
+}
+
 export function checkCotangent(part: unknown, expected: readonly number[] | 'number' | null, who: string, whose: string, noun = 'cotangent'): void {
   if (part === null || part === undefined || expected === null) return;
   const shapeOf = (shape: readonly number[]) => `[${shape.join(', ')}]`;

@@ -88,6 +88,22 @@ describe('gradient control', () => {
     gradient((x: number) => hook((g: number) => (seen.push(g), g), x * 2) * 5, 1);
     expect(seen).toEqual([5]);
   });
+  // (undefined passed for "none": hook(g => { g * 2 }, x) gave the gradient null, and a
+  // forward rule's pushforward with no return gave jvp the tangent 0, without a word)
+  it("hook's fn and a forward rule's pushforward that return nothing are refused; null still means none", () => {
+    const noReturn = ((g: number) => {
+      void (g * 2);
+    }) as unknown as (g: number) => number;
+    expect(() => gradient((x: number) => hook(noReturn, x) * 2, 3)).toThrow(/hook's fn returned undefined as the cotangent of the hooked value \(a block body with no return\?\)/);
+    expect(gradient((x: number) => hook(() => null as unknown as number, x) * 2, 3)).toEqual([null]);
+    const double = rule(
+      (x: number) => x * 2,
+      (x) => [x * 2, (dy) => [dy * 2]],
+      (x) => [x * 2, noReturn],
+    );
+    expect(() => jvp(double, [3], [1])).toThrow(/the forward rule for an anonymous function's pushforward returned undefined as the tangent of its value/);
+    expect(gradient(double, 3)).toEqual([2]);
+  });
   // (the node's parents are the arguments: a derivative through a number read from a closure
   // was lost without a word, 0.535 instead of 1.180 for checkpointed((y) => sin(y) * x, x))
   it('a rule or a checkpoint whose function reads a traced number it was not given is refused, with the fix', () => {
