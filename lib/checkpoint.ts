@@ -4,7 +4,9 @@ import { NDArray, isNDArray, type FloatArray } from './ndarray.js';
 import { on, record, refuseHiddenInputs, tapeOf } from '../rules/arrays/record.js';
 import { sum } from '../rules/arrays/elementwise.js';
 import { mul } from '../rules/arithmetic.js';
-import { numberOf } from './core/traced.js';
+import { isTraced, numberOf } from './core/traced.js';
+import { isSymbolic } from './core/symbolic.js';
+import { describeValue } from './call.js';
 import { pullback } from './api.js';
 
 /**
@@ -20,6 +22,11 @@ export function checkpointed<A extends (number | NDArray)[], Y extends number | 
   if (t === null || t.tangents !== null) return f(...args); // (forward mode stores nothing to save)
   const outer = args.map((x) => on(x, t)) as A;
   const value = f(...outer);
+  // (any other value came back wrapped as a traced number holding it: `typeof` said
+  // 'number' of an array, `r ?? x` was never x, and `r[0]` undefined, without a word)
+  if (!(typeof value === 'number' || isTraced(value) || isNDArray(value) || isSymbolic(value))) {
+    throw new TypeError(`zygote-ts: checkpointed(f, …): f returned ${describeValue(value)}; it must return a number or an NDArray (for several numbers, return array([…]) and take them apart after the call).`);
+  }
   refuseHiddenInputs(value, t, 'checkpointed(f, …): f', 'Pass every number it depends on as an argument: checkpointed((y, k) => …, y, k).');
   return record(t, value, args, function checkpointedPullback(dy: unknown) {
     // An array result is pulled back through ⟨f(x), dy⟩, a number.

@@ -116,6 +116,16 @@ describe('gradient control', () => {
     const nested = derivative((x) => derivative((y) => rule((u: number) => u * x, (u: number) => [u * x, (d: number) => [d * x]])(y) * y, 1), 2);
     expect(nested).toBeCloseTo(2, 12);
   });
+  // (the value came back wrapped as a traced number holding it: typeof said 'number' of
+  // [6], `r ?? x` never gave x, r[0] was undefined, without a word)
+  it('checkpointed refuses an f that returns neither a number nor an NDArray', () => {
+    const returns = (v: (a: number) => unknown) => () => gradient((x: number) => checkpointed(v as (a: number) => number, x) * 1, 3);
+    expect(returns((a) => [a * 2])).toThrow(/checkpointed\(f, …\): f returned an array; it must return a number or an NDArray/);
+    expect(returns((a) => ({ v: a }))).toThrow(/f returned an object/);
+    expect(returns((a) => `${a}`)).toThrow(/f returned the string "3"/);
+    expect(returns(() => undefined)).toThrow(/f returned undefined/);
+    expect(gradient((x: number) => checkpointed((a: number) => a * a, x), 3)).toEqual([6]);
+  });
   it('checkpointed recomputes on each backward pass, with the same gradient', () => {
     let runs = 0;
     const inner = (y: number) => {
