@@ -102,6 +102,18 @@ export function nograd<A extends unknown[], Y>(fn: (...args: A) => Y): (...args:
   });
 }
 
+// A structure holding traced numbers has no cotangent of its own: hook returned it as it
+// was and fn never ran (a hook zeroing [x]'s gradient left it 2, without a word).
+function refuseHookOfStructure(x: unknown): void {
+  if (typeof x !== 'object' || x === null || isNDArray(x) || !isDeriving()) return;
+  const path = tracedInside(x);
+  if (path === null) return;
+  throw new TypeError(
+    `zygote-ts: hook(fn, x) takes a number or an NDArray, but x is ${Array.isArray(x) ? 'an array' : 'an object'} holding a traced number (at ${path}): ` +
+      'its cotangent would never pass through fn. Hook each number (hook(fn, x[0])), or pack them with array(…).',
+  );
+}
+
 /**
  * `x` unchanged, but its cotangent passes through `fn` on the way back.
  *
@@ -110,7 +122,10 @@ export function nograd<A extends unknown[], Y>(fn: (...args: A) => Y): (...args:
  */
 export function hook<T extends number | NDArray>(fn: (cotangent: T) => T, x: T): T {
   const t = tapeOf([x]);
-  if (t === null) return x;
+  if (t === null) {
+    refuseHookOfStructure(x);
+    return x;
+  }
   if (t.tangents !== null) {
     // A forward tape has no cotangents to hook: the tangent passes through, and the hook
     // stays on the value one level out (an enclosing reverse differentiation).

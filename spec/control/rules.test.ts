@@ -88,6 +88,14 @@ describe('gradient control', () => {
     gradient((x: number) => hook((g: number) => (seen.push(g), g), x * 2) * 5, 1);
     expect(seen).toEqual([5]);
   });
+  // (hook returned a structure as it was, and fn never ran: a hook zeroing [x]'s gradient left it 2)
+  it('hook of an array or a record holding traced numbers is refused; of constants it is x', () => {
+    const zero = ((g: unknown) => g) as (g: number) => number;
+    expect(() => gradient((x: number) => (hook(zero, [x] as unknown as number) as unknown as number[])[0]! * 2, 3)).toThrow(/hook\(fn, x\) takes a number or an NDArray, but x is an array holding a traced number \(at \[0\]\)/);
+    expect(() => gradient((x: number) => (hook(zero, { a: x } as unknown as number) as unknown as { a: number }).a * 2, 3)).toThrow(/x is an object holding a traced number \(at \.a\)/);
+    const constants = { a: 1 };
+    expect(gradient((x: number) => (hook(zero, constants as unknown as number) as unknown as { a: number }).a * x, 3)).toEqual([1]);
+  });
   // (undefined passed for "none": hook(g => { g * 2 }, x) gave the gradient null, and a
   // forward rule's pushforward with no return gave jvp the tangent 0, without a word)
   it("hook's fn and a forward rule's pushforward that return nothing are refused; null still means none", () => {
