@@ -91,7 +91,7 @@ function denseGradientFor(api: string, f: (...args: any[]) => unknown, args: unk
  */
 export function derivative(f: (x: number) => number, x: number): number {
   const g = checkedFunction(f, 'derivative');
-  refuseMoreArguments(arguments.length, 2, 'derivative(f, x) takes one x', 'gradient(f, ...args) for each partial derivative');
+  refuseMoreArguments(g, arguments.length, 2, 'derivative(f, x) takes one x', 'gradient(f, ...args) for each partial derivative');
   checkNumberArgument(x, 'derivative(f, x) takes a number', 'For a function of an array or a structure, use gradient.');
   return derivativeOf(g, x);
 }
@@ -101,9 +101,11 @@ export function derivative(f: (x: number) => number, x: number): number {
  * function of one value, and numbers after it were dropped without a word, f getting
  * undefined for them (hessian((x, y) => x * y, 2, 3) was 0, where the mixed partial is 1).
  */
-export function refuseMoreArguments(given: number, takes: number, call: string, instead: string): void {
-  if (given <= takes) return;
-  throw new TypeError(`zygote-ts: ${call}, got ${given - 1} arguments after f. For a function of several numbers, use ${instead}.`);
+export function refuseMoreArguments(f: Function, given: number, takes: number, call: string, instead: string): void {
+  // (an f of one parameter is let be: `xs.map(derivative.bind(null, Math.sin))` passes the
+  // index and the array after x, which it never reads)
+  if (given <= takes || f.length === 1) return;
+  throw new TypeError(`zygote-ts: ${call}, got ${given - 1} arguments after f, which takes ${f.length === 0 ? 'any number of' : f.length} parameters. For a function of several numbers, use ${instead}.`);
 }
 
 /**
@@ -128,7 +130,7 @@ export function hessian(f: (x: NDArray) => number, x: NDArray): NDArray;
 export function hessian(f: (x: number[]) => number, x: number[]): number[][];
 export function hessian(f: (x: any) => number, x: unknown): unknown {
   const g = checkedFunction(f, 'hessian');
-  refuseMoreArguments(arguments.length, 2, 'hessian(f, x) takes one x', 'hessian(([x, y]) => f(x, y), [x, y]) for the Hessian in all of them');
+  refuseMoreArguments(g, arguments.length, 2, 'hessian(f, x) takes one x', 'hessian(([x, y]) => f(x, y), [x, y]) for the Hessian in all of them');
   const takes = 'hessian(f, x) takes a number, an NDArray or an array of numbers';
   if (isNDArray(x) || Array.isArray(x)) {
     // (else jacobian refused the gradient's place as its own "output 0": a nested array's row, a string's null)

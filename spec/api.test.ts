@@ -260,9 +260,14 @@ describe('errors and state', () => {
     // (hessian((x, y) => x * y, 2, 3) was 0 and hessian((x, y) => x * x * y, 2, 3) NaN: the 3 was dropped)
     const twoNumbers = ((x: number, y: number) => x * y) as unknown as (x: number) => number;
     const extra = 3 as unknown as never;
-    expect(() => (hessian as (...a: unknown[]) => unknown)(twoNumbers, 2, extra)).toThrow(/hessian\(f, x\) takes one x, got 2 arguments after f\. For a function of several numbers, use hessian\(\(\[x, y\]\) => f\(x, y\), \[x, y\]\)/);
+    expect(() => (hessian as (...a: unknown[]) => unknown)(twoNumbers, 2, extra)).toThrow(/hessian\(f, x\) takes one x, got 2 arguments after f, which takes 2 parameters\. For a function of several numbers, use hessian\(\(\[x, y\]\) => f\(x, y\), \[x, y\]\)/);
     expect(() => (derivative as (...a: unknown[]) => unknown)(twoNumbers, 2, extra)).toThrow(/derivative\(f, x\) takes one x, got 2 arguments after f/);
     expect(() => (hvp as (...a: unknown[]) => unknown)(twoNumbers, 2, 1, extra)).toThrow(/hvp\(f, x, v\) takes one x and one direction v, got 3 arguments after f/);
+    const rest = ((...xs: number[]) => xs[0]! * xs[1]!) as unknown as (x: number) => number;
+    expect(() => (derivative as (...a: unknown[]) => unknown)(rest, 2, extra)).toThrow(/got 2 arguments after f, which takes any number of parameters/);
+    // (an f of one parameter never reads them: a map's index and array after x are let be)
+    expect([1, 2].map(derivative.bind(null, (x: number) => x ** 3) as unknown as (x: number) => number)).toEqual([3, 12]);
+    expect([1, 2].map(hessian.bind(null, (x: number) => x ** 3) as unknown as (x: number) => number)).toEqual([6, 12]);
     expect(hessian(([x, y]: number[]) => x! * x! * y!, [2, 3])).toEqual([[6, 4], [4, 0]]);
     expect(hvp(([x, y]: number[]) => x! * x! * y!, [2, 3], [0, 1])).toEqual([4, 0]);
   });

@@ -203,7 +203,7 @@ function columnsOf(output: unknown, tape: Tape): { value: number[] | NDArray; ro
  */
 export function hvp<X>(f: (x: X) => number, x: X, v: Tangent<X>): DenseGrad<X> {
   const g = checkedFunction(f, 'hvp');
-  refuseMoreArguments(arguments.length, 3, 'hvp(f, x, v) takes one x and one direction v', 'hvp(([x, y]) => f(x, y), [x, y], [vx, vy])');
+  refuseMoreArguments(g, arguments.length, 3, 'hvp(f, x, v) takes one x and one direction v', 'hvp(([x, y]) => f(x, y), [x, y], [vx, vy])');
   const [, Hv] = jvp((y: X) => densegradient(g as (y: X) => number, y)[0], [x] as [X], [v] as never);
   return Hv as unknown as DenseGrad<X>;
 }
