@@ -267,7 +267,7 @@ describe('errors and state', () => {
     expect(() => (derivative as (...a: unknown[]) => unknown)(rest, 2, extra)).toThrow(/got 2 arguments after f, which takes any number of parameters/);
     // (an f of one parameter never reads them: a map's index and array after x are let be)
     expect([1, 2].map(derivative.bind(null, (x: number) => x ** 3) as unknown as (x: number) => number)).toEqual([3, 12]);
-    expect([1, 2].map(hessian.bind(null, (x: number) => x ** 3) as unknown as (x: number) => number)).toEqual([6, 12]);
+    expect([1, 2].map((hessian as (f: (x: number) => number, x: number) => number).bind(null, (x: number) => x ** 3) as unknown as (x: number) => number)).toEqual([6, 12]);
     expect(hessian(([x, y]: number[]) => x! * x! * y!, [2, 3])).toEqual([[6, 4], [4, 0]]);
     expect(hvp(([x, y]: number[]) => x! * x! * y!, [2, 3], [0, 1])).toEqual([4, 0]);
   });
