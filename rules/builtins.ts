@@ -1136,18 +1136,29 @@ export function searchCallback(fn: unknown): unknown {
 // Rewritten code calls these, which note the object as written (proxies/barrier.ts) when what is
 // stored is an object (a descriptor: whatever it holds), as the barrier notes `o[k] = v`.
 
-export function reflectSet(...args: [target: object, key: PropertyKey, value?: unknown, receiver?: unknown]): boolean {
+// A traced number given as the object is given as its number: a number has no properties or
+// prototype of its own to change. `Object.setPrototypeOf(y, p)` changed the traced number's own
+// prototype, and its next use as a number threw "Cannot read properties of undefined (reading
+// 'active')" where plain code leaves the number as it is; `Object.defineProperty(y, …)`,
+// `Reflect.set(y, …)` and their kin stored on it where plain code throws a TypeError.
+
+/** The object a store built-in is given, as plain code gives it: a traced number's value. */
+const storeTarget = <T>(target: T): T => (isTraced(target) ? (primal(target) as T) : target);
+
+export function reflectSet(...given: [target: object, key: PropertyKey, value?: unknown, receiver?: unknown]): boolean {
+  const args = given.map((a, i) => (i === 0 || i === 3 ? storeTarget(a) : a)) as typeof given;
   const done = Reflect.apply(Reflect.set, Reflect, args) as boolean; // (arity kept: a receiver given as undefined is one)
   const value = args[2];
   return typeof value === 'object' && value !== null ? touch(args.length > 3 ? args[3] : args[0], done) : done;
 }
 
 export function reflectDefineProperty(target: object, key: PropertyKey, descriptor: PropertyDescriptor): boolean {
-  const done = Reflect.defineProperty(target, key, descriptor);
+  const done = Reflect.defineProperty(storeTarget(target), key, descriptor);
   return typeof descriptor === 'object' && descriptor !== null ? touch(target, done) : done;
 }
 
 export function objectDefineProperty<T>(target: T, key: PropertyKey, descriptor: PropertyDescriptor & ThisType<any>): T {
+  if (isTraced(target)) return Object.defineProperty(primal(target), key, descriptor) as T; // (throws, as on a number)
   return touch(target, Object.defineProperty(target, key, descriptor));
 }
 
@@ -1157,16 +1168,19 @@ export function objectDefineProperty<T>(target: T, key: PropertyKey, descriptor:
  * noted object's prototype, proxies/cleanup.ts).
  */
 export function objectSetPrototypeOf<T>(target: T, proto: object | null): T {
+  // (a number is left as it is: the built-in only checks `proto`)
+  if (isTraced(target)) return (Object.setPrototypeOf(primal(target), proto), target);
   const done = Object.setPrototypeOf(target, proto) as T;
   return typeof proto === 'object' && proto !== null ? touch(target, done) : done;
 }
 
 export function reflectSetPrototypeOf(target: object, proto: object | null): boolean {
-  const done = Reflect.setPrototypeOf(target, proto);
+  const done = Reflect.setPrototypeOf(storeTarget(target), proto);
   return typeof proto === 'object' && proto !== null ? touch(target, done) : done;
 }
 
 export function objectDefineProperties<T>(target: T, descriptors: PropertyDescriptorMap & ThisType<any>): T {
+  if (isTraced(target)) return Object.defineProperties(primal(target), descriptors) as T; // (throws, as on a number)
   return touch(target, Object.defineProperties(target, descriptors));
 }
 

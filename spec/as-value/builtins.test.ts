@@ -697,6 +697,36 @@ describe('type tests that look at a traced number as a value (strict mode)', () 
     expect(g).toEqual([5.4, 0, 0, 0, 0]);
   });
 
+  // (found by helper Ty: Object.setPrototypeOf(y, p) changed the traced number's own prototype,
+  // and y * 2 then threw "Cannot read properties of undefined (reading 'active')" where plain code
+  // leaves the number as it is (a gradient of 7); Object.defineProperty(y, …), Reflect.set(y, …)
+  // and their kin stored on it where plain code throws a TypeError, so a `catch` took another branch)
+  it('Object.setPrototypeOf leaves a traced number as it is, and the store built-ins refuse it, as for the number', () => {
+    const refused = (store: () => unknown) => {
+      try {
+        store();
+        return 'stored';
+      } catch (error) {
+        return (error as Error).constructor.name;
+      }
+    };
+    const g = agrees((a, seen) => {
+      const y = a[0]! * 3;
+      seen.push(Object.setPrototypeOf(y, Array.prototype) === y, Object.getPrototypeOf(y) === Number.prototype);
+      seen.push(refused(() => Object.setPrototypeOf(y, 5 as unknown as object)));
+      for (const store of [
+        () => Object.defineProperty(y, 'k', { value: 1 }),
+        () => Object.defineProperties(y, { k: { value: 1 } }),
+        () => Reflect.defineProperty(y as unknown as object, 'k', { value: 1 }),
+        () => Reflect.set(y as unknown as object, 'k', 1),
+        () => Reflect.setPrototypeOf(y as unknown as object, null),
+      ]) seen.push(refused(store));
+      seen.push(Reflect.set({}, 'k', 1, y));
+      return y * 2 + a[1]!;
+    }, xs);
+    expect(g).toEqual([6, 1, 0, 0, 0]);
+  });
+
   // (the built-ins refused a traced number as `this`: "Number.prototype.toFixed requires that
   // 'this' be a Number", where plain JavaScript gives the text)
   it("Number's methods through call and apply answer as the traced number's own", () => {
