@@ -281,7 +281,10 @@ export function endStores(copiesOf?: () => ReadonlyMap<object, object>): void {
   }
   if (fields !== null) settleMadeFields(fields, seen, copies, keptList);
   const enclosing = noted[noted.length - 1];
-  if (enclosing !== undefined) for (const container of new Set(list)) enclosing.push(container); // (not a spread: it may be long)
+  // (not this differentiation's stand-ins, written back now: the enclosing one would no longer
+  // know them as stand-ins, and cleaned one as data — a frozen argument's, where f's write was
+  // ignored — and said f had left traced numbers in a frozen object)
+  if (enclosing !== undefined) for (const container of new Set(list)) if (finishedStandIn(container) === undefined) enclosing.push(container); // (not a spread: it may be long)
 }
 
 /**

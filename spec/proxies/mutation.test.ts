@@ -1071,6 +1071,23 @@ describe('data captured by the closure', () => {
       warn.mockRestore();
     }
   });
+  // (found by helper Ty: an inner differentiation handed its stand-ins to the enclosing one's
+  // clean-up, which no longer knew them as stand-ins: a frozen argument's, where f's write was
+  // ignored, was cleaned as data and the outer call said "f wrote a traced number into .a of an
+  // object and then froze it" — of data no one holds. compileGradient's recording, which runs f
+  // inside a differentiation of its own, left the same word for the next gradient call, about another f)
+  it('a write an inner differentiation ignored on a frozen argument is not said to have left traced numbers', () => {
+    const f = (p: { a: number; w: number }) => (Reflect.set(p, 'w', p.a * 3), p.w * p.a); // (false: the stand-in is frozen as p is)
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      expect(derivative((y: number) => (gradient(f, Object.freeze({ a: y, w: 2 }))[0] as { a: number }).a * y, 1.5)).toBe(2);
+      expect(compileGradient(f)(Object.freeze({ a: 1.5, w: 2 }))).toEqual([{ a: 2, w: 1.5 }]);
+      expect(gradient((x: number) => x * 2, 1)).toEqual([2]);
+      expect(warn.mock.calls.map(String).join('\n')).not.toMatch(/froze it/);
+    } finally {
+      warn.mockRestore();
+    }
+  });
   it('a NaN the clean-up passes is left alone: frozen data holding one keeps its identity, and a global store says nothing', () => {
     // (`NaN !== NaN` took it for a replacement: the frozen record and array were swapped for
     // copies, and a store to a global warned that the global object's NaN could not be written)
