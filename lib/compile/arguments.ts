@@ -361,9 +361,17 @@ function unreadProperty(o: object, keys: readonly string[]): string | null {
   if (Object.getOwnPropertySymbols(o).length > 0) return 'a Symbol-keyed property';
   const names = Object.getOwnPropertyNames(o);
   if (names.length !== keys.length) return `a property that is not enumerable (${JSON.stringify(names.find((n) => !keys.includes(n)))})`;
+  // (the copy's fields are as writable and configurable as the object's lock makes them all: f's
+  // write to a read-only field, or delete of a fixed one, changed the copy where plain code throws
+  // or changes nothing, and writing it back threw, also where f had caught the TypeError)
+  const seal = sealOf(o);
+  const writable = seal !== 'freeze';
+  const configurable = seal === 'open' || seal === 'preventExtensions';
   for (const key of keys) {
     const d = Object.getOwnPropertyDescriptor(o, key)!;
     if (d.get !== undefined || d.set !== undefined) return `a getter or setter (${JSON.stringify(key)})`;
+    if (d.writable !== writable) return `a read-only property (${JSON.stringify(key)})`;
+    if (d.configurable !== configurable) return `a property that cannot be deleted (${JSON.stringify(key)})`;
   }
   return null;
 }

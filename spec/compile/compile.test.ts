@@ -612,6 +612,40 @@ describe('what is not compiled runs uncompiled', () => {
     expect(h.fallback).toMatch(/a getter or setter \("a"\)/);
   });
 
+  // (found by helper Ty: the copy's fields were writable and configurable whatever the argument's
+  // were, so f's write to a read-only field changed the copy, and writing it back threw "Cannot
+  // assign to read only property" — also where f caught the TypeError plain code throws (a value of
+  // 150, a gradient of { a: 100 }) or, in sloppy code, where the write changes nothing)
+  it('an argument with a read-only or fixed property runs uncompiled, as plain code runs it', () => {
+    const readOnly = () => Object.defineProperty({ a: 1.5 }, 'w', { value: 2, enumerable: true }) as { a: number; w: number };
+    const f = (p: { a: number; w: number }) => {
+      try {
+        p.w = p.a;
+      } catch {
+        return p.a * 100;
+      }
+      return p.a * p.w;
+    };
+    const g = compileGradient(f);
+    for (let k = 0; k < 2; k++) expect(g(readOnly())).toEqual([{ a: 100, w: null }]);
+    expect(g.fallback).toMatch(/argument 0 has a read-only property \("w"\)/);
+    const fixed = () => Object.defineProperty({ a: 1.5 }, 'w', { value: 2, enumerable: true, writable: true }) as { a: number; w?: number };
+    const d = (p: { a: number; w?: number }) => {
+      try {
+        delete p.w;
+      } catch {
+        return p.a * 100;
+      }
+      return p.a * (p.w ?? 7);
+    };
+    expect(compileGradient(d)(fixed())).toEqual(gradient(d, fixed()));
+    expect(gradient(d, fixed())).toEqual([{ a: 100, w: null }]);
+    // (a locked object's fields are as its lock makes them: still compiled)
+    const frozen = compileGradient((p: { a: number; w: number }) => p.a * p.w);
+    for (let k = 0; k < 2; k++) expect(frozen(Object.freeze({ a: 1.5, w: 2 }))).toEqual([{ a: 2, w: 1.5 }]);
+    expect(frozen.fallback).toBe(null);
+  });
+
   // The same, arriving on a later call, after a plain object was recorded: the reader counts
   // enumerable keys on every call, and checks a newly arrived object for the other kinds
   // (before, `p.x * (p.z ?? 1)` kept the recorded `undefined` for a hidden z: gradient 1, not 5).
