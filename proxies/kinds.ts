@@ -79,6 +79,14 @@ export function kindOf(value: object): Kind | Refusal {
   return kindOfPrototype(Object.getPrototypeOf(value) as object | null);
 }
 
+/**
+ * Whether `value` is a Proxy zygote-ts did not make (a Vue/MobX store, a user's): `kindOf` refuses
+ * it; compileGradient, which copies what it reads, does not record on it either.
+ */
+export function isOthersProxy(value: object): boolean {
+  return typedStandIn(value) === undefined && isForeignProxy(value);
+}
+
 // (Array.isArray runs no trap: it throws for a revoked Proxy only, where any other look at it threw
 // "Cannot perform 'getPrototypeOf' on a proxy that has been revoked", naming no place)
 const isRevoked = (proxy: object): boolean => {

@@ -15,6 +15,7 @@ import { isTraced } from '../core/traced.js';
 import type { Program } from './program.js';
 import { literal } from './codegen.js';
 import { isArrayIndex, sealLike, sealOf, setOwn, type Seal } from '../../proxies/standins.js';
+import { isOthersProxy } from '../../proxies/kinds.js';
 
 /** f cannot be compiled (it still runs, uncompiled): the message says why. */
 export class Uncompilable extends Error {
@@ -97,6 +98,10 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
       lines.push(`if (${expr} !== ${constant(value)}) return MISS;`);
       return value;
     }
+    // (the copy held what its traps showed then, and f was differentiated on it, silently: a Proxy
+    // answering p.a from a Map gave [null], one scaling its fields a gradient of other numbers;
+    // uncompiled, the eager gradient refuses it, saying why)
+    if (isOthersProxy(value)) throw new Uncompilable(`argument ${path} is a Proxy that zygote-ts did not make`, true);
     const seen = copies.get(value);
     if (seen !== undefined) {
       lines.push(`if (${expr} !== ${seen.name}) return MISS;`);
@@ -124,7 +129,7 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
       // (a subclass of Array passes Array.isArray: f could call its methods)
       lines.push(
         `if (!Array.isArray(${name}) || Object.getPrototypeOf(${name}) !== ${constant(Array.prototype)} || ${name}.length !== ${value.length} || ${sealDiffers(name, seal)}) return MISS;`,
-        noteObject(name),
+        noteObject(name, isOthersProxy),
       );
       const columns = value.length > UNROLL ? smallRecords(value, copies) : null;
       if (value.length > UNROLL && value.every((v) => typeof v === 'number')) {
@@ -358,6 +363,7 @@ function smallRecords(value: unknown[], seen: Map<object, unknown>): { proto: ob
  * the other fields: recorded on the copy, f would answer for another object.)
  */
 function unreadProperty(o: object, keys: readonly string[]): string | null {
+  if (isOthersProxy(o)) return 'a Proxy that zygote-ts did not make';
   if (Object.getOwnPropertySymbols(o).length > 0) return 'a Symbol-keyed property';
   const names = Object.getOwnPropertyNames(o);
   if (names.length !== keys.length) return `a property that is not enumerable (${JSON.stringify(names.find((n) => !keys.includes(n)))})`;

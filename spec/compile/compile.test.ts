@@ -646,6 +646,25 @@ describe('what is not compiled runs uncompiled', () => {
     expect(frozen.fallback).toBe(null);
   });
 
+  // (found by helper Ty: the eager gradient refuses a Proxy it did not make, but the recording
+  // copied what its traps showed and differentiated that: a Proxy answering p.a and p.b from a
+  // Map gave [null] where f is a * b, silently)
+  it('a Proxy among the arguments is refused as the eager gradient refuses it, on the first call or a later one', () => {
+    const store = new Map([['a', 1.5], ['b', 2]]);
+    const virtual = () => new Proxy({}, { get: (_t, k) => store.get(k as string) }) as { a: number; b: number };
+    const f = (p: { a: number; b: number }) => p.a * p.b;
+    expect(f(virtual())).toBe(3);
+    expect(() => gradient(f, virtual())).toThrow(/is a Proxy that zygote-ts did not make/);
+    expect(() => compileGradient(f)(virtual())).toThrow(/is a Proxy that zygote-ts did not make/);
+    const later = compileGradient(f);
+    for (let k = 0; k < 2; k++) expect(later({ a: 1.5, b: 2 })).toEqual([{ a: 2, b: 1.5 }]);
+    expect(() => later(new Proxy({ a: 1.5, b: 2 }, {}))).toThrow(/is a Proxy that zygote-ts did not make/);
+    const g = compileGradient((q: number[]) => q[0]! * q[1]!);
+    expect(g([1.5, 2])).toEqual([[2, 1.5]]);
+    expect(() => g(new Proxy([1.5, 2], {}))).toThrow(/is a Proxy that zygote-ts did not make/);
+    expect(g([3, 2])).toEqual([[2, 3]]);
+  });
+
   // The same, arriving on a later call, after a plain object was recorded: the reader counts
   // enumerable keys on every call, and checks a newly arrived object for the other kinds
   // (before, `p.x * (p.z ?? 1)` kept the recorded `undefined` for a hidden z: gradient 1, not 5).
