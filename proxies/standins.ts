@@ -931,6 +931,11 @@ const listed = (keys: readonly string[]): string => keys.map((k) => `'${k}'`).jo
 const article = (name: string): string => (/^[AEIOU]/.test(name) ? 'an' : 'a');
 
 /** The own enumerable keys of `o` holding numbers (`holds`: by default, numbers or what carries them; read by descriptor: a getter does not run). */
+/** The own enumerable keys under which a function among the arguments holds numbers (see `noteNumbersOf`). */
+export function keysOfFunctionHoldingNumbers(fn: Function): string[] {
+  return keysHoldingNumbers(fn);
+}
+
 function keysHoldingNumbers(o: object, holds: (v: unknown) => boolean = carriesNumbers): string[] {
   return Object.keys(o).filter((k) => {
     const d = Object.getOwnPropertyDescriptor(o, k);

@@ -14,7 +14,7 @@ import { Params } from '../params.js';
 import { isTraced } from '../core/traced.js';
 import type { Program } from './program.js';
 import { literal } from './codegen.js';
-import { isArrayIndex, sealLike, sealOf, setOwn, type Seal } from '../../proxies/standins.js';
+import { isArrayIndex, keysOfFunctionHoldingNumbers, sealLike, sealOf, setOwn, type Seal } from '../../proxies/standins.js';
 import { isOthersProxy } from '../../proxies/kinds.js';
 
 /** f cannot be compiled (it still runs, uncompiled): the message says why. */
@@ -94,6 +94,10 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
       lines.push(`if (typeof ${expr} !== 'number') return MISS;`, `X[${program.inputCount}] = ${expr};`); // (inputs are numbered in order)
       return program.input(value);
     }
+    // (compiled code compares a function by identity, and kept the numbers it held when recorded:
+    // model.w = 10 after a call, and compileGradient((m, x) => m(x) * m.w) still used 3)
+    const held = typeof value === 'function' ? keysOfFunctionHoldingNumbers(value) : [];
+    if (held.length > 0) throw new Uncompilable(`argument ${path} is a function holding numbers (${held.map((k) => JSON.stringify(k)).join(', ')}), which compiled code would keep as they are now`);
     if (typeof value !== 'object' || value === null) {
       lines.push(`if (${expr} !== ${constant(value)}) return MISS;`);
       return value;

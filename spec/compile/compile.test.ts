@@ -2,7 +2,7 @@
 // order in which a cotangent's contributions are summed may differ, so the last bit may —
 // paths are guarded, and what cannot be compiled runs uncompiled with the reason given.
 import { inspect } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { compileGradient, derivative, gradient } from 'zygote-ts';
 import { Holder } from '../proxies/holder.js';
 import { plainTypeOf } from '../proxies/plain-data.js';
@@ -663,6 +663,34 @@ describe('what is not compiled runs uncompiled', () => {
     expect(g([1.5, 2])).toEqual([[2, 1.5]]);
     expect(() => g(new Proxy([1.5, 2], {}))).toThrow(/is a Proxy that zygote-ts did not make/);
     expect(g([3, 2])).toEqual([[2, 3]]);
+  });
+
+  // (found by helper Ty: compiled code compares a function among the arguments by identity, and
+  // kept the numbers it held when recorded: after model.w = 10, compileGradient((m, x) => m(x) * m.w)
+  // still gave [null, 6] where the eager gradient gives [null, 20])
+  it('a function among the arguments holding numbers runs uncompiled: compiled code would keep them', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {}); // (the eager gradient says they get no gradient)
+    try {
+      const model = Object.assign((x: number) => x * 2, { w: 3 });
+      const f = (m: typeof model, x: number) => m(x) * m.w;
+      const g = compileGradient(f);
+      expect(g(model, 1.5)).toEqual([null, 6]);
+      model.w = 10;
+      expect(g(model, 1.5)).toEqual([null, 20]);
+      expect(g.fallback).toMatch(/argument 0 is a function holding numbers \("w"\)/);
+      const held = { fn: Object.assign((x: number) => x, { k: 2 }), a: 1 };
+      const h = compileGradient((o: typeof held, x: number) => o.fn(x) * o.fn.k * o.a);
+      expect(h(held, 1.5)).toEqual([{ fn: null, a: 3 }, 2]);
+      held.fn.k = 7;
+      expect(h(held, 1.5)).toEqual([{ fn: null, a: 10.5 }, 7]);
+      // (a function holding none is compared by identity, and compiled)
+      const plain = compileGradient((m: (x: number) => number, x: number) => m(x) * x);
+      const sq = (x: number) => x * x;
+      for (let k = 0; k < 2; k++) expect(plain(sq, 2)).toEqual([null, 12]);
+      expect(plain.fallback).toBe(null);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   // The same, arriving on a later call, after a plain object was recorded: the reader counts
