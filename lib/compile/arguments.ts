@@ -154,7 +154,7 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
           const c = Object.create(columns.proto) as Record<string, unknown>;
           copies.set(record, { copy: c, name: `${name}[${copy.length}]` });
           for (const key of columns.keys) {
-            setOwn(c, key, program.input((record as Record<string, number>)[key]!));
+            setField(c, key, program.input((record as Record<string, number>)[key]!));
             written.push([c, key, c[key]]);
           }
           sizes.push([c, columns.keys.length]);
@@ -229,7 +229,7 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
     );
     for (const key of keys) {
       const v = visit((value as Record<string, unknown>)[key], `${name}[${JSON.stringify(key)}]`, `${path}.${key}`);
-      setOwn(copy, key, v);
+      setField(copy, key, v);
       written.push([copy, key, v]);
     }
     return sealLike(copy, seal);
@@ -291,6 +291,19 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
 }
 
 const hasOwn = (o: object, key: PropertyKey): boolean => Object.prototype.hasOwnProperty.call(o, key);
+
+/**
+ * Makes `v` the copy's own data field `key`, as the argument holds it. Assigned, a setter of that
+ * name on the prototype (which the argument's own field shadows) ran instead: with a class whose
+ * setter stores `value * 100` in `_v` and an instance holding its own `value`, f was recorded on
+ * another object (a gradient of { _v: 300 } where it is { value: 1, _v: 1.5 }), and writing the
+ * copy back replaced the caller's `value` by `_v` 30000. (Also an own `__proto__` key, which
+ * assigned would set the prototype.)
+ */
+function setField(copy: Record<string, unknown>, key: string, v: unknown): void {
+  if (key in copy) Object.defineProperty(copy, key, { value: v, writable: true, enumerable: true, configurable: true });
+  else copy[key] = v;
+}
 
 const attributeCode = (d: PropertyDescriptor): string => `${'value' in d ? (d.writable ? 'w' : '-') : 'a'}${d.enumerable ? 'e' : '-'}${d.configurable ? 'c' : '-'}`;
 

@@ -693,6 +693,36 @@ describe('what is not compiled runs uncompiled', () => {
     }
   });
 
+  // (found by helper Ty: the recording's copy was given the argument's fields by assignment, so a
+  // setter of the same name on the prototype — which the instance's own field shadows, as a class
+  // field defined over a base class's accessor does — ran instead: f was recorded on another object,
+  // { _v: 300 } where the gradient is { value: 1, _v: 1.5 }, and the write-back left the caller's
+  // object { _v: 30000 } without its own `value`)
+  it("an argument's own field that shadows an accessor of its prototype is copied as the field it is", () => {
+    class Base {
+      _v = 1;
+      set value(v: number) {
+        this._v = v * 100;
+      }
+      get value(): number {
+        return this._v;
+      }
+    }
+    const shadowed = (value: number) => Object.defineProperty(new Base(), 'value', { value, writable: true, enumerable: true, configurable: true }) as Base;
+    const f = (d: Base) => d.value * d._v;
+    const g = compileGradient(f);
+    for (const v of [1.5, 2.5]) expect(g(shadowed(v))).toEqual(gradient(f, shadowed(v)));
+    expect(g(shadowed(2.5))).toEqual([{ _v: 2.5, value: 1 }]);
+    const w = (d: Base) => ((d.value = d.value * 2), d.value + d._v);
+    const arg = shadowed(1.5);
+    expect(compileGradient(w)(arg)).toEqual([{ _v: 1, value: 2 }]);
+    expect({ ...arg }).toEqual({ _v: 1, value: 3 });
+    // (an array of such records, read in columns)
+    const many = () => Array.from({ length: 12 }, (_, i) => shadowed(i));
+    const sum = (ds: Base[]) => ds.reduce((t, d) => t + d.value * d.value, 0);
+    expect(compileGradient(sum)(many())).toEqual(gradient(sum, many()));
+  });
+
   // The same, arriving on a later call, after a plain object was recorded: the reader counts
   // enumerable keys on every call, and checks a newly arrived object for the other kinds
   // (before, `p.x * (p.z ?? 1)` kept the recorded `undefined` for a hidden z: gradient 1, not 5).
