@@ -109,14 +109,14 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
         throw new TypeError(getterMessage(key));
       }
       const [v, t] = split(d.value);
-      if (key === '__proto__') {
-        // (an own "__proto__" key, as JSON.parse makes: assigned, it would set the prototype)
-        setOwn(value, key, v);
-        setOwn(tangent, key, t);
-      } else {
-        value[key] = v;
-        tangent[key] = t;
-      }
+      // (a name the value inherits is defined: an own "__proto__" key, as JSON.parse makes, which
+      // assigned would set the prototype; a field shadowing an accessor of the prototype, whose
+      // setter ran instead: jvp's value of make(x * 2), an instance holding its own `value` over a
+      // setter storing v * 100 in `_v`, was { _v: 300 } where f returns { _v: 1, value: 3 })
+      if (key in value) Object.defineProperty(value, key, { value: v, writable: true, enumerable: true, configurable: true });
+      else value[key] = v;
+      if (key === '__proto__') setOwn(tangent, key, t);
+      else tangent[key] = t;
     }
     return [lockedLike(x, value), tangent];
   };

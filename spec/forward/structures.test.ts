@@ -33,6 +33,26 @@ describe('jvp on structured arguments', () => {
 
   // (a Map or Set subclass's value was a plain Map or Set, without its fields: instanceof Tally
   // false, its label and total() gone; a frozen instance's value was open)
+  // (found by helper Ty: the value was given the output's fields by assignment, so a setter of the
+  // same name on its prototype, which the instance's own field shadows, ran instead: the value of
+  // make(x * 2) was { _v: 300 } where f returns { _v: 1, value: 3 })
+  it("a class output's own field that shadows an accessor of its prototype stays a field", () => {
+    class Base {
+      _v = 1;
+      set value(v: number) {
+        this._v = v * 100;
+      }
+      get value(): number {
+        return this._v;
+      }
+    }
+    const make = (value: number) => Object.defineProperty(new Base(), 'value', { value, writable: true, enumerable: true, configurable: true }) as Base;
+    const [y, dy] = jvp((x: number) => make(x * 2), [1.5], [1]);
+    expect(y).toBeInstanceOf(Base);
+    expect({ ...(y as Base) }).toEqual({ _v: 1, value: 3 });
+    expect(dy).toEqual({ _v: 0, value: 2 });
+  });
+
   it("a Map's or Set's value keeps its class and fields, and any value its original's lock", () => {
     class Tally extends Map<string, number> {
       label = 'L';
