@@ -1146,7 +1146,7 @@ export function searchCallback(fn: unknown): unknown {
 const storeTarget = <T>(target: T): T => (isTraced(target) ? (primal(target) as T) : target);
 
 export function reflectSet(...given: [target: object, key: PropertyKey, value?: unknown, receiver?: unknown]): boolean {
-  const args = given.map((a, i) => (i === 0 || i === 3 ? storeTarget(a) : a)) as typeof given;
+  const args = isTraced(given[0]) || isTraced(given[3]) ? (given.map((a, i) => (i === 0 || i === 3 ? storeTarget(a) : a)) as typeof given) : given;
   const done = Reflect.apply(Reflect.set, Reflect, args) as boolean; // (arity kept: a receiver given as undefined is one)
   const value = args[2];
   return typeof value === 'object' && value !== null ? touch(args.length > 3 ? args[3] : args[0], done) : done;
