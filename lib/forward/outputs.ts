@@ -43,7 +43,11 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
       // forEach saw a place the plain f's array has not)
       value.length = tangent.length = x.length;
       for (let i = 0; i < x.length; i++) if (i in x) [value[i], tangent[i]] = split(x[i]);
-      return [value, tangent];
+      // (the value keeps a subclass's prototype, and the lock, as a record's and a Map's do: it was a
+      // plain open Array, `instanceof Vec` false and its methods gone)
+      const proto = Object.getPrototypeOf(x) as object | null;
+      if (proto !== Array.prototype) Object.setPrototypeOf(value, proto);
+      return [lockedLike(x, value), tangent];
     }
     if (isFloatArray(x)) {
       const Kind = x instanceof Float32Array ? Float32Array : Float64Array;

@@ -36,6 +36,22 @@ describe('jvp on structured arguments', () => {
   // (found by helper Ty: the value was given the output's fields by assignment, so a setter of the
   // same name on its prototype, which the instance's own field shadows, ran instead: the value of
   // make(x * 2) was { _v: 300 } where f returns { _v: 1, value: 3 })
+  // (found by helper Ty: an array output's value was a plain open Array: `instanceof Vec` false,
+  // `norm()` gone, a frozen output's value open; its named fields are still left out, see README)
+  it("an array output's value keeps a subclass's prototype and the array's lock", () => {
+    class Vec extends Array<number> {
+      norm(): number {
+        return Math.hypot(...this);
+      }
+    }
+    const [y, dy] = jvp((x: number) => Vec.from([x, x * x]) as Vec, [1.5], [1]);
+    expect(y).toBeInstanceOf(Vec);
+    expect((y as Vec).norm()).toBeCloseTo(Math.hypot(1.5, 2.25), 12);
+    expect(dy).toEqual([1, 3]);
+    const [frozen] = jvp((x: number) => Object.freeze([x, 2 * x]), [1.5], [1]);
+    expect(Object.isFrozen(frozen)).toBe(true);
+  });
+
   it("a class output's own field that shadows an accessor of its prototype stays a field", () => {
     class Base {
       _v = 1;
