@@ -228,7 +228,7 @@ export function gradientWithSweep(
   opened: (tape: Tape) => void,
   sweep: (tape: Tape, output: number, wanted: readonly number[]) => unknown[],
 ): unknown[] {
-  const { tape, wrapped, result: row } = trace(
+  const { tape, wrapped, result: row, texts } = trace(
     checkedFunction(f, 'compileGradient'),
     args,
     (output, tape) => {
@@ -238,7 +238,15 @@ export function gradientWithSweep(
     },
     { opened },
   );
-  return row < 0 ? args.map(() => null) : wrapped.gradients(sweep(tape, row, wrapped.inputRows));
+  // (text not read back is suspected as `gradient` suspects it: compiled, an output computed from
+  // x's digits gave [null, 0.75] with no word, where the eager gradient warned)
+  const inputs = wrapped.inputRows;
+  let cotangents = row < 0 ? inputs.map(() => null) : sweep(tape, row, texts.length === 0 ? inputs : [...inputs, ...texts.map(({ by }) => by.tracedIndex)]);
+  if (texts.length > 0) {
+    reportTextsCutOff(f, texts, row < 0 ? texts.map(() => null) : cotangents.slice(inputs.length));
+    cotangents = cotangents.slice(0, inputs.length);
+  }
+  return row < 0 ? args.map(() => null) : wrapped.gradients(cotangents);
 }
 
 /** An array output's row on `tape` (-1: it does not depend on it) and its value outside. */

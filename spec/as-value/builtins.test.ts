@@ -3,7 +3,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { inspect, format } from 'node:util';
 import { runInThisContext } from 'node:vm';
-import { configure, gradient, jacfwd, jacobian, jvp, withgradient } from 'zygote-ts';
+import { compileGradient, configure, gradient, jacfwd, jacobian, jvp, withgradient } from 'zygote-ts';
 import { agrees } from './agree.js';
 import { transform } from '../../lib/transform/index.js';
 import { plainTypeOf } from '../proxies/plain-data.js';
@@ -247,6 +247,28 @@ describe('a traced number behaves as its value', () => {
       expect(jacobian((x: number) => (labels.push(`x = ${x}`), [x * 2]), 0.75)).toEqual([[2]]);
       expect(jvp((x: number) => (labels.push(String(x)), [x * 3]), [0.75], [1])).toEqual([[2.25], [3]]);
       expect(jacfwd((x: number) => [parseFloat(String(x)) * 2], 0.75)).toEqual([[2]]);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  // (compiled, the output computed from x's digits gave [null, 0.75] with no word, where gradient warned)
+  it('compileGradient reports text of a moving number not read back, as gradient does', () => {
+    const digitsValue = runInThisContext(
+      `(s) => { const [whole, fraction = ''] = s.split('.'); let v = 0; for (const c of whole) v = v * 10 + (c.charCodeAt(0) - 48); let unit = 1; for (const c of fraction) { unit /= 10; v += (c.charCodeAt(0) - 48) * unit; } return v; }`,
+    ) as (s: string) => number;
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const said = () => warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('not read back'));
+      const g = compileGradient((x: number, y: number) => y * digitsValue(String(x)));
+      expect(g(0.75, 2)).toEqual([null, digitsValue('0.75')]);
+      expect(said()).toHaveLength(1);
+      expect(said()[0]).toMatch(/written as text \("0\.75".* and the number reaches f's result no other way/);
+      // (a label of a number that reaches the result is not reported)
+      warn.mockClear();
+      const labels: string[] = [];
+      expect(compileGradient((x: number) => (labels.push(`x = ${x}`), x * 2))(0.75)).toEqual([2]);
       expect(warn).not.toHaveBeenCalled();
     } finally {
       warn.mockRestore();
