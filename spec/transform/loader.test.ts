@@ -143,7 +143,7 @@ describe('node --import zygote-ts/register', () => {
     // A commented-out "extends" is none (followed, its missing file left the config unread: 150 and [100]).
     writeFileSync(join(dir, 'tsconfig.json'), '{\n  // "extends": "./old.json",\n  "compilerOptions": { "module": "esnext" }\n}');
     expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.ts')]))).toEqual({ value: 4.5, grad: [6] });
-  });
+  }, 90_000); // (it starts several node processes: past 30 s on a loaded machine)
 
   it('runs CommonJS TypeScript that tsc compiles as a module as strict code', () => {
     // tsc starts the CommonJS output of a module (a .cts file, or import/export syntax,
@@ -305,7 +305,7 @@ describe('node --import zygote-ts/register', () => {
     // In a "type": "module" package, and without a module setting, an ES module as before (and as Node runs it).
     expect(run('{ "compilerOptions": { "module": "nodenext" } }', { type: 'module' })).toEqual(module);
     expect(run('{ "compilerOptions": { "target": "ES2022" } }', {})).toEqual(module);
-  });
+  }, 90_000); // (it starts several node processes: past 30 s on a loaded machine)
 
   it("imports CommonJS with or without esModuleInterop, as tsc's CommonJS output does", () => {
     // Without it (its TypeScript 5 default under "module": "commonjs", or set false) tsc reads
