@@ -75,16 +75,32 @@ export function leastSquares<T>(residuals: (x: T) => readonly number[] | NDArray
   let evaluations = 0;
   let jacobians = 0;
 
+  // The residuals' count, set at x0. (one that changed with x — a trimmed fit dropping the
+  // points beyond a threshold — was read against x0's count: the normal equations summed the
+  // first m rows of J only, and the fit stopped 'converged' where the gradient of the cost
+  // it reported was not zero)
+  let count = -1;
+  const counted = (r: Float64Array, v: Float64Array): Float64Array => {
+    if (count < 0) count = r.length;
+    else if (r.length !== count) {
+      throw new RangeError(
+        `zygote-ts: leastSquares: the residuals numbered ${count} at x0 but ${r.length} at ${v.length <= 6 ? `x = [${Array.from(v).join(', ')}]` : 'a later x'}: ` +
+          'their count must not depend on x (Levenberg–Marquardt fits one vector of residuals; a cost whose terms come and go jumps). ' +
+          'Give a point you leave out a residual of 0 (or a weight) instead of dropping it.',
+      );
+    }
+    return r;
+  };
   const residualsAt = (v: Float64Array): Float64Array => {
     evaluations++;
-    return numbersOf(residuals(structure(v)));
+    return counted(numbersOf(residuals(structure(v))), v);
   };
   /** The residuals and their Jacobian (m×n, row-major) at v. */
   const linearised = (v: Float64Array): { r: Float64Array; J: Float64Array } => {
     evaluations++;
     jacobians++;
     const { val, grad } = withjacobian(residuals, structure(v));
-    const r = numbersOf(val);
+    const r = counted(numbersOf(val), v);
     const rows = grad[0] as unknown;
     if (isNDArray(rows)) return { r, J: Float64Array.from(rows.data) };
     const J = new Float64Array(r.length * n);

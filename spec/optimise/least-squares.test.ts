@@ -85,3 +85,14 @@ describe('structures, snapshots and stopping', () => {
     expect(() => leastSquares((x: number) => x as unknown as number[], 1)).toThrow(/needs f to return an array of numbers/);
   });
 });
+
+describe('misuse is refused', () => {
+  it('residuals whose count changes with x (a trimmed fit): refused, not fitted on the first rows of J', () => {
+    // (the normal equations took x0's count of rows: this fit stopped 'converged' at
+    // a = 1.98421, b = 1.05366, where the least-squares line of its 7 residuals is a = 1.97143, b = 1.08571)
+    const xs = [0, 1, 2, 3, 4, 5, 6, 7];
+    const ys = [1.2, 2.7, 5.3, 6.8, 9.1, 11.3, 12.6, 45];
+    const trimmed = (p: { a: number; b: number }) => xs.map((x, i) => p.a * x + p.b - ys[i]!).filter((r) => Math.abs(r) < 10);
+    expect(() => leastSquares(trimmed, { a: 0, b: 0 })).toThrow(/the residuals numbered 5 at x0 but 7 at x = \[.*\]: their count must not depend on x/);
+  });
+});
