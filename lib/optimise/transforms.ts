@@ -7,7 +7,7 @@
 // not decayed. Step counts are one per transformation, as in optax, except Adam's bias
 // correction, which counts the gradients each slot's moments took (Optimisers.jl's state per leaf).
 
-import { leafwise, dotLeaves, zerosOfSpec, specOf, type Leaf } from '../tree/leaves.js';
+import { leafwise, dotLeaves, maxAbsLeaf, zerosOfSpec, specOf, type Leaf } from '../tree/leaves.js';
 import { checkOptionNames } from './options.js';
 import { scheduleOf, type LearningRate } from './schedules.js';
 import { GradientTransformation, type SlotRule, type Slots } from './transformation.js';
@@ -208,9 +208,29 @@ export function clipByGlobalNorm(maxNorm: number): GradientTransformation {
       for (const g of grads) if (g !== null) squares += dotLeaves(g, g);
       const norm = Math.sqrt(squares);
       if (norm <= maxNorm) return [[...grads], state];
-      const factor = maxNorm / norm;
+      const factor = squares === Infinity ? overflowedClip(grads, maxNorm) : maxNorm / norm;
       return [eachSlot(grads, (g) => leafwise(g, (x) => factor * x, g)), state];
     },
   };
   return new GradientTransformation(`clipByGlobalNorm(${maxNorm})`, rule);
+}
+
+/**
+ * clipByGlobalNorm's factor where the sum of squares overflowed: the norm taken over the
+ * gradients divided by their largest |element| (as BLAS's nrm2 scales). Plainly, finite
+ * gradients of 1e155 or more gave a norm of Infinity and a factor of 0: the clip meant for
+ * exploding gradients made the update zero, the step doing nothing, with no word. A gradient
+ * that holds Infinity keeps the factor 0 (optax's: its Infinity becomes NaN).
+ */
+function overflowedClip(grads: Slots, maxNorm: number): number {
+  let largest = 0;
+  for (const g of grads) if (g !== null) largest = Math.max(largest, maxAbsLeaf(g));
+  if (!Number.isFinite(largest)) return 0;
+  let scaled = 0;
+  for (const g of grads) {
+    if (g === null) continue;
+    const unit = leafwise(g, (x) => x / largest, g);
+    scaled += dotLeaves(unit, unit);
+  }
+  return maxNorm / largest / Math.sqrt(scaled);
 }

@@ -215,6 +215,21 @@ describe('the transformations follow their recurrences, for every kind of leaf',
     expect(numbers(clip.update(small, state)[0]!)).toEqual(numbers(small));
   });
 
+  it('clipByGlobalNorm clips gradients whose sum of squares overflows to the norm, not to zero', () => {
+    // (the norm was Infinity and the factor 0: the update of { a: [3e200, 4e200] } was [0, 0], not [0.6, 0.8])
+    const clip = clipByGlobalNorm(1);
+    const state = clip.init({ a: [1, 2], w: array([1, 1]), b: 3 });
+    const [u] = clip.update({ a: [3e200, 4e200], w: array([0, -1e200]), b: null }, state);
+    const norm = Math.sqrt(26); // the gradient is (3, 4, 0, −1)·1e200
+    expect(u!.a[0]).toBeCloseTo(3 / norm, 14);
+    expect(u!.a[1]).toBeCloseTo(4 / norm, 14);
+    expect(u!.w.data[1]).toBeCloseTo(-1 / norm, 14);
+    expect(u!.b).toBe(null);
+    // a gradient holding Infinity still gives NaN there and 0 elsewhere, as optax's
+    const [v] = clip.update({ a: [Infinity, 1], w: array([0, 0]), b: 1 }, state);
+    expect([v!.a[0], v!.a[1], v!.b]).toEqual([NaN, 0, 0]);
+  });
+
   it('chain composes, in order', () => {
     expectSame(run(chain(scale(2), scaleByLearningRate(0.1))), reference(() => (g) => -0.2 * g!));
     expectSame(run(chain(clipByGlobalNorm(1e9), sgd(0.3))), reference(() => (g) => -0.3 * g!));
