@@ -189,7 +189,10 @@ function record<A extends unknown[], Y>(f: (...args: A) => Y, args: A, caller: s
       cotangents = cotangents.slice(0, inputs.length);
     }
     const grads = wrapped.gradients(cotangents, dense);
-    if (params !== null) return new Grads(params, grads) as unknown as Gradients<A>;
+    if (params !== null) {
+      if (!dense && params.length > 0 && grads.every((g) => g === null)) reportParamsUnreached(f, params.length);
+      return new Grads(params, grads) as unknown as Gradients<A>;
+    }
     return (row < 0 && !dense ? args.map(() => null) : grads) as Gradients<A>;
   };
   return [value as Y, back, tape];
@@ -206,6 +209,21 @@ function record<A extends unknown[], Y>(f: (...args: A) => Y, args: A, caller: s
 function reportTextsCutOff(f: Function, texts: readonly TextNotReadBack[], cotangents: readonly unknown[]): void {
   const cut = texts.find((_, k) => cotangents[k] === null);
   if (cut !== undefined) reportTextNotReadBack(f, cut, "the number reaches f's result no other way");
+}
+
+/**
+ * Says (once per f) that f's result depends on none of its Params. Params are keyed by
+ * identity: a training loop that replaced its arrays (`m.W = sub(m.W, …)`, a projection, a
+ * functional update) differentiated with respect to the old ones, which f no longer reads;
+ * every gradient was null and `gs.update` stepped nothing, with no word. Only suspected (f
+ * may not depend on them), so a warning.
+ */
+function reportParamsUnreached(f: Function, count: number): void {
+  suspect(
+    `params unreached in ${Function.prototype.toString.call(f)}`,
+    `f's result depends on none of its ${count} Params (every gradient is null, and gs.update steps nothing). Params are keyed by identity: if the arrays f reads were replaced since the Params were made (m.W = sub(m.W, …), a functional update or a projection), they are not among them.`,
+    'Make the Params from the arrays f reads now, or step the parameters in place (gs.update, applyUpdatesInPlace). If f truly does not depend on them, ignore this.',
+  );
 }
 
 /** Says (once per f) that text `cut` was not read back, where `reach` says why the result may depend on it. */

@@ -1,6 +1,6 @@
 // Implicit parameters: Params / Grads, keyed by identity.
-import { describe, expect, it } from 'vitest';
-import { add, array, derivative, exp, gradient, Grads, jacobian, jvp, matmul, mul, NDArray, Params, pullback, rand, sum, tanh, withgradient } from 'zygote-ts';
+import { describe, expect, it, vi } from 'vitest';
+import { add, array, derivative, exp, gradient, Grads, sub, jacobian, jvp, matmul, mul, NDArray, Params, pullback, rand, sum, tanh, withgradient } from 'zygote-ts';
 import { plainTypeOf } from '../proxies/plain-data.js';
 
 describe('Params and Grads', () => {
@@ -262,5 +262,25 @@ describe('jacobian and Params', () => {
       expect(() => jacobian((() => mul(a, b)) as never, ps as never)).toThrow(/jacobian takes explicit arguments, not Params/);
     }
     expect(jacobian((x: NDArray) => mul(x, b), a)[0].toArray()).toEqual([[3, 0], [0, 4]]);
+  });
+
+  it("warns when f's result depends on none of the Params: arrays replaced after the Params were made", () => {
+    // (a loop that replaced its arrays got null for every gradient, and gs.update stepped nothing, with no word)
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const m = { W: array([1, 2]), v: [1, 2] };
+      const ps = new Params([m.W, m.v]);
+      const lossOfModel = () => sum(mul(m.W, m.W)) + m.v[0]! * m.v[1]!;
+      const first = gradient(lossOfModel, ps);
+      expect(warn).not.toHaveBeenCalled();
+      m.W = sub(m.W, mul(first.get(m.W)!, 0.1)) as NDArray; // new arrays, not among the Params
+      m.v = m.v.map((x, i) => x - 0.1 * first.get(m.v)![i]!);
+      const stale = gradient(lossOfModel, ps);
+      expect([...stale].map(([, g]) => g)).toEqual([null, null]);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]![0])).toMatch(/f's result depends on none of its 2 Params .*keyed by identity/);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
