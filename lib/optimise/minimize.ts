@@ -46,7 +46,7 @@ export interface MinimizeOptions<T> {
   valueTolerance?: number;
   /** Converged when a step's largest component is at most this. Default 0 (off). */
   stepTolerance?: number;
-  /** Adam's learning rate (default 0.001), or gradient descent's fixed step. */
+  /** Adam's learning rate (default 0.001), or gradient descent's fixed step: a positive number (refused with L-BFGS). */
   learningRate?: number;
   /** How many steps L-BFGS remembers. Default 10. */
   memory?: number;
@@ -95,6 +95,7 @@ export function minimize<T>(f: (x: T) => number, x0: T, options: MinimizeOptions
   checkOptionNames('minimize', options, ['method', 'maxIterations', 'tolerance', 'valueTolerance', 'stepTolerance', 'learningRate', 'memory', 'compile', 'onStep']);
   const { method = 'lbfgs', maxIterations = 1000, tolerance = 1e-8, valueTolerance = 0, stepTolerance = 0, onStep } = options;
   checkStopping('minimize', maxIterations, { tolerance, valueTolerance, stepTolerance });
+  checkMethodOptions(method, options);
   const objective = new Objective(f, x0, 'minimize', options.compile ?? true);
   let step = stepperFor(method, objective, options);
 
@@ -165,6 +166,23 @@ export function minimize<T>(f: (x: T) => number, x0: T, options: MinimizeOptions
       converged: reason === 'gradient' || reason === 'value' || reason === 'step',
       message: detail,
     };
+  }
+}
+
+/**
+ * Refuses a learning rate that cannot descend, and one given to L-BFGS. (learningRate 0 left
+ * x where it was, and with a stepTolerance the zero step reported 'step', converged, at x0
+ * where the gradient was 6; a negative one climbed; L-BFGS took its steps from the line
+ * search, the rate asked for unused, with nothing said)
+ */
+function checkMethodOptions<T>(method: MinimizeMethod, options: MinimizeOptions<T>): void {
+  const { learningRate } = options;
+  if (learningRate === undefined) return;
+  if (method === 'lbfgs') {
+    throw new TypeError(`zygote-ts: minimize: learningRate is for method 'gd' or 'adam'; L-BFGS (the default method) takes its steps from a line search. Pass method: 'gd' for a fixed step.`);
+  }
+  if (!(typeof learningRate === 'number' && learningRate > 0 && learningRate < Infinity)) {
+    throw new RangeError(`zygote-ts: minimize: learningRate must be a positive number, got ${String(learningRate)}.`);
   }
 }
 

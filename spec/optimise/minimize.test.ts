@@ -110,6 +110,17 @@ describe('any structure, and why it stopped', () => {
     expect(Math.abs(slow.x)).toBeLessThan(1e-3);
   });
 
+  it('refuses a learning rate that cannot descend, and one given to L-BFGS', () => {
+    // (learningRate 0 with a stepTolerance reported 'step', converged, at x0 = 0 where the gradient of (x − 3)² is −6)
+    const f = (x: number) => (x - 3) ** 2;
+    for (const learningRate of [0, -0.1, NaN, Infinity]) {
+      expect(() => minimize(f, 0, { method: 'gd', learningRate, stepTolerance: 1e-9 })).toThrow(/minimize: learningRate must be a positive number/);
+      expect(() => minimize(f, 0, { method: 'adam', learningRate, stepTolerance: 1e-9 })).toThrow(/minimize: learningRate must be a positive number/);
+    }
+    expect(() => minimize(f, 0, { learningRate: 0.1 })).toThrow(/learningRate is for method 'gd' or 'adam'; L-BFGS .* takes its steps from a line search/);
+    expect(minimize(f, 0, { method: 'gd', learningRate: 0.25 }).x).toBeCloseTo(3, 8);
+  });
+
   it('an NDArray and a Map', () => {
     const target = array([1, -2, 3]);
     const r = minimize((v: NDArray) => sum(mul(mul(v, v), 1)) - 2 * sum(mul(v, target)), array([0, 0, 0]));
