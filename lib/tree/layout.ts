@@ -12,7 +12,7 @@
 //
 // Recursive: parameter structures are shallow (layers, fields), unlike the tape.
 
-import { kindOf } from '../../proxies/kinds.js';
+import { kindOf, Refusal } from '../../proxies/kinds.js';
 import { setOwn } from '../../proxies/standins.js';
 import { isTraced } from '../core/traced.js';
 import { isNDArray } from '../ndarray.js';
@@ -81,7 +81,13 @@ export class Layout {
         for (const key of dataKeys(v)) setOwn(out, key, walk((v as Record<string, unknown>)[key], into(path, key)));
         return out;
       }
-      return null; // a Set (its members are its keys), an opaque object (Date, …), a refused one
+      // (a store's Proxy — Vue's reactive, MobX, an immer draft inside a recipe — or a Float16Array
+      // was taken to hold no numbers: opt.init gave it no slot, and applyUpdates then said the
+      // gradient "holds numbers where the parameters have none", minimize "x0 holds no numbers")
+      if (kind instanceof Refusal && !(v instanceof WeakMap || v instanceof WeakSet || v instanceof Promise)) {
+        throw new TypeError(`zygote-ts: ${caller}: ${pathText(path)} ${kind.reason}`);
+      }
+      return null; // a Set (its members are its keys), an opaque object (Date, …), a WeakMap
     };
     return new Layout(specs, walk(x, null));
   }

@@ -239,4 +239,17 @@ describe('applyUpdatesInPlace', () => {
     applyUpdatesInPlace(model, { ...update, s: null, r: { v: 1, w: null } });
     expect([model.a, model.r.v]).toEqual([[2, 3], 2]);
   });
+
+  it("a Proxy (an immer draft inside a recipe, a store's) is refused by name, not taken to hold no numbers", () => {
+    // (taken as empty: applyUpdates said the update "holds numbers where the parameters have none", and opt.init gave it no slot)
+    const state = { model: { w: [1, 2], b: 0.5 } };
+    const update = { w: [0.5, 0.5], b: 1 };
+    expect(() => produce(state, (d) => void (d.model = applyUpdates(d.model, update)))).toThrow(/applyUpdates: the whole value is an immer draft .*current\(draft\)/);
+    expect(() => sgd(0.1).init(new Proxy({ w: [1, 2] }, {}))).toThrow(/sgd\(0\.1\)\.init: the whole value is a Proxy that zygote-ts did not make/);
+    expect(() => sgd(0.1).init({ layer: new Proxy({ w: [1, 2] }, {}) })).toThrow(/\.layer is a Proxy/);
+    // what holds no numbers is still passed over
+    expect(applyUpdates({ w: 1, cache: new WeakMap() }, { w: 1, cache: null }).w).toBe(2);
+    // with current(draft), or outside the recipe, it is updated
+    expect(produce(state, (d) => void (d.model = applyUpdates({ ...d.model, w: [...d.model.w] }, update))).model).toEqual({ w: [1.5, 2.5], b: 1.5 });
+  });
 });
