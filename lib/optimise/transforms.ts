@@ -8,6 +8,7 @@
 // correction, which counts the gradients each slot's moments took (Optimisers.jl's state per leaf).
 
 import { leafwise, dotLeaves, maxAbsLeaf, zerosOfSpec, specOf, type Leaf } from '../tree/leaves.js';
+import { suspect } from '../escapes.js';
 import { checkOptionNames } from './options.js';
 import { scheduleOf, type LearningRate } from './schedules.js';
 import { GradientTransformation, type SlotRule, type Slots } from './transformation.js';
@@ -124,11 +125,13 @@ export function scaleByAdam(options: AdamOptions = {}): GradientTransformation {
       const counts1 = counts.map((t, k) => (grads[k] === null || grads[k] === undefined ? t : t + 1));
       const mu1 = advance(mu, grads, (m, g) => leafwise(g, (mi, gi) => b1 * mi + (1 - b1) * gi, m, g));
       const nu1 = advance(nu, grads, (v, g) => leafwise(g, (vi, gi) => b2 * vi + (1 - b2) * gi * gi, v, g));
+      let overflowed = false;
       const updates = eachSlot(grads, (g, k) => {
         const c1 = 1 - b1 ** counts1[k]!;
         const c2 = 1 - b2 ** counts1[k]!;
-        return leafwise(g, (m, v) => m / c1 / (Math.sqrt(v / c2 + epsRoot) + eps), mu1[k]!, nu1[k]!);
+        return leafwise(g, (m, v) => ((overflowed ||= v === Infinity), m / c1 / (Math.sqrt(v / c2 + epsRoot) + eps)), mu1[k]!, nu1[k]!);
       });
+      if (overflowed) warnSecondMomentOverflow('scaleByAdam');
       return [updates, { counts: counts1, mu: mu1, nu: nu1 }];
     },
   };
@@ -167,10 +170,27 @@ export function scaleByRms(options: RmsOptions = {}): GradientTransformation {
     init: zerosLike,
     update(grads, nu) {
       const nu1 = advance(nu, grads, (v, g) => leafwise(g, (vi, gi) => decay * vi + (1 - decay) * gi * gi, v, g));
-      return [eachSlot(grads, (g, k) => leafwise(g, (gi, vi) => gi / denominator(vi), g, nu1[k]!)), nu1];
+      let overflowed = false;
+      const updates = eachSlot(grads, (g, k) => leafwise(g, (gi, vi) => ((overflowed ||= vi === Infinity), gi / denominator(vi)), g, nu1[k]!));
+      if (overflowed) warnSecondMomentOverflow('scaleByRms');
+      return [updates, nu1];
     },
   };
   return new GradientTransformation('scaleByRms', rule);
+}
+
+/**
+ * Says (once per transformation) that a mean square of gradients is Infinity: the updates of
+ * its parameters are 0 (or NaN) from then on, whatever the gradients (optax's and PyTorch's
+ * are too). Plainly, one gradient of 1e160 — or of 1e21 for float32 parameters, whose moments
+ * are float32 — froze its parameter for the rest of the training, with no word.
+ */
+function warnSecondMomentOverflow(name: string): void {
+  suspect(
+    `${name} second moment overflow`,
+    `${name}: a parameter's mean square of gradients is Infinity (a gradient beyond ~1e154, ~1e20 for float32 parameters, or not finite), so its updates are 0 (or NaN) from now on.`,
+    'Clip the gradients before it, chain(clipByGlobalNorm(1), adam(lr)), and start again from a new state (init).',
+  );
 }
 
 /**

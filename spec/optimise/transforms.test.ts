@@ -1,7 +1,7 @@
 // The gradient transformations against their papers' recurrences, written out per number
 // below, over structures of every kind (the same numbers whatever holds them); null
 // gradients; and training loops that reach a closed-form optimum.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   adam,
   adamw,
@@ -228,6 +228,41 @@ describe('the transformations follow their recurrences, for every kind of leaf',
     // a gradient holding Infinity still gives NaN there and 0 elsewhere, as optax's
     const [v] = clip.update({ a: [Infinity, 1], w: array([0, 0]), b: 1 }, state);
     expect([v!.a![0], v!.a![1], v!.b]).toEqual([NaN, 0, 0]);
+  });
+
+  it("warns when Adam's or RMSprop's mean square of gradients overflows, freezing its parameter; clipping first keeps it moving", () => {
+    // (one gradient of 1e21 made a float32 parameter's second moment Infinity: its updates were 0 ever after, with no word)
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const frozenAfter = (opt: ReturnType<typeof adam>) => {
+        let p = { w: new Float32Array([1]) };
+        let state = opt.init(p);
+        for (const g of [1e21, 1, 1]) {
+          const [u, next] = opt.update({ w: new Float32Array([g]) }, state);
+          state = next;
+          p = applyUpdates(p, u);
+        }
+        return p.w[0];
+      };
+      expect(frozenAfter(adam(0.1))).toBe(1); // (as optax's and PyTorch's: the formula is theirs)
+      expect(frozenAfter(rmsprop(0.1))).toBe(1);
+      const said = warn.mock.calls.map((c) => String(c[0]));
+      expect(said.some((m) => /scaleByAdam: a parameter's mean square of gradients is Infinity.*clipByGlobalNorm/.test(m))).toBe(true);
+      expect(said.some((m) => /scaleByRms: a parameter's mean square of gradients is Infinity/.test(m))).toBe(true);
+      warn.mockClear();
+      const clipped = chain(clipByGlobalNorm(1), adam(0.1));
+      let q = { w: 1 };
+      let state = clipped.init(q);
+      for (const g of [1e160, 1]) {
+        const [u, next] = clipped.update({ w: g }, state);
+        state = next;
+        q = applyUpdates(q, u);
+      }
+      expect(q.w).toBeCloseTo(0.8, 6); // two Adam steps of lr · sign(g)
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('chain composes, in order', () => {
