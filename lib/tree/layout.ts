@@ -66,7 +66,10 @@ export class Layout {
       if (kind === 'array') {
         const out: Skeleton[] = [];
         seen.set(v, out);
-        (v as unknown[]).forEach((item, i) => out.push(walk(item, into(path, i))));
+        // (by index, not forEach, which skips a hole: the places after it moved down one, and a
+        // sparse array's numbers were refused as where the parameters "have none")
+        const a = v as unknown[];
+        for (let i = 0; i < a.length; i++) out.push(walk(a[i], into(path, i)));
         return out;
       }
       if (kind === 'map') {

@@ -75,7 +75,7 @@ export function rebuild<T>(x: T, layout: Layout, leaves: readonly (Leaf | null)[
       let out: unknown[] | null = null;
       for (let i = 0; i < s.length; i++) {
         const next = walk(a[i], s[i]!, path, i);
-        if (next === a[i] && out === null) continue;
+        if (next === a[i]) continue; // (the copy holds it already, or a hole stays a hole)
         out ??= inPlace ? writable(a, path, options.caller) : a.slice();
         out[i] = next;
       }

@@ -252,4 +252,17 @@ describe('applyUpdatesInPlace', () => {
     // with current(draft), or outside the recipe, it is updated
     expect(produce(state, (d) => void (d.model = applyUpdates({ ...d.model, w: [...d.model.w] }, update))).model).toEqual({ w: [1.5, 2.5], b: 1.5 });
   });
+
+  it('a sparse array: its numbers keep their places and its holes stay holes', () => {
+    // (forEach skipped the hole: the places after it moved down one, and the update was refused)
+    // eslint-disable-next-line no-sparse-arrays
+    const p = [1, , 3] as number[];
+    const [g] = gradient((x: number[]) => (x[0] ?? 0) * 2 + (x[2] ?? 0) * 5, p);
+    const [u] = sgd(1).update(g, sgd(1).init(p));
+    const next = applyUpdates(p, u);
+    expect([next[0], next[2], 1 in next, next.length]).toEqual([-1, -2, false, 3]);
+    expect(p).toEqual([1, , 3]); // eslint-disable-line no-sparse-arrays
+    const inPlace = applyUpdatesInPlace(p, [1, null, 1] as never);
+    expect([inPlace[0], inPlace[2], 1 in inPlace]).toEqual([2, 4, false]);
+  });
 });
