@@ -507,11 +507,52 @@ function noteKeyOf(c: object, k: unknown): void {
  * makes itself says nothing.
  */
 function lookedUp(map: object, key: unknown, held: unknown, value: unknown): unknown {
+  if (held !== key && isTraced(key) && isTraced(held)) return foundUnderAnother(map, key, held, value);
   // (a traced key was stored by this differentiation)
   if (held === key || isTraced(held) || !holdsNumbers(value) || madeWhileDeriving.has(map)) return value;
   const tape = isTraced(key) ? key.tracedTape : typeof key === 'object' && key !== null ? standInNode(key)?.wrapping.tape : undefined;
   if (tape !== undefined && tape.active) reportEscape({ tracedTape: tape }, 'a Map lookup that found a number stored outside this differentiation (a cache of values computed from the key?)');
   return value;
+}
+
+/**
+ * `value`, found by traced `key` under another traced number of the same value that f stored
+ * it under (a and b both 2: `memo.get(b)` after `memo.set(a, a * a)`). Keys compare by value,
+ * as plain code's do, but a value f computed from that other number (memoization) carries
+ * the derivative to it, not to `key`: `(a, b) => sq(a) + sq(b)` with a memoized `sq` gave
+ * [8, null] at (2, 2) with no word, where it is [4, 4]. So a traced value found so is reported
+ * as a lost derivative is (a warning once per place; strict mode stops there). An argument's
+ * Map holds what the caller gave, not values computed from its keys: not looked at.
+ */
+function foundUnderAnother(map: object, key: Traced, held: Traced, value: unknown): unknown {
+  if (key.tracedTape.active && standInNode(map) === undefined && holdsLiveTraced(value) && !related(key, held)) {
+    reportEscape(key, 'a Map lookup by a traced number that found the value f stored under another traced number equal to it (a cache of values computed from the key? the value carries the derivative to that other number)');
+  }
+  return value;
+}
+
+/**
+ * Whether a derivative through either of two traced numbers comes out the same: one computed
+ * from the other (`x` and `x * 1`, equal for every x, as `Map.groupBy`'s keys of one group are).
+ * (Numbers of two levels of a nested differentiation are not told apart.)
+ */
+function related(a: Traced, b: Traced): boolean {
+  const tape = a.tracedTape;
+  return tape !== b.tracedTape || tape.followsAlike(a.tracedIndex, b.tracedIndex);
+}
+
+/** Whether `value` is, or directly holds (an array's elements, a record's data fields), a traced number of a running differentiation. */
+function holdsLiveTraced(value: unknown): boolean {
+  const liveTraced = (v: unknown): boolean => isTraced(v) && v.tracedTape.active;
+  if (liveTraced(value)) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const kind = kindOf(value);
+  if (kind !== 'array' && kind !== 'record') return false;
+  for (const k of Object.keys(value)) {
+    const d = Object.getOwnPropertyDescriptor(value, k);
+    if (d !== undefined && liveTraced(d.value)) return true;
+  }
+  return false;
 }
 
 /**

@@ -261,6 +261,43 @@ export class Tape {
     return { rows: this.rows, partialIds: this.partialIds, generic: this.genericPartials === null ? null : new Set(this.genericPartials.keys()), nodes: this.nodes !== null };
   }
 
+  /**
+   * Whether a derivative through row `a` or through row `b` comes out the same: on a reverse
+   * tape, when one was computed from the other (`x` and `x * 1`); on a forward tape, which
+   * records no parents, when their tangents are equal.
+   */
+  followsAlike(a: number, b: number): boolean {
+    const tangents = this.tangents;
+    if (tangents === null) return this.derivesFrom(a, b) || this.derivesFrom(b, a);
+    for (let j = 0; j < tangents.width; j++) {
+      const ta = tangents.at(a, j);
+      const tb = tangents.at(b, j);
+      if (ta !== tb && (typeof ta === 'number' || typeof tb === 'number')) return false; // (tangents of a number field: not told apart)
+    }
+    return true;
+  }
+
+  /**
+   * Whether row `row` was computed from row `ancestor` (or is it), looking at `budget` rows at
+   * most (false past it): a parent's row is always below its child's, so the walk stops there.
+   */
+  private derivesFrom(row: number, ancestor: number, budget = 256): boolean {
+    const todo = [row];
+    const seen = new Set<number>();
+    while (todo.length > 0) {
+      const r = todo.pop()!;
+      if (r === ancestor) return true;
+      if (r < ancestor || seen.has(r)) continue;
+      if (seen.size >= budget) return false;
+      seen.add(r);
+      const view = this.rowAt(r);
+      if (view.kind === 'scalar') todo.push(view.a, view.b);
+      else if (view.kind === 'node') todo.push(...view.node.parents);
+      else todo.push(view.array);
+    }
+    return false;
+  }
+
   /** Row `i` as recorded: for code generators, which write their own sweep. */
   rowAt(i: number): RowView {
     const at = i << 2;

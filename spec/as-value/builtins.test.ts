@@ -492,6 +492,57 @@ describe('a traced number behaves as its value', () => {
     }
   });
 
+  // (two arguments of equal value hit one memo entry: the value f computed from the first carried
+  // the derivative to it alone, and gradient((a, b) => sq(a) + sq(b), 2, 2) was [8, null], silently,
+  // where central differences give [4, 4])
+  it('a Map lookup by a traced key that finds a value f stored under another traced number equal to it is reported (a memo)', () => {
+    const memoized = <R>(fn: (v: number) => R) => {
+      const seen = new Map<number, R>();
+      return (v: number): R => {
+        if (!seen.has(v)) seen.set(v, fn(v));
+        return seen.get(v)!;
+      };
+    };
+    const sumOfSquares = (a: number, b: number) => {
+      const sq = memoized((v) => v * v);
+      return sq(a) + sq(b);
+    };
+    const cubes = (a: number, b: number) => {
+      const cube = memoized((v) => ({ value: v * v * v }));
+      return cube(a).value + cube(b).value;
+    };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      expect(gradient(sumOfSquares, 2, 3)).toEqual([4, 6]); // (no hit)
+      // keys computed one from the other are one entry for every x: the derivative is the same
+      expect(gradient((x: number) => {
+        const m = new Map<number, number[]>();
+        m.set(x, [x, x * 2]);
+        return m.get(x * 1)![1]! + m.get(2 * x - x)![0]!;
+      }, 1.5)).toEqual([3]);
+      expect(jvp((x: number) => {
+        const m = new Map<number, number[]>();
+        m.set(x, [x * x]);
+        return m.get(x + 0)![0]!;
+      }, [1.5], [1])).toEqual([2.25, 3]);
+      expect(warn).not.toHaveBeenCalled();
+      gradient(sumOfSquares, 2, 2);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]?.[0])).toMatch(/a Map lookup by a traced number that found the value f stored under another traced number equal to it \(a cache/);
+    } finally {
+      warn.mockRestore();
+    }
+    const previous = configure({ strict: true });
+    try {
+      expect(() => gradient(sumOfSquares, 2, 2)).toThrow(/\(strict\).*found the value f stored under another traced number/);
+      expect(() => gradient(cubes, 2, 2)).toThrow(/found the value f stored under another traced number/); // (a record holding the value)
+      expect(() => jvp(sumOfSquares, [2, 2], [0, 1])).toThrow(/found the value f stored under another traced number/);
+      expect(() => compileGradient(sumOfSquares)(2, 2)).toThrow(/found the value f stored under another traced number/);
+    } finally {
+      configure(previous);
+    }
+  });
+
   it('sort without a comparator sorts by text, as plain JavaScript does', () => {
     agrees((a, seen) => {
       const sorted = [...a, 10, 100].sort();
