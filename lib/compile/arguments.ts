@@ -236,7 +236,16 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
   };
 
   lines.push(`if (args.length !== ${args.length}) return MISS;`);
-  const values = args.map((arg, i) => visit(arg, `args[${i}]`, `${i}`));
+  let values: unknown[];
+  try {
+    values = args.map((arg, i) => visit(arg, `args[${i}]`, `${i}`));
+  } catch (e) {
+    // (the walk runs none of the caller's code: a RangeError is the stack's, from objects nested
+    // deeper than it takes, a long linked list, which the eager gradient takes and compiled
+    // code would spell out node by node)
+    if (e instanceof RangeError) throw new Uncompilable(`an argument nests objects deeper than the stack takes (a long linked list?): that call runs uncompiled`, true);
+    throw e;
+  }
   // (after every number input, so that value k < inputCount is input k)
   arrayArguments.forEach((x, k) => arrays.set(x, program.argument(k)));
   // Objects that were distinct when f was recorded must be distinct now: an object passed

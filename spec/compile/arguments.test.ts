@@ -203,3 +203,30 @@ describe('a record with an own "__proto__" key (as JSON.parse makes)', () => {
     }
   });
 });
+
+// (a linked list of 20 000 nodes, which the eager gradient takes, made compileGradient throw
+// "Maximum call stack size exceeded" while it read the argument: never worse than the eager gradient)
+describe('an argument nested deeper than the stack takes', () => {
+  interface Link { v: number; next: Link | null }
+  const list = (n: number) => {
+    let head: Link | null = null;
+    for (let i = 0; i < n; i++) head = { v: 1 + i * 1e-3, next: head };
+    return head;
+  };
+  const sumOfSquares = (head: Link | null) => {
+    let s = 0;
+    for (let p = head; p !== null; p = p.next) s += p.v * p.v;
+    return s;
+  };
+  it('runs uncompiled, that call only, with the eager gradient', () => {
+    const g = compileGradient(sumOfSquares);
+    const long = list(20000);
+    const [got] = g(long) as [Link];
+    expect(got.v).toBeCloseTo(2 * long!.v, 12);
+    expect(got.next!.next!.v).toBeCloseTo(2 * long!.next!.next!.v, 12);
+    expect(g.fallback).toBeNull();
+    const short = list(3);
+    expect(g(short)).toEqual(gradient(sumOfSquares, short));
+    expect(g.recordings).toBe(1);
+  });
+});
