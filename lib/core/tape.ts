@@ -263,18 +263,39 @@ export class Tape {
 
   /**
    * Whether a derivative through row `a` or through row `b` comes out the same: on a reverse
-   * tape, when one was computed from the other (`x` and `x * 1`); on a forward tape, which
-   * records no parents, when their tangents are equal.
+   * tape, when one was computed from the other (`x` and `x * 1`), both are one expression
+   * recorded twice, or both are steps, which carry none; on a forward tape, which records no
+   * parents, when their tangents are equal.
    */
   followsAlike(a: number, b: number): boolean {
     const tangents = this.tangents;
-    if (tangents === null) return this.derivesFrom(a, b) || this.derivesFrom(b, a);
+    if (tangents === null) return this.derivesFrom(a, b) || this.derivesFrom(b, a) || this.sameFunction(a, b) || (this.isStep(a) && this.isStep(b));
     for (let j = 0; j < tangents.width; j++) {
       const ta = tangents.at(a, j);
       const tb = tangents.at(b, j);
       if (ta !== tb && (typeof ta === 'number' || typeof tb === 'number')) return false; // (tangents of a number field: not told apart)
     }
     return true;
+  }
+
+  /**
+   * Whether rows `a` and `b` are the same function of the same inputs, recorded twice (`k + 1`
+   * and `k + 1`): the same partials over rows that are so too, looking at `budget` rows at most.
+   * An input (a row with no parent) is only itself.
+   */
+  private sameFunction(a: number, b: number, budget = { rows: 64 }): boolean {
+    if (a === b) return true;
+    if (a < 0 || b < 0 || --budget.rows < 0) return false;
+    const ra = this.rowAt(a);
+    const rb = this.rowAt(b);
+    if (ra.kind !== 'scalar' || rb.kind !== 'scalar' || (ra.a < 0 && ra.b < 0)) return false;
+    return ra.da === rb.da && ra.db === rb.db && this.sameFunction(ra.a, rb.a, budget) && this.sameFunction(ra.b, rb.b, budget);
+  }
+
+  /** Whether row `r` is a step (`Math.round(x)`): computed from others, with no derivative through them. */
+  private isStep(r: number): boolean {
+    const view = this.rowAt(r);
+    return view.kind === 'scalar' && (view.a >= 0 || view.b >= 0) && view.da === 0 && view.db === 0;
   }
 
   /**

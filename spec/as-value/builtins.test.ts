@@ -520,6 +520,14 @@ describe('a traced number behaves as its value', () => {
         m.set(x, [x, x * 2]);
         return m.get(x * 1)![1]! + m.get(2 * x - x)![0]!;
       }, 1.5)).toEqual([3]);
+      // (one expression recorded twice, or steps, which carry no derivative, say nothing either)
+      expect(gradient((x: number) => {
+        const m = new Map<number, number[]>();
+        const k = Math.round(x);
+        m.set(x + 1, [x * 2]);
+        m.set(k, [x * 3]);
+        return m.get(x + 1)![0]! + m.get(Math.round(x))![0]!;
+      }, 3.2)).toEqual([5]);
       expect(jvp((x: number) => {
         const m = new Map<number, number[]>();
         m.set(x, [x * x]);
