@@ -18,6 +18,7 @@ import { gt, lt, seq, sne } from '../lib/coercion.js';
 import { callSymbolic, isSymbolic, type Symbolic } from '../lib/core/symbolic.js';
 import { isDeriving } from '../lib/core/scope.js';
 import { likeBuiltin } from './like-builtin.js';
+import { isFieldInstance } from '../lib/core/scalars.js';
 import { calledAsInstalled } from './as-installed.js';
 
 const square = (x: unknown) => mul(x, x);
@@ -180,8 +181,8 @@ function extremum(args: unknown[], pick: (...values: number[]) => number, empty:
 function extremumOfTwo(a: unknown, b: unknown, pick: (...values: number[]) => number, empty: number): unknown {
   const t = innerTape(a, b);
   if (t === null) return pick(a as number, b as number);
-  const x = operandOn(a, t);
-  const y = operandOn(b, t);
+  const x = asNumber(operandOn(a, t));
+  const y = asNumber(operandOn(b, t));
   const ra = rowOn(a, t);
   const rb = rowOn(b, t);
   if (holdsSymbolic(x) || holdsSymbolic(y)) {
@@ -196,19 +197,26 @@ function extremumOfTwo(a: unknown, b: unknown, pick: (...values: number[]) => nu
     }
     return extremumOf([a, b], pick, empty);
   }
-  const u = plain(x) as number;
-  const v = plain(y) as number;
+  // (+: a field's instance under an enclosing differentiation's layer, as its number)
+  const u = +(plain(x) as number);
+  const v = +(plain(y) as number);
   if (u === v) return extremumOf([a, b], pick, empty);
   const best = pick(u, v);
   const first = best !== best ? u !== u : u === best;
   return t.push(first ? x : y, ra, first ? 1 : 0, rb, first ? 0 : 1);
 }
 
+/**
+ * A number field's instance as its number, as Math.max returns it: compared as objects, a
+ * Fraction was never the one chosen (`Math.max(x, 0.1)` at x = 1/3 gave 0.1, derivative 0).
+ */
+const asNumber = (v: unknown): unknown => (isFieldInstance(v) ? +(v as number) : v);
+
 /** Math.max or Math.min of `operands`, converted, none an array. */
 function extremumOf(operands: unknown[], pick: (...values: number[]) => number, empty: number): unknown {
   const t = innerOf(operands);
   if (t === null) return pick(...(operands as number[]));
-  const values = operands.map((x) => operandOn(x, t));
+  const values = operands.map((x) => asNumber(operandOn(x, t)));
   if (values.some(holdsSymbolic)) {
     const { chosen, tied } = chooseByGuards(values, pick === builtinMax ? gt : lt);
     return recordOver(t, values[chosen], operands, sharesOf(tied, operands.length));
@@ -229,7 +237,7 @@ function sharesOf(tied: readonly number[], n: number): (k: number) => number {
 
 /** The operands Math.max (or min) chooses: every one equal to the result, or the first NaN. */
 function tiedByValue(values: readonly unknown[], pick: (...values: number[]) => number): number[] {
-  const primals = values.map((x) => plain(x) as number);
+  const primals = values.map((x) => +(plain(x) as number));
   const best = pick(...primals);
   if (Number.isNaN(best)) return [primals.findIndex(Number.isNaN)];
   const tied: number[] = [];

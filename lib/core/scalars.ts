@@ -2,6 +2,9 @@
 // (Fraction, Decimal, Complex, …). An argument that is one becomes a single tape input,
 // like a number, instead of a structure with fields.
 
+import { isSymbolic } from './symbolic.js';
+import { isTraced } from './traced.js';
+
 const scalarPrototypes = new WeakSet<object>();
 
 export function registerScalarPrototype(proto: object): void {
@@ -15,4 +18,22 @@ export function isScalarObject(x: unknown): boolean {
     if (scalarPrototypes.has(p)) return true;
   }
   return false;
+}
+
+/**
+ * True for a number field's instance (a Fraction, a Decimal), not compileGradient's symbolic
+ * number (also registered, so that it is one tape input).
+ */
+export function isFieldInstance(x: unknown): boolean {
+  return isScalarObject(x) && !isSymbolic(x);
+}
+
+/**
+ * The field instance a traced value holds (under any traced layers), or undefined when it
+ * holds a number. Plain JavaScript sees that instance: an object, of its class, equal only
+ * to itself; a traced value that holds one must answer `typeof`, `instanceof` and `==` so.
+ */
+export function fieldInside(x: unknown): object | undefined {
+  while (isTraced(x)) x = x.tracedValue;
+  return isFieldInstance(x) ? (x as object) : undefined;
 }

@@ -3,7 +3,7 @@ import { Complex } from 'complex.js';
 import { Decimal } from 'decimal.js';
 import Fraction from 'fraction.js';
 import { describe, expect, it } from 'vitest';
-import { gradient, numberField, pullback } from 'zygote-ts';
+import { gradient, numberField, pullback, withgradient } from 'zygote-ts';
 
 numberField(Fraction);
 numberField(Decimal, { add: 'plus', sub: 'minus', mul: 'times', div: 'div', neg: 'neg', pow: 'pow' });
@@ -43,5 +43,25 @@ describe('other fields', () => {
       plus() {}
     }
     expect(() => numberField(Odd)).toThrow(/Odd\.prototype\.add is not a method/);
+  });
+});
+
+// A traced value that holds a field's instance must answer as that instance does in plain
+// (rewritten) code: each `f` here gives the same value differentiated as when called.
+describe('a field instance keeps its meaning while traced (fraction.js)', () => {
+  const third = new Fraction(1, 3);
+  const equalButOther = new Fraction(1, 3);
+  const agree = (f: (x: Untyped) => Untyped, x: Untyped, grad: string) => {
+    const plainValue = f(x);
+    const { val, grad: [g] } = withgradient(f, x);
+    expect(String(val)).toBe(String(plainValue));
+    expect(typeof val).toBe(typeof plainValue);
+    expect(String(g)).toBe(String(new Fraction(grad)));
+  };
+  it('Math.max and Math.min choose it by its number (chose 0.1 over 1/3, derivative 0)', () => {
+    agree((x) => Math.max(x, 0.1), third, '1');
+    agree((x) => Math.min(x, 1), third, '1');
+    agree((x) => Math.max(0.1, x, new Fraction(1, 10)), third, '1');
+    agree((x) => Math.min(x, 1) * 3, new Fraction(2), '0');
   });
 });
