@@ -8,6 +8,7 @@ import { compareSymbolic, type Comparison, isSymbolic } from './core/symbolic.js
 import { convertsToPrimitive, toNumber, toPrimitive } from '../rules/operands.js';
 import { readBack } from '../rules/text.js';
 import { refuseForeignTraced } from './core/foreign.js';
+import { fieldInside } from './core/scalars.js';
 import { isDeriving } from './core/scope.js';
 import { callImported, wasRewritten } from './imported.js';
 import { callMethod, searchesOrStores } from '../rules/builtins.js';
@@ -23,6 +24,10 @@ function inner(x: unknown): unknown {
 }
 
 function compare(op: Comparison, a: unknown, b: unknown): boolean {
+  // A traced value holding a number field's instance is that object, as plain code sees it:
+  // `x == other` of two equal Fractions was true (converted to a number), where it is false.
+  a = fieldInside(a) ?? a;
+  b = fieldInside(b) ?? b;
   // Two objects are equal when they are one object of the plain program (a stand-in is its original).
   if ((op === '===' || op === '!==' || op === '==' || op === '!=') && isIdentity(a) && isIdentity(b)) {
     return sameObject(a, b) === (op === '===' || op === '==');
@@ -292,7 +297,9 @@ export function callImportedPredicates(receiver: unknown, fn: unknown, ...args: 
 
 // ---- typeof, switch ---------------------------------------------------------------------
 export function typeOf(x: unknown): string {
-  return isTraced(x) ? 'number' : typeof refuseForeignTraced(x);
+  if (!isTraced(x)) return typeof refuseForeignTraced(x);
+  // (one holding a number field's instance is that object: plain code took the other branch)
+  return typeof x.tracedValue === 'number' || fieldInside(x) === undefined ? 'number' : 'object';
 }
 
 /**

@@ -9,6 +9,7 @@ import { noteWeakEntry, storesNoted } from '../proxies/cleanup.js';
 import { isTraced, live, numberOf, primal, reportEscape, textOfTraced, type Traced } from '../lib/core/traced.js';
 import { isDeriving, onIdle } from '../lib/core/scope.js';
 import { swapWhileDeriving } from '../lib/core/swaps.js';
+import { fieldInside } from '../lib/core/scalars.js';
 import { holdsTracedElements, noteBufferMade, noteNativeView, typedArrayMethodOn, typedArrayOf, typedArrayOnBuffer, typedArrayOver, typedStandIn } from '../proxies/typed-arrays.js';
 import { watchInstance } from './wasm.js';
 import { add } from './arithmetic.js';
@@ -86,6 +87,9 @@ const objectAssign = Object.assign;
  */
 export function instanceOf(a: unknown, c: unknown): boolean {
   if (!isTraced(a)) return (a as object) instanceof (c as Function);
+  // (one holding a number field's instance is that instance: `x instanceof Fraction`)
+  const field = fieldInside(a);
+  if (field !== undefined) return field instanceof (c as Function);
   const decides = (typeof c === 'function' || (typeof c === 'object' && c !== null)) && (c as { [Symbol.hasInstance]?: unknown })[Symbol.hasInstance] !== defaultHasInstance;
   // (`0 instanceof c` throws as the operator does when c is not a constructor)
   return ((decides ? primal(a) : 0) as unknown as object) instanceof (c as Function);
@@ -95,6 +99,10 @@ export function instanceOf(a: unknown, c: unknown): boolean {
 export const objectIs = likeBuiltin({
   is(a: unknown, b: unknown): boolean {
     if (!isTraced(a) && !isTraced(b)) return builtinObjectIs(a, b) || (isIdentity(a) && isIdentity(b) && sameObject(a, b));
+    // (a number field's instance is an object, itself only)
+    const fa = fieldInside(a);
+    const fb = fieldInside(b);
+    if (fa !== undefined || fb !== undefined) return builtinObjectIs(fa ?? a, fb ?? b);
     const numberLike = (x: unknown) => typeof x === 'number' || isTraced(x);
     return numberLike(a) && numberLike(b) && builtinObjectIs(primal(a), primal(b));
   },

@@ -64,4 +64,17 @@ describe('a field instance keeps its meaning while traced (fraction.js)', () => 
     agree((x) => Math.max(0.1, x, new Fraction(1, 10)), third, '1');
     agree((x) => Math.min(x, 1) * 3, new Fraction(2), '0');
   });
+  it('typeof is "object" and instanceof its class (took the number branch: 1/3 for 2/3)', () => {
+    agree((x) => (typeof x === 'object' ? 2 * x : x), third, '2');
+    agree((x) => (typeof x === 'number' ? x : 2 * x), third, '2');
+    agree((x) => (x instanceof Fraction ? 2 * x : x), third, '2');
+  });
+  it('== and Object.is compare it as an object: an equal Fraction is another object', () => {
+    agree((x) => (x == equalButOther ? x : 2 * x), third, '2');
+    agree((x) => (x != equalButOther ? 2 * x : x), third, '2');
+    agree((x) => (x == third ? 2 * x : x), third, '2'); // (the argument itself)
+    agree((x) => (Object.is(x, third) ? 2 * x : x), third, '2');
+    agree((x) => (Object.is(x, equalButOther) ? x : 2 * x), third, '2');
+    agree((x) => (x == 1 / 3 ? 2 * x : x), third, '2'); // (with a number: converted)
+  });
 });
