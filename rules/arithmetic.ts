@@ -21,6 +21,7 @@ import { callSymbolic, Symbolic, isSymbolic } from '../lib/core/symbolic.js';
 import { NOT_OVERLOADED, operators, overloaded, overloadedNeg } from './overloads.js';
 import { isNDArray } from '../lib/ndarray.js';
 import { refuseForeignTraced } from '../lib/core/foreign.js';
+import { isFieldInstance } from '../lib/core/scalars.js';
 import { addArrays, divArrays, isArrayOperation, modArrays, mulArrays, negArray, powArrays, subArrays } from './arrays/elementwise.js';
 
 // ---- add: ∂(a+b)/∂a = 1, ∂(a+b)/∂b = 1 --------------------------------------------------
@@ -50,7 +51,7 @@ function addTraced(a: unknown, b: unknown): unknown {
     if (t.active && typeof y === 'number') return t.push(a + y, -1, 0, b.tracedIndex, 1);
     if (t.active && isSymbolic(y)) return t.push(y.recorder.arithmetic('+', a, y), -1, 0, b.tracedIndex, 1);
   }
-  if (isObject(a) || isObject(b)) {
+  if ((isObject(a) || isObject(b)) && !fieldMeetsTraced(a, b)) {
     if (isArrayOperation(a, b)) return addArrays(a, b);
     const custom = overloaded(operators.add, a, b);
     if (custom !== NOT_OVERLOADED) return custom;
@@ -62,7 +63,15 @@ function addTraced(a: unknown, b: unknown): unknown {
   return t.push(add(operandOn(a, t), operandOn(b, t)), rowOn(a, t), 1, rowOn(b, t), 1);
 }
 
-const isNumeric = (x: unknown) => typeof x === 'number' || isTracedOperand(x);
+const isNumeric = (x: unknown) => typeof x === 'number' || isTracedOperand(x) || isFieldInstance(x);
+
+/**
+ * A number field's instance that is a constant here (`new Fraction(1, 3)` written in f, or a
+ * value an enclosing differentiation holds as its number) meeting a traced number: an operand
+ * of the row, as a number is. Its own method was handed the traced number, which it cannot
+ * read: `x * new Fraction(2)` and nested gradients of fractions threw "Invalid argument".
+ */
+const fieldMeetsTraced = (a: unknown, b: unknown): boolean => (isTracedOperand(a) ? isFieldInstance(b) : isTracedOperand(b) && isFieldInstance(a));
 
 /** The symbolic value of `b` when it is traced on `t` and holds one (compileGradient's recording), else null. */
 function symbolicOn(b: unknown, t: unknown): Symbolic | null {
@@ -129,7 +138,7 @@ function subTraced(a: unknown, b: unknown): unknown {
     if (t.active && typeof y === 'number') return t.push(a - y, -1, 0, b.tracedIndex, -1);
     if (t.active && isSymbolic(y)) return t.push(y.recorder.arithmetic('-', a, y), -1, 0, b.tracedIndex, -1);
   }
-  if (convertible(a) || convertible(b)) {
+  if ((convertible(a) || convertible(b)) && !fieldMeetsTraced(a, b)) {
     if (isArrayOperation(a, b)) return subArrays(a, b);
     const custom = overloaded(operators.sub, a, b);
     if (custom !== NOT_OVERLOADED) return custom;
@@ -166,7 +175,7 @@ function mulTraced(a: unknown, b: unknown): unknown {
     if (t.active && typeof y === 'number') return t.push(a * y, -1, 0, b.tracedIndex, a);
     if (t.active && isSymbolic(y)) return t.push(y.recorder.arithmetic('*', a, y), -1, 0, b.tracedIndex, a);
   }
-  if (convertible(a) || convertible(b)) {
+  if ((convertible(a) || convertible(b)) && !fieldMeetsTraced(a, b)) {
     if (isArrayOperation(a, b)) return mulArrays(a, b);
     const custom = overloaded(operators.mul, a, b);
     if (custom !== NOT_OVERLOADED) return custom;
@@ -206,7 +215,7 @@ function divTraced(a: unknown, b: unknown): unknown {
       return t.push(z, -1, 0, b.tracedIndex, -z / y);
     }
   }
-  if (convertible(a) || convertible(b)) {
+  if ((convertible(a) || convertible(b)) && !fieldMeetsTraced(a, b)) {
     if (isArrayOperation(a, b)) return divArrays(a, b);
     const custom = overloaded(operators.div, a, b);
     if (custom !== NOT_OVERLOADED) return custom;
@@ -259,7 +268,7 @@ function powTraced(a: unknown, b: unknown): unknown {
     if (a.tracedTape.active && typeof x === 'number') return a.tracedTape.push(x ** b, a.tracedIndex, b === 0 ? 0 : b * x ** (b - 1), -1, 0);
   }
   if (isArrayOperation(a, b)) return powArrays(a, b);
-  if (convertible(a) || convertible(b)) {
+  if ((convertible(a) || convertible(b)) && !fieldMeetsTraced(a, b)) {
     const custom = overloaded(operators.pow, a, b);
     if (custom !== NOT_OVERLOADED) return custom;
     if (converts(a) || converts(b)) return pow(toNumeric(a), toNumeric(b));

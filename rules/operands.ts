@@ -6,6 +6,7 @@ import type { Tape } from '../lib/core/tape.js';
 import { readBack } from './text.js';
 import { isSymbolic } from '../lib/core/symbolic.js';
 import { refuseForeignTraced } from '../lib/core/foreign.js';
+import { isFieldInstance } from '../lib/core/scalars.js';
 
 /**
  * An operand as tape `t` sees it, after ToNumber: the primal of a value recorded on `t`;
@@ -13,7 +14,8 @@ import { refuseForeignTraced } from '../lib/core/foreign.js';
  */
 export function operandOn(x: unknown, t: Tape): unknown {
   if (isTracedOperand(x)) return x.tracedTape === t ? x.tracedValue : x;
-  return typeof x === 'number' ? x : +(x as number);
+  // (a number field's instance is a number of its own: a constant operand, kept exact)
+  return typeof x === 'number' || isFieldInstance(x) ? x : +(x as number);
 }
 
 /** True when either operand is a traced value (here: one whose tape has closed). */

@@ -77,4 +77,24 @@ describe('a field instance keeps its meaning while traced (fraction.js)', () => 
     agree((x) => (Object.is(x, equalButOther) ? x : 2 * x), third, '2');
     agree((x) => (x == 1 / 3 ? 2 * x : x), third, '2'); // (with a number: converted)
   });
+  it('a constant instance meets a traced one in every operator, exactly (threw "Invalid argument")', () => {
+    agree((x) => x * new Fraction(2, 3), third, '2/3');
+    agree((x) => new Fraction(2) + x, third, '1');
+    agree((x) => new Fraction(2) - x, third, '-1');
+    agree((x) => new Fraction(2) / x, third, '-18');
+    agree((x) => x / new Fraction(2), third, '1/2');
+    agree((x) => x ** new Fraction(2), third, '2/3');
+    agree((x) => { let y = new Fraction(1, 7); y += x; return y * y; }, third, '20/21');
+  });
+  it('a traced number meets a constant instance', () => {
+    const { val, grad } = withgradient((x: Untyped) => x * new Fraction(1, 3), 2);
+    expect(String(val)).toBe('0.(6)');
+    expect(String(grad[0])).toBe('0.(3)');
+  });
+  it('nested gradients of fractions (threw "Invalid argument")', () => {
+    const [g] = gradient((x: Untyped) => gradient((y: Untyped) => x * y * y, new Fraction(1, 3))[0], new Fraction(1, 2));
+    expect(String(g)).toBe('0.(6)'); // d/dx (2xy) at y = 1/3
+    const [h] = gradient((x: Untyped) => gradient((y: Untyped) => x * x * y, new Fraction(1, 3))[0], new Fraction(1, 2));
+    expect(String(h)).toBe('1'); // d/dx x² = 2x
+  });
 });
