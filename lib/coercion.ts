@@ -369,7 +369,7 @@ export const tracedNumber = {
     const p = toPrimitive(args[0], 'number'); // (an object may convert to a traced number)
     // (one of a finished differentiation, which a closure or a callback f scheduled kept, is
     // a constant: Number makes it the number, as it makes any value one)
-    if (isTraced(p)) return live(p);
+    if (isTraced(p)) return toNumber(live(p)); // (a field's instance as its number)
     const n = Number(p);
     return typeof p === 'string' ? readBack(p, n, true) : n; // (text a traced number wrote)
   },

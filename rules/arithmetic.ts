@@ -318,8 +318,7 @@ function negTraced(a: unknown): unknown {
 /** Unary `+`: ToNumber, keeping a traced number as it is. */
 export function pos(a: unknown): any {
   if (typeof a === 'number') return a;
-  a = live(a);
-  return isTracedOperand(a) ? a : toNumber(a);
+  return toNumber(live(a));
 }
 
 /** ToNumeric (the value of a postfix `x++`): like `pos`, but a BigInt stays a BigInt. */

@@ -1,12 +1,12 @@
 // How the rules read their operands: JavaScript's own coercions, kept for traced values.
 
-import { live, primal, isTracedOperand, reportEscape } from '../lib/core/traced.js';
+import { live, primal, isTracedOperand, reportEscape, type Traced } from '../lib/core/traced.js';
 import { innermostOpenTape, isDeriving } from '../lib/core/scope.js';
 import type { Tape } from '../lib/core/tape.js';
 import { readBack } from './text.js';
 import { isSymbolic } from '../lib/core/symbolic.js';
 import { refuseForeignTraced } from '../lib/core/foreign.js';
-import { isFieldInstance } from '../lib/core/scalars.js';
+import { fieldInside, isFieldInstance } from '../lib/core/scalars.js';
 
 /**
  * An operand as tape `t` sees it, after ToNumber: the primal of a value recorded on `t`;
@@ -88,11 +88,25 @@ function copiedTracedNumber(): void {
  * toPrimitive, and one whose text is read back: rules/text.ts).
  */
 export function toNumber(x: unknown): unknown {
-  if (typeof x === 'number' || isTracedOperand(x) || isSymbolic(x)) return x;
+  if (typeof x === 'number' || isSymbolic(x)) return x;
+  if (isTracedOperand(x)) return typeof x.tracedValue === 'number' ? x : fieldAsNumber(x);
   const p = toPrimitive(x, 'number');
   if (isTracedOperand(p)) return p;
   const n = +(p as number); // (unary plus is ToNumber: a BigInt or Symbol throws)
   return typeof p === 'string' ? readBack(p, n, true) : n;
+}
+
+/**
+ * A traced value as ToNumber sees it: one holding a number field's instance becomes that
+ * instance's number (its `valueOf`, as plain code converts it), with derivative 1. It stayed
+ * the instance: `+x`, `Number(x)` and `x++` gave a Fraction where plain code gives a number
+ * (`(+x).toFixed(2)` threw).
+ */
+export function fieldAsNumber(x: Traced): unknown {
+  if (fieldInside(x) === undefined) return x;
+  const v = x.tracedValue;
+  const n = isTracedOperand(v) ? fieldAsNumber(v) : +(v as number);
+  return x.tracedTape.active ? x.tracedTape.push(n, x.tracedIndex, 1, -1, 0) : n;
 }
 
 /** ToNumeric (7.1.3): as toNumber, but a BigInt stays a BigInt. */

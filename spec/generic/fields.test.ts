@@ -10,6 +10,7 @@ numberField(Decimal, { add: 'plus', sub: 'minus', mul: 'times', div: 'div', neg:
 numberField(Complex);
 
 type Untyped = any; // TypeScript cannot type operators on objects; the rewrite makes them work
+const Fr = (n: number, d = 1): Untyped => new Fraction(n, d);
 
 describe('exact rationals (fraction.js), as the seed does with 1//4', () => {
   it('gradient(x -> 3x^2 + 2x + 1, 1//4) is exactly 7//2', () => {
@@ -49,8 +50,8 @@ describe('other fields', () => {
 // A traced value that holds a field's instance must answer as that instance does in plain
 // (rewritten) code: each `f` here gives the same value differentiated as when called.
 describe('a field instance keeps its meaning while traced (fraction.js)', () => {
-  const third = new Fraction(1, 3);
-  const equalButOther = new Fraction(1, 3);
+  const third = Fr(1, 3);
+  const equalButOther = Fr(1, 3);
   const agree = (f: (x: Untyped) => Untyped, x: Untyped, grad: string) => {
     const plainValue = f(x);
     const { val, grad: [g] } = withgradient(f, x);
@@ -61,13 +62,13 @@ describe('a field instance keeps its meaning while traced (fraction.js)', () => 
   it('Math.max and Math.min choose it by its number (chose 0.1 over 1/3, derivative 0)', () => {
     agree((x) => Math.max(x, 0.1), third, '1');
     agree((x) => Math.min(x, 1), third, '1');
-    agree((x) => Math.max(0.1, x, new Fraction(1, 10)), third, '1');
-    agree((x) => Math.min(x, 1) * 3, new Fraction(2), '0');
+    agree((x) => Math.max(0.1, x, Fr(1, 10)), third, '1');
+    agree((x) => Math.min(x, 1) * 3, Fr(2), '0');
   });
   it('typeof is "object" and instanceof its class (took the number branch: 1/3 for 2/3)', () => {
     agree((x) => (typeof x === 'object' ? 2 * x : x), third, '2');
     agree((x) => (typeof x === 'number' ? x : 2 * x), third, '2');
-    agree((x) => (x instanceof Fraction ? 2 * x : x), third, '2');
+    agree((x: Untyped) => (x instanceof Fraction ? 2 * (x as Untyped) : x), third, '2');
   });
   it('== and Object.is compare it as an object: an equal Fraction is another object', () => {
     agree((x) => (x == equalButOther ? x : 2 * x), third, '2');
@@ -78,23 +79,42 @@ describe('a field instance keeps its meaning while traced (fraction.js)', () => 
     agree((x) => (x == 1 / 3 ? 2 * x : x), third, '2'); // (with a number: converted)
   });
   it('a constant instance meets a traced one in every operator, exactly (threw "Invalid argument")', () => {
-    agree((x) => x * new Fraction(2, 3), third, '2/3');
-    agree((x) => new Fraction(2) + x, third, '1');
-    agree((x) => new Fraction(2) - x, third, '-1');
-    agree((x) => new Fraction(2) / x, third, '-18');
-    agree((x) => x / new Fraction(2), third, '1/2');
-    agree((x) => x ** new Fraction(2), third, '2/3');
-    agree((x) => { let y = new Fraction(1, 7); y += x; return y * y; }, third, '20/21');
+    agree((x) => x * Fr(2, 3), third, '2/3');
+    agree((x) => Fr(2) + x, third, '1');
+    agree((x) => Fr(2) - x, third, '-1');
+    agree((x) => Fr(2) / x, third, '-18');
+    agree((x) => x / Fr(2), third, '1/2');
+    agree((x) => x ** Fr(2), third, '2/3');
+    agree((x) => { let y = Fr(1, 7); y += x; return y * y; }, third, '20/21');
   });
   it('a traced number meets a constant instance', () => {
-    const { val, grad } = withgradient((x: Untyped) => x * new Fraction(1, 3), 2);
+    const { val, grad } = withgradient((x: Untyped) => x * Fr(1, 3), 2);
     expect(String(val)).toBe('0.(6)');
     expect(String(grad[0])).toBe('0.(3)');
   });
   it('nested gradients of fractions (threw "Invalid argument")', () => {
-    const [g] = gradient((x: Untyped) => gradient((y: Untyped) => x * y * y, new Fraction(1, 3))[0], new Fraction(1, 2));
+    const [g] = gradient((x: Untyped) => gradient((y: Untyped) => x * y * y, Fr(1, 3))[0], Fr(1, 2));
     expect(String(g)).toBe('0.(6)'); // d/dx (2xy) at y = 1/3
-    const [h] = gradient((x: Untyped) => gradient((y: Untyped) => x * x * y, new Fraction(1, 3))[0], new Fraction(1, 2));
+    const [h] = gradient((x: Untyped) => gradient((y: Untyped) => x * x * y, Fr(1, 3))[0], Fr(1, 2));
     expect(String(h)).toBe('1'); // d/dx x² = 2x
+  });
+});
+
+describe('ToNumber of a traced field instance is its number, derivative and all', () => {
+  const third = Fr(1, 3);
+  it('+x, Number(x) and x++ give a number, as plain code does (gave a Fraction: (+x).toFixed threw)', () => {
+    for (const f of [(x: Untyped) => +x * 3, (x: Untyped) => Number(x) * 3, (x: Untyped) => { let y = x; y++; return y * 3; }]) {
+      const plainValue = f(third);
+      const { val, grad } = withgradient(f, third);
+      expect(typeof plainValue).toBe('number');
+      expect(typeof val).toBe('number');
+      expect(val).toBeCloseTo(plainValue, 15);
+      expect(Number(grad[0])).toBe(3);
+    }
+    expect(withgradient((x: Untyped) => (+x).toFixed(2).length * x, third).val.toString()).toBe('1.(3)');
+  });
+  it('in a nested differentiation', () => {
+    const [g] = gradient((x: Untyped) => gradient((y: Untyped) => Number(x) * +y * +y, Fr(1, 3))[0], Fr(1, 2));
+    expect(Number(g)).toBeCloseTo(2 / 3, 15);
   });
 });
