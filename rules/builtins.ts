@@ -9,7 +9,7 @@ import { noteWeakEntry, storesNoted } from '../proxies/cleanup.js';
 import { isTraced, live, numberOf, primal, reportEscape, textOfTraced, type Traced } from '../lib/core/traced.js';
 import { isDeriving, onIdle } from '../lib/core/scope.js';
 import { swapWhileDeriving } from '../lib/core/swaps.js';
-import { fieldInside } from '../lib/core/scalars.js';
+import { fieldInside, isFieldInstance } from '../lib/core/scalars.js';
 import { holdsTracedElements, noteBufferMade, noteNativeView, typedArrayMethodOn, typedArrayOf, typedArrayOnBuffer, typedArrayOver, typedStandIn } from '../proxies/typed-arrays.js';
 import { watchInstance } from './wasm.js';
 import { add } from './arithmetic.js';
@@ -399,6 +399,11 @@ const { getOrInsert: mapGetOrInsert, getOrInsertComputed: mapGetOrInsertComputed
 const { getOrInsert: weakMapGetOrInsert, getOrInsertComputed: weakMapGetOrInsertComputed } = WeakMap.prototype as GetOrInsert;
 
 const numberLike = (x: unknown): boolean => typeof x === 'number' || isTraced(x);
+/**
+ * What is found by its primal: a number, traced or not, and a number field's instance, which a
+ * traced value may hold (`[x0].indexOf(x)` of the argument's own Fraction found nothing).
+ */
+const searchable = (x: unknown): boolean => typeof x === 'number' || isTraced(x) || isFieldInstance(x);
 /** A key's value, under which `tracedKeys` (a Map: SameValueZero, as the collection's own) finds it: -0 is 0, NaN is NaN. */
 const keyValue = (x: unknown): number => primal(x);
 
@@ -465,8 +470,9 @@ function heldKey(c: object, k: unknown, has: (this: object, key: unknown) => boo
 }
 
 function heldKeyOf(c: object, k: unknown, has: (this: object, key: unknown) => boolean): unknown {
-  if (isIdentity(k)) return has.call(c, k) ? k : heldOriginal(c, k, has);
-  if (!numberLike(k)) return k;
+  // (a field's instance is looked for as a traced value's primal too: `s.has(x0)` of a Set holding x)
+  if (isIdentity(k) && !isFieldInstance(k)) return has.call(c, k) ? k : heldOriginal(c, k, has);
+  if (!searchable(k)) return k;
   const v = keyValue(k);
   const keys = tracedKeysOf(c);
   const held = keys === undefined ? undefined : mapGet.call(keys, v);
@@ -594,7 +600,7 @@ function search(a: ArrayLike<unknown>, x: unknown, from: number, step: 1 | -1, z
     if (!zero && !(i in a)) continue; // (indexOf and lastIndexOf skip holes; includes reads them as undefined)
     const v = a[i];
     if (v === x || (isIdentity(v) && isIdentity(x) && sameObject(v, x))) return i;
-    if (numberLike(v) && numberLike(x)) {
+    if (searchable(v) && searchable(x)) {
       const pv = primal(v);
       const px = primal(x);
       if (pv === px || (zero && pv !== pv && px !== px)) return i;

@@ -118,3 +118,24 @@ describe('ToNumber of a traced field instance is its number, derivative and all'
     expect(Number(g)).toBeCloseTo(2 / 3, 15);
   });
 });
+
+describe('searches find a traced field instance as the instance it holds', () => {
+  const third = Fr(1, 3);
+  it('indexOf, includes, Set and Map membership of the argument\'s own instance (found nothing: 2/3 for 1/3)', () => {
+    const cases = [
+      (x: Untyped) => ([third].indexOf(x) === 0 ? x : 2 * x),
+      (x: Untyped) => ([Fr(1, 3), third].includes(x) ? x : 2 * x),
+      (x: Untyped) => (new Set([x]).has(third) ? x : 2 * x),
+      (x: Untyped) => { const s = new Set(); s.add(x); return s.has(third) ? x : 2 * x; },
+      (x: Untyped) => (new Map([[x, 1]]).get(third) === 1 ? x : 2 * x),
+      (x: Untyped) => ([Fr(1, 3)].indexOf(x) < 0 ? x : 2 * x), // (an equal instance is another object)
+      (x: Untyped) => (new Set([x]).has(Fr(1, 3)) ? 2 * x : x),
+    ];
+    for (const f of cases) {
+      expect(String(f(third))).toBe('0.(3)');
+      const { val, grad } = withgradient(f, third);
+      expect(String(val)).toBe('0.(3)');
+      expect(String(grad[0])).toBe('1');
+    }
+  });
+});
