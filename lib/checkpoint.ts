@@ -6,6 +6,7 @@ import { sum } from '../rules/arrays/elementwise.js';
 import { mul } from '../rules/arithmetic.js';
 import { isTraced, numberOf } from './core/traced.js';
 import { isSymbolic } from './core/symbolic.js';
+import { isScalarObject } from './core/scalars.js';
 import { describeValue } from './call.js';
 import { pullback } from './api.js';
 
@@ -24,7 +25,7 @@ export function checkpointed<A extends (number | NDArray)[], Y extends number | 
   const value = f(...outer);
   // (any other value came back wrapped as a traced number holding it: `typeof` said
   // 'number' of an array, `r ?? x` was never x, and `r[0]` undefined, without a word)
-  if (!(typeof value === 'number' || isTraced(value) || isNDArray(value) || isSymbolic(value))) {
+  if (!(typeof value === 'number' || isTraced(value) || isNDArray(value) || isSymbolic(value) || isScalarObject(value))) {
     throw new TypeError(`zygote-ts: checkpointed(f, …): f returned ${describeValue(value)}; it must return a number or an NDArray (for several numbers, return array([…]) and take them apart after the call).`);
   }
   refuseHiddenInputs(value, t, 'checkpointed(f, …): f', 'Pass every number it depends on as an argument: checkpointed((y, k) => …, y, k).');

@@ -127,7 +127,8 @@ function refuseAsync(f: unknown, which: string, name: string): void {
 
 function checkValue(value: unknown, name: string): void {
   // (while compileGradient records, a number computed from its arguments is a symbolic one)
-  if (typeof value === 'number' || isTraced(value) || isNDArray(value) || isSymbolic(value)) return;
+  // (a number field's instance is a number too: numberField)
+  if (typeof value === 'number' || isTraced(value) || isNDArray(value) || isSymbolic(value) || isScalarObject(value)) return;
   throw new TypeError(`zygote-ts: the rule for ${name} must return [value, pullback] with a number or an NDArray value, got ${typeof value}.`);
 }
 

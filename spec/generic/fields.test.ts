@@ -3,7 +3,7 @@ import { Complex } from 'complex.js';
 import { Decimal } from 'decimal.js';
 import Fraction from 'fraction.js';
 import { describe, expect, it } from 'vitest';
-import { gradient, numberField, pullback, withgradient } from 'zygote-ts';
+import { checkpointed, gradient, numberField, pullback, rule, withgradient } from 'zygote-ts';
 
 numberField(Fraction);
 numberField(Decimal, { add: 'plus', sub: 'minus', mul: 'times', div: 'div', neg: 'neg', pow: 'pow' });
@@ -137,5 +137,18 @@ describe('searches find a traced field instance as the instance it holds', () =>
       expect(String(val)).toBe('0.(3)');
       expect(String(grad[0])).toBe('1');
     }
+  });
+});
+
+describe('custom rules and checkpointed take field instances as numbers', () => {
+  it('a rule of fractions (refused: "must return … a number or an NDArray value, got object")', () => {
+    const mul = rule((a: Untyped, b: Untyped) => a * b, (a, b) => [a * b, (c: Untyped) => [c * b, c * a]]);
+    const [ga, gb] = gradient(mul, Fr(1, 2), Fr(1, 3));
+    expect(String(ga)).toBe('0.(3)');
+    expect(String(gb)).toBe('0.5');
+  });
+  it('checkpointed of a fraction (refused: "f returned an object")', () => {
+    const [g] = gradient((x: Untyped) => checkpointed((y: Untyped) => y * y * y, x) * 2, Fr(1, 3));
+    expect(String(g)).toBe('0.(6)'); // 6x² exactly
   });
 });
