@@ -48,13 +48,14 @@ export function rule<A extends unknown[], Y>(fn: (...args: A) => Y, rrule: Rrule
   refuseAsync(rrule, 'its reverse rule', ruleName);
   refuseAsync(frule, 'its forward rule', ruleName);
   const withRule = {
-    [name](...args: A): Y {
+    // (`this` passed on: a rule put on an object as a method reads its fields, as fn does)
+    [name](this: unknown, ...args: A): Y {
       if (isDeriving()) refuseHeldNumbers(args, ruleName);
       const t = tapeOf(args);
-      if (t === null) return fn(...args);
+      if (t === null) return fn.apply(this, args);
       const outer = args.map((x) => on(x, t)) as A;
-      if (t.tangents !== null) return forward(t, ruleName, args, outer, rrule, frule);
-      const [value, pullback] = rrule(...outer);
+      if (t.tangents !== null) return forward(t, ruleName, args, outer, rrule.bind(this), frule?.bind(this));
+      const [value, pullback] = rrule.apply(this, outer);
       checkValue(value, ruleName);
       refuseHiddenInputs(value, t, `the rule for ${ruleName}`, 'Make that number an argument of the rule, and return its cotangent from the pullback.');
       // (what each cotangent must be, decided now: a pullback must not look at its operands' tapes)

@@ -120,3 +120,24 @@ describe('forward rule tangents', () => {
     expect(() => gradient(short, 2, 3)).toThrow(/the rule for an anonymous function returned 1 cotangents for 2 arguments/);
   });
 });
+
+describe('a rule called as a method', () => {
+  // (fn, its reverse and its forward rule get `this`: a rule of a method read undefined's fields)
+  class Scale {
+    k = 3;
+  }
+  const squareScaled = rule(
+    function (this: Scale, x: number) { return this.k * x * x; },
+    function (this: Scale, x: number) { return [this.k * x * x, (c: number) => [2 * c * this.k * x]]; },
+    function (this: Scale, x: number) { return [this.k * x * x, (dx: number) => 2 * this.k * x * dx]; },
+  );
+  const s = Object.assign(new Scale(), { squareScaled });
+  it('runs, differentiates and pushes forward with its receiver', () => {
+    expect(s.squareScaled(2)).toBe(12);
+    expect(gradient((x: number) => s.squareScaled(x), 2)).toEqual([12]);
+    expect(jvp((x: number) => s.squareScaled(x), [2], [1])).toEqual([12, 12]);
+  });
+  it('a traced field of its receiver is a hidden input, refused', () => {
+    expect(() => gradient((o: Scale & { squareScaled: (x: number) => number }, x: number) => o.squareScaled(x), s, 2)).toThrow(/not given as an argument/);
+  });
+});
