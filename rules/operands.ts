@@ -103,10 +103,19 @@ export function toNumber(x: unknown): unknown {
  * (`(+x).toFixed(2)` threw).
  */
 export function fieldAsNumber(x: Traced): unknown {
-  if (fieldInside(x) === undefined) return x;
-  const v = x.tracedValue;
-  const n = isTracedOperand(v) ? fieldAsNumber(v) : +(v as number);
-  return x.tracedTape.active ? x.tracedTape.push(n, x.tracedIndex, 1, -1, 0) : n;
+  const field = fieldInside(x);
+  if (field === undefined) return x;
+  const p = toPrimitive(field, 'number');
+  // (derivative 1 only where the primitive is the instance's number: complex.js's valueOf is
+  // null off the real axis, so Number(z) is the constant 0 there, not a function of z)
+  return numberLayers(x, +(p as number), typeof p === 'number' || typeof p === 'string' ? 1 : 0);
+}
+
+/** `n` recorded on each live layer of `x`, with `partial`. */
+function numberLayers(x: unknown, n: number, partial: 0 | 1): unknown {
+  if (!isTracedOperand(x)) return n;
+  const inner = numberLayers(x.tracedValue, n, partial);
+  return x.tracedTape.active ? x.tracedTape.push(inner, x.tracedIndex, partial, -1, 0) : inner;
 }
 
 /** ToNumeric (7.1.3): as toNumber, but a BigInt stays a BigInt. */

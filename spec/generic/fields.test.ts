@@ -113,6 +113,13 @@ describe('ToNumber of a traced field instance is its number, derivative and all'
     }
     expect(withgradient((x: Untyped) => (+x).toFixed(2).length * x, third).val.toString()).toBe('1.(3)');
   });
+  it('where the primitive is not the instance (complex.js off the real axis: null), a constant', () => {
+    const f = (z: Untyped) => Number(z) * 3 + z; // Number(1 + 2i) is 0
+    const { val, grad } = withgradient(f, new Complex(1, 2));
+    expect(String(val)).toBe(String(f(new Complex(1, 2))));
+    expect(String(grad[0])).toBe('1');
+    expect(String(gradient(f, new Complex(2, 0))[0])).toBe('4'); // (on it: Number(2) is 2)
+  });
   it('in a nested differentiation', () => {
     const [g] = gradient((x: Untyped) => gradient((y: Untyped) => Number(x) * +y * +y, Fr(1, 3))[0], Fr(1, 2));
     expect(Number(g)).toBeCloseTo(2 / 3, 15);
