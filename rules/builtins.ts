@@ -9,7 +9,7 @@ import { noteWeakEntry, storesNoted } from '../proxies/cleanup.js';
 import { isTraced, live, numberOf, primal, reportEscape, textOfTraced, type Traced } from '../lib/core/traced.js';
 import { isDeriving, onIdle } from '../lib/core/scope.js';
 import { swapWhileDeriving } from '../lib/core/swaps.js';
-import { fieldInside, isFieldInstance } from '../lib/core/scalars.js';
+import { fieldInside } from '../lib/core/scalars.js';
 import { holdsTracedElements, noteBufferMade, noteNativeView, typedArrayMethodOn, typedArrayOf, typedArrayOnBuffer, typedArrayOver, typedStandIn } from '../proxies/typed-arrays.js';
 import { watchInstance } from './wasm.js';
 import { add } from './arithmetic.js';
@@ -399,11 +399,6 @@ const { getOrInsert: mapGetOrInsert, getOrInsertComputed: mapGetOrInsertComputed
 const { getOrInsert: weakMapGetOrInsert, getOrInsertComputed: weakMapGetOrInsertComputed } = WeakMap.prototype as GetOrInsert;
 
 const numberLike = (x: unknown): boolean => typeof x === 'number' || isTraced(x);
-/**
- * What is found by its primal: a number, traced or not, and a number field's instance, which a
- * traced value may hold (`[x0].indexOf(x)` of the argument's own Fraction found nothing).
- */
-const searchable = (x: unknown): boolean => typeof x === 'number' || isTraced(x) || isFieldInstance(x);
 /** A key's value, under which `tracedKeys` (a Map: SameValueZero, as the collection's own) finds it: -0 is 0, NaN is NaN. */
 const keyValue = (x: unknown): number => primal(x);
 
@@ -470,9 +465,14 @@ function heldKey(c: object, k: unknown, has: (this: object, key: unknown) => boo
 }
 
 function heldKeyOf(c: object, k: unknown, has: (this: object, key: unknown) => boolean): unknown {
-  // (a field's instance is looked for as a traced value's primal too: `s.has(x0)` of a Set holding x)
-  if (isIdentity(k) && !isFieldInstance(k)) return has.call(c, k) ? k : heldOriginal(c, k, has);
-  if (!searchable(k)) return k;
+  if (isIdentity(k)) {
+    if (has.call(c, k)) return k;
+    // (a traced key holding k, a number field's instance, is held under it: `s.has(x0)` of a Set holding x)
+    const keys = tracedKeysOf(c);
+    const held = keys === undefined ? undefined : mapGet.call(keys, k);
+    return held !== undefined && isTraced(held) && has.call(c, held) ? held : heldOriginal(c, k, has);
+  }
+  if (!numberLike(k)) return k;
   const v = keyValue(k);
   const keys = tracedKeysOf(c);
   const held = keys === undefined ? undefined : mapGet.call(keys, v);
@@ -596,15 +596,18 @@ function weakKey(k: unknown, what: string): object {
 
 /** Array search by value: `===` for indexOf/lastIndexOf, SameValueZero for includes. */
 function search(a: ArrayLike<unknown>, x: unknown, from: number, step: 1 | -1, zero: boolean): number {
+  // (a traced value holding a number field's instance is that instance: `[x0].indexOf(x)`
+  // of the argument's own Fraction found nothing)
+  const field = fieldInside(x);
   for (let i = from; i >= 0 && i < a.length; i += step) {
     if (!zero && !(i in a)) continue; // (indexOf and lastIndexOf skip holes; includes reads them as undefined)
     const v = a[i];
     if (v === x || (isIdentity(v) && isIdentity(x) && sameObject(v, x))) return i;
-    if (searchable(v) && searchable(x)) {
+    if (numberLike(v) && numberLike(x)) {
       const pv = primal(v);
       const px = primal(x);
       if (pv === px || (zero && pv !== pv && px !== px)) return i;
-    }
+    } else if (field !== undefined ? v === field : typeof x === 'object' && x !== null && isTraced(v) && fieldInside(v) === x) return i;
   }
   return -1;
 }

@@ -34,6 +34,10 @@ export function isFieldInstance(x: unknown): boolean {
  * to itself; a traced value that holds one must answer `typeof`, `instanceof` and `==` so.
  */
 export function fieldInside(x: unknown): object | undefined {
-  while (isTraced(x)) x = x.tracedValue;
+  // (only a traced value's inside is looked at: the prototype walk of any other object, a
+  // Proxy's, would run its getPrototypeOf trap where plain code runs none)
+  if (!isTraced(x)) return undefined;
+  do x = x.tracedValue;
+  while (isTraced(x));
   return isFieldInstance(x) ? (x as object) : undefined;
 }
