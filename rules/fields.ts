@@ -6,7 +6,7 @@
 // accept numbers), so `gradient(x => 3*x**2 + 2*x + 1, new Fraction(1, 4))` is exactly 7/2.
 
 import { registerScalarPrototype } from '../lib/core/scalars.js';
-import { operators } from './overloads.js';
+import { NOT_OVERLOADED, operators } from './overloads.js';
 
 /** The method names of a field's operations (defaults: fraction.js / complex.js names). */
 export interface FieldMethods {
@@ -42,7 +42,11 @@ export function numberField(Class: { readonly prototype: object; readonly name: 
     }
     // `receiverOnRight`: `2 - x` arrives as x[sub](2, true) and means 2 − x.
     proto[operators[op]] = function fieldOperator(this: Field, other: unknown, receiverOnRight: boolean): unknown {
-      return receiverOnRight ? make(other)[name]!(this) : this[name]!(other);
+      const result = receiverOnRight ? make(other)[name]!(this) : this[name]!(other);
+      // (no instance: fraction.js's pow gives null where the power is irrational, (1/3) ** 0.5.
+      // JavaScript's own operator on the numbers then, as without numberField; null was taken
+      // as 0: x ** 0.5 + 1 gave 1, derivative 0)
+      return result === null || result === undefined ? NOT_OVERLOADED : result;
     };
   }
   const neg = methods.neg;

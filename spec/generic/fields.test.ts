@@ -159,3 +159,17 @@ describe('custom rules and checkpointed take field instances as numbers', () => 
     expect(String(g)).toBe('0.(6)'); // 6x² exactly
   });
 });
+
+describe('an operation the field has no instance for is JavaScript\'s on the numbers', () => {
+  it('an irrational power of a fraction (fraction.js gives null, taken as 0: x ** 0.5 + 1 was 1, derivative 0)', () => {
+    const third = Fr(1, 3);
+    const f = (x: Untyped) => x ** 0.5 + 1;
+    expect(f(third)).toBeCloseTo(1 + Math.sqrt(1 / 3), 15);
+    const { val, grad } = withgradient(f, third);
+    expect(val).toBeCloseTo(1 + Math.sqrt(1 / 3), 15);
+    expect(Number(grad[0])).toBeCloseTo(0.5 / Math.sqrt(1 / 3), 12);
+    const [g] = gradient((x: Untyped) => 2 ** x * 1, third);
+    expect(Number(g)).toBeCloseTo(2 ** (1 / 3) * Math.log(2), 12);
+    expect(String(gradient((x: Untyped) => x ** 2, third)[0])).toBe('0.(6)'); // (a rational power stays exact)
+  });
+});
