@@ -10,6 +10,11 @@ import { plainTypeOf } from '../proxies/plain-data.js';
 
 const xs = [2.7, 1.4, 3.1, 1.4, -0.5];
 
+/** A package that was not rewritten, reading the digits of the text it is given (decimal.js does so). */
+const digitsValue = runInThisContext(
+  `(s) => { const [whole, fraction = ''] = s.split('.'); let v = 0; for (const c of whole) v = v * 10 + (c.charCodeAt(0) - 48); let unit = 1; for (const c of fraction) { unit /= 10; v += (c.charCodeAt(0) - 48) * unit; } return v; }`,
+) as (s: string) => number;
+
 describe('a traced number behaves as its value', () => {
   it('Object.is', () => {
     agrees((a, seen) => {
@@ -194,10 +199,6 @@ describe('a traced number behaves as its value', () => {
   // bignumber(x) is new BigNumber(x + '') — and gives numbers back from text no traced number
   // wrote: the gradient was null without a word, where central differences give 3)
   it('text of a traced number that is not read back, where the number reaches the result no other way, is reported', () => {
-    // (a package that was not rewritten, reading the digits of the text it is given)
-    const digitsValue = runInThisContext(
-      `(s) => { const [whole, fraction = ''] = s.split('.'); let v = 0; for (const c of whole) v = v * 10 + (c.charCodeAt(0) - 48); let unit = 1; for (const c of fraction) { unit /= 10; v += (c.charCodeAt(0) - 48) * unit; } return v; }`,
-    ) as (s: string) => number;
     const program = (x: number, y: number) => y * 3 * digitsValue(String(x));
     const h = 1e-6;
     expect((program(0.75 + h, 2) - program(0.75 - h, 2)) / (2 * h)).toBeCloseTo(6, 3); // (what is lost)
@@ -227,9 +228,6 @@ describe('a traced number behaves as its value', () => {
   // (only gradient, withgradient and pullback suspected it: jacobian gave [[0]], jvp a
   // tangent 0 and jacfwd [[0]] for a result read from x's digits, without a word)
   it('jacobian, jvp and jacfwd report text of a moving number not read back, as gradient does', () => {
-    const digitsValue = runInThisContext(
-      `(s) => { const [whole, fraction = ''] = s.split('.'); let v = 0; for (const c of whole) v = v * 10 + (c.charCodeAt(0) - 48); let unit = 1; for (const c of fraction) { unit /= 10; v += (c.charCodeAt(0) - 48) * unit; } return v; }`,
-    ) as (s: string) => number;
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
       const said = () => warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('not read back'));
@@ -255,9 +253,6 @@ describe('a traced number behaves as its value', () => {
 
   // (compiled, the output computed from x's digits gave [null, 0.75] with no word, where gradient warned)
   it('compileGradient reports text of a moving number not read back, as gradient does', () => {
-    const digitsValue = runInThisContext(
-      `(s) => { const [whole, fraction = ''] = s.split('.'); let v = 0; for (const c of whole) v = v * 10 + (c.charCodeAt(0) - 48); let unit = 1; for (const c of fraction) { unit /= 10; v += (c.charCodeAt(0) - 48) * unit; } return v; }`,
-    ) as (s: string) => number;
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
       const said = () => warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('not read back'));

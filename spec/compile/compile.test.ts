@@ -5,6 +5,7 @@ import { inspect } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
 import { compileGradient, derivative, gradient } from 'zygote-ts';
 import { Holder } from '../proxies/holder.js';
+import { AccessorBase, withOwnValue } from '../proxies/accessor-base.js';
 import { plainTypeOf } from '../proxies/plain-data.js';
 
 /** Deep equality of two gradients, numbers equal up to the rounding of a sum's order (and a zero's sign). */
@@ -699,27 +700,17 @@ describe('what is not compiled runs uncompiled', () => {
   // { _v: 300 } where the gradient is { value: 1, _v: 1.5 }, and the write-back left the caller's
   // object { _v: 30000 } without its own `value`)
   it("an argument's own field that shadows an accessor of its prototype is copied as the field it is", () => {
-    class Base {
-      _v = 1;
-      set value(v: number) {
-        this._v = v * 100;
-      }
-      get value(): number {
-        return this._v;
-      }
-    }
-    const shadowed = (value: number) => Object.defineProperty(new Base(), 'value', { value, writable: true, enumerable: true, configurable: true }) as Base;
-    const f = (d: Base) => d.value * d._v;
+    const f = (d: AccessorBase) => d.value * d._v;
     const g = compileGradient(f);
-    for (const v of [1.5, 2.5]) expect(g(shadowed(v))).toEqual(gradient(f, shadowed(v)));
-    expect(g(shadowed(2.5))).toEqual([{ _v: 2.5, value: 1 }]);
-    const w = (d: Base) => ((d.value = d.value * 2), d.value + d._v);
-    const arg = shadowed(1.5);
+    for (const v of [1.5, 2.5]) expect(g(withOwnValue(v))).toEqual(gradient(f, withOwnValue(v)));
+    expect(g(withOwnValue(2.5))).toEqual([{ _v: 2.5, value: 1 }]);
+    const w = (d: AccessorBase) => ((d.value = d.value * 2), d.value + d._v);
+    const arg = withOwnValue(1.5);
     expect(compileGradient(w)(arg)).toEqual([{ _v: 1, value: 2 }]);
     expect({ ...arg }).toEqual({ _v: 1, value: 3 });
     // (an array of such records, read in columns)
-    const many = () => Array.from({ length: 12 }, (_, i) => shadowed(i));
-    const sum = (ds: Base[]) => ds.reduce((t, d) => t + d.value * d.value, 0);
+    const many = () => Array.from({ length: 12 }, (_, i) => withOwnValue(i));
+    const sum = (ds: AccessorBase[]) => ds.reduce((t, d) => t + d.value * d.value, 0);
     expect(compileGradient(sum)(many())).toEqual(gradient(sum, many()));
   });
 

@@ -3,6 +3,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { array, astype, configure, hvp, sum, gradient, jacfwd, jacobian, jvp, NDArray, pushforward, rule, withjacfwd, Params } from 'zygote-ts';
 import { plainTypeOf } from '../proxies/plain-data.js';
+import { AccessorBase, withOwnValue } from '../proxies/accessor-base.js';
 
 class Vec {
   constructor(public x: number, public y: number) {}
@@ -53,19 +54,9 @@ describe('jvp on structured arguments', () => {
   });
 
   it("a class output's own field that shadows an accessor of its prototype stays a field", () => {
-    class Base {
-      _v = 1;
-      set value(v: number) {
-        this._v = v * 100;
-      }
-      get value(): number {
-        return this._v;
-      }
-    }
-    const make = (value: number) => Object.defineProperty(new Base(), 'value', { value, writable: true, enumerable: true, configurable: true }) as Base;
-    const [y, dy] = jvp((x: number) => make(x * 2), [1.5], [1]);
-    expect(y).toBeInstanceOf(Base);
-    expect({ ...(y as Base) }).toEqual({ _v: 1, value: 3 });
+    const [y, dy] = jvp((x: number) => withOwnValue(x * 2), [1.5], [1]);
+    expect(y).toBeInstanceOf(AccessorBase);
+    expect({ ...(y as AccessorBase) }).toEqual({ _v: 1, value: 3 });
     expect(dy).toEqual({ _v: 0, value: 2 });
   });
 
