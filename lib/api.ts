@@ -182,12 +182,7 @@ function record<A extends unknown[], Y>(f: (...args: A) => Y, args: A, caller: s
   const { row, value, shape } = result;
   const back: Back<A> = (dy: unknown = 1) => {
     const seed = shape === null ? checkedScalarCotangent(dy) : checkedArrayCotangent(dy, shape);
-    const inputs = wrapped.inputRows;
-    let cotangents = row < 0 ? inputs.map(() => null) : tape.sweep(row, seed, texts.length === 0 ? inputs : [...inputs, ...texts.map(({ by }) => by.tracedIndex)]);
-    if (texts.length > 0) {
-      reportTextsCutOff(f, texts, row < 0 ? texts.map(() => null) : cotangents.slice(inputs.length));
-      cotangents = cotangents.slice(0, inputs.length);
-    }
+    const cotangents = sweepSuspectingTexts(f, texts, wrapped.inputRows, row < 0 ? null : (wanted) => tape.sweep(row, seed, wanted));
     const grads = wrapped.gradients(cotangents, dense);
     if (params !== null) {
       if (!dense && params.length > 0 && grads.every((g) => g === null)) reportParamsUnreached(f, params.length);
@@ -209,6 +204,19 @@ function record<A extends unknown[], Y>(f: (...args: A) => Y, args: A, caller: s
 function reportTextsCutOff(f: Function, texts: readonly TextNotReadBack[], cotangents: readonly unknown[]): void {
   const cut = texts.find((_, k) => cotangents[k] === null);
   if (cut !== undefined) reportTextNotReadBack(f, cut, "the number reaches f's result no other way");
+}
+
+/**
+ * The inputs' cotangents from `sweep` (none: null, where the output does not depend on the
+ * tape), which is asked for those of the numbers whose text was not read back too: such text
+ * is reported (`reportTextsCutOff`) for every API that sweeps.
+ */
+function sweepSuspectingTexts(f: Function, texts: readonly TextNotReadBack[], inputs: readonly number[], sweep: ((wanted: readonly number[]) => unknown[]) | null): unknown[] {
+  const wanted = texts.length === 0 ? inputs : [...inputs, ...texts.map(({ by }) => by.tracedIndex)];
+  const cotangents = sweep === null ? wanted.map(() => null) : sweep(wanted);
+  if (texts.length === 0) return cotangents;
+  reportTextsCutOff(f, texts, cotangents.slice(inputs.length));
+  return cotangents.slice(0, inputs.length);
 }
 
 /**
@@ -258,12 +266,7 @@ export function gradientWithSweep(
   );
   // (text not read back is suspected as `gradient` suspects it: compiled, an output computed from
   // x's digits gave [null, 0.75] with no word, where the eager gradient warned)
-  const inputs = wrapped.inputRows;
-  let cotangents = row < 0 ? inputs.map(() => null) : sweep(tape, row, texts.length === 0 ? inputs : [...inputs, ...texts.map(({ by }) => by.tracedIndex)]);
-  if (texts.length > 0) {
-    reportTextsCutOff(f, texts, row < 0 ? texts.map(() => null) : cotangents.slice(inputs.length));
-    cotangents = cotangents.slice(0, inputs.length);
-  }
+  const cotangents = sweepSuspectingTexts(f, texts, wrapped.inputRows, row < 0 ? null : (wanted) => sweep(tape, row, wanted));
   return row < 0 ? args.map(() => null) : wrapped.gradients(cotangents);
 }
 
@@ -317,17 +320,11 @@ export function withjacobian<A extends unknown[]>(
   // (the per-argument stacking below has one place per argument, where Params would bring many)
   if (isImplicit(args)) throw new TypeError('zygote-ts: jacobian takes explicit arguments, not Params: pass the arrays themselves, jacobian((W, b) => f(W, b), W, b).');
   const { tape, wrapped, result: out, texts } = trace(checkedFunction(f, 'jacobian'), args, (output, tape) => outputsOf(output, tape));
-  const inputRows = wrapped.inputRows;
   // (text not read back was suspected by gradient only: jacobian gave [[0]] for an output
   // computed from x's digits, with no word, where gradient of that output warned)
-  const wanted = texts.length === 0 ? inputRows : [...inputRows, ...texts.map(({ by }) => by.tracedIndex)];
   const rows: unknown[][] = args.map(() => []);
   for (let i = 0; i < out.count; i++) {
-    let cotangents = out.sweep(i, wanted);
-    if (texts.length > 0) {
-      reportTextsCutOff(f, texts, cotangents.slice(inputRows.length));
-      cotangents = cotangents.slice(0, inputRows.length);
-    }
+    const cotangents = sweepSuspectingTexts(f, texts, wrapped.inputRows, (wanted) => out.sweep(i, wanted));
     wrapped.gradients(cotangents, true).forEach((g, k) => rows[k]!.push(g));
   }
   tape.release();

@@ -86,17 +86,29 @@ export function openIdentityRecording(recording: IdentityRecording): () => void 
   };
 }
 
-/** The caller's object behind `x` (through stand-ins and recordings' copies), and the recording crossed on the way, if any. */
-function resolveOriginal(x: object): { readonly original: object; readonly recording: IdentityRecording | null } {
+/** A form an object takes inside the differentiations, and whether the one (or the recording) that made it still runs. */
+export interface FormWhile {
+  readonly form: object;
+  readonly running: () => boolean;
+}
+
+/**
+ * The caller's object behind `x` (through stand-ins and recordings' copies), and the recording
+ * crossed on the way, if any; each form passed on the way is added to `forms`, innermost first.
+ */
+function resolveOriginal(x: object, forms: FormWhile[] | null = null): { readonly original: object; readonly recording: IdentityRecording | null } {
   let recording: IdentityRecording | null = null;
   for (;;) {
+    const form = x;
     const node = standInNode(x);
     if (node !== undefined) {
+      forms?.push({ form, running: () => node.wrapping.open });
       x = node.original;
       continue;
     }
     const array = tracedArrayOriginal(x);
     if (array !== undefined) {
+      forms?.push({ form, running: () => tracedArrayOriginal(form) !== undefined });
       x = array;
       continue;
     }
@@ -106,33 +118,19 @@ function resolveOriginal(x: object): { readonly original: object; readonly recor
       if (copied !== undefined) recording = openRecordings[i]!;
     }
     if (copied === undefined || copied === x) return { original: x, recording };
+    const madeBy = recording!;
+    forms?.push({ form, running: () => openRecordings.includes(madeBy) });
     x = copied;
   }
 }
 
 /**
- * For a WeakRef f makes to `x` (rules/builtins.ts): the caller's object behind it (through
- * stand-ins and recordings' copies), and each form f's differentiations give it on the way,
- * innermost first, with whether the one that made it still runs.
+ * For a WeakRef f makes to `x` (rules/builtins.ts): the caller's object behind it, and each form
+ * f's differentiations give it on the way, innermost first, with whether the one that made it still runs.
  */
-export function weakTargetOf(x: object): { readonly caller: object; readonly during: { readonly form: object; readonly running: () => boolean }[] } {
-  const during: { form: object; running: () => boolean }[] = [];
-  for (;;) {
-    const node = standInNode(x);
-    if (node !== undefined) {
-      during.push({ form: x, running: () => node.wrapping.open });
-      x = node.original;
-      continue;
-    }
-    let copied: object | undefined;
-    for (let i = openRecordings.length - 1; i >= 0 && copied === undefined; i--) {
-      const recording = openRecordings[i]!;
-      copied = recording.originals.get(x);
-      if (copied !== undefined && copied !== x) during.push({ form: x, running: () => openRecordings.includes(recording) });
-    }
-    if (copied === undefined || copied === x) return { caller: x, during };
-    x = copied;
-  }
+export function weakTargetOf(x: object): { readonly caller: object; readonly during: readonly FormWhile[] } {
+  const during: FormWhile[] = [];
+  return { caller: resolveOriginal(x, during).original, during };
 }
 
 /**

@@ -1109,16 +1109,14 @@ export function bindOn(fn: unknown, receiver: unknown, args: readonly unknown[],
   const bind = (fn as { bind: unknown }).bind; // (throws where `fn.bind` would)
   const bound = Reflect.apply(bind as Function, fn, [receiver, ...args]) as Function;
   if (bind !== builtinBind) return bound;
-  if (STORE_METHODS.has(fn)) {
-    // (`const add = log.push.bind(log)`: a store into log, noted as `log.push(x)` is)
-    return new Proxy(bound, {
-      apply: (target, self, more: unknown[]) => (storesNoted() ? callMethod(receiver, fn, ...args, ...more) : Reflect.apply(target, self, more)),
-    });
-  }
-  const call = SEARCH_METHODS.has(fn) ? (self: unknown, all: unknown[]) => callMethod(self, fn, ...all) : otherwise?.(fn);
+  const viaCallMethod = searchesOrStores(fn);
+  const call = viaCallMethod ? (self: unknown, all: unknown[]) => callMethod(self, fn, ...all) : otherwise?.(fn);
   if (call === undefined) return bound;
+  // (a store, `const add = log.push.bind(log)`, is noted as `log.push(x)` is: also in a callback f
+  // scheduled, where stores are noted while nothing is differentiated)
+  const through = viaCallMethod ? () => isDeriving() || storesNoted() : isDeriving;
   return new Proxy(bound, {
-    apply: (target, self, more: unknown[]) => (isDeriving() ? call(receiver, [...args, ...more]) : Reflect.apply(target, self, more)),
+    apply: (target, self, more: unknown[]) => (through() ? call(receiver, [...args, ...more]) : Reflect.apply(target, self, more)),
   });
 }
 
