@@ -204,7 +204,7 @@ function isComputedMethodCall(node: Node): node is acorn.CallExpression & { call
   const callee = node.callee as Node;
   return (
     callee.type === 'MemberExpression' && callee.computed && !callee.optional && memberName(callee) === null &&
-    callee.object.type !== 'Super' && callee.property.type !== 'PrivateIdentifier' && !hasOptionalLink(callee.object as Node)
+    callee.object.type !== 'Super' && !hasOptionalLink(callee.object as Node)
   );
 }
 
@@ -349,7 +349,7 @@ function extendsFloatArray(node: Node | undefined, ctx: RewriteContext): boolean
  * (`a?.b.m(…)`, 'inner'; `a?.b.m?.(…)`, 'inner-call') or a call's (`o.f?.().m(…)`,
  * 'after-call'); else null (what the cuts do not take).
  */
-function optionalSearch(node: Node, ctx: RewriteContext): 'member' | 'call' | 'member-call' | 'inner' | 'inner-call' | 'after-call' | null {
+function optionalMethodCall(node: Node, ctx: RewriteContext): 'member' | 'call' | 'member-call' | 'inner' | 'inner-call' | 'after-call' | null {
   if (node.type !== 'CallExpression' || parentOf(ctx)?.type !== 'ChainExpression') return null;
   const callee = node.callee;
   if (callee.type !== 'MemberExpression' || callee.object.type === 'Super') return null;
@@ -414,7 +414,7 @@ function skippingCall(node: Node): acorn.CallExpression | null {
 export const rewriteSearchCall: Rewriter = {
   name: 'search-call',
   types: ['CallExpression'],
-  test: (node, ctx) => isSearchCall(node) || isComputedMethodCall(node) || isSuperSearch(node) || isTypedArraySuperCall(node, ctx) || optionalSearch(node, ctx) !== null,
+  test: (node, ctx) => isSearchCall(node) || isComputedMethodCall(node) || isSuperSearch(node) || isTypedArraySuperCall(node, ctx) || optionalMethodCall(node, ctx) !== null,
   rewrite(node, ctx) {
     if (isSearchCall(node)) return callThroughRuntime(node, 'callMethod', ctx);
     if (isComputedMethodCall(node)) return callThroughRuntime(node, 'callComputed', ctx);
@@ -437,7 +437,7 @@ export const rewriteSearchCall: Rewriter = {
     // name is read in place of t)
     const callee = node.callee as acorn.MemberExpression;
     const { ed } = ctx;
-    const form = optionalSearch(node, ctx);
+    const form = optionalMethodCall(node, ctx);
     const via = runtime(memberName(callee) === null ? 'callComputed' : 'callMethod');
     const isNull = (v: string) => `${v} === null || ${v} === void 0`;
     if (form === 'inner' || form === 'inner-call') {
