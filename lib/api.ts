@@ -253,6 +253,7 @@ export function gradientWithSweep(
   args: unknown[],
   opened: (tape: Tape) => void,
   sweep: (tape: Tape, output: number, wanted: readonly number[]) => unknown[],
+  originals: () => ReadonlyMap<object, object>,
 ): unknown[] {
   const { tape, wrapped, result: row, texts } = trace(
     checkedFunction(f, 'compileGradient'),
@@ -262,7 +263,7 @@ export function gradientWithSweep(
       checkScalar(value, 'compileGradient');
       return row;
     },
-    { opened },
+    { opened, originals },
   );
   // (text not read back is suspected as `gradient` suspects it: compiled, an output computed from
   // x's digits gave [null, 0.75] with no word, where the eager gradient warned)

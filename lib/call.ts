@@ -28,6 +28,11 @@ export interface CallOptions {
   opened?: (tape: Tape) => void;
   /** Forward mode: tangents per value, and what gives the inputs theirs. */
   forward?: { width: number; seeder: Seeder; wrapped?: (tape: Tape) => void };
+  /**
+   * compileGradient's recording runs f on copies of the arguments (copy → the caller's object):
+   * where f left one outside (`log.push(p)`), the clean-up leaves the caller's object there.
+   */
+  originals?: () => ReadonlyMap<object, object>;
 }
 
 /**
@@ -68,7 +73,7 @@ export function trace<A extends unknown[], R>(
     try {
       wrapped?.finish();
     } finally {
-      endStores();
+      endStores(options.originals);
       // (what f threw reaches the caller as data f made: cleaned as what it stored, while its stand-ins are known)
       if (failure !== null) failure.error = outward(failure.error);
       wrapped?.close();

@@ -255,7 +255,7 @@ export function endStores(copiesOf?: () => ReadonlyMap<object, object>): void {
   if (fields !== null) handToEnclosing(madeFields, fields);
   // (a compileGradient recording's: where f kept an argument in a variable, a `#private` member or a
   // WeakMap entry, the caller's object is left there, not the recording's copy, as in a container)
-  const settle = copiesOf === undefined ? outward : (v: unknown): unknown => withOriginals(v, copiesOf());
+  const settle = copiesOf === undefined ? outward : (v: unknown): unknown => withOriginals(outward(v), copiesOf());
   const privates = notedPrivates.pop() ?? null;
   if (privates !== null) settlePrivates(privates, settle);
   const weak = notedWeak.pop() ?? null;

@@ -23,7 +23,6 @@ import { ArrayRecorder, writeSweep } from './sweep.js';
 import { setOwn } from '../../proxies/standins.js';
 import { liveInstructions } from './dead-code.js';
 import { openIdentityRecording } from '../../proxies/standins.js';
-import { beginStores, endStores } from '../../proxies/cleanup.js';
 
 export interface CompileOptions {
   /** How many paths (one per outcome of f's comparisons) are kept. Default 4. */
@@ -165,9 +164,6 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
   let grads: unknown;
   let thrown: { readonly error: unknown } | null = null;
   let writtenBack: string | null = null;
-  // (f runs on a copy of the arguments: where it stored one of them outside — `log.push(p)` —
-  // the caller's object is left there, not the copy, which holds symbolic numbers)
-  beginStores();
   try {
     grads = gradientWithSweep(
       f,
@@ -178,6 +174,9 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
         tape.refuseRewrittenArrays();
         return (program.abandoned === null ? writeSweep(program, recorder, tape, output, wanted) : null) ?? tape.sweep(output, 1, wanted);
       },
+      // (f runs on a copy of the arguments: where it stored one of them outside — `log.push(p)` —
+      // the clean-up leaves the caller's object there, not the copy, which holds symbolic numbers)
+      () => symbolic.originals,
     );
   } catch (e) {
     thrown = { error: e };
@@ -187,7 +186,6 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
     // plain numbers from now on, and adds nothing to the program)
     program.close();
     try {
-      endStores(() => symbolic.originals);
       // (its gradient would lack the derivative through that number: the eager gradient runs f
       // again, on the caller's objects, as a nested differentiation; later calls may compile)
       if (program.readsEnclosingTrace) throw new Uncompilable(`${program.abandoned}: that call runs uncompiled`, true);
