@@ -539,20 +539,40 @@ function lookedUp(map: object, key: unknown, held: unknown, value: unknown): unk
  * Map holds what the caller gave, not values computed from its keys: not looked at.
  */
 function foundUnderAnother(map: object, key: Traced, held: Traced, value: unknown): unknown {
-  if (key.tracedTape.active && standInNode(map) === undefined && holdsLiveTraced(value) && !related(key, held)) {
+  if (key.tracedTape.active && standInNode(map) === undefined && holdsLiveTraced(value) && !related(key, held, value)) {
     reportEscape(key, 'a Map lookup by a traced number that found the value f stored under another traced number equal to it (a cache of values computed from the key? the value carries the derivative to that other number)');
   }
   return value;
 }
 
 /**
- * Whether a derivative through either of two traced numbers comes out the same: one computed
- * from the other (`x` and `x * 1`, equal for every x, as `Map.groupBy`'s keys of one group are).
- * (Numbers of two levels of a nested differentiation are not told apart.)
+ * Whether the value found under `b` carries the derivative to `a` as well: one computed from
+ * the other (`x` and `x * 1`, equal for every x, as `Map.groupBy`'s keys of one group are). `b`
+ * of another level of a nested differentiation: only if the value was computed on `a`'s level.
+ * (An inner gradient of a memoized `sq` that hit the entry the outer level stored,
+ * `gradient(x => sq(x) + gradient(sq, x)[0], 3)`, gave [6] with no word, where it is [8].)
  */
-function related(a: Traced, b: Traced): boolean {
+function related(a: Traced, b: Traced, value: unknown): boolean {
   const tape = a.tracedTape;
-  return tape !== b.tracedTape || tape.followsAlike(a.tracedIndex, b.tracedIndex);
+  if (tape === b.tracedTape) return tape.followsAlike(a.tracedIndex, b.tracedIndex);
+  return holdsTracedOn(value, tape);
+}
+
+/** Whether `value`, or a data field or element it directly holds, is traced on `tape` (at any level of its nesting). */
+function holdsTracedOn(value: unknown, tape: object): boolean {
+  const on = (v: unknown): boolean => {
+    for (; isTraced(v); v = v.tracedValue) if (v.tracedTape === tape) return true;
+    return false;
+  };
+  if (on(value)) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const kind = kindOf(value);
+  if (kind !== 'array' && kind !== 'record') return false;
+  for (const k of Object.keys(value)) {
+    const d = Object.getOwnPropertyDescriptor(value, k);
+    if (d !== undefined && on(d.value)) return true;
+  }
+  return false;
 }
 
 /** Whether `value` is, or directly holds (an array's elements, a record's data fields), a traced number of a running differentiation. */

@@ -546,6 +546,38 @@ describe('a traced number behaves as its value', () => {
     }
   });
 
+  // (an inner gradient of a memoized function that hit the entry the outer level stored took the
+  // value as a constant: gradient(x => sq(x) + gradient(sq, x)[0], 3) was [6], silently, where
+  // it is 2x + 2 = 8; the levels' numbers were not told apart)
+  it('a Map lookup in a nested differentiation that finds a value the enclosing level stored under its number is reported', () => {
+    const memoized = (fn: (v: number) => number) => {
+      const seen = new Map<number, number>();
+      return (v: number): number => {
+        if (!seen.has(v)) seen.set(v, fn(v));
+        return seen.get(v)!;
+      };
+    };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      // (a value the inner level computed, stored under the outer number: it carries the derivative)
+      const memo = new Map<number, number>();
+      expect(gradient((x: number) => gradient((k: number) => {
+        memo.set(x, k * k);
+        return memo.get(k)!;
+      }, x)[0]!, 3)).toEqual([2]);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+    const previous = configure({ strict: true });
+    try {
+      const sq = memoized((v) => v * v);
+      expect(() => gradient((x: number) => sq(x) + gradient(sq, x)[0]!, 3)).toThrow(/found the value f stored under another traced number/);
+    } finally {
+      configure(previous);
+    }
+  });
+
   it('sort without a comparator sorts by text, as plain JavaScript does', () => {
     agrees((a, seen) => {
       const sorted = [...a, 10, 100].sort();
