@@ -37,19 +37,27 @@ export interface ExponentialDecayOptions {
 }
 
 /**
- * `init · rate^(steps since begin / period)`: multiplied by `rate` every `period` steps.
+ * `init · rate^((step − begin) / steps)`: multiplied by `rate` every `steps` steps. The
+ * arguments are in optax's order (`exponential_decay(init_value, transition_steps,
+ * decay_rate)`, as Keras's `ExponentialDecay`), so a schedule ported from either means the same.
  *
  * @example
- * const lr = exponentialDecay(0.1, 0.5, 100);
+ * const lr = exponentialDecay(0.1, 100, 0.5);
  * lr(100); // 0.05
  * lr(200); // 0.025
  */
-export function exponentialDecay(init: number, rate: number, period: number, options: ExponentialDecayOptions = {}): Schedule {
-  checkSteps(period, 'exponentialDecay');
+export function exponentialDecay(init: number, steps: number, rate: number, options: ExponentialDecayOptions = {}): Schedule {
+  checkSteps(steps, 'exponentialDecay');
   checkOptionNames('exponentialDecay', options, ['staircase', 'begin', 'end']);
+  // (the order was (init, rate, steps) before: exponentialDecay(0.1, 0.96, 1000) written so, or
+  // optax's read as that, gave a rate of 1000 per 0.96 steps, which overflows with no word)
+  if (!(steps >= 1)) {
+    throw new RangeError(`zygote-ts: exponentialDecay(init, steps, rate): steps is ${steps}, less than one step${rate > 1 ? ` (and rate ${rate}: swapped?)` : ''}. The order is optax's: exponentialDecay(0.1, 1000, 0.96) multiplies by 0.96 every 1000 steps.`);
+  }
+  if (!(rate > 0) || !Number.isFinite(rate)) throw new RangeError(`zygote-ts: exponentialDecay(init, steps, rate): the rate must be a positive number, got ${rate}.`);
   const { staircase = false, begin = 0, end } = options;
   return (step) => {
-    const periods = Math.max(step - begin, 0) / period;
+    const periods = Math.max(step - begin, 0) / steps;
     const value = init * rate ** (staircase ? Math.floor(periods) : periods);
     if (end === undefined) return value;
     return rate < 1 ? Math.max(value, end) : Math.min(value, end);

@@ -17,15 +17,26 @@ describe('schedules', () => {
   });
 
   it('exponential: a constant ratio per period, a staircase constant within a period, bounded by end', () => {
-    const lr = exponentialDecay(1, 0.5, 10);
+    const lr = exponentialDecay(1, 10, 0.5);
     steps(30).slice(1).forEach((k) => expect(lr(k) / lr(k - 1)).toBeCloseTo(0.5 ** 0.1, 14));
-    const stairs = exponentialDecay(1, 0.5, 10, { staircase: true });
+    const stairs = exponentialDecay(1, 10, 0.5, { staircase: true });
     expect([stairs(0), stairs(9), stairs(10), stairs(19), stairs(20)]).toEqual([1, 1, 0.5, 0.5, 0.25]);
-    const floored = exponentialDecay(1, 0.5, 10, { end: 0.3 });
+    const floored = exponentialDecay(1, 10, 0.5, { end: 0.3 });
     expect(floored(100)).toBe(0.3);
-    const delayed = exponentialDecay(1, 0.5, 10, { begin: 5 });
+    const delayed = exponentialDecay(1, 10, 0.5, { begin: 5 });
     expect([delayed(0), delayed(5), delayed(15)]).toEqual([1, 1, 0.5]);
-    expect(exponentialDecay(1, 2, 1, { end: 3 })(10)).toBe(3); // growing, capped
+    expect(exponentialDecay(1, 1, 2, { end: 3 })(10)).toBe(3); // growing, capped
+  });
+
+  // (the order was (init, rate, steps), where optax's and Keras's is (init, steps, rate): optax's
+  // exponential_decay(0.1, 1000, 0.96) written so grew 1000-fold every 0.96 steps, with no word)
+  it("exponential: optax's order of arguments, and a rate and steps that look swapped are refused", () => {
+    const lr = exponentialDecay(0.1, 1000, 0.96);
+    expect(lr(1000)).toBeCloseTo(0.096, 15);
+    expect(lr(2000)).toBeCloseTo(0.1 * 0.96 ** 2, 15);
+    expect(() => exponentialDecay(0.1, 0.96, 1000)).toThrow(/steps is 0\.96, less than one step \(and rate 1000: swapped\?\)\. The order is optax's/);
+    expect(() => exponentialDecay(0.1, 100, 0)).toThrow(/the rate must be a positive number, got 0/);
+    expect(() => exponentialDecay(0.1, 100, -0.5)).toThrow(/positive number, got -0\.5/);
   });
 
   it('cosine: from init to alpha·init, symmetric about its midpoint, then flat', () => {
@@ -71,7 +82,7 @@ describe('schedules', () => {
     expect(() => rmsprop(0.1, given({ alpha: 0.99 }))).toThrow(/rmsprop: there is no option "alpha"/);
     expect(() => trace(given({ momentum: 0.5 }))).toThrow(/trace: there is no option "momentum"/);
     expect(() => scaleByRms(given({ epsilon: 1 }))).toThrow(/scaleByRms: there is no option "epsilon"/);
-    expect(() => exponentialDecay(1, 0.5, 10, given({ staircased: true }))).toThrow(/exponentialDecay: there is no option "staircased"/);
+    expect(() => exponentialDecay(1, 10, 0.5, given({ staircased: true }))).toThrow(/exponentialDecay: there is no option "staircased"/);
     expect(() => warmupCosineDecay(1, 10, 100, given({ peak: 1 }))).toThrow(/warmupCosineDecay: there is no option "peak"/);
     expect(() => minimize(bowl, 0, { maxIterations: NaN })).toThrow(/maxIterations must be a whole number ≥ 0, got NaN/);
     expect(() => minimize(bowl, 0, { maxIterations: -1 })).toThrow(/got -1/);
