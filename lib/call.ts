@@ -11,7 +11,7 @@ import { WrappedArguments } from '../proxies/arguments.js';
 import { MarkedParams } from '../proxies/params.js';
 import type { Seeder } from '../proxies/standins.js';
 import { Params } from './params.js';
-import { beginStores, endStores, outward, takeFrozenHeld, takeLocked } from '../proxies/cleanup.js';
+import { beginStores, endStores, outwardOf, takeFrozenHeld, takeLocked } from '../proxies/cleanup.js';
 import '../proxies/scheduled.js'; // (callbacks f schedules are cleaned when they run)
 import { ensureRewritten } from './rewritten.js';
 import { textsNotReadBack } from '../rules/text.js';
@@ -74,8 +74,9 @@ export function trace<A extends unknown[], R>(
       wrapped?.finish();
     } finally {
       endStores(options.originals);
-      // (what f threw reaches the caller as data f made: cleaned as what it stored, while its stand-ins are known)
-      if (failure !== null) failure.error = outward(failure.error);
+      // (what f threw reaches the caller as data f made: cleaned as what it stored, while its stand-ins
+      // are known; compileGradient's copy of an argument, `throw p`, is the caller's object)
+      if (failure !== null) failure.error = outwardOf(failure.error, options.originals);
       wrapped?.close();
       warnAboutEscapes(tape);
       const locked = takeLocked();

@@ -255,7 +255,7 @@ export function endStores(copiesOf?: () => ReadonlyMap<object, object>): void {
   if (fields !== null) handToEnclosing(madeFields, fields);
   // (a compileGradient recording's: where f kept an argument in a variable, a `#private` member or a
   // WeakMap entry, the caller's object is left there, not the recording's copy, as in a container)
-  const settle = copiesOf === undefined ? outward : (v: unknown): unknown => withOriginals(outward(v), copiesOf());
+  const settle = (v: unknown): unknown => outwardOf(v, copiesOf);
   const privates = notedPrivates.pop() ?? null;
   if (privates !== null) settlePrivates(privates, settle);
   const weak = notedWeak.pop() ?? null;
@@ -365,6 +365,14 @@ export function withOriginals(v: unknown, copies: ReadonlyMap<object, object>): 
 }
 
 /** The value to leave in user data for `v` once this differentiation has closed. */
+/**
+ * `v` as the caller may hold it (`outward`); with `copiesOf` (compileGradient's recording), each
+ * copy of an argument in it replaced by the caller's object it copies.
+ */
+export function outwardOf(v: unknown, copiesOf?: () => ReadonlyMap<object, object>): unknown {
+  return copiesOf === undefined ? outward(v) : withOriginals(outward(v), copiesOf());
+}
+
 export function outward(v: unknown): unknown {
   if (isTraced(v)) return settled(live(v));
   if (isNDArray(v)) return liveArray(v);

@@ -427,6 +427,31 @@ describe('around the recording', () => {
     expect(g.fallback).toBeNull();
   });
 
+  // (f ran on a copy of the arguments holding symbolic numbers, and that copy reached the caller:
+  // `throw p` gave { x: Symbolic { value: 1, … } } where the eager gradient throws p itself)
+  it("an argument f throws while recorded reaches the caller as the caller's object", () => {
+    const p = { x: 1 };
+    const thrown = (f: (q: { x: number }) => number): unknown => {
+      try {
+        compileGradient(f)(p);
+      } catch (e) {
+        return e;
+      }
+      throw new Error('f did not throw');
+    };
+    expect(thrown((q) => {
+      if (q.x > 0) throw q;
+      return q.x;
+    })).toBe(p);
+    const wrapped = thrown((q) => {
+      if (q.x > 0) throw { err: q, twice: q.x * 2 };
+      return q.x;
+    }) as { err: unknown; twice: unknown };
+    expect(wrapped.err).toBe(p);
+    expect(plainTypeOf(wrapped.twice)).toBe('number');
+    expect(p).toEqual({ x: 1 });
+  });
+
   it('refuses a non-function at once', () => {
     expect(() => compileGradient(3 as unknown as () => number)).toThrow(/needs a function/);
   });
