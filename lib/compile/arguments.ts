@@ -70,6 +70,8 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
   const constants: unknown[] = [];
   const copies = new Map<object, { copy: object; name: string }>();
   const written: [object, PropertyKey, unknown][] = [];
+  /** Each array of the copy, and its elements as made (one list per array, not a triple per element: 10⁶ of them). */
+  const madeArrays: [unknown[], unknown[]][] = [];
   const sizes: [object, number][] = [];
   const arrayArguments: NDArray[] = [];
   /** How many objects the arguments hold (each has its place in the distinctness check's list). */
@@ -186,7 +188,7 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
           copy.push(visit(v, `${name}[${i}]`, `${path}[${i}]`));
         });
       }
-      copy.forEach((v, i) => written.push([copy, i, v]));
+      madeArrays.push([copy, copy.slice()]);
       return sealLike(copy, seal);
     }
     if (value instanceof Params) throw new Uncompilable('implicit parameters (Params) are not compiled yet: pass the arrays as arguments');
@@ -295,8 +297,15 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
     changed: () =>
       reshaped() ||
       written.some(([o, key, v]) => !Object.is((o as Record<PropertyKey, unknown>)[key], v)) ||
+      madeArrays.some(([copy, made]) => elementChanged(copy, made)) ||
       sizes.some(([o, n]) => (Array.isArray(o) ? o.length : Object.keys(o).length) !== n),
   };
+}
+
+/** Whether an element of `copy` is not the one it was made with, `made[i]` (its length is checked apart). */
+function elementChanged(copy: readonly unknown[], made: readonly unknown[]): boolean {
+  for (let i = 0; i < made.length; i++) if (!Object.is(copy[i], made[i])) return true;
+  return false;
 }
 
 const hasOwn = (o: object, key: PropertyKey): boolean => Object.prototype.hasOwnProperty.call(o, key);
