@@ -404,7 +404,9 @@ export class Tape {
   }
 
   private grow(): void {
-    this.capacity *= 2;
+    // (four times past a million rows: each growth copies every row, and pages in memory the
+    // copy then touches; the pages past the rows in use are never touched, so not resident)
+    this.capacity *= this.capacity >= 1 << 20 ? 4 : 2;
     // (only the rows: the sweep's scratch is sized when a sweep needs it)
     const rows = new Float64Array(4 * this.capacity);
     rows.set(this.rows);
