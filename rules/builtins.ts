@@ -217,7 +217,8 @@ function sendNumbersWhileBusy(proto: object | undefined, method: string, lost: s
       {
         [method](this: unknown, value: unknown, ...rest: unknown[]): unknown {
           if (!isDeriving() || !holdsTraced(value)) return Reflect.apply(send, this, [value, ...rest]);
-          const cloner = new Cloner(true);
+          // (v8's bytes are read back in f, `v8.deserialize(v8.serialize(o))`: a compiled path depends on the numbers)
+          const cloner = new Cloner(true, lost !== null);
           const copy = cloner.clone(value);
           if (lost !== null && cloner.firstLive !== null) reportEscape(cloner.firstLive, lost);
           return Reflect.apply(send, this, [copy, ...rest]);
@@ -253,7 +254,11 @@ class Cloner {
    * every object the built-in copies itself (a Date, a typed array, a MessagePort, a
    * buffer in the transfer list) left as it is, for the built-in to copy or transfer.
    */
-  constructor(private readonly numbers = false) {}
+  constructor(
+    private readonly numbers = false,
+    /** With `numbers`: the copy is read back as numbers, so compileGradient's path is pinned to them (as by String(x)). */
+    private readonly readBack = false,
+  ) {}
 
   /** With `numbers`: the first number copied that is traced on a tape still recording. */
   firstLive: Traced | null = null;
@@ -291,7 +296,8 @@ class Cloner {
     if (isTraced(v) && this.numbers) {
       const recording = live(v);
       if (this.firstLive === null && isTraced(recording)) this.firstLive = recording;
-      return numberOf(v);
+      // (a message that only leaves is output, as printing is: it does not pin the path)
+      return this.readBack ? primal(v) : numberOf(v);
     }
     if (isTraced(v) || typeof v !== 'object' || v === null) {
       // (functions and symbols throw DataCloneError, as the built-in says it)

@@ -880,6 +880,21 @@ describe('what is not compiled runs uncompiled', () => {
     }
   });
 
+  // (found by hand: v8's serializer copied the recording's number unpinned, and the copy read
+  // back kept it: x * v8.deserialize(v8.serialize({ x })).x gave [1] at x = 2 and 3, eagerly [2], [3])
+  it("a number copied by v8's serializer and read back in f pins the path to it", async () => {
+    const v8 = await import('node:v8');
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {}); // (a lost derivative, said so)
+    try {
+      const f = (x: number) => x * (v8.deserialize(v8.serialize({ x })) as { x: number }).x;
+      const g = compileGradient(f);
+      for (const x of [1, 2, 3, 2]) expect(g(x)).toEqual(gradient(f, x));
+      expect(g(3)).toEqual([3]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   // The recording's copy of a class instance has no #private members: before, a method
   // reading one threw a TypeError the eager gradient does not, and `#s in o` was silently false.
   it('f reading a #private member of an argument runs uncompiled, as the eager gradient answers', () => {
