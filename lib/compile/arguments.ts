@@ -87,6 +87,19 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
   // lacks (f could read them); one already there is not (see README: what runs uncompiled).
   const noteObject = (name: string, unread: ((o: never) => unknown) | null = null) =>
     `if (E[${objects}] !== ${name}) { ${unread ? `if (${constant(unread)}(${name})) return MISS; ` : ''}E[${objects++}] = ${name}; E.checked = false; }`;
+  // A class's prototype holding data (`Particle.prototype.mass = 1`) gives f numbers it reads
+  // as constants, as the eager gradient reads them: a call after the prototype's data changed
+  // takes another path (compiled code held the recording's: gradient of p.m * p.v stayed [{ v: 1 }]
+  // after P.prototype.m = 5, where it is [{ v: 5 }]). Checked once per prototype and call.
+  const protosChecked = new Set<object>();
+  const checkPrototypeData = (proto: object | null) => {
+    if (proto === null || protosChecked.has(proto)) return;
+    protosChecked.add(proto);
+    // (a number as its literal: C is searched with indexOf, which takes -0 for 0)
+    for (const [key, value] of prototypeData(proto)) {
+      lines.push(`if (!sameNumber(${constant(proto)}[${JSON.stringify(key)}], ${typeof value === 'number' ? literal(value) : constant(value)})) return MISS;`);
+    }
+  };
 
   const visit = (value: unknown, expr: string, path: string): unknown => {
     if (isTraced(value) || (isNDArray(value) && value.tracedTape !== null)) {
@@ -168,6 +181,7 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
         // reading). Where the prototypes have no enumerable key (checked once a call),
         // for-in lists exactly a record's own enumerable keys, in Object.keys's order.
         const forIn = !hasEnumerableKey(columns.proto);
+        checkPrototypeData(columns.proto);
         lines.push(
           `const ${name}p = ${constant(columns.proto)};`,
           ...(forIn ? [`for (const key in ${name}p) return MISS;`, `const ${name}keys = ${JSON.stringify(columns.keys)};`] : []),
@@ -229,6 +243,7 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
       `if (${keysDiffer(`${name}k`, keys)}) return MISS;`,
       noteObject(name, hasUnreadProperty),
     );
+    checkPrototypeData(proto);
     for (const key of keys) {
       const v = visit((value as Record<string, unknown>)[key], `${name}[${JSON.stringify(key)}]`, `${path}.${key}`);
       setField(copy, key, v);
@@ -420,6 +435,25 @@ function unreadProperty(o: object, keys: readonly string[]): string | null {
 /** True if `o` has a property of a kind the recording's copy would not hold (see unreadProperty). */
 function hasUnreadProperty(o: object): boolean {
   return unreadProperty(o, Object.keys(o)) !== null;
+}
+
+/**
+ * The data a class's prototype chain holds that is not code (a number, a string, a flag:
+ * not a method, an accessor or an object), each key as read through `proto`, the first on
+ * the chain; Object.prototype and beyond hold none.
+ */
+function prototypeData(proto: object): [string, unknown][] {
+  const data: [string, unknown][] = [];
+  const seen = new Set<string>();
+  for (let p: object | null = proto; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
+    for (const key of Object.getOwnPropertyNames(p)) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const d = Object.getOwnPropertyDescriptor(p, key)!;
+      if ('value' in d && (typeof d.value !== 'object' || d.value === null) && typeof d.value !== 'function') data.push([key, d.value]);
+    }
+  }
+  return data;
 }
 
 /** The reader's test that the key list `expr` differs from `keys` (in order too: f could read `Object.values`). */

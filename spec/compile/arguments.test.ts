@@ -138,6 +138,40 @@ describe("a record's keys, checked on every call", () => {
       delete (Tagged.prototype as any).y;
     }
   });
+
+  // (found by hand: compiled code kept the recording's value of data on the prototype: with
+  // Body.prototype.mass = 5 after recording at 1, g gave [{ v: 1 }] where eagerly it is [{ v: 5 }])
+  it("data on a class's prototype (read as a constant) is the recording's: a call after it changed takes another path", () => {
+    function Body(this: { v: number }, v: number) {
+      this.v = v;
+    }
+    class Heavy {
+      constructor(public v: number) {}
+    }
+    Object.assign(Body.prototype, { mass: 1, label: 'a' });
+    Object.defineProperty(Heavy.prototype, 'mass', { value: 1, writable: true, enumerable: false, configurable: true });
+    const energy = (b: { v: number; mass: number; label?: string }) => (b.label === 'b' ? 2 : 1) * b.mass * b.v * b.v;
+    const lines = (bs: { v: number; mass: number }[]) => bs.reduce((s, b) => s + b.mass * b.v, 0);
+    for (const [proto, make] of [
+      [Body.prototype, (v: number) => new (Body as unknown as new (v: number) => { v: number; mass: number })(v)],
+      [Heavy.prototype, (v: number) => new Heavy(v) as Heavy & { mass: number }],
+    ] as const) {
+      const g = compileGradient(energy);
+      const h = compileGradient(lines); // (an array of small records: read in columns)
+      const row = () => Array.from({ length: 12 }, (_, i) => make(1 + i / 4));
+      try {
+        for (const [mass, label] of [[1, 'a'], [1, 'a'], [5, 'a'], [5, 'b'], [1, 'a']] as const) {
+          Object.assign(proto, { mass, label });
+          expect(g(make(2))).toEqual(gradient(energy, make(2)));
+          expect(h(row())).toEqual(gradient(lines, row()));
+        }
+        expect(g.fallback).toBeNull();
+        expect(g.recordings).toBe(3);
+      } finally {
+        Object.assign(proto, { mass: 1, label: 'a' });
+      }
+    }
+  });
 });
 
 describe('what is not read in columns', () => {
