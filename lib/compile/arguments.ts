@@ -32,7 +32,7 @@ export class Uncompilable extends Error {
 export interface SymbolicArguments {
   /** The copy f is recorded on. */
   readonly values: unknown[];
-  /** Statements that check `args` and fill `X` (`return MISS` when the structure differs). */
+  /** Statements that check `args` and fill `X` (`return MISS` when the structure differs); complete after `forgetOriginals`. */
   readonly reader: string;
   /** Objects the reader compares against (`C[k]`). */
   readonly constants: unknown[];
@@ -46,7 +46,7 @@ export interface SymbolicArguments {
   changed(): boolean;
   /** Each object of the copy → the caller's object it copies (an NDArray argument is itself), while f is recorded. */
   readonly originals: ReadonlyMap<object, object>;
-  /** After the recording: the caller's objects are not kept. */
+  /** After the recording: the caller's objects are not kept, and the prototypes' data the reader checks is taken as f left it. */
   forgetOriginals(): void;
   /**
    * After f wrote to its arguments (before `forgetOriginals`): makes each caller's object
@@ -90,15 +90,21 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
   // A class's prototype holding data (`Particle.prototype.mass = 1`) gives f numbers it reads
   // as constants, as the eager gradient reads them: a call after the prototype's data changed
   // takes another path (compiled code held the recording's: gradient of p.m * p.v stayed [{ v: 1 }]
-  // after P.prototype.m = 5, where it is [{ v: 5 }]). Checked once per prototype and call.
-  const protosChecked = new Set<object>();
+  // after P.prototype.m = 5, where it is [{ v: 5 }]). Checked once per prototype and call,
+  // against the data as f left it (a counter f keeps there is f's own state, as a closure's).
+  const prototypes: { at: number; proto: object }[] = [];
   const checkPrototypeData = (proto: object | null) => {
-    if (proto === null || protosChecked.has(proto)) return;
-    protosChecked.add(proto);
+    if (proto === null || prototypes.some((p) => p.proto === proto)) return;
+    prototypes.push({ at: lines.push('') - 1, proto });
+  };
+  const settlePrototypeData = () => {
     // (a number as its literal: C is searched with indexOf, which takes -0 for 0)
-    for (const [key, value] of prototypeData(proto)) {
-      lines.push(`if (!sameNumber(${constant(proto)}[${JSON.stringify(key)}], ${typeof value === 'number' ? literal(value) : constant(value)})) return MISS;`);
+    for (const { at, proto } of prototypes) {
+      lines[at] = prototypeData(proto)
+        .map(([key, value]) => `if (!sameNumber(${constant(proto)}[${JSON.stringify(key)}], ${typeof value === 'number' ? literal(value) : constant(value)})) return MISS;`)
+        .join('\n');
     }
+    prototypes.length = 0;
   };
 
   const visit = (value: unknown, expr: string, path: string): unknown => {
@@ -293,10 +299,13 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
       return originals;
     },
     forgetOriginals() {
+      settlePrototypeData();
       originals = null;
       recorded = null;
     },
-    reader: lines.join('\n'),
+    get reader() {
+      return lines.join('\n');
+    },
     constants,
     objects,
     writeBack() {

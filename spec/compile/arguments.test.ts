@@ -3,7 +3,7 @@
 // written the same way; the objects are checked distinct once, and again only when one of
 // them is not the one at its place on the last call.
 import { describe, expect, it } from 'vitest';
-import { compileGradient, gradient } from 'zygote-ts';
+import { array, compileGradient, gradient, mul, sum, type NDArray } from 'zygote-ts';
 
 class Point {
   constructor(
@@ -171,6 +171,20 @@ describe("a record's keys, checked on every call", () => {
         Object.assign(proto, { mass: 1, label: 'a' });
       }
     }
+    // (data f itself keeps there, a counter, is checked as f left it: f's own state, as a closure's)
+    class Counted {
+      constructor(public w: number) {}
+    }
+    (Counted.prototype as unknown as { calls: number }).calls = 0;
+    const counted = (x: NDArray, c: Counted) => {
+      (Counted.prototype as unknown as { calls: number }).calls++;
+      return sum(mul(x, x)) * c.w;
+    };
+    const g = compileGradient(counted);
+    const ws = [2, 3, 2];
+    const compiled = ws.map((w) => g(array([1, 2]), new Counted(w)));
+    expect(g.recordings).toBe(1);
+    expect(compiled).toEqual(ws.map((w) => gradient(counted, array([1, 2]), new Counted(w))));
   });
 });
 
