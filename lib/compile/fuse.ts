@@ -20,6 +20,7 @@ import { Op, Slot, type Call, type CallOperand } from './instructions.js';
 import type { Program } from './program.js';
 import { kernels } from '../kernels/index.js';
 import { WASM_LOOP_CUTOFF, wasmLoop, type Loop, type Node, type Statement, type Value } from './fuse-wasm.js';
+import { liveInstructions } from './dead-code.js';
 
 /** What fusing needs to know of an array operation (or a backward, or a sum of cotangents), on the Call. */
 export interface Fusion {
@@ -141,7 +142,12 @@ export function planFusion(p: Program, live: Uint8Array, outputs: readonly numbe
       if (p.op[k] === Op.apply) for (const arg of p.calls[p.extra[k]!]!.args) if ('id' in arg) note(arg.id, k);
     }
   }
-  const fusionAt = (k: number): Fusion | undefined => (p.op[k] === Op.apply ? p.calls[p.extra[k]!]!.fusion : undefined);
+  const kinked = kinkInputs(p);
+  const fusionAt = (k: number): Fusion | undefined => {
+    const fusion = p.op[k] === Op.apply ? p.calls[p.extra[k]!]!.fusion : undefined;
+    // (a sum a kink reads is the kernel's, added in the eager gradient's order: see kinkInputs)
+    return fusion?.kind === 'forward' && fusion.form!.reduces && kinked[k] ? undefined : fusion;
+  };
   for (const seg of p.segments) {
     if (seg.kind !== 'straight') continue;
     // (`numbers`: members whose value is a number, a sum over the elements)
@@ -207,6 +213,34 @@ export function planFusion(p: Program, live: Uint8Array, outputs: readonly numbe
 }
 
 const sizeOf = (shape: readonly number[]) => shape.reduce((a, d) => a * d, 1);
+
+/** Math's functions whose value and derivative are continuous where defined: a last bit of their operand changes theirs by a last bit. */
+const SMOOTH = new Set<Function>(
+  ['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'asinh', 'acosh', 'atanh', 'exp', 'expm1', 'log', 'log1p', 'log2', 'log10', 'sqrt', 'cbrt', 'hypot', 'atan2'].map(
+    (k) => (Math as unknown as Record<string, Function>)[k]!,
+  ),
+);
+
+/**
+ * The rows (stored, as liveInstructions gives them) that a guard, a choice of Math.max/min or
+ * a call of a function that is not smooth (Math.sign: abs's partial, floor, round …) reads,
+ * directly or through arithmetic. A fused loop adds a sum's elements in its own order, which
+ * can differ from the eager kernel's in the last bit: harmless in arithmetic, but a kink turns
+ * it into another branch or partial (at a sum of 7e-14 eagerly and 0 fused, `s > 0` chose
+ * the other path, and the recording call threw "a compiled path rejected the call it was
+ * recorded from"). Such sums are not fused: each is its kernel's, as eagerly.
+ */
+function kinkInputs(p: Program): Uint8Array {
+  const kinks: number[] = [];
+  for (const seg of p.segments) {
+    const n = seg.kind === 'loop' ? seg.period : seg.end - seg.start;
+    for (let j = 0; j < n; j++) {
+      const op = p.op[seg.phys + j];
+      if (op === Op.pick || op === Op.picked || (op === Op.call && !SMOOTH.has(p.functions[p.extra[seg.phys + j]!]!))) kinks.push(seg.start + j);
+    }
+  }
+  return liveInstructions(p, kinks); // (and every guard's inputs)
+}
 
 /**
  * Makes `tail` part of `head`'s loop when all it does is place values of `head` (each at

@@ -4,7 +4,7 @@
 // numbers — bit for bit for arrays; numbers that are sums of elements up to the order of
 // the additions — and (float64) agree with central differences of the plain function.
 import { describe, expect, it } from 'vitest';
-import { abs2, add, array, compileGradient, concat, div, exp, log, mul, NDArray, rand, relu, sigmoid, slice, sqrt, sub, sum, tanh, matmul, reshape, zeros } from 'zygote-ts';
+import { abs2, add, array, compileGradient, concat, div, exp, gradient, log, mul, NDArray, rand, relu, sigmoid, slice, sqrt, sub, sum, tanh, matmul, reshape, zeros } from 'zygote-ts';
 import { centralDifferences, expectClose, type Input } from '../rules/arrays/check.js';
 import { rosenbrock } from './rosenbrock.js';
 
@@ -168,6 +168,36 @@ describe('fused elementwise array code', () => {
         [seeded(6, 1, dtype), seeded(6, 2, dtype)],
         [seeded(6, 3, dtype), seeded(6, 4, dtype)],
       ]);
+    }
+  });
+
+  // (found by hand: a fused loop adds a sum in its own order, the eager kernel in another; at
+  // 1000 numbers summing to 7e-14 eagerly and 0 in order, `s > 0` failed the guard on the call
+  // it was recorded from, which threw "internal error: a compiled path rejected the call it was
+  // recorded from", and Math.max(s, 0) or Math.sign(s) took the other operand or sign)
+  it('a sum read by a guard, Math.max or Math.sign is added as eagerly, and takes the eager branch', () => {
+    const n = 1000;
+    const cancelling = (seed: number) => {
+      const d = Float64Array.from({ length: n }, (_, i) => Math.sin(seed * 7919 + i * 104729));
+      let inOrder = 0;
+      for (let i = 0; i < n - 1; i++) inOrder += d[i]!;
+      d[n - 1] = -inOrder; // (0 added in order; the kernel's lanes may leave a last bit)
+      return new NDArray([n], d);
+    };
+    const ones = new NDArray([n], new Float64Array(n).fill(1));
+    const fs = [
+      (x: NDArray, y: NDArray) => (sum(mul(x, y)) > 0 ? sum(mul(x, 2)) : sum(mul(x, 3))),
+      (x: NDArray, y: NDArray) => Math.max(sum(mul(x, y)), 0) * 1e13 + sum(x),
+      (x: NDArray, y: NDArray) => Math.sign(sum(add(x, y)) - n) + sum(mul(x, y)),
+    ];
+    for (const f of fs) {
+      const g = compileGradient(f);
+      for (let seed = 1; seed <= 12; seed++) {
+        const x = cancelling(seed);
+        const got = (g(x, ones) as (NDArray | null)[]).map((a) => a && Array.from(a.data.subarray(0, 3), (v) => v + 0)); // (a zero's sign may differ: README, The last bit)
+        const want = (gradient(f, x, ones) as (NDArray | null)[]).map((a) => a && Array.from(a.data.subarray(0, 3), (v) => v + 0)); // (a zero's sign may differ: README, The last bit)
+        expect(got, `seed ${seed}`).toEqual(want);
+      }
     }
   });
 
