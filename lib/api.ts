@@ -268,7 +268,10 @@ export function gradientWithSweep(
   // (text not read back is suspected as `gradient` suspects it: compiled, an output computed from
   // x's digits gave [null, 0.75] with no word, where the eager gradient warned)
   const cotangents = sweepSuspectingTexts(f, texts, wrapped.inputRows, row < 0 ? null : (wanted) => sweep(tape, row, wanted));
-  return row < 0 ? args.map(() => null) : wrapped.gradients(cotangents);
+  const grads = row < 0 ? args.map(() => null) : wrapped.gradients(cotangents);
+  // (its rows go back to the pool, as `gradient`'s do: each recording allocated and grew its own)
+  tape.release();
+  return grads;
 }
 
 /** An array output's row on `tape` (-1: it does not depend on it) and its value outside. */
