@@ -17,6 +17,7 @@ import { elementsOf } from '../../rules/arrays/record.js';
 import { noteFilledByLibrary } from '../core/library-keys.js';
 import { notedPrivatesByHost, type PrivateUpdate } from '../../proxies/cleanup.js';
 import { setOwn } from '../../proxies/standins.js';
+import { kindOf, Refusal } from '../../proxies/kinds.js';
 
 /** `y` split into its value and its tangent in direction `j` of forward tape `tape`. */
 export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknown] {
@@ -98,21 +99,33 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
     // and a traced number left in it; gradient refuses a Promise result alike)
     if (x instanceof Promise) throw new TypeError(promiseMessage);
     const proto = Object.getPrototypeOf(x) as object | null;
-    if (proto !== Object.prototype && proto !== null && !isPlainClassInstance(x)) return [x, null];
+    if (proto !== Object.prototype && proto !== null && !isRecord(x)) {
+      // (an object with internal slots cannot be copied: one holding traced numbers is split in
+      // place, as an instance with #private members is; it was returned holding them, tangent null)
+      return holdsTraced(x, new Set()) ? splitInPlace(x as Record<PropertyKey, unknown>, undefined) : [x, null];
+    }
     const privates = proto !== Object.prototype && proto !== null ? (privateHosts ??= notedPrivatesByHost()).get(x) : undefined;
-    if (privates !== undefined) return splitPrivateHost(x as Record<PropertyKey, unknown>, privates);
+    if (privates !== undefined) return splitInPlace(x as Record<PropertyKey, unknown>, privates);
     const value = Object.create(proto) as Record<PropertyKey, unknown>;
     const tangent: Record<PropertyKey, unknown> = {};
     seen.set(x, [value, tangent]);
     for (const key of Reflect.ownKeys(x)) {
       const d = Object.getOwnPropertyDescriptor(x, key)!;
-      if (!d.enumerable) continue;
       if (!('value' in d)) {
         // (a getter read now runs after the tape closed: its traced numbers act as plain
         // ones, and its tangent would be 0 whatever it depends on)
-        throw new TypeError(getterMessage(key));
+        if (d.enumerable) throw new TypeError(getterMessage(key));
+        Object.defineProperty(value, key, d); // (a hidden accessor, kept as f's object has it)
+        continue;
       }
       const [v, t] = split(d.value);
+      if (!d.enumerable || !d.writable || !d.configurable) {
+        // (a hidden or read-only field keeps its flags, and its tangent is hidden too: the value
+        // lacked it, jvp's o.b undefined where f's object has 9)
+        Object.defineProperty(value, key, { ...d, value: v });
+        Object.defineProperty(tangent, key, { value: t, writable: true, enumerable: d.enumerable, configurable: true });
+        continue;
+      }
       // (a name the value inherits is defined: an own "__proto__" key, as JSON.parse makes, which
       // assigned would set the prototype; a field shadowing an accessor of the prototype, whose
       // setter ran instead: jvp's value of make(x * 2), an instance holding its own `value` over a
@@ -138,21 +151,26 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
     return lockedLike(x, value);
   };
   // An instance f gave a traced `#private` member cannot be copied (only its class makes
-  // them: a copy threw on the member's first use, and its tangent was missing): the value is
-  // the instance itself, its numbers left plain in place, and the tangent names the member
-  // "#name", as gradients do.
-  const splitPrivateHost = (x: Record<PropertyKey, unknown>, privates: Map<string, PrivateUpdate>): [unknown, unknown] => {
+  // them: a copy threw on the member's first use, and its tangent was missing), nor can an
+  // object with internal slots (an Error, a Date): the value is the object itself, its numbers
+  // left plain in place, and the tangent names a private member "#name", as gradients do.
+  const splitInPlace = (x: Record<PropertyKey, unknown>, privates: Map<string, PrivateUpdate> | undefined): [unknown, unknown] => {
     const tangent: Record<PropertyKey, unknown> = {};
     seen.set(x, [x, tangent]);
     for (const key of Reflect.ownKeys(x)) {
       const d = Object.getOwnPropertyDescriptor(x, key)!;
-      if (!d.enumerable) continue;
-      if (!('value' in d)) throw new TypeError(getterMessage(key));
+      if (!('value' in d)) {
+        if (d.enumerable) throw new TypeError(getterMessage(key));
+        continue;
+      }
       const [v, t] = split(d.value);
       if (v !== d.value && d.writable === true) x[key] = v;
-      if (key === '__proto__') setOwn(tangent, key, t); // (assigned, it would set the prototype)
+      else if (v !== d.value && d.configurable === true) Object.defineProperty(x, key, { ...d, value: v });
+      if (!d.enumerable) Object.defineProperty(tangent, key, { value: t, writable: true, enumerable: false, configurable: true });
+      else if (key === '__proto__') setOwn(tangent, key, t); // (assigned, it would set the prototype)
       else tangent[key] = t;
     }
+    if (privates === undefined) return [x, tangent];
     for (const [name, update] of privates) {
       update(x, (v) => {
         const [pv, pt] = split(v);
@@ -210,9 +228,34 @@ function filledByLibrary<C extends Map<unknown, unknown> | Set<unknown>>(c: C): 
 
 const zeros = (x: NDArray) => new NDArray(x.shape, allocate(x.dtype, x.size));
 
-// Instances of user classes are copied (as their gradients are records); built-ins with
-// internal slots (Date, RegExp, Promise, …) cannot be, and carry no tangent.
-function isPlainClassInstance(x: object): boolean {
-  const tag = Object.prototype.toString.call(x);
-  return tag === '[object Object]';
+// Instances of user classes are copied (as their gradients are records), known by their
+// prototype chain as arguments are (proxies/kinds.ts): a class naming itself by
+// Symbol.toStringTag is one (its instance was returned holding traced numbers, tangent null).
+// Built-ins with internal slots (Date, RegExp, Error, …) cannot be copied. (Another's Proxy
+// is read through its traps, as before.)
+function isRecord(x: object): boolean {
+  const kind = kindOf(x);
+  return kind instanceof Refusal ? Object.prototype.toString.call(x) === '[object Object]' : kind === 'record';
+}
+
+/** Whether `x` holds a traced number or array (of any tape) in its own data fields, at any depth. */
+function holdsTraced(x: unknown, seen: Set<object>): boolean {
+  if (isTraced(x) || (isNDArray(x) && x.tracedTape !== null)) return true;
+  if (typeof x !== 'object' || x === null || seen.has(x)) return false;
+  seen.add(x);
+  if (typedStandIn(x) !== undefined) return true;
+  if (ArrayBuffer.isView(x)) return false;
+  if (x instanceof Map) {
+    for (const [k, e] of x) if (holdsTraced(k, seen) || holdsTraced(e, seen)) return true;
+    return false;
+  }
+  if (x instanceof Set) {
+    for (const e of x) if (holdsTraced(e, seen)) return true;
+    return false;
+  }
+  for (const key of Reflect.ownKeys(x)) {
+    const d = Object.getOwnPropertyDescriptor(x, key)!;
+    if ('value' in d && holdsTraced(d.value, seen)) return true;
+  }
+  return false;
 }

@@ -2,7 +2,7 @@
 // output's tangent shaped like the output out; clear errors for tangents that do not fit.
 import { describe, expect, it, vi } from 'vitest';
 import { array, astype, configure, hvp, sum, gradient, jacfwd, jacobian, jvp, NDArray, pushforward, rule, withjacfwd, Params } from 'zygote-ts';
-import { plainTypeOf } from '../proxies/plain-data.js';
+import { isPlainData, plainTypeOf } from '../proxies/plain-data.js';
 import { AccessorBase, withOwnValue } from '../proxies/accessor-base.js';
 
 class Vec {
@@ -215,6 +215,47 @@ describe('outputs f returns: Sets, Map keys, Symbol keys, getters', () => {
     expect(v.rate).toBe(1);
     expect(new Set([v.rate]).has(1)).toBe(true);
     expect(t).toEqual({ rate: 1, '#balance': 100 });
+  });
+
+  // (a class naming itself by Symbol.toStringTag was taken for a built-in with internal slots:
+  // its instance came back as it was, holding traced numbers, with tangent null where {x: 2};
+  // an Error f made with a traced field alike)
+  it('a class instance with a Symbol.toStringTag is copied, and an Error holding traced numbers is split in place', () => {
+    class Tagged {
+      constructor(public x: number) {}
+      get [Symbol.toStringTag]() { return 'Tagged'; }
+    }
+    const [v, t] = jvp((x: number) => new Tagged(x * 2), [3], [1]);
+    expect(v).toBeInstanceOf(Tagged);
+    expect(plainTypeOf((v as Tagged).x)).toBe('number');
+    expect(v.x).toBe(6);
+    expect(t).toEqual({ x: 2 });
+    const [e, te] = jvp((x: number) => Object.assign(new Error('m'), { v: x * 2 }), [3], [1]);
+    expect(e).toBeInstanceOf(Error);
+    expect(isPlainData(e)).toBe(true);
+    expect((e as Error & { v: number }).v).toBe(6);
+    expect(te).toEqual({ v: 2 });
+    const d = new Date(0);
+    expect(jvp((x: number) => ({ d, x }), [3], [1])).toEqual([{ d, x: 3 }, { d: null, x: 1 }]);
+  });
+
+  // (the value was copied from enumerable fields only: a field defined non-enumerable, or an
+  // accessor so defined, was missing, o.b undefined where f's object has 9)
+  it("a record output's hidden fields are kept, with their flags, and their tangents too", () => {
+    const make = (x: number) => {
+      const o: Record<string, number> = { a: x * 2 };
+      Object.defineProperty(o, 'b', { value: x * 3, writable: true, enumerable: false, configurable: true });
+      Object.defineProperty(o, 'c', { value: x * 4, writable: true, enumerable: true, configurable: false });
+      Object.defineProperty(o, 'twice', { get() { return 2 * this.a; }, enumerable: false });
+      return o;
+    };
+    const [v, t] = jvp(make, [3], [1]) as [Record<string, number>, Record<string, number>];
+    expect(isPlainData(v)).toBe(true);
+    expect([v.a, v.b, v.c, v.twice]).toEqual([6, 9, 12, 12]);
+    expect(Object.keys(v)).toEqual(['a', 'c']);
+    expect(Object.getOwnPropertyDescriptor(v, 'c')).toMatchObject({ writable: true, configurable: false });
+    expect(t).toEqual({ a: 2, c: 4 });
+    expect(t.b).toBe(3);
   });
 
   it('an own getter cannot be followed after f returns: an error, not a tangent of 0', () => {
