@@ -343,6 +343,8 @@ export interface Seeder {
   input(input: Traced | NDArray, parent: Node | null, key: unknown): void;
   /** Node `node`, made before, is reached again under `key` of `parent` (an object along two paths). */
   alias(node: Node, parent: Node | null, key: unknown): void;
+  /** A value with no tangent (a string, a function, an object passed as it is) is under `key` of `parent`. */
+  constant?(value: unknown, parent: Node | null, key: unknown): void;
 }
 
 /** One differentiation call's stand-ins and inputs. */
@@ -499,7 +501,10 @@ export class Wrapping {
     }
     this.lastSlot = null;
     if (typeof value === 'function') this.noteNumbersOf(value, parent, key);
-    if (typeof value !== 'object' || value === null) return value;
+    if (typeof value !== 'object' || value === null) {
+      this.seeder?.constant?.(value, parent, key);
+      return value;
+    }
     // (reached while f runs, through a private member, which a compileGradient recording reads
     // on the caller's object: an argument there is the recording's copy, as everywhere else in f)
     const object: object = this.linked && openRecordings.length > 0 ? recordingCopyOf(value) : value;
@@ -520,6 +525,7 @@ export class Wrapping {
       if (ArrayBuffer.isView(object)) this.refuseOverlap(object, parent, key, false);
       else if (object instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && object instanceof SharedArrayBuffer)) this.refuseOverlap(object, parent, key, false);
       else this.noteNumbersOfOpaque(object, parent, key);
+      this.seeder?.constant?.(object, parent, key);
       return object;
     }
     if (kind === 'typed') return this.typedNode(object as FloatArray, parent, key);

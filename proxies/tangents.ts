@@ -50,6 +50,22 @@ export class StructuredSeeds implements Seeder {
   }
 
   /**
+   * A value that has no tangent (a string, a boolean, a function, an integer typed array, a
+   * Date: passed to f as it is) may be given null, or anything that does not move (its own
+   * value, as a copy of the argument holds it); a direction there was ignored, and the
+   * derivative given along part of the one asked for: jvp((t, x) => t[0] * x, [new
+   * Int32Array([3]), 2], [[1], 1]) gave 3 where the caller meant 5.
+   */
+  constant(value: unknown, parent: Node | null, key: unknown): void {
+    const t = parent === null ? this.roots[key as number] : this.childOf(parent, key);
+    if (t === value || !moves(t, new Set())) return;
+    throw new TypeError(
+      `zygote-ts: the tangent for ${pathOf(parent, key)} is ${describe(t)}, but the argument there is ${describeConstant(value)}, which f gets as it is, ` +
+        'with no derivative: give null there (to perturb its numbers, pass them as numbers, a Float64Array, or an NDArray).',
+    );
+  }
+
+  /**
    * `node` (already made) is reached again, under `key` of `parent`. An object's numbers have
    * one tangent: the tangents along its paths must be the same object, or null on all but one.
    */
@@ -148,7 +164,8 @@ function refuseExtra(node: Node, t: object, where: string): void {
       }
     }
   }
-  if (node.kind === 'record' && !(t instanceof Map)) {
+  // (an array given a record for its tangent: an index past its end, or a field it lacks, was ignored)
+  if ((node.kind === 'record' || (node.kind === 'array' && !Array.isArray(t) && !isFloatArray(t))) && !(t instanceof Map)) {
     for (const k of Object.keys(t)) {
       if (!k.startsWith('#') && !(k in o)) throw new TypeError(`zygote-ts: the tangent for ${where} has a field ${k}, but the argument there has no field ${k}.`);
     }
@@ -167,6 +184,8 @@ export class BasisSeeds implements Seeder {
   node(): void {}
 
   alias(): void {}
+
+  constant(): void {}
 
   input(input: Traced | NDArray, parent: Node | null, key: unknown): void {
     if (this.sealed) {
@@ -238,6 +257,26 @@ function arrayTangent(t: unknown, input: NDArray, where: string): NDArray {
   }
   if (sameShape && a.dtype === input.dtype) return a;
   return new NDArray(input.shape, castData(a.data, input.dtype));
+}
+
+/** Whether tangent `t` holds a number other than 0 (it asks for a perturbation). */
+function moves(t: unknown, seen: Set<object>): boolean {
+  if (typeof t === 'number') return t !== 0;
+  if (isTraced(t)) return true;
+  if (typeof t !== 'object' || t === null || seen.has(t)) return false;
+  seen.add(t);
+  if (isNDArray(t)) return t.tracedTape !== null || Array.prototype.some.call(t.data, (v: number) => v !== 0);
+  if (isFloatArray(t)) return Array.prototype.some.call(t, (v: number) => v !== 0);
+  if (t instanceof Map) return [...t.values()].some((v) => moves(v, seen));
+  return Object.values(t).some((v) => moves(v, seen));
+}
+
+function describeConstant(x: unknown): string {
+  if (typeof x === 'object' && x !== null) {
+    const name = (x as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof name === 'string' && name !== '' ? `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}` : 'an object';
+  }
+  return x === null || x === undefined ? String(x) : `a ${typeof x}`;
 }
 
 function describe(x: unknown): string {

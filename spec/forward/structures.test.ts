@@ -373,6 +373,31 @@ describe('forward-mode errors say what to do', () => {
     expect(jvp((a: Account) => a.rate, [new Account(100, 0.05)], [{ '#balance': 1, rate: 1 }] as never)[1]).toBe(1);
   });
 
+  // (an array given a record for its tangent had an index past its end, or a misspelt field,
+  // ignored: jvp(v => v[0] + v[1], [[1, 2]], [{ 0: 1, 1: 1, 2: 5 }]) gave 2 without a word)
+  it('an array given a record for its tangent: indexes past its end and fields it lacks are refused', () => {
+    const sum2 = (v: number[]) => v[0]! + v[1]!;
+    expect(() => jvp(sum2, [[1, 2]], [{ 0: 1, 1: 1, 2: 5 }] as never)).toThrow(/tangent for arg 0 has a field 2, but the argument there has no field 2/);
+    expect(() => jvp(sum2, [[1, 2]], [{ 0: 1, 1: 1, x: 5 }] as never)).toThrow(/has a field x/);
+    expect(jvp(sum2, [[1, 2]], [{ 0: 1, 1: 1 }] as never)).toEqual([3, 2]);
+  });
+
+  // (a tangent for a value f gets as it is was ignored, the derivative given along part of the
+  // direction: jvp((t, x) => t[0] * x, [new Int32Array([3]), 2], [[1], 1]) gave 3 where t's
+  // perturbation was meant too (5); a string's, a boolean's, a Date's, a Number object's alike)
+  it('a tangent that moves, given for a value with no derivative (a string, an integer typed array, …), is refused', () => {
+    expect(() => jvp((t: Int32Array, x: number) => t[0]! * x, [new Int32Array([3]), 2], [[1], 1] as never)).toThrow(/tangent for arg 0 is an array of length 1, but the argument there is an Int32Array.*give null there/);
+    expect(() => jvp((p: { x: number; s: string }) => p.x * p.s.length, [{ x: 2, s: 'abc' }], [{ x: 1, s: 5 }] as never)).toThrow(/tangent for arg 0 \.s is number 5, but the argument there is a string/);
+    expect(() => jvp((b: boolean, x: number) => (b ? x : 0), [true, 2], [1, 1] as never)).toThrow(/arg 0 is number 1, but the argument there is a boolean/);
+    expect(() => jvp((d: Date, x: number) => x, [new Date(0), 2], [1, 1] as never)).toThrow(/a Date/);
+    // what does not move still fits: null, 0, a tangent left out, or the argument's own value (a copy of it)
+    const p = { x: 2, s: 'abc', d: new Date(0), t: new Int32Array([3]) };
+    const f = (q: typeof p) => q.x * q.s.length * q.t[0]!;
+    expect(jvp(f, [p], [{ ...p, x: 1 }] as never)).toEqual([18, 9]);
+    expect(jvp(f, [p], [{ x: 1, s: null, d: 0, t: [0] }] as never)).toEqual([18, 9]);
+    expect(jvp(f, [p], [{ x: 1 }] as never)).toEqual([18, 9]);
+  });
+
   // (the message said an array of 2 numbers must be an array of 2 numbers)
   it("an NDArray's tangent of numbers traced outside, in a plain array: array(xs) is named", () => {
     const f = (p: NDArray) => (p.get(0) as number) * (p.get(1) as number);
