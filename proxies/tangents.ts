@@ -255,7 +255,10 @@ function arrayTangent(t: unknown, input: NDArray, where: string): NDArray {
     }
     return a;
   }
-  if (sameShape && a.dtype === input.dtype) return a;
+  // (the caller's own array is copied: a tangent that passes through f unchanged (x + 1, a reshape)
+  // came back as it, and a Jacobian built column by column, one direction array refilled for
+  // each, had every column the last one)
+  if (sameShape && a.dtype === input.dtype) return a === t ? new NDArray(a.shape, a.data.slice()) : a;
   return new NDArray(input.shape, castData(a.data, input.dtype));
 }
 

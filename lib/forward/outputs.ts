@@ -23,6 +23,18 @@ import { kindOf, Refusal } from '../../proxies/kinds.js';
 export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknown] {
   const seen = new Map<object, [unknown, unknown]>();
   let privateHosts: Map<object, Map<string, PrivateUpdate>> | null = null;
+  // Arrays of the output whose tangents are one array (x + 1 and x + 2 both pass x's on) get
+  // copies: their values are two arrays, and a write into one tangent changed the other. (Values
+  // sharing memory, an array and its reshape, keep tangents sharing it, as they do.)
+  const handed = new Map<FloatArray, FloatArray>();
+  const handOut = (split: [unknown, unknown]): [unknown, unknown] => {
+    const [v, t] = split as [NDArray, unknown];
+    if (!isNDArray(t) || t.tracedTape !== null) return split;
+    const valueData = handed.get(t.data);
+    if (valueData === undefined) handed.set(t.data, v.data);
+    else if (valueData !== v.data) return [v, new NDArray(t.shape, t.data.slice())];
+    return split;
+  };
   const split = (x: unknown): [unknown, unknown] => {
     if (isTraced(x)) {
       // (layers of closed tapes inside f — a finished inner differentiation — are constants)
@@ -33,7 +45,7 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
     }
     if (typeof x === 'number') return [x, 0];
     if (typeof x !== 'object' || x === null) return [x, null];
-    if (isNDArray(x)) return splitArray(x, tape, j);
+    if (isNDArray(x)) return handOut(splitArray(x, tape, j));
     const known = seen.get(x);
     if (known !== undefined) return known;
     if (Array.isArray(x)) {

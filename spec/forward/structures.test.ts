@@ -1,7 +1,7 @@
 // Forward mode through the arguments' shapes: tangents shaped like the arguments in, the
 // output's tangent shaped like the output out; clear errors for tangents that do not fit.
 import { describe, expect, it, vi } from 'vitest';
-import { array, astype, configure, hvp, sum, gradient, jacfwd, jacobian, jvp, NDArray, pushforward, rule, withjacfwd, Params } from 'zygote-ts';
+import { add, array, astype, configure, reshape, hvp, sum, gradient, jacfwd, jacobian, jvp, NDArray, pushforward, rule, withjacfwd, Params } from 'zygote-ts';
 import { isPlainData, plainTypeOf } from '../proxies/plain-data.js';
 import { AccessorBase, withOwnValue } from '../proxies/accessor-base.js';
 
@@ -273,6 +273,30 @@ describe('outputs f returns: Sets, Map keys, Symbol keys, getters', () => {
 });
 
 describe('jvp edge cases', () => {
+  // (a tangent that passes through f unchanged came back as the caller's own direction array:
+  // a Jacobian built column by column, refilling one direction array, had every column the
+  // last one; and x + 1 and x + 2 came back with one tangent array, a write into one changing both)
+  it("an array's tangent is never the caller's direction array, nor one array for two outputs", () => {
+    const x = array([1, 2, 3]);
+    const direction = array([0, 0, 0]);
+    const columns: NDArray[] = [];
+    for (let k = 0; k < 3; k++) {
+      direction.data.fill(0);
+      direction.data[k] = 1;
+      columns.push(jvp((v: NDArray) => add(v, 1), [x], [direction])[1] as NDArray);
+    }
+    expect(columns.map((c) => [...c.data])).toEqual([[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
+    const [, same] = jvp((v: NDArray) => v, [x], [direction]);
+    expect(same).not.toBe(direction);
+    const [, [t1, t2]] = jvp((v: NDArray) => [add(v, 1), add(v, 2)], [x], [array([1, 1, 1])]) as [unknown, NDArray[]];
+    t1!.data[0] = 5;
+    expect([...t2!.data]).toEqual([1, 1, 1]);
+    // (an array and its reshape share memory, and so do their tangents)
+    const [[a, b], [ta, tb]] = jvp((v: NDArray) => [v, reshape(v, [3, 1])], [array([1, 2, 3])], [array([1, 1, 1])]) as [NDArray[], NDArray[]];
+    expect(a!.data).toBe(b!.data);
+    expect(ta!.data).toBe(tb!.data);
+  });
+
   it("a number's tangent is a number: 0, not null, where it does not move", () => {
     expect(jvp((y: NDArray) => sum(y), [array([1, 2, 3])], [null])).toEqual([6, 0]);
     expect(jvp((y: NDArray, s: number) => sum(y) * 0 + s, [array([1, 2, 3]), 2], [null, 1])).toEqual([2, 1]);
