@@ -12,6 +12,7 @@
 import { castData, fromNested, isFloatArray, isNDArray, NDArray, allocate } from '../lib/ndarray.js';
 import { isTraced, primal, type Traced } from '../lib/core/traced.js';
 import type { Tape } from '../lib/core/tape.js';
+import { isScalarObject } from '../lib/core/scalars.js';
 import { pathOf, type Node, type Seeder, type Slot } from './standins.js';
 
 /** Seeds from tangents shaped like the arguments (one direction). */
@@ -43,7 +44,8 @@ export class StructuredSeeds implements Seeder {
       tape.seed(input.tracedIndex, [arrayTangent(t, input, pathOf(parent, key))]);
       return;
     }
-    if (typeof t !== 'number' && !isTraced(t)) {
+    // (a number field's instance, a Fraction, moves a number too, as its cotangent may be one)
+    if (typeof t !== 'number' && !isTraced(t) && !isScalarObject(t)) {
       throw new TypeError(`zygote-ts: the tangent for ${pathOf(parent, key)} is ${describe(t)}; a number's tangent is a number (or null).`);
     }
     tape.seed(input.tracedIndex, [t]);

@@ -3,7 +3,7 @@ import { Complex } from 'complex.js';
 import { Decimal } from 'decimal.js';
 import Fraction from 'fraction.js';
 import { describe, expect, it } from 'vitest';
-import { checkpointed, gradient, numberField, pullback, rule, withgradient } from 'zygote-ts';
+import { checkpointed, gradient, hvp, jvp, numberField, pullback, pushforward, rule, withgradient } from 'zygote-ts';
 
 numberField(Fraction);
 numberField(Decimal, { add: 'plus', sub: 'minus', mul: 'times', div: 'div', neg: 'neg', pow: 'pow' });
@@ -171,5 +171,18 @@ describe('an operation the field has no instance for is JavaScript\'s on the num
     const [g] = gradient((x: Untyped) => 2 ** x * 1, third);
     expect(Number(g)).toBeCloseTo(2 ** (1 / 3) * Math.log(2), 12);
     expect(String(gradient((x: Untyped) => x ** 2, third)[0])).toBe('0.(6)'); // (a rational power stays exact)
+  });
+});
+
+// (a field instance given as a tangent was refused, "a number's tangent is a number", though a
+// rule's cotangent may be one: jvp of fractions could only move along plain numbers, inexactly)
+describe('forward mode takes field instances as tangents', () => {
+  it('jvp, pushforward and hvp along fractions stay exact', () => {
+    const [y, dy] = jvp((a: Untyped, b: Untyped) => a / b, [Fr(2), Fr(3)], [Fr(1), Fr(1)]);
+    expect([String(y), String(dy)]).toEqual(['0.(6)', '0.(1)']); // 1/3 − 2/9
+    expect(String(pushforward((x: Untyped) => x * x * x, Fr(1, 2))(Fr(1, 3))[1])).toBe('0.25'); // 3x² · 1/3
+    expect(String(hvp((v: Untyped[]) => v[0] ** 3, [Fr(1, 2)], [Fr(1)])[0])).toBe('3');
+    const [, dz] = jvp((z: Untyped) => z * z, [new Complex(1, 2)], [new Complex(0, 1)]);
+    expect(String(dz)).toBe('-4 + 2i'); // 2z · i
   });
 });
