@@ -79,7 +79,11 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
           tangents[i] = input[1]![element.k];
         }
       }
-      return [typedArrayHolding(Kind, values), typedArrayHolding(Kind, tangents)];
+      // (one typed array reached twice is one value, as f's is: it was two copies, a write into
+      // one not seen through the other)
+      const pair: [unknown, unknown] = [typedArrayHolding(Kind, values), typedArrayHolding(Kind, tangents)];
+      seen.set(x, pair);
+      return pair;
     }
     if (x instanceof Map) {
       const value = filledByLibrary(new Map());

@@ -297,6 +297,19 @@ describe('jvp edge cases', () => {
     expect(ta!.data).toBe(tb!.data);
   });
 
+  // (a typed array reached twice in the output came back as two copies: a write into one was not
+  // seen through the other, as it is in f's output)
+  it('a typed array reached twice in the output is one value, with one tangent', () => {
+    const [[a, b], [ta, tb]] = jvp((x: number) => {
+      const v = new Float64Array(2);
+      v[0] = x * 2;
+      return [v, v];
+    }, [1], [1]) as [Float64Array[], Float64Array[]];
+    expect(a).toBe(b);
+    expect(ta).toBe(tb);
+    expect([...a!, ...ta!]).toEqual([2, 0, 2, 0]);
+  });
+
   it("a number's tangent is a number: 0, not null, where it does not move", () => {
     expect(jvp((y: NDArray) => sum(y), [array([1, 2, 3])], [null])).toEqual([6, 0]);
     expect(jvp((y: NDArray, s: number) => sum(y) * 0 + s, [array([1, 2, 3]), 2], [null, 1])).toEqual([2, 1]);
