@@ -16,7 +16,7 @@ import { typedArrayOf, typedStandIn } from '../../proxies/typed-arrays.js';
 import { elementsOf } from '../../rules/arrays/record.js';
 import { noteFilledByLibrary } from '../core/library-keys.js';
 import { notedPrivatesByHost, type PrivateUpdate } from '../../proxies/cleanup.js';
-import { setOwn } from '../../proxies/standins.js';
+import { setOwn, standInNode } from '../../proxies/standins.js';
 import { kindOf, Refusal } from '../../proxies/kinds.js';
 
 /** `y` split into its value and its tangent in direction `j` of forward tape `tape`. */
@@ -51,11 +51,18 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
     if (Array.isArray(x)) {
       const value: unknown[] = [];
       const tangent: unknown[] = [];
-      seen.set(x, [value, tangent]);
+      seen.set(x, [originalOf(x) ?? value, tangent]);
       // (a hole stays one, in the tangent too: it was filled with undefined, so `i in y` and
       // forEach saw a place the plain f's array has not)
       value.length = tangent.length = x.length;
-      for (let i = 0; i < x.length; i++) if (i in x) [value[i], tangent[i]] = split(x[i]);
+      let same = true;
+      for (let i = 0; i < x.length; i++) {
+        if (!(i in x)) continue;
+        const e = x[i];
+        [value[i], tangent[i]] = split(e);
+        if (!Object.is(value[i], e)) same = false;
+      }
+      if (same || originalOf(x) !== undefined) return itself(x, tangent);
       // (the value keeps a subclass's prototype, and the lock, as a record's and a Map's do: it was a
       // plain open Array, `instanceof Vec` false and its methods gone)
       const proto = Object.getPrototypeOf(x) as object | null;
@@ -88,7 +95,8 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
     if (x instanceof Map) {
       const value = filledByLibrary(new Map());
       const tangent = filledByLibrary(new Map());
-      seen.set(x, [value, tangent]);
+      seen.set(x, [originalOf(x) ?? value, tangent]);
+      let same = true;
       for (const [k, e] of x) {
         // (a key is an index, with no tangent; a traced one left in the Map would be an
         // object that `get(2)` never finds)
@@ -96,19 +104,24 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
         const [v, t] = split(e);
         value.set(key, v);
         tangent.set(key, t);
+        if (!Object.is(key, k) || !Object.is(v, e)) same = false;
       }
+      if ((same && ownValuesAlike(x)) || originalOf(x) !== undefined) return itself(x, tangent);
       return [likeCollection(x, value), tangent];
     }
     if (x instanceof Set) {
       // A Set's tangent is a Map from member to tangent, as a Set argument's is given.
       const value = filledByLibrary(new Set());
       const tangent = filledByLibrary(new Map());
-      seen.set(x, [value, tangent]);
+      seen.set(x, [originalOf(x) ?? value, tangent]);
+      let same = true;
       for (const e of x) {
         const [v, t] = split(e);
         value.add(v);
         tangent.set(v, t);
+        if (!Object.is(v, e)) same = false;
       }
+      if ((same && ownValuesAlike(x)) || originalOf(x) !== undefined) return itself(x, tangent);
       return [likeCollection(x, value), tangent];
     }
     // (what a Promise resolves to is made after the tape closed: its tangent would be lost,
@@ -124,7 +137,8 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
     if (privates !== undefined) return splitInPlace(x as Record<PropertyKey, unknown>, privates);
     const value = Object.create(proto) as Record<PropertyKey, unknown>;
     const tangent: Record<PropertyKey, unknown> = {};
-    seen.set(x, [value, tangent]);
+    seen.set(x, [originalOf(x) ?? value, tangent]);
+    let same = true;
     for (const key of Reflect.ownKeys(x)) {
       const d = Object.getOwnPropertyDescriptor(x, key)!;
       if (!('value' in d)) {
@@ -135,6 +149,7 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
         continue;
       }
       const [v, t] = split(d.value);
+      if (!Object.is(v, d.value)) same = false;
       if (!d.enumerable || !d.writable || !d.configurable) {
         // (a hidden or read-only field keeps its flags, and its tangent is hidden too: the value
         // lacked it, jvp's o.b undefined where f's object has 9)
@@ -151,8 +166,33 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
       if (key === '__proto__') setOwn(tangent, key, t);
       else tangent[key] = t;
     }
+    // (an argument's private members f reached: their tangents under "#name", as gradients name them)
+    const members = originalOf(x) !== undefined ? standInNode(x)!.privates : null;
+    if (members !== null) for (const [name, member] of members) tangent[`#${name}`] = split(member.value)[1];
+    if (same || originalOf(x) !== undefined) return itself(x, tangent);
     return [lockedLike(x, value), tangent];
   };
+  // An object whose values are all themselves in the value (it holds no traced number) is the
+  // value itself, as f's output holds it: a copy of every object lost the identity of what f
+  // returned but did not compute, a constant key object of a Map or Set (`m.get(k)` undefined),
+  // an object of the caller's, a class instance's accessors and methods bound to it.
+  // The stand-in of an argument of this call is the caller's object, written back as f left it
+  // (it was a copy: jvp((p) => p, [a], …)'s value was not a, a Map keyed by it not found by a).
+  const originalOf = (x: object): object | undefined => {
+    const node = standInNode(x);
+    return node !== undefined && node.wrapping.tape === tape ? node.original : undefined;
+  };
+  const itself = (x: object, tangent: unknown): [unknown, unknown] => {
+    const pair: [unknown, unknown] = [originalOf(x) ?? x, tangent];
+    seen.set(x, pair);
+    return pair;
+  };
+  // (a Map's or Set's own fields, a subclass's, are copied to its value as they are, numbers read as their values)
+  const ownValuesAlike = (x: object): boolean =>
+    Reflect.ownKeys(x).every((key) => {
+      const d = Object.getOwnPropertyDescriptor(x, key)!;
+      return !('value' in d) || Object.is(split(d.value)[0], d.value);
+    });
   // A Map's or Set's value, given its class and own fields (by key, its tangent has no place for
   // them: their values only) and its lock. (It was a plain Map: `instanceof Tally` false, its label
   // and methods gone.)

@@ -258,6 +258,34 @@ describe('outputs f returns: Sets, Map keys, Symbol keys, getters', () => {
     expect(t.b).toBe(3);
   });
 
+  // (every object of the output was copied: a constant key object of a Map f returned was found
+  // in it no more, jvp(x => new Map([[k, x * 2]]), …)[0].get(k) undefined where f's gives 6; an
+  // argument f returned was a copy, not the caller's object, and one with #private members threw
+  // on their first use; its private members' tangents were missing)
+  it("the value is f's output itself where it can be: constants, Map keys, the caller's objects", () => {
+    const k = { id: 1 };
+    const [m, dm] = jvp((x: number) => new Map([[k, x * 2]]), [3], [1]) as [Map<object, number>, Map<object, number>];
+    expect([m.get(k), dm.get(k)]).toEqual([6, 2]);
+    const [s] = jvp((x: number) => new Set([k, x]), [3], [1]) as [Set<unknown>, unknown];
+    expect(s.has(k)).toBe(true);
+    const [r, dr] = jvp((x: number) => ({ k, v: x * 3 }), [2], [1]) as [{ k: object; v: number }, { v: number }];
+    expect(r.k).toBe(k);
+    expect([r.v, dr.v]).toEqual([6, 3]);
+    const p = { x: 2, tag: 'p' };
+    const [q, dq] = jvp((a: typeof p) => { a.x = a.x * a.x; return a; }, [p], [{ x: 1, tag: null }]);
+    expect(q).toBe(p);
+    expect(p).toEqual({ x: 4, tag: 'p' });
+    expect(isPlainData(p)).toBe(true);
+    expect(dq).toEqual({ x: 4, tag: null });
+    const [byArg] = jvp((a: typeof p, x: number) => new Map([[a, x]]), [p, 1], [null, 1]) as [Map<object, number>, unknown];
+    expect(byArg.get(p)).toBe(1);
+    const account = new Account(100, 0.5);
+    const [grown, dGrown] = jvp((a: Account) => (a.grow(0), a), [account], [{ '#balance': 1, rate: 0 }] as never);
+    expect(grown).toBe(account);
+    expect(account.grow(1)).toBe(150);
+    expect(dGrown).toEqual({ rate: 0, '#balance': 1 });
+  });
+
   it('an own getter cannot be followed after f returns: an error, not a tangent of 0', () => {
     expect(() => jvp((x: number) => ({ get a() { return x * 2; } }), [1], [1])).toThrow(/getter/);
   });
