@@ -88,7 +88,7 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
       }
       // (one typed array reached twice is one value, as f's is: it was two copies, a write into
       // one not seen through the other)
-      const pair: [unknown, unknown] = [typedArrayHolding(Kind, values), typedArrayHolding(Kind, tangents)];
+      const pair: [unknown, unknown] = [originalOf(x) ?? typedArrayHolding(Kind, values), typedArrayHolding(Kind, tangents)];
       seen.set(x, pair);
       return pair;
     }

@@ -284,6 +284,10 @@ describe('outputs f returns: Sets, Map keys, Symbol keys, getters', () => {
     expect(grown).toBe(account);
     expect(account.grow(1)).toBe(150);
     expect(dGrown).toEqual({ rate: 0, '#balance': 1 });
+    const t = Float64Array.of(1, 2);
+    const [tv, tt] = jvp((a: Float64Array) => ((a[0] = a[0]! * 3), a), [t], [[1, 0]]);
+    expect(tv).toBe(t);
+    expect([...t, ...(tt as Float64Array)]).toEqual([3, 2, 3, 0]);
   });
 
   it('an own getter cannot be followed after f returns: an error, not a tangent of 0', () => {
