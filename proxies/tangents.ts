@@ -169,7 +169,16 @@ function refuseExtra(node: Node, t: object, where: string): void {
   // (an array given a record for its tangent: an index past its end, or a field it lacks, was ignored)
   if ((node.kind === 'record' || (node.kind === 'array' && !Array.isArray(t) && !isFloatArray(t))) && !(t instanceof Map)) {
     for (const k of Object.keys(t)) {
-      if (!k.startsWith('#') && !(k in o)) throw new TypeError(`zygote-ts: the tangent for ${where} has a field ${k}, but the argument there has no field ${k}.`);
+      if (k.startsWith('#')) continue;
+      if (!(k in o)) throw new TypeError(`zygote-ts: the tangent for ${where} has a field ${k}, but the argument there has no field ${k}.`);
+      // (a getter's, a method's or an inherited field's tangent was ignored: only own data fields are inputs)
+      const d = Object.getOwnPropertyDescriptor(o, k);
+      if ((d === undefined || !('value' in d)) && moves((t as Record<string, unknown>)[k], new Set())) {
+        throw new TypeError(
+          `zygote-ts: the tangent for ${where} moves its ${k}, but the argument's ${k} is ${d === undefined ? 'not a field of its own (a method, a getter of its class, or inherited)' : 'a getter'}, ` +
+            'which is not an input: give the tangents of the fields it is computed from (null there).',
+        );
+      }
     }
   }
 }

@@ -465,6 +465,12 @@ describe('forward-mode errors say what to do', () => {
     expect(jvp(f, [p], [{ ...p, x: 1 }] as never)).toEqual([18, 9]);
     expect(jvp(f, [p], [{ x: 1, s: null, d: 0, t: [0] }] as never)).toEqual([18, 9]);
     expect(jvp(f, [p], [{ x: 1 }] as never)).toEqual([18, 9]);
+    // a getter's, a method's or an inherited field's: not inputs (jvp(p => p.sq, …) gave 0 along { sq: 1 })
+    const withGetter = { a: 3, get sq() { return this.a * this.a; } };
+    expect(() => jvp((q: typeof withGetter) => q.sq, [withGetter], [{ a: 0, sq: 1 }] as never)).toThrow(/moves its sq, but the argument's sq is a getter/);
+    expect(() => jvp((v: Vec) => v.norm, [new Vec(3, 4)], [{ x: 0, y: 0, norm: 1 }] as never)).toThrow(/moves its norm.*not a field of its own/);
+    expect(() => jvp((q: { x: number; y: number }) => q.x * q.y, [Object.assign(Object.create({ y: 3 }), { x: 2 })], [{ x: 0, y: 1 }] as never)).toThrow(/moves its y/);
+    expect(jvp((v: Vec) => v.norm, [new Vec(3, 4)], [{ x: 1, y: 0, norm: null }] as never)[1]).toBeCloseTo(0.6, 14);
   });
 
   // (the message said an array of 2 numbers must be an array of 2 numbers)
