@@ -172,16 +172,16 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
     if (same || originalOf(x) !== undefined) return itself(x, tangent);
     return [lockedLike(x, value), tangent];
   };
-  // An object whose values are all themselves in the value (it holds no traced number) is the
-  // value itself, as f's output holds it: a copy of every object lost the identity of what f
-  // returned but did not compute, a constant key object of a Map or Set (`m.get(k)` undefined),
-  // an object of the caller's, a class instance's accessors and methods bound to it.
   // The stand-in of an argument of this call is the caller's object, written back as f left it
   // (it was a copy: jvp((p) => p, [a], …)'s value was not a, a Map keyed by it not found by a).
   const originalOf = (x: object): object | undefined => {
     const node = standInNode(x);
     return node !== undefined && node.wrapping.tape === tape ? node.original : undefined;
   };
+  // An object whose values are all themselves in the value (it holds no traced number) is the
+  // value itself, as f's output holds it: a copy of every object lost the identity of what f
+  // returned but did not compute, a constant key object of a Map or Set (`m.get(k)` undefined),
+  // an object of the caller's, a class instance's accessors and methods bound to it.
   const itself = (x: object, tangent: unknown): [unknown, unknown] => {
     const pair: [unknown, unknown] = [originalOf(x) ?? x, tangent];
     seen.set(x, pair);
