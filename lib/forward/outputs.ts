@@ -62,6 +62,21 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
         [value[i], tangent[i]] = split(e);
         if (!Object.is(value[i], e)) same = false;
       }
+      // (named and Symbol-keyed properties, `Object.assign([x], { extra })`, with their tangents: the
+      // value had none of them)
+      for (const key of Reflect.ownKeys(x)) {
+        if (key === 'length' || isIndex(key)) continue;
+        const d = Object.getOwnPropertyDescriptor(x, key)!;
+        if (!('value' in d)) {
+          if (d.enumerable) throw new TypeError(getterMessage(key));
+          Object.defineProperty(value, key, d);
+          continue;
+        }
+        const [v, t] = split(d.value);
+        if (!Object.is(v, d.value)) same = false;
+        Object.defineProperty(value, key, { ...d, value: v });
+        Object.defineProperty(tangent, key, { value: t, writable: true, enumerable: d.enumerable, configurable: true });
+      }
       if (same || originalOf(x) !== undefined) return itself(x, tangent);
       // (the value keeps a subclass's prototype, and the lock, as a record's and a Map's do: it was a
       // plain open Array, `instanceof Vec` false and its methods gone)
@@ -281,6 +296,9 @@ function filledByLibrary<C extends Map<unknown, unknown> | Set<unknown>>(c: C): 
   noteFilledByLibrary(c);
   return c;
 }
+
+/** Whether own key `key` of an array is an index (not a named property). */
+const isIndex = (key: PropertyKey): boolean => typeof key === 'string' && /^(?:0|[1-9]\d*)$/.test(key) && Number(key) < 4294967295;
 
 const zeros = (x: NDArray) => new NDArray(x.shape, allocate(x.dtype, x.size));
 

@@ -331,6 +331,17 @@ describe('jvp edge cases', () => {
 
   // (a typed array reached twice in the output came back as two copies: a write into one was not
   // seen through the other, as it is in f's output)
+  // (an array's named properties were left out of the value and the tangent (README's Limits);
+  // and an array of plain elements holding a traced number under a name was taken for one that
+  // holds none, and came back itself, the traced number left in it)
+  it("an array output's named properties are in its value and its tangent", () => {
+    const [v, t] = jvp((x: number) => Object.assign([x], { extra: x * 2 }), [3], [1]) as [number[] & { extra: number }, number[] & { extra: number }];
+    expect([[...v], v.extra, [...t], t.extra]).toEqual([[3], 6, [1], 2]);
+    const [w, tw] = jvp((x: number) => Object.assign([1, 2], { extra: x * 2, label: 'a' }), [3], [1]) as [number[] & { extra: number; label: string }, { extra: number }];
+    expect(isPlainData(w)).toBe(true);
+    expect([w.extra, w.label, tw.extra]).toEqual([6, 'a', 2]);
+  });
+
   it('a typed array reached twice in the output is one value, with one tangent', () => {
     const [[a, b], [ta, tb]] = jvp((x: number) => {
       const v = new Float64Array(2);
