@@ -103,7 +103,9 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
       }
       // (one typed array reached twice is one value, as f's is: it was two copies, a write into
       // one not seen through the other)
-      const pair: [unknown, unknown] = [originalOf(x) ?? typedArrayHolding(Kind, values), typedArrayHolding(Kind, tangents)];
+      // (a plain typed array holds plain numbers: it is itself, a constant f returned)
+      const value = originalOf(x) ?? (standIn === undefined ? x : typedArrayHolding(Kind, values));
+      const pair: [unknown, unknown] = [value, typedArrayHolding(Kind, tangents)];
       seen.set(x, pair);
       return pair;
     }

@@ -264,6 +264,10 @@ describe('outputs f returns: Sets, Map keys, Symbol keys, getters', () => {
   // on their first use; its private members' tangents were missing)
   it("the value is f's output itself where it can be: constants, Map keys, the caller's objects", () => {
     const k = { id: 1 };
+    const table = Float64Array.of(1, 2);
+    const [held] = jvp((x: number) => ({ k, table, v: x }), [3], [1]) as [{ k: object; table: Float64Array }, unknown];
+    expect([held.k, held.table]).toEqual([k, table]);
+    expect(held.table).toBe(table);
     const [m, dm] = jvp((x: number) => new Map([[k, x * 2]]), [3], [1]) as [Map<object, number>, Map<object, number>];
     expect([m.get(k), dm.get(k)]).toEqual([6, 2]);
     const [s] = jvp((x: number) => new Set([k, x]), [3], [1]) as [Set<unknown>, unknown];
