@@ -339,7 +339,7 @@ describe('jvp edge cases', () => {
   // and an array of plain elements holding a traced number under a name was taken for one that
   // holds none, and came back itself, the traced number left in it)
   it("an array output's named properties are in its value and its tangent", () => {
-    const [v, t] = jvp((x: number) => Object.assign([x], { extra: x * 2 }), [3], [1]) as [number[] & { extra: number }, number[] & { extra: number }];
+    const [v, t] = jvp((x: number) => Object.assign([x], { extra: x * 2 }), [3], [1]) as unknown as [number[] & { extra: number }, number[] & { extra: number }];
     expect([[...v], v.extra, [...t], t.extra]).toEqual([[3], 6, [1], 2]);
     const [w, tw] = jvp((x: number) => Object.assign([1, 2], { extra: x * 2, label: 'a' }), [3], [1]) as [number[] & { extra: number; label: string }, { extra: number }];
     expect(isPlainData(w)).toBe(true);
