@@ -44,6 +44,9 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
       return [v, 0];
     }
     if (typeof x === 'number') return [x, 0];
+    // (a function f returns may close over traced numbers, whose tangents it cannot give:
+    // `jvp(x => (y) => x * y, [3], [1])` said it did not move, a tangent of null)
+    if (typeof x === 'function') throw new TypeError(functionMessage);
     if (typeof x !== 'object' || x === null) return [x, null];
     if (isNDArray(x)) return handOut(splitArray(x, tape, j));
     const known = seen.get(x);
@@ -255,6 +258,10 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
   };
   return split(y);
 }
+
+const functionMessage =
+  "zygote-ts: jvp got a function in f's output. Its tangent cannot be followed: it may compute from the traced " +
+  'numbers it closes over. Return the values it computes (call it inside f), or differentiate it separately.';
 
 const promiseMessage =
   "zygote-ts: jvp got a Promise in f's output. Async functions cannot be differentiated: the trace ends when f " +

@@ -306,6 +306,14 @@ describe('outputs f returns: Sets, Map keys, Symbol keys, getters', () => {
     expect(() => jvp((x: number) => ({ loss: x, next: Promise.resolve(x * x) }), [2], [1])).toThrow(/Promise in f's output/);
     expect(() => pushforward((x: number) => [Promise.resolve(x)], 2)(1)).toThrow(/Promise in f's output/);
   });
+
+  // (found by helper Fw: a function f returned had tangent null, "does not move", where the
+  // closure computes from x: jvp(x => (y) => x * y, [3], [1])'s function gives 3y, moving by y)
+  it('a function in the output is refused: the traced numbers it closes over have tangents it cannot give', () => {
+    expect(() => jvp((x: number) => (y: number) => x * y, [3], [1])).toThrow(/function in f's output/);
+    expect(() => jvp((x: number) => ({ v: x * 2, f: Math.sin }), [3], [1])).toThrow(/function in f's output/);
+    expect(() => pushforward((x: number) => [x, () => x], 2)(1)).toThrow(/function in f's output/);
+  });
 });
 
 describe('jvp edge cases', () => {
