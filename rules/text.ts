@@ -21,7 +21,7 @@
 import { isTraced, onText, primal, reportEscape, Traced } from '../lib/core/traced.js';
 import { isDeriving, onIdle } from '../lib/core/scope.js';
 import { likeBuiltin } from './like-builtin.js';
-import { neg } from './arithmetic.js';
+import { add, neg } from './arithmetic.js';
 
 interface Written {
   /** The traced number that wrote the text, or null when it cannot say whose derivative it carries. */
@@ -59,6 +59,17 @@ onIdle(() => {
 
 /** The same traced value (possibly read twice: two handles on one row). */
 const sameNumber = (a: Traced, b: Traced) => a === b || (a.tracedTape === b.tracedTape && a.tracedIndex === b.tracedIndex);
+
+/**
+ * Traced `x` as its text reads back: itself, except that -0's text ("0", "0e+0", JSON's 0)
+ * reads as +0 (`1 / parseFloat(x)` was -Infinity where plain code gives Infinity). `x + 0` is
+ * that function, with derivative 1. Asked where the number read is 0, or may be (a symbolic
+ * number of compileGradient, a number traced on an outer tape).
+ */
+const asRead = (x: Traced): Traced => add(x, 0) as Traced;
+
+/** Whether `x`, read back from its text, may not be itself: it is (or may be) a zero. */
+const mayBeZero = (x: Traced): boolean => typeof x.tracedValue !== 'number' || x.tracedValue === 0;
 
 /**
  * An integer's text ("2") is also an array index's, an object key's (`Object.keys` over an
@@ -102,7 +113,7 @@ export function readBack(s: string, parsed: number, whole: boolean, rounds = fal
     reportEscape(by, `reading back the text "${text}": a traced number wrote it, but an integer's text may as well be an index's, a key's or a constant's`);
     return parsed;
   }
-  if (entry.exact && !rounds && primal(by) === parsed) return by;
+  if (entry.exact && !rounds && primal(by) === parsed) return parsed === 0 ? asRead(by) : by;
   return by.tracedTape.push(parsed, by.tracedIndex, 0, -1, 0); // (rounded: the path exists, its derivative is 0)
 }
 
@@ -134,7 +145,7 @@ const { parse: builtinJSONParse, stringify: builtinJSONStringify } = JSON;
 /** `parseFloat` (and `Number.parseFloat`) in rewritten code. */
 export const parseFloatOf = likeBuiltin({
   parseFloat(value: unknown): unknown {
-    if (isTraced(value) && value.tracedTape.active) return value; // (its text reads back as itself)
+    if (isTraced(value) && value.tracedTape.active) return mayBeZero(value) ? asRead(value) : value; // (its text reads back as itself)
     const s = `${value as string}`; // (ToString: a Symbol throws, as in parseFloat)
     return readBack(s, builtinParseFloat(s), false);
   },
@@ -207,7 +218,7 @@ export function jsonParse(text: unknown, reviver?: unknown): unknown {
   const put = (v: unknown): unknown => {
     if (typeof v === 'number') {
       const x = numbers[k++];
-      return x !== null && x !== undefined && x.tracedTape.active ? x : v;
+      return x !== null && x !== undefined && x.tracedTape.active ? (v === 0 || mayBeZero(x) ? asRead(x) : x) : v;
     }
     if (typeof v === 'object' && v !== null) {
       const record = v as Record<string, unknown>;
@@ -252,7 +263,7 @@ export function jsonParsedBack(text: unknown, parsed: unknown): unknown {
   const put = (v: unknown): unknown => {
     if (typeof v === 'number') {
       const x = numbers[k++];
-      return x !== null && x !== undefined && x.tracedTape.active && primal(x) === v ? x : v;
+      return x !== null && x !== undefined && x.tracedTape.active && primal(x) === v ? (v === 0 ? asRead(x) : x) : v;
     }
     if (typeof v === 'object' && v !== null && !isTraced(v) && !Object.isFrozen(v)) {
       const record = v as Record<string, unknown>;

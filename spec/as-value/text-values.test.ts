@@ -1,0 +1,44 @@
+// Text of traced numbers read back: the value must be the one plain code reads, in every API
+// (gradient's f, jvp, compileGradient's recording and generated code), and the derivative
+// the one central differences give.
+import { describe, expect, it } from 'vitest';
+import { compileGradient, jvp, withgradient } from 'zygote-ts';
+
+/** f's value at x plain, and through withgradient, jvp and compileGradient (recording and generated code). */
+function valuesAt(f: (x: number) => number, x: number): void {
+  const plain = f(x);
+  expect(withgradient(f, x).val).toBe(plain);
+  expect((jvp(f, [x], [1]) as [number, number])[0]).toBe(plain);
+  let recorded: number | undefined;
+  const compiled = compileGradient((v: number) => (recorded = f(v)));
+  compiled(x); // (records)
+  expect(recorded).toBe(plain);
+  compiled(x); // (generated code: the value is f's again, through the recording's path)
+}
+
+/** The derivative at x, eagerly, forwards and compiled, against central differences. */
+function derivativeAt(f: (x: number) => number, x: number): void {
+  const h = 1e-6;
+  const fd = (f(x + h) - f(x - h)) / (2 * h);
+  expect(withgradient(f, x).grad[0]).toBeCloseTo(fd, 5);
+  expect((jvp(f, [x], [1]) as [number, number])[1]).toBeCloseTo(fd, 5);
+  const compiled = compileGradient(f);
+  expect((compiled(x) as [number])[0]).toBeCloseTo(fd, 5);
+  expect((compiled(x) as [number])[0]).toBeCloseTo(fd, 5);
+}
+
+describe('-0 read back from its text is +0, as in plain code', () => {
+  // (the traced -0 itself came back: 1 / v was -Infinity where plain code gives Infinity)
+  const cases: [string, (x: number) => number][] = [
+    ['JSON round trip', (x) => 1 / JSON.parse(JSON.stringify([x * 0, x]))[0] + x],
+    ['JSON round trip of a record', (x) => 1 / JSON.parse(JSON.stringify({ a: x * 0 })).a],
+    ['parseFloat of the number', (x) => 1 / parseFloat((x * 0) as unknown as string)],
+    ['Number.parseFloat of the number', (x) => 1 / Number.parseFloat((x * 0) as unknown as string)],
+    ['toPrecision(17) read back', (x) => 1 / Number((x * 0).toPrecision(17))],
+    ['toExponential() read back', (x) => 1 / Number((x * 0).toExponential())],
+  ];
+  for (const [name, f] of cases) it(name, () => valuesAt(f, -2.5));
+  it('the derivative through the round trip is still 1', () => {
+    derivativeAt((x) => JSON.parse(JSON.stringify([x]))[0] * 3 + parseFloat(x as unknown as string), 0);
+  });
+});
