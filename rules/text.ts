@@ -167,6 +167,27 @@ const writtenJSON = new Map<string, (Traced | null)[]>();
 /** The traced number whose `toJSON` ran last (JSON.stringify hands its number to the replacer next). */
 let pendingJSON: Traced | null = null;
 
+const builtinNumberValueOf = Number.prototype.valueOf; // eslint-disable-line @typescript-eslint/unbound-method
+/** Whether `v` is a Number object, asked without running user code (a Proxy's traps, a getter): Node's own test, or thisNumberValue's. */
+const nodeUtil = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:util') as
+  | { types: { isNumberObject(v: object): boolean } }
+  | undefined;
+const isNumberObject: (v: object) => boolean =
+  nodeUtil?.types.isNumberObject ??
+  ((v) => {
+    try {
+      builtinNumberValueOf.call(v);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+
+/** The number a Number object holds (JSON.stringify writes it as a number), NaN for anything else. */
+function numberObjectValue(v: unknown): number {
+  return typeof v === 'object' && v !== null && isNumberObject(v) ? Number(builtinNumberValueOf.call(v)) : NaN;
+}
+
 /** `JSON.stringify` in rewritten code. */
 export function jsonStringify(value: unknown, replacer?: unknown, space?: string | number): string | undefined {
   // (JSON.stringify reads a number's indent only from a number or a Number object: a traced one was ignored)
@@ -194,7 +215,9 @@ export function jsonStringify(value: unknown, replacer?: unknown, space?: string
       }
       return n; // (not finite: written as null, as the number would be)
     }
-    if (typeof out === 'number' && Number.isFinite(out)) numbers.push(null);
+    // (a Number object, `new Number(3)`, is written as its number too: left out, the numbers
+    // after it were read back one place early, `[Object(4), x]` as [x, 4])
+    if (typeof out === 'number' ? Number.isFinite(out) : Number.isFinite(numberObjectValue(out))) numbers.push(null);
     return out;
   };
   const text = builtinJSONStringify(value, noting, space);

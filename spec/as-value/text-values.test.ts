@@ -42,3 +42,24 @@ describe('-0 read back from its text is +0, as in plain code', () => {
     derivativeAt((x) => JSON.parse(JSON.stringify([x]))[0] * 3 + parseFloat(x as unknown as string), 0);
   });
 });
+
+describe('JSON.stringify writes Number objects as numbers: the traced numbers after them read back in their places', () => {
+  // (a Number object was not counted: `[Object(4), x]` read back as [x, 4], 27.5 where plain code gives 42.5)
+  const cases: [string, (x: number) => number][] = [
+    ['in an array', (x) => { const o = JSON.parse(JSON.stringify([Object(4), x])); return o[0] * 10 + o[1]; }],
+    ['in a record', (x) => { const o = JSON.parse(JSON.stringify({ a: new Number(3), b: x })); return o.a * 10 + o.b; }],
+    ['made by the replacer', (x) => { const o = JSON.parse(JSON.stringify({ a: 3, b: x }, (k, v) => (k === 'a' ? Object(v) : v))); return o.a * 10 + o.b; }],
+    ['made by toJSON', (x) => { const o = JSON.parse(JSON.stringify({ a: { toJSON: () => new Number(3) }, b: x })); return o.a * 10 + o.b; }],
+  ];
+  for (const [name, f] of cases) {
+    it(name, () => {
+      valuesAt(f, 2.5);
+      derivativeAt(f, 2.5);
+    });
+  }
+  it('a Number object that is not finite is written as null, as a number is', () => {
+    const f = (x: number) => { const o = JSON.parse(JSON.stringify([new Number(Infinity), x, 2])); return (o[0] === null ? 100 : 0) + o[1] * 10 + o[2]; };
+    valuesAt(f, 2.5);
+    derivativeAt(f, 2.5);
+  });
+});
