@@ -40,8 +40,16 @@ const readTexts = new Set<string>();
 onText((x, text, exact) => {
   if (text === null) {
     pendingJSON = x;
+    // (and the number's text, JSON's as String's: JSON that is not read back whole — sliced,
+    // joined with more, written with a key list — reads its numbers back by their texts)
+    const n = primal(x);
+    if (Number.isFinite(n)) note(x, String(n), true);
     return;
   }
+  note(x, text, exact);
+});
+
+function note(x: Traced, text: string, exact: boolean): void {
   const before = written.get(text);
   if (before === undefined) written.set(text, { by: x, first: x, exact });
   else if (before.by === null) return;
@@ -49,7 +57,7 @@ onText((x, text, exact) => {
   // (the same number, rounded once — `x.toFixed(1)`, a step there — and once whole — `String(x)`,
   // the identity: the same text, read back, cannot say which derivative it carries)
   else if (before.exact !== exact) written.set(text, { by: null, first: before.first, exact: false, ambiguous: 'rounding' });
-});
+}
 onIdle(() => {
   // (clear() on an empty Map still allocates a new table: once per gradient call)
   if (written.size > 0) written.clear();
