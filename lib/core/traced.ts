@@ -125,10 +125,33 @@ export class Traced {
     return 'Number';
   }
 
-  /** How Node's console and `util.format` show it: as the number, as plain code would. */
+  /**
+   * How Node's console, `util.inspect` and `util.format` show it: as the number, as plain code
+   * would. Printed by the console, it is only shown (compileGradient's path does not depend on
+   * it). Otherwise f gets the text, and may compute with it as with any text a traced number
+   * wrote (its length; the number read back): noted as such, and the path depends on the
+   * number (compiled code reused the recorded text's length, and its number read back).
+   */
   [Symbol.for('nodejs.util.inspect.custom')](): number {
-    return numberOf(this); // (showing a number does not make compileGradient's path depend on it)
+    if (!this.tracedTape.active || shownByConsole()) return numberOf(this);
+    const n = primal(this);
+    written(this, Object.is(n, -0) ? '-0' : String(n), true); // (util.inspect writes -0 so)
+    return n;
   }
+}
+
+/** Whether Node's console is printing (console.log & co. call util.inspect): the text goes out, not to f. */
+function shownByConsole(): boolean {
+  if (typeof Error.captureStackTrace !== 'function') return false;
+  const holder: { stack?: unknown } = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 64; // (util.inspect's frames for a value deep in a structure come first)
+  try {
+    Error.captureStackTrace(holder, shownByConsole);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  return typeof holder.stack === 'string' && holder.stack.includes('node:internal/console/');
 }
 
 /**

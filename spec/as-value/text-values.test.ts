@@ -2,7 +2,10 @@
 // (gradient's f, jvp, compileGradient's recording and generated code), and the derivative
 // the one central differences give.
 import { describe, expect, it } from 'vitest';
-import { compileGradient, jvp, withgradient } from 'zygote-ts';
+import { Console } from 'node:console';
+import { Writable } from 'node:stream';
+import { inspect, format } from 'node:util';
+import { compileGradient, gradient, jvp, withgradient } from 'zygote-ts';
 
 /** f's value at x plain, and through withgradient, jvp and compileGradient (recording and generated code). */
 function valuesAt(f: (x: number) => number, x: number): void {
@@ -80,4 +83,40 @@ describe('JSON not read back whole reads its numbers back by their texts', () =>
       derivativeAt(f, 2.5);
     });
   }
+});
+
+describe('util.inspect and util.format hand f the text of a traced number', () => {
+  // (they showed the number without noting its text: compiled code reused the recorded
+  // text's length at other points, 3 for 2.75 where it is 4, and its number read back was a
+  // constant there, 2.5 at every x; eagerly the number read back lost its derivative silently)
+  const cases: [string, (x: number) => number][] = [
+    ['its length', (x) => inspect(x).length * x],
+    ['a record shown', (x) => inspect({ a: x }).length * x],
+    ["util.format's %s", (x) => format('%s', x).length * x],
+    ['its number read back', (x) => Number(inspect(x)) * x],
+    ['its number read back from util.format', (x) => parseFloat(format('v', x).slice(2)) * x],
+  ];
+  for (const [name, f] of cases) {
+    it(name, () => {
+      for (const x of [2.5, 2.75, 12.125]) valuesAt(f, x);
+      const compiled = compileGradient(f);
+      // (a text's length is a step: the derivative holds it, as eager differentiation does)
+      for (const x of [2.5, 2.75, 12.125]) expect(compiled(x)).toEqual(gradient(f, x));
+    });
+  }
+  it('the number read back keeps its derivative', () => {
+    derivativeAt((x) => Number(inspect(x)) * x, 2.5);
+    derivativeAt((x) => parseFloat(format('v', x).slice(2)) * x, 2.5);
+  });
+  it('printed by the console, it is only shown: a compiled path does not depend on it', () => {
+    const quiet = new Console({ stdout: new Writable({ write: (_chunk, _encoding, done) => done() }) });
+    let calls = 0;
+    const compiled = compileGradient((x: number) => {
+      calls++;
+      quiet.log('x is', x, { x });
+      return x * x;
+    });
+    expect([1.5, 2.5, 3.5].map((x) => (compiled(x) as [number])[0])).toEqual([3, 5, 7]);
+    expect(calls).toBe(1);
+  });
 });
