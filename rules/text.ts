@@ -171,7 +171,47 @@ export const parseIntOf = likeBuiltin({
 // ---- JSON ------------------------------------------------------------------------------
 
 /** For JSON text written while a differentiation runs: each number's traced value (null: a plain number), in order. */
-const writtenJSON = new Map<string, (Traced | null)[]>();
+type JSONNumbers = (Traced | null)[];
+/** Its latest writing, and its writings not read back yet (two records of equal values write the same text). */
+interface WrittenJSON {
+  latest: JSONNumbers;
+  readonly unread: JSONNumbers[];
+}
+const writtenJSON = new Map<string, WrittenJSON>();
+
+function noteJSON(text: string, numbers: JSONNumbers): void {
+  const before = writtenJSON.get(text);
+  if (before === undefined) {
+    writtenJSON.set(text, { latest: numbers, unread: [numbers] });
+    return;
+  }
+  before.latest = numbers;
+  if (!before.unread.some((u) => sameNumbers(u, numbers))) before.unread.push(numbers);
+}
+
+const sameNumbers = (a: JSONNumbers, b: JSONNumbers): boolean =>
+  a.length === b.length && a.every((x, i) => { const y = b[i]!; return x === null ? y === null : y !== null && sameNumber(x, y); });
+
+/**
+ * The traced numbers JSON text reads back with: its writing (the one not read back yet, else
+ * the latest); undefined for text no traced number wrote. Null where different traced numbers
+ * of equal values wrote it and neither writing was read back yet (`const sa = JSON.stringify(a),
+ * sb = JSON.stringify(b)` of equal records, then `JSON.parse(sa)`: it took b's numbers, and a
+ * had no derivative): which one is read cannot be told, and that is reported, never guessed.
+ */
+function numbersOfJSON(text: string): JSONNumbers | null | undefined {
+  const entry = writtenJSON.get(text);
+  if (entry === undefined) return undefined;
+  const { unread } = entry;
+  if (unread.length > 1) {
+    const first = unread[0]!.find((x) => x !== null && x.tracedTape.active);
+    unread.length = 0; // (reported once: later reads take the latest)
+    if (first) reportEscape(first, 'reading back JSON text that JSON.stringify wrote from different traced numbers of equal values, none of them read back yet');
+    return null;
+  }
+  unread.length = 0;
+  return entry.latest;
+}
 /** The traced number whose `toJSON` ran last (JSON.stringify hands its number to the replacer next). */
 let pendingJSON: Traced | null = null;
 
@@ -229,13 +269,14 @@ export function jsonStringify(value: unknown, replacer?: unknown, space?: string
     return out;
   };
   const text = builtinJSONStringify(value, noting, space);
-  if (traced && text !== undefined) writtenJSON.set(text, numbers);
+  if (traced && text !== undefined) noteJSON(text, numbers);
   return text;
 }
 
 /** `JSON.parse` in rewritten code: JSON written from traced numbers reads back with them. */
 export function jsonParse(text: unknown, reviver?: unknown): unknown {
-  const numbers = typeof text === 'string' ? writtenJSON.get(text) : undefined;
+  const numbers = typeof text === 'string' ? numbersOfJSON(text) : undefined;
+  if (numbers === null) return builtinJSONParse(text as string, reviver as undefined);
   if (numbers === undefined) {
     // JSON put together from numbers' texts (`[${a},${b}]`): each number reads back as
     // Number(its text) would (it read as plain, losing the derivatives without a word)
@@ -281,7 +322,8 @@ export function parsedBack(int: boolean, args: ArrayLike<unknown>, parsed: unkno
 /** What a replaced `JSON.parse` answered for `text`, with the numbers traced ones wrote read back (each where it has their value). */
 export function jsonParsedBack(text: unknown, parsed: unknown): unknown {
   if (typeof text !== 'string') return parsed;
-  const numbers = writtenJSON.get(text);
+  const numbers = numbersOfJSON(text);
+  if (numbers === null) return parsed;
   if (numbers === undefined) {
     if (written.size === 0) return parsed;
     try {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Console } from 'node:console';
 import { Writable } from 'node:stream';
 import { inspect, format } from 'node:util';
-import { compileGradient, gradient, jvp, withgradient } from 'zygote-ts';
+import { compileGradient, configure, gradient, jvp, withgradient } from 'zygote-ts';
 
 /** f's value at x plain, and through withgradient, jvp and compileGradient (recording and generated code). */
 function valuesAt(f: (x: number) => number, x: number): void {
@@ -118,5 +118,24 @@ describe('util.inspect and util.format hand f the text of a traced number', () =
     });
     expect([1.5, 2.5, 3.5].map((x) => (compiled(x) as [number])[0])).toEqual([3, 5, 7]);
     expect(calls).toBe(1);
+  });
+});
+
+describe('the same JSON text written from different traced numbers of equal values', () => {
+  type Layer = { w: number[] };
+  const layers = (): [Layer, Layer] => [{ w: [0.5, 0.25] }, { w: [0.5, 0.25] }];
+  it('read back right after each writing, each gets its own numbers', () => {
+    const copy = (v: Layer): Layer => JSON.parse(JSON.stringify(v));
+    expect(gradient((a: Layer, b: Layer) => { const ca = copy(a), cb = copy(b); return ca.w[0]! * 2 + cb.w[0]! * 3 + ca.w[1]!; }, ...layers())).toEqual([{ w: [2, 1] }, { w: [3, 0] }]);
+  });
+  it('both written before either is read back: reported, not guessed', () => {
+    // (the later writing's numbers came back for both texts: a's derivative went to b, [null, { w: [5, 0] }], without a word)
+    const f = (a: Layer, b: Layer) => { const sa = JSON.stringify(a), sb = JSON.stringify(b); return JSON.parse(sa).w[0] * 2 + JSON.parse(sb).w[0] * 3; };
+    const previous = configure({ strict: true });
+    try {
+      expect(() => gradient(f, ...layers())).toThrow(/JSON text that JSON.stringify wrote from different traced numbers of equal values/);
+    } finally {
+      configure(previous);
+    }
   });
 });
