@@ -61,28 +61,38 @@ export class Traced {
   // the shortest round-trip text, with derivative 0 for rounded text (toFixed & co.).
   toString(radix?: number): string {
     refuseCopy(this);
-    return written(this, primal(this).toString(radix), radix === undefined || radix === 10);
+    const base = integerArgument(radix);
+    return written(this, primal(this).toString(base), base === undefined || base === 10);
   }
 
   // Rounded text (toFixed & co.) reads back with derivative 0, a step, unless it tells the
   // number from the doubles on either side (`toFixed(20)` of 0.1, full-precision locale
   // text): there the round trip is the identity, and so is its derivative.
+  // (each argument converted once, as the method converts it: `formatted` formats three numbers)
   toFixed(digits?: number): string {
-    return formatted(this, (v) => v.toFixed(digits), false);
+    refuseCopy(this);
+    const d = integerArgument(digits);
+    return formatted(this, (v) => v.toFixed(d), false);
   }
 
   // 17 significant digits (or the shortest text, with no argument) read back as every
   // double exactly: that text is not rounded, its round trip is the identity.
   toPrecision(precision?: number): string {
-    return formatted(this, (v) => v.toPrecision(precision), precision === undefined || Number(precision) >= 17);
+    refuseCopy(this);
+    const p = integerArgument(precision);
+    return formatted(this, (v) => v.toPrecision(p), p === undefined || p >= 17);
   }
 
   toExponential(digits?: number): string {
-    return formatted(this, (v) => v.toExponential(digits), digits === undefined || Number(digits) >= 16);
+    refuseCopy(this);
+    const d = integerArgument(digits);
+    return formatted(this, (v) => v.toExponential(d), d === undefined || d >= 16);
   }
 
   toLocaleString(locales?: string | string[], options?: Intl.NumberFormatOptions): string {
-    return formatted(this, (v) => v.toLocaleString(locales, options), false);
+    refuseCopy(this);
+    const format = new Intl.NumberFormat(locales, options); // (what toLocaleString does: its options read once)
+    return formatted(this, (v) => format.format(v), false);
   }
 
   /** `JSON.stringify` writes the number (and the runtime notes which traced number it was). */
@@ -250,6 +260,17 @@ function noteText(x: Traced, text: string | null, exact: boolean): void {
  */
 export function textOfTraced(x: Traced): string {
   return written(x, String(primal(x)), true);
+}
+
+/**
+ * A method's integer argument (digits, precision, radix), converted as the method converts it
+ * (ToIntegerOrInfinity: user code in a valueOf runs once; a BigInt throws): a traced one is its
+ * number (converting it with Number reported a lost derivative: `x.toPrecision(p)` threw).
+ */
+function integerArgument(a: unknown): number | undefined {
+  if (a === undefined) return undefined;
+  const n = Math.trunc(+(isTraced(a) ? primal(a) : (a as number)));
+  return n === n ? n : 0;
 }
 
 /** `text`, written from `x` (noted while its tape records; a prototype method would be visible on every traced number). */

@@ -139,3 +139,30 @@ describe('the same JSON text written from different traced numbers of equal valu
     }
   });
 });
+
+describe("toFixed and its kin take their arguments as the number's methods do", () => {
+  // (a traced precision threw "given to Number … keeps only its number" where plain code runs)
+  it('a traced precision or digit count', () => {
+    const f = (x: number, p: number) => Number(x.toPrecision(p)) * 2 + Number(x.toExponential(p)) + p;
+    expect(withgradient(f, 2.5, 3)).toEqual({ val: f(2.5, 3), grad: [0, 1] });
+  });
+  // (a traced radix 10 wrote text read back with derivative 0, as another base's: 0 where it is 2)
+  it('a traced radix 10, or one given as text, writes the number itself', () => {
+    expect(withgradient((x: number, r: number) => parseFloat(x.toString(r)) * 2 + r, 2.5, 10).grad).toEqual([2, 1]);
+    expect(gradient((x: number) => parseFloat(x.toString('10' as unknown as number)) * 2, 2.5)).toEqual([2]);
+  });
+  // (each ran three times: the text and the doubles on either side were formatted with it)
+  it("an argument's valueOf runs once, and options are read once, as in plain code", () => {
+    const f = (x: number) => {
+      let conversions = 0;
+      const digits = { valueOf: () => (conversions++, 2) } as unknown as number;
+      const options = { get maximumFractionDigits() { return (conversions++, 2); } };
+      x.toFixed(digits);
+      x.toPrecision(digits);
+      x.toExponential(digits);
+      x.toLocaleString('en', options);
+      return conversions * x;
+    };
+    valuesAt(f, 2.5);
+  });
+});
