@@ -91,6 +91,7 @@ export class Traced {
 
   toLocaleString(locales?: string | string[], options?: Intl.NumberFormatOptions): string {
     refuseCopy(this);
+    if (locales === undefined && options === undefined) return formatted(this, (v) => v.toLocaleString(), false); // (V8 keeps that format)
     const format = new Intl.NumberFormat(locales, options); // (what toLocaleString does: its options read once)
     return formatted(this, (v) => format.format(v), false);
   }
