@@ -171,6 +171,14 @@ const RECEIVER_NUMBER = /^(?:[\w$]+\.)?Number(?: \[as [^\]]+\])?$/;
 const DATE_BUILTIN = /^(?:new Date|(?:Function|Date)\.UTC|Date\.set\w+)$/;
 
 /**
+ * Node's Buffer float writers, as V8 names their frames (`Buffer.writeDoubleForwards [as
+ * writeDoubleLE]`): Node's own code, which stores the number's bytes (`buf.writeDoubleLE(x)`
+ * then `buf.readDoubleLE(0)` lost the derivative without a word). Its integer writers store a
+ * step of the number, whose derivative 0 is right, as an integer typed array's store.
+ */
+const BUFFER_FLOAT_WRITE = /^(?:Buffer\.)?(write(?:Double|Float)(?:Forwards|Backwards))(?: \[as (\w+)\])?/;
+
+/**
  * Temporal's classes (Node 26), whose built-ins take times, durations and their parts as
  * numbers, as V8 names their frames: `Instant.fromEpochMilliseconds`, `new Duration`,
  * `Duration.from`, `PlainDate.with` (their methods are all built-ins: no program's frame is so named).
@@ -501,6 +509,15 @@ function lostByConversion(): { what: string; where: string; why: string; fix: st
           : builtin === 'Number'
             ? 'Call Number(x) by that name (rewritten, it keeps the derivative), or map with (v) => Number(v), or pass dropgrad(x).'
             : 'Keep traced numbers in plain arrays (or let f receive the typed array as an argument), or pass dropgrad(x).',
+    };
+  }
+  const bufferWrite = frame.file === 'node:internal/buffer' ? BUFFER_FLOAT_WRITE.exec(frame.text) : null;
+  if (bufferWrite !== null) {
+    return {
+      what: `a traced number was given to Buffer's ${bufferWrite[2] ?? bufferWrite[1]}`,
+      where: callerLine(['', ...(holder.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).slice(k + 1)].join('\n')), // (past Node's frame)
+      why: ', which keeps only its bytes',
+      fix: 'Keep the number itself where it is differentiated (a plain array, or a Float64Array f made), or pass dropgrad(x).',
     };
   }
   if (frame.file === null || frame.file.startsWith('node:') || isOwnEval(frame.text)) return null;

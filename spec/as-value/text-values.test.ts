@@ -166,3 +166,18 @@ describe("toFixed and its kin take their arguments as the number's methods do", 
     valuesAt(f, 2.5);
   });
 });
+
+describe("Node's Buffer float writers keep only a traced number's bytes", () => {
+  // (`b.writeDoubleLE(x); b.readDoubleLE(0) * 2` had the gradient null where it is 2, without a word:
+  // Node's own code stores the bytes, and its conversions were taken for printing)
+  it('writeDoubleLE, writeDoubleBE, writeFloatLE, writeFloatBE stop with the place', () => {
+    for (const write of ['writeDoubleLE', 'writeDoubleBE', 'writeFloatLE', 'writeFloatBE'] as const) {
+      const f = (x: number) => { const b = Buffer.alloc(8); b[write](x, 0); return x; };
+      expect(() => gradient(f, 2.5), write).toThrow(new RegExp(`given to Buffer's ${write} at .*text-values\\.test\\.ts.*which keeps only its bytes`));
+    }
+  });
+  it('an integer writer stores a step of the number (derivative 0): not reported', () => {
+    const f = (x: number) => { const b = Buffer.alloc(4); b.writeInt32LE(x); return b.readInt32LE(0) * 2 + x; };
+    expect(withgradient(f, 2.5)).toEqual({ val: 6.5, grad: [1] });
+  });
+});
