@@ -21,7 +21,7 @@
 import { isTraced, onText, primal, reportEscape, Traced } from '../lib/core/traced.js';
 import { isDeriving, onIdle } from '../lib/core/scope.js';
 import { likeBuiltin } from './like-builtin.js';
-import { add, neg } from './arithmetic.js';
+import { add, mul, neg } from './arithmetic.js';
 
 interface Written {
   /** The traced number that wrote the text, or null when it cannot say whose derivative it carries. */
@@ -91,6 +91,21 @@ const INTEGER_TEXT = /^[+-]?\d+$/;
 /** A decimal literal at the start of a string, as parseFloat reads it. */
 const DECIMAL_PREFIX = /^[+-]?(?:Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)/;
 
+/** Number text ending in a power of ten: the text before it, and the exponent. */
+const POWER_OF_TEN_AFTER = /^([^eE]+)[eE]([+-]?\d+)$/;
+
+/**
+ * Traced `m` times `factor`, with the value `parsed` (what JavaScript read of `${m}e${k}`, which
+ * the product may miss by its rounding); plain where the factor or the product overflows.
+ */
+function scaled(m: Traced, factor: number, parsed: number): number | Traced {
+  if (!Number.isFinite(factor)) return parsed;
+  const product = mul(m, factor) as Traced;
+  const value = primal(product);
+  if (!Number.isFinite(value)) return parsed;
+  return value === parsed ? product : (add(product, parsed - value) as Traced); // (|parsed - value| is an ulp: exact)
+}
+
 /**
  * The number text `s` reads as (`parsed`, what JavaScript read), kept traced when a traced
  * number wrote that text during this differentiation. `whole`: the whole string is the
@@ -103,6 +118,13 @@ export function readBack(s: string, parsed: number, whole: boolean, rounds = fal
   const text = whole ? trimmed : DECIMAL_PREFIX.exec(trimmed)?.[0];
   let entry = text === undefined ? undefined : written.get(text);
   if (entry === undefined) {
+    // A power of ten put after a traced number's text (`x + 'e3'`, `${x}e-2`): x scaled by it
+    const power = text === undefined ? null : POWER_OF_TEN_AFTER.exec(text);
+    // (not after an integer's text, as MDN's rounding writes `Math.round(x + 'e2') + 'e-2'`: a step, read plain)
+    if (power !== null && !INTEGER_TEXT.test(power[1]!)) {
+      const mantissa = readBack(power[1]!, Number(power[1]), true, rounds);
+      return isTraced(mantissa) ? scaled(mantissa, 10 ** Number(power[2]), parsed) : parsed;
+    }
     // A sign put before a traced number's text ('-' + x, `-${x}px`): -x's text (or x's)
     const sign = text?.[0];
     if ((sign !== '-' && sign !== '+') || (entry = written.get(text!.slice(1))) === undefined) return parsed;

@@ -181,3 +181,30 @@ describe("Node's Buffer float writers keep only a traced number's bytes", () => 
     expect(withgradient(f, 2.5)).toEqual({ val: 6.5, grad: [1] });
   });
 });
+
+describe("a power of ten written after a traced number's text scales it", () => {
+  // (`Number(x + 'e3') + x` had the derivative 1 where it is 1001: the text "2.5e3" was no
+  // traced number's, and read as a plain number without a word)
+  const cases: [string, (x: number) => number][] = [
+    ["x + 'e3'", (x) => Number(x + 'e3') + x],
+    ['`${x}e-2`', (x) => Number(`${x}e-2`) * 3],
+    ['a sign before it', (x) => Number('-' + x + 'e2') + x],
+    ['parseFloat of more text', (x) => parseFloat(`${x}e2px`) + x],
+    ['the product rounded otherwise than the text', (x) => Number(x + 'e-2') + x],
+  ];
+  for (const [name, f] of cases) {
+    it(name, () => {
+      valuesAt(f, 1.1);
+      derivativeAt(f, 1.1);
+      if (!name.startsWith('a sign')) derivativeAt(f, -2.5); // (plain code reads '--2.5e2' as NaN)
+    });
+  }
+  it("MDN's rounding (`Math.round(x + 'e2') + 'e-2'`) is a step, read back plain with no report", () => {
+    const previous = configure({ strict: true });
+    try {
+      expect(gradient((x: number) => Number(Math.round(Number(x + 'e2')) + 'e-2') + x, 2.5551)).toEqual([1]);
+    } finally {
+      configure(previous);
+    }
+  });
+});
