@@ -237,11 +237,11 @@ function numbersOfJSON(text: string): JSONNumbers | null | undefined {
 /** The traced number whose `toJSON` ran last (JSON.stringify hands its number to the replacer next). */
 let pendingJSON: Traced | null = null;
 
-const builtinNumberValueOf = Number.prototype.valueOf; // eslint-disable-line @typescript-eslint/unbound-method
-/** Whether `v` is a Number object, asked without running user code (a Proxy's traps, a getter): Node's own test, or thisNumberValue's. */
+const builtinNumberValueOf = Number.prototype.valueOf;
 const nodeUtil = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:util') as
   | { types: { isNumberObject(v: object): boolean } }
   | undefined;
+/** Whether `v` is a Number object, asked without running user code (a Proxy's traps, a getter): Node's own test, or thisNumberValue's. */
 const isNumberObject: (v: object) => boolean =
   nodeUtil?.types.isNumberObject ??
   ((v) => {
