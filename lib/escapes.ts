@@ -653,7 +653,8 @@ function readByArrayCode(stack: string | undefined): boolean {
   return line !== undefined && arrayCodeFolders.some((folder) => line.includes(folder));
 }
 
-const isOwnFrame = (line: string) => ownFolders.some((folder) => line.includes(folder)) || line.includes('(node:');
+// (rules/own-copy.ts names its copies `zygote-ts/…`, by sourceURL: JSON.parse's read back named its frame as the user's line)
+const isOwnFrame = (line: string) => ownFolders.some((folder) => line.includes(folder)) || line.includes('(node:') || line.includes('(zygote-ts/');
 
 /**
  * Whether zygote-ts's own frames are told apart by their files here: not in a bundle (an app
