@@ -312,7 +312,9 @@ export function jsonParse(text: unknown, reviver?: unknown): unknown {
   const put = (v: unknown): unknown => {
     if (typeof v === 'number') {
       const x = numbers[k++];
-      return x !== null && x !== undefined && x.tracedTape.active ? (v === 0 || mayBeZero(x) ? asRead(x) : x) : v;
+      if (x === null || x === undefined || !x.tracedTape.active) return v;
+      readTexts.add(String(v)); // (its text, noted by its toJSON, came back as the number)
+      return v === 0 || mayBeZero(x) ? asRead(x) : x;
     }
     if (typeof v === 'object' && v !== null) {
       const record = v as Record<string, unknown>;
@@ -358,7 +360,9 @@ export function jsonParsedBack(text: unknown, parsed: unknown): unknown {
   const put = (v: unknown): unknown => {
     if (typeof v === 'number') {
       const x = numbers[k++];
-      return x !== null && x !== undefined && x.tracedTape.active && primal(x) === v ? (v === 0 ? asRead(x) : x) : v;
+      if (x === null || x === undefined || !x.tracedTape.active || primal(x) !== v) return v;
+      readTexts.add(String(v));
+      return v === 0 ? asRead(x) : x;
     }
     if (typeof v === 'object' && v !== null && !isTraced(v) && !Object.isFrozen(v)) {
       const record = v as Record<string, unknown>;

@@ -1,11 +1,11 @@
 // Text of traced numbers read back: the value must be the one plain code reads, in every API
 // (gradient's f, jvp, compileGradient's recording and generated code), and the derivative
 // the one central differences give.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Console } from 'node:console';
 import { Writable } from 'node:stream';
 import { inspect, format } from 'node:util';
-import { compileGradient, configure, gradient, jvp, withgradient } from 'zygote-ts';
+import { compileGradient, configure, gradient, jacobian, jvp, withgradient } from 'zygote-ts';
 
 /** f's value at x plain, and through withgradient, jvp and compileGradient (recording and generated code). */
 function valuesAt(f: (x: number) => number, x: number): void {
@@ -83,6 +83,17 @@ describe('JSON not read back whole reads its numbers back by their texts', () =>
       derivativeAt(f, 2.5);
     });
   }
+  it('JSON read back whole has had its texts read: a field the result does not use is not reported', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      expect(gradient((x: number, y: number) => JSON.parse(JSON.stringify({ x, y })).x * 2, 1.5, 2.5)).toEqual([2, null]);
+      expect(jacobian((x: number) => [JSON.parse(JSON.stringify({ v: x })).v * 2, 3], 1.5)).toEqual([[2, 0]]);
+      expect(jvp((x: number) => [JSON.parse(JSON.stringify([x]))[0] * 2, 3], [1.5], [1])).toEqual([[3, 3], [2, 0]]);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
 });
 
 describe('util.inspect and util.format hand f the text of a traced number', () => {
