@@ -566,31 +566,26 @@ function related(a: Traced, b: Traced, value: unknown): boolean {
 
 /** Whether `value`, or a data field or element it directly holds, is traced on `tape` (at any level of its nesting). */
 function holdsTracedOn(value: unknown, tape: object): boolean {
-  const on = (v: unknown): boolean => {
+  return holdsDirectly(value, (v) => {
     for (; isTraced(v); v = v.tracedValue) if (v.tracedTape === tape) return true;
     return false;
-  };
-  if (on(value)) return true;
-  if (typeof value !== 'object' || value === null) return false;
-  const kind = kindOf(value);
-  if (kind !== 'array' && kind !== 'record') return false;
-  for (const k of Object.keys(value)) {
-    const d = Object.getOwnPropertyDescriptor(value, k);
-    if (d !== undefined && on(d.value)) return true;
-  }
-  return false;
+  });
 }
 
 /** Whether `value` is, or directly holds (an array's elements, a record's data fields), a traced number of a running differentiation. */
 function holdsLiveTraced(value: unknown): boolean {
-  const liveTraced = (v: unknown): boolean => isTraced(v) && v.tracedTape.active;
-  if (liveTraced(value)) return true;
+  return holdsDirectly(value, (v) => isTraced(v) && v.tracedTape.active);
+}
+
+/** Whether `test` holds for `value`, or for an element or data field of it (an array or a record: no getter runs). */
+function holdsDirectly(value: unknown, test: (v: unknown) => boolean): boolean {
+  if (test(value)) return true;
   if (typeof value !== 'object' || value === null) return false;
   const kind = kindOf(value);
   if (kind !== 'array' && kind !== 'record') return false;
   for (const k of Object.keys(value)) {
     const d = Object.getOwnPropertyDescriptor(value, k);
-    if (d !== undefined && liveTraced(d.value)) return true;
+    if (d !== undefined && test(d.value)) return true;
   }
   return false;
 }
