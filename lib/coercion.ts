@@ -160,6 +160,11 @@ export function predicate(f: unknown): unknown {
   };
 }
 
+/** An iterator result's `done` (rewrite-callbacks.ts): a traced number as its truth, which the protocol reads natively. */
+export function iteratorDone(done: unknown): unknown {
+  return isTraced(done) ? truthOf(done) : done;
+}
+
 /**
  * A comparator whose traced result becomes -1, 0 or 1 by comparison, for a built-in sort,
  * which would convert a traced difference itself and lose it (the order is piecewise

@@ -135,6 +135,7 @@ export const __zy = Object.freeze({
   sne: coercion.sne,
   truthy: coercion.truthy,
   predicate: coercion.predicate,
+  iteratorDone: coercion.iteratorDone,
   callPredicates: coercion.callPredicates,
   callImportedPredicates: coercion.callImportedPredicates,
   comparator: coercion.comparator,

@@ -115,3 +115,43 @@ export const rewritePredicate: Rewriter = {
     else wrapPredicates(node, ctx);
   },
 };
+
+/**
+ * An iterator result made by a literal, `{ value: v, done: d }` (`{ value, done }`): `for … of`,
+ * spread, destructuring, `Array.from`, `yield*` read `done` for its truth natively, where a
+ * traced number is an object, truthy even when it is 0: `done: k > 3 ? x - x + 1 : x - x` ended
+ * the iteration at once, silently (an empty sum, no gradient). While differentiating, `done` goes
+ * through `__zy.iteratorDone`, which hands a traced number back as its truth, anything else as
+ * it is. Only a literal with both keys is taken, so that a record's `done` count keeps its number.
+ *
+ *   { value: v, done: d }  →  { value: v, done: (0, __zy.iteratorDone)(d) }
+ */
+export const rewriteIteratorResult: Rewriter = {
+  name: 'iterator-result',
+  types: ['ObjectExpression'],
+  test(node) {
+    if (node.type !== 'ObjectExpression') return false;
+    return iteratorResultDone(node) !== undefined;
+  },
+  rewrite(node, ctx) {
+    if (node.type !== 'ObjectExpression') return;
+    const done = iteratorResultDone(node)!;
+    const either = (traced: string) => eitherCopy(traced, '', ctx.options.twoBodies);
+    ctx.ed.wrap(done.value as Node, either(`${done.shorthand ? 'done: ' : ''}${runtime('iteratorDone')}(`), either(')'));
+  },
+};
+
+type PropertyNode = Extract<Node, { type: 'Property' }>;
+
+/** The `done` property of a literal that also has a `value` (both plain keys), if it has them. */
+function iteratorResultDone(node: Extract<Node, { type: 'ObjectExpression' }>): PropertyNode | undefined {
+  let done: PropertyNode | undefined;
+  let hasValue = false;
+  for (const prop of node.properties) {
+    if (prop.type !== 'Property' || prop.computed || prop.kind !== 'init' || prop.method) continue;
+    const key = prop.key.type === 'Identifier' ? prop.key.name : prop.key.type === 'Literal' ? prop.key.value : undefined;
+    if (key === 'done') done = prop as PropertyNode;
+    else if (key === 'value') hasValue = true;
+  }
+  return hasValue ? done : undefined;
+}

@@ -33,7 +33,7 @@ import {
   rewritePrivateTarget,
   rewritePrivateUpdate,
 } from './rewrite-private.js';
-import { rewritePredicate, rewriteSortComparator } from './rewrite-callbacks.js';
+import { rewriteIteratorResult, rewritePredicate, rewriteSortComparator } from './rewrite-callbacks.js';
 import { rewriteFieldInitializer, rewritePrivateFieldInitializer, rewriteMemberStore, rewriteMutatingCall, rewriteObjectAssign, rewritePatternTarget } from './rewrite-stores.js';
 import { rewriteArrowSuperCall, rewriteArrowThis, rewriteInstanceAlias, rewriteInstanceBind } from './rewrite-this.js';
 import { rewriteLogical, rewriteSwitch, rewriteTests } from './rewrite-truthiness.js';
@@ -103,6 +103,7 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteObjectAssign,
   rewriteSortComparator,
   rewritePredicate,
+  rewriteIteratorResult,
   rewriteArrowThis,
   rewriteArrowSuperCall,
   rewriteInstanceBind,

@@ -187,3 +187,52 @@ describe('a traced 0 or NaN returned to a built-in that tests it', () => {
     expect(g.fallback).toBeNull();
   });
 });
+
+// (an iterator result's `done` is read for its truth natively: a traced 0 was an object,
+// truthy, and ended the iteration at its first step; the sum below was 0, its derivative null)
+describe('an iterator result whose done is a traced number', () => {
+  class Steps {
+    constructor(readonly x: number, readonly count: number) {}
+    [Symbol.iterator](): Iterator<number> {
+      let k = 0;
+      const { x, count } = this;
+      // done: x - x is a traced 0 until the last step (a count kept as a number)
+      return { next: () => { k++; return { value: x * k, done: (k > count ? x - x + 1 : x - x) as unknown as boolean }; } };
+    }
+  }
+  const sumSquares = (x: number) => { let s = 0; for (const v of new Steps(x, 3)) s += v * v; return s; };
+  const consumers: [string, (x: number) => number][] = [
+    ['for … of', sumSquares],
+    ['spread', (x) => [...new Steps(x, 3)].reduce((a, b) => a + b * b, 0)],
+    ['Array.from', (x) => Array.from(new Steps(x, 3)).reduce((a, b) => a + b * b, 0)],
+    ['destructuring', (x) => { const [a, b, c] = new Steps(x, 3); return a! * a! + b! * b! + c! * c!; }],
+    ['yield*', (x) => { function* all() { yield* new Steps(x, 3); } return [...all()].reduce((a, b) => a + b * b, 0); }],
+    ['new Set', (x) => [...new Set(new Steps(x, 3))].reduce((a, b) => a + b * b, 0)],
+  ];
+
+  it('ends the iteration where plain JavaScript does, with the derivative (1 + 4 + 9)·2x', () => {
+    for (const [name, f] of consumers) {
+      expect([name, f(1.5)]).toEqual([name, 31.5]);
+      expect([name, withgradient(f, 1.5)]).toEqual([name, { val: 31.5, grad: [42] }]);
+      expect([name, compileGradient(f)(1.5)]).toEqual([name, [42]]);
+    }
+  });
+
+  it('the shorthand { value, done } too, and compiled code follows the count on later calls', () => {
+    const upTo = (x: number, n: number) => ({
+      [Symbol.iterator]: () => {
+        let k = 0;
+        return { next: () => { k++; const value = x * k; const done = (k > n ? x - x + 1 : x - x) as unknown as boolean; return { value, done }; } };
+      },
+    });
+    const f = (x: number, n: number) => { let s = 0; for (const v of upTo(x, n)) s += v; return s; };
+    expect(gradient(f, 2, 3)).toEqual([6, null]); // (n is only compared: no derivative reaches it)
+    const g = compileGradient(f);
+    expect([g(2, 3)[0], g(2, 4)[0], g(2, 1)[0]]).toEqual([6, 10, 1]);
+  });
+
+  it('leaves a record with a done count but no value alone', () => {
+    const f = (x: number) => { const progress = { done: x * 2, total: 4 }; return progress.done * progress.total; };
+    expect(gradient(f, 1.5)).toEqual([8]);
+  });
+});
