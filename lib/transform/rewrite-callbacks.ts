@@ -122,7 +122,8 @@ export const rewritePredicate: Rewriter = {
  * traced number is an object, truthy even when it is 0: `done: k > 3 ? x - x + 1 : x - x` ended
  * the iteration at once, silently (an empty sum, no gradient). While differentiating, `done` goes
  * through `__zy.iteratorDone`, which hands a traced number back as its truth, anything else as
- * it is. Only a literal with both keys is taken, so that a record's `done` count keeps its number.
+ * it is. Only a literal of these two keys alone is taken, so that a record's `done` count
+ * (`{ done: k, total: n }`, `{ value, done, total }`) keeps its number.
  *
  *   { value: v, done: d }  →  { value: v, done: (0, __zy.iteratorDone)(d) }
  */
@@ -143,12 +144,13 @@ export const rewriteIteratorResult: Rewriter = {
 
 type PropertyNode = Extract<Node, { type: 'Property' }>;
 
-/** The `done` property of a literal that also has a `value` (both plain keys), if it has them. */
+/** The `done` property of a literal whose keys are `value` and `done` alone (plain keys), if it is one. */
 function iteratorResultDone(node: Extract<Node, { type: 'ObjectExpression' }>): PropertyNode | undefined {
+  if (node.properties.length !== 2) return undefined;
   let done: PropertyNode | undefined;
   let hasValue = false;
   for (const prop of node.properties) {
-    if (prop.type !== 'Property' || prop.computed || prop.kind !== 'init' || prop.method) continue;
+    if (prop.type !== 'Property' || prop.computed || prop.kind !== 'init' || prop.method) return undefined;
     const key = prop.key.type === 'Identifier' ? prop.key.name : prop.key.type === 'Literal' ? prop.key.value : undefined;
     if (key === 'done') done = prop as PropertyNode;
     else if (key === 'value') hasValue = true;

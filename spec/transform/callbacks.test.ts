@@ -231,8 +231,10 @@ describe('an iterator result whose done is a traced number', () => {
     expect([g(2, 3)[0], g(2, 4)[0], g(2, 1)[0]]).toEqual([6, 10, 1]);
   });
 
-  it('leaves a record with a done count but no value alone', () => {
+  it('leaves a record with a done count and other keys alone', () => {
     const f = (x: number) => { const progress = { done: x * 2, total: 4 }; return progress.done * progress.total; };
     expect(gradient(f, 1.5)).toEqual([8]);
+    const g = (x: number) => { const step = { value: x, done: x * 2, total: 4 }; return step.done * step.total + step.value; };
+    expect(gradient(g, 1.5)).toEqual([9]);
   });
 });
