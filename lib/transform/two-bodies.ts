@@ -100,8 +100,18 @@ export function wantsTwoBodies(fn: Fn, ownEdits: number, nestedText: number, cod
   if (ownEdits === 0 || fn.generator || fn.async) return false;
   if (nestedText > MAX_NESTED_TEXT || fn.body.end - fn.body.start > MAX_BODY_TEXT) return false;
   // A direct `eval` may declare into the function's scope: keep such functions as written.
-  if (code.slice(fn.body.start, fn.body.end).includes('eval')) return false;
+  const text = code.slice(fn.body.start, fn.body.end);
+  if (text.includes('eval')) return false;
+  // A tagged template's strings are one object per site, which its tag may keep and compare (a cache): two copies would be two sites.
+  if (text.includes('`') && hasTaggedTemplate(fn.body)) return false;
   return fn.body.type !== 'BlockStatement' || functionsCanMove(fn, fn.body);
+}
+
+/** Whether `node` holds a tagged template, nested functions included (their text is copied too). */
+export function hasTaggedTemplate(node: Node): boolean {
+  if (node.type === 'TaggedTemplateExpression') return true;
+  for (const child of children(node)) if (hasTaggedTemplate(child)) return true;
+  return false;
 }
 
 /**

@@ -53,6 +53,28 @@ describe('which functions get two bodies', () => {
     expect(run('(function f(x) { function g() { return 1 } function g() { return 2 } return g() * x })(3)', 'plain')).toBe(6);
   });
 
+  it('not one holding a tagged template: its strings are one object per site, which a tag may keep and compare', () => {
+    for (const code of [
+      'function f(x) { tag`a${x}`; return x * 2 }',
+      'const f = (x) => tag`a` + x * 2;',
+      'function f(x) { const g = () => tag`in`; g(); return x * 2 }',
+    ]) expect(twoBodies(code)).not.toContain(`if (${TRACING})`);
+    expect(twoBodies('function f(x) { const s = `a${x}`; return x * 2 }')).toContain(`if (${TRACING})`);
+    // The same site gives the same strings while differentiating and not (two copies gave two objects).
+    const code = '(function () { const seen = []; const tag = (s) => (seen.push(s), 0); const f = (x) => tag`t${x}` + x * x; '
+      + 'function g(x) { const inner = () => tag`in`; inner(); return x * 3 } return { f, g, seen } })()';
+    const { f, g, seen } = runInThisContext(transform(code, { runtime: { kind: 'global' }, sourceType: 'script', sourceMap: false, twoBodies: true }).code) as {
+      f: (x: number) => number; g: (x: number) => number; seen: TemplateStringsArray[];
+    };
+    f(1);
+    expect(gradient(f, 3)).toEqual([6]);
+    f(2);
+    g(1);
+    expect(gradient(g, 3)).toEqual([3]);
+    expect(seen.slice(0, 3).every((s) => s === seen[0])).toBe(true);
+    expect(seen[3]).toBe(seen[4]);
+  });
+
   it('a function with large nested functions keeps one body (a module wrapper), its nested functions get theirs', () => {
     const inner = Array.from({ length: 60 }, (_, i) => `function h${i}(x) { return x * ${i} + x / 2 }`).join('\n');
     const out = twoBodies(`(function () { ${inner}\nglobalThis.k = h3(2) * 2 })()`);
