@@ -16,6 +16,8 @@
  * harness (assert.js, sta.js, the test's includes) is rewritten with the test, as a
  * user's helpers would be. A test runs sloppy and strict unless its flags say otherwise;
  * `$262.createRealm` gives a realm set up the same way.
+ * With TEST262_BODIES=traced in the environment, every rewritten function runs the copy
+ * it runs while differentiating (the runtime's paths for values that are not traced).
  */
 import { fork } from 'node:child_process';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -25,6 +27,9 @@ import vm from 'node:vm';
 import { createRealm, rewrite } from './realm.js';
 
 type Mode = 'plain' | 'rewritten';
+
+/** Which copy of each function runs rewritten: the plain one, or (TEST262_BODIES=traced) the one that runs while differentiating. */
+const BODIES = process.env.TEST262_BODIES === 'traced' ? 'traced' : 'plain';
 
 interface Metadata {
   includes: string[];
@@ -77,7 +82,7 @@ interface Run {
 
 /** Compile and evaluate a script in `context`, rewritten in rewritten mode (a rewrite failure is a parse-phase error). */
 function evaluateScript(code: string, context: vm.Context, run: Run, filename: string): void {
-  const source = run.mode === 'rewritten' ? rewrite(code, 'script') : code;
+  const source = run.mode === 'rewritten' ? rewrite(code, 'script', true, BODIES) : code;
   new vm.Script(source, { filename }).runInContext(context, { timeout: 10_000 });
 }
 
@@ -107,7 +112,7 @@ async function evaluateModule(code: string, file: string, context: vm.Context, r
   const load = (path: string, text: string): vm.Module => {
     let m = cache.get(path);
     if (!m) {
-      const source = run.mode === 'rewritten' ? rewrite(text, 'module') : text;
+      const source = run.mode === 'rewritten' ? rewrite(text, 'module', true, BODIES) : text;
       m = new Module(source, { identifier: path, context });
       cache.set(path, m);
     }
