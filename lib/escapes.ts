@@ -19,7 +19,7 @@
 // a rewritten file is a built-in without a frame of its own (Intl's formatting, a DOM
 // setter): only read, except the typed-array store, which the store barrier reports.
 
-import { onEscape, Traced } from './core/traced.js';
+import { callSitesAbove, onEscape, Traced } from './core/traced.js';
 import type { Tape } from './core/tape.js';
 
 let strict = typeof process !== 'undefined' && /^(1|true|yes)$/i.test(process.env?.['ZYGOTE_STRICT'] ?? '');
@@ -428,20 +428,8 @@ interface Frame {
 function numberReaderOfText(): { name: string; where: string } | null {
   if (typeof Error.captureStackTrace !== 'function') return null;
   // (one frame, read as V8's call sites: a formatted stack cost ~5 µs a conversion, this ~1)
-  const holder: { stack?: unknown } = {};
-  const limit = Error.stackTraceLimit;
-  const prepare = Error.prepareStackTrace;
-  let builtin: unknown;
-  Error.stackTraceLimit = 1;
-  Error.prepareStackTrace = (_error, sites) => sites;
-  try {
-    Error.captureStackTrace(holder, Traced.prototype[Symbol.toPrimitive]);
-    const site = (holder.stack as { getFunctionName(): string | null; getFileName(): string | null | undefined }[] | undefined)?.[0];
-    builtin = site !== undefined && !site.getFileName() ? site.getFunctionName() : null;
-  } finally {
-    Error.stackTraceLimit = limit;
-    Error.prepareStackTrace = prepare;
-  }
+  const site = callSitesAbove(Traced.prototype[Symbol.toPrimitive], 1)[0];
+  const builtin = site !== undefined && !site.getFileName() ? site.getFunctionName() : null;
   if (builtin !== 'parseFloat' && builtin !== 'parseInt') return null; // (`Number.parseFloat` is the same function)
   const full: { stack?: string } = {};
   Error.captureStackTrace(full, Traced.prototype[Symbol.toPrimitive]);
