@@ -84,7 +84,7 @@ const { apply } = Reflect;
 const givenNumbers: CallReplacement = (replacement, self, args) =>
   apply(replacement, self, wasRewritten(replacement) ? args : Array.from(args, (a) => (isTraced(a) ? primal(a) : a)));
 // Text read and written by such a replacement: what traced numbers wrote reads back as them
-// (rules/text.ts), and structuredClone's copy keeps them (rules/builtins.ts).
+// (rules/text.ts), and structuredClone's copy keeps them (rules/builtins/clone.ts).
 const parsedBack = (int: boolean): CallReplacement => (replacement, self, args) => {
   const parsed = apply(replacement, self, args);
   return wasRewritten(replacement) ? parsed : text.parsedBack(int, args, parsed);

@@ -125,7 +125,7 @@ function resolveOriginal(x: object, forms: FormWhile[] | null = null): { readonl
 }
 
 /**
- * For a WeakRef f makes to `x` (rules/builtins.ts): the caller's object behind it, and each form
+ * For a WeakRef f makes to `x` (rules/builtins/stores.ts): the caller's object behind it, and each form
  * f's differentiations give it on the way, innermost first, with whether the one that made it still runs.
  */
 export function weakTargetOf(x: object): { readonly caller: object; readonly during: readonly FormWhile[] } {

@@ -1,5 +1,5 @@
 // Built-ins the runtime replaces while differentiations run: the global structuredClone,
-// postMessage, v8's serializer, the functions that schedule callbacks (rules/builtins.ts,
+// postMessage, v8's serializer, the functions that schedule callbacks (rules/builtins/clone.ts,
 // proxies/scheduled.ts). Each replacement acts as the built-in outside a differentiation,
 // so it may stay in place between differentiations: it is put back once the program's
 // synchronous code is done (a microtask after the last differentiation ended), not at the

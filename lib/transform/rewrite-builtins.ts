@@ -153,7 +153,7 @@ export const rewriteDirectEval: Rewriter = {
 const copies = (ctx: RewriteContext) => (traced: string, plain: string) => eitherCopy(traced, plain, ctx.options.twoBodies);
 
 /** Methods that compare their argument with what the receiver holds: by value, for a traced number. */
-// (and `groupBy`: `Map.groupBy` keys its groups as a Map does: rules/builtins.ts `groupedByValue`)
+// (and `groupBy`: `Map.groupBy` keys its groups as a Map does: rules/builtins/calls.ts `groupedByValue`)
 const SEARCHES: ReadonlySet<string> = new Set([
   'indexOf', 'lastIndexOf', 'includes', 'get', 'set', 'has', 'delete', 'add', 'groupBy',
   // Set's methods of ES2025 (Node 22) and Map's getOrInsert (Node 26), which test members by identity too
@@ -248,7 +248,7 @@ function isMethodValue(node: Node, names: ReadonlySet<string>, ctx: RewriteConte
  * A search method given to a method that calls what it is given (`a.filter(Set.prototype.has,
  * setB)`, `xs.some(ys.includes, ys)`, `keys.map(m.get, m)`): the built-in called it with no
  * rewrite between, comparing a traced number by identity. The runtime hands on a function that
- * searches by value (rules/builtins.ts `searchCallback`; only to such a method, as an imported
+ * searches by value (rules/builtins/calls.ts `searchCallback`; only to such a method, as an imported
  * function is: given elsewhere it may be kept and compared). A plain copy keeps it as written.
  *
  *   a.filter(Set.prototype.has, s)  →  a.filter((0, __zy.searchCallback)(Set.prototype.has), s)
@@ -602,7 +602,7 @@ const hasOwnConstructor = (node: Node): boolean => (node as acorn.Class).body.bo
  * `new Counts([[x, 1]])`): the built-in constructor keys the entries it is given by identity
  * (a traced key and an equal number were two keys, and `has` of the number missed the traced
  * one). Its `super(…)` gets its entries made one by value first, and notes the traced keys
- * the instance then holds (rules/builtins.ts `collectionArguments`, `collectionMade`); a
+ * the instance then holds (rules/builtins/stores.ts `collectionArguments`, `collectionMade`); a
  * class with no constructor of its own gets the one JavaScript gives it, written so:
  *
  *   super(entries)  →  (0, __zy.collectionMade)(super(...(0, __zy.collectionArguments)(new.target, [entries])))
