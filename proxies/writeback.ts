@@ -11,6 +11,16 @@ import { namedWrites, numbersOf, typedStandIn, wasWritten } from './typed-arrays
 
 const hasOwn = (o: object, k: PropertyKey) => Object.prototype.hasOwnProperty.call(o, k);
 
+/**
+ * Puts the value f left under an own data property of the original. A read-only field f
+ * redefined (`Object.defineProperty(p, 'x', { value: 12 })`, allowed where it is configurable)
+ * refuses an assignment: it is defined instead, as f's redefinition did (assigned only, the
+ * caller's object kept its old number), with the attributes f left.
+ */
+function putValue(o: object, key: PropertyKey, v: unknown, now: PropertyDescriptor): void {
+  if (!Reflect.set(o, key, v)) Reflect.defineProperty(o, key, { ...now, value: v });
+}
+
 export function writeBack(node: Node): void {
   const { original } = node;
   // (a frozen record or array cannot have changed; a frozen Map's or Set's entries, and any object's #private members, can)
@@ -64,7 +74,7 @@ function writeBackOwnProperties(node: Node, s: object, o: object): void {
       continue;
     }
     if (was.has(key) && was.get(key) === d.value) continue;
-    if (hasOwn(o, key)) Reflect.set(o, key, outward(d.value));
+    if (hasOwn(o, key)) putValue(o, key, outward(d.value), d);
     else Reflect.defineProperty(o, key, { ...d, value: outward(d.value) });
   }
 }
@@ -79,7 +89,7 @@ function writeBackArrayNamed(named: unknown[], s: object, o: object): void {
     const key = named[i] as PropertyKey;
     const d = Object.getOwnPropertyDescriptor(s, key);
     if (d === undefined) Reflect.deleteProperty(o, key);
-    else if ('value' in d && d.value !== named[i + 1]) Reflect.set(o, key, outward(d.value));
+    else if ('value' in d && d.value !== named[i + 1]) putValue(o, key, outward(d.value), d);
   }
 }
 
@@ -148,7 +158,7 @@ function writeBackRecord(node: Node, s: Record<PropertyKey, unknown>, o: Record<
     } else if (!(d.writable && d.enumerable && d.configurable) && redefinedLike(d, o, key, e[i + 2])) {
       written = true;
     } else if (d.value !== e[i + 2]) {
-      Reflect.set(o, key, outward(d.value));
+      putValue(o, key, outward(d.value), d);
       written = true;
     }
   }
@@ -170,7 +180,7 @@ function writeBackRecord(node: Node, s: Record<PropertyKey, unknown>, o: Record<
       // (a Symbol key's value f replaced; an accessor or a key f did not touch is the same)
       const was = Object.getOwnPropertyDescriptor(o, key)!;
       if (!('value' in d) || !('value' in was) || d.value === was.value) continue;
-      Reflect.set(o, key, outward(d.value));
+      putValue(o, key, outward(d.value), d);
       continue;
     }
     if ('value' in d) d.value = outward(d.value);

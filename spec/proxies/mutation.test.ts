@@ -289,6 +289,33 @@ describe('writes to arguments', () => {
     expect(traced.reads()).toBe(plain.reads());
     expect(traced.args[2].a).toBe(7);
   });
+  it("a read-only field the caller made, which f redefines, holds f's number afterwards (a record, a class instance, a Symbol key)", () => {
+    // (the write-back assigned, which a read-only field refuses: the caller's { x: 2 } kept 2 where plain JavaScript leaves 12)
+    const tag = Symbol('tag');
+    const make = () => {
+      const readOnly = (o: object, key: PropertyKey, value: unknown) => Object.defineProperty(o, key, { value, writable: false, enumerable: true, configurable: true });
+      class Fixed { constructor(public x: number) { readOnly(this, 'x', x); } }
+      const r = readOnly({ y: 3 }, 'x', 2) as { x: number; y: number };
+      const withSymbol = readOnly({ y: 1 }, tag, 'old') as { y: number };
+      return [r, new Fixed(5), withSymbol] as const;
+    };
+    const f = (r: { x: number; y: number }, c: { x: number }, s: { y: number }) => {
+      Object.defineProperty(r, 'x', { value: r.y * 4 }); // (stays read-only)
+      Object.defineProperty(c, 'x', { value: c.x * r.y, writable: true }); // (made writable)
+      Object.defineProperty(s, tag, { value: 'new' });
+      return r.x * r.y + c.x * s.y;
+    };
+    const plain = make();
+    const value = f(...plain);
+    const traced = make();
+    const { val, grad } = withgradient(f, ...traced);
+    expect(val).toBe(value);
+    plain.forEach((o, k) => expect(Object.getOwnPropertyDescriptors(traced[k])).toEqual(Object.getOwnPropertyDescriptors(o)));
+    expect([traced[0].x, traced[1].x, (traced[2] as Record<symbol, unknown>)[tag]]).toEqual([12, 15, 'new']);
+    expect(isPlainData(traced)).toBe(true);
+    // 4 r.y² + c.x·r.y·s.y: ∂r.y = 8 r.y + c.x·s.y, ∂c.x = r.y·s.y, ∂s.y = c.x·r.y
+    expect(grad).toEqual([{ x: null, y: 8 * 3 + 5 }, { x: 3 }, { y: 15 }]);
+  });
   it("what f does to an array's named and Symbol-keyed properties it received reaches the caller (set, deleted)", () => {
     const UNIT = Symbol('unit');
     const make = () => [Object.assign([1, 2], { label: 'old', [UNIT]: 'm' }), Object.assign([3, 4], { label: 'kept', note: 'gone' })] as const;
