@@ -6,6 +6,7 @@ import { isTraced } from './core/traced.js';
 import { operators } from '../rules/overloads.js';
 import { add, div, mul } from '../rules/arithmetic.js';
 import { noteStore } from '../proxies/cleanup.js';
+import { refuseUnmarkable } from '../proxies/params.js';
 
 /** What may be a parameter: one of our arrays, or a (nested) JavaScript array of numbers. */
 export type Param = NDArray | number[] | number[][];
@@ -60,11 +61,11 @@ function checkParam(p: unknown, at: number): void {
     const what = p instanceof Float64Array || p instanceof Float32Array ? 'a typed array (it cannot hold traced numbers; use array(…))' : p === null ? 'null' : typeof p === 'object' ? 'an object (pass its arrays: Params([m.W, m.b]))' : `a ${typeof p} (a value has no identity; put it in an array)`;
     throw new TypeError(`zygote-ts: Params: parameter ${at} is ${what}. Parameters are NDArrays or arrays of numbers.`);
   }
-  if (Object.isFrozen(p)) throw new TypeError(`zygote-ts: Params: parameter ${at} is a frozen array; its numbers cannot be traced in place.`);
+  refuseUnmarkable(p, `${at}`);
   const walk = (a: unknown[], path: string): void => {
     a.forEach((v, i) => {
       if (Array.isArray(v)) {
-        if (Object.isFrozen(v)) throw new TypeError(`zygote-ts: Params: parameter ${at}${path}[${i}] is frozen; its numbers cannot be traced in place.`);
+        refuseUnmarkable(v, `${at}${path}[${i}]`);
         walk(v, `${path}[${i}]`);
       } else if (typeof v !== 'number' && !isTraced(v)) { // (traced: Params of arrays an enclosing differentiation traces, for second order)
         throw new TypeError(`zygote-ts: Params: parameter ${at}${path}[${i}] is ${typeof v}, not a number.`);

@@ -17,6 +17,7 @@ import { live, Traced, isTraced } from '../lib/core/traced.js';
 import type { Tape } from '../lib/core/tape.js';
 import { allocate, NDArray, traceArray, isNDArray } from '../lib/ndarray.js';
 import { outward } from './cleanup.js';
+import { isOthersProxy } from './kinds.js';
 
 /** A marked number array: its container, and what each of its places held then. */
 interface MarkedArray {
@@ -27,6 +28,22 @@ interface MarkedArray {
 
 /** A parameter: an NDArray (its input), or a number array (its structure when marked). */
 type Marked = { param: NDArray; input: number; restore(): void } | { param: unknown[]; root: MarkedArray; inputs: number[] };
+
+/**
+ * An array whose numbers cannot be replaced in place: frozen since it was given to Params (immer
+ * freezes the state it makes), or a Proxy zygote-ts did not make, whose traps would see the
+ * traced numbers and choose what is put back (a get trap scaling by 10 left the caller's
+ * [1, 2, 3] as [10, 20, 30], and a gradient of length 30).
+ */
+export function refuseUnmarkable(a: unknown[], place: string): void {
+  if (isOthersProxy(a)) {
+    throw new TypeError(
+      `zygote-ts: Params: parameter ${place} is a Proxy that zygote-ts did not make: marking its numbers in place would run its traps. ` +
+        'Pass Params the array behind the Proxy (for a Vue/MobX store, its raw value).',
+    );
+  }
+  if (Object.isFrozen(a)) throw new TypeError(`zygote-ts: Params: parameter ${place} is a frozen array; its numbers cannot be traced in place.`);
+}
 
 export class MarkedParams {
   readonly values: unknown[] = [];
@@ -80,6 +97,7 @@ export class MarkedParams {
     const mark = (a: unknown[], path: string): MarkedArray => {
       const known = this.nodes.get(a);
       if (known !== undefined) return known;
+      refuseUnmarkable(a, `${at}${path}`);
       const node: MarkedArray = { container: a, entries: [] };
       this.nodes.set(a, node); // (before its places: `finish` puts back what was marked so far)
       for (let i = 0; i < a.length; i++) {
@@ -91,7 +109,11 @@ export class MarkedParams {
           this.was[input.tracedIndex] = v;
           node.entries.push(this.inputs.length);
           this.inputs.push(input);
-          a[i] = input;
+          try {
+            a[i] = input;
+          } catch {
+            throw new TypeError(`zygote-ts: Params: parameter ${at}${path}[${i}] is read-only (or a getter): its number cannot be traced in place. Pass Params an ordinary array (a copy, [...a]) and read that in f.`);
+          }
         } else {
           // (checked when pushed to Params; the caller has changed it since)
           throw new TypeError(`zygote-ts: Params: parameter ${at}${path}[${i}] is ${v === undefined ? 'undefined (a hole?)' : typeof v}, not a number.`);

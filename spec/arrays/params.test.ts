@@ -220,6 +220,27 @@ describe('Params and Grads', () => {
     expect(() => new Params([Object.freeze([1, 2]) as number[]])).toThrow(/frozen/);
     expect(() => new Params([['a'] as unknown as number[]])).toThrow(/not a number/);
   });
+  it("an array whose numbers cannot be replaced in place is refused, naming it, and the caller's arrays are left as they were", () => {
+    // (a Proxy's get trap scaling by 10 left the caller's [1, 2, 3] as [10, 20, 30] and gave a
+    // gradient of length 30; a parameter frozen after the Params were made, as immer freezes
+    // its state, or with a read-only element, threw JavaScript's own error, naming no parameter)
+    const target = [1, 2, 3];
+    const scaled = new Proxy(target, { get: (t, k) => (typeof Reflect.get(t, k) === 'number' ? Reflect.get(t, k) * 10 : Reflect.get(t, k)) });
+    expect(() => gradient(() => scaled[0]! * scaled[1]!, new Params([scaled]))).toThrow(/parameter 0 is a Proxy that zygote-ts did not make.*the array behind the Proxy/);
+    expect(() => new Params([[[1], new Proxy([2], {})]])).toThrow(/parameter 0\[1\] is a Proxy/);
+    expect(target).toEqual([1, 2, 3]);
+
+    const frozenLater = [[1, 2], [3, 4]];
+    const ps = new Params([frozenLater]);
+    Object.freeze(frozenLater[1]);
+    expect(() => gradient(() => frozenLater[0]![0]! * frozenLater[1]![1]!, ps)).toThrow(/parameter 0\[1\] is a frozen array/);
+    const readOnly = [1, 2, 3];
+    const ps2 = new Params([readOnly, frozenLater[0]!]);
+    Object.defineProperty(readOnly, 2, { value: 3, writable: false });
+    expect(() => gradient(() => readOnly[0]! * frozenLater[0]![0]!, ps2)).toThrow(/parameter 0\[2\] is read-only/);
+    for (const a of [frozenLater[0]!, frozenLater[1]!, readOnly]) for (const v of a) expect(plainTypeOf(v)).toBe('number');
+    expect([frozenLater, readOnly]).toEqual([[[1, 2], [3, 4]], [1, 2, 3]]);
+  });
 });
 
 function mul2(p: NDArray): NDArray {
