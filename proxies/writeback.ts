@@ -6,7 +6,7 @@
 // the originals for stand-ins f stored. Frozen originals cannot have changed.
 
 import { outward } from './cleanup.js';
-import { isRecordingCopy, sealLike, sealOf, standInNode, type Node } from './standins.js';
+import { isRecordingCopy, pathOf, sealLike, sealOf, standInNode, type Node } from './standins.js';
 import { namedWrites, numbersOf, typedStandIn, wasWritten } from './typed-arrays.js';
 
 const hasOwn = (o: object, k: PropertyKey) => Object.prototype.hasOwnProperty.call(o, k);
@@ -237,13 +237,34 @@ function writeBackArray(node: Node, s: unknown[], o: unknown[]): void {
   const was = new Array<unknown>(Math.max(node.length, n)).fill(HOLE);
   for (let i = 0; i < e.length; i += 3) was[e[i] as number] = e[i + 2];
   if (o.length !== n) Reflect.set(o, 'length', n);
-  for (let i = 0; i < n; i++) {
-    if (!(i in s)) {
-      if (i in o) delete o[i];
-    } else if (s[i] !== was[i]) {
-      o[i] = outward(s[i]);
+  let i = 0;
+  try {
+    for (; i < n; i++) {
+      if (!(i in s)) {
+        if (i in o) delete o[i];
+      } else if (s[i] !== was[i]) {
+        o[i] = outward(s[i]);
+      }
     }
+  } catch (error) {
+    throw lockedElement(node, o, i, error);
   }
+}
+
+/**
+ * A write-back refused by an element the caller locked alone (`Object.defineProperty(a, 0,
+ * { writable: false })`, a getter). The stand-in is an ordinary array (seeing such elements
+ * would cost a descriptor per element on every call), so f's write there went through where
+ * plain JavaScript refuses it: said, naming the place, rather than JavaScript's own error.
+ */
+function lockedElement(node: Node, o: unknown[], i: number, error: unknown): unknown {
+  const d = Object.getOwnPropertyDescriptor(o, i);
+  if (d === undefined || ('value' in d && d.writable && d.configurable)) return error;
+  return new TypeError(
+    `zygote-ts: ${pathOf(node, i)} is ${'value' in d ? (d.writable ? 'a fixed' : 'a read-only') : 'a getter'} element of an array that is not frozen or sealed as a whole: ` +
+      "f's copy of the array took a write there that plain JavaScript refuses (or f redefined the element), and it cannot be followed. " +
+      'Freeze the whole array (Object.freeze), or make its elements writable.',
+  );
 }
 
 const HOLE = Symbol('hole');

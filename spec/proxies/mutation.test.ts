@@ -316,6 +316,27 @@ describe('writes to arguments', () => {
     // 4 r.y² + c.x·r.y·s.y: ∂r.y = 8 r.y + c.x·s.y, ∂c.x = r.y·s.y, ∂s.y = c.x·r.y
     expect(grad).toEqual([{ x: null, y: 8 * 3 + 5 }, { x: 3 }, { y: 15 }]);
   });
+  it('an element the caller locked alone in an array (read-only, a getter) that f writes is refused, naming it (not JavaScript\'s own error)', () => {
+    // (the stand-in is an ordinary array: f's write went through, and the write-back threw
+    // "Cannot assign to read only property '0' of object '[object Array]'", naming no argument)
+    const make = () => {
+      const a = [1, 2, 3];
+      Object.defineProperty(a, 0, { writable: false });
+      const g = [1, 2];
+      Object.defineProperty(g, 1, { get: () => 2, enumerable: true, configurable: true });
+      return { a, g };
+    };
+    const writes = (p: { a: number[]; g: number[] }) => {
+      p.a[0] = p.a[1]! * 3;
+      return p.a[0]!;
+    };
+    expect(() => gradient(writes, make())).toThrow(/arg 0 \.a\[0\] is a read-only element of an array .*Freeze the whole array/);
+    // (compileGradient's recording writes its copy back by itself: JavaScript's own error there)
+    expect(() => compileGradient(writes)(make())).toThrow(/read.only/);
+    expect(() => gradient((p: { a: number[]; g: number[] }) => (Object.defineProperty(p.g, 1, { value: p.a[1]! * 2 }), p.g[1]!), make())).toThrow(/arg 0 \.g\[1\] is a getter element/);
+    // reading them is as in plain JavaScript
+    expect(gradient((p: { a: number[]; g: number[] }) => p.a[0]! * p.a[1]!, make())).toEqual([{ a: [2, 1, 0], g: null }]);
+  });
   it("what f does to an array's named and Symbol-keyed properties it received reaches the caller (set, deleted)", () => {
     const UNIT = Symbol('unit');
     const make = () => [Object.assign([1, 2], { label: 'old', [UNIT]: 'm' }), Object.assign([3, 4], { label: 'kept', note: 'gone' })] as const;
