@@ -56,7 +56,7 @@ export class Params implements Iterable<Param> {
 }
 
 function checkParam(p: unknown, at: number): void {
-  if (isNDArray(p)) return;
+  if (isNDArray(p)) return refuseUnmarkable(p, `${at}`);
   if (!Array.isArray(p)) {
     const what = p instanceof Float64Array || p instanceof Float32Array ? 'a typed array (it cannot hold traced numbers; use array(…))' : p === null ? 'null' : typeof p === 'object' ? 'an object (pass its arrays: Params([m.W, m.b]))' : `a ${typeof p} (a value has no identity; put it in an array)`;
     throw new TypeError(`zygote-ts: Params: parameter ${at} is ${what}. Parameters are NDArrays or arrays of numbers.`);

@@ -35,7 +35,12 @@ type Marked = { param: NDArray; input: number; restore(): void } | { param: unkn
  * traced numbers and choose what is put back (a get trap scaling by 10 left the caller's
  * [1, 2, 3] as [10, 20, 30], and a gradient of length 30).
  */
-export function refuseUnmarkable(a: unknown[], place: string): void {
+export function refuseUnmarkable(a: unknown[] | NDArray, place: string): void {
+  if (isNDArray(a)) {
+    // (an NDArray is traced by setting its own fields for the call)
+    if (Object.isFrozen(a)) throw new TypeError(`zygote-ts: Params: parameter ${place} is a frozen NDArray; it is traced in place (its fields are set for the call), so it cannot be frozen. Leave it unfrozen.`);
+    return;
+  }
   if (isOthersProxy(a)) {
     throw new TypeError(
       `zygote-ts: Params: parameter ${place} is a Proxy that zygote-ts did not make: marking its numbers in place would run its traps. ` +
@@ -74,6 +79,7 @@ export class MarkedParams {
   }
 
   private markArray(p: NDArray, tape: Tape): Marked {
+    refuseUnmarkable(p, `${this.marked.length}`);
     const saved = { tape: p.tracedTape, index: p.tracedIndex, value: p.tracedValue };
     const outer = p.tracedTape === null ? new NDArray(p.shape, p.data) : new NDArray(p.shape, p.data, p.tracedTape, p.tracedIndex, p.tracedValue);
     const traced = traceArray(tape, outer);
