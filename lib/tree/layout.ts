@@ -8,7 +8,8 @@
 // layer, a tied NDArray) is one slot, and contributions to it along several paths add up —
 // except that one object met again is counted once (zygote-ts gives a record or typed
 // array reached twice one gradient object, shared, but each path its own NDArray gradient,
-// arrays being values). A number has no identity: each number field is its own slot.
+// arrays being values; two objects where the parameters have one record or array are
+// refused). A number has no identity: each number field is its own slot.
 //
 // Recursive: parameter structures are shallow (layers, fields), unlike the tape.
 
@@ -110,6 +111,7 @@ export class Layout {
     const out: (Leaf | null)[] = new Array<Leaf | null>(this.count).fill(null);
     const counted = new Map<number, Set<object>>(); // slot → the leaf objects added to it
     const visited = new Map<object, Set<object>>(); // skeleton container → trees walked with it
+    const firstPlace = new Map<object, Path>(); // skeleton container → where a tree holding numbers met it first
     // (`up` and `step` say where a value is; the path is made only for a container or a message)
     const at = (up: Path, step: Step | null): Path => (step === null ? up : into(up, step));
     const add = (ref: SlotRef, v: unknown, up: Path, step: Step | null) => {
@@ -141,6 +143,16 @@ export class Layout {
       const trees = visited.get(s) ?? new Set<object>();
       if (typeof t === 'object' && trees.has(t)) return;
       visited.set(s, trees.add(t as object));
+      // An object of the parameters reached twice (immer's structural sharing, a shared layer)
+      // has one gradient object, shown at every place: zygote-ts gives it so. Two objects
+      // there are a tree that lost the sharing (JSON, a tree map), each most likely the whole
+      // update: added up, the step was taken twice (sgd moved a shared w = 2 with gradient 4.5
+      // by -0.9 where it is -0.45). Refused, as jvp refuses two tangents for one object.
+      if (holdsNumbers(t)) {
+        const first = firstPlace.get(s);
+        if (first === undefined) firstPlace.set(s, path);
+        else throw twoObjectsForOne(caller, first, path);
+      }
       if (Array.isArray(s)) {
         if (!Array.isArray(t)) throw shapeError(caller, path, t, 'an array');
         // (a shorter one left the numbers past its end without update, with nothing said:
@@ -270,6 +282,13 @@ function holdsNumbers(v: unknown, seen = new Set<object>()): boolean {
   seen.add(v);
   const items = Array.isArray(v) ? v : v instanceof Map ? [...v.values()] : Object.values(v);
   return items.some((item) => holdsNumbers(item, seen));
+}
+
+function twoObjectsForOne(caller: string, first: Path, path: Path): TypeError {
+  return new TypeError(
+    `zygote-ts: ${caller}: ${pathText(first)} and ${pathText(path)} are two objects where the parameters have one (the same object reached at both places), ` +
+      "and an object's numbers have one gradient or update: give the same object at every place it is reached (as zygote-ts's gradients do), or null at all but one.",
+  );
 }
 
 function shapeError(caller: string, path: Path, t: unknown, expected: string): TypeError {

@@ -96,6 +96,33 @@ describe('applyUpdates', () => {
     expect((next.enc as NDArray).toArray()).toEqual([2.5, 3.5]);
   });
 
+  it("an object reached twice (immer's structural sharing) steps once by its gradient; an update tree that lost the sharing is refused, naming both places", () => {
+    // (two objects there were added up: a JSON copy of the gradient, or an update built by
+    // mapping it, took the step twice — sgd(0.1) moved the shared w[0] = 2 to 1.1, not 1.55)
+    const shared = { w: [2, 3] };
+    const state = freeze({ a: shared, b: shared, c: 1.5 }, true);
+    const loss = (s: typeof state) => s.a.w[0]! * s.b.w[1]! + s.a.w[1]! * s.a.w[1]! + s.c * s.a.w[0]!;
+    const [g] = gradient(loss, state);
+    expect(g!.a).toBe(g!.b); // (one gradient object, at both places)
+    const opt = sgd(0.1);
+    const [u] = opt.update(g!, opt.init(state), state);
+    const next = applyUpdates(state, u);
+    // ∂/∂w of w0·w1 + w1² + c·w0 (the one shared w): [w1 + c, w0 + 2 w1]
+    expect(next.a).toBe(next.b);
+    expect(next.a.w[0]).toBeCloseTo(2 - 0.1 * (3 + 1.5), 14);
+    expect(next.a.w[1]).toBeCloseTo(3 - 0.1 * (2 + 6), 14);
+    const copied = JSON.parse(JSON.stringify(g)) as typeof g;
+    expect(() => opt.update(copied!, opt.init(state), state)).toThrow(/sgd\(0\.1\)\.update \(the gradient\): \.a and \.b are two objects where the parameters have one/);
+    const mapped = { a: { w: g!.a!.w!.map((v) => -0.1 * v!) }, b: { w: g!.b!.w!.map((v) => -0.1 * v!) }, c: -0.1 * g!.c! };
+    expect(() => applyUpdates(state, mapped)).toThrow(/applyUpdates \(the updates\): \.a and \.b are two objects .*or null at all but one/);
+    const s2 = { w: [2, 3] };
+    expect(() => applyUpdatesInPlace({ a: s2, b: s2 }, { a: { w: [1, 1] }, b: { w: [1, 1] } })).toThrow(/two objects/);
+    expect(s2.w).toEqual([2, 3]);
+    // one object at both places, or null at all but one, steps once
+    expect(applyUpdates(state, { a: mapped.a, b: null, c: null }).b.w).toEqual([2 - 0.45, 3 - 0.8]);
+    expect(applyUpdates(state, { a: mapped.a, b: mapped.a, c: null }).b.w).toEqual([2 - 0.45, 3 - 0.8]);
+  });
+
   it('updates a model trained by its own gradient: the loss falls by about the first-order prediction', () => {
     const model = { layer: new Linear(array([0.3, -0.2]), [0.1]) };
     const x = array([1, 2]);
