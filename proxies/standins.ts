@@ -17,7 +17,7 @@
 
 import { live, Traced, isTraced } from '../lib/core/traced.js';
 import { fromNested, liveArray, NDArray, ownForm, traceArray, isNDArray, type FloatArray } from '../lib/ndarray.js';
-import { typedArgument, typedStandIn } from './typed-arrays.js';
+import { lockLikeOriginal, typedArgument, typedStandIn } from './typed-arrays.js';
 import { isScalarObject } from '../lib/core/scalars.js';
 import { isSymbolic } from '../lib/core/symbolic.js';
 import type { Tape } from '../lib/core/tape.js';
@@ -600,6 +600,7 @@ export class Wrapping {
     const slot = this.lastSlot;
     const standIn = typedArgument(value, input, (named, v) => refuseNumbersUnderName(node, named, v, 'a typed array'));
     const node = new Node('typed', value, standIn, this, parent, key);
+    if (!Object.isExtensible(value)) lockLikeOriginal(standIn); // (after the node: its named properties are checked on their path)
     this.seeder?.node(node, parent, key);
     node.entries = ['numbers', slot, standIn];
     this.nodes.set(value, node);

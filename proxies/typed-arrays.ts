@@ -310,6 +310,12 @@ export function typedArgument(original: FloatArray, input: NDArray, checkNamed: 
   return standIn.proxy;
 }
 
+/** Locks the argument stand-in `x` as its original is, when that is sealed or not extensible (see `lockLike`). */
+export function lockLikeOriginal(x: FloatArray): void {
+  const s = typedStandIn(x);
+  if (s?.named != null && !Object.isExtensible(s.named.original)) s.lockLike(s.named.original);
+}
+
 /**
  * Whether f wrote any element of the stand-in `x` (then its original must be written back);
  * once its buffer was handed out, other views may have written it unseen.
@@ -470,6 +476,19 @@ export class TypedArrayStandIn {
       if (isTraced(v) && v.tracedTape.active) tape = v.tracedTape;
     }
     if (tape !== null) reportEscape({ tracedTape: tape }, 'reading the buffer of a typed array holding it (other views of the buffer read plain numbers)');
+  }
+
+  /**
+   * A sealed or non-extensible argument (`Object.seal(v)`; frozen, when empty) is so for f:
+   * its named properties are adopted now, then the target is locked the same way. (An open
+   * copy took `v.label = 'x'`, which plain JavaScript refuses, and answered
+   * `Object.isExtensible(v)` true: f computed another value, with no word.)
+   */
+  lockLike(original: object): void {
+    // (adopted with their attributes: a sealed one's are fixed already)
+    for (const key of Reflect.ownKeys(original)) if (numericKey(key) === null) this.adopt(key);
+    if (Object.isFrozen(original)) Object.freeze(this.target); // (only an empty typed array can be)
+    else Object.preventExtensions(this.target);
   }
 
   /** Copies the argument's own named property `key` onto the target, the first time f reaches it. */

@@ -5,6 +5,7 @@ import { type Traced, isTraced, primal, textOfTraced } from '../../lib/core/trac
 import { fieldInside } from '../../lib/core/scalars.js';
 import { isIdentityObject as isIdentity, sameObject } from '../../proxies/standins.js';
 import { likeBuiltin } from '../like-builtin.js';
+import { typedStandIn } from '../../proxies/typed-arrays.js';
 import { builtinGetPrototypeOf, builtinIsExtensible, builtinIsFrozen, builtinIsSealed, builtinObjectIs } from './platform.js';
 
 /**
@@ -100,7 +101,9 @@ export const objectIsFrozen = likeBuiltin({
 
 export const objectIsSealed = likeBuiltin({
   isSealed(o: unknown): boolean {
-    return isTraced(o) || builtinIsSealed(o);
+    // (a typed-array stand-in, a Proxy, reports its elements configurable, as a typed array does:
+    // V8 answers for the typed array itself, locked, that it is sealed)
+    return isTraced(o) || builtinIsSealed(typedStandIn(o)?.target ?? o);
   },
 }.isSealed, Object.isSealed);
 

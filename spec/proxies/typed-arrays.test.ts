@@ -153,6 +153,35 @@ describe('typed arrays as arguments', () => {
     );
   });
 
+  it('a sealed or non-extensible one is so for f: a named property it adds is refused, and Object.isExtensible and isSealed answer as for the original', () => {
+    // (f's copy was open: `t.extra = 1` went through where plain JavaScript throws, isExtensible
+    // said true, and f computed 2·5 + 2 = 12 where plain JavaScript gives 2·3·10 + 500 + 2 = 562)
+    const make = (lock: (t: object) => void) => () => {
+      const t = Object.assign(new Float64Array([2, 5]), { label: 'ab' });
+      lock(t);
+      return t;
+    };
+    const f = (t: Float64Array & { label: string }) => {
+      let k = 1;
+      try {
+        (t as Float64Array & { extra?: number }).extra = 1;
+      } catch {
+        k = 10;
+      }
+      return t[0]! * (Object.isExtensible(t) ? t[1]! : 3) * k + (Object.isSealed(t) ? t[1]! * 100 : 0) + t.label.length;
+    };
+    for (const lock of [Object.seal, Object.preventExtensions, () => {}]) {
+      const plainValue = f(make(lock)());
+      const t = make(lock)();
+      expect(withgradient(f, t).val).toBe(plainValue);
+      const open = lock !== Object.seal && lock !== Object.preventExtensions;
+      expect([Object.isExtensible(t), 'extra' in t]).toEqual([open, open]);
+      checks(f as F, make(lock));
+      expect(compileGradient(f)(make(lock)())).toEqual(gradient(f, make(lock)()));
+    }
+    expect(withgradient(f, make(Object.seal)())).toEqual({ val: 562, grad: [Float64Array.of(30, 100)] });
+  });
+
   // (f got a Float64Array: `v.x` read undefined, NaN where plain JavaScript gives 2; `v
   // instanceof Vec3` was false, 0 where it is 1; v.map made a Float64Array, not a Vec3; v.norm2 was no function)
   it('an instance of a subclass is one for f: its methods, getters, setters and species run on the traced elements', () => {
