@@ -241,7 +241,7 @@ describe('Params and Grads', () => {
     for (const a of [frozenLater[0]!, frozenLater[1]!, readOnly]) for (const v of a) expect(plainTypeOf(v)).toBe('number');
     expect([frozenLater, readOnly]).toEqual([[[1, 2], [3, 4]], [1, 2, 3]]);
     // an NDArray is traced by setting its fields: frozen, when pushed or later
-    expect(() => new Params([Object.freeze(array([1, 2]))])).toThrow(/parameter 0 is a frozen NDArray/);
+    expect(() => new Params([Object.freeze(array([1, 2])) as NDArray])).toThrow(/parameter 0 is a frozen NDArray/);
     const A = array([1, 2]);
     const ps3 = new Params([[1], A]);
     Object.freeze(A);
