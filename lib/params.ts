@@ -160,6 +160,9 @@ export class Grads implements Iterable<[Param, NDArray | number[] | number[][] |
       }
       const visit = (a: unknown[], b: unknown, path: string): void => {
         if (!Array.isArray(b) || b.length !== a.length) throw changedForm(k, path, a, b);
+        // (frozen since the gradient was taken, as immer freezes its state: refused here, before
+        // any number is written, where the step threw midway, the parameters before it stepped)
+        if (Object.isFrozen(a)) throw new TypeError(`zygote-ts: Grads.update: parameter ${k}${path} is a frozen array; it cannot be stepped in place. Step a copy (get(p) is its gradient).`);
         const before = steps.get(a);
         if (before !== undefined) {
           if (!sameNumbers(before, b)) throw changedForm(k, path, a, b, true);

@@ -220,6 +220,15 @@ describe('Params and Grads', () => {
     expect(() => new Params([Object.freeze([1, 2]) as number[]])).toThrow(/frozen/);
     expect(() => new Params([['a'] as unknown as number[]])).toThrow(/not a number/);
   });
+  it('Grads.update refuses a parameter frozen since the gradient was taken before it steps any (immer freezes its state)', () => {
+    // (the step threw JavaScript's own error midway: A was left stepped to [0.8, 2], W as it was)
+    const A = [1, 2];
+    const W = [1, 2, 3];
+    const gs = gradient(() => A[0]! * W[0]! * W[1]! + W[2]!, new Params([A, W]));
+    Object.freeze(W);
+    expect(() => gs.update(-0.1)).toThrow(/Grads\.update: parameter 1 is a frozen array/);
+    expect([A, W]).toEqual([[1, 2], [1, 2, 3]]);
+  });
   it("an array whose numbers cannot be replaced in place is refused, naming it, and the caller's arrays are left as they were", () => {
     // (a Proxy's get trap scaling by 10 left the caller's [1, 2, 3] as [10, 20, 30] and gave a
     // gradient of length 30; a parameter frozen after the Params were made, as immer freezes
