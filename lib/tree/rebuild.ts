@@ -165,6 +165,7 @@ function copyWith(container: object, changes: readonly Change[], freezeAll: bool
   let copy: object;
   if (isDraftable(container)) {
     copy = immer.produce(container, (draft: object) => write(draft, changes));
+    if (!(copy instanceof Map || copy instanceof Set)) keepOwnProperties(container, copy, changes);
   } else {
     // A class instance immer does not draft: same prototype, same own properties.
     // (its changed properties are given their new values as they are defined, which a
@@ -174,6 +175,25 @@ function copyWith(container: object, changes: readonly Change[], freezeAll: bool
     copy = Object.create(Object.getPrototypeOf(container) as object | null, descriptors) as object;
   }
   return sealed(container, copy, freezeAll);
+}
+
+/**
+ * immer copies a plain object by spreading it, and an `[immerable]` instance with its getters
+ * read and its fields made writable: an own getter became a field holding the number it gave
+ * then (stale after the step: { y: 2, twice: 2 } where `get twice() { return this.y * 2 }`, and
+ * minimize then met a number with no slot), a non-enumerable field was dropped (f read it as
+ * undefined), a read-only one was made writable. Each own property of the original that is not
+ * an ordinary field is defined on the copy as the original has it, with its new value if updated.
+ */
+function keepOwnProperties(original: object, copy: object, changes: readonly Change[]): void {
+  let updated: Map<unknown, unknown> | null = null;
+  for (const key of Reflect.ownKeys(original)) {
+    const d = Reflect.getOwnPropertyDescriptor(original, key)!;
+    if ('value' in d && d.writable && d.enumerable && d.configurable) continue; // (the common case: immer copied it as it is)
+    updated ??= new Map(changes);
+    if ('value' in d && updated.has(key)) d.value = updated.get(key);
+    Reflect.defineProperty(copy, key, d);
+  }
 }
 
 /** The copy, frozen when its original is (or when every copy is to be). */

@@ -3,7 +3,7 @@
 // what stays frozen, and what null leaves alone.
 import { describe, expect, it } from 'vitest';
 import { freeze, immerable, produce } from 'immer';
-import { applyUpdates, applyUpdatesInPlace, array, gradient, mul, NDArray, reshape, sgd, sum } from 'zygote-ts';
+import { applyUpdates, applyUpdatesInPlace, array, gradient, minimize, mul, NDArray, reshape, sgd, sum } from 'zygote-ts';
 
 class Linear {
   constructor(
@@ -121,6 +121,28 @@ describe('applyUpdates', () => {
     // one object at both places, or null at all but one, steps once
     expect(applyUpdates(state, { a: mapped.a, b: null, c: null }).b.w).toEqual([2 - 0.45, 3 - 0.8]);
     expect(applyUpdates(state, { a: mapped.a, b: mapped.a, c: null }).b.w).toEqual([2 - 0.45, 3 - 0.8]);
+  });
+
+  it("a record's own getters, hidden and read-only fields are kept as the original has them (immer's copy read the getter, dropped the hidden field)", () => {
+    // (applyUpdates gave { y: 2, twice: 2 }, a stale number where the getter gives 4, and no h;
+    // minimize then met the number under .twice with no slot and threw)
+    const make = () => {
+      const p = { y: 1, get twice() { return this.y * 2; } } as { y: number; readonly twice: number; h?: number; k?: number };
+      Object.defineProperty(p, 'h', { value: 5, writable: true, enumerable: false, configurable: true });
+      Object.defineProperty(p, 'k', { value: 7, writable: false, enumerable: true, configurable: true });
+      return p;
+    };
+    const original = make();
+    const next = applyUpdates(original, { y: 1, h: 1, k: null } as never);
+    expect([next.y, next.twice, next.h, next.k]).toEqual([2, 4, 6, 7]);
+    expect(Object.getOwnPropertyDescriptors(next)).toEqual({ ...Object.getOwnPropertyDescriptors(original), y: { value: 2, writable: true, enumerable: true, configurable: true }, h: { value: 6, writable: true, enumerable: false, configurable: true } });
+    expect([original.y, original.twice, original.h]).toEqual([1, 2, 5]); // (nothing passed in is changed)
+    const frozenNext = applyUpdates(freeze(make()), { y: 1, h: null, k: 1 } as never);
+    expect([frozenNext.twice, frozenNext.h, frozenNext.k, Object.isFrozen(frozenNext)]).toEqual([4, 5, 8, true]);
+    const { x } = minimize((p: ReturnType<typeof make>) => (p.twice - 3) ** 2 + p.h! * 0, make());
+    expect(x.y).toBeCloseTo(1.5, 8);
+    expect(x.twice).toBeCloseTo(3, 8); // (the getter, on the new y)
+    expect(x.h).toBe(5);
   });
 
   it('updates a model trained by its own gradient: the loss falls by about the first-order prediction', () => {
