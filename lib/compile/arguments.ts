@@ -100,9 +100,11 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
   const settlePrototypeData = () => {
     // (a number as its literal: C is searched with indexOf, which takes -0 for 0)
     for (const { at, proto } of prototypes) {
-      lines[at] = prototypeData(proto)
-        .map(([key, value]) => `if (!sameNumber(${constant(proto)}[${JSON.stringify(key)}], ${typeof value === 'number' ? literal(value) : constant(value)})) return MISS;`)
-        .join('\n');
+      const { keys, data } = prototypeContents(proto);
+      lines[at] = [
+        ...keys.map(([holder, names]) => `{ const k = Object.getOwnPropertyNames(${constant(holder)}); if (${keysDiffer('k', names)}) return MISS; }`),
+        ...data.map(([holder, key, value]) => `if (!sameNumber(${constant(holder)}[${JSON.stringify(key)}], ${typeof value === 'number' ? literal(value) : constant(value)})) return MISS;`),
+      ].join('\n');
     }
     prototypes.length = 0;
   };
@@ -447,22 +449,35 @@ function hasUnreadProperty(o: object): boolean {
 }
 
 /**
- * The data a class's prototype chain holds that is not code (a number, a string, a flag:
- * not a method, an accessor or an object), each key as read through `proto`, the first on
- * the chain; Object.prototype and beyond hold none.
+ * What a class's prototype chain holds, as the reader checks it on each call: each prototype's
+ * own keys (a key added after the recording, `B.prototype.mass = 5` where f reads `b.mass ?? 1`,
+ * or deleted, changes what f reads), and its data, each key as read through `proto`, the first
+ * on the chain: numbers, strings and flags by value, objects and functions (a `defaults`
+ * record, a method) by identity; accessors are not read. The same for each prototype's class,
+ * whose static fields f reads as `b.constructor.scale` or `B.scale` (its `prototype`, `name`
+ * and `length` are the class's own). Object.prototype and beyond hold none.
  */
-function prototypeData(proto: object): [string, unknown][] {
-  const data: [string, unknown][] = [];
-  const seen = new Set<string>();
-  for (let p: object | null = proto; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
-    for (const key of Object.getOwnPropertyNames(p)) {
-      if (seen.has(key)) continue;
+function prototypeContents(proto: object): { keys: [object, string[]][]; data: [object, string, unknown][] } {
+  const keys: [object, string[]][] = [];
+  const data: [object, string, unknown][] = [];
+  const note = (holder: object, seen: Set<string>, skip: (key: string) => boolean) => {
+    const names = Object.getOwnPropertyNames(holder);
+    keys.push([holder, names]);
+    for (const key of names) {
+      if (seen.has(key) || skip(key)) continue;
       seen.add(key);
-      const d = Object.getOwnPropertyDescriptor(p, key)!;
-      if ('value' in d && (typeof d.value !== 'object' || d.value === null) && typeof d.value !== 'function') data.push([key, d.value]);
+      const d = Object.getOwnPropertyDescriptor(holder, key)!;
+      if ('value' in d) data.push([holder, key, d.value]);
     }
+  };
+  const seen = new Set<string>();
+  const staticSeen = new Set<string>();
+  for (let p: object | null = proto; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
+    note(p, seen, () => false);
+    const ctor = Object.prototype.hasOwnProperty.call(p, 'constructor') ? (p as { constructor: unknown }).constructor : undefined;
+    if (typeof ctor === 'function' && (ctor as { prototype?: unknown }).prototype === p) note(ctor, staticSeen, (key) => key === 'prototype' || key === 'name' || key === 'length');
   }
-  return data;
+  return { keys, data };
 }
 
 /** The reader's test that the key list `expr` differs from `keys` (in order too: f could read `Object.values`). */

@@ -188,6 +188,56 @@ describe("a record's keys, checked on every call", () => {
   });
 });
 
+describe("a class's keys, objects, methods and static fields are part of the path", () => {
+  // (found by hand: compiled code kept what the recording read through the class: with
+  // B.prototype.mass = 5 added after recording, f below gave [{ v: 12 }] at v = 3 where
+  // eagerly it is [{ v: 60 }]; a replaced B.prototype.cfg
+  // object, a replaced method and a changed static B.scale were kept alike)
+  it('a call after one changed takes another path; an unchanged class keeps its path', () => {
+    class B {
+      static scale = 2;
+      constructor(public v: number) {}
+      power(): number {
+        return this.v * this.v;
+      }
+    }
+    class C extends B {}
+    type Loose = B & { mass?: number; cfg?: { k: number } };
+    const f = (b: Loose) => (b.mass ?? 1) * b.power() * (b.cfg?.k ?? 1) * (b.constructor as typeof B).scale;
+    const original = B.prototype.power;
+    const changes: (() => void)[] = [
+      () => {},
+      () => ((B.prototype as Loose).mass = 5), // (a key added)
+      () => ((B.prototype as Loose).cfg = { k: 2 }),
+      () => ((B.prototype as Loose).cfg = { k: 3 }), // (an object replaced)
+      () => (B.prototype.power = function (this: B) { return this.v * this.v * this.v; }), // (a method replaced)
+      () => (B.scale = 10), // (a static field, read through the instance's class)
+      () => (C.scale = 7), // (a subclass's own static field, shadowing its base's)
+      () => delete (B.prototype as Loose).mass, // (a key deleted)
+    ];
+    const g = compileGradient(f);
+    const h = compileGradient(f);
+    try {
+      for (const change of changes) {
+        change();
+        expect(g(new B(3))).toEqual(gradient(f, new B(3)));
+        expect(h(new C(3))).toEqual(gradient(f, new C(3)));
+        expect(g(new B(3))).toEqual(gradient(f, new B(3))); // (the path just recorded, checked again)
+      }
+      expect(g.fallback).toBeNull();
+      const recordings = g.recordings;
+      g(new B(4));
+      expect(g.recordings).toBe(recordings); // (nothing changed: no new recording)
+    } finally {
+      B.prototype.power = original;
+      B.scale = 2;
+      delete (B.prototype as Loose).mass;
+      delete (B.prototype as Loose).cfg;
+      delete (C as { scale?: number }).scale;
+    }
+  });
+});
+
 describe('what is not read in columns', () => {
   it('more than 5000 objects that are not small records in an array run uncompiled, call by call', () => {
     const nested = Array.from({ length: 6000 }, (_, i) => ({ at: { x: i, y: 1 } }));
