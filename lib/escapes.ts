@@ -19,7 +19,7 @@
 // a rewritten file is a built-in without a frame of its own (Intl's formatting, a DOM
 // setter): only read, except the typed-array store, which the store barrier reports.
 
-import { callSitesAbove, onEscape, Traced } from './core/traced.js';
+import { callSitesAbove, noteUnseenText, onEscape, Traced } from './core/traced.js';
 import type { Tape } from './core/tape.js';
 
 let strict = typeof process !== 'undefined' && /^(1|true|yes)$/i.test(process.env?.['ZYGOTE_STRICT'] ?? '');
@@ -104,7 +104,7 @@ onEscape((x, how) => {
     return;
   }
   if (how === 'conversion') {
-    const lost = lostByConversion();
+    const lost = lostByConversion(x as Traced);
     if (lost !== null) throw new TypeError(`zygote-ts: ${lost.what}${lost.where ? ` at ${lost.where}` : ''}${lost.why}, so its derivative would be lost. ${lost.fix}`);
     return;
   }
@@ -166,6 +166,9 @@ const LOSSY_BUILTIN =
  * built-in of that name).
  */
 const RECEIVER_NUMBER = /^(?:[\w$]+\.)?Number(?: \[as [^\]]+\])?$/;
+
+/** Intl.NumberFormat's methods that write a number as text and have a frame (`format`, a bound function, has none). */
+const NUMBER_FORMAT_FRAME = /^NumberFormat\.(?:formatToParts|formatRange|formatRangeToParts)$/;
 
 /** Date's built-ins that take a time or its parts as numbers (V8 before 13, Node 22, names `Date.UTC`'s frame `Function.UTC`). */
 const DATE_BUILTIN = /^(?:new Date|(?:Function|Date)\.UTC|Date\.set\w+)$/;
@@ -438,7 +441,7 @@ function numberReaderOfText(): { name: string; where: string } | null {
 }
 
 /** Why the conversion being reported loses a derivative, or null when it only reads the number. */
-function lostByConversion(): { what: string; where: string; why: string; fix: string } | null {
+function lostByConversion(x: Traced): { what: string; where: string; why: string; fix: string } | null {
   const holder: { stack?: string } = {};
   const captures = typeof Error.captureStackTrace === 'function';
   // V8: the stack from the converting frame on (frames from the traced number's method up are left out).
@@ -480,6 +483,7 @@ function lostByConversion(): { what: string; where: string; why: string; fix: st
       );
       return null;
     }
+    if (NUMBER_FORMAT_FRAME.test(builtin)) noteUnseenText(x); // (only read, unless its text is read back: rules/text.ts)
     const math = mathFunctionOf(builtin);
     const subclassStore = SUBCLASS_TYPED_STORE.exec(builtin);
     const lossy = LOSSY_BUILTIN.test(builtin) || (subclassStore !== null && !NOT_TYPED_CLASS.test(subclassStore[1]!) && !INTEGER_TYPED_CLASS.test(subclassStore[1]!));
@@ -512,7 +516,12 @@ function lostByConversion(): { what: string; where: string; why: string; fix: st
   // (V8: the same stack again, read as call sites, `holder`'s being text already)
   const sites: { stack?: unknown } = captures ? {} : holder;
   if (captures) Error.captureStackTrace(sites, Traced.prototype[Symbol.toPrimitive]);
-  if (isRewrittenCode(sites, k)) return null;
+  if (isRewrittenCode(sites, k)) {
+    // (rewritten code converts no number itself: a built-in without a frame did, Intl.NumberFormat#format
+    // writing it as text, or a DOM setter)
+    noteUnseenText(x);
+    return null;
+  }
   return { what: 'code that was not rewritten for differentiation used a traced number', where: frame.text, why: '', fix: FIX };
 }
 

@@ -18,7 +18,8 @@
 //   traced number where it was: a deep copy by JSON keeps its derivatives.
 // Text that was never written from a traced number reads as plain JavaScript reads it.
 
-import { isTraced, onText, primal, reportEscape, Traced } from '../lib/core/traced.js';
+import { isTraced, onText, onUnseenText, primal, reportEscape, Traced } from '../lib/core/traced.js';
+import { callerLine, doubt } from '../lib/escapes.js';
 import { isDeriving, onIdle } from '../lib/core/scope.js';
 import { likeBuiltin } from './like-builtin.js';
 import { add, mul, neg } from './arithmetic.js';
@@ -58,9 +59,35 @@ function note(x: Traced, text: string, exact: boolean): void {
   // the identity: the same text, read back, cannot say which derivative it carries)
   else if (before.exact !== exact) written.set(text, { by: null, first: before.first, exact: false, ambiguous: 'rounding' });
 }
+/**
+ * Traced numbers a built-in wrote as text the runtime does not see (`Intl.NumberFormat#format`,
+ * whose text is rounded or whole as its options say). Text that reads back as one of them
+ * exactly may be its number again (derivative 1) or its rounding (derivative 0): the number
+ * read is plain, and that is said (it gave a null gradient without a word).
+ */
+const unseen = new Set<Traced>();
+const UNSEEN_KEPT = 64; // (a loop formatting many numbers: the first are enough to tell)
+onUnseenText((x) => {
+  if (unseen.size < UNSEEN_KEPT) unseen.add(x);
+});
+
+function doubtUnseen(parsed: number): void {
+  for (const x of unseen) {
+    if (!x.tracedTape.active || primal(x) !== parsed) continue;
+    const where = callerLine(new Error().stack);
+    doubt(
+      `unseen text ${where}`,
+      `the number ${parsed} was read back${where ? ` at ${where}` : ''} from text that a built-in wrote from a traced number of that value (Intl.NumberFormat's format, whose text zygote-ts does not see): its derivative is not followed there.`,
+      "Write the text with x.toLocaleString(locales, options) (followed: whole text reads back as x, rounded text with derivative 0), or pass dropgrad(x) if the derivative is not wanted.",
+    );
+    return;
+  }
+}
+
 onIdle(() => {
   // (clear() on an empty Map still allocates a new table: once per gradient call)
   if (written.size > 0) written.clear();
+  if (unseen.size > 0) unseen.clear();
   if (readTexts.size > 0) readTexts.clear();
   if (writtenJSON.size > 0) writtenJSON.clear();
 });
@@ -113,6 +140,13 @@ function scaled(m: Traced, factor: number, parsed: number): number | Traced {
  * `rounds`: the reading itself rounds (parseInt), so its derivative is 0.
  */
 export function readBack(s: string, parsed: number, whole: boolean, rounds = false): number | Traced {
+  if (unseen.size === 0) return readBackWritten(s, parsed, whole, rounds);
+  const back = readBackWritten(s, parsed, whole, rounds);
+  if (typeof back === 'number' && !rounds) doubtUnseen(parsed);
+  return back;
+}
+
+function readBackWritten(s: string, parsed: number, whole: boolean, rounds: boolean): number | Traced {
   if (written.size === 0 || parsed !== parsed) return parsed;
   const trimmed = s.trim();
   const text = whole ? trimmed : DECIMAL_PREFIX.exec(trimmed)?.[0];
@@ -122,13 +156,13 @@ export function readBack(s: string, parsed: number, whole: boolean, rounds = fal
     const power = text === undefined ? null : POWER_OF_TEN_AFTER.exec(text);
     // (not after an integer's text, as MDN's rounding writes `Math.round(x + 'e2') + 'e-2'`: a step, read plain)
     if (power !== null && !INTEGER_TEXT.test(power[1]!)) {
-      const mantissa = readBack(power[1]!, Number(power[1]), true, rounds);
+      const mantissa = readBackWritten(power[1]!, Number(power[1]), true, rounds);
       return isTraced(mantissa) ? scaled(mantissa, 10 ** Number(power[2]), parsed) : parsed;
     }
     // A sign put before a traced number's text ('-' + x, `-${x}px`): -x's text (or x's)
     const sign = text?.[0];
     if ((sign !== '-' && sign !== '+') || (entry = written.get(text!.slice(1))) === undefined) return parsed;
-    const back = readBack(text!.slice(1), sign === '-' ? -parsed : parsed, true, rounds);
+    const back = readBackWritten(text!.slice(1), sign === '-' ? -parsed : parsed, true, rounds);
     return sign === '-' ? neg(back) : back;
   }
   readTexts.add(text!);

@@ -278,6 +278,22 @@ function noteText(x: Traced, text: string | null, exact: boolean): void {
   textHandler(x, text, exact);
 }
 
+let unseenTextHandler: (x: Traced) => void = () => {};
+
+/** The runtime installs the bookkeeping of text round trips it cannot see (rules/text.ts). */
+export function onUnseenText(handler: (x: Traced) => void): void {
+  unseenTextHandler = handler;
+}
+
+/**
+ * Traced `x` was converted by a built-in that writes it as text the runtime does not see
+ * (`Intl.NumberFormat#format`: lib/escapes.ts tells it by its frame): read back, that text
+ * cannot say whether it carries x's derivative.
+ */
+export function noteUnseenText(x: Traced): void {
+  unseenTextHandler(x);
+}
+
 /**
  * `String(x)` for the runtime's own code: a minifier's `unsafe` writes String(x) and even
  * x.toString() as "" + x, a conversion of a traced number by the runtime itself, which a

@@ -219,3 +219,41 @@ describe("a power of ten written after a traced number's text scales it", () => 
     }
   });
 });
+
+describe("Intl.NumberFormat's text read back as the number it was written from is reported", () => {
+  // (its format converts the number itself, with no frame of its own, and writes text the
+  // runtime does not see: Number(nf.format(x)) * 2 with 20 fraction digits, the identity, gave
+  // [null] where it is [2], without a word. Whole or rounded, the options say, which the
+  // runtime does not read: the number read stays plain, and that is said)
+  const whole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 20 });
+  const rounded = new Intl.NumberFormat('en-US');
+  it('a warning naming the place (an error in strict mode)', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      expect(gradient((x: number) => Number(whole.format(x)) * 2, 2.5)).toEqual([null]);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]![0])).toMatch(/the number 2\.5 was read back at .*text-values\.test\.ts.*Intl\.NumberFormat's format.*toLocaleString/);
+      // (formatToParts has a frame of its own; parseFloat reads back as Number does)
+      gradient((x: number) => parseFloat(whole.formatToParts(x).map((p) => p.value).join('')) * 2, 1.25);
+      expect(warn).toHaveBeenCalledTimes(2);
+    } finally {
+      warn.mockRestore();
+    }
+    const previous = configure({ strict: true });
+    try {
+      expect(() => gradient((x: number) => +rounded.format(x) * 3, 1.75)).toThrow(/zygote-ts \(strict\): the number 1\.75 was read back/);
+    } finally {
+      configure(previous);
+    }
+  });
+  it('not where the text is only shown, or reads back rounded (a step: derivative 0)', () => {
+    const previous = configure({ strict: true });
+    try {
+      expect(gradient((x: number) => (rounded.format(x).length > 0 ? x * x : 0), 2.5)).toEqual([5]);
+      expect(gradient((x: number) => Number(rounded.format(x)) + x, 2.51234)).toEqual([1]); // ("2.512")
+      expect(gradient((x: number) => Number(x.toLocaleString('en-US', { maximumFractionDigits: 20 })) * 2, 2.5)).toEqual([2]); // (followed)
+    } finally {
+      configure(previous);
+    }
+  });
+});
