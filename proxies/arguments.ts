@@ -20,6 +20,7 @@ export class WrappedArguments {
     try {
       this.values = args.map((arg, k) => wrapping.wrap(arg, k));
       wrapping.linkShared();
+      wrapping.followIterators(); // (last: nothing after it throws)
     } catch (refusal) {
       wrapping.close(); // f never ran: nothing to write back
       throw refusal;

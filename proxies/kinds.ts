@@ -25,6 +25,8 @@ const kindByPrototype = new WeakMap<object, Kind | Refusal>();
 // `next` threw ("called on incompatible receiver") where plain JavaScript iterates. Passed as
 // they are, as other built-ins with internal slots: what they yield are constants, as a
 // closure's numbers are, and iterating consumes the caller's iterator, as in plain JavaScript.
+// (An Array or Map iterator over another argument's array or Map follows its stand-in while
+// f runs: iterators.ts.)
 for (const proto of iteratorPrototypes()) kindByPrototype.set(proto, 'opaque');
 
 function iteratorPrototypes(): object[] {

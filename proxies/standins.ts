@@ -15,6 +15,7 @@
 // When f returns or throws, `finish` compares and writes what f changed back into the
 // original, as numbers, so the caller sees plain JavaScript's effects and no traced value.
 
+import { followIterators, isFollowableIterator } from './iterators.js';
 import { live, Traced, isTraced } from '../lib/core/traced.js';
 import { fromNested, liveArray, NDArray, ownForm, traceArray, isNDArray, type FloatArray } from '../lib/ndarray.js';
 import { lockLikeOriginal, typedArgument, typedStandIn } from './typed-arrays.js';
@@ -365,6 +366,10 @@ export class Wrapping {
   private lastPrototypeChecked: object | null = null;
   /** Maps with object keys: a key may be another argument's object (see `linkShared`). */
   keyedByObjects: Node[] | null = null;
+  /** Array and Map iterators among the arguments: followed onto the stand-ins while f runs (iterators.ts). */
+  iterators: object[] | null = null;
+  /** What gives the iterators their own `next` back. */
+  private unfollow: (() => void) | null = null;
   /** The slot of the value `standInFor` returned last. */
   lastSlot: Slot = null;
   /** The slot of each argument. */
@@ -524,6 +529,7 @@ export class Wrapping {
       // (a DataView, an integer typed array or an ArrayBuffer, passed as it is: refused over a float typed array's memory)
       if (ArrayBuffer.isView(object)) this.refuseOverlap(object, parent, key, false);
       else if (object instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && object instanceof SharedArrayBuffer)) this.refuseOverlap(object, parent, key, false);
+      else if (isFollowableIterator(object)) this.noteIterator(object);
       else this.noteNumbersOfOpaque(object, parent, key);
       this.seeder?.constant?.(object, parent, key);
       return object;
@@ -684,8 +690,20 @@ export class Wrapping {
    * After f: writes what f changed in each stand-in back into its original, as numbers
    * (the tape is closed, so `outward` strips this call's traced layer).
    */
+  private noteIterator(it: object): void {
+    const iterators = (this.iterators ??= []);
+    if (!iterators.includes(it)) iterators.push(it);
+  }
+
+  /** After every argument is wrapped: the iterators among them follow the stand-ins of what they iterate. */
+  followIterators(): void {
+    if (this.iterators !== null) this.unfollow = followIterators(this.iterators, this.nodes.values());
+  }
+
   finish(): void {
     this.open = false;
+    this.unfollow?.();
+    this.unfollow = null;
     for (const node of this.nodes.values()) writeBack(node);
   }
 }

@@ -587,6 +587,50 @@ describe("JavaScript's behaviour on what f receives", () => {
     expectMatchesFiniteDifferences(f, make, grad[0]);
     expect([held.g.next(), held.values.next(), held.entries.next()]).toEqual([plain.g.next(), plain.values.next(), plain.entries.next()]);
   });
+  // (it read the caller's array while f read the stand-in: its numbers were constants,
+  // gradient((xs, it) => sum of it's squares + xs[0] * 0, [2, 3], xs.values()) was [[0, 0], null]
+  // where it is [[4, 6], null], without a word)
+  it('an Array or Map iterator passed beside what it iterates yields the stand-in\'s numbers, and is the caller\'s again after', () => {
+    const squares = (xs: unknown, it: Iterable<number>) => {
+      let s = 0;
+      for (const v of it) s += v * v;
+      return s;
+    };
+    expect(gradient(squares, [2, 3], [9].values())).toEqual([null, null]); // (another array's: constants, as before)
+    const xs = [2, 3, 4];
+    const it = xs.values();
+    it.next(); // (its place is kept: 3 and 4 are left)
+    expect(gradient(squares, xs, it)).toEqual([[0, 6, 8], null]);
+    expect(xs).toEqual([2, 3, 4]);
+    expect(Object.getOwnPropertyNames(it)).toEqual([]);
+    expect(it.next()).toEqual({ value: undefined, done: true });
+    // entries, a typed array, a Map (values and entries), nested in a record
+    type Held = { ys: number[]; t: Float64Array; m: Map<string, number> };
+    const make = (): Held => ({ ys: [1.5, 2], t: new Float64Array([3, 0.5]), m: new Map([['a', 1.25], ['b', 2]]) });
+    const f = (o: Held, its: { e: IterableIterator<[number, number]>; t: IterableIterator<number>; mv: IterableIterator<number>; me: IterableIterator<[string, number]> }) => {
+      let s = 0;
+      for (const [i, v] of its.e) s += (i + 1) * v * v;
+      for (const v of its.t) s += v * v * v;
+      for (const v of its.mv) s += Math.sin(v);
+      for (const [k, v] of its.me) s += k === 'b' ? v * o.ys[0]! : v;
+      return s;
+    };
+    const itsOf = (o: Held) => ({ e: o.ys.entries(), t: o.t.values(), mv: o.m.values(), me: o.m.entries() });
+    const held = make();
+    const { val, grad } = withgradient(f, held, itsOf(held));
+    const plain = make();
+    expect(val).toBe(f(plain, itsOf(plain)));
+    expectMatchesFiniteDifferences((o: Held) => f(o, itsOf(o)), make, grad[0]);
+    expect(held).toEqual(make());
+    // f stopping midway, and throwing: the caller's iterator is where f left it, with its own next
+    const zs = [2, 3, 5];
+    const partial = zs.values();
+    expect(gradient((a: number[], i: Iterator<number>) => i.next().value! * a[2]!, zs, partial)).toEqual([[5, 0, 2], null]);
+    expect(partial.next()).toEqual({ value: 3, done: false });
+    const thrown = zs.values();
+    expect(() => gradient((_a: number[], i: Iterator<number>) => { i.next(); throw new Error('stop'); }, zs, thrown)).toThrow('stop');
+    expect([Object.getOwnPropertyNames(thrown), thrown.next()]).toEqual([[], { value: 3, done: false }]);
+  });
   // (it was a record: Object.prototype.toString said '[object Object]', so lodash's flatten left it whole)
   it('an arguments object is one for f too: its tag, elements, length and iteration; written back', () => {
     function collect(..._xs: number[]) {
