@@ -16,6 +16,7 @@ import type { Node } from './standins.js';
 
 const ARRAY_ITERATOR = Object.getPrototypeOf([][Symbol.iterator]()) as { next(): IteratorResult<unknown> };
 const MAP_ITERATOR = Object.getPrototypeOf(new Map()[Symbol.iterator]()) as { next(): IteratorResult<unknown> };
+const SET_ITERATOR = Object.getPrototypeOf(new Set()[Symbol.iterator]()) as object;
 const nativeArrayNext = ARRAY_ITERATOR.next;
 const nativeMapNext = MAP_ITERATOR.next;
 
@@ -24,6 +25,42 @@ export function isFollowableIterator(o: object): boolean {
   const proto = Object.getPrototypeOf(o) as unknown;
   return proto === ARRAY_ITERATOR || proto === MAP_ITERATOR;
 }
+
+/** Whether `o` is a Set iterator, which is not followed: its elements are the Set's members. */
+export function isSetIterator(o: object): boolean {
+  return Object.getPrototypeOf(o) === SET_ITERATOR;
+}
+
+/**
+ * Why iterator `it` may yield another argument's numbers as constants, where it cannot be
+ * followed: a Set iterator beside a Set (marking a Set would reorder it), an Array iterator
+ * beside an array that cannot be marked (frozen, sealed, or too long), or an iterator that is
+ * itself frozen (no own `next`). Null where it is followed, or iterates no argument.
+ */
+export function unfollowed(it: object, nodes: Iterable<Node>): string | null {
+  const set = isSetIterator(it);
+  const isMap = Object.getPrototypeOf(it) === MAP_ITERATOR;
+  for (const node of nodes) {
+    if (set ? node.kind !== 'set' : isMap ? node.kind !== 'map' : node.kind !== 'array' && node.kind !== 'typed') continue;
+    if (!holdsNumbers(node.original)) continue; // (a Set of names, a frozen list of labels: nothing to lose)
+    if (set) return 'is a Set iterator beside a Set among the arguments';
+    if (!Object.isExtensible(it) || Object.prototype.hasOwnProperty.call(it, 'next')) return `is ${isMap ? 'a Map' : 'an Array'} iterator that is frozen (or has a next of its own), beside ${isMap ? 'a Map' : 'an array'} among the arguments`;
+    if (!isMap && !markable(node.original)) return 'is an Array iterator beside an array among the arguments that is frozen, sealed or too long to be followed';
+  }
+  return null;
+}
+
+/** Whether the members or elements of `o` may hold numbers f differentiates (numbers, or objects). */
+function holdsNumbers(o: object): boolean {
+  if (ArrayBuffer.isView(o)) return true;
+  for (const v of (o instanceof Set ? Set.prototype.values.call(o) : o instanceof Map ? Map.prototype.values.call(o) : (o as unknown[])) as Iterable<unknown>) {
+    if (typeof v === 'number' || (typeof v === 'object' && v !== null)) return true;
+  }
+  return false;
+}
+
+const markable = (o: object): boolean =>
+  Array.isArray(o) ? Object.isExtensible(o) && !Object.isSealed(o) && o.length <= MAX_MARKS : !ArrayBuffer.isView(o) || (o as Float64Array).length <= MAX_MARKS;
 
 /** Marks: tiny numbers, exact in a Float32Array too (2⁻¹⁴⁹·n, n < 2²³). */
 const MARK_UNIT = 2 ** -149;

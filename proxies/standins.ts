@@ -15,7 +15,7 @@
 // When f returns or throws, `finish` compares and writes what f changed back into the
 // original, as numbers, so the caller sees plain JavaScript's effects and no traced value.
 
-import { followIterators, isFollowableIterator } from './iterators.js';
+import { followIterators, isFollowableIterator, isSetIterator, unfollowed } from './iterators.js';
 import { live, Traced, isTraced } from '../lib/core/traced.js';
 import { fromNested, liveArray, NDArray, ownForm, traceArray, isNDArray, type FloatArray } from '../lib/ndarray.js';
 import { lockLikeOriginal, typedArgument, typedStandIn } from './typed-arrays.js';
@@ -367,7 +367,7 @@ export class Wrapping {
   /** Maps with object keys: a key may be another argument's object (see `linkShared`). */
   keyedByObjects: Node[] | null = null;
   /** Array and Map iterators among the arguments: followed onto the stand-ins while f runs (iterators.ts). */
-  iterators: object[] | null = null;
+  iterators: { it: object; parent: Node | null; key: unknown }[] | null = null;
   /** What gives the iterators their own `next` back. */
   private unfollow: (() => void) | null = null;
   /** The slot of the value `standInFor` returned last. */
@@ -529,7 +529,7 @@ export class Wrapping {
       // (a DataView, an integer typed array or an ArrayBuffer, passed as it is: refused over a float typed array's memory)
       if (ArrayBuffer.isView(object)) this.refuseOverlap(object, parent, key, false);
       else if (object instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && object instanceof SharedArrayBuffer)) this.refuseOverlap(object, parent, key, false);
-      else if (isFollowableIterator(object)) this.noteIterator(object);
+      else if (isFollowableIterator(object) || isSetIterator(object)) this.noteIterator(object, parent, key);
       else this.noteNumbersOfOpaque(object, parent, key);
       this.seeder?.constant?.(object, parent, key);
       return object;
@@ -690,14 +690,25 @@ export class Wrapping {
    * After f: writes what f changed in each stand-in back into its original, as numbers
    * (the tape is closed, so `outward` strips this call's traced layer).
    */
-  private noteIterator(it: object): void {
+  private noteIterator(it: object, parent: Node | null, key: unknown): void {
     const iterators = (this.iterators ??= []);
-    if (!iterators.includes(it)) iterators.push(it);
+    if (!iterators.some((seen) => seen.it === it)) iterators.push({ it, parent, key });
   }
 
-  /** After every argument is wrapped: the iterators among them follow the stand-ins of what they iterate. */
+  /**
+   * After every argument is wrapped: the iterators among them follow the stand-ins of what they
+   * iterate; one that cannot be followed, beside what it may iterate, is said.
+   */
   followIterators(): void {
-    if (this.iterators !== null) this.unfollow = followIterators(this.iterators, this.nodes.values());
+    if (this.iterators === null) return;
+    for (const { it, parent, key } of this.iterators) {
+      const why = unfollowed(it, this.nodes.values());
+      if (why !== null) this.noteConstants(parent, key, `${why}: if it iterates that argument, it yields the caller's numbers, constants with no gradient.`, 'Pass the iterated object alone and make the iterator in f (xs.values()).');
+    }
+    this.unfollow = followIterators(
+      this.iterators.map(({ it }) => it).filter(isFollowableIterator),
+      this.nodes.values(),
+    );
   }
 
   finish(): void {

@@ -631,6 +631,32 @@ describe("JavaScript's behaviour on what f receives", () => {
     expect(() => gradient((_a: number[], i: Iterator<number>) => { i.next(); throw new Error('stop'); }, zs, thrown)).toThrow('stop');
     expect([Object.getOwnPropertyNames(thrown), thrown.next()]).toEqual([[], { value: 3, done: false }]);
   });
+  it('an iterator that cannot be followed, beside what it may iterate, is said (a Set\'s, or over a frozen array)', () => {
+    const squares = (_xs: unknown, it: Iterable<number>) => {
+      let s = 0;
+      for (const v of it) s += v * v;
+      return s;
+    };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const set = new Set([2, 3]);
+      expect(gradient(squares, set, set.values())).toEqual([null, null]);
+      const frozen = Object.freeze([2, 3]);
+      expect(gradient(squares, frozen, frozen.values())).toEqual([null, null]);
+      expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([
+        expect.stringMatching(/arg 1 is a Set iterator beside a Set among the arguments: if it iterates that argument, it yields the caller's numbers, constants/),
+        expect.stringMatching(/arg 1 is an Array iterator beside an array among the arguments that is frozen/),
+      ]);
+      // (nothing to say beside a Set of names, or where it is followed)
+      const names = new Set(['a']);
+      gradient((s: Set<string>, it: Iterable<string>, x: number) => [...it].length * x + s.size, names, names.values(), 2);
+      const xs = [2, 3];
+      gradient(squares, xs, xs.values());
+      expect(warn).toHaveBeenCalledTimes(2);
+    } finally {
+      warn.mockRestore();
+    }
+  });
   // (it was a record: Object.prototype.toString said '[object Object]', so lodash's flatten left it whole)
   it('an arguments object is one for f too: its tag, elements, length and iteration; written back', () => {
     function collect(..._xs: number[]) {
