@@ -122,38 +122,95 @@ export const rewritePredicate: Rewriter = {
  * traced number is an object, truthy even when it is 0: `done: k > 3 ? x - x + 1 : x - x` ended
  * the iteration at once, silently (an empty sum, no gradient). While differentiating, `done` goes
  * through `__zy.iteratorDone`, which hands a traced number back as its truth, anything else as
- * it is. Only a literal of these two keys alone is taken, so that a record's `done` count
- * (`{ done: k, total: n }`, `{ value, done, total }`) keeps its number.
+ * it is. Taken: a literal of these two keys alone, and any literal with a `done` key that a
+ * `next` method returns (`{ value, done, index }`, `{ done }`): elsewhere a record's `done`
+ * count (`{ done: k, total: n }`, `{ value, done, total }`) keeps its number. A `done` getter
+ * of such a literal (`{ value, get done() { return … } }`) has what it returns taken so.
  *
  *   { value: v, done: d }  →  { value: v, done: (0, __zy.iteratorDone)(d) }
+ *   { value: v, get done() { return d } }  →  { value: v, get done() { return (0, __zy.iteratorDone)(d) } }
  */
 export const rewriteIteratorResult: Rewriter = {
   name: 'iterator-result',
-  types: ['ObjectExpression'],
-  test(node) {
-    if (node.type !== 'ObjectExpression') return false;
-    return iteratorResultDone(node) !== undefined;
+  types: ['ObjectExpression', 'ReturnStatement'],
+  test(node, ctx) {
+    if (node.type === 'ObjectExpression') return iteratorResultDone(node, ctx) !== undefined;
+    return node.type === 'ReturnStatement' && node.argument != null && isInDoneGetter(ctx.ancestors);
   },
   rewrite(node, ctx) {
-    if (node.type !== 'ObjectExpression') return;
-    const done = iteratorResultDone(node)!;
     const either = (traced: string) => eitherCopy(traced, '', ctx.options.twoBodies);
+    if (node.type === 'ReturnStatement') {
+      ctx.ed.wrap(node.argument as Node, either(`${runtime('iteratorDone')}(`), either(')'));
+      return;
+    }
+    if (node.type !== 'ObjectExpression') return;
+    const done = iteratorResultDone(node, ctx)!;
     ctx.ed.wrap(done.value as Node, either(`${done.shorthand ? 'done: ' : ''}${runtime('iteratorDone')}(`), either(')'));
   },
 };
 
 type PropertyNode = Extract<Node, { type: 'Property' }>;
 
-/** The `done` property of a literal whose keys are `value` and `done` alone (plain keys), if it is one. */
-function iteratorResultDone(node: Extract<Node, { type: 'ObjectExpression' }>): PropertyNode | undefined {
-  if (node.properties.length !== 2) return undefined;
-  let done: PropertyNode | undefined;
-  let hasValue = false;
-  for (const prop of node.properties) {
-    if (prop.type !== 'Property' || prop.computed || prop.kind !== 'init' || prop.method) return undefined;
-    const key = prop.key.type === 'Identifier' ? prop.key.name : prop.key.type === 'Literal' ? prop.key.value : undefined;
-    if (key === 'done') done = prop as PropertyNode;
-    else if (key === 'value') hasValue = true;
+/** A property's plain key (`done`, `'done'`), if it has one. */
+function plainKey(prop: Node): unknown {
+  if (prop.type !== 'Property' || prop.computed) return undefined;
+  return prop.key.type === 'Identifier' ? prop.key.name : prop.key.type === 'Literal' ? prop.key.value : undefined;
+}
+
+/**
+ * The `done` property (a value, not a getter) of an iterator result's literal: one whose keys
+ * are `value` and `done` alone (plain keys), or any literal with a `done` key that a `next`
+ * method returns.
+ */
+function iteratorResultDone(node: Extract<Node, { type: 'ObjectExpression' }>, ctx: { readonly ancestors: readonly Node[] }): PropertyNode | undefined {
+  const done = node.properties.find((prop) => plainKey(prop) === 'done') as PropertyNode | undefined;
+  if (done === undefined || done.kind !== 'init' || done.method) return undefined;
+  if (isPairLiteral(node) || isReturnedByNext(ctx.ancestors)) return done;
+  return undefined;
+}
+
+/** A literal of the keys `value` and `done` alone (plain keys, no spread). */
+function isPairLiteral(node: Extract<Node, { type: 'ObjectExpression' }>): boolean {
+  if (node.properties.length !== 2) return false;
+  const keys = node.properties.map((prop) => (prop.type === 'Property' && !prop.method && (prop.kind === 'init' || plainKey(prop) === 'done') ? plainKey(prop) : undefined));
+  return keys.includes('value') && keys.includes('done');
+}
+
+/** Whether the expression whose ancestors these are is what a `next` method returns (through `?:`). */
+function isReturnedByNext(ancestors: readonly Node[]): boolean {
+  let k = ancestors.length - 1;
+  while (k >= 0 && ancestors[k]!.type === 'ConditionalExpression') k--;
+  const holder = ancestors[k];
+  if (holder === undefined) return false;
+  let fn: Node | undefined;
+  if (holder.type === 'ArrowFunctionExpression') fn = holder; // (an expression body)
+  else if (holder.type === 'ReturnStatement') {
+    const found = enclosingFunction(ancestors.slice(0, k));
+    fn = found?.fn;
   }
-  return hasValue ? done : undefined;
+  if (fn === undefined) return false;
+  const owner = ancestors[ancestors.indexOf(fn) - 1];
+  if (owner === undefined) return false;
+  if (owner.type === 'Property' || owner.type === 'MethodDefinition') return !owner.computed && owner.key.type === 'Identifier' && owner.key.name === 'next' && owner.kind !== 'get' && owner.kind !== 'set';
+  return false;
+}
+
+/** The innermost function around a place (by its ancestors), and its ancestors' count. */
+function enclosingFunction(ancestors: readonly Node[]): { fn: Node; at: number } | undefined {
+  for (let k = ancestors.length - 1; k >= 0; k--) {
+    const n = ancestors[k]!;
+    if (n.type === 'FunctionExpression' || n.type === 'FunctionDeclaration' || n.type === 'ArrowFunctionExpression') return { fn: n, at: k };
+  }
+  return undefined;
+}
+
+/** Whether a return (by its ancestors) is in the `done` getter of an iterator result's literal. */
+function isInDoneGetter(ancestors: readonly Node[]): boolean {
+  const found = enclosingFunction(ancestors);
+  if (found === undefined || found.fn.type !== 'FunctionExpression') return false;
+  const prop = ancestors[found.at - 1];
+  const literal = ancestors[found.at - 2];
+  if (prop === undefined || prop.type !== 'Property' || prop.kind !== 'get' || plainKey(prop) !== 'done') return false;
+  if (literal === undefined || literal.type !== 'ObjectExpression') return false;
+  return isPairLiteral(literal) || isReturnedByNext(ancestors.slice(0, found.at - 2));
 }

@@ -231,6 +231,41 @@ describe('an iterator result whose done is a traced number', () => {
     expect([g(2, 3)[0], g(2, 4)[0], g(2, 1)[0]]).toEqual([6, 10, 1]);
   });
 
+  // (only a literal of value and done alone was taken: with more keys, or done a getter, the
+  // sum below ended at once, 0 with the derivative null, where it is 31.5 and 42)
+  it("other shapes: a next's literal with more keys or done alone, a done getter, through ?:, a class's next", () => {
+    type Shape = 'more keys' | 'getter' | 'conditional' | 'class method' | 'function next';
+    const steps = (x: number, count: number, shape: Shape): Iterable<number> => ({
+      [Symbol.iterator]() {
+        let k = 0;
+        const end = () => (k > count ? x - x + 1 : x - x) as unknown as boolean;
+        switch (shape) {
+          case 'more keys':
+            return { next: () => { k++; return { value: x * k, done: end(), index: k }; } };
+          case 'getter':
+            return { next() { k++; const value = x * k, done = end(); return { value, get done() { return done; } }; } };
+          case 'conditional':
+            return { next() { k++; return k > count ? { done: end() } as IteratorResult<number> : { value: x * k, done: end(), step: k }; } };
+          case 'class method': {
+            class It { next() { k++; return { value: x * k, done: end(), k }; } }
+            return new It();
+          }
+          case 'function next':
+            return { next: function () { k++; return { done: end(), value: x * k, at: k }; } };
+        }
+      },
+    });
+    for (const shape of ['more keys', 'getter', 'conditional', 'class method', 'function next'] as const) {
+      const f = (x: number) => { let s = 0; for (const v of steps(x, 3, shape)) s += v * v; return s; };
+      expect([shape, f(1.5)]).toEqual([shape, 31.5]);
+      expect([shape, withgradient(f, 1.5)]).toEqual([shape, { val: 31.5, grad: [42] }]);
+      expect([shape, compileGradient(f)(1.5)]).toEqual([shape, [42]]);
+    }
+    // (a done count in a literal that is no next's result keeps its number, getter or not)
+    const g = (x: number) => { const p = { value: 1, done: x * 2, total: 4 }; const q = { total: 1, get done() { return x * 3; } }; return p.done * p.total + q.done; };
+    expect(gradient(g, 1.5)).toEqual([11]);
+  });
+
   it('leaves a record with a done count and other keys alone', () => {
     const f = (x: number) => { const progress = { done: x * 2, total: 4 }; return progress.done * progress.total; };
     expect(gradient(f, 1.5)).toEqual([8]);
