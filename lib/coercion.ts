@@ -7,6 +7,7 @@ import { live, primal, Traced, isTraced } from './core/traced.js';
 import { compareSymbolic, type Comparison, isSymbolic } from './core/symbolic.js';
 import { convertsToPrimitive, toNumber, toPrimitive } from '../rules/operands.js';
 import { readBack } from '../rules/text.js';
+import { callerLine, doubt } from './escapes.js';
 import { refuseForeignTraced } from './core/foreign.js';
 import { fieldInside } from './core/scalars.js';
 import { isDeriving } from './core/scope.js';
@@ -163,6 +164,26 @@ export function predicate(f: unknown): unknown {
 /** An iterator result's `done` (rewrite-callbacks.ts): a traced number as its truth, which the protocol reads natively. */
 export function iteratorDone(done: unknown): unknown {
   return isTraced(done) ? truthOf(done) : done;
+}
+
+/**
+ * What a `next` method returns other than a literal (a class's instance, an object kept in a
+ * variable: rewrite-callbacks.ts), while differentiating: a traced `done` of its own is read
+ * natively as true, and ends `for … of`, spread and destructuring at once (a sum of 0, its
+ * gradient null, without a word). The object is the program's: it is said, not changed.
+ */
+export function iteratorResult(result: unknown): unknown {
+  if (typeof result !== 'object' || result === null || !Object.prototype.hasOwnProperty.call(result, 'done')) return result;
+  const done = Object.getOwnPropertyDescriptor(result, 'done');
+  if (done !== undefined && 'value' in done && isTraced(done.value)) {
+    const where = callerLine(new Error().stack);
+    doubt(
+      `iterator result ${where}`,
+      `an iterator result's done is a traced number${where ? ` (returned by next at ${where})` : ''}: for … of, spread and destructuring read it natively, as true even where it is 0, and end there.`,
+      'Return a literal { value, done } from next (its done is read for its truth), or make done a boolean (done: k > n).',
+    );
+  }
+  return result;
 }
 
 /**

@@ -136,6 +136,7 @@ export const __zy = Object.freeze({
   truthy: coercion.truthy,
   predicate: coercion.predicate,
   iteratorDone: coercion.iteratorDone,
+  iteratorResult: coercion.iteratorResult,
   callPredicates: coercion.callPredicates,
   callImportedPredicates: coercion.callImportedPredicates,
   comparator: coercion.comparator,

@@ -46,7 +46,7 @@ const TESTED_OPERATIONS = new Map<string, readonly number[]>([
  * and `===`/`!==` with a side known not to be a number (`x === undefined`) have no fast path.
  */
 const DISTINCT_OPERATIONS = new Set([
-  'truthy', 'iteratorDone', 'took', 'typeOf', 'privateHost', 'privateGet', 'privateSet', 'isStandIn', 'privateStored', 'notePrivate', 'variableStored', 'capturedStored', 'noteVariable', 'callGlobal', 'fieldNew', 'patternTarget', 'privateTarget', 'privateFieldNew', 'privateFieldHeld',
+  'truthy', 'iteratorDone', 'iteratorResult', 'took', 'typeOf', 'privateHost', 'privateGet', 'privateSet', 'isStandIn', 'privateStored', 'notePrivate', 'variableStored', 'capturedStored', 'noteVariable', 'callGlobal', 'fieldNew', 'patternTarget', 'privateTarget', 'privateFieldNew', 'privateFieldHeld',
   'seq', 'sne', 'bor', 'band', 'bxor', 'shl', 'shr', 'ushr', 'bnot',
   // built-in calls the runtime supplies (rewrite-builtins.ts)
   'jsonParse', 'jsonStringify', 'objectIs', 'objectGetPrototypeOf', 'objectIsFrozen', 'objectIsSealed', 'objectIsExtensible', 'evalSource', 'callMethod', 'callComputed',

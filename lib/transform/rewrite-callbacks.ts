@@ -135,12 +135,14 @@ export const rewriteIteratorResult: Rewriter = {
   types: ['ObjectExpression', 'ReturnStatement'],
   test(node, ctx) {
     if (node.type === 'ObjectExpression') return iteratorResultDone(node, ctx) !== undefined;
-    return node.type === 'ReturnStatement' && node.argument != null && isInDoneGetter(ctx.ancestors);
+    return node.type === 'ReturnStatement' && node.argument != null && (isInDoneGetter(ctx.ancestors) || isResultKeptElsewhere(node.argument, ctx.ancestors));
   },
   rewrite(node, ctx) {
     const either = (traced: string) => eitherCopy(traced, '', ctx.options.twoBodies);
     if (node.type === 'ReturnStatement') {
-      ctx.ed.wrap(node.argument as Node, either(`${runtime('iteratorDone')}(`), either(')'));
+      // (a next's result made elsewhere — a class's instance, a variable — is only looked at: it is the program's)
+      const helper = isInDoneGetter(ctx.ancestors) ? 'iteratorDone' : 'iteratorResult';
+      ctx.ed.wrap(node.argument as Node, either(`${runtime(helper)}(`), either(')'));
       return;
     }
     if (node.type !== 'ObjectExpression') return;
@@ -188,11 +190,7 @@ function isReturnedByNext(ancestors: readonly Node[]): boolean {
     const found = enclosingFunction(ancestors.slice(0, k));
     fn = found?.fn;
   }
-  if (fn === undefined) return false;
-  const owner = ancestors[ancestors.indexOf(fn) - 1];
-  if (owner === undefined) return false;
-  if (owner.type === 'Property' || owner.type === 'MethodDefinition') return !owner.computed && owner.key.type === 'Identifier' && owner.key.name === 'next' && owner.kind !== 'get' && owner.kind !== 'set';
-  return false;
+  return fn !== undefined && isNextMethod(fn, ancestors);
 }
 
 /** The innermost function around a place (by its ancestors), and its ancestors' count. */
@@ -202,6 +200,23 @@ function enclosingFunction(ancestors: readonly Node[]): { fn: Node; at: number }
     if (n.type === 'FunctionExpression' || n.type === 'FunctionDeclaration' || n.type === 'ArrowFunctionExpression') return { fn: n, at: k };
   }
   return undefined;
+}
+
+/**
+ * Whether a `next` method returns what is not a literal (`return result`, `return new Step(v, d)`):
+ * its done, if traced, cannot be turned into its truth without changing the program's object.
+ */
+function isResultKeptElsewhere(argument: Node, ancestors: readonly Node[]): boolean {
+  if (argument.type === 'ObjectExpression' || argument.type === 'ConditionalExpression' || argument.type === 'Literal' || argument.type === 'ArrowFunctionExpression' || argument.type === 'FunctionExpression') return false;
+  const found = enclosingFunction(ancestors);
+  return found !== undefined && isNextMethod(found.fn, ancestors);
+}
+
+/** Whether function `fn` (one of `ancestors`) is a `next` method: of a literal (method, function or arrow) or a class. */
+function isNextMethod(fn: Node, ancestors: readonly Node[]): boolean {
+  const owner = ancestors[ancestors.indexOf(fn) - 1];
+  if (owner === undefined || (owner.type !== 'Property' && owner.type !== 'MethodDefinition')) return false;
+  return !owner.computed && owner.key.type === 'Identifier' && owner.key.name === 'next' && owner.kind !== 'get' && owner.kind !== 'set';
 }
 
 /** Whether a return (by its ancestors) is in the `done` getter of an iterator result's literal. */

@@ -4,7 +4,7 @@
 // a derivative inside the built-in sort. `xs.filter(f)` & co. get `__zy.predicate(f)`: a
 // traced 0 or NaN returned to the built-in is false, as the number is (a method of rewritten
 // code of such a name gets the callback as it is).
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runInThisContext } from 'node:vm';
 import { __zy, compileGradient, configure, gradient, withgradient } from 'zygote-ts';
 import { transform } from '../../lib/transform/index.js';
@@ -264,6 +264,44 @@ describe('an iterator result whose done is a traced number', () => {
     // (a done count in a literal that is no next's result keeps its number, getter or not)
     const g = (x: number) => { const p = { value: 1, done: x * 2, total: 4 }; const q = { total: 1, get done() { return x * 3; } }; return p.done * p.total + q.done; };
     expect(gradient(g, 1.5)).toEqual([11]);
+  });
+
+  // (a class's instance, or a literal kept in a variable, is the program's object: its traced
+  // done ended the sum at once, 0 and [null] where plain code gives 6 and the derivative is 3)
+  it("a next's result made otherwise, with a traced done, is said (a warning; strict mode stops)", () => {
+    class Step {
+      constructor(public value: number, public done: boolean) {}
+    }
+    const upTo = (x: number, n: number, kept: boolean): Iterable<number> => ({
+      [Symbol.iterator]() {
+        let k = 0;
+        const end = () => (k > n ? x - x + 1 : x - x) as unknown as boolean;
+        if (kept) return { next() { k++; const result = { value: x * k, done: end(), k }; return result; } };
+        return { next() { k++; return new Step(x * k, end()); } };
+      },
+    });
+    const sums = [true, false].map((kept) => (x: number) => { let s = 0; for (const v of upTo(x, 2, kept)) s += v; return s; });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      for (const f of sums) gradient(f, 1.5);
+      expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([
+        expect.stringMatching(/an iterator result's done is a traced number \(returned by next at .*callbacks\.test\.ts.*Return a literal \{ value, done \} from next/),
+        expect.stringMatching(/an iterator result's done is a traced number/),
+      ]);
+      // (a boolean done, and a plain run, say nothing)
+      const plain = (x: number) => { let s = 0; for (const v of { [Symbol.iterator]: () => { let k = 0; return { next() { k++; const r = { value: x * k, done: k > 2, k }; return r; } }; } }) s += v; return s; };
+      expect(gradient(plain, 1.5)).toEqual([3]);
+      expect(sums.map((f) => f(1.5))).toEqual([4.5, 4.5]);
+      expect(warn).toHaveBeenCalledTimes(2);
+    } finally {
+      warn.mockRestore();
+    }
+    const previous = configure({ strict: true });
+    try {
+      expect(() => gradient(sums[1]!, 1.5)).toThrow(/zygote-ts \(strict\): an iterator result's done is a traced number/);
+    } finally {
+      configure(previous);
+    }
   });
 
   it('leaves a record with a done count and other keys alone', () => {
