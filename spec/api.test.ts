@@ -212,6 +212,11 @@ describe('functions that reach gradient', () => {
     const arrow = new globalThis.Function('return (x) => { function g(a) { arguments[0] = a * a; return a * 5; } return g(x); }')() as (x: number) => number;
     expect(() => gradient(arrow, 3)).toThrow(/whose meaning depends on whether the function is strict mode code/);
   });
+  it('a method that was not rewritten and reads super is refused: recompiled, its super was Object.prototype', () => {
+    // (gradient was 3, from `super.k ?? 1`, where it is 9; a class's `super.k * x * x` was NaN)
+    const o = new globalThis.Function('return { __proto__: { k: 3 }, f(x) { return (super.k ?? 1) * x * x; } }')() as { f(x: number): number };
+    expect(() => gradient(o.f, 1.5)).toThrow(/uses 'super' from its surroundings/);
+  });
   it('a function that was not rewritten and closes over locals is refused with a way out', () => {
     // (globalThis.Function: the rewrite turns `Function(…)` into one that rewrites its body)
     const make = new globalThis.Function('k', 'return (x) => k * x * x') as (k: number) => (x: number) => number;

@@ -222,27 +222,44 @@ export function transformFunctionSource(src: string, options: Pick<TransformOpti
 
 /**
  * Identifiers a function source reads without binding them itself (free
- * variables), in order of first use, then `this` when the function is an arrow
- * that reads its surroundings' `this`. The gradient API recompiles a function
- * from `f.toString()` only when each of these is a global.
+ * variables), in order of first use, then what it reads of the function or object
+ * it was written in: `this` when the function is an arrow that reads its
+ * surroundings', and `super` when it is a method that reads its home object's
+ * (which its text does not hold; an arrow with `super` or `new.target` does not
+ * parse on its own). The gradient API recompiles a function from `f.toString()`
+ * only when each of these is a global.
  *
  * @example
  * ```ts
  * import { freeVariables } from 'zygote-ts/transform';
- * freeVariables('(x) => Math.sin(x) * k'); // ['Math', 'k']
- * freeVariables('(x) => this.k * x');      // ['this']
+ * freeVariables('(x) => Math.sin(x) * k');   // ['Math', 'k']
+ * freeVariables('(x) => this.k * x');        // ['this']
+ * freeVariables('m(x) { return super.k * x }'); // ['super']
  * ```
  */
 export function freeVariables(src: string): string[] {
-  const { parsed } = parseFunctionSource(src);
+  const { parsed, kind } = parseFunctionSource(src);
   const info = analyzeScopes(parsed.ast, parsed.sourceType);
   const seen = new Set<string>();
   const ordered = [...info.freeRefs].sort((a, b) => a.start - b.start);
   for (const id of ordered) seen.add(id.name);
-  const stmt = parsed.ast.body[0];
-  const fn = stmt?.type === 'ExpressionStatement' ? stmt.expression : undefined;
-  if (fn?.type === 'ArrowFunctionExpression' && readsOwn(fn, (n) => n.type === 'ThisExpression')) seen.add('this');
+  const fn = parsedFunction(parsed, kind);
+  if (fn === undefined) return [...seen];
+  const readsItsOwn = (test: (n: Node) => boolean) => children(fn).some((c) => readsOwn(c, test));
+  if (fn.type === 'ArrowFunctionExpression' && readsItsOwn((n) => n.type === 'ThisExpression')) seen.add('this');
+  // (recompiled, a method's `super` is Object.prototype's: `super.k * x` read undefined, or a default)
+  if (readsItsOwn((n) => n.type === 'Super')) seen.add('super');
   return [...seen];
+}
+
+/** The function a parsed function source is: the expression, or the method of `({ m() {} })`. */
+function parsedFunction(parsed: Parsed, kind: FunctionParse['kind']): Node | undefined {
+  const stmt = parsed.ast.body[0];
+  if (stmt?.type !== 'ExpressionStatement') return undefined;
+  if (kind === 'expression') return stmt.expression;
+  const object = stmt.expression;
+  const method = object.type === 'ObjectExpression' ? object.properties[0] : undefined;
+  return method?.type === 'Property' ? method.value : undefined;
 }
 
 /**

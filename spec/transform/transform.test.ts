@@ -321,7 +321,11 @@ describe('function sources', () => {
     expect(freeVariables('(x) => Math.sin(x) * k')).toEqual(['Math', 'k']);
     expect(freeVariables('function f(a, { b = c }) { var d = a + b + f(e); return arguments.length + d }')).toEqual(['c', 'e']);
     expect(freeVariables('() => arguments[0]')).toEqual(['arguments']);
-    expect(freeVariables('m(x) { const y = x; return this.z + y + super.w }')).toEqual([]);
+    expect(freeVariables('m(x) { const y = x; return this.z + y }')).toEqual([]);
+    // A method's `super` is its home object's prototype, which its text does not hold (recompiled, Object.prototype's).
+    expect(freeVariables('m(x) { return this.z + super.w }')).toEqual(['super']);
+    expect(freeVariables('m(x) { return () => super.w * x }')).toEqual(['super']);
+    expect(freeVariables('(x) => { class K extends Object { m() { return super.w } } return x }')).toEqual(['Object']);
     expect(freeVariables('(x) => { try { x() } catch (err) { return err } class K {} return new K() }')).toEqual([]);
     // An arrow's `this` is its surroundings' (recompiled, it would be the global object's).
     expect(freeVariables('(x) => this.k * x')).toEqual(['this']);
