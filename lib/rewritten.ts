@@ -85,6 +85,17 @@ function rewriteIfNeeded(f: Function): Function {
         `be told here, so it cannot be recompiled. ${ENABLE_THE_REWRITE}`,
     );
   }
+  // A function of another realm (vm.runInNewContext, an iframe) reads that realm's globals:
+  // its own `Array` (`xs instanceof Array` is false for this realm's arrays) and its own
+  // global names. Compiled here, it would read this realm's, with no sign of the change.
+  const otherRealms = Object.prototype.isPrototypeOf.call(Function.prototype, f) ? [] : names.filter((v) => !REALM_NEUTRAL_GLOBALS.has(v));
+  if (otherRealms.length > 0) {
+    throw new Error(
+      `zygote-ts: ${name} passed to gradient was not rewritten for differentiation, and it was made in another realm ` +
+        `(a vm context, an iframe), whose ${otherRealms.map((v) => `'${v}'`).join(', ')} it reads: a copy recompiled here ` +
+        `would read this realm's, so it cannot be recompiled. Make f in this realm, rewritten. ${ENABLE_THE_REWRITE}`,
+    );
+  }
   // The recompiled function reads its free names from the global object. A local of the
   // same name around the original (`name` or `length` in a page, `process` in Node, a
   // bundle's own `Math`) cannot be seen from here: the language's built-ins are taken for
@@ -131,6 +142,11 @@ function isStrictCode(f: Function): boolean {
     return true;
   }
 }
+
+/** Globals whose identity no code can see: a function of another realm may read them as this realm's. */
+const REALM_NEUTRAL_GLOBALS: ReadonlySet<string> = new Set([
+  'Math', 'JSON', 'Infinity', 'NaN', 'undefined', 'isFinite', 'isNaN', 'parseFloat', 'parseInt',
+]);
 
 /** The global names of the language itself (and `console`), which a recompiled function may read as the built-ins. */
 const LANGUAGE_GLOBALS: ReadonlySet<string> = new Set([

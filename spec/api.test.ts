@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { array, configure, derivative, gradient, hessian, hvp, isderiving, jacfwd, jacobian, mul, NDArray, pullback, withgradient, withjacobian } from 'zygote-ts';
 
@@ -216,6 +217,20 @@ describe('functions that reach gradient', () => {
     // (gradient was 3, from `super.k ?? 1`, where it is 9; a class's `super.k * x * x` was NaN)
     const o = new globalThis.Function('return { __proto__: { k: 3 }, f(x) { return (super.k ?? 1) * x * x; } }')() as { f(x: number): number };
     expect(() => gradient(o.f, 1.5)).toThrow(/uses 'super' from its surroundings/);
+  });
+  it('a function of another realm that reads its globals is refused: recompiled, it read this realm\'s', () => {
+    // (`(xs) => (xs instanceof Array ? 10 : 1) * xs[0] * xs[0]` from a vm context: 30 where it is 3)
+    const f = runInNewContext('(xs) => (xs instanceof Array ? 10 : 1) * xs[0] * xs[0]') as (xs: number[]) => number;
+    expect(() => gradient(f, [1.5])).toThrow(/made in another realm.*'Array'/s);
+    const g = runInNewContext('(x) => x * x * k', { k: 3 }) as (x: number) => number;
+    (globalThis as unknown as Record<string, unknown>)['k'] = 100;
+    try {
+      expect(() => gradient(g, 1.5)).toThrow(/made in another realm.*'k'/s);
+    } finally {
+      delete (globalThis as unknown as Record<string, unknown>)['k'];
+    }
+    // Math and the like are the same in every realm.
+    expect(gradient(runInNewContext('(x) => Math.sin(x) * x') as (x: number) => number, 0)).toEqual([0]);
   });
   it('a function that was not rewritten and closes over locals is refused with a way out', () => {
     // (globalThis.Function: the rewrite turns `Function(…)` into one that rewrites its body)
