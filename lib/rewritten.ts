@@ -110,6 +110,16 @@ function rewriteIfNeeded(f: Function): Function {
       ENABLE_THE_REWRITE,
     );
   }
+  // A direct `eval` reads its caller's scope: recompiled, the names its code reads (`eval('k * x')`)
+  // are the global object's, not those of f's surroundings (a function made by `Function` has none).
+  if (names.includes('eval') && DIRECT_EVAL.test(source) && !MADE_BY_FUNCTION.test(source)) {
+    doubt(
+      `recompile eval ${source}`,
+      `${name} passed to gradient was not rewritten for differentiation; it was recompiled from its source, and it calls ` +
+        `eval, whose code now reads names from the global object. If that code reads names of f's surroundings, the answer is wrong.`,
+      ENABLE_THE_REWRITE,
+    );
+  }
   try {
     if (!isStrictCode(f)) return new Function('__zy', `return (${rewritten});`)(__zy) as Function;
     try {
@@ -142,6 +152,12 @@ function isStrictCode(f: Function): boolean {
     return true;
   }
 }
+
+/** A call of `eval` by that name (a direct eval, unless `eval` is a local). */
+const DIRECT_EVAL = /(?<![\w$.])eval\s*\(/;
+
+/** How `Function(…)` prints the functions it makes: their surroundings are the global scope. */
+const MADE_BY_FUNCTION = /^function anonymous\([^]*\n\) \{\n/;
 
 /** Globals whose identity no code can see: a function of another realm may read them as this realm's. */
 const REALM_NEUTRAL_GLOBALS: ReadonlySet<string> = new Set([

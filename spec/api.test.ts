@@ -218,6 +218,24 @@ describe('functions that reach gradient', () => {
     const o = new globalThis.Function('return { __proto__: { k: 3 }, f(x) { return (super.k ?? 1) * x * x; } }')() as { f(x: number): number };
     expect(() => gradient(o.f, 1.5)).toThrow(/uses 'super' from its surroundings/);
   });
+  it('a function that was not rewritten and calls eval says that eval\'s code reads the global object\'s names', () => {
+    // (eval('k * x * x') read the global k = 5 in place of f's k = 2: 15 where it is 6, with no word)
+    const g = globalThis as unknown as Record<string, unknown>;
+    g['zyEvalK'] = 5;
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const f = new globalThis.Function('return (() => { const zyEvalK = 2; return (x) => eval("zyEvalK * x * x"); })()')() as (x: number) => number;
+      gradient(f, 1.5);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]![0])).toMatch(/calls eval, whose code now reads names from the global object/);
+      // A function made by Function has no surroundings but the global scope: no word.
+      expect(gradient(new globalThis.Function('x', 'return eval("zyEvalK * x * x")') as (x: number) => number, 1.5)).toEqual([15]);
+      expect(warn).toHaveBeenCalledTimes(1);
+    } finally {
+      warn.mockRestore();
+      delete g['zyEvalK'];
+    }
+  });
   it('a function of another realm that reads its globals is refused: recompiled, it read this realm\'s', () => {
     // (`(xs) => (xs instanceof Array ? 10 : 1) * xs[0] * xs[0]` from a vm context: 30 where it is 3)
     const f = runInNewContext('(xs) => (xs instanceof Array ? 10 : 1) * xs[0] * xs[0]') as (xs: number[]) => number;
