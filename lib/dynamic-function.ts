@@ -28,7 +28,7 @@ export function rewritingFunction(...args: unknown[]): Function {
   if (rewriter === undefined || isRewritten(body) || /\b__zy\b/.test(params)) return plain;
   let rewritten: string;
   try {
-    rewritten = rewriter.transformFunctionSource(`(function (${params}\n) {\n${body}\n})`);
+    rewritten = rewriter.transformFunctionSource(`(function (${params}\n) {\n${body}\n})`, { checkFreeCalls: true });
   } catch {
     return plain; // a syntax the transform's parser does not know: left as it is
   }

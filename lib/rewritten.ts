@@ -12,6 +12,7 @@ import { asItsRewriteSawIt, isRewritten, mayNeedRewrite } from './transform/reco
 import { sourceRewriter } from './source-rewriter.js';
 import { hasOwnDerivative } from './core/own-derivative.js';
 import { doubt } from './escapes.js';
+import { LANGUAGE_GLOBALS } from './transform/language-globals.js';
 
 const checked = new WeakMap<Function, Function>();
 
@@ -68,7 +69,8 @@ function rewriteIfNeeded(f: Function): Function {
   } catch {
     return f; // not parseable as a function expression (a class, a bound method): run as it is
   }
-  const rewritten = rewriter.transformFunctionSource(source);
+  // (its calls of globals checked: a helper of the same code, not rewritten either, would answer a traced number's typeof as an object's)
+  const rewritten = rewriter.transformFunctionSource(source, { checkFreeCalls: true });
   const names = rewriter.freeVariables(source);
   const free = names.filter((v) => !(v in globalThis));
   if (free.length > 0) {
@@ -162,16 +164,4 @@ const MADE_BY_FUNCTION = /^function anonymous\([^]*\n\) \{\n/;
 /** Globals whose identity no code can see: a function of another realm may read them as this realm's. */
 const REALM_NEUTRAL_GLOBALS: ReadonlySet<string> = new Set([
   'Math', 'JSON', 'Infinity', 'NaN', 'undefined', 'isFinite', 'isNaN', 'parseFloat', 'parseInt',
-]);
-
-/** The global names of the language itself (and `console`), which a recompiled function may read as the built-ins. */
-const LANGUAGE_GLOBALS: ReadonlySet<string> = new Set([
-  'globalThis', 'Infinity', 'NaN', 'undefined', 'eval', 'isFinite', 'isNaN', 'parseFloat', 'parseInt',
-  'decodeURI', 'decodeURIComponent', 'encodeURI', 'encodeURIComponent', 'AggregateError', 'Array', 'ArrayBuffer',
-  'Atomics', 'BigInt', 'BigInt64Array', 'BigUint64Array', 'Boolean', 'DataView', 'Date', 'Error', 'EvalError',
-  'FinalizationRegistry', 'Float32Array', 'Float64Array', 'Function', 'Int8Array', 'Int16Array', 'Int32Array',
-  'Intl', 'JSON', 'Map', 'Math', 'Number', 'Object', 'Promise', 'Proxy', 'RangeError', 'ReferenceError',
-  'Reflect', 'RegExp', 'Set', 'SharedArrayBuffer', 'String', 'Symbol', 'SyntaxError', 'TypeError', 'Uint8Array',
-  'Uint8ClampedArray', 'Uint16Array', 'Uint32Array', 'URIError', 'WeakMap', 'WeakRef', 'WeakSet', 'console',
-  'structuredClone',
 ]);

@@ -11,8 +11,8 @@
 
 /** What the runtime asks of the transform. */
 export interface SourceRewriter {
-  /** A function's source, rewritten, as an expression over a free `__zy`. */
-  transformFunctionSource(source: string): string;
+  /** A function's source, rewritten, as an expression over a free `__zy` (`checkFreeCalls`: its calls of globals checked; older copies ignore it). */
+  transformFunctionSource(source: string, options?: { checkFreeCalls?: boolean }): string;
   /** The names a function's source reads without binding them. */
   freeVariables(source: string): string[];
   /** Whether a function's source means something else as strict mode code, where the function cannot say which it is (absent in older copies). */

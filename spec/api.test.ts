@@ -250,6 +250,20 @@ describe('functions that reach gradient', () => {
     // Math and the like are the same in every realm.
     expect(gradient(runInNewContext('(x) => Math.sin(x) * x') as (x: number) => number, 0)).toEqual([0]);
   });
+  it('a recompiled function that calls a global helper that was not rewritten says so when the helper answers for an object', () => {
+    // (helper(x) + x, with a helper testing typeof x === 'number', gave 1 where it is 4, with no word)
+    const g = globalThis as unknown as Record<string, unknown>;
+    g['zyHelper'] = new globalThis.Function('x', 'return typeof x === "number" ? x * x : 0');
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const f = new globalThis.Function('x', 'return zyHelper(x) + x') as (x: number) => number;
+      gradient(f, 1.5);
+      expect(warn.mock.calls.map((c) => String(c[0]))).toContainEqual(expect.stringMatching(/was given a traced number.*typeof x === "number"/s));
+    } finally {
+      warn.mockRestore();
+      delete g['zyHelper'];
+    }
+  });
   it('a function that was not rewritten and closes over locals is refused with a way out', () => {
     // (globalThis.Function: the rewrite turns `Function(…)` into one that rewrites its body)
     const make = new globalThis.Function('k', 'return (x) => k * x * x') as (k: number) => (x: number) => number;

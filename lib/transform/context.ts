@@ -23,6 +23,12 @@ export interface RewriteOptions {
   readonly freeNamesMayBeLocal: boolean;
   /** Mark function bodies to be written twice, one copy for tracing and one for plain numbers (two-bodies.ts). */
   readonly twoBodies: boolean;
+  /**
+   * Check calls of names the code does not declare as calls into a package (rewrite-imports.ts):
+   * in a function recompiled from its text, or a body given to `Function(…)`, such a name is a
+   * global, often a helper of the same code that was not rewritten either.
+   */
+  readonly checkFreeCalls?: boolean;
 }
 
 export interface RewriteContext {

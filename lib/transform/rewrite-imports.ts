@@ -16,6 +16,7 @@ import { parentOf, runtime, type RewriteContext, type Rewriter } from './context
 import { hasPredicateArguments } from './rewrite-callbacks.js';
 import { eitherCopy } from './two-bodies.js';
 import { constBinding } from './rewrite-globals.js';
+import { LANGUAGE_GLOBALS } from './language-globals.js';
 
 function isPackageSpecifier(specifier: string): boolean {
   return !/^(?:\.|\/|[a-z][a-z0-9+.-]*:)/i.test(specifier) && specifier !== 'zygote-ts' && !specifier.startsWith('zygote-ts/');
@@ -54,11 +55,22 @@ function importedCallee(node: Node, ctx: RewriteContext): { callee: Node; receiv
     detached = true;
     if (callee.type !== 'MemberExpression') return null;
   }
-  if (isImported(callee, ctx)) return { callee: node.callee as Node, receiver: 'void 0' };
+  if (isImported(callee, ctx) || (!detached && isFreeCall(callee, ctx))) return { callee: node.callee as Node, receiver: 'void 0' };
   const namespace = callee.type === 'MemberExpression' && !callee.optional ? importedNamespace(callee.object as Node, ctx) : null;
   if (namespace !== null) return { callee: node.callee as Node, receiver: detached ? 'void 0' : namespace };
   if (!detached && isImportedAlias(callee, ctx)) return { callee, receiver: 'void 0' };
   return null;
+}
+
+/**
+ * A name the code does not declare, called (`helper(x)`), where the options ask it checked: in a
+ * function recompiled from its text it is a global, and a helper of code that was not rewritten
+ * either answered a traced number's `typeof` as for an object, with no word (`helper(x) + x` with
+ * `helper = (x) => typeof x === 'number' ? x * x : 0` gave 1 where it is 4). Not the language's
+ * own (`isFinite(x)` is the runtime's already; `eval(…)` is a direct eval only so spelled).
+ */
+function isFreeCall(node: Node, ctx: RewriteContext): boolean {
+  return ctx.options.checkFreeCalls === true && node.type === 'Identifier' && !LANGUAGE_GLOBALS.has(node.name) && !ctx.scope.isDeclared(node) && !ctx.scope.withRefs.has(node);
 }
 
 /**

@@ -189,6 +189,16 @@ function parseFunctionSource(src: string): FunctionParse {
   throw firstError;
 }
 
+/** Options of {@link transformFunctionSource}. */
+export interface FunctionSourceOptions {
+  /**
+   * Check each call of a name the function does not declare (`helper(x)`: a global) as a call
+   * into a package that was not rewritten is checked (lib/imported.ts), for code compiled from
+   * text, whose helpers may not be rewritten either. Default false.
+   */
+  checkFreeCalls?: boolean;
+}
+
 /**
  * Rewrite the source of a single function (as given by `f.toString()`: arrow,
  * function expression, async/generator function, or method shorthand
@@ -203,7 +213,7 @@ function parseFunctionSource(src: string): FunctionParse {
  * const f = new Function('__zy', 'return (' + src + ')')(__zy);
  * ```
  */
-export function transformFunctionSource(src: string, options: Pick<TransformOptions, 'inlineFastPaths'> = {}): string {
+export function transformFunctionSource(src: string, options: Pick<TransformOptions, 'inlineFastPaths'> & FunctionSourceOptions = {}): string {
   const { parsed, code, kind } = parseFunctionSource(src);
   // One body: a function recompiled from its text is the API's own copy, run only while tracing.
   const result = rewriteProgram(code, parsed, {
@@ -211,6 +221,7 @@ export function transformFunctionSource(src: string, options: Pick<TransformOpti
     programTemps: false,
     freeNamesMayBeLocal: false,
     twoBodies: false,
+    checkFreeCalls: options.checkFreeCalls ?? false,
   });
   const stmt = parsed.ast.body[0];
   if (!stmt || stmt.type !== 'ExpressionStatement') throw new Error('zygote-ts: not a function source');
