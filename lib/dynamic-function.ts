@@ -18,7 +18,7 @@ const RUNTIME_KEY = Symbol.for('zygote-ts.runtime');
  */
 export function rewritingFunction(...args: unknown[]): Function {
   const texts = args.map((a) => `${a as string}`);
-  const plain = Function(...texts);
+  const plain = compiledAsWritten(texts);
   const body = texts.length > 0 ? texts[texts.length - 1]! : '';
   const params = texts.slice(0, -1).join(',');
   // Code that is rewritten already (a bundle, a test harness) is compiled as it is.
@@ -35,6 +35,14 @@ export function rewritingFunction(...args: unknown[]): Function {
   const runtime = (globalThis as Record<symbol, unknown>)[RUNTIME_KEY];
   const made = new Function('__zy', `return ${rewritten}`)(runtime) as Function;
   return Object.defineProperty(made, 'name', { value: 'anonymous' });
+}
+
+/**
+ * `Function(...texts)`, compiled here and not in rewritingFunction: the frames of code made by
+ * rewritingFunction are taken for rewritten code (lib/escapes.ts), and this text was not rewritten.
+ */
+function compiledAsWritten(texts: string[]): Function {
+  return Function(...texts);
 }
 
 /**

@@ -594,10 +594,14 @@ function isArrayFromLength(builtin: string, stack: string | undefined, captures:
   return caller !== null && /^arrayFrom \(/.test(caller.text) && caller.file !== null && isOwnFrame(caller.text);
 }
 
-// A frame of code compiled by zygote-ts itself (a function recompiled from its source, a
-// `Function(…)` body in rewritten code) is rewritten code.
+// A frame of code compiled by zygote-ts itself from rewritten text (a function recompiled from
+// its source, a `Function(…)` body in rewritten code) is rewritten code. Not any code made by
+// eval in its files: `new globalThis.Function('x', 'return x * x')` in rewritten code, or
+// `Reflect.apply(Function, …)`, is built by the runtime's `construct` or `reflectApply` from
+// text that was not rewritten (its `x * x` lost the derivative with no word: 1 where it is 4).
+const OWN_COMPILERS = /eval at (?:rewriteIfNeeded|rewritingFunction) \(/;
 function isOwnEval(text: string): boolean {
-  return text.includes('eval at ') && ownFolders.some((folder) => text.includes(folder));
+  return OWN_COMPILERS.test(text) && ownFolders.some((folder) => text.includes(folder));
 }
 
 /**

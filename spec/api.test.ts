@@ -1,6 +1,7 @@
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { array, configure, derivative, gradient, hessian, hvp, isderiving, jacfwd, jacobian, mul, NDArray, pullback, withgradient, withjacobian } from 'zygote-ts';
+import { unrewrittenFunction } from './fixtures/unrewritten.js';
 
 afterEach(() => {
   configure({ strict: false, warnings: true });
@@ -172,7 +173,7 @@ describe('functions that reach gradient', () => {
     expect(gradient(nativeSin, 0)).toEqual([1]);
   });
   it('a function that was not rewritten is recompiled from its source when it closes over nothing', () => {
-    const f = new globalThis.Function('x', 'return 3 * x ** 2 + Math.sin(x)') as (x: number) => number;
+    const f = unrewrittenFunction('x', 'return 3 * x ** 2 + Math.sin(x)') as (x: number) => number;
     expect(gradient(f, 0)).toEqual([1]);
   });
   it('a recompiled function that reads a global other than the language\'s says so (a local of that name would be hidden)', () => {
@@ -180,13 +181,13 @@ describe('functions that reach gradient', () => {
     g['zyScale'] = 2;
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
-      const f = new globalThis.Function('x', 'return zyScale * x * x') as (x: number) => number;
+      const f = unrewrittenFunction('x', 'return zyScale * x * x') as (x: number) => number;
       expect(gradient(f, 3)).toEqual([12]);
       expect(warn).toHaveBeenCalledTimes(1);
       expect(String(warn.mock.calls[0]![0])).toMatch(/recompiled from its source, reading 'zyScale' from the global object/);
       const previous = configure({ strict: true });
       try {
-        const h = new globalThis.Function('x', 'return zyScale * x') as (x: number) => number;
+        const h = unrewrittenFunction('x', 'return zyScale * x') as (x: number) => number;
         expect(() => gradient(h, 3)).toThrow(/strict.*'zyScale'.*zygote-ts\/register/s);
       } finally {
         configure(previous);
@@ -198,8 +199,8 @@ describe('functions that reach gradient', () => {
   });
   it('a recompiled function keeps its mode: a strict one\'s arguments do not alias its parameters, a sloppy one\'s do', () => {
     // (the inner functions are strict or sloppy as the code that made them, with no directive of their own)
-    const strict = new globalThis.Function('"use strict"; return function (x) { arguments[0] = x * x; return x * 2; }')() as (x: number) => number;
-    const sloppy = new globalThis.Function('return function (x) { arguments[0] = x * x; return x * 2; }')() as (x: number) => number;
+    const strict = unrewrittenFunction('"use strict"; return function (x) { arguments[0] = x * x; return x * 2; }')() as (x: number) => number;
+    const sloppy = unrewrittenFunction('return function (x) { arguments[0] = x * x; return x * 2; }')() as (x: number) => number;
     const h = 1e-6;
     for (const f of [strict, sloppy]) {
       const { val, grad } = withgradient(f, 3);
@@ -208,14 +209,14 @@ describe('functions that reach gradient', () => {
     }
   });
   it('a function that was not rewritten and reads its surroundings\' this, or whose meaning depends on a mode it cannot tell, is refused', () => {
-    const method = new globalThis.Function('return function () { return (x) => this.k * x * x; }')() as () => (x: number) => number;
+    const method = unrewrittenFunction('return function () { return (x) => this.k * x * x; }')() as () => (x: number) => number;
     expect(() => gradient(method.call({ k: 3 }), 2)).toThrow(/uses 'this' from its surroundings/);
-    const arrow = new globalThis.Function('return (x) => { function g(a) { arguments[0] = a * a; return a * 5; } return g(x); }')() as (x: number) => number;
+    const arrow = unrewrittenFunction('return (x) => { function g(a) { arguments[0] = a * a; return a * 5; } return g(x); }')() as (x: number) => number;
     expect(() => gradient(arrow, 3)).toThrow(/whose meaning depends on whether the function is strict mode code/);
   });
   it('a method that was not rewritten and reads super is refused: recompiled, its super was Object.prototype', () => {
     // (gradient was 3, from `super.k ?? 1`, where it is 9; a class's `super.k * x * x` was NaN)
-    const o = new globalThis.Function('return { __proto__: { k: 3 }, f(x) { return (super.k ?? 1) * x * x; } }')() as { f(x: number): number };
+    const o = unrewrittenFunction('return { __proto__: { k: 3 }, f(x) { return (super.k ?? 1) * x * x; } }')() as { f(x: number): number };
     expect(() => gradient(o.f, 1.5)).toThrow(/uses 'super' from its surroundings/);
   });
   it('a function that was not rewritten and calls eval says that eval\'s code reads the global object\'s names', () => {
@@ -224,12 +225,12 @@ describe('functions that reach gradient', () => {
     g['zyEvalK'] = 5;
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
-      const f = new globalThis.Function('return (() => { const zyEvalK = 2; return (x) => eval("zyEvalK * x * x"); })()')() as (x: number) => number;
+      const f = unrewrittenFunction('return (() => { const zyEvalK = 2; return (x) => eval("zyEvalK * x * x"); })()')() as (x: number) => number;
       gradient(f, 1.5);
       expect(warn).toHaveBeenCalledTimes(1);
       expect(String(warn.mock.calls[0]![0])).toMatch(/calls eval, whose code now reads names from the global object/);
       // A function made by Function has no surroundings but the global scope: no word.
-      expect(gradient(new globalThis.Function('x', 'return eval("zyEvalK * x * x")') as (x: number) => number, 1.5)).toEqual([15]);
+      expect(gradient(unrewrittenFunction('x', 'return eval("zyEvalK * x * x")') as (x: number) => number, 1.5)).toEqual([15]);
       expect(warn).toHaveBeenCalledTimes(1);
     } finally {
       warn.mockRestore();
@@ -253,10 +254,10 @@ describe('functions that reach gradient', () => {
   it('a recompiled function that calls a global helper that was not rewritten says so when the helper answers for an object', () => {
     // (helper(x) + x, with a helper testing typeof x === 'number', gave 1 where it is 4, with no word)
     const g = globalThis as unknown as Record<string, unknown>;
-    g['zyHelper'] = new globalThis.Function('x', 'return typeof x === "number" ? x * x : 0');
+    g['zyHelper'] = unrewrittenFunction('x', 'return typeof x === "number" ? x * x : 0');
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
-      const f = new globalThis.Function('x', 'return zyHelper(x) + x') as (x: number) => number;
+      const f = unrewrittenFunction('x', 'return zyHelper(x) + x') as (x: number) => number;
       gradient(f, 1.5);
       expect(warn.mock.calls.map((c) => String(c[0]))).toContainEqual(expect.stringMatching(/was given a traced number.*typeof x === "number"/s));
     } finally {
@@ -264,9 +265,17 @@ describe('functions that reach gradient', () => {
       delete g['zyHelper'];
     }
   });
+  it('Function reached another way in rewritten code: new globalThis.Function rewrites its body; Reflect.apply(Function, …) is reported', () => {
+    // (both made their function in the runtime's own files, whose eval'd frames counted as rewritten
+    // code: the helper's x * x lost its derivative with no word, 1 where it is 4)
+    const G = globalThis as unknown as { Function: FunctionConstructor };
+    const constructed = new G.Function('x', 'return x * x') as (x: number) => number;
+    expect(gradient((x: number) => constructed(x) + x, 1.5)).toEqual([4]);
+    const applied = Reflect.apply(Function, null, ['x', 'return x * x']) as (x: number) => number;
+    expect(() => gradient((x: number) => applied(x) + x, 1.5)).toThrow(/not rewritten for differentiation used a traced number/);
+  });
   it('a function that was not rewritten and closes over locals is refused with a way out', () => {
-    // (globalThis.Function: the rewrite turns `Function(…)` into one that rewrites its body)
-    const make = new globalThis.Function('k', 'return (x) => k * x * x') as (k: number) => (x: number) => number;
+    const make = unrewrittenFunction('k', 'return (x) => k * x * x') as (k: number) => (x: number) => number;
     expect(() => gradient(make(3), 2)).toThrow(/not rewritten.*'k'.*zygote-ts\/register/s);
   });
 });

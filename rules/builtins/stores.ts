@@ -11,6 +11,7 @@ import { storesNoted } from '../../proxies/cleanup.js';
 import { touch } from '../../proxies/barrier.js';
 import { watchInstance } from '../wasm.js';
 import { weakTargetOf } from '../../proxies/standins.js';
+import { rewritingFunction } from '../../lib/dynamic-function.js';
 import { builtinArrayFrom, builtinIsView, builtinReflectApply, builtinReflectConstruct, mapSet, setAdd } from './platform.js';
 import { noteKey, noteMade } from './keys.js';
 import { SEARCH_METHODS, argumentList, callMethod, noteReceiver } from './calls.js';
@@ -85,6 +86,7 @@ export function reflectApply(fn: unknown, receiver: unknown, args: unknown): unk
  * `new Number(x)` of a traced number is refused: the wrapper would keep only the number.
  */
 export function construct(ctor: unknown, ...args: unknown[]): unknown {
+  if (ctor === Function) return rewritingFunction(...args); // (`new globalThis.Function(…)`: its body rewritten, as `new Function(…)`'s is)
   if (typeof WebAssembly !== 'undefined' && ctor === WebAssembly.Instance) return watchInstance(Reflect.construct(WebAssembly.Instance, args));
   if (SIZED_CONSTRUCTORS.has(ctor)) for (let i = 0; i < args.length; i++) args[i] = sizeOf(args[i]); // (lengths and offsets)
   else if (ctor === Array && args.length === 1) args[0] = sizeOf(args[0]); // (`new globalThis.Array(n)`: a lone number is a length)

@@ -13,6 +13,7 @@ import { temporaryFolder } from './helpers.js';
 import { withgradient } from 'zygote-ts';
 import zygote from '../../lib/transform/esbuild.js';
 import { Vec, data, energy, weighted } from '../fixtures/transform/vec.js';
+import { unrewrittenFunction } from '../fixtures/unrewritten.js';
 
 type Point = { x: number; y: number };
 
@@ -44,7 +45,7 @@ describe('functions naming imports as a later toolchain spells them', () => {
     // `function vecEnergy(p) { return energy(new Vec(p.x, p.y)); }` (rewritten, with nothing to
     // change), made functions that read their counters and imports as those did.
     const counters = { f: [0, 0], s: [0, 0], b: [[0]] };
-    const make = new globalThis.Function('cov_ruca84a3o', '__vite_ssr_import_1__', `return [
+    const make = unrewrittenFunction('cov_ruca84a3o', '__vite_ssr_import_1__', `return [
       (p, k = (cov_ruca84a3o().b[0][0]++, 2)) => {
         cov_ruca84a3o().f[0]++;
         cov_ruca84a3o().s[0]++;
