@@ -122,14 +122,22 @@ function rewriteIfNeeded(f: Function): Function {
       ENABLE_THE_REWRITE,
     );
   }
+  // A named function that reads its own name (`f.calls++`, `f.k`, recursion) reads f there, as the
+  // original does: recompiled with its name, `f.k` read the copy's, undefined (NaN, with no word).
+  const self = selfReference(source, rewritten);
+  const made = self === null ? `(${rewritten})` : `(${self.name}) => (${self.anonymous})`;
   try {
-    if (!isStrictCode(f)) return new Function('__zy', `return (${rewritten});`)(__zy) as Function;
-    try {
-      return new Function('__zy', `'use strict'; return (${rewritten});`)(__zy) as Function;
-    } catch (e) {
-      if (!(e instanceof SyntaxError)) throw e;
-      return new Function('__zy', `return (${rewritten});`)(__zy) as Function; // sloppy-only syntax (\`with\`): sloppy code
+    let copy: unknown;
+    if (!isStrictCode(f)) copy = new Function('__zy', `return ${made};`)(__zy);
+    else {
+      try {
+        copy = new Function('__zy', `'use strict'; return ${made};`)(__zy);
+      } catch (e) {
+        if (!(e instanceof SyntaxError)) throw e;
+        copy = new Function('__zy', `return ${made};`)(__zy); // sloppy-only syntax (\`with\`): sloppy code
+      }
     }
+    return self === null ? (copy as Function) : namedAsOriginal(f, copy as (original: Function) => Function);
   } catch (e) {
     // (a Content Security Policy without 'unsafe-eval', node --disallow-code-generation-from-strings)
     if (!(e instanceof EvalError)) throw e;
@@ -153,6 +161,29 @@ function isStrictCode(f: Function): boolean {
   } catch {
     return true;
   }
+}
+
+/** A named function's text: `function name(`. */
+const NAMED_FUNCTION = /^function\s+([A-Za-z_$][\w$]*)\s*\(/;
+
+/** The name a named function's source reads besides naming itself, and its rewritten text without the name; or null. */
+function selfReference(source: string, rewritten: string): { name: string; anonymous: string } | null {
+  const named = NAMED_FUNCTION.exec(rewritten);
+  if (named === null) return null;
+  const name = named[1]!;
+  const uses = source.match(new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g'))?.length ?? 0;
+  return uses < 2 ? null : { name, anonymous: `function ${rewritten.slice(named[0].length - 1)}` };
+}
+
+/**
+ * The copy made by `withName(self)`, whose own name is `self`: f itself as code reads it (its
+ * properties, `f.k`), with its calls running the copy (recursion stays in rewritten code).
+ */
+function namedAsOriginal(f: Function, withName: (self: Function) => Function): Function {
+  let copy: Function | undefined;
+  const self = new Proxy(f, { apply: (_, receiver, args: unknown[]) => Reflect.apply(copy!, receiver, args) });
+  copy = withName(self);
+  return copy;
 }
 
 /** A call of `eval` by that name (a direct eval, unless `eval` is a local). */

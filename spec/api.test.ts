@@ -274,6 +274,16 @@ describe('functions that reach gradient', () => {
     const applied = Reflect.apply(Function, null, ['x', 'return x * x']) as (x: number) => number;
     expect(() => gradient((x: number) => applied(x) + x, 1.5)).toThrow(/not rewritten for differentiation used a traced number/);
   });
+  it('a recompiled named function that reads its own name reads the function itself: its properties, and its recursion in the copy', () => {
+    // (recompiled with its name, f.k read the copy's, undefined: NaN where it is 12; f.calls counted on the copy)
+    const f = unrewrittenFunction('return function f(x) { f.calls = (f.calls ?? 0) + 1; return f.k * x * x; }')() as ((x: number) => number) & { k: number; calls?: number };
+    f.k = 3;
+    expect(gradient(f, 2)).toEqual([12]);
+    expect(gradient(f, 2)).toEqual([12]);
+    expect(f.calls).toBe(2);
+    const power = unrewrittenFunction('return function power(x, n) { return n === 0 ? 1 : x * power(x, n - 1); }')() as (x: number, n: number) => number;
+    expect(gradient(power, 2, 3)).toEqual([12, null]);
+  });
   it('a function that was not rewritten and closes over locals is refused with a way out', () => {
     const make = unrewrittenFunction('k', 'return (x) => k * x * x') as (k: number) => (x: number) => number;
     expect(() => gradient(make(3), 2)).toThrow(/not rewritten.*'k'.*zygote-ts\/register/s);
