@@ -125,7 +125,7 @@ function rewriteIfNeeded(f: Function): Function {
   // A named function that reads its own name (`f.calls++`, `f.k`, recursion) reads f there, as the
   // original does: recompiled with its name, `f.k` read the copy's, undefined (NaN, with no word).
   const self = selfReference(source, rewritten);
-  const made = self === null ? `(${rewritten})` : `(${self.name}) => (${self.anonymous})`;
+  const made = self === null ? `(${rewritten})` : self.name === null ? `(${self.anonymous})` : `(${self.name}) => (${self.anonymous})`;
   try {
     let copy: unknown;
     if (!isStrictCode(f)) copy = new Function('__zy', `return ${made};`)(__zy);
@@ -137,7 +137,7 @@ function rewriteIfNeeded(f: Function): Function {
         copy = new Function('__zy', `return ${made};`)(__zy); // sloppy-only syntax (\`with\`): sloppy code
       }
     }
-    return self === null ? (copy as Function) : namedAsOriginal(f, copy as (original: Function) => Function);
+    return self?.name == null ? (copy as Function) : namedAsOriginal(f, copy as (original: Function) => Function);
   } catch (e) {
     // (a Content Security Policy without 'unsafe-eval', node --disallow-code-generation-from-strings)
     if (!(e instanceof EvalError)) throw e;
@@ -166,13 +166,18 @@ function isStrictCode(f: Function): boolean {
 /** A named function's text: `function name(`. */
 const NAMED_FUNCTION = /^function\s+([A-Za-z_$][\w$]*)\s*\(/;
 
-/** The name a named function's source reads besides naming itself, and its rewritten text without the name; or null. */
-function selfReference(source: string, rewritten: string): { name: string; anonymous: string } | null {
+/**
+ * The name a named function's source reads besides naming itself (null for a function made by
+ * `Function(…)`, which binds no name inside: there `anonymous` is a global), and its rewritten
+ * text without the name; or null where the name is not read.
+ */
+function selfReference(source: string, rewritten: string): { name: string | null; anonymous: string } | null {
   const named = NAMED_FUNCTION.exec(rewritten);
   if (named === null) return null;
   const name = named[1]!;
   const uses = source.match(new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g'))?.length ?? 0;
-  return uses < 2 ? null : { name, anonymous: `function ${rewritten.slice(named[0].length - 1)}` };
+  if (uses < 2) return null;
+  return { name: MADE_BY_FUNCTION.test(source) ? null : name, anonymous: `function ${rewritten.slice(named[0].length - 1)}` };
 }
 
 /**

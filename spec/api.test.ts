@@ -283,6 +283,9 @@ describe('functions that reach gradient', () => {
     expect(f.calls).toBe(2);
     const power = unrewrittenFunction('return function power(x, n) { return n === 0 ? 1 : x * power(x, n - 1); }')() as (x: number, n: number) => number;
     expect(gradient(power, 2, 3)).toEqual([12, null]);
+    // A function made by Function binds no name inside: its `anonymous` is the global's (none here).
+    const made = unrewrittenFunction('x', 'return typeof anonymous === "function" ? 1 : x * x') as (x: number) => number;
+    expect(gradient(made, 1.5)).toEqual([3]);
   });
   it('a function that was not rewritten and closes over locals is refused with a way out', () => {
     const make = unrewrittenFunction('k', 'return (x) => k * x * x') as (k: number) => (x: number) => number;
