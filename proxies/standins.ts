@@ -156,6 +156,15 @@ export function formsOf(x: object): object[] {
   const original = originalOf(x);
   const forms = [original];
   let current = original;
+  // (a compileGradient recording's copy of it: `m.set(p, v)` then `m.get(origin)` missed the
+  // entry f stored under p's copy; finding it compares p with origin, so the recording is abandoned)
+  if (openRecordings.length > 0) {
+    const copy = recordingCopyOf(original);
+    if (copy !== original) {
+      forms.push(copy);
+      current = copy;
+    }
+  }
   for (const wrapping of openWrappings) {
     const node = wrapping.nodes.get(current);
     if (node === undefined) continue;

@@ -105,7 +105,11 @@ function heldKeyOf(c: object, k: unknown, has: (this: object, key: unknown) => b
  * collection f filled from an argument's objects, `k` reached through the closure).
  */
 function heldOriginal(c: object, k: object, has: (this: object, key: unknown) => boolean): unknown {
-  for (const form of formsOf(k)) if (form !== k && has.call(c, form)) return form;
+  for (const form of formsOf(k)) {
+    if (form === k || !has.call(c, form)) continue;
+    originalOf(form); // (found by another form: a compileGradient recording hears that f compared an argument by identity)
+    return form;
+  }
   return k;
 }
 

@@ -603,6 +603,25 @@ describe('what is not compiled runs uncompiled', () => {
     expect(h.fallback).toBe(null);
   });
 
+  // (found by helper Eq: a Map or Set f makes, keyed by an argument, looked up by the caller's
+  // object missed the recording's copy: `m.set(p, 7); m.get(a)` gave 1 where it is 7, and
+  // `new Set([p, a]).size` 2 where it is 1, compiled; the eager gradient found them)
+  it('a Map or Set f fills with an argument, searched by the caller\'s object', () => {
+    const a = [1, 2, 3];
+    const b = [1, 2, 3];
+    const cases: [(p: number[]) => number, unknown, unknown][] = [
+      [(p) => (new Map([[p, 7]]).get(a) ?? 1) * p[0]!, [[7, 0, 0]], [[1, 0, 0]]],
+      [(p) => new Set<unknown>([p, a]).size * p[0]!, [[1, 0, 0]], [[2, 0, 0]]],
+      [(p) => (new Set([p]).has(a) ? 3 : 1) * p[1]!, [[0, 3, 0]], [[0, 1, 0]]],
+    ];
+    for (const [f, atA, atB] of cases) {
+      const g = compileGradient(f);
+      expect([g(a), g(b), g(a)]).toEqual([atA, atB, atA]);
+      expect([gradient(f, a), gradient(f, b)]).toEqual([atA, atB]);
+      expect(g.fallback).toMatch(/compares an argument with an object from outside by identity/);
+    }
+  });
+
   it('arguments of other kinds, naming the argument', () => {
     const g = compileGradient((m: Map<string, number>) => m.get('a')! ** 2);
     expect(g(new Map([['a', 3]]))).toEqual([new Map([['a', 6]])]);
