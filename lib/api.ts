@@ -11,8 +11,9 @@ import { array } from './arrays.js';
 import { reshape } from '../rules/arrays/shape.js';
 import { isScalarObject } from './core/scalars.js';
 import type { Back, DenseGradients, Gradients, Jacobians } from './types.js';
-import { checkedFunction, describeValue, isImplicit, trace, type TextNotReadBack } from './call.js';
-import { suspect } from './escapes.js';
+import { checkedFunction, describeValue, isImplicit, trace, type CutSuspect, type TextNotReadBack } from './call.js';
+import { callerLine, suspect } from './escapes.js';
+import type { EqualityHeld } from './coercion.js';
 
 /**
  * Runs `f(...args)` while recording, and returns its value with the pullback.
@@ -172,7 +173,7 @@ function record<A extends unknown[], Y>(f: (...args: A) => Y, args: A, caller: s
   // The Params as they are marked: one pushed later (inside f, or between pullback and back)
   // was no input, and Grads took it for one with an undefined gradient (`get(b) ?? 0` read 0).
   const params = isImplicit(args) ? args[0].toArray() : null;
-  const { tape, wrapped, result, texts } = trace(f, args, (output, tape) => {
+  const { tape, wrapped, result, suspects } = trace(f, args, (output, tape) => {
     // pullback (the core) also takes an array-valued f: its back takes an array cotangent
     if (caller === 'pullback' && isNDArray(output)) return arrayOutputOn(output, tape);
     const [row, value] = outputOn(output, tape);
@@ -182,7 +183,7 @@ function record<A extends unknown[], Y>(f: (...args: A) => Y, args: A, caller: s
   const { row, value, shape } = result;
   const back: Back<A> = (dy: unknown = 1) => {
     const seed = shape === null ? checkedScalarCotangent(dy) : checkedArrayCotangent(dy, shape);
-    const cotangents = sweepSuspectingTexts(f, texts, wrapped.inputRows, row < 0 ? null : (wanted) => tape.sweep(row, seed, wanted));
+    const cotangents = sweepSuspectingCuts(f, suspects, wrapped.inputRows, row < 0 ? null : (wanted) => tape.sweep(row, seed, wanted));
     const grads = wrapped.gradients(cotangents, dense);
     if (params !== null) {
       if (!dense && params.length > 0 && grads.every((g) => g === null)) reportParamsUnreached(f, params.length);
@@ -201,9 +202,9 @@ function record<A extends unknown[], Y>(f: (...args: A) => Y, args: A, caller: s
  * text may as well be a label of a number f does not use: regression's equation string), so
  * said once per f, never an error.
  */
-function reportTextsCutOff(f: Function, texts: readonly TextNotReadBack[], cotangents: readonly unknown[]): void {
-  const cut = texts.find((_, k) => cotangents[k] === null);
-  if (cut !== undefined) reportTextNotReadBack(f, cut, "the number reaches f's result no other way");
+function reportCutOff(f: Function, suspects: readonly CutSuspect[], cotangents: readonly unknown[]): void {
+  const cut = suspects.find((_, k) => cotangents[k] === null);
+  if (cut !== undefined) reportCut(f, cut, "the number reaches f's result no other way");
 }
 
 /**
@@ -211,11 +212,11 @@ function reportTextsCutOff(f: Function, texts: readonly TextNotReadBack[], cotan
  * tape), which is asked for those of the numbers whose text was not read back too: such text
  * is reported (`reportTextsCutOff`) for every API that sweeps.
  */
-function sweepSuspectingTexts(f: Function, texts: readonly TextNotReadBack[], inputs: readonly number[], sweep: ((wanted: readonly number[]) => unknown[]) | null): unknown[] {
-  const wanted = texts.length === 0 ? inputs : [...inputs, ...texts.map(({ by }) => by.tracedIndex)];
+function sweepSuspectingCuts(f: Function, suspects: readonly CutSuspect[], inputs: readonly number[], sweep: ((wanted: readonly number[]) => unknown[]) | null): unknown[] {
+  const wanted = suspects.length === 0 ? inputs : [...inputs, ...suspects.map(({ by }) => by.tracedIndex)];
   const cotangents = sweep === null ? wanted.map(() => null) : sweep(wanted);
-  if (texts.length === 0) return cotangents;
-  reportTextsCutOff(f, texts, cotangents.slice(inputs.length));
+  if (suspects.length === 0) return cotangents;
+  reportCutOff(f, suspects, cotangents.slice(inputs.length));
   return cotangents.slice(0, inputs.length);
 }
 
@@ -231,6 +232,28 @@ function reportParamsUnreached(f: Function, count: number): void {
     `params unreached in ${Function.prototype.toString.call(f)}`,
     `f's result depends on none of its ${count} Params (every gradient is null, and gs.update steps nothing). Params are keyed by identity: if the arrays f reads were replaced since the Params were made (m.W = sub(m.W, …), a functional update or a projection), they are not among them.`,
     'Make the Params from the arrays f reads now, or step the parameters in place (gs.update, applyUpdatesInPlace). If f truly does not depend on them, ignore this.',
+  );
+}
+
+/** Says (once per f) what may have cut f's result off from a traced number; `reach` says why it seems so. */
+export function reportCut(f: Function, cut: CutSuspect, reach: string): void {
+  if ('text' in cut) reportTextNotReadBack(f, cut, reach);
+  else reportEqualityHeld(f, cut);
+}
+
+/**
+ * Says (once per f) that f found a traced number equal to a plain number it had stored (not
+ * one written in the source) and that its result does not depend on that traced number: a
+ * cache keyed by value (`if (theta !== cachedTheta) …`, filled by a plain call) hit, and its
+ * stored value is a constant here. Only suspected (a branch at a knot may truly be flat), so
+ * never an error.
+ */
+function reportEqualityHeld(f: Function, cut: EqualityHeld): void {
+  const where = cut.where === null ? '' : callerLine(cut.where.stack);
+  suspect(
+    `equality held in ${Function.prototype.toString.call(f)}`,
+    `f found a traced number equal (===, ==) to a plain number it had stored (${cut.equalTo})${where ? ` at ${where}` : ''}, and f's result does not depend on that traced number: if that is a cache keyed by value (if (theta !== cachedTheta) { … }, a memo filled by a plain call), it returned a value computed outside this differentiation, a constant here, and the derivative through it is lost (null or 0).`,
+    'Bypass the cache while differentiating (if (!isderiving() && theta === cachedTheta) …). If the result truly does not depend on it there (a flat branch at a knot), ignore this.',
   );
 }
 
@@ -255,7 +278,7 @@ export function gradientWithSweep(
   sweep: (tape: Tape, output: number, wanted: readonly number[]) => unknown[],
   originals: () => ReadonlyMap<object, object>,
 ): unknown[] {
-  const { tape, wrapped, result: row, texts } = trace(
+  const { tape, wrapped, result: row, suspects } = trace(
     checkedFunction(f, 'compileGradient'),
     args,
     (output, tape) => {
@@ -267,7 +290,7 @@ export function gradientWithSweep(
   );
   // (text not read back is suspected as `gradient` suspects it: compiled, an output computed from
   // x's digits gave [null, 0.75] with no word, where the eager gradient warned)
-  const cotangents = sweepSuspectingTexts(f, texts, wrapped.inputRows, row < 0 ? null : (wanted) => sweep(tape, row, wanted));
+  const cotangents = sweepSuspectingCuts(f, suspects, wrapped.inputRows, row < 0 ? null : (wanted) => sweep(tape, row, wanted));
   const grads = row < 0 ? args.map(() => null) : wrapped.gradients(cotangents);
   // (its rows go back to the pool, as `gradient`'s do: each recording allocated and grew its own)
   tape.release();
@@ -323,12 +346,12 @@ export function withjacobian<A extends unknown[]>(
 ): { val: number[] | NDArray; grad: Jacobians<A> } {
   // (the per-argument stacking below has one place per argument, where Params would bring many)
   if (isImplicit(args)) throw new TypeError('zygote-ts: jacobian takes explicit arguments, not Params: pass the arrays themselves, jacobian((W, b) => f(W, b), W, b).');
-  const { tape, wrapped, result: out, texts } = trace(checkedFunction(f, 'jacobian'), args, (output, tape) => outputsOf(output, tape));
+  const { tape, wrapped, result: out, suspects } = trace(checkedFunction(f, 'jacobian'), args, (output, tape) => outputsOf(output, tape));
   // (text not read back was suspected by gradient only: jacobian gave [[0]] for an output
   // computed from x's digits, with no word, where gradient of that output warned)
   const rows: unknown[][] = args.map(() => []);
   for (let i = 0; i < out.count; i++) {
-    const cotangents = sweepSuspectingTexts(f, texts, wrapped.inputRows, (wanted) => out.sweep(i, wanted));
+    const cotangents = sweepSuspectingCuts(f, suspects, wrapped.inputRows, (wanted) => out.sweep(i, wanted));
     wrapped.gradients(cotangents, true).forEach((g, k) => rows[k]!.push(g));
   }
   tape.release();

@@ -15,9 +15,17 @@ import { beginStores, endStores, outwardOf, takeFrozenHeld, takeLocked } from '.
 import '../proxies/scheduled.js'; // (callbacks f schedules are cleaned when they run)
 import { ensureRewritten } from './rewritten.js';
 import { textsNotReadBack } from '../rules/text.js';
+import { equalitiesHeldOn, type EqualityHeld } from './coercion.js';
 
 /** Text a traced number of the call wrote that was not read back as a number: rules/text.ts. */
 export type TextNotReadBack = ReturnType<typeof textsNotReadBack>[number];
+
+/**
+ * What may have cut f's result off from the traced number `by` with no derivative to show for
+ * it: text it wrote that was not read back, or an equality with a stored plain number that
+ * held (a cache keyed by value: lib/coercion.ts). The API asks the sweep whether it did.
+ */
+export type CutSuspect = TextNotReadBack | EqualityHeld;
 
 /** What `trace` hands f and reads gradients from: explicit arguments, or marked Params. */
 export type Wrapped = WrappedArguments | MarkedParams;
@@ -45,7 +53,7 @@ export function trace<A extends unknown[], R>(
   args: A,
   read: (output: unknown, tape: Tape) => R,
   options: CallOptions = {},
-): { tape: Tape; wrapped: Wrapped; result: R; texts: readonly TextNotReadBack[] } {
+): { tape: Tape; wrapped: Wrapped; result: R; suspects: readonly CutSuspect[] } {
   const tape = openTape(options.forward?.width ?? 0);
   options.opened?.(tape);
   beginStores();
@@ -62,9 +70,12 @@ export function trace<A extends unknown[], R>(
     }
     options.forward?.wrapped?.(tape);
     const output = f(...(wrapped.values as A));
-    const texts = textsNotReadBack(tape); // (forgotten when the tape closes)
+    // (forgotten when the tape closes)
+    const texts = textsNotReadBack(tape);
+    const equalities = equalitiesHeldOn(tape);
+    const suspects = equalities.length === 0 ? texts : [...texts, ...equalities];
     closeTape(tape);
-    return { tape, wrapped, result: read(output, tape), texts };
+    return { tape, wrapped, result: read(output, tape), suspects };
   } catch (error) {
     failure = { error };
   } finally {

@@ -10,7 +10,7 @@ import { readBack } from '../rules/text.js';
 import { callerLine, doubt } from './escapes.js';
 import { refuseForeignTraced } from './core/foreign.js';
 import { fieldInside } from './core/scalars.js';
-import { isDeriving } from './core/scope.js';
+import { isDeriving, onIdle } from './core/scope.js';
 import { callImported, wasRewritten } from './imported.js';
 import { callMethod, searchesOrStores } from '../rules/builtins.js';
 import { isIdentityObject as isIdentity, originalOf, sameObject } from '../proxies/standins.js';
@@ -110,6 +110,64 @@ export function eq(a: unknown, b: unknown): boolean {
 }
 export function ne(a: unknown, b: unknown): boolean {
   return isObjectLike(a) || isObjectLike(b) ? compare('!=', a, b) : a != b;
+}
+
+// ---- equality with a stored number (a cache keyed by value) -------------------------------
+// `if (theta !== cachedTheta) { cachedValue = expensive(theta); cachedTheta = theta }` filled by a
+// plain call hits while differentiating: f returns the plain cachedValue, and the gradient was
+// null with no word. Where neither side is a number written in the source the transform calls
+// these forms (rewrite-operators.ts: `x === 0` in sinc is a branch, not a cache); an equality
+// that held between a traced number and a plain one is noted, and the API says so when f's
+// result turns out not to depend on that traced number (lib/api.ts, lib/forward/).
+
+/** An equality that held between traced `by` and a plain number, and the stack where. */
+export interface EqualityHeld {
+  readonly by: Traced;
+  readonly equalTo: number;
+  readonly where: Error | null;
+}
+
+let equalitiesHeld: EqualityHeld[] = [];
+/** Stacks taken per call at most (a loop finding many equal pairs pays for the first few only). */
+const STACKS_TAKEN = 4;
+const NOTED_AT_MOST = 64;
+onIdle(() => {
+  if (equalitiesHeld.length > 0) equalitiesHeld = [];
+});
+
+function noteEqualityHeld(a: unknown, b: unknown): void {
+  const by = isTraced(a) ? (typeof b === 'number' ? a : null) : typeof a === 'number' && isTraced(b) ? b : null;
+  if (by === null || !by.tracedTape.active) return;
+  // (one note per traced number: a loop comparing it with a table's numbers notes it once; and
+  // a few dozen in all, which the sweep is asked about)
+  if (equalitiesHeld.length >= NOTED_AT_MOST || equalitiesHeld.some((e) => e.by === by)) return;
+  equalitiesHeld.push({ by, equalTo: by === a ? (b as number) : (a as number), where: equalitiesHeld.length < STACKS_TAKEN ? new Error() : null });
+}
+
+/** The equalities with stored numbers that held for traced numbers of `tape` (lib/call.ts asks when f has returned). */
+export function equalitiesHeldOn(tape: object): readonly EqualityHeld[] {
+  return equalitiesHeld.length === 0 ? [] : equalitiesHeld.filter((e) => e.by.tracedTape === tape);
+}
+
+/** `===` where neither side is a number written in the source. */
+export function seqStored(a: unknown, b: unknown): boolean {
+  if (!strictNeedsRuntime(a, b)) return a === b;
+  const same = compare('===', a, b);
+  if (same) noteEqualityHeld(a, b);
+  return same;
+}
+export function sneStored(a: unknown, b: unknown): boolean {
+  return !seqStored(a, b);
+}
+/** `==` where neither side is a number written in the source. */
+export function eqStored(a: unknown, b: unknown): boolean {
+  if (!isObjectLike(a) && !isObjectLike(b)) return a == b;
+  const same = compare('==', a, b);
+  if (same) noteEqualityHeld(a, b);
+  return same;
+}
+export function neStored(a: unknown, b: unknown): boolean {
+  return !eqStored(a, b);
 }
 
 // ---- truthiness -------------------------------------------------------------------------

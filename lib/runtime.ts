@@ -133,6 +133,11 @@ export const __zy = Object.freeze({
   ne: coercion.ne,
   seq: coercion.seq,
   sne: coercion.sne,
+  // (where neither side is a number written in the source: an equality held with a traced number is noted)
+  seqStored: coercion.seqStored,
+  sneStored: coercion.sneStored,
+  eqStored: coercion.eqStored,
+  neStored: coercion.neStored,
   truthy: coercion.truthy,
   predicate: coercion.predicate,
   iteratorDone: coercion.iteratorDone,

@@ -13,11 +13,11 @@ import { isNDArray, isFloatArray, NDArray, allocate, type Dtype } from '../ndarr
 import { array } from '../arrays.js';
 import { reshape } from '../../rules/arrays/shape.js';
 import { elementsOf } from '../../rules/arrays/record.js';
-import { checkedFunction, describeValue, trace, type TextNotReadBack } from '../call.js';
+import { checkedFunction, describeValue, trace, type CutSuspect } from '../call.js';
 import { WrappedArguments } from '../../proxies/arguments.js';
 import { StructuredSeeds, BasisSeeds } from '../../proxies/tangents.js';
 import { splitOutput } from './outputs.js';
-import { densegradient, emptyOutputPlace, refuseMoreArguments, reportTextNotReadBack } from '../api.js';
+import { densegradient, emptyOutputPlace, refuseMoreArguments, reportCut } from '../api.js';
 import type { DenseGrad, Jacobians, Tangent, Tangents } from '../types.js';
 
 /**
@@ -37,10 +37,10 @@ export function jvp<A extends unknown[], Y>(f: (...args: A) => Y, args: A, tange
   if (tangents.length !== args.length) {
     throw new TypeError(`zygote-ts: jvp got ${tangents.length} tangents for ${args.length} arguments; give one per argument (null where not perturbed).`);
   }
-  const { tape, result, texts } = trace(g, args, (output, tape) => splitOutput(output, tape, 0), {
+  const { tape, result, suspects } = trace(g, args, (output, tape) => splitOutput(output, tape, 0), {
     forward: { width: 1, seeder: new StructuredSeeds(tangents) },
   });
-  if (texts.length > 0 && holdsStillNumber(result[1])) reportTextsOfMoving(f, texts, tape);
+  if (suspects.length > 0 && holdsStillNumber(result[1])) reportCutsOfMoving(f, suspects, tape);
   tape.release();
   return result as [Y, DenseGrad<Y>];
 }
@@ -74,7 +74,7 @@ export function jacfwd<A extends unknown[]>(f: (...args: A) => readonly number[]
 export function withjacfwd<A extends unknown[]>(f: (...args: A) => readonly number[] | NDArray, ...args: A): { val: number[] | NDArray; grad: Jacobians<A> } {
   const g = checkedFunction(f, 'jacfwd');
   const seeds = new BasisSeeds();
-  const { tape, wrapped, result, texts } = trace(g, args, (output, tape) => columnsOf(output, tape), {
+  const { tape, wrapped, result, suspects } = trace(g, args, (output, tape) => columnsOf(output, tape), {
     forward: {
       width: 1,
       seeder: seeds,
@@ -84,7 +84,7 @@ export function withjacfwd<A extends unknown[]>(f: (...args: A) => readonly numb
       },
     },
   });
-  if (texts.length > 0 && result.rows.some((row) => row.every((t) => t === null || primal(t) === 0))) reportTextsOfMoving(f, texts, tape);
+  if (suspects.length > 0 && result.rows.some((row) => row.every((t) => t === null || primal(t) === 0))) reportCutsOfMoving(f, suspects, tape);
   tape.release();
   const { value, rows } = result;
   const inputs = seeds.inputs;
@@ -110,21 +110,22 @@ export function withjacfwd<A extends unknown[]>(f: (...args: A) => readonly numb
 
 /**
  * Forward mode's suspicion of text not read back (reverse mode's: lib/api.ts), said once per
- * f: a traced number that moves was written as text never read back as a number, and some
- * number of f's result does not move. Without it, jvp and jacfwd gave 0 for a result
- * computed from x's digits (decimal.js's way), with no word. Forward mode has no sweep to
- * tell whether the number reaches the result, so a still number anywhere in it is enough.
+ * f: a traced number that moves was written as text never read back as a number (or found
+ * equal to a stored plain number: a cache keyed by value), and some number of f's result does
+ * not move. Without it, jvp and jacfwd gave 0 for a result computed from x's digits
+ * (decimal.js's way), with no word. Forward mode has no sweep to tell whether the number
+ * reaches the result, so a still number anywhere in it is enough.
  */
-function reportTextsOfMoving(f: Function, texts: readonly TextNotReadBack[], tape: Tape): void {
+function reportCutsOfMoving(f: Function, suspects: readonly CutSuspect[], tape: Tape): void {
   const width = tape.tangents!.width;
-  const moving = texts.find(({ by }) => {
+  const moving = suspects.find(({ by }) => {
     for (let j = 0; j < width; j++) {
       const t = tape.tangents!.at(by.tracedIndex, j);
       if (t !== null && t !== undefined && primal(t) !== 0) return true;
     }
     return false;
   });
-  if (moving !== undefined) reportTextNotReadBack(f, moving, "part of f's result does not move with the inputs");
+  if (moving !== undefined) reportCut(f, moving, "part of f's result does not move with the inputs");
 }
 
 /** Whether a tangent jvp returns holds a number that is 0 (a value that does not move). */

@@ -36,7 +36,7 @@ const IDENTIFIER = '[A-Za-z_$][\\w$]*';
  * the same name on a tested value, with one argument where the transform passes two.
  */
 const TESTED_OPERATIONS = new Map<string, readonly number[]>([
-  ...['add', 'sub', 'mul', 'div', 'mod', 'pow', 'lt', 'le', 'gt', 'ge', 'eq', 'ne', 'touch'].map((name) => [name, [2]] as const),
+  ...['add', 'sub', 'mul', 'div', 'mod', 'pow', 'lt', 'le', 'gt', 'ge', 'eq', 'ne', 'eqStored', 'neStored', 'touch'].map((name) => [name, [2]] as const),
   ['touchNew', [2, 3]], // (a constructor's store: the field's key third, where the store names it)
   ...['neg', 'pos', 'numeric', 'inc', 'dec'].map((name) => [name, [1]] as const),
 ]);
@@ -47,7 +47,7 @@ const TESTED_OPERATIONS = new Map<string, readonly number[]>([
  */
 const DISTINCT_OPERATIONS = new Set([
   'truthy', 'iteratorDone', 'iteratorResult', 'took', 'typeOf', 'privateHost', 'privateGet', 'privateSet', 'isStandIn', 'privateStored', 'notePrivate', 'variableStored', 'capturedStored', 'noteVariable', 'callGlobal', 'fieldNew', 'patternTarget', 'privateTarget', 'privateFieldNew', 'privateFieldHeld',
-  'seq', 'sne', 'bor', 'band', 'bxor', 'shl', 'shr', 'ushr', 'bnot',
+  'seq', 'sne', 'seqStored', 'sneStored', 'bor', 'band', 'bxor', 'shl', 'shr', 'ushr', 'bnot',
   // built-in calls the runtime supplies (rewrite-builtins.ts)
   'jsonParse', 'jsonStringify', 'objectIs', 'objectGetPrototypeOf', 'objectIsFrozen', 'objectIsSealed', 'objectIsExtensible', 'evalSource', 'callMethod', 'callComputed',
   'float64ArrayFrom', 'float32ArrayFrom', 'float64ArrayOf', 'float32ArrayOf', 'callImported',
@@ -100,7 +100,7 @@ const TYPEOF_TEST = new RegExp(
 );
 
 /** Comparisons, which the transform calls without a test when one side is not a number (`x == "a"`). */
-const COMPARISONS = new Set(['lt', 'le', 'gt', 'ge', 'eq', 'ne']);
+const COMPARISONS = new Set(['lt', 'le', 'gt', 'ge', 'eq', 'ne', 'eqStored', 'neStored']);
 
 /** A literal that is not a number, as written or minified (`undefined`, `void 0`, `"a"`; not booleans: `sel.eq(other, !0)`). */
 const NOT_A_NUMBER = /^(?:(["'`]).*\1|void 0|null|undefined)$/s;

@@ -45,7 +45,7 @@ import type { RewriteContext, Rewriter } from './context.js';
 import { fixedName, isStatementExpression, runtime, valueUnused } from './context.js';
 import { findToken } from './parse.js';
 import { isGlobalMathFunction, isGlobalReference, mathCallee } from './rewrite-globals.js';
-import { BINARY_METHODS, typeofObservesNumbers } from './rewrite-operators.js';
+import { BINARY_METHODS, binaryMethod, typeofObservesNumbers } from './rewrite-operators.js';
 
 /**
  * Binary operators whose number fast path is inlined. (Equality against a
@@ -182,7 +182,7 @@ export const rewriteBinaryInline: Rewriter = {
     if (!plan || node.type !== 'BinaryExpression') return;
     const { ed } = ctx;
     const { left, right, operator } = node as acorn.BinaryExpression & { left: Node };
-    const method = BINARY_METHODS[operator]!;
+    const method = binaryMethod(node as acorn.BinaryExpression, ctx);
     const [open, close] = bracket(node, ctx);
     if (plan.left === 'number' && plan.right === 'number') return; // never traced: native
     if (!plan.temps) {

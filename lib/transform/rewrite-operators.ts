@@ -23,6 +23,24 @@ export const BINARY_METHODS: Readonly<Record<string, string>> = {
   '==': 'eq', '!=': 'ne', '===': 'seq', '!==': 'sne',
 };
 
+/**
+ * The runtime's method for `node`'s operator. An equality where neither side is a number
+ * written in the source (`theta !== cachedTheta`, not `x === 0`) calls the `Stored` form,
+ * which notes an equality that held between a traced number and a plain one: a cache keyed by
+ * value cuts the result off from x, and the API says so when it did (lib/coercion.ts).
+ */
+export function binaryMethod(node: acorn.BinaryExpression, ctx: RewriteContext): string {
+  const method = BINARY_METHODS[node.operator]!;
+  if (!EQUALITY.has(node.operator) || isWrittenConstant(node.left, ctx) || isWrittenConstant(node.right, ctx)) return method;
+  return `${method}Stored`;
+}
+
+/** A constant written in the source: `2`, `-0`, `"2"`, the global `NaN` or `Infinity`. */
+function isWrittenConstant(node: acorn.AnyNode, ctx: RewriteContext): boolean {
+  if (isConstantNumber(node as Node) || node.type === 'Literal' || isStringLiteral(node)) return true;
+  return node.type === 'Identifier' && (node.name === 'NaN' || node.name === 'Infinity') && isGlobalName(node, ctx) && !ctx.scope.withRefs.has(node);
+}
+
 function isStringLiteral(node: acorn.AnyNode): boolean {
   return (node.type === 'Literal' && typeof node.value === 'string') || (node.type === 'TemplateLiteral' && node.expressions.length === 0);
 }
@@ -50,7 +68,7 @@ export const rewriteBinary: Rewriter = {
   },
   rewrite(node, ctx) {
     if (node.type !== 'BinaryExpression') return;
-    const method = BINARY_METHODS[node.operator]!;
+    const method = binaryMethod(node, ctx);
     ctx.ed.prefix(node.start, `${runtime(method)}(`);
     ctx.ed.replaceToken(node.left.end, node.right.start, node.operator, ',');
     ctx.ed.suffix(node.end, ')');

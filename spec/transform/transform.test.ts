@@ -41,7 +41,7 @@ describe('emitted shapes without inline fast paths (inlineFastPaths: false)', ()
     // (an NDArray's storage read where a differentiation may run: reported when the array is traced)
     ['y = x.data[0] + (a, b).data.length; x.data = 1; delete x.data; x.data(); new x.data(); x?.data; x.data\`t\`; ({ data } = x);', 'y = (0, __zy.add)((0, __zy.readData)(x)[0] , (0, __zy.readData)((a, b)).length); x.data = 1; delete x.data; x.data(); (0, __zy.construct)( x.data); x?.data; x.data\`t\`; ({ data } = x);'],
     // (the global undefined equals no traced number or stand-in; a local of that name may be one)
-    ['x === undefined; undefined != y; function f(undefined) { return x === undefined }', 'x === undefined; undefined != y; function f(undefined) { return (0, __zy.seq)(x , undefined) }'],
+    ['x === undefined; undefined != y; function f(undefined) { return x === undefined }', 'x === undefined; undefined != y; function f(undefined) { return (0, __zy.seqStored)(x , undefined) }'],
     ['a in b; a instanceof B; void a; delete a.b; a ?? b;', 'a in b; (0, __zy.instanceOf)(a , B); void a; delete a.b; a ?? b;'],
     ['x++;', 'x = (0, __zy.inc)(x);'],
     ['y = --x;', 'y = (x = (0, __zy.dec)(x));'],
@@ -52,7 +52,7 @@ describe('emitted shapes without inline fast paths (inlineFastPaths: false)', ()
     ['o.p *= 2;', 'var __zy$1, __zy$2; __zy$1 = o, __zy$1.p = __zy$2 = (0, __zy.mul)(__zy$1.p, 2), typeof __zy$2 === "object" ? (0, __zy.touch)(__zy$1, __zy$2) : __zy$2;'],
     ['if (x) a(); while (!y) b(); do c(); while (z); for (;w;) d();', 'if ((0, __zy.truthy)(x)) a(); while (!(0, __zy.truthy)(y)) b(); do c(); while ((0, __zy.truthy)(z)); for (;(0, __zy.truthy)(w);) d();'],
     ['if (x < 1 && !y) a();', 'if ((0, __zy.lt)(x , 1) && !(0, __zy.truthy)(y)) a();'],
-    ['if (a > b) f(); c = x === y ? 1 : 2;', 'if ((0, __zy.gt)(a , b)) f(); c = (0, __zy.seq)(x , y) ? 1 : 2;'],
+    ['if (a > b) f(); c = x === y ? 1 : 2;', 'if ((0, __zy.gt)(a , b)) f(); c = (0, __zy.seqStored)(x , y) ? 1 : 2;'],
     ['v = a && b;', 'v = ((0, __zy.test)(a ) ? b : (0, __zy.took)());'],
     ['v = a || b;', 'v = ((0, __zy.test)(a ) ? (0, __zy.took)() : b);'],
     ['a && b();', '(0, __zy.test)(a ) ? b() : (0, __zy.took)();'],
@@ -152,7 +152,7 @@ describe('emitted shapes with inline fast paths (the default)', () => {
     // Never numbers, other operators, free or member targets: runtime calls as before.
     ['let x; x * "s"; x + 1n; x + `t${1}`; "a" + x; x + !x; x | 1; x == "1"; x + undefined; ~x; -"1";', 'let x; (0, __zy.mul)(x , "s"); (0, __zy.add)(x , 1n); (0, __zy.add)(x , `t${1}`); (0, __zy.add)("a" , x); (0, __zy.add)(x , !(0, __zy.truthy)(x)); (0, __zy.bor)(x , 1); (0, __zy.eq)(x , "1"); (0, __zy.add)(x , undefined); (0, __zy.bnot)(x); (0, __zy.neg)("1");'],
     // Equality with numbers and unary minus/plus.
-    ['let x, y; x === y; v = x != 1; x === "a"; x == null;', `let x, y; ${T('x')} && ${T('y')} ? x === y : (0, __zy.seq)(x, y); v = (${T('x')} ? x != 1 : (0, __zy.ne)(x, 1)); x === "a"; x == null;`],
+    ['let x, y; x === y; v = x != 1; x === "a"; x == null;', `let x, y; ${T('x')} && ${T('y')} ? x === y : (0, __zy.seqStored)(x, y); v = (${T('x')} ? x != 1 : (0, __zy.ne)(x, 1)); x === "a"; x == null;`],
     ['let x; -x; v = +x; w = -f(); -1;', `var __zy$1; let x; ${T('x')} ? -x : (0, __zy.neg)(x); v = (${T('x')} ? +x : (0, __zy.pos)(x)); w = (__zy$1 = f(), ${T('__zy$1')} ? -__zy$1 : (0, __zy.neg)(__zy$1)); -1;`],
     // typeof, and calls of the global Math's functions.
     ['let x; v = typeof x === "number"; typeof o.p; typeof u; typeof 1;', `var __zy$1; let x; v = (typeof x === "object" ? (0, __zy.typeOf)(x) : typeof x) === "number"; __zy$1 = o.p, typeof __zy$1 === "object" ? (0, __zy.typeOf)(__zy$1) : typeof __zy$1; (0, __zy.typeOfGlobal)(globalThis, "u") ?? typeof u; typeof 1;`],

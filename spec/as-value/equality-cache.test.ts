@@ -1,0 +1,77 @@
+// A cache keyed by value: `if (theta !== cachedTheta) { … }` filled by a plain call hits while
+// differentiating, and f returns the stored plain value. The gradient was null (jvp's 0) with no
+// word, where central differences give the derivative. An equality with a stored number that held
+// is now said when f's result does not depend on that traced number; an equality with a number
+// written in the source (`x === 0` in sinc) is a branch, and says nothing.
+import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { compileGradient, gradient, isderiving, jacobian, jvp } from 'zygote-ts';
+
+const expensive = (t: number) => Math.sin(t) * t;
+const said = (warn: MockInstance) => warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('equal (===, ==) to a plain number it had stored'));
+
+describe('an equality with a stored number, then a result that does not depend on x', () => {
+  let warn: MockInstance;
+  beforeEach(() => {
+    warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+  });
+  afterEach(() => warn.mockRestore());
+
+  it('a cache of the last argument (!==), a memo table searched with ===, a record: said, naming the line', () => {
+    let cachedTheta = NaN;
+    let cachedValue = 0;
+    const loss = (theta: number) => {
+      if (theta !== cachedTheta) {
+        cachedValue = expensive(theta);
+        cachedTheta = theta;
+      }
+      return cachedValue;
+    };
+    loss(2);
+    expect(gradient(loss, 2)).toEqual([null]);
+    expect(said(warn)).toHaveLength(1);
+    expect(said(warn)[0]).toMatch(/\(2\) at .*equality-cache\.test\.ts:\d+/);
+    expect(said(warn)[0]).toMatch(/cache keyed by value/);
+
+    const keys = [1, 2];
+    const values = [expensive(1), expensive(2)];
+    const memo = (t: number) => {
+      for (let i = 0; i < keys.length; i++) if (keys[i] === t) return values[i]!;
+      return expensive(t);
+    };
+    expect(gradient(memo, 2)).toEqual([null]);
+    const last = { t: 3, v: expensive(3) };
+    const held = (t: number) => (t == last.t ? last.v : expensive(t));
+    expect(jvp(held, [3], [1])).toEqual([expensive(3), 0]);
+    expect(said(warn)).toHaveLength(3);
+  });
+
+  it('compileGradient and jacobian say it too', () => {
+    let at = 2;
+    let value = expensive(2);
+    const compiled = compileGradient((t: number) => (t === at ? value : ((at = t), (value = expensive(t)))));
+    expect(compiled(2)).toEqual([null]);
+    const pair = (p: number[]) => [p[0] === at ? value : expensive(p[0]!), p[1]!];
+    expect(jacobian(pair, [2, 5])).toEqual([[[0, 0], [0, 1]]]);
+    expect(said(warn)).toHaveLength(2);
+  });
+
+  it('no word for a branch on a number written in the source, a result that depends on x, or a bypassed cache', () => {
+    expect(gradient((x: number) => (x === 0 ? 1 : Math.sin(x) / x), 0)).toEqual([null]);
+    expect(gradient((x: number) => (x == 1 ? 0 : x * x), 1)).toEqual([null]);
+    const lo = 1;
+    expect(gradient((x: number) => (x === lo ? 3 * x : x * x), 1)).toEqual([3]);
+    let cachedTheta = NaN;
+    let cachedValue = 0;
+    const bypassed = (theta: number) => {
+      if (isderiving() || theta !== cachedTheta) {
+        cachedValue = expensive(theta);
+        cachedTheta = theta;
+      }
+      return cachedValue;
+    };
+    bypassed(2);
+    expect(gradient(bypassed, 2)[0]).toBeCloseTo(Math.cos(2) * 2 + Math.sin(2), 12);
+    expect(gradient((x: number) => { const y = x; return y === x ? 2 * x : 0; }, 3)).toEqual([2]);
+    expect(said(warn)).toEqual([]);
+  });
+});
