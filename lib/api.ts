@@ -242,8 +242,8 @@ export function reportCut(f: Function, cut: CutSuspect, reach: string): void {
 }
 
 /**
- * Says (once per f) that f found a traced number equal to a plain number it had stored (not
- * one written in the source) and that its result does not depend on that traced number: a
+ * Says (once per f) that f found a traced number equal to a number it had stored (not one
+ * written in the source: a plain number, or one an enclosing differentiation traces) and that its result does not depend on that traced number: a
  * cache keyed by value (`if (theta !== cachedTheta) …`, filled by a plain call) hit, and its
  * stored value is a constant here. Only suspected (a branch at a knot may truly be flat), so
  * never an error.
@@ -252,7 +252,7 @@ function reportEqualityHeld(f: Function, cut: EqualityHeld): void {
   const where = cut.where === null ? '' : callerLine(cut.where.stack);
   suspect(
     `equality held in ${Function.prototype.toString.call(f)}`,
-    `f found a traced number equal (===, ==) to a plain number it had stored (${cut.equalTo})${where ? ` at ${where}` : ''}, and f's result does not depend on that traced number: if that is a cache keyed by value (if (theta !== cachedTheta) { … }, a memo filled by a plain call), it returned a value computed outside this differentiation, a constant here, and the derivative through it is lost (null or 0).`,
+    `f found a traced number equal (===, ==) to a number it had stored (${cut.equalTo}, a constant to this differentiation)${where ? ` at ${where}` : ''}, and f's result does not depend on that traced number: if that is a cache keyed by value (if (theta !== cachedTheta) { … }, a memo filled by a plain call), it returned a value computed outside this differentiation, a constant here, and the derivative through it is lost (null or 0).`,
     'Bypass the cache while differentiating (if (!isderiving() && theta === cachedTheta) …). If the result truly does not depend on it there (a flat branch at a knot), ignore this.',
   );
 }

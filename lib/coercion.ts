@@ -3,7 +3,7 @@
 // these has a derivative; each answers from the primal value. `Number(x)` returns a traced
 // number itself. The transform routes them here.
 
-import { live, primal, Traced, isTraced } from './core/traced.js';
+import { live, numberOf, primal, Traced, isTraced } from './core/traced.js';
 import { compareSymbolic, type Comparison, isSymbolic } from './core/symbolic.js';
 import { convertsToPrimitive, toNumber, toPrimitive } from '../rules/operands.js';
 import { readBack } from '../rules/text.js';
@@ -135,13 +135,26 @@ onIdle(() => {
   if (equalitiesHeld.length > 0) equalitiesHeld = [];
 });
 
+/**
+ * Notes `a == b` that held, where one side is traced and the other a constant to its tape: a
+ * plain number, or a number an enclosing differentiation traces (a cache filled by the outer
+ * level, hit by an inner `derivative` of the same function).
+ */
 function noteEqualityHeld(a: unknown, b: unknown): void {
-  const by = isTraced(a) ? (typeof b === 'number' ? a : null) : typeof a === 'number' && isTraced(b) ? b : null;
-  if (by === null || !by.tracedTape.active) return;
+  const by = constantTo(a, b) ? a : constantTo(b, a) ? b : null;
+  if (by === null) return;
   // (one note per traced number: a loop comparing it with a table's numbers notes it once; and
   // a few dozen in all, which the sweep is asked about)
   if (equalitiesHeld.length >= NOTED_AT_MOST || equalitiesHeld.some((e) => e.by === by)) return;
-  equalitiesHeld.push({ by, equalTo: by === a ? (b as number) : (a as number), where: equalitiesHeld.length < STACKS_TAKEN ? new Error() : null });
+  equalitiesHeld.push({ by, equalTo: numberOf(by === a ? b : a), where: equalitiesHeld.length < STACKS_TAKEN ? new Error() : null });
+}
+
+/** Whether `x` is a traced number of a running differentiation to whose tape `other` is a constant number. */
+function constantTo(x: unknown, other: unknown): x is Traced {
+  if (!isTraced(x) || !x.tracedTape.active) return false;
+  if (typeof other === 'number') return true;
+  for (let v = other; isTraced(v); v = v.tracedValue) if (v.tracedTape === x.tracedTape) return false;
+  return isTraced(other);
 }
 
 /** The equalities with stored numbers that held for traced numbers of `tape` (lib/call.ts asks when f has returned). */
