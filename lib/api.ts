@@ -213,10 +213,13 @@ function reportCutOff(f: Function, suspects: readonly CutSuspect[], cotangents: 
  * is reported (`reportTextsCutOff`) for every API that sweeps.
  */
 function sweepSuspectingCuts(f: Function, suspects: readonly CutSuspect[], inputs: readonly number[], sweep: ((wanted: readonly number[]) => unknown[]) | null): unknown[] {
-  const wanted = suspects.length === 0 ? inputs : [...inputs, ...suspects.map(({ by }) => by.tracedIndex)];
+  if (suspects.length === 0) return sweep === null ? inputs.map(() => null) : sweep(inputs);
+  // (a suspect of no one number, an object cache, is cut off where every input is)
+  const numbers = suspects.filter((s) => s.by !== null);
+  const wanted = [...inputs, ...numbers.map(({ by }) => by!.tracedIndex)];
   const cotangents = sweep === null ? wanted.map(() => null) : sweep(wanted);
-  if (suspects.length === 0) return cotangents;
-  reportCutOff(f, suspects, cotangents.slice(inputs.length));
+  const reachesNone = cotangents.slice(0, inputs.length).every((c) => c === null);
+  reportCutOff(f, suspects, suspects.map((s) => (s.by === null ? (reachesNone ? null : 0) : cotangents[inputs.length + numbers.indexOf(s)])));
   return cotangents.slice(0, inputs.length);
 }
 
@@ -250,6 +253,14 @@ export function reportCut(f: Function, cut: CutSuspect, reach: string): void {
  */
 function reportEqualityHeld(f: Function, cut: EqualityHeld): void {
   const where = cut.where === null ? '' : callerLine(cut.where.stack);
+  if (cut.equalTo === null) {
+    suspect(
+      `identity held in ${Function.prototype.toString.call(f)}`,
+      `f found an argument identical (===, ==) to the caller's object it had stored${where ? ` at ${where}` : ''}, and f's result depends on none of its arguments: if that is a cache keyed by the object (if (p === lastP) return lastResult, filled by a plain call), it returned a value computed outside this differentiation, a constant here, and the derivative through it is lost (null).`,
+      'Bypass the cache while differentiating (if (!isderiving() && p === lastP) …), or key it by the numbers. If the result truly does not depend on the arguments there, ignore this.',
+    );
+    return;
+  }
   suspect(
     `equality held in ${Function.prototype.toString.call(f)}`,
     `f found a traced number equal (===, ==) to a number it had stored (${cut.equalTo}, a constant to this differentiation)${where ? ` at ${where}` : ''}, and f's result does not depend on that traced number: if that is a cache keyed by value (if (theta !== cachedTheta) { … }, a memo filled by a plain call), it returned a value computed outside this differentiation, a constant here, and the derivative through it is lost (null or 0).`,

@@ -10,10 +10,10 @@ import { readBack } from '../rules/text.js';
 import { callerLine, doubt } from './escapes.js';
 import { refuseForeignTraced } from './core/foreign.js';
 import { fieldInside } from './core/scalars.js';
-import { isDeriving, onIdle } from './core/scope.js';
+import { innermostOpenTape, isDeriving, onIdle } from './core/scope.js';
 import { callImported, wasRewritten } from './imported.js';
 import { callMethod, searchesOrStores } from '../rules/builtins.js';
-import { isIdentityObject as isIdentity, originalOf, sameObject } from '../proxies/standins.js';
+import { isIdentityObject as isIdentity, originalOf, sameObject, standInNode } from '../proxies/standins.js';
 
 const unwrap = (x: unknown): unknown => (isTraced(x) ? primal(x) : x);
 
@@ -120,10 +120,16 @@ export function ne(a: unknown, b: unknown): boolean {
 // that held between a traced number and a plain one is noted, and the API says so when f's
 // result turns out not to depend on that traced number (lib/api.ts, lib/forward/).
 
-/** An equality that held between traced `by` and a plain number, and the stack where. */
+/** An equality that held between traced `by` and a stored number, and the stack where. */
 export interface EqualityHeld {
-  readonly by: Traced;
-  readonly equalTo: number;
+  /**
+   * The traced number found equal; null for an argument found identical (`p === lastP`) to
+   * the caller's object stored outside: an object cache, cut off from every input.
+   */
+  readonly by: Traced | null;
+  readonly tape: object;
+  /** The stored number (null: an object). */
+  readonly equalTo: number | null;
   readonly where: Error | null;
 }
 
@@ -146,7 +152,15 @@ function noteEqualityHeld(a: unknown, b: unknown): void {
   // (one note per traced number: a loop comparing it with a table's numbers notes it once; and
   // a few dozen in all, which the sweep is asked about)
   if (equalitiesHeld.length >= NOTED_AT_MOST || equalitiesHeld.some((e) => e.by === by)) return;
-  equalitiesHeld.push({ by, equalTo: numberOf(by === a ? b : a), where: equalitiesHeld.length < STACKS_TAKEN ? new Error() : null });
+  equalitiesHeld.push({ by, tape: by.tracedTape, equalTo: numberOf(by === a ? b : a), where: equalitiesHeld.length < STACKS_TAKEN ? new Error() : null });
+}
+
+/** Notes `a === b` that held between two forms of one object: an argument's stand-in and the caller's object (once per tape). */
+function noteIdentityHeld(a: object, b: object): void {
+  if (a === b) return;
+  const tape = (standInNode(a) ?? standInNode(b))?.wrapping.tape ?? innermostOpenTape();
+  if (tape === undefined || equalitiesHeld.length >= NOTED_AT_MOST || equalitiesHeld.some((e) => e.by === null && e.tape === tape)) return;
+  equalitiesHeld.push({ by: null, tape, equalTo: null, where: equalitiesHeld.length < STACKS_TAKEN ? new Error() : null });
 }
 
 /** Whether `x` is a traced number of a running differentiation to whose tape `other` is a constant number. */
@@ -159,14 +173,16 @@ function constantTo(x: unknown, other: unknown): x is Traced {
 
 /** The equalities with stored numbers that held for traced numbers of `tape` (lib/call.ts asks when f has returned). */
 export function equalitiesHeldOn(tape: object): readonly EqualityHeld[] {
-  return equalitiesHeld.length === 0 ? [] : equalitiesHeld.filter((e) => e.by.tracedTape === tape);
+  return equalitiesHeld.length === 0 ? [] : equalitiesHeld.filter((e) => e.tape === tape);
 }
+
+const noteHeld = (a: unknown, b: unknown): void => (isIdentity(a) && isIdentity(b) ? noteIdentityHeld(a, b) : noteEqualityHeld(a, b));
 
 /** `===` where neither side is a number written in the source. */
 export function seqStored(a: unknown, b: unknown): boolean {
   if (!strictNeedsRuntime(a, b)) return a === b;
   const same = compare('===', a, b);
-  if (same) noteEqualityHeld(a, b);
+  if (same) noteHeld(a, b);
   return same;
 }
 export function sneStored(a: unknown, b: unknown): boolean {
@@ -176,7 +192,7 @@ export function sneStored(a: unknown, b: unknown): boolean {
 export function eqStored(a: unknown, b: unknown): boolean {
   if (!isObjectLike(a) && !isObjectLike(b)) return a == b;
   const same = compare('==', a, b);
-  if (same) noteEqualityHeld(a, b);
+  if (same) noteHeld(a, b);
   return same;
 }
 export function neStored(a: unknown, b: unknown): boolean {

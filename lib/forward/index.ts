@@ -119,6 +119,7 @@ export function withjacfwd<A extends unknown[]>(f: (...args: A) => readonly numb
 function reportCutsOfMoving(f: Function, suspects: readonly CutSuspect[], tape: Tape): void {
   const width = tape.tangents!.width;
   const moving = suspects.find(({ by }) => {
+    if (by === null) return true; // (an object cache: its argument moves)
     for (let j = 0; j < width; j++) {
       const t = tape.tangents!.at(by.tracedIndex, j);
       if (t !== null && t !== undefined && primal(t) !== 0) return true;

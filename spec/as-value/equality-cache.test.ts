@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } fr
 import { compileGradient, derivative, gradient, isderiving, jacobian, jvp } from 'zygote-ts';
 
 const expensive = (t: number) => Math.sin(t) * t;
-const said = (warn: MockInstance) => warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('equal (===, ==) to a number it had stored'));
+const said = (warn: MockInstance, what = 'equal (===, ==) to a number it had stored') => warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes(what));
 
 describe('an equality with a stored number, then a result that does not depend on x', () => {
   let warn: MockInstance;
@@ -70,6 +70,30 @@ describe('an equality with a stored number, then a result that does not depend o
     expect(said(warn)).toHaveLength(1);
   });
 
+  // (a cache keyed by the object: the stand-in compares as the caller's object, and f returned
+  // the plain value a plain call stored: [null] with no word, where it is { x: 3, y: 2 })
+  it('a cache keyed by an argument object (p === lastP), eager and compiled', () => {
+    let lastP: { x: number; y: number } | null = null;
+    let lastR = 0;
+    const area = (p: { x: number; y: number }) => {
+      if (p === lastP) return lastR;
+      lastP = p;
+      lastR = p.x * p.y;
+      return lastR;
+    };
+    const rect = { x: 2, y: 3 };
+    area(rect);
+    expect(gradient(area, rect)).toEqual([null]);
+    expect(said(warn, 'identical')).toHaveLength(1);
+    expect(said(warn, 'identical')[0]).toMatch(/to the caller's object it had stored at .*equality-cache\.test\.ts:\d+/);
+    const compiledArea = (p: { x: number; y: number }) => (p === lastP ? lastR : p.x * p.y);
+    expect(compileGradient(compiledArea)(rect)).toEqual([null]);
+    expect(said(warn, 'identical')).toHaveLength(2);
+    // (an object compared by identity where the result still depends on it says nothing)
+    expect(gradient((p: { x: number; y: number }) => (p === lastP ? 2 * p.x : p.y), rect)).toEqual([{ x: 2, y: null }]);
+    expect(said(warn, 'identical')).toHaveLength(2);
+  });
+
   it('no word for a branch on a number written in the source, a result that depends on x, or a bypassed cache', () => {
     expect(gradient((x: number) => (x === 0 ? 1 : Math.sin(x) / x), 0)).toEqual([null]);
     expect(gradient((x: number) => (x == 1 ? 0 : x * x), 1)).toEqual([null]);
@@ -88,5 +112,6 @@ describe('an equality with a stored number, then a result that does not depend o
     expect(gradient(bypassed, 2)[0]).toBeCloseTo(Math.cos(2) * 2 + Math.sin(2), 12);
     expect(gradient((x: number) => { const y = x; return y === x ? 2 * x : 0; }, 3)).toEqual([2]);
     expect(said(warn)).toEqual([]);
+    expect(said(warn, 'identical')).toEqual([]);
   });
 });
