@@ -13,7 +13,7 @@ import { isScalarObject } from './core/scalars.js';
 import type { Back, DenseGradients, Gradients, Jacobians } from './types.js';
 import { checkedFunction, describeValue, isImplicit, trace, type CutSuspect, type TextNotReadBack } from './call.js';
 import { callerLine, suspect } from './escapes.js';
-import type { EqualityHeld } from './coercion.js';
+import type { EqualityHeld } from '../rules/equalities.js';
 
 /**
  * Runs `f(...args)` while recording, and returns its value with the pullback.
@@ -256,14 +256,14 @@ function reportEqualityHeld(f: Function, cut: EqualityHeld): void {
   if (cut.equalTo === null) {
     suspect(
       `identity held in ${Function.prototype.toString.call(f)}`,
-      `f found an argument identical (===, ==) to the caller's object it had stored${where ? ` at ${where}` : ''}, and f's result depends on none of its arguments: if that is a cache keyed by the object (if (p === lastP) return lastResult, filled by a plain call), it returned a value computed outside this differentiation, a constant here, and the derivative through it is lost (null).`,
+      `f found an argument identical (===, ==, Object.is) to the caller's object it had stored${where ? ` at ${where}` : ''}, and f's result depends on none of its arguments: if that is a cache keyed by the object (if (p === lastP) return lastResult, filled by a plain call), it returned a value computed outside this differentiation, a constant here, and the derivative through it is lost (null).`,
       'Bypass the cache while differentiating (if (!isderiving() && p === lastP) …), or key it by the numbers. If the result truly does not depend on the arguments there, ignore this.',
     );
     return;
   }
   suspect(
     `equality held in ${Function.prototype.toString.call(f)}`,
-    `f found a traced number equal (===, ==) to a number it had stored (${cut.equalTo}, a constant to this differentiation)${where ? ` at ${where}` : ''}, and f's result does not depend on that traced number: if that is a cache keyed by value (if (theta !== cachedTheta) { … }, a memo filled by a plain call), it returned a value computed outside this differentiation, a constant here, and the derivative through it is lost (null or 0).`,
+    `f found a traced number equal (===, ==, Object.is) to a number it had stored (${cut.equalTo}, a constant to this differentiation)${where ? ` at ${where}` : ''}, and f's result does not depend on that traced number: if that is a cache keyed by value (if (theta !== cachedTheta) { … }, a memo filled by a plain call), it returned a value computed outside this differentiation, a constant here, and the derivative through it is lost (null or 0).`,
     'Bypass the cache while differentiating (if (!isderiving() && theta === cachedTheta) …). If the result truly does not depend on it there (a flat branch at a knot), ignore this.',
   );
 }

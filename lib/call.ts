@@ -15,7 +15,7 @@ import { beginStores, endStores, outwardOf, takeFrozenHeld, takeLocked } from '.
 import '../proxies/scheduled.js'; // (callbacks f schedules are cleaned when they run)
 import { ensureRewritten } from './rewritten.js';
 import { textsNotReadBack } from '../rules/text.js';
-import { equalitiesHeldOn, type EqualityHeld } from './coercion.js';
+import { equalitiesHeldOn, type EqualityHeld } from '../rules/equalities.js';
 
 /** Text a traced number of the call wrote that was not read back as a number: rules/text.ts. */
 export type TextNotReadBack = ReturnType<typeof textsNotReadBack>[number];

@@ -3,17 +3,18 @@
 // these has a derivative; each answers from the primal value. `Number(x)` returns a traced
 // number itself. The transform routes them here.
 
-import { live, numberOf, primal, Traced, isTraced } from './core/traced.js';
+import { live, primal, Traced, isTraced } from './core/traced.js';
 import { compareSymbolic, type Comparison, isSymbolic } from './core/symbolic.js';
 import { convertsToPrimitive, toNumber, toPrimitive } from '../rules/operands.js';
 import { readBack } from '../rules/text.js';
 import { callerLine, doubt } from './escapes.js';
 import { refuseForeignTraced } from './core/foreign.js';
 import { fieldInside } from './core/scalars.js';
-import { innermostOpenTape, isDeriving, onIdle } from './core/scope.js';
+import { isDeriving } from './core/scope.js';
 import { callImported, wasRewritten } from './imported.js';
 import { callMethod, searchesOrStores } from '../rules/builtins.js';
-import { isIdentityObject as isIdentity, originalOf, sameObject, standInNode } from '../proxies/standins.js';
+import { isIdentityObject as isIdentity, originalOf, sameObject } from '../proxies/standins.js';
+import { noteEqualityHeld, noteIdentityHeld } from '../rules/equalities.js';
 
 const unwrap = (x: unknown): unknown => (isTraced(x) ? primal(x) : x);
 
@@ -118,63 +119,7 @@ export function ne(a: unknown, b: unknown): boolean {
 // null with no word. Where neither side is a number written in the source the transform calls
 // these forms (rewrite-operators.ts: `x === 0` in sinc is a branch, not a cache); an equality
 // that held between a traced number and a plain one is noted, and the API says so when f's
-// result turns out not to depend on that traced number (lib/api.ts, lib/forward/).
-
-/** An equality that held between traced `by` and a stored number, and the stack where. */
-export interface EqualityHeld {
-  /**
-   * The traced number found equal; null for an argument found identical (`p === lastP`) to
-   * the caller's object stored outside: an object cache, cut off from every input.
-   */
-  readonly by: Traced | null;
-  readonly tape: object;
-  /** The stored number (null: an object). */
-  readonly equalTo: number | null;
-  readonly where: Error | null;
-}
-
-let equalitiesHeld: EqualityHeld[] = [];
-/** Stacks taken per call at most (a loop finding many equal pairs pays for the first few only). */
-const STACKS_TAKEN = 4;
-const NOTED_AT_MOST = 64;
-onIdle(() => {
-  if (equalitiesHeld.length > 0) equalitiesHeld = [];
-});
-
-/**
- * Notes `a == b` that held, where one side is traced and the other a constant to its tape: a
- * plain number, or a number an enclosing differentiation traces (a cache filled by the outer
- * level, hit by an inner `derivative` of the same function).
- */
-function noteEqualityHeld(a: unknown, b: unknown): void {
-  const by = constantTo(a, b) ? a : constantTo(b, a) ? b : null;
-  if (by === null) return;
-  // (one note per traced number: a loop comparing it with a table's numbers notes it once; and
-  // a few dozen in all, which the sweep is asked about)
-  if (equalitiesHeld.length >= NOTED_AT_MOST || equalitiesHeld.some((e) => e.by === by)) return;
-  equalitiesHeld.push({ by, tape: by.tracedTape, equalTo: numberOf(by === a ? b : a), where: equalitiesHeld.length < STACKS_TAKEN ? new Error() : null });
-}
-
-/** Notes `a === b` that held between two forms of one object: an argument's stand-in and the caller's object (once per tape). */
-function noteIdentityHeld(a: object, b: object): void {
-  if (a === b) return;
-  const tape = (standInNode(a) ?? standInNode(b))?.wrapping.tape ?? innermostOpenTape();
-  if (tape === undefined || equalitiesHeld.length >= NOTED_AT_MOST || equalitiesHeld.some((e) => e.by === null && e.tape === tape)) return;
-  equalitiesHeld.push({ by: null, tape, equalTo: null, where: equalitiesHeld.length < STACKS_TAKEN ? new Error() : null });
-}
-
-/** Whether `x` is a traced number of a running differentiation to whose tape `other` is a constant number. */
-function constantTo(x: unknown, other: unknown): x is Traced {
-  if (!isTraced(x) || !x.tracedTape.active) return false;
-  if (typeof other === 'number') return true;
-  for (let v = other; isTraced(v); v = v.tracedValue) if (v.tracedTape === x.tracedTape) return false;
-  return isTraced(other);
-}
-
-/** The equalities with stored numbers that held for traced numbers of `tape` (lib/call.ts asks when f has returned). */
-export function equalitiesHeldOn(tape: object): readonly EqualityHeld[] {
-  return equalitiesHeld.length === 0 ? [] : equalitiesHeld.filter((e) => e.tape === tape);
-}
+// result turns out not to depend on that traced number (rules/equalities.ts).
 
 const noteHeld = (a: unknown, b: unknown): void => (isIdentity(a) && isIdentity(b) ? noteIdentityHeld(a, b) : noteEqualityHeld(a, b));
 

@@ -1,10 +1,11 @@
 // `Object(x)`, `x instanceof C` and Object's reflection (is, getPrototypeOf, isFrozen, isSealed,
 // isExtensible) given traced numbers: a traced number answers as its number does.
 
-import { type Traced, isTraced, primal, textOfTraced } from '../../lib/core/traced.js';
+import { type Traced, isTraced, numberOf, primal, textOfTraced } from '../../lib/core/traced.js';
 import { fieldInside } from '../../lib/core/scalars.js';
 import { isIdentityObject as isIdentity, sameObject } from '../../proxies/standins.js';
 import { likeBuiltin } from '../like-builtin.js';
+import { noteEqualityHeld, noteIdentityHeld } from '../equalities.js';
 import { typedStandIn } from '../../proxies/typed-arrays.js';
 import { builtinGetPrototypeOf, builtinIsExtensible, builtinIsFrozen, builtinIsSealed, builtinObjectIs } from './platform.js';
 
@@ -71,13 +72,22 @@ export function instanceOf(a: unknown, c: unknown): boolean {
 /** `Object.is`: a traced number is its value (and is the same as itself). */
 export const objectIs = likeBuiltin({
   is(a: unknown, b: unknown): boolean {
-    if (!isTraced(a) && !isTraced(b)) return builtinObjectIs(a, b) || (isIdentity(a) && isIdentity(b) && sameObject(a, b));
+    if (!isTraced(a) && !isTraced(b)) {
+      if (builtinObjectIs(a, b)) return true;
+      if (!isIdentity(a) || !isIdentity(b) || !sameObject(a, b)) return false;
+      noteIdentityHeld(a, b); // (`Object.is(p, lastP)`, a cache's test, as `===`'s: rules/equalities.ts)
+      return true;
+    }
     // (a number field's instance is an object, itself only)
     const fa = fieldInside(a);
     const fb = fieldInside(b);
     if (fa !== undefined || fb !== undefined) return builtinObjectIs(fa ?? a, fb ?? b);
     const numberLike = (x: unknown) => typeof x === 'number' || isTraced(x);
-    return numberLike(a) && numberLike(b) && builtinObjectIs(primal(a), primal(b));
+    const same = numberLike(a) && numberLike(b) && builtinObjectIs(primal(a), primal(b));
+    // (`Object.is(t, lastT)`, a cache's test, is noted as `===` is; not at 0 or NaN, what
+    // `Object.is(x, -0)` and `Object.is(x, NaN)` are written for)
+    if (same && numberOf(a) !== 0 && !Number.isNaN(numberOf(a))) noteEqualityHeld(a, b);
+    return same;
   },
 }.is, Object.is);
 

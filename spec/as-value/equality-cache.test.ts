@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } fr
 import { compileGradient, derivative, gradient, isderiving, jacobian, jvp } from 'zygote-ts';
 
 const expensive = (t: number) => Math.sin(t) * t;
-const said = (warn: MockInstance, what = 'equal (===, ==) to a number it had stored') => warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes(what));
+const said = (warn: MockInstance, what = 'equal (===, ==, Object.is) to a number it had stored') => warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes(what));
 
 describe('an equality with a stored number, then a result that does not depend on x', () => {
   let warn: MockInstance;
@@ -92,6 +92,25 @@ describe('an equality with a stored number, then a result that does not depend o
     // (an object compared by identity where the result still depends on it says nothing)
     expect(gradient((p: { x: number; y: number }) => (p === lastP ? 2 * p.x : p.y), rect)).toEqual([{ x: 2, y: null }]);
     expect(said(warn, 'identical')).toHaveLength(2);
+  });
+
+  it('Object.is as the cache test, by number or by object', () => {
+    let lastT = NaN;
+    let lastV = 0;
+    const square = (t: number) => (Object.is(t, lastT) ? lastV : ((lastT = t), (lastV = t * t)));
+    square(3);
+    expect(gradient(square, 3)).toEqual([null]);
+    expect(said(warn)).toHaveLength(1);
+    let lastP: number[] | null = null;
+    let lastR = 0;
+    const product = (p: number[]) => (Object.is(p, lastP) ? lastR : ((lastP = p), (lastR = p[0]! * p[1]!)));
+    const xy = [2, 3];
+    product(xy);
+    expect(gradient(product, xy)).toEqual([null]);
+    expect(said(warn, 'identical')).toHaveLength(1);
+    // (Object.is(x, -0) and Object.is(x, NaN), its uses with a constant, say nothing)
+    expect(gradient((x: number) => (Object.is(x, -0) ? 1 : x), -0)).toEqual([null]);
+    expect(said(warn)).toHaveLength(1);
   });
 
   it('no word for a branch on a number written in the source, a result that depends on x, or a bypassed cache', () => {
