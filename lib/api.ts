@@ -263,7 +263,7 @@ function reportEqualityHeld(f: Function, cut: EqualityHeld): void {
   }
   suspect(
     `equality held in ${Function.prototype.toString.call(f)}`,
-    `f found a traced number equal (===, ==, Object.is) to a number it had stored (${cut.equalTo}, a constant to this differentiation)${where ? ` at ${where}` : ''}, and f's result does not depend on that traced number: if that is a cache keyed by value (if (theta !== cachedTheta) { … }, a memo filled by a plain call), it returned a value computed outside this differentiation, a constant here, and the derivative through it is lost (null or 0).`,
+    `f found a traced number equal (===, ==, Object.is, indexOf) to a number it had stored (${cut.equalTo}, a constant to this differentiation)${where ? ` at ${where}` : ''}, and f's result does not depend on that traced number: if that is a cache keyed by value (if (theta !== cachedTheta) { … }, a memo filled by a plain call), it returned a value computed outside this differentiation, a constant here, and the derivative through it is lost (null or 0).`,
     'Bypass the cache while differentiating (if (!isderiving() && theta === cachedTheta) …). If the result truly does not depend on it there (a flat branch at a knot), ignore this.',
   );
 }

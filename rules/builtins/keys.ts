@@ -14,6 +14,7 @@ import { kindOf } from '../../proxies/kinds.js';
 import { noteWeakEntry } from '../../proxies/cleanup.js';
 import { onIdle } from '../../lib/core/scope.js';
 import { typedStandIn } from '../../proxies/typed-arrays.js';
+import { noteEqualityHeld } from '../equalities.js';
 import { ArrayProto, TypedArrayProto, mapDelete, mapGet, mapGetOrInsert, mapGetOrInsertComputed, mapHas, mapSet, setAdd, setDelete, setHas, weakMapDelete, weakMapGet, weakMapGetOrInsert, weakMapGetOrInsertComputed, weakMapHas, weakMapSet, weakSetAdd, weakSetDelete, weakSetHas } from './platform.js';
 
 export const numberLike = (x: unknown): boolean => typeof x === 'number' || isTraced(x);
@@ -249,6 +250,16 @@ export function search(a: ArrayLike<unknown>, x: unknown, from: number, step: 1 
   return -1;
 }
 
+/**
+ * Index `i` of a search for `x` in `a`; a traced number found equal to a stored one is noted as
+ * `===` notes it (a memo's keys: `const i = keys.indexOf(t); if (i >= 0) return values[i]`).
+ * (`includes` is not: `[0, 1].includes(x)` is a branch on numbers written in the source.)
+ */
+function foundAt(a: ArrayLike<unknown>, x: unknown, i: number): number {
+  if (i >= 0 && isTraced(x)) noteEqualityHeld(x, a[i]);
+  return i;
+}
+
 /** The fromIndex in a search's `args` as the array methods resolve it (`fallback` when none is given; a traced one is its value). */
 export function start(length: number, args: unknown[], fallback: number): number {
   if (args.length < 2) return fallback;
@@ -263,11 +274,11 @@ export function searchByValue(receiver: object, fn: Function, args: unknown[]): 
   switch (fn) {
     case ArrayProto.indexOf: {
       const a = receiver as unknown[];
-      return search(a, args[0], Math.max(start(a.length, args, 0), 0), 1, false);
+      return foundAt(a, args[0], search(a, args[0], Math.max(start(a.length, args, 0), 0), 1, false));
     }
     case ArrayProto.lastIndexOf: {
       const a = receiver as unknown[];
-      return search(a, args[0], Math.min(start(a.length, args, a.length - 1), a.length - 1), -1, false);
+      return foundAt(a, args[0], search(a, args[0], Math.min(start(a.length, args, a.length - 1), a.length - 1), -1, false));
     }
     case ArrayProto.includes: {
       const a = receiver as unknown[];
