@@ -35,7 +35,7 @@ onIdle(() => {
  */
 export function noteEqualityHeld(a: unknown, b: unknown): void {
   const by = constantTo(a, b) ? a : constantTo(b, a) ? b : null;
-  if (by === null) return;
+  if (by === null || isStep(by)) return;
   // (one note per traced number: a loop comparing it with a table's numbers notes it once; and
   // a few dozen in all, which the sweep is asked about)
   if (equalitiesHeld.length >= NOTED_AT_MOST || equalitiesHeld.some((e) => e.by === by)) return;
@@ -50,6 +50,18 @@ export function noteIdentityHeld(a: object, b: object): void {
   equalitiesHeld.push({ by: null, tape, equalTo: null, where: equalitiesHeld.length < STACKS_TAKEN ? new Error() : null });
 }
 
+/**
+ * Whether `x` is a step's result (`Math.round(t)`, a key rounded for a table): its derivative
+ * is 0, and a hit on it loses none. (A forward tape keeps no rows: there a step's tangent is 0,
+ * which the report passes over.)
+ */
+function isStep(x: Traced): boolean {
+  const tape = x.tracedTape;
+  if (tape.tangents !== null) return false;
+  const row = tape.rowAt(x.tracedIndex);
+  return row.kind === 'scalar' && (row.a >= 0 || row.b >= 0) && row.da === 0 && row.db === 0;
+}
+
 /** Whether `x` is a traced number of a running differentiation to whose tape `other` is a constant number. */
 function constantTo(x: unknown, other: unknown): x is Traced {
   if (!isTraced(x) || !x.tracedTape.active) return false;
@@ -60,5 +72,7 @@ function constantTo(x: unknown, other: unknown): x is Traced {
 
 /** The equalities with stored numbers that held for traced numbers of `tape` (lib/call.ts asks when f has returned). */
 export function equalitiesHeldOn(tape: object): readonly EqualityHeld[] {
-  return equalitiesHeld.length === 0 ? [] : equalitiesHeld.filter((e) => e.tape === tape);
+  return equalitiesHeld.length === 0 ? NONE_HELD : equalitiesHeld.filter((e) => e.tape === tape);
 }
+
+const NONE_HELD: readonly EqualityHeld[] = [];
