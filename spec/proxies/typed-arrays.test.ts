@@ -170,7 +170,16 @@ describe('typed arrays as arguments', () => {
       }
       return t[0]! * (Object.isExtensible(t) ? t[1]! : 3) * k + (Object.isSealed(t) ? t[1]! * 100 : 0) + t.label.length;
     };
-    for (const lock of [Object.seal, Object.preventExtensions, () => {}]) {
+    // (Node 24's V8 follows the newer spec: a typed array with elements cannot be sealed, Object.seal throws)
+    const canSeal = (() => {
+      try {
+        Object.seal(new Float64Array(1));
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    for (const lock of [...(canSeal ? [Object.seal] : []), Object.preventExtensions, () => {}]) {
       const plainValue = f(make(lock)());
       const t = make(lock)();
       expect(withgradient(f, t).val).toBe(plainValue);
@@ -179,7 +188,8 @@ describe('typed arrays as arguments', () => {
       checks(f as F, make(lock));
       expect(compileGradient(f)(make(lock)())).toEqual(gradient(f, make(lock)()));
     }
-    expect(withgradient(f, make(Object.seal)())).toEqual({ val: 562, grad: [Float64Array.of(30, 100)] });
+    if (canSeal) expect(withgradient(f, make(Object.seal)())).toEqual({ val: 562, grad: [Float64Array.of(30, 100)] });
+    else expect(() => make(Object.seal)()).toThrow(TypeError);
   });
 
   // (f got a Float64Array: `v.x` read undefined, NaN where plain JavaScript gives 2; `v
