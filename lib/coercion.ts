@@ -14,6 +14,7 @@ import { isDeriving } from './core/scope.js';
 import { callImported, wasRewritten } from './imported.js';
 import { callMethod, searchesOrStores } from '../rules/builtins.js';
 import { isIdentityObject as isIdentity, originalOf, sameObject } from '../proxies/standins.js';
+import { sameAsProduced } from '../proxies/drafts.js';
 import { noteEqualityHeld, noteIdentityHeld } from '../rules/equalities.js';
 
 const unwrap = (x: unknown): unknown => (isTraced(x) ? primal(x) : x);
@@ -32,7 +33,7 @@ function compare(op: Comparison, a: unknown, b: unknown): boolean {
   b = fieldInside(b) ?? b;
   // Two objects are equal when they are one object of the plain program (a stand-in is its original).
   if ((op === '===' || op === '!==' || op === '==' || op === '!=') && isIdentity(a) && isIdentity(b)) {
-    return sameObject(a, b) === (op === '===' || op === '==');
+    return (sameObject(a, b) || sameAsProduced(a, b, sameObject)) === (op === '===' || op === '==');
   }
   // An object operand converts as JavaScript converts it, but here its `valueOf` may give a
   // traced number (rules/operands.ts): relational comparisons convert both sides, left

@@ -18,6 +18,7 @@
 
 import { noteMade, noteMadeField, notePrivate, noteStore, privateStored, storesNoted, type PrivateUpdate } from './cleanup.js';
 export { notePrivate, privateStored, noteVariable, variableStored, capturedStored, settleGlobal } from './cleanup.js';
+import { noteDraftStore } from './drafts.js';
 import { currentForm, privateHostOf, standInNode } from './standins.js';
 import { isTraced, reportEscape } from '../lib/core/traced.js';
 
@@ -29,7 +30,9 @@ import { isTraced, reportEscape } from '../lib/core/traced.js';
  */
 export function touch<R>(container: unknown, result: R): R {
   noteStore(container);
-  if (ArrayBuffer.isView(container) && !isIntegerArray(container) && isTraced(result) && result.tracedTape.active) reportEscape(result, 'typed array store');
+  if (ArrayBuffer.isView(container)) {
+    if (!isIntegerArray(container) && isTraced(result) && result.tracedTape.active) reportEscape(result, 'typed array store');
+  } else if (storesNoted()) noteDraftStore(container); // (an immer draft: proxies/drafts.ts)
   return result;
 }
 

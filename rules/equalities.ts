@@ -5,7 +5,7 @@
 
 import { isTraced, numberOf, type Traced } from '../lib/core/traced.js';
 import { innermostOpenTape, onIdle } from '../lib/core/scope.js';
-import { standInNode } from '../proxies/standins.js';
+import { sameObject, standInNode } from '../proxies/standins.js';
 
 /** An equality that held between traced `by` and a stored number, and the stack where. */
 export interface EqualityHeld {
@@ -44,7 +44,7 @@ export function noteEqualityHeld(a: unknown, b: unknown): void {
 
 /** Notes `a === b` that held between two forms of one object: an argument's stand-in and the caller's object (once per tape). */
 export function noteIdentityHeld(a: object, b: object): void {
-  if (a === b) return;
+  if (a === b || !sameObject(a, b)) return; // (not one object: immer's result equal to its base, proxies/drafts.ts)
   const tape = (standInNode(a) ?? standInNode(b))?.wrapping.tape ?? innermostOpenTape();
   if (tape === undefined || equalitiesHeld.length >= NOTED_AT_MOST || equalitiesHeld.some((e) => e.by === null && e.tape === tape)) return;
   equalitiesHeld.push({ by: null, tape, equalTo: null, where: equalitiesHeld.length < STACKS_TAKEN ? new Error() : null });

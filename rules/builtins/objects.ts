@@ -4,6 +4,7 @@
 import { type Traced, isTraced, numberOf, primal, textOfTraced } from '../../lib/core/traced.js';
 import { fieldInside } from '../../lib/core/scalars.js';
 import { isIdentityObject as isIdentity, sameObject } from '../../proxies/standins.js';
+import { sameAsProduced } from '../../proxies/drafts.js';
 import { likeBuiltin } from '../like-builtin.js';
 import { noteEqualityHeld, noteIdentityHeld } from '../equalities.js';
 import { typedStandIn } from '../../proxies/typed-arrays.js';
@@ -74,7 +75,8 @@ export const objectIs = likeBuiltin({
   is(a: unknown, b: unknown): boolean {
     if (!isTraced(a) && !isTraced(b)) {
       if (builtinObjectIs(a, b)) return true;
-      if (!isIdentity(a) || !isIdentity(b) || !sameObject(a, b)) return false;
+      if (!isIdentity(a) || !isIdentity(b)) return false;
+      if (!sameObject(a, b)) return sameAsProduced(a, b, sameObject); // (immer's result equal to its base: proxies/drafts.ts)
       noteIdentityHeld(a, b); // (`Object.is(p, lastP)`, a cache's test, as `===`'s: rules/equalities.ts)
       return true;
     }

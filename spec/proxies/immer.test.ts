@@ -138,6 +138,50 @@ describe('produce inside f', () => {
     expect(gk2).toBeCloseTo((pushing({ w: [1, 5] }, 3 + 1e-6) - pushing({ w: [1, 5] }, 3 - 1e-6)) / 2e-6, 8);
   });
 
+  it('a recipe that stores traced numbers equal to those there returns the state it was given, as in plain code (next === state)', () => {
+    type S = { x: number; y: number; a: { z: number }; w: number[]; m: Map<string, number> };
+    const make = (): S => ({ x: 2, y: 20, a: { z: 3 }, w: [1, 4], m: new Map([['p', 5]]) });
+    // immer compares by identity: a traced number is another object than the number there, so
+    // produce made a new state at k = 1, and `next === s` took the other branch (3, not 20)
+    const scaled = (s: S, k: number) => {
+      const next = produce(s, (d) => {
+        d.x = d.x * k;
+      });
+      return next === s ? s.y : next.x + 1;
+    };
+    const nested = (s: S, k: number) => {
+      const next = produce(s, (d) => {
+        d.a.z = d.a.z * k;
+        d.w[1] = d.w[1]! * k;
+        d.m.set('p', d.m.get('p')! * k);
+      });
+      return Object.is(next, s) && next.a === s.a ? s.y * k : next.a.z + next.w[1]! + next.m.get('p')!;
+    };
+    // a change beside the equal numbers is a change
+    const changed = (s: S, k: number) => {
+      const next = produce(s, (d) => {
+        d.x = d.x * k;
+        d.y = d.y + 1;
+      });
+      return next !== s ? next.x * next.y : 0;
+    };
+    const h = 1e-6;
+    for (const f of [scaled, nested, changed]) {
+      for (const k of [1, 2]) {
+        const [gs, gk] = gradient(f, make(), k);
+        expect(withgradient(f, make(), k).val).toBe(f(make(), k)); // (plain numbers: plain JavaScript)
+        expectMatchesFiniteDifferences((s: S) => f(s, k), make, gs);
+        // (k = 1 is where the identity branches, as `k === 1 ? …` would: the branch taken's derivative)
+        if (k !== 1 || f === changed) expect(gk ?? 0).toBeCloseTo((f(make(), k + h) - f(make(), k - h)) / (2 * h), 6);
+      }
+    }
+    expect(withgradient(scaled, make(), 1).val).toBe(20);
+    expect(gradient(scaled, make(), 1)[1]).toBe(null);
+    expect(gradient(nested, make(), 1)[1]).toBe(20);
+    // the number read from the result keeps its derivative in k
+    expect(gradient((k: number) => produce(make(), (d) => void (d.x = d.x * k)).x, 1)).toEqual([2]);
+  });
+
   it("a frozen state's Map and Set refuse f's writes as they do in plain JavaScript (immer's locks are their own properties)", () => {
     // (the Map's stand-in had no own properties: m.set went through, and the caller's Map kept 3)
     const make = () => freeze({ m: new Map([['a', 3]]), s: new Set([1]) }, true);

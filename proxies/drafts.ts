@@ -1,0 +1,91 @@
+// immer's `produce` called by f, with a traced number stored into its draft. immer decides
+// whether the recipe changed anything by identity (`Object.is`): `d.x = d.x * k` at k = 1
+// stores a traced number, another object than the number there, so produce returns a new
+// state where plain JavaScript returns the one it was given, and `next === state` (how
+// reducers, memos and stores tell "nothing changed") was false: another branch, silently.
+// The traced number must stay in the result (it carries the derivative in k), so the
+// identity is made right where rewritten code asks for it: `===`, `==`, `Object.is` find a
+// state produce made equal to its base when it differs from it only by traced numbers equal
+// to the numbers there (and by such states nested). Code that was not rewritten (React's
+// bail-out, a selector's memo) still sees two objects.
+
+import { onIdle } from '../lib/core/scope.js';
+import { isTraced, primal } from '../lib/core/traced.js';
+
+/** immer marks every draft with this registered symbol; its value is the draft's state. */
+const IMMER_STATE = Symbol.for('immer-state');
+
+/** What zygote-ts reads of immer's draft state (immer 9–11 name its fields so). */
+interface DraftState {
+  readonly base_: unknown;
+  readonly copy_: unknown;
+  readonly parent_?: DraftState;
+}
+
+/** States of drafts f stored an object into (and their parents'), while a differentiation runs. */
+const written = new Set<DraftState>();
+/** The last container asked about: a loop storing into one array reads its state once. */
+let lastAsked: unknown = null;
+onIdle(() => {
+  written.clear();
+  lastAsked = null;
+});
+
+/**
+ * After a store of an object by rewritten code (`d.x = v`, `d.m.set(k, v)`: the value may be
+ * traced, or the Map draft `set` returns), while a differentiation runs: notes an immer draft.
+ */
+export function noteDraftStore(container: unknown): void {
+  if (container === lastAsked || typeof container !== 'object' || container === null) return;
+  lastAsked = container;
+  let state: DraftState | undefined;
+  try {
+    state = (container as Record<symbol, DraftState | undefined>)[IMMER_STATE];
+  } catch {
+    return; // (a revoked Proxy)
+  }
+  for (; typeof state === 'object' && state !== null && 'base_' in state && !written.has(state); state = state.parent_) written.add(state);
+}
+
+/**
+ * Whether `a` and `b` (two objects that are not one) are a state produce returned and its
+ * base, differing only by traced numbers equal to the base's numbers: one object in the plain
+ * program. `same` says whether two objects are one (a stand-in is its original).
+ */
+export function sameAsProduced(a: object, b: object, same: (a: object, b: object) => boolean): boolean {
+  if (written.size === 0) return false;
+  return unchangedCopy(a, b, same, 0) || unchangedCopy(b, a, same, 0);
+}
+
+function unchangedCopy(copy: object, base: object, same: (a: object, b: object) => boolean, depth: number): boolean {
+  if (depth > 64) return false;
+  let state: DraftState | undefined;
+  for (const s of written) if (s.copy_ === copy) state = s;
+  if (state === undefined || typeof state.base_ !== 'object' || state.base_ === null || !same(state.base_, base)) return false;
+  const from = state.base_;
+  const alike = (v: unknown, w: unknown): boolean => {
+    if (v === w) return true;
+    const numberLike = (x: unknown) => typeof x === 'number' || isTraced(x);
+    if (numberLike(v) && numberLike(w)) return Object.is(primal(v), primal(w));
+    if (typeof v !== 'object' || typeof w !== 'object' || v === null || w === null) return false;
+    return same(v, w) || unchangedCopy(v, w, same, depth + 1);
+  };
+  if (copy instanceof Map) {
+    if (!(from instanceof Map) || copy.size !== from.size) return false;
+    for (const [k, v] of copy) if (!from.has(k) || !alike(v, from.get(k))) return false;
+    return true;
+  }
+  if (copy instanceof Set || from instanceof Set || from instanceof Map) return false; // (a Set's members are its keys: a traced one is another key)
+  if (Array.isArray(copy) !== Array.isArray(from) || Object.getPrototypeOf(copy) !== Object.getPrototypeOf(from)) return false;
+  const keys = Reflect.ownKeys(copy);
+  if (keys.length !== Reflect.ownKeys(from).length) return false;
+  for (const k of keys) {
+    if (!Object.prototype.hasOwnProperty.call(from, k)) return false;
+    const d = Reflect.getOwnPropertyDescriptor(copy, k)!;
+    const e = Reflect.getOwnPropertyDescriptor(from, k)!;
+    if (!('value' in d) || !('value' in e)) {
+      if (d.get !== e.get || d.set !== e.set) return false;
+    } else if (!alike(d.value, e.value)) return false;
+  }
+  return true;
+}
