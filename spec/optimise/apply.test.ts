@@ -145,6 +145,18 @@ describe('applyUpdates', () => {
     expect(x.h).toBe(5);
   });
 
+  it("an array's named and Symbol-keyed properties are kept in its copy (slice, as immer's copy, dropped them)", () => {
+    const tag = Symbol('tag');
+    const make = () => Object.assign([1, 2], { label: 'weights', [tag]: 'first layer' });
+    const next = applyUpdates({ w: make(), b: 3 }, { w: [0.5, 0.5], b: 1 } as never);
+    expect([[...next.w], next.w.label, next.w[tag]]).toEqual([[1.5, 2.5], 'weights', 'first layer']);
+    const frozen = applyUpdates(freeze({ w: make() }, true), { w: [1, 1] } as never);
+    expect([frozen.w.label, Object.isFrozen(frozen.w)]).toEqual(['weights', true]);
+    const { x } = minimize((p: { w: number[] & { label: string } }) => (p.w[0]! - 3) ** 2 + (p.w[1]! + 1) ** 2, { w: Object.assign([1, 2], { label: 'weights' }) });
+    expect(x.w.label).toBe('weights');
+    expect(x.w[0]).toBeCloseTo(3, 6);
+  });
+
   it('updates a model trained by its own gradient: the loss falls by about the first-order prediction', () => {
     const model = { layer: new Linear(array([0.3, -0.2]), [0.1]) };
     const x = array([1, 2]);
