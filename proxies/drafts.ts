@@ -22,12 +22,16 @@ interface DraftState {
   readonly parent_?: DraftState;
 }
 
-/** States of drafts f stored an object into (and their parents'), while a differentiation runs. */
+/** States of drafts f stored an object into (and their parents'), while a differentiation runs: by their copy once they have one. */
 const written = new Set<DraftState>();
+let stateOfCopy = new WeakMap<object, DraftState>();
+let anyIndexed = false;
 /** The last container asked about: a loop storing into one array reads its state once. */
 let lastAsked: unknown = null;
 onIdle(() => {
   written.clear();
+  stateOfCopy = new WeakMap();
+  anyIndexed = false;
   lastAsked = null;
 });
 
@@ -47,20 +51,30 @@ export function noteDraftStore(container: unknown): void {
   for (; typeof state === 'object' && state !== null && 'base_' in state && !written.has(state); state = state.parent_) written.add(state);
 }
 
+/** The state whose copy `copy` is (states are indexed when asked: a draft has its copy from its first change on). */
+function stateOf(copy: object): DraftState | undefined {
+  for (const s of written) {
+    if (typeof s.copy_ !== 'object' || s.copy_ === null) continue;
+    stateOfCopy.set(s.copy_, s);
+    written.delete(s);
+    anyIndexed = true;
+  }
+  return stateOfCopy.get(copy);
+}
+
 /**
  * Whether `a` and `b` (two objects that are not one) are a state produce returned and its
  * base, differing only by traced numbers equal to the base's numbers: one object in the plain
  * program. `same` says whether two objects are one (a stand-in is its original).
  */
 export function sameAsProduced(a: object, b: object, same: (a: object, b: object) => boolean): boolean {
-  if (written.size === 0) return false;
+  if (written.size === 0 && !anyIndexed) return false;
   return unchangedCopy(a, b, same, 0) || unchangedCopy(b, a, same, 0);
 }
 
 function unchangedCopy(copy: object, base: object, same: (a: object, b: object) => boolean, depth: number): boolean {
   if (depth > 64) return false;
-  let state: DraftState | undefined;
-  for (const s of written) if (s.copy_ === copy) state = s;
+  const state = stateOf(copy);
   if (state === undefined || typeof state.base_ !== 'object' || state.base_ === null || !same(state.base_, base)) return false;
   const from = state.base_;
   const alike = (v: unknown, w: unknown): boolean => {
