@@ -396,6 +396,16 @@ export function key(x: unknown): unknown {
   return isIdentity(x) ? originalOf(x) : unwrap(x);
 }
 
+/**
+ * A `case` test that is not a constant written in the source (`case cachedT:`), given the
+ * discriminant as it was before {@link key}: a match between a traced number and a stored plain
+ * one is noted as `t === cachedT` notes it (a cache keyed by value, hit while differentiating).
+ */
+export function caseKeyStored(discriminant: unknown, test: unknown): unknown {
+  seqStored(discriminant, test);
+  return key(test);
+}
+
 // ---- Number and the number predicates -----------------------------------------------------
 const isNumberLike = (x: unknown): x is number | Traced => typeof x === 'number' || isTraced(x);
 

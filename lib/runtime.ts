@@ -153,6 +153,7 @@ export const __zy = Object.freeze({
   typeOfGlobal: coercion.typeOfGlobal,
   typeOfRead: coercion.typeOfRead,
   key: coercion.key,
+  caseKeyStored: coercion.caseKeyStored,
   // globals' functions the transform puts in place (lib/transform/rewrite-globals.ts)
   Math: mathCalls,
   // (`Number.isFinite(x)` and its kin called; Number destructured is `numberNow`. All of

@@ -36,7 +36,7 @@ export function binaryMethod(node: acorn.BinaryExpression, ctx: RewriteContext):
 }
 
 /** A constant written in the source: `2`, `-0`, `"2"`, the global `NaN` or `Infinity`. */
-function isWrittenConstant(node: acorn.AnyNode, ctx: RewriteContext): boolean {
+export function isWrittenConstant(node: acorn.AnyNode, ctx: RewriteContext): boolean {
   if (isConstantNumber(node as Node) || node.type === 'Literal' || isStringLiteral(node)) return true;
   return node.type === 'Identifier' && (node.name === 'NaN' || node.name === 'Infinity') && isGlobalName(node, ctx) && !ctx.scope.withRefs.has(node);
 }

@@ -10,12 +10,17 @@
  * returns and clears the slot. No user code runs between the two.
  *
  * `switch (d)` compares with `===`: discriminant and non-literal case tests go
- * through `__zy.key` (which unwraps a traced number to its value).
+ * through `__zy.key` (which unwraps a traced number to its value). A case test that is not a
+ * constant written in the source (`case cachedT:`) is compared as `d === cachedT` is, noting a
+ * match of a traced number with a stored one (a cache hit: rewrite-operators.ts `binaryMethod`),
+ * so the discriminant is kept in a temporary:
+ *   switch (t) { case cachedT: … }  →  switch (__zy.key(__zy$1 = t)) { case __zy.caseKeyStored(__zy$1, cachedT): … }
  */
 import type { Node } from './ast.js';
 import { isSyntacticBoolean } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
 import { group, runtime } from './context.js';
+import { isWrittenConstant } from './rewrite-operators.js';
 
 /** `&&`/`||` (not `??`), which become boolean-valued when only their truthiness is asked. */
 function isTruthinessLogical(node: Node): boolean {
@@ -110,9 +115,14 @@ export const rewriteSwitch: Rewriter = {
   test: (node) => node.type === 'SwitchStatement',
   rewrite(node, ctx) {
     if (node.type !== 'SwitchStatement') return;
-    ctx.ed.wrap(node.discriminant, `${runtime('key')}(`, ')');
+    const stored = (test: Node | null | undefined): test is Node => test != null && test.type !== 'Literal' && !isWrittenConstant(test, ctx);
+    // (`switch (true) { case x > 0: … }` compares booleans: nothing to note)
+    const discriminant = isWrittenConstant(node.discriminant, ctx) || isSyntacticBoolean(node.discriminant) || !node.cases.some((c) => stored(c.test)) ? null : ctx.temps.fresh();
+    ctx.ed.wrap(node.discriminant, `${runtime('key')}(${discriminant === null ? '' : `${discriminant} = `}`, ')');
     for (const c of node.cases) {
-      if (c.test && c.test.type !== 'Literal') ctx.ed.wrap(c.test, `${runtime('key')}(`, ')');
+      if (!c.test || c.test.type === 'Literal') continue;
+      if (discriminant !== null && stored(c.test)) ctx.ed.wrap(c.test, `${runtime('caseKeyStored')}(${discriminant}, `, ')');
+      else ctx.ed.wrap(c.test, `${runtime('key')}(`, ')');
     }
   },
 };

@@ -118,6 +118,61 @@ describe('an equality with a stored number, then a result that does not depend o
     expect(said(warn)).toHaveLength(1);
   });
 
+  // (a `case` compared the discriminant's number with no note: [null] with no word, where it is 3)
+  it('a cache tested by switch (case cachedT:), and no word for cases written as constants', () => {
+    let cachedT = NaN;
+    let cachedV = 0;
+    const cached = (t: number) => {
+      switch (t) {
+        case cachedT:
+          return cachedV;
+        default:
+          cachedT = t;
+          return (cachedV = t * t);
+      }
+    };
+    cached(1.5);
+    expect(gradient(cached, 1.5)).toEqual([null]);
+    expect(said(warn)).toHaveLength(1);
+    expect(said(warn)[0]).toMatch(/\(1\.5, a constant to this differentiation\) at .*equality-cache\.test\.ts:\d+/);
+    const two = 2;
+    const branches = (x: number) => {
+      switch (x) {
+        case 1:
+        case -1:
+          return 0;
+        case two:
+          return 3 * x;
+      }
+      switch (true) {
+        case x > 0:
+          return x * x;
+      }
+      return x;
+    };
+    expect(gradient(branches, 1)).toEqual([null]);
+    expect(gradient(branches, -1)).toEqual([null]);
+    expect(gradient(branches, 2)).toEqual([3]);
+    expect(gradient(branches, 3)).toEqual([6]);
+    // (the discriminant is read once, the cases in order until one matches)
+    const read: string[] = [];
+    const at = (name: string, v: number) => (read.push(name), v);
+    const once = (x: number) => {
+      switch (at('d', x)) {
+        case at('a', 1):
+          return 0;
+        case at('b', two):
+          return 5 * x;
+        case at('c', 3):
+          return 0;
+      }
+      return 0;
+    };
+    expect(gradient(once, 2)).toEqual([5]);
+    expect(read).toEqual(['d', 'a', 'b']);
+    expect(said(warn)).toHaveLength(1);
+  });
+
   it('no word for a branch on a number written in the source, a result that depends on x, or a bypassed cache', () => {
     expect(gradient((x: number) => (x === 0 ? 1 : Math.sin(x) / x), 0)).toEqual([null]);
     expect(gradient((x: number) => (x == 1 ? 0 : x * x), 1)).toEqual([null]);
