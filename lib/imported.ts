@@ -138,7 +138,7 @@ function lookedAtAsObject(fn: Function): void {
     () => {
       const where = callerLine(new Error().stack); // (the line that called it: a package's inner names say little, ramda's `f2`)
       return (
-        `${name}${where ? ` called at ${where}` : ''}, code that was not rewritten for differentiation (a package left out of include?), ` +
+        `${name}${where ? ` called at ${where}` : ''}, code that was not rewritten for differentiation (a package left out of include, a script, a file marked @zygote-ignore?), ` +
         `was given a traced number (or a typed array holding one), which to such code is an object: tests such as typeof x === "number", ` +
         `Number.isFinite(x) or x === 1.5 answer as for an object, so its result may be wrong.`
       );

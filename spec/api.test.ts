@@ -3,6 +3,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { array, configure, derivative, gradient, hessian, hvp, isderiving, jacfwd, jacobian, mul, NDArray, pullback, withgradient, withjacobian } from 'zygote-ts';
 import { unrewrittenFunction } from './fixtures/unrewritten.js';
 
+// (globals the specs define and call by name, as a script's helpers are)
+declare const zyGlobalHelper: (x: number) => number;
+declare const zyGlobalHelpers: { sq: (x: number) => number; square: (x: number) => number; rewritten: (x: number) => number };
+
 afterEach(() => {
   configure({ strict: false, warnings: true });
 });
@@ -263,6 +267,33 @@ describe('functions that reach gradient', () => {
     } finally {
       warn.mockRestore();
       delete g['zyHelper'];
+    }
+  });
+  it('a global helper that was not rewritten, called by name or as a global object\'s method, from a recompiled function or a rewritten file, says so', () => {
+    // (helperO.sq(x) + x in a recompiled function, and zyGlobalHelper(x) + x or zyGlobalHelpers.square(x) + x
+    // in this rewritten file, with helpers testing typeof x === 'number': 1 where it is 4, with no word)
+    const g = globalThis as unknown as Record<string, unknown>;
+    g['zyGlobalHelper'] = unrewrittenFunction('x', 'return typeof x === "number" ? x * x : 0');
+    g['zyGlobalHelpers'] = { sq: unrewrittenFunction('x', 'return typeof x === "number" ? x * x : 0'), square: unrewrittenFunction('x', 'return typeof x === "number" ? x * x : 0'), rewritten: (x: number) => x * x };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const saidObject = () => warn.mock.calls.map((c) => String(c[0])).filter((m) => /was given a traced number.*typeof x === "number"/s.test(m));
+    try {
+      const recompiled = unrewrittenFunction('x', 'return zyGlobalHelpers.sq(x) + x') as (x: number) => number;
+      gradient(recompiled, 1.5);
+      expect(saidObject()).toHaveLength(1);
+      gradient((x: number) => zyGlobalHelper(x) + x, 1.5);
+      expect(saidObject()).toHaveLength(2);
+      expect(saidObject()[1]).toMatch(/api\.test\.ts/);
+      gradient((x: number) => zyGlobalHelpers.square(x) + x, 1.5);
+      expect(saidObject()).toHaveLength(3);
+      // (a rewritten helper, and the plain run, as written: the receiver is the object)
+      expect(gradient((x: number) => zyGlobalHelpers.rewritten(x) + x, 1.5)).toEqual([4]);
+      expect(zyGlobalHelper(3) + zyGlobalHelpers.sq(2)).toBe(13);
+      expect(saidObject()).toHaveLength(3);
+    } finally {
+      warn.mockRestore();
+      delete g['zyGlobalHelper'];
+      delete g['zyGlobalHelpers'];
     }
   });
   it('Function reached another way in rewritten code: new globalThis.Function rewrites its body; Reflect.apply(Function, …) is reported', () => {

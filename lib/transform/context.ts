@@ -26,9 +26,11 @@ export interface RewriteOptions {
   /**
    * Check calls of names the code does not declare as calls into a package (rewrite-imports.ts):
    * in a function recompiled from its text, or a body given to `Function(…)`, such a name is a
-   * global, often a helper of the same code that was not rewritten either.
+   * global, often a helper of the same code that was not rewritten either. In a file ('given'),
+   * a global that a script or an ignored file defined: only calls in a function (or in code a
+   * direct eval runs) that give it something that may be traced (`f()`, `f("a")` stay as written).
    */
-  readonly checkFreeCalls?: boolean;
+  readonly checkFreeCalls?: boolean | 'given';
 }
 
 export interface RewriteContext {

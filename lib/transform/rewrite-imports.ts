@@ -11,12 +11,14 @@
  * runtime looks at the function called), which costs a call and changes nothing.
  */
 import type * as acorn from 'acorn';
-import { importsOf, memberName, type Node } from './ast.js';
+import { importsOf, isFunction, memberName, type Node } from './ast.js';
 import { parentOf, runtime, type RewriteContext, type Rewriter } from './context.js';
 import { hasPredicateArguments } from './rewrite-callbacks.js';
 import { eitherCopy } from './two-bodies.js';
 import { constBinding } from './rewrite-globals.js';
 import { LANGUAGE_GLOBALS } from './language-globals.js';
+import { holdsNoTraced, MUTATING_METHODS } from './rewrite-stores.js';
+import { callThroughRuntime } from './rewrite-builtins.js';
 
 function isPackageSpecifier(specifier: string): boolean {
   return !/^(?:\.|\/|[a-z][a-z0-9+.-]*:)/i.test(specifier) && specifier !== 'zygote-ts' && !specifier.startsWith('zygote-ts/');
@@ -44,9 +46,10 @@ function importedNamespace(node: Node, ctx: RewriteContext): string | null {
 /**
  * The imported function a call calls, and the receiver it calls it with (`void 0`, or the
  * namespace as code reads it): `f(x)`, `ns.f(x)`, and `(0, ns.f)(x)`, as code compiled to
- * CommonJS calls an imported function (esbuild, TypeScript, Babel), with no receiver.
+ * CommonJS calls an imported function (esbuild, TypeScript, Babel), with no receiver; a
+ * global called (`helper(x)`, `helperO.sq(x)`), receiver null: called as it reads its receiver.
  */
-function importedCallee(node: Node, ctx: RewriteContext): { callee: Node; receiver: string } | null {
+function importedCallee(node: Node, ctx: RewriteContext): { callee: Node; receiver: string | null } | null {
   if (node.type !== 'CallExpression' || node.optional) return null;
   let callee = node.callee as Node;
   let detached = false;
@@ -55,7 +58,8 @@ function importedCallee(node: Node, ctx: RewriteContext): { callee: Node; receiv
     detached = true;
     if (callee.type !== 'MemberExpression') return null;
   }
-  if (isImported(callee, ctx) || (!detached && isFreeCall(callee, ctx))) return { callee: node.callee as Node, receiver: 'void 0' };
+  if (isImported(callee, ctx)) return { callee: node.callee as Node, receiver: 'void 0' };
+  if (!detached && (isFreeCall(callee, ctx) || isFreeObjectMethod(callee, ctx)) && checksFreeCall(node, ctx)) return { callee, receiver: null };
   const namespace = callee.type === 'MemberExpression' && !callee.optional ? importedNamespace(callee.object as Node, ctx) : null;
   if (namespace !== null) return { callee: node.callee as Node, receiver: detached ? 'void 0' : namespace };
   if (!detached && isImportedAlias(callee, ctx)) return { callee, receiver: 'void 0' };
@@ -63,14 +67,45 @@ function importedCallee(node: Node, ctx: RewriteContext): { callee: Node; receiv
 }
 
 /**
- * A name the code does not declare, called (`helper(x)`), where the options ask it checked: in a
- * function recompiled from its text it is a global, and a helper of code that was not rewritten
- * either answered a traced number's `typeof` as for an object, with no word (`helper(x) + x` with
- * `helper = (x) => typeof x === 'number' ? x * x : 0` gave 1 where it is 4). Not the language's
- * own (`isFinite(x)` is the runtime's already; `eval(…)` is a direct eval only so spelled).
+ * A name the code does not declare, called (`helper(x)`): a global, perhaps a helper of code that
+ * was not rewritten (a function recompiled from its text, a script, a `// @zygote-ignore` file,
+ * `new Function`), which answered a traced number's `typeof` as for an object, with no word
+ * (`helper(x) + x` with `helper = (x) => typeof x === 'number' ? x * x : 0` gave 1 where it is 4).
+ * Checked as a package's function is; a rewritten one costs the runtime's call only. Not the
+ * language's own (`isFinite(x)` is the runtime's already; `eval(…)` is a direct eval only so
+ * spelled), nor a module loader's (`require('x')` must stay as written for bundlers).
  */
 function isFreeCall(node: Node, ctx: RewriteContext): boolean {
-  return ctx.options.checkFreeCalls === true && node.type === 'Identifier' && !LANGUAGE_GLOBALS.has(node.name) && !ctx.scope.isDeclared(node) && !ctx.scope.withRefs.has(node);
+  return ctx.options.checkFreeCalls !== undefined && ctx.options.checkFreeCalls !== false && node.type === 'Identifier' && isFreeName(node, ctx);
+}
+
+/**
+ * Whether a call of a global is checked where the options ask it: always in a function recompiled
+ * from its text; in a file, in a function (or code a direct eval runs: a module's top level runs
+ * at its import, before any differentiation) and given something that may be traced.
+ */
+function checksFreeCall(node: acorn.CallExpression, ctx: RewriteContext): boolean {
+  if (ctx.options.checkFreeCalls === true) return true;
+  if (!node.arguments.some((a) => a.type === 'SpreadElement' || !holdsNoTraced(a as Node, ctx))) return false;
+  return ctx.options.freeNamesMayBeLocal || ctx.ancestors.some(isFunction);
+}
+
+const LOADERS: ReadonlySet<string> = new Set(['require', 'define', 'importScripts']);
+
+function isFreeName(node: acorn.Identifier, ctx: RewriteContext): boolean {
+  return !LANGUAGE_GLOBALS.has(node.name) && !LOADERS.has(node.name) && !ctx.scope.isDeclared(node) && !ctx.scope.withRefs.has(node);
+}
+
+/**
+ * A method of an object named by a global (`helperO.sq(x)`), checked as `helper(x)` is: a
+ * function recompiled from its text called it unchecked (1 where it is 4). Not the language's own
+ * objects (`Math`, `JSON`: the runtime's already), nor the methods other rewrites take
+ * (`data.push(x)`, `data.sort(cmp)`: stores and comparators).
+ */
+function isFreeObjectMethod(node: Node, ctx: RewriteContext): boolean {
+  if (ctx.options.checkFreeCalls === undefined || ctx.options.checkFreeCalls === false || node.type !== 'MemberExpression' || node.optional || node.object.type !== 'Identifier' || !isFreeName(node.object, ctx)) return false;
+  const name = memberName(node);
+  return name === null || !(MUTATING_METHODS.has(name) || name === 'sort' || name === 'toSorted');
 }
 
 /**
@@ -95,6 +130,9 @@ export const rewriteImportedCall: Rewriter = {
     const found = importedCallee(node, ctx);
     if (found === null || node.type !== 'CallExpression') return;
     const { callee, receiver } = found;
+    // (a global, read once as JavaScript reads it, a getter of the global object too; the copy
+    // that runs while no differentiation does calls it as written: rewrite-builtins.ts)
+    if (receiver === null) return callThroughRuntime(node, hasPredicateArguments(node, ctx) ? 'callImportedPredicates' : 'callImported', ctx);
     const args = node.arguments;
     // (the receiver, an import binding or its `default`, is read twice: reading either runs nothing)
     // (`_.filter(xs, Boolean)`: callbacks answer with their truth where the package tests it

@@ -124,6 +124,8 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
     programTemps: !directEval,
     freeNamesMayBeLocal: directEval,
     twoBodies: (options.twoBodies ?? options.sourceMap !== false) && canMarkTwoBodies(code),
+    // (a global the file calls may be code that was not rewritten: a script, an ignored file)
+    checkFreeCalls: 'given',
   });
   const { ed } = result;
   if (!ed.s.hasChanged()) return unchanged;
@@ -194,7 +196,9 @@ export interface FunctionSourceOptions {
   /**
    * Check each call of a name the function does not declare (`helper(x)`: a global) as a call
    * into a package that was not rewritten is checked (lib/imported.ts), for code compiled from
-   * text, whose helpers may not be rewritten either. Default false.
+   * text, whose helpers may not be rewritten either (a file's are always). Default false: whether
+   * a function needs its rewrite is asked so (lib/rewritten.ts), and a call of a global alone
+   * does not make one.
    */
   checkFreeCalls?: boolean;
 }

@@ -92,6 +92,10 @@ describe('emitted shapes without inline fast paths (inlineFastPaths: false)', ()
     // Given to a method that calls it, such a function goes through the runtime too (checked
     // there while a differentiation runs); given elsewhere, or a local function, it is left.
     ['import * as ss from "ss"; import { sum } from "ss"; rows.map(ss.mean); xs.reduce(sum, 0); Array.from(a, sum); keep(ss.mean); rows.map(own); const agg = ss.max;', 'import * as ss from "ss"; import { sum } from "ss"; rows.map((0, __zy.importedFunction)(ss.mean)); xs.reduce((0, __zy.importedFunction)(sum), 0); (0, __zy.arrayFrom)(a, (0, __zy.importedFunction)(sum)); keep(ss.mean); rows.map(own); const agg = ss.max;'],
+    // A global called in a function with something that may be traced (a script's helper, perhaps not
+    // rewritten) is checked as a package's function is; not at the top level, with nothing traced, a
+    // store into a global array, or require.
+    ['function g(x) { f(x); h.m(x); f(); f("a"); require(x); Math.max(x); } f(a, b);', 'function g(x) { var __zy$1; (0, __zy.callImported)(void 0, f, x); (0, __zy.callImported)(__zy$1 = h, __zy$1.m, x); f(); f("a"); require(x); (0, __zy.Math.max)(x); } f(a, b);'],
     ['new Set(a); new Map; new Float32Array(3); new glMatrix.ARRAY_TYPE(3); new Point(1); new (a?.B)();', '(0, __zy.construct)( Set, a); (0, __zy.construct)(Map); (0, __zy.construct)( Float32Array, 3); (0, __zy.construct)( glMatrix.ARRAY_TYPE, 3); new Point(1); new (a?.B)();'],
   ])('%s', (input, expected) => {
     expect(body(input, { inlineFastPaths: false })).toBe(expected);
