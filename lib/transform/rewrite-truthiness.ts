@@ -21,6 +21,7 @@ import { isSyntacticBoolean } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
 import { group, runtime } from './context.js';
 import { isWrittenConstant } from './rewrite-operators.js';
+import { tempsAvailable } from './rewrite-inline.js';
 
 /** `&&`/`||` (not `??`), which become boolean-valued when only their truthiness is asked. */
 function isTruthinessLogical(node: Node): boolean {
@@ -116,8 +117,10 @@ export const rewriteSwitch: Rewriter = {
   rewrite(node, ctx) {
     if (node.type !== 'SwitchStatement') return;
     const stored = (test: Node | null | undefined): test is Node => test != null && test.type !== 'Literal' && !isWrittenConstant(test, ctx);
-    // (`switch (true) { case x > 0: … }` compares booleans: nothing to note)
-    const discriminant = isWrittenConstant(node.discriminant, ctx) || isSyntacticBoolean(node.discriminant) || !node.cases.some((c) => stored(c.test)) ? null : ctx.temps.fresh();
+    // (`switch (true) { case x > 0: … }` compares booleans: nothing to note; where no temporary can
+    // be declared, code a direct eval runs, the cases are compared as before, with no note)
+    const noted = !isWrittenConstant(node.discriminant, ctx) && !isSyntacticBoolean(node.discriminant) && node.cases.some((c) => stored(c.test)) && tempsAvailable(ctx);
+    const discriminant = noted ? ctx.temps.fresh() : null;
     ctx.ed.wrap(node.discriminant, `${runtime('key')}(${discriminant === null ? '' : `${discriminant} = `}`, ')');
     for (const c of node.cases) {
       if (!c.test || c.test.type === 'Literal') continue;

@@ -102,7 +102,7 @@ describe('emitted shapes without inline fast paths (inlineFastPaths: false)', ()
   });
 
   it('code a direct eval runs: a name it does not declare may be the caller’s local, and it declares no temporaries of its own', () => {
-    const out = transformScript('typeof x; y = a * b;', { directEval: true });
+    const out = transformScript('typeof x; y = a * b; switch (t) { case k: }', { directEval: true });
     expect(out).toContain('(0, __zy.typeOfRead)(() => x, () => typeof x);');
     expect(out).not.toContain('typeOfGlobal');
     expect(out).not.toMatch(/var __zy\$/);
