@@ -557,6 +557,8 @@ export class ProgramGenerator {
  * search methods) receive the calls that rewritten code sends through the runtime's
  * `callMethod`, except in a plain copy; `wo.data` is read (through `readData`) and written.
  *
+ * (pfn's function, whose text shows in a message such as `pfn in 0`'s, gets `log` as a local: a
+ * call of a global given a number is checked in rewritten code, and its text would change.)
  * The Proxies' traps log every operation but one: the runtime's look-up of a user-defined
  * operator (`a[Symbol.for("zygote-ts.operator.add")]`, rules/overloads.ts), a documented
  * extension that asks an object operand of `+ - * / **` and unary `-` for such a method.
@@ -584,7 +586,7 @@ const handler = {};
 for (const name of ["get", "set", "has", "deleteProperty", "getPrototypeOf", "setPrototypeOf", "ownKeys", "getOwnPropertyDescriptor", "defineProperty", "isExtensible", "preventExtensions", "apply", "construct"]) handler[name] = trap(name);
 const px = new Proxy({ p: 1, q: "x", m(x) { return x }, valueOf() { return 4 } }, handler);
 const pa = new Proxy([1, 2], handler);
-const pfn = new Proxy(function (x) { log("pfn", x); return x }, handler);
+const pfn = new Proxy(((log) => function (x) { log("pfn", x); return x })(log), handler);
 const rv = (() => { const r = Proxy.revocable({}, {}); r.revoke(); return r.proxy })();
 let gv = 1;
 Object.defineProperty(globalThis, "gg", { get() { log("get gg"); return gv }, set(x) { log("set gg", x); gv = x }, configurable: true });

@@ -9,6 +9,7 @@
 // an object: lodash's `isFinite(x)` false, `indexOf(xs, x)` -1) is a doubt (lib/escapes.ts).
 
 import { isDeriving } from './core/scope.js';
+import { isSwappedIn } from './core/swaps.js';
 import { isTraced, primal } from './core/traced.js';
 import { isRewritten, mayNeedRewrite } from './transform/recognize.js';
 import { callerLine, doubt, FIX } from './escapes.js';
@@ -30,13 +31,14 @@ onRewrittenCode(wasRewritten);
 const unrewrittenFunctions = new WeakMap<Function, boolean>();
 
 /**
- * Whether `fn`'s code was surely not rewritten: not rewritten, and with something the rewrite
+ * Whether `fn`'s code was surely not rewritten: not rewritten (nor one of the library's versions of
+ * a global, `process.nextTick` while differentiating, which knows traced numbers), and with something the rewrite
  * would have changed (a function of a rewritten package whose text has no operator or test,
  * `(...args) => new Color(...args, 'rgb')`, reads the same either way). Read once.
  */
 function surelyNotRewritten(fn: Function): boolean {
   let known = unrewrittenFunctions.get(fn);
-  if (known === undefined) unrewrittenFunctions.set(fn, (known = !wasRewritten(fn) && !isStandInMethod(fn) && mayNeedRewrite(Function.prototype.toString.call(fn))));
+  if (known === undefined) unrewrittenFunctions.set(fn, (known = !wasRewritten(fn) && !isStandInMethod(fn) && !isSwappedIn(fn) && mayNeedRewrite(Function.prototype.toString.call(fn))));
   return known;
 }
 

@@ -62,6 +62,14 @@ function replacementOf(swap: Swap, found: unknown): unknown {
   return made;
 }
 
+/** The library's own versions put in place (a scheduler's, structuredClone's): code that knows traced numbers. */
+const putInPlace = new WeakSet<Function>();
+
+/** Whether `fn` is one of the library's versions put in place of a global while differentiating. */
+export function isSwappedIn(fn: Function): boolean {
+  return putInPlace.has(fn);
+}
+
 function swapIn(): void {
   if (swappedIn) return;
   swappedIn = true;
@@ -71,6 +79,7 @@ function swapIn(): void {
     if (to !== undefined && put(swap, found, to)) {
       swap.found = found;
       swap.put = to;
+      if (typeof to === 'function') putInPlace.add(to);
     }
   }
 }
