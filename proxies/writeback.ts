@@ -247,21 +247,22 @@ function writeBackArray(node: Node, s: unknown[], o: unknown[]): void {
       }
     }
   } catch (error) {
-    throw lockedElement(node, o, i, error);
+    throw lockedElement(pathOf(node, i), o, i, error);
   }
 }
 
 /**
  * A write-back refused by an element the caller locked alone (`Object.defineProperty(a, 0,
- * { writable: false })`, a getter). The stand-in is an ordinary array (seeing such elements
+ * { writable: false })`, a getter), at `path` (compileGradient's first call writes its copy
+ * back too: lib/compile/arguments.ts). The stand-in is an ordinary array (seeing such elements
  * would cost a descriptor per element on every call), so f's write there went through where
  * plain JavaScript refuses it: said, naming the place, rather than JavaScript's own error.
  */
-function lockedElement(node: Node, o: unknown[], i: number, error: unknown): unknown {
+export function lockedElement(path: string, o: unknown[], i: number, error: unknown): unknown {
   const d = Object.getOwnPropertyDescriptor(o, i);
   if (d === undefined || ('value' in d && d.writable && d.configurable)) return error;
   return new TypeError(
-    `zygote-ts: ${pathOf(node, i)} is ${'value' in d ? (d.writable ? 'a fixed' : 'a read-only') : 'a getter'} element of an array that is not frozen or sealed as a whole: ` +
+    `zygote-ts: ${path} is ${'value' in d ? (d.writable ? 'a fixed' : 'a read-only') : 'a getter'} element of an array that is not frozen or sealed as a whole: ` +
       "f's copy of the array took a write there that plain JavaScript refuses (or f redefined the element), and it cannot be followed. " +
       'Freeze the whole array (Object.freeze), or make its elements writable.',
   );

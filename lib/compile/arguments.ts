@@ -7,7 +7,7 @@
 // turned into the code that builds the compiled gradient.
 
 import { withOriginals } from '../../proxies/cleanup.js';
-import { orderLike } from '../../proxies/writeback.js';
+import { lockedElement, orderLike } from '../../proxies/writeback.js';
 import { Symbolic, isSymbolic } from '../core/symbolic.js';
 import { NDArray, isNDArray, ownForm } from '../ndarray.js';
 import { Params } from '../params.js';
@@ -370,13 +370,19 @@ function attributesDiffer(o: object, seal: Seal): boolean {
 function writeState(original: object, copy: object, outside: (v: unknown) => unknown): void {
   if (Array.isArray(copy)) {
     const a = original as unknown[];
-    for (let i = 0; i < copy.length; i++) {
-      if (!(i in copy)) delete a[i];
-      else {
-        const v = outside(copy[i]);
-        // (an `undefined` f stored where the caller's array has a hole is an element: written, not left a hole)
-        if (!Object.is(a[i], v) || !hasOwn(a, i)) a[i] = v;
+    let i = 0;
+    try {
+      for (; i < copy.length; i++) {
+        if (!(i in copy)) delete a[i];
+        else {
+          const v = outside(copy[i]);
+          // (an `undefined` f stored where the caller's array has a hole is an element: written, not left a hole)
+          if (!Object.is(a[i], v) || !hasOwn(a, i)) a[i] = v;
+        }
       }
+    } catch (error) {
+      // (an element the caller locked alone: said as the eager write-back says it, proxies/writeback.ts)
+      throw lockedElement(`element [${i}] of an argument's array`, a, i, error);
     }
     if (a.length !== copy.length) a.length = copy.length;
     return;
