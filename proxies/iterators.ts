@@ -14,9 +14,9 @@
 
 import type { Node } from './standins.js';
 
-const ARRAY_ITERATOR = Object.getPrototypeOf([][Symbol.iterator]()) as { next(): IteratorResult<unknown> };
-const MAP_ITERATOR = Object.getPrototypeOf(new Map()[Symbol.iterator]()) as { next(): IteratorResult<unknown> };
-const SET_ITERATOR = Object.getPrototypeOf(new Set()[Symbol.iterator]()) as object;
+export const ARRAY_ITERATOR = Object.getPrototypeOf([][Symbol.iterator]()) as { next(): IteratorResult<unknown> };
+export const MAP_ITERATOR = Object.getPrototypeOf(new Map()[Symbol.iterator]()) as { next(): IteratorResult<unknown> };
+export const SET_ITERATOR = Object.getPrototypeOf(new Set()[Symbol.iterator]()) as object;
 const nativeArrayNext = ARRAY_ITERATOR.next;
 const nativeMapNext = MAP_ITERATOR.next;
 

@@ -7,6 +7,7 @@
 // refused with a reason.
 
 import { typedStandIn } from './typed-arrays.js';
+import { ARRAY_ITERATOR, MAP_ITERATOR, SET_ITERATOR } from './iterators.js';
 
 export type Kind = 'record' | 'array' | 'map' | 'set' | 'typed' | 'opaque';
 
@@ -33,9 +34,9 @@ function iteratorPrototypes(): object[] {
   const protos = [
     Object.getPrototypeOf(function* () {}).prototype, // (a generator's prototype inherits from it)
     Object.getPrototypeOf(async function* () {}).prototype,
-    Object.getPrototypeOf([][Symbol.iterator]()),
-    Object.getPrototypeOf(new Map()[Symbol.iterator]()),
-    Object.getPrototypeOf(new Set()[Symbol.iterator]()),
+    ARRAY_ITERATOR,
+    MAP_ITERATOR,
+    SET_ITERATOR,
     Object.getPrototypeOf(''[Symbol.iterator]()),
     Object.getPrototypeOf(''.matchAll(/(?:)/g)),
   ];

@@ -111,7 +111,7 @@ export class Layout {
     const out: (Leaf | null)[] = new Array<Leaf | null>(this.count).fill(null);
     const counted = new Map<number, Set<object>>(); // slot → the leaf objects added to it
     const visited = new Map<object, Set<object>>(); // skeleton container → trees walked with it
-    const firstPlace = new Map<object, Path>(); // skeleton container → where a tree holding numbers met it first
+    const firstPlace = new Map<object, { path: Path; tree: unknown }>(); // skeleton container → the tree that met it first, and where
     // (`up` and `step` say where a value is; the path is made only for a container or a message)
     const at = (up: Path, step: Step | null): Path => (step === null ? up : into(up, step));
     const add = (ref: SlotRef, v: unknown, up: Path, step: Step | null) => {
@@ -148,10 +148,12 @@ export class Layout {
       // there are a tree that lost the sharing (JSON, a tree map), each most likely the whole
       // update: added up, the step was taken twice (sgd moved a shared w = 2 with gradient 4.5
       // by -0.9 where it is -0.45). Refused, as jvp refuses two tangents for one object.
-      if (holdsNumbers(t)) {
-        const first = firstPlace.get(s);
-        if (first === undefined) firstPlace.set(s, path);
-        else throw twoObjectsForOne(caller, first, path);
+      // (only a container met by a second tree is looked into: the first visit of each costs a map entry)
+      const first = firstPlace.get(s);
+      if (first === undefined) firstPlace.set(s, { path, tree: t });
+      else if (holdsNumbers(t)) {
+        if (holdsNumbers(first.tree)) throw twoObjectsForOne(caller, first.path, path);
+        firstPlace.set(s, { path, tree: t });
       }
       if (Array.isArray(s)) {
         if (!Array.isArray(t)) throw shapeError(caller, path, t, 'an array');
