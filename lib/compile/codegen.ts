@@ -5,6 +5,12 @@
 // a loop's value that the next copy reads is carried in a local; values read from other
 // copies, or after the loop, live in the Float64Array `V`, `count` places per loop body
 // instruction (copy t at base + t), one per straight value the caller reads by index.
+//
+// V8 never optimises a function of more than 60 KB of bytecode: a path that did not fold
+// into loops (a branch on every sample: the logistic loss's 6,000 instructions) ran
+// unoptimised, as slowly as the eager gradient. Long scalar code is therefore cut into
+// parts of at most PART_SIZE instructions, each a function of its own that the body calls in
+// turn; a value one part makes and a later one reads goes through `V`.
 
 import { BINARY_OPERATORS, COMPARISONS, isGuard, Op, Slot } from './instructions.js';
 import type { Program } from './program.js';
@@ -38,6 +44,9 @@ const MATH_NAMES = new Map<Function, string>(
     .map((k) => [(Math as unknown as Record<string, Function>)[k]!, `Math.${k}`]),
 );
 
+/** Instructions per part of long scalar code (well under V8's 60 KB of bytecode: a statement takes 10–30 bytes). */
+export const PART_SIZE = 1000;
+
 /**
  * The body for program `p` (its recording finished); `live` flags the stored instructions to
  * generate (dead-code.ts); `fuse`: runs of elementwise array operations become loops (fuse.ts).
@@ -54,6 +63,13 @@ export function generateBody(p: Program, outputs: readonly number[], live: Uint8
     const j = id - seg.start - copy * seg.period;
     return { s, seg, copy, j, k: seg.phys + j };
   };
+  // The part of each stored instruction (a loop stays in one part), or null for code short
+  // enough to be one function, or holding objects (array operations), which V cannot hold.
+  const partOf = p.calls.length === 0 && p.objects.size === 0 ? partsOf(p, live) : null;
+  /** The part whose code is being written or scanned (-1: the caller's, after the body). */
+  let here = 0;
+  /** Whether value id (not an input) is made in the part being written. */
+  const madeHere = (id: number) => partOf === null || partOf[place(id).k] === here;
   // A loop's body value j that the next copy reads is carried in a local, c<loop>_<j>; after
   // the loop it holds the last copy's value.
   const carried = new Uint8Array(p.stored);
@@ -70,7 +86,7 @@ export function generateBody(p: Program, outputs: readonly number[], live: Uint8
   /** The carried local holding loop value `id` after its loop (it is the last copy's), or null. */
   const carriedAfter = (id: number): string | null => {
     const at = place(id);
-    return at.seg.kind === 'loop' && at.copy === at.seg.count - 1 && carried[at.k] ? `c${at.s}_${at.j}` : null;
+    return at.seg.kind === 'loop' && at.copy === at.seg.count - 1 && carried[at.k] && madeHere(id) ? `c${at.s}_${at.j}` : null;
   };
 
   // Which values live in V: a loop's body value read from outside its copy (except through a
@@ -80,12 +96,13 @@ export function generateBody(p: Program, outputs: readonly number[], live: Uint8
   const readOnce = (id: number) => {
     if (id < inputs) return;
     const at = place(id);
-    if (at.seg.kind === 'loop' && carriedAfter(id) === null) inV[at.k] = 1;
+    if (at.seg.kind === 'loop' ? carriedAfter(id) === null : !madeHere(id)) inV[at.k] = 1;
   };
   for (const seg of segments) {
     if (seg.kind === 'straight') {
       for (let k = seg.phys; k < seg.phys + seg.end - seg.start; k++) {
         if (!live[k]) continue;
+        if (partOf !== null) here = partOf[k]!;
         if (p.slotA[k] === Slot.value) readOnce(p.a[k]!);
         if (p.slotB[k] === Slot.value) readOnce(p.b[k]!);
         if (p.op[k] === Op.apply) for (const arg of p.calls[p.extra[k]!]!.args) if ('id' in arg) readOnce(arg.id);
@@ -93,6 +110,7 @@ export function generateBody(p: Program, outputs: readonly number[], live: Uint8
       continue;
     }
     const { start, period, phys } = seg;
+    if (partOf !== null) here = partOf[phys]!;
     const read = (a0: number, step: number) => {
       if (step === period && a0 >= start - period) {
         if (a0 < start) readOnce(a0); // (the value before the loop, carried in)
@@ -129,11 +147,21 @@ export function generateBody(p: Program, outputs: readonly number[], live: Uint8
     return base[at.k]! < 0 ? -1 : base[at.k]! + at.copy;
   };
 
-  const lines: string[] = [];
+  // (each part's lines; the functions' names are read outside every part)
+  const parts: string[][] = [[]];
+  let lines = parts[0]!;
+  const shared: string[] = [];
   const functionNames = p.functions.map((f, k) => MATH_NAMES.get(f) ?? `F${k}`);
   p.functions.forEach((f, k) => {
-    if (!MATH_NAMES.has(f)) lines.push(`const F${k} = F[${k}];`);
+    if (!MATH_NAMES.has(f)) (partOf === null ? lines : shared).push(`const F${k} = F[${k}];`);
   });
+  /** Starts writing the part of stored instruction k. */
+  const enter = (k: number) => {
+    if (partOf === null || partOf[k] === here) return;
+    here = partOf[k]!;
+    lines = parts[here] ??= [];
+  };
+  here = 0;
   const calls = p.calls.map((call) => call.fn);
   const constants: unknown[] = [];
   const tables: (Float64Array | Uint8Array)[] = [];
@@ -141,8 +169,11 @@ export function generateBody(p: Program, outputs: readonly number[], live: Uint8
   const value = (id: number): string => {
     if (id < inputs) return `X[${id}]`;
     const at = place(id);
-    if (at.seg.kind === 'straight') return `v${id}`;
-    return carriedAfter(id) ?? `V[${slotOf(id)}]`;
+    if (at.seg.kind === 'straight' && madeHere(id)) return `v${id}`;
+    const inPlace = at.seg.kind === 'straight' ? null : carriedAfter(id);
+    if (inPlace !== null) return inPlace;
+    if (slotOf(id) < 0) throw new Error(`zygote-ts: internal error: value ${id} is read outside its part but has no place in V`);
+    return `V[${slotOf(id)}]`;
   };
   const callArgs = (k: number) =>
     p.calls[k]!.args
@@ -176,6 +207,7 @@ export function generateBody(p: Program, outputs: readonly number[], live: Uint8
     if (seg.kind === 'straight') {
       for (let k = seg.phys; k < seg.phys + seg.end - seg.start; k++) {
         if (!live[k]) continue;
+        enter(k);
         generated++;
         const id = seg.start + k - seg.phys;
         const r = plan === null ? -1 : plan.runOf[k]!;
@@ -199,6 +231,7 @@ export function generateBody(p: Program, outputs: readonly number[], live: Uint8
       return;
     }
     const { start, period, count, phys } = seg;
+    enter(phys);
     const body: string[] = [];
     const table = (t: Float64Array | Uint8Array) => {
       lines.push(`const D${tables.length} = D[${tables.length}];`);
@@ -232,11 +265,47 @@ export function generateBody(p: Program, outputs: readonly number[], live: Uint8
     }
     lines.push(`for (let t = 0; t < ${count}; t++) {`, ...body, '}');
   });
+  // (the caller's code, after the body, reads what the parts left in V)
+  here = -1;
   const helpers = [
     ...(sums > 0 ? [`const SUMS = new Float64Array(${sums});`] : []),
     ...[...loopFunctions].map(([code, name]) => `function ${name}${code}`),
+    ...shared,
+    ...(parts.length > 1 ? parts.map((part, k) => [`function part${k}(X, V, A) {`, ...part, 'return 0;', '}'].join('\n')) : []),
   ].join('\n');
-  return { code: lines.join('\n'), helpers, valueOf: value, slotOf, calls, constants, tables, slots, live: generated };
+  const code = parts.length > 1 ? parts.map((_, k) => `if (part${k}(X, V, A) === MISS) return MISS;`).join('\n') : parts[0]!.join('\n');
+  return { code, helpers, valueOf: value, slotOf, calls, constants, tables, slots, live: generated };
+}
+
+/**
+ * The part of each stored instruction, PART_SIZE live instructions a part (a loop in the part
+ * where it starts, counted by its body), or null where all of them fit in one.
+ */
+function partsOf(p: Program, live: Uint8Array): Int32Array | null {
+  const partOf = new Int32Array(p.stored);
+  let part = 0;
+  let written = 0;
+  for (const seg of p.segments) {
+    const n = seg.kind === 'loop' ? seg.period : seg.end - seg.start;
+    if (seg.kind === 'loop') {
+      partOf.fill(part, seg.phys, seg.phys + n);
+      for (let k = seg.phys; k < seg.phys + n; k++) written += live[k]!;
+    } else {
+      for (let k = seg.phys; k < seg.phys + n; k++) {
+        if (written >= PART_SIZE) {
+          part++;
+          written = 0;
+        }
+        partOf[k] = part;
+        written += live[k]!;
+      }
+    }
+    if (written >= PART_SIZE) {
+      part++;
+      written = 0;
+    }
+  }
+  return part === 0 || (part === 1 && written === 0) ? null : partOf;
 }
 
 // An array operation: `site` says which, should it throw (the function's catch names the user's line).
