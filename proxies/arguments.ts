@@ -18,7 +18,10 @@ export class WrappedArguments {
     const wrapping = new Wrapping(tape, seeder);
     this.wrapping = wrapping;
     try {
-      this.values = args.map((arg, k) => wrapping.wrap(arg, k));
+      // (a loop, not `map` with a closure: 1,000 scalar arguments took twice as long so)
+      const values = new Array<unknown>(args.length);
+      for (let k = 0; k < args.length; k++) values[k] = wrapping.wrap(args[k], k);
+      this.values = values;
       wrapping.linkShared();
       wrapping.followIterators(); // (last: nothing after it throws)
     } catch (refusal) {

@@ -42,7 +42,9 @@ export function structuralGradients(wrapping: Wrapping, cotangents: readonly unk
     let g = slot.gradient;
     if (g === null) {
       // (a Map's or Set's gradient is keyed as the argument: by numbers an enclosing differentiation may trace)
-      g = slot.kind === 'record' ? {} : slot.kind === 'array' ? new Array<unknown>(slot.length).fill(null) : filledMap();
+      // (an array with every element present is filled in order, by push: an array of numbers'
+      // gradient is then one of doubles, not of boxed numbers, for the caller's arithmetic)
+      g = slot.kind === 'record' ? {} : slot.kind === 'array' ? (slot.entries.length === 3 * slot.length ? [] : new Array<unknown>(slot.length).fill(null)) : filledMap();
       slot.gradient = g;
       pending.push(slot);
     }
@@ -63,7 +65,11 @@ export function structuralGradients(wrapping: Wrapping, cotangents: readonly unk
       }
     } else if (node.kind === 'array') {
       const a = g as unknown[];
-      for (let i = 0; i < e.length; i += 3) a[e[i] as number] = gradientOf(e[i + 1] as Slot, true);
+      if (a.length === 0 && e.length === 3 * node.length) {
+        for (let i = 0; i < e.length; i += 3) a.push(gradientOf(e[i + 1] as Slot, true));
+      } else {
+        for (let i = 0; i < e.length; i += 3) a[e[i] as number] = gradientOf(e[i + 1] as Slot, true);
+      }
     } else {
       const m = g as Map<unknown, unknown>;
       for (let i = 0; i < e.length; i += 3) m.set(e[i], gradientOf(e[i + 1] as Slot, false));
