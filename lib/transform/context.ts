@@ -31,6 +31,8 @@ export interface RewriteOptions {
    * direct eval runs) that give it something that may be traced (`f()`, `f("a")` stay as written).
    */
   readonly checkFreeCalls?: boolean | 'given';
+  /** Relative specifiers this file imports whose files are not rewritten (`// @zygote-ignore`): their functions are checked as a package's. */
+  readonly ignoredImports?: ReadonlySet<string>;
 }
 
 export interface RewriteContext {

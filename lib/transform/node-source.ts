@@ -12,6 +12,7 @@ import { type FileFilter, isFile, isTypeScriptFile, nodeModulesPackage, RUNTIME_
 import type * as Transform from './index.js';
 import type * as TypeScript from './typescript.js';
 import { loadFailure } from './load-errors.js';
+import { hasIgnorePragma } from './pragma.js';
 import { withInlineMap } from './sourcemap.js';
 import { nearestTsconfig, type TsConfig, typeScriptFormat } from './tsconfig.js';
 
@@ -82,7 +83,7 @@ export function compiledTypeScript(
   path: string,
   code: string,
   tsconfig: TsConfig | null,
-  rewrite: Pick<Transform.TransformTsOptions, 'runtime' | 'commonjsRuntime'> | null,
+  rewrite: Pick<Transform.TransformTsOptions, 'runtime' | 'commonjsRuntime' | 'ignoredImports'> | null,
   format?: 'cjs',
 ): Transform.TransformResult {
   return guarded(path, code, () =>
@@ -90,6 +91,52 @@ export function compiledTypeScript(
       ? transformer().transformTs(code, path, { ...rewrite, format, tsconfig: tsconfig?.path })
       : transformer().stripTs(code, path, format, tsconfig?.path),
   );
+}
+
+/** A relative specifier in a file's text: `from './x.js'`, `import './x.js'`, `import('./x.js')`, `require('./x.js')`. */
+const RELATIVE_SPECIFIER = /(?:\bfrom|\bimport|\brequire)\s*\(?\s*(['"])(\.\.?\/[^'"\n]*)\1/g;
+
+/** Whether each file asked about starts with `// @zygote-ignore` (read once per process). */
+const ignoredFiles = new Map<string, boolean>();
+
+function isIgnoredFile(file: string): boolean {
+  let known = ignoredFiles.get(file);
+  if (known === undefined) {
+    try {
+      known = hasIgnorePragma(readFileSync(file, 'utf8'));
+    } catch {
+      known = false;
+    }
+    ignoredFiles.set(file, known);
+  }
+  return known;
+}
+
+/**
+ * The relative specifiers the user file at `path` imports whose files start with `// @zygote-ignore`
+ * (found as the loader resolves them: the file named, else the TypeScript it means). Their
+ * functions are not rewritten: `typeof x === 'number'` there is false for a traced x, and
+ * `helper(x) + x` with such a `helper = (x) => typeof x === 'number' ? x * x : 0` gave the
+ * gradient 1 where it is 5, with no word, while the same helper in a package left out of
+ * include is checked. Calls of them are now checked alike (rewrite-imports.ts). Read from the
+ * text (a specifier in a comment or a string only adds a check), and part of the cache's key.
+ * (A package's files are not looked at: a cost at every start, for a pragma written for users.)
+ */
+function ignoredImportsOf(path: string, code: string): ReadonlySet<string> {
+  const found = new Set<string>();
+  if (nodeModulesPackage(path) !== null) return found;
+  for (const match of code.matchAll(RELATIVE_SPECIFIER)) {
+    const specifier = match[2]!;
+    if (found.has(specifier)) continue;
+    const file = [specifier, ...typeScriptCandidates(specifier)].map((candidate) => resolve(dirname(path), candidate)).find(isFile);
+    if (file !== undefined && isIgnoredFile(file)) found.add(specifier);
+  }
+  return found;
+}
+
+/** The part of a cache key that says which imports are of ignored files (none: nothing, as before). */
+function ignoredKey(ignoredImports: ReadonlySet<string>): string {
+  return ignoredImports.size === 0 ? '' : `\0ignored\0${[...ignoredImports].join('\0')}`;
 }
 
 /**
@@ -101,17 +148,18 @@ export function moduleSource(path: string, code: string, filter: FileFilter, cac
   if (compiling && !isTypeScriptFile(path)) return null; // (the loader's own: see `compiling`)
   const rewrite = shouldRewrite(path, filter);
   const runtime = { kind: 'import', specifier: RUNTIME_URL } as const;
+  const ignoredImports = rewrite ? ignoredImportsOf(path, code) : new Set<string>();
   if (isTypeScriptFile(path)) {
     const tsconfig = nearestTsconfig(path);
-    return throughCache(cache, `${rewrite ? `ts-esm ${RUNTIME_URL}` : 'strip-esm'}\0${tsconfigKey(tsconfig)}`, path, code, () => {
-      const out = compiledTypeScript(path, code, tsconfig, rewrite ? { runtime } : null);
+    return throughCache(cache, `${rewrite ? `ts-esm ${RUNTIME_URL}` : 'strip-esm'}\0${tsconfigKey(tsconfig)}${ignoredKey(ignoredImports)}`, path, code, () => {
+      const out = compiledTypeScript(path, code, tsconfig, rewrite ? { runtime, ignoredImports } : null);
       return withInlineMap(out.code, out.map);
     });
   }
   if (!rewrite) return null;
-  return throughCache(cache, `esm ${RUNTIME_URL}`, path, code, () =>
+  return throughCache(cache, `esm ${RUNTIME_URL}${ignoredKey(ignoredImports)}`, path, code, () =>
     guarded(path, code, () => {
-      const out = transformer().transform(code, { filename: path, runtime, sourceType: 'module', sourceMap: mapped(path) });
+      const out = transformer().transform(code, { filename: path, runtime, sourceType: 'module', sourceMap: mapped(path), ignoredImports });
       return out.changed ? withInlineMap(out.code, out.map) : null;
     }),
   );
@@ -215,25 +263,26 @@ export function requiredSource(path: string, code: string, filter: FileFilter, c
   if (compiling && !isTypeScriptFile(path)) return null; // (the loader's own: see `compiling`)
   const rewrite = shouldRewrite(path, filter);
   const runtime = { kind: 'global' } as const;
+  const ignoredImports = rewrite ? ignoredImportsOf(path, code) : new Set<string>();
   if (isTypeScriptFile(path)) {
     const tsconfig = nearestTsconfig(path);
-    return throughCache(cache, `${rewrite ? 'ts-cjs' : 'strip-cjs'}\0${tsconfigKey(tsconfig)}`, path, code, () => {
-      const out = compiledTypeScript(path, code, tsconfig, rewrite ? { runtime } : null, 'cjs');
+    return throughCache(cache, `${rewrite ? 'ts-cjs' : 'strip-cjs'}\0${tsconfigKey(tsconfig)}${ignoredKey(ignoredImports)}`, path, code, () => {
+      const out = compiledTypeScript(path, code, tsconfig, rewrite ? { runtime, ignoredImports } : null, 'cjs');
       return withInlineMap(out.code, out.map);
     });
   }
   if (!rewrite) return null;
-  return throughCache(cache, `require-${format ?? 'auto'}`, path, code, () =>
+  return throughCache(cache, `require-${format ?? 'auto'}${ignoredKey(ignoredImports)}`, path, code, () =>
     guarded(path, code, () => {
-      const out = transformRequired(code, path, format);
+      const out = transformRequired(code, path, format, ignoredImports);
       return out.changed ? withInlineMap(out.code, out.map) : null;
     }),
   );
 }
 
-function transformRequired(code: string, filename: string, format: string | undefined): Transform.TransformResult {
+function transformRequired(code: string, filename: string, format: string | undefined, ignoredImports: ReadonlySet<string>): Transform.TransformResult {
   const { transform } = transformer();
-  const options = { filename, runtime: { kind: 'global' }, commonjsRuntime: { kind: 'global' }, sourceMap: mapped(filename) } as const;
+  const options = { filename, runtime: { kind: 'global' }, commonjsRuntime: { kind: 'global' }, sourceMap: mapped(filename), ignoredImports } as const;
   if (format === 'module') return transform(code, { ...options, sourceType: 'module' });
   try {
     return transform(code, { ...options, sourceType: 'script' });

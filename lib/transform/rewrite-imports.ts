@@ -27,7 +27,8 @@ function isPackageSpecifier(specifier: string): boolean {
 function isImported(node: Node, ctx: RewriteContext): node is acorn.Identifier {
   if (node.type !== 'Identifier' || ctx.ancestors.length === 0) return false;
   const imported = importsOf(ctx.ancestors[0]!).get(node.name);
-  return imported !== undefined && isPackageSpecifier(imported.source) && ctx.scope.isDeclared(node) && !ctx.scope.withRefs.has(node);
+  // (a file of the program's own marked `@zygote-ignore` is not rewritten either: `typeof x === 'number'` there is false for a traced x)
+  return imported !== undefined && (isPackageSpecifier(imported.source) || ctx.options.ignoredImports?.has(imported.source) === true) && ctx.scope.isDeclared(node) && !ctx.scope.withRefs.has(node);
 }
 
 /**

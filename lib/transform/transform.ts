@@ -67,6 +67,12 @@ export interface TransformOptions {
    * (lib/escapes.ts). Default false: a file loaded on its own is rewritten as a whole.
    */
   marksEnd?: boolean;
+  /**
+   * Relative specifiers the file imports (`'./helper.js'`) whose files are not rewritten (they
+   * start with `// @zygote-ignore`): calls of their functions are checked as calls into a package
+   * left out of `include` are (rewrite-imports.ts). The loader finds them (node-source.ts).
+   */
+  ignoredImports?: ReadonlySet<string>;
 }
 
 /** Default of {@link TransformOptions.inlineFastPaths}. */
@@ -126,6 +132,7 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
     twoBodies: (options.twoBodies ?? options.sourceMap !== false) && canMarkTwoBodies(code),
     // (a global the file calls may be code that was not rewritten: a script, an ignored file)
     checkFreeCalls: 'given',
+    ignoredImports: options.ignoredImports,
   });
   const { ed } = result;
   if (!ed.s.hasChanged()) return unchanged;

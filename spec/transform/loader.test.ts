@@ -622,6 +622,15 @@ describe('node --import zygote-ts/register', () => {
     expect(JSON.parse(node(['--import', registerUrl, join(dir, 'main.ts')]))).toEqual({ value: 19.75, grad: [23] });
   });
 
+  it('checks calls of functions imported by a relative path from a file marked @zygote-ignore, as a package left out of include', () => {
+    // (`sq(x) + x` with an ignored `sq = (x) => typeof x === 'number' ? x * x : 0`: the gradient at 2 was 1, silently, where it is 5)
+    const esm = JSON.parse(node(['--import', registerUrl, join(fixtures, 'ignored-import.ts')])) as Record<string, string>;
+    expect(esm['plain']).toBe(6);
+    expect(esm['sq']).toMatch(/^zygote-ts \(strict\): sq\(…\) called at/);
+    expect(esm['cube']).toMatch(/^zygote-ts: cube\(…\), imported from a pack/);
+    expect(JSON.parse(node(['--import', registerUrl, join(fixtures, 'ignored-require.cts')]))).toMatch(/^zygote-ts \(strict\): sq\(…\) called at/);
+  });
+
   it('differentiates end to end through the gradient API', () => {
     expect(node(['--import', registerUrl, join(fixtures, 'gradient.ts')]).trim()).toBe('[32]');
   });
