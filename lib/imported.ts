@@ -8,7 +8,7 @@
 // given a traced number itself that returns anything else (it may have answered a test as for
 // an object: lodash's `isFinite(x)` false, `indexOf(xs, x)` -1) is a doubt (lib/escapes.ts).
 
-import { isDeriving } from './core/scope.js';
+import { innermostOpenTape, isDeriving } from './core/scope.js';
 import { isSwappedIn } from './core/swaps.js';
 import { isTraced, primal } from './core/traced.js';
 import { isRewritten, mayNeedRewrite } from './transform/recognize.js';
@@ -84,6 +84,20 @@ function holdsTracedNumber(x: unknown): boolean {
  */
 export function callImported(receiver: unknown, fn: unknown, ...args: unknown[]): unknown {
   if (typeof fn !== 'function') throw new TypeError(`${typeof fn} is not a function`); // (as the call itself would throw)
+  // `mean.call(r, x)`, `mean.apply(r, [x])`: the function called is the receiver (it was taken
+  // for `call`, native, and not checked: gradient 1 where it is 5), checked as `mean(x)` is
+  // `mean.bind(r)`: its target noted, for the bound copy's calls (whenever it is made: often before any differentiation)
+  if (fn === functionBind && typeof receiver === 'function') {
+    const bound = Reflect.apply(fn, receiver, args) as Function;
+    boundTargets.set(bound, receiver);
+    return bound;
+  }
+  if ((fn === functionCall || fn === functionApply) && typeof receiver === 'function' && isDeriving()) {
+    if (fn === functionCall) return callImported(args[0], receiver, ...args.slice(1));
+    const list = args[1];
+    if (list == null) return callImported(args[0], receiver);
+    if (typeof list === 'object' || typeof list === 'function') return callImported(args[0], receiver, ...listFromArrayLike(list));
+  }
   if (isDeriving() && /^\d+$/.test(fn.name) && isWebAssemblyExport(fn) && args.some(holdsTracedNumber)) {
     throw new TypeError(
       `zygote-ts: a traced number was given to the WebAssembly function ${fn.name === '' ? '' : `${fn.name} `}imported from a package, ` +
@@ -91,16 +105,26 @@ export function callImported(receiver: unknown, fn: unknown, ...args: unknown[])
         '(rule(f, pullback)), or pass dropgrad(x).',
     );
   }
+  // (the function whose code runs: a bound copy's target where the runtime saw the `bind`)
+  let runs: Function = fn;
+  let opaque = false;
+  if (isDeriving() && isOpaque(fn)) {
+    const target = boundTargets.get(fn);
+    if (target !== undefined) runs = target;
+    else opaque = true;
+  }
+  const rowsBefore = opaque ? innermostOpenTape()!.size : 0;
   const result: unknown = Reflect.apply(fn, receiver, args);
-  if (typeof result === 'number' && result !== result && isDeriving() && !wasRewritten(fn) && args.some(holdsTracedNumber)) {
-    const name = fn.name ? `${fn.name}(…)` : 'a function';
+  if (opaque) calledOpaque(fn, args, result, rowsBefore);
+  if (typeof result === 'number' && result !== result && isDeriving() && !wasRewritten(runs) && args.some(holdsTracedNumber)) {
+    const name = runs.name ? `${runs.name}(…)` : 'a function';
     throw new Error(
       `zygote-ts: ${name}, imported from a package that was not rewritten for differentiation, was given ` +
         `traced numbers and returned NaN: to code that was not rewritten a traced number is an object, so a ` +
         `test such as typeof x === "number" fails and the result and its derivative are lost. ${FIX}`,
     );
   }
-  if (isDeriving() && givesTracedNumbers(fn, args)) lookedAtAsObject(fn);
+  if (isDeriving() && givesTracedNumbers(runs, args)) lookedAtAsObject(runs);
   return result;
 }
 
@@ -118,6 +142,65 @@ function givesTracedNumbers(fn: Function, args: unknown[]): boolean {
     } else if (typeof a === 'object' && a !== null) objects = true;
   }
   return objects && surelyNotRewritten(fn) && args.some(holdsTracedElements);
+}
+
+const functionCall = Function.prototype.call;
+const functionApply = Function.prototype.apply;
+const functionBind = Function.prototype.bind;
+
+/** The function each bound copy made by `imported.bind(…)` in rewritten code calls. */
+const boundTargets = new WeakMap<Function, Function>();
+
+/** The elements of an array-like as `Function.prototype.apply` reads them (its length, then each index). */
+function listFromArrayLike(list: object): unknown[] {
+  const like = list as ArrayLike<unknown>;
+  const n = Math.min(Math.max(Math.trunc(+(like.length as number)) || 0, 0), Number.MAX_SAFE_INTEGER); // (ToLength: a BigInt or a Symbol throws, as apply throws)
+  const out: unknown[] = [];
+  for (let i = 0; i < n; i++) out.push(like[i]);
+  return out;
+}
+
+const opaqueFunctions = new WeakMap<Function, boolean>();
+
+/**
+ * Whether `fn` is a bound function or a Proxy around a function (`helper.bind(null)`, a user's
+ * `new Proxy(helper, {})`): its text is `function () { [native code] }` whatever it calls, and
+ * JavaScript cannot reach the function it calls, so whether that was rewritten cannot be told.
+ */
+function isOpaque(fn: Function): boolean {
+  let known = opaqueFunctions.get(fn);
+  if (known === undefined) opaqueFunctions.set(fn, (known = Function.prototype.toString.call(fn) === 'function () { [native code] }'));
+  return known;
+}
+
+/**
+ * `fn`, a bound function or a Proxy (see {@link isOpaque}), was called with `args` and gave
+ * `result`. Where it was given a traced number itself and neither recorded anything on the tape
+ * nor returned a traced number, the number went where no derivative follows it: code that was
+ * not rewritten behind it looked at it as an object (`typeof x === 'number'` false: `sq(x) + x`
+ * with such an `sq` gave the gradient 1 where it is 5, with no word). A doubt: a rewritten
+ * function that only compares its argument looks the same from here.
+ */
+function calledOpaque(fn: Function, args: unknown[], result: unknown, rowsBefore: number): void {
+  const tape = innermostOpenTape();
+  if (tape === undefined || tape.size !== rowsBefore || holdsTracedNumber(result)) return;
+  if (!args.some((a) => isTraced(a) && a.tracedTape.active)) return;
+  let id = functionIds.get(fn);
+  if (id === undefined) functionIds.set(fn, (id = functionCount++));
+  const name = fn.name ? `${fn.name}(…)` : 'a function';
+  doubt(
+    `imported function ${id}`,
+    () => {
+      const where = callerLine(new Error().stack);
+      return (
+        `${name}${where ? ` called at ${where}` : ''}, a bound function or a Proxy around a function (whose code cannot be seen, so ` +
+        `whether it was rewritten for differentiation cannot be told), was given a traced number and returned none, recording nothing: ` +
+        `if the code behind it was not rewritten, the traced number was an object to it (typeof x === "number" false), and its result may be wrong. ` +
+        `Call the function itself rather than a bound copy or a Proxy.`
+      );
+    },
+    FIX,
+  );
 }
 
 const functionIds = new WeakMap<Function, number>();

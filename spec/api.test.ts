@@ -6,6 +6,7 @@ import { unrewrittenFunction } from './fixtures/unrewritten.js';
 // (globals the specs define and call by name, as a script's helpers are)
 declare const zyGlobalHelper: (x: number) => number;
 declare const zyGlobalHelpers: { sq: (x: number) => number; square: (x: number) => number; rewritten: (x: number) => number };
+declare const zyBoundHelper: (x: number) => number, zyProxyHelper: (x: number) => number, zyBoundRewritten: (x: number) => number;
 
 afterEach(() => {
   configure({ strict: false, warnings: true });
@@ -294,6 +295,34 @@ describe('functions that reach gradient', () => {
       warn.mockRestore();
       delete g['zyGlobalHelper'];
       delete g['zyGlobalHelpers'];
+    }
+  });
+  it('a global helper reached through a bound copy or a Proxy, whose code cannot be seen, says so where it dropped the traced number', () => {
+    // (zyBoundHelper(x) + x with helper.bind(null) of a helper testing typeof x === 'number': 1 where it is 4, with no word)
+    const g = globalThis as unknown as Record<string, unknown>;
+    const helper = unrewrittenFunction('x', 'return typeof x === "number" ? x * x : 0');
+    g['zyBoundHelper'] = helper.bind(null);
+    g['zyProxyHelper'] = new Proxy(helper, {});
+    g['zyBoundRewritten'] = ((x: number) => x * x).bind(null);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const saidUnseen = () => warn.mock.calls.map((c) => String(c[0])).filter((m) => /a bound function or a Proxy around a function.*was given a traced number and returned none/s.test(m));
+    try {
+      gradient((x: number) => zyBoundHelper(x) + x, 1.5);
+      expect(saidUnseen()).toHaveLength(1);
+      expect(saidUnseen()[0]).toMatch(/api\.test\.ts/);
+      gradient((x: number) => zyProxyHelper(x) + x, 1.5);
+      expect(saidUnseen()).toHaveLength(2);
+      // (a bound copy of rewritten code follows the number: no word; the plain run as written)
+      expect(gradient((x: number) => zyBoundRewritten(x) + x, 1.5)).toEqual([4]);
+      expect(zyBoundHelper(3) + zyProxyHelper(2) + zyBoundRewritten(1)).toBe(14);
+      expect(saidUnseen()).toHaveLength(2);
+      configure({ strict: true });
+      expect(() => gradient((x: number) => zyBoundHelper(x) + x, 1.5)).toThrow(/zygote-ts \(strict\): bound .*a bound function or a Proxy/s);
+    } finally {
+      warn.mockRestore();
+      delete g['zyBoundHelper'];
+      delete g['zyProxyHelper'];
+      delete g['zyBoundRewritten'];
     }
   });
   it('Function reached another way in rewritten code: new globalThis.Function rewrites its body; Reflect.apply(Function, …) is reported', () => {

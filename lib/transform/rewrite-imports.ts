@@ -64,7 +64,23 @@ function importedCallee(node: Node, ctx: RewriteContext): { callee: Node; receiv
   const namespace = callee.type === 'MemberExpression' && !callee.optional ? importedNamespace(callee.object as Node, ctx) : null;
   if (namespace !== null) return { callee: node.callee as Node, receiver: detached ? 'void 0' : namespace };
   if (!detached && isImportedAlias(callee, ctx)) return { callee, receiver: 'void 0' };
+  if (!detached && isBindOfImported(callee, ctx)) return { callee, receiver: 'void 0' };
   return null;
+}
+
+/**
+ * `mean.bind(r, …)` or `ss.mean.bind(r, …)`: a bound copy of an imported function, called at once
+ * (`mean.bind(null)(xs)`) or kept in a name bound once (`const agg = mean.bind(null); agg(xs)`).
+ * Called so, it is checked as `mean(xs)` is: the runtime knows the function it binds (the
+ * `bind` went through it as a method call of the import), which a bound function does not tell.
+ */
+function isBindOfImported(node: Node, ctx: RewriteContext): boolean {
+  if (node.type !== 'CallExpression' || node.optional) return false;
+  const callee = node.callee as Node;
+  if (callee.type !== 'MemberExpression' || callee.optional || memberName(callee) !== 'bind') return false;
+  const target = callee.object as Node;
+  if (isImported(target, ctx)) return true;
+  return target.type === 'MemberExpression' && !target.optional && !target.computed && importedNamespace(target.object as Node, ctx) !== null;
 }
 
 /**
@@ -119,7 +135,7 @@ function isImportedAlias(node: Node, ctx: RewriteContext): boolean {
   if (bound === null) return false;
   const init = bound.init;
   if (bound.key !== null) return importedNamespace(init, ctx) !== null;
-  if (isImported(init, ctx)) return true;
+  if (isImported(init, ctx) || isBindOfImported(init, ctx)) return true;
   return init.type === 'MemberExpression' && !init.optional && !init.computed && importedNamespace(init.object as Node, ctx) !== null;
 }
 

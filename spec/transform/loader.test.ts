@@ -628,6 +628,9 @@ describe('node --import zygote-ts/register', () => {
     expect(esm['plain']).toBe(6);
     expect(esm['sq']).toMatch(/^zygote-ts \(strict\): sq\(…\) called at/);
     expect(esm['cube']).toMatch(/^zygote-ts: cube\(…\), imported from a pack/);
+    // (and through sq.call(null, x), sq.apply(null, [x]), a bound copy kept in a const or called at once: each was 1, silently)
+    for (const through of ['call', 'apply', 'bound', 'boundAtOnce']) expect(esm[through]).toMatch(/^zygote-ts \(strict\): sq\(…\) called at/);
+    expect(esm['plainBound']).toBe(16);
     expect(JSON.parse(node(['--import', registerUrl, join(fixtures, 'ignored-require.cts')]))).toMatch(/^zygote-ts \(strict\): sq\(…\) called at/);
   });
 
