@@ -175,6 +175,7 @@ export const __zy = Object.freeze({
   jsonParse: onObject(JSON, 'parse', text.jsonParse, jsonParsedBack),
   jsonStringify: onObject(JSON, 'stringify', text.jsonStringify, jsonStringified),
   objectIs: onObject(Object, 'is', builtins.objectIs, givenNumbers),
+  objectIsStored: onObject(Object, 'is', builtins.objectIsStored, givenNumbers),
   objectGetPrototypeOf: onObject(Object, 'getPrototypeOf', builtins.objectGetPrototypeOf, givenNumbers),
   objectIsFrozen: onObject(Object, 'isFrozen', builtins.objectIsFrozen, givenNumbers),
   objectIsSealed: onObject(Object, 'isSealed', builtins.objectIsSealed, givenNumbers),
@@ -247,7 +248,7 @@ export type Runtime = typeof __zy;
 
 /** The runtime's versions of built-ins behind `__zy`'s calls of them (which call them while the globals hold the built-ins): lib/rewritten.ts. */
 export const runtimeVersionsBehind: readonly unknown[] = [
-  ...runtimeVersions.values(), ...Object.values(coercion.numberPredicates), text.jsonParse, text.jsonStringify, builtins.objectIs, builtins.objectGetPrototypeOf,
+  ...runtimeVersions.values(), ...Object.values(coercion.numberPredicates), text.jsonParse, text.jsonStringify, builtins.objectIs, builtins.objectIsStored, builtins.objectGetPrototypeOf,
   builtins.objectIsFrozen, builtins.objectIsSealed, builtins.objectIsExtensible, builtins.arrayFrom, builtins.reflectConstruct, builtins.arrayBufferIsView,
   builtins.reflectSet, builtins.reflectDefineProperty, builtins.objectDefineProperty, builtins.objectDefineProperties,
   builtins.objectSetPrototypeOf, builtins.reflectSetPrototypeOf,

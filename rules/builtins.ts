@@ -8,7 +8,7 @@
 // (structuredClone, messages), keys.ts and sets.ts (searching and keying by value), calls.ts
 // (method calls through the runtime), stores.ts (stores a built-in makes, constructors).
 
-export { objectOf, instanceOf, objectIs, objectGetPrototypeOf, objectIsFrozen, objectIsSealed, objectIsExtensible } from './builtins/objects.js';
+export { objectOf, instanceOf, objectIs, objectIsStored, objectGetPrototypeOf, objectIsFrozen, objectIsSealed, objectIsExtensible } from './builtins/objects.js';
 export { clonedByReplacement, structuredCloneOf } from './builtins/clone.js';
 export { hold, held, onMethodCall, onRewrittenCode, callMethod, appliedByReplacement, isViewByReplacement, typedSuperCall, callOn, applyOn, bindOn, searchesOrStores, searchCallback } from './builtins/calls.js';
 export type { BoundWhileDeriving } from './builtins/calls.js';

@@ -49,7 +49,7 @@ const DISTINCT_OPERATIONS = new Set([
   'truthy', 'iteratorDone', 'iteratorResult', 'took', 'typeOf', 'privateHost', 'privateGet', 'privateSet', 'isStandIn', 'privateStored', 'notePrivate', 'variableStored', 'capturedStored', 'noteVariable', 'callGlobal', 'fieldNew', 'patternTarget', 'privateTarget', 'privateFieldNew', 'privateFieldHeld',
   'seq', 'sne', 'seqStored', 'sneStored', 'caseKeyStored', 'bor', 'band', 'bxor', 'shl', 'shr', 'ushr', 'bnot',
   // built-in calls the runtime supplies (rewrite-builtins.ts)
-  'jsonParse', 'jsonStringify', 'objectIs', 'objectGetPrototypeOf', 'objectIsFrozen', 'objectIsSealed', 'objectIsExtensible', 'evalSource', 'callMethod', 'callComputed',
+  'jsonParse', 'jsonStringify', 'objectIs', 'objectIsStored', 'objectGetPrototypeOf', 'objectIsFrozen', 'objectIsSealed', 'objectIsExtensible', 'evalSource', 'callMethod', 'callComputed',
   'float64ArrayFrom', 'float32ArrayFrom', 'float64ArrayOf', 'float32ArrayOf', 'callImported',
   'reflectSet', 'reflectDefineProperty', 'objectDefineProperty', 'objectDefineProperties', 'objectSetPrototypeOf', 'reflectSetPrototypeOf',
   'wasmInstantiate', 'wasmInstantiateStreaming', 'arrayBufferIsView', 'numberNow',

@@ -59,6 +59,7 @@ import { hasOptionalLink, isObjectAssign, MUTATING_METHODS } from './rewrite-sto
 import { isPredicateMethodValue } from './rewrite-callbacks.js';
 import { isGivenToCallingMethod } from './rewrite-imports.js';
 import { instanceThis } from './rewrite-this.js';
+import { isWrittenConstant } from './rewrite-operators.js';
 
 /** `name(…)` → `__zy.entry(…)`. */
 const GLOBAL_CALLS: Readonly<Record<string, string>> = {
@@ -92,7 +93,10 @@ function entryOf(node: Node, ctx: RewriteContext): string | null {
   const name = memberName(callee); // (`JSON['parse'](t)` is `JSON.parse(t)`)
   if (name === null || object.type !== 'Identifier' || !own(MEMBER_CALLS, object.name) || !isGlobalReference(object, object.name, ctx)) return null;
   const table = MEMBER_CALLS[object.name]!;
-  return own(table, name) ? table[name]! : null;
+  if (!own(table, name)) return null;
+  // (`Object.is(t, cachedT)`: a cache's test, noted at 0 too, as `t === cachedT` is; not `Object.is(x, -0)`: rewrite-operators.ts)
+  if (table[name] === 'objectIs' && node.arguments.length === 2 && node.arguments.every((a) => a.type !== 'SpreadElement' && !isWrittenConstant(a, ctx))) return 'objectIsStored';
+  return table[name]!;
 }
 
 export const rewriteBuiltinCall: Rewriter = {

@@ -70,27 +70,43 @@ export function instanceOf(a: unknown, c: unknown): boolean {
   return ((decides ? primal(a) : 0) as unknown as object) instanceof (c as Function);
 }
 
+/**
+ * `Object.is(a, b)`, noting a number found the same as a traced one (a cache's test, as `===`
+ * notes it: rules/equalities.ts); at 0 only where `zeroIsStored` (neither argument is a number
+ * written in the source: `Object.is(x, -0)` and `Object.is(x, 0)` are written to tell zeros apart).
+ */
+function objectIsNoting(a: unknown, b: unknown, zeroIsStored: boolean): boolean {
+  if (!isTraced(a) && !isTraced(b)) {
+    if (builtinObjectIs(a, b)) return true;
+    if (!isIdentity(a) || !isIdentity(b)) return false;
+    if (!sameObject(a, b)) return sameAsProduced(a, b, sameObject); // (immer's result equal to its base: proxies/drafts.ts)
+    noteIdentityHeld(a, b); // (`Object.is(p, lastP)`, a cache's test, as `===`'s: rules/equalities.ts)
+    return true;
+  }
+  // (a number field's instance is an object, itself only)
+  const fa = fieldInside(a);
+  const fb = fieldInside(b);
+  if (fa !== undefined || fb !== undefined) return builtinObjectIs(fa ?? a, fb ?? b);
+  const numberLike = (x: unknown) => typeof x === 'number' || isTraced(x);
+  const same = numberLike(a) && numberLike(b) && builtinObjectIs(primal(a), primal(b));
+  // (`Object.is(t, lastT)`, a cache's test, is noted as `===` is; not at NaN, what
+  // `Object.is(x, NaN)` is written for)
+  if (same && (zeroIsStored || numberOf(a) !== 0) && !Number.isNaN(numberOf(a))) noteEqualityHeld(a, b);
+  return same;
+}
+
 /** `Object.is`: a traced number is its value (and is the same as itself). */
 export const objectIs = likeBuiltin({
-  is(a: unknown, b: unknown): boolean {
-    if (!isTraced(a) && !isTraced(b)) {
-      if (builtinObjectIs(a, b)) return true;
-      if (!isIdentity(a) || !isIdentity(b)) return false;
-      if (!sameObject(a, b)) return sameAsProduced(a, b, sameObject); // (immer's result equal to its base: proxies/drafts.ts)
-      noteIdentityHeld(a, b); // (`Object.is(p, lastP)`, a cache's test, as `===`'s: rules/equalities.ts)
-      return true;
-    }
-    // (a number field's instance is an object, itself only)
-    const fa = fieldInside(a);
-    const fb = fieldInside(b);
-    if (fa !== undefined || fb !== undefined) return builtinObjectIs(fa ?? a, fb ?? b);
-    const numberLike = (x: unknown) => typeof x === 'number' || isTraced(x);
-    const same = numberLike(a) && numberLike(b) && builtinObjectIs(primal(a), primal(b));
-    // (`Object.is(t, lastT)`, a cache's test, is noted as `===` is; not at 0 or NaN, what
-    // `Object.is(x, -0)` and `Object.is(x, NaN)` are written for)
-    if (same && numberOf(a) !== 0 && !Number.isNaN(numberOf(a))) noteEqualityHeld(a, b);
-    return same;
-  },
+  is: (a: unknown, b: unknown): boolean => objectIsNoting(a, b, false),
+}.is, Object.is);
+
+/**
+ * `Object.is(a, b)` called with neither argument a number written in the source (rewrite-builtins.ts):
+ * `Object.is(t, cachedT)` with a cached 0 hit while differentiating, returned the cached value and
+ * the gradient was null with no word (at t = 0 of `t * t + 3 * t`, where it is 3).
+ */
+export const objectIsStored = likeBuiltin({
+  is: (a: unknown, b: unknown): boolean => objectIsNoting(a, b, true),
 }.is, Object.is);
 
 /**

@@ -118,6 +118,21 @@ describe('an equality with a stored number, then a result that does not depend o
     expect(said(warn)).toHaveLength(1);
   });
 
+  it('Object.is as the cache test with a stored 0 (not a 0 or -0 written in the source)', () => {
+    // (the cache filled at t = 0, hit while differentiating there: [null] with no word, where it is 3)
+    let lastT = NaN;
+    let lastV = 0;
+    const cached = (t: number) => (Object.is(t, lastT) ? lastV : ((lastT = t), (lastV = t * t + 3 * t)));
+    cached(0);
+    expect(gradient(cached, 0)).toEqual([null]);
+    expect(said(warn)).toHaveLength(1);
+    expect(said(warn)[0]).toMatch(/stored \(0, /);
+    // (Object.is(x, 0) and Object.is(x, -0) at 0, the uses it is written for, say nothing)
+    expect(gradient((x: number) => (Object.is(x, 0) ? 1 : x), 0)).toEqual([null]);
+    expect(gradient((x: number) => (Object.is(x, -0) ? 1 : 2 * x), 0)).toEqual([2]);
+    expect(said(warn)).toHaveLength(1);
+  });
+
   // (a `case` compared the discriminant's number with no note: [null] with no word, where it is 3)
   it('a cache tested by switch (case cachedT:), and no word for cases written as constants', () => {
     let cachedT = NaN;
