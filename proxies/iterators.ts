@@ -20,6 +20,20 @@ export const SET_ITERATOR = Object.getPrototypeOf(new Set()[Symbol.iterator]()) 
 const nativeArrayNext = ARRAY_ITERATOR.next;
 const nativeMapNext = MAP_ITERATOR.next;
 
+/** The own `next` each followed iterator has while f runs. */
+const followingNexts = new WeakMap<object, Function>();
+
+/**
+ * The own `next` of a followed iterator where rewritten code calls the built-in `next` on it
+ * through `call`, `apply` or `Reflect.apply` (`ArrayIteratorPrototype.next.call(it)`), which the
+ * own one is for; else undefined. (Called so, the built-in read the caller's array: the elements
+ * were constants, `[null, null]` where it is `[[4, 6, 8], null]`, and an own `next` called after
+ * it handed out the wrong element.)
+ */
+export function followingNext(fn: unknown, receiver: unknown): Function | undefined {
+  return (fn === nativeArrayNext || fn === nativeMapNext) && typeof receiver === 'object' && receiver !== null ? followingNexts.get(receiver) : undefined;
+}
+
 /** Whether `o` is an Array iterator (of an array or typed array) or a Map iterator, which can be followed. */
 export function isFollowableIterator(o: object): boolean {
   const proto = Object.getPrototypeOf(o) as unknown;
@@ -75,7 +89,7 @@ type Target = { node: Node; first: number };
 export function followIterators(iterators: readonly object[], nodes: Iterable<Node>): () => void {
   const candidates: Node[] = [];
   for (const node of nodes) if (node.kind === 'array' || node.kind === 'typed' || node.kind === 'map') candidates.push(node);
-  const installed: object[] = [];
+  const installed: (() => void)[] = [];
   if (candidates.length === 0) return () => {};
   for (const it of iterators) {
     if (!Object.isExtensible(it) || Object.prototype.hasOwnProperty.call(it, 'next')) continue;
@@ -85,32 +99,32 @@ export function followIterators(iterators: readonly object[], nodes: Iterable<No
     if (ofKind.length === 0) continue;
     let found: { node: Node; entries: boolean; at: number; keys: unknown[] | null } | null | undefined;
     const restore = () => {
-      delete (it as { next?: unknown }).next;
+      found = null; // (kept and called after f, `const next = it.next` in f: the native answer, never a stand-in's element)
+      followingNexts.delete(it);
+      // (not a `next` f gave the caller's iterator itself, `it.next = wrapped`: plain JavaScript keeps it)
+      if (Object.getOwnPropertyDescriptor(it, 'next')?.value === own) delete (it as { next?: unknown }).next;
     };
-    Object.defineProperty(it, 'next', {
-      configurable: true,
-      writable: true,
-      enumerable: false,
-      value: function next(this: unknown): IteratorResult<unknown> {
-        // (called on another receiver, as the method would be: the native one's answer)
-        if (this !== it) return Reflect.apply(nativeNext, this, []) as IteratorResult<unknown>;
-        if (found === undefined) {
-          const step = firstStep(it, nativeNext, ofKind);
-          found = step.found;
-          if (found === null) restore();
-          return step.result;
-        }
-        const result = Reflect.apply(nativeNext, it, []) as IteratorResult<unknown>;
-        if (result.done === true || found === null) return result;
-        found.at++;
-        (result as { value: unknown }).value = elementAt(found, result.value);
-        return result;
-      },
-    });
-    installed.push(it);
+    const own = function next(this: unknown): IteratorResult<unknown> {
+      // (called on another receiver, as the method would be: the native one's answer)
+      if (this !== it) return Reflect.apply(nativeNext, this, []) as IteratorResult<unknown>;
+      if (found === undefined) {
+        const step = firstStep(it, nativeNext, ofKind);
+        found = step.found;
+        if (found === null) restore();
+        return step.result;
+      }
+      const result = Reflect.apply(nativeNext, it, []) as IteratorResult<unknown>;
+      if (result.done === true || found === null) return result;
+      found.at++;
+      (result as { value: unknown }).value = elementAt(found, result.value);
+      return result;
+    };
+    Object.defineProperty(it, 'next', { configurable: true, writable: true, enumerable: false, value: own });
+    followingNexts.set(it, own);
+    installed.push(restore);
   }
   return () => {
-    for (const it of installed) delete (it as { next?: unknown }).next;
+    for (const restore of installed) restore();
   };
 }
 

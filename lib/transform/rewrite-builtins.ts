@@ -285,8 +285,11 @@ function isSearchCallThroughCall(node: Node, ctx: RewriteContext): node is acorn
   // (a predicate method through `apply`, `[].filter.apply(xs, [f])`: the runtime wraps its callback;
   // a mutating one, `Array.prototype.push.call(log, x)` or `push.call(log, x)` for a `const push = [].push`:
   // a store into the receiver, noted as `log.push(x)` is; `Object.assign.call(null, o, src)`: into o)
-  return isSearchMethod(method, ctx) || (through === 'apply' && isPredicateMethodValue(method, ctx)) || isNumberMethod(method, ctx) || isMethodValue(method, MUTATING_METHODS, ctx) || isObjectAssign(method, ctx);
+  // (an iterator's `next`, `ArrayIteratorPrototype.next.call(it)`: an iterator argument follows its stand-in by its own `next`, proxies/iterators.ts)
+  return isSearchMethod(method, ctx) || (through === 'apply' && isPredicateMethodValue(method, ctx)) || isNumberMethod(method, ctx) || isMethodValue(method, MUTATING_METHODS, ctx) || isObjectAssign(method, ctx) || isMethodValue(method, ITERATOR_NEXT, ctx);
 }
+
+const ITERATOR_NEXT: ReadonlySet<string> = new Set(['next']);
 
 /** Number's formatting methods, by a name only they have. */
 const NUMBER_FORMATS: ReadonlySet<string> = new Set(['toFixed', 'toPrecision', 'toExponential']);

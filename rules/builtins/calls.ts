@@ -10,6 +10,7 @@ import { typedArrayMethodOn, typedStandIn } from '../../proxies/typed-arrays.js'
 import { ArrayProto, TypedArrayProto, builtinApply, builtinBind, builtinCall, builtinReflectApply, mapDelete, mapGet, mapGetOrInsert, mapGetOrInsertComputed, mapHas, mapSet, objectAssign, setAdd, setDelete, setDifference, setHas, setIntersection, setIsDisjointFrom, setIsSubsetOf, setIsSupersetOf, setSymmetricDifference, setUnion, weakMapDelete, weakMapGet, weakMapGetOrInsert, weakMapGetOrInsertComputed, weakMapHas, weakMapSet, weakSetAdd, weakSetDelete, weakSetHas } from './platform.js';
 import { NOT_A_SEARCH, heldKey, keyValue, lookingUp, noteKey, noteMade, numberLike, search, searchByValue, start, storedKey } from './keys.js';
 import { setAlgebra } from './sets.js';
+import { followingNext } from '../../proxies/iterators.js';
 
 /**
  * A search call's receiver where rewritten code can declare no temporary (code a direct
@@ -217,6 +218,8 @@ function groupedByValue(groupBy: Function, receiver: unknown, args: unknown[]): 
 export function callOn(fn: unknown, receiver: unknown, ...args: unknown[]): unknown {
   const call = (fn as { call: unknown }).call; // (throws where `fn.call` would)
   if (call !== builtinCall) return Reflect.apply(call as Function, fn, [receiver, ...args]);
+  const next = followingNext(fn, receiver); // (`ArrayIteratorPrototype.next.call(it)` of an iterator argument)
+  if (next !== undefined) return Reflect.apply(next, receiver, args);
   return isTraced(receiver) && NUMBER_METHODS.has(fn) ? numberMethod(fn, receiver, args) : callMethod(receiver, fn, ...args);
 }
 
@@ -245,6 +248,8 @@ export function argumentList(args: unknown, optional: boolean): unknown[] {
 export function applyOn(fn: unknown, receiver: unknown, args?: unknown): unknown {
   const apply = (fn as { apply: unknown }).apply; // (throws where `fn.apply` would)
   if (apply !== builtinApply) return Reflect.apply(apply as Function, fn, [receiver, args]);
+  const next = followingNext(fn, receiver);
+  if (next !== undefined) return Reflect.apply(next, receiver, argumentList(args, true));
   if (isTraced(receiver) && NUMBER_METHODS.has(fn)) return numberMethod(fn, receiver, argumentList(args, true));
   return callMethod(receiver, fn, ...argumentList(args, true));
 }

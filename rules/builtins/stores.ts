@@ -12,6 +12,7 @@ import { touch } from '../../proxies/barrier.js';
 import { watchInstance } from '../wasm.js';
 import { weakTargetOf } from '../../proxies/standins.js';
 import { rewritingFunction } from '../../lib/dynamic-function.js';
+import { followingNext } from '../../proxies/iterators.js';
 import { builtinArrayFrom, builtinIsView, builtinReflectApply, builtinReflectConstruct, mapSet, setAdd } from './platform.js';
 import { noteKey, noteMade } from './keys.js';
 import { SEARCH_METHODS, argumentList, callMethod, noteReceiver } from './calls.js';
@@ -73,6 +74,8 @@ export function objectDefineProperties<T>(target: T, descriptors: PropertyDescri
  */
 export function reflectApply(fn: unknown, receiver: unknown, args: unknown): unknown {
   if (typeof fn !== 'function' || !storesNoted()) return builtinReflectApply(fn as Function, receiver, args as unknown[]);
+  const next = followingNext(fn, receiver); // (`Reflect.apply(ArrayIteratorPrototype.next, it, [])` of an iterator argument)
+  if (next !== undefined) return builtinReflectApply(next, receiver, argumentList(args, false));
   if (isDeriving() && SEARCH_METHODS.has(fn)) return callMethod(receiver, fn, ...argumentList(args, false));
   const list = argumentList(args, false);
   return noteReceiver(receiver, fn, list, builtinReflectApply(fn, receiver, list));

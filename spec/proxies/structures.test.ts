@@ -631,6 +631,52 @@ describe("JavaScript's behaviour on what f receives", () => {
     expect(() => gradient((_a: number[], i: Iterator<number>) => { i.next(); throw new Error('stop'); }, zs, thrown)).toThrow('stop');
     expect([Object.getOwnPropertyNames(thrown), thrown.next()]).toEqual([[], { value: 3, done: false }]);
   });
+  // (the built-in `next` called on it, `ArrayIteratorPrototype.next.call(it)`, read the caller's array:
+  // [null, null] where it is [[4, 6, 8], null]; mixed with `it.next()`, [[4, 6, 0], null], an element handed out twice)
+  it('an iterator argument stepped by the built-in next through call, apply or Reflect.apply follows the stand-in too', () => {
+    const ArrayIteratorPrototype = Object.getPrototypeOf([].values()) as Iterator<number>;
+    const builtinNext = ArrayIteratorPrototype.next;
+    const MapIteratorPrototype = Object.getPrototypeOf(new Map().values()) as Iterator<number>;
+    const ways: Record<string, (xs: number[], it: Iterator<number>) => number> = {
+      call: (_xs, it) => {
+        let s = 0;
+        for (let r = ArrayIteratorPrototype.next.call(it); !r.done; r = ArrayIteratorPrototype.next.call(it)) s += r.value * r.value;
+        return s;
+      },
+      apply: (_xs, it) => {
+        let s = 0;
+        for (let r = builtinNext.apply(it, []); !r.done; r = builtinNext.apply(it, [])) s += r.value * r.value;
+        return s;
+      },
+      reflect: (_xs, it) => {
+        let s = 0;
+        for (let r = Reflect.apply(builtinNext, it, []) as IteratorResult<number>; !r.done; r = Reflect.apply(builtinNext, it, []) as IteratorResult<number>) s += r.value * r.value;
+        return s;
+      },
+      mixed: (_xs, it) => it.next().value ** 2 + builtinNext.call(it).value ** 2 + it.next().value ** 2,
+    };
+    for (const [way, f] of Object.entries(ways)) {
+      const xs = [2, 3, 4];
+      const it = xs.values();
+      expect([way, gradient(f, xs, it)]).toEqual([way, [[4, 6, 8], null]]);
+      expect(f([2, 3, 4], [2, 3, 4].values())).toBe(29);
+      expect([xs, Object.getOwnPropertyNames(it), it.next()]).toEqual([[2, 3, 4], [], { value: undefined, done: true }]);
+    }
+    const m = new Map([['a', 1.5], ['b', 2]]);
+    expect(gradient((_m: Map<string, number>, it: Iterator<number>) => MapIteratorPrototype.next.call(it).value! * 3, m, m.values())).toEqual([new Map([['a', 3], ['b', null]]), null]);
+    // (a next f gives the caller's iterator is kept, as plain JavaScript keeps it)
+    const ys = [2, 3];
+    const wrapped = ys.values();
+    const wrap = (_ys: number[], it: Iterator<number>) => {
+      const own = it.next;
+      it.next = function () {
+        return own.call(this);
+      };
+      return it.next().value! ** 2;
+    };
+    expect(gradient(wrap, ys, wrapped)).toEqual([[4, 0], null]);
+    expect([Object.getOwnPropertyNames(wrapped), wrapped.next()]).toEqual([['next'], { value: 3, done: false }]);
+  });
   it('an iterator that cannot be followed, beside what it may iterate, is said (a Set\'s, or over a frozen array)', () => {
     const squares = (_xs: unknown, it: Iterable<number>) => {
       let s = 0;
