@@ -286,8 +286,11 @@ export function searchByValue(receiver: object, fn: Function, args: unknown[]): 
     }
     // A typed array (one made outside f, or an integer one) holds plain numbers: the built-in
     // is asked for a traced number's value (it compared the object: -1, false).
+    // (a memo's keys kept in one, `const i = keys.indexOf(t); if (i >= 0) return vals[i]`, hit while
+    // differentiating, is noted as an array's is: it gave [null] with no word, where it is 2t)
     case TypedArrayProto.indexOf:
     case TypedArrayProto.lastIndexOf:
+      return foundAt(receiver as ArrayLike<unknown>, args[0], Reflect.apply(fn, receiver, args.map((a) => (isTraced(a) ? primal(a) : a))) as number);
     case TypedArrayProto.includes:
       return Reflect.apply(fn, receiver, args.map((a) => (isTraced(a) ? primal(a) : a)));
     case mapGet: {

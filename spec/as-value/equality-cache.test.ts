@@ -118,6 +118,39 @@ describe('an equality with a stored number, then a result that does not depend o
     expect(said(warn)).toHaveLength(1);
   });
 
+  it('a memo whose keys are kept in a Float64Array, searched with === or indexOf: said', () => {
+    // (keys.indexOf(t) of a Float64Array hit while differentiating: [null] with no word, where it is 2t + 3)
+    const keys = new Float64Array(8);
+    const values = new Float64Array(8);
+    let n = 0;
+    const memo = (t: number, hit: (t: number) => number) => {
+      const k = hit(t);
+      if (k >= 0 && k < n) return values[k]!;
+      const v = t * t + 3 * t;
+      if (!isderiving()) {
+        keys[n] = t;
+        values[n++] = v;
+      }
+      return v;
+    };
+    const byEquality = (t: number) => memo(t, (t) => {
+      for (let k = 0; k < n; k++) if (keys[k] === t) return k;
+      return -1;
+    });
+    const byIndexOf = (t: number) => memo(t, (t) => keys.indexOf(t));
+    const byLastIndexOf = (t: number) => memo(t, (t) => keys.lastIndexOf(t));
+    byEquality(2);
+    expect(gradient(byEquality, 2)).toEqual([null]);
+    expect(said(warn)).toHaveLength(1);
+    expect(gradient(byIndexOf, 2)).toEqual([null]);
+    expect(said(warn)).toHaveLength(2);
+    expect(gradient(byLastIndexOf, 2)).toEqual([null]);
+    expect(said(warn)).toHaveLength(3);
+    // (a miss follows t: no word)
+    expect(gradient(byIndexOf, 1.5)).toEqual([6]);
+    expect(said(warn)).toHaveLength(3);
+  });
+
   it('Object.is as the cache test with a stored 0 (not a 0 or -0 written in the source)', () => {
     // (the cache filled at t = 0, hit while differentiating there: [null] with no word, where it is 3)
     let lastT = NaN;
