@@ -19,6 +19,7 @@ import { transform, transformStripped } from './index.js';
 import { LOWERED } from './typescript.js';
 import type { SourceMapV3 } from './sourcemap.js';
 import { withInlineMap } from './sourcemap.js';
+import { ignoredImportsOf, ignoredKey } from './ignored-imports.js';
 
 export interface ZygoteEsbuildOptions {
   /** Packages under node_modules to rewrite too (`'*'` for all). Default: none. */
@@ -139,13 +140,14 @@ export default function zygote(options: ZygoteEsbuildOptions = {}): Plugin {
         if (compiled !== null) compiled.map.sourcesContent = [code];
         // The compiled JavaScript is part of the key: the same TypeScript compiles otherwise under another tsconfig.
         const content = compiled === null ? code : `${code}\n\0${compiled.code}`;
-        const contents = throughCache(cache, `esbuild ended ${specifier}`, args.path, content, () => {
+        const ignoredImports = ignoredImportsOf(args.path, code);
+        const contents = throughCache(cache, `esbuild ended ${specifier}${ignoredKey(ignoredImports)}`, args.path, content, () => {
           const out = rewriteWithRuntime(specifier, (module) => {
             const runtime = { kind: 'import', specifier: module } as const;
             const commonjsRuntime = { kind: 'require', specifier: module } as const;
             return compiled !== null
-              ? transformStripped(code, compiled, args.path, { runtime, commonjsRuntime, marksEnd: true })
-              : transform(code, { filename: args.path, runtime, commonjsRuntime, marksEnd: true });
+              ? transformStripped(code, compiled, args.path, { runtime, commonjsRuntime, marksEnd: true, ignoredImports })
+              : transform(code, { filename: args.path, runtime, commonjsRuntime, marksEnd: true, ignoredImports });
           });
           return !out.changed && compiled === null ? null : withInlineMap(out.code, out.map);
         });

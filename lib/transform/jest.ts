@@ -30,6 +30,7 @@ import MagicString from 'magic-string';
 import { loadFailure } from './load-errors.js';
 import { parse } from './parse.js';
 import { compiledTypeScript, tsconfigKey } from './node-source.js';
+import { ignoredImportsOf, ignoredKey } from './ignored-imports.js';
 import type { RuntimeBinding } from './prologue.js';
 import { composeMaps, type SourceMapV3 } from './sourcemap.js';
 import { transform, type TransformResult } from './transform.js';
@@ -73,9 +74,9 @@ function ownVersion(): string {
  * in CommonJS, so that the runtime is the instance Jest's registry gives the test's own
  * `require('zygote-ts')` (a global set by the loader's Node does not reach Jest's sandbox).
  */
-function bindings(module: string, esm: boolean): { runtime: RuntimeBinding; commonjsRuntime: RuntimeBinding } {
+function bindings(module: string, esm: boolean, ignoredImports: ReadonlySet<string>): { runtime: RuntimeBinding; commonjsRuntime: RuntimeBinding; ignoredImports: ReadonlySet<string> } {
   const required = { kind: 'require', specifier: module } as const;
-  return { runtime: esm ? { kind: 'import', specifier: module } : required, commonjsRuntime: required };
+  return { runtime: esm ? { kind: 'import', specifier: module } : required, commonjsRuntime: required, ignoredImports };
 }
 
 /** The `jest` calls babel-jest and ts-jest move above a file's imports. */
@@ -154,9 +155,10 @@ export function createTransformer(options: ZygoteJestOptions = {}): ZygoteJestTr
 
   function compile(code: string, path: string, esm: boolean): TransformResult {
     const rewrite = shouldRewrite(path, filter);
+    const ignoredImports = rewrite ? ignoredImportsOf(path, code) : new Set<string>();
     if (isTypeScriptFile(path)) {
       const tsconfig = nearestTsconfig(path);
-      return rewriteWithRuntime(RUNTIME_PATH, (module) => compiledTypeScript(path, code, tsconfig, rewrite ? bindings(module, esm) : null, esm ? undefined : 'cjs'));
+      return rewriteWithRuntime(RUNTIME_PATH, (module) => compiledTypeScript(path, code, tsconfig, rewrite ? bindings(module, esm, ignoredImports) : null, esm ? undefined : 'cjs'));
     }
     // Jest's CommonJS runs no import or export: a file not rewritten (zygote-ts's own, one that
     // starts with @zygote-ignore, an excluded one) is still made CommonJS, as babel-jest makes it.
@@ -165,7 +167,7 @@ export function createTransformer(options: ZygoteJestOptions = {}): ZygoteJestTr
     if (!rewrite) return asCommonJs({ code, map: null, changed: false });
     try {
       return rewriteWithRuntime(RUNTIME_PATH, (module) => {
-        const binding = bindings(module, esm);
+        const binding = bindings(module, esm, ignoredImports);
         if (esm) return transform(code, { filename: path, ...binding, sourceType: 'module' });
         try {
           return asCommonJs(transform(code, { filename: path, ...binding, sourceType: 'script' }));
@@ -193,8 +195,10 @@ export function createTransformer(options: ZygoteJestOptions = {}): ZygoteJestTr
     getCacheKey(code, path, jest) {
       // (the output depends on the tsconfig's text, and what it extends, as much as on the file's)
       const tsconfig = isTypeScriptFile(path) ? tsconfigKey(nearestTsconfig(path)) : '';
+      // (and on which of its relative imports are files marked @zygote-ignore)
+      const ignored = shouldRewrite(path, filter) ? ignoredKey(ignoredImportsOf(path, code)) : '';
       return createHash('sha256')
-        .update(`${version}\0${jest.supportsStaticESM === true}\0${jest.instrument === true}\0${tsconfig}\0${path}\0`)
+        .update(`${version}\0${jest.supportsStaticESM === true}\0${jest.instrument === true}\0${tsconfig}${ignored}\0${path}\0`)
         .update(code)
         .digest('hex');
     },

@@ -12,7 +12,7 @@ import { type FileFilter, isFile, isTypeScriptFile, nodeModulesPackage, RUNTIME_
 import type * as Transform from './index.js';
 import type * as TypeScript from './typescript.js';
 import { loadFailure } from './load-errors.js';
-import { hasIgnorePragma } from './pragma.js';
+import { ignoredImportsOf, ignoredKey } from './ignored-imports.js';
 import { withInlineMap } from './sourcemap.js';
 import { nearestTsconfig, type TsConfig, typeScriptFormat } from './tsconfig.js';
 
@@ -91,52 +91,6 @@ export function compiledTypeScript(
       ? transformer().transformTs(code, path, { ...rewrite, format, tsconfig: tsconfig?.path })
       : transformer().stripTs(code, path, format, tsconfig?.path),
   );
-}
-
-/** A relative specifier in a file's text: `from './x.js'`, `import './x.js'`, `import('./x.js')`, `require('./x.js')`. */
-const RELATIVE_SPECIFIER = /(?:\bfrom|\bimport|\brequire)\s*\(?\s*(['"])(\.\.?\/[^'"\n]*)\1/g;
-
-/** Whether each file asked about starts with `// @zygote-ignore` (read once per process). */
-const ignoredFiles = new Map<string, boolean>();
-
-function isIgnoredFile(file: string): boolean {
-  let known = ignoredFiles.get(file);
-  if (known === undefined) {
-    try {
-      known = hasIgnorePragma(readFileSync(file, 'utf8'));
-    } catch {
-      known = false;
-    }
-    ignoredFiles.set(file, known);
-  }
-  return known;
-}
-
-/**
- * The relative specifiers the user file at `path` imports whose files start with `// @zygote-ignore`
- * (found as the loader resolves them: the file named, else the TypeScript it means). Their
- * functions are not rewritten: `typeof x === 'number'` there is false for a traced x, and
- * `helper(x) + x` with such a `helper = (x) => typeof x === 'number' ? x * x : 0` gave the
- * gradient 1 where it is 5, with no word, while the same helper in a package left out of
- * include is checked. Calls of them are now checked alike (rewrite-imports.ts). Read from the
- * text (a specifier in a comment or a string only adds a check), and part of the cache's key.
- * (A package's files are not looked at: a cost at every start, for a pragma written for users.)
- */
-function ignoredImportsOf(path: string, code: string): ReadonlySet<string> {
-  const found = new Set<string>();
-  if (nodeModulesPackage(path) !== null) return found;
-  for (const match of code.matchAll(RELATIVE_SPECIFIER)) {
-    const specifier = match[2]!;
-    if (found.has(specifier)) continue;
-    const file = [specifier, ...typeScriptCandidates(specifier)].map((candidate) => resolve(dirname(path), candidate)).find(isFile);
-    if (file !== undefined && isIgnoredFile(file)) found.add(specifier);
-  }
-  return found;
-}
-
-/** The part of a cache key that says which imports are of ignored files (none: nothing, as before). */
-function ignoredKey(ignoredImports: ReadonlySet<string>): string {
-  return ignoredImports.size === 0 ? '' : `\0ignored\0${[...ignoredImports].join('\0')}`;
 }
 
 /**

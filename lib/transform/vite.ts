@@ -28,6 +28,7 @@ import { isTypeScriptFile, RUNTIME_PATH, shouldRewrite } from './filter.js';
 import { transform, transformTs } from './index.js';
 import { nearestTsconfig } from './tsconfig.js';
 import { hasIgnorePragma } from './pragma.js';
+import { ignoredImportsOf, ignoredKey } from './ignored-imports.js';
 import { composeMaps, type SourceMapV3 } from './sourcemap.js';
 import { lowerDecorators } from './typescript.js';
 
@@ -174,7 +175,8 @@ function vitePlugin(options: ZygoteViteOptions, inWorker: boolean): ZygoteVitePl
       if (cache === undefined) cache = cacheOf(options.cache);
       // (a `.cts` file is stripped under its tsconfig.json, whose text keys its entry too)
       const tsconfig = id.endsWith('.cts') ? nearestTsconfig(id) : undefined;
-      const kind = `vite ${bundles ? 'build ' : ''}${specifier}${tsconfig === undefined ? '' : `\0${tsconfig?.path}\0${tsconfig?.key}`}`;
+      const ignoredImports = ignoredImportsOf(id, code);
+      const kind = `vite ${bundles ? 'build ' : ''}${specifier}${tsconfig === undefined ? '' : `\0${tsconfig?.path}\0${tsconfig?.key}`}${ignoredKey(ignoredImports)}`;
       const stored = throughCache(cache, kind, id, code, () => {
         // A CommonJS file reaches its runtime by `require` in a bundle (Rolldown keeps such a file
         // CommonJS, and runs it where it is first required): by the global, it threw "the
@@ -183,11 +185,11 @@ function vitePlugin(options: ZygoteViteOptions, inWorker: boolean): ZygoteVitePl
         // Vite's TypeScript transform skips `.cts` files (Rolldown strips them after the plugins):
         // their types are stripped here, under the file's tsconfig.json as the loader strips them.
         if (tsconfig !== undefined) {
-          const out = rewriteWithRuntime(specifier, (runtime) => transformTs(code, id, { runtime: { kind: 'import', specifier: runtime }, commonjsRuntime: commonjsRuntime(runtime), marksEnd: bundles, tsconfig: tsconfig?.path }));
+          const out = rewriteWithRuntime(specifier, (runtime) => transformTs(code, id, { runtime: { kind: 'import', specifier: runtime }, commonjsRuntime: commonjsRuntime(runtime), marksEnd: bundles, tsconfig: tsconfig?.path, ignoredImports }));
           return out.changed ? JSON.stringify({ code: out.code, map: out.map }) : null;
         }
         const rewrite = (input: string) =>
-          rewriteWithRuntime(specifier, (runtime) => transform(input, { filename: id, runtime: { kind: 'import', specifier: runtime }, commonjsRuntime: commonjsRuntime(runtime), marksEnd: bundles }));
+          rewriteWithRuntime(specifier, (runtime) => transform(input, { filename: id, runtime: { kind: 'import', specifier: runtime }, commonjsRuntime: commonjsRuntime(runtime), marksEnd: bundles, ignoredImports }));
         let out;
         try {
           out = rewrite(code);
