@@ -185,9 +185,7 @@ function calledOpaque(fn: Function, args: unknown[], result: unknown, rowsBefore
   const tape = innermostOpenTape();
   if (tape === undefined || tape.size !== rowsBefore || holdsTracedNumber(result)) return;
   if (!args.some((a) => isTraced(a) && a.tracedTape.active)) return;
-  let id = functionIds.get(fn);
-  if (id === undefined) functionIds.set(fn, (id = functionCount++));
-  const name = fn.name ? `${fn.name}(…)` : 'a function';
+  const { id, name } = said(fn);
   doubt(
     `imported function ${id}`,
     () => {
@@ -206,6 +204,13 @@ function calledOpaque(fn: Function, args: unknown[], result: unknown, rowsBefore
 const functionIds = new WeakMap<Function, number>();
 let functionCount = 0;
 
+/** A function's number (what its warning is said once by) and how a message names it. */
+function said(fn: Function): { id: number; name: string } {
+  let id = functionIds.get(fn);
+  if (id === undefined) functionIds.set(fn, (id = functionCount++));
+  return { id, name: fn.name ? `${fn.name}(…)` : 'a function' };
+}
+
 /**
  * `fn`, of a package that was not rewritten, was given a traced number itself and returned
  * without converting it (a conversion would have stopped the run): to it the number was an
@@ -215,9 +220,7 @@ let functionCount = 0;
  * may be right (`isNumber`, a function that only passes the number on). Said once per function.
  */
 function lookedAtAsObject(fn: Function): void {
-  let id = functionIds.get(fn);
-  if (id === undefined) functionIds.set(fn, (id = functionCount++));
-  const name = fn.name ? `${fn.name}(…)` : 'a function';
+  const { id, name } = said(fn);
   doubt(
     `imported function ${id}`,
     () => {

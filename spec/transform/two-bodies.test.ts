@@ -217,15 +217,17 @@ describe('calls the runtime only passes on while no differentiation runs', () =>
   });
 });
 
+/** The module rewritten with two bodies (no map), its prologue cut off. */
+function rewritten(code: string): string {
+  const out = transform(code, { runtime: { kind: 'global' }, sourceType: 'module', sourceMap: false, twoBodies: true }).code;
+  return out.slice(out.indexOf('__zy.rewritten();') + '__zy.rewritten();'.length).trim();
+}
+
+/** Runs a rewritten module's text (its exports as locals) and returns `names`' values. */
+const load = (code: string, names: string[]) =>
+  new Function('__zy', `'use strict';\n${rewritten(code).replace(/\bexport /g, '')}\nreturn { ${names.join(', ')} };`)(__zy) as Record<string, any>;
+
 describe('plain twins of a module\'s top-level functions', () => {
-  /** The module rewritten with two bodies (no map), its prologue cut off. */
-  const rewritten = (code: string) => {
-    const out = transform(code, { runtime: { kind: 'global' }, sourceType: 'module', sourceMap: false, twoBodies: true }).code;
-    return out.slice(out.indexOf('__zy.rewritten();') + '__zy.rewritten();'.length).trim();
-  };
-  /** Runs a rewritten module's text (its exports as locals) and returns `names`' values. */
-  const load = (code: string, names: string[]) =>
-    new Function('__zy', `'use strict';\n${rewritten(code).replace(/\bexport /g, '')}\nreturn { ${names.join(', ')} };`)(__zy) as Record<string, (...a: unknown[]) => unknown>;
   const geometry = [
     'export function dist(p) { return Math.sqrt(p.x * p.x + p.y * p.y) }',
     'export function total(ps) { let s = 0; for (const p of ps) s += dist(p); return s }',
@@ -358,12 +360,6 @@ describe('plain twins of a module\'s top-level functions', () => {
 // each copy's code met where they returned: a spring–mass simulation over Vec instances ran at
 // 2.4–3.4× plain before any gradient, 4.2–6.2× after one)
 describe("plain twins of the methods of a module's top-level classes", () => {
-  const rewritten = (code: string) => {
-    const out = transform(code, { runtime: { kind: 'global' }, sourceType: 'module', sourceMap: false, twoBodies: true }).code;
-    return out.slice(out.indexOf('__zy.rewritten();') + '__zy.rewritten();'.length).trim();
-  };
-  const load = (code: string, names: string[]) =>
-    new Function('__zy', `'use strict';\n${rewritten(code).replace(/\bexport /g, '')}\nreturn { ${names.join(', ')} };`)(__zy) as Record<string, any>;
   const vec = [
     'export class Vec {',
     '  constructor(x, y) { this.x = x; this.y = y }',
