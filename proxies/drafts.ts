@@ -72,6 +72,17 @@ export function sameAsProduced(a: object, b: object, same: (a: object, b: object
   return unchangedCopy(a, b, same, 0) || unchangedCopy(b, a, same, 0);
 }
 
+/**
+ * The base of `x` where `x` is a state produce returned that differs from it only by traced
+ * numbers equal to the base's numbers (one object in the plain program), else undefined: a
+ * key a collection may hold in its place (`seen.has(next)`, `m.get(next)`).
+ */
+export function producedBase(x: object, same: (a: object, b: object) => boolean): object | undefined {
+  if (written.size === 0 && !anyIndexed) return undefined;
+  const base = stateOf(x)?.base_;
+  return typeof base === 'object' && base !== null && unchangedCopy(x, base, same, 0) ? base : undefined;
+}
+
 function unchangedCopy(copy: object, base: object, same: (a: object, b: object) => boolean, depth: number): boolean {
   if (depth > 64) return false;
   const state = stateOf(copy);

@@ -10,6 +10,7 @@ import { add } from '../arithmetic.js';
 import { fieldInside } from '../../lib/core/scalars.js';
 import { filledByLibrary } from '../../lib/core/library-keys.js';
 import { formsOf, isIdentityObject as isIdentity, originalOf, sameObject, standInNode } from '../../proxies/standins.js';
+import { producedBase, sameAsProduced } from '../../proxies/drafts.js';
 import { kindOf } from '../../proxies/kinds.js';
 import { noteWeakEntry } from '../../proxies/cleanup.js';
 import { onIdle } from '../../lib/core/scope.js';
@@ -111,7 +112,10 @@ function heldOriginal(c: object, k: object, has: (this: object, key: unknown) =>
     originalOf(form); // (found by another form: a compileGradient recording hears that f compared an argument by identity)
     return form;
   }
-  return k;
+  // (immer's result equal to its base, held under the base: proxies/drafts.ts)
+  const base = producedBase(k, sameObject);
+  if (base === undefined) return k;
+  return has.call(c, base) ? base : heldOriginal(c, base, has);
 }
 
 /** Notes that `c` holds the traced key `k` (when it is the first key with its value). */
@@ -240,7 +244,8 @@ export function search(a: ArrayLike<unknown>, x: unknown, from: number, step: 1 
   for (let i = from; i >= 0 && i < a.length; i += step) {
     if (!zero && !(i in a)) continue; // (indexOf and lastIndexOf skip holes; includes reads them as undefined)
     const v = a[i];
-    if (v === x || (isIdentity(v) && isIdentity(x) && sameObject(v, x))) return i;
+    // (immer's result equal to its base is its base, as for ===: proxies/drafts.ts)
+    if (v === x || (isIdentity(v) && isIdentity(x) && (sameObject(v, x) || sameAsProduced(v, x, sameObject)))) return i;
     if (numberLike(v) && numberLike(x)) {
       const pv = primal(v);
       const px = primal(x);

@@ -182,6 +182,23 @@ describe('produce inside f', () => {
     expect(gradient((k: number) => produce(make(), (d) => void (d.x = d.x * k)).x, 1)).toEqual([2]);
   });
 
+  it('such a state is its base to searches and keys too (includes, indexOf, a Set, a Map), as in plain code', () => {
+    type S = { x: number; y: number };
+    const make = (): S => ({ x: 2, y: 20 });
+    const step = (s: S, k: number) => produce(s, (d) => void (d.x = d.x * k));
+    // (each was a new object to them at k = 1: 3 where plain code gives 20, or 7)
+    const searched = (s: S, k: number) => ([s].includes(step(s, k)) ? s.y : 3) + [s].indexOf(step(s, k));
+    const inSet = (s: S, k: number) => (new Set([s]).has(step(s, k)) ? s.y : step(s, k).x + 1);
+    const inMap = (s: S, k: number) => (new Map([[s, 7]]).get(step(s, k)) ?? 0) * s.x;
+    for (const f of [searched, inSet, inMap]) {
+      for (const k of [1, 2]) {
+        expect(withgradient(f, make(), k).val).toBe(f(make(), k));
+        expectMatchesFiniteDifferences((s: S) => f(s, k), make, gradient(f, make(), k)[0]);
+      }
+    }
+    expect([withgradient(searched, make(), 1).val, withgradient(inSet, make(), 1).val, withgradient(inMap, make(), 1).val]).toEqual([20, 20, 14]);
+  });
+
   it("a frozen state's Map and Set refuse f's writes as they do in plain JavaScript (immer's locks are their own properties)", () => {
     // (the Map's stand-in had no own properties: m.set went through, and the caller's Map kept 3)
     const make = () => freeze({ m: new Map([['a', 3]]), s: new Set([1]) }, true);
