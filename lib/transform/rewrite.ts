@@ -41,7 +41,7 @@ import { numbersIntoLoop } from './rewrite-loops.js';
 import { noteOuterWrite } from './rewrite-outer-writes.js';
 import { analyzeScopes, type ScopeInfo } from './scope.js';
 import { Temporaries, type TargetKind } from './temporaries.js';
-import { markMethodTwin, markOneBody, markRunsWhenever, markTwin, markTwinCall, markTwoBodies, methodTwinCandidates, twinCandidates, wantsTwoBodies } from './two-bodies.js';
+import { markOneBody, markRunsWhenever, markTwin, markTwinCall, markTwoBodies, twinCandidates, wantsTwoBodies } from './two-bodies.js';
 
 /**
  * Every construct's rewrite, tried in this order on each node (after its
@@ -141,7 +141,6 @@ export function rewriteProgram(code: string, parsed: Parsed, options: RewriteOpt
   const ctx: RewriteContext = { ed, options, scope, temps, ancestors, moduleCode: parsed.sourceType === 'module' };
   // Top-level functions that may get twins, and calls of them (two-bodies.ts).
   const twins = options.twoBodies ? twinCandidates(parsed.ast, scope, parsed.sourceType) : new Map<string, Node>();
-  const methodTwins = options.twoBodies ? methodTwinCandidates(parsed.ast, scope, parsed.sourceType) : new Map<Node, never>();
   let programTemps: string[] = [];
 
   /** Hoist-target kind of `node` given its parent, when it opens one. */
@@ -212,8 +211,6 @@ export function rewriteProgram(code: string, parsed: Parsed, options: RewriteOpt
     if (twice && kind === 'function') {
       markTwoBodies(twice, ed);
       if (twins.get((twice as acorn.FunctionDeclaration).id?.name ?? '') === twice) markTwin(twice, ed);
-      const method = methodTwins.get(twice);
-      if (method !== undefined) markMethodTwin(twice, method, ed);
     }
     // A function with one body, or a class field's value, must not take the version of a copy
     // it is written in: it runs whenever it is called (two-bodies.ts).

@@ -41,14 +41,6 @@
  * always when it minifies: the frames then say `__zy$p_f`). A call of `f` from code that
  * was not rewritten has one frame more, at `f`'s name.
  *
- * A method of a module's top-level class gets twins too ({@link methodTwinCandidates}), for
- * the same first reason: V8 inlines a small method (a vector's `add`) into its callers within
- * a budget of bytecode, which both copies in one body exceeded, so that a spring–mass
- * simulation over `Vec` instances ran at 3× plain, traced or not. The method calls its
- * copies with its `this` (`Reflect.apply(TEST ? __zy$t_Vec$add : __zy$p_Vec$add, this, [o])`);
- * one whose body reads what only the class's own text can (`super`, `#private` names) or
- * `arguments` keeps its two bodies inside.
- *
  * The rewrite pass marks each chosen body with comments ({@link markTwoBodies}); once
  * the file is written, {@link expandTwoBodies} copies the marked text and its source map.
  */
@@ -246,66 +238,6 @@ export function markTwin(fn: Fn, ed: Editor): void {
   ed.s.appendLeft(fn.end, twinMark(name, args));
 }
 
-/** A method that may have twins: its twins' name (after the prefixes), the name it shows, and the class it is in. */
-export interface MethodTwin {
-  readonly twin: string;
-  readonly shown: string;
-  readonly method: acorn.MethodDefinition;
-  readonly cls: acorn.ClassDeclaration;
-}
-
-/**
- * The methods of a module's top-level class declarations that may have twins, by their
- * function: plain methods, getters and setters (no constructor, no computed or private key,
- * not async or generators) with plain parameters, whose body reads no `super`, `#private`
- * name, `arguments` or `new.target` (the twins are functions outside the class), of a class
- * whose name is never assigned (inside the class it names the class whatever the module
- * does with it; outside, the twins read the module's binding).
- */
-export function methodTwinCandidates(program: acorn.Program, scope: ScopeInfo, sourceType: 'module' | 'script'): ReadonlyMap<Node, MethodTwin> {
-  const out = new Map<Node, MethodTwin>();
-  if (sourceType !== 'module' || !runsStrict(program, sourceType, scope) || scope.boundNames.has('Object') || scope.boundNames.has('Reflect')) return out;
-  const taken = new Set<string>();
-  for (const stmt of program.body) {
-    const cls = stmt.type === 'ExportNamedDeclaration' ? stmt.declaration : stmt;
-    if (cls?.type !== 'ClassDeclaration' || cls.id === null) continue;
-    const className = cls.id.name;
-    if (!/^[A-Za-z_$][\w$]*$/.test(className) || scope.assignedNames.has(className)) continue;
-    for (const member of cls.body.body) {
-      if (member.type !== 'MethodDefinition' || member.kind === 'constructor' || member.computed || member.key.type !== 'Identifier') continue;
-      const fn = member.value;
-      if (fn.async || fn.generator || !fn.params.every((p) => p.type === 'Identifier' || (p.type === 'RestElement' && p.argument.type === 'Identifier'))) continue;
-      if (holdsClassOnly(fn.body as Node) || readsOwn(fn.body as Node, (n) => n.type === 'Identifier' && n.name === 'arguments')) continue;
-      const twin = `${className}$${member.static ? 'static$' : ''}${member.kind === 'method' ? '' : `${member.kind}$`}${member.key.name}`;
-      if (taken.has(twin) || scope.allNames.has(TWIN_PREFIX + twin) || scope.allNames.has(TRACED_PREFIX + twin)) {
-        out.forEach((m, k) => m.twin === twin && out.delete(k)); // (two methods of one name: neither)
-        continue;
-      }
-      taken.add(twin);
-      out.set(fn as Node, { twin, shown: member.key.name, method: member, cls });
-    }
-  }
-  return out;
-}
-
-/** Whether `node` holds what only a class's own text can read: `super`, a `#private` name, `new.target` (nested functions too). */
-function holdsClassOnly(node: Node): boolean {
-  if (node.type === 'Super' || node.type === 'PrivateIdentifier' || node.type === 'MetaProperty') return true;
-  if (node.type === 'MemberExpression' && node.property.type === 'PrivateIdentifier') return true; // (`children` leaves out a member's name)
-  return children(node).some(holdsClassOnly);
-}
-
-/**
- * Marks a method twin candidate, once it has two bodies: its twins are written after its
- * class, in the order its methods were marked. With them goes how it passes a call on: `@`,
- * the name it shows, `|`, its parameters.
- */
-export function markMethodTwin(fn: Fn, m: MethodTwin, ed: Editor): void {
-  const params = fn.params.map((p) => (p.type === 'RestElement' ? `...${(p.argument as acorn.Identifier).name}` : (p as acorn.Identifier).name)).join(',');
-  ed.s.appendLeft(m.method.key.end, NAME_MARK);
-  ed.s.appendLeft(m.cls.end, twinMark(m.twin, `@${m.shown}|${params}`));
-}
-
 /** Whether `node` reads its function's `this` or `arguments`. */
 function readsThisOrArguments(node: Node): boolean {
   return readsOwn(node, (n) => n.type === 'ThisExpression' || (n.type === 'Identifier' && n.name === 'arguments'));
@@ -345,7 +277,7 @@ interface Region {
  * (`n`) or 3, its name in 4, its arguments in 5 (`t`); text that differs between the
  * copies its two texts in 6 and 7 (they hold no markers: see eitherCopy).
  */
-const MARKER = /\/\*\uE000([bleo])\*\/|\/\*\uE001\*\/|\/\*(\uE002)\*\/|\/\*([\uE003\uE004])([\w$]+)(?:\(([\w$.,@|]*|\*)\))?\*\/|\/\*\uE005\*\/([^\uE000-\uE007]*?)\/\*\uE006\*\/([^\uE000-\uE007]*?)\/\*\uE007\*\//g;
+const MARKER = /\/\*\uE000([bleo])\*\/|\/\*\uE001\*\/|\/\*(\uE002)\*\/|\/\*([\uE003\uE004])([\w$]+)(?:\(([\w$.,]*|\*)\))?\*\/|\/\*\uE005\*\/([^\uE000-\uE007]*?)\/\*\uE006\*\/([^\uE000-\uE007]*?)\/\*\uE007\*\//g;
 
 /** The marked regions of `code`, nested; null when the markers do not pair up (then nothing is copied). */
 function regionsOf(code: string): Region[] | null {
@@ -518,8 +450,7 @@ export function expandTwoBodies(code: string, map: SourceMapV3 | null): { code: 
               out.copy(twin.name.closeEnd, twin.body.openStart); // (its parameters, `{` and the shared temporaries)
               write(twin.body.openEnd, twin.body.closeStart, twin.body.inner, copy);
               // (pure: a bundler drops it, and a twin nothing calls with it, as it drops an unused function)
-              const shown = twin.args.startsWith('@') ? twin.args.slice(1).split('|')[0]! : r.name!;
-              out.insert(`}/* @__PURE__ */ Object.defineProperty(${id}, "name", { value: ${JSON.stringify(shown)} });`);
+              out.insert(`}/* @__PURE__ */ Object.defineProperty(${id}, "name", { value: ${JSON.stringify(r.name!)} });`);
             }
           }
         } else if (r.kind === 'a') {
@@ -536,12 +467,6 @@ export function expandTwoBodies(code: string, map: SourceMapV3 | null): { code: 
           // compile a function passing `arguments` on with Reflect.apply: W1 1.25× plain).
           const { fn: twin, args, name } = twinOfBody.get(r)!;
           const pick = `${TRACING} ? ${TRACED_PREFIX}${twin} : ${TWIN_PREFIX}${twin}`;
-          if (args.startsWith('@')) {
-            // (a method: its `this` passed on; not a constructor)
-            const [shown, params] = args.slice(1).split('|') as [string, string];
-            out.insertMapped(`return Reflect.apply(${pick}, this, [${params}]);`, name.openStart - shown.length);
-            continue;
-          }
           const call = args === '*' ? `Reflect.apply(${pick}, this, arguments)` : `(${TRACING} ? ${TRACED_PREFIX}${twin}(${args}) : ${TWIN_PREFIX}${twin}(${args}))`;
           out.insertMapped(`return new.target === undefined ? ${call} : Reflect.construct(${pick}, arguments, new.target);`, name.openStart - twin.length); // (at its name)
         } else if (r.kind === 'b') {
@@ -574,17 +499,13 @@ export function expandTwoBodies(code: string, map: SourceMapV3 | null): { code: 
  */
 function twinsOf(regions: readonly Region[]): Map<string, { name: Region; body: Region; args: string }> {
   const twins = new Map<string, { name: Region; body: Region; args: string }>();
-  // (a function's name, body and twins' place follow one another; a class's methods' names and
-  // bodies come first, then their twins' places after the class, in the same order)
-  const named: { name: Region; body: Region }[] = [];
   let name: Region | null = null;
+  let body: Region | null = null;
   for (const r of regions) {
-    if (r.kind === 'n') name = r;
-    else if (r.kind === 'b' && name !== null) named.push({ name, body: r }), (name = null);
-    else if (r.kind === 't') {
-      const next = named.shift();
-      if (next !== undefined && r.args !== undefined) twins.set(r.name!, { ...next, args: r.args });
-    }
+    if (r.kind === 'n') (name = r), (body = null);
+    else if (r.kind === 'b' && name !== null) body = r;
+    else if (r.kind === 't' && name !== null && body !== null && r.args !== undefined) twins.set(r.name!, { name, body, args: r.args });
+    if (r.kind === 't') name = body = null;
   }
   return twins;
 }

@@ -217,17 +217,15 @@ describe('calls the runtime only passes on while no differentiation runs', () =>
   });
 });
 
-/** The module rewritten with two bodies (no map), its prologue cut off. */
-function rewritten(code: string): string {
-  const out = transform(code, { runtime: { kind: 'global' }, sourceType: 'module', sourceMap: false, twoBodies: true }).code;
-  return out.slice(out.indexOf('__zy.rewritten();') + '__zy.rewritten();'.length).trim();
-}
-
-/** Runs a rewritten module's text (its exports as locals) and returns `names`' values. */
-const load = (code: string, names: string[]) =>
-  new Function('__zy', `'use strict';\n${rewritten(code).replace(/\bexport /g, '')}\nreturn { ${names.join(', ')} };`)(__zy) as Record<string, any>;
-
 describe('plain twins of a module\'s top-level functions', () => {
+  /** The module rewritten with two bodies (no map), its prologue cut off. */
+  const rewritten = (code: string) => {
+    const out = transform(code, { runtime: { kind: 'global' }, sourceType: 'module', sourceMap: false, twoBodies: true }).code;
+    return out.slice(out.indexOf('__zy.rewritten();') + '__zy.rewritten();'.length).trim();
+  };
+  /** Runs a rewritten module's text (its exports as locals) and returns `names`' values. */
+  const load = (code: string, names: string[]) =>
+    new Function('__zy', `'use strict';\n${rewritten(code).replace(/\bexport /g, '')}\nreturn { ${names.join(', ')} };`)(__zy) as Record<string, (...a: unknown[]) => unknown>;
   const geometry = [
     'export function dist(p) { return Math.sqrt(p.x * p.x + p.y * p.y) }',
     'export function total(ps) { let s = 0; for (const p of ps) s += dist(p); return s }',
@@ -353,82 +351,6 @@ describe('plain twins of a module\'s top-level functions', () => {
     const exports = {} as { memo: ((n: number) => number) & { cache?: unknown }; caller: () => number };
     new Function('__zy', 'exports', asPlugins(source))(__zy, exports);
     expect([exports.memo(10), typeof exports.memo.cache, exports.caller()]).toEqual([55, 'object', 2]);
-  });
-});
-
-// (both copies in a method's one body made it too large for V8 to inline into its callers, and
-// each copy's code met where they returned: a spring–mass simulation over Vec instances ran at
-// 2.4–3.4× plain before any gradient, 4.2–6.2× after one)
-describe("plain twins of the methods of a module's top-level classes", () => {
-  const vec = [
-    'export class Vec {',
-    '  constructor(x, y) { this.x = x; this.y = y }',
-    '  add(o) { return new Vec(this.x + o.x, this.y + o.y) }',
-    '  scale(...s) { return new Vec(this.x * s[0], this.y * s[0]) }',
-    '  get norm() { return Math.sqrt(this.x * this.x + this.y * this.y) }',
-    '  set norm(n) { const k = n / this.norm; this.x = this.x * k; this.y = this.y * k }',
-    '  static of(a) { return new this(a * 1, a * 2) }',
-    '  fail() { if (this.x > 1) throw new Error("big"); return this.x * 2 }',
-    '}',
-  ].join('\n');
-
-  it('a method calls its copies with its `this`; they follow the class, named as the method', () => {
-    const out = rewritten(vec);
-    expect(out).toContain(`return Reflect.apply(${TRACING} ? __zy$t_Vec$add : __zy$p_Vec$add, this, [o]);}`);
-    expect(out).toMatch(/add\(o\) \{ (?:var [\w$, ]+;)?return Reflect\.apply\(/); // (its temporaries, unused)
-    expect(out).toContain(`scale(...s) {`);
-    expect(out).toContain(`Reflect.apply(${TRACING} ? __zy$t_Vec$scale : __zy$p_Vec$scale, this, [...s])`);
-    expect(out).toContain(`Reflect.apply(${TRACING} ? __zy$t_Vec$get$norm : __zy$p_Vec$get$norm, this, [])`);
-    expect(out).toContain(`Reflect.apply(${TRACING} ? __zy$t_Vec$set$norm : __zy$p_Vec$set$norm, this, [n])`);
-    expect(out).toContain(`Reflect.apply(${TRACING} ? __zy$t_Vec$static$of : __zy$p_Vec$static$of, this, [a])`);
-    expect(out).toContain('Object.defineProperty(__zy$p_Vec$get$norm, "name", { value: "norm" });');
-    expect(out.indexOf('function __zy$t_Vec$add(')).toBeGreaterThan(out.indexOf('fail() {'));
-    const plain = out.slice(out.indexOf('function __zy$p_Vec$add('), out.indexOf('Object.defineProperty(__zy$p_Vec$add,'));
-    expect(plain).not.toContain(TRACING);
-    expect(plain).toContain('new Vec(');
-  });
-
-  it('runs as the method does: `this`, getters and setters, static methods, another receiver, gradients, stack traces', () => {
-    const { Vec } = load(vec, ['Vec']);
-    const a = new Vec(3, 4);
-    expect([a.add(new Vec(1, 1)).x, a.scale(2).y, a.norm, Vec.of(2).y, Vec.of(2) instanceof Vec]).toEqual([4, 8, 5, 4, true]);
-    a.norm = 10;
-    expect([a.x, a.y]).toEqual([6, 8]);
-    expect(Vec.prototype.add.call({ x: 1, y: 2 }, { x: 1, y: 1 }).y).toBe(3);
-    expect(() => Vec.prototype.add.call(undefined, { x: 1, y: 1 })).toThrow(TypeError);
-    expect([Vec.prototype.add.name, Vec.prototype.add.length, Object.getOwnPropertyNames(Vec.prototype).sort()]).toEqual(['add', 1, ['add', 'constructor', 'fail', 'norm', 'scale']]);
-    const [g] = gradient((k: number) => new Vec(k, 2 * k).add(new Vec(1, k)).scale(k).norm, 1.5);
-    const f = (k: number) => Math.hypot((k + 1) * k, 3 * k * k);
-    expect(Math.abs((g as number) - (f(1.5 + 1e-6) - f(1.5 - 1e-6)) / 2e-6)).toBeLessThan(1e-5);
-    const [gs] = gradient((k: number) => { const v = new Vec(k, 1); v.norm = 2 * k; return v.x }, 2);
-    const fs = (k: number) => (k * 2 * k) / Math.hypot(k, 1);
-    expect(Math.abs((gs as number) - (fs(2 + 1e-6) - fs(2 - 1e-6)) / 2e-6)).toBeLessThan(1e-5);
-    let stack = '';
-    try {
-      new Vec(5, 0).fail();
-    } catch (e) {
-      stack = String((e as Error).stack);
-    }
-    expect(stack.split('\n')[1]).toMatch(/^\s*at (Vec\.)?fail /);
-  });
-
-  it("not for a method reading super, a #private name, arguments or new.target; a class assigned; a class expression; a script", () => {
-    const none = (code: string, twin: string, sourceType: 'module' | 'script' = 'module') =>
-      expect(transform(code, { runtime: { kind: 'global' }, sourceType, sourceMap: false, twoBodies: true }).code).not.toContain(twin);
-    none('class B { m(x) { return x } }\nexport class A extends B { m(x) { return super.m(x) * 2 } }', '__zy$p_A$m');
-    none('export class A { #k = 2; m(x) { return x * this.#k } }', '__zy$p_A$m');
-    none('export class A { #k = 2; m(x) { return #k in x ? 1 : x * 2 } }', '__zy$p_A$m');
-    none('export class A { m(x) { return arguments.length * x * 2 } }', '__zy$p_A$m');
-    none('export class A { m(x) { return new.target ? 1 : x * 2 } }', '__zy$p_A$m');
-    none('export class A { m(x) { return x * 2 } }\nA = null;', '__zy$p_A$m');
-    none('export const A = class { m(x) { return x * 2 } };', '$m');
-    none('class A { m(x) { return x * 2 } }', '__zy$p_A$m', 'script');
-    none('export class A { async m(x) { return x * 2 } *g(x) { yield x * 2 } ["c"](x) { return x * 2 } }', '__zy$p_A$');
-    // (the method keeps its two bodies inside, as before)
-    const kept = rewritten('export class A { #k = 2; m(x) { return x * this.#k } }');
-    expect(kept).toContain(`if (${TRACING}) {`);
-    const { A } = load('export class A { #k = 2; m(x) { return x * this.#k } n(x) { return this.m(x) + 1 } }', ['A']);
-    expect(new A().n(3)).toBe(7);
   });
 });
 
