@@ -292,12 +292,46 @@ function numberObjectValue(v: unknown): number {
   return typeof v === 'object' && v !== null && isNumberObject(v) ? Number(builtinNumberValueOf.call(v)) : NaN;
 }
 
+const builtinStringValueOf = String.prototype.valueOf;
+/** Whether `v` is a String object, asked without running user code. */
+const isStringObject: (v: object) => boolean =
+  (nodeUtil as { types: { isStringObject?(v: object): boolean } } | undefined)?.types.isStringObject ??
+  ((v) => {
+    try {
+      builtinStringValueOf.call(v);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+
+/**
+ * The keys an array replacer names, read as JSON.stringify reads them (its PropertyList): its
+ * `length` and each index once, in order, through Get (a Proxy's traps, a getter, run as they
+ * would), a traced number's key as its number's. Its own methods are not the built-ins' to
+ * call: `replacer.some(…)` read a Proxy's `get` trap for `some`, which threw a TypeError.
+ */
+function keyList(replacer: readonly unknown[]): string[] {
+  const read = (replacer as { length: unknown }).length;
+  const length = +(isTraced(read) ? primal(read) : (read as number)); // (ToNumber: a BigInt or Symbol throws)
+  const count = length > 0 ? Math.min(Math.floor(length), Number.MAX_SAFE_INTEGER) : 0; // (ToLength; NaN is 0)
+  const keys: string[] = [];
+  for (let k = 0; k < count; k++) {
+    const v = replacer[k];
+    if (typeof v === 'string') keys.push(v);
+    else if (typeof v === 'number') keys.push(String(v));
+    else if (isTraced(v)) keys.push(String(primal(v)));
+    else if (typeof v === 'object' && v !== null && (isStringObject(v) || isNumberObject(v))) keys.push(String(v)); // (ToString: its toString runs here, in order)
+  }
+  return keys; // (the built-in drops repeated keys)
+}
+
 /** `JSON.stringify` in rewritten code. */
 export function jsonStringify(value: unknown, replacer?: unknown, space?: string | number): string | undefined {
   // (JSON.stringify reads a number's indent only from a number or a Number object: a traced one was ignored)
   if (isTraced(space)) space = primal(space);
   // (and a key list's numbers only from numbers or Number objects: a traced one's key was left out)
-  if (Array.isArray(replacer) && replacer.some(isTraced)) replacer = replacer.map((k: unknown) => (isTraced(k) ? primal(k) : k));
+  if (Array.isArray(replacer)) replacer = keyList(replacer);
   if (!isDeriving() || Array.isArray(replacer)) return builtinJSONStringify(value, replacer as (string | number)[], space);
   const numbers: (Traced | null)[] = [];
   let traced = false;

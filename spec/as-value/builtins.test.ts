@@ -138,6 +138,25 @@ describe('a traced number behaves as its value', () => {
     }, xs);
   });
 
+  // (the key list was read by its own `some` and `map`: a Proxy's `get` trap that knows only
+  // `length` and indices made JSON.stringify throw "replacer.some is not a function" (test262's
+  // replacer-array-abrupt), where JavaScript reads `length` and each index once, in order)
+  it('JSON.stringify reads a replacer list as JavaScript does: its length and each index once, in order', () => {
+    const log: string[] = [];
+    const list: unknown[] = ['a', new String('b'), 2, 'a'];
+    (list[1] as { toString(): string }).toString = () => (log.push('toString'), 'b');
+    const keys = new Proxy(list, { get: (t, k, r) => (log.push(`get ${String(k)}`), Reflect.get(t, k, r)) });
+    expect(JSON.stringify({ a: 1, b: 2, 2: 3, c: 4 }, keys as string[])).toBe('{"a":1,"b":2,"2":3}');
+    expect(log).toEqual(['get length', 'get 0', 'get 1', 'toString', 'get 2', 'get 3']);
+    const onlyIndices = new Proxy([], { get: (_t, k) => { if (k === 'length') throw new RangeError('length'); } });
+    expect(() => JSON.stringify({}, onlyIndices)).toThrow(RangeError);
+    agrees((a, seen) => {
+      const n = a[0]! - 0.7; // 2
+      seen.push(JSON.stringify({ 2: 'a', k: 1 }, new Proxy([n, 'k'], {})));
+      return a[1]!;
+    }, xs);
+  });
+
   it('a traced number plus a BigInt throws the TypeError plain JavaScript throws (the stack overflowed)', () => {
     agrees((a, seen) => {
       for (const op of [(v: any) => v + 1n, (v: any) => 1n + v, (v: any) => v + Object(1n), (v: any) => { let b: any = 1n; b += v; return b; }]) {
