@@ -7,6 +7,7 @@ import { isDeriving } from '../../lib/core/scope.js';
 import { likeBuiltin } from '../like-builtin.js';
 import { swapWhileDeriving } from '../../lib/core/swaps.js';
 import { builtinReflectApply } from './platform.js';
+import { isOthersProxy } from '../../proxies/kinds.js';
 import { noteKey, noteMade } from './keys.js';
 
 /**
@@ -19,7 +20,9 @@ import { noteKey, noteMade } from './keys.js';
 /** The built-in (this file's copies call it by this name: while a differentiation runs the global is structuredCloneOf). */
 const nativeStructuredClone = (globalThis as { structuredClone?: typeof structuredClone }).structuredClone;
 // (a realm without one at load may get a polyfill later, which is never swapped: the global then)
-const builtinStructuredClone = (value: unknown, options?: StructuredSerializeOptions): unknown => (nativeStructuredClone ?? structuredClone)(value, options);
+// (given the arguments as they came: `structuredClone()` throws a TypeError, `structuredClone(undefined)` does not)
+const builtinStructuredClone = (...args: CloneArguments): unknown => builtinReflectApply(nativeStructuredClone ?? structuredClone, undefined, args);
+type CloneArguments = [value?: unknown, options?: StructuredSerializeOptions];
 
 /**
  * A program's own structuredClone, whose code was not rewritten (a spy that calls the built-in
@@ -32,16 +35,17 @@ export function clonedByReplacement(replacement: Function, self: unknown, args: 
   return isDeriving() && holdsTraced(args[0]) && !holdsTraced(copy) ? cloneOf(args[0], args[1] as StructuredSerializeOptions | undefined) : copy;
 }
 
-function cloneOf(value: unknown, options?: StructuredSerializeOptions): unknown {
-  if (!isDeriving() || !holdsTraced(value)) return builtinStructuredClone(value, options);
+function cloneOf(...args: CloneArguments): unknown {
+  const value = args[0];
+  if (!isDeriving() || !holdsTraced(value)) return builtinStructuredClone(...args);
   return new Cloner().clone(value);
 }
 // (Node 22 and later write structuredClone in JavaScript, a function with a prototype that
 // `new` takes, where Node 20's is native: the same shape as the platform's)
 export const structuredCloneOf = likeBuiltin(
   nativeStructuredClone !== undefined && Object.prototype.hasOwnProperty.call(nativeStructuredClone, 'prototype')
-    ? function structuredClone(value: unknown, options?: StructuredSerializeOptions): unknown { return cloneOf(value, options); }
-    : { structuredClone: (value: unknown, options?: StructuredSerializeOptions): unknown => cloneOf(value, options) }.structuredClone,
+    ? function structuredClone(...args: CloneArguments): unknown { return cloneOf(...args); }
+    : { structuredClone: (...args: CloneArguments): unknown => cloneOf(...args) }.structuredClone,
   nativeStructuredClone,
 ); // (a realm may not have it)
 
@@ -106,10 +110,20 @@ function holdsTraced(value: unknown): boolean {
     if (isTraced(v)) return true;
     if (typedStandIn(v) !== undefined && holdsTracedElements(v)) return true;
     if (typeof v !== 'object' || v === null || seen.has(v) || ArrayBuffer.isView(v) || typedStandIn(v) !== undefined) continue;
+    // (a program's Proxy: the built-in refuses it, and its traps are not to run one time more than plain)
+    if (isOthersProxy(v)) continue;
     seen.add(v);
     if (v instanceof Map) for (const [k, x] of v) stack.push(k, x);
     else if (v instanceof Set) for (const x of v) stack.push(x);
-    else for (const k of Object.keys(v)) stack.push((v as Record<string, unknown>)[k]);
+    else {
+      for (const k of Object.keys(v)) {
+        const field = Object.getOwnPropertyDescriptor(v, k);
+        // (a getter may give a traced number: the copy made here runs it, once, as the built-in
+        // would; run here to look, it ran twice: `structuredClone({ get a() { n++ } })` counted 2)
+        if (field !== undefined && !('value' in field)) return true;
+        stack.push(field?.value);
+      }
+    }
   }
   return false;
 }
@@ -175,6 +189,8 @@ class Cloner {
     const known = this.made.get(v);
     if (known !== undefined) return known;
     if (typedStandIn(v) !== undefined) return this.typed(v);
+    // (a program's Proxy: the built-in's DataCloneError, where it was copied as a record)
+    if (isOthersProxy(v)) return this.numbers ? v : builtinStructuredClone(v);
     // (a copy's traced keys are noted as `m.set(k, v)` notes them: it is looked up by their values too)
     if (v instanceof Map) {
       const out = new Map();

@@ -32,6 +32,31 @@ describe('a traced number behaves as its value', () => {
     expect(g).toEqual([2 * 2.7, 0, 0, 0, 0]);
   });
 
+  // (structuredClone() returned undefined, where JavaScript throws a TypeError; while a
+  // differentiation ran, a getter in the value ran twice, `n` counted 2, and a program's Proxy,
+  // which the built-in refuses, had its traps run and was copied as a record where it throws)
+  it('structuredClone runs what JavaScript runs, once, and refuses what it refuses', () => {
+    const clone = structuredClone as (...args: unknown[]) => unknown;
+    expect(() => clone()).toThrow(TypeError);
+    const g = agrees((a, seen) => {
+      try { clone(); } catch (e) { seen.push((e as Error).constructor.name); }
+      let reads = 0;
+      const copy = structuredClone({ plain: 1, get v() { reads++; return a[0]! * 3; } });
+      seen.push(reads, Object.getOwnPropertyDescriptor(copy, 'v')!.writable);
+      const traps: string[] = [];
+      for (const target of [{ k: 1 }, { k: a[1] }]) {
+        const p = new Proxy(target, { ownKeys: (t) => (traps.push('ownKeys'), Reflect.ownKeys(t)), get: (t, k) => (traps.push('get'), Reflect.get(t, k)) });
+        for (const value of [p, { p, a: a[1] }]) {
+          try { structuredClone(value); seen.push('copied'); } catch (e) { seen.push((e as Error).name); }
+        }
+      }
+      seen.push(traps);
+      return copy.v * a[1]!;
+    }, xs) as number[];
+    expect(g[0]).toBeCloseTo(3 * 1.4, 12);
+    expect(g[1]).toBeCloseTo(3 * 2.7, 12);
+  });
+
   // (found by helper W: the copy of a Map or Set held the traced keys unnoted, so looking them up
   // by value missed: structuredClone(new Map([[x, 5]])).get(3) was undefined, the gradient 100 where it is 5)
   it('structuredClone of Maps and Sets with traced keys: the copy is looked up by their values', () => {
