@@ -205,6 +205,7 @@ const NO_TEXTS: readonly { text: string; by: Traced }[] = [];
 const builtinParseFloat = parseFloat;
 const builtinParseInt = parseInt;
 const { parse: builtinJSONParse, stringify: builtinJSONStringify } = JSON;
+const { deleteProperty: builtinDeleteProperty, defineProperty: builtinDefineProperty } = Reflect;
 
 /** `parseFloat` (and `Number.parseFloat`) in rewritten code. */
 export const parseFloatOf = likeBuiltin({
@@ -514,16 +515,29 @@ function readNumbersBack(parsed: unknown, texts: NumberTexts): unknown {
 }
 
 // JSON.parse's reviver walk (ECMAScript's InternalizeJSONProperty), over values holding traced numbers.
+/**
+ * JSON.parse's walk with a reviver (InternalizeJSONProperty), as the built-in makes it: an array's
+ * indices up to its `length` (read once, not through its iterator, which a program may replace),
+ * and a deletion or a store the holder refuses (a reviver froze it) is skipped, not thrown.
+ */
 function revive(holder: object, name: string, reviver: Reviver): unknown {
   const value = (holder as Record<string, unknown>)[name];
   // (a traced number is a number here: walking into it would hand its fields to the reviver)
   if (typeof value === 'object' && value !== null && !isTraced(value)) {
-    const keys = Array.isArray(value) ? Array.from(value, (_, i) => String(i)) : Object.keys(value);
+    const keys = Array.isArray(value) ? indices(value) : Object.keys(value);
     for (const key of keys) {
       const revived = revive(value, key, reviver);
-      if (revived === undefined) delete (value as Record<string, unknown>)[key];
-      else Object.defineProperty(value, key, { value: revived, writable: true, enumerable: true, configurable: true });
+      if (revived === undefined) builtinDeleteProperty(value, key);
+      else builtinDefineProperty(value, key, { value: revived, writable: true, enumerable: true, configurable: true });
     }
   }
   return reviver.call(holder, name, value);
+}
+
+/** An array's indices up to its length (LengthOfArrayLike), as text. */
+function indices(array: readonly unknown[]): string[] {
+  const length = Math.min(Math.max(Math.floor(+array.length) || 0, 0), Number.MAX_SAFE_INTEGER);
+  const keys: string[] = [];
+  for (let k = 0; k < length; k++) keys.push(String(k));
+  return keys;
 }

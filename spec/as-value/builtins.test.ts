@@ -182,6 +182,23 @@ describe('a traced number behaves as its value', () => {
     }, xs);
   });
 
+  // (JSON.parse of text traced numbers wrote, with a reviver that froze its holder, threw
+  // "TypeError: Cannot redefine property: a" while differentiating: the runtime's walk stored each
+  // revived value with Object.defineProperty and deleted with a strict `delete`, which throw where
+  // JSON.parse skips a store or deletion the holder refuses)
+  it('JSON.parse with a reviver that locks its holder: the stores it refuses are skipped, as JSON.parse skips them', () => {
+    agrees((a, seen) => {
+      const text = JSON.stringify({ a: a[0], b: [a[1], 2], c: [a[2], 3] });
+      const read = JSON.parse(text, function (this: Record<string, unknown>, k, v) {
+        if (k === 'a') Object.freeze(this);
+        if (k === '0') Object.defineProperty(this, '1', { value: 5, configurable: false });
+        return k === '1' ? undefined : typeof v === 'number' ? v * 2 : v;
+      });
+      seen.push(JSON.stringify(read), Object.isFrozen(read));
+      return read.a * read.b[0];
+    }, xs);
+  });
+
   it('a traced number plus a BigInt throws the TypeError plain JavaScript throws (the stack overflowed)', () => {
     agrees((a, seen) => {
       for (const op of [(v: any) => v + 1n, (v: any) => 1n + v, (v: any) => v + Object(1n), (v: any) => { let b: any = 1n; b += v; return b; }]) {
