@@ -42,11 +42,16 @@ export const atan = unaryRule('atan', Math.atan, (x) => div(1, add(1, square(x))
 /**
  * atan2(y, x): ∂/∂y = x/(x²+y²), ∂/∂x = -y/(x²+y²), written (x/h)/h with h = hypot(x, y): the
  * squares underflow or overflow where the partials do not (atan2(1e-200, 0) gave [NaN, -∞] for
- * [0, -1e200]). At the origin both are 0/0 = NaN, as in ChainRules.
+ * [0, -1e200]). At the origin both are 0/0 = NaN, as in ChainRules. Where h is infinite both are
+ * 0 (|x/h| ≤ 1, so each is at most 1/h): atan2(∞, x) is π/2 near any x, where ∞/∞ gave a NaN
+ * partial (atan2(Math.expm1(1e3), x) had derivative NaN in x, not 0).
  */
 export const atan2 = binaryRule('atan2', Math.atan2, (y, x) => {
   const h = hypot2(y, x);
-  return [div(div(x, h), h), neg(div(div(y, h), h))];
+  if (!isNDArray(h)) return seq(h, Infinity) ? [0, 0] : [div(div(x, h), h), neg(div(div(y, h), h))];
+  const H = plainElements(h, h.shape);
+  const infinite = H && ((k: number) => H(k) === Infinity);
+  return [zeroWhere(div(div(x, h), h), infinite), zeroWhere(neg(div(div(y, h), h)), infinite)];
 }, toNumber);
 
 // ---- hyperbolic -------------------------------------------------------------------------

@@ -158,6 +158,28 @@ describe('Math rules where a square overflows or underflows and the derivative d
     });
   });
 
+  // (∂/∂x was -(∞/∞)/∞ = NaN where y is infinite: atan2(Math.expm1(y), x) * y at y = 1000 had
+  // gradient [π/2, NaN] where it is [π/2, 0], and with x infinite ∂/∂y was NaN for 0; fuzzer seed
+  // 8264019 program 189)
+  it('atan2 with an infinite coordinate (or an overflowing hypot): both partials are 0, as their limits', () => {
+    const f: ScalarFn = (y, x) => M.atan2!(M.expm1!(y), x) * y;
+    const g: ScalarFn = (y, x) => M.atan2!(y, M.expm1!(x)) * x;
+    const compiledF = compileGradient(f);
+    compiledF(1000, 2);
+    for (const [y, x] of [[1000, 2], [1000, -2], [1000, 0]]) {
+      expect(gradient(f, y, x)).toEqual([Math.PI / 2, 0]);
+      expect(compiledF(y, x)).toEqual([Math.PI / 2, 0]);
+      expect(gradient((a: number) => (gradient(f, a, x) as number[])[0]!, y)).toEqual([0]); // (second order)
+    }
+    expect(gradient(g, 2, 1000)).toEqual([0, 0]);
+    expect(jvp((y: number) => f(y, 2), [1000], [1])).toEqual([1000 * Math.PI / 2, Math.PI / 2]);
+    expect(gradient((a: number, b: number) => M.atan2!(a * 1e308 * 10, b), 1, 3)).toEqual([0, 0]);
+    expect(gradient((a: number, b: number) => M.atan2!(a, b), Infinity, Infinity)).toEqual([0, 0]);
+    const [gy] = gradient((y: NDArray) => sum(M.atan2!(M.expm1!(y as never) as never, array([2, 2]) as never) as never), array([1000, 1])) as NDArray[];
+    expect(gy!.toArray()[0]).toBe(0);
+    expect(gy!.toArray()[1]).toBeCloseTo((2 * Math.E) / (Math.expm1(1) ** 2 + 4), 12);
+  });
+
   it('asinh and acosh at huge arguments', () => {
     // (was 0 where the derivative is 1e-200)
     for (const x of [1e200, -1e200, 1e160, 3]) agrees('asinh', (v) => M.asinh!(v), [x], 0);
