@@ -265,7 +265,11 @@ function powTraced(a: unknown, b: unknown): unknown {
   // The common case, a traced number to a constant power (`x ** 2`), recorded straight away.
   if (isTracedOperand(a) && typeof b === 'number') {
     const x = a.tracedValue;
-    if (a.tracedTape.active && typeof x === 'number') return a.tracedTape.push(x ** b, a.tracedIndex, b === 0 ? 0 : b * x ** (b - 1), -1, 0);
+    if (a.tracedTape.active && typeof x === 'number') {
+      const z = x ** b;
+      const dx = b === 0 ? 0 : b * x ** (b - 1);
+      return a.tracedTape.push(z, a.tracedIndex, dx !== dx && z === 0 ? 0 : dx, -1, 0); // (∞·0: see powTraced)
+    }
   }
   if (isArrayOperation(a, b)) return powArrays(a, b);
   if ((convertible(a) || convertible(b)) && !fieldMeetsTraced(a, b)) {
@@ -289,6 +293,10 @@ function powTraced(a: unknown, b: unknown): unknown {
   // At x = 0 with a positive exponent, x**y is 0 near there for any y: ∂/∂y = 0 (as ChainRules),
   // not 0 · log(0) = NaN.
   const dy = rowB < 0 ? 0 : seq(x, 0) && gt(y, 0) ? 0 : mul(z, log(x));
+  // Where x**y is 0 and a partial is ∞·0 (an infinite exponent, 0.5 ** ∞, or base, ∞ ** -1.3),
+  // the power is 0 all around: the partial's limit is 0 (the NaN was the gradient's).
+  // (Plain numbers only: the eager and forward sweeps; a nested or compiled one keeps the NaN.)
+  if (z === 0) return t.push(z, rowA, dx !== dx ? 0 : dx, rowB, dy !== dy ? 0 : dy);
   return t.push(z, rowA, dx, rowB, dy);
 }
 

@@ -180,6 +180,24 @@ describe('Math rules where a square overflows or underflows and the derivative d
     expect(gy!.toArray()[1]).toBeCloseTo((2 * Math.E) / (Math.expm1(1) ** 2 + 4), 12);
   });
 
+  // (∞·0 = NaN: gradient(x => (0.5 * x) ** Infinity + x, 1.3) was [NaN] where it is [1], and so was
+  // Math.pow's, an exponent that overflowed (Math.exp(1000)), and ∞ ** -x's partial in x)
+  it('a power that is 0 through an infinite exponent or base has partials 0, not NaN', () => {
+    const big = Math.exp(1000);
+    const cases: ((x: number) => number)[] = [
+      (x) => (0.5 * x) ** big + x,
+      (x) => M.pow!(0.5 * x, big) + x,
+      (x) => (2 * x) ** -big + x,
+      (x) => big ** -x + x,
+      (x) => (0.5 * x) ** (big * x) + x,
+    ];
+    for (const f of cases) {
+      expect(gradient(f, 1.3)).toEqual([1]);
+      expect(jvp(f, [1.3], [1])).toEqual([1.3, 1]);
+    }
+    expect(gradient((x: number, y: number) => M.pow!(0.5 * x, y * big), 1.3, 2)).toEqual([0, 0]);
+  });
+
   it('asinh and acosh at huge arguments', () => {
     // (was 0 where the derivative is 1e-200)
     for (const x of [1e200, -1e200, 1e160, 3]) agrees('asinh', (v) => M.asinh!(v), [x], 0);
