@@ -32,7 +32,9 @@ type CloneArguments = [value?: unknown, options?: StructuredSerializeOptions];
  */
 export function clonedByReplacement(replacement: Function, self: unknown, args: ArrayLike<unknown>): unknown {
   const copy: unknown = builtinReflectApply(replacement, self, args);
-  return isDeriving() && holdsTraced(args[0]) && !holdsTraced(copy) ? cloneOf(args[0], args[1] as StructuredSerializeOptions | undefined) : copy;
+  // (looked through as a replacement sees it: its getters, which its copy ran already, and a
+  // Proxy, which a polyfill may copy; so the runtime's copy copies a Proxy as a record)
+  return isDeriving() && holdsTraced(args[0], true) && !holdsTraced(copy) ? new Cloner(false, false, false).clone(args[0]) : copy;
 }
 
 function cloneOf(...args: CloneArguments): unknown {
@@ -102,7 +104,12 @@ function sendNumbersWhileBusy(proto: object | undefined, method: string, lost: s
   swapWhileDeriving(proto!, method, native, withNumbers(native), withNumbers);
 }
 
-function holdsTraced(value: unknown): boolean {
+/**
+ * Whether `value` holds a traced number, looked for as the built-in copy would not see it: a
+ * getter's field counts as one, a program's Proxy (which the built-in refuses) as none; unless
+ * `asRead`: then the getters run and Proxies are looked into.
+ */
+function holdsTraced(value: unknown, asRead = false): boolean {
   const seen = new Set<object>();
   const stack: unknown[] = [value];
   while (stack.length > 0) {
@@ -111,7 +118,7 @@ function holdsTraced(value: unknown): boolean {
     if (typedStandIn(v) !== undefined && holdsTracedElements(v)) return true;
     if (typeof v !== 'object' || v === null || seen.has(v) || ArrayBuffer.isView(v) || typedStandIn(v) !== undefined) continue;
     // (a program's Proxy: the built-in refuses it, and its traps are not to run one time more than plain)
-    if (isOthersProxy(v)) continue;
+    if (!asRead && isOthersProxy(v)) continue;
     seen.add(v);
     if (v instanceof Map) for (const [k, x] of v) stack.push(k, x);
     else if (v instanceof Set) for (const x of v) stack.push(x);
@@ -120,8 +127,11 @@ function holdsTraced(value: unknown): boolean {
         const field = Object.getOwnPropertyDescriptor(v, k);
         // (a getter may give a traced number: the copy made here runs it, once, as the built-in
         // would; run here to look, it ran twice: `structuredClone({ get a() { n++ } })` counted 2)
-        if (field !== undefined && !('value' in field)) return true;
-        stack.push(field?.value);
+        if (field === undefined) continue;
+        if (!('value' in field)) {
+          if (!asRead) return true;
+          stack.push((v as Record<string, unknown>)[k]);
+        } else stack.push(field.value);
       }
     }
   }
@@ -141,6 +151,8 @@ class Cloner {
     private readonly numbers = false,
     /** With `numbers`: the copy is read back as numbers, so compileGradient's path is pinned to them (as by String(x)). */
     private readonly readBack = false,
+    /** A program's Proxy is refused, as by the built-in (not by a program's own structuredClone, which may copy it). */
+    private readonly refusesProxies = true,
   ) {}
 
   /** With `numbers`: the first number copied that is traced on a tape still recording. */
@@ -190,7 +202,7 @@ class Cloner {
     if (known !== undefined) return known;
     if (typedStandIn(v) !== undefined) return this.typed(v);
     // (a program's Proxy: the built-in's DataCloneError, where it was copied as a record)
-    if (isOthersProxy(v)) return this.numbers ? v : builtinStructuredClone(v);
+    if (this.refusesProxies && isOthersProxy(v)) return this.numbers ? v : builtinStructuredClone(v);
     // (a copy's traced keys are noted as `m.set(k, v)` notes them: it is looked up by their values too)
     if (v instanceof Map) {
       const out = new Map();
