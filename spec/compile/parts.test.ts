@@ -92,6 +92,26 @@ describe('long straight code is cut into parts', () => {
     expect(g.source).toMatch(/for \(let t = 0;/);
   });
 
+  it('-0, NaN and an infinity made in the first part keep their bits through V: the guards on them parts later hold', () => {
+    const c = Array.from({ length: 900 }, (_, i) => ((i * 7919) % 101) / 50 - 1);
+    const f = (x: number, y: number) => {
+      const z = -x * 0; // -0 where x > 0
+      const nan = (y - y) / (y - y);
+      const inf = Math.exp(y * 1000);
+      let t = 0;
+      for (const ci of c) t += x * ci > 0 ? Math.sin(x * ci) : x * ci * ci; // does not fold
+      const a = Object.is(z, -0) ? t * y : t + y;
+      const b = nan !== nan ? x : y;
+      return a + b + (inf === Infinity ? Math.atan2(inf, x) * y : x) + (1 / z) * 0;
+    };
+    const g = compileGradient(f);
+    for (const [x, y] of [[0.5, 2], [0.5, 2], [0.6, 3], [0.5, 2]] as const) expect(g(x, y)).toEqual(gradient(f, x, y));
+    expect(parts(g.source)).toBeGreaterThanOrEqual(3);
+    // (read in another part than the one that made them: a place in V that lost -0 would fail the pin, and record f again)
+    expect(g.source).toMatch(/^if \(!sameNumber\(V\[\d+\], \(-0\)\)\) return MISS;$/m);
+    expect(g.recordings).toBe(1);
+  });
+
   it('short code stays one function', () => {
     const g = compileGradient((x: number, y: number) => (x > y ? x * y : x + y) * Math.exp(x));
     g(1, 2);
