@@ -308,10 +308,15 @@ function transparentPredicate(f: Function): unknown {
   return wrapped;
 }
 
-/** The built-in methods that test a callback's result for truth (Array's, and every typed array's). */
+/**
+ * The built-in methods that test a callback's result for truth: Array's, every typed array's,
+ * and the iterator helpers' (Node 22 and later: `it[k]((v) => v)` or `Iterator.prototype.filter.apply`
+ * kept a traced 0 without them).
+ */
 const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as Record<string, unknown>;
+const IteratorProto = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())) as Record<string, unknown>;
 const BUILTIN_PREDICATES: ReadonlySet<unknown> = new Set(
-  ['filter', 'find', 'findIndex', 'findLast', 'findLastIndex', 'some', 'every'].flatMap((m) => [(Array.prototype as unknown as Record<string, unknown>)[m], TypedArrayProto[m]]).filter((f) => typeof f === 'function'),
+  ['filter', 'find', 'findIndex', 'findLast', 'findLastIndex', 'some', 'every'].flatMap((m) => [(Array.prototype as unknown as Record<string, unknown>)[m], TypedArrayProto[m], IteratorProto[m]]).filter((f) => typeof f === 'function'),
 );
 
 /** The built-in sorts, whose comparator's result is converted natively. */
