@@ -139,6 +139,33 @@ export const hypot = likeBuiltin({
   },
 }.hypot, Math.hypot);
 
+/**
+ * sumPrecise(items) (where the engine has it: not Node 24, but current Firefox and Safari):
+ * ∂/∂xᵢ = 1, its value the built-in's exactly rounded sum of the numbers. The built-in refuses
+ * anything not a number, a traced one too (an object to it): `Math.sumPrecise([x, 1e20, -1e20])`
+ * threw "Iterator value 1.7 is not a number". The items are read once, as the built-in reads
+ * them; any other value is refused by the built-in itself (its TypeError; the iteration closed).
+ */
+const builtinSumPrecise = (Math as { sumPrecise?: (items: Iterable<unknown>) => number }).sumPrecise;
+const sumOfArguments = (...values: number[]): number => builtinSumPrecise!(values);
+export const sumPrecise = builtinSumPrecise === undefined ? undefined : likeBuiltin({
+  sumPrecise(items: unknown): any {
+    if (typeof items !== 'object' || items === null) return builtinSumPrecise(items as Iterable<unknown>);
+    const operands: unknown[] = [];
+    for (const v of items as Iterable<unknown>) {
+      if (typeof v !== 'number' && !isTraced(v) && !isSymbolic(v) && !isNDArray(v)) builtinSumPrecise([v]); // (throws, as the built-in would here)
+      operands.push(v);
+    }
+    // arrays (batched tangents: hessian, jacfwd), elementwise
+    if (operands.some(isNDArray)) return operands.reduce((acc, v) => add(acc, v), -0);
+    const t = innerOf(operands);
+    // (compileGradient records one call of them all: lib/compile/program.ts's callOfMany)
+    if (t === null) return callSymbolic(sumOfArguments, operands) ?? builtinSumPrecise(operands);
+    const values = operands.map((x) => operandOn(x, t));
+    return recordOver(t, sumPrecise!(values), operands, () => 1);
+  },
+}.sumPrecise, builtinSumPrecise);
+
 const hypot2 = binaryRule('hypot', Math.hypot, (a, b, h) => {
   if (!isNDArray(h)) return seq(h, 0) ? [0, 0] : [div(a, h), div(b, h)];
   const H = plainElements(h, h.shape); // (on arrays, the origin's 0 element by element)
@@ -298,8 +325,8 @@ function recordOver(t: Tape, value: unknown, operands: unknown[], partialOf: (k:
 
 /** The object the transform puts in place of the global `Math`. */
 export const differentiableMath = Object.freeze(onMath({
-  // (what the platform's Math has beyond these, Math.sumPrecise where an engine has it, is the
-  // built-in: a traced number given to it is converted, and reported)
+  // (what the platform's Math has beyond these is the built-in: a traced number given to it
+  // is converted, and reported)
   ...Object.fromEntries(Object.getOwnPropertyNames(Math).map((key) => [key, (Math as unknown as Record<string, unknown>)[key]])),
   E: Math.E,
   LN10: Math.LN10,
@@ -313,6 +340,7 @@ export const differentiableMath = Object.freeze(onMath({
   floor, fround, hypot, imul, log, log10, log1p, log2, max, min, pow: mathPow, random: Math.random,
   round, sign, sin, sinh, sqrt, tan, tanh, trunc,
   ...(f16round === undefined ? {} : { f16round }),
+  ...(sumPrecise === undefined ? {} : { sumPrecise }),
   [Symbol.toStringTag]: 'Math',
 }));
 

@@ -49,11 +49,15 @@ import { callThroughRuntime, isMethodCall } from './rewrite-builtins.js';
 import { isGivenToCallingMethod } from './rewrite-imports.js';
 import { eitherCopy } from './two-bodies.js';
 
-/** Math's functions with a runtime version (all but `random`; `f16round` where the platform has it, Node 24 and later). */
+/**
+ * Math's functions with a runtime version (all but `random`; `f16round` where the platform has
+ * it, Node 24 and later; `sumPrecise` where it has that, Firefox and Safari: elsewhere the runtime's
+ * `Math` gives what `Math` holds then, a polyfill's or undefined).
+ */
 export const MATH_FUNCTIONS: ReadonlySet<string> = new Set([
   'abs', 'acos', 'acosh', 'asin', 'asinh', 'atan', 'atan2', 'atanh', 'cbrt', 'ceil', 'clz32', 'cos', 'cosh',
   'exp', 'expm1', 'f16round', 'floor', 'fround', 'hypot', 'imul', 'log', 'log10', 'log1p', 'log2', 'max', 'min', 'pow',
-  'round', 'sign', 'sin', 'sinh', 'sqrt', 'tan', 'tanh', 'trunc',
+  'round', 'sign', 'sin', 'sinh', 'sqrt', 'sumPrecise', 'tan', 'tanh', 'trunc',
 ]);
 
 const NUMBER_PREDICATES: ReadonlySet<string> = new Set(['isNaN', 'isFinite', 'isInteger', 'isSafeInteger', 'parseFloat', 'parseInt']);
