@@ -418,12 +418,27 @@ function skippingCall(node: Node): acorn.CallExpression | null {
   }
 }
 
+/**
+ * `groupBy(items, f)` by a name bound once to `Map.groupBy` (`const { groupBy } = Map`, `const gb =
+ * Map.groupBy`): a static method, called without its receiver, which keys its groups by identity
+ * (two groups of equal traced keys). It goes as `Map.groupBy(…)` does: `(0, __zy.callMethod)(void 0, gb, …)`.
+ */
+function isGroupByByName(node: Node, ctx: RewriteContext): boolean {
+  if (node.type !== 'CallExpression' || node.optional || node.callee.type !== 'Identifier') return false;
+  const bound = constBinding(node.callee as Node, ctx);
+  if (bound === null) return false;
+  if (bound.key !== null) return bound.key === 'groupBy' && isMapGlobal(bound.init, ctx);
+  return bound.init.type === 'MemberExpression' && !bound.init.optional && memberName(bound.init) === 'groupBy' && isMapGlobal(bound.init.object as Node, ctx);
+}
+const isMapGlobal = (node: Node, ctx: RewriteContext): boolean => isGlobalReference(node, 'Map', ctx) || isGlobalAlias(node, 'Map', ctx);
+
 export const rewriteSearchCall: Rewriter = {
   name: 'search-call',
   types: ['CallExpression'],
-  test: (node, ctx) => isSearchCall(node) || isComputedMethodCall(node) || isSuperSearch(node) || isTypedArraySuperCall(node, ctx) || optionalMethodCall(node, ctx) !== null,
+  test: (node, ctx) => isSearchCall(node) || isGroupByByName(node, ctx) || isComputedMethodCall(node) || isSuperSearch(node) || isTypedArraySuperCall(node, ctx) || optionalMethodCall(node, ctx) !== null,
   rewrite(node, ctx) {
     if (isSearchCall(node)) return callThroughRuntime(node, 'callMethod', ctx);
+    if (node.type === 'CallExpression' && isGroupByByName(node, ctx)) return callThroughRuntime(node, 'callMethod', ctx);
     if (isComputedMethodCall(node)) return callThroughRuntime(node, 'callComputed', ctx);
     if (node.type !== 'CallExpression') return;
     const either = copies(ctx);

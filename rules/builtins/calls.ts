@@ -7,7 +7,7 @@ import { isDeriving } from '../../lib/core/scope.js';
 import { storesNoted } from '../../proxies/cleanup.js';
 import { touch } from '../../proxies/barrier.js';
 import { typedArrayMethodOn, typedStandIn } from '../../proxies/typed-arrays.js';
-import { ArrayProto, TypedArrayProto, builtinApply, builtinBind, builtinCall, builtinReflectApply, mapDelete, mapGet, mapGetOrInsert, mapGetOrInsertComputed, mapHas, mapSet, objectAssign, setAdd, setDelete, setDifference, setHas, setIntersection, setIsDisjointFrom, setIsSubsetOf, setIsSupersetOf, setSymmetricDifference, setUnion, weakMapDelete, weakMapGet, weakMapGetOrInsert, weakMapGetOrInsertComputed, weakMapHas, weakMapSet, weakSetAdd, weakSetDelete, weakSetHas } from './platform.js';
+import { ArrayProto, TypedArrayProto, mapGroupBy, builtinApply, builtinBind, builtinCall, builtinReflectApply, mapDelete, mapGet, mapGetOrInsert, mapGetOrInsertComputed, mapHas, mapSet, objectAssign, setAdd, setDelete, setDifference, setHas, setIntersection, setIsDisjointFrom, setIsSubsetOf, setIsSupersetOf, setSymmetricDifference, setUnion, weakMapDelete, weakMapGet, weakMapGetOrInsert, weakMapGetOrInsertComputed, weakMapHas, weakMapSet, weakSetAdd, weakSetDelete, weakSetHas } from './platform.js';
 import { NOT_A_SEARCH, heldKey, keyValue, lookingUp, noteKey, noteMade, numberLike, search, searchByValue, start, storedKey } from './keys.js';
 import { setAlgebra } from './sets.js';
 import { followingNext } from '../../proxies/iterators.js';
@@ -56,7 +56,8 @@ export function callMethod(receiver: unknown, fn: unknown, ...args: unknown[]): 
     // (a callback f scheduled runs after it with its stores noted, proxies/scheduled.ts: `m.set(k, v)` there is one)
     return storesNoted() ? notedCall(receiver, fn, args) : Reflect.apply(fn, receiver, args);
   }
-  if (fn === (Map as { groupBy?: unknown }).groupBy) return groupedByValue(fn, receiver, args);
+  // (Map.groupBy as it is now: a polyfill's too, Node 20)
+  if (fn === (Map as { groupBy?: unknown }).groupBy || (fn === mapGroupBy && fn !== undefined)) return groupedByValue(fn, receiver, args);
   let result = typeof receiver === 'object' && receiver !== null ? searchOrSetMethod(receiver, fn, args) : NOT_A_SEARCH;
   if (result === NOT_A_SEARCH) {
     const replaced = typeof receiver === 'object' && receiver !== null ? replacedSearch(receiver, fn) : undefined;
@@ -289,9 +290,10 @@ export const SEARCH_METHODS: ReadonlySet<unknown> = new Set<unknown>([
   ArrayProto.indexOf, ArrayProto.lastIndexOf, ArrayProto.includes, TypedArrayProto.indexOf, TypedArrayProto.lastIndexOf, TypedArrayProto.includes,
   mapGet, mapSet, mapHas, mapDelete, setAdd, setHas, setDelete,
   weakMapGet, weakMapSet, weakMapHas, weakMapDelete, weakSetAdd, weakSetHas, weakSetDelete,
-  // (where the platform has them)
+  // (where the platform has them; Map.groupBy too, which callMethod groups by value: reached by a
+  // computed key, bind or Reflect.apply, it made two groups of equal traced keys)
   ...[setUnion, setIntersection, setDifference, setSymmetricDifference, setIsSubsetOf, setIsSupersetOf, setIsDisjointFrom,
-    mapGetOrInsert, mapGetOrInsertComputed, weakMapGetOrInsert, weakMapGetOrInsertComputed].filter((fn) => fn !== undefined),
+    mapGetOrInsert, mapGetOrInsertComputed, weakMapGetOrInsert, weakMapGetOrInsertComputed, mapGroupBy].filter((fn) => fn !== undefined),
 ]);
 
 /**

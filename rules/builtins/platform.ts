@@ -36,5 +36,7 @@ export const setValues = Set.prototype.values;
 export const setSize = Object.getOwnPropertyDescriptor(Set.prototype, 'size')!.get!;
 /** Map's and WeakMap's `getOrInsert` and `getOrInsertComputed` (Node 26 and later: undefined before). */
 interface GetOrInsert { getOrInsert?: Function; getOrInsertComputed?: Function }
+/** Map.groupBy (Node 21 and later), as it was at load. */
+export const mapGroupBy = (Map as { groupBy?: Function }).groupBy;
 export const { getOrInsert: mapGetOrInsert, getOrInsertComputed: mapGetOrInsertComputed } = Map.prototype as GetOrInsert;
 export const { getOrInsert: weakMapGetOrInsert, getOrInsertComputed: weakMapGetOrInsertComputed } = WeakMap.prototype as GetOrInsert;

@@ -30,6 +30,24 @@ describe.skipIf(!hasGroupBy)('Map.groupBy keys traced numbers by value', () => {
       return [...groups.values()].reduce((t, g) => t + g.length * g[0]!, 0);
     }, 0.7);
   });
+  it('reached by a name bound to it, a computed key, bind, apply and Reflect.apply, equal keys are one group', () => {
+    check((x, seen) => {
+      const { groupBy } = Map as Grouping;
+      const gb = (Map as Grouping).groupBy;
+      const key = 'groupBy';
+      const items = () => [x, x * 1, 2];
+      const made = [
+        groupBy(items(), (v) => v),
+        gb(items(), (v) => v),
+        (Map as Grouping)[key](items(), (v) => v),
+        (Map as Grouping).groupBy.bind(Map)(items(), (v) => v),
+        (Map as Grouping).groupBy.apply(Map, [items(), (v: number) => v]),
+        Reflect.apply((Map as Grouping).groupBy, Map, [items(), (v: number) => v]) as Map<number, number[]>,
+      ];
+      seen.push(made.map((m) => m.size));
+      return made.reduce((t, m) => t + m.size * x + (m.get(x * 1)?.length ?? 0) * x * x, 0);
+    }, 1.3);
+  });
   it('the built-in’s errors are kept', () => {
     for (const call of [() => (Map as Grouping).groupBy(null as unknown as number[], (v) => v), () => (Map as Grouping).groupBy([1], 3 as unknown as () => number)]) {
       let plain: unknown;
