@@ -372,10 +372,13 @@ export function jsonParse(text: unknown, reviver?: unknown): unknown {
     // JSON put together from numbers' texts (`[${a},${b}]`): each number reads back as
     // Number(its text) would (it read as plain, losing the derivatives without a word)
     if (written.size === 0 || typeof text !== 'string') return builtinJSONParse(text as string, reviver as undefined);
-    const value = readNumbersBack(builtinJSONParse(text), numberTexts(text));
-    return typeof reviver === 'function' ? revive({ '': value }, '', reviver as Reviver) : value;
+    if (typeof reviver !== 'function') return readNumbersBack(builtinJSONParse(text), numberTexts(text));
+    const { parsed, contextOf } = parseNotingContexts(text);
+    const holder = { '': readNumbersBack(parsed, numberTexts(text)) };
+    return revive(holder, '', reviver as Reviver, contextOf(holder));
   }
-  const parsed: unknown = builtinJSONParse(text as string);
+  const noted = typeof reviver === 'function' ? parseNotingContexts(text as string) : undefined;
+  const parsed: unknown = noted === undefined ? builtinJSONParse(text as string) : noted.parsed;
   let k = 0;
   // (JSON.parse makes keys in the order JSON.stringify wrote them: the same walk meets the same numbers)
   const put = (v: unknown): unknown => {
@@ -392,10 +395,47 @@ export function jsonParse(text: unknown, reviver?: unknown): unknown {
     return v;
   };
   const value = put(parsed);
-  return typeof reviver === 'function' ? revive({ '': value }, '', reviver as Reviver) : value;
+  if (noted === undefined) return value;
+  const holder = { '': value };
+  return revive(holder, '', reviver as Reviver, noted.contextOf(holder));
 }
 
-type Reviver = (this: unknown, key: string, value: unknown) => unknown;
+type Reviver = (this: unknown, key: string, value: unknown, context?: unknown) => unknown;
+/** The third argument the built-in gives a reviver for `holder[name]` now holding `value`. */
+type ContextOf = (holder: object, name: string, value: unknown) => unknown;
+
+/** Whether the built-in JSON.parse gives a reviver a third argument, the value's context (`{ source }`: Node 21 and later). */
+const reviverGetsContext: boolean = builtinJSONParse('0', (_key: string, _value: unknown, ...context: unknown[]) => context[0] !== undefined) === true;
+
+/**
+ * `text` parsed by the built-in, and (where it has them) the contexts it gives a reviver: a number's,
+ * string's, boolean's or null's `{ source }` (its text in the JSON), an object's `{}`. The runtime's
+ * reviver walk gave none: `(k, v, c) => c?.source ?? v` read 2 for "2" where the built-in reads "2".
+ * Noted by holder and key on the very objects returned (the reviver returns each value as it is),
+ * so the runtime's walk over them finds each; a primitive the program's reviver changed since
+ * (a store into its holder) has `{}`, as the built-in gives.
+ */
+function parseNotingContexts(text: string): { parsed: unknown; contextOf: (root: object) => ContextOf | undefined } {
+  if (!reviverGetsContext) return { parsed: builtinJSONParse(text), contextOf: () => undefined };
+  const noted = new WeakMap<object, Map<string, { value: unknown; context: unknown }>>();
+  let last: { value: unknown; context: unknown } | undefined;
+  const parsed: unknown = builtinJSONParse(text, function (this: object, key: string, value: unknown, ...context: unknown[]) {
+    let byKey = noted.get(this);
+    if (byKey === undefined) noted.set(this, (byKey = new Map()));
+    byKey.set(key, (last = { value, context: context[0] }));
+    return value;
+  });
+  const rootEntry = last; // (the built-in revives the root last)
+  return {
+    parsed,
+    contextOf: (root) => (holder, name, value) => {
+      const entry = holder === root ? rootEntry : noted.get(holder)?.get(name);
+      if (entry === undefined) return {};
+      if (typeof entry.value === 'object' && entry.value !== null) return entry.context;
+      return Object.is(isTraced(value) ? primal(value) : value, entry.value) ? entry.context : {};
+    },
+  };
+}
 
 // ---- a program's own parseFloat, JSON.parse, JSON.stringify --------------------------------
 // A replacement whose code was not rewritten (a test framework's spy that calls the built-in
@@ -520,18 +560,18 @@ function readNumbersBack(parsed: unknown, texts: NumberTexts): unknown {
  * indices up to its `length` (read once, not through its iterator, which a program may replace),
  * and a deletion or a store the holder refuses (a reviver froze it) is skipped, not thrown.
  */
-function revive(holder: object, name: string, reviver: Reviver): unknown {
+function revive(holder: object, name: string, reviver: Reviver, contextOf: ContextOf | undefined): unknown {
   const value = (holder as Record<string, unknown>)[name];
   // (a traced number is a number here: walking into it would hand its fields to the reviver)
   if (typeof value === 'object' && value !== null && !isTraced(value)) {
     const keys = Array.isArray(value) ? indices(value) : Object.keys(value);
     for (const key of keys) {
-      const revived = revive(value, key, reviver);
+      const revived = revive(value, key, reviver, contextOf);
       if (revived === undefined) builtinDeleteProperty(value, key);
       else builtinDefineProperty(value, key, { value: revived, writable: true, enumerable: true, configurable: true });
     }
   }
-  return reviver.call(holder, name, value);
+  return contextOf === undefined ? reviver.call(holder, name, value) : reviver.call(holder, name, value, contextOf(holder, name, value));
 }
 
 /** An array's indices up to its length (LengthOfArrayLike), as text. */

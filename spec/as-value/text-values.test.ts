@@ -257,3 +257,31 @@ describe("Intl.NumberFormat's text read back as the number it was written from i
     }
   });
 });
+
+// JSON.parse gives a reviver a third argument on Node 21 and later, the value's context: a
+// primitive's `{ source }` (its text in the JSON), an object's `{}`, and `{}` for a primitive the
+// reviver changed. JSON holding traced numbers' text is parsed by the runtime, whose reviver walk
+// gave none: `(k, v, c) => c?.source ?? v` read 1.7 where plain JavaScript reads "1.7".
+const reviverGetsContext = JSON.parse('0', (_k: string, _v: unknown, ...c: unknown[]) => c[0] !== undefined) === true;
+describe.skipIf(!reviverGetsContext)('JSON.parse: a reviver gets the context the built-in gives', () => {
+  it('sources of traced numbers, of other values, and {} where the reviver changed one', () => {
+    const program = (x: number) => {
+      const seen: unknown[] = [];
+      const note = (text: string, change = false) => JSON.parse(text, function (this: Record<string, unknown>, k: string, v: unknown, ...c: unknown[]) {
+        seen.push([k, JSON.stringify(c[0])]);
+        if (change && k === '0') this[1] = 5;
+        return v;
+      });
+      const a = note(JSON.stringify({ a: x, b: [x * 2, 's', null, { c: true }] }));
+      const b = note(`[${x}, 1.50, 2]`, true);
+      const c = JSON.parse(String(x), (_k: string, v: unknown, ...ctx: unknown[]) => (ctx[0] as { source?: string } | undefined)?.source ?? v);
+      return { seen, value: a.a * a.b[0] + b[0] * b[2], c };
+    };
+    const plain = program(1.7);
+    let traced: ReturnType<typeof program> | undefined;
+    const [g] = gradient((x: number) => (traced = program(x)).value, 1.7);
+    expect(traced!.seen).toEqual(plain.seen);
+    expect(traced!.c).toBe('1.7');
+    expect(g).toBeCloseTo(4 * 1.7 + 2, 10);
+  });
+});
