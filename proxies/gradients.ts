@@ -42,9 +42,7 @@ export function structuralGradients(wrapping: Wrapping, cotangents: readonly unk
     let g = slot.gradient;
     if (g === null) {
       // (a Map's or Set's gradient is keyed as the argument: by numbers an enclosing differentiation may trace)
-      // (an array with every element present is filled in order, by push: an array of numbers'
-      // gradient is then one of doubles, not of boxed numbers, for the caller's arithmetic)
-      g = slot.kind === 'record' ? {} : slot.kind === 'array' ? (slot.entries.length === 3 * slot.length ? [] : new Array<unknown>(slot.length).fill(null)) : filledMap();
+      g = slot.kind === 'record' ? {} : slot.kind === 'array' ? (holeless(slot) ? [] : new Array<unknown>(slot.length).fill(null)) : filledMap();
       slot.gradient = g;
       pending.push(slot);
     }
@@ -65,7 +63,7 @@ export function structuralGradients(wrapping: Wrapping, cotangents: readonly unk
       }
     } else if (node.kind === 'array') {
       const a = g as unknown[];
-      if (a.length === 0 && e.length === 3 * node.length) {
+      if (holeless(node)) {
         for (let i = 0; i < e.length; i += 3) a.push(gradientOf(e[i + 1] as Slot, true));
       } else {
         for (let i = 0; i < e.length; i += 3) a[e[i] as number] = gradientOf(e[i + 1] as Slot, true);
@@ -78,6 +76,13 @@ export function structuralGradients(wrapping: Wrapping, cotangents: readonly unk
   for (const n of wrapping.nodes.values()) n.gradient = null;
   return result;
 }
+
+/**
+ * Whether array node `node` had every element when f received it: its gradient is then filled
+ * in order, by push, so that an array of numbers' gradient is one of doubles, not of boxed
+ * numbers in a holey array, for the caller's arithmetic (an optimiser's step).
+ */
+const holeless = (node: Node): boolean => node.entries.length === 3 * node.length;
 
 /**
  * A typed array's gradient: a typed array of its class from its numbers' cotangent (an

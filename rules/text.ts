@@ -274,37 +274,34 @@ let pendingJSON: Traced | null = null;
 
 const builtinNumberValueOf = Number.prototype.valueOf;
 const nodeUtil = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:util') as
-  | { types: { isNumberObject(v: object): boolean } }
+  | { types: { isNumberObject(v: object): boolean; isStringObject?(v: object): boolean } }
   | undefined;
-/** Whether `v` is a Number object, asked without running user code (a Proxy's traps, a getter): Node's own test, or thisNumberValue's. */
-const isNumberObject: (v: object) => boolean =
-  nodeUtil?.types.isNumberObject ??
-  ((v) => {
-    try {
-      builtinNumberValueOf.call(v);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+
+/** A test of a wrapper object's kind that runs no user code (a Proxy's traps, a getter): Node's own, or the built-in `valueOf`'s receiver check. */
+function wrapperTest(nodeTest: ((v: object) => boolean) | undefined, builtinValueOf: Function): (v: object) => boolean {
+  return (
+    nodeTest ??
+    ((v) => {
+      try {
+        builtinValueOf.call(v);
+        return true;
+      } catch {
+        return false;
+      }
+    })
+  );
+}
+
+/** Whether `v` is a Number object. */
+const isNumberObject = wrapperTest(nodeUtil?.types.isNumberObject, builtinNumberValueOf);
 
 /** The number a Number object holds (JSON.stringify writes it as a number), NaN for anything else. */
 function numberObjectValue(v: unknown): number {
   return typeof v === 'object' && v !== null && isNumberObject(v) ? Number(builtinNumberValueOf.call(v)) : NaN;
 }
 
-const builtinStringValueOf = String.prototype.valueOf;
-/** Whether `v` is a String object, asked without running user code. */
-const isStringObject: (v: object) => boolean =
-  (nodeUtil as { types: { isStringObject?(v: object): boolean } } | undefined)?.types.isStringObject ??
-  ((v) => {
-    try {
-      builtinStringValueOf.call(v);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+/** Whether `v` is a String object. */
+const isStringObject = wrapperTest(nodeUtil?.types.isStringObject, String.prototype.valueOf);
 
 /**
  * The keys an array replacer names, read as JSON.stringify reads them (its PropertyList): its

@@ -170,10 +170,11 @@ export function generateBody(p: Program, outputs: readonly number[], live: Uint8
     if (id < inputs) return `X[${id}]`;
     const at = place(id);
     if (at.seg.kind === 'straight' && madeHere(id)) return `v${id}`;
-    const inPlace = at.seg.kind === 'straight' ? null : carriedAfter(id);
-    if (inPlace !== null) return inPlace;
-    if (slotOf(id) < 0) throw new Error(`zygote-ts: internal error: value ${id} is read outside its part but has no place in V`);
-    return `V[${slotOf(id)}]`;
+    const local = carriedAfter(id);
+    if (local !== null) return local;
+    const slot = slotOf(id);
+    if (slot < 0) throw new Error(`zygote-ts: internal error: value ${id} is read outside its part but has no place in V`);
+    return `V[${slot}]`;
   };
   const callArgs = (k: number) =>
     p.calls[k]!.args
