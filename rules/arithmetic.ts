@@ -289,15 +289,41 @@ function powTraced(a: unknown, b: unknown): unknown {
   // of it is asked) or where it would be NaN (x = 0, NaN). An exponent an enclosing
   // differentiation traces keeps it as y·x**(y-1): its derivative in y, x**-1, is the mixed
   // partial (the constant made hessian(x => x[0] ** x[1], [2, 0]) [[0, 0], [0.5, 0.48]]).
-  const dx = rowA < 0 || (seq(y, 0) && (!isTraced(y) || seq(x, 0) || !seq(x, x))) ? 0 : mul(y, y === 2 ? x : pow(x, sub(y, 1)));
+  const dx = rowA < 0 || (seq(y, 0) && (!isTraced(y) || seq(x, 0) || !seq(x, x))) ? 0 : y === 2 ? mul(y, x) : mulStrongZero(y, pow(x, sub(y, 1)));
   // At x = 0 with a positive exponent, x**y is 0 near there for any y: ∂/∂y = 0 (as ChainRules),
   // not 0 · log(0) = NaN.
-  const dy = rowB < 0 ? 0 : seq(x, 0) && gt(y, 0) ? 0 : mul(z, log(x));
   // Where x**y is 0 and a partial is ∞·0 (an infinite exponent, 0.5 ** ∞, or base, ∞ ** -1.3),
-  // the power is 0 all around: the partial's limit is 0 (the NaN was the gradient's).
-  // (Plain numbers only: the eager and forward sweeps; a nested or compiled one keeps the NaN.)
-  if (z === 0) return t.push(z, rowA, dx !== dx ? 0 : dx, rowB, dy !== dy ? 0 : dy);
+  // the power is 0 all around: the partial's limit is 0 (the NaN was the gradient's). Hence the
+  // products that are 0 when a factor is (x**(y-1) is x**y where y is infinite).
+  const dy = rowB < 0 ? 0 : seq(x, 0) && gt(y, 0) ? 0 : mulStrongZero(z, log(x));
   return t.push(z, rowA, dx, rowB, dy);
+}
+
+/** a·b, but 0 where that is ∞·0 (a product that is 0 otherwise keeps its sign). */
+function strongZeroProduct(a: number, b: number): number {
+  const p = a * b;
+  return p === p || (a !== 0 && b !== 0) ? p : 0;
+}
+
+/**
+ * `strongZeroProduct` for a power's partials: on plain numbers, as a compiled instruction
+ * while compileGradient records, and on numbers an enclosing differentiation traces (there a
+ * partial that is 0 all around has derivative 0; a 0 that is not ∞·0 keeps its derivative:
+ * see the mixed partial above).
+ */
+function mulStrongZero(a: unknown, b: unknown): unknown {
+  if (typeof a === 'number' && typeof b === 'number') return strongZeroProduct(a, b);
+  const recorded = callSymbolic(strongZeroProduct, [a, b]);
+  if (recorded !== null) return recorded;
+  const product = mul(a, b);
+  const [u, v, p] = [innermost(a), innermost(b), innermost(product)];
+  return typeof p === 'number' && p !== p && (u === 0 || v === 0) ? 0 : product;
+}
+
+/** The value inside any nesting of traced values (a symbolic number stays one: no pin). */
+function innermost(x: unknown): unknown {
+  while (isTraced(x)) x = x.tracedValue;
+  return x;
 }
 
 // ---- unary minus and plus ---------------------------------------------------------------
