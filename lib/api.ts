@@ -280,7 +280,9 @@ export function reportTextNotReadBack(f: Function, cut: TextNotReadBack, reach: 
 /**
  * compileGradient's recording: `gradient(f, ...args)`, except that `opened` sees the tape
  * before f runs and `sweep` supplies the cotangents of the inputs (it writes the reverse
- * pass as code instead of running it).
+ * pass as code, or sweeps as `gradient` does). Where `keepTape()` says so afterwards, the tape
+ * is not released (its reverse pass is written later) and `gradientsOf` turns the inputs'
+ * cotangents into the arguments' gradients again.
  */
 export function gradientWithSweep(
   f: (...args: unknown[]) => unknown,
@@ -288,7 +290,8 @@ export function gradientWithSweep(
   opened: (tape: Tape) => void,
   sweep: (tape: Tape, output: number, wanted: readonly number[]) => unknown[],
   originals: () => ReadonlyMap<object, object>,
-): unknown[] {
+  keepTape: () => boolean,
+): { grads: unknown[]; gradientsOf: (cotangents: readonly unknown[]) => unknown[] } {
   const { tape, wrapped, result: row, suspects } = trace(
     checkedFunction(f, 'compileGradient'),
     args,
@@ -304,8 +307,8 @@ export function gradientWithSweep(
   const cotangents = sweepSuspectingCuts(f, suspects, wrapped.inputRows, row < 0 ? null : (wanted) => sweep(tape, row, wanted));
   const grads = row < 0 ? args.map(() => null) : wrapped.gradients(cotangents);
   // (its rows go back to the pool, as `gradient`'s do: each recording allocated and grew its own)
-  tape.release();
-  return grads;
+  if (!keepTape()) tape.release();
+  return { grads, gradientsOf: (cotangents) => wrapped.gradients(cotangents.slice(0, wrapped.inputRows.length)) };
 }
 
 /** An array output's row on `tape` (-1: it does not depend on it) and its value outside. */

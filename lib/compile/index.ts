@@ -21,6 +21,7 @@ import { isDeriving } from '../core/scope.js';
 import { Program } from './program.js';
 import { ArrayRecorder, writeSweep } from './sweep.js';
 import { setOwn } from '../../proxies/standins.js';
+import type { Tape } from '../core/tape.js';
 import { liveInstructions } from './dead-code.js';
 import { openIdentityRecording } from '../../proxies/standins.js';
 
@@ -127,7 +128,19 @@ export function compileGradient<A extends unknown[]>(f: (...args: A) => number, 
     return gradient(f, ...args);
   } as CompiledGradient<A>;
   Object.defineProperties(compiled, {
-    source: { get: () => paths.map((p) => p.source).join('\n\n') },
+    source: {
+      get: () => {
+        try {
+          return paths.map((p) => p.source).join('\n\n');
+        } catch (e) {
+          // (a path whose code could not be made: f runs uncompiled, as a call would find)
+          if (!(e instanceof Uncompilable)) throw e;
+          fallback = e.message;
+          paths.length = 0;
+          return '';
+        }
+      },
+    },
     recordings: { get: () => recordings },
     fallback: { get: () => fallback },
     name: { value: `compiled ${f.name || 'gradient'}` },
@@ -162,22 +175,33 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
     },
   });
   let grads: unknown;
+  let gradientsOf: ((cotangents: readonly unknown[]) => unknown[]) | null = null;
+  // Without array operations, every number the reverse pass needs is on the tape: this call's
+  // gradient is swept as `gradient` sweeps it (the same numbers the written pass computes), and
+  // the pass is written, from the tape kept, when a second call needs the code (f called once
+  // pays for no code; a first call had cost 2–2.5× the eager gradient, a sixth of it writing).
+  let unwritten: { readonly tape: Tape; readonly output: number; readonly wanted: readonly number[] } | null = null;
   let thrown: { readonly error: unknown } | null = null;
   let writtenBack: string | null = null;
   try {
-    grads = gradientWithSweep(
+    ({ grads, gradientsOf } = gradientWithSweep(
       f,
       symbolic.values,
       (tape) => recorder.attach(tape),
       // (a recording abandoned on the way is swept as `gradient` sweeps: the tape holds every partial's number)
       (tape, output, wanted) => {
         tape.refuseRewrittenArrays();
+        if (program.abandoned === null && program.calls.length === 0) {
+          unwritten = { tape, output, wanted };
+          return tape.sweep(output, 1, wanted);
+        }
         return (program.abandoned === null ? writeSweep(program, recorder, tape, output, wanted) : null) ?? tape.sweep(output, 1, wanted);
       },
       // (f runs on a copy of the arguments: where it stored one of them outside — `log.push(p)` —
       // the clean-up leaves the caller's object there, not the copy, which holds symbolic numbers)
       () => symbolic.originals,
-    );
+      () => unwritten !== null,
+    ));
   } catch (e) {
     thrown = { error: e };
   } finally {
@@ -209,9 +233,20 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
   if (thrown !== null) throw thrown.error;
   if (writtenBack !== null) return { path: null, gradient: valuesOf(grads), abandoned: writtenBack };
   if (program.abandoned !== null) return { path: null, gradient: grads, abandoned: `${program.abandoned}: f runs uncompiled` };
-  program.finish();
-  const outputs = symbolicLeaves(grads);
-  const generate = () => generatePath(f, program, symbolic, grads, outputs, fuse);
+  const generate = (): GeneratedPath => {
+    let symbolicGrads = grads;
+    if (unwritten !== null) {
+      const { tape, output, wanted } = unwritten;
+      unwritten = null;
+      const cotangents = program.appendAfterClose(() => writeSweep(program, recorder, tape, output, wanted));
+      tape.release();
+      // (past the budget: this call and later ones run uncompiled, saying why)
+      if (cotangents === null) throw new Uncompilable(`${program.abandoned ?? 'the reverse pass could not be written'}: f runs uncompiled`);
+      symbolicGrads = gradientsOf!(cotangents);
+    }
+    program.finish();
+    return generatePath(f, program, symbolic, symbolicGrads, symbolicLeaves(symbolicGrads), fuse);
+  };
   let generated: GeneratedPath | null = null;
   const path: Path = {
     run: (callArgs) => (generated ??= generate()).run(callArgs),

@@ -151,6 +151,19 @@ export class Instructions {
   }
   private closed = false;
 
+  /**
+   * Appends what `write` appends after f has returned (the reverse pass, written when a second
+   * call needs it): no user code runs meanwhile, so no operation of f's is recorded by mistake.
+   */
+  appendAfterClose<T>(write: () => T): T {
+    this.closed = false;
+    try {
+      return write();
+    } finally {
+      this.closed = true;
+    }
+  }
+
   /** Appends an instruction; returns its id (-1 once the recording is abandoned or closed). */
   push(code: number, a: number, b: number, slotA: number, slotB: number, extra: number, expected: number): number {
     if (this.abandoned !== null || this.closed) return -1;
