@@ -217,3 +217,46 @@ describe('within the budget they compile, and loops reroll', () => {
     expect(g.source.length).toBeLessThan(60_000);
   });
 });
+
+// Without array operations the first call sweeps the recording's tape, and the reverse pass is
+// written as code by the second call: a pass that passes the budget then stops compilation there.
+describe('a reverse pass written by the second call', () => {
+  // (a chain of operations chosen by a fixed pseudo-random sequence: no period, so nothing rerolls)
+  const kinds: number[] = [];
+  for (let s = 12345, i = 0; i < 120; i++) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    kinds.push(s % 3);
+  }
+  const chain = (x: number) => {
+    let y = x;
+    for (const k of kinds) y = k === 0 ? Math.sin(y) + y : k === 1 ? y * 1.01 : Math.cos(y) * 0.5 + y;
+    return y;
+  };
+
+  it('gives the eager gradient on both calls, and says why it stopped compiling at the second', () => {
+    const eager = gradient(chain, 0.3);
+    agreesWithDifferences(eager, chain, [0.3]);
+    const g = compileGradient(chain, { budget: 600 });
+    expect(g(0.3)).toEqual(eager);
+    expect(g.fallback).toBeNull(); // (the forward pass fits)
+    expect(g(0.3)).toEqual(eager);
+    expect(g.fallback).toMatch(/passed its budget of 600 instructions/);
+    expect(g(0.7)).toEqual(gradient(chain, 0.7));
+  });
+
+  it('says so where the source is asked for first', () => {
+    const g = compileGradient(chain, { budget: 600 });
+    g(0.3);
+    expect(g.source).toBe('');
+    expect(g.fallback).toMatch(/passed its budget of 600 instructions/);
+    expect(g(0.3)).toEqual(gradient(chain, 0.3));
+  });
+
+  it('within the budget, the code written then gives the first call\'s numbers', () => {
+    const g = compileGradient(chain);
+    const first = g(0.3);
+    expect(g(0.3)).toEqual(first);
+    expect(g.fallback).toBeNull();
+    expect(g.source).toMatch(/instructions recorded/);
+  });
+});
