@@ -190,7 +190,10 @@ function hasOwnLoop(node: Node): boolean {
  */
 export function markRunsWhenever(from: number, to: number, ed: Editor): void {
   ed.s.prependRight(from, `${OPEN}o*/`);
-  ed.s.appendLeft(to, CLOSE);
+  // An empty region (`async function (a) {}`) may already hold text inserted at its one
+  // offset (a parameter's note): the end goes after that text, not before the start.
+  if (from === to) ed.s.appendRight(to, CLOSE);
+  else ed.s.appendLeft(to, CLOSE);
 }
 
 /** {@link markRunsWhenever} for a function's one body. */

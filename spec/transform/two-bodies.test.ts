@@ -128,6 +128,8 @@ describe('both bodies run as the code did', () => {
     ['(function (c) { let s = 1; if (c) for (let i = 0; i < 3; i++) s *= 2; else s = -1; return s })(true)', 8],
     ['(function () { let i = 0; do i += 1 * 2; while (i < 5) return i })()', 6],
     ['(function (k) { let s = 0; switch (k) { case 1: for (const v of [1, 2]) s += v * 10; break; default: while (s < 3) s++ } return s })(1)', 30],
+    // an empty async or generator body, whose parameters' notes sit where its one-body marks do (was a SyntaxError)
+    ['(function (t) { return [(async function (a) {}).length, (function* (a, b) {}).length].join() + t * 1 })(1)', '1,21'],
   ];
   it.each(programs)('%s', (code, expected) => {
     expect(run(code, 'plain')).toEqual(expected);
