@@ -367,6 +367,14 @@ export function typeOf(x: unknown): string {
 }
 
 /**
+ * What `return value` in a function called with `new` gives (lib/transform/rewrite-this.ts):
+ * the instance `self` where the value is a number (a traced one is an object to `new`), else the value.
+ */
+export function constructed(value: unknown, self: unknown): unknown {
+  return isTraced(value) && typeOf(value) === 'number' ? self : value;
+}
+
+/**
  * `typeof g` for a global name `g`: the type of the global object's property `g` (found
  * along its prototype chain by descriptor, and read once: a getter runs once, as `typeof g`
  * runs it), or undefined when it has none — then `g` is undeclared or a global `let`, and

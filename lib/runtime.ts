@@ -150,6 +150,7 @@ export const __zy = Object.freeze({
   test: coercion.test,
   took: coercion.took,
   typeOf: coercion.typeOf,
+  constructed: coercion.constructed,
   typeOfGlobal: coercion.typeOfGlobal,
   typeOfRead: coercion.typeOfRead,
   key: coercion.key,

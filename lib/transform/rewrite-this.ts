@@ -14,7 +14,9 @@ import type { RewriteContext, Rewriter } from './context.js';
 import { runtime } from './context.js';
 import { dropCalleeParentheses, isMemberNamed, keyOpener, receiverOf } from './rewrite-builtins.js';
 import { eitherCopy } from './two-bodies.js';
-import { isFunction } from './ast.js';
+import { isFunction, readsOwn } from './ast.js';
+import { tempsAvailable } from './rewrite-inline.js';
+import { holdsNoTraced } from './rewrite-stores.js';
 
 export const rewriteArrowThis: Rewriter = {
   name: 'arrow-this',
@@ -167,4 +169,58 @@ function aliasesThis(fn: Node, name: string): boolean {
     }
   }
   return false;
+}
+
+/**
+ * `return E` in a function that may be called with `new` and makes its instance on `this`
+ * (`function Rect(w) { this.w = w; return w * 2 }`, a base class's constructor): `new` gives
+ * the instance when E is a number, but a traced number is an object, and `new Rect(x)` gave
+ * it instead (`r.w` undefined, a derivative lost with no word). While a differentiation may
+ * run, a constructed call returns the instance where E is one:
+ *
+ *   return w * 2  →  return (__zy$1 = w * 2, new.target === undefined ? __zy$1 : (0, __zy.constructed)(__zy$1, this))
+ *
+ * The plain copy (two-bodies.ts) keeps `return E`. Not in a derived class's constructor
+ * (returning a number there is a TypeError, and `this` may not be bound), nor where E is
+ * spelled as something other than a number (`this`, an object or array literal, a `new`).
+ */
+export const rewriteConstructorResult: Rewriter = {
+  name: 'constructor-result',
+  types: ['ReturnStatement'],
+  test(node, ctx) {
+    if (node.type !== 'ReturnStatement' || node.argument === null || node.argument === undefined || !tempsAvailable(ctx)) return false;
+    if (NEVER_A_NUMBER.has(node.argument.type) || holdsNoTraced(node.argument as Node, ctx)) return false;
+    for (let i = ctx.ancestors.length - 1; i >= 0; i--) {
+      const a = ctx.ancestors[i]!;
+      if (isFunction(a)) return makesInstance(a, ctx.ancestors[i - 1], ctx.ancestors[i - 3]);
+    }
+    return false;
+  },
+  rewrite(node, ctx) {
+    if (node.type !== 'ReturnStatement' || !node.argument) return;
+    const argument = node.argument as Node;
+    const value = ctx.temps.fresh(argument.end);
+    const either = (traced: string) => eitherCopy(traced, '', ctx.options.twoBodies);
+    ctx.ed.wrap(argument, either(`(${value} = `), either(`, new.target === undefined ? ${value} : ${runtime('constructed')}(${value}, this))`));
+  },
+};
+
+const NEVER_A_NUMBER: ReadonlySet<string> = new Set(['ThisExpression', 'ObjectExpression', 'ArrayExpression', 'NewExpression']);
+
+const instanceMakers = new WeakMap<Node, boolean>();
+/**
+ * Whether a call of function `fn` (held by `owner`; `klass`: the class, for a method) with
+ * `new` gives the `this` it makes: a base class's constructor, or an ordinary function that
+ * reads its own `this`.
+ */
+function makesInstance(fn: Node, owner: Node | undefined, klass: Node | undefined): boolean {
+  if (fn.type !== 'FunctionExpression' && fn.type !== 'FunctionDeclaration') return false;
+  if (fn.async || fn.generator) return false;
+  if (owner !== undefined && owner.type === 'MethodDefinition') {
+    return owner.kind === 'constructor' && (klass?.type === 'ClassDeclaration' || klass?.type === 'ClassExpression') && (klass.superClass === null || klass.superClass === undefined);
+  }
+  if (owner !== undefined && owner.type === 'Property' && (owner.method || owner.kind !== 'init')) return false;
+  let known = instanceMakers.get(fn);
+  if (known === undefined) instanceMakers.set(fn, (known = readsOwn(fn.body as Node, (n) => n.type === 'ThisExpression')));
+  return known;
 }

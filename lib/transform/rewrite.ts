@@ -35,7 +35,7 @@ import {
 } from './rewrite-private.js';
 import { rewriteIteratorResult, rewritePredicate, rewriteSortComparator } from './rewrite-callbacks.js';
 import { rewriteFieldInitializer, rewritePrivateFieldInitializer, rewriteMemberStore, rewriteMutatingCall, rewriteObjectAssign, rewritePatternTarget } from './rewrite-stores.js';
-import { rewriteArrowSuperCall, rewriteArrowThis, rewriteInstanceAlias, rewriteInstanceBind } from './rewrite-this.js';
+import { rewriteArrowSuperCall, rewriteArrowThis, rewriteConstructorResult, rewriteInstanceAlias, rewriteInstanceBind } from './rewrite-this.js';
 import { rewriteLogical, rewriteSwitch, rewriteTests } from './rewrite-truthiness.js';
 import { numbersIntoLoop } from './rewrite-loops.js';
 import { noteOuterWrite } from './rewrite-outer-writes.js';
@@ -108,6 +108,7 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteArrowSuperCall,
   rewriteInstanceBind,
   rewriteInstanceAlias,
+  rewriteConstructorResult,
 ];
 
 const BY_TYPE = new Map<string, readonly Rewriter[]>();

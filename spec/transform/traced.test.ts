@@ -64,6 +64,9 @@ const cases: Case[] = [
   { name: 'a search method bound to its receiver: const has = s.has.bind(s); has(k)', at: 3.2, f: `(x) => { const k = Math.round(x), s = new Set([3]), xs = [1, 3], m = new Map([[3, x]]); const has = s.has.bind(s), at = xs.indexOf.bind(xs), get = Map.prototype.get.bind(m, k); return (has(k) ? 2 : 5) * x + at(k) * x * x + get() * x + [k].filter(xs.includes.bind(xs)).length * x }` },
   // (only `extends Map` by the name was seen: the built-in constructor keyed the traced k by identity)
   { name: 'a subclass of Map or Set reached another way: class M extends globalThis.Map, const S = Set; class T extends S', at: 3.2, f: `(x) => { const k = Math.round(x); const S = Set; class M extends globalThis.Map {} class T extends S {} return (new M([[k, x]]).has(3) ? 2 : 5) * x + new T([k, 3]).size * x }` },
+  // (a traced number is an object to `new`: `new Rect(x)` gave the number itself, not the
+  // instance, so `r.w` was undefined and f returned NaN with no report)
+  { name: 'a constructor that returns a number: function Rect(w) { this.w = w; return w * 2 }, a class constructor, a method called as one', at: 3.2, f: `(x) => { function Rect(w) { this.w = w; return w * 2 } const Sq = function (s) { this.s = s; if (s > 9) return 0; return this.s * s }; class C { constructor(a) { this.a = a; return a } } class D extends C { constructor(a) { super(a * 3) } } const area = function () { return this.w * 2 }; return new Rect(x).w * x + new Sq(x).s + new C(x).a * x + new D(x).a + area.call({ w: x }) + Rect(x) + (new area() instanceof area ? 1 : 0) }` },
 ];
 
 const h = 1e-6;
