@@ -50,7 +50,7 @@
  * string literal (`o[m](x)`) or optional ones (`o.push?.(x)`).
  */
 import type * as acorn from 'acorn';
-import { isConstantNumber, isSyntacticBoolean, memberName, type Node } from './ast.js';
+import { children, isConstantNumber, isSyntacticBoolean, memberName, type Node } from './ast.js';
 import type { RewriteContext, Rewriter } from './context.js';
 import { fixedName, isStatementExpression, isWriteTarget, parentOf, runtime, stableObject } from './context.js';
 import { findToken, tokenAtOrAfter } from './parse.js';
@@ -280,6 +280,30 @@ export const rewritePatternTarget: Rewriter = {
     ctx.ed.wrap(node.object as Node, `${runtime('patternTarget')}(`, ')');
   },
 };
+
+/**
+ * `with (o) { k = x * 2 }`: where `o` has `k`, a name written inside the block is a member of
+ * `o`, which the clean-up did not see (it kept its traced number after the gradient, an
+ * object to code that was not rewritten). The object of a `with` whose block writes a name
+ * (an assignment, an update, a pattern, a `for` head, a `var`) is noted as written when the
+ * block is entered: `with ((0, __zy.patternTarget)(o))`. (Not a block entered before the
+ * differentiation began, that a closure made in it writes through later.)
+ */
+export const rewriteWithObject: Rewriter = {
+  name: 'with-object',
+  types: ['WithStatement'],
+  test: (node, ctx) => node.type === 'WithStatement' && writesAName(node.body as Node, ctx),
+  rewrite(node, ctx) {
+    if (node.type !== 'WithStatement') return;
+    ctx.ed.wrap(node.object as Node, `${runtime('patternTarget')}(`, ')');
+  },
+};
+
+/** Whether a name inside `node` (a `with` block) is written. */
+function writesAName(node: Node, ctx: RewriteContext): boolean {
+  if (node.type === 'Identifier') return ctx.scope.writes.has(node) && ctx.scope.withRefs.has(node);
+  return children(node).some((child) => writesAName(child, ctx));
+}
 
 /** Whether `node` is a place a destructuring pattern or a `for (… of …)` head stores into. */
 export function isPatternTarget(node: Node, ctx: RewriteContext): boolean {

@@ -34,7 +34,7 @@ import {
   rewritePrivateUpdate,
 } from './rewrite-private.js';
 import { rewriteIteratorResult, rewritePredicate, rewriteSortComparator } from './rewrite-callbacks.js';
-import { rewriteFieldInitializer, rewritePrivateFieldInitializer, rewriteMemberStore, rewriteMutatingCall, rewriteObjectAssign, rewritePatternTarget } from './rewrite-stores.js';
+import { rewriteFieldInitializer, rewritePrivateFieldInitializer, rewriteMemberStore, rewriteMutatingCall, rewriteObjectAssign, rewritePatternTarget, rewriteWithObject } from './rewrite-stores.js';
 import { rewriteArrowSuperCall, rewriteArrowThis, rewriteConstructorResult, rewriteInstanceAlias, rewriteInstanceBind } from './rewrite-this.js';
 import { rewriteLogical, rewriteSwitch, rewriteTests } from './rewrite-truthiness.js';
 import { numbersIntoLoop } from './rewrite-loops.js';
@@ -99,6 +99,7 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteFieldInitializer,
   rewritePrivateFieldInitializer,
   rewritePatternTarget,
+  rewriteWithObject,
   rewriteMutatingCall,
   rewriteObjectAssign,
   rewriteSortComparator,

@@ -469,6 +469,18 @@ describe('data captured by the closure', () => {
         delete global.zySloppyGlobal;
       }
     });
+    // (a name a `with` block writes is a member of its object where the object has it: the
+    // clean-up did not see that store, and `o.k` kept the traced number, typeof 'object' to
+    // code that was not rewritten)
+    it('members written by name inside `with` (an assignment, a `var`, a pattern, an update) hold their numbers afterwards', () => {
+      const o: Record<string, unknown> = { k: 0, w: 0, j: 0, n: 1 };
+      const f = new Function('o', 'x', 'with (o) { k = x * 2; var w = x * 3; [j] = [x * 4]; n *= x; n++ } return o.k + o.w + o.j + o.n;') as (o: object, x: number) => number;
+      expect(gradient((x: number) => f(o, x), 2)).toEqual([10]);
+      // (asked by code that was not rewritten: compiled by vm, which the rewrite does not see)
+      const plain = runInThisContext('(o) => Object.entries(o).map(([k, v]) => k + ":" + typeof v + ":" + (v === +v))') as (o: object) => string[];
+      expect(plain(o)).toEqual(['k:number:true', 'w:number:true', 'j:number:true', 'n:number:true']);
+      expect(o).toEqual({ k: 4, w: 6, j: 8, n: 3 });
+    });
     // (the clean-up read the global again after f: one f deleted, as a sloppy program tidies its
     // globals up, threw "zyGoneGlobal is not defined" out of the gradient; an accessor's setter
     // ran once more, after f, with the value it already held)
