@@ -14,7 +14,28 @@ export interface Parsed {
   sourceType: SourceType;
 }
 
+/**
+ * An import's attributes in their old spelling, `from './d.json' assert { type: 'json' }`, which
+ * Node 20 runs (with a deprecation warning) and acorn does not read. Parsed as `with`, written
+ * as it was: the keyword is read as `with` padded to its length, so every offset stays the same.
+ */
+const IMPORT_ASSERT = /((?:\bfrom\s*|\bimport\s*)(?:'[^'\n]*'|"[^"\n]*")\s*)assert(\s*\{)/g;
+
 function parseAs(code: string, sourceType: SourceType): Parsed {
+  try {
+    return parseText(code, sourceType);
+  } catch (error) {
+    IMPORT_ASSERT.lastIndex = 0;
+    if (!(error instanceof SyntaxError) || !IMPORT_ASSERT.test(code)) throw error;
+    try {
+      return parseText(code.replace(IMPORT_ASSERT, '$1with  $2'), sourceType);
+    } catch {
+      throw error;
+    }
+  }
+}
+
+function parseText(code: string, sourceType: SourceType): Parsed {
   const tokens: acorn.Token[] = [];
   const comments: acorn.Comment[] = [];
   const ast = acorn.parse(code, {

@@ -255,6 +255,24 @@ describe('prologue and skips', () => {
     expect(out.changed).toBe(true);
     expect(() => transform(out.code.replace('/*zygote-ts:rewritten*/', ''), { sourceType: 'module' })).not.toThrow();
   });
+
+  // (Node 20 runs `assert`, deprecated, where acorn reads `with` only: such a file stopped with
+  // "syntax that zygote-ts's parser does not read")
+  it("reads import attributes spelled with assert, and writes them as they were", () => {
+    const code = [
+      "import d from './d.json' assert { type: 'json' };",
+      'import "./e.json" assert {type: "json"}',
+      "export * from './f.json' assert { type: 'json' };",
+      'export const g = (x) => x * d.k; const a = { assert: 1 }; const s = "from \'x\' assert {";',
+    ].join('\n');
+    const out = transform(code, { runtime: { kind: 'import', specifier: 'rt' }, sourceMap: false });
+    expect(out.changed).toBe(true);
+    expect(out.code).toContain("import d from './d.json' assert { type: 'json' };");
+    expect(out.code).toContain('import "./e.json" assert {type: "json"}');
+    expect(out.code).toContain("export * from './f.json' assert { type: 'json' };");
+    expect(out.code).toContain('const s = "from \'x\' assert {";');
+    expect(out.code).toContain('__zy.mul');
+  });
 });
 
 describe('source maps', () => {
