@@ -36,11 +36,27 @@ function parseAs(code: string, sourceType: SourceType): Parsed {
 }
 
 function parseText(code: string, sourceType: SourceType): Parsed {
+  if (sourceType === 'module') return parseGoal(code, 'module');
+  try {
+    return parseGoal(code, 'script');
+  } catch (error) {
+    // A CommonJS file is a function's body to Node: `new.target` at its top level is
+    // valid there (acorn's commonjs goal reads it; its tree is a script's).
+    try {
+      return parseGoal(code, 'commonjs');
+    } catch {
+      throw error;
+    }
+  }
+}
+
+function parseGoal(code: string, goal: SourceType | 'commonjs'): Parsed {
+  const sourceType = goal === 'module' ? 'module' : 'script';
   const tokens: acorn.Token[] = [];
   const comments: acorn.Comment[] = [];
   const ast = acorn.parse(code, {
     ecmaVersion: 'latest',
-    sourceType,
+    sourceType: goal,
     allowHashBang: true,
     allowReturnOutsideFunction: sourceType === 'script',
     allowAwaitOutsideFunction: sourceType === 'module',

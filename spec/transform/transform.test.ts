@@ -273,6 +273,14 @@ describe('prologue and skips', () => {
     expect(out.code).toContain('const s = "from \'x\' assert {";');
     expect(out.code).toContain('__zy.mul');
   });
+
+  // (Node compiles a CommonJS file as a function's body, where `new.target` is valid: such a file
+  // stopped with "syntax that zygote-ts's parser does not read")
+  it("reads new.target at a CommonJS file's top level", () => {
+    const out = transform('const made = typeof new.target; module.exports = (x) => x * 2;', { sourceType: 'script', sourceMap: false });
+    expect(out.changed).toBe(true);
+    expect(out.code).toContain('new.target');
+  });
 });
 
 describe('source maps', () => {
