@@ -22,6 +22,9 @@ export interface Parsed {
 const IMPORT_ASSERT = /((?:\bfrom\s*|\bimport\s*)(?:'[^'\n]*'|"[^"\n]*")\s*)assert(\s*\{)/g;
 
 function parseAs(code: string, sourceType: SourceType): Parsed {
+  // A hashbang after a byte order mark: Node drops the mark of an ES module and runs it; acorn
+  // reads a hashbang only at offset 0. Read as a comment of the same length (`//`).
+  if (code.startsWith('\uFEFF#!')) return parseAs(`//${code.slice(2)}`, sourceType);
   try {
     return parseText(code, sourceType);
   } catch (error) {

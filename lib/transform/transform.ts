@@ -147,6 +147,9 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
   else ed.prefix(result.prologueAt, text);
   // (on a line of its own: the file may end in a line comment)
   if (marksEnd) ed.s.append(EPILOGUE);
+  // A byte order mark before a hashbang: Node drops it from a module's bytes, not from the
+  // text a loader hands back, where the hashbang would no longer come first.
+  if (code.startsWith('\uFEFF#!')) ed.s.remove(0, 1);
   const filename = options.filename ?? 'input.js';
   let map: SourceMapV3 | null = null;
   if (options.sourceMap !== false) {
