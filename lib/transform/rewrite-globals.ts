@@ -271,14 +271,17 @@ export const rewriteGlobalPredicates: Rewriter = {
   },
 };
 
-/** `const { sqrt } = Math`, `({ sqrt } = Math)` → `… = __zy.Math`; `const { isFinite } = Number` likewise (also of `globalThis.Number`, `const N = Number`). */
+/** `const { sqrt } = Math`, `({ sqrt } = Math)`, `({ sqrt } = Math) => …` → `… = __zy.Math`; `const { isFinite } = Number` likewise (also of `globalThis.Number`, `const N = Number`). */
 export const rewriteMathDestructured: Rewriter = {
   name: 'math-destructured',
   types: ['Identifier', 'MemberExpression'],
   test(node, ctx) {
     const parent = parentOf(ctx);
+    // (also a pattern's default: `(x, { sin } = Math) => sin(x)`, `const { m: { cos } = Math } = o`)
     const destructured =
-      parent?.type === 'VariableDeclarator' ? parent.init === node && parent.id.type === 'ObjectPattern' : parent?.type === 'AssignmentExpression' && parent.right === node && parent.left.type === 'ObjectPattern';
+      parent?.type === 'VariableDeclarator'
+        ? parent.init === node && parent.id.type === 'ObjectPattern'
+        : (parent?.type === 'AssignmentExpression' || parent?.type === 'AssignmentPattern') && parent.right === node && parent.left.type === 'ObjectPattern';
     return destructured && ['Math', 'Number'].some((name) => isGlobalReference(node, name, ctx) || isGlobalAlias(node, name, ctx));
   },
   rewrite(node, ctx) {
