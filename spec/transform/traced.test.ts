@@ -68,7 +68,7 @@ const cases: Case[] = [
   { name: 'Math taken apart in a pattern\'s default: (x, { sin } = Math) => sin(x), const { m: { cos } = Math } = {}', at: 3.2, f: `(x) => { const f = (v, { sin, pow: p } = Math) => sin(v) * p(v, 2); const { m: { cos } = Math } = {}; let tan; ({ tan } = Math); return f(x) + cos(x) + tan(x / 4) }` },
   // (a traced number is an object to `new`: `new Rect(x)` gave the number itself, not the
   // instance, so `r.w` was undefined and f returned NaN with no report)
-  { name: 'a constructor that returns a number: function Rect(w) { this.w = w; return w * 2 }, a class constructor, a method called as one', at: 3.2, f: `(x) => { function Rect(w) { this.w = w; return w * 2 } const Sq = function (s) { this.s = s; if (s > 9) return 0; return this.s * s }; class C { constructor(a) { this.a = a; return a } } class D extends C { constructor(a) { super(a * 3) } } const area = function () { return this.w * 2 }; return new Rect(x).w * x + new Sq(x).s + new C(x).a * x + new D(x).a + area.call({ w: x }) + Rect(x) + (new area() instanceof area ? 1 : 0) }` },
+  { name: 'a constructor that returns a number: function Rect(w) { this.w = w; return w * 2 }, a class constructor, a method called as one', at: 3.2, f: `(x) => { function Rect(w) { this.w = w; return w * 2 } const Sq = function (s) { this.s = s; if (s > 9) return 0; return this.s * s }; class C { constructor(a) { this.a = a; return a * 1 } } class D extends C { constructor(a) { super(a * 3) } } const area = function () { return this.w * 2 }; return new Rect(x).w * x + new Sq(x).s + new C(x).a * x + new D(x).a + area.call({ w: x }) + Rect(x) + (new area() instanceof area ? 1 : 0) }` },
 ];
 
 const h = 1e-6;
