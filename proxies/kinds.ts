@@ -6,7 +6,7 @@
 // are and their gradient is null. A few kinds hold numbers we cannot follow, and are
 // refused with a reason.
 
-import { typedStandIn } from './typed-arrays.js';
+import { typedStandIn, LIVE_ITERATOR } from './typed-arrays.js';
 import { ARRAY_ITERATOR, MAP_ITERATOR, SET_ITERATOR } from './iterators.js';
 
 export type Kind = 'record' | 'array' | 'map' | 'set' | 'typed' | 'opaque';
@@ -35,6 +35,7 @@ function iteratorPrototypes(): object[] {
     Object.getPrototypeOf(function* () {}).prototype, // (a generator's prototype inherits from it)
     Object.getPrototypeOf(async function* () {}).prototype,
     ARRAY_ITERATOR,
+    LIVE_ITERATOR, // (a typed-array stand-in's)
     MAP_ITERATOR,
     SET_ITERATOR,
     Object.getPrototypeOf(''[Symbol.iterator]()),

@@ -21,7 +21,7 @@ import type { Tape } from '../lib/core/tape.js';
 import { isDeriving } from '../lib/core/scope.js';
 import { NDArray, setTypedStandInReader, type FloatArray } from '../lib/ndarray.js';
 import { fround } from '../rules/math.js';
-import { gt, lt, sne } from '../lib/coercion.js';
+import { gt, lt, sne, truthy } from '../lib/coercion.js';
 import { toNumber } from '../rules/operands.js';
 import { asArray } from '../rules/arrays/record.js';
 import { astype } from '../rules/arrays/dtype.js';
@@ -651,6 +651,97 @@ function sign(c: unknown): number {
 
 const sameValueZero = (a: unknown, b: unknown) => !sne(a, b) || (sne(a, a) && sne(b, b));
 
+// Methods that call back, and iterators, read each element when the built-in does (at its
+// step, over the length the call began with), not all before the first step: a callback may
+// write ahead (`v.forEach((x, i) => { v[i + 1] += x })`, a running sum in place), and an
+// iterator may be stepped after writes (`it = v.values(); v[1] = 9; it.next()`).
+
+type Reducer = (acc: unknown, v: unknown, i: number, a: FloatArray) => unknown;
+
+/** `f` if it is a function, else the TypeError the built-in throws before reading anything. */
+function callable<F>(f: F): F {
+  if (typeof f !== 'function') throw new TypeError(`${String(f)} is not a function`);
+  return f;
+}
+
+function eachLive(s: TypedArrayStandIn, step: (v: unknown, i: number) => void): void {
+  const n = s.length;
+  for (let i = 0; i < n; i++) step(s.element(i), i);
+}
+
+/**
+ * The first index (from the end: `last`) whose element f's result is truthy for (falsy for,
+ * with `negate`), or -1; with `result`, what it makes of the element given to f there.
+ */
+function findLive(s: TypedArrayStandIn, f: Callback, thisArg: unknown, last: boolean, negate: boolean): number;
+function findLive(s: TypedArrayStandIn, f: Callback, thisArg: unknown, last: boolean, negate: boolean, result: (v: unknown, i: number) => unknown): unknown;
+function findLive(s: TypedArrayStandIn, f: Callback, thisArg: unknown, last: boolean, negate: boolean, result = (_: unknown, i: number): unknown => i): unknown {
+  const n = s.length;
+  for (let j = 0; j < n; j++) {
+    const i = last ? n - 1 - j : j;
+    const v = s.element(i);
+    if (truthy(f.call(thisArg, v, i, s.proxy)) !== negate) return result(v, i);
+  }
+  return result(undefined, -1);
+}
+
+/** What `find` gives: the element it gave f (f may have overwritten it since), or undefined. */
+const found = (v: unknown): unknown => v;
+
+function reduceLive(s: TypedArrayStandIn, f: Reducer, initial: unknown[], right: boolean): unknown {
+  const n = s.length;
+  let j = 0;
+  if (initial.length === 0 && n === 0) throw new TypeError('Reduce of empty array with no initial value');
+  let acc = initial.length === 0 ? s.element(right ? n - 1 - j++ : j++) : initial[0];
+  for (; j < n; j++) {
+    const i = right ? n - 1 - j : j;
+    acc = f(acc, s.element(i), i, s.proxy);
+  }
+  return acc;
+}
+
+/** The built-in iterators' prototype (`Iterator.prototype`: its helpers, `map`, `take`, …, where the engine has them). */
+const ITERATOR_PROTOTYPE = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())) as object;
+
+/**
+ * An iterator over the stand-in's elements, reading each at its step (`length` too, as a typed
+ * array's own iterator does); it prints as an Array Iterator.
+ */
+class LiveIterator {
+  // (private: an iterator's state is no own key, as the built-in's is not)
+  #s: TypedArrayStandIn | null;
+  #i = 0;
+  readonly #kind: 'values' | 'keys' | 'entries';
+  constructor(s: TypedArrayStandIn, kind: 'values' | 'keys' | 'entries') {
+    this.#s = s;
+    this.#kind = kind;
+  }
+  next(): IteratorResult<unknown> {
+    const s = this.#s;
+    const i = this.#i;
+    if (s === null || i >= s.length) {
+      this.#s = null; // (done for good, as the built-in's)
+      return { value: undefined, done: true };
+    }
+    this.#i = i + 1;
+    return { value: this.#kind === 'values' ? s.element(i) : this.#kind === 'keys' ? i : [i, s.element(i)], done: false };
+  }
+  [Symbol.iterator](): this {
+    return this;
+  }
+}
+Object.setPrototypeOf(LiveIterator.prototype, ITERATOR_PROTOTYPE);
+Object.defineProperty(LiveIterator.prototype, Symbol.toStringTag, { value: 'Array Iterator', configurable: true });
+Object.defineProperty(LiveIterator.prototype, Symbol.iterator, { enumerable: false });
+Object.defineProperty(LiveIterator.prototype, 'next', { enumerable: false });
+
+/** What a stand-in's `values()`, `keys()`, `entries()` and iteration make inherit from. */
+export const LIVE_ITERATOR: object = LiveIterator.prototype;
+
+function liveIterator(s: TypedArrayStandIn, kind: 'values' | 'keys' | 'entries'): IterableIterator<unknown> {
+  return new LiveIterator(s, kind);
+}
+
 const METHODS: Record<string, (s: TypedArrayStandIn) => Function> = {
   at: (s) => (i?: unknown) => {
     const n = Math.trunc(primal(toNumber(i))) || 0;
@@ -666,26 +757,34 @@ const METHODS: Record<string, (s: TypedArrayStandIn) => Function> = {
     moved.forEach((v, j) => s.store(to + j, v));
     return s.proxy;
   },
-  entries: (s) => () => s.elements().map((v, i) => [i, v]).values(),
-  every: (s) => (f: Callback, thisArg?: unknown) => s.elements().every((v, i) => f.call(thisArg, v, i, s.proxy)),
+  entries: (s) => () => liveIterator(s, 'entries'),
+  every: (s) => (f: Callback, thisArg?: unknown) => findLive(s, callable(f), thisArg, false, true) === -1,
   fill: (s) => (value: unknown, start?: unknown, end?: unknown) => {
     const v = toNumber(value);
     for (let i = relative(start, s.length, 0); i < relative(end, s.length, s.length); i++) s.store(i, v);
     return s.proxy;
   },
-  filter: (s) => (f: Callback, thisArg?: unknown) => s.made(s.elements().filter((v, i) => f.call(thisArg, v, i, s.proxy))),
-  find: (s) => (f: Callback, thisArg?: unknown) => s.elements().find((v, i) => f.call(thisArg, v, i, s.proxy)),
-  findIndex: (s) => (f: Callback, thisArg?: unknown) => s.elements().findIndex((v, i) => f.call(thisArg, v, i, s.proxy)),
-  findLast: (s) => (f: Callback, thisArg?: unknown) => s.elements().findLast((v, i) => f.call(thisArg, v, i, s.proxy)),
-  findLastIndex: (s) => (f: Callback, thisArg?: unknown) => s.elements().findLastIndex((v, i) => f.call(thisArg, v, i, s.proxy)),
-  forEach: (s) => (f: Callback, thisArg?: unknown) => s.elements().forEach((v, i) => f.call(thisArg, v, i, s.proxy)),
+  filter: (s) => (f: Callback, thisArg?: unknown) => {
+    callable(f);
+    const kept: unknown[] = [];
+    eachLive(s, (v, i) => void (truthy(f.call(thisArg, v, i, s.proxy)) && kept.push(v)));
+    return s.made(kept);
+  },
+  find: (s) => (f: Callback, thisArg?: unknown) => findLive(s, callable(f), thisArg, false, false, found),
+  findIndex: (s) => (f: Callback, thisArg?: unknown) => findLive(s, callable(f), thisArg, false, false),
+  findLast: (s) => (f: Callback, thisArg?: unknown) => findLive(s, callable(f), thisArg, true, false, found),
+  findLastIndex: (s) => (f: Callback, thisArg?: unknown) => findLive(s, callable(f), thisArg, true, false),
+  forEach: (s) => (f: Callback, thisArg?: unknown) => {
+    callable(f);
+    eachLive(s, (v, i) => void f.call(thisArg, v, i, s.proxy));
+  },
   includes: (s) => (x: unknown, from?: unknown) => s.elements().slice(relative(from, s.length, 0)).some((v) => sameValueZero(v, x)),
   indexOf: (s) => (x: unknown, from?: unknown) => {
     for (let i = relative(from, s.length, 0); i < s.length; i++) if (!sne(s.element(i), x)) return i;
     return -1;
   },
   join: (s) => (separator?: unknown) => s.elements().map(String).join(separator === undefined ? ',' : String(separator)),
-  keys: (s) => () => s.elements().keys(),
+  keys: (s) => () => liveIterator(s, 'keys'),
   lastIndexOf: (s) => (x: unknown, ...from: unknown[]) => {
     // (a negative start counts from the end, and one before the first element finds nothing: not clamped, as `relative` does)
     const n = from.length === 0 ? s.length - 1 : Math.trunc(primal(toNumber(from[0]))) || 0;
@@ -694,15 +793,14 @@ const METHODS: Record<string, (s: TypedArrayStandIn) => Function> = {
     return -1;
   },
   // (each result converted before the next call, as the built-in stores it: see typedArrayOfMapped)
-  map: (s) => (f: Callback, thisArg?: unknown) => s.made(s.elements().map((v, i) => toNumber(f.call(thisArg, v, i, s.proxy)))),
-  reduce: (s) => (f: (acc: unknown, v: unknown, i: number, a: FloatArray) => unknown, ...initial: unknown[]) =>
-    initial.length === 0
-      ? s.elements().reduce((acc, v, i) => f(acc, v, i, s.proxy))
-      : s.elements().reduce((acc, v, i) => f(acc, v, i, s.proxy), initial[0]),
-  reduceRight: (s) => (f: (acc: unknown, v: unknown, i: number, a: FloatArray) => unknown, ...initial: unknown[]) =>
-    initial.length === 0
-      ? s.elements().reduceRight((acc, v, i) => f(acc, v, i, s.proxy))
-      : s.elements().reduceRight((acc, v, i) => f(acc, v, i, s.proxy), initial[0]),
+  map: (s) => (f: Callback, thisArg?: unknown) => {
+    callable(f);
+    const mapped: unknown[] = [];
+    eachLive(s, (v, i) => void mapped.push(toNumber(f.call(thisArg, v, i, s.proxy))));
+    return s.made(mapped);
+  },
+  reduce: (s) => (f: Reducer, ...initial: unknown[]) => reduceLive(s, callable(f), initial, false),
+  reduceRight: (s) => (f: Reducer, ...initial: unknown[]) => reduceLive(s, callable(f), initial, true),
   reverse: (s) => () => {
     s.elements().reverse().forEach((v, i) => s.store(i, v));
     return s.proxy;
@@ -715,7 +813,7 @@ const METHODS: Record<string, (s: TypedArrayStandIn) => Function> = {
     from.forEach((v, j) => s.store(at + j, v));
   },
   slice: (s) => (begin?: unknown, end?: unknown) => s.made(s.elements().slice(relative(begin, s.length, 0), relative(end, s.length, s.length))),
-  some: (s) => (f: Callback, thisArg?: unknown) => s.elements().some((v, i) => f.call(thisArg, v, i, s.proxy)),
+  some: (s) => (f: Callback, thisArg?: unknown) => findLive(s, callable(f), thisArg, false, false) !== -1,
   sort: (s) => (compare?: (a: unknown, b: unknown) => unknown) => {
     const order = compare === undefined ? defaultOrder : (a: unknown, b: unknown) => sign(compare(a, b));
     s.elements().sort(order).forEach((v, i) => s.store(i, v));
@@ -728,7 +826,7 @@ const METHODS: Record<string, (s: TypedArrayStandIn) => Function> = {
   toSorted: (s) => (compare?: (a: unknown, b: unknown) => unknown) =>
     typedArrayOf(s.ctor, s.elements().sort(compare === undefined ? defaultOrder : (a, b) => sign(compare(a, b)))),
   toString: (s: TypedArrayStandIn) => () => s.elements().map(String).join(','),
-  values: (s) => () => s.elements().values(),
+  values: (s) => () => liveIterator(s, 'values'),
   with: (s) => (index: unknown, value: unknown) => {
     const n = Math.trunc(primal(toNumber(index))) || 0;
     const k = n < 0 ? s.length + n : n;
@@ -737,7 +835,7 @@ const METHODS: Record<string, (s: TypedArrayStandIn) => Function> = {
     copy[k] = toNumber(value);
     return typedArrayOf(s.ctor, copy);
   },
-  [Symbol.iterator as unknown as string]: (s) => () => s.elements().values(),
+  [Symbol.iterator as unknown as string]: (s) => () => liveIterator(s, 'values'),
 };
 
 /**

@@ -104,6 +104,41 @@ describe('typed arrays as arguments', () => {
     expect(withgradient(f, Float64Array.of(1, 2))).toEqual({ val: f(Float64Array.of(1, 2)), grad: [Float64Array.of(0, 1)] });
   });
 
+  // (the callback methods and iterators read every element before the first step: a running
+  // sum written ahead in place, v.forEach((x, i) => v[i + 1] += x) on [1, 2, 3], gave
+  // v[2] = 5 with gradient [0, 1, 1] where it is 6 with [1, 1, 1]; an iterator stepped after a
+  // write yielded the old number)
+  it('callbacks and iterators read each element at their step, seeing writes made ahead', () => {
+    const fs: F[] = [
+      (v) => (v.forEach((x, i) => { if (i + 1 < v.length) v[i + 1]! += x; }), v[2]!),
+      (v) => v.map((x, i) => { if (i + 1 < v.length) v[i + 1] = x * 2; return x; })[2]!,
+      (v) => v.reduce((a, x, i) => { if (i + 1 < v.length) v[i + 1] = a; return a + x; }, 0),
+      (v) => v.reduceRight((a, x, i) => { if (i > 0) v[i - 1] = a * 3; return a + x; }),
+      (v) => v.filter((x, i) => { if (i + 1 < v.length) v[i + 1] = x * x; return true; })[2]!,
+      (v) => v.find((x, i) => { if (i + 1 < v.length) v[i + 1] = x + 1; return i === 2; })!,
+      (v) => (v.some((x, i) => { if (i + 1 < v.length) v[i + 1] = x * 5; return false; }), v.findLast((x, i) => { v[i] = 0; return i === 1; })!),
+      (v) => { const it = v.values(); v[1] = v[0]! * 4; it.next(); return it.next().value! * v[2]!; },
+      (v) => { let s = 0; for (const [i, x] of v.entries()) { s += x; if (i + 1 < v.length) v[i + 1]! *= s; } return s; },
+      (v) => { let s = 1; for (const x of v) { s *= x; v[v.length - 1] = s; } return s; },
+    ];
+    for (const f of fs) {
+      const make = () => Float64Array.of(1.5, 2, 3);
+      const { val, grad } = withgradient(f, make());
+      expect(val).toBe(f(make()));
+      expectMatchesFiniteDifferences(f as (x: unknown) => number, make, grad[0]);
+    }
+    // (what they make is what the built-ins make, with nothing read for a callback that is none)
+    gradient((v: Float64Array) => {
+      expect(Object.prototype.toString.call(v.values())).toBe('[object Array Iterator]');
+      expect(Object.keys(v.keys())).toEqual([]);
+      expect([...v.keys()]).toEqual([0, 1]);
+      expect(() => new Float64Array(0).map(5 as never)).toThrow(TypeError);
+      expect(() => v.subarray(2).forEach(5 as never)).toThrow(TypeError);
+      expect(() => v.subarray(2).reduce((a) => a)).toThrow(TypeError);
+      return v[0]!;
+    }, Float64Array.of(1, 2));
+  });
+
   it('writes: f writes into the typed array it got, the caller sees the numbers, and derivatives follow', () => {
     const f = (v: Float64Array) => {
       v[0] = v[1]! * 3;
