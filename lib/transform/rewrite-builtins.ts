@@ -286,7 +286,37 @@ function isSearchCallThroughCall(node: Node, ctx: RewriteContext): node is acorn
   // a mutating one, `Array.prototype.push.call(log, x)` or `push.call(log, x)` for a `const push = [].push`:
   // a store into the receiver, noted as `log.push(x)` is; `Object.assign.call(null, o, src)`: into o)
   // (an iterator's `next`, `ArrayIteratorPrototype.next.call(it)`: an iterator argument follows its stand-in by its own `next`, proxies/iterators.ts)
-  return isSearchMethod(method, ctx) || (through === 'apply' && isPredicateMethodValue(method, ctx)) || isNumberMethod(method, ctx) || isMethodValue(method, MUTATING_METHODS, ctx) || isObjectAssign(method, ctx) || isMethodValue(method, ITERATOR_NEXT, ctx);
+  // (a typed array's method, `Float64Array.prototype.map.call(v, f)`: the built-in refuses a typed-array stand-in as `this`)
+  return isSearchMethod(method, ctx) || (through === 'apply' && isPredicateMethodValue(method, ctx)) || isNumberMethod(method, ctx) || isMethodValue(method, MUTATING_METHODS, ctx) || isObjectAssign(method, ctx) || isMethodValue(method, ITERATOR_NEXT, ctx) || isTypedArrayMethod(method, ctx);
+}
+
+const TYPED_ARRAYS: readonly string[] = [
+  'Float64Array', 'Float32Array', 'Float16Array', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array',
+  'Int32Array', 'Uint32Array', 'BigInt64Array', 'BigUint64Array',
+];
+
+/** The typed arrays' own methods (%TypedArray%.prototype's). */
+const TYPED_ARRAY_METHODS: ReadonlySet<string> = new Set([
+  'at', 'copyWithin', 'entries', 'every', 'fill', 'filter', 'find', 'findIndex', 'findLast', 'findLastIndex', 'forEach', 'includes',
+  'indexOf', 'join', 'keys', 'lastIndexOf', 'map', 'reduce', 'reduceRight', 'reverse', 'set', 'slice', 'some', 'sort', 'subarray',
+  'toLocaleString', 'toReversed', 'toSorted', 'toString', 'values', 'with',
+]);
+
+/** `T.prototype` for a global typed-array constructor T. */
+function isTypedArrayPrototype(node: Node, ctx: RewriteContext): boolean {
+  return node.type === 'MemberExpression' && !node.optional && memberName(node) === 'prototype' && TYPED_ARRAYS.some((name) => isGlobalReference(node.object as Node, name, ctx));
+}
+
+/**
+ * A typed array's method as a value: `Float64Array.prototype.m`, or a name bound once to one
+ * (`const { map } = Float32Array.prototype`, `const at = Float64Array.prototype.at`).
+ */
+function isTypedArrayMethod(node: Node, ctx: RewriteContext): boolean {
+  if (isMemberNamed(node, TYPED_ARRAY_METHODS)) return isTypedArrayPrototype(node.object as Node, ctx);
+  const bound = constBinding(node, ctx);
+  if (bound === null) return false;
+  if (bound.key !== null) return TYPED_ARRAY_METHODS.has(bound.key) && isTypedArrayPrototype(bound.init, ctx);
+  return isMemberNamed(bound.init, TYPED_ARRAY_METHODS) && isTypedArrayPrototype(bound.init.object as Node, ctx);
 }
 
 const ITERATOR_NEXT: ReadonlySet<string> = new Set(['next']);

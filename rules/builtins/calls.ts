@@ -221,7 +221,18 @@ export function callOn(fn: unknown, receiver: unknown, ...args: unknown[]): unkn
   if (call !== builtinCall) return Reflect.apply(call as Function, fn, [receiver, ...args]);
   const next = followingNext(fn, receiver); // (`ArrayIteratorPrototype.next.call(it)` of an iterator argument)
   if (next !== undefined) return Reflect.apply(next, receiver, args);
+  const own = typedMethodOn(receiver, fn);
+  if (own !== undefined) return Reflect.apply(own, receiver, args);
   return isTraced(receiver) && NUMBER_METHODS.has(fn) ? numberMethod(fn, receiver, args) : callMethod(receiver, fn, ...args);
+}
+
+/**
+ * The typed-array stand-in `receiver`'s own version of the built-in typed-array method `fn`
+ * (`Float64Array.prototype.map.call(v, f)`, `Reflect.apply(…)`), or undefined: the built-in
+ * refuses the stand-in, a Proxy, as `this` ("this is not a typed array").
+ */
+export function typedMethodOn(receiver: unknown, fn: unknown): Function | undefined {
+  return isDeriving() ? typedArrayMethodOn(receiver, fn) : undefined;
 }
 
 /** Number's methods a traced number has its own of (lib/core/traced.ts): they refuse it as `this`. */
@@ -251,6 +262,8 @@ export function applyOn(fn: unknown, receiver: unknown, args?: unknown): unknown
   if (apply !== builtinApply) return Reflect.apply(apply as Function, fn, [receiver, args]);
   const next = followingNext(fn, receiver);
   if (next !== undefined) return Reflect.apply(next, receiver, argumentList(args, true));
+  const own = typedMethodOn(receiver, fn);
+  if (own !== undefined) return Reflect.apply(own, receiver, argumentList(args, true));
   if (isTraced(receiver) && NUMBER_METHODS.has(fn)) return numberMethod(fn, receiver, argumentList(args, true));
   return callMethod(receiver, fn, ...argumentList(args, true));
 }

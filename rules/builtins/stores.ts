@@ -15,7 +15,7 @@ import { rewritingFunction } from '../../lib/dynamic-function.js';
 import { followingNext } from '../../proxies/iterators.js';
 import { builtinArrayFrom, builtinIsView, builtinReflectApply, builtinReflectConstruct, mapSet, setAdd } from './platform.js';
 import { noteKey, noteMade } from './keys.js';
-import { SEARCH_METHODS, argumentList, callMethod, noteReceiver } from './calls.js';
+import { SEARCH_METHODS, argumentList, callMethod, noteReceiver, typedMethodOn } from './calls.js';
 
 // A traced number given as the object is given as its number: a number has no properties or
 // prototype of its own to change. `Object.setPrototypeOf(y, p)` changed the traced number's own
@@ -76,6 +76,8 @@ export function reflectApply(fn: unknown, receiver: unknown, args: unknown): unk
   if (typeof fn !== 'function' || !storesNoted()) return builtinReflectApply(fn as Function, receiver, args as unknown[]);
   const next = followingNext(fn, receiver); // (`Reflect.apply(ArrayIteratorPrototype.next, it, [])` of an iterator argument)
   if (next !== undefined) return builtinReflectApply(next, receiver, argumentList(args, false));
+  const own = typedMethodOn(receiver, fn); // (`Reflect.apply(Float64Array.prototype.map, v, [f])` of a typed-array stand-in)
+  if (own !== undefined) return builtinReflectApply(own, receiver, argumentList(args, false));
   if (isDeriving() && SEARCH_METHODS.has(fn)) return callMethod(receiver, fn, ...argumentList(args, false));
   const list = argumentList(args, false);
   return noteReceiver(receiver, fn, list, builtinReflectApply(fn, receiver, list));

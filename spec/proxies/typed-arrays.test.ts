@@ -267,6 +267,25 @@ describe('typed arrays as arguments', () => {
     expect(u).toEqual(plain);
   });
 
+  // (the built-in refused the stand-in as `this`: "this is not a typed array", where plain JavaScript runs)
+  it("a typed array's built-in methods called through call, apply and Reflect.apply run on the traced elements", () => {
+    const { map } = Float32Array.prototype;
+    const at = Float64Array.prototype.at;
+    const f = (v: Float64Array) =>
+      Float64Array.prototype.map.call(v, (t: number) => t * t)[0]! * (at.call(v, -1) as number) +
+      (Float64Array.prototype.reduce.apply(v, [(a: number, t: number) => a + t * t, 0]) as number) +
+      (Reflect.apply(Float64Array.prototype.reduceRight, v, [(a: number, t: number) => a * t]) as number) +
+      (map.call(v.subarray(1), (t: number) => t * 3) as Float64Array)[0]! +
+      Int32Array.prototype.indexOf.call(v, 2.5) + (Float64Array.prototype.includes.call(v, v[2]!) ? 10 : 0) +
+      Number(Float64Array.prototype.join.call(v, ';').split(';')[1]);
+    const make = () => Float64Array.of(1.5, 2.5, -3);
+    const { val, grad } = withgradient(f, make());
+    expect(val).toBe(f(make()));
+    expectMatchesFiniteDifferences(f as (x: unknown) => number, make, grad[0]);
+    // (a receiver that is no typed array is refused as by the built-in)
+    expect(() => gradient((v: Float64Array) => Float64Array.prototype.at.call([v[0]], 0) as number, Float64Array.of(1))).toThrow(TypeError);
+  });
+
   it('a typed array made from a traced one (map, slice, filter) keeps the derivatives', () => {
     expect(gradient((v: Float32Array) => v.map((x) => x * 5)[1]!, Float32Array.of(1, 2))).toEqual([Float32Array.of(0, 5)]);
   });
