@@ -48,10 +48,24 @@ export function touchNew<R>(container: unknown, result: R, key?: string | number
   return result;
 }
 
-/** `o`, noted as written: a member of it is what a destructuring assignment or a `for (… of …)` head stores into (`[o.k] = a`). */
+/**
+ * `o`, noted as written: a member of it is what a destructuring assignment or a `for (… of …)`
+ * head stores into (`[o.k] = a`). A float typed array that is not a stand-in (one made outside
+ * f) is given as a Proxy whose store is checked as `o[k] = v`'s is (`touch`): the pattern has no
+ * store expression to wrap, so `[tmp[0], tmp[1]] = [x, 2 * x]` kept only the numbers, a `null`
+ * gradient where it is 4x, without a word.
+ */
 export function patternTarget<T>(o: T): T {
   noteStore(o);
+  if (ArrayBuffer.isView(o) && storesNoted() && !(o instanceof DataView) && !isIntegerArray(o)) return checkedTypedTarget(o) as T;
   return o;
+}
+
+/** What a pattern stores into in place of the typed array `view`: each store checked as `touch` checks one. */
+function checkedTypedTarget(view: ArrayBufferView): object {
+  return new Proxy(view, {
+    set: (target, key, value) => Reflect.set(target, key, touch(target, value)),
+  });
 }
 
 /** A class's instance field defined with an object value (`k = v` in the class body): noted as the constructor's `this.k = v` (`touchNew`). */

@@ -489,6 +489,16 @@ describe('errors and state', () => {
     expect(gradient((x: number) => { const own = new Float64Array(2); Object.assign(own, [x * 2]); Reflect.set(own, 1, x); return own[0]! * own[1]!; }, 3)).toEqual([12]);
     expect(gradient((x: number) => { const o: { v?: number } = {}; Reflect.set(o, 'v', x * 2); return Object.assign({}, o).v! * x; }, 3)).toEqual([12]);
   });
+  // (a pattern has no store expression to check: `[buffer[0], buffer[1]] = [x, 2 * x]` kept only
+  // the numbers, gradient [null] where it is [12], without a word)
+  it('a traced number stored into a typed array by a destructuring or a for-of head is an error too', () => {
+    const buffer = new Float64Array(2);
+    expect(() => gradient((x: number) => { [buffer[0], buffer[1]] = [x, x * 2]; return buffer[0]! * buffer[1]!; }, 3)).toThrow(/stored into a typed array at .*spec\/api\.test\.ts:\d+/);
+    expect(() => gradient((x: number) => { ({ a: buffer[0] } = { a: x }); return buffer[0]! * x; }, 3)).toThrow(/stored into a typed array/);
+    expect(() => gradient((x: number) => { let s = 0; for (buffer[1] of [x]) s += buffer[1]! * x; return s; }, 3)).toThrow(/stored into a typed array/);
+    // (plain numbers, an integer typed array, and f's own typed arrays: as before)
+    expect(gradient((x: number) => { [buffer[0]] = [2]; const i = new Int32Array(1); [i[0]] = [x * 2]; const own = new Float64Array(1); [own[0]] = [x]; return buffer[0]! * i[0]! * own[0]!; }, 3.3)).toEqual([12]);
+  });
   // (V8 names the built-in's frame by the subclass, `Vec.set`, which passed for a read:
   // gradient(x => (vec.set([x]), vec[0] * x), 1.5) gave [1.5] where it is [3])
   it('a traced number stored by the built-in methods of a typed-array subclass made outside f is an error too', () => {

@@ -273,9 +273,9 @@ describe('typed arrays as arguments', () => {
     const at = Float64Array.prototype.at;
     const f = (v: Float64Array) =>
       Float64Array.prototype.map.call(v, (t: number) => t * t)[0]! * (at.call(v, -1) as number) +
-      (Float64Array.prototype.reduce.apply(v, [(a: number, t: number) => a + t * t, 0]) as number) +
+      (Float64Array.prototype.reduce.apply(v, [(a: unknown, t: number) => (a as number) + t * t, 0]) as number) +
       (Reflect.apply(Float64Array.prototype.reduceRight, v, [(a: number, t: number) => a * t]) as number) +
-      (map.call(v.subarray(1), (t: number) => t * 3) as Float64Array)[0]! +
+      (map.call(v.subarray(1), (t: number) => t * 3) as unknown as Float64Array)[0]! +
       Int32Array.prototype.indexOf.call(v, 2.5) + (Float64Array.prototype.includes.call(v, v[2]!) ? 10 : 0) +
       Number(Float64Array.prototype.join.call(v, ';').split(';')[1]);
     const make = () => Float64Array.of(1.5, 2.5, -3);
