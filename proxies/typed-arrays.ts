@@ -624,6 +624,17 @@ function isBuiltinMember(target: object, key: string | symbol): boolean {
   return true;
 }
 
+/**
+ * The values `set` reads from a source that is no typed array: by its `length` and indices, as
+ * the built-in reads an array-like (not by iterating: a Set, which has no length, gives none).
+ */
+function arrayLikeValues(source: unknown): unknown[] {
+  if (source === null || source === undefined) throw new TypeError(`Cannot convert ${String(source)} to object`);
+  const o = Object(source) as ArrayLike<unknown>;
+  const length = Math.min(Math.max(Math.trunc(primal(toNumber(o.length))) || 0, 0), Number.MAX_SAFE_INTEGER);
+  return Array.from({ length }, (_, i) => o[i]);
+}
+
 /** A relative index as the built-ins resolve one (negative from the end, clamped). */
 function relative(i: unknown, length: number, fallback: number): number {
   if (i === undefined) return fallback;
@@ -761,7 +772,9 @@ const METHODS: Record<string, (s: TypedArrayStandIn) => Function> = {
   every: (s) => (f: Callback, thisArg?: unknown) => findLive(s, callable(f), thisArg, false, true) === -1,
   fill: (s) => (value: unknown, start?: unknown, end?: unknown) => {
     const v = toNumber(value);
-    for (let i = relative(start, s.length, 0); i < relative(end, s.length, s.length); i++) s.store(i, v);
+    const from = relative(start, s.length, 0);
+    const to = relative(end, s.length, s.length); // (read once: its valueOf runs once, as the built-in's)
+    for (let i = from; i < to; i++) s.store(i, v);
     return s.proxy;
   },
   filter: (s) => (f: Callback, thisArg?: unknown) => {
@@ -808,7 +821,7 @@ const METHODS: Record<string, (s: TypedArrayStandIn) => Function> = {
   set: (s) => (source: ArrayLike<unknown>, offset?: unknown) => {
     // (ToIntegerOrInfinity, as the built-in reads it: 1.5 is 1, -0.5 and NaN are 0)
     const at = offset === undefined ? 0 : Math.trunc(primal(toNumber(offset))) || 0;
-    const from = typedStandIn(source)?.elements() ?? Array.from(source);
+    const from = typedStandIn(source)?.elements() ?? arrayLikeValues(source);
     if (at < 0 || at + from.length > s.length) throw new RangeError('offset is out of bounds');
     from.forEach((v, j) => s.store(at + j, v));
   },
@@ -830,9 +843,10 @@ const METHODS: Record<string, (s: TypedArrayStandIn) => Function> = {
   with: (s) => (index: unknown, value: unknown) => {
     const n = Math.trunc(primal(toNumber(index))) || 0;
     const k = n < 0 ? s.length + n : n;
+    const v = toNumber(value); // (converted before the index is checked, as the built-in does)
     if (k < 0 || k >= s.length) throw new RangeError('Invalid typed array index');
     const copy = s.elements();
-    copy[k] = toNumber(value);
+    copy[k] = v;
     return typedArrayOf(s.ctor, copy);
   },
   [Symbol.iterator as unknown as string]: (s) => () => liveIterator(s, 'values'),

@@ -98,6 +98,25 @@ describe('typed arrays as arguments', () => {
     }
   });
 
+  // (set read its source by iterating it: v.set(new Set([2 * v[2]])) stored 6.2 into v[0], where the
+  // built-in reads a length, which a Set lacks, and stores nothing (-3.375, not -13.95); fill read its
+  // end's valueOf at every step; with converted its value after refusing an index, not before)
+  it('set, fill and with read their arguments as the built-ins do', () => {
+    const fs: F[] = [
+      (v) => (v.set(new Set([v[2]! * 2]) as unknown as ArrayLike<number>), v[0]! * v[1]!),
+      (v) => (v.set({ length: 2, 0: v[2]!, 1: v[2]! * 2 }), v[0]! * v[1]!),
+      (v) => { let calls = 0; v.fill(v[0]!, 1, { valueOf: () => (calls++, 3) } as unknown as number); return v[2]! * calls; },
+      (v) => { let converted = 0; try { v.with(10, { valueOf: () => (converted++, 0) } as unknown as number); } catch { /* (a RangeError) */ } return v[0]! * (converted + 1); },
+    ];
+    for (const f of fs) {
+      const make = () => Float64Array.of(1.5, -2.25, 3.1);
+      const { val, grad } = withgradient(f, make());
+      expect(val).toBe(f(make()));
+      expectMatchesFiniteDifferences(f as (x: unknown) => number, make, grad[0]);
+    }
+    expect(() => gradient((v: Float64Array) => (v.set(null as never), v[0]!), Float64Array.of(1))).toThrow(TypeError);
+  });
+
   // (lastIndexOf(x, -5) on two elements clamped the start to 0 and found x there, where the built-in finds nothing)
   it('searches start where the built-ins start', () => {
     const f = (v: Float64Array) => v.lastIndexOf(1, -5) * 10 + v.lastIndexOf(1, -1) + v.lastIndexOf(2, 0) * 100 + v.indexOf(2, -9) * v[1]!;
