@@ -829,15 +829,21 @@ const METHODS: Record<string, (s: TypedArrayStandIn) => Function> = {
   some: (s) => (f: Callback, thisArg?: unknown) => findLive(s, callable(f), thisArg, false, false) !== -1,
   sort: (s) => (compare?: (a: unknown, b: unknown) => unknown) => {
     const order = compare === undefined ? defaultOrder : (a: unknown, b: unknown) => sign(compare(a, b));
+    if (compare !== undefined) callable(compare); // (refused before anything is read, as by the built-in)
     s.elements().sort(order).forEach((v, i) => s.store(i, v));
     return s.proxy;
   },
-  subarray: (s) => (begin?: unknown, end?: unknown) => s.view(relative(begin, s.length, 0), Math.max(relative(begin, s.length, 0), relative(end, s.length, s.length))),
+  subarray: (s) => (begin?: unknown, end?: unknown) => {
+    const from = relative(begin, s.length, 0); // (each read once: a valueOf runs once, as the built-in's)
+    return s.view(from, Math.max(from, relative(end, s.length, s.length)));
+  },
   toLocaleString: (s: TypedArrayStandIn) => (locales?: string | string[], options?: Intl.NumberFormatOptions) =>
     s.elements().map((v: unknown) => (v as number).toLocaleString(locales, options)).join(','),
   toReversed: (s) => () => typedArrayOf(s.ctor, s.elements().reverse()),
-  toSorted: (s) => (compare?: (a: unknown, b: unknown) => unknown) =>
-    typedArrayOf(s.ctor, s.elements().sort(compare === undefined ? defaultOrder : (a, b) => sign(compare(a, b)))),
+  toSorted: (s) => (compare?: (a: unknown, b: unknown) => unknown) => {
+    if (compare !== undefined) callable(compare);
+    return typedArrayOf(s.ctor, s.elements().sort(compare === undefined ? defaultOrder : (a, b) => sign(compare(a, b))));
+  },
   toString: (s: TypedArrayStandIn) => () => s.elements().map(String).join(','),
   values: (s) => () => liveIterator(s, 'values'),
   with: (s) => (index: unknown, value: unknown) => {

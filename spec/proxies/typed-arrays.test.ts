@@ -115,6 +115,12 @@ describe('typed arrays as arguments', () => {
       expectMatchesFiniteDifferences(f as (x: unknown) => number, make, grad[0]);
     }
     expect(() => gradient((v: Float64Array) => (v.set(null as never), v[0]!), Float64Array.of(1))).toThrow(TypeError);
+    // (subarray read begin's valueOf twice; sort and toSorted took a comparator that is no function on one element)
+    const begin = () => { let calls = 0; return { valueOf: () => (calls++, 1), calls: () => calls }; };
+    const counted = (v: Float64Array) => { const b = begin(); v.subarray(b as unknown as number); return b.calls() * v[0]!; };
+    expect(withgradient(counted, Float64Array.of(2, 3))).toEqual({ val: counted(Float64Array.of(2, 3)), grad: [Float64Array.of(1, 0)] });
+    expect(() => gradient((v: Float64Array) => (v.sort(5 as never), v[0]!), Float64Array.of(1))).toThrow(TypeError);
+    expect(() => gradient((v: Float64Array) => v.toSorted(5 as never)[0]!, Float64Array.of(1))).toThrow(TypeError);
   });
 
   // (lastIndexOf(x, -5) on two elements clamped the start to 0 and found x there, where the built-in finds nothing)
