@@ -797,6 +797,8 @@ function sizedCall(node: Node, ctx: RewriteContext): SizedCall | null {
   // (`new R(n)` of a class R extends Array {} declared here: its constructor is JavaScript's, which
   // hands its arguments to Array as they are; one of its own reads them in its super(…), below)
   const subclass = node.type === 'NewExpression' ? classBinding(callee, ctx) : null;
+  // (a Float64Array or Float32Array subclass by its name is `construct`'s, which reads its sizes too)
+  if (subclass !== null && extendsFloatArray(subclass, ctx) && !(node.arguments as Node[]).some((a) => a.type === 'SpreadElement')) return null;
   const name = subclass !== null ? (hasOwnConstructor(subclass) ? null : sizedBaseOf(subclass, ctx)) : sizedBuiltinOf(callee, ctx);
   // (Float64Array and Float32Array by their names are `construct`'s; called without `new` they throw)
   if (name === null || (node.type === 'CallExpression' && name !== 'Array')) return null;
@@ -851,8 +853,17 @@ const CONSTRUCTED: ReadonlySet<string> = new Set([
 function isRoutedConstruct(node: Node, ctx: RewriteContext): node is acorn.NewExpression {
   if (node.type !== 'NewExpression') return false;
   const callee = node.callee;
-  if (callee.type === 'Identifier') return CONSTRUCTED.has(callee.name) && isGlobalReference(callee, callee.name, ctx);
+  if (callee.type === 'Identifier') return (CONSTRUCTED.has(callee.name) && isGlobalReference(callee, callee.name, ctx)) || isFloatSubclassName(callee, ctx);
   return callee.type === 'MemberExpression' && !callee.optional && callee.object.type !== 'Super' && !hasOptionalLink(callee.object as Node);
+}
+
+/**
+ * A class declared in this file extending Float64Array or Float32Array, by its name (`new Vec3(3)`):
+ * made natively, its instance kept only the numbers f stored, and the store was refused ("stored
+ * into a typed array") where `new lib.Vec3(3)` made a stand-in that keeps them.
+ */
+function isFloatSubclassName(callee: Node, ctx: RewriteContext): boolean {
+  return callee.type === 'Identifier' && extendsFloatArray(classBinding(callee, ctx) ?? undefined, ctx);
 }
 
 /** Whether `new C(…)` has its parentheses: `new C` and `new (a.C)` have none (a `(` after the callee opens them). */
@@ -886,16 +897,23 @@ export const rewriteConstruct: Rewriter = {
     if (node.type !== 'NewExpression') return;
     const name = ctx.ed.text(node.callee);
     const args = node.arguments;
+    // (a class of the file's own, `new Vec3(3)`, often made in hot loops: a plain copy keeps `new`;
+    // with JavaScript's constructor, its arguments are sizes, as size-arguments reads them for others)
+    const subclass = isFloatSubclassName(node.callee as Node, ctx);
+    const either = subclass ? copies(ctx) : (traced: string) => traced;
+    if (subclass && !hasOwnConstructor(classBinding(node.callee as Node, ctx)!)) {
+      for (const arg of args as Node[]) if (!isSyntacticNumber(arg)) ctx.ed.wrap(arg, `${runtime('sizeOf')}(`, ')');
+    }
     // (a call in an outer `new`'s callee would take its arguments: `new new Number(1)` must stay `new (…)`)
     const open = inNewCallee(node, ctx) ? '(' : '';
     const close = open === '' ? '' : ')';
     if (!hasArgumentList(node, ctx)) {
-      ctx.ed.replace(node, `${open}${runtime('construct')}(${name})${close}`); // `new Set`, `new (a.B)`: no argument list
+      ctx.ed.replace(node, either(`${open}${runtime('construct')}(${name})${close}`, ctx.ed.text(node))); // `new Set`, `new (a.B)`: no argument list
       return;
     }
     // new Set(a) → (0, __zy.construct)(Set, a)
-    ctx.ed.replaceToken(node.start, node.callee.start, 'new', `${open}${runtime('construct')}(`);
-    ctx.ed.replaceToken(node.callee.end, args.length > 0 ? args[0]!.start : node.end, '(', args.length > 0 ? ', ' : '');
-    if (close !== '') ctx.ed.suffix(node.end, close);
+    ctx.ed.replaceToken(node.start, node.callee.start, 'new', either(`${open}${runtime('construct')}(`, 'new'));
+    ctx.ed.replaceToken(node.callee.end, args.length > 0 ? args[0]!.start : node.end, '(', either(args.length > 0 ? ', ' : '', '('));
+    if (close !== '') ctx.ed.suffix(node.end, either(close, ''));
   },
 };

@@ -273,6 +273,33 @@ describe('typed arrays as arguments', () => {
     expect(gradient((t: number) => { const w = new lib.Vec3(3); w.x = t * t; return w.norm2(); }, 1.5)).toEqual([13.5]);
   });
 
+  // (made by its name, `new Vec2(2)`, the instance was the built-in's: f's stores into it were refused,
+  // "stored into a typed array", where `new lib.Vec3(3)` made one that keeps them)
+  it('a subclass declared in the same file and made by its name in f holds traced numbers', () => {
+    class Vec2 extends Float64Array {
+      get x() { return this[0]!; }
+      norm2() { return this[0]! ** 2 + this[1]! ** 2; }
+    }
+    class Half extends Float32Array {
+      constructor(n: number) { super(n); }
+    }
+    const f = (v: Float64Array) => {
+      const w = new Vec2(2);
+      w[0] = v[0]! * 3;
+      w[1] = v[1]!;
+      const h = new Half(1);
+      h[0] = v[1]! / 3;
+      const n = v[0]! * 2; // (a traced size: its value)
+      const sized = new Vec2(n);
+      sized[1] = v[1]!;
+      return w.norm2() + w.x * (w instanceof Vec2 ? 1 : 0) + h[0]! * 3 + sized[1]! * sized.length;
+    };
+    const make = () => Float64Array.of(0.75, -2);
+    const { val, grad } = withgradient(f, make());
+    expect(val).toBe(f(make()));
+    expectMatchesFiniteDifferences(f as (x: unknown) => number, make, grad[0], { h: 1e-4, tol: 1e-5 });
+  });
+
   // (the built-in refused the stand-in, a Proxy, as `this`: "Method %TypedArray%.prototype.at called on incompatible receiver")
   it("a subclass's method overriding a built-in one and calling it through super runs on the traced elements", () => {
     class Doubled extends Float64Array {
