@@ -129,6 +129,27 @@ function reportPartialOverwrite(buffer: ArrayBufferLike, start: number, length: 
   if (traced !== null) reportEscape(traced, how);
 }
 
+/**
+ * After a write of bytes [start, start + length) of `buffer` through another view (a DataView,
+ * the other float type): the float stand-ins' elements there are the numbers now in their bytes.
+ * (Kept while the bytes matched, a traced number survived being overwritten by its own value:
+ * a[0] = x - 1.5 at x = 1.5, then dv.setFloat64(0, 0), kept derivative 1 where the element is
+ * a constant.)
+ */
+function noteOverwritten(buffer: ArrayBufferLike, start: number, length: number, except: Shared | null): void {
+  const views = buffers.get(buffer);
+  if (views === undefined) return;
+  for (const shared of views.floats) {
+    const whole = shared.whole;
+    if (shared === except || whole === null) continue;
+    const size = shared.ctor.BYTES_PER_ELEMENT;
+    for (let k = Math.floor(start / size); k * size < start + length && k < whole.length; k++) {
+      shared.values[k] = whole[k];
+      shared.written = true;
+    }
+  }
+}
+
 /** A traced number one of the float stand-ins over a buffer keeps while its bytes are still there, if any. */
 function liveTracedIn(views: BufferViews): { readonly tracedTape: Tape } | null {
   for (const shared of views.floats) {
@@ -206,8 +227,11 @@ function watchDataView(view: DataView): void {
     if (write === undefined) continue;
     const watched = function (this: DataView, at: unknown, ...rest: unknown[]): unknown {
       const offset = Number(primal(toNumber(at)));
-      if (this === view && offset >= 0) reportPartialOverwrite(view.buffer, view.byteOffset + offset, size, null, `overwriting part of its bytes through a DataView (${name})`);
-      return Reflect.apply(write, this, [at, ...rest]);
+      const watched = this === view && offset >= 0;
+      if (watched) reportPartialOverwrite(view.buffer, view.byteOffset + offset, size, null, `overwriting part of its bytes through a DataView (${name})`);
+      const result: unknown = Reflect.apply(write, this, [at, ...rest]);
+      if (watched) noteOverwritten(view.buffer, view.byteOffset + offset, size, null);
+      return result;
     };
     Object.defineProperty(watched, 'name', { value: name });
     Object.defineProperty(view, name, { value: watched, writable: true, configurable: true, enumerable: false });
@@ -405,7 +429,9 @@ export class TypedArrayStandIn {
     } else if (!Object.is(typeof v === 'number' ? v : numberOf(v), this.target[i])) {
       return this.overwritten(i); // (written through another view: a plain number, derivative 0)
     }
-    return isTraced(v) ? live(v) : v;
+    if (isTraced(v)) return live(v);
+    // (a number over bytes the other float type's stand-in may keep a traced number in: read as such)
+    return this.shared.views !== null && this.shared.views.floats.length > 1 ? this.plainElement(i) : v;
   }
 
   /**
@@ -460,6 +486,8 @@ export class TypedArrayStandIn {
       this.target[i] = n as number;
       this.shared.values[this.offset + i] = this.target[i];
     }
+    // (the other float type's elements in these bytes are what they now hold)
+    if (views !== null && views.floats.length > 1) noteOverwritten(this.target.buffer, (this.offset + i) * this.ctor.BYTES_PER_ELEMENT, this.ctor.BYTES_PER_ELEMENT, this.shared);
   }
 
   /**

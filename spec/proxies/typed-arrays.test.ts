@@ -550,6 +550,12 @@ describe('typed arrays as arguments', () => {
       // (a write over the whole element replaces the number: its derivative 0 is right, nothing to say)
       const replaced = (x: number) => { const b = new ArrayBuffer(16); const f = new Float64Array(b); f[0] = x; f[1] = x; new DataView(b).setFloat64(8, 5, true); return f[0]! * f[1]!; };
       expect(withgradient(replaced, 1.1)).toEqual({ val: replaced(1.1), grad: [5] });
+      // (also by the number it held: f[0] = x - 1.1 at x = 1.1, then the DataView writes 0 there;
+      // the element matched its traced number's bytes and kept derivative 2 where it is 0)
+      const sameNumber = (x: number) => { const b = new ArrayBuffer(8); const f = new Float64Array(b); f[0] = x - 1.1; new DataView(b).setFloat64(0, 0, true); return f[0]! * 2 + x; };
+      expect(withgradient(sameNumber, 1.1)).toEqual({ val: sameNumber(1.1), grad: [1] });
+      const sameBytes = (x: number) => { const b = new ArrayBuffer(8); const f = new Float32Array(b); f[0] = x - 1.1; f[1] = 3; new Float64Array(b)[0] = new Float64Array(b.slice(0))[0]!; return f[0]! * 2 + x; };
+      expect(withgradient(sameBytes, 1.1)).toEqual({ val: sameBytes(1.1), grad: [1] });
     } finally {
       configure(previous);
     }
