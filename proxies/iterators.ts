@@ -13,6 +13,7 @@
 // (an array f reads through a closure) is given back its own `next` at that first step.
 
 import type { Node } from './standins.js';
+import { LIVE_ITERATOR } from './typed-arrays.js';
 
 export const ARRAY_ITERATOR = Object.getPrototypeOf([][Symbol.iterator]()) as { next(): IteratorResult<unknown> };
 export const MAP_ITERATOR = Object.getPrototypeOf(new Map()[Symbol.iterator]()) as { next(): IteratorResult<unknown> };
@@ -31,7 +32,9 @@ const followingNexts = new WeakMap<object, Function>();
  * it handed out the wrong element.)
  */
 export function followingNext(fn: unknown, receiver: unknown): Function | undefined {
-  return (fn === nativeArrayNext || fn === nativeMapNext) && typeof receiver === 'object' && receiver !== null ? followingNexts.get(receiver) : undefined;
+  if (!((fn === nativeArrayNext || fn === nativeMapNext) && typeof receiver === 'object' && receiver !== null)) return undefined;
+  // (a typed-array stand-in's iterator, which reads its elements at each step, is no built-in one: its own `next`)
+  return followingNexts.get(receiver) ?? (fn === nativeArrayNext && Object.getPrototypeOf(receiver) === LIVE_ITERATOR ? (LIVE_ITERATOR as { next: Function }).next : undefined);
 }
 
 /** Whether `o` is an Array iterator (of an array or typed array) or a Map iterator, which can be followed. */

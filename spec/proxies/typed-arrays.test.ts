@@ -155,6 +155,11 @@ describe('typed arrays as arguments', () => {
     // (what they make is what the built-ins make, with nothing read for a callback that is none)
     gradient((v: Float64Array) => {
       expect(Object.prototype.toString.call(v.values())).toBe('[object Array Iterator]');
+      // (stepped as a built-in Array Iterator is, through %ArrayIteratorPrototype%.next)
+      const arrayIteratorNext = (Object.getPrototypeOf([][Symbol.iterator]()) as { next: () => IteratorResult<number> }).next;
+      const it = v.values();
+      arrayIteratorNext.call(it);
+      expect([arrayIteratorNext.apply(it, []).value === 2, Reflect.apply(arrayIteratorNext, it, []).done]).toEqual([true, true]);
       expect(Object.keys(v.keys())).toEqual([]);
       expect([...v.keys()]).toEqual([0, 1]);
       expect(() => new Float64Array(0).map(5 as never)).toThrow(TypeError);
