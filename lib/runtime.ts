@@ -65,6 +65,9 @@ function builtin(callee: unknown): unknown {
 const functionKeys = (host: object) => Object.getOwnPropertyNames(host).filter((key) => typeof (host as Record<string, unknown>)[key] === 'function');
 const mathNow = takenApart(Math, functionKeys(Math), builtin);
 const numberNow = takenApart(Number, ['isNaN', 'isFinite', 'isInteger', 'isSafeInteger', 'parseFloat', 'parseInt'], builtin);
+// (`const { is } = Object`, `const { parse, stringify } = JSON`: the functions whose runtime versions are read as values)
+const objectNow = takenApart(Object, ['is', 'getPrototypeOf', 'isFrozen', 'isSealed', 'isExtensible'], builtin);
+const jsonNow = takenApart(JSON, ['parse', 'stringify'], builtin);
 
 const numberStatics = () => Object.fromEntries(Object.getOwnPropertyNames(Number).map((k) => [k, (Number as unknown as Record<string, unknown>)[k]]));
 
@@ -169,6 +172,8 @@ export const __zy = Object.freeze({
   isFinite: onGlobal('isFinite', coercion.differentiableIsFinite, givenNumbers),
   builtin,
   numberNow,
+  objectNow,
+  jsonNow,
   callGlobal: (receiver: unknown, fn: unknown, ...args: unknown[]): unknown => Reflect.apply(builtin(fn) as Function, receiver, args),
   // calls of built-ins whose meaning on traced numbers is supplied here (rules/text.ts, rules/builtins.ts)
   parseFloat: onGlobal('parseFloat', text.parseFloatOf, parsedBack(false)),
@@ -177,6 +182,10 @@ export const __zy = Object.freeze({
   jsonStringify: onObject(JSON, 'stringify', text.jsonStringify, jsonStringified),
   objectIs: onObject(Object, 'is', builtins.objectIs, givenNumbers),
   objectIsStored: onObject(Object, 'is', builtins.objectIsStored, givenNumbers),
+  // (`is(t, cachedT)` with `const is = Object.is` or `const { is } = Object`: the runtime's Object.is
+  // read as a value, called as a cache's test; anything else the name holds, called as written)
+  objectIsStoredVia: (receiver: unknown, fn: unknown, ...args: unknown[]): unknown =>
+    fn === builtins.objectIs && args.length === 2 ? builtins.objectIsStored(args[0], args[1]) : Reflect.apply(fn as Function, receiver, args),
   objectGetPrototypeOf: onObject(Object, 'getPrototypeOf', builtins.objectGetPrototypeOf, givenNumbers),
   objectIsFrozen: onObject(Object, 'isFrozen', builtins.objectIsFrozen, givenNumbers),
   objectIsSealed: onObject(Object, 'isSealed', builtins.objectIsSealed, givenNumbers),

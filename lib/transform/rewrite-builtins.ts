@@ -89,15 +89,61 @@ function entryOf(node: Node, ctx: RewriteContext): string | null {
   const callee = node.callee;
   if (callee.type === 'Identifier' && own(GLOBAL_CALLS, callee.name) && isGlobalReference(callee, callee.name, ctx)) return GLOBAL_CALLS[callee.name]!;
   if (callee.type !== 'MemberExpression' || callee.optional) return null;
-  const object = callee.object;
+  const object = callee.object as Node;
   const name = memberName(callee); // (`JSON['parse'](t)` is `JSON.parse(t)`)
-  if (name === null || object.type !== 'Identifier' || !own(MEMBER_CALLS, object.name) || !isGlobalReference(object, object.name, ctx)) return null;
-  const table = MEMBER_CALLS[object.name]!;
+  if (name === null) return null;
+  const global = object.type === 'Identifier' && own(MEMBER_CALLS, object.name) && isGlobalReference(object, object.name, ctx) ? object.name : aliasedGlobal(object, ctx);
+  if (global === null) return null;
+  const table = MEMBER_CALLS[global]!;
   if (!own(table, name)) return null;
   // (`Object.is(t, cachedT)`: a cache's test, noted at 0 too, as `t === cachedT` is; not `Object.is(x, -0)`: rewrite-operators.ts)
-  if (table[name] === 'objectIs' && node.arguments.length === 2 && node.arguments.every((a) => a.type !== 'SpreadElement' && !isWrittenConstant(a, ctx))) return 'objectIsStored';
+  if (table[name] === 'objectIs' && comparesStored(node, ctx)) return 'objectIsStored';
   return table[name]!;
 }
+
+/** Whether `Object.is(a, b)` is two arguments, neither a number written in the source (a cache's test, not a test for -0). */
+function comparesStored(node: acorn.CallExpression, ctx: RewriteContext): boolean {
+  return node.arguments.length === 2 && node.arguments.every((a) => a.type !== 'SpreadElement' && !isWrittenConstant(a as Node, ctx));
+}
+
+/** Globals whose calls are rewritten also through a name bound once to them, or the global object (`const O = Object; O.is(x, 2)`, `globalThis.JSON.parse(t)`). */
+const ALIASED_MEMBER_CALLS: readonly string[] = ['Object', 'JSON'];
+
+/**
+ * The global of {@link ALIASED_MEMBER_CALLS} that `node` is other than by its name, or null. Their
+ * calls kept the built-ins: `O.is(x, 2)` compared a traced 2 by identity (false: the gradient 1
+ * where it is 10), `JS.parse(JS.stringify(o))` lost o's derivatives, with no word.
+ */
+function aliasedGlobal(node: Node, ctx: RewriteContext): string | null {
+  if (node.type !== 'Identifier' && node.type !== 'MemberExpression') return null;
+  return ALIASED_MEMBER_CALLS.find((name) => isGlobalAlias(node, name, ctx)) ?? null;
+}
+
+/**
+ * `is(a, b)` with `is` bound once to Object.is (`const is = Object.is`, `const { is } = Object`),
+ * neither argument a number written in the source: a cache's test as `Object.is(t, cachedT)` is.
+ * The runtime's Object.is read as a value noted no equality at 0: a cache filled at t = 0 and
+ * hit while differentiating there gave [null] with no word, where it is 2t + 3.
+ */
+function isObjectIsAliasCall(node: Node, ctx: RewriteContext): node is acorn.CallExpression {
+  if (node.type !== 'CallExpression' || node.optional || node.callee.type !== 'Identifier' || !comparesStored(node, ctx)) return false;
+  const bound = constBinding(node.callee as Node, ctx);
+  if (bound === null) return false;
+  const isObject = (n: Node) => isGlobalReference(n, 'Object', ctx) || isGlobalAlias(n, 'Object', ctx);
+  if (bound.key !== null) return bound.key === 'is' && isObject(bound.init);
+  const init = bound.init;
+  return init.type === 'MemberExpression' && !init.optional && memberName(init) === 'is' && isObject(init.object as Node);
+}
+
+/** `is(t, cachedT)` → `(0, __zy.objectIsStoredVia)(void 0, is, t, cachedT)` (see {@link isObjectIsAliasCall}); a plain copy as written. */
+export const rewriteObjectIsAliasCall: Rewriter = {
+  name: 'object-is-alias-call',
+  types: ['CallExpression'],
+  test: isObjectIsAliasCall,
+  rewrite(node, ctx) {
+    if (node.type === 'CallExpression') callThroughRuntime(node, 'objectIsStoredVia', ctx);
+  },
+};
 
 export const rewriteBuiltinCall: Rewriter = {
   name: 'builtin-call',

@@ -271,25 +271,38 @@ export const rewriteGlobalPredicates: Rewriter = {
   },
 };
 
-/** `const { sqrt } = Math`, `({ sqrt } = Math)`, `({ sqrt } = Math) => …` → `… = __zy.Math`; `const { isFinite } = Number` likewise (also of `globalThis.Number`, `const N = Number`). */
+/**
+ * The globals a program takes apart whose functions the runtime has versions of, and what the
+ * runtime hands instead. `const { is } = Object; is(x, 2)` and `const { parse, stringify } = JSON`
+ * took the built-ins: `is` compared a traced 2 by identity (false: the gradient 1 where it is 10),
+ * and a text round trip lost the derivative, with no word.
+ */
+const TAKEN_APART: Readonly<Record<string, string>> = { Math: 'builtin', Number: 'numberNow', Object: 'objectNow', JSON: 'jsonNow' };
+
+/** `const { sqrt } = Math`, `({ sqrt } = Math)`, `({ sqrt } = Math) => …` → `… = __zy.Math`; `const { isFinite } = Number` (and Object's, JSON's) likewise (also of `globalThis.Number`, `const N = Number`). */
 export const rewriteMathDestructured: Rewriter = {
   name: 'math-destructured',
   types: ['Identifier', 'MemberExpression'],
-  test(node, ctx) {
-    const parent = parentOf(ctx);
-    // (also a pattern's default: `(x, { sin } = Math) => sin(x)`, `const { m: { cos } = Math } = o`)
-    const destructured =
-      parent?.type === 'VariableDeclarator'
-        ? parent.init === node && parent.id.type === 'ObjectPattern'
-        : (parent?.type === 'AssignmentExpression' || parent?.type === 'AssignmentPattern') && parent.right === node && parent.left.type === 'ObjectPattern';
-    return destructured && ['Math', 'Number'].some((name) => isGlobalReference(node, name, ctx) || isGlobalAlias(node, name, ctx));
-  },
+  test: (node, ctx) => takenApartGlobal(node, ctx) !== null,
   rewrite(node, ctx) {
-    // (Number taken apart: its functions as they are now, in the runtime's versions where they are the built-ins)
-    const math = isGlobalReference(node, 'Math', ctx) || isGlobalAlias(node, 'Math', ctx);
-    ctx.ed.replace(node, math ? `${runtime('builtin')}(${ctx.ed.original(node)})` : `${runtime('numberNow')}()`);
+    const name = takenApartGlobal(node, ctx);
+    if (name === null) return;
+    // (Number, Object, JSON taken apart: their functions as they are now, in the runtime's versions where they are the built-ins)
+    ctx.ed.replace(node, name === 'Math' ? `${runtime('builtin')}(${ctx.ed.original(node)})` : `${runtime(TAKEN_APART[name]!)}()`);
   },
 };
+
+/** The global of {@link TAKEN_APART} that `node` is, where a pattern takes it apart, or null. */
+function takenApartGlobal(node: Node, ctx: RewriteContext): string | null {
+  const parent = parentOf(ctx);
+  // (also a pattern's default: `(x, { sin } = Math) => sin(x)`, `const { m: { cos } = Math } = o`)
+  const destructured =
+    parent?.type === 'VariableDeclarator'
+      ? parent.init === node && parent.id.type === 'ObjectPattern'
+      : (parent?.type === 'AssignmentExpression' || parent?.type === 'AssignmentPattern') && parent.right === node && parent.left.type === 'ObjectPattern';
+  if (!destructured) return null;
+  return Object.keys(TAKEN_APART).find((name) => isGlobalReference(node, name, ctx) || isGlobalAlias(node, name, ctx)) ?? null;
+}
 
 /** The global `Number`, `Boolean`, `Object` or `Function` called (`Number(x)`, `Function.apply(null, a)`), or one of the last three constructed: that name's node. */
 function calledBuiltin(node: Node, ctx: RewriteContext): Node | null {

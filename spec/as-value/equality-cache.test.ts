@@ -166,6 +166,34 @@ describe('an equality with a stored number, then a result that does not depend o
     expect(said(warn)).toHaveLength(1);
   });
 
+  // (`const is = Object.is`: the runtime's Object.is read as a value noted no equality at 0, [null] with no word where it is 3;
+  // `const { is } = Object` was the built-in, comparing a traced 2 by identity: 1 where it is 10)
+  it('Object.is bound once to a name (const is = Object.is, const { is } = Object, const O = Object) as the cache test with a stored 0', () => {
+    const is = Object.is;
+    const { is: isTaken } = Object;
+    const O = Object;
+    let lastT = [NaN, NaN, NaN];
+    const lastV = [0, 0, 0];
+    const byAlias = (t: number) => (is(t, lastT[0]) ? lastV[0]! : ((lastT[0] = t), (lastV[0] = t * t + 3 * t)));
+    const byTaken = (t: number) => (isTaken(t, lastT[1]) ? lastV[1]! : ((lastT[1] = t), (lastV[1] = t * t + 3 * t)));
+    const byObjectAlias = (t: number) => (O.is(t, lastT[2]) ? lastV[2]! : ((lastT[2] = t), (lastV[2] = t * t + 3 * t)));
+    for (const cached of [byAlias, byTaken, byObjectAlias]) cached(0);
+    expect([gradient(byAlias, 0), gradient(byTaken, 0), gradient(byObjectAlias, 0)]).toEqual([[null], [null], [null]]);
+    expect(said(warn)).toHaveLength(3);
+    expect(said(warn)[0]).toMatch(/stored \(0, /);
+    lastT = [NaN, NaN, NaN];
+    expect([gradient(byAlias, 0), gradient(byTaken, 0), gradient(byObjectAlias, 0)]).toEqual([[3], [3], [3]]);
+    warn.mockClear();
+    // (by value, as the plain run compares: is(2, 2))
+    expect(gradient((x: number) => (isTaken(x, 2) ? 10 * x : x), 2)).toEqual([10]);
+    expect(gradient((x: number) => (is(x, 2) ? 10 * x : x), 2)).toEqual([10]);
+    // (a 0 or -0 written in the source is a test for it, and says nothing)
+    expect(gradient((x: number) => (is(x, -0) ? 1 : 2 * x), 0)).toEqual([2]);
+    expect(gradient((x: number) => (isTaken(x, 0) ? 1 : x), 0)).toEqual([null]);
+    expect(said(warn)).toHaveLength(0);
+    expect([is(0, -0), isTaken(NaN, NaN), O.is(2, 2)]).toEqual([false, true, true]);
+  });
+
   // (a `case` compared the discriminant's number with no note: [null] with no word, where it is 3)
   it('a cache tested by switch (case cachedT:), and no word for cases written as constants', () => {
     let cachedT = NaN;
