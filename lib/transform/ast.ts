@@ -169,18 +169,38 @@ const importsByProgram = new WeakMap<Node, ReadonlyMap<string, ImportedName>>();
 /**
  * The module `require('m')` names, also as compilers to CommonJS wrap it (esbuild's
  * `__toESM(require('m'))`, TypeScript's `__importStar`/`__importDefault`, Babel's
- * `_interopRequireDefault`/`_interopRequireWildcard`), or null.
+ * `_interopRequireDefault`/`_interopRequireWildcard`), a require made by `createRequire`
+ * (`createRequire(import.meta.url)('m')`, or under a name of `requires`), and `await import('m')`; or null.
  */
-function requiredSource(init: Node | null | undefined): string | null {
-  if (init?.type !== 'CallExpression' || init.callee.type !== 'Identifier') return null;
+export function loadedSource(init: Node | null | undefined, requires: ReadonlySet<string> = NO_NAMES): string | null {
+  if (init?.type === 'AwaitExpression') {
+    const loaded = init.argument as Node;
+    return loaded.type === 'ImportExpression' && loaded.source.type === 'Literal' && typeof loaded.source.value === 'string' ? loaded.source.value : null;
+  }
+  if (init?.type !== 'CallExpression') return null;
   const [first] = init.arguments;
-  if (init.callee.name === 'require') return init.arguments.length === 1 && first?.type === 'Literal' && typeof first.value === 'string' ? first.value : null;
-  return /^(?:__toESM|__importStar|__importDefault|_interopRequireDefault|_interopRequireWildcard)$/.test(init.callee.name) ? requiredSource(first as Node | undefined) : null;
+  const callee = init.callee as Node;
+  if ((callee.type === 'Identifier' && (callee.name === 'require' || requires.has(callee.name))) || isCreateRequire(callee)) {
+    return init.arguments.length === 1 && first?.type === 'Literal' && typeof first.value === 'string' ? first.value : null;
+  }
+  if (callee.type !== 'Identifier') return null;
+  return /^(?:__toESM|__importStar|__importDefault|_interopRequireDefault|_interopRequireWildcard)$/.test(callee.name) ? loadedSource(first as Node | undefined, requires) : null;
+}
+
+const NO_NAMES: ReadonlySet<string> = new Set();
+
+/** `createRequire(…)` or `module.createRequire(…)` (node:module's), called. */
+export function isCreateRequire(node: Node | null | undefined): boolean {
+  if (node?.type !== 'CallExpression') return false;
+  const callee = node.callee as Node;
+  if (callee.type === 'Identifier') return callee.name === 'createRequire';
+  return callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'createRequire';
 }
 
 /**
  * The names a program imports, by local name (read once per program): `import` declarations,
- * in CommonJS the program-level `const m = require('m')` and `const { f, g: h } = require('m')`
+ * the program-level `const m = require('m')` and `const { f, g: h } = require('m')` (a require
+ * made by `createRequire` too, and `await import('m')`)
  * (what code compiled from `import` declarations to CommonJS writes too), and program-level
  * constants taken from an imported namespace (`const { mean } = ss`, `const mean = ss.mean`).
  */
@@ -189,10 +209,16 @@ export function importsOf(program: Node): ReadonlyMap<string, ImportedName> {
   if (names === undefined) {
     const found = new Map<string, ImportedName>();
     if (program.type === 'Program') {
+      // (`const req = createRequire(import.meta.url)`: a require of the file's own)
+      const requires = new Set<string>();
+      for (const statement of program.body) {
+        if (statement.type !== 'VariableDeclaration') continue;
+        for (const d of statement.declarations) if (d.id.type === 'Identifier' && isCreateRequire(d.init as Node | null | undefined)) requires.add(d.id.name);
+      }
       for (const statement of program.body) {
         if (statement.type === 'VariableDeclaration') {
           for (const d of statement.declarations) {
-            const source = requiredSource(d.init as Node | null | undefined);
+            const source = loadedSource(d.init as Node | null | undefined, requires);
             if (source === null) continue;
             if (d.id.type === 'Identifier') found.set(d.id.name, { imported: null, source });
             else if (d.id.type === 'ObjectPattern') {

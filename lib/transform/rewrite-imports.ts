@@ -11,7 +11,7 @@
  * runtime looks at the function called), which costs a call and changes nothing.
  */
 import type * as acorn from 'acorn';
-import { importsOf, isFunction, memberName, type Node } from './ast.js';
+import { importsOf, isCreateRequire, isFunction, loadedSource, memberName, type Node } from './ast.js';
 import { parentOf, runtime, type RewriteContext, type Rewriter } from './context.js';
 import { hasPredicateArguments } from './rewrite-callbacks.js';
 import { eitherCopy } from './two-bodies.js';
@@ -26,9 +26,28 @@ function isPackageSpecifier(specifier: string): boolean {
 
 function isImported(node: Node, ctx: RewriteContext): node is acorn.Identifier {
   if (node.type !== 'Identifier' || ctx.ancestors.length === 0) return false;
-  const imported = importsOf(ctx.ancestors[0]!).get(node.name);
+  const source = importedSource(node, ctx);
   // (a file of the program's own marked `@zygote-ignore` is not rewritten either: `typeof x === 'number'` there is false for a traced x)
-  return imported !== undefined && (isPackageSpecifier(imported.source) || ctx.options.ignoredImports?.has(imported.source) === true) && ctx.scope.isDeclared(node) && !ctx.scope.withRefs.has(node);
+  return source !== null && (isPackageSpecifier(source) || ctx.options.ignoredImports?.has(source) === true) && ctx.scope.isDeclared(node) && !ctx.scope.withRefs.has(node);
+}
+
+/**
+ * Where the name `node` was imported from: the program's imports, or a name a function binds once
+ * to a module it loads (`const { sq } = await import('./helper.js')`, `const m = require('m')`,
+ * `createRequire(import.meta.url)('./helper.cjs')`), whose calls went unchecked; or null.
+ */
+function importedSource(node: acorn.Identifier, ctx: RewriteContext): string | null {
+  const imported = importsOf(ctx.ancestors[0]!).get(node.name);
+  if (imported !== undefined) return imported.source;
+  const bound = constBinding(node, ctx);
+  if (bound === null) return null;
+  const init = bound.init;
+  // (`req('./helper.cjs')` with `const req = createRequire(import.meta.url)` where the function is)
+  if (init.type === 'CallExpression' && init.callee.type === 'Identifier' && init.arguments.length === 1) {
+    const maker = constBinding(init.callee as Node, ctx);
+    if (maker !== null && maker.key === null && isCreateRequire(maker.init)) return loadedSource(init, new Set([init.callee.name]));
+  }
+  return loadedSource(init);
 }
 
 /**

@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { configure, gradient } from 'zygote-ts';
 import { cube, sq } from '../fixtures/transform/ignored-helper.mjs';
+import { own, square, sq as sqPassedOn, three } from '../fixtures/transform/ignored-barrel.mjs';
 
 afterEach(() => {
   configure({ strict: false, warnings: true });
@@ -23,5 +24,20 @@ describe('a relative import of a file marked @zygote-ignore', () => {
     expect(() => gradient((x: number) => cube(x) + x, 2)).toThrow(/cube\(…\), imported from a package .* returned NaN/s);
     // (plain numbers: as written)
     expect(sq(2) + cube(2)).toBe(12);
+  });
+
+  // (each was 1 at 2, with no word, where it is 5: the check applied to a direct import of the file only)
+  it('is checked also when a barrel passes it on, or await import loads it', async () => {
+    configure({ strict: true });
+    const said = /zygote-ts \(strict\): sq\(…\) called at/;
+    expect(() => gradient((x: number) => sqPassedOn(x) + x, 2)).toThrow(said);
+    expect(() => gradient((x: number) => square(x) + x, 2)).toThrow(said);
+    const { sq: sqLoaded } = await import('../fixtures/transform/ignored-helper.mjs');
+    expect(() => gradient((x: number) => sqLoaded(x) + x, 2)).toThrow(said);
+    const loaded = await import('../fixtures/transform/ignored-helper.mjs');
+    expect(() => gradient((x: number) => loaded.sq(x) + x, 2)).toThrow(said);
+    // (the barrel's own functions are rewritten: no word, for a constant's neither)
+    expect(gradient((x: number) => own(x) + three(x) + x, 2)).toEqual([5]);
+    expect(sqPassedOn(2) + square(2) + sqLoaded(2) + own(2) + three(2)).toBe(19);
   });
 });

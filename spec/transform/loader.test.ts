@@ -631,6 +631,13 @@ describe('node --import zygote-ts/register', () => {
     // (and through sq.call(null, x), sq.apply(null, [x]), a bound copy kept in a const or called at once: each was 1, silently)
     for (const through of ['call', 'apply', 'bound', 'boundAtOnce']) expect(esm[through]).toMatch(/^zygote-ts \(strict\): sq\(…\) called at/);
     expect(esm['plainBound']).toBe(16);
+    // (and passed on by a barrel, ESM or CommonJS; by a require made by createRequire; by await import, also in a function: each was 1, silently)
+    for (const through of ['barrel', 'barrelRenamed', 'required', 'requiredAtOnce', 'barrelRequired', 'loaded', 'loadedNamespace', 'loadedInside']) {
+      expect([through, esm[through]]).toEqual([through, expect.stringMatching(/^zygote-ts \(strict\): sq\(…\) called at/)]);
+    }
+    // (the barrel's own functions are rewritten: no word, a constant's too)
+    expect(esm['barrelOwn']).toEqual([5]);
+    expect(esm['plainPassedOn']).toBe(27);
     expect(JSON.parse(node(['--import', registerUrl, join(fixtures, 'ignored-require.cts')]))).toMatch(/^zygote-ts \(strict\): sq\(…\) called at/);
   });
 
