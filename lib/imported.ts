@@ -89,7 +89,7 @@ export function callImported(receiver: unknown, fn: unknown, ...args: unknown[])
   // `mean.bind(r)`: its target noted, for the bound copy's calls (whenever it is made: often before any differentiation)
   if (fn === functionBind && typeof receiver === 'function') {
     const bound = Reflect.apply(fn, receiver, args) as Function;
-    boundTargets.set(bound, receiver);
+    boundTargets.set(bound, boundTargets.get(receiver) ?? receiver);
     return bound;
   }
   if ((fn === functionCall || fn === functionApply) && typeof receiver === 'function' && isDeriving()) {
@@ -148,8 +148,26 @@ const functionCall = Function.prototype.call;
 const functionApply = Function.prototype.apply;
 const functionBind = Function.prototype.bind;
 
-/** The function each bound copy made by `imported.bind(…)` in rewritten code calls. */
+/** The function each bound copy made by `imported.bind(…)` (or `f.bind(…)`, see {@link bindNoted}) in rewritten code calls. */
 const boundTargets = new WeakMap<Function, Function>();
+
+/**
+ * `E.bind(…)` in rewritten code, `bind` read from E (rewrite-builtins.ts): called as written, and
+ * where it is Function's own, the bound copy's target noted when its code can be read (not
+ * native): a bound copy of rewritten code that returns a constant
+ * (`const k = (x) => 3; globalThis.k = k.bind(null)`) was suspected of dropping the traced number
+ * it was given, as one whose code cannot be seen is ({@link calledOpaque}). A native target or a
+ * bound copy made elsewhere stays unseen.
+ */
+export function bindNoted(receiver: unknown, bind: unknown, ...args: unknown[]): unknown {
+  if (typeof bind !== 'function') throw new TypeError(`${typeof bind} is not a function`); // (as the call itself would throw)
+  const bound: unknown = Reflect.apply(bind, receiver, args);
+  if (bind === functionBind && typeof receiver === 'function' && typeof bound === 'function') {
+    const target = boundTargets.get(receiver) ?? receiver;
+    if (!isNativeCode(target)) boundTargets.set(bound, target);
+  }
+  return bound;
+}
 
 /** The elements of an array-like as `Function.prototype.apply` reads them (its length, then each index). */
 function listFromArrayLike(list: object): unknown[] {
@@ -158,6 +176,15 @@ function listFromArrayLike(list: object): unknown[] {
   const out: unknown[] = [];
   for (let i = 0; i < n; i++) out.push(like[i]);
   return out;
+}
+
+const nativeFunctions = new WeakMap<Function, boolean>();
+
+/** Whether `fn`'s text is native code (a built-in, a bound function, a Proxy): what it does cannot be read from it. */
+function isNativeCode(fn: Function): boolean {
+  let known = nativeFunctions.get(fn);
+  if (known === undefined) nativeFunctions.set(fn, (known = Function.prototype.toString.call(fn).endsWith('{ [native code] }')));
+  return known;
 }
 
 const opaqueFunctions = new WeakMap<Function, boolean>();

@@ -6,7 +6,7 @@ import { unrewrittenFunction } from './fixtures/unrewritten.js';
 // (globals the specs define and call by name, as a script's helpers are)
 declare const zyGlobalHelper: (x: number) => number;
 declare const zyGlobalHelpers: { sq: (x: number) => number; square: (x: number) => number; rewritten: (x: number) => number };
-declare const zyBoundHelper: (x: number) => number, zyProxyHelper: (x: number) => number, zyBoundRewritten: (x: number) => number;
+declare const zyBoundHelper: (x: number) => number, zyProxyHelper: (x: number) => number, zyBoundRewritten: (x: number) => number, zyBoundHere: (x: number) => number, zyBoundConstant: (x: number) => number;
 
 afterEach(() => {
   configure({ strict: false, warnings: true });
@@ -301,7 +301,8 @@ describe('functions that reach gradient', () => {
     // (zyBoundHelper(x) + x with helper.bind(null) of a helper testing typeof x === 'number': 1 where it is 4, with no word)
     const g = globalThis as unknown as Record<string, unknown>;
     const helper = unrewrittenFunction('x', 'return typeof x === "number" ? x * x : 0');
-    g['zyBoundHelper'] = helper.bind(null);
+    // (bound where the code is not rewritten: what it binds is not known)
+    g['zyBoundHelper'] = (unrewrittenFunction('f', 'return f.bind(null)') as (f: Function) => Function)(helper);
     g['zyProxyHelper'] = new Proxy(helper, {});
     g['zyBoundRewritten'] = ((x: number) => x * x).bind(null);
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
@@ -323,6 +324,25 @@ describe('functions that reach gradient', () => {
       delete g['zyBoundHelper'];
       delete g['zyProxyHelper'];
       delete g['zyBoundRewritten'];
+    }
+  });
+  // (a bound copy of rewritten code returning a constant was suspected of dropping the traced number, a warning where all is right)
+  it('a global bound copy made in rewritten code is checked as the function it binds: a constant says nothing, a helper not rewritten is named', () => {
+    const g = globalThis as unknown as Record<string, unknown>;
+    const helper = unrewrittenFunction('x', 'return typeof x === "number" ? x * x : 0');
+    g['zyBoundHere'] = helper.bind(null);
+    g['zyBoundConstant'] = ((x: number) => 3).bind(null).bind(null);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      expect(gradient((x: number) => zyBoundConstant(x) + x, 1.5)).toEqual([1]);
+      expect(warn).not.toHaveBeenCalled();
+      expect(gradient((x: number) => zyBoundHere(x) + x, 1.5)).toEqual([1]);
+      expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringMatching(/^zygote-ts: anonymous\(…\) called at .*code that was not rewritten/s)]);
+      expect(zyBoundConstant(1) + zyBoundHere(2)).toBe(7);
+    } finally {
+      warn.mockRestore();
+      delete g['zyBoundHere'];
+      delete g['zyBoundConstant'];
     }
   });
   it('Function reached another way in rewritten code: new globalThis.Function rewrites its body; Reflect.apply(Function, …) is reported', () => {

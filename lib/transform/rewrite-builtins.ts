@@ -648,6 +648,34 @@ function callMethodThroughRuntime(node: acorn.CallExpression & { callee: acorn.M
   ctx.ed.replaceToken(callee.end, args.length > 0 ? args[0]!.start : node.end, '(', either(args.length > 0 ? ', ' : '', '('));
 }
 
+const BIND: ReadonlySet<string> = new Set(['bind']);
+
+/**
+ * `E.bind(r, …)` that no other rewrite takes (search, predicate and store methods: bindOn; an
+ * instance's method: rewrite-this.ts; an import's: rewrite-imports.ts), in both copies (a bound
+ * copy is made where no differentiation runs): the runtime notes the function it binds, so a
+ * bound copy of rewritten code, called where calls are checked (a global, an import), is known
+ * for what it is (lib/imported.ts bindNoted). `E` is read once, then `bind`, then the arguments.
+ *
+ *   k.bind(null)  →  (0, __zy.bindNoted)(t = k, t.bind, null)
+ */
+export const rewriteBindNoted: Rewriter = {
+  name: 'bind-noted',
+  types: ['CallExpression'],
+  test: (node) => isMethodCall(node, BIND),
+  rewrite(node, ctx) {
+    if (!isMethodCall(node, BIND)) return;
+    const callee = node.callee;
+    const args = node.arguments;
+    dropCalleeParentheses(node, ctx);
+    const receiver = receiverOf(callee.object as Node, ctx);
+    ctx.ed.prefix(node.start, `${runtime('bindNoted')}(${receiver.first}`);
+    const opener = keyOpener(callee);
+    ctx.ed.replaceToken(callee.object.end, callee.property.start, opener, `${receiver.close}, ${receiver.again}${opener}`);
+    ctx.ed.replaceToken(callee.end, args.length > 0 ? args[0]!.start : node.end, '(', args.length > 0 ? ', ' : '');
+  },
+};
+
 export const rewriteSearchCallThroughCall: Rewriter = {
   name: 'search-call-through-call',
   types: ['CallExpression'],

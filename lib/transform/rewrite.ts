@@ -13,7 +13,7 @@ import { Editor } from './edit.js';
 import { tokenAtOrAfter, type Parsed } from './parse.js';
 import { rewriteCompoundAssignment, rewriteUpdate } from './rewrite-assign.js';
 import { rewriteBuiltinCalls, rewriteGlobalFunctions, rewriteGlobalObjectCalls, rewriteGlobalPredicates, rewriteGlobalCallInWith, rewriteMathDestructured, rewriteNumberCallback, rewriteNumberPredicateCall } from './rewrite-globals.js';
-import { rewriteBuiltinCall, rewriteObjectIsAliasCall, rewriteBuiltinRead, rewriteCollectionSubclass, rewriteSizedSubclass, rewriteSearchCallback, rewriteConstruct, rewriteDataRead, rewriteDirectEval, rewriteSearchCall, rewriteSearchCallThroughCall, rewriteSizeArguments } from './rewrite-builtins.js';
+import { rewriteBindNoted, rewriteBuiltinCall, rewriteObjectIsAliasCall, rewriteBuiltinRead, rewriteCollectionSubclass, rewriteSizedSubclass, rewriteSearchCallback, rewriteConstruct, rewriteDataRead, rewriteDirectEval, rewriteSearchCall, rewriteSearchCallThroughCall, rewriteSizeArguments } from './rewrite-builtins.js';
 import { rewriteImportedCall, rewriteImportedCallback } from './rewrite-imports.js';
 import {
   rewriteBinaryInline,
@@ -111,6 +111,7 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteInstanceBind,
   rewriteInstanceAlias,
   rewriteConstructorResult,
+  rewriteBindNoted,
 ];
 
 const BY_TYPE = new Map<string, readonly Rewriter[]>();
