@@ -15,7 +15,7 @@ import { isRewritten, mayNeedRewrite } from './transform/recognize.js';
 import { callerLine, doubt, FIX } from './escapes.js';
 import { isNDArray } from './ndarray.js';
 import { holdsTracedElements, isStandInMethod, typedStandIn } from '../proxies/typed-arrays.js';
-import { onMethodCall, onRewrittenCode } from '../rules/builtins.js';
+import { construct, onMethodCall, onRewrittenCode } from '../rules/builtins.js';
 
 const rewrittenFunctions = new WeakMap<Function, boolean>();
 
@@ -126,6 +126,20 @@ export function callImported(receiver: unknown, fn: unknown, ...args: unknown[])
   }
   if (isDeriving() && givesTracedNumbers(runs, args)) lookedAtAsObject(runs);
   return result;
+}
+
+/**
+ * `new C(...args)` in rewritten code where `C` was imported from a package (`new Vec(x)`,
+ * `new ns.Vec(x)`; rewrite-imports.ts), while a differentiation runs: made as `new` makes it
+ * (through the runtime's construct, as `new a.B(…)` is), and where the class was not rewritten
+ * and is given a traced number itself, a doubt as a call of its functions is: its constructor
+ * may test the number (`this.x = typeof x === 'number' ? x : 0`) and keep what it answered for
+ * an object (`new Vec(x).x + x` gave 1 where it is 2, with no word).
+ */
+export function constructImported(ctor: unknown, ...args: unknown[]): unknown {
+  const made = construct(ctor, ...args);
+  if (typeof ctor === 'function' && isDeriving() && givesTracedNumbers(ctor, args)) lookedAtAsObject(ctor);
+  return made;
 }
 
 /**

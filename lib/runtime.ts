@@ -15,7 +15,7 @@ import { evalSource, rewritingFunction } from './dynamic-function.js';
 import * as text from '../rules/text.js';
 import * as builtins from '../rules/builtins.js';
 import * as wasm from '../rules/wasm.js';
-import { bindNoted, callImported, importedFunction, wasRewritten } from './imported.js';
+import { bindNoted, callImported, constructImported, importedFunction, wasRewritten } from './imported.js';
 import { isTraced, primal } from './core/traced.js';
 import { addAt, arrayOf, readElement } from '../rules/arrays/shape.js';
 import * as escapes from './escapes.js';
@@ -212,6 +212,7 @@ export const __zy = Object.freeze({
   held: builtins.held,
   readData,
   callImported,
+  constructImported,
   bindNoted,
   importedFunction,
   wasmInstantiate: wasm.wasmInstantiate,

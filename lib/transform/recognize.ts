@@ -52,7 +52,7 @@ const DISTINCT_OPERATIONS = new Set([
   'jsonParse', 'jsonStringify', 'objectIs', 'objectIsStored', 'objectGetPrototypeOf', 'objectIsFrozen', 'objectIsSealed', 'objectIsExtensible', 'evalSource', 'callMethod', 'callComputed',
   'float64ArrayFrom', 'float32ArrayFrom', 'float64ArrayOf', 'float32ArrayOf', 'callImported',
   'reflectSet', 'reflectDefineProperty', 'objectDefineProperty', 'objectDefineProperties', 'objectSetPrototypeOf', 'reflectSetPrototypeOf',
-  'wasmInstantiate', 'wasmInstantiateStreaming', 'arrayBufferIsView', 'numberNow', 'objectNow', 'jsonNow', 'objectIsStoredVia', 'bindNoted',
+  'wasmInstantiate', 'wasmInstantiateStreaming', 'arrayBufferIsView', 'numberNow', 'objectNow', 'jsonNow', 'objectIsStoredVia', 'bindNoted', 'constructImported',
 ]);
 
 /**

@@ -180,6 +180,38 @@ export const rewriteImportedCall: Rewriter = {
 };
 
 /**
+ * `new C(…)` of a class imported from a package (`new Vec(x)`, `new ns.Vec(x)`, `new agg(x)` with
+ * `const agg = ns.Vec`), given arguments: its constructor was not checked as its functions' calls
+ * are, and one testing `typeof x === 'number'` kept 0 for a traced x (`new Vec(x).x + x` gave 1
+ * where it is 2, with no word). The traced copy makes it through the runtime, which says so
+ * (lib/imported.ts constructImported); the plain copy as written.
+ *
+ *   new Vec(x)  →  ((0, __zy.constructImported)(Vec, x))
+ */
+function isImportedConstruct(node: Node, ctx: RewriteContext): node is acorn.NewExpression {
+  return node.type === 'NewExpression' && node.arguments.length > 0 && isImportedClass(node.callee as Node, ctx);
+}
+
+/** `Vec`, `ns.Vec` or a name bound once to either, imported from a package. */
+function isImportedClass(callee: Node, ctx: RewriteContext): boolean {
+  if (isImported(callee, ctx) || isImportedAlias(callee, ctx)) return true;
+  return callee.type === 'MemberExpression' && !callee.optional && !callee.computed && importedNamespace(callee.object as Node, ctx) !== null;
+}
+
+export const rewriteImportedConstruct: Rewriter = {
+  name: 'imported-construct',
+  types: ['NewExpression'],
+  test: isImportedConstruct,
+  rewrite(node, ctx) {
+    if (!isImportedConstruct(node, ctx)) return;
+    const either = (traced: string, plain: string) => eitherCopy(traced, plain, ctx.options.twoBodies);
+    ctx.ed.replaceToken(node.start, node.callee.start, 'new', either(`(${runtime('constructImported')}(`, 'new'));
+    ctx.ed.replaceToken(node.callee.end, node.arguments[0]!.start, '(', either(', ', '('));
+    ctx.ed.suffix(node.end, either(')', ''));
+  },
+};
+
+/**
  * Methods that call the function they are given, by name (the array methods, `Array.from`'s
  * map function): a function given there is only called. (Given to another function, it may be
  * kept and compared, and a Proxy is not the function: `handlers.get(ss.mean)` would miss.)

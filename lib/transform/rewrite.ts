@@ -14,7 +14,7 @@ import { tokenAtOrAfter, type Parsed } from './parse.js';
 import { rewriteCompoundAssignment, rewriteUpdate } from './rewrite-assign.js';
 import { rewriteBuiltinCalls, rewriteGlobalFunctions, rewriteGlobalObjectCalls, rewriteGlobalPredicates, rewriteGlobalCallInWith, rewriteMathDestructured, rewriteNumberCallback, rewriteNumberPredicateCall } from './rewrite-globals.js';
 import { rewriteBindNoted, rewriteBuiltinCall, rewriteObjectIsAliasCall, rewriteBuiltinRead, rewriteCollectionSubclass, rewriteSizedSubclass, rewriteSearchCallback, rewriteConstruct, rewriteDataRead, rewriteDirectEval, rewriteSearchCall, rewriteSearchCallThroughCall, rewriteSizeArguments } from './rewrite-builtins.js';
-import { rewriteImportedCall, rewriteImportedCallback } from './rewrite-imports.js';
+import { rewriteImportedCall, rewriteImportedCallback, rewriteImportedConstruct } from './rewrite-imports.js';
 import {
   rewriteBinaryInline,
   rewriteCompoundInline,
@@ -69,6 +69,7 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteSizedSubclass,
   rewriteImportedCall,
   rewriteImportedCallback,
+  rewriteImportedConstruct,
   rewriteSearchCallback,
   rewriteSizeArguments,
   rewriteConstruct,
