@@ -69,7 +69,7 @@ function importedNamespace(node: Node, ctx: RewriteContext): string | null {
  * CommonJS calls an imported function (esbuild, TypeScript, Babel), with no receiver; a
  * global called (`helper(x)`, `helperO.sq(x)`), receiver null: called as it reads its receiver.
  */
-function importedCallee(node: Node, ctx: RewriteContext): { callee: Node; receiver: string | null } | null {
+function importedCallee(node: Node, ctx: RewriteContext): { callee: Node; receiver: string | null; tracedOnly?: boolean } | null {
   if (node.type !== 'CallExpression' || node.optional) return null;
   let callee = node.callee as Node;
   let detached = false;
@@ -84,7 +84,28 @@ function importedCallee(node: Node, ctx: RewriteContext): { callee: Node; receiv
   if (namespace !== null) return { callee: node.callee as Node, receiver: detached ? 'void 0' : namespace };
   if (!detached && isImportedAlias(callee, ctx)) return { callee, receiver: 'void 0' };
   if (!detached && isBindOfImported(callee, ctx)) return { callee, receiver: 'void 0' };
+  if (detached) return null;
+  if (isMadeByImport(callee, ctx)) return { callee, receiver: 'void 0', tracedOnly: true };
+  if (callee.type === 'MemberExpression' && !callee.optional && isMadeByImport(callee.object as Node, ctx)) return { callee, receiver: (callee.object as acorn.Identifier).name, tracedOnly: true };
   return null;
+}
+
+/**
+ * A name bound once to what a package made: an instance of its class (`const v = new Vec(1)`,
+ * `new ns.Vec(1)`) or what its function returned (`const triple = make()`, `const s = ns.scale()`).
+ * Its calls (`triple(x)`) and its methods' (`v.scale(x)`) run the package's code as its functions do,
+ * and went unchecked: one testing `typeof k === 'number'` kept 0 for a traced k (1 where it is 3),
+ * with no word. Checked in the traced copy only (the plain copy, often a hot loop, as written).
+ */
+function isMadeByImport(node: Node, ctx: RewriteContext): node is acorn.Identifier {
+  if (node.type !== 'Identifier') return false;
+  const bound = constBinding(node, ctx);
+  if (bound === null || bound.key !== null) return false;
+  const init = bound.init;
+  if (init.type === 'NewExpression') return isImportedClass(init.callee as Node, ctx);
+  if (init.type !== 'CallExpression' || init.optional) return false;
+  const made = importedCallee(init, ctx);
+  return made !== null && made.receiver !== null && made.tracedOnly !== true;
 }
 
 /**
@@ -165,7 +186,7 @@ export const rewriteImportedCall: Rewriter = {
   rewrite(node, ctx) {
     const found = importedCallee(node, ctx);
     if (found === null || node.type !== 'CallExpression') return;
-    const { callee, receiver } = found;
+    const { callee, receiver, tracedOnly } = found;
     // (a global, read once as JavaScript reads it, a getter of the global object too; the copy
     // that runs while no differentiation does calls it as written: rewrite-builtins.ts)
     if (receiver === null) return callThroughRuntime(node, hasPredicateArguments(node, ctx) ? 'callImportedPredicates' : 'callImported', ctx);
@@ -174,7 +195,13 @@ export const rewriteImportedCall: Rewriter = {
     // (`_.filter(xs, Boolean)`: callbacks answer with their truth where the package tests it
     // natively, rewrite-callbacks.ts; a plain copy has no traced number to ask about)
     const call = (entry: string) => `${runtime(entry)}(${receiver}, `;
-    ctx.ed.prefix(node.start, hasPredicateArguments(node, ctx) ? eitherCopy(call('callImportedPredicates'), call('callImported'), ctx.options.twoBodies) : call('callImported'));
+    const entry = hasPredicateArguments(node, ctx) ? 'callImportedPredicates' : 'callImported';
+    if (tracedOnly === true) {
+      ctx.ed.prefix(node.start, eitherCopy(call(entry), '', ctx.options.twoBodies));
+      ctx.ed.replaceToken(callee.end, args.length > 0 ? args[0]!.start : node.end, '(', eitherCopy(args.length > 0 ? ', ' : '', '(', ctx.options.twoBodies));
+      return;
+    }
+    ctx.ed.prefix(node.start, entry === 'callImportedPredicates' ? eitherCopy(call(entry), call('callImported'), ctx.options.twoBodies) : call('callImported'));
     ctx.ed.replaceToken(callee.end, args.length > 0 ? args[0]!.start : node.end, '(', args.length > 0 ? ', ' : '');
   },
 };
