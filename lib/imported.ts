@@ -108,19 +108,14 @@ export function callImported(receiver: unknown, fn: unknown, ...args: unknown[])
   // (the function whose code runs: a bound copy's target where the runtime saw the `bind`)
   let runs: Function = fn;
   let opaque = false;
-  let unseen = false;
-  if (isDeriving()) {
-    if (isOpaque(fn)) {
-      const target = boundTargets.get(fn);
-      if (target !== undefined) runs = target;
-      else opaque = true;
-    }
-    unseen = !opaque && readsTheSameEitherWay(runs);
+  if (isDeriving() && isOpaque(fn)) {
+    const target = boundTargets.get(fn);
+    if (target !== undefined) runs = target;
+    else opaque = true;
   }
-  const rowsBefore = opaque || unseen ? (innermostOpenTape()?.size ?? 0) : 0;
+  const rowsBefore = opaque ? innermostOpenTape()!.size : 0;
   const result: unknown = Reflect.apply(fn, receiver, args);
   if (opaque) calledOpaque(fn, args, result, rowsBefore);
-  else if (unseen) calledUnseen(runs, args, result, rowsBefore);
   if (typeof result === 'number' && result !== result && isDeriving() && !wasRewritten(runs) && args.some(holdsTracedNumber)) {
     const name = runs.name ? `${runs.name}(…)` : 'a function';
     throw new Error(
@@ -241,48 +236,6 @@ function calledOpaque(fn: Function, args: unknown[], result: unknown, rowsBefore
         `whether it was rewritten for differentiation cannot be told), was given a traced number and returned none, recording nothing: ` +
         `if the code behind it was not rewritten, the traced number was an object to it (typeof x === "number" false), and its result may be wrong. ` +
         `Call the function itself rather than a bound copy or a Proxy.`
-      );
-    },
-    FIX,
-  );
-}
-
-const sameEitherWay = new WeakMap<Function, boolean>();
-
-/**
- * Whether `fn`'s text has nothing the rewrite changes (no operator, test or store: `static of(x)
- * { return new Vec(x) }`, `(x) => draw(x)`), so whether its package was rewritten cannot be told
- * from it; not native code, nor one of the library's own (a stand-in's method, a swapped-in global).
- */
-function readsTheSameEitherWay(fn: Function): boolean {
-  let known = sameEitherWay.get(fn);
-  if (known === undefined) {
-    known = !isNativeCode(fn) && !wasRewritten(fn) && !isStandInMethod(fn) && !isSwappedIn(fn) && !mayNeedRewrite(Function.prototype.toString.call(fn));
-    sameEitherWay.set(fn, known);
-  }
-  return known;
-}
-
-/**
- * `fn`, whose text reads the same rewritten or not (see {@link readsTheSameEitherWay}), was given a
- * traced number itself and neither recorded anything nor returned a traced number: it passed the
- * number to code that dropped it, perhaps its package's code that was not rewritten and looked at
- * it as an object (`Vec.of(x).x + x` with a constructor testing `typeof x === 'number'`: 1 where
- * it is 2, with no word). A doubt: a rewritten function that ignores its argument looks the same.
- */
-function calledUnseen(fn: Function, args: unknown[], result: unknown, rowsBefore: number): void {
-  const tape = innermostOpenTape();
-  if (tape === undefined || tape.size !== rowsBefore || holdsTracedNumber(result)) return;
-  if (!args.some((a) => isTraced(a) && a.tracedTape.active)) return;
-  const { id, name } = said(fn);
-  doubt(
-    `imported function ${id}`,
-    () => {
-      const where = callerLine(new Error().stack);
-      return (
-        `${name}${where ? ` called at ${where}` : ''}, code that reads the same rewritten for differentiation or not (so whether its package was rewritten cannot be told), ` +
-        `was given a traced number and returned none, recording nothing: if it passed the number to code that was not rewritten (a package left out of include?), ` +
-        `the traced number was an object to that code (typeof x === "number" false), and its result may be wrong.`
       );
     },
     FIX,
