@@ -86,7 +86,8 @@ function importedCallee(node: Node, ctx: RewriteContext): { callee: Node; receiv
   if (!detached && isBindOfImported(callee, ctx)) return { callee, receiver: 'void 0' };
   if (detached) return null;
   if (isMadeByImport(callee, ctx)) return { callee, receiver: 'void 0', tracedOnly: true };
-  if (callee.type === 'MemberExpression' && !callee.optional && isMadeByImport(callee.object as Node, ctx)) return { callee, receiver: (callee.object as acorn.Identifier).name, tracedOnly: true };
+  // (not its `bind`, which rewriteBindNoted sends through the runtime in both copies: a bound copy is made where no differentiation runs)
+  if (callee.type === 'MemberExpression' && !callee.optional && memberName(callee) !== 'bind' && isMadeByImport(callee.object as Node, ctx)) return { callee, receiver: (callee.object as acorn.Identifier).name, tracedOnly: true };
   return null;
 }
 
