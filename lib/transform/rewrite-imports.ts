@@ -40,7 +40,7 @@ function importedSource(node: acorn.Identifier, ctx: RewriteContext): string | n
   const imported = importsOf(ctx.ancestors[0]!).get(node.name);
   if (imported !== undefined) return imported.source;
   const bound = constBinding(node, ctx);
-  if (bound === null) return null;
+  if (bound === null) return thenParameterSource(node, ctx);
   const init = bound.init;
   // (`req('./helper.cjs')` with `const req = createRequire(import.meta.url)` where the function is)
   if (init.type === 'CallExpression' && init.callee.type === 'Identifier' && init.arguments.length === 1) {
@@ -48,6 +48,23 @@ function importedSource(node: acorn.Identifier, ctx: RewriteContext): string | n
     if (maker !== null && maker.key === null && isCreateRequire(maker.init)) return loadedSource(init, new Set([init.callee.name]));
   }
   return loadedSource(init);
+}
+
+/**
+ * The module `import('m').then((ns) => …)` or `.then(({ sq }) => …)` loads, where `node` is a name
+ * that first parameter binds (its calls went unchecked, as `await import('m')`'s did), or null.
+ */
+function thenParameterSource(node: acorn.Identifier, ctx: RewriteContext): string | null {
+  const owner = ctx.scope.bindingOwner(node);
+  if (owner === null || !isFunction(owner) || ctx.scope.assignedNames.has(node.name)) return null;
+  const [first] = owner.params;
+  const binds = first?.type === 'Identifier' ? first.name === node.name : first?.type === 'ObjectPattern' && first.properties.some((p) => p.type === 'Property' && p.value.type === 'Identifier' && p.value.name === node.name);
+  if (!binds) return null;
+  const at = ctx.ancestors.indexOf(owner);
+  const call = at > 0 ? ctx.ancestors[at - 1]! : undefined;
+  if (call?.type !== 'CallExpression' || call.arguments[0] !== owner || call.callee.type !== 'MemberExpression' || memberName(call.callee) !== 'then') return null;
+  const loaded = call.callee.object as Node;
+  return loaded.type === 'ImportExpression' && loaded.source.type === 'Literal' && typeof loaded.source.value === 'string' ? loaded.source.value : null;
 }
 
 /**

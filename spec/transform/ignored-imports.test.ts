@@ -27,7 +27,7 @@ describe('a relative import of a file marked @zygote-ignore', () => {
   });
 
   // (each was 1 at 2, with no word, where it is 5: the check applied to a direct import of the file only)
-  it('is checked also when a barrel passes it on, or await import loads it', async () => {
+  it('is checked also when a barrel passes it on, or await import (or import(…).then) loads it', async () => {
     configure({ strict: true });
     const said = /zygote-ts \(strict\): sq\(…\) called at/;
     expect(() => gradient((x: number) => sqPassedOn(x) + x, 2)).toThrow(said);
@@ -36,6 +36,10 @@ describe('a relative import of a file marked @zygote-ignore', () => {
     expect(() => gradient((x: number) => sqLoaded(x) + x, 2)).toThrow(said);
     const loaded = await import('../fixtures/transform/ignored-helper.mjs');
     expect(() => gradient((x: number) => loaded.sq(x) + x, 2)).toThrow(said);
+    const throughThen = await import('../fixtures/transform/ignored-helper.mjs').then((m) => () => gradient((x: number) => m.sq(x) + x, 2));
+    expect(throughThen).toThrow(said);
+    const destructuredThen = await import('../fixtures/transform/ignored-helper.mjs').then(({ sq: sqThen }) => () => gradient((x: number) => sqThen(x) + x, 2));
+    expect(destructuredThen).toThrow(said);
     // (the barrel's own functions are rewritten: no word, for a constant's neither)
     expect(gradient((x: number) => own(x) + three(x) + x, 2)).toEqual([5]);
     expect(sqPassedOn(2) + square(2) + sqLoaded(2) + own(2) + three(2)).toBe(19);
