@@ -69,8 +69,8 @@ function scalars() {
     if (m.resultOnly != null) floors.push(`${w.id}: making the gradient's objects alone takes ${formatMs(m.resultOnly)} ms (${ratio(m.resultOnly)})`);
   }
   console.log('\nideal eager tape: bench/ideal-tape.js, the same tape hand-inlined with no generality — a floor for eager taping.');
-  console.log('compileGradient: measured in its own fresh process. Its first call records f (and returns the values computed while recording);');
-  console.log('the second generates the code (array code is generated at once). W2 compiled takes the array (one gradient array), as jax-js does.');
+  console.log('compileGradient: measured in its own fresh process. Its first call records f (and returns the gradient swept from the tape it recorded);');
+  console.log('the second writes its reverse pass and generates the code (array code is generated at once). W2 compiled takes the array (one gradient array), as jax-js does.');
   console.log('For scale (../shared/peers, same machine): tf.grad on W1 takes 17–20 ms (~7000× plain); jax-js jit(grad) 4.7× after a 1.4 s first call.');
   console.log(`Compiled targets: ${verdicts.join('; ')}.`);
   if (floors.length > 0) console.log(`Floor of any gradient of that shape (bench/workload.js resultOnly): ${floors.join('; ')}.`);
