@@ -233,19 +233,23 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
   if (thrown !== null) throw thrown.error;
   if (writtenBack !== null) return { path: null, gradient: valuesOf(grads), abandoned: writtenBack };
   if (program.abandoned !== null) return { path: null, gradient: grads, abandoned: `${program.abandoned}: f runs uncompiled` };
+  // (the gradient as symbolic numbers, once the reverse pass is written; an Uncompilable where it could not be)
+  let written: unknown = unwritten === null ? grads : null;
+  if (unwritten === null) program.finish();
   const generate = (): GeneratedPath => {
-    let symbolicGrads = grads;
-    if (unwritten !== null) {
-      const { tape, output, wanted } = unwritten;
-      unwritten = null;
+    if (written instanceof Uncompilable) throw written;
+    if (written === null) {
+      const { tape, output, wanted } = unwritten!;
+      // (written once: a pass half written by a call that threw is not written again on top)
+      written = new Uncompilable('writing the reverse pass failed: f runs uncompiled');
       const cotangents = program.appendAfterClose(() => writeSweep(program, recorder, tape, output, wanted));
       tape.release();
       // (past the budget: this call and later ones run uncompiled, saying why)
-      if (cotangents === null) throw new Uncompilable(`${program.abandoned ?? 'the reverse pass could not be written'}: f runs uncompiled`);
-      symbolicGrads = gradientsOf!(cotangents);
+      if (cotangents === null) throw (written = new Uncompilable(`${program.abandoned ?? 'the reverse pass could not be written'}: f runs uncompiled`));
+      written = gradientsOf!(cotangents);
+      program.finish();
     }
-    program.finish();
-    return generatePath(f, program, symbolic, symbolicGrads, symbolicLeaves(symbolicGrads), fuse);
+    return generatePath(f, program, symbolic, written, symbolicLeaves(written), fuse);
   };
   let generated: GeneratedPath | null = null;
   const path: Path = {
