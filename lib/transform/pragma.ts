@@ -25,9 +25,18 @@ function skipTrivia(code: string, at: number, comments: string[]): number {
   }
 }
 
-/** Whether a comment before the file's first token says `@zygote-ignore`. */
+/**
+ * Whether a comment before the file's first token says `@zygote-ignore`: a line comment that
+ * starts with it (`// @zygote-ignore (why)`), or a line of a block comment that does
+ * (`/** @zygote-ignore *\/`, a JSDoc tag). A comment that only mentions it (`// files marked
+ * @zygote-ignore are …`) does not: such a header left its whole file unrewritten, and every
+ * gradient through it was followed only where the runtime could see a traced number escape.
+ */
 export function hasIgnorePragma(code: string): boolean {
   const comments: string[] = [];
   skipTrivia(code, 0, comments);
-  return comments.some((c) => c.includes(IGNORE_PRAGMA));
+  return comments.some((c) => c.split(/[\n\r\u2028\u2029]/).some((line) => PRAGMA_LINE.test(line)));
 }
+
+/** A comment's line that begins (after `//`, `/*`, `*` and spaces) with the pragma, then no more of a name. */
+const PRAGMA_LINE = new RegExp(`^\\s*(?:\\/\\/|\\/\\*+|\\*)?\\s*${IGNORE_PRAGMA}(?![\\w-])`);

@@ -235,6 +235,14 @@ describe('prologue and skips', () => {
     expect(transform(ignored)).toEqual({ code: ignored, map: null, changed: false });
     const later = 'export const f = (x) => x * x; // @zygote-ignore';
     expect(transform(later).changed).toBe(true);
+    // (the pragma is a comment that starts with it, or a block comment's line, as a JSDoc tag:
+    // a header that only mentions it left its whole file unrewritten, its gradients unfollowed)
+    for (const marked of ['/** @zygote-ignore */\n', '/*\n * Reference loops.\n * @zygote-ignore\n */\n', '// @zygote-ignore — plain arithmetic\n', '#!/usr/bin/env node\n//@zygote-ignore\n']) {
+      expect(transform(`${marked}export const f = (x) => x * x;`).changed).toBe(false);
+    }
+    for (const mentioned of ['// Files marked @zygote-ignore are left as written; this one is not.\n', '/* see @zygote-ignore in the README */\n', '// @zygote-ignored: an old spelling\n']) {
+      expect(transform(`${mentioned}export const f = (x) => x * x;`).changed).toBe(true);
+    }
     expect(transform('export const s = "x"; f(a, b);')).toEqual({ code: 'export const s = "x"; f(a, b);', map: null, changed: false });
   });
 
