@@ -127,12 +127,8 @@ function aliasedGlobal(node: Node, ctx: RewriteContext): string | null {
  */
 function isObjectIsAliasCall(node: Node, ctx: RewriteContext): node is acorn.CallExpression {
   if (node.type !== 'CallExpression' || node.optional || node.callee.type !== 'Identifier' || !comparesStored(node, ctx)) return false;
-  const bound = constBinding(node.callee as Node, ctx);
-  if (bound === null) return false;
-  const isObject = (n: Node) => isGlobalReference(n, 'Object', ctx) || isGlobalAlias(n, 'Object', ctx);
-  if (bound.key !== null) return bound.key === 'is' && isObject(bound.init);
-  const init = bound.init;
-  return init.type === 'MemberExpression' && !init.optional && memberName(init) === 'is' && isObject(init.object as Node);
+  const member = memberValue(node.callee as Node, ctx);
+  return member !== null && member.key === 'is' && (isGlobalReference(member.object, 'Object', ctx) || isGlobalAlias(member.object, 'Object', ctx));
 }
 
 /** `is(t, cachedT)` → `(0, __zy.objectIsStoredVia)(void 0, is, t, cachedT)` (see {@link isObjectIsAliasCall}); a plain copy as written. */
@@ -230,9 +226,8 @@ export const keyOpener = (node: acorn.MemberExpression): string => (node.compute
 
 /** Whether `node` is `E.m` or `E['m']` (no optional link, no `super`) with `m` one of `names`. */
 export function isMemberNamed(node: Node, names: ReadonlySet<string>): node is acorn.MemberExpression {
-  if (node.type !== 'MemberExpression' || node.optional || node.object.type === 'Super' || hasOptionalLink(node.object as Node)) return false;
-  const name = memberName(node);
-  return name !== null && names.has(name);
+  const member = plainMember(node);
+  return member !== null && names.has(member.key);
 }
 
 
@@ -288,10 +283,27 @@ function isSearchMethod(node: Node, ctx: RewriteContext): boolean {
 
 /** A method of one of `names` as a value: `E.m`, or a name bound once to one (`const { push } = Array.prototype`, `const push = [].push`). */
 function isMethodValue(node: Node, names: ReadonlySet<string>, ctx: RewriteContext): boolean {
-  if (isMemberNamed(node, names)) return true;
+  const member = memberValue(node, ctx);
+  return member !== null && names.has(member.key);
+}
+
+/**
+ * The object and key of a member read as a value: `E.key`, or a name bound once to one
+ * (`const { key } = E`, `const k = E.key`); null for anything else.
+ */
+function memberValue(node: Node, ctx: RewriteContext): { object: Node; key: string } | null {
+  const direct = plainMember(node);
+  if (direct !== null) return direct;
   const bound = constBinding(node, ctx);
-  if (bound === null) return false;
-  return bound.key !== null ? names.has(bound.key) : isMemberNamed(bound.init, names);
+  if (bound === null) return null;
+  return bound.key !== null ? { object: bound.init, key: bound.key } : plainMember(bound.init);
+}
+
+/** `E.key` (not optional, not of `super`) as its object and key, or null. */
+function plainMember(node: Node): { object: Node; key: string } | null {
+  if (node.type !== 'MemberExpression' || node.optional || node.object.type === 'Super' || hasOptionalLink(node.object as Node)) return null;
+  const key = memberName(node);
+  return key === null ? null : { object: node.object as Node, key };
 }
 
 /**
@@ -358,11 +370,8 @@ function isTypedArrayPrototype(node: Node, ctx: RewriteContext): boolean {
  * (`const { map } = Float32Array.prototype`, `const at = Float64Array.prototype.at`).
  */
 function isTypedArrayMethod(node: Node, ctx: RewriteContext): boolean {
-  if (isMemberNamed(node, TYPED_ARRAY_METHODS)) return isTypedArrayPrototype(node.object as Node, ctx);
-  const bound = constBinding(node, ctx);
-  if (bound === null) return false;
-  if (bound.key !== null) return TYPED_ARRAY_METHODS.has(bound.key) && isTypedArrayPrototype(bound.init, ctx);
-  return isMemberNamed(bound.init, TYPED_ARRAY_METHODS) && isTypedArrayPrototype(bound.init.object as Node, ctx);
+  const member = memberValue(node, ctx);
+  return member !== null && TYPED_ARRAY_METHODS.has(member.key) && isTypedArrayPrototype(member.object, ctx);
 }
 
 const ITERATOR_NEXT: ReadonlySet<string> = new Set(['next']);
@@ -501,12 +510,9 @@ function skippingCall(node: Node): acorn.CallExpression | null {
  */
 function isGroupByByName(node: Node, ctx: RewriteContext): boolean {
   if (node.type !== 'CallExpression' || node.optional || node.callee.type !== 'Identifier') return false;
-  const bound = constBinding(node.callee as Node, ctx);
-  if (bound === null) return false;
-  if (bound.key !== null) return bound.key === 'groupBy' && isMapGlobal(bound.init, ctx);
-  return bound.init.type === 'MemberExpression' && !bound.init.optional && memberName(bound.init) === 'groupBy' && isMapGlobal(bound.init.object as Node, ctx);
+  const member = memberValue(node.callee as Node, ctx);
+  return member !== null && member.key === 'groupBy' && (isGlobalReference(member.object, 'Map', ctx) || isGlobalAlias(member.object, 'Map', ctx));
 }
-const isMapGlobal = (node: Node, ctx: RewriteContext): boolean => isGlobalReference(node, 'Map', ctx) || isGlobalAlias(node, 'Map', ctx);
 
 export const rewriteSearchCall: Rewriter = {
   name: 'search-call',
