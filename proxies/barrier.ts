@@ -57,7 +57,7 @@ export function touchNew<R>(container: unknown, result: R, key?: string | number
  */
 export function patternTarget<T>(o: T): T {
   noteStore(o);
-  if (ArrayBuffer.isView(o) && storesNoted() && !(o instanceof DataView) && !isIntegerArray(o)) return checkedTypedTarget(o) as T;
+  if (storesNoted() && ArrayBuffer.isView(o) && !(o instanceof DataView) && !isIntegerArray(o)) return checkedTypedTarget(o) as T;
   return o;
 }
 
