@@ -6,6 +6,7 @@ import type { Tape } from './core/tape.js';
 import { isTraced, primal } from './core/traced.js';
 import { isNDArray } from './ndarray.js';
 import { took } from './coercion.js';
+import { beginCatches, caughtByF, endCatches } from './caught.js';
 import { doubt, suspect, warnAboutEscapes } from './escapes.js';
 import { WrappedArguments } from '../proxies/arguments.js';
 import { MarkedParams } from '../proxies/params.js';
@@ -69,7 +70,15 @@ export function trace<A extends unknown[], R>(
       for (const { said, fix } of wrapped.constantNumbers) doubt(`constant-numbers ${said}`, said, fix);
     }
     options.forward?.wrapped?.(tape);
-    const output = f(...(wrapped.values as A));
+    beginCatches();
+    let output: unknown;
+    let swallowed: Error | null;
+    try {
+      output = f(...(wrapped.values as A));
+    } finally {
+      swallowed = endCatches();
+    }
+    if (swallowed !== null) throw caughtByF(swallowed);
     // (forgotten when the tape closes)
     const texts = textsNotReadBack(tape);
     const equalities = equalitiesHeldOn(tape);

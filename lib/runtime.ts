@@ -19,6 +19,7 @@ import { bindNoted, callImported, constructImported, importedFunction, wasRewrit
 import { isTraced, primal } from './core/traced.js';
 import { addAt, arrayOf, readElement } from '../rules/arrays/shape.js';
 import * as escapes from './escapes.js';
+import { caught } from './caught.js';
 import { copies } from './core/foreign.js';
 import { calledAsInstalled, takenApart } from '../rules/as-installed.js';
 
@@ -152,6 +153,7 @@ export const __zy = Object.freeze({
   callComputed: coercion.callComputed,
   test: coercion.test,
   took: coercion.took,
+  caught,
   typeOf: coercion.typeOf,
   constructed: coercion.constructed,
   typeOfGlobal: coercion.typeOfGlobal,

@@ -77,6 +77,11 @@ export interface Rewriter {
   readonly types: readonly Node['type'][];
   test(node: Node, ctx: RewriteContext): boolean;
   rewrite(node: Node, ctx: RewriteContext): void;
+  /**
+   * Its edits are alike in both copies of a function and do not count as the function's
+   * rewrite: alone, they give it no second body (two-bodies.ts).
+   */
+  readonly uncounted?: boolean;
 }
 
 export function parentOf(ctx: RewriteContext, depth = 1): Node | undefined {

@@ -115,8 +115,11 @@ const TEST_REACH = 200;
 /** What comes right before an operation in a branch of a test: `? … : R.op(`, `&& R.op(`, `: (t = R.numeric(`. */
 const AFTER_TEST = /(?:[?:(,=]|&&)\s*$/;
 
-/** The unminified sign: `__zy` (or a bundler's `__zy2`) followed by a dot. */
-const RUNTIME_NAME = /(?<![\w$])__zy\d*\s*\./;
+/**
+ * The unminified sign: `__zy` (or a bundler's `__zy2`) followed by a dot, but for a catch
+ * clause's `__zy.caught` (rewrite-catch.ts), which code needing no rewrite has too.
+ */
+const RUNTIME_NAME = /(?<![\w$])__zy\d*\s*\.(?!\s*caught(?![\w$]))/;
 
 /** The test that picks a function's copy (two-bodies.ts): `R.tapes.openTapes`, all a twinned function's own code has. */
 const BODY_TEST = new RegExp(`(?<![\\w$.])${IDENTIFIER}\\s*\\.\\s*tapes\\s*\\.\\s*openTapes(?![\\w$])`);

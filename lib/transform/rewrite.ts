@@ -38,6 +38,7 @@ import { rewriteFieldInitializer, rewritePrivateFieldInitializer, rewriteMemberS
 import { rewriteArrowSuperCall, rewriteArrowThis, rewriteConstructorResult, rewriteInstanceAlias, rewriteInstanceBind } from './rewrite-this.js';
 import { rewriteLogical, rewriteSwitch, rewriteTests } from './rewrite-truthiness.js';
 import { numbersIntoLoop } from './rewrite-loops.js';
+import { rewriteCatchClause } from './rewrite-catch.js';
 import { noteOuterWrite } from './rewrite-outer-writes.js';
 import { analyzeScopes, type ScopeInfo } from './scope.js';
 import { Temporaries, type TargetKind } from './temporaries.js';
@@ -113,6 +114,7 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteInstanceAlias,
   rewriteConstructorResult,
   rewriteBindNoted,
+  rewriteCatchClause,
 ];
 
 const BY_TYPE = new Map<string, readonly Rewriter[]>();
@@ -196,7 +198,9 @@ export function rewriteProgram(code: string, parsed: Parsed, options: RewriteOpt
     for (const r of rewritersOf(node.type)) {
       if (r.test(node, ctx)) {
         temps.enterSite(node, ancestors.length);
+        const counted = ed.edits;
         r.rewrite(node, ctx);
+        if (r.uncounted) ed.edits = counted;
         break;
       }
     }

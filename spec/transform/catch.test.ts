@@ -1,0 +1,131 @@
+// A catch clause of rewritten code hands its error to the runtime (lib/caught.ts): where f
+// caught one of the library's own errors (a value it cannot follow) and went on, the
+// differentiation throws that error when f returns, instead of the gradient of a path plain
+// JavaScript would not take. Catch clauses keep their meaning otherwise.
+import { describe, expect, it } from 'vitest';
+import { runInThisContext } from 'node:vm';
+import { gradient, withgradient } from 'zygote-ts';
+import { transform } from '../../lib/transform/index.js';
+import { isRewritten } from '../../lib/transform/recognize.js';
+
+const asLoaded = (src: string): ((x: number) => number) =>
+  runInThisContext(transform(`(${src})`, { runtime: { kind: 'global' }, sourceType: 'script', twoBodies: true, sourceMap: false }).code) as (x: number) => number;
+
+describe('a library error that f catches stops the differentiation', () => {
+  // (each gave the catch's gradient with no word: v.setFloat64 in a try whose catch returns 3x
+  // gave 9 and [3], where JavaScript computes 6 and the derivative is 2)
+  const storesIntoDataView = (x: number) => {
+    try {
+      const v = new DataView(new ArrayBuffer(8));
+      v.setFloat64(0, x);
+      return v.getFloat64(0) * 2;
+    } catch {
+      return 3 * x;
+    }
+  };
+  const atomicsWithBinding = (x: number) => {
+    try {
+      return Atomics.add(new Int32Array(2), 0, x) + x;
+    } catch (e) {
+      return 3 * x + (e instanceof Error ? 0 : 1);
+    }
+  };
+  const takenApart = (x: number) => {
+    try {
+      new DataView(new ArrayBuffer(8)).setFloat32(0, x);
+      return x;
+    } catch ({ message }: any) {
+      return String(message).length > 0 ? 3 * x : x;
+    }
+  };
+
+  it.each([
+    ['catch { }', storesIntoDataView, 'DataView.setFloat64'],
+    ['catch (e) { }', atomicsWithBinding, 'Atomics.add'],
+    ['catch ({ message }) { }', takenApart, 'DataView.setFloat32'],
+  ])('%s', (_, f, what) => {
+    expect(f(3)).not.toBe(3 * 3); // (plain JavaScript does not throw there)
+    let thrown: unknown;
+    try {
+      gradient(f, 3);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(TypeError);
+    expect((thrown as Error).message).toContain(what);
+    expect((thrown as Error).message).toContain('f caught this error and went on');
+    expect(((thrown as Error).cause as Error).message.startsWith('zygote-ts')).toBe(true);
+  });
+
+  it('also one an inner differentiation threw, caught by the outer f', () => {
+    const outer = (y: number) => {
+      try {
+        return gradient((x: number) => storesIntoDataView(x) * y, 2)[0]!;
+      } catch {
+        return y;
+      }
+    };
+    expect(() => gradient(outer, 3)).toThrow(/DataView\.setFloat64.*f caught this error/);
+  });
+
+  it('a library error f lets through, or throws again, reaches the caller as it was', () => {
+    const rethrows = (x: number) => {
+      try {
+        new DataView(new ArrayBuffer(8)).setFloat64(0, x);
+        return x;
+      } catch (e) {
+        throw e;
+      }
+    };
+    expect(() => gradient(rethrows, 3)).toThrow(/^zygote-ts: a traced number was given to DataView\.setFloat64/);
+    expect(() => gradient(rethrows, 3)).not.toThrow(/f caught/);
+  });
+
+  it("f's own errors, caught, keep their meaning", () => {
+    const f = (x: number) => {
+      let s = 0;
+      try {
+        if (x > 1) throw new RangeError('too far');
+        s = x;
+      } catch (e) {
+        s = (e as Error).message.length * x;
+      } finally {
+        s += x * x;
+      }
+      try {
+        JSON.parse('{');
+      } catch ({ name }: any) {
+        s += name === 'SyntaxError' ? x : 0;
+      }
+      return s;
+    };
+    const { val, grad } = withgradient(f, 3);
+    expect(val).toBe(f(3));
+    expect(grad[0]).toBeCloseTo(7 + 6 + 1, 10);
+  });
+
+  it('after the error, the next differentiation runs as usual', () => {
+    expect(() => gradient(storesIntoDataView, 3)).toThrow();
+    expect(gradient((x: number) => x * x, 3)).toEqual([6]);
+  });
+});
+
+describe('the rewrite of catch clauses', () => {
+  it('binds what each form binds, a pattern with its defaults rewritten', () => {
+    const src = `(x) => { let s = 0; try { throw { code: 2 } } catch ({ code, extra = x * 3 }) { s += code * extra } try { throw 5 } catch (e) { s += e * x } try { null.f() } catch { s += x } return s }`;
+    const plain = runInThisContext(`(${src})`) as (x: number) => number;
+    const rewritten = asLoaded(src);
+    expect(rewritten(1.5)).toBe(plain(1.5));
+    const { val, grad } = withgradient(rewritten, 1.5);
+    expect(val).toBe(plain(1.5));
+    expect(grad[0]).toBeCloseTo(6 + 5 + 1, 10);
+  });
+
+  it('is no rewrite of its own: a function whose only change is a catch clause keeps one body and needs no rewrite', () => {
+    const src = 'function only(a) { try { return a() } catch { return null } }';
+    const out = transform(src, { runtime: { kind: 'global' }, sourceType: 'script', twoBodies: true, sourceMap: false }).code;
+    expect(out).toContain('__zy.caught');
+    expect(out).not.toContain('openTapes');
+    expect(isRewritten(out.slice(out.indexOf('function only')))).toBe(false);
+  });
+});
