@@ -46,17 +46,20 @@ export function objectDefineProperty<T>(target: T, key: PropertyKey, descriptor:
 /**
  * `Object.setPrototypeOf(o, proto)` and `Reflect.setPrototypeOf(o, proto)`: `o` noted as written
  * when `proto` is an object, whose traced numbers f reads through `o` (the clean-up walks a
- * noted object's prototype, proxies/cleanup.ts).
+ * noted object's prototype, proxies/cleanup.ts). A traced number as `proto` is its number,
+ * which the built-ins refuse as JavaScript does (`Object.setPrototypeOf({}, x)` made the traced
+ * number the prototype, and the clean-up's write of its number back threw after f, outside
+ * f's try/catch).
  */
 export function objectSetPrototypeOf<T>(target: T, proto: object | null): T {
   // (a number is left as it is: the built-in only checks `proto`)
-  if (isTraced(target)) return (Object.setPrototypeOf(primal(target), proto), target);
-  const done = Object.setPrototypeOf(target, proto) as T;
+  if (isTraced(target)) return (Object.setPrototypeOf(primal(target), storeTarget(proto)), target);
+  const done = Object.setPrototypeOf(target, storeTarget(proto)) as T;
   return typeof proto === 'object' && proto !== null ? touch(target, done) : done;
 }
 
 export function reflectSetPrototypeOf(target: object, proto: object | null): boolean {
-  const done = Reflect.setPrototypeOf(storeTarget(target), proto);
+  const done = Reflect.setPrototypeOf(storeTarget(target), storeTarget(proto));
   return typeof proto === 'object' && proto !== null ? touch(target, done) : done;
 }
 

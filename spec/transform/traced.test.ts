@@ -71,6 +71,9 @@ const cases: Case[] = [
   // (a traced number is an object to `new`: `new Rect(x)` gave the number itself, not the
   // instance, so `r.w` was undefined and f returned NaN with no report)
   { name: 'a constructor that returns a number: function Rect(w) { this.w = w; return w * 2 }, a class constructor, a method called as one', at: 3.2, f: `(x) => { function Rect(w) { this.w = w; return w * 2 } const Sq = function (s) { this.s = s; if (s > 9) return 0; return this.s * s }; class C { constructor(a) { this.a = a; return a * 1 } } class D extends C { constructor(a) { super(a * 3) } } const area = function () { return this.w * 2 }; return new Rect(x).w * x + new Sq(x).s + new C(x).a * x + new D(x).a + area.call({ w: x }) + Rect(x) + (new area() instanceof area ? 1 : 0) }` },
+  // (the traced number became the prototype, with no TypeError in f's try; the clean-up's write
+  // of its number back threw after f, outside the try)
+  { name: 'a traced number as a prototype is refused as its number is: Object.setPrototypeOf({}, x), Reflect.setPrototypeOf', at: 3.2, f: `(x) => { let s = x; try { Object.setPrototypeOf({}, x) } catch (e) { s += 2 * x } try { Reflect.setPrototypeOf({}, x * 1) } catch { s += 3 * x } return s }` },
 ];
 
 const h = 1e-6;
