@@ -71,8 +71,10 @@ export function withgradient(f: (...args: any[]) => number, ...args: unknown[]):
  * @example
  * densegradient((p: { a: number; b: number }) => p.a * 2, { a: 1, b: 5 }); // [{ a: 2, b: 0 }]
  */
-export function densegradient<A extends unknown[]>(f: (...args: A) => number, ...args: A): DenseGradients<A> {
-  return denseGradientFor('densegradient', f, args) as DenseGradients<A>;
+export function densegradient(f: () => number, ps: Params): Grads;
+export function densegradient<A extends unknown[]>(f: (...args: A) => number, ...args: A): DenseGradients<A>;
+export function densegradient(f: (...args: any[]) => number, ...args: unknown[]): unknown {
+  return denseGradientFor('densegradient', f, args);
 }
 
 /** `densegradient`, its errors named for the caller's API (hessian's inner gradient). */
@@ -128,7 +130,7 @@ function checkNumberArgument(x: unknown, what: string, instead: string): void {
  */
 export function hessian(f: (x: number) => number, x: number): number;
 export function hessian(f: (x: NDArray) => number, x: NDArray): NDArray;
-export function hessian(f: (x: number[]) => number, x: number[]): number[][];
+export function hessian<X extends readonly number[]>(f: (x: X) => number, x: X): number[][];
 export function hessian(f: (x: any) => number, x: unknown): unknown {
   const g = checkedFunction(f, 'hessian');
   refuseMoreArguments(g, arguments.length, 2, 'hessian(f, x) takes one x', 'hessian(([x, y]) => f(x, y), [x, y]) for the Hessian in all of them');

@@ -1,26 +1,43 @@
 // The types of gradients: computed from the argument's type, so editors complete them.
 
-import type { NDArray, Nested } from './ndarray.js';
+import type { IntegerArray, NDArray, Nested } from './ndarray.js';
 
 type AnyFunction = (...args: never[]) => unknown;
+
+/**
+ * What a gradient gives `null` for, whatever it holds: no derivative (integer typed arrays
+ * hold constants; dates and regular expressions pass to f as they are).
+ */
+type Constant = bigint | string | boolean | symbol | null | undefined | AnyFunction | IntegerArray | BigInt64Array | BigUint64Array | Date | RegExp;
+
+/**
+ * An array argument's gradient: an NDArray for an NDArray (a subclass's too: the gradient
+ * is a plain NDArray), a typed array of the kind for a Float64Array or Float32Array (a
+ * subclass's too, `class Vec3 extends Float64Array`: the gradient is a Float64Array).
+ */
+type ArrayGrad<T> = T extends NDArray ? NDArray : T extends Float64Array<infer B> ? Float64Array<B> : T extends Float32Array<infer B> ? Float32Array<B> : never;
 
 /**
  * The gradient of a value of type `T`, in `T`'s shape: a number for a number; for a
  * record or class instance, an object with its (non-method) fields, each `null` where no
  * path leads to it; an array for an array (numbers dense, 0 where no path); a Map with
- * the same keys for a Map; a Map from member to gradient for a Set; a typed array of its
- * class for a Float64Array or Float32Array; `null` for what has
- * no derivative (strings, booleans, functions).
+ * the same keys for a Map; a Map from member to gradient for a Set; an NDArray for an
+ * NDArray and a Float64Array (Float32Array) for one, also for a subclass's instance;
+ * `null` for what has no derivative (strings, booleans, functions, integer typed arrays,
+ * dates); `any` for `any`. (A getter looks like a field to TypeScript: its key is in the
+ * type, but not in the gradient, which has data fields only.)
  *
  * @example
  * class Point { constructor(public x: number, public y: number) {} }
  * type G = Grad<Point>; // { x: number | null; y: number | null }
  */
-export type Grad<T> = T extends number
+export type Grad<T> = 0 extends 1 & T
+  ? any // (an argument typed `any` has a gradient typed `any`)
+  : T extends number
   ? number
   : T extends NDArray | Float64Array | Float32Array
-    ? T
-    : T extends bigint | string | boolean | symbol | null | undefined | AnyFunction
+    ? ArrayGrad<T>
+    : T extends Constant
     ? null
     : T extends ReadonlyMap<infer K, infer V>
       ? Map<K, Grad<V> | null>
@@ -45,11 +62,13 @@ type GradKey<T, K extends keyof T> = K extends symbol ? never : T[K] extends Any
  * @example
  * type G = DenseGrad<{ w: number[]; b: number; name: string }>; // { w: number[]; b: number; name: null }
  */
-export type DenseGrad<T> = T extends number
+export type DenseGrad<T> = 0 extends 1 & T
+  ? any
+  : T extends number
   ? number
   : T extends NDArray | Float64Array | Float32Array
-    ? T
-    : T extends bigint | string | boolean | symbol | null | undefined | AnyFunction
+    ? ArrayGrad<T>
+    : T extends Constant
       ? null
       : T extends ReadonlyMap<infer K, infer V>
         ? Map<K, DenseGrad<V>>
@@ -68,7 +87,7 @@ export type DenseGradients<A extends readonly unknown[]> = { -readonly [K in key
 export type Gradients<A extends readonly unknown[]> = { -readonly [K in keyof A]: Grad<A[K]> | null };
 
 /** The pullback (back-propagator): maps an output cotangent (a number, or an array of the output's shape) to the arguments' gradients. */
-export type Back<A extends readonly unknown[]> = (dy?: number | NDArray | Nested) => Gradients<A>;
+export type Back<A extends readonly unknown[]> = (dy?: number | NDArray | Nested | Float64Array | Float32Array) => Gradients<A>;
 
 /**
  * For each argument, one entry per output of f (a Jacobian row): a number for a number
@@ -85,11 +104,13 @@ export type Jacobians<A extends readonly unknown[]> = {
  * anywhere for "not perturbed". A record's keys are optional in the type — a getter looks
  * like a field to TypeScript — but every field holding numbers needs one (an error says which).
  */
-export type Tangent<T> = T extends number
+export type Tangent<T> = 0 extends 1 & T
+  ? any
+  : T extends number
   ? number
   : T extends NDArray | Float64Array | Float32Array
-    ? T | Nested | ArrayLike<number>
-    : T extends bigint | string | boolean | symbol | null | undefined | AnyFunction
+    ? ArrayGrad<T> | Nested | ArrayLike<number>
+    : T extends Constant
       ? null
       : T extends ReadonlyMap<infer K, infer V>
         ? Map<K, Tangent<V> | null>

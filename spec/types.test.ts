@@ -8,6 +8,8 @@ import {
   array,
   densegradient,
   gradient,
+  hessian,
+  jvp,
   Grads,
   jacobian,
   leastSquares,
@@ -42,7 +44,7 @@ describe('types', () => {
   it('pullback, withgradient and jacobian', () => {
     const [y, back] = pullback((x: number) => x * 2, 1);
     expectTypeOf(y).toEqualTypeOf<number>();
-    expectTypeOf(back).parameter(0).toEqualTypeOf<number | NDArray | readonly (number | Nested)[] | undefined>();
+    expectTypeOf(back).parameter(0).toEqualTypeOf<number | NDArray | readonly (number | Nested)[] | Float64Array | Float32Array | undefined>();
     expectTypeOf(withgradient((x: number) => x, 1).grad).toEqualTypeOf<[number | null]>();
     expectTypeOf(jacobian((x: number, s: string) => [x, s.length], 1, 'a')).toEqualTypeOf<[number[], null]>();
   });
@@ -80,6 +82,55 @@ describe('types', () => {
     expectTypeOf(gs).toEqualTypeOf<Grads>();
     expectTypeOf(gs.get(W)).toEqualTypeOf<NDArray | null>();
     expectTypeOf(jacobian((x: NDArray) => x, array([1]))).toEqualTypeOf<[NDArray]>();
+  });
+  it("an array's subclass has its base's gradient: an NDArray, a Float64Array (not the subclass, whose methods it lacks)", () => {
+    class Shaped extends NDArray {
+      rows(): number {
+        return this.shape[0]!;
+      }
+    }
+    class Vec3 extends Float64Array {
+      norm(): number {
+        return Math.hypot(...this);
+      }
+    }
+    const [g] = gradient((a: Shaped) => a.get(0), new Shaped([2], new Float64Array([1, 2])));
+    expectTypeOf(g).toEqualTypeOf<NDArray | null>();
+    expect(g).toBeInstanceOf(NDArray);
+    expect(g).not.toBeInstanceOf(Shaped);
+    const [v] = densegradient((v: Vec3) => v[0]! * v[1]!, Vec3.from([1, 2, 3]) as Vec3);
+    expectTypeOf(v).toEqualTypeOf<Float64Array<ArrayBuffer>>();
+    expect(v.constructor).toBe(Float64Array);
+    expectTypeOf<Grad<{ f: Float32Array }>>().toEqualTypeOf<{ f: Float32Array | null }>();
+    // a tangent of a subclass's argument may be a plain NDArray, as forward mode takes it
+    expect(jvp((a: Shaped) => a.get(1), [new Shaped([2], new Float64Array([1, 2]))], [array([0, 1])])[1]).toBe(1);
+  });
+  it('what holds no derivative is null: integer typed arrays, dates, regular expressions', () => {
+    const g = gradient((a: Int32Array, d: Date, r: RegExp, x: number) => a[0]! * x + (r.test('a') ? d.getTime() : 0), new Int32Array([2]), new Date(0), /a/, 1);
+    expectTypeOf(g).toEqualTypeOf<[null, null, null, number | null]>();
+    expect(g).toEqual([null, null, null, 2]);
+    expectTypeOf<DenseGrad<{ counts: Uint8Array; at: Date; w: number }>>().toEqualTypeOf<{ counts: null; at: null; w: number }>();
+  });
+  it('optional fields, unions with null, Maps and Sets, tuples', () => {
+    expectTypeOf<Grad<{ a?: number; b: number }>>().toEqualTypeOf<{ a?: number | null; b: number | null }>();
+    expectTypeOf<Grad<{ p: Point | null }>>().toEqualTypeOf<{ p: { x: number | null; y: number | null } | null }>();
+    expectTypeOf<Grad<Map<string, number>>>().toEqualTypeOf<Map<string, number | null>>();
+    expectTypeOf<Grad<Set<Point>>>().toEqualTypeOf<Map<Point, { x: number | null; y: number | null } | null>>();
+    expectTypeOf<Grad<readonly [number, number]>>().toEqualTypeOf<[number, number]>();
+    const [m] = gradient((m: Map<string, number>) => m.get('a')! * 2, new Map([['a', 1], ['b', 2]]));
+    expectTypeOf(m).toEqualTypeOf<Map<string, number | null> | null>();
+    expect(m).toEqual(new Map([['a', 2], ['b', null]]));
+  });
+  it('densegradient of Params gives Grads; hessian takes a tuple; back takes a typed array', () => {
+    const W = [1, 2];
+    const gs = densegradient(() => W[0]! * 3, new Params([W]));
+    expectTypeOf(gs).toEqualTypeOf<Grads>();
+    expect(gs.get(W)).toEqual([3, 0]);
+    const h = hessian((v: [number, number]) => v[0] * v[0] * v[1], [2, 3]);
+    expectTypeOf(h).toEqualTypeOf<number[][]>();
+    expect(h).toEqual([[6, 4], [4, 0]]);
+    const [, back] = pullback((a: NDArray) => a, array([1, 2]));
+    expect(back(new Float64Array([1, 3]))[0]!.toArray()).toEqual([1, 3]);
   });
   it('a gradient has no symbol-keyed members (immer marks classes with one)', () => {
     class Drafted {
