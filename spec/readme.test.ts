@@ -1,8 +1,11 @@
 // The README's TypeScript examples, run as they are written there: each ```ts block through
 // the Node loader (dist/ built), in a process of its own, with every line of the form
 // `expression; // value` checked against the value its comment shows (to the digits shown),
-// and `expression; // throws…` checked to throw. A new block must be listed below, to run
-// or to skip with a reason, so an example cannot drift from what the library does.
+// and `expression; // throws…` checked to throw (with the message the ```text block after
+// it shows, where there is one). A line of several statements shows their values in order
+// (`y; back(1); // 6, [3, 2]`), and a value may name its class (`Vec { x: 6 }`, checked;
+// `Fraction 7/2`). A new block must be listed below, to run or to skip with a reason, so
+// an example cannot drift from what the library does.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,6 +44,7 @@ const blocks: { line: string; needs?: string; include?: string; skip?: string; s
 interface Block {
   text: string;
   at: number; // the README line of its first line of code
+  output?: string; // the ```text block right after it: what it prints or throws
 }
 
 function readmeBlocks(): Block[] {
@@ -50,8 +54,15 @@ function readmeBlocks(): Block[] {
     if (lines[i] !== '```ts') continue;
     const start = i + 1;
     while (i + 1 < lines.length && lines[i + 1] !== '```') i++;
-    found.push({ text: lines.slice(start, i + 1).join('\n'), at: start + 1 });
+    const block: Block = { text: lines.slice(start, i + 1).join('\n'), at: start + 1 };
     i++;
+    let next = i + 1;
+    while (next < lines.length && lines[next] === '') next++;
+    if (lines[next] === '```text') {
+      const end = lines.indexOf('```', next + 1);
+      block.output = lines.slice(next + 1, end).join('\n');
+    }
+    found.push(block);
   }
   return found;
 }
@@ -61,6 +72,8 @@ const CHECKED = /^(?!(?:const|let|var|import|export|class|function|type|interfac
 
 /** The value a comment shows, as text that parses (`0.0008 (from 0.85)` → `0.0008`), or null. */
 function shownValue(comment: string): string | null {
+  // (a class named before its fields is checked, `Vec { x: 6 }`; before a number it is dropped, `Fraction 7/2`)
+  comment = comment.replace(/\b([A-Z][\w$]*) \{/g, "{ '@class': '$1', ").replace(/\b[A-Z][\w$]* (?=-?\d)/g, '');
   const candidates = [comment, ...[' (', ' —', ' after', ' from'].map((cut) => comment.split(cut)[0]!)];
   // (`5, a number`: the value before the words)
   const parts = comment.split(', ');
@@ -77,9 +90,32 @@ function shownValue(comment: string): string | null {
 }
 
 interface Check {
+  id: number;
   line: number;
   expression: string;
   shown: string;
+}
+
+/** `text` split at its top-level commas (not those inside brackets, braces or quotes). */
+function topLevelParts(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quote: string | null = null;
+  let start = 0;
+  for (let k = 0; k < text.length; k++) {
+    const c = text[k]!;
+    if (quote !== null) {
+      if (c === quote) quote = null;
+    } else if (c === "'" || c === '"') quote = c;
+    else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth--;
+    else if (c === ',' && depth === 0) {
+      parts.push(text.slice(start, k).trim());
+      start = k + 1;
+    }
+  }
+  parts.push(text.slice(start).trim());
+  return parts;
 }
 
 /** The block's code with its checked lines wrapped, and the checks. */
@@ -88,6 +124,22 @@ function instrument(block: Block): { code: string; checks: Check[] } {
   const lines = block.text.split('\n');
   const out = lines.map((text, k) => {
     const line = block.at + k;
+    // (several statements, and their values in order: `y; back(1); back(10); // 6, [3, 2], [30, 20]`)
+    const several = /^((?:[^;/]+;\s*){2,})\/\/\s*(.+)$/.exec(text.trim());
+    if (several !== null) {
+      const statements = several[1]!.split(';').map((t) => t.trim()).filter((t) => t !== '');
+      const values = topLevelParts(several[2]!);
+      if (values.length === statements.length && statements.every((t) => CHECKED.test(`${t}; // value`))) {
+        return statements
+          .map((expression, j) => {
+            const shown = shownValue(values[j]!);
+            if (shown === null) return `${expression};`;
+            checks.push({ id: checks.length, line, expression, shown });
+            return `__value(${checks.length - 1}, () => (${expression}));`;
+          })
+          .join(' ');
+      }
+    }
     let m = CHECKED.exec(text.trim());
     // (a statement whose value the next lines' comments show: `gradient(…);` then `// [{…},` `//  {…}]`)
     if (m === null && /^[^;/]+;\s*$/.test(text.trim()) && lines[k + 1]?.trim().startsWith('//')) {
@@ -98,13 +150,13 @@ function instrument(block: Block): { code: string; checks: Check[] } {
     if (m === null) return text;
     const [, expression, comment] = m as unknown as [string, string, string];
     if (comment.startsWith('throws')) {
-      checks.push({ line, expression, shown: 'throws' });
-      return `__throws(${line}, () => { ${expression}; });`;
+      checks.push({ id: checks.length, line, expression, shown: 'throws' });
+      return `__throws(${checks.length - 1}, () => { ${expression}; });`;
     }
     const shown = shownValue(comment);
     if (shown === null) return text;
-    checks.push({ line, expression, shown });
-    return `__value(${line}, () => (${expression}));`;
+    checks.push({ id: checks.length, line, expression, shown });
+    return `__value(${checks.length - 1}, () => (${expression}));`;
   });
   const helpers = `
 function __plain(v: any): any {
@@ -114,13 +166,15 @@ function __plain(v: any): any {
   const n = v.valueOf();
   if (typeof n === 'number') return n;
   const o: Record<string, unknown> = {};
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== null && proto !== Object.prototype) o['@class'] = proto.constructor?.name;
   for (const k of Object.keys(v)) o[k] = __plain(v[k]);
   return o;
 }
-function __value(line: number, f: () => unknown) { console.log('@readme ' + JSON.stringify({ line, value: __plain(f()) })); }
-function __throws(line: number, f: () => unknown) {
-  try { f(); } catch (e) { console.log('@readme ' + JSON.stringify({ line, threw: String(e).split('\\n')[0] })); return; }
-  console.log('@readme ' + JSON.stringify({ line, threw: null }));
+function __value(id: number, f: () => unknown) { console.log('@readme ' + JSON.stringify({ id, value: __plain(f()) })); }
+function __throws(id: number, f: () => unknown) {
+  try { f(); } catch (e) { console.log('@readme ' + JSON.stringify({ id, threw: e instanceof Error ? e.message : String(e) })); return; }
+  console.log('@readme ' + JSON.stringify({ id, threw: null }));
 }
 `;
   return { code: `${out.join('\n')}\n${helpers}`, checks };
@@ -158,7 +212,8 @@ function agreesWithShown(actual: unknown, shown: string): string | null {
     if (e !== null && typeof e === 'object') {
       if (a === null || typeof a !== 'object') return `${path}: ${JSON.stringify(a)}, where the README shows ${shown}`;
       const keys = Object.keys(e);
-      if (keys.join() !== Object.keys(a).join()) return `${path}: keys ${Object.keys(a).join()}, where the README shows ${keys.join()}`;
+      // (a class is checked where the README names it)
+      if (keys.join() !== Object.keys(a).filter((k) => k !== '@class' || keys.includes(k)).join()) return `${path}: keys ${Object.keys(a).join()}, where the README shows ${keys.join()}`;
       for (const k of keys) {
         const d = walk((a as Record<string, unknown>)[k], (e as Record<string, unknown>)[k], `${path}.${k}`);
         if (d !== null) return d;
@@ -194,17 +249,19 @@ describe("the README's examples", () => {
       expect(run.status, run.stderr).toBe(0);
       const results = new Map<number, { value?: unknown; threw?: string | null }>();
       for (const text of run.stdout.split('\n')) if (text.startsWith('@readme ')) {
-        const r = JSON.parse(text.slice('@readme '.length)) as { line: number; value?: unknown; threw?: string | null };
-        results.set(r.line, r);
+        const r = JSON.parse(text.slice('@readme '.length)) as { id: number; value?: unknown; threw?: string | null };
+        results.set(r.id, r);
       }
       expect(checks.length > 0, 'a block that shows no value is marked showsNoValue').toBe(listed.showsNoValue === undefined);
-      if (process.env.README_CHECKS) console.log(block.at, checks.map((c) => `${c.expression} → ${c.shown} → ${JSON.stringify(results.get(c.line))}`));
+      if (process.env.README_CHECKS) console.log(block.at, checks.map((c) => `${c.expression} → ${c.shown} → ${JSON.stringify(results.get(c.id))}`));
       const differences: string[] = [];
       for (const check of checks) {
-        const r = results.get(check.line);
+        const r = results.get(check.id);
         if (r === undefined) differences.push(`line ${check.line}: not run`);
         else if (check.shown === 'throws') {
           if (r.threw === null || r.threw === undefined) differences.push(`line ${check.line}: ${check.expression} did not throw`);
+          // (the report the README prints after the block is the one thrown)
+          else if (block.output !== undefined && r.threw !== block.output) differences.push(`line ${check.line}: ${check.expression} threw\n${r.threw}\nwhere the README shows\n${block.output}`);
         } else {
           const d = agreesWithShown(r.value, check.shown);
           if (d !== null) differences.push(`line ${check.line}: ${check.expression} → ${d}`);

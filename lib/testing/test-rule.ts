@@ -6,9 +6,8 @@
 //               and a random direction ẋ in every argument, ⟨pullback(ȳ), ẋ⟩ must equal
 //               ⟨ȳ, (f(x + hẋ) − f(x − hẋ)) / 2h⟩ for the best step h of a grid (rounding
 //               spoils small steps, curvature large ones);
-//   inputs    — neither f nor its pullback changes the arguments, nor the pullback the
-//               cotangent it receives (in a larger graph that buffer may be another
-//               input's cotangent too: `add` hands one buffer to both operands);
+//   inputs    — neither f nor its pullback changes the arguments (the cotangent the
+//               pullback receives is a copy of its own, which `rule` hands it);
 //   aliasing  — the rule's value is (a view of) an argument exactly when fn's is, and
 //               arguments that are one object are perturbed together, as one;
 //   pushforward — where forward mode goes through f (a rule with a forward rule, or no
