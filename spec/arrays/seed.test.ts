@@ -83,6 +83,16 @@ describe('the seed, arrays', () => {
     expect(x).toEqual([[1, 2, 3], [4, 5, 6]]); // the caller's arrays hold numbers again
     expect(plainTypeOf(x[0]![0])).toBe('number');
   });
+  it('W = rand(2, 5); b = rand(2); linear(x) = W*x .+ b; gradient(() -> sum(linear(x)), Params([W, b])): grads[W] rows equal x, grads[b] = [1, 1]', () => {
+    const W = rand(2, 5, { seed: 3 });
+    const b = rand(2, { seed: 4 });
+    const x = rand(5, { seed: 5 });
+    const linear = (x: NDArray) => matmul(W, x) + b;
+    const grads = gradient(() => sum(linear(x)), new Params([W, b]));
+    expect(plain(grads.get(W))).toEqual([x.toArray(), x.toArray()]);
+    expect(plain(grads.get(b))).toEqual([1, 1]);
+    expect(grads.has(x)).toBe(false);
+  });
 });
 
 describe('array forms', () => {
