@@ -6,6 +6,7 @@ import {
   adam,
   applyUpdates,
   array,
+  compileGradient,
   densegradient,
   gradient,
   hessian,
@@ -131,6 +132,16 @@ describe('types', () => {
     expect(h).toEqual([[6, 4], [4, 0]]);
     const [, back] = pullback((a: NDArray) => a, array([1, 2]));
     expect(back(new Float64Array([1, 3]))[0]!.toArray()).toEqual([1, 3]);
+  });
+  it('compileGradient: its gradients follow the arguments; called with Params, Grads', () => {
+    const g = compileGradient((p: Point, w: number[]) => p.x * w[0]!);
+    expectTypeOf(g(new Point(1, 2), [3])).toEqualTypeOf<[{ x: number | null; y: number | null } | null, number[] | null]>();
+    expect(g(new Point(1, 2), [3])).toEqual([{ x: 3, y: null }, [1]]);
+    const W = [1, 2];
+    const implicit = compileGradient(() => W[0]! * W[1]!);
+    const gs = implicit(new Params([W]));
+    expectTypeOf(gs).toEqualTypeOf<Grads>();
+    expect(gs.get(W)).toEqual([2, 1]);
   });
   it('a gradient has no symbol-keyed members (immer marks classes with one)', () => {
     class Drafted {

@@ -14,6 +14,7 @@
 
 import { gradient, gradientWithSweep } from '../api.js';
 import type { Gradients } from '../types.js';
+import type { Grads, Params } from '../params.js';
 import { generateBody } from './codegen.js';
 import { gradientWriter, storageOwner, symbolicArguments, symbolicLeaves, Uncompilable, type SymbolicArguments } from './arguments.js';
 import { isSymbolic } from '../core/symbolic.js';
@@ -65,13 +66,15 @@ const DEFAULT_BUDGET = 50_000;
 
 /**
  * The gradient of `f` (like `gradient(f, ...args)`), compiled to JavaScript for each path
- * through f's control flow that the calls take.
+ * through f's control flow that the calls take. (A function of no arguments called with
+ * `Params` gives `Grads`, as `gradient` does: it runs uncompiled, saying so in `fallback`.)
  *
  * @example
  * const g = compileGradient((x: number) => 3 * x ** 2 + 2 * x + 1);
  * g(5); // [32]
  * g.source; // the generated code
  */
+export function compileGradient<A extends unknown[]>(f: (...args: A) => number, options?: CompileOptions): A extends [] ? CompiledGradient<[]> & ((ps: Params) => Grads) : CompiledGradient<A>;
 export function compileGradient<A extends unknown[]>(f: (...args: A) => number, options: CompileOptions = {}): CompiledGradient<A> {
   const maxPaths = options.paths ?? 4;
   const maxRecordings = options.maxRecordings ?? 16;
