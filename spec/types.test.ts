@@ -112,6 +112,22 @@ describe('types', () => {
     expect(g).toEqual([null, null, null, 2]);
     expectTypeOf<DenseGrad<{ counts: Uint8Array; at: Date; w: number }>>().toEqualTypeOf<{ counts: null; at: null; w: number }>();
   });
+  it('a class instance: its data fields, writable, without its methods', () => {
+    class Body {
+      readonly kind = 'body';
+      #secret = 1;
+      constructor(
+        readonly mass: number,
+        public velocity: readonly number[],
+      ) {}
+      energy(): number {
+        return (this.mass * this.velocity.reduce((s, v) => s + v * v, 0)) / 2 + this.#secret * 0;
+      }
+    }
+    const [g] = gradient((b: Body) => b.energy(), new Body(2, [1, 3]));
+    expectTypeOf(g).toEqualTypeOf<{ kind: null; mass: number | null; velocity: number[] | null } | null>();
+    expect(g).toEqual({ kind: null, mass: 5, velocity: [2, 6], '#secret': 0 });
+  });
   it('optional fields, unions with null, Maps and Sets, tuples', () => {
     expectTypeOf<Grad<{ a?: number; b: number }>>().toEqualTypeOf<{ a?: number | null; b: number | null }>();
     expectTypeOf<Grad<{ p: Point | null }>>().toEqualTypeOf<{ p: { x: number | null; y: number | null } | null }>();
