@@ -181,7 +181,8 @@ function aliasesThis(fn: Node, name: string): boolean {
  *   return w * 2  →  return (__zy$1 = w * 2, new.target === undefined ? __zy$1 : (0, __zy.constructed)(__zy$1, this))
  *
  * The plain copy (two-bodies.ts) keeps `return E`. Only where E was rewritten (arithmetic, a
- * `Math` call: `return w`, `return f(w)` are left as written). Not in a derived class's
+ * `Math` call), or where the function was (`this.w = w; return w`): a function otherwise left
+ * as written stays so. Not in a derived class's
  * constructor (returning a number there is a TypeError, and `this` may not be bound).
  */
 export const rewriteConstructorResult: Rewriter = {
@@ -190,13 +191,17 @@ export const rewriteConstructorResult: Rewriter = {
   test(node, ctx) {
     if (node.type !== 'ReturnStatement' || node.argument === null || node.argument === undefined || !tempsAvailable(ctx)) return false;
     if (NEVER_A_NUMBER.has(node.argument.type) || holdsNoTraced(node.argument as Node, ctx)) return false;
-    // (only a value the rewrite computes, `w * 2`: a function with nothing else rewritten, one
-    // that returns a call's result, must stay unchanged, which is how gradient knows that it
-    // needs no rewrite when it reaches it unrewritten)
-    if (ctx.ed.text(node.argument) === ctx.ed.original(node.argument)) return false;
     for (let i = ctx.ancestors.length - 1; i >= 0; i--) {
       const a = ctx.ancestors[i]!;
-      if (isFunction(a)) return makesInstance(a, ctx.ancestors[i - 1], ctx.ancestors[i - 3]);
+      if (!isFunction(a)) continue;
+      if (!makesInstance(a, ctx.ancestors[i - 1], ctx.ancestors[i - 3])) return false;
+      // A function with nothing else rewritten (one that returns a call's result) must stay
+      // unchanged: that is how gradient knows it needs no rewrite when it reaches it
+      // unrewritten. So a value returned as given (`return w`, `return f(w)`) is wrapped only
+      // where the rewrite already changed the function before it (`this.w = w` is a store).
+      if (ctx.ed.text(node.argument) !== ctx.ed.original(node.argument)) return true;
+      const before = { start: (a.body as Node).start, end: node.start };
+      return ctx.ed.text(before) !== ctx.ed.original(before);
     }
     return false;
   },

@@ -74,6 +74,7 @@ const cases: Case[] = [
   // (the traced number became the prototype, with no TypeError in f's try; the clean-up's write
   // of its number back threw after f, outside the try)
   { name: 'a traced number as a prototype is refused as its number is: Object.setPrototypeOf({}, x), Reflect.setPrototypeOf', at: 3.2, f: `(x) => { let s = x; try { Object.setPrototypeOf({}, x) } catch (e) { s += 2 * x } try { Reflect.setPrototypeOf({}, x * 1) } catch { s += 3 * x } return s }` },
+  { name: 'a constructor that returns a traced number as it got it: function Box(w) { this.w = w; return w }, return id(w), a class constructor', at: 3.2, f: `(x) => { const id = (v) => v; function Box(w) { this.w = w; return w } function Cell(w) { this.w = w * 2; return id(w) } class K { constructor(a) { this.a = a; return a } } return new Box(x).w * x + new Cell(x).w + new K(x).a * x + Box.call({}, x) }` },
 ];
 
 const h = 1e-6;
