@@ -3,11 +3,11 @@
 // these has a derivative; each answers from the primal value. `Number(x)` returns a traced
 // number itself. The transform routes them here.
 
-import { live, primal, Traced, isTraced } from './core/traced.js';
+import { live, primal, reportEscape, Traced, isTraced } from './core/traced.js';
 import { compareSymbolic, type Comparison, isSymbolic } from './core/symbolic.js';
-import { convertsToPrimitive, toNumber, toPrimitive } from '../rules/operands.js';
+import { convertsToPrimitive, runtimeAsksPrimitive, toNumber, toPrimitive } from '../rules/operands.js';
 import { readBack } from '../rules/text.js';
-import { callerLine, doubt } from './escapes.js';
+import { callerLine, conversionCaller, doubt } from './escapes.js';
 import { refuseForeignTraced } from './core/foreign.js';
 import { fieldInside } from './core/scalars.js';
 import { isDeriving } from './core/scope.js';
@@ -372,6 +372,31 @@ export function typeOf(x: unknown): string {
  */
 export function constructed(value: unknown, self: unknown): unknown {
   return isTraced(value) && typeOf(value) === 'number' ? self : value;
+}
+
+/**
+ * What `return value` in an object's `valueOf` or `Symbol.toPrimitive` gives (lib/transform/
+ * rewrite-conversions.ts). A traced number is an object to JavaScript, which then tries
+ * `toString` (`'abcd'.charAt(o)` read "[object Object]" as 0: 'a' where plain JavaScript gives
+ * 'c'), or throws: a built-in or code that was not rewritten converting the object gets the
+ * number (reported where that loses a derivative); the runtime's conversion and rewritten code
+ * calling the method by name get the traced number.
+ */
+export function conversionResult(value: unknown, exotic?: true): unknown {
+  if ((!isTraced(value) && !isSymbolic(value)) || runtimeAsksPrimitive()) return value;
+  if (isTraced(value) && typeOf(value) !== 'number') return value;
+  const caller = conversionCaller(conversionResult);
+  if (isSymbolic(value)) return caller.kind === 'rewritten' ? value : value.pin(); // (compileGradient: the path depends on the number)
+  const traced = value as Traced;
+  if (caller.kind === 'rewritten') {
+    // Rewritten code's own operators ask through the runtime: a `Symbol.toPrimitive` called from
+    // its code without it is a template's `${o}` or a key's `a[o]` (natively, hint 'string'),
+    // which takes the number's text (noted as a traced number's text is). A `valueOf` is called
+    // so by name, `o.valueOf()`: the program's choice, which keeps the traced number.
+    return exotic === true ? traced[Symbol.toPrimitive]('string') : value;
+  }
+  if (caller.kind === 'lost' && traced.tracedTape.active) reportEscape(traced, `an object's valueOf or Symbol.toPrimitive returning it to ${caller.where || 'code that converts it natively'}`);
+  return primal(traced);
 }
 
 /**

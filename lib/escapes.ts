@@ -561,6 +561,29 @@ function notRewrittenCallerOf(method: Function): string | null {
 }
 
 /**
+ * Who called the object's `valueOf` or `Symbol.toPrimitive` that called `from` (the frame
+ * under that method): 'rewritten' code calling it by name (`o.valueOf()`, the program's own
+ * choice, which keeps a traced number), a built-in that reads the number as an index, a count
+ * or a position ('step': its derivative is 0), or one that keeps the number, or code that was
+ * not rewritten ('lost', with the place). Without V8's stack capture: 'lost'.
+ */
+export function conversionCaller(from: Function): { kind: 'rewritten' | 'step' | 'lost'; where: string } {
+  if (typeof Error.captureStackTrace !== 'function') return { kind: 'lost', where: '' };
+  const holder: { stack?: string } = {};
+  Error.captureStackTrace(holder, from);
+  const frame = frameOf(holder.stack, 1);
+  if (frame === null) return { kind: 'lost', where: '' };
+  if (frame.builtin !== null) {
+    const keeps = LOSSY_BUILTIN.test(frame.builtin) || mathFunctionOf(frame.builtin) !== null || DATE_BUILTIN.test(frame.builtin) || STORING_BUILTIN.test(frame.builtin);
+    return { kind: keeps ? 'lost' : 'step', where: frame.builtin };
+  }
+  if (frame.file !== null && !frame.file.startsWith('node:') && (isOwnFrame(frame.text) || isOwnEval(frame.text))) return { kind: 'rewritten', where: frame.text };
+  const sites: { stack?: unknown } = {};
+  Error.captureStackTrace(sites, from);
+  return { kind: isRewrittenCode(sites, 1) ? 'rewritten' : 'lost', where: frame.text };
+}
+
+/**
  * Without V8's captureStackTrace (Firefox, Safari): the frame under the traced number's
  * Symbol.toPrimitive, or -1 (the first frame outside zygote-ts's files) when the stack does not
  * name it. In a bundle zygote-ts's frames are not told apart by their file: the first frame

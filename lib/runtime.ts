@@ -156,6 +156,7 @@ export const __zy = Object.freeze({
   caught,
   typeOf: coercion.typeOf,
   constructed: coercion.constructed,
+  conversionResult: coercion.conversionResult,
   typeOfGlobal: coercion.typeOfGlobal,
   typeOfRead: coercion.typeOfRead,
   key: coercion.key,

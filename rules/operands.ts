@@ -43,14 +43,14 @@ export function toPrimitive(x: unknown, hint: 'default' | 'number' | 'string' = 
   const exotic = target[Symbol.toPrimitive];
   if (exotic !== undefined && exotic !== null) {
     if (typeof exotic !== 'function') throw new TypeError(`${String(exotic)} is not a function`);
-    const result: unknown = exotic.call(x, hint);
+    const result: unknown = askedByRuntime(exotic, x, hint);
     if (!convertsToPrimitive(result)) return result;
     throw new TypeError('Cannot convert object to primitive value');
   }
   for (const method of hint === 'string' ? ['toString', 'valueOf'] : ['valueOf', 'toString']) {
     const fn = target[method];
     if (typeof fn === 'function') {
-      const result: unknown = fn.call(x);
+      const result: unknown = askedByRuntime(fn, x, undefined);
       if (!convertsToPrimitive(result)) {
         // (asked once the conversion is done, and only then: a Proxy's traps run as JavaScript runs them)
         if (result === '[object Object]' && hint !== 'string' && isDeriving() && isEmptyRecord(x)) copiedTracedNumber();
@@ -59,6 +59,23 @@ export function toPrimitive(x: unknown, hint: 'default' | 'number' | 'string' = 
     }
   }
   throw new TypeError('Cannot convert object to primitive value');
+}
+
+let runtimeAsking = 0;
+
+/**
+ * Whether the runtime's own conversion is calling an object's `valueOf` or `Symbol.toPrimitive`
+ * now (a rewritten one keeps a traced result then: lib/coercion.ts conversionResult).
+ */
+export const runtimeAsksPrimitive = (): boolean => runtimeAsking > 0;
+
+function askedByRuntime(method: Function, x: unknown, hint: string | undefined): unknown {
+  runtimeAsking++;
+  try {
+    return hint === undefined ? method.call(x) : method.call(x, hint);
+  } finally {
+    runtimeAsking--;
+  }
 }
 
 /** `{}`: no own key, Object.prototype's. */

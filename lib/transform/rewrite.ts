@@ -35,6 +35,7 @@ import {
 } from './rewrite-private.js';
 import { rewriteIteratorResult, rewritePredicate, rewriteSortComparator } from './rewrite-callbacks.js';
 import { rewriteFieldInitializer, rewritePrivateFieldInitializer, rewriteMemberStore, rewriteMutatingCall, rewriteObjectAssign, rewritePatternTarget, rewriteWithObject } from './rewrite-stores.js';
+import { rewriteConversionResult } from './rewrite-conversions.js';
 import { rewriteArrowSuperCall, rewriteArrowThis, rewriteConstructorResult, rewriteInstanceAlias, rewriteInstanceBind } from './rewrite-this.js';
 import { rewriteLogical, rewriteSwitch, rewriteTests } from './rewrite-truthiness.js';
 import { numbersIntoLoop } from './rewrite-loops.js';
@@ -112,6 +113,7 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteArrowSuperCall,
   rewriteInstanceBind,
   rewriteInstanceAlias,
+  rewriteConversionResult,
   rewriteConstructorResult,
   rewriteBindNoted,
   rewriteCatchClause,

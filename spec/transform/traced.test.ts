@@ -75,6 +75,8 @@ const cases: Case[] = [
   // of its number back threw after f, outside the try)
   { name: 'a traced number as a prototype is refused as its number is: Object.setPrototypeOf({}, x), Reflect.setPrototypeOf', at: 3.2, f: `(x) => { let s = x; try { Object.setPrototypeOf({}, x) } catch (e) { s += 2 * x } try { Reflect.setPrototypeOf({}, x * 1) } catch { s += 3 * x } return s }` },
   { name: 'a constructor that returns a traced number as it got it: function Box(w) { this.w = w; return w }, return id(w), a class constructor', at: 3.2, f: `(x) => { const id = (v) => v; function Box(w) { this.w = w; return w } function Cell(w) { this.w = w * 2; return id(w) } class K { constructor(a) { this.a = a; return a } } return new Box(x).w * x + new Cell(x).w + new K(x).a * x + Box.call({}, x) }` },
+  { name: "an object whose valueOf returns a traced number, given to a built-in: 'abcdef'.charCodeAt(o), slice(o), at(o), repeat(o); o.valueOf() by name", at: 2.5, f: `(x) => { class R { constructor(r) { this.r = r } valueOf() { return this.r } } const o = { valueOf: () => x }; const r = new R(x); return 'abcdef'.charCodeAt(o) * x + [1, 2, 4, 8].slice(o).length * x + [1, 2, 3, 4].at(r) * x + 'ab'.repeat(r).length + r.valueOf() * x + o * 2 }` },
+  { name: 'an object whose Symbol.toPrimitive returns a traced number, as a key and in a template: a[o], `${o}`', at: 2.5, f: `(x) => { const o = { [Symbol.toPrimitive]: () => Math.floor(x) }; const p = { [Symbol.toPrimitive](hint) { return hint === 'number' ? x : 'p' } }; return [10, 20, 30, 40][o] * x + \`\${o}\`.length + (o in [1, 2, 3] ? x : 0) + +p * x }` },
 ];
 
 const h = 1e-6;
