@@ -19,6 +19,7 @@
 import { live, isTraced, numberOf, primal, reportEscape } from '../lib/core/traced.js';
 import type { Tape } from '../lib/core/tape.js';
 import { isDeriving } from '../lib/core/scope.js';
+import { swapWhileDeriving } from '../lib/core/swaps.js';
 import { NDArray, setTypedStandInReader, type FloatArray } from '../lib/ndarray.js';
 import { fround } from '../rules/math.js';
 import { gt, lt, sne, truthy } from '../lib/coercion.js';
@@ -175,6 +176,29 @@ export function typedArrayOnBuffer(made: FloatArray): FloatArray {
   }
   return new TypedArrayStandIn(ctor, made, shared).proxy;
 }
+
+/**
+ * `buffer.resize(n)` while differentiating: a shrink cuts off bytes that read 0 once the
+ * buffer grows again, which the float stand-ins' kept elements did not see (`b.resize(8);
+ * b.resize(16)` left an element whose traced value was exactly 0 its derivative, where it is
+ * the constant 0). Elements the shrink cuts off whole are that 0 now; one it cuts in part is
+ * its bytes' number (read from the buffer).
+ */
+const nativeResize = (ArrayBuffer.prototype as { resize?: (n: number) => void }).resize;
+function resizeWatched(this: ArrayBuffer, ...args: unknown[]): unknown {
+  const result: unknown = Reflect.apply(nativeResize!, this, args);
+  const views = buffers.get(this); // (only a buffer: resize refused anything else)
+  if (views !== undefined) {
+    const length = this.byteLength;
+    for (const shared of views.floats) {
+      const size = shared.ctor.BYTES_PER_ELEMENT;
+      for (let k = Math.floor(length / size); k < shared.values.length; k++) shared.values[k] = k * size >= length ? 0 : undefined;
+      shared.written = true;
+    }
+  }
+  return result;
+}
+if (typeof nativeResize === 'function') swapWhileDeriving(ArrayBuffer.prototype, 'resize', nativeResize, resizeWatched);
 
 /** `new ArrayBuffer(n)` in f: a buffer no view outside f can read. */
 export function noteBufferMade(buffer: ArrayBufferLike): void {

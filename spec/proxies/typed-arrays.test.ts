@@ -527,6 +527,17 @@ describe('typed arrays as arguments', () => {
     }
   });
 
+  // (a resizable buffer shrunk and grown again reads 0 in the bytes the shrink cut off; an element
+  // that held a traced number whose value was exactly 0 kept its derivative there: [2] where
+  // central differences give 1)
+  it('a resizable buffer shrunk and grown again: the elements it cut off are the constant 0', () => {
+    const cut = (x: number) => { const b = new ArrayBuffer(16, { maxByteLength: 32 }); const v = new Float64Array(b); v[0] = x; v[1] = x - 2; b.resize(8); b.resize(16); return v[1]! + v[0]! * x; };
+    const cutInPart = (x: number) => { const b = new ArrayBuffer(16, { maxByteLength: 32 }); const v = new Float64Array(b); v[1] = x - 2; b.resize(12); b.resize(16); return v[1]! + x; };
+    const cutFloat32 = (x: number) => { const b = new ArrayBuffer(16, { maxByteLength: 32 }); const v = new Float32Array(b); v[3] = x - 2; b.resize(8); b.resize(16); return v[3]! * 5 + x; };
+    const grownOnly = (x: number) => { const b = new ArrayBuffer(16, { maxByteLength: 32 }); const v = new Float64Array(b); v[1] = x - 2; b.resize(32); return v[1]! * 3 + v.length; };
+    for (const f of [cut, cutInPart, cutFloat32, grownOnly]) scalarChecks(f, 2);
+  });
+
   // (a write through a DataView or a Float32Array view into part of the bytes a Float64Array f
   // made keeps a traced number in, or any access through an integer view made after it was
   // stored, turned the element into the plain number its bytes make: a null gradient, no word.
