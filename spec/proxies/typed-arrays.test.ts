@@ -9,6 +9,12 @@ import { plainTypeOf } from './plain-data.js';
 
 type F = (v: Float64Array) => number;
 
+// (ES2024's resizable buffers, which the project's lib setting does not declare)
+declare global {
+  interface ArrayBufferConstructor { new (byteLength: number, options: { maxByteLength: number }): ArrayBuffer }
+  interface ArrayBuffer { resize(byteLength: number): void }
+}
+
 /** f's value at x is plain JavaScript's, and its gradient (null: 0) a central difference's. */
 function scalarChecks(f: (x: number) => number, x: number) {
   const { val, grad } = withgradient(f, x);
