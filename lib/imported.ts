@@ -124,7 +124,7 @@ export function callImported(receiver: unknown, fn: unknown, ...args: unknown[])
         `test such as typeof x === "number" fails and the result and its derivative are lost. ${FIX}`,
     );
   }
-  if (isDeriving() && givesTracedNumbers(runs, args)) lookedAtAsObject(runs);
+  if (isDeriving() && givesTracedNumbers(runs, args, receiver)) lookedAtAsObject(runs);
   return result;
 }
 
@@ -148,14 +148,46 @@ export function constructImported(ctor: unknown, ...args: unknown[]): unknown {
  * to such code: gl-matrix's `exactEquals(a, b)` compares `a[0] === b[0]`). The elements of
  * other arrays and objects are not looked at (a cost per call).
  */
-function givesTracedNumbers(fn: Function, args: unknown[]): boolean {
+function givesTracedNumbers(fn: Function, args: unknown[], receiver?: unknown): boolean {
   let objects = false;
   for (const a of args) {
     if (isTraced(a)) {
-      if (a.tracedTape.active) return surelyNotRewritten(fn);
+      if (a.tracedTape.active) return surelyNotRewritten(fn) || ownerNotRewritten(fn, receiver);
     } else if (typeof a === 'object' && a !== null) objects = true;
   }
-  return objects && surelyNotRewritten(fn) && args.some(holdsTracedElements);
+  return objects && (surelyNotRewritten(fn) || ownerNotRewritten(fn, receiver)) && args.some(holdsTracedElements);
+}
+
+const unrewrittenOwners = new WeakMap<object, boolean>();
+
+/**
+ * Whether `fn`, whose own text reads the same rewritten or not (`static of(x) { return new
+ * Vec(x) }`: the package's `new Vec(x)` then ran unchecked, its `typeof x === 'number'` false,
+ * a gradient lost with no word), was called on what shows its package was not rewritten (a
+ * package is rewritten whole): a class whose code surely was not (`Vec.of(x)`: a class's text
+ * holds its static methods), or a module namespace exporting such a function (`ns.make(x)`).
+ */
+function ownerNotRewritten(fn: Function, receiver: unknown): boolean {
+  if (typeof receiver === 'function') return !wasRewritten(fn) && !isNativeCode(fn) && surelyNotRewritten(receiver);
+  if (typeof receiver !== 'object' || receiver === null || Object.prototype.toString.call(receiver) !== '[object Module]') return false;
+  let known = unrewrittenOwners.get(receiver);
+  if (known === undefined) {
+    known = false;
+    for (const key of Object.keys(receiver)) {
+      let value: unknown;
+      try {
+        value = (receiver as Record<string, unknown>)[key];
+      } catch {
+        continue; // (an export not initialised yet: a cycle)
+      }
+      if (typeof value === 'function' && surelyNotRewritten(value)) {
+        known = true;
+        break;
+      }
+    }
+    unrewrittenOwners.set(receiver, known);
+  }
+  return known && !wasRewritten(fn) && !isNativeCode(fn);
 }
 
 const functionCall = Function.prototype.call;
