@@ -155,10 +155,12 @@ export function warnAboutEscapes(tape: Tape): void {
  * indexed store into one is (`Function.from`/`of`, V8's names before V8 13 for every typed
  * array's, do not say whose they are: refused). V8 13 (Node 24) names a DataView's methods
  * `DataView.prototype.setInt32`. A Float16Array is among them (browsers and Node 24 have it):
- * `new Float16Array([x, 2])` lost x's derivative without a word.
+ * `new Float16Array([x, 2])` lost x's derivative without a word. Atomics work on integer typed
+ * arrays only (a float one is a TypeError), so what they are given (a value, an index, a count,
+ * a timeout) is a step too: `Atomics.store(ia, i, v)` with a traced index was refused.
  */
 const LOSSY_BUILTIN =
-  /^(?:new )?(?:Math\.|Atomics\.|DataView\.(?!(?:prototype\.)?set(?:Int|Uint)(?:8|16|32)$)|(?:Float(?:16|32|64)|Big(?:Int|Uint)64)Array\b|Function\.(?:from|of)$|TypedArray\.|Number$)/;
+  /^(?:new )?(?:Math\.|DataView\.(?!(?:prototype\.)?set(?:Int|Uint)(?:8|16|32)$)|(?:Float(?:16|32|64)|Big(?:Int|Uint)64)Array\b|Function\.(?:from|of)$|TypedArray\.|Number$)/;
 
 /**
  * `Number` called with a receiver, as V8 names its frame: `Array.Number` for `[Number][0](x)`,
