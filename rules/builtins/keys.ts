@@ -244,13 +244,17 @@ export function search(a: ArrayLike<unknown>, x: unknown, from: number, step: 1 
   for (let i = from; i >= 0 && i < a.length; i += step) {
     if (!zero && !(i in a)) continue; // (indexOf and lastIndexOf skip holes; includes reads them as undefined)
     const v = a[i];
-    // (immer's result equal to its base is its base, as for ===: proxies/drafts.ts)
-    if (v === x || (isIdentity(v) && isIdentity(x) && (sameObject(v, x) || sameAsProduced(v, x, sameObject)))) return i;
+    // (numbers by value first: a traced NaN is the same object where it was stored, but not
+    // === to itself as a number: [t, 2].indexOf(t) at NaN is -1, not 0)
     if (numberLike(v) && numberLike(x)) {
       const pv = primal(v);
       const px = primal(x);
       if (pv === px || (zero && pv !== pv && px !== px)) return i;
-    } else if (field !== undefined ? v === field : typeof x === 'object' && x !== null && isTraced(v) && fieldInside(v) === x) return i;
+      continue;
+    }
+    // (immer's result equal to its base is its base, as for ===: proxies/drafts.ts)
+    if (v === x || (isIdentity(v) && isIdentity(x) && (sameObject(v, x) || sameAsProduced(v, x, sameObject)))) return i;
+    if (field !== undefined ? v === field : typeof x === 'object' && x !== null && isTraced(v) && fieldInside(v) === x) return i;
   }
   return -1;
 }

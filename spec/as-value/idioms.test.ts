@@ -105,3 +105,20 @@ describe('idioms inside f', () => {
     });
   }
 });
+
+// (a traced NaN stored in an array is that same object: indexOf and lastIndexOf found it by
+// identity, [t, 2].indexOf(t) 0 where JavaScript's === gives -1, silently)
+describe('a search for a traced NaN compares by ===, as for the number', () => {
+  it('indexOf and lastIndexOf find no NaN, includes does (SameValueZero)', () => {
+    const seen: unknown[] = [];
+    const f = (t: number) => {
+      seen.push([t, 2].indexOf(t), [t, 2, t].lastIndexOf(t), [1, t, 3].lastIndexOf(t, 1), [t, 2].includes(t), [NaN].indexOf(t));
+      return t * 2;
+    };
+    f(NaN);
+    const plain = seen.splice(0);
+    gradient(f, NaN);
+    expect(seen).toEqual(plain);
+    expect(plain).toEqual([-1, -1, -1, true, -1]);
+  });
+});
