@@ -157,10 +157,11 @@ export function warnAboutEscapes(tape: Tape): void {
  * `DataView.prototype.setInt32`. A Float16Array is among them (browsers and Node 24 have it):
  * `new Float16Array([x, 2])` lost x's derivative without a word. Atomics work on integer typed
  * arrays only (a float one is a TypeError), so what they are given (a value, an index, a count,
- * a timeout) is a step too: `Atomics.store(ia, i, v)` with a traced index was refused.
+ * a timeout) is a step too: `Atomics.store(ia, i, v)` with a traced index was refused. A
+ * DataView's getters take only an offset (an index): `dv.getInt8(t)` was refused.
  */
 const LOSSY_BUILTIN =
-  /^(?:new )?(?:Math\.|DataView\.(?!(?:prototype\.)?set(?:Int|Uint)(?:8|16|32)$)|(?:Float(?:16|32|64)|Big(?:Int|Uint)64)Array\b|Function\.(?:from|of)$|TypedArray\.|Number$)/;
+  /^(?:new )?(?:Math\.|DataView\.(?!(?:prototype\.)?(?:set(?:Int|Uint)(?:8|16|32)|get\w+)$)|(?:Float(?:16|32|64)|Big(?:Int|Uint)64)Array\b|Function\.(?:from|of)$|TypedArray\.|Number$)/;
 
 /**
  * `Number` called with a receiver, as V8 names its frame: `Array.Number` for `[Number][0](x)`,
