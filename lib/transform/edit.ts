@@ -17,6 +17,11 @@ import type * as acorn from 'acorn';
 import { findToken, tokenAtOrAfter } from './parse.js';
 import type { Node } from './ast.js';
 
+/** A character a name (or keyword, or number) can end with; text that starts or ends with one, past leading or trailing comments (the two-bodies markers). */
+const NAME_END = /[\p{ID_Continue}$\u200c\u200d\\]/u;
+const NAME_START = /^(?:\/\*[^]*?\*\/)*[\p{ID_Continue}$\\]/u;
+const NAME_TAIL = /[\p{ID_Continue}$\u200c\u200d](?:\/\*[^]*?\*\/)*$/u;
+
 export class Editor {
   readonly s: MagicString;
   /** Last prefix inserted at each offset = the outermost, i.e. the first characters emitted there. */
@@ -40,14 +45,27 @@ export class Editor {
     return this.code.slice(node.start, node.end);
   }
 
+  /**
+   * `text` to be written from `start` to `end`, with a space where a name would run into the
+   * source's: minified code has a keyword right before a token that is not a name
+   * (`else"number".p^=0`, `return[a][0]+=1`, `"k"in o`), and text that starts (ends) with a
+   * name there would be read as one longer name (`else__zy$1 = …`: no `else` any more).
+   */
+  private spaced(start: number, end: number, text: string): string {
+    const code = this.code;
+    if (start > 0 && NAME_END.test(code[start - 1]!) && NAME_START.test(text)) text = ` ${text}`;
+    if (end < code.length && NAME_END.test(code[end]!) && NAME_TAIL.test(text)) text = `${text} `;
+    return text;
+  }
+
   prefix(pos: number, text: string): void {
-    this.s.prependRight(pos, text);
+    this.s.prependRight(pos, this.spaced(pos, -1, text));
     this.firstInsert.set(pos, text);
     this.edits++;
   }
 
   suffix(pos: number, text: string): void {
-    this.s.appendLeft(pos, text);
+    this.s.appendLeft(pos, this.spaced(-1, pos, text));
     this.edits++;
   }
 
@@ -66,14 +84,14 @@ export class Editor {
 
   /** Replace a whole node by new text (which usually embeds children's `text()`). */
   replace(node: Node, text: string): void {
-    this.s.overwrite(node.start, node.end, text);
+    this.s.overwrite(node.start, node.end, this.spaced(node.start, node.end, text));
     this.firstInsert.set(node.start, text);
     this.edits++;
   }
 
   /** Replace the source between two offsets (no node boundary inside may carry edits). */
   overwrite(start: number, end: number, text: string): void {
-    this.s.overwrite(start, end, text);
+    this.s.overwrite(start, end, text === '' ? text : this.spaced(start, end, text));
     this.firstInsert.set(start, text);
     this.edits++;
   }
@@ -81,7 +99,7 @@ export class Editor {
   /** Replace the operator token spelled `op` found between offsets `from` and `to`. */
   replaceToken(from: number, to: number, op: string, text: string): void {
     const tok = findToken(this.tokens, from, to, op, this.code);
-    this.s.overwrite(tok.start, tok.end, text);
+    this.s.overwrite(tok.start, tok.end, this.spaced(tok.start, tok.end, text));
     this.firstInsert.set(tok.start, text);
     this.edits++;
   }
