@@ -7,6 +7,7 @@
  */
 import { compare, type Outcome } from './differential.js';
 import type { Bodies } from './realm.js';
+import type { Through } from './through.js';
 import { generate } from './grammar.js';
 import { shrink } from './shrink.js';
 import { print } from './tree.js';
@@ -18,6 +19,8 @@ export interface Failure {
   inline: boolean;
   /** Which of each function's two bodies ran. */
   bodies: Bodies;
+  /** The toolchain each program passed through first (through.ts). */
+  through: Through;
   /** The shrunk program, and how its two runs differ. */
   program: string;
   difference: string;
@@ -47,20 +50,20 @@ export function bodiesFor(index: number, strict: boolean): Bodies {
 }
 
 /** Programs `from` … `to - 1` of `seed`; stops after `maxFailures` failures. */
-export function runCampaign(seed: number, from: number, to: number, maxFailures = 1): Tally {
+export function runCampaign(seed: number, from: number, to: number, maxFailures = 1, through: Through = 'none'): Tally {
   const tally: Tally = { programs: 0, invalid: 0, failures: [] };
   for (let index = from; index < to && tally.failures.length < maxFailures; index++) {
     const { tree, strict } = generate(seed, index);
     const inline = inlineFor(index);
     const bodies = bodiesFor(index, strict);
-    const result = compare(print(tree), inline, bodies);
+    const result = compare(print(tree), inline, bodies, through);
     tally.programs++;
     if (result.invalid) tally.invalid++;
     else if (result.difference !== null) {
-      const smallest = shrink(tree, (candidate) => compare(print(candidate), inline, bodies).difference !== null);
+      const smallest = shrink(tree, (candidate) => compare(print(candidate), inline, bodies, through).difference !== null);
       const program = print(smallest);
-      const again = compare(program, inline, bodies);
-      tally.failures.push({ seed, index, inline, bodies, program, difference: again.difference ?? result.difference, plain: again.plain, rewritten: again.rewritten });
+      const again = compare(program, inline, bodies, through);
+      tally.failures.push({ seed, index, inline, bodies, through, program, difference: again.difference ?? result.difference, plain: again.plain, rewritten: again.rewritten });
     }
   }
   return tally;
@@ -69,7 +72,7 @@ export function runCampaign(seed: number, from: number, to: number, maxFailures 
 /** A failure as a report: the program (runnable with the two globals it names) and both runs. */
 export function describeFailure(f: Failure): string {
   return [
-    `program ${f.index} of seed ${f.seed} (inline fast paths ${f.inline ? 'on' : 'off'}, ${f.bodies} bodies), shrunk:`,
+    `program ${f.index} of seed ${f.seed} (inline fast paths ${f.inline ? 'on' : 'off'}, ${f.bodies} bodies${f.through === 'none' ? '' : `, through ${f.through}`}), shrunk:`,
     '// globals: log(...values) and comparableMessage(message), see fuzz/differential.ts',
     f.program.trim(),
     `first difference: ${f.difference}`,

@@ -1,17 +1,19 @@
 // @zygote-ignore: the harness is not code under test; it runs programs plain and rewritten itself.
 /**
- * `npm run fuzz -- --count N --seed S [--jobs J] [--failures K]`: the differential fuzzer
+ * `npm run fuzz -- --count N --seed S [--jobs J] [--failures K] [--through T]`: the differential fuzzer
  * for long runs. Programs 0 … N-1 of seed S are spread over J worker processes (default:
  * one per core); each program runs plain and rewritten, and the first K programs whose
  * runs differ (default 1) are shrunk and printed, smallest first found. Exits 1 on any
  * difference. The same program number and seed always give the same program, so a
- * failure is reproduced with `--seed S --from I --count 1`.
+ * failure is reproduced with `--seed S --from I --count 1`. `--through minify|es2015|es2017|es5`
+ * passes each program through a toolchain first and rewrites its output (through.ts).
  */
 import { fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describeFailure, runCampaign, type Tally } from './campaign.js';
 import { numberOption } from './options.js';
+import { throughOption, type Through } from './through.js';
 
 /** Programs a worker runs between two reports. */
 const BATCH = 250;
@@ -21,6 +23,7 @@ interface Batch {
   from: number;
   to: number;
   failures: number;
+  through: Through;
 }
 
 /** A worker: runs the batches it is sent, and reports each one's tally. */
@@ -28,7 +31,7 @@ function worker(): void {
   process.on('disconnect', () => process.exit(0)); // the campaign ended or was stopped
   process.on('message', (batch: Batch | 'stop') => {
     if (batch === 'stop') process.exit(0);
-    process.send!(runCampaign(batch.seed, batch.from, batch.to, batch.failures));
+    process.send!(runCampaign(batch.seed, batch.from, batch.to, batch.failures, batch.through));
   });
 }
 
@@ -40,6 +43,7 @@ async function main(): Promise<void> {
   const from = numberOption('--from', 0, args);
   const jobs = numberOption('--jobs', availableParallelism(), args);
   const wanted = numberOption('--failures', 1, args);
+  const through = throughOption(args);
   const started = Date.now();
   const total: Tally = { programs: 0, invalid: 0, failures: [] };
   let next = from;
@@ -55,7 +59,7 @@ async function main(): Promise<void> {
             done();
             return;
           }
-          const batch: Batch = { seed, from: next, to: Math.min(end, next + BATCH), failures: wanted };
+          const batch: Batch = { seed, from: next, to: Math.min(end, next + BATCH), failures: wanted, through };
           next = batch.to;
           child.send(batch);
         };

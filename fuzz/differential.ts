@@ -7,6 +7,7 @@
  */
 import vm from 'node:vm';
 import { createRealm, rewrite, type Bodies } from './realm.js';
+import { passThrough, ToolchainRefused, type Through } from './through.js';
 
 export interface Outcome {
   log: string[];
@@ -153,7 +154,18 @@ export interface Comparison {
  * early errors for the web's sake (`++f()` and `f() = 1` throw ReferenceError at run
  * time), which the loader cannot rewrite and reports with the file's name.
  */
-export function compare(code: string, inline = true, bodies: Bodies = 'plain'): Comparison {
+export function compare(code: string, inline = true, bodies: Bodies = 'plain', through: Through = 'none'): Comparison {
+  // `through` (through.ts): the toolchain's output is what is rewritten, and what the rewrite
+  // is held to is its plain run (the original's, unless the toolchain changed the program).
+  if (through !== 'none') {
+    try {
+      code = passThrough(code, through);
+    } catch (e) {
+      if (!(e instanceof ToolchainRefused)) throw e;
+      const refused: Outcome = { log: [], end: 'syntax error' };
+      return { plain: refused, rewritten: refused, difference: null, invalid: true };
+    }
+  }
   // A plain run that does not end soon is a loop that never ends (random programs run in
   // well under a millisecond), and says nothing: a short limit keeps such programs cheap.
   // The rewritten run, slower by design, keeps the long one.

@@ -1,18 +1,20 @@
 /**
- * `node --import ./dist/lib/transform/register.js fuzz/gradient-cli.ts --seed S --count N [--from I] [--second]`:
+ * `node --import ./dist/lib/transform/register.js fuzz/gradient-cli.ts --seed S --count N [--from I] [--second] [--through T]`:
  * the gradient fuzzer (gradient.ts) for long runs, in this process. Each differing program is
  * shrunk and printed; exits 1 on any difference. Program I of seed S is always the same
  * program, checked at the same points: `--from I --count 1` reproduces it. `--second` checks
  * second derivatives instead (a gradient inside a gradient against finite differences of
  * the first), unshrunk. A difference where intermediate values are huge (1e14 and more) may
  * be floating point's, not the rules': absorption in the sweep (1 + 1e15 - 1e15), which the
- * finite differences cannot tell from a lost term.
+ * finite differences cannot tell from a lost term. `--through minify|es2015|es2017|es5` passes
+ * each program through a toolchain first (through.ts) and differentiates its output.
  */
 import { configure } from 'zygote-ts';
 import { checkSecondOrder, pointsFor, runGradientCampaign } from './gradient.js';
 import { gradientProgram } from './gradient-grammar.js';
 import { print } from './tree.js';
 import { numberOption } from './options.js';
+import { throughOption } from './through.js';
 
 const seed = numberOption('--seed', 1);
 const from = numberOption('--from', 0);
@@ -30,11 +32,12 @@ if (process.argv.includes('--second')) {
   console.log(`seed ${seed}, second derivatives of programs ${from}…${from + count - 1}: ${tally.checked} checked, ${tally.skipped} skipped; ${tally.differences.length} differing`);
   process.exit(tally.differences.length > 0 ? 1 : 0);
 }
-const tally = runGradientCampaign(seed, from, from + count);
+const through = throughOption();
+const tally = runGradientCampaign(seed, from, from + count, true, through);
 for (const d of tally.differences) console.log(`\n${d}\n`);
 for (const d of tally.warned) console.log(`\n(lost with a warning) ${d}\n`);
 console.log(
   `seed ${seed}, programs ${from}…${from + count - 1}: ${tally.checked} partial derivatives checked, ${tally.skipped} skipped (not smooth or not finite), ` +
-    `${tally.throwing} points throwing plain; ${tally.differences.length} differing, ${tally.warned.length} lost with a warning, in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    `${tally.throwing} points throwing plain; ${through === 'none' ? '' : `${tally.toolchain ?? 0} refused or changed by ${through}; `}${tally.differences.length} differing, ${tally.warned.length} lost with a warning, in ${((Date.now() - started) / 1000).toFixed(0)} s`,
 );
 process.exitCode = tally.differences.length > 0 ? 1 : 0;

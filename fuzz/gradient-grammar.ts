@@ -221,8 +221,9 @@ export function plainFunction(body: string): (x: number, y: number) => number {
  * each function with its two bodies. (`new Function` in rewritten code rewrites a function's
  * source with one body and no program temporaries: another form of the same rewrite.)
  */
-export function loaderFunction(body: string, module: boolean): (x: number, y: number) => number {
-  const source = `function f(x, y) {\n${body}\n}`;
+export function loaderFunction(body: string, module: boolean, isScript = false): (x: number, y: number) => number {
+  // (`isScript`: `body` is already a script that defines f, as a toolchain wrote it: fuzz/through.ts)
+  const source = isScript ? body : `function f(x, y) {\n${body}\n}`;
   const rewritten = transform(source, { runtime: { kind: 'global' }, sourceType: module ? 'module' : 'script', sourceMap: false, twoBodies: true }).code;
   return new Function(`${rewritten}\nreturn f;`)() as (x: number, y: number) => number;
 }

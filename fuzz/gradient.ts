@@ -17,6 +17,7 @@ import { configure, withgradient } from 'zygote-ts';
 import { Rng } from './grammar.js';
 import { gradientProgram, loaderFunction, plainFunction } from './gradient-grammar.js';
 import { shrink } from './shrink.js';
+import { passThrough, plainFromScript, ToolchainRefused, type Through } from './through.js';
 import { type Tree, print } from './tree.js';
 
 type F = (x: number, y: number) => number;
@@ -58,6 +59,8 @@ export interface Tally {
    * there. A documented limit, not a silent wrong answer (kept apart to be looked at).
    */
   warned: string[];
+  /** Programs a toolchain (`--through`) refused or changed the plain behaviour of: they say nothing about the rewrite. */
+  toolchain?: number;
 }
 
 const errorName = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : `thrown ${String(e)}`);
@@ -103,10 +106,34 @@ export function judge(g: number, move: (d: number) => number, f0: number, h: num
  * The first difference between the gradient and the plain program of `body` at `points`
  * (null: none); `tally`, if given, counts what was checked.
  */
-export function checkBody(body: string, points: readonly Point[], tally?: Tally, viaLoaderToo = true): string | null {
-  const plain = plainFunction(body);
-  const rewritten = new Function('x', 'y', body) as F;
-  const loaded = viaLoaderToo ? loaderFunction(body, body.trimStart().startsWith('"use strict"')) : null;
+export function checkBody(body: string, points: readonly Point[], tally?: Tally, viaLoaderToo = true, through: Through = 'none'): string | null {
+  let plain = plainFunction(body);
+  const strict = body.trimStart().startsWith('"use strict"');
+  let rewritten = new Function('x', 'y', body) as F;
+  let loaded = viaLoaderToo ? loaderFunction(body, strict) : null;
+  if (through !== 'none') {
+    // (the toolchain's output, rewritten; where its plain run is not the original's, the
+    // toolchain changed the program, and the rewrite is held to the output's plain run)
+    let script: string;
+    try {
+      script = passThrough(`function f(x, y) {\n${body}\n}`, through);
+    } catch (e) {
+      if (!(e instanceof ToolchainRefused)) throw e;
+      if (tally) tally.toolchain = (tally.toolchain ?? 0) + 1;
+      return null;
+    }
+    const plainThrough = plainFromScript<F>(script, 'f');
+    const outcome = (g: F, p: Point): unknown => {
+      const r = attempt(() => g(p.x, p.y));
+      return 'ok' in r ? r.ok : 'threw';
+    };
+    if (!points.every((p) => Object.is(outcome(plain, p), outcome(plainThrough, p)))) {
+      if (tally) tally.toolchain = (tally.toolchain ?? 0) + 1;
+      plain = plainThrough;
+    }
+    rewritten = new Function(`${script}\nreturn f;`)() as F;
+    loaded = viaLoaderToo ? loaderFunction(script, strict, true) : null;
+  }
   for (const p of points) {
     const at = `at x = ${p.x}, y = ${p.y}`;
     const value = attempt(() => plain(p.x, p.y));
@@ -242,52 +269,52 @@ export function checkFunction(f: (...args: any[]) => number, make: () => unknown
  * rewritten as the loader rewrites a file (two bodies, twins), which costs four times the
  * rest of the check.
  */
-export function checkProgram(seed: number, index: number, tally?: Tally): string | null {
-  return checkBody(print(gradientProgram(seed, index)), pointsFor(seed, index), tally, index % 4 === 0);
+export function checkProgram(seed: number, index: number, tally?: Tally, through: Through = 'none'): string | null {
+  return checkBody(print(gradientProgram(seed, index)), pointsFor(seed, index), tally, index % 4 === 0, through);
 }
 
 /** The smallest variant of a failing program found that still fails at its points. */
-export function shrinkProgram(seed: number, index: number): { body: string; difference: string } {
+export function shrinkProgram(seed: number, index: number, through: Through = 'none'): { body: string; difference: string } {
   const points = pointsFor(seed, index);
   const kind = (difference: string | null): string | null => difference?.replace(/^at [^:]*: /, '').replace(/ is .*|[-\d.e]+/gs, '').slice(0, 100) ?? null;
-  const wanted = kind(checkProgram(seed, index));
+  const wanted = kind(checkProgram(seed, index, undefined, through));
   // (A candidate fails the same way, or it would shrink to a program that returns nothing.)
   const fails = (t: Tree): boolean => {
     try {
-      return kind(checkBody(print(t), points, undefined, index % 4 === 0)) === wanted;
+      return kind(checkBody(print(t), points, undefined, index % 4 === 0, through)) === wanted;
     } catch {
       return false; // (a candidate that does not compile)
     }
   };
   const body = print(shrink(gradientProgram(seed, index), fails, 2_000));
-  return { body, difference: checkBody(body, points, undefined, index % 4 === 0) ?? '(no longer fails)' };
+  return { body, difference: checkBody(body, points, undefined, index % 4 === 0, through) ?? '(no longer fails)' };
 }
 
 /** Whether the program's difference is one strict mode stops at (a derivative lost with a warning). */
-function warnsInStrictMode(seed: number, index: number): boolean {
+function warnsInStrictMode(seed: number, index: number, through: Through): boolean {
   const previous = configure({ strict: true });
   try {
-    return /zygote-ts \(strict\)/.test(checkProgram(seed, index) ?? '');
+    return /zygote-ts \(strict\)/.test(checkProgram(seed, index, undefined, through) ?? '');
   } finally {
     configure(previous);
   }
 }
 
 /** Programs `from` … `to - 1` of `seed`, with warnings about lost derivatives off (they are the differences this counts). */
-export function runGradientCampaign(seed: number, from: number, to: number, shrinkFailures = true): Tally {
+export function runGradientCampaign(seed: number, from: number, to: number, shrinkFailures = true, through: Through = 'none'): Tally {
   const tally: Tally = { programs: 0, checked: 0, skipped: 0, throwing: 0, differences: [], warned: [] };
   const previous = configure({ warnings: false });
   try {
     for (let index = from; index < to; index++) {
       tally.programs++;
-      const d = checkProgram(seed, index, tally);
+      const d = checkProgram(seed, index, tally, through);
       if (d === null) continue;
-      const list = warnsInStrictMode(seed, index) ? tally.warned : tally.differences;
+      const list = warnsInStrictMode(seed, index, through) ? tally.warned : tally.differences;
       if (!shrinkFailures) {
         list.push(`program ${index} of seed ${seed}: ${d}\n${print(gradientProgram(seed, index))}`);
         continue;
       }
-      const small = shrinkProgram(seed, index);
+      const small = shrinkProgram(seed, index, through);
       list.push(`program ${index} of seed ${seed}: ${small.difference}\n${small.body.trim()}`);
     }
   } finally {

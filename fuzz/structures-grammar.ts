@@ -187,8 +187,9 @@ export function plainProgram(text: string): StructureProgram {
  * a script, each function with its two bodies (`new Function` in rewritten code rewrites with
  * one body: another form of the same rewrite, which must give the very same numbers).
  */
-export function loaderProgram(text: string): StructureProgram {
-  const source = `function program() {\n${text}\n}`;
+export function loaderProgram(text: string, isScript = false): StructureProgram {
+  // (`isScript`: `text` is already a script that defines program(), as a toolchain wrote it: fuzz/through.ts)
+  const source = isScript ? text : `function program() {\n${text}\n}`;
   const rewritten = transform(source, { runtime: { kind: 'global' }, sourceType: 'script', sourceMap: false, twoBodies: true }).code;
   return new Function(`${rewritten}\nreturn program();`)() as StructureProgram;
 }

@@ -13,6 +13,7 @@ import { Rng } from './grammar.js';
 import { judge, numberPaths, read, write, type Path, type Tally } from './gradient.js';
 import { loaderProgram, plainProgram, structureProgram, type StructureProgram } from './structures-grammar.js';
 import { shrink } from './shrink.js';
+import { passThrough, plainFromScript, ToolchainRefused, type Through } from './through.js';
 import { print } from './tree.js';
 
 const STEP = 1e-4;
@@ -40,11 +41,61 @@ function viewText(v: unknown, where = 's'): string {
 
 const errorName = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : `thrown ${String(e)}`);
 
+/** How program `text` (plain) ends at a point, and what its argument holds after. */
+function plainOutcome(program: StructureProgram, x: number, y: number): string {
+  const s = program.make(x, y);
+  let end: string;
+  try {
+    const v = program.f(s);
+    end = typeof v === 'number' ? viewText(v) : `a return of ${typeof v}`;
+  } catch (e) {
+    end = `throws ${e instanceof Error ? e.name : typeof e}`;
+  }
+  try {
+    return `${end} ${viewText(program.view(s))}`;
+  } catch (e) {
+    return `${end}, its view throws ${e instanceof Error ? e.name : typeof e}`;
+  }
+}
+
+interface Made {
+  /** The program rewritten (as `new Function` in rewritten code rewrites). */
+  rewritten: StructureProgram;
+  /** The reference: the original program plain, or the toolchain's output plain where that behaves otherwise (see below). */
+  plain: StructureProgram;
+  /** The toolchain's output (null: --through none). */
+  script: string | null;
+}
+
+/**
+ * Program `text` as `through` writes it (through.ts), rewritten; null where the toolchain
+ * refused it. Where the toolchain's output behaves otherwise than the original at `points`
+ * (TypeScript's ES5 `super.w` of an accessor reads it with the prototype as `this`), the
+ * rewrite is held to the output's plain run instead, and `tally.toolchain` counts it.
+ */
+function makeProgram(text: string, points: readonly [number, number][], through: Through, tally?: Tally): Made | null {
+  const original = plainProgram(text);
+  if (through === 'none') return { rewritten: new Function(text)() as StructureProgram, plain: original, script: null };
+  let script: string;
+  try {
+    script = passThrough(`function program() {\n${text}\n}`, through);
+  } catch (e) {
+    if (!(e instanceof ToolchainRefused)) throw e;
+    if (tally) tally.toolchain = (tally.toolchain ?? 0) + 1;
+    return null;
+  }
+  const output = plainFromScript<() => StructureProgram>(script, 'program')();
+  const changed = !points.every(([x, y]) => plainOutcome(original, x, y) === plainOutcome(output, x, y));
+  if (changed && tally) tally.toolchain = (tally.toolchain ?? 0) + 1;
+  return { rewritten: new Function(`${script}\nreturn program();`)() as StructureProgram, plain: changed ? output : original, script };
+}
+
 /** The first difference of program `text` at `points` (null: none); `tally` counts what was checked. */
-export function checkStructureText(text: string, points: readonly [number, number][], tally?: Tally, viaLoaderToo = false): string | null {
-  const plain = plainProgram(text);
-  const rewritten = new Function(text)() as StructureProgram;
-  const loaded = viaLoaderToo ? loaderProgram(text) : null;
+export function checkStructureText(text: string, points: readonly [number, number][], tally?: Tally, viaLoaderToo = false, through: Through = 'none'): string | null {
+  const made = makeProgram(text, points, through, tally);
+  if (made === null) return null;
+  const { plain, rewritten } = made;
+  const loaded = viaLoaderToo ? loaderProgram(made.script ?? text, made.script !== null) : null;
   for (const [x, y] of points) {
     const where = `at x = ${x}, y = ${y}`;
     const sP = plain.make(x, y);
@@ -72,9 +123,15 @@ export function checkStructureText(text: string, points: readonly [number, numbe
     try {
       after = viewText(rewritten.view(sR));
     } catch (e) {
-      return `${where}: ${(e as Error).message} after the gradient`;
+      if ((e as Error).message.startsWith('a traced number')) return `${where}: ${(e as Error).message} after the gradient`;
+      after = `its view throws ${errorName(e)}`; // (TypeScript's ES5 super.w reads a #private of the prototype: plain too)
     }
-    const plainAfter = viewText(plain.view(sP));
+    let plainAfter: string;
+    try {
+      plainAfter = viewText(plain.view(sP));
+    } catch (e) {
+      plainAfter = `its view throws ${errorName(e)}`;
+    }
     if (after !== plainAfter) return `${where}: the argument holds ${after} after the gradient, ${plainAfter} after plain`;
     if (result === undefined) {
       if (tally) tally.throwing++;
@@ -147,9 +204,10 @@ function sameGradient(a: unknown, b: unknown): boolean {
  * the argument left as plain JavaScript leaves it (f that writes to its argument runs uncompiled).
  * (A throw's gradient is its text, `throws TypeError`: the same on both sides.)
  */
-export function checkCompiledStructureText(text: string, points: readonly [number, number][]): { difference: string | null; fallback: string | null } {
-  const plain = plainProgram(text);
-  const rewritten = new Function(text)() as StructureProgram;
+export function checkCompiledStructureText(text: string, points: readonly [number, number][], through: Through = 'none'): { difference: string | null; fallback: string | null } {
+  const made = makeProgram(text, points, through);
+  if (made === null) return { difference: null, fallback: `refused by ${through}` };
+  const { plain, rewritten } = made;
   const compiled = compileGradient(rewritten.f);
   for (const [x, y] of [...points, points[0]!]) {
     const where = `at x = ${x}, y = ${y}`;
@@ -184,8 +242,10 @@ export function checkCompiledStructureText(text: string, points: readonly [numbe
  * `make(x, y)`, weighted (a gradient inside a gradient whose argument the outer one traces),
  * differentiated in x and y against finite differences of q, which the first-order check vouches for.
  */
-export function checkSecondOrderStructureText(text: string, points: readonly [number, number][], tally?: Tally): string | null {
-  const rewritten = new Function(text)() as StructureProgram;
+export function checkSecondOrderStructureText(text: string, points: readonly [number, number][], tally?: Tally, through: Through = 'none'): string | null {
+  const made = makeProgram(text, points, through);
+  if (made === null) return null;
+  const rewritten = made.rewritten;
   const paths = numberPaths(rewritten.make(0.3, 0.7));
   const q = (x: number, y: number): number => {
     const grad = (withgradient(rewritten.f, rewritten.make(x, y)) as { grad: unknown[] }).grad[0];
@@ -274,9 +334,10 @@ function dotWith(grad: unknown, tangent: unknown, seen = new Set<object>()): num
  * enumerable paths hold must be the eager gradient's dot product with it (1e-9 relative), its
  * value f's, and the argument left as plain JavaScript leaves it.
  */
-export function checkForwardStructureText(text: string, points: readonly [number, number][]): string | null {
-  const plain = plainProgram(text);
-  const rewritten = new Function(text)() as StructureProgram;
+export function checkForwardStructureText(text: string, points: readonly [number, number][], through: Through = 'none'): string | null {
+  const made = makeProgram(text, points, through);
+  if (made === null) return null;
+  const { plain, rewritten } = made;
   for (const [x, y] of points) {
     const where = `at x = ${x}, y = ${y}`;
     const sP = plain.make(x, y);
@@ -307,19 +368,19 @@ export function checkForwardStructureText(text: string, points: readonly [number
   return null;
 }
 
-export function checkStructureProgram(seed: number, index: number, tally?: Tally): string | null {
-  return checkStructureText(print(structureProgram(seed, index)), structurePointsFor(seed, index), tally, index % 4 === 0);
+export function checkStructureProgram(seed: number, index: number, tally?: Tally, through: Through = 'none'): string | null {
+  return checkStructureText(print(structureProgram(seed, index)), structurePointsFor(seed, index), tally, index % 4 === 0, through);
 }
 
 /** Programs `from` … `to - 1` of `seed` compiled against eager; the differences, unshrunk. */
-export function runCompiledStructureCampaign(seed: number, from: number, to: number): { programs: number; fellBack: number; differences: string[] } {
+export function runCompiledStructureCampaign(seed: number, from: number, to: number, through: Through = 'none'): { programs: number; fellBack: number; differences: string[] } {
   const out = { programs: 0, fellBack: 0, differences: [] as string[] };
   const previous = configure({ warnings: false });
   try {
     for (let index = from; index < to; index++) {
       out.programs++;
       const text = print(structureProgram(seed, index, true));
-      const { difference: d, fallback } = checkCompiledStructureText(text, structurePointsFor(seed, index));
+      const { difference: d, fallback } = checkCompiledStructureText(text, structurePointsFor(seed, index), through);
       if (fallback !== null) out.fellBack++;
       if (d !== null) out.differences.push(`program ${index} of seed ${seed}: ${d}\n${text.replace(/^[\s\S]*const f = /, 'const f = ').replace(/return \{ make[\s\S]*$/, '').trim()}`);
     }
@@ -330,26 +391,26 @@ export function runCompiledStructureCampaign(seed: number, from: number, to: num
 }
 
 /** Programs `from` … `to - 1` of `seed`, each differing one shrunk; warnings about lost derivatives off (they are what this counts). */
-export function runStructureCampaign(seed: number, from: number, to: number): Tally {
+export function runStructureCampaign(seed: number, from: number, to: number, through: Through = 'none'): Tally {
   const tally: Tally = { programs: 0, checked: 0, skipped: 0, throwing: 0, differences: [], warned: [] };
   const previous = configure({ warnings: false });
   try {
     for (let index = from; index < to; index++) {
       tally.programs++;
-      const d = checkStructureProgram(seed, index, tally);
+      const d = checkStructureProgram(seed, index, tally, through);
       if (d === null) continue;
       const points = structurePointsFor(seed, index);
       const kind = (difference: string | null): string | null => difference?.replace(/^at [^:]*: /, '').replace(/ is .*| holds .*|[-\d.e]+/gs, '').slice(0, 80) ?? null;
       const wanted = kind(d);
       const fails = (t: Parameters<typeof print>[0]): boolean => {
         try {
-          return kind(checkStructureText(print(t), points, undefined, index % 4 === 0)) === wanted;
+          return kind(checkStructureText(print(t), points, undefined, index % 4 === 0, through)) === wanted;
         } catch {
           return false;
         }
       };
       const small = print(shrink(structureProgram(seed, index), fails, 1_000));
-      tally.differences.push(`program ${index} of seed ${seed}: ${checkStructureText(small, points, undefined, index % 4 === 0) ?? d}\n${small.replace(/^[\s\S]*const f = /, 'const f = ').replace(/return \{ make[\s\S]*$/, '').trim()}\n(made by: ${/const make = .*/.exec(small)?.[0]})`);
+      tally.differences.push(`program ${index} of seed ${seed}: ${checkStructureText(small, points, undefined, index % 4 === 0, through) ?? d}\n${small.replace(/^[\s\S]*const f = /, 'const f = ').replace(/return \{ make[\s\S]*$/, '').trim()}\n(made by: ${/const make = .*/.exec(small)?.[0]})`);
     }
   } finally {
     configure(previous);
