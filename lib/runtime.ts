@@ -198,6 +198,7 @@ export const __zy = Object.freeze({
   callMethod: builtins.callMethod,
   typedSuperCall: builtins.typedSuperCall,
   callOn: builtins.callOn,
+  readableThrough: builtins.readableThrough,
   searchCallback: builtins.searchCallback,
   bindOn: (fn: unknown, receiver: unknown, ...args: unknown[]): unknown => builtins.bindOn(fn, receiver, args, coercion.boundPredicate),
   applyOn: (fn: unknown, receiver: unknown, args?: unknown): unknown => builtins.applyOn(fn, receiver, coercion.predicateArguments(fn, args)),

@@ -10,6 +10,6 @@
 
 export { objectOf, instanceOf, objectIs, objectIsStored, objectGetPrototypeOf, objectIsFrozen, objectIsSealed, objectIsExtensible } from './builtins/objects.js';
 export { clonedByReplacement, structuredCloneOf } from './builtins/clone.js';
-export { hold, held, onMethodCall, onRewrittenCode, callMethod, appliedByReplacement, isViewByReplacement, typedSuperCall, callOn, applyOn, bindOn, searchesOrStores, searchCallback } from './builtins/calls.js';
+export { hold, held, onMethodCall, onRewrittenCode, callMethod, appliedByReplacement, isViewByReplacement, typedSuperCall, callOn, applyOn, bindOn, readableThrough, searchesOrStores, searchCallback } from './builtins/calls.js';
 export type { BoundWhileDeriving } from './builtins/calls.js';
 export { reflectSet, reflectDefineProperty, objectDefineProperty, objectSetPrototypeOf, reflectSetPrototypeOf, objectDefineProperties, reflectApply, construct, collectionArguments, collectionMade, sizeOf, sizedArguments, reflectConstruct, arrayFrom, arrayBufferIsView, float64ArrayFrom, float32ArrayFrom, float64ArrayOf, float32ArrayOf } from './builtins/stores.js';

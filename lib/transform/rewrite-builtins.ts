@@ -693,10 +693,12 @@ export const rewriteSearchCallThroughCall: Rewriter = {
     const name = callee.property.name;
     dropCalleeParentheses(node, ctx, copies(ctx));
     // E.m.call(r, a) → (0, __zy.callOn)(E.m, r, a), E.m.apply(r, a) → (0, __zy.applyOn)(E.m, r, a):
-    // E.m is read before r, as JavaScript reads it
+    // E.m is read before r, as JavaScript reads it; and its `.apply` too, which throws for null
+    // and undefined before r and a run (`us.set.apply(us, gg)`: a TypeError, not gg's ReferenceError)
     const either = copies(ctx);
-    ctx.ed.prefix(node.start, either(`${runtime(THROUGH[name]!)}(`, ''));
-    ctx.ed.replaceToken(callee.object.end, callee.property.start, '.', either(args.length > 0 ? ', ' : '', '.'));
+    const before = args.length > 0 ? `${runtime('readableThrough')}(` : '';
+    ctx.ed.prefix(node.start, either(`${runtime(THROUGH[name]!)}(${before}`, ''));
+    ctx.ed.replaceToken(callee.object.end, callee.property.start, '.', either(args.length > 0 ? `, ${JSON.stringify(name)}), ` : '', '.'));
     ctx.ed.overwrite(callee.property.start, callee.property.end, either('', name));
     ctx.ed.replaceToken(callee.end, args.length > 0 ? args[0]!.start : node.end, '(', either('', '('));
   },

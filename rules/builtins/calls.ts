@@ -254,6 +254,15 @@ export function argumentList(args: unknown, optional: boolean): unknown[] {
 }
 
 /**
+ * `fn` of `fn.call(r, …)`, `fn.apply(r, a)`, `fn.bind(r, …)` in rewritten code, read before
+ * the arguments run as JavaScript reads `fn.call` then: null and undefined throw there.
+ */
+export function readableThrough(fn: unknown, name: string): unknown {
+  if (fn === null || fn === undefined) throw new TypeError(`Cannot read properties of ${String(fn)} (reading '${name}')`);
+  return fn;
+}
+
+/**
  * `fn.apply(receiver, args)` in rewritten code for a search method (`[].includes.apply(xs, [x])`):
  * the search `receiver.m(...args)` is, unless `apply` is not Function's own.
  */
