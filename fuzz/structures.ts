@@ -39,6 +39,19 @@ function viewText(v: unknown, where = 's'): string {
   return JSON.stringify(v) ?? String(v);
 }
 
+/**
+ * The view of `s` as text, or that the view throws (TypeScript's ES5 `super.w` reads the
+ * #private of the prototype: plain too); a traced number left in it throws.
+ */
+function viewOrThrow(program: StructureProgram, s: unknown): string {
+  try {
+    return viewText(program.view(s));
+  } catch (e) {
+    if ((e as Error).message.startsWith('a traced number')) throw e;
+    return `its view throws ${errorName(e)}`;
+  }
+}
+
 const errorName = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : `thrown ${String(e)}`);
 
 /** How program `text` (plain) ends at a point, and what its argument holds after. */
@@ -121,17 +134,11 @@ export function checkStructureText(text: string, points: readonly [number, numbe
     }
     let after: string;
     try {
-      after = viewText(rewritten.view(sR));
+      after = viewOrThrow(rewritten, sR);
     } catch (e) {
-      if ((e as Error).message.startsWith('a traced number')) return `${where}: ${(e as Error).message} after the gradient`;
-      after = `its view throws ${errorName(e)}`; // (TypeScript's ES5 super.w reads a #private of the prototype: plain too)
+      return `${where}: ${(e as Error).message} after the gradient`;
     }
-    let plainAfter: string;
-    try {
-      plainAfter = viewText(plain.view(sP));
-    } catch (e) {
-      plainAfter = `its view throws ${errorName(e)}`;
-    }
+    const plainAfter = viewOrThrow(plain, sP);
     if (after !== plainAfter) return `${where}: the argument holds ${after} after the gradient, ${plainAfter} after plain`;
     if (result === undefined) {
       if (tally) tally.throwing++;
@@ -144,7 +151,7 @@ export function checkStructureText(text: string, points: readonly [number, numbe
       let viaLoader: string;
       try {
         const { val, grad } = withgradient(loaded.f, sL) as { val: number; grad: unknown[] };
-        viaLoader = `${gradientText(val)} ${gradientText(grad[0])} ${viewText(loaded.view(sL))}`;
+        viaLoader = `${gradientText(val)} ${gradientText(grad[0])} ${viewOrThrow(loaded, sL)}`;
       } catch (e) {
         viaLoader = errorName(e);
       }
@@ -297,25 +304,42 @@ export function checkSecondOrderStructureText(text: string, points: readonly [nu
  * A tangent of `v`'s shape: each number the next direction value (1, 1.125, 1.25, …), null for
  * what has no path (a Set, a typed array, a hidden field); one tangent for an object reached twice.
  */
-function tangentOf(v: unknown, next: () => number, made = new Map<object, unknown>()): unknown {
+function tangentOf(v: unknown, next: () => number, hidden: Hidden = GRAMMAR_HIDDEN, made = new Map<object, unknown>()): unknown {
   if (typeof v === 'number') return next();
   if (typeof v !== 'object' || v === null || v instanceof Set || ArrayBuffer.isView(v)) return null;
   if (made.has(v)) return made.get(v);
   if (v instanceof Map) {
     const t = new Map();
     made.set(v, t);
-    for (const [k, w] of v) t.set(k, tangentOf(w, next, made));
+    for (const [k, w] of v) t.set(k, tangentOf(w, next, hidden, made));
     return t;
   }
   const t: Record<string, unknown> = Array.isArray(v) ? ([] as unknown as Record<string, unknown>) : {};
   made.set(v, t);
   for (const k of Object.getOwnPropertyNames(v)) {
     if (Array.isArray(v) && k === 'length') continue;
-    t[k] = Object.getOwnPropertyDescriptor(v, k)!.enumerable ? tangentOf((v as Record<string, unknown>)[k], next, made) : null;
+    t[k] = Object.getOwnPropertyDescriptor(v, k)!.enumerable ? tangentOf((v as Record<string, unknown>)[k], next, hidden, made) : null;
   }
-  // (the grammar's C and D hold #w, which tangents and gradients name "#w")
-  if (/^[CD]$/.test((v as object).constructor?.name ?? '')) t['#w'] = next();
+  if (hidden.name !== null && hidden.holds(v)) t[hidden.name] = next();
   return t;
+}
+
+/** The #private field the grammar's C and D hold, as tangents and gradients name it, and which objects hold it. */
+interface Hidden {
+  name: string | null;
+  holds(v: object): boolean;
+}
+
+const GRAMMAR_HIDDEN: Hidden = { name: '#w', holds: (v) => /^[CD]$/.test(v.constructor?.name ?? '') };
+
+/**
+ * The hidden field of a program a toolchain wrote (`script`): the minifier renames #w and the
+ * classes (C's instances are what its view calls "C"); a lowered #w is a WeakMap's, no field.
+ */
+function hiddenOf(script: string | null, program: StructureProgram): Hidden {
+  if (script === null) return GRAMMAR_HIDDEN;
+  const name = /#[\w$]+/.exec(script)?.[0] ?? null;
+  return { name, holds: (v) => name !== null && (program.view(v) as unknown[])[0] === 'C' };
 }
 
 /** The gradient's dot product with a tangent: each tangent object counted once (an object reached twice has one gradient). */
@@ -349,7 +373,7 @@ export function checkForwardStructureText(text: string, points: readonly [number
     }
     if (typeof value !== 'number' || !Number.isFinite(value)) continue; // (the first-order check covers throws)
     let k = 0;
-    const tangent = tangentOf(rewritten.make(x, y), () => 1 + k++ / 8);
+    const tangent = tangentOf(rewritten.make(x, y), () => 1 + k++ / 8, hiddenOf(made.script, rewritten));
     const sF = rewritten.make(x, y);
     let out: [number, number];
     try {
@@ -358,8 +382,8 @@ export function checkForwardStructureText(text: string, points: readonly [number
       return `${where}: jvp throws ${errorName(e)}`;
     }
     if (!Object.is(out[0], value)) return `${where}: jvp's value is ${out[0]}, plain ${value}`;
-    const after = viewText(rewritten.view(sF));
-    const plainAfter = viewText(plain.view(sP));
+    const after = viewOrThrow(rewritten, sF);
+    const plainAfter = viewOrThrow(plain, sP);
     if (after !== plainAfter) return `${where}: the argument holds ${after} after jvp, ${plainAfter} after plain`;
     const grad = (gradient(rewritten.f, rewritten.make(x, y)) as unknown[])[0];
     const dot = dotWith(grad, tangent);
