@@ -179,8 +179,16 @@ export function checkBody(body: string, points: readonly Point[], tally?: Tally,
  * check vouches for. A rule whose partials are computed outside the tape (plain Math on
  * the values) keeps first derivatives right and makes second ones wrong.
  */
-export function checkSecondOrder(body: string, points: readonly Point[], tally?: Tally): string | null {
-  const rewritten = new Function('x', 'y', body) as F;
+export function checkSecondOrder(body: string, points: readonly Point[], tally?: Tally, through: Through = 'none'): string | null {
+  let rewritten = new Function('x', 'y', body) as F;
+  if (through !== 'none') {
+    try {
+      rewritten = new Function(`${passThrough(`function f(x, y) {\n${body}\n}`, through)}\nreturn f;`)() as F;
+    } catch (e) {
+      if (!(e instanceof ToolchainRefused)) throw e;
+      return null;
+    }
+  }
   for (const p of points) {
     for (const which of [0, 1] as const) {
       const partial = (x: number, y: number): number => (withgradient(rewritten, x, y).grad[which] as number | null) ?? 0;
