@@ -17,10 +17,11 @@ import type * as acorn from 'acorn';
 import { findToken, tokenAtOrAfter } from './parse.js';
 import type { Node } from './ast.js';
 
-/** A character a name (or keyword, or number) can end with; text that starts or ends with one, past leading or trailing comments (the two-bodies markers). */
-const NAME_END = /[\p{ID_Continue}$\u200c\u200d\\]/u;
-const NAME_START = /^(?:\/\*[^]*?\*\/)*[\p{ID_Continue}$\\]/u;
-const NAME_TAIL = /[\p{ID_Continue}$\u200c\u200d](?:\/\*[^]*?\*\/)*$/u;
+/** A character a name (or keyword, or number) can end or start with. */
+const NAME_CHAR = /[\p{ID_Continue}$\u200c\u200d\\]/u;
+/** Text that starts (ends) with a name character, past comments; `either` markers (two-bodies.ts) hold two copies' texts, both read. */
+const NAME_FIRST = /^(?:\/\*[^]*?\*\/)*[\p{ID_Continue}$\\]|^(?:\/\*[^]*?\*\/)*\/\*\uE005\*\/(?:\/\*[^]*?\*\/)*\/\*\uE006\*\/(?:\/\*[^]*?\*\/)*[\p{ID_Continue}$\\]/u;
+const NAME_LAST = /[\p{ID_Continue}$\u200c\u200d](?:\/\*[^]*?\*\/)*$/u;
 
 export class Editor {
   readonly s: MagicString;
@@ -53,8 +54,8 @@ export class Editor {
    */
   private spaced(start: number, end: number, text: string): string {
     const code = this.code;
-    if (start > 0 && NAME_END.test(code[start - 1]!) && NAME_START.test(text)) text = ` ${text}`;
-    if (end < code.length && NAME_END.test(code[end]!) && NAME_TAIL.test(text)) text = `${text} `;
+    if (start > 0 && NAME_CHAR.test(code[start - 1]!) && NAME_FIRST.test(text)) text = ` ${text}`;
+    if (end >= 0 && end < code.length && NAME_CHAR.test(code[end]!) && NAME_LAST.test(text)) text = `${text} `;
     return text;
   }
 
@@ -91,7 +92,7 @@ export class Editor {
 
   /** Replace the source between two offsets (no node boundary inside may carry edits). */
   overwrite(start: number, end: number, text: string): void {
-    this.s.overwrite(start, end, text === '' ? text : this.spaced(start, end, text));
+    this.s.overwrite(start, end, this.spaced(start, end, text));
     this.firstInsert.set(start, text);
     this.edits++;
   }
