@@ -29,12 +29,18 @@ export function caught<E>(error: E): E {
 
 const isLibraryError = (e: unknown): e is Error => e instanceof Error && typeof e.message === 'string' && e.message.startsWith('zygote-ts');
 
+/** Errors made by `caughtByF`: one that an enclosing f caught too is thrown again as it is. */
+const said = new WeakSet<Error>();
+
 /** The error a differentiation throws when f caught `error` and returned. */
 export function caughtByF(error: Error): Error {
+  if (said.has(error)) return error;
   const Kind = error instanceof TypeError ? TypeError : error instanceof RangeError ? RangeError : Error;
-  return new Kind(
+  const made = new Kind(
     `${error.message} (f caught this error and went on, so what it computed next is not what JavaScript computes: the differentiation stops here. ` +
       'Let the error through the try/catch, or keep the value it names out of the differentiated code.)',
     { cause: error },
   );
+  said.add(made);
+  return made;
 }

@@ -42,9 +42,9 @@ describe('a library error that f catches stops the differentiation', () => {
   };
 
   it.each([
-    ['catch { }', storesIntoDataView, 'DataView.setFloat64'],
+    ['catch { }', storesIntoDataView, 'setFloat64'],
     ['catch (e) { }', bufferWithBinding, 'writeDoubleLE'],
-    ['catch ({ message }) { }', takenApart, 'DataView.setFloat32'],
+    ['catch ({ message }) { }', takenApart, 'setFloat32'],
   ])('%s', (_, f, what) => {
     expect(f(3)).not.toBe(3 * 3); // (plain JavaScript does not throw there)
     let thrown: unknown;
@@ -67,7 +67,15 @@ describe('a library error that f catches stops the differentiation', () => {
         return y;
       }
     };
-    expect(() => gradient(outer, 3)).toThrow(/DataView\.setFloat64.*f caught this error/);
+    let thrown: unknown;
+    try {
+      gradient(outer, 3);
+    } catch (e) {
+      thrown = e;
+    }
+    // (said once: the inner differentiation's error, which the outer f caught, is thrown as it was made)
+    expect((thrown as Error).message).toMatch(/setFloat64.*f caught this error/);
+    expect((thrown as Error).message.split('f caught this error').length).toBe(2);
   });
 
   it('a library error f lets through, or throws again, reaches the caller as it was', () => {
@@ -79,7 +87,7 @@ describe('a library error that f catches stops the differentiation', () => {
         throw e;
       }
     };
-    expect(() => gradient(rethrows, 3)).toThrow(/^zygote-ts: a traced number was given to DataView\.setFloat64/);
+    expect(() => gradient(rethrows, 3)).toThrow(/^zygote-ts: a traced number was given to DataView(\.prototype)?\.setFloat64/);
     expect(() => gradient(rethrows, 3)).not.toThrow(/f caught/);
   });
 
