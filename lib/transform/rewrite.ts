@@ -39,7 +39,7 @@ import { rewriteConversionResult } from './rewrite-conversions.js';
 import { rewriteArrowSuperCall, rewriteArrowThis, rewriteConstructorResult, rewriteInstanceAlias, rewriteInstanceBind } from './rewrite-this.js';
 import { rewriteLogical, rewriteSwitch, rewriteTests } from './rewrite-truthiness.js';
 import { numbersIntoLoop } from './rewrite-loops.js';
-import { rewriteCatchClause } from './rewrite-catch.js';
+import { rewriteCatchClause, rewriteTryFinally } from './rewrite-catch.js';
 import { noteOuterWrite } from './rewrite-outer-writes.js';
 import { analyzeScopes, type ScopeInfo } from './scope.js';
 import { Temporaries, type TargetKind } from './temporaries.js';
@@ -117,6 +117,7 @@ export const REWRITERS: readonly Rewriter[] = [
   rewriteConstructorResult,
   rewriteBindNoted,
   rewriteCatchClause,
+  rewriteTryFinally,
 ];
 
 const BY_TYPE = new Map<string, readonly Rewriter[]>();

@@ -114,6 +114,51 @@ describe('a library error that f catches stops the differentiation', () => {
     expect(grad[0]).toBeCloseTo(7 + 6 + 1, 10);
   });
 
+  it('also one a `finally` drops by leaving its block (return, break), with no catch clause', () => {
+    // (both gave the gradient of the finally's path with no word: 3x and [3], where JavaScript computes 2x·… )
+    const returns = (x: number) => {
+      try {
+        new DataView(new ArrayBuffer(8)).setFloat64(0, x);
+        return x * x;
+      } finally {
+        // eslint-disable-next-line no-unsafe-finally
+        if (x > 0) return 3 * x;
+      }
+    };
+    const breaks = (x: number) => {
+      let out = 0;
+      out: try {
+        new DataView(new ArrayBuffer(8)).setFloat64(0, x);
+        out = x * x;
+      } finally {
+        out = out === 0 ? 3 * x : out + 1;
+        // eslint-disable-next-line no-unsafe-finally
+        break out;
+      }
+      return out;
+    };
+    expect(returns(3)).toBe(9); // (plain JavaScript takes no error: the finally's return gives 3x)
+    expect(breaks(3)).toBe(10);
+    for (const f of [returns, breaks]) {
+      expect(() => gradient(f, 3)).toThrow(/setFloat64.*f caught this error and went on/);
+    }
+  });
+
+  it('a `finally` that leaves its block keeps its meaning for errors of f, and for none', () => {
+    const f = (x: number) => {
+      for (let i = 0; ; i++) {
+        try {
+          if (i === 0) throw new Error('mine');
+          return x * x;
+        } finally {
+          // eslint-disable-next-line no-unsafe-finally
+          if (i === 0) continue;
+        }
+      }
+    };
+    expect(withgradient(f, 3)).toEqual({ val: 9, grad: [6] });
+  });
+
   it('after the error, the next differentiation runs as usual', () => {
     expect(() => gradient(storesIntoDataView, 3)).toThrow();
     expect(gradient((x: number) => x * x, 3)).toEqual([6]);
@@ -129,6 +174,15 @@ describe('the rewrite of catch clauses', () => {
     const { val, grad } = withgradient(rewritten, 1.5);
     expect(val).toBe(plain(1.5));
     expect(grad[0]).toBeCloseTo(6 + 5 + 1, 10);
+  });
+
+  it('gives a `try`/`finally` a catch clause only where the finally can leave its block, and no second body', () => {
+    const opts = { runtime: { kind: 'global' as const }, sourceType: 'script' as const, twoBodies: true, sourceMap: false };
+    const leaves = transform('function a(g) { try { return g() } finally { return 0 } }', opts).code;
+    expect(leaves).toContain('catch (__zy$caught) { (0, __zy.caught)(__zy$caught); throw __zy$caught } finally');
+    expect(leaves).not.toContain('openTapes');
+    const stays = transform('function b(g) { try { return g() } finally { (() => { return 1 })(); for (;;) break; k: { break k } } }', opts).code;
+    expect(stays).not.toContain('caught');
   });
 
   it('is no rewrite of its own: a function whose only change is a catch clause keeps one body and needs no rewrite', () => {
