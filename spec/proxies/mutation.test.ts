@@ -1438,6 +1438,14 @@ describe('data captured by the closure', () => {
 // A callback f schedules runs after the call's clean-up: what it stored stayed traced (a log
 // a timer pushes the loss to held objects, found by no search, `typeof` 'object' to code
 // that was not rewritten), where plain code stores numbers.
+const savedForLater: { v?: unknown; list: unknown[] } = { list: [] };
+const saver = {
+  save(v: unknown) {
+    savedForLater.v = v;
+    savedForLater.list.push(v);
+  },
+};
+
 describe('callbacks f schedules', () => {
   const ran = (k: number) => new Promise((r) => setTimeout(r, k));
   const program = (x: number, log: unknown[], box: Record<string, unknown>, table: Map<string, unknown>) => {
@@ -1479,6 +1487,22 @@ describe('callbacks f schedules', () => {
     await ran(20);
     expect(traced).toEqual(plain);
     expect(isPlainData(traced)).toBe(true);
+  });
+
+  // (the plain copy of a rewritten function has no store barrier: a function such a callback calls
+  // runs its copy for tracing, else `saved.v` and `list` kept the traced number)
+  it('and so do the functions such a callback calls', async () => {
+    const boxed = (y: number) => ({ v: y });
+    const f = (x: number) => {
+      const y = x * 2;
+      const box = boxed(y); // (an object f made: the traced number in it is still there when the timer runs)
+      setTimeout(() => saver.save(box.v), 0); // (a method: its copy is picked when it is called)
+      return y;
+    };
+    expect(gradient(f, 1.5)).toEqual([2]);
+    await ran(20);
+    expect(savedForLater).toEqual({ v: 3, list: [3] });
+    expect(isPlainData(savedForLater)).toBe(true);
   });
 
   // (a program's own setTimeout was left in place, and f's callbacks given through it kept traced numbers: log held objects)
