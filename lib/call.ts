@@ -13,6 +13,7 @@ import { MarkedParams } from '../proxies/params.js';
 import type { Seeder } from '../proxies/standins.js';
 import { Params } from './params.js';
 import { beginStores, endStores, outwardOf, takeFrozenHeld, takeLocked } from '../proxies/cleanup.js';
+import { takeChangedElsewhere } from '../proxies/writeback.js';
 import '../proxies/scheduled.js'; // (callbacks f schedules are cleaned when they run)
 import { ensureRewritten } from './rewritten.js';
 import { textsNotReadBack } from '../rules/text.js';
@@ -99,6 +100,14 @@ export function trace<A extends unknown[], R>(
       if (failure !== null) failure.error = outwardOf(failure.error, options.originals);
       wrapped?.close();
       warnAboutEscapes(tape);
+      const elsewhere = takeChangedElsewhere();
+      if (elsewhere !== null) {
+        doubt(
+          `changed elsewhere ${elsewhere}`,
+          `the caller's object at ${elsewhere} was changed while f ran, not through f's argument but another way to the same object (a variable of a closure or module holding it): f's argument is a copy, which did not see that change, so what f read there afterwards was the old value (and the caller's object holds what f wrote through its argument, if it did, whichever came last).`,
+          "Reach the object one way in f: through the argument only (not also through the variable), or through the variable only (then its numbers are constants: do not pass it).",
+        );
+      }
       const locked = takeLocked();
       if (locked !== null) {
         doubt(

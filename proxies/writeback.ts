@@ -6,7 +6,8 @@
 // the originals for stand-ins f stored. Frozen originals cannot have changed.
 
 import { outward } from './cleanup.js';
-import { isRecordingCopy, pathOf, sealLike, sealOf, standInNode, type Node } from './standins.js';
+import { isTraced, live } from '../lib/core/traced.js';
+import { isRecordingCopy, Node, pathOf, sealLike, sealOf, standInNode, type Slot } from './standins.js';
 import { namedWrites, numbersOf, typedStandIn, wasWritten } from './typed-arrays.js';
 
 const hasOwn = (o: object, k: PropertyKey) => Object.prototype.hasOwnProperty.call(o, k);
@@ -20,6 +21,51 @@ const hasOwn = (o: object, k: PropertyKey) => Object.prototype.hasOwnProperty.ca
 function putValue(o: object, key: PropertyKey, v: unknown, now: PropertyDescriptor): void {
   if (!Reflect.set(o, key, v)) Reflect.defineProperty(o, key, { ...now, value: v });
 }
+
+/**
+ * Where the caller's objects changed while f ran by a way other than f's argument (a variable
+ * of a closure or module holding the same object: `origin.x = 5` beside `ps[0]`), first place;
+ * f's argument is a copy, which did not see the change (see `takeChangedElsewhere`).
+ */
+let changedElsewhere: string | null = null;
+
+/** Where the write-backs just ended found an original changed other than through its stand-in (null: nowhere); forgets it. */
+export function takeChangedElsewhere(): string | null {
+  const place = changedElsewhere;
+  changedElsewhere = null;
+  return place;
+}
+
+const UNKNOWN = Symbol('unknown');
+
+/**
+ * What the original held under an entry when the stand-in was made (`slot` and `placed`: the
+ * entry's): a number input's own value, a stand-in's original, or the value itself.
+ */
+function heldAtWrap(slot: Slot, placed: unknown): unknown {
+  if (slot instanceof Node) return slot.original;
+  if (slot === null) return placed;
+  return isTraced(placed) ? placed.tracedValue : UNKNOWN; // (an NDArray's input: not compared)
+}
+
+/** Whether `now`, what the original holds, is what it held when its stand-in was made. */
+function stillHeld(now: unknown, slot: Slot, placed: unknown): boolean {
+  const held = heldAtWrap(slot, placed);
+  return held === UNKNOWN || Object.is(now, held) || (isTraced(now) && Object.is(live(now), held));
+}
+
+/** Notes the first place changed elsewhere: `key` of `node`. */
+function noteChangedElsewhere(node: Node, key: unknown): void {
+  changedElsewhere ??= pathOf(node, key);
+}
+
+/** Notes the first place changed elsewhere: `node`'s object itself, whose `what` (its length, its size) changed. */
+function noteResizedElsewhere(node: Node, what: string): void {
+  changedElsewhere ??= `${pathOf(node.parent, node.keyInParent)} (its ${what})`;
+}
+
+const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, 'size')!.get! as (this: Map<unknown, unknown>) => number;
+const setSize = Object.getOwnPropertyDescriptor(Set.prototype, 'size')!.get! as (this: Set<unknown>) => number;
 
 export function writeBack(node: Node): void {
   const { original } = node;
@@ -150,6 +196,9 @@ function writeBackRecord(node: Node, s: Record<PropertyKey, unknown>, o: Record<
   let written = false;
   for (let i = 0; i < e.length; i += 3) {
     const key = e[i] as string;
+    // (a read, not a descriptor, for speed: the key held data when f began, so only a change
+    // made elsewhere can have put a getter there)
+    if (changedElsewhere === null && !stillHeld(o[key], e[i + 1] as Slot, e[i + 2])) noteChangedElsewhere(node, key);
     // (its descriptor, not a read: a getter f defined there must not run)
     const d = Object.getOwnPropertyDescriptor(s, key);
     if (d === undefined) {
@@ -223,6 +272,17 @@ export function orderLike(s: object, o: object): void {
 function writeBackArray(node: Node, s: unknown[], o: unknown[]): void {
   const e = node.entries;
   const n = s.length;
+  if (changedElsewhere === null) {
+    if (o.length !== node.length) noteResizedElsewhere(node, 'length');
+    else {
+      for (let i = 0; i < e.length; i += 3) {
+        if (!stillHeld(o[e[i] as number], e[i + 1] as Slot, e[i + 2])) {
+          noteChangedElsewhere(node, e[i]);
+          break;
+        }
+      }
+    }
+  }
   // Unchanged in place is the common case: compare in one pass before anything else.
   if (n === node.length && e.length === 3 * n) {
     let same = true;
@@ -274,6 +334,18 @@ function writeBackMap(node: Node, s: Map<unknown, unknown>, o: Map<unknown, unkn
   const e = node.entries;
   const keys = node.keyStandIns; // (the stand-in holds the stand-in of a key object reached otherwise)
   const held = (i: number): unknown => (keys === null ? e[i] : (keys.get(e[i] as object) ?? e[i]));
+  if (changedElsewhere === null) {
+    if (mapSize.call(o) !== e.length / 3) noteResizedElsewhere(node, 'size');
+    else {
+      for (let i = 0; i < e.length; i += 3) {
+        const now = Map.prototype.get.call(o, e[i]);
+        if ((now === undefined && !Map.prototype.has.call(o, e[i])) || !stillHeld(now, e[i + 1] as Slot, e[i + 2])) {
+          noteChangedElsewhere(node, e[i]);
+          break;
+        }
+      }
+    }
+  }
   // The same keys in the same order is the common case, told in one pass.
   let same = s.size === e.length / 3;
   if (same) {
@@ -310,6 +382,17 @@ function writeBackMap(node: Node, s: Map<unknown, unknown>, o: Map<unknown, unkn
 
 function writeBackSet(node: Node, s: Set<unknown>, o: Set<unknown>): void {
   const e = node.entries;
+  if (changedElsewhere === null) {
+    if (setSize.call(o) !== e.length / 3) noteResizedElsewhere(node, 'members');
+    else {
+      for (let i = 0; i < e.length; i += 3) {
+        if (!Set.prototype.has.call(o, e[i])) {
+          noteResizedElsewhere(node, 'members');
+          break;
+        }
+      }
+    }
+  }
   if (s.size === e.length / 3) {
     let i = 0;
     for (const m of s) {

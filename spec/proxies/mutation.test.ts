@@ -396,6 +396,41 @@ describe('writes to arguments', () => {
     expect(g).toEqual({ count: null, total: 3 });
     expect(gx).toBe(12);
   });
+  // (f read the argument's copy after changing the caller's object through a variable holding it,
+  // `origin.x = 5` then `ps[0].x`: 1 where plain JavaScript reads 5, with no word)
+  it("a change f makes to the caller's object another way than through its argument is said, naming the place: a warning, an error in strict mode", () => {
+    const said = (run: () => unknown): string => {
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+      try {
+        run();
+        return warn.mock.calls.map(String).join('\n');
+      } finally {
+        warn.mockRestore();
+      }
+    };
+    const pts = [{ x: 1, y: 2 }];
+    const origin = pts[0]!;
+    const f = (ps: typeof pts) => ((origin.x = 5), ps[0]!.x * ps[0]!.y);
+    expect(said(() => gradient(f, pts))).toMatch(/caller's object at arg 0 \[0\]\.x was changed while f ran, not through f's argument/);
+    expect(pts).toEqual([{ x: 5, y: 2 }]); // (what plain JavaScript leaves)
+    const xs = [1, 2];
+    const m = new Map([['k', 2]]);
+    const s = new Set([1]);
+    expect(said(() => gradient((a: number[]) => (xs.push(3), a[0]! * a.length), xs))).toMatch(/at arg 0 \(its length\) was changed/);
+    expect(said(() => gradient((q: Map<string, number>) => (m.set('k', 7), q.get('k')! * 2), m))).toMatch(/at arg 0 \.get\("k"\) was changed/);
+    expect(said(() => gradient((q: Set<number>, x: number) => (s.add(4), q.size * x), s, 2))).toMatch(/at arg 0 \(its members\) was changed/);
+    // (writes through the argument alone, NaN and -0 held, say nothing)
+    const o = { a: 1, n: NaN, z: -0, b: [1, NaN], m: new Map([['x', -0]]), s: new Set([NaN]) };
+    expect(said(() => gradient((q: typeof o) => ((q.a = q.a * 2), q.b.push(q.a), q.m.set('y', q.a), q.s.add(q.a), q.a + q.z), o))).not.toMatch(/changed while f ran/);
+    const previous = configure({ strict: true });
+    try {
+      const qs = [{ x: 1, y: 2 }];
+      const held = qs[0]!;
+      expect(() => gradient((ps: typeof qs) => ((held.y = 4), ps[0]!.y * ps[0]!.x), qs)).toThrow(/strict.*arg 0 \[0\]\.y was changed while f ran/);
+    } finally {
+      configure(previous);
+    }
+  });
 });
 
 // (module-level variables: one binding each, whose update the rewrite makes once)
