@@ -211,6 +211,8 @@ function writeBackRecord(node: Node, s: Record<PropertyKey, unknown>, o: Record<
       written = true;
     }
   }
+  // (the original's own getters and setters, copied as they are, are not among the entries)
+  if (3 * node.ownCount !== e.length && writeBackAccessors(s, o)) written = true;
   // Keys f added (the common case, none, is told by the counts alone); also what f did
   // under Symbol keys (copied as they are, so not among the entries).
   const names = Object.getOwnPropertyNames(s);
@@ -236,6 +238,26 @@ function writeBackRecord(node: Node, s: Record<PropertyKey, unknown>, o: Record<
     Reflect.defineProperty(o, key, d);
   }
   orderLike(s, o);
+}
+
+/**
+ * What f did to the original's own getters and setters, which its stand-in was given as they
+ * are: one f redefined (`Object.defineProperty(p, 'a', { value: 40 })`, or another getter) is
+ * defined so on the original (the caller kept its getter, and read 20 where plain JavaScript
+ * left 40). One f deleted is deleted with the keys f deleted. Whether anything was written.
+ */
+function writeBackAccessors(s: object, o: object): boolean {
+  let written = false;
+  for (const key of Object.getOwnPropertyNames(o)) {
+    const was = Object.getOwnPropertyDescriptor(o, key)!;
+    if ('value' in was) continue;
+    const d = Object.getOwnPropertyDescriptor(s, key);
+    if (d === undefined || (d.get === was.get && d.set === was.set && d.enumerable === was.enumerable && d.configurable === was.configurable)) continue;
+    if ('value' in d) d.value = outward(d.value);
+    Reflect.defineProperty(o, key, d);
+    written = true;
+  }
+  return written;
 }
 
 /**

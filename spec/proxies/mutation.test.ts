@@ -316,6 +316,42 @@ describe('writes to arguments', () => {
     // 4 r.y² + c.x·r.y·s.y: ∂r.y = 8 r.y + c.x·s.y, ∂c.x = r.y·s.y, ∂s.y = c.x·r.y
     expect(grad).toEqual([{ x: null, y: 8 * 3 + 5 }, { x: 3 }, { y: 15 }]);
   });
+  it("a getter or setter the caller's object has, which f redefines (as a field, or as another getter), is so afterwards", () => {
+    // (the stand-in's copy of the getter was redefined and the write-back skipped it: the caller's
+    // object kept its getter, reading 20 where plain JavaScript left the field f defined, 40)
+    const make = () => {
+      const doubled = { _a: 2, get a() { return this._a * 10; } };
+      const logged = { _b: 3, set b(v: number) { this._b = v; } };
+      const kept = { _c: 1, get c() { return this._c; } };
+      return [doubled, logged, kept] as const;
+    };
+    const f = (d: { _a: number; a: number }, l: { _b: number; b: number }, k: { _c: number; c: number }) => {
+      const v = d.a;
+      Object.defineProperty(d, 'a', { value: v * 2, writable: true, enumerable: true, configurable: true });
+      Object.defineProperty(l, 'b', { get: () => 'now a getter', enumerable: true, configurable: true });
+      return d.a * d._a + l._b * k.c;
+    };
+    const plain = make();
+    const value = f(...plain);
+    const traced = make();
+    const { val, grad } = withgradient(f, ...traced);
+    expect(val).toBe(value);
+    plain.forEach((o, i) => {
+      const p = Object.getOwnPropertyDescriptors(o);
+      const t = Object.getOwnPropertyDescriptors(traced[i]);
+      expect(Object.keys(t)).toEqual(Object.keys(p));
+      for (const key of Object.keys(p)) {
+        const { get: pg, set: ps, ...pd } = p[key]!;
+        const { get: tg, set: ts, ...td } = t[key]!;
+        expect(td).toEqual(pd);
+        expect([typeof tg, typeof ts]).toEqual([typeof pg, typeof ps]);
+      }
+    });
+    expect([traced[0].a, (traced[1] as { b: unknown }).b, traced[2].c]).toEqual([40, 'now a getter', 1]);
+    expect(isPlainData(traced)).toBe(true);
+    // 20 _a² + _b·_c: ∂_a = 40 _a, ∂_b = _c, ∂_c = _b
+    expect(grad).toEqual([{ _a: 80 }, { _b: 1 }, { _c: 3 }]);
+  });
   it('an element the caller locked alone in an array (read-only, a getter) that f writes is refused, naming it (not JavaScript\'s own error)', () => {
     // (the stand-in is an ordinary array: f's write went through, and the write-back threw
     // "Cannot assign to read only property '0' of object '[object Array]'", naming no argument)
