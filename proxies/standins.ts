@@ -824,6 +824,9 @@ function fill(node: Node): void {
  * Copied as they are; numbers under them are refused, since an array's gradient is by index.
  * (Object.keys is the cheapest way to see them: one key per element, ~10 µs for 1000.)
  */
+/** What an array's `named` lists for a getter or setter (copied as it is: the write-back compares descriptors). */
+export const ACCESSOR = Symbol('accessor');
+
 function copyNamedProperties(node: Node, from: unknown[], to: unknown[], elements: number): void {
   // (what is copied is remembered, key and value, for the write-back to compare: see `named`)
   let named: unknown[] | null = null;
@@ -833,7 +836,7 @@ function copyNamedProperties(node: Node, from: unknown[], to: unknown[], element
     if ('value' in d) {
       refuseNumbersUnderName(node, key, d.value, 'an array');
       (named ??= []).push(key, d.value);
-    }
+    } else (named ??= []).push(key, ACCESSOR);
     Object.defineProperty(to, key, d);
   }
   const keys = Object.keys(from);
@@ -845,6 +848,7 @@ function copyNamedProperties(node: Node, from: unknown[], to: unknown[], element
       const d = Object.getOwnPropertyDescriptor(from, key)!;
       if (!('value' in d)) {
         Object.defineProperty(to, key, d);
+        (named ??= []).push(key, ACCESSOR);
         continue;
       }
       refuseNumbersUnderName(node, key, d.value, 'an array');

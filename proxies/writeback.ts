@@ -7,7 +7,7 @@
 
 import { outward } from './cleanup.js';
 import { isTraced, live } from '../lib/core/traced.js';
-import { isRecordingCopy, Node, pathOf, sealLike, sealOf, standInNode, type Slot } from './standins.js';
+import { ACCESSOR, isRecordingCopy, Node, pathOf, sealLike, sealOf, standInNode, type Slot } from './standins.js';
 import { namedWrites, numbersOf, typedStandIn, wasWritten } from './typed-arrays.js';
 
 const hasOwn = (o: object, k: PropertyKey) => Object.prototype.hasOwnProperty.call(o, k);
@@ -135,6 +135,7 @@ function writeBackArrayNamed(named: unknown[], s: object, o: object): void {
     const key = named[i] as PropertyKey;
     const d = Object.getOwnPropertyDescriptor(s, key);
     if (d === undefined) Reflect.deleteProperty(o, key);
+    else if (named[i + 1] === ACCESSOR) writeBackAccessor(s, o, key);
     else if ('value' in d && d.value !== named[i + 1]) putValue(o, key, outward(d.value), d);
   }
 }
@@ -212,7 +213,7 @@ function writeBackRecord(node: Node, s: Record<PropertyKey, unknown>, o: Record<
     }
   }
   // (the original's own getters and setters, copied as they are, are not among the entries)
-  if (3 * node.ownCount !== e.length && writeBackAccessors(s, o)) written = true;
+  if ((3 * node.ownCount !== e.length || node.symbolCount > 0) && writeBackAccessors(s, o, node.symbolCount > 0)) written = true;
   // Keys f added (the common case, none, is told by the counts alone); also what f did
   // under Symbol keys (copied as they are, so not among the entries).
   const names = Object.getOwnPropertyNames(s);
@@ -246,18 +247,20 @@ function writeBackRecord(node: Node, s: Record<PropertyKey, unknown>, o: Record<
  * defined so on the original (the caller kept its getter, and read 20 where plain JavaScript
  * left 40). One f deleted is deleted with the keys f deleted. Whether anything was written.
  */
-function writeBackAccessors(s: object, o: object): boolean {
+function writeBackAccessors(s: object, o: object, symbols: boolean): boolean {
   let written = false;
-  for (const key of Object.getOwnPropertyNames(o)) {
-    const was = Object.getOwnPropertyDescriptor(o, key)!;
-    if ('value' in was) continue;
-    const d = Object.getOwnPropertyDescriptor(s, key);
-    if (d === undefined || (d.get === was.get && d.set === was.set && d.enumerable === was.enumerable && d.configurable === was.configurable)) continue;
-    if ('value' in d) d.value = outward(d.value);
-    Reflect.defineProperty(o, key, d);
-    written = true;
-  }
+  for (const key of symbols ? Reflect.ownKeys(o) : Object.getOwnPropertyNames(o)) if (writeBackAccessor(s, o, key)) written = true;
   return written;
+}
+
+/** `key` of the original, where it is a getter or setter that f redefined on the stand-in: defined as f left it. Whether it was. */
+function writeBackAccessor(s: object, o: object, key: PropertyKey): boolean {
+  const was = Object.getOwnPropertyDescriptor(o, key);
+  if (was === undefined || 'value' in was) return false;
+  const d = Object.getOwnPropertyDescriptor(s, key);
+  if (d === undefined || (d.get === was.get && d.set === was.set && d.enumerable === was.enumerable && d.configurable === was.configurable)) return false;
+  if ('value' in d) d.value = outward(d.value);
+  return Reflect.defineProperty(o, key, d);
 }
 
 /**

@@ -352,6 +352,25 @@ describe('writes to arguments', () => {
     // 20 _a² + _b·_c: ∂_a = 40 _a, ∂_b = _c, ∂_c = _b
     expect(grad).toEqual([{ _a: 80 }, { _b: 1 }, { _c: 3 }]);
   });
+  it("a getter under a Symbol key of a record, or under a named key of an array, that f redefines is so afterwards", () => {
+    const tag = Symbol('tag');
+    const make = () => {
+      const r = { a: 2, get [tag]() { return 'getter'; } };
+      const xs = Object.defineProperty([1, 2], 'label', { get: () => 'getter', enumerable: true, configurable: true }) as number[] & { label: string };
+      return [r, xs] as const;
+    };
+    const f = (r: { a: number }, xs: number[]) => {
+      Object.defineProperty(r, tag, { value: 'field', writable: true, enumerable: true, configurable: true });
+      Object.defineProperty(xs, 'label', { value: 'field', writable: true, enumerable: true, configurable: true });
+      return r.a * xs[1]!;
+    };
+    const plain = make();
+    f(...plain);
+    const traced = make();
+    expect(gradient(f, ...traced)).toEqual([{ a: 2 }, [0, 2]]);
+    expect(Object.getOwnPropertyDescriptor(traced[0], tag)).toEqual(Object.getOwnPropertyDescriptor(plain[0], tag));
+    expect(Object.getOwnPropertyDescriptor(traced[1], 'label')).toEqual(Object.getOwnPropertyDescriptor(plain[1], 'label'));
+  });
   it('an element the caller locked alone in an array (read-only, a getter) that f writes is refused, naming it (not JavaScript\'s own error)', () => {
     // (the stand-in is an ordinary array: f's write went through, and the write-back threw
     // "Cannot assign to read only property '0' of object '[object Array]'", naming no argument)
