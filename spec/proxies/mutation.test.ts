@@ -7,6 +7,19 @@ import { compileGradient, configure, derivative, gradient, pullback, withgradien
 import { expectMatchesFiniteDifferences } from './fd.js';
 import { isPlainData, TRACED, plainTypeOf } from './plain-data.js';
 
+/** `traced`'s own keys have `plain`'s attributes, in its order (getters and setters: of the same kind). */
+function expectAttributesAlike(traced: object, plain: object): void {
+  const p = Object.getOwnPropertyDescriptors(plain);
+  const t = Object.getOwnPropertyDescriptors(traced);
+  expect(Object.keys(t)).toEqual(Object.keys(p));
+  for (const key of Object.keys(p)) {
+    const { get: pg, set: ps, ...pd } = p[key]!;
+    const { get: tg, set: ts, ...td } = t[key]!;
+    expect(td).toEqual(pd);
+    expect([typeof tg, typeof ts]).toEqual([typeof pg, typeof ps]);
+  }
+}
+
 describe('writes to arguments', () => {
   it('the caller sees the numbers written; the gradient follows the written values', () => {
     const p = { x: 2, y: 3 };
@@ -274,17 +287,7 @@ describe('writes to arguments', () => {
     const traced = make();
     const { val } = withgradient(run(traced), ...traced.args);
     expect(val).toBe(value);
-    plain.args.forEach((o, k) => {
-      const p = Object.getOwnPropertyDescriptors(o);
-      const t = Object.getOwnPropertyDescriptors(traced.args[k]);
-      expect(Object.keys(t)).toEqual(Object.keys(p));
-      for (const key of Object.keys(p)) {
-        const { get: pg, set: ps, ...pd } = p[key]!;
-        const { get: tg, set: ts, ...td } = t[key]!;
-        expect(td).toEqual(pd);
-        expect([typeof tg, typeof ts]).toEqual([typeof pg, typeof ps]);
-      }
-    });
+    plain.args.forEach((o, k) => expectAttributesAlike(traced.args[k], o));
     // (the getter f defined did not run on the way back)
     expect(traced.reads()).toBe(plain.reads());
     expect(traced.args[2].a).toBe(7);
@@ -336,17 +339,7 @@ describe('writes to arguments', () => {
     const traced = make();
     const { val, grad } = withgradient(f, ...traced);
     expect(val).toBe(value);
-    plain.forEach((o, i) => {
-      const p = Object.getOwnPropertyDescriptors(o);
-      const t = Object.getOwnPropertyDescriptors(traced[i]);
-      expect(Object.keys(t)).toEqual(Object.keys(p));
-      for (const key of Object.keys(p)) {
-        const { get: pg, set: ps, ...pd } = p[key]!;
-        const { get: tg, set: ts, ...td } = t[key]!;
-        expect(td).toEqual(pd);
-        expect([typeof tg, typeof ts]).toEqual([typeof pg, typeof ps]);
-      }
-    });
+    plain.forEach((o, i) => expectAttributesAlike(traced[i], o));
     expect([traced[0].a, (traced[1] as { b: unknown }).b, traced[2].c]).toEqual([40, 'now a getter', 1]);
     expect(isPlainData(traced)).toBe(true);
     // 20 _a² + _b·_c: ∂_a = 40 _a, ∂_b = _c, ∂_c = _b
