@@ -97,18 +97,30 @@ function meanKernel(X: NDArray, g: Groups, axis: Axis): number | NDArray {
   }), g, axis);
 }
 
-/** Σ x² over all elements: a number. */
-export function sumsq(x: ArrayInput | number): number {
-  return reduction('sumsq', x, undefined, (X) => {
+/** Σ x² over all elements (a number), or over `axis` (an array without that axis). */
+export function sumsq(x: ArrayInput, axis: number): NDArray;
+export function sumsq(x: ArrayInput | number): number;
+export function sumsq(x: unknown, axis?: unknown): any {
+  return reduction('sumsq', x, axis, sumsqKernel, (v, a) => sumsq(v, axisOf(a)!), (v, _y, X, g, a) =>
+    function sumsqPullback(ct) {
+      return mul(expandBack(ct, X, g, a), mul(2, v));
+    },
+    (v, dx, _g, a) => reduced(mul(mul(2, v), dx), a),
+  );
+}
+
+// Over all elements the sum stays a float64 number (a float32 array's too), as it always was.
+function sumsqKernel(X: NDArray, g: Groups, axis: Axis): number | NDArray {
+  if (axis === null) {
     let s = 0;
     for (const v of X.data) s += v * v;
     return s;
-  }, (v) => sumsq(v), (v) =>
-    function sumsqPullback(ct) {
-      return mul(ct, mul(2, v));
-    },
-    (v, dx) => mul(2, sumAll(mul(v, dx))),
-  );
+  }
+  return reducedValue(reduceGroups(X, g, (d, base, stride, n) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += d[base + i * stride]! * d[base + i * stride]!;
+    return s;
+  }), g, axis);
 }
 
 // ---- prod: the gradient is the product of the other elements (prefix × suffix products,

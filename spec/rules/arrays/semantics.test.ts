@@ -41,6 +41,14 @@ describe('elementwise kinks and ties', () => {
     expect(grads(gradient((x: NDArray) => sumsq(x), array([1, -2])))).toEqual([[2, -4]]);
   });
 
+  it('sumsq along an axis is one sum of squares per group (the axis was ignored: the total came back)', () => {
+    const x = array([[1, 2, 3], [4, 5, 6]]);
+    expect(sumsq(x, 0).toArray()).toEqual([17, 29, 45]);
+    expect(sumsq(x, -1).toArray()).toEqual([14, 77]);
+    const weights = array([1, 2]);
+    expect(grads(gradient((x: NDArray) => sum(mul(sumsq(x, 1), weights)), x))).toEqual([[[2, 4, 6], [16, 20, 24]]]);
+  });
+
   it('maximum and minimum split a tie between the operands, as Math.max does for numbers', () => {
     const a = array([1, 2, 3]);
     const b = array([1, 0, 3]);

@@ -32,7 +32,11 @@ export const reductionCases: Record<string, Case[]> = {
     { label: 'all', f: min, inputs: [u([2, 3], 1)] },
     { label: 'axis 1', f: (x: NDArray) => min(x, 1), inputs: [u([3, 4], 2)] },
   ],
-  sumsq: [{ f: sumsq, inputs: [u([2, 3], 1)] }],
+  sumsq: [
+    { label: 'all', f: sumsq, inputs: [u([2, 3], 1)] },
+    { label: 'axis 0', f: (x: NDArray) => sumsq(x, 0), inputs: [u([3, 2], 2)] },
+    { label: 'axis -1 of 3-d', f: (x: NDArray) => sumsq(x, -1), inputs: [u([2, 2, 3], 3)] },
+  ],
   cumsum: [
     { label: 'vector', f: cumsum, inputs: [u([5], 1)] },
     { label: 'flattened matrix', f: cumsum, inputs: [u([2, 3], 1)] },
