@@ -112,6 +112,20 @@ export function noteStore(container: unknown): void {
   if (list[list.length - 1] !== container) list.push(container);
 }
 
+/**
+ * Notes `original`, which the closing differentiation's write-back just wrote f's changes
+ * into, for the enclosing differentiation: what was written is traced on the enclosing tapes,
+ * and the write-back is library code, which no `touch` notes. Without it a middle
+ * differentiation left its own traced values there when it ended (an innermost gradient
+ * writing `p.v * b` into the outer's `o`): the outer read them as constants, a `null` gradient.
+ */
+export function noteWrittenBack(original: object): void {
+  const depth = noted.length;
+  if (depth < 2) return;
+  const enclosing = noted[depth - 2]!;
+  if (enclosing[enclosing.length - 1] !== original) enclosing.push(original);
+}
+
 /** Whether stores are being noted: a differentiation runs, or a callback one scheduled (proxies/scheduled.ts). */
 export const storesNoted = (): boolean => noted.length > 0;
 

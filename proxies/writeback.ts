@@ -5,7 +5,7 @@
 // holds now is written to the original — with numbers for traced values (`outward`), and
 // the originals for stand-ins f stored. Frozen originals cannot have changed.
 
-import { outward } from './cleanup.js';
+import { noteWrittenBack, outward } from './cleanup.js';
 import { isTraced, live } from '../lib/core/traced.js';
 import { ACCESSOR, isRecordingCopy, Node, pathOf, sealLike, sealOf, standInNode, type Slot } from './standins.js';
 import { namedWrites, numbersOf, typedStandIn, wasWritten } from './typed-arrays.js';
@@ -99,6 +99,7 @@ export function writeBack(node: Node): void {
   }
   if (node.privates !== null) writeBackPrivates(node, original);
   if (node.kind !== 'typed' && !frozen) writeBackShape(node.standIn, original);
+  noteWrittenBack(original);
 }
 
 /** What f did to a Map's or Set's own properties (copied as they were: see `copyOwnProperties`). */
