@@ -29,6 +29,25 @@ export function normalizeAxis(axis: unknown, shape: readonly number[], op: strin
   return a < 0 ? a + n : a;
 }
 
+/**
+ * Refuses arguments past an array function's last (`given`: its `arguments.length`). numpy's
+ * and JAX's functions of these names take more (`keepdims`, `dtype`, `out`), which JavaScript
+ * would drop without a word: `sum(x, 1, true)` had another shape than asked, and
+ * `xs.map(sum)`, which passes each element's index and the array as well, summed each element
+ * along the axis of its index.
+ */
+export function refuseExtraArguments(given: number, count: number, signature: string, hint = ''): void {
+  if (given <= count) return;
+  const name = signature.slice(0, signature.indexOf('('));
+  throw new TypeError(
+    `zygote-ts: ${signature} takes ${count} arguments at most, got ${given}: the others would be dropped without a word${hint}. ` +
+      `Given as a callback (xs.map(${name})), it also gets each element's index and the array: write xs.map((x) => ${name}(x)).`,
+  );
+}
+
+/** What {@link refuseExtraArguments} says to a reduction's third argument. */
+export const NO_KEEPDIMS = " (numpy's keepdims is not taken: reshape the result to keep the axis, reshape(sum(x, 1), [n, 1]))";
+
 /** An array split around one axis (`axis` null: all elements as one group). */
 export interface Groups {
   readonly outer: number;

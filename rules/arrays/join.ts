@@ -4,7 +4,7 @@
 import { allocate, NDArray, promote, type FloatArray } from '../../lib/ndarray.js';
 import { primal } from '../../lib/core/traced.js';
 import { asArray, liveArray, recordStep, tapeOf } from './record.js';
-import { fmt, normalizeAxis, type ArrayInput } from './axes.js';
+import { fmt, normalizeAxis, refuseExtraArguments, type ArrayInput } from './axes.js';
 
 const sizeOf = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
 
@@ -74,6 +74,7 @@ function place(G: unknown, shape: readonly number[], axis: number, start: number
 
 /** Joins arrays along an existing axis (all other lengths must agree). */
 export function concat(arrays: readonly ArrayInput[], axis = 0): NDArray {
+  refuseExtraArguments(arguments.length, 2, 'concat(arrays, axis)');
   const Xs = listOf(arrays, 'concat');
   const first = Xs[0]!;
   if (first.ndim === 0) throw new RangeError('zygote-ts: concat joins along an axis, but got 0-d arrays (use stack).');
@@ -90,6 +91,7 @@ export function concat(arrays: readonly ArrayInput[], axis = 0): NDArray {
 
 /** Joins arrays of one shape along a new axis. */
 export function stack(arrays: readonly ArrayInput[], axis = 0): NDArray {
+  refuseExtraArguments(arguments.length, 2, 'stack(arrays, axis)');
   const Xs = listOf(arrays, 'stack');
   const first = Xs[0]!;
   for (const X of Xs) {
@@ -156,6 +158,7 @@ function listOf(arrays: readonly ArrayInput[], op: string): NDArray[] {
 
 /** Rows [start, end) along the first axis: rows of a matrix, a range of a vector. Negative indices count from the end. */
 export function slice(x: ArrayInput, start: number, end?: number): NDArray {
+  refuseExtraArguments(arguments.length, 3, 'slice(x, start, end)', ' (it takes rows of the first axis, without a step: transpose to slice another)');
   const X = asArray(x, 'slice');
   if (X.ndim === 0) throw new RangeError('zygote-ts: slice: a 0-d array has no axis to slice.');
   const n = X.shape[0]!;
@@ -175,6 +178,7 @@ export function slice(x: ArrayInput, start: number, end?: number): NDArray {
 
 /** Row `i` of a matrix (or of any array of 2 or more dimensions: x[i]); negative i counts from the end. */
 export function row(x: ArrayInput, i: number): NDArray {
+  refuseExtraArguments(arguments.length, 2, 'row(x, i)');
   const X = asArray(x, 'row');
   if (X.ndim < 2) throw new RangeError(`zygote-ts: row takes a matrix, got shape ${fmt(X.shape)} (for an element use get).`);
   const n = X.shape[0]!;

@@ -8,7 +8,7 @@ import { div, mul, sub } from '../arithmetic.js';
 import { plus, sum as sumAll } from './elementwise.js';
 import { asArray, liveArray, on, record, recordStep, tapeOf } from './record.js';
 import {
-  expandBack, fmt, groupsOf, normalizeAxis, reduceGroups, reducedValue, transformGroups,
+  expandBack, fmt, groupsOf, normalizeAxis, reduceGroups, reducedValue, refuseExtraArguments, NO_KEEPDIMS, transformGroups,
   type ArrayInput, type Groups,
 } from './axes.js';
 
@@ -52,6 +52,7 @@ const reduced = (a: unknown, axis: Axis): unknown => (axis === null ? sumAll(a) 
 export function sum(x: ArrayInput, axis: number): NDArray;
 export function sum(x: ArrayInput | number): number;
 export function sum(x: unknown, axis?: unknown): any {
+  refuseExtraArguments(arguments.length, 2, 'sum(x, axis)', NO_KEEPDIMS);
   if (axis === undefined || axis === null) return sumAll(x);
   return reduction('sum', x, axis, sumKernel, (v, a) => sum(v, axisOf(a)!), (_v, _y, X, g, a) =>
     function sumPullback(ct) {
@@ -73,6 +74,7 @@ function sumKernel(X: NDArray, g: Groups, axis: Axis): number | NDArray {
 export function mean(x: ArrayInput, axis: number): NDArray;
 export function mean(x: ArrayInput): number;
 export function mean(x: unknown, axis?: unknown): any {
+  refuseExtraArguments(arguments.length, 2, 'mean(x, axis)', NO_KEEPDIMS);
   return reduction('mean', x, axis, meanKernel, (v, a) => mean(v, axisOf(a)!), (_v, _y, X, g, a) =>
     function meanPullback(ct) {
       return expandBack(div(ct, g.n), X, g, a);
@@ -101,6 +103,7 @@ function meanKernel(X: NDArray, g: Groups, axis: Axis): number | NDArray {
 export function sumsq(x: ArrayInput, axis: number): NDArray;
 export function sumsq(x: ArrayInput | number): number;
 export function sumsq(x: unknown, axis?: unknown): any {
+  refuseExtraArguments(arguments.length, 2, 'sumsq(x, axis)', NO_KEEPDIMS);
   return reduction('sumsq', x, axis, sumsqKernel, (v, a) => sumsq(v, axisOf(a)!), (v, _y, X, g, a) =>
     function sumsqPullback(ct) {
       return mul(expandBack(ct, X, g, a), mul(2, v));
@@ -130,6 +133,7 @@ function sumsqKernel(X: NDArray, g: Groups, axis: Axis): number | NDArray {
 export function prod(x: ArrayInput, axis: number): NDArray;
 export function prod(x: ArrayInput): number;
 export function prod(x: unknown, axis?: unknown): any {
+  refuseExtraArguments(arguments.length, 2, 'prod(x, axis)', NO_KEEPDIMS);
   return reduction('prod', x, axis, (X, g, a) => reducedValue(reduceGroups(X, g, (d, base, stride, n) => {
     let p = 1;
     for (let i = 0; i < n; i++) p *= d[base + i * stride]!;
@@ -242,6 +246,7 @@ function othersWithKernel(X: NDArray, cs: readonly NDArray[], g: Groups): FloatA
 export function max(x: ArrayInput, axis: number): NDArray;
 export function max(x: ArrayInput): number;
 export function max(x: unknown, axis?: unknown): any {
+  refuseExtraArguments(arguments.length, 2, 'max(x, axis)', NO_KEEPDIMS);
   return extreme('max', x, axis, (a, b) => a > b);
 }
 
@@ -249,6 +254,7 @@ export function max(x: unknown, axis?: unknown): any {
 export function min(x: ArrayInput, axis: number): NDArray;
 export function min(x: ArrayInput): number;
 export function min(x: unknown, axis?: unknown): any {
+  refuseExtraArguments(arguments.length, 2, 'min(x, axis)', NO_KEEPDIMS);
   return extreme('min', x, axis, (a, b) => a < b);
 }
 
@@ -301,6 +307,7 @@ function extremeMask(v: NDArray, g: Groups, better: (a: number, b: number) => bo
 export function logsumexp(x: ArrayInput, axis: number): NDArray;
 export function logsumexp(x: ArrayInput): number;
 export function logsumexp(x: unknown, axis?: unknown): any {
+  refuseExtraArguments(arguments.length, 2, 'logsumexp(x, axis)', NO_KEEPDIMS);
   return reduction('logsumexp', x, axis, (X, g, a) => reducedValue(reduceGroups(X, g, lseKernel), g, a),
     (v, a) => logsumexp(v, axisOf(a)!), (v, _y, X, g, a) =>
       function logsumexpPullback(ct) {
@@ -322,6 +329,7 @@ function lseKernel(d: FloatArray, base: number, stride: number, n: number): numb
 
 /** exp(x) / Σ exp(x) along `axis` (default: the last), computed without overflow. */
 export function softmax(x: ArrayInput, axis = -1): NDArray {
+  refuseExtraArguments(arguments.length, 2, 'softmax(x, axis)');
   const X = asArray(x, 'softmax');
   return softmaxAt(X, normalizeAxis(axis, X.shape, 'softmax'));
 }

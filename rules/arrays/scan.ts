@@ -3,7 +3,7 @@
 
 import { NDArray, type FloatArray } from '../../lib/ndarray.js';
 import { asArray, liveArray, recordStep, tapeOf } from './record.js';
-import { groupsOf, normalizeAxis, transformGroups, type ArrayInput } from './axes.js';
+import { groupsOf, normalizeAxis, refuseExtraArguments, transformGroups, type ArrayInput } from './axes.js';
 import { reshape } from './shape.js';
 
 /**
@@ -11,6 +11,7 @@ import { reshape } from './shape.js';
  * vector, as numpy's `cumsum` flattens).
  */
 export function cumsum(x: ArrayInput, axis?: number): NDArray {
+  refuseExtraArguments(arguments.length, 2, 'cumsum(x, axis)', " (numpy's dtype and out are not taken)");
   const X = asArray(x, 'cumsum');
   if (axis === undefined) return scan(X, null, false);
   return scan(X, normalizeAxis(axis, X.shape, 'cumsum'), false);

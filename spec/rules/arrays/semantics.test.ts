@@ -116,6 +116,25 @@ describe('elementwise kinks and ties', () => {
 
 describe('reductions', () => {
   const x = array([[1, 2, 3], [4, 5, 6]]);
+  // (numpy's keepdims, sum(x, 1, true), was dropped: [6, 15] where [[6], [15]] was asked; and
+  // [x, x].map(sum) summed the second along axis 1, its index: [21, [6, 15]])
+  it('refuse arguments past their own, as a callback of map too', () => {
+    const call = (f: Function, ...args: unknown[]) => () => f(...args);
+    for (const f of [sum, mean, prod, max, min, sumsq, logsumexp]) {
+      expect(call(f, x, 1, true)).toThrow(new RegExp(`^zygote-ts: ${f.name}\\(x, axis\\) takes 2 arguments at most, got 3: .*keepdims is not taken`));
+    }
+    expect(() => [x, x].map(sum as (a: NDArray) => number)).toThrow(/got 3.*write xs\.map\(\(x\) => sum\(x\)\)/);
+    expect(call(softmax, x, 1, 1)).toThrow(/softmax\(x, axis\) takes 2 arguments at most, got 3/);
+    expect(call(cumsum, x, 1, 'float32')).toThrow(/cumsum\(x, axis\) takes 2 arguments at most/);
+    expect(call(slice, x, 0, 2, 1)).toThrow(/slice\(x, start, end\) takes 3 arguments at most, got 4/);
+    expect(call(concat, [x, x], 0, 1)).toThrow(/concat\(arrays, axis\) takes 2/);
+    expect(call(stack, [x, x], 0, 1)).toThrow(/stack\(arrays, axis\) takes 2/);
+    expect(call(row, x, 0, 1)).toThrow(/row\(x, i\) takes 2/);
+    // (their own arguments as before; functions that reduce over a list, add and matmul, take a callback's extra ones)
+    expect((sum(x, 1) as NDArray).toArray()).toEqual([6, 15]);
+    expect([x, x, x].reduce(add as (a: NDArray, b: NDArray) => NDArray).toArray()).toEqual([[3, 6, 9], [12, 15, 18]]);
+  });
+
   it('over all elements give numbers, over an axis arrays without it', () => {
     expect(sum(x)).toBe(21);
     expect(sum(x, 0).toArray()).toEqual([5, 7, 9]);
