@@ -177,7 +177,13 @@ export const __zy = Object.freeze({
   numberNow,
   objectNow,
   jsonNow,
-  callGlobal: (receiver: unknown, fn: unknown, ...args: unknown[]): unknown => Reflect.apply(builtin(fn) as Function, receiver, args),
+  // (where `fn` is not a built-in the runtime has its version of, `_.isFinite(x)` of lodash left
+  // out of include, it is a package's or the program's function: checked as an imported one is,
+  // since a traced number is an object to it if it was not rewritten)
+  callGlobal: (receiver: unknown, fn: unknown, ...args: unknown[]): unknown => {
+    const own = builtin(fn);
+    return own === fn ? callImported(receiver, fn, ...args) : Reflect.apply(own as Function, receiver, args);
+  },
   // calls of built-ins whose meaning on traced numbers is supplied here (rules/text.ts, rules/builtins.ts)
   parseFloat: onGlobal('parseFloat', text.parseFloatOf, parsedBack(false)),
   parseInt: onGlobal('parseInt', text.parseIntOf, parsedBack(true)),

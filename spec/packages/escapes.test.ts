@@ -96,7 +96,7 @@ describe('what cannot be followed is refused at its place, in every mode', () =>
   type Looks = Record<string, { plain: number; val?: number; grad?: (number | null)[]; fd?: number; error?: string }>;
   const looks = (env: Record<string, string>) => node(['--import', registerUrl, join(fixtures, 'looks.mjs')], env);
   it('a package left out that is given a traced number and converts none: a warning naming it (strict: an error); included, the answer of plain JS', () => {
-    const names = { 'typeof test': 'isFiniteNumber', 'search with ===': 'indexOf', 'typed arrays compared': 'sameVector', 'class constructed': 'Reading', 'class constructed through the namespace': 'Reading',
+    const names = { 'typeof test': 'isFiniteNumber', 'typeof test named isFinite': 'isFinite', 'search with ===': 'indexOf', 'typed arrays compared': 'sameVector', 'class constructed': 'Reading', 'class constructed through the namespace': 'Reading',
       'method of an instance the package made': 'scaled', 'function the package made': 'scaledBy', 'static method of the class': 'of', 'function of the namespace': 'readingOf' };
     const said = (name: string) => new RegExp(`zygote-ts.*: ${name}\\(…\\) called at .*looks\\.mjs:\\d+:\\d+\\), code that was not rewritten for differentiation .*was given a traced number.*ZYGOTE_INCLUDE`);
     const loose = looks({});
@@ -113,6 +113,9 @@ describe('what cannot be followed is refused at its place, in every mode', () =>
     const typeofTest = right['typeof test']!;
     expect(typeofTest.val).toBe(typeofTest.plain);
     expect(typeofTest.grad![0]).toBeCloseTo(typeofTest.fd!, 6);
+    const namedIsFinite = right['typeof test named isFinite']!;
+    expect(namedIsFinite.val).toBe(namedIsFinite.plain);
+    expect(namedIsFinite.grad![0]).toBeCloseTo(namedIsFinite.fd!, 6);
     const search = right['search with ===']!; // (a step at 0.5: the derivative is the index plain JS finds, 1)
     expect(search.val).toBe(search.plain);
     expect(search.grad).toEqual([search.plain / 0.5]);
