@@ -63,6 +63,24 @@ interface BufferViews {
    * Reads through it cannot be watched, so a traced number stored here is reported.
    */
   foreign: boolean;
+  /**
+   * The bytes the integer typed arrays f made over it read ([start, end), end Infinity for
+   * one that tracks a resizable buffer's length): a traced number stored elsewhere in the
+   * buffer is read by none of them (kdbush keeps its ids and header in integer views and its
+   * coordinates in a Float64Array after them, over one buffer).
+   */
+  readonly nativeRanges: (readonly [number, number])[];
+}
+
+/** Whether `view` may grow with its buffer (a resizable or growable one: its length may track the buffer's). */
+function isLengthTracking(view: ArrayBufferView): boolean {
+  const buffer = view.buffer as { resizable?: boolean; growable?: boolean };
+  return buffer.resizable === true || buffer.growable === true;
+}
+
+/** Whether a view that reads numbers natively may read bytes [start, start + length) of the buffer. */
+function readNatively(views: BufferViews, start: number, length: number): boolean {
+  return views.foreign || views.nativeRanges.some(([from, to]) => start < to && from < start + length);
 }
 
 const buffers = new WeakMap<ArrayBufferLike, BufferViews>();
@@ -75,7 +93,7 @@ function newShared(ctor: FloatArrayClass, values: unknown[], input: NDArray | nu
 function joinBuffer(shared: Shared, buffer: ArrayBufferLike, foreignIfNew: boolean): void {
   if (shared.views !== null) return;
   let views = buffers.get(buffer);
-  if (views === undefined) buffers.set(buffer, (views = { floats: [], foreign: foreignIfNew }));
+  if (views === undefined) buffers.set(buffer, (views = { floats: [], foreign: foreignIfNew, nativeRanges: [] }));
   if (!views.floats.includes(shared)) views.floats.push(shared);
   shared.views = views;
   const size = shared.ctor.BYTES_PER_ELEMENT;
@@ -152,12 +170,13 @@ function noteOverwritten(buffer: ArrayBufferLike, start: number, length: number,
 }
 
 /** A traced number one of the float stand-ins over a buffer keeps while its bytes are still there, if any. */
-function liveTracedIn(views: BufferViews): { readonly tracedTape: Tape } | null {
+function liveTracedIn(views: BufferViews, from = 0, to = Infinity): { readonly tracedTape: Tape } | null {
   for (const shared of views.floats) {
     const whole = shared.whole;
     if (whole === null) continue;
-    const length = Math.min(whole.length, Math.max(shared.values.length, shared.input?.size ?? 0));
-    for (let k = 0; k < length; k++) {
+    const size = shared.ctor.BYTES_PER_ELEMENT;
+    const length = Math.min(whole.length, Math.max(shared.values.length, shared.input?.size ?? 0), Math.ceil(to / size));
+    for (let k = Math.floor(from / size); k < length; k++) {
       const traced = liveTracedAt(shared, k);
       if (traced !== null) return traced;
     }
@@ -202,7 +221,7 @@ if (typeof nativeResize === 'function') swapWhileDeriving(ArrayBuffer.prototype,
 
 /** `new ArrayBuffer(n)` in f: a buffer no view outside f can read. */
 export function noteBufferMade(buffer: ArrayBufferLike): void {
-  if (!buffers.has(buffer)) buffers.set(buffer, { floats: [], foreign: false });
+  if (!buffers.has(buffer)) buffers.set(buffer, { floats: [], foreign: false, nativeRanges: [] });
 }
 
 /**
@@ -214,11 +233,13 @@ export function noteBufferMade(buffer: ArrayBufferLike): void {
 export function noteNativeView(view: ArrayBufferView): void {
   if (view instanceof DataView) return watchDataView(view);
   const views = buffers.get(view.buffer);
-  if (views === undefined) return void buffers.set(view.buffer, { floats: [], foreign: true });
-  views.foreign = true;
+  if (views === undefined) return void buffers.set(view.buffer, { floats: [], foreign: true, nativeRanges: [] });
+  const from = view.byteOffset;
+  const to = isLengthTracking(view) ? Infinity : from + view.byteLength;
+  views.nativeRanges.push([from, to]);
   // (made after the traced numbers were stored: what it reads or writes of their bytes
   // cannot be watched, so they are reported now, as they would have been when stored)
-  const traced = liveTracedIn(views);
+  const traced = liveTracedIn(views, from, to);
   if (traced !== null) reportEscape(traced, `making a ${view.constructor.name} over the buffer of a typed array holding it, which reads and writes its bytes as plain numbers`);
 }
 
@@ -500,7 +521,7 @@ export class TypedArrayStandIn {
       reportPartialOverwrite(this.target.buffer, (this.offset + i) * size, size, this.shared, `overwriting part of its bytes through a ${this.ctor.name} view of the same buffer`);
     }
     if (isTraced(n) && n.tracedTape.active) {
-      if (this.shared.views?.foreign) {
+      if (views !== null && readNatively(views, (this.offset + i) * this.ctor.BYTES_PER_ELEMENT, this.ctor.BYTES_PER_ELEMENT)) {
         reportEscape(n, `storing it into a ${this.ctor.name} whose buffer another kind of view (an integer typed array, or one made outside f) reads as plain numbers`);
       }
       const p = primal(n);

@@ -49,6 +49,7 @@
  */
 import type * as acorn from 'acorn';
 import { isFunction, memberName, type Node } from './ast.js';
+import { patternNames } from './scope.js';
 import { parentOf, replaceGlobalRead, runtime, stableObject, type RewriteContext, type Rewriter } from './context.js';
 import { classBinding, constBinding, isGlobalAlias, isGlobalReference } from './rewrite-globals.js';
 import { eitherCopy } from './two-bodies.js';
@@ -875,7 +876,7 @@ function sizedCall(node: Node, ctx: RewriteContext): SizedCall | null {
   if ((node.type !== 'NewExpression' && node.type !== 'CallExpression') || (node.type === 'CallExpression' && node.optional)) return null;
   const callee = node.callee as Node;
   // (`construct` reads the sizes of `new` of a member and of the constructors it takes by name)
-  if (node.type === 'NewExpression' && (callee.type === 'MemberExpression' || (callee.type === 'Identifier' && CONSTRUCTED.has(callee.name) && isGlobalReference(callee, callee.name, ctx)))) return null;
+  if (node.type === 'NewExpression' && (callee.type === 'MemberExpression' || (callee.type === 'Identifier' && ((CONSTRUCTED.has(callee.name) && isGlobalReference(callee, callee.name, ctx)) || isConstructorVariable(callee, ctx))))) return null;
   // (`new R(n)` of a class R extends Array {} declared here: its constructor is JavaScript's, which
   // hands its arguments to Array as they are; one of its own reads them in its super(…), below)
   const subclass = node.type === 'NewExpression' ? classBinding(callee, ctx) : null;
@@ -935,8 +936,23 @@ const CONSTRUCTED: ReadonlySet<string> = new Set([
 function isRoutedConstruct(node: Node, ctx: RewriteContext): node is acorn.NewExpression {
   if (node.type !== 'NewExpression') return false;
   const callee = node.callee;
-  if (callee.type === 'Identifier') return (CONSTRUCTED.has(callee.name) && isGlobalReference(callee, callee.name, ctx)) || isFloatSubclassName(callee, ctx);
+  if (callee.type === 'Identifier') return (CONSTRUCTED.has(callee.name) && isGlobalReference(callee, callee.name, ctx)) || isFloatSubclassName(callee, ctx) || isConstructorVariable(callee, ctx);
   return callee.type === 'MemberExpression' && !callee.optional && callee.object.type !== 'Super' && !hasOptionalLink(callee.object as Node);
+}
+
+/**
+ * A constructor held by a parameter or by a variable bound to something other than a class
+ * or function written there: kdbush's `new ArrayType(data, offset, n)` (`ArrayType =
+ * Float64Array`), `const T = Float64Array; new T(4)`. Made natively, the Float64Array kept only
+ * the numbers f stored, and the store was refused ("stored into a typed array") where
+ * `new this.ArrayType(…)` made one that keeps them. Routed in the copy that runs while tracing.
+ */
+function isConstructorVariable(callee: acorn.Identifier, ctx: RewriteContext): boolean {
+  if (!ctx.scope.isDeclared(callee) || ctx.scope.withRefs.has(callee)) return false;
+  const bound = constBinding(callee, ctx);
+  if (bound !== null) return !isFunction(bound.init as Node) && bound.init.type !== 'ClassExpression';
+  const owner = ctx.scope.bindingOwner(callee);
+  return owner !== null && isFunction(owner) && owner.params.some((p) => patternNames(p as Node).some((id) => id.name === callee.name));
 }
 
 /**
@@ -982,7 +998,7 @@ export const rewriteConstruct: Rewriter = {
     // (a class of the file's own, `new Vec3(3)`, often made in hot loops: a plain copy keeps `new`;
     // with JavaScript's constructor, its arguments are sizes, as size-arguments reads them for others)
     const subclass = isFloatSubclassName(node.callee as Node, ctx);
-    const either = subclass ? copies(ctx) : (traced: string) => traced;
+    const either = subclass || node.callee.type === 'Identifier' && isConstructorVariable(node.callee, ctx) ? copies(ctx) : (traced: string) => traced;
     if (subclass && !hasOwnConstructor(classBinding(node.callee as Node, ctx)!)) {
       for (const arg of args as Node[]) if (!isSyntacticNumber(arg)) ctx.ed.wrap(arg, `${runtime('sizeOf')}(`, ')');
     }

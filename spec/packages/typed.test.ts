@@ -28,3 +28,28 @@ describe('gl-matrix (ZYGOTE_INCLUDE=gl-matrix)', () => {
     expect(plain['vec3.length']?.error).toMatch(/code that was not rewritten .* at .*gl-matrix\/.*vec3\.js:\d+:\d+/);
   });
 });
+
+// kdbush's layout: one ArrayBuffer with its header and ids in integer views and its coordinates
+// in `new ArrayType(data, offset, n)`, a constructor parameter. Made natively (a `new` of a
+// parameter or a const was left as written), the coordinates kept only the numbers and the first
+// store stopped the run ("stored into a typed array"); routed, the integer views over other bytes
+// of the buffer were taken to read the coordinates (a lost derivative said, an error in strict mode).
+describe('typed arrays made by a constructor held in a variable (ZYGOTE_INCLUDE=zy-point-index, strict)', () => {
+  type Cases = Record<string, { plain?: number; val?: number; grad?: number[]; fd?: number[]; error?: string }>;
+  const out = runJson<Cases>('typed-index.mjs', { ZYGOTE_INCLUDE: 'zy-point-index', ZYGOTE_STRICT: '1' });
+  const agrees = (name: string, expected?: number[]) => {
+    const c = out[name]!;
+    expect(c.error).toBeUndefined();
+    expect(c.val).toBe(c.plain);
+    (expected ?? c.fd!).forEach((d, i) => expect(c.grad![i]).toBeCloseTo(d, 6));
+  };
+  it('a Float64Array of coordinates after integer views of the same buffer, made by `new ArrayType(data, offset, n)`', () => {
+    agrees('index over one buffer with integer views');
+  });
+  it('the same with Float32Array given for the parameter (the nearest point (1, 1.5) to (0.9, 1.1))', () => {
+    agrees('Float32Array through the parameter', [0, 0, 2 * (1 - 0.9), 2 * (1.5 - 1.1), 0, 0, 0, 0]);
+  });
+  it('`const T = Float64Array`: new T(list) and new T(n)', () => {
+    agrees('a const bound to Float64Array');
+  });
+});
