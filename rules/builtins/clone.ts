@@ -2,7 +2,7 @@
 // leaves the realm (postMessage, v8's serializer) carries their numbers.
 
 import { type Traced, isTraced, live, numberOf, primal, reportEscape } from '../../lib/core/traced.js';
-import { holdsTracedElements, noteBufferMade, typedArrayOnBuffer, typedStandIn } from '../../proxies/typed-arrays.js';
+import { noteBufferMade, typedArrayOnBuffer, typedStandIn } from '../../proxies/typed-arrays.js';
 import { isDeriving } from '../../lib/core/scope.js';
 import { likeBuiltin } from '../like-builtin.js';
 import { swapWhileDeriving } from '../../lib/core/swaps.js';
@@ -107,7 +107,9 @@ function sendNumbersWhileBusy(proto: object | undefined, method: string, lost: s
 /**
  * Whether `value` holds a traced number, looked for as the built-in copy would not see it: a
  * getter's field counts as one, a program's Proxy (which the built-in refuses) as none; unless
- * `asRead`: then the getters run and Proxies are looked into.
+ * `asRead`: then the getters run and Proxies are looked into. A typed array f made or was given
+ * counts as one whatever it holds: it is a Proxy, which the built-in refuses
+ * (`structuredClone(new Float64Array(3))` in f threw DataCloneError where plain JavaScript copies it).
  */
 function holdsTraced(value: unknown, asRead = false): boolean {
   const seen = new Set<object>();
@@ -115,7 +117,7 @@ function holdsTraced(value: unknown, asRead = false): boolean {
   while (stack.length > 0) {
     const v = stack.pop();
     if (isTraced(v)) return true;
-    if (typedStandIn(v) !== undefined && holdsTracedElements(v)) return true;
+    if (typedStandIn(v) !== undefined) return true;
     if (typeof v !== 'object' || v === null || seen.has(v) || ArrayBuffer.isView(v) || typedStandIn(v) !== undefined) continue;
     // (a program's Proxy: the built-in refuses it, and its traps are not to run one time more than plain)
     if (!asRead && isOthersProxy(v)) continue;

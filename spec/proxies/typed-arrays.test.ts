@@ -405,6 +405,18 @@ describe('typed arrays as arguments', () => {
     expect(plainTypeOf(kept![1])).toBe('number');
   });
 
+  // (one holding no traced number was handed to the built-in, which refuses the Proxy f has:
+  // DataCloneError where plain JavaScript copies it)
+  it('structuredClone of a typed array f made that holds only numbers: a copy, as in plain JavaScript', () => {
+    scalarChecks((x) => {
+      const t = new Float64Array(3);
+      t[1] = 2;
+      const c = structuredClone(t);
+      const inRecord = structuredClone({ t: new Float32Array([0.5, 4]) });
+      return c[1]! * x + c[0]! + inRecord.t[1]! * x * x + (c instanceof Float64Array && inRecord.t instanceof Float32Array ? 1 : 0);
+    }, 1.5);
+  });
+
   // (the Proxy f had stayed in the caller's data: ArrayBuffer.isView false, structuredClone a
   // DataCloneError, Float64Array.prototype methods refusing it as `this`, and a view of an
   // argument kept its own copy of the numbers: writes through it later missed the argument)
