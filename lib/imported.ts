@@ -38,8 +38,21 @@ const unrewrittenFunctions = new WeakMap<Function, boolean>();
  */
 function surelyNotRewritten(fn: Function): boolean {
   let known = unrewrittenFunctions.get(fn);
-  if (known === undefined) unrewrittenFunctions.set(fn, (known = !wasRewritten(fn) && !isStandInMethod(fn) && !isSwappedIn(fn) && mayNeedRewrite(Function.prototype.toString.call(fn))));
+  if (known === undefined) unrewrittenFunctions.set(fn, (known = !wasRewritten(fn) && !isStandInMethod(fn) && !isSwappedIn(fn) && !runtimeVersions.has(fn) && mayNeedRewrite(Function.prototype.toString.call(fn))));
   return known;
+}
+
+const runtimeVersions = new WeakSet<Function>();
+
+/**
+ * Notes the runtime's versions of built-ins (lib/runtime.ts), which rewritten code reads in
+ * their place (`var floor = Math.floor; module.exports = floor`, as every stdlib package
+ * exports its Math function): code that knows traced numbers. Imported and called
+ * (`floor(x)`), one was taken for a package's code that was not rewritten: a warning, an
+ * error in strict mode.
+ */
+export function noteRuntimeVersion(fn: unknown): void {
+  if (typeof fn === 'function') runtimeVersions.add(fn);
 }
 
 /**

@@ -15,7 +15,7 @@ import { evalSource, rewritingFunction } from './dynamic-function.js';
 import * as text from '../rules/text.js';
 import * as builtins from '../rules/builtins.js';
 import * as wasm from '../rules/wasm.js';
-import { bindNoted, callImported, constructImported, importedFunction, wasRewritten } from './imported.js';
+import { bindNoted, callImported, constructImported, importedFunction, noteRuntimeVersion, wasRewritten } from './imported.js';
 import { isTraced, primal } from './core/traced.js';
 import { addAt, arrayOf, readElement } from '../rules/arrays/shape.js';
 import * as escapes from './escapes.js';
@@ -56,6 +56,9 @@ for (const [name, f] of Object.entries(differentiableMath)) {
   const own = (Math as unknown as Record<string, unknown>)[name];
   if (typeof own === 'function' && own !== f) runtimeVersions.set(own, f);
 }
+// (a package may hold and export one: `var floor = Math.floor; module.exports = floor`)
+for (const version of runtimeVersions.values()) noteRuntimeVersion(version);
+
 function builtin(callee: unknown): unknown {
   // (`Math` destructured, `Math.sin` read: what the program would find now, rules/math.ts)
   if (callee === Math) return mathNow();

@@ -30,7 +30,7 @@ export const MISSING_RUNTIME_MESSAGE =
  * file's name off the stack, as stack frames will name it: so that a traced number converted
  * by a built-in called from here is not taken for code that was not rewritten).
  */
-export function prologue(binding: RuntimeBinding, temps: readonly string[], marksEnd = false): string {
+export function prologue(binding: RuntimeBinding, temps: readonly string[], marksEnd = false, declared: ReadonlySet<string> = new Set()): string {
   const decl = temps.length > 0 ? ` var ${temps.join(', ')};` : '';
   // (`rewritten(0)`: the file's end is marked too, see TransformOptions.marksEnd. The start is
   // marked from a function declaration: a bundler that initialises a module lazily — esbuild's
@@ -48,11 +48,21 @@ export function prologue(binding: RuntimeBinding, temps: readonly string[], mark
   if (binding.kind === 'require') {
     return `var __zy = require(${JSON.stringify(binding.specifier)}).__zy; /*${REWRITTEN_MARKER}*/${register}${decl} `;
   }
-  return (
-    `var __zy = globalThis[Symbol.for(${JSON.stringify(RUNTIME_GLOBAL_KEY)})]; /*${REWRITTEN_MARKER}*/ ` +
-    `if (!__zy) throw new Error(${JSON.stringify(MISSING_RUNTIME_MESSAGE)});${register}${decl} `
-  );
+  const find = `globalThis[Symbol.for(${JSON.stringify(RUNTIME_GLOBAL_KEY)})]`;
+  const missing = `throw new Error(${JSON.stringify(MISSING_RUNTIME_MESSAGE)})`;
+  if (GLOBALS_READ.some((name) => declared.has(name))) {
+    // A file that declares one of these names (stdlib's `var Symbol = require('@stdlib/symbol-ctor')`,
+    // hoisted: undefined here) would have the prologue read its own: "Cannot read properties of
+    // undefined (reading 'for')" at load. Read in a function made from text, which sees the globals
+    // only, reached by syntax alone (an object literal's constructor's constructor is Function).
+    const body = `var z = ${find}; if (!z) ${missing}; return z;`;
+    return `var __zy = (0, {}.constructor.constructor)(${JSON.stringify(body)})(); /*${REWRITTEN_MARKER}*/${register}${decl} `;
+  }
+  return `var __zy = ${find}; /*${REWRITTEN_MARKER}*/ if (!__zy) ${missing};${register}${decl} `;
 }
+
+/** The globals the prologue of a script or CommonJS file reads by name. */
+const GLOBALS_READ: readonly string[] = ['globalThis', 'Symbol', 'Error'];
 
 /**
  * What a file rewritten with `marksEnd` ends with, on lines of its own (the file may end in a

@@ -142,7 +142,7 @@ export function transform(code: string, options: TransformOptions = {}): Transfo
   const marksEnd = options.marksEnd === true && !directEval;
   // (only a script can return; before the prologue: a return that starts the file must not take the prologue into its block)
   if (marksEnd && parsed.sourceType === 'script') for (const ret of topLevelReturns(parsed.ast)) ed.wrap(ret, '{ (0, __zy.rewritten)(1); ', ' }');
-  const text = prologue(binding, result.programTemps, marksEnd);
+  const text = prologue(binding, result.programTemps, marksEnd, result.scope.boundNames);
   if (result.afterDirective) ed.suffix(result.prologueAt, ` ${text}`);
   else ed.prefix(result.prologueAt, text);
   // (on a line of its own: the file may end in a line comment)

@@ -12,7 +12,7 @@ interface Output {
   cases: Case[];
 }
 
-const FIXTURES = 'zy-esm,zy-cjs,zy-babel,zy-cycle,zy-detect';
+const FIXTURES = 'zy-esm,zy-cjs,zy-babel,zy-cycle,zy-detect,zy-stdlib,zy-floor';
 
 describe('module forms, rewritten by the loader', () => {
   const esm = runJson<Output>('modules.mjs', { ZYGOTE_INCLUDE: FIXTURES, ZYGOTE_STRICT: '1' });
@@ -20,7 +20,7 @@ describe('module forms, rewritten by the loader', () => {
 
   it('rewrote every listed package, whatever its module form', () => {
     expect(esm.rewritten).toEqual({ esm: true, cjs: true, babel: true, cycle: true });
-    expect(cjs.rewritten).toEqual({ cjs: true, babel: true, detect: true, ss: true, culori: true });
+    expect(cjs.rewritten).toEqual({ cjs: true, babel: true, detect: true, ss: true, culori: true, stdlib: true });
   });
 
   for (const c of [...esm.cases, ...cjs.cases]) {
