@@ -8,6 +8,7 @@
 
 // (first: calls are made while the imports of the modules that make them may still be running)
 import { madeByOwnCopy } from './own-copy.js';
+import { replacesBuiltin } from '../lib/core/swaps.js';
 
 const { apply } = Reflect; // (a program may replace Reflect.apply too)
 
@@ -27,6 +28,9 @@ export function calledAsInstalled(
   // (what is there is not a function, or a global is gone: the error the call as written throws)
   const label = receiver === 'owner' ? `${(owner as { name?: string }).name ?? (owner as { [Symbol.toStringTag]?: string })[Symbol.toStringTag]}.${key}` : key;
   const replacedBy = (now: unknown, args: ArrayLike<unknown>): unknown => {
+    // (the library's own version of the built-in put there while differentiating, %TypedArray%.from's
+    // for a Float64Array subclass: what rewritten code calls is still the runtime's)
+    if (replacesBuiltin(now, builtin)) return apply(runtime, undefined, args);
     if (typeof now === 'function') return callReplacement(now, self, args);
     if (receiver === 'none' && !(key in owner)) throw new ReferenceError(`${key} is not defined`);
     throw new TypeError(`${label} is not a function`);

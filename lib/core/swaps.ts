@@ -62,6 +62,15 @@ function replacementOf(swap: Swap, found: unknown): unknown {
   return made;
 }
 
+/**
+ * Whether `fn` is the replacement the library puts in place of the built-in `native` itself
+ * (not one made around a program's own function found there): code that reads the built-in
+ * where it was (rules/as-installed.ts) may take it for the built-in.
+ */
+export function replacesBuiltin(fn: unknown, native: unknown): boolean {
+  return swaps.some((swap) => swap.native === native && swap.replacement === fn);
+}
+
 /** The library's own versions put in place (a scheduler's, structuredClone's): code that knows traced numbers. */
 const putInPlace = new WeakSet<Function>();
 

@@ -13,6 +13,8 @@ import { watchInstance } from '../wasm.js';
 import { weakTargetOf } from '../../proxies/standins.js';
 import { rewritingFunction } from '../../lib/dynamic-function.js';
 import { followingNext } from '../../proxies/iterators.js';
+import { swapWhileDeriving } from '../../lib/core/swaps.js';
+import { likeBuiltin } from '../like-builtin.js';
 import { builtinArrayFrom, builtinIsView, builtinReflectApply, builtinReflectConstruct, mapSet, setAdd } from './platform.js';
 import { noteKey, noteMade } from './keys.js';
 import { SEARCH_METHODS, argumentList, callMethod, noteReceiver, typedMethodOn } from './calls.js';
@@ -271,6 +273,46 @@ function typedFrom(ctor: Float64ArrayConstructor | Float32ArrayConstructor) {
     return typedArrayOf(ctor, items, mapFn, thisArg);
   };
 }
+
+/**
+ * `V.from(list)` and `V.of(x, y)` of a Float64Array or Float32Array subclass (`class Vec3 extends
+ * Float64Array`), whose statics are %TypedArray%'s, while a differentiation runs: the instance made
+ * as the built-in makes it, `new V(n)`, then each element stored, here into the stand-in `new V(n)`
+ * makes in f, which keeps traced numbers. The built-in converted each element to its number: the
+ * run stopped ("given to V.from … keeps only its number") where plain JavaScript makes the vector.
+ * Any other class (`Float64Array` itself, which code that was not rewritten may call) gets the built-in.
+ */
+const TypedArrayClass = Object.getPrototypeOf(Float64Array) as { from: Function; of: Function };
+const builtinTypedFrom = TypedArrayClass.from;
+const builtinTypedOf = TypedArrayClass.of;
+const isFloatSubclass = (c: unknown): c is Function =>
+  typeof c === 'function' && c !== Float64Array && c !== Float32Array && (c.prototype instanceof Float64Array || c.prototype instanceof Float32Array);
+
+function madeOfSubclass(ctor: Function, items: readonly unknown[], mapFn?: Function, thisArg?: unknown): unknown {
+  const made = construct(ctor, items.length) as Record<number, unknown>;
+  for (let k = 0; k < items.length; k++) made[k] = mapFn === undefined ? items[k] : builtinReflectApply(mapFn, thisArg, [items[k], k]);
+  return made;
+}
+
+const subclassFrom = likeBuiltin(
+  {
+    from(this: unknown, source: unknown, mapFn?: unknown, thisArg?: unknown): unknown {
+      if (!isFloatSubclass(this) || (mapFn !== undefined && typeof mapFn !== 'function')) return builtinReflectApply(builtinTypedFrom, this, arguments);
+      return madeOfSubclass(this, builtinArrayFrom(source as ArrayLike<unknown>), mapFn as Function | undefined, thisArg);
+    },
+  }.from,
+  builtinTypedFrom,
+);
+const subclassOf = likeBuiltin(
+  {
+    of(this: unknown, ...items: unknown[]): unknown {
+      return isFloatSubclass(this) ? madeOfSubclass(this, items) : builtinReflectApply(builtinTypedOf, this, items);
+    },
+  }.of,
+  builtinTypedOf,
+);
+swapWhileDeriving(TypedArrayClass, 'from', builtinTypedFrom, subclassFrom);
+swapWhileDeriving(TypedArrayClass, 'of', builtinTypedOf, subclassOf);
 
 /**
  * `new WeakRef(p)` while a differentiation runs. For an argument's stand-in p (or a

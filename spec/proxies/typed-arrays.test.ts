@@ -284,6 +284,31 @@ describe('typed arrays as arguments', () => {
     expect(gradient((t: number) => { const w = new lib.Vec3(3); w.x = t * t; return w.norm2(); }, 1.5)).toEqual([13.5]);
   });
 
+  // (%TypedArray%'s from and of, which a subclass inherits, converted each element to its number:
+  // "a traced number was given to Vec.from …, which keeps only its number", where plain JavaScript makes the vector)
+  it("a subclass's inherited from and of in f make an instance of it holding the traced numbers", () => {
+    class Vec extends Float64Array {
+      norm2() { return this.reduce((s, t) => s + t * t, 0); }
+    }
+    class Single extends Float32Array {}
+    const f = (v: Float64Array, x: number) => {
+      const a = Vec.from(v) as Vec;
+      const b = Vec.from([x, 2], function (this: { k: number }, t, i) { return t * this.k + i; }, { k: 3 }) as Vec;
+      const c = Vec.of(x, x * x) as Vec;
+      const s = Single.of(x / 4);
+      const classes = [a, b, c].every((w) => w instanceof Vec) && s instanceof Single ? 1 : 0;
+      return a.norm2() + b[0]! * b[1]! + c.norm2() + s[0]! * 8 + classes;
+    };
+    const make = () => Float64Array.of(0.5, -1.5);
+    const { val, grad } = withgradient(f, make(), 1.25);
+    expect(val).toBe(f(make(), 1.25));
+    expectMatchesFiniteDifferences(((v: Float64Array) => f(v, 1.25)) as (x: unknown) => number, make, grad[0]);
+    // (by hand: b[0] * b[1] = 3x · 7, c's norm² = x² + x⁴, the Float32Array's x / 4 · 8 = 2x)
+    expect(grad[1]).toBeCloseTo(21 + 2 * 1.25 + 4 * 1.25 ** 3 + 2, 12);
+    // (Int32Array's, given a traced number, still says it keeps only the number)
+    expect(() => gradient((x: number) => Int32Array.from([x])[0]! + x, 1.5)).toThrow(/keeps only its number/);
+  });
+
   // (made by its name, `new Vec2(2)`, the instance was the built-in's: f's stores into it were refused,
   // "stored into a typed array", where `new lib.Vec3(3)` made one that keeps them)
   it('a subclass declared in the same file and made by its name in f holds traced numbers', () => {
