@@ -12,7 +12,7 @@ import { innermostOpenTape, isDeriving } from './core/scope.js';
 import { isSwappedIn } from './core/swaps.js';
 import { isTraced, primal } from './core/traced.js';
 import { isRewritten, mayNeedRewrite } from './transform/recognize.js';
-import { callerLine, doubt, FIX } from './escapes.js';
+import { callerLine, doubt, FIX, suspect } from './escapes.js';
 import { isNDArray } from './ndarray.js';
 import { holdsTracedElements, isStandInMethod, typedStandIn } from '../proxies/typed-arrays.js';
 import { construct, onMethodCall, onRewrittenCode } from '../rules/builtins.js';
@@ -127,7 +127,13 @@ export function callImported(receiver: unknown, fn: unknown, ...args: unknown[])
     else opaque = true;
   }
   const rowsBefore = opaque ? innermostOpenTape()!.size : 0;
-  const result: unknown = Reflect.apply(fn, receiver, args);
+  let result: unknown;
+  try {
+    result = Reflect.apply(fn, receiver, args);
+  } catch (error) {
+    threwGivenTraced(runs, args, error);
+    throw error;
+  }
   if (opaque) calledOpaque(fn, args, result, rowsBefore);
   if (typeof result === 'number' && result !== result && isDeriving() && !wasRewritten(runs) && args.some(holdsTracedNumber)) {
     const name = runs.name ? `${runs.name}(…)` : 'a function';
@@ -150,9 +156,33 @@ export function callImported(receiver: unknown, fn: unknown, ...args: unknown[])
  * an object (`new Vec(x).x + x` gave 1 where it is 2, with no word).
  */
 export function constructImported(ctor: unknown, ...args: unknown[]): unknown {
-  const made = construct(ctor, ...args);
+  let made: unknown;
+  try {
+    made = construct(ctor, ...args);
+  } catch (error) {
+    if (typeof ctor === 'function') threwGivenTraced(ctor, args, error);
+    throw error;
+  }
   if (typeof ctor === 'function' && isDeriving() && givesTracedNumbers(ctor, args)) lookedAtAsObject(ctor);
   return made;
+}
+
+/**
+ * `fn`, of a package that was not rewritten, threw its own error while given traced numbers
+ * anywhere in its arguments: ml-matrix left out, `new Matrix([[x, 1], [2, 3]])`, threw "Input
+ * data contains non-numeric values", which says nothing of why (to such code a traced number is
+ * an object). Said once per function (a warning, in strict mode too: the package's error is the
+ * error) before the error goes on.
+ */
+function threwGivenTraced(fn: Function, args: unknown[], error: unknown): void {
+  if (!isDeriving() || (error instanceof Error && error.message.startsWith('zygote-ts')) || !surelyNotRewritten(fn) || !args.some(holdsTracedNumber)) return;
+  const { id, name } = said(fn);
+  suspect(
+    `imported function ${id} threw`,
+    `${name}, of code that was not rewritten for differentiation (a package left out of include?), threw while given traced numbers ` +
+      `(${error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error)}): to such code a traced number is an object, not a number.`,
+    FIX,
+  );
 }
 
 /**

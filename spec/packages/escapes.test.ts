@@ -128,6 +128,18 @@ describe('what cannot be followed is refused at its place, in every mode', () =>
     }
   });
 
+  // (ml-matrix's Matrix, left out, threw "Input data contains non-numeric values", which says
+  // nothing of why: to it a traced number is an object)
+  it("a package left out that throws its own error when given traced numbers: the error as it is, and a word saying why; included, the answer of plain JS", () => {
+    const loose = looks({});
+    expect(loose.stderr).toMatch(/zygote-ts: Checked\(…\), of code that was not rewritten for differentiation .*threw while given traced numbers \(TypeError: Input data contains non-numeric values\).*ZYGOTE_INCLUDE/);
+    expect((JSON.parse(loose.stdout) as Looks)['class that validates its input']?.error).toBe('Input data contains non-numeric values');
+    expect((JSON.parse(looks({ ZYGOTE_STRICT: '1' }).stdout) as Looks)['class that validates its input']?.error).toBe('Input data contains non-numeric values');
+    const right = (JSON.parse(looks({ ZYGOTE_INCLUDE: 'zy-guarded' }).stdout) as Looks)['class that validates its input']!;
+    expect(right.val).toBe(right.plain);
+    expect(right.grad).toEqual([2]);
+  });
+
   // (a deep copy by keys in a package left out copied the traced number as {}: NaN, with no word)
   it('a traced number copied as an empty object by a package left out: a lost derivative reported (strict: an error); included, the answer of plain JS', () => {
     const said = /a copy that kept none of it \(an empty object used as a number.*include/;
