@@ -226,6 +226,11 @@ export function sizedArguments(args: ArrayLike<unknown>, alone: boolean): unknow
  * buffer's arguments): `Reflect.construct(Array, [n])` made `[n]` of a traced n.
  */
 export function reflectConstruct(target: unknown, args: unknown, ...newTarget: unknown[]): unknown {
+  // (as `new target(...args)` while a differentiation runs: `Reflect.construct(Float64Array, [[x, 2 * x]])`
+  // converted each element, "a traced number was given to new Float64Array", where `new` keeps them)
+  if (isDeriving() && typeof target === 'function' && (newTarget.length === 0 || newTarget[0] === target)) {
+    return construct(target, ...argumentList(args, false));
+  }
   const alone = target === Array ? true : SIZED_CONSTRUCTORS.has(target) ? false : null;
   const list = alone !== null && typeof args === 'object' && args !== null ? sizedArguments(args as ArrayLike<unknown>, alone) : args;
   return Reflect.apply(builtinReflectConstruct, Reflect, [target, list, ...newTarget]);

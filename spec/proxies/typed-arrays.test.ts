@@ -309,6 +309,17 @@ describe('typed arrays as arguments', () => {
     expect(() => gradient((x: number) => Int32Array.from([x])[0]! + x, 1.5)).toThrow(/keeps only its number/);
   });
 
+  // (the built-in converted each element: "a traced number was given to new Float64Array", where `new` keeps them)
+  it('Reflect.construct of Float64Array or Float32Array in f makes what new makes', () => {
+    const f = (x: number) => {
+      const a = Reflect.construct(Float64Array, [[x, 2 * x]]) as Float64Array;
+      const b = Reflect.construct(Float32Array, [2]) as Float32Array;
+      b[1] = a[1]! * x;
+      return a[0]! * a[1]! + b[1]! + (a instanceof Float64Array && b instanceof Float32Array ? 1 : 0);
+    };
+    expect(withgradient(f, 1.5)).toEqual({ val: f(1.5), grad: [4 * 1.5 + 4 * 1.5] });
+  });
+
   // (made by its name, `new Vec2(2)`, the instance was the built-in's: f's stores into it were refused,
   // "stored into a typed array", where `new lib.Vec3(3)` made one that keeps them)
   it('a subclass declared in the same file and made by its name in f holds traced numbers', () => {
