@@ -937,7 +937,16 @@ function isRoutedConstruct(node: Node, ctx: RewriteContext): node is acorn.NewEx
   if (node.type !== 'NewExpression') return false;
   const callee = node.callee;
   if (callee.type === 'Identifier') return (CONSTRUCTED.has(callee.name) && isGlobalReference(callee, callee.name, ctx)) || isFloatSubclassName(callee, ctx) || isConstructorVariable(callee, ctx);
-  return callee.type === 'MemberExpression' && !callee.optional && callee.object.type !== 'Super' && !hasOptionalLink(callee.object as Node);
+  return (callee.type === 'MemberExpression' && !callee.optional && callee.object.type !== 'Super' && !hasOptionalLink(callee.object as Node)) || isComputedConstructor(callee as Node);
+}
+
+/**
+ * A constructor computed where it is made (vectorious: `new (get_type(dtype))(flatten(data))`, a
+ * Float64Array; `new (big ? Float64Array : Float32Array)(n)`): made natively, its stores were
+ * refused, as for a constructor held in a variable. Routed in the copy that runs while tracing.
+ */
+function isComputedConstructor(callee: Node): boolean {
+  return callee.type === 'CallExpression' || callee.type === 'ConditionalExpression' || callee.type === 'LogicalExpression' || callee.type === 'SequenceExpression';
 }
 
 /**
@@ -998,7 +1007,7 @@ export const rewriteConstruct: Rewriter = {
     // (a class of the file's own, `new Vec3(3)`, often made in hot loops: a plain copy keeps `new`;
     // with JavaScript's constructor, its arguments are sizes, as size-arguments reads them for others)
     const subclass = isFloatSubclassName(node.callee as Node, ctx);
-    const either = subclass || node.callee.type === 'Identifier' && isConstructorVariable(node.callee, ctx) ? copies(ctx) : (traced: string) => traced;
+    const either = subclass || (node.callee.type === 'Identifier' && isConstructorVariable(node.callee, ctx)) || isComputedConstructor(node.callee as Node) ? copies(ctx) : (traced: string) => traced;
     if (subclass && !hasOwnConstructor(classBinding(node.callee as Node, ctx)!)) {
       for (const arg of args as Node[]) if (!isSyntacticNumber(arg)) ctx.ed.wrap(arg, `${runtime('sizeOf')}(`, ')');
     }

@@ -49,6 +49,9 @@ describe('typed arrays made by a constructor held in a variable (ZYGOTE_INCLUDE=
   it('the same with Float32Array given for the parameter (the nearest point (1, 1.5) to (0.9, 1.1))', () => {
     agrees('Float32Array through the parameter', [0, 0, 2 * (1 - 0.9), 2 * (1.5 - 1.1), 0, 0, 0, 0]);
   });
+  it("a constructor computed where it is made (vectorious's `new (get_type(dtype))(data)`)", () => {
+    agrees('a constructor computed where it is made');
+  });
   it('`const T = Float64Array`: new T(list) and new T(n)', () => {
     agrees('a const bound to Float64Array');
   });
