@@ -5,10 +5,11 @@
  *
  *   catch (e) { … }          →  catch (e) { (0, __zy.caught)(e); … }
  *   catch { … }              →  catch (__zy$caught) { (0, __zy.caught)(__zy$caught); … }
- *   catch ({ message }) { … } →  catch (__zy$caught) { let { message } = (0, __zy.caught)(__zy$caught); … }
+ *   catch ({ message }) { … } →  catch (__zy$caught) { let { message } = (0, __zy.caught)(__zy$caught); { … } }
  *
- * A pattern becomes a `let` of the block: as the catch parameter's names, they may not be
- * declared again in it. A `finally` that can leave its block (`return`, `throw`, `break`,
+ * A pattern becomes a `let` around the block, which stays a scope of its own: a closure in the
+ * pattern's defaults sees the names outside, not those the block declares (test262's
+ * `scope-catch-block-lex-open`: `catch ([_ = p = () => x]) { let x = 'inside' }` read 'inside'). A `finally` that can leave its block (`return`, `throw`, `break`,
  * `continue`) drops the error its `try` threw: such a `try` without a catch clause gets one
  * that hands the error over and throws it again, which changes nothing else:
  *
@@ -43,7 +44,9 @@ export const rewriteCatchClause: Rewriter = {
     } else {
       const pattern = ed.text(param);
       ed.overwrite(param.start, param.end, CAUGHT);
-      ed.prefix(open, `let ${pattern} = ${runtime('caught')}(${CAUGHT});`);
+      // (the block's end first: at one offset, a later prefix goes before, as in `{}`)
+      ed.prefix(body.end - 1, '}');
+      ed.prefix(open, `let ${pattern} = ${runtime('caught')}(${CAUGHT}); {`);
     }
   },
 };

@@ -176,6 +176,13 @@ describe('the rewrite of catch clauses', () => {
     expect(grad[0]).toBeCloseTo(6 + 5 + 1, 10);
   });
 
+  // (the pattern's `let` shared the block's scope: the closure read the block's x, 'inside')
+  it("keeps a pattern's scope apart from the block's: a closure in its default sees the name outside", () => {
+    const src = `() => { let x = 'outside'; let probe; try { throw [] } catch ([_ = probe = () => x]) { let x = 'inside'; } return probe() }`;
+    expect(runInThisContext(`(${src})`)()).toBe('outside');
+    expect((asLoaded(src) as unknown as () => string)()).toBe('outside');
+  });
+
   it('gives a `try`/`finally` a catch clause only where the finally can leave its block, and no second body', () => {
     const opts = { runtime: { kind: 'global' as const }, sourceType: 'script' as const, twoBodies: true, sourceMap: false };
     const leaves = transform('function a(g) { try { return g() } finally { return 0 } }', opts).code;
