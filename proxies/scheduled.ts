@@ -10,7 +10,6 @@
 // that kept the built-in in a variable still gets the built-in; `await` in an async
 // function f called is not a callback, and is not seen.
 
-import { countOpenTapes } from '../lib/core/foreign.js';
 import { isDeriving } from '../lib/core/scope.js';
 import { holdSwaps, releaseSwaps, swapWhileDeriving } from '../lib/core/swaps.js';
 import { beginStores, endStores, outward, takeFrozenHeld, takeLocked } from './cleanup.js';
@@ -18,20 +17,14 @@ import { beginStores, endStores, outward, takeFrozenHeld, takeLocked } from './c
 /** How many cleaned callbacks are running (one may call another's scheduler, or run a differentiation). */
 let cleanedRunning = 0;
 
-/**
- * Runs `callback` as a callback f scheduled: what it stores is cleaned when it returns, and what
- * it schedules is run so too. Rewritten functions it calls run their copy for tracing (counted
- * as an open tape), whose stores are the ones the barrier notes (two-bodies.ts).
- */
+/** Runs `callback` as a callback f scheduled: what it stores is cleaned when it returns, and what it schedules is run so too. */
 function runCleaned(callback: Function, self: unknown, args: unknown[]): unknown {
   cleanedRunning++;
   holdSwaps();
   beginStores();
-  countOpenTapes(1);
   try {
     return Reflect.apply(callback, self, args.map(outward));
   } finally {
-    countOpenTapes(-1);
     endStores();
     takeLocked(); // (a frozen instance it left a traced number in: nothing to report it to after the call)
     takeFrozenHeld();

@@ -117,8 +117,8 @@ function sequence(parts: string[]): string {
  */
 function store(ref: Reference, value: string, ctx: RewriteContext, valueFrom?: number, branch = false): string {
   if (ref.container === null) return `${ref.set} = ${value}`;
-  if (!ref.fixed || !tempsAvailable(ctx)) return touchStore(ref.container, `${ref.set} = ${value}`, ctx);
-  const checked = checkedStore(ref.container, ref.set, value, ctx.temps.fresh(valueFrom), ctx);
+  if (!ref.fixed || !tempsAvailable(ctx)) return touchStore(ref.container, `${ref.set} = ${value}`);
+  const checked = checkedStore(ref.container, ref.set, value, ctx.temps.fresh(valueFrom));
   return branch ? `(${checked})` : checked;
 }
 

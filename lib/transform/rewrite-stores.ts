@@ -56,7 +56,6 @@ import { fixedName, isStatementExpression, isWriteTarget, parentOf, runtime, sta
 import { findToken, tokenAtOrAfter } from './parse.js';
 import { tempsAvailable } from './rewrite-inline.js';
 import { constBinding, isGlobalAlias } from './rewrite-globals.js';
-import { eitherCopy } from './two-bodies.js';
 
 /** Methods whose call stores into the receiver. */
 export const MUTATING_METHODS: ReadonlySet<string> = new Set(['set', 'add', 'push', 'unshift', 'splice', 'fill']);
@@ -67,24 +66,13 @@ export const MUTATING_METHODS: ReadonlySet<string> = new Set(['set', 'add', 'pus
  * temporary), reporting the container only when the value is an object: a comma
  * sequence whose value is the stored value, kept in the temporary `v`.
  */
-export function checkedStore(container: string, set: string, value: string, v: string, ctx: RewriteContext): string {
-  return `${set} = ${v} = ${value}, ${whileTracing(`typeof ${v} === "object" ? ${runtime('touch')}(${container}, ${v}) : ${v}`, v, ctx)}`;
+export function checkedStore(container: string, set: string, value: string, v: string): string {
+  return `${set} = ${v} = ${value}, typeof ${v} === "object" ? ${runtime('touch')}(${container}, ${v}) : ${v}`;
 }
 
 /** `__zy.touch(container, store)`, for sites that cannot test the value. */
-export function touchStore(container: string, store: string, ctx: RewriteContext): string {
-  return `${whileTracing(`${runtime('touch')}(${container}, `, '(', ctx)}${store})`;
-}
-
-/**
- * The barrier's text in the copy of a function that runs while tracing; `plain` in the plain
- * copy (two-bodies.ts). With no differentiation running the barrier notes nothing (callbacks
- * a differentiation scheduled run the traced copies: proxies/scheduled.ts), and its call on
- * every store of an object cost the plain copy of object-heavy code (a spring–mass
- * simulation's `p.vel = p.vel.add(…)`) a fifth of its time.
- */
-function whileTracing(traced: string, plain: string, ctx: RewriteContext): string {
-  return eitherCopy(traced, plain, ctx.options.twoBodies);
+export function touchStore(container: string, store: string): string {
+  return `${runtime('touch')}(${container}, ${store})`;
 }
 
 /**
@@ -211,13 +199,13 @@ function touchFirst(outer: Node, member: acorn.MemberExpression, ctx: RewriteCon
   const { ed } = ctx;
   const stable = member.object.type === 'Super' ? 'this' : stableObject(member.object, ctx);
   if (stable !== null) {
-    ed.prefix(outer.start, whileTracing(`${runtime('touch')}(${stable}, `, '(', ctx));
+    ed.prefix(outer.start, `${runtime('touch')}(${stable}, `);
     ed.suffix(outer.end, ')');
     return;
   }
   if (member.start !== outer.start) dropParens(member, outer.start, ctx);
   const t = ctx.temps.fresh();
-  ed.prefix(outer.start, `${whileTracing(runtime('touch'), '', ctx)}(${t} = `);
+  ed.prefix(outer.start, `${runtime('touch')}(${t} = `);
   ed.suffix(accessorToken(member, ctx).start, `, ${t}`);
   ed.suffix(outer.end, ')');
 }
@@ -265,7 +253,7 @@ export const rewriteMemberStore: Rewriter = {
     } else if (open) ed.prefix(node.start, open);
     const key = member.object.type === 'ThisExpression' && inConstructorBody(ctx) ? fieldKey(member) : null;
     const note = key === null ? `${runtime('touch')}(${obj.name}, ${v})` : `${runtime('touchNew')}(${obj.name}, ${v}${key})`;
-    ed.suffix(node.end, `, ${whileTracing(`typeof ${v} === "object" ? ${note} : ${v}`, v, ctx)}${close}`);
+    ed.suffix(node.end, `, typeof ${v} === "object" ? ${note} : ${v}${close}`);
   },
 };
 
@@ -430,7 +418,7 @@ export const rewriteMutatingCall: Rewriter = {
       ed.prefix(node.start, `${open}${obj.name} = `);
       ed.suffix(accessorToken(member, ctx).start, `, ${result} = ${obj.name}`);
     } else ed.prefix(node.start, `${open}${result} = `);
-    ed.suffix(node.end, `, ${whileTracing(`${test} ? ${runtime('touch')}(${obj.name}, ${result}) : ${result}`, result, ctx)}${close}`);
+    ed.suffix(node.end, `, ${test} ? ${runtime('touch')}(${obj.name}, ${result}) : ${result}${close}`);
   },
 };
 
@@ -448,7 +436,7 @@ export const rewriteObjectAssign: Rewriter = {
   },
   rewrite(node, ctx) {
     const t = ctx.temps.fresh();
-    ctx.ed.prefix(node.start, `${whileTracing(runtime('touch'), '', ctx)}(${t} = `);
+    ctx.ed.prefix(node.start, `${runtime('touch')}(${t} = `);
     ctx.ed.suffix(node.end, `, ${t})`);
   },
 };

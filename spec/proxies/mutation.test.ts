@@ -1572,8 +1572,7 @@ describe('callbacks f schedules', () => {
     expect(isPlainData(traced)).toBe(true);
   });
 
-  // (the plain copy of a rewritten function has no store barrier: a function such a callback calls
-  // runs its copy for tracing, else `saved.v` and `list` kept the traced number)
+  // (a function such a callback calls notes its stores as f's do: `saved.v` and `list` must not keep the traced number)
   it('and so do the functions such a callback calls', async () => {
     const boxed = (y: number) => ({ v: y });
     const f = (x: number) => {
