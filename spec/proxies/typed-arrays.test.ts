@@ -305,8 +305,15 @@ describe('typed arrays as arguments', () => {
     expectMatchesFiniteDifferences(((v: Float64Array) => f(v, 1.25)) as (x: unknown) => number, make, grad[0]);
     // (by hand: b[0] * b[1] = 3x · 7, c's norm² = x² + x⁴, the Float32Array's x / 4 · 8 = 2x)
     expect(grad[1]).toBeCloseTo(21 + 2 * 1.25 + 4 * 1.25 ** 3 + 2, 12);
-    // (Int32Array's, given a traced number, still says it keeps only the number)
-    expect(() => gradient((x: number) => Int32Array.from([x])[0]! + x, 1.5)).toThrow(/keeps only its number/);
+    // (Int32Array's is the built-in's: Node 20's says it keeps only the number; Node 24's takes
+    // the number, a step with derivative 0, as an integer array's store is)
+    let intGradient: unknown;
+    try {
+      intGradient = gradient((x: number) => Int32Array.from([x])[0]! + x, 1.5);
+    } catch (e) {
+      intGradient = (e as Error).message;
+    }
+    expect(typeof intGradient === 'string' ? intGradient : JSON.stringify(intGradient)).toMatch(/keeps only its number|^\[1\]$/);
   });
 
   // (the built-in converted each element: "a traced number was given to new Float64Array", where `new` keeps them)
