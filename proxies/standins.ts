@@ -818,15 +818,15 @@ function fill(node: Node): void {
   }
 }
 
+/** What an array's `named` lists for a getter or setter (copied as it is: the write-back compares descriptors). */
+export const ACCESSOR = Symbol('accessor');
+
 /**
  * An array's own enumerable properties besides its elements (`arr.label = 'a'`, a RegExp
  * match's `index` and `input`), which f would otherwise read as undefined on the stand-in.
  * Copied as they are; numbers under them are refused, since an array's gradient is by index.
  * (Object.keys is the cheapest way to see them: one key per element, ~10 µs for 1000.)
  */
-/** What an array's `named` lists for a getter or setter (copied as it is: the write-back compares descriptors). */
-export const ACCESSOR = Symbol('accessor');
-
 function copyNamedProperties(node: Node, from: unknown[], to: unknown[], elements: number): void {
   // (what is copied is remembered, key and value, for the write-back to compare: see `named`)
   let named: unknown[] | null = null;

@@ -64,6 +64,20 @@ function noteResizedElsewhere(node: Node, what: string): void {
   changedElsewhere ??= `${pathOf(node.parent, node.keyInParent)} (its ${what})`;
 }
 
+/**
+ * Before `node`'s write-back, notes (the first place only) where its original no longer holds
+ * what its stand-in was made from: its size (`sizeNow` against `sizeThen`, said as `what`), else
+ * the first entry `stillThere` says changed (by its key; a Set's, as its `what`).
+ */
+function checkHeld(node: Node, sizeNow: number, sizeThen: number, what: string, stillThere: (i: number) => boolean, byKey = true): void {
+  if (changedElsewhere !== null) return;
+  if (sizeNow !== sizeThen) return noteResizedElsewhere(node, what);
+  const e = node.entries;
+  for (let i = 0; i < e.length; i += 3) {
+    if (!stillThere(i)) return byKey ? noteChangedElsewhere(node, e[i]) : noteResizedElsewhere(node, what);
+  }
+}
+
 const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, 'size')!.get! as (this: Map<unknown, unknown>) => number;
 const setSize = Object.getOwnPropertyDescriptor(Set.prototype, 'size')!.get! as (this: Set<unknown>) => number;
 
@@ -298,17 +312,7 @@ export function orderLike(s: object, o: object): void {
 function writeBackArray(node: Node, s: unknown[], o: unknown[]): void {
   const e = node.entries;
   const n = s.length;
-  if (changedElsewhere === null) {
-    if (o.length !== node.length) noteResizedElsewhere(node, 'length');
-    else {
-      for (let i = 0; i < e.length; i += 3) {
-        if (!stillHeld(o[e[i] as number], e[i + 1] as Slot, e[i + 2])) {
-          noteChangedElsewhere(node, e[i]);
-          break;
-        }
-      }
-    }
-  }
+  checkHeld(node, o.length, node.length, 'length', (i) => stillHeld(o[e[i] as number], e[i + 1] as Slot, e[i + 2]));
   // Unchanged in place is the common case: compare in one pass before anything else.
   if (n === node.length && e.length === 3 * n) {
     let same = true;
@@ -360,18 +364,10 @@ function writeBackMap(node: Node, s: Map<unknown, unknown>, o: Map<unknown, unkn
   const e = node.entries;
   const keys = node.keyStandIns; // (the stand-in holds the stand-in of a key object reached otherwise)
   const held = (i: number): unknown => (keys === null ? e[i] : (keys.get(e[i] as object) ?? e[i]));
-  if (changedElsewhere === null) {
-    if (mapSize.call(o) !== e.length / 3) noteResizedElsewhere(node, 'size');
-    else {
-      for (let i = 0; i < e.length; i += 3) {
-        const now = Map.prototype.get.call(o, e[i]);
-        if ((now === undefined && !Map.prototype.has.call(o, e[i])) || !stillHeld(now, e[i + 1] as Slot, e[i + 2])) {
-          noteChangedElsewhere(node, e[i]);
-          break;
-        }
-      }
-    }
-  }
+  checkHeld(node, mapSize.call(o), e.length / 3, 'size', (i) => {
+    const now = Map.prototype.get.call(o, e[i]);
+    return (now !== undefined || Map.prototype.has.call(o, e[i])) && stillHeld(now, e[i + 1] as Slot, e[i + 2]);
+  });
   // The same keys in the same order is the common case, told in one pass.
   let same = s.size === e.length / 3;
   if (same) {
@@ -408,17 +404,7 @@ function writeBackMap(node: Node, s: Map<unknown, unknown>, o: Map<unknown, unkn
 
 function writeBackSet(node: Node, s: Set<unknown>, o: Set<unknown>): void {
   const e = node.entries;
-  if (changedElsewhere === null) {
-    if (setSize.call(o) !== e.length / 3) noteResizedElsewhere(node, 'members');
-    else {
-      for (let i = 0; i < e.length; i += 3) {
-        if (!Set.prototype.has.call(o, e[i])) {
-          noteResizedElsewhere(node, 'members');
-          break;
-        }
-      }
-    }
-  }
+  checkHeld(node, setSize.call(o), e.length / 3, 'members', (i) => Set.prototype.has.call(o, e[i]), false);
   if (s.size === e.length / 3) {
     let i = 0;
     for (const m of s) {
