@@ -1002,7 +1002,8 @@ export const rewriteConstruct: Rewriter = {
   test: isRoutedConstruct,
   rewrite(node, ctx) {
     if (node.type !== 'NewExpression') return;
-    const name = ctx.ed.text(node.callee);
+    // (a comma expression keeps its parentheses: as the first argument, `new (a, B)` constructed a, with B as its argument)
+    const name = node.callee.type === 'SequenceExpression' ? `(${ctx.ed.text(node.callee)})` : ctx.ed.text(node.callee);
     const args = node.arguments;
     // (a class of the file's own, `new Vec3(3)`, often made in hot loops: a plain copy keeps `new`;
     // with JavaScript's constructor, its arguments are sizes, as size-arguments reads them for others)
