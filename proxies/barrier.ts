@@ -157,6 +157,28 @@ export function privateSet<V>(o: unknown, name: string, value: V, write: (host: 
  */
 export const lexicalThis = currentForm;
 
+/** The functions `bindInstance` made: each runs on the instance it was bound to (or f's form of it). */
+const boundToInstance = new WeakSet<Function>();
+/** Per function: whether it is one made for an instance (memo of `madeForInstance`). */
+const readsInstance = new WeakMap<Function, boolean>();
+
+/**
+ * Whether `fn` is a function made for one instance in rewritten code: an arrow that reads
+ * `this` (or a name given to it, `const self = this`) made by a class's field initializer,
+ * constructor or method (its text calls `lexicalThis`), or a `bind(this)` made there
+ * (`bindInstance`). A copy of the instance holding `fn` would run it on the old instance.
+ */
+export function madeForInstance(fn: Function): boolean {
+  if (boundToInstance.has(fn)) return true;
+  let made = readsInstance.get(fn);
+  if (made === undefined) {
+    // (`(0, __zy.lexicalThis)(this)`, or a minifier's `(0,e.lexicalThis)(this)`: the member's name stays)
+    made = Function.prototype.toString.call(fn).includes('.lexicalThis)(');
+    readsInstance.set(fn, made);
+  }
+  return made;
+}
+
 /**
  * `fn.bind(self, …partial)` made by a class's field initializer or constructor (rewrite-this.ts;
  * `bind`: the method rewritten code read, called as it is when it is not Function's own): the
@@ -176,6 +198,7 @@ export function bindInstance(fn: unknown, bind: unknown, self: unknown, ...parti
       },
     }[name]!;
     Object.defineProperty(method, 'length', { value: bound.length });
+    boundToInstance.add(method);
     return method;
   }
   const proxy: Function = new Proxy(bound, {
@@ -186,5 +209,6 @@ export function bindInstance(fn: unknown, bind: unknown, self: unknown, ...parti
     // (`new` of it is `new` of the bound function, which constructs fn itself)
     construct: (target, args: unknown[], newTarget) => Reflect.construct(target, args, newTarget === proxy ? target : newTarget) as object,
   });
+  boundToInstance.add(proxy);
   return proxy;
 }

@@ -12,6 +12,7 @@
 // mutable as the original: done functionally, nothing the caller passed is frozen or written.
 
 import { enableMapSet, freeze, Immer, isDraftable } from 'immer';
+import { madeForInstance } from '../../proxies/barrier.js';
 import { addInto, assignInto, type Leaf } from './leaves.js';
 import { Layout, SlotRef, into, pathText, type Path, type Skeleton, type Step } from './layout.js';
 
@@ -96,6 +97,7 @@ export function rebuild<T>(x: T, layout: Layout, leaves: readonly (Leaf | null)[
           if (next !== o[key]) changes.push([key, next]);
         }
       }
+      if (changes.length > 0 && !inPlace) refuseFunctionsOfInstance(container, path, options.caller);
       result = changes.length === 0 ? container : inPlace ? (write(writable(container, path, options.caller), changes), container) : copyWith(container, changes, options.freeze === true);
     }
     underway.delete(container);
@@ -142,6 +144,29 @@ function checkWritable(x: unknown, skeleton: Skeleton, leaves: readonly (Leaf | 
     }
   };
   walk(x, skeleton, null);
+}
+
+/**
+ * Refuses to copy an object holding a function made for it (an arrow field reading `this`, a
+ * `bind(this)` in its constructor): the copy holds the same function, which runs on the old
+ * object. A model `{ w; predict = (x) => this.w * x }` stepped by applyUpdates predicted with
+ * its first numbers ever after, and minimize's iterates all evaluated x0, with no word.
+ */
+function refuseFunctionsOfInstance(container: object, path: Path, caller: string): void {
+  if (container instanceof Map || container instanceof Set) return;
+  for (const key of Reflect.ownKeys(container)) {
+    const d = Reflect.getOwnPropertyDescriptor(container, key)!;
+    if (typeof d.value !== 'function' || !madeForInstance(d.value as Function)) continue;
+    const name = typeof key === 'symbol' ? `[${String(key)}]` : key;
+    const ctor = (Object.getPrototypeOf(container) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+    const what = typeof ctor === 'string' && ctor !== '' && ctor !== 'Object' ? `a new ${ctor}` : 'a new object';
+    throw new TypeError(
+      `zygote-ts: ${caller}: ${pathText(into(path, typeof key === 'symbol' ? String(key) : key))} is a function made for the object it is on ` +
+        `(an arrow reading \`this\`, or a bind(this), made in its constructor, a field initializer or a method), which runs on that object: ` +
+        `${caller} makes ${what} with new numbers, and that function would still compute with the old ones. ` +
+        `Make it a method of the class (${name}(…) { … })${caller === 'applyUpdates' ? ', or step the parameters in place with applyUpdatesInPlace' : ''}.`,
+    );
+  }
 }
 
 function write(target: object, changes: readonly Change[]): void {

@@ -193,6 +193,40 @@ describe('applyUpdates', () => {
     expect(a.v).toBe(2);
   });
 
+  // (a copy held the same arrow, which reads `this`, the old object: the stepped model
+  // predicted with its first numbers ever after, and minimize evaluated x0 at every iterate)
+  it('refuses to copy an object holding a function made for it (an arrow reading this, a bind(this)), naming it; in place it steps', () => {
+    class Arrowed {
+      act = (x: number) => Math.tanh(x); // (reads no `this`: a copy may hold it)
+      predict: (x: number) => number;
+      constructor(public w: number) {
+        this.predict = (x) => this.act(this.w * x);
+      }
+    }
+    const m = new Arrowed(0.5);
+    const [g] = gradient((m: Arrowed) => m.predict(2), m);
+    expect(g!.w).toBeCloseTo(2 * (1 - Math.tanh(1) ** 2), 12);
+    expect(() => applyUpdates(m, g)).toThrow(/applyUpdates: \.predict is a function made for the object it is on .* Make it a method of the class \(predict\(…\) \{ … \}\), or step the parameters in place with applyUpdatesInPlace/);
+    expect(() => minimize((m: Arrowed) => (m.predict(1) - 0.5) ** 2, new Arrowed(0))).toThrow(/minimize: \.predict is a function made for the object/);
+    applyUpdatesInPlace(m, { w: 1 } as never);
+    expect(m.predict(2)).toBe(Math.tanh(3));
+    class Bound {
+      constructor(public w: number) {
+        this.twice = this.twice.bind(this);
+      }
+      twice(): number {
+        return 2 * this.w;
+      }
+    }
+    expect(() => applyUpdates({ layers: [new Bound(1)] }, { layers: [{ w: 1, twice: null }] } as never)).toThrow(/\.layers\[0\]\.twice is a function made for the object/);
+    class Plain {
+      act = (x: number) => x * 2;
+      constructor(public w: number) {}
+    }
+    const p = applyUpdates(new Plain(1), { w: 2, act: null });
+    expect([p.w, p.act(3), p instanceof Plain]).toEqual([3, 6, true]);
+  });
+
   // (found by helper O: the numbers past a shorter array's end were left without update, with
   // nothing said — applyUpdates([1, 2], [1]) gave [2, 2] — where a longer one was refused)
   it('refuses a number array shorter than its parameter, in updates and gradients', () => {
