@@ -100,10 +100,14 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
   const settlePrototypeData = () => {
     // (a number as its literal: C is searched with indexOf, which takes -0 for 0)
     for (const { at, proto } of prototypes) {
-      const { keys, data } = prototypeContents(proto);
+      const { keys, data, accessors } = prototypeContents(proto);
       lines[at] = [
         ...keys.map(([holder, names]) => `{ const k = Object.getOwnPropertyNames(${constant(holder)}); if (${keysDiffer('k', names)}) return MISS; }`),
         ...data.map(([holder, key, value]) => `if (!sameNumber(${constant(holder)}[${JSON.stringify(key)}], ${typeof value === 'number' ? literal(value) : constant(value)})) return MISS;`),
+        ...accessors.map(
+          ([holder, key, get, set]) =>
+            `{ const d = Object.getOwnPropertyDescriptor(${constant(holder)}, ${JSON.stringify(key)}); if (d === undefined || d.get !== ${constant(get)} || d.set !== ${constant(set)}) return MISS; }`,
+        ),
       ].join('\n');
     }
     prototypes.length = 0;
@@ -459,13 +463,14 @@ function hasUnreadProperty(o: object): boolean {
  * own keys (a key added after the recording, `B.prototype.mass = 5` where f reads `b.mass ?? 1`,
  * or deleted, changes what f reads), and its data, each key as read through `proto`, the first
  * on the chain: numbers, strings and flags by value, objects and functions (a `defaults`
- * record, a method) by identity; accessors are not read. The same for each prototype's class,
+ * record, a method) by identity; accessors are not read, their getter and setter are compared by identity. The same for each prototype's class,
  * whose static fields f reads as `b.constructor.scale` or `B.scale` (its `prototype`, `name`
  * and `length` are the class's own). Object.prototype and beyond hold none.
  */
-function prototypeContents(proto: object): { keys: [object, string[]][]; data: [object, string, unknown][] } {
+function prototypeContents(proto: object): { keys: [object, string[]][]; data: [object, string, unknown][]; accessors: [object, string, unknown, unknown][] } {
   const keys: [object, string[]][] = [];
   const data: [object, string, unknown][] = [];
+  const accessors: [object, string, unknown, unknown][] = [];
   const note = (holder: object, seen: Set<string>, skip: (key: string) => boolean) => {
     const names = Object.getOwnPropertyNames(holder);
     keys.push([holder, names]);
@@ -474,6 +479,10 @@ function prototypeContents(proto: object): { keys: [object, string[]][]; data: [
       seen.add(key);
       const d = Object.getOwnPropertyDescriptor(holder, key)!;
       if ('value' in d) data.push([holder, key, d.value]);
+      // (by its functions, not read: a getter replaced after the recording, or made a data
+      // field, `Object.defineProperty(P.prototype, 'sq', { get() { return this.x * 3 } })`, kept
+      // the recording's: a gradient of 6 where f's is now 3)
+      else accessors.push([holder, key, d.get, d.set]);
     }
   };
   const seen = new Set<string>();
@@ -483,7 +492,7 @@ function prototypeContents(proto: object): { keys: [object, string[]][]; data: [
     const ctor = Object.prototype.hasOwnProperty.call(p, 'constructor') ? (p as { constructor: unknown }).constructor : undefined;
     if (typeof ctor === 'function' && (ctor as { prototype?: unknown }).prototype === p) note(ctor, staticSeen, (key) => key === 'prototype' || key === 'name' || key === 'length');
   }
-  return { keys, data };
+  return { keys, data, accessors };
 }
 
 /** The reader's test that the key list `expr` differs from `keys` (in order too: f could read `Object.values`). */

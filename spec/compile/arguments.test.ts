@@ -238,6 +238,52 @@ describe("a class's keys, objects, methods and static fields are part of the pat
   });
 });
 
+describe("a class's accessors are part of the path, by their functions", () => {
+  // (found by hand: accessors were not read, nor compared: a prototype getter replaced after
+  // recording (get sq() { return this.x * this.x } → this.x * 3) kept the recording's gradient,
+  // [{ x: 6 }] where eagerly it is [{ x: 3 }]; so did a static getter, and an accessor made a
+  // data field on the prototype)
+  it('a call after a getter or setter was replaced, or made data, takes another path; getters are not called to check', () => {
+    let reads = 0;
+    class P {
+      static k = 2;
+      constructor(public x: number) {}
+      get sq(): number {
+        reads++;
+        return this.x * this.x;
+      }
+      static get scale(): number {
+        return P.k;
+      }
+    }
+    type Loose = P & { sq: number };
+    const f = (p: P) => p.sq * (p.constructor as typeof P).scale;
+    const g = compileGradient(f);
+    const descriptors = [Object.getOwnPropertyDescriptor(P.prototype, 'sq')!, Object.getOwnPropertyDescriptor(P, 'scale')!] as const;
+    try {
+      expect(g(new P(3))).toEqual(gradient(f, new P(3)));
+      reads = 0;
+      expect(g(new P(3))).toEqual([{ x: 12 }]);
+      expect(reads).toBe(0); // (compiled code neither runs the getter nor calls it to check it)
+      const changes: (() => void)[] = [
+        () => Object.defineProperty(P.prototype, 'sq', { get(this: P) { return this.x * 3; }, configurable: true }),
+        () => Object.defineProperty(P, 'scale', { get: () => 7, configurable: true }),
+        () => Object.defineProperty(P.prototype, 'sq', { value: 10, writable: true, configurable: true }),
+      ];
+      for (const change of changes) {
+        change();
+        expect(g(new P(3))).toEqual(gradient(f, new P(3)));
+        expect(g(new P(5))).toEqual(gradient(f, new P(5)));
+      }
+      expect((g(new P(3)) as Loose[])[0]).toBeNull();
+      expect(g.fallback).toBeNull();
+    } finally {
+      Object.defineProperty(P.prototype, 'sq', descriptors[0]);
+      Object.defineProperty(P, 'scale', descriptors[1]);
+    }
+  });
+});
+
 describe('what is not read in columns', () => {
   it('more than 5000 objects that are not small records in an array run uncompiled, call by call', () => {
     const nested = Array.from({ length: 6000 }, (_, i) => ({ at: { x: i, y: 1 } }));

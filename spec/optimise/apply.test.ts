@@ -223,7 +223,7 @@ describe('applyUpdates', () => {
       act = (x: number) => x * 2;
       constructor(public w: number) {}
     }
-    const p = applyUpdates(new Plain(1), { w: 2, act: null });
+    const p = applyUpdates(new Plain(1), { w: 2 });
     expect([p.w, p.act(3), p instanceof Plain]).toEqual([3, 6, true]);
   });
 
