@@ -280,6 +280,10 @@ function dataKeys(o: object): string[] {
 function holdsNumbers(v: unknown, seen = new Set<object>()): boolean {
   if (v === null || v === undefined) return false;
   if (isLeaf(v)) return true;
+  // (an integer typed array or a DataView holds constants, as gradient takes them (null there):
+  // a model keeping an index table, Int32Array, was refused by every optimiser and solver, its
+  // numbers taken for ones "where the parameters have none to update")
+  if (ArrayBuffer.isView(v)) return false;
   if (typeof v !== 'object' || seen.has(v)) return false;
   seen.add(v);
   const items = Array.isArray(v) ? v : v instanceof Map ? [...v.values()] : Object.values(v);

@@ -227,6 +227,24 @@ describe('applyUpdates', () => {
     expect([p.w, p.act(3), p instanceof Plain]).toEqual([3, 6, true]);
   });
 
+  // (an index table, Int32Array, was taken for numbers "where the parameters have none to
+  // update": adam.init, applyUpdates and minimize refused a model gradient differentiates)
+  it('an integer typed array (and a DataView) among the parameters is a constant, as gradient takes it: kept as it is', () => {
+    const model = { w: [1, 2], order: new Int32Array([1, 0]), mask: new Uint8Array([1, 1]), view: new DataView(new ArrayBuffer(8)) };
+    const loss = (m: typeof model) => m.w[m.order[0]!]! * 3 + m.w[m.order[1]!]! ** 2 * m.mask[0]!;
+    const [g] = gradient(loss, model);
+    expect(g).toEqual({ w: [2, 3], order: null, mask: null, view: null });
+    const opt = sgd(0.1);
+    const [u] = opt.update(g, opt.init(model));
+    const next = applyUpdates(model, u);
+    expect(next.w).toEqual([1 - 0.2, 2 - 0.3]);
+    expect([next.order, next.mask, next.view]).toEqual([model.order, model.mask, model.view]);
+    expect(next.order).toBe(model.order);
+    const fit = minimize((m: { w: number[]; at: Int32Array }) => (m.w[0]! - m.at[0]!) ** 2 + m.w[1]! ** 2, { w: [0, 1], at: new Int32Array([3]) });
+    expect(fit.x.w[0]).toBeCloseTo(3, 8);
+    expect(fit.x.at).toEqual(new Int32Array([3]));
+  });
+
   // (found by helper O: the numbers past a shorter array's end were left without update, with
   // nothing said — applyUpdates([1, 2], [1]) gave [2, 2] — where a longer one was refused)
   it('refuses a number array shorter than its parameter, in updates and gradients', () => {
