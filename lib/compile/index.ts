@@ -177,6 +177,7 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
       wrotePrivate = true;
     },
   });
+  const unwatch = watchChangingSources((source) => program.abandon(`f calls ${source}, whose numbers compiled code would hold as the recording drew them`));
   let grads: unknown;
   let gradientsOf: ((cotangents: readonly unknown[]) => unknown[]) | null = null;
   // Without array operations, every number the reverse pass needs is on the tape: this call's
@@ -208,6 +209,7 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
   } catch (e) {
     thrown = { error: e };
   } finally {
+    unwatch();
     close();
     // (a symbolic number f left where it outlives the call — a closure variable — computes
     // plain numbers from now on, and adds nothing to the program)
@@ -270,6 +272,42 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
 interface GeneratedPath {
   run(args: readonly unknown[]): unknown;
   readonly source: string;
+}
+
+/**
+ * While f is recorded, the global sources of numbers that change from call to call —
+ * `Math.random()`, `crypto.getRandomValues`, the clocks `Date.now()` and `performance.now()` —
+ * are replaced by ones that tell `noted` they were called: compiled code would hold the numbers
+ * the recording drew (a stochastic loss gave one noise sample's gradient on every call, and
+ * minimize converged on it). Returns what puts the originals back. A reference taken before
+ * (`const { random } = Math` at module level) is not seen.
+ */
+function watchChangingSources(noted: (source: string) => void): () => void {
+  const restores: (() => void)[] = [];
+  const watch = (holder: object | undefined, key: string, source: string): void => {
+    if (typeof holder !== 'object' && typeof holder !== 'function') return;
+    const own = Object.getOwnPropertyDescriptor(holder, key);
+    let d = own;
+    for (let p = Object.getPrototypeOf(holder) as object | null; d === undefined && p !== null; p = Object.getPrototypeOf(p) as object | null) d = Object.getOwnPropertyDescriptor(p, key);
+    if (d === undefined || typeof d.value !== 'function' || (own !== undefined && !own.configurable) || !Object.isExtensible(holder)) return;
+    const original = d.value as Function;
+    const watched = {
+      [key](this: unknown, ...args: unknown[]): unknown {
+        noted(source);
+        return Reflect.apply(original, this, args);
+      },
+    }[key]!;
+    Object.defineProperty(holder, key, { value: watched, writable: true, enumerable: d.enumerable, configurable: true });
+    restores.push(() => (own === undefined ? delete (holder as Record<string, unknown>)[key] : Object.defineProperty(holder, key, own)));
+  };
+  const g = globalThis as { crypto?: object; performance?: object };
+  watch(Math, 'random', 'Math.random()');
+  watch(g.crypto, 'getRandomValues', 'crypto.getRandomValues()');
+  watch(Date, 'now', 'Date.now()');
+  watch(g.performance, 'now', 'performance.now()');
+  return () => {
+    for (let k = restores.length - 1; k >= 0; k--) restores[k]!();
+  };
 }
 
 function generatePath(f: Function, program: Program, symbolic: SymbolicArguments, grads: unknown, outputs: readonly number[], fuse: boolean): GeneratedPath {

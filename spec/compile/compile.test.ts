@@ -472,6 +472,41 @@ describe('what is not compiled runs uncompiled', () => {
     expect(g.fallback).toMatch(/writes to its arguments/);
   });
 
+  // (found by hand: the recording's draws were constants of the compiled code: a stochastic
+  // loss x² · Math.random() gave the first sample's gradient on every call, [1], [1], [1])
+  it('an f calling Math.random(), crypto.getRandomValues, Date.now() or performance.now(): each call draws its own numbers', () => {
+    const draws = [0.25, 0.5, 0.75];
+    let drawn = 0;
+    const stub = () => draws[drawn++ % draws.length]!;
+    const original = { random: Math.random, now: Date.now };
+    Math.random = stub;
+    try {
+      const g = compileGradient((x: number) => x * x * Math.random());
+      expect([g(2), g(2), g(2)]).toEqual([[1], [2], [3]]);
+      expect(g.fallback).toMatch(/f calls Math\.random\(\), whose numbers compiled code would hold as the recording drew them/);
+      expect(Math.random).toBe(stub); // (put back as it was)
+      let clock = 1000;
+      Date.now = () => clock++;
+      const t = compileGradient((x: number) => x * (Date.now() % 10));
+      expect([t(1), t(1)]).toEqual([[0], [1]]);
+      expect(t.fallback).toMatch(/f calls Date\.now\(\)/);
+      const c = compileGradient((x: number) => x * (crypto.getRandomValues(new Uint8Array(1))[0]! >= 0 ? 1 : 2));
+      c(1);
+      expect(c.fallback).toMatch(/f calls crypto\.getRandomValues\(\)/);
+      const p = compileGradient((x: number) => x * (performance.now() >= 0 ? 3 : 2));
+      expect(p(1)).toEqual([3]);
+      expect(p.fallback).toMatch(/f calls performance\.now\(\)/);
+      expect(Object.getOwnPropertyNames(performance)).not.toContain('now'); // (its own `now` made for the recording is gone)
+      const plain = compileGradient((x: number) => x * x);
+      plain(1);
+      plain(2);
+      expect(plain.fallback).toBeNull();
+    } finally {
+      Math.random = original.random;
+      Date.now = original.now;
+    }
+  });
+
   // (the recording ran f on a copy and saw no write: compiled calls then left the caller's
   // objects open, of their old class, without the Symbol key)
   it('locks, re-parents or gives a Symbol key to an argument', () => {
