@@ -80,7 +80,11 @@ export class Grads implements Iterable<[Param, NDArray | number[] | number[][] |
   constructor(
     private readonly params: readonly Param[],
     private readonly grads: readonly unknown[],
-  ) {}
+  ) {
+    // (Zygote's `gs[W]` read the property named by W's text, "1,2": undefined, and a step
+    // `w - lr * gs[W][i]` threw or made NaN; a Proxy sees such a key and says to use get)
+    return new Proxy(this, INDEXED_BY_PARAMETER);
+  }
 
   /** The gradient of parameter `p` (null where the output does not depend on it). */
   get<P extends Param>(p: P): (P extends NDArray ? NDArray : P) | null {
@@ -227,6 +231,41 @@ export class Grads implements Iterable<[Param, NDArray | number[] | number[][] |
 
   [operators.pow](): never {
     throw new TypeError('zygote-ts: Grads have no power: map over them (for (const [p, g] of gs)) to square their numbers.');
+  }
+}
+
+/**
+ * Refuses `gs[p]` for a parameter `p`: JavaScript turns the key into text (an array's "1,2"),
+ * which names no property. Only a key Grads does not have and that is a parameter's text is
+ * refused (inspection, `then`, `toJSON` read as on any object).
+ */
+const INDEXED_BY_PARAMETER: ProxyHandler<Grads> = {
+  get(target, key, receiver) {
+    refuseParameterKey(target, key, 'gs[p] reads the property', 'Use gs.get(p).');
+    return Reflect.get(target, key, receiver) as unknown;
+  },
+  has(target, key) {
+    refuseParameterKey(target, key, 'p in gs asks for the property', 'Use gs.has(p).');
+    return Reflect.has(target, key);
+  },
+};
+
+function refuseParameterKey(target: Grads, key: string | symbol, what: string, instead: string): void {
+  if (typeof key !== 'string' || key in target) return;
+  const at = (target as unknown as { params: readonly Param[] }).params.findIndex((p) => textOf(p) === key);
+  if (at < 0) return;
+  throw new TypeError(
+    `zygote-ts: ${what} named by parameter ${at}'s text ("${key.length > 40 ? `${key.slice(0, 40)}…` : key}"), not the parameter: ` +
+      `JavaScript turns an object used as a key into text (Zygote indexes by the array itself). ${instead}`,
+  );
+}
+
+/** A parameter's text, as a key (`String(p)`; null where it has none). */
+function textOf(p: Param): string | null {
+  try {
+    return String(p);
+  } catch {
+    return null;
   }
 }
 

@@ -72,6 +72,22 @@ describe('Params and Grads', () => {
     expect(gs.get(unused)).toBe(null);
     expect([...gs].map(([p]) => p)).toEqual([W, unused]);
   });
+  // (Zygote's gs[W] read the property named by W's text, "1,2": undefined, with no word, and a
+  // step w - 0.1 * gs[W][i] made NaN; `W in gs` was false)
+  it("gs[p], Zygote's indexing, and p in gs are refused, pointing to get and has; Grads inspect, serialise and resolve as before", () => {
+    const v = [1, 2];
+    const empty: number[] = [];
+    const gs = gradient(() => v[0]! * v[1]! + sum(mul(b, b)), new Params([v, b, empty]));
+    const indexed = gs as unknown as Record<string, unknown>;
+    expect(() => indexed[v as unknown as string]).toThrow(/gs\[p\] reads the property named by parameter 0's text \("1,2"\), not the parameter: .* Use gs\.get\(p\)\./);
+    expect(() => indexed[b as unknown as string]).toThrow(/parameter 1's text/);
+    expect(() => indexed[empty as unknown as string]).toThrow(/parameter 2's text \(""\)/);
+    expect(() => (v as unknown as string) in gs).toThrow(/p in gs asks for the property named by parameter 0's text .* Use gs\.has\(p\)\./);
+    expect([gs.get(v), gs.has(b), [...gs].length, (gs as unknown as { then?: unknown }).then, indexed['other']]).toEqual([[2, 1], true, 3, undefined, undefined]);
+    expect(JSON.parse(JSON.stringify(gs)).grads[0]).toEqual([2, 1]);
+    expect(gs.plus(gs).times(0.5).get(v)).toEqual([2, 1]);
+  });
+
   it('Grads add, scale, and update parameters in place (an optimiser step)', () => {
     const p = array([1, 2]);
     const f = () => sum(mul2(p));
