@@ -298,7 +298,13 @@ function watchChangingSources(noted: (source: string) => void): () => void {
       },
     }[key]!;
     Object.defineProperty(holder, key, { value: watched, writable: true, enumerable: d.enumerable, configurable: true });
-    restores.push(() => (own === undefined ? delete (holder as Record<string, unknown>)[key] : Object.defineProperty(holder, key, own)));
+    restores.push(() => {
+      // (f put its own there, a seeded generator installed as Math.random: it stays, as f left
+      // it, and what it gives is as changing as the original's)
+      if (Object.getOwnPropertyDescriptor(holder, key)?.value !== watched) return noted(source);
+      if (own === undefined) delete (holder as Record<string, unknown>)[key];
+      else Object.defineProperty(holder, key, own);
+    });
   };
   const g = globalThis as { crypto?: object; performance?: object };
   watch(Math, 'random', 'Math.random()');

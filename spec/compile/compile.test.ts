@@ -497,6 +497,15 @@ describe('what is not compiled runs uncompiled', () => {
       expect(p(1)).toEqual([3]);
       expect(p.fallback).toMatch(/f calls performance\.now\(\)/);
       expect(Object.getOwnPropertyNames(performance)).not.toContain('now'); // (its own `now` made for the recording is gone)
+      // (f installs its own generator: it stays as f left it, and f runs uncompiled)
+      const seeded = () => 0.5;
+      const installs = compileGradient((x: number) => {
+        Math.random = seeded;
+        return x * Math.random();
+      });
+      expect(installs(4)).toEqual([0.5]);
+      expect(Math.random).toBe(seeded);
+      expect(installs.fallback).toMatch(/f calls Math\.random\(\)/);
       const plain = compileGradient((x: number) => x * x);
       plain(1);
       plain(2);
