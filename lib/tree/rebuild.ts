@@ -55,7 +55,7 @@ export function rebuild<T>(x: T, layout: Layout, leaves: readonly (Leaf | null)[
       if (typeof node === 'number') return increments ? node + (next as number) : next;
       const known = done.get(node as object);
       if (known !== undefined) return known;
-      const result = inPlace ? ((increments ? addInto : assignInto)(node as Exclude<Leaf, number>, next), node) : next;
+      const result = inPlace ? ((increments ? addInto : assignInto)(node as Exclude<Leaf, number>, next), node) : likeLeaf(node as object, next as object);
       done.set(node as object, result);
       return result;
     }
@@ -105,6 +105,24 @@ export function rebuild<T>(x: T, layout: Layout, leaves: readonly (Leaf | null)[
     return result;
   };
   return walk(x, layout.skeleton, null, null) as T;
+}
+
+/**
+ * The new leaf `next` (an NDArray or float typed array made by the optimiser or solver) as one
+ * of `node`'s class, holding the properties `node` has of its own beyond an NDArray's: a
+ * subclass (`class Vec3 extends Float64Array { get x() … }`, an NDArray subclass) came back as
+ * the base class, its getters undefined, and minimize went on with f reading `p.pos.x` as
+ * undefined (a default taken, `?? 100`: "converged" on another function). A typed array's named
+ * properties are not copied (listing them lists every index: ten times the step's own cost).
+ */
+function likeLeaf(node: object, next: object): object {
+  const proto = Object.getPrototypeOf(node) as object | null;
+  if (Object.getPrototypeOf(next) !== proto) Object.setPrototypeOf(next, proto);
+  if (ArrayBuffer.isView(node)) return next;
+  for (const key of Reflect.ownKeys(node)) {
+    if (!Object.prototype.hasOwnProperty.call(next, key)) Reflect.defineProperty(next, key, Reflect.getOwnPropertyDescriptor(node, key)!);
+  }
+  return next;
 }
 
 /**

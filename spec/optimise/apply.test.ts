@@ -3,7 +3,7 @@
 // what stays frozen, and what null leaves alone.
 import { describe, expect, it } from 'vitest';
 import { freeze, immerable, produce } from 'immer';
-import { applyUpdates, applyUpdatesInPlace, array, gradient, minimize, mul, NDArray, reshape, sgd, sum } from 'zygote-ts';
+import { applyUpdates, applyUpdatesInPlace, array, gradient, minimize, mul, NDArray, reshape, sgd, sub, sum } from 'zygote-ts';
 
 class Linear {
   constructor(
@@ -243,6 +243,33 @@ describe('applyUpdates', () => {
     const fit = minimize((m: { w: number[]; at: Int32Array }) => (m.w[0]! - m.at[0]!) ** 2 + m.w[1]! ** 2, { w: [0, 1], at: new Int32Array([3]) });
     expect(fit.x.w[0]).toBeCloseTo(3, 8);
     expect(fit.x.at).toEqual(new Int32Array([3]));
+  });
+
+  // (a subclass came back as its base class: `q.pos.x` undefined after applyUpdates, and
+  // minimize over an NDArray subclass ran f with its getter gone — `o.w.scale ?? 100` read 100:
+  // it "converged" on another function; a label on an NDArray was dropped)
+  it('an NDArray or typed array of a subclass stays of its class, with its own properties', () => {
+    class Vec3 extends Float64Array {
+      get x(): number {
+        return this[0]!;
+      }
+    }
+    class Scaled extends NDArray {
+      get scale(): number {
+        return 2;
+      }
+    }
+    const pos = new Vec3([1, 2, 3]);
+    const [g] = gradient((p: { pos: Vec3 }) => p.pos.x * p.pos[1]!, { pos });
+    const q = applyUpdates({ pos }, g);
+    expect([q.pos instanceof Vec3, q.pos.x, Array.from(q.pos)]).toEqual([true, 3, [3, 3, 3]]);
+    const w = new Scaled([2], new Float64Array([1, 2])) as Scaled & { label?: string };
+    w.label = 'w';
+    const fit = minimize((o: { w: Scaled }) => (o.w.scale ?? 100) * sum(mul(sub(o.w, 1), sub(o.w, 1))), { w });
+    expect([fit.x.w instanceof Scaled, (fit.x.w as typeof w).label, fit.value]).toEqual([true, 'w', 0]);
+    expect(Array.from(fit.x.w.data)).toEqual([1, 1]);
+    const stepped = applyUpdates({ w }, { w: array([1, 1]) });
+    expect([stepped.w instanceof Scaled, (stepped.w as typeof w).label, w.data[0]]).toEqual([true, 'w', 1]);
   });
 
   // (found by helper O: the numbers past a shorter array's end were left without update, with
