@@ -3,8 +3,8 @@
 // identity) and whose class instances keep their class — or in place, for code that
 // mutates its model.
 //
-// immer copies what it can draft: plain objects, Maps, Sets, and classes marked
-// `[immerable]`. An array is sliced (its named properties kept, which produce drops),
+// immer copies what it can draft: plain objects and classes marked `[immerable]`. A Map is
+// copied here, keeping its class and own properties (immer's copy is a plain Map). An array is sliced (its named properties kept, which produce drops),
 // without its Proxy: a write through an immer draft costs ~0.8 µs (measured: 76 µs to
 // update 100 numbers, against 0.15 µs for a slice). Any other class instance is copied here the way immer copies an
 // immerable one: an object of the same prototype with the same own properties. A copy is
@@ -206,7 +206,15 @@ function writable<C extends object>(container: C, path: Path, caller: string): C
 /** A copy of a record, Map or Set with `changes` made: immer's produce where immer drafts it. */
 function copyWith(container: object, changes: readonly Change[], freezeAll: boolean): object {
   let copy: object;
-  if (isDraftable(container)) {
+  if (container instanceof Map) {
+    // (immer's copy of a Map is a Map: a subclass's methods were gone, `m.total is not a
+    // function` in minimize, and its own properties dropped) Its class, its own properties,
+    // its entries in their order, the changed ones set as Map's own `set` sets them.
+    copy = new Map(container);
+    Object.setPrototypeOf(copy, Object.getPrototypeOf(container) as object | null);
+    for (const key of Reflect.ownKeys(container)) Reflect.defineProperty(copy, key, Reflect.getOwnPropertyDescriptor(container, key)!);
+    for (const [k, v] of changes) Map.prototype.set.call(copy, k, v);
+  } else if (isDraftable(container)) {
     copy = immer.produce(container, (draft: object) => write(draft, changes));
     if (!(copy instanceof Map || copy instanceof Set)) keepOwnProperties(container, copy, changes);
   } else {

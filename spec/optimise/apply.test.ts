@@ -272,6 +272,25 @@ describe('applyUpdates', () => {
     expect([stepped.w instanceof Scaled, (stepped.w as typeof w).label, w.data[0]]).toEqual([true, 'w', 1]);
   });
 
+  // (immer's copy of a Map is a Map: a subclass's methods were gone — minimize threw
+  // "m.total is not a function" — and the Map's own properties were dropped)
+  it('a Map of a subclass stays of its class, with its own properties and its order', () => {
+    class Table extends Map<string, number> {
+      total(): number {
+        let s = 0;
+        for (const v of this.values()) s += v;
+        return s;
+      }
+    }
+    const table = new Table([['b', 1], ['a', 2]]) as Table & { label?: string };
+    table.label = 'T';
+    const next = applyUpdates(table, new Map([['a', 1], ['b', null]]));
+    expect([next instanceof Table, next.total(), (next as typeof table).label, [...next.keys()], table.get('a')]).toEqual([true, 4, 'T', ['b', 'a'], 2]);
+    const fit = minimize((m: Table) => (m.get('a')! - 3) ** 2 + (m.total() - 10) ** 2, new Table([['a', 0], ['b', 0]]));
+    expect(fit.x).toBeInstanceOf(Table);
+    expect(fit.x.get('b')).toBeCloseTo(7, 6);
+  });
+
   // (found by helper O: the numbers past a shorter array's end were left without update, with
   // nothing said — applyUpdates([1, 2], [1]) gave [2, 2] — where a longer one was refused)
   it('refuses a number array shorter than its parameter, in updates and gradients', () => {
