@@ -7,6 +7,7 @@ import { operators } from '../rules/overloads.js';
 import { add, div, mul } from '../rules/arithmetic.js';
 import { noteStore } from '../proxies/cleanup.js';
 import { refuseUnmarkable } from '../proxies/params.js';
+import { gradsProxies } from '../proxies/kinds.js';
 
 /** What may be a parameter: one of our arrays, or a (nested) JavaScript array of numbers. */
 export type Param = NDArray | number[] | number[][];
@@ -83,7 +84,9 @@ export class Grads implements Iterable<[Param, NDArray | number[] | number[][] |
   ) {
     // (Zygote's `gs[W]` read the property named by W's text, "1,2": undefined, and a step
     // `w - lr * gs[W][i]` threw or made NaN; a Proxy sees such a key and says to use get)
-    return new Proxy(this, INDEXED_BY_PARAMETER);
+    const proxy = new Proxy(this, INDEXED_BY_PARAMETER);
+    gradsProxies.add(proxy); // (refused among the arguments by what it is, not as a user's Proxy)
+    return proxy;
   }
 
   /** The gradient of parameter `p` (null where the output does not depend on it). */

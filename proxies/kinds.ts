@@ -57,6 +57,7 @@ export function kindOf(value: object): Kind | Refusal {
   if (isForeignProxy(value)) {
     if (isRevoked(value)) return REVOKED;
     if (isImmerDraft(value)) return IMMER_DRAFT;
+    if (gradsProxies.has(value)) return GRADS_INSIDE;
     return new Refusal(
       'is a Proxy that zygote-ts did not make: its traps would run on a copy, not on your data. ' +
         'Pass the object behind the Proxy (for a Vue/MobX store, its raw value).',
@@ -132,6 +133,16 @@ const PARAMS_BRAND = Symbol.for('zygote-ts.params');
 const PARAMS_INSIDE = new Refusal(
   'is a Params: implicit parameters are given as the only argument (gradient(() => loss(), new Params([W]))), and their arrays ' +
     'are found where f reads them. To differentiate arrays explicitly, pass the arrays themselves in the argument instead.',
+);
+
+/**
+ * Grads (a Proxy lib/params.ts makes, which refuses gs[p]) among the arguments: its get reads
+ * its own list of parameters, which f would receive as a copy. (Known by this set: asking a
+ * Proxy its prototype would run a user's trap.)
+ */
+export const gradsProxies = new WeakSet<object>();
+const GRADS_INSIDE = new Refusal(
+  'is Grads: pass the gradients it holds (gs.get(W), or { W: gs.get(W), b: gs.get(b) }), not the Grads itself.',
 );
 
 // A record's prototype chain reaches Object.prototype (or null) through user classes only;

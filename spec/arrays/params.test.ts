@@ -86,6 +86,8 @@ describe('Params and Grads', () => {
     expect([gs.get(v), gs.has(b), [...gs].length, (gs as unknown as { then?: unknown }).then, indexed['other']]).toEqual([[2, 1], true, 3, undefined, undefined]);
     expect(JSON.parse(JSON.stringify(gs)).grads[0]).toEqual([2, 1]);
     expect(gs.plus(gs).times(0.5).get(v)).toEqual([2, 1]);
+    // (as an argument it is refused by what it is, not as a Proxy the user made)
+    expect(() => gradient((g: Grads) => g.get(v)![0]! * 2, gs)).toThrow(/arg 0 is Grads: pass the gradients it holds/);
   });
 
   it('Grads add, scale, and update parameters in place (an optimiser step)', () => {
