@@ -124,7 +124,7 @@ export class StructuredSeeds implements Seeder {
         throw new TypeError(`zygote-ts: the tangent for ${pathOf(parent.parent, parent.keyInParent)} must be a Map (from each ${parent.kind === 'set' ? 'member' : 'key'} to its tangent), got ${describe(up)}.`);
       }
       const held = keyIn(up, key);
-      return held === undefined ? undefined : up.get(held);
+      return held === NO_KEY ? undefined : up.get(held);
     }
     return (up as Record<PropertyKey, unknown>)[key as PropertyKey];
   }
@@ -133,17 +133,20 @@ export class StructuredSeeds implements Seeder {
 /**
  * `key` as `collection` holds it: itself, or a key with its number's value where either is
  * traced — the argument's keys may be numbers an enclosing differentiation traces, which its
- * tangent's Map (of plain numbers) does not hold as the same objects; undefined when none.
+ * tangent's Map (of plain numbers) does not hold as the same objects; NO_KEY when none (a Map
+ * may hold undefined as a key: taken for none, its entry's tangent was refused as missing).
  */
 function keyIn(collection: Map<unknown, unknown> | Set<unknown>, key: unknown): unknown {
   if (collection.has(key)) return key;
-  if (typeof key !== 'number' && !isTraced(key)) return undefined;
+  if (typeof key !== 'number' && !isTraced(key)) return NO_KEY;
   const value = primal(key);
   for (const k of collection.keys()) {
     if ((isTraced(k) || isTraced(key)) && (typeof k === 'number' || isTraced(k)) && sameValueZero(primal(k), value)) return k;
   }
-  return undefined;
+  return NO_KEY;
 }
+
+const NO_KEY = Symbol('no such key');
 
 const sameValueZero = (a: number, b: number): boolean => a === b || (a !== a && b !== b);
 
@@ -160,7 +163,7 @@ function refuseExtra(node: Node, t: object, where: string): void {
   }
   if ((node.kind === 'map' || node.kind === 'set') && t instanceof Map) {
     for (const k of t.keys()) {
-      if (keyIn(o as Map<unknown, unknown> | Set<unknown>, k) === undefined) {
+      if (keyIn(o as Map<unknown, unknown> | Set<unknown>, k) === NO_KEY) {
         const name = typeof k === 'string' ? JSON.stringify(k) : describe(k);
         throw new TypeError(`zygote-ts: the tangent for ${where} has a key ${name}, but the ${node.kind === 'set' ? 'Set there has no such member' : 'Map there has no such key'}.`);
       }

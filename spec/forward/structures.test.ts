@@ -98,6 +98,11 @@ describe('jvp on structured arguments', () => {
     const [, ds] = jvp(sumSquares, [new Set([member])], [new Map([[member, { v: 1 }]])] as never);
     expect(ds).toBe(6); // a Set's tangent is a Map from member to tangent, as its gradient
     expect(() => jvp(sumSquares, [new Set([member])], [new Map()] as never)).toThrow(/no tangent for arg 0 \(a Set member\)/);
+    // (a Map's undefined key was taken for none: its tangent refused as "no such key", and as missing)
+    const odd = new Map<unknown, number>([[undefined, 2], [null, 3]]);
+    const [, dodd] = jvp((m: Map<unknown, number>) => m.get(undefined)! * m.get(null)!, [odd], [new Map<unknown, number>([[undefined, 1], [null, 0]])]);
+    expect(dodd).toBe(3);
+    expect(() => jvp((m: Map<unknown, number>) => m.get(null)!, [odd], [new Map<unknown, number>([[null, 1]])])).toThrow(/no tangent for arg 0/);
   });
 
   it('null anywhere: not perturbed', () => {
