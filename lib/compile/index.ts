@@ -284,6 +284,7 @@ interface GeneratedPath {
  */
 function watchChangingSources(noted: (source: string) => void): () => void {
   const restores: (() => void)[] = [];
+  let watching = true; // (a watched function f kept, `const draw = Math.random`, is inert after the recording)
   const watch = (holder: object | undefined, key: string, source: string): void => {
     if (typeof holder !== 'object' && typeof holder !== 'function') return;
     const own = Object.getOwnPropertyDescriptor(holder, key);
@@ -293,7 +294,7 @@ function watchChangingSources(noted: (source: string) => void): () => void {
     const original = d.value as Function;
     const watched = {
       [key](this: unknown, ...args: unknown[]): unknown {
-        noted(source);
+        if (watching) noted(source);
         return Reflect.apply(original, this, args);
       },
     }[key]!;
@@ -313,6 +314,7 @@ function watchChangingSources(noted: (source: string) => void): () => void {
   watch(g.performance, 'now', 'performance.now()');
   return () => {
     for (let k = restores.length - 1; k >= 0; k--) restores[k]!();
+    watching = false;
   };
 }
 
