@@ -255,7 +255,7 @@ const INDEXED_BY_PARAMETER: ProxyHandler<Grads> = {
 
 function refuseParameterKey(target: Grads, key: string | symbol, what: string, instead: string): void {
   if (typeof key !== 'string' || key in target) return;
-  const at = (target as unknown as { params: readonly Param[] }).params.findIndex((p) => textOf(p) === key);
+  const at = (target as unknown as { params: readonly Param[] }).params.findIndex((p) => isTextOf(p, key));
   if (at < 0) return;
   throw new TypeError(
     `zygote-ts: ${what} named by parameter ${at}'s text ("${key.length > 40 ? `${key.slice(0, 40)}…` : key}"), not the parameter: ` +
@@ -263,12 +263,26 @@ function refuseParameterKey(target: Grads, key: string | symbol, what: string, i
   );
 }
 
-/** A parameter's text, as a key (`String(p)`; null where it has none). */
-function textOf(p: Param): string | null {
+/**
+ * Whether `key` is parameter `p`'s text (`String(p)`). The text is made only where the key
+ * could be it: a missing key read of any name (`then`, `toJSON`, a test library's probes)
+ * made the text of every parameter, megabytes for a large one.
+ */
+function isTextOf(p: Param, key: string): boolean {
+  if (isNDArray(p)) {
+    if (!key.startsWith('NDArray(')) return false;
+  } else {
+    // (an array's text is its elements joined by commas, a nested array's rows too)
+    let commas = 0;
+    for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) === 44) commas++;
+    let expected = Math.max(p.length - 1, 0);
+    for (const row of p) if (Array.isArray(row) && row.length > 1) expected += row.length - 1;
+    if (commas !== expected) return false;
+  }
   try {
-    return String(p);
+    return String(p) === key;
   } catch {
-    return null;
+    return false;
   }
 }
 

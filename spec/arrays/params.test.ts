@@ -90,6 +90,19 @@ describe('Params and Grads', () => {
     expect(() => gradient((g: Grads) => g.get(v)![0]! * 2, gs)).toThrow(/arg 0 is Grads: pass the gradients it holds/);
   });
 
+  it("a key Grads lacks makes a parameter's text only where the key could be it (a nested array's rows are joined by commas too)", () => {
+    const nested = [[1, 2], [], [3]];
+    const gs = gradient(() => nested[0]![0]! * nested[2]![0]! + sum(mul(b, b)), new Params([nested, b]));
+    expect(() => (gs as unknown as Record<string, unknown>)[nested as unknown as string]).toThrow(/parameter 0's text \("1,2,,3"\)/);
+    const texts = vi.spyOn(NDArray.prototype, 'toString');
+    try {
+      expect([(gs as unknown as Record<string, unknown>)['asymmetricMatch'], 'then' in gs]).toEqual([undefined, false]);
+      expect(texts).not.toHaveBeenCalled();
+    } finally {
+      texts.mockRestore();
+    }
+  });
+
   it('Grads add, scale, and update parameters in place (an optimiser step)', () => {
     const p = array([1, 2]);
     const f = () => sum(mul2(p));
