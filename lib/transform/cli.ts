@@ -13,8 +13,8 @@
  * inherit it). The rest runs in a child `node --import …/register.js` with inherited stdio,
  * whose exit code (or signal) is this process's: node options before the file
  * (`zygote --inspect main.ts`), which only a new process can take, and CommonJS entries,
- * for which only Node's own start sets `require.main` (and a file that is not there, which
- * Node reports).
+ * for which only Node's own start sets `require.main`, and entries that read `import.meta.main`,
+ * which only Node's own start sets (and a file that is not there, which Node reports).
  *
  * @example
  * ```sh
@@ -51,6 +51,19 @@ function isModuleEntry(path: string): boolean {
   return /\.(?:js|jsx)$/.test(path) && packageType(path) === 'module';
 }
 
+/**
+ * `import.meta` read for something other than the entry's own location: `import.meta.main`
+ * (Node 22.18+, 24.2+) is true only in the module Node starts with, and the entry imported here
+ * is not that module: `if (import.meta.main) run()` did nothing, silently, where `node --import
+ * zygote-ts/register` runs it. Such an entry runs in a child, as Node's own entry point.
+ */
+const READS_IMPORT_META = /\bimport\s*\.\s*meta\b(?!\s*\.\s*(?:url|dirname|filename|resolve)\b)/;
+
+/** Whether the entry at `path` runs here (an ES module that does not ask whether it is the entry point). */
+function runsHere(path: string): boolean {
+  return isModuleEntry(path) && !READS_IMPORT_META.test(readFileSync(path, 'utf8'));
+}
+
 /** Runs the file at `path` here, as `node --import register path` would run it. */
 async function runHere(registerUrl: string, path: string, args: string[]): Promise<void> {
   process.argv = [process.execPath, path, ...args];
@@ -85,7 +98,7 @@ async function main(): Promise<void> {
   }
   const registerUrl = new URL('./register.js', import.meta.url).href;
   const path = resolve(file);
-  if (nodeArgs.length === 0 && existsSync(path) && isModuleEntry(path)) await runHere(registerUrl, path, args);
+  if (nodeArgs.length === 0 && existsSync(path) && runsHere(path)) await runHere(registerUrl, path, args);
   else runInChild(registerUrl, nodeArgs, file, args);
 }
 

@@ -698,6 +698,17 @@ describe('zygote CLI', () => {
     expect(withOptions).toMatchObject({ warnings: true, loader: true });
     expect(withOptions['pid']).not.toBe(withOptions.cliPid);
   });
+
+  it('gives an entry that asks import.meta.main what node --import gives it', () => {
+    // (Node 22.18+ and 24.2+ set it in the module Node starts with only: imported by the CLI's
+    // process, `if (import.meta.main) run()` did nothing; on older Node both read undefined)
+    const file = join(tmp, 'main-only.ts');
+    writeFileSync(file, 'const n: number = 1;\nif (import.meta.main) console.log("ran main", n);\nconsole.log(String(import.meta.main));\nexport {};\n');
+    const viaLoader = node(['--import', registerUrl, file]);
+    const known = node(['--input-type=module', '-e', 'console.log(typeof import.meta.main)']).trim() === 'boolean';
+    expect(viaLoader).toBe(known ? 'ran main 1\ntrue\n' : 'undefined\n');
+    expect(node([cli, file])).toBe(viaLoader);
+  });
 });
 
 describe('zygote-ts/esbuild', () => {
