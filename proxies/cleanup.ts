@@ -293,7 +293,7 @@ export function endStores(copiesOf?: () => ReadonlyMap<object, object>): void {
     // know, keep it with its traced numbers, where nothing was said: `cfg.k = x; Object.freeze(cfg)`)
     if (left !== container && frozenHeld === null && frozenCopies.get(container) === left) frozenHeld = placeIn(container, left);
   }
-  if (fields !== null) settleMadeFields(fields, seen, copies, keptList);
+  if (fields !== null) settleMadeFields(fields, seen, copies, keptList, letGo);
   const enclosing = noted[noted.length - 1];
   // (not this differentiation's stand-ins, written back now: the enclosing one would no longer
   // know them as stand-ins, and cleaned one as data — a frozen argument's, where f's write was
@@ -304,9 +304,10 @@ export function endStores(copiesOf?: () => ReadonlyMap<object, object>): void {
 /**
  * Settles each field a constructor gave an object value (see `madeFields`): a traced number
  * is replaced by its value outside the call, any other object is cleaned as a container's
- * values are (walked, or replaced: a stand-in by its original).
+ * values are (walked, or replaced: a stand-in by its original). An instance without the field
+ * the rewrite named is walked as a container (`letGo` as for one).
  */
-function settleMadeFields(fields: unknown[], seen: Set<object>, copies: ReadonlyMap<object, object> | undefined, keptList: readonly object[] | null): void {
+function settleMadeFields(fields: unknown[], seen: Set<object>, copies: ReadonlyMap<object, object> | undefined, keptList: readonly object[] | null, letGo: ((o: object) => boolean) | undefined): void {
   let kept: Set<object> | null = null;
   for (let i = 0; i < fields.length; i += 2) {
     const o = fields[i] as object;
@@ -317,7 +318,14 @@ function settleMadeFields(fields: unknown[], seen: Set<object>, copies: Readonly
     } catch {
       continue; // (a revoked Proxy the constructor's `this` was: see `holdsNothingToClean`)
     }
-    if (d === undefined || !('value' in d)) continue;
+    if (d === undefined) {
+      // A minifier run after the rewrite renamed the field (esbuild's `mangleProps`, terser's
+      // `mangle.properties`), not the name the rewrite wrote as text: a traced number it held stayed
+      // in the instance after the call (`this.m_ = m` kept by a closure), where the plain run has a number.
+      cleanDeep(o, seen, copies, letGo);
+      continue;
+    }
+    if (!('value' in d)) continue;
     const v: unknown = d.value;
     if (typeof v !== 'object' || v === null) continue;
     const r = isTraced(v) ? settled(live(v)) : cleanDeep(v, seen, copies);

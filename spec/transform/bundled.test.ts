@@ -82,6 +82,21 @@ const { whileLoading, difference } = await import('./differentiating.js');
 console.log(JSON.stringify({ whileLoading, difference }));
 `);
 
+// A constructor's field the rewrite names as text (`touchNew(this, m, "m_")`), which a minifier
+// run after the rewrite renames in the code only (esbuild's mangleProps): the instance is kept
+// by a closure alone, so only that field's clean-up reaches it. Its kind is read by code that
+// was not rewritten.
+write('kind.js', '// @zygote-ignore\nexport const kind = (v) => typeof v;\n');
+const mangledEntry = write('mangled.js', `
+import { gradient } from ${JSON.stringify(new URL('../../dist/lib/index.js', import.meta.url).pathname)};
+import { kind } from './kind.js';
+const listeners = [];
+class Body { constructor(m) { this.m_ = m; this.pair_ = [m, 2]; listeners.push(() => [this.m_, this.pair_[0]]); } }
+const f = (x) => new Body(x * 2).m_ * 3;
+const g = gradient(f, 1.5)[0];
+console.log(JSON.stringify({ g, left: listeners[0]().map(kind) }));
+`);
+
 async function bundle(options: { minify: boolean; sourcemap?: boolean; entry?: string }): Promise<string> {
   const outfile = join(dir, `out-${options.minify ? 'min' : 'plain'}${options.sourcemap ? '-mapped' : ''}${options.entry === undefined ? '' : `-${basename(options.entry, '.js')}`}.mjs`);
   await build({
@@ -94,6 +109,16 @@ async function bundle(options: { minify: boolean; sourcemap?: boolean; entry?: s
 const run = (file: string, nodeOptions: string[] = []) =>
   JSON.parse(execFileSync(process.execPath, [...nodeOptions, file], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } })) as Record<string, unknown>;
 const lost = 'zygote-ts: code that was not rewritten for differentiation used a';
+
+describe('a bundle whose properties a minifier renamed after the rewrite', () => {
+  // The traced number stayed in the instance after the gradient, where the plain run has 3.
+  it('leaves no traced number in an instance f made, kept by a closure (esbuild mangleProps)', async () => {
+    const outfile = join(dir, 'out-mangled.mjs');
+    await build({ entryPoints: [mangledEntry], bundle: true, outfile, format: 'esm', platform: 'node', mangleProps: /_$/, logLevel: 'silent', plugins: [zygote({ cache: false })] });
+    expect(readFileSync(outfile, 'utf8')).not.toMatch(/this\.m_\b/); // (renamed: the rewrite's "m_" names nothing)
+    expect(run(outfile)).toEqual({ g: 6, left: ['number', 'number'] });
+  });
+});
 
 describe('a bundle of rewritten files and a package that was not rewritten', () => {
   // The bundle's file was registered as rewritten as a whole: the package's x * 3 on a traced
