@@ -86,8 +86,23 @@ function importedNamespace(node: Node, ctx: RewriteContext): string | null {
  * CommonJS calls an imported function (esbuild, TypeScript, Babel), with no receiver; a
  * global called (`helper(x)`, `helperO.sq(x)`), receiver null: called as it reads its receiver.
  */
+/** The methods of Vitest's `vi` that its own transform finds by their text (`vi.mock(`) and moves above the imports. */
+const VITEST_HOISTED: ReadonlySet<string> = new Set(['mock', 'unmock', 'doMock', 'doUnmock', 'hoisted']);
+
+/**
+ * `vi.mock(…)`, `vi.hoisted(…)` and kin, `vi` (or `vitest`) imported from 'vitest': left as
+ * written. Vitest's transform runs after the Vite plugin's and knows them by their text; sent
+ * through the runtime, `(0, __zy.callImported)(vi, vi.mock, './scale', factory)` stayed below
+ * the imports, and the test ran the real module where it mocked it, silently.
+ */
+function isVitestHoisted(callee: Node, ctx: RewriteContext): boolean {
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.optional || callee.object.type !== 'Identifier') return false;
+  const name = callee.object.name;
+  return (name === 'vi' || name === 'vitest') && VITEST_HOISTED.has(memberName(callee) ?? '') && importsOf(ctx.ancestors[0]!).get(name)?.source === 'vitest';
+}
+
 function importedCallee(node: Node, ctx: RewriteContext): { callee: Node; receiver: string | null; tracedOnly?: boolean } | null {
-  if (node.type !== 'CallExpression' || node.optional) return null;
+  if (node.type !== 'CallExpression' || node.optional || isVitestHoisted(node.callee as Node, ctx)) return null;
   let callee = node.callee as Node;
   let detached = false;
   if (callee.type === 'SequenceExpression' && callee.expressions.length === 2 && callee.expressions[0]!.type === 'Literal') {

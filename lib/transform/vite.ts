@@ -30,6 +30,7 @@ import { nearestTsconfig } from './tsconfig.js';
 import { hasIgnorePragma } from './pragma.js';
 import { ignoredImportsOf, ignoredKey } from './ignored-imports.js';
 import { composeMaps, type SourceMapV3 } from './sourcemap.js';
+import MagicString from 'magic-string';
 import { lowerDecorators } from './typescript.js';
 
 export interface ZygoteViteOptions {
@@ -66,7 +67,7 @@ export interface ZygoteViteConfig {
 export interface ZygoteVitePlugin {
   name: string;
   enforce: 'post';
-  config(user?: { worker?: { plugins?: unknown } }, env?: { command?: string }): ZygoteViteConfig;
+  config(user?: { worker?: { plugins?: unknown }; test?: { globals?: unknown } }, env?: { command?: string }): ZygoteViteConfig;
   resolveId: { order: 'pre'; handler(this: ResolveContext, source: string, importer?: string): Promise<{ id: string; external: true } | null> };
   transform(code: string, id: string): { code: string; map: SourceMapV3 | null } | null;
 }
@@ -111,6 +112,32 @@ function withNote(error: SyntaxError, note: string): SyntaxError {
   return error;
 }
 
+/** A call Vitest moves above a test file's imports (its own `regexpHoistable`), by the name it is made on. */
+const VITEST_HOISTED_CALL = /\b(vi|vitest)\s*\.\s*(?:mock|unmock|hoisted|doMock|doUnmock)\s*\(/;
+/** The rewrite's import of the runtime, at the start of a rewritten ES module's first line of code (after its leading comments). */
+const RUNTIME_IMPORT = /^import \{ __zy \} from ("[^"\n]*");/m;
+
+/**
+ * A Vitest test file whose `vi.hoisted(…)` or `vi.mock(…)` Vitest moves above its imports (by
+ * its own transform, after the plugins): the runtime taken by such a call too, first of them, so
+ * that the code moved up finds it. Rewritten, `vi.hoisted(() => …)` reads the runtime as it
+ * starts (a function with two bodies), and stopped with "Cannot access '__vi_import_0__' before
+ * initialization". `vi` must be bound: imported from 'vitest', or Vitest's `globals`.
+ */
+function withRuntimeHoisted(out: { code: string; map: SourceMapV3 | null }, id: string, globals: boolean): { code: string; map: SourceMapV3 | null } {
+  const call = VITEST_HOISTED_CALL.exec(out.code);
+  const prologue = RUNTIME_IMPORT.exec(out.code);
+  if (call === null || prologue === null) return out;
+  const imported = new RegExp(`\\bimport\\s*\\{[^}]*\\b${call[1]}\\b[^}]*\\}\\s*from\\s*["']vitest["']`).test(out.code);
+  if (!imported && !globals) return out;
+  const s = new MagicString(out.code);
+  s.overwrite(prologue.index, prologue.index + prologue[0].length, `const { __zy } = await ${call[1]}.hoisted(() => import(${prologue[1]}));`);
+  const code = s.toString();
+  if (out.map === null) return { code, map: null };
+  const edit = JSON.parse(s.generateMap({ hires: 'boundary', source: id, includeContent: false }).toString()) as SourceMapV3;
+  return { code, map: composeMaps(edit, out.map) };
+}
+
 /** Whether the rewrite's parser may have stopped at a decorator or an `accessor` field (lowered, they parse). */
 function mayBeDecorators(code: string, error: unknown): boolean {
   return error instanceof SyntaxError && /@|\baccessor\b/.test(code);
@@ -138,11 +165,14 @@ function vitePlugin(options: ZygoteViteOptions, inWorker: boolean): ZygoteVitePl
   // `vite build` bundles: each rewritten file's end is marked (bundler.ts). The dev server and
   // Vitest serve files one by one, their stacks mapped back to the sources, which would move the marks.
   let bundles = false;
+  // Under Vitest, whose `globals` option binds `vi` in every test file (withRuntimeHoisted).
+  let vitestGlobals = false;
   return {
     name: 'zygote-ts',
     enforce: 'post',
     config(user, env) {
       bundles = env?.command === 'build';
+      vitestGlobals = user?.test?.globals === true;
       const all = include.includes('*');
       // `*` cannot be excluded from pre-bundling by name; the dev server's pre-bundled
       // packages then stay un-rewritten (a strict-mode error, or a warning, says so).
@@ -176,7 +206,9 @@ function vitePlugin(options: ZygoteViteOptions, inWorker: boolean): ZygoteVitePl
       // (a `.cts` file is stripped under its tsconfig.json, whose text keys its entry too)
       const tsconfig = id.endsWith('.cts') ? nearestTsconfig(id) : undefined;
       const ignoredImports = ignoredImportsOf(id, code);
-      const kind = `vite ${bundles ? 'build ' : ''}${specifier}${tsconfig === undefined ? '' : `\0${tsconfig?.path}\0${tsconfig?.key}`}${ignoredKey(ignoredImports)}`;
+      // (Vitest sets VITEST before it makes its server: its test files' hoisted calls, withRuntimeHoisted)
+      const vitest = !bundles && process.env['VITEST'] !== undefined;
+      const kind = `vite ${bundles ? 'build ' : vitest ? `vitest${vitestGlobals ? ' globals' : ''} ` : ''}${specifier}${tsconfig === undefined ? '' : `\0${tsconfig?.path}\0${tsconfig?.key}`}${ignoredKey(ignoredImports)}`;
       const stored = throughCache(cache, kind, id, code, () => {
         // A CommonJS file reaches its runtime by `require` in a bundle (Rolldown keeps such a file
         // CommonJS, and runs it where it is first required): by the global, it threw "the
@@ -206,7 +238,9 @@ function vitePlugin(options: ZygoteViteOptions, inWorker: boolean): ZygoteVitePl
           if (lowered === null || out === undefined) throw withNote(error as SyntaxError, 'zygote-ts lowers standard decorators (which Vite leaves as they are written) with esbuild, which is not installed: npm install --save-dev esbuild');
           out = { ...out, changed: true, map: out.map ? composeMaps(out.map, lowered.map) : null };
         }
-        return out.changed ? JSON.stringify({ code: out.code, map: out.map }) : null;
+        if (!out.changed) return null;
+        const hoisted = vitest ? withRuntimeHoisted(out, id, vitestGlobals) : out;
+        return JSON.stringify({ code: hoisted.code, map: hoisted.map });
       });
       return stored === null ? null : (JSON.parse(stored) as { code: string; map: SourceMapV3 | null });
     },
