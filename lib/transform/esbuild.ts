@@ -134,23 +134,45 @@ export default function zygote(options: ZygoteEsbuildOptions = {}): Plugin {
         if (args.namespace !== 'file' || args.path === specifier || !shouldRewrite(args.path, filter)) return undefined;
         const code = await readFile(args.path, 'utf8');
         if (cache === undefined) cache = cacheOf(options.cache);
-        const compiled = needsCompiling(args.path, build.initialOptions.loader) ? await compileWithBuild(build, args.path, await (fieldsLowered ??= classFieldsLowered(build))) : null;
-        if (compiled !== null && 'errors' in compiled) return { errors: compiled.errors };
-        if (compiled !== null) compiled.map.sources = [args.path];
-        if (compiled !== null) compiled.map.sourcesContent = [code];
-        // The compiled JavaScript is part of the key: the same TypeScript compiles otherwise under another tsconfig.
-        const content = compiled === null ? code : `${code}\n\0${compiled.code}`;
+        const compile = async () => {
+          const compiled = await compileWithBuild(build, args.path, await (fieldsLowered ??= classFieldsLowered(build)));
+          if (!('errors' in compiled)) compiled.map.sources = [args.path];
+          if (!('errors' in compiled)) compiled.map.sourcesContent = [code];
+          return compiled;
+        };
         const ignoredImports = ignoredImportsOf(args.path, code);
-        const contents = throughCache(cache, `esbuild ended ${specifier}${ignoredKey(ignoredImports)}`, args.path, content, () => {
-          const out = rewriteWithRuntime(specifier, (module) => {
-            const runtime = { kind: 'import', specifier: module } as const;
-            const commonjsRuntime = { kind: 'require', specifier: module } as const;
-            return compiled !== null
-              ? transformStripped(code, compiled, args.path, { runtime, commonjsRuntime, marksEnd: true, ignoredImports })
-              : transform(code, { filename: args.path, runtime, commonjsRuntime, marksEnd: true, ignoredImports });
+        const rewrite = (compiled: { code: string; map: SourceMapV3 } | null): string | null => {
+          // The compiled JavaScript is part of the key: the same TypeScript compiles otherwise under another tsconfig.
+          const content = compiled === null ? code : `${code}\n\0${compiled.code}`;
+          return throughCache(cache!, `esbuild ended ${specifier}${ignoredKey(ignoredImports)}`, args.path, content, () => {
+            const out = rewriteWithRuntime(specifier, (module) => {
+              const runtime = { kind: 'import', specifier: module } as const;
+              const commonjsRuntime = { kind: 'require', specifier: module } as const;
+              return compiled !== null
+                ? transformStripped(code, compiled, args.path, { runtime, commonjsRuntime, marksEnd: true, ignoredImports })
+                : transform(code, { filename: args.path, runtime, commonjsRuntime, marksEnd: true, ignoredImports });
+            });
+            return !out.changed && compiled === null ? null : withInlineMap(out.code, out.map);
           });
-          return !out.changed && compiled === null ? null : withInlineMap(out.code, out.map);
-        });
+        };
+        let contents: string | null;
+        if (needsCompiling(args.path, build.initialOptions.loader)) {
+          const compiled = await compile();
+          if ('errors' in compiled) return { errors: compiled.errors };
+          contents = rewrite(compiled);
+        } else {
+          try {
+            contents = rewrite(null);
+          } catch (error) {
+            // JavaScript with decorators (or `accessor` fields), which the build's esbuild takes and
+            // the rewrite's parser does not: compiled by the build first, decorators lowered, as a
+            // TypeScript file is (the build stopped at the first `@`, where the plain build lowers them).
+            if (!(error instanceof SyntaxError) || !/@|\baccessor\b/.test(code)) throw error;
+            const compiled = await compile();
+            if ('errors' in compiled) throw error;
+            contents = rewrite(compiled);
+          }
+        }
         return contents === null ? undefined : { contents, loader: 'js', resolveDir: dirname(args.path) };
       });
     },

@@ -789,6 +789,18 @@ describe('zygote-ts/esbuild', () => {
     expect(await bundlePair({ 'main.ts': main }, undefined, undefined, 'node20')).toEqual([{ value: 19.75, grad: null }, { value: 19.75, grad: [23] }]);
   });
 
+  it('bundles JavaScript with decorators, which the build lowers and the rewrite could not parse', async () => {
+    // The build stopped at the first `@` ("Unexpected character '@'"), where the plain build lowers them.
+    const deco = [
+      'function twice(m) { return function (...a) { return 2 * m.apply(this, a); }; }',
+      'function squared(target) { return { get() { return target.get.call(this) ** 2; } }; }',
+      'export class Scaled { @squared accessor shifted = 0; constructor(k) { this.k = k; } @twice times(t) { return this.k * t; } }',
+    ].join('\n');
+    const main = ["import { gradient } from 'zygote-ts';", "import { Scaled } from './deco.js';", 'const f = (x: number) => { const s = new Scaled(3 * x); s.shifted = x + 1; return s.times(x) + s.shifted; };', report].join('\n');
+    // f = 2·3x·x + (x + 1)², f' = 12x + 2(x + 1)
+    expect(await bundlePair({ 'main.ts': main, 'deco.js': deco }, undefined, undefined, 'es2022')).toEqual([{ value: 19.75, grad: null }, { value: 19.75, grad: [23] }]);
+  });
+
   it("compiles JSX with the build's JSX options", async () => {
     const view = 'const h = (t, p, ...c) => p.w + c[0];\nexport const view = (x) => <b w={x * 2}>{x * x}</b>;\n';
     const main = ["import { gradient } from 'zygote-ts';", "import { view } from './view.jsx';", 'const f = (x: number) => view(x);', report].join('\n');
