@@ -24,7 +24,7 @@
 import { readFileSync } from 'node:fs';
 import { throughCache, type TransformCache } from './cache.js';
 import { cacheOf, OWN_NAME, ownSpecifier, rewriteWithRuntime } from './bundler.js';
-import { isTypeScriptFile, RUNTIME_PATH, shouldRewrite } from './filter.js';
+import { isTypeScriptFile, nodeModulesPackage, RUNTIME_PATH, shouldRewrite } from './filter.js';
 import { transform, transformTs } from './index.js';
 import { nearestTsconfig } from './tsconfig.js';
 import { hasIgnorePragma } from './pragma.js';
@@ -69,7 +69,7 @@ export interface ZygoteVitePlugin {
   enforce: 'post';
   config(user?: { worker?: { plugins?: unknown }; test?: { globals?: unknown } }, env?: { command?: string }): ZygoteViteConfig;
   resolveId: { order: 'pre'; handler(this: ResolveContext, source: string, importer?: string): Promise<{ id: string; external: true } | null> };
-  transform(code: string, id: string): { code: string; map: SourceMapV3 | null } | null;
+  transform(code: string, id: string, options?: { ssr?: boolean }): { code: string; map: SourceMapV3 | null } | null;
 }
 
 /** What `resolveId` asks of Vite. */
@@ -199,16 +199,23 @@ function vitePlugin(options: ZygoteViteOptions, inWorker: boolean): ZygoteVitePl
         return library?.external && library.id === OWN_NAME ? { id: own, external: true } : null;
       },
     },
-    transform(code, moduleId) {
+    transform(code, moduleId, transformOptions) {
       const id = sourceFile(moduleId);
       if (id === null || id === specifier || !shouldRewrite(id, filter) || ignoredTypeScript(id)) return null;
+      // The dev server's SSR (and Vitest) loads `zygote-ts` as Node does, by its name, where it is a
+      // dependency: the runtime of a file of the program is taken by its name too, so that the same
+      // rule keeps both out (or in). By its path, the runtime was evaluated by Vite beside the copy
+      // Node loaded for the program's `gradient`, and every gradient stopped with "a traced number
+      // from another copy of zygote-ts". (An included package keeps the path: it may not see the name.)
+      const byName = !bundles && transformOptions?.ssr === true && nodeModulesPackage(id) === null;
+      const named = (runtime: string): string => (byName ? (ownSpecifier(runtime) ?? runtime) : runtime);
       if (cache === undefined) cache = cacheOf(options.cache);
       // (a `.cts` file is stripped under its tsconfig.json, whose text keys its entry too)
       const tsconfig = id.endsWith('.cts') ? nearestTsconfig(id) : undefined;
       const ignoredImports = ignoredImportsOf(id, code);
       // (Vitest sets VITEST before it makes its server: its test files' hoisted calls, withRuntimeHoisted)
       const vitest = !bundles && process.env['VITEST'] !== undefined;
-      const kind = `vite ${bundles ? 'build ' : vitest ? `vitest${vitestGlobals ? ' globals' : ''} ` : ''}${specifier}${tsconfig === undefined ? '' : `\0${tsconfig?.path}\0${tsconfig?.key}`}${ignoredKey(ignoredImports)}`;
+      const kind = `vite ${bundles ? 'build ' : vitest ? `vitest${vitestGlobals ? ' globals' : ''} ` : ''}${byName ? 'ssr ' : ''}${specifier}${tsconfig === undefined ? '' : `\0${tsconfig?.path}\0${tsconfig?.key}`}${ignoredKey(ignoredImports)}`;
       const stored = throughCache(cache, kind, id, code, () => {
         // A CommonJS file reaches its runtime by `require` in a bundle (Rolldown keeps such a file
         // CommonJS, and runs it where it is first required): by the global, it threw "the
@@ -217,11 +224,11 @@ function vitePlugin(options: ZygoteViteOptions, inWorker: boolean): ZygoteVitePl
         // Vite's TypeScript transform skips `.cts` files (Rolldown strips them after the plugins):
         // their types are stripped here, under the file's tsconfig.json as the loader strips them.
         if (tsconfig !== undefined) {
-          const out = rewriteWithRuntime(specifier, (runtime) => transformTs(code, id, { runtime: { kind: 'import', specifier: runtime }, commonjsRuntime: commonjsRuntime(runtime), marksEnd: bundles, tsconfig: tsconfig?.path, ignoredImports }));
+          const out = rewriteWithRuntime(specifier, (runtime) => transformTs(code, id, { runtime: { kind: 'import', specifier: named(runtime) }, commonjsRuntime: commonjsRuntime(runtime), marksEnd: bundles, tsconfig: tsconfig?.path, ignoredImports }));
           return out.changed ? JSON.stringify({ code: out.code, map: out.map }) : null;
         }
         const rewrite = (input: string) =>
-          rewriteWithRuntime(specifier, (runtime) => transform(input, { filename: id, runtime: { kind: 'import', specifier: runtime }, commonjsRuntime: commonjsRuntime(runtime), marksEnd: bundles, ignoredImports }));
+          rewriteWithRuntime(specifier, (runtime) => transform(input, { filename: id, runtime: { kind: 'import', specifier: named(runtime) }, commonjsRuntime: commonjsRuntime(runtime), marksEnd: bundles, ignoredImports }));
         let out;
         try {
           out = rewrite(code);

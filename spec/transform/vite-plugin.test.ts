@@ -1,12 +1,12 @@
 // This spec file itself went through the zygote-ts Vite plugin (vitest.config.ts): its
 // own functions are rewritten, and they import the same runtime instance as the package.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runInNewContext } from 'node:vm';
-import { build } from 'vite';
+import { build, createServer } from 'vite';
 import { describe, expect, it } from 'vitest';
 import { isRewritten } from '../../lib/transform/index.js';
 import zygote, { type ZygoteVitePlugin } from '../../lib/transform/vite.js';
@@ -88,6 +88,32 @@ describe('zygote-ts/vite', () => {
       const location = { href: 'file:///worker/w.js' };
       runInNewContext(code, { self: { postMessage: (m: unknown) => posted.push(m), location }, location, process, console, WebAssembly, performance, TextEncoder, TextDecoder, URL, setTimeout, queueMicrotask });
       expect(posted).toEqual([[12]]); // d/dx x³ at 2
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("differentiates in the dev server's SSR, where zygote-ts is loaded by Node (external)", async () => {
+    // The rewritten module imported the runtime by its path, which Vite's SSR evaluated itself,
+    // beside the copy Node loaded for `import { gradient } from 'zygote-ts'`: "a traced number
+    // from another copy of zygote-ts reached this one" (SvelteKit, Nuxt, Astro in dev).
+    const dir = mkdtempSync(join(tmpdir(), 'zygote-vite-ssr-'));
+    try {
+      mkdirSync(join(dir, 'node_modules'));
+      symlinkSync(root, join(dir, 'node_modules', 'zygote-ts'));
+      writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
+      writeFileSync(join(dir, 'app.js'), "import { gradient } from 'zygote-ts';\nexport const run = () => gradient((x) => x * x * 3, 1.5)[0];\n");
+      const server = await createServer({
+        root: dir, configFile: false, logLevel: 'silent', appType: 'custom', server: { middlewareMode: true, hmr: false },
+        ssr: { external: ['zygote-ts'] }, // (as a dependency installed from npm is; a linked one is not)
+        plugins: [zygote({ cache: false })],
+      });
+      try {
+        const app = (await server.ssrLoadModule('/app.js')) as { run: () => number };
+        expect(app.run()).toBe(9);
+      } finally {
+        await server.close();
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
