@@ -21,10 +21,12 @@
  * export default defineConfig({ plugins: [zygote({ include: ['simple-statistics'] })] });
  * ```
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { throughCache, type TransformCache } from './cache.js';
 import { cacheOf, OWN_NAME, ownSpecifier, rewriteWithRuntime } from './bundler.js';
-import { isTypeScriptFile, nodeModulesPackage, RUNTIME_PATH, shouldRewrite } from './filter.js';
+import { isTypeScriptFile, RUNTIME_PATH, shouldRewrite } from './filter.js';
 import { transform, transformTs } from './index.js';
 import { nearestTsconfig } from './tsconfig.js';
 import { hasIgnorePragma } from './pragma.js';
@@ -138,6 +140,24 @@ function withRuntimeHoisted(out: { code: string; map: SourceMapV3 | null }, id: 
   return { code, map: composeMaps(edit, out.map) };
 }
 
+/** Folders whose files reach this runtime by the name `zygote-ts/runtime` (see the plugin's `transform`). */
+const namingFolders = new Map<string, boolean>();
+
+/** Whether `zygote-ts/runtime`, imported from the file at `id`, is this runtime (Node's resolution). */
+function namesRuntime(id: string): boolean {
+  const folder = dirname(id);
+  let named = namingFolders.get(folder);
+  if (named === undefined) {
+    try {
+      named = realpathSync(createRequire(id).resolve(`${OWN_NAME}/runtime`)) === realpathSync(RUNTIME_PATH);
+    } catch {
+      named = false;
+    }
+    namingFolders.set(folder, named);
+  }
+  return named;
+}
+
 /** Whether the rewrite's parser may have stopped at a decorator or an `accessor` field (lowered, they parse). */
 function mayBeDecorators(code: string, error: unknown): boolean {
   return error instanceof SyntaxError && /@|\baccessor\b/.test(code);
@@ -203,11 +223,12 @@ function vitePlugin(options: ZygoteViteOptions, inWorker: boolean): ZygoteVitePl
       const id = sourceFile(moduleId);
       if (id === null || id === specifier || !shouldRewrite(id, filter) || ignoredTypeScript(id)) return null;
       // The dev server's SSR (and Vitest) loads `zygote-ts` as Node does, by its name, where it is a
-      // dependency: the runtime of a file of the program is taken by its name too, so that the same
-      // rule keeps both out (or in). By its path, the runtime was evaluated by Vite beside the copy
-      // Node loaded for the program's `gradient`, and every gradient stopped with "a traced number
-      // from another copy of zygote-ts". (An included package keeps the path: it may not see the name.)
-      const byName = !bundles && transformOptions?.ssr === true && nodeModulesPackage(id) === null;
+      // dependency: the runtime is taken by its name too, so that the same rule keeps both out (or
+      // in). By its path, the runtime was evaluated by Vite beside the copy Node loaded for the
+      // program's `gradient`, and every gradient stopped with "a traced number from another copy of
+      // zygote-ts". (Only where the name reaches this very runtime: an included package may not see
+      // zygote-ts by its name, under pnpm's strict layout, and its import stopped, "not found".)
+      const byName = !bundles && transformOptions?.ssr === true && namesRuntime(id);
       const named = (runtime: string): string => (byName ? (ownSpecifier(runtime) ?? runtime) : runtime);
       if (cache === undefined) cache = cacheOf(options.cache);
       // (a `.cts` file is stripped under its tsconfig.json, whose text keys its entry too)

@@ -102,15 +102,18 @@ describe('zygote-ts/vite', () => {
       mkdirSync(join(dir, 'node_modules'));
       symlinkSync(root, join(dir, 'node_modules', 'zygote-ts'));
       writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
-      writeFileSync(join(dir, 'app.js'), "import { gradient } from 'zygote-ts';\nexport const run = () => gradient((x) => x * x * 3, 1.5)[0];\n");
+      mkdirSync(join(dir, 'node_modules', 'cubed'));
+      writeFileSync(join(dir, 'node_modules', 'cubed', 'package.json'), '{ "name": "cubed", "type": "module", "main": "index.js" }');
+      writeFileSync(join(dir, 'node_modules', 'cubed', 'index.js'), 'export const cube = (x) => x * x * x;\n');
+      writeFileSync(join(dir, 'app.js'), "import { gradient } from 'zygote-ts';\nimport { cube } from 'cubed';\nexport const run = () => [gradient((x) => x * x * 3, 1.5)[0], gradient((x) => cube(x) + x, 1.5)[0]];\n");
       const server = await createServer({
         root: dir, configFile: false, logLevel: 'silent', appType: 'custom', server: { middlewareMode: true, hmr: false },
         ssr: { external: ['zygote-ts'] }, // (as a dependency installed from npm is; a linked one is not)
-        plugins: [zygote({ cache: false })],
+        plugins: [zygote({ cache: false, include: ['cubed'] })], // (an included package: not external)
       });
       try {
-        const app = (await server.ssrLoadModule('/app.js')) as { run: () => number };
-        expect(app.run()).toBe(9);
+        const app = (await server.ssrLoadModule('/app.js')) as { run: () => number[] };
+        expect(app.run()).toEqual([9, 7.75]);
       } finally {
         await server.close();
       }
