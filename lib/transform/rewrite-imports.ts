@@ -80,12 +80,6 @@ function importedNamespace(node: Node, ctx: RewriteContext): string | null {
   return isImported(object, ctx) ? `${object.name}.default` : null;
 }
 
-/**
- * The imported function a call calls, and the receiver it calls it with (`void 0`, or the
- * namespace as code reads it): `f(x)`, `ns.f(x)`, and `(0, ns.f)(x)`, as code compiled to
- * CommonJS calls an imported function (esbuild, TypeScript, Babel), with no receiver; a
- * global called (`helper(x)`, `helperO.sq(x)`), receiver null: called as it reads its receiver.
- */
 /** The methods of Vitest's `vi` that its own transform finds by their text (`vi.mock(`) and moves above the imports. */
 const VITEST_HOISTED: ReadonlySet<string> = new Set(['mock', 'unmock', 'doMock', 'doUnmock', 'hoisted']);
 
@@ -101,6 +95,12 @@ function isVitestHoisted(callee: Node, ctx: RewriteContext): boolean {
   return (name === 'vi' || name === 'vitest') && VITEST_HOISTED.has(memberName(callee) ?? '') && importsOf(ctx.ancestors[0]!).get(name)?.source === 'vitest';
 }
 
+/**
+ * The imported function a call calls, and the receiver it calls it with (`void 0`, or the
+ * namespace as code reads it): `f(x)`, `ns.f(x)`, and `(0, ns.f)(x)`, as code compiled to
+ * CommonJS calls an imported function (esbuild, TypeScript, Babel), with no receiver; a
+ * global called (`helper(x)`, `helperO.sq(x)`), receiver null: called as it reads its receiver.
+ */
 function importedCallee(node: Node, ctx: RewriteContext): { callee: Node; receiver: string | null; tracedOnly?: boolean } | null {
   if (node.type !== 'CallExpression' || node.optional || isVitestHoisted(node.callee as Node, ctx)) return null;
   let callee = node.callee as Node;
