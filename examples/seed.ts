@@ -1,5 +1,6 @@
 // The examples of Zygote's documentation, in TypeScript.
 // Run: npm start   (node --import zygote-ts/register examples/seed.ts)
+import { colordiffOf, RGB } from './colors-jl.js';
 import { array, compileGradient, derivative, gradient, hessian, matmul, mul, NDArray, operators, Params, pullback, rand, reshape, sum, withgradient } from 'zygote-ts';
 
 const show = (code: string, value: unknown) => console.log(`${code.padEnd(58)} ${format(value)}`);
@@ -58,6 +59,12 @@ const plus = (p: Point, q: Point): Point => p + q;
 show('dist(a + b)', dist(plus(a, b)));
 show('gradient(a => dist(a + b), a)', gradient((a: Point) => dist(plus(a, b)), a));
 show('gradient(x => sum(abs2, x), [7, 11, 13])', gradient((x: number[]) => x.reduce((s, v) => s + v * v, 0), [7, 11, 13]));
+
+// Colors.jl's colordiff (CIEDE2000) in TypeScript; Julia's RGB(1, 0, 0) holds 8-bit channels,
+// which Colors.jl turns into Float32 XYZ and Lab: Math.fround there gives the seed's numbers.
+const colordiff = colordiffOf(Math.fround);
+show('colordiff(RGB(1, 0, 0), RGB(0, 1, 0))', colordiff(new RGB(1, 0, 0), new RGB(0, 1, 0)));
+show('gradient(colordiff, RGB(1, 0, 0), RGB(0, 1, 0))', gradient(colordiff, new RGB(1, 0, 0), new RGB(0, 1, 0)));
 
 // Explicit parameters: a record, a Map, and a callable-struct analogue.
 function linear(θ: { W: number[][]; b: number[] }, x: number[]): number[] {
