@@ -38,6 +38,30 @@ export function yRange(ys: readonly number[], extra: readonly number[] = []): [n
   return [lo - m, hi + m];
 }
 
+/**
+ * The samples the curve joins, as runs of indices: broken where it is undefined, where it
+ * leaves the panel far behind, and across a pole — two neighbouring samples beyond the
+ * panel on opposite sides (tan x from +34 to −80 across π/2 was joined by a line through
+ * the whole panel, a curve that is not there).
+ */
+export function curveRuns(ys: readonly number[], ylo: number, yhi: number): number[][] {
+  const runs: number[][] = [];
+  let run: number[] = [];
+  const side = (y: number) => (y > yhi ? 1 : y < ylo ? -1 : 0);
+  ys.forEach((y, i) => {
+    const ok = Number.isFinite(y) && y >= ylo - (yhi - ylo) * 3 && y <= yhi + (yhi - ylo) * 3;
+    const previous = run.length > 0 ? ys[run[run.length - 1]!]! : NaN;
+    const acrossPole = ok && side(y) !== 0 && side(y) === -side(previous);
+    if (!ok || acrossPole) {
+      if (run.length > 0) runs.push(run);
+      run = [];
+    }
+    if (ok) run.push(i);
+  });
+  if (run.length > 0) runs.push(run);
+  return runs;
+}
+
 export interface PlotOptions {
   x0: number;
   /** What the call itself computed at x0, when f gives other numbers now (drawn as hollow dots). */
@@ -72,18 +96,9 @@ export function drawPlot(data: PlotData, { x0, then, width, height }: PlotOption
       g.append(Object.assign(svg('text', { x: left - 6, y: Y(t) + 4, class: 'tick y' }), { textContent: fmt(t) }));
     }
     for (const t of ticks(lo, hi, 6)) g.append(svg('line', { x1: X(t), x2: X(t), y1: p.top, y2: p.top + panelH, class: t === 0 ? 'zero' : 'grid' }));
-    // The curve, broken where it is undefined or leaves the panel far behind.
-    let d = '';
-    let pen = false;
-    p.ys.forEach((y, i) => {
-      const ok = Number.isFinite(y) && y >= ylo - (yhi - ylo) * 3 && y <= yhi + (yhi - ylo) * 3;
-      if (!ok) {
-        pen = false;
-        return;
-      }
-      d += `${pen ? 'L' : 'M'}${X(data.xs[i]!).toFixed(1)},${Y(y).toFixed(1)}`;
-      pen = true;
-    });
+    const d = curveRuns(p.ys, ylo, yhi)
+      .map((run) => run.map((i, k) => `${k === 0 ? 'M' : 'L'}${X(data.xs[i]!).toFixed(1)},${Y(p.ys[i]!).toFixed(1)}`).join(''))
+      .join('');
     const clip = svg('clipPath', { id: `clip-${p.cls}` });
     clip.append(svg('rect', { x: left, y: p.top, width: width - left - right, height: panelH }));
     g.append(clip);
