@@ -71,6 +71,14 @@ describe('the trace graph', () => {
     expect(call!.graph.edges[0]!.grad).toEqual({ shape: [2, 2], data: [2, 4, 2, 4] }); // 2 · [x, x]
   });
 
+  it('puts each element’s cotangent at its own place on the edge of an array holding untraced numbers too', async () => {
+    const [call] = await calls("import { gradient, sum, mul } from 'zygote-ts';\ngradient((a: number, b: number) => sum(mul([a, 2, b] as any, [5, 6, 7] as any)), 3, 4);");
+    const pack = call!.graph.nodes.find((n) => n.label === 'array')!;
+    expect(pack.value).toEqual({ shape: [3], data: [3, 2, 4] });
+    // ∂/∂[a, 2, b] of sum([a, 2, b] · [5, 6, 7]) = [5, 6, 7]; the 2 is a constant: no cotangent reaches it.
+    expect(call!.graph.edges.find((e) => e.from === pack.id)!.grad).toEqual({ shape: [3], data: [5, 0, 7] });
+  });
+
   it('samples f and f′ for the plot', async () => {
     const [call] = await calls("import { gradient } from 'zygote-ts';\ngradient((x: number) => x ** 3, 2);");
     const s = sample(call!.index, -1, 1, 3)!;

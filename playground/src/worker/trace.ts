@@ -137,9 +137,17 @@ function containsTraced(a: readonly unknown[], depth = 0): boolean {
   return a.some((v) => isTraced(v) || (Array.isArray(v) && containsTraced(v, depth + 1)));
 }
 
-/** `a` with each traced number passed through `f` (the same nesting, a new array). */
-function mapDeep(a: readonly unknown[], f: (v: unknown) => unknown): unknown[] {
-  return a.map((v) => (Array.isArray(v) ? mapDeep(v, f) : isTraced(v) ? f(v) : v));
+/**
+ * `a` with each traced number passed through `f` with its place among all the leaves in
+ * row-major order (untraced ones count: they hold places in the edge's cotangent too), the
+ * same nesting, a new array.
+ */
+function mapDeep(a: readonly unknown[], f: (v: unknown, at: number) => unknown, counter = { at: 0 }): unknown[] {
+  return a.map((v) => {
+    if (Array.isArray(v)) return mapDeep(v, f, counter);
+    const at = counter.at++;
+    return isTraced(v) ? f(v, at) : v;
+  });
 }
 
 /**
@@ -169,15 +177,13 @@ function group(s: Session, a: unknown[], to: GraphEdge[]): unknown {
   to.push(edge);
   if (els === null) return a;
   const parts: Num[] = els.flat.map(() => 0);
-  let k = 0;
-  return mapDeep(a, (v) => {
-    const at = k++;
-    return Z.hook((g: number) => {
+  return mapDeep(a, (v, at) =>
+    Z.hook((g: number) => {
       parts[at] = num(Number(primal(g)));
       edge.grad = { shape: els.shape, data: [...parts] };
       return g;
-    }, v as number);
-  });
+    }, v as number),
+  );
 }
 
 /** Runs one operation, recording it when a traced operand makes it part of the trace. */
