@@ -8,7 +8,10 @@ export function setExact(on: boolean): void {
   exact = on;
 }
 
-export function fmt(x: Num | number): string {
+export function fmt(given: Num | number): string {
+  // Raw numbers too (the plots' samples): ±Infinity has no exponent to split, and -0 prints as 0.
+  // (Spelled out here: describe.js, which has `num`, brings zygote-ts into the page's bundle.)
+  const x = given === Infinity ? 'Infinity' : given === -Infinity ? '-Infinity' : Object.is(given, -0) ? '-0' : given;
   if (typeof x === 'string') return x === 'Infinity' ? '∞' : x === '-Infinity' ? '−∞' : x === '-0' ? '−0' : x;
   if (exact) return minus(String(x));
   if (Number.isInteger(x) && Math.abs(x) < 1e15) return minus(String(x));
