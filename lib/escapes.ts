@@ -667,8 +667,17 @@ function fileName(location: string): string {
 }
 
 // zygote-ts's own files, as stack frames name them (built, or mapped back to the sources).
-// (A bundle may not know its own URL: then every frame counts as the user's.)
-const ownRoot = typeof import.meta.url === 'string' ? new URL('../..', import.meta.url).pathname : null;
+// (A bundle may not know its own URL: then every frame counts as the user's. Nor may its URL
+// have folders: a blob:, data: or about:srcdoc URL — a bundle loaded from a Blob, a module
+// inline in an iframe — where `new URL('../..', …)` threw and the whole library failed to load.)
+const ownRoot = typeof import.meta.url === 'string' ? folderTwoUp(import.meta.url) : null;
+function folderTwoUp(url: string): string | null {
+  try {
+    return new URL('../..', url).pathname;
+  } catch {
+    return null;
+  }
+}
 const ownFolders = ownRoot === null ? [] : ['dist/', 'lib/', 'rules/', 'proxies/'].map((folder) => ownRoot + folder);
 
 // The kernels and array rules read NDArrays' storage as plain numbers, which it holds unless

@@ -101,6 +101,14 @@ describe('in a browser', () => {
     }
   });
 
+  it('loads as an ES module from a URL with no folders (blob:, data:, about:srcdoc)', async () => {
+    // A bundle loaded from a Blob, or inline in an iframe, has such an import.meta.url: the
+    // library failed to load ("Invalid URL", working out its own folder from it).
+    const result = await build({ stdin: { contents: `export * from ${JSON.stringify(entry)};`, resolveDir: process.cwd() }, bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent' });
+    const z = (await import(`data:text/javascript;base64,${Buffer.from(result.outputFiles[0]!.text).toString('base64')}`)) as typeof import('../lib/index.js');
+    expect(z.gradient((x: number) => z.__zy.mul(x, z.__zy.Math.sin(x)), 2)).toEqual([Math.sin(2) + 2 * Math.cos(2)]);
+  });
+
   it('chooses the WebAssembly SIMD kernels where the page has WebAssembly', async () => {
     const context: Record<string, unknown> = { console, URL, TextEncoder, TextDecoder, btoa, atob, WebAssembly };
     runInNewContext(await browserBundle(), context);
