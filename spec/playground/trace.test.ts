@@ -79,6 +79,16 @@ describe('the trace graph', () => {
     expect(call!.graph.edges.find((e) => e.from === pack.id)!.grad).toEqual({ shape: [3], data: [5, 0, 7] });
   });
 
+  it('hands the library f with its own arity (an f of one parameter may be given more arguments, as in Node)', async () => {
+    const shown: unknown[] = [];
+    const c = await compile("import { derivative } from 'zygote-ts';\n[1, 2].map(derivative.bind(null, (x: number) => x * x));", async (code, sourcefile) => {
+      const r = await transform(code, { loader: 'ts', sourcemap: 'external', sourcefile });
+      return { code: r.code, map: r.map };
+    });
+    await ((0, eval)(wrapForEval(c.code)) as Function)(() => lib, (_: number, v: unknown) => void shown.push(v), console);
+    expect(shown).toEqual([[2, 4]]);
+  });
+
   it('samples f and f′ for the plot', async () => {
     const [call] = await calls("import { gradient } from 'zygote-ts';\ngradient((x: number) => x ** 3, 2);");
     const s = sample(call!.index, -1, 1, 3)!;

@@ -341,6 +341,9 @@ function differentiate(kind: string, real: Function, self: unknown, f: unknown, 
   const params = args.length === 1 && args[0] instanceof Z.Params ? [...args[0]] : null;
   const user = f as Function;
   const traced = function (this: unknown, ...a: unknown[]) { return runTraced(s, user, this, a, names, params); };
+  // f as the library sees it: its arity decides what it accepts (derivative lets an f of one
+  // parameter be handed more arguments, as `xs.map(derivative.bind(null, f))` does).
+  Object.defineProperties(traced, { length: { value: user.length }, name: { value: user.name } });
   session = s;
   try {
     const result = real.call(self, traced, ...args);
