@@ -109,11 +109,13 @@ export async function compile(source: string, strip: Strip): Promise<Compiled> {
     return sites.length - 1;
   };
   const show = (expr: acorn.Node, stmt: acorn.Node) => {
-    ms.prependLeft(expr.start, `__show(${site(stmt, expr.start)}, (`);
+    // (on the expression's own chunk, not before it: the imports moved to the start stay before it)
+    ms.prependRight(expr.start, `__show(${site(stmt, expr.start)}, (`);
     ms.appendRight(expr.end, '))');
   };
 
   const helpers = esbuildHelpers(ast, source);
+  const firstOther = ast.body.find((stmt) => stmt.type !== 'ImportDeclaration')?.start;
   for (const stmt of ast.body) {
     switch (stmt.type) {
       case 'ImportDeclaration': {
@@ -135,8 +137,12 @@ export async function compile(source: string, strip: Strip): Promise<Compiled> {
           }
         }
         if (named.length > 0) parts.push(`{ ${named.join(', ')} } = ${lookup(names)}`);
-        // One line, like the import it replaces, so the lines below keep their numbers.
+        // One line, like the import it replaces, moved above the program's first other
+        // statement: imports are hoisted (code above an import may use its names, and a name
+        // the module does not export stops the program before any of it runs, as in Node).
+        // Moved, it keeps its place in the source map.
         ms.overwrite(stmt.start, stmt.end, parts.length > 0 ? `const ${parts.join(', ')};` : `${lookup()};`);
+        if (firstOther !== undefined && stmt.start > firstOther) ms.move(stmt.start, stmt.end, firstOther);
         break;
       }
       case 'ExportNamedDeclaration':

@@ -60,6 +60,20 @@ describe('the playground compiler', () => {
     expect(c.code).not.toContain('export');
   });
 
+  // (an import was looked up where it stood: code above it that used its names stopped with
+  // "Cannot access 'gradient' before initialization", and a name the module does not export
+  // stopped the program only after the code above had run)
+  it('hoists imports, as modules do', async () => {
+    const { shown, error } = await run("f(3);\nimport { gradient } from 'zygote-ts';\nfunction f(x: number) {\n  return gradient((t: number) => t * t, x);\n}");
+    expect(error).toBeNull();
+    expect(shown).toEqual([[1, [6]]]);
+    const logged: unknown[] = [];
+    const c = await compile("console.log('ran');\nimport { minimize, lbfgs } from 'zygote-ts';\nminimize((v: number[]) => v[0]! ** 2, [1], { method: lbfgs });", strip);
+    const failed = await ((0, eval)(wrapForEval(c.code)) as Function)((m: string, names?: string[]) => checkedImport(zygote, m, names), (_: number, v: unknown) => v, { log: (v: unknown) => logged.push(v) }).catch((e: Error) => e);
+    expect(logged).toEqual([]);
+    expect(errorPosition((failed as Error).stack ?? '', c.map)).toEqual({ line: 2, column: 1 }); // the import's own line
+  });
+
   // (a name the module does not export was undefined: `{ method: lbfgs }` chose the default
   // method without a word, where Node stops before the program runs)
   it('refuses a name the module does not export, as Node does', async () => {
