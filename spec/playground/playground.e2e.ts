@@ -360,6 +360,15 @@ describe('the playground in Chromium', () => {
     await page.close();
   }, 60_000);
 
+  it('fills a console.log format string as Node does (it printed "%d steps" and the numbers after it)', async () => {
+    const page = await newPage();
+    const code = "import { gradient } from 'zygote-ts';\nconst [g] = gradient((x: number) => x ** 3, 2);\nconsole.log('%d steps, slope %f%%', 12, g, 'after');";
+    await open(page, linkTo(code));
+    const logs = await page.$$eval('#output .row.log', (rs) => rs.map((r) => (r as HTMLElement).innerText.replace(/\s+/g, ' ').replace(/^CONSOLE /, '').trim()));
+    expect(logs).toEqual(['12 steps, slope 12% after']);
+    await page.close();
+  });
+
   it('runs with Ctrl+Enter, and the URL hash reproduces edited code', async () => {
     const page = await newPage();
     await open(page, '#example=product3');

@@ -13,6 +13,7 @@ import * as decimal from 'decimal.js';
 import { describe, isTracedScalar, type Described } from '../describe.js';
 import type { FromWorker, ToWorker } from '../protocol.js';
 import { checkedImport } from '../imports.js';
+import { formatArguments } from '../console-format.js';
 import { __zy } from './runtime.js';
 import { compiledSources, instrumentLibrary, onRecorded, recordedCalls, sample, sampleGrid, setRenames } from './trace.js';
 import { PROGRESS_MS, Throttle, type CallPoint } from '../progress.js';
@@ -90,8 +91,12 @@ function importModule(name: string, names?: readonly string[]): unknown {
 // console, as user code (and the library's warnings) reach it: to the page, by structure.
 const userConsole: Record<string, (...values: unknown[]) => void> = {};
 for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-  userConsole[level] = (...values: unknown[]) =>
+  userConsole[level] = (...given: unknown[]) => {
+    // A format string first ('%d steps'): filled as Node fills it, the values it used taken out.
+    const f = formatArguments(given, (v) => textOf(safeDescribe(v)));
+    const values = f === null ? given : [f.head, ...f.rest];
     post({ type: 'log', level: level === 'debug' ? 'log' : level, values: values.map((v) => (typeof v === 'string' ? { t: 'other', text: v } : safeDescribe(v))) });
+  };
 }
 userConsole['table'] = userConsole['log']!;
 userConsole['dir'] = userConsole['log']!;
