@@ -43,6 +43,17 @@ export function isFollowableIterator(o: object): boolean {
   return proto === ARRAY_ITERATOR || proto === MAP_ITERATOR;
 }
 
+const GENERATOR = Object.getPrototypeOf(function* () {}).prototype as object;
+
+/**
+ * Whether `o` is a generator object (`this.it = this.gen()` in a constructor). It is not
+ * followed: a suspended generator keeps the `this` and variables it was started with, so it
+ * reads the caller's objects, not their stand-ins.
+ */
+export function isGenerator(o: object): boolean {
+  return GENERATOR.isPrototypeOf(o);
+}
+
 /** Whether `o` is a Set iterator, which is not followed: its elements are the Set's members. */
 export function isSetIterator(o: object): boolean {
   return Object.getPrototypeOf(o) === SET_ITERATOR;
@@ -55,6 +66,11 @@ export function isSetIterator(o: object): boolean {
  * itself frozen (no own `next`). Null where it is followed, or iterates no argument.
  */
 export function unfollowed(it: object, nodes: Iterable<Node>): string | null {
+  // (gradient((s) => s.it.next().value * s.xs[1], s) with `this.it = this.gen()` gave xs [0, 1, 0] where it is [2, 1, 0], without a word)
+  if (isGenerator(it)) {
+    for (const node of nodes) if (node.original !== it) return 'is a generator, which runs on the `this` and variables it was started with, not on the stand-ins f is given';
+    return null;
+  }
   const set = isSetIterator(it);
   const isMap = Object.getPrototypeOf(it) === MAP_ITERATOR;
   for (const node of nodes) {

@@ -15,7 +15,7 @@
 // When f returns or throws, `finish` compares and writes what f changed back into the
 // original, as numbers, so the caller sees plain JavaScript's effects and no traced value.
 
-import { followIterators, isFollowableIterator, isSetIterator, unfollowed } from './iterators.js';
+import { followIterators, isFollowableIterator, isGenerator, isSetIterator, unfollowed } from './iterators.js';
 import { live, Traced, isTraced } from '../lib/core/traced.js';
 import { fromNested, liveArray, NDArray, ownForm, traceArray, isNDArray, type FloatArray } from '../lib/ndarray.js';
 import { lockLikeOriginal, typedArgument, typedStandIn } from './typed-arrays.js';
@@ -538,7 +538,7 @@ export class Wrapping {
       // (a DataView, an integer typed array or an ArrayBuffer, passed as it is: refused over a float typed array's memory)
       if (ArrayBuffer.isView(object)) this.refuseOverlap(object, parent, key, false);
       else if (object instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && object instanceof SharedArrayBuffer)) this.refuseOverlap(object, parent, key, false);
-      else if (isFollowableIterator(object) || isSetIterator(object)) this.noteIterator(object, parent, key);
+      else if (isFollowableIterator(object) || isSetIterator(object) || isGenerator(object)) this.noteIterator(object, parent, key);
       else this.noteNumbersOfOpaque(object, parent, key);
       this.seeder?.constant?.(object, parent, key);
       return object;
@@ -712,7 +712,7 @@ export class Wrapping {
     if (this.iterators === null) return;
     for (const { it, parent, key } of this.iterators) {
       const why = unfollowed(it, this.nodes.values());
-      if (why !== null) this.noteConstants(parent, key, `${why}: if it iterates that argument, it yields the caller's numbers, constants with no gradient.`, 'Pass the iterated object alone and make the iterator in f (xs.values()).');
+      if (why !== null) this.noteConstants(parent, key, `${why}: if it iterates that argument, it yields the caller's numbers, constants with no gradient.`, isGenerator(it) ? 'Pass the object alone and start the generator in f (s.gen()).' : 'Pass the iterated object alone and make the iterator in f (xs.values()).');
     }
     this.unfollow = followIterators(
       this.iterators.map(({ it }) => it).filter(isFollowableIterator),

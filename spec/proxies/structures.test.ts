@@ -703,6 +703,32 @@ describe("JavaScript's behaviour on what f receives", () => {
       warn.mockRestore();
     }
   });
+  // (it read the caller's array, where f's stand-in is: xs [0, 1, 0] where it is [2, 1, 0], with no word)
+  it('a generator among the arguments, started on an argument before the call, is said: it reads the caller\'s numbers', () => {
+    class Source {
+      it: Generator<number>;
+      constructor(public xs: number[]) {
+        this.it = this.gen();
+      }
+      *gen() {
+        for (const x of this.xs) yield x;
+      }
+    }
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const source = new Source([1, 2, 3]);
+      expect(gradient((s: Source) => s.it.next().value * s.xs[1]!, source)).toEqual([{ xs: [0, 1, 0], it: null }]);
+      expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([
+        expect.stringMatching(/arg 0 \.it is a generator, which runs on the `this` and variables it was started with.*constants with no gradient.*start the generator in f/),
+      ]);
+      // (started in f, it runs on the stand-in, and nothing is said)
+      expect(gradient((s: Source) => s.gen().next().value! * s.xs[1]!, new Source([1, 2, 3]))).toEqual([{ xs: [2, 1, 0], it: null }]);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(source.it.next().value).toBe(2); // (the caller's generator moved on, as in plain JavaScript)
+    } finally {
+      warn.mockRestore();
+    }
+  });
   // (it was a record: Object.prototype.toString said '[object Object]', so lodash's flatten left it whole)
   it('an arguments object is one for f too: its tag, elements, length and iteration; written back', () => {
     function collect(..._xs: number[]) {
