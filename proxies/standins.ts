@@ -35,6 +35,8 @@ interface PrivateMember {
   /** What f sees: the traced original value, or what f wrote. */
   value: unknown;
   write: Writer | null;
+  /** The member as f first read it on the original (absent where f wrote it first). */
+  read?: unknown;
 }
 
 // Stand-ins are found through the differentiations still open (innermost first). A strong
@@ -322,10 +324,22 @@ export class Node {
   /** `this.#name` as f sees it (rewritten code reads `value` on the original). */
   readPrivate(name: string, value: unknown): unknown {
     const known = this.privates?.get(name);
-    if (known !== undefined) return known.value;
+    if (known !== undefined) {
+      // (the members are kept by name: a class and its subclass each declaring `#x` are two
+      // members to JavaScript, and f read the first one's traced value for both, 10 where
+      // plain JavaScript gives 31, with no word)
+      if ('read' in known && this.wrapping.open && !Object.is(known.read, value)) {
+        throw new TypeError(
+          `zygote-ts: ${pathOf(this.parent, this.keyInParent)} .#${name} was read as two values (${String(known.read)}, then ${String(value)}): ` +
+            `two classes of its chain each declare a #${name} (which f's copy cannot tell apart), or f changed the caller's object's #${name} another way than through the argument. ` +
+            `Rename one of the two members (or change it through the argument).`,
+        );
+      }
+      return known.value;
+    }
     if (!this.wrapping.open) return value;
     const seen = this.wrapping.standInFor(value, this, `#${name}`);
-    (this.privates ??= new Map()).set(name, { slot: this.wrapping.lastSlot, value: seen, write: null });
+    (this.privates ??= new Map()).set(name, { slot: this.wrapping.lastSlot, value: seen, write: null, read: value });
     this.wrapping.fillAll();
     return seen;
   }

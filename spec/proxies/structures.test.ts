@@ -844,6 +844,34 @@ describe("JavaScript's behaviour on what f receives", () => {
     expectMatchesFiniteDifferences(grown, make, grad[0]);
     expect(() => gradient((v: Vec) => (v.breakIt(), v.x), make())).toThrow(/'#readOnly' was defined without a setter/);
   });
+  // (kept by name, a base class's #x and a subclass's #x were one member to f: the first one read
+  // stood for both, a value of 10 where plain JavaScript gives 31, with no word)
+  it('two #private members of one name (a class and its subclass each declare #x) are refused when f reads both', () => {
+    class Base {
+      #x: number;
+      constructor(x: number) {
+        this.#x = x;
+      }
+      baseX(): number {
+        return this.#x;
+      }
+    }
+    class Derived extends Base {
+      #x: number;
+      constructor(a: number, b: number) {
+        super(a);
+        this.#x = b;
+      }
+      derivedX(): number {
+        return this.#x;
+      }
+    }
+    const d = new Derived(2, 5);
+    expect(() => gradient((o: Derived) => o.baseX() * 3 + o.derivedX() ** 2, d)).toThrow(/arg 0 \.#x was read as two values \(2, then 5\): two classes of its chain each declare a #x.*Rename one/);
+    expect([d.baseX(), d.derivedX()]).toEqual([2, 5]);
+    // (one of them alone is read as before)
+    expect(gradient((o: Derived) => o.derivedX() ** 2, d)).toEqual([{ '#x': 10 }]);
+  });
   // (an inner stand-in's original is the enclosing differentiation's stand-in, which has no
   // #private members of its own: reading one threw a TypeError, and so did writing one back)
   it('#private members in nested differentiation: read, written back, and differentiated twice', () => {
