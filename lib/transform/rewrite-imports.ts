@@ -81,7 +81,7 @@ function importedNamespace(node: Node, ctx: RewriteContext): string | null {
 }
 
 /** The methods of Vitest's `vi` that its own transform finds by their text (`vi.mock(`) and moves above the imports. */
-const VITEST_HOISTED: ReadonlySet<string> = new Set(['mock', 'unmock', 'doMock', 'doUnmock', 'hoisted']);
+export const VITEST_HOISTED: ReadonlySet<string> = new Set(['mock', 'unmock', 'doMock', 'doUnmock', 'hoisted']);
 
 /**
  * `vi.mock(…)`, `vi.hoisted(…)` and kin, `vi` (or `vitest`) imported from 'vitest': left as

@@ -34,6 +34,7 @@ import { ignoredImportsOf, ignoredKey } from './ignored-imports.js';
 import { composeMaps, type SourceMapV3 } from './sourcemap.js';
 import MagicString from 'magic-string';
 import { lowerDecorators } from './typescript.js';
+import { VITEST_HOISTED } from './rewrite-imports.js';
 
 export interface ZygoteViteOptions {
   /** Packages under node_modules to rewrite too (`'*'` for all). Default: none. */
@@ -115,7 +116,7 @@ function withNote(error: SyntaxError, note: string): SyntaxError {
 }
 
 /** A call Vitest moves above a test file's imports (its own `regexpHoistable`), by the name it is made on. */
-const VITEST_HOISTED_CALL = /\b(vi|vitest)\s*\.\s*(?:mock|unmock|hoisted|doMock|doUnmock)\s*\(/;
+const VITEST_HOISTED_CALL = new RegExp(`\\b(vi|vitest)\\s*\\.\\s*(?:${[...VITEST_HOISTED].join('|')})\\s*\\(`);
 /** The rewrite's import of the runtime, at the start of a rewritten ES module's first line of code (after its leading comments). */
 const RUNTIME_IMPORT = /^import \{ __zy \} from ("[^"\n]*");/m;
 

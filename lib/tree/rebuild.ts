@@ -116,13 +116,21 @@ export function rebuild<T>(x: T, layout: Layout, leaves: readonly (Leaf | null)[
  * properties are not copied (listing them lists every index: ten times the step's own cost).
  */
 function likeLeaf(node: object, next: object): object {
-  const proto = Object.getPrototypeOf(node) as object | null;
-  if (Object.getPrototypeOf(next) !== proto) Object.setPrototypeOf(next, proto);
-  if (ArrayBuffer.isView(node)) return next;
-  for (const key of Reflect.ownKeys(node)) {
-    if (!Object.prototype.hasOwnProperty.call(next, key)) Reflect.defineProperty(next, key, Reflect.getOwnPropertyDescriptor(node, key)!);
-  }
+  likeOriginal(node, next, !ArrayBuffer.isView(node));
   return next;
+}
+
+/**
+ * Gives `copy` the prototype of `original` and, with `ownProperties`, each own property of
+ * `original` it lacks, defined as the original has it.
+ */
+function likeOriginal(original: object, copy: object, ownProperties: boolean): void {
+  const proto = Object.getPrototypeOf(original) as object | null;
+  if (Object.getPrototypeOf(copy) !== proto) Object.setPrototypeOf(copy, proto);
+  if (!ownProperties) return;
+  for (const key of Reflect.ownKeys(original)) {
+    if (!Object.prototype.hasOwnProperty.call(copy, key)) Reflect.defineProperty(copy, key, Reflect.getOwnPropertyDescriptor(original, key)!);
+  }
 }
 
 /**
@@ -211,8 +219,7 @@ function copyWith(container: object, changes: readonly Change[], freezeAll: bool
     // function` in minimize, and its own properties dropped) Its class, its own properties,
     // its entries in their order, the changed ones set as Map's own `set` sets them.
     copy = new Map(container);
-    Object.setPrototypeOf(copy, Object.getPrototypeOf(container) as object | null);
-    for (const key of Reflect.ownKeys(container)) Reflect.defineProperty(copy, key, Reflect.getOwnPropertyDescriptor(container, key)!);
+    likeOriginal(container, copy, true);
     for (const [k, v] of changes) Map.prototype.set.call(copy, k, v);
   } else if (isDraftable(container)) {
     copy = immer.produce(container, (draft: object) => write(draft, changes));
