@@ -5,8 +5,8 @@
 //   after the same process has taken one gradient (part 3's "after tracing").
 // eager: gradient(f, ...): its first call (ms, and the resident memory it added at its peak),
 //   then later calls.
-// compiled: compileGradient(f): its first call (ms, memory, as above), its second call, later
-//   calls, and `fallback`.
+// compiled: compileGradient(f): its first call (ms, memory, as above), its second call, the
+//   median of calls 3–10, later calls, and `fallback`.
 // Every gradient is checked against central differences of the plain function first.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -138,7 +138,14 @@ if (mode === 'plain') {
   const out = g(...w.args);
   const second = performance.now() - t0;
   check(out);
+  // (calls 3–10: a path of straight code runs interpreted until writing it pays, lib/compile/interpret.ts)
+  const early = [];
+  for (let k = 3; k <= 10; k++) {
+    const t = performance.now();
+    sink += g(...w.args).length;
+    early.push(performance.now() - t);
+  }
   const later = perCall(() => (sink += g(...w.args).length));
-  console.log(JSON.stringify({ first: first.ms, firstMB: first.mb, second, later, fallback: g.fallback, source: g.source.length }));
+  console.log(JSON.stringify({ first: first.ms, firstMB: first.mb, second, early: early.sort((a, b) => a - b)[4], later, fallback: g.fallback, source: g.source.length }));
 }
 if (!Number.isFinite(sink)) console.error('(sink is not finite)');

@@ -207,14 +207,18 @@ const show = (o: Outcome) => ('threw' in o ? `throws ${o.threw}` : JSON.stringif
 export function compareCompiled(seed: number, index: number, tally?: { compiled: number; reasons: Map<string, number> }): string | null {
   const body = compiledProgram(seed, index);
   const f = new Function('x', 'y', 'p', 'v', 'pts', body) as (...args: Args) => number;
+  // (a path is interpreted until its calls would have paid for writing it: both tiers are checked)
   const compiled = compileGradient(f, { maxRecordings: 20 });
+  const written = compileGradient(f, { maxRecordings: 20, interpret: false });
   const calls = argumentSequence(seed, index);
   for (let k = 0; k < calls.length; k++) {
     const args = calls[k]!;
     const eager = run((...a) => gradient(f, ...a), args);
-    const fast = run(compiled, args);
-    const same = 'threw' in eager ? 'threw' in fast : 'grads' in fast && agree(fast.grads, eager.grads);
-    if (!same) return `program ${index} of seed ${seed}, call ${k} ${JSON.stringify(args)}: compiled ${show(fast)}, eager ${show(eager)}\n${body}`;
+    for (const [how, g] of [['compiled', compiled], ['compiled, written at once,', written]] as const) {
+      const fast = run(g, args);
+      const same = 'threw' in eager ? 'threw' in fast : 'grads' in fast && agree(fast.grads, eager.grads);
+      if (!same) return `program ${index} of seed ${seed}, call ${k} ${JSON.stringify(args)}: ${how} ${show(fast)}, eager ${show(eager)}\n${body}`;
+    }
   }
   if (tally !== undefined) {
     const reason = compiled.fallback?.replace(/\(.*|: f runs.*/s, '') ?? null;

@@ -4,7 +4,8 @@
 // machinery — stand-ins, rules, the tape — so the program holds the forward pass and the
 // rules' partials as straight-line code, array operations as calls of their steps; the
 // reverse pass is then written from the tape (sweep.ts). That code becomes one function,
-// without dead code and rerolled into loops where f looped. Each comparison or truth test
+// without dead code and rerolled into loops where f looped (a path of mostly straight code is
+// run by interpret.ts until its calls would have paid for writing it). Each comparison or truth test
 // f made on a traced number is a guard: a later call whose numbers would take another
 // path fails a guard and is recorded again; a few paths are kept. Functions that cannot be
 // compiled (arguments other than numbers, arrays and objects of them and NDArrays; writes
@@ -15,7 +16,8 @@
 import { gradient, gradientWithSweep } from '../api.js';
 import type { Gradients } from '../types.js';
 import type { Grads, Params } from '../params.js';
-import { generateBody } from './codegen.js';
+import { generateBody, type GeneratedBody } from './codegen.js';
+import { interpreter, MAX_INTERPRETED_IDS } from './interpret.js';
 import { gradientWriter, storageOwner, symbolicArguments, symbolicLeaves, Uncompilable, type SymbolicArguments } from './arguments.js';
 import { isSymbolic } from '../core/symbolic.js';
 import { isDeriving } from '../core/scope.js';
@@ -40,6 +42,19 @@ export interface CompileOptions {
   budget?: number;
   /** Runs of elementwise array operations (and their backwards) become one loop each (fuse.ts). Default true. */
   fuse?: boolean;
+  /**
+   * A path that is mostly straight code (it did not fold into loops: a branch on every sample)
+   * is first run by an interpreter of the recorded program, and written as JavaScript only once
+   * its calls would have paid for writing it (interpret.ts). Default true; false writes every
+   * path as code at the call after its recording.
+   */
+  interpret?: boolean;
+}
+
+/** How a recorded path becomes code. */
+interface Writing {
+  readonly fuse: boolean;
+  readonly interpret: boolean;
 }
 
 export interface CompiledGradient<A extends unknown[]> {
@@ -79,7 +94,7 @@ export function compileGradient<A extends unknown[]>(f: (...args: A) => number, 
   const maxPaths = options.paths ?? 4;
   const maxRecordings = options.maxRecordings ?? 16;
   const budget = options.budget ?? DEFAULT_BUDGET;
-  const fuse = options.fuse ?? true;
+  const writing: Writing = { fuse: options.fuse ?? true, interpret: options.interpret ?? true };
   const paths: Path[] = [];
   let recordings = 0;
   let fallback: string | null = null;
@@ -109,7 +124,7 @@ export function compileGradient<A extends unknown[]>(f: (...args: A) => number, 
       if (recordings >= maxRecordings) fallback = `f took a new path on each of ${maxRecordings} recordings`;
       else {
         try {
-          const recorded = record(f as (...args: unknown[]) => number, args, budget, fuse);
+          const recorded = record(f as (...args: unknown[]) => number, args, budget, writing);
           recordings++;
           if (recorded.path === null) {
             // (the recording stopped: this call's gradient was finished eagerly)
@@ -161,7 +176,7 @@ type Recorded =
  * Records f once on these arguments: the path, and (when it is known already) this call's
  * gradient; or, when the recording was abandoned, the reason and the gradient finished eagerly.
  */
-function record(f: (...args: unknown[]) => number, args: readonly unknown[], budget: number, fuse: boolean): Recorded {
+function record(f: (...args: unknown[]) => number, args: readonly unknown[], budget: number, writing: Writing): Recorded {
   const program = new Program(budget);
   const recorder = new ArrayRecorder(program);
   const symbolic = symbolicArguments(args, program, recorder.arguments);
@@ -254,7 +269,7 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
       written = gradientsOf!(cotangents);
       program.finish();
     }
-    return generatePath(f, program, symbolic, written, symbolicLeaves(written), fuse);
+    return generatePath(f, program, symbolic, written, symbolicLeaves(written), writing);
   };
   let generated: GeneratedPath | null = null;
   const path: Path = {
@@ -318,16 +333,106 @@ function watchChangingSources(noted: (source: string) => void): () => void {
   };
 }
 
-function generatePath(f: Function, program: Program, symbolic: SymbolicArguments, grads: unknown, outputs: readonly number[], fuse: boolean): GeneratedPath {
+/**
+ * The path for program `program`: its code, written at once where the program folded into
+ * loops, or first run by the interpreter where it is mostly straight code (interpret.ts),
+ * written once the calls run would have paid for writing it (see WRITE_COST).
+ */
+function generatePath(f: Function, program: Program, symbolic: SymbolicArguments, grads: unknown, outputs: readonly number[], writing: Writing): GeneratedPath {
   const live = liveInstructions(program, outputs);
+  const write = (): GeneratedPath => writePath(f, program, symbolic, grads, outputs, live, writing.fuse);
+  const work = writing.interpret ? interpretedWork(program, live) : null;
+  if (work === null || work.perCall >= WRITE_COST * work.stored) return write();
+  const interpreted = interpretedPath(f, program, symbolic, grads, outputs, live);
+  let done = 0;
+  let written: GeneratedPath | null = null;
+  /** The written code, or null where the engine refused it (the interpreter goes on). */
+  let tierUp = (): GeneratedPath | null => {
+    try {
+      return (written ??= write());
+    } catch (e) {
+      if (!(e instanceof Uncompilable)) throw e;
+      tierUp = () => null;
+      return null;
+    }
+  };
+  return {
+    run(args) {
+      if (written === null && (done += work.perCall) <= WRITE_COST * work.stored) return interpreted.run(args);
+      const code = tierUp();
+      if (code === null) return interpreted.run(args);
+      try {
+        return code.run(args);
+      } catch (e) {
+        // (the engine refused the code when it first ran it)
+        if (!(e instanceof Uncompilable)) throw e;
+        tierUp = () => null;
+        written = null;
+        done = -Infinity;
+        return interpreted.run(args);
+      }
+    },
+    get source() {
+      return tierUp()?.source ?? interpreted.source;
+    },
+  };
+}
+
+/**
+ * Interpreting one stored instruction costs about this many times less than writing it as
+ * code (and V8's first, cold runs of that code): a path is interpreted until its calls have
+ * run this many times as many instructions as it stores. (Measured on the logistic loss:
+ * writing ~5 µs an instruction, interpreting ~8 ns.)
+ */
+const WRITE_COST = 256;
+
+/** The stored live instructions of a program the interpreter can run, and how many it runs a call; null where it cannot (array operations, too many values). */
+function interpretedWork(program: Program, live: Uint8Array): { stored: number; perCall: number } | null {
+  if (program.calls.length > 0 || program.objects.size > 0 || program.length > MAX_INTERPRETED_IDS) return null;
+  let stored = 0;
+  let perCall = 0;
+  for (const seg of program.segments) {
+    const n = seg.kind === 'loop' ? seg.period : seg.end - seg.start;
+    let k = 0;
+    for (let i = seg.phys; i < seg.phys + n; i++) k += live[i]!;
+    stored += k;
+    perCall += seg.kind === 'loop' ? k * seg.count : k;
+  }
+  return { stored, perCall };
+}
+
+/** The path as code around the interpreter: the reader and the gradient's writer are written, the instructions run by `interpreter`. */
+function interpretedPath(f: Function, program: Program, symbolic: SymbolicArguments, grads: unknown, outputs: readonly number[], live: Uint8Array): GeneratedPath {
+  const index = new Map<number, number>();
+  for (const id of outputs) if (!index.has(id)) index.set(id, index.size);
+  const slotOf = (id: number): number => index.get(id) ?? -1;
+  const run = interpreter(program, live, [...index.keys()]);
+  const body = { code: 'if (!R(X, V)) return MISS;', helpers: '', calls: [], constants: [], tables: [], slots: index.size, valueOf: (id: number) => `V[${slotOf(id)}]`, slotOf };
+  return pathFunction(f, program, symbolic, grads, body, run, 'interpreted');
+}
+
+function writePath(f: Function, program: Program, symbolic: SymbolicArguments, grads: unknown, outputs: readonly number[], live: Uint8Array, fuse: boolean): GeneratedPath {
   const body = generateBody(program, outputs, live, fuse);
+  return pathFunction(f, program, symbolic, grads, body, null, `${body.live} generated`);
+}
+
+/** The function of a path: `body` between the arguments' reader and the gradient's writer; `interpret`, the interpreter the body calls as R. */
+function pathFunction(
+  f: Function,
+  program: Program,
+  symbolic: SymbolicArguments,
+  grads: unknown,
+  body: Omit<GeneratedBody, 'live'>,
+  interpret: ((X: Float64Array, V: Float64Array) => boolean) | null,
+  how: string,
+): GeneratedPath {
   const indexTables: Int32Array[] = [];
   const writer = gradientWriter(grads, body.valueOf, body.slotOf, (id) => program.objects.has(id), indexTables);
   // f's name is any string (`{ '2d': (x) => … }`, a name with a line break): the function's
   // name must be an identifier, and the header comment one line.
   const name = `${(f.name || 'f').replace(/[^\w$]/g, '_').replace(/^(?=\d)/, '_')}_path${++serial}`;
   const loops = program.segments.filter((s) => s.kind === 'loop').length;
-  const header = `// compileGradient(${(f.name || 'f').replace(/[\n\r\u2028\u2029]/g, ' ')}): ${program.length} instructions recorded, ${program.stored} kept (${loops} loops), ${body.live} generated, ${program.inputCount} inputs`;
+  const header = `// compileGradient(${(f.name || 'f').replace(/[\n\r\u2028\u2029]/g, ' ')}): ${program.length} instructions recorded, ${program.stored} kept (${loops} loops), ${how}, ${program.inputCount} inputs`;
   const code = [
     `function ${name}(args, X, V, A, E, S) {`,
     // (array operations can throw: the catch names the user's line that made the one that did)
@@ -340,7 +445,7 @@ function generatePath(f: Function, program: Program, symbolic: SymbolicArguments
     .join('\n');
   let factory: Function;
   try {
-    factory = new Function('MISS', 'F', 'C', 'I', 'P', 'K', 'D', 'O', 'sameNumber', 'atUserLine', `${header}\n${body.helpers}\n${code}\nreturn ${name};\n//# sourceURL=zygote-ts/compiled/${name}.js`);
+    factory = new Function('MISS', 'F', 'C', 'I', 'P', 'K', 'D', 'O', 'R', 'sameNumber', 'atUserLine', `${header}\n${body.helpers}\n${code}\nreturn ${name};\n//# sourceURL=zygote-ts/compiled/${name}.js`);
   } catch (e) {
     if (e instanceof RangeError) throw tooLarge(e, code);
     // (a Content Security Policy without 'unsafe-eval', node --disallow-code-generation-from-strings)
@@ -348,7 +453,7 @@ function generatePath(f: Function, program: Program, symbolic: SymbolicArguments
     throw new Error(`zygote-ts: internal error: compileGradient generated code that does not parse (${(e as Error).message}):\n${code}`);
   }
   const sites = program.calls.map((call) => call.site);
-  const generated = factory(MISS, program.functions, symbolic.constants, indexTables, body.calls, body.constants, body.tables, storageOwner, Object.is, (e: unknown, k: number) =>
+  const generated = factory(MISS, program.functions, symbolic.constants, indexTables, body.calls, body.constants, body.tables, storageOwner, interpret, Object.is, (e: unknown, k: number) =>
     atUserLine(e, String(sites[k] ?? '')),
   ) as (args: readonly unknown[], X: Float64Array, V: Float64Array, A: unknown[], E: unknown[], S: unknown[]) => unknown;
   const X = new Float64Array(program.inputCount);

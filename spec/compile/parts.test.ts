@@ -2,31 +2,22 @@
 // most PART_SIZE instructions, each a function of its own: V8 optimises no function of more
 // than 60 KB of bytecode, and such a path ran as slowly as the eager gradient (the logistic
 // loss of bench/cliff-workloads.js: 12× plain compiled, 0.5× in parts). Values cross from
-// part to part through V; each compiled gradient equals the eager one exactly.
+// part to part through V; each compiled gradient equals the eager one exactly. (The paths here
+// are written at once, `{ interpret: false }`: the interpreter's tier is interpret.test.ts's.)
 import { describe, expect, it } from 'vitest';
 import { compileGradient, gradient } from 'zygote-ts';
 import { PART_SIZE } from '../../dist/lib/compile/codegen.js';
+import { logisticLoss } from './logistic.js';
 
 const parts = (source: string) => source.match(/^function part\d+\(/gm)?.length ?? 0;
 const instructions = (source: string) => Number(/(\d+) generated/.exec(source)?.[1] ?? 0);
 
-// A logistic loss: which branch each sample takes depends on the weights, so no two
-// neighbouring samples' code need be alike, and nothing rerolls.
 const samples = Array.from({ length: 240 }, (_, n) => ({ x: [Math.sin(n), Math.cos(0.7 * n), ((n * 37) % 11) / 11 - 0.5], y: n % 3 === 0 ? -1 : 1 }));
-function logistic(w: number[], b: number): number {
-  let total = 0;
-  for (const { x, y } of samples) {
-    let z = b;
-    for (let j = 0; j < w.length; j++) z += w[j]! * x[j]!;
-    const m = -y * z;
-    total += m > 0 ? m + Math.log(1 + Math.exp(-m)) : Math.log(1 + Math.exp(m));
-  }
-  return total / samples.length;
-}
+const logistic = logisticLoss(samples);
 
 describe('long straight code is cut into parts', () => {
   it('a branch on every sample: parts, and the eager gradient to the last bit', () => {
-    const g = compileGradient(logistic);
+    const g = compileGradient(logistic, { interpret: false });
     const w = [0.3, -0.2, 0.5];
     expect(g(w, 0.05)).toEqual(gradient(logistic, w, 0.05)); // (recorded)
     expect(g(w, 0.05)).toEqual(gradient(logistic, w, 0.05)); // (generated)
@@ -40,7 +31,7 @@ describe('long straight code is cut into parts', () => {
   });
 
   it('weights that take other branches: another path, and every path stays right', () => {
-    const g = compileGradient(logistic);
+    const g = compileGradient(logistic, { interpret: false });
     const w = [0.3, -0.2, 0.5];
     g(w, 0.05);
     g(w, 0.05);
@@ -59,7 +50,7 @@ describe('long straight code is cut into parts', () => {
       for (const ci of c) s += x * ci > 0 ? Math.sin(x * ci) : x * ci * ci; // does not fold
       return y > 0 ? s * y : s - y; // (the last guard)
     };
-    const g = compileGradient(f);
+    const g = compileGradient(f, { interpret: false });
     expect(g(0.5, 2)).toEqual(gradient(f, 0.5, 2));
     expect(g(0.5, 2)).toEqual(gradient(f, 0.5, 2));
     expect(parts(g.source)).toBeGreaterThanOrEqual(2);
@@ -83,7 +74,7 @@ describe('long straight code is cut into parts', () => {
       }
       return s * t + s + Math.cos(s) * y;
     };
-    const g = compileGradient(f);
+    const g = compileGradient(f, { interpret: false });
     for (const [x, y] of [[0.7, 1.3], [0.7, 1.3], [0.2, -0.8], [0.2, -0.8], [1.5, 0.4], [1.5, 0.4]] as const) {
       expect(g(x, y)).toEqual(gradient(f, x, y));
     }
@@ -104,7 +95,7 @@ describe('long straight code is cut into parts', () => {
       const b = nan !== nan ? x : y;
       return a + b + (inf === Infinity ? Math.atan2(inf, x) * y : x) + (1 / z) * 0;
     };
-    const g = compileGradient(f);
+    const g = compileGradient(f, { interpret: false });
     for (const [x, y] of [[0.5, 2], [0.5, 2], [0.6, 3], [0.5, 2]] as const) expect(g(x, y)).toEqual(gradient(f, x, y));
     expect(parts(g.source)).toBeGreaterThanOrEqual(3);
     // (read in another part than the one that made them: a place in V that lost -0 would fail the pin, and record f again)

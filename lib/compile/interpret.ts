@@ -1,0 +1,100 @@
+// A recorded program run without writing code for it: the first tier of a compiled path.
+//
+// Writing a program as JavaScript costs microseconds per stored instruction, and V8 then runs
+// the new code cold. For a program that folds into loops that is little; for one that does
+// not (a branch on every sample, as in the logistic loss: thousands of straight instructions)
+// the second call of `compileGradient` spent tens of milliseconds there, where the eager
+// gradient's later calls take a tenth of one. So a straight-heavy program is first run by this
+// loop over its stored columns, about as fast as the eager gradient and with no code to write,
+// and written as code (index.ts) only once the calls it has run would have paid for writing it.
+//
+// Values are kept by id (copy t of a loop's body instruction j is id start + t·period + j),
+// in one Float64Array reused by every call: any operand, of this copy, an earlier one or
+// another loop's, is one read.
+
+import { COMPARISONS, firstShare, Op, picksFirst, Slot } from './instructions.js';
+import type { Program } from './program.js';
+
+/** Programs of more ids than this are not interpreted (their values alone would take 32 MB). */
+export const MAX_INTERPRETED_IDS = 1 << 22;
+
+/**
+ * A runner of program `p` (its recording and reverse pass finished): it reads the inputs from
+ * `X`, runs every live instruction (`live`: dead-code.ts), and leaves output k's value in
+ * `V[k]`; false, with `V` unspecified, where a guard fails (another path).
+ */
+export function interpreter(p: Program, live: Uint8Array, outputs: readonly number[]): (X: Float64Array, V: Float64Array) => boolean {
+  const values = new Float64Array(p.length);
+  const inputs = p.inputCount;
+  const { op, a: operandA, b: operandB, slotA, slotB, extra, expected } = p;
+  const functions = p.functions;
+  const out = Int32Array.from(outputs);
+  // (the comparisons by index in COMPARISONS: '<', '<=', '>', '>=', '===', '!==', '==', '!=')
+  if (COMPARISONS.join() !== '<,<=,>,>=,===,!==,==,!=') throw new Error('zygote-ts: internal error: the comparisons changed order');
+
+  /** Runs stored row k as id `id`, with operands x and y and a guard's expected outcome; false only where a guard fails. */
+  const step = (k: number, id: number, x: number, y: number, want: number): boolean => {
+    switch (op[k]) {
+      case Op.add: values[id] = x + y; return true;
+      case Op.sub: values[id] = x - y; return true;
+      case Op.mul: values[id] = x * y; return true;
+      case Op.div: values[id] = x / y; return true;
+      case Op.pow: values[id] = x ** y; return true;
+      case Op.neg: values[id] = -x; return true;
+      case Op.call: values[id] = slotB[k] === Slot.none ? functions[extra[k]!]!(x) : functions[extra[k]!]!(x, y); return true;
+      case Op.scale: {
+        // (as codegen writes it: a zero cotangent or partial contributes nothing, even against ∞ or NaN)
+        const v = x * y;
+        values[id] = v !== v && (x === 0 || y === 0) ? 0 : v;
+        return true;
+      }
+      case Op.pick: values[id] = picksFirst(extra[k] === 0, x, y) ? x : y; return true;
+      case Op.picked: values[id] = firstShare(extra[k] === 0, x, y); return true;
+      case Op.compare: return compare(extra[k]!, x, y) === (want === 1);
+      case Op.truth: return !!x === (want === 1);
+      case Op.pin: return Object.is(x, y);
+      default: throw new Error(`zygote-ts: internal error: instruction ${op[k]} cannot be interpreted`);
+    }
+  };
+
+  return (X, V) => {
+    values.set(X.subarray(0, inputs));
+    for (const seg of p.segments) {
+      if (seg.kind === 'straight') {
+        const n = seg.end - seg.start;
+        for (let i = 0; i < n; i++) {
+          const k = seg.phys + i;
+          if (!live[k]) continue;
+          const x = slotA[k] === Slot.value ? values[operandA[k]!]! : operandA[k]!;
+          const y = slotB[k] === Slot.value ? values[operandB[k]!]! : operandB[k]!;
+          if (!step(k, seg.start + i, x, y, expected[k]!)) return false;
+        }
+        continue;
+      }
+      const { start, period, count, phys, stepA, stepB, tableA, tableB, tableExpected } = seg;
+      for (let t = 0; t < count; t++) {
+        const first = start + t * period;
+        for (let j = 0; j < period; j++) {
+          const k = phys + j;
+          if (!live[k]) continue;
+          const x = slotA[k] === Slot.value ? values[operandA[k]! + stepA[j]! * t]! : (tableA[j]?.[t] ?? operandA[k]!);
+          const y = slotB[k] === Slot.value ? values[operandB[k]! + stepB[j]! * t]! : (tableB[j]?.[t] ?? operandB[k]!);
+          if (!step(k, first + j, x, y, tableExpected[j]?.[t] ?? expected[k]!)) return false;
+        }
+      }
+    }
+    for (let i = 0; i < out.length; i++) V[i] = values[out[i]!]!;
+    return true;
+  };
+}
+
+function compare(which: number, x: number, y: number): boolean {
+  switch (which) {
+    case 0: return x < y;
+    case 1: return x <= y;
+    case 2: return x > y;
+    case 3: return x >= y;
+    case 4: case 6: return x === y;
+    default: return x !== y;
+  }
+}
