@@ -5,7 +5,7 @@
 // rules' partials as straight-line code, array operations as calls of their steps; the
 // reverse pass is then written from the tape (sweep.ts). That code becomes one function,
 // without dead code and rerolled into loops where f looped (a path of mostly straight code is
-// run by interpret.ts until its calls would have paid for writing it). Each comparison or truth test
+// swept from its tape, interpret.ts, until its calls would have paid for writing it). Each comparison or truth test
 // f made on a traced number is a guard: a later call whose numbers would take another
 // path fails a guard and is recorded again; a few paths are kept. Functions that cannot be
 // compiled (arguments other than numbers, arrays and objects of them and NDArrays; writes
@@ -16,7 +16,7 @@
 import { gradient, gradientWithSweep } from '../api.js';
 import type { Gradients } from '../types.js';
 import type { Grads, Params } from '../params.js';
-import { generateBody, type GeneratedBody } from './codegen.js';
+import { generateBody } from './codegen.js';
 import { interpreter, MAX_INTERPRETED_IDS } from './interpret.js';
 import { gradientWriter, storageOwner, symbolicArguments, symbolicLeaves, Uncompilable, type SymbolicArguments } from './arguments.js';
 import { isSymbolic } from '../core/symbolic.js';
@@ -43,10 +43,11 @@ export interface CompileOptions {
   /** Runs of elementwise array operations (and their backwards) become one loop each (fuse.ts). Default true. */
   fuse?: boolean;
   /**
-   * A path that is mostly straight code (it did not fold into loops: a branch on every sample)
-   * is first run by an interpreter of the recorded program, and written as JavaScript only once
-   * its calls would have paid for writing it (interpret.ts). Default true; false writes every
-   * path as code at the call after its recording.
+   * A path of numbers only that is mostly straight code (it did not fold into loops: a branch
+   * on every sample) is first run without code: its forward instructions interpreted, the
+   * recording's tape swept again (interpret.ts); it is written as JavaScript once its calls
+   * would have paid for writing it. Default true; false writes every path at the call after
+   * its recording.
    */
   interpret?: boolean;
 }
@@ -68,6 +69,13 @@ export interface CompiledGradient<A extends unknown[]> {
 }
 
 type Run = (args: readonly unknown[]) => unknown;
+
+/** A recording's tape, kept for the reverse pass to be written from it (and swept meanwhile). */
+interface Unwritten {
+  readonly tape: Tape;
+  readonly output: number;
+  readonly wanted: readonly number[];
+}
 
 interface Path {
   readonly run: Run;
@@ -199,7 +207,7 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
   // gradient is swept as `gradient` sweeps it (the same numbers the written pass computes), and
   // the pass is written, from the tape kept, when a second call needs the code (f called once
   // pays for no code; a first call had cost 2–2.5× the eager gradient, a sixth of it writing).
-  let unwritten: { readonly tape: Tape; readonly output: number; readonly wanted: readonly number[] } | null = null;
+  let unwritten: Unwritten | null = null;
   let thrown: { readonly error: unknown } | null = null;
   let writtenBack: string | null = null;
   try {
@@ -269,11 +277,22 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
       written = gradientsOf!(cotangents);
       program.finish();
     }
-    return generatePath(f, program, symbolic, written, symbolicLeaves(written), writing);
+    return generatePath(f, program, symbolic, written, symbolicLeaves(written), writing.fuse);
   };
   let generated: GeneratedPath | null = null;
+  // (a path of mostly straight code is first swept from its tape, until writing it pays: undefined
+  // until the second call decides, null once it is written or was not worth sweeping)
+  let swept: SweptPath | null | undefined = unwritten !== null && writing.interpret ? undefined : null;
   const path: Path = {
-    run: (callArgs) => (generated ??= generate()).run(callArgs),
+    run: (callArgs) => {
+      if (generated === null && swept !== null) {
+        swept ??= sweptPath(program, symbolic, unwritten!, gradientsOf!);
+        const out = swept === null ? PAID : swept.run(callArgs);
+        if (out !== PAID) return out;
+        swept = null;
+      }
+      return (generated ??= generate()).run(callArgs);
+    },
     get source() {
       return (generated ??= generate()).source;
     },
@@ -282,6 +301,76 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
   // operations on the same numbers as the generated code: this call's gradient is those
   // values, and the code is generated when a second call needs it.
   return { path, gradient: program.calls.length === 0 ? valuesOf(grads) : null, abandoned: null };
+}
+
+/** What a swept path answers once its calls have paid for writing the code. */
+const PAID: unique symbol = Symbol('zygote-ts: write the code');
+
+interface SweptPath {
+  /** The gradient, MISS (another path), or PAID (write the code now). */
+  run(args: readonly unknown[]): unknown;
+}
+
+/**
+ * Per stored forward instruction, what writing the path as code costs (its reverse pass and
+ * the code of both, then V8's first, cold runs), in interpreted instructions: ~5 µs against
+ * ~10 ns and the reverse pass's two or so instructions per forward one (the logistic loss).
+ */
+const WRITE_COST = 1024;
+/** Tapes of more rows than this are not kept for sweeping (the sweep works on a copy of its rows). */
+const MAX_SWEPT_ROWS = 1 << 21;
+
+/**
+ * The path of a program without array operations, run without writing code (interpret.ts):
+ * the arguments read by the generated reader, the forward instructions interpreted, and the
+ * recording's tape swept with their partials — until its calls have run about as many
+ * instructions as writing the code would cost (ski rental: never more than twice the better
+ * choice). Null where writing at once is as cheap (a program that folded into loops) or the
+ * tape cannot be swept again.
+ */
+function sweptPath(program: Program, symbolic: SymbolicArguments, unwritten: Unwritten, gradientsOf: (cotangents: readonly unknown[]) => unknown[]): SweptPath | null {
+  const { tape, output, wanted } = unwritten;
+  const { partialIds, generic, nodes } = tape.recorded();
+  if (generic !== null || nodes || program.objects.size > 0 || program.length > MAX_INTERPRETED_IDS || output >= MAX_SWEPT_ROWS) return null;
+  program.finish();
+  // (the forward instructions the tape's partials read, and the guards)
+  const partials: number[] = [];
+  if (partialIds !== null) for (let k = 0; k < 2 * (output + 1); k++) if (partialIds[k] !== 0) partials.push(partialIds[k]! - 1);
+  const live = liveInstructions(program, partials);
+  let stored = 0;
+  let perCall = output + 1;
+  for (const seg of program.segments) {
+    const n = seg.kind === 'loop' ? seg.period : seg.end - seg.start;
+    let k = 0;
+    for (let i = seg.phys; i < seg.phys + n; i++) k += live[i]!;
+    stored += k;
+    perCall += seg.kind === 'loop' ? k * seg.count : k;
+  }
+  const writeCost = output + 1 + WRITE_COST * stored;
+  if (2 * perCall > writeCost) return null;
+  const read = functionFrom(['MISS', 'C', 'sameNumber'], `return function read(args, X, A, E) {\n${symbolic.reader}\nreturn null;\n}`, symbolic.reader)(
+    MISS,
+    symbolic.constants,
+    Object.is,
+  ) as (args: readonly unknown[], X: Float64Array, A: unknown[], E: unknown[]) => unknown;
+  const forward = interpreter(program, live);
+  const X = new Float64Array(program.inputCount);
+  const E = Object.assign(new Array<unknown>(symbolic.objects).fill(undefined), { checked: false });
+  let done = 0;
+  return {
+    run(args) {
+      if ((done += perCall) > writeCost) return PAID;
+      let ok: boolean;
+      try {
+        ok = read(args, X, [], E) !== MISS && forward.run(X);
+      } catch (e) {
+        // (the engine compiles the reader when it first runs: see generatePath's run)
+        if (done === perCall && e instanceof RangeError && /call stack/i.test(e.message)) throw tooLarge(e, symbolic.reader);
+        throw e;
+      }
+      return ok ? valuesOf(gradientsOf(tape.resweep(output, wanted, forward.values))) : MISS;
+    },
+  };
 }
 
 interface GeneratedPath {
@@ -333,106 +422,16 @@ function watchChangingSources(noted: (source: string) => void): () => void {
   };
 }
 
-/**
- * The path for program `program`: its code, written at once where the program folded into
- * loops, or first run by the interpreter where it is mostly straight code (interpret.ts),
- * written once the calls run would have paid for writing it (see WRITE_COST).
- */
-function generatePath(f: Function, program: Program, symbolic: SymbolicArguments, grads: unknown, outputs: readonly number[], writing: Writing): GeneratedPath {
+function generatePath(f: Function, program: Program, symbolic: SymbolicArguments, grads: unknown, outputs: readonly number[], fuse: boolean): GeneratedPath {
   const live = liveInstructions(program, outputs);
-  const write = (): GeneratedPath => writePath(f, program, symbolic, grads, outputs, live, writing.fuse);
-  const work = writing.interpret ? interpretedWork(program, live) : null;
-  if (work === null || work.perCall >= WRITE_COST * work.stored) return write();
-  const interpreted = interpretedPath(f, program, symbolic, grads, outputs, live);
-  let done = 0;
-  let written: GeneratedPath | null = null;
-  /** The written code, or null where the engine refused it (the interpreter goes on). */
-  let tierUp = (): GeneratedPath | null => {
-    try {
-      return (written ??= write());
-    } catch (e) {
-      if (!(e instanceof Uncompilable)) throw e;
-      tierUp = () => null;
-      return null;
-    }
-  };
-  return {
-    run(args) {
-      if (written === null && (done += work.perCall) <= WRITE_COST * work.stored) return interpreted.run(args);
-      const code = tierUp();
-      if (code === null) return interpreted.run(args);
-      try {
-        return code.run(args);
-      } catch (e) {
-        // (the engine refused the code when it first ran it)
-        if (!(e instanceof Uncompilable)) throw e;
-        tierUp = () => null;
-        written = null;
-        done = -Infinity;
-        return interpreted.run(args);
-      }
-    },
-    get source() {
-      return tierUp()?.source ?? interpreted.source;
-    },
-  };
-}
-
-/**
- * Interpreting one stored instruction costs about this many times less than writing it as
- * code (and V8's first, cold runs of that code): a path is interpreted until its calls have
- * run this many times as many instructions as it stores. (Measured on the logistic loss:
- * writing ~5 µs an instruction, interpreting ~8 ns.)
- */
-const WRITE_COST = 256;
-
-/** The stored live instructions of a program the interpreter can run, and how many it runs a call; null where it cannot (array operations, too many values). */
-function interpretedWork(program: Program, live: Uint8Array): { stored: number; perCall: number } | null {
-  if (program.calls.length > 0 || program.objects.size > 0 || program.length > MAX_INTERPRETED_IDS) return null;
-  let stored = 0;
-  let perCall = 0;
-  for (const seg of program.segments) {
-    const n = seg.kind === 'loop' ? seg.period : seg.end - seg.start;
-    let k = 0;
-    for (let i = seg.phys; i < seg.phys + n; i++) k += live[i]!;
-    stored += k;
-    perCall += seg.kind === 'loop' ? k * seg.count : k;
-  }
-  return { stored, perCall };
-}
-
-/** The path as code around the interpreter: the reader and the gradient's writer are written, the instructions run by `interpreter`. */
-function interpretedPath(f: Function, program: Program, symbolic: SymbolicArguments, grads: unknown, outputs: readonly number[], live: Uint8Array): GeneratedPath {
-  const index = new Map<number, number>();
-  for (const id of outputs) if (!index.has(id)) index.set(id, index.size);
-  const slotOf = (id: number): number => index.get(id) ?? -1;
-  const run = interpreter(program, live, [...index.keys()]);
-  const body = { code: 'if (!R(X, V)) return MISS;', helpers: '', calls: [], constants: [], tables: [], slots: index.size, valueOf: (id: number) => `V[${slotOf(id)}]`, slotOf };
-  return pathFunction(f, program, symbolic, grads, body, run, 'interpreted');
-}
-
-function writePath(f: Function, program: Program, symbolic: SymbolicArguments, grads: unknown, outputs: readonly number[], live: Uint8Array, fuse: boolean): GeneratedPath {
   const body = generateBody(program, outputs, live, fuse);
-  return pathFunction(f, program, symbolic, grads, body, null, `${body.live} generated`);
-}
-
-/** The function of a path: `body` between the arguments' reader and the gradient's writer; `interpret`, the interpreter the body calls as R. */
-function pathFunction(
-  f: Function,
-  program: Program,
-  symbolic: SymbolicArguments,
-  grads: unknown,
-  body: Omit<GeneratedBody, 'live'>,
-  interpret: ((X: Float64Array, V: Float64Array) => boolean) | null,
-  how: string,
-): GeneratedPath {
   const indexTables: Int32Array[] = [];
   const writer = gradientWriter(grads, body.valueOf, body.slotOf, (id) => program.objects.has(id), indexTables);
   // f's name is any string (`{ '2d': (x) => … }`, a name with a line break): the function's
   // name must be an identifier, and the header comment one line.
   const name = `${(f.name || 'f').replace(/[^\w$]/g, '_').replace(/^(?=\d)/, '_')}_path${++serial}`;
   const loops = program.segments.filter((s) => s.kind === 'loop').length;
-  const header = `// compileGradient(${(f.name || 'f').replace(/[\n\r\u2028\u2029]/g, ' ')}): ${program.length} instructions recorded, ${program.stored} kept (${loops} loops), ${how}, ${program.inputCount} inputs`;
+  const header = `// compileGradient(${(f.name || 'f').replace(/[\n\r\u2028\u2029]/g, ' ')}): ${program.length} instructions recorded, ${program.stored} kept (${loops} loops), ${body.live} generated, ${program.inputCount} inputs`;
   const code = [
     `function ${name}(args, X, V, A, E, S) {`,
     // (array operations can throw: the catch names the user's line that made the one that did)
@@ -443,17 +442,9 @@ function pathFunction(
   ]
     .filter((part) => part !== '')
     .join('\n');
-  let factory: Function;
-  try {
-    factory = new Function('MISS', 'F', 'C', 'I', 'P', 'K', 'D', 'O', 'R', 'sameNumber', 'atUserLine', `${header}\n${body.helpers}\n${code}\nreturn ${name};\n//# sourceURL=zygote-ts/compiled/${name}.js`);
-  } catch (e) {
-    if (e instanceof RangeError) throw tooLarge(e, code);
-    // (a Content Security Policy without 'unsafe-eval', node --disallow-code-generation-from-strings)
-    if (e instanceof EvalError) throw new Uncompilable(`this platform refuses to compile code from strings (${e.message}): f runs uncompiled`);
-    throw new Error(`zygote-ts: internal error: compileGradient generated code that does not parse (${(e as Error).message}):\n${code}`);
-  }
+  const factory = functionFrom(['MISS', 'F', 'C', 'I', 'P', 'K', 'D', 'O', 'sameNumber', 'atUserLine'], `${header}\n${body.helpers}\n${code}\nreturn ${name};\n//# sourceURL=zygote-ts/compiled/${name}.js`, code);
   const sites = program.calls.map((call) => call.site);
-  const generated = factory(MISS, program.functions, symbolic.constants, indexTables, body.calls, body.constants, body.tables, storageOwner, interpret, Object.is, (e: unknown, k: number) =>
+  const generated = factory(MISS, program.functions, symbolic.constants, indexTables, body.calls, body.constants, body.tables, storageOwner, Object.is, (e: unknown, k: number) =>
     atUserLine(e, String(sites[k] ?? '')),
   ) as (args: readonly unknown[], X: Float64Array, V: Float64Array, A: unknown[], E: unknown[], S: unknown[]) => unknown;
   const X = new Float64Array(program.inputCount);
@@ -486,6 +477,18 @@ function pathFunction(
       return [header, notes, body.helpers, code].filter((part) => part !== '').join('\n');
     },
   };
+}
+
+/** A function made from generated source (`code`: the part to show should the engine refuse it). */
+function functionFrom(parameters: readonly string[], source: string, code: string): Function {
+  try {
+    return new Function(...parameters, source);
+  } catch (e) {
+    if (e instanceof RangeError) throw tooLarge(e, code);
+    // (a Content Security Policy without 'unsafe-eval', node --disallow-code-generation-from-strings)
+    if (e instanceof EvalError) throw new Uncompilable(`this platform refuses to compile code from strings (${e.message}): f runs uncompiled`);
+    throw new Error(`zygote-ts: internal error: compileGradient generated code that does not parse (${(e as Error).message}):\n${code}`);
+  }
 }
 
 /** Generated code the engine refused (a RangeError): f runs uncompiled, saying so. */

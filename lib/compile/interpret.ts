@@ -1,12 +1,14 @@
 // A recorded program run without writing code for it: the first tier of a compiled path.
 //
-// Writing a program as JavaScript costs microseconds per stored instruction, and V8 then runs
-// the new code cold. For a program that folds into loops that is little; for one that does
-// not (a branch on every sample, as in the logistic loss: thousands of straight instructions)
-// the second call of `compileGradient` spent tens of milliseconds there, where the eager
-// gradient's later calls take a tenth of one. So a straight-heavy program is first run by this
-// loop over its stored columns, about as fast as the eager gradient and with no code to write,
-// and written as code (index.ts) only once the calls it has run would have paid for writing it.
+// Writing a program as JavaScript — its reverse pass first, then the code — costs
+// microseconds per stored instruction, and V8 then runs the new code cold. For a program that
+// folds into loops that is little; for one that does not (a branch on every sample, as in the
+// logistic loss: thousands of straight instructions) the second call of `compileGradient`
+// spent tens of milliseconds there, where the eager gradient's later calls take a tenth of
+// one. So such a path's forward instructions — its values and the rules' partials — are run
+// by this loop over the stored columns, and the tape the recording kept is swept again with
+// those partials (lib/core/tape.ts's `resweep`): the eager gradient's own sweep, with no code
+// to write. The path is written as code (index.ts) only once its calls would have paid for it.
 //
 // Values are kept by id (copy t of a loop's body instruction j is id start + t·period + j),
 // in one Float64Array reused by every call: any operand, of this copy, an earlier one or
@@ -14,21 +16,32 @@
 
 import { COMPARISONS, firstShare, Op, picksFirst, Slot } from './instructions.js';
 import type { Program } from './program.js';
+import type { Loop } from './reroll.js';
 
 /** Programs of more ids than this are not interpreted (their values alone would take 32 MB). */
 export const MAX_INTERPRETED_IDS = 1 << 22;
 
+/** A loop's fields as the interpreter reads them. */
+type Segment = Readonly<Omit<Loop, 'kind' | 'count'>> & { readonly kind: 'straight' | 'loop'; readonly count: number };
+
 /**
- * A runner of program `p` (its recording and reverse pass finished): it reads the inputs from
- * `X`, runs every live instruction (`live`: dead-code.ts), and leaves output k's value in
- * `V[k]`; false, with `V` unspecified, where a guard fails (another path).
+ * A runner of the instructions program `p` holds now (its recording finished; instructions
+ * appended later, the reverse pass written at tier-up, are not run): `run(X)` reads the inputs
+ * from `X` and runs every live instruction (`live`: dead-code.ts), leaving value id in
+ * `values[id]`; false where a guard fails (another path).
  */
-export function interpreter(p: Program, live: Uint8Array, outputs: readonly number[]): (X: Float64Array, V: Float64Array) => boolean {
+export function interpreter(p: Program, live: Uint8Array): { run(X: Float64Array): boolean; readonly values: Float64Array } {
   const values = new Float64Array(p.length);
   const inputs = p.inputCount;
+  // (the columns and segments as they are now: appending the reverse pass grows a straight
+  // segment in place and may move the columns)
   const { op, a: operandA, b: operandB, slotA, slotB, extra, expected } = p;
+  const segments: Segment[] = p.segments.map((seg) =>
+    seg.kind === 'straight'
+      ? { kind: 'straight', start: seg.start, count: seg.end - seg.start, phys: seg.phys, period: 0, stepA: NO_STEPS, stepB: NO_STEPS, tableA: [], tableB: [], tableExpected: [], limit: NO_LIMIT }
+      : { ...seg, kind: 'loop' },
+  );
   const functions = p.functions;
-  const out = Int32Array.from(outputs);
   // (the comparisons by index in COMPARISONS: '<', '<=', '>', '>=', '===', '!==', '==', '!=')
   if (COMPARISONS.join() !== '<,<=,>,>=,===,!==,==,!=') throw new Error('zygote-ts: internal error: the comparisons changed order');
 
@@ -57,12 +70,11 @@ export function interpreter(p: Program, live: Uint8Array, outputs: readonly numb
     }
   };
 
-  return (X, V) => {
+  const run = (X: Float64Array): boolean => {
     values.set(X.subarray(0, inputs));
-    for (const seg of p.segments) {
+    for (const seg of segments) {
       if (seg.kind === 'straight') {
-        const n = seg.end - seg.start;
-        for (let i = 0; i < n; i++) {
+        for (let i = 0; i < seg.count; i++) {
           const k = seg.phys + i;
           if (!live[k]) continue;
           const x = slotA[k] === Slot.value ? values[operandA[k]!]! : operandA[k]!;
@@ -83,10 +95,13 @@ export function interpreter(p: Program, live: Uint8Array, outputs: readonly numb
         }
       }
     }
-    for (let i = 0; i < out.length; i++) V[i] = values[out[i]!]!;
     return true;
   };
+  return { run, values };
 }
+
+const NO_STEPS = new Int32Array(0);
+const NO_LIMIT = new Float64Array(0);
 
 function compare(which: number, x: number, y: number): boolean {
   switch (which) {

@@ -419,6 +419,33 @@ export class Tape {
   }
 
   /**
+   * The sweep of a tape compileGradient recorded, at another point on the same path: each
+   * partial recorded as a symbolic number is taken from `values` (by its id) instead of the
+   * recording's number, and everything else is as recorded (lib/compile/index.ts). The
+   * recorded rows stay as they were.
+   */
+  resweep(output: number, wanted: readonly number[], values: Float64Array): (number | null)[] {
+    const recorded = this.rows;
+    const ids = this.partialIds;
+    const rows = (this.resweptRows ??= recorded.slice(0, 4 * (output + 1)));
+    if (ids !== null) {
+      for (let i = 0; i <= output; i++) {
+        const a = ids[2 * i]!;
+        const b = ids[2 * i + 1]!;
+        if (a !== 0) rows[4 * i + 1] = values[a - 1]!;
+        if (b !== 0) rows[4 * i + 3] = values[b - 1]!;
+      }
+    }
+    this.rows = rows;
+    try {
+      return this.sweep(output, 1, wanted) as (number | null)[];
+    } finally {
+      this.rows = recorded;
+    }
+  }
+  private resweptRows: Float64Array | null = null;
+
+  /**
    * The reverse sweep from row `output` with seed cotangent `seed`. Returns the cotangent
    * of each row in `wanted`, or null where no path leads from the output to that row.
    */

@@ -181,10 +181,11 @@ describe('code the engine cannot compile is no error: f runs uncompiled, saying 
     }
   };
 
-  for (const when of ['made', 'run'] as const) {
-    it(`when the generated function is ${when}`, () => {
+  // (interpreted, the second call makes only the arguments' reader: the engine may refuse that too)
+  for (const [when, interpret] of [['made', false], ['run', false], ['made', true], ['run', true]] as const) {
+    it(`when the generated function is ${when}${interpret ? ' (the reader of a path swept from its tape)' : ''}`, () => {
       const f = monteCarlo(50);
-      const g = compileGradient(f);
+      const g = compileGradient(f, { interpret });
       close(g(1.3), gradient(f, 1.3)); // (recorded: this call's gradient is the recording's)
       expect(g.fallback).toBeNull();
       const got = refusing(when, () => g(0.9)); // (the code is generated now)
@@ -236,10 +237,22 @@ describe('a reverse pass written by the second call', () => {
   it('gives the eager gradient on both calls, and says why it stopped compiling at the second', () => {
     const eager = gradient(chain, 0.3);
     agreesWithDifferences(eager, chain, [0.3]);
-    const g = compileGradient(chain, { budget: 600 });
+    const g = compileGradient(chain, { budget: 600, interpret: false });
     expect(g(0.3)).toEqual(eager);
     expect(g.fallback).toBeNull(); // (the forward pass fits)
     expect(g(0.3)).toEqual(eager);
+    expect(g.fallback).toMatch(/passed its budget of 600 instructions/);
+    expect(g(0.7)).toEqual(gradient(chain, 0.7));
+  });
+
+  it('swept from its tape first (straight code), it says so at the call that writes the pass, every call the eager gradient', () => {
+    const g = compileGradient(chain, { budget: 600 });
+    let calls = 0;
+    for (; g.fallback === null && calls < 5000; calls++) {
+      const x = 0.3 + 1e-3 * (calls % 10);
+      expect(g(x)).toEqual(gradient(chain, x));
+    }
+    expect(calls).toBeGreaterThan(2); // (the second call and some after it were swept)
     expect(g.fallback).toMatch(/passed its budget of 600 instructions/);
     expect(g(0.7)).toEqual(gradient(chain, 0.7));
   });

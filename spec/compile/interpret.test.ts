@@ -1,7 +1,8 @@
-// A path that is mostly straight code, or whose loops run few copies, is run by the
-// interpreter of the recorded program (lib/compile/interpret.ts) until its calls would have
-// paid for writing it as code; `{ interpret: false }` writes it at once. Both tiers must give
-// the eager gradient's numbers, bit for bit, on every instruction and guard.
+// A path of numbers only that is mostly straight code, or whose loops run few copies, is run
+// without code until its calls would have paid for writing it (lib/compile/interpret.ts): its
+// forward instructions interpreted, the recording's tape swept again with their partials;
+// `{ interpret: false }` writes it at once. Both tiers must give the eager gradient's numbers,
+// bit for bit, on every instruction and guard, and across the call that writes the code.
 import { describe, expect, it } from 'vitest';
 import { compileGradient, gradient } from 'zygote-ts';
 import { logisticLoss } from './logistic.js';
