@@ -10,10 +10,14 @@ import { fieldInside, isFieldInstance } from '../lib/core/scalars.js';
 
 /**
  * An operand as tape `t` sees it, after ToNumber: the primal of a value recorded on `t`;
- * a value traced on an outer tape (or a closed one) as it is; anything else as a number.
+ * a value traced on an outer tape as it is (under a closed tape's layers: the value inside
+ * them, which may be traced on `t` or an outer tape); anything else as a number.
  */
 export function operandOn(x: unknown, t: Tape): unknown {
-  if (isTracedOperand(x)) return x.tracedTape === t ? x.tracedValue : x;
+  if (isTracedOperand(x)) {
+    const inside = x.tracedTape.active ? x : live(x);
+    return isTracedOperand(inside) && inside.tracedTape === t ? inside.tracedValue : inside;
+  }
   // (a number field's instance is a number of its own: a constant operand, kept exact)
   return typeof x === 'number' || isFieldInstance(x) ? x : +(x as number);
 }

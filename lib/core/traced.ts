@@ -349,12 +349,15 @@ function nextDouble(v: number, direction: 1 | -1): number {
 // ---- Operands, as the rules see them -------------------------------------------------
 // A rule gets operands that may be plain values, values traced on the tape being
 // recorded, or values traced on an outer tape (constants for this tape, but still
-// carrying the outer derivative). These helpers find the tape and the rows.
+// carrying the outer derivative). These helpers find the tape and the rows. A layer whose
+// tape has closed is a constant wrapper: each looks through it (`live`) to the value
+// inside, which may still be traced on an open tape (an inner differentiation's value kept
+// in a pullback or a bound function: read as its number, the outer derivative was lost).
 
 /** The innermost active tape among two operands, or null when neither is traced. */
 export function innerTape(a: unknown, b: unknown): Tape | null {
-  const ta = isTraced(a) && a.tracedTape.active ? a.tracedTape : null;
-  const tb = isTraced(b) && b.tracedTape.active ? b.tracedTape : null;
+  const ta = activeTapeOf(a);
+  const tb = activeTapeOf(b);
   if (ta === null) return tb;
   if (tb === null || ta.depth >= tb.depth) return ta;
   return tb;
@@ -364,12 +367,23 @@ export function innerTape(a: unknown, b: unknown): Tape | null {
 export function innermostTape(operands: readonly unknown[]): Tape | null {
   let inner: Tape | null = null;
   for (const x of operands) {
-    if (isTraced(x) && x.tracedTape.active && (inner === null || x.tracedTape.depth > inner.depth)) inner = x.tracedTape;
+    const t = activeTapeOf(x);
+    if (t !== null && (inner === null || t.depth > inner.depth)) inner = t;
   }
   return inner;
 }
 
+/** The active tape `x` is traced on, under any closed layers; null for none. */
+function activeTapeOf(x: unknown): Tape | null {
+  if (!isTraced(x)) return null;
+  if (x.tracedTape.active) return x.tracedTape;
+  const inside = live(x);
+  return isTraced(inside) ? inside.tracedTape : null;
+}
+
 /** The operand's row on tape `t`, or -1 when it is a constant there. */
 export function rowOn(x: unknown, t: Tape): number {
-  return isTraced(x) && x.tracedTape === t ? x.tracedIndex : -1;
+  if (!isTraced(x)) return -1;
+  const inside = x.tracedTape.active ? x : live(x);
+  return isTraced(inside) && inside.tracedTape === t ? inside.tracedIndex : -1;
 }

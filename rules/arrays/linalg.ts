@@ -2,7 +2,7 @@
 // (lib/kernels/); the pullbacks are written with these same operations, so they are
 // differentiable again.
 
-import { castData, NDArray, promote } from '../../lib/ndarray.js';
+import { castData, liveArray, NDArray, promote } from '../../lib/ndarray.js';
 import { kernels } from '../../lib/kernels/index.js';
 import { asArray, recordStep, tapeOf } from './record.js';
 import { mulArrays, plus, sum } from './elementwise.js';
@@ -34,6 +34,11 @@ export function matmul(a: unknown, b: unknown): any {
 
 // C = op(A)·op(B) for matrices; the transposed forms serve the pullbacks without copies.
 function matmul2(A: NDArray, B: NDArray, transA: boolean, transB: boolean): NDArray {
+  // (the pullbacks call this with the operands a node kept: one traced on a tape that has
+  // closed since is a constant layer over a value an open tape may trace, as matmul's
+  // asArray strips it; read as its data, the enclosing derivative was lost)
+  A = liveArray(A);
+  B = liveArray(B);
   if (A.ndim !== 2 || B.ndim !== 2) {
     throw new RangeError(`zygote-ts: matmul takes vectors and matrices, got shapes [${A.shape.join(', ')}] and [${B.shape.join(', ')}].`);
   }
