@@ -13,7 +13,8 @@ export { isNDArray, liveArray };
 /** The innermost active tape among array and scalar operands, or null. */
 export function tapeOf(operands: readonly unknown[]): Tape | null {
   let inner: Tape | null = null;
-  for (const x of operands) {
+  for (const operand of operands) {
+    const x = throughClosed(operand);
     const t = isNDArray(x) || isTraced(x) ? x.tracedTape : null;
     if (t !== null && t.active && (inner === null || t.depth > inner.depth)) inner = t;
   }
@@ -22,8 +23,19 @@ export function tapeOf(operands: readonly unknown[]): Tape | null {
 
 /** An operand as tape `t` sees it: one level out when recorded on `t`, else as it is. */
 export function on(x: unknown, t: Tape): unknown {
+  x = throughClosed(x);
   if (isNDArray(x) || isTraced(x)) return x.tracedTape === t ? x.tracedValue : x;
   return x;
+}
+
+/**
+ * `x` under the layers of tapes that have closed (constants now), which an operand kept from
+ * an ended inner differentiation carries (a bound function's, a pullback's): the value inside
+ * may be traced on an open tape (hook ignored it, and a rule refused it as a hidden input).
+ */
+function throughClosed(x: unknown): unknown {
+  if (isNDArray(x)) return liveArray(x);
+  return isTraced(x) ? live(x) : x;
 }
 
 /**
@@ -43,6 +55,7 @@ export function refuseHiddenInputs(value: unknown, t: Tape, what: string, fix: s
 
 /** The row of an operand on tape `t`, or -1 when it is a constant there. */
 export function rowOf(x: unknown, t: Tape): number {
+  x = throughClosed(x);
   return (isNDArray(x) || isTraced(x)) && x.tracedTape === t ? x.tracedIndex : -1;
 }
 

@@ -3,7 +3,7 @@
 // in a pullback's partials, a bound function — and met with an enclosing level's traced
 // number, it was read as its plain number: the enclosing derivative through it was lost.
 import { describe, expect, it } from 'vitest';
-import { array, derivative, gradient, jvp, matmul, pullback, sum, type NDArray } from 'zygote-ts';
+import { array, checkpointed, derivative, gradient, hook, jvp, matmul, mul, pullback, rule, sum, type NDArray } from 'zygote-ts';
 
 type Back = (dy: number) => unknown[];
 
@@ -18,10 +18,12 @@ function keptBack<Z>(x: number, f: (z: Z, y: number) => number, z0: Z): Back {
 }
 
 /** y · 1 for y = x, traced by a gradient that has ended, handed out by a bound function. */
-function keptBound(x: number): number {
-  let bound: (() => number) | null = null;
+function keptBound(x: number): number;
+function keptBound<T>(x: number, make: (y: number) => T): T;
+function keptBound(x: number, make: (y: number) => unknown = (y) => y * 1): unknown {
+  let bound: (() => unknown) | null = null;
   gradient((y: number) => {
-    bound = ((v: number) => v).bind(null, y * 1);
+    bound = ((v: unknown) => v).bind(null, make(y));
     return y;
   }, x);
   return bound!();
@@ -49,5 +51,16 @@ describe('a value of an ended inner differentiation, kept and met at an enclosin
     // two levels open: the kept value is traced on the middle one (y), the other operand on the outer (x)
     const mixed = (x: number) => derivative((y: number) => x * keptBound(y) * keptBound(y), x); // 2xy at y = x: 2x²
     expect(derivative(mixed, 3)).toBe(12);
+  });
+
+  it('hook, a custom rule and checkpointed take such a value as the traced number it holds', () => {
+    // hook(fn, k) with k = x: its cotangent doubled, so d/dx (k·x) = 2x + x (the hook was skipped: 2x)
+    expect(derivative((x: number) => hook((g: number) => 2 * g, keptBound(x)) * x, 3)).toBe(9);
+    const pair = (x: number) => keptBound(x, (y) => array([y, 2 * y]));
+    expect(derivative((x: number) => sum(mul(hook((g: NDArray) => mul(g, 2), pair(x)), x)), 3)).toBe(27); // (was 18)
+    // (these two refused k as a number read from a closure)
+    const times = rule((a: number, b: number) => a * b, (a, b) => [a * b, (c) => [c * b, c * a]]);
+    expect(derivative((x: number) => times(x, keptBound(x)), 3)).toBe(6);
+    expect(derivative((x: number) => checkpointed((a: number, b: number) => a * b, x, keptBound(x)), 3)).toBe(6);
   });
 });
