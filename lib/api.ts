@@ -4,7 +4,7 @@ import { isDeriving } from './core/scope.js';
 import { live, Traced, isTraced } from './core/traced.js';
 import type { Tape } from './core/tape.js';
 import { Grads, Params } from './params.js';
-import { allocate, fromNested, isFloatArray, NDArray, isNDArray } from './ndarray.js';
+import { allocate, fromNested, isFloatArray, liveArray, NDArray, isNDArray } from './ndarray.js';
 import { sameShape } from '../rules/arrays/broadcast.js';
 import { stack } from '../rules/arrays/join.js';
 import { array } from './arrays.js';
@@ -340,7 +340,10 @@ function checkedArrayCotangent(dy: unknown, shape: readonly number[]): unknown {
       `zygote-ts: f returned an array of shape [${shape.join(', ')}], so its pullback takes a cotangent of that shape, got ${Array.isArray(dy) && g !== null ? `an array of shape [${g.shape.join(', ')}]` : describeValue(dy)}.`,
     );
   }
-  return g.tracedTape !== null && g.tracedTape.active ? g : g.data.slice();
+  // (under the layers of tapes that have closed, an enclosing level may still trace it: its data
+  // alone lost that derivative)
+  const inside = liveArray(g);
+  return inside.tracedTape !== null ? inside : g.data.slice();
 }
 
 /**

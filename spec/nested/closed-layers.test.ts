@@ -63,4 +63,10 @@ describe('a value of an ended inner differentiation, kept and met at an enclosin
     expect(derivative((x: number) => times(x, keptBound(x)), 3)).toBe(6);
     expect(derivative((x: number) => checkpointed((a: number, b: number) => a * b, x, keptBound(x)), 3)).toBe(6);
   });
+
+  it("an array cotangent given to a pullback's back keeps the enclosing derivative", () => {
+    const pair = (x: number) => keptBound(x, (y) => array([y, 2 * y]));
+    // back(dy) of y => [y, y] is dy[0] + dy[1] = 3x: d/dx = 3 (was 0: dy read as its data)
+    expect(derivative((x: number) => pullback((y: number) => array([y, y]), 1)[1](pair(x))[0] as number, 3)).toBe(3);
+  });
 });
