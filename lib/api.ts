@@ -166,8 +166,12 @@ function derivativeOf(f: (x: number) => number, x: number, api = 'derivative'): 
 
 /** The row of a value on `tape` (-1 if it does not depend on the tape) and its value outside. */
 function outputOn(output: unknown, tape: Tape): [row: number, value: unknown] {
-  const row = isTraced(output) && output.tracedTape === tape ? output.tracedIndex : -1;
-  return [row, row >= 0 ? (output as Traced).tracedValue : live(output)];
+  // (under layers of closed tapes: an ended inner differentiation's value, kept by a bound
+  // function or a pullback's cotangent, that this tape traces inside; its row was missed: 0)
+  let x = output;
+  while (isTraced(x) && x.tracedTape !== tape && !x.tracedTape.active) x = x.tracedValue;
+  const row = isTraced(x) && x.tracedTape === tape ? x.tracedIndex : -1;
+  return [row, row >= 0 ? (x as Traced).tracedValue : live(x)];
 }
 
 /** Records f on `args`; `back` gives null where no path leads, or zeros when `dense`. */

@@ -246,8 +246,11 @@ export function recordStep(t: Tape, operands: readonly unknown[], step: Step): a
 // astype. So, as in JAX, a float32 operand of a float64 result gets a float32 cotangent.
 function cotangentOf(part: unknown, dtype: Dtype | null): unknown {
   if (!isNDArray(part)) return part;
-  if (part.tracedTape === null || !part.tracedTape.active) return liveArray(part).data;
-  return dtype === null || part.dtype === dtype ? part : astype(part, dtype);
+  // (a part under closed layers — a pullback returned an array kept from an ended inner
+  // differentiation — is the array inside them, which an open tape may trace: its data lost that)
+  const inside = liveArray(part);
+  if (inside.tracedTape === null) return inside.data;
+  return dtype === null || inside.dtype === dtype ? inside : astype(inside, dtype);
 }
 
 
@@ -311,6 +314,7 @@ export const readsNothing = (n: number): Step['reads'] => ({ operands: new Array
  * traced numbers (read one by one, so that the derivative flows back into `g`).
  */
 export function elementsOf(g: NDArray): unknown[] {
+  g = liveArray(g);
   const n = g.size;
   const out = new Array<unknown>(n);
   if (g.tracedTape === null || !g.tracedTape.active) for (let k = 0; k < n; k++) out[k] = g.data[k];

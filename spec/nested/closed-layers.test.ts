@@ -69,4 +69,26 @@ describe('a value of an ended inner differentiation, kept and met at an enclosin
     // back(dy) of y => [y, y] is dy[0] + dy[1] = 3x: d/dx = 3 (was 0: dy read as its data)
     expect(derivative((x: number) => pullback((y: number) => array([y, y]), 1)[1](pair(x))[0] as number, 3)).toBe(3);
   });
+
+  it('a cotangent a pullback or a hook returns, and a value f returns, keep the enclosing derivative', () => {
+    // the gradient in a is c (= x), or C (= [x, 2x]): d/dx = 1, or 3 for their sum (each was 0)
+    const c = (x: number) => keptBound(x, (y) => y * 1);
+    expect(derivative((x: number) => {
+      const k = c(x);
+      const times = rule((a: number) => a * k, (a) => [a * k, () => [k]]);
+      return gradient((a: number) => times(a), 1)[0] as number;
+    }, 3)).toBe(1);
+    const pair = (x: number) => keptBound(x, (y) => array([y, 2 * y]));
+    expect(derivative((x: number) => {
+      const C = pair(x);
+      const dotC = rule((a: NDArray) => sum(mul(a, C)), (a) => [sum(mul(a, C)), () => [C]]);
+      return sum(gradient((a: NDArray) => dotC(a), array([1, 1]))[0] as NDArray);
+    }, 3)).toBe(3);
+    expect(derivative((x: number) => {
+      const C = pair(x);
+      return sum(gradient((a: NDArray) => sum(hook(() => C, a)), array([1, 1]))[0] as NDArray);
+    }, 3)).toBe(3);
+    // f returns k itself: d/dx x² = 2x (was 0)
+    expect(derivative((x: number) => keptBound(x, (y) => y * y), 3)).toBe(6);
+  });
 });
