@@ -272,6 +272,7 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
       written = new Uncompilable('writing the reverse pass failed: f runs uncompiled');
       const cotangents = program.appendAfterClose(() => writeSweep(program, recorder, tape, output, wanted));
       tape.release();
+      unwritten = null; // (the path would otherwise keep the tape's rows)
       // (past the budget: this call and later ones run uncompiled, saying why)
       if (cotangents === null) throw (written = new Uncompilable(`${program.abandoned ?? 'the reverse pass could not be written'}: f runs uncompiled`));
       written = gradientsOf!(cotangents);
@@ -356,13 +357,14 @@ function sweptPath(program: Program, symbolic: SymbolicArguments, unwritten: Unw
   const forward = interpreter(program, live);
   const X = new Float64Array(program.inputCount);
   const E = Object.assign(new Array<unknown>(symbolic.objects).fill(undefined), { checked: false });
+  const A: unknown[] = []; // (no NDArray arguments here)
   let done = 0;
   return {
     run(args) {
       if ((done += perCall) > writeCost) return PAID;
       let ok: boolean;
       try {
-        ok = read(args, X, [], E) !== MISS && forward.run(X);
+        ok = read(args, X, A, E) !== MISS && forward.run(X);
       } catch (e) {
         // (the engine compiles the reader when it first runs: see generatePath's run)
         if (done === perCall && e instanceof RangeError && /call stack/i.test(e.message)) throw tooLarge(e, symbolic.reader);

@@ -192,6 +192,7 @@ export class Tape {
    */
   release(): void {
     if (this.active) return;
+    this.resweptRows = null;
     if (this.tangents !== null) {
       this.tangents.release();
       return;
