@@ -12,6 +12,7 @@ import { allocate, NDArray, isNDArray, type FloatArray } from '../lib/ndarray.js
 import { setOwn, type Node, type Slot, type Wrapping } from './standins.js';
 import { typedArrayOf } from './typed-arrays.js';
 import { noteFilledByLibrary } from '../lib/core/library-keys.js';
+import { byLabel } from './private-keys.js';
 
 /** An array input's gradient: an array of its shape (null where no path; zeros with `zeros`). */
 function arrayGradient(input: NDArray, cotangent: unknown, zeros: boolean): unknown {
@@ -59,7 +60,7 @@ export function structuralGradients(wrapping: Wrapping, cotangents: readonly unk
       const o = g as Record<string, unknown>;
       for (let i = 0; i < e.length; i += 3) setOwn(o, e[i] as string, gradientOf(e[i + 1] as Slot, false));
       if (node.privates !== null) {
-        for (const [name, member] of node.privates) if (member.slot !== null) o[`#${name}`] = gradientOf(member.slot, false);
+        for (const [label, member] of byLabel(node.privates)) if (member.slot !== null) o[label] = gradientOf(member.slot, false);
       }
     } else if (node.kind === 'array') {
       const a = g as unknown[];

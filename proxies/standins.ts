@@ -24,6 +24,7 @@ import { isSymbolic } from '../lib/core/symbolic.js';
 import type { Tape } from '../lib/core/tape.js';
 import { kindOf, Refusal, type Kind } from './kinds.js';
 import { writeBack } from './writeback.js';
+import { memberName, privateLabels } from './private-keys.js';
 
 /** Under one key of a node: the position of its input, the child node, or nothing traced. */
 export type Slot = number | Node | null;
@@ -321,36 +322,48 @@ export class Node {
     if (parent !== this.parent) (this.otherParents ??= []).push(parent);
   }
 
-  /** `this.#name` as f sees it (rewritten code reads `value` on the original). */
-  readPrivate(name: string, value: unknown): unknown {
-    const known = this.privates?.get(name);
+  /**
+   * The member under `key` (see private-keys.ts) as f sees it (rewritten code reads `value` on
+   * the original).
+   */
+  readPrivate(key: string, value: unknown): unknown {
+    const known = this.privates?.get(key);
     if (known !== undefined) {
-      // (the members are kept by name: a class and its subclass each declaring `#x` are two
-      // members to JavaScript, and f read the first one's traced value for both, 10 where
-      // plain JavaScript gives 31, with no word)
+      // (a member f read is one input: where the caller's object changed meanwhile, f's copy
+      // would go on with the old number, with no word)
       if ('read' in known && this.wrapping.open && !Object.is(known.read, value)) {
+        const name = memberName(key);
         throw new TypeError(
           `zygote-ts: ${pathOf(this.parent, this.keyInParent)} .#${name} was read as two values (${String(known.read)}, then ${String(value)}): ` +
-            `two classes of its chain each declare a #${name} (which f's copy cannot tell apart), or f changed the caller's object's #${name} another way than through the argument. ` +
-            `Rename one of the two members (or change it through the argument).`,
+            `f changed the caller's object's #${name} another way than through the argument (a closure holding it), or one class declaration ` +
+            `of #${name} was applied twice in its chain (a mixin), which f's copy cannot tell apart. Change it through the argument (or rename one of the two members).`,
         );
       }
       return known.value;
     }
     if (!this.wrapping.open) return value;
-    const seen = this.wrapping.standInFor(value, this, `#${name}`);
-    (this.privates ??= new Map()).set(name, { slot: this.wrapping.lastSlot, value: seen, write: null, read: value });
+    // (held before its stand-in is made, so that forward mode can tell which member a label names: see tangents.ts)
+    const member: PrivateMember = { slot: null, value, write: null, read: value };
+    const privates = (this.privates ??= new Map());
+    privates.set(key, member);
+    try {
+      member.value = this.wrapping.standInFor(value, this, privateLabels([...privates.keys()]).get(key)!);
+    } catch (error) {
+      privates.delete(key);
+      throw error;
+    }
+    member.slot = this.wrapping.lastSlot;
     this.wrapping.fillAll();
-    return seen;
+    return member.value;
   }
 
-  writePrivate(name: string, value: unknown, write: Writer): void {
-    const known = this.privates?.get(name);
+  writePrivate(key: string, value: unknown, write: Writer): void {
+    const known = this.privates?.get(key);
     if (known !== undefined) {
       known.value = value;
       known.write = write;
     } else {
-      (this.privates ??= new Map()).set(name, { slot: null, value, write });
+      (this.privates ??= new Map()).set(key, { slot: null, value, write });
     }
   }
 }

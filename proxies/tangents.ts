@@ -14,6 +14,7 @@ import { isTraced, primal, type Traced } from '../lib/core/traced.js';
 import type { Tape } from '../lib/core/tape.js';
 import { isScalarObject } from '../lib/core/scalars.js';
 import { pathOf, type Node, type Seeder, type Slot } from './standins.js';
+import { byLabel, className, memberName, privateLabels } from './private-keys.js';
 
 /** Seeds from tangents shaped like the arguments (one direction). */
 export class StructuredSeeds implements Seeder {
@@ -92,7 +93,7 @@ export class StructuredSeeds implements Seeder {
     // What was made under it while its tangent was null gets its tangent now.
     const e = node.entries;
     for (let i = 0; i + 1 < e.length; i += 3) this.reseed(node, e[i], e[i + 1] as Slot);
-    if (node.privates !== null) for (const [name, m] of node.privates) this.reseed(node, `#${name}`, m.slot);
+    if (node.privates !== null) for (const [label, m] of byLabel(node.privates)) this.reseed(node, label, m.slot);
   }
 
   private reseed(node: Node, key: unknown, slot: Slot): void {
@@ -126,8 +127,32 @@ export class StructuredSeeds implements Seeder {
       const held = keyIn(up, key);
       return held === NO_KEY ? undefined : up.get(held);
     }
+    if (typeof key === 'string' && key.includes('#') && parent.privates !== null) return privateTangent(up as Record<string, unknown>, parent, key);
     return (up as Record<PropertyKey, unknown>)[key as PropertyKey];
   }
+}
+
+/**
+ * The tangent of the `#private` member labelled `label` (`#x`, or `Base#x` once f used
+ * another class's `#x` too: private-keys.ts). The tangent may name it by its class either way
+ * (`{ 'Base#x': 1, 'Derived#x': 0 }`, the gradient's shape); a `'#x'` where two classes'
+ * `#x` are used is refused, not given to whichever f read first.
+ */
+function privateTangent(up: Record<string, unknown>, node: Node, label: string): unknown {
+  const labels = privateLabels([...node.privates!.keys()]);
+  const key = [...labels].find(([, l]) => l === label)?.[0];
+  if (key === undefined) return up[label];
+  const plain = `#${memberName(key)}`;
+  const qualified = label === plain ? `${className(key)}${plain}` : label;
+  if (Object.prototype.hasOwnProperty.call(up, qualified)) return up[qualified];
+  if (label !== plain && Object.prototype.hasOwnProperty.call(up, plain)) {
+    const alike = [...labels].filter(([k]) => memberName(k) === memberName(key)).map(([, l]) => l);
+    throw new TypeError(
+      `zygote-ts: the tangent for ${pathOf(node.parent, node.keyInParent)} has a ${plain}, but two classes of its chain each declare a ${plain} that f uses: ` +
+        `give each its own tangent, named by its class (${alike.join(', ')}), as the gradient names them.`,
+    );
+  }
+  return up[label];
 }
 
 /**
@@ -172,7 +197,7 @@ function refuseExtra(node: Node, t: object, where: string): void {
   // (an array given a record for its tangent: an index past its end, or a field it lacks, was ignored)
   if ((node.kind === 'record' || (node.kind === 'array' && !Array.isArray(t) && !isFloatArray(t))) && !(t instanceof Map)) {
     for (const k of Object.keys(t)) {
-      if (k.startsWith('#')) continue;
+      if (k.startsWith('#') || (k.includes('#') && !(k in o))) continue; // (a private member's, `Base#x` where two classes declare one)
       if (!(k in o)) throw new TypeError(`zygote-ts: the tangent for ${where} has a field ${k}, but the argument there has no field ${k}.`);
       // (a getter's, a method's or an inherited field's tangent was ignored: only own data fields are inputs)
       const d = Object.getOwnPropertyDescriptor(o, k);

@@ -199,9 +199,9 @@ function writeBackPrivates(node: Node, original: object): void {
   if (![...node.privates!.values()].some((member) => member.write !== null) || isRecordingCopy(original)) return;
   // (nested: the enclosing differentiation's stand-in records the write, as f's own would be)
   const enclosing = standInNode(original);
-  for (const [name, member] of node.privates!) {
+  for (const [key, member] of node.privates!) {
     if (member.write === null) continue;
-    if (enclosing !== undefined) enclosing.writePrivate(name, outward(member.value), member.write);
+    if (enclosing !== undefined) enclosing.writePrivate(key, outward(member.value), member.write);
     else member.write(original, outward(member.value));
   }
 }

@@ -16,6 +16,7 @@ import { typedArrayOf, typedStandIn } from '../../proxies/typed-arrays.js';
 import { elementsOf } from '../../rules/arrays/record.js';
 import { noteFilledByLibrary } from '../core/library-keys.js';
 import { notedPrivatesByHost, type PrivateUpdate } from '../../proxies/cleanup.js';
+import { byLabel } from '../../proxies/private-keys.js';
 import { setOwn, standInNode } from '../../proxies/standins.js';
 import { kindOf, Refusal } from '../../proxies/kinds.js';
 
@@ -188,7 +189,7 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
     }
     // (an argument's private members f reached: their tangents under "#name", as gradients name them)
     const members = originalOf(x) !== undefined ? standInNode(x)!.privates : null;
-    if (members !== null) for (const [name, member] of members) tangent[`#${name}`] = split(member.value)[1];
+    if (members !== null) for (const [label, member] of byLabel(members)) tangent[label] = split(member.value)[1];
     if (same || originalOf(x) !== undefined) return itself(x, tangent);
     return [lockedLike(x, value), tangent];
   };
@@ -247,10 +248,10 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
       else tangent[key] = t;
     }
     if (privates === undefined) return [x, tangent];
-    for (const [name, update] of privates) {
+    for (const [label, update] of byLabel(privates)) {
       update(x, (v) => {
         const [pv, pt] = split(v);
-        tangent[`#${name}`] = pt;
+        tangent[label] = pt;
         return pv;
       });
     }

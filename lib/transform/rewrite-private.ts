@@ -116,7 +116,7 @@ function branded(obj: string, name: string): string {
  * constants (`get #norm() { return Math.hypot(this.x, this.y) }` gave no derivative).
  */
 function slowRead(obj: string, name: string, member: PrivateMemberKind): string {
-  const field = `${runtime('privateGet')}(${obj}, "${name}", ${runtime('privateHost')}(${obj}).#${name})`;
+  const field = `${runtime('privateGet')}(${obj}, ${member.key}, ${runtime('privateHost')}(${obj}).#${name})`;
   if (!member.getter) return field;
   return `(${runtime('isStandIn')}(${obj}) ? ${runtime('privateHost')}(${obj}).#${accessorBody('get', name)}.call(${obj}) : ${field})`;
 }
@@ -128,6 +128,13 @@ function read(obj: string, name: string, member: PrivateMemberKind): string {
 
 /** What a `#name` is in the innermost class that declares it: a field, or an instance accessor with a getter, a setter. */
 interface PrivateMemberKind {
+  /**
+   * The member's key for the runtime, a string literal: its name, the declaring class's name and
+   * where the class is declared (`"x Base 1f3a9c02:120"`). A class and a class it extends may each
+   * declare a `#x`: two members to JavaScript, which a stand-in must keep apart (it kept them by
+   * name: f read one for the other, with no word).
+   */
+  readonly key: string;
   readonly field: boolean;
   /** An instance accessor's getter (its body moved into a private method). */
   readonly getter: boolean;
@@ -136,7 +143,43 @@ interface PrivateMemberKind {
   readonly readOnly: boolean;
 }
 
-const UNDECLARED: PrivateMemberKind = { field: false, getter: false, setter: false, readOnly: false };
+/** Per file: a hash of its text, which tells its classes' keys from another file's. */
+const fileHashes = new WeakMap<object, string>();
+
+function fileHash(ctx: RewriteContext): string {
+  let hash = fileHashes.get(ctx.ed);
+  if (hash === undefined) {
+    // (FNV-1a: cheap, and made once per file that has a private member)
+    let h = 0x811c9dc5;
+    const code = ctx.ed.code;
+    for (let i = 0; i < code.length; i++) h = Math.imul(h ^ code.charCodeAt(i), 0x01000193);
+    hash = (h >>> 0).toString(16).padStart(8, '0');
+    fileHashes.set(ctx.ed, hash);
+  }
+  return hash;
+}
+
+/** The name a class goes by in messages and gradients: its own, else the one it is given (`const A = class {…}`), else `class`. */
+function className(classNode: Node | undefined, parent: Node | undefined): string {
+  if ((classNode?.type === 'ClassDeclaration' || classNode?.type === 'ClassExpression') && classNode.id) return classNode.id.name;
+  if (parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier') return parent.id.name;
+  if (parent?.type === 'AssignmentExpression' && parent.left.type === 'Identifier') return parent.left.name;
+  if ((parent?.type === 'Property' || parent?.type === 'PropertyDefinition') && parent.key.type === 'Identifier' && !parent.computed) return parent.key.name;
+  return 'class';
+}
+
+/** The key of member `#name` declared by the class whose body is `ancestors[i]`. */
+function memberKey(name: string, i: number, ctx: RewriteContext): string {
+  const body = ctx.ancestors[i]!;
+  return JSON.stringify(`${name} ${className(ctx.ancestors[i - 1], ctx.ancestors[i - 2])} ${fileHash(ctx)}:${body.start}`);
+}
+
+const undeclared = (name: string): PrivateMemberKind => ({ key: JSON.stringify(name), field: false, getter: false, setter: false, readOnly: false });
+
+/** The key of `#name` here, for the runtime (see `PrivateMemberKind.key`). */
+export function privateKey(name: string, ctx: RewriteContext): string {
+  return privateMember(name, ctx).key;
+}
 
 function privateMember(name: string, ctx: RewriteContext): PrivateMemberKind {
   const chain = ctx.ancestors;
@@ -157,9 +200,9 @@ function privateMember(name: string, ctx: RewriteContext): PrivateMemberKind {
     }
     if (!found) continue;
     // (a static accessor's receiver is the class, never a stand-in: it stays as it is)
-    return { field, getter: getter && !staticAccessor, setter: setter && !staticAccessor, readOnly: !field && !setter };
+    return { key: memberKey(name, i, ctx), field, getter: getter && !staticAccessor, setter: setter && !staticAccessor, readOnly: !field && !setter };
   }
-  return UNDECLARED;
+  return undeclared(name);
 }
 
 /** The private method an instance accessor's getter or setter body is moved into (`#zy$get$norm`). */
@@ -181,8 +224,8 @@ function write(obj: string, name: string, value: string, ctx: RewriteContext): s
   // (a private setter is code of its own, whose stores are rewritten where it stores; reading
   // `h.#x` back could not work for it, nor for a member declared in no enclosing class)
   const own = member.field
-    ? `(${obj}.#${name} = ${value}, typeof ${value} === "object" && ${runtime('privateStored')}(${obj}, "${name}", ${value}) ? ` +
-      `${runtime('notePrivate')}(${obj}, "${name}", ${value}, ${updaterOf(name)}) : ${value})`
+    ? `(${obj}.#${name} = ${value}, typeof ${value} === "object" && ${runtime('privateStored')}(${obj}, ${member.key}, ${value}) ? ` +
+      `${runtime('notePrivate')}(${obj}, ${member.key}, ${value}, ${updaterOf(name)}) : ${value})`
     : `${obj}.#${name} = ${value}`;
   // On a stand-in: a field's write is recorded (made on the original when f ends); an instance
   // setter runs on the stand-in now, as on the instance (recorded, it ran on the original after
@@ -192,7 +235,7 @@ function write(obj: string, name: string, value: string, ctx: RewriteContext): s
     ? `(${runtime('privateHost')}(${obj}).#${accessorBody('set', name)}.call(${obj}, ${value}), ${value})`
     : member.readOnly
       ? `(${runtime('privateHost')}(${obj}).#${name} = ${value})`
-      : `${runtime('privateSet')}(${obj}, "${name}", ${value}, ${writerOf(name)})`;
+      : `${runtime('privateSet')}(${obj}, ${member.key}, ${value}, ${writerOf(name)})`;
   return `${branded(obj, name)} ? ${own} : ${runtime('isStandIn')}(${obj}) ? ${onStandIn} : (${obj}.#${name} = ${value})`;
 }
 
@@ -241,7 +284,7 @@ export const rewritePrivateTarget: Rewriter = {
     if (!isPrivateMember(node)) return;
     const name = node.property.name;
     ctx.ed.prefix(node.start, `${runtime('privateTarget')}(`);
-    ctx.ed.replaceToken(node.object.end, node.end, '.', `, "${name}", (h) => #${name} in h, ${writerOf(name)}, ${updaterOf(name)}).`);
+    ctx.ed.replaceToken(node.object.end, node.end, '.', `, ${privateKey(name, ctx)}, (h) => #${name} in h, ${writerOf(name)}, ${updaterOf(name)}).`);
     ctx.ed.overwrite(node.property.start, node.property.end, 'value');
   },
 };

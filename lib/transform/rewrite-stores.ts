@@ -56,6 +56,7 @@ import { fixedName, isStatementExpression, isWriteTarget, parentOf, runtime, sta
 import { findToken, tokenAtOrAfter } from './parse.js';
 import { tempsAvailable } from './rewrite-inline.js';
 import { constBinding, isGlobalAlias } from './rewrite-globals.js';
+import { privateKey } from './rewrite-private.js';
 
 /** Methods whose call stores into the receiver. */
 export const MUTATING_METHODS: ReadonlySet<string> = new Set(['set', 'add', 'push', 'unshift', 'splice', 'fill']);
@@ -343,9 +344,10 @@ export const rewritePrivateFieldInitializer: Rewriter = {
   rewrite(node, ctx) {
     if (node.type !== 'PropertyDefinition' || node.value == null || node.key.type !== 'PrivateIdentifier') return;
     const name = node.key.name;
+    const key = privateKey(name, ctx);
     const held = `${runtime('privateFieldHeld')}()`;
-    ctx.ed.prefix(node.value.start, `${runtime('privateFieldNew')}(this, "${name}", (`);
-    ctx.ed.suffix(node.value.end, `)) ? ${runtime('notePrivate')}(this, "${name}", ${held}, (h, s) => { h.#${name} = s(h.#${name}); }) : ${held}`);
+    ctx.ed.prefix(node.value.start, `${runtime('privateFieldNew')}(this, ${key}, (`);
+    ctx.ed.suffix(node.value.end, `)) ? ${runtime('notePrivate')}(this, ${key}, ${held}, (h, s) => { h.#${name} = s(h.#${name}); }) : ${held}`);
   },
 };
 

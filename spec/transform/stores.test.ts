@@ -224,7 +224,8 @@ describe('what the barrier reports', () => {
     expect(v).toBe(6);
     expect(method('bump')).toBe(3);
     expect(getX.call(standIn)).toBe(4);
-    expect(privateWrites).toEqual([['x', 3], ['x', 4]]);
+    // (by its key: the name, the class declaring it, and where: a subclass's #x is another member)
+    expect(privateWrites).toEqual([[expect.stringMatching(/^x Point [0-9a-f]{8}:\d+$/), 3], [privateWrites[0]![0], 4]]);
     expect(p.x).toBe(4); // written through to the original by the `write` callback
     expect((Point as unknown as { has(o: unknown): boolean }).has(standIn)).toBe(true);
     // Plain instances never reach privateSet.
@@ -313,21 +314,32 @@ describe('emitted shapes', () => {
   });
 
   it('private members test the brand inline and call the runtime otherwise', () => {
-    const code = out('class C { #x; #m() {} f(o) { const a = this.#x; this.#m(1); this.#x = a; return #x in o; } }');
+    const code = out('class C { #x; #m() {} f(o) { const a = this.#x; this.#m(1); this.#x = a; return #x in o; } }')
+      .replace(/"(\w+) C [0-9a-f]{8}:8"/g, '"$1 C @"');
     const test = 'this !== null && this !== undefined && #x in this';
-    expect(code).toContain(`const a = (${test} ? this.#x : (0, __zy.privateGet)(this, "x", (0, __zy.privateHost)(this).#x));`);
-    expect(code).toContain('(this !== null && this !== undefined && #m in this ? this.#m : (0, __zy.privateGet)(this, "m", (0, __zy.privateHost)(this).#m)).call(this, 1);');
+    expect(code).toContain(`const a = (${test} ? this.#x : (0, __zy.privateGet)(this, "x C @", (0, __zy.privateHost)(this).#x));`);
+    expect(code).toContain('(this !== null && this !== undefined && #m in this ? this.#m : (0, __zy.privateGet)(this, "m C @", (0, __zy.privateHost)(this).#m)).call(this, 1);');
     // (an object stored into the class's own instance is reported, for the clean-up: proxies/cleanup.ts)
-    const noted = 'typeof __zy$1 === "object" && (0, __zy.privateStored)(this, "x", __zy$1) ? (0, __zy.notePrivate)(this, "x", __zy$1, (h, s) => { h.#x = s(h.#x); }) : __zy$1';
-    expect(code).toContain(`__zy$1 = a, ${test} ? (this.#x = __zy$1, ${noted}) : (0, __zy.isStandIn)(this) ? (0, __zy.privateSet)(this, "x", __zy$1, (h, v) => { h.#x = v; }) : (this.#x = __zy$1);`);
+    const noted = 'typeof __zy$1 === "object" && (0, __zy.privateStored)(this, "x C @", __zy$1) ? (0, __zy.notePrivate)(this, "x C @", __zy$1, (h, s) => { h.#x = s(h.#x); }) : __zy$1';
+    expect(code).toContain(`__zy$1 = a, ${test} ? (this.#x = __zy$1, ${noted}) : (0, __zy.isStandIn)(this) ? (0, __zy.privateSet)(this, "x C @", __zy$1, (h, v) => { h.#x = v; }) : (this.#x = __zy$1);`);
     expect(code).toContain('return #x in (0, __zy.privateHost)(o);');
   });
 
   it('a private setter is called as written: its own stores report what they store', () => {
-    const code = out('class C { #x; set #v(v) { this.#x = v; } f(a) { this.#v = a; } }');
+    const code = out('class C { #x; set #v(v) { this.#x = v; } f(a) { this.#v = a; } }').replace(/"(\w+) C [0-9a-f]{8}:8"/g, '"$1 C @"');
     expect(code).toContain('#v in this ? this.#v = __zy$2 : (0, __zy.isStandIn)(this)');
-    expect(code).toContain('(0, __zy.notePrivate)(this, "x", __zy$1, (h, s) => { h.#x = s(h.#x); })');
-    expect(code).not.toContain('(0, __zy.notePrivate)(this, "v"');
+    expect(code).toContain('(0, __zy.notePrivate)(this, "x C @", __zy$1, (h, s) => { h.#x = s(h.#x); })');
+    expect(code).not.toContain('(0, __zy.notePrivate)(this, "v');
+  });
+
+  // (the runtime kept members by name alone: a class and a class it extends each declaring #x
+  // were one member to a stand-in, f read one for the other)
+  it('a private member is keyed by its name, its class and where the class is declared', () => {
+    const code = out('class A { #x; a() { return this.#x; } } const B = class extends A { #x = g(); b() { return this.#x; } };');
+    const keys = [...code.matchAll(/"(x \w+ [0-9a-f]{8}:\d+)"/g)].map((m) => m[1]!);
+    expect(new Set(keys).size).toBe(2);
+    expect(keys.some((k) => k.startsWith('x A '))).toBe(true);
+    expect(keys.some((k) => k.startsWith('x B '))).toBe(true);
   });
 
   it("an instance's private accessor keeps its body in a private method, which a stand-in's read or write calls on the stand-in", () => {
