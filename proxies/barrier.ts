@@ -111,7 +111,7 @@ export function privateTarget(host: unknown, name: string, has: (h: unknown) => 
       if (host !== null && host !== undefined && has(host)) {
         write(host, v);
         if (typeof v === 'object' && privateStored(host as object, name, v)) notePrivate(host as object, name, v, update);
-      } else if (isStandIn(host)) privateSet(host, name, v, write);
+      } else if (isStandIn(host)) privateSet(host, name, v, update);
       else write(host, v);
     },
   };
@@ -141,13 +141,13 @@ export function privateGet(o: unknown, name: string, value: unknown): unknown {
 }
 
 /**
- * Records `o.#name = value` on a stand-in; `write` makes the write on the original (with
+ * Records `o.#name = value` on a stand-in; `update` makes the write on the original (with
  * the value's number) when the differentiation ends, as plain JavaScript would have.
  */
-export function privateSet<V>(o: unknown, name: string, value: V, write: (host: any, value: any) => void): V {
+export function privateSet<V>(o: unknown, name: string, value: V, update: PrivateUpdate): V {
   const node = standInNode(o);
-  if (node === undefined) write(o, value);
-  else node.writePrivate(name, value, write);
+  if (node === undefined) update(o, () => value);
+  else node.writePrivate(name, value, update);
   return value;
 }
 

@@ -25,17 +25,17 @@ import type { Tape } from '../lib/core/tape.js';
 import { kindOf, Refusal, type Kind } from './kinds.js';
 import { writeBack } from './writeback.js';
 import { memberName, privateLabels } from './private-keys.js';
+import type { PrivateUpdate } from './cleanup.js';
 
 /** Under one key of a node: the position of its input, the child node, or nothing traced. */
 export type Slot = number | Node | null;
-
-type Writer = (host: any, value: any) => void;
 
 interface PrivateMember {
   slot: Slot;
   /** What f sees: the traced original value, or what f wrote. */
   value: unknown;
-  write: Writer | null;
+  /** Where f wrote the member: its update, which writes it on the original (`update(h, () => v)`). */
+  write: PrivateUpdate | null;
   /** The member as f first read it on the original (absent where f wrote it first). */
   read?: unknown;
 }
@@ -357,7 +357,7 @@ export class Node {
     return member.value;
   }
 
-  writePrivate(key: string, value: unknown, write: Writer): void {
+  writePrivate(key: string, value: unknown, write: PrivateUpdate): void {
     const known = this.privates?.get(key);
     if (known !== undefined) {
       known.value = value;

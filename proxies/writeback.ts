@@ -5,7 +5,7 @@
 // holds now is written to the original — with numbers for traced values (`outward`), and
 // the originals for stand-ins f stored. Frozen originals cannot have changed.
 
-import { noteWrittenBack, outward } from './cleanup.js';
+import { notePrivate, noteWrittenBack, outward, privateStored } from './cleanup.js';
 import { isTraced, live } from '../lib/core/traced.js';
 import { ACCESSOR, isRecordingCopy, Node, pathOf, sealLike, sealOf, standInNode, type Slot } from './standins.js';
 import { namedWrites, numbersOf, typedStandIn, wasWritten } from './typed-arrays.js';
@@ -201,8 +201,14 @@ function writeBackPrivates(node: Node, original: object): void {
   const enclosing = standInNode(original);
   for (const [key, member] of node.privates!) {
     if (member.write === null) continue;
-    if (enclosing !== undefined) enclosing.writePrivate(key, outward(member.value), member.write);
-    else member.write(original, outward(member.value));
+    const value = outward(member.value);
+    if (enclosing !== undefined) enclosing.writePrivate(key, value, member.write);
+    else {
+      member.write(original, () => value);
+      // (a number an enclosing differentiation traces, as a store in its rewritten code would
+      // leave it: noted for that one's clean-up, which left it in the caller's object)
+      if (typeof value === 'object' && value !== null && privateStored(original, key, value)) notePrivate(original, key, value, member.write);
+    }
   }
 }
 

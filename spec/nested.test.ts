@@ -67,3 +67,40 @@ describe('a write-back across a middle differentiation', () => {
     expect(structuredClone(o)).toEqual({ v: 3 });
   });
 });
+
+// (the rewrite handed the runtime a member's writer alone: the write-back made it holding the
+// enclosing level's traced number, which no clean-up saw, so the caller's box kept it, and
+// across a middle level the outermost derivative through it was null)
+describe('a #private member an inner gradient writes on an object of an enclosing one', () => {
+  class Box {
+    #v: number;
+    constructor(v: number) {
+      this.#v = v;
+    }
+    get v(): number {
+      return this.#v;
+    }
+    scale(b: number): void {
+      this.#v = this.#v * b;
+    }
+  }
+
+  it("leaves the caller's object holding a number", () => {
+    const box = new Box(3);
+    const g = gradient((a: number) => {
+      gradient((q: Box) => (q.scale(a), 0), box);
+      return box.v * a;
+    }, 2);
+    expect(g).toEqual([12]); // box.v = 3a: d/da 3a² = 6a
+    expect(box.v).toBe(6);
+  });
+
+  it('keeps the outer derivative across a middle differentiation', () => {
+    const box = new Box(3);
+    const through = throughMiddle((_a: number) => box, (q, b) => q.scale(b), (q) => q.v);
+    expect(gradient(through, 2)).toEqual([3]); // box.v = 3b with b = a
+    expect(box.v).toBe(6);
+    const viaJvp = throughMiddle((_a: number) => new Box(3), (q, b) => q.scale(b), (q) => q.v, middleJvp);
+    expect(gradient(viaJvp, 2)).toEqual([3]);
+  });
+});

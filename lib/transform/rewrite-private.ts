@@ -11,8 +11,9 @@
  * - call: `o.#m(a)` → `(<test> ? o.#m : __zy.privateGet(o, "m", __zy.privateHost(o).#m)).call(o, a)`
  *   (`this` in the method is o; `o.#m?.(a)` uses `?.call`);
  * - write: `o.#x = V` → `(__zy$1 = V, W)` with W =
- *   `<test> ? (o.#x = __zy$1, <noted>) : __zy.isStandIn(o) ? __zy.privateSet(o, "x", __zy$1, (h, v) => { h.#x = v; }) : (o.#x = __zy$1)`,
- *   whose value is V (the closure is only made for a stand-in). <noted> lets the clean-up
+ *   `<test> ? (o.#x = __zy$1, <noted>) : __zy.isStandIn(o) ? __zy.privateSet(o, "x", __zy$1, (h, s) => { h.#x = s(h.#x); }) : (o.#x = __zy$1)`,
+ *   whose value is V (the closure is only made for a stand-in: it writes the member when f
+ *   ends, and the clean-up of an enclosing differentiation settles it through it). <noted> lets the clean-up
  *   (proxies/cleanup.ts) replace a traced value left in the member of an object f did not
  *   receive: `typeof __zy$1 === "object" && __zy.privateStored(o, "x", __zy$1) ?
  *   __zy.notePrivate(o, "x", __zy$1, (h, s) => { h.#x = s(h.#x); }) : __zy$1`;
@@ -235,7 +236,7 @@ function write(obj: string, name: string, value: string, ctx: RewriteContext): s
     ? `(${runtime('privateHost')}(${obj}).#${accessorBody('set', name)}.call(${obj}, ${value}), ${value})`
     : member.readOnly
       ? `(${runtime('privateHost')}(${obj}).#${name} = ${value})`
-      : `${runtime('privateSet')}(${obj}, ${member.key}, ${value}, ${writerOf(name)})`;
+      : `${runtime('privateSet')}(${obj}, ${member.key}, ${value}, ${updaterOf(name)})`;
   return `${branded(obj, name)} ? ${own} : ${runtime('isStandIn')}(${obj}) ? ${onStandIn} : (${obj}.#${name} = ${value})`;
 }
 

@@ -931,6 +931,12 @@ describe("JavaScript's behaviour on what f receives", () => {
     };
     expect(() => gradient(boom, d)).toThrow('boom');
     expect([d.baseX(), d.derivedX()]).toEqual([90, 540]);
+    // f writes traced numbers into both members of an object it was not given: the clean-up
+    // settles each (noted by name, the second was taken for the first, and kept its traced number)
+    const outside = new Derived(0, 0);
+    expect(gradient((a: number) => (outside.setBase(a * 2), outside.setDerived(a * 3), outside.baseX() + outside.derivedX()), 1)).toEqual([2 * 2 + 3 * 3]);
+    expect(outside.baseX()).toBe(4);
+    expect(outside.derivedX()).toBe(9);
   });
   // (an inner stand-in's original is the enclosing differentiation's stand-in, which has no
   // #private members of its own: reading one threw a TypeError, and so did writing one back)

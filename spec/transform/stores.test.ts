@@ -119,12 +119,12 @@ function recordingRuntime(hosts: Map<object, object>) {
       const own = typeof o === 'object' && o !== null ? shadow.get(o) : undefined;
       return own && own.has(name) ? own.get(name) : value;
     },
-    privateSet: (o: object, name: string, value: unknown, write: (host: unknown, v: unknown) => void) => {
+    privateSet: (o: object, name: string, value: unknown, update: (host: unknown, settle: (v: unknown) => unknown) => void) => {
       privateWrites.push([name, value]);
       let own = shadow.get(o);
       if (!own) shadow.set(o, (own = new Map()));
       own.set(name, value);
-      write(hosts.get(o), value);
+      update(hosts.get(o), () => value);
       return value;
     },
   };
@@ -321,7 +321,7 @@ describe('emitted shapes', () => {
     expect(code).toContain('(this !== null && this !== undefined && #m in this ? this.#m : (0, __zy.privateGet)(this, "m C @", (0, __zy.privateHost)(this).#m)).call(this, 1);');
     // (an object stored into the class's own instance is reported, for the clean-up: proxies/cleanup.ts)
     const noted = 'typeof __zy$1 === "object" && (0, __zy.privateStored)(this, "x C @", __zy$1) ? (0, __zy.notePrivate)(this, "x C @", __zy$1, (h, s) => { h.#x = s(h.#x); }) : __zy$1';
-    expect(code).toContain(`__zy$1 = a, ${test} ? (this.#x = __zy$1, ${noted}) : (0, __zy.isStandIn)(this) ? (0, __zy.privateSet)(this, "x C @", __zy$1, (h, v) => { h.#x = v; }) : (this.#x = __zy$1);`);
+    expect(code).toContain(`__zy$1 = a, ${test} ? (this.#x = __zy$1, ${noted}) : (0, __zy.isStandIn)(this) ? (0, __zy.privateSet)(this, "x C @", __zy$1, (h, s) => { h.#x = s(h.#x); }) : (this.#x = __zy$1);`);
     expect(code).toContain('return #x in (0, __zy.privateHost)(o);');
   });
 
