@@ -45,8 +45,13 @@
  *   `[__zy.privateTarget(o, "x", (h) => #x in h, (h, v) => { h.#x = v; }, (h, s) => { h.#x = s(h.#x); }).value] = a`,
  *   a place whose setter writes as W does (proxies/barrier.ts).
  *
- * Left alone: optional chains (`o?.#x`, `a?.b.#x`: the short-circuit must stay whole) and
- * tagged templates (`` this.#tag`…` ``: `this` binding).
+ * - an optional chain through a private member (`o?.#x`, `a?.b.#x.y`, `this.#up?.#depth`, `o?.#m(a)`):
+ *   the skip is written out from the first optional link (`rewritePrivateChain`), a private
+ *   link's object in a temporary: `o?.#x` → `((__zy$1 = o) == null ? void 0 : <read of __zy$1.#x>)`.
+ *
+ * Left alone: an optional chain through a private member that calls another method after its
+ * first optional link (`o?.f().#x`, `o?.#xs.push(v)`: the plain access throws on a stand-in),
+ * and tagged templates (`` this.#tag`…` ``: `this` binding).
  */
 import type * as acorn from 'acorn';
 import type { Node } from './ast.js';
@@ -55,6 +60,7 @@ import { fixedName, group, isStatementExpression, isWriteTarget, parentOf, runti
 import { findToken } from './parse.js';
 import { BINARY_METHODS } from './rewrite-operators.js';
 import { accessorToken, dropParens, hasOptionalLink, isPatternTarget } from './rewrite-stores.js';
+import { tempsAvailable } from './rewrite-inline.js';
 
 type PrivateMember = acorn.MemberExpression & { property: acorn.PrivateIdentifier };
 
@@ -420,5 +426,96 @@ export const rewritePrivateAccessor: Rewriter = {
     const body = accessorBody(node.kind, name);
     ctx.ed.overwrite(node.start, node.key.end, `#${body}`);
     ctx.ed.suffix(node.end, node.kind === 'get' ? ` get #${name}() { return this.#${body}(); }` : ` set #${name}(v) { this.#${body}(v); }`);
+  },
+};
+
+/**
+ * The links of the optional chain `expr` from its first optional one, over `head` (the
+ * expression before that link, which other rewriters have rewritten as a whole), when those
+ * links are members and calls of private members (`o?.#m(k)`), and one of them is private;
+ * else null.
+ */
+function privateChain(expr: Node): { head: Node; links: Node[] } | null {
+  const links: Node[] = [];
+  let firstOptional = -1;
+  for (let n: Node = expr; ; ) {
+    if (n.type === 'MemberExpression' && n.object.type !== 'Super') {
+      links.push(n);
+      if (n.optional) firstOptional = links.length - 1;
+      n = n.object as Node;
+    } else if (n.type === 'CallExpression') {
+      links.push(n);
+      if (n.optional) firstOptional = links.length - 1;
+      n = n.callee as Node;
+    } else break;
+  }
+  if (firstOptional < 0) return null;
+  const inChain = links.slice(0, firstOptional + 1).reverse();
+  // (a call of another method: its rewrite is its own, and it needs its receiver)
+  if (inChain.some((l) => l.type === 'CallExpression' && !isPrivateCallee(l.callee as Node))) return null;
+  if (!inChain.some((l) => isPrivateCallee(l))) return null;
+  const first = inChain[0]!;
+  // (`o.f?.()`: the call is the first optional link, its receiver is before it)
+  if (first.type !== 'MemberExpression') return null;
+  return { head: first.object as Node, links: inChain };
+}
+
+const isPrivateCallee = (n: Node): boolean => n.type === 'MemberExpression' && n.property.type === 'PrivateIdentifier';
+
+/** An optional chain through a private member (see the file header): the skip written out. */
+export const rewritePrivateChain: Rewriter = {
+  name: 'private-chain',
+  types: ['ChainExpression'],
+  test: (node, ctx) => {
+    if (node.type !== 'ChainExpression' || !tempsAvailable(ctx)) return false;
+    // (`(o?.#m)()` calls it with `this` o, which the written-out skip would lose)
+    const parent = parentOf(ctx);
+    if (parent?.type === 'CallExpression' && parent.callee === node) return false;
+    return privateChain(node.expression as Node) !== null;
+  },
+  rewrite(node, ctx) {
+    if (node.type !== 'ChainExpression') return;
+    const { ed } = ctx;
+    const { head, links } = privateChain(node.expression as Node)!;
+    let skips = '';
+    let current = ed.operand(head);
+    // (whether `current` is a name, read more than once with nothing run in between: a temporary's, or `this`)
+    let named = head.type === 'ThisExpression';
+    let receiver = '';
+    for (const link of links) {
+      if (link.type === 'CallExpression') {
+        // (its callee, the link before, is a private member read on `receiver`)
+        const args = link.arguments.map((a) => `, ${ed.operand(a as Node)}`).join('');
+        if (link.optional) {
+          const fn = ctx.temps.fresh();
+          skips += `(${fn} = ${current}) == null ? void 0 : `;
+          current = fn;
+        }
+        current = `${current}.call(${receiver}${args})`;
+        named = false;
+        continue;
+      }
+      if (link.type !== 'MemberExpression') continue;
+      if (link.optional) {
+        const t = ctx.temps.fresh();
+        skips += `(${t} = ${current}) == null ? void 0 : `;
+        current = t;
+        named = true;
+      }
+      if (link.property.type === 'PrivateIdentifier') {
+        const name = link.property.name;
+        if (named) {
+          receiver = current;
+          current = read(current, name, privateMember(name, ctx));
+        } else {
+          receiver = ctx.temps.fresh();
+          current = `(${receiver} = ${current}, ${read(receiver, name, privateMember(name, ctx))})`;
+        }
+      } else {
+        current = link.computed ? `${current}[${ed.operand(link.property as Node)}]` : `${current}.${(link.property as acorn.Identifier).name}`;
+      }
+      named = false;
+    }
+    ed.replace(node, `(${skips}${current})`);
   },
 };

@@ -27,6 +27,7 @@ import { rewriteBinary, rewriteInstanceof, rewriteNot, rewriteTypeof, rewriteUna
 import {
   rewritePrivateAssign,
   rewritePrivateCall,
+  rewritePrivateChain,
   rewritePrivateIn,
   rewritePrivateAccessor,
   rewritePrivateRead,
@@ -82,6 +83,7 @@ export const REWRITERS: readonly Rewriter[] = [
   rewritePrivateAssign,
   rewritePrivateUpdate,
   rewritePrivateIn,
+  rewritePrivateChain,
   rewritePrivateAccessor,
   rewriteBinaryInline,
   rewriteBinary,

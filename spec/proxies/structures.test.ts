@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { array, compileGradient, configure, gradient, hessian, jvp, mul, NDArray, pullback, sum, withgradient, type Grad } from 'zygote-ts';
 import { expectClose, expectMatchesFiniteDifferences } from './fd.js';
 import { Holder } from './holder.js';
+import { Link } from './private-chain.js';
 import vm from 'node:vm';
 
 class Point {
@@ -937,6 +938,17 @@ describe("JavaScript's behaviour on what f receives", () => {
     expect(gradient((a: number) => (outside.setBase(a * 2), outside.setDerived(a * 3), outside.baseX() + outside.derivedX()), 1)).toEqual([2 * 2 + 3 * 3]);
     expect(outside.baseX()).toBe(4);
     expect(outside.derivedX()).toBe(9);
+  });
+  // (an optional chain through a private member was left as written: on f's copy of an argument
+  // `o?.#w` threw JavaScript's "Cannot read private member #w from an object whose class did not declare it")
+  it('optional chains through #private members: this.#up?.#w, o?.#m(k), o?.a?.n?.#w', () => {
+    const f = (leaf: Link, root: Link) => leaf.upW() ** 2 + Link.w(leaf) * Link.times(root, 4) + Link.w(undefined) + (Link.deep({ a: { n: leaf } }) ?? 0) + (Link.deep({ a: {} }) ?? 5);
+    const root = new Link(3);
+    const leaf = new Link(2, root);
+    const { val, grad } = withgradient(f, leaf, root);
+    expect(val).toBe(39);
+    // leaf: 3·4 + 1; root (also leaf's #up, one gradient): 2·3 + 2·4
+    expect(grad).toEqual([{ '#w': 13, '#up': { '#w': 14 } }, { '#w': 14 }]);
   });
   // (an inner stand-in's original is the enclosing differentiation's stand-in, which has no
   // #private members of its own: reading one threw a TypeError, and so did writing one back)

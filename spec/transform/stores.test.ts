@@ -325,6 +325,13 @@ describe('emitted shapes', () => {
     expect(code).toContain('return #x in (0, __zy.privateHost)(o);');
   });
 
+  it('an optional chain through a private member writes its skip out, from its first optional link', () => {
+    const code = out('class C { #x; #m() {} f(o) { return [o?.#x, o.a?.b.#m(1)]; } }').replace(/"(\w+) C [0-9a-f]{8}:8"/g, '"$1 C @"');
+    const read = (t: string, n: string) => `(${t} !== null && ${t} !== undefined && #${n} in ${t} ? ${t}.#${n} : (0, __zy.privateGet)(${t}, "${n} C @", (0, __zy.privateHost)(${t}).#${n}))`;
+    expect(code).toContain(`((__zy$1 = o) == null ? void 0 : ${read('__zy$1', 'x')})`);
+    expect(code).toContain(`((__zy$1 = o.a) == null ? void 0 : (__zy$2 = __zy$1.b, ${read('__zy$2', 'm')}).call(__zy$2, 1))`);
+  });
+
   it('a private setter is called as written: its own stores report what they store', () => {
     const code = out('class C { #x; set #v(v) { this.#x = v; } f(a) { this.#v = a; } }').replace(/"(\w+) C [0-9a-f]{8}:8"/g, '"$1 C @"');
     expect(code).toContain('#v in this ? this.#v = __zy$2 : (0, __zy.isStandIn)(this)');
