@@ -49,9 +49,11 @@
  *   the skip is written out from the first optional link (`rewritePrivateChain`), a private
  *   link's object in a temporary: `o?.#x` → `((__zy$1 = o) == null ? void 0 : <read of __zy$1.#x>)`.
  *
+ * - a tag: `` o.#tag`…` `` → `` (<test> ? o.#tag : <slow>).bind(o)`…` `` (the template's strings stay
+ *   one object per site, and `this` in the tag is o).
+ *
  * Left alone: an optional chain through a private member that calls another method after its
- * first optional link (`o?.f().#x`, `o?.#xs.push(v)`: the plain access throws on a stand-in),
- * and tagged templates (`` this.#tag`…` ``: `this` binding).
+ * first optional link (`o?.f().#x`, `o?.#xs.push(v)`: the plain access throws on a stand-in).
  */
 import type * as acorn from 'acorn';
 import type { Node } from './ast.js';
@@ -312,6 +314,20 @@ export const rewritePrivateCall: Rewriter = {
     const link = node.optional ? '?.' : '.';
     const sep = node.arguments.length > 0 ? ', ' : '';
     brandedAccess(member, h, paren.end, `${link}call(${h.name}${sep}`, ctx);
+  },
+};
+
+/** `` E.#tag`…` `` (see the file header). */
+export const rewritePrivateTag: Rewriter = {
+  name: 'private-tag',
+  types: ['TaggedTemplateExpression'],
+  test: (node) => node.type === 'TaggedTemplateExpression' && isPrivateMember(node.tag as Node),
+  rewrite(node, ctx) {
+    if (node.type !== 'TaggedTemplateExpression' || !isPrivateMember(node.tag as Node)) return;
+    const member = node.tag as PrivateMember;
+    // (the substitutions run after the tag is read: o is held where they could change it)
+    const h = host(member, ctx, true);
+    brandedAccess(member, h, member.end, `.bind(${h.name})`, ctx);
   },
 };
 

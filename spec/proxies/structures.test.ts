@@ -950,6 +950,25 @@ describe("JavaScript's behaviour on what f receives", () => {
     // leaf: 3·4 + 1; root (also leaf's #up, one gradient): 2·3 + 2·4
     expect(grad).toEqual([{ '#w': 13, '#up': { '#w': 14 } }, { '#w': 14 }]);
   });
+  // (a private tag was left as written: on f's copy of an argument `` this.#scaled`…` `` threw
+  // JavaScript's "Receiver must be an instance of class Gauge")
+  it('a #private method as a template tag runs on the stand-in', () => {
+    class Gauge {
+      #k: number;
+      constructor(k: number) {
+        this.#k = k;
+      }
+      #scaled(_s: TemplateStringsArray, ...v: number[]): number {
+        return v.reduce((a, b) => a + b * this.#k, 0);
+      }
+      read(x: number): number {
+        return this.#scaled`${x} and ${x * x}`;
+      }
+    }
+    const { val, grad } = withgradient((g: Gauge, x: number) => g.read(x), new Gauge(3), 2);
+    expect(val).toBe(18); // 3·(2 + 4)
+    expect(grad).toEqual([{ '#k': 6 }, 15]); // d/dk: x + x²; d/dx: k·(1 + 2x)
+  });
   // (an inner stand-in's original is the enclosing differentiation's stand-in, which has no
   // #private members of its own: reading one threw a TypeError, and so did writing one back)
   it('#private members in nested differentiation: read, written back, and differentiated twice', () => {
