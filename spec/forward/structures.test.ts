@@ -121,6 +121,36 @@ describe('jvp on structured arguments', () => {
     expect(dr).toBeCloseTo(g.rate!, 10);
   });
 
+  // (the members f gave traced numbers were noted by name: the subclass's #x was taken for the
+  // base's, and jvp's value held a traced number in one of them, its tangent missing)
+  it('an instance f made with a base class\'s #x and a subclass\'s #x: each split, each with its tangent', () => {
+    class Base {
+      #x = 0;
+      setBase(v: number): this {
+        this.#x = v;
+        return this;
+      }
+      baseX(): number {
+        return this.#x;
+      }
+    }
+    class Derived extends Base {
+      #x = 0;
+      setDerived(v: number): this {
+        this.#x = v;
+        return this;
+      }
+      derivedX(): number {
+        return this.#x;
+      }
+    }
+    const [value, tangent] = jvp((a: number) => new Derived().setBase(a * 2).setDerived(a * 3), [1], [1]);
+    expect(value).toBeInstanceOf(Derived);
+    expect(isPlainData(value.baseX()) && isPlainData(value.derivedX())).toBe(true);
+    expect([value.baseX(), value.derivedX()]).toEqual([2, 3]);
+    expect(tangent).toEqual({ 'Base#x': 2, 'Derived#x': 3 });
+  });
+
   it('typed arrays and NDArrays (element reads)', () => {
     const [, dt] = jvp((v: Float64Array) => v[0]! * v[1]! + v[2]!, [Float64Array.of(2, 3, 4)], [Float64Array.of(1, 0, 1)]);
     expect(dt).toBe(3 + 1);
