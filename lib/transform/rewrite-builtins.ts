@@ -53,7 +53,7 @@ import { patternNames } from './scope.js';
 import { parentOf, replaceGlobalRead, runtime, stableObject, type RewriteContext, type Rewriter } from './context.js';
 import { classBinding, constBinding, isGlobalAlias, isGlobalReference } from './rewrite-globals.js';
 import { eitherCopy } from './two-bodies.js';
-import { isRead } from './rewrite-private.js';
+import { isRead, passesPrivateLink } from './rewrite-private.js';
 import { findToken, tokenAtOrAfter } from './parse.js';
 import { tempsAvailable } from './rewrite-inline.js';
 import { hasOptionalLink, isObjectAssign, MUTATING_METHODS } from './rewrite-stores.js';
@@ -435,6 +435,17 @@ function extendsFloatArray(node: Node | undefined, ctx: RewriteContext): boolean
 }
 
 /**
+ * The runtime entry a method call `r.m(…)` goes through where its chain is written out: `callMethod`
+ * for a search or a store (`r.includes(x)`, `r.push(x)`), `callComputed` for a key that is not a
+ * literal (`r[k](x)`); null for another method, called as written.
+ */
+export function methodEntry(callee: acorn.MemberExpression): 'callMethod' | 'callComputed' | null {
+  const name = memberName(callee);
+  if (name === null) return callee.computed ? 'callComputed' : null;
+  return SEARCHES.has(name) || MUTATING_METHODS.has(name) ? 'callMethod' : null;
+}
+
+/**
  * Which link of a search or store call (`r?.push(x)`) in an optional chain is optional — `r?.m(…)` ('member'),
  * `r.m?.(…)` ('call') or both (`r?.m?.(…)`, 'member-call') — when the call is the whole chain
  * and its only optional links; or, with
@@ -448,8 +459,9 @@ function optionalMethodCall(node: Node, ctx: RewriteContext): 'member' | 'call' 
   if (callee.type !== 'MemberExpression' || callee.object.type === 'Super') return null;
   // (a store into the receiver too, `log?.push(x)`: callMethod notes it, as the barrier notes `log.push(x)`;
   // and a method by a key that is not a literal, `xs?.[k](v)`, which callComputed looks at when it runs)
-  const name = memberName(callee);
-  if (name === null ? !callee.computed : !SEARCHES.has(name) && !MUTATING_METHODS.has(name)) return null;
+  if (methodEntry(callee) === null) return null;
+  // (a private member after a skip, `o?.#items.push(v)`: the chain is written out by rewritePrivateChain)
+  if (passesPrivateLink(callee)) return null;
   if (callee.optional && node.optional) return tempsAvailable(ctx) && !hasOptionalLink(callee.object as Node) ? 'member-call' : null;
   if (!callee.optional && hasOptionalLink(callee.object as Node)) {
     if (!tempsAvailable(ctx)) return null;
@@ -543,7 +555,7 @@ export const rewriteSearchCall: Rewriter = {
     const callee = node.callee as acorn.MemberExpression;
     const { ed } = ctx;
     const form = optionalMethodCall(node, ctx);
-    const via = runtime(memberName(callee) === null ? 'callComputed' : 'callMethod');
+    const via = runtime(methodEntry(callee)!);
     const isNull = (v: string) => `${v} === null || ${v} === void 0`;
     if (form === 'inner' || form === 'inner-call') {
       // a?.b.m(x) → (t = a, t === null || t === void 0 ? void 0 : (r = t.b, (0, __zy.callMethod)(r, r.m, x))),

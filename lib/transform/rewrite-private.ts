@@ -45,15 +45,16 @@
  *   `[__zy.privateTarget(o, "x", (h) => #x in h, (h, v) => { h.#x = v; }, (h, s) => { h.#x = s(h.#x); }).value] = a`,
  *   a place whose setter writes as W does (proxies/barrier.ts).
  *
- * - an optional chain through a private member (`o?.#x`, `a?.b.#x.y`, `this.#up?.#depth`, `o?.#m(a)`):
- *   the skip is written out from the first optional link (`rewritePrivateChain`), a private
- *   link's object in a temporary: `o?.#x` → `((__zy$1 = o) == null ? void 0 : <read of __zy$1.#x>)`.
+ * - an optional chain through a private member (`o?.#x`, `a?.b.#x.y`, `this.#up?.#depth`, `o?.#m(a)`,
+ *   `o?.#items.push(v)`): the skip is written out from the first optional link (`rewritePrivateChain`),
+ *   a private link's object in a temporary: `o?.#x` → `((__zy$1 = o) == null ? void 0 : <read of __zy$1.#x>)`;
+ *   a search or a store through the runtime as rewrite-builtins.ts makes one (`callMethod`).
  *
  * - a tag: `` o.#tag`…` `` → `` (<test> ? o.#tag : <slow>).bind(o)`…` `` (the template's strings stay
  *   one object per site, and `this` in the tag is o).
  *
- * Left alone: an optional chain through a private member that calls another method after its
- * first optional link (`o?.f().#x`, `o?.#xs.push(v)`: the plain access throws on a stand-in).
+ * Left alone: an optional chain whose first skip is a call's (`o.f?.().#x`: its `this`), or whose
+ * links another rewriter changed (the plain access throws on a stand-in).
  */
 import type * as acorn from 'acorn';
 import type { Node } from './ast.js';
@@ -63,6 +64,7 @@ import { findToken } from './parse.js';
 import { BINARY_METHODS } from './rewrite-operators.js';
 import { accessorToken, dropParens, hasOptionalLink, isPatternTarget } from './rewrite-stores.js';
 import { tempsAvailable } from './rewrite-inline.js';
+import { methodEntry } from './rewrite-builtins.js';
 
 type PrivateMember = acorn.MemberExpression & { property: acorn.PrivateIdentifier };
 
@@ -446,12 +448,31 @@ export const rewritePrivateAccessor: Rewriter = {
 };
 
 /**
+ * Whether the chain `node` passes a private member after a link that skips (`o?.#items` in
+ * `o?.#items.push(v)`): left by the private member rewriters, it is written out by
+ * `rewritePrivateChain`.
+ */
+export function passesPrivateLink(node: Node): boolean {
+  let privateSeen = false;
+  for (let n: Node = node; ; ) {
+    if (n.type === 'MemberExpression' && n.object.type !== 'Super') {
+      privateSeen ||= n.property.type === 'PrivateIdentifier';
+      if (n.optional && privateSeen) return true;
+      n = n.object as Node;
+    } else if (n.type === 'CallExpression') {
+      if (n.optional && privateSeen) return true;
+      n = n.callee as Node;
+    } else return false;
+  }
+}
+
+/**
  * The links of the optional chain `expr` from its first optional one, over `head` (the
- * expression before that link, which other rewriters have rewritten as a whole), when those
- * links are members and calls of private members (`o?.#m(k)`), and one of them is private;
- * else null.
+ * expression before that link, which other rewriters have rewritten as a whole), when one of
+ * them is a private member, and the calls among them are of members; else null.
  */
 function privateChain(expr: Node): { head: Node; links: Node[] } | null {
+  if (!passesPrivateLink(expr)) return null;
   const links: Node[] = [];
   let firstOptional = -1;
   for (let n: Node = expr; ; ) {
@@ -465,18 +486,37 @@ function privateChain(expr: Node): { head: Node; links: Node[] } | null {
       n = n.callee as Node;
     } else break;
   }
-  if (firstOptional < 0) return null;
   const inChain = links.slice(0, firstOptional + 1).reverse();
-  // (a call of another method: its rewrite is its own, and it needs its receiver)
-  if (inChain.some((l) => l.type === 'CallExpression' && !isPrivateCallee(l.callee as Node))) return null;
-  if (!inChain.some((l) => isPrivateCallee(l))) return null;
   const first = inChain[0]!;
   // (`o.f?.()`: the call is the first optional link, its receiver is before it)
   if (first.type !== 'MemberExpression') return null;
   return { head: first.object as Node, links: inChain };
 }
 
-const isPrivateCallee = (n: Node): boolean => n.type === 'MemberExpression' && n.property.type === 'PrivateIdentifier';
+/**
+ * The parts of a chain's links that other rewriters rewrite (computed keys, arguments), in order:
+ * where the chain's text is its source with these parts rewritten, no rewriter edited the
+ * chain's links themselves, and it can be written out from the parts.
+ */
+function linkParts(links: Node[]): Node[] {
+  const parts: Node[] = [];
+  for (const link of links) {
+    if (link.type === 'MemberExpression' && link.computed) parts.push(link.property as Node);
+    else if (link.type === 'CallExpression') parts.push(...(link.arguments as Node[]));
+  }
+  return parts;
+}
+
+function untouched(chain: Node, head: Node, links: Node[], ctx: RewriteContext): boolean {
+  const { ed } = ctx;
+  let expected = '';
+  let at = chain.start;
+  for (const part of [head, ...linkParts(links)]) {
+    expected += ed.code.slice(at, part.start) + ed.text(part);
+    at = part.end;
+  }
+  return ed.text(chain) === expected + ed.code.slice(at, chain.end);
+}
 
 /** An optional chain through a private member (see the file header): the skip written out. */
 export const rewritePrivateChain: Rewriter = {
@@ -487,7 +527,8 @@ export const rewritePrivateChain: Rewriter = {
     // (`(o?.#m)()` calls it with `this` o, which the written-out skip would lose)
     const parent = parentOf(ctx);
     if (parent?.type === 'CallExpression' && parent.callee === node) return false;
-    return privateChain(node.expression as Node) !== null;
+    const chain = privateChain(node.expression as Node);
+    return chain !== null && untouched(node, chain.head, chain.links, ctx);
   },
   rewrite(node, ctx) {
     if (node.type !== 'ChainExpression') return;
@@ -497,27 +538,40 @@ export const rewritePrivateChain: Rewriter = {
     let current = ed.operand(head);
     // (whether `current` is a name, read more than once with nothing run in between: a temporary's, or `this`)
     let named = head.type === 'ThisExpression';
+    // (a method's object, for the call after it)
     let receiver = '';
-    for (const link of links) {
+    // (where the method's object went into `receiver`: its assignment, made before the method is read)
+    let held = '';
+    links.forEach((link, i) => {
       if (link.type === 'CallExpression') {
-        // (its callee, the link before, is a private member read on `receiver`)
         const args = link.arguments.map((a) => `, ${ed.operand(a as Node)}`).join('');
+        const callee = link.callee as acorn.MemberExpression;
+        const entry = callee.property.type === 'PrivateIdentifier' ? null : methodEntry(callee);
+        const first = held === '' ? '' : `${held}, `;
+        held = '';
         if (link.optional) {
           const fn = ctx.temps.fresh();
-          skips += `(${fn} = ${current}) == null ? void 0 : `;
+          skips += `(${fn} = ${first === '' ? current : `(${first}${current})`}) == null ? void 0 : `;
           current = fn;
         }
-        current = `${current}.call(${receiver}${args})`;
+        // (a search or a store through the runtime, as rewrite-builtins.ts calls one; `this` is the object)
+        let call: string;
+        if (entry !== null) call = `${runtime(entry)}(${receiver}, ${current}${args})`;
+        else if (callee.property.type !== 'PrivateIdentifier' && !link.optional) call = `${current}(${args.slice(2)})`;
+        else call = `${current}.call(${receiver}${args})`;
+        current = link.optional || first === '' ? call : `(${first}${call})`;
         named = false;
-        continue;
+        return;
       }
-      if (link.type !== 'MemberExpression') continue;
+      if (link.type !== 'MemberExpression') return;
       if (link.optional) {
         const t = ctx.temps.fresh();
         skips += `(${t} = ${current}) == null ? void 0 : `;
         current = t;
         named = true;
       }
+      const next = links[i + 1];
+      const called = next?.type === 'CallExpression' && next.callee === link;
       if (link.property.type === 'PrivateIdentifier') {
         const name = link.property.name;
         if (named) {
@@ -528,10 +582,16 @@ export const rewritePrivateChain: Rewriter = {
           current = `(${receiver} = ${current}, ${read(receiver, name, privateMember(name, ctx))})`;
         }
       } else {
+        if (called && named) receiver = current;
+        else if (called) {
+          receiver = ctx.temps.fresh();
+          held = `${receiver} = ${current}`;
+          current = receiver;
+        }
         current = link.computed ? `${current}[${ed.operand(link.property as Node)}]` : `${current}.${(link.property as acorn.Identifier).name}`;
       }
       named = false;
-    }
+    });
     ed.replace(node, `(${skips}${current})`);
   },
 };

@@ -5,3 +5,8 @@ export declare class Link {
   static times(o: Link | undefined, k: number): number;
   static deep(o: { a?: { n?: Link } } | undefined): number | undefined;
 }
+
+export declare class Bag {
+  static put(o: Bag | undefined, v: number): boolean;
+  total(): number;
+}

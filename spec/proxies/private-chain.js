@@ -22,3 +22,14 @@ export class Link {
     return o?.a?.n?.#w;
   }
 }
+
+export class Bag {
+  #items = [];
+  static put(o, v) {
+    o?.#items.push(v);
+    return o?.#items.includes?.(v) ?? false;
+  }
+  total() {
+    return this.#items.reduce((a, b) => a + b, 0);
+  }
+}

@@ -4,7 +4,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { array, compileGradient, configure, gradient, hessian, jvp, mul, NDArray, pullback, sum, withgradient, type Grad } from 'zygote-ts';
 import { expectClose, expectMatchesFiniteDifferences } from './fd.js';
 import { Holder } from './holder.js';
-import { Link } from './private-chain.js';
+import { Bag, Link } from './private-chain.js';
+import { plainTypeOf } from './plain-data.js';
 import vm from 'node:vm';
 
 class Point {
@@ -949,6 +950,12 @@ describe("JavaScript's behaviour on what f receives", () => {
     expect(val).toBe(39);
     // leaf: 3·4 + 1; root (also leaf's #up, one gradient): 2·3 + 2·4
     expect(grad).toEqual([{ '#w': 13, '#up': { '#w': 14 } }, { '#w': 14 }]);
+    // a store through the chain (`o?.#items.push(v)`): recorded on f's copy, written back as plain numbers
+    const bag = new Bag();
+    const g = gradient((b: Bag, x: number) => (Bag.put(b, x * 2), Bag.put(undefined, x), Bag.put(b, x * x) ? b.total() : -1), bag, 3);
+    expect(g).toEqual([null, 2 + 6]); // (the bag held no numbers when f began)
+    expect(plainTypeOf(bag.total())).toBe('number');
+    expect(bag.total()).toBe(6 + 9);
   });
   // (a private tag was left as written: on f's copy of an argument `` this.#scaled`…` `` threw
   // JavaScript's "Receiver must be an instance of class Gauge")
