@@ -4,7 +4,7 @@
 // plain: ms per call of the plain JavaScript primal, and of the rewritten code on numbers
 //   after the same process has taken one gradient (part 3's "after tracing").
 // eager: gradient(f, ...): its first call (ms, and the resident memory it added at its peak),
-//   then later calls.
+//   the median of calls 3–10, then later calls.
 // compiled: compileGradient(f): its first call (ms, memory, as above), its second call, the
 //   median of calls 3–10, later calls, and `fallback`.
 // Every gradient is checked against central differences of the plain function first.
@@ -118,6 +118,17 @@ function callsToSettle(fn, steady) {
   return 101;
 }
 
+/** The median ms of the eight calls after the first two (`fn` has been called twice): code V8 has not yet made fast. */
+function earlyCalls(fn) {
+  const times = [];
+  for (let k = 3; k <= 10; k++) {
+    const t = performance.now();
+    fn();
+    times.push(performance.now() - t);
+  }
+  return times.sort((a, b) => a - b)[4];
+}
+
 let sink = 0;
 if (mode === 'plain') {
   const p = perCall(() => (sink += fPlain(...w.args)));
@@ -128,8 +139,10 @@ if (mode === 'plain') {
 } else if (mode === 'eager') {
   const first = firstCall(() => gradient(fRewritten, ...w.args));
   check(first.out);
+  sink += gradient(fRewritten, ...w.args).length; // (the second call: calls 3–10 are measured as compiled ones are)
+  const early = earlyCalls(() => (sink += gradient(fRewritten, ...w.args).length));
   const later = perCall(() => (sink += gradient(fRewritten, ...w.args).length));
-  console.log(JSON.stringify({ first: first.ms, firstMB: first.mb, later }));
+  console.log(JSON.stringify({ first: first.ms, firstMB: first.mb, early, later }));
 } else {
   const g = compileGradient(fRewritten);
   const first = firstCall(() => g(...w.args));
@@ -138,14 +151,9 @@ if (mode === 'plain') {
   const out = g(...w.args);
   const second = performance.now() - t0;
   check(out);
-  // (calls 3–10: a path of straight code runs interpreted until writing it pays, lib/compile/interpret.ts)
-  const early = [];
-  for (let k = 3; k <= 10; k++) {
-    const t = performance.now();
-    sink += g(...w.args).length;
-    early.push(performance.now() - t);
-  }
+  // (a path of straight code is swept from its tape until writing it pays, lib/compile/interpret.ts)
+  const early = earlyCalls(() => (sink += g(...w.args).length));
   const later = perCall(() => (sink += g(...w.args).length));
-  console.log(JSON.stringify({ first: first.ms, firstMB: first.mb, second, early: early.sort((a, b) => a - b)[4], later, fallback: g.fallback, source: g.source.length }));
+  console.log(JSON.stringify({ first: first.ms, firstMB: first.mb, second, early, later, fallback: g.fallback, source: g.source.length }));
 }
 if (!Number.isFinite(sink)) console.error('(sink is not finite)');
