@@ -68,7 +68,12 @@ export function rule<A extends unknown[], Y>(fn: (...args: A) => Y, rrule: Rrule
         if (!Array.isArray(parts) || parts.length !== args.length) {
           throw new TypeError(`zygote-ts: the rule for ${ruleName} returned ${Array.isArray(parts) ? parts.length : 'no'} cotangents for ${args.length} arguments; return one per argument (null for none).`);
         }
-        parts.forEach((part, k) => checkCotangent(part, expected[k]!, `the rule for ${ruleName}`, `argument ${k + 1}`));
+        // (a loop, not forEach, which skips holes: undefined for an argument with a path,
+        // `[c * b, c.a]` or `[, c * a]`, dropped its gradient to null without a word; null says "none")
+        for (let k = 0; k < parts.length; k++) {
+          if (expected[k] !== null) refuseNoReturn(parts[k], `the rule for ${ruleName}`, `argument ${k + 1}`);
+          checkCotangent(parts[k], expected[k]!, `the rule for ${ruleName}`, `argument ${k + 1}`);
+        }
         return parts;
       })) as Y;
     },
