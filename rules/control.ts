@@ -9,6 +9,7 @@ import { markOwnDerivative } from '../lib/core/own-derivative.js';
 import { isDeriving } from '../lib/core/scope.js';
 import { numbersOf, typedStandIn } from '../proxies/typed-arrays.js';
 import type { FloatArray } from '../lib/ndarray.js';
+import type { Tape } from '../lib/core/tape.js';
 import { tracedInside } from './held.js';
 import { checkCotangent, refuseNoReturn } from './custom.js';
 
@@ -114,6 +115,17 @@ function refuseHookOfStructure(x: unknown): void {
   );
 }
 
+// The reverse tape that stands for a forward one (map's per-element tape under forward mode,
+// rules/arrays/map.ts): a hook there passes the derivative through, as on a forward tape.
+let passingHooks: Tape | null = null;
+
+/** Makes `hook` on `t` pass derivatives through unchanged (see `passingHooks`); returns the tape that did before. */
+export function letHooksPass(t: Tape | null): Tape | null {
+  const before = passingHooks;
+  passingHooks = t;
+  return before;
+}
+
 /**
  * `x` unchanged, but its cotangent passes through `fn` on the way back.
  *
@@ -126,11 +138,13 @@ export function hook<T extends number | NDArray>(fn: (cotangent: T) => T, x: T):
     refuseHookOfStructure(x);
     return x;
   }
-  if (t.tangents !== null) {
+  if (t.tangents !== null || t === passingHooks) {
     // A forward tape has no cotangents to hook: the tangent passes through, and the hook
-    // stays on the value one level out (an enclosing reverse differentiation).
-    const never = () => [];
-    return record(t, hook(fn, on(x, t) as T), [x], never, undefined, ([dx]) => dx) as T;
+    // stays on the value one level out (an enclosing reverse differentiation). (A reverse
+    // tape standing for a forward one sweeps it as the identity.)
+    return record(t, hook(fn, on(x, t) as T), [x], function hookPassed(g: T) {
+      return [g];
+    }, undefined, ([dx]) => dx) as T;
   }
   const expected = isNDArray(x) ? x.shape : 'number';
   return record(t, on(x, t), [x], function hookPullback(g: T) {

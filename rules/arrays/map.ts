@@ -29,6 +29,7 @@ import { broadcastShapes, stretchTo } from './broadcast.js';
 import { asArray, liveArray, on, readsNothing, record, tapeOf } from './record.js';
 import { reshape } from './shape.js';
 import { astype } from './dtype.js';
+import { letHooksPass } from '../control.js';
 import type { ArrayInput } from './axes.js';
 
 type ScalarFn = (...args: any[]) => unknown;
@@ -60,7 +61,10 @@ function mapAt(f: ScalarFn, Xs: NDArray[], shape: number[], dtype: Dtype): NDArr
   // Each element's value and partials in f's arguments, f called once per element: on plain
   // numbers from a small tape per element; nested (operands traced one level out), recorded
   // there, so that the pullback is differentiable again.
-  const local = vs.every((v) => v.tracedTape === null) ? partialsAt(f, vs, shape, dtype) : nestedPartialsAt(f, vs, shape, dtype, t);
+  // (under forward mode the per-element tapes stand for a forward tape, through whose hooks
+  // tangents pass: they acted there, and jvp through map gave the hooked derivative)
+  const forward = t.tangents !== null;
+  const local = vs.every((v) => v.tracedTape === null) ? partialsAt(f, vs, shape, dtype, forward) : nestedPartialsAt(f, vs, shape, dtype, t, forward);
   // (f read a traced value it closes over: the elements from there on are traced one by one)
   if (!Array.isArray(local)) return traceElements(f, Xs, shape, dtype, local);
   const [y, partials] = local;
@@ -120,7 +124,7 @@ interface Stopped {
  * Each element's value and partials, from a tape per element; where f depends on traced
  * values other than its arguments (captured), which the partials would miss, where it stopped.
  */
-function partialsAt(f: ScalarFn, vs: NDArray[], shape: number[], dtype: Dtype): [NDArray, NDArray[]] | Stopped {
+function partialsAt(f: ScalarFn, vs: NDArray[], shape: number[], dtype: Dtype, forward: boolean): [NDArray, NDArray[]] | Stopped {
   const data = vs.map((v) => stretchTo(v, shape).data);
   const unary = data.length === 1;
   const A = data[0]!;
@@ -132,6 +136,7 @@ function partialsAt(f: ScalarFn, vs: NDArray[], shape: number[], dtype: Dtype): 
   // The hot loop of map: one small tape per element, no other allocation.
   for (let k = 0; k < n; k++) {
     const tape = openTape();
+    const before = forward ? letHooksPass(tape) : null;
     let r: unknown;
     let a: Traced;
     let b: Traced | null = null;
@@ -141,6 +146,7 @@ function partialsAt(f: ScalarFn, vs: NDArray[], shape: number[], dtype: Dtype): 
       else r = unpin(f(a, (b = tape.input(B[k]!))));
     } finally {
       closeTape(tape);
+      if (forward) letHooksPass(before);
     }
     // (where f read a traced value it closes over, the elements done are not done again: a
     // second call of f would repeat its side effects — a counter `i++` indexing captured
@@ -173,9 +179,10 @@ function partialsAt(f: ScalarFn, vs: NDArray[], shape: number[], dtype: Dtype): 
   return [new NDArray(shape, values), partials.map((d) => new NDArray(shape, d))];
 }
 
-/** f's value and its partials in each argument at `args`, on a fresh innermost tape. */
-function local(f: ScalarFn, args: readonly unknown[]): [unknown, unknown[]] {
+/** f's value and its partials in each argument at `args`, on a fresh innermost tape (standing for a forward tape: `forward`). */
+function local(f: ScalarFn, args: readonly unknown[], forward: boolean): [unknown, unknown[]] {
   const tape = openTape();
+  const before = forward ? letHooksPass(tape) : null;
   let r: unknown;
   const inputs: Traced[] = [];
   try {
@@ -183,6 +190,7 @@ function local(f: ScalarFn, args: readonly unknown[]): [unknown, unknown[]] {
     r = f(...inputs);
   } finally {
     closeTape(tape);
+    if (forward) letHooksPass(before);
   }
   let result: [unknown, unknown[]];
   if (isTraced(r) && r.tracedTape === tape) {
@@ -206,14 +214,14 @@ function local(f: ScalarFn, args: readonly unknown[]): [unknown, unknown[]] {
  * Where a value or partial is traced on `t` itself (f read a traced value it closes over),
  * where it stopped.
  */
-function nestedPartialsAt(f: ScalarFn, vs: NDArray[], shape: number[], dtype: Dtype, t: Tape): [NDArray, NDArray[]] | Stopped {
+function nestedPartialsAt(f: ScalarFn, vs: NDArray[], shape: number[], dtype: Dtype, t: Tape, forward: boolean): [NDArray, NDArray[]] | Stopped {
   const elements = vs.map((v) => [...(v.tracedTape === null ? stretchTo(v, shape) : broadcastTo(v, shape))]);
   const n = elements[0]!.length;
   const values = new Array<unknown>(n);
   const partials = vs.map(() => new Array<unknown>(n));
   const onT = (v: unknown) => isTraced(v) && v.tracedTape.active && v.tracedTape.depth >= t.depth;
   for (let k = 0; k < n; k++) {
-    const [r, ds] = local(f, elements.map((e) => e[k]));
+    const [r, ds] = local(f, elements.map((e) => e[k]), forward);
     if (onT(r) || ds.some(onT)) return { at: k, values, partials, result: r, resultPartials: ds };
     values[k] = r;
     for (let q = 0; q < ds.length; q++) partials[q]![k] = ds[q];

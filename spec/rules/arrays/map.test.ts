@@ -7,7 +7,7 @@
 // alone; the same f as five whole-array operations — 36 ms. map uses the first, and falls
 // back to the second only when f reads a traced value it closes over.
 import { describe, expect, it } from 'vitest';
-import { array, gradient, hessian, isderiving, map, mul, NDArray, sqrt, sum, withgradient } from 'zygote-ts';
+import { array, gradient, hessian, hook, isderiving, jacfwd, jvp, map, mul, NDArray, ones, sqrt, sum, withgradient } from 'zygote-ts';
 
 const nested = (x: unknown) => (x instanceof NDArray ? x.toArray() : x);
 
@@ -122,5 +122,28 @@ describe('map', () => {
     expect(() => gradient((y: NDArray) => sum(map(() => { throw new Error('boom'); }, y)), x)).toThrow('boom');
     expect(isderiving()).toBe(false);
     expect(gradient((s: number) => s * s, 3)).toEqual([6]);
+  });
+});
+
+describe('map under forward mode, with a hook in f', () => {
+  // (the per-element tapes are reverse tapes, on which the hook acted: jvp through map gave
+  // the hooked derivative, [5, 9] where jvp passes tangents through a hook and gives [5, 6],
+  // as the same f written with array operations does, and as the differences of the value do)
+  const x = array([1, 2]);
+  const d = array([1, 1]);
+  const viaMap = (y: NDArray) => sum(map((v: number) => hook((g: number) => 2 * g, v) * v, y));
+  const direct = (y: NDArray) => sum(mul(hook((g: NDArray) => mul(g, 2), y), y));
+  it('jvp and jacfwd pass tangents through the hook, as without map', () => {
+    expect(jvp(viaMap, [x], [d])).toEqual([5, 6]);
+    expect(jvp(viaMap, [x], [d])).toEqual(jvp(direct, [x], [d]));
+    expect(nested(jacfwd((y: NDArray) => map((v: number) => hook((g: number) => 2 * g, v) * v, y), x)[0])).toEqual([[2, 0], [0, 4]]);
+    const two = (a: NDArray, b: NDArray) => sum(map((v: number, w: number) => hook((g: number) => 3 * g, v) * w, a, b));
+    expect(jvp(two, [x, array([3, 4])], [d, d])).toEqual([11, 10]);
+  });
+  it('reverse mode, and the enclosing reverse differentiation of a jvp, keep the hook', () => {
+    expect(nested(gradient(viaMap, x)[0])).toEqual([3, 6]);
+    expect(nested(gradient((y: NDArray) => jvp(viaMap, [y], [ones(2)])[1] as number, x)[0])).toEqual(
+      nested(gradient((y: NDArray) => jvp(direct, [y], [ones(2)])[1] as number, x)[0]),
+    );
   });
 });
