@@ -114,6 +114,24 @@ describe('elementwise kinks and ties', () => {
   });
 });
 
+describe('operators on arrays that are not arithmetic', () => {
+  // (as the README's Operators says: the bit operators are elementwise with derivative 0;
+  // comparisons, unary + and ++ keep JavaScript's meaning)
+  it('bit operators map the elements; comparisons and unary + see the array as JavaScript does', () => {
+    const A: any = array([1, 2, 3.7]);
+    const B: any = array([2, 1, 0]);
+    expect((A | 0).toArray()).toEqual([1, 2, 3]);
+    expect((~A).toArray()).toEqual([-2, -3, -4]);
+    expect((A << 1).toArray()).toEqual([2, 4, 6]);
+    expect(A < B).toBe(String(A) < String(B));
+    expect(+A).toBeNaN();
+    let C: any = A;
+    C++;
+    expect(C).toBeNaN();
+    expect(grads(gradient((x: any) => sum(mul(x | 0, x)), A))).toEqual([[1, 2, 3]]);
+  });
+});
+
 describe('reductions', () => {
   const x = array([[1, 2, 3], [4, 5, 6]]);
   // (numpy's keepdims, sum(x, 1, true), was dropped: [6, 15] where [[6], [15]] was asked; and
