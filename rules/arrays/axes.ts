@@ -22,7 +22,14 @@ export function normalizeAxis(axis: unknown, shape: readonly number[], op: strin
   // An axis is an index: a traced one is read as its number and gets no derivative.
   const a = primal(axis);
   const n = shape.length + extra;
-  if (typeof a !== 'number' || !Number.isInteger(a) || a < -n || a >= n) {
+  // (an array of axes, numpy's sum(x, (0, 1)), or text was called out of range: "axis 1 is out
+  // of range … (axes run from -2 to 1)" for [1])
+  if (typeof a !== 'number') {
+    const given: unknown = a;
+    const what = Array.isArray(given) ? `an array [${given.join(', ')}] (several axes are not taken: apply it once per axis)` : typeof given === 'string' ? `the string '${given}'` : String(given);
+    throw new TypeError(`zygote-ts: ${op} takes one axis, a whole number, got ${what}.`);
+  }
+  if (!Number.isInteger(a) || a < -n || a >= n) {
     const range = n === 0 ? 'it has no axes' : `axes run from ${-n} to ${n - 1}`;
     throw new RangeError(`zygote-ts: ${op}: axis ${String(a)} is out of range for shape ${fmt(shape)} (${range}).`);
   }

@@ -58,6 +58,13 @@ describe('array errors', () => {
     expect(() => concat([m23, m23], 2)).toThrow('concat: axis 2 is out of range for shape [2, 3]');
   });
 
+  it("an axis that is not a number says so (numpy's several axes were called out of range: 'axis 1 … (axes run from -2 to 1)' for [1])", () => {
+    expect(() => sum(m23, [0, 1] as unknown as number)).toThrow('sum takes one axis, a whole number, got an array [0, 1] (several axes are not taken: apply it once per axis)');
+    expect(() => mean(m23, [1] as unknown as number)).toThrow('mean takes one axis, a whole number, got an array [1]');
+    expect(() => sum(m23, '1' as unknown as number)).toThrow("sum takes one axis, a whole number, got the string '1'");
+    expect(() => cumsum(m23, null as unknown as number)).toThrow('cumsum takes one axis, a whole number, got null');
+  });
+
   it('joining names the shapes that do not fit', () => {
     expect(() => concat([m23, ones(2, 2)])).toThrow('concat: shapes [2, 3], [2, 2] do not match except along axis 0');
     expect(() => concat([ones(2), ones(2, 1)])).toThrow(RangeError);
