@@ -115,7 +115,10 @@ export function map1(x: NDArray, f: (v: number) => number): NDArray {
 /** Sums a plain array over the axes that broadcasting stretched, back to `shape`. */
 export function sumToShape(g: NDArray, shape: readonly number[]): NDArray {
   if (sameShape(g.shape, shape)) return g;
-  const out = allocate(g.dtype, sizeOf(shape));
+  // Summed in float64, then stored: a float32 sum kept in its float32 slot was rounded at each
+  // element (the gradient of a float32 scalar broadcast over 10⁶ float32 elements was 3.6e-4
+  // off, and past 2²⁴ a term of 1 is lost whole), where the sums of reductions are float64.
+  const out = new Float64Array(sizeOf(shape));
   const s = stridesIn(shape, g.shape);
   const index = new Array<number>(g.shape.length).fill(0);
   let at = 0;
@@ -130,7 +133,7 @@ export function sumToShape(g: NDArray, shape: readonly number[]): NDArray {
       index[d] = 0;
     }
   }
-  return new NDArray(shape, out);
+  return new NDArray(shape, g.dtype === 'float64' ? out : castData(out, g.dtype));
 }
 
 /** A plain array stretched to `shape` (the adjoint of `sumToShape`). */
