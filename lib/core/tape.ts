@@ -759,7 +759,7 @@ export class Tape {
         }
         for (let k = 0; k < into.length; k++) into[k]! += g[k]!;
       } else {
-        const wrap = (v: unknown) => (isFloatArray(v) ? ops.arrayOf(v, node) : v);
+        const wrap = (v: unknown) => (isFloatArray(v) ? ops.arrayOf(castData(v, node.dtype), node) : v);
         arrays.set(row, ops.add(wrap(acc), wrap(g)));
         owned.delete(row);
       }
@@ -777,7 +777,7 @@ export class Tape {
       if (a === NODE) {
         const node = nodes.get(i)!;
         if (node.pullback === null) continue;
-        const g = node.arrayValued ? arrays.get(i) : scalar[i];
+        const g = node.arrayValued ? inDtype(arrays.get(i), node) : scalar[i];
         if (g === undefined || g === 0 || (isFloatArray(g) && isAllZero(g))) {
           // nothing to pull back (see sweepNumbers), but the parents are reached
           for (const parent of node.parents) reached[parent] = 1;
@@ -796,20 +796,22 @@ export class Tape {
         if (g === 0) continue;
         const acc = arrays.get(arrayRow);
         const node = nodes.get(arrayRow)!;
+        // (element reads add up in float64, a float32 array's too, cast when the sum is used:
+        // a float32 slot rounded at each read, 3.6e-4 off after 10⁶ reads of one element)
         if (typeof g === 'number' && (acc === undefined || (isFloatArray(acc) && owned.has(arrayRow)))) {
-          const into = (acc as FloatArray | undefined) ?? allocate(node.dtype, node.size);
+          const into = (acc as FloatArray | undefined) ?? new Float64Array(node.size);
           into[k]! += g;
           if (acc === undefined) {
             arrays.set(arrayRow, into);
             owned.add(arrayRow);
           }
         } else if (typeof g === 'number' && isFloatArray(acc)) {
-          const into = acc.slice();
+          const into = Float64Array.from(acc);
           into[k]! += g;
           arrays.set(arrayRow, into);
           owned.add(arrayRow);
         } else {
-          arrays.set(arrayRow, ops.addAt(isFloatArray(acc) ? ops.arrayOf(acc, node) : (acc ?? null), k, g, node));
+          arrays.set(arrayRow, ops.addAt(isFloatArray(acc) ? ops.arrayOf(castData(acc, node.dtype), node) : (acc ?? null), k, g, node));
           owned.delete(arrayRow);
         }
       } else {
@@ -843,13 +845,18 @@ export class Tape {
       if (row < 0 || row > output || reached[row] === 0) return null;
       const node = nodes.get(row);
       if (node === undefined || !node.arrayValued) return scalar[row];
-      const g = arrays.get(row) ?? allocate(node.dtype, node.size);
+      const g = inDtype(arrays.get(row), node) ?? allocate(node.dtype, node.size);
       if (!isFloatArray(g)) return g;
       const own = given.has(g.buffer) ? g.slice() : g;
       given.add(own.buffer);
       return ops.arrayOf(own, node);
     });
   }
+}
+
+/** An array row's accumulated cotangent in the row's dtype (element reads sum in float64). */
+function inDtype(g: unknown, node: NodeRecord): unknown {
+  return isFloatArray(g) ? castData(g, node.dtype) : g;
 }
 
 function isAllZero(data: FloatArray): boolean {
