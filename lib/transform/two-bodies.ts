@@ -117,7 +117,10 @@ export function hasTaggedTemplate(node: Node): boolean {
 /**
  * A function declaration at the top of a body is var-scoped; in a block it is lexical.
  * That changes nothing unless its name is also a parameter's, a `var`'s or another
- * declaration's (a block makes those a SyntaxError, or a different binding).
+ * declaration's (a block makes those a SyntaxError, or a different binding) — a function
+ * declared in a nested block included: in sloppy code that one also assigns the function's
+ * binding when it runs (Annex B), which a lexical declaration of the name around it stops
+ * (`{ function f() { return 'inner' } } after = f; function f() { … }` gave the outer f).
  */
 function functionsCanMove(fn: Fn, body: acorn.BlockStatement): boolean {
   const declared = body.body.filter((s): s is acorn.FunctionDeclaration => s.type === 'FunctionDeclaration');
@@ -125,12 +128,23 @@ function functionsCanMove(fn: Fn, body: acorn.BlockStatement): boolean {
   const others = new Set<string>(['arguments']);
   for (const p of fn.params) for (const id of patternNames(p as Node)) others.add(id.name);
   collectVarNames(body, others);
+  for (const stmt of body.body) if (stmt.type !== 'FunctionDeclaration') collectBlockFunctionNames(stmt as Node, others);
   for (const d of declared) {
     const name = d.id.name;
     if (others.has(name)) return false;
     others.add(name);
   }
   return true;
+}
+
+/** Names of the functions declared in blocks within `node` (not within nested functions). */
+function collectBlockFunctionNames(node: Node, out: Set<string>): void {
+  if (node.type === 'FunctionDeclaration') {
+    if (node.id !== null) out.add(node.id.name);
+    return;
+  }
+  if (isFunction(node)) return;
+  for (const child of children(node)) collectBlockFunctionNames(child, out);
 }
 
 /** Names declared with `var` in `node`, not counting nested functions. */

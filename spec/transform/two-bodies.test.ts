@@ -53,6 +53,23 @@ describe('which functions get two bodies', () => {
     expect(run('(function f(x) { function g() { return 1 } function g() { return 2 } return g() * x })(3)', 'plain')).toBe(6);
   });
 
+  // (test262's annexB/language/function-code/*-func-existing-fn-update: in sloppy code a function
+  // declared in a block also assigns the function's binding when it runs, which the top-level
+  // declaration made a block's own stopped: `after` was the outer g)
+  it('not one whose top-level function declaration a function declared in a nested block names too', () => {
+    const cases: [string, string][] = [
+      ["(function f(x) { { function g() { return 'inner' } } const after = g; function g() { return 'outer' } return after() + x * 2 })(1)", 'inner2'],
+      ["(function f(x) { if (x) function g() { return 'if' } else function g() { return 'else' } const a = g; function g() { return 'top' } return a() + x * 2 })(1)", 'if2'],
+      ["(function f(x) { switch (x) { case 1: function g() { return 'case' } } const a = g; function g() { return 'top' } return a() + x * 2 })(1)", 'case2'],
+    ];
+    for (const [code, plain] of cases) {
+      expect(twoBodies(code)).not.toContain(TRACING);
+      expect(runInThisContext(code)).toBe(plain);
+      expect(run(code, 'plain')).toBe(plain);
+      expect(run(code, 'traced')).toBe(plain);
+    }
+  });
+
   it('not one holding a tagged template: its strings are one object per site, which a tag may keep and compare', () => {
     for (const code of [
       'function f(x) { tag`a${x}`; return x * 2 }',
