@@ -4,10 +4,11 @@
 // machinery — stand-ins, rules, the tape — so the program holds the forward pass and the
 // rules' partials as straight-line code, array operations as calls of their steps; the
 // reverse pass is then written from the tape (sweep.ts). That code becomes one function,
-// without dead code and rerolled into loops where f looped (a path of mostly straight code is
-// swept from its tape, interpret.ts, until its calls would have paid for writing it). Each comparison or truth test
-// f made on a traced number is a guard: a later call whose numbers would take another
-// path fails a guard and is recorded again; a few paths are kept. Functions that cannot be
+// without dead code and rerolled into loops where f looped. (A path of mostly straight code
+// is swept from its tape instead, interpret.ts, until its calls have paid for writing it.)
+// Each comparison or truth test f made on a traced number is a guard: a later call whose
+// numbers would take another path fails a guard and is recorded again; a few paths are kept.
+// Functions that cannot be
 // compiled (arguments other than numbers, arrays and objects of them and NDArrays; writes
 // to arguments; array operations without a step; too many paths) run uncompiled, with the
 // reason in `fallback`. As with jax.jit, f's other side effects (logging, writes to
