@@ -114,3 +114,22 @@ function unchangedCopy(copy: object, base: object, same: (a: object, b: object) 
   }
   return true;
 }
+
+/**
+ * The Map or Set an immer Map or Set draft reads now (its copy once the recipe changed it, else
+ * its base: the copy is the state produce returns), or undefined for anything else. A draft is
+ * a subclass instance whose own entries are empty; its `get`, `set`, `has`, `add`, `delete`
+ * are immer's, which compare keys by identity, so rewritten code keys them by this collection
+ * (rules/builtins/calls.ts): `d.s.add(x)` at x = 1 of a Set holding 1 added a second member.
+ */
+export function draftCollection(c: object): Map<unknown, unknown> | Set<unknown> | undefined {
+  let state: DraftState | undefined;
+  try {
+    state = (c as Record<symbol, DraftState | undefined>)[IMMER_STATE];
+  } catch {
+    return undefined; // (a revoked Proxy)
+  }
+  if (typeof state !== 'object' || state === null || !('base_' in state)) return undefined;
+  const latest = state.copy_ ?? state.base_;
+  return latest instanceof Map || latest instanceof Set ? latest : undefined;
+}

@@ -11,6 +11,7 @@ import { ArrayProto, TypedArrayProto, mapGroupBy, builtinApply, builtinBind, bui
 import { NOT_A_SEARCH, heldKey, keyValue, lookingUp, noteKey, noteMade, numberLike, search, searchByValue, start, storedKey } from './keys.js';
 import { setAlgebra } from './sets.js';
 import { followingNext } from '../../proxies/iterators.js';
+import { draftCollection } from '../../proxies/drafts.js';
 
 /**
  * A search call's receiver where rewritten code can declare no temporary (code a direct
@@ -62,7 +63,8 @@ export function callMethod(receiver: unknown, fn: unknown, ...args: unknown[]): 
   if (result === NOT_A_SEARCH) {
     const replaced = typeof receiver === 'object' && receiver !== null ? replacedSearch(receiver, fn) : undefined;
     result = replaced === undefined ? Reflect.apply(fn, receiver, args) : searchThroughReplacement(receiver as object, fn, replaced, args);
-    methodCalled(fn, args);
+    // (an immer draft's own search keyed by value looked at no number as an object)
+    if (replaced === undefined || draftCollection(receiver as object) === undefined) methodCalled(fn, args);
   }
   return noteReceiver(receiver, fn, args, result);
 }
@@ -105,6 +107,11 @@ const SET_SEARCHES: Replaceable = (['has', 'delete', 'add'] as const).map((name)
 function replacedSearch(receiver: object, fn: Function): Function | undefined {
   const searches = Array.isArray(receiver) ? ARRAY_SEARCHES : receiver instanceof Map ? MAP_SEARCHES : receiver instanceof Set ? SET_SEARCHES : null;
   if (searches !== null) for (const [proto, name, builtin] of searches) if (proto[name] === fn) return builtin;
+  // (an immer Map or Set draft's own get, set, has, add, delete: keyed by the collection it reads, proxies/drafts.ts)
+  if (searches !== ARRAY_SEARCHES && searches !== null && draftCollection(receiver) !== undefined) {
+    const draftProto = Object.getPrototypeOf(receiver) as Record<string, unknown>;
+    for (const [, name, builtin] of searches) if (draftProto[name] === fn) return builtin;
+  }
   return undefined;
 }
 
@@ -118,7 +125,8 @@ function replacedSearch(receiver: object, fn: Function): Function | undefined {
 function searchThroughReplacement(receiver: object, fn: Function, builtin: Function, args: unknown[]): unknown {
   const given = heldArguments(receiver, builtin, args);
   const result: unknown = Reflect.apply(fn, receiver, given);
-  if (given !== args && (builtin === mapSet || builtin === setAdd)) noteKey(receiver, given[0]);
+  // (an immer draft stores into its copy, made by that call: the state produce returns)
+  if (given !== args && (builtin === mapSet || builtin === setAdd)) noteKey(draftCollection(receiver) ?? receiver, given[0]);
   return result;
 }
 
@@ -135,7 +143,9 @@ function heldArguments(receiver: object, builtin: Function, args: unknown[]): un
     return given;
   }
   if (!(receiver instanceof Map || receiver instanceof Set)) return args;
-  const held = heldKey(receiver, x, receiver instanceof Map ? mapHas : setHas);
+  // (an immer draft's own entries are empty: the keys are those of the collection it reads)
+  const keyed = draftCollection(receiver) ?? receiver;
+  const held = heldKey(keyed, x, keyed instanceof Map ? mapHas : setHas);
   given[0] = builtin === mapSet || builtin === setAdd ? storedKey(held) : held;
   return given;
 }

@@ -199,6 +199,45 @@ describe('produce inside f', () => {
     expect([withgradient(searched, make(), 1).val, withgradient(inSet, make(), 1).val, withgradient(inMap, make(), 1).val]).toEqual([20, 20, 14]);
   });
 
+  it("a Map or Set draft's own set, add, has, get, delete key a traced number by its value, as in plain code", () => {
+    // (immer's draft methods compare by identity: at x = 1, d.s.add(x) gave a Set of three members
+    // where plain code keeps two, d.s.delete(x) deleted nothing, d.m.set(x, …) added a key)
+    const make = () => freeze({ s: new Set([1, 2]), m: new Map([[1, 10], [2, 20]]) }, true);
+    const members = (x: number) => {
+      const n = produce(make(), (d) => void d.s.add(x));
+      let t = 0;
+      for (const v of n.s) t += v * v;
+      return t + n.s.size * 100 + (n === make() ? 1000 : 0);
+    };
+    const deleted = (x: number) => {
+      const n = produce(make(), (d) => {
+        d.s.delete(x * 2);
+        d.m.delete(x);
+      });
+      return n.s.size * 100 + n.m.size;
+    };
+    const keyed = (x: number) => {
+      const n = produce(make(), (d) => {
+        d.m.set(x, d.m.get(x)! * x);
+        d.m.set(x * 3, x);
+      });
+      return n.m.size * 100 + n.m.get(1)! + n.m.get(3)! * 2 + (n.m.has(3) ? 1 : 0);
+    };
+    const seenInRecipe = (x: number) => {
+      let found = 0;
+      produce(make(), (d) => {
+        d.s.add(x + 4);
+        found = (d.s.has(5) ? 1 : 0) + d.s.size;
+      });
+      return found * x;
+    };
+    for (const f of [members, deleted, keyed, seenInRecipe]) for (const x of [1, 1.5]) expect(withgradient(f, x).val).toBe(f(x));
+    // (at x = 1 a key equal to one held is a branch taken, as `x === 1 ? …` would be: that branch's derivative)
+    expect(gradient(keyed, 1)).toEqual([10 + 1 * 2]);
+    expect(gradient(seenInRecipe, 1)).toEqual([4]);
+    expect(gradient(members, 1.5)).toEqual([3]);
+  });
+
   it("a frozen state's Map and Set refuse f's writes as they do in plain JavaScript (immer's locks are their own properties)", () => {
     // (the Map's stand-in had no own properties: m.set went through, and the caller's Map kept 3)
     const make = () => freeze({ m: new Map([['a', 3]]), s: new Set([1]) }, true);
