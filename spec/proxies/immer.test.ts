@@ -204,10 +204,11 @@ describe('produce inside f', () => {
     // where plain code keeps two, d.s.delete(x) deleted nothing, d.m.set(x, …) added a key)
     const make = () => freeze({ s: new Set([1, 2]), m: new Map([[1, 10], [2, 20]]) }, true);
     const members = (x: number) => {
-      const n = produce(make(), (d) => void d.s.add(x));
+      const state = make();
+      const n = produce(state, (d) => void d.s.add(x));
       let t = 0;
       for (const v of n.s) t += v * v;
-      return t + n.s.size * 100 + (n === make() ? 1000 : 0);
+      return t + n.s.size * 100 + (n === state ? 1000 : 0);
     };
     const deleted = (x: number) => {
       const n = produce(make(), (d) => {
