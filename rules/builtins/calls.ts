@@ -3,7 +3,7 @@
 // and a receiver noted as written where the call may store an object in it (proxies/barrier.ts).
 
 import { type Traced, isTraced, primal } from '../../lib/core/traced.js';
-import { isDeriving } from '../../lib/core/scope.js';
+import { isDeriving, onIdle } from '../../lib/core/scope.js';
 import { storesNoted } from '../../proxies/cleanup.js';
 import { touch } from '../../proxies/barrier.js';
 import { typedArrayMethodOn, typedStandIn } from '../../proxies/typed-arrays.js';
@@ -130,6 +130,25 @@ function searchThroughReplacement(receiver: object, fn: Function, builtin: Funct
   return result;
 }
 
+/** Collections immer Map and Set drafts read whose traced keys are noted (see `draftKeys`). */
+let draftsKeyed = new WeakSet<object>();
+onIdle(() => {
+  draftsKeyed = new WeakSet();
+});
+
+/**
+ * The Map or Set an immer draft reads (proxies/drafts.ts), with its traced keys noted by value,
+ * else undefined: the copy immer makes of an argument's Set holds the stand-in's traced members,
+ * unknown to it by value (`d.add(1)` of a Set argument holding 1 added a second member).
+ */
+function draftKeys(receiver: object): Map<unknown, unknown> | Set<unknown> | undefined {
+  const c = draftCollection(receiver);
+  if (c === undefined || draftsKeyed.has(c)) return c;
+  draftsKeyed.add(c);
+  for (const k of c instanceof Map ? Map.prototype.keys.call(c) : Set.prototype.values.call(c)) noteKey(c, k);
+  return c;
+}
+
 /** `args` of the built-in search `builtin` on `receiver`, with the key `receiver` holds equal by value in place of a number (the key stored, for set and add). */
 function heldArguments(receiver: object, builtin: Function, args: unknown[]): unknown[] {
   const x = args[0];
@@ -144,7 +163,7 @@ function heldArguments(receiver: object, builtin: Function, args: unknown[]): un
   }
   if (!(receiver instanceof Map || receiver instanceof Set)) return args;
   // (an immer draft's own entries are empty: the keys are those of the collection it reads)
-  const keyed = draftCollection(receiver) ?? receiver;
+  const keyed = draftKeys(receiver) ?? receiver;
   const held = heldKey(keyed, x, keyed instanceof Map ? mapHas : setHas);
   given[0] = builtin === mapSet || builtin === setAdd ? storedKey(held) : held;
   return given;

@@ -239,6 +239,39 @@ describe('produce inside f', () => {
     expect(gradient(members, 1.5)).toEqual([3]);
   });
 
+  it("a draft of a Set or Map argument keys f's numbers by value against the argument's traced members and keys", () => {
+    // (the copy immer made of the argument's Set held its stand-in's traced members, which the
+    // draft's own add and delete compared by identity: at x = 1, 435 where plain code gives 229)
+    const members = (s: Set<number>, x: number) => {
+      const n = produce(s, (d) => {
+        d.add(5);
+        d.delete(x);
+        d.add(x * 2);
+      });
+      let t = 0;
+      for (const v of n) t += v * v;
+      return t + n.size * 100 + (n.has(2) ? 1000 : 0);
+    };
+    const keys = (m: Map<number, number>, x: number) => {
+      const n = produce(m, (d) => {
+        d.set(3, 1);
+        d.set(x, d.get(x)! * x);
+      });
+      let t = 0;
+      for (const [k, v] of n) t += k * v;
+      return t + n.size * 100;
+    };
+    const set = () => freeze(new Set([1, 2]), true);
+    const map = () => freeze(new Map([[1, 10], [2, 20]]), true);
+    for (const x of [1, 1.5]) {
+      expect(withgradient(members, set(), x).val).toBe(members(set(), x));
+      expect(withgradient(keys, map(), x).val).toBe(keys(map(), x));
+    }
+    // member 1 deleted: no path; 2 kept: 2·2
+    expect(gradient(members, set(), 1)[0]).toEqual(new Map([[1, null], [2, 4]]));
+    expect(gradient(keys, map(), 1)).toEqual([new Map([[1, 1], [2, 2]]), 10]);
+  });
+
   it("a frozen state's Map and Set refuse f's writes as they do in plain JavaScript (immer's locks are their own properties)", () => {
     // (the Map's stand-in had no own properties: m.set went through, and the caller's Map kept 3)
     const make = () => freeze({ m: new Map([['a', 3]]), s: new Set([1]) }, true);
