@@ -212,7 +212,7 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
   const ownValuesAlike = (x: object): boolean =>
     Reflect.ownKeys(x).every((key) => {
       const d = Object.getOwnPropertyDescriptor(x, key)!;
-      return !('value' in d) || Object.is(split(d.value)[0], d.value);
+      return !('value' in d) || isLock(d) || Object.is(split(d.value)[0], d.value);
     });
   // A Map's or Set's value, given its class and own fields (by key, its tangent has no place for
   // them: their values only) and its lock. (It was a plain Map: `instanceof Tally` false, its label
@@ -222,7 +222,7 @@ export function splitOutput(y: unknown, tape: Tape, j: number): [unknown, unknow
     if (Object.getPrototypeOf(value) !== proto) Object.setPrototypeOf(value, proto);
     for (const key of Reflect.ownKeys(x)) {
       const d = Object.getOwnPropertyDescriptor(x, key)!;
-      if ('value' in d) d.value = split(d.value)[0];
+      if ('value' in d && !isLock(d)) d.value = split(d.value)[0];
       Object.defineProperty(value, key, d);
     }
     return lockedLike(x, value);
@@ -317,6 +317,13 @@ const zeros = (x: NDArray) => new NDArray(x.shape, allocate(x.dtype, x.size));
 // Symbol.toStringTag is one (its instance was returned holding traced numbers, tangent null).
 // Built-ins with internal slots (Date, RegExp, Error, …) cannot be copied. (Another's Proxy
 // is read through its traps, as before.)
+/**
+ * A hidden, read-only method of a Map's or Set's own: immer's lock of a frozen state's Map or Set
+ * (its `set`, `add`, `clear`, `delete`, which throw). Kept as it is: jvp of f returning
+ * `produce(state, …)` holding a Map was refused as "a function in f's output".
+ */
+const isLock = (d: PropertyDescriptor): boolean => typeof d.value === 'function' && d.enumerable !== true && d.writable !== true;
+
 function isRecord(x: object): boolean {
   const kind = kindOf(x);
   return kind instanceof Refusal ? Object.prototype.toString.call(x) === '[object Object]' : kind === 'record';

@@ -3,7 +3,7 @@
 // checked against central differences of the same function on plain copies.
 import { describe, expect, it } from 'vitest';
 import { castDraft, current, enableMapSet, freeze, immerable, produce } from 'immer';
-import { array, gradient, mul, NDArray, sum, withgradient } from 'zygote-ts';
+import { array, gradient, jvp, mul, NDArray, sum, withgradient } from 'zygote-ts';
 import { expectMatchesFiniteDifferences } from './fd.js';
 import { isPlainData } from './plain-data.js';
 
@@ -270,6 +270,22 @@ describe('produce inside f', () => {
     // member 1 deleted: no path; 2 kept: 2·2
     expect(gradient(members, set(), 1)[0]).toEqual(new Map([[1, null], [2, 4]]));
     expect(gradient(keys, map(), 1)).toEqual([new Map([[1, 1], [2, 2]]), 10]);
+  });
+
+  it("jvp of f returning a state produce made, holding a frozen Map and Set (immer's locks are functions of their own)", () => {
+    // (it was refused as "a function in f's output": immer's set, add, clear, delete that throw)
+    const state = freeze({ w: 2, m: new Map([['a', 1]]), s: new Set([1]) }, true);
+    const step = (x: number) =>
+      produce(state, (d) => {
+        d.w = d.w * x;
+        d.m.set('a', x * x);
+        d.s.add(x * 3);
+      });
+    const [y, t] = jvp(step, [1.5], [1]) as [ReturnType<typeof step>, { w: number; m: Map<string, number>; s: Map<number, number> }];
+    expect([y.w, [...y.m], [...y.s]]).toEqual([3, [['a', 2.25]], [1, 4.5]]);
+    expect([t.w, [...t.m], [...t.s]]).toEqual([2, [['a', 3]], [[1, 0], [4.5, 3]]]);
+    expect(Object.isFrozen(y.m)).toBe(true);
+    expect(() => y.m.set('b', 1)).toThrow(/frozen/);
   });
 
   it("a frozen state's Map and Set refuse f's writes as they do in plain JavaScript (immer's locks are their own properties)", () => {
