@@ -456,10 +456,27 @@ function isFrozenData(o: object): boolean {
   try {
     if (!Object.isFrozen(o)) return false;
     const proto = Object.getPrototypeOf(o) as object | null;
-    return Array.isArray(o) ? proto === Array.prototype : proto === Object.prototype || proto === null;
+    if (Array.isArray(o)) return proto === Array.prototype;
+    return proto === Object.prototype || proto === null || isImmerable(o);
   } catch {
     return false; // (a revoked draft)
   }
+}
+
+/** immer's mark of a class whose instances it copies (`[immerable] = true`, on the instance or its class). */
+const IMMERABLE = Symbol.for('immer-draftable');
+
+/**
+ * An instance of a class marked `[immerable]`: immer copies such instances itself (a new object
+ * of the prototype with the same own fields), so the clean-up may give the state `produce`
+ * returned a copy as it does a record (its traced number was left in, with a warning).
+ */
+function isImmerable(o: object): boolean {
+  // (immer's own test, isDraftable: the mark read as a truth value)
+  const record = o as Record<symbol, unknown> & { constructor?: unknown };
+  if (record[IMMERABLE]) return true;
+  const made = record.constructor;
+  return typeof made === 'function' && Boolean((made as unknown as Record<symbol, unknown>)[IMMERABLE]);
 }
 
 /**

@@ -328,6 +328,53 @@ describe('produce inside f', () => {
     expect(grad[0]!.x).toBeCloseTo((at(2 + h, 0.1) - at(2 - h, 0.1)) / (2 * h), 7);
     expect(grad[1]).toBeCloseTo((at(2, 0.1 + h) - at(2, 0.1 - h)) / (2 * h), 7);
   });
+  it('a state of [immerable] class instances produce made, held outside f, is left holding numbers, as a record is', () => {
+    // (a frozen class instance cannot be written: the traced numbers stayed in it, with a warning;
+    // immer copies such instances itself, so the clean-up gives its holders a copy)
+    class Point {
+      [immerable] = true;
+      constructor(
+        public a: number,
+        public b: number[],
+      ) {}
+      norm() {
+        return this.a * this.a + this.b[0]! * this.b[1]!;
+      }
+    }
+    class Scale {
+      static [immerable] = true;
+      constructor(public a: number) {}
+      get twice() {
+        return this.a * 2;
+      }
+    }
+    const run = () => {
+      const store: { p?: Point; held?: unknown[]; q?: Scale } = {};
+      const point = freeze(new Point(2, [3, 4]), true);
+      const scale = freeze(new Scale(5), true);
+      const f = (x: number) => {
+        const next = produce(point, (d) => {
+          d.a *= x;
+          d.b[1] = x;
+        });
+        store.p = next;
+        store.held = [next, next.b];
+        store.q = produce(scale, (d) => void (d.a = d.a * x));
+        return next.norm() + store.q.twice;
+      };
+      return { store, f };
+    };
+    const plain = run();
+    const traced = run();
+    const { val, grad } = withgradient(traced.f, 1.5);
+    expect(val).toBe(plain.f(1.5));
+    expect(grad[0]).toBeCloseTo(2 * 4 * 1.5 + 3 + 2 * 5, 12); // (d/dx of (2x)² + 3x + 2·5x)
+    const { p, held, q } = traced.store;
+    expect(isPlainData([p!.a, p!.b, q!.a])).toBe(true);
+    expect([p instanceof Point, q instanceof Scale, Object.isFrozen(p), held![0] === p, held![1] === p!.b]).toEqual([true, true, true, true, true]);
+    expect([p!.norm(), q!.twice]).toEqual([plain.store.p!.norm(), plain.store.q!.twice]);
+  });
+
   it('a draft given to gradient is refused with what to pass instead', () => {
     const s = freeze({ m: new Map([['a', 2]]), r: { x: 2 } }, true);
     produce(s, (d) => {
