@@ -9,6 +9,7 @@
 // to the numbers there (and by such states nested). Code that was not rewritten (React's
 // bail-out, a selector's memo) still sees two objects.
 
+import { freeze } from 'immer';
 import { onIdle } from '../lib/core/scope.js';
 import { isTraced, primal } from '../lib/core/traced.js';
 
@@ -20,6 +21,10 @@ interface DraftState {
   readonly base_: unknown;
   readonly copy_: unknown;
   readonly parent_?: DraftState;
+  /** The draft: a Proxy for a record or array, revoked when its produce returns. */
+  readonly draft_?: unknown;
+  /** Whether a Map or Set draft's produce has returned. */
+  readonly revoked_?: boolean;
 }
 
 /** States of drafts f stored an object into (and their parents'), while a differentiation runs: by their copy once they have one. */
@@ -28,8 +33,11 @@ let stateOfCopy = new WeakMap<object, DraftState>();
 let anyIndexed = false;
 /** The last container asked about: a loop storing into one array reads its state once. */
 let lastAsked: unknown = null;
+/** States of drafts f stored an object into whose produce may not have ended yet (see `freezeUnchangedBases`). */
+const running = new Set<DraftState>();
 onIdle(() => {
   written.clear();
+  running.clear();
   stateOfCopy = new WeakMap();
   anyIndexed = false;
   lastAsked = null;
@@ -48,7 +56,56 @@ export function noteDraftStore(container: unknown): void {
   } catch {
     return; // (a revoked Proxy)
   }
-  for (; typeof state === 'object' && state !== null && 'base_' in state && !written.has(state); state = state.parent_) written.add(state);
+  for (; typeof state === 'object' && state !== null && 'base_' in state && !written.has(state); state = state.parent_) {
+    written.add(state);
+    running.add(state);
+  }
+}
+
+/**
+ * After a call of a package's function while a differentiation runs (lib/imported.ts): where a
+ * produce that has ended made a copy that differs from its base only by traced numbers equal to
+ * the base's numbers, and froze it (immer's autoFreeze), the base is frozen as immer freezes it.
+ * Plain immer found nothing changed there and returned (or shared) the base itself, deeply frozen:
+ * the caller's state, which f's next write then could not change. `produce(s, d => { d.a = d.a * x })`
+ * at x = 1 left s open, and `s.b = 5` after it went through where plain JavaScript throws.
+ */
+export function freezeUnchangedBases(same: (a: object, b: object) => boolean): void {
+  if (running.size === 0) return;
+  for (const state of running) {
+    if (!ended(state)) continue; // (its produce has not returned: asked again after the next call)
+    running.delete(state);
+    const { copy_: copy, base_: base } = state;
+    if (typeof copy !== 'object' || copy === null || typeof base !== 'object' || base === null || !Object.isFrozen(copy) || Object.isFrozen(base)) continue;
+    if (isDraft(base) || !unchangedCopy(copy, base, same, 0)) continue; // (a nested produce's base: a draft of the outer one)
+    try {
+      freeze(base, true);
+    } catch {
+      // (an object immer cannot freeze: it stays as it is)
+    }
+  }
+}
+
+/** Whether the produce of `state` has returned (immer revokes its drafts as it returns). */
+function ended(state: DraftState): boolean {
+  if (state.revoked_ === true) return true;
+  const draft = state.draft_;
+  if (typeof draft !== 'object' || draft === null) return false;
+  try {
+    if (draft instanceof Map || draft instanceof Set) return false; // (no Proxy: it says revoked_ itself)
+    Reflect.isExtensible(draft);
+    return false;
+  } catch {
+    return true; // (a revoked Proxy)
+  }
+}
+
+function isDraft(x: object): boolean {
+  try {
+    return (x as Record<symbol, unknown>)[IMMER_STATE] !== undefined;
+  } catch {
+    return true; // (a revoked draft)
+  }
 }
 
 /** The state whose copy `copy` is (states are indexed when asked: a draft has its copy from its first change on). */

@@ -182,6 +182,47 @@ describe('produce inside f', () => {
     expect(gradient((k: number) => produce(make(), (d) => void (d.x = d.x * k)).x, 1)).toEqual([2]);
   });
 
+  it('a base produce found unchanged is frozen as plain immer freezes it: the next write to it throws there too', () => {
+    // (plain immer returned the base itself, deeply frozen, and `s.b = 5` threw; the traced
+    // number made a copy, the base stayed open and the write went through: 7 where it is 102)
+    type S = { a: number; b: number; n: { c: number } };
+    const make = (): S => ({ a: 2, b: 1, n: { c: 3 } });
+    const top = (s: S, x: number) => {
+      const next = produce(s, (d) => void (d.a = d.a * x));
+      try {
+        s.b = 5;
+      } catch {
+        return 100 + next.a;
+      }
+      return next.a + s.b;
+    };
+    // (a part found unchanged beside a change is shared, and frozen with the state)
+    const part = (s: S, x: number) => {
+      const next = produce(s, (d) => {
+        d.n.c = d.n.c * x;
+        d.a = 7;
+      });
+      try {
+        s.n.c = 5;
+      } catch {
+        return 100 + next.n.c;
+      }
+      return next.n.c + s.n.c;
+    };
+    for (const f of [top, part]) {
+      for (const x of [1, 2]) {
+        const plain = make();
+        const traced = make();
+        const { val, grad } = withgradient(f, traced, x);
+        expect(val).toBe(f(plain, x));
+        expect(traced).toEqual(plain);
+        expect([Object.isFrozen(traced), Object.isFrozen(traced.n)]).toEqual([Object.isFrozen(plain), Object.isFrozen(plain.n)]);
+        expectMatchesFiniteDifferences((s: S) => f(s, x), make, grad[0]);
+      }
+    }
+    expect(withgradient(top, make(), 1).val).toBe(102);
+  });
+
   it('such a state is its base to searches and keys too (includes, indexOf, a Set, a Map), as in plain code', () => {
     type S = { x: number; y: number };
     const make = (): S => ({ x: 2, y: 20 });
