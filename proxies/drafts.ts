@@ -25,6 +25,10 @@ interface DraftState {
   readonly draft_?: unknown;
   /** Whether a Map or Set draft's produce has returned. */
   readonly revoked_?: boolean;
+  /** The keys the recipe stored (true) or deleted (false) once the draft had changed. */
+  readonly assigned_?: unknown;
+  /** Set by an array method that may move every element (sort, reverse, …). */
+  readonly allIndicesReassigned_?: boolean;
 }
 
 /** States of drafts f stored an object into (and their parents'), while a differentiation runs: by their copy once they have one. */
@@ -77,7 +81,7 @@ export function freezeUnchangedBases(same: (a: object, b: object) => boolean): v
     running.delete(state);
     const { copy_: copy, base_: base } = state;
     if (typeof copy !== 'object' || copy === null || typeof base !== 'object' || base === null || !Object.isFrozen(copy) || Object.isFrozen(base)) continue;
-    if (isDraft(base) || !unchangedCopy(copy, base, same, 0)) continue; // (a nested produce's base: a draft of the outer one)
+    if (isDraft(base) || !unchangedCopy(copy, base, same, 0, true)) continue; // (a nested produce's base: a draft of the outer one)
     try {
       freeze(base, true);
     } catch {
@@ -140,17 +144,40 @@ export function producedBase(x: object, same: (a: object, b: object) => boolean)
   return typeof base === 'object' && base !== null && unchangedCopy(x, base, same, 0) ? base : undefined;
 }
 
-function unchangedCopy(copy: object, base: object, same: (a: object, b: object) => boolean, depth: number): boolean {
+/**
+ * Whether every store the recipe made into the draft of `state` stored a traced number f made
+ * equal to the base's number there (immer notes each key stored once the draft had changed):
+ * plain immer saw no change at all. A push undone by a pop, a store of another number, a delete:
+ * a change. (A change undone by storing such a number, `d.a = 9; d.a = d.a0 * k` at k = 1, is
+ * taken for none, as `===` takes it: README.)
+ */
+function onlyEqualTracedStores(state: DraftState): boolean {
+  const assigned = state.assigned_;
+  if (state.allIndicesReassigned_ === true || !(assigned instanceof Map)) return false;
+  const { copy_: copy, base_: base } = state;
+  const at = (c: unknown, k: unknown): unknown => (c instanceof Map ? c.get(k) : (c as Record<PropertyKey, unknown>)[k as PropertyKey]);
+  for (const [key, stored] of assigned as Map<unknown, unknown>) {
+    const v = at(copy, key);
+    const w = at(base, key);
+    // (the base's own traced number, an argument's, stored back: moved there by a change, `reverse()` twice)
+    if (stored !== true || !isTraced(v) || v === w || !(typeof w === 'number' || isTraced(w)) || !Object.is(primal(v), primal(w))) return false;
+  }
+  return true;
+}
+
+/** `strict`: also every draft's stores were of equal traced numbers (`onlyEqualTracedStores`): the copy is the base to plain immer, not only by value. */
+function unchangedCopy(copy: object, base: object, same: (a: object, b: object) => boolean, depth: number, strict = false): boolean {
   if (depth > 64) return false;
   const state = stateOf(copy);
   if (state === undefined || typeof state.base_ !== 'object' || state.base_ === null || !same(state.base_, base)) return false;
+  if (strict && !onlyEqualTracedStores(state)) return false;
   const from = state.base_;
   const alike = (v: unknown, w: unknown): boolean => {
     if (v === w) return true;
     const numberLike = (x: unknown) => typeof x === 'number' || isTraced(x);
     if (numberLike(v) && numberLike(w)) return Object.is(primal(v), primal(w));
     if (typeof v !== 'object' || typeof w !== 'object' || v === null || w === null) return false;
-    return same(v, w) || unchangedCopy(v, w, same, depth + 1);
+    return same(v, w) || unchangedCopy(v, w, same, depth + 1, strict);
   };
   if (copy instanceof Map) {
     if (!(from instanceof Map) || copy.size !== from.size) return false;

@@ -209,6 +209,39 @@ describe('produce inside f', () => {
       }
       return next.n.c + s.n.c;
     };
+    // (a change undone is a change to plain immer: a new state, the base left open; the base
+    // was frozen, and s.b = 5 threw where plain code writes it)
+    const undone = (s: S & { v: number[] }, x: number) => {
+      const next = produce(s, (d) => {
+        d.a = d.a * x;
+        d.v.push(d.b);
+        d.v.pop();
+      });
+      try {
+        s.b = 5;
+      } catch {
+        return 100 + next.a;
+      }
+      return next.a + s.b;
+    };
+    const moved = (s: S & { v: number[] }, x: number) => {
+      const next = produce(s, (d) => {
+        d.v[0] = d.v[0]! * x;
+        d.v.reverse();
+        d.v.reverse();
+      });
+      try {
+        s.b = 5;
+      } catch {
+        return 100 + next.v[0]!;
+      }
+      return next.v[0]! + s.b;
+    };
+    for (const x of [1, 2]) {
+      const withV = () => ({ ...make(), v: [0.5, -1.25] });
+      expect(withgradient(undone, withV(), x).val).toBe(undone(withV(), x));
+      expect(withgradient(moved, withV(), x).val).toBe(moved(withV(), x));
+    }
     for (const f of [top, part]) {
       for (const x of [1, 2]) {
         const plain = make();
