@@ -16,7 +16,7 @@ import { callerLine, doubt, FIX, suspect } from './escapes.js';
 import { isNDArray } from './ndarray.js';
 import { holdsTracedElements, isStandInMethod, typedStandIn } from '../proxies/typed-arrays.js';
 import { construct, onMethodCall, onRewrittenCode } from '../rules/builtins.js';
-import { freezeUnchangedBases } from '../proxies/drafts.js';
+import { freezeUnchangedBases, noteCollectionsWithin } from '../proxies/drafts.js';
 import { sameObject } from '../proxies/standins.js';
 
 const rewrittenFunctions = new WeakMap<Function, boolean>();
@@ -136,7 +136,11 @@ export function callImported(receiver: unknown, fn: unknown, ...args: unknown[])
     threwGivenTraced(runs, args, error);
     throw error;
   }
-  if (isDeriving()) freezeUnchangedBases(sameObject); // (immer's produce freezes what it found unchanged: proxies/drafts.ts)
+  if (isDeriving()) {
+    // (immer's produce freezes what it found unchanged; its current() and applyPatches make Maps and Sets: proxies/drafts.ts)
+    freezeUnchangedBases(sameObject);
+    noteCollectionsWithin(result);
+  }
   if (opaque) calledOpaque(fn, args, result, rowsBefore);
   if (typeof result === 'number' && result !== result && isDeriving() && !wasRewritten(runs) && args.some(holdsTracedNumber)) {
     const name = runs.name ? `${runs.name}(…)` : 'a function';

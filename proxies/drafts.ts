@@ -12,6 +12,7 @@
 import { freeze } from 'immer';
 import { onIdle } from '../lib/core/scope.js';
 import { isTraced, primal } from '../lib/core/traced.js';
+import { noteFilledByLibrary } from '../lib/core/library-keys.js';
 
 /** immer marks every draft with this registered symbol; its value is the draft's state. */
 const IMMER_STATE = Symbol.for('immer-state');
@@ -39,9 +40,12 @@ let anyIndexed = false;
 let lastAsked: unknown = null;
 /** States of drafts f stored an object into whose produce may not have ended yet (see `freezeUnchangedBases`). */
 const running = new Set<DraftState>();
+/** Objects `noteCollectionsWithin` walked during this differentiation. */
+let walked = new WeakSet<object>();
 onIdle(() => {
   written.clear();
   running.clear();
+  walked = new WeakSet();
   stateOfCopy = new WeakMap();
   anyIndexed = false;
   lastAsked = null;
@@ -63,6 +67,34 @@ export function noteDraftStore(container: unknown): void {
   for (; typeof state === 'object' && state !== null && 'base_' in state && !written.has(state); state = state.parent_) {
     written.add(state);
     running.add(state);
+  }
+}
+
+/**
+ * After a call of a package's function while a differentiation runs (lib/imported.ts), once f
+ * has stored an object or traced number into a draft: the Maps and Sets in what it returned are
+ * noted as filled outside rewritten code (lib/core/library-keys.ts), so rewritten code finds their
+ * traced keys by value. immer makes such collections itself — `current(d.m)`, `applyPatches`'
+ * state — and `c.has(3)` of one holding the traced key 3 was false where plain code finds it.
+ */
+export function noteCollectionsWithin(result: unknown): void {
+  if ((written.size === 0 && !anyIndexed) || typeof result !== 'object' || result === null) return;
+  const stack: object[] = [result];
+  for (let o = stack.pop(); o !== undefined; o = stack.pop()) {
+    if (walked.has(o) || isTraced(o) || ArrayBuffer.isView(o) || isDraft(o)) continue;
+    walked.add(o);
+    const push = (v: unknown) => {
+      if (typeof v === 'object' && v !== null && !walked.has(v)) stack.push(v);
+    };
+    if (o instanceof Map || o instanceof Set) {
+      noteFilledByLibrary(o);
+      for (const [k, v] of o instanceof Map ? Map.prototype.entries.call(o) : Set.prototype.entries.call(o)) push(k), push(v);
+      continue;
+    }
+    for (const key of Reflect.ownKeys(o)) {
+      const d = Reflect.getOwnPropertyDescriptor(o, key);
+      if (d !== undefined && 'value' in d) push(d.value);
+    }
   }
 }
 

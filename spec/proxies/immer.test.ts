@@ -2,12 +2,13 @@
 // called inside f — a reducer that updates a model, differentiated. Every gradient is
 // checked against central differences of the same function on plain copies.
 import { describe, expect, it } from 'vitest';
-import { castDraft, current, enableMapSet, freeze, immerable, produce } from 'immer';
+import { applyPatches, castDraft, current, enableMapSet, enablePatches, freeze, immerable, produce, produceWithPatches } from 'immer';
 import { array, gradient, jvp, mul, NDArray, sum, withgradient } from 'zygote-ts';
 import { expectMatchesFiniteDifferences } from './fd.js';
 import { isPlainData } from './plain-data.js';
 
 enableMapSet();
+enablePatches();
 
 class Linear {
   [immerable] = true;
@@ -311,6 +312,33 @@ describe('produce inside f', () => {
     expect(gradient(keyed, 1)).toEqual([10 + 1 * 2]);
     expect(gradient(seenInRecipe, 1)).toEqual([4]);
     expect(gradient(members, 1.5)).toEqual([3]);
+  });
+
+  it("Maps and Sets immer makes itself (current, applyPatches) find f's traced keys by value", () => {
+    // (a Map current() copied held the traced key 3, which c.has(3) did not find: 20 where plain code gives 22)
+    const make = () => freeze({ m: new Map([[1, 10]]), s: new Set([1]) }, true);
+    const copied = (x: number) => {
+      let found = 0;
+      produce(make(), (d) => {
+        d.m.set(x * 3, 1);
+        d.s.add(x * 3);
+        const m = current(d.m);
+        const s = current(d.s);
+        found = (m.has(3) ? 1 : 0) + m.size * 10 + (m.get(3) ?? 0) * x + (s.has(3) ? 100 : 0);
+      });
+      return found;
+    };
+    const patched = (x: number) => {
+      const state = make();
+      const [, patches] = produceWithPatches(state, (d) => {
+        d.m.set(x * 3, x);
+        d.s.add(x * 3);
+      });
+      const next = applyPatches(state, patches);
+      return (next.m.has(3) ? 1 : 0) + next.m.size * 10 + (next.m.get(3) ?? 0) * 2 + (next.s.has(3) ? 100 : 0);
+    };
+    for (const f of [copied, patched]) for (const x of [1, 1.5]) expect(withgradient(f, x).val).toBe(f(x));
+    expect([gradient(copied, 1)[0], gradient(patched, 1)[0]]).toEqual([1, 2]);
   });
 
   it("a draft of a Set or Map argument keys f's numbers by value against the argument's traced members and keys", () => {
