@@ -332,7 +332,9 @@ function writeBackArray(node: Node, s: unknown[], o: unknown[]): void {
   }
   const was = new Array<unknown>(Math.max(node.length, n)).fill(HOLE);
   for (let i = 0; i < e.length; i += 3) was[e[i] as number] = e[i + 2];
-  if (o.length !== n) Reflect.set(o, 'length', n);
+  // (a read-only length, or an element that cannot be deleted below the new length, where the
+  // array is not frozen or sealed as a whole: f's copy took the change, silently refused here)
+  if (o.length !== n && !Reflect.set(o, 'length', n)) throw lockedLength(pathOf(node.parent, node.keyInParent), o, n);
   let i = 0;
   try {
     for (; i < n; i++) {
@@ -361,6 +363,21 @@ export function lockedElement(path: string, o: unknown[], i: number, error: unkn
     `zygote-ts: ${path} is ${'value' in d ? (d.writable ? 'a fixed' : 'a read-only') : 'a getter'} element of an array that is not frozen or sealed as a whole: ` +
       "f's copy of the array took a write there that plain JavaScript refuses (or f redefined the element), and it cannot be followed. " +
       'Freeze the whole array (Object.freeze), or make its elements writable.',
+  );
+}
+
+/**
+ * A write-back of a length `n` that `o` refuses: its length is read-only (`Object.defineProperty(a,
+ * 'length', { writable: false })`), or an element at or above `n` cannot be deleted, the array not
+ * frozen or sealed as a whole. f's copy of it is an ordinary array, so f's push, pop, splice or
+ * `a.length = k` went through where plain JavaScript refuses it: said, naming the place.
+ */
+function lockedLength(path: string, o: unknown[], n: number): TypeError {
+  const length = Object.getOwnPropertyDescriptor(o, 'length');
+  const what = length?.writable === false ? 'a read-only length' : `an element at or above ${n} that cannot be deleted`;
+  return new TypeError(
+    `zygote-ts: ${path} is an array with ${what}, not frozen or sealed as a whole: f's copy of the array changed its length ` +
+      `to ${n}, which plain JavaScript refuses there, and it cannot be followed. Freeze the whole array (Object.freeze), or make its length writable and its elements configurable.`,
   );
 }
 
