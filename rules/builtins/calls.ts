@@ -12,6 +12,7 @@ import { NOT_A_SEARCH, heldKey, keyValue, lookingUp, noteKey, noteMade, numberLi
 import { setAlgebra } from './sets.js';
 import { followingNext } from '../../proxies/iterators.js';
 import { draftCollection } from '../../proxies/drafts.js';
+import { isIdentityObject } from '../../proxies/standins.js';
 
 /**
  * A search call's receiver where rewritten code can declare no temporary (code a direct
@@ -152,7 +153,7 @@ function draftKeys(receiver: object): Map<unknown, unknown> | Set<unknown> | und
 /** `args` of the built-in search `builtin` on `receiver`, with the key `receiver` holds equal by value in place of a number (the key stored, for set and add). */
 function heldArguments(receiver: object, builtin: Function, args: unknown[]): unknown[] {
   const x = args[0];
-  if (!numberLike(x)) return args;
+  if (!numberLike(x)) return isIdentityObject(x) ? draftObjectKey(receiver, x, args) : args;
   const given = [...args];
   if (builtin === ArrayProto.includes || builtin === ArrayProto.indexOf || builtin === ArrayProto.lastIndexOf) {
     const a = receiver as unknown[];
@@ -167,6 +168,18 @@ function heldArguments(receiver: object, builtin: Function, args: unknown[]): un
   const held = heldKey(keyed, x, keyed instanceof Map ? mapHas : setHas);
   given[0] = builtin === mapSet || builtin === setAdd ? storedKey(held) : held;
   return given;
+}
+
+/**
+ * `args` with the key an immer Map or Set draft holds for object `x` in its place (the caller's
+ * object, where `x` is its stand-in: `d.m.get(k)` of a state keyed by the object f was given as
+ * `k` found nothing, 11200 where plain code gives 11130), asked through the draft's own `has`
+ * (a Set draft's copy holds drafts of its objects); else `args`.
+ */
+function draftObjectKey(receiver: object, x: object, args: unknown[]): unknown[] {
+  if (!(receiver instanceof Map || receiver instanceof Set) || draftCollection(receiver) === undefined) return args;
+  const held = heldKey(receiver, x, (receiver as { has(key: unknown): boolean }).has);
+  return held === x ? args : [held, ...args.slice(1)];
 }
 
 /** The searches whose arguments `heldArguments` takes. */

@@ -314,6 +314,25 @@ describe('produce inside f', () => {
     expect(gradient(members, 1.5)).toEqual([3]);
   });
 
+  it("a Map or Set draft keyed by an object f was given finds it under the caller's object, as plain code does", () => {
+    // (the key inside f is f's copy of the argument: the draft's own get, has and delete compared
+    // it by identity, and found nothing — 11200 where plain code gives 11130)
+    const key = { id: 1, w: 2 };
+    const other = { id: 2, w: 3 };
+    const state = freeze({ m: new Map([[key, 10]]), s: new Set([key, other]) }, true);
+    const f = (k: typeof key, x: number) => {
+      let seen = 0;
+      const next = produce(state, (d) => {
+        d.m.set(k, (d.m.get(k) ?? 0) * x * k.w);
+        seen = (d.s.has(k) ? 1 : 0) + (d.s.delete(k) ? 2 : 0);
+      });
+      return next.m.get(k)! + next.m.size * 100 + next.s.size * 1000 + seen * 10000;
+    };
+    expect(withgradient(f, key, 1.5).val).toBe(f(key, 1.5));
+    expect(gradient(f, key, 1.5)).toEqual([{ id: null, w: 10 * 1.5 }, 10 * 2]);
+    expect(state.m.get(key)).toBe(10);
+  });
+
   it("Maps and Sets immer makes itself (current, applyPatches) find f's traced keys by value", () => {
     // (a Map current() copied held the traced key 3, which c.has(3) did not find: 20 where plain code gives 22)
     const make = () => freeze({ m: new Map([[1, 10]]), s: new Set([1]) }, true);
