@@ -55,13 +55,14 @@ describe('a file that does not compile', () => {
   });
 
   it('names esbuild and how to install it when TypeScript meets a loader without it', () => {
-    // zygote-ts installed without its optional peer: its own dependencies, and no esbuild.
+    // zygote-ts installed without its optional peer: its own dependencies (package.json's, and
+    // sourcemap-codec, magic-string's), and no esbuild.
     const app = join(tmp, 'app');
     const lib = join(app, 'node_modules', 'zygote-ts');
     cpSync(join(root, 'dist'), join(lib, 'dist'), { recursive: true });
     cpSync(join(root, 'package.json'), join(lib, 'package.json'));
     const resolveFromRoot = createRequire(join(root, 'package.json'));
-    for (const dep of ['acorn', 'magic-string', '@jridgewell/sourcemap-codec']) {
+    for (const dep of ['acorn', 'immer', 'magic-string', '@jridgewell/sourcemap-codec']) {
       const at = join(app, 'node_modules', dep);
       mkdirSync(dirname(at), { recursive: true });
       symlinkSync(dirname(resolveFromRoot.resolve(`${dep}/package.json`)), at);
