@@ -318,6 +318,10 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
       if (recorded === null || reshaped()) return false;
       const originalOf = new Map<object, object>();
       for (const [original, { copy }] of recorded) if (copy !== original) originalOf.set(copy, original);
+      // (an array whose length the caller locked alone, or an element it cannot delete where f
+      // shortened it: plain JavaScript threw in f, at that write; nothing is written here, and the
+      // eager gradient, running f again, says so — writing the rest first made f's writes twice)
+      for (const [copy, original] of originalOf) if (Array.isArray(copy) && !lengthCanBecome(original as unknown[], copy.length)) return false;
       // (a number f did not write is still its symbolic input in the copy)
       const outside = (v: unknown) => (isSymbolic(v) ? v.value : withOriginals(v, originalOf));
       for (const [copy, original] of originalOf) writeState(original, copy, outside);
@@ -368,6 +372,14 @@ function attributesDiffer(o: object, seal: Seal): boolean {
   const made = MADE_AS[seal];
   for (const key of Object.getOwnPropertyNames(o)) if (attributeCode(Object.getOwnPropertyDescriptor(o, key)!) !== made) return true;
   return false;
+}
+
+/** Whether the caller's array `a` can take length `n` (its length writable, the elements past `n` deletable). */
+function lengthCanBecome(a: unknown[], n: number): boolean {
+  if (a.length === n) return true;
+  if (Object.getOwnPropertyDescriptor(a, 'length')?.writable !== true) return false;
+  for (let i = n; i < a.length; i++) if (Object.getOwnPropertyDescriptor(a, i)?.configurable === false) return false;
+  return true;
 }
 
 /** Makes `original` (an array or a record) hold what `copy` holds, in its order; `outside` gives each value as the caller's data holds it. */
