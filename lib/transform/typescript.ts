@@ -72,12 +72,14 @@ export function stripTs(code: string, filename: string, format?: 'esm' | 'cjs', 
   const loader = filename.endsWith('.tsx') ? 'tsx' : 'ts';
   // CommonJS output goes through a build, whose metafile says whether the file has ES module syntax.
   const stripped = tsconfig === undefined && format !== 'cjs'
-    ? esbuild(filename).transformSync(code, { loader, sourcefile: filename, sourcemap: 'external', supported: LOWERED })
+    ? esbuild(filename).transformSync(code, { loader, sourcefile: filename, sourcemap: 'external', supported: DECORATORS_KEPT })
     : stripUnder(code, filename, loader, format, tsconfig);
-  const map = JSON.parse(stripped.map) as SourceMapV3;
+  let map = JSON.parse(stripped.map) as SourceMapV3;
   map.sources = [filename];
   map.sourcesContent = [code];
-  const out = { code: stripped.code, map, changed: true };
+  const lowered = /@(?!__PURE__)/.test(stripped.code) ? lowerDecorators(stripped.code, filename) : null;
+  if (lowered !== null) map = composeMaps(lowered.map, map);
+  const out = { code: lowered?.code ?? stripped.code, map, changed: true };
   const strict = isTypeScriptModule(code, filename, 'esmSyntax' in stripped && stripped.esmSyntax) || (tsconfig !== undefined && tscStrictScripts(tsconfigAt(tsconfig)));
   return format === 'cjs' && strict ? strictCommonJs(out) : out;
 }
@@ -187,6 +189,16 @@ export function lowerDecorators(code: string, filename: string): { code: string;
 export const LOWERED = { decorators: false, using: false };
 
 /**
+ * What the TypeScript pass lowers: TypeScript 5 decorators are kept there and lowered from its
+ * JavaScript ({@link lowerDecorators}), where parameter properties are constructor statements.
+ * Lowered with the TypeScript, a decorated class's fields were moved after the parameter
+ * properties' assignments, where `tsc` (native class fields) runs them first: `later =
+ * this.compute()` beside `constructor(public pp = 5)` and `@dec m() {}` gave 10 where the
+ * `tsc` build gives NaN, silently. (`experimentalDecorators` ones are lowered by the first pass.)
+ */
+const DECORATORS_KEPT = { ...LOWERED, decorators: true };
+
+/**
  * Whether `tsc` compiles the file as a module, which its CommonJS output runs as strict code
  * (`"use strict"` first) whatever the tsconfig says: a `.cts`/`.mts` file, or one with import or
  * export syntax — also type-only (`import type`, `export interface`), TypeScript's
@@ -286,7 +298,7 @@ function buildOne(code: string, filename: string, loader: 'ts' | 'tsx', format: 
     outfile: `${filename}.js`, // never written: names the output of a build with write: false
     sourcemap: 'external',
     metafile: true,
-    supported: tsconfig === undefined ? LOWERED : { ...LOWERED, ...classFieldsLowered(tsconfig), ...(format === 'cjs' ? dynamicImportLowered(tsconfig) : {}) },
+    supported: tsconfig === undefined ? DECORATORS_KEPT : { ...DECORATORS_KEPT, ...classFieldsLowered(tsconfig), ...(format === 'cjs' ? dynamicImportLowered(tsconfig) : {}) },
     logLevel: 'silent',
     ...(format === 'cjs' ? { format: 'cjs' as const } : {}),
   });

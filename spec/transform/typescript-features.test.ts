@@ -1,0 +1,46 @@
+// TypeScript features through the loader, against what `tsc`'s build computes.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const registerUrl = pathToFileURL(join(root, 'dist/lib/transform/register.js')).href;
+const index = pathToFileURL(join(root, 'dist/lib/index.js')).href;
+const tmp = mkdtempSync(join(tmpdir(), 'zygote-ts-features-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function runLoaded(file: string): unknown {
+  return JSON.parse(execFileSync(process.execPath, ['--import', registerUrl, file], { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } }));
+}
+
+describe('TypeScript 5 decorators beside parameter properties', () => {
+  // Under native class fields (ES2022 and later, or no tsconfig) tsc runs a class's field
+  // initializers before its parameter properties' assignments. Lowered together with the
+  // TypeScript, a class with a decorated method had its fields moved after them: `ready`
+  // calls reset() (a = 1) and the parameter property then sets a = x, so f(x) = x·x; the
+  // other order kept a = 1: value 1.5 and gradient [1] where tsc's build gives 2.25 and [3].
+  const program = [
+    `import { gradient } from ${JSON.stringify(index)};`,
+    'function logged(method: (this: C) => void, _: ClassMethodDecoratorContext) { return method; }',
+    'class C { @logged reset() { this.a = 1; } ready = this.setup(); constructor(public a: number) {} setup() { this.reset(); return true; } }',
+    'const f = (x: number) => new C(x).a * x;',
+    'console.log(JSON.stringify({ value: f(1.5), grad: gradient(f, 1.5) }));',
+  ].join('\n');
+
+  it('runs the fields first under a tsconfig whose target is ES2022', () => {
+    const dir = mkdtempSync(join(tmp, 'es2022-'));
+    writeFileSync(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "target": "ES2022", "module": "esnext" } }');
+    writeFileSync(join(dir, 'main.ts'), program);
+    expect(runLoaded(join(dir, 'main.ts'))).toEqual({ value: 2.25, grad: [3] });
+  }, 30_000);
+
+  it('runs them after under a target before ES2022, as tsc lowers the fields', () => {
+    const dir = mkdtempSync(join(tmp, 'es2019-'));
+    writeFileSync(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "target": "ES2019", "module": "esnext" } }');
+    writeFileSync(join(dir, 'main.ts'), program);
+    expect(runLoaded(join(dir, 'main.ts'))).toEqual({ value: 1.5, grad: [1] });
+  }, 30_000);
+});
