@@ -77,7 +77,8 @@ export function stripTs(code: string, filename: string, format?: 'esm' | 'cjs', 
   let map = JSON.parse(stripped.map) as SourceMapV3;
   map.sources = [filename];
   map.sourcesContent = [code];
-  const lowered = /@(?!__PURE__)/.test(stripped.code) ? lowerDecorators(stripped.code, filename) : null;
+  // (`accessor` fields too: the first pass keeps them with the decorators, also where it lowers `experimentalDecorators` ones)
+  const lowered = /@|\baccessor\b/.test(code) ? lowerDecorators(stripped.code, filename) : null;
   if (lowered !== null) map = composeMaps(lowered.map, map);
   const out = { code: lowered?.code ?? stripped.code, map, changed: true };
   const strict = isTypeScriptModule(code, filename, 'esmSyntax' in stripped && stripped.esmSyntax) || (tsconfig !== undefined && tscStrictScripts(tsconfigAt(tsconfig)));
