@@ -12,8 +12,12 @@ const index = pathToFileURL(join(root, 'dist/lib/index.js')).href;
 const tmp = mkdtempSync(join(tmpdir(), 'zygote-ts-features-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function runLoaded(file: string): unknown {
-  return JSON.parse(execFileSync(process.execPath, ['--import', registerUrl, file], { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } }));
+/** What `main.ts` (`source`) prints, run through the loader beside a tsconfig.json of `compilerOptions`. */
+function runUnder(compilerOptions: Record<string, unknown>, source: string): unknown {
+  const dir = mkdtempSync(join(tmp, 'case-'));
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'esnext', ...compilerOptions } }));
+  writeFileSync(join(dir, 'main.ts'), source);
+  return JSON.parse(execFileSync(process.execPath, ['--import', registerUrl, join(dir, 'main.ts')], { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } }));
 }
 
 describe('TypeScript 5 decorators beside parameter properties', () => {
@@ -31,30 +35,22 @@ describe('TypeScript 5 decorators beside parameter properties', () => {
   ].join('\n');
 
   it('runs the fields first under a tsconfig whose target is ES2022', () => {
-    const dir = mkdtempSync(join(tmp, 'es2022-'));
-    writeFileSync(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "target": "ES2022", "module": "esnext" } }');
-    writeFileSync(join(dir, 'main.ts'), program);
-    expect(runLoaded(join(dir, 'main.ts'))).toEqual({ value: 2.25, grad: [3] });
+    expect(runUnder({ target: 'ES2022' }, program)).toEqual({ value: 2.25, grad: [3] });
   }, 30_000);
 
   it('runs them after under a target before ES2022, as tsc lowers the fields', () => {
-    const dir = mkdtempSync(join(tmp, 'es2019-'));
-    writeFileSync(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "target": "ES2019", "module": "esnext" } }');
-    writeFileSync(join(dir, 'main.ts'), program);
-    expect(runLoaded(join(dir, 'main.ts'))).toEqual({ value: 1.5, grad: [1] });
+    expect(runUnder({ target: 'ES2019' }, program)).toEqual({ value: 1.5, grad: [1] });
   }, 30_000);
 
   it('lowers an `accessor` field beside experimentalDecorators ones (the TypeScript pass keeps it)', () => {
     // (kept by the TypeScript pass and not lowered after it, the rewrite's parser stopped at `accessor q`)
-    const dir = mkdtempSync(join(tmp, 'legacy-'));
-    writeFileSync(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "target": "ES2022", "module": "esnext", "experimentalDecorators": true } }');
-    writeFileSync(join(dir, 'main.ts'), [
+    const source = [
       `import { gradient } from ${JSON.stringify(index)};`,
       'function noted(_: object, _key: string) {}',
       'class C { @noted k = 2; accessor q = 0; constructor(public a: number) {} }',
       'const f = (x: number) => { const c = new C(x); c.q = c.a * c.k; return c.q * x; };',
       'console.log(JSON.stringify({ value: f(1.5), grad: gradient(f, 1.5) }));',
-    ].join('\n'));
-    expect(runLoaded(join(dir, 'main.ts'))).toEqual({ value: 4.5, grad: [6] });
+    ].join('\n');
+    expect(runUnder({ target: 'ES2022', experimentalDecorators: true }, source)).toEqual({ value: 4.5, grad: [6] });
   }, 30_000);
 });
