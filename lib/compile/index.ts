@@ -357,7 +357,7 @@ function sweptPath(program: Program, symbolic: SymbolicArguments, unwritten: Unw
   ) as (args: readonly unknown[], X: Float64Array, A: unknown[], E: unknown[]) => unknown;
   const forward = interpreter(program, live);
   const X = new Float64Array(program.inputCount);
-  const E = Object.assign(new Array<unknown>(symbolic.objects).fill(undefined), { checked: false });
+  const E = objectsSeen(symbolic);
   const A: unknown[] = []; // (no NDArray arguments here)
   let done = 0;
   return {
@@ -453,8 +453,7 @@ function generatePath(f: Function, program: Program, symbolic: SymbolicArguments
   const X = new Float64Array(program.inputCount);
   const V = new Float64Array(body.slots);
   const A: unknown[] = [];
-  // (the objects of the last call whose objects were checked distinct: see arguments.ts)
-  const E = Object.assign(new Array<unknown>(symbolic.objects).fill(undefined), { checked: false });
+  const E = objectsSeen(symbolic);
   // (arrays a fused loop writes and only later fused loops read, reused by every call: fuse.ts)
   const S: unknown[] = [];
   // (where the user's code made the guards and the array operations is written only when the source is read)
@@ -480,6 +479,11 @@ function generatePath(f: Function, program: Program, symbolic: SymbolicArguments
       return [header, notes, body.helpers, code].filter((part) => part !== '').join('\n');
     },
   };
+}
+
+/** The reader's `E`: the objects of the last call whose objects were checked distinct (see arguments.ts). */
+function objectsSeen(symbolic: SymbolicArguments): unknown[] & { checked: boolean } {
+  return Object.assign(new Array<unknown>(symbolic.objects).fill(undefined), { checked: false });
 }
 
 /** A function made from generated source (`code`: the part to show should the engine refuse it). */

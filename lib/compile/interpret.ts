@@ -14,6 +14,7 @@
 // in one Float64Array reused by every call: any operand, of this copy, an earlier one or
 // another loop's, is one read.
 
+import { compareValues } from '../core/symbolic.js';
 import { COMPARISONS, firstShare, Op, picksFirst, Slot } from './instructions.js';
 import type { Program } from './program.js';
 import type { Loop } from './reroll.js';
@@ -21,8 +22,8 @@ import type { Loop } from './reroll.js';
 /** Programs of more ids than this are not interpreted (their values alone would take 32 MB). */
 export const MAX_INTERPRETED_IDS = 1 << 22;
 
-/** A loop's fields as the interpreter reads them. */
-type Segment = Readonly<Omit<Loop, 'kind' | 'count'>> & { readonly kind: 'straight' | 'loop'; readonly count: number };
+/** A segment as the interpreter reads it: `count` straight instructions, or a loop's fields as they were. */
+type Segment = { readonly kind: 'straight'; readonly start: number; readonly count: number; readonly phys: number } | Readonly<Loop>;
 
 /**
  * A runner of the instructions program `p` holds now (its recording finished; instructions
@@ -38,12 +39,10 @@ export function interpreter(p: Program, live: Uint8Array): { run(X: Float64Array
   const { op, a: operandA, b: operandB, slotA, slotB, extra, expected } = p;
   const segments: Segment[] = p.segments.map((seg) =>
     seg.kind === 'straight'
-      ? { kind: 'straight', start: seg.start, count: seg.end - seg.start, phys: seg.phys, period: 0, stepA: NO_STEPS, stepB: NO_STEPS, tableA: [], tableB: [], tableExpected: [], limit: NO_LIMIT }
-      : { ...seg, kind: 'loop' },
+      ? { kind: 'straight', start: seg.start, count: seg.end - seg.start, phys: seg.phys }
+      : { ...seg },
   );
   const functions = p.functions;
-  // (the comparisons by index in COMPARISONS: '<', '<=', '>', '>=', '===', '!==', '==', '!=')
-  if (COMPARISONS.join() !== '<,<=,>,>=,===,!==,==,!=') throw new Error('zygote-ts: internal error: the comparisons changed order');
 
   /** Runs stored row k as id `id`, with operands x and y and a guard's expected outcome; false only where a guard fails. */
   const step = (k: number, id: number, x: number, y: number, want: number): boolean => {
@@ -55,17 +54,12 @@ export function interpreter(p: Program, live: Uint8Array): { run(X: Float64Array
       case Op.pow: values[id] = x ** y; return true;
       case Op.neg: values[id] = -x; return true;
       case Op.call: values[id] = slotB[k] === Slot.none ? functions[extra[k]!]!(x) : functions[extra[k]!]!(x, y); return true;
-      case Op.scale: {
-        // (as codegen writes it: a zero cotangent or partial contributes nothing, even against ∞ or NaN)
-        const v = x * y;
-        values[id] = v !== v && (x === 0 || y === 0) ? 0 : v;
-        return true;
-      }
       case Op.pick: values[id] = picksFirst(extra[k] === 0, x, y) ? x : y; return true;
       case Op.picked: values[id] = firstShare(extra[k] === 0, x, y); return true;
-      case Op.compare: return compare(extra[k]!, x, y) === (want === 1);
+      case Op.compare: return compareValues(COMPARISONS[extra[k]!]!, x, y) === (want === 1);
       case Op.truth: return !!x === (want === 1);
       case Op.pin: return Object.is(x, y);
+      // (scale, apply, part, argument: the reverse pass's and array operations', never interpreted)
       default: throw new Error(`zygote-ts: internal error: instruction ${op[k]} cannot be interpreted`);
     }
   };
@@ -98,18 +92,4 @@ export function interpreter(p: Program, live: Uint8Array): { run(X: Float64Array
     return true;
   };
   return { run, values };
-}
-
-const NO_STEPS = new Int32Array(0);
-const NO_LIMIT = new Float64Array(0);
-
-function compare(which: number, x: number, y: number): boolean {
-  switch (which) {
-    case 0: return x < y;
-    case 1: return x <= y;
-    case 2: return x > y;
-    case 3: return x >= y;
-    case 4: case 6: return x === y;
-    default: return x !== y;
-  }
 }
