@@ -1,6 +1,6 @@
 // Issue 15's cliffs, one workload and one way of running it in a fresh process (spawned by
 // bench/run.js); prints JSON.
-//   node --expose-gc bench/cliffs.js <monteCarlo|springMass|rosenbrock1e6|logistic|ode> <plain|eager|compiled>
+//   node --expose-gc bench/cliffs.js <monteCarlo|springMass|rosenbrock1e6|logistic|ode|points> <plain|eager|compiled>
 // plain: ms per call of the plain JavaScript primal, and of the rewritten code on numbers
 //   after the same process has taken one gradient (part 3's "after tracing").
 // eager: gradient(f, ...): its first call (ms, and the resident memory it added at its peak),
@@ -17,7 +17,8 @@ const isNDArray = (x) => x instanceof NDArray;
 import { measure } from './measure.js';
 import { loadBoth } from './rewritten.js';
 
-const { plain, rewritten } = await loadBoth('cliff-workloads.js');
+const cliffModules = await loadBoth('cliff-workloads.js');
+const scalarModules = await loadBoth('workloads.js');
 
 const samples = Array.from({ length: 200 }, (_, n) => ({ x: [Math.sin(n), Math.cos(n * 0.7), ((n * 37) % 11) / 11 - 0.5, 1], y: n % 3 === 0 ? -1 : 1 }));
 const workloads = {
@@ -28,9 +29,17 @@ const workloads = {
   rosenbrock1e6: { f: (m) => m.rosenbrock, args: () => [Array.from({ length: 1_000_000 }, (_, i) => -1.5 + (3 * ((i * 7919) % 1000)) / 1000)], heavy: true },
   logistic: { f: (m) => m.logisticLoss(samples), args: () => [[0.3, -0.2, 0.5, 0.1], 0.05], heavy: false },
   ode: { f: (m) => m.odeLast(zygote), args: () => [array(Array.from({ length: 100_000 }, (_, i) => 0.5 + (i % 7) / 10))], heavy: true },
+  // (the scalars part's W-points, bench/workload.js: its first calls, read in columns when compiled)
+  points: {
+    f: (m) => m.totalDist,
+    modules: scalarModules,
+    args: () => [Array.from({ length: 100_000 }, (_, i) => new scalarModules.plain.Point(Math.cos(i) * (1 + (i % 7)), Math.sin(i) * (1 + (i % 5))))],
+    heavy: true,
+  },
 };
 const [id, mode] = process.argv.slice(2);
 const w = { ...workloads[id], args: workloads[id].args() };
+const { plain, rewritten } = w.modules ?? cliffModules;
 const fPlain = w.f(plain);
 const fRewritten = w.f(rewritten);
 
@@ -39,19 +48,25 @@ const fRewritten = w.f(rewritten);
 function check(g) {
   const h = 1e-6;
   w.args.forEach((arg, k) => {
-    const at = (delta, i) => {
+    // (an element of an array of records: one of its fields, on a copy of that record)
+    const at = (delta, i, key) => {
       const args = w.args.map((a) => (Array.isArray(a) ? a.slice() : isNDArray(a) ? array(Float64Array.from(a.data)) : a));
       if (i === null) args[k] += delta;
       else if (isNDArray(args[k])) args[k].data[i] += delta;
+      else if (key !== null) (args[k][i] = Object.assign(Object.create(Object.getPrototypeOf(args[k][i])), args[k][i]))[key] += delta;
       else args[k][i] += delta;
       return Number(fPlain(...args));
     };
     const elements = isNDArray(arg) ? arg.data : arg;
     const indices = Array.isArray(arg) || isNDArray(arg) ? (elements.length > 10 ? [0, 1, elements.length >> 1, elements.length - 1] : Array.from(elements, (_, i) => i)) : [null];
     for (const i of indices) {
-      const fd = (at(h, i) - at(-h, i)) / (2 * h);
-      const got = i === null ? g[k] : isNDArray(g[k]) ? g[k].data[i] : g[k][i];
-      if (!(Math.abs(got - fd) <= 1e-4 * Math.max(1, Math.abs(fd)))) throw new Error(`${id}: gradient ${k}${i === null ? '' : `[${i}]`} = ${got}, central difference ${fd}`);
+      const keys = i !== null && typeof elements[i] === 'object' ? Object.keys(elements[i]) : [null];
+      for (const key of keys) {
+        const fd = (at(h, i, key) - at(-h, i, key)) / (2 * h);
+        const got = i === null ? g[k] : isNDArray(g[k]) ? g[k].data[i] : key !== null ? g[k][i][key] : g[k][i];
+        const where = `${k}${i === null ? '' : `[${i}]`}${key === null ? '' : `.${key}`}`;
+        if (!(Math.abs(got - fd) <= 1e-4 * Math.max(1, Math.abs(fd)))) throw new Error(`${id}: gradient ${where} = ${got}, central difference ${fd}`);
+      }
     }
   });
 }

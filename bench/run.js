@@ -103,6 +103,7 @@ function cliffs() {
     { id: 'rosenbrock1e6', name: "Rosenbrock n = 10⁶ (W2's scalar loop)" },
     { id: 'logistic', name: 'logistic loss, 200 samples × 4 features (a branch on each sample)' },
     { id: 'ode', name: "GradBench's ode: Runge–Kutta over NDArrays, n = 10⁵, 10 steps (~90 fused loops)" },
+    { id: 'points', name: 'dist over 10⁵ Points (W-points: an array of class instances, read in columns)' },
   ];
   const run = (id, mode) => JSON.parse(execFileSync(process.execPath, ['--expose-gc', worker, id, mode], { encoding: 'utf8' }));
   console.log(`\nCliffs (issue 15): each in fresh processes, median of ${ROUNDS} rounds; ms per call once warm (bench/cliffs.js: perCall); first calls also with the resident memory they added (MB).\n`);

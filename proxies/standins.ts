@@ -73,6 +73,8 @@ export function standInNode(x: unknown): Node | undefined {
  */
 export interface IdentityRecording {
   readonly originals: ReadonlyMap<object, object>;
+  /** The copy made of the caller's object `original`, if it is one of the arguments' (asked of every prototype of a class instance: `originals` is made only when needed). */
+  copyOf(original: object): object | undefined;
   comparedByIdentity(): void;
   /** f read a `#private` member of an argument (on the caller's object: the copy has none). */
   readPrivate(): void;
@@ -177,20 +179,10 @@ export function formsOf(x: object): object[] {
   return forms.reverse();
 }
 
-const copiesByOriginal = new WeakMap<IdentityRecording, Map<object, object>>();
-
 /** The copy the open compileGradient recordings made of the caller's object `x` (through every level), or `x`. */
 function recordingCopyOf(x: object): object {
   let current = x;
-  for (const recording of openRecordings) {
-    let copies = copiesByOriginal.get(recording);
-    if (copies === undefined) {
-      copies = new Map();
-      for (const [copy, original] of recording.originals) if (copy !== original) copies.set(original, copy);
-      copiesByOriginal.set(recording, copies);
-    }
-    current = copies.get(current) ?? current;
-  }
+  for (const recording of openRecordings) current = recording.copyOf(current) ?? current;
   return current;
 }
 
@@ -463,9 +455,15 @@ export class Wrapping {
     const inheriting = this.inheriting;
     this.inheriting = null;
     this.linked = true;
+    // (instances of one class share their prototype: it is looked up once, not per instance)
+    let lastProto: object | null | undefined;
+    let protoNode: Node | undefined;
     for (const node of inheriting ?? []) {
       const proto = Object.getPrototypeOf(node.original) as object;
-      const protoNode = this.nodeOf(proto);
+      if (proto !== lastProto) {
+        protoNode = this.nodeOf(proto);
+        lastProto = proto;
+      }
       if (protoNode !== undefined) Reflect.setPrototypeOf(node.standIn, protoNode.standIn);
       else this.refuseInheritingThroughOthers(node, proto);
       sealLike(node.standIn, sealOf(node.original)); // (left open by `fillAll` until its prototype was set)

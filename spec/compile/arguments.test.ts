@@ -74,6 +74,57 @@ describe('arrays of small records', () => {
     expect(e[0][0]).toHaveProperty('label', null);
     expect(g.fallback).toBeNull();
   });
+
+  // (such records are copied and checked as one group, not object by object: each way f can
+  // change one of them must still be seen, its change made once on the caller's record, as eagerly)
+  it('f changing one of them, in any way, is seen: the change is made as the eager gradient makes it', () => {
+    class Other {}
+    const seen = Symbol('seen');
+    const cases: [string, (p: any) => void][] = [
+      ['a number written', (p) => void (p.x = p.x * 3)],
+      ['a key added', (p) => void (p.z = p.x * 2)],
+      ['a key deleted', (p) => void delete p.y],
+      ['a key deleted and set again to its number (it moves last)', (p) => { const v = p.x; delete p.x; p.x = v; }],
+      ['a Symbol key', (p) => void (p[seen] = true)],
+      ['frozen', (p) => void Object.freeze(p)],
+      ['sealed', (p) => void Object.seal(p)],
+      ['made not extensible', (p) => void Object.preventExtensions(p)],
+      ['re-parented', (p) => void Object.setPrototypeOf(p, Other.prototype)],
+      ['a field hidden', (p) => void Object.defineProperty(p, 'x', { enumerable: false })],
+      ['a field made read-only', (p) => void Object.defineProperty(p, 'x', { writable: false })],
+      ['a field made fixed', (p) => void Object.defineProperty(p, 'x', { configurable: false })],
+      ['a hidden key added', (p) => void Object.defineProperty(p, 'h', { value: 1, writable: true })],
+      ['a getter over a field', (p) => void Object.defineProperty(p, 'y', { get: () => 7 })],
+    ];
+    // (what the caller's record is after the call: its class, lock and every property as it is defined)
+    const shapeOf = (o: object) => [
+      Object.getPrototypeOf(o) === Point.prototype,
+      Object.isExtensible(o),
+      Object.isSealed(o),
+      Object.isFrozen(o),
+      ...Reflect.ownKeys(o).map((k) => {
+        const d = Object.getOwnPropertyDescriptor(o, k)!;
+        return [String(k), d.writable, d.enumerable, d.configurable, 'value' in d ? d.value : typeof d.get];
+      }),
+    ];
+    for (const [name, change] of cases) {
+      const f = (ps: Point[], w: { scale: number }) => {
+        const s = total(ps, w);
+        change(ps[7]);
+        return s;
+      };
+      const g = compileGradient(f);
+      for (const call of [1, 2]) {
+        const eagerPoints = points(20, call);
+        const compiledPoints = points(20, call);
+        const eager = gradient(f, eagerPoints, { scale: 2 }) as Grad;
+        same(g(compiledPoints, { scale: 2 }) as Grad, eager);
+        compiledPoints.forEach((p, i) => expect(shapeOf(p), `${name}, call ${call}, record ${i}`).toEqual(shapeOf(eagerPoints[i]!)));
+      }
+      expect(shapeOf(points(20)[7]!), name).not.toEqual(shapeOf((() => { const ps = points(20); gradient(f, ps, { scale: 2 }); return ps[7]!; })()));
+      expect(g.fallback, name).toMatch(/writes to its arguments/);
+    }
+  });
 });
 
 describe("a record's keys, checked on every call", () => {

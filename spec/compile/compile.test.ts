@@ -597,6 +597,8 @@ describe('what is not compiled runs uncompiled', () => {
     const cases: [string, () => unknown[], (...a: any[]) => number][] = [
       ['a field', () => [{ x: 1, y: 2 }], (p) => ((p.x = p.x * 3), p.x * p.y)],
       ['a key deleted and set again (it moves last)', () => [{ a: 1, b: 2 }], (p) => { const v = p.a; delete p.a; p.a = v * 2; return p.a * p.b; }],
+      // (only the order changed: the caller's record kept { a, b } where plain JavaScript makes it { b, a })
+      ['a key deleted and set again to its number (it moves last)', () => [{ a: 1, b: 2 }], (p) => { const v = p.a; delete p.a; p.a = v; return v * p.b; }],
       ['push', () => [[1, 2]], (a) => (a.push(a[0] * a[1]), a[2] + a[0])],
       ['length', () => [[1, 2, 3]], (a) => ((a.length = 1), a[0] * 2)],
       ['a class instance', () => [new P(3)], (p) => ((p.x = p.x ** 2), p.x)],
