@@ -15,6 +15,7 @@ import { callImported, wasRewritten } from './imported.js';
 import { callMethod, searchesOrStores } from '../rules/builtins.js';
 import { isIdentityObject as isIdentity, originalOf, sameObject } from '../proxies/standins.js';
 import { sameAsProduced } from '../proxies/drafts.js';
+import { builtinBehind, sameBuiltin, versionOf } from '../rules/like-builtin.js';
 import { noteEqualityHeld, noteIdentityHeld } from '../rules/equalities.js';
 
 const unwrap = (x: unknown): unknown => (isTraced(x) ? primal(x) : x);
@@ -33,7 +34,7 @@ function compare(op: Comparison, a: unknown, b: unknown): boolean {
   b = fieldInside(b) ?? b;
   // Two objects are equal when they are one object of the plain program (a stand-in is its original).
   if ((op === '===' || op === '!==' || op === '==' || op === '!=') && isIdentity(a) && isIdentity(b)) {
-    return (sameObject(a, b) || sameAsProduced(a, b, sameObject)) === (op === '===' || op === '==');
+    return (sameObject(a, b) || sameBuiltin(a, b) || sameAsProduced(a, b, sameObject)) === (op === '===' || op === '==');
   }
   // An object operand converts as JavaScript converts it, but here its `valueOf` may give a
   // traced number (rules/operands.ts): relational comparisons convert both sides, left
@@ -252,7 +253,8 @@ export function callComputed(receiver: unknown, fn: unknown, ...args: unknown[])
   if (typeof fn !== 'function') throw new TypeError(`${typeof fn} is not a function`); // (as the call itself would throw)
   if (BUILTIN_PREDICATES.has(fn)) wrapCallback(args, true);
   else if (BUILTIN_SORTS.has(fn)) args[0] = comparator(args[0]);
-  return Reflect.apply(fn, receiver, args);
+  // (`Math[k](x)` calls what `Math.sin(x)` calls: the built-in kept only a traced number's value)
+  return Reflect.apply(versionOf(fn) ?? fn, receiver, args);
 }
 
 /**
@@ -431,7 +433,8 @@ export function typeOfRead(read: () => unknown, typeofNative: () => string): str
 
 /** `switch` compares with `===`: a traced discriminant or case compares by its number, a stand-in as its original. */
 export function key(x: unknown): unknown {
-  return isIdentity(x) ? originalOf(x) : unwrap(x);
+  // (`case Math.sin:` matches the built-in reached by reflection: rules/like-builtin.ts)
+  return isIdentity(x) ? originalOf(builtinBehind(x)) : unwrap(x);
 }
 
 /**

@@ -22,6 +22,7 @@ import * as escapes from './escapes.js';
 import { caught } from './caught.js';
 import { copies } from './core/foreign.js';
 import { calledAsInstalled, takenApart } from '../rules/as-installed.js';
+import { noteStandsFor } from '../rules/like-builtin.js';
 
 // `Number(…)`, `Boolean(…)`, `Object(…)`, `Function(…)` in rewritten code call `__zy.builtin(Number)(…)`: the runtime's
 // version of the built-in the code names, or that value itself when it is something else.
@@ -57,7 +58,10 @@ for (const [name, f] of Object.entries(differentiableMath)) {
   if (typeof own === 'function' && own !== f) runtimeVersions.set(own, f);
 }
 // (a package may hold and export one: `var floor = Math.floor; module.exports = floor`)
-for (const version of runtimeVersions.values()) noteRuntimeVersion(version);
+for (const [named, version] of runtimeVersions) {
+  noteRuntimeVersion(version);
+  if (typeof named === 'function' && typeof version === 'function') noteStandsFor(version, named);
+}
 
 function builtin(callee: unknown): unknown {
   // (`Math` destructured, `Math.sin` read: what the program would find now, rules/math.ts)

@@ -10,3 +10,28 @@ export function likeBuiltin<F extends Function>(method: F, builtin: Function | u
   Object.defineProperty(method, 'length', { value: builtin.length });
   return method;
 }
+
+/** Each runtime version → the built-in it stands for, and the other way (noted by lib/runtime.ts). */
+const standsFor = new WeakMap<Function, Function>();
+const versions = new WeakMap<Function, Function>();
+
+/** Notes that `version` stands for `builtin` where rewritten code names the built-in. */
+export function noteStandsFor(version: Function, builtin: Function): void {
+  standsFor.set(version, builtin);
+  versions.set(builtin, version);
+}
+
+/** The runtime's version of the built-in `fn` (`Math.sin`'s, reached as `Math[k]` and called), if it has one. */
+export const versionOf = (fn: Function): Function | undefined => versions.get(fn);
+
+/**
+ * Whether `a` and `b` are one built-in function to the plain program: a runtime version and the
+ * built-in it stands for (`Math.sin` read by name, and read where the rewrite cannot see:
+ * `Object.getOwnPropertyDescriptor(Math, 'sin').value`, code that was not rewritten).
+ */
+export function sameBuiltin(a: unknown, b: unknown): boolean {
+  return typeof a === 'function' && typeof b === 'function' && builtinBehind(a) === builtinBehind(b);
+}
+
+/** The built-in a runtime version stands for, else `x` itself (a `switch`'s key: lib/coercion.ts). */
+export const builtinBehind = <T>(x: T): T => (typeof x === 'function' ? ((standsFor.get(x) as T | undefined) ?? x) : x);

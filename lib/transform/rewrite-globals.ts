@@ -259,6 +259,28 @@ export const rewriteGlobalFunctions: Rewriter = {
   },
 };
 
+/**
+ * `Math[k]` (or `M[k]`, `M` bound once to Math) read as a value → `__zy.builtin(Math[k])`: the
+ * runtime's version where it is one of Math's built-ins, as `Math.sin` read is. Left as it was, it
+ * was another function than `Math.sin` read by name (`Math[name] === Math.abs` false, a table
+ * keyed by `Math.sin` missed it), and a traced number given to it stopped the derivative. (Called,
+ * `Math[k](x)` keeps Math as its receiver: the call is the runtime's, rewrite-builtins.ts.)
+ */
+export const rewriteMathComputedRead: Rewriter = {
+  name: 'math-computed-read',
+  types: ['MemberExpression'],
+  test: (node, ctx) => {
+    if (node.type !== 'MemberExpression' || !node.computed || node.optional || memberName(node) !== null) return false;
+    const object = node.object as Node;
+    if (!isGlobalReference(object, 'Math', ctx) && !isGlobalAlias(object, 'Math', ctx)) return false;
+    const parent = parentOf(ctx);
+    return isRead(node, ctx) && !isCallee(node, ctx) && !(parent?.type === 'UnaryExpression' && parent.operator === 'typeof');
+  },
+  rewrite(node, ctx) {
+    ctx.ed.wrap(node, `(${runtime('builtin')}(`, '))');
+  },
+};
+
 /** `isNaN`, `isFinite`, `parseFloat`, `parseInt` (read) → `__zy.isNaN`, `(0, __zy.isNaN)(x)`; `{ isNaN }` → `{ isNaN: __zy.isNaN }`. */
 export const rewriteGlobalPredicates: Rewriter = {
   name: 'global-predicates',

@@ -12,7 +12,7 @@ import type { RewriteContext, RewriteOptions, Rewriter } from './context.js';
 import { Editor } from './edit.js';
 import { tokenAtOrAfter, type Parsed } from './parse.js';
 import { rewriteCompoundAssignment, rewriteUpdate } from './rewrite-assign.js';
-import { rewriteBuiltinCalls, rewriteGlobalFunctions, rewriteGlobalObjectCalls, rewriteGlobalPredicates, rewriteGlobalCallInWith, rewriteMathDestructured, rewriteNumberCallback, rewriteNumberPredicateCall } from './rewrite-globals.js';
+import { rewriteBuiltinCalls, rewriteGlobalFunctions, rewriteGlobalObjectCalls, rewriteGlobalPredicates, rewriteGlobalCallInWith, rewriteMathComputedRead, rewriteMathDestructured, rewriteNumberCallback, rewriteNumberPredicateCall } from './rewrite-globals.js';
 import { rewriteBindNoted, rewriteBuiltinCall, rewriteObjectIsAliasCall, rewriteBuiltinRead, rewriteCollectionSubclass, rewriteSizedSubclass, rewriteSearchCallback, rewriteConstruct, rewriteDataRead, rewriteDirectEval, rewriteSearchCall, rewriteSearchCallThroughCall, rewriteSizeArguments } from './rewrite-builtins.js';
 import { rewriteImportedCall, rewriteImportedCallback, rewriteImportedConstruct } from './rewrite-imports.js';
 import {
@@ -56,6 +56,7 @@ import { markOneBody, markRunsWhenever, markTwin, markTwinCall, markTwoBodies, t
  */
 export const REWRITERS: readonly Rewriter[] = [
   rewriteGlobalFunctions,
+  rewriteMathComputedRead,
   rewriteGlobalPredicates,
   rewriteMathDestructured,
   rewriteBuiltinCalls,

@@ -5,7 +5,7 @@ import { type Traced, isTraced, numberOf, primal, textOfTraced } from '../../lib
 import { fieldInside } from '../../lib/core/scalars.js';
 import { isIdentityObject as isIdentity, sameObject } from '../../proxies/standins.js';
 import { sameAsProduced } from '../../proxies/drafts.js';
-import { likeBuiltin } from '../like-builtin.js';
+import { likeBuiltin, sameBuiltin } from '../like-builtin.js';
 import { noteEqualityHeld, noteIdentityHeld } from '../equalities.js';
 import { typedStandIn } from '../../proxies/typed-arrays.js';
 import { builtinGetPrototypeOf, builtinIsExtensible, builtinIsFrozen, builtinIsSealed, builtinObjectIs } from './platform.js';
@@ -79,7 +79,8 @@ function objectIsNoting(a: unknown, b: unknown, zeroIsStored: boolean): boolean 
   if (!isTraced(a) && !isTraced(b)) {
     if (builtinObjectIs(a, b)) return true;
     if (!isIdentity(a) || !isIdentity(b)) return false;
-    if (!sameObject(a, b)) return sameAsProduced(a, b, sameObject); // (immer's result equal to its base: proxies/drafts.ts)
+    // (immer's result equal to its base: proxies/drafts.ts; a built-in and the runtime's version of it: rules/like-builtin.ts)
+    if (!sameObject(a, b)) return sameBuiltin(a, b) || sameAsProduced(a, b, sameObject);
     noteIdentityHeld(a, b); // (`Object.is(p, lastP)`, a cache's test, as `===`'s: rules/equalities.ts)
     return true;
   }
