@@ -39,6 +39,8 @@ const PRELUDE = `const view = (v, seen = new Set()) => typeof v === "function" ?
 `;
 
 /** How the argument may share a part with itself (the gradient and the write-back must see one object). */
+/** Sometimes more points: past 8 records of one class, compileGradient reads them as columns (lib/compile/arguments.ts). */
+const MORE_POINTS = ['', '', ', ...Array.from({ length: 9 }, (_, i) => new P(0.3 * x + 0.1 * i, 0.2 * i - 0.4 * y))'];
 const ALIASES = ['', '', '', 's.r = s.q;', 's.e = s.c;', 's.o = s.n;', 's.pts.push(s.pts[0]);'];
 
 const CONSTANTS = ['0.5', '2', '1.5', '0.25', '1.25'];
@@ -63,7 +65,7 @@ export class StructureProgramWriter {
     const rng = this.rng;
     const collections = this.collections === 1 ? ', m: new Map([["k", y], ["j", 1.5]]), v: new Float64Array([x * y, 0.5]), st: new Set([y, 2])' : '';
     const hidden = this.collections === 1 ? 'Object.defineProperty(s, "hidden", { value: y * 3, writable: true, configurable: true });' : '';
-    const make = `const make = (x, y) => { const s = { p: x, q: [y, x * 0.5 + 1, 2 - y]${collections}, c: new C(x, y + 1), n: { t: x - y }, d: new D(0.6 * y - 0.2, 0.8 * x + 0.3, 0.5), pts: [new P(0.7 * x + 0.1, 0.9 * y - 0.1), new P(1.1 * y, 1.5)] }; ${hidden} ${rng.pick(ALIASES)} return s; };\n`;
+    const make = `const make = (x, y) => { const s = { p: x, q: [y, x * 0.5 + 1, 2 - y]${collections}, c: new C(x, y + 1), n: { t: x - y }, d: new D(0.6 * y - 0.2, 0.8 * x + 0.3, 0.5), pts: [new P(0.7 * x + 0.1, 0.9 * y - 0.1), new P(1.1 * y, 1.5)${rng.pick(MORE_POINTS)}] }; ${hidden} ${rng.pick(ALIASES)} return s; };\n`;
     const body: Tree[] = [];
     const count = 2 + rng.int(6);
     for (let i = 0; i < count; i++) body.push(this.collections === 1 || rng.chance(0.03) ? this.statement(1) : this.readingStatement());
