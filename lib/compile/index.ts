@@ -415,15 +415,39 @@ function watchChangingSources(noted: (source: string) => void): () => void {
       else Object.defineProperty(holder, key, own);
     });
   };
-  const g = globalThis as { crypto?: object; performance?: object };
+  // (Node makes `crypto` and `performance` when they are first read, ~2 ms cold: a first recording
+  // paid that for f that reads neither. Until one is made, it is watched when f reads it.)
+  const watchGlobal = (name: 'crypto' | 'performance', key: string, source: string, module: string): void => {
+    const d = Object.getOwnPropertyDescriptor(globalThis, name);
+    if (d?.get === undefined || !d.configurable || madeAlready(module)) {
+      watch((globalThis as unknown as Record<string, object | undefined>)[name], key, source);
+      return;
+    }
+    const get = function (this: unknown): unknown {
+      Object.defineProperty(globalThis, name, d);
+      const made = Reflect.apply(d.get!, this, []) as object | undefined;
+      if (watching) watch(made, key, source);
+      return made;
+    };
+    Object.defineProperty(globalThis, name, { get, set: d.set, enumerable: d.enumerable, configurable: true });
+    restores.push(() => {
+      if (Object.getOwnPropertyDescriptor(globalThis, name)?.get === get) Object.defineProperty(globalThis, name, d);
+    });
+  };
   watch(Math, 'random', 'Math.random()');
-  watch(g.crypto, 'getRandomValues', 'crypto.getRandomValues()');
+  watchGlobal('crypto', 'getRandomValues', 'crypto.getRandomValues()', 'internal/crypto/webcrypto');
   watch(Date, 'now', 'Date.now()');
-  watch(g.performance, 'now', 'performance.now()');
+  watchGlobal('performance', 'now', 'performance.now()', 'internal/perf/performance');
   return () => {
     for (let k = restores.length - 1; k >= 0; k--) restores[k]!();
     watching = false;
   };
+}
+
+/** Whether Node has loaded its internal module `name` (where it cannot say: true). */
+function madeAlready(name: string): boolean {
+  const loaded = (globalThis as { process?: { moduleLoadList?: unknown } }).process?.moduleLoadList;
+  return !Array.isArray(loaded) || loaded.includes(`NativeModule ${name}`);
 }
 
 function generatePath(f: Function, program: Program, symbolic: SymbolicArguments, grads: unknown, outputs: readonly number[], fuse: boolean): GeneratedPath {

@@ -1,7 +1,12 @@
 // compileGradient: every result equals the eager gradient — the same operations; only the
 // order in which a cotangent's contributions are summed may differ, so the last bit may —
 // paths are guarded, and what cannot be compiled runs uncompiled with the reason given.
+import { spawnSync } from 'node:child_process';
 import { Console } from 'node:console';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Writable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { compileGradient, derivative, gradient } from 'zygote-ts';
@@ -513,6 +518,36 @@ describe('what is not compiled runs uncompiled', () => {
     } finally {
       Math.random = original.random;
       Date.now = original.now;
+    }
+  });
+
+  // (Node makes `crypto` and `performance` when first read: a first recording paid ~2 ms to watch
+  // them for f that reads neither; now watched when f first reads them, and at once where made)
+  it('in a fresh Node process, crypto and performance are watched without being made, as they were where made', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zygote-watch-'));
+    const register = pathToFileURL(resolve('dist/lib/transform/register.js')).href;
+    const index = pathToFileURL(resolve('dist/lib/index.js')).href;
+    const run = (body: string) => {
+      const file = join(dir, `p${Math.random().toString(36).slice(2)}.mjs`);
+      writeFileSync(file, `import { compileGradient } from '${index}';\nconst made = () => ['crypto/webcrypto', 'perf/performance'].map((m) => process.moduleLoadList.includes('NativeModule internal/' + m));\nconst describe = () => ['crypto', 'performance'].map((k) => typeof Object.getOwnPropertyDescriptor(globalThis, k).get);\n${body}`);
+      const r = spawnSync(process.execPath, ['--import', register, file], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+      expect(r.stderr).toBe('');
+      return JSON.parse(r.stdout) as unknown;
+    };
+    try {
+      // f reads neither: neither is made, and both globals are as they were
+      expect(run(`const g = compileGradient((x) => x * x); const r = [g(3), made(), describe(), g.fallback]; console.log(JSON.stringify(r));`)).toEqual([[6], [false, false], ['function', 'function'], null]);
+      // f reads them: each draw is seen (f runs uncompiled), and what was watched is put back
+      expect(
+        run(`const c = compileGradient((x) => x * (crypto.getRandomValues(new Uint8Array(1))[0] >= 0 ? 2 : 1)); const p = compileGradient((x) => x * (performance.now() >= 0 ? 3 : 1)); const r = [c(1), c.fallback, p(1), p.fallback, Object.hasOwn(crypto, 'getRandomValues'), Object.hasOwn(performance, 'now'), made()]; console.log(JSON.stringify(r));`),
+      ).toEqual([[2], expect.stringMatching(/f calls crypto\.getRandomValues\(\)/), [3], expect.stringMatching(/f calls performance\.now\(\)/), false, false, [true, true]]);
+      // one made before, held by a reference taken then: its draws are seen too
+      expect(run(`const held = globalThis.crypto; const c = compileGradient((x) => x * (held.getRandomValues(new Uint8Array(1))[0] >= 0 ? 2 : 1)); const r = [c(1), c.fallback]; console.log(JSON.stringify(r));`)).toEqual([
+        [2],
+        expect.stringMatching(/f calls crypto\.getRandomValues\(\)/),
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
