@@ -9,7 +9,6 @@
 // to the numbers there (and by such states nested). Code that was not rewritten (React's
 // bail-out, a selector's memo) still sees two objects.
 
-import { freeze } from 'immer';
 import { onIdle } from '../lib/core/scope.js';
 import { isTraced, primal } from '../lib/core/traced.js';
 import { noteFilledByLibrary } from '../lib/core/library-keys.js';
@@ -30,6 +29,8 @@ interface DraftState {
   readonly assigned_?: unknown;
   /** Set by an array method that may move every element (sort, reverse, …). */
   readonly allIndicesReassigned_?: boolean;
+  /** The produce's scope, which knows the immer instance that made the draft. */
+  readonly scope_?: { readonly immer_?: { readonly produce?: unknown } };
 }
 
 /** States of drafts f stored an object into (and their parents'), while a differentiation runs: by their copy once they have one. */
@@ -114,11 +115,23 @@ export function freezeUnchangedBases(same: (a: object, b: object) => boolean): v
     const { copy_: copy, base_: base } = state;
     if (typeof copy !== 'object' || copy === null || typeof base !== 'object' || base === null || !Object.isFrozen(copy) || Object.isFrozen(base)) continue;
     if (isDraft(base) || !unchangedCopy(copy, base, same, 0, true)) continue; // (a nested produce's base: a draft of the outer one)
-    try {
-      freeze(base, true);
-    } catch {
-      // (an object immer cannot freeze: it stays as it is)
-    }
+    freezeAsUnchanged(state, base);
+  }
+}
+
+/**
+ * Freezes `base` as the immer instance that made `state` freezes a base its produce left unchanged:
+ * by such a produce. (Not by importing immer's `freeze`: immer's module reads `process.env` as it
+ * loads, and the runtime then failed to load where there is no `process` — a browser without a
+ * bundler's define, a `vm` context.)
+ */
+function freezeAsUnchanged(state: DraftState, base: object): void {
+  const produce = state.scope_?.immer_?.produce;
+  if (typeof produce !== 'function') return;
+  try {
+    produce(base, () => undefined);
+  } catch {
+    // (an object immer cannot freeze: it stays as it is)
   }
 }
 

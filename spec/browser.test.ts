@@ -46,6 +46,18 @@ describe('in a browser', () => {
     expect(JSON.parse(JSON.stringify(compiled))).toEqual([[30], [-1], 2, 'js', [[7, 11], [9, 13]]]);
   });
 
+  // (the runtime imported immer's `freeze`, whose module reads `process.env` as it loads: in a
+  // context without `process` and a bundle without a define of it, the runtime did not load)
+  it("loads the runtime rewritten code imports where there is no process and no bundler's define", async () => {
+    const runtime = fileURLToPath(new URL('../dist/lib/runtime.js', import.meta.url));
+    const result = await build({ entryPoints: [runtime], bundle: true, platform: 'neutral', format: 'iife', globalName: 'runtime', write: false, logLevel: 'silent' });
+    const code = result.outputFiles[0]!.text;
+    expect(code).not.toMatch(/process\.env\.NODE_ENV/);
+    const context: Record<string, unknown> = { console, URL, TextEncoder, TextDecoder };
+    runInNewContext(code, context);
+    expect(runInNewContext(`[typeof runtime.__zy.add, runtime.__zy.add(2, 3), typeof process]`, context)).toEqual(['function', 5, 'undefined']);
+  });
+
   it('leaves the source rewriter out, and says how to get it when code was not rewritten', async () => {
     const code = await browserBundle();
     expect(code).not.toMatch(/ecmaVersion|MagicString/); // acorn's options, magic-string's class
