@@ -335,6 +335,9 @@ function sweptPath(program: Program, symbolic: SymbolicArguments, unwritten: Unw
   const { tape, output, wanted } = unwritten;
   const { partialIds, generic, nodes } = tape.recorded();
   if (generic !== null || nodes || program.objects.size > 0 || program.length > MAX_INTERPRETED_IDS || output >= MAX_SWEPT_ROWS) return null;
+  // (each call sweeps every row, and writing costs at most WRITE_COST per stored instruction: a
+  // program that folded into loops is written at once, without the walk below, ~20 ms at 10⁵ turns)
+  if (output + 1 > WRITE_COST * program.stored) return null;
   program.finish();
   // (the forward instructions the tape's partials read, and the guards)
   const partials: number[] = [];
