@@ -73,12 +73,15 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
   /** Each object of the arguments → its copy and the reader's name for it (records of a column read are in `groups`). */
   const copies = new Map<object, { copy: object; name: string }>();
   const groups: RecordGroup[] = [];
+  /** Every caller's record in `groups` (a look-up per record of every group: polygons of 10 points each). */
+  const grouped = new Set<object>();
   /** The copy of the caller's object `o` and the reader's name for it, if the walk made one. */
   const copyOfObject = (o: object): { copy: object; name: string } | undefined => {
     const made = copies.get(o);
-    if (made !== undefined) return made;
+    if (made !== undefined || !grouped.has(o)) return made;
+    // (a record seen again elsewhere: rare, and found by a search)
     for (const group of groups) {
-      const i = positionIn(group, o);
+      const i = group.originals.indexOf(o);
       if (i >= 0) return { copy: group.copies[i]!, name: `${group.name}[${i}]` };
     }
     return undefined;
@@ -177,7 +180,7 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
         `if (!Array.isArray(${name}) || Object.getPrototypeOf(${name}) !== ${constant(Array.prototype)} || ${name}.length !== ${value.length} || ${sealDiffers(name, seal)}) return MISS;`,
         noteObject(name, isOthersProxy),
       );
-      const columns = value.length > UNROLL ? smallRecords(value, (o) => copyOfObject(o) !== undefined) : null;
+      const columns = value.length > UNROLL ? smallRecords(value, copies, grouped) : null;
       if (value.length > UNROLL && value.every((v) => typeof v === 'number')) {
         const first = program.inputCount;
         for (const v of value) copy.push(program.input(v as number));
@@ -210,7 +213,7 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
           copy.push(sealLike(c, recordSeal));
         }
         objects += value.length;
-        groups.push({ originals: value as object[], copies: copy.slice() as object[], proto, keys, seal: recordSeal, made, name, index: null });
+        groups.push({ originals: value as object[], copies: copy.slice() as object[], proto, keys, seal: recordSeal, made, name });
         // Each record's keys: Object.keys makes an array per record (10⁵ Points: 40% of the
         // reading). Where the prototypes have no enumerable key (checked once a call),
         // for-in lists exactly a record's own enumerable keys, in Object.keys's order.
@@ -336,6 +339,7 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
       originals = null;
       recorded = null;
       groups.length = 0;
+      grouped.clear();
     },
     get reader() {
       return lines.join('\n');
@@ -384,15 +388,6 @@ interface RecordGroup {
   readonly made: readonly unknown[];
   /** The reader's name for the array. */
   readonly name: string;
-  /** Each caller's record → its position, made when first asked. */
-  index: Map<object, number> | null;
-}
-
-/** The position of the caller's object `o` among the group's records, or -1. */
-function positionIn(group: RecordGroup, o: object): number {
-  if (Object.getPrototypeOf(o) !== group.proto) return -1;
-  group.index ??= new Map(group.originals.map((r, i) => [r, i]));
-  return group.index.get(o) ?? -1;
 }
 
 /**
@@ -501,9 +496,9 @@ function writeState(original: object, copy: object, outside: (v: unknown) => unk
 /**
  * The prototype and keys shared by every element of `value`, when each is a record (a plain
  * object or an instance of a user's class) holding only numbers, at most SMALL_RECORD of
- * them, none seen before; else null.
+ * them, none seen before (in `copied` or `grouped`); else null. The records join `grouped`.
  */
-function smallRecords(value: unknown[], seen: (o: object) => boolean): { proto: object; keys: string[]; seal: Seal } | null {
+function smallRecords(value: unknown[], copied: ReadonlyMap<object, unknown>, grouped: Set<object>): { proto: object; keys: string[]; seal: Seal } | null {
   const first = value[0];
   if (typeof first !== 'object' || first === null || Array.isArray(first) || isNDArray(first) || isTraced(first)) return null;
   const proto = Object.getPrototypeOf(first) as object | null;
@@ -511,13 +506,18 @@ function smallRecords(value: unknown[], seen: (o: object) => boolean): { proto: 
   const keys = Object.keys(first);
   if (keys.length === 0 || keys.length > SMALL_RECORD) return null;
   const seal = sealOf(first);
-  const distinct = new Set<object>();
+  // (each record joins `grouped` as it is checked, which also finds one met twice; taken out again if the array is not read in columns)
   for (let i = 0; i < value.length; i++) {
     const e = value[i];
     // (a Proxy is asked nothing: its traps would run)
-    if (typeof e !== 'object' || e === null || isOthersProxy(e) || Object.getPrototypeOf(e) !== proto || seen(e) || distinct.has(e)) return null;
-    distinct.add(e);
-    if (sealOf(e) !== seal || !numbersAsCopied(e, keys, seal)) return null;
+    const fits =
+      typeof e === 'object' && e !== null && !isOthersProxy(e) && Object.getPrototypeOf(e) === proto && !copied.has(e) && !grouped.has(e) &&
+      sealOf(e) === seal && numbersAsCopied(e, keys, seal);
+    if (!fits) {
+      for (let k = 0; k < i; k++) grouped.delete(value[k] as object);
+      return null;
+    }
+    grouped.add(e);
   }
   return { proto, keys, seal };
 }

@@ -75,6 +75,27 @@ describe('arrays of small records', () => {
     expect(g.fallback).toBeNull();
   });
 
+  it('many arrays of them (polygons of 10 points), one record also in another array, are one object as eagerly', () => {
+    const area = (polys: Point[][]) => {
+      let s = 0;
+      for (const poly of polys) for (let i = 0; i < poly.length; i++) s += poly[i]!.x * poly[(i + 1) % poly.length]!.y;
+      return s;
+    };
+    const polygons = (k: number) => Array.from({ length: 30 }, (_, j) => points(10, k + j));
+    const g = compileGradient(area);
+    const ps = polygons(1);
+    expect(g(ps)).toEqual(gradient(area, ps));
+    const shared = polygons(2);
+    shared[5]![0] = shared[2]![3]!; // (read one by one: its array is not read in columns)
+    const eager = gradient(area, shared) as [{ x: number; y: number }[][]];
+    const compiled = g(shared) as typeof eager;
+    expect(compiled).toEqual(eager);
+    expect(compiled[0][5]![0]).toBe(compiled[0][2]![3]);
+    const again = compileGradient(area);
+    expect(again(shared)).toEqual(eager); // (recorded with it: the record is found in the earlier array's group)
+    expect(again(polygons(3))).toEqual(gradient(area, polygons(3)));
+  });
+
   // (such records are copied and checked as one group, not object by object: each way f can
   // change one of them must still be seen, its change made once on the caller's record, as eagerly)
   it('f changing one of them, in any way, is seen: the change is made as the eager gradient makes it', () => {
