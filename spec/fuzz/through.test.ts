@@ -28,7 +28,7 @@ describe('programs passed through a toolchain first', () => {
       const gradients = runGradientCampaign(44101, 0, 40, false, mode);
       expect(gradients.differences).toEqual([]);
       expect(gradients.checked).toBeGreaterThan(150);
-      const structures = runStructureCampaign(44102, 0, 12, mode);
+      const structures = runStructureCampaign(44102, 0, 16, mode);
       expect(structures.differences).toEqual([]);
       expect(structures.checked).toBeGreaterThan(200);
       expect(runCompiledStructureCampaign(44102, 0, 8, mode).differences).toEqual([]);
