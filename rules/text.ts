@@ -118,6 +118,19 @@ const INTEGER_TEXT = /^[+-]?\d+$/;
 /** A decimal literal at the start of a string, as parseFloat reads it. */
 const DECIMAL_PREFIX = /^[+-]?(?:Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)/;
 
+/**
+ * Decimal text without the zeros put before its digits or after its fraction ("-001.50" →
+ * "-1.5", ".5" → "0.5"), which leave its number as it is; other text as it is.
+ */
+function withoutPaddingZeros(text: string): string {
+  const parts = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(text);
+  if (parts === null) return text;
+  const whole = parts[2]!.replace(/^0+(?=\d)/, '');
+  const fraction = (parts[3] ?? '').replace(/0+$/, '');
+  if (whole === '' && fraction === '') return text;
+  return `${parts[1]}${whole === '' ? '0' : whole}${fraction === '' ? '' : `.${fraction}`}`;
+}
+
 /** Number text ending in a power of ten: the text before it, and the exponent. */
 const POWER_OF_TEN_AFTER = /^([^eE]+)[eE]([+-]?\d+)$/;
 
@@ -152,6 +165,10 @@ function readBackWritten(s: string, parsed: number, whole: boolean, rounds: bool
   const text = whole ? trimmed : DECIMAL_PREFIX.exec(trimmed)?.[0];
   let entry = text === undefined ? undefined : written.get(text);
   if (entry === undefined) {
+    // Zeros put before a traced number's text or after its fraction ('0' + x, padStart, padEnd:
+    // "01.5", "1.500"): that text, the same number
+    const unpadded = text === undefined ? text : withoutPaddingZeros(text);
+    if (unpadded !== text && written.has(unpadded!)) return readBackWritten(unpadded!, parsed, true, rounds);
     // A power of ten put after a traced number's text (`x + 'e3'`, `${x}e-2`): x scaled by it
     const power = text === undefined ? null : POWER_OF_TEN_AFTER.exec(text);
     // (not after an integer's text, as MDN's rounding writes `Math.round(x + 'e2') + 'e-2'`: a step, read plain)

@@ -220,6 +220,25 @@ describe("a power of ten written after a traced number's text scales it", () => 
   });
 });
 
+describe("zeros put before a traced number's text or after its fraction leave it that number", () => {
+  // (`Number('0' + x) * x` had the derivative x where it is 2x: the text "01.5" was no traced
+  // number's, read as a plain number, and x reaching the result by the product hid the report)
+  const cases: [string, (x: number) => number][] = [
+    ["'0' + x", (x) => Number('0' + x) * x],
+    ['padStart', (x) => Number(String(x).padStart(8, '0')) * x],
+    ['padEnd after the fraction', (x) => parseFloat(`${x}`.padEnd(9, '0') + 'px') * x],
+    ['a sign before the zeros', (x) => Number(String(x).replace('-', '-00')) * x],
+  ];
+  for (const [name, f] of cases) {
+    it(name, () => {
+      valuesAt(f, 1.1);
+      derivativeAt(f, 1.1);
+      // (zeros before a sign: plain code reads "0-2.5" as NaN)
+      if (name.startsWith('padEnd') || name.startsWith('a sign')) derivativeAt(f, -2.5);
+    });
+  }
+});
+
 describe("Intl.NumberFormat's text read back as the number it was written from is reported", () => {
   // (its format converts the number itself, with no frame of its own, and writes text the
   // runtime does not see: Number(nf.format(x)) * 2 with 20 fraction digits, the identity, gave
