@@ -119,16 +119,18 @@ const INTEGER_TEXT = /^[+-]?\d+$/;
 const DECIMAL_PREFIX = /^[+-]?(?:Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)/;
 
 /**
- * Decimal text without the zeros put before its digits or after its fraction ("-001.50" →
- * "-1.5", ".5" → "0.5"), which leave its number as it is; other text as it is.
+ * Number text as JavaScript writes its number: without zeros put before its digits or after
+ * its fraction, its exponent's `E` in lower case and signed ("-001.50" → "-1.5", ".5" → "0.5",
+ * "1.5E-7" → "1.5e-7"), which leave its number as it is; other text as it is.
  */
-function withoutPaddingZeros(text: string): string {
-  const parts = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(text);
+function asWritten(text: string): string {
+  const parts = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?)(\d+))?$/.exec(text);
   if (parts === null) return text;
   const whole = parts[2]!.replace(/^0+(?=\d)/, '');
   const fraction = (parts[3] ?? '').replace(/0+$/, '');
   if (whole === '' && fraction === '') return text;
-  return `${parts[1]}${whole === '' ? '0' : whole}${fraction === '' ? '' : `.${fraction}`}`;
+  const exponent = parts[5] === undefined ? '' : `e${parts[4] === '-' ? '-' : '+'}${parts[5].replace(/^0+(?=\d)/, '')}`;
+  return `${parts[1]}${whole === '' ? '0' : whole}${fraction === '' ? '' : `.${fraction}`}${exponent}`;
 }
 
 /** Number text ending in a power of ten: the text before it, and the exponent. */
@@ -166,9 +168,9 @@ function readBackWritten(s: string, parsed: number, whole: boolean, rounds: bool
   let entry = text === undefined ? undefined : written.get(text);
   if (entry === undefined) {
     // Zeros put before a traced number's text or after its fraction ('0' + x, padStart, padEnd:
-    // "01.5", "1.500"): that text, the same number
-    const unpadded = text === undefined ? text : withoutPaddingZeros(text);
-    if (unpadded !== text && written.has(unpadded!)) return readBackWritten(unpadded!, parsed, true, rounds);
+    // "01.5", "1.500"), its exponent in capitals ("1.5E-7"): that text, the same number
+    const canonical = text === undefined ? text : asWritten(text);
+    if (canonical !== text && written.has(canonical!)) return readBackWritten(canonical!, parsed, true, rounds);
     // A power of ten put after a traced number's text (`x + 'e3'`, `${x}e-2`): x scaled by it
     const power = text === undefined ? null : POWER_OF_TEN_AFTER.exec(text);
     // (not after an integer's text, as MDN's rounding writes `Math.round(x + 'e2') + 'e-2'`: a step, read plain)

@@ -220,21 +220,23 @@ describe("a power of ten written after a traced number's text scales it", () => 
   });
 });
 
-describe("zeros put before a traced number's text or after its fraction leave it that number", () => {
+describe("zeros put before a traced number's text or after its fraction, or its exponent's E in capitals, leave it that number", () => {
   // (`Number('0' + x) * x` had the derivative x where it is 2x: the text "01.5" was no traced
-  // number's, read as a plain number, and x reaching the result by the product hid the report)
+  // number's, read as a plain number, and x reaching the result by the product hid the report;
+  // so was "1.1E-9", which toUpperCase made of x * 1e-9's text)
   const cases: [string, (x: number) => number][] = [
     ["'0' + x", (x) => Number('0' + x) * x],
     ['padStart', (x) => Number(String(x).padStart(8, '0')) * x],
     ['padEnd after the fraction', (x) => parseFloat(`${x}`.padEnd(9, '0') + 'px') * x],
     ['a sign before the zeros', (x) => Number(String(x).replace('-', '-00')) * x],
+    ["an exponent's E in capitals", (x) => Number(String(x * 1e-9).toUpperCase()) * 1e9 * x],
   ];
   for (const [name, f] of cases) {
     it(name, () => {
       valuesAt(f, 1.1);
       derivativeAt(f, 1.1);
       // (zeros before a sign: plain code reads "0-2.5" as NaN)
-      if (name.startsWith('padEnd') || name.startsWith('a sign')) derivativeAt(f, -2.5);
+      if (name.startsWith('padEnd') || name.startsWith('a sign') || name.startsWith('an exponent')) derivativeAt(f, -2.5);
     });
   }
 });
