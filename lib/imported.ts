@@ -11,6 +11,7 @@
 import { innermostOpenTape, isDeriving } from './core/scope.js';
 import { isSwappedIn } from './core/swaps.js';
 import { isTraced, primal } from './core/traced.js';
+import { typeOf } from './coercion.js';
 import { isRewritten, mayNeedRewrite } from './transform/recognize.js';
 import { callerLine, doubt, FIX, suspect } from './escapes.js';
 import { isNDArray } from './ndarray.js';
@@ -120,6 +121,8 @@ export function callImported(receiver: unknown, fn: unknown, ...args: unknown[])
         '(rule(f, pullback)), or pass dropgrad(x).',
     );
   }
+  // (Babel's and swc's `typeof`, imported from their helper packages, which are not rewritten)
+  if (args.length > 0 && isTraced(args[0]) && isTypeofHelper(fn)) return typeOf(args[0]);
   // (the function whose code runs: a bound copy's target where the runtime saw the `bind`)
   let runs: Function = fn;
   let opaque = false;
@@ -152,6 +155,28 @@ export function callImported(receiver: unknown, fn: unknown, ...args: unknown[])
   }
   if (isDeriving() && givesTracedNumbers(runs, args, receiver)) lookedAtAsObject(runs);
   return result;
+}
+
+/** The directive that Babel's and swc's `typeof` helpers start with. */
+const TYPEOF_HELPER_MARK = /^function\s*\w*\s*\(\w+\)\s*\{\s*["']@(?:babel|swc)\/helpers - typeof["']/;
+/** A function whose whole body is `return typeof p` of its one parameter: Babel's `_typeof` once its first call has chosen it. */
+const TYPEOF_FUNCTION = /^function\s*\w*\s*\((\w+)\)\s*\{\s*return\s+typeof\s+\1\s*;?\s*\}$/;
+const typeofHelpers = new WeakMap<Function, boolean>();
+
+/**
+ * Whether `fn` is the `typeof` helper that Babel (`_typeof`, from @babel/runtime) or swc
+ * (`_type_of`, from @swc/helpers) call where a program had `typeof x` (`switch (typeof x)`,
+ * `typeof x === 'object'`, `const t = typeof x` under targets without symbols). Such a helper
+ * package is not rewritten: to it a traced number was an object, and `switch (typeof x)` took
+ * the object's case (-1 where plain code gives x², with a null gradient). Read once.
+ */
+function isTypeofHelper(fn: Function): boolean {
+  let known = typeofHelpers.get(fn);
+  if (known === undefined) {
+    const text = Function.prototype.toString.call(fn);
+    typeofHelpers.set(fn, (known = TYPEOF_HELPER_MARK.test(text) || TYPEOF_FUNCTION.test(text)));
+  }
+  return known;
 }
 
 /**
