@@ -16,7 +16,7 @@ import { isRewritten, mayNeedRewrite } from './transform/recognize.js';
 import { callerLine, doubt, FIX, suspect } from './escapes.js';
 import { isNDArray } from './ndarray.js';
 import { holdsTracedElements, isStandInMethod, typedStandIn } from '../proxies/typed-arrays.js';
-import { construct, onMethodCall, onRewrittenCode } from '../rules/builtins.js';
+import { construct, instanceOf, onMethodCall, onRewrittenCode } from '../rules/builtins.js';
 import { freezeUnchangedBases, noteCollectionsWithin } from '../proxies/drafts.js';
 import { sameObject } from '../proxies/standins.js';
 
@@ -121,8 +121,12 @@ export function callImported(receiver: unknown, fn: unknown, ...args: unknown[])
         '(rule(f, pullback)), or pass dropgrad(x).',
     );
   }
-  // (Babel's and swc's `typeof`, imported from their helper packages, which are not rewritten)
-  if (args.length > 0 && isTraced(args[0]) && isTypeofHelper(fn)) return typeOf(args[0]);
+  // (Babel's and swc's `typeof` and `instanceof`, imported from their helper packages, which are not rewritten)
+  if (args.length > 0 && isTraced(args[0])) {
+    const helper = toolchainHelper(fn);
+    if (helper === 'typeof') return typeOf(args[0]);
+    if (helper === 'instanceof') return instanceOf(args[0], args[1]);
+  }
   // (the function whose code runs: a bound copy's target where the runtime saw the `bind`)
   let runs: Function = fn;
   let opaque = false;
@@ -157,24 +161,27 @@ export function callImported(receiver: unknown, fn: unknown, ...args: unknown[])
   return result;
 }
 
-/** The directive that Babel's and swc's `typeof` helpers start with. */
-const TYPEOF_HELPER_MARK = /^function\s*\w*\s*\(\w+\)\s*\{\s*["']@(?:babel|swc)\/helpers - typeof["']/;
+/** The directive Babel's and swc's helpers for `typeof` and `instanceof` start with, and which. */
+const HELPER_MARK = /^function\s*\w*\s*\([\w\s,]*\)\s*\{\s*["']@(?:babel|swc)\/helpers - (typeof|instanceof)["']/;
 /** A function whose whole body is `return typeof p` of its one parameter: Babel's `_typeof` once its first call has chosen it. */
 const TYPEOF_FUNCTION = /^function\s*\w*\s*\((\w+)\)\s*\{\s*return\s+typeof\s+\1\s*;?\s*\}$/;
-const typeofHelpers = new WeakMap<Function, boolean>();
+type Helper = 'typeof' | 'instanceof' | null;
+const helpers = new WeakMap<Function, Helper>();
 
 /**
- * Whether `fn` is the `typeof` helper that Babel (`_typeof`, from @babel/runtime) or swc
- * (`_type_of`, from @swc/helpers) call where a program had `typeof x` (`switch (typeof x)`,
- * `typeof x === 'object'`, `const t = typeof x` under targets without symbols). Such a helper
- * package is not rewritten: to it a traced number was an object, and `switch (typeof x)` took
- * the object's case (-1 where plain code gives x², with a null gradient). Read once.
+ * Which operator `fn` is, if it is the helper that Babel (`_typeof`, from @babel/runtime) or swc
+ * (`_type_of`, `_instanceof`, from @swc/helpers) call where a program had `typeof x`
+ * (`switch (typeof x)`, `typeof x === 'object'` under targets without symbols) or
+ * `x instanceof C` (swc, ES5). Such a helper package is not rewritten: to it a traced number
+ * was an object, and `switch (typeof x)` took the object's case, `x instanceof Object` was
+ * true (-1 where plain code gives x², with a null gradient). Read once.
  */
-function isTypeofHelper(fn: Function): boolean {
-  let known = typeofHelpers.get(fn);
+function toolchainHelper(fn: Function): Helper {
+  let known = helpers.get(fn);
   if (known === undefined) {
     const text = Function.prototype.toString.call(fn);
-    typeofHelpers.set(fn, (known = TYPEOF_HELPER_MARK.test(text) || TYPEOF_FUNCTION.test(text)));
+    known = (HELPER_MARK.exec(text)?.[1] as Helper | undefined) ?? (TYPEOF_FUNCTION.test(text) ? 'typeof' : null);
+    helpers.set(fn, known);
   }
   return known;
 }

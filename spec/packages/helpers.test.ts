@@ -1,16 +1,17 @@
-// `typeof x` as Babel and swc compile it (`_typeof(x)`, `_type_of(x)`) calls their helper
+// `typeof x` as Babel and swc compile it (`_typeof(x)`, `_type_of(x)`), and `x instanceof C` as
+// swc compiles it for ES5 (`_instanceof(x, C)`), call their helper
 // packages, @babel/runtime and @swc/helpers, which are not rewritten (spec/fixtures/packages/helpers.mjs).
 import { describe, expect, it } from 'vitest';
 import { runJson } from './run.js';
 
 type Output = Record<string, { val?: number; grad?: (number | null)[]; error?: string }>;
 
-describe("Babel's and swc's typeof helpers, from packages left out of include", () => {
-  // (to the helper a traced number was an object: switch (typeof x) took the object's case,
-  // -1 where plain code gives x², with a null gradient and only a warning)
+describe("Babel's and swc's typeof and instanceof helpers, from packages left out of include", () => {
+  // (to the helper a traced number was an object: switch (typeof x) took the object's case, and
+  // x instanceof Object was true: -1 where plain code gives x², with a null gradient and only a warning)
   const out = runJson<Output>('helpers.mjs');
-  for (const name of ['babel, const t = typeof x', 'babel, switch (typeof x)', 'babel, CommonJS', 'swc']) {
-    it(`${name}: a traced number is a number`, () => {
+  for (const name of ['babel, const t = typeof x', 'babel, switch (typeof x)', 'babel, CommonJS', 'swc', 'swc, instanceof']) {
+    it(`${name}: a traced number answers as a number`, () => {
       expect(out[name]).toEqual({ val: 2.25, grad: [3] });
     });
   }
