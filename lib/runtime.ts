@@ -228,7 +228,11 @@ export const __zy = Object.freeze({
   hold: builtins.hold,
   held: builtins.held,
   readData,
-  callImported,
+  // (a package's export that is a built-in the runtime has its version of, as the built-in read by
+  // its name is: core-js-pure's `parseFloat` and `Number.isFinite`, which are the native ones where
+  // those are sound, Babel's runtime-corejs3 imports for `Math.hypot(x, 2)`, `var floor = Math.floor;
+  // module.exports = floor`. The native one read back text plain, took a traced number for an object)
+  callImported: (receiver: unknown, fn: unknown, ...args: unknown[]): unknown => callImported(receiver, runtimeVersions.get(fn) ?? fn, ...args),
   constructImported,
   bindNoted,
   importedFunction,

@@ -15,6 +15,15 @@ describe("Babel's and swc's typeof and instanceof helpers, from packages left ou
       expect(out[name]).toEqual({ val: 2.25, grad: [3] });
     });
   }
+  // (a built-in exported as it is, as core-js-pure exports the native ones, is the runtime's
+  // version, as the built-in read by its name is: the text read back plain, the derivative x
+  // where it is 2x, with no word; Number.isFinite false, -1; Math.hypot an error)
+  it('built-ins exported by a package (core-js-pure) are the runtime\'s versions', () => {
+    expect(out['core-js parseFloat']).toEqual({ val: 2.25, grad: [3] });
+    expect(out['core-js Number.isFinite']).toEqual({ val: 3, grad: [2] });
+    expect(out['core-js Math.hypot']?.val).toBe(2.5);
+    expect(out['core-js Math.hypot']?.grad?.[0]).toBeCloseTo(0.6, 12);
+  });
   it('plain values keep the helpers\' answers', () => {
     expect(out['plain values keep their answers']).toEqual({ val: 4.5, grad: [3] });
   });
