@@ -163,8 +163,19 @@ export function callImported(receiver: unknown, fn: unknown, ...args: unknown[])
 
 /** The directive Babel's and swc's helpers for `typeof` and `instanceof` start with, and which. */
 const HELPER_MARK = /^function\s*\w*\s*\([\w\s,]*\)\s*\{\s*["']@(?:babel|swc)\/helpers - (typeof|instanceof)["']/;
-/** A function whose whole body is `return typeof p` of its one parameter: Babel's `_typeof` once its first call has chosen it. */
-const TYPEOF_FUNCTION = /^function\s*\w*\s*\((\w+)\)\s*\{\s*return\s+typeof\s+\1\s*;?\s*\}$/;
+/**
+ * The same helpers without the directive (terser and swc drop it when they minify): by their
+ * code. Babel's `_typeof`, which replaces itself on its first call (`return _typeof = … ?
+ * function (o) { return typeof o } : …, _typeof(o)`), and what it becomes; the `typeof` that
+ * knows polyfilled symbols (swc's `_type_of`: `o && … o.constructor === Symbol ? "symbol" :
+ * typeof o`); `instanceof` asking `Symbol.hasInstance` (Babel's and swc's `_instanceof`).
+ */
+const TYPEOF_FUNCTIONS = [
+  /^function\s*(\w+)\s*\((\w+)\)\s*\{\s*return\b[^]*\btypeof\s+Symbol\.iterator\b[^]*,\s*\1\s*\(\s*\2\s*\)\s*;?\s*\}$/,
+  /^function\s*\w*\s*\((\w+)\)\s*\{\s*return\s+typeof\s+\1\s*;?\s*\}$/,
+  /^function\s*\w*\s*\((\w+)\)\s*\{\s*return\s+\1\s*&&[^{}]*\.constructor\s*===\s*Symbol\b[^{}]*\?\s*["']symbol["']\s*:\s*typeof\s+\1\s*;?\s*\}$/,
+];
+const INSTANCEOF_FUNCTION = /^function\s*\w*\s*\((\w+)\s*,\s*(\w+)\)\s*\{[^]*\[\s*Symbol\.hasInstance\s*\][^]*\b\1\s+instanceof\s+\2\b[^{}]*\}$/;
 type Helper = 'typeof' | 'instanceof' | null;
 const helpers = new WeakMap<Function, Helper>();
 
@@ -180,7 +191,7 @@ function toolchainHelper(fn: Function): Helper {
   let known = helpers.get(fn);
   if (known === undefined) {
     const text = Function.prototype.toString.call(fn);
-    known = (HELPER_MARK.exec(text)?.[1] as Helper | undefined) ?? (TYPEOF_FUNCTION.test(text) ? 'typeof' : null);
+    known = (HELPER_MARK.exec(text)?.[1] as Helper | undefined) ?? (TYPEOF_FUNCTIONS.some((shape) => shape.test(text)) ? 'typeof' : INSTANCEOF_FUNCTION.test(text) ? 'instanceof' : null);
     helpers.set(fn, known);
   }
   return known;

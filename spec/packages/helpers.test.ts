@@ -10,7 +10,7 @@ describe("Babel's and swc's typeof and instanceof helpers, from packages left ou
   // (to the helper a traced number was an object: switch (typeof x) took the object's case, and
   // x instanceof Object was true: -1 where plain code gives x², with a null gradient and only a warning)
   const out = runJson<Output>('helpers.mjs');
-  for (const name of ['babel, const t = typeof x', 'babel, switch (typeof x)', 'babel, CommonJS', 'swc', 'swc, instanceof']) {
+  for (const name of ['babel, const t = typeof x', 'babel, switch (typeof x)', 'babel, CommonJS', 'swc', 'swc, instanceof', 'minified babel', 'minified swc']) {
     it(`${name}: a traced number answers as a number`, () => {
       expect(out[name]).toEqual({ val: 2.25, grad: [3] });
     });
