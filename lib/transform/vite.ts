@@ -185,7 +185,10 @@ function vitePlugin(options: ZygoteViteOptions, inWorker: boolean): ZygoteVitePl
   let cache: TransformCache | null | undefined;
   // `vite build` bundles: each rewritten file's end is marked (bundler.ts). The dev server and
   // Vitest serve files one by one, their stacks mapped back to the sources, which would move the marks.
-  let bundles = false;
+  // Rollup and Rolldown, which take the plugin as it is, call no `config` hook, and always bundle:
+  // unmarked, their bundle was one rewritten file, and a package left out of `include` lost its
+  // derivatives in it (`scale(x) + x`, with the package's `x * 3`, had the gradient 1), with a warning only.
+  let bundles = true;
   // Under Vitest, whose `globals` option binds `vi` in every test file (withRuntimeHoisted).
   let vitestGlobals = false;
   return {

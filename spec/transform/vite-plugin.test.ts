@@ -192,6 +192,34 @@ describe('zygote-ts/vite', () => {
     }
   });
 
+  it('marks the files it rewrites in a bundle of Rolldown used without Vite, which calls no config hook', async () => {
+    // (unmarked, the bundle was one rewritten file: a package left out of include converted a
+    // traced number there unseen, and scale(x) + x, with the package's x * 3, had the gradient 1
+    // where it is 4, with a warning only)
+    const dir = mkdtempSync(join(tmpdir(), 'zygote-rolldown-'));
+    try {
+      mkdirSync(join(dir, 'node_modules/plainpkg'), { recursive: true });
+      writeFileSync(join(dir, 'node_modules/plainpkg/package.json'), '{ "name": "plainpkg", "version": "1.0.0", "type": "module", "main": "index.js" }');
+      writeFileSync(join(dir, 'node_modules/plainpkg/index.js'), 'export function scale(x) { return x * 3; }\n');
+      writeFileSync(join(dir, 'main.js'), [
+        "import { scale } from 'plainpkg';",
+        `import { gradient } from ${JSON.stringify(join(root, 'dist/lib/index.js'))};`,
+        'const out = [];',
+        'for (const f of [(x) => scale(x) + x, (x) => x * x]) { try { out.push(gradient(f, 1.5)[0]); } catch (e) { out.push(e.message.slice(0, 66)); } }',
+        'console.log(JSON.stringify(out));',
+      ].join('\n'));
+      const { rolldown } = await import('rolldown');
+      const bundle = await rolldown({ input: join(dir, 'main.js'), cwd: dir, platform: 'node', logLevel: 'silent', plugins: [zygote({ cache: false }) as never] });
+      await bundle.write({ file: join(dir, 'out.mjs'), format: 'es' });
+      const run = spawnSync(process.execPath, [join(dir, 'out.mjs')], { encoding: 'utf8' });
+      const [scaled, own] = JSON.parse(run.stdout) as [unknown, unknown];
+      expect(scaled).toMatch(/^zygote-ts: code that was not rewritten for differentiation used a /);
+      expect(own).toBe(3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('takes the runtime from zygote-ts/recompile in files that call Function(…), whose bodies are rewritten at run time', () => {
     const plugin = zygote();
     const out = plugin.transform('export const f = (body) => new Function("x", body);', '/home/u/app/src/f.js');
