@@ -177,6 +177,7 @@ const TYPEOF_FUNCTIONS = [
 ];
 const INSTANCEOF_FUNCTION = /^function\s*\w*\s*\((\w+)\s*,\s*(\w+)\)\s*\{[^]*\[\s*Symbol\.hasInstance\s*\][^]*\b\1\s+instanceof\s+\2\b[^{}]*\}$/;
 type Helper = 'typeof' | 'instanceof' | null;
+const HELPER_LENGTH = 1000;
 const helpers = new WeakMap<Function, Helper>();
 
 /**
@@ -191,7 +192,9 @@ function toolchainHelper(fn: Function): Helper {
   let known = helpers.get(fn);
   if (known === undefined) {
     const text = Function.prototype.toString.call(fn);
-    known = (HELPER_MARK.exec(text)?.[1] as Helper | undefined) ?? (TYPEOF_FUNCTIONS.some((shape) => shape.test(text)) ? 'typeof' : INSTANCEOF_FUNCTION.test(text) ? 'instanceof' : null);
+    // (the helpers are a few hundred characters: a longer function is none of them, and is not searched)
+    if (text.length > HELPER_LENGTH) known = null;
+    else known = (HELPER_MARK.exec(text)?.[1] as Helper | undefined) ?? (TYPEOF_FUNCTIONS.some((shape) => shape.test(text)) ? 'typeof' : INSTANCEOF_FUNCTION.test(text) ? 'instanceof' : null);
     helpers.set(fn, known);
   }
   return known;
