@@ -119,9 +119,10 @@ const INTEGER_TEXT = /^[+-]?\d+$/;
 const DECIMAL_PREFIX = /^[+-]?(?:Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)/;
 
 /**
- * Number text as JavaScript writes its number: without zeros put before its digits or after
- * its fraction, its exponent's `E` in lower case and signed ("-001.50" → "-1.5", ".5" → "0.5",
- * "1.5E-7" → "1.5e-7"), which leave its number as it is; other text as it is.
+ * Number text as JavaScript writes its number: without a `+` before it or zeros put before its
+ * digits or after its fraction, its exponent's `E` in lower case and signed ("-001.50" → "-1.5",
+ * "+01.5" → "1.5", ".5" → "0.5", "1.5E-7" → "1.5e-7"), which leave its number as it is; other
+ * text as it is.
  */
 function asWritten(text: string): string {
   const parts = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?)(\d+))?$/.exec(text);
@@ -130,7 +131,7 @@ function asWritten(text: string): string {
   const fraction = (parts[3] ?? '').replace(/0+$/, '');
   if (whole === '' && fraction === '') return text;
   const exponent = parts[5] === undefined ? '' : `e${parts[4] === '-' ? '-' : '+'}${parts[5].replace(/^0+(?=\d)/, '')}`;
-  return `${parts[1]}${whole === '' ? '0' : whole}${fraction === '' ? '' : `.${fraction}`}${exponent}`;
+  return `${parts[1] === '-' ? '-' : ''}${whole === '' ? '0' : whole}${fraction === '' ? '' : `.${fraction}`}${exponent}`;
 }
 
 /** Number text ending in a power of ten: the text before it, and the exponent. */

@@ -229,6 +229,7 @@ describe("zeros put before a traced number's text or after its fraction, or its 
     ['padStart', (x) => Number(String(x).padStart(8, '0')) * x],
     ['padEnd after the fraction', (x) => parseFloat(`${x}`.padEnd(9, '0') + 'px') * x],
     ['a sign before the zeros', (x) => Number(String(x).replace('-', '-00')) * x],
+    ["'+0' + x", (x) => Number('+0' + x) * x],
     ["an exponent's E in capitals", (x) => Number(String(x * 1e-9).toUpperCase()) * 1e9 * x],
   ];
   for (const [name, f] of cases) {
