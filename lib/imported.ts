@@ -135,7 +135,7 @@ export function callImported(receiver: unknown, fn: unknown, ...args: unknown[])
     if (target !== undefined) runs = target;
     else opaque = true;
   }
-  const rowsBefore = opaque ? innermostOpenTape()!.size : 0;
+  const rowsBefore = isDeriving() ? innermostOpenTape()!.size : 0;
   let result: unknown;
   try {
     result = Reflect.apply(fn, receiver, args);
@@ -157,7 +157,7 @@ export function callImported(receiver: unknown, fn: unknown, ...args: unknown[])
         `test such as typeof x === "number" fails and the result and its derivative are lost. ${FIX}`,
     );
   }
-  if (isDeriving() && givesTracedNumbers(runs, args, receiver)) lookedAtAsObject(runs);
+  if (isDeriving() && givesTracedNumbers(runs, args, receiver, innermostOpenTape()!.size !== rowsBefore)) lookedAtAsObject(runs);
   return result;
 }
 
@@ -241,17 +241,35 @@ function threwGivenTraced(fn: Function, args: unknown[], error: unknown): void {
 /**
  * Whether `fn` is surely not rewritten and one of `args` is a number traced on a tape that
  * records, or a typed array f made or received holding such numbers (its elements are numbers
- * to such code: gl-matrix's `exactEquals(a, b)` compares `a[0] === b[0]`). The elements of
- * other arrays and objects are not looked at (a cost per call).
+ * to such code: gl-matrix's `exactEquals(a, b)` compares `a[0] === b[0]`), or — where the call
+ * recorded nothing (`recorded` false: no callback of rewritten code computed with them, as
+ * `_.map(xs, (x) => x * 2)`'s does) — an array holding such numbers among its first elements:
+ * lodash's `_.includes(xs, 2)` and `_.indexOf(xs, 2)`, ramda's `R.includes(2, xs)`, compare them
+ * as objects (false, -1 where plain code finds 2). The elements of objects and of nested arrays
+ * are not looked at (a cost per call).
  */
-function givesTracedNumbers(fn: Function, args: unknown[], receiver?: unknown): boolean {
+function givesTracedNumbers(fn: Function, args: unknown[], receiver?: unknown, recorded = false): boolean {
   let objects = false;
   for (const a of args) {
     if (isTraced(a)) {
       if (a.tracedTape.active) return surelyNotRewritten(fn) || ownerNotRewritten(fn, receiver);
     } else if (typeof a === 'object' && a !== null) objects = true;
   }
-  return objects && (surelyNotRewritten(fn) || ownerNotRewritten(fn, receiver)) && args.some(holdsTracedElements);
+  return objects && (surelyNotRewritten(fn) || ownerNotRewritten(fn, receiver)) && args.some((a) => holdsTracedElements(a) || (!recorded && arrayHoldsTracedNumber(a)));
+}
+
+/** How many elements of an array given to code that was not rewritten are looked at for a traced number. */
+const ELEMENTS_LOOKED_AT = 1000;
+
+/** Whether the array `x` holds a number traced on a tape that records among its first {@link ELEMENTS_LOOKED_AT} elements. */
+function arrayHoldsTracedNumber(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  const n = Math.min(x.length, ELEMENTS_LOOKED_AT);
+  for (let i = 0; i < n; i++) {
+    const v: unknown = x[i];
+    if (isTraced(v) && v.tracedTape.active) return true;
+  }
+  return false;
 }
 
 const unrewrittenOwners = new WeakMap<object, boolean>();
@@ -396,7 +414,7 @@ function lookedAtAsObject(fn: Function): void {
       const where = callerLine(new Error().stack); // (the line that called it: a package's inner names say little, ramda's `f2`)
       return (
         `${name}${where ? ` called at ${where}` : ''}, code that was not rewritten for differentiation (a package left out of include, a script, a file marked @zygote-ignore?), ` +
-        `was given a traced number (or a typed array holding one), which to such code is an object: tests such as typeof x === "number", ` +
+        `was given a traced number (or an array or typed array holding one), which to such code is an object: tests such as typeof x === "number", ` +
         `Number.isFinite(x) or x === 1.5 answer as for an object, so its result may be wrong.`
       );
     },
