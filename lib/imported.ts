@@ -157,7 +157,7 @@ export function callImported(receiver: unknown, fn: unknown, ...args: unknown[])
         `test such as typeof x === "number" fails and the result and its derivative are lost. ${FIX}`,
     );
   }
-  if (isDeriving() && givesTracedNumbers(runs, args, receiver, innermostOpenTape()!.size !== rowsBefore)) lookedAtAsObject(runs);
+  if (isDeriving() && givesTracedNumbers(runs, args, receiver, innermostOpenTape()!.size !== rowsBefore, { result })) lookedAtAsObject(runs);
   return result;
 }
 
@@ -245,17 +245,28 @@ function threwGivenTraced(fn: Function, args: unknown[], error: unknown): void {
  * recorded nothing (`recorded` false: no callback of rewritten code computed with them, as
  * `_.map(xs, (x) => x * 2)`'s does) — an array holding such numbers among its first elements:
  * lodash's `_.includes(xs, 2)` and `_.indexOf(xs, 2)`, ramda's `R.includes(2, xs)`, compare them
- * as objects (false, -1 where plain code finds 2). The elements of objects and of nested arrays
- * are not looked at (a cost per call).
+ * as objects (false, -1 where plain code finds 2). Where the call answered as a test or a search
+ * does (a boolean, an index, nothing found, an empty list), also records and arrays holding them
+ * a level deeper (`_.find(rows, { x: 2 })`, `_.isMatch(row, { x: 2 })`: undefined, false); a
+ * call that returned an object passed them on or copied them (immer's `current(draft)`, a deep copy).
  */
-function givesTracedNumbers(fn: Function, args: unknown[], receiver?: unknown, recorded = false): boolean {
+function givesTracedNumbers(fn: Function, args: unknown[], receiver?: unknown, recorded = false, call?: { result: unknown }): boolean {
   let objects = false;
   for (const a of args) {
     if (isTraced(a)) {
       if (a.tracedTape.active) return surelyNotRewritten(fn) || ownerNotRewritten(fn, receiver);
     } else if (typeof a === 'object' && a !== null) objects = true;
   }
-  return objects && (surelyNotRewritten(fn) || ownerNotRewritten(fn, receiver)) && args.some((a) => holdsTracedElements(a) || (!recorded && arrayHoldsTracedNumber(a)));
+  if (!objects || !(surelyNotRewritten(fn) || ownerNotRewritten(fn, receiver))) return false;
+  if (args.some(holdsTracedElements)) return true;
+  if (recorded) return false;
+  if (args.some(arrayHoldsTracedNumber)) return true;
+  return call !== undefined && isPlainAnswer(call.result) && args.some((a) => holdsTracedNumberNear(a, 2));
+}
+
+/** Whether `result` is what a test or a search answers — a boolean, an index, a key, nothing found, an empty list — rather than numbers passed on (a traced number, a copy, a state). */
+function isPlainAnswer(result: unknown): boolean {
+  return (typeof result !== 'object' && typeof result !== 'function') || result === null || (Array.isArray(result) && result.length === 0);
 }
 
 /** How many elements of an array given to code that was not rewritten are looked at for a traced number. */
@@ -270,6 +281,30 @@ function arrayHoldsTracedNumber(x: unknown): boolean {
     if (isTraced(v) && v.tracedTape.active) return true;
   }
   return false;
+}
+
+/**
+ * Whether `x` is, or holds within `depth` levels of arrays and objects (their own data fields:
+ * no getter is run), a number traced on a tape that records, looking at
+ * {@link ELEMENTS_LOOKED_AT} values at most.
+ */
+function holdsTracedNumberNear(x: unknown, depth: number): boolean {
+  let budget = ELEMENTS_LOOKED_AT;
+  const holds = (v: unknown, levels: number): boolean => {
+    if (isTraced(v)) return v.tracedTape.active;
+    if (levels === 0 || typeof v !== 'object' || v === null || ArrayBuffer.isView(v) || v instanceof Map || v instanceof Set || isNDArray(v)) return false;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length && budget > 0; i++, budget--) if (holds(v[i], levels - 1)) return true;
+      return false;
+    }
+    for (const key of Object.keys(v)) {
+      if (budget-- <= 0) return false;
+      const field = Reflect.getOwnPropertyDescriptor(v, key);
+      if (field !== undefined && 'value' in field && holds(field.value, levels - 1)) return true;
+    }
+    return false;
+  };
+  return holds(x, depth);
 }
 
 const unrewrittenOwners = new WeakMap<object, boolean>();

@@ -96,7 +96,7 @@ describe('what cannot be followed is refused at its place, in every mode', () =>
   type Looks = Record<string, { plain: number; val?: number; grad?: (number | null)[]; fd?: number; error?: string }>;
   const looks = (env: Record<string, string>) => node(['--import', registerUrl, join(fixtures, 'looks.mjs')], env);
   it('a package left out that is given a traced number and converts none: a warning naming it (strict: an error); included, the answer of plain JS', () => {
-    const names = { 'typeof test': 'isFiniteNumber', 'typeof test named isFinite': 'isFinite', 'search with ===': 'indexOf', 'array holding traced numbers searched': 'indexOf', 'truthiness of an array holding traced numbers': 'present', 'typed arrays compared': 'sameVector', 'class constructed': 'Reading', 'class constructed through the namespace': 'Reading',
+    const names = { 'typeof test': 'isFiniteNumber', 'typeof test named isFinite': 'isFinite', 'search with ===': 'indexOf', 'array holding traced numbers searched': 'indexOf', 'truthiness of an array holding traced numbers': 'present', 'records holding traced numbers matched': 'findWhere', 'typed arrays compared': 'sameVector', 'class constructed': 'Reading', 'class constructed through the namespace': 'Reading',
       'method of an instance the package made': 'scaled', 'function the package made': 'scaledBy', 'static method of the class': 'of', 'function of the namespace': 'readingOf' };
     const said = (name: string) => new RegExp(`zygote-ts.*: ${name}\\(…\\) called at .*looks\\.mjs:\\d+:\\d+\\), code that was not rewritten for differentiation .*was given a traced number.*ZYGOTE_INCLUDE`);
     const loose = looks({});
@@ -125,6 +125,9 @@ describe('what cannot be followed is refused at its place, in every mode', () =>
     const truthy = right['truthiness of an array holding traced numbers']!; // (x − 0.5 is 0 at 0.5, left out: 1 · x)
     expect(truthy.val).toBe(truthy.plain);
     expect(truthy.grad).toEqual([1]);
+    const matched = right['records holding traced numbers matched']!; // (found: 2x + x)
+    expect(matched.val).toBe(matched.plain);
+    expect(matched.grad).toEqual([3]);
     const typed = right['typed arrays compared']!;
     expect(typed.val).toBe(typed.plain);
     expect(typed.grad![0]).toBeCloseTo(typed.plain / 0.5, 6); // (a step at 0.5: plain JS finds the vectors equal, 1 * x)
