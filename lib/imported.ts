@@ -58,6 +58,12 @@ export function noteRuntimeVersion(fn: unknown): void {
   if (typeof fn === 'function') runtimeVersions.add(fn);
 }
 
+// Node's util.inspect and util.format show a traced number as its number (core/traced.ts's
+// inspect.custom) and note its text: code that knows traced numbers, not one to doubt.
+type NodeUtil = { inspect?: unknown; format?: unknown; formatWithOptions?: unknown };
+const nodeUtil = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:util') as NodeUtil | undefined;
+for (const fn of [nodeUtil?.inspect, nodeUtil?.format, nodeUtil?.formatWithOptions]) noteRuntimeVersion(fn);
+
 /**
  * A function exported by a WebAssembly instance: native code whose name is its index in
  * the module (V8 names them so); it converts what it is given to numbers.

@@ -6,9 +6,13 @@
  * `require('…')` at the program's level likewise (lib/transform/ast.ts `importsOf`). While a differentiation runs,
  * the runtime stops a call into a package that was not rewritten when it returns NaN for
  * traced numbers, a derivative lost without a conversion to report (lib/imported.ts).
- * Imports of relative paths, `node:` modules and zygote-ts itself are the program's own
- * or known; a local name that shadows an import is checked at run time as well (the
- * runtime looks at the function called), which costs a call and changes nothing.
+ * Imports of relative paths, other URLs and zygote-ts itself are the program's own or
+ * known; a local name that shadows an import is checked at run time as well (the runtime
+ * looks at the function called), which costs a call and changes nothing. Node's modules that
+ * compare what they are given, `node:util` and `node:assert`, are checked as their bare names
+ * (`'util'`) are: their code was not rewritten either (`isDeepStrictEqual(xs, [4, 2, 1])` of
+ * `node:util` answered false with no word). (Other `node:` modules are not: a `Console` of
+ * `node:console` prints a traced number as it is, through bound methods that cannot be read.)
  */
 import type * as acorn from 'acorn';
 import { importsOf, isCreateRequire, isFunction, loadedSource, memberName, type Node } from './ast.js';
@@ -20,8 +24,10 @@ import { LANGUAGE_GLOBALS } from './language-globals.js';
 import { holdsNoTraced, MUTATING_METHODS } from './rewrite-stores.js';
 import { callThroughRuntime } from './rewrite-builtins.js';
 
+const COMPARING_NODE_MODULES: ReadonlySet<string> = new Set(['node:util', 'node:assert', 'node:assert/strict']);
+
 function isPackageSpecifier(specifier: string): boolean {
-  return !/^(?:\.|\/|[a-z][a-z0-9+.-]*:)/i.test(specifier) && specifier !== 'zygote-ts' && !specifier.startsWith('zygote-ts/');
+  return (!/^(?:\.|\/|[a-z][a-z0-9+.-]*:)/i.test(specifier) || COMPARING_NODE_MODULES.has(specifier)) && specifier !== 'zygote-ts' && !specifier.startsWith('zygote-ts/');
 }
 
 function isImported(node: Node, ctx: RewriteContext): node is acorn.Identifier {
