@@ -430,12 +430,22 @@ function calledOpaque(fn: Function, args: unknown[], result: unknown, rowsBefore
 }
 
 const functionIds = new WeakMap<Function, number>();
+const idsByCode = new Map<string, number>();
 let functionCount = 0;
 
-/** A function's number (what its warning is said once by) and how a message names it. */
+/**
+ * A function's number (what its warning is said once by) and how a message names it. Functions of
+ * one name and code are one: a package's function made anew at each call (ramda's curried
+ * `R.propEq(2, 'x')`, called at once in a loop over rows) is said once, not once a row.
+ */
 function said(fn: Function): { id: number; name: string } {
   let id = functionIds.get(fn);
-  if (id === undefined) functionIds.set(fn, (id = functionCount++));
+  if (id === undefined) {
+    const code = `${fn.name}\n${Function.prototype.toString.call(fn)}`;
+    id = idsByCode.get(code);
+    if (id === undefined) idsByCode.set(code, (id = functionCount++));
+    functionIds.set(fn, id);
+  }
   return { id, name: fn.name ? `${fn.name}(…)` : 'a function' };
 }
 

@@ -123,7 +123,7 @@ function importedCallee(node: Node, ctx: RewriteContext): { callee: Node; receiv
   if (!detached && isImportedAlias(callee, ctx)) return { callee, receiver: 'void 0' };
   if (!detached && isBindOfImported(callee, ctx)) return { callee, receiver: 'void 0' };
   if (detached) return null;
-  if (isMadeByImport(callee, ctx)) return { callee, receiver: 'void 0', tracedOnly: true };
+  if (isMadeByImport(callee, ctx) || isCallMadeByImport(callee, ctx)) return { callee, receiver: 'void 0', tracedOnly: true };
   // (not its `bind`, which rewriteBindNoted sends through the runtime in both copies: a bound copy is made where no differentiation runs)
   if (callee.type === 'MemberExpression' && !callee.optional && memberName(callee) !== 'bind' && isMadeByImport(callee.object as Node, ctx)) return { callee, receiver: (callee.object as acorn.Identifier).name, tracedOnly: true };
   return null;
@@ -144,6 +144,17 @@ function isMadeByImport(node: Node, ctx: RewriteContext): node is acorn.Identifi
   if (init.type === 'NewExpression') return isImportedClass(init.callee as Node, ctx);
   if (init.type !== 'CallExpression' || init.optional) return false;
   const made = importedCallee(init, ctx);
+  return made !== null && made.receiver !== null && made.tracedOnly !== true;
+}
+
+/**
+ * A call of a package's function whose result is called at once, as a name bound to it is
+ * ({@link isMadeByImport}): ramda's curried `R.propEq(2, 'x')(row)` and `R.whereEq({ x: 2 })(row)`
+ * compared the row's traced number as an object (false where plain code finds it equal), with no word.
+ */
+function isCallMadeByImport(node: Node, ctx: RewriteContext): boolean {
+  if (node.type !== 'CallExpression' || node.optional) return false;
+  const made = importedCallee(node, ctx);
   return made !== null && made.receiver !== null && made.tracedOnly !== true;
 }
 
