@@ -430,23 +430,35 @@ function calledOpaque(fn: Function, args: unknown[], result: unknown, rowsBefore
 }
 
 const functionIds = new WeakMap<Function, number>();
-const idsByCode = new Map<string, number>();
 let functionCount = 0;
 
-/**
- * A function's number (what its warning is said once by) and how a message names it. Functions of
- * one name and code are one: a package's function made anew at each call (ramda's curried
- * `R.propEq(2, 'x')`, called at once in a loop over rows) is said once, not once a row.
- */
+/** A function's number (what its warning is said once by) and how a message names it. */
 function said(fn: Function): { id: number; name: string } {
   let id = functionIds.get(fn);
-  if (id === undefined) {
-    const code = `${fn.name}\n${Function.prototype.toString.call(fn)}`;
-    id = idsByCode.get(code);
-    if (id === undefined) idsByCode.set(code, (id = functionCount++));
-    functionIds.set(fn, id);
-  }
+  if (id === undefined) functionIds.set(fn, (id = functionCount++));
   return { id, name: fn.name ? `${fn.name}(…)` : 'a function' };
+}
+
+/** How many functions of each name and code were given a place of their own to be doubted at. */
+const placesByCode = new Map<string, number>();
+const doubtPlaces = new WeakMap<Function, string>();
+const PLACES_OF_ONE_CODE = 8;
+
+/**
+ * Where a doubt about `fn` is said once: its own place, but past the first few functions of one
+ * name and code, one place for them all — a package's function made anew at each call (ramda's
+ * curried `R.propEq(2, 'x')`, called at once in a loop over rows) is not said once a row.
+ */
+function doubtPlace(fn: Function, id: number): string {
+  let place = doubtPlaces.get(fn);
+  if (place === undefined) {
+    const code = `${fn.name}\n${Function.prototype.toString.call(fn)}`;
+    const seen = placesByCode.get(code) ?? 0;
+    placesByCode.set(code, seen + 1);
+    place = seen < PLACES_OF_ONE_CODE ? `imported function ${id}` : `imported code ${code}`;
+    doubtPlaces.set(fn, place);
+  }
+  return place;
 }
 
 /**
@@ -460,7 +472,7 @@ function said(fn: Function): { id: number; name: string } {
 function lookedAtAsObject(fn: Function): void {
   const { id, name } = said(fn);
   doubt(
-    `imported function ${id}`,
+    doubtPlace(fn, id),
     () => {
       const where = callerLine(new Error().stack); // (the line that called it: a package's inner names say little, ramda's `f2`)
       return (
