@@ -19,6 +19,7 @@ import { holdsTracedElements, isStandInMethod, typedStandIn } from '../proxies/t
 import { construct, instanceOf, onMethodCall, onRewrittenCode } from '../rules/builtins.js';
 import { freezeUnchangedBases, noteCollectionsWithin } from '../proxies/drafts.js';
 import { sameObject } from '../proxies/standins.js';
+import * as immer from 'immer';
 
 const rewrittenFunctions = new WeakMap<Function, boolean>();
 
@@ -63,6 +64,9 @@ export function noteRuntimeVersion(fn: unknown): void {
 type NodeUtil = { inspect?: unknown; format?: unknown; formatWithOptions?: unknown };
 const nodeUtil = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:util') as NodeUtil | undefined;
 for (const fn of [nodeUtil?.inspect, nodeUtil?.format, nodeUtil?.formatWithOptions]) noteRuntimeVersion(fn);
+// immer's functions (the copy the program shares with zygote-ts) move traced numbers as they are
+// (proxies/drafts.ts): `produce(xs, (d) => { d.push(d[0]) })` and `current(draft)` are not to doubt.
+for (const fn of Object.values(immer)) noteRuntimeVersion(fn);
 
 /**
  * A function exported by a WebAssembly instance: native code whose name is its index in

@@ -1,0 +1,22 @@
+// A reducer written with immer inside f, moving traced numbers without computing with them
+// (a push, a reverse, current(draft)): immer is code that was not rewritten, but it moves
+// traced numbers as they are, so a call of it given an array holding them, which recorded
+// nothing, is no doubt (lib/imported.ts: such calls of other packages left out are warned about).
+import { describe, expect, it, vi } from 'vitest';
+import { current, produce } from 'immer';
+import { configure, gradient } from 'zygote-ts';
+
+describe('immer recipes that only move traced numbers', () => {
+  it('produce of an array, and current(draft): the gradient, and no word (strict too)', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const previous = configure({ strict: true });
+    try {
+      expect(gradient((v: number[]) => produce(v, (d) => { d.push(d[0]!); d.reverse(); })[0]! * 3, [1.5, 2])).toEqual([[3, 0]]);
+      expect(gradient((v: number[]) => produce([v[0]!, v[1]!], (d) => { d.push(current(d)[1]!); })[2]! * 3, [1.5, 2])).toEqual([[0, 3]]);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      configure(previous);
+      warn.mockRestore();
+    }
+  });
+});
