@@ -142,15 +142,14 @@ function isMadeByImport(node: Node, ctx: RewriteContext): node is acorn.Identifi
   if (bound === null || bound.key !== null) return false;
   const init = bound.init;
   if (init.type === 'NewExpression') return isImportedClass(init.callee as Node, ctx);
-  if (init.type !== 'CallExpression' || init.optional) return false;
-  const made = importedCallee(init, ctx);
-  return made !== null && made.receiver !== null && made.tracedOnly !== true;
+  return isCallMadeByImport(init, ctx);
 }
 
 /**
- * A call of a package's function whose result is called at once, as a name bound to it is
- * ({@link isMadeByImport}): ramda's curried `R.propEq(2, 'x')(row)` and `R.whereEq({ x: 2 })(row)`
- * compared the row's traced number as an object (false where plain code finds it equal), with no word.
+ * A call of a package's function (not of what it made): what it returns is checked where it is
+ * called, bound to a name ({@link isMadeByImport}) or at once — ramda's curried
+ * `R.propEq(2, 'x')(row)` and `R.whereEq({ x: 2 })(row)` compared the row's traced number as an
+ * object (false where plain code finds it equal), with no word.
  */
 function isCallMadeByImport(node: Node, ctx: RewriteContext): boolean {
   if (node.type !== 'CallExpression' || node.optional) return false;
