@@ -17,9 +17,8 @@ import { callerLine, doubt, FIX, suspect } from './escapes.js';
 import { isNDArray } from './ndarray.js';
 import { holdsTracedElements, isStandInMethod, typedStandIn } from '../proxies/typed-arrays.js';
 import { construct, instanceOf, onMethodCall, onRewrittenCode } from '../rules/builtins.js';
-import { freezeUnchangedBases, noteCollectionsWithin } from '../proxies/drafts.js';
+import { freezeUnchangedBases, isDraft, noteCollectionsWithin } from '../proxies/drafts.js';
 import { sameObject } from '../proxies/standins.js';
-import * as immer from 'immer';
 
 const rewrittenFunctions = new WeakMap<Function, boolean>();
 
@@ -64,9 +63,6 @@ export function noteRuntimeVersion(fn: unknown): void {
 type NodeUtil = { inspect?: unknown; format?: unknown; formatWithOptions?: unknown };
 const nodeUtil = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:util') as NodeUtil | undefined;
 for (const fn of [nodeUtil?.inspect, nodeUtil?.format, nodeUtil?.formatWithOptions]) noteRuntimeVersion(fn);
-// immer's functions (the copy the program shares with zygote-ts) move traced numbers as they are
-// (proxies/drafts.ts): `produce(xs, (d) => { d.push(d[0]) })` and `current(draft)` are not to doubt.
-for (const fn of Object.values(immer)) noteRuntimeVersion(fn);
 
 /**
  * A function exported by a WebAssembly instance: native code whose name is its index in
@@ -270,6 +266,11 @@ function givesTracedNumbers(fn: Function, args: unknown[], receiver?: unknown, r
   if (!objects || !(surelyNotRewritten(fn) || ownerNotRewritten(fn, receiver))) return false;
   if (args.some(holdsTracedElements)) return true;
   if (recorded) return false;
+  // (a callback of rewritten code it was given compares the numbers as rewritten code does:
+  // immer's recipe, `_.filter(xs, (x) => x > 1)`'s test; and an immer draft given to it is
+  // immer's: `current(draft)`. Known by what they are, not by immer's module, which the runtime
+  // does not import: it reads `process.env` as it loads)
+  if (args.some((a) => (typeof a === 'function' && wasRewritten(a)) || (typeof a === 'object' && a !== null && isDraft(a)))) return false;
   if (args.some(arrayHoldsTracedNumber)) return true;
   return call !== undefined && isPlainAnswer(call.result) && args.some((a) => holdsTracedNumberNear(a, 2));
 }

@@ -149,7 +149,8 @@ function ended(state: DraftState): boolean {
   }
 }
 
-function isDraft(x: object): boolean {
+/** Whether `x` is an immer draft (a revoked one too). */
+export function isDraft(x: object): boolean {
   try {
     return (x as Record<symbol, unknown>)[IMMER_STATE] !== undefined;
   } catch {

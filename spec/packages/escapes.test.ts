@@ -105,8 +105,10 @@ describe('what cannot be followed is refused at its place, in every mode', () =>
       expect(loose.stderr).toMatch(said(name));
       expect(loose.stderr.split(`${name}(…)`).length).toBe(2); // (once)
     }
+    expect(loose.stderr).not.toContain('keep(…)');
     const strict = JSON.parse(looks({ ZYGOTE_STRICT: '1' }).stdout) as Looks;
     for (const [c, name] of Object.entries(names)) expect(strict[c]?.error).toMatch(said(name));
+    expect(strict['callback of rewritten code that compares']).toMatchObject({ plain: 0.5, val: 0.5, grad: [1] });
     const included = looks({ ZYGOTE_INCLUDE: 'zy-guarded', ZYGOTE_STRICT: '1' });
     expect(included.stderr).toBe('');
     const right = JSON.parse(included.stdout) as Looks;

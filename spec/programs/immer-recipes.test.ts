@@ -1,7 +1,9 @@
 // A reducer written with immer inside f, moving traced numbers without computing with them
-// (a push, a reverse, current(draft)): immer is code that was not rewritten, but it moves
-// traced numbers as they are, so a call of it given an array holding them, which recorded
-// nothing, is no doubt (lib/imported.ts: such calls of other packages left out are warned about).
+// (a push, a reverse, current(draft)): immer is code that was not rewritten, but a call of it
+// given a recipe of rewritten code, or a draft, is no doubt, though it recorded nothing and was
+// given an array holding traced numbers (lib/imported.ts: such calls of other packages left out
+// are warned about). Told by the recipe and the draft, not by immer's functions: the runtime
+// does not import immer, whose module reads process.env as it loads (spec/browser.test.ts).
 import { describe, expect, it, vi } from 'vitest';
 import { current, produce } from 'immer';
 import { configure, gradient } from 'zygote-ts';
