@@ -8,7 +8,7 @@ import { storesNoted } from '../../proxies/cleanup.js';
 import { touch } from '../../proxies/barrier.js';
 import { typedArrayMethodOn, typedStandIn } from '../../proxies/typed-arrays.js';
 import { ArrayProto, TypedArrayProto, mapGroupBy, builtinApply, builtinBind, builtinCall, builtinReflectApply, mapDelete, mapGet, mapGetOrInsert, mapGetOrInsertComputed, mapHas, mapSet, objectAssign, setAdd, setDelete, setDifference, setHas, setIntersection, setIsDisjointFrom, setIsSubsetOf, setIsSupersetOf, setSymmetricDifference, setUnion, weakMapDelete, weakMapGet, weakMapGetOrInsert, weakMapGetOrInsertComputed, weakMapHas, weakMapSet, weakSetAdd, weakSetDelete, weakSetHas } from './platform.js';
-import { NOT_A_SEARCH, heldKey, keyValue, lookingUp, noteKey, noteMade, numberLike, search, searchByValue, start, storedKey } from './keys.js';
+import { NOT_A_SEARCH, builtinFormArgs, heldKey, keyValue, lookingUp, noteKey, noteMade, numberLike, search, searchByValue, start, storedKey } from './keys.js';
 import { setAlgebra } from './sets.js';
 import { followingNext } from '../../proxies/iterators.js';
 import { draftCollection } from '../../proxies/drafts.js';
@@ -54,6 +54,12 @@ export function onRewrittenCode(test: (fn: Function) => boolean): void {
 export function callMethod(receiver: unknown, fn: unknown, ...args: unknown[]): unknown {
   if (typeof fn !== 'function') throw new TypeError(`${typeof fn} is not a function`); // (as the call itself would throw)
   if (lookingUp > 0) return Reflect.apply(fn, receiver, args); // (the runtime's own look-up, through a program's wrapper)
+  if (typeof args[0] === 'function') {
+    // (`Math.sin` read in rewritten code is the runtime's version; a search or key finds the built-in too)
+    const given = builtinFormArgs(receiver, fn, args);
+    if (!Array.isArray(given)) return given.found;
+    args = given;
+  }
   if (!isDeriving()) {
     // (a callback f scheduled runs after it with its stores noted, proxies/scheduled.ts: `m.set(k, v)` there is one)
     return storesNoted() ? notedCall(receiver, fn, args) : Reflect.apply(fn, receiver, args);

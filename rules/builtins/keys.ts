@@ -16,6 +16,7 @@ import { noteWeakEntry } from '../../proxies/cleanup.js';
 import { onIdle } from '../../lib/core/scope.js';
 import { typedStandIn } from '../../proxies/typed-arrays.js';
 import { noteEqualityHeld } from '../equalities.js';
+import { builtinBehind, versionOf } from '../like-builtin.js';
 import { ArrayProto, TypedArrayProto, mapDelete, mapGet, mapGetOrInsert, mapGetOrInsertComputed, mapHas, mapSet, setAdd, setDelete, setHas, weakMapDelete, weakMapGet, weakMapGetOrInsert, weakMapGetOrInsertComputed, weakMapHas, weakMapSet, weakSetAdd, weakSetDelete, weakSetHas } from './platform.js';
 
 export const numberLike = (x: unknown): boolean => typeof x === 'number' || isTraced(x);
@@ -374,4 +375,58 @@ export function searchByValue(receiver: object, fn: Function, args: unknown[]): 
     }
   }
   return NOT_A_SEARCH;
+}
+
+/**
+ * The other form a built-in function takes to the program (rules/like-builtin.ts): the built-in
+ * behind a runtime version (`Math.sin` read in rewritten code), or the runtime version of a
+ * built-in (`Reflect.get(Math, 'sin')`, one a package or `Object.values` handed over); else undefined.
+ */
+function otherBuiltinForm(k: unknown): Function | undefined {
+  if (typeof k !== 'function') return undefined;
+  const behind = builtinBehind(k);
+  return behind !== k ? behind : versionOf(k);
+}
+
+/** The keyed methods of Map, Set, WeakMap and WeakSet, each with the `has` that tells whether the receiver holds a key. */
+const KEYED: ReadonlyMap<unknown, Function> = new Map<unknown, Function>(
+  [
+    [mapGet, mapHas], [mapHas, mapHas], [mapDelete, mapHas], [mapSet, mapHas], [mapGetOrInsert, mapHas], [mapGetOrInsertComputed, mapHas],
+    [setHas, setHas], [setDelete, setHas], [setAdd, setHas],
+    [weakMapGet, weakMapHas], [weakMapHas, weakMapHas], [weakMapDelete, weakMapHas], [weakMapSet, weakMapHas], [weakMapGetOrInsert, weakMapHas], [weakMapGetOrInsertComputed, weakMapHas],
+    [weakSetHas, weakSetHas], [weakSetDelete, weakSetHas], [weakSetAdd, weakSetHas],
+  ].filter(([method]) => method !== undefined) as [unknown, Function][],
+);
+
+const holds = (has: Function, c: unknown, k: unknown): boolean => {
+  try {
+    return has.call(c, k) === true;
+  } catch {
+    return false; // (not a collection of that kind: the method itself throws, as it would)
+  }
+};
+
+/**
+ * `receiver.fn(...args)` in rewritten code where `args[0]` is a built-in function in one of its
+ * two forms, for the searches and keyed methods: one function to the plain program, found in
+ * either form. `[Reflect.get(Math, 'cos')].includes(Math.cos)` was false, `indexOf` -1, and
+ * `m.get(Math.sin)` of a Map keyed by `Object.getOwnPropertyDescriptor(Math, 'sin').value`
+ * undefined, where plain code finds them. An array search answers here; a keyed method gets the
+ * form its receiver holds (or the key as given, which `set` and `add` store) in `args` returned;
+ * anything else gets `args` as they are.
+ */
+export function builtinFormArgs(receiver: unknown, fn: Function, args: unknown[]): { readonly found: unknown } | unknown[] {
+  const other = otherBuiltinForm(args[0]);
+  if (other === undefined) return args;
+  const rest = args.slice(1);
+  if (fn === ArrayProto.includes) return { found: Reflect.apply(fn, receiver, args) === true || Reflect.apply(fn, receiver, [other, ...rest]) === true };
+  if (fn === ArrayProto.indexOf || fn === ArrayProto.lastIndexOf) {
+    const at = Reflect.apply(fn, receiver, args) as number;
+    const atOther = Reflect.apply(fn, receiver, [other, ...rest]) as number;
+    if (at < 0 || atOther < 0) return { found: Math.max(at, atOther) };
+    return { found: fn === ArrayProto.indexOf ? Math.min(at, atOther) : Math.max(at, atOther) };
+  }
+  const has = KEYED.get(fn);
+  if (has === undefined || holds(has, receiver, args[0]) || !holds(has, receiver, other)) return args;
+  return [other, ...rest];
 }

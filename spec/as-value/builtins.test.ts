@@ -41,6 +41,31 @@ describe("Math's functions, however a program reaches them", () => {
     const at = (i: number, d: number) => program(xs.map((v, j) => (j === i ? v + d : v)), []);
     for (const i of [0, 1]) expect(g[i]).toBeCloseTo((at(i, h) - at(i, -h)) / (2 * h), 6);
   });
+  // (`Math.sin` read in rewritten code is the runtime's version, the built-in reached by
+  // reflection its own function: a search or a key told them apart while differentiating —
+  // `[Reflect.get(Math, 'cos')].includes(Math.cos)` false, `m.get(Math.sin)` of a Map keyed by
+  // the reflected one undefined, its coefficient lost: gradient 0 where it is 2 cos x)
+  it('are found by a search or a key in either form while differentiating', () => {
+    const reflected = (name: string) => Reflect.get(Math, name) as (v: number) => number;
+    const program = (a: number[], seen: unknown[]) => {
+      const byReflection = new Map<unknown, number>([[reflected('sin'), 2]]);
+      const named = new Map<unknown, number>([[Math.sin, 3]]);
+      named.set(reflected('sin'), 4); // (the same key: one entry)
+      const weak = new WeakMap<object, number>([[reflected('exp'), 5]]);
+      const members = new Set<unknown>([Math.cos, reflected('cos')]);
+      const list = [reflected('tan'), Math.cos, reflected('cos')];
+      seen.push(byReflection.get(Math.sin), byReflection.has(Math.sin), named.size, named.get(Math.sin), weak.get(Math.exp), members.size, members.has(reflected('cos')));
+      seen.push(list.includes(Math.tan), list.indexOf(Math.cos), list.indexOf(reflected('cos')), list.lastIndexOf(Math.cos), list.indexOf(Math.tan, 1), [reflected('sqrt')].indexOf(Math.abs));
+      return (byReflection.get(Math.sin) ?? 0) * Math.sin(a[0]!) + (members.delete(reflected('cos')) ? a[1]! * members.size : 0);
+    };
+    // (what plain JavaScript observes: Node runs the same program unrewritten)
+    const truth = [2, true, 1, 4, 5, 1, true, true, 1, 1, 2, -1, -1];
+    const seen: unknown[] = [];
+    const [g] = gradient((v: number[]) => program(v, seen), [...xs]) as [number[]];
+    expect(seen).toEqual(truth);
+    expect(g[0]).toBeCloseTo(2 * Math.cos(xs[0]!), 12);
+    expect(g[1]).toBe(0);
+  });
 });
 
 describe('a traced number behaves as its value', () => {
