@@ -418,15 +418,15 @@ const holds = (has: Function, c: unknown, k: unknown): boolean => {
 export function builtinFormArgs(receiver: unknown, fn: Function, args: unknown[]): { readonly found: unknown } | unknown[] {
   const other = otherBuiltinForm(args[0]);
   if (other === undefined) return args;
-  const rest = args.slice(1);
-  if (fn === ArrayProto.includes) return { found: Reflect.apply(fn, receiver, args) === true || Reflect.apply(fn, receiver, [other, ...rest]) === true };
+  const withOther = (): unknown[] => [other, ...args.slice(1)];
+  if (fn === ArrayProto.includes) return { found: Reflect.apply(fn, receiver, args) === true || Reflect.apply(fn, receiver, withOther()) === true };
   if (fn === ArrayProto.indexOf || fn === ArrayProto.lastIndexOf) {
     const at = Reflect.apply(fn, receiver, args) as number;
-    const atOther = Reflect.apply(fn, receiver, [other, ...rest]) as number;
+    const atOther = Reflect.apply(fn, receiver, withOther()) as number;
     if (at < 0 || atOther < 0) return { found: Math.max(at, atOther) };
     return { found: fn === ArrayProto.indexOf ? Math.min(at, atOther) : Math.max(at, atOther) };
   }
   const has = KEYED.get(fn);
   if (has === undefined || holds(has, receiver, args[0]) || !holds(has, receiver, other)) return args;
-  return [other, ...rest];
+  return withOther();
 }
