@@ -202,7 +202,7 @@ function record(f: (...args: unknown[]) => number, args: readonly unknown[], bud
       wrotePrivate = true;
     },
   });
-  const unwatch = watchChangingSources((source) => program.abandon(`f calls ${source}, whose numbers compiled code would hold as the recording drew them`));
+  const unwatch = watchChangingSources((reason) => program.abandon(reason));
   let grads: unknown;
   let gradientsOf: ((cotangents: readonly unknown[]) => unknown[]) | null = null;
   // Without array operations, every number the reverse pass needs is on the tape: this call's
@@ -388,13 +388,14 @@ interface GeneratedPath {
 /**
  * While f is recorded, the global sources of numbers that change from call to call —
  * `Math.random()`, `crypto.getRandomValues`, the clocks `Date.now()` and `performance.now()` —
- * are replaced by ones that tell `noted` they were called: compiled code would hold the numbers
+ * are replaced by ones that tell `noted` (why f cannot be compiled) they were called: compiled code would hold the numbers
  * the recording drew (a stochastic loss gave one noise sample's gradient on every call, and
  * minimize converged on it). Returns what puts the originals back. A reference taken before
  * (`const { random } = Math` at module level) is not seen.
  */
-function watchChangingSources(noted: (source: string) => void): () => void {
+function watchChangingSources(noted: (reason: string) => void): () => void {
   const restores: (() => void)[] = [];
+  const drawn = (source: string) => noted(`f calls ${source}, whose numbers compiled code would hold as the recording drew them`);
   let watching = true; // (a watched function f kept, `const draw = Math.random`, is inert after the recording)
   const watch = (holder: object | undefined, key: string, source: string): void => {
     if (typeof holder !== 'object' && typeof holder !== 'function') return;
@@ -405,7 +406,7 @@ function watchChangingSources(noted: (source: string) => void): () => void {
     const original = d.value as Function;
     const watched = {
       [key](this: unknown, ...args: unknown[]): unknown {
-        if (watching) noted(source);
+        if (watching) drawn(source);
         return Reflect.apply(original, this, args);
       },
     }[key]!;
@@ -413,14 +414,14 @@ function watchChangingSources(noted: (source: string) => void): () => void {
     restores.push(() => {
       // (f put its own there, a seeded generator installed as Math.random: it stays, as f left
       // it, and what it gives is as changing as the original's)
-      if (Object.getOwnPropertyDescriptor(holder, key)?.value !== watched) return noted(source);
+      if (Object.getOwnPropertyDescriptor(holder, key)?.value !== watched) return drawn(source);
       if (own === undefined) delete (holder as Record<string, unknown>)[key];
       else Object.defineProperty(holder, key, own);
     });
   };
   // (Node makes `crypto` and `performance` when they are first read, ~2 ms cold: a first recording
   // paid that for f that reads neither. Until one is made, it is watched when f reads it.)
-  const watchGlobal = (name: 'crypto' | 'performance', key: string, source: string, module: string): void => {
+  const watchGlobal = (name: 'crypto' | 'performance', key: string, source: string, module: string, via: string): void => {
     const d = Object.getOwnPropertyDescriptor(globalThis, name);
     if (d?.get === undefined || !d.configurable || madeAlready(module)) {
       watch((globalThis as unknown as Record<string, object | undefined>)[name], key, source);
@@ -434,13 +435,18 @@ function watchChangingSources(noted: (source: string) => void): () => void {
     };
     Object.defineProperty(globalThis, name, { get, set: d.set, enumerable: d.enumerable, configurable: true });
     restores.push(() => {
-      if (Object.getOwnPropertyDescriptor(globalThis, name)?.get === get) Object.defineProperty(globalThis, name, d);
+      if (Object.getOwnPropertyDescriptor(globalThis, name)?.get !== get) return;
+      Object.defineProperty(globalThis, name, d);
+      // (made while f was recorded, but not through the global: `require('node:perf_hooks').performance`
+      // first required inside f. Its draws were not watched, and compiled code held the recording's
+      // performance.now(): a gradient of x · now() stayed the first call's)
+      if (madeAlready(module)) noted(`f made ${name} other than through globalThis.${name} while it was recorded (${via}), whose ${source} compiled code could not watch`);
     });
   };
   watch(Math, 'random', 'Math.random()');
-  watchGlobal('crypto', 'getRandomValues', 'crypto.getRandomValues()', 'internal/crypto/webcrypto');
+  watchGlobal('crypto', 'getRandomValues', 'crypto.getRandomValues()', 'internal/crypto/webcrypto', "require('node:crypto')");
   watch(Date, 'now', 'Date.now()');
-  watchGlobal('performance', 'now', 'performance.now()', 'internal/perf/performance');
+  watchGlobal('performance', 'now', 'performance.now()', 'internal/perf/performance', "require('node:perf_hooks')");
   return () => {
     for (let k = restores.length - 1; k >= 0; k--) restores[k]!();
     watching = false;

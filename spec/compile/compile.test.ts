@@ -541,6 +541,11 @@ describe('what is not compiled runs uncompiled', () => {
       expect(
         run(`const c = compileGradient((x) => x * (crypto.getRandomValues(new Uint8Array(1))[0] >= 0 ? 2 : 1)); const p = compileGradient((x) => x * (performance.now() >= 0 ? 3 : 1)); const r = [c(1), c.fallback, p(1), p.fallback, Object.hasOwn(crypto, 'getRandomValues'), Object.hasOwn(performance, 'now'), made()]; console.log(JSON.stringify(r));`),
       ).toEqual([[2], expect.stringMatching(/f calls crypto\.getRandomValues\(\)/), [3], expect.stringMatching(/f calls performance\.now\(\)/), false, false, [true, true]]);
+      // made inside f through its module, not the global (a lazy require): its draws could not be
+      // watched, and compiled code held the first now() (x · now() gave one gradient on every call)
+      expect(
+        run(`import { createRequire } from 'node:module'; const req = createRequire(import.meta.url); const p = compileGradient((x) => x * req('node:perf_hooks').performance.now()); const c = compileGradient((x) => x * req('node:crypto').getRandomValues(new Uint32Array(1))[0]); const r = [p(1)[0] !== p(1)[0], p.fallback, c(1)[0] !== c(1)[0], c.fallback]; console.log(JSON.stringify(r));`),
+      ).toEqual([true, expect.stringMatching(/f made performance other than through globalThis\.performance .*performance\.now\(\)/), true, expect.stringMatching(/f made crypto other than through globalThis\.crypto .*crypto\.getRandomValues\(\)/)]);
       // one made before, held by a reference taken then: its draws are seen too
       expect(run(`const held = globalThis.crypto; const c = compileGradient((x) => x * (held.getRandomValues(new Uint8Array(1))[0] >= 0 ? 2 : 1)); const r = [c(1), c.fallback]; console.log(JSON.stringify(r));`)).toEqual([
         [2],
