@@ -410,6 +410,8 @@ function watchChangingSources(noted: (reason: string) => void): () => void {
         return Reflect.apply(original, this, args);
       },
     }[key]!;
+    // (what the original holds goes with it: process.hrtime.bigint)
+    for (const name of Object.getOwnPropertyNames(original)) if (!Object.prototype.hasOwnProperty.call(watched, name)) Object.defineProperty(watched, name, Object.getOwnPropertyDescriptor(original, name)!);
     Object.defineProperty(holder, key, { value: watched, writable: true, enumerable: d.enumerable, configurable: true });
     restores.push(() => {
       // (f put its own there, a seeded generator installed as Math.random: it stays, as f left
@@ -446,6 +448,12 @@ function watchChangingSources(noted: (reason: string) => void): () => void {
   watch(Math, 'random', 'Math.random()');
   watchGlobal('crypto', 'getRandomValues', 'crypto.getRandomValues()', 'internal/crypto/webcrypto', "require('node:crypto')");
   watch(Date, 'now', 'Date.now()');
+  // (Node's clock: compileGradient((x) => x * (process.hrtime()[1] % 1000)) gave the first call's gradient on every call)
+  const hrtime = (globalThis as { process?: { hrtime?: unknown } }).process?.hrtime;
+  if (typeof hrtime === 'function') {
+    watch(hrtime, 'bigint', 'process.hrtime.bigint()');
+    watch(globalThis.process, 'hrtime', 'process.hrtime()');
+  }
   watchGlobal('performance', 'now', 'performance.now()', 'internal/perf/performance', "require('node:perf_hooks')");
   return () => {
     for (let k = restores.length - 1; k >= 0; k--) restores[k]!();

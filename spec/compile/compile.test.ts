@@ -502,6 +502,16 @@ describe('what is not compiled runs uncompiled', () => {
       expect(p(1)).toEqual([3]);
       expect(p.fallback).toMatch(/f calls performance\.now\(\)/);
       expect(Object.getOwnPropertyNames(performance)).not.toContain('now'); // (its own `now` made for the recording is gone)
+      // (Node's clock: held, x · (process.hrtime()[1] % 1000) gave the first call's gradient on every call)
+      const { hrtime } = process;
+      const bigint = hrtime.bigint;
+      const h = compileGradient((x: number) => x * (process.hrtime()[1] >= 0 ? 3 : 2));
+      expect(h(1)).toEqual([3]);
+      expect(h.fallback).toMatch(/f calls process\.hrtime\(\)/);
+      const hb = compileGradient((x: number) => x * (process.hrtime.bigint() > 0n ? 3 : 2));
+      expect(hb(1)).toEqual([3]);
+      expect(hb.fallback).toMatch(/f calls process\.hrtime\.bigint\(\)/);
+      expect([process.hrtime, process.hrtime.bigint]).toEqual([hrtime, bigint]); // (put back)
       // (f installs its own generator: it stays as f left it, and f runs uncompiled)
       const seeded = () => 0.5;
       const installs = compileGradient((x: number) => {
