@@ -1002,7 +1002,8 @@ export interface ConstantNumbers {
 
 const BESIDE = 'To differentiate them, pass them in an object beside it (or as Params).';
 const listed = (keys: readonly string[]): string => keys.map((k) => `'${k}'`).join(', ');
-const article = (name: string): string => (/^[AEIOU]/.test(name) ? 'an' : 'a');
+/** 'a' or 'an' before a class's name. */
+export const article = (name: string): string => (/^[AEIOU]/.test(name) ? 'an' : 'a');
 
 /** The own enumerable keys of `o` holding numbers (`holds`: by default, numbers or what carries them; read by descriptor: a getter does not run). */
 /** The own enumerable keys under which a function among the arguments holds numbers (see `noteNumbersOf`). */

@@ -14,7 +14,7 @@ import { Params } from '../params.js';
 import { isTraced } from '../core/traced.js';
 import type { Program } from './program.js';
 import { literal } from './codegen.js';
-import { isArrayIndex, keysOfFunctionHoldingNumbers, sealLike, sealOf, setOwn, type Seal } from '../../proxies/standins.js';
+import { article, isArrayIndex, keysOfFunctionHoldingNumbers, sealLike, sealOf, setOwn, type Seal } from '../../proxies/standins.js';
 import { isOthersProxy } from '../../proxies/kinds.js';
 
 /** f cannot be compiled (it still runs, uncompiled): the message says why. */
@@ -265,7 +265,8 @@ export function symbolicArguments(args: readonly unknown[], program: Program, ar
     }
     const proto = Object.getPrototypeOf(value) as object | null;
     if (!isRecordPrototype(proto)) {
-      throw new Uncompilable(`argument ${path} is a ${proto?.constructor?.name ?? 'special object'}; compileGradient reads numbers, NDArrays, and arrays and objects of them`);
+      const kind = proto?.constructor?.name ?? 'special object';
+      throw new Uncompilable(`argument ${path} is ${article(kind)} ${kind}; compileGradient reads numbers, NDArrays, and arrays and objects of them`);
     }
     const copy = Object.create(proto) as Record<string, unknown>;
     copies.set(value, { copy, name });

@@ -722,6 +722,9 @@ describe('what is not compiled runs uncompiled', () => {
     const g = compileGradient((m: Map<string, number>) => m.get('a')! ** 2);
     expect(g(new Map([['a', 3]]))).toEqual([new Map([['a', 6]])]);
     expect(g.fallback).toMatch(/argument 0 is a Map/);
+    const h = compileGradient((a: Int8Array) => a.length * 2);
+    h(new Int8Array(2));
+    expect(h.fallback).toMatch(/argument 0 is an Int8Array/); // (was "a Int8Array")
   });
 
   // (found by hand: a user's class extending a built-in was read as a record — its copy held
