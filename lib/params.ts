@@ -8,6 +8,7 @@ import { add, div, mul } from '../rules/arithmetic.js';
 import { noteStore } from '../proxies/cleanup.js';
 import { refuseUnmarkable } from '../proxies/params.js';
 import { gradsProxies } from '../proxies/kinds.js';
+import { noteRuntimeVersion } from './imported.js';
 
 /** What may be a parameter: one of our arrays, or a (nested) JavaScript array of numbers. */
 export type Param = NDArray | number[] | number[][];
@@ -236,6 +237,12 @@ export class Grads implements Iterable<[Param, NDArray | number[] | number[][] |
     throw new TypeError('zygote-ts: Grads have no power: map over them (for (const [p, g] of gs)) to square their numbers.');
   }
 }
+
+// Their methods are the library's, which knows traced numbers: called by a searching or
+// mutating name (`gs.get(W)`, `ps.has(W)`, `ps.push(W)`) on an array holding numbers an
+// enclosing differentiation traces (Params made inside `derivative`, second order), they were
+// taken for a package's code that was not rewritten: a warning, and in strict mode an error.
+for (const method of [Grads.prototype.get, Grads.prototype.has, Params.prototype.has, Params.prototype.push]) noteRuntimeVersion(method);
 
 /**
  * Refuses `gs[p]` for a parameter `p`: JavaScript turns the key into text (an array's "1,2"),

@@ -1,6 +1,6 @@
 // Implicit parameters: Params / Grads, keyed by identity.
 import { describe, expect, it, vi } from 'vitest';
-import { add, array, derivative, exp, gradient, Grads, sub, jacobian, jvp, matmul, mul, NDArray, Params, pullback, rand, sum, tanh, withgradient } from 'zygote-ts';
+import { add, array, configure, derivative, exp, gradient, Grads, sub, jacobian, jvp, matmul, mul, NDArray, Params, pullback, rand, sum, tanh, withgradient } from 'zygote-ts';
 import { plainTypeOf } from '../proxies/plain-data.js';
 
 describe('Params and Grads', () => {
@@ -168,6 +168,24 @@ describe('Params and Grads', () => {
     expect(s).toEqual(make());
     const [explicit] = gradient(inner, make());
     explicit!.W!.forEach((g, i) => expect(g).toBeCloseTo(fd(make())[i]!, 6));
+  });
+  it("Params' and Grads' own methods, given arrays an enclosing differentiation traces, are not doubted as unrewritten code (strict mode)", () => {
+    // (gs.get(W), ps.has(W), ps.push(W) go through the runtime's method call by their names, and were
+    // taken for a package's unrewritten code: a warning, and in strict mode an error, for documented second order)
+    const previous = configure({ strict: true });
+    try {
+      const f = (x: number) => {
+        const W = [x, 2];
+        const ps = new Params([]).push(W);
+        expect(ps.has(W)).toBe(true);
+        const gs = gradient(() => W[0]! * W[0]! * W[0]! * W[1]!, ps);
+        expect(gs.has(W)).toBe(true);
+        return gs.get(W)![0]!;
+      };
+      expect(derivative(f, 1.5)).toBeCloseTo(6 * 1.5 * 2, 12);
+    } finally {
+      configure(previous);
+    }
   });
   it('Grads add and scale inside an enclosing differentiation, keeping its derivative (second order)', () => {
     // Each is a function of the outer x, against central differences of itself run plainly.
