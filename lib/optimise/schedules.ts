@@ -2,6 +2,7 @@
 // to a learning rate. Wherever a learning rate is taken, a number or a schedule will do.
 
 import { checkOptionNames } from './options.js';
+import { isTraced } from '../core/traced.js';
 
 /** The learning rate at each step, counted from 0. */
 export type Schedule = (step: number) => number;
@@ -106,6 +107,10 @@ export function warmupCosineDecay(peak: number, warmup: number, steps: number, o
 export function scheduleOf(lr: LearningRate): Schedule {
   if (typeof lr === 'number') return () => lr;
   if (typeof lr === 'function') return lr;
+  // (a number an enclosing differentiation traces, derivative((lr) => … sgd(lr) …), was called "an object")
+  if (isTraced(lr)) {
+    throw new TypeError('zygote-ts: the learning rate is being differentiated (a traced number). Optimisers compute on plain numbers and are not differentiated: to differentiate through a step, write it in f (p - lr * g).');
+  }
   // (an options object, sgd({ learningRate: 0.1 }) from JavaScript, failed at the first update with "rate is not a function")
   const got = lr === null ? 'null' : typeof lr === 'object' ? 'an object' : typeof lr;
   throw new TypeError(`zygote-ts: a learning rate is a number or a schedule (a function of the step count), got ${got}: write sgd(0.1), adam(1e-3), or adam(cosineDecay(…)).`);

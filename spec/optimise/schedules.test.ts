@@ -1,6 +1,6 @@
 // Learning-rate schedules: their ends, their shapes and their joins.
 import { describe, expect, it } from 'vitest';
-import { adam, adamw, cosineDecay, exponentialDecay, leastSquares, linearSchedule, minimize, rmsprop, scaleByRms, sgd, trace, warmupCosineDecay, type LearningRate } from 'zygote-ts';
+import { adam, adamw, cosineDecay, derivative, exponentialDecay, leastSquares, linearSchedule, minimize, rmsprop, scaleByRms, sgd, trace, warmupCosineDecay, type LearningRate } from 'zygote-ts';
 
 const steps = (n: number) => Array.from({ length: n + 1 }, (_, i) => i);
 const monotone = (xs: number[], sign: 1 | -1) => xs.every((x, i) => i === 0 || sign * (x - xs[i - 1]!) >= 0);
@@ -66,6 +66,11 @@ describe('schedules', () => {
     expect(() => sgd(options)).toThrow(/a learning rate is a number or a schedule \(a function of the step count\), got an object: write sgd\(0\.1\)/);
     expect(() => adam('1e-3' as unknown as LearningRate)).toThrow(/got string/);
     expect(() => sgd(cosineDecay(0.1, 100))).not.toThrow();
+  });
+
+  // (derivative((lr) => … sgd(lr) …) was told the learning rate was "an object")
+  it('a learning rate an enclosing differentiation traces is refused as traced, not as an object', () => {
+    expect(() => derivative((lr: number) => (sgd(lr), lr), 0.1)).toThrow(/the learning rate is being differentiated \(a traced number\)\. Optimisers compute on plain numbers/);
   });
 
   // (found by helper O: an option of another name — a typo, PyTorch's or scipy's — was ignored,
