@@ -5,7 +5,7 @@
 
 import type { Grad } from '../types.js';
 import { Layout } from '../tree/layout.js';
-import { leafwise, type Leaf } from '../tree/leaves.js';
+import { leafwise, sharingMemoryStepped, type Leaf } from '../tree/leaves.js';
 import { rebuild } from '../tree/rebuild.js';
 
 const plus = (p: number, u: number) => p + u;
@@ -21,6 +21,7 @@ function updated<T>(params: T, updates: NoInfer<Grad<T>> | null, caller: string,
   // put back the numbers the first had stepped.
   if (inPlace) return rebuild(params, layout, leaves.map((p, k) => (p === null ? null : u[k]!)), { caller, inPlace, increments: true });
   const next = leaves.map((p, k) => (p === null || u[k] === null ? null : leafwise(p, plus, p, u[k] as Leaf)));
+  sharingMemoryStepped(leaves, u, next);
   return rebuild(params, layout, next, { caller, inPlace });
 }
 

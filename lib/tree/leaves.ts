@@ -85,6 +85,38 @@ export function leafwise(like: Leaf, fn: (a: number, b: number, c: number) => nu
   return isNDArray(like) ? new NDArray(like.shape, out) : out;
 }
 
+/**
+ * `next` with the slots whose leaves view one memory (an NDArray and a reshape of it, typed
+ * arrays over one buffer) given new leaves that view one copy of it, stepped by every one of
+ * their increments — as in place, where both write the shared numbers. Made apart (each
+ * `leafwise`'s own array), each new leaf held its old numbers plus its own path's part of the
+ * step only: two arrays that no longer agree, neither with the full step.
+ */
+export function sharingMemoryStepped(leaves: readonly (Leaf | null)[], increments: readonly (Leaf | null)[], next: (Leaf | null)[]): void {
+  const byBuffer = new Map<ArrayBufferLike, number[]>();
+  leaves.forEach((p, k) => {
+    if (p === null || typeof p === 'number') return;
+    const { buffer } = dataOf(p);
+    const slots = byBuffer.get(buffer);
+    if (slots === undefined) byBuffer.set(buffer, [k]);
+    else slots.push(k);
+  });
+  for (const [buffer, slots] of byBuffer) {
+    if (slots.length < 2 || slots.every((k) => increments[k] === null || increments[k] === undefined)) continue;
+    const copy = buffer.slice(0);
+    for (const k of slots) {
+      const p = leaves[k] as NDArray | FloatArray;
+      const d = dataOf(p);
+      const view = d instanceof Float32Array ? new Float32Array(copy, d.byteOffset, d.length) : new Float64Array(copy, d.byteOffset, d.length);
+      next[k] = isNDArray(p) ? new NDArray(p.shape, view) : view;
+    }
+    for (const k of slots) {
+      const by = increments[k];
+      if (by !== null && by !== undefined) addInto(next[k] as NDArray | FloatArray, by);
+    }
+  }
+}
+
 /** Σ a[i]·b[i] over the elements of two leaves of one size. */
 export function dotLeaves(a: Leaf, b: Leaf): number {
   if (typeof a === 'number') return a * (b as number);

@@ -370,6 +370,36 @@ describe('applyUpdatesInPlace', () => {
     expect(model.W.data).toBe(model.flat.data);
   });
 
+  // (each new array was its parameter's old numbers plus its own path's part of the step:
+  // W [[0.8, 1.6], [2.4, 3.2]] and flat [0.9, 2, 3, 4], two arrays that no longer agree)
+  it('applyUpdates gives two parameters over one memory new arrays over one copy of it, stepped by both updates, as in place', () => {
+    const make = () => {
+      const A = array([[1, 2], [3, 4]]);
+      return { W: A, flat: reshape(A, [4]) };
+    };
+    const loss = (p: { W: NDArray; flat: NDArray }) => sum(mul(p.W, p.W)) + sum(mul(p.flat, array([1, 0, 0, 0])));
+    const model = make();
+    const [g] = gradient(loss, model);
+    const updates = { W: mul(g!.W!, -0.1) as NDArray, flat: mul(g!.flat!, -0.1) as NDArray };
+    const next = applyUpdates(model, updates);
+    const inPlace = make();
+    applyUpdatesInPlace(inPlace, updates);
+    expect([...next.W.data]).toEqual([...inPlace.W.data]);
+    expect([...next.flat.data]).toEqual([...inPlace.flat.data]);
+    [0.7, 1.6, 2.4, 3.2].forEach((v, i) => expect(next.flat.data[i]).toBeCloseTo(v, 12));
+    expect(next.W.shape).toEqual([2, 2]);
+    expect(next.W.data.buffer).toBe(next.flat.data.buffer); // (still one memory)
+    expect(next.W.data.buffer).not.toBe(model.W.data.buffer);
+    expect([...model.W.data]).toEqual([1, 2, 3, 4]); // (nothing passed in changed)
+    // typed arrays over one buffer, one of them with no update: it shows the other's step
+    const buffer = new Float64Array([1, 2, 3]);
+    const typed = { all: buffer, tail: buffer.subarray(1) };
+    const stepped = applyUpdates(typed, { all: new Float64Array([10, 20, 30]), tail: null });
+    expect([...stepped.all]).toEqual([11, 22, 33]);
+    expect([...stepped.tail]).toEqual([22, 33]);
+    expect([...buffer]).toEqual([1, 2, 3]);
+  });
+
   it('refuses a frozen structure, pointing to applyUpdates', () => {
     const frozen = freeze({ a: { w: 1 } }, true);
     expect(() => applyUpdatesInPlace(frozen, { a: { w: 1 } })).toThrow(/applyUpdatesInPlace: \.a is frozen .* applyUpdates returns/);
