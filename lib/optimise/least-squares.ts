@@ -11,6 +11,7 @@ import { withjacobian } from '../api.js';
 import { isNDArray, type NDArray } from '../ndarray.js';
 import { Layout } from '../tree/layout.js';
 import { rebuild } from '../tree/rebuild.js';
+import { refuseSharedMemory } from '../tree/leaves.js';
 import type { StopReason } from './minimize.js';
 import { checkOptionNames, checkStopping } from './options.js';
 import { allFinite, dot, maxAbs } from './vectors.js';
@@ -71,6 +72,7 @@ export function leastSquares<T>(residuals: (x: T) => readonly number[] | NDArray
   const layout = Layout.of(x0, 'leastSquares');
   const n = layout.size;
   if (n === 0) throw new TypeError('zygote-ts: leastSquares: x0 holds no numbers to fit.');
+  refuseSharedMemory(layout.gather(x0, 'leastSquares'), 'leastSquares');
   const structure = (v: Float64Array, freeze = false) => rebuild(x0, layout, layout.unflatten(v), { caller: 'leastSquares', freeze });
   let evaluations = 0;
   let jacobians = 0;

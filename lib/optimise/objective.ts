@@ -7,6 +7,7 @@ import { withgradient } from '../api.js';
 import { compileGradient, type CompiledGradient } from '../compile/index.js';
 import { Layout } from '../tree/layout.js';
 import { rebuild } from '../tree/rebuild.js';
+import { refuseSharedMemory } from '../tree/leaves.js';
 
 export interface Evaluation {
   readonly value: number;
@@ -33,7 +34,9 @@ export class Objective<T> {
     if (typeof f !== 'function') throw new TypeError(`zygote-ts: ${caller}(f, x0) needs a function f, got ${f === null ? 'null' : typeof f}.`);
     this.layout = Layout.of(x0, caller);
     if (this.layout.size === 0) throw new TypeError(`zygote-ts: ${caller}: x0 holds no numbers to optimise.`);
-    this.start = this.layout.flatten(this.layout.gather(x0, caller));
+    const leaves = this.layout.gather(x0, caller);
+    refuseSharedMemory(leaves, caller);
+    this.start = this.layout.flatten(leaves);
     this.compiled = compile ? compileGradient(f) : null;
     this.compiling = compile;
   }

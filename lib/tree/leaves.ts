@@ -117,6 +117,32 @@ export function sharingMemoryStepped(leaves: readonly (Leaf | null)[], increment
   }
 }
 
+/**
+ * Refuses x0 of a solver where two of its arrays view one memory (an NDArray and a reshape of
+ * it): the solver moves each slot's numbers on its own, as coordinates of one vector, so the
+ * iterates held two arrays that no longer agreed, and f — seeing the shared numbers as
+ * independent — went wherever that led (minimize of sum(W·W) + flat[0] over { W, flat:
+ * reshape(W) } ran off to -1e23, saying only 'lineSearch').
+ */
+export function refuseSharedMemory(leaves: readonly (Leaf | null)[], caller: string): void {
+  const seen = new Map<ArrayBufferLike, { slot: number; start: number; end: number }[]>();
+  leaves.forEach((p, k) => {
+    if (p === null || typeof p === 'number') return;
+    const { buffer, byteOffset, byteLength } = dataOf(p);
+    const views = seen.get(buffer) ?? [];
+    // (views of one buffer that do not overlap, rows of a pooled array, are independent numbers)
+    const other = views.find((v) => v.start < byteOffset + byteLength && byteOffset < v.end)?.slot;
+    if (other !== undefined) {
+      throw new TypeError(
+        `zygote-ts: ${caller}: x0's arrays ${other} and ${k} (in the order x0 holds them) view one memory (an NDArray and a reshape of it, ` +
+          'typed arrays over one buffer), which the solver would move apart as independent numbers. Put one of them in x0 and make the other from it inside f (reshape(x.W, …)).',
+      );
+    }
+    views.push({ slot: k, start: byteOffset, end: byteOffset + byteLength });
+    seen.set(buffer, views);
+  });
+}
+
 /** Σ a[i]·b[i] over the elements of two leaves of one size. */
 export function dotLeaves(a: Leaf, b: Leaf): number {
   if (typeof a === 'number') return a * (b as number);

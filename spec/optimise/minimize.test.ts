@@ -3,7 +3,7 @@
 // closed-form optimality conditions, and the solver works on any structure, says why it
 // stopped, and shows each iterate to onStep as a frozen snapshot.
 import { describe, expect, it } from 'vitest';
-import { add, applyUpdates, array, exp, gradient, leastSquares, log, matmul, minimize, mul, NDArray, Params, sgd, sub, sum, type MinimizeStep } from 'zygote-ts';
+import { add, applyUpdates, array, exp, gradient, leastSquares, log, matmul, minimize, mul, NDArray, Params, reshape, sgd, sub, sum, type MinimizeStep } from 'zygote-ts';
 
 const rosenbrock = (p: { x: number; y: number }) => (1 - p.x) ** 2 + 100 * (p.y - p.x ** 2) ** 2;
 
@@ -228,3 +228,20 @@ describe('any structure, and why it stopped', () => {
     expect(compiled.reason).toBe('gradient');
   });
 });
+
+describe('x0 holding two arrays over one memory', () => {
+  // (the solver moved them apart as independent numbers: minimize of sum(W·W) + flat[0] over
+  // { W, flat: reshape(W) } ran off to W ≈ -3e11, flat[0] ≈ -4e23, saying only 'lineSearch')
+  it('minimize and leastSquares refuse it, naming the fix; views that do not overlap are independent and kept', () => {
+    const A = array([[1, 2], [3, 4]]);
+    const x0 = { W: A, flat: reshape(A, [4]) as NDArray };
+    expect(() => minimize((p: typeof x0) => sum(mul(p.W, p.W)) + sum(mul(p.flat, array([1, 0, 0, 0]))), x0)).toThrow(/minimize: x0's arrays 0 and 1 .* view one memory .* make the other from it inside f/);
+    expect(() => leastSquares((p: typeof x0) => [p.W.get(0, 0) - 1, p.flat.get(3) - 2], x0)).toThrow(/leastSquares: x0's arrays 0 and 1 .* view one memory/);
+    const buffer = new Float64Array([5, -3]);
+    const halves = { a: buffer.subarray(0, 1), b: buffer.subarray(1) };
+    const r = minimize((p: typeof halves) => (p.a[0]! - 1) ** 2 + (p.b[0]! - 2) ** 2, halves);
+    expect(r.x.a[0]).toBeCloseTo(1, 6);
+    expect(r.x.b[0]).toBeCloseTo(2, 6);
+  });
+});
+
