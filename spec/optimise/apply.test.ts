@@ -5,6 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { freeze, immerable, produce } from 'immer';
 import { applyUpdates, applyUpdatesInPlace, array, gradient, minimize, mul, NDArray, reshape, sgd, sub, sum } from 'zygote-ts';
 
+/** Two parameters over one memory: an NDArray and a reshape of it, and a loss reading both. */
+const makeSharing = () => {
+  const A = array([[1, 2], [3, 4]]);
+  return { W: A, flat: reshape(A, [4]) };
+};
+const sharingLoss = (p: { W: NDArray; flat: NDArray }) => sum(mul(p.W, p.W)) + sum(mul(p.flat, array([1, 0, 0, 0])));
+
 class Linear {
   constructor(
     public W: NDArray,
@@ -345,23 +352,18 @@ describe('applyUpdatesInPlace', () => {
   // numbers the first had stepped, so W's step was lost, [[0.9, 2], [3, 4]] where the
   // numbers both share step to [[0.7, 1.6], [2.4, 3.2]])
   it('two parameters over one memory (an NDArray and a reshape of it) both step it: a full gradient step on the numbers they share', () => {
-    const make = () => {
-      const A = array([[1, 2], [3, 4]]);
-      return { W: A, flat: reshape(A, [4]) };
-    };
-    const loss = (p: { W: NDArray; flat: NDArray }) => sum(mul(p.W, p.W)) + sum(mul(p.flat, array([1, 0, 0, 0])));
-    const model = make();
+    const model = makeSharing();
     expect(model.W.data).toBe(model.flat.data);
-    const [g] = gradient(loss, model); // (each place its path's part)
+    const [g] = gradient(sharingLoss, model); // (each place its path's part)
     const eta = 0.1;
     applyUpdatesInPlace(model, { W: mul(g!.W!, -eta) as NDArray, flat: mul(g!.flat!, -eta) as NDArray });
     // the gradient with respect to the four numbers both share, by central differences
     const h = 1e-6;
     const shared = [0, 1, 2, 3].map((i) => {
       const at = (d: number) => {
-        const p = make();
+        const p = makeSharing();
         p.W.data[i]! += d;
-        return loss(p);
+        return sharingLoss(p);
       };
       return (at(h) - at(-h)) / (2 * h);
     });
@@ -373,16 +375,11 @@ describe('applyUpdatesInPlace', () => {
   // (each new array was its parameter's old numbers plus its own path's part of the step:
   // W [[0.8, 1.6], [2.4, 3.2]] and flat [0.9, 2, 3, 4], two arrays that no longer agree)
   it('applyUpdates gives two parameters over one memory new arrays over one copy of it, stepped by both updates, as in place', () => {
-    const make = () => {
-      const A = array([[1, 2], [3, 4]]);
-      return { W: A, flat: reshape(A, [4]) };
-    };
-    const loss = (p: { W: NDArray; flat: NDArray }) => sum(mul(p.W, p.W)) + sum(mul(p.flat, array([1, 0, 0, 0])));
-    const model = make();
-    const [g] = gradient(loss, model);
+    const model = makeSharing();
+    const [g] = gradient(sharingLoss, model);
     const updates = { W: mul(g!.W!, -0.1) as NDArray, flat: mul(g!.flat!, -0.1) as NDArray };
     const next = applyUpdates(model, updates);
-    const inPlace = make();
+    const inPlace = makeSharing();
     applyUpdatesInPlace(inPlace, updates);
     expect([...next.W.data]).toEqual([...inPlace.W.data]);
     expect([...next.flat.data]).toEqual([...inPlace.flat.data]);
