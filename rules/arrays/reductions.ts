@@ -5,7 +5,7 @@
 
 import { allocate, NDArray, type FloatArray } from '../../lib/ndarray.js';
 import { div, mul, sub } from '../arithmetic.js';
-import { plus, sum as sumAll } from './elementwise.js';
+import { nothingFromZeros, plus, sum as sumAll } from './elementwise.js';
 import { asArray, liveArray, on, record, recordStep, tapeOf } from './record.js';
 import {
   expandBack, fmt, groupsOf, normalizeAxis, reduceGroups, reducedValue, refuseExtraArguments, NO_KEEPDIMS, transformGroups,
@@ -140,9 +140,12 @@ export function prod(x: unknown, axis?: unknown): any {
     return p;
   }), g, a), (v, a) => prod(v, axisOf(a)!), (v, _y, X, g, a) =>
     function prodPullback(ct) {
-      return mul(expandBack(ct, X, g, a), othersProduct(v, [], g));
+      // (a zero cotangent or tangent takes nothing from an infinite element's others-product:
+      // prod(x, 1) of [[Infinity, 2], [3, 4]] gave NaN for row 1's derivative in x[0][1])
+      const spread = expandBack(ct, X, g, a);
+      return nothingFromZeros(mul(spread, othersProduct(v, [], g)), spread);
     },
-    (v, dx, g, a) => reduced(mul(othersProduct(v, [], g), dx), a),
+    (v, dx, g, a) => reduced(nothingFromZeros(mul(othersProduct(v, [], g), dx), dx), a),
   );
 }
 

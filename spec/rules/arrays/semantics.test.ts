@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   __zy, array, broadcastTo, concat, cumsum, get, gradient, logsumexp, max, maximum, mean, min, minimum, mul, NDArray, prod, relu, row, sigmoid,
-  reshape, slice, softmax, stack, sum, sumsq, abs2, withgradient, zeros, ones, rand, add,
+  reshape, slice, softmax, stack, sum, sumsq, abs2, withgradient, zeros, ones, rand, add, jacfwd, jacobian, jvp,
 } from 'zygote-ts';
 
 const M = __zy.Math as unknown as Record<string, (...xs: unknown[]) => NDArray>;
@@ -174,6 +174,16 @@ describe('reductions', () => {
     expect(grads(gradient((y: NDArray) => prod(y), array([0, 0, 3])))).toEqual([[0, 0, 0]]);
     expect(grads(gradient((y: NDArray) => sum(prod(y, 1)), array([[0, 2], [3, 4]])))).toEqual([[[2, 0], [4, 3]]]);
     expect(prod(array([]))).toBe(1);
+  });
+
+  it('prod: an infinite element gives no NaN where a tangent or cotangent is zero (as the scalar product)', () => {
+    // ∂(x₀·x₁)/∂x₀ at (∞, 2) is 2 (x[0] * x[1] on numbers gives it, both modes); a row that does
+    // not hold an element has derivative 0 in it, not 0·∞ = NaN
+    const x = array([[Infinity, 2], [3, 4]]);
+    expect(grads(jacfwd((y: NDArray) => prod(y, 1), x))).toEqual([[[2, Infinity, 0, 0], [0, 0, 4, 3]]]);
+    expect(grads(jacobian((y: NDArray) => prod(y, 1), x))).toEqual([[[2, Infinity, 0, 0], [0, 0, 4, 3]]]);
+    expect(jvp((y: NDArray) => prod(y), [array([Infinity, 2])], [array([1, 0])])).toEqual([Infinity, 2]);
+    expect(jvp((y: number[]) => y[0]! * y[1]!, [[Infinity, 2]], [[1, 0]])).toEqual([Infinity, 2]);
   });
 
   it('prod: derivatives of every order (2u³ has 12u, 12, then 0)', () => {
