@@ -106,9 +106,11 @@ export function sumsq(x: unknown, axis?: unknown): any {
   refuseExtraArguments(arguments.length, 2, 'sumsq(x, axis)', NO_KEEPDIMS);
   return reduction('sumsq', x, axis, sumsqKernel, (v, a) => sumsq(v, axisOf(a)!), (v, _y, X, g, a) =>
     function sumsqPullback(ct) {
-      return mul(expandBack(ct, X, g, a), mul(2, v));
+      // (as prod's: no 0·∞ = NaN from an infinite element where the cotangent or tangent is zero)
+      const spread = expandBack(ct, X, g, a);
+      return nothingFromZeros(mul(spread, mul(2, v)), spread);
     },
-    (v, dx, _g, a) => reduced(mul(mul(2, v), dx), a),
+    (v, dx, _g, a) => reduced(nothingFromZeros(mul(mul(2, v), dx), dx), a),
   );
 }
 

@@ -176,7 +176,7 @@ describe('reductions', () => {
     expect(prod(array([]))).toBe(1);
   });
 
-  it('prod: an infinite element gives no NaN where a tangent or cotangent is zero (as the scalar product)', () => {
+  it('prod and sumsq: an infinite element gives no NaN where a tangent or cotangent is zero (as the scalar product)', () => {
     // ∂(x₀·x₁)/∂x₀ at (∞, 2) is 2 (x[0] * x[1] on numbers gives it, both modes); a row that does
     // not hold an element has derivative 0 in it, not 0·∞ = NaN
     const x = array([[Infinity, 2], [3, 4]]);
@@ -184,6 +184,10 @@ describe('reductions', () => {
     expect(grads(jacobian((y: NDArray) => prod(y, 1), x))).toEqual([[[2, Infinity, 0, 0], [0, 0, 4, 3]]]);
     expect(jvp((y: NDArray) => prod(y), [array([Infinity, 2])], [array([1, 0])])).toEqual([Infinity, 2]);
     expect(jvp((y: number[]) => y[0]! * y[1]!, [[Infinity, 2]], [[1, 0]])).toEqual([Infinity, 2]);
+    // sumsq alike: 2·x·0 is 0 at x = ∞
+    expect(grads(jacfwd((y: NDArray) => sumsq(y, 1), x))).toEqual([[[Infinity, 4, 0, 0], [0, 0, 6, 8]]]);
+    expect(grads(jacobian((y: NDArray) => sumsq(y, 1), x))).toEqual([[[Infinity, 4, 0, 0], [0, 0, 6, 8]]]);
+    expect(jvp((y: NDArray) => sumsq(y), [array([Infinity, 2])], [array([0, 1])])).toEqual([Infinity, 4]);
   });
 
   it('prod: derivatives of every order (2u³ has 12u, 12, then 0)', () => {
