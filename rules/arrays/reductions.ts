@@ -316,10 +316,12 @@ export function logsumexp(x: unknown, axis?: unknown): any {
   return reduction('logsumexp', x, axis, (X, g, a) => reducedValue(reduceGroups(X, g, lseKernel), g, a),
     (v, a) => logsumexp(v, axisOf(a)!), (v, _y, X, g, a) =>
       function logsumexpPullback(ct) {
-        // ∂ logsumexp / ∂x = softmax(x) along the same axis
-        return mul(expandBack(ct, X, g, a), softmaxAt(v, a));
+        // ∂ logsumexp / ∂x = softmax(x) along the same axis (NaN in a group holding +∞: it
+        // reaches no group whose cotangent or tangent is zero, as prod's)
+        const spread = expandBack(ct, X, g, a);
+        return nothingFromZeros(mul(spread, softmaxAt(v, a)), spread);
       },
-    (v, dx, _g, a) => reduced(mul(softmaxAt(v, a), dx), a),
+    (v, dx, _g, a) => reduced(nothingFromZeros(mul(softmaxAt(v, a), dx), dx), a),
   );
 }
 
@@ -356,7 +358,8 @@ function softmaxAt(X: NDArray, axis: Axis): NDArray {
 }
 
 function softmaxLinear(d: unknown, y: NDArray, X: NDArray, g: Groups, axis: Axis): unknown {
-  return mul(y, sub(d, expandBack(reduced(mul(d, y), axis), X, g, axis)));
+  // (a group holding +∞ has y NaN: nothing from it where d is zero, as prod's)
+  return nothingFromZeros(mul(y, sub(d, expandBack(reduced(nothingFromZeros(mul(d, y), d), axis), X, g, axis))), d);
 }
 
 function softmaxKernel(src: FloatArray, dst: FloatArray, base: number, stride: number, n: number): void {

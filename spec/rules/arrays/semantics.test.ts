@@ -176,7 +176,7 @@ describe('reductions', () => {
     expect(prod(array([]))).toBe(1);
   });
 
-  it('prod and sumsq: an infinite element gives no NaN where a tangent or cotangent is zero (as the scalar product)', () => {
+  it('prod, sumsq, logsumexp, softmax: an infinite element gives no NaN where a tangent or cotangent is zero (as the scalar product)', () => {
     // ∂(x₀·x₁)/∂x₀ at (∞, 2) is 2 (x[0] * x[1] on numbers gives it, both modes); a row that does
     // not hold an element has derivative 0 in it, not 0·∞ = NaN
     const x = array([[Infinity, 2], [3, 4]]);
@@ -188,6 +188,23 @@ describe('reductions', () => {
     expect(grads(jacfwd((y: NDArray) => sumsq(y, 1), x))).toEqual([[[Infinity, 4, 0, 0], [0, 0, 6, 8]]]);
     expect(grads(jacobian((y: NDArray) => sumsq(y, 1), x))).toEqual([[[Infinity, 4, 0, 0], [0, 0, 6, 8]]]);
     expect(jvp((y: NDArray) => sumsq(y), [array([Infinity, 2])], [array([0, 1])])).toEqual([Infinity, 4]);
+    // logsumexp and softmax along an axis: row 0 holds +∞ (its own derivatives NaN), row 1 does
+    // not depend on it, nor row 0 on row 1
+    const [a, b] = [Math.exp(3) / (Math.exp(3) + Math.exp(4)), Math.exp(4) / (Math.exp(3) + Math.exp(4))];
+    for (const J of [jacfwd((y: NDArray) => logsumexp(y, 1), x)[0], jacobian((y: NDArray) => logsumexp(y, 1), x)[0]]) {
+      const rows = nested(J) as number[][];
+      expect(rows[0]!.slice(2)).toEqual([0, 0]);
+      expect(rows[1]![0]).toBe(0);
+      expect(rows[1]![1]).toBe(0);
+      expect(rows[1]![2]).toBeCloseTo(a, 14);
+      expect(rows[1]![3]).toBeCloseTo(b, 14);
+    }
+    for (const J of [jacfwd((y: NDArray) => reshape(softmax(y, 1), [4]), x)[0], jacobian((y: NDArray) => reshape(softmax(y, 1), [4]), x)[0]]) {
+      const rows = nested(J) as number[][];
+      expect(rows.slice(0, 2).map((r) => r.slice(2))).toEqual([[0, 0], [0, 0]]);
+      expect(rows.slice(2).map((r) => r.slice(0, 2))).toEqual([[0, 0], [0, 0]]);
+      expect(rows[2]![2]).toBeCloseTo(a * b, 14);
+    }
   });
 
   it('prod: derivatives of every order (2u³ has 12u, 12, then 0)', () => {
