@@ -77,8 +77,8 @@ export function densegradient(f: (...args: any[]) => number, ...args: unknown[])
   return denseGradientFor('densegradient', f, args);
 }
 
-/** `densegradient`, its errors named for the caller's API (hessian's inner gradient). */
-function denseGradientFor(api: string, f: (...args: any[]) => unknown, args: unknown[]): unknown[] {
+/** `densegradient`, its errors named for the caller's API (hessian's and hvp's inner gradient). */
+export function denseGradientFor(api: string, f: (...args: any[]) => unknown, args: unknown[]): unknown[] {
   const [, back, tape] = record(checkedFunction(f, api), args, api, true);
   const grad = back(1);
   tape.release();

@@ -409,6 +409,8 @@ describe('errors and state', () => {
     expect(() => hessian(((v: unknown[]) => 1) as unknown as (x: number[]) => number, ['3'] as unknown as number[])).toThrow(/x\[0\] is the string "3"/);
     expect(derivative((x: number) => x ** 3, 2)).toBe(12);
     expect(hessian((v: number[]) => v[0]! ** 3 * v[1]!, [1, 2])).toEqual([[12, 3], [3, 0]]);
+    // (an f returning an array was refused in densegradient's name, which the caller never called)
+    expect(() => hvp(((v: number[]) => [v[0]! * 2]) as unknown as (x: number[]) => number, [1, 2], [1, 0])).toThrow(/^zygote-ts: hvp needs f to return a number, but it returned an array/);
   });
   it('derivative, hessian and hvp refuse arguments past x (and v), which f got as undefined', () => {
     // (hessian((x, y) => x * y, 2, 3) was 0 and hessian((x, y) => x * x * y, 2, 3) NaN: the 3 was dropped)

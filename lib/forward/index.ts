@@ -17,7 +17,7 @@ import { checkedFunction, describeValue, trace, type CutSuspect } from '../call.
 import { WrappedArguments } from '../../proxies/arguments.js';
 import { StructuredSeeds, BasisSeeds } from '../../proxies/tangents.js';
 import { splitOutput } from './outputs.js';
-import { densegradient, emptyOutputPlace, refuseMoreArguments, reportCut } from '../api.js';
+import { denseGradientFor, emptyOutputPlace, refuseMoreArguments, reportCut } from '../api.js';
 import type { DenseGrad, Jacobians, Tangent, Tangents } from '../types.js';
 
 /**
@@ -206,6 +206,6 @@ function columnsOf(output: unknown, tape: Tape): { value: number[] | NDArray; ro
 export function hvp<X>(f: (x: X) => number, x: X, v: Tangent<X>): DenseGrad<X> {
   const g = checkedFunction(f, 'hvp');
   refuseMoreArguments(g, arguments.length, 3, 'hvp(f, x, v) takes one x and one direction v', 'hvp(([x, y]) => f(x, y), [x, y], [vx, vy])');
-  const [, Hv] = jvp((y: X) => densegradient(g as (y: X) => number, y)[0], [x] as [X], [v] as never);
+  const [, Hv] = jvp((y: X) => denseGradientFor('hvp', g, [y])[0], [x] as [X], [v] as never);
   return Hv as unknown as DenseGrad<X>;
 }
