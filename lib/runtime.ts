@@ -22,7 +22,7 @@ import * as escapes from './escapes.js';
 import { caught } from './caught.js';
 import { copies } from './core/foreign.js';
 import { calledAsInstalled, takenApart } from '../rules/as-installed.js';
-import { noteStandsFor } from '../rules/like-builtin.js';
+import { noteStandsFor, versionOf } from '../rules/like-builtin.js';
 
 // `Number(…)`, `Boolean(…)`, `Object(…)`, `Function(…)` in rewritten code call `__zy.builtin(Number)(…)`: the runtime's
 // version of the built-in the code names, or that value itself when it is something else.
@@ -57,7 +57,8 @@ for (const [name, f] of Object.entries(differentiableMath)) {
   const own = (Math as unknown as Record<string, unknown>)[name];
   if (typeof own === 'function' && own !== f) runtimeVersions.set(own, f);
 }
-// (a package may hold and export one: `var floor = Math.floor; module.exports = floor`)
+// (a package may hold and export one: `var floor = Math.floor; module.exports = floor`; looked
+// up through rules/like-builtin.ts's versionOf, which the modules this one imports can reach too)
 for (const [named, version] of runtimeVersions) {
   noteRuntimeVersion(version);
   if (typeof named === 'function' && typeof version === 'function') noteStandsFor(version, named);
@@ -66,7 +67,7 @@ for (const [named, version] of runtimeVersions) {
 function builtin(callee: unknown): unknown {
   // (`Math` destructured, `Math.sin` read: what the program would find now, rules/math.ts)
   if (callee === Math) return mathNow();
-  return runtimeVersions.get(callee) ?? callee;
+  return versionOf(callee) ?? callee;
 }
 
 // `Math` and `Number` as a program takes them apart (rules/as-installed.ts's takenApart).
@@ -232,7 +233,7 @@ export const __zy = Object.freeze({
   // its name is: core-js-pure's `parseFloat` and `Number.isFinite`, which are the native ones where
   // those are sound, Babel's runtime-corejs3 imports for `Math.hypot(x, 2)`, `var floor = Math.floor;
   // module.exports = floor`. The native one read back text plain, took a traced number for an object)
-  callImported: (receiver: unknown, fn: unknown, ...args: unknown[]): unknown => callImported(receiver, runtimeVersions.get(fn) ?? fn, ...args),
+  callImported: (receiver: unknown, fn: unknown, ...args: unknown[]): unknown => callImported(receiver, versionOf(fn) ?? fn, ...args),
   constructImported,
   bindNoted,
   importedFunction,

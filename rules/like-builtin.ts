@@ -22,7 +22,7 @@ export function noteStandsFor(version: Function, builtin: Function): void {
 }
 
 /** The runtime's version of the built-in `fn` (`Math.sin`'s, reached as `Math[k]` and called), if it has one. */
-export const versionOf = (fn: Function): Function | undefined => versions.get(fn);
+export const versionOf = (fn: unknown): Function | undefined => (typeof fn === 'function' ? versions.get(fn) : undefined);
 
 /**
  * Whether `a` and `b` are one built-in function to the plain program: a runtime version and the

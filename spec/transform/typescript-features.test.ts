@@ -20,19 +20,21 @@ function runUnder(compilerOptions: Record<string, unknown>, source: string): unk
   return JSON.parse(execFileSync(process.execPath, ['--import', registerUrl, join(dir, 'main.ts')], { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } }));
 }
 
+/** A main.ts printing f(1.5) and its gradient, `lines` declaring f (and what it uses). */
+const printingF = (...lines: string[]): string =>
+  [`import { gradient } from ${JSON.stringify(index)};`, ...lines, 'console.log(JSON.stringify({ value: f(1.5), grad: gradient(f, 1.5) }));'].join('\n');
+
 describe('TypeScript 5 decorators beside parameter properties', () => {
   // Under native class fields (ES2022 and later, or no tsconfig) tsc runs a class's field
   // initializers before its parameter properties' assignments. Lowered together with the
   // TypeScript, a class with a decorated method had its fields moved after them: `ready`
   // calls reset() (a = 1) and the parameter property then sets a = x, so f(x) = x·x; the
   // other order kept a = 1: value 1.5 and gradient [1] where tsc's build gives 2.25 and [3].
-  const program = [
-    `import { gradient } from ${JSON.stringify(index)};`,
+  const program = printingF(
     'function logged(method: (this: C) => void, _: ClassMethodDecoratorContext) { return method; }',
     'class C { @logged reset() { this.a = 1; } ready = this.setup(); constructor(public a: number) {} setup() { this.reset(); return true; } }',
     'const f = (x: number) => new C(x).a * x;',
-    'console.log(JSON.stringify({ value: f(1.5), grad: gradient(f, 1.5) }));',
-  ].join('\n');
+  );
 
   it('runs the fields first under a tsconfig whose target is ES2022', () => {
     expect(runUnder({ target: 'ES2022' }, program)).toEqual({ value: 2.25, grad: [3] });
@@ -44,13 +46,11 @@ describe('TypeScript 5 decorators beside parameter properties', () => {
 
   it('lowers an `accessor` field beside experimentalDecorators ones (the TypeScript pass keeps it)', () => {
     // (kept by the TypeScript pass and not lowered after it, the rewrite's parser stopped at `accessor q`)
-    const source = [
-      `import { gradient } from ${JSON.stringify(index)};`,
+    const source = printingF(
       'function noted(_: object, _key: string) {}',
       'class C { @noted k = 2; accessor q = 0; constructor(public a: number) {} }',
       'const f = (x: number) => { const c = new C(x); c.q = c.a * c.k; return c.q * x; };',
-      'console.log(JSON.stringify({ value: f(1.5), grad: gradient(f, 1.5) }));',
-    ].join('\n');
+    );
     expect(runUnder({ target: 'ES2022', experimentalDecorators: true }, source)).toEqual({ value: 4.5, grad: [6] });
   }, 30_000);
 });
